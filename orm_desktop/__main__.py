@@ -1,0 +1,3 @@
+from orm_desktop.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,46 @@
+"""Two kinds of failure (after qutebrowser): a KnownError is something the user can act on
+(bad input, network, disk full, locked or corrupt database) and is shown as a one-line message;
+anything else is a bug and gets a traceback."""
+
+from __future__ import annotations
+
+
+class KnownError(Exception):
+    """A failure the user can understand and act on. ``str(err)`` is the message shown."""
+
+    exit_code = 1
+
+
+class UsageError(KnownError):
+    """Bad command-line or user input (exit code 2)."""
+
+    exit_code = 2
+
+
+class QueryError(UsageError):
+    """A malformed entity query. ``position`` is the 0-based character offset of the problem."""
+
+    def __init__(self, message: str, position: int, query: str = "") -> None:
+        self.position = position
+        self.query = query
+        super().__init__(f"{message} at position {position + 1}")
+
+
+class WorkspaceError(KnownError):
+    """The workspace cannot be opened or created (missing, corrupt, foreign, read-only...)."""
+
+
+class DatabaseLocked(KnownError):
+    """Another process holds the write lock longer than the busy timeout."""
+
+
+class CorruptDatabase(WorkspaceError):
+    """The workspace database is damaged or not an ORM Desktop database."""
+
+
+class DiskFull(KnownError):
+    """The disk holding the workspace is full."""
+
+
+class WorkflowError(UsageError):
+    """An illegal response-workflow transition or a permission refusal."""

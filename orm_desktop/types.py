@@ -1,0 +1,110 @@
+"""Frozen dataclasses that cross layer boundaries (store <-> service <-> CLI/GUI/reports).
+
+Times are ``int`` Unix seconds (UTC) everywhere in the core; formatting is the UI's job.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+ENTITY_KINDS = ("brand", "executive", "competitor", "product")
+FEED_KINDS = ("news", "blog", "review", "social", "forum", "press")
+STATUSES = ("new", "read", "flagged", "needs_response", "responded", "archived")
+LABELS = ("negative", "neutral", "positive")
+
+# reach multiplier per feed kind, applied on top of the feed's own weight
+KIND_REACH = {"news": 1.0, "press": 0.9, "review": 0.8, "blog": 0.6, "forum": 0.5, "social": 0.7}
+
+
+def label_for(score: float | None, threshold: float = 0.05) -> str:
+    """negative / neutral / positive with the product-wide ±0.05 thresholds."""
+    if score is None or -threshold < score < threshold:
+        return "neutral"
+    return "positive" if score >= threshold else "negative"
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    id: int
+    kind: str
+    name: str
+    query: str
+    aliases: tuple[str, ...] = ()
+    importance: float = 1.0
+    active: bool = True
+    title: str = ""
+    photo: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Feed:
+    id: int
+    url: str
+    title: str
+    kind: str = "news"
+    category: str = ""
+    weight: float = 1.0
+    enabled: bool = True
+    template_url: str = ""
+    entity_id: int | None = None
+    etag: str = ""
+    last_modified: str = ""
+    last_fetched: int | None = None
+    last_status: str = ""
+    last_error: str = ""
+    error_count: int = 0
+    next_due: int | None = None
+    items_total: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedItem:
+    """One feed entry after parsing and sanitizing, before it is stored."""
+
+    guid: str
+    url: str
+    title: str
+    text: str  # plain text (for matching, scoring, FTS)
+    html: str = ""  # sanitized HTML (for display)
+    author: str = ""
+    published: int | None = None
+    rating: float | None = None  # normalised to a 0..5 star scale
+    lang: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A row of the inbox: one item x one entity."""
+
+    id: int
+    item_id: int
+    entity_id: int
+    entity: str
+    title: str
+    url: str
+    source: str
+    feed_kind: str
+    published: int
+    snippet: str
+    sentiment: float
+    label: str
+    status: str
+    priority: float = 0.0
+    overridden: bool = False
+    rating: float | None = None
+    topics: tuple[str, ...] = ()
+    cluster_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FetchSummary:
+    feeds: int = 0
+    ok: int = 0
+    not_modified: int = 0
+    failed: int = 0
+    skipped: int = 0
+    entries: int = 0
+    new_items: int = 0
+    new_mentions: int = 0
+    seconds: float = 0.0
+    failures: tuple[tuple[str, str, str], ...] = field(default=())  # (url, status, message)
