@@ -108,3 +108,37 @@ class FetchSummary:
     new_mentions: int = 0
     seconds: float = 0.0
     failures: tuple[tuple[str, str, str], ...] = field(default=())  # (url, status, message)
+
+
+@dataclass(frozen=True, slots=True)
+class MentionFilter:
+    """What the inbox, `orm-desktop mentions` and reports select. Empty fields filter nothing."""
+
+    entity_ids: tuple[int, ...] = ()
+    sentiment: str | None = None  # negative | neutral | positive
+    statuses: tuple[str, ...] = ()
+    feed_kinds: tuple[str, ...] = ()
+    topic: str | None = None
+    since: int | None = None
+    until: int | None = None
+    search: str = ""  # user search text (words, "phrases", -exclusions)
+    feed_id: int | None = None
+    include_muted: bool = False
+    order: str = "published"  # published | priority
+
+
+@dataclass(frozen=True, slots=True)
+class MentionDetail:
+    mention: Mention
+    html: str
+    text: str
+    author: str
+    evidence: tuple[tuple[str, float], ...]
+    machine_sentiment: float
+    engine: str
+    score_source: str
+    override_by: str | None
+    override_at: int | None
+    stage: str
+    due_at: int | None
+    cluster: tuple[tuple[int, str, str, str], ...]  # (item id, title, source, url) of syndicated copies

@@ -1,5 +1,66 @@
-"""`orm-desktop` command line (placeholder, replaced by the foundation CLI)."""
+"""`orm-desktop` entry point: argparse, one module per command group under ``cli/``.
+
+No subcommand opens the GUI. Usage errors print one line and exit 2; KnownErrors (network,
+disk, locked or corrupt database) print one line and exit with their code; only bugs show a
+traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from orm_desktop import __version__
+from orm_desktop.errors import KnownError
+
+# command modules; each defines register(subparsers) and sets args.func
+COMMAND_MODULES = ["workspace_cmds", "feeds", "entities", "fetch", "mentions", "score"]
+OPTIONAL_MODULES = ["alerts", "responses", "report", "safety", "extras"]
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, exit 2, no usage dump
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def build_parser() -> Parser:
+    p = Parser(prog="orm-desktop", description=__doc__.split("\n\n")[0] if __doc__ else None)
+    p.add_argument("--version", action="version", version=f"orm-desktop {__version__}")
+    p.add_argument("--workspace", "-w", metavar="DIR",
+                   help="workspace directory (default: $ORM_DESKTOP_WORKSPACE, else the user data dir)")
+    p.add_argument("--demo", action="store_true",
+                   help="GUI: open the bundled offline demo workspace (created on first use)")
+    p.add_argument("--smoke-test", action="store_true",
+                   help="GUI: open the main window, paint it once and exit (used by CI)")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+    for name in COMMAND_MODULES:
+        importlib.import_module(f"orm_desktop.cli.{name}").register(sub)
+    for name in OPTIONAL_MODULES:
+        try:
+            module = importlib.import_module(f"orm_desktop.cli.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"orm_desktop.cli.{name}":
+                raise
+            continue
+        module.register(sub)
+    return p
 
 
 def main(argv: list[str] | None = None) -> int:
-    return 0
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command is None:
+            from orm_desktop.cli.gui import run_gui
+
+            return run_gui(args)
+        return int(args.func(args) or 0)
+    except KnownError as exc:
+        print(f"orm-desktop: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("orm-desktop: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0

@@ -1,0 +1,105 @@
+"""Helpers shared by the command modules: opening the workspace, dates, output formats."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import re
+import sys
+from collections.abc import Sequence
+from dataclasses import asdict, is_dataclass
+from pathlib import Path
+
+from orm_desktop import workspace as wsmod
+from orm_desktop.errors import UsageError
+
+FORMATS = ("table", "csv", "json", "jsonl")
+
+
+def open_service(args):
+    """The Service for --workspace / $ORM_DESKTOP_WORKSPACE / the default directory."""
+    from orm_desktop.service import Service
+
+    root, _source = wsmod.resolve(args.workspace)
+    return Service.open(root)
+
+
+_REL = re.compile(r"^(\d+)\s*([hdwm])$")
+
+
+def parse_when(text: str, *, now: dt.datetime | None = None) -> int:
+    """A date for --since/--until: YYYY-MM-DD, ISO 8601 date-time, or relative 24h/7d/2w/3m."""
+    text = text.strip()
+    now = now or dt.datetime.now(dt.UTC)
+    m = _REL.match(text.lower())
+    if m:
+        n, unit = int(m.group(1)), m.group(2)
+        delta = {"h": dt.timedelta(hours=n), "d": dt.timedelta(days=n), "w": dt.timedelta(weeks=n),
+                 "m": dt.timedelta(days=30 * n)}[unit]
+        return int((now - delta).timestamp())
+    try:
+        value = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise UsageError(
+            f"cannot read the date {text!r}: use YYYY-MM-DD, an ISO date-time, or 24h / 7d / 2w / 3m"
+        ) from None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return int(value.timestamp())
+
+
+def iso(ts: int | None) -> str:
+    if ts is None:
+        return ""
+    return dt.datetime.fromtimestamp(ts, dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def plain(obj) -> dict:
+    d = asdict(obj) if is_dataclass(obj) else dict(obj)
+    return {k: (list(v) if isinstance(v, tuple) else v) for k, v in d.items()}
+
+
+def emit(rows: Sequence[dict], fmt: str, columns: Sequence[str], *, widths: dict[str, int] | None = None,
+         out=None) -> None:
+    """Print rows as table | csv | json | jsonl."""
+    out = out or sys.stdout
+    if fmt == "json":
+        json.dump(list(rows), out, ensure_ascii=False, indent=2)
+        out.write("\n")
+    elif fmt == "jsonl":
+        for r in rows:
+            out.write(json.dumps(r, ensure_ascii=False) + "\n")
+    elif fmt == "csv":
+        w = csv.DictWriter(out, fieldnames=list(columns), extrasaction="ignore")
+        w.writeheader()
+        for r in rows:
+            w.writerow({k: ("; ".join(map(str, v)) if isinstance(v, list) else v) for k, v in r.items()})
+    else:
+        widths = widths or {}
+        cells = [[_cell(r.get(c), widths.get(c, 40)) for c in columns] for r in rows]
+        size = [max([len(c)] + [len(row[i]) for row in cells]) for i, c in enumerate(columns)]
+        out.write("  ".join(c.upper().ljust(size[i]) for i, c in enumerate(columns)).rstrip() + "\n")
+        for row in cells:
+            out.write("  ".join(v.ljust(size[i]) for i, v in enumerate(row)).rstrip() + "\n")
+
+
+def _cell(v, width: int) -> str:
+    if v is None:
+        s = ""
+    elif isinstance(v, float):
+        s = f"{v:+.2f}"
+    elif isinstance(v, list | tuple):
+        s = ",".join(map(str, v))
+    else:
+        s = str(v).replace("\n", " ")
+    return s if len(s) <= width else s[: width - 1] + "…"
+
+
+def read_path(path: str) -> Path:
+    p = Path(path).expanduser()
+    if not p.exists():
+        raise UsageError(f"no such file: {path}")
+    if p.is_dir():
+        raise UsageError(f"{path} is a directory, not a file")
+    return p

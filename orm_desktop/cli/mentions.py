@@ -1,0 +1,90 @@
+"""`orm-desktop mentions` (filters, formats), `mark` (triage) and `override` (human sentiment)."""
+
+from __future__ import annotations
+
+from orm_desktop.cli._common import FORMATS, emit, iso, open_service, parse_when
+from orm_desktop.errors import UsageError
+from orm_desktop.types import FEED_KINDS, LABELS, STATUSES, MentionFilter
+
+COLUMNS = ["id", "published", "entity", "sentiment", "label", "status", "priority", "source", "title"]
+
+
+def register(sub) -> None:
+    p = sub.add_parser("mentions", help="list mentions with filters",
+                       description="Example: orm-desktop mentions --entity Velora --sentiment negative --since 7d --format json")
+    p.add_argument("--entity", "-e", action="append", default=[], help="entity name (repeatable)")
+    p.add_argument("--sentiment", choices=LABELS)
+    p.add_argument("--status", action="append", choices=STATUSES, default=[])
+    p.add_argument("--kind", action="append", choices=FEED_KINDS, default=[], help="source kind")
+    p.add_argument("--topic")
+    p.add_argument("--since", help="YYYY-MM-DD, ISO date-time, or 24h / 7d / 2w / 3m")
+    p.add_argument("--until")
+    p.add_argument("--search", "-s", default="", help='full-text search: words, "phrases", -exclusions')
+    p.add_argument("--order", choices=("published", "priority"), default="published")
+    p.add_argument("--limit", type=int, default=100, help="at most this many rows (0 = all)")
+    p.add_argument("--format", choices=FORMATS, default="table")
+    p.set_defaults(func=cmd_mentions)
+
+    m = sub.add_parser("mark", help="set the triage status of mentions",
+                       description="Example: orm-desktop mark 12 13 needs_response")
+    m.add_argument("ids", type=int, nargs="+")
+    m.add_argument("status", choices=STATUSES)
+    m.set_defaults(func=cmd_mark)
+    o = sub.add_parser("override", help="set a human sentiment score (or 'clear') on mentions",
+                       description="Example: orm-desktop override 12 -0.6")
+    o.add_argument("ids", type=int, nargs="+")
+    o.add_argument("score", help="a score in [-1, 1], or 'clear'")
+    o.add_argument("--as", dest="user", default="", help="who made the override")
+    o.set_defaults(func=cmd_override)
+
+
+def build_filter(svc, args) -> MentionFilter:
+    return MentionFilter(
+        entity_ids=tuple(svc.entity(n).id for n in args.entity),
+        sentiment=args.sentiment, statuses=tuple(args.status), feed_kinds=tuple(args.kind),
+        topic=args.topic, since=parse_when(args.since) if args.since else None,
+        until=parse_when(args.until) if args.until else None, search=args.search, order=args.order,
+    )
+
+
+def cmd_mentions(args) -> int:
+    if args.limit < 0:
+        raise UsageError("--limit must be 0 (all) or positive")
+    svc = open_service(args)
+    f = build_filter(svc, args)
+    limit = args.limit or svc.count_mentions(f) or 1
+    rows = []
+    for m in svc.mentions(f, limit=limit):
+        rows.append({"id": m.id, "published": iso(m.published), "entity": m.entity,
+                     "sentiment": round(m.sentiment, 4), "label": m.label, "status": m.status,
+                     "priority": m.priority, "source": m.source, "kind": m.feed_kind, "title": m.title,
+                     "url": m.url, "snippet": m.snippet, "rating": m.rating, "topics": list(m.topics),
+                     "overridden": m.overridden, "item_id": m.item_id, "cluster_id": m.cluster_id})
+    emit(rows, args.format, COLUMNS if args.format == "table" else list(rows[0]) if rows else COLUMNS,
+         widths={"title": 60, "source": 24, "entity": 18})
+    return 0
+
+
+def cmd_mark(args) -> int:
+    svc = open_service(args)
+    for i in args.ids:
+        svc.mention(i)  # clear error for unknown ids
+    n = svc.set_status(args.ids, args.status)
+    print(f"marked {n} mention(s) {args.status}")
+    return 0
+
+
+def cmd_override(args) -> int:
+    svc = open_service(args)
+    if args.score.lower() == "clear":
+        score = None
+    else:
+        try:
+            score = float(args.score)
+        except ValueError:
+            raise UsageError(f"score must be a number in [-1, 1] or 'clear', got {args.score!r}") from None
+    for i in args.ids:
+        svc.mention(i)
+    n = svc.override_sentiment(args.ids, score, by=args.user)
+    print(f"{'cleared' if score is None else 'set'} the sentiment of {n} mention(s)")
+    return 0

@@ -1,0 +1,44 @@
+"""`orm-desktop init [--demo]` and `info`."""
+
+from __future__ import annotations
+
+import sys
+
+from orm_desktop import workspace as wsmod
+from orm_desktop.cli._common import open_service
+from orm_desktop.errors import UsageError
+
+
+def register(sub) -> None:
+    p = sub.add_parser("init", help="create a workspace (with --demo: the populated offline demo)",
+                       description="Create a workspace. Example: orm-desktop --workspace ~/acme init")
+    p.add_argument("--demo", action="store_true", help="populate it with the bundled offline demo")
+    p.set_defaults(func=cmd_init)
+    p = sub.add_parser("info", help="where the workspace is and what it holds",
+                       description="Example: orm-desktop info")
+    p.set_defaults(func=cmd_info)
+
+
+def cmd_init(args) -> int:
+    from orm_desktop.service import Service
+
+    root, _ = wsmod.resolve(args.workspace)
+    if (root / wsmod.DB_NAME).exists():
+        raise UsageError(f"a workspace already exists at {root}")
+    if args.demo:
+        print(f"creating the demo workspace at {root} ...", file=sys.stderr)
+    svc = Service.create(root, demo=args.demo)
+    n = svc.count_mentions()
+    print(f"workspace ready at {root}" + (f" ({n} mentions)" if args.demo else ""))
+    return 0
+
+
+def cmd_info(args) -> int:
+    svc = open_service(args)
+    h = svc.feed_health()
+    print(f"workspace: {svc.ws.root}")
+    print(f"entities:  {len(svc.entities())}")
+    print(f"feeds:     {len(svc.feeds())} (ok {h['ok']}, failing {h['failing']}, "
+          f"never fetched {h['never']}, disabled {h['disabled']})")
+    print(f"mentions:  {svc.count_mentions()}")
+    return 0

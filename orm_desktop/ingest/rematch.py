@@ -1,0 +1,46 @@
+"""Matching an entity against items already stored (new entity, edited query, live counts)."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from orm_desktop.ingest.query import EntityQuery
+
+from orm_desktop.store import db
+from orm_desktop.store import items as items_store
+from orm_desktop.types import Entity
+
+
+def _candidates(conn: sqlite3.Connection, q: EntityQuery):
+    """Items the FTS index says may match (a superset), with what matching needs."""
+    return conn.execute(
+        "SELECT i.id, i.title, i.text, i.published, i.rating, COALESCE(f.kind, 'news'), "
+        "COALESCE(f.weight, 1.0) FROM items i LEFT JOIN feeds f ON f.id = i.feed_id "
+        "WHERE i.id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)",
+        (q.to_fts(),),
+    )
+
+
+def count_matching(conn: sqlite3.Connection, query: str, aliases: tuple[str, ...] = ()) -> int:
+    q = EntityQuery.parse(query, aliases)
+    return sum(1 for r in _candidates(conn, q) if q.matches(f"{r[1]}\n\n{r[2]}"))
+
+
+def rematch_entity(conn: sqlite3.Connection, entity: Entity, now: int | None = None) -> int:
+    """Create the missing mentions of ``entity`` among stored items; returns how many."""
+    import time
+
+    from orm_desktop.ingest.pipeline import Enricher, Matcher
+    from orm_desktop.types import ParsedItem
+
+    now = int(now or time.time())
+    enricher = Enricher.for_workspace(conn, now)
+    q = EntityQuery.parse(entity.query, entity.aliases)
+    enricher.matchers = [Matcher(entity, q)]
+    rows: list[tuple] = []
+    for r in _candidates(conn, q).fetchall():
+        item = ParsedItem(guid="", url="", title=r[1], text=r[2], rating=r[4])
+        rows += enricher.mentions_for(r[0], item, r[3], r[5], r[6])
+    with db.transaction(conn):
+        added = items_store.insert_mentions(conn, rows)
+    return added

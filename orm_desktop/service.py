@@ -1,0 +1,314 @@
+"""The facade the CLI and the GUI share: thin, typed, documented methods over store/ingest/analysis.
+
+One ``Service`` per workspace. Connections are per thread (SQLite connections must not be
+shared across threads), so a GUI worker thread calling a method gets its own connection.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from orm_desktop import workspace as wsmod
+from orm_desktop.errors import UsageError
+from orm_desktop.store import db
+from orm_desktop.store import entities as entities_store
+from orm_desktop.store import feeds as feeds_store
+from orm_desktop.store import mentions as mentions_store
+from orm_desktop.store import settings as settings_store
+from orm_desktop.types import (
+    ENTITY_KINDS,
+    FEED_KINDS,
+    Entity,
+    Feed,
+    FetchSummary,
+    Mention,
+    MentionDetail,
+    MentionFilter,
+)
+
+
+class Service:
+    """Everything a user can do with a workspace."""
+
+    def __init__(self, ws: wsmod.Workspace) -> None:
+        self.ws = ws
+        self._local = threading.local()
+        self._all: list = []
+        self._lock = threading.Lock()
+
+    # -- lifecycle ---------------------------------------------------------------------------
+    @classmethod
+    def open(cls, root: Path) -> Service:
+        """Open an existing workspace (migrating it if needed)."""
+        return cls(wsmod.open_workspace(root))
+
+    @classmethod
+    def create(cls, root: Path, *, demo: bool = False, fetch_demo: bool = True) -> Service:
+        """Create a workspace; with ``demo`` populate it with the bundled offline demo."""
+        svc = cls(wsmod.create(root))
+        if demo:
+            from orm_desktop.demo_setup import populate_demo
+
+            populate_demo(svc, fetch=fetch_demo)
+        return svc
+
+    @property
+    def conn(self):  # -> sqlite3.Connection
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self.ws.connect()
+            self._local.conn = conn
+            with self._lock:
+                self._all.append(conn)
+        return conn
+
+    def close(self) -> None:
+        with self._lock:
+            for conn in self._all:
+                try:
+                    conn.close()
+                except Exception:  # noqa: BLE001 - closing a connection of a finished thread
+                    pass
+            self._all.clear()
+        self._local = threading.local()
+
+    # -- settings ----------------------------------------------------------------------------
+    def setting(self, key: str):
+        return settings_store.get(self.conn, key)
+
+    def settings(self) -> dict:
+        return settings_store.all_settings(self.conn)
+
+    def set_setting(self, key: str, value) -> None:
+        with db.transaction(self.conn):
+            settings_store.set_(self.conn, key, value)
+
+    # -- entities ----------------------------------------------------------------------------
+    def entities(self, *, active_only: bool = False) -> list[Entity]:
+        return entities_store.list_(self.conn, active_only=active_only)
+
+    def entity(self, ref: int | str) -> Entity:
+        """An entity by id or (case-insensitive) name; UsageError when there is none."""
+        e = (entities_store.get(self.conn, ref) if isinstance(ref, int)
+             else entities_store.by_name(self.conn, str(ref)))
+        if e is None:
+            names = ", ".join(x.name for x in self.entities()) or "none yet"
+            raise UsageError(f"no entity {ref!r} (entities: {names})")
+        return e
+
+    def add_entity(self, kind: str, name: str, query: str | None = None, *, aliases: Sequence[str] = (),
+                   importance: float = 1.0, title: str = "", photo: str = "",
+                   match_existing: bool = True) -> Entity:
+        """Add an entity. ``query`` defaults to the quoted name. Validates the query (QueryError
+        with the position of the problem), expands search-feed templates for it and, with
+        ``match_existing``, finds its mentions among items already stored."""
+        from orm_desktop.ingest.query import EntityQuery
+
+        if kind not in ENTITY_KINDS:
+            raise UsageError(f"unknown entity kind {kind!r} (choose from {', '.join(ENTITY_KINDS)})")
+        name = name.strip()
+        if not name:
+            raise UsageError("an entity needs a name")
+        query = (query or f'"{name}"').strip()
+        EntityQuery.parse(query, tuple(aliases))
+        if entities_store.by_name(self.conn, name):
+            raise UsageError(f"an entity named {name!r} already exists")
+        if not 0 <= importance <= 10:
+            raise UsageError("importance must be between 0 and 10")
+        with db.transaction(self.conn):
+            eid = entities_store.add(self.conn, kind, name, query, aliases=tuple(aliases),
+                                     importance=importance, title=title, photo=photo)
+            self._expand_templates_for(self.entity(eid))
+        if match_existing:
+            from orm_desktop.ingest.rematch import rematch_entity
+
+            rematch_entity(self.conn, self.entity(eid))
+        return self.entity(eid)
+
+    def update_entity(self, entity_id: int, **fields) -> Entity:
+        from orm_desktop.ingest.query import EntityQuery
+
+        current = self.entity(entity_id)
+        if "query" in fields or "aliases" in fields:
+            EntityQuery.parse(fields.get("query", current.query), tuple(fields.get("aliases", current.aliases)))
+        with db.transaction(self.conn):
+            entities_store.update(self.conn, entity_id, **fields)
+        if "query" in fields or "aliases" in fields:
+            from orm_desktop.ingest.rematch import rematch_entity
+
+            rematch_entity(self.conn, self.entity(entity_id))
+        return self.entity(entity_id)
+
+    def remove_entity(self, entity_id: int) -> None:
+        with db.transaction(self.conn):
+            entities_store.remove(self.conn, entity_id)
+
+    def count_matching_items(self, query: str, aliases: Sequence[str] = ()) -> int:
+        """How many stored items a (draft) entity query matches: FTS prefilter, exact check."""
+        from orm_desktop.ingest.rematch import count_matching
+
+        return count_matching(self.conn, query, tuple(aliases))
+
+    # -- feeds -------------------------------------------------------------------------------
+    def feeds(self) -> list[Feed]:
+        return feeds_store.list_(self.conn)
+
+    def feed_templates(self) -> list[dict]:
+        return list(settings_store.get(self.conn, "feed_templates", []))
+
+    def add_feed(self, url: str, *, title: str = "", kind: str = "news", category: str = "",
+                 weight: float = 1.0) -> list[Feed]:
+        """Add a feed, or a search-feed template (URL with ``{query}``) expanded per entity."""
+        from orm_desktop.ingest.opml import OutlineFeed
+
+        url = url.strip()
+        if kind not in FEED_KINDS:
+            raise UsageError(f"unknown feed kind {kind!r} (choose from {', '.join(FEED_KINDS)})")
+        if not (url.startswith(("http://", "https://", "file://"))):
+            raise UsageError(f"feed URL must start with http://, https:// or file://: {url!r}")
+        if weight <= 0:
+            raise UsageError("weight must be positive")
+        added, _updated = self._import_outlines([OutlineFeed(url, title, kind, category, weight)])
+        return added
+
+    def import_opml(self, path: Path | str) -> tuple[int, int, list[str]]:
+        """Import an OPML file: returns (feeds added, feeds updated, problems)."""
+        from orm_desktop.ingest.opml import read_opml
+
+        result = read_opml(path)
+        added, updated = self._import_outlines(result.feeds)
+        return len(added), updated, list(result.problems)
+
+    def _import_outlines(self, outlines) -> tuple[list[Feed], int]:
+        from orm_desktop.ingest.opml import expand_template, is_template
+
+        added_ids, updated = [], 0
+        with db.transaction(self.conn):
+            templates = self.feed_templates()
+            for o in outlines:
+                if is_template(o.url):
+                    if not any(t["url"] == o.url for t in templates):
+                        templates.append({"url": o.url, "title": o.title, "kind": o.kind,
+                                          "category": o.category, "weight": o.weight})
+                    for e in entities_store.list_(self.conn, active_only=True):
+                        fid, created = feeds_store.upsert(
+                            self.conn, expand_template(o.url, _search_string(e)),
+                            title=f"{o.title or 'Search'}: {e.name}", kind=o.kind,
+                            category=o.category, weight=o.weight, template_url=o.url, entity_id=e.id)
+                        (added_ids.append(fid) if created else None)
+                        updated += not created
+                    continue
+                fid, created = feeds_store.upsert(self.conn, o.url, title=o.title, kind=o.kind,
+                                                  category=o.category, weight=o.weight)
+                if created:
+                    added_ids.append(fid)
+                else:
+                    updated += 1
+            settings_store.set_(self.conn, "feed_templates", templates)
+        return [feeds_store.get(self.conn, i) for i in added_ids], updated
+
+    def _expand_templates_for(self, e: Entity) -> None:
+        from orm_desktop.ingest.opml import expand_template
+
+        for t in self.feed_templates():
+            feeds_store.upsert(self.conn, expand_template(t["url"], _search_string(e)),
+                               title=f"{t.get('title') or 'Search'}: {e.name}", kind=t["kind"],
+                               category=t.get("category", ""), weight=t.get("weight", 1.0),
+                               template_url=t["url"], entity_id=e.id)
+
+    def export_opml(self, path: Path | str | None = None) -> str:
+        """OPML 2.0 of the plain feeds plus the templates (not their per-entity expansions)."""
+        from orm_desktop.ingest.opml import OutlineFeed, export_opml
+
+        plain = [f for f in self.feeds() if not f.template_url]
+        plain += [OutlineFeed(t["url"], t.get("title", ""), t["kind"], t.get("category", ""),
+                              t.get("weight", 1.0)) for t in self.feed_templates()]
+        text = export_opml(plain)
+        if path is not None:
+            try:
+                Path(path).write_text(text, encoding="utf-8")
+            except OSError as exc:
+                raise UsageError(f"cannot write {path}: {exc.strerror}") from exc
+        return text
+
+    def update_feed(self, feed_id: int, **fields) -> Feed:
+        if "kind" in fields and fields["kind"] not in FEED_KINDS:
+            raise UsageError(f"unknown feed kind {fields['kind']!r}")
+        with db.transaction(self.conn):
+            feeds_store.update(self.conn, feed_id, **fields)
+        return feeds_store.get(self.conn, feed_id)
+
+    def remove_feed(self, feed_id: int) -> None:
+        with db.transaction(self.conn):
+            feeds_store.remove(self.conn, feed_id)
+
+    def feed_health(self) -> dict[str, int]:
+        return feeds_store.health_counts(self.conn)
+
+    # -- refresh -----------------------------------------------------------------------------
+    def fetch(self, *, jobs: int = 4, force: bool = False, feed_ids: Sequence[int] | None = None,
+              progress=None, cancel: threading.Event | None = None, limits=None,
+              now: int | None = None) -> FetchSummary:
+        """Refresh feeds (one refresh at a time per workspace; KnownError if one is running)."""
+        from orm_desktop.ingest.pipeline import refresh
+
+        if jobs < 1 or jobs > 64:
+            raise UsageError("--jobs must be between 1 and 64")
+        with self.ws.refresh_lock():
+            summary = refresh(self.conn, jobs=jobs, force=force, feed_ids=feed_ids, limits=limits,
+                              progress=progress, cancel=cancel, now=now)
+        self._after_refresh(summary)
+        return summary
+
+    def _after_refresh(self, summary: FetchSummary) -> None:
+        """Hook for post-refresh analysis (spike detection) when available."""
+        try:
+            from orm_desktop.analysis.alerts import detect_and_store
+        except ImportError:
+            return
+        if summary.new_mentions:
+            detect_and_store(self.conn, now=int(time.time()))
+
+    def last_refresh(self) -> int | None:
+        row = self.conn.execute("SELECT max(finished) FROM fetch_runs").fetchone()
+        return row[0] if row else None
+
+    # -- mentions ----------------------------------------------------------------------------
+    def mentions(self, f: MentionFilter = MentionFilter(), *, limit: int = 200, offset: int = 0) -> list[Mention]:
+        return mentions_store.query(self.conn, f, limit=limit, offset=offset)
+
+    def count_mentions(self, f: MentionFilter = MentionFilter()) -> int:
+        return mentions_store.count(self.conn, f)
+
+    def mention(self, mention_id: int) -> MentionDetail:
+        d = mentions_store.detail(self.conn, mention_id)
+        if d is None:
+            raise UsageError(f"no mention with id {mention_id}")
+        return d
+
+    def set_status(self, ids: Iterable[int], status: str, *, by: str = "") -> int:
+        with db.transaction(self.conn):
+            return mentions_store.set_status(self.conn, ids, status, by=by or _user(), now=int(time.time()))
+
+    def override_sentiment(self, ids: Iterable[int], score: float | None, *, by: str = "") -> int:
+        """Set (or with None clear) a human sentiment; it wins everywhere and survives rescoring."""
+        with db.transaction(self.conn):
+            return mentions_store.set_override(self.conn, ids, score, by=by or _user(), now=int(time.time()))
+
+
+def _search_string(e: Entity) -> str:
+    from orm_desktop.ingest.query import EntityQuery
+
+    return EntityQuery.parse(e.query, e.aliases).search_string()
+
+
+def _user() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 - no login name in some sandboxes
+        return "local"

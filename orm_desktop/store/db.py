@@ -1,0 +1,227 @@
+"""Connections, pragmas, schema migrations and SQLite error mapping.
+
+Every connection is WAL with ``synchronous=NORMAL`` (durable at checkpoint, never corrupt on
+a crash or kill: see docs/decisions.md) and a busy timeout, so a second writer waits instead
+of failing at once. The schema version lives in ``PRAGMA user_version`` and the file is
+stamped with ``PRAGMA application_id`` so a foreign SQLite file is refused, not migrated.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import pkgutil
+import shutil
+import sqlite3
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from orm_desktop.errors import CorruptDatabase, DatabaseLocked, DiskFull, KnownError, WorkspaceError
+
+APPLICATION_ID = 0x4F524D31  # "ORM1"
+BUSY_TIMEOUT_MS = 10_000
+
+
+def _migrations() -> list[tuple[int, str, Callable[[sqlite3.Connection], None]]]:
+    """(version, name, apply) for every module ``store/migrations/mNNN_name.py``, in order."""
+    from orm_desktop.store import migrations as pkg
+
+    found = []
+    for info in pkgutil.iter_modules(pkg.__path__):
+        if not info.name.startswith("m") or not info.name[1:4].isdigit():
+            continue
+        module = importlib.import_module(f"{pkg.__name__}.{info.name}")
+        found.append((int(info.name[1:4]), info.name[5:], module.apply))
+    found.sort()
+    versions = [v for v, _, _ in found]
+    if versions != list(range(1, len(found) + 1)):
+        raise RuntimeError(f"migration numbers must be 1..N without gaps, got {versions}")
+    return found
+
+
+def schema_version() -> int:
+    """The schema version this code writes."""
+    return len(_migrations())
+
+
+def translate(exc: sqlite3.Error, path: Path | str = "") -> KnownError | None:
+    """Map an sqlite3 error to a KnownError the user can act on, or None for a bug."""
+    msg = str(exc).lower()
+    where = f" ({path})" if path else ""
+    if "locked" in msg or "busy" in msg:
+        return DatabaseLocked(
+            f"the workspace database is busy: another ORM Desktop process is writing{where}; "
+            "try again when it has finished"
+        )
+    if "disk is full" in msg or "database or disk is full" in msg:
+        return DiskFull(f"the disk holding the workspace is full{where}; free space and try again")
+    if "readonly" in msg or "read-only" in msg:
+        return WorkspaceError(f"the workspace is read-only{where}: check its permissions")
+    if "not a database" in msg or "malformed" in msg or "encrypted" in msg:
+        return CorruptDatabase(
+            f"the workspace database is damaged or not an ORM Desktop database{where}; "
+            "restore a backup with `orm-desktop restore`"
+        )
+    if "unable to open" in msg:
+        return WorkspaceError(f"cannot open the workspace database{where}")
+    if "disk i/o error" in msg:
+        return WorkspaceError(f"disk I/O error on the workspace database{where}")
+    return None
+
+
+@contextlib.contextmanager
+def known_errors(path: Path | str = "") -> Iterator[None]:
+    """Re-raise sqlite3 errors the user can act on as KnownError."""
+    try:
+        yield
+    except sqlite3.Error as exc:
+        known = translate(exc, path)
+        if known is None:
+            raise
+        raise known from exc
+
+
+def _configure(conn: sqlite3.Connection, readonly: bool) -> None:
+    conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA foreign_keys=ON")
+    conn.execute("PRAGMA temp_store=MEMORY")
+    conn.execute("PRAGMA cache_size=-65536")  # 64 MiB page cache per connection
+    if not readonly:
+        conn.execute("PRAGMA synchronous=NORMAL")
+
+
+def connect(path: Path | str, *, readonly: bool = False, check: bool = True) -> sqlite3.Connection:
+    """Open an existing workspace database (autocommit mode; use ``transaction``).
+
+    Raises CorruptDatabase for a damaged or foreign file, WorkspaceError when the schema is
+    newer than this program.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise WorkspaceError(f"no workspace database at {path}")
+    uri = f"file:{path}?mode=ro" if readonly else f"file:{path}"
+    with known_errors(path):
+        conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False,
+                               timeout=BUSY_TIMEOUT_MS / 1000)
+        try:
+            _configure(conn, readonly)
+            if check:
+                app_id, version = _stamp(conn)
+                if app_id != APPLICATION_ID:
+                    raise CorruptDatabase(
+                        f"{path} is not an ORM Desktop workspace database "
+                        "(a different SQLite file, or damaged)"
+                    )
+                if version > schema_version():
+                    raise WorkspaceError(
+                        f"{path} was written by a newer ORM Desktop (schema {version}, this "
+                        f"program knows {schema_version()}); upgrade ORM Desktop"
+                    )
+        except BaseException:
+            conn.close()
+            raise
+    conn.row_factory = sqlite3.Row
+    return conn
+
+
+def _stamp(conn: sqlite3.Connection) -> tuple[int, int]:
+    app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    return app_id, version
+
+
+def create(path: Path | str) -> None:
+    """Create a new, fully migrated database file at ``path`` (must not exist)."""
+    path = Path(path)
+    if path.exists():
+        raise WorkspaceError(f"{path} already exists")
+    tmp = path.with_suffix(".creating")
+    tmp.unlink(missing_ok=True)
+    with known_errors(path):
+        conn = sqlite3.connect(tmp, isolation_level=None)
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute(f"PRAGMA application_id={APPLICATION_ID}")
+            _apply_migrations(conn, 0)
+        finally:
+            conn.close()
+    # a crash before this rename leaves no half-made workspace behind
+    for suffix in ("-wal", "-shm"):
+        Path(str(tmp) + suffix).unlink(missing_ok=True)
+    tmp.rename(path)
+
+
+def migrate(path: Path | str, backup_dir: Path | None = None) -> int:
+    """Bring an existing database up to date; back it up first. Returns migrations applied."""
+    path = Path(path)
+    conn = connect(path)
+    try:
+        _, version = _stamp(conn)
+        target = schema_version()
+        if version >= target:
+            return 0
+        if backup_dir is not None:
+            backup_dir.mkdir(parents=True, exist_ok=True)
+            stamp = time.strftime("%Y%m%d-%H%M%S")
+            dest = backup_dir / f"before-migration-v{version}-{stamp}.db"
+            with known_errors(dest):
+                out = sqlite3.connect(dest)
+                try:
+                    conn.backup(out)
+                finally:
+                    out.close()
+        with known_errors(path):
+            _apply_migrations(conn, version)
+        return target - version
+    finally:
+        conn.close()
+
+
+def _apply_migrations(conn: sqlite3.Connection, current: int) -> None:
+    for version, _name, apply in _migrations():
+        if version <= current:
+            continue
+        # each migration and its version bump commit together, or not at all
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            apply(conn)
+            conn.execute(f"PRAGMA user_version={version}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+
+@contextlib.contextmanager
+def transaction(conn: sqlite3.Connection, *, immediate: bool = True) -> Iterator[sqlite3.Connection]:
+    """BEGIN IMMEDIATE ... COMMIT (ROLLBACK on error), with SQLite errors mapped to KnownError."""
+    with known_errors():
+        conn.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
+    try:
+        yield conn
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    else:
+        with known_errors():
+            conn.execute("COMMIT")
+
+
+def integrity_check(conn: sqlite3.Connection) -> str:
+    """'ok' or the first problem reported by PRAGMA integrity_check."""
+    return conn.execute("PRAGMA integrity_check").fetchone()[0]
+
+
+def backup_to(conn: sqlite3.Connection, dest: Path) -> None:
+    """A consistent copy of a live database (online backup API) written atomically."""
+    tmp = dest.with_suffix(dest.suffix + ".part")
+    tmp.unlink(missing_ok=True)
+    with known_errors(dest):
+        out = sqlite3.connect(tmp)
+        try:
+            conn.backup(out)
+        finally:
+            out.close()
+    shutil.move(tmp, dest)

@@ -1,0 +1,105 @@
+"""Feeds and their health."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+
+from orm_desktop.types import Feed
+
+_COLS = ("id, url, title, kind, category, weight, enabled, template_url, entity_id, etag, "
+         "last_modified, last_fetched, last_status, last_error, error_count, next_due, items_total")
+
+
+def _row(r: sqlite3.Row | tuple) -> Feed:
+    return Feed(
+        id=r[0], url=r[1], title=r[2], kind=r[3], category=r[4], weight=r[5], enabled=bool(r[6]),
+        template_url=r[7], entity_id=r[8], etag=r[9], last_modified=r[10], last_fetched=r[11],
+        last_status=r[12], last_error=r[13], error_count=r[14], next_due=r[15], items_total=r[16],
+    )
+
+
+def upsert(conn: sqlite3.Connection, url: str, *, title: str = "", kind: str = "news", category: str = "",
+           weight: float = 1.0, template_url: str = "", entity_id: int | None = None) -> tuple[int, bool]:
+    """Insert a feed or update its description; returns (id, created)."""
+    row = conn.execute("SELECT id FROM feeds WHERE url = ?", (url,)).fetchone()
+    if row:
+        conn.execute(
+            "UPDATE feeds SET title = COALESCE(NULLIF(?, ''), title), kind = ?, category = ?, "
+            "weight = ?, template_url = ?, entity_id = ? WHERE id = ?",
+            (title, kind, category, weight, template_url, entity_id, row[0]),
+        )
+        return int(row[0]), False
+    cur = conn.execute(
+        "INSERT INTO feeds (url, title, kind, category, weight, template_url, entity_id, created) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (url, title, kind, category, weight, template_url, entity_id, int(time.time())),
+    )
+    return int(cur.lastrowid), True
+
+
+def list_(conn: sqlite3.Connection, *, enabled_only: bool = False) -> list[Feed]:
+    where = "WHERE enabled = 1" if enabled_only else ""
+    return [_row(r) for r in conn.execute(f"SELECT {_COLS} FROM feeds {where} ORDER BY category, title, id")]
+
+
+def get(conn: sqlite3.Connection, feed_id: int) -> Feed | None:
+    r = conn.execute(f"SELECT {_COLS} FROM feeds WHERE id = ?", (feed_id,)).fetchone()
+    return _row(r) if r else None
+
+
+def due(conn: sqlite3.Connection, now: int, *, include_backoff: bool = False) -> list[Feed]:
+    """Enabled feeds whose next fetch is due (all enabled feeds with include_backoff)."""
+    if include_backoff:
+        return list_(conn, enabled_only=True)
+    return [_row(r) for r in conn.execute(
+        f"SELECT {_COLS} FROM feeds WHERE enabled = 1 AND (next_due IS NULL OR next_due <= ?) "
+        "ORDER BY id", (now,))]
+
+
+def set_enabled(conn: sqlite3.Connection, feed_id: int, enabled: bool) -> None:
+    conn.execute("UPDATE feeds SET enabled = ? WHERE id = ?", (int(enabled), feed_id))
+
+
+def update(conn: sqlite3.Connection, feed_id: int, **fields: object) -> None:
+    allowed = {"url", "title", "kind", "category", "weight", "enabled"}
+    bad = set(fields) - allowed
+    if bad:
+        raise ValueError(f"unknown feed fields: {sorted(bad)}")
+    sets = ", ".join(f"{k} = ?" for k in fields)
+    conn.execute(f"UPDATE feeds SET {sets} WHERE id = ?", (*fields.values(), feed_id))
+
+
+def remove(conn: sqlite3.Connection, feed_id: int) -> None:
+    conn.execute("DELETE FROM feeds WHERE id = ?", (feed_id,))
+
+
+def record_success(conn: sqlite3.Connection, feed_id: int, *, now: int, status: str, etag: str,
+                   last_modified: str, title: str, new_items: int, next_due: int,
+                   message: str = "") -> None:
+    conn.execute(
+        "UPDATE feeds SET last_fetched = ?, last_status = ?, last_error = ?, error_count = 0, "
+        "etag = COALESCE(NULLIF(?, ''), etag), last_modified = COALESCE(NULLIF(?, ''), last_modified), "
+        "title = CASE WHEN title = '' THEN ? ELSE title END, items_total = items_total + ?, "
+        "next_due = ? WHERE id = ?",
+        (now, status, message, etag, last_modified, title, new_items, next_due, feed_id),
+    )
+
+
+def record_failure(conn: sqlite3.Connection, feed_id: int, *, now: int, status: str, message: str,
+                   next_due: int) -> None:
+    conn.execute(
+        "UPDATE feeds SET last_fetched = ?, last_status = ?, last_error = ?, "
+        "error_count = error_count + 1, next_due = ? WHERE id = ?",
+        (now, status, message, next_due, feed_id),
+    )
+
+
+def health_counts(conn: sqlite3.Connection) -> dict[str, int]:
+    """{'ok': n, 'failing': n, 'never': n, 'disabled': n} for the status bar."""
+    r = conn.execute(
+        "SELECT sum(enabled = 0), sum(enabled = 1 AND last_status = ''), "
+        "sum(enabled = 1 AND last_status IN ('ok', 'not_modified', 'empty')), "
+        "sum(enabled = 1 AND last_status NOT IN ('', 'ok', 'not_modified', 'empty')) FROM feeds"
+    ).fetchone()
+    return {"disabled": r[0] or 0, "never": r[1] or 0, "ok": r[2] or 0, "failing": r[3] or 0}

@@ -1,0 +1,81 @@
+"""Items (unique articles) and the writes of the ingest pipeline."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from orm_desktop.types import ParsedItem
+
+CLUSTER_WINDOW = 3 * 86400  # syndicated copies appear within a few days of each other
+
+
+def exists(conn: sqlite3.Connection, canonical_url: str, guid: str) -> bool:
+    if conn.execute("SELECT 1 FROM items WHERE canonical_url = ?", (canonical_url,)).fetchone():
+        return True
+    return bool(guid) and conn.execute("SELECT 1 FROM items WHERE guid = ?", (guid,)).fetchone() is not None
+
+
+def cluster_candidates(conn: sqlite3.Connection, prefix: str, published: int) -> list[tuple[int, int, str]]:
+    """(id, cluster_id, title_norm) of recent items whose normalised title starts with prefix."""
+    if not prefix:
+        return []
+    return conn.execute(
+        "SELECT id, COALESCE(cluster_id, id), title_norm FROM items "
+        "WHERE title_norm >= ? AND title_norm < ? AND published BETWEEN ? AND ? LIMIT 50",
+        (prefix, prefix + "\uffff", published - CLUSTER_WINDOW, published + CLUSTER_WINDOW),
+    ).fetchall()
+
+
+def insert(conn: sqlite3.Connection, feed_id: int | None, item: ParsedItem, *, canonical_url: str,
+           title_norm: str, cluster_id: int | None, published: int, now: int) -> int:
+    cur = conn.execute(
+        "INSERT INTO items (feed_id, guid, url, canonical_url, title, text, html, author, published, "
+        "first_seen, rating, cluster_id, title_norm, lang) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        (feed_id, item.guid, item.url, canonical_url, item.title, item.text, item.html, item.author,
+         published, now, item.rating, cluster_id, title_norm, item.lang),
+    )
+    item_id = int(cur.lastrowid)
+    if cluster_id is None:
+        conn.execute("UPDATE items SET cluster_id = ? WHERE id = ?", (item_id, item_id))
+    return item_id
+
+
+MENTION_COLUMNS = ("item_id", "entity_id", "published", "feed_kind", "snippet", "sentiment",
+                   "machine_sentiment", "engine", "score_source", "evidence", "topics", "stage",
+                   "priority", "due_at", "created")
+
+
+def insert_mentions(conn: sqlite3.Connection, rows: list[tuple]) -> int:
+    """Insert mention rows (tuples in MENTION_COLUMNS order); existing pairs are left alone."""
+    if not rows:
+        return 0
+    before = conn.total_changes
+    conn.executemany(
+        f"INSERT OR IGNORE INTO mentions ({', '.join(MENTION_COLUMNS)}) "
+        f"VALUES ({', '.join('?' * len(MENTION_COLUMNS))})",
+        rows,
+    )
+    return conn.total_changes - before
+
+
+def count(conn: sqlite3.Connection) -> int:
+    return conn.execute("SELECT count(*) FROM items").fetchone()[0]
+
+
+def iter_for_rematch(conn: sqlite3.Connection, batch: int = 2000):
+    """(id, title, text, published, rating, feed kind) of every item, in id order, in batches."""
+    last = 0
+    while True:
+        rows = conn.execute(
+            "SELECT i.id, i.title, i.text, i.published, i.rating, COALESCE(f.kind, 'news'), "
+            "COALESCE(f.weight, 1.0) FROM items i LEFT JOIN feeds f ON f.id = i.feed_id "
+            "WHERE i.id > ? ORDER BY i.id LIMIT ?", (last, batch)).fetchall()
+        if not rows:
+            return
+        yield rows
+        last = rows[-1][0]
+
+
+def fts_optimize(conn: sqlite3.Connection) -> None:
+    """Merge FTS segments; makes later incremental inserts several times faster."""
+    conn.execute("INSERT INTO items_fts (items_fts) VALUES ('optimize')")

@@ -1,0 +1,191 @@
+"""Mention queries (inbox, CLI, reports) and triage writes.
+
+Sentiment labels are derived from the effective score with the product-wide thresholds:
+negative <= -0.05 < neutral < 0.05 <= positive, so label filters are index range scans.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from collections.abc import Iterable
+
+from orm_desktop.errors import UsageError
+from orm_desktop.types import STATUSES, Mention, MentionDetail, MentionFilter, label_for
+
+_SELECT = (
+    "SELECT m.id, m.item_id, m.entity_id, e.name, i.title, i.url, COALESCE(f.title, ''), "
+    "m.feed_kind, m.published, m.snippet, m.sentiment, m.status, m.priority, "
+    "m.override IS NOT NULL, i.rating, m.topics, i.cluster_id "
+    "FROM mentions m JOIN items i ON i.id = m.item_id JOIN entities e ON e.id = m.entity_id "
+    "LEFT JOIN feeds f ON f.id = i.feed_id"
+)
+
+_SENTIMENT_SQL = {
+    "negative": "m.sentiment <= -0.05",
+    "neutral": "m.sentiment > -0.05 AND m.sentiment < 0.05",
+    "positive": "m.sentiment >= 0.05",
+}
+
+_TOKEN = re.compile(r'(-?)"([^"]*)"|(-?)(\S+)')
+
+
+def fts_query(text: str) -> str:
+    """Turn what a user types into a safe FTS5 expression: words and "phrases" are ANDed,
+    a leading '-' excludes. Raises UsageError when nothing searchable remains."""
+    pos, neg = [], []
+    for m in _TOKEN.finditer(text):
+        minus, phrase = (m.group(1), m.group(2)) if m.group(2) is not None else (m.group(3), m.group(4))
+        words = re.findall(r"\w+", phrase)
+        if not words:
+            continue
+        term = '"' + " ".join(words) + '"'
+        (neg if minus else pos).append(term)
+    if not pos:
+        raise UsageError(f"nothing to search for in {text!r}")
+    expr = " AND ".join(pos)
+    for term in neg:
+        expr += f" NOT {term}"
+    return expr
+
+
+def _where(f: MentionFilter) -> tuple[str, list]:
+    clauses, args = [], []
+    if f.entity_ids:
+        clauses.append(f"m.entity_id IN ({','.join('?' * len(f.entity_ids))})")
+        args += list(f.entity_ids)
+    if f.sentiment:
+        if f.sentiment not in _SENTIMENT_SQL:
+            raise UsageError(f"unknown sentiment {f.sentiment!r} (negative, neutral, positive)")
+        clauses.append(_SENTIMENT_SQL[f.sentiment])
+    if f.statuses:
+        bad = [s for s in f.statuses if s not in STATUSES]
+        if bad:
+            raise UsageError(f"unknown status {bad[0]!r} (choose from {', '.join(STATUSES)})")
+        clauses.append(f"m.status IN ({','.join('?' * len(f.statuses))})")
+        args += list(f.statuses)
+    if f.feed_kinds:
+        clauses.append(f"m.feed_kind IN ({','.join('?' * len(f.feed_kinds))})")
+        args += list(f.feed_kinds)
+    if f.topic:
+        clauses.append("(',' || m.topics || ',') LIKE ?")
+        args.append(f"%,{f.topic},%")
+    if f.since is not None:
+        clauses.append("m.published >= ?")
+        args.append(f.since)
+    if f.until is not None:
+        clauses.append("m.published < ?")
+        args.append(f.until)
+    if f.feed_id is not None:
+        clauses.append("m.item_id IN (SELECT id FROM items WHERE feed_id = ?)")
+        args.append(f.feed_id)
+    if not f.include_muted:
+        clauses.append("m.muted = 0")
+    if f.search.strip():
+        clauses.append("m.item_id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)")
+        args.append(fts_query(f.search))
+    return (" WHERE " + " AND ".join(clauses)) if clauses else "", args
+
+
+def _order(f: MentionFilter) -> str:
+    if f.order == "priority":
+        return " ORDER BY m.priority DESC, m.published DESC, m.id DESC"
+    if f.order == "published":
+        return " ORDER BY m.published DESC, m.id DESC"
+    raise UsageError(f"unknown order {f.order!r} (published, priority)")
+
+
+def _mention(r: tuple) -> Mention:
+    return Mention(
+        id=r[0], item_id=r[1], entity_id=r[2], entity=r[3], title=r[4], url=r[5], source=r[6],
+        feed_kind=r[7], published=r[8], snippet=r[9], sentiment=r[10], label=label_for(r[10]),
+        status=r[11], priority=r[12], overridden=bool(r[13]), rating=r[14],
+        topics=tuple(t for t in (r[15] or "").split(",") if t), cluster_id=r[16],
+    )
+
+
+def query(conn: sqlite3.Connection, f: MentionFilter = MentionFilter(), *, limit: int = 200,
+          offset: int = 0) -> list[Mention]:
+    where, args = _where(f)
+    sql = f"{_SELECT}{where}{_order(f)} LIMIT ? OFFSET ?"
+    return [_mention(r) for r in conn.execute(sql, (*args, limit, offset))]
+
+
+def count(conn: sqlite3.Connection, f: MentionFilter = MentionFilter()) -> int:
+    where, args = _where(f)
+    return conn.execute(f"SELECT count(*) FROM mentions m{where}", args).fetchone()[0]
+
+
+def get(conn: sqlite3.Connection, mention_id: int) -> Mention | None:
+    r = conn.execute(f"{_SELECT} WHERE m.id = ?", (mention_id,)).fetchone()
+    return _mention(r) if r else None
+
+
+def detail(conn: sqlite3.Connection, mention_id: int) -> MentionDetail | None:
+    m = get(conn, mention_id)
+    if m is None:
+        return None
+    r = conn.execute(
+        "SELECT i.html, i.text, i.author, mm.evidence, mm.machine_sentiment, mm.engine, "
+        "mm.score_source, mm.override_by, mm.override_at, mm.stage, mm.due_at "
+        "FROM mentions mm JOIN items i ON i.id = mm.item_id WHERE mm.id = ?", (mention_id,)
+    ).fetchone()
+    cluster = ()
+    if m.cluster_id is not None:
+        cluster = tuple(conn.execute(
+            "SELECT i.id, i.title, COALESCE(f.title, ''), i.url FROM items i "
+            "LEFT JOIN feeds f ON f.id = i.feed_id WHERE i.cluster_id = ? AND i.id != ? "
+            "ORDER BY i.published LIMIT 50", (m.cluster_id, m.item_id)).fetchall())
+    return MentionDetail(
+        mention=m, html=r[0], text=r[1], author=r[2],
+        evidence=tuple((s, float(v)) for s, v in json.loads(r[3] or "[]")),
+        machine_sentiment=r[4], engine=r[5], score_source=r[6], override_by=r[7],
+        override_at=r[8], stage=r[9], due_at=r[10], cluster=cluster,
+    )
+
+
+def _ids(ids: Iterable[int]) -> list[int]:
+    out = [int(i) for i in ids]
+    if not out:
+        raise UsageError("no mentions selected")
+    return out
+
+
+def set_status(conn: sqlite3.Connection, ids: Iterable[int], status: str, *, by: str, now: int) -> int:
+    if status not in STATUSES:
+        raise UsageError(f"unknown status {status!r} (choose from {', '.join(STATUSES)})")
+    ids = _ids(ids)
+    cur = conn.executemany(
+        "UPDATE mentions SET status = ?, status_at = ?, status_by = ? WHERE id = ?",
+        [(status, now, by, i) for i in ids],
+    )
+    return cur.rowcount
+
+
+def set_override(conn: sqlite3.Connection, ids: Iterable[int], score: float | None, *, by: str,
+                 now: int) -> int:
+    """A human sentiment override (None clears it). It wins everywhere and survives rescoring."""
+    ids = _ids(ids)
+    if score is None:
+        rows = [(i,) for i in ids]
+        cur = conn.executemany(
+            "UPDATE mentions SET override = NULL, override_by = NULL, override_at = NULL, "
+            "sentiment = machine_sentiment WHERE id = ?", rows)
+        return cur.rowcount
+    if not -1.0 <= score <= 1.0:
+        raise UsageError(f"sentiment override must be within [-1, 1], got {score}")
+    cur = conn.executemany(
+        "UPDATE mentions SET override = ?, override_by = ?, override_at = ?, sentiment = ? WHERE id = ?",
+        [(score, by, now, score, i) for i in ids],
+    )
+    return cur.rowcount
+
+
+def update_machine_scores(conn: sqlite3.Connection, rows: list[tuple[float, str, str, str, int]]) -> None:
+    """Rescoring: (score, engine, evidence JSON, source, mention id); overrides stay in force."""
+    conn.executemany(
+        "UPDATE mentions SET machine_sentiment = ?1, engine = ?2, evidence = ?3, score_source = ?4, "
+        "sentiment = CASE WHEN override IS NULL THEN ?1 ELSE override END WHERE id = ?5",
+        rows,
+    )

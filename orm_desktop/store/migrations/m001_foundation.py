@@ -1,0 +1,167 @@
+"""Foundation schema: settings, entities, feeds, items (+FTS5), mentions, alerts, fetch runs."""
+
+from __future__ import annotations
+
+import sqlite3
+
+SQL = """
+CREATE TABLE settings (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL                       -- JSON
+);
+
+CREATE TABLE entities (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('brand', 'executive', 'competitor', 'product')),
+    name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    query TEXT NOT NULL,
+    aliases TEXT NOT NULL DEFAULT '[]',       -- JSON list
+    importance REAL NOT NULL DEFAULT 1.0,
+    active INTEGER NOT NULL DEFAULT 1,
+    title TEXT NOT NULL DEFAULT '',
+    photo TEXT NOT NULL DEFAULT '',
+    crisis INTEGER NOT NULL DEFAULT 0,
+    created INTEGER NOT NULL
+);
+
+CREATE TABLE feeds (
+    id INTEGER PRIMARY KEY,
+    url TEXT NOT NULL UNIQUE,
+    title TEXT NOT NULL DEFAULT '',
+    kind TEXT NOT NULL DEFAULT 'news'
+        CHECK (kind IN ('news', 'blog', 'review', 'social', 'forum', 'press')),
+    category TEXT NOT NULL DEFAULT '',
+    weight REAL NOT NULL DEFAULT 1.0,
+    enabled INTEGER NOT NULL DEFAULT 1,
+    template_url TEXT NOT NULL DEFAULT '',    -- the {query} template this feed was expanded from
+    entity_id INTEGER REFERENCES entities(id) ON DELETE CASCADE,
+    etag TEXT NOT NULL DEFAULT '',
+    last_modified TEXT NOT NULL DEFAULT '',
+    last_fetched INTEGER,
+    last_status TEXT NOT NULL DEFAULT '',
+    last_error TEXT NOT NULL DEFAULT '',
+    error_count INTEGER NOT NULL DEFAULT 0,
+    next_due INTEGER,
+    items_total INTEGER NOT NULL DEFAULT 0,
+    created INTEGER NOT NULL
+);
+
+CREATE TABLE items (
+    id INTEGER PRIMARY KEY,
+    feed_id INTEGER REFERENCES feeds(id) ON DELETE SET NULL,
+    guid TEXT NOT NULL,
+    url TEXT NOT NULL,
+    canonical_url TEXT NOT NULL,
+    title TEXT NOT NULL,
+    text TEXT NOT NULL,                       -- plain text: matching, scoring, search
+    html TEXT NOT NULL DEFAULT '',            -- sanitized HTML: display only
+    author TEXT NOT NULL DEFAULT '',
+    published INTEGER NOT NULL,
+    first_seen INTEGER NOT NULL,
+    rating REAL,                              -- 0..5 stars
+    cluster_id INTEGER,                       -- id of the first item of its syndication cluster
+    title_norm TEXT NOT NULL DEFAULT '',
+    lang TEXT NOT NULL DEFAULT ''
+);
+CREATE UNIQUE INDEX items_canonical_url ON items (canonical_url);
+CREATE INDEX items_guid ON items (guid);
+CREATE INDEX items_title_norm ON items (title_norm);
+CREATE INDEX items_cluster ON items (cluster_id);
+
+CREATE VIRTUAL TABLE items_fts USING fts5 (
+    title, text, content='items', content_rowid='id', tokenize='unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER items_fts_ai AFTER INSERT ON items BEGIN
+    INSERT INTO items_fts (rowid, title, text) VALUES (new.id, new.title, new.text);
+END;
+CREATE TRIGGER items_fts_ad AFTER DELETE ON items BEGIN
+    INSERT INTO items_fts (items_fts, rowid, title, text) VALUES ('delete', old.id, old.title, old.text);
+END;
+CREATE TRIGGER items_fts_au AFTER UPDATE OF title, text ON items BEGIN
+    INSERT INTO items_fts (items_fts, rowid, title, text) VALUES ('delete', old.id, old.title, old.text);
+    INSERT INTO items_fts (rowid, title, text) VALUES (new.id, new.title, new.text);
+END;
+
+CREATE TABLE mentions (
+    id INTEGER PRIMARY KEY,
+    item_id INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+    entity_id INTEGER NOT NULL REFERENCES entities(id) ON DELETE CASCADE,
+    published INTEGER NOT NULL,               -- copy of items.published for the covering index
+    feed_kind TEXT NOT NULL DEFAULT 'news',   -- copy of feeds.kind for filters without a join
+    snippet TEXT NOT NULL DEFAULT '',
+    sentiment REAL NOT NULL DEFAULT 0,        -- effective score: the override when set, else machine
+    machine_sentiment REAL NOT NULL DEFAULT 0,
+    engine TEXT NOT NULL DEFAULT '',
+    score_source TEXT NOT NULL DEFAULT '',    -- text | rating | rating+text | none
+    evidence TEXT NOT NULL DEFAULT '[]',      -- JSON [[sentence, score], ...]
+    override REAL,
+    override_by TEXT,
+    override_at INTEGER,
+    topics TEXT NOT NULL DEFAULT '',          -- comma separated topic ids
+    stage TEXT NOT NULL DEFAULT '',           -- customer-journey stage
+    priority REAL NOT NULL DEFAULT 0,
+    due_at INTEGER,
+    status TEXT NOT NULL DEFAULT 'new'
+        CHECK (status IN ('new', 'read', 'flagged', 'needs_response', 'responded', 'archived')),
+    status_at INTEGER,
+    status_by TEXT NOT NULL DEFAULT '',
+    assignee TEXT NOT NULL DEFAULT '',
+    tags TEXT NOT NULL DEFAULT '',
+    muted INTEGER NOT NULL DEFAULT 0,
+    created INTEGER NOT NULL,
+    UNIQUE (item_id, entity_id)
+);
+CREATE INDEX mentions_entity_published ON mentions (entity_id, published, sentiment);
+CREATE INDEX mentions_published ON mentions (published);
+CREATE INDEX mentions_status_published ON mentions (status, published);
+CREATE INDEX mentions_priority ON mentions (priority);
+
+CREATE TABLE alerts (
+    id INTEGER PRIMARY KEY,
+    entity_id INTEGER NOT NULL REFERENCES entities(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,                       -- volume_spike | negativity_spike
+    window_start INTEGER NOT NULL,
+    window_end INTEGER NOT NULL,
+    observed REAL NOT NULL,
+    baseline REAL NOT NULL,
+    score REAL NOT NULL,                      -- test statistic (see docs)
+    detail TEXT NOT NULL DEFAULT '',
+    status TEXT NOT NULL DEFAULT 'open',      -- open | acknowledged
+    created INTEGER NOT NULL,
+    UNIQUE (entity_id, kind, window_start)
+);
+
+CREATE TABLE fetch_runs (
+    id INTEGER PRIMARY KEY,
+    started INTEGER NOT NULL,
+    finished INTEGER,
+    feeds INTEGER NOT NULL DEFAULT 0,
+    ok INTEGER NOT NULL DEFAULT 0,
+    failed INTEGER NOT NULL DEFAULT 0,
+    entries INTEGER NOT NULL DEFAULT 0,
+    new_items INTEGER NOT NULL DEFAULT 0,
+    new_mentions INTEGER NOT NULL DEFAULT 0
+);
+"""
+
+
+def apply(conn: sqlite3.Connection) -> None:
+    for statement in _split(SQL):
+        conn.execute(statement)
+
+
+def _split(sql: str) -> list[str]:
+    """Split on ';' at statement ends, keeping trigger bodies (BEGIN ... END;) whole."""
+    out, buf = [], []
+    for line in sql.splitlines():
+        stripped = line.split("--", 1)[0].strip()
+        buf.append(line)
+        if stripped.endswith(";"):
+            text = "\n".join(buf).strip()
+            if text.upper().startswith("CREATE TRIGGER") and not stripped.upper().endswith("END;"):
+                continue
+            out.append(text)
+            buf = []
+    if "".join(buf).strip():
+        out.append("\n".join(buf))
+    return out

@@ -1,0 +1,39 @@
+"""Workspace settings: JSON values by key (domain settings live in the database)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from typing import Any
+
+DEFAULTS: dict[str, Any] = {
+    "brand_name": "",
+    "brand_color": "#0F6E8C",
+    "brand_logo": "",
+    "sentiment_engine": "orm",
+    # response due time per priority level, in hours (P1 most urgent)
+    "sla_hours": {"P1": 2, "P2": 8, "P3": 24, "P4": 72},
+    "allow_self_approval": False,
+    "refresh_minutes": 30,
+}
+
+
+def get(conn: sqlite3.Connection, key: str, default: Any = None) -> Any:
+    row = conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+    if row is None:
+        return DEFAULTS.get(key, default) if default is None else default
+    return json.loads(row[0])
+
+
+def set_(conn: sqlite3.Connection, key: str, value: Any) -> None:
+    conn.execute(
+        "INSERT INTO settings (key, value) VALUES (?, ?) "
+        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (key, json.dumps(value)),
+    )
+
+
+def all_settings(conn: sqlite3.Connection) -> dict[str, Any]:
+    out = dict(DEFAULTS)
+    out.update({k: json.loads(v) for k, v in conn.execute("SELECT key, value FROM settings")})
+    return out

@@ -1,0 +1,1 @@
+"""Qt widgets, models and workers. Calls orm_desktop.service only, never SQL."""

@@ -1,0 +1,119 @@
+"""Where a workspace lives, creating and opening it, and the refresh lock.
+
+A workspace is a directory::
+
+    orm.db          the SQLite database (WAL)
+    backups/        automatic and manual backups
+    demo-feeds/     the offline demo's feed files (demo workspaces only)
+    evidence/       captured pages (evidence capture)
+
+Resolution order: ``--workspace DIR``, else ``$ORM_DESKTOP_WORKSPACE``, else the user data
+directory (``platformdirs.user_data_dir("orm-desktop")/workspace``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from orm_desktop.errors import KnownError, WorkspaceError
+from orm_desktop.store import db
+
+DB_NAME = "orm.db"
+ENV_VAR = "ORM_DESKTOP_WORKSPACE"
+
+
+def default_workspace_dir() -> Path:
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("orm-desktop", appauthor=False)) / "workspace"
+
+
+def resolve(explicit: str | os.PathLike[str] | None = None) -> tuple[Path, str]:
+    """The workspace directory and where the choice came from ('option', 'env', 'default')."""
+    if explicit:
+        return Path(explicit).expanduser().resolve(), "option"
+    env = os.environ.get(ENV_VAR, "").strip()
+    if env:
+        return Path(env).expanduser().resolve(), "env"
+    return default_workspace_dir(), "default"
+
+
+@dataclass(frozen=True, slots=True)
+class Workspace:
+    root: Path
+
+    @property
+    def db_path(self) -> Path:
+        return self.root / DB_NAME
+
+    @property
+    def backups(self) -> Path:
+        return self.root / "backups"
+
+    @property
+    def demo_feeds(self) -> Path:
+        return self.root / "demo-feeds"
+
+    @property
+    def evidence(self) -> Path:
+        return self.root / "evidence"
+
+    def exists(self) -> bool:
+        return self.db_path.exists()
+
+    def connect(self, *, readonly: bool = False):  # -> sqlite3.Connection
+        return db.connect(self.db_path, readonly=readonly)
+
+    @contextlib.contextmanager
+    def refresh_lock(self, *, wait: bool = False) -> Iterator[None]:
+        """Only one refresh (GUI or `orm-desktop fetch`) runs at a time on a workspace.
+
+        Other writers (triage, drafts) are not blocked: SQLite's WAL and busy timeout
+        serialise their short transactions.
+        """
+        path = self.root / ".refresh.lock"
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+            except BlockingIOError:
+                raise KnownError(
+                    f"another refresh is already running on {self.root}; "
+                    "wait for it to finish (it holds .refresh.lock)"
+                ) from None
+            yield
+        finally:
+            os.close(fd)
+
+
+def create(root: Path) -> Workspace:
+    """Create an empty, migrated workspace at ``root`` (which must not hold one yet)."""
+    ws = Workspace(root)
+    if ws.exists():
+        raise WorkspaceError(f"a workspace already exists at {root}")
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        ws.backups.mkdir(exist_ok=True)
+    except OSError as exc:
+        raise WorkspaceError(f"cannot create workspace at {root}: {exc.strerror}") from exc
+    db.create(ws.db_path)
+    return ws
+
+
+def open_workspace(root: Path, *, migrate: bool = True) -> Workspace:
+    """Open an existing workspace, applying pending migrations (after a backup)."""
+    ws = Workspace(root)
+    if not root.exists():
+        raise WorkspaceError(
+            f"no workspace at {root}; create one with `orm-desktop init` (or `init --demo`)"
+        )
+    if not ws.exists():
+        raise WorkspaceError(f"{root} is not an ORM Desktop workspace (no {DB_NAME})")
+    if migrate:
+        db.migrate(ws.db_path, backup_dir=ws.backups)
+    return ws
