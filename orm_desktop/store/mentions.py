@@ -33,18 +33,30 @@ _TOKEN = re.compile(r'(-?)"([^"]*)"|(-?)(\S+)')
 
 def fts_query(text: str) -> str:
     """Turn what a user types into a safe FTS5 expression: words and "phrases" are ANDed,
-    a leading '-' excludes. Raises UsageError when nothing searchable remains."""
-    pos, neg = [], []
+    ``OR`` between two terms makes them alternatives, a leading '-' excludes; ``AND`` is
+    accepted and implied. Raises UsageError when nothing searchable remains."""
+    groups: list[list[str]] = []
+    neg: list[str] = []
+    pending_or = False
     for m in _TOKEN.finditer(text):
         minus, phrase = (m.group(1), m.group(2)) if m.group(2) is not None else (m.group(3), m.group(4))
+        if m.group(2) is None and not minus and phrase in ("AND", "OR"):
+            pending_or = phrase == "OR" and bool(groups)
+            continue
         words = re.findall(r"\w+", phrase)
         if not words:
             continue
         term = '"' + " ".join(words) + '"'
-        (neg if minus else pos).append(term)
-    if not pos:
+        if minus:
+            neg.append(term)
+        elif pending_or:
+            groups[-1].append(term)
+        else:
+            groups.append([term])
+        pending_or = False
+    if not groups:
         raise UsageError(f"nothing to search for in {text!r}")
-    expr = " AND ".join(pos)
+    expr = " AND ".join(g[0] if len(g) == 1 else "(" + " OR ".join(g) + ")" for g in groups)
     for term in neg:
         expr += f" NOT {term}"
     return expr

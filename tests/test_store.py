@@ -1,0 +1,191 @@
+"""Store: schema, migrations, foreign/corrupt files, mention queries, overrides, triage."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+
+import pytest
+
+from orm_desktop import workspace as wsmod
+from orm_desktop.errors import CorruptDatabase, UsageError, WorkspaceError
+from orm_desktop.store import db
+from orm_desktop.store import entities as entities_store
+from orm_desktop.store import feeds as feeds_store
+from orm_desktop.store import items as items_store
+from orm_desktop.store import mentions as mentions_store
+from orm_desktop.types import MentionFilter, ParsedItem
+
+NOW = 1_790_000_000
+
+
+def make_ws(tmp_path):
+    ws = wsmod.create(tmp_path / "ws")
+    return ws, ws.connect()
+
+
+def add_mention(conn, entity_id, feed_id, n, *, sentiment=0.0, published=NOW, kind="news",
+                title=None, text="body text"):
+    item = ParsedItem(guid=f"g{n}", url=f"https://x.example/{n}", title=title or f"Story {n}", text=text)
+    with db.transaction(conn):
+        iid = items_store.insert(conn, feed_id, item, canonical_url=item.url, title_norm="",
+                                 cluster_id=None, published=published, now=NOW)
+        items_store.insert_mentions(conn, [(iid, entity_id, published, kind, "snip", sentiment,
+                                            sentiment, "test", "text", "[]", "", "", 1.0, None, NOW)])
+    return conn.execute("SELECT id FROM mentions WHERE item_id = ?", (iid,)).fetchone()[0]
+
+
+@pytest.fixture
+def conn(tmp_path):
+    _, c = make_ws(tmp_path)
+    with db.transaction(c):
+        entities_store.add(c, "brand", "Acme", '"Acme"')
+        entities_store.add(c, "competitor", "Globex", "Globex")
+        feeds_store.upsert(c, "https://feeds.example/a", title="A", kind="news")
+    yield c
+    c.close()
+
+
+def test_new_workspace_is_stamped_and_migrated(tmp_path):
+    ws, c = make_ws(tmp_path)
+    assert c.execute("PRAGMA application_id").fetchone()[0] == db.APPLICATION_ID
+    assert c.execute("PRAGMA user_version").fetchone()[0] == db.schema_version()
+    assert c.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert db.integrity_check(c) == "ok"
+    assert db.migrate(ws.db_path, backup_dir=ws.backups) == 0  # idempotent
+
+
+def test_create_refuses_existing_workspace(tmp_path):
+    make_ws(tmp_path)
+    with pytest.raises(WorkspaceError, match="already exists"):
+        wsmod.create(tmp_path / "ws")
+
+
+def test_foreign_sqlite_file_is_refused(tmp_path):
+    root = tmp_path / "foreign"
+    root.mkdir()
+    with sqlite3.connect(root / "orm.db") as c:
+        c.execute("CREATE TABLE t (x)")
+    with pytest.raises(CorruptDatabase, match="not an ORM Desktop workspace"):
+        wsmod.open_workspace(root)
+
+
+def test_garbage_file_is_reported_as_corrupt(tmp_path):
+    root = tmp_path / "garbage"
+    root.mkdir()
+    (root / "orm.db").write_bytes(b"this is not a database" * 500)
+    with pytest.raises(CorruptDatabase, match="damaged or not an ORM Desktop"):
+        wsmod.open_workspace(root)
+
+
+def test_newer_schema_is_refused(tmp_path):
+    ws, c = make_ws(tmp_path)
+    c.execute(f"PRAGMA user_version={db.schema_version() + 5}")
+    c.close()
+    with pytest.raises(WorkspaceError, match="newer ORM Desktop"):
+        wsmod.open_workspace(ws.root)
+
+
+def test_missing_workspace_message(tmp_path):
+    with pytest.raises(WorkspaceError, match="orm-desktop init"):
+        wsmod.open_workspace(tmp_path / "nope")
+
+
+def test_filters_and_counts_agree(conn):
+    ids = {}
+    for n, (s, kind, pub) in enumerate([(-0.5, "news", NOW), (0.0, "review", NOW - 86400),
+                                        (0.6, "news", NOW - 10 * 86400), (-0.05, "forum", NOW)]):
+        ids[n] = add_mention(conn, 1, 1, n, sentiment=s, kind=kind, published=pub)
+    add_mention(conn, 2, 1, 10, sentiment=-0.9)
+    cases = {
+        MentionFilter(): 5,
+        MentionFilter(entity_ids=(1,)): 4,
+        MentionFilter(entity_ids=(1,), sentiment="negative"): 2,  # -0.5 and the -0.05 boundary
+        MentionFilter(sentiment="neutral"): 1,
+        MentionFilter(sentiment="positive"): 1,
+        MentionFilter(feed_kinds=("review",)): 1,
+        MentionFilter(since=NOW - 2 * 86400): 4,
+        MentionFilter(until=NOW - 2 * 86400): 1,
+    }
+    for f, expected in cases.items():
+        assert mentions_store.count(conn, f) == expected, f
+        assert len(mentions_store.query(conn, f, limit=100)) == expected, f
+    newest = mentions_store.query(conn, MentionFilter(entity_ids=(1,)), limit=1)[0]
+    assert newest.published == NOW
+
+
+def test_full_text_search_and_exclusions(conn):
+    add_mention(conn, 1, 1, 1, title="Battery fire prompts recall", text="The recall covers 10,000 bikes.")
+    add_mention(conn, 1, 1, 2, title="Quarterly results", text="Revenue rose; battery supply improved.")
+    add_mention(conn, 1, 1, 3, title="Launch event", text="A new model was shown.")
+    assert mentions_store.count(conn, MentionFilter(search="battery")) == 2
+    assert mentions_store.count(conn, MentionFilter(search='"battery fire"')) == 1
+    assert mentions_store.count(conn, MentionFilter(search="battery -recall")) == 1
+    assert mentions_store.count(conn, MentionFilter(search="BATTERY Revenue")) == 1
+    # FTS syntax characters typed by a user are words, not syntax errors
+    assert mentions_store.count(conn, MentionFilter(search='recall AND ( "')) == 1
+    assert mentions_store.count(conn, MentionFilter(search="recall OR launch")) == 2
+    assert mentions_store.count(conn, MentionFilter(search="model OR revenue -launch")) == 1
+    with pytest.raises(UsageError, match="nothing to search"):
+        mentions_store.count(conn, MentionFilter(search='"" - ('))
+
+
+def test_override_wins_and_survives_rescoring(conn):
+    mid = add_mention(conn, 1, 1, 1, sentiment=0.4)
+    with db.transaction(conn):
+        mentions_store.set_override(conn, [mid], -0.8, by="ana", now=NOW)
+    m = mentions_store.get(conn, mid)
+    assert (m.sentiment, m.label, m.overridden) == (-0.8, "negative", True)
+    assert mentions_store.count(conn, MentionFilter(sentiment="negative")) == 1
+    with db.transaction(conn):
+        mentions_store.update_machine_scores(conn, [(0.9, "vader", "[]", "text", mid)])
+    d = mentions_store.detail(conn, mid)
+    assert d.mention.sentiment == -0.8 and d.machine_sentiment == 0.9 and d.override_by == "ana"
+    with db.transaction(conn):
+        mentions_store.set_override(conn, [mid], None, by="ana", now=NOW)
+    assert mentions_store.get(conn, mid).sentiment == 0.9
+    with pytest.raises(UsageError, match=r"\[-1, 1\]"):
+        mentions_store.set_override(conn, [mid], 3.0, by="ana", now=NOW)
+
+
+def test_status_changes_are_recorded(conn):
+    a, b = add_mention(conn, 1, 1, 1), add_mention(conn, 1, 1, 2)
+    with db.transaction(conn):
+        assert mentions_store.set_status(conn, [a, b], "flagged", by="ana", now=NOW) == 2
+    assert mentions_store.count(conn, MentionFilter(statuses=("flagged",))) == 2
+    row = conn.execute("SELECT status_by, status_at FROM mentions WHERE id = ?", (a,)).fetchone()
+    assert tuple(row) == ("ana", NOW)
+    with pytest.raises(UsageError, match="unknown status"):
+        mentions_store.set_status(conn, [a], "deleted", by="ana", now=NOW)
+
+
+def test_failed_transaction_leaves_nothing(conn):
+    with pytest.raises(RuntimeError), db.transaction(conn):
+        entities_store.add(conn, "product", "Widget", "Widget")
+        raise RuntimeError("crash in the middle")
+    assert entities_store.by_name(conn, "Widget") is None
+
+
+def test_feed_health_and_backoff_fields(conn):
+    with db.transaction(conn):
+        feeds_store.record_failure(conn, 1, now=NOW, status="timeout", message="timed out", next_due=NOW + 600)
+    f = feeds_store.get(conn, 1)
+    assert (f.last_status, f.error_count, f.next_due) == ("timeout", 1, NOW + 600)
+    assert feeds_store.due(conn, NOW) == []
+    assert [x.id for x in feeds_store.due(conn, NOW, include_backoff=True)] == [1]
+    with db.transaction(conn):
+        feeds_store.record_success(conn, 1, now=NOW, status="ok", etag='"e1"', last_modified="",
+                                   title="T", new_items=3, next_due=NOW + 1800)
+    f = feeds_store.get(conn, 1)
+    assert (f.error_count, f.etag, f.items_total, f.last_error) == (0, '"e1"', 3, "")
+    assert feeds_store.health_counts(conn)["ok"] == 1
+
+
+def test_refresh_lock_refuses_second_refresh(tmp_path):
+    from orm_desktop.errors import KnownError
+
+    ws, _ = make_ws(tmp_path)
+    with ws.refresh_lock(), pytest.raises(KnownError, match="another refresh"), ws.refresh_lock():
+        pass
+    with ws.refresh_lock():  # released again
+        assert time.time() > 0
