@@ -1,0 +1,233 @@
+"""`orm-desktop draft`, `responses list|show|history|submit|approve|reject|sent|discard`,
+`users add|list`, `templates list|show`."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from orm_desktop.cli._common import FORMATS, emit, iso, open_service
+from orm_desktop.store.responses import Response
+
+STATE_QUEUES = {"mine": None, "review": ("in_review",), "approved": ("approved",),
+                "sent": ("sent",), "open": ("draft", "in_review", "changes_requested", "approved")}
+
+
+def register(sub) -> None:
+    d = sub.add_parser("draft", help="draft a response to a mention from the best (or a named) template",
+                       description="Example: orm-desktop draft 42 --as alex --template review-reply-negative")
+    d.add_argument("mention_id", type=int)
+    d.add_argument("--template", "-t", help="template id (default: the best suggestion)")
+    d.add_argument("--as", dest="user", required=True, help="author user name")
+    d.add_argument("--suggest", action="store_true", help="only list the ranked template suggestions")
+    d.add_argument("--json", action="store_true")
+    d.set_defaults(func=cmd_draft)
+
+    p = sub.add_parser("responses", help="the response approval workflow",
+                       description="Example: orm-desktop responses approve 7 --as sam")
+    s = p.add_subparsers(dest="responses_cmd", metavar="ACTION", required=True)
+    a = s.add_parser("list", help="list responses")
+    a.add_argument("--queue", choices=sorted(STATE_QUEUES), default="open")
+    a.add_argument("--as", dest="user", default="", help="with --queue mine: whose drafts")
+    a.add_argument("--format", choices=FORMATS, default="table")
+    a.set_defaults(func=cmd_list)
+    for name, helptext in (("show", "show one response with its checks"),
+                           ("history", "the audit trail of one response")):
+        a = s.add_parser(name, help=helptext)
+        a.add_argument("id", type=int)
+        a.add_argument("--json", action="store_true")
+        a.set_defaults(func=cmd_show if name == "show" else cmd_history)
+    for name, action, helptext in (("submit", "submit", "submit a draft for review"),
+                                   ("approve", "approve", "approve a response in review"),
+                                   ("reject", "request_changes", "request changes (comment required)"),
+                                   ("discard", "discard", "discard a response")):
+        a = s.add_parser(name, help=helptext)
+        a.add_argument("id", type=int)
+        a.add_argument("--as", dest="user", required=True)
+        a.add_argument("--comment", "-m", default="")
+        a.add_argument("--json", action="store_true")
+        a.set_defaults(func=cmd_transition, action=action)
+    a = s.add_parser("sent", help="record that an approved response was sent (where and when)")
+    a.add_argument("id", type=int)
+    a.add_argument("--as", dest="user", required=True)
+    a.add_argument("--channel", required=True, help="where it went: twitter, email, review site...")
+    a.add_argument("--url", default="", help="link to the published reply")
+    a.add_argument("--json", action="store_true")
+    a.set_defaults(func=cmd_transition, action="send", comment="")
+    a = s.add_parser("edit", help="replace the text of a response (from a file or stdin)")
+    a.add_argument("id", type=int)
+    a.add_argument("--as", dest="user", required=True)
+    a.add_argument("--file", default="-", help="text file (default: stdin)")
+    a.add_argument("--comment", "-m", default="")
+    a.set_defaults(func=cmd_edit)
+
+    u = sub.add_parser("users", help="local user profiles and roles",
+                       description="Example: orm-desktop users add sam --role approver")
+    us = u.add_subparsers(dest="users_cmd", metavar="ACTION", required=True)
+    a = us.add_parser("add")
+    a.add_argument("name")
+    a.add_argument("--role", action="append", required=True,
+                   choices=("author", "approver", "executive", "admin"))
+    a.add_argument("--display-name", default="")
+    a.add_argument("--executive", help="the executive entity this user is (role executive)")
+    a.set_defaults(func=cmd_user_add)
+    a = us.add_parser("list")
+    a.add_argument("--format", choices=FORMATS, default="table")
+    a.set_defaults(func=cmd_user_list)
+
+    t = sub.add_parser("templates", help="response templates",
+                       description="Example: orm-desktop templates show crisis-holding-statement")
+    ts = t.add_subparsers(dest="templates_cmd", metavar="ACTION", required=True)
+    a = ts.add_parser("list")
+    a.add_argument("--format", choices=FORMATS, default="table")
+    a.set_defaults(func=cmd_templates)
+    a = ts.add_parser("show")
+    a.add_argument("id")
+    a.set_defaults(func=cmd_template_show)
+
+
+def _plain(r: Response) -> dict:
+    return {"id": r.id, "state": r.state, "mention_id": r.mention_id, "template": r.template_id,
+            "channel": r.channel, "author": r.author, "approver": r.approver, "version": r.version,
+            "created": iso(r.created), "updated": iso(r.updated), "approved_at": iso(r.approved_at),
+            "sent_at": iso(r.sent_at), "sent_channel": r.sent_channel, "sent_url": r.sent_url,
+            "in_name_of": r.in_name_of, "text": r.text}
+
+
+def cmd_draft(args) -> int:
+    from orm_desktop.responses import workflow as wf
+
+    svc = open_service(args)
+    if args.suggest:
+        rows = [{"template": s.template.id, "title": s.template.title, "score": round(s.score, 2),
+                 "missing": list(s.missing), "text": s.text} for s in wf.suggest(svc.conn, args.mention_id)]
+        emit(rows, "json" if args.json else "table", ["template", "score", "title", "missing"])
+        return 0
+    r = wf.create_draft(svc.conn, args.mention_id, author=args.user, template_id=args.template)
+    if args.json:
+        print(json.dumps(_plain(r), ensure_ascii=False))
+    else:
+        print(f"response {r.id} drafted from {r.template_id} (state draft)\n\n{r.text}")
+        for f in wf.check(svc.conn, r):
+            print(f"  check: {f.message}", file=sys.stderr)
+    return 0
+
+
+def cmd_list(args) -> int:
+    from orm_desktop.responses import workflow as wf
+    from orm_desktop.store import responses as rstore
+
+    svc = open_service(args)
+    if args.queue == "mine":
+        if not args.user:
+            from orm_desktop.errors import UsageError
+
+            raise UsageError("--queue mine needs --as USER")
+        wf.user(svc.conn, args.user)
+        rows = rstore.list_(svc.conn, author=args.user, states=("draft", "changes_requested"))
+    else:
+        rows = rstore.list_(svc.conn, states=STATE_QUEUES[args.queue])
+    emit([_plain(r) for r in rows], args.format, ["id", "state", "mention_id", "template", "author",
+                                                   "approver", "updated", "text"], widths={"text": 50})
+    return 0
+
+
+def cmd_show(args) -> int:
+    from orm_desktop.responses import workflow as wf
+
+    svc = open_service(args)
+    r = wf.get(svc.conn, args.id)
+    flags = wf.check(svc.conn, r)
+    if args.json:
+        print(json.dumps({**_plain(r), "checks": [f.message for f in flags]}, ensure_ascii=False))
+        return 0
+    print(f"response {r.id}: {r.state} · template {r.template_id} · by {r.author}"
+          + (f" · approved by {r.approver}" if r.approver else ""))
+    print(f"\n{r.text}\n")
+    for f in flags:
+        print(f"check: {f.message}")
+    return 0
+
+
+def cmd_history(args) -> int:
+    from orm_desktop.responses import workflow as wf
+
+    svc = open_service(args)
+    events = wf.history(svc.conn, args.id)
+    rows = [{"id": e.id, "at": iso(e.at), "actor": e.actor, "action": e.action,
+             "from": e.data.get("from", ""), "to": e.data.get("to", ""),
+             "comment": e.data.get("comment", ""), "hash": e.hash[:12]} for e in events]
+    emit(rows, "json" if args.json else "table", ["at", "actor", "action", "from", "to", "comment"])
+    return 0
+
+
+def cmd_transition(args) -> int:
+    from orm_desktop.responses import workflow as wf
+
+    svc = open_service(args)
+    r = wf.transition(svc.conn, args.id, args.action, by=args.user, comment=args.comment,
+                      channel=getattr(args, "channel", ""), url=getattr(args, "url", ""))
+    if args.json:
+        print(json.dumps(_plain(r), ensure_ascii=False))
+    else:
+        print(f"response {r.id} is now {r.state.replace('_', ' ')}")
+    return 0
+
+
+def cmd_edit(args) -> int:
+    from pathlib import Path
+
+    from orm_desktop.responses import workflow as wf
+
+    svc = open_service(args)
+    text = sys.stdin.read() if args.file == "-" else Path(args.file).read_text(encoding="utf-8")
+    r = wf.get(svc.conn, args.id)
+    r = wf.edit(svc.conn, args.id, text.rstrip("\n"), by=args.user, expected_version=r.version,
+                comment=args.comment)
+    print(f"response {r.id} saved (version {r.version}, {r.state})")
+    return 0
+
+
+def cmd_user_add(args) -> int:
+    from orm_desktop.responses import workflow as wf
+
+    svc = open_service(args)
+    u = wf.add_user(svc.conn, args.name, tuple(args.role), display_name=args.display_name,
+                    executive=args.executive)
+    print(f"added user {u.name} ({', '.join(u.roles)})")
+    return 0
+
+
+def cmd_user_list(args) -> int:
+    from orm_desktop.store import responses as rstore
+
+    svc = open_service(args)
+    rows = [{"name": u.name, "display_name": u.display_name, "roles": list(u.roles),
+             "executive_entity": u.entity_id} for u in rstore.users(svc.conn)]
+    emit(rows, args.format, ["name", "display_name", "roles", "executive_entity"])
+    return 0
+
+
+def cmd_templates(args) -> int:
+    from orm_desktop.responses import workflow as wf
+
+    svc = open_service(args)
+    rows = [{"id": t.id, "title": t.title, "channel": t.channel, "tone": t.tone,
+             "max_length": t.max_length, "shipped": t.shipped, "sentiment": list(t.sentiment),
+             "source_kinds": list(t.source_kinds), "entity_kinds": list(t.entity_kinds)}
+            for t in wf.templates(svc.conn).values()]
+    emit(rows, args.format, ["id", "title", "channel", "tone", "shipped"])
+    return 0
+
+
+def cmd_template_show(args) -> int:
+    from orm_desktop.errors import UsageError
+    from orm_desktop.responses import workflow as wf
+    from orm_desktop.responses.templates import to_toml
+
+    svc = open_service(args)
+    t = wf.templates(svc.conn).get(args.id)
+    if t is None:
+        raise UsageError(f"no template {args.id!r}")
+    sys.stdout.write(to_toml(t))
+    return 0

@@ -1,0 +1,1 @@
+"""Response templates, key messages, drafting and the approval workflow (no Qt)."""

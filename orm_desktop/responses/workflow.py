@@ -1,0 +1,332 @@
+"""The approval workflow for responses.
+
+States: draft -> in_review -> approved | changes_requested -> sent | discarded.
+
+Rules: only users with the approver role approve or request changes; nobody approves their
+own draft unless the workspace setting ``allow_self_approval`` is on; a draft in an
+executive's name needs the approval of the user who IS that executive. Every transition and
+every text change is appended to the hash-chained audit log (who, when, from, to, comment,
+diff); the events replay to the final text. Saves use optimistic concurrency: a save based on
+an old version is refused, never silently lost.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from orm_desktop.errors import UsageError, WorkflowError
+from orm_desktop.responses import checks
+from orm_desktop.responses.diff import apply_ops, diff_ops
+from orm_desktop.responses.templates import (
+    Template,
+    fill,
+    parse_template,
+    shipped_templates,
+    suggestion_score,
+)
+from orm_desktop.store import audit, db
+from orm_desktop.store import entities as entities_store
+from orm_desktop.store import mentions as mentions_store
+from orm_desktop.store import responses as rstore
+from orm_desktop.store import settings as settings_store
+from orm_desktop.store.responses import Response, User
+
+STATES = ("draft", "in_review", "approved", "changes_requested", "sent", "discarded")
+ROLES = ("author", "approver", "executive", "admin")
+EDITABLE = ("draft", "in_review", "changes_requested", "approved")
+TRANSITIONS = {
+    "submit": (("draft", "changes_requested"), "in_review"),
+    "approve": (("in_review",), "approved"),
+    "request_changes": (("in_review",), "changes_requested"),
+    "send": (("approved",), "sent"),
+    "discard": (("draft", "in_review", "approved", "changes_requested"), "discarded"),
+}
+HINTS = {
+    "draft": "submit it for review first",
+    "changes_requested": "edit it and submit it again",
+    "in_review": "it is waiting for an approver",
+    "approved": "it is approved; mark it sent or discard it",
+    "sent": "it was already sent",
+    "discarded": "it was discarded",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    template: Template
+    score: float
+    text: str
+    missing: tuple[str, ...]
+
+
+def _now() -> int:
+    return int(time.time())
+
+
+# -- users -------------------------------------------------------------------------------------
+def add_user(conn, name: str, roles: tuple[str, ...], *, display_name: str = "",
+             executive: str | None = None, by: str = "admin") -> User:
+    bad = [r for r in roles if r not in ROLES]
+    if bad or not roles:
+        raise UsageError(f"roles must be among {', '.join(ROLES)}")
+    if rstore.user_by_name(conn, name):
+        raise UsageError(f"a user named {name!r} already exists")
+    entity_id = None
+    if executive:
+        e = entities_store.by_name(conn, executive)
+        if e is None or e.kind != "executive":
+            raise UsageError(f"no executive entity named {executive!r}")
+        entity_id = e.id
+    with db.transaction(conn):
+        uid = rstore.add_user(conn, name, display_name=display_name, roles=roles, entity_id=entity_id, now=_now())
+        audit.append(conn, actor=by, action="user.add", subject_type="user", subject_id=uid,
+                     data={"name": name, "roles": list(roles), "executive": executive}, now=_now())
+    return rstore.user_by_name(conn, name)
+
+
+def user(conn, name: str) -> User:
+    u = rstore.user_by_name(conn, name)
+    if u is None:
+        known = ", ".join(x.name for x in rstore.users(conn)) or "none yet: add one with `orm-desktop users add`"
+        raise UsageError(f"no user {name!r} (users: {known})")
+    return u
+
+
+# -- templates ---------------------------------------------------------------------------------
+def templates(conn) -> dict[str, Template]:
+    out = shipped_templates()
+    for tid, body in rstore.workspace_templates(conn):
+        out[tid] = parse_template(body, shipped=False, origin=tid)
+    return out
+
+
+def save_template(conn, body: str, *, by: str) -> Template:
+    t = parse_template(body, shipped=False)
+    with db.transaction(conn):
+        rstore.save_template(conn, t.id, body, by=by, now=_now())
+        audit.append(conn, actor=by, action="template.save", subject_type="template", subject_id=None,
+                     data={"id": t.id, "body": body}, now=_now())
+    return t
+
+
+def key_messages(conn) -> list[tuple[str, str]]:
+    """(topic, text) of every approved key message: shipped ones and the workspace's."""
+    shipped, _ = checks.shipped_key_messages()
+    out = [(m.get("topic", ""), m["text"]) for m in shipped]
+    out += [(topic, text) for _id, topic, text in rstore.key_messages(conn)]
+    return out
+
+
+def banned_phrases(conn) -> list[str]:
+    _, shipped = checks.shipped_key_messages()
+    extra = settings_store.get(conn, "banned_phrases", []) or []
+    return list(dict.fromkeys(shipped + list(extra)))
+
+
+# -- drafting ----------------------------------------------------------------------------------
+def placeholder_values(conn, mention_id: int) -> dict[str, str]:
+    d = mentions_store.detail(conn, mention_id)
+    if d is None:
+        raise UsageError(f"no mention with id {mention_id}")
+    m = d.mention
+    ent = entities_store.get(conn, m.entity_id)
+    brand = settings_store.get(conn, "brand_name") or ""
+    ents = entities_store.list_(conn)
+    product = next((e.name for e in ents if e.kind == "product"), "") if ent.kind != "product" else ent.name
+    import datetime as dt
+
+    return {
+        "author": d.author, "brand": brand, "entity": ent.name,
+        "executive": ent.name if ent.kind == "executive" else "",
+        "product": product or brand, "topic": (m.topics[0].replace("_", " ") if m.topics else ""),
+        "link": m.url, "contact": settings_store.get(conn, "contact", "") or "",
+        "source": m.source, "title": m.title,
+        "date": dt.datetime.fromtimestamp(m.published, dt.UTC).strftime("%d %B %Y"),
+    }
+
+
+def suggest(conn, mention_id: int, *, limit: int = 5) -> list[Suggestion]:
+    """Templates ranked for a mention, filled from it (best first)."""
+    d = mentions_store.detail(conn, mention_id)
+    if d is None:
+        raise UsageError(f"no mention with id {mention_id}")
+    m = d.mention
+    ent = entities_store.get(conn, m.entity_id)
+    crisis = bool(conn.execute("SELECT crisis FROM entities WHERE id = ?", (m.entity_id,)).fetchone()[0]) or (
+        conn.execute("SELECT 1 FROM alerts WHERE entity_id = ? AND status = 'open' AND window_end >= ? LIMIT 1",
+                     (m.entity_id, m.published - 86400)).fetchone() is not None)
+    values = placeholder_values(conn, mention_id)
+    ranked = []
+    for t in templates(conn).values():
+        s = suggestion_score(t, label=m.label, topics=m.topics, source_kind=m.feed_kind,
+                             entity_kind=ent.kind, rating=m.rating, crisis=crisis)
+        if s > 0:
+            text, missing = fill(t.text, values)
+            ranked.append(Suggestion(t, s, text, tuple(missing)))
+    ranked.sort(key=lambda x: (-x.score, x.template.id))
+    return ranked[:limit]
+
+
+def create_draft(conn, mention_id: int | None, *, author: str, template_id: str | None = None,
+                 text: str | None = None, channel: str | None = None) -> Response:
+    """A new draft from a template (the best suggestion when none is named) for a mention."""
+    u = user(conn, author)
+    if "author" not in u.roles and "admin" not in u.roles and "executive" not in u.roles:
+        raise WorkflowError(f"{author} has no author role")
+    entity_id = in_name_of = None
+    t: Template | None = None
+    if mention_id is not None:
+        m = mentions_store.get(conn, mention_id)
+        if m is None:
+            raise UsageError(f"no mention with id {mention_id}")
+        entity_id = m.entity_id
+        if template_id:
+            t = templates(conn).get(template_id)
+            if t is None:
+                raise UsageError(f"no template {template_id!r} (see `orm-desktop templates`)")
+            text = text if text is not None else fill(t.text, placeholder_values(conn, mention_id))[0]
+        elif text is None:
+            best = suggest(conn, mention_id, limit=1)
+            if not best:
+                raise UsageError(f"no template fits mention {mention_id}; name one with --template")
+            t, text = best[0].template, best[0].text
+    elif text is None:
+        raise UsageError("a draft needs a mention or a text")
+    if t is not None and t.in_name_of_executive:
+        ent = entities_store.get(conn, entity_id) if entity_id else None
+        if ent is not None and ent.kind == "executive":
+            in_name_of = ent.id
+    now = _now()
+    with db.transaction(conn):
+        rid = rstore.insert(conn, mention_id=mention_id, entity_id=entity_id,
+                            template_id=t.id if t else (template_id or ""),
+                            channel=channel or (t.channel if t else ""), text=text or "", author=author,
+                            in_name_of=in_name_of, now=now)
+        audit.append(conn, actor=author, action="response.create", subject_type="response", subject_id=rid,
+                     data={"to": "draft", "text": text or "", "template": t.id if t else "",
+                           "mention": mention_id, "in_name_of": in_name_of}, now=now)
+    return rstore.get(conn, rid)
+
+
+def get(conn, response_id: int) -> Response:
+    r = rstore.get(conn, response_id)
+    if r is None:
+        raise UsageError(f"no response with id {response_id}")
+    return r
+
+
+def edit(conn, response_id: int, new_text: str, *, by: str, expected_version: int,
+         comment: str = "") -> Response:
+    """Save a new text. Refused when someone else saved since ``expected_version``.
+    Editing an approved response sends it back to review (the approval was for other words)."""
+    user(conn, by)
+    r = get(conn, response_id)
+    if r.state not in EDITABLE:
+        raise WorkflowError(f"response {response_id} cannot be edited: {HINTS[r.state]}")
+    if r.version != expected_version:
+        raise WorkflowError(
+            f"response {response_id} was changed by someone else since you opened it "
+            f"(version {expected_version}, now {r.version}); reload it and apply your edit again")
+    if new_text == r.text:
+        return r
+    now = _now()
+    to_state = "in_review" if r.state == "approved" else r.state
+    with db.transaction(conn):
+        ok = rstore.update(conn, response_id, expected_version=expected_version, text=new_text,
+                           updated=now, state=to_state)
+        if not ok:
+            raise WorkflowError(f"response {response_id} was changed by someone else; reload it")
+        audit.append(conn, actor=by, action="response.edit", subject_type="response", subject_id=response_id,
+                     data={"from": r.state, "to": to_state, "diff": diff_ops(r.text, new_text),
+                           "comment": comment, "version": r.version + 1}, now=now)
+    return get(conn, response_id)
+
+
+def _can_approve(conn, r: Response, u: User) -> None:
+    if r.in_name_of is not None:
+        if u.entity_id != r.in_name_of:
+            exe = entities_store.get(conn, r.in_name_of)
+            raise WorkflowError(
+                f"response {r.id} speaks in the name of {exe.name if exe else 'an executive'}: "
+                "only that executive can approve it")
+    elif "approver" not in u.roles and "admin" not in u.roles:
+        raise WorkflowError(f"{u.name} is not an approver")
+    if u.name.casefold() == r.author.casefold() and not settings_store.get(conn, "allow_self_approval"):
+        raise WorkflowError(f"{u.name} wrote response {r.id} and cannot approve it "
+                            "(four-eyes rule; the workspace setting allow_self_approval is off)")
+
+
+def transition(conn, response_id: int, action: str, *, by: str, comment: str = "",
+               channel: str = "", url: str = "") -> Response:
+    """submit | approve | request_changes | send | discard, with the rules above."""
+    if action not in TRANSITIONS:
+        raise UsageError(f"unknown action {action!r}")
+    u = user(conn, by)
+    r = get(conn, response_id)
+    sources, target = TRANSITIONS[action]
+    if r.state not in sources:
+        raise WorkflowError(f"cannot {action.replace('_', ' ')} response {response_id}: it is "
+                            f"{r.state.replace('_', ' ')} ({HINTS[r.state]})")
+    fields: dict = {"state": target, "updated": _now()}
+    if action == "submit":
+        flags = [f for f in check(conn, r) if f.blocking]
+        if flags:
+            raise WorkflowError(f"response {response_id} is not ready for review: "
+                                + "; ".join(f.message for f in flags))
+        fields["submitted_at"] = fields["updated"]
+    elif action == "approve":
+        _can_approve(conn, r, u)
+        fields.update(approver=u.name, approved_at=fields["updated"])
+    elif action == "request_changes":
+        if "approver" not in u.roles and "admin" not in u.roles and u.entity_id != r.in_name_of:
+            raise WorkflowError(f"{u.name} is not an approver")
+        if not comment.strip():
+            raise UsageError("say what should change: a comment is required")
+    elif action == "send":
+        if not channel.strip():
+            raise UsageError("say where it was sent: a channel is required (e.g. twitter, email, review site)")
+        fields.update(sent_at=fields["updated"], sent_channel=channel.strip(), sent_url=url.strip())
+    now = fields["updated"]
+    with db.transaction(conn):
+        if not rstore.update(conn, response_id, expected_version=r.version, **fields):
+            raise WorkflowError(f"response {response_id} was changed by someone else; reload it")
+        data = {"from": r.state, "to": target, "comment": comment}
+        if action == "send":
+            data.update(channel=channel.strip(), url=url.strip())
+        audit.append(conn, actor=u.name, action=f"response.{action}", subject_type="response",
+                     subject_id=response_id, data=data, now=now)
+        if action == "send" and r.mention_id is not None:
+            mentions_store.set_status(conn, [r.mention_id], "responded", by=u.name, now=now)
+    return get(conn, response_id)
+
+
+def check(conn, r: Response) -> list[checks.Flag]:
+    t = templates(conn).get(r.template_id)
+    topics = ()
+    if r.mention_id is not None:
+        m = mentions_store.get(conn, r.mention_id)
+        topics = m.topics if m else ()
+    msgs = [text for topic, text in key_messages(conn) if not topics or topic in topics]
+    return checks.check_draft(r.text, channel=r.channel, max_length=t.max_length if t else 0,
+                              banned=banned_phrases(conn), key_messages=msgs)
+
+
+def history(conn, response_id: int) -> list[audit.AuditEntry]:
+    get(conn, response_id)
+    return audit.for_subject(conn, "response", response_id)
+
+
+def replay(entries: list[audit.AuditEntry]) -> str:
+    """Rebuild a response's text from its audit events alone."""
+    text = None
+    for e in entries:
+        if e.action == "response.create":
+            text = e.data["text"]
+        elif e.action == "response.edit":
+            if text is None:
+                raise ValueError("edit before create in the audit trail")
+            text = apply_ops(text, e.data["diff"])
+    if text is None:
+        raise ValueError("no create event in the audit trail")
+    return text

@@ -1,0 +1,5 @@
+"""Placeholder: owned by the analysis work (replaced there)."""
+
+
+def apply(conn) -> None:
+    pass

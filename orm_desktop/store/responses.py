@@ -1,0 +1,151 @@
+"""Responses, users, workspace templates and key messages (SQL only; rules live in
+orm_desktop.responses.workflow)."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    id: int
+    name: str
+    display_name: str
+    roles: tuple[str, ...]
+    entity_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Response:
+    id: int
+    mention_id: int | None
+    entity_id: int | None
+    template_id: str
+    channel: str
+    text: str
+    state: str
+    author: str
+    approver: str
+    in_name_of: int | None
+    version: int
+    created: int
+    updated: int
+    submitted_at: int | None
+    approved_at: int | None
+    sent_at: int | None
+    sent_channel: str
+    sent_url: str
+
+
+_RCOLS = ("id, mention_id, entity_id, template_id, channel, text, state, author, approver, in_name_of, "
+          "version, created, updated, submitted_at, approved_at, sent_at, sent_channel, sent_url")
+
+
+def _user(r) -> User:
+    return User(r[0], r[1], r[2], tuple(x for x in r[3].split(",") if x), r[4])
+
+
+def add_user(conn: sqlite3.Connection, name: str, *, display_name: str = "", roles: tuple[str, ...],
+             entity_id: int | None = None, now: int) -> int:
+    cur = conn.execute(
+        "INSERT INTO users (name, display_name, roles, entity_id, created) VALUES (?, ?, ?, ?, ?)",
+        (name, display_name or name, ",".join(roles), entity_id, now))
+    return int(cur.lastrowid)
+
+
+def users(conn: sqlite3.Connection) -> list[User]:
+    return [_user(r) for r in conn.execute(
+        "SELECT id, name, display_name, roles, entity_id FROM users ORDER BY name")]
+
+
+def user_by_name(conn: sqlite3.Connection, name: str) -> User | None:
+    r = conn.execute("SELECT id, name, display_name, roles, entity_id FROM users WHERE name = ?",
+                     (name,)).fetchone()
+    return _user(r) if r else None
+
+
+def insert(conn: sqlite3.Connection, *, mention_id: int | None, entity_id: int | None, template_id: str,
+           channel: str, text: str, author: str, in_name_of: int | None, now: int) -> int:
+    cur = conn.execute(
+        "INSERT INTO responses (mention_id, entity_id, template_id, channel, text, author, in_name_of, "
+        "created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (mention_id, entity_id, template_id, channel, text, author, in_name_of, now, now))
+    return int(cur.lastrowid)
+
+
+def get(conn: sqlite3.Connection, response_id: int) -> Response | None:
+    r = conn.execute(f"SELECT {_RCOLS} FROM responses WHERE id = ?", (response_id,)).fetchone()
+    return Response(*r) if r else None
+
+
+def update(conn: sqlite3.Connection, response_id: int, *, expected_version: int, **fields) -> bool:
+    """Apply fields and bump the version if nobody saved in between; False on a conflict."""
+    sets = ", ".join(f"{k} = ?" for k in fields)
+    cur = conn.execute(
+        f"UPDATE responses SET {sets}, version = version + 1 WHERE id = ? AND version = ?",
+        (*fields.values(), response_id, expected_version))
+    return cur.rowcount == 1
+
+
+def list_(conn: sqlite3.Connection, *, states: tuple[str, ...] = (), author: str | None = None,
+          in_name_of: int | None = None, mention_id: int | None = None, limit: int = 500) -> list[Response]:
+    clauses, args = [], []
+    if states:
+        clauses.append(f"state IN ({','.join('?' * len(states))})")
+        args += list(states)
+    if author:
+        clauses.append("author = ?")
+        args.append(author)
+    if in_name_of is not None:
+        clauses.append("in_name_of = ?")
+        args.append(in_name_of)
+    if mention_id is not None:
+        clauses.append("mention_id = ?")
+        args.append(mention_id)
+    where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
+    return [Response(*r) for r in conn.execute(
+        f"SELECT {_RCOLS} FROM responses{where} ORDER BY updated DESC, id DESC LIMIT ?", (*args, limit))]
+
+
+def overdue(conn: sqlite3.Connection, now: int, limit: int = 500) -> list[tuple[int, int, str]]:
+    """(mention id, due_at, title) of mentions past their response due time with nothing sent."""
+    return conn.execute(
+        "SELECT m.id, m.due_at, i.title FROM mentions m JOIN items i ON i.id = m.item_id "
+        "WHERE m.due_at IS NOT NULL AND m.due_at < ? AND m.status IN ('needs_response', 'flagged') "
+        "AND NOT EXISTS (SELECT 1 FROM responses r WHERE r.mention_id = m.id AND r.state = 'sent') "
+        "ORDER BY m.due_at LIMIT ?", (now, limit)).fetchall()
+
+
+def response_times(conn: sqlite3.Connection, since: int, until: int) -> list[tuple]:
+    """Per responded mention in [since, until): (first_seen, first draft, approved, sent, due_at)."""
+    return conn.execute(
+        "SELECT i.first_seen, min(r.created), min(r.approved_at), min(r.sent_at), m.due_at "
+        "FROM responses r JOIN mentions m ON m.id = r.mention_id JOIN items i ON i.id = m.item_id "
+        "WHERE r.created >= ? AND r.created < ? AND r.state != 'discarded' GROUP BY m.id",
+        (since, until)).fetchall()
+
+
+def workspace_templates(conn: sqlite3.Connection) -> list[tuple[str, str]]:
+    return conn.execute("SELECT id, body FROM templates ORDER BY id").fetchall()
+
+
+def save_template(conn: sqlite3.Connection, tid: str, body: str, *, by: str, now: int) -> None:
+    conn.execute(
+        "INSERT INTO templates (id, body, updated, updated_by) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT (id) DO UPDATE SET body = excluded.body, updated = excluded.updated, "
+        "updated_by = excluded.updated_by", (tid, body, now, by))
+
+
+def delete_template(conn: sqlite3.Connection, tid: str) -> int:
+    return conn.execute("DELETE FROM templates WHERE id = ?", (tid,)).rowcount
+
+
+def key_messages(conn: sqlite3.Connection) -> list[tuple[int, str, str]]:
+    return conn.execute("SELECT id, topic, text FROM key_messages WHERE active = 1 ORDER BY topic, id").fetchall()
+
+
+def add_key_message(conn: sqlite3.Connection, topic: str, text: str, *, by: str, now: int) -> int:
+    cur = conn.execute("INSERT INTO key_messages (topic, text, approved_by, approved_at) VALUES (?, ?, ?, ?)",
+                       (topic, text, by, now))
+    return int(cur.lastrowid)
