@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from orm_desktop.analysis import priority as prio
 from orm_desktop.analysis.sentiment import Engine, get_engine, score_toward
 from orm_desktop.ingest.fetch import (
     Fetcher,
@@ -25,8 +26,6 @@ from orm_desktop.ingest.fetch import (
 from orm_desktop.ingest.parse import ParseResult, parse_feed
 from orm_desktop.ingest.query import EntityQuery
 from orm_desktop.ingest.urls import CLUSTER_THRESHOLD, canonical_url, title_norm, title_similarity
-
-from orm_desktop.analysis import priority as prio
 from orm_desktop.store import db
 from orm_desktop.store import entities as entities_store
 from orm_desktop.store import feeds as feeds_store

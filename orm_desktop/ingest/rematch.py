@@ -5,7 +5,6 @@ from __future__ import annotations
 import sqlite3
 
 from orm_desktop.ingest.query import EntityQuery
-
 from orm_desktop.store import db
 from orm_desktop.store import items as items_store
 from orm_desktop.types import Entity

@@ -1,0 +1,245 @@
+"""Sentiment engines behind one interface, and sentiment TOWARD an entity.
+
+Engines: ``textblob`` (pattern polarity), ``vader`` (VADER compound) and ``orm`` (default):
+VADER's rules with a reputation lexicon added (recall, lawsuit, outage, breach, layoffs...),
+scored per clause, with a small dead zone so factual news lands on neutral. Heavy libraries
+are imported on first use only.
+
+Targeted scoring (``score_toward``) scores the title when it mentions the entity and the
+sentences that do; a sentence with a contrast ("but", "however", "while", "unlike", "whereas")
+is cut into clauses and only the clauses naming the entity count. A star rating, when present,
+dominates (70 % rating, 30 % text).
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from orm_desktop.errors import UsageError
+from orm_desktop.types import label_for
+
+DEFAULT_ENGINE = "orm"
+
+
+class Engine(Protocol):
+    name: str
+    languages: frozenset[str]
+
+    def score(self, text: str) -> float: ...
+
+    def score_many(self, texts: Sequence[str]) -> list[float]: ...
+
+
+# Reputation language VADER lacks (VADER scale -4..+4). Neutral-looking words in news that are
+# bad news for a company, and a few good-news ones.
+DOMAIN_LEXICON = {
+    "recall": -2.0, "recalls": -2.0, "recalled": -2.0, "lawsuit": -1.8, "lawsuits": -1.8,
+    "sued": -1.8, "sues": -1.5, "outage": -2.0, "outages": -2.0, "breach": -2.2, "breaches": -2.2,
+    "layoffs": -2.0, "layoff": -2.0, "fined": -2.0, "penalty": -1.5, "scandal": -2.6,
+    "boycott": -2.0, "probe": -1.2, "investigation": -1.0, "fraud": -3.0, "bankruptcy": -3.0,
+    "bankrupt": -3.0, "defect": -2.0, "defects": -2.0, "defective": -2.2, "delays": -1.5,
+    "delayed": -1.3, "unsafe": -2.5, "hazard": -2.0, "hazardous": -2.2, "injuries": -2.2,
+    "injured": -2.2, "complaints": -1.5, "complaint": -1.3, "downgrade": -1.5, "downgraded": -1.5,
+    "plunge": -2.0, "plunged": -2.0, "plunges": -2.0, "slump": -1.8, "slumped": -1.8, "overheating": -2.0,
+    "overheat": -2.0, "fires": -1.8, "fire": -1.2, "smoke": -1.0, "refund": -0.8, "refunds": -0.8,
+    "misleading": -2.2, "lawsuit-hit": -2.0, "crisis": -2.2, "walkout": -1.6, "strike": -1.0,
+    "resigns": -1.0, "resigned": -1.0, "ousted": -2.0, "backlash": -2.0, "criticised": -2.0,
+    "criticized": -2.0, "slammed": -2.2, "blasted": -2.0, "stranded": -1.8, "broke": -1.5,
+    "soared": 1.8, "soars": 1.8, "surged": 1.2, "award": 2.0, "awarded": 2.0, "praised": 2.2,
+    "partnership": 1.0, "milestone": 1.5, "breakthrough": 2.2, "profitable": 1.5, "profit": 1.0,
+    "innovative": 2.0, "reliable": 2.0, "record-breaking": 2.0, "upgrade": 1.2, "upgraded": 1.2,
+    "beat": 0.8, "beats": 0.8, "outperformed": 1.8, "recommend": 1.8, "recommended": 1.8,
+    "flawless": 2.8, "seamless": 2.0, "durable": 1.8, "sturdy": 1.5, "refunded": 0.5,
+}
+NEUTRAL_DEAD_ZONE = 0.08  # |score| below this after combination is neutral news, not opinion
+
+
+class _Vader:
+    name = "vader"
+    languages = frozenset({"en"})
+
+    def __init__(self, extra: dict[str, float] | None = None) -> None:
+        from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+        self._sia = SentimentIntensityAnalyzer()
+        if extra:
+            self._sia.lexicon.update(extra)
+        self._lock = threading.Lock()
+
+    def score(self, text: str) -> float:
+        if not text.strip():
+            return 0.0
+        return float(self._sia.polarity_scores(text)["compound"])
+
+    def score_many(self, texts: Sequence[str]) -> list[float]:
+        return [self.score(t) for t in texts]
+
+
+class _TextBlob:
+    name = "textblob"
+    languages = frozenset({"en"})
+
+    def __init__(self) -> None:
+        from textblob.en.sentiments import PatternAnalyzer
+
+        self._pa = PatternAnalyzer()
+
+    def score(self, text: str) -> float:
+        if not text.strip():
+            return 0.0
+        return float(self._pa.analyze(text)[0])
+
+    def score_many(self, texts: Sequence[str]) -> list[float]:
+        return [self.score(t) for t in texts]
+
+
+class _Orm:
+    """VADER's rules + the reputation lexicon, with a neutral dead zone and clause scoring."""
+
+    name = "orm"
+    languages = frozenset({"en"})
+
+    def __init__(self) -> None:
+        self._vader = _Vader(DOMAIN_LEXICON)
+
+    def score(self, text: str) -> float:
+        if not text.strip():
+            return 0.0
+        clauses = split_clauses(text) if len(text) < 400 else [text]
+        scores = [self._vader.score(c) for c in clauses if c.strip()]
+        if not scores:
+            return 0.0
+        # the clause after a contrast carries the writer's conclusion: weight the last more
+        weights = [1.0] * (len(scores) - 1) + [1.5]
+        s = sum(w * x for w, x in zip(weights, scores, strict=True)) / sum(weights)
+        if abs(s) < NEUTRAL_DEAD_ZONE:
+            return 0.0
+        return max(-1.0, min(1.0, s))
+
+    def score_many(self, texts: Sequence[str]) -> list[float]:
+        return [self.score(t) for t in texts]
+
+
+_FACTORIES: dict[str, Callable[[], Engine]] = {"orm": _Orm, "vader": _Vader, "textblob": _TextBlob}
+_CACHE: dict[str, Engine] = {}
+_CACHE_LOCK = threading.Lock()
+
+
+def available_engines() -> list[str]:
+    return list(_FACTORIES)
+
+
+def get_engine(name: str | None = None) -> Engine:
+    name = (name or DEFAULT_ENGINE).strip().lower()
+    if name not in _FACTORIES:
+        raise UsageError(f"unknown sentiment engine {name!r} (choose from {', '.join(_FACTORIES)})")
+    with _CACHE_LOCK:
+        if name not in _CACHE:
+            _CACHE[name] = _FACTORIES[name]()
+        return _CACHE[name]
+
+
+_ABBREVIATIONS = ("Mr", "Mrs", "Ms", "Dr", "St", "Inc", "Ltd", "Co", "Corp", "vs", "e.g", "i.e",
+                  "U.S", "U.K", "No", "Jr", "Sr", "Prof", "Gen", "Sen", "Rep", "Gov", "approx", "etc")
+_SENT_END = re.compile(r"(?<=[.!?…])[\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9@#])|\n\s*\n|\n(?=[-•*]\s)")
+_ABBREV_END = re.compile(r"(?:^|[\s(])(?:" + "|".join(re.escape(a) for a in _ABBREVIATIONS) + r")\.$")
+
+
+def split_sentences(text: str) -> list[str]:
+    """Offline, regex-based sentence splitting (abbreviations, decimals and quotes aware)."""
+    out: list[str] = []
+    start = 0
+    for m in _SENT_END.finditer(text):
+        piece = text[start:m.start()]
+        if _ABBREV_END.search(piece.rstrip("\"'”’)")):
+            continue  # "Mr. Smith": not the end of a sentence
+        if piece.strip():
+            out.append(piece.strip())
+        start = m.end()
+    if text[start:].strip():
+        out.append(text[start:].strip())
+    return out
+
+
+_CONTRAST = re.compile(r"\s*(?:[,;:]\s*|\s)(?=(?:but|however|although|though|whereas|while|yet|unlike)\b)"
+                       r"|(?<=\w)\s*[;—–]\s*", re.IGNORECASE)
+
+
+_UNLIKE = re.compile(r"^\s*unlike\b([^,]+),\s*(.+)$", re.IGNORECASE | re.DOTALL)
+
+
+def split_clauses(sentence: str) -> list[str]:
+    """Clauses of a sentence, cut at contrast markers ("X, but Y"; "unlike X, Y")."""
+    out = []
+    for p in _CONTRAST.split(sentence):
+        p = p.strip(" ,;")
+        m = _UNLIKE.match(p)
+        if m:
+            out += ["unlike " + m.group(1).strip(), m.group(2).strip()]
+        elif p:
+            out.append(p)
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class TargetedScore:
+    score: float
+    label: str
+    evidence: tuple[tuple[str, float], ...]
+    source: str  # text | rating | rating+text | none
+
+
+def _clauses_for(sentence: str, spans: Callable[[str], list[tuple[int, int]]]) -> list[str]:
+    clauses = split_clauses(sentence)
+    if len(clauses) <= 1:
+        return [sentence]
+    mine = [c for c in clauses if spans(c)]
+    if not mine:
+        return [sentence]
+    # "Unlike Globex, Acme ..." — the clause after 'unlike X' is about the other party
+    return mine
+
+
+def score_toward(title: str, text: str, spans: Callable[[str], list[tuple[int, int]]],
+                 engine: Engine | None = None, rating: float | None = None,
+                 max_sentences: int = 8) -> TargetedScore:
+    """Sentiment toward one entity (see the module docstring)."""
+    engine = engine or get_engine()
+    parts: list[tuple[str, float]] = []  # (text, weight)
+    if title and spans(title):
+        parts.append((title, 1.5))
+    for sentence in split_sentences(text)[:200]:
+        if len(parts) >= max_sentences:
+            break
+        if spans(sentence):
+            for clause in _clauses_for(sentence, spans):
+                parts.append((clause, 1.0))
+    if not parts and title:
+        parts.append((title, 1.0))
+    evidence = []
+    total = weight = 0.0
+    for chunk, w in parts:
+        s = engine.score(chunk)
+        evidence.append((chunk[:300], round(s, 4)))
+        if s != 0.0:
+            total += w * s
+            weight += w
+    text_score = total / weight if weight else 0.0
+    if rating is not None:
+        r = max(-1.0, min(1.0, (float(rating) - 3.0) / 2.0))
+        if weight:
+            score, source = 0.7 * r + 0.3 * text_score, "rating+text"
+        else:
+            score, source = r, "rating"
+    elif evidence:
+        score, source = text_score, "text"
+    else:
+        score, source = 0.0, "none"
+    score = round(max(-1.0, min(1.0, score)), 4)
+    # strongest evidence first: what the GUI shows as "why"
+    evidence.sort(key=lambda e: -abs(e[1]))
+    return TargetedScore(score, label_for(score), tuple(evidence), source)

@@ -1,0 +1,1 @@
+"""Feed ingestion: OPML, fetch, parse, sanitize, match, dedupe, pipeline (no Qt)."""

@@ -1,0 +1,334 @@
+"""Fetching feeds with requests: concurrent, bounded, polite, conditional.
+
+Every outcome is a FetchResult with a status and a one-line message; nothing raises for
+network or HTTP trouble. Limits: connect and read timeouts plus an overall deadline (a server
+trickling bytes cannot hold a worker), a cap on the DECOMPRESSED body (gzip bombs stop early),
+a redirect cap, and per-host concurrency with a minimum interval between requests to one host.
+Loopback hosts and file:// are exempt from the interval: politeness protects remote servers;
+local test and benchmark servers need none.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import queue
+import socket
+import threading
+import time
+import zlib
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import requests
+
+from orm_desktop import __version__
+
+
+@dataclass(frozen=True, slots=True)
+class FetchLimits:
+    connect_timeout: float = 5.0
+    read_timeout: float = 15.0  # also the overall deadline per request
+    max_bytes: int = 10 * 1024 * 1024
+    max_redirects: int = 5
+    per_host: int = 2
+    host_interval: float = 1.0
+    user_agent: str = f"ORM-Desktop/{__version__} (+https://github.com/orm-desktop/orm-desktop)"
+
+
+@dataclass(frozen=True, slots=True)
+class FetchRequest:
+    feed_id: int
+    url: str
+    etag: str = ""
+    last_modified: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class FetchResult:
+    feed_id: int
+    url: str
+    status: str  # ok | not_modified | http_error | timeout | dns | tls | connection | too_large | too_many_redirects | invalid_url | file_error
+    http_status: int | None = None
+    body: bytes | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    etag: str = ""
+    last_modified: str = ""
+    final_url: str = ""
+    message: str = ""
+    elapsed: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.status in ("ok", "not_modified")
+
+
+class _TooLarge(Exception):
+    pass
+
+
+class _Deadline(Exception):
+    pass
+
+
+def _mib(n: int) -> str:
+    return f"{n / 1048576:.0f} MiB" if n >= 1048576 else f"{n // 1024} KiB"
+
+
+def backoff_seconds(error_count: int, base: float = 300.0, cap: float = 6 * 3600.0) -> float:
+    """Wait before retrying a failing feed: 5 min, 10, 20, 40, 80, 160, then 6 h at most."""
+    if error_count <= 0:
+        return 0.0
+    return min(cap, base * 2 ** (error_count - 1))
+
+
+def _is_loopback(host: str) -> bool:
+    if host in ("localhost", ""):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def _read_file(req: FetchRequest, limits: FetchLimits, started: float) -> FetchResult:
+    parts = urlsplit(req.url)
+    path = Path(unquote(parts.path))
+    try:
+        size = path.stat().st_size
+        if size > limits.max_bytes:
+            return FetchResult(req.feed_id, req.url, "too_large",
+                               message=f"file larger than {_mib(limits.max_bytes)}",
+                               elapsed=time.monotonic() - started)
+        body = path.read_bytes()
+    except OSError as exc:
+        return FetchResult(req.feed_id, req.url, "file_error",
+                           message=f"cannot read {path}: {exc.strerror or exc}",
+                           elapsed=time.monotonic() - started)
+    mtime = time.strftime("%a, %d %b %Y %H:%M:%S GMT", time.gmtime(path.stat().st_mtime))
+    if req.last_modified and req.last_modified == mtime:
+        return FetchResult(req.feed_id, req.url, "not_modified", final_url=req.url,
+                           last_modified=mtime, elapsed=time.monotonic() - started)
+    return FetchResult(req.feed_id, req.url, "ok", body=body, final_url=req.url,
+                       last_modified=mtime, elapsed=time.monotonic() - started)
+
+
+def _make_session(limits: FetchLimits) -> requests.Session:
+    s = requests.Session()
+    s.max_redirects = limits.max_redirects
+    s.headers.update({"User-Agent": limits.user_agent,
+                      "Accept": "application/rss+xml, application/atom+xml, application/rdf+xml, "
+                                "application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5",
+                      "Accept-Encoding": "gzip, deflate"})
+    return s
+
+
+def fetch_one(req: FetchRequest, limits: FetchLimits = FetchLimits(),
+              session: requests.Session | None = None) -> FetchResult:
+    """Fetch one feed URL; never raises for network, HTTP or file problems."""
+    started = time.monotonic()
+
+    def result(status: str, message: str, **kw) -> FetchResult:
+        return FetchResult(req.feed_id, req.url, status, message=message,
+                           elapsed=time.monotonic() - started, **kw)
+
+    parts = urlsplit(req.url)
+    if parts.scheme == "file":
+        return _read_file(req, limits, started)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return result("invalid_url", f"not an http(s) or file URL: {req.url[:200]}")
+    session = session or _make_session(limits)
+    headers = {}
+    if req.etag:
+        headers["If-None-Match"] = req.etag
+    if req.last_modified:
+        headers["If-Modified-Since"] = req.last_modified
+    try:
+        resp = session.get(req.url, headers=headers, stream=True,
+                           timeout=(limits.connect_timeout, limits.read_timeout))
+    except requests.exceptions.TooManyRedirects:
+        return result("too_many_redirects", f"more than {limits.max_redirects} redirects")
+    except requests.exceptions.SSLError as exc:
+        return result("tls", f"TLS error: {_short(exc)}")
+    except requests.exceptions.ConnectTimeout:
+        return result("timeout", f"timed out after {limits.connect_timeout:g} s connecting")
+    except requests.exceptions.ReadTimeout:
+        return result("timeout", f"timed out after {limits.read_timeout:g} s waiting for a response")
+    except requests.exceptions.InvalidURL as exc:
+        return result("invalid_url", f"invalid URL: {_short(exc)}")
+    except requests.exceptions.ConnectionError as exc:
+        if _is_dns_error(exc):
+            return result("dns", f"name not resolved: {parts.hostname}")
+        return result("connection", f"cannot connect to {parts.hostname}: {_short(exc)}")
+    except requests.exceptions.RequestException as exc:
+        return result("connection", _short(exc))
+    try:
+        hdrs = {k.lower(): v for k, v in resp.headers.items()}
+        common = {"http_status": resp.status_code, "headers": hdrs, "final_url": resp.url,
+                  "etag": hdrs.get("etag", ""), "last_modified": hdrs.get("last-modified", "")}
+        if resp.status_code == 304:
+            return result("not_modified", "", **common)
+        if resp.status_code >= 400:
+            return result("http_error", f"HTTP {resp.status_code} {resp.reason or ''}".strip(), **common)
+        declared = hdrs.get("content-length", "")
+        if declared.isdigit() and int(declared) > limits.max_bytes and "content-encoding" not in hdrs:
+            return result("too_large", f"response larger than {_mib(limits.max_bytes)}", **common)
+        try:
+            body = _read_body(resp, limits, started)
+        except _TooLarge:
+            return result("too_large", f"response larger than {_mib(limits.max_bytes)}", **common)
+        except _Deadline:
+            return result("timeout", f"timed out after {limits.read_timeout:g} s reading", **common)
+        except (requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError,
+                zlib.error) as exc:
+            return result("connection", f"broken response body: {_short(exc)}", **common)
+        except (TimeoutError, requests.exceptions.ConnectionError, requests.exceptions.ReadTimeout):
+            return result("timeout", f"timed out after {limits.read_timeout:g} s reading", **common)
+        return result("ok", "", body=body, **common)
+    finally:
+        resp.close()
+
+
+def _read_body(resp: requests.Response, limits: FetchLimits, started: float) -> bytes:
+    """Read the body, decompressing gzip/deflate ourselves so the cap counts inflated bytes."""
+    encoding = resp.headers.get("content-encoding", "").lower().strip()
+    decomp = None
+    if encoding in ("gzip", "x-gzip"):
+        decomp = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    elif encoding == "deflate":
+        decomp = zlib.decompressobj()
+    chunks, total = [], 0
+    deadline = started + limits.connect_timeout + limits.read_timeout
+    for chunk in resp.raw.stream(64 * 1024, decode_content=False):
+        if time.monotonic() > deadline:
+            raise _Deadline
+        if decomp is not None:
+            # never inflate more than the room left under the cap
+            chunk = decomp.decompress(chunk, limits.max_bytes - total + 1)
+            if decomp.unconsumed_tail:
+                raise _TooLarge
+        total += len(chunk)
+        if total > limits.max_bytes:
+            raise _TooLarge
+        chunks.append(chunk)
+    if decomp is not None:
+        rest = decomp.flush()
+        total += len(rest)
+        if total > limits.max_bytes:
+            raise _TooLarge
+        chunks.append(rest)
+    return b"".join(chunks)
+
+
+def _is_dns_error(exc: BaseException) -> bool:
+    seen = 0
+    e: BaseException | None = exc
+    while e is not None and seen < 10:
+        if isinstance(e, socket.gaierror) or "NameResolution" in type(e).__name__ or (
+                "Name or service not known" in str(e) or "nodename nor servname" in str(e)
+                or "Temporary failure in name resolution" in str(e) or "No address associated" in str(e)):
+            return True
+        e = e.__cause__ or e.__context__ or (e.args[0] if e.args and isinstance(e.args[0], BaseException) else None)
+        seen += 1
+    return False
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc)
+    if "(Caused by " in text:
+        text = text.split("(Caused by ", 1)[1].rstrip(")")
+    return text[:200]
+
+
+class _HostGate:
+    """Per-host concurrency slots and a minimum interval between request starts."""
+
+    def __init__(self, limits: FetchLimits) -> None:
+        self.limits = limits
+        self.lock = threading.Lock()
+        self.active: dict[str, int] = {}
+        self.last_start: dict[str, float] = {}
+
+    def try_acquire(self, host: str) -> float:
+        """0 when acquired, else seconds to wait before trying again."""
+        with self.lock:
+            if self.active.get(host, 0) >= self.limits.per_host:
+                return 0.05
+            if not _is_loopback(host):
+                wait = self.last_start.get(host, 0.0) + self.limits.host_interval - time.monotonic()
+                if wait > 0:
+                    return wait
+            self.active[host] = self.active.get(host, 0) + 1
+            self.last_start[host] = time.monotonic()
+            return 0.0
+
+    def release(self, host: str) -> None:
+        with self.lock:
+            self.active[host] -= 1
+
+
+class Fetcher:
+    """Concurrent fetching; results are yielded in the caller's thread as they complete."""
+
+    def __init__(self, limits: FetchLimits = FetchLimits(), jobs: int = 4) -> None:
+        self.limits = limits
+        self.jobs = max(1, jobs)
+        self._local = threading.local()
+
+    def _session(self) -> requests.Session:
+        s = getattr(self._local, "session", None)
+        if s is None:
+            s = self._local.session = _make_session(self.limits)
+        return s
+
+    def run(self, requests_: Iterable[FetchRequest], cancel: threading.Event | None = None) -> Iterator[FetchResult]:
+        pending = list(requests_)
+        if not pending:
+            return
+        cancel = cancel or threading.Event()
+        stop = threading.Event()  # set when the consumer stops early; the caller's event is theirs
+        gate = _HostGate(self.limits)
+        results: queue.Queue = queue.Queue()
+        todo: queue.Queue = queue.Queue()
+        for r in pending:
+            todo.put(r)
+
+        def worker() -> None:
+            while not (cancel.is_set() or stop.is_set()):
+                try:
+                    req = todo.get_nowait()
+                except queue.Empty:
+                    return
+                host = (urlsplit(req.url).hostname or "").lower()
+                wait = gate.try_acquire(host)
+                if wait > 0:
+                    todo.put(req)  # another host may be ready; come back to this one
+                    stop.wait(min(wait, 0.25))
+                    continue
+                try:
+                    res = fetch_one(req, self.limits, self._session())
+                except Exception as exc:  # noqa: BLE001 - a bug must not hang the run
+                    res = FetchResult(req.feed_id, req.url, "connection", message=f"internal error: {exc!r}"[:200])
+                finally:
+                    gate.release(host)
+                results.put(res)
+
+        received = 0
+        pool = ThreadPoolExecutor(max_workers=min(self.jobs, len(pending)), thread_name_prefix="fetch")
+        try:
+            for _ in range(min(self.jobs, len(pending))):
+                pool.submit(worker)
+            while received < len(pending):
+                if cancel.is_set():
+                    return
+                try:
+                    res = results.get(timeout=0.1)
+                except queue.Empty:
+                    continue
+                received += 1
+                yield res
+        finally:
+            stop.set()
+            pool.shutdown(wait=False, cancel_futures=True)

@@ -1,0 +1,321 @@
+"""Boolean entity queries as users know them from alert tools.
+
+Syntax: words, "exact phrases", ``OR``, ``AND`` (or just a space), ``NOT`` / ``-term``,
+parentheses. Precedence: NOT binds tightest, then OR, then AND, so ``A OR B -C`` means
+``(A OR B) AND NOT C``. Matching is case-insensitive on whole words (``Acme`` does not match
+``Acmeville``; ``C++`` and ``AT&T`` work), and a phrase allows any whitespace between words.
+Aliases are extra names that count as a hit; the query's exclusions still apply to them.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from orm_desktop.errors import QueryError
+
+OPERATORS = {"AND", "OR", "NOT"}
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    text: str
+    pattern: re.Pattern
+
+
+@dataclass(frozen=True, slots=True)
+class Not:
+    child: object
+
+
+@dataclass(frozen=True, slots=True)
+class And:
+    children: tuple
+
+
+@dataclass(frozen=True, slots=True)
+class Or:
+    children: tuple
+
+
+def _term_regex(text: str) -> str:
+    words = text.split()
+    body = r"\s+".join(re.escape(w) for w in words)
+    return rf"(?<!\w){body}(?!\w)"
+
+
+def _term(text: str) -> Term:
+    return Term(text, re.compile(_term_regex(text), re.IGNORECASE))
+
+
+_TOKEN = re.compile(r'\s*(?:(")|(\()|(\))|(-)(?=\S)|([^\s()"]+))')
+
+
+def _tokens(query: str) -> list[tuple[str, str, int]]:
+    """(kind, value, position): kind in phrase, word, op, lparen, rparen, minus."""
+    out, pos = [], 0
+    n = len(query)
+    while pos < n:
+        if query[pos].isspace():
+            pos += 1
+            continue
+        c = query[pos]
+        if c == '"':
+            end = query.find('"', pos + 1)
+            if end < 0:
+                raise QueryError("unclosed quote", pos, query)
+            phrase = " ".join(query[pos + 1:end].split())
+            if not phrase:
+                raise QueryError("empty phrase", pos, query)
+            out.append(("phrase", phrase, pos))
+            pos = end + 1
+        elif c == "(":
+            out.append(("lparen", c, pos))
+            pos += 1
+        elif c == ")":
+            out.append(("rparen", c, pos))
+            pos += 1
+        elif c == "-" and pos + 1 < n and not query[pos + 1].isspace() and (pos == 0 or query[pos - 1].isspace() or query[pos - 1] == "("):
+            out.append(("minus", c, pos))
+            pos += 1
+        else:
+            m = re.compile(r'[^\s()"]+').match(query, pos)
+            word = m.group(0)
+            out.append(("op" if word in OPERATORS else "word", word, pos))
+            pos = m.end()
+    return out
+
+
+class _Parser:
+    def __init__(self, query: str) -> None:
+        self.query = query
+        self.toks = _tokens(query)
+        self.i = 0
+
+    def peek(self):
+        return self.toks[self.i] if self.i < len(self.toks) else None
+
+    def error(self, msg: str, pos: int | None = None) -> QueryError:
+        if pos is None:
+            tok = self.peek()
+            pos = tok[2] if tok else len(self.query)
+        return QueryError(msg, pos, self.query)
+
+    def parse(self):
+        if not self.toks:
+            raise QueryError("the query is empty", 0, self.query)
+        node = self.and_expr()
+        tok = self.peek()
+        if tok is not None:
+            if tok[0] == "rparen":
+                raise self.error("unexpected ')'")
+            raise self.error(f"unexpected {tok[1]!r}")
+        return node
+
+    def and_expr(self):
+        parts = [self.or_expr()]
+        while True:
+            tok = self.peek()
+            if tok is None or tok[0] == "rparen":
+                break
+            if tok[0] == "op" and tok[1] == "AND":
+                self.i += 1
+                nxt = self.peek()
+                if nxt is None or nxt[0] == "rparen" or (nxt[0] == "op" and nxt[1] != "NOT"):
+                    raise self.error("AND needs a term on both sides", tok[2])
+            elif tok[0] == "op" and tok[1] == "OR":
+                raise self.error("OR needs a term on both sides", tok[2])
+            parts.append(self.or_expr())
+        return parts[0] if len(parts) == 1 else And(tuple(parts))
+
+    def or_expr(self):
+        parts = [self.unary()]
+        while True:
+            tok = self.peek()
+            if tok is not None and tok[0] == "op" and tok[1] == "OR":
+                self.i += 1
+                nxt = self.peek()
+                if nxt is None or nxt[0] == "rparen" or (nxt[0] == "op" and nxt[1] != "NOT"):
+                    raise self.error("OR needs a term on both sides", tok[2])
+                parts.append(self.unary())
+            else:
+                break
+        return parts[0] if len(parts) == 1 else Or(tuple(parts))
+
+    def unary(self):
+        tok = self.peek()
+        if tok is None:
+            raise self.error("a term is missing at the end")
+        kind, value, pos = tok
+        if kind == "minus" or (kind == "op" and value == "NOT"):
+            self.i += 1
+            if self.peek() is None:
+                raise self.error(f"{'NOT' if kind == 'op' else '-'} needs a term after it", pos)
+            return Not(self.unary())
+        if kind == "op":
+            raise self.error(f"{value} needs a term on both sides", pos)
+        if kind == "lparen":
+            self.i += 1
+            if self.peek() is not None and self.peek()[0] == "rparen":
+                raise self.error("empty parentheses", pos)
+            node = self.and_expr()
+            close = self.peek()
+            if close is None or close[0] != "rparen":
+                raise self.error("missing ')'", pos if close is None else None)
+            self.i += 1
+            return node
+        if kind == "rparen":
+            raise self.error("unexpected ')'")
+        self.i += 1
+        return _term(value)
+
+
+def _eval(node, text: str) -> bool:
+    if isinstance(node, Term):
+        return node.pattern.search(text) is not None
+    if isinstance(node, Not):
+        return not _eval(node.child, text)
+    if isinstance(node, And):
+        return all(_eval(c, text) for c in node.children)
+    return any(_eval(c, text) for c in node.children)
+
+
+def _positive(node, negated: bool = False) -> list[Term]:
+    if isinstance(node, Term):
+        return [] if negated else [node]
+    if isinstance(node, Not):
+        return _positive(node.child, not negated)
+    out = []
+    for c in node.children:
+        out += _positive(c, negated)
+    return out
+
+
+def _has_positive_requirement(node, negated: bool = False) -> bool:
+    """False for a query that only excludes (it would match almost everything)."""
+    if isinstance(node, Term):
+        return not negated
+    if isinstance(node, Not):
+        return _has_positive_requirement(node.child, not negated)
+    if isinstance(node, And):
+        return any(_has_positive_requirement(c, negated) for c in node.children)
+    return all(_has_positive_requirement(c, negated) for c in node.children)
+
+
+def _top_exclusions(node) -> list:
+    if isinstance(node, Not):
+        return [node]
+    if isinstance(node, And):
+        return [c for c in node.children if isinstance(c, Not)]
+    return []
+
+
+def _fts_term(text: str) -> str:
+    words = re.findall(r"\w+", text)
+    return '"' + " ".join(words) + '"' if words else ""
+
+
+def _fts(node) -> str:
+    if isinstance(node, Term):
+        return _fts_term(node.text)
+    if isinstance(node, Not):
+        return ""  # exclusions are applied by the exact check after the FTS prefilter
+    parts = [p for p in (_fts(c) for c in node.children) if p]
+    if not parts:
+        return ""
+    joiner = " AND " if isinstance(node, And) else " OR "
+    return parts[0] if len(parts) == 1 else "(" + joiner.join(parts) + ")"
+
+
+class EntityQuery:
+    """A parsed, compiled entity query. Build with ``EntityQuery.parse``."""
+
+    __slots__ = ("source", "aliases", "_tree", "_terms", "_prefilter", "_alias_terms", "_exclusions")
+
+    def __init__(self, source: str, aliases: tuple[str, ...], tree) -> None:
+        self.source = source
+        self.aliases = aliases
+        self._tree = tree
+        self._alias_terms = [_term(a) for a in aliases if a.strip()]
+        self._terms = _positive(tree) + self._alias_terms
+        self._exclusions = _top_exclusions(tree)
+        alts = sorted({_term_regex(t.text) for t in self._terms}, key=len, reverse=True)
+        self._prefilter = re.compile("|".join(alts), re.IGNORECASE) if alts else None
+
+    @classmethod
+    def parse(cls, query: str, aliases: Sequence[str] = ()) -> EntityQuery:
+        """Parse and compile; QueryError (with the 0-based position) when malformed."""
+        return _parse_cached(query, tuple(a for a in aliases if a and a.strip()))
+
+    def matches(self, text: str) -> bool:
+        if self._prefilter is None or self._prefilter.search(text) is None:
+            return False
+        if _eval(self._tree, text):
+            return True
+        if self._alias_terms and any(t.pattern.search(text) for t in self._alias_terms):
+            return not any(_eval(x.child, text) for x in self._exclusions)
+        return False
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        """Sorted, merged spans of every positive term or alias occurrence in ``text``."""
+        if self._prefilter is None:
+            return []
+        spans = sorted(m.span() for m in self._prefilter.finditer(text))
+        merged: list[tuple[int, int]] = []
+        for s, e in spans:
+            if merged and s <= merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(merged[-1][1], e))
+            else:
+                merged.append((s, e))
+        return merged
+
+    def snippet(self, text: str, width: int = 240) -> str:
+        """Text around the first hit, cut at word boundaries, '…' where cut; '' without a hit."""
+        m = self._prefilter.search(text) if self._prefilter else None
+        if m is None:
+            return ""
+        start = max(0, m.start() - width // 3)
+        end = min(len(text), start + width)
+        if start > 0:
+            sp = text.find(" ", start, m.start())
+            start = sp + 1 if sp >= 0 else start
+        if end < len(text):
+            sp = text.rfind(" ", m.end(), end)
+            end = sp if sp > 0 else end
+        out = " ".join(text[start:end].split())
+        return ("…" if start > 0 else "") + out + ("…" if end < len(text) else "")
+
+    def positive_terms(self) -> list[str]:
+        return list(dict.fromkeys(t.text for t in _positive(self._tree)))
+
+    def search_string(self) -> str:
+        return " ".join(self.source.split())
+
+    def to_fts(self) -> str:
+        """An FTS5 MATCH expression that finds a superset of what ``matches`` accepts."""
+        parts = [p for p in [_fts(self._tree)] + [_fts_term(a.text) for a in self._alias_terms] if p]
+        if not parts:
+            return '""'
+        return parts[0] if len(parts) == 1 else "(" + " OR ".join(parts) + ")"
+
+    def __repr__(self) -> str:
+        return f"EntityQuery({self.source!r}, aliases={self.aliases!r})"
+
+
+@functools.lru_cache(maxsize=1024)
+def _parse_cached(query: str, aliases: tuple[str, ...]) -> EntityQuery:
+    tree = _Parser(query).parse()
+    if not _has_positive_requirement(tree):
+        raise QueryError("the query only excludes; add a term to look for", 0, query)
+    return EntityQuery(query, aliases, tree)
+
+
+def validate_query(query: str) -> QueryError | None:
+    """None when ``query`` is valid, else the QueryError (for validation as you type)."""
+    try:
+        EntityQuery.parse(query)
+    except QueryError as exc:
+        return exc
+    return None

@@ -1,0 +1,80 @@
+"""Dedupe keys: canonical URLs and normalised titles for syndication clusters."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
+
+TRACKING = re.compile(
+    r"^(utm_\w+|fbclid|gclid|dclid|gbraid|wbraid|mc_cid|mc_eid|igshid|ref|ref_src|ref_url|cmpid|"
+    r"_hsenc|_hsmi|yclid|msclkid|spm|sr_share|share|s_cid|icid|ocid|cid|at_medium|at_campaign|"
+    r"rss|feed|src|source|__twitter_impression|oly_anon_id|oly_enc_id|vero_id|mkt_tok)$",
+    re.IGNORECASE,
+)
+# redirectors whose real target sits in a query parameter
+REDIRECT_PARAMS = {"news.google.com": "url", "www.bing.com": "url", "bing.com": "url",
+                   "l.facebook.com": "u", "out.reddit.com": "url", "t.co": "url"}
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def canonical_url(url: str) -> str:
+    """Lower-case scheme and host, no default port, no fragment, no tracking parameters,
+    remaining parameters sorted, no trailing slash on non-root paths, redirect wrappers
+    unwrapped. ``www.`` is kept: some sites serve different content without it. Never raises."""
+    try:
+        return _canonical(url.strip(), depth=0)
+    except Exception:  # noqa: BLE001 - garbage in, stripped string out
+        return url.strip()
+
+
+def _canonical(url: str, depth: int) -> str:
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https"):
+        return url
+    host = (parts.hostname or "").lower().rstrip(".")
+    params = parse_qsl(parts.query, keep_blank_values=True)
+    target = REDIRECT_PARAMS.get(host)
+    if target and depth < 3:
+        for k, v in params:
+            if k == target and v.startswith(("http://", "https://")):
+                return _canonical(unquote(v) if "%" in v[:12] else v, depth + 1)
+    port = parts.port
+    netloc = host
+    if port and port != DEFAULT_PORTS.get(scheme):
+        netloc = f"{host}:{port}"
+    path = re.sub(r"/{2,}", "/", parts.path or "/")
+    if len(path) > 1 and path.endswith("/"):
+        path = path.rstrip("/") or "/"
+    kept = sorted((k, v) for k, v in params if not TRACKING.match(k))
+    return urlunsplit((scheme, netloc, path, urlencode(kept, doseq=True), ""))
+
+
+_SUFFIX = re.compile(r"\s+[-|–—:]\s+[^-|–—:]{2,40}$")
+_NON_WORD = re.compile(r"[^\w\s]+")
+
+
+def title_norm(title: str) -> str:
+    """Casefolded, accent-free, punctuation-free title without a trailing " - Source" suffix."""
+    t = _SUFFIX.sub("", title.strip()) if len(title.split()) > 4 else title
+    t = unicodedata.normalize("NFKD", t)
+    t = "".join(c for c in t if not unicodedata.combining(c))
+    t = _NON_WORD.sub(" ", t.casefold())
+    return " ".join(t.split())
+
+
+CLUSTER_THRESHOLD = 0.75
+
+
+def title_similarity(a: str, b: str) -> float:
+    """Similarity of two normalised titles in 0..1 (Dice coefficient over word sets, with a
+    little credit for shared word prefixes such as fire/fires)."""
+    wa, wb = set(a.split()), set(b.split())
+    if not wa or not wb:
+        return 0.0
+    common = len(wa & wb)
+    stem = lambda w: w[:5]  # noqa: E731 - tiny local helper
+    sa, sb = {stem(w) for w in wa - wb}, {stem(w) for w in wb - wa}
+    common += 0.8 * len(sa & sb)
+    return min(1.0, 2 * common / (len(wa) + len(wb)))
