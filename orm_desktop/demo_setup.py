@@ -28,6 +28,11 @@ def populate_demo(svc, *, fetch: bool = True, now: int | None = None) -> None:
         svc.add_entity(e["kind"], e["name"], e.get("query"), aliases=e.get("aliases", ()),
                        importance=e.get("importance", 1.0), title=e.get("title", ""), photo=photo,
                        match_existing=False)
+    from orm_desktop.responses import workflow
+
+    for u in spec.get("users", []):
+        workflow.add_user(svc.conn, u["name"], tuple(u["roles"]), display_name=u.get("display_name", ""),
+                          executive=u.get("executive"), by="demo")
     feeds = demo.materialize(svc.ws.demo_feeds, now=now)
     svc._import_outlines([OutlineFeed(f["url"], f.get("title", ""), f.get("kind", "news"),
                                       f.get("category", ""), f.get("weight", 1.0)) for f in feeds])
