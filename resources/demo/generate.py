@@ -1,3 +1,4 @@
+# ruff: noqa: B023  (the story lambdas passed to fresh() run inside their own loop iteration)
 """Build the offline demo workspace's feeds (deterministic; standard library only).
 
     python resources/demo/generate.py
