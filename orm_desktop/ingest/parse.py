@@ -55,6 +55,8 @@ def parse_feed(body: bytes, url: str = "", headers: Mapping[str, str] | None = N
         if not version and ("html" in ctype or head.startswith((b"<!doctype html", b"<html"))):
             return ParseResult("not_a_feed", message="the URL returned an HTML page, not a feed")
         if exc is not None and not version:
+            if not head.startswith(b"<"):
+                return ParseResult("not_a_feed", message="the response is not XML, so not a feed")
             if "Encoding" in exc_name:
                 return ParseResult("encoding", message=f"cannot decode the feed: {exc}"[:300])
             return ParseResult("malformed", message=f"malformed XML: {_exc_text(exc)}")

@@ -16,14 +16,16 @@ TRACKING = re.compile(
 REDIRECT_PARAMS = {"news.google.com": "url", "www.bing.com": "url", "bing.com": "url",
                    "l.facebook.com": "u", "out.reddit.com": "url", "t.co": "url"}
 DEFAULT_PORTS = {"http": 80, "https": 443}
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def canonical_url(url: str) -> str:
     """Lower-case scheme and host, no default port, no fragment, no tracking parameters,
     remaining parameters sorted, no trailing slash on non-root paths, redirect wrappers
     unwrapped. ``www.`` is kept: some sites serve different content without it. Never raises."""
+    url = _CONTROL.sub("", url).strip()
     try:
-        return _canonical(url.strip(), depth=0)
+        return _canonical(url, depth=0)
     except Exception:  # noqa: BLE001 - garbage in, stripped string out
         return url.strip()
 
