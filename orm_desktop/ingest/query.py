@@ -5,6 +5,8 @@ parentheses. Precedence: NOT binds tightest, then OR, then AND, so ``A OR B -C``
 ``(A OR B) AND NOT C``. Matching is case-insensitive on whole words (``Acme`` does not match
 ``Acmeville``; ``C++`` and ``AT&T`` work), and a phrase allows any whitespace between words.
 Aliases are extra names that count as a hit; the query's exclusions still apply to them.
+A text matches only if at least one positive term (or alias) occurs in it: ``Acme OR -Globex``
+does not match every text that lacks "Globex"; a mention must mention something.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
 TRACKING = re.compile(
     r"^(utm_\w+|fbclid|gclid|dclid|gbraid|wbraid|mc_cid|mc_eid|igshid|ref|ref_src|ref_url|cmpid|"
@@ -46,7 +46,7 @@ def _canonical(url: str, depth: int) -> str:
     netloc = host
     if port and port != DEFAULT_PORTS.get(scheme):
         netloc = f"{host}:{port}"
-    path = re.sub(r"/{2,}", "/", parts.path or "/")
+    path = quote(re.sub(r"/{2,}", "/", parts.path or "/"), safe="/%:@!$&'()*+,;=-._~")
     if len(path) > 1 and path.endswith("/"):
         path = path.rstrip("/") or "/"
     kept = sorted((k, v) for k, v in params if not TRACKING.match(k))
