@@ -23,6 +23,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import requests
+import urllib3.exceptions
 
 from orm_desktop import __version__
 
@@ -184,8 +185,10 @@ def fetch_one(req: FetchRequest, limits: FetchLimits = FetchLimits(),
         except (requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError,
                 zlib.error) as exc:
             return result("connection", f"broken response body: {_short(exc)}", **common)
-        except (TimeoutError, requests.exceptions.ConnectionError, requests.exceptions.ReadTimeout):
+        except (requests.exceptions.ReadTimeout, urllib3.exceptions.ReadTimeoutError, TimeoutError):
             return result("timeout", f"timed out after {limits.read_timeout:g} s reading", **common)
+        except (requests.exceptions.ConnectionError, urllib3.exceptions.HTTPError, OSError) as exc:
+            return result("connection", f"connection broken while reading: {_short(exc)}", **common)
         return result("ok", "", body=body, **common)
     finally:
         resp.close()
