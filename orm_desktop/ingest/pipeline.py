@@ -9,9 +9,11 @@ never stop the run.
 from __future__ import annotations
 
 import json
+import os
 import threading
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import as_completed
 from dataclasses import dataclass, field
 
 from orm_desktop.analysis import priority as prio
@@ -24,7 +26,7 @@ from orm_desktop.ingest.fetch import (
     backoff_seconds,
 )
 from orm_desktop.ingest.parse import ParseResult, parse_feed
-from orm_desktop.ingest.query import EntityQuery
+from orm_desktop.ingest.query import EntityQuery, MultiMatcher
 from orm_desktop.ingest.urls import CLUSTER_THRESHOLD, canonical_url, title_norm, title_similarity
 from orm_desktop.store import db
 from orm_desktop.store import entities as entities_store
@@ -53,6 +55,7 @@ class Enricher:
     sla_hours: dict[str, float]
     now: int
     extra: list[Callable[[dict], None]] = field(default_factory=list)
+    _multi: MultiMatcher | None = None
 
     @classmethod
     def for_workspace(cls, conn, now: int, engine_name: str | None = None) -> Enricher:
@@ -64,10 +67,11 @@ class Enricher:
     def mentions_for(self, item_id: int, item: ParsedItem, published: int, feed_kind: str,
                      feed_weight: float) -> list[tuple]:
         haystack = f"{item.title}\n\n{item.text}"
+        if self._multi is None or len(self._multi.queries) != len(self.matchers):
+            self._multi = MultiMatcher([m.query for m in self.matchers])
         rows = []
-        for m in self.matchers:
-            if not m.query.matches(haystack):
-                continue
+        for index in self._multi.matching(haystack):
+            m = self.matchers[index]
             ts = score_toward(item.title, item.text, m.query.spans, engine=self.engine, rating=item.rating)
             snippet = m.query.snippet(item.text) or item.title
             row = {
@@ -95,27 +99,75 @@ def _extra_enrichers() -> list[Callable[[dict], None]]:
     return [enrich_mention]
 
 
-def store_items(conn, feed: Feed, items: Sequence[ParsedItem], enricher: Enricher) -> tuple[int, int]:
-    """Store new items of one feed and their mentions (caller holds the transaction).
+@dataclass(slots=True)
+class PreparedItem:
+    item: ParsedItem
+    canonical_url: str
+    title_norm: str
+    published: int
+    mention_rows: list[tuple]  # item_id (first field) filled in at write time
 
-    Returns (new items, new mentions). Known items (same canonical URL or guid) are skipped.
-    """
-    new_items = new_mentions = 0
-    rows: list[tuple] = []
-    now = enricher.now
-    for item in items:
-        canon = canonical_url(item.url or item.guid)
-        if not canon or items_store.exists(conn, canon, item.guid):
+
+@dataclass(slots=True)
+class PreparedFeed:
+    """What parsing and analysis made of one feed's body: no database writes yet."""
+
+    status: str
+    message: str = ""
+    feed_title: str = ""
+    entries: int = 0
+    items: list[PreparedItem] = field(default_factory=list)
+
+
+def prepare_items(conn, feed: Feed, items: Sequence[ParsedItem], enricher: Enricher) -> list[PreparedItem]:
+    """Skip known items (same canonical URL or guid), then match and score the new ones.
+    Reads the database only; safe to run in a worker process."""
+    canons = [canonical_url(item.url or item.guid) for item in items]
+    known_urls, known_guids = items_store.known(conn, canons, [i.guid for i in items])
+    out = []
+    for item, canon in zip(items, canons, strict=True):
+        if not canon or canon in known_urls or (item.guid and item.guid in known_guids):
             continue
-        published = item.published or now
-        tnorm = title_norm(item.title)
-        cluster_id = _cluster_for(conn, tnorm, published)
-        item_id = items_store.insert(conn, feed.id, item, canonical_url=canon, title_norm=tnorm,
-                                     cluster_id=cluster_id, published=published, now=now)
+        known_urls.add(canon)  # the same article twice in one feed
+        if item.guid:
+            known_guids.add(item.guid)
+        published = item.published or enricher.now
+        rows = enricher.mentions_for(0, item, published, feed.kind, feed.weight)
+        out.append(PreparedItem(item, canon, title_norm(item.title), published, rows))
+    return out
+
+
+def prepare_feed(conn, feed: Feed, body: bytes, url: str, headers: dict, enricher: Enricher) -> PreparedFeed:
+    parsed: ParseResult = parse_feed(body, url=url, headers=headers, now=enricher.now)
+    if parsed.status not in ("ok", "empty"):
+        return PreparedFeed(parsed.status, parsed.message)
+    return PreparedFeed(parsed.status, parsed.message, parsed.feed_title, len(parsed.items),
+                        prepare_items(conn, feed, parsed.items, enricher))
+
+
+def write_items(conn, feed: Feed, prepared: Sequence[PreparedItem], now: int) -> tuple[int, int]:
+    """Insert prepared items and their mentions (caller holds the transaction). Items stored
+    meanwhile by another feed of the same run are skipped. Returns (new items, new mentions)."""
+    known_urls, known_guids = items_store.known(conn, [p.canonical_url for p in prepared],
+                                                [p.item.guid for p in prepared])
+    new_items = 0
+    rows: list[tuple] = []
+    for p in prepared:
+        if p.canonical_url in known_urls or (p.item.guid and p.item.guid in known_guids):
+            continue
+        known_urls.add(p.canonical_url)
+        cluster_id = _cluster_for(conn, p.title_norm, p.published)
+        item_id = items_store.insert(conn, feed.id, p.item, canonical_url=p.canonical_url,
+                                     title_norm=p.title_norm, cluster_id=cluster_id,
+                                     published=p.published, now=now)
         new_items += 1
-        rows += enricher.mentions_for(item_id, item, published, feed.kind, feed.weight)
-    new_mentions = items_store.insert_mentions(conn, rows)
-    return new_items, new_mentions
+        rows += [(item_id, *r[1:]) for r in p.mention_rows]
+    return new_items, items_store.insert_mentions(conn, rows)
+
+
+def store_items(conn, feed: Feed, items: Sequence[ParsedItem], enricher: Enricher) -> tuple[int, int]:
+    """Prepare and write in one go (caller holds the transaction): (new items, new mentions)."""
+    return write_items(conn, feed, prepare_items(conn, feed, items, enricher), enricher.now)
 
 
 def _cluster_for(conn, tnorm: str, published: int) -> int | None:
@@ -128,10 +180,19 @@ def _cluster_for(conn, tnorm: str, published: int) -> int | None:
     return None
 
 
+PARALLEL_MIN_FEEDS = 16  # below this, worker start-up costs more than it saves
+
+
 def refresh(conn, *, jobs: int = 4, feed_ids: Sequence[int] | None = None, force: bool = False,
             limits: FetchLimits | None = None, progress: Progress | None = None,
-            cancel: threading.Event | None = None, now: int | None = None) -> FetchSummary:
-    """Fetch due feeds (all enabled with ``force``, or just ``feed_ids``) and store results."""
+            cancel: threading.Event | None = None, now: int | None = None,
+            workers: int | None = None) -> FetchSummary:
+    """Fetch due feeds (all enabled with ``force``, or just ``feed_ids``) and store results.
+
+    Parsing and scoring run in ``workers`` processes (default: the CPU count, for runs of
+    PARALLEL_MIN_FEEDS feeds or more; 0 keeps everything in this process); every database
+    write stays here, one transaction per feed.
+    """
     started = time.monotonic()
     now = int(now if now is not None else time.time())
     if feed_ids:
@@ -139,6 +200,8 @@ def refresh(conn, *, jobs: int = 4, feed_ids: Sequence[int] | None = None, force
     else:
         feeds = feeds_store.due(conn, now, include_backoff=force)
     by_id = {f.id: f for f in feeds}
+    if workers is None:
+        workers = (os.cpu_count() or 1) if len(feeds) >= PARALLEL_MIN_FEEDS and jobs > 1 else 0
     enricher = Enricher.for_workspace(conn, now)
     with db.transaction(conn):
         run_id = conn.execute("INSERT INTO fetch_runs (started, feeds) VALUES (?, ?)",
@@ -149,17 +212,39 @@ def refresh(conn, *, jobs: int = 4, feed_ids: Sequence[int] | None = None, force
     done = 0
     if progress:
         progress(0, len(feeds), "starting")
-    for result in Fetcher(limits or FetchLimits(), jobs=jobs).run(requests, cancel=cancel):
-        feed = by_id[result.feed_id]
-        status, message = _handle(conn, feed, result, enricher, counts)
+
+    def finish(feed: Feed, status: str, message: str) -> None:
+        nonlocal done
         if status not in ("ok", "not_modified", "empty"):
             counts["failed"] += 1
             failures.append((feed.url, status, message))
         done += 1
         if progress:
             progress(done, len(feeds), f"{feed.title or feed.url}: {status}")
-        if cancel is not None and cancel.is_set():
-            break
+
+    pool = _worker_pool(conn, workers, now) if workers else None
+    pending: dict = {}  # future -> (feed, fetch result)
+    try:
+        for result in Fetcher(limits or FetchLimits(), jobs=jobs).run(requests, cancel=cancel):
+            feed = by_id[result.feed_id]
+            if pool is not None and result.status == "ok":
+                pending[pool.submit(_prepare_in_worker, feed, result.body or b"",
+                                    result.final_url or feed.url, result.headers)] = (feed, result)
+            else:
+                finish(feed, *_handle(conn, feed, result, enricher, counts))
+            for fut in [f for f in pending if f.done()]:
+                feed, result = pending.pop(fut)
+                finish(feed, *_store_prepared(conn, feed, result, fut.result(), now, counts))
+            if cancel is not None and cancel.is_set():
+                break
+        for fut in as_completed(list(pending)):
+            if cancel is not None and cancel.is_set():
+                break
+            feed, result = pending.pop(fut)
+            finish(feed, *_store_prepared(conn, feed, result, fut.result(), now, counts))
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
     with db.transaction(conn):
         conn.execute(
             "UPDATE fetch_runs SET finished = ?, ok = ?, failed = ?, entries = ?, new_items = ?, "
@@ -174,6 +259,50 @@ def refresh(conn, *, jobs: int = 4, feed_ids: Sequence[int] | None = None, force
     )
 
 
+# -- worker processes ----------------------------------------------------------------------------
+_WORKER: dict = {}
+
+
+def _worker_init(db_path: str, now: int) -> None:
+    from orm_desktop.store import db as dbmod
+
+    conn = dbmod.connect(db_path)
+    _WORKER["conn"] = conn
+    _WORKER["enricher"] = Enricher.for_workspace(conn, now)
+
+
+def _prepare_in_worker(feed: Feed, body: bytes, url: str, headers: dict) -> PreparedFeed:
+    return prepare_feed(_WORKER["conn"], feed, body, url, headers, _WORKER["enricher"])
+
+
+def _worker_pool(conn, workers: int, now: int):
+    """Processes for parsing and scoring. 'spawn', never fork: fetch threads are running."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    path = conn.execute("PRAGMA database_list").fetchone()[2]
+    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_worker_init, initargs=(path, now))
+
+
+def _store_prepared(conn, feed: Feed, result: FetchResult, prepared: PreparedFeed, now: int,
+                    counts: dict) -> tuple[str, str]:
+    if prepared.status not in ("ok", "empty"):
+        _fail(conn, feed, now, prepared.status, prepared.message)
+        return prepared.status, prepared.message
+    counts["entries"] += prepared.entries
+    with db.transaction(conn):
+        new_items, new_mentions = write_items(conn, feed, prepared.items, now)
+        feeds_store.record_success(conn, feed.id, now=now, status=prepared.status, etag=result.etag,
+                                   last_modified=result.last_modified, title=prepared.feed_title,
+                                   new_items=new_items, next_due=now + OK_INTERVAL,
+                                   message=prepared.message)
+    counts["ok"] += 1
+    counts["new_items"] += new_items
+    counts["new_mentions"] += new_mentions
+    return prepared.status, prepared.message
+
+
 def _handle(conn, feed: Feed, result: FetchResult, enricher: Enricher, counts: dict) -> tuple[str, str]:
     now = enricher.now
     if result.status == "not_modified":
@@ -186,22 +315,9 @@ def _handle(conn, feed: Feed, result: FetchResult, enricher: Enricher, counts: d
     if result.status != "ok":
         _fail(conn, feed, now, result.status, result.message)
         return result.status, result.message
-    parsed: ParseResult = parse_feed(result.body or b"", url=result.final_url or feed.url,
-                                     headers=result.headers, now=now)
-    if parsed.status not in ("ok", "empty"):
-        _fail(conn, feed, now, parsed.status, parsed.message)
-        return parsed.status, parsed.message
-    counts["entries"] += len(parsed.items)
-    with db.transaction(conn):
-        new_items, new_mentions = store_items(conn, feed, parsed.items, enricher)
-        feeds_store.record_success(conn, feed.id, now=now, status=parsed.status, etag=result.etag,
-                                   last_modified=result.last_modified, title=parsed.feed_title,
-                                   new_items=new_items, next_due=now + OK_INTERVAL,
-                                   message=parsed.message)
-    counts["ok"] += 1
-    counts["new_items"] += new_items
-    counts["new_mentions"] += new_mentions
-    return parsed.status, parsed.message
+    prepared = prepare_feed(conn, feed, result.body or b"", result.final_url or feed.url,
+                            result.headers, enricher)
+    return _store_prepared(conn, feed, result, prepared, now, counts)
 
 
 def _fail(conn, feed: Feed, now: int, status: str, message: str) -> None:

@@ -289,6 +289,10 @@ class EntityQuery:
         out = " ".join(text[start:end].split())
         return ("…" if start > 0 else "") + out + ("…" if end < len(text) else "")
 
+    def hit_terms(self) -> list[str]:
+        """Every positive term and alias: text without one of these never matches."""
+        return list(dict.fromkeys(t.text for t in self._terms))
+
     def positive_terms(self) -> list[str]:
         return list(dict.fromkeys(t.text for t in _positive(self._tree)))
 
@@ -312,6 +316,36 @@ def _parse_cached(query: str, aliases: tuple[str, ...]) -> EntityQuery:
     if not _has_positive_requirement(tree):
         raise QueryError("the query only excludes; add a term to look for", 0, query)
     return EntityQuery(query, aliases, tree)
+
+
+def normalise_term(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+class MultiMatcher:
+    """Which of many queries match a text, with ONE regex pass over it: a combined pattern of
+    every query's terms finds the candidates; only those run their full boolean check."""
+
+    def __init__(self, queries: Sequence[EntityQuery]) -> None:
+        self.queries = list(queries)
+        self._owners: dict[str, list[int]] = {}
+        for i, q in enumerate(self.queries):
+            for term in q.hit_terms():
+                self._owners.setdefault(normalise_term(term), []).append(i)
+        bodies = sorted({r"\s+".join(re.escape(w) for w in t.split()) for t in self._owners},
+                        key=len, reverse=True)
+        # the word-boundary checks stand outside the alternation: one cheap test per position
+        self._pattern = (re.compile(r"(?<!\w)(?:" + "|".join(bodies) + r")(?!\w)", re.IGNORECASE)
+                         if bodies else None)
+
+    def matching(self, text: str) -> list[int]:
+        """Indices of the queries that match ``text``, in query order."""
+        if self._pattern is None:
+            return []
+        candidates: set[int] = set()
+        for m in self._pattern.finditer(text):
+            candidates.update(self._owners.get(normalise_term(m.group(0)), ()))
+        return [i for i in sorted(candidates) if self.queries[i].matches(text)]
 
 
 def validate_query(query: str) -> QueryError | None:

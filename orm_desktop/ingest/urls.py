@@ -36,7 +36,7 @@ def _canonical(url: str, depth: int) -> str:
     if scheme not in ("http", "https"):
         return url
     host = (parts.hostname or "").lower().rstrip(".")
-    params = parse_qsl(parts.query, keep_blank_values=True)
+    params = [(k.lstrip("?"), v) for k, v in parse_qsl(parts.query, keep_blank_values=True)]
     target = REDIRECT_PARAMS.get(host)
     if target and depth < 3:
         for k, v in params:

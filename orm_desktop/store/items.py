@@ -15,6 +15,20 @@ def exists(conn: sqlite3.Connection, canonical_url: str, guid: str) -> bool:
     return bool(guid) and conn.execute("SELECT 1 FROM items WHERE guid = ?", (guid,)).fetchone() is not None
 
 
+def known(conn: sqlite3.Connection, canonical_urls: list[str], guids: list[str]) -> tuple[set[str], set[str]]:
+    """Which of these canonical URLs and guids are stored already (two queries for a batch)."""
+    def present(column: str, values: list[str]) -> set[str]:
+        out: set[str] = set()
+        values = [v for v in dict.fromkeys(values) if v]
+        for i in range(0, len(values), 500):
+            chunk = values[i:i + 500]
+            out.update(r[0] for r in conn.execute(
+                f"SELECT {column} FROM items WHERE {column} IN ({','.join('?' * len(chunk))})", chunk))
+        return out
+
+    return present("canonical_url", canonical_urls), present("guid", guids)
+
+
 def cluster_candidates(conn: sqlite3.Connection, prefix: str, published: int) -> list[tuple[int, int, str]]:
     """(id, cluster_id, title_norm) of recent items whose normalised title starts with prefix."""
     if not prefix:
