@@ -104,8 +104,9 @@ def generate(out: Path, *, mentions: int = 1_000_000, seed: int = 1, days: int =
         title = f"{names[0]} {rng.choice(WORDS)} {rng.choice(WORDS)} {rng.choice(['update', 'news', 'report', 'review'])}"
         url = f"https://feed{feed}.example/{item_id}"
         rating = round(rng.uniform(1, 5)) if feed_kinds[feed] == "review" else None
+        tnorm = title.lower()
         item_rows.append((item_id, feed + 1, url, url, url, title, text, published, published, rating, item_id,
-                          title.lower()))
+                          tnorm, " ".join(tnorm.split()[:3])))
         for eidx, name in enumerate(names):
             ent = e_main if eidx == 0 else ents.index(next(x for x in ents if x[1] == name))
             s = rng.uniform(-1, -0.05) if rng.random() < 0.37 else rng.uniform(-0.05, 1)
@@ -137,7 +138,7 @@ def generate(out: Path, *, mentions: int = 1_000_000, seed: int = 1, days: int =
 def _flush(conn, item_rows: list, mention_rows: list) -> None:
     conn.executemany(
         "INSERT INTO items (id, feed_id, guid, url, canonical_url, title, text, published, first_seen, rating, "
-        "cluster_id, title_norm) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", item_rows)
+        "cluster_id, title_norm, title_key) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", item_rows)
     conn.executemany(
         "INSERT INTO mentions (item_id, entity_id, published, feed_kind, snippet, sentiment, machine_sentiment, "
         "engine, score_source, evidence, topics, stage, priority, status, created) "

@@ -171,10 +171,9 @@ def store_items(conn, feed: Feed, items: Sequence[ParsedItem], enricher: Enriche
 
 
 def _cluster_for(conn, tnorm: str, published: int) -> int | None:
-    words = tnorm.split()
-    if len(words) < 3:
+    if len(tnorm.split()) < 3:
         return None
-    for _id, cluster_id, other in items_store.cluster_candidates(conn, " ".join(words[:3]), published):
+    for _id, cluster_id, other in items_store.cluster_candidates(conn, items_store.title_key(tnorm), published):
         if title_similarity(tnorm, other) >= CLUSTER_THRESHOLD:
             return cluster_id
     return None

@@ -29,14 +29,19 @@ def known(conn: sqlite3.Connection, canonical_urls: list[str], guids: list[str])
     return present("canonical_url", canonical_urls), present("guid", guids)
 
 
-def cluster_candidates(conn: sqlite3.Connection, prefix: str, published: int) -> list[tuple[int, int, str]]:
-    """(id, cluster_id, title_norm) of recent items whose normalised title starts with prefix."""
-    if not prefix:
+def title_key(title_norm: str) -> str:
+    """The syndication look-up key: the first three words of the normalised title."""
+    return " ".join(title_norm.split()[:3])
+
+
+def cluster_candidates(conn: sqlite3.Connection, key: str, published: int) -> list[tuple[int, int, str]]:
+    """(id, cluster_id, title_norm) of items near ``published`` whose title starts like this."""
+    if not key:
         return []
     return conn.execute(
         "SELECT id, COALESCE(cluster_id, id), title_norm FROM items "
-        "WHERE title_norm >= ? AND title_norm < ? AND published BETWEEN ? AND ? LIMIT 50",
-        (prefix, prefix + "\uffff", published - CLUSTER_WINDOW, published + CLUSTER_WINDOW),
+        "WHERE title_key = ? AND published BETWEEN ? AND ? LIMIT 50",
+        (key, published - CLUSTER_WINDOW, published + CLUSTER_WINDOW),
     ).fetchall()
 
 
@@ -44,9 +49,9 @@ def insert(conn: sqlite3.Connection, feed_id: int | None, item: ParsedItem, *, c
            title_norm: str, cluster_id: int | None, published: int, now: int) -> int:
     cur = conn.execute(
         "INSERT INTO items (feed_id, guid, url, canonical_url, title, text, html, author, published, "
-        "first_seen, rating, cluster_id, title_norm, lang) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        "first_seen, rating, cluster_id, title_norm, title_key, lang) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         (feed_id, item.guid, item.url, canonical_url, item.title, item.text, item.html, item.author,
-         published, now, item.rating, cluster_id, title_norm, item.lang),
+         published, now, item.rating, cluster_id, title_norm, title_key(title_norm), item.lang),
     )
     item_id = int(cur.lastrowid)
     if cluster_id is None:

@@ -61,11 +61,12 @@ CREATE TABLE items (
     rating REAL,                              -- 0..5 stars
     cluster_id INTEGER,                       -- id of the first item of its syndication cluster
     title_norm TEXT NOT NULL DEFAULT '',
+    title_key TEXT NOT NULL DEFAULT '',       -- first words of title_norm: syndication look-up
     lang TEXT NOT NULL DEFAULT ''
 );
 CREATE UNIQUE INDEX items_canonical_url ON items (canonical_url);
 CREATE INDEX items_guid ON items (guid);
-CREATE INDEX items_title_norm ON items (title_norm);
+CREATE INDEX items_title_key ON items (title_key, published);
 CREATE INDEX items_cluster ON items (cluster_id);
 
 CREATE VIRTUAL TABLE items_fts USING fts5 (
