@@ -1,3 +1,5 @@
 from orm_desktop.cli import main
 
-raise SystemExit(main())
+# the guard matters: refresh workers are spawned processes, which import __main__ again
+if __name__ == "__main__":
+    raise SystemExit(main())

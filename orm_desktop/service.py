@@ -16,6 +16,7 @@ from orm_desktop.errors import UsageError
 from orm_desktop.store import db
 from orm_desktop.store import entities as entities_store
 from orm_desktop.store import feeds as feeds_store
+from orm_desktop.store import kpis as kpis_store
 from orm_desktop.store import mentions as mentions_store
 from orm_desktop.store import settings as settings_store
 from orm_desktop.types import (
@@ -277,8 +278,17 @@ class Service:
         return row[0] if row else None
 
     # -- mentions ----------------------------------------------------------------------------
-    def mentions(self, f: MentionFilter = MentionFilter(), *, limit: int = 200, offset: int = 0) -> list[Mention]:
-        return mentions_store.query(self.conn, f, limit=limit, offset=offset)
+    def mentions(self, f: MentionFilter = MentionFilter(), *, limit: int = 200, offset: int = 0,
+                 reverse: bool = False) -> list[Mention]:
+        return mentions_store.query(self.conn, f, limit=limit, offset=offset, reverse=reverse)
+
+    def mention_page(self, f: MentionFilter, offset: int, limit: int, total: int) -> list[Mention]:
+        """Rows [offset, offset+limit) of the filter's order, read from the nearer end."""
+        if offset <= total // 2:
+            return mentions_store.query(self.conn, f, limit=limit, offset=offset)
+        end = min(total, offset + limit)
+        rows = mentions_store.query(self.conn, f, limit=end - offset, offset=total - end, reverse=True)
+        return rows[::-1]
 
     def count_mentions(self, f: MentionFilter = MentionFilter()) -> int:
         return mentions_store.count(self.conn, f)
@@ -298,6 +308,34 @@ class Service:
         with db.transaction(self.conn):
             return mentions_store.set_override(self.conn, ids, score, by=by or _user(), now=int(time.time()))
 
+    # -- KPIs (dashboard, personal-brand tab, reports) --------------------------------------
+    def daily_series(self, entity_id: int | None, since: int, until: int):
+        """Per-day counts by label and average sentiment (zeros for quiet days)."""
+        return kpis_store.daily_series(self.conn, entity_id, since, until)
+
+    def kpi_summary(self, entity_ids: Sequence[int] | None, since: int, until: int):
+        """Totals, net, average and reach-weighted sentiment for a period."""
+        return kpis_store.summary(self.conn, tuple(entity_ids) if entity_ids else None, since, until)
+
+    def share_of_voice(self, entity_ids: Sequence[int], since: int, until: int):
+        return kpis_store.share_of_voice(self.conn, tuple(entity_ids), since, until)
+
+    def top_sources(self, entity_ids: Sequence[int] | None, since: int, until: int, limit: int = 8):
+        return kpis_store.top_sources(self.conn, tuple(entity_ids) if entity_ids else None, since, until, limit)
+
+    def volume_by_kind(self, entity_ids: Sequence[int] | None, since: int, until: int):
+        return kpis_store.volume_by_kind(self.conn, tuple(entity_ids) if entity_ids else None, since, until)
+
+    def top_topics(self, entity_ids: Sequence[int] | None, since: int, until: int, limit: int = 10):
+        return kpis_store.top_topics(self.conn, tuple(entity_ids) if entity_ids else None, since, until, limit)
+
+    def extremes(self, entity_ids: Sequence[int] | None, since: int, until: int, *, positive: bool,
+                 limit: int = 5) -> list[Mention]:
+        """The most positive (or negative) mentions of a period."""
+        ids = kpis_store.extremes(self.conn, tuple(entity_ids) if entity_ids else None, since, until,
+                                  positive=positive, limit=limit)
+        return [m for m in (mentions_store.get(self.conn, i) for i in ids) if m is not None]
+
 
 def _search_string(e: Entity) -> str:
     from orm_desktop.ingest.query import EntityQuery
@@ -312,3 +350,4 @@ def _user() -> str:
         return getpass.getuser()
     except Exception:  # noqa: BLE001 - no login name in some sandboxes
         return "local"
+

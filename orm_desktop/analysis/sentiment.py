@@ -289,7 +289,7 @@ def _clauses_for(sentence: str, spans: Callable[[str], list[tuple[int, int]]]) -
 
 def score_toward(title: str, text: str, spans: Callable[[str], list[tuple[int, int]]],
                  engine: Engine | None = None, rating: float | None = None,
-                 max_sentences: int = 8) -> TargetedScore:
+                 max_sentences: int = 6) -> TargetedScore:
     """Sentiment toward one entity (see the module docstring)."""
     engine = engine or get_engine()
     parts: list[tuple[str, float]] = []  # (text, weight)

@@ -222,7 +222,12 @@ def refresh(conn, *, jobs: int = 4, feed_ids: Sequence[int] | None = None, force
             progress(done, len(feeds), f"{feed.title or feed.url}: {status}")
 
     pool = _worker_pool(conn, workers, now) if workers else None
+    if pool is not None:
+        for _ in range(workers):  # start them now: their imports overlap the first downloads
+            pool.submit(_warm)
     pending: dict = {}  # future -> (feed, fetch result)
+    # fewer, larger WAL checkpoints while many small per-feed transactions land
+    conn.execute("PRAGMA wal_autocheckpoint=8000")
     try:
         for result in Fetcher(limits or FetchLimits(), jobs=jobs).run(requests, cancel=cancel):
             feed = by_id[result.feed_id]
@@ -233,15 +238,18 @@ def refresh(conn, *, jobs: int = 4, feed_ids: Sequence[int] | None = None, force
                 finish(feed, *_handle(conn, feed, result, enricher, counts))
             for fut in [f for f in pending if f.done()]:
                 feed, result = pending.pop(fut)
-                finish(feed, *_store_prepared(conn, feed, result, fut.result(), now, counts))
+                finish(feed, *_store_prepared(conn, feed, result, _outcome(fut, conn, feed, result, enricher),
+                                              now, counts))
             if cancel is not None and cancel.is_set():
                 break
         for fut in as_completed(list(pending)):
             if cancel is not None and cancel.is_set():
                 break
             feed, result = pending.pop(fut)
-            finish(feed, *_store_prepared(conn, feed, result, fut.result(), now, counts))
+            finish(feed, *_store_prepared(conn, feed, result, _outcome(fut, conn, feed, result, enricher),
+                                          now, counts))
     finally:
+        conn.execute("PRAGMA wal_autocheckpoint=1000")
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
     with db.transaction(conn):
@@ -270,6 +278,10 @@ def _worker_init(db_path: str, now: int) -> None:
     _WORKER["enricher"] = Enricher.for_workspace(conn, now)
 
 
+def _warm() -> None:
+    """Nothing: submitting it makes the pool start (and initialise) a worker early."""
+
+
 def _prepare_in_worker(feed: Feed, body: bytes, url: str, headers: dict) -> PreparedFeed:
     return prepare_feed(_WORKER["conn"], feed, body, url, headers, _WORKER["enricher"])
 
@@ -282,6 +294,15 @@ def _worker_pool(conn, workers: int, now: int):
     path = conn.execute("PRAGMA database_list").fetchone()[2]
     return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
                                initializer=_worker_init, initargs=(path, now))
+
+
+def _outcome(fut, conn, feed: Feed, result: FetchResult, enricher: Enricher) -> PreparedFeed:
+    """A worker's result; if the worker died (killed, out of memory), prepare it here instead."""
+    try:
+        return fut.result()
+    except Exception:  # noqa: BLE001 - BrokenProcessPool and friends: never lose the feed
+        return prepare_feed(conn, feed, result.body or b"", result.final_url or feed.url, result.headers,
+                            enricher)
 
 
 def _store_prepared(conn, feed: Feed, result: FetchResult, prepared: PreparedFeed, now: int,

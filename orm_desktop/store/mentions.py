@@ -100,11 +100,12 @@ def _where(f: MentionFilter) -> tuple[str, list]:
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", args
 
 
-def _order(f: MentionFilter) -> str:
+def _order(f: MentionFilter, reverse: bool = False) -> str:
+    d = "ASC" if reverse else "DESC"
     if f.order == "priority":
-        return " ORDER BY m.priority DESC, m.published DESC, m.id DESC"
+        return f" ORDER BY m.priority {d}, m.published {d}, m.id {d}"
     if f.order == "published":
-        return " ORDER BY m.published DESC, m.id DESC"
+        return f" ORDER BY m.published {d}, m.id {d}"
     raise UsageError(f"unknown order {f.order!r} (published, priority)")
 
 
@@ -118,9 +119,11 @@ def _mention(r: tuple) -> Mention:
 
 
 def query(conn: sqlite3.Connection, f: MentionFilter = MentionFilter(), *, limit: int = 200,
-          offset: int = 0) -> list[Mention]:
+          offset: int = 0, reverse: bool = False) -> list[Mention]:
+    """Mentions in the filter's order; ``reverse`` reads from the other end (the GUI's deep
+    pages near the bottom are cheap that way: OFFSET counts from the nearer end)."""
     where, args = _where(f)
-    sql = f"{_SELECT}{where}{_order(f)} LIMIT ? OFFSET ?"
+    sql = f"{_SELECT}{where}{_order(f, reverse)} LIMIT ? OFFSET ?"
     return [_mention(r) for r in conn.execute(sql, (*args, limit, offset))]
 
 

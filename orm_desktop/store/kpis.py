@@ -1,0 +1,134 @@
+"""KPI queries shared by the GUI (dashboard, personal-brand tab) and reports.
+
+All read the effective sentiment (overrides included) and use the covering index
+(entity_id, published, sentiment) where an entity is given.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+
+from orm_desktop.types import KIND_REACH
+
+DAY = 86400
+
+
+@dataclass(frozen=True, slots=True)
+class DayPoint:
+    day: int  # Unix time of 00:00 UTC
+    total: int
+    positive: int
+    neutral: int
+    negative: int
+    avg_sentiment: float
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    total: int
+    positive: int
+    neutral: int
+    negative: int
+    net_sentiment: float          # (positive - negative) / total
+    avg_sentiment: float
+    reach_weighted_sentiment: float
+
+    @staticmethod
+    def empty() -> Summary:
+        return Summary(0, 0, 0, 0, 0.0, 0.0, 0.0)
+
+
+def _entity_clause(entity_ids: tuple[int, ...] | None) -> tuple[str, list]:
+    if not entity_ids:
+        return "", []
+    return f" AND m.entity_id IN ({','.join('?' * len(entity_ids))})", list(entity_ids)
+
+
+def daily_series(conn: sqlite3.Connection, entity_id: int | None, since: int, until: int) -> list[DayPoint]:
+    """One point per day in [since, until), days without coverage included as zeros."""
+    where, args = _entity_clause((entity_id,) if entity_id else None)
+    rows = conn.execute(
+        "SELECT (m.published / 86400) * 86400 AS day, count(*), sum(m.sentiment >= 0.05), "
+        "sum(m.sentiment > -0.05 AND m.sentiment < 0.05), sum(m.sentiment <= -0.05), avg(m.sentiment) "
+        f"FROM mentions m WHERE m.published >= ? AND m.published < ? AND m.muted = 0{where} GROUP BY day",
+        (since, until, *args)).fetchall()
+    by_day = {r[0]: r for r in rows}
+    out = []
+    day = (since // DAY) * DAY
+    while day < until:
+        r = by_day.get(day)
+        out.append(DayPoint(day, r[1], r[2], r[3], r[4], round(r[5] or 0.0, 4)) if r
+                   else DayPoint(day, 0, 0, 0, 0, 0.0))
+        day += DAY
+    return out
+
+
+def summary(conn: sqlite3.Connection, entity_ids: tuple[int, ...] | None, since: int, until: int) -> Summary:
+    where, args = _entity_clause(entity_ids)
+    reach_case = "CASE m.feed_kind " + " ".join(f"WHEN '{k}' THEN {v}" for k, v in KIND_REACH.items()) + " ELSE 0.5 END"
+    r = conn.execute(
+        "SELECT count(*), sum(m.sentiment >= 0.05), sum(m.sentiment > -0.05 AND m.sentiment < 0.05), "
+        f"sum(m.sentiment <= -0.05), avg(m.sentiment), sum(m.sentiment * COALESCE(f.weight, 1.0) * {reach_case}), "
+        f"sum(COALESCE(f.weight, 1.0) * {reach_case}) "
+        "FROM mentions m JOIN items i ON i.id = m.item_id LEFT JOIN feeds f ON f.id = i.feed_id "
+        f"WHERE m.published >= ? AND m.published < ? AND m.muted = 0{where}", (since, until, *args)).fetchone()
+    total = r[0] or 0
+    if not total:
+        return Summary.empty()
+    pos, neu, neg = r[1] or 0, r[2] or 0, r[3] or 0
+    return Summary(total, pos, neu, neg, round((pos - neg) / total, 4), round(r[4] or 0.0, 4),
+                   round((r[5] or 0.0) / r[6], 4) if r[6] else 0.0)
+
+
+def share_of_voice(conn: sqlite3.Connection, entity_ids: tuple[int, ...], since: int, until: int) -> list[tuple[int, str, int, float]]:
+    """(entity id, name, mentions, share 0..1) for a set of entities, largest first."""
+    if not entity_ids:
+        return []
+    rows = conn.execute(
+        f"SELECT e.id, e.name, (SELECT count(*) FROM mentions m WHERE m.entity_id = e.id AND m.published >= ? "
+        f"AND m.published < ? AND m.muted = 0) FROM entities e WHERE e.id IN ({','.join('?' * len(entity_ids))})",
+        (since, until, *entity_ids)).fetchall()
+    total = sum(r[2] for r in rows) or 1
+    return sorted(((r[0], r[1], r[2], round(r[2] / total, 4)) for r in rows), key=lambda x: -x[2])
+
+
+def top_sources(conn: sqlite3.Connection, entity_ids: tuple[int, ...] | None, since: int, until: int,
+                limit: int = 8) -> list[tuple[str, str, int, float]]:
+    """(source title, kind, mentions, average sentiment), most mentions first."""
+    where, args = _entity_clause(entity_ids)
+    return [tuple(r) for r in conn.execute(
+        "SELECT COALESCE(f.title, '?'), COALESCE(f.kind, ''), count(*), round(avg(m.sentiment), 3) "
+        "FROM mentions m JOIN items i ON i.id = m.item_id LEFT JOIN feeds f ON f.id = i.feed_id "
+        f"WHERE m.published >= ? AND m.published < ? AND m.muted = 0{where} "
+        "GROUP BY i.feed_id ORDER BY count(*) DESC LIMIT ?", (since, until, *args, limit))]
+
+
+def volume_by_kind(conn: sqlite3.Connection, entity_ids: tuple[int, ...] | None, since: int, until: int) -> list[tuple[str, int]]:
+    where, args = _entity_clause(entity_ids)
+    return [tuple(r) for r in conn.execute(
+        f"SELECT m.feed_kind, count(*) FROM mentions m WHERE m.published >= ? AND m.published < ? "
+        f"AND m.muted = 0{where} GROUP BY m.feed_kind ORDER BY count(*) DESC", (since, until, *args))]
+
+
+def top_topics(conn: sqlite3.Connection, entity_ids: tuple[int, ...] | None, since: int, until: int,
+               limit: int = 10) -> list[tuple[str, int]]:
+    where, args = _entity_clause(entity_ids)
+    counts: dict[str, int] = {}
+    for (topics,) in conn.execute(
+            f"SELECT m.topics FROM mentions m WHERE m.published >= ? AND m.published < ? AND m.topics != '' "
+            f"AND m.muted = 0{where}", (since, until, *args)):
+        for t in topics.split(","):
+            counts[t] = counts.get(t, 0) + 1
+    return sorted(counts.items(), key=lambda kv: -kv[1])[:limit]
+
+
+def extremes(conn: sqlite3.Connection, entity_ids: tuple[int, ...] | None, since: int, until: int,
+             *, positive: bool, limit: int = 5) -> list[int]:
+    """Mention ids of the most positive (or negative) coverage, weighted toward reach."""
+    where, args = _entity_clause(entity_ids)
+    order = "DESC" if positive else "ASC"
+    cond = "m.sentiment >= 0.05" if positive else "m.sentiment <= -0.05"
+    return [r[0] for r in conn.execute(
+        f"SELECT m.id FROM mentions m WHERE m.published >= ? AND m.published < ? AND {cond} AND m.muted = 0{where} "
+        f"ORDER BY m.sentiment {order}, m.priority DESC LIMIT ?", (since, until, *args, limit))]
