@@ -39,6 +39,7 @@ class Service:
         self._local = threading.local()
         self._all: list = []
         self._lock = threading.Lock()
+        self.new_alerts = 0
 
     # -- lifecycle ---------------------------------------------------------------------------
     @classmethod
@@ -265,13 +266,58 @@ class Service:
         return summary
 
     def _after_refresh(self, summary: FetchSummary) -> None:
-        """Hook for post-refresh analysis (spike detection) when available."""
-        try:
-            from orm_desktop.analysis.alerts import detect_and_store
-        except ImportError:
-            return
+        """Spike detection after every refresh that brought new mentions."""
+        from orm_desktop.analysis.alerts import detect_and_store
+
         if summary.new_mentions:
-            detect_and_store(self.conn, now=int(time.time()))
+            self.new_alerts = detect_and_store(self.conn, now=int(time.time()))
+
+    # -- alerts ------------------------------------------------------------------------------
+    def alerts(self, *, entity_id: int | None = None, include_closed: bool = False):
+        """Open spike alerts, newest first."""
+        from orm_desktop.analysis.alerts import open_alerts
+
+        return open_alerts(self.conn, entity_id=entity_id, include_closed=include_closed)
+
+    def detect_alerts(self, *, days: int = 90) -> int:
+        """Run spike detection now; returns the number of new alerts."""
+        from orm_desktop.analysis.alerts import detect_and_store
+
+        return detect_and_store(self.conn, now=int(time.time()), days=days)
+
+    def acknowledge_alert(self, alert_id: int) -> None:
+        from orm_desktop.analysis.alerts import acknowledge
+
+        acknowledge(self.conn, alert_id)
+
+    # -- responses ---------------------------------------------------------------------------
+    def responses(self, *, states: Sequence[str] = (), author: str | None = None,
+                  in_name_of: int | None = None, mention_id: int | None = None, limit: int = 500):
+        from orm_desktop.store import responses as rstore
+
+        return rstore.list_(self.conn, states=tuple(states), author=author, in_name_of=in_name_of,
+                            mention_id=mention_id, limit=limit)
+
+    def response_kpis(self, since: int, until: int) -> dict:
+        """Response-time KPIs: counts by state, overdue mentions, median hours from first seen
+        to first draft, approval and sending."""
+        import statistics
+
+        from orm_desktop.store import responses as rstore
+
+        rows = rstore.response_times(self.conn, since, until)
+
+        def med(i: int) -> float | None:
+            xs = [(r[i] - r[0]) / 3600 for r in rows if r[i] is not None and r[0] is not None]
+            return round(statistics.median(xs), 2) if xs else None
+
+        states = dict(self.conn.execute("SELECT state, count(*) FROM responses WHERE updated >= ? AND updated < ? "
+                                        "GROUP BY state", (since, until)).fetchall())
+        return {"sent": states.get("sent", 0),
+                "open": sum(states.get(s, 0) for s in ("draft", "in_review", "changes_requested", "approved")),
+                "overdue": len(rstore.overdue(self.conn, int(time.time()))),
+                "median_hours_to_draft": med(1), "median_hours_to_approve": med(2),
+                "median_hours_to_send": med(3), "by_state": states}
 
     def last_refresh(self) -> int | None:
         row = self.conn.execute("SELECT max(finished) FROM fetch_runs").fetchone()

@@ -140,6 +140,18 @@ def test_matching_agrees_with_a_python_evaluation(query, parts):
         assert 0 <= s < e <= len(text)
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["Velora", "Velora Arc", "arc", "the", "Arc e-bike", "Kinetiq", "velora-arc",
+                                 "Stridewell", "Arcadia", "Velora Beach"]), max_size=12))
+def test_multimatcher_agrees_with_matching_each_query(words):
+    from orm_desktop.ingest.query import MultiMatcher
+
+    queries = [EntityQuery.parse('Velora -"Velora Beach"'), EntityQuery.parse('"Velora Arc" OR "Arc e-bike"'),
+               EntityQuery.parse("Kinetiq OR Stridewell"), EntityQuery.parse("arc AND Kinetiq")]
+    text = " ".join(words)
+    assert MultiMatcher(queries).matching(text) == [i for i, q in enumerate(queries) if q.matches(text)]
+
+
 # -- OPML ------------------------------------------------------------------------------------------
 
 OPML2 = """<?xml version="1.0"?><opml version="2.0"><head><title>t</title></head><body>

@@ -328,10 +328,15 @@ class MultiMatcher:
 
     def __init__(self, queries: Sequence[EntityQuery]) -> None:
         self.queries = list(queries)
-        self._owners: dict[str, list[int]] = {}
+        owners: dict[str, set[int]] = {}
         for i, q in enumerate(self.queries):
             for term in q.hit_terms():
-                self._owners.setdefault(normalise_term(term), []).append(i)
+                owners.setdefault(normalise_term(term), set()).add(i)
+        # regex matches do not overlap: "Velora Arc" hides the "Velora" inside it, so a term
+        # also credits every query whose term it contains
+        compiled = {t: re.compile(_term_regex(t), re.IGNORECASE) for t in owners}
+        self._owners = {t: sorted(set().union(*(owners[u] for u in owners if compiled[u].search(t))))
+                        for t in owners}
         bodies = sorted({r"\s+".join(re.escape(w) for w in t.split()) for t in self._owners},
                         key=len, reverse=True)
         # the word-boundary checks stand outside the alternation: one cheap test per position
