@@ -118,7 +118,7 @@ class _Orm:
         self._lex: dict[str, float] = dict(sia.lexicon)
         self._lex.update(DOMAIN_LEXICON)
         self._boost = {k: v for k, v in vs.BOOSTER_DICT.items() if " " not in k}
-        self._negate = set(vs.NEGATE) | {"never", "without", "nothing", "nobody", "none", "neither", "nor"}
+        self._negate = set(vs.NEGATE) | {"no", "never", "without", "nothing", "nobody", "none", "neither", "nor"}
         emoji_valence = {}
         for ch, desc in sia.emojis.items():
             v = self._words_valence([w for w in desc.lower().split()])
@@ -145,6 +145,12 @@ class _Orm:
                 if tok[0] in "!?":
                     continue
                 sentiments.append(0.0)
+                continue
+            if low == "no" and i + 1 < len(lowered) and lowered[i + 1] in self._lex:
+                sentiments.append(0.0)  # "no complaints": the negation, not a sentiment of its own
+                continue
+            if not tok[0].isalpha():
+                sentiments.append(v)  # emoticons carry the writer's mood: never negated or boosted
                 continue
             if has_lower and tok.isupper() and len(tok) > 1:
                 v += 0.733 if v > 0 else -0.733

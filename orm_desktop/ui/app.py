@@ -1,26 +1,42 @@
-"""Minimal main window (placeholder until the full GUI lands)."""
+"""Starting the GUI."""
 
 from __future__ import annotations
 
 import sys
+import time
 
 
 def run(svc, *, smoke_test: bool = False) -> int:
     from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication, QMainWindow, QTableWidget, QTableWidgetItem
+    from PySide6.QtWidgets import QApplication
 
+    from orm_desktop.ui.main_window import MainWindow
+
+    started = time.perf_counter()
     app = QApplication.instance() or QApplication(sys.argv)
-    win = QMainWindow()
-    win.setWindowTitle(f"ORM Desktop — {svc.ws.root}")
-    rows = svc.mentions(limit=500)
-    table = QTableWidget(len(rows), 4)
-    table.setHorizontalHeaderLabels(["Sentiment", "Entity", "Title", "Source"])
-    for r, m in enumerate(rows):
-        for c, v in enumerate((f"{m.sentiment:+.2f}", m.entity, m.title, m.source)):
-            table.setItem(r, c, QTableWidgetItem(v))
-    win.setCentralWidget(table)
-    win.resize(1200, 800)
-    win.show()
+    app.setApplicationName("ORM Desktop")
+    app.setOrganizationName("orm-desktop")
+    windows: list[MainWindow] = []
+
+    def show(service) -> None:
+        win = MainWindow(service)
+        win.switch_workspace.connect(lambda other: (show(other), win.close()))
+        win.resize(1400, 880)
+        win.show()
+        windows.append(win)
+
+    show(svc)
+    import os
+
+    start_page = os.environ.get("ORM_DESKTOP_START_PAGE", "")  # e.g. for screenshots: "Dashboard"
+    if start_page:
+        windows[-1].show_page(start_page)
     if smoke_test:
-        QTimer.singleShot(0, lambda: (win.grab(), print(f"smoke test: window painted, {len(rows)} rows"), app.quit()))
+        def done() -> None:
+            windows[-1].grab()
+            print(f"smoke test: main window painted in {time.perf_counter() - started:.2f} s; "
+                  f"{windows[-1].inbox.model.total} mentions in the inbox")
+            app.quit()
+
+        QTimer.singleShot(0, done)
     return app.exec()

@@ -1,0 +1,153 @@
+"""The mention detail pane: sanitized article text with the entity's terms highlighted, the
+sentiment and the sentences that drove it, topics, rating, syndicated copies, actions.
+
+Feed HTML is untrusted even after sanitizing at ingest: the viewer is a QTextBrowser that
+never loads a resource (``loadResource`` answers nothing, local or remote), runs no script
+(QTextBrowser has no script engine), and never follows a link itself: links go to the system
+browser.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+
+from PySide6.QtCore import QUrl, Signal
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTextBrowser, QVBoxLayout, QWidget
+
+from orm_desktop.errors import KnownError
+
+_TAG_SPLIT = re.compile(r"(<[^>]*>)")
+
+
+class SafeBrowser(QTextBrowser):
+    """A text browser that loads nothing: no images, no stylesheets, no documents."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setOpenLinks(False)
+        self.setOpenExternalLinks(False)
+        self.anchorClicked.connect(self._open)
+        self.blocked: list[str] = []
+
+    def loadResource(self, type_: int, name: QUrl):  # noqa: N802 - Qt API
+        self.blocked.append(name.toString())
+        return None
+
+    def _open(self, url: QUrl) -> None:
+        if url.scheme() in ("http", "https", "mailto"):
+            QDesktopServices.openUrl(url)
+
+
+def highlight(fragment: str, pattern: re.Pattern | None) -> str:
+    """Wrap matches of ``pattern`` in text nodes (never inside tags) with a highlight."""
+    if pattern is None:
+        return fragment
+    parts = _TAG_SPLIT.split(fragment)
+    for i in range(0, len(parts), 2):
+        parts[i] = pattern.sub(lambda m: f'<span style="background-color:#FFE58F;color:#000">{m.group(0)}</span>',
+                               parts[i])
+    return "".join(parts)
+
+
+class DetailPane(QWidget):
+    action = Signal(str)
+
+    def __init__(self, svc, parent=None) -> None:
+        super().__init__(parent)
+        self.svc = svc
+        self.mention_id: int | None = None
+        self.browser = SafeBrowser()
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.browser, 1)
+        row = QHBoxLayout()
+        self.buttons: dict[str, QPushButton] = {}
+        for key, label, tip in (("draft", "Draft response…", "D"), ("needs_response", "Needs response", "R"),
+                                ("flag", "Flag", "F"), ("archive", "Archive", "E"),
+                                ("positive", "Positive", "+"), ("neutral", "Neutral", "0"),
+                                ("negative", "Negative", "−"), ("clear", "Clear override", "Backspace"),
+                                ("open", "Open in browser", "O")):
+            b = QPushButton(label)
+            b.setToolTip(f"Shortcut: {tip}")
+            b.clicked.connect(lambda _=False, k=key: self.action.emit(k))
+            row.addWidget(b)
+            self.buttons[key] = b
+        row.addStretch(1)
+        lay.addLayout(row)
+        self.show_mention(None)
+
+    def set_read_only(self, read_only: bool) -> None:
+        for key, b in self.buttons.items():
+            b.setVisible(not read_only or key == "open")
+
+    def refresh(self) -> None:
+        self.show_mention(self.mention_id)
+
+    def show_mention(self, mention_id: int | None) -> None:
+        self.mention_id = mention_id
+        for b in self.buttons.values():
+            b.setEnabled(mention_id is not None)
+        if mention_id is None:
+            self.browser.setHtml("<p style='color:gray'>Select a mention to read it here.</p>")
+            return
+        try:
+            d = self.svc.mention(mention_id)
+        except KnownError as exc:
+            self.browser.setHtml(f"<p>{html.escape(str(exc))}</p>")
+            return
+        self.browser.setHtml(self.render(d))
+
+    def render(self, d) -> str:
+        from orm_desktop.ingest.query import EntityQuery
+
+        m = d.mention
+        try:
+            e = self.svc.entity(m.entity_id)
+            q = EntityQuery.parse(e.query, e.aliases)
+            terms = sorted({re.escape(t) for t in q.hit_terms()}, key=len, reverse=True)
+            pattern = re.compile(r"(?<!\w)(?:" + "|".join(terms) + r")(?!\w)", re.IGNORECASE) if terms else None
+        except KnownError:
+            pattern = None
+        color = {"negative": "#C0392B", "neutral": "#7F8C8D", "positive": "#1E8449"}[m.label]
+        when = dt.datetime.fromtimestamp(m.published).strftime("%A %d %B %Y, %H:%M")
+        stars = ""
+        if m.rating is not None:
+            full = round(m.rating)
+            stars = f" · {'★' * full}{'☆' * (5 - full)} ({m.rating:g}/5)"
+        who = f" · by {html.escape(d.author)}" if d.author else ""
+        override = ""
+        if m.overridden:
+            by = html.escape(d.override_by or "")
+            at = dt.datetime.fromtimestamp(d.override_at).strftime("%d %b %H:%M") if d.override_at else ""
+            override = f" — set by {by} {at} (engine said {d.machine_sentiment:+.2f})"
+        out = [f"<h2 style='margin-bottom:2px'>{highlight(html.escape(m.title), pattern)}</h2>",
+               f"<p style='color:gray;margin-top:0'>{html.escape(m.source)} ({m.feed_kind}) · {when}{who}{stars}</p>",
+               f"<p><b>{html.escape(m.entity)}</b>: <span style='color:{color}'><b>{m.label}</b> "
+               f"{m.sentiment:+.2f}</span>{override} · status <b>{m.status.replace('_', ' ')}</b>"
+               f" · priority {m.priority:.0f}"
+               + (f" · topics: {html.escape(', '.join(t.replace('_', ' ') for t in m.topics))}" if m.topics else "")
+               + "</p>"]
+        if d.evidence:
+            out.append("<p style='margin-bottom:2px'><b>Why:</b> the sentences about the entity "
+                       f"({html.escape(d.engine or 'engine')}, {html.escape(d.score_source)}):</p><ul style='margin-top:0'>")
+            for sentence, score in d.evidence[:6]:
+                c = "#C0392B" if score <= -0.05 else "#1E8449" if score >= 0.05 else "#7F8C8D"
+                out.append(f"<li><span style='color:{c}'>{score:+.2f}</span> "
+                           f"{highlight(html.escape(sentence), pattern)}</li>")
+            out.append("</ul>")
+        out.append("<hr>")
+        out.append(highlight(d.html, pattern) if d.html else
+                   "".join(f"<p>{highlight(html.escape(p), pattern)}</p>" for p in d.text.split("\n\n")))
+        if m.url.startswith(("http://", "https://")):
+            out.append(f"<p><a href='{html.escape(m.url, quote=True)}'>{html.escape(m.url)}</a></p>")
+        if d.cluster:
+            n = len(d.cluster)
+            out.append(f"<hr><p><b>Also published as</b> ({n} syndicated cop{'y' if n == 1 else 'ies'}):</p><ul>")
+            for _id, title, source, url in d.cluster:
+                out.append(f"<li><a href='{html.escape(url, quote=True)}'>{html.escape(title)}</a> — "
+                           f"{html.escape(source)}</li>")
+            out.append("</ul>")
+        return "".join(out)

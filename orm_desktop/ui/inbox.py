@@ -1,0 +1,361 @@
+"""The inbox: a virtual mention table that stays instant with a million rows, filters,
+debounced full-text search, keyboard triage and the detail pane."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+import webbrowser
+from collections import OrderedDict
+
+from PySide6.QtCore import QAbstractTableModel, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QBrush, QColor, QDesktopServices, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from orm_desktop.errors import KnownError
+from orm_desktop.types import FEED_KINDS, STATUSES, Mention, MentionFilter
+
+PAGE = 200
+CACHE_PAGES = 64
+COLUMNS = ("Priority", "Sentiment", "Entity", "Title", "Source", "Published", "Status")
+SENTIMENT_COLORS = {"negative": QColor("#C0392B"), "neutral": QColor("#7F8C8D"), "positive": QColor("#1E8449")}
+OPEN_STATUSES = ("new", "flagged", "needs_response")
+
+
+def fmt_time(ts: int) -> str:
+    d = dt.datetime.fromtimestamp(ts)
+    today = dt.date.today()
+    if d.date() == today:
+        return d.strftime("Today %H:%M")
+    if d.year == today.year:
+        return d.strftime("%d %b %H:%M")
+    return d.strftime("%d %b %Y")
+
+
+class MentionModel(QAbstractTableModel):
+    """Knows the row count (one COUNT) and loads pages of rows lazily into an LRU cache."""
+
+    def __init__(self, svc, parent=None) -> None:
+        super().__init__(parent)
+        self.svc = svc
+        self.filter = MentionFilter(statuses=OPEN_STATUSES)
+        self.total = 0
+        self.pages: OrderedDict[int, list[Mention]] = OrderedDict()
+        self.reload()
+
+    def set_filter(self, f: MentionFilter) -> None:
+        self.filter = f
+        self.reload()
+
+    def reload(self) -> None:
+        self.beginResetModel()
+        self.pages.clear()
+        try:
+            self.total = self.svc.count_mentions(self.filter)
+        except KnownError:
+            self.total = 0
+        self.endResetModel()
+
+    def refresh_rows(self) -> None:
+        """Data changed in place (triage): drop cached pages and repaint."""
+        self.pages.clear()
+        if self.total:
+            self.dataChanged.emit(self.index(0, 0), self.index(self.total - 1, len(COLUMNS) - 1))
+
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802 - Qt API
+        return 0 if parent.isValid() else self.total
+
+    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802 - Qt API
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def mention(self, row: int) -> Mention | None:
+        if not 0 <= row < self.total:
+            return None
+        page = row // PAGE
+        rows = self.pages.get(page)
+        if rows is None:
+            rows = self.svc.mention_page(self.filter, page * PAGE, PAGE, self.total)
+            self.pages[page] = rows
+            if len(self.pages) > CACHE_PAGES:
+                self.pages.popitem(last=False)
+        else:
+            self.pages.move_to_end(page)
+        i = row - page * PAGE
+        return rows[i] if i < len(rows) else None
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        m = self.mention(index.row())
+        if m is None:
+            return None
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (f"{m.priority:.0f}", f"{m.label} {m.sentiment:+.2f}" + (" ✎" if m.overridden else ""),
+                    m.entity, m.title, m.source, fmt_time(m.published), m.status.replace("_", " "))[col]
+        if role == Qt.ItemDataRole.ForegroundRole and col == 1:
+            return QBrush(SENTIMENT_COLORS[m.label])
+        if role == Qt.ItemDataRole.ToolTipRole and col == 3:
+            return m.snippet
+        if role == Qt.ItemDataRole.TextAlignmentRole and col == 0:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.UserRole:
+            return m
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return COLUMNS[section]
+        return None
+
+
+class FilterBar(QWidget):
+    changed = Signal()
+
+    PERIODS = (("Any time", None), ("Last 24 hours", 1), ("Last 7 days", 7), ("Last 30 days", 30),
+               ("Last 90 days", 90))
+
+    def __init__(self, svc, parent=None) -> None:
+        super().__init__(parent)
+        self.svc = svc
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        self.search = QLineEdit(placeholderText="Search titles and text…  (Ctrl+F)")
+        self.search.setClearButtonEnabled(True)
+        self.entity = QComboBox()
+        self.sentiment = QComboBox()
+        self.sentiment.addItems(["Any sentiment", "negative", "neutral", "positive"])
+        self.status = QComboBox()
+        self.status.addItem("Open (new, flagged, needs response)", OPEN_STATUSES)
+        self.status.addItem("Any status", ())
+        for s in STATUSES:
+            self.status.addItem(s.replace("_", " "), (s,))
+        self.kind = QComboBox()
+        self.kind.addItem("Any source", ())
+        for k in FEED_KINDS:
+            self.kind.addItem(k, (k,))
+        self.period = QComboBox()
+        for label, days in self.PERIODS:
+            self.period.addItem(label, days)
+        self.order = QComboBox()
+        self.order.addItem("Newest first", "published")
+        self.order.addItem("Priority first", "priority")
+        self.topic: str | None = None
+        for w in (self.search, self.entity, self.sentiment, self.status, self.kind, self.period, self.order):
+            lay.addWidget(w, 3 if w is self.search else 0)
+        self.reload_entities()
+        self.debounce = QTimer(self, singleShot=True, interval=250)
+        self.debounce.timeout.connect(self.changed)
+        self.search.textChanged.connect(self.debounce.start)
+        for combo in (self.entity, self.sentiment, self.status, self.kind, self.period, self.order):
+            combo.currentIndexChanged.connect(self.changed)
+
+    def reload_entities(self) -> None:
+        current = self.entity.currentData()
+        self.entity.blockSignals(True)
+        self.entity.clear()
+        self.entity.addItem("All entities", None)
+        for e in self.svc.entities():
+            self.entity.addItem(f"{e.name} ({e.kind})", e.id)
+        i = self.entity.findData(current)
+        self.entity.setCurrentIndex(max(0, i))
+        self.entity.blockSignals(False)
+
+    def build(self) -> MentionFilter:
+        days = self.period.currentData()
+        return MentionFilter(
+            entity_ids=(self.entity.currentData(),) if self.entity.currentData() else (),
+            sentiment=self.sentiment.currentText() if self.sentiment.currentIndex() > 0 else None,
+            statuses=tuple(self.status.currentData() or ()), feed_kinds=tuple(self.kind.currentData() or ()),
+            topic=self.topic, since=int(time.time()) - days * 86400 if days else None,
+            search=self.search.text().strip(), order=self.order.currentData(),
+        )
+
+    def show_entity(self, entity_id: int | None, *, sentiment: str | None = None, status_any: bool = True) -> None:
+        for w in (self.entity, self.sentiment, self.status):
+            w.blockSignals(True)
+        self.entity.setCurrentIndex(max(0, self.entity.findData(entity_id)))
+        self.sentiment.setCurrentIndex(self.sentiment.findText(sentiment) if sentiment else 0)
+        if status_any:
+            self.status.setCurrentIndex(1)
+        for w in (self.entity, self.sentiment, self.status):
+            w.blockSignals(False)
+        self.changed.emit()
+
+
+SHORTCUTS = [
+    ("J / ↓", "next mention"), ("K / ↑", "previous mention"), ("F", "flag"), ("E", "archive"),
+    ("R", "mark needs response"), ("M", "mark read"), ("O", "open in browser"),
+    ("+ / 0 / −", "override sentiment: positive / neutral / negative"), ("Backspace", "clear the override"),
+    ("D", "draft a response"), ("Ctrl+F", "search"), ("Ctrl+R", "refresh feeds"), ("?", "this help"),
+]
+
+
+class InboxView(QWidget):
+    draft_requested = Signal(int)      # mention id
+    status_message = Signal(str)
+
+    def __init__(self, svc, parent=None) -> None:
+        super().__init__(parent)
+        from orm_desktop.ui.detail import DetailPane
+
+        self.svc = svc
+        self.read_only = False
+        self.filters = FilterBar(svc)
+        self.model = MentionModel(svc, self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(26)
+        self.table.setShowGrid(False)
+        hh = self.table.horizontalHeader()
+        hh.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        hh.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        for col, width in ((0, 64), (1, 130), (2, 130), (4, 170), (5, 110), (6, 120)):
+            self.table.setColumnWidth(col, width)
+        self.count_label = QLabel()
+        self.detail = DetailPane(svc)
+        self.detail.action.connect(self.on_detail_action)
+        split = QSplitter(Qt.Orientation.Vertical)
+        top = QWidget()
+        tl = QVBoxLayout(top)
+        tl.setContentsMargins(0, 0, 0, 0)
+        tl.addWidget(self.table)
+        split.addWidget(top)
+        split.addWidget(self.detail)
+        split.setSizes([480, 360])
+        lay = QVBoxLayout(self)
+        head = QHBoxLayout()
+        head.addWidget(self.filters, 1)
+        head.addWidget(self.count_label)
+        lay.addLayout(head)
+        lay.addWidget(split, 1)
+        self.filters.changed.connect(self.apply_filter)
+        self.table.selectionModel().currentRowChanged.connect(self.on_current)
+        self._shortcuts()
+        self.update_count()
+        if self.model.total:
+            self.table.selectRow(0)
+
+    # -- filtering ---------------------------------------------------------------------------
+    def apply_filter(self) -> None:
+        try:
+            f = self.filters.build()
+            self.model.set_filter(f)
+        except KnownError as exc:
+            self.status_message.emit(str(exc))
+            return
+        self.update_count()
+        if self.model.total:
+            self.table.selectRow(0)
+        else:
+            self.detail.show_mention(None)
+
+    def update_count(self) -> None:
+        self.count_label.setText(f"{self.model.total:,} mentions")
+
+    # -- selection and triage ------------------------------------------------------------------
+    def selected_ids(self) -> list[int]:
+        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
+        if not rows and self.table.currentIndex().isValid():
+            rows = [self.table.currentIndex().row()]
+        return [m.id for m in (self.model.mention(r) for r in rows) if m is not None]
+
+    def on_current(self, current: QModelIndex, _previous=None) -> None:
+        m = self.model.mention(current.row()) if current.isValid() else None
+        self.detail.show_mention(m.id if m else None)
+
+    def move(self, delta: int) -> None:
+        row = max(0, min(self.model.total - 1, self.table.currentIndex().row() + delta))
+        if self.model.total:
+            idx = self.model.index(row, 0)
+            self.table.selectionModel().setCurrentIndex(
+                idx, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+            self.table.scrollTo(idx)
+
+    def set_status(self, status: str) -> None:
+        if self.read_only:
+            return
+        ids = self.selected_ids()
+        if not ids:
+            return
+        n = self.svc.set_status(ids, status)
+        self.model.refresh_rows()
+        self.detail.refresh()
+        self.status_message.emit(f"{n} mention(s) marked {status.replace('_', ' ')}")
+
+    def override(self, score: float | None) -> None:
+        if self.read_only:
+            return
+        ids = self.selected_ids()
+        if not ids:
+            return
+        n = self.svc.override_sentiment(ids, score)
+        self.model.refresh_rows()
+        self.detail.refresh()
+        self.status_message.emit(f"sentiment of {n} mention(s) " + ("cleared" if score is None else f"set to {score:+.1f}"))
+
+    def open_current(self) -> None:
+        ids = self.selected_ids()
+        if ids:
+            url = self.svc.mention(ids[0]).mention.url
+            if url.startswith(("http://", "https://")):
+                QDesktopServices.openUrl(url) or webbrowser.open(url)
+
+    def on_detail_action(self, action: str) -> None:
+        handlers = {"flag": lambda: self.set_status("flagged"), "archive": lambda: self.set_status("archived"),
+                    "needs_response": lambda: self.set_status("needs_response"), "open": self.open_current,
+                    "positive": lambda: self.override(0.6), "neutral": lambda: self.override(0.0),
+                    "negative": lambda: self.override(-0.6), "clear": lambda: self.override(None),
+                    "draft": self.request_draft}
+        handlers[action]()
+
+    def request_draft(self) -> None:
+        ids = self.selected_ids()
+        if ids and not self.read_only:
+            self.draft_requested.emit(ids[0])
+
+    def show_help(self) -> None:
+        rows = "".join(f"<tr><td><b>{k}</b></td><td>&nbsp;&nbsp;{v}</td></tr>" for k, v in SHORTCUTS)
+        QMessageBox.information(self, "Keyboard shortcuts", f"<table>{rows}</table>")
+
+    def _shortcuts(self) -> None:
+        keys = {"J": lambda: self.move(1), "K": lambda: self.move(-1), "F": lambda: self.set_status("flagged"),
+                "E": lambda: self.set_status("archived"), "R": lambda: self.set_status("needs_response"),
+                "M": lambda: self.set_status("read"), "O": self.open_current, "+": lambda: self.override(0.6),
+                "=": lambda: self.override(0.6), "0": lambda: self.override(0.0), "-": lambda: self.override(-0.6),
+                "Backspace": lambda: self.override(None), "D": self.request_draft, "?": self.show_help,
+                "Ctrl+F": lambda: (self.filters.search.setFocus(), self.filters.search.selectAll())}
+        self._keys = []
+        for key, fn in keys.items():
+            sc = QShortcut(QKeySequence(key), self.table)
+            sc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            sc.activated.connect(fn)
+            self._keys.append(sc)
+        sc = QShortcut(QKeySequence("Ctrl+F"), self)
+        sc.activated.connect(keys["Ctrl+F"])
+        self._keys.append(sc)
+
+    def set_read_only(self, read_only: bool) -> None:
+        self.read_only = read_only
+        self.detail.set_read_only(read_only)
+
+    def reload(self) -> None:
+        self.filters.reload_entities()
+        self.apply_filter()

@@ -1,0 +1,357 @@
+"""Feeds manager, entity editor and settings."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from orm_desktop.errors import KnownError
+from orm_desktop.types import ENTITY_KINDS, FEED_KINDS
+
+
+def when(ts: int | None) -> str:
+    return dt.datetime.fromtimestamp(ts).strftime("%d %b %H:%M") if ts else "—"
+
+
+class FeedDialog(QDialog):
+    def __init__(self, parent=None, feed=None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Edit feed" if feed else "Add feed")
+        form = QFormLayout(self)
+        self.url = QLineEdit(feed.url if feed else "")
+        self.url.setPlaceholderText("https://… (a URL with {query} is expanded once per entity)")
+        self.title = QLineEdit(feed.title if feed else "")
+        self.kind = QComboBox()
+        self.kind.addItems(FEED_KINDS)
+        self.kind.setCurrentText(feed.kind if feed else "news")
+        self.category = QLineEdit(feed.category if feed else "")
+        self.weight = QDoubleSpinBox(minimum=0.1, maximum=10.0, singleStep=0.1, value=feed.weight if feed else 1.0)
+        for label, w in (("URL", self.url), ("Title", self.title), ("Kind", self.kind), ("Category", self.category),
+                         ("Reach weight", self.weight)):
+            form.addRow(label, w)
+        b = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        b.accepted.connect(self.accept)
+        b.rejected.connect(self.reject)
+        form.addRow(b)
+        self.resize(560, 0)
+
+
+class FeedsView(QWidget):
+    refresh_requested = Signal()
+    status_message = Signal(str)
+    COLS = ("Title", "Kind", "Category", "Weight", "Enabled", "Status", "Last error", "Last fetched", "Next due", "Items")
+
+    def __init__(self, svc, parent=None) -> None:
+        super().__init__(parent)
+        self.svc = svc
+        self.table = QTableWidget(0, len(self.COLS))
+        self.table.setHorizontalHeaderLabels(self.COLS)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.horizontalHeader().setSectionResizeMode(6, QHeaderView.ResizeMode.Stretch)
+        self.health = QLabel()
+        bar = QHBoxLayout()
+        for label, fn in (("Add…", self.add), ("Edit…", self.edit), ("Remove", self.remove),
+                          ("Enable/disable", self.toggle), ("Import OPML…", self.import_opml),
+                          ("Export OPML…", self.export_opml), ("Refresh now", self.refresh_requested.emit)):
+            b = QPushButton(label)
+            b.clicked.connect(fn)
+            bar.addWidget(b)
+        bar.addStretch(1)
+        bar.addWidget(self.health)
+        lay = QVBoxLayout(self)
+        lay.addLayout(bar)
+        lay.addWidget(self.table)
+        self.table.doubleClicked.connect(self.edit)
+        self.reload()
+
+    def reload(self) -> None:
+        feeds = self.svc.feeds()
+        self.feeds = feeds
+        self.table.setRowCount(len(feeds))
+        for r, f in enumerate(feeds):
+            ok = f.last_status in ("ok", "not_modified", "empty", "")
+            vals = (f.title or f.url, f.kind, f.category, f"{f.weight:g}", "yes" if f.enabled else "no",
+                    f.last_status or "never fetched", f.last_error, when(f.last_fetched), when(f.next_due),
+                    str(f.items_total))
+            for c, v in enumerate(vals):
+                item = QTableWidgetItem(v)
+                if c == 5 and not ok:
+                    item.setForeground(Qt.GlobalColor.red)
+                if c == 0:
+                    item.setToolTip(f.url)
+                self.table.setItem(r, c, item)
+        self.table.resizeColumnsToContents()
+        h = self.svc.feed_health()
+        self.health.setText(f"{h['ok']} healthy · {h['failing']} failing · {h['never']} never fetched · "
+                            f"{h['disabled']} disabled")
+
+    def selected(self):
+        r = self.table.currentRow()
+        return self.feeds[r] if 0 <= r < len(self.feeds) else None
+
+    def add(self) -> None:
+        d = FeedDialog(self)
+        if d.exec():
+            try:
+                added = self.svc.add_feed(d.url.text(), title=d.title.text(), kind=d.kind.currentText(),
+                                          category=d.category.text(), weight=d.weight.value())
+                self.status_message.emit(f"added {len(added)} feed(s)")
+            except KnownError as exc:
+                QMessageBox.warning(self, "Cannot add feed", str(exc))
+            self.reload()
+
+    def edit(self, *_a) -> None:
+        f = self.selected()
+        if f is None:
+            return
+        d = FeedDialog(self, f)
+        if d.exec():
+            try:
+                self.svc.update_feed(f.id, url=d.url.text().strip(), title=d.title.text(), kind=d.kind.currentText(),
+                                     category=d.category.text(), weight=d.weight.value())
+            except (KnownError, Exception) as exc:  # noqa: BLE001 - e.g. a duplicate URL
+                QMessageBox.warning(self, "Cannot save feed", str(exc))
+            self.reload()
+
+    def remove(self) -> None:
+        f = self.selected()
+        if f and QMessageBox.question(self, "Remove feed", f"Remove {f.title or f.url}? Stored items stay.") \
+                == QMessageBox.StandardButton.Yes:
+            self.svc.remove_feed(f.id)
+            self.reload()
+
+    def toggle(self) -> None:
+        f = self.selected()
+        if f:
+            self.svc.update_feed(f.id, enabled=int(not f.enabled))
+            self.reload()
+
+    def import_opml(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Import OPML", "", "OPML (*.opml *.xml);;All files (*)")
+        if not path:
+            return
+        try:
+            added, updated, problems = self.svc.import_opml(path)
+        except KnownError as exc:
+            QMessageBox.warning(self, "Cannot import", str(exc))
+            return
+        msg = f"Imported {added} new feeds, updated {updated}."
+        if problems:
+            msg += "\n\nProblems:\n" + "\n".join(f"• {p}" for p in problems[:20])
+        QMessageBox.information(self, "OPML import", msg)
+        self.reload()
+
+    def export_opml(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Export OPML", "feeds.opml", "OPML (*.opml)")
+        if path:
+            try:
+                self.svc.export_opml(path)
+                self.status_message.emit(f"wrote {path}")
+            except KnownError as exc:
+                QMessageBox.warning(self, "Cannot export", str(exc))
+
+
+class EntitiesView(QWidget):
+    changed = Signal()
+    status_message = Signal(str)
+
+    def __init__(self, svc, runner, parent=None) -> None:
+        super().__init__(parent)
+        self.svc = svc
+        self.runner = runner
+        self.list = QListWidget()
+        self.kind = QComboBox()
+        self.kind.addItems(ENTITY_KINDS)
+        self.name = QLineEdit()
+        self.query = QLineEdit()
+        self.query.setPlaceholderText('"Acme Corp" OR Acme -"Acme anvil"')
+        self.query_error = QLabel()
+        self.query_error.setStyleSheet("color: #C0392B")
+        self.count = QLabel()
+        self.aliases = QLineEdit(placeholderText="other names, comma separated")
+        self.importance = QDoubleSpinBox(minimum=0.0, maximum=10.0, singleStep=0.1, value=1.0)
+        self.title = QLineEdit(placeholderText="job title (executives)")
+        form = QFormLayout()
+        form.addRow("Kind", self.kind)
+        form.addRow("Name", self.name)
+        form.addRow("Query", self.query)
+        form.addRow("", self.query_error)
+        form.addRow("Matches", self.count)
+        form.addRow("Aliases", self.aliases)
+        form.addRow("Importance", self.importance)
+        form.addRow("Title", self.title)
+        buttons = QHBoxLayout()
+        for label, fn in (("New", self.new), ("Save", self.save), ("Remove", self.remove)):
+            b = QPushButton(label)
+            b.clicked.connect(fn)
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        right = QVBoxLayout()
+        right.addWidget(QLabel("<b>Query syntax</b>: words, \"exact phrases\", OR, AND (or a space), "
+                               "-exclude or NOT, parentheses. Case-insensitive, whole words."))
+        right.addLayout(form)
+        right.addLayout(buttons)
+        right.addStretch(1)
+        lay = QHBoxLayout(self)
+        lay.addWidget(self.list, 1)
+        lay.addLayout(right, 2)
+        self.debounce = QTimer(self, singleShot=True, interval=300)
+        self.debounce.timeout.connect(self.count_matches)
+        self.query.textChanged.connect(self.validate)
+        self.aliases.textChanged.connect(self.validate)
+        self.list.currentRowChanged.connect(self.pick)
+        self.current_id: int | None = None
+        self.reload()
+
+    def reload(self) -> None:
+        self.entities = self.svc.entities()
+        self.list.blockSignals(True)
+        self.list.clear()
+        for e in self.entities:
+            it = QListWidgetItem(f"{e.name}  ·  {e.kind}")
+            it.setData(Qt.ItemDataRole.UserRole, e.id)
+            self.list.addItem(it)
+        self.list.blockSignals(False)
+
+    def pick(self, row: int) -> None:
+        if not 0 <= row < len(self.entities):
+            return
+        e = self.entities[row]
+        self.current_id = e.id
+        self.kind.setCurrentText(e.kind)
+        self.name.setText(e.name)
+        self.query.setText(e.query)
+        self.aliases.setText(", ".join(e.aliases))
+        self.importance.setValue(e.importance)
+        self.title.setText(e.title)
+
+    def new(self) -> None:
+        self.current_id = None
+        self.list.clearSelection()
+        for w in (self.name, self.query, self.aliases, self.title):
+            w.clear()
+        self.name.setFocus()
+
+    def alias_list(self) -> list[str]:
+        return [a.strip() for a in self.aliases.text().split(",") if a.strip()]
+
+    def validate(self) -> None:
+        from orm_desktop.errors import QueryError
+        from orm_desktop.ingest.query import EntityQuery
+
+        text = self.query.text()
+        try:
+            EntityQuery.parse(text, self.alias_list())
+        except QueryError as exc:
+            self.query_error.setText(str(exc))
+            self.query.setStyleSheet("border: 1px solid #C0392B")
+            self.count.setText("—")
+            self.debounce.stop()
+            return
+        self.query_error.setText("")
+        self.query.setStyleSheet("")
+        self.count.setText("counting…")
+        self.debounce.start()
+
+    def count_matches(self) -> None:
+        query, aliases = self.query.text(), self.alias_list()
+        self.runner.start(lambda progress, cancel: self.svc.count_matching_items(query, aliases),
+                          on_success=lambda n, q=query: self.query.text() == q and
+                          self.count.setText(f"{n:,} stored items match"),
+                          on_failure=lambda msg, _known: self.count.setText(msg.splitlines()[-1][:120]))
+
+    def save(self) -> None:
+        try:
+            if self.current_id is None:
+                e = self.svc.add_entity(self.kind.currentText(), self.name.text(), self.query.text() or None,
+                                        aliases=self.alias_list(), importance=self.importance.value(),
+                                        title=self.title.text())
+                self.status_message.emit(f"added {e.kind} {e.name}; matched its stored items")
+            else:
+                self.svc.update_entity(self.current_id, kind=self.kind.currentText(), name=self.name.text().strip(),
+                                       query=self.query.text(), aliases=self.alias_list(),
+                                       importance=self.importance.value(), title=self.title.text())
+                self.status_message.emit("entity saved")
+        except KnownError as exc:
+            QMessageBox.warning(self, "Cannot save", str(exc))
+            return
+        self.reload()
+        self.changed.emit()
+
+    def remove(self) -> None:
+        if self.current_id is None:
+            return
+        e = self.svc.entity(self.current_id)
+        if QMessageBox.question(self, "Remove entity", f"Remove {e.name} and its mentions?") \
+                == QMessageBox.StandardButton.Yes:
+            self.svc.remove_entity(e.id)
+            self.new()
+            self.reload()
+            self.changed.emit()
+
+
+class SettingsView(QWidget):
+    status_message = Signal(str)
+
+    def __init__(self, svc, parent=None) -> None:
+        super().__init__(parent)
+        self.svc = svc
+        s = svc.settings()
+        form = QFormLayout(self)
+        self.brand = QLineEdit(s.get("brand_name", ""))
+        self.color = QLineEdit(s.get("brand_color", ""))
+        self.contact = QLineEdit(s.get("contact", ""))
+        self.refresh = QSpinBox(minimum=0, maximum=1440, value=int(s.get("refresh_minutes", 30)))
+        self.refresh.setSuffix(" minutes (0 = never)")
+        self.self_approval = QCheckBox("an approver may approve their own drafts")
+        self.self_approval.setChecked(bool(s.get("allow_self_approval")))
+        self.sla = {}
+        for lvl, hours in s.get("sla_hours", {}).items():
+            sb = QSpinBox(minimum=1, maximum=720, value=int(hours))
+            sb.setSuffix(" hours")
+            self.sla[lvl] = sb
+        form.addRow("Brand name", self.brand)
+        form.addRow("Brand colour", self.color)
+        form.addRow("Contact for replies", self.contact)
+        form.addRow("Refresh feeds every", self.refresh)
+        for lvl, sb in self.sla.items():
+            form.addRow(f"Respond to {lvl} within", sb)
+        form.addRow("Four-eyes rule", self.self_approval)
+        form.addRow(QLabel(f"Workspace: {svc.ws.root}"))
+        save = QPushButton("Save settings")
+        save.clicked.connect(self.save)
+        form.addRow(save)
+
+    def save(self) -> None:
+        self.svc.set_setting("brand_name", self.brand.text().strip())
+        self.svc.set_setting("brand_color", self.color.text().strip())
+        self.svc.set_setting("contact", self.contact.text().strip())
+        self.svc.set_setting("refresh_minutes", self.refresh.value())
+        self.svc.set_setting("allow_self_approval", self.self_approval.isChecked())
+        self.svc.set_setting("sla_hours", {k: v.value() for k, v in self.sla.items()})
+        self.status_message.emit("settings saved")

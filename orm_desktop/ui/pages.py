@@ -1,0 +1,291 @@
+"""The personal-brand tab (one per executive), the dashboard and the competitors view."""
+
+from __future__ import annotations
+
+import html
+import time
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QScrollArea,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+DAY = 86400
+
+
+def card(title: str, value: str, note: str = "", color: str = "") -> QFrame:
+    f = QFrame()
+    f.setFrameShape(QFrame.Shape.StyledPanel)
+    lay = QVBoxLayout(f)
+    t = QLabel(title)
+    t.setStyleSheet("color: palette(mid); font-size: 11px;")
+    v = QLabel(value)
+    v.setStyleSheet(f"font-size: 22px; font-weight: 600; {'color:' + color if color else ''}")
+    lay.addWidget(t)
+    lay.addWidget(v)
+    if note:
+        n = QLabel(note)
+        n.setStyleSheet("color: palette(mid); font-size: 11px;")
+        lay.addWidget(n)
+    return f
+
+
+def signed(x: float, pct: bool = False) -> str:
+    return f"{x:+.0%}" if pct else f"{x:+.2f}"
+
+
+def sources_table(rows) -> QTableWidget:
+    """Top sources: (title, kind, mentions, average sentiment)."""
+    t = QTableWidget(len(rows), 4)
+    t.setHorizontalHeaderLabels(["Top sources", "Kind", "Mentions", "Avg sentiment"])
+    t.verticalHeader().setVisible(False)
+    t.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+    for r, (title, kind, n, avg) in enumerate(rows):
+        for c, v in enumerate((title, kind, str(n), f"{avg:+.2f}")):
+            t.setItem(r, c, QTableWidgetItem(v))
+    t.resizeColumnsToContents()
+    t.horizontalHeader().setStretchLastSection(True)
+    t.setMinimumHeight(60 + 26 * min(len(rows), 8))
+    return t
+
+
+def mention_list(mentions, on_pick) -> QListWidget:
+    lw = QListWidget()
+    lw.setWordWrap(True)
+    for m in mentions:
+        it = QListWidgetItem(f"{m.sentiment:+.2f}  {m.title}  — {m.source}")
+        it.setData(Qt.ItemDataRole.UserRole, m.id)
+        it.setToolTip(m.snippet)
+        lw.addItem(it)
+    if not mentions:
+        lw.addItem("No coverage in this period")
+    lw.itemActivated.connect(lambda it: it.data(Qt.ItemDataRole.UserRole) and on_pick(it.data(Qt.ItemDataRole.UserRole)))
+    return lw
+
+
+class Page(QWidget):
+    """A scrollable page rebuilt on demand (cheap aggregate queries; charts are recreated)."""
+
+    open_mention = Signal(int)
+    filter_inbox = Signal(object, object)  # entity id, sentiment label
+
+    def __init__(self, svc, parent=None) -> None:
+        super().__init__(parent)
+        self.svc = svc
+        self.days = 30
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        outer.addWidget(self.scroll)
+
+    def period(self) -> tuple[int, int, int]:
+        now = int(time.time())
+        until = (now // DAY + 1) * DAY
+        return until - self.days * DAY, until, self.days * DAY
+
+    def period_box(self) -> QComboBox:
+        box = QComboBox()
+        for d in (7, 30, 90):
+            box.addItem(f"Last {d} days", d)
+        box.setCurrentIndex(box.findData(self.days))
+        box.currentIndexChanged.connect(lambda _i: (setattr(self, "days", box.currentData()), self.rebuild()))
+        return box
+
+    def rebuild(self) -> None:
+        body = QWidget()
+        self.lay = QVBoxLayout(body)
+        self.build(self.lay)
+        self.lay.addStretch(1)
+        self.scroll.setWidget(body)
+
+    def build(self, lay: QVBoxLayout) -> None:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt API
+        self.rebuild()
+        super().showEvent(event)
+
+
+class PersonalBrandPage(Page):
+    """What an executive needs, readable with no training."""
+
+    def __init__(self, svc, entity_id: int, parent=None) -> None:
+        super().__init__(svc, parent)
+        self.entity_id = entity_id
+        self.read_only = False
+
+    def build(self, lay: QVBoxLayout) -> None:
+        from orm_desktop.ui.charts import sentiment_volume_chart, share_pie
+
+        e = self.svc.entity(self.entity_id)
+        since, until, span = self.period()
+        head = QHBoxLayout()
+        photo = QLabel()
+        if e.photo:
+            photo.setPixmap(QIcon(e.photo).pixmap(96, 96))
+        head.addWidget(photo)
+        who = QLabel(f"<div style='font-size:24px;font-weight:600'>{html.escape(e.name)}</div>"
+                     f"<div style='font-size:14px;color:gray'>{html.escape(e.title or e.kind.title())}</div>")
+        head.addWidget(who, 1)
+        head.addWidget(self.period_box())
+        lay.addLayout(head)
+
+        now_s = self.svc.kpi_summary([e.id], since, until)
+        prev_s = self.svc.kpi_summary([e.id], since - span, since)
+        brand = next((x for x in self.svc.entities() if x.kind == "brand"), None)
+        sov = self.svc.share_of_voice([e.id] + ([brand.id] if brand and brand.id != e.id else []), since, until)
+        mine = next((r for r in sov if r[0] == e.id), (e.id, e.name, 0, 0.0))
+        cards = QGridLayout()
+        delta = now_s.total - prev_s.total
+        cards.addWidget(card("Coverage", f"{now_s.total}", f"{delta:+d} vs previous {self.days} days"), 0, 0)
+        cards.addWidget(card("Net sentiment", signed(now_s.net_sentiment, True),
+                             f"previous {signed(prev_s.net_sentiment, True)}",
+                             "#1E8449" if now_s.net_sentiment >= 0 else "#C0392B"), 0, 1)
+        cards.addWidget(card("Negative stories", f"{now_s.negative}", f"positive {now_s.positive}"), 0, 2)
+        cards.addWidget(card(f"Share of voice vs {brand.name if brand else 'brand'}", f"{mine[3]:.0%}",
+                             f"{mine[2]} of {sum(r[2] for r in sov)} mentions"), 0, 3)
+        lay.addLayout(cards)
+        charts = QHBoxLayout()
+        trend = sentiment_volume_chart(self.svc.daily_series(e.id, until - 90 * DAY, until),
+                                       "Coverage over the last 90 days")
+        trend.picked.connect(lambda label: self.filter_inbox.emit(e.id, label))
+        charts.addWidget(trend, 2)
+        if len(sov) > 1:
+            charts.addWidget(share_pie([(r[0], r[1], r[2], r[3]) for r in sov], "Share of voice"), 1)
+        lay.addLayout(charts)
+        row = QHBoxLayout()
+        col1, col2 = QVBoxLayout(), QVBoxLayout()
+        col1.addWidget(QLabel("<b>Most positive coverage</b>"))
+        col1.addWidget(mention_list(self.svc.extremes([e.id], since, until, positive=True), self.open_mention.emit))
+        col2.addWidget(QLabel("<b>Most negative coverage — may need a statement</b>"))
+        col2.addWidget(mention_list(self.svc.extremes([e.id], since, until, positive=False), self.open_mention.emit))
+        row.addLayout(col1)
+        row.addLayout(col2)
+        lay.addLayout(row)
+        bottom = QHBoxLayout()
+        bottom.addWidget(sources_table(self.svc.top_sources([e.id], since, until, limit=6)), 1)
+        right = QVBoxLayout()
+        right.addWidget(QLabel("<b>Open alerts</b>"))
+        right.addWidget(self._alerts(e.id))
+        right.addWidget(QLabel("<b>Drafts awaiting your approval</b>"))
+        right.addWidget(self._drafts(e.id))
+        bottom.addLayout(right, 1)
+        lay.addLayout(bottom)
+
+    def _alerts(self, entity_id: int) -> QListWidget:
+        lw = QListWidget()
+        for a in self.svc.alerts(entity_id=entity_id):
+            lw.addItem(a.describe())
+        if lw.count() == 0:
+            lw.addItem("No open alerts")
+        lw.setMaximumHeight(110)
+        return lw
+
+    def _drafts(self, entity_id: int) -> QListWidget:
+        lw = QListWidget()
+        for r in self.svc.responses(in_name_of=entity_id, states=("in_review",)):
+            lw.addItem(f"#{r.id} {r.text[:90]}…")
+        if lw.count() == 0:
+            lw.addItem("Nothing waiting for you")
+        lw.setMaximumHeight(110)
+        return lw
+
+
+class DashboardPage(Page):
+    def build(self, lay: QVBoxLayout) -> None:
+        from orm_desktop.ui.charts import hbar, sentiment_volume_chart, share_pie
+
+        since, until, span = self.period()
+        ents = self.svc.entities()
+        brand = next((x for x in ents if x.kind == "brand"), None)
+        head = QHBoxLayout()
+        head.addWidget(QLabel(f"<span style='font-size:20px;font-weight:600'>Dashboard"
+                              f"{' — ' + html.escape(brand.name) if brand else ''}</span>"), 1)
+        head.addWidget(self.period_box())
+        lay.addLayout(head)
+        ids = [brand.id] if brand else None
+        s, p = self.svc.kpi_summary(ids, since, until), self.svc.kpi_summary(ids, since - span, since)
+        grid = QGridLayout()
+        grid.addWidget(card("Mentions", f"{s.total}", f"{s.total - p.total:+d} vs previous period"), 0, 0)
+        grid.addWidget(card("Net sentiment", signed(s.net_sentiment, True), f"previous {signed(p.net_sentiment, True)}",
+                            "#1E8449" if s.net_sentiment >= 0 else "#C0392B"), 0, 1)
+        grid.addWidget(card("Reach-weighted sentiment", signed(s.reach_weighted_sentiment),
+                            f"average {signed(s.avg_sentiment)}"), 0, 2)
+        rk = self.svc.response_kpis(since, until)
+        grid.addWidget(card("Responses", f"{rk['sent']} sent", f"{rk['open']} open · {rk['overdue']} overdue"
+                            + (f" · median {rk['median_hours_to_send']:.1f} h to send" if rk["median_hours_to_send"] is not None else "")), 0, 3)
+        lay.addLayout(grid)
+        row = QHBoxLayout()
+        chart = sentiment_volume_chart(self.svc.daily_series(brand.id if brand else None, since, until),
+                                       "Volume by sentiment")
+        chart.picked.connect(lambda label: self.filter_inbox.emit(brand.id if brand else None, label))
+        row.addWidget(chart, 2)
+        comp = [brand] + [x for x in ents if x.kind == "competitor"] if brand else [x for x in ents if x.kind == "competitor"]
+        sov = self.svc.share_of_voice([x.id for x in comp], since, until)
+        pie = share_pie(sov, "Share of voice vs competitors")
+        pie.picked.connect(lambda eid: self.filter_inbox.emit(eid, None))
+        row.addWidget(pie, 1)
+        lay.addLayout(row)
+        row = QHBoxLayout()
+        row.addWidget(hbar(self.svc.volume_by_kind(ids, since, until), "Volume by source kind"), 1)
+        topics = self.svc.top_topics(ids, since, until, limit=8)
+        if topics:
+            row.addWidget(hbar([(t.replace("_", " "), n) for t, n in topics], "Top topics", "#8E44AD"), 1)
+        row.addWidget(sources_table(self.svc.top_sources(ids, since, until, limit=8)), 1)
+        lay.addLayout(row)
+        lay.addWidget(QLabel("<b>Alerts</b>"))
+        alerts = QListWidget()
+        for a in self.svc.alerts():
+            alerts.addItem(a.describe())
+        if alerts.count() == 0:
+            alerts.addItem("No open alerts")
+        alerts.setMaximumHeight(140)
+        lay.addWidget(alerts)
+
+
+class CompetitorsPage(Page):
+    def build(self, lay: QVBoxLayout) -> None:
+        from orm_desktop.ui.charts import sentiment_volume_chart
+
+        since, until, span = self.period()
+        ents = [x for x in self.svc.entities() if x.kind in ("brand", "competitor")]
+        head = QHBoxLayout()
+        head.addWidget(QLabel("<span style='font-size:20px;font-weight:600'>Brand vs competitors</span>"), 1)
+        head.addWidget(self.period_box())
+        lay.addLayout(head)
+        sov = {r[0]: r for r in self.svc.share_of_voice([x.id for x in ents], since, until)}
+        table = QTableWidget(len(ents), 6)
+        table.setHorizontalHeaderLabels(["Entity", "Mentions", "Share of voice", "Net sentiment",
+                                         "Negative", "Change in volume"])
+        table.verticalHeader().setVisible(False)
+        for r, e in enumerate(ents):
+            s, p = self.svc.kpi_summary([e.id], since, until), self.svc.kpi_summary([e.id], since - span, since)
+            vals = [e.name, str(s.total), f"{sov.get(e.id, (0, '', 0, 0.0))[3]:.0%}", signed(s.net_sentiment, True),
+                    str(s.negative), f"{s.total - p.total:+d}"]
+            for c, v in enumerate(vals):
+                item = QTableWidgetItem(v)
+                item.setData(Qt.ItemDataRole.UserRole, e.id)
+                table.setItem(r, c, item)
+        table.resizeColumnsToContents()
+        table.setMinimumHeight(40 + 30 * len(ents))
+        table.cellDoubleClicked.connect(lambda r, _c: self.filter_inbox.emit(ents[r].id, None))
+        lay.addWidget(table)
+        grid = QGridLayout()
+        for i, e in enumerate(ents):
+            view = sentiment_volume_chart(self.svc.daily_series(e.id, since, until), e.name)
+            view.picked.connect(lambda label, eid=e.id: self.filter_inbox.emit(eid, label))
+            grid.addWidget(view, i // 2, i % 2)
+        lay.addLayout(grid)

@@ -1,0 +1,343 @@
+"""Responses: queues, the draft editor with template picker, placeholder and banned-phrase
+highlighting, key-message sidebar, checks, the audit trail with diffs, and workflow buttons."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor, QSyntaxHighlighter, QTextCharFormat
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from orm_desktop.errors import KnownError
+
+QUEUES = (("Mine to write", "mine"), ("Awaiting my approval", "review"), ("Approved, to send", "approved"),
+          ("Overdue mentions", "overdue"), ("Sent", "sent"), ("All open", "open"))
+
+
+class DraftHighlighter(QSyntaxHighlighter):
+    """Unfilled placeholders (⟦name⟧, {name}) in amber, banned phrases in red."""
+
+    def __init__(self, doc, banned: list[str]) -> None:
+        super().__init__(doc)
+        import re
+
+        self.placeholder = re.compile(r"⟦[a-z_]+⟧|\{[a-z_]+\}")
+        self.banned = [re.compile(r"(?<!\w)" + re.escape(b) + r"(?!\w)", re.IGNORECASE) for b in banned]
+        self.fmt_missing = QTextCharFormat()
+        self.fmt_missing.setBackground(QColor("#FFE58F"))
+        self.fmt_missing.setForeground(QColor("#000000"))
+        self.fmt_banned = QTextCharFormat()
+        self.fmt_banned.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
+        self.fmt_banned.setUnderlineColor(QColor("#C0392B"))
+        self.fmt_banned.setForeground(QColor("#C0392B"))
+
+    def highlightBlock(self, text: str) -> None:  # noqa: N802 - Qt API
+        for m in self.placeholder.finditer(text):
+            self.setFormat(m.start(), m.end() - m.start(), self.fmt_missing)
+        for pat in self.banned:
+            for m in pat.finditer(text):
+                self.setFormat(m.start(), m.end() - m.start(), self.fmt_banned)
+
+
+class DraftDialog(QDialog):
+    """Pick one of the ranked templates for a mention; preview the filled text."""
+
+    def __init__(self, suggestions, parent=None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Draft a response")
+        self.resize(760, 480)
+        self.suggestions = suggestions
+        lay = QHBoxLayout(self)
+        self.list = QListWidget()
+        for s in suggestions:
+            it = QListWidgetItem(f"{s.template.title}  ({s.score:.1f})")
+            it.setToolTip(f"{s.template.id} · {s.template.channel} · {s.template.tone}")
+            self.list.addItem(it)
+        self.preview = QPlainTextEdit(readOnly=True)
+        right = QVBoxLayout()
+        right.addWidget(QLabel("Preview (unfilled placeholders are highlighted)"))
+        right.addWidget(self.preview, 1)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Create draft")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        right.addWidget(buttons)
+        lay.addWidget(self.list, 1)
+        lay.addLayout(right, 2)
+        self.list.currentRowChanged.connect(lambda r: self.preview.setPlainText(suggestions[r].text if r >= 0 else ""))
+        if suggestions:
+            self.list.setCurrentRow(0)
+
+    def chosen(self):
+        r = self.list.currentRow()
+        return self.suggestions[r] if r >= 0 else None
+
+
+class ResponsesView(QWidget):
+    status_message = Signal(str)
+    open_mention = Signal(int)
+
+    def __init__(self, svc, parent=None) -> None:
+        super().__init__(parent)
+        from orm_desktop.store import responses as rstore
+
+        self.svc = svc
+        self.current = None
+        top = QHBoxLayout()
+        self.user = QComboBox()
+        for u in rstore.users(svc.conn):
+            self.user.addItem(f"{u.display_name or u.name}", u.name)
+        self.queue = QComboBox()
+        for label, key in QUEUES:
+            self.queue.addItem(label, key)
+        self.kpi = QLabel()
+        top.addWidget(QLabel("Working as"))
+        top.addWidget(self.user)
+        top.addWidget(QLabel("Queue"))
+        top.addWidget(self.queue)
+        top.addStretch(1)
+        top.addWidget(self.kpi)
+        self.list = QListWidget()
+        self.editor = QPlainTextEdit()
+        self.editor.setPlaceholderText("Select a response, or draft one from a mention in the Inbox (D).")
+        self.highlighter = DraftHighlighter(self.editor.document(), self._banned())
+        self.meta = QLabel()
+        self.meta.setWordWrap(True)
+        self.checks = QLabel()
+        self.checks.setWordWrap(True)
+        self.side = QTextBrowser()
+        self.side.setOpenLinks(False)
+        buttons = QHBoxLayout()
+        self.btn = {}
+        for key, label in (("save", "Save"), ("submit", "Submit for review"), ("approve", "Approve"),
+                           ("request_changes", "Request changes…"), ("send", "Mark as sent…"),
+                           ("discard", "Discard")):
+            b = QPushButton(label)
+            b.clicked.connect(lambda _=False, k=key: self.act(k))
+            buttons.addWidget(b)
+            self.btn[key] = b
+        buttons.addStretch(1)
+        mid = QWidget()
+        ml = QVBoxLayout(mid)
+        ml.setContentsMargins(0, 0, 0, 0)
+        ml.addWidget(self.meta)
+        ml.addWidget(self.editor, 1)
+        ml.addWidget(self.checks)
+        ml.addLayout(buttons)
+        split = QSplitter()
+        split.addWidget(self.list)
+        split.addWidget(mid)
+        split.addWidget(self.side)
+        split.setSizes([280, 620, 320])
+        lay = QVBoxLayout(self)
+        lay.addLayout(top)
+        lay.addWidget(split, 1)
+        self.user.currentIndexChanged.connect(self.reload)
+        self.queue.currentIndexChanged.connect(self.reload)
+        self.list.currentRowChanged.connect(self.on_pick)
+        self.editor.textChanged.connect(self.update_checks)
+        self.reload()
+
+    def _banned(self) -> list[str]:
+        from orm_desktop.responses import workflow as wf
+
+        return wf.banned_phrases(self.svc.conn)
+
+    def me(self) -> str:
+        return self.user.currentData() or ""
+
+    def reload(self) -> None:
+        import time
+
+        from orm_desktop.store import responses as rstore
+
+        self.list.blockSignals(True)
+        self.list.clear()
+        key = self.queue.currentData()
+        conn = self.svc.conn
+        if key == "overdue":
+            for mid, due, title in rstore.overdue(conn, int(time.time())):
+                it = QListWidgetItem(f"⚠ due {dt.datetime.fromtimestamp(due):%d %b %H:%M} — {title}")
+                it.setData(Qt.ItemDataRole.UserRole, ("mention", mid))
+                self.list.addItem(it)
+        else:
+            states = {"mine": ("draft", "changes_requested"), "review": ("in_review",), "approved": ("approved",),
+                      "sent": ("sent",), "open": ("draft", "in_review", "changes_requested", "approved")}[key]
+            rows = self.svc.responses(states=states, author=self.me() if key == "mine" else None)
+            if key == "review":
+                from orm_desktop.responses import workflow as wf
+
+                me = wf.user(conn, self.me()) if self.me() else None
+                rows = [r for r in rows if me and (r.in_name_of == me.entity_id if r.in_name_of else
+                                                   ("approver" in me.roles and r.author != me.name))]
+            for r in rows:
+                it = QListWidgetItem(f"#{r.id} {r.state.replace('_', ' ')} · {r.template_id}\n{r.text[:70]}…")
+                it.setData(Qt.ItemDataRole.UserRole, ("response", r.id))
+                self.list.addItem(it)
+        if self.list.count() == 0:
+            self.list.addItem("Nothing here")
+        self.list.blockSignals(False)
+        k = self.svc.response_kpis(int(time.time()) - 30 * 86400, int(time.time()) + 1)
+        to_send = f" · median {k['median_hours_to_send']:.1f} h first seen → sent" if k["median_hours_to_send"] is not None else ""
+        self.kpi.setText(f"30 days: {k['sent']} sent · {k['open']} open · {k['overdue']} overdue{to_send}")
+        self.show_response(self.current.id if self.current else None)
+
+    def on_pick(self, row: int) -> None:
+        it = self.list.item(row)
+        data = it.data(Qt.ItemDataRole.UserRole) if it else None
+        if not data:
+            return
+        if data[0] == "mention":
+            self.open_mention.emit(data[1])
+        else:
+            self.show_response(data[1])
+
+    def show_response(self, response_id: int | None) -> None:
+        from orm_desktop.responses import workflow as wf
+        from orm_desktop.responses.diff import apply_ops, unified
+
+        self.current = wf.get(self.svc.conn, response_id) if response_id else None
+        r = self.current
+        for b in self.btn.values():
+            b.setEnabled(r is not None)
+        if r is None:
+            self.editor.setPlainText("")
+            self.meta.setText("")
+            self.side.setHtml(self._key_messages())
+            return
+        self.editor.blockSignals(True)
+        self.editor.setPlainText(r.text)
+        self.editor.blockSignals(False)
+        self.editor.setReadOnly(r.state in ("sent", "discarded"))
+        who = f" · in the name of entity {r.in_name_of}" if r.in_name_of else ""
+        self.meta.setText(f"<b>Response #{r.id}</b> · {r.state.replace('_', ' ')} · template {r.template_id} · "
+                          f"channel {r.channel or '—'} · by {r.author}{who} · version {r.version}")
+        self.update_checks()
+        events = wf.history(self.svc.conn, r.id)
+        parts = ["<h3>History</h3>"]
+        text = None
+        for e in events:
+            when = dt.datetime.fromtimestamp(e.at).strftime("%d %b %H:%M")
+            line = f"<b>{when}</b> {html.escape(e.actor)}: {e.action.split('.')[-1].replace('_', ' ')}"
+            if e.data.get("from") or e.data.get("to"):
+                line += f" ({e.data.get('from', '')} → {e.data.get('to', '')})"
+            if e.data.get("comment"):
+                line += f"<br><i>“{html.escape(e.data['comment'])}”</i>"
+            if e.action == "response.create":
+                text = e.data.get("text", "")
+            elif e.action == "response.edit" and text is not None:
+                new = apply_ops(text, e.data["diff"])
+                line += f"<pre style='font-size:11px'>{html.escape(unified(text, new))[:1500]}</pre>"
+                text = new
+            parts.append(f"<p>{line}</p>")
+        self.side.setHtml(self._key_messages() + "".join(parts))
+
+    def _key_messages(self) -> str:
+        from orm_desktop.responses import workflow as wf
+
+        items = "".join(f"<li><b>{html.escape(t.replace('_', ' ') or 'general')}</b>: {html.escape(m)}</li>"
+                        for t, m in wf.key_messages(self.svc.conn))
+        return f"<h3>Key messages</h3><ul>{items}</ul>"
+
+    def update_checks(self) -> None:
+        from orm_desktop.responses import checks
+        from orm_desktop.responses import workflow as wf
+
+        r = self.current
+        if r is None:
+            self.checks.setText("")
+            return
+        t = wf.templates(self.svc.conn).get(r.template_id)
+        flags = checks.check_draft(self.editor.toPlainText(), channel=r.channel, max_length=t.max_length if t else 0,
+                                   banned=self._banned(), key_messages=[m for _, m in wf.key_messages(self.svc.conn)])
+        n = len(self.editor.toPlainText())
+        if flags:
+            self.checks.setText("<span style='color:#C0392B'>" + " · ".join(html.escape(f.message) for f in flags)
+                                + f"</span> · {n} characters")
+        else:
+            self.checks.setText(f"<span style='color:#1E8449'>All checks pass</span> · {n} characters")
+
+    def act(self, action: str) -> None:
+        from orm_desktop.responses import workflow as wf
+
+        r = self.current
+        if r is None or not self.me():
+            return
+        try:
+            if action == "save" or (action == "submit" and self.editor.toPlainText() != r.text):
+                r = wf.edit(self.svc.conn, r.id, self.editor.toPlainText(), by=self.me(), expected_version=r.version)
+                if action == "save":
+                    self.status_message.emit(f"response #{r.id} saved")
+            if action == "request_changes":
+                comment, ok = QInputDialog.getMultiLineText(self, "Request changes", "What should change?")
+                if not ok:
+                    return
+                r = wf.transition(self.svc.conn, r.id, action, by=self.me(), comment=comment)
+            elif action == "send":
+                dlg = SentDialog(self)
+                if not dlg.exec():
+                    return
+                r = wf.transition(self.svc.conn, r.id, "send", by=self.me(), channel=dlg.channel.text(),
+                                  url=dlg.url.text())
+            elif action in ("submit", "approve", "discard"):
+                r = wf.transition(self.svc.conn, r.id, action, by=self.me())
+            self.status_message.emit(f"response #{r.id} is {r.state.replace('_', ' ')}")
+        except KnownError as exc:
+            QMessageBox.warning(self, "Not possible", str(exc))
+        self.current = wf.get(self.svc.conn, r.id)
+        self.reload()
+
+    def draft_for(self, mention_id: int) -> None:
+        """Suggest templates for a mention, create the chosen draft and open it."""
+        from orm_desktop.responses import workflow as wf
+
+        try:
+            suggestions = wf.suggest(self.svc.conn, mention_id, limit=8)
+            if not suggestions:
+                QMessageBox.information(self, "No template fits", "No template fits this mention.")
+                return
+            dlg = DraftDialog(suggestions, self)
+            if not dlg.exec() or dlg.chosen() is None:
+                return
+            r = wf.create_draft(self.svc.conn, mention_id, author=self.me(), template_id=dlg.chosen().template.id)
+        except KnownError as exc:
+            QMessageBox.warning(self, "Cannot draft", str(exc))
+            return
+        self.queue.setCurrentIndex(0)
+        self.current = r
+        self.reload()
+
+
+class SentDialog(QDialog):
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Mark as sent")
+        form = QFormLayout(self)
+        self.channel = QLineEdit(placeholderText="e.g. twitter, email, review site")
+        self.url = QLineEdit(placeholderText="link to the published reply (optional)")
+        form.addRow("Where", self.channel)
+        form.addRow("Link", self.url)
+        b = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        b.accepted.connect(self.accept)
+        b.rejected.connect(self.reject)
+        form.addRow(b)

@@ -1,0 +1,158 @@
+"""The GUI on the demo workspace, offscreen, with pytest-qt: real widgets, real database."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("PySide6")
+
+from PySide6.QtCore import Qt  # noqa: E402
+
+from orm_desktop.types import MentionFilter  # noqa: E402
+from tests.feedserver import FeedServer  # noqa: E402
+
+
+@pytest.fixture
+def window(qtbot, demo_service):
+    from orm_desktop.ui.main_window import MainWindow
+
+    win = MainWindow(demo_service)
+    qtbot.addWidget(win)
+    win.resize(1300, 850)
+    win.show()
+    qtbot.waitExposed(win)
+    yield win
+    win.runner.cancel_all()
+    win.runner.wait(10_000)
+
+
+def test_every_view_builds_on_the_demo(window, qtbot):
+    labels = [window.nav.item(i).text() for i in range(window.nav.count())]
+    assert labels[0] == "Inbox"
+    for expected in ("Maya Lindqvist", "Daniel Okafor", "Priya Raman", "Competitors", "Dashboard", "Responses",
+                     "Feeds", "Entities", "Settings"):
+        assert expected in labels
+    for i in range(window.nav.count()):
+        window.nav.setCurrentRow(i)
+        qtbot.waitUntil(lambda i=i: window.stack.currentIndex() == i)
+        assert not window.stack.currentWidget().grab().isNull()
+    assert window.inbox.model.total > 100
+    assert window.feeds.table.rowCount() == 10
+
+
+def test_filters_and_search_change_the_rows(window, qtbot):
+    inbox = window.inbox
+    everything = window.svc.count_mentions(MentionFilter(statuses=("new", "flagged", "needs_response")))
+    assert inbox.model.total == everything
+    inbox.filters.sentiment.setCurrentText("negative")
+    negatives = window.svc.count_mentions(MentionFilter(statuses=("new", "flagged", "needs_response"),
+                                                        sentiment="negative"))
+    qtbot.waitUntil(lambda: inbox.model.total == negatives)
+    assert 0 < negatives < everything
+    for row in range(inbox.model.total):
+        assert inbox.model.mention(row).label == "negative"
+    inbox.filters.search.setText('"battery"')  # debounced: the model follows after the timer
+    qtbot.waitUntil(lambda: inbox.model.total < negatives, timeout=3000)
+    assert all("battery" in (inbox.model.mention(r).title + window.svc.mention(inbox.model.mention(r).id).text).lower()
+               for r in range(inbox.model.total))
+    assert inbox.count_label.text() == f"{inbox.model.total:,} mentions"
+
+
+def test_keyboard_triage_changes_status_in_the_database(window, qtbot):
+    inbox = window.inbox
+    inbox.table.setFocus()
+    inbox.table.selectRow(0)
+    first = inbox.model.mention(0)
+    qtbot.keyClick(inbox.table, Qt.Key.Key_F)
+    assert window.svc.mention(first.id).mention.status == "flagged"
+    qtbot.keyClick(inbox.table, Qt.Key.Key_R)
+    assert window.svc.mention(first.id).mention.status == "needs_response"
+    qtbot.keyClick(inbox.table, Qt.Key.Key_Minus)
+    d = window.svc.mention(first.id)
+    assert d.mention.overridden and d.mention.sentiment == -0.6
+    qtbot.keyClick(inbox.table, Qt.Key.Key_Backspace)
+    assert not window.svc.mention(first.id).mention.overridden
+    qtbot.keyClick(inbox.table, Qt.Key.Key_J)
+    assert inbox.table.currentIndex().row() == 1
+    second = inbox.model.mention(1)
+    qtbot.keyClick(inbox.table, Qt.Key.Key_E)
+    assert window.svc.mention(second.id).mention.status == "archived"
+
+
+def test_bulk_selection_applies_to_every_selected_row(window, qtbot):
+    inbox = window.inbox
+    inbox.table.setFocus()
+    inbox.table.selectRow(0)
+    for row in (1, 2):
+        inbox.table.selectionModel().select(inbox.model.index(row, 0),
+                                            inbox.table.selectionModel().SelectionFlag.Select
+                                            | inbox.table.selectionModel().SelectionFlag.Rows)
+    ids = inbox.selected_ids()
+    assert len(ids) == 3
+    qtbot.keyClick(inbox.table, Qt.Key.Key_M)
+    assert {window.svc.mention(i).mention.status for i in ids} == {"read"}
+
+
+def test_read_only_executive_mode_hides_operator_controls(window, qtbot):
+    window.exec_mode.setChecked(True)
+    window.toggle_read_only()
+    assert window.inbox.read_only
+    assert not window.inbox.detail.buttons["flag"].isVisible()
+    hidden = {window.nav.item(i).text() for i in range(window.nav.count()) if window.nav.item(i).isHidden()}
+    assert hidden == {"Responses", "Feeds", "Entities", "Settings"}
+    first = window.inbox.model.mention(0)
+    window.inbox.table.selectRow(0)
+    window.inbox.set_status("archived")
+    assert window.svc.mention(first.id).mention.status == first.status
+
+
+def test_refresh_worker_reports_progress_and_can_be_cancelled(window, qtbot, tmp_path):
+    # 30 slow feeds on a local server: enough time to see progress and cancel
+    with FeedServer(tmp_path) as server:
+        for i in range(30):
+            window.svc.add_feed(server.url(f"/slow/1?i={i}"), title=f"Slow {i}")
+        progress = []
+        window.refresh()
+        task = window.refresh_task
+        task.signals.progress.connect(lambda d, t, m: progress.append((d, t)))
+        qtbot.waitUntil(lambda: any(d >= 1 for d, _t in progress), timeout=20_000)
+        with qtbot.waitSignal(task.signals.finished, timeout=20_000):
+            window.cancel_refresh()
+        assert {t for _d, t in progress} == {30}  # the 30 due feeds; the demo's are not due yet
+        assert max(d for d, _ in progress) < progress[-1][1]  # stopped before the end
+        qtbot.waitUntil(lambda: window.refresh_task is None)
+        assert not window.progress.isVisible()
+
+
+def test_detail_pane_loads_no_remote_resources(window, qtbot, tmp_path):
+    from orm_desktop.store import db
+
+    with FeedServer(tmp_path) as server:
+        pixel = server.url("/pixel.gif")
+        style = server.url("/style.css")
+        conn = window.svc.conn
+        mid = window.inbox.model.mention(0).id
+        item_id = window.svc.mention(mid).mention.item_id
+        with db.transaction(conn):  # as if a hostile item had slipped through sanitizing
+            conn.execute("UPDATE items SET html = ? WHERE id = ?",
+                         (f'<p>Hello <img src="{pixel}"><link rel="stylesheet" href="{style}">'
+                          f'<img src="file:///etc/passwd"></p>', item_id))
+        browser = window.inbox.detail.browser
+        browser.blocked.clear()
+        window.inbox.detail.show_mention(mid)
+        browser.grab()  # layout and paint: when an image would be fetched
+        assert pixel in browser.blocked  # the viewer asked for it, and was given nothing
+        assert server.hits == {}
+        assert "Hello" in window.inbox.detail.browser.toPlainText()
+
+
+def test_virtual_model_reads_pages_from_the_nearer_end(qtbot, demo_service):
+    from orm_desktop.ui.inbox import MentionModel
+
+    model = MentionModel(demo_service)
+    model.set_filter(MentionFilter())
+    every = demo_service.mentions(limit=100_000)
+    assert model.rowCount() == len(every)
+    for row in (0, 1, len(every) // 2, len(every) - 1):
+        assert model.mention(row).id == every[row].id
+    assert model.data(model.index(len(every) - 1, 3)) == every[-1].title
