@@ -38,3 +38,38 @@ def populate_demo(svc, *, fetch: bool = True, now: int | None = None) -> None:
                                       f.get("category", ""), f.get("weight", 1.0)) for f in feeds])
     if fetch:
         svc.fetch(jobs=4, force=True, now=now)
+        _demo_responses(svc)
+
+
+def _demo_responses(svc) -> None:
+    """A few responses in different states, so the workflow views are not empty."""
+    from orm_desktop.errors import KnownError
+    from orm_desktop.responses import workflow as wf
+    from orm_desktop.types import MentionFilter
+
+    def first(**kw):
+        found = svc.mentions(MentionFilter(**kw), limit=1)
+        return found[0] if found else None
+
+    try:
+        review = first(entity_ids=(svc.entity("Velora Arc").id,), feed_kinds=("review",), sentiment="negative")
+        if review:
+            r = wf.create_draft(svc.conn, review.id, author="alex", template_id="review-reply-negative")
+            r = wf.edit(svc.conn, r.id, r.text.replace("⟦author⟧", "there"), by="alex", expected_version=r.version)
+            wf.transition(svc.conn, r.id, "submit", by="alex")
+            wf.transition(svc.conn, r.id, "approve", by="sam")
+            wf.transition(svc.conn, r.id, "send", by="alex", channel="review site")
+        ceo = first(entity_ids=(svc.entity("Maya Lindqvist").id,), sentiment="negative")
+        if ceo:
+            r = wf.create_draft(svc.conn, ceo.id, author="alex", template_id="executive-statement")
+            text = r.text.replace("⟦topic⟧", "our battery recall").replace(
+                "[Personal statement in the executive's voice.]",
+                                  "We were too slow to tell our riders what we knew, and I am sorry for that.")
+            r = wf.edit(svc.conn, r.id, text, by="alex", expected_version=r.version)
+            wf.transition(svc.conn, r.id, "submit", by="alex")
+        social = first(entity_ids=(svc.entity("Velora").id,), feed_kinds=("social",), sentiment="negative")
+        if social:
+            wf.create_draft(svc.conn, social.id, author="alex", template_id="complaint-acknowledgement")
+            svc.set_status([social.id], "needs_response", by="alex")
+    except KnownError:
+        pass  # a demo without a fitting mention simply has fewer sample responses

@@ -227,6 +227,8 @@ class EntitiesView(QWidget):
         self.list.currentRowChanged.connect(self.pick)
         self.current_id: int | None = None
         self.reload()
+        if self.entities:
+            self.list.setCurrentRow(0)
 
     def reload(self) -> None:
         self.entities = self.svc.entities()

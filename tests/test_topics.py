@@ -1,0 +1,48 @@
+"""Topic classification, journey stage, and their use in the pipeline and filters."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from orm_desktop.analysis.topics import classify, labels, stage
+from orm_desktop.types import MentionFilter
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Velora recalls 12,400 e-bikes over battery fire risk", {"crisis_recall"}),
+    ("The regulator opened an inquiry and lawyers filed a class action", {"legal_regulatory"}),
+    ("Support was slow and I am still waiting for my refund", {"customer_service", "delivery"}),
+    ("Revenue rose 12% and margins improved, the CFO told analysts", {"financial_results", "leadership"}),
+    ("The company announced a partnership with the city", {"partnerships", "launches"}),
+    ("A lovely ride along the river", set()),
+])
+def test_topics(text, expected):
+    assert set(classify(text)) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Thinking about buying a Velora Arc, is it worth it?", "consideration"),
+    ("Just bought my first Velora", "purchase"),
+    ("I recommend it to everyone", "advocacy"),
+    ("Velora unveils a new model", "awareness"),
+    ("The weather was grey", ""),
+])
+def test_journey_stage(text, expected):
+    assert stage(text) == expected
+
+
+def test_a_workspace_taxonomy_replaces_the_shipped_one():
+    custom = json.dumps({"topics": {"hills": {"label": "Hill climbing", "keywords": ["hill*", "steep"]}}})
+    assert classify("Great on steep hills", custom) == ["hills"]
+    assert labels(custom) == {"hills": "Hill climbing"}
+
+
+def test_demo_mentions_carry_topics_and_the_topic_filter_works(demo_service):
+    crisis = demo_service.count_mentions(MentionFilter(topic="crisis_recall"))
+    assert crisis >= 40
+    for m in demo_service.mentions(MentionFilter(topic="crisis_recall"), limit=1000):
+        assert "crisis_recall" in m.topics
+    top = dict(demo_service.top_topics(None, 0, 2**31))
+    assert "crisis_recall" in top and top["crisis_recall"] == crisis
