@@ -149,6 +149,11 @@ class MainWindow(QMainWindow):
         self.responses.status_message.connect(self.flash)
         self.responses.open_mention.connect(self.open_mention)
         self._add("Responses", self.responses, sp.SP_DialogSaveButton)
+        from orm_desktop.ui.reports_view import ReportsView
+
+        self.reports = ReportsView(self.svc)
+        self.reports.status_message.connect(self.flash)
+        self._add("Reports", self.reports, sp.SP_FileIcon)
         self.feeds = FeedsView(self.svc)
         self.feeds.refresh_requested.connect(self.refresh)
         self.feeds.status_message.connect(self.flash)
@@ -161,8 +166,8 @@ class MainWindow(QMainWindow):
         settings.status_message.connect(self.flash)
         self._add("Settings", settings, sp.SP_FileDialogInfoView)
         for i in range(self.nav.count()):
-            if self.nav.item(i).text() not in ("Inbox", "Competitors", "Dashboard", "Responses", "Feeds",
-                                                "Entities", "Settings"):
+            if self.nav.item(i).text() not in ("Inbox", "Competitors", "Dashboard", "Responses", "Reports",
+                                                "Feeds", "Entities", "Settings"):
                 self.nav.item(i).setToolTip("Personal brand")
 
     def _wire(self, page) -> None:

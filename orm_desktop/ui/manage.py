@@ -282,10 +282,18 @@ class EntitiesView(QWidget):
 
     def count_matches(self) -> None:
         query, aliases = self.query.text(), self.alias_list()
-        self.runner.start(lambda progress, cancel: self.svc.count_matching_items(query, aliases),
-                          on_success=lambda n, q=query: self.query.text() == q and
-                          self.count.setText(f"{n:,} stored items match"),
-                          on_failure=lambda msg, _known: self.count.setText(msg.splitlines()[-1][:120]))
+        self._counting = query
+        # bound methods, not lambdas: Qt drops the connection if this view is gone by then
+        self.runner.start(lambda progress, cancel: (query, self.svc.count_matching_items(query, aliases)),
+                          on_success=self._count_done, on_failure=self._count_failed)
+
+    def _count_done(self, result) -> None:
+        query, n = result
+        if query == self.query.text():
+            self.count.setText(f"{n:,} stored items match")
+
+    def _count_failed(self, message: str, _known: bool) -> None:
+        self.count.setText(message.strip().splitlines()[-1][:120])
 
     def save(self) -> None:
         try:

@@ -52,6 +52,8 @@ class TaskRunner(QObject):
         self.running: set[Task] = set()
 
     def start(self, fn, *, on_success=None, on_failure=None, on_progress=None) -> Task:
+        """Run ``fn(progress, cancel)`` in the pool. Pass bound methods of widgets as callbacks
+        (not lambdas over widgets): Qt disconnects them when the widget is destroyed."""
         task = Task(fn)
         if on_success:
             task.signals.succeeded.connect(on_success)

@@ -1,0 +1,1 @@
+"""Offline reports: data (pure functions over the service) and PDF/print rendering (QtGui)."""

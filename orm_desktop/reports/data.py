@@ -1,0 +1,191 @@
+"""Report data: pure functions over the service's KPI queries (shared with the dashboard).
+No Qt here; rendering is in render.py."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from orm_desktop.errors import UsageError
+from orm_desktop.types import Mention
+
+DAY = 86400
+KINDS = ("weekly", "executive", "crisis")
+
+
+@dataclass(frozen=True, slots=True)
+class Kpi:
+    label: str
+    value: str
+    previous: str
+    change: str
+
+
+@dataclass(slots=True)
+class ReportData:
+    kind: str
+    title: str
+    subtitle: str
+    brand: str
+    since: int
+    until: int
+    kpis: list[Kpi] = field(default_factory=list)
+    series: list = field(default_factory=list)            # DayPoint per day
+    share_of_voice: list[tuple] = field(default_factory=list)   # (id, name, count, share)
+    topics: list[tuple[str, int]] = field(default_factory=list)
+    sources: list[tuple] = field(default_factory=list)     # (title, kind, count, avg)
+    kinds: list[tuple[str, int]] = field(default_factory=list)
+    positive: list[Mention] = field(default_factory=list)
+    negative: list[tuple[Mention, str]] = field(default_factory=list)  # (mention, response status)
+    competitors: list[tuple[str, int, float, float]] = field(default_factory=list)  # name, n, net, share
+    alerts: list[str] = field(default_factory=list)
+    responses: dict = field(default_factory=dict)
+    timeline: list[tuple[int, str, str, float, str]] = field(default_factory=list)  # when, source, title, s, kind
+    drafts: list[str] = field(default_factory=list)
+    quotes: list[tuple[str, str]] = field(default_factory=list)   # (sentence, source)
+    empty: bool = False
+
+
+def _pct(x: float) -> str:
+    return f"{x:+.0%}"
+
+
+def _period_label(since: int, until: int) -> str:
+    a = dt.datetime.fromtimestamp(since, dt.UTC)
+    b = dt.datetime.fromtimestamp(until - 1, dt.UTC)
+    return f"{a:%d %b %Y} – {b:%d %b %Y}"
+
+
+def default_period(kind: str, now: int) -> tuple[int, int]:
+    until = (now // DAY + 1) * DAY
+    return until - (7 if kind == "weekly" else 30) * DAY, until
+
+
+def _response_status(svc, mention_id: int) -> str:
+    rs = svc.responses(mention_id=mention_id, limit=5)
+    if not rs:
+        return "no response"
+    return rs[0].state.replace("_", " ")
+
+
+def _summary_kpis(svc, ids, since: int, until: int) -> list[Kpi]:
+    span = until - since
+    s, p = svc.kpi_summary(ids, since, until), svc.kpi_summary(ids, since - span, since)
+    return [
+        Kpi("Mentions", f"{s.total}", f"{p.total}", f"{s.total - p.total:+d}"),
+        Kpi("Net sentiment", _pct(s.net_sentiment), _pct(p.net_sentiment),
+            f"{(s.net_sentiment - p.net_sentiment) * 100:+.0f} pts"),
+        Kpi("Reach-weighted sentiment", f"{s.reach_weighted_sentiment:+.2f}", f"{p.reach_weighted_sentiment:+.2f}",
+            f"{s.reach_weighted_sentiment - p.reach_weighted_sentiment:+.2f}"),
+        Kpi("Negative mentions", f"{s.negative}", f"{p.negative}", f"{s.negative - p.negative:+d}"),
+    ]
+
+
+def weekly(svc, since: int, until: int) -> ReportData:
+    ents = svc.entities()
+    brand = next((e for e in ents if e.kind == "brand"), None)
+    name = brand.name if brand else (svc.setting("brand_name") or "Brand")
+    ids = [brand.id] if brand else None
+    d = ReportData("weekly", f"Weekly brand report — {name}", _period_label(since, until), name, since, until)
+    d.kpis = _summary_kpis(svc, ids, since, until)
+    comp = ([brand] if brand else []) + [e for e in ents if e.kind == "competitor"]
+    d.share_of_voice = svc.share_of_voice([e.id for e in comp], since, until)
+    sov = {r[0]: r for r in d.share_of_voice}
+    span = until - since
+    prev_sov = {r[0]: r for r in svc.share_of_voice([e.id for e in comp], since - span, since)}
+    if brand:
+        d.kpis.append(Kpi("Share of voice", f"{sov.get(brand.id, (0, '', 0, 0.0))[3]:.0%}",
+                          f"{prev_sov.get(brand.id, (0, '', 0, 0.0))[3]:.0%}",
+                          f"{(sov.get(brand.id, (0, '', 0, 0.0))[3] - prev_sov.get(brand.id, (0, '', 0, 0.0))[3]) * 100:+.0f} pts"))
+    d.series = svc.daily_series(brand.id if brand else None, since, until)
+    d.topics = svc.top_topics(ids, since, until, limit=8)
+    d.sources = svc.top_sources(ids, since, until, limit=10)
+    d.kinds = svc.volume_by_kind(ids, since, until)
+    d.positive = svc.extremes(ids, since, until, positive=True, limit=6)
+    d.negative = [(m, _response_status(svc, m.id)) for m in svc.extremes(ids, since, until, positive=False, limit=8)]
+    for e in comp:
+        s = svc.kpi_summary([e.id], since, until)
+        d.competitors.append((e.name, s.total, s.net_sentiment, sov.get(e.id, (0, "", 0, 0.0))[3]))
+    d.alerts = [a.describe() for a in svc.alerts(include_closed=True) if a.window_end > since and a.window_start < until]
+    d.responses = svc.response_kpis(since, until)
+    d.empty = d.kpis[0].value == "0"
+    return d
+
+
+def executive(svc, entity_name: str | None, since: int, until: int) -> ReportData:
+    ents = svc.entities()
+    if entity_name:
+        e = svc.entity(entity_name)
+    else:
+        e = next((x for x in ents if x.kind == "executive"), None)
+        if e is None:
+            raise UsageError("the workspace has no executive; name an entity with --entity")
+    brand = next((x for x in ents if x.kind == "brand"), None)
+    d = ReportData("executive", f"Personal brand report — {e.name}",
+                   f"{e.title + ' · ' if e.title else ''}{_period_label(since, until)}",
+                   brand.name if brand else e.name, since, until)
+    d.kpis = _summary_kpis(svc, [e.id], since, until)
+    if brand and brand.id != e.id:
+        d.share_of_voice = svc.share_of_voice([e.id, brand.id], since, until)
+        mine = next((r for r in d.share_of_voice if r[0] == e.id), (0, "", 0, 0.0))
+        d.kpis.append(Kpi(f"Share of voice vs {brand.name}", f"{mine[3]:.0%}", "", ""))
+    d.series = svc.daily_series(e.id, until - max(until - since, 90 * DAY), until)
+    d.sources = svc.top_sources([e.id], since, until, limit=8)
+    d.positive = svc.extremes([e.id], since, until, positive=True, limit=6)
+    d.negative = [(m, _response_status(svc, m.id)) for m in svc.extremes([e.id], since, until, positive=False, limit=6)]
+    for m in d.positive[:3] + [m for m, _ in d.negative[:3]]:
+        detail = svc.mention(m.id)
+        if detail.evidence:
+            d.quotes.append((detail.evidence[0][0], m.source))
+    d.drafts = [f"#{r.id} ({r.state.replace('_', ' ')}): {r.text[:160]}…"
+                for r in svc.responses(in_name_of=e.id, states=("draft", "in_review", "changes_requested"))]
+    d.alerts = [a.describe() for a in svc.alerts(entity_id=e.id, include_closed=True)
+                if a.window_end > since and a.window_start < until]
+    d.empty = d.kpis[0].value == "0"
+    return d
+
+
+def crisis(svc, entity_name: str | None, since: int | None, until: int | None, now: int) -> ReportData:
+    """Around an alert: the latest alert of the entity (or of any entity) when no dates are given."""
+    alerts = svc.alerts(entity_id=svc.entity(entity_name).id if entity_name else None, include_closed=True)
+    if since is None or until is None:
+        if not alerts:
+            raise UsageError("no alert to report on; give --from and --to for the crisis period")
+        a = alerts[0]
+        since, until = a.window_start - 3 * DAY, min(now + DAY, a.window_end + 7 * DAY)
+        entity_name = entity_name or a.entity
+    e = svc.entity(entity_name) if entity_name else next((x for x in svc.entities() if x.kind == "brand"), None)
+    ids = [e.id] if e else None
+    name = e.name if e else "all entities"
+    d = ReportData("crisis", f"Crisis report — {name}", _period_label(since, until), name, since, until)
+    d.kpis = _summary_kpis(svc, ids, since, until)
+    d.series = svc.daily_series(e.id if e else None, since, until)
+    d.kinds = svc.volume_by_kind(ids, since, until)
+    d.sources = svc.top_sources(ids, since, until, limit=10)
+    from orm_desktop.types import MentionFilter
+
+    first = svc.mentions(MentionFilter(entity_ids=tuple(ids or ()), since=since, until=until), limit=100_000)
+    first = sorted(first, key=lambda m: m.published)
+    d.timeline = [(m.published, m.source, m.title, m.sentiment, m.feed_kind) for m in first[:40]]
+    d.negative = [(m, _response_status(svc, m.id)) for m in svc.extremes(ids, since, until, positive=False, limit=10)]
+    d.alerts = [a.describe() for a in alerts if a.window_end > since and a.window_start < until]
+    d.responses = svc.response_kpis(since, until)
+    d.empty = d.kpis[0].value == "0"
+    return d
+
+
+def build(svc, kind: str, *, entity: str | None = None, since: int | None = None, until: int | None = None,
+          now: int | None = None) -> ReportData:
+    import time
+
+    now = int(now or time.time())
+    if kind not in KINDS:
+        raise UsageError(f"unknown report kind {kind!r} (choose from {', '.join(KINDS)})")
+    if kind == "crisis":
+        return crisis(svc, entity, since, until, now)
+    if since is None or until is None:
+        s, u = default_period(kind, now)
+        since, until = since if since is not None else s, until if until is not None else u
+    if since >= until:
+        raise UsageError("the report period is empty: --from must be before --to")
+    return weekly(svc, since, until) if kind == "weekly" else executive(svc, entity, since, until)

@@ -1,0 +1,310 @@
+"""Render report data to PDF or a printer: cover page, header with brand and period, page
+numbers, tables that split across pages, charts drawn at print resolution. QtGui only (no
+widgets), so the CLI renders with the offscreen platform and no display."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import os
+from pathlib import Path
+
+from orm_desktop.reports.data import DAY, ReportData
+
+PAGE_SIZES = ("A4", "Letter")
+DPI = 300
+
+
+def ensure_gui_app():
+    """The Qt application object (offscreen when there is no display)."""
+    if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY") \
+            and not os.environ.get("QT_QPA_PLATFORM"):
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    from PySide6.QtWidgets import QApplication
+
+    # a full QApplication (not QGuiApplication): the same process may show widgets later
+    return QApplication.instance() or QApplication([])
+
+
+# -- charts ------------------------------------------------------------------------------------
+def _chart_image(width_px: int, height_px: int, draw):
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QImage, QPainter
+
+    img = QImage(width_px, height_px, QImage.Format.Format_ARGB32)
+    img.setDotsPerMeterX(int(DPI / 0.0254))
+    img.setDotsPerMeterY(int(DPI / 0.0254))
+    img.fill(Qt.GlobalColor.white)
+    p = QPainter(img)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing)
+    draw(p, width_px, height_px)
+    p.end()
+    return img
+
+
+def _font(p, pt: float, bold: bool = False):
+    from PySide6.QtGui import QFont
+
+    f = QFont("DejaVu Sans")
+    f.setPointSizeF(pt)
+    f.setBold(bold)
+    p.setFont(f)
+
+
+def volume_chart(series, width: int, height: int, title: str):
+    from PySide6.QtCore import QRectF, Qt
+    from PySide6.QtGui import QColor, QPen
+
+    def draw(p, w, h):
+        _font(p, 9, True)
+        p.drawText(QRectF(0, 0, w, 60), Qt.AlignmentFlag.AlignLeft, title)
+        left, top, bottom = 110, 80, 90
+        ch = h - top - bottom
+        n = max(1, len(series))
+        peak = max([x.total for x in series] + [1])
+        step = max(1, -(-peak // 5))
+        top_val = step * (-(-peak // step))
+        _font(p, 7)
+        p.setPen(QPen(QColor("#BBBBBB"), 2))
+        for v in range(0, top_val + 1, step):
+            y = top + ch - ch * v / top_val
+            p.drawLine(left, int(y), w - 10, int(y))
+            p.drawText(QRectF(0, y - 25, left - 15, 50), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, str(v))
+        bw = (w - left - 10) / n
+        colors = ((lambda x: x.negative, "#E74C3C"), (lambda x: x.neutral, "#AAB7B8"), (lambda x: x.positive, "#27AE60"))
+        label_every = max(1, n // 8)
+        for i, pt in enumerate(series):
+            x = left + i * bw
+            y = top + ch
+            for get, color in colors:
+                v = get(pt)
+                hh = ch * v / top_val
+                p.fillRect(QRectF(x + bw * 0.1, y - hh, bw * 0.8, hh), QColor(color))
+                y -= hh
+            if i % label_every == 0:
+                p.setPen(QColor("#333333"))
+                p.drawText(QRectF(x - 40, top + ch + 10, bw + 80, 50), Qt.AlignmentFlag.AlignHCenter,
+                           dt.datetime.fromtimestamp(pt.day, dt.UTC).strftime("%d %b"))
+        lx = left
+        for label, color in (("positive", "#27AE60"), ("neutral", "#AAB7B8"), ("negative", "#E74C3C")):
+            p.fillRect(QRectF(lx, h - 35, 30, 30), QColor(color))
+            p.setPen(QColor("#333333"))
+            p.drawText(QRectF(lx + 40, h - 45, 300, 50), Qt.AlignmentFlag.AlignVCenter, label)
+            lx += 330
+
+    return _chart_image(width, height, draw)
+
+
+def hbar_chart(rows: list[tuple[str, float]], width: int, height: int, title: str, fmt=lambda v: f"{v:g}",
+               color: str = "#0F6E8C"):
+    from PySide6.QtCore import QRectF, Qt
+    from PySide6.QtGui import QColor
+
+    def draw(p, w, h):
+        _font(p, 9, True)
+        p.drawText(QRectF(0, 0, w, 60), Qt.AlignmentFlag.AlignLeft, title)
+        _font(p, 7)
+        top, label_w = 80, int(w * 0.32)
+        n = max(1, len(rows))
+        bh = (h - top - 10) / n
+        peak = max([v for _, v in rows] + [1e-9])
+        for i, (label, v) in enumerate(rows):
+            y = top + i * bh
+            p.setPen(QColor("#333333"))
+            p.drawText(QRectF(0, y, label_w - 15, bh), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                       label if len(label) <= 28 else label[:27] + "…")
+            bw = (w - label_w - 160) * v / peak
+            p.fillRect(QRectF(label_w, y + bh * 0.15, bw, bh * 0.7), QColor(color))
+            p.drawText(QRectF(label_w + bw + 12, y, 150, bh), Qt.AlignmentFlag.AlignVCenter, fmt(v))
+
+    return _chart_image(width, height, draw)
+
+
+# -- document ----------------------------------------------------------------------------------
+def _esc(s: str) -> str:
+    return html.escape(s or "")
+
+
+def _mention_rows(items, with_status: bool = False) -> str:
+    rows = []
+    for entry in items:
+        m, status = entry if with_status else (entry, "")
+        when = dt.datetime.fromtimestamp(m.published, dt.UTC).strftime("%d %b")
+        color = "#C0392B" if m.sentiment <= -0.05 else "#1E8449" if m.sentiment >= 0.05 else "#666666"
+        rows.append(f"<tr><td>{when}</td><td>{_esc(m.title)}</td><td>{_esc(m.source)}</td>"
+                    f"<td style='color:{color}' align='right'>{m.sentiment:+.2f}</td>"
+                    + (f"<td>{_esc(status)}</td>" if with_status else "") + "</tr>")
+    head = ("<tr><th>Date</th><th>Headline</th><th>Source</th><th>Sentiment</th>"
+            + ("<th>Response</th>" if with_status else "") + "</tr>")
+    return f"<table width='100%' cellspacing='0' cellpadding='4' border='1'><thead>{head}</thead>{''.join(rows)}</table>"
+
+
+def build_document(d: ReportData, *, content_width_px: int, color: str = "#0F6E8C", logo: str = ""):
+    from PySide6.QtCore import QUrl
+    from PySide6.QtGui import QTextDocument
+
+    doc = QTextDocument()
+    cw = content_width_px
+    parts = [f"<style>h1 {{ color:{color}; }} h2 {{ color:{color}; margin-top:18px; }} "
+             "th { background-color:#EEEEEE; } td, th { font-size:9pt; } body { font-size:10pt; }</style>"]
+    # cover
+    generated = dt.datetime.now(dt.UTC).strftime("%d %B %Y %H:%M UTC")
+    if logo and Path(logo).exists():
+        from PySide6.QtGui import QIcon
+
+        doc.addResource(QTextDocument.ResourceType.ImageResource, QUrl("img:logo"),
+                        QIcon(logo).pixmap(int(cw * 0.35), int(cw * 0.1)).toImage())
+        parts.append(f"<p><img src='img:logo' width='{int(cw * 0.35 * 96 / DPI)}'></p>")
+    parts.append(f"<p style='margin-top:120px'><span style='font-size:26pt; color:{color}'><b>{_esc(d.title)}</b></span></p>"
+                 f"<p><span style='font-size:14pt'>{_esc(d.subtitle)}</span></p>"
+                 f"<p style='color:#666666'>Generated {generated} by ORM Desktop, offline, from the local workspace.</p>")
+    if d.empty:
+        parts.append("<p style='margin-top:60px'><span style='font-size:16pt'><b>No coverage in this period.</b></span></p>"
+                     "<p>No mentions were stored for this period. Check the feeds' health in the Feeds view, widen the "
+                     "period, or refresh the feeds.</p>")
+    parts.append("<p style='page-break-after:always'>&nbsp;</p>")
+    # KPIs
+    parts.append("<h2>Key figures</h2><table width='100%' cellspacing='0' cellpadding='5' border='1'>"
+                 "<thead><tr><th>Measure</th><th>This period</th><th>Previous period</th><th>Change</th></tr></thead>")
+    for k in d.kpis:
+        parts.append(f"<tr><td>{_esc(k.label)}</td><td align='right'><b>{_esc(k.value)}</b></td>"
+                     f"<td align='right'>{_esc(k.previous)}</td><td align='right'>{_esc(k.change)}</td></tr>")
+    parts.append("</table>")
+
+    def image(name: str, img) -> None:
+        doc.addResource(QTextDocument.ResourceType.ImageResource, QUrl(f"img:{name}"), img)
+        # HTML image sizes are 96-dpi pixels; the image itself keeps its print resolution
+        parts.append(f"<p><img src='img:{name}' width='{int(cw * 96 / DPI)}'></p>")
+
+    if d.series and not d.empty:
+        title = "Coverage by sentiment per day" + (" (last 90 days)" if d.kind == "executive" else "")
+        image("volume", volume_chart(d.series, cw, int(cw * 0.42), title))
+    if d.share_of_voice and not d.empty:
+        parts.append("<h2>Share of voice</h2>")
+        image("sov", hbar_chart([(r[1], r[3]) for r in d.share_of_voice], cw, 110 + 90 * len(d.share_of_voice),
+                                "Share of voice", fmt=lambda v: f"{v:.0%}"))
+    if d.competitors:
+        parts.append("<h2>Competitor comparison</h2><table width='100%' cellspacing='0' cellpadding='4' border='1'>"
+                     "<thead><tr><th>Entity</th><th>Mentions</th><th>Net sentiment</th><th>Share of voice</th></tr></thead>")
+        for name, n, net, share in d.competitors:
+            parts.append(f"<tr><td>{_esc(name)}</td><td align='right'>{n}</td><td align='right'>{net:+.0%}</td>"
+                         f"<td align='right'>{share:.0%}</td></tr>")
+        parts.append("</table>")
+    if d.timeline:
+        parts.append("<h2>Timeline: the first coverage</h2><table width='100%' cellspacing='0' cellpadding='4' border='1'>"
+                     "<thead><tr><th>When (UTC)</th><th>Source</th><th>Kind</th><th>Headline</th><th>Sentiment</th></tr></thead>")
+        for when, source, title, s, kind in d.timeline:
+            parts.append(f"<tr><td>{dt.datetime.fromtimestamp(when, dt.UTC):%d %b %H:%M}</td><td>{_esc(source)}</td>"
+                         f"<td>{_esc(kind)}</td><td>{_esc(title)}</td><td align='right'>{s:+.2f}</td></tr>")
+        parts.append("</table>")
+    if d.kinds and not d.empty:
+        parts.append("<h2>Spread across source kinds</h2>")
+        image("kinds", hbar_chart([(k, float(n)) for k, n in d.kinds], cw, 110 + 80 * len(d.kinds),
+                                  "Mentions by source kind", fmt=lambda v: f"{v:.0f}"))
+    if d.topics:
+        parts.append("<h2>Topics</h2><table cellspacing='0' cellpadding='4' border='1'><thead><tr><th>Topic</th>"
+                     "<th>Mentions</th></tr></thead>" + "".join(
+                         f"<tr><td>{_esc(t.replace('_', ' '))}</td><td align='right'>{n}</td></tr>" for t, n in d.topics)
+                     + "</table>")
+    if d.sources:
+        parts.append("<h2>Top sources</h2><table width='100%' cellspacing='0' cellpadding='4' border='1'><thead><tr>"
+                     "<th>Source</th><th>Kind</th><th>Mentions</th><th>Average sentiment</th></tr></thead>" + "".join(
+                         f"<tr><td>{_esc(s[0])}</td><td>{_esc(s[1])}</td><td align='right'>{s[2]}</td>"
+                         f"<td align='right'>{s[3]:+.2f}</td></tr>" for s in d.sources) + "</table>")
+    if d.positive:
+        parts.append("<h2>Most positive coverage — to amplify</h2>" + _mention_rows(d.positive))
+    if d.negative:
+        parts.append("<h2>Most negative coverage and its response status</h2>" + _mention_rows(d.negative, True))
+    if d.quotes:
+        parts.append("<h2>Quotes</h2>" + "".join(f"<p>“{_esc(q)}” — <i>{_esc(src)}</i></p>" for q, src in d.quotes))
+    if d.drafts:
+        parts.append("<h2>Drafts awaiting approval</h2>" + "".join(f"<p>{_esc(x)}</p>" for x in d.drafts))
+    if d.alerts:
+        parts.append("<h2>Alerts</h2>" + "".join(f"<p>⚠ {_esc(a)}</p>" for a in d.alerts))
+    if d.responses:
+        r = d.responses
+
+        def hours(v):
+            return f"{v:.1f} h" if v is not None else "—"
+
+        parts.append("<h2>Responses</h2><table cellspacing='0' cellpadding='4' border='1'><thead><tr><th>Measure</th>"
+                     "<th>Value</th></tr></thead>"
+                     f"<tr><td>Sent</td><td align='right'>{r['sent']}</td></tr>"
+                     f"<tr><td>Open (draft, in review, approved)</td><td align='right'>{r['open']}</td></tr>"
+                     f"<tr><td>Overdue mentions</td><td align='right'>{r['overdue']}</td></tr>"
+                     f"<tr><td>Median first seen → first draft</td><td align='right'>{hours(r['median_hours_to_draft'])}</td></tr>"
+                     f"<tr><td>Median first seen → approved</td><td align='right'>{hours(r['median_hours_to_approve'])}</td></tr>"
+                     f"<tr><td>Median first seen → sent</td><td align='right'>{hours(r['median_hours_to_send'])}</td></tr></table>")
+    doc.setHtml("".join(parts))
+    return doc
+
+
+def paint(doc, device, d: ReportData, *, color: str = "#0F6E8C") -> int:
+    """Lay the document out on ``device`` (QPdfWriter or QPrinter) page by page with a header
+    and page numbers. Returns the page count."""
+    from PySide6.QtCore import QRectF, QSizeF, Qt
+    from PySide6.QtGui import QColor, QPainter, QPen
+
+    dpi = device.resolution()
+    margin = int(dpi * 0.6)
+    header_h = int(dpi * 0.45)
+    w = device.width() - 2 * margin
+    h = device.height() - 2 * margin - 2 * header_h
+    doc.documentLayout().setPaintDevice(device)
+    doc.setPageSize(QSizeF(w, h))
+    pages = doc.pageCount()
+    painter = QPainter(device)
+    try:
+        for i in range(pages):
+            if i:
+                device.newPage()
+            if i:  # header on every page but the cover
+                _font(painter, 8)
+                painter.setPen(QColor(color))
+                painter.drawText(QRectF(margin, margin, w, header_h), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop,
+                                 f"{d.brand} · {d.title.split(' — ')[0]}")
+                painter.drawText(QRectF(margin, margin, w, header_h), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop,
+                                 d.subtitle)
+                painter.setPen(QPen(QColor(color), max(1, dpi // 150)))
+                painter.drawLine(margin, margin + header_h - dpi // 10, margin + w, margin + header_h - dpi // 10)
+            painter.save()
+            painter.translate(margin, margin + header_h - i * h)
+            doc.drawContents(painter, QRectF(0, i * h, w, h))
+            painter.restore()
+            _font(painter, 8)
+            painter.setPen(QColor("#666666"))
+            painter.drawText(QRectF(margin, margin + header_h + h, w, header_h),
+                             Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom, f"Page {i + 1} of {pages}")
+    finally:
+        painter.end()
+    return pages
+
+
+def to_pdf(d: ReportData, out: Path, *, page_size: str = "A4", color: str = "#0F6E8C", logo: str = "") -> int:
+    """Write the report as PDF; returns the page count."""
+    ensure_gui_app()
+    from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter
+
+    from orm_desktop.errors import UsageError
+
+    if page_size not in PAGE_SIZES:
+        raise UsageError(f"unknown page size {page_size!r} (A4 or Letter)")
+    out = Path(out)
+    if out.parent and not out.parent.exists():
+        raise UsageError(f"the folder {out.parent} does not exist")
+    tmp = out.with_suffix(out.suffix + ".part")
+    writer = QPdfWriter(str(tmp))
+    writer.setResolution(DPI)
+    writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4 if page_size == "A4" else QPageSize.PageSizeId.Letter))
+    writer.setPageOrientation(QPageLayout.Orientation.Portrait)
+    writer.setTitle(d.title)
+    writer.setCreator("ORM Desktop")
+    margin = int(DPI * 0.6)
+    doc = build_document(d, content_width_px=writer.width() - 2 * margin, color=color, logo=logo)
+    pages = paint(doc, writer, d, color=color)
+    del writer  # flushes the file
+    tmp.replace(out)  # never a half-written PDF under the real name
+    return pages
+
+
+__all__ = ["DAY", "to_pdf", "paint", "build_document", "ensure_gui_app"]

@@ -1,0 +1,103 @@
+"""Reports from the demo workspace: page counts, the text that must appear, empty periods, CLI."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from pypdf import PdfReader
+
+from orm_desktop.errors import UsageError
+from orm_desktop.reports import data
+from orm_desktop.reports.render import to_pdf
+
+DAY = 86400
+
+
+def pdf_text(path) -> tuple[int, str]:
+    """Page count and the text, normalised (ligatures unfolded, any whitespace one space)."""
+    import re
+    import unicodedata
+
+    reader = PdfReader(str(path))
+    text = unicodedata.normalize("NFKC", " ".join(p.extract_text() for p in reader.pages))
+    return len(reader.pages), re.sub(r"\s+", " ", text)
+
+
+def test_weekly_report_has_the_kpis_and_headlines(demo_service, tmp_path):
+    d = data.build(demo_service, "weekly")
+    pages = to_pdf(d, tmp_path / "weekly.pdf")
+    n, text = pdf_text(tmp_path / "weekly.pdf")
+    assert n == pages and n >= 3
+    for needle in ("Weekly brand report", "Velora", "Key figures", "Mentions", "Net sentiment",
+                   "Reach-weighted sentiment", "Share of voice", "Competitor comparison", "Stridewell",
+                   "Top sources", f"Page {n} of {n}"):
+        assert needle in text, needle
+    assert d.kpis[0].value in text  # the mention count that was computed is the one printed
+    assert d.positive and d.positive[0].title[:30] in text
+
+
+def test_executive_report_for_the_ceo(demo_service, tmp_path):
+    d = data.build(demo_service, "executive", entity="Maya Lindqvist")
+    to_pdf(d, tmp_path / "exec.pdf", page_size="Letter")
+    n, text = pdf_text(tmp_path / "exec.pdf")
+    assert "Maya Lindqvist" in text and "Chief Executive Officer" in text and "Share of voice vs Velora" in text
+    assert "Drafts awaiting approval" in text  # the demo's statement in her name
+    reader = PdfReader(str(tmp_path / "exec.pdf"))
+    assert round(float(reader.pages[0].mediabox.width)) == 612  # US Letter: 8.5 in
+
+
+def test_crisis_report_around_the_demo_alert(demo_service, tmp_path):
+    d = data.build(demo_service, "crisis", entity="Velora")
+    to_pdf(d, tmp_path / "crisis.pdf")
+    n, text = pdf_text(tmp_path / "crisis.pdf")
+    flat = text.replace("\n", " ")
+    assert "Crisis report" in flat and "Timeline" in flat and "Alerts" in flat and "source kinds" in flat
+    assert "recall" in flat.lower()
+    assert d.timeline == sorted(d.timeline, key=lambda t: t[0])
+
+
+def test_an_empty_period_renders_a_no_coverage_report(demo_service, tmp_path):
+    since = int(time.time()) - 800 * DAY
+    d = data.build(demo_service, "weekly", since=since, until=since + 7 * DAY)
+    assert d.empty
+    to_pdf(d, tmp_path / "empty.pdf")
+    n, text = pdf_text(tmp_path / "empty.pdf")
+    assert "No coverage in this period" in text and n >= 1
+
+
+def test_bad_requests_are_usage_errors(demo_service, tmp_path):
+    with pytest.raises(UsageError, match="unknown report kind"):
+        data.build(demo_service, "monthly")
+    with pytest.raises(UsageError, match="before"):
+        data.build(demo_service, "weekly", since=2_000_000_000, until=1_000_000_000)
+    with pytest.raises(UsageError, match="does not exist"):
+        to_pdf(data.build(demo_service, "weekly"), tmp_path / "no" / "such" / "dir.pdf")
+
+
+def test_cli_report_prints_the_page_count(run_cli, demo_service, tmp_path):
+    out = tmp_path / "w.pdf"
+    r = run_cli("report", "--kind", "weekly", "--out", str(out), workspace=demo_service.ws.root,
+                env={"QT_QPA_PLATFORM": "", "DISPLAY": ""})
+    assert r.returncode == 0, r.stderr
+    n, _ = pdf_text(out)
+    assert f"{n} pages" in r.stdout
+    r = run_cli("report", "--kind", "executive", "--entity", "Nobody", "--out", str(out),
+                workspace=demo_service.ws.root)
+    assert r.returncode == 2 and "no entity" in r.stderr
+
+
+def test_reports_view_saves_a_pdf(qtbot, demo_service, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog
+
+    from orm_desktop.ui.reports_view import ReportsView
+
+    view = ReportsView(demo_service)
+    qtbot.addWidget(view)
+    target = tmp_path / "gui.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "PDF (*.pdf)"))
+    view.kind.setCurrentIndex(1)
+    assert view.entity.count() == 3  # the three executives
+    view.save_pdf()
+    n, text = pdf_text(target)
+    assert n >= 2 and "Personal brand report" in text
