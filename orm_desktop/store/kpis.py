@@ -51,7 +51,7 @@ def daily_series(conn: sqlite3.Connection, entity_id: int | None, since: int, un
     rows = conn.execute(
         "SELECT (m.published / 86400) * 86400 AS day, count(*), sum(m.sentiment >= 0.05), "
         "sum(m.sentiment > -0.05 AND m.sentiment < 0.05), sum(m.sentiment <= -0.05), avg(m.sentiment) "
-        f"FROM mentions m WHERE m.published >= ? AND m.published < ? AND m.muted = 0{where} GROUP BY day",
+        f"FROM mentions m WHERE m.published >= ? AND m.published < ?{where} GROUP BY day",
         (since, until, *args)).fetchall()
     by_day = {r[0]: r for r in rows}
     out = []
@@ -72,7 +72,7 @@ def summary(conn: sqlite3.Connection, entity_ids: tuple[int, ...] | None, since:
         f"sum(m.sentiment <= -0.05), avg(m.sentiment), sum(m.sentiment * COALESCE(f.weight, 1.0) * {reach_case}), "
         f"sum(COALESCE(f.weight, 1.0) * {reach_case}) "
         "FROM mentions m JOIN items i ON i.id = m.item_id LEFT JOIN feeds f ON f.id = i.feed_id "
-        f"WHERE m.published >= ? AND m.published < ? AND m.muted = 0{where}", (since, until, *args)).fetchone()
+        f"WHERE m.published >= ? AND m.published < ?{where}", (since, until, *args)).fetchone()
     total = r[0] or 0
     if not total:
         return Summary.empty()
@@ -87,7 +87,7 @@ def share_of_voice(conn: sqlite3.Connection, entity_ids: tuple[int, ...], since:
         return []
     rows = conn.execute(
         f"SELECT e.id, e.name, (SELECT count(*) FROM mentions m WHERE m.entity_id = e.id AND m.published >= ? "
-        f"AND m.published < ? AND m.muted = 0) FROM entities e WHERE e.id IN ({','.join('?' * len(entity_ids))})",
+        f"AND m.published < ?) FROM entities e WHERE e.id IN ({','.join('?' * len(entity_ids))})",
         (since, until, *entity_ids)).fetchall()
     total = sum(r[2] for r in rows) or 1
     return sorted(((r[0], r[1], r[2], round(r[2] / total, 4)) for r in rows), key=lambda x: -x[2])
@@ -100,7 +100,7 @@ def top_sources(conn: sqlite3.Connection, entity_ids: tuple[int, ...] | None, si
     return [tuple(r) for r in conn.execute(
         "SELECT COALESCE(f.title, '?'), COALESCE(f.kind, ''), count(*), round(avg(m.sentiment), 3) "
         "FROM mentions m JOIN items i ON i.id = m.item_id LEFT JOIN feeds f ON f.id = i.feed_id "
-        f"WHERE m.published >= ? AND m.published < ? AND m.muted = 0{where} "
+        f"WHERE m.published >= ? AND m.published < ?{where} "
         "GROUP BY i.feed_id ORDER BY count(*) DESC LIMIT ?", (since, until, *args, limit))]
 
 
@@ -108,7 +108,7 @@ def volume_by_kind(conn: sqlite3.Connection, entity_ids: tuple[int, ...] | None,
     where, args = _entity_clause(entity_ids)
     return [tuple(r) for r in conn.execute(
         f"SELECT m.feed_kind, count(*) FROM mentions m WHERE m.published >= ? AND m.published < ? "
-        f"AND m.muted = 0{where} GROUP BY m.feed_kind ORDER BY count(*) DESC", (since, until, *args))]
+        f"{where} GROUP BY m.feed_kind ORDER BY count(*) DESC", (since, until, *args))]
 
 
 def top_topics(conn: sqlite3.Connection, entity_ids: tuple[int, ...] | None, since: int, until: int,
@@ -117,7 +117,7 @@ def top_topics(conn: sqlite3.Connection, entity_ids: tuple[int, ...] | None, sin
     counts: dict[str, int] = {}
     for (topics,) in conn.execute(
             f"SELECT m.topics FROM mentions m WHERE m.published >= ? AND m.published < ? AND m.topics != '' "
-            f"AND m.muted = 0{where}", (since, until, *args)):
+            f"{where}", (since, until, *args)):
         for t in topics.split(","):
             counts[t] = counts.get(t, 0) + 1
     return sorted(counts.items(), key=lambda kv: -kv[1])[:limit]
@@ -130,5 +130,5 @@ def extremes(conn: sqlite3.Connection, entity_ids: tuple[int, ...] | None, since
     order = "DESC" if positive else "ASC"
     cond = "m.sentiment >= 0.05" if positive else "m.sentiment <= -0.05"
     return [r[0] for r in conn.execute(
-        f"SELECT m.id FROM mentions m WHERE m.published >= ? AND m.published < ? AND {cond} AND m.muted = 0{where} "
+        f"SELECT m.id FROM mentions m WHERE m.published >= ? AND m.published < ? AND {cond}{where} "
         f"ORDER BY m.sentiment {order}, m.priority DESC LIMIT ?", (since, until, *args, limit))]

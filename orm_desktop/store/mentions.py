@@ -62,7 +62,15 @@ def fts_query(text: str) -> str:
     return expr
 
 
-def _where(f: MentionFilter) -> tuple[str, list]:
+def _any_muted(conn: sqlite3.Connection | None) -> bool:
+    """Whether any mention is muted (a partial index makes this instant); when none is, the
+    muted clause is left out so queries stay on their covering indexes."""
+    if conn is None:
+        return True
+    return conn.execute("SELECT 1 FROM mentions WHERE muted = 1 LIMIT 1").fetchone() is not None
+
+
+def _where(f: MentionFilter, conn: sqlite3.Connection | None = None) -> tuple[str, list]:
     clauses, args = [], []
     if f.entity_ids:
         clauses.append(f"m.entity_id IN ({','.join('?' * len(f.entity_ids))})")
@@ -92,7 +100,7 @@ def _where(f: MentionFilter) -> tuple[str, list]:
     if f.feed_id is not None:
         clauses.append("m.item_id IN (SELECT id FROM items WHERE feed_id = ?)")
         args.append(f.feed_id)
-    if not f.include_muted:
+    if not f.include_muted and _any_muted(conn):
         clauses.append("m.muted = 0")
     if f.search.strip():
         clauses.append("m.item_id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)")
@@ -118,17 +126,71 @@ def _mention(r: tuple) -> Mention:
     )
 
 
+SELECTIVE_SEARCH = 20_000  # below this many matching items, search drives the query
+
+
+def _search_hits(conn: sqlite3.Connection, f: MentionFilter) -> int | None:
+    """How many items match the search (None without a search), capped at SELECTIVE_SEARCH."""
+    if not f.search.strip():
+        return None
+    return conn.execute(
+        "SELECT count(*) FROM (SELECT 1 FROM items_fts WHERE items_fts MATCH ? LIMIT ?)",
+        (fts_query(f.search), SELECTIVE_SEARCH + 1)).fetchone()[0]
+
+
+def _page_ids(conn: sqlite3.Connection, f: MentionFilter, limit: int, offset: int, reverse: bool) -> list[int]:
+    """The ids of one page, from the mentions table and its indexes only (no joins for the
+    rows that OFFSET skips)."""
+    hits = _search_hits(conn, f)
+    if hits is not None and hits <= SELECTIVE_SEARCH:
+        # a selective search: start from the FTS hits, then sort the few mentions they have
+        plain = MentionFilter(**{**{k: getattr(f, k) for k in f.__dataclass_fields__}, "search": ""})
+        where, args = _where(plain, conn)
+        where = (where + " AND" if where else " WHERE") + " m.item_id = h.rowid"
+        sql = (f"SELECT m.id FROM (SELECT rowid FROM items_fts WHERE items_fts MATCH ?) h "
+               f"CROSS JOIN mentions m{where}{_order(f, reverse)} LIMIT ? OFFSET ?")
+        return [r[0] for r in conn.execute(sql, (fts_query(f.search), *args, limit, offset))]
+    where, args = _where(f, conn)
+    sql = f"SELECT m.id FROM mentions m{where}{_order(f, reverse)} LIMIT ? OFFSET ?"
+    return [r[0] for r in conn.execute(sql, (*args, limit, offset))]
+
+
 def query(conn: sqlite3.Connection, f: MentionFilter = MentionFilter(), *, limit: int = 200,
           offset: int = 0, reverse: bool = False) -> list[Mention]:
     """Mentions in the filter's order; ``reverse`` reads from the other end (the GUI's deep
     pages near the bottom are cheap that way: OFFSET counts from the nearer end)."""
-    where, args = _where(f)
-    sql = f"{_SELECT}{where}{_order(f, reverse)} LIMIT ? OFFSET ?"
-    return [_mention(r) for r in conn.execute(sql, (*args, limit, offset))]
+    ids = _page_ids(conn, f, limit, offset, reverse)
+    if not ids:
+        return []
+    rows = {r[0]: r for r in conn.execute(f"{_SELECT} WHERE m.id IN ({','.join('?' * len(ids))})", ids)}
+    return [_mention(rows[i]) for i in ids if i in rows]
 
 
 def count(conn: sqlite3.Connection, f: MentionFilter = MentionFilter()) -> int:
-    where, args = _where(f)
+    simple = not (f.sentiment or f.feed_kinds or f.topic or f.since is not None or f.until is not None
+                  or f.feed_id is not None or f.search.strip())
+    if simple and (f.include_muted or not _any_muted(conn)):
+        # only entity and status: the trigger-kept counts answer without a scan
+        clauses, args = [], []
+        if f.entity_ids:
+            clauses.append(f"entity_id IN ({','.join('?' * len(f.entity_ids))})")
+            args += list(f.entity_ids)
+        if f.statuses:
+            bad = [s for s in f.statuses if s not in STATUSES]
+            if bad:
+                raise UsageError(f"unknown status {bad[0]!r} (choose from {', '.join(STATUSES)})")
+            clauses.append(f"status IN ({','.join('?' * len(f.statuses))})")
+            args += list(f.statuses)
+        where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
+        return conn.execute(f"SELECT COALESCE(sum(n), 0) FROM mention_counts{where}", args).fetchone()[0]
+    hits = _search_hits(conn, f)
+    if hits is not None and hits <= SELECTIVE_SEARCH:
+        plain = MentionFilter(**{**{k: getattr(f, k) for k in f.__dataclass_fields__}, "search": ""})
+        where, args = _where(plain, conn)
+        where = (where + " AND" if where else " WHERE") + " m.item_id = h.rowid"
+        return conn.execute(f"SELECT count(*) FROM (SELECT rowid FROM items_fts WHERE items_fts MATCH ?) h "
+                            f"CROSS JOIN mentions m{where}", (fts_query(f.search), *args)).fetchone()[0]
+    where, args = _where(f, conn)
     return conn.execute(f"SELECT count(*) FROM mentions m{where}", args).fetchone()[0]
 
 

@@ -45,13 +45,23 @@ def fmt_time(ts: int) -> str:
 
 
 class MentionModel(QAbstractTableModel):
-    """Knows the row count (one COUNT) and loads pages of rows lazily into an LRU cache."""
+    """Knows the row count and loads pages of rows lazily into an LRU cache.
 
-    def __init__(self, svc, parent=None) -> None:
+    With a task runner, a filter change never counts on the GUI thread: the first page loads
+    at once (a few ms) and is shown; the exact count arrives from a worker and extends the
+    model. Counts of superseded filters are dropped.
+    """
+
+    counted = Signal(int)  # the exact row count is known
+
+    def __init__(self, svc, parent=None, runner=None) -> None:
         super().__init__(parent)
         self.svc = svc
+        self.runner = runner
         self.filter = MentionFilter(statuses=OPEN_STATUSES)
         self.total = 0
+        self.exact = True
+        self.generation = 0
         self.pages: OrderedDict[int, list[Mention]] = OrderedDict()
         self.reload()
 
@@ -60,13 +70,36 @@ class MentionModel(QAbstractTableModel):
         self.reload()
 
     def reload(self) -> None:
+        self.generation += 1
         self.beginResetModel()
         self.pages.clear()
         try:
-            self.total = self.svc.count_mentions(self.filter)
+            if self.runner is None:
+                self.total, self.exact = self.svc.count_mentions(self.filter), True
+            else:
+                first = self.svc.mentions(self.filter, limit=PAGE)
+                self.pages[0] = first
+                self.total, self.exact = len(first), len(first) < PAGE
         except KnownError:
-            self.total = 0
+            self.total, self.exact = 0, True
         self.endResetModel()
+        if self.exact:
+            self.counted.emit(self.total)
+        else:
+            f, gen = self.filter, self.generation
+            self.runner.start(lambda progress, cancel: (gen, self.svc.count_mentions(f)),
+                              on_success=self._count_done)
+
+    def _count_done(self, result) -> None:
+        gen, n = result
+        if gen != self.generation:
+            return  # a newer filter is showing
+        if n > self.total:
+            self.beginInsertRows(QModelIndex(), self.total, n - 1)
+            self.total = n
+            self.endInsertRows()
+        self.exact = True
+        self.counted.emit(self.total)
 
     def refresh_rows(self) -> None:
         """Data changed in place (triage): drop cached pages and repaint."""
@@ -207,14 +240,15 @@ class InboxView(QWidget):
     draft_requested = Signal(int)      # mention id
     status_message = Signal(str)
 
-    def __init__(self, svc, parent=None) -> None:
+    def __init__(self, svc, parent=None, runner=None) -> None:
         super().__init__(parent)
         from orm_desktop.ui.detail import DetailPane
 
         self.svc = svc
         self.read_only = False
         self.filters = FilterBar(svc)
-        self.model = MentionModel(svc, self)
+        self.model = MentionModel(svc, self, runner=runner)
+        self.model.counted.connect(lambda _n: self.update_count())
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -268,7 +302,10 @@ class InboxView(QWidget):
             self.detail.show_mention(None)
 
     def update_count(self) -> None:
-        self.count_label.setText(f"{self.model.total:,} mentions")
+        if self.model.exact:
+            self.count_label.setText(f"{self.model.total:,} mentions")
+        else:
+            self.count_label.setText(f"{self.model.total:,}+ mentions (counting…)")
 
     # -- selection and triage ------------------------------------------------------------------
     def selected_ids(self) -> list[int]:

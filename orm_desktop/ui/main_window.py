@@ -96,7 +96,7 @@ class MainWindow(QMainWindow):
         self.nav.setIconSize(QSize(18, 18))
         self.nav.setMaximumWidth(240)
         self.stack = QStackedWidget()
-        self.inbox = InboxView(svc)
+        self.inbox = InboxView(svc, runner=self.runner)
         self.pages: dict[str, object] = {}
         self._add("Inbox", self.inbox, QStyle.StandardPixmap.SP_FileDialogDetailedView)
         self.build_nav()

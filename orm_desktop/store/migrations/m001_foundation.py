@@ -116,6 +116,27 @@ CREATE INDEX mentions_entity_published ON mentions (entity_id, published, sentim
 CREATE INDEX mentions_published ON mentions (published);
 CREATE INDEX mentions_status_published ON mentions (status, published);
 CREATE INDEX mentions_priority ON mentions (priority);
+CREATE INDEX mentions_muted ON mentions (id) WHERE muted = 1;  -- tiny: "are any muted?"
+
+-- counts per entity and status, kept by triggers: the inbox's row count without a scan
+CREATE TABLE mention_counts (
+    entity_id INTEGER NOT NULL,
+    status TEXT NOT NULL,
+    n INTEGER NOT NULL,
+    PRIMARY KEY (entity_id, status)
+) WITHOUT ROWID;
+CREATE TRIGGER mention_counts_ai AFTER INSERT ON mentions BEGIN
+    INSERT INTO mention_counts (entity_id, status, n) VALUES (new.entity_id, new.status, 1)
+    ON CONFLICT (entity_id, status) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER mention_counts_ad AFTER DELETE ON mentions BEGIN
+    UPDATE mention_counts SET n = n - 1 WHERE entity_id = old.entity_id AND status = old.status;
+END;
+CREATE TRIGGER mention_counts_au AFTER UPDATE OF status, entity_id ON mentions BEGIN
+    UPDATE mention_counts SET n = n - 1 WHERE entity_id = old.entity_id AND status = old.status;
+    INSERT INTO mention_counts (entity_id, status, n) VALUES (new.entity_id, new.status, 1)
+    ON CONFLICT (entity_id, status) DO UPDATE SET n = n + 1;
+END;
 
 CREATE TABLE alerts (
     id INTEGER PRIMARY KEY,
