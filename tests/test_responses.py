@@ -236,3 +236,42 @@ def test_unknown_user_and_roles(conn, ids):
         wf.add_user(conn, "x", ("boss",))
     with pytest.raises(WorkflowError, match="no author role"):
         wf.create_draft(conn, ids["bad_review"], author="sam")
+
+
+def test_workspace_templates_add_edit_and_shipped_stay_read_only(conn, ids):
+    shipped = tpl.shipped_templates()["review-reply-negative"]
+    from dataclasses import replace
+
+    with pytest.raises(UsageError, match="stays read-only"):
+        wf.save_template(conn, tpl.to_toml(replace(shipped, text="Changed")), by="alex")
+    mine = replace(shipped, id="review-reply-negative-warm", title="Warmer reply", text="Dear {author}, we are sorry.")
+    wf.save_template(conn, tpl.to_toml(mine), by="alex")
+    assert wf.templates(conn)["review-reply-negative-warm"].shipped is False
+    assert wf.templates(conn)["review-reply-negative"].text == shipped.text  # the default is untouched
+    r = wf.create_draft(conn, ids["bad_review"], author="alex", template_id="review-reply-negative-warm")
+    assert r.text == "Dear Pat, we are sorry."
+    wf.save_template(conn, tpl.to_toml(replace(mine, text="Dear {author}, sorry!")), by="alex")
+    assert wf.templates(conn)["review-reply-negative-warm"].text == "Dear {author}, sorry!"
+    wf.delete_template(conn, "review-reply-negative-warm", by="alex")
+    assert "review-reply-negative-warm" not in wf.templates(conn)
+    with pytest.raises(UsageError, match="cannot be deleted"):
+        wf.delete_template(conn, "review-reply-negative", by="alex")
+    actions = [e.action for e in audit.all_entries(conn) if e.subject_type == "template"]
+    assert actions == ["template.save", "template.save", "template.delete"]
+
+
+def test_templates_dialog_duplicates_and_saves(qtbot, conn, monkeypatch, empty_service):
+    from PySide6.QtWidgets import QInputDialog
+
+    from orm_desktop.ui.responses_view import TemplatesDialog
+
+    dlg = TemplatesDialog(empty_service, "alex")
+    qtbot.addWidget(dlg)
+    first = dlg.current()
+    assert first.shipped and dlg.editor.isReadOnly()
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("my-template", True))
+    dlg.duplicate()
+    assert dlg.current().id == "my-template" and not dlg.editor.isReadOnly()
+    dlg.editor.setPlainText(dlg.editor.toPlainText().replace("(custom)", "(edited)"))
+    dlg.save()
+    assert wf.templates(conn)["my-template"].title.endswith("(edited)")

@@ -84,6 +84,14 @@ def register(sub) -> None:
     a = ts.add_parser("show")
     a.add_argument("id")
     a.set_defaults(func=cmd_template_show)
+    a = ts.add_parser("add", help="add or replace a workspace template from a TOML file (see `templates show`)")
+    a.add_argument("file")
+    a.add_argument("--as", dest="user", default="")
+    a.set_defaults(func=cmd_template_add)
+    a = ts.add_parser("delete", help="delete a workspace template (shipped ones stay)")
+    a.add_argument("id")
+    a.add_argument("--as", dest="user", default="")
+    a.set_defaults(func=cmd_template_delete)
 
 
 def _plain(r: Response) -> dict:
@@ -230,4 +238,23 @@ def cmd_template_show(args) -> int:
     if t is None:
         raise UsageError(f"no template {args.id!r}")
     sys.stdout.write(to_toml(t))
+    return 0
+
+
+def cmd_template_add(args) -> int:
+    from orm_desktop.cli._common import read_path
+    from orm_desktop.responses import workflow as wf
+
+    svc = open_service(args)
+    t = wf.save_template(svc.conn, read_path(args.file).read_text(encoding="utf-8"), by=args.user or "cli")
+    print(f"saved workspace template {t.id}")
+    return 0
+
+
+def cmd_template_delete(args) -> int:
+    from orm_desktop.responses import workflow as wf
+
+    svc = open_service(args)
+    wf.delete_template(svc.conn, args.id, by=args.user or "cli")
+    print(f"deleted workspace template {args.id}")
     return 0

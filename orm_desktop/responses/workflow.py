@@ -102,12 +102,26 @@ def templates(conn) -> dict[str, Template]:
 
 
 def save_template(conn, body: str, *, by: str) -> Template:
+    """Add or replace a workspace template. Shipped templates stay read-only defaults: a
+    workspace template may not take a shipped id (duplicate it under a new id instead)."""
     t = parse_template(body, shipped=False)
+    if t.id in shipped_templates():
+        raise UsageError(f"{t.id} is a shipped template and stays read-only; save your version under a new id")
     with db.transaction(conn):
         rstore.save_template(conn, t.id, body, by=by, now=_now())
         audit.append(conn, actor=by, action="template.save", subject_type="template", subject_id=None,
                      data={"id": t.id, "body": body}, now=_now())
     return t
+
+
+def delete_template(conn, template_id: str, *, by: str) -> None:
+    if template_id in shipped_templates():
+        raise UsageError(f"{template_id} is a shipped template and cannot be deleted")
+    with db.transaction(conn):
+        if not rstore.delete_template(conn, template_id):
+            raise UsageError(f"no workspace template {template_id!r}")
+        audit.append(conn, actor=by, action="template.delete", subject_type="template", subject_id=None,
+                     data={"id": template_id}, now=_now())
 
 
 def key_messages(conn) -> list[tuple[str, str]]:

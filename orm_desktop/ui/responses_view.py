@@ -93,6 +93,113 @@ class DraftDialog(QDialog):
         return self.suggestions[r] if r >= 0 else None
 
 
+class TemplatesDialog(QDialog):
+    """Browse templates; shipped ones are read-only, workspace ones are edited as TOML."""
+
+    def __init__(self, svc, user: str, parent=None) -> None:
+        super().__init__(parent)
+        self.svc = svc
+        self.user = user or "local"
+        self.setWindowTitle("Response templates")
+        self.resize(980, 620)
+        self.list = QListWidget()
+        self.editor = QPlainTextEdit()
+        self.info = QLabel()
+        self.info.setWordWrap(True)
+        buttons = QHBoxLayout()
+        for label, fn in (("Duplicate as new…", self.duplicate), ("Save", self.save), ("Delete", self.delete)):
+            b = QPushButton(label)
+            b.clicked.connect(fn)
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        close = QPushButton("Close")
+        close.clicked.connect(self.accept)
+        buttons.addWidget(close)
+        right = QVBoxLayout()
+        right.addWidget(self.info)
+        right.addWidget(self.editor, 1)
+        right.addLayout(buttons)
+        lay = QHBoxLayout(self)
+        lay.addWidget(self.list, 1)
+        lay.addLayout(right, 3)
+        self.list.currentRowChanged.connect(self.show_template)
+        self.reload()
+
+    def reload(self, select: str | None = None) -> None:
+        from orm_desktop.responses import workflow as wf
+
+        self.templates = sorted(wf.templates(self.svc.conn).values(), key=lambda t: (t.shipped, t.title))
+        self.list.blockSignals(True)
+        self.list.clear()
+        for t in self.templates:
+            self.list.addItem(f"{t.title}{'' if not t.shipped else '  (shipped)'}")
+        self.list.blockSignals(False)
+        ids = [t.id for t in self.templates]
+        self.list.setCurrentRow(ids.index(select) if select in ids else 0)
+
+    def current(self):
+        r = self.list.currentRow()
+        return self.templates[r] if 0 <= r < len(self.templates) else None
+
+    def show_template(self, _row: int) -> None:
+        from orm_desktop.responses.templates import to_toml
+
+        t = self.current()
+        if t is None:
+            return
+        self.editor.setPlainText(to_toml(t))
+        self.editor.setReadOnly(t.shipped)
+        self.info.setText(f"<b>{html.escape(t.title)}</b> — " + ("shipped default, read-only: duplicate it to "
+                          "make your own version" if t.shipped else "workspace template: edit the TOML and save"))
+
+    def duplicate(self) -> None:
+        from orm_desktop.responses import workflow as wf
+        from orm_desktop.responses.templates import to_toml
+
+        t = self.current()
+        if t is None:
+            return
+        new_id, ok = QInputDialog.getText(self, "New template", "Id (lowercase letters, digits, dashes):",
+                                          text=f"{t.id}-custom")
+        if not ok:
+            return
+        from dataclasses import replace
+
+        try:
+            copy = wf.save_template(self.svc.conn, to_toml(replace(t, id=new_id.strip(), title=f"{t.title} (custom)")),
+                                    by=self.user)
+        except KnownError as exc:
+            QMessageBox.warning(self, "Cannot create template", str(exc))
+            return
+        self.reload(copy.id)
+
+    def save(self) -> None:
+        from orm_desktop.responses import workflow as wf
+
+        t = self.current()
+        if t is None or t.shipped:
+            return
+        try:
+            saved = wf.save_template(self.svc.conn, self.editor.toPlainText(), by=self.user)
+        except KnownError as exc:
+            QMessageBox.warning(self, "Cannot save template", str(exc))
+            return
+        self.reload(saved.id)
+
+    def delete(self) -> None:
+        from orm_desktop.responses import workflow as wf
+
+        t = self.current()
+        if t is None or t.shipped:
+            return
+        try:
+            wf.delete_template(self.svc.conn, t.id, by=self.user)
+        except KnownError as exc:
+            QMessageBox.warning(self, "Cannot delete template", str(exc))
+            return
+        self.reload()
+
+
 class ResponsesView(QWidget):
     status_message = Signal(str)
     open_mention = Signal(int)
@@ -115,6 +222,9 @@ class ResponsesView(QWidget):
         top.addWidget(self.user)
         top.addWidget(QLabel("Queue"))
         top.addWidget(self.queue)
+        templates = QPushButton("Templates…")
+        templates.clicked.connect(lambda: TemplatesDialog(self.svc, self.me(), self).exec())
+        top.addWidget(templates)
         top.addStretch(1)
         top.addWidget(self.kpi)
         self.list = QListWidget()
