@@ -60,6 +60,13 @@ DOMAIN_LEXICON = {
     "support": 0.0, "care": 0.0, "supports": 0.0,
     "fixed": 0.8, "resolved": 1.2, "clapping": 1.5,
 }
+# emoji whose VADER descriptions carry no valence ("thumbs down", "pouting face")
+EMOJI_LEXICON = {
+    "😡": -2.5, "🤬": -3.0, "😠": -2.2, "👎": -2.0, "😤": -1.8, "🙄": -1.5, "😭": -1.8, "😞": -1.8, "😒": -1.5,
+    "💩": -2.0, "😢": -1.8, "😱": -1.5, "😨": -1.5, "😬": -0.8, "😩": -1.8, "😫": -1.8, "🤮": -2.5, "💔": -2.0,
+    "😍": 2.7, "🥰": 2.7, "👍": 1.8, "🔥": 1.5, "👏": 1.8, "❤": 2.5, "❤️": 2.5, "🎉": 2.0, "🙌": 2.0, "😊": 2.0,
+    "😂": 1.2, "🙏": 1.5, "😀": 2.0, "😃": 2.0, "😁": 2.0, "⭐": 1.5, "🌟": 1.8, "💯": 2.0, "🤩": 2.5, "😎": 1.5,
+}
 NEUTRAL_DEAD_ZONE = 0.08  # |score| below this after combination is neutral news, not opinion
 
 
@@ -124,6 +131,7 @@ class _Orm:
             v = self._words_valence([w for w in desc.lower().split()])
             if v:
                 emoji_valence[ch] = v
+        emoji_valence.update(EMOJI_LEXICON)
         self._emoji = emoji_valence
 
     def _words_valence(self, words: list[str]) -> float:

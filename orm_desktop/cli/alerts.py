@@ -13,6 +13,11 @@ def register(sub) -> None:
     p.add_argument("--all", action="store_true", help="include acknowledged alerts")
     p.add_argument("--format", choices=FORMATS, default="table")
     p.set_defaults(func=cmd_alerts)
+    r = sub.add_parser("rescore", help="recompute machine sentiment with an engine (overrides stay)",
+                       description="Example: orm-desktop rescore --engine vader --entity Velora")
+    r.add_argument("--engine", default=None, help="orm (default), vader, textblob")
+    r.add_argument("--entity", "-e", action="append", default=[], help="only this entity (repeatable)")
+    r.set_defaults(func=cmd_rescore)
 
 
 def cmd_alerts(args) -> int:
@@ -25,4 +30,21 @@ def cmd_alerts(args) -> int:
              "summary": a.describe()}
             for a in svc.alerts(entity_id=entity_id, include_closed=args.all)]
     emit(rows, args.format, ["id", "entity", "kind", "from", "to", "observed", "expected", "status"])
+    return 0
+
+
+def cmd_rescore(args) -> int:
+    import sys
+
+    from orm_desktop.analysis.rescore import rescore
+
+    svc = open_service(args)
+    ids = [svc.entity(n).id for n in args.entity] or None
+
+    def progress(done: int, total: int, msg: str) -> None:
+        print(f"\r[{done}/{total}] {msg}", end="", file=sys.stderr, flush=True)
+
+    n = rescore(svc.conn, args.engine, entity_ids=ids, progress=progress)
+    print(file=sys.stderr)
+    print(f"rescored {n} mentions")
     return 0

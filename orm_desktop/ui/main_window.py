@@ -162,7 +162,7 @@ class MainWindow(QMainWindow):
         self.entities.status_message.connect(self.flash)
         self.entities.changed.connect(self.inbox.reload)
         self._add("Entities", self.entities, sp.SP_FileDialogContentsView)
-        settings = SettingsView(self.svc)
+        settings = SettingsView(self.svc, runner=self.runner)
         settings.status_message.connect(self.flash)
         self._add("Settings", settings, sp.SP_FileDialogInfoView)
         for i in range(self.nav.count()):

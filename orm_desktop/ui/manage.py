@@ -328,11 +328,20 @@ class EntitiesView(QWidget):
 class SettingsView(QWidget):
     status_message = Signal(str)
 
-    def __init__(self, svc, parent=None) -> None:
+    def __init__(self, svc, parent=None, runner=None) -> None:
         super().__init__(parent)
         self.svc = svc
+        self.runner = runner
         s = svc.settings()
         form = QFormLayout(self)
+        self.engine = QComboBox()
+        from orm_desktop.analysis.sentiment import available_engines
+
+        self.engine.addItems(available_engines())
+        self.engine.setCurrentText(s.get("sentiment_engine") or "orm")
+        self.rescore_btn = QPushButton("Rescore all mentions with this engine")
+        self.rescore_btn.clicked.connect(self.rescore)
+        self.rescore_status = QLabel()
         self.brand = QLineEdit(s.get("brand_name", ""))
         self.color = QLineEdit(s.get("brand_color", ""))
         self.contact = QLineEdit(s.get("contact", ""))
@@ -352,6 +361,9 @@ class SettingsView(QWidget):
         for lvl, sb in self.sla.items():
             form.addRow(f"Respond to {lvl} within", sb)
         form.addRow("Four-eyes rule", self.self_approval)
+        form.addRow("Sentiment engine", self.engine)
+        form.addRow("", self.rescore_btn)
+        form.addRow("", self.rescore_status)
         form.addRow(QLabel(f"Workspace: {svc.ws.root}"))
         save = QPushButton("Save settings")
         save.clicked.connect(self.save)
@@ -365,3 +377,28 @@ class SettingsView(QWidget):
         self.svc.set_setting("allow_self_approval", self.self_approval.isChecked())
         self.svc.set_setting("sla_hours", {k: v.value() for k, v in self.sla.items()})
         self.status_message.emit("settings saved")
+
+    def rescore(self) -> None:
+        """Rescoring runs in the background with progress; human overrides stay."""
+        if self.runner is None:
+            return
+        from orm_desktop.analysis.rescore import rescore
+
+        engine, svc = self.engine.currentText(), self.svc
+        self.rescore_btn.setEnabled(False)
+        self.rescore_task = self.runner.start(lambda progress, cancel: rescore(svc.conn, engine, progress=progress,
+                                                                            cancel=cancel),
+                                              on_success=self._rescored, on_progress=self._rescore_progress,
+                                              on_failure=self._rescore_failed)
+
+    def _rescore_progress(self, done: int, total: int, msg: str) -> None:
+        self.rescore_status.setText(msg)
+
+    def _rescored(self, n: int) -> None:
+        self.rescore_btn.setEnabled(True)
+        self.rescore_status.setText(f"rescored {n:,} mentions with {self.engine.currentText()}")
+        self.status_message.emit(self.rescore_status.text())
+
+    def _rescore_failed(self, message: str, _known: bool) -> None:
+        self.rescore_btn.setEnabled(True)
+        self.rescore_status.setText(message.strip().splitlines()[-1][:200])

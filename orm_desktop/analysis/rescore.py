@@ -1,0 +1,53 @@
+"""Rescoring stored mentions with another engine: a background job with progress and cancel.
+Human overrides stay in force (store.mentions.update_machine_scores)."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable
+
+from orm_desktop.analysis.sentiment import get_engine, score_toward
+from orm_desktop.ingest.query import EntityQuery
+from orm_desktop.store import db
+from orm_desktop.store import entities as entities_store
+from orm_desktop.store import mentions as mentions_store
+from orm_desktop.store import settings as settings_store
+
+
+def rescore(conn, engine_name: str | None = None, *, entity_ids: list[int] | None = None,
+            progress: Callable[[int, int, str], None] | None = None, cancel: threading.Event | None = None,
+            batch: int = 500) -> int:
+    """Recompute the machine sentiment of stored mentions; commits per batch (a cancel or crash
+    keeps what was done). Returns the number of mentions rescored."""
+    engine = get_engine(engine_name)
+    queries = {e.id: EntityQuery.parse(e.query, e.aliases) for e in entities_store.list_(conn)}
+    where = f" WHERE m.entity_id IN ({','.join('?' * len(entity_ids))})" if entity_ids else ""
+    args = list(entity_ids or ())
+    total = conn.execute(f"SELECT count(*) FROM mentions m{where}", args).fetchone()[0]
+    done, last = 0, 0
+    while True:
+        if cancel is not None and cancel.is_set():
+            break
+        rows = conn.execute(
+            f"SELECT m.id, m.entity_id, i.title, i.text, i.rating FROM mentions m JOIN items i ON i.id = m.item_id"
+            f"{where}{' AND' if where else ' WHERE'} m.id > ? ORDER BY m.id LIMIT ?", (*args, last, batch)).fetchall()
+        if not rows:
+            break
+        updates = []
+        for mid, eid, title, text, rating in rows:
+            q = queries.get(eid)
+            if q is None:
+                continue
+            ts = score_toward(title, text, q.spans, engine=engine, rating=rating)
+            updates.append((ts.score, engine.name, json.dumps([list(e) for e in ts.evidence]), ts.source, mid))
+        with db.transaction(conn):
+            mentions_store.update_machine_scores(conn, updates)
+        done += len(rows)
+        last = rows[-1][0]
+        if progress:
+            progress(done, total, f"rescored {done:,} of {total:,} with {engine.name}")
+    if not entity_ids and (cancel is None or not cancel.is_set()):
+        with db.transaction(conn):
+            settings_store.set_(conn, "sentiment_engine", engine.name)
+    return done

@@ -1,0 +1,51 @@
+"""Rescoring: engine change over the workspace, overrides survive, progress, cancel, GUI job."""
+
+from __future__ import annotations
+
+import threading
+
+from orm_desktop.analysis.rescore import rescore
+
+
+def test_rescore_changes_engine_keeps_overrides_and_reports_progress(demo_service):
+    svc = demo_service
+    first = svc.mentions(limit=1)[0]
+    svc.override_sentiment([first.id], -0.9, by="ana")
+    seen = []
+    n = rescore(svc.conn, "vader", progress=lambda d, t, m: seen.append((d, t)), batch=100)
+    total = svc.count_mentions()
+    assert n == total and seen[-1] == (total, total) and len(seen) >= total // 100
+    engines = {r[0] for r in svc.conn.execute("SELECT DISTINCT engine FROM mentions")}
+    assert engines == {"vader"}
+    d = svc.mention(first.id)
+    assert d.mention.sentiment == -0.9 and d.mention.overridden and d.engine == "vader"
+    assert svc.setting("sentiment_engine") == "vader"
+
+
+def test_rescore_can_be_cancelled_and_keeps_the_batches_done(demo_service):
+    cancel = threading.Event()
+    done = []
+
+    def progress(d, t, m):
+        done.append(d)
+        cancel.set()  # stop after the first batch
+
+    n = rescore(demo_service.conn, "textblob", progress=progress, cancel=cancel, batch=50)
+    assert n == 50
+    assert demo_service.conn.execute("SELECT count(*) FROM mentions WHERE engine = 'textblob'").fetchone()[0] == 50
+    assert demo_service.setting("sentiment_engine") == "orm"  # a cancelled run does not switch engines
+
+
+def test_settings_view_rescores_in_the_background(qtbot, demo_service):
+    from orm_desktop.ui.manage import SettingsView
+    from orm_desktop.ui.tasks import TaskRunner
+
+    runner = TaskRunner()
+    view = SettingsView(demo_service, runner=runner)
+    qtbot.addWidget(view)
+    view.engine.setCurrentText("vader")
+    with qtbot.waitSignal(view.status_message, timeout=60_000):
+        view.rescore()
+    assert "rescored" in view.rescore_status.text()
+    assert view.rescore_btn.isEnabled()
+    runner.wait()

@@ -1,0 +1,101 @@
+"""Sentiment engines, sentence splitting, targeted scoring, and the dev-set acceptance check."""
+
+from __future__ import annotations
+
+import csv
+import sys
+from pathlib import Path
+
+import pytest
+
+from orm_desktop.analysis.sentiment import (
+    available_engines,
+    get_engine,
+    score_toward,
+    split_sentences,
+)
+from orm_desktop.errors import UsageError
+from orm_desktop.ingest.query import EntityQuery
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def spans(name: str):
+    return EntityQuery.parse(f'"{name}"').spans
+
+
+@pytest.mark.parametrize("engine", ["orm", "vader", "textblob"])
+def test_engines_share_one_interface_and_range(engine):
+    e = get_engine(engine)
+    assert e.name == engine and "en" in e.languages
+    texts = ["I love it!", "I hate it.", "It is a bike.", "", "😡😡😡", "!!!???"]
+    scores = e.score_many(texts)
+    assert all(-1.0 <= s <= 1.0 for s in scores)
+    assert scores[0] > 0 > scores[1]
+    assert get_engine(engine) is e  # cached
+
+
+def test_unknown_engine_is_a_usage_error():
+    with pytest.raises(UsageError, match="unknown sentiment engine 'magic'"):
+        get_engine("magic")
+    assert available_engines() == ["orm", "vader", "textblob"]
+
+
+def test_sentence_splitting_offline():
+    assert split_sentences("Mr. Smith paid $3.50 at Acme Inc. on Monday. He left! Did he? Yes.\n\nNew para") == [
+        "Mr. Smith paid $3.50 at Acme Inc. on Monday.", "He left!", "Did he?", "Yes.", "New para"]
+    assert split_sentences("The U.S. market grew 2.5% in Q3. Analysts cheered.") == [
+        "The U.S. market grew 2.5% in Q3.", "Analysts cheered."]
+
+
+@pytest.mark.parametrize("text, sign", [
+    ("The product is not good.", -1), ("It never fails me.", 1), ("It isn't bad at all.", 1),
+    ("Good, but the support was terrible.", -1), ("Absolutely AMAZING service!!!", 1),
+    ("Rode it in the rain, no complaints :)", 1), ("The company published its annual report.", 0),
+    ("Acme recalls 10,000 bikes over battery fires", -1), ("😡👎", -1), ("😍🔥", 1),
+])
+def test_orm_handles_negation_contrast_emphasis_and_emoji(text, sign):
+    s = get_engine("orm").score(text)
+    assert (s > 0.05) - (s < -0.05) == sign, s
+
+
+def test_targeted_scores_have_opposite_signs_for_two_entities():
+    text = "Acme's service was excellent, but Globex was a disaster. Unlike Globex, Acme delivered on time."
+    acme = score_toward("", text, spans("Acme"))
+    globex = score_toward("", text, spans("Globex"))
+    assert acme.score > 0.05 and globex.score < -0.05
+    assert acme.evidence and all("Acme" in s for s, _ in acme.evidence)
+    assert acme.source == "text"
+
+
+def test_rating_dominates_and_no_mention_is_neutral():
+    r = score_toward("Broke in a week", "The Acme kettle is lovely to look at.", spans("Acme"), rating=1.0)
+    assert r.score < -0.3 and r.source == "rating+text"
+    assert score_toward("", "Nothing here.", spans("Acme"), rating=5.0).source == "rating"
+    none = score_toward("", "", spans("Acme"))
+    assert (none.score, none.label, none.source) == (0.0, "neutral", "none")
+
+
+def test_dev_set_is_large_and_diverse():
+    with (ROOT / "tests/data/sentiment_dev.tsv").open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh, delimiter="\t"))
+    assert len(rows) >= 400
+    domains = {r["domain"] for r in rows}
+    assert {"news", "review", "social", "brand", "targeted"} <= domains
+    targeted = [r for r in rows if r["entity"]]
+    assert len(targeted) >= 60
+    by_text: dict[str, set[str]] = {}
+    for r in targeted:
+        by_text.setdefault(r["text"], set()).add(r["label"])
+    assert sum(len(labels) > 1 for labels in by_text.values()) >= 25  # one text, different labels per entity
+
+
+def test_the_default_engine_beats_vader_and_textblob_on_the_dev_split():
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from sentiment_eval import evaluate
+
+    res = evaluate("dev")
+    orm, vader, textblob = (res[e]["all"] for e in ("orm", "vader", "textblob"))
+    for other in (vader, textblob):
+        assert orm["pearson_r"] > other["pearson_r"]
+        assert orm["weighted_f1"] > other["weighted_f1"]
