@@ -189,3 +189,30 @@ def test_refresh_lock_refuses_second_refresh(tmp_path):
         pass
     with ws.refresh_lock():  # released again
         assert time.time() > 0
+
+
+def test_daily_rollup_follows_inserts_overrides_and_deletes(conn):
+    from orm_desktop.store import kpis
+
+    day = NOW // 86400 * 86400
+    a = add_mention(conn, 1, 1, 1, sentiment=0.5, published=day + 3600)
+    add_mention(conn, 1, 1, 2, sentiment=-0.5, published=day + 7200)
+    add_mention(conn, 1, 1, 3, sentiment=0.0, published=day - 86400 + 10)
+
+    def direct():
+        return [tuple(r) for r in conn.execute(
+            "SELECT published / 86400 * 86400, count(*), sum(sentiment >= 0.05), sum(sentiment > -0.05 AND "
+            "sentiment < 0.05), sum(sentiment <= -0.05), round(avg(sentiment), 4) FROM mentions "
+            "WHERE entity_id = 1 GROUP BY 1 ORDER BY 1")]
+
+    def rolled():
+        return [(p.day, p.total, p.positive, p.neutral, p.negative, p.avg_sentiment)
+                for p in kpis.daily_series(conn, 1, day - 86400, day + 86400) if p.total]
+
+    assert rolled() == direct()
+    with db.transaction(conn):
+        mentions_store.set_override(conn, [a], -0.8, by="ana", now=NOW)
+    assert rolled() == direct()
+    with db.transaction(conn):
+        conn.execute("DELETE FROM mentions WHERE id = ?", (a,))
+    assert rolled() == direct()

@@ -46,19 +46,19 @@ def _entity_clause(entity_ids: tuple[int, ...] | None) -> tuple[str, list]:
 
 
 def daily_series(conn: sqlite3.Connection, entity_id: int | None, since: int, until: int) -> list[DayPoint]:
-    """One point per day in [since, until), days without coverage included as zeros."""
-    where, args = _entity_clause((entity_id,) if entity_id else None)
+    """One point per day in [since, until), days without coverage included as zeros. Reads the
+    trigger-kept ``mention_daily`` rollup (whole UTC days)."""
+    where, args = ("AND entity_id = ?", [entity_id]) if entity_id else ("", [])
     rows = conn.execute(
-        "SELECT (m.published / 86400) * 86400 AS day, count(*), sum(m.sentiment >= 0.05), "
-        "sum(m.sentiment > -0.05 AND m.sentiment < 0.05), sum(m.sentiment <= -0.05), avg(m.sentiment) "
-        f"FROM mentions m WHERE m.published >= ? AND m.published < ?{where} GROUP BY day",
-        (since, until, *args)).fetchall()
+        "SELECT day * 86400, sum(total), sum(positive), sum(neutral), sum(negative), sum(sentiment_sum) "
+        f"FROM mention_daily WHERE day >= ? AND day < ? {where} GROUP BY day",
+        (since // DAY, -(-until // DAY), *args)).fetchall()
     by_day = {r[0]: r for r in rows}
     out = []
     day = (since // DAY) * DAY
     while day < until:
         r = by_day.get(day)
-        out.append(DayPoint(day, r[1], r[2], r[3], r[4], round(r[5] or 0.0, 4)) if r
+        out.append(DayPoint(day, r[1], r[2], r[3], r[4], round(r[5] / r[1], 4) if r[1] else 0.0) if r and r[1]
                    else DayPoint(day, 0, 0, 0, 0, 0.0))
         day += DAY
     return out

@@ -118,6 +118,47 @@ CREATE INDEX mentions_status_published ON mentions (status, published);
 CREATE INDEX mentions_priority ON mentions (priority);
 CREATE INDEX mentions_muted ON mentions (id) WHERE muted = 1;  -- tiny: "are any muted?"
 
+-- per entity and UTC day: volume by label and summed sentiment, kept by triggers (trend charts
+-- and alerts read 365 rows instead of scanning a large entity's mentions)
+CREATE TABLE mention_daily (
+    entity_id INTEGER NOT NULL,
+    day INTEGER NOT NULL,                     -- published / 86400
+    total INTEGER NOT NULL DEFAULT 0,
+    positive INTEGER NOT NULL DEFAULT 0,
+    neutral INTEGER NOT NULL DEFAULT 0,
+    negative INTEGER NOT NULL DEFAULT 0,
+    sentiment_sum REAL NOT NULL DEFAULT 0,
+    PRIMARY KEY (entity_id, day)
+) WITHOUT ROWID;
+CREATE TRIGGER mention_daily_ai AFTER INSERT ON mentions BEGIN
+    INSERT INTO mention_daily (entity_id, day, total, positive, neutral, negative, sentiment_sum)
+    VALUES (new.entity_id, new.published / 86400, 1, new.sentiment >= 0.05,
+            new.sentiment > -0.05 AND new.sentiment < 0.05, new.sentiment <= -0.05, new.sentiment)
+    ON CONFLICT (entity_id, day) DO UPDATE SET total = total + 1,
+        positive = positive + (new.sentiment >= 0.05),
+        neutral = neutral + (new.sentiment > -0.05 AND new.sentiment < 0.05),
+        negative = negative + (new.sentiment <= -0.05), sentiment_sum = sentiment_sum + new.sentiment;
+END;
+CREATE TRIGGER mention_daily_ad AFTER DELETE ON mentions BEGIN
+    UPDATE mention_daily SET total = total - 1, positive = positive - (old.sentiment >= 0.05),
+        neutral = neutral - (old.sentiment > -0.05 AND old.sentiment < 0.05),
+        negative = negative - (old.sentiment <= -0.05), sentiment_sum = sentiment_sum - old.sentiment
+    WHERE entity_id = old.entity_id AND day = old.published / 86400;
+END;
+CREATE TRIGGER mention_daily_au AFTER UPDATE OF sentiment, published, entity_id ON mentions BEGIN
+    UPDATE mention_daily SET total = total - 1, positive = positive - (old.sentiment >= 0.05),
+        neutral = neutral - (old.sentiment > -0.05 AND old.sentiment < 0.05),
+        negative = negative - (old.sentiment <= -0.05), sentiment_sum = sentiment_sum - old.sentiment
+    WHERE entity_id = old.entity_id AND day = old.published / 86400;
+    INSERT INTO mention_daily (entity_id, day, total, positive, neutral, negative, sentiment_sum)
+    VALUES (new.entity_id, new.published / 86400, 1, new.sentiment >= 0.05,
+            new.sentiment > -0.05 AND new.sentiment < 0.05, new.sentiment <= -0.05, new.sentiment)
+    ON CONFLICT (entity_id, day) DO UPDATE SET total = total + 1,
+        positive = positive + (new.sentiment >= 0.05),
+        neutral = neutral + (new.sentiment > -0.05 AND new.sentiment < 0.05),
+        negative = negative + (new.sentiment <= -0.05), sentiment_sum = sentiment_sum + new.sentiment;
+END;
+
 -- counts per entity and status, kept by triggers: the inbox's row count without a scan
 CREATE TABLE mention_counts (
     entity_id INTEGER NOT NULL,
