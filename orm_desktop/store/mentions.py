@@ -6,6 +6,7 @@ negative <= -0.05 < neutral < 0.05 <= positive, so label filters are index range
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import sqlite3
@@ -62,6 +63,16 @@ def fts_query(text: str) -> str:
     return expr
 
 
+def _check_statuses(statuses) -> None:
+    bad = [s for s in statuses if s not in STATUSES]
+    if bad:
+        raise UsageError(f"unknown status {bad[0]!r} (choose from {', '.join(STATUSES)})")
+
+
+def _without_search(f: MentionFilter) -> MentionFilter:
+    return dataclasses.replace(f, search="")
+
+
 def _any_muted(conn: sqlite3.Connection | None) -> bool:
     """Whether any mention is muted (a partial index makes this instant); when none is, the
     muted clause is left out so queries stay on their covering indexes."""
@@ -80,9 +91,7 @@ def _where(f: MentionFilter, conn: sqlite3.Connection | None = None) -> tuple[st
             raise UsageError(f"unknown sentiment {f.sentiment!r} (negative, neutral, positive)")
         clauses.append(_SENTIMENT_SQL[f.sentiment])
     if f.statuses:
-        bad = [s for s in f.statuses if s not in STATUSES]
-        if bad:
-            raise UsageError(f"unknown status {bad[0]!r} (choose from {', '.join(STATUSES)})")
+        _check_statuses(f.statuses)
         clauses.append(f"m.status IN ({','.join('?' * len(f.statuses))})")
         args += list(f.statuses)
     if f.feed_kinds:
@@ -144,8 +153,7 @@ def _page_ids(conn: sqlite3.Connection, f: MentionFilter, limit: int, offset: in
     hits = _search_hits(conn, f)
     if hits is not None and hits <= SELECTIVE_SEARCH:
         # a selective search: start from the FTS hits, then sort the few mentions they have
-        plain = MentionFilter(**{**{k: getattr(f, k) for k in f.__dataclass_fields__}, "search": ""})
-        where, args = _where(plain, conn)
+        where, args = _where(_without_search(f), conn)
         where = (where + " AND" if where else " WHERE") + " m.item_id = h.rowid"
         sql = (f"SELECT m.id FROM (SELECT rowid FROM items_fts WHERE items_fts MATCH ?) h "
                f"CROSS JOIN mentions m{where}{_order(f, reverse)} LIMIT ? OFFSET ?")
@@ -176,17 +184,14 @@ def count(conn: sqlite3.Connection, f: MentionFilter = MentionFilter()) -> int:
             clauses.append(f"entity_id IN ({','.join('?' * len(f.entity_ids))})")
             args += list(f.entity_ids)
         if f.statuses:
-            bad = [s for s in f.statuses if s not in STATUSES]
-            if bad:
-                raise UsageError(f"unknown status {bad[0]!r} (choose from {', '.join(STATUSES)})")
+            _check_statuses(f.statuses)
             clauses.append(f"status IN ({','.join('?' * len(f.statuses))})")
             args += list(f.statuses)
         where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
         return conn.execute(f"SELECT COALESCE(sum(n), 0) FROM mention_counts{where}", args).fetchone()[0]
     hits = _search_hits(conn, f)
     if hits is not None and hits <= SELECTIVE_SEARCH:
-        plain = MentionFilter(**{**{k: getattr(f, k) for k in f.__dataclass_fields__}, "search": ""})
-        where, args = _where(plain, conn)
+        where, args = _where(_without_search(f), conn)
         where = (where + " AND" if where else " WHERE") + " m.item_id = h.rowid"
         return conn.execute(f"SELECT count(*) FROM (SELECT rowid FROM items_fts WHERE items_fts MATCH ?) h "
                             f"CROSS JOIN mentions m{where}", (fts_query(f.search), *args)).fetchone()[0]
