@@ -46,3 +46,16 @@ def test_demo_mentions_carry_topics_and_the_topic_filter_works(demo_service):
         assert "crisis_recall" in m.topics
     top = dict(demo_service.top_topics(None, 0, 2**31))
     assert "crisis_recall" in top and top["crisis_recall"] == crisis
+
+
+def test_workspace_taxonomy_is_used_at_ingest(empty_service, tmp_path):
+    feed = tmp_path / "f.xml"
+    feed.write_text('<rss version="2.0"><channel><title>T</title><item><title>Acme conquers steep hills</title>'
+                    "<link>https://t.example/1</link><description>Acme bikes climb steep hills.</description>"
+                    "</item></channel></rss>")
+    empty_service.set_setting("topics", {"topics": {"hills": {"label": "Hills", "keywords": ["hill*"]}}})
+    empty_service.add_entity("brand", "Acme", match_existing=False)
+    empty_service.add_feed(feed.as_uri())
+    empty_service.fetch()
+    m = empty_service.mentions(limit=1)[0]
+    assert m.topics == ("hills",)

@@ -55,6 +55,7 @@ class Enricher:
     sla_hours: dict[str, float]
     now: int
     extra: list[Callable[[dict], None]] = field(default_factory=list)
+    taxonomy: str | None = None  # the workspace's topic taxonomy (JSON), when it replaces the shipped one
     _multi: MultiMatcher | None = None
 
     @classmethod
@@ -62,7 +63,9 @@ class Enricher:
         ents = entities_store.list_(conn, active_only=True)
         matchers = [Matcher(e, EntityQuery.parse(e.query, e.aliases)) for e in ents]
         engine = get_engine(engine_name or settings_store.get(conn, "sentiment_engine"))
-        return cls(matchers, engine, settings_store.get(conn, "sla_hours"), now, _extra_enrichers())
+        topics = settings_store.get(conn, "topics", None)
+        taxonomy = json.dumps(topics if "topics" in topics else {"topics": topics}) if topics else None
+        return cls(matchers, engine, settings_store.get(conn, "sla_hours"), now, _extra_enrichers(), taxonomy)
 
     def mentions_for(self, item_id: int, item: ParsedItem, published: int, feed_kind: str,
                      feed_weight: float) -> list[tuple]:
@@ -79,6 +82,7 @@ class Enricher:
                 "snippet": snippet, "sentiment": ts.score, "engine": self.engine.name,
                 "score_source": ts.source, "evidence": json.dumps([list(e) for e in ts.evidence]),
                 "topics": "", "stage": "", "title": item.title, "text": item.text, "rating": item.rating,
+                "taxonomy": self.taxonomy,
             }
             for fn in self.extra:
                 fn(row)

@@ -15,6 +15,7 @@ DEFAULTS: dict[str, Any] = {
     "sla_hours": {"P1": 2, "P2": 8, "P3": 24, "P4": 72},
     "allow_self_approval": False,
     "refresh_minutes": 30,
+    "topics": None,  # a replacement topic taxonomy ({"topics": {...}} as in resources/topics.json)
 }
 
 
