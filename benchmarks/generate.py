@@ -36,7 +36,7 @@ SENTENCES = [
     "The company said the {w} would expand to three more cities next year.",
     "Analysts remain cautious about {e}'s {w} strategy.",
     "A spokesperson for {e} declined to comment on the {w}.",
-    "The new {w} has impressive battery life and a solid {w2}.",
+    "The new {w} has impressive range and a solid {w2}.",
     "Critics called the {w} disappointing and overpriced.",
     "{e} announced a partnership to improve {w} across Europe.",
     "Engineers demonstrated the turbo encabulator at the annual {w} event.",
@@ -96,9 +96,11 @@ def generate(out: Path, *, mentions: int = 1_000_000, seed: int = 1, days: int =
                 names.append(ents[e2][1])
         sents = []
         for _ in range(rng.randint(3, 12)):
-            tpl = rng.choice(SENTENCES[:-1]) if rng.random() > 0.01 else SENTENCES[-1]
+            tpl = rng.choice(SENTENCES[:-1])
             sents.append(tpl.format(e=rng.choice(names), w=rng.choice(WORDS), w2=rng.choice(WORDS)))
-        if rng.random() < 0.2 and "battery life" not in " ".join(sents):
+        if rng.random() < 0.01:  # a selective phrase: in ~1 % of items
+            sents.append(SENTENCES[-1].format(w=rng.choice(WORDS)))
+        if rng.random() < 0.2:  # a common phrase: in ~20 % of items
             sents.append("Reviewers keep mentioning the battery life.")
         text = " ".join(sents)
         title = f"{names[0]} {rng.choice(WORDS)} {rng.choice(WORDS)} {rng.choice(['update', 'news', 'report', 'review'])}"

@@ -51,6 +51,8 @@ def test_fetch_stores_good_feeds_records_bad_ones_and_exits_1(run_cli, server, t
     assert summary["feeds"] == len(good) + len(bad)
     assert summary["failed"] == len(bad)
     assert summary["new_items"] == 15  # 16 entries; the tracking-parameter copy is the same article
+    stored = sqlite3.connect(ws / "orm.db").execute("SELECT count(*) FROM mentions").fetchone()[0]
+    assert summary["new_mentions"] == stored
     assert {f["status"] for f in summary["failures"]} == set(bad.values())
     assert "[14/14]" in r.stderr  # progress on stderr
 

@@ -68,13 +68,12 @@ def insert_mentions(conn: sqlite3.Connection, rows: list[tuple]) -> int:
     """Insert mention rows (tuples in MENTION_COLUMNS order); existing pairs are left alone."""
     if not rows:
         return 0
-    before = conn.total_changes
-    conn.executemany(
+    cur = conn.executemany(
         f"INSERT OR IGNORE INTO mentions ({', '.join(MENTION_COLUMNS)}) "
         f"VALUES ({', '.join('?' * len(MENTION_COLUMNS))})",
         rows,
     )
-    return conn.total_changes - before
+    return cur.rowcount  # the statement's own rows; trigger writes (rollups) are not counted
 
 
 def count(conn: sqlite3.Connection) -> int:
