@@ -13,6 +13,14 @@ def run(svc, *, smoke_test: bool = False) -> int:
     from orm_desktop.ui.main_window import MainWindow
 
     started = time.perf_counter()
+    if not smoke_test:
+        from orm_desktop.backup import daily_backup
+        from orm_desktop.errors import KnownError
+
+        try:
+            daily_backup(svc.ws)
+        except KnownError as exc:  # a full disk must not stop the app from opening
+            print(f"orm-desktop: automatic backup skipped: {exc}", file=sys.stderr)
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("ORM Desktop")
     app.setOrganizationName("orm-desktop")

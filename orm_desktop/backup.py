@@ -1,0 +1,93 @@
+"""Backups and restores of a workspace database.
+
+``backup`` uses SQLite's online backup API, so the copy is consistent even while the app or a
+refresh is writing. ``restore`` checks the backup first (an ORM Desktop database that passes
+``PRAGMA integrity_check``), keeps the current file aside, and swaps the backup in by rename.
+The app takes a daily automatic backup when it opens a workspace, keeping the last seven.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import time
+from pathlib import Path
+
+from orm_desktop.errors import KnownError, UsageError
+from orm_desktop.store import db
+from orm_desktop.workspace import Workspace
+
+KEEP_AUTOMATIC = 7
+
+
+def backup(ws: Workspace, dest: Path | None = None, *, automatic: bool = False) -> Path:
+    """A consistent copy of the workspace database; returns its path."""
+    ws.backups.mkdir(parents=True, exist_ok=True)
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    dest = Path(dest) if dest else ws.backups / f"{'auto' if automatic else 'backup'}-{stamp}.db"
+    if dest.exists():
+        raise UsageError(f"{dest} already exists")
+    conn = ws.connect(readonly=False)
+    try:
+        db.backup_to(conn, dest)
+    finally:
+        conn.close()
+    if automatic:
+        for old in sorted(ws.backups.glob("auto-*.db"))[:-KEEP_AUTOMATIC]:
+            old.unlink(missing_ok=True)
+    return dest
+
+
+def backups(ws: Workspace) -> list[Path]:
+    """Backups in the workspace, newest first."""
+    return sorted(ws.backups.glob("*.db"), key=lambda p: p.stat().st_mtime, reverse=True)
+
+
+def daily_backup(ws: Workspace) -> Path | None:
+    """Take an automatic backup when the newest one is more than a day old."""
+    autos = sorted(ws.backups.glob("auto-*.db"))
+    if autos and time.time() - autos[-1].stat().st_mtime < 86400:
+        return None
+    return backup(ws, automatic=True)
+
+
+def check(path: Path) -> None:
+    """Raise a KnownError unless ``path`` is a sound ORM Desktop database."""
+    try:
+        conn = db.connect(path, readonly=True)
+    except KnownError as exc:
+        raise KnownError(f"{path} cannot be restored: {exc}") from None
+    try:
+        result = db.integrity_check(conn)
+    except sqlite3.DatabaseError as exc:
+        raise KnownError(f"{path} cannot be restored: it is damaged ({exc})") from None
+    finally:
+        conn.close()
+    if result != "ok":
+        raise KnownError(f"{path} cannot be restored: integrity check failed ({result})")
+
+
+def restore(ws: Workspace, source: Path) -> Path:
+    """Replace the workspace database with ``source``; returns where the old file was kept."""
+    source = Path(source)
+    if not source.exists():
+        raise UsageError(f"no such backup: {source}")
+    check(source)
+    with ws.refresh_lock():
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        kept = ws.backups / f"before-restore-{stamp}.db"
+        ws.backups.mkdir(parents=True, exist_ok=True)
+        tmp = ws.db_path.with_suffix(".restoring")
+        shutil.copy2(source, tmp)
+        if ws.db_path.exists():
+            try:  # fold the WAL into the old file before keeping it aside
+                old = sqlite3.connect(ws.db_path)
+                old.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                old.close()
+            except sqlite3.DatabaseError:
+                pass  # a corrupt file is kept as it is
+            shutil.move(ws.db_path, kept)
+        for suffix in ("-wal", "-shm"):
+            Path(str(ws.db_path) + suffix).unlink(missing_ok=True)
+        tmp.rename(ws.db_path)
+    return kept

@@ -1,0 +1,80 @@
+"""Backups while the workspace is in use, restores, and damaged databases."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from orm_desktop.backup import backup, backups, daily_backup, restore
+from orm_desktop.errors import CorruptDatabase, KnownError, UsageError
+from orm_desktop.service import Service
+
+
+def test_backup_is_consistent_while_a_writer_holds_a_transaction(demo_service, tmp_path):
+    n = demo_service.count_mentions()
+    writer = sqlite3.connect(demo_service.ws.db_path, timeout=5)
+    writer.execute("BEGIN IMMEDIATE")
+    writer.execute("DELETE FROM mentions WHERE id IN (SELECT id FROM mentions LIMIT 10)")
+    try:
+        path = backup(demo_service.ws, tmp_path / "copy.db")  # uncommitted work is not in it
+    finally:
+        writer.rollback()
+        writer.close()
+    copy = sqlite3.connect(path)
+    assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert copy.execute("SELECT count(*) FROM mentions").fetchone()[0] == n
+
+
+def test_restore_brings_back_the_backup_and_keeps_the_old_file(demo_service, run_cli):
+    ws = demo_service.ws
+    n = demo_service.count_mentions()
+    backup(ws)
+    demo_service.conn.execute("DELETE FROM mentions")
+    demo_service.close()
+    r = run_cli("restore", "--latest", workspace=ws.root)
+    assert r.returncode == 0, r.stderr
+    assert "previous database is kept" in r.stdout
+    svc = Service.open(ws.root)
+    assert svc.count_mentions() == n
+    kept = [p for p in backups(ws) if p.name.startswith("before-restore-")]
+    assert len(kept) == 1 and sqlite3.connect(kept[0]).execute("SELECT count(*) FROM mentions").fetchone()[0] == 0
+    svc.close()
+
+
+def test_a_corrupt_workspace_is_detected_and_restored_from_backup(demo_service, run_cli):
+    ws = demo_service.ws
+    backup(ws)
+    demo_service.close()
+    with open(ws.db_path, "r+b") as fh:  # trash the header and the first pages
+        fh.write(b"\x00" * 8192)
+    for suffix in ("-wal", "-shm"):
+        (ws.root / f"orm.db{suffix}").unlink(missing_ok=True)
+    with pytest.raises(CorruptDatabase, match="orm-desktop restore"):
+        Service.open(ws.root)
+    r = run_cli("mentions", workspace=ws.root)
+    assert r.returncode == 1 and "restore" in r.stderr and "Traceback" not in r.stderr
+    r = run_cli("restore", "--latest", workspace=ws.root)
+    assert r.returncode == 0, r.stderr
+    assert Service.open(ws.root).count_mentions() > 0
+
+
+def test_restore_refuses_a_damaged_or_foreign_backup(empty_service, tmp_path):
+    bad = tmp_path / "bad.db"
+    bad.write_bytes(b"garbage" * 1000)
+    with pytest.raises(KnownError, match="cannot be restored"):
+        restore(empty_service.ws, bad)
+    foreign = tmp_path / "foreign.db"
+    sqlite3.connect(foreign).execute("CREATE TABLE t (x)")
+    with pytest.raises(KnownError, match="cannot be restored"):
+        restore(empty_service.ws, foreign)
+    with pytest.raises(UsageError, match="no such backup"):
+        restore(empty_service.ws, tmp_path / "missing.db")
+
+
+def test_daily_backups_rotate(empty_service):
+    first = daily_backup(empty_service.ws)
+    assert first is not None and daily_backup(empty_service.ws) is None  # one a day
+    for i in range(9):
+        backup(empty_service.ws, empty_service.ws.backups / f"auto-20260101-00000{i}.db", automatic=True)
+    assert len(list(empty_service.ws.backups.glob("auto-*.db"))) == 7
