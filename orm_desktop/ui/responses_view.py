@@ -34,6 +34,12 @@ QUEUES = (("Mine to write", "mine"), ("Awaiting my approval", "review"), ("Appro
           ("Overdue mentions", "overdue"), ("Sent", "sent"), ("All open", "open"))
 
 
+def wf_get(conn, response_id: int):
+    from orm_desktop.responses import workflow as wf
+
+    return wf.get(conn, response_id)
+
+
 class DraftHighlighter(QSyntaxHighlighter):
     """Unfilled placeholders (⟦name⟧, {name}) in amber, banned phrases in red."""
 
@@ -228,6 +234,7 @@ class ResponsesView(QWidget):
         top.addStretch(1)
         top.addWidget(self.kpi)
         self.list = QListWidget()
+        self.list.setWordWrap(True)
         self.editor = QPlainTextEdit()
         self.editor.setPlaceholderText("Select a response, or draft one from a mention in the Inbox (D).")
         self.highlighter = DraftHighlighter(self.editor.document(), self._banned())
@@ -307,6 +314,11 @@ class ResponsesView(QWidget):
         if self.list.count() == 0:
             self.list.addItem("Nothing here")
         self.list.blockSignals(False)
+        if self.current is None:  # open the first response of the queue
+            first = self.list.item(0).data(Qt.ItemDataRole.UserRole) if self.list.count() else None
+            if first and first[0] == "response":
+                self.current = wf_get(self.svc.conn, first[1])
+                self.list.setCurrentRow(0)
         k = self.svc.response_kpis(int(time.time()) - 30 * 86400, int(time.time()) + 1)
         to_send = f" · median {k['median_hours_to_send']:.1f} h first seen → sent" if k["median_hours_to_send"] is not None else ""
         self.kpi.setText(f"30 days: {k['sent']} sent · {k['open']} open · {k['overdue']} overdue{to_send}")
