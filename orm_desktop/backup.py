@@ -91,3 +91,17 @@ def restore(ws: Workspace, source: Path) -> Path:
             Path(str(ws.db_path) + suffix).unlink(missing_ok=True)
         tmp.rename(ws.db_path)
     return kept
+
+
+def offer_restore(ws: Workspace, error: Exception, ask) -> bool:
+    """After a damaged database was detected at open: when backups exist, ``ask(message)``
+    whether to restore the newest; restore it if the answer is yes. Returns True if restored."""
+    found = [p for p in backups(ws) if not p.name.startswith("before-restore-")]
+    if not found:
+        return False
+    newest = found[0]
+    when = time.strftime("%d %b %Y %H:%M", time.localtime(newest.stat().st_mtime))
+    if not ask(f"{error}\n\nRestore the newest backup, from {when}? The damaged file is kept aside."):
+        return False
+    restore(ws, newest)
+    return True

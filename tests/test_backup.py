@@ -78,3 +78,25 @@ def test_daily_backups_rotate(empty_service):
     for i in range(9):
         backup(empty_service.ws, empty_service.ws.backups / f"auto-20260101-00000{i}.db", automatic=True)
     assert len(list(empty_service.ws.backups.glob("auto-*.db"))) == 7
+
+
+def test_damaged_workspace_offers_the_newest_backup(demo_service):
+    from orm_desktop.backup import offer_restore
+
+    ws = demo_service.ws
+    n = demo_service.count_mentions()
+    backup(ws)
+    demo_service.close()
+    with open(ws.db_path, "r+b") as fh:
+        fh.write(b"\x00" * 8192)
+    for suffix in ("-wal", "-shm"):
+        (ws.root / f"orm.db{suffix}").unlink(missing_ok=True)
+    with pytest.raises(CorruptDatabase) as err:
+        Service.open(ws.root)
+    asked = []
+    assert not offer_restore(ws, err.value, lambda msg: asked.append(msg) or False)  # the user says no
+    assert "Restore the newest backup" in asked[0]
+    with pytest.raises(CorruptDatabase):
+        Service.open(ws.root)
+    assert offer_restore(ws, err.value, lambda msg: True)  # the user says yes
+    assert Service.open(ws.root).count_mentions() == n

@@ -200,13 +200,30 @@ def transaction(conn: sqlite3.Connection, *, immediate: bool = True) -> Iterator
         conn.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
     try:
         yield conn
+    except sqlite3.Error as exc:
+        _rollback(conn)
+        known = translate(exc)
+        if known is None:
+            raise
+        raise known from exc  # disk full, read-only, locked: the user's to act on; nothing was written
     except BaseException:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
+        _rollback(conn)
         raise
     else:
-        with known_errors():
-            conn.execute("COMMIT")
+        try:
+            with known_errors():
+                conn.execute("COMMIT")
+        except BaseException:
+            _rollback(conn)
+            raise
+
+
+def _rollback(conn: sqlite3.Connection) -> None:
+    if conn.in_transaction:
+        try:
+            conn.execute("ROLLBACK")
+        except sqlite3.Error:
+            pass  # SQLite may have rolled back already (e.g. after SQLITE_FULL)
 
 
 def integrity_check(conn: sqlite3.Connection) -> str:
