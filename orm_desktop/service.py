@@ -350,9 +350,18 @@ class Service:
             return mentions_store.set_status(self.conn, ids, status, by=by or _user(), now=int(time.time()))
 
     def override_sentiment(self, ids: Iterable[int], score: float | None, *, by: str = "") -> int:
-        """Set (or with None clear) a human sentiment; it wins everywhere and survives rescoring."""
+        """Set (or with None clear) a human sentiment; it wins everywhere, survives rescoring and
+        is recorded in the audit log."""
+        from orm_desktop.store import audit
+
+        ids = list(ids)
+        who, now = by or _user(), int(time.time())
         with db.transaction(self.conn):
-            return mentions_store.set_override(self.conn, ids, score, by=by or _user(), now=int(time.time()))
+            n = mentions_store.set_override(self.conn, ids, score, by=who, now=now)
+            for i in ids:
+                audit.append(self.conn, actor=who, action="mention.override", subject_type="mention",
+                             subject_id=i, data={"score": score}, now=now)
+            return n
 
     # -- KPIs (dashboard, personal-brand tab, reports) --------------------------------------
     def daily_series(self, entity_id: int | None, since: int, until: int):

@@ -183,6 +183,22 @@ def test_hostile_xml_is_stored_safely_or_rejected(empty_service, body):
         assert feed.last_status in ("malformed", "not_a_feed") and feed.last_error
 
 
+def test_gigantic_fields_are_capped_and_the_run_goes_on(empty_service):
+    huge = "Acme " * 1_200_000  # 6 MB of text in one description, under the 10 MiB body cap
+    body = (f'<rss version="2.0"><channel><title>{"T" * 100_000}</title><item><title>{"Acme " * 50_000}</title>'
+            f"<link>https://huge.example/1</link><description>{huge}</description></item>"
+            f"<item><title>Acme normal</title><link>https://huge.example/2</link></item></channel></rss>").encode()
+    with FeedServer() as server:
+        server.routes["/huge"] = (200, {}, body)
+        empty_service.add_entity("brand", "Acme", match_existing=False)
+        empty_service.add_feed(server.url("/huge"))
+        started = time.monotonic()
+        s = empty_service.fetch()
+    assert s.new_items == 2 and time.monotonic() - started < 30
+    for title, text in empty_service.conn.execute("SELECT title, text FROM items"):
+        assert len(title) <= 500 and len(text) <= 20_000
+
+
 def test_known_errors_reach_the_user_as_one_line(run_cli, tmp_path):
     foreign = tmp_path / "ws"
     foreign.mkdir()
@@ -192,3 +208,20 @@ def test_known_errors_reach_the_user_as_one_line(run_cli, tmp_path):
     assert len(r.stderr.strip().splitlines()) == 1
     with pytest.raises(KnownError):
         Service.open(foreign)
+
+
+def test_audit_verify_names_the_first_altered_entry(demo_service, run_cli):
+    ids = [m.id for m in demo_service.mentions(limit=3)]
+    demo_service.override_sentiment(ids, -0.5, by="ana")
+    ws = demo_service.ws.root
+    r = run_cli("audit", "verify", workspace=ws)
+    assert r.returncode == 0 and "intact" in r.stdout
+    exported = [json.loads(x) for x in run_cli("audit", "export", workspace=ws).stdout.splitlines()]
+    overrides = [e for e in exported if e["action"] == "mention.override"]
+    assert [e["subject"] for e in overrides] == [f"mention:{i}" for i in ids]
+    target = overrides[1]["id"]
+    c = demo_service.conn
+    c.execute("DROP TRIGGER audit_log_no_update")  # someone edits the file behind the app's back
+    c.execute("UPDATE audit_log SET data = '{\"score\": 0.9}' WHERE id = ?", (target,))
+    r = run_cli("audit", "verify", workspace=ws)
+    assert r.returncode == 1 and f"BROKEN at entry {target}" in r.stdout and "altered" in r.stdout
