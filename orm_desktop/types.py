@@ -108,6 +108,7 @@ class FetchSummary:
     new_mentions: int = 0
     seconds: float = 0.0
     failures: tuple[tuple[str, str, str], ...] = field(default=())  # (url, status, message)
+    notified: tuple[tuple[str, int], ...] = field(default=())  # (rule name, mentions) of "notify" rules
 
 
 @dataclass(frozen=True, slots=True)

@@ -166,7 +166,19 @@ def write_items(conn, feed: Feed, prepared: Sequence[PreparedItem], now: int) ->
                                      published=p.published, now=now)
         new_items += 1
         rows += [(item_id, *r[1:]) for r in p.mention_rows]
-    return new_items, items_store.insert_mentions(conn, rows)
+    new_mentions = items_store.insert_mentions(conn, rows)
+    if rows and conn.execute("SELECT 1 FROM rules WHERE enabled = 1 LIMIT 1").fetchone():
+        from orm_desktop.analysis import rules
+
+        item_ids = sorted({r[0] for r in rows})
+        ids = [r[0] for r in conn.execute(
+            f"SELECT id FROM mentions WHERE item_id IN ({','.join('?' * len(item_ids))})", item_ids)]
+        for name, n in rules.run_on_new(conn, ids, now=now):
+            NOTIFIED.append((name, n))
+    return new_items, new_mentions
+
+
+NOTIFIED: list[tuple[str, int]] = []  # (rule, mentions) of "notify" rules matched during this refresh
 
 
 def store_items(conn, feed: Feed, items: Sequence[ParsedItem], enricher: Enricher) -> tuple[int, int]:
@@ -225,6 +237,7 @@ def refresh(conn, *, jobs: int = 4, feed_ids: Sequence[int] | None = None, force
         if progress:
             progress(done, len(feeds), f"{feed.title or feed.url}: {status}")
 
+    NOTIFIED.clear()
     pool = _worker_pool(conn, workers, now) if workers else None
     if pool is not None:
         for _ in range(workers):  # start them now: their imports overlap the first downloads
@@ -266,7 +279,7 @@ def refresh(conn, *, jobs: int = 4, feed_ids: Sequence[int] | None = None, force
         feeds=len(feeds), ok=counts["ok"], not_modified=counts["not_modified"],
         failed=counts["failed"], skipped=len(feeds) - done, entries=counts["entries"],
         new_items=counts["new_items"], new_mentions=counts["new_mentions"],
-        seconds=round(time.monotonic() - started, 3), failures=tuple(failures),
+        seconds=round(time.monotonic() - started, 3), failures=tuple(failures), notified=tuple(NOTIFIED),
     )
 
 

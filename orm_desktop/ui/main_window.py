@@ -255,6 +255,10 @@ class MainWindow(QMainWindow):
         self.inbox.model.reload()
         self.inbox.update_count()
         self.update_health()
+        if summary.notified and self.tray is not None:  # rules marked "notify"
+            text = ", ".join(f"{name}: {n}" for name, n in summary.notified)
+            self.tray.showMessage("ORM Desktop — rules", f"New matches: {text}",
+                                  QSystemTrayIcon.MessageIcon.Information, 10_000)
         if new_alerts and self.tray is not None:
             self.tray.showMessage("ORM Desktop", f"{new_alerts} new alert(s): {self.svc.alerts()[0].describe()}",
                                   QSystemTrayIcon.MessageIcon.Warning, 10_000)

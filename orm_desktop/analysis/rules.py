@@ -1,0 +1,263 @@
+"""Rules: a saved search (entity, terms, source kind, sentiment, topic, rating, scope) plus
+actions (tag, set status, set priority, assign, set sentiment, mute, notify).
+
+A dry run counts and samples the stored mentions a rule would change; applying it to history
+changes exactly those (tested). Enabled rules also run on every new mention during a refresh.
+Rule changes and applications are recorded in the hash-chained audit log.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field
+
+from orm_desktop.errors import UsageError
+from orm_desktop.ingest.query import EntityQuery
+from orm_desktop.store import audit, db
+from orm_desktop.types import FEED_KINDS, LABELS, STATUSES
+
+CONDITION_KEYS = {"entity", "terms", "kinds", "sentiment", "topic", "min_rating", "max_rating", "feed_id", "category"}
+ACTION_KEYS = {"tag", "status", "priority", "assign", "sentiment", "mute", "notify"}
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    id: int | None
+    name: str
+    conditions: dict = field(default_factory=dict)
+    actions: dict = field(default_factory=dict)
+    enabled: bool = True
+
+
+def validate(rule: Rule) -> None:
+    c, a = rule.conditions, rule.actions
+    if not rule.name.strip():
+        raise UsageError("a rule needs a name")
+    if set(c) - CONDITION_KEYS:
+        raise UsageError(f"unknown rule conditions: {sorted(set(c) - CONDITION_KEYS)}")
+    if set(a) - ACTION_KEYS or not a:
+        raise UsageError(f"a rule needs actions among {sorted(ACTION_KEYS)}")
+    if c.get("terms"):
+        EntityQuery.parse(c["terms"])  # QueryError with the position
+    if c.get("sentiment") and c["sentiment"] not in LABELS:
+        raise UsageError(f"sentiment must be one of {', '.join(LABELS)}")
+    if any(k not in FEED_KINDS for k in c.get("kinds", ())):
+        raise UsageError(f"kinds must be among {', '.join(FEED_KINDS)}")
+    if a.get("status") and a["status"] not in STATUSES:
+        raise UsageError(f"status must be one of {', '.join(STATUSES)}")
+    if "sentiment" in a and not -1 <= float(a["sentiment"]) <= 1:
+        raise UsageError("a sentiment action must be within [-1, 1]")
+
+
+def _candidates_sql(conn, c: dict) -> tuple[str, list]:
+    """SQL for the mentions the structured conditions select (terms are checked in Python)."""
+    clauses, args = ["1 = 1"], []
+    if c.get("entity"):
+        row = conn.execute("SELECT id FROM entities WHERE name = ? COLLATE NOCASE", (c["entity"],)).fetchone()
+        if row is None:
+            raise UsageError(f"no entity {c['entity']!r}")
+        clauses.append("m.entity_id = ?")
+        args.append(row[0])
+    if c.get("kinds"):
+        clauses.append(f"m.feed_kind IN ({','.join('?' * len(c['kinds']))})")
+        args += list(c["kinds"])
+    if c.get("sentiment"):
+        clauses.append({"negative": "m.sentiment <= -0.05", "neutral": "m.sentiment > -0.05 AND m.sentiment < 0.05",
+                        "positive": "m.sentiment >= 0.05"}[c["sentiment"]])
+    if c.get("topic"):
+        clauses.append("(',' || m.topics || ',') LIKE ?")
+        args.append(f"%,{c['topic']},%")
+    if c.get("min_rating") is not None:
+        clauses.append("i.rating >= ?")
+        args.append(float(c["min_rating"]))
+    if c.get("max_rating") is not None:
+        clauses.append("i.rating <= ?")
+        args.append(float(c["max_rating"]))
+    if c.get("feed_id") is not None:
+        clauses.append("i.feed_id = ?")
+        args.append(int(c["feed_id"]))
+    if c.get("category"):
+        clauses.append("f.category = ?")
+        args.append(c["category"])
+    if c.get("terms"):
+        clauses.append("m.item_id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)")
+        args.append(EntityQuery.parse(c["terms"]).to_fts())
+    return " AND ".join(clauses), args
+
+
+def matching_ids(conn, rule: Rule, *, mention_ids: list[int] | None = None) -> list[int]:
+    """Mentions the rule's conditions select (all stored ones, or among ``mention_ids``)."""
+    validate(rule)
+    where, args = _candidates_sql(conn, rule.conditions)
+    if mention_ids is not None:
+        if not mention_ids:
+            return []
+        where += f" AND m.id IN ({','.join('?' * len(mention_ids))})"
+        args += list(mention_ids)
+    rows = conn.execute(
+        "SELECT m.id, i.title, i.text FROM mentions m JOIN items i ON i.id = m.item_id "
+        f"LEFT JOIN feeds f ON f.id = i.feed_id WHERE {where} ORDER BY m.id", args).fetchall()
+    terms = rule.conditions.get("terms")
+    q = EntityQuery.parse(terms) if terms else None
+    return [r[0] for r in rows if q is None or q.matches(f"{r[1]}\n\n{r[2]}")]
+
+
+def _would_change(conn, rule: Rule, ids: list[int]) -> list[int]:
+    """Of the selected mentions, those the actions would actually change."""
+    a = rule.actions
+    if not ids:
+        return []
+    checks = []
+    if a.get("status"):
+        checks.append(("status != ?", a["status"]))
+    if a.get("assign"):
+        checks.append(("assignee != ?", a["assign"]))
+    if "priority" in a:
+        checks.append(("priority != ?", float(a["priority"])))
+    if "sentiment" in a:
+        checks.append(("(override IS NULL OR override != ?)", float(a["sentiment"])))
+    if a.get("mute"):
+        checks.append(("muted = ?", 0))
+    if a.get("tag"):
+        checks.append(("(',' || tags || ',') NOT LIKE ?", f"%,{a['tag']},%"))
+    if not checks:  # notify only: every selected mention counts
+        return ids
+    out = []
+    for i in range(0, len(ids), 500):
+        chunk = ids[i:i + 500]
+        sql = (f"SELECT id FROM mentions WHERE id IN ({','.join('?' * len(chunk))}) AND ("
+               + " OR ".join(c for c, _ in checks) + ")")
+        out += [r[0] for r in conn.execute(sql, (*chunk, *[v for _, v in checks]))]
+    return sorted(out)
+
+
+def dry_run(conn, rule: Rule, *, sample: int = 10) -> tuple[int, list[tuple[int, str]]]:
+    """(how many stored mentions the rule would change, a sample of (id, title))."""
+    ids = _would_change(conn, rule, matching_ids(conn, rule))
+    titles = []
+    if ids:
+        head = ids[:sample]
+        titles = conn.execute(
+            f"SELECT m.id, i.title FROM mentions m JOIN items i ON i.id = m.item_id "
+            f"WHERE m.id IN ({','.join('?' * len(head))}) ORDER BY m.id", head).fetchall()
+    return len(ids), [(r[0], r[1]) for r in titles]
+
+
+def apply_actions(conn, rule: Rule, ids: list[int], *, by: str, now: int) -> int:
+    """Apply the actions to the given mentions (caller holds the transaction)."""
+    a = rule.actions
+    changed = _would_change(conn, rule, ids)
+    for i in range(0, len(changed), 500):
+        chunk = changed[i:i + 500]
+        marks = ",".join("?" * len(chunk))
+        if a.get("status"):
+            conn.execute(f"UPDATE mentions SET status = ?, status_at = ?, status_by = ? WHERE id IN ({marks})",
+                         (a["status"], now, f"rule:{rule.name}", *chunk))
+        if a.get("assign"):
+            conn.execute(f"UPDATE mentions SET assignee = ? WHERE id IN ({marks})", (a["assign"], *chunk))
+        if "priority" in a:
+            conn.execute(f"UPDATE mentions SET priority = ? WHERE id IN ({marks})", (float(a["priority"]), *chunk))
+        if "sentiment" in a:
+            v = float(a["sentiment"])
+            conn.execute(f"UPDATE mentions SET override = ?, sentiment = ?, override_by = ?, override_at = ? "
+                         f"WHERE id IN ({marks})", (v, v, f"rule:{rule.name}", now, *chunk))
+        if a.get("mute"):
+            conn.execute(f"UPDATE mentions SET muted = 1 WHERE id IN ({marks})", chunk)
+        if a.get("tag"):
+            conn.execute(f"UPDATE mentions SET tags = CASE WHEN tags = '' THEN ? ELSE tags || ',' || ? END "
+                         f"WHERE id IN ({marks}) AND (',' || tags || ',') NOT LIKE ?",
+                         (a["tag"], a["tag"], *chunk, f"%,{a['tag']},%"))
+    return len(changed)
+
+
+def save(conn, rule: Rule, *, by: str) -> Rule:
+    validate(rule)
+    now = int(time.time())
+    with db.transaction(conn):
+        if rule.id is None:
+            rid = conn.execute("INSERT INTO rules (name, enabled, conditions, actions, created, updated) "
+                               "VALUES (?, ?, ?, ?, ?, ?)", (rule.name, int(rule.enabled), json.dumps(rule.conditions),
+                                                             json.dumps(rule.actions), now, now)).lastrowid
+            action = "rule.create"
+        else:
+            rid = rule.id
+            conn.execute("UPDATE rules SET name = ?, enabled = ?, conditions = ?, actions = ?, updated = ? WHERE id = ?",
+                         (rule.name, int(rule.enabled), json.dumps(rule.conditions), json.dumps(rule.actions), now, rid))
+            action = "rule.update"
+        audit.append(conn, actor=by, action=action, subject_type="rule", subject_id=rid,
+                     data={"name": rule.name, "conditions": rule.conditions, "actions": rule.actions,
+                           "enabled": rule.enabled}, now=now)
+    return get(conn, rid)
+
+
+def get(conn, rule_id: int) -> Rule:
+    r = conn.execute("SELECT id, name, conditions, actions, enabled FROM rules WHERE id = ?", (rule_id,)).fetchone()
+    if r is None:
+        raise UsageError(f"no rule with id {rule_id}")
+    return Rule(r[0], r[1], json.loads(r[2]), json.loads(r[3]), bool(r[4]))
+
+
+def list_(conn, *, enabled_only: bool = False) -> list[Rule]:
+    where = " WHERE enabled = 1" if enabled_only else ""
+    return [Rule(r[0], r[1], json.loads(r[2]), json.loads(r[3]), bool(r[4])) for r in conn.execute(
+        f"SELECT id, name, conditions, actions, enabled FROM rules{where} ORDER BY id")]
+
+
+def delete(conn, rule_id: int, *, by: str) -> None:
+    rule = get(conn, rule_id)
+    with db.transaction(conn):
+        conn.execute("DELETE FROM rules WHERE id = ?", (rule_id,))
+        audit.append(conn, actor=by, action="rule.delete", subject_type="rule", subject_id=rule_id,
+                     data={"name": rule.name}, now=int(time.time()))
+
+
+def apply_to_history(conn, rule: Rule, *, by: str, progress=None, cancel=None) -> int:
+    """Apply a rule to every stored mention it selects; returns how many it changed."""
+    ids = matching_ids(conn, rule)
+    now = int(time.time())
+    changed = 0
+    for i in range(0, len(ids), 2000):
+        if cancel is not None and cancel.is_set():
+            break
+        with db.transaction(conn):
+            changed += apply_actions(conn, rule, ids[i:i + 2000], by=by, now=now)
+        if progress:
+            progress(min(i + 2000, len(ids)), len(ids), f"rule {rule.name}")
+    with db.transaction(conn):
+        audit.append(conn, actor=by, action="rule.apply", subject_type="rule", subject_id=rule.id,
+                     data={"changed": changed}, now=int(time.time()))
+    return changed
+
+
+def run_on_new(conn, mention_ids: list[int], *, now: int) -> list[tuple[str, int]]:
+    """Enabled rules on new mentions (inside the refresh transaction). Returns (rule, count)
+    for rules marked notify that matched."""
+    notified = []
+    for rule in list_(conn, enabled_only=True):
+        ids = matching_ids(conn, rule, mention_ids=mention_ids)
+        if ids:
+            apply_actions(conn, rule, ids, by=f"rule:{rule.name}", now=now)
+            if rule.actions.get("notify"):
+                notified.append((rule.name, len(ids)))
+    return notified
+
+
+def export_rules(conn) -> str:
+    return json.dumps([{"name": r.name, "enabled": r.enabled, "conditions": r.conditions, "actions": r.actions}
+                       for r in list_(conn)], indent=2) + "\n"
+
+
+def import_rules(conn, text: str, *, by: str) -> int:
+    try:
+        items = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise UsageError(f"the rules file is not valid JSON: {exc}") from None
+    if not isinstance(items, list):
+        raise UsageError("the rules file must hold a list of rules")
+    existing = {r.name.casefold(): r.id for r in list_(conn)}
+    for it in items:
+        save(conn, Rule(existing.get(str(it.get("name", "")).casefold()), str(it.get("name", "")),
+                        dict(it.get("conditions", {})), dict(it.get("actions", {})), bool(it.get("enabled", True))),
+             by=by)
+    return len(items)
