@@ -94,6 +94,8 @@ class Mention:
     rating: float | None = None
     topics: tuple[str, ...] = ()
     cluster_id: int | None = None
+    lang: str = ""
+    score_source: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +128,7 @@ class MentionFilter:
     feed_id: int | None = None
     include_muted: bool = False
     order: str = "published"  # published | priority
+    lang: str | None = None  # ISO 639-1 code of the item's detected language
 
 
 @dataclass(frozen=True, slots=True)

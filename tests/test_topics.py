@@ -59,3 +59,27 @@ def test_workspace_taxonomy_is_used_at_ingest(empty_service, tmp_path):
     empty_service.fetch()
     m = empty_service.mentions(limit=1)[0]
     assert m.topics == ("hills",)
+
+
+def test_items_in_unsupported_languages_are_marked_never_silently_neutral(empty_service, tmp_path, run_cli):
+    from orm_desktop.analysis.language import detect
+
+    assert detect("Die Firma hat die Ergebnisse für das Jahr veröffentlicht und ist zufrieden.") == "de"
+    assert detect("The company said it would publish the results next week.") == "en"
+    assert detect("Acme rocks") == ""  # too short to say
+    feed = tmp_path / "f.xml"
+    feed.write_text('<rss version="2.0"><channel><title>T</title>'
+                    "<item><title>Acme hat die besten Räder, und die Kunden sind mit dem Service sehr zufrieden</title>"
+                    "<link>https://l.example/1</link></item>"
+                    "<item><title>Acme has the best bikes and the customers are happy with the service</title>"
+                    "<link>https://l.example/2</link></item></channel></rss>")
+    empty_service.add_entity("brand", "Acme", match_existing=False)
+    empty_service.add_feed(feed.as_uri())
+    empty_service.fetch()
+    by_lang = {m.lang: m for m in empty_service.mentions(limit=10)}
+    assert by_lang["de"].label == "unsupported" and by_lang["de"].score_source == "unsupported_language"
+    assert by_lang["en"].label == "positive"
+    assert empty_service.count_mentions(MentionFilter(sentiment="neutral")) == 0
+    assert [m.lang for m in empty_service.mentions(MentionFilter(lang="de"))] == ["de"]
+    r = run_cli("mentions", "--lang", "de", "--format", "json", workspace=empty_service.ws.root)
+    assert [x["lang"] for x in json.loads(r.stdout)] == ["de"]

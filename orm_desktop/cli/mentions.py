@@ -17,6 +17,7 @@ def register(sub) -> None:
     p.add_argument("--status", action="append", choices=STATUSES, default=[])
     p.add_argument("--kind", action="append", choices=FEED_KINDS, default=[], help="source kind")
     p.add_argument("--topic")
+    p.add_argument("--lang", help="detected language of the item (ISO code: en, de, fr, ...)")
     p.add_argument("--since", help="YYYY-MM-DD, ISO date-time, or 24h / 7d / 2w / 3m")
     p.add_argument("--until")
     p.add_argument("--search", "-s", default="", help='full-text search: words, "phrases", -exclusions')
@@ -44,6 +45,7 @@ def build_filter(svc, args) -> MentionFilter:
         sentiment=args.sentiment, statuses=tuple(args.status), feed_kinds=tuple(args.kind),
         topic=args.topic, since=parse_when(args.since) if args.since else None,
         until=parse_when(args.until) if args.until else None, search=args.search, order=args.order,
+        lang=args.lang,
     )
 
 
@@ -59,7 +61,8 @@ def cmd_mentions(args) -> int:
                      "sentiment": round(m.sentiment, 4), "label": m.label, "status": m.status,
                      "priority": m.priority, "source": m.source, "kind": m.feed_kind, "title": m.title,
                      "url": m.url, "snippet": m.snippet, "rating": m.rating, "topics": list(m.topics),
-                     "overridden": m.overridden, "item_id": m.item_id, "cluster_id": m.cluster_id})
+                     "overridden": m.overridden, "item_id": m.item_id, "cluster_id": m.cluster_id,
+                     "lang": m.lang})
     emit(rows, args.format, COLUMNS if args.format == "table" else list(rows[0]) if rows else COLUMNS,
          widths={"title": 60, "source": 24, "entity": 18})
     return 0

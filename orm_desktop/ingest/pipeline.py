@@ -8,6 +8,7 @@ never stop the run.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import threading
@@ -17,7 +18,8 @@ from concurrent.futures import as_completed
 from dataclasses import dataclass, field
 
 from orm_desktop.analysis import priority as prio
-from orm_desktop.analysis.sentiment import Engine, get_engine, score_toward
+from orm_desktop.analysis.language import detect as detect_language
+from orm_desktop.analysis.sentiment import Engine, TargetedScore, get_engine, score_toward
 from orm_desktop.ingest.fetch import (
     Fetcher,
     FetchLimits,
@@ -75,7 +77,11 @@ class Enricher:
         rows = []
         for index in self._multi.matching(haystack):
             m = self.matchers[index]
-            ts = score_toward(item.title, item.text, m.query.spans, engine=self.engine, rating=item.rating)
+            if item.lang and item.lang not in self.engine.languages:
+                # never silently neutral: marked as a language the engine cannot score
+                ts = TargetedScore(0.0, "neutral", (), "unsupported_language")
+            else:
+                ts = score_toward(item.title, item.text, m.query.spans, engine=self.engine, rating=item.rating)
             snippet = m.query.snippet(item.text) or item.title
             row = {
                 "item_id": item_id, "entity": m.entity, "published": published, "feed_kind": feed_kind,
@@ -136,6 +142,7 @@ def prepare_items(conn, feed: Feed, items: Sequence[ParsedItem], enricher: Enric
         if item.guid:
             known_guids.add(item.guid)
         published = item.published or enricher.now
+        item = dataclasses.replace(item, lang=item.lang or detect_language(f"{item.title}. {item.text[:1500]}"))
         rows = enricher.mentions_for(0, item, published, feed.kind, feed.weight)
         out.append(PreparedItem(item, canon, title_norm(item.title), published, rows))
     return out

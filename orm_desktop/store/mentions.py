@@ -18,14 +18,14 @@ from orm_desktop.types import STATUSES, Mention, MentionDetail, MentionFilter, l
 _SELECT = (
     "SELECT m.id, m.item_id, m.entity_id, e.name, i.title, i.url, COALESCE(f.title, ''), "
     "m.feed_kind, m.published, m.snippet, m.sentiment, m.status, m.priority, "
-    "m.override IS NOT NULL, i.rating, m.topics, i.cluster_id "
+    "m.override IS NOT NULL, i.rating, m.topics, i.cluster_id, i.lang, m.score_source "
     "FROM mentions m JOIN items i ON i.id = m.item_id JOIN entities e ON e.id = m.entity_id "
     "LEFT JOIN feeds f ON f.id = i.feed_id"
 )
 
 _SENTIMENT_SQL = {
     "negative": "m.sentiment <= -0.05",
-    "neutral": "m.sentiment > -0.05 AND m.sentiment < 0.05",
+    "neutral": "m.sentiment > -0.05 AND m.sentiment < 0.05 AND m.score_source != 'unsupported_language'",
     "positive": "m.sentiment >= 0.05",
 }
 
@@ -106,6 +106,9 @@ def _where(f: MentionFilter, conn: sqlite3.Connection | None = None) -> tuple[st
     if f.until is not None:
         clauses.append("m.published < ?")
         args.append(f.until)
+    if f.lang:
+        clauses.append("m.item_id IN (SELECT id FROM items WHERE lang = ?)")
+        args.append(f.lang)
     if f.feed_id is not None:
         clauses.append("m.item_id IN (SELECT id FROM items WHERE feed_id = ?)")
         args.append(f.feed_id)
@@ -129,9 +132,11 @@ def _order(f: MentionFilter, reverse: bool = False) -> str:
 def _mention(r: tuple) -> Mention:
     return Mention(
         id=r[0], item_id=r[1], entity_id=r[2], entity=r[3], title=r[4], url=r[5], source=r[6],
-        feed_kind=r[7], published=r[8], snippet=r[9], sentiment=r[10], label=label_for(r[10]),
+        feed_kind=r[7], published=r[8], snippet=r[9], sentiment=r[10],
+        label="unsupported" if r[18] == "unsupported_language" and not r[13] else label_for(r[10]),
         status=r[11], priority=r[12], overridden=bool(r[13]), rating=r[14],
-        topics=tuple(t for t in (r[15] or "").split(",") if t), cluster_id=r[16],
+        topics=tuple(t for t in (r[15] or "").split(",") if t), cluster_id=r[16], lang=r[17] or "",
+        score_source=r[18] or "",
     )
 
 
@@ -176,7 +181,7 @@ def query(conn: sqlite3.Connection, f: MentionFilter = MentionFilter(), *, limit
 
 def count(conn: sqlite3.Connection, f: MentionFilter = MentionFilter()) -> int:
     simple = not (f.sentiment or f.feed_kinds or f.topic or f.since is not None or f.until is not None
-                  or f.feed_id is not None or f.search.strip())
+                  or f.feed_id is not None or f.search.strip() or f.lang)
     if simple and (f.include_muted or not _any_muted(conn)):
         # only entity and status: the trigger-kept counts answer without a scan
         clauses, args = [], []

@@ -111,7 +111,7 @@ class DetailPane(QWidget):
             pattern = re.compile(r"(?<!\w)(?:" + "|".join(terms) + r")(?!\w)", re.IGNORECASE) if terms else None
         except KnownError:
             pattern = None
-        color = {"negative": "#C0392B", "neutral": "#7F8C8D", "positive": "#1E8449"}[m.label]
+        color = {"negative": "#C0392B", "neutral": "#7F8C8D", "positive": "#1E8449"}.get(m.label, "#8E44AD")
         when = dt.datetime.fromtimestamp(m.published).strftime("%A %d %B %Y, %H:%M")
         stars = ""
         if m.rating is not None:

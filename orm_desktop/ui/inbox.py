@@ -136,10 +136,12 @@ class MentionModel(QAbstractTableModel):
             return None
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            return (f"{m.priority:.0f}", f"{m.label} {m.sentiment:+.2f}" + (" ✎" if m.overridden else ""),
+            sentiment = (f"n/a ({m.lang})" if m.label == "unsupported"
+                         else f"{m.label} {m.sentiment:+.2f}" + (" ✎" if m.overridden else ""))
+            return (f"{m.priority:.0f}", sentiment,
                     m.entity, m.title, m.source, fmt_time(m.published), m.status.replace("_", " "))[col]
         if role == Qt.ItemDataRole.ForegroundRole and col == 1:
-            return QBrush(SENTIMENT_COLORS[m.label])
+            return QBrush(SENTIMENT_COLORS.get(m.label, QColor("#8E44AD")))
         if role == Qt.ItemDataRole.ToolTipRole and col == 3:
             return m.snippet
         if role == Qt.ItemDataRole.TextAlignmentRole and col == 0:
@@ -182,17 +184,23 @@ class FilterBar(QWidget):
         self.period = QComboBox()
         for label, days in self.PERIODS:
             self.period.addItem(label, days)
+        self.lang = QComboBox()
+        self.lang.addItem("Any language", None)
+        for code, name in (("en", "English"), ("de", "German"), ("fr", "French"), ("es", "Spanish"),
+                           ("it", "Italian"), ("nl", "Dutch"), ("pt", "Portuguese"), ("sv", "Swedish")):
+            self.lang.addItem(name, code)
         self.order = QComboBox()
         self.order.addItem("Newest first", "published")
         self.order.addItem("Priority first", "priority")
         self.topic: str | None = None
-        for w in (self.search, self.entity, self.sentiment, self.status, self.kind, self.period, self.order):
+        for w in (self.search, self.entity, self.sentiment, self.status, self.kind, self.period, self.lang,
+                  self.order):
             lay.addWidget(w, 3 if w is self.search else 0)
         self.reload_entities()
         self.debounce = QTimer(self, singleShot=True, interval=250)
         self.debounce.timeout.connect(self.changed)
         self.search.textChanged.connect(self.debounce.start)
-        for combo in (self.entity, self.sentiment, self.status, self.kind, self.period, self.order):
+        for combo in (self.entity, self.sentiment, self.status, self.kind, self.period, self.lang, self.order):
             combo.currentIndexChanged.connect(self.changed)
 
     def reload_entities(self) -> None:
@@ -213,7 +221,7 @@ class FilterBar(QWidget):
             sentiment=self.sentiment.currentText() if self.sentiment.currentIndex() > 0 else None,
             statuses=tuple(self.status.currentData() or ()), feed_kinds=tuple(self.kind.currentData() or ()),
             topic=self.topic, since=int(time.time()) - days * 86400 if days else None,
-            search=self.search.text().strip(), order=self.order.currentData(),
+            search=self.search.text().strip(), order=self.order.currentData(), lang=self.lang.currentData(),
         )
 
     def show_entity(self, entity_id: int | None, *, sentiment: str | None = None, status_any: bool = True) -> None:
