@@ -363,6 +363,18 @@ class Service:
                              subject_id=i, data={"score": score}, now=now)
             return n
 
+    # -- evidence ----------------------------------------------------------------------------
+    def capture_evidence(self, mention_id: int, *, by: str = ""):
+        """Capture the mention's feed entry and page (hashed, stored as received)."""
+        from orm_desktop.evidence import capture
+
+        return capture(self.conn, self.ws.evidence, mention_id, by=by or _user())
+
+    def evidence(self, mention_id: int):
+        from orm_desktop.evidence import list_for
+
+        return list_for(self.conn, mention_id)
+
     # -- KPIs (dashboard, personal-brand tab, reports) --------------------------------------
     def daily_series(self, entity_id: int | None, since: int, until: int):
         """Per-day counts by label and average sentiment (zeros for quiet days)."""

@@ -69,7 +69,7 @@ class DetailPane(QWidget):
                                 ("flag", "Flag", "F"), ("archive", "Archive", "E"),
                                 ("positive", "Positive", "+"), ("neutral", "Neutral", "0"),
                                 ("negative", "Negative", "−"), ("clear", "Clear override", "Backspace"),
-                                ("open", "Open in browser", "O")):
+                                ("evidence", "Capture evidence", "C"), ("open", "Open in browser", "O")):
             b = QPushButton(label)
             b.setToolTip(f"Shortcut: {tip}")
             b.clicked.connect(lambda _=False, k=key: self.action.emit(k))
@@ -143,6 +143,14 @@ class DetailPane(QWidget):
                    "".join(f"<p>{highlight(html.escape(p), pattern)}</p>" for p in d.text.split("\n\n")))
         if m.url.startswith(("http://", "https://")):
             out.append(f"<p><a href='{html.escape(m.url, quote=True)}'>{html.escape(m.url)}</a></p>")
+        caps = self.svc.evidence(m.id)
+        if caps:
+            out.append(f"<hr><p><b>Evidence</b> ({len(caps)} capture{'s' if len(caps) != 1 else ''}):</p><ul>")
+            for c in caps:
+                when = dt.datetime.fromtimestamp(c.fetched_at).strftime("%d %b %Y %H:%M")
+                out.append(f"<li>{html.escape(c.kind.replace('_', ' '))} · {when} · sha256 "
+                           f"<code>{c.body_sha256[:16]}…</code> · by {html.escape(c.captured_by)}</li>")
+            out.append("</ul>")
         if d.cluster:
             n = len(d.cluster)
             out.append(f"<hr><p><b>Also published as</b> ({n} syndicated cop{'y' if n == 1 else 'ies'}):</p><ul>")

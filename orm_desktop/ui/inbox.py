@@ -240,7 +240,7 @@ SHORTCUTS = [
     ("J / ↓", "next mention"), ("K / ↑", "previous mention"), ("F", "flag"), ("E", "archive"),
     ("R", "mark needs response"), ("M", "mark read"), ("O", "open in browser"),
     ("+ / 0 / −", "override sentiment: positive / neutral / negative"), ("Backspace", "clear the override"),
-    ("D", "draft a response"), ("Ctrl+F", "search"), ("Ctrl+R", "refresh feeds"), ("?", "this help"),
+    ("D", "draft a response"), ("C", "capture evidence (page + entry, hashed)"), ("Ctrl+F", "search"), ("Ctrl+R", "refresh feeds"), ("?", "this help"),
 ]
 
 
@@ -253,6 +253,7 @@ class InboxView(QWidget):
         from orm_desktop.ui.detail import DetailPane
 
         self.svc = svc
+        self.runner = runner
         self.read_only = False
         self.filters = FilterBar(svc)
         self.model = MentionModel(svc, self, runner=runner)
@@ -368,8 +369,26 @@ class InboxView(QWidget):
                     "needs_response": lambda: self.set_status("needs_response"), "open": self.open_current,
                     "positive": lambda: self.override(0.6), "neutral": lambda: self.override(0.0),
                     "negative": lambda: self.override(-0.6), "clear": lambda: self.override(None),
-                    "draft": self.request_draft}
+                    "draft": self.request_draft, "evidence": self.capture_evidence}
         handlers[action]()
+
+    def capture_evidence(self) -> None:
+        """Fetch and store the page as evidence, in the background (it is network I/O)."""
+        ids = self.selected_ids()
+        if not ids or self.read_only or self.runner is None:
+            return
+        svc, mid = self.svc, ids[0]
+        self.status_message.emit("capturing evidence…")
+        self.runner.start(lambda progress, cancel: svc.capture_evidence(mid), on_success=self._captured,
+                          on_failure=self._capture_failed)
+
+    def _captured(self, captures) -> None:
+        self.detail.refresh()
+        self.status_message.emit(f"captured {len(captures)} item(s) of evidence with SHA-256 hashes")
+
+    def _capture_failed(self, message: str, _known: bool) -> None:
+        self.detail.refresh()
+        self.status_message.emit(message.strip().splitlines()[-1][:200])
 
     def request_draft(self) -> None:
         ids = self.selected_ids()
@@ -386,6 +405,7 @@ class InboxView(QWidget):
                 "M": lambda: self.set_status("read"), "O": self.open_current, "+": lambda: self.override(0.6),
                 "=": lambda: self.override(0.6), "0": lambda: self.override(0.0), "-": lambda: self.override(-0.6),
                 "Backspace": lambda: self.override(None), "D": self.request_draft, "?": self.show_help,
+                "C": self.capture_evidence,
                 "Ctrl+F": lambda: (self.filters.search.setFocus(), self.filters.search.selectAll())}
         self._keys = []
         for key, fn in keys.items():

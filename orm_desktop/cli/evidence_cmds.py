@@ -1,0 +1,55 @@
+"""`orm-desktop evidence capture|list|export MENTION_ID`."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from orm_desktop.cli._common import open_service
+
+
+def register(sub) -> None:
+    p = sub.add_parser("evidence", help="capture a mention's page and entry with hashes, list, export",
+                       description="Example: orm-desktop evidence capture 42 --as alex")
+    s = p.add_subparsers(dest="evidence_cmd", metavar="ACTION", required=True)
+    a = s.add_parser("capture")
+    a.add_argument("mention_id", type=int)
+    a.add_argument("--as", dest="user", default="")
+    a.set_defaults(func=cmd_capture)
+    a = s.add_parser("list")
+    a.add_argument("mention_id", type=int)
+    a.set_defaults(func=cmd_list)
+    a = s.add_parser("export")
+    a.add_argument("mention_id", type=int)
+    a.add_argument("--out", required=True, help="the .zip file to write")
+    a.add_argument("--as", dest="user", default="")
+    a.set_defaults(func=cmd_export)
+
+
+def cmd_capture(args) -> int:
+    from orm_desktop.evidence import capture
+
+    svc = open_service(args)
+    for c in capture(svc.conn, svc.ws.evidence, args.mention_id, by=args.user or "cli"):
+        print(f"captured {c.kind} #{c.id}: {c.url} sha256 {c.body_sha256}")
+    return 0
+
+
+def cmd_list(args) -> int:
+    from orm_desktop.evidence import list_for
+
+    svc = open_service(args)
+    for c in list_for(svc.conn, args.mention_id):
+        when = dt.datetime.fromtimestamp(c.fetched_at, dt.UTC).strftime("%Y-%m-%d %H:%M:%SZ")
+        print(f"#{c.id} {c.kind:10} {when} {c.url} sha256 {c.body_sha256} by {c.captured_by}")
+    return 0
+
+
+def cmd_export(args) -> int:
+    from pathlib import Path
+
+    from orm_desktop.evidence import export
+
+    svc = open_service(args)
+    out = export(svc.conn, svc.ws.evidence, args.mention_id, Path(args.out), by=args.user or "cli")
+    print(f"wrote {out}")
+    return 0

@@ -1,0 +1,119 @@
+"""Evidence capture for mentions that may matter legally (defamation, misinformation).
+
+On demand, the mention's page is fetched with the same safety limits as feeds (timeouts, size
+cap, redirect cap; never rendered), and stored as received with the extracted text, the fetch
+time, the HTTP headers and a SHA-256 of each; the feed entry as stored is captured too. Files
+live in the workspace's ``evidence/`` folder; an export is one zip with a manifest listing every
+file and hash. Captures are audited.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from orm_desktop.errors import UsageError
+from orm_desktop.ingest.fetch import FetchLimits, FetchRequest, fetch_one
+from orm_desktop.ingest.sanitize import html_to_text
+from orm_desktop.store import audit, db
+from orm_desktop.store import mentions as mentions_store
+
+
+@dataclass(frozen=True, slots=True)
+class Capture:
+    id: int
+    mention_id: int | None
+    url: str
+    kind: str
+    fetched_at: int
+    http_status: int | None
+    headers: dict
+    body_path: str
+    body_sha256: str
+    text: str
+    text_sha256: str
+    headers_sha256: str
+    captured_by: str
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _store(conn, folder: Path, *, mention_id: int, item_id: int, url: str, kind: str, body: bytes, text: str,
+           headers: dict, status: int | None, by: str, now: int) -> int:
+    folder.mkdir(parents=True, exist_ok=True)
+    name = f"{mention_id}-{kind}-{now}-{_sha(body)[:12]}.bin"
+    (folder / name).write_bytes(body)
+    headers_json = json.dumps(headers, sort_keys=True)
+    with db.transaction(conn):
+        cid = conn.execute(
+            "INSERT INTO evidence (mention_id, item_id, url, kind, fetched_at, http_status, headers, body_path, "
+            "body_sha256, text, text_sha256, headers_sha256, captured_by) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (mention_id, item_id, url, kind, now, status, headers_json, name, _sha(body), text,
+             _sha(text.encode("utf-8")), _sha(headers_json.encode("utf-8")), by)).lastrowid
+        audit.append(conn, actor=by, action="evidence.capture", subject_type="mention", subject_id=mention_id,
+                     data={"evidence": cid, "kind": kind, "url": url, "sha256": _sha(body)}, now=now)
+    return int(cid)
+
+
+def capture(conn, folder: Path, mention_id: int, *, by: str, limits: FetchLimits | None = None) -> list[Capture]:
+    """Capture the feed entry as stored and the page as fetched now (when it has a web URL)."""
+    m = mentions_store.get(conn, mention_id)
+    if m is None:
+        raise UsageError(f"no mention with id {mention_id}")
+    now = int(time.time())
+    row = conn.execute("SELECT html, text, title FROM items WHERE id = ?", (m.item_id,)).fetchone()
+    entry = json.dumps({"title": row[2], "html": row[0], "text": row[1], "url": m.url}, ensure_ascii=False)
+    ids = [_store(conn, folder, mention_id=mention_id, item_id=m.item_id, url=m.url, kind="feed_entry",
+                  body=entry.encode("utf-8"), text=row[1], headers={}, status=None, by=by, now=now)]
+    if m.url.startswith(("http://", "https://")):
+        r = fetch_one(FetchRequest(0, m.url), limits or FetchLimits())
+        if r.status == "ok" and r.body is not None:
+            text = html_to_text(r.body.decode("utf-8", errors="replace"))[:200_000]
+            ids.append(_store(conn, folder, mention_id=mention_id, item_id=m.item_id, url=r.final_url or m.url,
+                              kind="page", body=r.body, text=text, headers=r.headers, status=r.http_status,
+                              by=by, now=now))
+        else:
+            raise UsageError(f"the feed entry was captured, but the page could not be fetched: {r.message}")
+    return [c for c in list_for(conn, mention_id) if c.id in ids]
+
+
+def list_for(conn, mention_id: int) -> list[Capture]:
+    return [Capture(r[0], r[1], r[2], r[3], r[4], r[5], json.loads(r[6]), r[7], r[8], r[9], r[10], r[11], r[12])
+            for r in conn.execute(
+                "SELECT id, mention_id, url, kind, fetched_at, http_status, headers, body_path, body_sha256, text, "
+                "text_sha256, headers_sha256, captured_by FROM evidence WHERE mention_id = ? ORDER BY id",
+                (mention_id,))]
+
+
+def export(conn, folder: Path, mention_id: int, out: Path, *, by: str) -> Path:
+    """One zip: every captured file, its text and headers, and manifest.json with the hashes."""
+    caps = list_for(conn, mention_id)
+    if not caps:
+        raise UsageError(f"mention {mention_id} has no captured evidence")
+    manifest = {"mention_id": mention_id, "exported_at": int(time.time()), "captures": []}
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for c in caps:
+            body = (folder / c.body_path).read_bytes()
+            if _sha(body) != c.body_sha256:
+                raise UsageError(f"evidence file {c.body_path} no longer matches its recorded SHA-256")
+            base = f"capture-{c.id}-{c.kind}"
+            z.writestr(f"{base}/body.bin", body)
+            z.writestr(f"{base}/text.txt", c.text)
+            z.writestr(f"{base}/headers.json", json.dumps(c.headers, sort_keys=True, indent=2))
+            manifest["captures"].append({"id": c.id, "kind": c.kind, "url": c.url, "fetched_at": c.fetched_at,
+                                         "http_status": c.http_status, "body_sha256": c.body_sha256,
+                                         "text_sha256": c.text_sha256, "headers_sha256": c.headers_sha256,
+                                         "captured_by": c.captured_by, "files": [f"{base}/body.bin",
+                                                                                  f"{base}/text.txt",
+                                                                                  f"{base}/headers.json"]})
+        z.writestr("manifest.json", json.dumps(manifest, indent=2))
+    with db.transaction(conn):
+        audit.append(conn, actor=by, action="evidence.export", subject_type="mention", subject_id=mention_id,
+                     data={"file": str(out), "captures": len(caps)}, now=int(time.time()))
+    return out
