@@ -18,6 +18,7 @@ from concurrent.futures import as_completed
 from dataclasses import dataclass, field
 
 from orm_desktop.analysis import priority as prio
+from orm_desktop.analysis.crisis import CRISIS_BOOST, CRISIS_INTERVAL, crisis_feed_ids
 from orm_desktop.analysis.language import detect as detect_language
 from orm_desktop.analysis.sentiment import Engine, TargetedScore, get_engine, score_toward
 from orm_desktop.ingest.fetch import (
@@ -58,6 +59,7 @@ class Enricher:
     now: int
     extra: list[Callable[[dict], None]] = field(default_factory=list)
     taxonomy: str | None = None  # the workspace's topic taxonomy (JSON), when it replaces the shipped one
+    crisis_entities: frozenset[int] = frozenset()
     _multi: MultiMatcher | None = None
 
     @classmethod
@@ -67,7 +69,9 @@ class Enricher:
         engine = get_engine(engine_name or settings_store.get(conn, "sentiment_engine"))
         topics = settings_store.get(conn, "topics", None)
         taxonomy = json.dumps(topics if "topics" in topics else {"topics": topics}) if topics else None
-        return cls(matchers, engine, settings_store.get(conn, "sla_hours"), now, _extra_enrichers(), taxonomy)
+        crisis = frozenset(r[0] for r in conn.execute("SELECT id FROM entities WHERE crisis = 1"))
+        return cls(matchers, engine, settings_store.get(conn, "sla_hours"), now, _extra_enrichers(), taxonomy,
+                   crisis)
 
     def mentions_for(self, item_id: int, item: ParsedItem, published: int, feed_kind: str,
                      feed_weight: float) -> list[tuple]:
@@ -94,6 +98,8 @@ class Enricher:
                 fn(row)
             score = prio.priority(sentiment=ts.score, feed_weight=feed_weight, feed_kind=feed_kind,
                                   importance=m.entity.importance, published=published, now=self.now)
+            if m.entity.id in self.crisis_entities:
+                score += CRISIS_BOOST
             rows.append((item_id, m.entity.id, published, feed_kind, snippet, ts.score, ts.score,
                          self.engine.name, ts.source, row["evidence"], row["topics"], row["stage"],
                          score, prio.due_at(score, self.now, self.sla_hours), self.now))
@@ -320,6 +326,11 @@ def _worker_pool(conn, workers: int, now: int):
                                initializer=_worker_init, initargs=(path, now))
 
 
+def _interval(conn, feed: Feed) -> int:
+    """Seconds until the feed is due again: shorter while a crisis needs it."""
+    return CRISIS_INTERVAL if feed.id in crisis_feed_ids(conn) else OK_INTERVAL
+
+
 def _outcome(fut, conn, feed: Feed, result: FetchResult, enricher: Enricher) -> PreparedFeed:
     """A worker's result; if the worker died (killed, out of memory), prepare it here instead."""
     try:
@@ -339,7 +350,7 @@ def _store_prepared(conn, feed: Feed, result: FetchResult, prepared: PreparedFee
         new_items, new_mentions = write_items(conn, feed, prepared.items, now)
         feeds_store.record_success(conn, feed.id, now=now, status=prepared.status, etag=result.etag,
                                    last_modified=result.last_modified, title=prepared.feed_title,
-                                   new_items=new_items, next_due=now + OK_INTERVAL,
+                                   new_items=new_items, next_due=now + _interval(conn, feed),
                                    message=prepared.message)
     counts["ok"] += 1
     counts["new_items"] += new_items
@@ -353,7 +364,7 @@ def _handle(conn, feed: Feed, result: FetchResult, enricher: Enricher, counts: d
         with db.transaction(conn):
             feeds_store.record_success(conn, feed.id, now=now, status="not_modified", etag=result.etag,
                                        last_modified=result.last_modified, title="", new_items=0,
-                                       next_due=now + OK_INTERVAL)
+                                       next_due=now + _interval(conn, feed))
         counts["not_modified"] += 1
         return "not_modified", ""
     if result.status != "ok":

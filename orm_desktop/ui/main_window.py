@@ -161,6 +161,7 @@ class MainWindow(QMainWindow):
         self.entities = EntitiesView(self.svc, self.runner)
         self.entities.status_message.connect(self.flash)
         self.entities.changed.connect(self.inbox.reload)
+        self.entities.changed.connect(self.update_health)
         self._add("Entities", self.entities, sp.SP_FileDialogContentsView)
         settings = SettingsView(self.svc, runner=self.runner)
         settings.status_message.connect(self.flash)
@@ -221,7 +222,11 @@ class MainWindow(QMainWindow):
         last = self.svc.last_refresh()
         when = dt.datetime.fromtimestamp(last).strftime("%d %b %H:%M") if last else "never"
         alerts = len(self.svc.alerts())
-        self.health.setText(f"Last refresh {when} · feeds: {h['ok']} ok, {h['failing']} failing"
+        from orm_desktop.analysis.crisis import active
+
+        crisis = ", ".join(name for _id, name, _s in active(self.svc.conn))
+        self.health.setText((f"CRISIS MODE: {crisis} · " if crisis else "")
+                            + f"Last refresh {when} · feeds: {h['ok']} ok, {h['failing']} failing"
                             + (f" · ⚠ {alerts} open alert{'s' if alerts != 1 else ''}" if alerts else ""))
 
     def flash(self, text: str) -> None:

@@ -210,6 +210,12 @@ class EntitiesView(QWidget):
             b = QPushButton(label)
             b.clicked.connect(fn)
             buttons.addWidget(b)
+        self.crisis_btn = QPushButton("Crisis mode")
+        self.crisis_btn.setCheckable(True)
+        self.crisis_btn.setToolTip("Refresh this entity's sources every 5 minutes, put its mentions first, draft "
+                                   "the holding statement; switching off writes the crisis report")
+        self.crisis_btn.clicked.connect(self.toggle_crisis)
+        buttons.addWidget(self.crisis_btn)
         buttons.addStretch(1)
         right = QVBoxLayout()
         right.addWidget(QLabel("<b>Query syntax</b>: words, \"exact phrases\", OR, AND (or a space), "
@@ -251,6 +257,9 @@ class EntitiesView(QWidget):
         self.aliases.setText(", ".join(e.aliases))
         self.importance.setValue(e.importance)
         self.title.setText(e.title)
+        crisis = bool(self.svc.conn.execute("SELECT crisis FROM entities WHERE id = ?", (e.id,)).fetchone()[0])
+        self.crisis_btn.setChecked(crisis)
+        self.crisis_btn.setText("Crisis mode: ON" if crisis else "Crisis mode")
 
     def new(self) -> None:
         self.current_id = None
@@ -311,6 +320,27 @@ class EntitiesView(QWidget):
             QMessageBox.warning(self, "Cannot save", str(exc))
             return
         self.reload()
+        self.changed.emit()
+
+    def toggle_crisis(self) -> None:
+        from orm_desktop.analysis import crisis
+
+        if self.current_id is None:
+            self.crisis_btn.setChecked(False)
+            return
+        e = self.svc.entity(self.current_id)
+        user = self.svc.setting("current_user") or "alex"
+        try:
+            if self.crisis_btn.isChecked():
+                draft = crisis.switch_on(self.svc, e.name, by=user)
+                self.status_message.emit(f"{e.name}: crisis mode on" + (
+                    f"; holding statement drafted (response #{draft})" if draft else ""))
+            else:
+                path = crisis.switch_off(self.svc, e.name, by=user)
+                self.status_message.emit(f"{e.name}: crisis mode off; crisis report written to {path}")
+        except KnownError as exc:
+            QMessageBox.warning(self, "Crisis mode", str(exc))
+        self.pick(self.list.currentRow())
         self.changed.emit()
 
     def remove(self) -> None:

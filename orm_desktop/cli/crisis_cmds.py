@@ -1,0 +1,50 @@
+"""`orm-desktop crisis on|off ENTITY --as USER`, `crisis status`."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from orm_desktop.cli._common import open_service
+
+
+def register(sub) -> None:
+    p = sub.add_parser("crisis", help="crisis mode per entity (faster refresh, top of the inbox, holding statement)",
+                       description="Example: orm-desktop crisis on Velora --as alex")
+    s = p.add_subparsers(dest="crisis_cmd", metavar="ACTION", required=True)
+    for name, fn in (("on", cmd_on), ("off", cmd_off)):
+        a = s.add_parser(name)
+        a.add_argument("entity")
+        a.add_argument("--as", dest="user", default="")
+        a.set_defaults(func=fn)
+    a = s.add_parser("status")
+    a.set_defaults(func=cmd_status)
+
+
+def cmd_on(args) -> int:
+    from orm_desktop.analysis.crisis import switch_on
+
+    svc = open_service(args)
+    draft = switch_on(svc, args.entity, by=args.user or "cli")
+    print(f"{args.entity}: crisis mode on" + (f"; holding statement drafted as response {draft}" if draft else ""))
+    return 0
+
+
+def cmd_off(args) -> int:
+    from orm_desktop.analysis.crisis import switch_off
+
+    svc = open_service(args)
+    report = switch_off(svc, args.entity, by=args.user or "cli")
+    print(f"{args.entity}: crisis mode off; crisis report written to {report}")
+    return 0
+
+
+def cmd_status(args) -> int:
+    from orm_desktop.analysis.crisis import active
+
+    svc = open_service(args)
+    rows = active(svc.conn)
+    if not rows:
+        print("no entity is in crisis mode")
+    for _id, name, since in rows:
+        print(f"{name}: crisis mode since {dt.datetime.fromtimestamp(since):%Y-%m-%d %H:%M}")
+    return 0
