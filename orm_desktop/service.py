@@ -268,9 +268,11 @@ class Service:
     def _after_refresh(self, summary: FetchSummary) -> None:
         """Spike detection after every refresh that brought new mentions."""
         from orm_desktop.analysis.alerts import detect_and_store
+        from orm_desktop.bundle import apply_pending_overrides
 
         if summary.new_mentions:
             self.new_alerts = detect_and_store(self.conn, now=int(time.time()))
+            apply_pending_overrides(self.conn)  # overrides imported from a bundle, once their articles arrive
 
     # -- alerts ------------------------------------------------------------------------------
     def alerts(self, *, entity_id: int | None = None, include_closed: bool = False):

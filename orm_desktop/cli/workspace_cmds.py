@@ -14,6 +14,17 @@ def register(sub) -> None:
                        description="Create a workspace. Example: orm-desktop --workspace ~/acme init")
     p.add_argument("--demo", action="store_true", help="populate it with the bundled offline demo")
     p.set_defaults(func=cmd_init)
+    p = sub.add_parser("export-bundle", help="feeds, entities, rules, templates, users, overrides and the audit "
+                       "log in one file", description="Example: orm-desktop export-bundle team.ormbundle")
+    p.add_argument("file")
+    p.add_argument("--as", dest="user", default="")
+    p.set_defaults(func=cmd_export_bundle)
+    p = sub.add_parser("import-bundle", help="rebuild a new workspace from a bundle",
+                       description="Example: orm-desktop --workspace ~/copy init && "
+                                   "orm-desktop --workspace ~/copy import-bundle team.ormbundle")
+    p.add_argument("file")
+    p.add_argument("--as", dest="user", default="")
+    p.set_defaults(func=cmd_import_bundle)
     p = sub.add_parser("info", help="where the workspace is and what it holds",
                        description="Example: orm-desktop info")
     p.set_defaults(func=cmd_info)
@@ -41,4 +52,23 @@ def cmd_info(args) -> int:
     print(f"feeds:     {len(svc.feeds())} (ok {h['ok']}, failing {h['failing']}, "
           f"never fetched {h['never']}, disabled {h['disabled']})")
     print(f"mentions:  {svc.count_mentions()}")
+    return 0
+
+
+def cmd_export_bundle(args) -> int:
+    from orm_desktop.bundle import export_bundle
+
+    svc = open_service(args)
+    p = export_bundle(svc, args.file, by=args.user or "cli")
+    print(f"wrote {args.file}: {len(p['entities'])} entities, {len(p['rules'])} rules, {len(p['users'])} users, "
+          f"{len(p['overrides'])} overrides, {len(p['audit'])} audit entries")
+    return 0
+
+
+def cmd_import_bundle(args) -> int:
+    from orm_desktop.bundle import import_bundle
+
+    svc = open_service(args)
+    n = import_bundle(svc, args.file, by=args.user or "cli")
+    print("imported " + ", ".join(f"{v} {k}" for k, v in n.items()))
     return 0
