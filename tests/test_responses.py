@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 
 import pytest
@@ -275,3 +276,51 @@ def test_templates_dialog_duplicates_and_saves(qtbot, conn, monkeypatch, empty_s
     dlg.editor.setPlainText(dlg.editor.toPlainText().replace("(custom)", "(edited)"))
     dlg.save()
     assert wf.templates(conn)["my-template"].title.endswith("(edited)")
+
+
+def test_approval_by_file_round_trip_and_refusals(conn, ids, tmp_path, run_cli):
+    from orm_desktop.responses import approval_file as af
+
+    r = wf.create_draft(conn, ids["exec_news"], author="alex", template_id="executive-statement")
+    r = wf.edit(conn, r.id, r.text.replace("[Personal statement in the executive's voice.]", "I hear you."),
+                by="alex", expected_version=r.version)
+    r = wf.transition(conn, r.id, "submit", by="alex")
+    req = tmp_path / "req.json"
+    af.export_request(conn, r.id, req, by="alex")
+    # on the executive's laptop: no workspace at all
+    out = run_cli("approval", "decide", str(req), "--as", "jane", "--approve", "-m", "Good to go")
+    assert out.returncode == 0, out.stderr
+    r = af.merge(conn, req, by="alex")
+    assert (r.state, r.approver) == ("approved", "jane")
+    actions = [e.action for e in wf.history(conn, r.id)]
+    assert actions[-3:] == ["response.export_approval", "response.approve", "response.merge_approval"]
+    assert "by approval file" in wf.history(conn, r.id)[-2].data["comment"]
+    assert wf.replay(wf.history(conn, r.id)) == r.text
+
+    # a stale request (the text changed after export) is refused
+    r2 = wf.create_draft(conn, ids["exec_news"], author="alex", template_id="executive-statement")
+    r2 = wf.edit(conn, r2.id, r2.text.replace("[Personal statement in the executive's voice.]", "Sorry."),
+                 by="alex", expected_version=r2.version)
+    wf.transition(conn, r2.id, "submit", by="alex")
+    stale = tmp_path / "stale.json"
+    af.export_request(conn, r2.id, stale, by="alex")
+    af.decide(stale, actor="jane", approve=True)
+    wf.edit(conn, r2.id, wf.get(conn, r2.id).text + " Edited.", by="alex", expected_version=wf.get(conn, r2.id).version)
+    with pytest.raises(WorkflowError, match="changed since the approval request"):
+        af.merge(conn, stale, by="alex")
+    # a tampered file is refused
+    r3 = wf.get(conn, r2.id)
+    fresh = tmp_path / "fresh.json"
+    af.export_request(conn, r3.id, fresh, by="alex")
+    af.decide(fresh, actor="jane", approve=True)
+    doc = json.loads(fresh.read_text())
+    doc["response"]["text"] += " (sneaky)"
+    fresh.write_text(json.dumps(doc))
+    with pytest.raises(UsageError, match="altered"):
+        af.merge(conn, fresh, by="alex")
+    # the workspace's rules still apply to the decider
+    other = tmp_path / "other.json"
+    af.export_request(conn, r3.id, other, by="alex")
+    af.decide(other, actor="sam", approve=True)
+    with pytest.raises(WorkflowError, match="only that executive can approve"):
+        af.merge(conn, other, by="alex")

@@ -61,6 +61,30 @@ def register(sub) -> None:
     a.add_argument("--comment", "-m", default="")
     a.set_defaults(func=cmd_edit)
 
+    a = s.add_parser("export-approval", help="write an approval request file for someone away from this laptop")
+    a.add_argument("id", type=int)
+    a.add_argument("--out", required=True)
+    a.add_argument("--as", dest="user", default="")
+    a.set_defaults(func=cmd_export_approval)
+    a = s.add_parser("merge-approval", help="apply the decision in a returned approval file")
+    a.add_argument("file")
+    a.add_argument("--as", dest="user", default="")
+    a.set_defaults(func=cmd_merge_approval)
+    ap = sub.add_parser("approval", help="decide on an approval request file (no workspace needed)",
+                        description="Example: orm-desktop approval decide request.json --as maya --approve")
+    aps = ap.add_subparsers(dest="approval_cmd", metavar="ACTION", required=True)
+    a = aps.add_parser("show", help="show the response and the mention it answers")
+    a.add_argument("file")
+    a.set_defaults(func=cmd_approval_show)
+    a = aps.add_parser("decide")
+    a.add_argument("file")
+    a.add_argument("--as", dest="user", required=True)
+    g = a.add_mutually_exclusive_group(required=True)
+    g.add_argument("--approve", action="store_true")
+    g.add_argument("--request-changes", action="store_true")
+    a.add_argument("--comment", "-m", default="")
+    a.set_defaults(func=cmd_approval_decide)
+
     u = sub.add_parser("users", help="local user profiles and roles",
                        description="Example: orm-desktop users add sam --role approver")
     us = u.add_subparsers(dest="users_cmd", metavar="ACTION", required=True)
@@ -257,4 +281,44 @@ def cmd_template_delete(args) -> int:
     svc = open_service(args)
     wf.delete_template(svc.conn, args.id, by=args.user or "cli")
     print(f"deleted workspace template {args.id}")
+    return 0
+
+
+def cmd_export_approval(args) -> int:
+    from orm_desktop.responses.approval_file import export_request
+
+    svc = open_service(args)
+    export_request(svc.conn, args.id, args.out, by=args.user or "cli")
+    print(f"wrote {args.out}: send it to the approver; merge it back with `responses merge-approval`")
+    return 0
+
+
+def cmd_merge_approval(args) -> int:
+    from orm_desktop.responses.approval_file import merge
+
+    svc = open_service(args)
+    r = merge(svc.conn, args.file, by=args.user or "cli")
+    print(f"response {r.id} is now {r.state.replace('_', ' ')}")
+    return 0
+
+
+def cmd_approval_show(args) -> int:
+    from orm_desktop.responses.approval_file import _load
+
+    p = _load(args.file)
+    r, m = p["response"], p.get("mention") or {}
+    print(f"Response #{r['id']} by {r['author']}" + (f", in the name of {r['in_name_of']}" if r["in_name_of"] else ""))
+    if m:
+        print(f"Answers: {m['title']} ({m['source']})")
+    print(f"\n{r['text']}\n")
+    if p.get("decision"):
+        print(f"Decision: {p['decision']['action']} by {p['decision']['actor']}")
+    return 0
+
+
+def cmd_approval_decide(args) -> int:
+    from orm_desktop.responses.approval_file import decide
+
+    d = decide(args.file, actor=args.user, approve=args.approve, comment=args.comment)
+    print(f"recorded: {d['action'].replace('_', ' ')} by {d['actor']}; send the file back")
     return 0
