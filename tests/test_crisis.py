@@ -49,3 +49,19 @@ def test_crisis_cli(demo_service, run_cli):
     assert "Velora Arc: crisis mode since" in run_cli("crisis", "status", workspace=ws).stdout
     r = run_cli("crisis", "off", "Velora Arc", "--as", "alex", workspace=ws)
     assert r.returncode == 0 and "crisis report written" in r.stdout and time.time() > 0
+
+
+def test_gui_pins_the_crisis_timeline_and_sorts_by_priority(qtbot, demo_service):
+    from orm_desktop.ui.main_window import MainWindow
+
+    crisis.switch_on(demo_service, "Velora", by="alex")
+    win = MainWindow(demo_service)
+    qtbot.addWidget(win)
+    win.show()
+    assert win.inbox.filters.order.currentData() == "priority"
+    assert "CRISIS MODE: Velora" in win.health.text()
+    win.show_page("Dashboard")
+    labels = [w.text() for w in win.pages["Dashboard"].findChildren(__import__("PySide6.QtWidgets",
+                                                                               fromlist=["QLabel"]).QLabel)]
+    assert any("Crisis mode: Velora" in t for t in labels)
+    win.runner.wait()

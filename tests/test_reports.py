@@ -101,3 +101,12 @@ def test_reports_view_saves_a_pdf(qtbot, demo_service, tmp_path, monkeypatch):
     view.save_pdf()
     n, text = pdf_text(target)
     assert n >= 2 and "Personal brand report" in text
+
+
+def test_report_exports_are_audited(run_cli, demo_service, tmp_path):
+    from orm_desktop.store import audit
+
+    out = tmp_path / "w.pdf"
+    assert run_cli("report", "--kind", "weekly", "--out", str(out), workspace=demo_service.ws.root).returncode == 0
+    entries = [e for e in audit.all_entries(demo_service.conn) if e.action == "report.export"]
+    assert len(entries) == 1 and entries[0].data["file"] == str(out) and entries[0].data["pages"] >= 1

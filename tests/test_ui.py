@@ -156,3 +156,27 @@ def test_virtual_model_reads_pages_from_the_nearer_end(qtbot, demo_service):
     for row in (0, 1, len(every) // 2, len(every) - 1):
         assert model.mention(row).id == every[row].id
     assert model.data(model.index(len(every) - 1, 3)) == every[-1].title
+
+
+def test_rule_editor_dry_run_save_and_saved_search(window, qtbot):
+    from orm_desktop.analysis import rules
+
+    window.show_page("Rules")
+    view = window.rules
+    view.name.setText("Recall triage")
+    view.entity.setCurrentIndex(view.entity.findData("Velora"))
+    view.terms.setText('recall OR "battery fire"')
+    assert view.terms_error.text() == ""
+    view.terms.setText('"unclosed')
+    assert "unclosed quote" in view.terms_error.text()
+    view.terms.setText('recall OR "battery fire"')
+    view.tag.setText("recall")
+    view.dry_run()
+    n, _ = rules.dry_run(window.svc.conn, view.rule())
+    assert n > 0 and f"would change {n:,}" in view.result_label.text() and view.result.count() > 0
+    view.save()
+    assert [r.name for r in rules.list_(window.svc.conn)] == ["Recall triage"]
+    qtbot.waitUntil(lambda: window.saved.count() == 1 and "Recall triage" in window.saved.item(0).text(), timeout=10_000)
+    with qtbot.waitSignal(view.changed, timeout=20_000):
+        view.apply()
+    assert rules.dry_run(window.svc.conn, rules.list_(window.svc.conn)[0])[0] == 0

@@ -30,5 +30,8 @@ def cmd_report(args) -> int:
     s = svc.settings()
     pages = to_pdf(d, args.out, page_size=args.page_size, color=s.get("brand_color") or "#0F6E8C",
                    logo=s.get("brand_logo") or "")
+    from orm_desktop.reports.render import record_export
+
+    record_export(svc.conn, d, args.out, pages, by="cli")
     print(f"wrote {args.out}: {pages} pages ({d.title}, {d.subtitle}) in {time.perf_counter() - started:.1f} s")
     return 0

@@ -280,6 +280,18 @@ def paint(doc, device, d: ReportData, *, color: str = "#0F6E8C") -> int:
     return pages
 
 
+def record_export(conn, d: ReportData, out: Path, pages: int, *, by: str) -> None:
+    """Reports leave the laptop: each export is an audit-log entry."""
+    import time
+
+    from orm_desktop.store import audit, db
+
+    with db.transaction(conn):
+        audit.append(conn, actor=by, action="report.export", subject_type="report", subject_id=None,
+                     data={"kind": d.kind, "title": d.title, "period": d.subtitle, "file": str(out), "pages": pages},
+                     now=int(time.time()))
+
+
 def to_pdf(d: ReportData, out: Path, *, page_size: str = "A4", color: str = "#0F6E8C", logo: str = "") -> int:
     """Write the report as PDF; returns the page count."""
     ensure_gui_app()

@@ -94,14 +94,21 @@ class MainWindow(QMainWindow):
         self.setWindowIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxInformation))
         self.nav = QListWidget()
         self.nav.setIconSize(QSize(18, 18))
-        self.nav.setMaximumWidth(240)
+        self.nav.setMaximumWidth(260)
         self.stack = QStackedWidget()
         self.inbox = InboxView(svc, runner=self.runner)
         self.pages: dict[str, object] = {}
         self._add("Inbox", self.inbox, QStyle.StandardPixmap.SP_FileDialogDetailedView)
         self.build_nav()
+        from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+        left = QWidget()
+        left_lay = QVBoxLayout(left)
+        left_lay.setContentsMargins(0, 0, 0, 0)
+        left_lay.addWidget(self.nav, 1)
+        self._left_lay = left_lay
         split = QSplitter()
-        split.addWidget(self.nav)
+        split.addWidget(left)
         split.addWidget(self.stack)
         split.setStretchFactor(1, 1)
         split.setSizes([210, 1190])
@@ -122,6 +129,49 @@ class MainWindow(QMainWindow):
             self.tray.setToolTip("ORM Desktop")
             self.tray.show()
         self.nav.setCurrentRow(0)
+        self.saved = QListWidget()
+        self.saved.setMaximumHeight(160)
+        self.saved.itemActivated.connect(self.open_saved_search)
+        self._left_lay.addWidget(QLabel(" Saved searches"))
+        self._left_lay.addWidget(self.saved)
+        self.update_saved_searches()
+
+    # -- saved searches (rules) with unread counts ---------------------------------------------
+    def update_saved_searches(self) -> None:
+        """Counts of new (unread) mentions per rule, computed off the GUI thread."""
+        from orm_desktop.analysis import rules
+
+        svc = self.svc
+
+        def work(progress, cancel):
+            out = []
+            for r in rules.list_(svc.conn):
+                ids = rules.matching_ids(svc.conn, r)
+                unread = svc.conn.execute(
+                    f"SELECT count(*) FROM mentions WHERE status = 'new' AND id IN ({','.join('?' * len(ids))})",
+                    ids).fetchone()[0] if ids else 0
+                out.append((r.id, r.name, unread))
+            return out
+
+        self.runner.start(work, on_success=self._saved_counts)
+
+    def _saved_counts(self, rows) -> None:
+        self.saved.clear()
+        for rid, name, unread in rows:
+            it = QListWidgetItem(f"🔖 {name}  ({unread} new)")
+            it.setData(Qt.ItemDataRole.UserRole, rid)
+            self.saved.addItem(it)
+
+    def open_saved_search(self, item) -> None:
+        from orm_desktop.analysis import rules
+
+        r = rules.get(self.svc.conn, item.data(Qt.ItemDataRole.UserRole))
+        self.show_page("Inbox")
+        f = self.inbox.filters
+        c = r.conditions
+        f.search.setText(c.get("terms", "").replace("(", " ").replace(")", " "))
+        entity = self.svc.entity(c["entity"]).id if c.get("entity") else None
+        f.show_entity(entity, sentiment=c.get("sentiment"))
 
     # -- navigation ------------------------------------------------------------------------------
     def _add(self, label: str, widget, icon) -> None:
@@ -154,6 +204,13 @@ class MainWindow(QMainWindow):
         self.reports = ReportsView(self.svc)
         self.reports.status_message.connect(self.flash)
         self._add("Reports", self.reports, sp.SP_FileIcon)
+        from orm_desktop.ui.rules_view import RulesView
+
+        self.rules = RulesView(self.svc, self.runner)
+        self.rules.status_message.connect(self.flash)
+        self.rules.changed.connect(self.inbox.reload)
+        self.rules.changed.connect(self.update_saved_searches)
+        self._add("Rules", self.rules, sp.SP_FileDialogListView)
         self.feeds = FeedsView(self.svc)
         self.feeds.refresh_requested.connect(self.refresh)
         self.feeds.status_message.connect(self.flash)
@@ -168,7 +225,7 @@ class MainWindow(QMainWindow):
         self._add("Settings", settings, sp.SP_FileDialogInfoView)
         for i in range(self.nav.count()):
             if self.nav.item(i).text() not in ("Inbox", "Competitors", "Dashboard", "Responses", "Reports",
-                                                "Feeds", "Entities", "Settings"):
+                                                "Rules", "Feeds", "Entities", "Settings"):
                 self.nav.item(i).setToolTip("Personal brand")
 
     def _wire(self, page) -> None:
@@ -225,6 +282,8 @@ class MainWindow(QMainWindow):
         from orm_desktop.analysis.crisis import active
 
         crisis = ", ".join(name for _id, name, _s in active(self.svc.conn))
+        if crisis and self.inbox.filters.order.currentData() != "priority":
+            self.inbox.filters.order.setCurrentIndex(self.inbox.filters.order.findData("priority"))
         self.health.setText((f"CRISIS MODE: {crisis} · " if crisis else "")
                             + f"Last refresh {when} · feeds: {h['ok']} ok, {h['failing']} failing"
                             + (f" · ⚠ {alerts} open alert{'s' if alerts != 1 else ''}" if alerts else ""))
@@ -260,6 +319,7 @@ class MainWindow(QMainWindow):
         self.inbox.model.reload()
         self.inbox.update_count()
         self.update_health()
+        self.update_saved_searches()
         if summary.notified and self.tray is not None:  # rules marked "notify"
             text = ", ".join(f"{name}: {n}" for name, n in summary.notified)
             self.tray.showMessage("ORM Desktop — rules", f"New matches: {text}",

@@ -246,6 +246,24 @@ class DashboardPage(Page):
             row.addWidget(hbar([(t.replace("_", " "), n) for t, n in topics], "Top topics", "#8E44AD"), 1)
         row.addWidget(sources_table(self.svc.top_sources(ids, since, until, limit=8)), 1)
         lay.addLayout(row)
+        from orm_desktop.analysis.crisis import active
+        from orm_desktop.types import MentionFilter
+
+        for eid, name, started in active(self.svc.conn):  # a pinned timeline for each crisis
+            lay.addWidget(QLabel(f"<b style='color:#C0392B'>Crisis mode: {html.escape(name)}</b> — the first "
+                                 "coverage since it began"))
+            timeline = QListWidget()
+            first = self.svc.mentions(MentionFilter(entity_ids=(eid,), since=started - 3 * DAY), limit=2000)
+            for m in sorted(first, key=lambda m: m.published)[:40]:
+                import datetime as dt
+
+                it = QListWidgetItem(f"{dt.datetime.fromtimestamp(m.published):%d %b %H:%M}  {m.sentiment:+.2f}  "
+                                     f"{m.title} — {m.source}")
+                it.setData(Qt.ItemDataRole.UserRole, m.id)
+                timeline.addItem(it)
+            timeline.itemActivated.connect(lambda it: self.open_mention.emit(it.data(Qt.ItemDataRole.UserRole)))
+            timeline.setMaximumHeight(180)
+            lay.addWidget(timeline)
         lay.addWidget(QLabel("<b>Alerts</b>"))
         alerts = QListWidget()
         for a in self.svc.alerts():

@@ -131,4 +131,7 @@ class ReportsView(QWidget):
         except KnownError as exc:
             QMessageBox.warning(self, "Cannot save the report", str(exc))
             return
+        from orm_desktop.reports.render import record_export
+
+        record_export(self.svc.conn, self.data(), path, pages, by="gui")
         self.status_message.emit(f"wrote {path} ({pages} pages)")

@@ -1,0 +1,225 @@
+"""No-code rule editor: conditions and actions in a form, a dry run before saving, apply to
+history in the background."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from orm_desktop.errors import KnownError
+from orm_desktop.types import FEED_KINDS, LABELS, STATUSES
+
+
+class RulesView(QWidget):
+    status_message = Signal(str)
+    changed = Signal()
+
+    def __init__(self, svc, runner, parent=None) -> None:
+        super().__init__(parent)
+        self.svc = svc
+        self.runner = runner
+        self.current_id: int | None = None
+        self.list = QListWidget()
+        self.name = QLineEdit()
+        self.entity = QComboBox()
+        self.terms = QLineEdit(placeholderText='recall OR "battery fire"')
+        self.terms_error = QLabel()
+        self.terms_error.setStyleSheet("color: #C0392B")
+        self.kind = QComboBox()
+        self.kind.addItem("any source", None)
+        for k in FEED_KINDS:
+            self.kind.addItem(k, k)
+        self.sentiment = QComboBox()
+        self.sentiment.addItem("any sentiment", None)
+        for lab in LABELS:
+            self.sentiment.addItem(lab, lab)
+        self.topic = QLineEdit(placeholderText="topic id, e.g. crisis_recall")
+        self.tag = QLineEdit()
+        self.status = QComboBox()
+        self.status.addItem("(leave status)", None)
+        for st in STATUSES:
+            self.status.addItem(st.replace("_", " "), st)
+        self.assign = QLineEdit(placeholderText="user name")
+        self.set_sentiment = QComboBox()
+        for label, v in (("(leave sentiment)", None), ("set negative (−0.6)", -0.6), ("set neutral (0)", 0.0),
+                         ("set positive (+0.6)", 0.6)):
+            self.set_sentiment.addItem(label, v)
+        self.priority = QDoubleSpinBox(minimum=-1, maximum=200, value=-1, specialValueText="(leave priority)")
+        self.mute = QCheckBox("mute (hide from the inbox)")
+        self.notify = QCheckBox("notify me of new matches")
+        self.enabled = QCheckBox("enabled (runs on every new mention)")
+        self.enabled.setChecked(True)
+        self.result = QListWidget()
+        self.result_label = QLabel()
+        form = QFormLayout()
+        form.addRow("Name", self.name)
+        form.addRow(QLabel("<b>When a mention…</b>"))
+        form.addRow("is about", self.entity)
+        form.addRow("contains", self.terms)
+        form.addRow("", self.terms_error)
+        form.addRow("comes from", self.kind)
+        form.addRow("is", self.sentiment)
+        form.addRow("has topic", self.topic)
+        form.addRow(QLabel("<b>…then</b>"))
+        form.addRow("tag it", self.tag)
+        form.addRow("set status", self.status)
+        form.addRow("assign to", self.assign)
+        form.addRow("sentiment", self.set_sentiment)
+        form.addRow("priority", self.priority)
+        form.addRow("", self.mute)
+        form.addRow("", self.notify)
+        form.addRow("", self.enabled)
+        buttons = QHBoxLayout()
+        for label, fn in (("New", self.new), ("Dry run", self.dry_run), ("Save", self.save),
+                          ("Apply to stored mentions", self.apply), ("Delete", self.delete)):
+            b = QPushButton(label)
+            b.clicked.connect(fn)
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        right = QVBoxLayout()
+        right.addLayout(form)
+        right.addLayout(buttons)
+        right.addWidget(self.result_label)
+        right.addWidget(self.result, 1)
+        lay = QHBoxLayout(self)
+        lay.addWidget(self.list, 1)
+        lay.addLayout(right, 2)
+        self.terms.textChanged.connect(self.validate)
+        self.list.currentRowChanged.connect(self.pick)
+        self.reload()
+
+    def reload(self) -> None:
+        from orm_desktop.analysis import rules
+
+        self.entity.clear()
+        self.entity.addItem("any entity", None)
+        for e in self.svc.entities():
+            self.entity.addItem(e.name, e.name)
+        self.rules = rules.list_(self.svc.conn)
+        self.list.blockSignals(True)
+        self.list.clear()
+        for r in self.rules:
+            it = QListWidgetItem(f"{r.name}{'' if r.enabled else '  (off)'}")
+            it.setData(Qt.ItemDataRole.UserRole, r.id)
+            self.list.addItem(it)
+        self.list.blockSignals(False)
+
+    def validate(self) -> None:
+        from orm_desktop.ingest.query import validate_query
+
+        err = validate_query(self.terms.text()) if self.terms.text().strip() else None
+        self.terms_error.setText(str(err) if err else "")
+
+    def rule(self):
+        from orm_desktop.analysis.rules import Rule
+
+        cond = {k: v for k, v in {"entity": self.entity.currentData(), "terms": self.terms.text().strip() or None,
+                                  "kinds": [self.kind.currentData()] if self.kind.currentData() else None,
+                                  "sentiment": self.sentiment.currentData(),
+                                  "topic": self.topic.text().strip() or None}.items() if v is not None}
+        act = {k: v for k, v in {"tag": self.tag.text().strip() or None, "status": self.status.currentData(),
+                                 "assign": self.assign.text().strip() or None,
+                                 "sentiment": self.set_sentiment.currentData(),
+                                 "priority": self.priority.value() if self.priority.value() >= 0 else None,
+                                 "mute": True if self.mute.isChecked() else None,
+                                 "notify": True if self.notify.isChecked() else None}.items() if v is not None}
+        return Rule(self.current_id, self.name.text().strip(), cond, act, self.enabled.isChecked())
+
+    def pick(self, row: int) -> None:
+        if not 0 <= row < len(self.rules):
+            return
+        r = self.rules[row]
+        self.current_id = r.id
+        c, a = r.conditions, r.actions
+        self.name.setText(r.name)
+        self.entity.setCurrentIndex(max(0, self.entity.findData(c.get("entity"))))
+        self.terms.setText(c.get("terms", ""))
+        self.kind.setCurrentIndex(max(0, self.kind.findData((c.get("kinds") or [None])[0])))
+        self.sentiment.setCurrentIndex(max(0, self.sentiment.findData(c.get("sentiment"))))
+        self.topic.setText(c.get("topic", ""))
+        self.tag.setText(a.get("tag", ""))
+        self.status.setCurrentIndex(max(0, self.status.findData(a.get("status"))))
+        self.assign.setText(a.get("assign", ""))
+        self.set_sentiment.setCurrentIndex(max(0, self.set_sentiment.findData(a.get("sentiment"))))
+        self.priority.setValue(a.get("priority", -1))
+        self.mute.setChecked(bool(a.get("mute")))
+        self.notify.setChecked(bool(a.get("notify")))
+        self.enabled.setChecked(r.enabled)
+
+    def new(self) -> None:
+        self.current_id = None
+        self.list.clearSelection()
+        for w in (self.name, self.terms, self.topic, self.tag, self.assign):
+            w.clear()
+        for w in (self.entity, self.kind, self.sentiment, self.status, self.set_sentiment):
+            w.setCurrentIndex(0)
+        self.priority.setValue(-1)
+        self.mute.setChecked(False)
+        self.notify.setChecked(False)
+
+    def dry_run(self) -> None:
+        from orm_desktop.analysis import rules
+
+        try:
+            n, sample = rules.dry_run(self.svc.conn, self.rule())
+        except KnownError as exc:
+            QMessageBox.warning(self, "Cannot run the rule", str(exc))
+            return
+        self.result_label.setText(f"<b>Dry run:</b> would change {n:,} stored mention(s); a sample:")
+        self.result.clear()
+        for mid, title in sample:
+            self.result.addItem(f"#{mid} {title}")
+
+    def save(self) -> None:
+        from orm_desktop.analysis import rules
+
+        try:
+            saved = rules.save(self.svc.conn, self.rule(), by=self.svc.setting("current_user") or "gui")
+        except KnownError as exc:
+            QMessageBox.warning(self, "Cannot save the rule", str(exc))
+            return
+        self.current_id = saved.id
+        self.reload()
+        self.status_message.emit(f"rule {saved.name} saved")
+        self.changed.emit()
+
+    def apply(self) -> None:
+        from orm_desktop.analysis import rules
+
+        if self.current_id is None:
+            self.status_message.emit("save the rule first")
+            return
+        rule, svc = rules.get(self.svc.conn, self.current_id), self.svc
+        self.runner.start(lambda progress, cancel: rules.apply_to_history(svc.conn, rule, by="gui", progress=progress,
+                                                                         cancel=cancel),
+                          on_success=self._applied, on_failure=self._failed)
+
+    def _applied(self, n: int) -> None:
+        self.status_message.emit(f"rule applied: {n:,} stored mention(s) changed")
+        self.changed.emit()
+
+    def _failed(self, message: str, _known: bool) -> None:
+        QMessageBox.warning(self, "Rule", message.strip().splitlines()[-1][:300])
+
+    def delete(self) -> None:
+        from orm_desktop.analysis import rules
+
+        if self.current_id is not None:
+            rules.delete(self.svc.conn, self.current_id, by="gui")
+            self.new()
+            self.reload()
+            self.changed.emit()
