@@ -39,6 +39,11 @@ def populate_demo(svc, *, fetch: bool = True, now: int | None = None) -> None:
     if fetch:
         svc.fetch(jobs=4, force=True, now=now)
         _demo_responses(svc)
+    from orm_desktop.analysis import rules
+
+    rules.save(svc.conn, rules.Rule(None, "Battery safety", {"entity": "Velora Arc",
+                                                             "terms": 'battery OR recall OR fire OR overheated'},
+                                    {"tag": "safety", "notify": True}), by="demo")
 
 
 def _demo_responses(svc) -> None:

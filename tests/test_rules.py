@@ -37,7 +37,7 @@ def test_dry_run_count_equals_what_applying_changes(demo_service):
     assert tagged == n
     assert demo_service.count_mentions(MentionFilter(statuses=("needs_response",))) >= n
     assert rules.dry_run(c, saved)[0] == 0  # nothing left to change
-    actions = [e.action for e in audit.all_entries(c) if e.subject_type == "rule"]
+    actions = [e.action for e in audit.all_entries(c) if e.subject_type == "rule" and e.subject_id == saved.id]
     assert actions == ["rule.create", "rule.apply"]
 
 
@@ -71,10 +71,11 @@ def test_rules_export_and_import_round_trip(demo_service, run_cli, tmp_path):
                                        {"tag": "amplify"}), by="ana")
     out = tmp_path / "rules.json"
     assert run_cli("rules", "export", str(out), workspace=demo_service.ws.root).returncode == 0
-    assert json.loads(out.read_text())[0]["actions"] == {"tag": "amplify"}
+    exported = {r["name"]: r for r in json.loads(out.read_text())}
+    assert exported["Praise"]["actions"] == {"tag": "amplify"}
     r = run_cli("rules", "import", str(out), workspace=other.ws.root)
-    assert r.returncode == 0 and "imported 1" in r.stdout
-    assert [x.name for x in rules.list_(other.conn)] == ["Praise"]
+    assert r.returncode == 0 and f"imported {len(exported)}" in r.stdout
+    assert sorted(x.name for x in rules.list_(other.conn)) == sorted(exported)
     other.close()
     r = run_cli("rules", "add", "Reviews", "--kind", "review", "--sentiment", "negative", "--tag", "bad-review",
                 "--dry-run", workspace=demo_service.ws.root)

@@ -175,8 +175,10 @@ def test_rule_editor_dry_run_save_and_saved_search(window, qtbot):
     n, _ = rules.dry_run(window.svc.conn, view.rule())
     assert n > 0 and f"would change {n:,}" in view.result_label.text() and view.result.count() > 0
     view.save()
-    assert [r.name for r in rules.list_(window.svc.conn)] == ["Recall triage"]
-    qtbot.waitUntil(lambda: window.saved.count() == 1 and "Recall triage" in window.saved.item(0).text(), timeout=10_000)
+    names = [r.name for r in rules.list_(window.svc.conn)]
+    assert names == ["Battery safety", "Recall triage"]  # the demo's rule, then ours
+    qtbot.waitUntil(lambda: window.saved.count() == 2 and "Recall triage" in window.saved.item(1).text(),
+                    timeout=10_000)
     with qtbot.waitSignal(view.changed, timeout=20_000):
         view.apply()
-    assert rules.dry_run(window.svc.conn, rules.list_(window.svc.conn)[0])[0] == 0
+    assert rules.dry_run(window.svc.conn, rules.list_(window.svc.conn)[1])[0] == 0
