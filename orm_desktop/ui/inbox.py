@@ -173,7 +173,8 @@ class FilterBar(QWidget):
         self.sentiment = QComboBox()
         self.sentiment.addItems(["Any sentiment", "negative", "neutral", "positive"])
         self.status = QComboBox()
-        self.status.addItem("Open (new, flagged, needs response)", OPEN_STATUSES)
+        self.status.addItem("Open items", OPEN_STATUSES)
+        self.status.setItemData(0, "new, flagged or needs response", Qt.ItemDataRole.ToolTipRole)
         self.status.addItem("Any status", ())
         for s in STATUSES:
             self.status.addItem(s.replace("_", " "), (s,))
@@ -195,6 +196,9 @@ class FilterBar(QWidget):
         self.topic: str | None = None
         for w in (self.search, self.entity, self.sentiment, self.status, self.kind, self.period, self.lang,
                   self.order):
+            if isinstance(w, QComboBox):  # keep the bar within a laptop screen
+                w.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+                w.setMinimumContentsLength(9)
             lay.addWidget(w, 3 if w is self.search else 0)
         self.reload_entities()
         self.debounce = QTimer(self, singleShot=True, interval=250)

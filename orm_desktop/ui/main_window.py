@@ -103,6 +103,7 @@ class MainWindow(QMainWindow):
         from PySide6.QtWidgets import QVBoxLayout, QWidget
 
         left = QWidget()
+        left.setMinimumWidth(210)
         left_lay = QVBoxLayout(left)
         left_lay.setContentsMargins(0, 0, 0, 0)
         left_lay.addWidget(self.nav, 1)
@@ -158,7 +159,7 @@ class MainWindow(QMainWindow):
     def _saved_counts(self, rows) -> None:
         self.saved.clear()
         for rid, name, unread in rows:
-            it = QListWidgetItem(f"🔖 {name}  ({unread} new)")
+            it = QListWidgetItem(f"{name} ({unread} new)")
             it.setData(Qt.ItemDataRole.UserRole, rid)
             self.saved.addItem(it)
 

@@ -101,6 +101,8 @@ class RulesView(QWidget):
         self.terms.textChanged.connect(self.validate)
         self.list.currentRowChanged.connect(self.pick)
         self.reload()
+        if self.rules:
+            self.list.setCurrentRow(0)
 
     def reload(self) -> None:
         from orm_desktop.analysis import rules
