@@ -163,6 +163,8 @@ def test_rule_editor_dry_run_save_and_saved_search(window, qtbot):
 
     window.show_page("Rules")
     view = window.rules
+    assert view.name.text() == "Battery safety"  # opens on the demo's rule
+    view.new()
     view.name.setText("Recall triage")
     view.entity.setCurrentIndex(view.entity.findData("Velora"))
     view.terms.setText('recall OR "battery fire"')
