@@ -57,12 +57,7 @@ def import_bundle(svc, path: Path, *, by: str) -> dict[str, int]:
     from orm_desktop.analysis import rules
     from orm_desktop.responses import workflow as wf
 
-    try:
-        payload = json.loads(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise UsageError(f"no such file: {path}") from None
-    except json.JSONDecodeError as exc:
-        raise UsageError(f"{path} is not a bundle: {exc}") from None
+    payload = read_json_file(path, "bundle")
     if not isinstance(payload, dict) or payload.get("format") != FORMAT:
         raise UsageError(f"{path} is not an ORM Desktop bundle")
     if payload.get("version", 0) > VERSION:
@@ -106,6 +101,16 @@ def import_bundle(svc, path: Path, *, by: str) -> dict[str, int]:
     rules.import_rules(conn, json.dumps(payload.get("rules", [])), by=by)
     apply_pending_overrides(conn)
     return {k: len(payload.get(k, [])) for k in ("entities", "rules", "templates", "users", "overrides", "audit")}
+
+
+def read_json_file(path: Path, what: str):
+    """A JSON document from a file the user named; UsageError for a missing or unreadable one."""
+    try:
+        return json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise UsageError(f"no such file: {path}") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise UsageError(f"{path} is not {'an' if what[0] in 'aeiou' else 'a'} {what} file: {exc}") from None
 
 
 def apply_pending_overrides(conn) -> int:

@@ -56,12 +56,9 @@ def export_request(conn, response_id: int, out: Path, *, by: str) -> dict:
 
 
 def _load(path: Path) -> dict:
-    try:
-        payload = json.loads(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise UsageError(f"no such file: {path}") from None
-    except json.JSONDecodeError as exc:
-        raise UsageError(f"{path} is not an approval file: {exc}") from None
+    from orm_desktop.bundle import read_json_file
+
+    payload = read_json_file(path, "approval")
     if not isinstance(payload, dict) or payload.get("format") != FORMAT:
         raise UsageError(f"{path} is not an ORM Desktop approval file")
     if _sha(payload["response"]["text"]) != payload["response"]["text_sha256"]:

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from orm_desktop.errors import KnownError
 from orm_desktop.types import ENTITY_KINDS, FEED_KINDS
+from orm_desktop.ui.widgets import button_row
 
 
 def when(ts: int | None) -> str:
@@ -74,14 +75,9 @@ class FeedsView(QWidget):
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setSectionResizeMode(6, QHeaderView.ResizeMode.Stretch)
         self.health = QLabel()
-        bar = QHBoxLayout()
-        for label, fn in (("Add…", self.add), ("Edit…", self.edit), ("Remove", self.remove),
+        bar = button_row((("Add…", self.add), ("Edit…", self.edit), ("Remove", self.remove),
                           ("Enable/disable", self.toggle), ("Import OPML…", self.import_opml),
-                          ("Export OPML…", self.export_opml), ("Refresh now", self.refresh_requested.emit)):
-            b = QPushButton(label)
-            b.clicked.connect(fn)
-            bar.addWidget(b)
-        bar.addStretch(1)
+                          ("Export OPML…", self.export_opml), ("Refresh now", self.refresh_requested.emit)))
         bar.addWidget(self.health)
         lay = QVBoxLayout(self)
         lay.addLayout(bar)
@@ -205,11 +201,7 @@ class EntitiesView(QWidget):
         form.addRow("Aliases", self.aliases)
         form.addRow("Importance", self.importance)
         form.addRow("Title", self.title)
-        buttons = QHBoxLayout()
-        for label, fn in (("New", self.new), ("Save", self.save), ("Remove", self.remove)):
-            b = QPushButton(label)
-            b.clicked.connect(fn)
-            buttons.addWidget(b)
+        buttons = button_row((("New", self.new), ("Save", self.save), ("Remove", self.remove)), stretch=False)
         self.crisis_btn = QPushButton("Crisis mode")
         self.crisis_btn.setCheckable(True)
         self.crisis_btn.setToolTip("Refresh this entity's sources every 5 minutes, put its mentions first, draft "

@@ -10,15 +10,14 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QMessageBox,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from orm_desktop.errors import KnownError
+from orm_desktop.ui.widgets import button_row
 
 DAY = 86400
 
@@ -44,12 +43,7 @@ class ReportsView(QWidget):
         form.addRow("Entity", self.entity)
         form.addRow("Period", self.period)
         form.addRow("Paper", self.page)
-        buttons = QHBoxLayout()
-        for label, fn in (("Preview…", self.preview), ("Print…", self.print_), ("Save as PDF…", self.save_pdf)):
-            b = QPushButton(label)
-            b.clicked.connect(fn)
-            buttons.addWidget(b)
-        buttons.addStretch(1)
+        buttons = button_row((("Preview…", self.preview), ("Print…", self.print_), ("Save as PDF…", self.save_pdf)))
         lay = QVBoxLayout(self)
         lay.addWidget(QLabel("<h2>Reports</h2><p>Print-ready reports, rendered on this laptop with no network. "
                              "The same reports come from the command line: <code>orm-desktop report</code>.</p>"))

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from orm_desktop.errors import KnownError
+from orm_desktop.ui.widgets import button_row
 
 QUEUES = (("Mine to write", "mine"), ("Awaiting my approval", "review"), ("Approved, to send", "approved"),
           ("Overdue mentions", "overdue"), ("Sent", "sent"), ("All open", "open"))
@@ -112,12 +113,7 @@ class TemplatesDialog(QDialog):
         self.editor = QPlainTextEdit()
         self.info = QLabel()
         self.info.setWordWrap(True)
-        buttons = QHBoxLayout()
-        for label, fn in (("Duplicate as new…", self.duplicate), ("Save", self.save), ("Delete", self.delete)):
-            b = QPushButton(label)
-            b.clicked.connect(fn)
-            buttons.addWidget(b)
-        buttons.addStretch(1)
+        buttons = button_row((("Duplicate as new…", self.duplicate), ("Save", self.save), ("Delete", self.delete)))
         close = QPushButton("Close")
         close.clicked.connect(self.accept)
         buttons.addWidget(close)

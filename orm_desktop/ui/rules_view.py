@@ -15,13 +15,13 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMessageBox,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from orm_desktop.errors import KnownError
 from orm_desktop.types import FEED_KINDS, LABELS, STATUSES
+from orm_desktop.ui.widgets import button_row
 
 
 class RulesView(QWidget):
@@ -83,13 +83,8 @@ class RulesView(QWidget):
         form.addRow("", self.mute)
         form.addRow("", self.notify)
         form.addRow("", self.enabled)
-        buttons = QHBoxLayout()
-        for label, fn in (("New", self.new), ("Dry run", self.dry_run), ("Save", self.save),
-                          ("Apply to stored mentions", self.apply), ("Delete", self.delete)):
-            b = QPushButton(label)
-            b.clicked.connect(fn)
-            buttons.addWidget(b)
-        buttons.addStretch(1)
+        buttons = button_row((("New", self.new), ("Dry run", self.dry_run), ("Save", self.save),
+                              ("Apply to stored mentions", self.apply), ("Delete", self.delete)))
         right = QVBoxLayout()
         right.addLayout(form)
         right.addLayout(buttons)
