@@ -184,3 +184,26 @@ def test_rule_editor_dry_run_save_and_saved_search(window, qtbot):
     with qtbot.waitSignal(view.changed, timeout=20_000):
         view.apply()
     assert rules.dry_run(window.svc.conn, rules.list_(window.svc.conn)[1])[0] == 0
+
+
+def test_approval_file_and_bundle_from_the_gui(window, qtbot, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog
+
+    from orm_desktop.responses import workflow as wf
+    from orm_desktop.responses.approval_file import decide
+
+    window.show_page("Responses")
+    view = window.responses
+    pending = window.svc.responses(states=("in_review",))[0]  # the demo's statement for Maya
+    view.current = pending
+    req = tmp_path / "req.json"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(req), ""))
+    view.export_approval()
+    decide(req, actor="maya", approve=True, comment="Fine")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(req), ""))
+    view.merge_approval()
+    assert wf.get(window.svc.conn, pending.id).state == "approved"
+    bundle = tmp_path / "b.ormbundle"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(bundle), ""))
+    window.export_bundle()
+    assert bundle.exists() and '"format": "orm-desktop-bundle"' in bundle.read_text()

@@ -352,6 +352,9 @@ class MainWindow(QMainWindow):
         self._action(f, "&New workspace…", self.new_workspace, "Ctrl+N")
         self._action(f, "&Open workspace…", self.open_workspace, "Ctrl+O")
         f.addSeparator()
+        self._action(f, "E&xport bundle…", self.export_bundle)
+        self._action(f, "&Import bundle into a new workspace…", self.import_bundle)
+        f.addSeparator()
         self._action(f, "&Quit", self.close, QKeySequence.StandardKey.Quit)
         v = mb.addMenu("&View")
         self.exec_mode = self._action(v, "&Executive mode (read-only)", self.toggle_read_only, "Ctrl+E")
@@ -391,6 +394,42 @@ class MainWindow(QMainWindow):
                 self.switch_workspace.emit(wiz.create())
             except Exception as exc:  # noqa: BLE001 - show any creation problem to the user
                 QMessageBox.warning(self, "Cannot create workspace", str(exc))
+
+    def export_bundle(self) -> None:
+        from orm_desktop.bundle import export_bundle
+        from orm_desktop.errors import KnownError
+
+        path, _ = QFileDialog.getSaveFileName(self, "Export bundle", "workspace.ormbundle",
+                                              "ORM Desktop bundle (*.ormbundle)")
+        if path:
+            try:
+                p = export_bundle(self.svc, path, by=self.svc.setting("current_user") or "gui")
+            except (KnownError, OSError) as exc:
+                QMessageBox.warning(self, "Cannot export", str(exc))
+                return
+            self.flash(f"wrote {path}: {len(p['entities'])} entities, {len(p['rules'])} rules, "
+                       f"{len(p['audit'])} audit entries")
+
+    def import_bundle(self) -> None:
+        from pathlib import Path
+
+        from orm_desktop.bundle import import_bundle
+        from orm_desktop.errors import KnownError
+        from orm_desktop.service import Service
+
+        path, _ = QFileDialog.getOpenFileName(self, "Import bundle", "", "ORM Desktop bundle (*.ormbundle *.json)")
+        if not path:
+            return
+        folder = QFileDialog.getExistingDirectory(self, "Folder for the new workspace")
+        if not folder:
+            return
+        try:
+            svc = Service.create(Path(folder) / "orm-workspace")
+            import_bundle(svc, path, by="gui")
+        except KnownError as exc:
+            QMessageBox.warning(self, "Cannot import", str(exc))
+            return
+        self.switch_workspace.emit(svc)
 
     def open_workspace(self) -> None:
         from pathlib import Path

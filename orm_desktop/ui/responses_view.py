@@ -227,6 +227,13 @@ class ResponsesView(QWidget):
         templates = QPushButton("Templates…")
         templates.clicked.connect(lambda: TemplatesDialog(self.svc, self.me(), self).exec())
         top.addWidget(templates)
+        export_file = QPushButton("Approval by file…")
+        export_file.setToolTip("Export the selected response for an approver away from this laptop")
+        export_file.clicked.connect(self.export_approval)
+        merge_file = QPushButton("Merge approval file…")
+        merge_file.clicked.connect(self.merge_approval)
+        top.addWidget(export_file)
+        top.addWidget(merge_file)
         top.addStretch(1)
         top.addWidget(self.kpi)
         self.list = QListWidget()
@@ -424,6 +431,41 @@ class ResponsesView(QWidget):
             QMessageBox.warning(self, "Not possible", str(exc))
         self.current = wf.get(self.svc.conn, r.id)
         self.reload()
+
+    def export_approval(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
+        from orm_desktop.responses.approval_file import export_request
+
+        if self.current is None:
+            return
+        path, _ = QFileDialog.getSaveFileName(self, "Approval request", f"approval-{self.current.id}.json",
+                                              "Approval file (*.json)")
+        if not path:
+            return
+        try:
+            export_request(self.svc.conn, self.current.id, path, by=self.me())
+        except KnownError as exc:
+            QMessageBox.warning(self, "Cannot export", str(exc))
+            return
+        self.status_message.emit(f"wrote {path}: the approver decides with `orm-desktop approval decide`")
+
+    def merge_approval(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
+        from orm_desktop.responses.approval_file import merge
+
+        path, _ = QFileDialog.getOpenFileName(self, "Returned approval file", "", "Approval file (*.json)")
+        if not path:
+            return
+        try:
+            r = merge(self.svc.conn, path, by=self.me())
+        except KnownError as exc:
+            QMessageBox.warning(self, "Cannot merge", str(exc))
+            return
+        self.current = r
+        self.reload()
+        self.status_message.emit(f"response #{r.id} is now {r.state.replace('_', ' ')}")
 
     def draft_for(self, mention_id: int) -> None:
         """Suggest templates for a mention, create the chosen draft and open it."""
