@@ -1,4 +1,5 @@
-"""Shared benchmark helpers: timing, tables, JSON output, the cached 1M workspace, a file server."""
+"""Shared benchmark helpers: timing, tables, JSON output, the cached generated workspace, and a
+static file server on 127.0.0.1."""
 
 from __future__ import annotations
 
@@ -19,15 +20,48 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "benchmarks" / "out"
-sys.path.insert(0, str(ROOT))
+for _p in (str(ROOT), str(ROOT / "benchmarks")):
+    if _p not in sys.path:
+        sys.path.insert(0, _p)
 
 
 def machine() -> dict:
-    return {"cpus": os.cpu_count(), "python": platform.python_version(), "sqlite": sqlite3.sqlite_version,
-            "platform": platform.platform(), "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")}
+    """What the figures were measured on."""
+    cpu = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        cpu = platform.processor()
+    mem = None
+    try:
+        mem = round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1)
+    except (ValueError, OSError, AttributeError):
+        pass
+    return {
+        "cpus": os.cpu_count(),
+        "cpu": cpu,
+        "memory_gib": mem,
+        "python": platform.python_version(),
+        "sqlite": sqlite3.sqlite_version,
+        "platform": platform.platform(),
+        "load_avg": [round(x, 2) for x in os.getloadavg()] if hasattr(os, "getloadavg") else None,
+        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+    }
+
+
+def percentile(sorted_samples: list[float], q: float) -> float:
+    """Nearest-rank percentile of an ascending list."""
+    if not sorted_samples:
+        return float("nan")
+    k = max(0, min(len(sorted_samples) - 1, int(round(q * len(sorted_samples) + 0.5)) - 1))
+    return sorted_samples[k]
 
 
 def timeit(fn: Callable[[], object], runs: int = 30, warmup: int = 2) -> dict:
+    """p50/p95/max in milliseconds over ``runs`` calls after ``warmup`` calls."""
     for _ in range(warmup):
         fn()
     samples = []
@@ -36,60 +70,102 @@ def timeit(fn: Callable[[], object], runs: int = 30, warmup: int = 2) -> dict:
         fn()
         samples.append((time.perf_counter() - t) * 1000)
     samples.sort()
-    return {"p50_ms": round(statistics.median(samples), 3),
-            "p95_ms": round(samples[min(len(samples) - 1, int(len(samples) * 0.95))], 3), "runs": runs}
+    return {
+        "p50_ms": round(statistics.median(samples), 3),
+        "p95_ms": round(percentile(samples, 0.95), 3),
+        "max_ms": round(samples[-1], 3),
+        "runs": runs,
+    }
 
 
 def table(rows: list[dict], columns: list[str]) -> str:
-    cells = [[str(r.get(c, "")) for c in columns] for r in rows]
-    w = [max(len(c), *(len(x[i]) for x in cells)) if cells else len(c) for i, c in enumerate(columns)]
-    lines = ["  ".join(c.ljust(w[i]) for i, c in enumerate(columns)),
-             "  ".join("-" * w[i] for i in range(len(columns)))]
-    lines += ["  ".join(x[i].ljust(w[i]) for i in range(len(columns))) for x in cells]
-    return "\n".join(lines)
+    """A plain-text table; numbers right-aligned."""
+
+    def fmt(v: object) -> str:
+        if isinstance(v, float):
+            return f"{v:,.2f}" if abs(v) < 1000 else f"{v:,.0f}"
+        if isinstance(v, int) and not isinstance(v, bool):
+            return f"{v:,}"
+        return "" if v is None else str(v)
+
+    cells = [[fmt(r.get(c)) for c in columns] for r in rows]
+    numeric = [all(isinstance(r.get(c), int | float) for r in rows) and bool(rows) for c in columns]
+    w = [max([len(c)] + [len(x[i]) for x in cells]) for i, c in enumerate(columns)]
+
+    def line(vals: list[str]) -> str:
+        return "  ".join(v.rjust(w[i]) if numeric[i] else v.ljust(w[i]) for i, v in enumerate(vals)).rstrip()
+
+    return "\n".join([line(columns), line(["-" * x for x in w]), *(line(x) for x in cells)])
 
 
 def write_json(name: str, payload: dict) -> Path:
+    """benchmarks/out/NAME.json with the machine description."""
     OUT.mkdir(parents=True, exist_ok=True)
     path = OUT / f"{name}.json"
     path.write_text(json.dumps({"machine": machine(), **payload}, indent=2) + "\n")
     return path
 
 
-def cached_workspace(mentions: int = 1_000_000, seed: int = 1) -> Path:
-    """The generated workspace with ``mentions`` mentions, built once and reused."""
+def workspace_info(db_path: Path) -> dict | None:
+    """Schema version and generator stamp of a generated workspace (None if unreadable)."""
+    try:
+        conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+        try:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            row = conn.execute("SELECT value FROM settings WHERE key = 'benchmark_generator'").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return None
+    return {"schema": version, "generator": json.loads(row[0]) if row else None}
+
+
+def cached_workspace(mentions: int = 1_000_000, seed: int = 1, *, rebuild: bool = False) -> Path:
+    """The generated workspace with ``mentions`` mentions under benchmarks/out/ws-N, built once
+    and reused while its schema version and generator version match this code."""
+    from generate import GENERATOR_VERSION, generate
+
     from orm_desktop.store import db
 
     root = OUT / f"ws-{mentions}"
-    if (root / "orm.db").exists():
-        conn = sqlite3.connect(root / "orm.db")
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-        conn.close()
-        if version == db.schema_version():
-            return root
-        shutil.rmtree(root)
-    from benchmarks.generate import generate
-
-    generate(root, mentions=mentions, seed=seed)
+    info = workspace_info(root / "orm.db") if (root / "orm.db").exists() else None
+    gen = (info or {}).get("generator") or {}
+    if (not rebuild and info and info["schema"] == db.schema_version()
+            and gen.get("version") == GENERATOR_VERSION and gen.get("seed") == seed
+            and gen.get("mentions") == mentions):
+        return root
+    if root.exists():
+        print(f"rebuilding {root} (stamp {info})", file=sys.stderr)
+    part = root.with_name(root.name + ".part")
+    shutil.rmtree(part, ignore_errors=True)
+    generate(part, mentions=mentions, seed=seed)
+    shutil.rmtree(root, ignore_errors=True)
+    part.rename(root)  # a half-built cache is never taken for a finished one
     return root
 
 
 def copy_workspace(src: Path, dest: Path) -> Path:
+    """A private copy of a workspace (its WAL checkpointed into the file first)."""
     if dest.exists():
         shutil.rmtree(dest)
     dest.mkdir(parents=True)
     with sqlite3.connect(src / "orm.db") as a:
         a.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    shutil.copy2(src / "orm.db", dest / "orm.db")
+    shutil.copyfile(src / "orm.db", dest / "orm.db")
     (dest / "backups").mkdir()
     return dest
 
 
 class StaticServer:
-    """Serve a directory on 127.0.0.1 (a real HTTP server in a thread)."""
+    """Serve a directory on 127.0.0.1, port chosen by the OS (a real HTTP server in a thread)."""
 
     def __init__(self, directory: Path) -> None:
         class Quiet(SimpleHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"  # keep-alive, like a real server
+            # headers and body go out in separate writes: without this, Nagle's algorithm and
+            # the client's delayed ACK stall every response by ~40 ms
+            disable_nagle_algorithm = True
+
             def log_message(self, *a) -> None:
                 pass
 

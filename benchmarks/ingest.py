@@ -1,11 +1,21 @@
-"""Ingest benchmark (foundation issue): 200 feeds x 25 entries served from 127.0.0.1 into a
-workspace already holding 1,000,000 mentions. Budget: >= 1,000 entries/s end to end.
+"""Ingest benchmark (the foundation issue): 200 feeds x 25 entries served from 127.0.0.1 into a
+workspace already holding 1,000,000 mentions. Budget: >= 1,000 entries/s end to end, 2 cores.
 
-    python benchmarks/ingest.py [--mentions 1000000] [--feeds 200] [--entries 25] [--jobs 4] [--runs 3] [--profile]
+    python benchmarks/ingest.py [--mentions 1000000] [--feeds 200] [--entries 25] [--jobs 4]
+                                [--runs 3] [--no-breakdown] [--no-profile]
 
-Each run copies the cached generated workspace, writes fresh feed files (unique URLs), serves them
-with a real http.server, imports them as OPML and times ``Service.fetch`` (fetch, parse,
-sanitize, dedupe, match, score, store). Prints a table and writes benchmarks/out/ingest.json.
+Each run copies the cached generated workspace (so runs are repeatable), writes fresh RSS files
+(URLs unique to the run; realistic 500-1,500-character HTML descriptions that mention the
+generated entities, so matching and targeted scoring do real work), serves them with a real
+ThreadingHTTPServer on 127.0.0.1, adds the feeds through the Service (OPML import) and times
+``Service.fetch(jobs=4, force=True)``: fetch, parse, sanitize, dedupe, language, match, score,
+topics, store, alerts. The generated workspace's own 200 (fake) feeds are disabled in the copy.
+
+Breakdown (on another fresh copy, each phase serial in this process, same feed files): HTTP
+downloads, parsing, preparation (dedupe look-ups, language, matching, scoring, topics), the
+writes (one transaction per feed), starting the worker processes, and the alert pass; plus a
+cProfile of the serial preparation in benchmarks/out/ingest-profile.txt. Prints a table and
+writes benchmarks/out/ingest.json.
 """
 
 from __future__ import annotations
@@ -13,85 +23,221 @@ from __future__ import annotations
 import argparse
 import html
 import random
+import shutil
 import statistics
+import sys
 import tempfile
 import time
 from pathlib import Path
 
-from _common import StaticServer, cached_workspace, copy_workspace, table, write_json
+from _common import OUT, StaticServer, cached_workspace, copy_workspace, table, write_json
+from generate import COMPETITORS, EXECUTIVES, entity_plan
 
-NAMES = ["Acme", "Jane Doe", "Globex", "Initech", "Raj Patel", "Acme Model 3", "Hooli", "Mia Chen"]
+KINDS = ["news"] * 8 + ["blog"] * 4 + ["review"] * 3 + ["social"] * 2 + ["forum"] * 2 + ["press"]
 GENERIC = ["The company", "A spokesperson", "Industry analysts", "The regulator", "Local officials",
-           "Customers", "The board", "Rivals", "Investors", "The city council"]
+           "Customers", "The board", "Rivals", "Investors", "The city council", "Commuters", "Reviewers"]
 TAILS = ["according to people familiar with the matter", "the report said", "in a statement on Monday",
-         "as demand shifted across the sector", "despite a difficult quarter", "analysts noted"]
+         "as demand shifted across the sector", "despite a difficult quarter", "analysts noted",
+         "according to a survey of 2,000 riders", "in an interview with local media"]
 PHRASES = ["reported strong results and praised its team", "faced complaints about slow delivery and refunds",
            "announced a partnership with a regional transit authority", "was criticised for a week-long outage",
            "opened a new store downtown to long queues", "said the recall would cost millions",
-           "won an award for design and reliability", "declined to comment on the lawsuit"]
+           "won an award for design and reliability", "declined to comment on the lawsuit",
+           "cut prices on last year's models", "was praised for quick and friendly support",
+           "is facing a class action over battery fires", "doubled its service network in Europe",
+           "disappointed reviewers with a sluggish app", "quietly raised subscription prices"]
+EXTRAS = ['<a href="/related?id={n}">Related coverage</a>', '<img src="/img/{n}.jpg" alt="photo">',
+          "<b>Update:</b> this story has been updated.", "<em>Sponsored links below.</em>"]
 
 
-def write_feeds(directory: Path, feeds: int, entries: int, run: int, rng: random.Random) -> None:
+def _names() -> list[str]:
+    """How articles cite the generated entities (executives with their role, so that queries like
+    '"Jane Doe" AND (Acme OR CEO)' match)."""
+    roles = dict(EXECUTIVES)
+    out = []
+    for e in entity_plan(40):
+        if e["kind"] == "executive":
+            out.append(f"{roles[e['name']]} {e['name']}")
+        else:
+            out.append(e["say"])
+    return out
+
+
+def write_feeds(directory: Path, feeds: int, entries: int, token: str, rng: random.Random) -> int:
+    """RSS 2.0 files feed{i}.xml; returns the bytes written."""
+    names = _names()
+    weights = [1.0 / (i + 1) for i in range(len(names))]
+    total = 0
+    recent_titles: list[str] = []
     for f in range(feeds):
         items = []
         for e in range(entries):
-            # like real articles: the subject in the title and in some sentences, a second
-            # entity in some items, most sentences about neither
-            who = rng.sample(NAMES, 2)
+            roll = rng.random()
+            who = [] if roll < 0.2 else rng.choices(names, weights, k=1 if roll < 0.75 else 2)
+            if who == [] and rng.random() < 0.5:
+                who = [rng.choice(COMPETITORS)]
             paras = []
-            for _ in range(rng.randint(3, 8)):
+            target = rng.randint(500, 1500)
+            length = 0
+            while length < target:
                 sentences = []
                 for _ in range(rng.randint(2, 4)):
-                    roll = rng.random()
-                    subject = who[0] if roll < 0.3 else who[1] if roll < 0.4 else rng.choice(GENERIC)
+                    r = rng.random()
+                    subject = who[0] if who and r < 0.3 else who[-1] if who and r < 0.4 else rng.choice(GENERIC)
                     sentences.append(f"{subject} {rng.choice(PHRASES)}, {rng.choice(TAILS)}.")
-                paras.append("<p>" + " ".join(sentences) + "</p>")
+                if rng.random() < 0.25:
+                    sentences.append(rng.choice(EXTRAS).format(n=rng.randrange(10**6)))
+                p = "<p>" + " ".join(sentences) + "</p>"
+                paras.append(p)
+                length += len(p)
             body = "".join(paras)
+            if recent_titles and rng.random() < 0.05:  # syndicated: the same story on another site
+                title = rng.choice(recent_titles)
+            else:
+                title = f"{who[0] if who else rng.choice(GENERIC)} {rng.choice(PHRASES)}"
+                recent_titles = (recent_titles + [title])[-50:]
+            published = time.gmtime(time.time() - rng.randint(0, 2 * 86400))
             items.append(
-                f"<item><title>{html.escape(who[0])} {rng.choice(PHRASES)[:40]} ({run}-{f}-{e})</title>"
-                f"<link>https://bench{f}.example/{run}/{e}?utm_source=rss</link>"
-                f"<pubDate>{time.strftime('%a, %d %b %Y %H:%M:%S GMT', time.gmtime(time.time() - rng.randint(0, 86400)))}</pubDate>"
+                f"<item><title>{html.escape(title)}</title>"
+                f"<link>https://site{f}.example.org/{token}/{e}?utm_source=rss&amp;utm_medium=feed</link>"
+                f"<guid isPermaLink=\"false\">{token}-{f}-{e}</guid>"
+                f"<pubDate>{time.strftime('%a, %d %b %Y %H:%M:%S GMT', published)}</pubDate>"
+                f"<author>desk{f}@site{f}.example.org (Desk {f})</author>"
                 f"<description>{html.escape(body)}</description></item>")
-        (directory / f"feed{f}.xml").write_text(
-            f'<?xml version="1.0"?><rss version="2.0"><channel><title>Bench {f}</title>{"".join(items)}</channel></rss>')
+        text = (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Bench {f}</title>'
+                f'<link>https://site{f}.example.org/</link><description>bench</description>{"".join(items)}'
+                "</channel></rss>")
+        (directory / f"feed{f}.xml").write_text(text, encoding="utf-8")
+        total += len(text)
+    return total
 
 
-def one_run(base: Path, tmp: Path, feeds: int, entries: int, jobs: int, run: int, profile: bool) -> dict:
+def _prepare_workspace(base: Path, dest: Path):
     from orm_desktop.service import Service
 
+    ws = copy_workspace(base, dest)
+    svc = Service.open(ws)
+    from orm_desktop.store import db
+
+    with db.transaction(svc.conn) as conn:
+        conn.execute("UPDATE feeds SET enabled = 0")  # the generated (fake) sources
+    return svc
+
+
+def _add_feeds(svc, srv: StaticServer, tmp: Path, feeds: int) -> list[int]:
+    opml = tmp / "bench.opml"
+    opml.write_text('<?xml version="1.0"?><opml version="2.0"><body>' + "".join(
+        f'<outline type="rss" text="Bench {f}" title="Bench {f}" xmlUrl="{srv.url(f"feed{f}.xml")}" '
+        f'kind="{KINDS[f % len(KINDS)]}"/>' for f in range(feeds)) + "</body></opml>")
+    svc.import_opml(opml)
+    return [f.id for f in svc.feeds() if f.url.startswith("http://127.0.0.1")]
+
+
+def one_run(base: Path, tmp: Path, feeds: int, entries: int, jobs: int, run: int) -> dict:
     rng = random.Random(run)
+    token = f"r{run}-{time.time_ns()}"
     feed_dir = tmp / f"feeds{run}"
     feed_dir.mkdir()
-    write_feeds(feed_dir, feeds, entries, run, rng)
-    ws = copy_workspace(base, tmp / f"ws{run}")
-    svc = Service.open(ws)
+    size = write_feeds(feed_dir, feeds, entries, token, rng)
+    svc = _prepare_workspace(base, tmp / f"ws{run}")
     before = svc.count_mentions()
     with StaticServer(feed_dir) as srv:
-        opml = tmp / f"feeds{run}.opml"
-        opml.write_text("<opml><body>" + "".join(
-            f'<outline title="Bench {f}" xmlUrl="{srv.url(f"feed{f}.xml")}" kind="news"/>' for f in range(feeds))
-            + "</body></opml>")
-        svc.import_opml(opml)
-        ids = [f.id for f in svc.feeds() if "127.0.0.1" in f.url]
-        if profile:
-            import cProfile
-            import pstats
-
-            prof = cProfile.Profile()
-            prof.enable()
+        ids = _add_feeds(svc, srv, tmp, feeds)
+        assert len(ids) == feeds, ids
         t = time.perf_counter()
-        summary = svc.fetch(jobs=jobs, feed_ids=ids)
+        cpu = time.process_time()
+        summary = svc.fetch(jobs=jobs, force=True)
         seconds = time.perf_counter() - t
-        if profile:
-            prof.disable()
-            out = Path(__file__).parent / "out" / "ingest-profile.txt"
-            with out.open("w") as fh:
-                pstats.Stats(prof, stream=fh).sort_stats("cumulative").print_stats(40)
+        main_cpu = time.process_time() - cpu
     after = svc.count_mentions()
     svc.close()
-    return {"run": run, "entries": summary.entries, "new_items": summary.new_items,
-            "new_mentions": summary.new_mentions, "failed": summary.failed, "seconds": round(seconds, 2),
-            "entries_per_s": round(summary.entries / seconds), "mentions_before": before, "mentions_after": after}
+    return {"run": run, "feeds": summary.feeds, "failed": summary.failed, "entries": summary.entries,
+            "new_items": summary.new_items, "new_mentions": summary.new_mentions, "seconds": round(seconds, 2),
+            "refresh_s": summary.seconds, "main_cpu_s": round(main_cpu, 2),
+            "entries_per_s": round(summary.entries / seconds), "mentions_after": after,
+            "mentions_before": before, "feed_mib": round(size / 2**20, 1)}
+
+
+def breakdown(base: Path, tmp: Path, feeds: int, entries: int, jobs: int, profile: bool) -> list[dict]:
+    """Each stage alone, serial, in this process (wall seconds; ms per entry)."""
+    import cProfile
+    import pstats
+
+    from orm_desktop.analysis.alerts import detect_and_store
+    from orm_desktop.ingest import pipeline as pl
+    from orm_desktop.ingest.fetch import Fetcher, FetchLimits, FetchRequest
+    from orm_desktop.ingest.parse import parse_feed
+    from orm_desktop.store import db
+    from orm_desktop.store import feeds as feeds_store
+
+    rng = random.Random(99)
+    feed_dir = tmp / "feeds-breakdown"
+    feed_dir.mkdir()
+    write_feeds(feed_dir, feeds, entries, f"b-{time.time_ns()}", rng)
+    svc = _prepare_workspace(base, tmp / "ws-breakdown")
+    conn = svc.conn
+    now = int(time.time())
+    rows = []
+
+    def stage(name: str, seconds: float, n: int, note: str = "") -> None:
+        rows.append({"stage": name, "seconds": round(seconds, 3), "ms_per_entry": round(seconds * 1000 / max(1, n), 3),
+                     "note": note})
+        print(f"  {name:34} {seconds:7.3f} s  {note}", file=sys.stderr, flush=True)
+
+    with StaticServer(feed_dir) as srv:
+        ids = _add_feeds(svc, srv, tmp, feeds)
+        fl = [feeds_store.get(conn, i) for i in ids]
+        by_id = {f.id: f for f in fl}
+        t = time.perf_counter()
+        results = list(Fetcher(FetchLimits(), jobs=jobs).run([FetchRequest(f.id, f.url, f.etag, f.last_modified)
+                                                              for f in fl]))
+        stage(f"HTTP download ({jobs} threads)", time.perf_counter() - t, feeds * entries,
+              f"{sum(len(r.body or b'') for r in results) / 2**20:.1f} MiB, {sum(r.ok for r in results)} ok")
+    t = time.perf_counter()
+    parsed = [(by_id[r.feed_id], parse_feed(r.body or b"", url=r.final_url or "", headers=r.headers, now=now))
+              for r in results]
+    n = sum(len(p.items) for _, p in parsed)
+    stage("parse (feedparser + sanitize)", time.perf_counter() - t, n, f"{n} entries")
+    t = time.perf_counter()
+    enricher = pl.Enricher.for_workspace(conn, now)
+    stage("enricher set-up", time.perf_counter() - t, n)
+    t = time.perf_counter()
+    prepared = [(f, pl.prepare_items(conn, f, p.items, enricher)) for f, p in parsed]
+    stage("prepare (dedupe, lang, match, score, topics)", time.perf_counter() - t, n,
+          f"{sum(len(x.mention_rows) for _, ps in prepared for x in ps)} mentions")
+    prof = None
+    if profile:  # again, under the profiler (preparing reads the database only)
+        prof = cProfile.Profile()
+        prof.enable()
+        for f, p in parsed:
+            pl.prepare_items(conn, f, p.items, enricher)
+        prof.disable()
+    t = time.perf_counter()
+    for f, ps in prepared:
+        with db.transaction(conn):
+            new_items, _ = pl.write_items(conn, f, ps, now)
+            feeds_store.record_success(conn, f.id, now=now, status="ok", etag="", last_modified="", title="",
+                                       new_items=new_items, next_due=now + pl.OK_INTERVAL, message="")
+    stage("write (1 transaction per feed)", time.perf_counter() - t, n)
+    t = time.perf_counter()
+    pool = pl._worker_pool(conn, 2, now)
+    for fut in [pool.submit(pl._warm) for _ in range(2)]:
+        fut.result()
+    pool.shutdown()
+    stage("start 2 spawn workers", time.perf_counter() - t, n, "wall; each worker imports and builds its enricher")
+    t = time.perf_counter()
+    detect_and_store(conn, now=now)
+    stage("alerts after the refresh", time.perf_counter() - t, n)
+    svc.close()
+    if prof:
+        path = OUT / "ingest-profile.txt"
+        with path.open("w") as fh:
+            fh.write(f"cProfile of the serial preparation of {n} entries (dedupe, language, match, score, "
+                     "topics) into the 1M workspace\n\n")
+            st = pstats.Stats(prof, stream=fh)
+            st.sort_stats("tottime").print_stats(30)
+            st.sort_stats("cumulative").print_stats(30)
+    return rows
 
 
 def main() -> None:
@@ -101,21 +247,36 @@ def main() -> None:
     p.add_argument("--entries", type=int, default=25)
     p.add_argument("--jobs", type=int, default=4)
     p.add_argument("--runs", type=int, default=3)
-    p.add_argument("--profile", action="store_true", help="write a cProfile of the last run")
+    p.add_argument("--no-breakdown", action="store_true")
+    p.add_argument("--no-profile", action="store_true")
     a = p.parse_args()
     base = cached_workspace(a.mentions)
     rows = []
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory(prefix="orm-ingest-") as tmp:
         for run in range(1, a.runs + 1):
-            rows.append(one_run(base, Path(tmp), a.feeds, a.entries, a.jobs, run, a.profile and run == a.runs))
-            print(table(rows[-1:], list(rows[-1])))
+            rows.append(one_run(base, Path(tmp), a.feeds, a.entries, a.jobs, run))
+            r = rows[-1]
+            print(f"run {run}: {r['entries']:,} entries in {r['seconds']} s = {r['entries_per_s']:,}/s "
+                  f"({r['new_items']:,} new items, {r['new_mentions']:,} new mentions, {r['failed']} failed)",
+                  file=sys.stderr, flush=True)
+            shutil.rmtree(Path(tmp) / f"ws{run}", ignore_errors=True)
+        stages = []
+        if not a.no_breakdown:
+            print("breakdown:", file=sys.stderr)
+            stages = breakdown(base, Path(tmp), a.feeds, a.entries, a.jobs, not a.no_profile)
     rates = [r["entries_per_s"] for r in rows]
     median = statistics.median(rates)
+    print(table(rows, ["run", "entries", "new_items", "new_mentions", "failed", "seconds", "main_cpu_s",
+                       "entries_per_s"]))
+    if stages:
+        print()
+        print(table(stages, ["stage", "seconds", "ms_per_entry", "note"]))
     print(f"\ningest into a {a.mentions:,}-mention workspace: median {median:,.0f} entries/s "
           f"(budget >= 1,000) over {len(rows)} runs: {rates}")
-    write_json("ingest", {"budget_entries_per_s": 1000, "median_entries_per_s": median, "runs": rows,
-                          "workspace_mentions": a.mentions, "feeds": a.feeds, "entries_per_feed": a.entries,
-                          "jobs": a.jobs})
+    path = write_json("ingest", {"budget_entries_per_s": 1000, "median_entries_per_s": median, "runs": rows,
+                                 "breakdown": stages, "workspace_mentions": a.mentions, "feeds": a.feeds,
+                                 "entries_per_feed": a.entries, "jobs": a.jobs})
+    print(f"wrote {path}")
 
 
 if __name__ == "__main__":
