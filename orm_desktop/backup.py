@@ -29,6 +29,7 @@ def backup(ws: Workspace, dest: Path | None = None, *, automatic: bool = False) 
         raise UsageError(f"{dest} already exists")
     conn = ws.connect(readonly=False)
     try:
+        _checkpoint_beside(conn, dest)
         db.backup_to(conn, dest)
     finally:
         conn.close()
@@ -36,6 +37,17 @@ def backup(ws: Workspace, dest: Path | None = None, *, automatic: bool = False) 
         for old in sorted(ws.backups.glob("auto-*.db"))[:-KEEP_AUTOMATIC]:
             old.unlink(missing_ok=True)
     return dest
+
+
+def _checkpoint_beside(conn, dest: Path) -> None:
+    """A signed checkpoint of the audit log next to the backup (issue 13): a later truncated or
+    rewritten log is caught against it, even if the file beside the workspace is replaced too."""
+    from orm_desktop.store import audit
+
+    try:
+        audit.write_checkpoint(conn, dest.with_name(dest.stem + ".checkpoint.json"))
+    except OSError as exc:
+        raise KnownError(f"cannot write the audit checkpoint beside {dest}: {exc.strerror}") from None
 
 
 def backups(ws: Workspace) -> list[Path]:

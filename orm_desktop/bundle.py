@@ -34,16 +34,16 @@ def export_bundle(svc, out: Path, *, by: str) -> dict:
         "key_messages": [{"topic": r[0], "text": r[1], "approved_by": r[2]} for r in conn.execute(
             "SELECT topic, text, approved_by FROM key_messages WHERE active = 1 ORDER BY id")],
         "settings": {k: v for k, v in svc.settings().items() if k not in ("demo", "brand_logo")},
-        "users": [{"name": r[0], "display_name": r[1], "roles": r[2], "executive": r[3]} for r in conn.execute(
+        "users": [{"name": r[0], "display_name": r[1], "roles": r[2], "executive": r[3], **_user_key(conn, r[0])}
+                  for r in conn.execute(
             "SELECT u.name, u.display_name, u.roles, e.name FROM users u LEFT JOIN entities e ON e.id = u.entity_id "
             "ORDER BY u.name")],
         "overrides": [{"url": r[0], "entity": r[1], "score": r[2], "by": r[3], "at": r[4]} for r in conn.execute(
             "SELECT i.canonical_url, e.name, m.override, m.override_by, m.override_at FROM mentions m "
             "JOIN items i ON i.id = m.item_id JOIN entities e ON e.id = m.entity_id WHERE m.override IS NOT NULL "
             "ORDER BY m.id")],
-        "audit": [{"id": e.id, "at": e.at, "actor": e.actor, "action": e.action, "subject_type": e.subject_type,
-                   "subject_id": e.subject_id, "data": e.data, "prev_hash": e.prev_hash, "hash": e.hash}
-                  for e in audit.all_entries(conn)],
+        "checkpoint": (cp := audit.checkpoint(conn)),  # the signed head of the audit log below
+        "audit": [_plain_entry(e) for e in audit.all_entries(conn) if e.id <= cp["last_id"]],
     }
     text = json.dumps(payload, ensure_ascii=False, indent=1, sort_keys=True)
     Path(out).write_text(text, encoding="utf-8")
@@ -65,14 +65,15 @@ def import_bundle(svc, path: Path, *, by: str) -> dict[str, int]:
     conn = svc.conn
     if svc.entities() or svc.feeds() or conn.execute("SELECT 1 FROM audit_log LIMIT 1").fetchone():
         raise UsageError("import a bundle into a new, empty workspace (`orm-desktop --workspace DIR init`)")
+    verify_bundle_audit(payload, path)
     # the audit log first, verbatim, so its chain continues unbroken
     with db.transaction(conn):
         conn.executemany(
-            "INSERT INTO audit_log (id, at, actor, action, subject_type, subject_id, data, prev_hash, hash) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO audit_log (id, at, actor, action, subject_type, subject_id, data, prev_hash, hash, key_id, "
+            "sig) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [(e["id"], e["at"], e["actor"], e["action"], e["subject_type"], e["subject_id"],
               json.dumps(e["data"], ensure_ascii=False, sort_keys=True, separators=(",", ":")),
-              e["prev_hash"], e["hash"]) for e in payload.get("audit", [])])
+              e["prev_hash"], e["hash"], e.get("key_id"), e.get("sig")) for e in payload.get("audit", [])])
         for key, value in payload.get("settings", {}).items():
             conn.execute("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET "
                          "value = excluded.value", (key, json.dumps(value)))
@@ -88,6 +89,7 @@ def import_bundle(svc, path: Path, *, by: str) -> dict[str, int]:
     for u in payload.get("users", []):
         wf.add_user(conn, u["name"], tuple(u["roles"].split(",")), display_name=u.get("display_name", ""),
                     executive=u.get("executive"), by=by)
+        _import_user_key(conn, u)
     for t in payload.get("templates", []):
         wf.save_template(conn, t["body"], by=by)
     with db.transaction(conn):
@@ -101,6 +103,61 @@ def import_bundle(svc, path: Path, *, by: str) -> dict[str, int]:
     rules.import_rules(conn, json.dumps(payload.get("rules", [])), by=by)
     apply_pending_overrides(conn)
     return {k: len(payload.get(k, [])) for k in ("entities", "rules", "templates", "users", "overrides", "audit")}
+
+
+def _plain_entry(e) -> dict:
+    return {"id": e.id, "at": e.at, "actor": e.actor, "action": e.action, "subject_type": e.subject_type,
+            "subject_id": e.subject_id, "data": e.data, "prev_hash": e.prev_hash, "hash": e.hash,
+            "key_id": e.key_id, "sig": e.sig}
+
+
+def _user_key(conn, name: str) -> dict:
+    from orm_desktop.store import identity as id_store
+
+    sk = id_store.user_key(conn, name)
+    return {"public_key": sk.public_key, "private_key": sk.private_key} if sk else {}
+
+
+def verify_bundle_audit(payload: dict, path: Path):
+    """Refuse a bundle whose audit log is broken, not signed by the keys it registers, or not
+    the one its signed checkpoint names (issue 13); also each user's key must be the one the log
+    registers for that user. Returns the chain report."""
+    from orm_desktop import chain, identity
+
+    try:
+        rows = [chain.Row.from_mapping(e) for e in payload.get("audit") or []]
+    except (KeyError, TypeError, ValueError, AttributeError):
+        raise UsageError(f"{path} refused: its audit log is malformed") from None
+    rep = chain.verify_chain(rows)
+    if not rep.ok:
+        raise UsageError(f"{path} refused: its audit log is broken at entry {rep.broken_id}: {rep.why}")
+    if rows:
+        cp = payload.get("checkpoint")
+        problem = chain.checkpoint_problem(cp, rep) if cp is not None else "it carries no signed checkpoint"
+        if not problem and cp["last_id"] != rep.last_id:
+            problem = "its audit log does not end where its signed checkpoint says"
+        if problem:
+            raise UsageError(f"{path} refused: {problem}")
+    for u in payload.get("users") or []:
+        pub = u.get("public_key") if isinstance(u, dict) else None
+        if pub is None:
+            continue
+        key = rep.registry.user_key(str(u.get("name", "")))
+        if key is None or key.public_key != pub or identity.public_key_of_blob(str(u.get("private_key", ""))) != pub:
+            raise UsageError(f"{path} refused: the key of user {u.get('name')!r} is not the one its audit log registers")
+    return rep
+
+
+def _import_user_key(conn, u: dict) -> None:
+    """The user's key as the bundle's (verified) audit log registered it: stored, not re-registered."""
+    from orm_desktop import identity
+    from orm_desktop.store import identity as id_store
+
+    if u.get("public_key"):
+        with db.transaction(conn):
+            id_store.add_user_key(conn, u["name"], key_id=identity.key_id_of(u["public_key"]),
+                                  public_key=u["public_key"], private_key=u.get("private_key", ""),
+                                  now=int(time.time()))
 
 
 def read_json_file(path: Path, what: str):
