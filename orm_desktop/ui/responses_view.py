@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from orm_desktop.errors import KnownError
+from orm_desktop.ui.identity import ensure_unlocked
 from orm_desktop.ui.widgets import button_row
 
 QUEUES = (("Mine to write", "mine"), ("Awaiting my approval", "review"), ("Approved, to send", "approved"),
@@ -406,7 +407,7 @@ class ResponsesView(QWidget):
         from orm_desktop.responses import workflow as wf
 
         r = self.current
-        if r is None or not self.me():
+        if r is None or not self.me() or not ensure_unlocked(self, self.svc, self.me()):
             return
         try:
             if action == "save" or (action == "submit" and self.editor.toPlainText() != r.text):
@@ -437,7 +438,7 @@ class ResponsesView(QWidget):
 
         from orm_desktop.responses.approval_file import export_request
 
-        if self.current is None:
+        if self.current is None or not ensure_unlocked(self, self.svc, self.me()):
             return
         path, _ = QFileDialog.getSaveFileName(self, "Approval request", f"approval-{self.current.id}.json",
                                               "Approval file (*.json)")
@@ -455,6 +456,8 @@ class ResponsesView(QWidget):
 
         from orm_desktop.responses.approval_file import merge
 
+        if not ensure_unlocked(self, self.svc, self.me()):
+            return
         path, _ = QFileDialog.getOpenFileName(self, "Returned approval file", "", "Approval file (*.json)")
         if not path:
             return
@@ -471,6 +474,8 @@ class ResponsesView(QWidget):
         """Suggest templates for a mention, create the chosen draft and open it."""
         from orm_desktop.responses import workflow as wf
 
+        if not ensure_unlocked(self, self.svc, self.me()):
+            return
         try:
             suggestions = wf.suggest(self.svc.conn, mention_id, limit=8)
             if not suggestions:
