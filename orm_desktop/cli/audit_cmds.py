@@ -16,6 +16,8 @@ def register(sub) -> None:
                      "kept outside the database; names the first broken entry")
     a.add_argument("--checkpoint", action="append", default=[], metavar="FILE",
                    help="also check against this checkpoint (a checkpoint file, a bundle or an approval file)")
+    a.add_argument("--head", action="append", default=[], metavar="ID:HASH",
+                   help="also check that entry ID still has hash HASH (as printed in a report's footer)")
     a.set_defaults(func=cmd_verify)
     a = s.add_parser("checkpoint", help="write a signed checkpoint of the log's head (keep it elsewhere)")
     a.add_argument("--out", required=True)
@@ -31,6 +33,8 @@ def cmd_verify(args) -> int:
     svc = open_service(args)
     extra = [(f, audit.read_checkpoint(f)) for f in args.checkpoint]
     rep, problems = audit.verify_full(svc.conn, extra)
+    for head in args.head:
+        problems += [p for p in [_head_problem(rep, head)] if p]
     if rep.broken_id is not None:
         print(f"audit log BROKEN at entry {rep.broken_id}: {rep.why} ({rep.checked - 1} entries before it verified)")
         return 1
@@ -44,6 +48,21 @@ def cmd_verify(args) -> int:
     if rep.legacy:
         print(f"note: the first {rep.legacy} entries predate signing (legacy): verified by hash only")
     return 0
+
+
+def _head_problem(rep, head: str) -> str:
+    from orm_desktop.errors import UsageError
+
+    try:
+        entry, digest = head.split(":", 1)
+        entry_id = int(entry)
+    except ValueError:
+        raise UsageError(f"--head needs ID:HASH as printed in a report's footer, not {head!r}") from None
+    if entry_id > rep.last_id:
+        return f"the log was truncated: entry {entry_id} (printed as the head) is gone; the log ends at {rep.last_id}"
+    if rep.hashes.get(entry_id) != digest.strip():
+        return f"entry {entry_id} differs from the printed checkpoint (the log was rewritten)"
+    return ""
 
 
 def cmd_checkpoint(args) -> int:

@@ -353,3 +353,24 @@ def test_existing_workspace_keeps_its_unsigned_entries_as_legacy(tmp_path, run_c
     conn.close()
     out = run_cli("audit", "verify", workspace=root)
     assert out.returncode == 1 and "unsigned although signing had begun" in out.stdout
+
+
+def test_4_report_footer_checkpoint_catches_a_later_truncation(demo_service, run_cli, tmp_path):
+    import re
+
+    from pypdf import PdfReader
+
+    ws = demo_service.ws.root
+    demo_service.close()
+    out = tmp_path / "week.pdf"
+    assert run_cli("report", "--kind", "weekly", "--out", str(out), workspace=ws).returncode == 0
+    text = re.sub(r"\s+", "", PdfReader(out).pages[-1].extract_text())
+    head = re.search(r"Auditcheckpoint(\d+:[0-9a-f]{64})", text).group(1)
+    assert run_cli("audit", "verify", "--head", head, workspace=ws).returncode == 0
+    conn = raw(ws)
+    drop_triggers(conn)
+    conn.execute("DELETE FROM audit_log WHERE id IN (SELECT id FROM audit_log ORDER BY id DESC LIMIT 3)")
+    conn.close()
+    (ws / audit.CHECKPOINT_FILE).unlink()  # and the checkpoint beside the workspace is gone too
+    r = run_cli("audit", "verify", "--head", head, workspace=ws)
+    assert r.returncode == 1 and "truncated" in r.stdout
