@@ -16,6 +16,7 @@ No SQL and no Qt here: the same signing serves the SQLite file and a team databa
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import json
 import os
@@ -137,9 +138,14 @@ def sign(priv: Ed25519PrivateKey, domain: str, payload: Any) -> str:
     return _b64(priv.sign(domain.encode("ascii") + b"\n" + canonical(payload)))
 
 
+@functools.lru_cache(maxsize=256)
+def _public_key(public_b64: str) -> Ed25519PublicKey:
+    return Ed25519PublicKey.from_public_bytes(_unb64(public_b64))
+
+
 def verify(public_b64: str, domain: str, payload: Any, signature: str) -> bool:
     try:
-        Ed25519PublicKey.from_public_bytes(_unb64(public_b64)).verify(
+        _public_key(public_b64).verify(
             _unb64(signature), domain.encode("ascii") + b"\n" + canonical(payload))
         return True
     except (InvalidSignature, IdentityError, ValueError, TypeError):

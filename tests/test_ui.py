@@ -189,10 +189,9 @@ def test_rule_editor_dry_run_save_and_saved_search(window, qtbot):
 def test_approval_file_and_bundle_from_the_gui(window, qtbot, tmp_path, monkeypatch):
     from PySide6.QtWidgets import QFileDialog
 
+    from orm_desktop import identity
     from orm_desktop.responses import workflow as wf
     from orm_desktop.responses.approval_file import decide
-
-    from orm_desktop import identity
     from orm_desktop.store import identity as id_store
     from tests.conftest import act_as
 
@@ -218,11 +217,10 @@ def test_approval_file_and_bundle_from_the_gui(window, qtbot, tmp_path, monkeypa
 def test_working_as_someone_asks_their_passphrase_once(window, qtbot):
     """Issue 13 finding 1 in the GUI: the demo opens without a prompt; the first action in a
     user's name asks for the passphrase; a wrong one unlocks nothing."""
+    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
     from orm_desktop.ui.identity import PassphraseDialog
-
-    from PySide6.QtCore import QTimer
 
     assert QApplication.activeModalWidget() is None  # no prompt at start
     view = window.responses

@@ -274,10 +274,21 @@ def cmd_user_list(args) -> int:
     from orm_desktop.store import responses as rstore
 
     svc = open_service(args)
+    from orm_desktop.store import audit
+
+    reg = audit.registry(svc.conn)  # keys as the audit log registers them, not as a table says
     rows = [{"name": u.name, "display_name": u.display_name, "roles": list(u.roles),
-             "executive_entity": u.entity_id} for u in rstore.users(svc.conn)]
-    emit(rows, args.format, ["name", "display_name", "roles", "executive_entity"])
+             "executive_entity": u.entity_id,
+             "key_id": (k := reg.user_key(u.name)) and identity_key_id(k.public_key) or ""}
+            for u in rstore.users(svc.conn)]
+    emit(rows, args.format, ["name", "display_name", "roles", "executive_entity", "key_id"])
     return 0
+
+
+def identity_key_id(public_key: str) -> str:
+    from orm_desktop.identity import key_id_of
+
+    return key_id_of(public_key)
 
 
 def cmd_templates(args) -> int:

@@ -26,8 +26,8 @@ from pathlib import Path
 from orm_desktop import chain, identity
 from orm_desktop.errors import UsageError, WorkflowError
 from orm_desktop.store import audit, db
-from orm_desktop.store import identity as id_store
 from orm_desktop.store import entities as entities_store
+from orm_desktop.store import identity as id_store
 from orm_desktop.store import mentions as mentions_store
 
 FORMAT = "orm-desktop-approval"

@@ -36,6 +36,7 @@ END;
 
 ALTER TABLE audit_log ADD COLUMN key_id TEXT;
 ALTER TABLE audit_log ADD COLUMN sig TEXT;
+CREATE INDEX audit_key_entries ON audit_log (key_id) WHERE action IN ('workspace.key', 'user.key');
 
 CREATE TABLE workspace_identity (
     id INTEGER PRIMARY KEY CHECK (id = 1),
