@@ -359,6 +359,8 @@ class Service:
 
     def send_test_message(self, to: str = "") -> str:
         """Send a test mail now (not through the outbox); a one-line KnownError says what to check."""
+        from email.policy import SMTP
+
         from orm_desktop.deliveries import config as c
         from orm_desktop.deliveries.mail import SmtpTransport, compose
 
@@ -370,7 +372,7 @@ class Service:
                       text=f"This is a test message from ORM Desktop ({self.ws.root}).\n",
                       html=f"<p>This is a test message from ORM Desktop (<code>{self.ws.root}</code>).</p>")
         with SmtpTransport(settings) as t:
-            t.send(msg.as_bytes(), settings.sender, [to])
+            t.send(msg.as_bytes(policy=SMTP), settings.sender, [to])
         return to
 
     def test_webhook(self, name: str) -> None:

@@ -45,7 +45,7 @@ def _page(title: str, sections: list[tuple[str, list[str], list[list[str]]]], fo
             out.append('<tr style="border-bottom:1px solid #ddd">' + "".join(f"<td>{c}</td>" for c in r) + "</tr>")
         out.append("</table>")
     out.append(f'<p style="color:#777;font-size:small;margin-top:24px">{html.escape(footer)}</p></body></html>')
-    return "".join(out)
+    return "\n".join(out)
 
 
 def _text(title: str, sections: list[tuple[str, list[str]]], footer: str) -> str:

@@ -45,8 +45,9 @@ def compose(*, key: str, sender: str, to: str, subject: str, text: str, html: st
     msg["Message-ID"] = message_id(key, sender)
     msg["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation auto-replies
     msg["X-ORM-Desktop-Key"] = key
-    msg.set_content(text)
-    msg.add_alternative(html, subtype="html")
+    # quoted-printable: SMTP refuses lines over 998 octets, and HTML tables make long lines
+    msg.set_content(text, cte="quoted-printable")
+    msg.add_alternative(html, subtype="html", cte="quoted-printable")
     for filename, mime, data in attachments:
         maintype, _, subtype = mime.partition("/")
         msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename)
@@ -152,12 +153,13 @@ class SmtpTransport:
             raise DeliveryError(f"{where} dropped the connection: {exc}") from None
         before_data()
         try:
-            code, resp = smtp.data(raw)
+            code, resp = smtp.data(raw)  # raises for a refused DATA command, returns the final reply
         except smtplib.SMTPDataError as exc:
-            raise DeliveryError(f"{where} refused the message ({exc.smtp_code} "
-                                f"{exc.smtp_error.decode(errors='replace')})",
-                                permanent=500 <= exc.smtp_code < 600) from None
+            code, resp = exc.smtp_code, exc.smtp_error
         except (smtplib.SMTPServerDisconnected, OSError) as exc:
             self._smtp = None
             raise DeliveryError(f"{where} dropped the connection while receiving the message: {exc}",
                                 uncertain=True) from None
+        if code != 250:
+            raise DeliveryError(f"{where} refused the message ({code} {resp.decode(errors='replace')})",
+                                permanent=500 <= code < 600)

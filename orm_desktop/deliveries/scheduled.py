@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import email.policy
 import time
 from dataclasses import asdict, dataclass, field
 
@@ -63,7 +64,8 @@ class Queue:
     def mail(self, key: str, kind: str, to: str, letter: content.Letter, detected_at: int | None = None) -> None:
         msg = mail.compose(key=key, sender=self.sender, to=to, subject=letter.subject, text=letter.text,
                            html=letter.html, attachments=letter.attachments, now=self.now)
-        self._add(key, "email", kind, to, letter.subject, msg["Message-ID"], msg.as_bytes(), detected_at)
+        self._add(key, "email", kind, to, letter.subject, msg["Message-ID"],
+                  msg.as_bytes(policy=email.policy.SMTP), detected_at)
 
     def chat(self, key: str, kind: str, hook: cfgmod.Webhook, title: str, text: str,
              detected_at: int | None = None, severity: str = "warning") -> None:
@@ -145,7 +147,8 @@ def run(svc, *, now: int | None = None, refresh: bool = True, jobs: int = 4) -> 
     try:
         with svc.ws.deliveries_lock():
             res.queued = queue_due(svc, cfg, now=int(now or time.time()), notified=notified)
-            sent: SendReport = deliver_due(svc.conn, cfg)
+            clock = (lambda: now) if now is not None else time.time
+            sent: SendReport = deliver_due(svc.conn, cfg, now=clock)
     except KnownError as exc:
         res.errors.append(str(exc))
     else:
