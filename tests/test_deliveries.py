@@ -107,7 +107,7 @@ def parts(msg) -> dict[str, str]:
 
 def test_morning_digest_per_person_with_html_text_and_the_approval_file(demo_service, smtp, keyring_file):
     svc = demo_service
-    configure(svc, smtp.port, people=(("sam", "sam@example.org"), ("alex", "alex@example.org")), digest_hour=7,
+    configure(svc, smtp.port, people=(("sam", "sam@example.org"), ("alex", "alex@example.org")), digest_hour=7, report_hour=23,
               alerts=False)
     now = at_hour(8)
     assert svc.run_scheduled(refresh=False, now=now).sent == 2
