@@ -58,12 +58,14 @@ class JobFile:
 def systemd_units(root: Path, minutes: int, *, python: str | None = None) -> tuple[str, str]:
     """(service, timer) unit files."""
     name = job_name(root)
-    exec_line = " ".join(shlex.quote(a) for a in command(root, python))
-    service = (f"[Unit]\nDescription=ORM Desktop scheduled run for {root}\n"
+    # systemd expands %-specifiers: a literal % is written %%
+    exec_line = " ".join(shlex.quote(a) for a in command(root, python)).replace("%", "%%")
+    where = str(root).replace("%", "%%")
+    service = (f"[Unit]\nDescription=ORM Desktop scheduled run for {where}\n"
                "\n"
                f"[Service]\nType=oneshot\nExecStart={exec_line}\nNice=10\n"
                f"Environment=QT_QPA_PLATFORM=offscreen\nTimeoutStartSec=20min\n")
-    timer = (f"[Unit]\nDescription=ORM Desktop scheduled run every {minutes} min for {root}\n\n"
+    timer = (f"[Unit]\nDescription=ORM Desktop scheduled run every {minutes} min for {where}\n\n"
              f"[Timer]\nOnBootSec=2min\nOnUnitActiveSec={minutes}min\nAccuracySec=30s\n"
              f"Persistent=true\nUnit={name}.service\n\n[Install]\nWantedBy=timers.target\n")
     return service, timer
