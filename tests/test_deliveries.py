@@ -12,6 +12,7 @@ import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 
@@ -375,6 +376,8 @@ def test_kill_before_hand_over_loses_nothing(empty_service, run_cli, keyring_fil
 def test_scheduled_run_skips_the_refresh_while_the_gui_refreshes(empty_service, run_cli, smtp, keyring_file):
     svc = empty_service
     e = svc.add_entity("brand", "Acme")
+    feed = sorted((Path(ROOT) / "tests" / "data" / "feeds").glob("*.xml"))[0]
+    svc.add_feed(feed.as_uri())
     configure(svc, smtp.port, digest_hour=23)
     now = int(time.time())
     alerts_mod.store(svc.conn, [alerts_mod.Alert(e.id, "Acme", "volume_spike", now - now % 86400,
@@ -385,4 +388,6 @@ def test_scheduled_run_skips_the_refresh_while_the_gui_refreshes(empty_service, 
     assert "refresh skipped: another refresh" in r.stdout and "1 sent" in r.stdout
     assert len(smtp.messages) == 1
     r = run_cli("run-scheduled", "--json", workspace=svc.ws.root)
-    assert json.loads(r.stdout)["refreshed"] is True
+    assert json.loads(r.stdout)["refreshed"] is True  # the feed was due: refreshed now
+    r = run_cli("run-scheduled", "--json", workspace=svc.ws.root)
+    assert json.loads(r.stdout)["refresh_note"] == "no feed is due"

@@ -83,7 +83,8 @@ class SmtpTransport:
         if self._smtp is not None:
             return self._smtp
         s = self.s
-        ctx = ssl.create_default_context()
+        # loading the CA store costs ~0.2 s: only for TLS
+        ctx = ssl.create_default_context() if s.security in ("tls", "starttls") else None
         where = _describe(s)
         try:
             if s.security == "tls":

@@ -22,6 +22,7 @@ from orm_desktop.deliveries import content, mail, webhooks
 from orm_desktop.deliveries.outbox import SendReport, deliver_due
 from orm_desktop.errors import KnownError, LockBusy
 from orm_desktop.store import db
+from orm_desktop.store import feeds as feeds_store
 from orm_desktop.store import outbox as store
 
 ALERT_LOOKBACK = 2 * 86400  # alerts older than this when deliveries start are not mailed
@@ -62,6 +63,8 @@ class Queue:
         self.added = 0
 
     def mail(self, key: str, kind: str, to: str, letter: content.Letter, detected_at: int | None = None) -> None:
+        if self.queued(key):
+            return
         msg = mail.compose(key=key, sender=self.sender, to=to, subject=letter.subject, text=letter.text,
                            html=letter.html, attachments=letter.attachments, now=self.now)
         self._add(key, "email", kind, to, letter.subject, msg["Message-ID"],
@@ -69,6 +72,8 @@ class Queue:
 
     def chat(self, key: str, kind: str, hook: cfgmod.Webhook, title: str, text: str,
              detected_at: int | None = None, severity: str = "warning") -> None:
+        if self.queued(key):
+            return
         body = webhooks.encode(webhooks.payload(hook.format, title, text, severity=severity))
         self._add(key, "webhook", kind, hook.name, title, mail.message_id(key, "webhook"), body, detected_at)
 
@@ -133,6 +138,10 @@ def run(svc, *, now: int | None = None, refresh: bool = True, jobs: int = 4) -> 
     t0 = time.perf_counter()
     res = RunResult(started=int(now or time.time()))
     notified: tuple[tuple[str, int], ...] = ()
+    if refresh and not feeds_store.due(svc.conn, res.started):
+        refresh, res.refresh_note = False, "no feed is due"
+    elif not refresh:
+        res.refresh_note = "not asked for"
     if refresh:
         try:
             summary = svc.fetch(jobs=jobs)
@@ -141,8 +150,6 @@ def run(svc, *, now: int | None = None, refresh: bool = True, jobs: int = 4) -> 
         else:
             res.refreshed, res.new_mentions, res.failed_feeds = True, summary.new_mentions, summary.failed
             notified = tuple(summary.notified)
-    else:
-        res.refresh_note = "not asked for"
     cfg = svc.deliveries_config()
     try:
         with svc.ws.deliveries_lock():
