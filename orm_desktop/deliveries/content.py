@@ -55,6 +55,11 @@ def _text(title: str, sections: list[tuple[str, list[str]]], footer: str) -> str
     return "\n".join(lines + [footer, ""])
 
 
+def _clip(text: str, n: int = 200) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1].rstrip() + "…"
+
+
 def _link(title: str, url: str) -> str:
     t = html.escape(title or url)
     return f'<a href="{html.escape(url, quote=True)}">{t}</a>' if url.startswith(("http://", "https://")) else t
@@ -101,7 +106,7 @@ def digest(svc, person: str, *, now: int, since: int) -> Letter:
         (f"New negative mentions since {_day(since)}{more}", ["Priority", "Entity", "Title", "Source", "Score"], prio),
         ("Open alerts", ["Alert"], [[html.escape(a.describe())] for a in alerts]),
         ("Drafts awaiting your approval", ["#", "Author", "Draft"],
-         [[str(r.id), html.escape(r.author), html.escape(r.text[:160])] for r in drafts]),
+         [[str(r.id), html.escape(r.author), html.escape(_clip(r.text))] for r in drafts]),
         ("Responses overdue against the SLA", ["Mention", "Due", "Title"],
          [[str(mid), _day(due), html.escape(t or "")] for mid, due, t in overdue]),
     ]
@@ -112,7 +117,7 @@ def digest(svc, person: str, *, now: int, since: int) -> Letter:
         (sections[0][0], [f"[P{m.priority:.0f}] {m.entity}: {m.title} ({m.source}, {m.sentiment:+.2f}) {m.url}"
                           for m in negative]),
         ("Open alerts", [a.describe() for a in alerts]),
-        ("Drafts awaiting your approval", [f"#{r.id} by {r.author}: {r.text[:160]}" for r in drafts]),
+        ("Drafts awaiting your approval", [f"#{r.id} by {r.author}: {_clip(r.text)}" for r in drafts]),
         ("Responses overdue against the SLA", [f"mention {mid}, due {_day(due)}: {t}" for mid, due, t in overdue]),
     ], footer)
     subject = (f"[{brand}] Digest: {n_negative} new negative, {len(alerts)} open alerts, "
