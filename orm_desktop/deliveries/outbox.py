@@ -23,7 +23,7 @@ from orm_desktop.store import outbox as store
 
 BACKOFF_FIRST = 60          # seconds before the first retry
 BACKOFF_MAX = 3600          # at most an hour between attempts
-MAX_ATTEMPTS = 12           # ~ 8 hours of retries, then 'failed' (visible; can be resent)
+MAX_ATTEMPTS = 12           # ~ 6 hours of retries, then 'failed' (visible; can be resent)
 
 
 def backoff(attempts: int) -> int:
