@@ -169,41 +169,39 @@ def cmd_smtp(args) -> int:
     return 0
 
 
+def _replace_entry(svc, key: str, name: str, entry: dict | None) -> list[dict]:
+    """Add (or replace) the entry named ``name`` in the ``key`` list, or remove it (entry None)."""
+    cfg = svc.deliveries_config()
+    kept = [x for x in cfg[key] if x["name"] != name]
+    if entry is None and len(kept) == len(cfg[key]):
+        raise UsageError(f"no {key[:-1]} named {name!r}")
+    cfg[key] = kept + ([entry] if entry is not None else [])
+    svc.save_deliveries_config(cfg)
+    return cfg[key]
+
+
 def cmd_recipient(args) -> int:
     svc = open_service(args)
-    cfg = svc.deliveries_config()
-    people = [r for r in cfg["recipients"] if r["name"] != args.name]
+    entry = None
     if args.action == "add":
         if not args.email:
             raise UsageError("recipient add needs NAME EMAIL")
-        people.append({"name": args.name, "email": args.email, "digest": not args.no_digest,
-                       "alerts": not args.no_alerts, "reports": not args.no_reports})
-    elif len(people) == len(cfg["recipients"]):
-        raise UsageError(f"no recipient named {args.name!r}")
-    cfg["recipients"] = people
-    svc.save_deliveries_config(cfg)
-    print(f"{len(people)} recipient(s)")
+        entry = {"name": args.name, "email": args.email, "digest": not args.no_digest,
+                 "alerts": not args.no_alerts, "reports": not args.no_reports}
+    print(f"{len(_replace_entry(svc, 'recipients', args.name, entry))} recipient(s)")
     return 0
 
 
 def cmd_webhook(args) -> int:
     svc = open_service(args)
-    cfg = svc.deliveries_config()
-    hooks = [w for w in cfg["webhooks"] if w["name"] != args.name]
+    entry = None
     if args.action == "add":
         if not args.url_stdin:
             raise UsageError("give the webhook URL on stdin with --url-stdin (it is a secret: kept in the OS keyring)")
-        hooks.append({"name": args.name, "format": args.format, "alerts": not args.no_alerts,
-                      "crisis": not args.no_crisis})
-        cfg["webhooks"] = hooks
-        svc.save_deliveries_config(cfg)
-        svc.set_delivery_secret(webhook=args.name, url=sys.stdin.readline().strip())
-    else:
-        if len(hooks) == len(cfg["webhooks"]):
-            raise UsageError(f"no webhook named {args.name!r}")
-        cfg["webhooks"] = hooks
-        svc.save_deliveries_config(cfg)
-        svc.set_delivery_secret(webhook=args.name, url="")
+        entry = {"name": args.name, "format": args.format, "alerts": not args.no_alerts,
+                 "crisis": not args.no_crisis}
+    hooks = _replace_entry(svc, "webhooks", args.name, entry)
+    svc.set_delivery_secret(webhook=args.name, url=sys.stdin.readline().strip() if entry else "")
     print(f"{len(hooks)} webhook(s)")
     return 0
 
