@@ -391,3 +391,54 @@ def test_scheduled_run_skips_the_refresh_while_the_gui_refreshes(empty_service, 
     assert json.loads(r.stdout)["refreshed"] is True  # the feed was due: refreshed now
     r = run_cli("run-scheduled", "--json", workspace=svc.ws.root)
     assert json.loads(r.stdout)["refresh_note"] == "no feed is due"
+
+
+def test_rule_notify_from_a_real_scheduled_refresh_is_mailed_in_the_same_run(empty_service, smtp, hooks,
+                                                                               keyring_file):
+    from orm_desktop.analysis import rules
+
+    svc = empty_service
+    svc.add_entity("brand", "Acme")
+    rules.save(svc.conn, rules.Rule(None, "Recycling", {"entity": "Acme", "terms": "recycling"}, {"notify": True}),
+               by="test")
+    svc.add_feed((Path(ROOT) / "tests" / "data" / "feeds" / "atom.xml").as_uri())
+    configure(svc, smtp.port, hooks=[("slack", "slack", hooks.url + "/slack")], digest_hour=23, report_hour=23)
+    res = svc.run_scheduled()
+    assert res.refreshed and res.new_mentions == 1 and res.sent == 2, res
+    [subject] = smtp.recorder.subjects()
+    assert subject.endswith("Rule: rule Recycling")
+    assert "Recycling" in hooks.posts[0][2]["text"] and "1 new mention" in hooks.posts[0][2]["text"]
+
+
+def test_scheduled_run_honours_crisis_cadence(empty_service, keyring_file):
+    from orm_desktop.analysis.crisis import CRISIS_INTERVAL, switch_on
+    from orm_desktop.ingest.pipeline import OK_INTERVAL
+
+    svc = empty_service
+    svc.add_entity("brand", "Acme")
+    feeds = Path(ROOT) / "tests" / "data" / "feeds"
+    svc.add_feed((feeds / "atom.xml").as_uri(), kind="news")
+    svc.add_feed((feeds / "rss20.xml").as_uri(), kind="blog")
+    switch_on(svc, "Acme", by="test")
+    assert svc.run_scheduled().refreshed
+    due = {f.kind: f.next_due - f.last_fetched for f in svc.feeds()}
+    assert due == {"news": CRISIS_INTERVAL, "blog": OK_INTERVAL}
+
+
+def test_webhook_errors_retry_or_fail(empty_service, hooks, keyring_file):
+    from orm_desktop.deliveries import config as c
+    from orm_desktop.deliveries.outbox import deliver_due
+    from orm_desktop.deliveries.scheduled import Queue
+
+    svc = empty_service
+    cfg = configure(svc, free_port(), people=(), hooks=[("slack", "slack", hooks.url + "/slack")])
+    hook = c.webhooks(cfg)[0]
+    q = Queue(svc.conn, cfg, int(time.time()))
+    q.chat("a", "alert", hook, "A", "text")
+    hooks.status = 503
+    assert deliver_due(svc.conn, cfg).retrying == 1
+    q.chat("b", "alert", hook, "B", "text")
+    hooks.status = 400
+    assert deliver_due(svc.conn, cfg).failed == 1
+    assert {r.key: r.state for r in svc.outbox()} == {"a": "pending", "b": "failed"}
+    assert "webhook answered 400" in svc.outbox()[0].last_error
