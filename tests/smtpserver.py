@@ -46,7 +46,7 @@ class Recorder:
 
 class SmtpServer:
     def __init__(self, *, auth: tuple[str, str] | None = None, tls_context=None, require_starttls=False,
-                 port: int = 0) -> None:
+                 port: int = 0, implicit_tls=None) -> None:
         self.recorder = Recorder()
         kwargs: dict = {}
         if auth:
@@ -57,6 +57,8 @@ class SmtpServer:
             kwargs.update(authenticator=authenticator, auth_require_tls=bool(tls_context))
         if tls_context is not None:
             kwargs.update(tls_context=tls_context, require_starttls=require_starttls)
+        if implicit_tls is not None:  # SMTPS (port 465 style): TLS from the first byte
+            kwargs.update(ssl_context=implicit_tls, auth_require_tls=False)
         self.port = port or free_port()
         self.controller = Controller(self.recorder, hostname="127.0.0.1", port=self.port, **kwargs)
 

@@ -282,7 +282,7 @@ def _self_signed(tmp_path):
     return cert_pem, key_pem
 
 
-def test_starttls_with_login(empty_service, keyring_file, tmp_path, monkeypatch):
+def test_starttls_and_tls_with_login(empty_service, keyring_file, tmp_path, monkeypatch):
     import ssl
 
     cert, key = _self_signed(tmp_path)
@@ -303,6 +303,12 @@ def test_starttls_with_login(empty_service, keyring_file, tmp_path, monkeypatch)
 
         with pytest.raises(KnownError, match="check the security setting|cannot talk"):
             svc.send_test_message("sam@example.org")
+    with SmtpServer(auth=("alex", "pw"), implicit_tls=ctx) as server:  # implicit TLS ("tls", port 465 style)
+        cfg["smtp"]["port"] = server.port
+        svc.save_deliveries_config(cfg)
+        svc.set_delivery_secret(smtp_password="pw")
+        assert svc.send_test_message("sam@example.org") == "sam@example.org"
+        assert len(server.messages) == 1
 
 
 def test_sigkill_between_hand_over_and_mark_never_sends_twice(empty_service, run_cli, keyring_file):
