@@ -54,7 +54,7 @@ def test_outbox_shows_retry_state_and_resend(dialog, empty_service, qtbot):
     qtbot.waitUntil(lambda: "1 to retry" in d.status.text(), timeout=10_000)
     assert d.outbox.item(0, 4).text() == "1" and d.outbox.item(0, 5).text()  # next attempt shown
     assert "refused the connection" in d.outbox.item(0, 7).text()
-    assert "pending: 1" in d.counts.text()
+    assert "retrying: 1" in d.counts.text()
 
 
 def test_save_keeps_the_password_in_the_keyring(dialog, empty_service, keyring_file):  # noqa: F811
@@ -92,3 +92,19 @@ def test_tray_mode_keeps_the_app_running_when_the_window_closes(qtbot, demo_serv
     assert not win.isVisible() and win.tray_mode.hinted
     win.tray_mode.quitting = True
     assert win.close() is True
+
+
+def test_status_bar_shows_messages_waiting_to_retry(qtbot, demo_service, keyring_file):  # noqa: F811
+    from orm_desktop.deliveries.content import Letter
+    from orm_desktop.deliveries.scheduled import Queue
+    from orm_desktop.ui.main_window import MainWindow
+
+    win = MainWindow(demo_service)
+    qtbot.addWidget(win)
+    assert win.deliveries_status.isHidden()  # nothing queued: no note
+    cfg = configure(demo_service, free_port(), alerts=False)
+    Queue(demo_service.conn, cfg, int(time.time())).mail("k", "alert", "sam@example.org", Letter("A", "t", "<p/>"))
+    demo_service.send_outbox()
+    win.deliveries_status.update_state()
+    assert not win.deliveries_status.isHidden()
+    assert "Deliveries: 1 waiting to retry" in win.deliveries_status.text()

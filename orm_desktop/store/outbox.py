@@ -76,7 +76,10 @@ def list_(conn: sqlite3.Connection, *, states: tuple[str, ...] = (), limit: int 
 
 
 def counts(conn: sqlite3.Connection) -> dict[str, int]:
-    return dict(conn.execute("SELECT state, count(*) FROM outbox GROUP BY state").fetchall())
+    """Rows per state; pending rows that failed at least once count as 'retrying'."""
+    return dict(conn.execute(
+        "SELECT CASE WHEN state = 'pending' AND attempts > 0 THEN 'retrying' ELSE state END, count(*) "
+        "FROM outbox GROUP BY 1").fetchall())
 
 
 def mark_sending(conn: sqlite3.Connection, row_id: int) -> None:

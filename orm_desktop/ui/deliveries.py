@@ -242,7 +242,7 @@ class DeliveriesDialog(QDialog):
         rows = self.svc.outbox(limit=300)
         counts = self.svc.outbox_counts()
         self.counts.setText("  ·  ".join(f"{k}: {counts.get(k, 0)}" for k in
-                                         ("pending", "sent", "uncertain", "failed")) or "empty")
+                                         ("pending", "retrying", "sent", "uncertain", "failed")) or "empty")
         self.outbox.setRowCount(len(rows))
         colors = {"failed": Qt.GlobalColor.darkRed, "uncertain": Qt.GlobalColor.darkYellow,
                   "pending": Qt.GlobalColor.darkBlue}
@@ -260,6 +260,35 @@ class DeliveriesDialog(QDialog):
     def show_status(self, text: str, *, error: bool = False) -> None:
         self.status.setStyleSheet("color: #B03A2E;" if error else "")
         self.status.setText(text)
+
+
+class DeliveriesStatus(QLabel):
+    """A status-bar note when mail or chat messages wait for a retry, are uncertain or failed;
+    hidden when all is well. Clicking it opens the Deliveries dialog. Re-read every minute (a
+    count on the outbox's state index: well under a millisecond)."""
+
+    def __init__(self, svc, open_dialog, parent: QWidget | None = None) -> None:
+        from PySide6.QtCore import QTimer
+
+        super().__init__(parent)
+        self.svc = svc
+        self.linkActivated.connect(lambda _link: open_dialog())
+        self.timer = QTimer(self)
+        self.timer.timeout.connect(self.update_state)
+        self.timer.start(60_000)
+        self.update_state()
+
+    def update_state(self) -> None:
+        try:
+            counts = self.svc.outbox_counts()
+        except KnownError:
+            return
+        parts = [f"{counts['retrying']} waiting to retry" if counts.get("retrying") else "",
+                 f"{counts.get('uncertain', 0)} uncertain" if counts.get("uncertain") else "",
+                 f"{counts.get('failed', 0)} failed" if counts.get("failed") else ""]
+        text = ", ".join(p for p in parts if p)
+        self.setVisible(bool(text))
+        self.setText(f'<a href="deliveries">Deliveries: {text}</a>' if text else "")
 
 
 # -- the main window's hook ---------------------------------------------------------------------
@@ -313,6 +342,8 @@ def attach(window) -> None:
         menus[0].insertAction(menus[0].actions()[-1] if menus[0].actions() else None, action)
     else:
         window.menuBar().addAction(action)
+    window.deliveries_status = DeliveriesStatus(window.svc, open_dialog, window)
+    window.statusBar().addPermanentWidget(window.deliveries_status)
     mode = _TrayMode(window)
     window.tray_mode = mode
     window.installEventFilter(mode)
