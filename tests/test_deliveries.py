@@ -448,3 +448,9 @@ def test_webhook_errors_retry_or_fail(empty_service, hooks, keyring_file):
     assert deliver_due(svc.conn, cfg).failed == 1
     assert {r.key: r.state for r in svc.outbox()} == {"a": "pending", "b": "failed"}
     assert "webhook answered 400" in svc.outbox()[0].last_error
+    # an unreachable webhook: retried, and its URL (a credential) is not written into the error
+    svc.set_delivery_secret(webhook="slack", url=f"http://127.0.0.1:{free_port()}/services/T0/B0/SECRET")
+    q.chat("c", "alert", hook, "C", "text")
+    assert deliver_due(svc.conn, cfg).retrying == 1
+    row = next(r for r in svc.outbox() if r.key == "c")
+    assert "connection refused" in row.last_error and "SECRET" not in row.last_error

@@ -52,21 +52,28 @@ def post(url: str, body: bytes, *, idempotency_key: str, timeout: float = 15,
     try:
         r = requests.post(url, data=body, headers=headers, timeout=timeout, allow_redirects=False)
     except requests.ConnectionError as exc:
-        # refused before anything was sent: certain; reset or read timeout after sending: uncertain
-        refused = "refused" in str(exc).lower() or "name or service" in str(exc).lower()
-        raise DeliveryError(f"webhook unreachable: {_short(exc)}", uncertain=not refused) from None
+        # refused or unresolvable: nothing was sent (certain); a reset after sending: uncertain
+        why = _why(exc)
+        raise DeliveryError(f"webhook unreachable ({why}): check its URL and the network",
+                            uncertain=why == "connection broken") from None
     except requests.Timeout:
         raise DeliveryError(f"webhook did not answer within {timeout:.0f} s", uncertain=True) from None
     except requests.RequestException as exc:
-        raise DeliveryError(f"webhook post failed: {_short(exc)}", permanent=True) from None
+        raise DeliveryError(f"webhook post failed ({type(exc).__name__}): check its URL", permanent=True) from None
     if 200 <= r.status_code < 300:
         return
     permanent = 400 <= r.status_code < 500 and r.status_code not in (408, 429)
     raise DeliveryError(f"webhook answered {r.status_code} {r.text[:120]!r}", permanent=permanent)
 
 
-def _short(exc: Exception) -> str:
-    return str(exc).split("(Caused by")[0][:200]
+def _why(exc: Exception) -> str:
+    """Why a connection failed, without the URL (a webhook URL is a credential: never logged)."""
+    text = str(exc).lower()
+    if "refused" in text:
+        return "connection refused"
+    if "name or service" in text or "nodename" in text or "resolve" in text or "getaddrinfo" in text:
+        return "host name not found"
+    return "connection broken"
 
 
 def encode(obj: dict) -> bytes:

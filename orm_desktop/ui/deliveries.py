@@ -90,6 +90,7 @@ class DeliveriesDialog(QDialog):
         self.people = _table(("Name (workspace user)", "E-mail", "Digest", "Alerts", "Weekly report"))
         for r in cfg["recipients"]:
             self._add_person(r)
+        self.people.setMaximumHeight(140)
         pl.addWidget(self.people)
         pl.addLayout(button_row([("Add person", lambda: self._add_person({})),
                                  ("Remove selected", lambda: self._remove_selected(self.people))]))
@@ -100,6 +101,7 @@ class DeliveriesDialog(QDialog):
         self.hooks = _table(("Name", "Format", "URL (stored in the OS keyring)"))
         for w in cfg["webhooks"]:
             self._add_hook(w)
+        self.hooks.setMaximumHeight(110)
         hl.addWidget(self.hooks)
         hl.addLayout(button_row([("Add webhook", lambda: self._add_hook({})),
                                  ("Remove selected", lambda: self._remove_selected(self.hooks))]))
@@ -127,6 +129,7 @@ class DeliveriesDialog(QDialog):
         ol.addWidget(self.counts)
         self.outbox = _table(OUTBOX_COLS)
         self.outbox.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.outbox.setMinimumHeight(180)
         ol.addWidget(self.outbox, 1)
         ol.addLayout(button_row([("Send due now", self.send_now), ("Resend selected", self.resend_selected),
                                  ("Reload", self.reload_outbox)]))
