@@ -214,6 +214,16 @@ def test_unreachable_server_is_retried_with_backoff_then_sent_once(empty_service
         assert deliver_due(svc.conn, cfg, now=lambda: clock[0] + 9999).sent == 0
         assert len(server.messages) == 1
     assert svc.outbox()[0].state == "sent"
+    # a month later the message's bytes are freed; its key still stops a second send
+    from orm_desktop.store import outbox as ostore
+
+    deliver_due(svc.conn, cfg, now=lambda: clock[0] + 31 * 86400)
+    assert ostore.body(svc.conn, row.id) == b"" and ostore.exists(svc.conn, "alert:1:sam@example.org")
+    # SMTP settings removed while a message waits: it is retried later, the run does not stop
+    q.mail("alert:2:sam@example.org", "alert", "sam@example.org", Letter("Spike 2", "text", "<p>html</p>"))
+    cfg["smtp"]["host"] = ""
+    r = deliver_due(svc.conn, cfg, now=lambda: clock[0] + 31 * 86400)
+    assert r.retrying == 1 and "no SMTP server configured" in r.errors[0]
 
 
 def test_server_refusal_4xx_retries_5xx_fails(empty_service, smtp, keyring_file):

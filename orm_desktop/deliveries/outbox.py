@@ -18,11 +18,13 @@ from dataclasses import dataclass, field
 
 from orm_desktop.deliveries import config as cfgmod
 from orm_desktop.deliveries.mail import DeliveryError, SmtpTransport
+from orm_desktop.errors import KnownError
 from orm_desktop.store import db
 from orm_desktop.store import outbox as store
 
 BACKOFF_FIRST = 60          # seconds before the first retry
 BACKOFF_MAX = 3600          # at most an hour between attempts
+KEEP_BODIES = 30 * 86400   # sent messages keep their bytes (PDFs...) this long; keys stay forever
 MAX_ATTEMPTS = 12           # ~ 6 hours of retries, then 'failed' (visible; can be resent)
 
 
@@ -49,6 +51,7 @@ def deliver_due(conn, cfg: dict, *, now: Callable[[], float] = time.time,
     report = SendReport()
     with db.transaction(conn):
         report.uncertain += store.interrupted_to_uncertain(conn)
+        store.drop_old_bodies(conn, int(now()) - KEEP_BODIES)
     rows = store.due(conn, int(now()))
     if not rows:
         return report
@@ -79,6 +82,9 @@ def deliver_due(conn, cfg: dict, *, now: Callable[[], float] = time.time,
                                   idempotency_key=row.message_id, before_send=mark_sending)
             except DeliveryError as exc:
                 _failed(conn, row, exc, int(now()), report)
+                continue
+            except KnownError as exc:  # settings removed, keyring locked: fixable, so retried
+                _failed(conn, row, DeliveryError(str(exc)), int(now()), report)
                 continue
             with db.transaction(conn):
                 store.mark_sent(conn, row.id, int(now()))
