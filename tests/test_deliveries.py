@@ -108,8 +108,8 @@ def parts(msg) -> dict[str, str]:
 
 def test_morning_digest_per_person_with_html_text_and_the_approval_file(demo_service, smtp, keyring_file):
     svc = demo_service
-    configure(svc, smtp.port, people=(("sam", "sam@example.org"), ("alex", "alex@example.org")), digest_hour=7, report_hour=23,
-              alerts=False)
+    configure(svc, smtp.port, people=(("sam", "sam@example.org"), ("alex", "alex@example.org")), digest_hour=7,
+              report_hour=23, alerts=False, enabled_since=int(time.time()) + 1)
     now = at_hour(8)
     assert svc.run_scheduled(refresh=False, now=now).sent == 2
     by_to = {str(m["To"]): m for m in smtp.messages}
@@ -464,3 +464,26 @@ def test_webhook_errors_retry_or_fail(empty_service, hooks, keyring_file):
     assert deliver_due(svc.conn, cfg).retrying == 1
     row = next(r for r in svc.outbox() if r.key == "c")
     assert "connection refused" in row.last_error and "SECRET" not in row.last_error
+
+
+def test_a_draft_submitted_for_review_mails_its_approvers_with_the_request_file(demo_service, smtp, keyring_file):
+    from orm_desktop.responses import workflow as wf
+
+    svc = demo_service
+    configure(svc, smtp.port, people=(("sam", "sam@example.org"), ("alex", "alex@example.org")),
+              digest_hour=23, report_hour=23, alerts=False, enabled_since=int(time.time()) + 1)
+    assert svc.run_scheduled(refresh=False).sent == 0  # the demo's older review is not news
+    [draft] = svc.responses(states=("draft",))
+    wf.edit(svc.conn, draft.id, "Thanks for telling us, we are looking into it.", by="alex",
+            expected_version=draft.version)
+    wf.transition(svc.conn, draft.id, "submit", by="alex")
+    # timestamps are whole seconds: place the submission clearly after deliveries were enabled
+    svc.conn.execute("UPDATE responses SET submitted_at = submitted_at + 5 WHERE id = ?", (draft.id,))
+    res = svc.run_scheduled(refresh=False)
+    assert res.sent == 1, res  # sam approves; alex wrote it
+    [m] = smtp.messages
+    assert str(m["To"]) == "sam@example.org" and f"draft #{draft.id} by alex" in str(m["Subject"])
+    [att] = list(m.iter_attachments())
+    assert att.get_filename() == f"approval-request-{draft.id}.json"
+    assert json.loads(att.get_content())["response"]["text"].startswith("Thanks for telling us")
+    assert svc.run_scheduled(refresh=False).sent == 0

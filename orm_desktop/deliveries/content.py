@@ -81,7 +81,6 @@ def awaiting_approval(conn, person: str) -> list[rstore.Response]:
 def digest(svc, person: str, *, now: int, since: int) -> Letter:
     """The morning digest for one person: new negative mentions by priority, open alerts, drafts
     awaiting their approval (request files attached), responses overdue against the SLA."""
-    from orm_desktop.responses.approval_file import export_request
     from orm_desktop.types import MentionFilter
 
     conn = svc.conn
@@ -93,12 +92,7 @@ def digest(svc, person: str, *, now: int, since: int) -> Letter:
     overdue = rstore.overdue(conn, now, limit=20)
     brand = svc.setting("brand_name") or "ORM Desktop"
     title = f"{brand} — morning digest for {person}, {dt.datetime.fromtimestamp(now):%a %d %b %Y}"
-    attachments = []
-    with tempfile.TemporaryDirectory() as tmp:
-        for r in drafts[:APPROVAL_FILES]:
-            out = Path(tmp) / f"approval-request-{r.id}.json"
-            export_request(conn, r.id, out, by="scheduled-digest")
-            attachments.append((out.name, "application/json", out.read_bytes()))
+    attachments = [approval_file(conn, r.id, by="scheduled-digest") for r in drafts[:APPROVAL_FILES]]
     prio = [[f"{m.priority:.0f}", html.escape(m.entity), _link(m.title, m.url), html.escape(m.source),
              f"{m.sentiment:+.2f}"] for m in negative]
     more = f" (the {len(negative)} most urgent of {n_negative})" if n_negative > len(negative) else ""
@@ -123,6 +117,32 @@ def digest(svc, person: str, *, now: int, since: int) -> Letter:
     subject = (f"[{brand}] Digest: {n_negative} new negative, {len(alerts)} open alerts, "
                f"{len(drafts)} to approve, {len(overdue)} overdue")
     return Letter(subject, text, _page(title, sections, footer), tuple(attachments))
+
+
+def approval_file(conn, response_id: int, *, by: str) -> tuple[str, str, bytes]:
+    """The approval request file for a draft in review, as a mail attachment (audited export)."""
+    from orm_desktop.responses.approval_file import export_request
+
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / f"approval-request-{response_id}.json"
+        export_request(conn, response_id, out, by=by)
+        return out.name, "application/json", out.read_bytes()
+
+
+def approval_request(svc, r: rstore.Response, person: str) -> Letter:
+    """"Your approval is needed": the draft, what it answers, the request file attached."""
+    brand = svc.setting("brand_name") or "ORM Desktop"
+    m = svc.mention(r.mention_id).mention if r.mention_id else None
+    about = f"{m.entity}: {m.title} ({m.source}) {m.url}" if m else "a statement"
+    title = f"{brand} — draft #{r.id} by {r.author} awaits your approval"
+    footer = ("Approve or request changes in ORM Desktop, or by file: `orm-desktop approval decide "
+              f"approval-request-{r.id}.json --as {person} --approve` and send the file back.")
+    text = _text(title, [("Answers", [about]), ("Draft", [r.text])], footer)
+    page = _page(title, [("Answers", ["Mention"], [[_link(m.title, m.url) + f" — {html.escape(m.source)}"]
+                                                   if m else [html.escape(about)]]),
+                         ("Draft", ["Text"], [[html.escape(r.text).replace(chr(10), "<br>")]])], footer)
+    return Letter(f"[{brand}] Approval needed: draft #{r.id} by {r.author}", text, page,
+                  (approval_file(svc.conn, r.id, by="scheduled-run"),))
 
 
 def alert(brand: str, headline: str, detail: str, *, kind: str = "Alert") -> Letter:

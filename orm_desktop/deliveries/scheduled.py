@@ -117,6 +117,12 @@ def queue_due(svc, cfg: dict, *, now: int, notified: tuple[tuple[str, int], ...]
         for h in (h for h in hooks if h.crisis):
             q.chat(f"crisis:{audit_id}:wh:{h.name}", "crisis", h, title, detail, at,
                    severity="critical" if on else "warning")
+    for p in people:  # drafts submitted for review: mail whoever may approve them
+        for r in content.awaiting_approval(conn, p.name):
+            if (r.submitted_at or 0) >= floor:
+                key = f"approval:{r.id}:{r.version}:{p.email}"
+                if not q.queued(key):
+                    q.mail(key, "approval", p.email, content.approval_request(svc, r, p.name), r.submitted_at)
     local = dt.datetime.fromtimestamp(now)
     if local.hour >= int(cfg["digest_hour"]):
         for p in (p for p in people if p.digest):
