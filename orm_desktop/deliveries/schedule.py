@@ -193,7 +193,7 @@ def status(root: Path, platform: str) -> dict:
     if platform == "systemd" and shutil.which("systemctl"):
         r = subprocess.run(["systemctl", "--user", "is-active", f"{job_name(root)}.timer"],
                            capture_output=True, text=True, timeout=10)
-        out["active"] = r.stdout.strip() or r.stderr.strip()[:80]
+        out["active"] = r.stdout.strip() or f"state unknown ({r.stderr.strip()[:80]})"
     return out
 
 
