@@ -324,8 +324,9 @@ def test_existing_workspace_keeps_its_unsigned_entries_as_legacy(tmp_path, run_c
     path = root / "orm.db"
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute(f"PRAGMA application_id={db.APPLICATION_ID}")
+    before_signing = next(v for v, name, _ in db._migrations() if name == "identity") - 1
     for version, _name, apply in db._migrations():
-        if version <= 5:
+        if version <= before_signing:
             apply(conn)
             conn.execute(f"PRAGMA user_version={version}")
     prev = chain.GENESIS

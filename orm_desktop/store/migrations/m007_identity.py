@@ -7,9 +7,6 @@
   only (``audit verify`` says how many).
 - ``workspace_identity``: a random id naming this workspace in checkpoints and approval files
   (not a setting, so a bundle cannot carry it into another workspace).
-
-Note for merging: numbered 6 on its branch so that the numbers stay gap-free there; the number
-reserved for it is 7.
 """
 
 from __future__ import annotations
