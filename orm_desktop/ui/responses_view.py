@@ -162,6 +162,8 @@ class TemplatesDialog(QDialog):
         t = self.current()
         if t is None:
             return
+        if not ensure_unlocked(self, self.svc, self.user):
+            return
         new_id, ok = QInputDialog.getText(self, "New template", "Id (lowercase letters, digits, dashes):",
                                           text=f"{t.id}-custom")
         if not ok:
@@ -180,7 +182,7 @@ class TemplatesDialog(QDialog):
         from orm_desktop.responses import workflow as wf
 
         t = self.current()
-        if t is None or t.shipped:
+        if t is None or t.shipped or not ensure_unlocked(self, self.svc, self.user):
             return
         try:
             saved = wf.save_template(self.svc.conn, self.editor.toPlainText(), by=self.user)
@@ -193,7 +195,7 @@ class TemplatesDialog(QDialog):
         from orm_desktop.responses import workflow as wf
 
         t = self.current()
-        if t is None or t.shipped:
+        if t is None or t.shipped or not ensure_unlocked(self, self.svc, self.user):
             return
         try:
             wf.delete_template(self.svc.conn, t.id, by=self.user)
