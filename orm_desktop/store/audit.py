@@ -58,6 +58,9 @@ def _signing_key(conn: sqlite3.Connection, name: str, now: int):
     """(private key, key id) that may sign in ``name``'s name; IdentityError when locked."""
     sk = id_store.user_key(conn, name)
     if sk is not None:
+        if not id_store.key_registered_for(conn, sk.key_id, sk.name):
+            raise identity.IdentityError(f"the key stored for {sk.name} is not the one the audit log registered "
+                                         f"for {sk.name} (the key table was tampered with); nothing done")
         priv = identity.SESSION.get(sk.key_id)
         if priv is None:
             raise identity.IdentityError(

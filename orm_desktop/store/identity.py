@@ -49,6 +49,13 @@ def key_registered(conn: sqlite3.Connection, key_id: str) -> bool:
                         "LIMIT 1", (key_id,)).fetchone() is not None
 
 
+def key_registered_for(conn: sqlite3.Connection, key_id: str, name: str) -> bool:
+    """Whether the audit log registered ``key_id`` as ``name``'s key (a ``user.key`` entry)."""
+    return conn.execute("SELECT 1 FROM audit_log WHERE key_id = ? AND action IN ('workspace.key', 'user.key') "
+                        "AND action = 'user.key' AND actor = ? COLLATE NOCASE LIMIT 1",
+                        (key_id, name.strip())).fetchone() is not None
+
+
 def missing_triggers(conn: sqlite3.Connection) -> list[str]:
     have = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
     return [t for t in PROTECTING_TRIGGERS if t not in have]

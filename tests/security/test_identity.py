@@ -376,3 +376,30 @@ def test_4_report_footer_checkpoint_catches_a_later_truncation(demo_service, run
     (ws / audit.CHECKPOINT_FILE).unlink()  # and the checkpoint beside the workspace is gone too
     r = run_cli("audit", "verify", "--head", head, workspace=ws)
     assert r.returncode == 1 and "truncated" in r.stdout
+
+
+def test_1_own_key_swapped_into_maya_s_row_is_caught_by_verify(demo_service):
+    """The author replaces maya's stored key with one he made (triggers dropped) and unlocks it with
+    his own passphrase: the app refuses to sign with it, and an entry signed with it fails verify."""
+    from orm_desktop.store import identity as id_store
+
+    svc = demo_service
+    rid = maya_draft(svc)
+    mine = identity.create_key("alex-made-this", kdf_n=2**10)
+    conn = raw(svc.ws.root)
+    drop_triggers(conn)
+    conn.execute("UPDATE user_keys SET key_id = ?, public_key = ?, private_key = ? WHERE name = 'maya'",
+                 (mine.key_id, mine.public_key, mine.blob))
+    svc.unlock("maya", "alex-made-this")
+    assert id_store.user_key(svc.conn, "maya").key_id == mine.key_id
+    with pytest.raises(identity.IdentityError, match="not the one the audit log registered for maya"):
+        wf.transition(svc.conn, rid, "approve", by="maya")
+    assert wf.get(svc.conn, rid).state == "in_review"
+    # and written behind the app's back, signed with that key, the log names it
+    prev = conn.execute("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()[0]
+    h = chain.entry_hash(prev, 1, "maya", "response.approve", "response", rid, "{}", mine.key_id)
+    conn.execute("INSERT INTO audit_log (at, actor, action, subject_type, subject_id, data, prev_hash, hash, key_id, "
+                 "sig) VALUES (1, 'maya', 'response.approve', 'response', ?, '{}', ?, ?, ?, ?)",
+                 (rid, prev, h, mine.key_id, chain.sign_entry(mine.private, h)))
+    checked, broken, why = audit.verify(svc.conn)
+    assert broken is not None and "never registered" in why
