@@ -181,9 +181,14 @@ def build(svc, kind: str, *, entity: str | None = None, since: int | None = None
     catches a later truncated or rewritten log (`audit verify --head ID:HASH`)."""
     from orm_desktop.store import audit
 
+    from orm_desktop.errors import KnownError
+
     d = _build(svc, kind, entity=entity, since=since, until=until, now=now)
-    cp = audit.checkpoint(svc.conn)
-    d.audit_checkpoint = f"{cp['last_id']}:{cp['head']}"
+    try:
+        cp = audit.checkpoint(svc.conn)
+        d.audit_checkpoint = f"{cp['last_id']}:{cp['head']}"
+    except (OSError, KnownError):
+        pass  # a read-only workspace: the report prints without it
     return d
 
 
