@@ -179,9 +179,8 @@ def build(svc, kind: str, *, entity: str | None = None, since: int | None = None
           now: int | None = None) -> ReportData:
     """The report's data, with the audit log's checkpoint for its footer: a printed report then
     catches a later truncated or rewritten log (`audit verify --head ID:HASH`)."""
-    from orm_desktop.store import audit
-
     from orm_desktop.errors import KnownError
+    from orm_desktop.store import audit
 
     d = _build(svc, kind, entity=entity, since=since, until=until, now=now)
     try:
