@@ -403,3 +403,32 @@ def test_1_own_key_swapped_into_maya_s_row_is_caught_by_verify(demo_service):
                  (rid, prev, h, mine.key_id, chain.sign_entry(mine.private, h)))
     checked, broken, why = audit.verify(svc.conn)
     assert broken is not None and "never registered" in why
+
+
+def test_4_checkpoints_in_backups_and_approval_files_catch_a_rewrite_the_local_file_hides(demo_service, tmp_path,
+                                                                                         run_cli):
+    from orm_desktop.backup import backup
+
+    svc = demo_service
+    rid = maya_draft(svc)
+    req = tmp_path / "req.json"
+    af.export_request(svc.conn, rid, req, by="alex")  # carries a checkpoint: it went to maya
+    backup(svc.ws)  # and a backup, with its checkpoint beside it
+    ws = svc.ws.root
+    svc.close()
+    conn = raw(ws)
+    drop_triggers(conn)
+    conn.execute("DELETE FROM audit_log WHERE id IN (SELECT id FROM audit_log ORDER BY id DESC LIMIT 3)")
+    conn.close()
+    from orm_desktop.service import Service
+
+    again = Service.open(ws)
+    audit.write_checkpoint(again.conn)  # the attacker re-signs the checkpoint beside the workspace
+    again.close()
+    out = run_cli("audit", "verify", workspace=ws)
+    assert out.returncode == 1 and "truncated" in out.stdout and "backups" in out.stdout  # the backup's checkpoint
+    for cp in ws.joinpath("backups").glob("*.checkpoint.json"):
+        cp.unlink()  # he deletes those too: the approval file maya holds still catches it
+    assert run_cli("audit", "verify", workspace=ws).returncode == 0
+    out = run_cli("audit", "verify", "--checkpoint", str(req), workspace=ws)
+    assert out.returncode == 1 and "truncated" in out.stdout
