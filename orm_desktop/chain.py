@@ -212,7 +212,7 @@ def check_attestation(att: Mapping[str, Any], reg: Registry, *, actor: str) -> s
     payload, sig = att.get("payload"), att.get("sig")
     if not isinstance(payload, dict) or not isinstance(sig, str):
         return f"{actor}'s decision carries no signature"
-    if payload.get("actor", "").strip().casefold() != actor.strip().casefold():
+    if str(payload.get("actor", "")).strip().casefold() != actor.strip().casefold():
         return f"the decision names {payload.get('actor')!r}, not {actor}"
     if not identity.verify(key.public_key, APPROVAL_DOMAIN, payload, sig):
         return f"the decision is not signed by {actor}'s registered key (forged or altered)"

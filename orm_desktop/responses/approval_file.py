@@ -128,6 +128,9 @@ def merge(conn, path: Path, *, by: str):
     if problem:
         raise WorkflowError(f"{path} refused: {problem}")
     rid = p.get("response_id")
+    if not (isinstance(rid, int) and isinstance(p.get("version"), int) and isinstance(p.get("comment"), str)
+            and isinstance(p.get("request_id"), str)):
+        raise WorkflowError(f"{path} refused: the signed decision is incomplete")
     if p.get("action") not in ("approve", "request_changes"):
         raise WorkflowError(f"{path} refused: unknown decision {p.get('action')!r}")
     if p.get("workspace_id") != id_store.workspace_id(conn):
