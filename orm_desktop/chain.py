@@ -66,9 +66,12 @@ class Row:
         data = m["data"]
         if not isinstance(data, str):
             data = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        key_id, sig = m.get("key_id"), m.get("sig")
+        if not all(v is None or isinstance(v, str) for v in (key_id, sig)):
+            raise ValueError("key_id and sig must be text")
         return cls(int(m["id"]), int(m["at"]), str(m["actor"]), str(m["action"]), str(m["subject_type"]),
                    None if m["subject_id"] is None else int(m["subject_id"]), data, str(m["prev_hash"]),
-                   str(m["hash"]), m.get("key_id"), m.get("sig"))
+                   str(m["hash"]), key_id, sig)
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,11 +241,12 @@ def checkpoint_problem(cp: Any, rep: Report) -> str:
         good = identity.key_id_of(str(cp["public_key"])) == cp.get("key_id") and identity.verify(
             str(cp["public_key"]), CHECKPOINT_DOMAIN, body, str(cp.get("sig")))
         last_id, entries = int(cp["last_id"]), int(cp["entries"])
-    except (KeyError, TypeError, ValueError, identity.IdentityError):
+        when = time.strftime("%Y-%m-%d %H:%M", time.gmtime(int(cp.get("at", 0))))
+        head = str(cp["head"])
+    except (KeyError, TypeError, ValueError, OverflowError, OSError, identity.IdentityError):
         good = False
     if not good:
         return "the checkpoint's signature does not verify (altered or forged checkpoint)"
-    when = time.strftime("%Y-%m-%d %H:%M", time.gmtime(int(cp.get("at", 0))))
     key = rep.registry.keys.get(cp["key_id"])
     if key is None or key.kind != "workspace":
         return (f"the checkpoint of {when} is signed by a workspace key this log never registered "
@@ -255,7 +259,7 @@ def checkpoint_problem(cp: Any, rep: Report) -> str:
     found = rep.hashes.get(last_id)
     if found is None:
         return f"entry {last_id}, named by the checkpoint of {when}, is missing (the log was rewritten)"
-    if found != cp["head"]:
+    if found != head:
         return f"entry {last_id} differs from the checkpoint of {when} (the log was rewritten)"
     if sum(1 for i in rep.hashes if i <= last_id) != entries:
         return f"the log holds a different number of entries up to {last_id} than the checkpoint of {when}"
