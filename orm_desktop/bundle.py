@@ -138,7 +138,10 @@ def verify_bundle_audit(payload: dict, path: Path):
             problem = "its audit log does not end where its signed checkpoint says"
         if problem:
             raise UsageError(f"{path} refused: {problem}")
-    for u in payload.get("users") or []:
+    users = payload.get("users") or []
+    if not isinstance(users, list):
+        raise UsageError(f"{path} refused: its users are not a list")
+    for u in users:
         pub = u.get("public_key") if isinstance(u, dict) else None
         if pub is None:
             continue

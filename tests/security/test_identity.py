@@ -432,3 +432,33 @@ def test_4_checkpoints_in_backups_and_approval_files_catch_a_rewrite_the_local_f
     assert run_cli("audit", "verify", workspace=ws).returncode == 0
     out = run_cli("audit", "verify", "--checkpoint", str(req), workspace=ws)
     assert out.returncode == 1 and "truncated" in out.stdout
+
+
+def _json_values():
+    from hypothesis import strategies as st
+
+    return st.recursive(st.none() | st.booleans() | st.integers(-2**70, 2**70) | st.text(max_size=20),
+                        lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner,
+                                                                                     max_size=4), max_leaves=12)
+
+
+def test_4_bundle_audit_verification_never_crashes_on_malformed_entries(tmp_path):
+    """Fuzzed audit arrays and checkpoints: a one-line refusal (UsageError) or acceptance, never a traceback."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from orm_desktop.bundle import verify_bundle_audit
+    from orm_desktop.errors import UsageError
+
+    fields = ["id", "at", "actor", "action", "subject_type", "subject_id", "data", "prev_hash", "hash", "key_id", "sig"]
+    entry = st.fixed_dictionaries({}, optional={f: _json_values() for f in fields})
+
+    @settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(st.lists(entry | _json_values(), max_size=4), _json_values(), _json_values())
+    def run(entries, checkpoint, users):
+        try:
+            verify_bundle_audit({"audit": entries, "checkpoint": checkpoint, "users": users}, tmp_path / "b.json")
+        except UsageError:
+            pass
+
+    run()
