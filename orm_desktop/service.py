@@ -252,18 +252,44 @@ class Service:
 
     # -- refresh -----------------------------------------------------------------------------
     def fetch(self, *, jobs: int = 4, force: bool = False, feed_ids: Sequence[int] | None = None,
-              progress=None, cancel: threading.Event | None = None, limits=None,
+              due_only: bool = False, progress=None, cancel: threading.Event | None = None, limits=None,
               now: int | None = None) -> FetchSummary:
-        """Refresh feeds (one refresh at a time per workspace; KnownError if one is running)."""
+        """Refresh feeds (one refresh at a time per workspace; KnownError if one is running).
+
+        A person asking for a refresh gets every enabled feed (conditional GET keeps unchanged
+        feeds cheap); ``due_only`` (timers, cron) fetches only the feeds whose time has come and
+        leaves failing feeds to their backoff; ``feed_ids`` fetches just those feeds. The
+        summary's ``scope`` says which it was. ``force`` is kept for callers that predate this.
+        """
+        import dataclasses
+
         from orm_desktop.ingest.pipeline import refresh
 
         if jobs < 1 or jobs > 64:
             raise UsageError("--jobs must be between 1 and 64")
+        if feed_ids:
+            known = {f.id for f in self.feeds()}
+            missing = [str(i) for i in feed_ids if i not in known]
+            if missing:
+                raise UsageError(f"no feed with id {', '.join(missing)} (see `orm-desktop feeds list`)")
+        scope = "selected" if feed_ids else ("due" if due_only and not force else "all")
         with self.ws.refresh_lock():
-            summary = refresh(self.conn, jobs=jobs, force=force, feed_ids=feed_ids, limits=limits,
+            summary = refresh(self.conn, jobs=jobs, force=scope == "all", feed_ids=feed_ids, limits=limits,
                               progress=progress, cancel=cancel, now=now)
+        enabled = sum(f.enabled for f in self.feeds())
+        summary = dataclasses.replace(summary, scope=scope,
+                                      not_due=max(enabled - summary.feeds, 0) if scope == "due" else 0)
+        if scope == "all" and not summary.skipped:
+            self.set_setting("last_full_refresh", int(time.time()))
         self._after_refresh(summary)
         return summary
+
+    def refresh_state(self) -> dict:
+        """What "Last refresh" may truthfully say: when every enabled feed was last asked for
+        (``all``), and the newest run that fetched anything (``any``, with its ``feeds``)."""
+        row = feeds_store.last_run(self.conn)
+        return {"all": self.setting("last_full_refresh"), "any": row[0] if row else None,
+                "feeds": row[1] if row else 0}
 
     def _after_refresh(self, summary: FetchSummary) -> None:
         """Spike detection after every refresh that brought new mentions."""
@@ -322,8 +348,8 @@ class Service:
                 "median_hours_to_send": med(3), "by_state": states}
 
     def last_refresh(self) -> int | None:
-        row = self.conn.execute("SELECT max(finished) FROM fetch_runs").fetchone()
-        return row[0] if row else None
+        """When the newest refresh that actually fetched a feed finished (None: never)."""
+        return self.refresh_state()["any"]
 
     # -- mentions ----------------------------------------------------------------------------
     def mentions(self, f: MentionFilter = MentionFilter(), *, limit: int = 200, offset: int = 0,

@@ -95,7 +95,7 @@ def test_fetch_stores_good_feeds_records_bad_ones_and_exits_1(run_cli, server, t
     again = json.loads(r.stdout)
     assert again["new_items"] == 0 and again["not_modified"] >= 1
     assert server.hits["/etag/rss20.xml"] == hits_before + 1
-    r = run_cli("fetch", "--json", workspace=ws)  # without --all, failing feeds wait (backoff)
+    r = run_cli("fetch", "--due", "--json", workspace=ws)  # the timer's refresh: failing feeds wait (backoff)
     assert json.loads(r.stdout)["failed"] == 0
     n_items = db.execute("SELECT count(*) FROM items").fetchone()[0]
     assert n_items == 15
@@ -106,7 +106,7 @@ def test_all_ok_exits_0_and_summary_on_stdout(run_cli, server, tmp_path):
     setup_workspace(run_cli, ws, [(server.url("/static/rss20.xml"), "news")])
     r = run_cli("fetch", workspace=ws)
     assert r.returncode == 0, r.stderr
-    assert r.stdout.startswith("1 feeds: 1 ok") and "3 new items" in r.stdout
+    assert r.stdout.startswith("fetched all 1 enabled feed: 1 ok") and "3 new items" in r.stdout
 
 
 def test_search_feed_templates_expand_per_entity(run_cli, server, tmp_path):

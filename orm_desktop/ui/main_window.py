@@ -277,8 +277,14 @@ class MainWindow(QMainWindow):
 
     def update_health(self) -> None:
         h = self.svc.feed_health()
-        last = self.svc.last_refresh()
-        when = dt.datetime.fromtimestamp(last).strftime("%d %b %H:%M") if last else "never"
+        st = self.svc.refresh_state()  # "Last refresh" says which feeds it covered, never more
+
+        def at(ts) -> str:
+            return dt.datetime.fromtimestamp(ts).strftime("%d %b %H:%M") if ts else "never"
+
+        when = (f"{at(st['all'])} (all feeds)" if st["all"] and st["all"] >= (st["any"] or 0)
+                else f"{at(st['any'])} ({st['feeds']} due feeds; all feeds {at(st['all'])})" if st["any"]
+                else "never")
         alerts = len(self.svc.alerts())
         from orm_desktop.analysis.crisis import active
 
@@ -298,7 +304,7 @@ class MainWindow(QMainWindow):
         svc = self.svc
 
         def work(progress, cancel):
-            summary = svc.fetch(jobs=4, progress=progress, cancel=cancel)
+            summary = svc.fetch(jobs=4, due_only=quiet, progress=progress, cancel=cancel)  # timer: due only
             return summary, svc.new_alerts
 
         self.progress.setVisible(True)
@@ -315,8 +321,7 @@ class MainWindow(QMainWindow):
 
     def refresh_done(self, result) -> None:
         summary, new_alerts = result
-        self.flash(f"Refresh: {summary.new_items} new items, {summary.new_mentions} new mentions, "
-                   f"{summary.failed} feeds failed")
+        self.flash(("Timed refresh: " if summary.scope == "due" else "Refresh: ") + summary.describe())
         self.inbox.model.reload()
         self.inbox.update_count()
         self.update_health()

@@ -1,0 +1,100 @@
+"""Issue 12, the workflow half: a working day without a surprise.
+
+Refresh does what it says (6), a broken OPML never alters feeds (7), no demo content in a real
+workspace (8), first run (9) and the CLI items of 10. CLI through the real entry point, feeds on
+a real 127.0.0.1 server, GUI on real widgets (offscreen).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from tests.feedserver import FeedServer
+
+
+def rss(*items: tuple[str, str], title: str = "Acme Watch") -> bytes:
+    body = "".join(f"<item><title>{t}</title><link>{link}</link><guid>{link}</guid>"
+                   "<pubDate>Mon, 23 Nov 2026 10:00:00 GMT</pubDate></item>" for t, link in items)
+    return (f'<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>{title}</title>'
+            f"{body}</channel></rss>").encode()
+
+
+@pytest.fixture
+def served(tmp_path):
+    """A real feed server over a folder the test may rewrite (ETag follows the content)."""
+    folder = tmp_path / "served"
+    folder.mkdir()
+    (folder / "acme.xml").write_bytes(rss(("Acme opens a plant", "https://news.example/1")))
+    (folder / "other.xml").write_bytes(rss(("Weather today", "https://other.example/1"), title="Other"))
+    with FeedServer(folder) as server:
+        server.folder = folder
+        yield server
+
+
+def new_ws(run_cli, ws: Path, *urls: str) -> None:
+    assert run_cli("init", workspace=ws).returncode == 0
+    assert run_cli("entities", "add", "brand", "Acme", workspace=ws).returncode == 0
+    for url in urls:
+        r = run_cli("feeds", "add", url, workspace=ws)
+        assert r.returncode == 0, r.stderr
+
+
+# -- 6. Refresh does not refresh ------------------------------------------------------------------
+def test_plain_fetch_asks_every_enabled_feed_and_due_fetch_says_it_skipped(run_cli, served, tmp_path):
+    ws = tmp_path / "ws"
+    new_ws(run_cli, ws, served.url("/static/acme.xml"), served.url("/etag/other.xml"))
+    r = run_cli("fetch", workspace=ws)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.startswith("fetched all 2 enabled feeds: 2 ok") and "2 new items" in r.stdout
+    # a new item on a served feed a few minutes later: the feeds are not "due" for 30 minutes
+    served.folder.joinpath("acme.xml").write_bytes(rss(("Acme opens a plant", "https://news.example/1"),
+                                                       ("Acme recalls a kettle", "https://news.example/2")))
+    r = run_cli("fetch", "--json", workspace=ws)
+    s = json.loads(r.stdout)
+    assert (s["scope"], s["feeds"], s["new_items"], s["not_modified"]) == ("all", 2, 1, 1)  # 304 keeps it cheap
+    assert served.hits["/static/acme.xml"] == 2 and served.hits["/etag/other.xml"] == 2
+    # the timer's kind of refresh fetches what is due and says so
+    r = run_cli("fetch", "--due", workspace=ws)
+    assert r.returncode == 0
+    assert r.stdout.strip() == "no feed was due (2 enabled feeds not due yet): nothing fetched"
+    assert served.hits["/static/acme.xml"] == 2
+
+
+def test_refresh_now_fetches_everything_and_the_timer_does_not_claim_a_refresh(qtbot, served, tmp_path):
+    from orm_desktop.service import Service
+    from orm_desktop.ui.main_window import MainWindow
+
+    svc = Service.create(tmp_path / "ws")
+    svc.add_entity("brand", "Acme")
+    svc.add_feed(served.url("/static/acme.xml"))
+    svc.fetch()
+    svc.conn.execute("UPDATE fetch_runs SET finished = finished - 3600")  # the last refresh, an hour ago
+    svc.set_setting("last_full_refresh", svc.setting("last_full_refresh") - 3600)
+    served.folder.joinpath("acme.xml").write_bytes(rss(("Acme opens a plant", "https://news.example/1"),
+                                                       ("Acme recalls a kettle", "https://news.example/2")))
+    win = MainWindow(svc)
+    qtbot.addWidget(win)
+    before = win.health.text()
+    messages: list[str] = []
+    win.statusBar().messageChanged.connect(messages.append)
+
+    win.refresh(quiet=True)  # what the timer does: nothing is due, nothing is fetched
+    qtbot.waitUntil(lambda: win.refresh_task is None, timeout=20_000)
+    assert any("no feed was due" in m and "nothing fetched" in m for m in messages), messages
+    assert win.health.text() == before  # "Last refresh" did not move forward
+    assert served.hits["/static/acme.xml"] == 1
+
+    action = next(a for a in win.findChildren(type(win.exec_mode)) if a.text() == "&Refresh now")
+    assert action.shortcut().toString() == "Ctrl+R"
+    action.trigger()  # "Refresh now" / Ctrl+R
+    qtbot.waitUntil(lambda: win.refresh_task is None, timeout=20_000)
+    assert any(m.startswith("Refresh: fetched all 1 enabled feed: 1 ok") and "1 new items" in m
+               for m in messages), messages
+    assert served.hits["/static/acme.xml"] == 2
+    assert "(all feeds)" in win.health.text() and win.health.text() != before
+    win.runner.wait(10_000)
+    svc.close()
