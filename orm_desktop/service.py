@@ -177,12 +177,25 @@ class Service:
         return added
 
     def import_opml(self, path: Path | str) -> tuple[int, int, list[str]]:
-        """Import an OPML file: returns (feeds added, feeds updated, problems)."""
+        """Import an OPML file: returns (feeds added, feeds updated, problems).
+
+        A file that is not well-formed only adds feeds: the outlines of feeds (and search
+        templates) already in the workspace are left alone and named as a problem, so a
+        broken file never renames or re-weights an existing feed."""
         from orm_desktop.ingest.opml import read_opml
 
         result = read_opml(path)
-        added, updated = self._import_outlines(result.feeds)
-        return len(added), updated, list(result.problems)
+        outlines, problems = list(result.feeds), list(result.problems)
+        if result.recovered:
+            known = {f.url for f in self.feeds()} | {t["url"] for t in self.feed_templates()}
+            kept = [o for o in outlines if o.url in known]
+            outlines = [o for o in outlines if o.url not in known]
+            if kept:
+                problems.append(f"{len(kept)} outline(s) of feeds already in the workspace were left unchanged "
+                                f"because the file is broken (first: {kept[0].url[:100]}); fix the file and "
+                                "import it again to update them")
+        added, updated = self._import_outlines(outlines)
+        return len(added), updated, problems
 
     def _import_outlines(self, outlines) -> tuple[list[Feed], int]:
         from orm_desktop.ingest.opml import expand_template, is_template

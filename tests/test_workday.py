@@ -8,7 +8,6 @@ a real 127.0.0.1 server, GUI on real widgets (offscreen).
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -98,3 +97,40 @@ def test_refresh_now_fetches_everything_and_the_timer_does_not_claim_a_refresh(q
     assert "(all feeds)" in win.health.text() and win.health.text() != before
     win.runner.wait(10_000)
     svc.close()
+
+
+# -- 7. A malformed OPML changes existing feeds and exits 0 ------------------------------------
+def test_a_broken_opml_never_alters_existing_feeds_and_exits_1(run_cli, served, tmp_path):
+    ws = tmp_path / "ws"
+    url = served.url("/static/acme.xml")
+    new_ws(run_cli, ws)
+    assert run_cli("feeds", "add", url, "--title", "Acme Watch", "--weight", "3", workspace=ws).returncode == 0
+    assert run_cli("fetch", workspace=ws).returncode == 0
+    broken = tmp_path / "broken.opml"  # an unclosed outline reusing the existing URL, plus a new feed
+    broken.write_text(f'<opml version="2.0"><body><outline text="x" xmlUrl="{url}">'
+                      '<outline text="New" xmlUrl="https://new.example/rss"/></body></opml>')
+    r = run_cli("feeds", "import", str(broken), workspace=ws)
+    assert r.returncode == 1, r.stdout + r.stderr
+    assert "not well-formed" in r.stderr and "left unchanged" in r.stderr and "Traceback" not in r.stderr
+    feeds = {f["url"]: f for f in json.loads(run_cli("feeds", "list", "--format", "json", workspace=ws).stdout)}
+    assert (feeds[url]["title"], feeds[url]["weight"]) == ("Acme Watch", 3.0)
+    assert "https://new.example/rss" in feeds  # the readable new outline is still imported
+    sources = {m["source"] for m in json.loads(run_cli("mentions", "--format", "json", workspace=ws).stdout)}
+    assert sources == {"Acme Watch"}
+
+
+def test_opml_declaring_windows_1251_is_decoded_with_it(run_cli, tmp_path):  # issue 18, defect 8
+    from orm_desktop.ingest.opml import parse_opml
+
+    doc = ('<?xml version="1.0" encoding="windows-1251"?><opml version="2.0"><body>'
+           '<outline text="Новости"><outline text="Лента" xmlUrl="https://lenta.example/rss"/></outline>'
+           "</body></opml>").encode("cp1251")
+    r = parse_opml(doc)
+    assert [(f.title, f.category) for f in r.feeds] == [("Лента", "Новости")] and not r.problems
+    path = tmp_path / "ru.opml"
+    path.write_bytes(doc)
+    ws = tmp_path / "ws"
+    assert run_cli("init", workspace=ws).returncode == 0
+    assert run_cli("feeds", "import", str(path), workspace=ws).returncode == 0
+    listed = json.loads(run_cli("feeds", "list", "--format", "json", workspace=ws).stdout)
+    assert [(f["title"], f["category"]) for f in listed] == [("Лента", "Новости")]
