@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from orm_desktop.errors import KnownError, WorkspaceError
+from orm_desktop.errors import KnownError, NoWorkspace, WorkspaceError
 from orm_desktop.store import db
 
 DB_NAME = "orm.db"
@@ -109,11 +109,12 @@ def open_workspace(root: Path, *, migrate: bool = True) -> Workspace:
     """Open an existing workspace, applying pending migrations (after a backup)."""
     ws = Workspace(root)
     if not root.exists():
-        raise WorkspaceError(
+        raise NoWorkspace(
             f"no workspace at {root}; create one with `orm-desktop init` (or `init --demo`)"
         )
     if not ws.exists():
-        raise WorkspaceError(f"{root} is not an ORM Desktop workspace (no {DB_NAME})")
+        raise NoWorkspace(f"{root} is not an ORM Desktop workspace (no {DB_NAME}); "
+                          "create one with `orm-desktop init`")
     if migrate:
         db.migrate(ws.db_path, backup_dir=ws.backups)
     return ws

@@ -134,3 +134,42 @@ def test_opml_declaring_windows_1251_is_decoded_with_it(run_cli, tmp_path):  # i
     assert run_cli("feeds", "import", str(path), workspace=ws).returncode == 0
     listed = json.loads(run_cli("feeds", "list", "--format", "json", workspace=ws).stdout)
     assert [(f["title"], f["category"]) for f in listed] == [("Лента", "Новости")]
+
+
+# -- 10. the CLI and docs items -------------------------------------------------------------------
+@pytest.fixture
+def fetched_ws(run_cli, served, tmp_path):
+    """A small non-demo workspace: brand Acme, competitor Globex, one mention on 23 Nov 2026."""
+    ws = tmp_path / "ws"
+    new_ws(run_cli, ws, served.url("/static/acme.xml"))
+    assert run_cli("entities", "add", "competitor", "Globex", workspace=ws).returncode == 0
+    assert run_cli("fetch", workspace=ws).returncode == 0
+    return ws
+
+
+def test_to_dates_are_inclusive_and_inverted_ranges_refused(run_cli, fetched_ws, tmp_path):
+    r = run_cli("mentions", "--until", "2026-11-23", "--format", "json", workspace=fetched_ws)
+    assert [m["title"] for m in json.loads(r.stdout)] == ["Acme opens a plant"]  # published 23 Nov, 10:00
+    r = run_cli("report", "--kind", "weekly", "--from", "2026-11-17", "--to", "2026-11-23",
+                "--out", str(tmp_path / "w.pdf"), workspace=fetched_ws)
+    assert r.returncode == 0, r.stderr
+    assert "17 Nov 2026 – 23 Nov 2026" in r.stdout
+    for args in (["mentions", "--since", "2026-11-23", "--until", "2026-11-01"],
+                 ["report", "--kind", "weekly", "--from", "2026-11-23", "--to", "2026-11-01", "--out", "x.pdf"]):
+        r = run_cli(*args, workspace=fetched_ws)
+        assert r.returncode == 2 and "the period is empty" in r.stderr, r.stdout + r.stderr
+
+
+def test_cli_refuses_what_it_cannot_do_with_exit_2(run_cli, fetched_ws, tmp_path):
+    r = run_cli("report", "--kind", "executive", "--entity", "Globex", "--out", str(tmp_path / "e.pdf"),
+                workspace=fetched_ws)
+    assert r.returncode == 2 and "Globex is a competitor" in r.stderr
+    assert not (tmp_path / "e.pdf").exists()
+    r = run_cli("fetch", "--feed", "999", workspace=fetched_ws)
+    assert r.returncode == 2 and "no feed with id 999" in r.stderr
+    r = run_cli("info", workspace=tmp_path / "nowhere")
+    assert r.returncode == 2 and "orm-desktop init" in r.stderr and "Traceback" not in r.stderr
+    # the README's `crisis status ENTITY` is what the CLI accepts
+    r = run_cli("crisis", "status", "Acme", workspace=fetched_ws)
+    assert r.returncode == 0 and r.stdout.strip() == "Acme: not in crisis mode"
+    assert run_cli("crisis", "status", "Nobody", workspace=fetched_ws).returncode == 2
