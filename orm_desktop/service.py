@@ -88,6 +88,44 @@ class Service:
         with db.transaction(self.conn):
             settings_store.set_(self.conn, key, value)
 
+    def change_setting(self, key: str, text: str):
+        """Set one of the user-editable settings (EDITABLE_SETTINGS) from text, validated;
+        returns the value stored. UsageError naming the problem otherwise."""
+        if key not in EDITABLE_SETTINGS:
+            raise UsageError(f"unknown setting {key!r} (settings: {', '.join(EDITABLE_SETTINGS)})")
+        value = _setting_value(key, EDITABLE_SETTINGS[key][0], text.strip())
+        self.set_setting(key, value)
+        return value
+
+    def brand_name(self) -> str:
+        """The brand's name: the setting, else the brand entity's name ('' when neither)."""
+        from orm_desktop.responses.workflow import brand_name
+
+        return brand_name(self.conn)
+
+    # -- key messages (approved lines drafts should reuse) -----------------------------------
+    def key_messages(self) -> list[tuple[int, str, str]]:
+        """(id, topic, text) of the workspace's approved key messages."""
+        from orm_desktop.responses import workflow
+
+        return workflow.workspace_key_messages(self.conn)
+
+    def add_key_message(self, text: str, *, topic: str = "", by: str = "") -> int:
+        from orm_desktop.responses import workflow
+
+        return workflow.add_key_message(self.conn, topic, text, by=by or _user())
+
+    def edit_key_message(self, message_id: int, *, text: str | None = None, topic: str | None = None,
+                         by: str = "") -> None:
+        from orm_desktop.responses import workflow
+
+        workflow.edit_key_message(self.conn, message_id, topic=topic, text=text, by=by or _user())
+
+    def remove_key_message(self, message_id: int, *, by: str = "") -> None:
+        from orm_desktop.responses import workflow
+
+        workflow.remove_key_message(self.conn, message_id, by=by or _user())
+
     # -- entities ----------------------------------------------------------------------------
     def entities(self, *, active_only: bool = False) -> list[Entity]:
         return entities_store.list_(self.conn, active_only=active_only)
@@ -443,6 +481,39 @@ class Service:
         ids = kpis_store.extremes(self.conn, tuple(entity_ids) if entity_ids else None, since, until,
                                   positive=positive, limit=limit)
         return [m for m in (mentions_store.get(self.conn, i) for i in ids) if m is not None]
+
+
+# settings a user edits (GUI Settings page, `orm-desktop settings set`): kind, what it is
+EDITABLE_SETTINGS: dict[str, tuple[str, str]] = {
+    "brand_name": ("text", "the brand's name: window title, reports, {brand} in drafts"),
+    "contact": ("text", "where people can reach us: {contact} in drafts"),
+    "status_page": ("url", "our status or updates page: {status_page} in drafts ({link} is the mention)"),
+    "brand_color": ("color", "report accent colour, #RRGGBB"),
+    "refresh_minutes": ("minutes", "refresh due feeds every N minutes while the app runs (0: never)"),
+    "allow_self_approval": ("bool", "an approver may approve their own drafts (true/false)"),
+}
+
+
+def _setting_value(key: str, kind: str, text: str):
+    import re
+
+    if kind == "url":
+        if text and not re.match(r"^https?://\S+$", text):
+            raise UsageError(f"{key} must be an http:// or https:// address (or empty)")
+        return text
+    if kind == "color":
+        if text and not re.fullmatch(r"#[0-9A-Fa-f]{6}", text):
+            raise UsageError(f"{key} must look like #0F6E8C")
+        return text
+    if kind == "minutes":
+        if not text.isdigit() or int(text) > 1440:
+            raise UsageError(f"{key} must be a whole number of minutes from 0 to 1440")
+        return int(text)
+    if kind == "bool":
+        if text.lower() not in ("true", "false", "yes", "no", "on", "off", "1", "0"):
+            raise UsageError(f"{key} must be true or false")
+        return text.lower() in ("true", "yes", "on", "1")
+    return text
 
 
 def _search_string(e: Entity) -> str:

@@ -173,3 +173,61 @@ def test_cli_refuses_what_it_cannot_do_with_exit_2(run_cli, fetched_ws, tmp_path
     r = run_cli("crisis", "status", "Acme", workspace=fetched_ws)
     assert r.returncode == 0 and r.stdout.strip() == "Acme: not in crisis mode"
     assert run_cli("crisis", "status", "Nobody", workspace=fetched_ws).returncode == 2
+
+
+# -- 8. Demo content leaks into real workspaces ------------------------------------------------
+def test_a_new_workspace_starts_neutral_and_its_voice_is_editable_from_the_cli(run_cli, fetched_ws):
+    ws = fetched_ws
+    r = run_cli("key-messages", "list", "--format", "json", workspace=ws)
+    assert r.returncode == 0 and json.loads(r.stdout) == []  # no e-bike key messages
+    assert run_cli("users", "add", "alex", "--role", "author", workspace=ws).returncode == 0
+    mention = json.loads(run_cli("mentions", "--format", "json", workspace=ws).stdout)[0]
+    # the brand entity names the brand until the setting does; contact and status page are settings
+    for key, value in (("contact", "press@acme.example"), ("status_page", "https://status.acme.example")):
+        r = run_cli("settings", "set", key, value, workspace=ws)
+        assert r.returncode == 0, r.stderr
+    assert run_cli("settings", "set", "status_page", "status.acme", workspace=ws).returncode == 2
+    r = run_cli("draft", str(mention["id"]), "--as", "alex", "--template", "service-failure-apology", "--json",
+                workspace=ws)
+    text = json.loads(r.stdout)["text"]
+    assert "publish an update at https://status.acme.example" in text  # {status_page}, not the critic's URL
+    assert mention["url"] not in text
+    assert "Acme customers" in text and "press@acme.example" in text and "⟦brand⟧" not in text
+    # key messages: add, edit, remove; drafts' checks use them
+    r = run_cli("key-messages", "add", "We never sell customer data.", "--topic", "privacy_security",
+                "--as", "alex", workspace=ws)
+    assert r.returncode == 0 and r.stdout.strip() == "added key message 1"
+    assert run_cli("key-messages", "edit", "1", "--text", "We never sell or share customer data.",
+                   workspace=ws).returncode == 0
+    listed = json.loads(run_cli("key-messages", "list", "--format", "json", workspace=ws).stdout)
+    assert listed == [{"id": 1, "topic": "privacy_security", "text": "We never sell or share customer data."}]
+    assert run_cli("key-messages", "remove", "1", workspace=ws).returncode == 0
+    assert run_cli("key-messages", "remove", "1", workspace=ws).returncode == 2
+    r = run_cli("settings", "set", "brand_name", "Acme Corp", workspace=ws)
+    assert run_cli("settings", "get", "brand_name", workspace=ws).stdout.strip() == "Acme Corp"
+
+
+def test_settings_page_edits_status_page_and_key_messages_and_the_title_names_the_brand(qtbot, tmp_path):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QPushButton
+
+    from orm_desktop.service import Service
+    from orm_desktop.ui.main_window import MainWindow
+
+    svc = Service.create(tmp_path / "ws")
+    svc.add_entity("brand", "Acme")
+    win = MainWindow(svc)
+    qtbot.addWidget(win)
+    assert win.windowTitle().startswith("Acme — ORM Desktop")
+    settings = win.pages["Settings"]
+    settings.brand.setText("Acme Corp")
+    settings.status_page.setText("https://status.acme.example")
+    editor = settings.key_messages
+    assert editor.list.count() == 0
+    editor.topic.setCurrentIndex(editor.topic.findData("customer_service"))
+    editor.text.setText("Every customer deserves a fast, personal answer.")
+    qtbot.mouseClick(next(b for b in editor.findChildren(QPushButton) if b.text() == "Add"), Qt.MouseButton.LeftButton)
+    assert svc.key_messages() == [(1, "customer_service", "Every customer deserves a fast, personal answer.")]
+    settings.save()
+    assert svc.setting("status_page") == "https://status.acme.example"
+    assert win.windowTitle().startswith("Acme Corp — ORM Desktop")

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from orm_desktop.cli._common import FORMATS, check_period, emit, iso, open_service, parse_until, parse_when
+from orm_desktop.cli._common import (
+    FORMATS,
+    check_period,
+    emit,
+    iso,
+    open_service,
+    parse_until,
+    parse_when,
+)
 from orm_desktop.errors import UsageError
 from orm_desktop.types import FEED_KINDS, LABELS, STATUSES, MentionFilter
 

@@ -89,8 +89,7 @@ class MainWindow(QMainWindow):
         self.runner = TaskRunner(self)
         self.refresh_task = None
         self.read_only = False
-        brand = svc.setting("brand_name") or "ORM Desktop"
-        self.setWindowTitle(f"ORM Desktop — {brand}  ({svc.ws.root})")
+        self.update_title()
         self.setWindowIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxInformation))
         self.nav = QListWidget()
         self.nav.setIconSize(QSize(18, 18))
@@ -136,6 +135,10 @@ class MainWindow(QMainWindow):
         self._left_lay.addWidget(QLabel(" Saved searches"))
         self._left_lay.addWidget(self.saved)
         self.update_saved_searches()
+
+    def update_title(self) -> None:
+        brand = self.svc.brand_name()
+        self.setWindowTitle(f"{brand + ' — ' if brand else ''}ORM Desktop  ({self.svc.ws.root})")
 
     # -- saved searches (rules) with unread counts ---------------------------------------------
     def update_saved_searches(self) -> None:
@@ -223,6 +226,7 @@ class MainWindow(QMainWindow):
         self._add("Entities", self.entities, sp.SP_FileDialogContentsView)
         settings = SettingsView(self.svc, runner=self.runner)
         settings.status_message.connect(self.flash)
+        settings.saved.connect(self.update_title)
         self._add("Settings", settings, sp.SP_FileDialogInfoView)
         for i in range(self.nav.count()):
             if self.nav.item(i).text() not in ("Inbox", "Competitors", "Dashboard", "Responses", "Reports",
