@@ -33,14 +33,24 @@ def default_workspace_dir() -> Path:
     return Path(user_data_dir("orm-desktop", appauthor=False)) / "workspace"
 
 
+def demo_workspace_dir() -> Path:
+    """Where the GUI creates the offline demo when no workspace is configured."""
+    return default_workspace_dir().parent / "demo"
+
+
 def resolve(explicit: str | os.PathLike[str] | None = None) -> tuple[Path, str]:
-    """The workspace directory and where the choice came from ('option', 'env', 'default')."""
+    """The workspace directory and where the choice came from ('option', 'env', 'default',
+    'demo'). With nothing configured and no workspace in the default directory, the current
+    workspace is the offline demo once the GUI has created it: the CLI and the GUI agree."""
     if explicit:
         return Path(explicit).expanduser().resolve(), "option"
     env = os.environ.get(ENV_VAR, "").strip()
     if env:
         return Path(env).expanduser().resolve(), "env"
-    return default_workspace_dir(), "default"
+    root = default_workspace_dir()
+    if not (root / DB_NAME).exists() and (demo_workspace_dir() / DB_NAME).exists():
+        return demo_workspace_dir(), "demo"
+    return root, "default"
 
 
 @dataclass(frozen=True, slots=True)

@@ -231,3 +231,80 @@ def test_settings_page_edits_status_page_and_key_messages_and_the_title_names_th
     settings.save()
     assert svc.setting("status_page") == "https://status.acme.example"
     assert win.windowTitle().startswith("Acme Corp — ORM Desktop")
+
+
+# -- 9. First run ---------------------------------------------------------------------------------
+def test_an_empty_workspace_opens_the_onboarding_wizard_with_live_query_checks(qtbot, tmp_path):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QWizard
+
+    from orm_desktop.service import Service
+    from orm_desktop.ui.main_window import MainWindow
+
+    svc = Service.create(tmp_path / "ws")
+    win = MainWindow(svc)
+    qtbot.addWidget(win)
+    win.show()
+    win.maybe_onboard()  # what the app does when a window opens
+    wiz = win.onboarding
+    qtbot.waitUntil(wiz.isVisible)
+    brand = wiz.brand
+    brand.name.setText("Acme")
+    assert brand.query.text() == '"Acme"' and brand.isComplete()
+    brand.query.setText('"Acme Corp" OR')  # validated as you type, Next refuses
+    assert "position" in brand.error.text() and not brand.isComplete()
+    assert not wiz.button(QWizard.WizardButton.NextButton).isEnabled()
+    brand.query.setText('"Acme Corp" OR Acme -"Acme anvil"')
+    brand.contact.setText("press@acme.example")
+    brand.status_page.setText("https://status.acme.example")
+    wiz.next()
+    wiz.executives.set_row(0, "Jane Doe", "CEO")
+    assert wiz.executives.text(0, 2) == '"Jane Doe" OR (Doe AND "Acme")'  # generated from the name
+    wiz.executives.set_row(1, "Raj Patel", "CFO", query='"Raj Patel" AND (')
+    assert "Raj Patel" in wiz.executives.errors.text() and not wiz.executives.isComplete()
+    wiz.executives.set_row(1, "Raj Patel", "CFO", query='"Raj Patel" AND (Acme OR CFO)')
+    assert wiz.executives.isComplete()
+    wiz.next()
+    wiz.competitors.set_row(0, "Globex")
+    wiz.next()
+    feeds = wiz.feeds
+    assert feeds.list.count() >= 10  # the default list, all ticked
+    feeds.check_all(False)
+    feeds.list.item(0).setCheckState(Qt.CheckState.Checked)  # one search feed: expanded per entity
+    wiz.next()
+    wiz.replies.text.setPlainText("customer_service: Every customer deserves a fast, personal answer.\n"
+                                  "We never sell customer data.")
+    with qtbot.waitSignal(win.switch_workspace, timeout=5000):
+        wiz.button(QWizard.WizardButton.FinishButton).click()
+    assert [(e.kind, e.name) for e in svc.entities()] == [
+        ("brand", "Acme"), ("executive", "Jane Doe"), ("executive", "Raj Patel"), ("competitor", "Globex")]
+    assert svc.entity("Raj Patel").query == '"Raj Patel" AND (Acme OR CFO)' and svc.entity("Jane Doe").title == "CEO"
+    assert len(svc.feeds()) == 4 and all("{query}" not in f.url for f in svc.feeds())
+    assert (svc.setting("brand_name"), svc.setting("contact"), svc.setting("status_page")) == (
+        "Acme", "press@acme.example", "https://status.acme.example")
+    assert [m[1:] for m in svc.key_messages()] == [
+        ("", "We never sell customer data."), ("customer_service", "Every customer deserves a fast, personal answer.")]
+    win.maybe_onboard()  # not again once the workspace has entities
+    assert not win.onboarding.isVisible()
+
+
+def test_without_a_display_the_gui_says_so_in_one_line(run_cli, tmp_path):
+    r = run_cli(workspace=tmp_path / "ws", env={"DISPLAY": "", "WAYLAND_DISPLAY": "", "QT_QPA_PLATFORM": ""})
+    assert r.returncode == 2, r.stderr
+    assert r.stderr.count("\n") == 1 and "needs a display" in r.stderr
+    assert "xcb" not in r.stderr and "Traceback" not in r.stderr
+
+
+def test_the_gui_and_the_cli_agree_on_the_current_workspace(run_cli, demo_root, tmp_path):
+    from tests.conftest import copy_workspace
+
+    env = {"XDG_DATA_HOME": str(tmp_path / "data"), "QT_QPA_PLATFORM": "offscreen"}
+    copy_workspace(demo_root, tmp_path / "data" / "orm-desktop" / "demo")  # what `./run.sh` made on first run
+    r = run_cli("--smoke-test", env=env)
+    assert r.returncode == 0, r.stderr
+    r = run_cli("info", env=env)
+    assert r.returncode == 0, r.stderr
+    assert f"workspace: {tmp_path / 'data' / 'orm-desktop' / 'demo'}" in r.stdout and "offline demo" in r.stdout
+    r = run_cli("init", env=env)  # a real workspace then takes over, for both
+    assert r.returncode == 0 and str(tmp_path / "data" / "orm-desktop" / "workspace") in r.stdout
+    assert "offline demo" not in run_cli("info", env=env).stdout

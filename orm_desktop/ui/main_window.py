@@ -7,17 +7,12 @@ import datetime as dt
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QIcon, QKeySequence
 from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
     QFileDialog,
-    QFormLayout,
     QLabel,
-    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
     QMessageBox,
-    QPlainTextEdit,
     QProgressBar,
     QPushButton,
     QSplitter,
@@ -27,55 +22,6 @@ from PySide6.QtWidgets import (
 )
 
 from orm_desktop.ui.tasks import TaskRunner
-
-
-class NewWorkspaceWizard(QDialog):
-    """Create a workspace from a brand, its executives and competitors (queries generated)."""
-
-    def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("New workspace")
-        form = QFormLayout(self)
-        self.folder = QLineEdit()
-        pick = QPushButton("Choose…")
-        pick.clicked.connect(lambda: self.folder.setText(QFileDialog.getExistingDirectory(self, "Workspace folder")))
-        self.brand = QLineEdit(placeholderText="Acme")
-        self.execs = QPlainTextEdit(placeholderText="Jane Doe, CEO\nRaj Patel, CFO")
-        self.competitors = QPlainTextEdit(placeholderText="Globex\nInitech")
-        form.addRow("Folder", self.folder)
-        form.addRow("", pick)
-        form.addRow("Brand", self.brand)
-        form.addRow("Executives (name, title)", self.execs)
-        form.addRow("Competitors", self.competitors)
-        form.addRow(QLabel("Search feeds from feeds.opml are added for each of them; edit later in Feeds."))
-        b = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        b.accepted.connect(self.accept)
-        b.rejected.connect(self.reject)
-        form.addRow(b)
-
-    def create(self):
-        from pathlib import Path
-
-        from orm_desktop.service import Service
-
-        root = Path(self.folder.text().strip() or ".").expanduser() / "orm-workspace"
-        brand = self.brand.text().strip()
-        svc = Service.create(root)
-        svc.set_setting("brand_name", brand)
-        if brand:
-            svc.add_entity("brand", brand, f'"{brand}"', match_existing=False)
-        for line in self.execs.toPlainText().splitlines():
-            name, _, title = (p.strip() for p in line.partition(","))
-            if name:
-                q = f'"{name}"' + (f' OR ({name.split()[-1]} AND "{brand}")' if brand and " " in name else "")
-                svc.add_entity("executive", name, q, title=title, importance=0.8, match_existing=False)
-        for line in self.competitors.toPlainText().splitlines():
-            if line.strip():
-                svc.add_entity("competitor", line.strip(), f'"{line.strip()}"', importance=0.5, match_existing=False)
-        default = Path(__file__).resolve().parents[2] / "feeds.opml"
-        if default.exists():
-            svc.import_opml(default)
-        return svc
 
 
 class MainWindow(QMainWindow):
@@ -397,12 +343,28 @@ class MainWindow(QMainWindow):
         self.flash("Executive mode: operator controls hidden" if self.read_only else "Operator mode")
 
     def new_workspace(self) -> None:
-        wiz = NewWorkspaceWizard(self)
-        if wiz.exec():
+        """A new, empty workspace in a chosen folder; its window opens on the onboarding wizard."""
+        from pathlib import Path
+
+        from orm_desktop.errors import KnownError
+        from orm_desktop.service import Service
+
+        folder = QFileDialog.getExistingDirectory(self, "Folder for the new workspace")
+        if folder:
             try:
-                self.switch_workspace.emit(wiz.create())
-            except Exception as exc:  # noqa: BLE001 - show any creation problem to the user
+                self.switch_workspace.emit(Service.create(Path(folder) / "orm-workspace"))
+            except KnownError as exc:
                 QMessageBox.warning(self, "Cannot create workspace", str(exc))
+
+    def maybe_onboard(self) -> None:
+        """First run: a workspace without entities opens the set-up wizard (non-blocking)."""
+        if self.svc.entities() or self.read_only:
+            return
+        from orm_desktop.ui.onboarding import OnboardingWizard
+
+        self.onboarding = OnboardingWizard(self.svc, self)
+        self.onboarding.done_setup.connect(lambda: self.switch_workspace.emit(self.svc))  # rebuild the pages
+        self.onboarding.open()
 
     def export_bundle(self) -> None:
         from orm_desktop.bundle import export_bundle
