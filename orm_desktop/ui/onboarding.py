@@ -109,6 +109,8 @@ class PeoplePage(QWizardPage):
         self.table.setHorizontalHeaderLabels(self.columns)
         self.table.horizontalHeader().setSectionResizeMode(len(self.columns) - 1, QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().setVisible(False)
+        for col, width in enumerate((180, 200)[: len(self.columns) - 1]):
+            self.table.setColumnWidth(col, width)
         self.errors = QLabel(styleSheet=ERROR_STYLE, wordWrap=True)
         lay = QVBoxLayout(self)
         lay.addWidget(self.table)
