@@ -75,6 +75,9 @@ def test_refresh_now_fetches_everything_and_the_timer_does_not_claim_a_refresh(q
     svc.set_setting("last_full_refresh", svc.setting("last_full_refresh") - 3600)
     served.folder.joinpath("acme.xml").write_bytes(rss(("Acme opens a plant", "https://news.example/1"),
                                                        ("Acme recalls a kettle", "https://news.example/2")))
+    from PySide6.QtCore import QThreadPool
+
+    QThreadPool.globalInstance().waitForDone(60_000)  # background work of earlier tests' windows
     win = MainWindow(svc)
     qtbot.addWidget(win)
     before = win.health.text()
@@ -82,7 +85,7 @@ def test_refresh_now_fetches_everything_and_the_timer_does_not_claim_a_refresh(q
     win.statusBar().messageChanged.connect(messages.append)
 
     win.refresh(quiet=True)  # what the timer does: nothing is due, nothing is fetched
-    qtbot.waitUntil(lambda: win.refresh_task is None, timeout=20_000)
+    qtbot.waitUntil(lambda: win.refresh_task is None, timeout=60_000)
     assert any("no feed was due" in m and "nothing fetched" in m for m in messages), messages
     assert win.health.text() == before  # "Last refresh" did not move forward
     assert served.hits["/static/acme.xml"] == 1
@@ -90,7 +93,7 @@ def test_refresh_now_fetches_everything_and_the_timer_does_not_claim_a_refresh(q
     action = next(a for a in win.findChildren(type(win.exec_mode)) if a.text() == "&Refresh now")
     assert action.shortcut().toString() == "Ctrl+R"
     action.trigger()  # "Refresh now" / Ctrl+R
-    qtbot.waitUntil(lambda: win.refresh_task is None, timeout=20_000)
+    qtbot.waitUntil(lambda: win.refresh_task is None, timeout=60_000)
     assert any(m.startswith("Refresh: fetched all 1 enabled feed: 1 ok") and "1 new items" in m
                for m in messages), messages
     assert served.hits["/static/acme.xml"] == 2

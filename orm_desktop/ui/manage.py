@@ -159,7 +159,7 @@ class FeedsView(QWidget):
         msg = f"Imported {added} new feeds, updated {updated}."
         if problems:
             msg += "\n\nProblems:\n" + "\n".join(f"• {p}" for p in problems[:20])
-        QMessageBox.information(self, "OPML import", msg)
+        (QMessageBox.warning if problems else QMessageBox.information)(self, "OPML import", msg)
         self.reload()
 
     def export_opml(self) -> None:
