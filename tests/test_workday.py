@@ -34,18 +34,25 @@ def served(tmp_path):
         yield server
 
 
-def new_ws(run_cli, ws: Path, *urls: str) -> None:
-    assert run_cli("init", workspace=ws).returncode == 0
-    assert run_cli("entities", "add", "brand", "Acme", workspace=ws).returncode == 0
+def new_ws(ws: Path, *urls: str, competitor: str = "", fetch: bool = False) -> None:
+    """Set-up in process (what is under test goes through the CLI): brand Acme and feeds."""
+    from orm_desktop.service import Service
+
+    svc = Service.create(ws)
+    svc.add_entity("brand", "Acme")
+    if competitor:
+        svc.add_entity("competitor", competitor)
     for url in urls:
-        r = run_cli("feeds", "add", url, workspace=ws)
-        assert r.returncode == 0, r.stderr
+        svc.add_feed(url)
+    if fetch:
+        svc.fetch()
+    svc.close()
 
 
 # -- 6. Refresh does not refresh ------------------------------------------------------------------
 def test_plain_fetch_asks_every_enabled_feed_and_due_fetch_says_it_skipped(run_cli, served, tmp_path):
     ws = tmp_path / "ws"
-    new_ws(run_cli, ws, served.url("/static/acme.xml"), served.url("/etag/other.xml"))
+    new_ws(ws, served.url("/static/acme.xml"), served.url("/etag/other.xml"))
     r = run_cli("fetch", workspace=ws)
     assert r.returncode == 0, r.stderr
     assert r.stdout.startswith("fetched all 2 enabled feeds: 2 ok") and "2 new items" in r.stdout
@@ -106,9 +113,13 @@ def test_refresh_now_fetches_everything_and_the_timer_does_not_claim_a_refresh(q
 def test_a_broken_opml_never_alters_existing_feeds_and_exits_1(run_cli, served, tmp_path):
     ws = tmp_path / "ws"
     url = served.url("/static/acme.xml")
-    new_ws(run_cli, ws)
-    assert run_cli("feeds", "add", url, "--title", "Acme Watch", "--weight", "3", workspace=ws).returncode == 0
-    assert run_cli("fetch", workspace=ws).returncode == 0
+    from orm_desktop.service import Service
+
+    new_ws(ws)
+    svc = Service.open(ws)
+    svc.add_feed(url, title="Acme Watch", weight=3)
+    svc.fetch()
+    svc.close()
     broken = tmp_path / "broken.opml"  # an unclosed outline reusing the existing URL, plus a new feed
     broken.write_text(f'<opml version="2.0"><body><outline text="x" xmlUrl="{url}">'
                       '<outline text="New" xmlUrl="https://new.example/rss"/></body></opml>')
@@ -144,9 +155,7 @@ def test_opml_declaring_windows_1251_is_decoded_with_it(run_cli, tmp_path):  # i
 def fetched_ws(run_cli, served, tmp_path):
     """A small non-demo workspace: brand Acme, competitor Globex, one mention on 23 Nov 2026."""
     ws = tmp_path / "ws"
-    new_ws(run_cli, ws, served.url("/static/acme.xml"))
-    assert run_cli("entities", "add", "competitor", "Globex", workspace=ws).returncode == 0
-    assert run_cli("fetch", workspace=ws).returncode == 0
+    new_ws(ws, served.url("/static/acme.xml"), competitor="Globex", fetch=True)
     return ws
 
 
@@ -180,23 +189,29 @@ def test_cli_refuses_what_it_cannot_do_with_exit_2(run_cli, fetched_ws, tmp_path
 
 # -- 8. Demo content leaks into real workspaces ------------------------------------------------
 def test_a_new_workspace_starts_neutral_and_its_voice_is_editable_from_the_cli(run_cli, fetched_ws):
+    from orm_desktop.responses import workflow
+    from orm_desktop.service import Service
+
     ws = fetched_ws
     r = run_cli("key-messages", "list", "--format", "json", workspace=ws)
     assert r.returncode == 0 and json.loads(r.stdout) == []  # no e-bike key messages
-    assert run_cli("users", "add", "alex", "--role", "author", workspace=ws).returncode == 0
-    mention = json.loads(run_cli("mentions", "--format", "json", workspace=ws).stdout)[0]
+    svc = Service.open(ws)
+    workflow.add_user(svc.conn, "alex", ("author",), by="test")
+    mention = svc.mentions()[0]
+    svc.close()
     # the brand entity names the brand until the setting does; contact and status page are settings
-    for key, value in (("contact", "press@acme.example"), ("status_page", "https://status.acme.example")):
-        r = run_cli("settings", "set", key, value, workspace=ws)
-        assert r.returncode == 0, r.stderr
-    assert run_cli("settings", "set", "status_page", "status.acme", workspace=ws).returncode == 2
-    r = run_cli("draft", str(mention["id"]), "--as", "alex", "--template", "service-failure-apology", "--json",
+    assert run_cli("settings", "set", "contact", "press@acme.example", workspace=ws).returncode == 0
+    r = run_cli("settings", "set", "status_page", "status.acme", workspace=ws)
+    assert r.returncode == 2 and "http" in r.stderr
+    r = run_cli("settings", "set", "status_page", "https://status.acme.example", workspace=ws)
+    assert r.returncode == 0, r.stderr
+    r = run_cli("draft", str(mention.id), "--as", "alex", "--template", "service-failure-apology", "--json",
                 workspace=ws)
     text = json.loads(r.stdout)["text"]
     assert "publish an update at https://status.acme.example" in text  # {status_page}, not the critic's URL
-    assert mention["url"] not in text
+    assert mention.url not in text
     assert "Acme customers" in text and "press@acme.example" in text and "⟦brand⟧" not in text
-    # key messages: add, edit, remove; drafts' checks use them
+    # key messages: add, edit, remove
     r = run_cli("key-messages", "add", "We never sell customer data.", "--topic", "privacy_security",
                 "--as", "alex", workspace=ws)
     assert r.returncode == 0 and r.stdout.strip() == "added key message 1"
@@ -206,8 +221,7 @@ def test_a_new_workspace_starts_neutral_and_its_voice_is_editable_from_the_cli(r
     assert listed == [{"id": 1, "topic": "privacy_security", "text": "We never sell or share customer data."}]
     assert run_cli("key-messages", "remove", "1", workspace=ws).returncode == 0
     assert run_cli("key-messages", "remove", "1", workspace=ws).returncode == 2
-    r = run_cli("settings", "set", "brand_name", "Acme Corp", workspace=ws)
-    assert run_cli("settings", "get", "brand_name", workspace=ws).stdout.strip() == "Acme Corp"
+    assert run_cli("settings", "get", "contact", workspace=ws).stdout.strip() == "press@acme.example"
 
 
 def test_settings_page_edits_status_page_and_key_messages_and_the_title_names_the_brand(qtbot, tmp_path):
