@@ -261,8 +261,7 @@ class MainWindow(QMainWindow):
         self.progress.setRange(0, 0)
         self.cancel_btn.setVisible(True)
         self.refresh_task = self.runner.start(work, on_success=self.refresh_done, on_failure=self.refresh_failed,
-                                              on_progress=self.refresh_progress)
-        self.refresh_task.signals.finished.connect(self.refresh_finished)
+                                              on_progress=self.refresh_progress, on_finished=self.refresh_finished)
 
     def refresh_progress(self, done: int, total: int, message: str) -> None:
         self.progress.setRange(0, max(total, 1))
