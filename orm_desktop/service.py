@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from orm_desktop import workspace as wsmod
@@ -514,6 +514,16 @@ def _setting_value(key: str, kind: str, text: str):
             raise UsageError(f"{key} must be true or false")
         return text.lower() in ("true", "yes", "on", "1")
     return text
+
+
+def refresh_label(state: dict, when: Callable[[int | None], str]) -> str:
+    """"Last refresh" as text that never claims more than happened (status bar, `info`):
+    the newest refresh that fetched anything, and whether it covered every enabled feed."""
+    if not state["any"]:
+        return "never"
+    if (state["all"] or 0) >= state["any"]:
+        return f"{when(state['all'])} (all feeds)"
+    return f"{when(state['any'])} ({state['feeds']} due feeds; all feeds {when(state['all']) if state['all'] else 'never'})"
 
 
 def _search_string(e: Entity) -> str:

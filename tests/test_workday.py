@@ -68,6 +68,7 @@ def test_plain_fetch_asks_every_enabled_feed_and_due_fetch_says_it_skipped(run_c
     assert r.returncode == 0
     assert r.stdout.strip() == "no feed was due (2 enabled feeds not due yet): nothing fetched"
     assert served.hits["/static/acme.xml"] == 2
+    assert "(all feeds)" in run_cli("info", workspace=ws).stdout.splitlines()[-1]
 
 
 def test_refresh_now_fetches_everything_and_the_timer_does_not_claim_a_refresh(qtbot, served, tmp_path):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 
 from orm_desktop import workspace as wsmod
-from orm_desktop.cli._common import open_service
+from orm_desktop.cli._common import iso, open_service
 from orm_desktop.errors import UsageError
 
 
@@ -47,6 +47,8 @@ def cmd_init(args) -> int:
 
 
 def cmd_info(args) -> int:
+    from orm_desktop.service import refresh_label
+
     svc = open_service(args)
     h = svc.feed_health()
     _root, source = wsmod.resolve(args.workspace)
@@ -56,6 +58,7 @@ def cmd_info(args) -> int:
     print(f"feeds:     {len(svc.feeds())} (ok {h['ok']}, failing {h['failing']}, "
           f"never fetched {h['never']}, disabled {h['disabled']})")
     print(f"mentions:  {svc.count_mentions()}")
+    print(f"refreshed: {refresh_label(svc.refresh_state(), iso)}")
     return 0
 
 

@@ -227,14 +227,9 @@ class MainWindow(QMainWindow):
 
     def update_health(self) -> None:
         h = self.svc.feed_health()
-        st = self.svc.refresh_state()  # "Last refresh" says which feeds it covered, never more
+        from orm_desktop.service import refresh_label
 
-        def at(ts) -> str:
-            return dt.datetime.fromtimestamp(ts).strftime("%d %b %H:%M") if ts else "never"
-
-        when = (f"{at(st['all'])} (all feeds)" if st["all"] and st["all"] >= (st["any"] or 0)
-                else f"{at(st['any'])} ({st['feeds']} due feeds; all feeds {at(st['all'])})" if st["any"]
-                else "never")
+        when = refresh_label(self.svc.refresh_state(), lambda ts: dt.datetime.fromtimestamp(ts).strftime("%d %b %H:%M"))
         alerts = len(self.svc.alerts())
         from orm_desktop.analysis.crisis import active
 
