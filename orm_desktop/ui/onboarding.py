@@ -227,11 +227,13 @@ class RepliesPage(QWizardPage):
         lay.addWidget(self.text)
 
     def messages(self) -> list[tuple[str, str]]:
-        """(topic, text) per non-empty line."""
-        out = []
+        """(topic, text) per non-empty line; a leading "topic:" only when it names a known topic."""
+        from orm_desktop.ui.key_messages import topic_ids
+
+        topics, out = set(topic_ids()), []
         for line in self.text.toPlainText().splitlines():
             head, sep, rest = line.partition(":")
-            if sep and head.strip() and " " not in head.strip() and rest.strip():
+            if sep and head.strip() in topics and rest.strip():
                 out.append((head.strip(), rest.strip()))
             elif line.strip():
                 out.append(("", line.strip()))
