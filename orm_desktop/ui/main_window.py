@@ -244,7 +244,10 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(text, 6000)
 
     def refresh(self, quiet: bool = False) -> None:
+        """Refresh now (every enabled feed), or with ``quiet`` the timer's refresh (due feeds)."""
         if self.refresh_task is not None:
+            if not quiet:
+                self.flash("A refresh is already running; it continues (Esc cancels it)")
             return
         svc = self.svc
 
