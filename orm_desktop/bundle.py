@@ -33,7 +33,7 @@ def export_bundle(svc, out: Path, *, by: str) -> dict:
         "templates": [{"id": r[0], "body": r[1]} for r in conn.execute("SELECT id, body FROM templates ORDER BY id")],
         "key_messages": [{"topic": r[0], "text": r[1], "approved_by": r[2]} for r in conn.execute(
             "SELECT topic, text, approved_by FROM key_messages WHERE active = 1 ORDER BY id")],
-        "settings": {k: v for k, v in svc.settings().items() if k not in ("demo", "brand_logo")},
+        "settings": {k: v for k, v in svc.settings().items() if k not in ("demo", "brand_logo", "last_full_refresh")},
         "users": [{"name": r[0], "display_name": r[1], "roles": r[2], "executive": r[3]} for r in conn.execute(
             "SELECT u.name, u.display_name, u.roles, e.name FROM users u LEFT JOIN entities e ON e.id = u.entity_id "
             "ORDER BY u.name")],

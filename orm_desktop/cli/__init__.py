@@ -15,7 +15,7 @@ from orm_desktop import __version__
 from orm_desktop.errors import KnownError
 
 # command modules; each defines register(subparsers) and sets args.func
-COMMAND_MODULES = ["workspace_cmds", "feeds", "entities", "fetch", "mentions", "score"]
+COMMAND_MODULES = ["workspace_cmds", "feeds", "entities", "fetch", "mentions", "score", "settings_cmds"]
 OPTIONAL_MODULES = ["alerts", "responses", "report", "safety", "audit_cmds", "rules_cmds", "evidence_cmds", "crisis_cmds", "extras", "deliveries_cmds"]
 
 

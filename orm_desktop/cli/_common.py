@@ -49,6 +49,19 @@ def parse_when(text: str, *, now: dt.datetime | None = None) -> int:
     return int(value.timestamp())
 
 
+def parse_until(text: str, *, now: dt.datetime | None = None) -> int:
+    """The end of a period, inclusive as people read it: a plain date YYYY-MM-DD means the end
+    of that day; a date-time or a relative 7d is that very moment."""
+    end = parse_when(text, now=now)
+    return end + 86400 if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()) else end
+
+
+def check_period(since: int | None, until: int | None, first: str = "--since", last: str = "--until") -> None:
+    """A usage error for an inverted (or empty) date range instead of silently printing nothing."""
+    if since is not None and until is not None and since >= until:
+        raise UsageError(f"the period is empty: {first} must be before {last}")
+
+
 def iso(ts: int | None) -> str:
     if ts is None:
         return ""

@@ -14,8 +14,9 @@ from orm_desktop.errors import UsageError
 RESOURCES = Path(__file__).resolve().parents[2] / "resources"
 TEMPLATE_DIR = RESOURCES / "templates"
 PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+# {link} is the mention being answered; {status_page} is our own status / updates page
 KNOWN_PLACEHOLDERS = ("author", "brand", "executive", "product", "topic", "link", "contact",
-                      "entity", "source", "title", "date")
+                      "entity", "source", "title", "date", "status_page")
 MISSING_OPEN, MISSING_CLOSE = "⟦", "⟧"  # how an unfilled placeholder is shown: ⟦author⟧
 
 

@@ -8,6 +8,8 @@ from typing import Any
 
 DEFAULTS: dict[str, Any] = {
     "brand_name": "",
+    "contact": "",  # where people can reach us: {contact} in drafts
+    "status_page": "",  # our status / updates page: {status_page} in drafts ({link} is the mention)
     "brand_color": "#0F6E8C",
     "brand_logo": "",
     "sentiment_engine": "orm",

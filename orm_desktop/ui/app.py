@@ -32,6 +32,8 @@ def run(svc, *, smoke_test: bool = False) -> int:
         win.resize(1400, 880)
         win.show()
         windows.append(win)
+        if not smoke_test:
+            QTimer.singleShot(0, win.maybe_onboard)  # an empty workspace starts with the set-up wizard
 
     show(svc)
     import os

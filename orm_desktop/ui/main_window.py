@@ -7,17 +7,12 @@ import datetime as dt
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QIcon, QKeySequence
 from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
     QFileDialog,
-    QFormLayout,
     QLabel,
-    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
     QMessageBox,
-    QPlainTextEdit,
     QProgressBar,
     QPushButton,
     QSplitter,
@@ -27,55 +22,6 @@ from PySide6.QtWidgets import (
 )
 
 from orm_desktop.ui.tasks import TaskRunner
-
-
-class NewWorkspaceWizard(QDialog):
-    """Create a workspace from a brand, its executives and competitors (queries generated)."""
-
-    def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("New workspace")
-        form = QFormLayout(self)
-        self.folder = QLineEdit()
-        pick = QPushButton("Choose…")
-        pick.clicked.connect(lambda: self.folder.setText(QFileDialog.getExistingDirectory(self, "Workspace folder")))
-        self.brand = QLineEdit(placeholderText="Acme")
-        self.execs = QPlainTextEdit(placeholderText="Jane Doe, CEO\nRaj Patel, CFO")
-        self.competitors = QPlainTextEdit(placeholderText="Globex\nInitech")
-        form.addRow("Folder", self.folder)
-        form.addRow("", pick)
-        form.addRow("Brand", self.brand)
-        form.addRow("Executives (name, title)", self.execs)
-        form.addRow("Competitors", self.competitors)
-        form.addRow(QLabel("Search feeds from feeds.opml are added for each of them; edit later in Feeds."))
-        b = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        b.accepted.connect(self.accept)
-        b.rejected.connect(self.reject)
-        form.addRow(b)
-
-    def create(self):
-        from pathlib import Path
-
-        from orm_desktop.service import Service
-
-        root = Path(self.folder.text().strip() or ".").expanduser() / "orm-workspace"
-        brand = self.brand.text().strip()
-        svc = Service.create(root)
-        svc.set_setting("brand_name", brand)
-        if brand:
-            svc.add_entity("brand", brand, f'"{brand}"', match_existing=False)
-        for line in self.execs.toPlainText().splitlines():
-            name, _, title = (p.strip() for p in line.partition(","))
-            if name:
-                q = f'"{name}"' + (f' OR ({name.split()[-1]} AND "{brand}")' if brand and " " in name else "")
-                svc.add_entity("executive", name, q, title=title, importance=0.8, match_existing=False)
-        for line in self.competitors.toPlainText().splitlines():
-            if line.strip():
-                svc.add_entity("competitor", line.strip(), f'"{line.strip()}"', importance=0.5, match_existing=False)
-        default = Path(__file__).resolve().parents[2] / "feeds.opml"
-        if default.exists():
-            svc.import_opml(default)
-        return svc
 
 
 class MainWindow(QMainWindow):
@@ -89,8 +35,7 @@ class MainWindow(QMainWindow):
         self.runner = TaskRunner(self)
         self.refresh_task = None
         self.read_only = False
-        brand = svc.setting("brand_name") or "ORM Desktop"
-        self.setWindowTitle(f"ORM Desktop — {brand}  ({svc.ws.root})")
+        self.update_title()
         self.setWindowIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxInformation))
         self.nav = QListWidget()
         self.nav.setIconSize(QSize(18, 18))
@@ -139,6 +84,10 @@ class MainWindow(QMainWindow):
         self._left_lay.addWidget(QLabel(" Saved searches"))
         self._left_lay.addWidget(self.saved)
         self.update_saved_searches()
+
+    def update_title(self) -> None:
+        brand = self.svc.brand_name()
+        self.setWindowTitle(f"{brand + ' — ' if brand else ''}ORM Desktop  ({self.svc.ws.root})")
 
     # -- saved searches (rules) with unread counts ---------------------------------------------
     def update_saved_searches(self) -> None:
@@ -226,6 +175,7 @@ class MainWindow(QMainWindow):
         self._add("Entities", self.entities, sp.SP_FileDialogContentsView)
         settings = SettingsView(self.svc, runner=self.runner)
         settings.status_message.connect(self.flash)
+        settings.saved.connect(self.update_title)
         self._add("Settings", settings, sp.SP_FileDialogInfoView)
         for i in range(self.nav.count()):
             if self.nav.item(i).text() not in ("Inbox", "Competitors", "Dashboard", "Responses", "Reports",
@@ -280,8 +230,9 @@ class MainWindow(QMainWindow):
 
     def update_health(self) -> None:
         h = self.svc.feed_health()
-        last = self.svc.last_refresh()
-        when = dt.datetime.fromtimestamp(last).strftime("%d %b %H:%M") if last else "never"
+        from orm_desktop.service import refresh_label
+
+        when = refresh_label(self.svc.refresh_state(), lambda ts: dt.datetime.fromtimestamp(ts).strftime("%d %b %H:%M"))
         alerts = len(self.svc.alerts())
         from orm_desktop.analysis.crisis import active
 
@@ -296,20 +247,22 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(text, 6000)
 
     def refresh(self, quiet: bool = False) -> None:
+        """Refresh now (every enabled feed), or with ``quiet`` the timer's refresh (due feeds)."""
         if self.refresh_task is not None:
+            if not quiet:
+                self.flash("A refresh is already running; it continues (Esc cancels it)")
             return
         svc = self.svc
 
         def work(progress, cancel):
-            summary = svc.fetch(jobs=4, progress=progress, cancel=cancel)
+            summary = svc.fetch(jobs=4, due_only=quiet, progress=progress, cancel=cancel)  # timer: due only
             return summary, svc.new_alerts
 
         self.progress.setVisible(True)
         self.progress.setRange(0, 0)
         self.cancel_btn.setVisible(True)
         self.refresh_task = self.runner.start(work, on_success=self.refresh_done, on_failure=self.refresh_failed,
-                                              on_progress=self.refresh_progress)
-        self.refresh_task.signals.finished.connect(self.refresh_finished)
+                                              on_progress=self.refresh_progress, on_finished=self.refresh_finished)
 
     def refresh_progress(self, done: int, total: int, message: str) -> None:
         self.progress.setRange(0, max(total, 1))
@@ -318,8 +271,7 @@ class MainWindow(QMainWindow):
 
     def refresh_done(self, result) -> None:
         summary, new_alerts = result
-        self.flash(f"Refresh: {summary.new_items} new items, {summary.new_mentions} new mentions, "
-                   f"{summary.failed} feeds failed")
+        self.flash(("Timed refresh: " if summary.scope == "due" else "Refresh: ") + summary.describe())
         self.inbox.model.reload()
         self.inbox.update_count()
         self.update_health()
@@ -391,12 +343,28 @@ class MainWindow(QMainWindow):
         self.flash("Executive mode: operator controls hidden" if self.read_only else "Operator mode")
 
     def new_workspace(self) -> None:
-        wiz = NewWorkspaceWizard(self)
-        if wiz.exec():
+        """A new, empty workspace in a chosen folder; its window opens on the onboarding wizard."""
+        from pathlib import Path
+
+        from orm_desktop.errors import KnownError
+        from orm_desktop.service import Service
+
+        folder = QFileDialog.getExistingDirectory(self, "Folder for the new workspace")
+        if folder:
             try:
-                self.switch_workspace.emit(wiz.create())
-            except Exception as exc:  # noqa: BLE001 - show any creation problem to the user
+                self.switch_workspace.emit(Service.create(Path(folder) / "orm-workspace"))
+            except KnownError as exc:
                 QMessageBox.warning(self, "Cannot create workspace", str(exc))
+
+    def maybe_onboard(self) -> None:
+        """First run: a workspace without entities opens the set-up wizard (non-blocking)."""
+        if self.svc.entities() or self.read_only:
+            return
+        from orm_desktop.ui.onboarding import OnboardingWizard
+
+        self.onboarding = OnboardingWizard(self.svc, self)
+        self.onboarding.done_setup.connect(lambda: self.switch_workspace.emit(self.svc))  # rebuild the pages
+        self.onboarding.open()
 
     def export_bundle(self) -> None:
         from orm_desktop.bundle import export_bundle

@@ -159,7 +159,7 @@ class FeedsView(QWidget):
         msg = f"Imported {added} new feeds, updated {updated}."
         if problems:
             msg += "\n\nProblems:\n" + "\n".join(f"• {p}" for p in problems[:20])
-        QMessageBox.information(self, "OPML import", msg)
+        (QMessageBox.warning if problems else QMessageBox.information)(self, "OPML import", msg)
         self.reload()
 
     def export_opml(self) -> None:
@@ -349,6 +349,7 @@ class EntitiesView(QWidget):
 
 class SettingsView(QWidget):
     status_message = Signal(str)
+    saved = Signal()
 
     def __init__(self, svc, parent=None, runner=None) -> None:
         super().__init__(parent)
@@ -367,6 +368,10 @@ class SettingsView(QWidget):
         self.brand = QLineEdit(s.get("brand_name", ""))
         self.color = QLineEdit(s.get("brand_color", ""))
         self.contact = QLineEdit(s.get("contact", ""))
+        self.status_page = QLineEdit(s.get("status_page", ""), placeholderText="https://status.example.com")
+        from orm_desktop.ui.key_messages import KeyMessagesEditor
+
+        self.key_messages = KeyMessagesEditor(svc, user=s.get("current_user") or "")
         self.refresh = QSpinBox(minimum=0, maximum=1440, value=int(s.get("refresh_minutes", 30)))
         self.refresh.setSuffix(" minutes (0 = never)")
         self.self_approval = QCheckBox("an approver may approve their own drafts")
@@ -379,6 +384,8 @@ class SettingsView(QWidget):
         form.addRow("Brand name", self.brand)
         form.addRow("Brand colour", self.color)
         form.addRow("Contact for replies", self.contact)
+        form.addRow("Status page ({status_page})", self.status_page)
+        form.addRow("Key messages", self.key_messages)
         form.addRow("Refresh feeds every", self.refresh)
         for lvl, sb in self.sla.items():
             form.addRow(f"Respond to {lvl} within", sb)
@@ -392,13 +399,19 @@ class SettingsView(QWidget):
         form.addRow(save)
 
     def save(self) -> None:
+        try:  # validated like `orm-desktop settings set`
+            for key, w in (("brand_color", self.color), ("status_page", self.status_page)):
+                self.svc.change_setting(key, w.text())
+        except KnownError as exc:
+            QMessageBox.warning(self, "Settings", str(exc))
+            return
         self.svc.set_setting("brand_name", self.brand.text().strip())
-        self.svc.set_setting("brand_color", self.color.text().strip())
         self.svc.set_setting("contact", self.contact.text().strip())
         self.svc.set_setting("refresh_minutes", self.refresh.value())
         self.svc.set_setting("allow_self_approval", self.self_approval.isChecked())
         self.svc.set_setting("sla_hours", {k: v.value() for k, v in self.sla.items()})
         self.status_message.emit("settings saved")
+        self.saved.emit()
 
     def rescore(self) -> None:
         """Rescoring runs in the background with progress; human overrides stay."""
