@@ -53,6 +53,21 @@ def _short(label: str, n: int = 22) -> str:
     return label if len(label) <= n else label[: n - 1] + "…"
 
 
+def categories(labels: list[str]) -> list[str]:
+    """Category names for a QBarCategoryAxis: it silently drops repeated names, and then draws
+    fewer categories than there are bars (the newest days fell off the chart). Blank labels
+    become distinct runs of zero-width spaces; repeated labels get one appended."""
+    out: list[str] = []
+    seen: set[str] = set()
+    for label in labels:
+        name = label or "\u200b"
+        while name in seen:
+            name += "\u200b"
+        seen.add(name)
+        out.append(name)
+    return out
+
+
 def _chart(title: str) -> QChart:
     c = QChart()
     c.setTitle(title)
@@ -94,7 +109,7 @@ def sentiment_volume_chart(points, title: str, *, by_week: bool | None = None) -
     labels = [dt.datetime.fromtimestamp(r[0], dt.UTC).strftime("%d/%m") for r in rows]
     step = max(1, len(labels) // 8)
     axis_x = QBarCategoryAxis()
-    axis_x.append([lbl if i % step == 0 else " " * (i % 7 + 1) for i, lbl in enumerate(labels)])
+    axis_x.append(categories([lbl if i % step == 0 else "" for i, lbl in enumerate(labels)]))
     axis_x.setLabelsFont(_small())
     chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
     series.attachAxis(axis_x)
@@ -135,7 +150,7 @@ def hbar(rows, title: str, color: str = "#0F6E8C") -> ChartView:
     chart.addSeries(series)
     chart.legend().setVisible(False)
     ax = QBarCategoryAxis()
-    ax.append([_short(str(lbl), 14) for lbl, _ in rows] or [" "])
+    ax.append(categories([_short(str(lbl), 14) for lbl, _ in rows]) or [" "])
     ax.setLabelsFont(_small())
     chart.addAxis(ax, Qt.AlignmentFlag.AlignLeft)
     series.attachAxis(ax)

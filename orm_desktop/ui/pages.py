@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import time
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import (
     QComboBox,
@@ -101,15 +101,26 @@ class Page(QWidget):
         for d in (7, 30, 90):
             box.addItem(f"Last {d} days", d)
         box.setCurrentIndex(box.findData(self.days))
-        box.currentIndexChanged.connect(lambda _i: (setattr(self, "days", box.currentData()), self.rebuild()))
+        box.currentIndexChanged.connect(lambda _i: self.set_days(box.currentData()))
         return box
+
+    def set_days(self, days: int) -> None:
+        """Change the period. The combo box that calls this lives in the body that a rebuild
+        replaces, so the rebuild waits until its signal has returned (rebuilding inside it
+        deleted the running combo: a segfault)."""
+        self.days = days
+        QTimer.singleShot(0, self, self.rebuild)
 
     def rebuild(self) -> None:
         body = QWidget()
         self.lay = QVBoxLayout(body)
         self.build(self.lay)
         self.lay.addStretch(1)
+        old = self.scroll.takeWidget()
         self.scroll.setWidget(body)
+        if old is not None:  # never delete a widget synchronously: one of its signals may be running
+            old.hide()
+            old.deleteLater()
 
     def build(self, lay: QVBoxLayout) -> None:  # pragma: no cover - overridden
         raise NotImplementedError

@@ -102,17 +102,23 @@ class RulesView(QWidget):
     def reload(self) -> None:
         from orm_desktop.analysis import rules
 
+        chosen = self.entity.currentData()  # a reload must not reset the form under the user
+        self.entity.blockSignals(True)
         self.entity.clear()
         self.entity.addItem("any entity", None)
         for e in self.svc.entities():
             self.entity.addItem(e.name, e.name)
+        self.entity.setCurrentIndex(max(0, self.entity.findData(chosen)))
+        self.entity.blockSignals(False)
         self.rules = rules.list_(self.svc.conn)
         self.list.blockSignals(True)
         self.list.clear()
-        for r in self.rules:
+        for i, r in enumerate(self.rules):
             it = QListWidgetItem(f"{r.name}{'' if r.enabled else '  (off)'}")
             it.setData(Qt.ItemDataRole.UserRole, r.id)
             self.list.addItem(it)
+            if r.id == self.current_id:
+                self.list.setCurrentRow(i)
         self.list.blockSignals(False)
 
     def validate(self) -> None:
