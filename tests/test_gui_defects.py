@@ -133,3 +133,61 @@ def test_dashboard_and_competitor_charts_draw_bars_in_a_new_workspace(qtbot, new
                     series = view.chart().series()[0]
                     assert len(axis.categories()) == max(s.count() for s in series.barSets())
     svc.close()
+
+
+# -- 2. executive mode is read-only everywhere; leaving it asks ---------------------------------
+def _answer_next_question(qtbot, button) -> None:
+    """Press ``button`` on the next modal message box (from a timer: exec() blocks)."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    def press() -> None:
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox):
+            box.button(button).click()
+        else:
+            QTimer.singleShot(20, press)
+
+    QTimer.singleShot(0, press)
+
+
+def test_executive_mode_is_read_only_in_every_view_and_leaving_it_asks(window, qtbot):
+    from PySide6.QtWidgets import QMessageBox
+
+    from orm_desktop.analysis import rules
+
+    svc = window.svc
+    window.show_page("Entities")
+    ent = window.entities
+    ent.list.setCurrentRow(0)
+    entity = svc.entity(ent.current_id)
+    window.exec_mode.trigger()  # Ctrl+E while the entity editor is open
+    assert window.read_only
+    assert window.stack.currentWidget() is not ent
+    ent.aliases.setText("sneaky alias")
+    ent.save()
+    assert svc.entity(entity.id).aliases == entity.aliases
+    window.rules.list.setCurrentRow(0)
+    before = rules.get(svc.conn, window.rules.current_id)
+    window.rules.name.setText("renamed in executive mode")
+    window.rules.save()
+    assert rules.get(svc.conn, before.id).name == before.name
+    for shortcut_label in ("Responses", "Entities", "Feeds", "Rules", "Settings"):
+        window.show_page(shortcut_label)  # what Ctrl+3 / Ctrl+5 and the saved searches call
+        assert window.stack.currentWidget() is not window.pages[shortcut_label]
+        assert not window.pages[shortcut_label].isEnabled()
+    for key in ("Ctrl+3", "Ctrl+5"):
+        action = next(a for a in window.findChildren(type(window.exec_mode)) if a.shortcut().toString() == key)
+        action.trigger()
+        assert window.stack.currentWidget() not in (window.responses, window.entities)
+    assert not any(a.isEnabled() for a in window.operator_actions)
+    n_responses = len(svc.responses())
+    window.draft(window.inbox.model.mention(0).id)
+    assert len(svc.responses()) == n_responses
+    # leaving asks; "No" keeps it
+    _answer_next_question(qtbot, QMessageBox.StandardButton.No)
+    window.exec_mode.trigger()
+    assert window.read_only and window.exec_mode.isChecked()
+    _answer_next_question(qtbot, QMessageBox.StandardButton.Yes)
+    window.exec_mode.trigger()
+    assert not window.read_only and window.entities.isEnabled()

@@ -99,7 +99,7 @@ def test_read_only_executive_mode_hides_operator_controls(window, qtbot):
     assert window.inbox.read_only
     assert not window.inbox.detail.buttons["flag"].isVisible()
     hidden = {window.nav.item(i).text() for i in range(window.nav.count()) if window.nav.item(i).isHidden()}
-    assert hidden == {"Responses", "Feeds", "Entities", "Settings"}
+    assert hidden == {"Responses", "Rules", "Feeds", "Entities", "Settings"}
     first = window.inbox.model.mention(0)
     window.inbox.table.selectRow(0)
     window.inbox.set_status("archived")

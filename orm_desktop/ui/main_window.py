@@ -234,6 +234,10 @@ class MainWindow(QMainWindow):
         page.filter_inbox.connect(self.filter_inbox)
 
     def go(self, row: int) -> None:
+        item = self.nav.item(row)
+        if item is not None and item.isHidden():  # an operator view while in executive mode
+            self.show_page("Dashboard")
+            return
         self.stack.setCurrentIndex(row)
         w = self.stack.currentWidget()
         if w is self.feeds:
@@ -244,6 +248,9 @@ class MainWindow(QMainWindow):
     def show_page(self, label: str) -> None:
         for i in range(self.nav.count()):
             if self.nav.item(i).text() == label:
+                if self.nav.item(i).isHidden():
+                    self.flash(f"{label} is not available in executive mode (read-only)")
+                    return
                 self.nav.setCurrentRow(i)
                 return
 
@@ -257,6 +264,8 @@ class MainWindow(QMainWindow):
         self.inbox.filters.show_entity(entity_id, sentiment=sentiment)
 
     def draft(self, mention_id: int) -> None:
+        if self.read_only:
+            return
         self.show_page("Responses")
         self.responses.draft_for(mention_id)
 
@@ -349,11 +358,13 @@ class MainWindow(QMainWindow):
     def _menus(self) -> None:
         mb = self.menuBar()
         f = mb.addMenu("&File")
-        self._action(f, "&New workspace…", self.new_workspace, "Ctrl+N")
-        self._action(f, "&Open workspace…", self.open_workspace, "Ctrl+O")
+        # opening or making another workspace starts a window in operator mode: not from executive mode
+        self.operator_actions = [
+            self._action(f, "&New workspace…", self.new_workspace, "Ctrl+N"),
+            self._action(f, "&Open workspace…", self.open_workspace, "Ctrl+O")]
         f.addSeparator()
         self._action(f, "E&xport bundle…", self.export_bundle)
-        self._action(f, "&Import bundle into a new workspace…", self.import_bundle)
+        self.operator_actions.append(self._action(f, "&Import bundle into a new workspace…", self.import_bundle))
         f.addSeparator()
         self._action(f, "&Quit", self.close, QKeySequence.StandardKey.Quit)
         v = mb.addMenu("&View")
@@ -378,14 +389,44 @@ class MainWindow(QMainWindow):
         menu.addAction(a)
         return a
 
+    OPERATOR_VIEWS = ("Responses", "Rules", "Feeds", "Entities", "Settings")
+
     def toggle_read_only(self) -> None:
-        self.read_only = self.exec_mode.isChecked()
-        self.inbox.set_read_only(self.read_only)
-        for label in ("Responses", "Feeds", "Entities", "Settings"):
-            for i in range(self.nav.count()):
-                if self.nav.item(i).text() == label:
-                    self.nav.item(i).setHidden(self.read_only)
-        self.flash("Executive mode: operator controls hidden" if self.read_only else "Operator mode")
+        """Ctrl+E / View menu. Entering executive mode is immediate; leaving it asks first."""
+        wanted = self.exec_mode.isChecked()
+        if self.read_only and not wanted and not self.may_leave_executive_mode():
+            self.exec_mode.setChecked(True)
+            return
+        self.set_read_only(wanted)
+
+    def may_leave_executive_mode(self) -> bool:
+        """Who may leave executive mode. Until identity and roles exist (security work), anyone
+        who confirms; then this becomes a role check."""
+        answer = QMessageBox.question(
+            self, "Leave executive mode",
+            "Leave executive mode? Triage, responses, rules, feeds, entities and settings become editable again.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def set_read_only(self, read_only: bool) -> None:
+        """Executive mode: every view reads, nothing edits. Operator views are hidden and
+        disabled (so no shortcut, menu or focus reaches their controls), triage refuses, and the
+        menu items that would open another workspace in operator mode are off."""
+        self.read_only = read_only
+        self.exec_mode.setChecked(read_only)
+        self.inbox.set_read_only(read_only)
+        for i in range(self.nav.count()):
+            label = self.nav.item(i).text()
+            if label in self.OPERATOR_VIEWS:
+                self.nav.item(i).setHidden(read_only)
+                view = self.pages[label]
+                view.read_only = read_only
+                view.setEnabled(not read_only)
+        for a in self.operator_actions:
+            a.setEnabled(not read_only)
+        if read_only and self.nav.currentItem() is not None and self.nav.currentItem().isHidden():
+            self.show_page("Dashboard")
+        self.flash("Executive mode: read-only, operator views hidden" if read_only else "Operator mode")
 
     def new_workspace(self) -> None:
         wiz = NewWorkspaceWizard(self)

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from orm_desktop.errors import KnownError
 from orm_desktop.types import ENTITY_KINDS, FEED_KINDS
-from orm_desktop.ui.widgets import button_row
+from orm_desktop.ui.widgets import button_row, refuses_when_read_only
 
 
 def when(ts: int | None) -> str:
@@ -110,6 +110,7 @@ class FeedsView(QWidget):
         r = self.table.currentRow()
         return self.feeds[r] if 0 <= r < len(self.feeds) else None
 
+    @refuses_when_read_only
     def add(self) -> None:
         d = FeedDialog(self)
         if d.exec():
@@ -121,6 +122,7 @@ class FeedsView(QWidget):
                 QMessageBox.warning(self, "Cannot add feed", str(exc))
             self.reload()
 
+    @refuses_when_read_only
     def edit(self, *_a) -> None:
         f = self.selected()
         if f is None:
@@ -134,6 +136,7 @@ class FeedsView(QWidget):
                 QMessageBox.warning(self, "Cannot save feed", str(exc))
             self.reload()
 
+    @refuses_when_read_only
     def remove(self) -> None:
         f = self.selected()
         if f and QMessageBox.question(self, "Remove feed", f"Remove {f.title or f.url}? Stored items stay.") \
@@ -141,12 +144,14 @@ class FeedsView(QWidget):
             self.svc.remove_feed(f.id)
             self.reload()
 
+    @refuses_when_read_only
     def toggle(self) -> None:
         f = self.selected()
         if f:
             self.svc.update_feed(f.id, enabled=int(not f.enabled))
             self.reload()
 
+    @refuses_when_read_only
     def import_opml(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Import OPML", "", "OPML (*.opml *.xml);;All files (*)")
         if not path:
@@ -296,6 +301,7 @@ class EntitiesView(QWidget):
     def _count_failed(self, message: str, _known: bool) -> None:
         self.count.setText(message.strip().splitlines()[-1][:120])
 
+    @refuses_when_read_only
     def save(self) -> None:
         try:
             if self.current_id is None:
@@ -314,6 +320,7 @@ class EntitiesView(QWidget):
         self.reload()
         self.changed.emit()
 
+    @refuses_when_read_only
     def toggle_crisis(self) -> None:
         from orm_desktop.analysis import crisis
 
@@ -335,6 +342,7 @@ class EntitiesView(QWidget):
         self.pick(self.list.currentRow())
         self.changed.emit()
 
+    @refuses_when_read_only
     def remove(self) -> None:
         if self.current_id is None:
             return
@@ -391,6 +399,7 @@ class SettingsView(QWidget):
         save.clicked.connect(self.save)
         form.addRow(save)
 
+    @refuses_when_read_only
     def save(self) -> None:
         self.svc.set_setting("brand_name", self.brand.text().strip())
         self.svc.set_setting("brand_color", self.color.text().strip())
@@ -400,6 +409,7 @@ class SettingsView(QWidget):
         self.svc.set_setting("sla_hours", {k: v.value() for k, v in self.sla.items()})
         self.status_message.emit("settings saved")
 
+    @refuses_when_read_only
     def rescore(self) -> None:
         """Rescoring runs in the background with progress; human overrides stay."""
         if self.runner is None:

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from orm_desktop.errors import KnownError
-from orm_desktop.ui.widgets import button_row
+from orm_desktop.ui.widgets import button_row, refuses_when_read_only
 
 QUEUES = (("Mine to write", "mine"), ("Awaiting my approval", "review"), ("Approved, to send", "approved"),
           ("Overdue mentions", "overdue"), ("Sent", "sent"), ("All open", "open"))
@@ -402,6 +402,7 @@ class ResponsesView(QWidget):
         else:
             self.checks.setText(f"<span style='color:#1E8449'>All checks pass</span> · {n} characters")
 
+    @refuses_when_read_only
     def act(self, action: str) -> None:
         from orm_desktop.responses import workflow as wf
 
@@ -432,6 +433,7 @@ class ResponsesView(QWidget):
         self.current = wf.get(self.svc.conn, r.id)
         self.reload()
 
+    @refuses_when_read_only
     def export_approval(self) -> None:
         from PySide6.QtWidgets import QFileDialog
 
@@ -450,6 +452,7 @@ class ResponsesView(QWidget):
             return
         self.status_message.emit(f"wrote {path}: the approver decides with `orm-desktop approval decide`")
 
+    @refuses_when_read_only
     def merge_approval(self) -> None:
         from PySide6.QtWidgets import QFileDialog
 
@@ -467,6 +470,7 @@ class ResponsesView(QWidget):
         self.reload()
         self.status_message.emit(f"response #{r.id} is now {r.state.replace('_', ' ')}")
 
+    @refuses_when_read_only
     def draft_for(self, mention_id: int) -> None:
         """Suggest templates for a mention, create the chosen draft and open it."""
         from orm_desktop.responses import workflow as wf

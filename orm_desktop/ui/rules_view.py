@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from orm_desktop.errors import KnownError
 from orm_desktop.types import FEED_KINDS, LABELS, STATUSES
-from orm_desktop.ui.widgets import button_row
+from orm_desktop.ui.widgets import button_row, refuses_when_read_only
 
 
 class RulesView(QWidget):
@@ -187,6 +187,7 @@ class RulesView(QWidget):
         for mid, title in sample:
             self.result.addItem(f"#{mid} {title}")
 
+    @refuses_when_read_only
     def save(self) -> None:
         from orm_desktop.analysis import rules
 
@@ -200,6 +201,7 @@ class RulesView(QWidget):
         self.status_message.emit(f"rule {saved.name} saved")
         self.changed.emit()
 
+    @refuses_when_read_only
     def apply(self) -> None:
         from orm_desktop.analysis import rules
 
@@ -218,6 +220,7 @@ class RulesView(QWidget):
     def _failed(self, message: str, _known: bool) -> None:
         QMessageBox.warning(self, "Rule", message.strip().splitlines()[-1][:300])
 
+    @refuses_when_read_only
     def delete(self) -> None:
         from orm_desktop.analysis import rules
 
