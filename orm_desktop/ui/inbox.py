@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from orm_desktop.errors import KnownError
 from orm_desktop.types import FEED_KINDS, STATUSES, Mention, MentionFilter
+from orm_desktop.ui.widgets import mark_safe_in_executive_mode
 
 PAGE = 200
 CACHE_PAGES = 64
@@ -259,7 +260,7 @@ class InboxView(QWidget):
         self.svc = svc
         self.runner = runner
         self.read_only = False
-        self.filters = FilterBar(svc)
+        self.filters = mark_safe_in_executive_mode(FilterBar(svc))
         self.model = MentionModel(svc, self, runner=runner)
         self.model.counted.connect(lambda _n: self.update_count())
         self.table = QTableView()

@@ -22,6 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from orm_desktop.ui.widgets import mark_safe_in_executive_mode
+
 DAY = 86400
 
 
@@ -102,7 +104,7 @@ class Page(QWidget):
             box.addItem(f"Last {d} days", d)
         box.setCurrentIndex(box.findData(self.days))
         box.currentIndexChanged.connect(lambda _i: self.set_days(box.currentData()))
-        return box
+        return mark_safe_in_executive_mode(box)
 
     def set_days(self, days: int) -> None:
         """Change the period. The combo box that calls this lives in the body that a rebuild
@@ -300,6 +302,7 @@ class CompetitorsPage(Page):
         table.setHorizontalHeaderLabels(["Entity", "Mentions", "Share of voice", "Net sentiment",
                                          "Negative", "Change in volume"])
         table.verticalHeader().setVisible(False)
+        table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         for r, e in enumerate(ents):
             s, p = self.svc.kpi_summary([e.id], since, until), self.svc.kpi_summary([e.id], since - span, since)
             vals = [e.name, str(s.total), f"{sov.get(e.id, (0, '', 0, 0.0))[3]:.0%}", signed(s.net_sentiment, True),

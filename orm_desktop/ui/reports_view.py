@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from orm_desktop.errors import KnownError
-from orm_desktop.ui.widgets import button_row
+from orm_desktop.ui.widgets import button_row, mark_safe_in_executive_mode
 
 DAY = 86400
 
@@ -28,6 +28,7 @@ class ReportsView(QWidget):
     def __init__(self, svc, parent=None) -> None:
         super().__init__(parent)
         self.svc = svc
+        mark_safe_in_executive_mode(self)  # reports read the workspace; exporting one is audited, not an edit
         self.kind = QComboBox()
         for label, key in (("Weekly brand report", "weekly"), ("Executive personal-brand report", "executive"),
                            ("Crisis report (around the latest alert)", "crisis")):
