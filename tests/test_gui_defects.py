@@ -191,3 +191,75 @@ def test_executive_mode_is_read_only_in_every_view_and_leaving_it_asks(window, q
     _answer_next_question(qtbot, QMessageBox.StandardButton.Yes)
     window.exec_mode.trigger()
     assert not window.read_only and window.entities.isEnabled()
+
+
+# -- 4. print and print preview are the PDF ----------------------------------------------------
+def _pages(pdf, dpi: int = 150):
+    from PySide6.QtCore import QSize, Qt
+    from PySide6.QtGui import QImage, QPainter
+    from PySide6.QtPdf import QPdfDocument
+
+    doc = QPdfDocument()
+    doc.load(str(pdf))
+    out = []
+    for i in range(doc.pageCount()):
+        pt = doc.pagePointSize(i)
+        img = doc.render(i, QSize(round(pt.width() / 72 * dpi), round(pt.height() / 72 * dpi)))
+        paper = QImage(img.size(), QImage.Format.Format_RGB32)  # on white paper: a PDF page is transparent
+        paper.fill(Qt.GlobalColor.white)
+        with QPainter(paper) as p:
+            p.drawImage(0, 0, img)
+        out.append((pt.toSize(), paper.convertToFormat(QImage.Format.Format_Grayscale8)))
+    return out
+
+
+def _difference(a, b) -> float:
+    """Mean absolute grey-level difference (0..255) of two pages, smoothed to 124 px wide so that
+    anti-aliasing of a re-rasterised page does not count, a moved or missing block does."""
+    from PySide6.QtCore import Qt
+
+    a, b = (i.scaledToWidth(124, Qt.TransformationMode.SmoothTransformation) for i in (a, b))
+    total = sum(abs(a.pixelColor(x, y).value() - b.pixelColor(x, y).value())
+                for y in range(a.height()) for x in range(a.width()))
+    return total / (a.height() * a.width())
+
+
+def test_print_and_preview_show_exactly_the_saved_pdf(qtbot, demo_service, tmp_path):
+    from PySide6.QtCore import QTimer
+    from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog, QPrintPreviewWidget
+    from PySide6.QtWidgets import QApplication
+
+    from orm_desktop.ui.reports_view import ReportsView
+    from orm_desktop.ui.tasks import TaskRunner
+
+    runner = TaskRunner()
+    view = ReportsView(demo_service, runner=runner)
+    qtbot.addWidget(view)
+    saved, printed = tmp_path / "saved.pdf", tmp_path / "printed.pdf"
+    view.save_pdf_to(saved)
+    qtbot.waitUntil(lambda: saved.exists() and view.task is None, timeout=60_000)
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(printed))
+    view.print_to(printer)
+    qtbot.waitUntil(lambda: printed.exists() and view.task is None, timeout=60_000)
+    a, b = _pages(saved), _pages(printed)
+    assert len(a) == len(b) >= 3
+    for (size_a, img_a), (size_b, img_b) in zip(a, b, strict=True):
+        assert size_a == size_b  # same paper, no extra margins
+        assert _difference(img_a, img_b) < 4.0  # the same page re-rasterised (measured ≤ 1.3; different pages: > 14)
+    seen = []
+
+    def look() -> None:  # the preview dialog is modal: inspect it from a timer, then close it
+        dlg = QApplication.activeModalWidget()
+        if isinstance(dlg, QPrintPreviewDialog):
+            seen.append(dlg.findChild(QPrintPreviewWidget).pageCount())
+            dlg.reject()
+        else:
+            QTimer.singleShot(50, look)
+
+    QTimer.singleShot(0, look)
+    view.preview()
+    qtbot.waitUntil(lambda: bool(seen), timeout=60_000)
+    assert seen == [len(a)]
+    runner.wait(10_000)

@@ -202,7 +202,7 @@ class MainWindow(QMainWindow):
         self._add("Responses", self.responses, sp.SP_DialogSaveButton)
         from orm_desktop.ui.reports_view import ReportsView
 
-        self.reports = ReportsView(self.svc)
+        self.reports = ReportsView(self.svc, runner=self.runner)
         self.reports.status_message.connect(self.flash)
         self._add("Reports", self.reports, sp.SP_FileIcon)
         from orm_desktop.ui.rules_view import RulesView
