@@ -263,3 +263,42 @@ def test_print_and_preview_show_exactly_the_saved_pdf(qtbot, demo_service, tmp_p
     qtbot.waitUntil(lambda: bool(seen), timeout=60_000)
     assert seen == [len(a)]
     runner.wait(10_000)
+
+
+# -- 10. the smaller ones ------------------------------------------------------------------------
+def test_shortcut_help_lists_every_menu_shortcut_and_about_has_the_version(window):
+    from PySide6.QtGui import QAction
+
+    from orm_desktop import __version__
+    from orm_desktop.ui.inbox import SHORTCUTS
+
+    listed = {k for k, _ in SHORTCUTS + window.inbox.extra_shortcuts}
+    for a in window.findChildren(QAction):
+        if not a.shortcut().isEmpty():
+            assert a.shortcut().toString() in listed, a.text()
+    assert {"Ctrl+E", "F1"} <= listed
+    assert f"ORM Desktop {__version__}" in window.about_text()
+
+
+def test_archive_can_be_undone_and_a_row_leaving_the_list_says_so(window, qtbot):
+    from PySide6.QtCore import Qt
+
+    inbox = window.inbox
+    messages = []
+    inbox.status_message.connect(messages.append)
+    inbox.table.setFocus()
+    inbox.table.selectRow(0)
+    first = inbox.model.mention(0)
+    assert first.status in ("new", "flagged", "needs_response")
+    qtbot.keyClick(inbox.table, Qt.Key.Key_M)
+    assert window.svc.mention(first.id).mention.status == "read"
+    assert "no longer in “Open items”" in messages[-1] and "Ctrl+Z" in messages[-1]
+    inbox.table.selectRow(0)
+    second = inbox.model.mention(0)
+    qtbot.keyClick(inbox.table, Qt.Key.Key_E)
+    assert window.svc.mention(second.id).mention.status == "archived"
+    qtbot.keyClick(inbox.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert window.svc.mention(second.id).mention.status == second.status
+    qtbot.keyClick(inbox.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert window.svc.mention(first.id).mention.status == first.status
+    assert inbox.model.mention(0).id == first.id  # back in the list

@@ -245,8 +245,9 @@ SHORTCUTS = [
     ("J / ↓", "next mention"), ("K / ↑", "previous mention"), ("F", "flag"), ("E", "archive"),
     ("R", "mark needs response"), ("M", "mark read"), ("O", "open in browser"),
     ("+ / 0 / −", "override sentiment: positive / neutral / negative"), ("Backspace", "clear the override"),
-    ("D", "draft a response"), ("C", "capture evidence (page + entry, hashed)"), ("Ctrl+F", "search"), ("Ctrl+R", "refresh feeds"), ("?", "this help"),
-]
+    ("D", "draft a response"), ("C", "capture evidence (page + entry, hashed)"), ("Ctrl+Z", "undo the last triage"),
+    ("Ctrl+F", "search"), ("?", "this help"),
+]  # the main window adds its menu shortcuts (Ctrl+E, F1, Ctrl+1…5, Ctrl+R…) to the help
 
 
 class InboxView(QWidget):
@@ -260,6 +261,8 @@ class InboxView(QWidget):
         self.svc = svc
         self.runner = runner
         self.read_only = False
+        self.undo_stack: list[tuple[str, dict[int, str]]] = []  # (what was done, previous status per mention)
+        self.extra_shortcuts: list[tuple[str, str]] = []  # the window's menu shortcuts, for the help
         self.filters = mark_safe_in_executive_mode(FilterBar(svc))
         self.model = MentionModel(svc, self, runner=runner)
         self.model.counted.connect(lambda _n: self.update_count())
@@ -346,10 +349,33 @@ class InboxView(QWidget):
         ids = self.selected_ids()
         if not ids:
             return
+        before = {i: self.svc.mention(i).mention.status for i in ids}
         n = self.svc.set_status(ids, status)
+        what = f"{n} mention(s) marked {status.replace('_', ' ')}"
+        self.undo_stack = (self.undo_stack + [(what, before)])[-50:]
         self.model.refresh_rows()
         self.detail.refresh()
-        self.status_message.emit(f"{n} mention(s) marked {status.replace('_', ' ')}")
+        shown = self.filters.status.currentData() or ()
+        if shown and status not in shown:  # the row leaves this list: say so, and how to get it back
+            what += f" — no longer in “{self.filters.status.currentText()}”"
+        self.status_message.emit(what + " (Ctrl+Z to undo)")
+
+    def undo(self) -> None:
+        """Put the statuses of the last triage back (archive, flag, read, needs response)."""
+        if self.read_only or not self.undo_stack:
+            if not self.undo_stack:
+                self.status_message.emit("nothing to undo")
+            return
+        what, before = self.undo_stack.pop()
+        by_status: dict[str, list[int]] = {}
+        for mid, status in before.items():
+            by_status.setdefault(status, []).append(mid)
+        for status, ids in by_status.items():
+            self.svc.set_status(ids, status)
+        self.model.reload()
+        self.update_count()
+        self.detail.refresh()
+        self.status_message.emit(f"undone: {what}")
 
     def override(self, score: float | None) -> None:
         if self.read_only:
@@ -401,7 +427,8 @@ class InboxView(QWidget):
             self.draft_requested.emit(ids[0])
 
     def show_help(self) -> None:
-        rows = "".join(f"<tr><td><b>{k}</b></td><td>&nbsp;&nbsp;{v}</td></tr>" for k, v in SHORTCUTS)
+        rows = "".join(f"<tr><td><b>{k}</b></td><td>&nbsp;&nbsp;{v}</td></tr>"
+                       for k, v in SHORTCUTS + self.extra_shortcuts)
         QMessageBox.information(self, "Keyboard shortcuts", f"<table>{rows}</table>")
 
     def _shortcuts(self) -> None:
@@ -410,7 +437,7 @@ class InboxView(QWidget):
                 "M": lambda: self.set_status("read"), "O": self.open_current, "+": lambda: self.override(0.6),
                 "=": lambda: self.override(0.6), "0": lambda: self.override(0.0), "-": lambda: self.override(-0.6),
                 "Backspace": lambda: self.override(None), "D": self.request_draft, "?": self.show_help,
-                "C": self.capture_evidence,
+                "C": self.capture_evidence, "Ctrl+Z": self.undo,
                 "Ctrl+F": lambda: (self.filters.search.setFocus(), self.filters.search.selectAll())}
         self._keys = []
         for key, fn in keys.items():

@@ -377,9 +377,20 @@ class MainWindow(QMainWindow):
         self._action(fe, "&Cancel refresh", self.cancel_refresh, "Esc")
         h = mb.addMenu("&Help")
         self._action(h, "&Keyboard shortcuts", self.inbox.show_help, "F1")
-        self._action(h, "&About", lambda: QMessageBox.about(
-            self, "ORM Desktop", "ORM Desktop — local-first online reputation management.\n"
-            f"Workspace: {self.svc.ws.root}"))
+        self._action(h, "&About", lambda: QMessageBox.about(self, "About ORM Desktop", self.about_text()))
+        self.inbox.extra_shortcuts = [(a.shortcut().toString(), a.text().replace("&", "").rstrip("…"))
+                                      for a in self.findChildren(QAction) if not a.shortcut().isEmpty()]
+
+    def about_text(self) -> str:
+        import platform
+
+        from PySide6 import __version__ as pyside_version
+
+        from orm_desktop import __version__
+
+        return (f"<b>ORM Desktop {__version__}</b><br>Local-first online reputation management.<br><br>"
+                f"Workspace: {self.svc.ws.root}<br>Python {platform.python_version()} · Qt for Python "
+                f"{pyside_version}")
 
     def _action(self, menu, label, fn, shortcut=None) -> QAction:
         a = QAction(label, self)
