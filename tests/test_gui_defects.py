@@ -302,3 +302,37 @@ def test_archive_can_be_undone_and_a_row_leaving_the_list_says_so(window, qtbot)
     qtbot.keyClick(inbox.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert window.svc.mention(first.id).mention.status == first.status
     assert inbox.model.mention(0).id == first.id  # back in the list
+
+
+def test_chart_clicks_keep_the_period_and_topic_and_kind_bars_filter_the_inbox(window, qtbot):
+    from PySide6.QtCharts import QBarSet
+
+    from orm_desktop.types import MentionFilter
+    from orm_desktop.ui.charts import ChartView
+
+    window.show_page("Dashboard")
+    page = window.pages["Dashboard"]
+    page.set_days(7)
+    body = page.scroll.widget()
+    qtbot.waitUntil(lambda: page.scroll.widget() is not body)  # rebuilt for 7 days
+    charts = {v.chart().title(): v for v in page.scroll.widget().findChildren(ChartView)}
+    f = window.inbox.filters
+    charts["Volume by sentiment"].chart().series()[0].barSets()[2].clicked.emit(0)  # a click on a negative bar
+    assert window.stack.currentWidget() is window.inbox
+    assert f.period.currentData() == 7 and f.sentiment.currentText() == "negative"
+    window.show_page("Dashboard")
+    topics = charts["Top topics"]
+    topics.chart().series()[0].barSets()[0].clicked.emit(topics.chart().series()[0].barSets()[0].count() - 1)  # the top bar
+    top_topic = window.svc.top_topics(None, *page.period()[:2], limit=1)[0][0]
+    assert f.topic == top_topic and f.topic_btn.isVisible() and f.period.currentData() == 7
+    expected = window.svc.count_mentions(MentionFilter(topic=top_topic, entity_ids=f.build().entity_ids,
+                                                       since=f.build().since))
+    qtbot.waitUntil(lambda: window.inbox.model.total == expected)
+    assert expected > 0
+    f.topic_btn.click()
+    assert f.topic is None and not f.topic_btn.isVisible()
+    window.show_page("Dashboard")
+    kinds = charts["Volume by source kind"].chart().series()[0].barSets()[0]
+    assert isinstance(kinds, QBarSet)
+    kinds.clicked.emit(kinds.count() - 1)  # the largest kind
+    assert f.kind.currentData() == (window.svc.volume_by_kind([window.svc.entities()[0].id], *page.period()[:2])[0][0],)

@@ -138,9 +138,12 @@ def share_pie(rows, title: str) -> ChartView:
     return view
 
 
-def hbar(rows, title: str, color: str = "#0F6E8C") -> ChartView:
-    """rows: (label, value) as horizontal bars, largest on top."""
-    rows = list(rows)[::-1]
+def hbar(rows, title: str, color: str = "#0F6E8C", *, keys=None) -> ChartView:
+    """rows: (label, value) as horizontal bars, largest on top; a click on a bar reports its key
+    (``keys``, one per row; the label when not given)."""
+    rows = list(rows)
+    keys = list(keys) if keys is not None else [label for label, _ in rows]
+    rows, keys = rows[::-1], keys[::-1]
     s = QBarSet(title)
     s.setColor(QColor(color))
     s.append([float(v) for _, v in rows])
@@ -150,7 +153,7 @@ def hbar(rows, title: str, color: str = "#0F6E8C") -> ChartView:
     chart.addSeries(series)
     chart.legend().setVisible(False)
     ax = QBarCategoryAxis()
-    ax.append(categories([_short(str(lbl), 14) for lbl, _ in rows]) or [" "])
+    ax.append(categories([_short(str(lbl), 24) for lbl, _ in rows]) or [" "])
     ax.setLabelsFont(_small())
     chart.addAxis(ax, Qt.AlignmentFlag.AlignLeft)
     series.attachAxis(ax)
@@ -158,5 +161,6 @@ def hbar(rows, title: str, color: str = "#0F6E8C") -> ChartView:
     chart.addAxis(vx, Qt.AlignmentFlag.AlignBottom)
     series.attachAxis(vx)
     view = ChartView(chart)
-    s.clicked.connect(lambda i: view.picked.emit(rows[i][0]))
+    s.clicked.connect(lambda i: view.picked.emit(keys[i]))
+    view.setToolTip("Click a bar to list its mentions in the inbox")
     return view

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMessageBox,
+    QPushButton,
     QSplitter,
     QTableView,
     QVBoxLayout,
@@ -195,8 +196,12 @@ class FilterBar(QWidget):
         self.order.addItem("Newest first", "published")
         self.order.addItem("Priority first", "priority")
         self.topic: str | None = None
+        self.topic_btn = QPushButton()
+        self.topic_btn.setToolTip("Clear the topic filter")
+        self.topic_btn.setVisible(False)
+        self.topic_btn.clicked.connect(lambda: self.set_topic(None))
         for w in (self.search, self.entity, self.sentiment, self.status, self.kind, self.period, self.lang,
-                  self.order):
+                  self.order, self.topic_btn):
             if isinstance(w, QComboBox):  # keep the bar within a laptop screen
                 w.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
                 w.setMinimumContentsLength(9)
@@ -229,16 +234,33 @@ class FilterBar(QWidget):
             search=self.search.text().strip(), order=self.order.currentData(), lang=self.lang.currentData(),
         )
 
-    def show_entity(self, entity_id: int | None, *, sentiment: str | None = None, status_any: bool = True) -> None:
-        for w in (self.entity, self.sentiment, self.status):
+    def show_entity(self, entity_id: int | None, *, sentiment: str | None = None, status_any: bool = True,
+                    days: int | None = None, topic: str | None = None, kind: str | None = None) -> None:
+        """Filter on what a chart or saved search points at; the other filters go back to "any"."""
+        combos = (self.entity, self.sentiment, self.status, self.period, self.kind)
+        for w in combos:
             w.blockSignals(True)
         self.entity.setCurrentIndex(max(0, self.entity.findData(entity_id)))
         self.sentiment.setCurrentIndex(self.sentiment.findText(sentiment) if sentiment else 0)
         if status_any:
             self.status.setCurrentIndex(1)
-        for w in (self.entity, self.sentiment, self.status):
+        self.period.setCurrentIndex(max(0, self.period.findData(days)))
+        self.kind.setCurrentIndex(max(0, self.kind.findText(kind)) if kind else 0)
+        for w in combos:
             w.blockSignals(False)
+        self.set_topic(topic, notify=False)
         self.changed.emit()
+
+    def set_topic(self, topic: str | None, *, notify: bool = True) -> None:
+        """The topic filter (set by a click on a topic bar) shows as a button that clears it."""
+        self.topic = topic
+        if topic:
+            from orm_desktop.analysis.topics import labels
+
+            self.topic_btn.setText(f"topic: {labels().get(topic, topic)} ✕")
+        self.topic_btn.setVisible(bool(topic))
+        if notify:
+            self.changed.emit()
 
 
 SHORTCUTS = [

@@ -172,7 +172,7 @@ class MainWindow(QMainWindow):
         c = r.conditions
         f.search.setText(c.get("terms", "").replace("(", " ").replace(")", " "))
         entity = self.svc.entity(c["entity"]).id if c.get("entity") else None
-        f.show_entity(entity, sentiment=c.get("sentiment"))
+        f.show_entity(entity, sentiment=c.get("sentiment"), topic=c.get("topic"))
 
     # -- navigation ------------------------------------------------------------------------------
     def _add(self, label: str, widget, icon) -> None:
@@ -259,9 +259,13 @@ class MainWindow(QMainWindow):
         self.show_page("Inbox")
         self.inbox.detail.show_mention(mention_id)
 
-    def filter_inbox(self, entity_id, sentiment) -> None:
+    def filter_inbox(self, criteria: dict) -> None:
+        """A click on a chart: the inbox with that chart's entity, period and bar (sentiment,
+        source kind or topic)."""
         self.show_page("Inbox")
-        self.inbox.filters.show_entity(entity_id, sentiment=sentiment)
+        self.inbox.filters.show_entity(criteria.get("entity"), sentiment=criteria.get("sentiment"),
+                                       days=criteria.get("days"), topic=criteria.get("topic"),
+                                       kind=criteria.get("kind"))
 
     def draft(self, mention_id: int) -> None:
         if self.read_only:

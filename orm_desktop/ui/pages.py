@@ -81,7 +81,7 @@ class Page(QWidget):
     """A scrollable page rebuilt on demand (cheap aggregate queries; charts are recreated)."""
 
     open_mention = Signal(int)
-    filter_inbox = Signal(object, object)  # entity id, sentiment label
+    filter_inbox = Signal(dict)  # inbox criteria: entity, sentiment, days, topic, kind (see FilterBar.show)
 
     def __init__(self, svc, parent=None) -> None:
         super().__init__(parent)
@@ -174,7 +174,7 @@ class PersonalBrandPage(Page):
         charts = QHBoxLayout()
         trend = sentiment_volume_chart(self.svc.daily_series(e.id, until - 90 * DAY, until),
                                        "Coverage over the last 90 days")
-        trend.picked.connect(lambda label: self.filter_inbox.emit(e.id, label))
+        trend.picked.connect(lambda label: self.filter_inbox.emit({"entity": e.id, "sentiment": label, "days": 90}))
         charts.addWidget(trend, 2)
         if len(sov) > 1:
             charts.addWidget(share_pie([(r[0], r[1], r[2], r[3]) for r in sov], "Share of voice"), 1)
@@ -244,19 +244,31 @@ class DashboardPage(Page):
         row = QHBoxLayout()
         chart = sentiment_volume_chart(self.svc.daily_series(brand.id if brand else None, since, until),
                                        "Volume by sentiment")
-        chart.picked.connect(lambda label: self.filter_inbox.emit(brand.id if brand else None, label))
+        chart.picked.connect(lambda label: self.filter_inbox.emit({"entity": brand.id if brand else None,
+                                                                   "sentiment": label, "days": self.days}))
         row.addWidget(chart, 2)
         comp = [brand] + [x for x in ents if x.kind == "competitor"] if brand else [x for x in ents if x.kind == "competitor"]
         sov = self.svc.share_of_voice([x.id for x in comp], since, until)
         pie = share_pie(sov, "Share of voice vs competitors")
-        pie.picked.connect(lambda eid: self.filter_inbox.emit(eid, None))
+        pie.picked.connect(lambda eid: self.filter_inbox.emit({"entity": eid, "days": self.days}))
         row.addWidget(pie, 1)
         lay.addLayout(row)
         row = QHBoxLayout()
-        row.addWidget(hbar(self.svc.volume_by_kind(ids, since, until), "Volume by source kind"), 1)
+        brand_id = brand.id if brand else None
+        kinds = self.svc.volume_by_kind(ids, since, until)
+        by_kind = hbar(kinds, "Volume by source kind", keys=[k for k, _ in kinds])
+        by_kind.picked.connect(lambda kind: self.filter_inbox.emit({"entity": brand_id, "kind": kind, "days": self.days}))
+        row.addWidget(by_kind, 1)
         topics = self.svc.top_topics(ids, since, until, limit=8)
         if topics:
-            row.addWidget(hbar([(t.replace("_", " "), n) for t, n in topics], "Top topics", "#8E44AD"), 1)
+            from orm_desktop.analysis.topics import labels
+
+            names = labels(self.svc.setting("topics") or None)
+            by_topic = hbar([(names.get(t, t.replace("_", " ")), n) for t, n in topics], "Top topics", "#8E44AD",
+                            keys=[t for t, _ in topics])
+            by_topic.picked.connect(lambda topic: self.filter_inbox.emit({"entity": brand_id, "topic": topic,
+                                                                          "days": self.days}))
+            row.addWidget(by_topic, 1)
         row.addWidget(sources_table(self.svc.top_sources(ids, since, until, limit=8)), 1)
         lay.addLayout(row)
         from orm_desktop.analysis.crisis import active
@@ -314,11 +326,12 @@ class CompetitorsPage(Page):
         table.resizeColumnsToContents()
         table.horizontalHeader().setStretchLastSection(True)
         table.setFixedHeight(34 + 30 * len(ents))
-        table.cellDoubleClicked.connect(lambda r, _c: self.filter_inbox.emit(ents[r].id, None))
+        table.cellDoubleClicked.connect(lambda r, _c: self.filter_inbox.emit({"entity": ents[r].id, "days": self.days}))
         lay.addWidget(table)
         grid = QGridLayout()
         for i, e in enumerate(ents):
             view = sentiment_volume_chart(self.svc.daily_series(e.id, since, until), e.name)
-            view.picked.connect(lambda label, eid=e.id: self.filter_inbox.emit(eid, label))
+            view.picked.connect(lambda label, eid=e.id: self.filter_inbox.emit({"entity": eid, "sentiment": label,
+                                                                                "days": self.days}))
             grid.addWidget(view, i // 2, i % 2)
         lay.addLayout(grid)
