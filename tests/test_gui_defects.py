@@ -336,3 +336,36 @@ def test_chart_clicks_keep_the_period_and_topic_and_kind_bars_filter_the_inbox(w
     assert isinstance(kinds, QBarSet)
     kinds.clicked.emit(kinds.count() - 1)  # the largest kind
     assert f.kind.currentData() == (window.svc.volume_by_kind([window.svc.entities()[0].id], *page.period()[:2])[0][0],)
+
+
+def test_zero_change_is_neither_signed_nor_green():
+    from orm_desktop.ui.pages import signed, tone
+
+    assert (signed(0.0, True), tone(0.0)) == ("0%", "")
+    assert (signed(0.004, True), tone(0.004)) == ("0%", "")
+    assert (signed(0.12, True), tone(0.12)) == ("+12%", "#1E8449")
+    assert (signed(-0.03, True), tone(-0.03)) == ("-3%", "#C0392B")
+
+
+def test_chart_labels_are_never_elided(qtbot):
+    from types import SimpleNamespace
+
+    from orm_desktop.ui.charts import hbar, sentiment_volume_chart
+
+    points = [SimpleNamespace(day=1_764_000_000 + i * DAY, positive=1, neutral=0, negative=0) for i in range(30)]
+    view = sentiment_volume_chart(points, "Volume")
+    axis = view.chart().axes()[0]
+    shown = [c for c in axis.categories() if c.strip("\u200b")]
+    assert 1 <= len(shown) <= 6 and not axis.truncateLabels()
+    view = hbar([("customer service", 5), ("financial results", 3)], "Topics")
+    labels = view.chart().axes()[0].categories()
+    assert "customer service" in labels and "financial results" in labels
+    assert not view.chart().axes()[0].truncateLabels()
+
+
+def test_alerts_read_in_plain_words():
+    from orm_desktop.analysis.alerts import Alert
+
+    a = Alert(1, "Velora", "volume_spike", 1_764_000_000, 1_764_000_000 + DAY, 16, 3.3, 5.4)
+    assert a.describe().endswith("16 vs 3.3 expected (less than a 1 in 100,000 chance on a normal day)")
+    assert "p <" not in a.describe() and "1e-" not in a.describe()

@@ -107,10 +107,11 @@ def sentiment_volume_chart(points, title: str, *, by_week: bool | None = None) -
     chart = _chart(title)
     chart.addSeries(series)
     labels = [dt.datetime.fromtimestamp(r[0], dt.UTC).strftime("%d/%m") for r in rows]
-    step = max(1, len(labels) // 8)
+    step = max(1, -(-len(labels) // 6))  # at most 6 dates, whatever the chart's width
     axis_x = QBarCategoryAxis()
-    axis_x.append(categories([lbl if i % step == 0 else "" for i, lbl in enumerate(labels)]))
+    axis_x.append(categories([lbl if i % step == step // 2 else "" for i, lbl in enumerate(labels)]))
     axis_x.setLabelsFont(_small())
+    axis_x.setTruncateLabels(False)  # a date spans the blank categories after it: never "31…"
     chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
     series.attachAxis(axis_x)
     axis_y = _count_axis(max([r[1] + r[2] + r[3] for r in rows] + [1]))
@@ -155,6 +156,7 @@ def hbar(rows, title: str, color: str = "#0F6E8C", *, keys=None) -> ChartView:
     ax = QBarCategoryAxis()
     ax.append(categories([_short(str(lbl), 24) for lbl, _ in rows]) or [" "])
     ax.setLabelsFont(_small())
+    ax.setTruncateLabels(False)
     chart.addAxis(ax, Qt.AlignmentFlag.AlignLeft)
     series.attachAxis(ax)
     vx = _count_axis(max([v for _, v in rows] + [1]))

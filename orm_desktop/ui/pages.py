@@ -45,7 +45,15 @@ def card(title: str, value: str, note: str = "", color: str = "") -> QFrame:
 
 
 def signed(x: float, pct: bool = False) -> str:
-    return f"{x:+.0%}" if pct else f"{x:+.2f}"
+    """+12% / −3% / 0% (no sign on a value that rounds to zero)."""
+    text = f"{x:+.0%}" if pct else f"{x:+.2f}"
+    return text[1:] if text.lstrip("+-").strip("0.%") == "" else text
+
+
+def tone(x: float, pct: bool = True) -> str:
+    """Green for a value that shows as positive, red for negative, no colour for zero."""
+    shown = signed(x, pct)
+    return "" if shown[0] not in "+-" else "#1E8449" if x > 0 else "#C0392B"
 
 
 def sources_table(rows) -> QTableWidget:
@@ -165,8 +173,7 @@ class PersonalBrandPage(Page):
         delta = now_s.total - prev_s.total
         cards.addWidget(card("Coverage", f"{now_s.total}", f"{delta:+d} vs previous {self.days} days"), 0, 0)
         cards.addWidget(card("Net sentiment", signed(now_s.net_sentiment, True),
-                             f"previous {signed(prev_s.net_sentiment, True)}",
-                             "#1E8449" if now_s.net_sentiment >= 0 else "#C0392B"), 0, 1)
+                             f"previous {signed(prev_s.net_sentiment, True)}", tone(now_s.net_sentiment)), 0, 1)
         cards.addWidget(card("Negative stories", f"{now_s.negative}", f"positive {now_s.positive}"), 0, 2)
         cards.addWidget(card(f"Share of voice vs {brand.name if brand else 'brand'}", f"{mine[3]:.0%}",
                              f"{mine[2]} of {sum(r[2] for r in sov)} mentions"), 0, 3)
@@ -234,7 +241,7 @@ class DashboardPage(Page):
         grid = QGridLayout()
         grid.addWidget(card("Mentions", f"{s.total}", f"{s.total - p.total:+d} vs previous period"), 0, 0)
         grid.addWidget(card("Net sentiment", signed(s.net_sentiment, True), f"previous {signed(p.net_sentiment, True)}",
-                            "#1E8449" if s.net_sentiment >= 0 else "#C0392B"), 0, 1)
+                            tone(s.net_sentiment)), 0, 1)
         grid.addWidget(card("Reach-weighted sentiment", signed(s.reach_weighted_sentiment),
                             f"average {signed(s.avg_sentiment)}"), 0, 2)
         rk = self.svc.response_kpis(since, until)
