@@ -369,3 +369,40 @@ def test_alerts_read_in_plain_words():
     a = Alert(1, "Velora", "volume_spike", 1_764_000_000, 1_764_000_000 + DAY, 16, 3.3, 5.4)
     assert a.describe().endswith("16 vs 3.3 expected (less than a 1 in 100,000 chance on a normal day)")
     assert "p <" not in a.describe() and "1e-" not in a.describe()
+
+
+def test_responses_view_shows_the_mention_and_only_the_allowed_buttons(window, qtbot):
+    from orm_desktop.responses import workflow as wf
+
+    svc = window.svc
+    window.show_page("Responses")
+    view = window.responses
+    rows = {r.state: r for r in svc.responses()}
+    assert "sent" in rows and ({"draft", "in_review", "approved"} & set(rows))
+    sent = rows["sent"]
+    view.show_response(sent.id)
+    assert not any(b.isEnabled() for b in view.btn.values()) and view.editor.isReadOnly()
+    title = svc.mention(sent.mention_id).mention.title
+    assert title in view.original.toPlainText()
+    for state, r in rows.items():
+        view.show_response(r.id)
+        live = {k for k, b in view.btn.items() if b.isEnabled()}
+        assert live == ({"save"} if state in wf.EDITABLE else set()) | {
+            k for k, (sources, _t) in wf.TRANSITIONS.items() if state in sources}, state
+
+
+def test_draft_dialog_highlights_unfilled_placeholders(qtbot, demo_service):
+    from types import SimpleNamespace
+
+    from orm_desktop.ui.responses_view import DraftDialog
+
+    template = SimpleNamespace(title="Apology", id="apology", channel="email", tone="warm")
+    dlg = DraftDialog([SimpleNamespace(template=template, score=1.0, text="Hello ⟦author⟧, we are sorry.")],
+                      banned=["sorry"])
+    qtbot.addWidget(dlg)
+    dlg.show()
+    block = dlg.preview.document().firstBlock()
+    formats = {(f.start, f.length): (f.format.background().color().name(), f.format.foreground().color().name())
+               for f in block.layout().formats()}
+    assert formats[(6, 8)][0] == "#ffe58f"  # ⟦author⟧
+    assert formats[(23, 5)][1] == "#c0392b"  # a banned phrase
