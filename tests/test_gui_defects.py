@@ -406,3 +406,80 @@ def test_draft_dialog_highlights_unfilled_placeholders(qtbot, demo_service):
                for f in block.layout().formats()}
     assert formats[(6, 8)][0] == "#ffe58f"  # ⟦author⟧
     assert formats[(23, 5)][1] == "#c0392b"  # a banned phrase
+
+
+def test_rule_editor_picks_topics_by_name(window):
+    from orm_desktop.analysis import rules
+
+    view = window.rules
+    view.new()
+    i = view.topic.findText("Customer service")
+    assert i > 0 and view.topic.itemData(i) == "customer_service"
+    view.topic.setCurrentIndex(i)
+    view.name.setText("Service complaints")
+    view.tag.setText("service")
+    view.save()
+    saved = rules.get(window.svc.conn, view.current_id)
+    assert saved.conditions["topic"] == "customer_service"
+    view.list.setCurrentRow(0)
+    view.list.setCurrentRow(next(r for r in range(view.list.count()) if view.rules[r].id == saved.id))
+    assert view.topic.currentText() == "Customer service"
+
+
+def test_four_eyes_checkbox_means_the_rule_is_on(window):
+    settings = window.pages["Settings"]
+    window.svc.set_setting("allow_self_approval", False)
+    from orm_desktop.ui.manage import SettingsView
+
+    view = SettingsView(window.svc)
+    assert view.four_eyes.isChecked() and "second person" in view.four_eyes.text()
+    view.four_eyes.setChecked(False)
+    view.save()
+    assert window.svc.setting("allow_self_approval") is True
+    assert settings is not view
+
+
+def test_switching_entity_asks_about_unsaved_edits(window, qtbot):
+    from PySide6.QtWidgets import QMessageBox
+
+    window.show_page("Entities")
+    view = window.entities
+    view.list.setCurrentRow(0)
+    first = window.svc.entity(view.current_id)
+    view.aliases.setText("Velora bikes")
+    _answer_next_question(qtbot, QMessageBox.StandardButton.Cancel)
+    view.list.setCurrentRow(1)
+    assert view.current_id == first.id and view.aliases.text() == "Velora bikes"  # still there
+    assert view.list.currentRow() == 0
+    _answer_next_question(qtbot, QMessageBox.StandardButton.Save)
+    view.list.setCurrentRow(1)
+    assert "Velora bikes" in window.svc.entity(first.id).aliases
+    assert view.current_id == view.entities[1].id
+    view.aliases.setText("thrown away")
+    _answer_next_question(qtbot, QMessageBox.StandardButton.Discard)
+    view.list.setCurrentRow(0)
+    assert view.current_id == first.id and view.aliases.text() != "thrown away"
+
+
+def test_feeds_view_shows_the_url_and_says_what_went_wrong(window, tmp_path):
+    import socket
+
+    from tests.feedserver import FeedServer
+
+    with socket.socket() as s:  # a port with nobody listening
+        s.bind(("127.0.0.1", 0))
+        closed = s.getsockname()[1]
+    with FeedServer(tmp_path) as server:
+        missing = server.url("/status/404")
+        window.svc.add_feed(missing, title="Gone")
+        window.svc.add_feed(f"http://127.0.0.1:{closed}/feed.xml", title="Down")
+        window.svc.fetch(jobs=2, force=True)
+    view = window.feeds
+    view.reload()
+    cols = view.COLS
+    rows = {view.table.item(r, 0).text(): r for r in range(view.table.rowCount())}
+    gone, down = rows["Gone"], rows["Down"]
+    assert view.table.item(gone, cols.index("URL")).text() == missing
+    assert view.table.item(gone, cols.index("Problem")).text() == "no feed at this address (HTTP 404)"
+    assert view.table.item(down, cols.index("Problem")).text() == "cannot reach the site; retried later"
+    assert "127.0.0.1" in view.table.item(down, cols.index("Problem")).toolTip()  # the detail stays at hand

@@ -207,6 +207,7 @@ class TemplatesDialog(QDialog):
 class ResponsesView(QWidget):
     status_message = Signal(str)
     open_mention = Signal(int)
+    read_only = False  # executive mode (MainWindow.set_read_only)
 
     def __init__(self, svc, parent=None) -> None:
         super().__init__(parent)
