@@ -483,3 +483,28 @@ def test_feeds_view_shows_the_url_and_says_what_went_wrong(window, tmp_path):
     assert view.table.item(gone, cols.index("Problem")).text() == "no feed at this address (HTTP 404)"
     assert view.table.item(down, cols.index("Problem")).text() == "cannot reach the site; retried later"
     assert "127.0.0.1" in view.table.item(down, cols.index("Problem")).toolTip()  # the detail stays at hand
+
+
+def test_reports_offer_a_custom_range_that_includes_both_days(qtbot, demo_service):
+    from PySide6.QtCore import QDate
+
+    from orm_desktop.ui.reports_view import CUSTOM, ReportsView, utc_midnight
+
+    view = ReportsView(demo_service)
+    qtbot.addWidget(view)
+    view.show()
+    assert not view.range.isVisible()
+    view.period.setCurrentIndex(view.period.findData(CUSTOM))
+    assert view.range.isVisible()
+    today = QDate.currentDate()
+    view.date_from.setDate(today.addDays(-2))
+    view.date_to.setDate(today.addDays(-1))
+    since, until = view.span()
+    assert until - since == 2 * DAY and since == utc_midnight(today.addDays(-2))
+    d = view.data()
+    assert d.since == since and d.until == until
+    view.date_from.setDate(today)
+    from orm_desktop.errors import KnownError
+
+    with pytest.raises(KnownError, match="ends before it starts"):
+        view.span()
