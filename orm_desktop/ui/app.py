@@ -6,7 +6,7 @@ import sys
 import time
 
 
-def run(svc, *, smoke_test: bool = False) -> int:
+def run(svc, *, smoke_test: bool = False, page: str | None = None) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
@@ -36,8 +36,10 @@ def run(svc, *, smoke_test: bool = False) -> int:
     show(svc)
     import os
 
-    start_page = os.environ.get("ORM_DESKTOP_START_PAGE", "")  # e.g. for screenshots: "Dashboard"
+    start_page = page or os.environ.get("ORM_DESKTOP_START_PAGE", "")  # e.g. for screenshots: "Dashboard"
     if start_page:
+        if start_page not in windows[-1].pages:
+            print(f"orm-desktop: no page {start_page!r}; pages: {', '.join(windows[-1].pages)}", file=sys.stderr)
         windows[-1].show_page(start_page)
     if smoke_test:
         def done() -> None:
