@@ -82,9 +82,11 @@ class ReportsView(QWidget):
         self.busy_label = QLabel()
         buttons.addWidget(self.busy_label)
         lay = QVBoxLayout(self)
-        lay.addWidget(QLabel("<h2>Reports</h2><p>Print-ready reports, rendered on this laptop with no network. "
-                             "The same reports come from the command line: <code>orm-desktop report</code>. "
-                             "Print and the preview show exactly the PDF.</p>"))
+        intro = QLabel("<h2>Reports</h2><p>Print-ready reports, rendered on this laptop with no network. "
+                       "The same reports come from the command line: <code>orm-desktop report</code>. "
+                       "Print and the preview show exactly the PDF.</p>")
+        intro.setWordWrap(True)
+        lay.addWidget(intro)
         lay.addLayout(form)
         lay.addLayout(buttons)
         lay.addStretch(1)

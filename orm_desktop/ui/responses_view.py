@@ -238,7 +238,7 @@ class ResponsesView(QWidget):
         top.addWidget(export_file)
         top.addWidget(merge_file)
         top.addStretch(1)
-        top.addWidget(self.kpi)
+        self.kpi.setWordWrap(True)  # on its own line: the window must fit a laptop screen
         self.list = QListWidget()
         self.list.setWordWrap(True)
         self.editor = QPlainTextEdit()
@@ -285,6 +285,7 @@ class ResponsesView(QWidget):
         split.setSizes([280, 620, 320])
         lay = QVBoxLayout(self)
         lay.addLayout(top)
+        lay.addWidget(self.kpi)
         lay.addWidget(split, 1)
         self.user.currentIndexChanged.connect(self.reload)
         self.queue.currentIndexChanged.connect(self.reload)
