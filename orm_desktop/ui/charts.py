@@ -135,7 +135,8 @@ def share_pie(rows, title: str) -> ChartView:
         sl.clicked.connect(lambda k=key: view.picked.emit(k))
     chart.addSeries(series)
     chart.legend().setVisible(True)
-    chart.legend().setAlignment(Qt.AlignmentFlag.AlignRight)
+    chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)  # beside the pie, names were cut ("Maya Lindqvist …")
+    chart.legend().setShowToolTips(True)
     return view
 
 
