@@ -30,6 +30,18 @@ def build_new_workspace(root: Path):
     return svc
 
 
+def open_window(qtbot, svc):
+    """The main window on ``svc``, shown at a laptop size and exposed."""
+    from orm_desktop.ui.main_window import MainWindow
+
+    win = MainWindow(svc)
+    qtbot.addWidget(win)
+    win.resize(1300, 850)
+    win.show()
+    qtbot.waitExposed(win)
+    return win
+
+
 def run_python(code: str, *args: str, platform: str = "offscreen", timeout: float = 120,
                wrapper: list[str] | None = None) -> subprocess.CompletedProcess:
     """Run ``code`` in a fresh interpreter that imports this worktree's package."""

@@ -19,20 +19,6 @@ def new_root(tmp_path_factory):
     return root
 
 
-@pytest.fixture
-def window(qtbot, demo_service):
-    from orm_desktop.ui.main_window import MainWindow
-
-    win = MainWindow(demo_service)
-    qtbot.addWidget(win)
-    win.resize(1300, 850)
-    win.show()
-    qtbot.waitExposed(win)
-    yield win
-    win.runner.cancel_all()
-    win.runner.wait(10_000)
-
-
 # -- 1. a period selector rebuilt the page under its own running signal (segfault) ----------
 PERIODS_SCRIPT = """
 import sys

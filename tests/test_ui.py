@@ -12,20 +12,6 @@ from orm_desktop.types import MentionFilter  # noqa: E402
 from tests.feedserver import FeedServer  # noqa: E402
 
 
-@pytest.fixture
-def window(qtbot, demo_service):
-    from orm_desktop.ui.main_window import MainWindow
-
-    win = MainWindow(demo_service)
-    qtbot.addWidget(win)
-    win.resize(1300, 850)
-    win.show()
-    qtbot.waitExposed(win)
-    yield win
-    win.runner.cancel_all()
-    win.runner.wait(10_000)
-
-
 def test_every_view_builds_on_the_demo(window, qtbot):
     labels = [window.nav.item(i).text() for i in range(window.nav.count())]
     assert labels[0] == "Inbox"
