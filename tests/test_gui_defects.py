@@ -166,7 +166,8 @@ def test_executive_mode_is_read_only_in_every_view_and_leaving_it_asks(window, q
         action = next(a for a in window.findChildren(type(window.exec_mode)) if a.shortcut().toString() == key)
         action.trigger()
         assert window.stack.currentWidget() not in (window.responses, window.entities)
-    assert not any(a.isEnabled() for a in window.operator_actions)
+    assert not any(a.isEnabled() for a in window.operator_actions + window.operator_extras())
+    assert not window.deliveries_action.isEnabled()
     n_responses = len(svc.responses())
     window.draft(window.inbox.model.mention(0).id)
     assert len(svc.responses()) == n_responses

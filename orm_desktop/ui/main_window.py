@@ -417,6 +417,14 @@ class MainWindow(QMainWindow):
             return
         self.set_read_only(wanted)
 
+    def operator_extras(self) -> list[QAction]:
+        """Actions added by other parts (Deliveries settings in the File and tray menus) that edit."""
+        extras = [a for a in (getattr(self, "deliveries_action", None),) if a is not None]
+        menu = self.tray.contextMenu() if self.tray is not None else None
+        if menu is not None:
+            extras += [a for a in menu.actions() if a.text().startswith("Deliveries")]
+        return extras
+
     def may_leave_executive_mode(self) -> bool:
         """Who may leave executive mode. Until identity and roles exist (security work), anyone
         who confirms; then this becomes a role check."""
@@ -440,8 +448,10 @@ class MainWindow(QMainWindow):
                 view = self.pages[label]
                 view.read_only = read_only
                 view.setEnabled(not read_only)
-        for a in self.operator_actions:
+        for a in self.operator_actions + self.operator_extras():
             a.setEnabled(not read_only)
+        if getattr(self, "deliveries_status", None) is not None:  # its link opens the Deliveries settings
+            self.deliveries_status.setEnabled(not read_only)
         if read_only and self.nav.currentItem() is not None and self.nav.currentItem().isHidden():
             self.show_page("Dashboard")
         self.flash("Executive mode: read-only, operator views hidden" if read_only else "Operator mode")
