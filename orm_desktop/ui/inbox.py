@@ -365,8 +365,14 @@ class InboxView(QWidget):
                 idx, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
             self.table.scrollTo(idx)
 
-    def set_status(self, status: str) -> None:
+    def refused(self) -> bool:
+        """In executive mode triage keys and buttons say why nothing happens."""
         if self.read_only:
+            self.status_message.emit("Executive mode is read-only: leave it (Ctrl+E) to triage")
+        return self.read_only
+
+    def set_status(self, status: str) -> None:
+        if self.refused():
             return
         ids = self.selected_ids()
         if not ids:
@@ -400,7 +406,7 @@ class InboxView(QWidget):
         self.status_message.emit(f"undone: {what}")
 
     def override(self, score: float | None) -> None:
-        if self.read_only:
+        if self.refused():
             return
         ids = self.selected_ids()
         if not ids:

@@ -7,6 +7,7 @@ pages (``render.print_pdf``), so the preview shows exactly the PDF."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 import shutil
 import tempfile
 import time
@@ -132,7 +133,7 @@ class ReportsView(QWidget):
                           now=int(time.time()))
 
     # -- one renderer: the report as PDF ------------------------------------------------------------
-    def render(self, then) -> None:
+    def render(self, then: Callable[[Path, int, object], None]) -> None:
         """Render the report to a PDF in a temporary folder, then call ``then(pdf, pages, data)``
         on the GUI thread. Rendering runs in the background when the view has a task runner."""
         from orm_desktop.reports.render import to_pdf
@@ -202,7 +203,7 @@ class ReportsView(QWidget):
         if QPrintDialog(printer, self).exec():
             self.print_to(printer)
 
-    def print_to(self, printer) -> None:
+    def print_to(self, printer: QPrinter) -> None:
         """Print the report on a printer that is set up already (after the print dialog)."""
         self.render(lambda pdf, _pages, _d: self._print(pdf, printer))
 
