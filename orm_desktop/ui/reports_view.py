@@ -7,10 +7,10 @@ pages (``render.print_pdf``), so the preview shows exactly the PDF."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 import shutil
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QDate, Signal
