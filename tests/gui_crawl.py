@@ -185,6 +185,7 @@ def main(argv: list[str]) -> int:
         for b in dialog_buttons(page):
             if b.isVisible() and b.isEnabled():
                 b.click()
+                win.runner.wait(30_000)  # e.g. the report renders first, then its preview opens
                 settle(app)
     # every menu action that opens a dialog (Quit, refresh and the mode switch are not dialogs)
     for action in win.findChildren(QAction):
