@@ -66,3 +66,11 @@ def test_crawl_xcb_on_xvfb(demo_copy, empty_root):
     for ws in (demo_copy, empty_root):
         counts = crawl(ws, "xcb", wrapper)
         assert counts["pages"] >= 9 and counts["dialogs"] >= 5
+
+
+def test_crawl_offscreen_new_workspace_with_data(tmp_path):
+    from tests.gui_support import build_new_workspace
+
+    build_new_workspace(tmp_path / "new").close()  # not the demo: where the empty charts were seen
+    counts = crawl(tmp_path / "new", "offscreen")
+    assert counts["pages"] >= 10 and counts["combo values"] > 50
