@@ -162,6 +162,7 @@ def main(argv: list[str]) -> int:
     QApplication.setAttribute(Qt.ApplicationAttribute.AA_DontUseNativeDialogs)
     app = QApplication.instance() or QApplication([])
     from orm_desktop.service import Service
+    from orm_desktop.ui.app import close_windows
     from orm_desktop.ui.main_window import MainWindow
 
     svc = Service.open(root)
@@ -251,7 +252,8 @@ def main(argv: list[str]) -> int:
         violations.append("the database changed in executive mode")
     closer.stop()
     win.close()
-    settle(app)
+    close_windows(app, [win])  # what the app does when its event loop ends
+    svc.close()
     counts["seconds"] = round(time.perf_counter() - started, 1)
     counts["platform"] = app.platformName()
     counts["dialogs seen"] = sorted(set(dialogs))

@@ -6,6 +6,17 @@ import sys
 import time
 
 
+def close_windows(app, windows) -> None:
+    """Delete the windows while Qt is still whole. Left alive, a main window (with the dialogs it
+    opened) was deleted by PySide's exit clean-up and crashed the process at exit, after a session
+    (found by the GUI crawl: exit 139 in QObject::~QObject)."""
+    from PySide6.QtCore import QEvent
+
+    for w in windows:
+        w.deleteLater()
+    app.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
 def run(svc, *, smoke_test: bool = False, page: str | None = None) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
@@ -49,4 +60,6 @@ def run(svc, *, smoke_test: bool = False, page: str | None = None) -> int:
             app.quit()
 
         QTimer.singleShot(0, done)
-    return app.exec()
+    code = app.exec()
+    close_windows(app, windows)
+    return code

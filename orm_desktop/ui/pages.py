@@ -130,6 +130,7 @@ class Page(QWidget):
         self.scroll.setWidget(body)
         if old is not None:  # never delete a widget synchronously: one of its signals may be running
             old.hide()
+            old.setParent(self)  # Qt owns it again (takeWidget gave it to Python), then Qt deletes it
             old.deleteLater()
 
     def build(self, lay: QVBoxLayout) -> None:  # pragma: no cover - overridden
