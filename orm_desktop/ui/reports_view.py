@@ -133,10 +133,11 @@ class ReportsView(QWidget):
                           now=int(time.time()))
 
     # -- one renderer: the report as PDF ------------------------------------------------------------
-    def render(self, then: Callable[[Path, int, object], None]) -> None:
-        """Render the report to a PDF in a temporary folder, then call ``then(pdf, pages, data)``
-        on the GUI thread. Rendering runs in the background when the view has a task runner."""
-        from orm_desktop.reports.render import to_pdf
+    def render(self, then: Callable[[Path, int, object], None], printer: QPrinter | None = None) -> None:
+        """Render the report to a PDF in a temporary folder (and with ``printer``, print its pages:
+        QPainter may paint on a QPrinter off the GUI thread), then call ``then(pdf, pages, data)``
+        on the GUI thread. The work runs in the background when the view has a task runner."""
+        from orm_desktop.reports.render import print_pdf, to_pdf
 
         if self.task is not None:
             self.status_message.emit("a report is being rendered already")
@@ -156,7 +157,10 @@ class ReportsView(QWidget):
             from orm_desktop.reports import data
 
             d = data.build(svc, kind, entity=entity, since=span[0], until=span[1], now=int(time.time()))
-            return out, to_pdf(d, out, page_size=page, color=color, logo=logo), d
+            pages = to_pdf(d, out, page_size=page, color=color, logo=logo)
+            if printer is not None:
+                pages = print_pdf(out, printer)
+            return out, pages, d
 
         self._then = then
         if self.runner is None:
@@ -205,17 +209,7 @@ class ReportsView(QWidget):
 
     def print_to(self, printer: QPrinter) -> None:
         """Print the report on a printer that is set up already (after the print dialog)."""
-        self.render(lambda pdf, _pages, _d: self._print(pdf, printer))
-
-    def _print(self, pdf: Path, printer) -> None:
-        from orm_desktop.reports.render import print_pdf
-
-        try:
-            pages = print_pdf(pdf, printer)
-        except KnownError as exc:
-            QMessageBox.warning(self, "Cannot print", str(exc))
-            return
-        self.status_message.emit(f"sent {pages} pages to the printer")
+        self.render(lambda _pdf, pages, _d: self.status_message.emit(f"sent {pages} pages to the printer"), printer)
 
     def save_pdf(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "Save report", f"{self.kind.currentData()}-report.pdf", "PDF (*.pdf)")
