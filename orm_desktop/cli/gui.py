@@ -50,7 +50,7 @@ def run_gui(args) -> int:
         svc = Service.create(root)
     from orm_desktop.ui.app import run
 
-    return run(svc, smoke_test=args.smoke_test)
+    return run(svc, smoke_test=args.smoke_test, page=getattr(args, "page", None))
 
 
 def _open_or_offer_restore(root):

@@ -150,10 +150,14 @@ def build_document(d: ReportData, *, content_width_px: int, color: str = "#0F6E8
     # cover
     generated = dt.datetime.now(dt.UTC).strftime("%d %B %Y %H:%M UTC")
     if logo and Path(logo).exists():
-        from PySide6.QtGui import QIcon
+        from PySide6.QtGui import QImageReader
 
-        doc.addResource(QTextDocument.ResourceType.ImageResource, QUrl("img:logo"),
-                        QIcon(logo).pixmap(int(cw * 0.35), int(cw * 0.1)).toImage())
+        # QImage, not QIcon/QPixmap: the GUI renders reports off its GUI thread, where pixmaps are unsafe
+        reader = QImageReader(logo)
+        size = reader.size()
+        if size.isValid() and not size.isEmpty():
+            reader.setScaledSize(size * min(cw * 0.35 / size.width(), cw * 0.1 / size.height()))
+        doc.addResource(QTextDocument.ResourceType.ImageResource, QUrl("img:logo"), reader.read())
         parts.append(f"<p><img src='img:logo' width='{int(cw * 0.35 * 96 / DPI)}'></p>")
     parts.append(f"<p style='margin-top:120px'><span style='font-size:26pt; color:{color}'><b>{_esc(d.title)}</b></span></p>"
                  f"<p><span style='font-size:14pt'>{_esc(d.subtitle)}</span></p>"
@@ -319,4 +323,44 @@ def to_pdf(d: ReportData, out: Path, *, page_size: str = "A4", color: str = "#0F
     return pages
 
 
-__all__ = ["DAY", "to_pdf", "paint", "build_document", "ensure_gui_app"]
+def print_pdf(pdf: Path, printer, *, dpi: int = DPI) -> int:
+    """Send a report PDF made by :func:`to_pdf` to a printer or a print preview, page for page.
+
+    Print, print preview and Save as PDF share one renderer: the PDF is the document, and a
+    printer gets its pages drawn at ``dpi`` on a page of the PDF's size with no extra margins
+    (drawing the text document straight onto a printer laid it out for the printer's own
+    resolution and margins: a clipped logo, a stretched chart, a page more). Returns the page count."""
+    from PySide6.QtCore import QMarginsF, QRectF, QSize, Qt
+    from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter
+    from PySide6.QtPdf import QPdfDocument
+
+    from orm_desktop.errors import KnownError
+
+    doc = QPdfDocument()
+    doc.load(str(pdf))
+    if doc.status() != QPdfDocument.Status.Ready or doc.pageCount() == 0:
+        raise KnownError(f"cannot read the rendered report {pdf}")
+    size = doc.pagePointSize(0)
+    printer.setFullPage(True)
+    printer.setPageLayout(QPageLayout(QPageSize(size.toSize(), "", QPageSize.SizeMatchPolicy.FuzzyMatch),
+                                      QPageLayout.Orientation.Portrait, QMarginsF(0, 0, 0, 0)))
+    painter = QPainter()
+    if not painter.begin(printer):
+        raise KnownError("the printer cannot be opened")
+    try:
+        for i in range(doc.pageCount()):
+            if i:
+                printer.newPage()
+            pt = doc.pagePointSize(i)
+            image = doc.render(i, QSize(round(pt.width() / 72 * dpi), round(pt.height() / 72 * dpi)))
+            paper = QImage(image.size(), QImage.Format.Format_RGB32)  # a PDF page is transparent: put it on paper
+            paper.fill(Qt.GlobalColor.white)
+            with QPainter(paper) as p:
+                p.drawImage(0, 0, image)
+            painter.drawImage(QRectF(painter.viewport()), paper)
+    finally:
+        painter.end()
+    return doc.pageCount()
+
+
+__all__ = ["DAY", "to_pdf", "print_pdf", "paint", "build_document", "ensure_gui_app"]

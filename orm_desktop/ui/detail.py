@@ -18,6 +18,7 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
 from orm_desktop.errors import KnownError
+from orm_desktop.ui.widgets import mark_safe_in_executive_mode
 
 _TAG_SPLIT = re.compile(r"(<[^>]*>)")
 
@@ -75,6 +76,7 @@ class DetailPane(QWidget):
             b.clicked.connect(lambda _=False, k=key: self.action.emit(k))
             row.addWidget(b)
             self.buttons[key] = b
+        mark_safe_in_executive_mode(self.buttons["open"])  # reading, not editing
         row.addStretch(1)
         lay.addLayout(row)
         self.show_mention(None)

@@ -124,7 +124,7 @@ class MainWindow(QMainWindow):
         c = r.conditions
         f.search.setText(c.get("terms", "").replace("(", " ").replace(")", " "))
         entity = self.svc.entity(c["entity"]).id if c.get("entity") else None
-        f.show_entity(entity, sentiment=c.get("sentiment"))
+        f.show_entity(entity, sentiment=c.get("sentiment"), topic=c.get("topic"))
 
     # -- navigation ------------------------------------------------------------------------------
     def _add(self, label: str, widget, icon) -> None:
@@ -154,7 +154,7 @@ class MainWindow(QMainWindow):
         self._add("Responses", self.responses, sp.SP_DialogSaveButton)
         from orm_desktop.ui.reports_view import ReportsView
 
-        self.reports = ReportsView(self.svc)
+        self.reports = ReportsView(self.svc, runner=self.runner)
         self.reports.status_message.connect(self.flash)
         self._add("Reports", self.reports, sp.SP_FileIcon)
         from orm_desktop.ui.rules_view import RulesView
@@ -187,6 +187,10 @@ class MainWindow(QMainWindow):
         page.filter_inbox.connect(self.filter_inbox)
 
     def go(self, row: int) -> None:
+        item = self.nav.item(row)
+        if item is not None and item.isHidden():  # an operator view while in executive mode
+            self.show_page("Dashboard")
+            return
         self.stack.setCurrentIndex(row)
         w = self.stack.currentWidget()
         if w is self.feeds:
@@ -197,6 +201,9 @@ class MainWindow(QMainWindow):
     def show_page(self, label: str) -> None:
         for i in range(self.nav.count()):
             if self.nav.item(i).text() == label:
+                if self.nav.item(i).isHidden():
+                    self.flash(f"{label} is not available in executive mode (read-only)")
+                    return
                 self.nav.setCurrentRow(i)
                 return
 
@@ -205,11 +212,17 @@ class MainWindow(QMainWindow):
         self.show_page("Inbox")
         self.inbox.detail.show_mention(mention_id)
 
-    def filter_inbox(self, entity_id, sentiment) -> None:
+    def filter_inbox(self, criteria: dict) -> None:
+        """A click on a chart: the inbox with that chart's entity, period and bar (sentiment,
+        source kind or topic)."""
         self.show_page("Inbox")
-        self.inbox.filters.show_entity(entity_id, sentiment=sentiment)
+        self.inbox.filters.show_entity(criteria.get("entity"), sentiment=criteria.get("sentiment"),
+                                       days=criteria.get("days"), topic=criteria.get("topic"),
+                                       kind=criteria.get("kind"))
 
     def draft(self, mention_id: int) -> None:
+        if self.read_only:
+            return
         self.show_page("Responses")
         self.responses.draft_for(mention_id)
 
@@ -304,11 +317,13 @@ class MainWindow(QMainWindow):
     def _menus(self) -> None:
         mb = self.menuBar()
         f = mb.addMenu("&File")
-        self._action(f, "&New workspace…", self.new_workspace, "Ctrl+N")
-        self._action(f, "&Open workspace…", self.open_workspace, "Ctrl+O")
+        # opening or making another workspace starts a window in operator mode: not from executive mode
+        self.operator_actions = [
+            self._action(f, "&New workspace…", self.new_workspace, "Ctrl+N"),
+            self._action(f, "&Open workspace…", self.open_workspace, "Ctrl+O")]
         f.addSeparator()
         self._action(f, "E&xport bundle…", self.export_bundle)
-        self._action(f, "&Import bundle into a new workspace…", self.import_bundle)
+        self.operator_actions.append(self._action(f, "&Import bundle into a new workspace…", self.import_bundle))
         f.addSeparator()
         self._action(f, "&Quit", self.close, QKeySequence.StandardKey.Quit)
         v = mb.addMenu("&View")
@@ -321,9 +336,20 @@ class MainWindow(QMainWindow):
         self._action(fe, "&Cancel refresh", self.cancel_refresh, "Esc")
         h = mb.addMenu("&Help")
         self._action(h, "&Keyboard shortcuts", self.inbox.show_help, "F1")
-        self._action(h, "&About", lambda: QMessageBox.about(
-            self, "ORM Desktop", "ORM Desktop — local-first online reputation management.\n"
-            f"Workspace: {self.svc.ws.root}"))
+        self._action(h, "&About", lambda: QMessageBox.about(self, "About ORM Desktop", self.about_text()))
+        self.inbox.extra_shortcuts = [(a.shortcut().toString(), a.text().replace("&", "").rstrip("…"))
+                                      for a in self.findChildren(QAction) if not a.shortcut().isEmpty()]
+
+    def about_text(self) -> str:
+        import platform
+
+        from PySide6 import __version__ as pyside_version
+
+        from orm_desktop import __version__
+
+        return (f"<b>ORM Desktop {__version__}</b><br>Local-first online reputation management.<br><br>"
+                f"Workspace: {self.svc.ws.root}<br>Python {platform.python_version()} · Qt for Python "
+                f"{pyside_version}")
 
     def _action(self, menu, label, fn, shortcut=None) -> QAction:
         a = QAction(label, self)
@@ -333,14 +359,54 @@ class MainWindow(QMainWindow):
         menu.addAction(a)
         return a
 
+    OPERATOR_VIEWS = ("Responses", "Rules", "Feeds", "Entities", "Settings")
+
     def toggle_read_only(self) -> None:
-        self.read_only = self.exec_mode.isChecked()
-        self.inbox.set_read_only(self.read_only)
-        for label in ("Responses", "Feeds", "Entities", "Settings"):
-            for i in range(self.nav.count()):
-                if self.nav.item(i).text() == label:
-                    self.nav.item(i).setHidden(self.read_only)
-        self.flash("Executive mode: operator controls hidden" if self.read_only else "Operator mode")
+        """Ctrl+E / View menu. Entering executive mode is immediate; leaving it asks first."""
+        wanted = self.exec_mode.isChecked()
+        if self.read_only and not wanted and not self.may_leave_executive_mode():
+            self.exec_mode.setChecked(True)
+            return
+        self.set_read_only(wanted)
+
+    def operator_extras(self) -> list[QAction]:
+        """Actions added by other parts (Deliveries settings in the File and tray menus) that edit."""
+        extras = [a for a in (getattr(self, "deliveries_action", None),) if a is not None]
+        menu = self.tray.contextMenu() if self.tray is not None else None
+        if menu is not None:
+            extras += [a for a in menu.actions() if a.text().startswith("Deliveries")]
+        return extras
+
+    def may_leave_executive_mode(self) -> bool:
+        """Who may leave executive mode. Until identity and roles exist (security work), anyone
+        who confirms; then this becomes a role check."""
+        answer = QMessageBox.question(
+            self, "Leave executive mode",
+            "Leave executive mode? Triage, responses, rules, feeds, entities and settings become editable again.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def set_read_only(self, read_only: bool) -> None:
+        """Executive mode: every view reads, nothing edits. Operator views are hidden and
+        disabled (so no shortcut, menu or focus reaches their controls), triage refuses, and the
+        menu items that would open another workspace in operator mode are off."""
+        self.read_only = read_only
+        self.exec_mode.setChecked(read_only)
+        self.inbox.set_read_only(read_only)
+        for i in range(self.nav.count()):
+            label = self.nav.item(i).text()
+            if label in self.OPERATOR_VIEWS:
+                self.nav.item(i).setHidden(read_only)
+                view = self.pages[label]
+                view.read_only = read_only
+                view.setEnabled(not read_only)
+        for a in self.operator_actions + self.operator_extras():
+            a.setEnabled(not read_only)
+        if getattr(self, "deliveries_status", None) is not None:  # its link opens the Deliveries settings
+            self.deliveries_status.setEnabled(not read_only)
+        if read_only and self.nav.currentItem() is not None and self.nav.currentItem().isHidden():
+            self.show_page("Dashboard")
+        self.flash("Executive mode: read-only, operator views hidden" if read_only else "Operator mode")
 
     def new_workspace(self) -> None:
         """A new, empty workspace in a chosen folder; its window opens on the onboarding wizard."""
