@@ -7,12 +7,11 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from orm_desktop.errors import UsageError
+from orm_desktop.paths import resource_path
 
-RESOURCES = Path(__file__).resolve().parents[2] / "resources"
-TEMPLATE_DIR = RESOURCES / "templates"
+TEMPLATE_DIR = resource_path("templates")
 PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 KNOWN_PLACEHOLDERS = ("author", "brand", "executive", "product", "topic", "link", "contact",
                       "entity", "source", "title", "date")
