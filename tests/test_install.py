@@ -96,7 +96,6 @@ def test_installed_wheel_runs_outside_the_checkout(installed, tmp_path):
     r = _run(installed, tmp_path, "orm-desktop", "--workspace", str(ws), "--smoke-test")
     assert r.returncode == 0, r.stderr
     assert "smoke test: main window painted" in r.stdout
-    assert "Traceback" not in r.stderr
 
     # the desktop entry of an installed wheel starts its own orm-desktop script
     r = _run(installed, tmp_path, "orm-desktop", "desktop", "install")
