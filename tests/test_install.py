@@ -57,6 +57,35 @@ def _run(bindir: Path, cwd: Path, *cmd: str, timeout: float = 180) -> subprocess
     return subprocess.run([str(bindir / cmd[0]), *cmd[1:]], cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
 
 
+def test_version_lives_in_one_place():
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert "version" not in project and "version" in project["dynamic"]
+    setuptools_cfg = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
+    assert setuptools_cfg["dynamic"]["version"] == {"attr": "orm_desktop.__version__"}
+
+
+def test_checkout_layout_and_override(monkeypatch, tmp_path):
+    from orm_desktop import paths
+
+    monkeypatch.delenv("ORM_DESKTOP_RESOURCES", raising=False)
+    assert paths.resources_dir() == ROOT / "resources"
+    assert paths.resource_path("feeds.opml") == ROOT / "feeds.opml"  # kept at the top of the repo
+    assert paths.resource_path("templates").is_dir()
+    monkeypatch.setenv("ORM_DESKTOP_RESOURCES", str(tmp_path))
+    assert paths.resource_path("topics.json") == tmp_path / "topics.json"
+
+
+def test_only_paths_computes_locations_from_file():
+    """Every shipped file is found through orm_desktop.paths: a path computed from __file__
+    elsewhere works in a checkout and breaks in a wheel or the bundle."""
+    offenders = [str(p.relative_to(ROOT)) for p in (ROOT / "orm_desktop").rglob("*.py")
+                 if "__file__" in p.read_text(encoding="utf-8") and p.name != "paths.py"]
+    assert offenders == []
+
+
+@pytest.mark.slow
 def test_wheel_carries_the_resources(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     for needed in ("orm_desktop/resources/topics.json", "orm_desktop/resources/key_messages.toml",
