@@ -17,7 +17,13 @@ version=$("$py" -c "import sys; sys.path.insert(0, '.'); import orm_desktop; pri
 start=$(date +%s)
 "$py" -m PyInstaller --noconfirm --clean --log-level WARN \
     --distpath dist --workpath build/pyinstaller packaging/orm-desktop-linux.spec
-QT_QPA_PLATFORM=offscreen ORM_DESKTOP_WORKSPACE="$(mktemp -d)/ws" dist/orm-desktop/orm-desktop --version
+# prove it runs with no Python and no venv: a copy outside the checkout, an empty environment
+check=$(mktemp -d)
+trap 'rm -rf "$check"' EXIT
+cp -a dist/orm-desktop "$check/"
+mkdir "$check/home"
+(cd "$check/home" && env -i PATH=/usr/bin:/bin HOME="$check/home" QT_QPA_PLATFORM=offscreen \
+    "$check/orm-desktop/orm-desktop" --smoke-test 2>/dev/null) | grep "smoke test: main window painted"
 archive="dist/orm-desktop-$version-linux-$(uname -m).tar.gz"
 tar -C dist -czf "$archive" orm-desktop
 echo "built dist/orm-desktop/ ($(du -sh dist/orm-desktop | cut -f1)) and $archive ($(du -h "$archive" | cut -f1)) in $(( $(date +%s) - start )) s"

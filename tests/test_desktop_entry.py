@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import configparser
 import os
+import shutil
 import struct
+import subprocess
 import sys
 
 from orm_desktop import __version__, desktop_entry
@@ -32,6 +34,10 @@ def test_install_and_remove_honour_xdg_data_home(run_cli, tmp_path):
     assert entry["Type"] == "Application" and entry["Name"] == "ORM Desktop"
     assert entry["Icon"] == "orm-desktop" and entry["Terminal"] == "false"
     assert entry["X-ORM-Desktop-Version"] == __version__
+    if shutil.which("desktop-file-validate"):  # desktop-file-utils, where installed
+        check = subprocess.run(["desktop-file-validate", str(xdg / "applications" / "orm-desktop.desktop")],
+                               capture_output=True, text=True)
+        assert check.returncode == 0 and not check.stdout.strip(), check.stdout
     program = entry["Exec"].split()[0].strip('"')
     assert os.access(program, os.X_OK), entry["Exec"]
     for n in desktop_entry.ICON_SIZES:
