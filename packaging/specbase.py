@@ -45,3 +45,13 @@ SKIP_RUNTIME_HOOKS = {"pyi_rth_nltk"}
 def without_slow_runtime_hooks(scripts):
     """``Analysis.scripts`` minus :data:`SKIP_RUNTIME_HOOKS`."""
     return [s for s in scripts if s[0] not in SKIP_RUNTIME_HOOKS]
+
+# Qt parts PySide6's hooks collect that the app never uses: the virtual keyboard input plugin
+# drags in Qt Quick and QML (about 17 MiB); the PDF image-format plugin needs QtPdf (reports
+# are written with QPdfWriter from QtGui). Matched case-insensitively for all three platforms.
+UNUSED_QT = ("virtualkeyboard", "qt6quick", "qtquick", "qt6qml", "qtqml", "qt6pdf", "qtpdf", "qpdf")
+
+
+def without_unused_qt(binaries):
+    """``Analysis.binaries`` minus :data:`UNUSED_QT`."""
+    return [b for b in binaries if not any(part in b[0].lower() for part in UNUSED_QT)]
