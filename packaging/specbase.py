@@ -28,6 +28,8 @@ DATAS = [
 HIDDEN = collect_submodules("orm_desktop")
 EXCLUDES = [
     "tkinter", "pytest", "hypothesis", "ruff", "pypdf", "setuptools", "pip",
+    # optional for nltk/joblib (TextBlob's import chain); no engine of ours needs it: 37 MiB
+    "numpy",
     "PySide6.QtWebEngineCore", "PySide6.QtWebEngineWidgets", "PySide6.QtWebEngineQuick",
     "PySide6.QtWebChannel", "PySide6.QtQml", "PySide6.QtQuick", "PySide6.QtQuickWidgets",
     "PySide6.Qt3DCore", "PySide6.QtMultimedia", "PySide6.QtBluetooth", "PySide6.QtPositioning",

@@ -132,3 +132,15 @@ def test_installed_wheel_runs_outside_the_checkout(installed, tmp_path):
     entry = (tmp_path / "xdg-data" / "applications" / "orm-desktop.desktop").read_text(encoding="utf-8")
     assert f"Exec={installed / 'orm-desktop'}" in entry
 
+
+
+def test_sentiment_engines_need_no_numpy():
+    """The bundle leaves numpy out (packaging/specbase.py): nltk imports it only if present."""
+    code = ("import sys; sys.modules['numpy'] = None\n"
+            "from orm_desktop.analysis import sentiment\n"
+            "for name in ('orm', 'vader', 'textblob'):\n"
+            "    print(name, sentiment.get_engine(name).score('Velora support was superb'))\n")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                       env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert r.returncode == 0, r.stderr
+    assert [line.split()[0] for line in r.stdout.splitlines()] == ["orm", "vader", "textblob"]
