@@ -9,8 +9,9 @@ import tomllib
 from dataclasses import dataclass, field
 
 from orm_desktop.errors import UsageError
-from orm_desktop.paths import resource_path
+from orm_desktop.paths import resource_path, resources_dir
 
+RESOURCES = resources_dir()  # kept for callers that join their own file names to it
 TEMPLATE_DIR = resource_path("templates")
 PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 KNOWN_PLACEHOLDERS = ("author", "brand", "executive", "product", "topic", "link", "contact",
