@@ -73,3 +73,13 @@ def test_exec_line_quotes_paths_with_spaces_and_the_bundle_runs_itself(monkeypat
     monkeypatch.setattr(sys, "frozen", True, raising=False)
     monkeypatch.setattr(sys, "executable", "/opt/orm-desktop/orm-desktop")
     assert desktop_entry.launcher_command() == ["/opt/orm-desktop/orm-desktop"]
+
+
+def test_scheduled_runs_from_the_bundle_start_the_bundle(monkeypatch, tmp_path):
+    """A frozen build has no `python -m orm_desktop`: its timer must run the executable itself."""
+    from orm_desktop.deliveries import schedule
+
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    monkeypatch.setattr(sys, "executable", "/opt/orm-desktop/orm-desktop")
+    assert schedule.command(tmp_path) == ["/opt/orm-desktop/orm-desktop", "--workspace", str(tmp_path),
+                                          "run-scheduled"]
