@@ -38,6 +38,8 @@ def job_name(root: Path) -> str:
 
 
 def command(root: Path, python: str | None = None) -> list[str]:
+    if python is None and getattr(sys, "frozen", False):  # the PyInstaller bundle runs itself
+        return [sys.executable, "--workspace", str(root), "run-scheduled"]
     return [python or sys.executable, "-m", "orm_desktop", "--workspace", str(root), "run-scheduled"]
 
 

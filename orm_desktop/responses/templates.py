@@ -7,12 +7,12 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from orm_desktop.errors import UsageError
+from orm_desktop.paths import resource_path, resources_dir
 
-RESOURCES = Path(__file__).resolve().parents[2] / "resources"
-TEMPLATE_DIR = RESOURCES / "templates"
+RESOURCES = resources_dir()  # kept for callers that join their own file names to it
+TEMPLATE_DIR = resource_path("templates")
 PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 # {link} is the mention being answered; {status_page} is our own status / updates page
 KNOWN_PLACEHOLDERS = ("author", "brand", "executive", "product", "topic", "link", "contact",

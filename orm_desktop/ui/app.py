@@ -35,6 +35,7 @@ def run(svc, *, smoke_test: bool = False, page: str | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("ORM Desktop")
     app.setOrganizationName("orm-desktop")
+    app.setDesktopFileName("orm-desktop")  # matches the menu entry (desktop install)
     windows: list[MainWindow] = []
 
     def show(service) -> None:

@@ -17,10 +17,11 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QStackedWidget,
-    QStyle,
     QSystemTrayIcon,
 )
 
+from orm_desktop import __version__
+from orm_desktop.ui import icons
 from orm_desktop.ui.tasks import TaskRunner
 
 
@@ -36,14 +37,14 @@ class MainWindow(QMainWindow):
         self.refresh_task = None
         self.read_only = False
         self.update_title()
-        self.setWindowIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxInformation))
+        self.setWindowIcon(icons.app_icon())
         self.nav = QListWidget()
         self.nav.setIconSize(QSize(18, 18))
         self.nav.setMaximumWidth(260)
         self.stack = QStackedWidget()
         self.inbox = InboxView(svc, runner=self.runner)
         self.pages: dict[str, object] = {}
-        self._add("Inbox", self.inbox, QStyle.StandardPixmap.SP_FileDialogDetailedView)
+        self._add("Inbox", self.inbox, "inbox")
         self.build_nav()
         from PySide6.QtWidgets import QVBoxLayout, QWidget
 
@@ -127,8 +128,8 @@ class MainWindow(QMainWindow):
         f.show_entity(entity, sentiment=c.get("sentiment"), topic=c.get("topic"))
 
     # -- navigation ------------------------------------------------------------------------------
-    def _add(self, label: str, widget, icon) -> None:
-        item = QListWidgetItem(self.style().standardIcon(icon), label)
+    def _add(self, label: str, widget, icon_name: str) -> None:
+        item = QListWidgetItem(icons.icon(icon_name), label)
         self.nav.addItem(item)
         self.stack.addWidget(widget)
         self.pages[label] = widget
@@ -138,45 +139,44 @@ class MainWindow(QMainWindow):
         from orm_desktop.ui.pages import CompetitorsPage, DashboardPage, PersonalBrandPage
         from orm_desktop.ui.responses_view import ResponsesView
 
-        sp = QStyle.StandardPixmap
         for e in self.svc.entities():
             if e.kind == "executive":
                 page = PersonalBrandPage(self.svc, e.id)
                 self._wire(page)
-                self._add(f"{e.name}", page, sp.SP_DirHomeIcon)
-        for label, page, icon in (("Competitors", CompetitorsPage(self.svc), sp.SP_ArrowRight),
-                                  ("Dashboard", DashboardPage(self.svc), sp.SP_ComputerIcon)):
+                self._add(f"{e.name}", page, "person")
+        for label, page, icon in (("Competitors", CompetitorsPage(self.svc), "competitors"),
+                                  ("Dashboard", DashboardPage(self.svc), "dashboard")):
             self._wire(page)
             self._add(label, page, icon)
         self.responses = ResponsesView(self.svc)
         self.responses.status_message.connect(self.flash)
         self.responses.open_mention.connect(self.open_mention)
-        self._add("Responses", self.responses, sp.SP_DialogSaveButton)
+        self._add("Responses", self.responses, "responses")
         from orm_desktop.ui.reports_view import ReportsView
 
         self.reports = ReportsView(self.svc, runner=self.runner)
         self.reports.status_message.connect(self.flash)
-        self._add("Reports", self.reports, sp.SP_FileIcon)
+        self._add("Reports", self.reports, "reports")
         from orm_desktop.ui.rules_view import RulesView
 
         self.rules = RulesView(self.svc, self.runner)
         self.rules.status_message.connect(self.flash)
         self.rules.changed.connect(self.inbox.reload)
         self.rules.changed.connect(self.update_saved_searches)
-        self._add("Rules", self.rules, sp.SP_FileDialogListView)
+        self._add("Rules", self.rules, "rules")
         self.feeds = FeedsView(self.svc)
         self.feeds.refresh_requested.connect(self.refresh)
         self.feeds.status_message.connect(self.flash)
-        self._add("Feeds", self.feeds, sp.SP_DriveNetIcon)
+        self._add("Feeds", self.feeds, "feeds")
         self.entities = EntitiesView(self.svc, self.runner)
         self.entities.status_message.connect(self.flash)
         self.entities.changed.connect(self.inbox.reload)
         self.entities.changed.connect(self.update_health)
-        self._add("Entities", self.entities, sp.SP_FileDialogContentsView)
+        self._add("Entities", self.entities, "entities")
         settings = SettingsView(self.svc, runner=self.runner)
         settings.status_message.connect(self.flash)
         settings.saved.connect(self.update_title)
-        self._add("Settings", settings, sp.SP_FileDialogInfoView)
+        self._add("Settings", settings, "settings")
         for i in range(self.nav.count()):
             if self.nav.item(i).text() not in ("Inbox", "Competitors", "Dashboard", "Responses", "Reports",
                                                 "Rules", "Feeds", "Entities", "Settings"):
@@ -345,7 +345,6 @@ class MainWindow(QMainWindow):
 
         from PySide6 import __version__ as pyside_version
 
-        from orm_desktop import __version__
 
         return (f"<b>ORM Desktop {__version__}</b><br>Local-first online reputation management.<br><br>"
                 f"Workspace: {self.svc.ws.root}<br>Python {platform.python_version()} · Qt for Python "

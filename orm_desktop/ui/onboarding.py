@@ -8,8 +8,6 @@ Service like the CLI's `entities add`, `feeds add`, `settings set` and `key-mess
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
@@ -29,9 +27,10 @@ from PySide6.QtWidgets import (
 )
 
 from orm_desktop.errors import KnownError, QueryError
+from orm_desktop.paths import resource_path
 from orm_desktop.ui.widgets import button_row
 
-DEFAULT_FEEDS = Path(__file__).resolve().parents[2] / "feeds.opml"
+DEFAULT_FEEDS = resource_path("feeds.opml")
 ERROR_STYLE = "color: #C0392B"
 
 
