@@ -14,6 +14,7 @@ import json
 import time
 from pathlib import Path
 
+from orm_desktop.atomic import atomic_write
 from orm_desktop.errors import UsageError
 from orm_desktop.store import audit, db
 
@@ -46,7 +47,7 @@ def export_bundle(svc, out: Path, *, by: str) -> dict:
                   for e in audit.all_entries(conn)],
     }
     text = json.dumps(payload, ensure_ascii=False, indent=1, sort_keys=True)
-    Path(out).write_text(text, encoding="utf-8")
+    atomic_write(out, text)
     with db.transaction(conn):
         audit.append(conn, actor=by, action="workspace.export_bundle", subject_type="workspace", subject_id=None,
                      data={"file": str(out), "sha256": hashlib.sha256(text.encode()).hexdigest()}, now=int(time.time()))

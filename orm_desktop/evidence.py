@@ -9,6 +9,7 @@ file and hash. Captures are audited.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import time
@@ -16,6 +17,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from orm_desktop.atomic import atomic_write
 from orm_desktop.errors import UsageError
 from orm_desktop.ingest.fetch import FetchLimits, FetchRequest, fetch_one
 from orm_desktop.ingest.sanitize import html_to_text
@@ -48,9 +50,9 @@ def _store(conn, folder: Path, *, mention_id: int, item_id: int, url: str, kind:
            headers: dict, status: int | None, by: str, now: int) -> int:
     folder.mkdir(parents=True, exist_ok=True)
     name = f"{mention_id}-{kind}-{now}-{_sha(body)[:12]}.bin"
-    (folder / name).write_bytes(body)
+    atomic_write(folder / name, body, mode=0o600)
     headers_json = json.dumps(headers, sort_keys=True)
-    with db.transaction(conn):
+    with _unlink_on_error(folder / name), db.transaction(conn):
         cid = conn.execute(
             "INSERT INTO evidence (mention_id, item_id, url, kind, fetched_at, http_status, headers, body_path, "
             "body_sha256, text, text_sha256, headers_sha256, captured_by) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -59,6 +61,15 @@ def _store(conn, folder: Path, *, mention_id: int, item_id: int, url: str, kind:
         audit.append(conn, actor=by, action="evidence.capture", subject_type="mention", subject_id=mention_id,
                      data={"evidence": cid, "kind": kind, "url": url, "sha256": _sha(body)}, now=now)
     return int(cid)
+
+
+@contextlib.contextmanager
+def _unlink_on_error(path: Path):
+    try:
+        yield
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
 
 
 def capture(conn, folder: Path, mention_id: int, *, by: str, limits: FetchLimits | None = None) -> list[Capture]:
@@ -97,22 +108,35 @@ def export(conn, folder: Path, mention_id: int, out: Path, *, by: str) -> Path:
     if not caps:
         raise UsageError(f"mention {mention_id} has no captured evidence")
     manifest = {"mention_id": mention_id, "exported_at": int(time.time()), "captures": []}
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-        for c in caps:
+    files: list[tuple[str, bytes]] = []
+    for c in caps:  # every file of the manifest is checked against its recorded hash before anything is written
+        try:
             body = (folder / c.body_path).read_bytes()
-            if _sha(body) != c.body_sha256:
-                raise UsageError(f"evidence file {c.body_path} no longer matches its recorded SHA-256")
-            base = f"capture-{c.id}-{c.kind}"
-            z.writestr(f"{base}/body.bin", body)
-            z.writestr(f"{base}/text.txt", c.text)
-            z.writestr(f"{base}/headers.json", json.dumps(c.headers, sort_keys=True, indent=2))
-            manifest["captures"].append({"id": c.id, "kind": c.kind, "url": c.url, "fetched_at": c.fetched_at,
-                                         "http_status": c.http_status, "body_sha256": c.body_sha256,
-                                         "text_sha256": c.text_sha256, "headers_sha256": c.headers_sha256,
-                                         "captured_by": c.captured_by, "files": [f"{base}/body.bin",
-                                                                                  f"{base}/text.txt",
-                                                                                  f"{base}/headers.json"]})
-        z.writestr("manifest.json", json.dumps(manifest, indent=2))
+        except OSError:
+            raise UsageError(f"evidence file {c.body_path} is missing or unreadable") from None
+        text = c.text.encode("utf-8")
+        headers_json = json.dumps(c.headers, sort_keys=True)
+        for what, data, recorded in ((f"evidence file {c.body_path}", body, c.body_sha256),
+                                     (f"the text of capture {c.id}", text, c.text_sha256),
+                                     (f"the headers of capture {c.id}", headers_json.encode("utf-8"), c.headers_sha256)):
+            if _sha(data) != recorded:
+                raise UsageError(f"{what} no longer matches its recorded SHA-256")
+        base = f"capture-{c.id}-{c.kind}"
+        files += [(f"{base}/body.bin", body), (f"{base}/text.txt", text), (f"{base}/headers.json", headers_json.encode())]
+        manifest["captures"].append({"id": c.id, "kind": c.kind, "url": c.url, "fetched_at": c.fetched_at,
+                                     "http_status": c.http_status, "body_sha256": c.body_sha256,
+                                     "text_sha256": c.text_sha256, "headers_sha256": c.headers_sha256,
+                                     "captured_by": c.captured_by, "files": [f"{base}/body.bin",
+                                                                              f"{base}/text.txt",
+                                                                              f"{base}/headers.json"]})
+
+    def write(fh) -> None:
+        with zipfile.ZipFile(fh, "w", zipfile.ZIP_DEFLATED) as z:
+            for name, data in files:
+                z.writestr(name, data)
+            z.writestr("manifest.json", json.dumps(manifest, indent=2))
+
+    atomic_write(out, write)
     with db.transaction(conn):
         audit.append(conn, actor=by, action="evidence.export", subject_type="mention", subject_id=mention_id,
                      data={"file": str(out), "captures": len(caps)}, now=int(time.time()))

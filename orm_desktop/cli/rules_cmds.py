@@ -149,8 +149,9 @@ def cmd_export(args) -> int:
     svc = open_service(args)
     text = rules.export_rules(svc.conn)
     if args.file:
-        with open(args.file, "w", encoding="utf-8") as fh:
-            fh.write(text)
+        from orm_desktop.atomic import atomic_write
+
+        atomic_write(args.file, text)
     else:
         sys.stdout.write(text)
     return 0

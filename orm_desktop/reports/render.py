@@ -304,8 +304,14 @@ def to_pdf(d: ReportData, out: Path, *, page_size: str = "A4", color: str = "#0F
     out = Path(out)
     if out.parent and not out.parent.exists():
         raise UsageError(f"the folder {out.parent} does not exist")
-    tmp = out.with_suffix(out.suffix + ".part")
-    writer = QPdfWriter(str(tmp))
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice
+
+    from orm_desktop.atomic import atomic_write
+
+    data = QByteArray()
+    buf = QBuffer(data)  # rendered in memory, then written by the atomic helper (checked, fsynced, renamed)
+    buf.open(QIODevice.OpenModeFlag.WriteOnly)
+    writer = QPdfWriter(buf)
     writer.setResolution(DPI)
     writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4 if page_size == "A4" else QPageSize.PageSizeId.Letter))
     writer.setPageOrientation(QPageLayout.Orientation.Portrait)
@@ -314,8 +320,9 @@ def to_pdf(d: ReportData, out: Path, *, page_size: str = "A4", color: str = "#0F
     margin = int(DPI * 0.6)
     doc = build_document(d, content_width_px=writer.width() - 2 * margin, color=color, logo=logo)
     pages = paint(doc, writer, d, color=color)
-    del writer  # flushes the file
-    tmp.replace(out)  # never a half-written PDF under the real name
+    del writer  # finishes the PDF
+    buf.close()
+    atomic_write(out, bytes(buf.data()))  # never a half-written PDF under the real name
     return pages
 
 

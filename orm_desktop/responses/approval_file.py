@@ -16,6 +16,7 @@ import json
 import time
 from pathlib import Path
 
+from orm_desktop.atomic import atomic_write
 from orm_desktop.errors import UsageError, WorkflowError
 from orm_desktop.store import audit, db
 from orm_desktop.store import entities as entities_store
@@ -48,7 +49,7 @@ def export_request(conn, response_id: int, out: Path, *, by: str) -> dict:
                     for e in wf.history(conn, r.id)],
         "decision": None,
     }
-    Path(out).write_text(json.dumps(payload, ensure_ascii=False, indent=1), encoding="utf-8")
+    atomic_write(out, json.dumps(payload, ensure_ascii=False, indent=1))
     with db.transaction(conn):
         audit.append(conn, actor=by, action="response.export_approval", subject_type="response", subject_id=r.id,
                      data={"file": str(out), "text_sha256": _sha(r.text)}, now=int(time.time()))
@@ -77,7 +78,7 @@ def decide(path: Path, *, actor: str, approve: bool, comment: str = "") -> dict:
                 "at": int(time.time()), "text_sha256": payload["response"]["text_sha256"]}
     decision["decision_sha256"] = _sha(json.dumps(decision, sort_keys=True))
     payload["decision"] = decision
-    Path(path).write_text(json.dumps(payload, ensure_ascii=False, indent=1), encoding="utf-8")
+    atomic_write(path, json.dumps(payload, ensure_ascii=False, indent=1))
     return decision
 
 

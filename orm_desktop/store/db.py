@@ -233,12 +233,34 @@ def integrity_check(conn: sqlite3.Connection) -> str:
 
 def backup_to(conn: sqlite3.Connection, dest: Path) -> None:
     """A consistent copy of a live database (online backup API) written atomically."""
-    tmp = dest.with_suffix(dest.suffix + ".part")
-    tmp.unlink(missing_ok=True)
-    with known_errors(dest):
-        out = sqlite3.connect(tmp)
+    import os
+
+    from orm_desktop.atomic import fsync_dir, temp_path, write_error
+
+    dest = Path(dest)
+    if not dest.parent.is_dir():
+        raise KnownError(f"the folder {dest.parent} does not exist")
+    try:
+        tmp = temp_path(dest.parent, ".part")  # mkstemp: never a predictable name an attacker could plant
+    except OSError as exc:
+        raise write_error(dest, exc) from None
+    try:
+        with known_errors(dest):
+            out = sqlite3.connect(tmp)
+            try:
+                conn.backup(out)
+            finally:
+                out.close()
+        fd = os.open(tmp, os.O_RDONLY)
         try:
-            conn.backup(out)
+            os.fsync(fd)
         finally:
-            out.close()
-    shutil.move(tmp, dest)
+            os.close(fd)
+        os.replace(tmp, dest)
+        fsync_dir(dest.parent)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise write_error(dest, exc) from None
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
