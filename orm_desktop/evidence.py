@@ -14,7 +14,7 @@ import hashlib
 import json
 import time
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from orm_desktop.atomic import atomic_write
@@ -83,7 +83,7 @@ def capture(conn, folder: Path, mention_id: int, *, by: str, limits: FetchLimits
     ids = [_store(conn, folder, mention_id=mention_id, item_id=m.item_id, url=m.url, kind="feed_entry",
                   body=entry.encode("utf-8"), text=row[1], headers={}, status=None, by=by, now=now)]
     if m.url.startswith(("http://", "https://")):
-        r = fetch_one(FetchRequest(0, m.url), limits or FetchLimits())
+        r = fetch_one(FetchRequest(0, m.url), private_policy(conn, limits or FetchLimits()))
         if r.status == "ok" and r.body is not None:
             text = html_to_text(r.body.decode("utf-8", errors="replace"))[:200_000]
             ids.append(_store(conn, folder, mention_id=mention_id, item_id=m.item_id, url=r.final_url or m.url,
@@ -92,6 +92,15 @@ def capture(conn, folder: Path, mention_id: int, *, by: str, limits: FetchLimits
         else:
             raise UsageError(f"the feed entry was captured, but the page could not be fetched: {r.message}")
     return [c for c in list_for(conn, mention_id) if c.id in ids]
+
+
+def private_policy(conn, limits: FetchLimits) -> FetchLimits:
+    """The page URL comes from the publisher: private addresses only as the workspace allows."""
+    from orm_desktop.store import settings as settings_store
+
+    allowed = settings_store.get(conn, "allow_private_addresses", False)
+    networks = tuple(str(n) for n in allowed) if isinstance(allowed, list) else ()
+    return replace(limits, allow_private=allowed is True, allow_networks=networks)
 
 
 def list_for(conn, mention_id: int) -> list[Capture]:

@@ -61,8 +61,12 @@ def _outline(attrs: dict[str, str], category: str, where: str, problems: list[st
     if not url:
         return None
     label = f"outline {title!r}" if title else where
-    if not re.match(r"^(https?|file)://", url, re.IGNORECASE):
-        problems.append(f"{label}: unsupported URL {url[:100]!r} (http, https and file only); skipped")
+    if url.lower().startswith("file:"):  # a list from elsewhere must not read this machine's files
+        problems.append(f"{label}: local file URLs are never imported from a list; skipped "
+                        "(add a local feed by hand with `orm-desktop feeds add`)")
+        return None
+    if not re.match(r"^https?://", url, re.IGNORECASE):
+        problems.append(f"{label}: unsupported URL {url[:100]!r} (http and https only); skipped")
         return None
     kind = _attr(attrs, "kind").lower() or "news"
     if kind not in FEED_KINDS:

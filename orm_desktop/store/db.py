@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import importlib
 import pkgutil
-import shutil
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
