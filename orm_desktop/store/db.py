@@ -194,7 +194,12 @@ def _apply_migrations(conn: sqlite3.Connection, current: int) -> None:
 
 @contextlib.contextmanager
 def transaction(conn: sqlite3.Connection, *, immediate: bool = True) -> Iterator[sqlite3.Connection]:
-    """BEGIN IMMEDIATE ... COMMIT (ROLLBACK on error), with SQLite errors mapped to KnownError."""
+    """BEGIN IMMEDIATE ... COMMIT (ROLLBACK on error), with SQLite errors mapped to KnownError.
+    Inside an open transaction it nests as a SAVEPOINT, so a caller can make several such steps
+    one all-or-nothing unit (bundle import)."""
+    if conn.in_transaction:
+        yield from _savepoint(conn)
+        return
     with known_errors():
         conn.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
     try:
@@ -215,6 +220,23 @@ def transaction(conn: sqlite3.Connection, *, immediate: bool = True) -> Iterator
         except BaseException:
             _rollback(conn)
             raise
+
+
+_savepoints = iter(range(1, 1 << 62))
+
+
+def _savepoint(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    name = f"sp{next(_savepoints)}"
+    conn.execute(f"SAVEPOINT {name}")
+    try:
+        yield conn
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute(f"ROLLBACK TO {name}")
+            conn.execute(f"RELEASE {name}")
+        raise
+    else:
+        conn.execute(f"RELEASE {name}")
 
 
 def _rollback(conn: sqlite3.Connection) -> None:
