@@ -292,6 +292,13 @@ def record_export(conn, d: ReportData, out: Path, pages: int, *, by: str) -> Non
                      now=int(time.time()))
 
 
+def safe_color(color: str, default: str = "#0F6E8C") -> str:
+    """A colour goes into the report's HTML and painter only as #rrggbb; anything else is the default."""
+    import re
+
+    return color if isinstance(color, str) and re.fullmatch(r"#[0-9a-fA-F]{6}", color) else default
+
+
 def to_pdf(d: ReportData, out: Path, *, page_size: str = "A4", color: str = "#0F6E8C", logo: str = "") -> int:
     """Write the report as PDF; returns the page count."""
     ensure_gui_app()
@@ -318,6 +325,7 @@ def to_pdf(d: ReportData, out: Path, *, page_size: str = "A4", color: str = "#0F
     writer.setTitle(d.title)
     writer.setCreator("ORM Desktop")
     margin = int(DPI * 0.6)
+    color = safe_color(color)
     doc = build_document(d, content_width_px=writer.width() - 2 * margin, color=color, logo=logo)
     pages = paint(doc, writer, d, color=color)
     del writer  # finishes the PDF
