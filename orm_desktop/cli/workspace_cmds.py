@@ -54,6 +54,10 @@ def cmd_info(args) -> int:
     print(f"feeds:     {len(svc.feeds())} (ok {h['ok']}, failing {h['failing']}, "
           f"never fetched {h['never']}, disabled {h['disabled']})")
     print(f"mentions:  {svc.count_mentions()}")
+    from orm_desktop.analysis.rescore import status
+
+    if status(svc.conn):
+        print(f"warning:   {status(svc.conn)}")
     return 0
 
 
