@@ -14,6 +14,7 @@ import hashlib
 import json
 import time
 import zipfile
+import zlib
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -150,3 +151,50 @@ def export(conn, folder: Path, mention_id: int, out: Path, *, by: str) -> Path:
         audit.append(conn, actor=by, action="evidence.export", subject_type="mention", subject_id=mention_id,
                      data={"file": str(out), "captures": len(caps)}, now=int(time.time()))
     return out
+
+
+MAX_MEMBER = 64 * 1024 * 1024  # larger than any capture (fetch cap 10 MiB): refuse zip bombs unread
+
+
+def verify_export(path: Path) -> tuple[int, list[str]]:
+    """Check an evidence export (possibly from someone else): every file the manifest lists is in
+    the zip with the SHA-256 recorded for it. Returns (files checked, problems). ``UsageError``
+    when the file is not an evidence export at all."""
+    bad = UsageError(f"{path} is not an ORM Desktop evidence export")
+    try:
+        z = zipfile.ZipFile(path)
+    except FileNotFoundError:
+        raise UsageError(f"no such file: {path}") from None
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        raise bad from None
+    problems: list[str] = []
+    checked = 0
+    with z:
+        try:
+            info = z.getinfo("manifest.json")
+            if info.file_size > 1024 * 1024:
+                raise bad
+            manifest = json.loads(z.read(info).decode("utf-8"))
+            captures = manifest["captures"]
+            if not isinstance(captures, list):
+                raise bad
+            for c in captures:
+                files, hashes = c["files"], [c["body_sha256"], c["text_sha256"], c["headers_sha256"]]
+                if not isinstance(files, list) or len(files) != 3 or not all(isinstance(f, str) for f in files):
+                    raise bad
+                for name, recorded in zip(files, hashes, strict=True):
+                    try:
+                        member = z.getinfo(name)
+                    except KeyError:
+                        problems.append(f"{name[:200]}: listed in the manifest but missing")
+                        continue
+                    if member.file_size > MAX_MEMBER:
+                        problems.append(f"{name[:200]}: larger than any capture; not read")
+                        continue
+                    checked += 1
+                    if _sha(z.read(member)) != recorded:
+                        problems.append(f"{name[:200]}: does not match its SHA-256 in the manifest")
+        except (KeyError, TypeError, ValueError, AttributeError, zipfile.BadZipFile, EOFError, OSError,
+                NotImplementedError, RuntimeError, zlib.error):
+            raise bad from None
+    return checked, problems

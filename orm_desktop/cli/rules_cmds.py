@@ -161,6 +161,8 @@ def cmd_import(args) -> int:
     from orm_desktop.analysis import rules
 
     svc = open_service(args)
-    n = rules.import_rules(svc.conn, read_path(args.file).read_text(encoding="utf-8"), by=args.user or "cli")
+    from orm_desktop.bundle import read_text_file
+
+    n = rules.import_rules(svc.conn, read_text_file(read_path(args.file), "rules"), by=args.user or "cli")
     print(f"imported {n} rule(s)")
     return 0
