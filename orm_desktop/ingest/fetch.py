@@ -23,6 +23,7 @@ Hostile servers and URLs (docs/security.md, "Hostile files and feeds"):
 
 from __future__ import annotations
 
+import heapq
 import ipaddress
 import os
 import queue
@@ -184,30 +185,66 @@ def address_allowed(ip: str, limits: FetchLimits, first_hop_private: bool | None
     return False
 
 
+class _Watchdog:
+    """One daemon thread for every request in the process: expires guards at their deadline."""
+
+    def __init__(self) -> None:
+        self.cond = threading.Condition()
+        self.heap: list[tuple[float, int, _Guard]] = []
+        self.seq = 0
+        self.thread: threading.Thread | None = None
+
+    def add(self, guard: _Guard) -> None:
+        with self.cond:
+            self.seq += 1
+            heapq.heappush(self.heap, (guard.deadline, self.seq, guard))
+            if self.thread is None or not self.thread.is_alive():
+                self.thread = threading.Thread(target=self._run, name="fetch-watchdog", daemon=True)
+                self.thread.start()
+            self.cond.notify()
+
+    def _run(self) -> None:
+        with self.cond:
+            while True:
+                while self.heap and (self.heap[0][2].done or self.heap[0][0] <= time.monotonic()):
+                    _, _, g = heapq.heappop(self.heap)
+                    if not g.done:
+                        g.expire()
+                self.cond.wait(self.heap[0][0] - time.monotonic() if self.heap else None)
+
+
+_watchdog = _Watchdog()
+
+
 class _Guard:
-    """One request: a watchdog that shuts its socket down at the deadline, and the address check."""
+    """One request: shut its socket down at the deadline (the watchdog calls ``expire``), and
+    check every address it connects to."""
 
     def __init__(self, limits: FetchLimits) -> None:
         self.limits = limits
+        self.deadline = time.monotonic() + limits.total_timeout
         self.lock = threading.Lock()
         self.sock: socket.socket | None = None
         self.expired = False
+        self.done = False
         self.refused = ""
         self.first_private: bool | None = None
-        self.timer = threading.Timer(limits.total_timeout, self._expire)
-        self.timer.daemon = True
 
     def __enter__(self) -> _Guard:
         _local.guard = self
-        self.timer.start()
+        _watchdog.add(self)
         return self
 
     def __exit__(self, *exc) -> None:
-        self.timer.cancel()
+        with self.lock:
+            self.done = True
+            self.sock = None
         _local.guard = None
 
-    def _expire(self) -> None:
+    def expire(self) -> None:
         with self.lock:
+            if self.done:
+                return
             self.expired = True
             if self.sock is not None:
                 _shutdown(self.sock)

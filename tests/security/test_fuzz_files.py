@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from orm_desktop.cli import main
 from orm_desktop.service import Service
 
-BUDGET = settings(max_examples=40, derandomize=True, deadline=None, database=None,
+BUDGET = settings(max_examples=25, derandomize=True, deadline=None, database=None,
                   suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 
 JSON_VALUES = st.recursive(
