@@ -67,20 +67,12 @@ def import_bundle(svc, path: Path, *, by: str, accept_policy: bool = False) -> d
     from orm_desktop.ingest.opml import parse_opml
     from orm_desktop.responses import workflow as wf
 
-    payload = read_json_file(path, "bundle")
-    if not isinstance(payload, dict) or payload.get("format") != FORMAT:
-        raise UsageError(f"{path} is not an ORM Desktop bundle")
-    version = payload.get("version", 0)
-    if not isinstance(version, int) or isinstance(version, bool):
-        raise UsageError(f"{path}: bundle field 'version' must be a whole number")
-    if version > VERSION:
-        raise UsageError("the bundle was written by a newer ORM Desktop")
-    b = validate_bundle(payload)
+    b = read_bundle(path)
     opml = parse_opml(b["opml"])  # file:// and other local URLs are dropped here, never imported
     conn = svc.conn
     if svc.entities() or svc.feeds() or conn.execute("SELECT 1 FROM audit_log LIMIT 1").fetchone():
         raise UsageError("import a bundle into a new, empty workspace (`orm-desktop --workspace DIR init`)")
-    weaker = {k: v for k, v in b["settings"].items() if k in POLICY_KEYS and v != settings_store.DEFAULTS.get(k)}
+    weaker = _weaker(b)
     now = int(time.time())
     with db.transaction(conn):  # every step below nests as a savepoint: all or nothing
         # the audit log first, verbatim, so its chain continues unbroken
@@ -127,6 +119,28 @@ def import_bundle(svc, path: Path, *, by: str, accept_policy: bool = False) -> d
     if weaker and not accept_policy:
         counts["weaker policy settings NOT applied (" + ", ".join(sorted(weaker)) + "; --accept-policy)"] = len(weaker)
     return counts
+
+
+def read_bundle(path: Path) -> dict:
+    """The bundle's content, validated (``UsageError`` naming the first bad field)."""
+    payload = read_json_file(path, "bundle")
+    if not isinstance(payload, dict) or payload.get("format") != FORMAT:
+        raise UsageError(f"{path} is not an ORM Desktop bundle")
+    version = payload.get("version", 0)
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise UsageError(f"{path}: bundle field 'version' must be a whole number")
+    if version > VERSION:
+        raise UsageError("the bundle was written by a newer ORM Desktop")
+    return validate_bundle(payload)
+
+
+def policy_changes(path: Path) -> dict:
+    """The settings in a bundle that would weaken a policy (to ask the importing person first)."""
+    return _weaker(read_bundle(path))
+
+
+def _weaker(b: dict) -> dict:
+    return {k: v for k, v in b["settings"].items() if k in POLICY_KEYS and v != settings_store.DEFAULTS.get(k)}
 
 
 # -- validation: every field against a type and a range, before anything is written ------------

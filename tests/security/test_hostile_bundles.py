@@ -205,3 +205,30 @@ def test_the_report_never_puts_a_raw_colour_into_its_html():
 
     assert safe_color("red'><img src='file:///etc/x.png'>") == "#0F6E8C"
     assert safe_color("#AbCdEf") == "#AbCdEf"
+
+
+@pytest.mark.parametrize("answer", ["Yes", "No"])
+def test_the_gui_asks_before_a_bundle_weakens_a_policy(qtbot, demo_service, tmp_path, bundle_text, monkeypatch,
+                                                       answer):
+    from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+    from orm_desktop.ui.main_window import MainWindow
+
+    payload = json.loads(bundle_text)
+    payload["settings"]["allow_self_approval"] = True
+    bundle = write(tmp_path, payload)
+    win = MainWindow(demo_service)
+    qtbot.addWidget(win)
+    asked = []
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(bundle), ""))
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(tmp_path / "new"))
+    monkeypatch.setattr(QMessageBox, "question", lambda _p, _t, text, *a, **k: (
+        asked.append(text), getattr(QMessageBox.StandardButton, answer))[1])
+    with qtbot.waitSignal(win.switch_workspace, timeout=30_000) as sig:
+        win.import_bundle()
+    new = sig.args[0]
+    assert asked and "allow_self_approval" in asked[0]
+    assert new.settings()["allow_self_approval"] is (answer == "Yes")
+    actions = [e.action for e in audit.all_entries(new.conn)]
+    assert ("workspace.policy_weakened" in actions) is (answer == "Yes")
+    new.close()
