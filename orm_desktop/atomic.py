@@ -10,10 +10,11 @@ planted at the target is replaced, never written through.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -31,9 +32,11 @@ def write_error(path: Path | str, exc: OSError) -> KnownError:
     return KnownError(f"cannot write {path}: {exc.strerror or exc}")
 
 
-def atomic_write(path: Path | str, data: bytes | str | Callable[[BinaryIO], None], *, mode: int = 0o644) -> Path:
-    """Write ``data`` (bytes, text as UTF-8, or a function writing to a binary file) to ``path``
-    atomically; returns the path. Raises ``KnownError`` (``DiskFull`` when out of space)."""
+@contextlib.contextmanager
+def _atomic(path: Path | str, mode: int) -> Iterator[tuple[int, Path]]:
+    """(descriptor, name) of a new temporary file beside ``path``; when the block ends it is
+    fsynced and renamed over ``path``. On any failure it is removed, and an OSError becomes one
+    KnownError line."""
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
@@ -46,17 +49,12 @@ def atomic_write(path: Path | str, data: bytes | str | Callable[[BinaryIO], None
         raise write_error(path, exc) from None
     tmp = Path(tmp_name)
     try:
-        with os.fdopen(fd, "wb") as fh:
-            if callable(data):
-                data(fh)
-            else:
-                fh.write(data.encode("utf-8") if isinstance(data, str) else data)
-            fh.flush()
-            os.fsync(fh.fileno())
-            written = fh.tell()
-        if os.stat(tmp).st_size != written:  # a short write the OS did not report
-            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-        os.chmod(tmp, mode)
+        try:
+            yield fd, tmp
+            os.fsync(fd)
+            os.fchmod(fd, mode)
+        finally:
+            os.close(fd)
         os.replace(tmp, path)
         fsync_dir(folder)
     except OSError as exc:
@@ -65,26 +63,40 @@ def atomic_write(path: Path | str, data: bytes | str | Callable[[BinaryIO], None
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-    return path
+
+
+@contextlib.contextmanager
+def atomic_target(path: Path | str, *, mode: int = 0o644) -> Iterator[Path]:
+    """The name of a new temporary file beside ``path`` for a tool that wants a file name (such
+    as SQLite's backup API); fsynced and renamed over ``path`` when the block ends."""
+    with _atomic(path, mode) as (_fd, tmp):
+        yield tmp
+
+
+def atomic_write(path: Path | str, data: bytes | str | Callable[[BinaryIO], None], *, mode: int = 0o644) -> Path:
+    """Write ``data`` (bytes, text as UTF-8, or a function writing to a binary file) to ``path``
+    atomically; returns the path. Raises ``KnownError`` (``DiskFull`` when out of space)."""
+    with _atomic(path, mode) as (fd, _tmp), os.fdopen(fd, "wb", closefd=False) as fh:
+        if callable(data):
+            data(fh)
+        else:
+            fh.write(data.encode("utf-8") if isinstance(data, str) else data)
+        fh.flush()
+        if os.fstat(fd).st_size != fh.tell():  # a short write the OS did not report
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+    return Path(path)
 
 
 def fsync_dir(folder: Path) -> None:
     """Make a rename in ``folder`` durable (best effort where directories cannot be opened)."""
     try:
-        dfd = os.open(folder, os.O_RDONLY)
+        fd = os.open(folder, os.O_RDONLY)
     except OSError:
         return
     try:
-        os.fsync(dfd)
+        os.fsync(fd)
     except OSError:
         pass
     finally:
-        os.close(dfd)
+        os.close(fd)
 
-
-def temp_path(folder: Path, suffix: str = "") -> Path:
-    """A new, empty, private temporary file in ``folder`` (for tools that want a file name)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=".tmp-", suffix=suffix, dir=folder)
-    os.close(fd)
-    return Path(name)

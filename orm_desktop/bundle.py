@@ -177,10 +177,14 @@ def _list(v, where: str, max_items: int = 100_000) -> list:
     return v
 
 
-def _obj(v, where: str) -> dict:
-    if not isinstance(v, dict):
-        raise _Bad(f"{where} must be an object")
+def _expect(v, types: type | tuple, where: str, what: str):
+    if not isinstance(v, types):
+        raise _Bad(f"{where} must be {what}")
     return v
+
+
+def _obj(v, where: str) -> dict:
+    return _expect(v, dict, where, "an object")
 
 
 def _networks(v, where: str):
@@ -228,15 +232,13 @@ def _engine(v, where: str) -> str:
 
 
 def _color(v, where: str) -> str:
-    if not isinstance(v, str) or not _HEX.match(v):
+    if not _HEX.match(_expect(v, str, where, "a colour like #0F6E8C")):
         raise _Bad(f"{where} must be a colour like #0F6E8C")
     return v
 
 
 def _bool(v, where: str) -> bool:
-    if not isinstance(v, bool):
-        raise _Bad(f"{where} must be true or false")
-    return v
+    return _expect(v, bool, where, "true or false")
 
 
 SETTINGS_SCHEMA = {

@@ -163,13 +163,7 @@ def migrate(path: Path | str, backup_dir: Path | None = None) -> int:
         if backup_dir is not None:
             backup_dir.mkdir(parents=True, exist_ok=True)
             stamp = time.strftime("%Y%m%d-%H%M%S")
-            dest = backup_dir / f"before-migration-v{version}-{stamp}.db"
-            with known_errors(dest):
-                out = sqlite3.connect(dest)
-                try:
-                    conn.backup(out)
-                finally:
-                    out.close()
+            backup_to(conn, backup_dir / f"before-migration-v{version}-{stamp}.db")
         with known_errors(path):
             _apply_migrations(conn, version)
         return target - version
@@ -254,34 +248,11 @@ def integrity_check(conn: sqlite3.Connection) -> str:
 
 def backup_to(conn: sqlite3.Connection, dest: Path) -> None:
     """A consistent copy of a live database (online backup API) written atomically."""
-    import os
+    from orm_desktop.atomic import atomic_target
 
-    from orm_desktop.atomic import fsync_dir, temp_path, write_error
-
-    dest = Path(dest)
-    if not dest.parent.is_dir():
-        raise KnownError(f"the folder {dest.parent} does not exist")
-    try:
-        tmp = temp_path(dest.parent, ".part")  # mkstemp: never a predictable name an attacker could plant
-    except OSError as exc:
-        raise write_error(dest, exc) from None
-    try:
-        with known_errors(dest):
-            out = sqlite3.connect(tmp)
-            try:
-                conn.backup(out)
-            finally:
-                out.close()
-        fd = os.open(tmp, os.O_RDONLY)
+    with atomic_target(dest, mode=0o600) as tmp, known_errors(dest):
+        out = sqlite3.connect(tmp)
         try:
-            os.fsync(fd)
+            conn.backup(out)
         finally:
-            os.close(fd)
-        os.replace(tmp, dest)
-        fsync_dir(dest.parent)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise write_error(dest, exc) from None
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+            out.close()

@@ -6,9 +6,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import signal
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -17,6 +14,7 @@ from orm_desktop.errors import UsageError
 from orm_desktop.service import Service
 from tests.feedserver import FeedServer
 from tests.security.test_hostile_feeds import _mention_linking_to
+from tests.test_safety import kill_rescore_after_first_batch
 
 ROOT = Path(__file__).resolve().parents[2]
 HOSTILE = ["=HYPERLINK(\"http://evil.example\",\"x\")", "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)",
@@ -86,18 +84,7 @@ def test_evidence_export_refuses_when_any_file_no_longer_matches(empty_service, 
 def test_a_killed_rescore_is_reported_and_resumed(demo_service, run_cli):
     ws = demo_service.ws
     demo_service.close()
-    code = ("import sys, time\n"
-            "from pathlib import Path\n"
-            "from orm_desktop.service import Service\n"
-            "from orm_desktop.analysis.rescore import rescore\n"
-            "svc = Service.open(Path(sys.argv[1]))\n"
-            "def slow(d, t, m):\n"
-            "    print(d, flush=True); time.sleep(30)\n"
-            "rescore(svc.conn, 'vader', progress=slow, batch=50)\n")
-    proc = subprocess.Popen([sys.executable, "-c", code, str(ws.root)], stdout=subprocess.PIPE, text=True, cwd=ROOT)
-    assert proc.stdout.readline().strip() == "50"
-    proc.send_signal(signal.SIGKILL)
-    proc.wait(timeout=10)
+    kill_rescore_after_first_batch(ws.root)
     for cmd in ("check", "info"):
         r = run_cli(cmd, workspace=ws.root)
         assert "rescore with vader was interrupted" in r.stdout and "rescore --engine vader" in r.stdout, r.stdout
@@ -106,8 +93,11 @@ def test_a_killed_rescore_is_reported_and_resumed(demo_service, run_cli):
     calls = []
     from orm_desktop.analysis.rescore import rescore, status
 
+    marker = svc.settings()["rescore_in_progress"]
+    committed = svc.conn.execute("SELECT count(*) FROM mentions WHERE id <= ?", (marker["last_id"],)).fetchone()[0]
+    assert committed >= 50
     assert rescore(svc.conn, "vader", progress=lambda d, t, m: calls.append(d), batch=50) == total
-    assert calls[0] == 100  # resumed after the committed batch of 50, not started over
+    assert calls[0] == committed + 50  # resumed after the committed batches, not started over
     assert status(svc.conn) == ""
     engines = {r[0] for r in svc.conn.execute("SELECT DISTINCT engine FROM mentions")}
     assert engines == {"vader"}
