@@ -21,17 +21,14 @@ ROOT = Path(__file__).resolve().parents[2]
 LIMIT = 16 * 1024
 
 
-def _limit() -> None:
-    resource.setrlimit(resource.RLIMIT_FSIZE, (LIMIT, LIMIT))
-
-
-def run_full(ws: Path, *args: str, cwd: Path) -> subprocess.CompletedProcess:
+def run_full(ws: Path, *args: str, cwd: Path, limit: int = LIMIT) -> subprocess.CompletedProcess:
     import sqlite3
 
     with sqlite3.connect(ws / "orm.db") as c:  # an empty WAL: the limit then hits the output file first
         c.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     return subprocess.run([sys.executable, "-m", "orm_desktop", "--workspace", str(ws), *args],
-                          capture_output=True, text=True, timeout=120, cwd=cwd, preexec_fn=_limit,
+                          capture_output=True, text=True, timeout=120, cwd=cwd,
+                          preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit)),
                           env={**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT)})
 
 
@@ -124,3 +121,24 @@ def test_atomic_write_leaves_nothing_when_the_writer_fails(tmp_path):
     assert r.stdout.startswith("DiskFull") and list(tmp_path.iterdir()) == []
     assert atomic_write(tmp_path / "ok.txt", "fine").read_text() == "fine"
     assert DiskFull.exit_code == 1
+
+
+def test_evidence_capture_on_a_full_disk(demo_service, out_dir):
+    import hashlib
+
+    from tests.feedserver import FeedServer
+
+    svc = demo_service
+    mid = svc.mentions(limit=1)[0].id
+    with FeedServer() as server:
+        server.routes["/page"] = (200, {"Content-Type": "text/html"}, b"<p>" + b"Velora " * 60_000 + b"</p>")
+        svc.conn.execute("UPDATE items SET url = ? WHERE id = (SELECT item_id FROM mentions WHERE id = ?)",
+                         (server.url("/page"), mid))
+        svc.set_setting("allow_private_addresses", ["127.0.0.1"])
+        # 256 KiB: room for the database's own writes (the feed entry is captured first), not the 420 KB page
+        r = run_full(svc.ws.root, "evidence", "capture", str(mid), cwd=out_dir, limit=256 * 1024)
+    assert r.returncode == 1 and len(r.stderr.strip().splitlines()) == 1 and "full" in r.stderr, r.stderr
+    rows = dict(svc.conn.execute("SELECT body_path, body_sha256 FROM evidence").fetchall())
+    files = list(svc.ws.evidence.glob("*")) if svc.ws.evidence.exists() else []
+    for f in files:  # no temporary file, no 0-byte or partial body: only complete, recorded captures
+        assert f.name in rows and hashlib.sha256(f.read_bytes()).hexdigest() == rows[f.name], f.name
