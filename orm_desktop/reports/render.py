@@ -145,6 +145,7 @@ def build_document(d: ReportData, *, content_width_px: int, color: str = "#0F6E8
 
     doc = QTextDocument()
     cw = content_width_px
+    color = safe_color(color)  # a setting, possibly from a bundle: never raw into the HTML
     parts = [f"<style>h1 {{ color:{color}; }} h2 {{ color:{color}; margin-top:18px; }} "
              "th { background-color:#EEEEEE; } td, th { font-size:9pt; } body { font-size:10pt; }</style>"]
     # cover
@@ -245,6 +246,7 @@ def paint(doc, device, d: ReportData, *, color: str = "#0F6E8C") -> int:
     from PySide6.QtCore import QRectF, QSizeF, Qt
     from PySide6.QtGui import QColor, QPainter, QPen
 
+    color = safe_color(color)
     dpi = device.resolution()
     margin = int(dpi * 0.6)
     header_h = int(dpi * 0.45)
@@ -325,7 +327,6 @@ def to_pdf(d: ReportData, out: Path, *, page_size: str = "A4", color: str = "#0F
     writer.setTitle(d.title)
     writer.setCreator("ORM Desktop")
     margin = int(DPI * 0.6)
-    color = safe_color(color)
     doc = build_document(d, content_width_px=writer.width() - 2 * margin, color=color, logo=logo)
     pages = paint(doc, writer, d, color=color)
     del writer  # finishes the PDF

@@ -200,10 +200,16 @@ def test_a_weaker_policy_needs_the_importing_persons_confirmation(tmp_path, bund
     b.close()
 
 
-def test_the_report_never_puts_a_raw_colour_into_its_html():
-    from orm_desktop.reports.render import safe_color
+def test_the_report_never_puts_a_raw_colour_into_its_html(demo_service, tmp_path):
+    from orm_desktop.reports import data
+    from orm_desktop.reports.render import build_document, ensure_gui_app, safe_color
 
-    assert safe_color("red'><img src='file:///etc/x.png'>") == "#0F6E8C"
+    ensure_gui_app()
+    evil = tmp_path / "evil.png"
+    evil.write_bytes(b"not really a png")
+    color = f"red'><img src='{evil.as_uri()}'><span style='x"
+    html = build_document(data.build(demo_service, "weekly"), content_width_px=1000, color=color).toHtml()
+    assert "evil.png" not in html and "#0F6E8C".lower() in html.lower()  # before: the <img> was in the PDF
     assert safe_color("#AbCdEf") == "#AbCdEf"
 
 
