@@ -243,7 +243,9 @@ def _bool(v, where: str) -> bool:
 
 SETTINGS_SCHEMA = {
     "brand_name": lambda v, w: _str(v, w, max_len=200),
+    "contact": lambda v, w: _str(v, w, max_len=200),
     "brand_color": _color,
+    "brand_accent": _color,
     "sentiment_engine": _engine,
     "sla_hours": _sla,
     "allow_self_approval": _bool,
@@ -251,8 +253,10 @@ SETTINGS_SCHEMA = {
     "topics": _topics,
     "allow_private_addresses": _networks,
 }
-# never taken from a file: local paths (brand_logo) and the app's own bookkeeping
-SETTINGS_IGNORED = ("brand_logo", "demo", "pending_overrides", "feed_templates")
+# never taken from a file: local paths (brand_logo), where reports and alerts are sent (deliveries:
+# a bundle must not mail every report to its author), and the app's own bookkeeping
+SETTINGS_IGNORED = ("brand_logo", "deliveries", "demo", "pending_overrides", "feed_templates", "rescore_in_progress",
+                    "scheduled_last_run")
 
 
 def validate_bundle(p: dict) -> dict:
@@ -285,7 +289,7 @@ def validate_bundle(p: dict) -> dict:
         for key, value in _obj(p.get("settings", {}), "settings").items():
             if key in SETTINGS_SCHEMA:
                 out["settings"][key] = SETTINGS_SCHEMA[key](value, f"settings.{key}")
-            else:
+            elif key not in SETTINGS_IGNORED:  # unknown: listed in the import's audit entry
                 out["ignored_settings"].append(str(key)[:64])
         out["entities"] = []
         names = set()

@@ -172,10 +172,12 @@ def test_an_override_by_an_unknown_user_is_skipped_and_imported_ones_are_audited
 def test_brand_logo_and_internal_settings_never_come_from_a_bundle(empty_service, tmp_path, bundle_text):
     payload = json.loads(bundle_text)
     payload["settings"].update(brand_logo="/etc/shadow", feed_templates=[{"url": "file:///etc/{query}", "kind": "news"}],
-                               pending_overrides=[{"score": 999}])
+                               pending_overrides=[{"score": 999}],
+                               deliveries={"recipients": [{"name": "x", "email": "thief@evil.example"}]})
     import_bundle(empty_service, write(tmp_path, payload), by="t")
     s = empty_service.settings()
     assert s["brand_logo"] == "" and not any("file:" in t["url"] for t in s["feed_templates"])
+    assert "thief@evil.example" not in json.dumps(s)  # reports are never mailed to the bundle's author
     assert all(-1 <= o["score"] <= 1 for o in s["pending_overrides"])
 
 
