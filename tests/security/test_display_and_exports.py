@@ -118,3 +118,16 @@ def test_right_to_left_override_is_neutralised_in_the_gui_inbox(demo_service, qt
     shown = [model.data(model.index(r, 3), Qt.ItemDataRole.DisplayRole) for r in range(model.rowCount())]
     assert any("txt.exe" in s for s in shown)
     assert not any(ch in s for s in shown for ch in "\u202e\u202c\u2067\u2069")
+
+
+def test_right_to_left_override_is_neutralised_in_the_gui_detail_pane(demo_service, qtbot):
+    from orm_desktop.ui.detail import DetailPane
+
+    spoof = "Refund \u202etxt.exe\u202c"
+    _titles(demo_service, [spoof])
+    mid = next(m.id for m in demo_service.mentions(limit=100) if m.title == spoof)
+    pane = DetailPane(demo_service)
+    qtbot.addWidget(pane)
+    pane.show_mention(mid)
+    shown = pane.browser.toPlainText()
+    assert "txt.exe" in shown and "\u202e" not in shown and "\u202c" not in shown
