@@ -364,6 +364,8 @@ def validate_bundle(p: dict) -> dict:
 
 def read_json_file(path: Path, what: str):
     """A JSON document from a file the user named; UsageError for a missing or unreadable one."""
+    from orm_desktop.userfiles import read_text_file
+
     text = read_text_file(path, what)
     try:
         return json.loads(text)
@@ -375,31 +377,6 @@ def read_json_file(path: Path, what: str):
 
 def _a(what: str) -> str:
     return f"{'an' if what[0] in 'aeiou' else 'a'} {what}"
-
-
-def read_text_file(path: Path | str, what: str, *, max_bytes: int = 64 * 1024 * 1024) -> str:
-    """The UTF-8 text of a file the user named (a bundle, an approval, rules, a template...);
-    one-line UsageError when it is missing, not a regular file, too large or not UTF-8."""
-    import os
-    import stat
-
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
-    except FileNotFoundError:
-        raise UsageError(f"no such file: {path}") from None
-    except OSError as exc:
-        raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
-    with os.fdopen(fd, "rb") as fh:
-        st = os.fstat(fh.fileno())
-        if not stat.S_ISREG(st.st_mode):
-            raise UsageError(f"{path} is not a regular file")
-        data = fh.read(max_bytes + 1)
-    if len(data) > max_bytes:
-        raise UsageError(f"{path} is larger than {max_bytes // 1048576} MiB; not {_a(what)} file")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise UsageError(f"{path} is not {_a(what)} file: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
 
 
 def apply_pending_overrides(conn) -> int:

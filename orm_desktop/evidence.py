@@ -160,11 +160,26 @@ def verify_export(path: Path) -> tuple[int, list[str]]:
     """Check an evidence export (possibly from someone else): every file the manifest lists is in
     the zip with the SHA-256 recorded for it. Returns (files checked, problems). ``UsageError``
     when the file is not an evidence export at all."""
+    import os
+    import stat
+
     bad = UsageError(f"{path} is not an ORM Desktop evidence export")
     try:
-        z = zipfile.ZipFile(path)
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # a FIFO must not hang us
     except FileNotFoundError:
         raise UsageError(f"no such file: {path}") from None
+    except OSError as exc:
+        raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise bad
+    with os.fdopen(fd, "rb") as fh:
+        return _verify_zip(fh, bad)
+
+
+def _verify_zip(fh, bad: UsageError) -> tuple[int, list[str]]:
+    try:
+        z = zipfile.ZipFile(fh)
     except (zipfile.BadZipFile, OSError, ValueError, EOFError):
         raise bad from None
     problems: list[str] = []

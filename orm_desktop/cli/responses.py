@@ -270,7 +270,7 @@ def cmd_template_add(args) -> int:
     from orm_desktop.responses import workflow as wf
 
     svc = open_service(args)
-    from orm_desktop.bundle import read_text_file
+    from orm_desktop.userfiles import read_text_file
 
     t = wf.save_template(svc.conn, read_text_file(read_path(args.file), "template"), by=args.user or "cli")
     print(f"saved workspace template {t.id}")

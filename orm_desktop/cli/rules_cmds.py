@@ -161,7 +161,7 @@ def cmd_import(args) -> int:
     from orm_desktop.analysis import rules
 
     svc = open_service(args)
-    from orm_desktop.bundle import read_text_file
+    from orm_desktop.userfiles import read_text_file
 
     n = rules.import_rules(svc.conn, read_text_file(read_path(args.file), "rules"), by=args.user or "cli")
     print(f"imported {n} rule(s)")

@@ -168,16 +168,10 @@ def parse_opml(data: bytes | str) -> OpmlResult:
 
 
 def read_opml(path: str | Path) -> OpmlResult:
-    p = Path(path)
-    try:
-        data = p.read_bytes()
-    except FileNotFoundError:
-        raise UsageError(f"no such file: {path}") from None
-    except IsADirectoryError:
-        raise UsageError(f"{path} is a directory, not an OPML file") from None
-    except OSError as exc:
-        raise UsageError(f"cannot read {path}: {exc.strerror}") from None
-    return parse_opml(data)
+    from orm_desktop.userfiles import read_bytes_file
+
+    # one byte over the cap, so parse_opml gives its own "larger than" message
+    return parse_opml(read_bytes_file(path, "OPML", max_bytes=MAX_OPML + 1))
 
 
 def export_opml(feeds: Iterable[object], title: str = "ORM Desktop feeds") -> str:

@@ -223,3 +223,20 @@ def test_a_deeply_nested_entity_query_is_one_line(ws):
     code, _out, err = run("--workspace", str(ws["root"]), "entities", "add", "brand", "Deep", "--query",
                           "(" * 5000 + "a" + ")" * 5000)
     assert code == 2 and len(err.strip().splitlines()) == 1 and "nests" in err
+
+
+def test_special_files_named_as_input_are_refused_at_once(ws, tmp_path):
+    import os
+    import time
+
+    fifo = tmp_path / "fifo.json"
+    os.mkfifo(fifo)
+    for path in ("/dev/zero", str(fifo), str(tmp_path)):
+        for argv in (["rules", "import", path], ["import-bundle", path], ["templates", "add", path],
+                     ["feeds", "import", path], ["responses", "merge-approval", path]):
+            started = time.monotonic()
+            code, _out, err = run("--workspace", str(ws["root"]), *argv)
+            assert code == 2 and len(err.strip().splitlines()) == 1, (argv, err)
+            assert time.monotonic() - started < 5
+        code, _out, err = run("evidence", "verify", path)
+        assert code == 2 and len(err.strip().splitlines()) == 1, err
