@@ -178,7 +178,7 @@ def address_allowed(ip: str, limits: FetchLimits, first_hop_private: bool | None
         addr = addr.ipv4_mapped
     if addr.is_global and not addr.is_multicast:
         return True
-    if limits.allow_private is True or any(addr in ipaddress.ip_network(n, strict=False) for n in limits.allow_networks):
+    if limits.allow_private is True or any(addr in net for net in _networks(limits.allow_networks)):
         return True
     if limits.allow_private is None:
         return first_hop_private is None or first_hop_private
@@ -214,6 +214,16 @@ class _Watchdog:
 
 
 _watchdog = _Watchdog()
+
+
+def _networks(names: tuple[str, ...]) -> list:
+    out = []
+    for n in names:
+        try:
+            out.append(ipaddress.ip_network(str(n).strip(), strict=False))
+        except ValueError:
+            continue  # a malformed entry allows nothing
+    return out
 
 
 class _Guard:

@@ -161,6 +161,8 @@ def test_feeds_follow_the_first_hop_a_public_feed_cannot_redirect_inward():
         assert not address_allowed(ip, limits, False), ip  # a public feed redirecting inward
         assert not address_allowed(ip, FetchLimits(allow_private=False), None), ip
     assert address_allowed("93.184.216.34", FetchLimits(allow_private=False), None)
+    listed = FetchLimits(allow_private=False, allow_networks=("not a network", "10.0.0.0/8"))
+    assert address_allowed("10.9.8.7", listed, None) and not address_allowed("192.168.0.1", listed, None)
 
 
 def test_the_refresh_keeps_working_against_loopback_test_servers(empty_service):
