@@ -80,6 +80,18 @@ def test_a_bad_field_imports_nothing_and_the_fixed_bundle_then_imports(empty_ser
     assert counts["entities"] == 7 and len(empty_service.feeds()) > 0
 
 
+def test_a_bundle_in_a_folder_where_nothing_can_be_written_imports(empty_service, tmp_path, bundle_text):
+    """Before: the import wrote X.opml.tmp beside the bundle and failed half-way where it could
+    not (here that name is taken by a folder; root ignores read-only permissions)."""
+    folder = tmp_path / "readonly"
+    folder.mkdir()
+    (folder / "X.opml.tmp").mkdir()
+    bundle = folder / "X.json"
+    bundle.write_text(bundle_text)
+    assert import_bundle(empty_service, bundle, by="t")["entities"] == 7
+    assert len(empty_service.feeds()) > 0
+
+
 def test_a_failure_in_the_middle_leaves_the_workspace_empty(empty_service, tmp_path, bundle_text):
     payload = json.loads(bundle_text)
     payload["users"].append(payload["users"][0])  # passes the field checks, fails when the second is added
