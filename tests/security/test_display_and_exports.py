@@ -131,3 +131,26 @@ def test_right_to_left_override_is_neutralised_in_the_gui_detail_pane(demo_servi
     pane.show_mention(mid)
     shown = pane.browser.toPlainText()
     assert "txt.exe" in shown and "\u202e" not in shown and "\u202c" not in shown
+
+
+def test_evidence_verify_checks_every_file_of_an_export(empty_service, tmp_path, run_cli):
+    import zipfile
+
+    from orm_desktop.evidence import capture, export
+
+    svc = empty_service
+    svc.set_setting("allow_private_addresses", ["127.0.0.1"])
+    with FeedServer() as server:
+        server.routes["/page"] = (200, {"Content-Type": "text/html"}, b"<p>Acme page</p>")
+        mid = _mention_linking_to(svc, server, server.url("/page"))
+        capture(svc.conn, svc.ws.evidence, mid, by="t")
+    out = export(svc.conn, svc.ws.evidence, mid, tmp_path / "e.zip", by="t")
+    r = run_cli("evidence", "verify", str(out))
+    assert r.returncode == 0 and "6 file(s) checked, 0 problem(s)" in r.stdout, r.stdout + r.stderr
+    forged = tmp_path / "forged.zip"
+    with zipfile.ZipFile(out) as src, zipfile.ZipFile(forged, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            dst.writestr(info.filename, b'{"x-forged": "1"}' if info.filename.endswith("page/headers.json") else data)
+    r = run_cli("evidence", "verify", str(forged))
+    assert r.returncode == 1 and "MISMATCH" in r.stdout and "headers.json" in r.stdout
