@@ -148,8 +148,23 @@ def check(ws: dict, data: bytes, name: str, argv: list[str], ok_codes: tuple[int
 @BUDGET
 @given(data=st.data())
 def test_fuzz_bundle(ws, data):
+    """Into a new, empty workspace each time, so every field is read (a valid mutation imports)."""
+    import itertools
+    import shutil
+
     text = (ws["work"] / "b.ormbundle").read_text()
-    check(ws, data.draw(json_mutations(text)), "b.json", ["--workspace", str(ws["root"]), "import-bundle", "FILE"])
+    blob = data.draw(json_mutations(text))
+    counter = ws.setdefault("bundle_runs", itertools.count())
+    empty = ws["work"] / f"empty-{next(counter)}"
+    if "empty_template" not in ws:
+        Service.create(ws["work"] / "empty-template").close()
+        ws["empty_template"] = ws["work"] / "empty-template"
+    shutil.copytree(ws["empty_template"], empty)
+    try:
+        check(dict(ws, root=empty), blob, "b.json", ["--workspace", str(empty), "import-bundle", "FILE"],
+              ok_codes=(0,))
+    finally:
+        shutil.rmtree(empty, ignore_errors=True)
 
 
 @BUDGET
