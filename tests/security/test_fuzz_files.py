@@ -174,6 +174,7 @@ def test_fuzz_approval_file(ws, data):
     blob = data.draw(json_mutations(text))
     check(ws, blob, "a.json", ["approval", "show", "FILE"], ok_codes=(0,))
     check(ws, blob, "a.json", ["--workspace", str(ws["root"]), "responses", "merge-approval", "FILE"])
+    check(ws, blob, "a.json", ["approval", "decide", "FILE", "--as", "maya", "--approve"], ok_codes=(0,))
 
 
 @BUDGET
