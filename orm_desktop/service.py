@@ -281,10 +281,9 @@ class Service:
                               t.get("weight", 1.0)) for t in self.feed_templates()]
         text = export_opml(plain)
         if path is not None:
-            try:
-                Path(path).write_text(text, encoding="utf-8")
-            except OSError as exc:
-                raise UsageError(f"cannot write {path}: {exc.strerror}") from exc
+            from orm_desktop.atomic import atomic_write
+
+            atomic_write(path, text)
         return text
 
     def update_feed(self, feed_id: int, **fields) -> Feed:

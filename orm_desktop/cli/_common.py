@@ -13,6 +13,7 @@ from pathlib import Path
 
 from orm_desktop import workspace as wsmod
 from orm_desktop.errors import UsageError
+from orm_desktop.textsafe import csv_cell, display_text
 
 FORMATS = ("table", "csv", "json", "jsonl")
 
@@ -87,7 +88,7 @@ def emit(rows: Sequence[dict], fmt: str, columns: Sequence[str], *, widths: dict
         w = csv.DictWriter(out, fieldnames=list(columns), extrasaction="ignore")
         w.writeheader()
         for r in rows:
-            w.writerow({k: ("; ".join(map(str, v)) if isinstance(v, list) else v) for k, v in r.items()})
+            w.writerow({k: csv_cell("; ".join(map(str, v)) if isinstance(v, list) else v) for k, v in r.items()})
     else:
         widths = widths or {}
         cells = [[_cell(r.get(c), widths.get(c, 40)) for c in columns] for r in rows]
@@ -105,7 +106,7 @@ def _cell(v, width: int) -> str:
     elif isinstance(v, list | tuple):
         s = ",".join(map(str, v))
     else:
-        s = str(v).replace("\n", " ")
+        s = display_text(str(v))
     return s if len(s) <= width else s[: width - 1] + "…"
 
 

@@ -24,6 +24,8 @@ def register(sub) -> None:
                                    "orm-desktop --workspace ~/copy import-bundle team.ormbundle")
     p.add_argument("file")
     p.add_argument("--as", dest="user", default="")
+    p.add_argument("--accept-policy", action="store_true",
+                   help="also apply the bundle's weaker policy settings (self-approval, private addresses); audited")
     p.set_defaults(func=cmd_import_bundle)
     p = sub.add_parser("info", help="where the workspace is and what it holds",
                        description="Example: orm-desktop info")
@@ -59,6 +61,10 @@ def cmd_info(args) -> int:
           f"never fetched {h['never']}, disabled {h['disabled']})")
     print(f"mentions:  {svc.count_mentions()}")
     print(f"refreshed: {refresh_label(svc.refresh_state(), iso)}")
+    from orm_desktop.analysis.rescore import status
+
+    if status(svc.conn):
+        print(f"warning:   {status(svc.conn)}")
     return 0
 
 
@@ -76,6 +82,6 @@ def cmd_import_bundle(args) -> int:
     from orm_desktop.bundle import import_bundle
 
     svc = open_service(args)
-    n = import_bundle(svc, args.file, by=args.user or "cli")
+    n = import_bundle(svc, args.file, by=args.user or "cli", accept_policy=args.accept_policy)
     print("imported " + ", ".join(f"{v} {k}" for k, v in n.items()))
     return 0

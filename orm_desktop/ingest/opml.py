@@ -62,8 +62,12 @@ def _outline(attrs: dict[str, str], category: str, where: str, problems: list[st
     if not url:
         return None
     label = f"outline {title!r}" if title else where
-    if not re.match(r"^(https?|file)://", url, re.IGNORECASE):
-        problems.append(f"{label}: unsupported URL {url[:100]!r} (http, https and file only); skipped")
+    if url.lower().startswith("file:"):  # a list from elsewhere must not read this machine's files
+        problems.append(f"{label}: local file URLs are never imported from a list; skipped "
+                        "(add a local feed by hand with `orm-desktop feeds add`)")
+        return None
+    if not re.match(r"^https?://", url, re.IGNORECASE):
+        problems.append(f"{label}: unsupported URL {url[:100]!r} (http and https only); skipped")
         return None
     kind = _attr(attrs, "kind").lower() or "news"
     if kind not in FEED_KINDS:
@@ -194,16 +198,10 @@ def _decode(data: bytes, problems: list[str]) -> str:
 
 
 def read_opml(path: str | Path) -> OpmlResult:
-    p = Path(path)
-    try:
-        data = p.read_bytes()
-    except FileNotFoundError:
-        raise UsageError(f"no such file: {path}") from None
-    except IsADirectoryError:
-        raise UsageError(f"{path} is a directory, not an OPML file") from None
-    except OSError as exc:
-        raise UsageError(f"cannot read {path}: {exc.strerror}") from None
-    return parse_opml(data)
+    from orm_desktop.userfiles import read_bytes_file
+
+    # one byte over the cap, so parse_opml gives its own "larger than" message
+    return parse_opml(read_bytes_file(path, "OPML", max_bytes=MAX_OPML + 1))
 
 
 def export_opml(feeds: Iterable[object], title: str = "ORM Desktop feeds") -> str:

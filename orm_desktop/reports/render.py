@@ -145,6 +145,7 @@ def build_document(d: ReportData, *, content_width_px: int, color: str = "#0F6E8
 
     doc = QTextDocument()
     cw = content_width_px
+    color = safe_color(color)  # a setting, possibly from a bundle: never raw into the HTML
     parts = [f"<style>h1 {{ color:{color}; }} h2 {{ color:{color}; margin-top:18px; }} "
              "th { background-color:#EEEEEE; } td, th { font-size:9pt; } body { font-size:10pt; }</style>"]
     # cover
@@ -249,6 +250,7 @@ def paint(doc, device, d: ReportData, *, color: str = "#0F6E8C") -> int:
     from PySide6.QtCore import QRectF, QSizeF, Qt
     from PySide6.QtGui import QColor, QPainter, QPen
 
+    color = safe_color(color)
     dpi = device.resolution()
     margin = int(dpi * 0.6)
     header_h = int(dpi * 0.45)
@@ -296,6 +298,13 @@ def record_export(conn, d: ReportData, out: Path, pages: int, *, by: str) -> Non
                      now=int(time.time()))
 
 
+def safe_color(color: str, default: str = "#0F6E8C") -> str:
+    """A colour goes into the report's HTML and painter only as #rrggbb; anything else is the default."""
+    import re
+
+    return color if isinstance(color, str) and re.fullmatch(r"#[0-9a-fA-F]{6}", color) else default
+
+
 def to_pdf(d: ReportData, out: Path, *, page_size: str = "A4", color: str = "#0F6E8C", logo: str = "") -> int:
     """Write the report as PDF; returns the page count."""
     ensure_gui_app()
@@ -308,8 +317,14 @@ def to_pdf(d: ReportData, out: Path, *, page_size: str = "A4", color: str = "#0F
     out = Path(out)
     if out.parent and not out.parent.exists():
         raise UsageError(f"the folder {out.parent} does not exist")
-    tmp = out.with_suffix(out.suffix + ".part")
-    writer = QPdfWriter(str(tmp))
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice
+
+    from orm_desktop.atomic import atomic_write
+
+    data = QByteArray()
+    buf = QBuffer(data)  # rendered in memory, then written by the atomic helper (checked, fsynced, renamed)
+    buf.open(QIODevice.OpenModeFlag.WriteOnly)
+    writer = QPdfWriter(buf)
     writer.setResolution(DPI)
     writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4 if page_size == "A4" else QPageSize.PageSizeId.Letter))
     writer.setPageOrientation(QPageLayout.Orientation.Portrait)
@@ -318,8 +333,9 @@ def to_pdf(d: ReportData, out: Path, *, page_size: str = "A4", color: str = "#0F
     margin = int(DPI * 0.6)
     doc = build_document(d, content_width_px=writer.width() - 2 * margin, color=color, logo=logo)
     pages = paint(doc, writer, d, color=color)
-    del writer  # flushes the file
-    tmp.replace(out)  # never a half-written PDF under the real name
+    del writer  # finishes the PDF
+    buf.close()
+    atomic_write(out, bytes(buf.data()))  # never a half-written PDF under the real name
     return pages
 
 

@@ -18,6 +18,8 @@ DEFAULTS: dict[str, Any] = {
     "allow_self_approval": False,
     "refresh_minutes": 30,
     "topics": None,  # a replacement topic taxonomy ({"topics": {...}} as in resources/topics.json)
+    # evidence capture may reach these private addresses: false, true, or a list of addresses / CIDR networks
+    "allow_private_addresses": False,
 }
 
 

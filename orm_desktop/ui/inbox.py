@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from orm_desktop.errors import KnownError
+from orm_desktop.textsafe import display_text
 from orm_desktop.types import FEED_KINDS, STATUSES, Mention, MentionFilter
 from orm_desktop.ui.widgets import mark_safe_in_executive_mode
 
@@ -141,11 +142,12 @@ class MentionModel(QAbstractTableModel):
             sentiment = (f"n/a ({m.lang})" if m.label == "unsupported"
                          else f"{m.label} {m.sentiment:+.2f}" + (" ✎" if m.overridden else ""))
             return (f"{m.priority:.0f}", sentiment,
-                    m.entity, m.title, m.source, fmt_time(m.published), m.status.replace("_", " "))[col]
+                    m.entity, display_text(m.title), display_text(m.source), fmt_time(m.published),
+                    m.status.replace("_", " "))[col]
         if role == Qt.ItemDataRole.ForegroundRole and col == 1:
             return QBrush(SENTIMENT_COLORS.get(m.label, QColor("#8E44AD")))
         if role == Qt.ItemDataRole.ToolTipRole and col == 3:
-            return m.snippet
+            return display_text(m.snippet)
         if role == Qt.ItemDataRole.TextAlignmentRole and col == 0:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.UserRole:

@@ -459,9 +459,17 @@ class MainWindow(QMainWindow):
         folder = QFileDialog.getExistingDirectory(self, "Folder for the new workspace")
         if not folder:
             return
+        from orm_desktop.bundle import policy_changes
+
         try:
+            weaker = policy_changes(Path(path))
+            accept = bool(weaker) and QMessageBox.question(
+                self, "Weaker policy in the bundle",
+                "The bundle would switch on: " + ", ".join(f"{k} = {v}" for k, v in weaker.items())
+                + ".\nApply these settings too? (Your choice is recorded in the audit log.)"
+            ) == QMessageBox.StandardButton.Yes
             svc = Service.create(Path(folder) / "orm-workspace")
-            import_bundle(svc, path, by="gui")
+            import_bundle(svc, path, by="gui", accept_policy=accept)
         except KnownError as exc:
             QMessageBox.warning(self, "Cannot import", str(exc))
             return
