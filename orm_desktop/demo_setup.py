@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+import tomllib
 
 from orm_desktop import demo
 
@@ -31,6 +32,8 @@ def populate_demo(svc, *, fetch: bool = True, now: int | None = None) -> None:
     from orm_desktop import identity
     from orm_desktop.responses import workflow
 
+    for m in tomllib.loads((demo.DEMO_DIR / "key_messages.toml").read_text(encoding="utf-8"))["message"]:
+        workflow.add_key_message(svc.conn, m.get("topic", ""), m["text"], by="demo")
     keys = {}
     for u in spec.get("users", []):
         # demo users' passphrases are printed in the README: "demo-" + the user name

@@ -6,6 +6,7 @@
 - ``run_cli``: the real `orm-desktop` entry point in a subprocess.
 - ``act_as(svc, *names)``: unlock users' signing keys in this process (demo users with their
   README passphrases, others with ``user_key(name)``); every test starts with none unlocked.
+- ``window``: the main window on a private copy of the demo (pytest-qt, offscreen).
 """
 
 from __future__ import annotations
@@ -119,3 +120,13 @@ def run_cli(tmp_path):
                               timeout=timeout, env=full_env, cwd=tmp_path)
 
     return run
+
+
+@pytest.fixture
+def window(qtbot, demo_service):
+    from tests.gui_support import open_window
+
+    win = open_window(qtbot, demo_service)
+    yield win
+    win.runner.cancel_all()
+    win.runner.wait(10_000)

@@ -67,10 +67,13 @@ def cmd_check(args) -> int:
     from orm_desktop.store import db
 
     svc = open_service(args)
+    from orm_desktop.analysis.rescore import status
     from orm_desktop.store.identity import missing_triggers
 
     result = db.integrity_check(svc.conn)
     print(f"integrity check: {result}")
+    if status(svc.conn):
+        print(f"warning: {status(svc.conn)}")
     missing = missing_triggers(svc.conn)
     if missing:
         print(f"protecting triggers MISSING: {', '.join(missing)} (someone removed the append-only protection; "

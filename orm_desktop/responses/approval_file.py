@@ -24,6 +24,7 @@ import time
 from pathlib import Path
 
 from orm_desktop import chain, identity
+from orm_desktop.atomic import atomic_write
 from orm_desktop.errors import UsageError, WorkflowError
 from orm_desktop.store import audit, db
 from orm_desktop.store import entities as entities_store
@@ -58,12 +59,12 @@ def export_request(conn, response_id: int, out: Path, *, by: str) -> dict:
                     for e in wf.history(conn, r.id)],
         "decision": None,
     }
+    payload["checkpoint"] = audit.checkpoint(conn)  # the log as the approver saw it exported
+    atomic_write(out, json.dumps(payload, ensure_ascii=False, indent=1))
     with db.transaction(conn):
         audit.append(conn, actor=by, action="response.export_approval", subject_type="response", subject_id=r.id,
                      data={"file": str(out), "text_sha256": _sha(r.text), "request_id": payload["request_id"],
                            "version": r.version}, now=int(time.time()))
-    payload["checkpoint"] = audit.checkpoint(conn)
-    Path(out).write_text(json.dumps(payload, ensure_ascii=False, indent=1), encoding="utf-8")
     return payload
 
 
@@ -73,15 +74,14 @@ def _load(path: Path) -> dict:
     payload = read_json_file(path, "approval")
     if not isinstance(payload, dict) or payload.get("format") != FORMAT:
         raise UsageError(f"{path} is not an ORM Desktop approval file")
-    try:
-        resp = payload["response"]
-        if _sha(resp["text"]) != resp["text_sha256"]:
-            raise UsageError(f"{path} was altered: its text does not match the hash it was exported with")
-        if payload.get("version") != 2 or not isinstance(payload.get("request_id"), str) or not isinstance(
-                resp["id"], int) or not isinstance(resp["version"], int):
-            raise UsageError(f"{path} is an approval file of an older ORM Desktop: export a new request")
-    except (KeyError, TypeError, AttributeError):
-        raise UsageError(f"{path} is not a complete ORM Desktop approval file") from None
+    problem = _shape_problem(payload)
+    if problem:
+        raise UsageError(f"{path} is not a valid approval file: {problem}")
+    resp = payload["response"]
+    if _sha(resp["text"]) != resp["text_sha256"]:
+        raise UsageError(f"{path} was altered: its text does not match the hash it was exported with")
+    if payload.get("version") != 2 or not isinstance(payload.get("request_id"), str):
+        raise UsageError(f"{path} is an approval file of an older ORM Desktop: export a new request")
     return payload
 
 
@@ -102,7 +102,7 @@ def decide(path: Path, *, actor: str, approve: bool, key, comment: str = "") -> 
     decision = {"actor": actor, "action": signed["action"], "comment": comment, "at": signed["at"],
                 "payload": signed, "sig": identity.sign(key, chain.APPROVAL_DOMAIN, signed)}
     payload["decision"] = decision
-    Path(path).write_text(json.dumps(payload, ensure_ascii=False, indent=1), encoding="utf-8")
+    atomic_write(path, json.dumps(payload, ensure_ascii=False, indent=1))
     return decision
 
 
@@ -154,3 +154,30 @@ def merge(conn, path: Path, *, by: str):
                            "file_sha256": _sha(Path(path).read_text(encoding="utf-8"))},
                      now=int(time.time()))
     return r
+
+
+def _shape_problem(p: dict) -> str:
+    """'' when every field the app reads from an approval file has the right type, else which one."""
+    def ok(obj, fields: dict) -> str:
+        if not isinstance(obj, dict):
+            return "an object is expected"
+        for key, types in fields.items():
+            v = obj.get(key)
+            if not isinstance(v, types) or (isinstance(v, bool) and int in (types if isinstance(types, tuple) else (types,))):
+                return f"field {key!r} has the wrong type"
+        return ""
+
+    opt_str = (str, type(None))
+    r = ok(p.get("response"), {"id": int, "version": int, "text": str, "text_sha256": str, "author": str,
+                               "in_name_of": opt_str})
+    if r:
+        return f"response: {r}"
+    if p.get("mention") is not None:
+        m = ok(p["mention"], {"title": str, "source": str})
+        if m:
+            return f"mention: {m}"
+    if p.get("decision") is not None:
+        d = ok(p["decision"], {"actor": str, "action": str, "comment": str, "at": int})  # + payload, sig: merge
+        if d:
+            return f"decision: {d}"
+    return ""
