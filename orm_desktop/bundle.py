@@ -92,8 +92,8 @@ def import_bundle(svc, path: Path, *, by: str, accept_policy: bool = False) -> d
                            title=e["title"], match_existing=False)
         svc._import_outlines(opml.feeds)
         for u in b["users"]:
+            _import_user_key(conn, u)  # first: the user may be the one importing (and signing)
             wf.add_user(conn, u["name"], u["roles"], display_name=u["display_name"], executive=u["executive"], by=by)
-            _import_user_key(conn, u)
         for t in b["templates"]:
             wf.save_template(conn, t["body"], by=by)
         for k in b["key_messages"]:

@@ -12,7 +12,6 @@ beside it, backups, bundles, approval files, reports) catch edits made behind SQ
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -184,18 +183,16 @@ def checkpoint_path(conn: sqlite3.Connection) -> Path | None:
     return root / CHECKPOINT_FILE if root else None
 
 
-def write_checkpoint(conn: sqlite3.Connection, dest: Path | None = None) -> Path | None:
-    """Write the current checkpoint to ``dest`` (default: beside the database), atomically."""
+def write_checkpoint(conn: sqlite3.Connection, dest: Path | None = None,
+                     cp: dict[str, Any] | None = None) -> Path | None:
+    """Write ``cp`` (default: the current checkpoint) to ``dest`` (default: beside the database),
+    atomically; KnownError (one line) when it cannot be written."""
+    from orm_desktop.atomic import atomic_write
+
     dest = dest or checkpoint_path(conn)
     if dest is None:
         return None
-    text = json.dumps(checkpoint(conn), indent=1, sort_keys=True)
-    tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
-    with open(tmp, "w", encoding="utf-8") as f:
-        f.write(text)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, dest)
+    atomic_write(dest, json.dumps(cp or checkpoint(conn), indent=1, sort_keys=True))
     return dest
 
 
@@ -206,9 +203,11 @@ def _checkpoint_after_commit(conn: sqlite3.Connection) -> None:
 
 
 def _refresh_checkpoint(conn: sqlite3.Connection) -> None:
+    from orm_desktop.errors import KnownError
+
     try:
         write_checkpoint(conn)
-    except OSError:
+    except (OSError, KnownError):
         pass  # the entry is committed; the next one (or `audit checkpoint`) writes the file
 
 
