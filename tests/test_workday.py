@@ -215,7 +215,7 @@ def test_a_new_workspace_starts_neutral_and_its_voice_is_editable_from_the_cli(r
     assert "Acme customers" in text and "press@acme.example" in text and "⟦brand⟧" not in text
     # key messages: add, edit, remove
     r = run_cli("key-messages", "add", "We never sell customer data.", "--topic", "privacy_security",
-                "--as", "alex", workspace=ws)
+                "--as", "alex", workspace=ws, env={"ORM_DESKTOP_PASSPHRASE": "demo-alex"})
     assert r.returncode == 0 and r.stdout.strip() == "added key message 1"
     assert run_cli("key-messages", "edit", "1", "--text", "We never sell or share customer data.",
                    workspace=ws).returncode == 0
