@@ -44,6 +44,7 @@ class ReportData:
     drafts: list[str] = field(default_factory=list)
     quotes: list[tuple[str, str]] = field(default_factory=list)   # (sentence, source)
     empty: bool = False
+    audit_checkpoint: str = ""  # "ID:HASH" of the audit log's head, printed in the footer (issue 13)
 
 
 def _pct(x: float) -> str:
@@ -180,6 +181,22 @@ def crisis(svc, entity_name: str | None, since: int | None, until: int | None, n
 
 def build(svc, kind: str, *, entity: str | None = None, since: int | None = None, until: int | None = None,
           now: int | None = None) -> ReportData:
+    """The report's data, with the audit log's checkpoint for its footer: a printed report then
+    catches a later truncated or rewritten log (`audit verify --head ID:HASH`)."""
+    from orm_desktop.errors import KnownError
+    from orm_desktop.store import audit
+
+    d = _build(svc, kind, entity=entity, since=since, until=until, now=now)
+    try:
+        cp = audit.checkpoint(svc.conn)
+        d.audit_checkpoint = f"{cp['last_id']}:{cp['head']}"
+    except (OSError, KnownError):
+        pass  # a read-only workspace: the report prints without it
+    return d
+
+
+def _build(svc, kind: str, *, entity: str | None = None, since: int | None = None, until: int | None = None,
+           now: int | None = None) -> ReportData:
     import time
 
     now = int(now or time.time())
