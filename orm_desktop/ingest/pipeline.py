@@ -118,10 +118,11 @@ def _extra_enrichers() -> list[Callable[[dict], None]]:
 @dataclass(slots=True)
 class PreparedItem:
     item: ParsedItem
-    canonical_url: str
+    canonical_url: str  # the identity key: the canonical URL, or URL#guid for a further entry at it
     title_norm: str
     published: int
     mention_rows: list[tuple]  # item_id (first field) filled in at write time
+    canon: str = ""  # the canonical URL itself
 
 
 @dataclass(slots=True)
@@ -135,27 +136,44 @@ class PreparedFeed:
     items: list[PreparedItem] = field(default_factory=list)
 
 
+def identity(canon: str, guid: str, feed_id: int | None, stored: dict[str, int | None],
+             own_guids: set[str]) -> str | None:
+    """The identity key of an entry, or None when it is stored already. Within a feed a distinct
+    guid is a distinct entry, even at a URL the feed used before (posts at ``day.html#a12``,
+    podcast episodes linking to the show's home page): those get ``URL#guid`` as their key.
+    Across sources the same canonical URL is a syndicated copy of the same article."""
+    if not canon or guid in own_guids:
+        return None
+    if canon not in stored:
+        return canon
+    if stored[canon] != feed_id:
+        return None
+    key = f"{canon}#{guid}"
+    return None if key in stored else key
+
+
 def prepare_items(conn, feed: Feed, items: Sequence[ParsedItem], enricher: Enricher) -> list[PreparedItem]:
-    """Skip known items (same canonical URL or guid), then match and score the new ones.
-    Reads the database only; safe to run in a worker process."""
+    """Skip known items (same guid in this feed, same canonical URL from another source), then
+    match and score the new ones. Reads the database only; safe to run in a worker process."""
     canons = [canonical_url(item.url or item.guid) for item in items]
-    known_urls, known_guids = items_store.known(conn, canons, [i.guid for i in items])
+    stored, own = items_store.known(conn, feed.id, canons, [i.guid for i in items])
     out = []
     for item, canon in zip(items, canons, strict=True):
-        if not canon or canon in known_urls or (item.guid and item.guid in known_guids):
+        key = identity(canon, item.guid, feed.id, stored, own)
+        if key is None:
             continue
-        known_urls.add(canon)  # the same article twice in one feed
-        if item.guid:
-            known_guids.add(item.guid)
+        stored.setdefault(canon, feed.id)
+        stored[key] = feed.id
+        own.add(item.guid)
         published = item.published or enricher.now
         item = dataclasses.replace(item, lang=item.lang or detect_language(f"{item.title}. {item.text[:1500]}"))
         rows = enricher.mentions_for(0, item, published, feed.kind, feed.weight)
-        out.append(PreparedItem(item, canon, title_norm(item.title), published, rows))
+        out.append(PreparedItem(item, key, title_norm(item.title), published, rows, canon))
     return out
 
 
 def prepare_feed(conn, feed: Feed, body: bytes, url: str, headers: dict, enricher: Enricher) -> PreparedFeed:
-    parsed: ParseResult = parse_feed(body, url=url, headers=headers, now=enricher.now)
+    parsed: ParseResult = parse_feed(body, url=url, headers=headers, now=enricher.now, kind=feed.kind)
     if parsed.status not in ("ok", "empty"):
         return PreparedFeed(parsed.status, parsed.message)
     return PreparedFeed(parsed.status, parsed.message, parsed.feed_title, len(parsed.items),
@@ -165,15 +183,18 @@ def prepare_feed(conn, feed: Feed, body: bytes, url: str, headers: dict, enriche
 def write_items(conn, feed: Feed, prepared: Sequence[PreparedItem], now: int) -> tuple[int, int]:
     """Insert prepared items and their mentions (caller holds the transaction). Items stored
     meanwhile by another feed of the same run are skipped. Returns (new items, new mentions)."""
-    known_urls, known_guids = items_store.known(conn, [p.canonical_url for p in prepared],
-                                                [p.item.guid for p in prepared])
+    stored, own = items_store.known(conn, feed.id, [p.canon or p.canonical_url for p in prepared]
+                                    + [p.canonical_url for p in prepared], [p.item.guid for p in prepared])
     new_items = 0
     rows: list[tuple] = []
     for p in prepared:
-        if p.canonical_url in known_urls or (p.item.guid and p.item.guid in known_guids):
+        canon = p.canon or p.canonical_url
+        # stored meanwhile (by another feed of this run), or now a copy of another source's entry
+        if p.canonical_url in stored or p.item.guid in own or stored.get(canon, feed.id) != feed.id:
             continue
-        known_urls.add(p.canonical_url)
-        cluster_id = _cluster_for(conn, p.title_norm, p.published)
+        stored[p.canonical_url] = feed.id
+        own.add(p.item.guid)
+        cluster_id = _cluster_for(conn, p.title_norm, p.published, feed.id)
         item_id = items_store.insert(conn, feed.id, p.item, canonical_url=p.canonical_url,
                                      title_norm=p.title_norm, cluster_id=cluster_id,
                                      published=p.published, now=now)
@@ -199,10 +220,12 @@ def store_items(conn, feed: Feed, items: Sequence[ParsedItem], enricher: Enriche
     return write_items(conn, feed, prepare_items(conn, feed, items, enricher), enricher.now)
 
 
-def _cluster_for(conn, tnorm: str, published: int) -> int | None:
+def _cluster_for(conn, tnorm: str, published: int, feed_id: int | None) -> int | None:
+    """The syndication cluster of a new item: a near-identical title from another source."""
     if len(tnorm.split()) < 3:
         return None
-    for _id, cluster_id, other in items_store.cluster_candidates(conn, items_store.title_key(tnorm), published):
+    key = items_store.title_key(tnorm)
+    for _id, cluster_id, other in items_store.cluster_candidates(conn, key, published, feed_id):
         if title_similarity(tnorm, other) >= CLUSTER_THRESHOLD:
             return cluster_id
     return None
@@ -362,9 +385,10 @@ def _handle(conn, feed: Feed, result: FetchResult, enricher: Enricher, counts: d
     now = enricher.now
     if result.status == "not_modified":
         with db.transaction(conn):
+            # the feed is what it was: its health note (recovered XML, capped entries) still holds
             feeds_store.record_success(conn, feed.id, now=now, status="not_modified", etag=result.etag,
                                        last_modified=result.last_modified, title="", new_items=0,
-                                       next_due=now + _interval(conn, feed))
+                                       next_due=now + _interval(conn, feed), message=feed.last_error)
         counts["not_modified"] += 1
         return "not_modified", ""
     if result.status != "ok":
