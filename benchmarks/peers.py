@@ -38,8 +38,8 @@ from generate import entity_plan
 from ingest import KINDS, write_feeds
 
 
-def _env() -> dict:
-    env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+def _env(root: Path = ROOT) -> dict:
+    env = {**os.environ, "PYTHONPATH": str(root)}
     env.pop("ORM_DESKTOP_WORKSPACE", None)
     return env
 
@@ -108,7 +108,7 @@ def count_reader(dest: Path) -> int:
 
 
 TOOLS = {"orm": (setup_orm, count_orm), "newsboat": (setup_newsboat, count_newsboat),
-         "reader": (setup_reader, count_reader)}
+         "reader": (setup_reader, count_reader), "orm@baseline": (setup_orm, count_orm)}
 
 
 def main() -> None:
@@ -118,8 +118,10 @@ def main() -> None:
     p.add_argument("--jobs", type=int, default=4)
     p.add_argument("--runs", type=int, default=3)
     p.add_argument("--tools", default="orm,newsboat,reader")
+    p.add_argument("--baseline", type=Path, help="also time orm from this source tree (e.g. an export of "
+                   "main), as tool orm@baseline, interleaved with the others")
     a = p.parse_args()
-    tools = [t.strip() for t in a.tools.split(",") if t.strip()]
+    tools = [t.strip() for t in a.tools.split(",") if t.strip()] + (["orm@baseline"] if a.baseline else [])
     rows: list[dict] = []
     skipped: dict[str, str] = {}
     with tempfile.TemporaryDirectory(prefix="orm-peers-") as tmp_s:
@@ -145,7 +147,8 @@ def main() -> None:
                     cmd = [c.replace("{jobs}", str(a.jobs)) for c in cmd]
                     for f in dest.glob("config"):
                         f.write_text(f.read_text().replace("{jobs}", str(a.jobs)))
-                    env = {**_env(), "HOME": str(dest)} if tool == "newsboat" else _env()
+                    env = (_env(a.baseline) if tool == "orm@baseline" else
+                           {**_env(), "HOME": str(dest)} if tool == "newsboat" else _env())
                     t = time.perf_counter()
                     proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=600,
                                           stdin=subprocess.DEVNULL)
@@ -168,7 +171,9 @@ def main() -> None:
         print(f"orm / newsboat = {ratio:.2f} ({'orm no slower' if ratio <= 1 else 'orm slower'})")
     for t, why in skipped.items():
         print(f"{t}: skipped ({why})")
-    path = write_json("peers", {"feeds": a.feeds, "entries_per_feed": a.entries, "jobs": a.jobs,
+    if "orm@baseline" in medians:
+        print(f"orm / orm@baseline = {medians['orm'] / medians['orm@baseline']:.2f}")
+    path = write_json("peers", {"feeds": a.feeds, "baseline": str(a.baseline or ""), "entries_per_feed": a.entries, "jobs": a.jobs,
                                 "feed_mib": round(size / 2**20, 1), "runs": rows, "median_seconds": medians,
                                 "orm_over_newsboat": ratio, "skipped": skipped})
     print(f"wrote {path}")

@@ -174,3 +174,22 @@ def test_fast_path_gives_exactly_what_feedparser_gives_on_every_fixture():
             taken += got.parser == "feedparser-rs"
     assert taken >= 10  # plain RSS 2.0 / Atom fixtures take it
     assert parse("escaped-title.xml").parser == "feedparser"  # title markup: feedparser decides
+
+
+def test_worker_processes_live_across_refreshes_and_see_new_entities(empty_service, server):
+    from orm_desktop.ingest import pipeline
+
+    feed = empty_service.add_feed(server.url("/static/rss20.xml"))[0]
+    try:
+        pipeline.refresh(empty_service.conn, feed_ids=[feed.id], workers=2)
+        pids = set(pipeline._POOL["pool"]._processes)
+        assert len(pids) == 2
+        assert empty_service.count_mentions() == 0  # no entities yet
+        empty_service.add_entity("brand", "Acme", match_existing=False)
+        empty_service.add_feed(server.url("/static/atom.xml"))
+        summary = pipeline.refresh(empty_service.conn, force=True, workers=2)
+        assert set(pipeline._POOL["pool"]._processes) == pids  # the same processes
+        assert summary.new_items == 1 and summary.new_mentions == 1  # their enricher knows Acme now
+    finally:
+        pipeline.shutdown_workers()
+    assert "pool" not in pipeline._POOL

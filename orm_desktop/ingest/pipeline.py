@@ -274,10 +274,11 @@ def refresh(conn, *, jobs: int = 4, feed_ids: Sequence[int] | None = None, force
             progress(done, len(feeds), f"{feed.title or feed.url}: {status}")
 
     NOTIFIED.clear()
-    pool = _worker_pool(conn, workers, now) if workers else None
+    pool = _worker_pool(conn, workers) if workers else None
     if pool is not None:
         for _ in range(workers):  # start them now: their imports overlap the first downloads
             pool.submit(_warm)
+    ok = False
     pending: dict = {}  # future -> (feed, fetch result)
     # fewer, larger WAL checkpoints while many small per-feed transactions land
     conn.execute("PRAGMA wal_autocheckpoint=8000")
@@ -285,7 +286,7 @@ def refresh(conn, *, jobs: int = 4, feed_ids: Sequence[int] | None = None, force
         for result in Fetcher(limits or FetchLimits(), jobs=jobs).run(requests, cancel=cancel):
             feed = by_id[result.feed_id]
             if pool is not None and result.status == "ok":
-                pending[pool.submit(_prepare_in_worker, feed, result.body or b"",
+                pending[pool.submit(_prepare_in_worker, run_id, now, feed, result.body or b"",
                                     result.final_url or feed.url, result.headers)] = (feed, result)
             else:
                 finish(feed, *_handle(conn, feed, result, enricher, counts))
@@ -301,10 +302,13 @@ def refresh(conn, *, jobs: int = 4, feed_ids: Sequence[int] | None = None, force
             feed, result = pending.pop(fut)
             finish(feed, *_store_prepared(conn, feed, result, _outcome(fut, conn, feed, result, enricher),
                                           now, counts))
+        ok = True
     finally:
         conn.execute("PRAGMA wal_autocheckpoint=1000")
-        if pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)
+        for fut in pending:
+            fut.cancel()
+        if pool is not None and not ok:  # cancelled or failed: never reuse a pool in doubt
+            shutdown_workers()
     with db.transaction(conn):
         conn.execute(
             "UPDATE fetch_runs SET finished = ?, ok = ?, failed = ?, entries = ?, new_items = ?, "
@@ -320,33 +324,59 @@ def refresh(conn, *, jobs: int = 4, feed_ids: Sequence[int] | None = None, force
 
 
 # -- worker processes ----------------------------------------------------------------------------
+# The pool lives across refreshes (spawning two interpreters costs about 1 CPU-s a refresh): one
+# pool per process, for one workspace at a time; a worker rebuilds its enricher (entities, rules,
+# settings as they are now) at the first feed of each refresh.
 _WORKER: dict = {}
+_POOL: dict = {}  # "key": (database path, workers), "pool": the executor
 
 
-def _worker_init(db_path: str, now: int) -> None:
+def _worker_init(db_path: str) -> None:
     from orm_desktop.store import db as dbmod
 
-    conn = dbmod.connect(db_path)
-    _WORKER["conn"] = conn
-    _WORKER["enricher"] = Enricher.for_workspace(conn, now)
+    _WORKER["conn"] = dbmod.connect(db_path)
 
 
 def _warm() -> None:
     """Nothing: submitting it makes the pool start (and initialise) a worker early."""
 
 
-def _prepare_in_worker(feed: Feed, body: bytes, url: str, headers: dict) -> PreparedFeed:
+def _prepare_in_worker(run_id: int, now: int, feed: Feed, body: bytes, url: str, headers: dict) -> PreparedFeed:
+    if _WORKER.get("run") != run_id:
+        _WORKER["enricher"] = Enricher.for_workspace(_WORKER["conn"], now)
+        _WORKER["run"] = run_id
     return prepare_feed(_WORKER["conn"], feed, body, url, headers, _WORKER["enricher"])
 
 
-def _worker_pool(conn, workers: int, now: int):
-    """Processes for parsing and scoring. 'spawn', never fork: fetch threads are running."""
+def _worker_pool(conn, workers: int):
+    """Processes for parsing and scoring, kept for the next refresh of the same workspace.
+    'spawn', never fork: fetch threads are running."""
+    import atexit
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     path = conn.execute("PRAGMA database_list").fetchone()[2]
-    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_worker_init, initargs=(path, now))
+    key = (path, workers)
+    pool = _POOL.get("pool")
+    if pool is not None and _POOL.get("key") == key and not getattr(pool, "_broken", False):
+        return pool
+    shutdown_workers()
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_worker_init, initargs=(path,))
+    if not _POOL.get("atexit"):
+        atexit.register(shutdown_workers)
+        _POOL["atexit"] = True
+    _POOL.update(key=key, pool=pool)
+    return pool
+
+
+def shutdown_workers() -> None:
+    """Stop the kept worker processes (at exit, on a cancelled or failed refresh, or by a caller
+    closing its workspace)."""
+    pool = _POOL.pop("pool", None)
+    _POOL.pop("key", None)
+    if pool is not None:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _interval(conn, feed: Feed) -> int:
