@@ -24,6 +24,7 @@ import argparse
 import json
 import os
 import random
+import resource
 import shutil
 import sqlite3
 import statistics
@@ -149,32 +150,39 @@ def main() -> None:
                         f.write_text(f.read_text().replace("{jobs}", str(a.jobs)))
                     env = (_env(a.baseline) if tool == "orm@baseline" else
                            {**_env(), "HOME": str(dest)} if tool == "newsboat" else _env())
+                    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
                     t = time.perf_counter()
                     proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=600,
                                           stdin=subprocess.DEVNULL)
                     seconds = time.perf_counter() - t
+                    ru2 = resource.getrusage(resource.RUSAGE_CHILDREN)  # the command and its children
+                    cpu = ru2.ru_utime + ru2.ru_stime - ru.ru_utime - ru.ru_stime
                     if proc.returncode != 0:
                         print(f"{tool} exited {proc.returncode}: {proc.stderr[-500:]}", file=sys.stderr)
                     entries = count(dest)
-                    rows.append({"run": run, "tool": tool, "seconds": round(seconds, 3), "entries": entries,
+                    rows.append({"run": run, "tool": tool, "seconds": round(seconds, 3), "cpu_s": round(cpu, 2),
+                                 "entries": entries,
                                  "entries_per_s": round(entries / seconds), "exit": proc.returncode})
-                    print(f"run {run} {tool:8} {seconds:6.2f} s  {entries:,} entries", file=sys.stderr, flush=True)
+                    print(f"run {run} {tool:8} {seconds:6.2f} s  {cpu:6.2f} CPU-s  {entries:,} entries",
+                          file=sys.stderr, flush=True)
                     shutil.rmtree(dest, ignore_errors=True)
     medians = {t: statistics.median(r["seconds"] for r in rows if r["tool"] == t)
                for t in tools if any(r["tool"] == t for r in rows)}
-    print(table(rows, ["run", "tool", "seconds", "entries", "entries_per_s", "exit"]))
+    cpus = {t: statistics.median(r["cpu_s"] for r in rows if r["tool"] == t) for t in medians}
+    print(table(rows, ["run", "tool", "seconds", "cpu_s", "entries", "entries_per_s", "exit"]))
     print()
     for t, m in medians.items():
-        print(f"{t:8} median {m:.2f} s")
+        print(f"{t:12} median {m:.2f} s, {cpus[t]:.2f} CPU-s")
     ratio = medians["orm"] / medians["newsboat"] if "orm" in medians and "newsboat" in medians else None
     if ratio is not None:
-        print(f"orm / newsboat = {ratio:.2f} ({'orm no slower' if ratio <= 1 else 'orm slower'})")
+        print(f"orm / newsboat = {ratio:.2f} ({'orm no slower' if ratio <= 1 else 'orm slower'}); "
+              f"CPU-s ratio {cpus['orm'] / cpus['newsboat']:.2f}")
     for t, why in skipped.items():
         print(f"{t}: skipped ({why})")
     if "orm@baseline" in medians:
         print(f"orm / orm@baseline = {medians['orm'] / medians['orm@baseline']:.2f}")
     path = write_json("peers", {"feeds": a.feeds, "baseline": str(a.baseline or ""), "entries_per_feed": a.entries, "jobs": a.jobs,
-                                "feed_mib": round(size / 2**20, 1), "runs": rows, "median_seconds": medians,
+                                "feed_mib": round(size / 2**20, 1), "runs": rows, "median_seconds": medians, "median_cpu_s": cpus,
                                 "orm_over_newsboat": ratio, "skipped": skipped})
     print(f"wrote {path}")
     print(json.dumps(medians))

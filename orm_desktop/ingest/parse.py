@@ -131,10 +131,10 @@ _STARTS_XML = re.compile(rb"\s*<")
 _MARKUP = re.compile(r"<|&[#\w]+;")
 _CDATA = re.compile(rb"<!\[CDATA\[.*?\]\]>", re.S)
 _ELEMENT = re.compile(rb"<([A-Za-z_][\w.:-]*)")
-# feedparser repairs cp1252 character references (&#146;, U+0092) and double-encoded UTF-8; both
-# parsers treat an element inside <category> differently
+# feedparser repairs cp1252 character references (&#146;, U+0092) and double-encoded UTF-8; the two
+# read an element inside <category> and a <link uri="..."> differently
 _FAST_BLOCKERS = re.compile(rb"xml:base|<!ENTITY|<!DOCTYPE|base64|&#(?:1[2-5][0-9]|x[89][0-9a-f]);"
-                            rb"|\xc2[\x80-\x9f]|<category[^>]*>[^<]*<[^/]", re.I)
+                            rb"|\xc2[\x80-\x9f]|<category[^>]*>[^<]*<[^/!]|<link\s[^>]*\buri\s*=", re.I)
 
 
 def _fast_parse(body: bytes, hdrs: Mapping[str, str]):
@@ -388,11 +388,22 @@ def _not_future(ts: int, now: int) -> tuple[int, bool]:
     return (now, True) if ts > now + FUTURE_SLACK else (ts, False)
 
 
+_TZ = {"UT": 0, "UTC": 0, "GMT": 0, "Z": 0, "EST": -5, "EDT": -4, "CST": -6, "CDT": -5, "MST": -7,
+       "MDT": -6, "PST": -8, "PDT": -7, "AKST": -9, "AKDT": -8, "HST": -10, "BST": 1, "IST": 1,
+       "WET": 0, "WEST": 1, "CET": 1, "CEST": 2, "EET": 2, "EEST": 3, "MSK": 3, "JST": 9, "KST": 9,
+       "AEST": 10, "AEDT": 11}
+_TZINFOS = {name: hours * 3600 for name, hours in _TZ.items()}
+
+
 def _dateutil(raw: str) -> int | None:
+    import warnings
+
     from dateutil import parser as dparser
 
     try:
-        dt = dparser.parse(raw)
+        with warnings.catch_warnings():  # an unknown zone name: read as UTC, say nothing
+            warnings.simplefilter("ignore")
+            dt = dparser.parse(raw, tzinfos=_TZINFOS)
     except (ValueError, OverflowError, TypeError):
         return None
     if dt.tzinfo is None:
