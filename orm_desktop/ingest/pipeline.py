@@ -331,10 +331,20 @@ _WORKER: dict = {}
 _POOL: dict = {}  # "key": (database path, workers), "pool": the executor
 
 
-def _worker_init(db_path: str) -> None:
+def _worker_init(db_path: str, parent: int) -> None:
     from orm_desktop.store import db as dbmod
 
     _WORKER["conn"] = dbmod.connect(db_path)
+    threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True, name="parent-watch").start()
+
+
+def _exit_with_parent(parent: int) -> None:
+    """A worker whose refresh process was killed (SIGKILL, out of memory) exits within a second
+    instead of waiting forever: its task queue's pipe never reports the end, every worker holds
+    a copy of its writing end."""
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(0)
 
 
 def _warm() -> None:
@@ -362,7 +372,7 @@ def _worker_pool(conn, workers: int):
         return pool
     shutdown_workers()
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_worker_init, initargs=(path,))
+                               initializer=_worker_init, initargs=(path, os.getpid()))
     if not _POOL.get("atexit"):
         atexit.register(shutdown_workers)
         _POOL["atexit"] = True
