@@ -328,7 +328,7 @@ def refresh(conn, *, jobs: int = 4, feed_ids: Sequence[int] | None = None, force
 # pool per process, for one workspace at a time; a worker rebuilds its enricher (entities, rules,
 # settings as they are now) at the first feed of each refresh.
 _WORKER: dict = {}
-_POOL: dict = {}  # "key": (database path, workers), "pool": the executor
+_POOL: dict = {}  # "key": (database path, its inode, workers), "pool": the executor
 
 
 def _worker_init(db_path: str, parent: int) -> None:
@@ -366,7 +366,11 @@ def _worker_pool(conn, workers: int):
     from concurrent.futures import ProcessPoolExecutor
 
     path = conn.execute("PRAGMA database_list").fetchone()[2]
-    key = (path, workers)
+    try:  # a restored backup is another file at the same path: new workers for it
+        inode = os.stat(path).st_ino
+    except OSError:
+        inode = 0
+    key = (path, inode, workers)
     pool = _POOL.get("pool")
     if pool is not None and _POOL.get("key") == key and not getattr(pool, "_broken", False):
         return pool
