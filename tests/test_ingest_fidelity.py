@@ -174,6 +174,10 @@ def test_fast_path_gives_exactly_what_feedparser_gives_on_every_fixture():
             taken += got.parser == "feedparser-rs"
     assert taken >= 10  # plain RSS 2.0 / Atom fixtures take it
     assert parse("escaped-title.xml").parser == "feedparser"  # title markup: feedparser decides
+    # feedparser-rs drops links to loopback and private addresses; feedparser keeps them
+    local = (b'<rss version="2.0"><channel><title>T</title><item><title>Local</title>'
+             b"<link>http://127.0.0.1:8080/page</link></item></channel></rss>")
+    assert parse_feed(local, now=NOW).items[0].url == "http://127.0.0.1:8080/page"
 
 
 def test_worker_processes_live_across_refreshes_and_see_new_entities(empty_service, server):
