@@ -13,6 +13,10 @@
   new process, a new database per run. Skipped with a message when it is not installed
   (``pip install reader``: a benchmark-only dependency).
 
+``--baseline DIR`` also times orm from another source tree (an export of main: ``git archive
+main | tar -x -C DIR``); the workspaces are created by this tree's code, so DIR must have the
+same schema version.
+
 Setting up each store (creating it, adding the feeds and entities) is not timed; the refresh
 command is, wall clock from process start to exit. Prints a table and the orm/newsboat ratio;
 writes benchmarks/out/peers.json.
