@@ -107,6 +107,13 @@ def test_feed_health_notes_survive_a_304_and_a_cut_off_page_is_malformed(empty_s
     assert status == "not_modified" and note_after == note
     status, message = health(empty_service, ids["/static/truncated-error.xml"])
     assert status == "malformed" and "no entries recovered" in message
+    # an error in between is not a note: a 304 after it says nothing
+    server.routes["/etag/malformed.xml"] = (500, {"Content-Type": "text/html"}, b"oops")
+    empty_service.fetch(force=True)
+    assert health(empty_service, ids["/etag/malformed.xml"])[0] == "http_error"
+    del server.routes["/etag/malformed.xml"]
+    empty_service.fetch(force=True)
+    assert health(empty_service, ids["/etag/malformed.xml"]) == ("not_modified", "")
 
 
 # 7 -----------------------------------------------------------------------------------------------

@@ -41,6 +41,7 @@ from orm_desktop.types import Entity, Feed, FetchSummary, ParsedItem
 Progress = Callable[[int, int, str], None]  # (feeds done, feeds total, message)
 
 OK_INTERVAL = 30 * 60  # a healthy feed is due again after this many seconds
+HEALTHY = ("ok", "not_modified", "empty")  # statuses whose message is a note, not an error
 
 
 @dataclass(slots=True)
@@ -432,7 +433,8 @@ def _handle(conn, feed: Feed, result: FetchResult, enricher: Enricher, counts: d
             # the feed is what it was: its health note (recovered XML, capped entries) still holds
             feeds_store.record_success(conn, feed.id, now=now, status="not_modified", etag=result.etag,
                                        last_modified=result.last_modified, title="", new_items=0,
-                                       next_due=now + _interval(conn, feed), message=feed.last_error)
+                                       next_due=now + _interval(conn, feed),
+                                       message=feed.last_error if feed.last_status in HEALTHY else "")
         counts["not_modified"] += 1
         return "not_modified", ""
     if result.status != "ok":
