@@ -113,7 +113,7 @@ def test_feed_health_notes_survive_a_304_and_a_cut_off_page_is_malformed(empty_s
     assert health(empty_service, ids["/etag/malformed.xml"])[0] == "http_error"
     del server.routes["/etag/malformed.xml"]
     empty_service.fetch(force=True)
-    assert health(empty_service, ids["/etag/malformed.xml"]) == ("not_modified", "")
+    assert tuple(health(empty_service, ids["/etag/malformed.xml"])) == ("not_modified", "")
 
 
 # 7 -----------------------------------------------------------------------------------------------
