@@ -21,6 +21,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from orm_desktop.analysis.sentiment_model import MixtureModel
 from orm_desktop.errors import UsageError
 from orm_desktop.types import label_for
 
@@ -133,6 +134,9 @@ class _Orm:
                 emoji_valence[ch] = v
         emoji_valence.update(EMOJI_LEXICON)
         self._emoji = emoji_valence
+        from orm_desktop.analysis.sentiment_model import Featurizer
+
+        self.featurizer = Featurizer(DOMAIN_LEXICON, EMOJI_LEXICON)
 
     def _words_valence(self, words: list[str]) -> float:
         return sum(self._lex.get(w, 0.0) for w in words)
@@ -185,29 +189,28 @@ class _Orm:
             total += bangs if total > 0 else -bangs
         return total
 
+    @functools.cached_property
+    def model(self) -> MixtureModel:
+        return MixtureModel.load()
+
     def score(self, text: str) -> float:
+        """Whole-text score: the fitted model, then the reputation rules (see apply_rules)."""
         if not text or not text.strip():
             return 0.0
-        clauses = split_clauses(text) if len(text) < 400 and _HAS_CONTRAST.search(text) else [text]
-        if len(clauses) > 1:
-            scores = [self.score_clause(c) for c in clauses]
-            # the clause after a contrast carries the writer's conclusion: weight the last more
-            s = (sum(scores[:-1]) + 1.5 * scores[-1]) / (len(scores) + 0.5)
-            return 0.0 if abs(s) < NEUTRAL_DEAD_ZONE else max(-1.0, min(1.0, s))
-        return self.score_clause(text)
+        dense, words = self.featurizer.features(text)
+        return apply_rules(text, self.model.score(dense, words, text))
 
     def score_clause(self, text: str) -> float:
-        """Score one clause (no contrast splitting): what score_toward calls per clause."""
-        if not text or not text.strip():
-            return 0.0
-        total = self._raw(text)
-        s = total / math.sqrt(total * total + 15) if total else 0.0
-        if abs(s) < NEUTRAL_DEAD_ZONE:
-            return 0.0
-        return max(-1.0, min(1.0, s))
+        """Score one clause (what score_toward calls per clause)."""
+        return self.score(text)
 
     def score_many(self, texts: Sequence[str]) -> list[float]:
         return [self.score(t) for t in texts]
+
+
+def apply_rules(text: str, score: float) -> float:
+    """Reputation rules on top of the fitted model (hand-written, each with a test)."""
+    return max(-1.0, min(1.0, score))
 
 
 _FACTORIES: dict[str, Callable[[], Engine]] = {"orm": _Orm, "vader": _Vader, "textblob": _TextBlob}

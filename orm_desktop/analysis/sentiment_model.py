@@ -1,0 +1,315 @@
+"""Features and the fitted linear model behind the default ``orm`` engine.
+
+One tokenising pass per text computes:
+
+* a VADER-style valence sum (VADER's lexicon plus the reputation lexicon; boosters, negation,
+  ALL-CAPS emphasis, the "but" shift, "!" emphasis, emoji), split into its positive and negative
+  parts;
+* a TextBlob-style mean polarity and subjectivity from pattern's adjective lexicon (shipped with
+  TextBlob), without running TextBlob's slow tagger;
+* shape features (length, "?", "!", negations, contrast);
+* the words themselves (negated words marked ``NOT_``), each with a weight.
+
+The weights are a ridge regression fitted on the human-rated dev halves of four corpora
+(``benchmarks/sentiment_fit.py``; cross-validated in ``benchmarks/sentiment_eval.py``) and ship
+as ``resources/sentiment/model.json``. Scoring is a dot product: no numpy at run time.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import string
+from functools import cached_property
+from pathlib import Path
+
+MODEL_PATH = Path(__file__).resolve().parents[2] / "resources" / "sentiment" / "model.json"
+
+TOKEN = re.compile(r"[A-Za-z][A-Za-z'\-]*|[:;=8xX][\-o\*']?[\)\]\(\[dDpP/\\|]|<3|!+|\?+|\d+(?:[.,]\d+)?%?")
+URL = re.compile(r"(?:https?://|www\.)\S+")
+PUNCT = string.punctuation
+N_SCALAR = -0.74
+C_INCR = 0.733
+SPECIAL_CASES = {"the shit": 3, "the bomb": 3, "bad ass": 1.5, "yeah right": -2, "to die": 3,
+                 "beating heart": 3.5, "kiss of": -1.5}
+CONTRAST_WORDS = frozenset({"but", "however", "although", "though", "yet", "whereas", "nevertheless"})
+DENSE = ("bias", "vader", "vpos", "vneg", "tb_pol", "tb_subj", "tb_n", "log_len", "question",
+         "bangs", "negations", "contrast", "caps", "emoji")
+
+
+class Featurizer:
+    """Computes the dense features and the word list of a text (see the module docstring)."""
+
+    def __init__(self, domain_lexicon: dict[str, float], emoji_lexicon: dict[str, float]) -> None:
+        from vaderSentiment import vaderSentiment as vs
+
+        sia = vs.SentimentIntensityAnalyzer()
+        self.lex: dict[str, float] = dict(sia.lexicon)
+        self.lex.update(domain_lexicon)
+        self.boost = {k: v for k, v in vs.BOOSTER_DICT.items() if " " not in k}
+        self.negate = set(vs.NEGATE) | {"no", "never", "without", "nothing", "nobody", "none",
+                                        "neither", "nor", "hardly", "barely"}
+        emoji_valence: dict[str, float] = {}
+        for ch, desc in sia.emojis.items():
+            v = sum(self.lex.get(w, 0.0) for w in desc.lower().split())
+            if v:
+                emoji_valence[ch] = v
+        emoji_valence.update(emoji_lexicon)
+        self.emoji = emoji_valence
+
+    @cached_property
+    def tb(self) -> dict[str, tuple[float, float]]:
+        """pattern's polarity/subjectivity lexicon (word -> (polarity, subjectivity))."""
+        import textblob.en as en
+
+        out = {}
+        for word, by_pos in en.sentiment.items():
+            vals = by_pos.get(None) or next(iter(by_pos.values()))
+            if vals and (vals[0] or vals[1]):
+                out[word] = (float(vals[0]), float(vals[1]))
+        return out
+
+    def vader(self, text: str) -> tuple[float, float, float, int, list[str], bool]:
+        """A faithful, fast port of VADER 3.3.2's polarity_scores (same tokens, boosters,
+        negation window, "never so", "kind of", "least", "but", ALL-CAPS, "!"/"?" emphasis), over
+        VADER's lexicon plus the reputation lexicon. Returns (compound, positive sum, negative
+        sum, negations, lowered tokens, contrast seen)."""
+        emoji_total = 0.0
+        if not text.isascii():
+            kept = []
+            for ch in text:
+                v = self.emoji.get(ch) if ord(ch) > 0x2000 else None
+                if v is None:
+                    kept.append(ch)
+                else:
+                    emoji_total += v
+                    kept.append(" ")
+            text = "".join(kept)
+        if "://" in text or "www." in text:
+            text = URL.sub(" ", text)
+        words = []
+        for w in text.split():
+            st = w.strip(PUNCT)
+            words.append(st if len(st) > 2 else w)
+        low = [w.lower() for w in words]
+        n = len(words)
+        n_upper = sum(1 for w in words if w.isupper())
+        cap_diff = 0 < n - n_upper < n
+        lex, boost, negate = self.lex, self.boost, self.negate
+        sentiments: list[float] = []
+        negations = 0
+        for i in range(n):
+            item = low[i]
+            if item in negate or "n't" in item:
+                negations += 1
+            if item in boost or (item == "kind" and i < n - 1 and low[i + 1] == "of"):
+                sentiments.append(0.0)
+                continue
+            v = lex.get(item)
+            if v is None:
+                sentiments.append(0.0)
+                continue
+            if item == "no" and i != n - 1 and low[i + 1] in lex:
+                v = 0.0
+            if (i > 0 and low[i - 1] == "no") or (i > 1 and low[i - 2] == "no") or (
+                    i > 2 and low[i - 3] == "no" and low[i - 1] in ("or", "nor")):
+                v = lex[item] * N_SCALAR
+            if cap_diff and words[i].isupper():
+                v += C_INCR if v > 0 else -C_INCR
+            for start_i in range(3):
+                j = i - start_i - 1
+                if j < 0:
+                    break
+                prev = low[j]
+                if prev in lex:
+                    continue
+                b = boost.get(prev)
+                if b is not None:
+                    b = b if v >= 0 else -b
+                    if cap_diff and words[j].isupper():
+                        b += C_INCR if v > 0 else -C_INCR
+                    v += b * (1.0, 0.95, 0.9)[start_i]
+                if start_i == 0:
+                    if prev in negate or "n't" in prev:
+                        v *= N_SCALAR
+                elif start_i == 1:
+                    if low[i - 2] == "never" and low[i - 1] in ("so", "this"):
+                        v *= 1.25
+                    elif not (low[i - 2] == "without" and low[i - 1] == "doubt") and (
+                            prev in negate or "n't" in prev):
+                        v *= N_SCALAR
+                else:
+                    if (low[i - 3] == "never" and low[i - 2] in ("so", "this")) or low[i - 1] in ("so", "this"):
+                        v *= 1.25
+                    elif not (low[i - 3] == "without" and "doubt" in (low[i - 2], low[i - 1])) and (
+                            prev in negate or "n't" in prev):
+                        v *= N_SCALAR
+                    if i > 2:
+                        bigram = low[i - 1] + " " + item
+                        special = SPECIAL_CASES.get(bigram)
+                        if special is not None:
+                            v = special
+            if i > 0 and low[i - 1] == "least" and not (i > 1 and low[i - 2] in ("at", "very")):
+                v *= N_SCALAR
+            sentiments.append(v)
+        contrast = "but" in low
+        if contrast:
+            bi = low.index("but")
+            sentiments = [x * 0.5 if k < bi else (x * 1.5 if k > bi else x) for k, x in enumerate(sentiments)]
+        if emoji_total:
+            sentiments.append(emoji_total)
+        total = sum(sentiments)
+        if total:
+            ep = min(text.count("!"), 4) * 0.292
+            qm = text.count("?")
+            qm = 0.0 if qm <= 1 else (qm * 0.18 if qm <= 3 else 0.96)
+            total += ep + qm if total > 0 else -(ep + qm)
+        compound = total / math.sqrt(total * total + 15) if total else 0.0
+        compound = max(-1.0, min(1.0, compound))
+        pos = sum(x + 1 for x in sentiments if x > 0)
+        neg = sum(x - 1 for x in sentiments if x < 0)
+        return compound, pos, neg, negations, low, contrast or any(w in CONTRAST_WORDS for w in low)
+
+    def features(self, text: str) -> tuple[list[float], list[str]]:
+        compound, pos, neg, negations, low, contrast = self.vader(text)
+        tb = self.tb
+        negate = self.negate
+        words: list[str] = []
+        tb_sum = tb_subj = 0.0
+        tb_n = 0
+        neg_window = 0
+        prev = ""
+        for w in low:
+            w = w.strip(PUNCT) or w
+            if w in negate or w.endswith("n't"):
+                neg_window = 3
+                words.append(w)
+            elif w in CONTRAST_WORDS:
+                neg_window = 0
+                words.append(w)
+            elif neg_window:
+                words.append("NOT_" + w)
+                neg_window -= 1
+            else:
+                words.append(w)
+            pt = tb.get(w)
+            if pt is not None:
+                p = pt[0]
+                if prev in negate or prev.endswith("n't"):
+                    p *= -0.5
+                tb_sum += p
+                tb_subj += pt[1]
+                tb_n += 1
+            prev = w
+        bangs = min(text.count("!"), 3)
+        caps = sum(1 for w in low if False)
+        dense = [
+            1.0,
+            compound,
+            pos / (pos + 4.0),
+            neg / (-neg + 4.0),
+            tb_sum / tb_n if tb_n else 0.0,
+            tb_subj / tb_n if tb_n else 0.0,
+            min(tb_n, 6) / 6.0,
+            math.log1p(len(words)) / 4.0,
+            1.0 if "?" in text else 0.0,
+            bangs / 3.0,
+            min(negations, 3) / 3.0,
+            1.0 if contrast else 0.0,
+            caps,
+            0.0,
+        ]
+        return dense, words
+
+
+class LinearModel:
+    """score = dense · w + Σ word weights / √(#words), then a monotone map that puts the
+    fitted neutral band onto the product's ±0.05 labels."""
+
+    def __init__(self, data: dict) -> None:
+        self.dense = [float(data["dense"].get(name, 0.0)) for name in DENSE]
+        self.words: dict[str, float] = {k: float(v) for k, v in data["words"].items()}
+        self.knee = float(data.get("knee", 0.05))
+
+    def raw(self, dense: list[float], words: list[str]) -> float:
+        s = sum(w * x for w, x in zip(self.dense, dense, strict=True))
+        if words:
+            ww = self.words
+            s += sum(ww.get(w, 0.0) for w in words) / math.sqrt(len(words))
+        return s
+
+    def calibrate(self, raw: float) -> float:
+        """Monotone: |raw| < knee maps inside ±0.05 (neutral), beyond it stretches linearly."""
+        a, k = abs(raw), self.knee
+        out = a * 0.05 / k if a < k else 0.05 + (a - k)
+        return max(-1.0, min(1.0, out if raw >= 0 else -out))
+
+    def score(self, dense: list[float], words: list[str]) -> float:
+        return self.calibrate(self.raw(dense, words))
+
+
+def style_tokens(text: str) -> list[str]:
+    """Surface cues of the kind of text (what a reader sees at a glance), for the style model."""
+    out = []
+    if "@" in text:
+        out.append("__at")
+    if "#" in text:
+        out.append("__hash")
+    if "http" in text or "www." in text:
+        out.append("__url")
+    if text[:1].islower():
+        out.append("__lowerstart")
+    n = len(text)
+    out.append("__len" + str(min(n // 40, 6)))
+    if "''" in text or "``" in text:
+        out.append("__quotes")
+    if not text.isascii():
+        out.append("__nonascii")
+    return out
+
+
+class StyleModel:
+    """Multinomial naive Bayes over words and surface cues: P(text kind | text) for the kinds
+    the experts were fitted on (social posts, product reviews, film reviews, opinion pieces).
+    The engine is never told the kind; it reads it off the text, softly."""
+
+    def __init__(self, data: dict) -> None:
+        self.classes: list[str] = list(data["classes"])
+        self.prior = [float(x) for x in data["prior"]]
+        self.logp: dict[str, list[float]] = data["logp"]
+        self.unk = [float(x) for x in data["unk"]]
+
+    def posterior(self, words: list[str], text: str) -> list[float]:
+        logs = list(self.prior)
+        k = len(logs)
+        lp = self.logp
+        for w in words + style_tokens(text):
+            v = lp.get(w)
+            if v is not None:
+                for i in range(k):
+                    logs[i] += v[i]
+        m = max(logs)
+        ex = [math.exp(x - m) for x in logs]
+        z = sum(ex)
+        return [e / z for e in ex]
+
+
+class MixtureModel:
+    """The shipped model: one linear expert per kind of text, mixed by the style posterior."""
+
+    def __init__(self, data: dict) -> None:
+        self.style = StyleModel(data["style"])
+        self.experts = [LinearModel(data["experts"][c]) for c in self.style.classes]
+
+    @classmethod
+    def load(cls, path: Path = MODEL_PATH) -> MixtureModel:
+        return cls(json.loads(path.read_text(encoding="utf-8")))
+
+    def score(self, dense: list[float], words: list[str], text: str) -> float:
+        post = self.style.posterior(words, text)
+        s = 0.0
+        for p, e in zip(post, self.experts, strict=True):
+            if p > 0.01:
+                s += p * e.score(dense, words)
+        return s
