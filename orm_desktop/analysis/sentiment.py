@@ -208,8 +208,68 @@ class _Orm:
         return [self.score(t) for t in texts]
 
 
+# Reputation phrases the rated corpora never taught the model (valence -1..+1). Matched
+# case-insensitively on the whole text; legal and regulatory wording is read the way a comms
+# team reads it ("lawsuit dismissed" is good news, a "complete response letter" is not).
+_MONEY = r"(?:shares?|stocks?|profits?|revenues?|sales|earnings|margins?|market share|share price)"
+_DOWN = r"(?:fell|fall|falls|falling|dropped|drops?|slid|slides|sank|sinks|tumbled|tumbles|plunged|plunges|slumped|declined|declines|dipped|lost|shed|down)"
+_UP = r"(?:rose|rises?|rising|jumped|jumps|climbed|climbs|surged|surges|soared|soars|gained|gains|rallied|up)"
+REPUTATION_PHRASES: tuple[tuple[re.Pattern[str], float], ...] = tuple(
+    (re.compile(p, re.IGNORECASE), v) for p, v in (
+        (rf"\b{_MONEY}\s+(?:\w+\s+){{0,2}}{_DOWN}\b", -0.6),
+        (rf"\b{_MONEY}\s+(?:\w+\s+){{0,2}}{_UP}\b", 0.5),
+        (r"\bprofit warning|\bwarns? (?:on|of) (?:profits?|earnings|sales)|\bmiss(?:ed|es)? (?:\w+ )?(?:estimates|expectations|forecasts?)", -0.6),
+        (r"\bbeat (?:\w+ )?(?:estimates|expectations|forecasts?)|\braised? (?:its |their )?(?:guidance|forecast|outlook)|\brecord (?:profits?|sales|revenues?|quarter|year)", 0.6),
+        (r"\b(?:keeps?|kept) (?:on )?(?:crashing|freezing|failing|breaking|dropping|disconnecting|rebooting)|\bstopped working|\bwon'?t (?:start|turn on|connect|charge|pair)|\bdoes ?n[o']t work", -0.7),
+        (r"\breturn(?:ed|ing)? (?:it|my|mine|the|our|them)\b|\bsent (?:it|them) back|\b(?:want|wanted|demand(?:ed)?|asked for|get) (?:a |my )?(?:money back|refund)", -0.6),
+        (r"\bslow to (?:honou?r|respond|reply|fix|pay|process|refund|repair|answer|act)|\bnever (?:responded|replied|called back|answered)|\bstill waiting\b|\bon hold for", -0.6),
+        (r"\b(?:lawsuit|suit|case|claims?|charges?)\s+(?:\w+\s+){0,3}(?:was |were |has been |have been )?(?:dismissed|dropped|thrown out|rejected by)|\bcleared of\b|\bacquitted\b|\bruled in (?:its|our|their) favou?r", 0.6),
+        (r"\bcomplete response letter|\brequest(?:ing|ed|s)? additional (?:safety |efficacy |clinical )?(?:data|studies|trials)|\bwarning letter\b|\bclinical hold\b|\bclass[- ]action\b|\bsafety (?:notice|recall|warning)", -0.6),
+        (r"\brecall(?:s|ed|ing)?\b.{0,120}\b(?:full refund|free (?:repair|replacement))|\b(?:full refund|free (?:repair|replacement))\b.{0,120}\brecall", -0.5),
+        (r"\b(?:fda|ema|regulators?) (?:approv(?:al|es|ed)|clear(?:ance|s|ed))|\bapproved by (?:the )?(?:fda|ema|regulators?)|\bwins? (?:the |an? )?(?:award|contract|tender|case|appeal)", 0.6),
+        (r"\b(?:bills?|costs?|running costs) (?:stay |are |is )?(?:low|down)\b|\bcos[yi]\b|\bkeeps? (?:\w+ ){0,3}(?:warm|cosy|cozy|quiet|dry)", 0.5),
+        (r"\b(?:data )?breach\b|\blayoffs?\b|\bcuts? (?:\d[\d,]* )?jobs\b|\bdowngraded?\b|\bboycott|\bfined\b|\bprobe\b|\brecall(?:s|ed)?\b|\boutages?\b", -0.45),
+        (r"\buseless\b|\bwaste of (?:money|time)|\bnever again\b|\bnot worth\b|\bavoid (?:it|this|them)\b|\bripped off\b|\bscam\b", -0.6),
+    ))
+_QUESTION = re.compile(r"^\s*(?:what|how|where|when|which|who|whom|whose|does|do|did|is|are|can|could|should|would|will|has|have|anyone|any)\b[^.!]*\?\s*$", re.IGNORECASE)
+_RATING = re.compile(r"(?<![\d/.])(\d+(?:\.\d+)?)\s*(?:/|out of)\s*(5|10)\b(?![/.]\d)", re.IGNORECASE)
+_SARCASM_EMOJI = re.compile("[\U0001F644\U0001F612\U0001F643\U0001F611\U0001F928]")  # eye roll, unamused, upside-down, expressionless, raised eyebrow
+
+
+def rating_in_text(text: str) -> float | None:
+    """An explicit rating written in the text ("2/5", "7 out of 10") as a score in [-1, 1]."""
+    m = _RATING.search(text)
+    if not m:
+        return None
+    value, top = float(m.group(1)), float(m.group(2))
+    if value > top:
+        return None
+    return max(-1.0, min(1.0, (value / top - 0.6) / 0.4))
+
+
 def apply_rules(text: str, score: float) -> float:
-    """Reputation rules on top of the fitted model (hand-written, each with a test)."""
+    """Reputation rules on top of the fitted model (each pattern has a test):
+
+    * reputation phrases pull the score toward their valence (they win when they disagree);
+    * an explicit rating in the text dominates (70 % rating), like a feed's star rating;
+    * sarcasm: praise with an eye-roll emoji, or praise of a bad event, is negative;
+    * a plain question with no reputation phrase is close to neutral.
+    """
+    phrase = 0.0
+    for pattern, v in REPUTATION_PHRASES:
+        if pattern.search(text):
+            phrase += v
+    if phrase:
+        phrase = max(-1.0, min(1.0, phrase))
+        if score * phrase <= 0 or abs(score) < abs(phrase):
+            score = 0.3 * score + 0.7 * phrase
+    elif _QUESTION.match(text):
+        score *= 0.15
+    if not text.isascii() and _SARCASM_EMOJI.search(text) and score > -0.3:
+        score = min(-0.3, score - 0.5)
+    rating = rating_in_text(text)
+    if rating is not None:
+        score = 0.7 * rating + 0.3 * score
     return max(-1.0, min(1.0, score))
 
 

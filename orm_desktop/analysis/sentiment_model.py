@@ -110,6 +110,9 @@ class Featurizer:
             if v is None:
                 sentiments.append(0.0)
                 continue
+            if not item[0].isalpha():
+                sentiments.append(v)  # emoticons carry the writer's mood: never negated
+                continue
             if item == "no" and i != n - 1 and low[i + 1] in lex:
                 v = 0.0
             if (i > 0 and low[i - 1] == "no") or (i > 1 and low[i - 2] == "no") or (
@@ -223,6 +226,9 @@ class Featurizer:
         return dense, words
 
 
+NO_EVIDENCE_GATE = 0.3
+
+
 class LinearModel:
     """score = dense · w + Σ word weights / √(#words), then a monotone map that puts the
     fitted neutral band onto the product's ±0.05 labels."""
@@ -312,4 +318,6 @@ class MixtureModel:
         for p, e in zip(post, self.experts, strict=True):
             if p > 0.01:
                 s += p * e.score(dense, words)
+        if not (dense[2] or dense[3] or dense[6]):
+            s *= NO_EVIDENCE_GATE  # no word of any sentiment lexicon: mostly factual text
         return s
