@@ -123,6 +123,27 @@ def evaluate_corpora(folds: int = 5) -> list[dict]:
     return out
 
 
+TARGETED = Path(__file__).resolve().parents[1] / "tests" / "data" / "sentiment_targeted.tsv"
+
+
+def evaluate_targeted() -> list[dict]:
+    """Accuracy on the entity-targeted pairs: orm toward the entity vs whole-text VADER/TextBlob."""
+    with TARGETED.open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh, delimiter="\t"))
+    orm, vader, blob = get_engine("orm"), get_engine("vader"), get_engine("textblob")
+    preds = {"orm (toward entity)": [predict(orm, r) for r in rows],
+             "vader (whole text)": [vader.score(r["text"]) for r in rows],
+             "textblob (whole text)": [blob.score(r["text"]) for r in rows]}
+    out = []
+    for split in ("dev", "test", "all"):
+        idx = [i for i, r in enumerate(rows) if split == "all" or r["split"] == split]
+        row = {"split": split, "n": len(idx)}
+        for name, ps in preds.items():
+            row[name] = round(sum(label_for(ps[i]) == rows[i]["label"] for i in idx) / len(idx), 3)
+        out.append(row)
+    return out
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--split", choices=("dev", "train", "all"), default="dev")
@@ -134,6 +155,10 @@ def main() -> None:
         print("Human-rated corpora (dev halves), orm cross-validated (5 folds):")
         print(table(corpora, list(corpora[0])))
         result["corpora"] = corpora
+    targeted = evaluate_targeted()
+    print("\nEntity-targeted pairs (tests/data/sentiment_targeted.tsv), accuracy:")
+    print(table(targeted, list(targeted[0])))
+    result["targeted"] = targeted
     res = evaluate(a.split)
     rows = [{"engine": e, "domain": d, **m} for e, by in res.items() for d, m in by.items()]
     print(f"\nHand-labelled dev set, split: {a.split}")

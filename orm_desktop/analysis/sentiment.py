@@ -223,12 +223,12 @@ REPUTATION_PHRASES: tuple[tuple[re.Pattern[str], float], ...] = tuple(
         (r"\b(?:keeps?|kept) (?:on )?(?:crashing|freezing|failing|breaking|dropping|disconnecting|rebooting)|\bstopped working|\bwon'?t (?:start|turn on|connect|charge|pair)|\bdoes ?n[o']t work", -0.7),
         (r"\breturn(?:ed|ing)? (?:it|my|mine|the|our|them)\b|\bsent (?:it|them) back|\b(?:want|wanted|demand(?:ed)?|asked for|get) (?:a |my )?(?:money back|refund)", -0.6),
         (r"\bslow to (?:honou?r|respond|reply|fix|pay|process|refund|repair|answer|act)|\bnever (?:responded|replied|called back|answered)|\bstill waiting\b|\bon hold for", -0.6),
-        (r"\b(?:lawsuit|suit|case|claims?|charges?)\s+(?:\w+\s+){0,3}(?:was |were |has been |have been )?(?:dismissed|dropped|thrown out|rejected by)|\bcleared of\b|\bacquitted\b|\bruled in (?:its|our|their) favou?r", 0.6),
+        (r"\b(?:lawsuit|suit|case|claims?|charges?)\s+(?:\w+\s+){0,3}(?:was |were |has been |have been )?(?:dismissed|dropped|thrown out|rejected by)|\b(?:dismiss|dismissed|dismisses|drops?|dropped|threw out|throws out)\s+(?:the |a |all )?(?:lawsuit|suit|case|claims?|charges?)\b|\bcleared of\b|\bacquitted\b|\bruled in (?:its|our|their) favou?r", 0.6),
         (r"\bcomplete response letter|\brequest(?:ing|ed|s)? additional (?:safety |efficacy |clinical )?(?:data|studies|trials)|\bwarning letter\b|\bclinical hold\b|\bclass[- ]action\b|\bsafety (?:notice|recall|warning)", -0.6),
         (r"\brecall(?:s|ed|ing)?\b.{0,120}\b(?:full refund|free (?:repair|replacement))|\b(?:full refund|free (?:repair|replacement))\b.{0,120}\brecall", -0.5),
         (r"\b(?:fda|ema|regulators?) (?:approv(?:al|es|ed)|clear(?:ance|s|ed))|\bapproved by (?:the )?(?:fda|ema|regulators?)|\bwins? (?:the |an? )?(?:award|contract|tender|case|appeal)", 0.6),
         (r"\b(?:bills?|costs?|running costs) (?:stay |are |is )?(?:low|down)\b|\bcos[yi]\b|\bkeeps? (?:\w+ ){0,3}(?:warm|cosy|cozy|quiet|dry)", 0.5),
-        (r"\b(?:data )?breach\b|\blayoffs?\b|\bcuts? (?:\d[\d,]* )?jobs\b|\bdowngraded?\b|\bboycott|\bfined\b|\bprobe\b|\brecall(?:s|ed)?\b|\boutages?\b", -0.45),
+        (r"\b(?:data )?breach\b|\blayoffs?\b|\bcuts? (?:\d[\d,]* )?jobs\b|\bdowngraded?\b|\bboycott|\bfined\b|\bprobe\b|\brecall(?:s|ed|ing)?\b|\boutages?\b", -0.45),
         (r"\buseless\b|\bwaste of (?:money|time)|\bnever again\b|\bnot worth\b|\bavoid (?:it|this|them)\b|\bripped off\b|\bscam\b", -0.6),
     ))
 _QUESTION = re.compile(r"^\s*(?:what|how|where|when|which|who|whom|whose|does|do|did|is|are|can|could|should|would|will|has|have|anyone|any)\b[^.!]*\?\s*$", re.IGNORECASE)
@@ -353,15 +353,56 @@ class TargetedScore:
     source: str  # text | rating | rating+text | none
 
 
-def _clauses_for(sentence: str, spans: Callable[[str], list[tuple[int, int]]]) -> list[str]:
+_PRONOUN_START = re.compile(r"^\s*(?:(?:but|however|although|though|yet|and|while|whereas|so)\s+)?(?:it|its|it's|they|their|they're|he|his|she|her|the (?:company|firm|group|brand|maker|business|ceo|chief executive|founder|manufacturer|retailer|bank|insurer|airline|carrier|startup|product|app|device))\b", re.IGNORECASE)
+_TARGET = "\u27e8T\u27e9"
+_WIN = r"(?:beat|beats|defeated|defeats|outperformed|outperforms|outsold|outsells|overtook|overtakes|edged out|trounced|outbid|outscored|topped)"
+# (pattern over the text with the entity replaced by ⟨T⟩, valence for the entity)
+ROLE_PATTERNS: tuple[tuple[re.Pattern[str], float], ...] = tuple(
+    (re.compile(p.replace("T>", _TARGET), re.IGNORECASE), v) for p, v in (
+        (rf"T>(?:'s)?\s+(?:\w+\s+){{0,2}}?{_WIN}\b", 0.6),
+        (rf"\b{_WIN}\s+(?:rivals?\s+|the\s+)?T>", -0.6),
+        (r"\b(?:lost|loses|losing)\s+(?:\w+\s+){0,4}?to\s+T>", 0.6),
+        (r"T>(?:'s)?\s+(?:\w+\s+){0,2}?(?:lost|loses|losing|trailed|trails|fell behind)\b", -0.6),
+        (r"T>(?:'s)?\s+(?:\w+\s+){0,3}?(?:won|wins|winning|took (?:first|top)|came first|finished first)\b", 0.6),
+        (r"\b(?:won|wins|winning|victory|preferred|chosen|picked|selected)\b(?:\s+\S+){0,6}?\s+over\s+T>", -0.6),
+        (r"T>(?:'s)?\s+(?:\w+\s+){0,2}?(?:finished|came|ranked|placed) (?:last|bottom)", -0.6),
+        (r"\b(?:switch(?:ing|ed|es)?|mov(?:e|ed|es|ing)|flock(?:s|ed|ing)?|defect(?:s|ed|ing)?|migrat(?:e|ed|ing)|went|going)\s+(?:\w+\s+){0,2}?to\s+T>", 0.6),
+        (r"\bexpect\w*\s+T>\s+to\s+(?:pick up|gain|win|benefit|take)", 0.6),
+        (r"T>\s+(?:stands|is set|is poised|is likely|could|would|will)\s+to\s+(?:gain|benefit|pick up|win)", 0.6),
+    ))
+
+
+def role_valence(clause: str, spans: Callable[[str], list[tuple[int, int]]]) -> float:
+    """Valence the entity gets from its role in a clause ("A beat B": +A, -B; "buyers switch to
+    A" after a rival's bad news: +A), or 0.0 when no role pattern applies."""
+    found = spans(clause)
+    if not found:
+        return 0.0
+    marked = clause
+    for start, end in sorted(found, reverse=True):
+        marked = marked[:start] + _TARGET + marked[end:]
+    total = sum(v for pat, v in ROLE_PATTERNS if pat.search(marked))
+    return max(-1.0, min(1.0, total))
+
+
+def _clauses_for(sentence: str, spans: Callable[[str], list[tuple[int, int]]]) -> list[tuple[str, float]]:
+    """The clauses of a sentence that are about the entity, with weights: the clauses naming it,
+    and a following clause whose subject is a pronoun or "the company" ("X is pretty, but it is
+    useless"); a clause after a contrast weighs 1.5 (the writer's conclusion)."""
     clauses = split_clauses(sentence)
     if len(clauses) <= 1:
-        return [sentence]
-    mine = [c for c in clauses if spans(c)]
-    if not mine:
-        return [sentence]
-    # "Unlike Globex, Acme ..." — the clause after 'unlike X' is about the other party
-    return mine
+        return [(sentence, 1.0)]
+    out: list[tuple[str, float]] = []
+    following = False
+    for i, c in enumerate(clauses):
+        if spans(c):
+            out.append((c, 1.5 if i else 1.0))
+            following = True
+        elif following and _PRONOUN_START.match(c):
+            out.append((c, 1.5))
+        else:
+            following = False
+    return out or [(sentence, 1.0)]
 
 
 def score_toward(title: str, text: str, spans: Callable[[str], list[tuple[int, int]]],
@@ -372,24 +413,34 @@ def score_toward(title: str, text: str, spans: Callable[[str], list[tuple[int, i
     parts: list[tuple[str, float]] = []  # (text, weight)
     if title and spans(title):
         parts.append((title, 1.5))
+    previous = False  # the sentence before named the entity: "It"/"The company" refer to it
     for sentence in _split_cached(text)[:200]:
         if len(parts) >= max_sentences:
             break
         if spans(sentence):
-            for clause in _clauses_for(sentence, spans):
-                parts.append((clause, 1.0))
+            parts.extend(_clauses_for(sentence, spans))
+            previous = True
+        elif previous and _PRONOUN_START.match(sentence):
+            parts.append((sentence, 1.0))
+        else:
+            previous = False
     if not parts and title:
         parts.append((title, 1.0))
     evidence = []
     total = weight = 0.0
     per_clause = getattr(engine, "score_clause", engine.score)  # clauses are already split here
     for chunk, w in parts:
-        s = per_clause(chunk)
+        role = role_valence(chunk, spans)
+        s = role if role else per_clause(chunk)
         evidence.append((chunk[:300], round(s, 4)))
         if s != 0.0:
             total += w * s
             weight += w
     text_score = total / weight if weight else 0.0
+    if rating is None and engine.name == "orm":
+        stars = rating_in_text(text)  # "2/5" written in a review counts like its star rating
+        if stars is not None:
+            rating = stars * 2.0 + 3.0
     if rating is not None:
         r = max(-1.0, min(1.0, (float(rating) - 3.0) / 2.0))
         if weight:

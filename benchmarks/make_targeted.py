@@ -1,0 +1,96 @@
+"""Write tests/data/sentiment_targeted.tsv: (text, entity, label) pairs for entity-targeted
+sentiment, built from hand-written templates covering the patterns of issue 14 (contest loser and
+winner, a rival's bad news, executive vs company, legal and regulatory wording, ratings in text,
+sarcasm with emoji, neutral questions and explainers, pronouns and "the company").
+
+    python benchmarks/make_targeted.py
+
+Each template family is filled with several entity names. The split is by FAMILY: families whose
+number is divisible by 3 are "test" (never looked at while writing the rules), the rest "dev".
+"""
+
+from __future__ import annotations
+
+import csv
+import itertools
+from pathlib import Path
+
+OUT = Path(__file__).resolve().parents[1] / "tests" / "data" / "sentiment_targeted.tsv"
+PAIRS = [("Acme", "Globex"), ("Norrbrook", "Heatlyn"), ("Velora", "Initech"), ("Brightwave", "Corvid"),
+         ("Lumora", "Tessaro")]
+EXECS = [("Dana Whitfield", "Acme"), ("Marco Ilves", "Norrbrook"), ("Priya Raman", "Velora"),
+         ("Tom Okafor", "Brightwave"), ("Lena Sorensen", "Lumora")]
+
+# (kind, pattern, template, {slot: label}); slots A and B are the two companies, E an executive
+# and C the executive's company.
+FAMILIES = [
+    ("news", "contest", "{A} beat {B} to the city bus contract.", {"A": "positive", "B": "negative"}),
+    ("news", "contest", "{B} lost the tender to {A}, which offered a cheaper design.", {"A": "positive", "B": "negative"}),
+    ("review", "contest", "In our group test {A} outperformed {B} on every measure.", {"A": "positive", "B": "negative"}),
+    ("blog", "contest", "{A} won best in class; {B} finished last.", {"A": "positive", "B": "negative"}),
+    ("news", "contest", "Judges praised {A}'s winning entry over {B}.", {"A": "positive", "B": "negative"}),
+    ("news", "rival", "{B} issued a profit warning, and analysts expect {A} to pick up its customers.", {"A": "positive", "B": "negative"}),
+    ("news", "rival", "After the {B} recall, buyers are switching to {A}.", {"A": "positive", "B": "negative"}),
+    ("social", "rival", "{B} outage again so I moved everything to {A} and it just works", {"A": "positive", "B": "negative"}),
+    ("news", "exec", "{E} was praised for her calm leadership, but {C} faces a regulator probe.", {"E": "positive", "C": "negative"}),
+    ("news", "exec", "{C} reported record profits even as {E} was criticised for the layoffs.", {"C": "positive", "E": "negative"}),
+    ("news", "exec", "Investors cheered {E}'s appointment; {C} shares fell 8 percent on the quarter.", {"E": "positive", "C": "negative"}),
+    ("news", "legal", "A judge dismissed the lawsuit against {A}.", {"A": "positive"}),
+    ("news", "legal", "{A} received a complete response letter requesting additional safety data.", {"A": "negative"}),
+    ("press", "legal", "{A} is recalling its heaters; owners will receive a full refund.", {"A": "negative"}),
+    ("news", "legal", "{A} was cleared of all charges by the court.", {"A": "positive"}),
+    ("news", "legal", "Regulators approved {A}'s new battery for sale in the EU.", {"A": "positive"}),
+    ("news", "legal", "{A} faces a class action over misleading ads.", {"A": "negative"}),
+    ("review", "rating", "Lovely packaging and a friendly courier. {A} kettle: 2/5.", {"A": "negative"}),
+    ("review", "rating", "{A} looks great and the app is nice, but overall 5/10.", {"A": "negative"}),
+    ("review", "rating", "Nothing fancy about the {A} drill, but it does the job. 9/10", {"A": "positive"}),
+    ("social", "sarcasm", "Wow, thanks {A}, another update that deleted my photos 🙄", {"A": "negative"}),
+    ("social", "sarcasm", "Great job {A}, three hours on hold 😒", {"A": "negative"}),
+    ("social", "sarcasm", "love how {A} charges me twice 🙃", {"A": "negative"}),
+    ("forum", "question", "What pressure do you run on the {A} in winter?", {"A": "neutral"}),
+    ("forum", "question", "Does the {A} heater work with a smart thermostat?", {"A": "neutral"}),
+    ("forum", "question", "How do I reset my {A} router?", {"A": "neutral"}),
+    ("blog", "explainer", "How {A} makes its heat pumps: a look inside the factory.", {"A": "neutral"}),
+    ("news", "explainer", "{A} will publish its annual report on Tuesday.", {"A": "neutral"}),
+    ("news", "explainer", "{A} has about 3,000 employees in five countries.", {"A": "neutral"}),
+    ("review", "pronoun", "{A} is pretty, but it is useless and I want a refund.", {"A": "negative"}),
+    ("review", "pronoun", "I bought the {A} last month. It keeps crashing.", {"A": "negative"}),
+    ("news", "pronoun", "{A} opened a new plant. The company said sales rose 12 percent.", {"A": "positive"}),
+    ("news", "pronoun", "{A} named a new chief. The company also said it would cut 400 jobs.", {"A": "negative"}),
+    ("review", "pronoun", "Ordered from {A}. They were slow to honour warranty claims.", {"A": "negative"}),
+    ("review", "complaint", "My {A} app keeps crashing.", {"A": "negative"}),
+    ("review", "complaint", "Why I returned my {A} Halo", {"A": "negative"}),
+    ("review", "praise", "The {A} keeps my flat cosy and my bills low.", {"A": "positive"}),
+    ("news", "finance", "{A} shares fell 12 percent.", {"A": "negative"}),
+    ("news", "finance", "{A} beat analyst estimates and raised its guidance.", {"A": "positive"}),
+    ("review", "contrast", "{A} support was superb, unlike {B}, who never replied.", {"A": "positive", "B": "negative"}),
+]
+
+
+def rows() -> list[dict]:
+    out = []
+    n = 0
+    for fam, (kind, pattern, template, labels) in enumerate(FAMILIES):
+        split = "test" if fam % 3 == 0 else "dev"
+        fills = EXECS if "E" in labels else PAIRS
+        for x, y in itertools.islice(fills, 5):
+            names = {"A": x, "B": y} if "E" not in labels else {"E": x, "C": y}
+            text = template.format(**names)
+            for slot, label in labels.items():
+                n += 1
+                out.append({"id": n, "kind": kind, "pattern": pattern, "family": fam, "text": text,
+                            "entity": names[slot], "label": label, "split": split})
+    return out
+
+
+def main() -> None:
+    data = rows()
+    with OUT.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(data[0]), delimiter="\t", lineterminator="\n")
+        w.writeheader()
+        w.writerows(data)
+    print(f"wrote {OUT}: {len(data)} pairs")
+
+
+if __name__ == "__main__":
+    main()
