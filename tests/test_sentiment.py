@@ -99,3 +99,60 @@ def test_the_default_engine_beats_vader_and_textblob_on_the_dev_split():
     for other in (vader, textblob):
         assert orm["pearson_r"] > other["pearson_r"]
         assert orm["weighted_f1"] > other["weighted_f1"]
+
+
+# --- issue 14: errors found by hand, each scored by the default engine with no hint of kind ---
+
+@pytest.mark.parametrize("text, label", [
+    ("Heatlyn shares fell 12 percent.", "negative"),
+    ("keeps my flat cosy and my bills low", "positive"),
+    ("slow to honour warranty claims", "negative"),
+    ("What pressure do you run on the Velora Arc in winter?", "neutral"),
+    ("Does the Heatlyn heater work with a smart thermostat?", "neutral"),
+    ("My Heatlyn app keeps crashing", "negative"),
+    ("Why I returned my Norrbrook Halo", "negative"),
+    ("A judge dismissed the lawsuit against Acme.", "positive"),
+    ("Acme received a complete response letter requesting additional safety data.", "negative"),
+    ("Lovely packaging and a friendly courier. Kettle: 2/5.", "negative"),
+    ("Great job Acme, three hours on hold 😒", "negative"),
+])
+def test_hand_found_errors_are_fixed(text, label):
+    from orm_desktop.types import label_for
+
+    s = get_engine("orm").score(text)
+    assert label_for(s) == label, s
+    if label == "neutral":
+        assert abs(s) < 0.05
+
+
+@pytest.mark.parametrize("text, entity, label", [
+    ("Norrbrook is pretty, but it is useless and I want a refund.", "Norrbrook", "negative"),
+    ("I bought the Acme last month. It keeps crashing.", "Acme", "negative"),
+    ("Acme named a new chief. The company also said it would cut 400 jobs.", "Acme", "negative"),
+    ("Globex lost the tender to Acme, which offered a cheaper design.", "Globex", "negative"),
+    ("Globex lost the tender to Acme, which offered a cheaper design.", "Acme", "positive"),
+    ("In our group test Acme outperformed Globex on every measure.", "Globex", "negative"),
+    ("Globex outage again so I moved everything to Acme and it just works", "Acme", "positive"),
+    ("Acme is recalling its heaters; owners will receive a full refund.", "Acme", "negative"),
+])
+def test_targeted_pronouns_roles_and_recall_wording(text, entity, label):
+    assert score_toward("", text, spans(entity)).label == label
+
+
+def test_cli_entity_example_from_the_issue(run_cli):
+    import json
+
+    out = run_cli("score", "--entity", "Norrbrook",
+                  input="Norrbrook is pretty, but it is useless and I want a refund.\n")
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["label"] == "negative"
+
+
+def test_targeted_set_accuracy_on_untuned_families_beats_whole_text_vader_by_a_margin():
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from sentiment_eval import evaluate_targeted
+
+    test = next(r for r in evaluate_targeted() if r["split"] == "test")
+    assert test["n"] >= 90
+    assert test["orm (toward entity)"] >= 0.80
+    assert test["orm (toward entity)"] >= test["vader (whole text)"] + 0.10
