@@ -14,7 +14,6 @@ dominates (70 % rating, 30 % text).
 from __future__ import annotations
 
 import functools
-import math
 import re
 import threading
 from collections.abc import Callable, Sequence
@@ -111,83 +110,16 @@ class _TextBlob:
 
 
 class _Orm:
-    """The default engine: VADER's rules re-implemented as one fast tokenising pass (lexicon,
-    boosters, negation, ALL-CAPS emphasis, "but" shift, ! emphasis, emoji), with the reputation
-    lexicon added, per-clause scoring and a neutral dead zone for factual news."""
+    """The default engine: a model fitted on human-rated text over VADER-port, pattern-lexicon
+    and word features (sentiment_model.py), then the reputation rules (apply_rules)."""
 
     name = "orm"
     languages = frozenset({"en"})
-    _TOKEN = re.compile(r"[A-Za-z][A-Za-z'\-]*|[:;=8xX][\-o\*']?[\)\]\(\[dDpP/\\|]|<3|!+|\?+")
 
     def __init__(self) -> None:
-        from vaderSentiment import vaderSentiment as vs
-
-        sia = vs.SentimentIntensityAnalyzer()
-        self._lex: dict[str, float] = dict(sia.lexicon)
-        self._lex.update(DOMAIN_LEXICON)
-        self._boost = {k: v for k, v in vs.BOOSTER_DICT.items() if " " not in k}
-        self._negate = set(vs.NEGATE) | {"no", "never", "without", "nothing", "nobody", "none", "neither", "nor"}
-        emoji_valence = {}
-        for ch, desc in sia.emojis.items():
-            v = self._words_valence([w for w in desc.lower().split()])
-            if v:
-                emoji_valence[ch] = v
-        emoji_valence.update(EMOJI_LEXICON)
-        self._emoji = emoji_valence
         from orm_desktop.analysis.sentiment_model import Featurizer
 
         self.featurizer = Featurizer(DOMAIN_LEXICON, EMOJI_LEXICON)
-
-    def _words_valence(self, words: list[str]) -> float:
-        return sum(self._lex.get(w, 0.0) for w in words)
-
-    def _raw(self, text: str) -> float:
-        tokens = self._TOKEN.findall(text)
-        if not tokens and text.isascii():
-            return 0.0
-        has_lower = any(t.islower() for t in tokens)
-        sentiments: list[float] = []
-        but_at = -1
-        lowered = [t.lower() for t in tokens]
-        for i, (tok, low) in enumerate(zip(tokens, lowered, strict=True)):
-            if low == "but":
-                but_at = len(sentiments)
-            v = self._lex.get(low)
-            if v is None or low in self._boost:
-                if tok[0] in "!?":
-                    continue
-                sentiments.append(0.0)
-                continue
-            if low == "no" and i + 1 < len(lowered) and lowered[i + 1] in self._lex:
-                sentiments.append(0.0)  # "no complaints": the negation, not a sentiment of its own
-                continue
-            if not tok[0].isalpha():
-                sentiments.append(v)  # emoticons carry the writer's mood: never negated or boosted
-                continue
-            if has_lower and tok.isupper() and len(tok) > 1:
-                v += 0.733 if v > 0 else -0.733
-            for back, decay in ((1, 1.0), (2, 0.95), (3, 0.9)):
-                j = i - back
-                if j < 0:
-                    break
-                b = self._boost.get(lowered[j])
-                if b is not None:
-                    b = b if v > 0 else -b
-                    if has_lower and tokens[j].isupper():
-                        b += 0.733 if v > 0 else -0.733
-                    v += b * decay
-                if lowered[j] in self._negate or lowered[j].endswith("n't"):
-                    v *= -0.74
-            sentiments.append(v)
-        if but_at >= 0:
-            sentiments = [x * 0.5 for x in sentiments[:but_at]] + [x * 1.5 for x in sentiments[but_at:]]
-        total = sum(sentiments)
-        if not text.isascii():
-            total += sum(self._emoji.get(ch, 0.0) for ch in text if ord(ch) > 0x2000)
-        if total:
-            bangs = min(text.count("!"), 4) * 0.292
-            total += bangs if total > 0 else -bangs
-        return total
 
     @functools.cached_property
     def model(self) -> MixtureModel:
@@ -211,26 +143,60 @@ class _Orm:
 # Reputation phrases the rated corpora never taught the model (valence -1..+1). Matched
 # case-insensitively on the whole text; legal and regulatory wording is read the way a comms
 # team reads it ("lawsuit dismissed" is good news, a "complete response letter" is not).
-_MONEY = r"(?:shares?|stocks?|profits?|revenues?|sales|earnings|margins?|market share|share price)"
-_DOWN = r"(?:fell|fall|falls|falling|dropped|drops?|slid|slides|sank|sinks|tumbled|tumbles|plunged|plunges|slumped|declined|declines|dipped|lost|shed|down)"
-_UP = r"(?:rose|rises?|rising|jumped|jumps|climbed|climbs|surged|surges|soared|soars|gained|gains|rallied|up)"
-REPUTATION_PHRASES: tuple[tuple[re.Pattern[str], float], ...] = tuple(
-    (re.compile(p, re.IGNORECASE), v) for p, v in (
-        (rf"\b{_MONEY}\s+(?:\w+\s+){{0,2}}{_DOWN}\b", -0.6),
-        (rf"\b{_MONEY}\s+(?:\w+\s+){{0,2}}{_UP}\b", 0.5),
-        (r"\bprofit warning|\bwarns? (?:on|of) (?:profits?|earnings|sales)|\bmiss(?:ed|es)? (?:\w+ )?(?:estimates|expectations|forecasts?)", -0.6),
-        (r"\bbeat (?:\w+ )?(?:estimates|expectations|forecasts?)|\braised? (?:its |their )?(?:guidance|forecast|outlook)|\brecord (?:profits?|sales|revenues?|quarter|year)", 0.6),
-        (r"\b(?:keeps?|kept) (?:on )?(?:crashing|freezing|failing|breaking|dropping|disconnecting|rebooting)|\bstopped working|\bwon'?t (?:start|turn on|connect|charge|pair)|\bdoes ?n[o']t work", -0.7),
-        (r"\breturn(?:ed|ing)? (?:it|my|mine|the|our|them)\b|\bsent (?:it|them) back|\b(?:want|wanted|demand(?:ed)?|asked for|get) (?:a |my )?(?:money back|refund)", -0.6),
-        (r"\bslow to (?:honou?r|respond|reply|fix|pay|process|refund|repair|answer|act)|\bnever (?:responded|replied|called back|answered)|\bstill waiting\b|\bon hold for", -0.6),
-        (r"\b(?:lawsuit|suit|case|claims?|charges?)\s+(?:\w+\s+){0,3}(?:was |were |has been |have been )?(?:dismissed|dropped|thrown out|rejected by)|\b(?:dismiss|dismissed|dismisses|drops?|dropped|threw out|throws out)\s+(?:the |a |all )?(?:lawsuit|suit|case|claims?|charges?)\b|\bcleared of\b|\bacquitted\b|\bruled in (?:its|our|their) favou?r", 0.6),
-        (r"\bcomplete response letter|\brequest(?:ing|ed|s)? additional (?:safety |efficacy |clinical )?(?:data|studies|trials)|\bwarning letter\b|\bclinical hold\b|\bclass[- ]action\b|\bsafety (?:notice|recall|warning)", -0.6),
-        (r"\brecall(?:s|ed|ing)?\b.{0,120}\b(?:full refund|free (?:repair|replacement))|\b(?:full refund|free (?:repair|replacement))\b.{0,120}\brecall", -0.5),
-        (r"\b(?:fda|ema|regulators?) (?:approv(?:al|es|ed)|clear(?:ance|s|ed))|\bapproved by (?:the )?(?:fda|ema|regulators?)|\bwins? (?:the |an? )?(?:award|contract|tender|case|appeal)", 0.6),
-        (r"\b(?:bills?|costs?|running costs) (?:stay |are |is )?(?:low|down)\b|\bcos[yi]\b|\bkeeps? (?:\w+ ){0,3}(?:warm|cosy|cozy|quiet|dry)", 0.5),
-        (r"\b(?:data )?breach\b|\blayoffs?\b|\bcuts? (?:\d[\d,]* )?jobs\b|\bdowngraded?\b|\bboycott|\bfined\b|\bprobe\b|\brecall(?:s|ed|ing)?\b|\boutages?\b", -0.45),
-        (r"\buseless\b|\bwaste of (?:money|time)|\bnever again\b|\bnot worth\b|\bavoid (?:it|this|them)\b|\bripped off\b|\bscam\b", -0.6),
-    ))
+_MONEY = "shares share stock stocks profit profits revenue revenues sales earnings margin margins price"
+_DOWN = ("fell fall falls falling dropped drop drops slid slides sank sinks tumbled tumbles plunged plunges "
+         "slumped declined declines dipped lost shed down")
+_UP = "rose rise rises rising jumped jumps climbed climbs surged surges soared soars gained gains rallied up"
+
+
+def _words(s: str) -> str:
+    return "(?:" + "|".join(s.split()) + ")"
+
+
+# (regex, valence, trigger word sets): the regex only runs when every set shares a word with the
+# text, which keeps the rules cheap on long texts.
+_PHRASES = (
+    (rf"\b{_words(_MONEY)}\s+(?:\w+\s+){{0,2}}{_words(_DOWN)}\b", -0.6, (_MONEY, _DOWN)),
+    (rf"\b{_words(_MONEY)}\s+(?:\w+\s+){{0,2}}{_words(_UP)}\b", 0.5, (_MONEY, _UP)),
+    (r"\bprofit warning|\bwarns? (?:on|of) (?:profits?|earnings|sales)", -0.6, ("warning warn warns",)),
+    (r"\bmiss(?:ed|es)? (?:\w+ )?(?:estimates|expectations|forecasts?)", -0.6, ("miss missed misses",)),
+    (r"\bbeat (?:\w+ )?(?:estimates|expectations|forecasts?)", 0.6, ("beat", "estimates expectations forecast forecasts")),
+    (r"\braised? (?:its |their )?(?:guidance|forecast|outlook)", 0.6, ("raise raised", "guidance forecast outlook")),
+    (r"\brecord (?:profits?|sales|revenues?|quarter|year)", 0.6, ("record",)),
+    (r"\b(?:keeps?|kept) (?:on )?(?:crashing|freezing|failing|breaking|dropping|disconnecting|rebooting)", -0.7, ("keep keeps kept",)),
+    (r"\bstopped working|\bwon'?t (?:start|turn on|connect|charge|pair)|\bdoes ?n[o']t work", -0.7, ("working won't wont work",)),
+    (r"\breturn(?:ed|ing)? (?:it|my|mine|the|our|them)\b|\bsent (?:it|them) back", -0.6, ("return returned returning sent",)),
+    (r"\b(?:want|wanted|demand(?:ed)?|asked for|get) (?:a |my )?(?:money back|refund)", -0.6, ("refund back",)),
+    (r"\bslow to (?:honou?r|respond|reply|fix|pay|process|refund|repair|answer|act)", -0.6, ("slow",)),
+    (r"\bnever (?:responded|replied|called back|answered)|\bstill waiting\b|\bon hold for", -0.6, ("never waiting hold",)),
+    (r"\b(?:lawsuit|suit|case|claims?|charges?)\s+(?:\w+\s+){0,3}(?:was |were |has been |have been )?(?:dismissed|dropped|thrown out|rejected by)", 0.6,
+     ("lawsuit suit case claim claims charge charges", "dismissed dropped thrown rejected")),
+    (r"\b(?:dismiss|dismissed|dismisses|drops?|dropped|threw out|throws out)\s+(?:the |a |all )?(?:lawsuit|suit|case|claims?|charges?)\b", 0.6,
+     ("lawsuit suit case claim claims charge charges",)),
+    (r"\bcleared of\b|\bacquitted\b|\bruled in (?:its|our|their) favou?r", 0.6, ("cleared acquitted favour favor",)),
+    (r"\bcomplete response letter|\bwarning letter\b|\bclinical hold\b", -0.6, ("letter hold",)),
+    (r"\brequest(?:ing|ed|s)? additional (?:safety |efficacy |clinical )?(?:data|studies|trials)", -0.6, ("additional",)),
+    (r"\bclass[- ]action\b|\bsafety (?:notice|recall|warning)", -0.6, ("class class-action safety",)),
+    (r"\brecall(?:s|ed|ing)?\b.{0,120}\b(?:full refund|free (?:repair|replacement))|\b(?:full refund|free (?:repair|replacement))\b.{0,120}\brecall", -0.5,
+     ("recall recalls recalled recalling", "refund repair replacement")),
+    (r"\b(?:fda|ema|regulators?) (?:approv(?:al|es|ed)|clear(?:ance|s|ed))|\bapproved by (?:the )?(?:fda|ema|regulators?)", 0.6,
+     ("fda ema regulator regulators", "approval approves approved clearance clears cleared")),
+    (r"\bwins? (?:the |an? )?(?:award|contract|tender|case|appeal)", 0.6, ("win wins",)),
+    (r"\b(?:bills?|costs?|running costs) (?:stay |are |is )?(?:low|down)\b", 0.5, ("bill bills cost costs", "low down")),
+    (r"\bcos[yi]\b|\bkeeps? (?:\w+ ){0,3}(?:warm|cosy|cozy|quiet|dry)", 0.5, ("cosy cosi cozy warm quiet dry",)),
+    (r"\b(?:data )?breach\b|\blayoffs?\b|\bcuts? (?:\d[\d,]* )?jobs\b|\bdowngraded?\b|\bboycott|\bfined\b|\bprobe\b|\brecall(?:s|ed|ing)?\b|\boutages?\b", -0.45,
+     ("breach layoff layoffs jobs downgrade downgraded boycott boycotts fined probe recall recalls recalled recalling outage outages",)),
+    (r"\buseless\b|\bwaste of (?:money|time)|\bnever again\b|\bnot worth\b|\bavoid (?:it|this|them)\b|\bripped off\b|\bscam\b", -0.6,
+     ("useless waste again worth avoid ripped scam",)),
+)
+REPUTATION_PHRASES: tuple[tuple[re.Pattern[str], float, tuple[frozenset[str], ...]], ...] = tuple(
+    (re.compile(p, re.IGNORECASE), v, tuple(frozenset(t.split()) for t in triggers)) for p, v, triggers in _PHRASES)
+_TRIGGER_INDEX: dict[str, tuple[int, ...]] = {}
+for _i, (_p, _v, _t) in enumerate(REPUTATION_PHRASES):
+    for _w in _t[0]:
+        _TRIGGER_INDEX[_w] = (*_TRIGGER_INDEX.get(_w, ()), _i)
+_TRIGGER_WORDS = frozenset(_TRIGGER_INDEX)
+_TO_SPACE = str.maketrans({c: " " for c in "!\"#$%&()*+,./:;<=>?@[\\]^_`{|}~“”‘’…"})
 _QUESTION = re.compile(r"^\s*(?:what|how|where|when|which|who|whom|whose|does|do|did|is|are|can|could|should|would|will|has|have|anyone|any)\b[^.!]*\?\s*$", re.IGNORECASE)
 _RATING = re.compile(r"(?<![\d/.])(\d+(?:\.\d+)?)\s*(?:/|out of)\s*(5|10)\b(?![/.]\d)", re.IGNORECASE)
 _SARCASM_EMOJI = re.compile("[\U0001F644\U0001F612\U0001F643\U0001F611\U0001F928]")  # eye roll, unamused, upside-down, expressionless, raised eyebrow
@@ -256,18 +222,23 @@ def apply_rules(text: str, score: float) -> float:
     * a plain question with no reputation phrase is close to neutral.
     """
     phrase = 0.0
-    for pattern, v in REPUTATION_PHRASES:
-        if pattern.search(text):
-            phrase += v
+    lowered = text.lower()
+    tokens = set(lowered.translate(_TO_SPACE).split())
+    hits = tokens & _TRIGGER_WORDS
+    if hits:
+        for i in sorted({i for w in hits for i in _TRIGGER_INDEX[w]}):
+            pattern, v, triggers = REPUTATION_PHRASES[i]
+            if all(not t.isdisjoint(tokens) for t in triggers[1:]) and pattern.search(text):
+                phrase += v
     if phrase:
         phrase = max(-1.0, min(1.0, phrase))
         if score * phrase <= 0 or abs(score) < abs(phrase):
             score = 0.3 * score + 0.7 * phrase
-    elif _QUESTION.match(text):
+    elif "?" in text and _QUESTION.match(text):
         score *= 0.15
     if not text.isascii() and _SARCASM_EMOJI.search(text) and score > -0.3:
         score = min(-0.3, score - 0.5)
-    rating = rating_in_text(text)
+    rating = rating_in_text(text) if "/" in text or "out of" in lowered else None
     if rating is not None:
         score = 0.7 * rating + 0.3 * score
     return max(-1.0, min(1.0, score))

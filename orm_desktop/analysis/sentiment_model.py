@@ -22,6 +22,7 @@ import math
 import re
 import string
 from functools import cached_property
+from itertools import repeat
 from pathlib import Path
 
 MODEL_PATH = Path(__file__).resolve().parents[2] / "resources" / "sentiment" / "model.json"
@@ -29,6 +30,7 @@ MODEL_PATH = Path(__file__).resolve().parents[2] / "resources" / "sentiment" / "
 TOKEN = re.compile(r"[A-Za-z][A-Za-z'\-]*|[:;=8xX][\-o\*']?[\)\]\(\[dDpP/\\|]|<3|!+|\?+|\d+(?:[.,]\d+)?%?")
 URL = re.compile(r"(?:https?://|www\.)\S+")
 PUNCT = string.punctuation
+PUNCT_SET = frozenset(PUNCT)
 N_SCALAR = -0.74
 C_INCR = 0.733
 SPECIAL_CASES = {"the shit": 3, "the bomb": 3, "bad ass": 1.5, "yeah right": -2, "to die": 3,
@@ -70,16 +72,72 @@ class Featurizer:
                 out[word] = (float(vals[0]), float(vals[1]))
         return out
 
-    def vader(self, text: str) -> tuple[float, float, float, int, list[str], bool]:
-        """A faithful, fast port of VADER 3.3.2's polarity_scores (same tokens, boosters,
-        negation window, "never so", "kind of", "least", "but", ALL-CAPS, "!"/"?" emphasis), over
-        VADER's lexicon plus the reputation lexicon. Returns (compound, positive sum, negative
-        sum, negations, lowered tokens, contrast seen)."""
+    @cached_property
+    def _special(self) -> frozenset[str]:
+        """Tokens that need the slow path: lexicon words, boosters, negations, "kind"."""
+        return frozenset(self.lex) | frozenset(self.boost) | frozenset(self.negate) | {"kind"}
+
+    def _valence(self, v: float, item: str, i: int, low: list[str], raw_tokens: list[str],
+                 cap_diff: bool) -> float:
+        """VADER's valence of lexicon word low[i] in context (its sentiment_valence)."""
+        lex, boost, negate = self.lex, self.boost, self.negate
+        n = len(low)
+        if item == "no" and i != n - 1 and low[i + 1] in lex:
+            v = 0.0
+        if (i > 0 and low[i - 1] == "no") or (i > 1 and low[i - 2] == "no") or (
+                i > 2 and low[i - 3] == "no" and low[i - 1] in ("or", "nor")):
+            v = lex[item] * N_SCALAR
+        if cap_diff and raw_tokens[i].isupper():
+            v += C_INCR if v > 0 else -C_INCR
+        for start_i in range(3):
+            j = i - start_i - 1
+            if j < 0:
+                break
+            prev = low[j]
+            if prev in lex:
+                continue
+            b = boost.get(prev)
+            if b is not None:
+                b = b if v >= 0 else -b
+                if cap_diff and raw_tokens[j].isupper():
+                    b += C_INCR if v > 0 else -C_INCR
+                v += b * (1.0, 0.95, 0.9)[start_i]
+            if start_i == 0:
+                if prev in negate or "n't" in prev:
+                    v *= N_SCALAR
+            elif start_i == 1:
+                if low[i - 2] == "never" and low[i - 1] in ("so", "this"):
+                    v *= 1.25
+                elif not (low[i - 2] == "without" and low[i - 1] == "doubt") and (
+                        prev in negate or "n't" in prev):
+                    v *= N_SCALAR
+            else:
+                if (low[i - 3] == "never" and low[i - 2] in ("so", "this")) or low[i - 1] in ("so", "this"):
+                    v *= 1.25
+                elif not (low[i - 3] == "without" and "doubt" in (low[i - 2], low[i - 1])) and (
+                        prev in negate or "n't" in prev):
+                    v *= N_SCALAR
+                if i > 2:
+                    special_v = SPECIAL_CASES.get(low[i - 1] + " " + item)
+                    if special_v is not None:
+                        v = special_v
+        if i > 0 and low[i - 1] == "least" and not (i > 1 and low[i - 2] in ("at", "very")):
+            v *= N_SCALAR
+        return v
+
+    def features(self, text: str) -> tuple[list[float], list[str]]:
+        """(dense features in DENSE order, word tokens with negated ones marked NOT_).
+
+        The VADER part is a faithful, fast port of VADER 3.3.2's polarity_scores (same tokens,
+        boosters, negation window, "never so", "kind of", "least", "but", ALL-CAPS, "!"/"?"
+        emphasis) over VADER's lexicon plus the reputation lexicon; emoticons and emoji are never
+        negated."""
         emoji_total = 0.0
         if not text.isascii():
             kept = []
+            emoji = self.emoji
             for ch in text:
-                v = self.emoji.get(ch) if ord(ch) > 0x2000 else None
+                v = emoji.get(ch) if ord(ch) > 0x2000 else None
                 if v is None:
                     kept.append(ch)
                 else:
@@ -88,125 +146,88 @@ class Featurizer:
             text = "".join(kept)
         if "://" in text or "www." in text:
             text = URL.sub(" ", text)
-        words = []
-        for w in text.split():
-            st = w.strip(PUNCT)
-            words.append(st if len(st) > 2 else w)
-        low = [w.lower() for w in words]
-        n = len(words)
-        n_upper = sum(1 for w in words if w.isupper())
-        cap_diff = 0 < n - n_upper < n
-        lex, boost, negate = self.lex, self.boost, self.negate
+        ltext = text.lower()
+        low: list[str] = []  # VADER's tokens (punctuation stripped unless that leaves <= 2 chars)
+        words: list[str] = []  # the model's word tokens
+        punct = PUNCT_SET
+        for w in ltext.split():
+            if w[0] in punct or w[-1] in punct:
+                st = w.strip(PUNCT)
+                low.append(st if len(st) > 2 else w)
+                words.append(st or w)
+            else:
+                low.append(w)
+                words.append(w)
+        n = len(low)
+        cap_diff = False
+        raw_tokens: list[str] = []
+        if ltext != text:
+            raw_tokens = text.split()
+            if len(raw_tokens) == n:
+                n_upper = sum(map(str.isupper, raw_tokens))
+                cap_diff = 0 < n - n_upper < n
+        lex, boost, negate, special, tb = self.lex, self.boost, self.negate, self._special, self.tb
         sentiments: list[float] = []
+        add = sentiments.append
         negations = 0
-        for i in range(n):
-            item = low[i]
-            if item in negate or "n't" in item:
-                negations += 1
-            if item in boost or (item == "kind" and i < n - 1 and low[i + 1] == "of"):
-                sentiments.append(0.0)
-                continue
-            v = lex.get(item)
-            if v is None:
-                sentiments.append(0.0)
-                continue
-            if not item[0].isalpha():
-                sentiments.append(v)  # emoticons carry the writer's mood: never negated
-                continue
-            if item == "no" and i != n - 1 and low[i + 1] in lex:
-                v = 0.0
-            if (i > 0 and low[i - 1] == "no") or (i > 1 and low[i - 2] == "no") or (
-                    i > 2 and low[i - 3] == "no" and low[i - 1] in ("or", "nor")):
-                v = lex[item] * N_SCALAR
-            if cap_diff and words[i].isupper():
-                v += C_INCR if v > 0 else -C_INCR
-            for start_i in range(3):
-                j = i - start_i - 1
-                if j < 0:
-                    break
-                prev = low[j]
-                if prev in lex:
-                    continue
-                b = boost.get(prev)
-                if b is not None:
-                    b = b if v >= 0 else -b
-                    if cap_diff and words[j].isupper():
-                        b += C_INCR if v > 0 else -C_INCR
-                    v += b * (1.0, 0.95, 0.9)[start_i]
-                if start_i == 0:
-                    if prev in negate or "n't" in prev:
-                        v *= N_SCALAR
-                elif start_i == 1:
-                    if low[i - 2] == "never" and low[i - 1] in ("so", "this"):
-                        v *= 1.25
-                    elif not (low[i - 2] == "without" and low[i - 1] == "doubt") and (
-                            prev in negate or "n't" in prev):
-                        v *= N_SCALAR
-                else:
-                    if (low[i - 3] == "never" and low[i - 2] in ("so", "this")) or low[i - 1] in ("so", "this"):
-                        v *= 1.25
-                    elif not (low[i - 3] == "without" and "doubt" in (low[i - 2], low[i - 1])) and (
-                            prev in negate or "n't" in prev):
-                        v *= N_SCALAR
-                    if i > 2:
-                        bigram = low[i - 1] + " " + item
-                        special = SPECIAL_CASES.get(bigram)
-                        if special is not None:
-                            v = special
-            if i > 0 and low[i - 1] == "least" and not (i > 1 and low[i - 2] in ("at", "very")):
-                v *= N_SCALAR
-            sentiments.append(v)
-        contrast = "but" in low
-        if contrast:
-            bi = low.index("but")
-            sentiments = [x * 0.5 if k < bi else (x * 1.5 if k > bi else x) for k, x in enumerate(sentiments)]
-        if emoji_total:
-            sentiments.append(emoji_total)
-        total = sum(sentiments)
-        if total:
-            ep = min(text.count("!"), 4) * 0.292
-            qm = text.count("?")
-            qm = 0.0 if qm <= 1 else (qm * 0.18 if qm <= 3 else 0.96)
-            total += ep + qm if total > 0 else -(ep + qm)
-        compound = total / math.sqrt(total * total + 15) if total else 0.0
-        compound = max(-1.0, min(1.0, compound))
-        pos = sum(x + 1 for x in sentiments if x > 0)
-        neg = sum(x - 1 for x in sentiments if x < 0)
-        return compound, pos, neg, negations, low, contrast or any(w in CONTRAST_WORDS for w in low)
-
-    def features(self, text: str) -> tuple[list[float], list[str]]:
-        compound, pos, neg, negations, low, contrast = self.vader(text)
-        tb = self.tb
-        negate = self.negate
-        words: list[str] = []
         tb_sum = tb_subj = 0.0
         tb_n = 0
         neg_window = 0
-        prev = ""
-        for w in low:
-            w = w.strip(PUNCT) or w
-            if w in negate or w.endswith("n't"):
+        prev_neg = False
+        contrast = False
+        i = -1
+        for item, wd in zip(low, words, strict=True):
+            i += 1
+            is_neg = item in negate or "n't" in item
+            # the model's words: negated ones marked for the next three tokens
+            if is_neg:
+                negations += 1
                 neg_window = 3
-                words.append(w)
-            elif w in CONTRAST_WORDS:
-                neg_window = 0
-                words.append(w)
             elif neg_window:
-                words.append("NOT_" + w)
-                neg_window -= 1
-            else:
-                words.append(w)
-            pt = tb.get(w)
+                if wd in CONTRAST_WORDS:
+                    neg_window = 0
+                else:
+                    words[i] = "NOT_" + wd
+                    neg_window -= 1
+            pt = tb.get(wd)
             if pt is not None:
-                p = pt[0]
-                if prev in negate or prev.endswith("n't"):
-                    p *= -0.5
-                tb_sum += p
+                tb_sum += pt[0] * -0.5 if prev_neg else pt[0]
                 tb_subj += pt[1]
                 tb_n += 1
-            prev = w
-        bangs = min(text.count("!"), 3)
-        caps = sum(1 for w in low if False)
+            prev_neg = is_neg
+            if item not in special:
+                add(0.0)
+                continue
+            v = lex.get(item)
+            if v is None or item in boost or (item == "kind" and i < n - 1 and low[i + 1] == "of"):
+                add(0.0)
+                continue
+            if not item[0].isalpha():
+                add(v)  # emoticons carry the writer's mood: never negated
+                continue
+            v = self._valence(v, item, i, low, raw_tokens, cap_diff)
+            add(v)
+        contrast = not CONTRAST_WORDS.isdisjoint(words)
+        if "but" in low:
+            bi = low.index("but")
+            sentiments = [x * 0.5 if k < bi else (x * 1.5 if k > bi else x) for k, x in enumerate(sentiments)]
+            contrast = True
+        if emoji_total:
+            sentiments.append(emoji_total)
+        total = sum(sentiments)
+        bangs = text.count("!")
+        if total:
+            ep = min(bangs, 4) * 0.292
+            qm = text.count("?")
+            qm = 0.0 if qm <= 1 else (qm * 0.18 if qm <= 3 else 0.96)
+            total += ep + qm if total > 0 else -(ep + qm)
+        compound = max(-1.0, min(1.0, total / math.sqrt(total * total + 15))) if total else 0.0
+        pos = neg = 0.0
+        for x in sentiments:
+            if x > 0:
+                pos += x + 1
+            elif x < 0:
+                neg += x - 1
         dense = [
             1.0,
             compound,
@@ -215,12 +236,12 @@ class Featurizer:
             tb_sum / tb_n if tb_n else 0.0,
             tb_subj / tb_n if tb_n else 0.0,
             min(tb_n, 6) / 6.0,
-            math.log1p(len(words)) / 4.0,
+            math.log1p(n) / 4.0,
             1.0 if "?" in text else 0.0,
-            bangs / 3.0,
+            min(bangs, 3) / 3.0,
             min(negations, 3) / 3.0,
             1.0 if contrast else 0.0,
-            caps,
+            0.0,
             0.0,
         ]
         return dense, words
@@ -242,7 +263,7 @@ class LinearModel:
         s = sum(w * x for w, x in zip(self.dense, dense, strict=True))
         if words:
             ww = self.words
-            s += sum(ww.get(w, 0.0) for w in words) / math.sqrt(len(words))
+            s += sum(map(ww.get, words, repeat(0.0))) / math.sqrt(len(words))
         return s
 
     def calibrate(self, raw: float) -> float:
@@ -283,18 +304,13 @@ class StyleModel:
     def __init__(self, data: dict) -> None:
         self.classes: list[str] = list(data["classes"])
         self.prior = [float(x) for x in data["prior"]]
-        self.logp: dict[str, list[float]] = data["logp"]
-        self.unk = [float(x) for x in data["unk"]]
+        k = len(self.classes)
+        # one dict per class: the per-class sums run as C-level map() over the words
+        self.logp = [{w: float(v[i]) for w, v in data["logp"].items()} for i in range(k)]
 
     def posterior(self, words: list[str], text: str) -> list[float]:
-        logs = list(self.prior)
-        k = len(logs)
-        lp = self.logp
-        for w in words + style_tokens(text):
-            v = lp.get(w)
-            if v is not None:
-                for i in range(k):
-                    logs[i] += v[i]
+        tokens = words + style_tokens(text)
+        logs = [p + sum(map(lp.get, tokens, repeat(0.0))) for p, lp in zip(self.prior, self.logp, strict=True)]
         m = max(logs)
         ex = [math.exp(x - m) for x in logs]
         z = sum(ex)
@@ -315,9 +331,12 @@ class MixtureModel:
     def score(self, dense: list[float], words: list[str], text: str) -> float:
         post = self.style.posterior(words, text)
         s = 0.0
+        z = 0.0
         for p, e in zip(post, self.experts, strict=True):
-            if p > 0.01:
+            if p > 0.03:  # experts with a negligible share are skipped (speed)
                 s += p * e.score(dense, words)
+                z += p
+        s /= z
         if not (dense[2] or dense[3] or dense[6]):
             s *= NO_EVIDENCE_GATE  # no word of any sentiment lexicon: mostly factual text
         return s
