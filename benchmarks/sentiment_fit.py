@@ -68,7 +68,8 @@ def featurize(rows: list[dict]) -> None:
         r["dense"], r["words"] = fz.features(r["text"])
 
 
-def _fit(rows: list[dict], lam_d: float = LAMBDA_DENSE, lam_w: float = LAMBDA_WORDS) -> dict:
+def _fit(rows: list[dict], lam_d: float = LAMBDA_DENSE, lam_w: float = LAMBDA_WORDS,
+         inner_folds: int = 0) -> dict:
     """Ridge regression of y on the dense features and the words (one expert)."""
     counts = Counter(w for r in rows for w in set(r["words"]))
     vocab = sorted(w for w, c in counts.items() if c >= MIN_COUNT)
@@ -116,8 +117,22 @@ def _fit(rows: list[dict], lam_d: float = LAMBDA_DENSE, lam_w: float = LAMBDA_WO
     model = {"dense": {name: round(float(w[j]), 6) for j, name in enumerate(DENSE)},
              "words": {wd: round(float(w[index[wd]]), 4) for wd in vocab if abs(w[index[wd]]) >= 5e-4},
              "knee": 0.05}
-    model["knee"] = choose_knee(model, rows)
+    model["knee"] = choose_knee(model, rows) if inner_folds < 2 else _oof_knee(rows, lam_d, lam_w, inner_folds)
     return model
+
+
+def _oof_knee(rows: list[dict], lam_d: float, lam_w: float, k: int) -> float:
+    """The knee chosen on out-of-fold raw scores (in-sample scores are over-confident)."""
+    from orm_desktop.analysis.sentiment_model import LinearModel
+
+    raws = [0.0] * len(rows)
+    for f in range(k):
+        part = [r for r in rows if fold_of(r, k + 7) % k != f]
+        lm = LinearModel(_fit(part, lam_d, lam_w))
+        for i, r in enumerate(rows):
+            if fold_of(r, k + 7) % k == f:
+                raws[i] = lm.raw(r["dense"], r["words"])
+    return _best_knee(raws, rows)
 
 
 def choose_knee(model: dict, rows: list[dict]) -> float:
@@ -125,7 +140,13 @@ def choose_knee(model: dict, rows: list[dict]) -> float:
     from orm_desktop.analysis.sentiment_model import LinearModel
 
     lm = LinearModel(model)
-    raws = [lm.raw(r["dense"], r["words"]) for r in rows]
+    return _best_knee([lm.raw(r["dense"], r["words"]) for r in rows], rows)
+
+
+def _best_knee(raws: list[float], rows: list[dict]) -> float:
+    from orm_desktop.analysis.sentiment_model import LinearModel
+
+    lm = LinearModel({"dense": {}, "words": {}})
     gold = [label(r["y"]) for r in rows]
     best = (-1.0, 0.05)
     for knee in [0.01 * i for i in range(1, 13)]:
@@ -156,7 +177,7 @@ def fit_style(rows: list[dict], alpha: float = 0.5) -> dict:
 def fit(rows: list[dict]) -> dict:
     """The shipped model: the style model and one expert per corpus."""
     return {"style": fit_style(rows),
-            "experts": {c: _fit([r for r in rows if r["corpus"] == c], lam_w=EXPERT_LAMBDA[c])
+            "experts": {c: _fit([r for r in rows if r["corpus"] == c], lam_w=EXPERT_LAMBDA[c], inner_folds=3)
                         for c in CORPORA}}
 
 
