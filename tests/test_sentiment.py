@@ -156,3 +156,35 @@ def test_targeted_set_accuracy_on_untuned_families_beats_whole_text_vader_by_a_m
     assert test["n"] >= 90
     assert test["orm (toward entity)"] >= 0.80
     assert test["orm (toward entity)"] >= test["vader (whole text)"] + 0.10
+
+
+# --- issue 14: confidence and "needs a human look" ---
+
+def test_confidence_is_low_near_the_neutral_edge_and_when_engines_disagree():
+    from orm_desktop.analysis.sentiment import confidence_of
+
+    e = get_engine("orm")
+    assert e.analyse("I absolutely love this heater, it is wonderful!")[1] >= 0.9
+    assert confidence_of(0.06, 0.06) < 0.5  # one step from neutral
+    assert confidence_of(0.6, -0.4) < 0.5  # the VADER rules alone say the opposite
+    assert confidence_of(0.6, 0.4) > confidence_of(0.1, 0.1)
+    assert score_toward("", "Acme heaters are superb.", spans("Acme")).confidence > 0.5
+
+
+def test_needs_review_lists_unconfirmed_low_confidence_mentions(demo_service, run_cli):
+    import json
+
+    from orm_desktop.types import NEEDS_REVIEW_BELOW, MentionFilter
+
+    svc = demo_service
+    low = svc.mentions(MentionFilter(needs_review=True), limit=10_000)
+    total = svc.count_mentions(MentionFilter())
+    assert 0 < len(low) < total
+    conf = {mid: c for mid, c in svc.conn.execute("SELECT id, confidence FROM mentions")}
+    assert all(conf[m.id] < NEEDS_REVIEW_BELOW for m in low)
+    svc.override_sentiment([low[0].id], -0.5, by="tester")  # a person confirmed it: no longer listed
+    assert svc.count_mentions(MentionFilter(needs_review=True)) == len(low) - 1
+    svc.close()
+    out = run_cli("mentions", "--needs-review", "--limit", "0", "--format", "json", workspace=svc.ws.root)
+    assert out.returncode == 0, out.stderr
+    assert len(json.loads(out.stdout)) == len(low) - 1

@@ -40,7 +40,8 @@ def rescore(conn, engine_name: str | None = None, *, entity_ids: list[int] | Non
             if q is None:
                 continue
             ts = score_toward(title, text, q.spans, engine=engine, rating=rating)
-            updates.append((ts.score, engine.name, json.dumps([list(e) for e in ts.evidence]), ts.source, mid))
+            updates.append((ts.score, engine.name, json.dumps([list(e) for e in ts.evidence]), ts.source, mid,
+                            ts.confidence))
         with db.transaction(conn):
             mentions_store.update_machine_scores(conn, updates)
         done += len(rows)

@@ -127,10 +127,18 @@ class _Orm:
 
     def score(self, text: str) -> float:
         """Whole-text score: the fitted model, then the reputation rules (see apply_rules)."""
+        return self.analyse(text)[0]
+
+    def analyse(self, text: str) -> tuple[float, float]:
+        """(score, confidence) of a whole text (see confidence_of)."""
         if not text or not text.strip():
-            return 0.0
+            return 0.0, 1.0
         dense, words = self.featurizer.features(text)
-        return apply_rules(text, self.model.score(dense, words, text))
+        model = self.model.score(dense, words, text)
+        score = apply_rules(text, model)
+        # the second opinion is VADER's rules alone, unless a reputation rule overruled both
+        second = dense[1] if score == model else score
+        return score, confidence_of(score, second)
 
     def score_clause(self, text: str) -> float:
         """Score one clause (what score_toward calls per clause)."""
@@ -321,7 +329,17 @@ class TargetedScore:
     score: float
     label: str
     evidence: tuple[tuple[str, float], ...]
-    source: str  # text | rating | rating+text | none
+    source: str  # text | rating | rating+text | none | unsupported_language
+    confidence: float = 1.0  # 0..1; below types.NEEDS_REVIEW_BELOW the mention needs a human look
+
+
+def confidence_of(score: float, second_opinion: float) -> float:
+    """How sure a score is, 0..1: its distance from the neutral band's edges (a score at ±0.05
+    could be either label), halved when a second opinion (the VADER rules alone) gives another
+    label. Below types.NEEDS_REVIEW_BELOW a mention is listed as needing a human look."""
+    margin = min(1.0, abs(abs(score) - 0.05) / 0.25)
+    agree = label_for(score) == label_for(second_opinion)
+    return round((0.4 + 0.6 * margin) if agree else 0.45 * margin, 3)
 
 
 _PRONOUN_START = re.compile(r"^\s*(?:(?:but|however|although|though|yet|and|while|whereas|so)\s+)?(?:it|its|it's|they|their|they're|he|his|she|her|the (?:company|firm|group|brand|maker|business|ceo|chief executive|founder|manufacturer|retailer|bank|insurer|airline|carrier|startup|product|app|device))\b", re.IGNORECASE)
@@ -398,16 +416,25 @@ def score_toward(title: str, text: str, spans: Callable[[str], list[tuple[int, i
     if not parts and title:
         parts.append((title, 1.0))
     evidence = []
-    total = weight = 0.0
-    per_clause = getattr(engine, "score_clause", engine.score)  # clauses are already split here
+    total = weight = conf_total = conf_weight = 0.0
+    analyse = getattr(engine, "analyse", None)
     for chunk, w in parts:
         role = role_valence(chunk, spans)
-        s = role if role else per_clause(chunk)
+        if role:
+            s, c = role, 0.8
+        elif analyse is not None:
+            s, c = analyse(chunk)
+        else:
+            s = engine.score(chunk)
+            c = confidence_of(s, s)
         evidence.append((chunk[:300], round(s, 4)))
+        conf_total += w * c
+        conf_weight += w
         if s != 0.0:
             total += w * s
             weight += w
     text_score = total / weight if weight else 0.0
+    confidence = conf_total / conf_weight if conf_weight else 0.5
     if rating is None and engine.name == "orm":
         stars = rating_in_text(text)  # "2/5" written in a review counts like its star rating
         if stars is not None:
@@ -418,6 +445,7 @@ def score_toward(title: str, text: str, spans: Callable[[str], list[tuple[int, i
             score, source = 0.7 * r + 0.3 * text_score, "rating+text"
         else:
             score, source = r, "rating"
+        confidence = max(confidence, 0.9)
     elif evidence:
         score, source = text_score, "text"
     else:
@@ -425,4 +453,4 @@ def score_toward(title: str, text: str, spans: Callable[[str], list[tuple[int, i
     score = round(max(-1.0, min(1.0, score)), 4)
     # strongest evidence first: what the GUI shows as "why"
     evidence.sort(key=lambda e: -abs(e[1]))
-    return TargetedScore(score, label_for(score), tuple(evidence), source)
+    return TargetedScore(score, label_for(score), tuple(evidence), source, round(confidence, 3))

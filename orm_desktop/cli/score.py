@@ -1,5 +1,5 @@
 """`orm-desktop score`: one text per stdin line (or JSON lines with "text" and optional "entity")
--> one JSON object per line with "score" in [-1, 1] and "label". A bad line gets an error object
+-> one JSON object per line with "score" in [-1, 1], "label" and "confidence" (0..1). A bad line gets an error object
 in its place; the run never aborts."""
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ def register(sub) -> None:
 
 
 def cmd_score(args) -> int:
-    from orm_desktop.analysis.sentiment import get_engine, score_toward
+    from orm_desktop.analysis.sentiment import confidence_of, get_engine, score_toward
     from orm_desktop.ingest.query import EntityQuery
     from orm_desktop.types import label_for
 
@@ -46,11 +46,17 @@ def cmd_score(args) -> int:
                 text, entity = obj["text"], obj.get("entity") or default_entity
             if entity:
                 ts = score_toward("", text, matcher(entity).spans, engine=engine)
-                out = {"score": round(ts.score, 4), "label": ts.label, "entity": entity,
-                       "evidence": [s for s, _ in ts.evidence]}
+                out = {"score": round(ts.score, 4), "label": ts.label, "confidence": ts.confidence,
+                       "entity": entity, "evidence": [s for s, _ in ts.evidence]}
             else:
-                s = max(-1.0, min(1.0, engine.score(text)))
-                out = {"score": round(s, 4), "label": label_for(s)}
+                analyse = getattr(engine, "analyse", None)
+                if analyse is not None:
+                    s, conf = analyse(text)
+                else:
+                    s = engine.score(text)
+                    conf = confidence_of(s, s)
+                s = max(-1.0, min(1.0, s))
+                out = {"score": round(s, 4), "label": label_for(s), "confidence": conf}
         except (ValueError, KnownError) as exc:
             errors += 1
             out = {"error": str(exc), "line": n}

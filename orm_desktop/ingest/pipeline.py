@@ -83,7 +83,7 @@ class Enricher:
             m = self.matchers[index]
             if item.lang and item.lang not in self.engine.languages:
                 # never silently neutral: marked as a language the engine cannot score
-                ts = TargetedScore(0.0, "neutral", (), "unsupported_language")
+                ts = TargetedScore(0.0, "neutral", (), "unsupported_language", confidence=0.0)
             else:
                 ts = score_toward(item.title, item.text, m.query.spans, engine=self.engine, rating=item.rating)
             snippet = m.query.snippet(item.text) or item.title
@@ -102,7 +102,7 @@ class Enricher:
                 score += CRISIS_BOOST
             rows.append((item_id, m.entity.id, published, feed_kind, snippet, ts.score, ts.score,
                          self.engine.name, ts.source, row["evidence"], row["topics"], row["stage"],
-                         score, prio.due_at(score, self.now, self.sla_hours), self.now))
+                         score, prio.due_at(score, self.now, self.sla_hours), self.now, ts.confidence))
         return rows
 
 
