@@ -188,3 +188,24 @@ def test_needs_review_lists_unconfirmed_low_confidence_mentions(demo_service, ru
     out = run_cli("mentions", "--needs-review", "--limit", "0", "--format", "json", workspace=svc.ws.root)
     assert out.returncode == 0, out.stderr
     assert len(json.loads(out.stdout)) == len(low) - 1
+
+
+def test_inbox_filter_needs_a_human_look(qtbot, demo_service):
+    pytest.importorskip("PySide6")
+    from orm_desktop.types import MentionFilter
+    from orm_desktop.ui.inbox import NEEDS_REVIEW
+    from orm_desktop.ui.main_window import MainWindow
+
+    win = MainWindow(demo_service)
+    qtbot.addWidget(win)
+    try:
+        inbox = win.inbox
+        open_ = MentionFilter(statuses=("new", "flagged", "needs_response"))
+        qtbot.waitUntil(lambda: inbox.model.total == demo_service.count_mentions(open_))
+        expected = demo_service.count_mentions(MentionFilter(statuses=open_.statuses, needs_review=True))
+        assert 0 < expected < inbox.model.total
+        inbox.filters.sentiment.setCurrentText(NEEDS_REVIEW)
+        qtbot.waitUntil(lambda: inbox.model.total == expected)
+    finally:
+        win.runner.cancel_all()
+        win.runner.wait(10_000)
