@@ -209,3 +209,31 @@ def test_inbox_filter_needs_a_human_look(qtbot, demo_service):
     finally:
         win.runner.cancel_all()
         win.runner.wait(10_000)
+
+
+def test_reports_say_how_many_scores_a_person_confirmed(demo_service, tmp_path):
+    from orm_desktop.reports import data
+    from orm_desktop.reports.render import to_pdf
+
+    def counts(d):
+        k = {x.label: int(x.value) for x in d.kpis if x.label.startswith("Sentiment ")}
+        return k["Sentiment scored by machine"], k["Sentiment confirmed by a person"]
+
+    before = data.build(demo_service, "weekly")
+    machine, person = counts(before)
+    assert machine > 0 and machine + person == int(before.kpis[0].value)
+    brand = next(e for e in demo_service.entities() if e.kind == "brand")
+    from orm_desktop.types import MentionFilter
+
+    m = demo_service.mentions(MentionFilter(entity_ids=(brand.id,), since=before.since, until=before.until), limit=1)[0]
+    demo_service.override_sentiment([m.id], 0.4, by="tester")
+    after = data.build(demo_service, "weekly")
+    assert counts(after) == (machine - 1, person + 1)
+    to_pdf(after, tmp_path / "weekly.pdf")
+    from pypdf import PdfReader
+
+    import unicodedata
+
+    text = " ".join(p.extract_text() for p in PdfReader(str(tmp_path / "weekly.pdf")).pages)
+    text = " ".join(unicodedata.normalize("NFKC", text).split())  # ligatures unfolded
+    assert f"Sentiment confirmed by a person {person + 1}" in text
