@@ -230,9 +230,9 @@ def test_reports_say_how_many_scores_a_person_confirmed(demo_service, tmp_path):
     after = data.build(demo_service, "weekly")
     assert counts(after) == (machine - 1, person + 1)
     to_pdf(after, tmp_path / "weekly.pdf")
-    from pypdf import PdfReader
-
     import unicodedata
+
+    from pypdf import PdfReader
 
     text = " ".join(p.extract_text() for p in PdfReader(str(tmp_path / "weekly.pdf")).pages)
     text = " ".join(unicodedata.normalize("NFKC", text).split())  # ligatures unfolded
