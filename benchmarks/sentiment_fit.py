@@ -161,24 +161,25 @@ def fit_style(rows: list[dict], alpha: float = 0.5) -> dict:
     """Multinomial naive Bayes P(corpus | words, surface cues)."""
     from orm_desktop.analysis.sentiment_model import style_tokens
 
-    counts = {c: Counter() for c in CORPORA}
+    corpora = [c for c in CORPORA if any(r["corpus"] == c for r in rows)]
+    counts = {c: Counter() for c in corpora}
     docs = Counter(r["corpus"] for r in rows)
     for r in rows:
         counts[r["corpus"]].update(r["words"] + style_tokens(r["text"]))
     df = Counter(w for r in rows for w in set(r["words"] + style_tokens(r["text"])))
     vocab = [w for w, c in df.items() if c >= STYLE_MIN_COUNT]
-    totals = {c: sum(counts[c][w] for w in vocab) + alpha * (len(vocab) + 1) for c in CORPORA}
-    logp = {w: [round(math.log((counts[c][w] + alpha) / totals[c]), 3) for c in CORPORA] for w in vocab}
-    return {"classes": list(CORPORA),
-            "prior": [round(math.log(docs[c] / len(rows)), 4) for c in CORPORA],
-            "logp": logp, "unk": [round(math.log(alpha / totals[c]), 3) for c in CORPORA]}
+    totals = {c: sum(counts[c][w] for w in vocab) + alpha * (len(vocab) + 1) for c in corpora}
+    logp = {w: [round(math.log((counts[c][w] + alpha) / totals[c]), 3) for c in corpora] for w in vocab}
+    return {"classes": corpora,
+            "prior": [round(math.log(docs[c] / len(rows)), 4) for c in corpora],
+            "logp": logp, "unk": [round(math.log(alpha / totals[c]), 3) for c in corpora]}
 
 
 def fit(rows: list[dict]) -> dict:
     """The shipped model: the style model and one expert per corpus."""
     return {"style": fit_style(rows),
             "experts": {c: _fit([r for r in rows if r["corpus"] == c], lam_w=EXPERT_LAMBDA[c], inner_folds=3)
-                        for c in CORPORA}}
+                        for c in CORPORA if any(r["corpus"] == c for r in rows)}}
 
 
 def label(s: float) -> str:

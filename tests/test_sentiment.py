@@ -237,3 +237,51 @@ def test_reports_say_how_many_scores_a_person_confirmed(demo_service, tmp_path):
     text = " ".join(p.extract_text() for p in PdfReader(str(tmp_path / "weekly.pdf")).pages)
     text = " ".join(unicodedata.normalize("NFKC", text).split())  # ligatures unfolded
     assert f"Sentiment confirmed by a person {person + 1}" in text
+
+
+# --- issue 14: the workspace learns from its overrides, and only that workspace ---
+
+def test_override_lexicon_moves_similar_text_and_only_with_overrides():
+    from orm_desktop.analysis.sentiment import AdaptedEngine, OverrideLexicon, adapted
+
+    base = get_engine("orm")
+    text = "The Zentro firmware update arrived overnight."
+    before = base.score(text)
+    examples = [(f"Zentro firmware update number {i} rolled out.", 0.0, -0.7) for i in range(6)]
+    engine = adapted(base, examples)
+    assert isinstance(engine, AdaptedEngine) and engine.name == "orm"
+    assert engine.score(text) < before - 0.2 and engine.score(text) <= -0.05
+    assert abs(engine.score("Lovely weather in Oslo.") - base.score("Lovely weather in Oslo.")) < 1e-9
+    assert adapted(base, []) is base
+    assert OverrideLexicon.fit([]).adjust(text) == 0.0
+
+
+def test_overrides_change_rescoring_in_their_workspace_only(demo_root, tmp_path):
+    from orm_desktop.analysis.rescore import rescore
+    from orm_desktop.service import Service
+    from orm_desktop.store import mentions as mentions_store
+    from orm_desktop.types import MentionFilter
+    from tests.conftest import copy_workspace
+
+    a = Service.open(copy_workspace(demo_root, tmp_path / "a"))
+    b = Service.open(copy_workspace(demo_root, tmp_path / "b"))
+    try:
+        found = a.mentions(MentionFilter(search="battery", sentiment="negative"), limit=40)
+        assert len(found) >= 8
+        taught, held = found[:-3], found[-3:]
+        a.override_sentiment([m.id for m in taught], 0.8, by="tester")  # this team reads them as good news
+        assert mentions_store.overrides_for_learning(a.conn)
+        assert not mentions_store.overrides_for_learning(b.conn)
+
+        def machine(svc, ids):
+            return [svc.mention(i).machine_sentiment for i in ids]
+
+        ids = [m.id for m in held]
+        a_before, b_before = machine(a, ids), machine(b, ids)
+        rescore(a.conn)
+        rescore(b.conn)
+        assert sum(machine(a, ids)) > sum(a_before) + 0.1  # similar text moved toward the overrides
+        assert machine(b, ids) == b_before  # the other workspace did not learn anything
+    finally:
+        a.close()
+        b.close()

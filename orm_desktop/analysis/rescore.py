@@ -7,7 +7,7 @@ import json
 import threading
 from collections.abc import Callable
 
-from orm_desktop.analysis.sentiment import get_engine, score_toward
+from orm_desktop.analysis.sentiment import adapted, get_engine, score_toward
 from orm_desktop.ingest.query import EntityQuery
 from orm_desktop.store import db
 from orm_desktop.store import entities as entities_store
@@ -20,7 +20,7 @@ def rescore(conn, engine_name: str | None = None, *, entity_ids: list[int] | Non
             batch: int = 500) -> int:
     """Recompute the machine sentiment of stored mentions; commits per batch (a cancel or crash
     keeps what was done). Returns the number of mentions rescored."""
-    engine = get_engine(engine_name)
+    engine = adapted(get_engine(engine_name), mentions_store.overrides_for_learning(conn))  # this workspace's overrides
     queries = {e.id: EntityQuery.parse(e.query, e.aliases) for e in entities_store.list_(conn)}
     where = f" WHERE m.entity_id IN ({','.join('?' * len(entity_ids))})" if entity_ids else ""
     args = list(entity_ids or ())

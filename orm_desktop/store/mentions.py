@@ -260,6 +260,22 @@ def set_status(conn: sqlite3.Connection, ids: Iterable[int], status: str, *, by:
     return cur.rowcount
 
 
+def overrides_for_learning(conn: sqlite3.Connection, limit: int = 5000) -> list[tuple[str, float, float]]:
+    """(text about the entity, machine score, human score) of this workspace's overrides, newest
+    first: what the workspace's sentiment learns from (analysis.sentiment.OverrideLexicon)."""
+    out = []
+    for evidence, machine, override in conn.execute(
+            "SELECT evidence, machine_sentiment, override FROM mentions WHERE override IS NOT NULL "
+            "ORDER BY override_at DESC LIMIT ?", (limit,)):
+        try:
+            chunks = [c[0] for c in json.loads(evidence or "[]")]
+        except (ValueError, TypeError, IndexError):
+            continue
+        if chunks:
+            out.append((" ".join(chunks), float(machine), float(override)))
+    return out
+
+
 def set_override(conn: sqlite3.Connection, ids: Iterable[int], score: float | None, *, by: str,
                  now: int) -> int:
     """A human sentiment override (None clears it). It wins everywhere and survives rescoring."""
