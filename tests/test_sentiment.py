@@ -285,3 +285,18 @@ def test_overrides_change_rescoring_in_their_workspace_only(demo_root, tmp_path)
     finally:
         a.close()
         b.close()
+
+
+# --- issue 14: languages ---
+
+def test_language_detector_covers_50_languages_and_short_texts():
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from language_eval import evaluate
+
+    from orm_desktop.analysis.language import MIN_PROBABILITY, detect, languages
+
+    assert len(languages()) >= 50
+    row = next(r for r in evaluate() if r["detector"] == f"py3langid p>={MIN_PROBABILITY}")
+    assert row["n"] >= 120 and row["correct"] >= 0.85 and row["wrong"] <= 0.03
+    assert detect("Supporten svarade aldrig på mitt mejl.") == "sv"
+    assert detect("ok") == ""  # too short to say
