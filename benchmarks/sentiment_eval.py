@@ -144,6 +144,30 @@ def evaluate_targeted() -> list[dict]:
     return out
 
 
+LANGUAGES = Path(__file__).resolve().parents[1] / "tests" / "data" / "sentiment_de_fr.tsv"
+
+
+def evaluate_languages() -> list[dict]:
+    """German and French (tests/data/sentiment_de_fr.tsv, labelled by hand): the orm engine with
+    the language's lexicon vs the English model run on the same text (what the text would get
+    without language support)."""
+    with LANGUAGES.open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh, delimiter="\t"))
+    orm = get_engine("orm")
+    out = []
+    for lang in sorted({r["lang"] for r in rows}):
+        sub = [r for r in rows if r["lang"] == lang]
+        gold = [r["label"] for r in sub]
+        row = {"lang": lang, "n": len(sub)}
+        for name, scores in (("orm", [orm.analyse(r["text"], lang)[0] for r in sub]),
+                             ("english model", [orm.analyse(r["text"])[0] for r in sub])):
+            pred = [label_for(x) for x in scores]
+            row[f"{name} accuracy"] = round(sum(g == p for g, p in zip(gold, pred, strict=True)) / len(sub), 3)
+            row[f"{name} weighted F1"] = round(f1s(gold, pred)[1], 3)
+        out.append(row)
+    return out
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--split", choices=("dev", "train", "all"), default="dev")
@@ -155,6 +179,10 @@ def main() -> None:
         print("Human-rated corpora (dev halves), orm cross-validated (5 folds):")
         print(table(corpora, list(corpora[0])))
         result["corpora"] = corpora
+    langs = evaluate_languages()
+    print("\nGerman and French (tests/data/sentiment_de_fr.tsv):")
+    print(table(langs, list(langs[0])))
+    result["languages"] = langs
     targeted = evaluate_targeted()
     print("\nEntity-targeted pairs (tests/data/sentiment_targeted.tsv), accuracy:")
     print(table(targeted, list(targeted[0])))

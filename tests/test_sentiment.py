@@ -300,3 +300,23 @@ def test_language_detector_covers_50_languages_and_short_texts():
     assert row["n"] >= 120 and row["correct"] >= 0.85 and row["wrong"] <= 0.03
     assert detect("Supporten svarade aldrig på mitt mejl.") == "sv"
     assert detect("ok") == ""  # too short to say
+
+
+def test_german_and_french_are_scored_from_their_lexicons(run_cli):
+    import json
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from sentiment_eval import evaluate_languages
+
+    for row in evaluate_languages():
+        assert row["n"] >= 60
+        assert row["orm accuracy"] >= 0.70, row
+        assert row["orm accuracy"] >= row["english model accuracy"] + 0.3, row
+    e = get_engine("orm")
+    assert {"de", "fr"} <= e.languages and "es" not in e.languages  # Spanish stays unsupported
+    assert e.analyse("Der Kundendienst war sehr schlecht.", "de")[0] <= -0.05
+    assert e.analyse("Un produit merveilleux, je le recommande.", "fr")[0] >= 0.05
+    out = run_cli("score", "--lang", "fr", input="Le service client était très mauvais.\n")
+    assert out.returncode == 0 and json.loads(out.stdout)["label"] == "negative"
+    bad = run_cli("score", "--lang", "es", input="hola\n")
+    assert bad.returncode == 2 and "does not score 'es'" in bad.stderr and "Traceback" not in bad.stderr

@@ -30,16 +30,16 @@ def rescore(conn, engine_name: str | None = None, *, entity_ids: list[int] | Non
         if cancel is not None and cancel.is_set():
             break
         rows = conn.execute(
-            f"SELECT m.id, m.entity_id, i.title, i.text, i.rating FROM mentions m JOIN items i ON i.id = m.item_id"
+            f"SELECT m.id, m.entity_id, i.title, i.text, i.rating, i.lang FROM mentions m JOIN items i ON i.id = m.item_id"
             f"{where}{' AND' if where else ' WHERE'} m.id > ? ORDER BY m.id LIMIT ?", (*args, last, batch)).fetchall()
         if not rows:
             break
         updates = []
-        for mid, eid, title, text, rating in rows:
+        for mid, eid, title, text, rating, lang in rows:
             q = queries.get(eid)
             if q is None:
                 continue
-            ts = score_toward(title, text, q.spans, engine=engine, rating=rating)
+            ts = score_toward(title, text, q.spans, engine=engine, rating=rating, lang=lang or "")
             updates.append((ts.score, engine.name, json.dumps([list(e) for e in ts.evidence]), ts.source, mid,
                             ts.confidence))
         with db.transaction(conn):

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from orm_desktop.analysis.sentiment_model import MixtureModel
-from orm_desktop.errors import UsageError
+from orm_desktop.errors import KnownError, UsageError
 from orm_desktop.types import label_for
 
 DEFAULT_ENGINE = "orm"
@@ -110,12 +110,49 @@ class _TextBlob:
         return [self.score(t) for t in texts]
 
 
+# German and French: pattern's subjectivity lexicons as shipped by textblob-de and textblob-fr,
+# scored by TextBlob's own pattern engine (textblob._text.Sentiment). Other languages are
+# marked unsupported, never silently neutral.
+_PATTERN_LEXICONS = {
+    "de": ("textblob_de", "data/de-sentiment.xml",
+           ("nicht", "ohne", "nie", "nein", "kein", "keiner", "keine", "nichts"), "lich"),
+    "fr": ("textblob_fr", "fr-sentiment.xml",
+           ("ne", "pas", "jamais", "rien", "aucun", "aucune", "sans", "ni", "n'"), "ment"),
+}
+PATTERN_CONFIDENCE_CAP = 0.75  # a lexicon alone: never as sure as the English model
+
+
+@functools.cache
+def _pattern_lexicon(lang: str):
+    import importlib.util
+    import os
+
+    from textblob._text import Sentiment
+
+    package, rel, negations, suffix = _PATTERN_LEXICONS[lang]
+    # find, not import: textblob-de's __init__ needs a module modern TextBlob no longer has
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        raise KnownError(f"sentiment for {lang!r} needs the {package.replace('_', '-')} package")
+    path = os.path.join(list(spec.submodule_search_locations)[0], rel)
+    return Sentiment(path=path, negations=negations, modifiers=("RB", "JJ"),
+                     modifier=lambda w: w.endswith(suffix), language=lang)
+
+
+def score_language(text: str, lang: str) -> tuple[float, float]:
+    """(score, confidence) of German or French text from its pattern lexicon."""
+    polarity = float(_pattern_lexicon(lang)(text)[0])
+    polarity = max(-1.0, min(1.0, polarity))
+    return polarity, round(min(PATTERN_CONFIDENCE_CAP, confidence_of(polarity, polarity)), 3)
+
+
 class _Orm:
     """The default engine: a model fitted on human-rated text over VADER-port, pattern-lexicon
-    and word features (sentiment_model.py), then the reputation rules (apply_rules)."""
+    and word features (sentiment_model.py), then the reputation rules (apply_rules); German and
+    French from pattern's lexicons (score_language)."""
 
     name = "orm"
-    languages = frozenset({"en"})
+    languages = frozenset({"en", *_PATTERN_LEXICONS})
 
     def __init__(self) -> None:
         from orm_desktop.analysis.sentiment_model import Featurizer
@@ -130,10 +167,13 @@ class _Orm:
         """Whole-text score: the fitted model, then the reputation rules (see apply_rules)."""
         return self.analyse(text)[0]
 
-    def analyse(self, text: str) -> tuple[float, float]:
-        """(score, confidence) of a whole text (see confidence_of)."""
+    def analyse(self, text: str, lang: str = "") -> tuple[float, float]:
+        """(score, confidence) of a whole text (see confidence_of); ``lang`` "de" or "fr" uses
+        that language's lexicon, anything else the English model."""
         if not text or not text.strip():
             return 0.0, 1.0
+        if lang in _PATTERN_LEXICONS:
+            return score_language(text, lang)
         dense, words = self.featurizer.features(text)
         model = self.model.score(dense, words, text)
         score = apply_rules(text, model)
@@ -300,9 +340,9 @@ class AdaptedEngine:
         self.base, self.lexicon = base, lexicon
         self.name, self.languages = base.name, base.languages
 
-    def analyse(self, text: str) -> tuple[float, float]:
+    def analyse(self, text: str, lang: str = "") -> tuple[float, float]:
         analyse = getattr(self.base, "analyse", None)
-        s, c = analyse(text) if analyse is not None else (self.base.score(text), 1.0)
+        s, c = analyse(text, lang) if analyse is not None else (self.base.score(text), 1.0)
         d = self.lexicon.adjust(text)
         if d:
             s2 = max(-1.0, min(1.0, s + d))
@@ -467,7 +507,7 @@ def _clauses_for(sentence: str, spans: Callable[[str], list[tuple[int, int]]]) -
 
 def score_toward(title: str, text: str, spans: Callable[[str], list[tuple[int, int]]],
                  engine: Engine | None = None, rating: float | None = None,
-                 max_sentences: int = 6) -> TargetedScore:
+                 max_sentences: int = 6, lang: str = "") -> TargetedScore:
     """Sentiment toward one entity (see the module docstring)."""
     engine = engine or get_engine()
     parts: list[tuple[str, float]] = []  # (text, weight)
@@ -494,7 +534,7 @@ def score_toward(title: str, text: str, spans: Callable[[str], list[tuple[int, i
         if role:
             s, c = role, 0.8
         elif analyse is not None:
-            s, c = analyse(chunk)
+            s, c = analyse(chunk, lang)
         else:
             s = engine.score(chunk)
             c = confidence_of(s, s)

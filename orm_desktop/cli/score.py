@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import sys
 
-from orm_desktop.errors import KnownError
+from orm_desktop.errors import KnownError, UsageError
 
 
 def register(sub) -> None:
@@ -15,6 +15,7 @@ def register(sub) -> None:
                        description='Example: echo "Velora support was superb" | orm-desktop score --engine vader')
     p.add_argument("--engine", help="sentiment engine (orm (default), vader, textblob)")
     p.add_argument("--entity", help="score toward this entity name (its mentions in the text)")
+    p.add_argument("--lang", default="", help="language of the texts: en (default), de or fr")
     p.set_defaults(func=cmd_score)
 
 
@@ -24,6 +25,10 @@ def cmd_score(args) -> int:
     from orm_desktop.types import label_for
 
     engine = get_engine(args.engine)
+    lang = (args.lang or "").strip().lower()
+    if lang and lang not in engine.languages:
+        raise UsageError(f"engine {engine.name!r} does not score {lang!r} "
+                         f"(it scores {', '.join(sorted(engine.languages))})")
     default_entity = args.entity
     matchers: dict[str, EntityQuery] = {}
 
@@ -45,13 +50,13 @@ def cmd_score(args) -> int:
                     raise ValueError('a JSON line needs a string field "text"')
                 text, entity = obj["text"], obj.get("entity") or default_entity
             if entity:
-                ts = score_toward("", text, matcher(entity).spans, engine=engine)
+                ts = score_toward("", text, matcher(entity).spans, engine=engine, lang=lang)
                 out = {"score": round(ts.score, 4), "label": ts.label, "confidence": ts.confidence,
                        "entity": entity, "evidence": [s for s, _ in ts.evidence]}
             else:
                 analyse = getattr(engine, "analyse", None)
                 if analyse is not None:
-                    s, conf = analyse(text)
+                    s, conf = analyse(text, lang)
                 else:
                     s = engine.score(text)
                     conf = confidence_of(s, s)

@@ -87,7 +87,8 @@ class Enricher:
                 # never silently neutral: marked as a language the engine cannot score
                 ts = TargetedScore(0.0, "neutral", (), "unsupported_language", confidence=0.0)
             else:
-                ts = score_toward(item.title, item.text, m.query.spans, engine=self.engine, rating=item.rating)
+                ts = score_toward(item.title, item.text, m.query.spans, engine=self.engine, rating=item.rating,
+                                  lang=item.lang)
             snippet = m.query.snippet(item.text) or item.title
             row = {
                 "item_id": item_id, "entity": m.entity, "published": published, "feed_kind": feed_kind,
