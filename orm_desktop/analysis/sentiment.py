@@ -266,7 +266,7 @@ def apply_rules(text: str, score: float) -> float:
     """Reputation rules on top of the fitted model (each pattern has a test):
 
     * reputation phrases pull the score toward their valence (they win when they disagree);
-    * an explicit rating in the text dominates (70 % rating), like a feed's star rating;
+    * an explicit rating in the text dominates (85 % rating);
     * sarcasm: praise with an eye-roll emoji, or praise of a bad event, is negative;
     * a plain question with no reputation phrase is close to neutral.
     """
@@ -289,7 +289,9 @@ def apply_rules(text: str, score: float) -> float:
         score = min(-0.3, score - 0.5)
     rating = rating_in_text(text) if "/" in text or "out of" in lowered else None
     if rating is not None:
-        score = 0.7 * rating + 0.3 * score
+        # the writer's own verdict: it decides the label, the prose only shades it ("5/10" is
+        # not a good review however nice the words)
+        score = 0.85 * rating + 0.15 * score
     return max(-1.0, min(1.0, score))
 
 
@@ -546,14 +548,15 @@ def score_toward(title: str, text: str, spans: Callable[[str], list[tuple[int, i
             weight += w
     text_score = total / weight if weight else 0.0
     confidence = conf_total / conf_weight if conf_weight else 0.5
+    rating_weight = 0.7  # a feed's star rating
     if rating is None and engine.name == "orm":
-        stars = rating_in_text(text)  # "2/5" written in a review counts like its star rating
+        stars = rating_in_text(text)  # "2/5" written in the text: the writer's own verdict
         if stars is not None:
-            rating = stars * 2.0 + 3.0
+            rating, rating_weight = stars * 2.0 + 3.0, 0.85
     if rating is not None:
         r = max(-1.0, min(1.0, (float(rating) - 3.0) / 2.0))
         if weight:
-            score, source = 0.7 * r + 0.3 * text_score, "rating+text"
+            score, source = rating_weight * r + (1 - rating_weight) * text_score, "rating+text"
         else:
             score, source = r, "rating"
         confidence = max(confidence, 0.9)

@@ -247,7 +247,12 @@ class Featurizer:
         return dense, words
 
 
-NO_EVIDENCE_GATE = 0.3
+VADER_BLEND_SCALE = 0.5  # the compound's scale next to the fitted raw scores
+
+
+def has_evidence(dense: list[float]) -> bool:
+    """Whether the text has any word of the VADER or pattern lexicons (else it is mostly factual)."""
+    return bool(dense[2] or dense[3] or dense[6])
 
 
 class LinearModel:
@@ -258,6 +263,8 @@ class LinearModel:
         self.dense = [float(data["dense"].get(name, 0.0)) for name in DENSE]
         self.words: dict[str, float] = {k: float(v) for k, v in data["words"].items()}
         self.knee = float(data.get("knee", 0.05))
+        self.gate = float(data.get("gate", 1.0))  # factor on texts without sentiment-lexicon words
+        self.vader_blend = float(data.get("vader_blend", 0.0))  # share of the VADER compound
 
     def raw(self, dense: list[float], words: list[str]) -> float:
         s = sum(w * x for w, x in zip(self.dense, dense, strict=True))
@@ -273,7 +280,10 @@ class LinearModel:
         return max(-1.0, min(1.0, out if raw >= 0 else -out))
 
     def score(self, dense: list[float], words: list[str]) -> float:
-        return self.calibrate(self.raw(dense, words))
+        raw = self.raw(dense, words)
+        if self.vader_blend:
+            raw = (1 - self.vader_blend) * raw + self.vader_blend * VADER_BLEND_SCALE * dense[1]
+        return self.calibrate(raw if has_evidence(dense) else raw * self.gate)
 
 
 def style_tokens(text: str) -> list[str]:
@@ -336,7 +346,4 @@ class MixtureModel:
             if p > 0.03:  # experts with a negligible share are skipped (speed)
                 s += p * e.score(dense, words)
                 z += p
-        s /= z
-        if not (dense[2] or dense[3] or dense[6]):
-            s *= NO_EVIDENCE_GATE  # no word of any sentiment lexicon: mostly factual text
-        return s
+        return s / z
