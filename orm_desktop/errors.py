@@ -44,3 +44,7 @@ class DiskFull(KnownError):
 
 class WorkflowError(UsageError):
     """An illegal response-workflow transition or a permission refusal."""
+
+
+class LockBusy(KnownError):
+    """Another process holds a workspace lock (a refresh, or a deliveries run) right now."""

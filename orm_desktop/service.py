@@ -325,6 +325,98 @@ class Service:
         row = self.conn.execute("SELECT max(finished) FROM fetch_runs").fetchone()
         return row[0] if row else None
 
+    # -- deliveries (issue 16; docs/deliveries.md) ---------------------------------------------
+    def deliveries_config(self) -> dict:
+        """SMTP server, recipients, webhooks and schedule (secrets are in the OS keyring)."""
+        from orm_desktop.deliveries.config import SETTING, merged
+
+        return merged(settings_store.get(self.conn, SETTING, {}))
+
+    def save_deliveries_config(self, cfg: dict) -> dict:
+        """Validate and store (UsageError naming the first bad setting)."""
+        from orm_desktop.deliveries.config import SETTING, merged, validate
+
+        cfg = merged(cfg)
+        validate(cfg)
+        if not cfg["enabled_since"] and (cfg["recipients"] or cfg["webhooks"]):
+            cfg["enabled_since"] = int(time.time())
+        with db.transaction(self.conn):
+            settings_store.set_(self.conn, SETTING, cfg)
+        return cfg
+
+    def set_delivery_secret(self, *, smtp_password: str | None = None, webhook: str | None = None,
+                            url: str = "") -> None:
+        """Store the SMTP password (for the configured server and user) or a webhook's URL in the
+        OS keyring; an empty value deletes it."""
+        from orm_desktop.deliveries import config as c
+
+        if smtp_password is not None:
+            c.set_secret(c.smtp_account(self.deliveries_config()["smtp"]), smtp_password)
+        if webhook is not None:
+            if url and not url.startswith(("https://", "http://")):
+                raise UsageError(f"a webhook URL starts with https:// (got {url[:30]!r})")
+            c.set_secret(c.webhook_account(webhook), url)
+
+    def send_test_message(self, to: str = "") -> str:
+        """Send a test mail now (not through the outbox); a one-line KnownError says what to check."""
+        from email.policy import SMTP
+
+        from orm_desktop.deliveries import config as c
+        from orm_desktop.deliveries.mail import SmtpTransport, compose
+
+        cfg = self.deliveries_config()
+        settings = c.smtp_settings(cfg)
+        to = to or next((r.email for r in c.recipients(cfg)), settings.sender)
+        key = f"test:{to}:{time.time_ns()}"
+        msg = compose(key=key, sender=settings.sender, to=to, subject="ORM Desktop test message",
+                      text=f"This is a test message from ORM Desktop ({self.ws.root}).\n",
+                      html=f"<p>This is a test message from ORM Desktop (<code>{self.ws.root}</code>).</p>")
+        with SmtpTransport(settings) as t:
+            t.send(msg.as_bytes(policy=SMTP), settings.sender, [to])
+        return to
+
+    def test_webhook(self, name: str) -> None:
+        """Post a test message to a configured webhook now."""
+        from orm_desktop.deliveries import config as c
+        from orm_desktop.deliveries import webhooks
+
+        hook = next((w for w in c.webhooks(self.deliveries_config()) if w.name == name), None)
+        if hook is None:
+            raise UsageError(f"no webhook named {name!r}")
+        body = webhooks.encode(webhooks.payload(hook.format, "ORM Desktop test message",
+                                                f"Deliveries from {self.ws.root} reach this channel."))
+        webhooks.post(c.get_secret(c.webhook_account(name)), body, idempotency_key=f"test-{time.time_ns()}")
+
+    def run_scheduled(self, *, refresh: bool = True, now: int | None = None):
+        """One background run: refresh due feeds, queue what is due, send the outbox."""
+        from orm_desktop.deliveries.scheduled import run
+
+        return run(self, refresh=refresh, now=now)
+
+    def send_outbox(self):
+        """Send the due outbox rows now (SendReport); LockBusy if another process is sending."""
+        from orm_desktop.deliveries.outbox import deliver_due
+
+        with self.ws.deliveries_lock():
+            return deliver_due(self.conn, self.deliveries_config())
+
+    def outbox(self, *, states: Sequence[str] = (), limit: int = 500):
+        from orm_desktop.store import outbox as ostore
+
+        return ostore.list_(self.conn, states=tuple(states), limit=limit)
+
+    def outbox_counts(self) -> dict[str, int]:
+        from orm_desktop.store import outbox as ostore
+
+        return ostore.counts(self.conn)
+
+    def resend(self, ids: Sequence[int]) -> int:
+        """Queue failed or uncertain messages again, due now (a person's decision)."""
+        from orm_desktop.store import outbox as ostore
+
+        with db.transaction(self.conn):
+            return ostore.requeue(self.conn, tuple(ids), int(time.time()))
+
     # -- mentions ----------------------------------------------------------------------------
     def mentions(self, f: MentionFilter = MentionFilter(), *, limit: int = 200, offset: int = 0,
                  reverse: bool = False) -> list[Mention]:

@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from orm_desktop.errors import KnownError, WorkspaceError
+from orm_desktop.errors import LockBusy, WorkspaceError
 from orm_desktop.store import db
 
 DB_NAME = "orm.db"
@@ -71,21 +71,30 @@ class Workspace:
 
     @contextlib.contextmanager
     def refresh_lock(self, *, wait: bool = False) -> Iterator[None]:
-        """Only one refresh (GUI or `orm-desktop fetch`) runs at a time on a workspace.
+        """Only one refresh (GUI, `orm-desktop fetch` or a scheduled run) runs at a time on a
+        workspace.
 
         Other writers (triage, drafts) are not blocked: SQLite's WAL and busy timeout
         serialise their short transactions.
         """
-        path = self.root / ".refresh.lock"
+        with self._file_lock(".refresh.lock", "another refresh is already running", wait):
+            yield
+
+    @contextlib.contextmanager
+    def deliveries_lock(self, *, wait: bool = False) -> Iterator[None]:
+        """Only one process sends the outbox at a time (so a row left 'sending' is orphaned)."""
+        with self._file_lock(".deliveries.lock", "another process is sending deliveries", wait):
+            yield
+
+    @contextlib.contextmanager
+    def _file_lock(self, name: str, what: str, wait: bool) -> Iterator[None]:
+        path = self.root / name
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
         try:
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
             except BlockingIOError:
-                raise KnownError(
-                    f"another refresh is already running on {self.root}; "
-                    "wait for it to finish (it holds .refresh.lock)"
-                ) from None
+                raise LockBusy(f"{what} on {self.root}; wait for it to finish (it holds {name})") from None
             yield
         finally:
             os.close(fd)

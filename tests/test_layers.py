@@ -12,6 +12,8 @@ CORE = [
     "orm_desktop.ingest.pipeline",
     "orm_desktop.analysis.sentiment",
     "orm_desktop.cli",
+    "orm_desktop.deliveries.scheduled",
+    "orm_desktop.deliveries.schedule",
 ]
 
 
@@ -45,7 +47,7 @@ def test_core_packages_have_no_qt_import_statements():
 
     root = Path(__file__).resolve().parents[1] / "orm_desktop"
     offenders = []
-    for pkg in ("store", "ingest", "analysis", "responses"):
+    for pkg in ("store", "ingest", "analysis", "responses", "deliveries"):
         for path in (root / pkg).rglob("*.py"):
             text = path.read_text(encoding="utf-8")
             if "PySide6" in text or "from orm_desktop.ui" in text:

@@ -16,7 +16,7 @@ from orm_desktop.errors import KnownError
 
 # command modules; each defines register(subparsers) and sets args.func
 COMMAND_MODULES = ["workspace_cmds", "feeds", "entities", "fetch", "mentions", "score"]
-OPTIONAL_MODULES = ["alerts", "responses", "report", "safety", "audit_cmds", "rules_cmds", "evidence_cmds", "crisis_cmds", "extras"]
+OPTIONAL_MODULES = ["alerts", "responses", "report", "safety", "audit_cmds", "rules_cmds", "evidence_cmds", "crisis_cmds", "extras", "deliveries_cmds"]
 
 
 class Parser(argparse.ArgumentParser):

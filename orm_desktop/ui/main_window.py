@@ -129,6 +129,9 @@ class MainWindow(QMainWindow):
             self.tray = QSystemTrayIcon(self.windowIcon(), self)
             self.tray.setToolTip("ORM Desktop")
             self.tray.show()
+        from orm_desktop.ui.deliveries import attach
+
+        attach(self)  # Deliveries menu entry, opt-in tray mode (issue 16)
         self.nav.setCurrentRow(0)
         self.saved = QListWidget()
         self.saved.setMaximumHeight(160)

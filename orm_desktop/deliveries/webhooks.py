@@ -1,0 +1,80 @@
+"""Chat webhooks: Slack, Microsoft Teams (Workflows, Adaptive Card) and Mattermost incoming-webhook
+payloads, posted with requests.
+
+None of these services de-duplicates a repeated post, so the outbox never re-posts a message
+whose post was interrupted after it was handed over (see docs/deliveries.md).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+from orm_desktop.deliveries.mail import DeliveryError
+
+
+def payload(fmt: str, title: str, text: str, *, link: str = "", severity: str = "warning") -> dict:
+    """The JSON body for one message in the service's incoming-webhook format."""
+    if fmt == "slack":
+        blocks = [{"type": "header", "text": {"type": "plain_text", "text": title[:150]}},
+                  {"type": "section", "text": {"type": "mrkdwn", "text": text[:2900]}}]
+        return {"text": f"{title}\n{text}", "blocks": blocks}
+    if fmt == "mattermost":
+        color = "#C0392B" if severity == "critical" else "#E67E22"
+        return {"username": "ORM Desktop", "text": f"#### {title}\n{text}",
+                "attachments": [{"fallback": title, "color": color, "title": title, "text": text,
+                                 **({"title_link": link} if link else {})}]}
+    if fmt == "teams":
+        body = [{"type": "TextBlock", "text": title, "weight": "Bolder", "size": "Medium", "wrap": True,
+                 "color": "Attention" if severity == "critical" else "Warning"},
+                {"type": "TextBlock", "text": text, "wrap": True}]
+        card = {"$schema": "http://adaptivecards.io/schemas/adaptive-card.json", "type": "AdaptiveCard",
+                "version": "1.4", "body": body}
+        if link:
+            card["actions"] = [{"type": "Action.OpenUrl", "title": "Open", "url": link}]
+        return {"type": "message",
+                "attachments": [{"contentType": "application/vnd.microsoft.card.adaptive", "content": card}]}
+    raise ValueError(f"unknown webhook format {fmt!r}")
+
+
+def post(url: str, body: bytes, *, idempotency_key: str, timeout: float = 15,
+         before_send: Callable[[], None] = lambda: None) -> None:
+    """POST a prepared JSON body. DeliveryError: permanent for 4xx (bar 408/429), else retried;
+    ``uncertain`` when the connection broke after the request was sent."""
+    import requests
+
+    if not url:
+        raise DeliveryError("no URL for this webhook in the OS keyring: set it again in Deliveries settings",
+                            permanent=True)
+    headers = {"Content-Type": "application/json", "Idempotency-Key": idempotency_key,
+               "User-Agent": "orm-desktop"}
+    before_send()
+    try:
+        r = requests.post(url, data=body, headers=headers, timeout=timeout, allow_redirects=False)
+    except requests.ConnectionError as exc:
+        # refused or unresolvable: nothing was sent (certain); a reset after sending: uncertain
+        why = _why(exc)
+        raise DeliveryError(f"webhook unreachable ({why}): check its URL and the network",
+                            uncertain=why == "connection broken") from None
+    except requests.Timeout:
+        raise DeliveryError(f"webhook did not answer within {timeout:.0f} s", uncertain=True) from None
+    except requests.RequestException as exc:
+        raise DeliveryError(f"webhook post failed ({type(exc).__name__}): check its URL", permanent=True) from None
+    if 200 <= r.status_code < 300:
+        return
+    permanent = 400 <= r.status_code < 500 and r.status_code not in (408, 429)
+    raise DeliveryError(f"webhook answered {r.status_code} {r.text[:120]!r}", permanent=permanent)
+
+
+def _why(exc: Exception) -> str:
+    """Why a connection failed, without the URL (a webhook URL is a credential: never logged)."""
+    text = str(exc).lower()
+    if "refused" in text:
+        return "connection refused"
+    if "name or service" in text or "nodename" in text or "resolve" in text or "getaddrinfo" in text:
+        return "host name not found"
+    return "connection broken"
+
+
+def encode(obj: dict) -> bytes:
+    return json.dumps(obj, ensure_ascii=False).encode("utf-8")

@@ -1,0 +1,366 @@
+"""Deliveries settings (issue 16): SMTP server, recipients, chat webhooks, schedule, tray mode,
+the outbox with its retry state, and "Send test message". Plus ``attach(window)``: the menu
+entry and the opt-in tray mode (closing the window keeps the app running in the tray).
+
+Every network call runs off the GUI thread through the window's TaskRunner."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QSpinBox,
+    QSystemTrayIcon,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from orm_desktop.errors import KnownError
+from orm_desktop.ui.tasks import TaskRunner
+from orm_desktop.ui.widgets import button_row
+
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+OUTBOX_COLS = ("#", "Kind", "To", "State", "Attempts", "Next attempt", "Sent", "Last error")
+
+
+def _when(ts: int | None) -> str:
+    return dt.datetime.fromtimestamp(ts).strftime("%d %b %H:%M") if ts else ""
+
+
+def _table(cols) -> QTableWidget:
+    t = QTableWidget(0, len(cols))
+    t.setHorizontalHeaderLabels(list(cols))
+    t.verticalHeader().setVisible(False)
+    t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    t.horizontalHeader().setStretchLastSection(True)
+    return t
+
+
+class DeliveriesDialog(QDialog):
+    """Settings and outbox. ``status`` shows the outcome of the last action."""
+
+    def __init__(self, svc, parent: QWidget | None = None, runner: TaskRunner | None = None) -> None:
+        super().__init__(parent)
+        self.svc = svc
+        self.runner = runner or TaskRunner(self)
+        self.setWindowTitle("Deliveries — mail, chat and background runs")
+        self.resize(920, 760)
+        cfg = svc.deliveries_config()
+        s = cfg["smtp"]
+        lay = QVBoxLayout(self)
+
+        smtp = QGroupBox("Mail server (SMTP)")
+        form = QFormLayout(smtp)
+        self.host = QLineEdit(s["host"], placeholderText="smtp.example.org")
+        self.port = QSpinBox(minimum=1, maximum=65535, value=int(s["port"]))
+        self.security = QComboBox()
+        self.security.addItems(["starttls", "tls", "none"])
+        self.security.setCurrentText(s["security"])
+        self.username = QLineEdit(s["username"], placeholderText="empty for a relay without login")
+        self.password = QLineEdit(placeholderText="unchanged (kept in the OS keyring, never in the workspace)")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.sender = QLineEdit(s["sender"], placeholderText="comms@example.org")
+        hp = QHBoxLayout()
+        hp.addWidget(self.host, 1)
+        hp.addWidget(QLabel("port"))
+        hp.addWidget(self.port)
+        hp.addWidget(self.security)
+        form.addRow("Server", hp)
+        form.addRow("User", self.username)
+        form.addRow("Password", self.password)
+        form.addRow("From", self.sender)
+        lay.addWidget(smtp)
+
+        people = QGroupBox("People (digest every morning, alert mails, weekly report)")
+        pl = QVBoxLayout(people)
+        self.people = _table(("Name (workspace user)", "E-mail", "Digest", "Alerts", "Weekly report"))
+        for r in cfg["recipients"]:
+            self._add_person(r)
+        self.people.setMaximumHeight(140)
+        pl.addWidget(self.people)
+        pl.addLayout(button_row([("Add person", lambda: self._add_person({})),
+                                 ("Remove selected", lambda: self._remove_selected(self.people))]))
+        lay.addWidget(people)
+
+        hooks = QGroupBox("Chat webhooks (alerts and crisis events)")
+        hl = QVBoxLayout(hooks)
+        self.hooks = _table(("Name", "Format", "URL (stored in the OS keyring)"))
+        for w in cfg["webhooks"]:
+            self._add_hook(w)
+        self.hooks.setMaximumHeight(110)
+        hl.addWidget(self.hooks)
+        hl.addLayout(button_row([("Add webhook", lambda: self._add_hook({})),
+                                 ("Remove selected", lambda: self._remove_selected(self.hooks))]))
+        lay.addWidget(hooks)
+
+        when = QGroupBox("When")
+        wl = QHBoxLayout(when)
+        self.digest_hour = QSpinBox(minimum=0, maximum=23, value=int(cfg["digest_hour"]), suffix=":00")
+        self.report_day = QComboBox()
+        self.report_day.addItems(WEEKDAYS)
+        self.report_day.setCurrentIndex(int(cfg["report_weekday"]))
+        self.report_hour = QSpinBox(minimum=0, maximum=23, value=int(cfg["report_hour"]), suffix=":00")
+        self.tray_mode = QCheckBox("Closing the window keeps ORM Desktop running in the tray")
+        self.tray_mode.setChecked(bool(cfg["tray_mode"]))
+        for w in (QLabel("Digest after"), self.digest_hour, QLabel("  Weekly report on"), self.report_day,
+                  QLabel("after"), self.report_hour):
+            wl.addWidget(w)
+        wl.addStretch(1)
+        wl.addWidget(self.tray_mode)
+        lay.addWidget(when)
+
+        box = QGroupBox("Outbox")
+        ol = QVBoxLayout(box)
+        self.counts = QLabel()
+        ol.addWidget(self.counts)
+        self.outbox = _table(OUTBOX_COLS)
+        self.outbox.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.outbox.setMinimumHeight(180)
+        ol.addWidget(self.outbox, 1)
+        ol.addLayout(button_row([("Send due now", self.send_now), ("Resend selected", self.resend_selected),
+                                 ("Reload", self.reload_outbox)]))
+        lay.addWidget(box, 1)
+
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        lay.addWidget(self.status)
+        lay.addLayout(button_row([("Save", self.save), ("Send test message", self.send_test),
+                                  ("Close", self.accept)]))
+        self.reload_outbox()
+
+    # -- tables ----------------------------------------------------------------------------------
+    def _add_person(self, r: dict) -> None:
+        row = self.people.rowCount()
+        self.people.insertRow(row)
+        self.people.setItem(row, 0, QTableWidgetItem(r.get("name", "")))
+        self.people.setItem(row, 1, QTableWidgetItem(r.get("email", "")))
+        for col, key in ((2, "digest"), (3, "alerts"), (4, "reports")):
+            it = QTableWidgetItem()
+            it.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+            it.setCheckState(Qt.CheckState.Checked if r.get(key, True) else Qt.CheckState.Unchecked)
+            self.people.setItem(row, col, it)
+
+    def _add_hook(self, w: dict) -> None:
+        row = self.hooks.rowCount()
+        self.hooks.insertRow(row)
+        self.hooks.setItem(row, 0, QTableWidgetItem(w.get("name", "")))
+        fmt = QComboBox()
+        fmt.addItems(["slack", "teams", "mattermost"])
+        fmt.setCurrentText(w.get("format", "slack"))
+        self.hooks.setCellWidget(row, 1, fmt)
+        url = QLineEdit(placeholderText="unchanged" if w else "https://hooks.slack.com/services/…")
+        url.setEchoMode(QLineEdit.EchoMode.PasswordEchoOnEdit)
+        self.hooks.setCellWidget(row, 2, url)
+
+    @staticmethod
+    def _remove_selected(table: QTableWidget) -> None:
+        for row in sorted({i.row() for i in table.selectedIndexes()}, reverse=True):
+            table.removeRow(row)
+
+    def _text(self, table: QTableWidget, row: int, col: int) -> str:
+        it = table.item(row, col)
+        return it.text().strip() if it else ""
+
+    # -- actions ---------------------------------------------------------------------------------
+    def config(self) -> dict:
+        cfg = self.svc.deliveries_config()
+        cfg["smtp"].update(host=self.host.text().strip(), port=self.port.value(),
+                           security=self.security.currentText(), username=self.username.text().strip(),
+                           sender=self.sender.text().strip())
+        cfg["recipients"] = [
+            {"name": self._text(self.people, r, 0), "email": self._text(self.people, r, 1),
+             **{k: self.people.item(r, c).checkState() == Qt.CheckState.Checked
+                for c, k in ((2, "digest"), (3, "alerts"), (4, "reports"))}}
+            for r in range(self.people.rowCount()) if self._text(self.people, r, 1)]
+        cfg["webhooks"] = [{"name": self._text(self.hooks, r, 0), "format": self.hooks.cellWidget(r, 1).currentText()}
+                           for r in range(self.hooks.rowCount()) if self._text(self.hooks, r, 0)]
+        cfg.update(digest_hour=self.digest_hour.value(), report_weekday=self.report_day.currentIndex(),
+                   report_hour=self.report_hour.value(), tray_mode=self.tray_mode.isChecked())
+        return cfg
+
+    def save(self) -> bool:
+        try:
+            self.svc.save_deliveries_config(self.config())
+            if self.password.text():
+                self.svc.set_delivery_secret(smtp_password=self.password.text())
+                self.password.clear()
+            for r in range(self.hooks.rowCount()):
+                url = self.hooks.cellWidget(r, 2).text().strip()
+                if url and self._text(self.hooks, r, 0):
+                    self.svc.set_delivery_secret(webhook=self._text(self.hooks, r, 0), url=url)
+                    self.hooks.cellWidget(r, 2).clear()
+        except KnownError as exc:
+            self.show_status(f"Not saved: {exc}", error=True)
+            return False
+        self.show_status("Saved. Secrets are in the OS keyring.")
+        return True
+
+    def send_test(self) -> None:
+        if not self.save():
+            return
+        svc = self.svc
+        self.show_status("Sending a test message…")
+        self.runner.start(lambda progress, cancel: svc.send_test_message(),
+                          on_success=self._test_sent, on_failure=self._failed)
+
+    def _test_sent(self, to: str) -> None:
+        self.show_status(f"Test message sent to {to}.")
+
+    def _failed(self, message: str, known: bool) -> None:
+        self.show_status(message if known else message.strip().splitlines()[-1], error=True)
+
+    def send_now(self) -> None:
+        svc = self.svc
+        self.show_status("Sending the outbox…")
+        self.runner.start(lambda progress, cancel: svc.send_outbox(), on_success=self._sent, on_failure=self._failed)
+
+    def _sent(self, report) -> None:
+        self.show_status(f"{report.sent} sent, {report.retrying} to retry, {report.uncertain} uncertain, "
+                         f"{report.failed} failed" + (f": {report.errors[0]}" if report.errors else ""),
+                         error=bool(report.errors))
+        self.reload_outbox()
+
+    def resend_selected(self) -> None:
+        ids = [int(self.outbox.item(r, 0).text()) for r in sorted({i.row() for i in self.outbox.selectedIndexes()})]
+        n = self.svc.resend(ids)
+        self.show_status(f"{n} message(s) queued again; they go out with the next run or “Send due now”.")
+        self.reload_outbox()
+
+    def reload_outbox(self) -> None:
+        rows = self.svc.outbox(limit=300)
+        counts = self.svc.outbox_counts()
+        self.counts.setText("  ·  ".join(f"{k}: {counts.get(k, 0)}" for k in
+                                         ("pending", "retrying", "sent", "uncertain", "failed")) or "empty")
+        self.outbox.setRowCount(len(rows))
+        colors = {"failed": Qt.GlobalColor.darkRed, "uncertain": Qt.GlobalColor.darkYellow,
+                  "pending": Qt.GlobalColor.darkBlue}
+        for i, r in enumerate(rows):
+            values = (str(r.id), r.kind, r.target, r.state, str(r.attempts),
+                      _when(r.next_attempt) if r.state == "pending" else "", _when(r.sent_at), r.last_error)
+            for c, v in enumerate(values):
+                it = QTableWidgetItem(v)
+                if r.state in colors:
+                    it.setForeground(colors[r.state])
+                if c == 7:
+                    it.setToolTip(v)
+                self.outbox.setItem(i, c, it)
+
+    def show_status(self, text: str, *, error: bool = False) -> None:
+        self.status.setStyleSheet("color: #B03A2E;" if error else "")
+        self.status.setText(text)
+
+
+class DeliveriesStatus(QLabel):
+    """A status-bar note when mail or chat messages wait for a retry, are uncertain or failed;
+    hidden when all is well. Clicking it opens the Deliveries dialog. Re-read every minute (a
+    count on the outbox's state index: well under a millisecond)."""
+
+    def __init__(self, svc, open_dialog, parent: QWidget | None = None) -> None:
+        from PySide6.QtCore import QTimer
+
+        super().__init__(parent)
+        self.svc = svc
+        self.linkActivated.connect(lambda _link: open_dialog())
+        self.timer = QTimer(self)
+        self.timer.timeout.connect(self.update_state)
+        self.timer.start(60_000)
+        self.update_state()
+
+    def update_state(self) -> None:
+        try:
+            counts = self.svc.outbox_counts()
+        except KnownError:
+            return
+        parts = [f"{counts['retrying']} waiting to retry" if counts.get("retrying") else "",
+                 f"{counts.get('uncertain', 0)} uncertain" if counts.get("uncertain") else "",
+                 f"{counts.get('failed', 0)} failed" if counts.get("failed") else ""]
+        text = ", ".join(p for p in parts if p)
+        self.setVisible(bool(text))
+        self.setText(f'<a href="deliveries">Deliveries: {text}</a>' if text else "")
+
+
+# -- the main window's hook ---------------------------------------------------------------------
+def tray_available() -> bool:
+    return QSystemTrayIcon.isSystemTrayAvailable()
+
+
+class _TrayMode(QObject):
+    """Closing the window hides it to the tray when the setting is on and a tray exists."""
+
+    def __init__(self, window) -> None:
+        super().__init__(window)
+        self.window = window
+        self.quitting = False
+        self.hinted = False
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt API
+        if obj is self.window and event.type() == QEvent.Type.Close and not self.quitting:
+            tray = getattr(self.window, "tray", None)
+            if tray is not None and self.window.svc.deliveries_config().get("tray_mode"):
+                event.ignore()
+                self.window.hide()
+                if not self.hinted:
+                    tray.showMessage("ORM Desktop", "Still running in the tray: refreshes and alerts go on. "
+                                     "Quit from the tray menu.", QSystemTrayIcon.MessageIcon.Information, 5000)
+                    self.hinted = True
+                return True
+        return False
+
+    def quit(self) -> None:
+        from PySide6.QtWidgets import QApplication
+
+        self.quitting = True
+        self.window.close()
+        QApplication.instance().quit()
+
+
+def attach(window) -> None:
+    """Add "Deliveries…" to the File menu and the opt-in tray mode (one call from MainWindow)."""
+    from PySide6.QtGui import QAction
+    from PySide6.QtWidgets import QApplication, QMenu
+
+    def open_dialog() -> None:
+        DeliveriesDialog(window.svc, window, runner=window.runner).exec()
+
+    action = QAction("&Deliveries (mail, chat, background runs)…", window)
+    action.triggered.connect(open_dialog)
+    window.deliveries_action = action
+    menus = [a.menu() for a in window.menuBar().actions() if a.menu() and a.text().replace("&", "") == "File"]
+    if menus:
+        menus[0].insertAction(menus[0].actions()[-1] if menus[0].actions() else None, action)
+    else:
+        window.menuBar().addAction(action)
+    window.deliveries_status = DeliveriesStatus(window.svc, open_dialog, window)
+    window.statusBar().addPermanentWidget(window.deliveries_status)
+    mode = _TrayMode(window)
+    window.tray_mode = mode
+    window.installEventFilter(mode)
+    if window.tray is None and tray_available():
+        window.tray = QSystemTrayIcon(window.windowIcon(), window)
+        window.tray.show()
+    if window.tray is not None:
+        menu = QMenu(window)
+        menu.addAction("Open ORM Desktop", lambda: (window.showNormal(), window.raise_(), window.activateWindow()))
+        menu.addAction("Deliveries…", open_dialog)
+        menu.addSeparator()
+        menu.addAction("Quit ORM Desktop", mode.quit)
+        window.tray.setContextMenu(menu)
+        window.tray.activated.connect(lambda reason: window.showNormal()
+                                      if reason == QSystemTrayIcon.ActivationReason.Trigger else None)
+        if window.svc.deliveries_config().get("tray_mode"):
+            QApplication.instance().setQuitOnLastWindowClosed(False)
