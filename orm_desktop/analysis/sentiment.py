@@ -1,14 +1,16 @@
 """Sentiment engines behind one interface, and sentiment TOWARD an entity.
 
-Engines: ``textblob`` (pattern polarity), ``vader`` (VADER compound) and ``orm`` (default):
-VADER's rules with a reputation lexicon added (recall, lawsuit, outage, breach, layoffs...),
-scored per clause, with a small dead zone so factual news lands on neutral. Heavy libraries
-are imported on first use only.
+Engines: ``textblob`` (pattern polarity), ``vader`` (VADER compound) and ``orm`` (default): a
+model fitted on human-rated text over VADER-port, pattern-lexicon and word features
+(sentiment_model.py), then reputation rules (apply_rules); German and French from pattern's
+lexicons. Each score has a confidence (confidence_of). A workspace adapts the engine to its own
+overrides (OverrideLexicon, adapted). Heavy libraries are imported on first use only.
 
-Targeted scoring (``score_toward``) scores the title when it mentions the entity and the
-sentences that do; a sentence with a contrast ("but", "however", "while", "unlike", "whereas")
-is cut into clauses and only the clauses naming the entity count. A star rating, when present,
-dominates (70 % rating, 30 % text).
+Targeted scoring (``score_toward``) scores the title when it mentions the entity, the sentences
+that do and the sentences right after them that refer to it ("It", "The company"); a sentence
+with a contrast is cut into clauses and only the clauses about the entity count; the entity's
+role in a clause ("A beat B", "buyers switch to A") wins over its words. A star rating, when
+present, dominates (70 %; a rating written in the text 85 %). See docs/analysis.md.
 """
 
 from __future__ import annotations
@@ -68,7 +70,6 @@ EMOJI_LEXICON = {
     "😍": 2.7, "🥰": 2.7, "👍": 1.8, "🔥": 1.5, "👏": 1.8, "❤": 2.5, "❤️": 2.5, "🎉": 2.0, "🙌": 2.0, "😊": 2.0,
     "😂": 1.2, "🙏": 1.5, "😀": 2.0, "😃": 2.0, "😁": 2.0, "⭐": 1.5, "🌟": 1.8, "💯": 2.0, "🤩": 2.5, "😎": 1.5,
 }
-NEUTRAL_DEAD_ZONE = 0.08  # |score| below this after combination is neutral news, not opinion
 
 
 class _Vader:
@@ -420,7 +421,6 @@ _CONTRAST = re.compile(r"\s*(?:[,;:]\s*|\s)(?=(?:but|however|although|though|whe
                        r"|(?<=\w)\s*[;—–]\s*", re.IGNORECASE)
 
 
-_HAS_CONTRAST = re.compile(r"\b(?:but|however|although|though|whereas|while|yet|unlike)\b|[;—–]", re.IGNORECASE)
 _UNLIKE = re.compile(r"^\s*unlike\b([^,]+),\s*(.+)$", re.IGNORECASE | re.DOTALL)
 
 
