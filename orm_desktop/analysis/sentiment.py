@@ -177,7 +177,7 @@ class _Orm:
             return score_language(text, lang)
         dense, words = self.featurizer.features(text)
         model = self.model.score(dense, words, text)
-        score = apply_rules(text, model)
+        score = apply_rules(text, model, {w[4:] if w[:4] == "NOT_" else w for w in words})
         # the second opinion is VADER's rules alone, unless a reputation rule overruled both
         second = dense[1] if score == model else score
         return score, confidence_of(score, second)
@@ -263,17 +263,20 @@ def rating_in_text(text: str) -> float | None:
     return max(-1.0, min(1.0, (value / top - 0.6) / 0.4))
 
 
-def apply_rules(text: str, score: float) -> float:
+def apply_rules(text: str, score: float, tokens: set[str] | frozenset[str] | None = None) -> float:
     """Reputation rules on top of the fitted model (each pattern has a test):
 
     * reputation phrases pull the score toward their valence (they win when they disagree);
     * an explicit rating in the text dominates (85 % rating);
     * sarcasm: praise with an eye-roll emoji, or praise of a bad event, is negative;
     * a plain question with no reputation phrase is close to neutral.
+
+    ``tokens`` (the text's lower-cased words, when the caller has them) saves tokenising again.
     """
     phrase = 0.0
     lowered = text.lower()
-    tokens = set(lowered.translate(_TO_SPACE).split())
+    if tokens is None:
+        tokens = set(lowered.translate(_TO_SPACE).split())
     hits = tokens & _TRIGGER_WORDS
     if hits:
         for i in sorted({i for w in hits for i in _TRIGGER_INDEX[w]}):

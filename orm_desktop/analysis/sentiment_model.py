@@ -77,6 +77,11 @@ class Featurizer:
         """Tokens that need the slow path: lexicon words, boosters, negations, "kind"."""
         return frozenset(self.lex) | frozenset(self.boost) | frozenset(self.negate) | {"kind"}
 
+    @cached_property
+    def _interesting(self) -> frozenset[str]:
+        """Tokens the slow path must see: lexicon, booster, negation, pattern and contrast words."""
+        return self._special | frozenset(self.tb) | CONTRAST_WORDS
+
     def _valence(self, v: float, item: str, i: int, low: list[str], raw_tokens: list[str],
                  cap_diff: bool) -> float:
         """VADER's valence of lexicon word low[i] in context (its sentiment_valence)."""
@@ -176,8 +181,17 @@ class Featurizer:
         prev_neg = False
         contrast = False
         i = -1
+        interesting = self._interesting
         for item, wd in zip(low, words, strict=True):
             i += 1
+            if item not in interesting and "n't" not in item and (wd is item or wd not in interesting):
+                # fast path: a token of no lexicon (most of them)
+                if neg_window:
+                    words[i] = "NOT_" + wd
+                    neg_window -= 1
+                prev_neg = False
+                add(0.0)
+                continue
             is_neg = item in negate or "n't" in item
             # the model's words: negated ones marked for the next three tokens
             if is_neg:
