@@ -320,3 +320,28 @@ def test_german_and_french_are_scored_from_their_lexicons(run_cli):
     assert out.returncode == 0 and json.loads(out.stdout)["label"] == "negative"
     bad = run_cli("score", "--lang", "es", input="hola\n")
     assert bad.returncode == 2 and "does not score 'es'" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_a_returned_product_review_is_not_positive_coverage_in_the_weekly_report(empty_service, tmp_path):
+    import time
+    from email.utils import formatdate
+
+    from orm_desktop.reports import data
+
+    stamp = formatdate(time.time() - 3600)
+    feed = tmp_path / "reviews.xml"
+    feed.write_text('<rss version="2.0"><channel><title>Reviews</title>'
+                    f"<item><title>Why I returned my Norrbrook Halo</title><link>https://r.example/1</link>"
+                    f"<pubDate>{stamp}</pubDate><description>Norrbrook Halo review.</description></item>"
+                    f"<item><title>Norrbrook Halo: a lovely, quiet heater I recommend</title>"
+                    f"<link>https://r.example/2</link><pubDate>{stamp}</pubDate></item>"
+                    "</channel></rss>", encoding="utf-8")
+    empty_service.add_entity("brand", "Norrbrook", match_existing=False)
+    empty_service.add_feed(feed.as_uri())
+    empty_service.fetch()
+    by_title = {m.title: m for m in empty_service.mentions(limit=10)}
+    assert by_title["Why I returned my Norrbrook Halo"].label == "negative"
+    d = data.build(empty_service, "weekly")
+    positive = [m.title for m in d.positive]
+    assert "Norrbrook Halo: a lovely, quiet heater I recommend" in positive
+    assert "Why I returned my Norrbrook Halo" not in positive
