@@ -218,7 +218,8 @@ _PHRASES = (
     (r"\breturn(?:ed|ing)? (?:it|my|mine|the|our|them)\b|\bsent (?:it|them) back", -0.6, ("return returned returning sent",)),
     (r"\b(?:want|wanted|demand(?:ed)?|asked for|get) (?:a |my )?(?:money back|refund)", -0.6, ("refund back",)),
     (r"\bslow to (?:honou?r|respond|reply|fix|pay|process|refund|repair|answer|act)", -0.6, ("slow",)),
-    (r"\bnever (?:responded|replied|called back|answered)|\bstill waiting\b|\bon hold for", -0.6, ("never waiting hold",)),
+    (r"\bnever (?:responded|replied|called back|answered)|\bstill waiting (?:for (?:my|a|the|our) (?:refund|reply|answer|replacement|repair|order|delivery|parcel|package))|\bon hold for", -0.6,
+     ("never waiting hold",)),
     (r"\b(?:lawsuit|suit|case|claims?|charges?)\s+(?:\w+\s+){0,3}(?:was |were |has been |have been )?(?:dismissed|dropped|thrown out|rejected by)", 0.6,
      ("lawsuit suit case claim claims charge charges", "dismissed dropped thrown rejected")),
     (r"\b(?:dismiss|dismissed|dismisses|drops?|dropped|threw out|throws out)\s+(?:the |a |all )?(?:lawsuit|suit|case|claims?|charges?)\b", 0.6,
@@ -234,8 +235,12 @@ _PHRASES = (
     (r"\bwins? (?:the |an? )?(?:award|contract|tender|case|appeal)", 0.6, ("win wins",)),
     (r"\b(?:bills?|costs?|running costs) (?:stay |are |is )?(?:low|down)\b", 0.5, ("bill bills cost costs", "low down")),
     (r"\bcos[yi]\b|\bkeeps? (?:\w+ ){0,3}(?:warm|cosy|cozy|quiet|dry)", 0.5, ("cosy cosi cozy warm quiet dry",)),
-    (r"\b(?:data )?breach\b|\blayoffs?\b|\bcuts? (?:\d[\d,]* )?jobs\b|\bdowngraded?\b|\bboycott|\bfined\b|\bprobe\b|\brecall(?:s|ed|ing)?\b|\boutages?\b", -0.45,
-     ("breach layoff layoffs jobs downgrade downgraded boycott boycotts fined probe recall recalls recalled recalling outage outages",)),
+    (r"\b(?:data )?breach\b|\blayoffs?\b|\bcuts? (?:\d[\d,]* )?jobs\b|\bdowngraded?\b|\bboycott|\bfined\b|\bprobe\b|\boutages?\b", -0.45,
+     ("breach layoff layoffs jobs downgrade downgraded boycott boycotts fined probe outage outages",)),
+    # a product recall, not "recalls the Cary Grant of…" (remembering) or "Total Recall"
+    (r"\brecall(?:s|ed|ing)?\s+(?:of\s+)?(?:\d|its|their|all|some|thousands|hundreds|millions|units|vehicles|cars|products|batches|over|after|due)"
+     r"|\b(?:a|the|safety|product|voluntary|massive|global|new|latest)\s+(?:[A-Z][\w-]*\s+)?recall\b|\brecall (?:notice|campaign)", -0.45,
+     ("recall recalls recalled recalling",)),
     (r"\buseless\b|\bwaste of (?:money|time)|\bnever again\b|\bnot worth\b|\bavoid (?:it|this|them)\b|\bripped off\b|\bscam\b", -0.6,
      ("useless waste again worth avoid ripped scam",)),
 )
@@ -248,7 +253,10 @@ for _i, (_p, _v, _t) in enumerate(REPUTATION_PHRASES):
 _TRIGGER_WORDS = frozenset(_TRIGGER_INDEX)
 _TO_SPACE = str.maketrans({c: " " for c in "!\"#$%&()*+,./:;<=>?@[\\]^_`{|}~“”‘’…"})
 _QUESTION = re.compile(r"^\s*(?:what|how|where|when|which|who|whom|whose|does|do|did|is|are|can|could|should|would|will|has|have|anyone|any)\b[^.!]*\?\s*$", re.IGNORECASE)
-_RATING = re.compile(r"(?<![\d/.])(\d+(?:\.\d+)?)\s*(?:/|out of)\s*(5|10)\b(?![/.]\d)", re.IGNORECASE)
+# a verdict: "2/5", "7 out of 10", "5/10 stars" at the end of a sentence or next to "rating",
+# "score", "overall", "verdict" — not "about 1/10 of a second"
+_RATING = re.compile(r"(?<![\d/.])(\d+(?:\.\d+)?)\s*(?:/|out of)\s*(5|10)\b(?![/.]\d)"
+                     r"(?=\s*(?:stars?\b|points?\b|overall\b|[.!)\]]|$|\n))", re.IGNORECASE)
 _SARCASM_EMOJI = re.compile("[\U0001F644\U0001F612\U0001F643\U0001F611\U0001F928]")  # eye roll, unamused, upside-down, expressionless, raised eyebrow
 
 
@@ -287,8 +295,8 @@ def apply_rules(text: str, score: float, tokens: set[str] | frozenset[str] | Non
         phrase = max(-1.0, min(1.0, phrase))
         if score * phrase <= 0 or abs(score) < abs(phrase):
             score = 0.3 * score + 0.7 * phrase
-    elif "?" in text and _QUESTION.match(text):
-        score *= 0.15
+    elif "?" in text and abs(score) < 0.35 and _QUESTION.match(text):
+        score *= 0.15  # a plain question; "Who the f… steals laxatives?" keeps its anger
     if not text.isascii() and _SARCASM_EMOJI.search(text) and score > -0.3:
         score = min(-0.3, score - 0.5)
     rating = rating_in_text(text) if "/" in text or "out of" in lowered else None
