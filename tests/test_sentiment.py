@@ -345,3 +345,14 @@ def test_a_returned_product_review_is_not_positive_coverage_in_the_weekly_report
     positive = [m.title for m in d.positive]
     assert "Norrbrook Halo: a lovely, quiet heater I recommend" in positive
     assert "Why I returned my Norrbrook Halo" not in positive
+
+
+def test_reputation_rules_need_their_context():
+    from orm_desktop.analysis.sentiment import apply_rules, rating_in_text
+
+    film = "About a Boy vividly recalls the Cary Grant of Room for One More."
+    assert apply_rules(film, 0.4) == 0.4  # remembering is not a product recall
+    assert apply_rules("Acme recalls 10,000 bikes over battery fires.", 0.1) < -0.05
+    assert rating_in_text("the shutter lag is about 1/10 of a second") is None
+    assert rating_in_text("Nice enough, but overall 5/10.") < 0
+    assert apply_rules("Who the hell steals laxatives?", -0.65) == -0.65  # an angry question stays angry
