@@ -6,7 +6,8 @@ sarcasm with emoji, neutral questions and explainers, pronouns and "the company"
     python benchmarks/make_targeted.py
 
 Each template family is filled with several entity names. The split is by FAMILY: families whose
-number is divisible by 3 are "test" (never looked at while writing the rules), the rest "dev".
+number is divisible by 3 are "test" (not used to write the rules; looked at twice since, see
+docs/analysis.md), the rest "dev"; FRESH families, written last and scored once, are "fresh".
 """
 
 from __future__ import annotations
@@ -66,12 +67,30 @@ FAMILIES = [
     ("review", "contrast", "{A} support was superb, unlike {B}, who never replied.", {"A": "positive", "B": "negative"}),
 ]
 
+# Written after the rules, scored once, never tuned on: the "fresh" split.
+FRESH = [
+    ("forum", "question", "Has anyone tried the {A} kettle with hard water? Thinking of getting one.", {"A": "neutral"}),
+    ("forum", "complaint", "Third {A} charger in a year. Done with this brand.", {"A": "negative"}),
+    ("press", "launch", "{A} today announced the opening of its new service centre in Leeds.", {"A": "neutral"}),
+    ("press", "award", "{A} has been named Supplier of the Year by the national retail association.", {"A": "positive"}),
+    ("news", "contest", "{B} was beaten by {A} in the final round of the rail tender.", {"A": "positive", "B": "negative"}),
+    ("news", "rival", "Shares in {A} climbed after rival {B} issued a second profit warning.", {"A": "positive", "B": "negative"}),
+    ("news", "legal", "Regulators fined {A} 2 million euros over misleading energy labels.", {"A": "negative"}),
+    ("news", "legal", "The court threw out the patent case {B} had brought against {A}.", {"A": "positive"}),
+    ("blog", "rating", "Gorgeous box, clever app, shame about the heater itself. {A} Nova: 3/10.", {"A": "negative"}),
+    ("social", "sarcasm", "oh great, {A} lost my parcel again 🙄", {"A": "negative"}),
+    ("review", "pronoun", "I wanted to love the {A}. It overheats after ten minutes.", {"A": "negative"}),
+    ("news", "exec", "{E} won praise for the turnaround while {C} posted its best quarter in years.", {"E": "positive", "C": "positive"}),
+    ("blog", "explainer", "What is a heat pump and how does the {A} one work?", {"A": "neutral"}),
+    ("review", "praise", "Six months in, the {A} still runs quietly and the bills are lower.", {"A": "positive"}),
+]
+
 
 def rows() -> list[dict]:
     out = []
     n = 0
-    for fam, (kind, pattern, template, labels) in enumerate(FAMILIES):
-        split = "test" if fam % 3 == 0 else "dev"
+    for fam, (kind, pattern, template, labels) in enumerate(FAMILIES + FRESH):
+        split = "fresh" if fam >= len(FAMILIES) else ("test" if fam % 3 == 0 else "dev")
         fills = EXECS if "E" in labels else PAIRS
         for x, y in itertools.islice(fills, 5):
             names = {"A": x, "B": y} if "E" not in labels else {"E": x, "C": y}

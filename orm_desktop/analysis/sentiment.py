@@ -222,7 +222,7 @@ _PHRASES = (
      ("never waiting hold",)),
     (r"\b(?:lawsuit|suit|case|claims?|charges?)\s+(?:\w+\s+){0,3}(?:was |were |has been |have been )?(?:dismissed|dropped|thrown out|rejected by)", 0.6,
      ("lawsuit suit case claim claims charge charges", "dismissed dropped thrown rejected")),
-    (r"\b(?:dismiss|dismissed|dismisses|drops?|dropped|threw out|throws out)\s+(?:the |a |all )?(?:lawsuit|suit|case|claims?|charges?)\b", 0.6,
+    (r"\b(?:dismiss|dismissed|dismisses|drops?|dropped|threw out|throws out)\s+(?:the |a |all )?(?:\w+\s+){0,2}(?:lawsuit|suit|case|claims?|charges?)\b", 0.6,
      ("lawsuit suit case claim claims charge charges",)),
     (r"\bcleared of\b|\bacquitted\b|\bruled in (?:its|our|their) favou?r", 0.6, ("cleared acquitted favour favor",)),
     (r"\bcomplete response letter|\bwarning letter\b|\bclinical hold\b", -0.6, ("letter hold",)),
@@ -233,7 +233,14 @@ _PHRASES = (
     (r"\b(?:fda|ema|regulators?) (?:approv(?:al|es|ed)|clear(?:ance|s|ed))|\bapproved by (?:the )?(?:fda|ema|regulators?)", 0.6,
      ("fda ema regulator regulators", "approval approves approved clearance clears cleared")),
     (r"\bwins? (?:the |an? )?(?:award|contract|tender|case|appeal)", 0.6, ("win wins",)),
-    (r"\b(?:bills?|costs?|running costs) (?:stay |are |is )?(?:low|down)\b", 0.5, ("bill bills cost costs", "low down")),
+    (r"\b(?:bills?|costs?|running costs) (?:stay |are |is |got |have got )?(?:low|lower|down)\b", 0.5, ("bill bills cost costs", "low lower down")),
+    (r"\b(?:runs?|running|works?|working) (?:\w+ )?(?:quietly|smoothly|perfectly|flawlessly|like a charm)", 0.5,
+     ("quietly smoothly perfectly flawlessly charm",)),
+    (r"\bnamed (?:\w+ ){0,4}of the year\b|\b(?:wins?|won|receives?|received) (?:an? |the )?(?:\w+ ){0,3}awards?\b|\bawarded\b", 0.6,
+     ("named award awards awarded",)),
+    (r"\bdone with (?:this|the|that|them|these)\b|\b(?:second|third|fourth|fifth|\d+(?:st|nd|rd|th)) (?:\w+ ){0,2}in (?:a|one|two|three|six) (?:year|years|month|months|week|weeks)\b"
+     r"|\bwanted to (?:love|like) (?:it|this|the|my)\b|\boverheat(?:s|ed|ing)?\b", -0.6,
+     ("done second third fourth fifth wanted overheat overheats overheated overheating",)),
     (r"\bcos[yi]\b|\bkeeps? (?:\w+ ){0,3}(?:warm|cosy|cozy|quiet|dry)", 0.5, ("cosy cosi cozy warm quiet dry",)),
     (r"\b(?:data )?breach\b|\blayoffs?\b|\bcuts? (?:\d[\d,]* )?jobs\b|\bdowngraded?\b|\bboycott|\bfined\b|\bprobe\b|\boutages?\b", -0.45,
      ("breach layoff layoffs jobs downgrade downgraded boycott boycotts fined probe outage outages",)),
@@ -428,7 +435,7 @@ def _split(text: str) -> list[str]:
     return out
 
 
-_CONTRAST = re.compile(r"\s*(?:[,;:]\s*|\s)(?=(?:but|however|although|though|whereas|while|yet|unlike)\b)"
+_CONTRAST = re.compile(r"\s*(?:[,;:]\s*|\s)(?=(?:but|however|although|though|whereas|while|yet|unlike|even as|despite|after)\b)"
                        r"|(?<=\w)\s*[;—–]\s*", re.IGNORECASE)
 
 
@@ -466,13 +473,18 @@ def confidence_of(score: float, second_opinion: float) -> float:
     return round((0.4 + 0.6 * margin) if agree else 0.45 * margin, 3)
 
 
-_PRONOUN_START = re.compile(r"^\s*(?:(?:but|however|although|though|yet|and|while|whereas|so)\s+)?(?:it|its|it's|they|their|they're|he|his|she|her|the (?:company|firm|group|brand|maker|business|ceo|chief executive|founder|manufacturer|retailer|bank|insurer|airline|carrier|startup|product|app|device))\b", re.IGNORECASE)
+_PRONOUN_START = re.compile(r"^\s*(?:(?:but|however|although|though|yet|and|while|whereas|so|after|even as|despite)\s+)?(?:it|its|it's|they|their|they're|he|his|she|her|the (?:company|firm|group|brand|maker|business|ceo|chief executive|founder|manufacturer|retailer|bank|insurer|airline|carrier|startup|product|app|device))\b", re.IGNORECASE)
+# a sentence right after one naming the entity that refers back to it anywhere
+_REFERS = re.compile(r"\b(?:this|that|the) (?:brand|company|firm|product|thing|one|device|machine|unit)\b"
+                     r"|\b(?:them|these guys)\b", re.IGNORECASE)
 _TARGET = "\u27e8T\u27e9"
 _WIN = r"(?:beat|beats|defeated|defeats|outperformed|outperforms|outsold|outsells|overtook|overtakes|edged out|trounced|outbid|outscored|topped)"
 # (pattern over the text with the entity replaced by ⟨T⟩, valence for the entity)
 ROLE_PATTERNS: tuple[tuple[re.Pattern[str], float], ...] = tuple(
     (re.compile(p.replace("T>", _TARGET), re.IGNORECASE), v) for p, v in (
-        (rf"T>(?:'s)?\s+(?:\w+\s+){{0,2}}?{_WIN}\b", 0.6),
+        (rf"T>(?:'s)?\s+(?:\w+\s+){{0,2}}?{_WIN}\b(?!\s+by\b)", 0.6),
+        (r"\b(?:beaten|defeated|outperformed|outsold|overtaken|outbid|outscored|edged out|trounced) by T>", 0.6),
+        (r"T>(?:'s)?\s+(?:was|were|has been|have been|got|is|are)\s+(?:\w+\s+)?(?:beaten|defeated|outperformed|outsold|overtaken|outbid|outscored|edged out|trounced)\b", -0.6),
         (rf"\b{_WIN}\s+(?:rivals?\s+|the\s+)?T>", -0.6),
         (r"\b(?:lost|loses|losing)\s+(?:\w+\s+){0,4}?to\s+T>", 0.6),
         (r"T>(?:'s)?\s+(?:\w+\s+){0,2}?(?:lost|loses|losing|trailed|trails|fell behind)\b", -0.6),
@@ -533,7 +545,7 @@ def score_toward(title: str, text: str, spans: Callable[[str], list[tuple[int, i
         if spans(sentence):
             parts.extend(_clauses_for(sentence, spans))
             previous = True
-        elif previous and _PRONOUN_START.match(sentence):
+        elif previous and (_PRONOUN_START.match(sentence) or _REFERS.search(sentence)):
             parts.append((sentence, 1.0))
         else:
             previous = False
