@@ -7,7 +7,8 @@ sarcasm with emoji, neutral questions and explainers, pronouns and "the company"
 
 Each template family is filled with several entity names. The split is by FAMILY: families whose
 number is divisible by 3 are "test" (not used to write the rules; looked at twice since, see
-docs/analysis.md), the rest "dev"; FRESH families, written last and scored once, are "fresh".
+docs/analysis.md), the rest "dev"; FRESH families, written after the rules and scored once before
+being used for fixes, are "fresh"; FRESH2, written after those fixes, "fresh2" (untuned).
 """
 
 from __future__ import annotations
@@ -86,11 +87,29 @@ FRESH = [
 ]
 
 
+# Written after the fixes from FRESH, scored once, never tuned on: the "fresh2" split.
+FRESH2 = [
+    ("social", "complaint", "been on the phone with {A} for 40 minutes and still no engineer booked", {"A": "negative"}),
+    ("social", "praise", "shout out to the {A} team, fixed my boiler on a sunday 🙌", {"A": "positive"}),
+    ("news", "finance", "{A} cut its full-year outlook and said orders had slowed.", {"A": "negative"}),
+    ("news", "rival", "{B} plant fire halts production; {A} expected to gain market share.", {"A": "positive", "B": "negative"}),
+    ("news", "exec", "{C} chief executive {E} resigned amid an accounting investigation.", {"E": "negative", "C": "negative"}),
+    ("press", "neutral", "{A} will hold its annual general meeting on 14 May at its Oslo headquarters.", {"A": "neutral"}),
+    ("review", "rating", "Looks stylish and the staff were lovely, but I'd give the {A} two stars at most.", {"A": "negative"}),
+    ("forum", "question", "Which filter fits the {A} 300 series?", {"A": "neutral"}),
+    ("blog", "contest", "In our blind test, testers preferred {A} over {B} nine times out of ten.", {"A": "positive", "B": "negative"}),
+    ("news", "legal", "{A} agreed to pay 5 million dollars to settle claims it overcharged customers.", {"A": "negative"}),
+    ("review", "pronoun", "Bought a {A} for my mum. She says it is the best thing she has owned.", {"A": "positive"}),
+    ("social", "sarcasm", "love waiting 3 weeks for a {A} refund, really great stuff 🙃", {"A": "negative"}),
+]
+
+
 def rows() -> list[dict]:
     out = []
     n = 0
-    for fam, (kind, pattern, template, labels) in enumerate(FAMILIES + FRESH):
-        split = "fresh" if fam >= len(FAMILIES) else ("test" if fam % 3 == 0 else "dev")
+    for fam, (kind, pattern, template, labels) in enumerate(FAMILIES + FRESH + FRESH2):
+        split = ("fresh2" if fam >= len(FAMILIES) + len(FRESH) else "fresh" if fam >= len(FAMILIES)
+                 else "test" if fam % 3 == 0 else "dev")
         fills = EXECS if "E" in labels else PAIRS
         for x, y in itertools.islice(fills, 5):
             names = {"A": x, "B": y} if "E" not in labels else {"E": x, "C": y}
