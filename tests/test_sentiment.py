@@ -134,6 +134,13 @@ def test_hand_found_errors_are_fixed(text, label):
     ("In our group test Acme outperformed Globex on every measure.", "Globex", "negative"),
     ("Globex outage again so I moved everything to Acme and it just works", "Acme", "positive"),
     ("Acme is recalling its heaters; owners will receive a full refund.", "Acme", "negative"),
+    ("Globex was beaten by Acme in the final round of the rail tender.", "Globex", "negative"),
+    ("Globex was beaten by Acme in the final round of the rail tender.", "Acme", "positive"),
+    ("Shares in Acme climbed after rival Globex issued a second profit warning.", "Acme", "positive"),
+    ("In our blind test, testers preferred Acme over Globex nine times out of ten.", "Acme", "positive"),
+    ("Looks stylish and the staff were lovely, but I'd give the Acme two stars at most.", "Acme", "negative"),
+    ("Acme agreed to pay 5 million dollars to settle claims it overcharged customers.", "Acme", "negative"),
+    ("Third Acme charger in a year. Done with this brand.", "Acme", "negative"),
 ])
 def test_targeted_pronouns_roles_and_recall_wording(text, entity, label):
     assert score_toward("", text, spans(entity)).label == label

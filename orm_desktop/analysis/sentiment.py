@@ -225,6 +225,8 @@ _PHRASES = (
     (r"\b(?:dismiss|dismissed|dismisses|drops?|dropped|threw out|throws out)\s+(?:the |a |all )?(?:\w+\s+){0,2}(?:lawsuit|suit|case|claims?|charges?)\b", 0.6,
      ("lawsuit suit case claim claims charge charges",)),
     (r"\bcleared of\b|\bacquitted\b|\bruled in (?:its|our|their) favou?r", 0.6, ("cleared acquitted favour favor",)),
+    (r"\b(?:agreed to pay|to settle|settled|settles|will pay) (?:\w+ ){0,5}(?:claims|charges|allegations|lawsuits?|suits?|case|fines?|penalt(?:y|ies))\b"
+     r"|\bovercharg(?:ed|ing)\b", -0.5, ("pay settle settled settles overcharged overcharging",)),
     (r"\bcomplete response letter|\bwarning letter\b|\bclinical hold\b", -0.6, ("letter hold",)),
     (r"\brequest(?:ing|ed|s)? additional (?:safety |efficacy |clinical )?(?:data|studies|trials)", -0.6, ("additional",)),
     (r"\bclass[- ]action\b|\bsafety (?:notice|recall|warning)", -0.6, ("class class-action safety",)),
@@ -267,11 +269,21 @@ _RATING = re.compile(r"(?<![\d/.])(\d+(?:\.\d+)?)\s*(?:/|out of)\s*(5|10)\b(?![/
 _SARCASM_EMOJI = re.compile("[\U0001F644\U0001F612\U0001F643\U0001F611\U0001F928]")  # eye roll, unamused, upside-down, expressionless, raised eyebrow
 
 
+_STARS = re.compile(r"\b(one|two|three|four|five|[1-5](?:\.5)?)(?:\s+|-)stars?\b", re.IGNORECASE)
+_NUMBER_WORDS = {"one": 1.0, "two": 2.0, "three": 3.0, "four": 4.0, "five": 5.0}
+
+
 def rating_in_text(text: str) -> float | None:
-    """An explicit rating written in the text ("2/5", "7 out of 10") as a score in [-1, 1]."""
+    """An explicit rating written in the text ("2/5", "7 out of 10", "two stars") as a score in
+    [-1, 1]."""
     m = _RATING.search(text)
     if not m:
-        return None
+        stars = _STARS.search(text) if "star" in text.lower() else None
+        if not stars:
+            return None
+        word = stars.group(1).lower()
+        value = _NUMBER_WORDS.get(word) or float(word)
+        return max(-1.0, min(1.0, (value / 5.0 - 0.6) / 0.4))
     value, top = float(m.group(1)), float(m.group(2))
     if value > top:
         return None
@@ -306,7 +318,7 @@ def apply_rules(text: str, score: float, tokens: set[str] | frozenset[str] | Non
         score *= 0.15  # a plain question; "Who the f… steals laxatives?" keeps its anger
     if not text.isascii() and _SARCASM_EMOJI.search(text) and score > -0.3:
         score = min(-0.3, score - 0.5)
-    rating = rating_in_text(text) if "/" in text or "out of" in lowered else None
+    rating = rating_in_text(text) if "/" in text or "out of" in lowered or "star" in lowered else None
     if rating is not None:
         # the writer's own verdict: it decides the label, the prose only shades it ("5/10" is
         # not a good review however nice the words)
@@ -490,6 +502,7 @@ ROLE_PATTERNS: tuple[tuple[re.Pattern[str], float], ...] = tuple(
         (r"T>(?:'s)?\s+(?:\w+\s+){0,2}?(?:lost|loses|losing|trailed|trails|fell behind)\b", -0.6),
         (r"T>(?:'s)?\s+(?:\w+\s+){0,3}?(?:won|wins|winning|took (?:first|top)|came first|finished first)\b", 0.6),
         (r"\b(?:won|wins|winning|victory|preferred|chosen|picked|selected)\b(?:\s+\S+){0,6}?\s+over\s+T>", -0.6),
+        (r"\b(?:preferred|prefer|prefers|chose|chosen|picked|selected|favou?red)\s+T>", 0.6),
         (r"T>(?:'s)?\s+(?:\w+\s+){0,2}?(?:finished|came|ranked|placed) (?:last|bottom)", -0.6),
         (r"\b(?:switch(?:ing|ed|es)?|mov(?:e|ed|es|ing)|flock(?:s|ed|ing)?|defect(?:s|ed|ing)?|migrat(?:e|ed|ing)|went|going)\s+(?:\w+\s+){0,2}?to\s+T>", 0.6),
         (r"\bexpect\w*\s+T>\s+to\s+(?:pick up|gain|win|benefit|take)", 0.6),
