@@ -8,7 +8,8 @@ sarcasm with emoji, neutral questions and explainers, pronouns and "the company"
 Each template family is filled with several entity names. The split is by FAMILY: families whose
 number is divisible by 3 are "test" (not used to write the rules; looked at twice since, see
 docs/analysis.md), the rest "dev"; FRESH families, written after the rules and scored once before
-being used for fixes, are "fresh"; FRESH2, written after those fixes, "fresh2" (untuned).
+being used for fixes, are "fresh"; FRESH2, written after those fixes, "fresh2" (then used for fixes too); FRESH3, written after
+those, "fresh3" (untuned).
 """
 
 from __future__ import annotations
@@ -103,12 +104,27 @@ FRESH2 = [
     ("social", "sarcasm", "love waiting 3 weeks for a {A} refund, really great stuff 🙃", {"A": "negative"}),
 ]
 
+# Written after the fixes from FRESH2, scored once, never tuned on: the "fresh3" split.
+FRESH3 = [
+    ("news", "finance", "{A} swung to a loss in the third quarter as demand for heat pumps cooled.", {"A": "negative"}),
+    ("news", "finance", "{A} lifted its dividend after a strong year for its service business.", {"A": "positive"}),
+    ("forum", "complaint", "Anyone else's {A} thermostat losing wifi every night since the update?", {"A": "negative"}),
+    ("review", "praise", "Installer was on time, tidy and explained everything. Very happy with {A}.", {"A": "positive"}),
+    ("news", "rival", "{B} customers left stranded by the outage are signing up with {A} instead.", {"A": "positive", "B": "negative"}),
+    ("news", "contest", "{A} lost out to {B} for the hospital contract.", {"A": "negative", "B": "positive"}),
+    ("press", "neutral", "{A} appoints a new chief financial officer, effective 1 March.", {"A": "neutral"}),
+    ("news", "legal", "A data protection authority opened an inquiry into how {A} stores customer recordings.", {"A": "negative"}),
+    ("social", "sarcasm", "wow {A} support hung up on me twice, truly world class 🙄", {"A": "negative"}),
+    ("blog", "explainer", "Here is how {A} calculates the efficiency rating shown on its boxes.", {"A": "neutral"}),
+]
+
 
 def rows() -> list[dict]:
     out = []
     n = 0
-    for fam, (kind, pattern, template, labels) in enumerate(FAMILIES + FRESH + FRESH2):
-        split = ("fresh2" if fam >= len(FAMILIES) + len(FRESH) else "fresh" if fam >= len(FAMILIES)
+    for fam, (kind, pattern, template, labels) in enumerate(FAMILIES + FRESH + FRESH2 + FRESH3):
+        split = ("fresh3" if fam >= len(FAMILIES) + len(FRESH) + len(FRESH2)
+                 else "fresh2" if fam >= len(FAMILIES) + len(FRESH) else "fresh" if fam >= len(FAMILIES)
                  else "test" if fam % 3 == 0 else "dev")
         fills = EXECS if "E" in labels else PAIRS
         for x, y in itertools.islice(fills, 5):
