@@ -141,6 +141,10 @@ def test_hand_found_errors_are_fixed(text, label):
     ("Looks stylish and the staff were lovely, but I'd give the Acme two stars at most.", "Acme", "negative"),
     ("Acme agreed to pay 5 million dollars to settle claims it overcharged customers.", "Acme", "negative"),
     ("Third Acme charger in a year. Done with this brand.", "Acme", "negative"),
+    ("Acme lifted its dividend after a strong year for its service business.", "Acme", "positive"),
+    ("Globex customers left stranded by the outage are signing up with Acme instead.", "Acme", "positive"),
+    ("Acme appoints a new chief financial officer, effective 1 March.", "Acme", "neutral"),
+    ("Here is how Acme calculates the efficiency rating shown on its boxes.", "Acme", "neutral"),
 ])
 def test_targeted_pronouns_roles_and_recall_wording(text, entity, label):
     assert score_toward("", text, spans(entity)).label == label

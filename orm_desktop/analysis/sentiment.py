@@ -211,7 +211,10 @@ _PHRASES = (
     (r"\bprofit warning|\bwarns? (?:on|of) (?:profits?|earnings|sales)", -0.6, ("warning warn warns",)),
     (r"\bmiss(?:ed|es)? (?:\w+ )?(?:estimates|expectations|forecasts?)", -0.6, ("miss missed misses",)),
     (r"\bbeat (?:\w+ )?(?:estimates|expectations|forecasts?)", 0.6, ("beat", "estimates expectations forecast forecasts")),
-    (r"\braised? (?:its |their )?(?:guidance|forecast|outlook)", 0.6, ("raise raised", "guidance forecast outlook")),
+    (r"\b(?:raised?|lifted|lifts?|increased?|hiked?|boosted) (?:its |their |the )?(?:full-year |annual )?(?:guidance|forecast|outlook|dividend|payout)", 0.6,
+     ("raise raised lifted lift lifts increase increased hike hiked boosted", "guidance forecast outlook dividend payout")),
+    (r"\b(?:cut|cuts|slashed|lowered|lowers|suspended|scrapped) (?:its |their |the )?(?:full-year |annual )?(?:guidance|forecast|outlook|dividend|payout)|\bswung to a loss\b", -0.6,
+     ("cut cuts slashed lowered lowers suspended scrapped swung", "guidance forecast outlook dividend payout loss")),
     (r"\brecord (?:profits?|sales|revenues?|quarter|year)", 0.6, ("record",)),
     (r"\b(?:keeps?|kept) (?:on )?(?:crashing|freezing|failing|breaking|dropping|disconnecting|rebooting)", -0.7, ("keep keeps kept",)),
     (r"\bstopped working|\bwon'?t (?:start|turn on|connect|charge|pair)|\bdoes ?n[o']t work", -0.7, ("working won't wont work",)),
@@ -261,6 +264,12 @@ for _i, (_p, _v, _t) in enumerate(REPUTATION_PHRASES):
         _TRIGGER_INDEX[_w] = (*_TRIGGER_INDEX.get(_w, ()), _i)
 _TRIGGER_WORDS = frozenset(_TRIGGER_INDEX)
 _TO_SPACE = str.maketrans({c: " " for c in "!\"#$%&()*+,./:;<=>?@[\\]^_`{|}~“”‘’…"})
+# factual announcements and explainers: close to neutral unless a reputation phrase says more
+_FACTUAL = re.compile(r"\b(?:appoints?|appointed|names|hires|hired) (?:a |an |the )?(?:new )?(?:\w+ ){0,2}"
+                      r"(?:chief|officer|director|head|president|chair|chairman|chairwoman|ceo|cfo|cto|coo)\b"
+                      r"|\bwill (?:hold|publish|report|host|present|release) (?:its|their|the)\b|\bannual general meeting\b"
+                      r"|^\s*(?:here is|here's|this is) how\b|\bexplained\s*:|\ba (?:look|guide) (?:at|to|inside)\b",
+                      re.IGNORECASE)
 _QUESTION = re.compile(r"^\s*(?:what|how|where|when|which|who|whom|whose|does|do|did|is|are|can|could|should|would|will|has|have|anyone|any)\b[^.!]*\?\s*$", re.IGNORECASE)
 # a verdict: "2/5", "7 out of 10", "5/10 stars" at the end of a sentence or next to "rating",
 # "score", "overall", "verdict" — not "about 1/10 of a second"
@@ -296,7 +305,8 @@ def apply_rules(text: str, score: float, tokens: set[str] | frozenset[str] | Non
     * reputation phrases pull the score toward their valence (they win when they disagree);
     * an explicit rating in the text dominates (85 % rating);
     * sarcasm: praise with an eye-roll emoji, or praise of a bad event, is negative;
-    * a plain question with no reputation phrase is close to neutral.
+    * a plain question, a factual announcement or an explainer with no reputation phrase is
+      close to neutral.
 
     ``tokens`` (the text's lower-cased words, when the caller has them) saves tokenising again.
     """
@@ -314,7 +324,7 @@ def apply_rules(text: str, score: float, tokens: set[str] | frozenset[str] | Non
         phrase = max(-1.0, min(1.0, phrase))
         if score * phrase <= 0 or abs(score) < abs(phrase):
             score = 0.3 * score + 0.7 * phrase
-    elif "?" in text and abs(score) < 0.35 and _QUESTION.match(text):
+    elif abs(score) < 0.35 and (("?" in text and _QUESTION.match(text)) or _FACTUAL.search(text)):
         score *= 0.15  # a plain question; "Who the f… steals laxatives?" keeps its anger
     if not text.isascii() and _SARCASM_EMOJI.search(text) and score > -0.3:
         score = min(-0.3, score - 0.5)
@@ -504,6 +514,7 @@ ROLE_PATTERNS: tuple[tuple[re.Pattern[str], float], ...] = tuple(
         (r"\b(?:won|wins|winning|victory|preferred|chosen|picked|selected)\b(?:\s+\S+){0,6}?\s+over\s+T>", -0.6),
         (r"\b(?:preferred|prefer|prefers|chose|chosen|picked|selected|favou?red)\s+T>", 0.6),
         (r"T>(?:'s)?\s+(?:\w+\s+){0,2}?(?:finished|came|ranked|placed) (?:last|bottom)", -0.6),
+        (r"\b(?:sign(?:s|ed|ing)? up|turn(?:s|ed|ing)?)\s+(?:\w+\s+){0,2}?(?:to|with)\s+T>", 0.6),
         (r"\b(?:switch(?:ing|ed|es)?|mov(?:e|ed|es|ing)|flock(?:s|ed|ing)?|defect(?:s|ed|ing)?|migrat(?:e|ed|ing)|went|going)\s+(?:\w+\s+){0,2}?to\s+T>", 0.6),
         (r"\bexpect\w*\s+T>\s+to\s+(?:pick up|gain|win|benefit|take)", 0.6),
         (r"T>\s+(?:stands|is set|is poised|is likely|could|would|will)\s+to\s+(?:gain|benefit|pick up|win)", 0.6),
