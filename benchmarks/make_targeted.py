@@ -9,7 +9,7 @@ Each template family is filled with several entity names. The split is by FAMILY
 number is divisible by 3 are "test" (not used to write the rules; looked at twice since, see
 docs/analysis.md), the rest "dev"; FRESH families, written after the rules and scored once before
 being used for fixes, are "fresh"; FRESH2, written after those fixes, "fresh2" (then used for fixes too); FRESH3, written after
-those, "fresh3" (untuned).
+those, "fresh3" (then used for fixes); FRESH4, written after those, "fresh4" (untuned).
 """
 
 from __future__ import annotations
@@ -118,12 +118,27 @@ FRESH3 = [
     ("blog", "explainer", "Here is how {A} calculates the efficiency rating shown on its boxes.", {"A": "neutral"}),
 ]
 
+# Written after the fixes from FRESH3, scored once, never tuned on: the "fresh4" split.
+FRESH4 = [
+    ("news", "finance", "{A} posted a 20 percent jump in quarterly revenue, beating forecasts.", {"A": "positive"}),
+    ("news", "finance", "Analysts downgraded {A} to sell, citing weak demand in Germany.", {"A": "negative"}),
+    ("review", "complaint", "The {A} app logs me out every single day. So annoying.", {"A": "negative"}),
+    ("review", "praise", "Honestly the best customer service I've had from any energy company. Thank you {A}!", {"A": "positive"}),
+    ("social", "sarcasm", "nothing says quality like a {A} door handle falling off in week one 🙄", {"A": "negative"}),
+    ("news", "rival", "With {B} out of the market after its collapse, {A} has the field to itself.", {"A": "positive", "B": "negative"}),
+    ("news", "exec", "{E}, praised by investors, now has to explain why {C} missed its delivery targets.", {"E": "positive", "C": "negative"}),
+    ("forum", "question", "Does the {A} come with a wall bracket or is that extra?", {"A": "neutral"}),
+    ("press", "neutral", "{A} will release its first-half results on 28 July.", {"A": "neutral"}),
+    ("news", "legal", "An appeals court upheld the fine imposed on {A} for price fixing.", {"A": "negative"}),
+]
+
 
 def rows() -> list[dict]:
     out = []
     n = 0
-    for fam, (kind, pattern, template, labels) in enumerate(FAMILIES + FRESH + FRESH2 + FRESH3):
-        split = ("fresh3" if fam >= len(FAMILIES) + len(FRESH) + len(FRESH2)
+    for fam, (kind, pattern, template, labels) in enumerate(FAMILIES + FRESH + FRESH2 + FRESH3 + FRESH4):
+        split = ("fresh4" if fam >= len(FAMILIES) + len(FRESH) + len(FRESH2) + len(FRESH3)
+                 else "fresh3" if fam >= len(FAMILIES) + len(FRESH) + len(FRESH2)
                  else "fresh2" if fam >= len(FAMILIES) + len(FRESH) else "fresh" if fam >= len(FAMILIES)
                  else "test" if fam % 3 == 0 else "dev")
         fills = EXECS if "E" in labels else PAIRS

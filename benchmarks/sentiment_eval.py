@@ -135,7 +135,7 @@ def evaluate_targeted() -> list[dict]:
              "vader (whole text)": [vader.score(r["text"]) for r in rows],
              "textblob (whole text)": [blob.score(r["text"]) for r in rows]}
     out = []
-    for split in ("dev", "test", "fresh", "fresh2", "fresh3", "all"):
+    for split in ("dev", "test", "fresh", "fresh2", "fresh3", "fresh4", "all"):
         idx = [i for i, r in enumerate(rows) if split == "all" or r["split"] == split]
         row = {"split": split, "n": len(idx)}
         for name, ps in preds.items():
