@@ -145,6 +145,9 @@ def test_hand_found_errors_are_fixed(text, label):
     ("Globex customers left stranded by the outage are signing up with Acme instead.", "Acme", "positive"),
     ("Acme appoints a new chief financial officer, effective 1 March.", "Acme", "neutral"),
     ("Here is how Acme calculates the efficiency rating shown on its boxes.", "Acme", "neutral"),
+    ("Acme posted a 20 percent jump in quarterly revenue, beating forecasts.", "Acme", "positive"),
+    ("The Acme app logs me out every single day. So annoying.", "Acme", "negative"),
+    ("An appeals court upheld the fine imposed on Acme for price fixing.", "Acme", "negative"),
 ])
 def test_targeted_pronouns_roles_and_recall_wording(text, entity, label):
     assert score_toward("", text, spans(entity)).label == label

@@ -209,8 +209,16 @@ _PHRASES = (
     (rf"\b{_words(_MONEY)}\s+(?:\w+\s+){{0,2}}{_words(_DOWN)}\b", -0.6, (_MONEY, _DOWN)),
     (rf"\b{_words(_MONEY)}\s+(?:\w+\s+){{0,2}}{_words(_UP)}\b", 0.5, (_MONEY, _UP)),
     (r"\bprofit warning|\bwarns? (?:on|of) (?:profits?|earnings|sales)", -0.6, ("warning warn warns",)),
-    (r"\bmiss(?:ed|es)? (?:\w+ )?(?:estimates|expectations|forecasts?)", -0.6, ("miss missed misses",)),
-    (r"\bbeat (?:\w+ )?(?:estimates|expectations|forecasts?)", 0.6, ("beat", "estimates expectations forecast forecasts")),
+    (r"\bmiss(?:ed|es|ing)? (?:its |their |the )?(?:\w+ )?(?:estimates|expectations|forecasts?|targets?|deadlines?|goals?)", -0.6,
+     ("miss missed misses missing",)),
+    (rf"\b(?:jump|rise|surge|increase|growth|gain|rebound)s? in (?:\w+ ){{0,2}}{_words(_MONEY)}\b", 0.5,
+     ("jump jumps rise rises surge surges increase increases growth gain gains rebound", _MONEY)),
+    (rf"\b(?:fall|drop|decline|slump|plunge|slide)s? in (?:\w+ ){{0,2}}{_words(_MONEY)}\b", -0.5,
+     ("fall falls drop drops decline declines slump slumps plunge plunges slide slides", _MONEY)),
+    (r"\bprice[- ]fixing\b|\bcartel\b|\bfines? (?:imposed|of \d)|\bupheld (?:the |a )?(?:\w+ )?(?:fine|penalty|conviction|ban|ruling against)", -0.6,
+     ("price-fixing fixing cartel fine fines upheld",)),
+    (r"\bbeat(?:s|ing)? (?:\w+ )?(?:estimates|expectations|forecasts?)", 0.6,
+     ("beat beats beating", "estimates expectations forecast forecasts")),
     (r"\b(?:raised?|lifted|lifts?|increased?|hiked?|boosted) (?:its |their |the )?(?:full-year |annual )?(?:guidance|forecast|outlook|dividend|payout)", 0.6,
      ("raise raised lifted lift lifts increase increased hike hiked boosted", "guidance forecast outlook dividend payout")),
     (r"\b(?:cut|cuts|slashed|lowered|lowers|suspended|scrapped) (?:its |their |the )?(?:full-year |annual )?(?:guidance|forecast|outlook|dividend|payout)|\bswung to a loss\b", -0.6,
@@ -496,6 +504,13 @@ def confidence_of(score: float, second_opinion: float) -> float:
 
 
 _PRONOUN_START = re.compile(r"^\s*(?:(?:but|however|although|though|yet|and|while|whereas|so|after|even as|despite)\s+)?(?:it|its|it's|they|their|they're|he|his|she|her|the (?:company|firm|group|brand|maker|business|ceo|chief executive|founder|manufacturer|retailer|bank|insurer|airline|carrier|startup|product|app|device))\b", re.IGNORECASE)
+def _comment(sentence: str) -> bool:
+    """A short comment with no other name in it ("So annoying.", "Never again!"): after a
+    sentence about the entity, it is about the entity too."""
+    words = sentence.split()
+    return len(words) <= 4 and not any(w[:1].isupper() for w in words[1:])
+
+
 # a sentence right after one naming the entity that refers back to it anywhere
 _REFERS = re.compile(r"\b(?:this|that|the) (?:brand|company|firm|product|thing|one|device|machine|unit)\b"
                      r"|\b(?:them|these guys)\b", re.IGNORECASE)
@@ -569,7 +584,7 @@ def score_toward(title: str, text: str, spans: Callable[[str], list[tuple[int, i
         if spans(sentence):
             parts.extend(_clauses_for(sentence, spans))
             previous = True
-        elif previous and (_PRONOUN_START.match(sentence) or _REFERS.search(sentence)):
+        elif previous and (_PRONOUN_START.match(sentence) or _REFERS.search(sentence) or _comment(sentence)):
             parts.append((sentence, 1.0))
         else:
             previous = False
