@@ -229,6 +229,8 @@ _PHRASES = (
     (r"\breturn(?:ed|ing)? (?:it|my|mine|the|our|them)\b|\bsent (?:it|them) back", -0.6, ("return returned returning sent",)),
     (r"\b(?:want|wanted|demand(?:ed)?|asked for|get) (?:a |my )?(?:money back|refund)", -0.6, ("refund back",)),
     (r"\bslow to (?:honou?r|respond|reply|fix|pay|process|refund|repair|answer|act)", -0.6, ("slow",)),
+    (r"\b(?:answered|replied|responded|fixed|sorted|resolved|repaired|delivered) (?:it |my \w+ |the \w+ )?(?:in|within) (?:minutes|\d+ minutes|an hour|the hour|a day|hours|a few hours)\b", 0.5,
+     ("answered replied responded fixed sorted resolved repaired delivered", "minutes hour hours day")),
     (r"\bnever (?:responded|replied|called back|answered)|\bstill waiting (?:for (?:my|a|the|our) (?:refund|reply|answer|replacement|repair|order|delivery|parcel|package))|\bon hold for", -0.6,
      ("never waiting hold",)),
     (r"\b(?:lawsuit|suit|case|claims?|charges?)\s+(?:\w+\s+){0,3}(?:was |were |has been |have been )?(?:dismissed|dropped|thrown out|rejected by)", 0.6,
@@ -532,6 +534,8 @@ ROLE_PATTERNS: tuple[tuple[re.Pattern[str], float], ...] = tuple(
         (r"\b(?:sign(?:s|ed|ing)? up|turn(?:s|ed|ing)?)\s+(?:\w+\s+){0,2}?(?:to|with)\s+T>", 0.6),
         (r"\b(?:switch(?:ing|ed|es)?|mov(?:e|ed|es|ing)|flock(?:s|ed|ing)?|defect(?:s|ed|ing)?|migrat(?:e|ed|ing)|went|going)\s+(?:\w+\s+){0,2}?to\s+T>", 0.6),
         (r"\bexpect\w*\s+T>\s+to\s+(?:pick up|gain|win|benefit|take)", 0.6),
+        (r"T>\s+(?:\w+\s+){0,2}?(?:gained|gains|won|wins|picked up|took) (?:market share|customers|ground|share)", 0.6),
+        (r"\b(?:bought|buy|got|chose|picked|switched to|went with)\s+(?:a |an |the )?T>\s+instead", 0.6),
         (r"T>\s+(?:stands|is set|is poised|is likely|could|would|will)\s+to\s+(?:gain|benefit|pick up|win)", 0.6),
     ))
 
