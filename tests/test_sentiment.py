@@ -162,7 +162,8 @@ def test_cli_entity_example_from_the_issue(run_cli):
     assert json.loads(out.stdout)["label"] == "negative"
 
 
-def test_targeted_set_accuracy_on_untuned_families_beats_whole_text_vader_by_a_margin():
+def test_targeted_set_accuracy_beats_whole_text_vader_by_a_margin():
+    """The test split (its untuned first reading was 0.83; see docs/analysis.md for the fresh splits)."""
     sys.path.insert(0, str(ROOT / "benchmarks"))
     from sentiment_eval import evaluate_targeted
 
