@@ -10,17 +10,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import re
 import time
 from email.utils import format_datetime, parsedate_to_datetime
 from pathlib import Path
 
+from orm_desktop.paths import resource_path
+
 
 def _demo_dir() -> Path:
-    override = os.environ.get("ORM_DESKTOP_RESOURCES")
-    base = Path(override) if override else Path(__file__).resolve().parents[1] / "resources"
-    return base / "demo"
+    return resource_path("demo")
 
 
 DEMO_DIR: Path = _demo_dir()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+import tomllib
 
 from orm_desktop import demo
 
@@ -30,6 +31,8 @@ def populate_demo(svc, *, fetch: bool = True, now: int | None = None) -> None:
                        match_existing=False)
     from orm_desktop.responses import workflow
 
+    for m in tomllib.loads((demo.DEMO_DIR / "key_messages.toml").read_text(encoding="utf-8"))["message"]:
+        workflow.add_key_message(svc.conn, m.get("topic", ""), m["text"], by="demo")
     for u in spec.get("users", []):
         workflow.add_user(svc.conn, u["name"], tuple(u["roles"]), display_name=u.get("display_name", ""),
                           executive=u.get("executive"), by="demo")

@@ -30,6 +30,12 @@ class WorkspaceError(KnownError):
     """The workspace cannot be opened or created (missing, corrupt, foreign, read-only...)."""
 
 
+class NoWorkspace(WorkspaceError):
+    """No workspace where one was named: a usage error (exit 2), fixed with `orm-desktop init`."""
+
+    exit_code = 2
+
+
 class DatabaseLocked(KnownError):
     """Another process holds the write lock longer than the busy timeout."""
 

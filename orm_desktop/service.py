@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from orm_desktop import workspace as wsmod
@@ -87,6 +87,44 @@ class Service:
     def set_setting(self, key: str, value) -> None:
         with db.transaction(self.conn):
             settings_store.set_(self.conn, key, value)
+
+    def change_setting(self, key: str, text: str):
+        """Set one of the user-editable settings (EDITABLE_SETTINGS) from text, validated;
+        returns the value stored. UsageError naming the problem otherwise."""
+        if key not in EDITABLE_SETTINGS:
+            raise UsageError(f"unknown setting {key!r} (settings: {', '.join(EDITABLE_SETTINGS)})")
+        value = _setting_value(key, EDITABLE_SETTINGS[key][0], text.strip())
+        self.set_setting(key, value)
+        return value
+
+    def brand_name(self) -> str:
+        """The brand's name: the setting, else the brand entity's name ('' when neither)."""
+        from orm_desktop.responses.workflow import brand_name
+
+        return brand_name(self.conn)
+
+    # -- key messages (approved lines drafts should reuse) -----------------------------------
+    def key_messages(self) -> list[tuple[int, str, str]]:
+        """(id, topic, text) of the workspace's approved key messages."""
+        from orm_desktop.responses import workflow
+
+        return workflow.workspace_key_messages(self.conn)
+
+    def add_key_message(self, text: str, *, topic: str = "", by: str = "") -> int:
+        from orm_desktop.responses import workflow
+
+        return workflow.add_key_message(self.conn, topic, text, by=by or _user())
+
+    def edit_key_message(self, message_id: int, *, text: str | None = None, topic: str | None = None,
+                         by: str = "") -> None:
+        from orm_desktop.responses import workflow
+
+        workflow.edit_key_message(self.conn, message_id, topic=topic, text=text, by=by or _user())
+
+    def remove_key_message(self, message_id: int, *, by: str = "") -> None:
+        from orm_desktop.responses import workflow
+
+        workflow.remove_key_message(self.conn, message_id, by=by or _user())
 
     # -- entities ----------------------------------------------------------------------------
     def entities(self, *, active_only: bool = False) -> list[Entity]:
@@ -177,12 +215,25 @@ class Service:
         return added
 
     def import_opml(self, path: Path | str) -> tuple[int, int, list[str]]:
-        """Import an OPML file: returns (feeds added, feeds updated, problems)."""
+        """Import an OPML file: returns (feeds added, feeds updated, problems).
+
+        A file that is not well-formed only adds feeds: the outlines of feeds (and search
+        templates) already in the workspace are left alone and named as a problem, so a
+        broken file never renames or re-weights an existing feed."""
         from orm_desktop.ingest.opml import read_opml
 
         result = read_opml(path)
-        added, updated = self._import_outlines(result.feeds)
-        return len(added), updated, list(result.problems)
+        outlines, problems = list(result.feeds), list(result.problems)
+        if result.recovered:
+            known = {f.url for f in self.feeds()} | {t["url"] for t in self.feed_templates()}
+            kept = [o for o in outlines if o.url in known]
+            outlines = [o for o in outlines if o.url not in known]
+            if kept:
+                problems.append(f"{len(kept)} outline(s) of feeds already in the workspace were left unchanged "
+                                f"because the file is broken (first: {kept[0].url[:100]}); fix the file and "
+                                "import it again to update them")
+        added, updated = self._import_outlines(outlines)
+        return len(added), updated, problems
 
     def _import_outlines(self, outlines) -> tuple[list[Feed], int]:
         from orm_desktop.ingest.opml import expand_template, is_template
@@ -230,10 +281,9 @@ class Service:
                               t.get("weight", 1.0)) for t in self.feed_templates()]
         text = export_opml(plain)
         if path is not None:
-            try:
-                Path(path).write_text(text, encoding="utf-8")
-            except OSError as exc:
-                raise UsageError(f"cannot write {path}: {exc.strerror}") from exc
+            from orm_desktop.atomic import atomic_write
+
+            atomic_write(path, text)
         return text
 
     def update_feed(self, feed_id: int, **fields) -> Feed:
@@ -252,18 +302,44 @@ class Service:
 
     # -- refresh -----------------------------------------------------------------------------
     def fetch(self, *, jobs: int = 4, force: bool = False, feed_ids: Sequence[int] | None = None,
-              progress=None, cancel: threading.Event | None = None, limits=None,
+              due_only: bool = False, progress=None, cancel: threading.Event | None = None, limits=None,
               now: int | None = None) -> FetchSummary:
-        """Refresh feeds (one refresh at a time per workspace; KnownError if one is running)."""
+        """Refresh feeds (one refresh at a time per workspace; KnownError if one is running).
+
+        A person asking for a refresh gets every enabled feed (conditional GET keeps unchanged
+        feeds cheap); ``due_only`` (timers, cron) fetches only the feeds whose time has come and
+        leaves failing feeds to their backoff; ``feed_ids`` fetches just those feeds. The
+        summary's ``scope`` says which it was. ``force`` is kept for callers that predate this.
+        """
+        import dataclasses
+
         from orm_desktop.ingest.pipeline import refresh
 
         if jobs < 1 or jobs > 64:
             raise UsageError("--jobs must be between 1 and 64")
+        if feed_ids:
+            known = {f.id for f in self.feeds()}
+            missing = [str(i) for i in feed_ids if i not in known]
+            if missing:
+                raise UsageError(f"no feed with id {', '.join(missing)} (see `orm-desktop feeds list`)")
+        scope = "selected" if feed_ids else ("due" if due_only and not force else "all")
         with self.ws.refresh_lock():
-            summary = refresh(self.conn, jobs=jobs, force=force, feed_ids=feed_ids, limits=limits,
+            summary = refresh(self.conn, jobs=jobs, force=scope == "all", feed_ids=feed_ids, limits=limits,
                               progress=progress, cancel=cancel, now=now)
+        enabled = sum(f.enabled for f in self.feeds())
+        summary = dataclasses.replace(summary, scope=scope,
+                                      not_due=max(enabled - summary.feeds, 0) if scope == "due" else 0)
+        if scope == "all" and not summary.skipped:
+            self.set_setting("last_full_refresh", int(time.time()))
         self._after_refresh(summary)
         return summary
+
+    def refresh_state(self) -> dict:
+        """What "Last refresh" may truthfully say: when every enabled feed was last asked for
+        (``all``), and the newest run that fetched anything (``any``, with its ``feeds``)."""
+        row = feeds_store.last_run(self.conn)
+        return {"all": self.setting("last_full_refresh"), "any": row[0] if row else None,
+                "feeds": row[1] if row else 0}
 
     def _after_refresh(self, summary: FetchSummary) -> None:
         """Spike detection after every refresh that brought new mentions."""
@@ -322,8 +398,8 @@ class Service:
                 "median_hours_to_send": med(3), "by_state": states}
 
     def last_refresh(self) -> int | None:
-        row = self.conn.execute("SELECT max(finished) FROM fetch_runs").fetchone()
-        return row[0] if row else None
+        """When the newest refresh that actually fetched a feed finished (None: never)."""
+        return self.refresh_state()["any"]
 
     # -- deliveries (issue 16; docs/deliveries.md) ---------------------------------------------
     def deliveries_config(self) -> dict:
@@ -500,6 +576,49 @@ class Service:
         ids = kpis_store.extremes(self.conn, tuple(entity_ids) if entity_ids else None, since, until,
                                   positive=positive, limit=limit)
         return [m for m in (mentions_store.get(self.conn, i) for i in ids) if m is not None]
+
+
+# settings a user edits (GUI Settings page, `orm-desktop settings set`): kind, what it is
+EDITABLE_SETTINGS: dict[str, tuple[str, str]] = {
+    "brand_name": ("text", "the brand's name: window title, reports, {brand} in drafts"),
+    "contact": ("text", "where people can reach us: {contact} in drafts"),
+    "status_page": ("url", "our status or updates page: {status_page} in drafts ({link} is the mention)"),
+    "brand_color": ("color", "report accent colour, #RRGGBB"),
+    "refresh_minutes": ("minutes", "refresh due feeds every N minutes while the app runs (0: never)"),
+    "allow_self_approval": ("bool", "an approver may approve their own drafts (true/false)"),
+}
+
+
+def _setting_value(key: str, kind: str, text: str):
+    import re
+
+    if kind == "url":
+        if text and not re.match(r"^https?://\S+$", text):
+            raise UsageError(f"{key} must be an http:// or https:// address (or empty)")
+        return text
+    if kind == "color":
+        if text and not re.fullmatch(r"#[0-9A-Fa-f]{6}", text):
+            raise UsageError(f"{key} must look like #0F6E8C")
+        return text
+    if kind == "minutes":
+        if not text.isdigit() or int(text) > 1440:
+            raise UsageError(f"{key} must be a whole number of minutes from 0 to 1440")
+        return int(text)
+    if kind == "bool":
+        if text.lower() not in ("true", "false", "yes", "no", "on", "off", "1", "0"):
+            raise UsageError(f"{key} must be true or false")
+        return text.lower() in ("true", "yes", "on", "1")
+    return text
+
+
+def refresh_label(state: dict, when: Callable[[int | None], str]) -> str:
+    """"Last refresh" as text that never claims more than happened (status bar, `info`):
+    the newest refresh that fetched anything, and whether it covered every enabled feed."""
+    if not state["any"]:
+        return "never"
+    if (state["all"] or 0) >= state["any"]:
+        return f"{when(state['all'])} (all feeds)"
+    return f"{when(state['any'])} ({state['feeds']} due feeds; all feeds {when(state['all']) if state['all'] else 'never'})"
 
 
 def _search_string(e: Entity) -> str:

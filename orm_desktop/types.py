@@ -114,6 +114,23 @@ class FetchSummary:
     seconds: float = 0.0
     failures: tuple[tuple[str, str, str], ...] = field(default=())  # (url, status, message)
     notified: tuple[tuple[str, int], ...] = field(default=())  # (rule name, mentions) of "notify" rules
+    scope: str = ""  # which feeds were asked for: all (enabled) | due | selected
+    not_due: int = 0  # with scope "due": enabled feeds left alone because they were not due yet
+
+    def describe(self) -> str:
+        """One line saying which feeds were fetched and what came of it (CLI and status bar)."""
+        if self.scope == "due" and not self.feeds:
+            return f"no feed was due ({self.not_due} enabled feeds not due yet): nothing fetched"
+        s = "s" if self.feeds != 1 else ""
+        which = {"all": f"all {self.feeds} enabled feed{s}", "selected": f"{self.feeds} selected feed{s}",
+                 "due": f"the {self.feeds} due feed{s} ({self.not_due} more not due yet)"
+                 }.get(self.scope, f"{self.feeds} feed{s}")
+        line = (f"fetched {which}: {self.ok} ok, {self.not_modified} not modified, {self.failed} failed; "
+                f"{self.entries} entries, {self.new_items} new items, {self.new_mentions} new mentions "
+                f"in {self.seconds:.1f} s")
+        if self.skipped:
+            line += f"; cancelled, {self.skipped} feeds not fetched"
+        return line
 
 
 @dataclass(frozen=True, slots=True)

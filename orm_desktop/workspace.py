@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from orm_desktop.errors import LockBusy, WorkspaceError
+from orm_desktop.errors import LockBusy, NoWorkspace, WorkspaceError
 from orm_desktop.store import db
 
 DB_NAME = "orm.db"
@@ -33,14 +33,24 @@ def default_workspace_dir() -> Path:
     return Path(user_data_dir("orm-desktop", appauthor=False)) / "workspace"
 
 
+def demo_workspace_dir() -> Path:
+    """Where the GUI creates the offline demo when no workspace is configured."""
+    return default_workspace_dir().parent / "demo"
+
+
 def resolve(explicit: str | os.PathLike[str] | None = None) -> tuple[Path, str]:
-    """The workspace directory and where the choice came from ('option', 'env', 'default')."""
+    """The workspace directory and where the choice came from ('option', 'env', 'default',
+    'demo'). With nothing configured and no workspace in the default directory, the current
+    workspace is the offline demo once the GUI has created it: the CLI and the GUI agree."""
     if explicit:
         return Path(explicit).expanduser().resolve(), "option"
     env = os.environ.get(ENV_VAR, "").strip()
     if env:
         return Path(env).expanduser().resolve(), "env"
-    return default_workspace_dir(), "default"
+    root = default_workspace_dir()
+    if not (root / DB_NAME).exists() and (demo_workspace_dir() / DB_NAME).exists():
+        return demo_workspace_dir(), "demo"
+    return root, "default"
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,11 +128,12 @@ def open_workspace(root: Path, *, migrate: bool = True) -> Workspace:
     """Open an existing workspace, applying pending migrations (after a backup)."""
     ws = Workspace(root)
     if not root.exists():
-        raise WorkspaceError(
+        raise NoWorkspace(
             f"no workspace at {root}; create one with `orm-desktop init` (or `init --demo`)"
         )
     if not ws.exists():
-        raise WorkspaceError(f"{root} is not an ORM Desktop workspace (no {DB_NAME})")
+        raise NoWorkspace(f"{root} is not an ORM Desktop workspace (no {DB_NAME}); "
+                          "create one with `orm-desktop init`")
     if migrate:
         db.migrate(ws.db_path, backup_dir=ws.backups)
     return ws

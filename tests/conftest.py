@@ -4,6 +4,7 @@
 - ``demo_service``: a private copy of the demo workspace for one test (safe to modify).
 - ``empty_service``: a new empty workspace.
 - ``run_cli``: the real `orm-desktop` entry point in a subprocess.
+- ``window``: the main window on a private copy of the demo (pytest-qt, offscreen).
 """
 
 from __future__ import annotations
@@ -76,3 +77,13 @@ def run_cli(tmp_path):
                               timeout=timeout, env=full_env, cwd=tmp_path)
 
     return run
+
+
+@pytest.fixture
+def window(qtbot, demo_service):
+    from tests.gui_support import open_window
+
+    win = open_window(qtbot, demo_service)
+    yield win
+    win.runner.cancel_all()
+    win.runner.wait(10_000)

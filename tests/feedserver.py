@@ -9,6 +9,8 @@ Routes (all end by themselves, so shutdown is quick):
   /redirect/<name>    one redirect to /static/<name>
   /slow/<seconds>     sleeps (at most 5 s) before answering with a tiny feed
   /trickle            sends a byte every 0.2 s for up to 5 s
+  /drip               a byte every 0.1 s of the body, until the client hangs up (or 60 s)
+  /drip-headers       the status line and headers a byte every 0.1 s, until the client hangs up
   /huge               a body of 3 MiB
   /gzip-bomb          a small gzip body that inflates to 64 MiB
   /html               an HTML page
@@ -30,7 +32,7 @@ _BOMB = gzip.compress(b"\0" * (64 * 1024 * 1024), compresslevel=9)
 
 
 class FeedServer:
-    def __init__(self, static_dir: Path | None = None) -> None:
+    def __init__(self, static_dir: Path | None = None, host: str = "127.0.0.1") -> None:
         self.static_dir = Path(static_dir) if static_dir else None
         self.routes: dict[str, tuple[int, dict[str, str], bytes]] = {}
         self.hits: dict[str, int] = {}
@@ -63,8 +65,9 @@ class FeedServer:
             def handle_error(self, request, client_address) -> None:
                 pass  # clients that hang up on purpose (timeouts, caps) are not server errors
 
-        self.httpd = Server(("127.0.0.1", 0), Handler)
+        self.httpd = Server((host, 0), Handler)
         self.httpd.daemon_threads = True
+        self.host = host
         self.port = self.httpd.server_address[1]
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
@@ -78,7 +81,7 @@ class FeedServer:
         self.httpd.server_close()
 
     def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.port}{path}"
+        return f"http://{self.host}:{self.port}{path}"
 
     def _file(self, name: str) -> bytes | None:
         if self.static_dir is None:
@@ -141,6 +144,21 @@ class FeedServer:
                 h.wfile.write(b" ")
                 h.wfile.flush()
                 self.stopping.wait(0.2)
+            return None
+        if head in ("drip", "drip-headers"):
+            raw = (b"HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\nContent-Length: 100000\r\n\r\n"
+                   if head == "drip-headers" else b"")
+            if head == "drip":
+                h.send_response(200)
+                h.send_header("Content-Length", "100000")
+                h.end_headers()
+            deadline = time.monotonic() + 60
+            i = 0
+            while time.monotonic() < deadline and not self.stopping.is_set():
+                h.wfile.write(raw[i:i + 1] if i < len(raw) else b" ")
+                h.wfile.flush()
+                i += 1
+                self.stopping.wait(0.1)
             return None
         if head == "huge":
             return self._send(h, 200, b"<rss>" + b" " * (3 * 1024 * 1024) + b"</rss>")

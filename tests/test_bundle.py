@@ -15,6 +15,7 @@ from orm_desktop.responses import templates as tpl
 from orm_desktop.responses import workflow as wf
 from orm_desktop.service import Service
 from orm_desktop.store import audit
+from tests.feedserver import FeedServer
 
 
 def snapshot(svc) -> dict:
@@ -32,13 +33,17 @@ def snapshot(svc) -> dict:
 
 def test_bundle_round_trips_and_overrides_follow_the_articles(demo_service, tmp_path):
     a = demo_service
+    # bundles never carry file:// feeds, so the demo's local feeds are served over 127.0.0.1 here
+    server = FeedServer(a.ws.demo_feeds).__enter__()
+    for f in a.feeds():
+        a.conn.execute("UPDATE feeds SET url = ? WHERE id = ?", (server.url(f"/static/{f.url.rsplit('/', 1)[1]}"), f.id))
     rules.save(a.conn, Rule(None, "Recall", {"terms": "recall"}, {"tag": "recall"}), by="ana")
     shipped = tpl.shipped_templates()["review-reply-positive"]
     from dataclasses import replace
 
     wf.save_template(a.conn, tpl.to_toml(replace(shipped, id="our-thanks", title="Our thanks")), by="ana")
     target = a.mentions(limit=1)[0]
-    a.override_sentiment([target.id], -0.7, by="ana")
+    a.override_sentiment([target.id], -0.7, by="sam")  # overrides by users the bundle does not hold are skipped
     path = tmp_path / "team.ormbundle"
     export_bundle(a, path, by="ana")
     b = Service.create(tmp_path / "b")
@@ -52,7 +57,8 @@ def test_bundle_round_trips_and_overrides_follow_the_articles(demo_service, tmp_
     assert audit.verify(b.conn)[1] is None  # the chain, copied verbatim, then extended by the import
     # the override waits for its article, and lands when the feeds are fetched again
     assert b.count_mentions() == 0
-    b.fetch(force=True)  # the demo feeds are local files, still where the bundle's OPML says
+    b.fetch(force=True)  # the demo feeds, still where the bundle's OPML says
+    server.__exit__(None, None, None)
     again = [m for m in b.mentions(limit=10_000) if m.url == target.url and m.entity == target.entity]
     assert again and again[0].sentiment == -0.7 and again[0].overridden
     with pytest.raises(UsageError, match="new, empty workspace"):

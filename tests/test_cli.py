@@ -37,7 +37,7 @@ def test_usage_errors_are_one_line_exit_2(run_cli, tmp_path, args, needle):
 
 def test_missing_workspace_is_a_clear_error(run_cli, tmp_path):
     r = run_cli("mentions", workspace=tmp_path / "nowhere")
-    assert r.returncode == 1
+    assert r.returncode == 2  # a usage error (issue 12.10)
     assert "orm-desktop init" in r.stderr and "Traceback" not in r.stderr
 
 

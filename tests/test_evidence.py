@@ -27,6 +27,7 @@ def test_capture_list_and_export(empty_service, tmp_path):
         server.routes["/feed"] = (200, {}, feed)
         svc.add_entity("brand", "Acme", match_existing=False)
         svc.add_feed(server.url("/feed"))
+        svc.set_setting("allow_private_addresses", ["127.0.0.1"])  # the test server's address
         svc.fetch()
         mid = svc.mentions(limit=1)[0].id
         caps = capture(svc.conn, svc.ws.evidence, mid, by="lawyer")
@@ -61,6 +62,7 @@ def test_capture_uses_the_feed_safety_limits(empty_service):
         server.routes["/feed"] = (200, {}, feed)
         svc.add_entity("brand", "Acme", match_existing=False)
         svc.add_feed(server.url("/feed"))
+        svc.set_setting("allow_private_addresses", ["127.0.0.1"])
         svc.fetch()
         mid = svc.mentions(limit=1)[0].id
         with pytest.raises(UsageError, match="could not be fetched: response larger than"):

@@ -81,7 +81,7 @@ def test_dns_refused_file_and_invalid():
     assert r.status == "connection" and "cannot connect" in r.message
     assert fetch_one(FetchRequest(1, (FEEDS / "rss20.xml").as_uri())).status == "ok"
     missing = fetch_one(FetchRequest(1, "file:///nonexistent/feed.xml"))
-    assert missing.status == "file_error" and "No such file" in missing.message
+    assert missing.status == "file_error" and "cannot read this local feed file" in missing.message
     assert fetch_one(FetchRequest(1, "gopher://old.example/")).status == "invalid_url"
     assert fetch_one(FetchRequest(1, "not a url")).status == "invalid_url"
 

@@ -36,9 +36,8 @@ def integrity(path: Path) -> str:
         return c.execute("PRAGMA integrity_check").fetchone()[0]
 
 
-def test_sigkill_during_rescoring_keeps_committed_batches(demo_service):
-    ws = demo_service.ws
-    demo_service.close()
+def kill_rescore_after_first_batch(root: Path) -> None:
+    """A `rescore` with vader in batches of 50, SIGKILLed once its first batch is committed."""
     code = ("import sys, time\n"
             "from pathlib import Path\n"
             "from orm_desktop.service import Service\n"
@@ -47,11 +46,17 @@ def test_sigkill_during_rescoring_keeps_committed_batches(demo_service):
             "def slow(d, t, m):\n"
             "    print(d, flush=True); time.sleep(0.2)\n"
             "rescore(svc.conn, 'vader', progress=slow, batch=50)\n")
-    proc = subprocess.Popen([sys.executable, "-c", code, str(ws.root)], stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    proc = subprocess.Popen([sys.executable, "-c", code, str(root)], stdout=subprocess.PIPE, text=True, cwd=ROOT)
     first = proc.stdout.readline()  # one batch committed
     assert first.strip() == "50"
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=10)
+
+
+def test_sigkill_during_rescoring_keeps_committed_batches(demo_service):
+    ws = demo_service.ws
+    demo_service.close()
+    kill_rescore_after_first_batch(ws.root)
     assert integrity(ws.db_path) == "ok"
     svc = Service.open(ws.root)
     engines = dict(svc.conn.execute("SELECT engine, count(*) FROM mentions GROUP BY engine").fetchall())

@@ -12,20 +12,6 @@ from orm_desktop.types import MentionFilter  # noqa: E402
 from tests.feedserver import FeedServer  # noqa: E402
 
 
-@pytest.fixture
-def window(qtbot, demo_service):
-    from orm_desktop.ui.main_window import MainWindow
-
-    win = MainWindow(demo_service)
-    qtbot.addWidget(win)
-    win.resize(1300, 850)
-    win.show()
-    qtbot.waitExposed(win)
-    yield win
-    win.runner.cancel_all()
-    win.runner.wait(10_000)
-
-
 def test_every_view_builds_on_the_demo(window, qtbot):
     labels = [window.nav.item(i).text() for i in range(window.nav.count())]
     assert labels[0] == "Inbox"
@@ -99,7 +85,7 @@ def test_read_only_executive_mode_hides_operator_controls(window, qtbot):
     assert window.inbox.read_only
     assert not window.inbox.detail.buttons["flag"].isVisible()
     hidden = {window.nav.item(i).text() for i in range(window.nav.count()) if window.nav.item(i).isHidden()}
-    assert hidden == {"Responses", "Feeds", "Entities", "Settings"}
+    assert hidden == {"Responses", "Rules", "Feeds", "Entities", "Settings"}
     first = window.inbox.model.mention(0)
     window.inbox.table.selectRow(0)
     window.inbox.set_status("archived")
@@ -112,7 +98,7 @@ def test_refresh_worker_reports_progress_and_can_be_cancelled(window, qtbot, tmp
         for i in range(30):
             window.svc.add_feed(server.url(f"/slow/1?i={i}"), title=f"Slow {i}")
         progress = []
-        window.refresh()
+        window.refresh(quiet=True)  # the timer's refresh: due feeds only
         task = window.refresh_task
         task.signals.progress.connect(lambda d, t, m: progress.append((d, t)))
         qtbot.waitUntil(lambda: any(d >= 1 for d, _t in progress), timeout=20_000)

@@ -59,8 +59,10 @@ class Alert:
         b = dt.datetime.fromtimestamp(self.window_end - 1, dt.UTC).strftime("%d %b")
         span = a if a == b else f"{a}–{b}"
         what = "coverage volume" if self.kind == "volume_spike" else "negative coverage"
+        k = max(1, int(self.score))  # chance of a count this high on a normal day: below 10**-k
+        chance = "a billion" if k >= 9 else f"{10 ** k:,}"
         return (f"{self.entity}: {what} spike {span} — {self.observed:.0f} vs {self.baseline:.1f} expected "
-                f"(p < 1e-{max(1, int(self.score))})")
+                f"(less than a 1 in {chance} chance on a normal day)")
 
 
 def poisson_sf(x: int, lam: float) -> float:

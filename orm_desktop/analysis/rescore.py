@@ -19,13 +19,21 @@ def rescore(conn, engine_name: str | None = None, *, entity_ids: list[int] | Non
             progress: Callable[[int, int, str], None] | None = None, cancel: threading.Event | None = None,
             batch: int = 500) -> int:
     """Recompute the machine sentiment of stored mentions; commits per batch (a cancel or crash
-    keeps what was done). Returns the number of mentions rescored."""
+    keeps what was done). Until it completes, the setting ``rescore_in_progress`` says how far it
+    got (``status`` reports it to ``check``/``info``), and the same rescore run again resumes
+    there. Returns the number of mentions rescored (the resumed part included)."""
     engine = adapted(get_engine(engine_name), mentions_store.overrides_for_learning(conn))  # this workspace's overrides
     queries = {e.id: EntityQuery.parse(e.query, e.aliases) for e in entities_store.list_(conn)}
     where = f" WHERE m.entity_id IN ({','.join('?' * len(entity_ids))})" if entity_ids else ""
     args = list(entity_ids or ())
     total = conn.execute(f"SELECT count(*) FROM mentions m{where}", args).fetchone()[0]
     done, last = 0, 0
+    scope = sorted(entity_ids or ())
+    marker = settings_store.get(conn, MARKER, None)
+    if isinstance(marker, dict) and marker.get("engine") == engine.name and marker.get("entity_ids") == scope:
+        last = int(marker.get("last_id", 0))  # resume the interrupted run
+        done = conn.execute(f"SELECT count(*) FROM mentions m{where}{' AND' if where else ' WHERE'} m.id <= ?",
+                            (*args, last)).fetchone()[0]
     while True:
         if cancel is not None and cancel.is_set():
             break
@@ -44,11 +52,32 @@ def rescore(conn, engine_name: str | None = None, *, entity_ids: list[int] | Non
                             ts.confidence))
         with db.transaction(conn):
             mentions_store.update_machine_scores(conn, updates)
+            settings_store.set_(conn, MARKER, {"engine": engine.name, "entity_ids": scope, "last_id": rows[-1][0]})
         done += len(rows)
         last = rows[-1][0]
         if progress:
             progress(done, total, f"rescored {done:,} of {total:,} with {engine.name}")
-    if not entity_ids and (cancel is None or not cancel.is_set()):
+    if cancel is None or not cancel.is_set():
         with db.transaction(conn):
-            settings_store.set_(conn, "sentiment_engine", engine.name)
+            if not entity_ids:
+                settings_store.set_(conn, "sentiment_engine", engine.name)
+            conn.execute("DELETE FROM settings WHERE key = ?", (MARKER,))
     return done
+
+
+MARKER = "rescore_in_progress"
+
+
+def status(conn) -> str:
+    """'' when no rescore was left unfinished, else one line saying so and how to finish it."""
+    marker = settings_store.get(conn, MARKER, None)
+    if not isinstance(marker, dict):
+        return ""
+    ids = [int(i) for i in marker.get("entity_ids") or []]
+    where = f" AND entity_id IN ({','.join('?' * len(ids))})" if ids else ""
+    left = conn.execute(f"SELECT count(*) FROM mentions WHERE id > ?{where}",
+                        (int(marker.get("last_id", 0)), *ids)).fetchone()[0]
+    engine = str(marker.get("engine", ""))
+    scope = " --entity ..." if ids else ""
+    return (f"a rescore with {engine} was interrupted: {left:,} mentions are still scored by the previous engine; "
+            f"run `orm-desktop rescore --engine {engine}{scope}` to finish it")

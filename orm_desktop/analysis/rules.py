@@ -30,8 +30,34 @@ class Rule:
     enabled: bool = True
 
 
+# the type each condition and action must have (rules also come from files)
+_NUMBER = (int, float)
+_TYPES = {"entity": str, "terms": str, "kinds": list, "sentiment": str, "topic": str, "min_rating": _NUMBER,
+          "max_rating": _NUMBER, "feed_id": int, "category": str}
+_ACTION_TYPES = {"tag": str, "status": str, "priority": _NUMBER, "assign": str, "sentiment": _NUMBER,
+                 "mute": (bool, int), "notify": (bool, int)}
+
+
+def _check_types(rule: Rule) -> None:
+    if not isinstance(rule.conditions, dict) or not isinstance(rule.actions, dict):
+        raise UsageError("a rule's conditions and actions must be objects")
+    for part, types in ((rule.conditions, _TYPES), (rule.actions, _ACTION_TYPES)):
+        for k, v in part.items():
+            t = types.get(k)
+            if t is not None and v is not None and (not isinstance(v, t) or (isinstance(v, bool) and t is _NUMBER)):
+                raise UsageError(f"rule {rule.name[:60]!r}: {k} has the wrong type")
+    if not all(isinstance(k, str) for k in rule.conditions.get("kinds") or ()):
+        raise UsageError(f"rule {rule.name[:60]!r}: kinds must be a list of source kinds")
+    for k in ("min_rating", "max_rating", "priority", "sentiment"):
+        for part in (rule.conditions, rule.actions):
+            v = part.get(k)
+            if isinstance(v, float) and v != v:
+                raise UsageError(f"rule {rule.name[:60]!r}: {k} is not a number")
+
+
 def validate(rule: Rule) -> None:
     c, a = rule.conditions, rule.actions
+    _check_types(rule)
     if not rule.name.strip():
         raise UsageError("a rule needs a name")
     if set(c) - CONDITION_KEYS:
@@ -256,8 +282,10 @@ def import_rules(conn, text: str, *, by: str) -> int:
     if not isinstance(items, list):
         raise UsageError("the rules file must hold a list of rules")
     existing = {r.name.casefold(): r.id for r in list_(conn)}
-    for it in items:
-        save(conn, Rule(existing.get(str(it.get("name", "")).casefold()), str(it.get("name", "")),
-                        dict(it.get("conditions", {})), dict(it.get("actions", {})), bool(it.get("enabled", True))),
-             by=by)
+    with db.transaction(conn):  # all the file's rules or none
+        for n, it in enumerate(items, 1):
+            if not isinstance(it, dict) or not isinstance(it.get("name", ""), str):
+                raise UsageError(f"entry {n} of the rules file is not a rule (an object with a name)")
+            save(conn, Rule(existing.get(it.get("name", "").casefold()), it.get("name", ""),
+                            it.get("conditions", {}), it.get("actions", {}), bool(it.get("enabled", True))), by=by)
     return len(items)

@@ -10,9 +10,10 @@ from __future__ import annotations
 import functools
 import json
 import re
-from pathlib import Path
 
-TAXONOMY = Path(__file__).resolve().parents[2] / "resources" / "topics.json"
+from orm_desktop.paths import resource_path
+
+TAXONOMY = resource_path("topics.json")
 
 STAGES = (  # first match wins, most committed stage first
     ("advocacy", r"\b(?:i\s+)?(?:recommend|love my|would buy again|best purchase|tell everyone|five stars)\b"),

@@ -15,8 +15,9 @@ from orm_desktop import __version__
 from orm_desktop.errors import KnownError
 
 # command modules; each defines register(subparsers) and sets args.func
-COMMAND_MODULES = ["workspace_cmds", "feeds", "entities", "fetch", "mentions", "score"]
-OPTIONAL_MODULES = ["alerts", "responses", "report", "safety", "audit_cmds", "rules_cmds", "evidence_cmds", "crisis_cmds", "extras", "deliveries_cmds"]
+COMMAND_MODULES = ["workspace_cmds", "feeds", "entities", "fetch", "mentions", "score", "settings_cmds"]
+OPTIONAL_MODULES = ["alerts", "responses", "report", "safety", "audit_cmds", "rules_cmds", "evidence_cmds", "crisis_cmds", "extras", "deliveries_cmds",
+                    "desktop_cmds"]
 
 
 class Parser(argparse.ArgumentParser):
@@ -33,6 +34,7 @@ def build_parser() -> Parser:
                    help="GUI: open the bundled offline demo workspace (created on first use)")
     p.add_argument("--smoke-test", action="store_true",
                    help="GUI: open the main window, paint it once and exit (used by CI)")
+    p.add_argument("--page", metavar="NAME", help="GUI: open on this page, e.g. Dashboard, Reports or an executive's name")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     for name in COMMAND_MODULES:
         importlib.import_module(f"orm_desktop.cli.{name}").register(sub)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from orm_desktop import workspace as wsmod
 from orm_desktop.errors import UsageError
+from orm_desktop.textsafe import csv_cell, display_text
 
 FORMATS = ("table", "csv", "json", "jsonl")
 
@@ -49,6 +50,19 @@ def parse_when(text: str, *, now: dt.datetime | None = None) -> int:
     return int(value.timestamp())
 
 
+def parse_until(text: str, *, now: dt.datetime | None = None) -> int:
+    """The end of a period, inclusive as people read it: a plain date YYYY-MM-DD means the end
+    of that day; a date-time or a relative 7d is that very moment."""
+    end = parse_when(text, now=now)
+    return end + 86400 if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()) else end
+
+
+def check_period(since: int | None, until: int | None, first: str = "--since", last: str = "--until") -> None:
+    """A usage error for an inverted (or empty) date range instead of silently printing nothing."""
+    if since is not None and until is not None and since >= until:
+        raise UsageError(f"the period is empty: {first} must be before {last}")
+
+
 def iso(ts: int | None) -> str:
     if ts is None:
         return ""
@@ -74,7 +88,7 @@ def emit(rows: Sequence[dict], fmt: str, columns: Sequence[str], *, widths: dict
         w = csv.DictWriter(out, fieldnames=list(columns), extrasaction="ignore")
         w.writeheader()
         for r in rows:
-            w.writerow({k: ("; ".join(map(str, v)) if isinstance(v, list) else v) for k, v in r.items()})
+            w.writerow({k: csv_cell("; ".join(map(str, v)) if isinstance(v, list) else v) for k, v in r.items()})
     else:
         widths = widths or {}
         cells = [[_cell(r.get(c), widths.get(c, 40)) for c in columns] for r in rows]
@@ -92,7 +106,7 @@ def _cell(v, width: int) -> str:
     elif isinstance(v, list | tuple):
         s = ",".join(map(str, v))
     else:
-        s = str(v).replace("\n", " ")
+        s = display_text(str(v))
     return s if len(s) <= width else s[: width - 1] + "…"
 
 

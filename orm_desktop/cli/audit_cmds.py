@@ -35,13 +35,14 @@ def cmd_export(args) -> int:
     from orm_desktop.store import audit
 
     svc = open_service(args)
-    out = open(args.out, "w", encoding="utf-8") if args.out else sys.stdout  # noqa: SIM115
-    try:
-        for e in audit.all_entries(svc.conn):
-            out.write(json.dumps({"id": e.id, "at": iso(e.at), "actor": e.actor, "action": e.action,
-                                  "subject": f"{e.subject_type}:{e.subject_id}", "data": e.data,
-                                  "prev_hash": e.prev_hash, "hash": e.hash}, ensure_ascii=False) + "\n")
-    finally:
-        if args.out:
-            out.close()
+    lines = [json.dumps({"id": e.id, "at": iso(e.at), "actor": e.actor, "action": e.action,
+                         "subject": f"{e.subject_type}:{e.subject_id}", "data": e.data,
+                         "prev_hash": e.prev_hash, "hash": e.hash}, ensure_ascii=False) + "\n"
+             for e in audit.all_entries(svc.conn)]
+    if args.out:
+        from orm_desktop.atomic import atomic_write
+
+        atomic_write(args.out, "".join(lines))
+    else:
+        sys.stdout.writelines(lines)
     return 0

@@ -16,7 +16,8 @@ def register(sub) -> None:
         a.add_argument("entity")
         a.add_argument("--as", dest="user", default="")
         a.set_defaults(func=fn)
-    a = s.add_parser("status")
+    a = s.add_parser("status", help="which entities are in crisis mode (or just ENTITY)")
+    a.add_argument("entity", nargs="?")
     a.set_defaults(func=cmd_status)
 
 
@@ -43,6 +44,12 @@ def cmd_status(args) -> int:
 
     svc = open_service(args)
     rows = active(svc.conn)
+    if args.entity:
+        e = svc.entity(args.entity)  # exit 2 for an unknown name
+        rows = [r for r in rows if r[0] == e.id]
+        if not rows:
+            print(f"{e.name}: not in crisis mode")
+            return 0
     if not rows:
         print("no entity is in crisis mode")
     for _id, name, since in rows:

@@ -23,6 +23,9 @@ def register(sub) -> None:
     a.add_argument("--out", required=True, help="the .zip file to write")
     a.add_argument("--as", dest="user", default="")
     a.set_defaults(func=cmd_export)
+    a = s.add_parser("verify", help="check an evidence export: every file against the manifest's SHA-256")
+    a.add_argument("zip")
+    a.set_defaults(func=cmd_verify)
 
 
 def cmd_capture(args) -> int:
@@ -53,3 +56,15 @@ def cmd_export(args) -> int:
     out = export(svc.conn, svc.ws.evidence, args.mention_id, Path(args.out), by=args.user or "cli")
     print(f"wrote {out}")
     return 0
+
+
+def cmd_verify(args) -> int:
+    from pathlib import Path
+
+    from orm_desktop.evidence import verify_export
+
+    checked, problems = verify_export(Path(args.zip))
+    for p in problems:
+        print(f"MISMATCH {p}")
+    print(f"{checked} file(s) checked, {len(problems)} problem(s)")
+    return 1 if problems else 0

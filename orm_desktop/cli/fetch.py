@@ -1,6 +1,8 @@
-"""`orm-desktop fetch [--jobs N]`: progress on stderr, summary on stdout.
+"""`orm-desktop fetch [--jobs N] [--due]`: progress on stderr, summary on stdout.
 
-Exit code 0 when every feed was fetched, 1 when some failed (all others stored)."""
+Plain `fetch` asks every enabled feed (conditional GET keeps unchanged ones cheap); `--due`
+(for cron) only the feeds whose time has come. Exit code 0 when every feed was fetched, 1 when
+some failed (all others stored)."""
 
 from __future__ import annotations
 
@@ -8,13 +10,17 @@ import json
 import sys
 
 from orm_desktop.cli._common import open_service
+from orm_desktop.errors import UsageError
 
 
 def register(sub) -> None:
-    p = sub.add_parser("fetch", help="refresh due feeds (progress on stderr, summary on stdout)",
-                       description="Example: orm-desktop fetch --jobs 8")
+    p = sub.add_parser("fetch", help="refresh every enabled feed (--due: only those due; progress on stderr, "
+                       "summary on stdout)",
+                       description="Example: orm-desktop fetch --jobs 8   (from cron: orm-desktop fetch --due -q)")
     p.add_argument("--jobs", "-j", type=int, default=4, help="concurrent downloads (default 4)")
-    p.add_argument("--all", action="store_true", help="also fetch feeds that are backing off after errors")
+    p.add_argument("--due", action="store_true",
+                   help="only feeds that are due (as the app's timer does); failing feeds wait for their backoff")
+    p.add_argument("--all", action="store_true", help="every enabled feed (the default; kept for scripts)")
     p.add_argument("--feed", type=int, action="append", help="fetch only this feed id (repeatable)")
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress on stderr")
@@ -37,17 +43,17 @@ def cmd_fetch(args) -> int:
             sys.stderr.write(line + "\n")
         sys.stderr.flush()
 
-    s = svc.fetch(jobs=args.jobs, force=args.all, feed_ids=args.feed, progress=progress)
+    if args.due and (args.all or args.feed):
+        raise UsageError("--due cannot be combined with --all or --feed")
+    s = svc.fetch(jobs=args.jobs, due_only=args.due, feed_ids=args.feed, progress=progress)
     if args.json:
-        print(json.dumps({"feeds": s.feeds, "ok": s.ok, "not_modified": s.not_modified,
+        print(json.dumps({"scope": s.scope, "not_due": s.not_due, "feeds": s.feeds, "ok": s.ok, "not_modified": s.not_modified,
                           "failed": s.failed, "entries": s.entries, "new_items": s.new_items,
                           "new_mentions": s.new_mentions, "seconds": s.seconds,
                           "failures": [dict(zip(("url", "status", "message"), f, strict=True))
                                        for f in s.failures]}))
     else:
-        print(f"{s.feeds} feeds: {s.ok} ok, {s.not_modified} not modified, {s.failed} failed; "
-              f"{s.entries} entries, {s.new_items} new items, {s.new_mentions} new mentions "
-              f"in {s.seconds:.1f} s")
+        print(s.describe())
         for url, status, message in s.failures:
             print(f"  failed: {url}: {status}: {message}")
     return 1 if s.failed else 0

@@ -7,29 +7,50 @@ import sys
 from orm_desktop import workspace as wsmod
 
 
-def demo_workspace_dir():
-    return wsmod.default_workspace_dir().parent / "demo"
+def display_problem() -> str | None:
+    """Why Qt could not open a window here (None when it can): on Linux/BSD without an X11 or
+    Wayland display, unless a headless platform (offscreen, minimal, vnc...) is asked for."""
+    import os
+
+    platform = os.environ.get("QT_QPA_PLATFORM", "").split(":")[0].strip().lower()
+    if not sys.platform.startswith(("linux", "freebsd", "openbsd", "netbsd")):
+        return None
+    if platform and platform not in ("xcb", "wayland", "wayland-egl"):
+        return None
+    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+        return None
+    return ("the GUI needs a display and none was found (DISPLAY and WAYLAND_DISPLAY are unset); "
+            "use the command line (orm-desktop --help), or run it where a desktop session is available")
 
 
 def run_gui(args) -> int:
     """No subcommand: open the GUI. With nothing configured and no workspace yet, the bundled
-    offline demo workspace is created and opened, so a newcomer sees a populated app."""
+    offline demo workspace is created and opened, so a newcomer sees a populated app; a named
+    workspace that does not exist yet is created empty and opens on the onboarding wizard. With
+    no display, one line saying so (exit 2) instead of Qt's abort."""
+    from orm_desktop.errors import UsageError
     from orm_desktop.service import Service
 
+    problem = display_problem()
+    if problem:
+        raise UsageError(problem)
     if args.demo:
-        root = demo_workspace_dir()
+        root = wsmod.demo_workspace_dir()
     else:
         root, source = wsmod.resolve(args.workspace)
         if source == "default" and not (root / wsmod.DB_NAME).exists():
-            root = demo_workspace_dir()
+            root = wsmod.demo_workspace_dir()
     if (root / wsmod.DB_NAME).exists():
         svc = _open_or_offer_restore(root)
-    else:
+    elif root == wsmod.demo_workspace_dir():
         print(f"orm-desktop: creating the offline demo workspace at {root} ...", file=sys.stderr)
         svc = Service.create(root, demo=True)
+    else:  # a workspace named with --workspace / $ORM_DESKTOP_WORKSPACE: a new, empty one (onboarding)
+        print(f"orm-desktop: creating a new workspace at {root}", file=sys.stderr)
+        svc = Service.create(root)
     from orm_desktop.ui.app import run
 
-    return run(svc, smoke_test=args.smoke_test)
+    return run(svc, smoke_test=args.smoke_test, page=getattr(args, "page", None))
 
 
 def _open_or_offer_restore(root):

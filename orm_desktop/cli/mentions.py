@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from orm_desktop.cli._common import FORMATS, emit, iso, open_service, parse_when
+from orm_desktop.cli._common import (
+    FORMATS,
+    check_period,
+    emit,
+    iso,
+    open_service,
+    parse_until,
+    parse_when,
+)
 from orm_desktop.errors import UsageError
 from orm_desktop.types import FEED_KINDS, LABELS, STATUSES, MentionFilter
 
@@ -21,7 +29,7 @@ def register(sub) -> None:
     p.add_argument("--needs-review", action="store_true",
                    help="only machine scores that need a human look (low confidence or engines disagree)")
     p.add_argument("--since", help="YYYY-MM-DD, ISO date-time, or 24h / 7d / 2w / 3m")
-    p.add_argument("--until")
+    p.add_argument("--until", help="inclusive: YYYY-MM-DD includes that whole day")
     p.add_argument("--search", "-s", default="", help='full-text search: words, "phrases", -exclusions')
     p.add_argument("--order", choices=("published", "priority"), default="published")
     p.add_argument("--limit", type=int, default=100, help="at most this many rows (0 = all)")
@@ -42,11 +50,13 @@ def register(sub) -> None:
 
 
 def build_filter(svc, args) -> MentionFilter:
+    since = parse_when(args.since) if args.since else None
+    until = parse_until(args.until) if args.until else None
+    check_period(since, until)
     return MentionFilter(
         entity_ids=tuple(svc.entity(n).id for n in args.entity),
         sentiment=args.sentiment, statuses=tuple(args.status), feed_kinds=tuple(args.kind),
-        topic=args.topic, since=parse_when(args.since) if args.since else None,
-        until=parse_when(args.until) if args.until else None, search=args.search, order=args.order,
+        topic=args.topic, since=since, until=until, search=args.search, order=args.order,
         lang=args.lang, needs_review=getattr(args, "needs_review", False),
     )
 

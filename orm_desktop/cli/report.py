@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from orm_desktop.cli._common import open_service, parse_when
+from orm_desktop.cli._common import check_period, open_service, parse_until, parse_when
 
 
 def register(sub) -> None:
@@ -13,7 +13,7 @@ def register(sub) -> None:
     p.add_argument("--kind", required=True, choices=("weekly", "executive", "crisis"))
     p.add_argument("--entity", "-e", help="executive (executive report) or entity (crisis report)")
     p.add_argument("--from", dest="since", help="period start: YYYY-MM-DD or 7d / 2w (default: last 7 or 30 days)")
-    p.add_argument("--to", dest="until", help="period end (exclusive; default: end of today)")
+    p.add_argument("--to", dest="until", help="period end, inclusive: YYYY-MM-DD includes that whole day (default: end of today)")
     p.add_argument("--out", "-o", required=True, help="the PDF file to write")
     p.add_argument("--page-size", choices=("A4", "Letter"), default="A4")
     p.set_defaults(func=cmd_report)
@@ -23,10 +23,12 @@ def cmd_report(args) -> int:
     from orm_desktop.reports import data
     from orm_desktop.reports.render import to_pdf
 
+    since = parse_when(args.since) if args.since else None
+    until = parse_until(args.until) if args.until else None
+    check_period(since, until, "--from", "--to")
     svc = open_service(args)
     started = time.perf_counter()
-    d = data.build(svc, args.kind, entity=args.entity, since=parse_when(args.since) if args.since else None,
-                   until=parse_when(args.until) if args.until else None)
+    d = data.build(svc, args.kind, entity=args.entity, since=since, until=until)
     s = svc.settings()
     pages = to_pdf(d, args.out, page_size=args.page_size, color=s.get("brand_color") or "#0F6E8C",
                    logo=s.get("brand_logo") or "")

@@ -270,7 +270,9 @@ def cmd_template_add(args) -> int:
     from orm_desktop.responses import workflow as wf
 
     svc = open_service(args)
-    t = wf.save_template(svc.conn, read_path(args.file).read_text(encoding="utf-8"), by=args.user or "cli")
+    from orm_desktop.userfiles import read_text_file
+
+    t = wf.save_template(svc.conn, read_text_file(read_path(args.file), "template"), by=args.user or "cli")
     print(f"saved workspace template {t.id}")
     return 0
 

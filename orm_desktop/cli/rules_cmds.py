@@ -149,8 +149,9 @@ def cmd_export(args) -> int:
     svc = open_service(args)
     text = rules.export_rules(svc.conn)
     if args.file:
-        with open(args.file, "w", encoding="utf-8") as fh:
-            fh.write(text)
+        from orm_desktop.atomic import atomic_write
+
+        atomic_write(args.file, text)
     else:
         sys.stdout.write(text)
     return 0
@@ -160,6 +161,8 @@ def cmd_import(args) -> int:
     from orm_desktop.analysis import rules
 
     svc = open_service(args)
-    n = rules.import_rules(svc.conn, read_path(args.file).read_text(encoding="utf-8"), by=args.user or "cli")
+    from orm_desktop.userfiles import read_text_file
+
+    n = rules.import_rules(svc.conn, read_text_file(read_path(args.file), "rules"), by=args.user or "cli")
     print(f"imported {n} rule(s)")
     return 0

@@ -66,6 +66,10 @@ def cmd_check(args) -> int:
     from orm_desktop.store import db
 
     svc = open_service(args)
+    from orm_desktop.analysis.rescore import status
+
     result = db.integrity_check(svc.conn)
     print(f"integrity check: {result}")
+    if status(svc.conn):
+        print(f"warning: {status(svc.conn)}")
     return 0 if result == "ok" else 1

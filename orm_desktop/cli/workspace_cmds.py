@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 
 from orm_desktop import workspace as wsmod
-from orm_desktop.cli._common import open_service
+from orm_desktop.cli._common import iso, open_service
 from orm_desktop.errors import UsageError
 
 
@@ -24,6 +24,8 @@ def register(sub) -> None:
                                    "orm-desktop --workspace ~/copy import-bundle team.ormbundle")
     p.add_argument("file")
     p.add_argument("--as", dest="user", default="")
+    p.add_argument("--accept-policy", action="store_true",
+                   help="also apply the bundle's weaker policy settings (self-approval, private addresses); audited")
     p.set_defaults(func=cmd_import_bundle)
     p = sub.add_parser("info", help="where the workspace is and what it holds",
                        description="Example: orm-desktop info")
@@ -33,7 +35,9 @@ def register(sub) -> None:
 def cmd_init(args) -> int:
     from orm_desktop.service import Service
 
-    root, _ = wsmod.resolve(args.workspace)
+    root, source = wsmod.resolve(args.workspace)
+    if source == "demo":  # the GUI's demo is current until a workspace is made here
+        root = wsmod.default_workspace_dir()
     if (root / wsmod.DB_NAME).exists():
         raise UsageError(f"a workspace already exists at {root}")
     if args.demo:
@@ -45,13 +49,22 @@ def cmd_init(args) -> int:
 
 
 def cmd_info(args) -> int:
+    from orm_desktop.service import refresh_label
+
     svc = open_service(args)
     h = svc.feed_health()
-    print(f"workspace: {svc.ws.root}")
+    _root, source = wsmod.resolve(args.workspace)
+    print(f"workspace: {svc.ws.root}" + ("  (the offline demo the app opened: no workspace is configured; "
+                                         "`orm-desktop init` makes one)" if source == "demo" else ""))
     print(f"entities:  {len(svc.entities())}")
     print(f"feeds:     {len(svc.feeds())} (ok {h['ok']}, failing {h['failing']}, "
           f"never fetched {h['never']}, disabled {h['disabled']})")
     print(f"mentions:  {svc.count_mentions()}")
+    print(f"refreshed: {refresh_label(svc.refresh_state(), iso)}")
+    from orm_desktop.analysis.rescore import status
+
+    if status(svc.conn):
+        print(f"warning:   {status(svc.conn)}")
     return 0
 
 
@@ -69,6 +82,6 @@ def cmd_import_bundle(args) -> int:
     from orm_desktop.bundle import import_bundle
 
     svc = open_service(args)
-    n = import_bundle(svc, args.file, by=args.user or "cli")
+    n = import_bundle(svc, args.file, by=args.user or "cli", accept_policy=args.accept_policy)
     print("imported " + ", ".join(f"{v} {k}" for k, v in n.items()))
     return 0

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from orm_desktop.atomic import atomic_write
 from orm_desktop.errors import KnownError, UsageError
 
 PLATFORMS = ("systemd", "launchd", "windows")
@@ -38,6 +39,8 @@ def job_name(root: Path) -> str:
 
 
 def command(root: Path, python: str | None = None) -> list[str]:
+    if python is None and getattr(sys, "frozen", False):  # the PyInstaller bundle runs itself
+        return [sys.executable, "--workspace", str(root), "run-scheduled"]
     return [python or sys.executable, "-m", "orm_desktop", "--workspace", str(root), "run-scheduled"]
 
 
@@ -162,10 +165,9 @@ def install(root: Path, minutes: int, platform: str, *, activate: bool = True) -
     for f in files:
         try:
             f.path.parent.mkdir(parents=True, exist_ok=True)
-            data = f.text.encode("utf-16") if platform == "windows" else f.text.encode("utf-8")
-            f.path.write_bytes(data)
         except OSError as exc:
             raise KnownError(f"cannot write {f.path}: {exc.strerror}") from exc
+        atomic_write(f.path, f.text.encode("utf-16") if platform == "windows" else f.text.encode("utf-8"))
     (root / "logs").mkdir(exist_ok=True)
     ran = _run_all(_activation(root, platform, files, True), files) if activate else []
     return [f.path for f in files], ran

@@ -150,7 +150,7 @@ def run(svc, *, now: int | None = None, refresh: bool = True, jobs: int = 4) -> 
         res.refresh_note = "not asked for"
     if refresh:
         try:
-            summary = svc.fetch(jobs=jobs)
+            summary = svc.fetch(jobs=jobs, due_only=True)  # a timer: what is due (plain fetch asks every feed)
         except LockBusy:
             res.refresh_note = "another refresh (the app, or a manual fetch) is running; it was left to finish"
         else:

@@ -6,24 +6,42 @@ trickling bytes cannot hold a worker), a cap on the DECOMPRESSED body (gzip bomb
 a redirect cap, and per-host concurrency with a minimum interval between requests to one host.
 Loopback hosts and file:// are exempt from the interval: politeness protects remote servers;
 local test and benchmark servers need none.
+
+Hostile servers and URLs (docs/security.md, "Hostile files and feeds"):
+- a wall-clock deadline per request (``total_timeout``, redirects included): a watchdog shuts the
+  socket down when it passes, however slowly the server trickles headers or body;
+- private addresses (loopback, RFC 1918, link-local, multicast, reserved...) are checked on the
+  address actually connected to, after name resolution, on every hop of a redirect chain:
+  ``allow_private=False`` refuses them (evidence capture: the URL comes from a publisher) unless
+  listed in ``allow_networks``; ``None`` (feeds) lets a chain reach them only when its first hop
+  was private too (a feed a person pointed at the intranet or at 127.0.0.1), so a public feed
+  cannot redirect into the local network;
+- ``file://`` reads only a regular file (no FIFOs, devices, directories), no host part, size
+  capped, with the same deadline; every failure gives the same message, so errors do not tell
+  which local files exist.
 """
 
 from __future__ import annotations
 
+import heapq
 import ipaddress
+import os
 import queue
 import socket
+import stat
 import threading
 import time
 import zlib
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import requests
 import urllib3.exceptions
+from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 from orm_desktop import __version__
 
@@ -31,12 +49,15 @@ from orm_desktop import __version__
 @dataclass(frozen=True, slots=True)
 class FetchLimits:
     connect_timeout: float = 5.0
-    read_timeout: float = 15.0  # also the overall deadline per request
+    read_timeout: float = 15.0
+    total_timeout: float = 20.0  # wall clock per request, redirects and a trickling body included
     max_bytes: int = 10 * 1024 * 1024
     max_redirects: int = 5
     per_host: int = 2
     host_interval: float = 1.0
     user_agent: str = f"ORM-Desktop/{__version__} (+https://github.com/orm-desktop/orm-desktop)"
+    allow_private: bool | None = None  # None: only when the first hop was private too (see above)
+    allow_networks: tuple[str, ...] = ()  # addresses / CIDR networks allowed even when private
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +72,7 @@ class FetchRequest:
 class FetchResult:
     feed_id: int
     url: str
-    status: str  # ok | not_modified | http_error | timeout | dns | tls | connection | too_large | too_many_redirects | invalid_url | file_error
+    status: str  # ok | not_modified | http_error | timeout | dns | tls | connection | too_large | too_many_redirects | invalid_url | file_error | refused
     http_status: int | None = None
     body: bytes | None = None
     headers: dict[str, str] = field(default_factory=dict)
@@ -94,21 +115,47 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
+_FILE_ERROR = "cannot read this local feed file (missing, unreadable, not a regular file, or larger than {cap})"
+
+
 def _read_file(req: FetchRequest, limits: FetchLimits, started: float) -> FetchResult:
+    """A local feed a person added by hand: a regular file only, capped, within the deadline.
+    Every failure gives the same message, so the error does not say which files exist."""
     parts = urlsplit(req.url)
-    path = Path(unquote(parts.path))
-    try:
-        size = path.stat().st_size
-        if size > limits.max_bytes:
-            return FetchResult(req.feed_id, req.url, "too_large",
-                               message=f"file larger than {_mib(limits.max_bytes)}",
-                               elapsed=time.monotonic() - started)
-        body = path.read_bytes()
-    except OSError as exc:
-        return FetchResult(req.feed_id, req.url, "file_error",
-                           message=f"cannot read {path}: {exc.strerror or exc}",
+
+    def failed() -> FetchResult:
+        return FetchResult(req.feed_id, req.url, "file_error", message=_FILE_ERROR.format(cap=_mib(limits.max_bytes)),
                            elapsed=time.monotonic() - started)
-    mtime = time.strftime("%a, %d %b %Y %H:%M:%S GMT", time.gmtime(path.stat().st_mtime))
+
+    if parts.netloc not in ("", "localhost"):  # file://host/share/... would reach out to another machine
+        return FetchResult(req.feed_id, req.url, "invalid_url", message="file URLs with a host name are not supported",
+                           elapsed=time.monotonic() - started)
+    path = unquote(parts.path)
+    try:  # O_NONBLOCK: opening a FIFO must not wait for a writer
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+    except (OSError, ValueError):
+        return failed()
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or st.st_size > limits.max_bytes:
+            return failed()
+        chunks, total = [], 0
+        while True:
+            if time.monotonic() - started > limits.total_timeout:
+                return failed()
+            chunk = os.read(fd, 1024 * 1024)
+            if not chunk:
+                break
+            total += len(chunk)
+            if total > limits.max_bytes:  # the file grew while we read it
+                return failed()
+            chunks.append(chunk)
+        body = b"".join(chunks)
+    except OSError:
+        return failed()
+    finally:
+        os.close(fd)
+    mtime = time.strftime("%a, %d %b %Y %H:%M:%S GMT", time.gmtime(st.st_mtime))
     if req.last_modified and req.last_modified == mtime:
         return FetchResult(req.feed_id, req.url, "not_modified", final_url=req.url,
                            last_modified=mtime, elapsed=time.monotonic() - started)
@@ -116,9 +163,177 @@ def _read_file(req: FetchRequest, limits: FetchLimits, started: float) -> FetchR
                        last_modified=mtime, elapsed=time.monotonic() - started)
 
 
+# -- per-request guard: wall-clock deadline and address policy ------------------------------
+_local = threading.local()
+
+
+class _Refused(OSError):
+    pass
+
+
+def address_allowed(ip: str, limits: FetchLimits, first_hop_private: bool | None) -> bool:
+    """May a request connect to ``ip``? ``first_hop_private`` is None for the first connection."""
+    addr = ipaddress.ip_address(ip.split("%", 1)[0])
+    if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped:
+        addr = addr.ipv4_mapped
+    if addr.is_global and not addr.is_multicast:
+        return True
+    if limits.allow_private is True or any(addr in net for net in _networks(limits.allow_networks)):
+        return True
+    if limits.allow_private is None:
+        return first_hop_private is None or first_hop_private
+    return False
+
+
+class _Watchdog:
+    """One daemon thread for every request in the process: expires guards at their deadline."""
+
+    def __init__(self) -> None:
+        self.cond = threading.Condition()
+        self.heap: list[tuple[float, int, _Guard]] = []
+        self.seq = 0
+        self.thread: threading.Thread | None = None
+
+    def add(self, guard: _Guard) -> None:
+        with self.cond:
+            self.seq += 1
+            heapq.heappush(self.heap, (guard.deadline, self.seq, guard))
+            if self.thread is None or not self.thread.is_alive():
+                self.thread = threading.Thread(target=self._run, name="fetch-watchdog", daemon=True)
+                self.thread.start()
+            self.cond.notify()
+
+    def _run(self) -> None:
+        with self.cond:
+            while True:
+                while self.heap and (self.heap[0][2].done or self.heap[0][0] <= time.monotonic()):
+                    _, _, g = heapq.heappop(self.heap)
+                    if not g.done:
+                        g.expire()
+                self.cond.wait(self.heap[0][0] - time.monotonic() if self.heap else None)
+
+
+_watchdog = _Watchdog()
+
+
+def _networks(names: tuple[str, ...]) -> list:
+    out = []
+    for n in names:
+        try:
+            out.append(ipaddress.ip_network(str(n).strip(), strict=False))
+        except ValueError:
+            continue  # a malformed entry allows nothing
+    return out
+
+
+class _Guard:
+    """One request: shut its socket down at the deadline (the watchdog calls ``expire``), and
+    check every address it connects to."""
+
+    def __init__(self, limits: FetchLimits) -> None:
+        self.limits = limits
+        self.deadline = time.monotonic() + limits.total_timeout
+        self.lock = threading.Lock()
+        self.sock: socket.socket | None = None
+        self.expired = False
+        self.done = False
+        self.refused = ""
+        self.first_private: bool | None = None
+
+    def __enter__(self) -> _Guard:
+        _local.guard = self
+        _watchdog.add(self)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        with self.lock:
+            self.done = True
+            self.sock = None
+        _local.guard = None
+
+    def expire(self) -> None:
+        with self.lock:
+            if self.done:
+                return
+            self.expired = True
+            if self.sock is not None:
+                _shutdown(self.sock)
+
+    def attach(self, sock) -> None:
+        with self.lock:
+            self.sock = sock
+            if self.expired and sock is not None:
+                _shutdown(sock)
+
+    def check(self, sock: socket.socket, host: str) -> None:
+        ip = sock.getpeername()[0]
+        if not address_allowed(ip, self.limits, self.first_private):
+            self.refused = f"refused to connect to {host} ({ip}): a local or private network address"
+            raise _Refused(self.refused)
+        if self.first_private is None:
+            addr = ipaddress.ip_address(ip.split("%", 1)[0])
+            self.first_private = not addr.is_global or addr.is_multicast
+
+
+def _shutdown(sock) -> None:
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass
+
+
+def _guard() -> _Guard | None:
+    return getattr(_local, "guard", None)
+
+
+class _GuardedMixin:
+    def _new_conn(self):  # every new connection, first hop and redirects alike
+        sock = super()._new_conn()
+        g = _guard()
+        if g is not None:
+            g.attach(sock)
+            try:
+                g.check(sock, self.host)
+            except _Refused:
+                sock.close()
+                raise
+        return sock
+
+    def getresponse(self, *args, **kwargs):  # a reused keep-alive connection is watched too
+        g = _guard()
+        if g is not None:
+            g.attach(self.sock)
+        return super().getresponse(*args, **kwargs)
+
+
+class _GuardedHTTPConnection(_GuardedMixin, HTTPConnection):
+    pass
+
+
+class _GuardedHTTPSConnection(_GuardedMixin, HTTPSConnection):
+    pass
+
+
+class _GuardedHTTPPool(HTTPConnectionPool):
+    ConnectionCls = _GuardedHTTPConnection
+
+
+class _GuardedHTTPSPool(HTTPSConnectionPool):
+    ConnectionCls = _GuardedHTTPSConnection
+
+
+class _GuardedAdapter(HTTPAdapter):
+    def init_poolmanager(self, *args, **kwargs) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {"http": _GuardedHTTPPool, "https": _GuardedHTTPSPool}
+
+
 def _make_session(limits: FetchLimits) -> requests.Session:
     s = requests.Session()
     s.max_redirects = limits.max_redirects
+    s.trust_env = False  # no proxy from the environment: the address check must see the real peer
+    s.mount("http://", _GuardedAdapter())
+    s.mount("https://", _GuardedAdapter())
     s.headers.update({"User-Agent": limits.user_agent,
                       "Accept": "application/rss+xml, application/atom+xml, application/rdf+xml, "
                                 "application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5",
@@ -146,6 +361,18 @@ def fetch_one(req: FetchRequest, limits: FetchLimits = FetchLimits(),
         headers["If-None-Match"] = req.etag
     if req.last_modified:
         headers["If-Modified-Since"] = req.last_modified
+    with _Guard(limits) as guard:
+        res = _fetch_http(req, limits, session, headers, guard, result)
+    if guard.refused and not res.ok:
+        return result("refused", guard.refused)
+    if guard.expired:  # a shut-down socket can look like a normal end of the body
+        return result("timeout", f"timed out after {limits.total_timeout:g} s (the deadline for one request)")
+    return res
+
+
+def _fetch_http(req: FetchRequest, limits: FetchLimits, session: requests.Session, headers: dict, guard: _Guard,
+                result) -> FetchResult:
+    parts = urlsplit(req.url)
     try:
         resp = session.get(req.url, headers=headers, stream=True,
                            timeout=(limits.connect_timeout, limits.read_timeout))
@@ -177,11 +404,11 @@ def fetch_one(req: FetchRequest, limits: FetchLimits = FetchLimits(),
         if declared.isdigit() and int(declared) > limits.max_bytes and "content-encoding" not in hdrs:
             return result("too_large", f"response larger than {_mib(limits.max_bytes)}", **common)
         try:
-            body = _read_body(resp, limits, started)
+            body = _read_body(resp, limits, guard)
         except _TooLarge:
             return result("too_large", f"response larger than {_mib(limits.max_bytes)}", **common)
         except _Deadline:
-            return result("timeout", f"timed out after {limits.read_timeout:g} s reading", **common)
+            return result("timeout", f"timed out after {limits.total_timeout:g} s reading", **common)
         except (requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError,
                 zlib.error) as exc:
             return result("connection", f"broken response body: {_short(exc)}", **common)
@@ -194,7 +421,7 @@ def fetch_one(req: FetchRequest, limits: FetchLimits = FetchLimits(),
         resp.close()
 
 
-def _read_body(resp: requests.Response, limits: FetchLimits, started: float) -> bytes:
+def _read_body(resp: requests.Response, limits: FetchLimits, guard: _Guard) -> bytes:
     """Read the body, decompressing gzip/deflate ourselves so the cap counts inflated bytes."""
     encoding = resp.headers.get("content-encoding", "").lower().strip()
     decomp = None
@@ -203,9 +430,8 @@ def _read_body(resp: requests.Response, limits: FetchLimits, started: float) -> 
     elif encoding == "deflate":
         decomp = zlib.decompressobj()
     chunks, total = [], 0
-    deadline = started + limits.connect_timeout + limits.read_timeout
-    for chunk in resp.raw.stream(64 * 1024, decode_content=False):
-        if time.monotonic() > deadline:
+    while chunk := resp.raw.read1(64 * 1024, decode_content=False):  # whatever arrived, not a full 64 KiB
+        if guard.expired:
             raise _Deadline
         if decomp is not None:
             # never inflate more than the room left under the cap

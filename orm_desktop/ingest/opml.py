@@ -38,6 +38,7 @@ class OutlineFeed:
 class OpmlResult:
     feeds: list[OutlineFeed]
     problems: list[str]
+    recovered: bool = False  # not well-formed: the outlines come from the tolerant scan
 
 
 def is_template(url: str) -> bool:
@@ -61,8 +62,12 @@ def _outline(attrs: dict[str, str], category: str, where: str, problems: list[st
     if not url:
         return None
     label = f"outline {title!r}" if title else where
-    if not re.match(r"^(https?|file)://", url, re.IGNORECASE):
-        problems.append(f"{label}: unsupported URL {url[:100]!r} (http, https and file only); skipped")
+    if url.lower().startswith("file:"):  # a list from elsewhere must not read this machine's files
+        problems.append(f"{label}: local file URLs are never imported from a list; skipped "
+                        "(add a local feed by hand with `orm-desktop feeds add`)")
+        return None
+    if not re.match(r"^https?://", url, re.IGNORECASE):
+        problems.append(f"{label}: unsupported URL {url[:100]!r} (http and https only); skipped")
         return None
     kind = _attr(attrs, "kind").lower() or "news"
     if kind not in FEED_KINDS:
@@ -124,18 +129,19 @@ def _scan(text: str, problems: list[str]) -> list[OutlineFeed]:
 
 
 def parse_opml(data: bytes | str) -> OpmlResult:
+    problems: list[str] = []
     if isinstance(data, bytes):
         if len(data) > MAX_OPML:
             raise UsageError(f"the OPML file is larger than {MAX_OPML // 1048576} MiB")
-        text = data.decode("utf-8", errors="replace")
+        text = _decode(data, problems)
     else:
         text = data
     text = text.lstrip("\ufeff")
-    problems: list[str] = []
     if re.search(r"<!DOCTYPE|<!ENTITY", text[:4096], re.IGNORECASE):
         problems.append("the file declares a DTD or entities; they were ignored (never expanded)")
         text = re.sub(r"<!DOCTYPE[^\[>]*(\[.*?\])?\s*>", "", text, count=1, flags=re.IGNORECASE | re.DOTALL)
     feeds: list[OutlineFeed] = []
+    recovered = False
     try:
         root = ET.fromstring(text)
     except ET.ParseError as exc:
@@ -144,6 +150,7 @@ def parse_opml(data: bytes | str) -> OpmlResult:
         problems.append(f"the file is not well-formed XML ({msg} at line {line}); "
                         "the outlines that could be read were imported")
         feeds = _scan(text, problems)
+        recovered = True
         if not feeds and "<opml" not in text[:2000].lower():
             raise UsageError(f"not an OPML file ({msg} at line {line})") from None
     else:
@@ -160,20 +167,41 @@ def parse_opml(data: bytes | str) -> OpmlResult:
             continue
         seen.add(f.url)
         unique.append(f)
-    return OpmlResult(unique, problems)
+    return OpmlResult(unique, problems, recovered)
+
+
+_DECLARED = re.compile(rb"""^<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._:-]+)["']""")
+
+
+def _decode(data: bytes, problems: list[str]) -> str:
+    """The file's text in the encoding it declares (BOM, then the XML declaration), else UTF-8.
+    An unknown declaration is read as UTF-8 and bytes the codec cannot decode are replaced;
+    either is named as a problem."""
+    import codecs
+
+    for bom, name in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16"),
+                      (codecs.BOM_UTF16_BE, "utf-16")):
+        if data.startswith(bom):
+            return data.decode(name, errors="replace")
+    m = _DECLARED.match(data.lstrip()[:200])
+    declared = m.group(1).decode("ascii") if m else "utf-8"
+    try:
+        codec = codecs.lookup(declared).name
+    except LookupError:
+        problems.append(f"the file declares an unknown encoding {declared!r}; read as UTF-8")
+        codec = "utf-8"
+    try:
+        return data.decode(codec)
+    except UnicodeDecodeError as exc:
+        problems.append(f"the file is not valid {declared} (at byte {exc.start}); undecodable bytes were replaced")
+        return data.decode(codec, errors="replace")
 
 
 def read_opml(path: str | Path) -> OpmlResult:
-    p = Path(path)
-    try:
-        data = p.read_bytes()
-    except FileNotFoundError:
-        raise UsageError(f"no such file: {path}") from None
-    except IsADirectoryError:
-        raise UsageError(f"{path} is a directory, not an OPML file") from None
-    except OSError as exc:
-        raise UsageError(f"cannot read {path}: {exc.strerror}") from None
-    return parse_opml(data)
+    from orm_desktop.userfiles import read_bytes_file
+
+    # one byte over the cap, so parse_opml gives its own "larger than" message
+    return parse_opml(read_bytes_file(path, "OPML", max_bytes=MAX_OPML + 1))
 
 
 def export_opml(feeds: Iterable[object], title: str = "ORM Desktop feeds") -> str:

@@ -90,11 +90,15 @@ def _tokens(query: str) -> list[tuple[str, str, int]]:
     return out
 
 
+MAX_NESTING = 40
+
+
 class _Parser:
     def __init__(self, query: str) -> None:
         self.query = query
         self.toks = _tokens(query)
         self.i = 0
+        self.depth = 0  # nesting of parentheses and NOT: a hostile query must not exhaust the stack
 
     def peek(self):
         return self.toks[self.i] if self.i < len(self.toks) else None
@@ -151,6 +155,17 @@ class _Parser:
         if tok is None:
             raise self.error("a term is missing at the end")
         kind, value, pos = tok
+        if kind in ("minus", "lparen") or (kind == "op" and value == "NOT"):
+            self.depth += 1
+            if self.depth > MAX_NESTING:
+                raise self.error(f"the query nests parentheses or NOT more than {MAX_NESTING} levels deep", pos)
+            try:
+                return self._nested(kind, value, pos)
+            finally:
+                self.depth -= 1
+        return self._nested(kind, value, pos)
+
+    def _nested(self, kind: str, value: str, pos: int):
         if kind == "minus" or (kind == "op" and value == "NOT"):
             self.i += 1
             if self.peek() is None:

@@ -125,6 +125,10 @@ def executive(svc, entity_name: str | None, since: int, until: int) -> ReportDat
     ents = svc.entities()
     if entity_name:
         e = svc.entity(entity_name)
+        if e.kind != "executive":
+            names = ", ".join(x.name for x in ents if x.kind == "executive") or "none yet"
+            raise UsageError(f"{e.name} is a {e.kind}; the executive report is for an executive "
+                             f"(executives: {names})")
     else:
         e = next((x for x in ents if x.kind == "executive"), None)
         if e is None:

@@ -145,15 +145,20 @@ def build_document(d: ReportData, *, content_width_px: int, color: str = "#0F6E8
 
     doc = QTextDocument()
     cw = content_width_px
+    color = safe_color(color)  # a setting, possibly from a bundle: never raw into the HTML
     parts = [f"<style>h1 {{ color:{color}; }} h2 {{ color:{color}; margin-top:18px; }} "
              "th { background-color:#EEEEEE; } td, th { font-size:9pt; } body { font-size:10pt; }</style>"]
     # cover
     generated = dt.datetime.now(dt.UTC).strftime("%d %B %Y %H:%M UTC")
     if logo and Path(logo).exists():
-        from PySide6.QtGui import QIcon
+        from PySide6.QtGui import QImageReader
 
-        doc.addResource(QTextDocument.ResourceType.ImageResource, QUrl("img:logo"),
-                        QIcon(logo).pixmap(int(cw * 0.35), int(cw * 0.1)).toImage())
+        # QImage, not QIcon/QPixmap: the GUI renders reports off its GUI thread, where pixmaps are unsafe
+        reader = QImageReader(logo)
+        size = reader.size()
+        if size.isValid() and not size.isEmpty():
+            reader.setScaledSize(size * min(cw * 0.35 / size.width(), cw * 0.1 / size.height()))
+        doc.addResource(QTextDocument.ResourceType.ImageResource, QUrl("img:logo"), reader.read())
         parts.append(f"<p><img src='img:logo' width='{int(cw * 0.35 * 96 / DPI)}'></p>")
     parts.append(f"<p style='margin-top:120px'><span style='font-size:26pt; color:{color}'><b>{_esc(d.title)}</b></span></p>"
                  f"<p><span style='font-size:14pt'>{_esc(d.subtitle)}</span></p>"
@@ -245,6 +250,7 @@ def paint(doc, device, d: ReportData, *, color: str = "#0F6E8C") -> int:
     from PySide6.QtCore import QRectF, QSizeF, Qt
     from PySide6.QtGui import QColor, QPainter, QPen
 
+    color = safe_color(color)
     dpi = device.resolution()
     margin = int(dpi * 0.6)
     header_h = int(dpi * 0.45)
@@ -292,6 +298,13 @@ def record_export(conn, d: ReportData, out: Path, pages: int, *, by: str) -> Non
                      now=int(time.time()))
 
 
+def safe_color(color: str, default: str = "#0F6E8C") -> str:
+    """A colour goes into the report's HTML and painter only as #rrggbb; anything else is the default."""
+    import re
+
+    return color if isinstance(color, str) and re.fullmatch(r"#[0-9a-fA-F]{6}", color) else default
+
+
 def to_pdf(d: ReportData, out: Path, *, page_size: str = "A4", color: str = "#0F6E8C", logo: str = "") -> int:
     """Write the report as PDF; returns the page count."""
     ensure_gui_app()
@@ -304,8 +317,14 @@ def to_pdf(d: ReportData, out: Path, *, page_size: str = "A4", color: str = "#0F
     out = Path(out)
     if out.parent and not out.parent.exists():
         raise UsageError(f"the folder {out.parent} does not exist")
-    tmp = out.with_suffix(out.suffix + ".part")
-    writer = QPdfWriter(str(tmp))
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice
+
+    from orm_desktop.atomic import atomic_write
+
+    data = QByteArray()
+    buf = QBuffer(data)  # rendered in memory, then written by the atomic helper (checked, fsynced, renamed)
+    buf.open(QIODevice.OpenModeFlag.WriteOnly)
+    writer = QPdfWriter(buf)
     writer.setResolution(DPI)
     writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4 if page_size == "A4" else QPageSize.PageSizeId.Letter))
     writer.setPageOrientation(QPageLayout.Orientation.Portrait)
@@ -314,9 +333,50 @@ def to_pdf(d: ReportData, out: Path, *, page_size: str = "A4", color: str = "#0F
     margin = int(DPI * 0.6)
     doc = build_document(d, content_width_px=writer.width() - 2 * margin, color=color, logo=logo)
     pages = paint(doc, writer, d, color=color)
-    del writer  # flushes the file
-    tmp.replace(out)  # never a half-written PDF under the real name
+    del writer  # finishes the PDF
+    buf.close()
+    atomic_write(out, bytes(buf.data()))  # never a half-written PDF under the real name
     return pages
 
 
-__all__ = ["DAY", "to_pdf", "paint", "build_document", "ensure_gui_app"]
+def print_pdf(pdf: Path, printer, *, dpi: int = DPI) -> int:
+    """Send a report PDF made by :func:`to_pdf` to a printer or a print preview, page for page.
+
+    Print, print preview and Save as PDF share one renderer: the PDF is the document, and a
+    printer gets its pages drawn at ``dpi`` on a page of the PDF's size with no extra margins
+    (drawing the text document straight onto a printer laid it out for the printer's own
+    resolution and margins: a clipped logo, a stretched chart, a page more). Returns the page count."""
+    from PySide6.QtCore import QMarginsF, QRectF, QSize, Qt
+    from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter
+    from PySide6.QtPdf import QPdfDocument
+
+    from orm_desktop.errors import KnownError
+
+    doc = QPdfDocument()
+    doc.load(str(pdf))
+    if doc.status() != QPdfDocument.Status.Ready or doc.pageCount() == 0:
+        raise KnownError(f"cannot read the rendered report {pdf}")
+    size = doc.pagePointSize(0)
+    printer.setFullPage(True)
+    printer.setPageLayout(QPageLayout(QPageSize(size.toSize(), "", QPageSize.SizeMatchPolicy.FuzzyMatch),
+                                      QPageLayout.Orientation.Portrait, QMarginsF(0, 0, 0, 0)))
+    painter = QPainter()
+    if not painter.begin(printer):
+        raise KnownError("the printer cannot be opened")
+    try:
+        for i in range(doc.pageCount()):
+            if i:
+                printer.newPage()
+            pt = doc.pagePointSize(i)
+            image = doc.render(i, QSize(round(pt.width() / 72 * dpi), round(pt.height() / 72 * dpi)))
+            paper = QImage(image.size(), QImage.Format.Format_RGB32)  # a PDF page is transparent: put it on paper
+            paper.fill(Qt.GlobalColor.white)
+            with QPainter(paper) as p:
+                p.drawImage(0, 0, image)
+            painter.drawImage(QRectF(painter.viewport()), paper)
+    finally:
+        painter.end()
+    return doc.pageCount()
+
+
+__all__ = ["DAY", "to_pdf", "print_pdf", "paint", "build_document", "ensure_gui_app"]

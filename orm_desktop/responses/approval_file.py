@@ -16,6 +16,7 @@ import json
 import time
 from pathlib import Path
 
+from orm_desktop.atomic import atomic_write
 from orm_desktop.errors import UsageError, WorkflowError
 from orm_desktop.store import audit, db
 from orm_desktop.store import entities as entities_store
@@ -48,7 +49,7 @@ def export_request(conn, response_id: int, out: Path, *, by: str) -> dict:
                     for e in wf.history(conn, r.id)],
         "decision": None,
     }
-    Path(out).write_text(json.dumps(payload, ensure_ascii=False, indent=1), encoding="utf-8")
+    atomic_write(out, json.dumps(payload, ensure_ascii=False, indent=1))
     with db.transaction(conn):
         audit.append(conn, actor=by, action="response.export_approval", subject_type="response", subject_id=r.id,
                      data={"file": str(out), "text_sha256": _sha(r.text)}, now=int(time.time()))
@@ -61,6 +62,9 @@ def _load(path: Path) -> dict:
     payload = read_json_file(path, "approval")
     if not isinstance(payload, dict) or payload.get("format") != FORMAT:
         raise UsageError(f"{path} is not an ORM Desktop approval file")
+    problem = _shape_problem(payload)
+    if problem:
+        raise UsageError(f"{path} is not a valid approval file: {problem}")
     if _sha(payload["response"]["text"]) != payload["response"]["text_sha256"]:
         raise UsageError(f"{path} was altered: its text does not match the hash it was exported with")
     return payload
@@ -77,7 +81,7 @@ def decide(path: Path, *, actor: str, approve: bool, comment: str = "") -> dict:
                 "at": int(time.time()), "text_sha256": payload["response"]["text_sha256"]}
     decision["decision_sha256"] = _sha(json.dumps(decision, sort_keys=True))
     payload["decision"] = decision
-    Path(path).write_text(json.dumps(payload, ensure_ascii=False, indent=1), encoding="utf-8")
+    atomic_write(path, json.dumps(payload, ensure_ascii=False, indent=1))
     return decision
 
 
@@ -105,3 +109,31 @@ def merge(conn, path: Path, *, by: str):
                      data={"decision": d, "file_sha256": _sha(Path(path).read_text(encoding="utf-8"))},
                      now=int(time.time()))
     return r
+
+
+def _shape_problem(p: dict) -> str:
+    """'' when every field the app reads from an approval file has the right type, else which one."""
+    def ok(obj, fields: dict) -> str:
+        if not isinstance(obj, dict):
+            return "an object is expected"
+        for key, types in fields.items():
+            v = obj.get(key)
+            if not isinstance(v, types) or (isinstance(v, bool) and int in (types if isinstance(types, tuple) else (types,))):
+                return f"field {key!r} has the wrong type"
+        return ""
+
+    opt_str = (str, type(None))
+    r = ok(p.get("response"), {"id": int, "version": int, "text": str, "text_sha256": str, "author": str,
+                               "in_name_of": opt_str})
+    if r:
+        return f"response: {r}"
+    if p.get("mention") is not None:
+        m = ok(p["mention"], {"title": str, "source": str})
+        if m:
+            return f"mention: {m}"
+    if p.get("decision") is not None:
+        d = ok(p["decision"], {"actor": str, "action": str, "comment": str, "at": int, "text_sha256": str,
+                               "decision_sha256": str})
+        if d:
+            return f"decision: {d}"
+    return ""

@@ -7,7 +7,8 @@ import re
 import tomllib
 from dataclasses import dataclass
 
-from orm_desktop.responses.templates import RESOURCES, missing_placeholders
+from orm_desktop.paths import resource_path
+from orm_desktop.responses.templates import missing_placeholders
 
 CHANNEL_LIMITS = {"social": 280, "review": 1000, "email": 5000, "web": 5000, "internal": 10000}
 
@@ -22,7 +23,7 @@ class Flag:
 
 
 def shipped_key_messages() -> tuple[list[dict], list[str]]:
-    doc = tomllib.loads((RESOURCES / "key_messages.toml").read_text(encoding="utf-8"))
+    doc = tomllib.loads(resource_path("key_messages.toml").read_text(encoding="utf-8"))
     return list(doc.get("message", [])), list(doc.get("banned", {}).get("phrases", []))
 
 

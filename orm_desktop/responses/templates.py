@@ -7,15 +7,16 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from orm_desktop.errors import UsageError
+from orm_desktop.paths import resource_path, resources_dir
 
-RESOURCES = Path(__file__).resolve().parents[2] / "resources"
-TEMPLATE_DIR = RESOURCES / "templates"
+RESOURCES = resources_dir()  # kept for callers that join their own file names to it
+TEMPLATE_DIR = resource_path("templates")
 PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+# {link} is the mention being answered; {status_page} is our own status / updates page
 KNOWN_PLACEHOLDERS = ("author", "brand", "executive", "product", "topic", "link", "contact",
-                      "entity", "source", "title", "date")
+                      "entity", "source", "title", "date", "status_page")
 MISSING_OPEN, MISSING_CLOSE = "⟦", "⟧"  # how an unfilled placeholder is shown: ⟦author⟧
 
 
@@ -49,13 +50,27 @@ def parse_template(text: str, *, shipped: bool, origin: str = "") -> Template:
         body = doc["body"]["text"]
     except (KeyError, TypeError):
         raise UsageError(f"template {origin} needs an id and a [body] text") from None
+    if not isinstance(body, str):
+        raise UsageError(f"template {origin} needs a [body] text")
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]{1,63}", tid):
         raise UsageError(f"template id {tid!r} must be lowercase letters, digits and dashes")
     unknown = sorted(set(PLACEHOLDER.findall(body)) - set(KNOWN_PLACEHOLDERS))
     if unknown:
         raise UsageError(f"template {tid} uses unknown placeholders: {', '.join(unknown)} "
                          f"(known: {', '.join(KNOWN_PLACEHOLDERS)})")
+    try:
+        return _template(doc, tid, body, shipped)
+    except (TypeError, ValueError, AttributeError, IndexError):
+        raise UsageError(f"template {tid}: a field has the wrong type (see `orm-desktop templates show`)") from None
+
+
+def _template(doc: dict, tid: str, body: str, shipped: bool) -> Template:
     s = doc.get("suggest", {})
+    if not isinstance(body, str) or not isinstance(s, dict):
+        raise TypeError
+    for key in ("sentiment", "topics", "source_kinds", "entity_kinds"):
+        if not all(isinstance(v, str) for v in s.get(key, ())) or isinstance(s.get(key, ()), str):
+            raise TypeError
     rating = s.get("rating")
     return Template(
         id=tid, title=str(doc.get("title", tid)), text=body.strip(), tone=str(doc.get("tone", "")),

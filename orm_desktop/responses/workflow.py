@@ -125,11 +125,53 @@ def delete_template(conn, template_id: str, *, by: str) -> None:
 
 
 def key_messages(conn) -> list[tuple[str, str]]:
-    """(topic, text) of every approved key message: shipped ones and the workspace's."""
+    """(topic, text) of every approved key message: shipped ones (none ship today: a new
+    workspace starts neutral) and the workspace's."""
     shipped, _ = checks.shipped_key_messages()
     out = [(m.get("topic", ""), m["text"]) for m in shipped]
     out += [(topic, text) for _id, topic, text in rstore.key_messages(conn)]
     return out
+
+
+def workspace_key_messages(conn) -> list[tuple[int, str, str]]:
+    """(id, topic, text) of the workspace's key messages, the ones a user can edit."""
+    return [(int(i), str(t), str(x)) for i, t, x in rstore.key_messages(conn)]
+
+
+def _key_message_text(topic: str, text: str) -> tuple[str, str]:
+    topic, text = topic.strip().lower().replace(" ", "_"), " ".join(text.split())
+    if not text:
+        raise UsageError("a key message needs a text")
+    return topic, text
+
+
+def add_key_message(conn, topic: str, text: str, *, by: str) -> int:
+    """Add an approved key message (topic: a topic id such as customer_service, or '' for any)."""
+    topic, text = _key_message_text(topic, text)
+    with db.transaction(conn):
+        mid = rstore.add_key_message(conn, topic, text, by=by, now=_now())
+        audit.append(conn, actor=by, action="key_message.add", subject_type="key_message", subject_id=mid,
+                     data={"topic": topic, "text": text}, now=_now())
+    return mid
+
+
+def edit_key_message(conn, message_id: int, *, by: str, topic: str | None = None, text: str | None = None) -> None:
+    current = {i: (t, x) for i, t, x in rstore.key_messages(conn)}.get(message_id)
+    if current is None:
+        raise UsageError(f"no key message with id {message_id} (see `key-messages list`)")
+    topic, text = _key_message_text(current[0] if topic is None else topic, current[1] if text is None else text)
+    with db.transaction(conn):
+        rstore.update_key_message(conn, message_id, topic, text, by=by, now=_now())
+        audit.append(conn, actor=by, action="key_message.edit", subject_type="key_message", subject_id=message_id,
+                     data={"topic": topic, "text": text}, now=_now())
+
+
+def remove_key_message(conn, message_id: int, *, by: str) -> None:
+    with db.transaction(conn):
+        if not rstore.retire_key_message(conn, message_id):
+            raise UsageError(f"no key message with id {message_id} (see `key-messages list`)")
+        audit.append(conn, actor=by, action="key_message.remove", subject_type="key_message",
+                     subject_id=message_id, data={}, now=_now())
 
 
 def banned_phrases(conn) -> list[str]:
@@ -139,14 +181,23 @@ def banned_phrases(conn) -> list[str]:
 
 
 # -- drafting ----------------------------------------------------------------------------------
+def brand_name(conn, ents=None) -> str:
+    """The brand as drafts and the window title name it: the setting, else the brand entity."""
+    name = settings_store.get(conn, "brand_name") or ""
+    if not name:
+        ents = entities_store.list_(conn) if ents is None else ents
+        name = next((e.name for e in ents if e.kind == "brand"), "")
+    return name
+
+
 def placeholder_values(conn, mention_id: int) -> dict[str, str]:
     d = mentions_store.detail(conn, mention_id)
     if d is None:
         raise UsageError(f"no mention with id {mention_id}")
     m = d.mention
     ent = entities_store.get(conn, m.entity_id)
-    brand = settings_store.get(conn, "brand_name") or ""
     ents = entities_store.list_(conn)
+    brand = brand_name(conn, ents)
     product = next((e.name for e in ents if e.kind == "product"), "") if ent.kind != "product" else ent.name
     import datetime as dt
 
@@ -155,6 +206,7 @@ def placeholder_values(conn, mention_id: int) -> dict[str, str]:
         "executive": ent.name if ent.kind == "executive" else "",
         "product": product or brand, "topic": (m.topics[0].replace("_", " ") if m.topics else ""),
         "link": m.url, "contact": settings_store.get(conn, "contact", "") or "",
+        "status_page": settings_store.get(conn, "status_page", "") or "",
         "source": m.source, "title": m.title,
         "date": dt.datetime.fromtimestamp(m.published, dt.UTC).strftime("%d %B %Y"),
     }

@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import importlib
 import pkgutil
-import shutil
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
@@ -164,13 +163,7 @@ def migrate(path: Path | str, backup_dir: Path | None = None) -> int:
         if backup_dir is not None:
             backup_dir.mkdir(parents=True, exist_ok=True)
             stamp = time.strftime("%Y%m%d-%H%M%S")
-            dest = backup_dir / f"before-migration-v{version}-{stamp}.db"
-            with known_errors(dest):
-                out = sqlite3.connect(dest)
-                try:
-                    conn.backup(out)
-                finally:
-                    out.close()
+            backup_to(conn, backup_dir / f"before-migration-v{version}-{stamp}.db")
         with known_errors(path):
             _apply_migrations(conn, version)
         return target - version
@@ -195,7 +188,12 @@ def _apply_migrations(conn: sqlite3.Connection, current: int) -> None:
 
 @contextlib.contextmanager
 def transaction(conn: sqlite3.Connection, *, immediate: bool = True) -> Iterator[sqlite3.Connection]:
-    """BEGIN IMMEDIATE ... COMMIT (ROLLBACK on error), with SQLite errors mapped to KnownError."""
+    """BEGIN IMMEDIATE ... COMMIT (ROLLBACK on error), with SQLite errors mapped to KnownError.
+    Inside an open transaction it nests as a SAVEPOINT, so a caller can make several such steps
+    one all-or-nothing unit (bundle import)."""
+    if conn.in_transaction:
+        yield from _savepoint(conn)
+        return
     with known_errors():
         conn.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
     try:
@@ -218,6 +216,23 @@ def transaction(conn: sqlite3.Connection, *, immediate: bool = True) -> Iterator
             raise
 
 
+_savepoints = iter(range(1, 1 << 62))
+
+
+def _savepoint(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    name = f"sp{next(_savepoints)}"
+    conn.execute(f"SAVEPOINT {name}")
+    try:
+        yield conn
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute(f"ROLLBACK TO {name}")
+            conn.execute(f"RELEASE {name}")
+        raise
+    else:
+        conn.execute(f"RELEASE {name}")
+
+
 def _rollback(conn: sqlite3.Connection) -> None:
     if conn.in_transaction:
         try:
@@ -233,12 +248,11 @@ def integrity_check(conn: sqlite3.Connection) -> str:
 
 def backup_to(conn: sqlite3.Connection, dest: Path) -> None:
     """A consistent copy of a live database (online backup API) written atomically."""
-    tmp = dest.with_suffix(dest.suffix + ".part")
-    tmp.unlink(missing_ok=True)
-    with known_errors(dest):
+    from orm_desktop.atomic import atomic_target
+
+    with atomic_target(dest, mode=0o600) as tmp, known_errors(dest):
         out = sqlite3.connect(tmp)
         try:
             conn.backup(out)
         finally:
             out.close()
-    shutil.move(tmp, dest)

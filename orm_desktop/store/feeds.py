@@ -103,3 +103,9 @@ def health_counts(conn: sqlite3.Connection) -> dict[str, int]:
         "sum(enabled = 1 AND last_status NOT IN ('', 'ok', 'not_modified', 'empty')) FROM feeds"
     ).fetchone()
     return {"disabled": r[0] or 0, "never": r[1] or 0, "ok": r[2] or 0, "failing": r[3] or 0}
+
+
+def last_run(conn: sqlite3.Connection) -> tuple[int, int] | None:
+    """(finished, feeds) of the newest finished refresh that fetched at least one feed."""
+    return conn.execute("SELECT finished, feeds FROM fetch_runs WHERE finished IS NOT NULL AND feeds > 0 "
+                        "ORDER BY finished DESC, id DESC LIMIT 1").fetchone()

@@ -149,3 +149,15 @@ def add_key_message(conn: sqlite3.Connection, topic: str, text: str, *, by: str,
     cur = conn.execute("INSERT INTO key_messages (topic, text, approved_by, approved_at) VALUES (?, ?, ?, ?)",
                        (topic, text, by, now))
     return int(cur.lastrowid)
+
+
+def update_key_message(conn: sqlite3.Connection, message_id: int, topic: str, text: str, *, by: str,
+                       now: int) -> int:
+    """Change an active key message (approved again by ``by``); returns rows changed."""
+    return conn.execute("UPDATE key_messages SET topic = ?, text = ?, approved_by = ?, approved_at = ? "
+                        "WHERE id = ? AND active = 1", (topic, text, by, now, message_id)).rowcount
+
+
+def retire_key_message(conn: sqlite3.Connection, message_id: int) -> int:
+    """Take a key message out of use (kept, inactive, for the record); returns rows changed."""
+    return conn.execute("UPDATE key_messages SET active = 0 WHERE id = ? AND active = 1", (message_id,)).rowcount

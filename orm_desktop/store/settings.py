@@ -8,6 +8,8 @@ from typing import Any
 
 DEFAULTS: dict[str, Any] = {
     "brand_name": "",
+    "contact": "",  # where people can reach us: {contact} in drafts
+    "status_page": "",  # our status / updates page: {status_page} in drafts ({link} is the mention)
     "brand_color": "#0F6E8C",
     "brand_logo": "",
     "sentiment_engine": "orm",
@@ -16,6 +18,8 @@ DEFAULTS: dict[str, Any] = {
     "allow_self_approval": False,
     "refresh_minutes": 30,
     "topics": None,  # a replacement topic taxonomy ({"topics": {...}} as in resources/topics.json)
+    # evidence capture may reach these private addresses: false, true, or a list of addresses / CIDR networks
+    "allow_private_addresses": False,
 }
 
 

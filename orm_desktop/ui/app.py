@@ -6,7 +6,18 @@ import sys
 import time
 
 
-def run(svc, *, smoke_test: bool = False) -> int:
+def close_windows(app, windows) -> None:
+    """Delete the windows while Qt is still whole. Left alive, a main window (with the dialogs it
+    opened) was deleted by PySide's exit clean-up and crashed the process at exit, after a session
+    (found by the GUI crawl: exit 139 in QObject::~QObject)."""
+    from PySide6.QtCore import QEvent
+
+    for w in windows:
+        w.deleteLater()
+    app.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+def run(svc, *, smoke_test: bool = False, page: str | None = None) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
@@ -24,6 +35,7 @@ def run(svc, *, smoke_test: bool = False) -> int:
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("ORM Desktop")
     app.setOrganizationName("orm-desktop")
+    app.setDesktopFileName("orm-desktop")  # matches the menu entry (desktop install)
     windows: list[MainWindow] = []
 
     def show(service) -> None:
@@ -32,12 +44,16 @@ def run(svc, *, smoke_test: bool = False) -> int:
         win.resize(1400, 880)
         win.show()
         windows.append(win)
+        if not smoke_test:
+            QTimer.singleShot(0, win.maybe_onboard)  # an empty workspace starts with the set-up wizard
 
     show(svc)
     import os
 
-    start_page = os.environ.get("ORM_DESKTOP_START_PAGE", "")  # e.g. for screenshots: "Dashboard"
+    start_page = page or os.environ.get("ORM_DESKTOP_START_PAGE", "")  # e.g. for screenshots: "Dashboard"
     if start_page:
+        if start_page not in windows[-1].pages:
+            print(f"orm-desktop: no page {start_page!r}; pages: {', '.join(windows[-1].pages)}", file=sys.stderr)
         windows[-1].show_page(start_page)
     if smoke_test:
         def done() -> None:
@@ -47,4 +63,6 @@ def run(svc, *, smoke_test: bool = False) -> int:
             app.quit()
 
         QTimer.singleShot(0, done)
-    return app.exec()
+    code = app.exec()
+    close_windows(app, windows)
+    return code

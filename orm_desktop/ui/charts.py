@@ -53,6 +53,21 @@ def _short(label: str, n: int = 22) -> str:
     return label if len(label) <= n else label[: n - 1] + "…"
 
 
+def categories(labels: list[str]) -> list[str]:
+    """Category names for a QBarCategoryAxis: it silently drops repeated names, and then draws
+    fewer categories than there are bars (the newest days fell off the chart). Blank labels
+    become distinct runs of zero-width spaces; repeated labels get one appended."""
+    out: list[str] = []
+    seen: set[str] = set()
+    for label in labels:
+        name = label or "\u200b"
+        while name in seen:
+            name += "\u200b"
+        seen.add(name)
+        out.append(name)
+    return out
+
+
 def _chart(title: str) -> QChart:
     c = QChart()
     c.setTitle(title)
@@ -92,10 +107,11 @@ def sentiment_volume_chart(points, title: str, *, by_week: bool | None = None) -
     chart = _chart(title)
     chart.addSeries(series)
     labels = [dt.datetime.fromtimestamp(r[0], dt.UTC).strftime("%d/%m") for r in rows]
-    step = max(1, len(labels) // 8)
+    step = max(1, -(-len(labels) // 6))  # at most 6 dates, whatever the chart's width
     axis_x = QBarCategoryAxis()
-    axis_x.append([lbl if i % step == 0 else " " * (i % 7 + 1) for i, lbl in enumerate(labels)])
+    axis_x.append(categories([lbl if i % step == step // 2 else "" for i, lbl in enumerate(labels)]))
     axis_x.setLabelsFont(_small())
+    axis_x.setTruncateLabels(False)  # a date spans the blank categories after it: never "31…"
     chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
     series.attachAxis(axis_x)
     axis_y = _count_axis(max([r[1] + r[2] + r[3] for r in rows] + [1]))
@@ -119,13 +135,17 @@ def share_pie(rows, title: str) -> ChartView:
         sl.clicked.connect(lambda k=key: view.picked.emit(k))
     chart.addSeries(series)
     chart.legend().setVisible(True)
-    chart.legend().setAlignment(Qt.AlignmentFlag.AlignRight)
+    chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)  # beside the pie, names were cut ("Maya Lindqvist …")
+    chart.legend().setShowToolTips(True)
     return view
 
 
-def hbar(rows, title: str, color: str = "#0F6E8C") -> ChartView:
-    """rows: (label, value) as horizontal bars, largest on top."""
-    rows = list(rows)[::-1]
+def hbar(rows, title: str, color: str = "#0F6E8C", *, keys=None) -> ChartView:
+    """rows: (label, value) as horizontal bars, largest on top; a click on a bar reports its key
+    (``keys``, one per row; the label when not given)."""
+    rows = list(rows)
+    keys = list(keys) if keys is not None else [label for label, _ in rows]
+    rows, keys = rows[::-1], keys[::-1]
     s = QBarSet(title)
     s.setColor(QColor(color))
     s.append([float(v) for _, v in rows])
@@ -135,13 +155,15 @@ def hbar(rows, title: str, color: str = "#0F6E8C") -> ChartView:
     chart.addSeries(series)
     chart.legend().setVisible(False)
     ax = QBarCategoryAxis()
-    ax.append([_short(str(lbl), 14) for lbl, _ in rows] or [" "])
+    ax.append(categories([_short(str(lbl), 24) for lbl, _ in rows]) or [" "])
     ax.setLabelsFont(_small())
+    ax.setTruncateLabels(False)
     chart.addAxis(ax, Qt.AlignmentFlag.AlignLeft)
     series.attachAxis(ax)
     vx = _count_axis(max([v for _, v in rows] + [1]))
     chart.addAxis(vx, Qt.AlignmentFlag.AlignBottom)
     series.attachAxis(vx)
     view = ChartView(chart)
-    s.clicked.connect(lambda i: view.picked.emit(rows[i][0]))
+    s.clicked.connect(lambda i: view.picked.emit(keys[i]))
+    view.setToolTip("Click a bar to list its mentions in the inbox")
     return view

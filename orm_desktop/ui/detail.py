@@ -18,6 +18,8 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
 from orm_desktop.errors import KnownError
+from orm_desktop.textsafe import display_text
+from orm_desktop.ui.widgets import mark_safe_in_executive_mode
 
 _TAG_SPLIT = re.compile(r"(<[^>]*>)")
 
@@ -75,6 +77,7 @@ class DetailPane(QWidget):
             b.clicked.connect(lambda _=False, k=key: self.action.emit(k))
             row.addWidget(b)
             self.buttons[key] = b
+        mark_safe_in_executive_mode(self.buttons["open"])  # reading, not editing
         row.addStretch(1)
         lay.addLayout(row)
         self.show_mention(None)
@@ -123,8 +126,8 @@ class DetailPane(QWidget):
             by = html.escape(d.override_by or "")
             at = dt.datetime.fromtimestamp(d.override_at).strftime("%d %b %H:%M") if d.override_at else ""
             override = f" — set by {by} {at} (engine said {d.machine_sentiment:+.2f})"
-        out = [f"<h2 style='margin-bottom:2px'>{highlight(html.escape(m.title), pattern)}</h2>",
-               f"<p style='color:gray;margin-top:0'>{html.escape(m.source)} ({m.feed_kind}) · {when}{who}{stars}</p>",
+        out = [f"<h2 style='margin-bottom:2px'>{highlight(html.escape(display_text(m.title)), pattern)}</h2>",
+               f"<p style='color:gray;margin-top:0'>{html.escape(display_text(m.source))} ({m.feed_kind}) · {when}{who}{stars}</p>",
                f"<p><b>{html.escape(m.entity)}</b>: <span style='color:{color}'><b>{m.label}</b> "
                f"{m.sentiment:+.2f}</span>{override} · status <b>{m.status.replace('_', ' ')}</b>"
                f" · priority {m.priority:.0f}"
@@ -155,7 +158,7 @@ class DetailPane(QWidget):
             n = len(d.cluster)
             out.append(f"<hr><p><b>Also published as</b> ({n} syndicated cop{'y' if n == 1 else 'ies'}):</p><ul>")
             for _id, title, source, url in d.cluster:
-                out.append(f"<li><a href='{html.escape(url, quote=True)}'>{html.escape(title)}</a> — "
+                out.append(f"<li><a href='{html.escape(url, quote=True)}'>{html.escape(display_text(title))}</a> — "
                            f"{html.escape(source)}</li>")
             out.append("</ul>")
         return "".join(out)

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMessageBox,
+    QPushButton,
     QSplitter,
     QTableView,
     QVBoxLayout,
@@ -25,7 +26,9 @@ from PySide6.QtWidgets import (
 )
 
 from orm_desktop.errors import KnownError
+from orm_desktop.textsafe import display_text
 from orm_desktop.types import FEED_KINDS, STATUSES, Mention, MentionFilter
+from orm_desktop.ui.widgets import mark_safe_in_executive_mode
 
 PAGE = 200
 CACHE_PAGES = 64
@@ -142,11 +145,12 @@ class MentionModel(QAbstractTableModel):
             sentiment = (f"n/a ({m.lang})" if m.label == "unsupported"
                          else f"{m.label} {m.sentiment:+.2f}" + (" ✎" if m.overridden else ""))
             return (f"{m.priority:.0f}", sentiment,
-                    m.entity, m.title, m.source, fmt_time(m.published), m.status.replace("_", " "))[col]
+                    m.entity, display_text(m.title), display_text(m.source), fmt_time(m.published),
+                    m.status.replace("_", " "))[col]
         if role == Qt.ItemDataRole.ForegroundRole and col == 1:
             return QBrush(SENTIMENT_COLORS.get(m.label, QColor("#8E44AD")))
         if role == Qt.ItemDataRole.ToolTipRole and col == 3:
-            return m.snippet
+            return display_text(m.snippet)
         if role == Qt.ItemDataRole.TextAlignmentRole and col == 0:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.UserRole:
@@ -199,8 +203,12 @@ class FilterBar(QWidget):
         self.order.addItem("Newest first", "published")
         self.order.addItem("Priority first", "priority")
         self.topic: str | None = None
+        self.topic_btn = QPushButton()
+        self.topic_btn.setToolTip("Clear the topic filter")
+        self.topic_btn.setVisible(False)
+        self.topic_btn.clicked.connect(lambda: self.set_topic(None))
         for w in (self.search, self.entity, self.sentiment, self.status, self.kind, self.period, self.lang,
-                  self.order):
+                  self.order, self.topic_btn):
             if isinstance(w, QComboBox):  # keep the bar within a laptop screen
                 w.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
                 w.setMinimumContentsLength(9)
@@ -235,24 +243,42 @@ class FilterBar(QWidget):
             search=self.search.text().strip(), order=self.order.currentData(), lang=self.lang.currentData(),
         )
 
-    def show_entity(self, entity_id: int | None, *, sentiment: str | None = None, status_any: bool = True) -> None:
-        for w in (self.entity, self.sentiment, self.status):
+    def show_entity(self, entity_id: int | None, *, sentiment: str | None = None, status_any: bool = True,
+                    days: int | None = None, topic: str | None = None, kind: str | None = None) -> None:
+        """Filter on what a chart or saved search points at; the other filters go back to "any"."""
+        combos = (self.entity, self.sentiment, self.status, self.period, self.kind)
+        for w in combos:
             w.blockSignals(True)
         self.entity.setCurrentIndex(max(0, self.entity.findData(entity_id)))
         self.sentiment.setCurrentIndex(self.sentiment.findText(sentiment) if sentiment else 0)
         if status_any:
             self.status.setCurrentIndex(1)
-        for w in (self.entity, self.sentiment, self.status):
+        self.period.setCurrentIndex(max(0, self.period.findData(days)))
+        self.kind.setCurrentIndex(max(0, self.kind.findText(kind)) if kind else 0)
+        for w in combos:
             w.blockSignals(False)
+        self.set_topic(topic, notify=False)
         self.changed.emit()
+
+    def set_topic(self, topic: str | None, *, notify: bool = True) -> None:
+        """The topic filter (set by a click on a topic bar) shows as a button that clears it."""
+        self.topic = topic
+        if topic:
+            from orm_desktop.analysis.topics import labels
+
+            self.topic_btn.setText(f"topic: {labels().get(topic, topic)} ✕")
+        self.topic_btn.setVisible(bool(topic))
+        if notify:
+            self.changed.emit()
 
 
 SHORTCUTS = [
     ("J / ↓", "next mention"), ("K / ↑", "previous mention"), ("F", "flag"), ("E", "archive"),
     ("R", "mark needs response"), ("M", "mark read"), ("O", "open in browser"),
     ("+ / 0 / −", "override sentiment: positive / neutral / negative"), ("Backspace", "clear the override"),
-    ("D", "draft a response"), ("C", "capture evidence (page + entry, hashed)"), ("Ctrl+F", "search"), ("Ctrl+R", "refresh feeds"), ("?", "this help"),
-]
+    ("D", "draft a response"), ("C", "capture evidence (page + entry, hashed)"), ("Ctrl+Z", "undo the last triage"),
+    ("Ctrl+F", "search"), ("?", "this help"),
+]  # the main window adds its menu shortcuts (Ctrl+E, F1, Ctrl+1…5, Ctrl+R…) to the help
 
 
 class InboxView(QWidget):
@@ -266,7 +292,9 @@ class InboxView(QWidget):
         self.svc = svc
         self.runner = runner
         self.read_only = False
-        self.filters = FilterBar(svc)
+        self.undo_stack: list[tuple[str, dict[int, str]]] = []  # (what was done, previous status per mention)
+        self.extra_shortcuts: list[tuple[str, str]] = []  # the window's menu shortcuts, for the help
+        self.filters = mark_safe_in_executive_mode(FilterBar(svc))
         self.model = MentionModel(svc, self, runner=runner)
         self.model.counted.connect(lambda _n: self.update_count())
         self.table = QTableView()
@@ -346,19 +374,48 @@ class InboxView(QWidget):
                 idx, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
             self.table.scrollTo(idx)
 
-    def set_status(self, status: str) -> None:
+    def refused(self) -> bool:
+        """In executive mode triage keys and buttons say why nothing happens."""
         if self.read_only:
+            self.status_message.emit("Executive mode is read-only: leave it (Ctrl+E) to triage")
+        return self.read_only
+
+    def set_status(self, status: str) -> None:
+        if self.refused():
             return
         ids = self.selected_ids()
         if not ids:
             return
+        before = {i: self.svc.mention(i).mention.status for i in ids}
         n = self.svc.set_status(ids, status)
+        what = f"{n} mention(s) marked {status.replace('_', ' ')}"
+        self.undo_stack = (self.undo_stack + [(what, before)])[-50:]
         self.model.refresh_rows()
         self.detail.refresh()
-        self.status_message.emit(f"{n} mention(s) marked {status.replace('_', ' ')}")
+        shown = self.filters.status.currentData() or ()
+        if shown and status not in shown:  # the row leaves this list: say so, and how to get it back
+            what += f" — no longer in “{self.filters.status.currentText()}”"
+        self.status_message.emit(what + " (Ctrl+Z to undo)")
+
+    def undo(self) -> None:
+        """Put the statuses of the last triage back (archive, flag, read, needs response)."""
+        if self.read_only or not self.undo_stack:
+            if not self.undo_stack:
+                self.status_message.emit("nothing to undo")
+            return
+        what, before = self.undo_stack.pop()
+        by_status: dict[str, list[int]] = {}
+        for mid, status in before.items():
+            by_status.setdefault(status, []).append(mid)
+        for status, ids in by_status.items():
+            self.svc.set_status(ids, status)
+        self.model.reload()
+        self.update_count()
+        self.detail.refresh()
+        self.status_message.emit(f"undone: {what}")
 
     def override(self, score: float | None) -> None:
-        if self.read_only:
+        if self.refused():
             return
         ids = self.selected_ids()
         if not ids:
@@ -407,7 +464,8 @@ class InboxView(QWidget):
             self.draft_requested.emit(ids[0])
 
     def show_help(self) -> None:
-        rows = "".join(f"<tr><td><b>{k}</b></td><td>&nbsp;&nbsp;{v}</td></tr>" for k, v in SHORTCUTS)
+        rows = "".join(f"<tr><td><b>{k}</b></td><td>&nbsp;&nbsp;{v}</td></tr>"
+                       for k, v in SHORTCUTS + self.extra_shortcuts)
         QMessageBox.information(self, "Keyboard shortcuts", f"<table>{rows}</table>")
 
     def _shortcuts(self) -> None:
@@ -416,7 +474,7 @@ class InboxView(QWidget):
                 "M": lambda: self.set_status("read"), "O": self.open_current, "+": lambda: self.override(0.6),
                 "=": lambda: self.override(0.6), "0": lambda: self.override(0.0), "-": lambda: self.override(-0.6),
                 "Backspace": lambda: self.override(None), "D": self.request_draft, "?": self.show_help,
-                "C": self.capture_evidence,
+                "C": self.capture_evidence, "Ctrl+Z": self.undo,
                 "Ctrl+F": lambda: (self.filters.search.setFocus(), self.filters.search.selectAll())}
         self._keys = []
         for key, fn in keys.items():

@@ -7,75 +7,22 @@ import datetime as dt
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QIcon, QKeySequence
 from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
     QFileDialog,
-    QFormLayout,
     QLabel,
-    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
     QMessageBox,
-    QPlainTextEdit,
     QProgressBar,
     QPushButton,
     QSplitter,
     QStackedWidget,
-    QStyle,
     QSystemTrayIcon,
 )
 
+from orm_desktop import __version__
+from orm_desktop.ui import icons
 from orm_desktop.ui.tasks import TaskRunner
-
-
-class NewWorkspaceWizard(QDialog):
-    """Create a workspace from a brand, its executives and competitors (queries generated)."""
-
-    def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("New workspace")
-        form = QFormLayout(self)
-        self.folder = QLineEdit()
-        pick = QPushButton("Choose…")
-        pick.clicked.connect(lambda: self.folder.setText(QFileDialog.getExistingDirectory(self, "Workspace folder")))
-        self.brand = QLineEdit(placeholderText="Acme")
-        self.execs = QPlainTextEdit(placeholderText="Jane Doe, CEO\nRaj Patel, CFO")
-        self.competitors = QPlainTextEdit(placeholderText="Globex\nInitech")
-        form.addRow("Folder", self.folder)
-        form.addRow("", pick)
-        form.addRow("Brand", self.brand)
-        form.addRow("Executives (name, title)", self.execs)
-        form.addRow("Competitors", self.competitors)
-        form.addRow(QLabel("Search feeds from feeds.opml are added for each of them; edit later in Feeds."))
-        b = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        b.accepted.connect(self.accept)
-        b.rejected.connect(self.reject)
-        form.addRow(b)
-
-    def create(self):
-        from pathlib import Path
-
-        from orm_desktop.service import Service
-
-        root = Path(self.folder.text().strip() or ".").expanduser() / "orm-workspace"
-        brand = self.brand.text().strip()
-        svc = Service.create(root)
-        svc.set_setting("brand_name", brand)
-        if brand:
-            svc.add_entity("brand", brand, f'"{brand}"', match_existing=False)
-        for line in self.execs.toPlainText().splitlines():
-            name, _, title = (p.strip() for p in line.partition(","))
-            if name:
-                q = f'"{name}"' + (f' OR ({name.split()[-1]} AND "{brand}")' if brand and " " in name else "")
-                svc.add_entity("executive", name, q, title=title, importance=0.8, match_existing=False)
-        for line in self.competitors.toPlainText().splitlines():
-            if line.strip():
-                svc.add_entity("competitor", line.strip(), f'"{line.strip()}"', importance=0.5, match_existing=False)
-        default = Path(__file__).resolve().parents[2] / "feeds.opml"
-        if default.exists():
-            svc.import_opml(default)
-        return svc
 
 
 class MainWindow(QMainWindow):
@@ -89,16 +36,15 @@ class MainWindow(QMainWindow):
         self.runner = TaskRunner(self)
         self.refresh_task = None
         self.read_only = False
-        brand = svc.setting("brand_name") or "ORM Desktop"
-        self.setWindowTitle(f"ORM Desktop — {brand}  ({svc.ws.root})")
-        self.setWindowIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxInformation))
+        self.update_title()
+        self.setWindowIcon(icons.app_icon())
         self.nav = QListWidget()
         self.nav.setIconSize(QSize(18, 18))
         self.nav.setMaximumWidth(260)
         self.stack = QStackedWidget()
         self.inbox = InboxView(svc, runner=self.runner)
         self.pages: dict[str, object] = {}
-        self._add("Inbox", self.inbox, QStyle.StandardPixmap.SP_FileDialogDetailedView)
+        self._add("Inbox", self.inbox, "inbox")
         self.build_nav()
         from PySide6.QtWidgets import QVBoxLayout, QWidget
 
@@ -140,6 +86,10 @@ class MainWindow(QMainWindow):
         self._left_lay.addWidget(self.saved)
         self.update_saved_searches()
 
+    def update_title(self) -> None:
+        brand = self.svc.brand_name()
+        self.setWindowTitle(f"{brand + ' — ' if brand else ''}ORM Desktop  ({self.svc.ws.root})")
+
     # -- saved searches (rules) with unread counts ---------------------------------------------
     def update_saved_searches(self) -> None:
         """Counts of new (unread) mentions per rule, computed off the GUI thread."""
@@ -175,11 +125,11 @@ class MainWindow(QMainWindow):
         c = r.conditions
         f.search.setText(c.get("terms", "").replace("(", " ").replace(")", " "))
         entity = self.svc.entity(c["entity"]).id if c.get("entity") else None
-        f.show_entity(entity, sentiment=c.get("sentiment"))
+        f.show_entity(entity, sentiment=c.get("sentiment"), topic=c.get("topic"))
 
     # -- navigation ------------------------------------------------------------------------------
-    def _add(self, label: str, widget, icon) -> None:
-        item = QListWidgetItem(self.style().standardIcon(icon), label)
+    def _add(self, label: str, widget, icon_name: str) -> None:
+        item = QListWidgetItem(icons.icon(icon_name), label)
         self.nav.addItem(item)
         self.stack.addWidget(widget)
         self.pages[label] = widget
@@ -189,44 +139,44 @@ class MainWindow(QMainWindow):
         from orm_desktop.ui.pages import CompetitorsPage, DashboardPage, PersonalBrandPage
         from orm_desktop.ui.responses_view import ResponsesView
 
-        sp = QStyle.StandardPixmap
         for e in self.svc.entities():
             if e.kind == "executive":
                 page = PersonalBrandPage(self.svc, e.id)
                 self._wire(page)
-                self._add(f"{e.name}", page, sp.SP_DirHomeIcon)
-        for label, page, icon in (("Competitors", CompetitorsPage(self.svc), sp.SP_ArrowRight),
-                                  ("Dashboard", DashboardPage(self.svc), sp.SP_ComputerIcon)):
+                self._add(f"{e.name}", page, "person")
+        for label, page, icon in (("Competitors", CompetitorsPage(self.svc), "competitors"),
+                                  ("Dashboard", DashboardPage(self.svc), "dashboard")):
             self._wire(page)
             self._add(label, page, icon)
         self.responses = ResponsesView(self.svc)
         self.responses.status_message.connect(self.flash)
         self.responses.open_mention.connect(self.open_mention)
-        self._add("Responses", self.responses, sp.SP_DialogSaveButton)
+        self._add("Responses", self.responses, "responses")
         from orm_desktop.ui.reports_view import ReportsView
 
-        self.reports = ReportsView(self.svc)
+        self.reports = ReportsView(self.svc, runner=self.runner)
         self.reports.status_message.connect(self.flash)
-        self._add("Reports", self.reports, sp.SP_FileIcon)
+        self._add("Reports", self.reports, "reports")
         from orm_desktop.ui.rules_view import RulesView
 
         self.rules = RulesView(self.svc, self.runner)
         self.rules.status_message.connect(self.flash)
         self.rules.changed.connect(self.inbox.reload)
         self.rules.changed.connect(self.update_saved_searches)
-        self._add("Rules", self.rules, sp.SP_FileDialogListView)
+        self._add("Rules", self.rules, "rules")
         self.feeds = FeedsView(self.svc)
         self.feeds.refresh_requested.connect(self.refresh)
         self.feeds.status_message.connect(self.flash)
-        self._add("Feeds", self.feeds, sp.SP_DriveNetIcon)
+        self._add("Feeds", self.feeds, "feeds")
         self.entities = EntitiesView(self.svc, self.runner)
         self.entities.status_message.connect(self.flash)
         self.entities.changed.connect(self.inbox.reload)
         self.entities.changed.connect(self.update_health)
-        self._add("Entities", self.entities, sp.SP_FileDialogContentsView)
+        self._add("Entities", self.entities, "entities")
         settings = SettingsView(self.svc, runner=self.runner)
         settings.status_message.connect(self.flash)
-        self._add("Settings", settings, sp.SP_FileDialogInfoView)
+        settings.saved.connect(self.update_title)
+        self._add("Settings", settings, "settings")
         for i in range(self.nav.count()):
             if self.nav.item(i).text() not in ("Inbox", "Competitors", "Dashboard", "Responses", "Reports",
                                                 "Rules", "Feeds", "Entities", "Settings"):
@@ -237,6 +187,10 @@ class MainWindow(QMainWindow):
         page.filter_inbox.connect(self.filter_inbox)
 
     def go(self, row: int) -> None:
+        item = self.nav.item(row)
+        if item is not None and item.isHidden():  # an operator view while in executive mode
+            self.show_page("Dashboard")
+            return
         self.stack.setCurrentIndex(row)
         w = self.stack.currentWidget()
         if w is self.feeds:
@@ -247,6 +201,9 @@ class MainWindow(QMainWindow):
     def show_page(self, label: str) -> None:
         for i in range(self.nav.count()):
             if self.nav.item(i).text() == label:
+                if self.nav.item(i).isHidden():
+                    self.flash(f"{label} is not available in executive mode (read-only)")
+                    return
                 self.nav.setCurrentRow(i)
                 return
 
@@ -255,11 +212,17 @@ class MainWindow(QMainWindow):
         self.show_page("Inbox")
         self.inbox.detail.show_mention(mention_id)
 
-    def filter_inbox(self, entity_id, sentiment) -> None:
+    def filter_inbox(self, criteria: dict) -> None:
+        """A click on a chart: the inbox with that chart's entity, period and bar (sentiment,
+        source kind or topic)."""
         self.show_page("Inbox")
-        self.inbox.filters.show_entity(entity_id, sentiment=sentiment)
+        self.inbox.filters.show_entity(criteria.get("entity"), sentiment=criteria.get("sentiment"),
+                                       days=criteria.get("days"), topic=criteria.get("topic"),
+                                       kind=criteria.get("kind"))
 
     def draft(self, mention_id: int) -> None:
+        if self.read_only:
+            return
         self.show_page("Responses")
         self.responses.draft_for(mention_id)
 
@@ -280,8 +243,9 @@ class MainWindow(QMainWindow):
 
     def update_health(self) -> None:
         h = self.svc.feed_health()
-        last = self.svc.last_refresh()
-        when = dt.datetime.fromtimestamp(last).strftime("%d %b %H:%M") if last else "never"
+        from orm_desktop.service import refresh_label
+
+        when = refresh_label(self.svc.refresh_state(), lambda ts: dt.datetime.fromtimestamp(ts).strftime("%d %b %H:%M"))
         alerts = len(self.svc.alerts())
         from orm_desktop.analysis.crisis import active
 
@@ -296,20 +260,22 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(text, 6000)
 
     def refresh(self, quiet: bool = False) -> None:
+        """Refresh now (every enabled feed), or with ``quiet`` the timer's refresh (due feeds)."""
         if self.refresh_task is not None:
+            if not quiet:
+                self.flash("A refresh is already running; it continues (Esc cancels it)")
             return
         svc = self.svc
 
         def work(progress, cancel):
-            summary = svc.fetch(jobs=4, progress=progress, cancel=cancel)
+            summary = svc.fetch(jobs=4, due_only=quiet, progress=progress, cancel=cancel)  # timer: due only
             return summary, svc.new_alerts
 
         self.progress.setVisible(True)
         self.progress.setRange(0, 0)
         self.cancel_btn.setVisible(True)
         self.refresh_task = self.runner.start(work, on_success=self.refresh_done, on_failure=self.refresh_failed,
-                                              on_progress=self.refresh_progress)
-        self.refresh_task.signals.finished.connect(self.refresh_finished)
+                                              on_progress=self.refresh_progress, on_finished=self.refresh_finished)
 
     def refresh_progress(self, done: int, total: int, message: str) -> None:
         self.progress.setRange(0, max(total, 1))
@@ -318,8 +284,7 @@ class MainWindow(QMainWindow):
 
     def refresh_done(self, result) -> None:
         summary, new_alerts = result
-        self.flash(f"Refresh: {summary.new_items} new items, {summary.new_mentions} new mentions, "
-                   f"{summary.failed} feeds failed")
+        self.flash(("Timed refresh: " if summary.scope == "due" else "Refresh: ") + summary.describe())
         self.inbox.model.reload()
         self.inbox.update_count()
         self.update_health()
@@ -352,11 +317,13 @@ class MainWindow(QMainWindow):
     def _menus(self) -> None:
         mb = self.menuBar()
         f = mb.addMenu("&File")
-        self._action(f, "&New workspace…", self.new_workspace, "Ctrl+N")
-        self._action(f, "&Open workspace…", self.open_workspace, "Ctrl+O")
+        # opening or making another workspace starts a window in operator mode: not from executive mode
+        self.operator_actions = [
+            self._action(f, "&New workspace…", self.new_workspace, "Ctrl+N"),
+            self._action(f, "&Open workspace…", self.open_workspace, "Ctrl+O")]
         f.addSeparator()
         self._action(f, "E&xport bundle…", self.export_bundle)
-        self._action(f, "&Import bundle into a new workspace…", self.import_bundle)
+        self.operator_actions.append(self._action(f, "&Import bundle into a new workspace…", self.import_bundle))
         f.addSeparator()
         self._action(f, "&Quit", self.close, QKeySequence.StandardKey.Quit)
         v = mb.addMenu("&View")
@@ -369,9 +336,19 @@ class MainWindow(QMainWindow):
         self._action(fe, "&Cancel refresh", self.cancel_refresh, "Esc")
         h = mb.addMenu("&Help")
         self._action(h, "&Keyboard shortcuts", self.inbox.show_help, "F1")
-        self._action(h, "&About", lambda: QMessageBox.about(
-            self, "ORM Desktop", "ORM Desktop — local-first online reputation management.\n"
-            f"Workspace: {self.svc.ws.root}"))
+        self._action(h, "&About", lambda: QMessageBox.about(self, "About ORM Desktop", self.about_text()))
+        self.inbox.extra_shortcuts = [(a.shortcut().toString(), a.text().replace("&", "").rstrip("…"))
+                                      for a in self.findChildren(QAction) if not a.shortcut().isEmpty()]
+
+    def about_text(self) -> str:
+        import platform
+
+        from PySide6 import __version__ as pyside_version
+
+
+        return (f"<b>ORM Desktop {__version__}</b><br>Local-first online reputation management.<br><br>"
+                f"Workspace: {self.svc.ws.root}<br>Python {platform.python_version()} · Qt for Python "
+                f"{pyside_version}")
 
     def _action(self, menu, label, fn, shortcut=None) -> QAction:
         a = QAction(label, self)
@@ -381,22 +358,78 @@ class MainWindow(QMainWindow):
         menu.addAction(a)
         return a
 
+    OPERATOR_VIEWS = ("Responses", "Rules", "Feeds", "Entities", "Settings")
+
     def toggle_read_only(self) -> None:
-        self.read_only = self.exec_mode.isChecked()
-        self.inbox.set_read_only(self.read_only)
-        for label in ("Responses", "Feeds", "Entities", "Settings"):
-            for i in range(self.nav.count()):
-                if self.nav.item(i).text() == label:
-                    self.nav.item(i).setHidden(self.read_only)
-        self.flash("Executive mode: operator controls hidden" if self.read_only else "Operator mode")
+        """Ctrl+E / View menu. Entering executive mode is immediate; leaving it asks first."""
+        wanted = self.exec_mode.isChecked()
+        if self.read_only and not wanted and not self.may_leave_executive_mode():
+            self.exec_mode.setChecked(True)
+            return
+        self.set_read_only(wanted)
+
+    def operator_extras(self) -> list[QAction]:
+        """Actions added by other parts (Deliveries settings in the File and tray menus) that edit."""
+        extras = [a for a in (getattr(self, "deliveries_action", None),) if a is not None]
+        menu = self.tray.contextMenu() if self.tray is not None else None
+        if menu is not None:
+            extras += [a for a in menu.actions() if a.text().startswith("Deliveries")]
+        return extras
+
+    def may_leave_executive_mode(self) -> bool:
+        """Who may leave executive mode. Until identity and roles exist (security work), anyone
+        who confirms; then this becomes a role check."""
+        answer = QMessageBox.question(
+            self, "Leave executive mode",
+            "Leave executive mode? Triage, responses, rules, feeds, entities and settings become editable again.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def set_read_only(self, read_only: bool) -> None:
+        """Executive mode: every view reads, nothing edits. Operator views are hidden and
+        disabled (so no shortcut, menu or focus reaches their controls), triage refuses, and the
+        menu items that would open another workspace in operator mode are off."""
+        self.read_only = read_only
+        self.exec_mode.setChecked(read_only)
+        self.inbox.set_read_only(read_only)
+        for i in range(self.nav.count()):
+            label = self.nav.item(i).text()
+            if label in self.OPERATOR_VIEWS:
+                self.nav.item(i).setHidden(read_only)
+                view = self.pages[label]
+                view.read_only = read_only
+                view.setEnabled(not read_only)
+        for a in self.operator_actions + self.operator_extras():
+            a.setEnabled(not read_only)
+        if getattr(self, "deliveries_status", None) is not None:  # its link opens the Deliveries settings
+            self.deliveries_status.setEnabled(not read_only)
+        if read_only and self.nav.currentItem() is not None and self.nav.currentItem().isHidden():
+            self.show_page("Dashboard")
+        self.flash("Executive mode: read-only, operator views hidden" if read_only else "Operator mode")
 
     def new_workspace(self) -> None:
-        wiz = NewWorkspaceWizard(self)
-        if wiz.exec():
+        """A new, empty workspace in a chosen folder; its window opens on the onboarding wizard."""
+        from pathlib import Path
+
+        from orm_desktop.errors import KnownError
+        from orm_desktop.service import Service
+
+        folder = QFileDialog.getExistingDirectory(self, "Folder for the new workspace")
+        if folder:
             try:
-                self.switch_workspace.emit(wiz.create())
-            except Exception as exc:  # noqa: BLE001 - show any creation problem to the user
+                self.switch_workspace.emit(Service.create(Path(folder) / "orm-workspace"))
+            except KnownError as exc:
                 QMessageBox.warning(self, "Cannot create workspace", str(exc))
+
+    def maybe_onboard(self) -> None:
+        """First run: a workspace without entities opens the set-up wizard (non-blocking)."""
+        if self.svc.entities() or self.read_only:
+            return
+        from orm_desktop.ui.onboarding import OnboardingWizard
+
+        self.onboarding = OnboardingWizard(self.svc, self)
+        self.onboarding.done_setup.connect(lambda: self.switch_workspace.emit(self.svc))  # rebuild the pages
+        self.onboarding.open()
 
     def export_bundle(self) -> None:
         from orm_desktop.bundle import export_bundle
@@ -426,9 +459,17 @@ class MainWindow(QMainWindow):
         folder = QFileDialog.getExistingDirectory(self, "Folder for the new workspace")
         if not folder:
             return
+        from orm_desktop.bundle import policy_changes
+
         try:
+            weaker = policy_changes(Path(path))
+            accept = bool(weaker) and QMessageBox.question(
+                self, "Weaker policy in the bundle",
+                "The bundle would switch on: " + ", ".join(f"{k} = {v}" for k, v in weaker.items())
+                + ".\nApply these settings too? (Your choice is recorded in the audit log.)"
+            ) == QMessageBox.StandardButton.Yes
             svc = Service.create(Path(folder) / "orm-workspace")
-            import_bundle(svc, path, by="gui")
+            import_bundle(svc, path, by="gui", accept_policy=accept)
         except KnownError as exc:
             QMessageBox.warning(self, "Cannot import", str(exc))
             return

@@ -30,11 +30,37 @@ from PySide6.QtWidgets import (
 
 from orm_desktop.errors import KnownError
 from orm_desktop.types import ENTITY_KINDS, FEED_KINDS
-from orm_desktop.ui.widgets import button_row
+from orm_desktop.ui.widgets import button_row, refuses_when_read_only
 
 
 def when(ts: int | None) -> str:
     return dt.datetime.fromtimestamp(ts).strftime("%d %b %H:%M") if ts else "—"
+
+
+HTTP_MEANINGS = {401: "the feed needs a login", 403: "the site refuses access", 404: "no feed at this address",
+                 410: "the feed was removed", 429: "the site asks us to slow down; retried later"}
+
+
+def readable_error(status: str, message: str) -> str:
+    """What went wrong with a feed, for a person; the technical text stays in the tooltip."""
+    if not message or status in ("ok", "not_modified", "empty", ""):
+        return ""
+    if status == "http_error":
+        code = next((int(w) for w in message.split() if w.isdigit()), 0)
+        meaning = HTTP_MEANINGS.get(code) or ("the site has a problem; retried later" if code >= 500
+                                              else "the site answered with an error")
+        return f"{meaning} (HTTP {code})" if code else meaning
+    return {"timeout": "the site did not answer in time; retried later",
+            "dns": "unknown site name: check the address",
+            "tls": "the site's secure connection failed (certificate problem)",
+            "connection": "cannot reach the site; retried later",
+            "too_large": "the feed is too large to read",
+            "too_many_redirects": "the address redirects too many times",
+            "invalid_url": "not a valid feed address",
+            "file_error": "cannot read the feed file",
+            "not_a_feed": "the address does not give a feed (" + message[:60] + ")",
+            "malformed": "the feed is broken (not valid XML)",
+            "encoding": "the feed's text encoding is broken"}.get(status, message.splitlines()[0][:80])
 
 
 class FeedDialog(QDialog):
@@ -63,7 +89,9 @@ class FeedDialog(QDialog):
 class FeedsView(QWidget):
     refresh_requested = Signal()
     status_message = Signal(str)
-    COLS = ("Title", "Kind", "Category", "Weight", "Enabled", "Status", "Last error", "Last fetched", "Next due", "Items")
+    COLS = ("Title", "URL", "Kind", "Category", "Weight", "Enabled", "Status", "Problem", "Last fetched", "Next due",
+            "Items")
+    read_only = False  # executive mode (MainWindow.set_read_only)
 
     def __init__(self, svc, parent=None) -> None:
         super().__init__(parent)
@@ -73,7 +101,7 @@ class FeedsView(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setSectionResizeMode(6, QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setSectionResizeMode(7, QHeaderView.ResizeMode.Stretch)
         self.health = QLabel()
         bar = button_row((("Add…", self.add), ("Edit…", self.edit), ("Remove", self.remove),
                           ("Enable/disable", self.toggle), ("Import OPML…", self.import_opml),
@@ -91,17 +119,21 @@ class FeedsView(QWidget):
         self.table.setRowCount(len(feeds))
         for r, f in enumerate(feeds):
             ok = f.last_status in ("ok", "not_modified", "empty", "")
-            vals = (f.title or f.url, f.kind, f.category, f"{f.weight:g}", "yes" if f.enabled else "no",
-                    f.last_status or "never fetched", f.last_error, when(f.last_fetched), when(f.next_due),
-                    str(f.items_total))
+            url = f.url if len(f.url) <= 60 else f.url[:59] + "…"
+            vals = (f.title or f.url, url, f.kind, f.category, f"{f.weight:g}", "yes" if f.enabled else "no",
+                    (f.last_status or "never fetched").replace("_", " "), readable_error(f.last_status, f.last_error),
+                    when(f.last_fetched), when(f.next_due), str(f.items_total))
             for c, v in enumerate(vals):
                 item = QTableWidgetItem(v)
-                if c == 5 and not ok:
+                if c == 6 and not ok:
                     item.setForeground(Qt.GlobalColor.red)
-                if c == 0:
+                if c in (0, 1):
                     item.setToolTip(f.url)
+                if c == 7 and f.last_error:
+                    item.setToolTip(f.last_error)  # the technical detail, for whoever fixes the feed
                 self.table.setItem(r, c, item)
         self.table.resizeColumnsToContents()
+        self.table.setColumnWidth(1, min(self.table.columnWidth(1), 320))
         h = self.svc.feed_health()
         self.health.setText(f"{h['ok']} healthy · {h['failing']} failing · {h['never']} never fetched · "
                             f"{h['disabled']} disabled")
@@ -110,6 +142,7 @@ class FeedsView(QWidget):
         r = self.table.currentRow()
         return self.feeds[r] if 0 <= r < len(self.feeds) else None
 
+    @refuses_when_read_only
     def add(self) -> None:
         d = FeedDialog(self)
         if d.exec():
@@ -121,6 +154,7 @@ class FeedsView(QWidget):
                 QMessageBox.warning(self, "Cannot add feed", str(exc))
             self.reload()
 
+    @refuses_when_read_only
     def edit(self, *_a) -> None:
         f = self.selected()
         if f is None:
@@ -134,6 +168,7 @@ class FeedsView(QWidget):
                 QMessageBox.warning(self, "Cannot save feed", str(exc))
             self.reload()
 
+    @refuses_when_read_only
     def remove(self) -> None:
         f = self.selected()
         if f and QMessageBox.question(self, "Remove feed", f"Remove {f.title or f.url}? Stored items stay.") \
@@ -141,12 +176,14 @@ class FeedsView(QWidget):
             self.svc.remove_feed(f.id)
             self.reload()
 
+    @refuses_when_read_only
     def toggle(self) -> None:
         f = self.selected()
         if f:
             self.svc.update_feed(f.id, enabled=int(not f.enabled))
             self.reload()
 
+    @refuses_when_read_only
     def import_opml(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Import OPML", "", "OPML (*.opml *.xml);;All files (*)")
         if not path:
@@ -159,7 +196,7 @@ class FeedsView(QWidget):
         msg = f"Imported {added} new feeds, updated {updated}."
         if problems:
             msg += "\n\nProblems:\n" + "\n".join(f"• {p}" for p in problems[:20])
-        QMessageBox.information(self, "OPML import", msg)
+        (QMessageBox.warning if problems else QMessageBox.information)(self, "OPML import", msg)
         self.reload()
 
     def export_opml(self) -> None:
@@ -175,6 +212,7 @@ class FeedsView(QWidget):
 class EntitiesView(QWidget):
     changed = Signal()
     status_message = Signal(str)
+    read_only = False  # executive mode (MainWindow.set_read_only)
 
     def __init__(self, svc, runner, parent=None) -> None:
         super().__init__(parent)
@@ -238,9 +276,50 @@ class EntitiesView(QWidget):
             self.list.addItem(it)
         self.list.blockSignals(False)
 
+    def form_values(self) -> tuple:
+        return (self.kind.currentText(), self.name.text().strip(), self.query.text().strip(), self.alias_list(),
+                round(self.importance.value(), 2), self.title.text().strip())
+
+    def dirty(self) -> bool:
+        """Does the form hold edits that are not saved?"""
+        if self.current_id is None:
+            return bool(self.name.text().strip() or self.query.text().strip())
+        e = self.svc.entity(self.current_id)
+        return self.form_values() != (e.kind, e.name, e.query.strip(), list(e.aliases), round(e.importance, 2),
+                                      (e.title or "").strip())
+
+    def keep_edits(self) -> bool:
+        """Before the form changes to something else: ask about unsaved edits. True = stay."""
+        if self.read_only or not self.dirty():
+            return False
+        name = self.name.text().strip() or "the new entity"
+        answer = QMessageBox.question(
+            self, "Unsaved changes", f"Save your changes to {name} first?",
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Save)
+        if answer == QMessageBox.StandardButton.Save:
+            before = self.current_id, len(self.entities)
+            self.save()
+            return self.dirty() and (self.current_id, len(self.entities)) == before  # a refused save: stay
+        return answer != QMessageBox.StandardButton.Discard
+
     def pick(self, row: int) -> None:
         if not 0 <= row < len(self.entities):
             return
+        shown = next((i for i, x in enumerate(self.entities) if x.id == self.current_id), None)
+        target = self.entities[row].id
+        if row != shown and self.keep_edits():
+            self.list.blockSignals(True)
+            if shown is None:
+                self.list.clearSelection()
+            else:
+                self.list.setCurrentRow(shown)
+            self.list.blockSignals(False)
+            return
+        row = next((i for i, x in enumerate(self.entities) if x.id == target), row)  # a save may reorder
+        self.list.blockSignals(True)
+        self.list.setCurrentRow(row)
+        self.list.blockSignals(False)
         e = self.entities[row]
         self.current_id = e.id
         self.kind.setCurrentText(e.kind)
@@ -254,6 +333,10 @@ class EntitiesView(QWidget):
         self.crisis_btn.setText("Crisis mode: ON" if crisis else "Crisis mode")
 
     def new(self) -> None:
+        if not self.keep_edits():
+            self.clear_form()
+
+    def clear_form(self) -> None:
         self.current_id = None
         self.list.clearSelection()
         for w in (self.name, self.query, self.aliases, self.title):
@@ -296,6 +379,7 @@ class EntitiesView(QWidget):
     def _count_failed(self, message: str, _known: bool) -> None:
         self.count.setText(message.strip().splitlines()[-1][:120])
 
+    @refuses_when_read_only
     def save(self) -> None:
         try:
             if self.current_id is None:
@@ -314,6 +398,7 @@ class EntitiesView(QWidget):
         self.reload()
         self.changed.emit()
 
+    @refuses_when_read_only
     def toggle_crisis(self) -> None:
         from orm_desktop.analysis import crisis
 
@@ -335,6 +420,7 @@ class EntitiesView(QWidget):
         self.pick(self.list.currentRow())
         self.changed.emit()
 
+    @refuses_when_read_only
     def remove(self) -> None:
         if self.current_id is None:
             return
@@ -342,13 +428,15 @@ class EntitiesView(QWidget):
         if QMessageBox.question(self, "Remove entity", f"Remove {e.name} and its mentions?") \
                 == QMessageBox.StandardButton.Yes:
             self.svc.remove_entity(e.id)
-            self.new()
+            self.clear_form()
             self.reload()
             self.changed.emit()
 
 
 class SettingsView(QWidget):
     status_message = Signal(str)
+    saved = Signal()
+    read_only = False  # executive mode (MainWindow.set_read_only)
 
     def __init__(self, svc, parent=None, runner=None) -> None:
         super().__init__(parent)
@@ -367,10 +455,15 @@ class SettingsView(QWidget):
         self.brand = QLineEdit(s.get("brand_name", ""))
         self.color = QLineEdit(s.get("brand_color", ""))
         self.contact = QLineEdit(s.get("contact", ""))
+        self.status_page = QLineEdit(s.get("status_page", ""), placeholderText="https://status.example.com")
+        from orm_desktop.ui.key_messages import KeyMessagesEditor
+
+        self.key_messages = KeyMessagesEditor(svc, user=s.get("current_user") or "")
         self.refresh = QSpinBox(minimum=0, maximum=1440, value=int(s.get("refresh_minutes", 30)))
         self.refresh.setSuffix(" minutes (0 = never)")
-        self.self_approval = QCheckBox("an approver may approve their own drafts")
-        self.self_approval.setChecked(bool(s.get("allow_self_approval")))
+        # checked = the rule is on: a second person approves (the setting stores the opposite)
+        self.four_eyes = QCheckBox("a draft needs a second person's approval (nobody approves their own)")
+        self.four_eyes.setChecked(not s.get("allow_self_approval"))
         self.sla = {}
         for lvl, hours in s.get("sla_hours", {}).items():
             sb = QSpinBox(minimum=1, maximum=720, value=int(hours))
@@ -379,10 +472,12 @@ class SettingsView(QWidget):
         form.addRow("Brand name", self.brand)
         form.addRow("Brand colour", self.color)
         form.addRow("Contact for replies", self.contact)
+        form.addRow("Status page ({status_page})", self.status_page)
+        form.addRow("Key messages", self.key_messages)
         form.addRow("Refresh feeds every", self.refresh)
         for lvl, sb in self.sla.items():
             form.addRow(f"Respond to {lvl} within", sb)
-        form.addRow("Four-eyes rule", self.self_approval)
+        form.addRow("Four-eyes rule", self.four_eyes)
         form.addRow("Sentiment engine", self.engine)
         form.addRow("", self.rescore_btn)
         form.addRow("", self.rescore_status)
@@ -391,15 +486,23 @@ class SettingsView(QWidget):
         save.clicked.connect(self.save)
         form.addRow(save)
 
+    @refuses_when_read_only
     def save(self) -> None:
+        try:  # validated like `orm-desktop settings set`
+            for key, w in (("brand_color", self.color), ("status_page", self.status_page)):
+                self.svc.change_setting(key, w.text())
+        except KnownError as exc:
+            QMessageBox.warning(self, "Settings", str(exc))
+            return
         self.svc.set_setting("brand_name", self.brand.text().strip())
-        self.svc.set_setting("brand_color", self.color.text().strip())
         self.svc.set_setting("contact", self.contact.text().strip())
         self.svc.set_setting("refresh_minutes", self.refresh.value())
-        self.svc.set_setting("allow_self_approval", self.self_approval.isChecked())
+        self.svc.set_setting("allow_self_approval", not self.four_eyes.isChecked())
         self.svc.set_setting("sla_hours", {k: v.value() for k, v in self.sla.items()})
         self.status_message.emit("settings saved")
+        self.saved.emit()
 
+    @refuses_when_read_only
     def rescore(self) -> None:
         """Rescoring runs in the background with progress; human overrides stay."""
         if self.runner is None:

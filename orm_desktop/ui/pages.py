@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import time
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import (
     QComboBox,
@@ -21,6 +21,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+from orm_desktop.ui.widgets import mark_safe_in_executive_mode
 
 DAY = 86400
 
@@ -43,7 +45,15 @@ def card(title: str, value: str, note: str = "", color: str = "") -> QFrame:
 
 
 def signed(x: float, pct: bool = False) -> str:
-    return f"{x:+.0%}" if pct else f"{x:+.2f}"
+    """+12% / −3% / 0% (no sign on a value that rounds to zero)."""
+    text = f"{x:+.0%}" if pct else f"{x:+.2f}"
+    return text[1:] if text.lstrip("+-").strip("0.%") == "" else text
+
+
+def tone(x: float, pct: bool = True) -> str:
+    """Green for a value that shows as positive, red for negative, no colour for zero."""
+    shown = signed(x, pct)
+    return "" if shown[0] not in "+-" else "#1E8449" if x > 0 else "#C0392B"
 
 
 def sources_table(rows) -> QTableWidget:
@@ -79,7 +89,7 @@ class Page(QWidget):
     """A scrollable page rebuilt on demand (cheap aggregate queries; charts are recreated)."""
 
     open_mention = Signal(int)
-    filter_inbox = Signal(object, object)  # entity id, sentiment label
+    filter_inbox = Signal(dict)  # inbox criteria: entity, sentiment, days, topic, kind (see FilterBar.show)
 
     def __init__(self, svc, parent=None) -> None:
         super().__init__(parent)
@@ -101,15 +111,27 @@ class Page(QWidget):
         for d in (7, 30, 90):
             box.addItem(f"Last {d} days", d)
         box.setCurrentIndex(box.findData(self.days))
-        box.currentIndexChanged.connect(lambda _i: (setattr(self, "days", box.currentData()), self.rebuild()))
-        return box
+        box.currentIndexChanged.connect(lambda _i: self.set_days(box.currentData()))
+        return mark_safe_in_executive_mode(box)
+
+    def set_days(self, days: int) -> None:
+        """Change the period. The combo box that calls this lives in the body that a rebuild
+        replaces, so the rebuild waits until its signal has returned (rebuilding inside it
+        deleted the running combo: a segfault)."""
+        self.days = days
+        QTimer.singleShot(0, self, self.rebuild)
 
     def rebuild(self) -> None:
         body = QWidget()
         self.lay = QVBoxLayout(body)
         self.build(self.lay)
         self.lay.addStretch(1)
+        old = self.scroll.takeWidget()
         self.scroll.setWidget(body)
+        if old is not None:  # never delete a widget synchronously: one of its signals may be running
+            old.hide()
+            old.setParent(self)  # Qt owns it again (takeWidget gave it to Python), then Qt deletes it
+            old.deleteLater()
 
     def build(self, lay: QVBoxLayout) -> None:  # pragma: no cover - overridden
         raise NotImplementedError
@@ -152,8 +174,7 @@ class PersonalBrandPage(Page):
         delta = now_s.total - prev_s.total
         cards.addWidget(card("Coverage", f"{now_s.total}", f"{delta:+d} vs previous {self.days} days"), 0, 0)
         cards.addWidget(card("Net sentiment", signed(now_s.net_sentiment, True),
-                             f"previous {signed(prev_s.net_sentiment, True)}",
-                             "#1E8449" if now_s.net_sentiment >= 0 else "#C0392B"), 0, 1)
+                             f"previous {signed(prev_s.net_sentiment, True)}", tone(now_s.net_sentiment)), 0, 1)
         cards.addWidget(card("Negative stories", f"{now_s.negative}", f"positive {now_s.positive}"), 0, 2)
         cards.addWidget(card(f"Share of voice vs {brand.name if brand else 'brand'}", f"{mine[3]:.0%}",
                              f"{mine[2]} of {sum(r[2] for r in sov)} mentions"), 0, 3)
@@ -161,7 +182,7 @@ class PersonalBrandPage(Page):
         charts = QHBoxLayout()
         trend = sentiment_volume_chart(self.svc.daily_series(e.id, until - 90 * DAY, until),
                                        "Coverage over the last 90 days")
-        trend.picked.connect(lambda label: self.filter_inbox.emit(e.id, label))
+        trend.picked.connect(lambda label: self.filter_inbox.emit({"entity": e.id, "sentiment": label, "days": 90}))
         charts.addWidget(trend, 2)
         if len(sov) > 1:
             charts.addWidget(share_pie([(r[0], r[1], r[2], r[3]) for r in sov], "Share of voice"), 1)
@@ -221,7 +242,7 @@ class DashboardPage(Page):
         grid = QGridLayout()
         grid.addWidget(card("Mentions", f"{s.total}", f"{s.total - p.total:+d} vs previous period"), 0, 0)
         grid.addWidget(card("Net sentiment", signed(s.net_sentiment, True), f"previous {signed(p.net_sentiment, True)}",
-                            "#1E8449" if s.net_sentiment >= 0 else "#C0392B"), 0, 1)
+                            tone(s.net_sentiment)), 0, 1)
         grid.addWidget(card("Reach-weighted sentiment", signed(s.reach_weighted_sentiment),
                             f"average {signed(s.avg_sentiment)}"), 0, 2)
         rk = self.svc.response_kpis(since, until)
@@ -231,19 +252,31 @@ class DashboardPage(Page):
         row = QHBoxLayout()
         chart = sentiment_volume_chart(self.svc.daily_series(brand.id if brand else None, since, until),
                                        "Volume by sentiment")
-        chart.picked.connect(lambda label: self.filter_inbox.emit(brand.id if brand else None, label))
+        chart.picked.connect(lambda label: self.filter_inbox.emit({"entity": brand.id if brand else None,
+                                                                   "sentiment": label, "days": self.days}))
         row.addWidget(chart, 2)
         comp = [brand] + [x for x in ents if x.kind == "competitor"] if brand else [x for x in ents if x.kind == "competitor"]
         sov = self.svc.share_of_voice([x.id for x in comp], since, until)
         pie = share_pie(sov, "Share of voice vs competitors")
-        pie.picked.connect(lambda eid: self.filter_inbox.emit(eid, None))
+        pie.picked.connect(lambda eid: self.filter_inbox.emit({"entity": eid, "days": self.days}))
         row.addWidget(pie, 1)
         lay.addLayout(row)
         row = QHBoxLayout()
-        row.addWidget(hbar(self.svc.volume_by_kind(ids, since, until), "Volume by source kind"), 1)
+        brand_id = brand.id if brand else None
+        kinds = self.svc.volume_by_kind(ids, since, until)
+        by_kind = hbar(kinds, "Volume by source kind", keys=[k for k, _ in kinds])
+        by_kind.picked.connect(lambda kind: self.filter_inbox.emit({"entity": brand_id, "kind": kind, "days": self.days}))
+        row.addWidget(by_kind, 1)
         topics = self.svc.top_topics(ids, since, until, limit=8)
         if topics:
-            row.addWidget(hbar([(t.replace("_", " "), n) for t, n in topics], "Top topics", "#8E44AD"), 1)
+            from orm_desktop.analysis.topics import labels
+
+            names = labels(self.svc.setting("topics") or None)
+            by_topic = hbar([(names.get(t, t.replace("_", " ")), n) for t, n in topics], "Top topics", "#8E44AD",
+                            keys=[t for t, _ in topics])
+            by_topic.picked.connect(lambda topic: self.filter_inbox.emit({"entity": brand_id, "topic": topic,
+                                                                          "days": self.days}))
+            row.addWidget(by_topic, 1)
         row.addWidget(sources_table(self.svc.top_sources(ids, since, until, limit=8)), 1)
         lay.addLayout(row)
         from orm_desktop.analysis.crisis import active
@@ -289,6 +322,7 @@ class CompetitorsPage(Page):
         table.setHorizontalHeaderLabels(["Entity", "Mentions", "Share of voice", "Net sentiment",
                                          "Negative", "Change in volume"])
         table.verticalHeader().setVisible(False)
+        table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         for r, e in enumerate(ents):
             s, p = self.svc.kpi_summary([e.id], since, until), self.svc.kpi_summary([e.id], since - span, since)
             vals = [e.name, str(s.total), f"{sov.get(e.id, (0, '', 0, 0.0))[3]:.0%}", signed(s.net_sentiment, True),
@@ -300,11 +334,12 @@ class CompetitorsPage(Page):
         table.resizeColumnsToContents()
         table.horizontalHeader().setStretchLastSection(True)
         table.setFixedHeight(34 + 30 * len(ents))
-        table.cellDoubleClicked.connect(lambda r, _c: self.filter_inbox.emit(ents[r].id, None))
+        table.cellDoubleClicked.connect(lambda r, _c: self.filter_inbox.emit({"entity": ents[r].id, "days": self.days}))
         lay.addWidget(table)
         grid = QGridLayout()
         for i, e in enumerate(ents):
             view = sentiment_volume_chart(self.svc.daily_series(e.id, since, until), e.name)
-            view.picked.connect(lambda label, eid=e.id: self.filter_inbox.emit(eid, label))
+            view.picked.connect(lambda label, eid=e.id: self.filter_inbox.emit({"entity": eid, "sentiment": label,
+                                                                                "days": self.days}))
             grid.addWidget(view, i // 2, i % 2)
         lay.addLayout(grid)

@@ -1,15 +1,26 @@
-"""Reports: kind, entity, period; print preview, print, save as PDF (same renderer as the CLI)."""
+"""Reports: kind, entity, period (or a custom date range); print preview, print, save as PDF.
+
+One renderer for all three, the CLI's: the report is rendered to PDF (off the GUI thread when a
+task runner is given); Save as PDF moves that file into place, Print and Print preview draw its
+pages (``render.print_pdf``), so the preview shows exactly the PDF."""
 
 from __future__ import annotations
 
+import datetime as dt
+import shutil
+import tempfile
 import time
+from collections.abc import Callable
+from pathlib import Path
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QDate, Signal
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import (
     QComboBox,
+    QDateEdit,
     QFileDialog,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QMessageBox,
     QVBoxLayout,
@@ -17,41 +28,73 @@ from PySide6.QtWidgets import (
 )
 
 from orm_desktop.errors import KnownError
-from orm_desktop.ui.widgets import button_row
+from orm_desktop.ui.widgets import button_row, mark_safe_in_executive_mode
 
 DAY = 86400
+CUSTOM = 0  # the period combo's data for "Custom range…"
+
+
+def utc_midnight(d: QDate) -> int:
+    return int(dt.datetime(d.year(), d.month(), d.day(), tzinfo=dt.UTC).timestamp())
 
 
 class ReportsView(QWidget):
     status_message = Signal(str)
 
-    def __init__(self, svc, parent=None) -> None:
+    def __init__(self, svc, parent=None, runner=None) -> None:
         super().__init__(parent)
         self.svc = svc
+        self.runner = runner
+        self.task = None
+        self.last_pdf: Path | None = None  # the PDF behind the last preview / print / save
+        mark_safe_in_executive_mode(self)  # reports read the workspace; exporting one is audited, not an edit
         self.kind = QComboBox()
         for label, key in (("Weekly brand report", "weekly"), ("Executive personal-brand report", "executive"),
                            ("Crisis report (around the latest alert)", "crisis")):
             self.kind.addItem(label, key)
         self.entity = QComboBox()
         self.period = QComboBox()
-        for label, days in (("Last 7 days", 7), ("Last 30 days", 30), ("Last 90 days", 90)):
+        for label, days in (("Last 7 days", 7), ("Last 30 days", 30), ("Last 90 days", 90),
+                            ("Custom range…", CUSTOM)):
             self.period.addItem(label, days)
+        today = QDate.currentDate()
+        self.date_from = QDateEdit(today.addDays(-13), calendarPopup=True, displayFormat="d MMM yyyy")
+        self.date_to = QDateEdit(today, calendarPopup=True, displayFormat="d MMM yyyy")
+        self.date_to.setMaximumDate(today)
+        rng = QWidget()
+        rl = QHBoxLayout(rng)
+        rl.setContentsMargins(0, 0, 0, 0)
+        rl.addWidget(QLabel("from"))
+        rl.addWidget(self.date_from)
+        rl.addWidget(QLabel("to"))
+        rl.addWidget(self.date_to)
+        rl.addWidget(QLabel("(both days included)"))
+        rl.addStretch(1)
+        self.range = rng
         self.page = QComboBox()
         self.page.addItems(["A4", "Letter"])
         form = QFormLayout()
         form.addRow("Report", self.kind)
         form.addRow("Entity", self.entity)
         form.addRow("Period", self.period)
+        form.addRow("", self.range)
         form.addRow("Paper", self.page)
         buttons = button_row((("Preview…", self.preview), ("Print…", self.print_), ("Save as PDF…", self.save_pdf)))
+        self.busy_label = QLabel()
+        buttons.addWidget(self.busy_label)
         lay = QVBoxLayout(self)
-        lay.addWidget(QLabel("<h2>Reports</h2><p>Print-ready reports, rendered on this laptop with no network. "
-                             "The same reports come from the command line: <code>orm-desktop report</code>.</p>"))
+        intro = QLabel("<h2>Reports</h2><p>Print-ready reports, rendered on this laptop with no network. "
+                       "The same reports come from the command line: <code>orm-desktop report</code>. "
+                       "Print and the preview show exactly the PDF.</p>")
+        intro.setWordWrap(True)
+        lay.addWidget(intro)
         lay.addLayout(form)
         lay.addLayout(buttons)
         lay.addStretch(1)
         self.kind.currentIndexChanged.connect(self.fill_entities)
+        self.period.currentIndexChanged.connect(self.update_range)
         self.fill_entities()
+        self.update_range()
 
     def fill_entities(self) -> None:
         kind = self.kind.currentData()
@@ -66,66 +109,124 @@ class ReportsView(QWidget):
         for e in wanted:
             self.entity.addItem(e.name, e.name)
         self.period.setEnabled(kind != "crisis")
+        self.update_range()
+
+    def update_range(self) -> None:
+        self.range.setVisible(self.period.currentData() == CUSTOM and self.kind.currentData() != "crisis")
+
+    def span(self) -> tuple[int, int]:
+        """(since, until) in epoch seconds; a custom range includes both its first and last day."""
+        if self.period.currentData() == CUSTOM:
+            since, until = utc_midnight(self.date_from.date()), utc_midnight(self.date_to.date()) + DAY
+            if since >= until:
+                raise KnownError("the custom range ends before it starts: pick a 'to' date on or after 'from'")
+            return since, until
+        until = (int(time.time()) // DAY + 1) * DAY
+        return until - self.period.currentData() * DAY, until
 
     def data(self):
         from orm_desktop.reports import data
 
-        now = int(time.time())
-        until = (now // DAY + 1) * DAY
         kind = self.kind.currentData()
-        since = until - self.period.currentData() * DAY
-        return data.build(self.svc, kind, entity=self.entity.currentData(),
-                          since=None if kind == "crisis" else since, until=None if kind == "crisis" else until, now=now)
+        since, until = (None, None) if kind == "crisis" else self.span()
+        return data.build(self.svc, kind, entity=self.entity.currentData(), since=since, until=until,
+                          now=int(time.time()))
 
-    def _render_to(self, printer) -> int:
-        from PySide6.QtGui import QPageSize
+    # -- one renderer: the report as PDF ------------------------------------------------------------
+    def render(self, then: Callable[[Path, int, object], None], printer: QPrinter | None = None) -> None:
+        """Render the report to a PDF in a temporary folder (and with ``printer``, print its pages:
+        QPainter may paint on a QPrinter off the GUI thread), then call ``then(pdf, pages, data)``
+        on the GUI thread. The work runs in the background when the view has a task runner."""
+        from orm_desktop.reports.render import print_pdf, to_pdf
 
-        from orm_desktop.reports.render import build_document, paint
-
-        d = self.data()
-        printer.setPageSize(QPageSize(QPageSize.PageSizeId.A4 if self.page.currentText() == "A4"
-                                      else QPageSize.PageSizeId.Letter))
-        s = self.svc.settings()
-        margin = int(printer.resolution() * 0.6)
-        doc = build_document(d, content_width_px=printer.width() - 2 * margin, color=s.get("brand_color") or "#0F6E8C",
-                             logo=s.get("brand_logo") or "")
-        return paint(doc, printer, d, color=s.get("brand_color") or "#0F6E8C")
-
-    def preview(self) -> None:
+        if self.task is not None:
+            self.status_message.emit("a report is being rendered already")
+            return
+        kind, entity, page = self.kind.currentData(), self.entity.currentData(), self.page.currentText()
         try:
-            self.data()
+            span = (None, None) if kind == "crisis" else self.span()
         except KnownError as exc:
             QMessageBox.warning(self, "Cannot build the report", str(exc))
             return
+        s = self.svc.settings()
+        color, logo = s.get("brand_color") or "#0F6E8C", s.get("brand_logo") or ""
+        out = Path(tempfile.mkdtemp(prefix="orm-report-")) / f"{kind}-report.pdf"
+        svc = self.svc
+
+        def work(progress, cancel):
+            from orm_desktop.reports import data
+
+            d = data.build(svc, kind, entity=entity, since=span[0], until=span[1], now=int(time.time()))
+            pages = to_pdf(d, out, page_size=page, color=color, logo=logo)
+            if printer is not None:
+                pages = print_pdf(out, printer)
+            return out, pages, d
+
+        self._then = then
+        if self.runner is None:
+            try:
+                result = work(None, None)
+            except KnownError as exc:
+                self._render_failed(str(exc), True)
+                return
+            self._rendered(result)
+            return
+        self.busy_label.setText("rendering the report…")
+        self.task = self.runner.start(work, on_success=self._rendered, on_failure=self._render_failed)
+        self.task.signals.finished.connect(self._render_finished)
+
+    def _rendered(self, result) -> None:
+        pdf, pages, d = result
+        if self.last_pdf is not None and self.last_pdf.parent != pdf.parent:
+            shutil.rmtree(self.last_pdf.parent, ignore_errors=True)
+        self.last_pdf = pdf
+        self._then(pdf, pages, d)
+
+    def _render_failed(self, message: str, known: bool) -> None:
+        QMessageBox.warning(self, "Cannot build the report", message if known else message[-2000:])
+
+    def _render_finished(self) -> None:
+        self.task = None
+        self.busy_label.setText("")
+
+    def preview(self) -> None:
+        self.render(self._show_preview)
+
+    def _show_preview(self, pdf: Path, pages: int, _d) -> None:
+        from orm_desktop.reports.render import print_pdf
+
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         dlg = QPrintPreviewDialog(printer, self)
-        dlg.paintRequested.connect(self._render_to)
+        dlg.setWindowTitle(f"Print preview — {pages} page{'s' if pages != 1 else ''}, as in the PDF")
+        dlg.paintRequested.connect(lambda p: print_pdf(pdf, p))
         dlg.resize(1000, 900)
         dlg.exec()
 
     def print_(self) -> None:
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         if QPrintDialog(printer, self).exec():
-            try:
-                pages = self._render_to(printer)
-                self.status_message.emit(f"sent {pages} pages to the printer")
-            except KnownError as exc:
-                QMessageBox.warning(self, "Cannot print", str(exc))
+            self.print_to(printer)
+
+    def print_to(self, printer: QPrinter) -> None:
+        """Print the report on a printer that is set up already (after the print dialog)."""
+        self.render(lambda _pdf, pages, _d: self.status_message.emit(f"sent {pages} pages to the printer"), printer)
 
     def save_pdf(self) -> None:
-        from orm_desktop.reports.render import to_pdf
-
         path, _ = QFileDialog.getSaveFileName(self, "Save report", f"{self.kind.currentData()}-report.pdf", "PDF (*.pdf)")
-        if not path:
-            return
-        try:
-            s = self.svc.settings()
-            pages = to_pdf(self.data(), path, page_size=self.page.currentText(),
-                           color=s.get("brand_color") or "#0F6E8C", logo=s.get("brand_logo") or "")
-        except KnownError as exc:
-            QMessageBox.warning(self, "Cannot save the report", str(exc))
-            return
+        if path:
+            self.save_pdf_to(Path(path))
+
+    def save_pdf_to(self, path: Path) -> None:
+        self.render(lambda pdf, pages, d: self._save(pdf, pages, d, Path(path)))
+
+    def _save(self, pdf: Path, pages: int, d, path: Path) -> None:
         from orm_desktop.reports.render import record_export
 
-        record_export(self.svc.conn, self.data(), path, pages, by="gui")
+        try:
+            shutil.copyfile(pdf, path.with_suffix(path.suffix + ".part"))
+            path.with_suffix(path.suffix + ".part").replace(path)  # never a half-written PDF under the real name
+        except OSError as exc:
+            QMessageBox.warning(self, "Cannot save the report", f"cannot write {path}: {exc.strerror}")
+            return
+        record_export(self.svc.conn, d, path, pages, by="gui")
         self.status_message.emit(f"wrote {path} ({pages} pages)")

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from orm_desktop.errors import KnownError
-from orm_desktop.ui.widgets import button_row
+from orm_desktop.ui.widgets import button_row, refuses_when_read_only
 
 QUEUES = (("Mine to write", "mine"), ("Awaiting my approval", "review"), ("Approved, to send", "approved"),
           ("Overdue mentions", "overdue"), ("Sent", "sent"), ("All open", "open"))
@@ -69,7 +69,7 @@ class DraftHighlighter(QSyntaxHighlighter):
 class DraftDialog(QDialog):
     """Pick one of the ranked templates for a mention; preview the filled text."""
 
-    def __init__(self, suggestions, parent=None) -> None:
+    def __init__(self, suggestions, parent=None, banned: list[str] | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Draft a response")
         self.resize(760, 480)
@@ -81,8 +81,10 @@ class DraftDialog(QDialog):
             it.setToolTip(f"{s.template.id} · {s.template.channel} · {s.template.tone}")
             self.list.addItem(it)
         self.preview = QPlainTextEdit(readOnly=True)
+        self.highlighter = DraftHighlighter(self.preview.document(), banned or [])
         right = QVBoxLayout()
-        right.addWidget(QLabel("Preview (unfilled placeholders are highlighted)"))
+        right.addWidget(QLabel("Preview: <span style='background:#FFE58F;color:#000'>unfilled placeholders</span> "
+                               "are highlighted, <span style='color:#C0392B'>banned phrases</span> underlined"))
         right.addWidget(self.preview, 1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Create draft")
@@ -205,6 +207,7 @@ class TemplatesDialog(QDialog):
 class ResponsesView(QWidget):
     status_message = Signal(str)
     open_mention = Signal(int)
+    read_only = False  # executive mode (MainWindow.set_read_only)
 
     def __init__(self, svc, parent=None) -> None:
         super().__init__(parent)
@@ -235,7 +238,7 @@ class ResponsesView(QWidget):
         top.addWidget(export_file)
         top.addWidget(merge_file)
         top.addStretch(1)
-        top.addWidget(self.kpi)
+        self.kpi.setWordWrap(True)  # on its own line: the window must fit a laptop screen
         self.list = QListWidget()
         self.list.setWordWrap(True)
         self.editor = QPlainTextEdit()
@@ -243,6 +246,13 @@ class ResponsesView(QWidget):
         self.highlighter = DraftHighlighter(self.editor.document(), self._banned())
         self.meta = QLabel()
         self.meta.setWordWrap(True)
+        from orm_desktop.ui.detail import SafeBrowser
+
+        self.original = SafeBrowser()  # the mention this replies to (feed text: never loads anything)
+        self.original.setMaximumHeight(150)
+        self.show_original = QPushButton("Show the mention in the inbox")
+        self.show_original.clicked.connect(lambda: self.current and self.current.mention_id
+                                           and self.open_mention.emit(self.current.mention_id))
         self.checks = QLabel()
         self.checks.setWordWrap(True)
         self.side = QTextBrowser()
@@ -261,6 +271,10 @@ class ResponsesView(QWidget):
         ml = QVBoxLayout(mid)
         ml.setContentsMargins(0, 0, 0, 0)
         ml.addWidget(self.meta)
+        ml.addWidget(QLabel("<b>In reply to</b>"))
+        ml.addWidget(self.original)
+        ml.addWidget(self.show_original)
+        ml.addWidget(QLabel("<b>Reply</b>"))
         ml.addWidget(self.editor, 1)
         ml.addWidget(self.checks)
         ml.addLayout(buttons)
@@ -271,6 +285,7 @@ class ResponsesView(QWidget):
         split.setSizes([280, 620, 320])
         lay = QVBoxLayout(self)
         lay.addLayout(top)
+        lay.addWidget(self.kpi)
         lay.addWidget(split, 1)
         self.user.currentIndexChanged.connect(self.reload)
         self.queue.currentIndexChanged.connect(self.reload)
@@ -343,8 +358,11 @@ class ResponsesView(QWidget):
 
         self.current = wf.get(self.svc.conn, response_id) if response_id else None
         r = self.current
-        for b in self.btn.values():
-            b.setEnabled(r is not None)
+        for key, b in self.btn.items():  # only what the workflow allows from this state
+            b.setEnabled(r is not None and (r.state in wf.EDITABLE if key == "save"
+                                            else r.state in wf.TRANSITIONS[key][0]))
+        self.original.setHtml(self._original_html(r))
+        self.show_original.setEnabled(bool(r and r.mention_id))
         if r is None:
             self.editor.setPlainText("")
             self.meta.setText("")
@@ -353,7 +371,7 @@ class ResponsesView(QWidget):
         self.editor.blockSignals(True)
         self.editor.setPlainText(r.text)
         self.editor.blockSignals(False)
-        self.editor.setReadOnly(r.state in ("sent", "discarded"))
+        self.editor.setReadOnly(r.state not in wf.EDITABLE)
         who = f" · in the name of entity {r.in_name_of}" if r.in_name_of else ""
         self.meta.setText(f"<b>Response #{r.id}</b> · {r.state.replace('_', ' ')} · template {r.template_id} · "
                           f"channel {r.channel or '—'} · by {r.author}{who} · version {r.version}")
@@ -376,6 +394,24 @@ class ResponsesView(QWidget):
                 text = new
             parts.append(f"<p>{line}</p>")
         self.side.setHtml(self._key_messages() + "".join(parts))
+
+    def _original_html(self, r) -> str:
+        if r is None:
+            return ""
+        if not r.mention_id:
+            return "<p style='color:gray'>Not a reply to a stored mention (e.g. a holding statement).</p>"
+        try:
+            d = self.svc.mention(r.mention_id)
+        except KnownError as exc:
+            return f"<p style='color:gray'>{html.escape(str(exc))}</p>"
+        m = d.mention
+        when = dt.datetime.fromtimestamp(m.published).strftime("%d %b %Y %H:%M")
+        color = {"negative": "#C0392B", "positive": "#1E8449"}.get(m.label, "#7F8C8D")
+        text = d.text if len(d.text) <= 600 else d.text[:600] + "…"
+        return (f"<p><b>{html.escape(m.title)}</b><br><span style='color:gray'>{html.escape(m.source)} · {when}"
+                f"{' · by ' + html.escape(d.author) if d.author else ''} · </span>"
+                f"<span style='color:{color}'>{m.label} {m.sentiment:+.2f}</span></p>"
+                f"<p>{html.escape(text)}</p>")
 
     def _key_messages(self) -> str:
         from orm_desktop.responses import workflow as wf
@@ -402,6 +438,7 @@ class ResponsesView(QWidget):
         else:
             self.checks.setText(f"<span style='color:#1E8449'>All checks pass</span> · {n} characters")
 
+    @refuses_when_read_only
     def act(self, action: str) -> None:
         from orm_desktop.responses import workflow as wf
 
@@ -432,6 +469,7 @@ class ResponsesView(QWidget):
         self.current = wf.get(self.svc.conn, r.id)
         self.reload()
 
+    @refuses_when_read_only
     def export_approval(self) -> None:
         from PySide6.QtWidgets import QFileDialog
 
@@ -450,6 +488,7 @@ class ResponsesView(QWidget):
             return
         self.status_message.emit(f"wrote {path}: the approver decides with `orm-desktop approval decide`")
 
+    @refuses_when_read_only
     def merge_approval(self) -> None:
         from PySide6.QtWidgets import QFileDialog
 
@@ -467,6 +506,7 @@ class ResponsesView(QWidget):
         self.reload()
         self.status_message.emit(f"response #{r.id} is now {r.state.replace('_', ' ')}")
 
+    @refuses_when_read_only
     def draft_for(self, mention_id: int) -> None:
         """Suggest templates for a mention, create the chosen draft and open it."""
         from orm_desktop.responses import workflow as wf
@@ -476,7 +516,7 @@ class ResponsesView(QWidget):
             if not suggestions:
                 QMessageBox.information(self, "No template fits", "No template fits this mention.")
                 return
-            dlg = DraftDialog(suggestions, self)
+            dlg = DraftDialog(suggestions, self, banned=self._banned())
             if not dlg.exec() or dlg.chosen() is None:
                 return
             r = wf.create_draft(self.svc.conn, mention_id, author=self.me(), template_id=dlg.chosen().template.id)

@@ -21,12 +21,13 @@ from PySide6.QtWidgets import (
 
 from orm_desktop.errors import KnownError
 from orm_desktop.types import FEED_KINDS, LABELS, STATUSES
-from orm_desktop.ui.widgets import button_row
+from orm_desktop.ui.widgets import button_row, refuses_when_read_only
 
 
 class RulesView(QWidget):
     status_message = Signal(str)
     changed = Signal()
+    read_only = False  # executive mode (MainWindow.set_read_only)
 
     def __init__(self, svc, runner, parent=None) -> None:
         super().__init__(parent)
@@ -47,7 +48,12 @@ class RulesView(QWidget):
         self.sentiment.addItem("any sentiment", None)
         for lab in LABELS:
             self.sentiment.addItem(lab, lab)
-        self.topic = QLineEdit(placeholderText="topic id, e.g. crisis_recall")
+        self.topic = QComboBox()  # topics by their names; the rule stores the id
+        self.topic.addItem("any topic", None)
+        from orm_desktop.analysis.topics import labels
+
+        for tid, name in sorted(labels(svc.setting("topics") or None).items(), key=lambda kv: kv[1].lower()):
+            self.topic.addItem(name, tid)
         self.tag = QLineEdit()
         self.status = QComboBox()
         self.status.addItem("(leave status)", None)
@@ -102,17 +108,23 @@ class RulesView(QWidget):
     def reload(self) -> None:
         from orm_desktop.analysis import rules
 
+        chosen = self.entity.currentData()  # a reload must not reset the form under the user
+        self.entity.blockSignals(True)
         self.entity.clear()
         self.entity.addItem("any entity", None)
         for e in self.svc.entities():
             self.entity.addItem(e.name, e.name)
+        self.entity.setCurrentIndex(max(0, self.entity.findData(chosen)))
+        self.entity.blockSignals(False)
         self.rules = rules.list_(self.svc.conn)
         self.list.blockSignals(True)
         self.list.clear()
-        for r in self.rules:
+        for i, r in enumerate(self.rules):
             it = QListWidgetItem(f"{r.name}{'' if r.enabled else '  (off)'}")
             it.setData(Qt.ItemDataRole.UserRole, r.id)
             self.list.addItem(it)
+            if r.id == self.current_id:
+                self.list.setCurrentRow(i)
         self.list.blockSignals(False)
 
     def validate(self) -> None:
@@ -127,7 +139,7 @@ class RulesView(QWidget):
         cond = {k: v for k, v in {"entity": self.entity.currentData(), "terms": self.terms.text().strip() or None,
                                   "kinds": [self.kind.currentData()] if self.kind.currentData() else None,
                                   "sentiment": self.sentiment.currentData(),
-                                  "topic": self.topic.text().strip() or None}.items() if v is not None}
+                                  "topic": self.topic.currentData()}.items() if v is not None}
         act = {k: v for k, v in {"tag": self.tag.text().strip() or None, "status": self.status.currentData(),
                                  "assign": self.assign.text().strip() or None,
                                  "sentiment": self.set_sentiment.currentData(),
@@ -147,7 +159,9 @@ class RulesView(QWidget):
         self.terms.setText(c.get("terms", ""))
         self.kind.setCurrentIndex(max(0, self.kind.findData((c.get("kinds") or [None])[0])))
         self.sentiment.setCurrentIndex(max(0, self.sentiment.findData(c.get("sentiment"))))
-        self.topic.setText(c.get("topic", ""))
+        if c.get("topic") and self.topic.findData(c["topic"]) < 0:  # a topic no longer in the taxonomy
+            self.topic.addItem(c["topic"], c["topic"])
+        self.topic.setCurrentIndex(max(0, self.topic.findData(c.get("topic"))))
         self.tag.setText(a.get("tag", ""))
         self.status.setCurrentIndex(max(0, self.status.findData(a.get("status"))))
         self.assign.setText(a.get("assign", ""))
@@ -160,9 +174,9 @@ class RulesView(QWidget):
     def new(self) -> None:
         self.current_id = None
         self.list.clearSelection()
-        for w in (self.name, self.terms, self.topic, self.tag, self.assign):
+        for w in (self.name, self.terms, self.tag, self.assign):
             w.clear()
-        for w in (self.entity, self.kind, self.sentiment, self.status, self.set_sentiment):
+        for w in (self.entity, self.kind, self.sentiment, self.topic, self.status, self.set_sentiment):
             w.setCurrentIndex(0)
         self.priority.setValue(-1)
         self.mute.setChecked(False)
@@ -181,6 +195,7 @@ class RulesView(QWidget):
         for mid, title in sample:
             self.result.addItem(f"#{mid} {title}")
 
+    @refuses_when_read_only
     def save(self) -> None:
         from orm_desktop.analysis import rules
 
@@ -194,6 +209,7 @@ class RulesView(QWidget):
         self.status_message.emit(f"rule {saved.name} saved")
         self.changed.emit()
 
+    @refuses_when_read_only
     def apply(self) -> None:
         from orm_desktop.analysis import rules
 
@@ -212,6 +228,7 @@ class RulesView(QWidget):
     def _failed(self, message: str, _known: bool) -> None:
         QMessageBox.warning(self, "Rule", message.strip().splitlines()[-1][:300])
 
+    @refuses_when_read_only
     def delete(self) -> None:
         from orm_desktop.analysis import rules
 

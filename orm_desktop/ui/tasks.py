@@ -51,10 +51,14 @@ class TaskRunner(QObject):
         self.pool = QThreadPool.globalInstance()
         self.running: set[Task] = set()
 
-    def start(self, fn, *, on_success=None, on_failure=None, on_progress=None) -> Task:
+    def start(self, fn, *, on_success=None, on_failure=None, on_progress=None, on_finished=None) -> Task:
         """Run ``fn(progress, cancel)`` in the pool. Pass bound methods of widgets as callbacks
-        (not lambdas over widgets): Qt disconnects them when the widget is destroyed."""
+        (not lambdas over widgets): Qt disconnects them when the widget is destroyed. Connect
+        through these arguments, not to ``task.signals`` afterwards: a quick task may already
+        have finished by then, and a signal emitted before its connection is lost."""
         task = Task(fn)
+        if on_finished:
+            task.signals.finished.connect(on_finished)
         if on_success:
             task.signals.succeeded.connect(on_success)
         if on_failure:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from PySide6.QtWidgets import QHBoxLayout, QPushButton
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
 
 
 def button_row(buttons: Iterable[tuple[str, Callable[[], object]]], *, stretch: bool = True) -> QHBoxLayout:
@@ -17,3 +17,32 @@ def button_row(buttons: Iterable[tuple[str, Callable[[], object]]], *, stretch: 
     if stretch:
         row.addStretch(1)
     return row
+
+
+def refuses_when_read_only(fn: Callable) -> Callable:
+    """For a view's editing slot: does nothing in executive (read-only) mode, with a message.
+
+    Qt passes a slot only as many arguments as its signature takes, so the wrapper forwards no
+    more positional arguments than ``fn`` accepts (``clicked(bool)`` into ``save(self)``)."""
+    import functools
+
+    code = fn.__code__
+    takes = None if code.co_flags & 0x04 else code.co_argcount - 1  # 0x04: *args
+
+    @functools.wraps(fn)
+    def wrapper(self, *args, **kwargs):
+        if getattr(self, "read_only", False):
+            message = getattr(self, "status_message", None)
+            if message is not None:
+                message.emit("Executive mode is read-only: leave it (Ctrl+E) to change anything")
+            return None
+        return fn(self, *(args if takes is None else args[:takes]), **kwargs)
+
+    return wrapper
+
+
+def mark_safe_in_executive_mode(widget: QWidget) -> QWidget:
+    """Mark a control (and everything inside it) as reading, not editing: filters, periods,
+    report output. The GUI crawl test checks that every other control is off in executive mode."""
+    widget.setProperty("exec_safe", True)
+    return widget

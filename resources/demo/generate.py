@@ -3247,6 +3247,7 @@ def main() -> None:
             "brand_accent": "#F2A541",
             "logo": "logo.svg",
             "contact": "care@velora.example",
+            "status_page": "https://status.velora.example",
         },
         "episode": {
             "start_day": EPISODE[0],

@@ -1,0 +1,102 @@
+"""One way to write a file the user keeps: all of it under its name, or nothing.
+
+``atomic_write`` writes to a temporary file created with ``tempfile.mkstemp`` in the target's
+own folder (so the final rename never crosses file systems), flushes and fsyncs it, checks that
+every byte landed, then renames it over the target and fsyncs the folder. A full disk, a file
+size limit or a read-only folder end in one ``KnownError`` line and leave neither the temporary
+file nor a truncated target behind; a target that existed before is left as it was. A symlink
+planted at the target is replaced, never written through.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+from orm_desktop.errors import DiskFull, KnownError, UsageError
+
+_FULL = {errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)}
+
+
+def write_error(path: Path | str, exc: OSError) -> KnownError:
+    """The one-line error for a failed write to ``path``."""
+    if exc.errno in _FULL:
+        return DiskFull(f"cannot write {path}: the disk is full or the file is too large; nothing was written")
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return UsageError(f"cannot write {path}: permission denied (read-only location?)")
+    return KnownError(f"cannot write {path}: {exc.strerror or exc}")
+
+
+@contextlib.contextmanager
+def _atomic(path: Path | str, mode: int) -> Iterator[tuple[int, Path]]:
+    """(descriptor, name) of a new temporary file beside ``path``; when the block ends it is
+    fsynced and renamed over ``path``. On any failure it is removed, and an OSError becomes one
+    KnownError line."""
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise UsageError(f"the folder {folder} does not exist")
+    if path.is_dir():
+        raise UsageError(f"{path} is a directory")
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name[:60]}.", suffix=".part", dir=folder)
+    except OSError as exc:
+        raise write_error(path, exc) from None
+    tmp = Path(tmp_name)
+    try:
+        try:
+            yield fd, tmp
+            os.fsync(fd)
+            os.fchmod(fd, mode)
+        finally:
+            os.close(fd)
+        os.replace(tmp, path)
+        fsync_dir(folder)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise write_error(path, exc) from None
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+@contextlib.contextmanager
+def atomic_target(path: Path | str, *, mode: int = 0o644) -> Iterator[Path]:
+    """The name of a new temporary file beside ``path`` for a tool that wants a file name (such
+    as SQLite's backup API); fsynced and renamed over ``path`` when the block ends."""
+    with _atomic(path, mode) as (_fd, tmp):
+        yield tmp
+
+
+def atomic_write(path: Path | str, data: bytes | str | Callable[[BinaryIO], None], *, mode: int = 0o644) -> Path:
+    """Write ``data`` (bytes, text as UTF-8, or a function writing to a binary file) to ``path``
+    atomically; returns the path. Raises ``KnownError`` (``DiskFull`` when out of space)."""
+    with _atomic(path, mode) as (fd, _tmp), os.fdopen(fd, "wb", closefd=False) as fh:
+        if callable(data):
+            data(fh)
+        else:
+            fh.write(data.encode("utf-8") if isinstance(data, str) else data)
+        fh.flush()
+        if os.fstat(fd).st_size != fh.tell():  # a short write the OS did not report
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+    return Path(path)
+
+
+def fsync_dir(folder: Path) -> None:
+    """Make a rename in ``folder`` durable (best effort where directories cannot be opened)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+

@@ -1,0 +1,29 @@
+"""Text from feeds shown or exported safely: spreadsheet formulas and bidi/control characters.
+
+- ``csv_cell``: OWASP's advice against CSV injection: a text cell beginning with ``=``, ``+``,
+  ``-``, ``@``, a tab or a carriage return gets a leading apostrophe, so a spreadsheet shows it
+  as text instead of running it (the csv module quotes the cell). Numbers stay numbers.
+- ``display_text``: bidirectional overrides and isolates (U+202A-U+202E, U+2066-U+2069), the
+  marks U+200E/U+200F/U+061C and C0/C1 control characters (terminal escapes) removed or made
+  spaces, for tables and lists; data formats (JSON) keep the text as stored.
+"""
+
+from __future__ import annotations
+
+import re
+
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
+def csv_cell(value):
+    """A value safe to put in a CSV cell that a spreadsheet will open."""
+    if isinstance(value, str) and value.startswith(_FORMULA):
+        return "'" + value
+    return value
+
+
+def display_text(text: str) -> str:
+    """``text`` without bidi overrides and with control characters as spaces."""
+    return _CONTROL.sub(" ", _BIDI.sub("", text))

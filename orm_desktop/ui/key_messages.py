@@ -1,0 +1,95 @@
+"""The workspace's approved key messages, edited in place (Settings page)."""
+
+from __future__ import annotations
+
+import json
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from orm_desktop.errors import KnownError
+from orm_desktop.ui.widgets import button_row
+
+
+def topic_ids() -> list[str]:
+    """Topic ids of the shipped taxonomy, for the topic picker."""
+    from orm_desktop.responses.templates import RESOURCES
+
+    return sorted(json.loads((RESOURCES / "topics.json").read_text(encoding="utf-8"))["topics"])
+
+
+class KeyMessagesEditor(QWidget):
+    """List, add, change and retire key messages (each change is in the audit log)."""
+
+    changed = Signal()
+
+    def __init__(self, svc, user: str = "", parent=None) -> None:
+        super().__init__(parent)
+        self.svc, self.user = svc, user
+        self.list = QListWidget()
+        self.list.setMaximumHeight(130)
+        self.topic = QComboBox()
+        self.topic.addItem("any topic", "")
+        for t in topic_ids():
+            self.topic.addItem(t.replace("_", " "), t)
+        self.text = QLineEdit(placeholderText="An approved line drafts should reuse, e.g. We never sell customer data.")
+        edit_row = QHBoxLayout()
+        edit_row.addWidget(self.topic)
+        edit_row.addWidget(self.text, 1)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.list)
+        lay.addLayout(edit_row)
+        lay.addLayout(button_row((("Add", self.add), ("Save change", self.save_change), ("Remove", self.remove))))
+        self.list.currentRowChanged.connect(self.pick)
+        self.reload()
+
+    def reload(self) -> None:
+        self.list.clear()
+        for mid, topic, text in self.svc.key_messages():
+            it = QListWidgetItem(f"{topic.replace('_', ' ') or 'any topic'}: {text}")
+            it.setData(Qt.ItemDataRole.UserRole, (mid, topic, text))
+            self.list.addItem(it)
+
+    def current(self):
+        it = self.list.currentItem()
+        return it.data(Qt.ItemDataRole.UserRole) if it is not None else None
+
+    def pick(self, _row: int) -> None:
+        cur = self.current()
+        if cur is not None:
+            self.topic.setCurrentIndex(max(self.topic.findData(cur[1]), 0))
+            self.text.setText(cur[2])
+
+    def _do(self, fn) -> None:
+        try:
+            fn()
+        except KnownError as exc:
+            QMessageBox.warning(self, "Key messages", str(exc))
+            return
+        self.reload()
+        self.changed.emit()
+
+    def add(self) -> None:
+        self._do(lambda: self.svc.add_key_message(self.text.text(), topic=self.topic.currentData(), by=self.user))
+        self.text.clear()
+
+    def save_change(self) -> None:
+        cur = self.current()
+        if cur is not None:
+            self._do(lambda: self.svc.edit_key_message(cur[0], text=self.text.text(), topic=self.topic.currentData(),
+                                                       by=self.user))
+
+    def remove(self) -> None:
+        cur = self.current()
+        if cur is not None:
+            self._do(lambda: self.svc.remove_key_message(cur[0], by=self.user))

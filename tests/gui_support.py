@@ -1,0 +1,51 @@
+"""Helpers for the GUI tests: a new (non-demo) workspace with real data, and running GUI code in
+a subprocess so that a crash of the process is a test failure, not a dead test run."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def build_new_workspace(root: Path):
+    """A workspace made as a new user would (no demo flag, no demo settings): a brand, an
+    executive, a competitor and the demo's feed files as its feeds, fetched once."""
+    from orm_desktop import demo
+    from orm_desktop.ingest.opml import OutlineFeed
+    from orm_desktop.service import Service
+
+    svc = Service.create(root)
+    svc.set_setting("brand_name", "Velora")
+    svc.add_entity("brand", "Velora", 'Velora OR "Velora Arc"', match_existing=False)
+    svc.add_entity("executive", "Maya Lindqvist", '"Maya Lindqvist"', title="CEO", importance=0.8,
+                   match_existing=False)
+    svc.add_entity("competitor", "Stromer", "Stromer", importance=0.5, match_existing=False)
+    feeds = demo.materialize(root / "feed-files")
+    svc._import_outlines([OutlineFeed(f["url"], f["title"], f["kind"], "", 1.0) for f in feeds])
+    svc.fetch(jobs=2, force=True)
+    return svc
+
+
+def open_window(qtbot, svc):
+    """The main window on ``svc``, shown at a laptop size and exposed."""
+    from orm_desktop.ui.main_window import MainWindow
+
+    win = MainWindow(svc)
+    qtbot.addWidget(win)
+    win.resize(1300, 850)
+    win.show()
+    qtbot.waitExposed(win)
+    return win
+
+
+def run_python(code: str, *args: str, platform: str = "offscreen", timeout: float = 120,
+               wrapper: list[str] | None = None) -> subprocess.CompletedProcess:
+    """Run ``code`` in a fresh interpreter that imports this worktree's package."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": platform}
+    env.pop("ORM_DESKTOP_WORKSPACE", None)
+    cmd = (wrapper or []) + [sys.executable, "-c", code, *args]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env, cwd=ROOT)
