@@ -247,6 +247,11 @@ def main() -> None:
         print(f"{c:16s} cv r={pearson([preds[i] for i in idx], [rows[i]['y'] for i in idx]):.4f} "
               f"F1={weighted_f1_corpus(rows, preds, c):.4f}")
     if not a.no_write:
+        from orm_desktop.analysis.sentiment_model import pattern_lexicon_from_textblob
+
+        lexicon = {w: [p, q] for w, (p, q) in sorted(pattern_lexicon_from_textblob().items())}
+        (MODEL_PATH.parent / "pattern_en.json").write_text(
+            json.dumps(lexicon, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
         model = fit(rows)
         MODEL_PATH.parent.mkdir(parents=True, exist_ok=True)
         MODEL_PATH.write_text(json.dumps(model, sort_keys=True, separators=(",", ":")) + "\n",

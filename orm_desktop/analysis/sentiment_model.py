@@ -25,7 +25,14 @@ from functools import cached_property
 from itertools import repeat
 from pathlib import Path
 
-MODEL_PATH = Path(__file__).resolve().parents[2] / "resources" / "sentiment" / "model.json"
+MODEL_PATH = Path(__file__).resolve().parents[2] / "resources" / "sentiment" / "model.json"  # the checkout's
+
+
+def model_path() -> Path:
+    """The shipped model (checkout, wheel or bundle: orm_desktop.paths decides)."""
+    from orm_desktop.paths import resource_path
+
+    return resource_path("sentiment", "model.json")
 
 TOKEN = re.compile(r"[A-Za-z][A-Za-z'\-]*|[:;=8xX][\-o\*']?[\)\]\(\[dDpP/\\|]|<3|!+|\?+|\d+(?:[.,]\d+)?%?")
 URL = re.compile(r"(?:https?://|www\.)\S+")
@@ -62,15 +69,17 @@ class Featurizer:
 
     @cached_property
     def tb(self) -> dict[str, tuple[float, float]]:
-        """pattern's polarity/subjectivity lexicon (word -> (polarity, subjectivity))."""
-        import textblob.en as en
+        """pattern's polarity/subjectivity lexicon as TextBlob uses it (word -> (polarity,
+        subjectivity)), from the copy shipped beside the model (resources/sentiment/
+        pattern_en.json, written by benchmarks/sentiment_fit.py from TextBlob): importing
+        TextBlob costs ~0.4 s of NLTK at every start."""
+        from orm_desktop.paths import resource_path
 
-        out = {}
-        for word, by_pos in en.sentiment.items():
-            vals = by_pos.get(None) or next(iter(by_pos.values()))
-            if vals and (vals[0] or vals[1]):
-                out[word] = (float(vals[0]), float(vals[1]))
-        return out
+        path = resource_path("sentiment", "pattern_en.json")
+        if path.is_file():
+            data = json.loads(path.read_text(encoding="utf-8"))
+            return {w: (float(p), float(q)) for w, (p, q) in data.items()}
+        return pattern_lexicon_from_textblob()
 
     @cached_property
     def _special(self) -> frozenset[str]:
@@ -269,6 +278,18 @@ def has_evidence(dense: list[float]) -> bool:
     return bool(dense[2] or dense[3] or dense[6])
 
 
+def pattern_lexicon_from_textblob() -> dict[str, tuple[float, float]]:
+    """TextBlob's English pattern lexicon, averaged per word the way TextBlob does."""
+    import textblob.en as en
+
+    out = {}
+    for word, by_pos in en.sentiment.items():
+        vals = by_pos.get(None) or next(iter(by_pos.values()))
+        if vals and (vals[0] or vals[1]):
+            out[word] = (float(vals[0]), float(vals[1]))
+    return out
+
+
 class LinearModel:
     """score = dense · w + Σ word weights / √(#words), then a monotone map that puts the
     fitted neutral band onto the product's ±0.05 labels."""
@@ -349,8 +370,8 @@ class MixtureModel:
         self.experts = [LinearModel(data["experts"][c]) for c in self.style.classes]
 
     @classmethod
-    def load(cls, path: Path = MODEL_PATH) -> MixtureModel:
-        return cls(json.loads(path.read_text(encoding="utf-8")))
+    def load(cls, path: Path | None = None) -> MixtureModel:
+        return cls(json.loads((path or model_path()).read_text(encoding="utf-8")))
 
     def score(self, dense: list[float], words: list[str], text: str) -> float:
         post = self.style.posterior(words, text)
