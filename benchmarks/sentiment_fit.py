@@ -30,7 +30,9 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from orm_desktop.analysis.sentiment_model import DENSE, MODEL_PATH  # noqa: E402
+from orm_desktop.analysis.sentiment_model import DENSE  # noqa: E402
+
+MODEL_PATH = ROOT / "resources" / "sentiment" / "model.json"  # written into the checkout
 
 DEV = Path(os.environ.get("ORM_SENTIMENT_DEV", "/work/shared/data/sentiment-dev"))
 CORPORA = ("tweets", "amazon-reviews", "movie-reviews", "nyt-editorials")

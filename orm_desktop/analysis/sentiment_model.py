@@ -12,7 +12,7 @@ One tokenising pass per text computes:
 
 The weights are a ridge regression fitted on the human-rated dev halves of four corpora
 (``benchmarks/sentiment_fit.py``; cross-validated in ``benchmarks/sentiment_eval.py``) and ship
-as ``resources/sentiment/model.json``. Scoring is a dot product: no numpy at run time.
+as ``resources/sentiment/model.json`` (found through orm_desktop.paths). Scoring is a dot product: no numpy at run time.
 """
 
 from __future__ import annotations
@@ -24,8 +24,6 @@ import string
 from functools import cached_property
 from itertools import repeat
 from pathlib import Path
-
-MODEL_PATH = Path(__file__).resolve().parents[2] / "resources" / "sentiment" / "model.json"  # the checkout's
 
 
 def model_path() -> Path:
