@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from orm_desktop.analysis import priority as prio
 from orm_desktop.analysis.crisis import CRISIS_BOOST, CRISIS_INTERVAL, crisis_feed_ids
 from orm_desktop.analysis.language import detect as detect_language
-from orm_desktop.analysis.sentiment import Engine, TargetedScore, get_engine, score_toward
+from orm_desktop.analysis.sentiment import Engine, TargetedScore, adapted, get_engine, score_toward
 from orm_desktop.ingest.fetch import (
     Fetcher,
     FetchLimits,
@@ -35,6 +35,7 @@ from orm_desktop.store import db
 from orm_desktop.store import entities as entities_store
 from orm_desktop.store import feeds as feeds_store
 from orm_desktop.store import items as items_store
+from orm_desktop.store import mentions as mentions_store
 from orm_desktop.store import settings as settings_store
 from orm_desktop.types import Entity, Feed, FetchSummary, ParsedItem
 
@@ -68,6 +69,7 @@ class Enricher:
         ents = entities_store.list_(conn, active_only=True)
         matchers = [Matcher(e, EntityQuery.parse(e.query, e.aliases)) for e in ents]
         engine = get_engine(engine_name or settings_store.get(conn, "sentiment_engine"))
+        engine = adapted(engine, mentions_store.overrides_for_learning(conn))  # this workspace's overrides
         topics = settings_store.get(conn, "topics", None)
         taxonomy = json.dumps(topics if "topics" in topics else {"topics": topics}) if topics else None
         crisis = frozenset(r[0] for r in conn.execute("SELECT id FROM entities WHERE crisis = 1"))
@@ -84,9 +86,10 @@ class Enricher:
             m = self.matchers[index]
             if item.lang and item.lang not in self.engine.languages:
                 # never silently neutral: marked as a language the engine cannot score
-                ts = TargetedScore(0.0, "neutral", (), "unsupported_language")
+                ts = TargetedScore(0.0, "neutral", (), "unsupported_language", confidence=0.0)
             else:
-                ts = score_toward(item.title, item.text, m.query.spans, engine=self.engine, rating=item.rating)
+                ts = score_toward(item.title, item.text, m.query.spans, engine=self.engine, rating=item.rating,
+                                  lang=item.lang)
             snippet = m.query.snippet(item.text) or item.title
             row = {
                 "item_id": item_id, "entity": m.entity, "published": published, "feed_kind": feed_kind,
@@ -103,7 +106,7 @@ class Enricher:
                 score += CRISIS_BOOST
             rows.append((item_id, m.entity.id, published, feed_kind, snippet, ts.score, ts.score,
                          self.engine.name, ts.source, row["evidence"], row["topics"], row["stage"],
-                         score, prio.due_at(score, self.now, self.sla_hours), self.now))
+                         score, prio.due_at(score, self.now, self.sla_hours), self.now, ts.confidence))
         return rows
 
 

@@ -66,13 +66,15 @@ def insert(conn: sqlite3.Connection, feed_id: int | None, item: ParsedItem, *, c
 
 MENTION_COLUMNS = ("item_id", "entity_id", "published", "feed_kind", "snippet", "sentiment",
                    "machine_sentiment", "engine", "score_source", "evidence", "topics", "stage",
-                   "priority", "due_at", "created")
+                   "priority", "due_at", "created", "confidence")
 
 
 def insert_mentions(conn: sqlite3.Connection, rows: list[tuple]) -> int:
     """Insert mention rows (tuples in MENTION_COLUMNS order); existing pairs are left alone."""
     if not rows:
         return 0
+    n = len(MENTION_COLUMNS)
+    rows = [r if len(r) == n else (*r, None) for r in rows]  # rows without a confidence (NULL)
     cur = conn.executemany(
         f"INSERT OR IGNORE INTO mentions ({', '.join(MENTION_COLUMNS)}) "
         f"VALUES ({', '.join('?' * len(MENTION_COLUMNS))})",
