@@ -60,6 +60,7 @@ def test_crawl_offscreen_demo(demo_copy):
 def test_crawl_offscreen_empty_workspace(empty_root):
     counts = crawl(empty_root, "offscreen")
     assert counts["pages"] >= 9 and counts["dialogs"] >= 5
+    assert any(d.startswith("OnboardingWizard") for d in counts["dialogs seen"])
 
 
 def test_crawl_xcb_on_xvfb(demo_copy, empty_root):
