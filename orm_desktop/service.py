@@ -572,6 +572,10 @@ class Service:
         """Totals, net, average and reach-weighted sentiment for a period."""
         return kpis_store.summary(self.conn, tuple(entity_ids) if entity_ids else None, since, until)
 
+    def kpi_scored_by(self, entity_ids: Sequence[int] | None, since: int, until: int) -> tuple[int, int]:
+        """(scored by machine, confirmed by a person) mention counts for a period."""
+        return kpis_store.scored_by(self.conn, tuple(entity_ids) if entity_ids else None, since, until)
+
     def share_of_voice(self, entity_ids: Sequence[int], since: int, until: int):
         return kpis_store.share_of_voice(self.conn, tuple(entity_ids), since, until)
 

@@ -79,7 +79,16 @@ def _summary_kpis(svc, ids, since: int, until: int) -> list[Kpi]:
         Kpi("Reach-weighted sentiment", f"{s.reach_weighted_sentiment:+.2f}", f"{p.reach_weighted_sentiment:+.2f}",
             f"{s.reach_weighted_sentiment - p.reach_weighted_sentiment:+.2f}"),
         Kpi("Negative mentions", f"{s.negative}", f"{p.negative}", f"{s.negative - p.negative:+d}"),
+        *_scored_by_kpis(svc, ids, since, until),
     ]
+
+
+def _scored_by_kpis(svc, ids, since: int, until: int) -> list[Kpi]:
+    """How many sentiment scores the machine made and how many a person confirmed (issue 14)."""
+    span = until - since
+    (m, h), (pm, ph) = svc.kpi_scored_by(ids, since, until), svc.kpi_scored_by(ids, since - span, since)
+    return [Kpi("Sentiment scored by machine", f"{m}", f"{pm}", f"{m - pm:+d}"),
+            Kpi("Sentiment confirmed by a person", f"{h}", f"{ph}", f"{h - ph:+d}")]
 
 
 def weekly(svc, since: int, until: int) -> ReportData:
