@@ -1,6 +1,11 @@
-"""Evaluate the sentiment engines on the hand-labelled dev set (tests/data/sentiment_dev.tsv).
+"""Evaluate the sentiment engines: the human-rated corpora (cross-validated), the hand-labelled
+dev set (tests/data/sentiment_dev.tsv) and the entity-targeted set (tests/data/sentiment_targeted.tsv).
 
-    python benchmarks/sentiment_eval.py [--split dev|train|all]
+    python benchmarks/sentiment_eval.py [--split dev|train|all] [--no-corpora]
+
+Corpora (the dev halves of Hutto & Gilbert's four rated sets, see sentiment_fit.py): the default
+engine's figures are OUT-OF-FOLD (5-fold cross-validation: the model scoring a sentence never saw
+it), then the reputation rules; VADER, TextBlob and 0.7·VADER+0.3·TextBlob need no fitting.
 
 Per engine, overall and per domain: accuracy and macro / weighted F1 of the three labels
 (thresholds ±0.05) and Pearson r against the human score. Entity-targeted rows are scored
@@ -17,6 +22,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import table, write_json  # noqa: E402
 
 from orm_desktop.analysis.sentiment import available_engines, get_engine, score_toward  # noqa: E402
@@ -85,15 +91,108 @@ def evaluate(split: str = "dev") -> dict[str, dict[str, dict]]:
     return out
 
 
+def evaluate_corpora(folds: int = 5) -> list[dict]:
+    """Per corpus: Pearson r and weighted F1 (±0.05) of orm (cross-validated) and the baselines."""
+    import sentiment_fit as sf
+
+    from orm_desktop.analysis.sentiment import apply_rules
+
+    rows = sf.load_corpora()
+    sf.featurize(rows)
+    oof = [apply_rules(r["text"], s) for r, s in zip(rows, sf.cross_validate(rows, folds), strict=True)]
+    vader, blob = get_engine("vader"), get_engine("textblob")
+    v = [vader.score(r["text"]) for r in rows]
+    t = [blob.score(r["text"]) for r in rows]
+    systems = {"orm (cv)": oof, "vader": v, "textblob": t,
+               "0.7v+0.3tb": [0.7 * a + 0.3 * b for a, b in zip(v, t, strict=True)]}
+    out = []
+    for corpus in sf.CORPORA:
+        idx = [i for i, r in enumerate(rows) if r["corpus"] == corpus]
+        ys = [rows[i]["y"] for i in idx]
+        gold = [label_for(y) for y in ys]
+        row = {"corpus": corpus, "n": len(idx)}
+        for name, scores in systems.items():
+            ss = [scores[i] for i in idx]
+            row[f"{name} r"] = round(pearson(ss, ys), 4)
+            row[f"{name} F1"] = round(f1s(gold, [label_for(x) for x in ss])[1], 4)
+        best_r = max(row[f"{n} r"] for n in systems if n != "orm (cv)")
+        best_f = max(row[f"{n} F1"] for n in systems if n != "orm (cv)")
+        row["margin r"] = round(row["orm (cv) r"] - best_r, 4)
+        row["margin F1"] = round(row["orm (cv) F1"] - best_f, 4)
+        out.append(row)
+    return out
+
+
+TARGETED = Path(__file__).resolve().parents[1] / "tests" / "data" / "sentiment_targeted.tsv"
+
+
+def evaluate_targeted() -> list[dict]:
+    """Accuracy on the entity-targeted pairs: orm toward the entity vs whole-text VADER/TextBlob."""
+    with TARGETED.open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh, delimiter="\t"))
+    orm, vader, blob = get_engine("orm"), get_engine("vader"), get_engine("textblob")
+    preds = {"orm (toward entity)": [predict(orm, r) for r in rows],
+             "vader (whole text)": [vader.score(r["text"]) for r in rows],
+             "textblob (whole text)": [blob.score(r["text"]) for r in rows]}
+    out = []
+    for split in ("dev", "test", "fresh", "fresh2", "fresh3", "fresh4", "all"):
+        idx = [i for i, r in enumerate(rows) if split == "all" or r["split"] == split]
+        row = {"split": split, "n": len(idx)}
+        for name, ps in preds.items():
+            row[name] = round(sum(label_for(ps[i]) == rows[i]["label"] for i in idx) / len(idx), 3)
+        out.append(row)
+    return out
+
+
+LANGUAGES = Path(__file__).resolve().parents[1] / "tests" / "data" / "sentiment_de_fr.tsv"
+
+
+def evaluate_languages() -> list[dict]:
+    """German and French (tests/data/sentiment_de_fr.tsv, labelled by hand): the orm engine with
+    the language's lexicon vs the English model run on the same text (what the text would get
+    without language support)."""
+    with LANGUAGES.open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh, delimiter="\t"))
+    orm = get_engine("orm")
+    out = []
+    for lang in sorted({r["lang"] for r in rows}):
+        sub = [r for r in rows if r["lang"] == lang]
+        gold = [r["label"] for r in sub]
+        row = {"lang": lang, "n": len(sub)}
+        for name, scores in (("orm", [orm.analyse(r["text"], lang)[0] for r in sub]),
+                             ("english model", [orm.analyse(r["text"])[0] for r in sub])):
+            pred = [label_for(x) for x in scores]
+            row[f"{name} accuracy"] = round(sum(g == p for g, p in zip(gold, pred, strict=True)) / len(sub), 3)
+            row[f"{name} weighted F1"] = round(f1s(gold, pred)[1], 3)
+        out.append(row)
+    return out
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--split", choices=("dev", "train", "all"), default="dev")
+    p.add_argument("--no-corpora", action="store_true", help="skip the cross-validated corpora")
     a = p.parse_args()
+    result: dict = {"split": a.split}
+    if not a.no_corpora:
+        corpora = evaluate_corpora()
+        print("Human-rated corpora (dev halves), orm cross-validated (5 folds):")
+        print(table(corpora, list(corpora[0])))
+        result["corpora"] = corpora
+    langs = evaluate_languages()
+    print("\nGerman and French (tests/data/sentiment_de_fr.tsv):")
+    print(table(langs, list(langs[0])))
+    result["languages"] = langs
+    targeted = evaluate_targeted()
+    print("\nEntity-targeted pairs (tests/data/sentiment_targeted.tsv), accuracy:")
+    print(table(targeted, list(targeted[0])))
+    result["targeted"] = targeted
     res = evaluate(a.split)
     rows = [{"engine": e, "domain": d, **m} for e, by in res.items() for d, m in by.items()]
-    print(f"split: {a.split}")
+    print(f"\nHand-labelled dev set, split: {a.split}")
     print(table(rows, ["engine", "domain", "n", "accuracy", "macro_f1", "weighted_f1", "pearson_r"]))
-    write_json("sentiment_eval", {"split": a.split, "results": res})
+    result["results"] = res
+    write_json("sentiment_eval", result)
 
 
 if __name__ == "__main__":

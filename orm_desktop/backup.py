@@ -29,13 +29,30 @@ def backup(ws: Workspace, dest: Path | None = None, *, automatic: bool = False) 
         raise UsageError(f"{dest} already exists")
     conn = ws.connect(readonly=False)
     try:
+        from orm_desktop.store import audit
+
+        cp = audit.checkpoint(conn)  # taken first: the copy holds at least what it names
         db.backup_to(conn, dest)
+        _checkpoint_beside(conn, dest, cp)
     finally:
         conn.close()
     if automatic:
         for old in sorted(ws.backups.glob("auto-*.db"))[:-KEEP_AUTOMATIC]:
             old.unlink(missing_ok=True)
     return dest
+
+
+def _checkpoint_beside(conn, dest: Path, cp: dict) -> None:
+    """A signed checkpoint of the audit log next to the backup (issue 13): a later truncated or
+    rewritten log is caught against it, even if the file beside the workspace is replaced too.
+    If it cannot be written, the backup is removed too: nothing half done is left behind."""
+    from orm_desktop.store import audit
+
+    try:
+        audit.write_checkpoint(conn, dest.with_name(dest.stem + ".checkpoint.json"), cp)
+    except KnownError:
+        dest.unlink(missing_ok=True)
+        raise
 
 
 def backups(ws: Workspace) -> list[Path]:

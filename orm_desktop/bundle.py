@@ -38,16 +38,16 @@ def export_bundle(svc, out: Path, *, by: str) -> dict:
         "key_messages": [{"topic": r[0], "text": r[1], "approved_by": r[2]} for r in conn.execute(
             "SELECT topic, text, approved_by FROM key_messages WHERE active = 1 ORDER BY id")],
         "settings": {k: v for k, v in svc.settings().items() if k not in ("demo", "brand_logo", "last_full_refresh")},
-        "users": [{"name": r[0], "display_name": r[1], "roles": r[2], "executive": r[3]} for r in conn.execute(
+        "users": [{"name": r[0], "display_name": r[1], "roles": r[2], "executive": r[3], **_user_key(conn, r[0])}
+                  for r in conn.execute(
             "SELECT u.name, u.display_name, u.roles, e.name FROM users u LEFT JOIN entities e ON e.id = u.entity_id "
             "ORDER BY u.name")],
         "overrides": [{"url": r[0], "entity": r[1], "score": r[2], "by": r[3], "at": r[4]} for r in conn.execute(
             "SELECT i.canonical_url, e.name, m.override, m.override_by, m.override_at FROM mentions m "
             "JOIN items i ON i.id = m.item_id JOIN entities e ON e.id = m.entity_id WHERE m.override IS NOT NULL "
             "ORDER BY m.id")],
-        "audit": [{"id": e.id, "at": e.at, "actor": e.actor, "action": e.action, "subject_type": e.subject_type,
-                   "subject_id": e.subject_id, "data": e.data, "prev_hash": e.prev_hash, "hash": e.hash}
-                  for e in audit.all_entries(conn)],
+        "checkpoint": (cp := audit.checkpoint(conn)),  # the signed head of the audit log below
+        "audit": [_plain_entry(e) for e in audit.all_entries(conn) if e.id <= cp["last_id"]],
     }
     text = json.dumps(payload, ensure_ascii=False, indent=1, sort_keys=True)
     atomic_write(out, text)
@@ -72,16 +72,17 @@ def import_bundle(svc, path: Path, *, by: str, accept_policy: bool = False) -> d
     conn = svc.conn
     if svc.entities() or svc.feeds() or conn.execute("SELECT 1 FROM audit_log LIMIT 1").fetchone():
         raise UsageError("import a bundle into a new, empty workspace (`orm-desktop --workspace DIR init`)")
+    verify_bundle_audit(b, path)  # issue 13: chain, signatures, checkpoint and users' keys, before any write
     weaker = _weaker(b)
     now = int(time.time())
     with db.transaction(conn):  # every step below nests as a savepoint: all or nothing
         # the audit log first, verbatim, so its chain continues unbroken
         conn.executemany(
-            "INSERT INTO audit_log (id, at, actor, action, subject_type, subject_id, data, prev_hash, hash) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO audit_log (id, at, actor, action, subject_type, subject_id, data, prev_hash, hash, key_id, "
+            "sig) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [(e["id"], e["at"], e["actor"], e["action"], e["subject_type"], e["subject_id"],
               json.dumps(e["data"], ensure_ascii=False, sort_keys=True, separators=(",", ":")),
-              e["prev_hash"], e["hash"]) for e in b["audit"]])
+              e["prev_hash"], e["hash"], e.get("key_id"), e.get("sig")) for e in b["audit"]])
         for key, value in b["settings"].items():
             if key in weaker and not accept_policy:
                 continue
@@ -91,6 +92,7 @@ def import_bundle(svc, path: Path, *, by: str, accept_policy: bool = False) -> d
                            title=e["title"], match_existing=False)
         svc._import_outlines(opml.feeds)
         for u in b["users"]:
+            _import_user_key(conn, u)  # first: the user may be the one importing (and signing)
             wf.add_user(conn, u["name"], u["roles"], display_name=u["display_name"], executive=u["executive"], by=by)
         for t in b["templates"]:
             wf.save_template(conn, t["body"], by=by)
@@ -157,6 +159,10 @@ def _str(v, where: str, *, max_len: int = 2000, empty: bool = True) -> str:
     if not isinstance(v, str) or len(v) > max_len or (not empty and not v.strip()):
         raise _Bad(f"{where} must be {'a non-empty' if not empty else 'a'} text of at most {max_len} characters")
     return v
+
+
+def _opt_text(v, where: str) -> str | None:
+    return None if v is None else _str(v, where, max_len=2000)
 
 
 def _num(v, where: str, lo: float, hi: float) -> float:
@@ -284,7 +290,10 @@ def validate_bundle(p: dict) -> dict:
                                  "subject_type": _str(e.get("subject_type"), f"{w}.subject_type", max_len=200),
                                  "subject_id": sid, "data": e.get("data"),
                                  "prev_hash": _str(e.get("prev_hash"), f"{w}.prev_hash", max_len=200),
-                                 "hash": _str(e.get("hash"), f"{w}.hash", max_len=200)})
+                                 "hash": _str(e.get("hash"), f"{w}.hash", max_len=200),
+                                 "key_id": _opt_text(e.get("key_id"), f"{w}.key_id"),
+                                 "sig": _opt_text(e.get("sig"), f"{w}.sig")})
+        out["checkpoint"] = p.get("checkpoint")  # checked by verify_bundle_audit
         out["settings"] = {}
         for key, value in _obj(p.get("settings", {}), "settings").items():
             if key in SETTINGS_SCHEMA:
@@ -326,7 +335,9 @@ def validate_bundle(p: dict) -> dict:
             if executive is not None and _str(executive, f"{w}.executive", max_len=200).casefold() not in names:
                 raise _Bad(f"{w}.executive names no entity of the bundle")
             out["users"].append({"name": name, "roles": roles, "executive": executive,
-                                 "display_name": _str(u.get("display_name", ""), f"{w}.display_name", max_len=200)})
+                                 "display_name": _str(u.get("display_name", ""), f"{w}.display_name", max_len=200),
+                                 **{k: _opt_text(u.get(k), f"{w}.{k}") for k in ("public_key", "private_key")
+                                    if u.get(k) is not None}})
         out["templates"] = []
         for i, t in enumerate(_list(p.get("templates", []), "templates", 1000)):
             body = _str(_obj(t, f"templates[{i}]").get("body"), f"templates[{i}].body", max_len=200_000)
@@ -360,6 +371,64 @@ def validate_bundle(p: dict) -> dict:
     except _Bad as exc:
         raise UsageError(f"the bundle is invalid: {exc}; nothing was imported") from None
     return out
+
+
+def _plain_entry(e) -> dict:
+    return {"id": e.id, "at": e.at, "actor": e.actor, "action": e.action, "subject_type": e.subject_type,
+            "subject_id": e.subject_id, "data": e.data, "prev_hash": e.prev_hash, "hash": e.hash,
+            "key_id": e.key_id, "sig": e.sig}
+
+
+def _user_key(conn, name: str) -> dict:
+    from orm_desktop.store import identity as id_store
+
+    sk = id_store.user_key(conn, name)
+    return {"public_key": sk.public_key, "private_key": sk.private_key} if sk else {}
+
+
+def verify_bundle_audit(payload: dict, path: Path):
+    """Refuse a bundle whose audit log is broken, not signed by the keys it registers, or not
+    the one its signed checkpoint names (issue 13); also each user's key must be the one the log
+    registers for that user. Returns the chain report."""
+    from orm_desktop import chain, identity
+
+    try:
+        rows = [chain.Row.from_mapping(e) for e in payload.get("audit") or []]
+    except (KeyError, TypeError, ValueError, AttributeError):
+        raise UsageError(f"{path} refused: its audit log is malformed") from None
+    rep = chain.verify_chain(rows)
+    if not rep.ok:
+        raise UsageError(f"{path} refused: its audit log is broken at entry {rep.broken_id}: {rep.why}")
+    if rows:
+        cp = payload.get("checkpoint")
+        problem = chain.checkpoint_problem(cp, rep) if cp is not None else "it carries no signed checkpoint"
+        if not problem and cp["last_id"] != rep.last_id:
+            problem = "its audit log does not end where its signed checkpoint says"
+        if problem:
+            raise UsageError(f"{path} refused: {problem}")
+    users = payload.get("users") or []
+    if not isinstance(users, list):
+        raise UsageError(f"{path} refused: its users are not a list")
+    for u in users:
+        pub = u.get("public_key") if isinstance(u, dict) else None
+        if pub is None:
+            continue
+        key = rep.registry.user_key(str(u.get("name", "")))
+        if key is None or key.public_key != pub or identity.public_key_of_blob(str(u.get("private_key", ""))) != pub:
+            raise UsageError(f"{path} refused: the key of user {u.get('name')!r} is not the one its audit log registers")
+    return rep
+
+
+def _import_user_key(conn, u: dict) -> None:
+    """The user's key as the bundle's (verified) audit log registered it: stored, not re-registered."""
+    from orm_desktop import identity
+    from orm_desktop.store import identity as id_store
+
+    if u.get("public_key"):
+        with db.transaction(conn):
+            id_store.add_user_key(conn, u["name"], key_id=identity.key_id_of(u["public_key"]),
+                                  public_key=u["public_key"], private_key=u.get("private_key", ""),
+                                  now=int(time.time()))
 
 
 def read_json_file(path: Path, what: str):

@@ -60,8 +60,14 @@ def anchor() -> int:
 
 
 def shift_seconds(now: int | None = None) -> int:
-    """How far the demo's dates move so that its newest moment (the anchor) becomes ``now``."""
-    return int(now if now is not None else time.time()) - anchor()
+    """How far the demo's dates move so that its newest moment (the anchor) lands on the last
+    past occurrence of its time of day, less than a day before ``now``.
+
+    Whole days, so every item keeps its UTC day and hour: the demo's day-by-day story (the crisis
+    spike, the quiet weeks around it) is the same whatever the time of day it is created at.
+    Shifting by the exact seconds made the volume-spike alert come and go with the clock."""
+    elapsed = int(now if now is not None else time.time()) - anchor()
+    return elapsed - elapsed % 86400
 
 
 def _rfc822(m: re.Match, delta: dt.timedelta) -> str:

@@ -29,24 +29,38 @@ def populate_demo(svc, *, fetch: bool = True, now: int | None = None) -> None:
         svc.add_entity(e["kind"], e["name"], e.get("query"), aliases=e.get("aliases", ()),
                        importance=e.get("importance", 1.0), title=e.get("title", ""), photo=photo,
                        match_existing=False)
+    from orm_desktop import identity
     from orm_desktop.responses import workflow
 
     for m in tomllib.loads((demo.DEMO_DIR / "key_messages.toml").read_text(encoding="utf-8"))["message"]:
         workflow.add_key_message(svc.conn, m.get("topic", ""), m["text"], by="demo")
+    keys = {}
     for u in spec.get("users", []):
+        # demo users' passphrases are printed in the README: "demo-" + the user name
+        keys[u["name"]] = identity.create_key(demo_passphrase(u["name"]))
         workflow.add_user(svc.conn, u["name"], tuple(u["roles"]), display_name=u.get("display_name", ""),
-                          executive=u.get("executive"), by="demo")
+                          executive=u.get("executive"), by="demo", key=keys[u["name"]])
     feeds = demo.materialize(svc.ws.demo_feeds, now=now)
     svc._import_outlines([OutlineFeed(f["url"], f.get("title", ""), f.get("kind", "news"),
                                       f.get("category", ""), f.get("weight", 1.0)) for f in feeds])
     if fetch:
         svc.fetch(jobs=4, force=True, now=now)
-        _demo_responses(svc)
+        acting = [identity.SESSION.add(keys[n].private) for n in ("alex", "sam") if n in keys]
+        try:
+            _demo_responses(svc)
+        finally:  # the demo leaves nobody unlocked: acting as alex needs "demo-alex"
+            for kid in acting:
+                identity.SESSION.forget(kid)
     from orm_desktop.analysis import rules
 
     rules.save(svc.conn, rules.Rule(None, "Battery safety", {"entity": "Velora Arc",
                                                              "terms": 'battery OR recall OR fire OR overheated'},
                                     {"tag": "safety", "notify": True}), by="demo")
+
+
+def demo_passphrase(name: str) -> str:
+    """The demo users' passphrases (printed in the README)."""
+    return f"demo-{name}"
 
 
 def _demo_responses(svc) -> None:

@@ -88,6 +88,24 @@ class Service:
         with db.transaction(self.conn):
             settings_store.set_(self.conn, key, value)
 
+    # -- identity (issue 13) -------------------------------------------------------------------
+    def needs_unlock(self, name: str) -> bool:
+        """Whether acting as ``name`` still needs that user's passphrase in this process."""
+        from orm_desktop import identity
+        from orm_desktop.store import identity as id_store
+
+        sk = id_store.user_key(self.conn, name)
+        return sk is not None and identity.SESSION.get(sk.key_id) is None
+
+    def unlock(self, name: str, passphrase: str) -> None:
+        """Unlock ``name``'s signing key for this process (IdentityError on a wrong passphrase)."""
+        from orm_desktop import identity
+        from orm_desktop.store import identity as id_store
+
+        sk = id_store.user_key(self.conn, name)
+        if sk is None:
+            raise identity.IdentityError(f"{name} has no signing key in this workspace")
+        identity.unlock(sk.private_key, passphrase, who=sk.name, expected_key_id=sk.key_id)
     def change_setting(self, key: str, text: str):
         """Set one of the user-editable settings (EDITABLE_SETTINGS) from text, validated;
         returns the value stored. UsageError naming the problem otherwise."""
@@ -553,6 +571,10 @@ class Service:
     def kpi_summary(self, entity_ids: Sequence[int] | None, since: int, until: int):
         """Totals, net, average and reach-weighted sentiment for a period."""
         return kpis_store.summary(self.conn, tuple(entity_ids) if entity_ids else None, since, until)
+
+    def kpi_scored_by(self, entity_ids: Sequence[int] | None, since: int, until: int) -> tuple[int, int]:
+        """(scored by machine, confirmed by a person) mention counts for a period."""
+        return kpis_store.scored_by(self.conn, tuple(entity_ids) if entity_ids else None, since, until)
 
     def share_of_voice(self, entity_ids: Sequence[int], since: int, until: int):
         return kpis_store.share_of_voice(self.conn, tuple(entity_ids), since, until)

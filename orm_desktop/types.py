@@ -16,6 +16,9 @@ LABELS = ("negative", "neutral", "positive")
 KIND_REACH = {"news": 1.0, "press": 0.9, "review": 0.8, "blog": 0.6, "forum": 0.5, "social": 0.7}
 
 
+NEEDS_REVIEW_BELOW = 0.5  # sentiment confidence under which a mention needs a human look
+
+
 def label_for(score: float | None, threshold: float = 0.05) -> str:
     """negative / neutral / positive with the product-wide ±0.05 thresholds."""
     if score is None or -threshold < score < threshold:
@@ -146,6 +149,7 @@ class MentionFilter:
     include_muted: bool = False
     order: str = "published"  # published | priority
     lang: str | None = None  # ISO 639-1 code of the item's detected language
+    needs_review: bool = False  # machine score with confidence < NEEDS_REVIEW_BELOW, not overridden
 
 
 @dataclass(frozen=True, slots=True)

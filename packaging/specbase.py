@@ -23,13 +23,16 @@ DATAS = [
     (str(ROOT / "feeds.opml"), "orm_desktop/resources"),
     *collect_data_files("vaderSentiment"),
     *collect_data_files("textblob"),
+    # issue 14: the language model and the German and French sentiment lexicons
+    *collect_data_files("py3langid"),
+    *collect_data_files("textblob_de"),
+    *collect_data_files("textblob_fr"),
 ]
 # CLI command modules and store migrations are imported by name
 HIDDEN = collect_submodules("orm_desktop")
 EXCLUDES = [
     "tkinter", "pytest", "hypothesis", "ruff", "pypdf", "setuptools", "pip",
-    # optional for nltk/joblib (TextBlob's import chain); no engine of ours needs it: 37 MiB
-    "numpy",
+    # numpy is no longer excluded: py3langid (language detection, issue 14) needs it
     "PySide6.QtWebEngineCore", "PySide6.QtWebEngineWidgets", "PySide6.QtWebEngineQuick",
     "PySide6.QtWebChannel", "PySide6.QtQml", "PySide6.QtQuick", "PySide6.QtQuickWidgets",
     "PySide6.Qt3DCore", "PySide6.QtMultimedia", "PySide6.QtBluetooth", "PySide6.QtPositioning",

@@ -4,6 +4,8 @@
 - ``demo_service``: a private copy of the demo workspace for one test (safe to modify).
 - ``empty_service``: a new empty workspace.
 - ``run_cli``: the real `orm-desktop` entry point in a subprocess.
+- ``act_as(svc, *names)``: unlock users' signing keys in this process (demo users with their
+  README passphrases, others with ``user_key(name)``); every test starts with none unlocked.
 - ``window``: the main window on a private copy of the demo (pytest-qt, offscreen).
 """
 
@@ -23,6 +25,47 @@ os.environ.pop("ORM_DESKTOP_WORKSPACE", None)
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).resolve().parent / "data"
+
+
+_KEYS: dict = {}
+_UNLOCKED: dict = {}
+
+
+def passphrase_of(name: str) -> str:
+    return f"demo-{name}"
+
+
+def user_key(name: str):
+    """A signing key for a test user (passphrase ``demo-NAME``), made once per session (scrypt is slow
+    on purpose)."""
+    from orm_desktop import identity
+
+    if name not in _KEYS:
+        _KEYS[name] = identity.create_key(passphrase_of(name))
+    return _KEYS[name]
+
+
+def act_as(svc_or_conn, *names: str) -> None:
+    """Unlock the named users' keys for this test, as `--as NAME` with the passphrase would."""
+    from orm_desktop import identity
+    from orm_desktop.store import identity as id_store
+
+    conn = getattr(svc_or_conn, "conn", svc_or_conn)
+    for name in names:
+        sk = id_store.user_key(conn, name)
+        assert sk is not None, f"{name} has no key"
+        if sk.key_id not in _UNLOCKED:
+            _UNLOCKED[sk.key_id] = identity.decrypt_private_key(sk.private_key, passphrase_of(name), who=name)
+        identity.SESSION.add(_UNLOCKED[sk.key_id])
+
+
+@pytest.fixture(autouse=True)
+def _nobody_unlocked():
+    from orm_desktop import identity
+
+    identity.SESSION.clear()
+    yield
+    identity.SESSION.clear()
 
 
 @pytest.fixture(scope="session")

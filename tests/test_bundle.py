@@ -15,6 +15,7 @@ from orm_desktop.responses import templates as tpl
 from orm_desktop.responses import workflow as wf
 from orm_desktop.service import Service
 from orm_desktop.store import audit
+from tests.conftest import act_as
 from tests.feedserver import FeedServer
 
 
@@ -43,6 +44,7 @@ def test_bundle_round_trips_and_overrides_follow_the_articles(demo_service, tmp_
 
     wf.save_template(a.conn, tpl.to_toml(replace(shipped, id="our-thanks", title="Our thanks")), by="ana")
     target = a.mentions(limit=1)[0]
+    act_as(a, "sam")
     a.override_sentiment([target.id], -0.7, by="sam")  # overrides by users the bundle does not hold are skipped
     path = tmp_path / "team.ormbundle"
     export_bundle(a, path, by="ana")

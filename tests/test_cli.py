@@ -102,24 +102,29 @@ def test_score_unknown_engine(run_cli):
     assert r.returncode == 2 and "unknown sentiment engine" in r.stderr
 
 
+def as_(name: str) -> dict:
+    """The environment of a script acting as a demo user (passphrases as printed in the README)."""
+    return {"ORM_DESKTOP_PASSPHRASE": f"demo-{name}"}
+
+
 def test_responses_workflow_through_the_cli(run_cli, demo_service, tmp_path):
     ws = demo_service.ws.root
     neg = json.loads(run_cli("mentions", "--entity", "Velora", "--kind", "review", "--sentiment", "negative",
                              "--format", "json", "--limit", "1", workspace=ws).stdout)[0]
-    r = run_cli("draft", str(neg["id"]), "--as", "alex", "--suggest", "--json", workspace=ws)
+    r = run_cli("draft", str(neg["id"]), "--as", "alex", "--suggest", "--json", workspace=ws, env=as_("alex"))
     assert r.returncode == 0 and json.loads(r.stdout)[0]["template"].startswith("review-reply")
-    r = run_cli("draft", str(neg["id"]), "--as", "alex", "--json", workspace=ws)
+    r = run_cli("draft", str(neg["id"]), "--as", "alex", "--json", workspace=ws, env=as_("alex"))
     draft = json.loads(r.stdout)
     rid = str(draft["id"])
     if "⟦" in draft["text"]:
         fixed = tmp_path / "t.txt"
         fixed.write_text(draft["text"].replace("⟦author⟧", "there").replace("⟦topic⟧", "the battery"))
-        assert run_cli("responses", "edit", rid, "--as", "alex", "--file", str(fixed), workspace=ws).returncode == 0
-    assert run_cli("responses", "submit", rid, "--as", "alex", workspace=ws).returncode == 0
-    r = run_cli("responses", "approve", rid, "--as", "alex", workspace=ws)
+        assert run_cli("responses", "edit", rid, "--as", "alex", "--file", str(fixed), workspace=ws, env=as_("alex")).returncode == 0
+    assert run_cli("responses", "submit", rid, "--as", "alex", workspace=ws, env=as_("alex")).returncode == 0
+    r = run_cli("responses", "approve", rid, "--as", "alex", workspace=ws, env=as_("alex"))
     assert r.returncode == 2 and "no author role" not in r.stderr and "not an approver" in r.stderr
-    assert run_cli("responses", "approve", rid, "--as", "sam", workspace=ws).returncode == 0
-    r = run_cli("responses", "sent", rid, "--as", "alex", "--channel", "shopscore", "--json", workspace=ws)
+    assert run_cli("responses", "approve", rid, "--as", "sam", workspace=ws, env=as_("sam")).returncode == 0
+    r = run_cli("responses", "sent", rid, "--as", "alex", "--channel", "shopscore", "--json", workspace=ws, env=as_("alex"))
     assert json.loads(r.stdout)["state"] == "sent"
     hist = json.loads(run_cli("responses", "history", rid, "--json", workspace=ws).stdout)
     assert [h["action"] for h in hist][-3:] == ["response.submit", "response.approve", "response.send"]

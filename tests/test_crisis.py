@@ -10,10 +10,14 @@ from orm_desktop.analysis import crisis
 from orm_desktop.errors import UsageError
 from orm_desktop.store import audit
 from orm_desktop.types import MentionFilter
+from tests.conftest import act_as
+
+ALEX = {"ORM_DESKTOP_PASSPHRASE": "demo-alex"}
 
 
 def test_crisis_mode_on_and_off(demo_service, tmp_path):
     svc = demo_service
+    act_as(svc, "alex")
     velora = svc.entity("Velora")
     draft = crisis.switch_on(svc, "Velora", by="alex")
     assert draft is not None
@@ -44,16 +48,17 @@ def test_crisis_mode_on_and_off(demo_service, tmp_path):
 
 def test_crisis_cli(demo_service, run_cli):
     ws = demo_service.ws.root
-    r = run_cli("crisis", "on", "Velora Arc", "--as", "alex", workspace=ws)
+    r = run_cli("crisis", "on", "Velora Arc", "--as", "alex", workspace=ws, env=ALEX)
     assert r.returncode == 0 and "holding statement drafted" in r.stdout
     assert "Velora Arc: crisis mode since" in run_cli("crisis", "status", workspace=ws).stdout
-    r = run_cli("crisis", "off", "Velora Arc", "--as", "alex", workspace=ws)
+    r = run_cli("crisis", "off", "Velora Arc", "--as", "alex", workspace=ws, env=ALEX)
     assert r.returncode == 0 and "crisis report written" in r.stdout and time.time() > 0
 
 
 def test_gui_pins_the_crisis_timeline_and_sorts_by_priority(qtbot, demo_service):
     from orm_desktop.ui.main_window import MainWindow
 
+    act_as(demo_service, "alex")
     crisis.switch_on(demo_service, "Velora", by="alex")
     win = MainWindow(demo_service)
     qtbot.addWidget(win)

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from orm_desktop.analysis import alerts as alerts_mod
+from tests.conftest import act_as
 from tests.smtpserver import SmtpServer, free_port
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -167,6 +168,7 @@ def test_crisis_switch_and_rule_notify_reach_chat_and_mail(demo_service, smtp, h
 
     svc = demo_service
     cfg = configure(svc, smtp.port, hooks=[("slack", "slack", hooks.url + "/slack")], digest_hour=23)
+    act_as(svc, "sam")  # acting as sam needs sam's key (issue 13)
     switch_on(svc, "Velora", by="sam")
     queue_due(svc, cfg, now=int(time.time()), notified=(("Battery safety", 3),))
     deliver_due(svc.conn, cfg)
@@ -474,6 +476,7 @@ def test_a_draft_submitted_for_review_mails_its_approvers_with_the_request_file(
               digest_hour=23, report_hour=23, alerts=False, enabled_since=int(time.time()) + 1)
     assert svc.run_scheduled(refresh=False).sent == 0  # the demo's older review is not news
     [draft] = svc.responses(states=("draft",))
+    act_as(svc, "alex")  # acting as alex needs alex's key (issue 13)
     wf.edit(svc.conn, draft.id, "Thanks for telling us, we are looking into it.", by="alex",
             expected_version=draft.version)
     wf.transition(svc.conn, draft.id, "submit", by="alex")

@@ -201,3 +201,20 @@ def test_the_recall_crisis_stands_out(tmp_path):
     assert in_episode / 8 >= 3 * mean_rest  # the crisis days carry several times the usual volume
     assert crisis_words / in_episode > 0.6  # ... and they are about the recall
     assert max(rest) <= 8 and min(days.get(age, 0) for age in range(0, 89)) >= 1  # steady otherwise
+
+
+def test_the_demo_tells_the_same_story_at_any_time_of_day(tmp_path):
+    """Dates move by whole days: each item keeps its UTC hour, so every item falls on the same
+    day counted from the newest one whether the demo is made at 01:00, 13:00 or 23:00, and
+    nothing is in the future (with an exact-seconds shift the volume-spike alert came and went
+    with the clock)."""
+    midnight = int(time.time()) // DAY * DAY
+    histograms = []
+    for hour in (1, 11, 13, 15, 23):
+        now = midnight + hour * 3600
+        stamps = [_ts(e) for s in demo.materialize(tmp_path / str(hour), now=now)
+                  for e in feedparser.parse(s["url"][len("file://") :]).entries]
+        assert max(stamps) <= now and now - max(stamps) < 2 * DAY
+        newest_day = max(stamps) // DAY
+        histograms.append(sorted(newest_day - t // DAY for t in stamps))
+    assert all(h == histograms[0] for h in histograms[1:])

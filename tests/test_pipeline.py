@@ -172,8 +172,13 @@ def test_sigkill_mid_fetch_leaves_a_sound_database_and_the_next_fetch_completes(
                 break
             time.sleep(0.02)  # polling another process's progress; not GUI synchronisation
         assert proc.poll() is None, "fetch finished before it could be killed; make the run longer"
+        workers = _children(proc.pid)
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=10)
+        deadline = time.monotonic() + 15  # orphaned worker processes exit by themselves (issue 18)
+        while any(Path(f"/proc/{pid}").exists() for pid in workers) and time.monotonic() < deadline:
+            time.sleep(0.1)  # polling other processes; not GUI synchronisation
+        assert not [pid for pid in workers if Path(f"/proc/{pid}").exists()]
         db.close()
         db = sqlite3.connect(ws / "orm.db")
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
@@ -188,6 +193,19 @@ def test_sigkill_mid_fetch_leaves_a_sound_database_and_the_next_fetch_completes(
         assert db.execute("SELECT count(*) FROM items").fetchone()[0] == 40 * 25
         assert db.execute("SELECT count(DISTINCT canonical_url) FROM items").fetchone()[0] == 40 * 25
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def _children(pid: int) -> list[int]:
+    """Process ids whose parent is ``pid`` (Linux /proc)."""
+    out = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            out.append(int(stat.parent.name))
+    return out
 
 
 def test_second_refresh_on_the_same_workspace_is_refused_clearly(empty_service):

@@ -16,6 +16,7 @@ from orm_desktop.store import entities as entities_store
 from orm_desktop.store import feeds as feeds_store
 from orm_desktop.store import items as items_store
 from orm_desktop.types import ParsedItem
+from tests.conftest import act_as, user_key
 
 NOW = 1_790_000_000
 
@@ -47,10 +48,11 @@ def conn(empty_service):
     mention(2, brand, 0.8, rating=5.0)
     mention(3, exe, -0.4, feed=nid, kind="news", title="Jane Doe criticised")
     mention(4, brand, -0.6, rating=2.0, author="")
-    wf.add_user(c, "alex", ("author",))
-    wf.add_user(c, "sam", ("approver",))
-    wf.add_user(c, "jane", ("executive",), executive="Jane Doe")
-    wf.add_user(c, "robin", ("author", "approver"))
+    wf.add_user(c, "alex", ("author",), key=user_key("alex"))
+    wf.add_user(c, "sam", ("approver",), key=user_key("sam"))
+    wf.add_user(c, "jane", ("executive",), executive="Jane Doe", key=user_key("jane"))
+    wf.add_user(c, "robin", ("author", "approver"), key=user_key("robin"))
+    act_as(c, "alex", "sam", "jane", "robin")
     return c
 
 
@@ -287,8 +289,10 @@ def test_approval_by_file_round_trip_and_refusals(conn, ids, tmp_path, run_cli):
     r = wf.transition(conn, r.id, "submit", by="alex")
     req = tmp_path / "req.json"
     af.export_request(conn, r.id, req, by="alex")
-    # on the executive's laptop: no workspace at all
-    out = run_cli("approval", "decide", str(req), "--as", "jane", "--approve", "-m", "Good to go")
+    # on the executive's laptop: no workspace at all, only her key file and her passphrase
+    (tmp_path / "jane.key").write_text(user_key("jane").blob)
+    out = run_cli("approval", "decide", str(req), "--as", "jane", "--approve", "-m", "Good to go",
+                  "--key", str(tmp_path / "jane.key"), env={"ORM_DESKTOP_PASSPHRASE": "demo-jane"})
     assert out.returncode == 0, out.stderr
     r = af.merge(conn, req, by="alex")
     assert (r.state, r.approver) == ("approved", "jane")
@@ -304,7 +308,7 @@ def test_approval_by_file_round_trip_and_refusals(conn, ids, tmp_path, run_cli):
     wf.transition(conn, r2.id, "submit", by="alex")
     stale = tmp_path / "stale.json"
     af.export_request(conn, r2.id, stale, by="alex")
-    af.decide(stale, actor="jane", approve=True)
+    af.decide(stale, actor="jane", approve=True, key=user_key("jane").private)
     wf.edit(conn, r2.id, wf.get(conn, r2.id).text + " Edited.", by="alex", expected_version=wf.get(conn, r2.id).version)
     with pytest.raises(WorkflowError, match="changed since the approval request"):
         af.merge(conn, stale, by="alex")
@@ -312,7 +316,7 @@ def test_approval_by_file_round_trip_and_refusals(conn, ids, tmp_path, run_cli):
     r3 = wf.get(conn, r2.id)
     fresh = tmp_path / "fresh.json"
     af.export_request(conn, r3.id, fresh, by="alex")
-    af.decide(fresh, actor="jane", approve=True)
+    af.decide(fresh, actor="jane", approve=True, key=user_key("jane").private)
     doc = json.loads(fresh.read_text())
     doc["response"]["text"] += " (sneaky)"
     fresh.write_text(json.dumps(doc))
@@ -321,6 +325,6 @@ def test_approval_by_file_round_trip_and_refusals(conn, ids, tmp_path, run_cli):
     # the workspace's rules still apply to the decider
     other = tmp_path / "other.json"
     af.export_request(conn, r3.id, other, by="alex")
-    af.decide(other, actor="sam", approve=True)
+    af.decide(other, actor="sam", approve=True, key=user_key("sam").private)
     with pytest.raises(WorkflowError, match="only that executive can approve"):
         af.merge(conn, other, by="alex")

@@ -99,3 +99,275 @@ def test_the_default_engine_beats_vader_and_textblob_on_the_dev_split():
     for other in (vader, textblob):
         assert orm["pearson_r"] > other["pearson_r"]
         assert orm["weighted_f1"] > other["weighted_f1"]
+
+
+# --- issue 14: errors found by hand, each scored by the default engine with no hint of kind ---
+
+@pytest.mark.parametrize("text, label", [
+    ("Heatlyn shares fell 12 percent.", "negative"),
+    ("keeps my flat cosy and my bills low", "positive"),
+    ("slow to honour warranty claims", "negative"),
+    ("What pressure do you run on the Velora Arc in winter?", "neutral"),
+    ("Does the Heatlyn heater work with a smart thermostat?", "neutral"),
+    ("My Heatlyn app keeps crashing", "negative"),
+    ("Why I returned my Norrbrook Halo", "negative"),
+    ("A judge dismissed the lawsuit against Acme.", "positive"),
+    ("Acme received a complete response letter requesting additional safety data.", "negative"),
+    ("Lovely packaging and a friendly courier. Kettle: 2/5.", "negative"),
+    ("Great job Acme, three hours on hold 😒", "negative"),
+])
+def test_hand_found_errors_are_fixed(text, label):
+    from orm_desktop.types import label_for
+
+    s = get_engine("orm").score(text)
+    assert label_for(s) == label, s
+    if label == "neutral":
+        assert abs(s) < 0.05
+
+
+@pytest.mark.parametrize("text, entity, label", [
+    ("Norrbrook is pretty, but it is useless and I want a refund.", "Norrbrook", "negative"),
+    ("I bought the Acme last month. It keeps crashing.", "Acme", "negative"),
+    ("Acme named a new chief. The company also said it would cut 400 jobs.", "Acme", "negative"),
+    ("Globex lost the tender to Acme, which offered a cheaper design.", "Globex", "negative"),
+    ("Globex lost the tender to Acme, which offered a cheaper design.", "Acme", "positive"),
+    ("In our group test Acme outperformed Globex on every measure.", "Globex", "negative"),
+    ("Globex outage again so I moved everything to Acme and it just works", "Acme", "positive"),
+    ("Acme is recalling its heaters; owners will receive a full refund.", "Acme", "negative"),
+    ("Globex was beaten by Acme in the final round of the rail tender.", "Globex", "negative"),
+    ("Globex was beaten by Acme in the final round of the rail tender.", "Acme", "positive"),
+    ("Shares in Acme climbed after rival Globex issued a second profit warning.", "Acme", "positive"),
+    ("In our blind test, testers preferred Acme over Globex nine times out of ten.", "Acme", "positive"),
+    ("Looks stylish and the staff were lovely, but I'd give the Acme two stars at most.", "Acme", "negative"),
+    ("Acme agreed to pay 5 million dollars to settle claims it overcharged customers.", "Acme", "negative"),
+    ("Third Acme charger in a year. Done with this brand.", "Acme", "negative"),
+    ("Acme lifted its dividend after a strong year for its service business.", "Acme", "positive"),
+    ("Globex customers left stranded by the outage are signing up with Acme instead.", "Acme", "positive"),
+    ("Acme appoints a new chief financial officer, effective 1 March.", "Acme", "neutral"),
+    ("Here is how Acme calculates the efficiency rating shown on its boxes.", "Acme", "neutral"),
+    ("Acme posted a 20 percent jump in quarterly revenue, beating forecasts.", "Acme", "positive"),
+    ("The Acme app logs me out every single day. So annoying.", "Acme", "negative"),
+    ("An appeals court upheld the fine imposed on Acme for price fixing.", "Acme", "negative"),
+])
+def test_targeted_pronouns_roles_and_recall_wording(text, entity, label):
+    assert score_toward("", text, spans(entity)).label == label
+
+
+def test_cli_entity_example_from_the_issue(run_cli):
+    import json
+
+    out = run_cli("score", "--entity", "Norrbrook",
+                  input="Norrbrook is pretty, but it is useless and I want a refund.\n")
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["label"] == "negative"
+
+
+def test_targeted_set_accuracy_beats_whole_text_vader_by_a_margin():
+    """The test split (its untuned first reading was 0.83; see docs/analysis.md for the fresh splits)."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from sentiment_eval import evaluate_targeted
+
+    test = next(r for r in evaluate_targeted() if r["split"] == "test")
+    assert test["n"] >= 90
+    assert test["orm (toward entity)"] >= 0.80
+    assert test["orm (toward entity)"] >= test["vader (whole text)"] + 0.10
+
+
+# --- issue 14: confidence and "needs a human look" ---
+
+def test_confidence_is_low_near_the_neutral_edge_and_when_engines_disagree():
+    from orm_desktop.analysis.sentiment import confidence_of
+
+    e = get_engine("orm")
+    assert e.analyse("I absolutely love this heater, it is wonderful!")[1] >= 0.9
+    assert confidence_of(0.06, 0.06) < 0.5  # one step from neutral
+    assert confidence_of(0.6, -0.4) < 0.5  # the VADER rules alone say the opposite
+    assert confidence_of(0.6, 0.4) > confidence_of(0.1, 0.1)
+    assert score_toward("", "Acme heaters are superb.", spans("Acme")).confidence > 0.5
+
+
+def test_needs_review_lists_unconfirmed_low_confidence_mentions(demo_service, run_cli):
+    import json
+
+    from orm_desktop.types import NEEDS_REVIEW_BELOW, MentionFilter
+
+    svc = demo_service
+    low = svc.mentions(MentionFilter(needs_review=True), limit=10_000)
+    total = svc.count_mentions(MentionFilter())
+    assert 0 < len(low) < total
+    conf = {mid: c for mid, c in svc.conn.execute("SELECT id, confidence FROM mentions")}
+    assert all(conf[m.id] < NEEDS_REVIEW_BELOW for m in low)
+    svc.override_sentiment([low[0].id], -0.5, by="tester")  # a person confirmed it: no longer listed
+    assert svc.count_mentions(MentionFilter(needs_review=True)) == len(low) - 1
+    svc.close()
+    out = run_cli("mentions", "--needs-review", "--limit", "0", "--format", "json", workspace=svc.ws.root)
+    assert out.returncode == 0, out.stderr
+    assert len(json.loads(out.stdout)) == len(low) - 1
+
+
+def test_inbox_filter_needs_a_human_look(qtbot, demo_service):
+    pytest.importorskip("PySide6")
+    from orm_desktop.types import MentionFilter
+    from orm_desktop.ui.inbox import NEEDS_REVIEW
+    from orm_desktop.ui.main_window import MainWindow
+
+    win = MainWindow(demo_service)
+    qtbot.addWidget(win)
+    try:
+        inbox = win.inbox
+        open_ = MentionFilter(statuses=("new", "flagged", "needs_response"))
+        qtbot.waitUntil(lambda: inbox.model.total == demo_service.count_mentions(open_))
+        expected = demo_service.count_mentions(MentionFilter(statuses=open_.statuses, needs_review=True))
+        assert 0 < expected < inbox.model.total
+        inbox.filters.sentiment.setCurrentText(NEEDS_REVIEW)
+        qtbot.waitUntil(lambda: inbox.model.total == expected)
+    finally:
+        win.runner.cancel_all()
+        win.runner.wait(10_000)
+
+
+def test_reports_say_how_many_scores_a_person_confirmed(demo_service, tmp_path):
+    from orm_desktop.reports import data
+    from orm_desktop.reports.render import to_pdf
+
+    def counts(d):
+        k = {x.label: int(x.value) for x in d.kpis if x.label.startswith("Sentiment ")}
+        return k["Sentiment scored by machine"], k["Sentiment confirmed by a person"]
+
+    before = data.build(demo_service, "weekly")
+    machine, person = counts(before)
+    assert machine > 0 and machine + person == int(before.kpis[0].value)
+    brand = next(e for e in demo_service.entities() if e.kind == "brand")
+    from orm_desktop.types import MentionFilter
+
+    m = demo_service.mentions(MentionFilter(entity_ids=(brand.id,), since=before.since, until=before.until), limit=1)[0]
+    demo_service.override_sentiment([m.id], 0.4, by="tester")
+    after = data.build(demo_service, "weekly")
+    assert counts(after) == (machine - 1, person + 1)
+    to_pdf(after, tmp_path / "weekly.pdf")
+    import unicodedata
+
+    from pypdf import PdfReader
+
+    text = " ".join(p.extract_text() for p in PdfReader(str(tmp_path / "weekly.pdf")).pages)
+    text = " ".join(unicodedata.normalize("NFKC", text).split())  # ligatures unfolded
+    assert f"Sentiment confirmed by a person {person + 1}" in text
+
+
+# --- issue 14: the workspace learns from its overrides, and only that workspace ---
+
+def test_override_lexicon_moves_similar_text_and_only_with_overrides():
+    from orm_desktop.analysis.sentiment import AdaptedEngine, OverrideLexicon, adapted
+
+    base = get_engine("orm")
+    text = "The Zentro firmware update arrived overnight."
+    before = base.score(text)
+    examples = [(f"Zentro firmware update number {i} rolled out.", 0.0, -0.7) for i in range(6)]
+    engine = adapted(base, examples)
+    assert isinstance(engine, AdaptedEngine) and engine.name == "orm"
+    assert engine.score(text) < before - 0.2 and engine.score(text) <= -0.05
+    assert abs(engine.score("Lovely weather in Oslo.") - base.score("Lovely weather in Oslo.")) < 1e-9
+    assert adapted(base, []) is base
+    assert OverrideLexicon.fit([]).adjust(text) == 0.0
+
+
+def test_overrides_change_rescoring_in_their_workspace_only(demo_root, tmp_path):
+    from orm_desktop.analysis.rescore import rescore
+    from orm_desktop.service import Service
+    from orm_desktop.store import mentions as mentions_store
+    from orm_desktop.types import MentionFilter
+    from tests.conftest import copy_workspace
+
+    a = Service.open(copy_workspace(demo_root, tmp_path / "a"))
+    b = Service.open(copy_workspace(demo_root, tmp_path / "b"))
+    try:
+        found = a.mentions(MentionFilter(search="battery", sentiment="negative"), limit=40)
+        assert len(found) >= 8
+        taught, held = found[:-3], found[-3:]
+        a.override_sentiment([m.id for m in taught], 0.8, by="tester")  # this team reads them as good news
+        assert mentions_store.overrides_for_learning(a.conn)
+        assert not mentions_store.overrides_for_learning(b.conn)
+
+        def machine(svc, ids):
+            return [svc.mention(i).machine_sentiment for i in ids]
+
+        ids = [m.id for m in held]
+        a_before, b_before = machine(a, ids), machine(b, ids)
+        rescore(a.conn)
+        rescore(b.conn)
+        assert sum(machine(a, ids)) > sum(a_before) + 0.1  # similar text moved toward the overrides
+        assert machine(b, ids) == b_before  # the other workspace did not learn anything
+    finally:
+        a.close()
+        b.close()
+
+
+# --- issue 14: languages ---
+
+def test_language_detector_covers_50_languages_and_short_texts():
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from language_eval import evaluate
+
+    from orm_desktop.analysis.language import MIN_PROBABILITY, detect, languages
+
+    assert len(languages()) >= 50
+    row = next(r for r in evaluate() if r["detector"] == f"py3langid p>={MIN_PROBABILITY}")
+    assert row["n"] >= 120 and row["correct"] >= 0.85 and row["wrong"] <= 0.03
+    assert detect("Supporten svarade aldrig på mitt mejl.") == "sv"
+    assert detect("ok") == ""  # too short to say
+
+
+def test_german_and_french_are_scored_from_their_lexicons(run_cli):
+    import json
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from sentiment_eval import evaluate_languages
+
+    for row in evaluate_languages():
+        assert row["n"] >= 60
+        assert row["orm accuracy"] >= 0.70, row
+        assert row["orm accuracy"] >= row["english model accuracy"] + 0.3, row
+    e = get_engine("orm")
+    assert {"de", "fr"} <= e.languages and "es" not in e.languages  # Spanish stays unsupported
+    assert e.analyse("Der Kundendienst war sehr schlecht.", "de")[0] <= -0.05
+    assert e.analyse("Un produit merveilleux, je le recommande.", "fr")[0] >= 0.05
+    out = run_cli("score", "--lang", "fr", input="Le service client était très mauvais.\n")
+    assert out.returncode == 0 and json.loads(out.stdout)["label"] == "negative"
+    bad = run_cli("score", "--lang", "es", input="hola\n")
+    assert bad.returncode == 2 and "does not score 'es'" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_a_returned_product_review_is_not_positive_coverage_in_the_weekly_report(empty_service, tmp_path):
+    import time
+    from email.utils import formatdate
+
+    from orm_desktop.reports import data
+
+    stamp = formatdate(time.time() - 3600)
+    feed = tmp_path / "reviews.xml"
+    feed.write_text('<rss version="2.0"><channel><title>Reviews</title>'
+                    f"<item><title>Why I returned my Norrbrook Halo</title><link>https://r.example/1</link>"
+                    f"<pubDate>{stamp}</pubDate><description>Norrbrook Halo review.</description></item>"
+                    f"<item><title>Norrbrook Halo: a lovely, quiet heater I recommend</title>"
+                    f"<link>https://r.example/2</link><pubDate>{stamp}</pubDate></item>"
+                    "</channel></rss>", encoding="utf-8")
+    empty_service.add_entity("brand", "Norrbrook", match_existing=False)
+    empty_service.add_feed(feed.as_uri())
+    empty_service.fetch()
+    by_title = {m.title: m for m in empty_service.mentions(limit=10)}
+    assert by_title["Why I returned my Norrbrook Halo"].label == "negative"
+    d = data.build(empty_service, "weekly")
+    positive = [m.title for m in d.positive]
+    assert "Norrbrook Halo: a lovely, quiet heater I recommend" in positive
+    assert "Why I returned my Norrbrook Halo" not in positive
+
+
+def test_reputation_rules_need_their_context():
+    from orm_desktop.analysis.sentiment import apply_rules, rating_in_text
+
+    film = "About a Boy vividly recalls the Cary Grant of Room for One More."
+    assert apply_rules(film, 0.4) == 0.4  # remembering is not a product recall
+    assert apply_rules("Acme recalls 10,000 bikes over battery fires.", 0.1) < -0.05
+    assert rating_in_text("the shutter lag is about 1/10 of a second") is None
+    assert rating_in_text("Nice enough, but overall 5/10.") < 0
+    assert apply_rules("Who the hell steals laxatives?", -0.65) == -0.65  # an angry question stays angry

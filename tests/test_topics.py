@@ -69,7 +69,7 @@ def test_items_in_unsupported_languages_are_marked_never_silently_neutral(empty_
     assert detect("Acme rocks") == ""  # too short to say
     feed = tmp_path / "f.xml"
     feed.write_text('<rss version="2.0"><channel><title>T</title>'
-                    "<item><title>Acme hat die besten Räder, und die Kunden sind mit dem Service sehr zufrieden</title>"
+                    "<item><title>Acme ha le migliori bici, e i clienti sono molto contenti del servizio</title>"
                     "<link>https://l.example/1</link></item>"
                     "<item><title>Acme has the best bikes and the customers are happy with the service</title>"
                     "<link>https://l.example/2</link></item></channel></rss>")
@@ -77,9 +77,9 @@ def test_items_in_unsupported_languages_are_marked_never_silently_neutral(empty_
     empty_service.add_feed(feed.as_uri())
     empty_service.fetch()
     by_lang = {m.lang: m for m in empty_service.mentions(limit=10)}
-    assert by_lang["de"].label == "unsupported" and by_lang["de"].score_source == "unsupported_language"
+    assert by_lang["it"].label == "unsupported" and by_lang["it"].score_source == "unsupported_language"
     assert by_lang["en"].label == "positive"
     assert empty_service.count_mentions(MentionFilter(sentiment="neutral")) == 0
-    assert [m.lang for m in empty_service.mentions(MentionFilter(lang="de"))] == ["de"]
-    r = run_cli("mentions", "--lang", "de", "--format", "json", workspace=empty_service.ws.root)
-    assert [x["lang"] for x in json.loads(r.stdout)] == ["de"]
+    assert [m.lang for m in empty_service.mentions(MentionFilter(lang="it"))] == ["it"]
+    r = run_cli("mentions", "--lang", "it", "--format", "json", workspace=empty_service.ws.root)
+    assert [x["lang"] for x in json.loads(r.stdout)] == ["it"]

@@ -175,8 +175,11 @@ def test_rule_editor_dry_run_save_and_saved_search(window, qtbot):
 def test_approval_file_and_bundle_from_the_gui(window, qtbot, tmp_path, monkeypatch):
     from PySide6.QtWidgets import QFileDialog
 
+    from orm_desktop import identity
     from orm_desktop.responses import workflow as wf
     from orm_desktop.responses.approval_file import decide
+    from orm_desktop.store import identity as id_store
+    from tests.conftest import act_as
 
     window.show_page("Responses")
     view = window.responses
@@ -184,8 +187,10 @@ def test_approval_file_and_bundle_from_the_gui(window, qtbot, tmp_path, monkeypa
     view.current = pending
     req = tmp_path / "req.json"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(req), ""))
+    act_as(window.svc, view.me(), "maya")  # as if their passphrases had been typed
     view.export_approval()
-    decide(req, actor="maya", approve=True, comment="Fine")
+    decide(req, actor="maya", approve=True, comment="Fine",
+           key=identity.SESSION.get(id_store.user_key(window.svc.conn, "maya").key_id))
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(req), ""))
     view.merge_approval()
     assert wf.get(window.svc.conn, pending.id).state == "approved"
@@ -193,3 +198,31 @@ def test_approval_file_and_bundle_from_the_gui(window, qtbot, tmp_path, monkeypa
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(bundle), ""))
     window.export_bundle()
     assert bundle.exists() and '"format": "orm-desktop-bundle"' in bundle.read_text()
+
+
+def test_working_as_someone_asks_their_passphrase_once(window, qtbot):
+    """Issue 13 finding 1 in the GUI: the demo opens without a prompt; the first action in a
+    user's name asks for the passphrase; a wrong one unlocks nothing."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from orm_desktop.ui.identity import PassphraseDialog
+
+    assert QApplication.activeModalWidget() is None  # no prompt at start
+    view = window.responses
+    me = view.me()
+    assert window.svc.needs_unlock(me)
+    view.current = window.svc.responses(states=("draft",))[0]
+    asked = []
+    QTimer.singleShot(0, lambda: (asked.append(QApplication.activeModalWidget().windowTitle()),
+                                  QApplication.activeModalWidget().reject()))
+    view.act("submit")  # cancelled at the passphrase: nothing done in that name
+    assert asked == [f"Working as {me}"] and window.svc.responses(states=("draft",))[0].state == "draft"
+    dlg = PassphraseDialog(window.svc, me, window)
+    qtbot.addWidget(dlg)
+    dlg.passphrase.setText("not-the-passphrase")
+    dlg.try_unlock()
+    assert "wrong passphrase" in dlg.error.text() and dlg.result() == 0 and window.svc.needs_unlock(me)
+    dlg.passphrase.setText(f"demo-{me}")
+    dlg.try_unlock()
+    assert dlg.result() == 1 and not window.svc.needs_unlock(me)

@@ -7,7 +7,7 @@ import json
 import threading
 from collections.abc import Callable
 
-from orm_desktop.analysis.sentiment import get_engine, score_toward
+from orm_desktop.analysis.sentiment import adapted, get_engine, score_toward
 from orm_desktop.ingest.query import EntityQuery
 from orm_desktop.store import db
 from orm_desktop.store import entities as entities_store
@@ -22,7 +22,7 @@ def rescore(conn, engine_name: str | None = None, *, entity_ids: list[int] | Non
     keeps what was done). Until it completes, the setting ``rescore_in_progress`` says how far it
     got (``status`` reports it to ``check``/``info``), and the same rescore run again resumes
     there. Returns the number of mentions rescored (the resumed part included)."""
-    engine = get_engine(engine_name)
+    engine = adapted(get_engine(engine_name), mentions_store.overrides_for_learning(conn))  # this workspace's overrides
     queries = {e.id: EntityQuery.parse(e.query, e.aliases) for e in entities_store.list_(conn)}
     where = f" WHERE m.entity_id IN ({','.join('?' * len(entity_ids))})" if entity_ids else ""
     args = list(entity_ids or ())
@@ -38,17 +38,18 @@ def rescore(conn, engine_name: str | None = None, *, entity_ids: list[int] | Non
         if cancel is not None and cancel.is_set():
             break
         rows = conn.execute(
-            f"SELECT m.id, m.entity_id, i.title, i.text, i.rating FROM mentions m JOIN items i ON i.id = m.item_id"
+            f"SELECT m.id, m.entity_id, i.title, i.text, i.rating, i.lang FROM mentions m JOIN items i ON i.id = m.item_id"
             f"{where}{' AND' if where else ' WHERE'} m.id > ? ORDER BY m.id LIMIT ?", (*args, last, batch)).fetchall()
         if not rows:
             break
         updates = []
-        for mid, eid, title, text, rating in rows:
+        for mid, eid, title, text, rating, lang in rows:
             q = queries.get(eid)
             if q is None:
                 continue
-            ts = score_toward(title, text, q.spans, engine=engine, rating=rating)
-            updates.append((ts.score, engine.name, json.dumps([list(e) for e in ts.evidence]), ts.source, mid))
+            ts = score_toward(title, text, q.spans, engine=engine, rating=rating, lang=lang or "")
+            updates.append((ts.score, engine.name, json.dumps([list(e) for e in ts.evidence]), ts.source, mid,
+                            ts.confidence))
         with db.transaction(conn):
             mentions_store.update_machine_scores(conn, updates)
             settings_store.set_(conn, MARKER, {"engine": engine.name, "entity_ids": scope, "last_id": rows[-1][0]})

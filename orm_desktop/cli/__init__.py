@@ -34,6 +34,8 @@ def build_parser() -> Parser:
                    help="GUI: open the bundled offline demo workspace (created on first use)")
     p.add_argument("--smoke-test", action="store_true",
                    help="GUI: open the main window, paint it once and exit (used by CI)")
+    p.add_argument("--passphrase-file", metavar="FILE",
+                   help="read the passphrase of the --as user from FILE (else $ORM_DESKTOP_PASSPHRASE, else a prompt)")
     p.add_argument("--page", metavar="NAME", help="GUI: open on this page, e.g. Dashboard, Reports or an executive's name")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     for name in COMMAND_MODULES:

@@ -19,11 +19,41 @@ FORMATS = ("table", "csv", "json", "jsonl")
 
 
 def open_service(args):
-    """The Service for --workspace / $ORM_DESKTOP_WORKSPACE / the default directory."""
+    """The Service for --workspace / $ORM_DESKTOP_WORKSPACE / the default directory. With
+    ``--as USER`` the user's signing key is unlocked first: nothing is done in a user's name
+    without the user's passphrase."""
     from orm_desktop.service import Service
 
     root, _source = wsmod.resolve(args.workspace)
-    return Service.open(root)
+    svc = Service.open(root)
+    name = getattr(args, "user", "") or ""
+    if name and svc.needs_unlock(name):
+        svc.unlock(name, passphrase(args, f"passphrase of {name}: "))
+    return svc
+
+
+def passphrase(args, prompt: str, *, confirm: bool = False) -> str:
+    """The passphrase from --passphrase-file, else $ORM_DESKTOP_PASSPHRASE, else a prompt on a
+    terminal; IdentityError (exit 2) when there is none."""
+    import os
+
+    from orm_desktop.identity import PASSPHRASE_ENV, IdentityError
+
+    file = getattr(args, "passphrase_file", None)
+    if file:
+        lines = read_path(file).read_text(encoding="utf-8").splitlines()
+        return lines[0] if lines else ""
+    if os.environ.get(PASSPHRASE_ENV):
+        return os.environ[PASSPHRASE_ENV]
+    if sys.stdin.isatty():
+        import getpass
+
+        value = getpass.getpass(prompt)
+        if confirm and getpass.getpass("the same passphrase again: ") != value:
+            raise IdentityError("the two passphrases differ")
+        return value
+    raise IdentityError(f"{prompt.rstrip(': ')} is needed: type it at the prompt on a terminal, "
+                        f"set ${PASSPHRASE_ENV} or use --passphrase-file FILE")
 
 
 _REL = re.compile(r"^(\d+)\s*([hdwm])$")

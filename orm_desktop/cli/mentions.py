@@ -26,6 +26,8 @@ def register(sub) -> None:
     p.add_argument("--kind", action="append", choices=FEED_KINDS, default=[], help="source kind")
     p.add_argument("--topic")
     p.add_argument("--lang", help="detected language of the item (ISO code: en, de, fr, ...)")
+    p.add_argument("--needs-review", action="store_true",
+                   help="only machine scores that need a human look (low confidence or engines disagree)")
     p.add_argument("--since", help="YYYY-MM-DD, ISO date-time, or 24h / 7d / 2w / 3m")
     p.add_argument("--until", help="inclusive: YYYY-MM-DD includes that whole day")
     p.add_argument("--search", "-s", default="", help='full-text search: words, "phrases", -exclusions')
@@ -55,7 +57,7 @@ def build_filter(svc, args) -> MentionFilter:
         entity_ids=tuple(svc.entity(n).id for n in args.entity),
         sentiment=args.sentiment, statuses=tuple(args.status), feed_kinds=tuple(args.kind),
         topic=args.topic, since=since, until=until, search=args.search, order=args.order,
-        lang=args.lang,
+        lang=args.lang, needs_review=getattr(args, "needs_review", False),
     )
 
 

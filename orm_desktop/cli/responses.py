@@ -83,6 +83,7 @@ def register(sub) -> None:
     g.add_argument("--approve", action="store_true")
     g.add_argument("--request-changes", action="store_true")
     a.add_argument("--comment", "-m", default="")
+    a.add_argument("--key", help="the approver's key file (`users export-key`); default: the workspace's")
     a.set_defaults(func=cmd_approval_decide)
 
     u = sub.add_parser("users", help="local user profiles and roles",
@@ -95,6 +96,13 @@ def register(sub) -> None:
     a.add_argument("--display-name", default="")
     a.add_argument("--executive", help="the executive entity this user is (role executive)")
     a.set_defaults(func=cmd_user_add)
+    a = us.add_parser("keygen", help="give a user of an older workspace a signing key (asks a new passphrase)")
+    a.add_argument("name")
+    a.set_defaults(func=cmd_user_keygen)
+    a = us.add_parser("export-key", help="write a user's encrypted key to a file, for `approval decide --key`")
+    a.add_argument("name")
+    a.add_argument("--out", required=True)
+    a.set_defaults(func=cmd_user_export_key)
     a = us.add_parser("list")
     a.add_argument("--format", choices=FORMATS, default="table")
     a.set_defaults(func=cmd_user_list)
@@ -220,13 +228,45 @@ def cmd_edit(args) -> int:
     return 0
 
 
+def _new_key(args, name: str):
+    from orm_desktop.cli._common import passphrase
+    from orm_desktop.identity import create_key
+
+    return create_key(passphrase(args, f"new passphrase for {name}: ", confirm=True))
+
+
 def cmd_user_add(args) -> int:
     from orm_desktop.responses import workflow as wf
 
     svc = open_service(args)
     u = wf.add_user(svc.conn, args.name, tuple(args.role), display_name=args.display_name,
-                    executive=args.executive)
-    print(f"added user {u.name} ({', '.join(u.roles)})")
+                    executive=args.executive, key=_new_key(args, args.name))
+    print(f"added user {u.name} ({', '.join(u.roles)}) with a signing key")
+    return 0
+
+
+def cmd_user_keygen(args) -> int:
+    from orm_desktop.responses import workflow as wf
+
+    svc = open_service(args)
+    wf.user(svc.conn, args.name)
+    wf.keygen(svc.conn, args.name, _new_key(args, args.name))
+    print(f"{args.name} now has a signing key")
+    return 0
+
+
+def cmd_user_export_key(args) -> int:
+    from pathlib import Path
+
+    from orm_desktop.identity import IdentityError
+    from orm_desktop.store import identity as id_store
+
+    svc = open_service(args)
+    sk = id_store.user_key(svc.conn, args.name)
+    if sk is None or not sk.private_key:
+        raise IdentityError(f"{args.name} has no signing key in this workspace")
+    Path(args.out).write_text(sk.private_key, encoding="utf-8")
+    print(f"wrote {args.out}: {args.name}'s key, encrypted under {args.name}'s passphrase")
     return 0
 
 
@@ -234,10 +274,21 @@ def cmd_user_list(args) -> int:
     from orm_desktop.store import responses as rstore
 
     svc = open_service(args)
+    from orm_desktop.store import audit
+
+    reg = audit.registry(svc.conn)  # keys as the audit log registers them, not as a table says
     rows = [{"name": u.name, "display_name": u.display_name, "roles": list(u.roles),
-             "executive_entity": u.entity_id} for u in rstore.users(svc.conn)]
-    emit(rows, args.format, ["name", "display_name", "roles", "executive_entity"])
+             "executive_entity": u.entity_id,
+             "key_id": (k := reg.user_key(u.name)) and identity_key_id(k.public_key) or ""}
+            for u in rstore.users(svc.conn)]
+    emit(rows, args.format, ["name", "display_name", "roles", "executive_entity", "key_id"])
     return 0
+
+
+def identity_key_id(public_key: str) -> str:
+    from orm_desktop.identity import key_id_of
+
+    return key_id_of(public_key)
 
 
 def cmd_templates(args) -> int:
@@ -318,9 +369,37 @@ def cmd_approval_show(args) -> int:
     return 0
 
 
+def _approver_key(args):
+    """The approver's private key: from --key FILE, else from the workspace; unlocked with the
+    approver's passphrase."""
+    from orm_desktop import identity
+    from orm_desktop.cli._common import passphrase, read_path
+    from orm_desktop.store import identity as id_store
+
+    if args.key:
+        blob = read_path(args.key).read_text(encoding="utf-8")
+    else:
+        from orm_desktop import workspace as wsmod
+
+        root, _ = wsmod.resolve(args.workspace)
+        ws = wsmod.Workspace(root)
+        if not ws.exists():
+            raise identity.IdentityError(f"deciding as {args.user} needs {args.user}'s key: give it with --key FILE "
+                                         "(written by `orm-desktop users export-key`)")
+        conn = ws.connect(readonly=True)
+        try:
+            sk = id_store.user_key(conn, args.user)
+        finally:
+            conn.close()
+        if sk is None:
+            raise identity.IdentityError(f"{args.user} has no signing key in {root}")
+        blob = sk.private_key
+    return identity.decrypt_private_key(blob, passphrase(args, f"passphrase of {args.user}: "), who=args.user)
+
+
 def cmd_approval_decide(args) -> int:
     from orm_desktop.responses.approval_file import decide
 
-    d = decide(args.file, actor=args.user, approve=args.approve, comment=args.comment)
+    d = decide(args.file, actor=args.user, approve=args.approve, key=_approver_key(args), comment=args.comment)
     print(f"recorded: {d['action'].replace('_', ' ')} by {d['actor']}; send the file back")
     return 0

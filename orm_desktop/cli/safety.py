@@ -21,7 +21,8 @@ def register(sub) -> None:
     g.add_argument("file", nargs="?", help="a backup file")
     g.add_argument("--latest", action="store_true", help="the newest backup in backups/")
     p.set_defaults(func=cmd_restore)
-    p = sub.add_parser("check", help="check the workspace database (PRAGMA integrity_check)")
+    p = sub.add_parser("check", help="check the workspace database (PRAGMA integrity_check and the triggers "
+                       "protecting the audit log)")
     p.set_defaults(func=cmd_check)
 
 
@@ -67,9 +68,14 @@ def cmd_check(args) -> int:
 
     svc = open_service(args)
     from orm_desktop.analysis.rescore import status
+    from orm_desktop.store.identity import missing_triggers
 
     result = db.integrity_check(svc.conn)
     print(f"integrity check: {result}")
     if status(svc.conn):
         print(f"warning: {status(svc.conn)}")
-    return 0 if result == "ok" else 1
+    missing = missing_triggers(svc.conn)
+    if missing:
+        print(f"protecting triggers MISSING: {', '.join(missing)} (someone removed the append-only protection; "
+              "run `orm-desktop audit verify`)")
+    return 0 if result == "ok" and not missing else 1

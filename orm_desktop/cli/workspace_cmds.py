@@ -82,6 +82,23 @@ def cmd_import_bundle(args) -> int:
     from orm_desktop.bundle import import_bundle
 
     svc = open_service(args)
+    if args.user:
+        _unlock_from_bundle(args)
     n = import_bundle(svc, args.file, by=args.user or "cli", accept_policy=args.accept_policy)
     print("imported " + ", ".join(f"{v} {k}" for k, v in n.items()))
     return 0
+
+
+def _unlock_from_bundle(args) -> None:
+    """Importing `--as USER` where USER comes with the bundle: the import is signed by USER's key
+    (from the bundle, still under USER's passphrase), so that passphrase is asked first."""
+    from orm_desktop import identity
+    from orm_desktop.bundle import read_bundle
+    from orm_desktop.cli._common import passphrase
+
+    user = next((u for u in read_bundle(args.file)["users"]
+                 if u["name"].casefold() == args.user.casefold() and u.get("private_key")), None)
+    if user is not None:
+        identity.SESSION.add(identity.decrypt_private_key(user["private_key"],
+                                                          passphrase(args, f"passphrase of {args.user}: "),
+                                                          who=args.user))

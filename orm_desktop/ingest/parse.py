@@ -3,16 +3,23 @@
 feedparser's own sanitizer and relative-URI resolution are switched off (half its time) and
 nh3 sanitizes once per entry instead. Never raises for bad input: the result's ``status`` says
 what was wrong (ok | empty | not_a_feed | malformed | encoding) and ``message`` says it in words.
+
+Character sets are settled before feedparser sees the bytes (``_settle_encoding``): a feed with
+no declaration that is not UTF-8 is detected with charset-normalizer; a declared Shift_JIS,
+EUC-KR or GB2312 that fails part-way is decoded with its superset (CP932, CP949, GB18030); a
+valid UTF-8 document with its own declaration wins over an HTTP charset that contradicts it.
 """
 
 from __future__ import annotations
 
 import calendar
+import codecs
 import hashlib
 import re
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import UTC
 from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin
 
@@ -21,6 +28,7 @@ from orm_desktop.types import ParsedItem
 
 MAX_TEXT = 20_000
 MAX_TITLE = 500
+FUTURE_SLACK = 86400  # dates further ahead than this are replaced by the fetch time
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,26 +37,39 @@ class ParseResult:
     items: list[ParsedItem] = field(default_factory=list)
     feed_title: str = ""
     message: str = ""
+    parser: str = "feedparser"  # or "feedparser-rs" when the fast path took the feed
 
 
 def parse_feed(body: bytes, url: str = "", headers: Mapping[str, str] | None = None,
-               now: int | None = None, max_items: int = 500) -> ParseResult:
-    import feedparser
+               now: int | None = None, max_items: int = 500, kind: str = "",
+               fast: bool = True) -> ParseResult:
+    """Parse one feed body. ``kind`` is the feed's kind: only in ``review`` feeds are ratings
+    read from the text ("Rated 4/5", "4 out of 5 stars", "★★★★½"); explicit rating markup counts
+    everywhere. Beyond ``max_items`` entries the newest are kept. With ``fast``, feedparser-rs
+    takes the feeds it reads exactly as feedparser does (``_fast_parse``); feedparser the rest."""
 
     now = int(now if now is not None else time.time())
     if not body or not body.strip():
         return ParseResult("not_a_feed", message="empty response body")
     hdrs = {k.lower(): v for k, v in (headers or {}).items()}
-    try:
-        d = feedparser.parse(body, sanitize_html=False, resolve_relative_uris=False,
-                             response_headers=hdrs or None)
-    except Exception as exc:  # noqa: BLE001 - feedparser on hostile bytes: report, never crash
-        return ParseResult("malformed", message=f"unreadable feed: {type(exc).__name__}: {exc}"[:300])
+    notes = []
+    fp_body, fp_hdrs, enc_note = _settle_encoding(body, hdrs)
+    if enc_note:
+        notes.append(enc_note)
+    d = _fast_parse(fp_body, fp_hdrs) if fast else None
+    parser = "feedparser" if d is None else "feedparser-rs"
+    if d is None:
+        import feedparser
+
+        try:
+            d = feedparser.parse(fp_body, sanitize_html=False, resolve_relative_uris=False,
+                                 response_headers=fp_hdrs or None)
+        except Exception as exc:  # noqa: BLE001 - feedparser on hostile bytes: report, never crash
+            return ParseResult("malformed", message=f"unreadable feed: {type(exc).__name__}: {exc}"[:300])
     entries = d.get("entries", [])
     version = d.get("version", "")
     exc = d.get("bozo_exception") if d.get("bozo") else None
     exc_name = type(exc).__name__ if exc is not None else ""
-    notes = []
     if not entries:
         ctype = hdrs.get("content-type", "")
         head = body[:2048].lstrip().lower()
@@ -62,26 +83,130 @@ def parse_feed(body: bytes, url: str = "", headers: Mapping[str, str] | None = N
             return ParseResult("malformed", message=f"malformed XML: {_exc_text(exc)}")
         if not version:
             return ParseResult("not_a_feed", message="no RSS, Atom or RDF feed found in the response")
-        return ParseResult("empty", feed_title=_clean_title(d.feed.get("title", "")),
-                           message="the feed has no entries")
+        if _is_xml_error(exc):  # e.g. a page cut short by a server error: not an empty feed
+            return ParseResult("malformed", message=f"malformed XML ({_exc_text(exc)}); no entries recovered")
+        return ParseResult("empty", feed_title=_feed_title(d), message="the feed has no entries")
     if exc is not None:
         if "CharacterEncoding" in exc_name:
             notes.append(f"encoding note: {str(exc)[:120]}")
         else:
             notes.append(f"malformed XML ({_exc_text(exc)}); {len(entries)} entries recovered")
     base = d.get("href") or url
+    if len(entries) > max_items:
+        entries = _newest(entries, max_items, now)
+        notes.append(f"{len(d.get('entries', [])) - max_items} older entries beyond the newest "
+                     f"{max_items} ignored")
     items = []
-    for e in entries[:max_items]:
-        item = _item(e, base, now)
+    future = 0
+    for e in entries:
+        item, in_future = _item(e, base, now, kind)
+        future += in_future
         if item is not None:
             items.append(item)
-    if len(entries) > max_items:
-        notes.append(f"{len(entries) - max_items} entries beyond the first {max_items} ignored")
+    if future:
+        notes.append(f"{future} entries dated more than a day ahead were given the fetch time")
     text = " ".join(i.title + " " + i.text[:200] for i in items[:20])
     if text and text.count("\ufffd") > max(3, len(text) // 50):
         return ParseResult("encoding", message="the feed's text does not decode cleanly "
                            "(wrong declared character set)")
-    return ParseResult("ok", items, _clean_title(d.feed.get("title", "")), "; ".join(notes))
+    return ParseResult("ok", items, _feed_title(d), "; ".join(notes), parser)
+
+
+# -- the fast path ---------------------------------------------------------------------------------
+FAST_VERSIONS = frozenset({"rss20", "atom10"})
+# elements both parsers read the same way (checked on a corpus: benchmarks/parser_equivalence.py);
+# a feed using any other element (extensions, inline XHTML, media:*, ...) goes to feedparser
+FAST_ELEMENTS = frozenset({
+    b"rss", b"channel", b"item", b"title", b"link", b"description", b"guid", b"pubDate", b"author",
+    b"category", b"comments", b"enclosure", b"source", b"lastBuildDate", b"language", b"generator",
+    b"docs", b"ttl", b"image", b"url", b"width", b"height", b"copyright", b"managingEditor",
+    b"webMaster", b"content:encoded", b"dc:creator", b"atom:link", b"sy:updatePeriod",
+    b"sy:updateFrequency", b"slash:comments", b"wfw:commentRss", b"feed", b"entry", b"id", b"updated",
+    b"published", b"content", b"summary", b"name", b"email", b"uri", b"icon", b"logo", b"subtitle",
+    b"rights"})
+RSS_ONLY = frozenset({b"rss", b"channel", b"item", b"description", b"guid", b"pubDate"})
+ATOM_ONLY = frozenset({b"feed", b"entry", b"summary", b"content", b"published", b"updated"})
+FAST_MAX_ENTRIES = 10_000  # feedparser-rs's own limit: a longer feed would be cut short
+_STARTS_XML = re.compile(rb"\s*<")
+_MARKUP = re.compile(r"<|&[#\w]+;")
+_CDATA = re.compile(rb"<!\[CDATA\[.*?\]\]>", re.S)
+_ELEMENT = re.compile(rb"<([A-Za-z_][\w.:-]*)")
+# feedparser repairs cp1252 character references (&#146;, U+0092) and double-encoded UTF-8; the two
+# read an element inside <category> and a <link uri="..."> differently
+_FAST_BLOCKERS = re.compile(rb"xml:base|<!ENTITY|<!DOCTYPE|base64|&#(?:1[2-5][0-9]|x[89][0-9a-f]);"
+                            rb"|\xc2[\x80-\x9f]|<category[^>]*>[^<]*<[^/!]|<link\s[^>]*\buri\s*=", re.I)
+
+
+def _fast_parse(body: bytes, hdrs: Mapping[str, str]):
+    """feedparser-rs's result when it is certain to equal feedparser's, else None. Taken:
+    well-formed UTF-8 RSS 2.0 / Atom 1.0 with entries, using only FAST_ELEMENTS, with no
+    feed-level Atom author (feedparser-rs gives it to every entry, feedparser does not) and one
+    non-empty link per entry. benchmarks/parser_equivalence.py compares the two on feedparser's own
+    test corpus and on real feeds; feedparser stays the reference for everything else."""
+    names = _fast_elements(body) if _utf8_declared(body, hdrs) else None
+    if names is None:
+        return None
+    try:
+        import feedparser_rs
+    except ImportError:
+        return None
+    try:
+        d = feedparser_rs.parse(body, sanitize_html=False, resolve_relative_uris=False)
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException:  # noqa: BLE001 - a Rust panic surfaces as BaseException: use feedparser
+        return None
+    version = d.get("version")
+    if d.bozo or version not in FAST_VERSIONS or not d.entries or len(d.entries) >= FAST_MAX_ENTRIES:
+        return None
+    if names & (ATOM_ONLY if version == "rss20" else RSS_ONLY):  # e.g. <summary> in RSS
+        return None
+    # feedparser-rs drops links to loopback, private and metadata addresses (its SSRF guard):
+    # an entry without a link may have lost one
+    if not all(e.get("link") for e in d.entries):
+        return None
+    # whether a title is plain text or HTML is guessed differently: take only titles where it
+    # makes no difference (no markup, no entity)
+    if any(_MARKUP.search(t.get("title") or "") for t in (d.feed, *d.entries)):
+        return None
+    if version == "atom10" and (d.feed.get("author") or any(len(e.get("links") or ()) > 1 for e in d.entries)):
+        return None
+    return d
+
+
+def _utf8_declared(body: bytes, hdrs: Mapping[str, str]) -> bool:
+    """Nothing says anything but UTF-8 (feedparser would follow a declaration)."""
+    if body.isascii():
+        return True
+    m = _XML_DECL.match(body[:512])
+    decl = _DECL_ENCODING.search(m.group(0)) if m else None
+    hm = _HTTP_CHARSET.search(hdrs.get("content-type", ""))
+    return (decl is None or _codec(decl.group(1).decode("ascii")) == "utf-8") and (
+        hm is None or _codec(hm.group(1)) == "utf-8")
+
+
+def _fast_elements(body: bytes) -> set[bytes] | None:
+    """The element names of a feed the fast path may take, or None."""
+    if not _STARTS_XML.match(body) or body.startswith(_BOMS) or _FAST_BLOCKERS.search(body):
+        return None
+    if not (body.isascii() or _decodes(body, "utf-8") is not None):
+        return None
+    names = set(_ELEMENT.findall(_CDATA.sub(b"", body) if b"<![CDATA[" in body else body))
+    if not names <= FAST_ELEMENTS:
+        return None
+    from xml.parsers import expat
+
+    try:  # well-formed, or feedparser's recovery notes would differ
+        expat.ParserCreate().Parse(body, True)
+    except (expat.ExpatError, ValueError, LookupError):  # also encodings expat does not know
+        return None
+    return names
+
+
+def _is_xml_error(exc) -> bool:
+    from xml.sax import SAXException
+
+    return isinstance(exc, SAXException) and "Encoding" not in type(exc).__name__
 
 
 def _exc_text(exc) -> str:
@@ -90,33 +215,159 @@ def _exc_text(exc) -> str:
     return f"{msg} at line {line}" if line else str(msg)[:200]
 
 
-def _clean_title(t: str) -> str:
-    return " ".join(html_to_text(t).split())[:MAX_TITLE] if t else ""
+# -- character sets --------------------------------------------------------------------------------
+_BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)
+_XML_DECL = re.compile(rb"^\s*<\?xml[^>]*?>")
+_DECL_ENCODING = re.compile(rb"""encoding\s*=\s*["']([A-Za-z0-9._:-]+)["']""")
+_HTTP_CHARSET = re.compile(r"""charset\s*=\s*["']?([A-Za-z0-9._:-]+)""", re.I)
+# what servers declare -> the codec the bytes usually need (vendor supersets, common in the wild)
+SUPERSETS = {"shift_jis": "cp932", "euc_kr": "cp949", "gb2312": "gb18030", "gbk": "gb18030",
+             "big5": "big5hkscs", "euc_jp": "euc_jis_2004", "iso8859-1": "cp1252", "ascii": "cp1252"}
 
 
-def _item(e, base: str, now: int) -> ParsedItem | None:
+def _codec(name: str | None) -> str | None:
+    if not name:
+        return None
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return None
+
+
+def _decodes(body: bytes, codec: str) -> str | None:
+    try:
+        return body.decode(codec)
+    except (UnicodeDecodeError, LookupError):
+        return None
+
+
+def _settle_encoding(body: bytes, hdrs: dict[str, str]) -> tuple[bytes, dict[str, str], str]:
+    """(bytes, headers) for feedparser and a note. Untouched for the common case (UTF-8 that
+    nothing contradicts, or a declaration that decodes); re-encoded as UTF-8 when we had to
+    decide: no declaration at all, a declared set that fails part-way, a contradicting header."""
+    if body.startswith(_BOMS):
+        return body, hdrs, ""
+    m = _XML_DECL.match(body[:512])
+    decl_raw = _DECL_ENCODING.search(m.group(0)) if m else None
+    doc = _codec(decl_raw.group(1).decode("ascii")) if decl_raw else None
+    hm = _HTTP_CHARSET.search(hdrs.get("content-type", ""))
+    http = _codec(hm.group(1)) if hm else None
+    utf8 = _decodes(body, "utf-8")
+    if utf8 is not None:
+        if http and http != "utf-8" and doc == "utf-8" and not body.isascii():
+            return _as_utf8(utf8, hdrs), _with_charset(hdrs), (
+                f"the server said {hm.group(1)}, the document says UTF-8 and is: read as UTF-8")
+        return body, hdrs, ""
+    declared = [c for c in dict.fromkeys((http, doc)) if c]
+    for c in declared:
+        if _decodes(body, c) is not None:
+            return body, hdrs, ""  # feedparser will find it
+    for c in declared:
+        sup = SUPERSETS.get(c)
+        text = _decodes(body, sup) if sup else None
+        if text is not None:
+            return _as_utf8(text, hdrs), _with_charset(hdrs), f"declared {c}, decoded as its superset {sup}"
+    if declared:
+        return body, hdrs, ""  # feedparser's fallbacks and the U+FFFD check report it
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(body).best()
+    if best is None or best.encoding in ("utf_8", "ascii"):
+        return body, hdrs, ""
+    return (_as_utf8(str(best), hdrs), _with_charset(hdrs),
+            f"no character set declared; detected {best.encoding}")
+
+
+def _as_utf8(text: str, hdrs: dict[str, str]) -> bytes:
+    data = text.encode("utf-8")
+    m = _XML_DECL.match(data[:512])
+    if not m:
+        return b'<?xml version="1.0" encoding="utf-8"?>' + data
+    decl = m.group(0)
+    fixed = (_DECL_ENCODING.sub(b'encoding="utf-8"', decl) if _DECL_ENCODING.search(decl)
+             else decl.replace(b"?>", b' encoding="utf-8"?>', 1))
+    return data[:m.start()] + fixed + data[m.end():]
+
+
+def _with_charset(hdrs: dict[str, str]) -> dict[str, str]:
+    ctype = hdrs.get("content-type", "")
+    if not ctype:
+        return hdrs
+    base = ctype.split(";", 1)[0].strip() or "application/xml"
+    return {**hdrs, "content-type": f"{base}; charset=utf-8"}
+
+
+# -- entries ---------------------------------------------------------------------------------------
+# markup that would be active if a title were ever rendered as HTML: such titles lose their tags
+_ACTIVE = re.compile(r"<\s*/?\s*(script|style|iframe|frame|object|embed|svg|math|img|link|meta|form)\b"
+                     r"|\bon[a-z]+\s*=|javascript:", re.I)
+
+
+def _text_of(value: str, detail: Mapping | None) -> str:
+    """A title as text: plain-text titles keep what looks like markup ("<pre>" in a title about
+    HTML) unless it would be active markup; HTML titles lose their tags. Whitespace folded."""
+    if not value:
+        return ""
+    if detail and detail.get("type") == "text/plain" and not _ACTIVE.search(value):
+        return " ".join(value.split())[:MAX_TITLE]
+    return " ".join(html_to_text(value).split())[:MAX_TITLE]
+
+
+def _feed_title(d) -> str:
+    return _text_of(d.feed.get("title", ""), d.feed.get("title_detail"))
+
+
+def _newest(entries: list, limit: int, now: int) -> list:
+    """The ``limit`` newest entries, in feed order (undated ones count as new)."""
+    def when(i: int) -> float:
+        for key in ("published_parsed", "updated_parsed", "created_parsed"):
+            st = entries[i].get(key)
+            if st:
+                try:
+                    return calendar.timegm(st)
+                except (TypeError, ValueError, OverflowError):
+                    continue
+        return float(now)
+
+    keep = sorted(sorted(range(len(entries)), key=when, reverse=True)[:limit])
+    return [entries[i] for i in keep]
+
+
+def _item(e, base: str, now: int, kind: str) -> tuple[ParsedItem | None, bool]:
     link = (e.get("link") or "").strip()
     if link and base and not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", link):
         link = urljoin(base, link)
-    title = _clean_title(e.get("title", ""))
-    bodies = [c.get("value", "") for c in e.get("content", []) if isinstance(c, Mapping)]
+    title = _text_of(e.get("title", ""), e.get("title_detail"))
+    bodies = [c.get("value", "") or "" for c in e.get("content") or [] if hasattr(c, "get")]
     bodies.append(e.get("summary", "") or "")
     raw = max(bodies, key=len) if bodies else ""
     html = sanitize_html(raw, base_url=link or base)
     text = html_to_text(html)[:MAX_TEXT]
     if not title and not text:
-        return None
-    published = _published(e, now)
+        return None, False
+    published, future = _published(e, now)
     guid = (e.get("id") or "").strip() or link
-    if not guid:
-        guid = "sha1:" + hashlib.sha1(f"{title}|{published}".encode()).hexdigest()
+    if not guid:  # no id, no link: the content is the identity (stable across refreshes)
+        guid = "sha1:" + hashlib.sha1(f"{title}\n{text}".encode()).hexdigest()
     author = (e.get("author") or "").strip()[:200]
-    return ParsedItem(guid=guid[:1000], url=link[:2000], title=title or text[:120],
-                      text=text, html=html, author=author, published=published,
-                      rating=_rating(e, title, text))
+    if not title:  # an untitled post: its first words, on one line
+        title = " ".join(text[:400].split())[:120]
+    return ParsedItem(guid=guid[:1000], url=link[:2000], title=title, text=text, html=html,
+                      author=author, published=published, rating=_rating(e, title, text, kind)), future
 
 
-def _published(e, now: int) -> int:
+_AMPM = re.compile(r"\d\s*[AaPp]\.?[Mm]\b\.?")
+
+
+def _published(e, now: int) -> tuple[int, bool]:
+    """(timestamp, was in the future). feedparser's parsers ignore AM/PM ("04:42 PM" became
+    04:42): such dates go to dateutil. Dates more than a day ahead become the fetch time."""
+    raws = [e.get(k) for k in ("published", "updated", "created", "dc_date", "date")]
+    for raw in raws:
+        if raw and isinstance(raw, str) and _AMPM.search(raw):
+            ts = _dateutil(raw)
+            if ts is not None:
+                return _not_future(ts, now)
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
         st = e.get(key)
         if st:
@@ -124,31 +375,66 @@ def _published(e, now: int) -> int:
                 ts = calendar.timegm(st)
             except (TypeError, ValueError, OverflowError):
                 continue
-            if ts > now + 86400:  # a date in the future: clamp to the fetch time
-                return now
             if ts > 0:
-                return ts
-    for key in ("published", "updated", "dc_date", "date"):
-        raw = e.get(key)
-        if raw:
+                return _not_future(ts, now)
+    for raw in raws:
+        if raw and isinstance(raw, str):
             try:
                 ts = int(parsedate_to_datetime(raw).timestamp())
-                return min(ts, now) if ts > 0 else now
             except (TypeError, ValueError, IndexError):
-                continue
-    return now
+                ts = _dateutil(raw)
+            if ts is not None and ts > 0:
+                return _not_future(ts, now)
+    return now, False
 
 
-_STARS = re.compile(r"([★]{1,5})([☆]{0,5})")
-_RATING_PATTERNS = [
-    re.compile(r"\brat(?:ing|ed)\s*[:=]?\s*(\d+(?:\.\d+)?)\s*(?:/|out of)\s*(\d+)", re.I),
-    re.compile(r"\b(\d+(?:\.\d+)?)\s*(?:/|out of)\s*(5|10)\s*(?:stars?)?\b", re.I),
-    re.compile(r"\b(\d(?:\.\d)?)\s*stars?\b", re.I),
+def _not_future(ts: int, now: int) -> tuple[int, bool]:
+    return (now, True) if ts > now + FUTURE_SLACK else (ts, False)
+
+
+_TZ = {"UT": 0, "UTC": 0, "GMT": 0, "Z": 0, "EST": -5, "EDT": -4, "CST": -6, "CDT": -5, "MST": -7,
+       "MDT": -6, "PST": -8, "PDT": -7, "AKST": -9, "AKDT": -8, "HST": -10, "BST": 1, "IST": 1,
+       "WET": 0, "WEST": 1, "CET": 1, "CEST": 2, "EET": 2, "EEST": 3, "MSK": 3, "JST": 9, "KST": 9,
+       "AEST": 10, "AEDT": 11}
+_TZINFOS = {name: hours * 3600 for name, hours in _TZ.items()}
+
+
+def _dateutil(raw: str) -> int | None:
+    import warnings
+
+    from dateutil import parser as dparser
+
+    try:
+        with warnings.catch_warnings():  # an unknown zone name: read as UTC, say nothing
+            warnings.simplefilter("ignore")
+            dt = dparser.parse(raw, tzinfos=_TZINFOS)
+    except (ValueError, OverflowError, TypeError):
+        return None
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=UTC)
+    try:
+        return int(dt.timestamp())
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
+# -- ratings ---------------------------------------------------------------------------------------
+# explicit rating markup (feedparser keys: namespace prefix + lower-cased element name)
+_RATING_KEYS = ("rev_rating", "letterboxd_memberrating", "review_rating", "schema_ratingvalue",
+                "ratingvalue", "rating", "stars")
+_STARS = re.compile(r"(★{1,5})(½?)(☆{0,5})")
+_TRAILING_STARS = re.compile(r"\s[-–—|]\s*★{1,5}½?\s*$")  # "Film, 2020 - ★★★★"
+_RATING_PATTERNS = [  # unmistakable, and only in review-kind feeds
+    re.compile(r"\brat(?:ing|ed)\s*[:=]?\s*(\d+(?:\.\d+)?)\s*(?:/|out of)\s*(\d+)\b(?![/\d]|\.\d)", re.I),
+    re.compile(r"\b(\d+(?:\.\d+)?)\s*(?:/|out of)\s*(5|10)\s*stars?\b", re.I),
 ]
 
 
-def _rating(e, title: str, text: str) -> float | None:
-    for key in ("rev_rating", "rating", "stars", "review_rating", "ratingvalue", "schema_ratingvalue"):
+def _rating(e, title: str, text: str, kind: str) -> float | None:
+    """Explicit rating markup anywhere; in review feeds also "Rated 4/5", "4 out of 5 stars" and
+    star runs that are clearly a score (padded with ☆, a ½, or trailing a title). Never dates,
+    "Day 5/5" or a decorative "★"."""
+    for key in _RATING_KEYS:
         v = e.get(key)
         if v not in (None, ""):
             try:
@@ -161,16 +447,20 @@ def _rating(e, title: str, text: str) -> float | None:
             except ValueError:
                 best = 5.0
             return _norm(value, best)
+    if kind != "review":
+        return None
     hay = f"{title}\n{text[:600]}"
-    m = _STARS.search(hay)
+    m = _TRAILING_STARS.search(title)
     if m:
-        return float(len(m.group(1)))
-    for i, pat in enumerate(_RATING_PATTERNS):
+        return m.group(0).count("★") + 0.5 * ("½" in m.group(0))
+    for m in _STARS.finditer(hay):
+        full, half, empty = len(m.group(1)), bool(m.group(2)), len(m.group(3))
+        if half or (empty and full + empty == 5):
+            return full + 0.5 * half
+    for pat in _RATING_PATTERNS:
         m = pat.search(hay)
         if m:
-            value = float(m.group(1))
-            best = float(m.group(2)) if i < 2 else 5.0
-            return _norm(value, best)
+            return _norm(float(m.group(1)), float(m.group(2)))
     return None
 
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from orm_desktop.analysis import priority as prio
 from orm_desktop.analysis.crisis import CRISIS_BOOST, CRISIS_INTERVAL, crisis_feed_ids
 from orm_desktop.analysis.language import detect as detect_language
-from orm_desktop.analysis.sentiment import Engine, TargetedScore, get_engine, score_toward
+from orm_desktop.analysis.sentiment import Engine, TargetedScore, adapted, get_engine, score_toward
 from orm_desktop.ingest.fetch import (
     Fetcher,
     FetchLimits,
@@ -35,12 +35,14 @@ from orm_desktop.store import db
 from orm_desktop.store import entities as entities_store
 from orm_desktop.store import feeds as feeds_store
 from orm_desktop.store import items as items_store
+from orm_desktop.store import mentions as mentions_store
 from orm_desktop.store import settings as settings_store
 from orm_desktop.types import Entity, Feed, FetchSummary, ParsedItem
 
 Progress = Callable[[int, int, str], None]  # (feeds done, feeds total, message)
 
 OK_INTERVAL = 30 * 60  # a healthy feed is due again after this many seconds
+HEALTHY = ("ok", "not_modified", "empty")  # statuses whose message is a note, not an error
 
 
 @dataclass(slots=True)
@@ -67,6 +69,7 @@ class Enricher:
         ents = entities_store.list_(conn, active_only=True)
         matchers = [Matcher(e, EntityQuery.parse(e.query, e.aliases)) for e in ents]
         engine = get_engine(engine_name or settings_store.get(conn, "sentiment_engine"))
+        engine = adapted(engine, mentions_store.overrides_for_learning(conn))  # this workspace's overrides
         topics = settings_store.get(conn, "topics", None)
         taxonomy = json.dumps(topics if "topics" in topics else {"topics": topics}) if topics else None
         crisis = frozenset(r[0] for r in conn.execute("SELECT id FROM entities WHERE crisis = 1"))
@@ -83,9 +86,10 @@ class Enricher:
             m = self.matchers[index]
             if item.lang and item.lang not in self.engine.languages:
                 # never silently neutral: marked as a language the engine cannot score
-                ts = TargetedScore(0.0, "neutral", (), "unsupported_language")
+                ts = TargetedScore(0.0, "neutral", (), "unsupported_language", confidence=0.0)
             else:
-                ts = score_toward(item.title, item.text, m.query.spans, engine=self.engine, rating=item.rating)
+                ts = score_toward(item.title, item.text, m.query.spans, engine=self.engine, rating=item.rating,
+                                  lang=item.lang)
             snippet = m.query.snippet(item.text) or item.title
             row = {
                 "item_id": item_id, "entity": m.entity, "published": published, "feed_kind": feed_kind,
@@ -102,7 +106,7 @@ class Enricher:
                 score += CRISIS_BOOST
             rows.append((item_id, m.entity.id, published, feed_kind, snippet, ts.score, ts.score,
                          self.engine.name, ts.source, row["evidence"], row["topics"], row["stage"],
-                         score, prio.due_at(score, self.now, self.sla_hours), self.now))
+                         score, prio.due_at(score, self.now, self.sla_hours), self.now, ts.confidence))
         return rows
 
 
@@ -118,10 +122,11 @@ def _extra_enrichers() -> list[Callable[[dict], None]]:
 @dataclass(slots=True)
 class PreparedItem:
     item: ParsedItem
-    canonical_url: str
+    canonical_url: str  # the identity key: the canonical URL, or URL#guid for a further entry at it
     title_norm: str
     published: int
     mention_rows: list[tuple]  # item_id (first field) filled in at write time
+    canon: str = ""  # the canonical URL itself
 
 
 @dataclass(slots=True)
@@ -135,27 +140,44 @@ class PreparedFeed:
     items: list[PreparedItem] = field(default_factory=list)
 
 
+def identity(canon: str, guid: str, feed_id: int | None, stored: dict[str, int | None],
+             own_guids: set[str]) -> str | None:
+    """The identity key of an entry, or None when it is stored already. Within a feed a distinct
+    guid is a distinct entry, even at a URL the feed used before (posts at ``day.html#a12``,
+    podcast episodes linking to the show's home page): those get ``URL#guid`` as their key.
+    Across sources the same canonical URL is a syndicated copy of the same article."""
+    if not canon or guid in own_guids:
+        return None
+    if canon not in stored:
+        return canon
+    if stored[canon] != feed_id:
+        return None
+    key = f"{canon}#{guid}"
+    return None if key in stored else key
+
+
 def prepare_items(conn, feed: Feed, items: Sequence[ParsedItem], enricher: Enricher) -> list[PreparedItem]:
-    """Skip known items (same canonical URL or guid), then match and score the new ones.
-    Reads the database only; safe to run in a worker process."""
+    """Skip known items (same guid in this feed, same canonical URL from another source), then
+    match and score the new ones. Reads the database only; safe to run in a worker process."""
     canons = [canonical_url(item.url or item.guid) for item in items]
-    known_urls, known_guids = items_store.known(conn, canons, [i.guid for i in items])
+    stored, own = items_store.known(conn, feed.id, canons, [i.guid for i in items])
     out = []
     for item, canon in zip(items, canons, strict=True):
-        if not canon or canon in known_urls or (item.guid and item.guid in known_guids):
+        key = identity(canon, item.guid, feed.id, stored, own)
+        if key is None:
             continue
-        known_urls.add(canon)  # the same article twice in one feed
-        if item.guid:
-            known_guids.add(item.guid)
+        stored.setdefault(canon, feed.id)
+        stored[key] = feed.id
+        own.add(item.guid)
         published = item.published or enricher.now
         item = dataclasses.replace(item, lang=item.lang or detect_language(f"{item.title}. {item.text[:1500]}"))
         rows = enricher.mentions_for(0, item, published, feed.kind, feed.weight)
-        out.append(PreparedItem(item, canon, title_norm(item.title), published, rows))
+        out.append(PreparedItem(item, key, title_norm(item.title), published, rows, canon))
     return out
 
 
 def prepare_feed(conn, feed: Feed, body: bytes, url: str, headers: dict, enricher: Enricher) -> PreparedFeed:
-    parsed: ParseResult = parse_feed(body, url=url, headers=headers, now=enricher.now)
+    parsed: ParseResult = parse_feed(body, url=url, headers=headers, now=enricher.now, kind=feed.kind)
     if parsed.status not in ("ok", "empty"):
         return PreparedFeed(parsed.status, parsed.message)
     return PreparedFeed(parsed.status, parsed.message, parsed.feed_title, len(parsed.items),
@@ -165,15 +187,18 @@ def prepare_feed(conn, feed: Feed, body: bytes, url: str, headers: dict, enriche
 def write_items(conn, feed: Feed, prepared: Sequence[PreparedItem], now: int) -> tuple[int, int]:
     """Insert prepared items and their mentions (caller holds the transaction). Items stored
     meanwhile by another feed of the same run are skipped. Returns (new items, new mentions)."""
-    known_urls, known_guids = items_store.known(conn, [p.canonical_url for p in prepared],
-                                                [p.item.guid for p in prepared])
+    stored, own = items_store.known(conn, feed.id, [p.canon or p.canonical_url for p in prepared]
+                                    + [p.canonical_url for p in prepared], [p.item.guid for p in prepared])
     new_items = 0
     rows: list[tuple] = []
     for p in prepared:
-        if p.canonical_url in known_urls or (p.item.guid and p.item.guid in known_guids):
+        canon = p.canon or p.canonical_url
+        # stored meanwhile (by another feed of this run), or now a copy of another source's entry
+        if p.canonical_url in stored or p.item.guid in own or stored.get(canon, feed.id) != feed.id:
             continue
-        known_urls.add(p.canonical_url)
-        cluster_id = _cluster_for(conn, p.title_norm, p.published)
+        stored[p.canonical_url] = feed.id
+        own.add(p.item.guid)
+        cluster_id = _cluster_for(conn, p.title_norm, p.published, feed.id)
         item_id = items_store.insert(conn, feed.id, p.item, canonical_url=p.canonical_url,
                                      title_norm=p.title_norm, cluster_id=cluster_id,
                                      published=p.published, now=now)
@@ -199,10 +224,12 @@ def store_items(conn, feed: Feed, items: Sequence[ParsedItem], enricher: Enriche
     return write_items(conn, feed, prepare_items(conn, feed, items, enricher), enricher.now)
 
 
-def _cluster_for(conn, tnorm: str, published: int) -> int | None:
+def _cluster_for(conn, tnorm: str, published: int, feed_id: int | None) -> int | None:
+    """The syndication cluster of a new item: a near-identical title from another source."""
     if len(tnorm.split()) < 3:
         return None
-    for _id, cluster_id, other in items_store.cluster_candidates(conn, items_store.title_key(tnorm), published):
+    key = items_store.title_key(tnorm)
+    for _id, cluster_id, other in items_store.cluster_candidates(conn, key, published, feed_id):
         if title_similarity(tnorm, other) >= CLUSTER_THRESHOLD:
             return cluster_id
     return None
@@ -251,10 +278,11 @@ def refresh(conn, *, jobs: int = 4, feed_ids: Sequence[int] | None = None, force
             progress(done, len(feeds), f"{feed.title or feed.url}: {status}")
 
     NOTIFIED.clear()
-    pool = _worker_pool(conn, workers, now) if workers else None
+    pool = _worker_pool(conn, workers) if workers else None
     if pool is not None:
         for _ in range(workers):  # start them now: their imports overlap the first downloads
             pool.submit(_warm)
+    ok = False
     pending: dict = {}  # future -> (feed, fetch result)
     # fewer, larger WAL checkpoints while many small per-feed transactions land
     conn.execute("PRAGMA wal_autocheckpoint=8000")
@@ -262,7 +290,7 @@ def refresh(conn, *, jobs: int = 4, feed_ids: Sequence[int] | None = None, force
         for result in Fetcher(limits or FetchLimits(), jobs=jobs).run(requests, cancel=cancel):
             feed = by_id[result.feed_id]
             if pool is not None and result.status == "ok":
-                pending[pool.submit(_prepare_in_worker, feed, result.body or b"",
+                pending[pool.submit(_prepare_in_worker, run_id, now, feed, result.body or b"",
                                     result.final_url or feed.url, result.headers)] = (feed, result)
             else:
                 finish(feed, *_handle(conn, feed, result, enricher, counts))
@@ -278,10 +306,13 @@ def refresh(conn, *, jobs: int = 4, feed_ids: Sequence[int] | None = None, force
             feed, result = pending.pop(fut)
             finish(feed, *_store_prepared(conn, feed, result, _outcome(fut, conn, feed, result, enricher),
                                           now, counts))
+        ok = True
     finally:
         conn.execute("PRAGMA wal_autocheckpoint=1000")
-        if pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)
+        for fut in pending:
+            fut.cancel()
+        if pool is not None and not ok:  # cancelled or failed: never reuse a pool in doubt
+            shutdown_workers()
     with db.transaction(conn):
         conn.execute(
             "UPDATE fetch_runs SET finished = ?, ok = ?, failed = ?, entries = ?, new_items = ?, "
@@ -297,33 +328,73 @@ def refresh(conn, *, jobs: int = 4, feed_ids: Sequence[int] | None = None, force
 
 
 # -- worker processes ----------------------------------------------------------------------------
+# The pool lives across refreshes (spawning two interpreters costs about 1 CPU-s a refresh): one
+# pool per process, for one workspace at a time; a worker rebuilds its enricher (entities, rules,
+# settings as they are now) at the first feed of each refresh.
 _WORKER: dict = {}
+_POOL: dict = {}  # "key": (database path, its inode, workers), "pool": the executor
 
 
-def _worker_init(db_path: str, now: int) -> None:
+def _worker_init(db_path: str, parent: int) -> None:
     from orm_desktop.store import db as dbmod
 
-    conn = dbmod.connect(db_path)
-    _WORKER["conn"] = conn
-    _WORKER["enricher"] = Enricher.for_workspace(conn, now)
+    _WORKER["conn"] = dbmod.connect(db_path)
+    threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True, name="parent-watch").start()
+
+
+def _exit_with_parent(parent: int) -> None:
+    """A worker whose refresh process was killed (SIGKILL, out of memory) exits within a second
+    instead of waiting forever: its task queue's pipe never reports the end, every worker holds
+    a copy of its writing end."""
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(0)
 
 
 def _warm() -> None:
     """Nothing: submitting it makes the pool start (and initialise) a worker early."""
 
 
-def _prepare_in_worker(feed: Feed, body: bytes, url: str, headers: dict) -> PreparedFeed:
+def _prepare_in_worker(run_id: int, now: int, feed: Feed, body: bytes, url: str, headers: dict) -> PreparedFeed:
+    if _WORKER.get("run") != run_id:
+        _WORKER["enricher"] = Enricher.for_workspace(_WORKER["conn"], now)
+        _WORKER["run"] = run_id
     return prepare_feed(_WORKER["conn"], feed, body, url, headers, _WORKER["enricher"])
 
 
-def _worker_pool(conn, workers: int, now: int):
-    """Processes for parsing and scoring. 'spawn', never fork: fetch threads are running."""
+def _worker_pool(conn, workers: int):
+    """Processes for parsing and scoring, kept for the next refresh of the same workspace.
+    'spawn', never fork: fetch threads are running."""
+    import atexit
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     path = conn.execute("PRAGMA database_list").fetchone()[2]
-    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_worker_init, initargs=(path, now))
+    try:  # a restored backup is another file at the same path: new workers for it
+        inode = os.stat(path).st_ino
+    except OSError:
+        inode = 0
+    key = (path, inode, workers)
+    pool = _POOL.get("pool")
+    if pool is not None and _POOL.get("key") == key and not getattr(pool, "_broken", False):
+        return pool
+    shutdown_workers()
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_worker_init, initargs=(path, os.getpid()))
+    if not _POOL.get("atexit"):
+        atexit.register(shutdown_workers)
+        _POOL["atexit"] = True
+    _POOL.update(key=key, pool=pool)
+    return pool
+
+
+def shutdown_workers() -> None:
+    """Stop the kept worker processes (at exit, on a cancelled or failed refresh, or by a caller
+    closing its workspace)."""
+    pool = _POOL.pop("pool", None)
+    _POOL.pop("key", None)
+    if pool is not None:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _interval(conn, feed: Feed) -> int:
@@ -362,9 +433,11 @@ def _handle(conn, feed: Feed, result: FetchResult, enricher: Enricher, counts: d
     now = enricher.now
     if result.status == "not_modified":
         with db.transaction(conn):
+            # the feed is what it was: its health note (recovered XML, capped entries) still holds
             feeds_store.record_success(conn, feed.id, now=now, status="not_modified", etag=result.etag,
                                        last_modified=result.last_modified, title="", new_items=0,
-                                       next_due=now + _interval(conn, feed))
+                                       next_due=now + _interval(conn, feed),
+                                       message=feed.last_error if feed.last_status in HEALTHY else "")
         counts["not_modified"] += 1
         return "not_modified", ""
     if result.status != "ok":

@@ -44,6 +44,7 @@ class ReportData:
     drafts: list[str] = field(default_factory=list)
     quotes: list[tuple[str, str]] = field(default_factory=list)   # (sentence, source)
     empty: bool = False
+    audit_checkpoint: str = ""  # "ID:HASH" of the audit log's head, printed in the footer (issue 13)
 
 
 def _pct(x: float) -> str:
@@ -78,7 +79,16 @@ def _summary_kpis(svc, ids, since: int, until: int) -> list[Kpi]:
         Kpi("Reach-weighted sentiment", f"{s.reach_weighted_sentiment:+.2f}", f"{p.reach_weighted_sentiment:+.2f}",
             f"{s.reach_weighted_sentiment - p.reach_weighted_sentiment:+.2f}"),
         Kpi("Negative mentions", f"{s.negative}", f"{p.negative}", f"{s.negative - p.negative:+d}"),
+        *_scored_by_kpis(svc, ids, since, until),
     ]
+
+
+def _scored_by_kpis(svc, ids, since: int, until: int) -> list[Kpi]:
+    """How many sentiment scores the machine made and how many a person confirmed (issue 14)."""
+    span = until - since
+    (m, h), (pm, ph) = svc.kpi_scored_by(ids, since, until), svc.kpi_scored_by(ids, since - span, since)
+    return [Kpi("Sentiment scored by machine", f"{m}", f"{pm}", f"{m - pm:+d}"),
+            Kpi("Sentiment confirmed by a person", f"{h}", f"{ph}", f"{h - ph:+d}")]
 
 
 def weekly(svc, since: int, until: int) -> ReportData:
@@ -180,6 +190,22 @@ def crisis(svc, entity_name: str | None, since: int | None, until: int | None, n
 
 def build(svc, kind: str, *, entity: str | None = None, since: int | None = None, until: int | None = None,
           now: int | None = None) -> ReportData:
+    """The report's data, with the audit log's checkpoint for its footer: a printed report then
+    catches a later truncated or rewritten log (`audit verify --head ID:HASH`)."""
+    from orm_desktop.errors import KnownError
+    from orm_desktop.store import audit
+
+    d = _build(svc, kind, entity=entity, since=since, until=until, now=now)
+    try:
+        cp = audit.checkpoint(svc.conn)
+        d.audit_checkpoint = f"{cp['last_id']}:{cp['head']}"
+    except (OSError, KnownError):
+        pass  # a read-only workspace: the report prints without it
+    return d
+
+
+def _build(svc, kind: str, *, entity: str | None = None, since: int | None = None, until: int | None = None,
+           now: int | None = None) -> ReportData:
     import time
 
     now = int(now or time.time())

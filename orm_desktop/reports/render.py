@@ -281,6 +281,11 @@ def paint(doc, device, d: ReportData, *, color: str = "#0F6E8C") -> int:
             painter.setPen(QColor("#666666"))
             painter.drawText(QRectF(margin, margin + header_h + h, w, header_h),
                              Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom, f"Page {i + 1} of {pages}")
+            if i == pages - 1 and d.audit_checkpoint:  # the audit log's head when this was printed
+                _font(painter, 6)
+                painter.drawText(QRectF(margin, margin + header_h + h, w, header_h),
+                                 Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter,
+                                 f"Audit checkpoint {d.audit_checkpoint}")
     finally:
         painter.end()
     return pages

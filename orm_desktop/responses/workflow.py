@@ -16,6 +16,7 @@ import time
 from dataclasses import dataclass
 
 from orm_desktop.errors import UsageError, WorkflowError
+from orm_desktop.identity import KeyPair
 from orm_desktop.responses import checks
 from orm_desktop.responses.diff import apply_ops, diff_ops
 from orm_desktop.responses.templates import (
@@ -66,10 +67,14 @@ def _now() -> int:
 
 # -- users -------------------------------------------------------------------------------------
 def add_user(conn, name: str, roles: tuple[str, ...], *, display_name: str = "",
-             executive: str | None = None, by: str = "admin") -> User:
+             executive: str | None = None, by: str = "admin", key: KeyPair | None = None) -> User:
+    """Add a user; ``key`` (identity.create_key with the user's passphrase) is registered as the
+    user's signing key: without one nobody can act in the user's name (see ``keygen``)."""
     bad = [r for r in roles if r not in ROLES]
     if bad or not roles:
         raise UsageError(f"roles must be among {', '.join(ROLES)}")
+    if name.strip().casefold() in ("workspace", "") or name != name.strip():
+        raise UsageError(f"{name!r} cannot be a user name")
     if rstore.user_by_name(conn, name):
         raise UsageError(f"a user named {name!r} already exists")
     entity_id = None
@@ -82,7 +87,17 @@ def add_user(conn, name: str, roles: tuple[str, ...], *, display_name: str = "",
         uid = rstore.add_user(conn, name, display_name=display_name, roles=roles, entity_id=entity_id, now=_now())
         audit.append(conn, actor=by, action="user.add", subject_type="user", subject_id=uid,
                      data={"name": name, "roles": list(roles), "executive": executive}, now=_now())
+        if key is not None:
+            audit.register_user_key(conn, name, key, now=_now())
     return rstore.user_by_name(conn, name)
+
+
+def keygen(conn, name: str, key: KeyPair) -> None:
+    """Give an existing user (from a workspace made before signing) a signing key. The first
+    key registered for a name is trusted; it is never replaced."""
+    u = user(conn, name)
+    with db.transaction(conn):
+        audit.register_user_key(conn, u.name, key, now=_now())
 
 
 def user(conn, name: str) -> User:
@@ -324,8 +339,11 @@ def _can_approve(conn, r: Response, u: User) -> None:
 
 
 def transition(conn, response_id: int, action: str, *, by: str, comment: str = "",
-               channel: str = "", url: str = "") -> Response:
-    """submit | approve | request_changes | send | discard, with the rules above."""
+               channel: str = "", url: str = "", attestation: dict | None = None,
+               signer: str | None = None) -> Response:
+    """submit | approve | request_changes | send | discard, with the rules above. The audit
+    entry is signed by ``by``'s key; for an approval by file it is signed by ``signer`` (who
+    merges it) and carries ``by``'s own signed decision as ``attestation``."""
     if action not in TRANSITIONS:
         raise UsageError(f"unknown action {action!r}")
     u = user(conn, by)
@@ -360,11 +378,21 @@ def transition(conn, response_id: int, action: str, *, by: str, comment: str = "
         data = {"from": r.state, "to": target, "comment": comment}
         if action == "send":
             data.update(channel=channel.strip(), url=url.strip())
+        if action in ("approve", "send"):  # what the signature vouches for: these exact words
+            data.update(version=r.version, text_sha256=text_sha256(r.text))
+        if attestation is not None:
+            data["attestation"] = attestation
         audit.append(conn, actor=u.name, action=f"response.{action}", subject_type="response",
-                     subject_id=response_id, data=data, now=now)
+                     subject_id=response_id, data=data, now=now, signer=signer)
         if action == "send" and r.mention_id is not None:
             mentions_store.set_status(conn, [r.mention_id], "responded", by=u.name, now=now)
     return get(conn, response_id)
+
+
+def text_sha256(text: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def check(conn, r: Response) -> list[checks.Flag]:

@@ -81,6 +81,15 @@ def known_errors(path: Path | str = "") -> Iterator[None]:
         raise known from exc
 
 
+class Connection(sqlite3.Connection):
+    """A connection with ``after_commit``: callbacks run once after ``transaction`` commits
+    (the audit log writes its checkpoint file there, never for a rolled-back entry)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.after_commit: list[Callable[[sqlite3.Connection], None]] = []
+
+
 def _configure(conn: sqlite3.Connection, readonly: bool) -> None:
     conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA foreign_keys=ON")
@@ -102,7 +111,7 @@ def connect(path: Path | str, *, readonly: bool = False, check: bool = True) -> 
     uri = f"file:{path}?mode=ro" if readonly else f"file:{path}"
     with known_errors(path):
         conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False,
-                               timeout=BUSY_TIMEOUT_MS / 1000)
+                               timeout=BUSY_TIMEOUT_MS / 1000, factory=Connection)
         try:
             _configure(conn, readonly)
             if check:
@@ -214,6 +223,9 @@ def transaction(conn: sqlite3.Connection, *, immediate: bool = True) -> Iterator
         except BaseException:
             _rollback(conn)
             raise
+        hooks = getattr(conn, "after_commit", None)
+        while hooks:
+            hooks.pop(0)(conn)
 
 
 _savepoints = iter(range(1, 1 << 62))
@@ -234,6 +246,9 @@ def _savepoint(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
 
 
 def _rollback(conn: sqlite3.Connection) -> None:
+    hooks = getattr(conn, "after_commit", None)
+    if hooks:
+        hooks.clear()
     if conn.in_transaction:
         try:
             conn.execute("ROLLBACK")

@@ -9,24 +9,27 @@ from orm_desktop.types import ParsedItem
 CLUSTER_WINDOW = 3 * 86400  # syndicated copies appear within a few days of each other
 
 
-def exists(conn: sqlite3.Connection, canonical_url: str, guid: str) -> bool:
-    if conn.execute("SELECT 1 FROM items WHERE canonical_url = ?", (canonical_url,)).fetchone():
-        return True
-    return bool(guid) and conn.execute("SELECT 1 FROM items WHERE guid = ?", (guid,)).fetchone() is not None
+def known(conn: sqlite3.Connection, feed_id: int | None, keys: list[str],
+          guids: list[str]) -> tuple[dict[str, int | None], set[str]]:
+    """Which of these canonical URLs (identity keys) are stored already, and by which feed; and
+    which of these guids this feed has stored already (two indexed queries per 500 values)."""
+    urls: dict[str, int | None] = {}
+    own: set[str] = set()
+    for chunk in _chunks(keys):
+        urls.update(conn.execute(
+            f"SELECT canonical_url, feed_id FROM items WHERE canonical_url IN ({','.join('?' * len(chunk))})",
+            chunk))
+    for chunk in _chunks(guids):
+        own.update(r[0] for r in conn.execute(
+            f"SELECT guid FROM items WHERE guid IN ({','.join('?' * len(chunk))}) AND feed_id IS ?",
+            [*chunk, feed_id]))
+    return urls, own
 
 
-def known(conn: sqlite3.Connection, canonical_urls: list[str], guids: list[str]) -> tuple[set[str], set[str]]:
-    """Which of these canonical URLs and guids are stored already (two queries for a batch)."""
-    def present(column: str, values: list[str]) -> set[str]:
-        out: set[str] = set()
-        values = [v for v in dict.fromkeys(values) if v]
-        for i in range(0, len(values), 500):
-            chunk = values[i:i + 500]
-            out.update(r[0] for r in conn.execute(
-                f"SELECT {column} FROM items WHERE {column} IN ({','.join('?' * len(chunk))})", chunk))
-        return out
-
-    return present("canonical_url", canonical_urls), present("guid", guids)
+def _chunks(values: list[str], size: int = 500):
+    values = [v for v in dict.fromkeys(values) if v]
+    for i in range(0, len(values), size):
+        yield values[i:i + size]
 
 
 def title_key(title_norm: str) -> str:
@@ -34,14 +37,16 @@ def title_key(title_norm: str) -> str:
     return " ".join(title_norm.split()[:3])
 
 
-def cluster_candidates(conn: sqlite3.Connection, key: str, published: int) -> list[tuple[int, int, str]]:
-    """(id, cluster_id, title_norm) of items near ``published`` whose title starts like this."""
+def cluster_candidates(conn: sqlite3.Connection, key: str, published: int,
+                       feed_id: int | None = None) -> list[tuple[int, int, str]]:
+    """(id, cluster_id, title_norm) of items of OTHER feeds near ``published`` whose title starts
+    like this: syndication is the same story across sources, never a series within one feed."""
     if not key:
         return []
     return conn.execute(
         "SELECT id, COALESCE(cluster_id, id), title_norm FROM items "
-        "WHERE title_key = ? AND published BETWEEN ? AND ? LIMIT 50",
-        (key, published - CLUSTER_WINDOW, published + CLUSTER_WINDOW),
+        "WHERE title_key = ? AND published BETWEEN ? AND ? AND feed_id IS NOT ? LIMIT 50",
+        (key, published - CLUSTER_WINDOW, published + CLUSTER_WINDOW, feed_id),
     ).fetchall()
 
 
@@ -61,13 +66,15 @@ def insert(conn: sqlite3.Connection, feed_id: int | None, item: ParsedItem, *, c
 
 MENTION_COLUMNS = ("item_id", "entity_id", "published", "feed_kind", "snippet", "sentiment",
                    "machine_sentiment", "engine", "score_source", "evidence", "topics", "stage",
-                   "priority", "due_at", "created")
+                   "priority", "due_at", "created", "confidence")
 
 
 def insert_mentions(conn: sqlite3.Connection, rows: list[tuple]) -> int:
     """Insert mention rows (tuples in MENTION_COLUMNS order); existing pairs are left alone."""
     if not rows:
         return 0
+    n = len(MENTION_COLUMNS)
+    rows = [r if len(r) == n else (*r, None) for r in rows]  # rows without a confidence (NULL)
     cur = conn.executemany(
         f"INSERT OR IGNORE INTO mentions ({', '.join(MENTION_COLUMNS)}) "
         f"VALUES ({', '.join('?' * len(MENTION_COLUMNS))})",

@@ -81,6 +81,16 @@ def summary(conn: sqlite3.Connection, entity_ids: tuple[int, ...] | None, since:
                    round((r[5] or 0.0) / r[6], 4) if r[6] else 0.0)
 
 
+def scored_by(conn: sqlite3.Connection, entity_ids: tuple[int, ...] | None, since: int,
+              until: int) -> tuple[int, int]:
+    """(mentions scored by the machine only, mentions whose sentiment a person set) in a period."""
+    where, args = _entity_clause(entity_ids)
+    r = conn.execute(
+        "SELECT sum(m.override IS NULL), sum(m.override IS NOT NULL) FROM mentions m "
+        f"WHERE m.published >= ? AND m.published < ?{where}", (since, until, *args)).fetchone()
+    return r[0] or 0, r[1] or 0
+
+
 def share_of_voice(conn: sqlite3.Connection, entity_ids: tuple[int, ...], since: int, until: int) -> list[tuple[int, str, int, float]]:
     """(entity id, name, mentions, share 0..1) for a set of entities, largest first."""
     if not entity_ids:

@@ -13,7 +13,14 @@ import sqlite3
 from collections.abc import Iterable
 
 from orm_desktop.errors import UsageError
-from orm_desktop.types import STATUSES, Mention, MentionDetail, MentionFilter, label_for
+from orm_desktop.types import (
+    NEEDS_REVIEW_BELOW,
+    STATUSES,
+    Mention,
+    MentionDetail,
+    MentionFilter,
+    label_for,
+)
 
 _SELECT = (
     "SELECT m.id, m.item_id, m.entity_id, e.name, i.title, i.url, COALESCE(f.title, ''), "
@@ -112,6 +119,9 @@ def _where(f: MentionFilter, conn: sqlite3.Connection | None = None) -> tuple[st
     if f.feed_id is not None:
         clauses.append("m.item_id IN (SELECT id FROM items WHERE feed_id = ?)")
         args.append(f.feed_id)
+    if f.needs_review:
+        # machine scores with low confidence (or engines disagreeing) that no person has confirmed
+        clauses.append(f"m.override IS NULL AND m.confidence < {NEEDS_REVIEW_BELOW}")
     if not f.include_muted and _any_muted(conn):
         clauses.append("m.muted = 0")
     if f.search.strip():
@@ -181,7 +191,7 @@ def query(conn: sqlite3.Connection, f: MentionFilter = MentionFilter(), *, limit
 
 def count(conn: sqlite3.Connection, f: MentionFilter = MentionFilter()) -> int:
     simple = not (f.sentiment or f.feed_kinds or f.topic or f.since is not None or f.until is not None
-                  or f.feed_id is not None or f.search.strip() or f.lang)
+                  or f.feed_id is not None or f.search.strip() or f.lang or f.needs_review)
     if simple and (f.include_muted or not _any_muted(conn)):
         # only entity and status: the trigger-kept counts answer without a scan
         clauses, args = [], []
@@ -250,6 +260,22 @@ def set_status(conn: sqlite3.Connection, ids: Iterable[int], status: str, *, by:
     return cur.rowcount
 
 
+def overrides_for_learning(conn: sqlite3.Connection, limit: int = 5000) -> list[tuple[str, float, float]]:
+    """(text about the entity, machine score, human score) of this workspace's overrides, newest
+    first: what the workspace's sentiment learns from (analysis.sentiment.OverrideLexicon)."""
+    out = []
+    for evidence, machine, override in conn.execute(
+            "SELECT evidence, machine_sentiment, override FROM mentions WHERE override IS NOT NULL "
+            "ORDER BY override_at DESC LIMIT ?", (limit,)):
+        try:
+            chunks = [c[0] for c in json.loads(evidence or "[]")]
+        except (ValueError, TypeError, IndexError):
+            continue
+        if chunks:
+            out.append((" ".join(chunks), float(machine), float(override)))
+    return out
+
+
 def set_override(conn: sqlite3.Connection, ids: Iterable[int], score: float | None, *, by: str,
                  now: int) -> int:
     """A human sentiment override (None clears it). It wins everywhere and survives rescoring."""
@@ -269,10 +295,13 @@ def set_override(conn: sqlite3.Connection, ids: Iterable[int], score: float | No
     return cur.rowcount
 
 
-def update_machine_scores(conn: sqlite3.Connection, rows: list[tuple[float, str, str, str, int]]) -> None:
-    """Rescoring: (score, engine, evidence JSON, source, mention id); overrides stay in force."""
+def update_machine_scores(conn: sqlite3.Connection, rows: list[tuple]) -> None:
+    """Rescoring: (score, engine, evidence JSON, source, mention id, confidence); overrides stay
+    in force."""
+    rows = [r if len(r) == 6 else (*r, None) for r in rows]  # callers without a confidence
     conn.executemany(
         "UPDATE mentions SET machine_sentiment = ?1, engine = ?2, evidence = ?3, score_source = ?4, "
+        "confidence = ?6, "
         "sentiment = CASE WHEN override IS NULL THEN ?1 ELSE override END WHERE id = ?5",
         rows,
     )

@@ -47,6 +47,9 @@ def fmt_time(ts: int) -> str:
     return d.strftime("%d %b %Y")
 
 
+NEEDS_REVIEW = "needs a human look"  # sentiment filter: low confidence or engines disagree
+
+
 class MentionModel(QAbstractTableModel):
     """Knows the row count and loads pages of rows lazily into an LRU cache.
 
@@ -175,7 +178,9 @@ class FilterBar(QWidget):
         self.search.setClearButtonEnabled(True)
         self.entity = QComboBox()
         self.sentiment = QComboBox()
-        self.sentiment.addItems(["Any sentiment", "negative", "neutral", "positive"])
+        self.sentiment.addItems(["Any sentiment", "negative", "neutral", "positive", NEEDS_REVIEW])
+        self.sentiment.setItemData(4, "machine scores with low confidence, or where the engines disagree",
+                                   Qt.ItemDataRole.ToolTipRole)
         self.status = QComboBox()
         self.status.addItem("Open items", OPEN_STATUSES)
         self.status.setItemData(0, "new, flagged or needs response", Qt.ItemDataRole.ToolTipRole)
@@ -228,9 +233,11 @@ class FilterBar(QWidget):
 
     def build(self) -> MentionFilter:
         days = self.period.currentData()
+        review = self.sentiment.currentText() == NEEDS_REVIEW
         return MentionFilter(
             entity_ids=(self.entity.currentData(),) if self.entity.currentData() else (),
-            sentiment=self.sentiment.currentText() if self.sentiment.currentIndex() > 0 else None,
+            sentiment=self.sentiment.currentText() if self.sentiment.currentIndex() > 0 and not review else None,
+            needs_review=review,
             statuses=tuple(self.status.currentData() or ()), feed_kinds=tuple(self.kind.currentData() or ()),
             topic=self.topic, since=int(time.time()) - days * 86400 if days else None,
             search=self.search.text().strip(), order=self.order.currentData(), lang=self.lang.currentData(),

@@ -407,6 +407,11 @@ class EntitiesView(QWidget):
             return
         e = self.svc.entity(self.current_id)
         user = self.svc.setting("current_user") or "alex"
+        from orm_desktop.ui.identity import ensure_unlocked
+
+        if not ensure_unlocked(self, self.svc, user):  # crisis mode is switched in a user's name
+            self.crisis_btn.setChecked(not self.crisis_btn.isChecked())
+            return
         try:
             if self.crisis_btn.isChecked():
                 draft = crisis.switch_on(self.svc, e.name, by=user)

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from orm_desktop.errors import KnownError
+from orm_desktop.ui.identity import ensure_unlocked
 from orm_desktop.ui.widgets import button_row, refuses_when_read_only
 
 QUEUES = (("Mine to write", "mine"), ("Awaiting my approval", "review"), ("Approved, to send", "approved"),
@@ -163,6 +164,8 @@ class TemplatesDialog(QDialog):
         t = self.current()
         if t is None:
             return
+        if not ensure_unlocked(self, self.svc, self.user):
+            return
         new_id, ok = QInputDialog.getText(self, "New template", "Id (lowercase letters, digits, dashes):",
                                           text=f"{t.id}-custom")
         if not ok:
@@ -181,7 +184,7 @@ class TemplatesDialog(QDialog):
         from orm_desktop.responses import workflow as wf
 
         t = self.current()
-        if t is None or t.shipped:
+        if t is None or t.shipped or not ensure_unlocked(self, self.svc, self.user):
             return
         try:
             saved = wf.save_template(self.svc.conn, self.editor.toPlainText(), by=self.user)
@@ -194,7 +197,7 @@ class TemplatesDialog(QDialog):
         from orm_desktop.responses import workflow as wf
 
         t = self.current()
-        if t is None or t.shipped:
+        if t is None or t.shipped or not ensure_unlocked(self, self.svc, self.user):
             return
         try:
             wf.delete_template(self.svc.conn, t.id, by=self.user)
@@ -443,7 +446,7 @@ class ResponsesView(QWidget):
         from orm_desktop.responses import workflow as wf
 
         r = self.current
-        if r is None or not self.me():
+        if r is None or not self.me() or not ensure_unlocked(self, self.svc, self.me()):
             return
         try:
             if action == "save" or (action == "submit" and self.editor.toPlainText() != r.text):
@@ -475,7 +478,7 @@ class ResponsesView(QWidget):
 
         from orm_desktop.responses.approval_file import export_request
 
-        if self.current is None:
+        if self.current is None or not ensure_unlocked(self, self.svc, self.me()):
             return
         path, _ = QFileDialog.getSaveFileName(self, "Approval request", f"approval-{self.current.id}.json",
                                               "Approval file (*.json)")
@@ -494,6 +497,8 @@ class ResponsesView(QWidget):
 
         from orm_desktop.responses.approval_file import merge
 
+        if not ensure_unlocked(self, self.svc, self.me()):
+            return
         path, _ = QFileDialog.getOpenFileName(self, "Returned approval file", "", "Approval file (*.json)")
         if not path:
             return
@@ -511,6 +516,8 @@ class ResponsesView(QWidget):
         """Suggest templates for a mention, create the chosen draft and open it."""
         from orm_desktop.responses import workflow as wf
 
+        if not ensure_unlocked(self, self.svc, self.me()):
+            return
         try:
             suggestions = wf.suggest(self.svc.conn, mention_id, limit=8)
             if not suggestions:

@@ -22,11 +22,12 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.fixture(scope="module")
 def bundle_text(tmp_path_factory, demo_root) -> str:
     """A real bundle exported from the demo workspace (its feeds repointed to https)."""
-    from tests.conftest import copy_workspace
+    from tests.conftest import act_as, copy_workspace
 
     ws = copy_workspace(demo_root, tmp_path_factory.mktemp("src") / "ws")
     svc = Service.open(ws)
     svc.conn.execute("UPDATE feeds SET url = 'https://feeds.example/' || id || '.xml'")
+    act_as(svc, "sam")  # acting as sam needs sam's key (findings 1-4)
     svc.override_sentiment([svc.mentions(limit=1)[0].id], -0.4, by="sam")
     out = ws.parent / "demo.ormbundle"
     export_bundle(svc, out, by="sam")
@@ -205,7 +206,8 @@ def test_a_weaker_policy_needs_the_importing_persons_confirmation(tmp_path, bund
     assert a.settings()["allow_self_approval"] is False and a.settings()["allow_private_addresses"] is False
     a.close()
     Service.create(tmp_path / "b").close()
-    r = run_cli("import-bundle", str(bundle), "--accept-policy", "--as", "sam", workspace=tmp_path / "b")
+    r = run_cli("import-bundle", str(bundle), "--accept-policy", "--as", "sam", workspace=tmp_path / "b",
+                env={"ORM_DESKTOP_PASSPHRASE": "demo-sam"})  # sam comes with the bundle, with his key
     assert r.returncode == 0, r.stderr
     b = Service.open(tmp_path / "b")
     assert b.settings()["allow_self_approval"] is True

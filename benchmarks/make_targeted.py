@@ -1,0 +1,165 @@
+"""Write tests/data/sentiment_targeted.tsv: (text, entity, label) pairs for entity-targeted
+sentiment, built from hand-written templates covering the patterns of issue 14 (contest loser and
+winner, a rival's bad news, executive vs company, legal and regulatory wording, ratings in text,
+sarcasm with emoji, neutral questions and explainers, pronouns and "the company").
+
+    python benchmarks/make_targeted.py
+
+Each template family is filled with several entity names. The split is by FAMILY: families whose
+number is divisible by 3 are "test" (not used to write the rules; looked at twice since, see
+docs/analysis.md), the rest "dev"; FRESH families, written after the rules and scored once before
+being used for fixes, are "fresh"; FRESH2, written after those fixes, "fresh2" (then used for fixes too); FRESH3, written after
+those, "fresh3" (then used for fixes); FRESH4, written after those, "fresh4" (untuned).
+"""
+
+from __future__ import annotations
+
+import csv
+import itertools
+from pathlib import Path
+
+OUT = Path(__file__).resolve().parents[1] / "tests" / "data" / "sentiment_targeted.tsv"
+PAIRS = [("Acme", "Globex"), ("Norrbrook", "Heatlyn"), ("Velora", "Initech"), ("Brightwave", "Corvid"),
+         ("Lumora", "Tessaro")]
+EXECS = [("Dana Whitfield", "Acme"), ("Marco Ilves", "Norrbrook"), ("Priya Raman", "Velora"),
+         ("Tom Okafor", "Brightwave"), ("Lena Sorensen", "Lumora")]
+
+# (kind, pattern, template, {slot: label}); slots A and B are the two companies, E an executive
+# and C the executive's company.
+FAMILIES = [
+    ("news", "contest", "{A} beat {B} to the city bus contract.", {"A": "positive", "B": "negative"}),
+    ("news", "contest", "{B} lost the tender to {A}, which offered a cheaper design.", {"A": "positive", "B": "negative"}),
+    ("review", "contest", "In our group test {A} outperformed {B} on every measure.", {"A": "positive", "B": "negative"}),
+    ("blog", "contest", "{A} won best in class; {B} finished last.", {"A": "positive", "B": "negative"}),
+    ("news", "contest", "Judges praised {A}'s winning entry over {B}.", {"A": "positive", "B": "negative"}),
+    ("news", "rival", "{B} issued a profit warning, and analysts expect {A} to pick up its customers.", {"A": "positive", "B": "negative"}),
+    ("news", "rival", "After the {B} recall, buyers are switching to {A}.", {"A": "positive", "B": "negative"}),
+    ("social", "rival", "{B} outage again so I moved everything to {A} and it just works", {"A": "positive", "B": "negative"}),
+    ("news", "exec", "{E} was praised for her calm leadership, but {C} faces a regulator probe.", {"E": "positive", "C": "negative"}),
+    ("news", "exec", "{C} reported record profits even as {E} was criticised for the layoffs.", {"C": "positive", "E": "negative"}),
+    ("news", "exec", "Investors cheered {E}'s appointment; {C} shares fell 8 percent on the quarter.", {"E": "positive", "C": "negative"}),
+    ("news", "legal", "A judge dismissed the lawsuit against {A}.", {"A": "positive"}),
+    ("news", "legal", "{A} received a complete response letter requesting additional safety data.", {"A": "negative"}),
+    ("press", "legal", "{A} is recalling its heaters; owners will receive a full refund.", {"A": "negative"}),
+    ("news", "legal", "{A} was cleared of all charges by the court.", {"A": "positive"}),
+    ("news", "legal", "Regulators approved {A}'s new battery for sale in the EU.", {"A": "positive"}),
+    ("news", "legal", "{A} faces a class action over misleading ads.", {"A": "negative"}),
+    ("review", "rating", "Lovely packaging and a friendly courier. {A} kettle: 2/5.", {"A": "negative"}),
+    ("review", "rating", "{A} looks great and the app is nice, but overall 5/10.", {"A": "negative"}),
+    ("review", "rating", "Nothing fancy about the {A} drill, but it does the job. 9/10", {"A": "positive"}),
+    ("social", "sarcasm", "Wow, thanks {A}, another update that deleted my photos 🙄", {"A": "negative"}),
+    ("social", "sarcasm", "Great job {A}, three hours on hold 😒", {"A": "negative"}),
+    ("social", "sarcasm", "love how {A} charges me twice 🙃", {"A": "negative"}),
+    ("forum", "question", "What pressure do you run on the {A} in winter?", {"A": "neutral"}),
+    ("forum", "question", "Does the {A} heater work with a smart thermostat?", {"A": "neutral"}),
+    ("forum", "question", "How do I reset my {A} router?", {"A": "neutral"}),
+    ("blog", "explainer", "How {A} makes its heat pumps: a look inside the factory.", {"A": "neutral"}),
+    ("news", "explainer", "{A} will publish its annual report on Tuesday.", {"A": "neutral"}),
+    ("news", "explainer", "{A} has about 3,000 employees in five countries.", {"A": "neutral"}),
+    ("review", "pronoun", "{A} is pretty, but it is useless and I want a refund.", {"A": "negative"}),
+    ("review", "pronoun", "I bought the {A} last month. It keeps crashing.", {"A": "negative"}),
+    ("news", "pronoun", "{A} opened a new plant. The company said sales rose 12 percent.", {"A": "positive"}),
+    ("news", "pronoun", "{A} named a new chief. The company also said it would cut 400 jobs.", {"A": "negative"}),
+    ("review", "pronoun", "Ordered from {A}. They were slow to honour warranty claims.", {"A": "negative"}),
+    ("review", "complaint", "My {A} app keeps crashing.", {"A": "negative"}),
+    ("review", "complaint", "Why I returned my {A} Halo", {"A": "negative"}),
+    ("review", "praise", "The {A} keeps my flat cosy and my bills low.", {"A": "positive"}),
+    ("news", "finance", "{A} shares fell 12 percent.", {"A": "negative"}),
+    ("news", "finance", "{A} beat analyst estimates and raised its guidance.", {"A": "positive"}),
+    ("review", "contrast", "{A} support was superb, unlike {B}, who never replied.", {"A": "positive", "B": "negative"}),
+]
+
+# Written after the rules, scored once, never tuned on: the "fresh" split.
+FRESH = [
+    ("forum", "question", "Has anyone tried the {A} kettle with hard water? Thinking of getting one.", {"A": "neutral"}),
+    ("forum", "complaint", "Third {A} charger in a year. Done with this brand.", {"A": "negative"}),
+    ("press", "launch", "{A} today announced the opening of its new service centre in Leeds.", {"A": "neutral"}),
+    ("press", "award", "{A} has been named Supplier of the Year by the national retail association.", {"A": "positive"}),
+    ("news", "contest", "{B} was beaten by {A} in the final round of the rail tender.", {"A": "positive", "B": "negative"}),
+    ("news", "rival", "Shares in {A} climbed after rival {B} issued a second profit warning.", {"A": "positive", "B": "negative"}),
+    ("news", "legal", "Regulators fined {A} 2 million euros over misleading energy labels.", {"A": "negative"}),
+    ("news", "legal", "The court threw out the patent case {B} had brought against {A}.", {"A": "positive"}),
+    ("blog", "rating", "Gorgeous box, clever app, shame about the heater itself. {A} Nova: 3/10.", {"A": "negative"}),
+    ("social", "sarcasm", "oh great, {A} lost my parcel again 🙄", {"A": "negative"}),
+    ("review", "pronoun", "I wanted to love the {A}. It overheats after ten minutes.", {"A": "negative"}),
+    ("news", "exec", "{E} won praise for the turnaround while {C} posted its best quarter in years.", {"E": "positive", "C": "positive"}),
+    ("blog", "explainer", "What is a heat pump and how does the {A} one work?", {"A": "neutral"}),
+    ("review", "praise", "Six months in, the {A} still runs quietly and the bills are lower.", {"A": "positive"}),
+]
+
+
+# Written after the fixes from FRESH, scored once, never tuned on: the "fresh2" split.
+FRESH2 = [
+    ("social", "complaint", "been on the phone with {A} for 40 minutes and still no engineer booked", {"A": "negative"}),
+    ("social", "praise", "shout out to the {A} team, fixed my boiler on a sunday 🙌", {"A": "positive"}),
+    ("news", "finance", "{A} cut its full-year outlook and said orders had slowed.", {"A": "negative"}),
+    ("news", "rival", "{B} plant fire halts production; {A} expected to gain market share.", {"A": "positive", "B": "negative"}),
+    ("news", "exec", "{C} chief executive {E} resigned amid an accounting investigation.", {"E": "negative", "C": "negative"}),
+    ("press", "neutral", "{A} will hold its annual general meeting on 14 May at its Oslo headquarters.", {"A": "neutral"}),
+    ("review", "rating", "Looks stylish and the staff were lovely, but I'd give the {A} two stars at most.", {"A": "negative"}),
+    ("forum", "question", "Which filter fits the {A} 300 series?", {"A": "neutral"}),
+    ("blog", "contest", "In our blind test, testers preferred {A} over {B} nine times out of ten.", {"A": "positive", "B": "negative"}),
+    ("news", "legal", "{A} agreed to pay 5 million dollars to settle claims it overcharged customers.", {"A": "negative"}),
+    ("review", "pronoun", "Bought a {A} for my mum. She says it is the best thing she has owned.", {"A": "positive"}),
+    ("social", "sarcasm", "love waiting 3 weeks for a {A} refund, really great stuff 🙃", {"A": "negative"}),
+]
+
+# Written after the fixes from FRESH2, scored once, never tuned on: the "fresh3" split.
+FRESH3 = [
+    ("news", "finance", "{A} swung to a loss in the third quarter as demand for heat pumps cooled.", {"A": "negative"}),
+    ("news", "finance", "{A} lifted its dividend after a strong year for its service business.", {"A": "positive"}),
+    ("forum", "complaint", "Anyone else's {A} thermostat losing wifi every night since the update?", {"A": "negative"}),
+    ("review", "praise", "Installer was on time, tidy and explained everything. Very happy with {A}.", {"A": "positive"}),
+    ("news", "rival", "{B} customers left stranded by the outage are signing up with {A} instead.", {"A": "positive", "B": "negative"}),
+    ("news", "contest", "{A} lost out to {B} for the hospital contract.", {"A": "negative", "B": "positive"}),
+    ("press", "neutral", "{A} appoints a new chief financial officer, effective 1 March.", {"A": "neutral"}),
+    ("news", "legal", "A data protection authority opened an inquiry into how {A} stores customer recordings.", {"A": "negative"}),
+    ("social", "sarcasm", "wow {A} support hung up on me twice, truly world class 🙄", {"A": "negative"}),
+    ("blog", "explainer", "Here is how {A} calculates the efficiency rating shown on its boxes.", {"A": "neutral"}),
+]
+
+# Written after the fixes from FRESH3, scored once, never tuned on: the "fresh4" split.
+FRESH4 = [
+    ("news", "finance", "{A} posted a 20 percent jump in quarterly revenue, beating forecasts.", {"A": "positive"}),
+    ("news", "finance", "Analysts downgraded {A} to sell, citing weak demand in Germany.", {"A": "negative"}),
+    ("review", "complaint", "The {A} app logs me out every single day. So annoying.", {"A": "negative"}),
+    ("review", "praise", "Honestly the best customer service I've had from any energy company. Thank you {A}!", {"A": "positive"}),
+    ("social", "sarcasm", "nothing says quality like a {A} door handle falling off in week one 🙄", {"A": "negative"}),
+    ("news", "rival", "With {B} out of the market after its collapse, {A} has the field to itself.", {"A": "positive", "B": "negative"}),
+    ("news", "exec", "{E}, praised by investors, now has to explain why {C} missed its delivery targets.", {"E": "positive", "C": "negative"}),
+    ("forum", "question", "Does the {A} come with a wall bracket or is that extra?", {"A": "neutral"}),
+    ("press", "neutral", "{A} will release its first-half results on 28 July.", {"A": "neutral"}),
+    ("news", "legal", "An appeals court upheld the fine imposed on {A} for price fixing.", {"A": "negative"}),
+]
+
+
+def rows() -> list[dict]:
+    out = []
+    n = 0
+    for fam, (kind, pattern, template, labels) in enumerate(FAMILIES + FRESH + FRESH2 + FRESH3 + FRESH4):
+        split = ("fresh4" if fam >= len(FAMILIES) + len(FRESH) + len(FRESH2) + len(FRESH3)
+                 else "fresh3" if fam >= len(FAMILIES) + len(FRESH) + len(FRESH2)
+                 else "fresh2" if fam >= len(FAMILIES) + len(FRESH) else "fresh" if fam >= len(FAMILIES)
+                 else "test" if fam % 3 == 0 else "dev")
+        fills = EXECS if "E" in labels else PAIRS
+        for x, y in itertools.islice(fills, 5):
+            names = {"A": x, "B": y} if "E" not in labels else {"E": x, "C": y}
+            text = template.format(**names)
+            for slot, label in labels.items():
+                n += 1
+                out.append({"id": n, "kind": kind, "pattern": pattern, "family": fam, "text": text,
+                            "entity": names[slot], "label": label, "split": split})
+    return out
+
+
+def main() -> None:
+    data = rows()
+    with OUT.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(data[0]), delimiter="\t", lineterminator="\n")
+        w.writeheader()
+        w.writerows(data)
+    print(f"wrote {OUT}: {len(data)} pairs")
+
+
+if __name__ == "__main__":
+    main()

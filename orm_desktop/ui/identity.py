@@ -1,0 +1,49 @@
+"""Unlocking a user's signing key in the GUI: "Working as" someone needs their passphrase.
+
+Nothing is asked when the app opens; the first action in a user's name asks once, and the
+unlock is remembered for the session (this process), like `--as` with a passphrase in the CLI.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBoxLayout, QWidget
+
+from orm_desktop.errors import KnownError
+
+
+class PassphraseDialog(QDialog):
+    """Asks for ``name``'s passphrase and unlocks the key; stays open on a wrong one."""
+
+    def __init__(self, svc, name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.svc, self.name = svc, name
+        self.setWindowTitle(f"Working as {name}")
+        lay = QVBoxLayout(self)
+        lay.addWidget(QLabel(f"Actions in {name}'s name are signed with {name}'s key.\n"
+                             f"Enter {name}'s passphrase to unlock it for this session."))
+        self.passphrase = QLineEdit()
+        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
+        lay.addWidget(self.passphrase)
+        self.error = QLabel()
+        self.error.setStyleSheet("color: #C0392B")
+        lay.addWidget(self.error)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.try_unlock)
+        buttons.rejected.connect(self.reject)
+        lay.addWidget(buttons)
+
+    def try_unlock(self) -> None:
+        try:
+            self.svc.unlock(self.name, self.passphrase.text())
+        except KnownError as exc:
+            self.error.setText(str(exc))
+            self.passphrase.selectAll()
+            return
+        self.accept()
+
+
+def ensure_unlocked(parent: QWidget | None, svc, name: str) -> bool:
+    """True when ``name`` may act now (no key needed, already unlocked, or unlocked here)."""
+    if not name or not svc.needs_unlock(name):
+        return True
+    return PassphraseDialog(svc, name, parent).exec() == QDialog.DialogCode.Accepted
