@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from orm_desktop import __version__
+from orm_desktop.atomic import atomic_write
 from orm_desktop.errors import KnownError, UsageError
 from orm_desktop.paths import resource_path
 
@@ -100,10 +101,9 @@ def install(root: Path | None = None, command: list[str] | None = None) -> list[
     try:
         for target, source in _targets(root):
             target.parent.mkdir(parents=True, exist_ok=True)
-            if source is None:
-                target.write_text(entry_text(command or launcher_command()), encoding="utf-8")
-            else:
-                shutil.copyfile(source, target)
+            # the same atomic write as every other file: a full disk leaves no half entry or icon
+            atomic_write(target, entry_text(command or launcher_command()) if source is None
+                         else Path(source).read_bytes())
             written.append(target)
     except OSError as exc:
         raise KnownError(f"cannot write the desktop entry: {exc.strerror or exc} ({exc.filename})") from None

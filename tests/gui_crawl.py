@@ -174,8 +174,9 @@ def main(argv: list[str]) -> int:
     closer.setInterval(25)
     closer.timeout.connect(close_modal)
     closer.start()
-    win.maybe_onboard()  # what the app does for a window: an empty workspace opens the set-up wizard
-    settle(app)
+    if hasattr(win, "maybe_onboard"):  # as the app starts: an empty workspace opens the set-up wizard
+        win.maybe_onboard()
+        settle(app)
     counts = {"pages": 0, "combo values": 0, "tabs": 0, "toggles": 0, "dialogs": 0}
 
     # 1. operator mode: every page, every control
