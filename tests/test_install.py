@@ -135,7 +135,8 @@ def test_installed_wheel_runs_outside_the_checkout(installed, tmp_path):
 
 
 def test_sentiment_engines_need_no_numpy():
-    """The bundle leaves numpy out (packaging/specbase.py): nltk imports it only if present."""
+    """The engines need no numpy (nltk imports it only if present); only language detection
+    (py3langid) brings it into the bundle (packaging/specbase.py)."""
     code = ("import sys; sys.modules['numpy'] = None\n"
             "from orm_desktop.analysis import sentiment\n"
             "for name in ('orm', 'vader', 'textblob'):\n"

@@ -192,7 +192,7 @@ def test_cli_refuses_what_it_cannot_do_with_exit_2(run_cli, fetched_ws, tmp_path
 def test_a_new_workspace_starts_neutral_and_its_voice_is_editable_from_the_cli(run_cli, fetched_ws):
     from orm_desktop.responses import workflow
     from orm_desktop.service import Service
-    from tests.conftest import user_key
+    from tests.conftest import passphrase_of, user_key
 
     ws = fetched_ws
     r = run_cli("key-messages", "list", "--format", "json", workspace=ws)
@@ -208,14 +208,15 @@ def test_a_new_workspace_starts_neutral_and_its_voice_is_editable_from_the_cli(r
     r = run_cli("settings", "set", "status_page", "https://status.acme.example", workspace=ws)
     assert r.returncode == 0, r.stderr
     r = run_cli("draft", str(mention.id), "--as", "alex", "--template", "service-failure-apology", "--json",
-                workspace=ws, env={"ORM_DESKTOP_PASSPHRASE": "demo-alex"})
+                workspace=ws, env={"ORM_DESKTOP_PASSPHRASE": passphrase_of("alex")})
+    assert r.returncode == 0, r.stderr
     text = json.loads(r.stdout)["text"]
     assert "publish an update at https://status.acme.example" in text  # {status_page}, not the critic's URL
     assert mention.url not in text
     assert "Acme customers" in text and "press@acme.example" in text and "⟦brand⟧" not in text
     # key messages: add, edit, remove
     r = run_cli("key-messages", "add", "We never sell customer data.", "--topic", "privacy_security",
-                "--as", "alex", workspace=ws, env={"ORM_DESKTOP_PASSPHRASE": "demo-alex"})
+                "--as", "alex", workspace=ws, env={"ORM_DESKTOP_PASSPHRASE": passphrase_of("alex")})
     assert r.returncode == 0 and r.stdout.strip() == "added key message 1"
     assert run_cli("key-messages", "edit", "1", "--text", "We never sell or share customer data.",
                    workspace=ws).returncode == 0

@@ -13,6 +13,10 @@ def close_windows(app, windows) -> None:
     from PySide6.QtCore import QEvent
 
     for w in windows:
+        runner = getattr(w, "runner", None)
+        if runner is not None:
+            runner.shutdown()  # background work ends before the widgets it reports to
+    for w in windows:
         w.deleteLater()
     app.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 

@@ -32,15 +32,24 @@ class Task(QRunnable):
         from orm_desktop.errors import KnownError
 
         try:
-            result = self.fn(lambda d, t, m: self.signals.progress.emit(d, t, m), self.cancel)
+            result = self.fn(lambda d, t, m: self._emit("progress", d, t, m), self.cancel)
         except KnownError as exc:
-            self.signals.failed.emit(str(exc), True)
+            self._emit("failed", str(exc), True)
         except Exception:  # noqa: BLE001 - a bug in background work must reach the user, not vanish
-            self.signals.failed.emit(traceback.format_exc(), False)
+            self._emit("failed", traceback.format_exc(), False)
         else:
-            self.signals.succeeded.emit(result)
+            self._emit("succeeded", result)
         finally:
-            self.signals.finished.emit()
+            self._emit("finished")
+
+    def _emit(self, name: str, *args) -> None:
+        """Report to the GUI thread, unless the app has already gone: a task still running when
+        the window closed finds its signals object deleted, and nobody is left to tell (this was a
+        "Signal source has been deleted" traceback on quitting)."""
+        try:
+            getattr(self.signals, name).emit(*args)
+        except RuntimeError:
+            self.cancel.set()
 
 
 class TaskRunner(QObject):
@@ -73,6 +82,11 @@ class TaskRunner(QObject):
     def cancel_all(self) -> None:
         for task in list(self.running):
             task.cancel.set()
+
+    def shutdown(self, msecs: int = 3000) -> bool:
+        """Ask every running task to stop and wait for the pool (at quit, before widgets go)."""
+        self.cancel_all()
+        return self.pool.waitForDone(msecs)
 
     def wait(self, msecs: int = 5000) -> bool:
         return self.pool.waitForDone(msecs)
