@@ -424,7 +424,7 @@ def _import_user_key(conn, u: dict) -> None:
     from orm_desktop import identity
     from orm_desktop.store import identity as id_store
 
-    if u.get("public_key"):
+    if u.get("public_key") and id_store.user_key(conn, u["name"]) is None:  # a duplicate: add_user refuses it
         with db.transaction(conn):
             id_store.add_user_key(conn, u["name"], key_id=identity.key_id_of(u["public_key"]),
                                   public_key=u["public_key"], private_key=u.get("private_key", ""),
