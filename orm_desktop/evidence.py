@@ -160,20 +160,10 @@ def verify_export(path: Path) -> tuple[int, list[str]]:
     """Check an evidence export (possibly from someone else): every file the manifest lists is in
     the zip with the SHA-256 recorded for it. Returns (files checked, problems). ``UsageError``
     when the file is not an evidence export at all."""
-    import os
-    import stat
+    from orm_desktop.userfiles import open_regular_file
 
     bad = UsageError(f"{path} is not an ORM Desktop evidence export")
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # a FIFO must not hang us
-    except FileNotFoundError:
-        raise UsageError(f"no such file: {path}") from None
-    except OSError as exc:
-        raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
-    if not stat.S_ISREG(os.fstat(fd).st_mode):
-        os.close(fd)
-        raise bad
-    with os.fdopen(fd, "rb") as fh:
+    with open_regular_file(path, bad) as fh:  # a FIFO must not hang us
         return _verify_zip(fh, bad)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import stat
 from pathlib import Path
+from typing import BinaryIO
 
 from orm_desktop.errors import UsageError
 
@@ -17,9 +18,10 @@ def _a(what: str) -> str:
     return f"{'an' if what[0] in 'aeiou' else 'a'} {what}"
 
 
-def read_bytes_file(path: Path | str, what: str, *, max_bytes: int = 64 * 1024 * 1024) -> bytes:
-    """The bytes of a file the user named; ``UsageError`` when it is missing, not a regular
-    file or larger than ``max_bytes``."""
+def open_regular_file(path: Path | str, not_regular: UsageError) -> BinaryIO:
+    """A file the user named, opened for binary reading without blocking on a FIFO or device;
+    ``UsageError`` when it is missing or unreadable, ``not_regular`` when it is not a regular
+    file."""
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except FileNotFoundError:
@@ -28,9 +30,16 @@ def read_bytes_file(path: Path | str, what: str, *, max_bytes: int = 64 * 1024 *
         raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
     if not stat.S_ISREG(os.fstat(fd).st_mode):
         os.close(fd)
-        raise UsageError(f"{path} is not a regular file; not {_a(what)} file")
+        raise not_regular
+    return os.fdopen(fd, "rb")
+
+
+def read_bytes_file(path: Path | str, what: str, *, max_bytes: int = 64 * 1024 * 1024) -> bytes:
+    """The bytes of a file the user named; ``UsageError`` when it is missing, not a regular
+    file or larger than ``max_bytes``."""
+    fh = open_regular_file(path, UsageError(f"{path} is not a regular file; not {_a(what)} file"))
     try:
-        with os.fdopen(fd, "rb") as fh:
+        with fh:
             data = fh.read(max_bytes + 1)
     except OSError as exc:
         raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
