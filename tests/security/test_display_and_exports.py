@@ -63,16 +63,24 @@ def test_right_to_left_override_is_neutralised_in_the_cli_table(demo_service, ru
 
 
 # -- 14: evidence export checks every file of the manifest -----------------------------------
-@pytest.mark.parametrize("column", ["text", "headers"])
-def test_evidence_export_refuses_when_any_file_no_longer_matches(empty_service, tmp_path, column):
-    from orm_desktop.evidence import capture, export
+def _captured_page(svc) -> int:
+    """A mention whose linked page (served on 127.0.0.1) has been captured as evidence."""
+    from orm_desktop.evidence import capture
 
-    svc = empty_service
     svc.set_setting("allow_private_addresses", ["127.0.0.1"])
     with FeedServer() as server:
         server.routes["/page"] = (200, {"Content-Type": "text/html"}, b"<p>Acme page</p>")
         mid = _mention_linking_to(svc, server, server.url("/page"))
         capture(svc.conn, svc.ws.evidence, mid, by="t")
+    return mid
+
+
+@pytest.mark.parametrize("column", ["text", "headers"])
+def test_evidence_export_refuses_when_any_file_no_longer_matches(empty_service, tmp_path, column):
+    from orm_desktop.evidence import export
+
+    svc = empty_service
+    mid = _captured_page(svc)
     svc.conn.execute(f"UPDATE evidence SET {column} = ? WHERE kind = 'page'",
                      ("forged text",) if column == "text" else ('{"x-forged": "1"}',))
     with pytest.raises(UsageError, match="no longer matches"):
@@ -136,14 +144,10 @@ def test_right_to_left_override_is_neutralised_in_the_gui_detail_pane(demo_servi
 def test_evidence_verify_checks_every_file_of_an_export(empty_service, tmp_path, run_cli):
     import zipfile
 
-    from orm_desktop.evidence import capture, export
+    from orm_desktop.evidence import export
 
     svc = empty_service
-    svc.set_setting("allow_private_addresses", ["127.0.0.1"])
-    with FeedServer() as server:
-        server.routes["/page"] = (200, {"Content-Type": "text/html"}, b"<p>Acme page</p>")
-        mid = _mention_linking_to(svc, server, server.url("/page"))
-        capture(svc.conn, svc.ws.evidence, mid, by="t")
+    mid = _captured_page(svc)
     out = export(svc.conn, svc.ws.evidence, mid, tmp_path / "e.zip", by="t")
     r = run_cli("evidence", "verify", str(out))
     assert r.returncode == 0 and "6 file(s) checked, 0 problem(s)" in r.stdout, r.stdout + r.stderr
