@@ -22,7 +22,8 @@ import math
 import re
 import string
 from functools import cached_property
-from itertools import repeat
+from itertools import compress, count, repeat
+from operator import ne
 from pathlib import Path
 
 
@@ -33,6 +34,7 @@ def model_path() -> Path:
     return resource_path("sentiment", "model.json")
 
 TOKEN = re.compile(r"[A-Za-z][A-Za-z'\-]*|[:;=8xX][\-o\*']?[\)\]\(\[dDpP/\\|]|<3|!+|\?+|\d+(?:[.,]\d+)?%?")
+_HIGH = re.compile("[\u2001-\U0010ffff]")
 URL = re.compile(r"(?:https?://|www\.)\S+")
 PUNCT = string.punctuation
 PUNCT_SET = frozenset(PUNCT)
@@ -40,6 +42,8 @@ N_SCALAR = -0.74
 C_INCR = 0.733
 SPECIAL_CASES = {"the shit": 3, "the bomb": 3, "bad ass": 1.5, "yeah right": -2, "to die": 3,
                  "beating heart": 3.5, "kiss of": -1.5}
+_SPECIAL_SECOND = frozenset(k.split()[1] for k in SPECIAL_CASES)  # "the shit" -> "shit"
+_SO_THIS_LEAST = frozenset({"so", "this", "least"})  # change the valence of the next word
 CONTRAST_WORDS = frozenset({"but", "however", "although", "though", "yet", "whereas", "nevertheless"})
 DENSE = ("bias", "vader", "vpos", "vneg", "tb_pol", "tb_subj", "tb_n", "log_len", "question",
          "bangs", "negations", "contrast", "caps", "emoji")
@@ -137,105 +141,133 @@ class Featurizer:
             v *= N_SCALAR
         return v
 
+    @cached_property
+    def _context(self) -> frozenset[str]:
+        """Tokens that can change the valence of a lexicon word up to three tokens later
+        (boosters, negations, "no", "never so"); without one of them, no "so"/"this"/"least"
+        right before it, no caps emphasis and no special-case pair, _valence returns the lexicon
+        value unchanged."""
+        return frozenset(self.boost) | frozenset(self.negate) | {"no", "never"}
+
     def features(self, text: str) -> tuple[list[float], list[str]]:
         """(dense features in DENSE order, word tokens with negated ones marked NOT_).
 
         The VADER part is a faithful, fast port of VADER 3.3.2's polarity_scores (same tokens,
         boosters, negation window, "never so", "kind of", "least", "but", ALL-CAPS, "!"/"?"
         emphasis) over VADER's lexicon plus the reputation lexicon; emoticons and emoji are never
-        negated."""
+        negated.
+
+        Written for speed (equal to tests/sentiment_reference.py, the plain token-by-token
+        version, on every dev sentence): set intersections find the few tokens any lexicon
+        knows, and only those are visited; a lexicon word with no booster, negation or caps
+        around it skips the context rules."""
         emoji_total = 0.0
         if not text.isascii():
-            kept = []
-            emoji = self.emoji
-            for ch in text:
-                v = emoji.get(ch) if ord(ch) > 0x2000 else None
-                if v is None:
-                    kept.append(ch)
-                else:
-                    emoji_total += v
-                    kept.append(" ")
-            text = "".join(kept)
+            # emoji are single characters beyond U+2000; a one-range regex finds those (typographic
+            # quotes and dashes too), the dict keeps the emoji; each is summed in text order and
+            # replaced by a space
+            high = _HIGH.findall(text)
+            if high:
+                emoji = self.emoji
+                found = [ch for ch in high if ch in emoji]
+                for ch in found:
+                    emoji_total += emoji[ch]
+                for ch in set(found):
+                    text = text.replace(ch, " ")
         if "://" in text or "www." in text:
             text = URL.sub(" ", text)
         ltext = text.lower()
-        low: list[str] = []  # VADER's tokens (punctuation stripped unless that leaves <= 2 chars)
-        words: list[str] = []  # the model's word tokens
-        punct = PUNCT_SET
-        for w in ltext.split():
-            if w[0] in punct or w[-1] in punct:
-                st = w.strip(PUNCT)
-                low.append(st if len(st) > 2 else w)
-                words.append(st or w)
-            else:
-                low.append(w)
-                words.append(w)
+        toks = ltext.split()
+        # VADER's tokens (punctuation stripped unless that leaves <= 2 chars), the model's words;
+        # C-level map/compress over all tokens, Python only for the few with punctuation
+        stripped = list(map(str.strip, toks, repeat(PUNCT)))
+        low = stripped
+        words = stripped
+        if stripped != toks:
+            low = stripped[:]
+            words = stripped[:]
+            for i in compress(count(), map(ne, stripped, toks)):
+                s = stripped[i]
+                if len(s) <= 2:
+                    low[i] = toks[i]
+                    if not s:
+                        words[i] = toks[i]
+        else:
+            words = stripped[:]
         n = len(low)
-        cap_diff = False
-        raw_tokens: list[str] = []
-        if ltext != text:
-            raw_tokens = text.split()
-            if len(raw_tokens) == n:
-                n_upper = sum(map(str.isupper, raw_tokens))
-                cap_diff = 0 < n - n_upper < n
-        lex, boost, negate, special, tb = self.lex, self.boost, self.negate, self._special, self.tb
-        sentiments: list[float] = []
-        add = sentiments.append
+        interesting = self._interesting
+        hits = interesting.intersection(low)
+        same = low == words
+        hits_w = hits if same else interesting.intersection(words)
+        nt = {t for t in low if "n't" in t} if "n't" in ltext else None
+        sentiments: list[tuple[int, float]] = []  # (token index, valence) of the lexicon words
         negations = 0
         tb_sum = tb_subj = 0.0
         tb_n = 0
-        neg_window = 0
-        prev_neg = False
-        contrast = False
-        i = -1
-        interesting = self._interesting
-        for item, wd in zip(low, words, strict=True):
-            i += 1
-            if item not in interesting and "n't" not in item and (wd is item or wd not in interesting):
-                # fast path: a token of no lexicon (most of them)
-                if neg_window:
-                    words[i] = "NOT_" + wd
-                    neg_window -= 1
-                prev_neg = False
-                add(0.0)
-                continue
-            is_neg = item in negate or "n't" in item
-            # the model's words: negated ones marked for the next three tokens
-            if is_neg:
-                negations += 1
-                neg_window = 3
-            elif neg_window:
-                if wd in CONTRAST_WORDS:
-                    neg_window = 0
+        if hits or hits_w or nt:
+            slow = hits if same else hits | hits_w
+            if nt:
+                slow = slow | nt
+            if same:
+                idx = list(compress(count(), map(slow.__contains__, low)))
+            else:
+                idx = [i for i, (t, w) in enumerate(zip(low, words, strict=True)) if t in slow or w in slow]
+            negate = self.negate
+            if nt or not negate.isdisjoint(hits):
+                negs = [i for i in idx if low[i] in negate or "n't" in low[i]]
+            else:
+                negs = []
+            unmarked = words
+            negset: set[int] | tuple = ()
+            if negs:
+                negations = len(negs)
+                negset = set(negs)
+                unmarked = list(words)
+                for p in negs:  # the model's words: the three tokens after a negation are marked
+                    for j in range(p + 1, min(p + 4, n)):
+                        if j in negset:
+                            break
+                        w = words[j]
+                        if w in CONTRAST_WORDS:
+                            break
+                        words[j] = "NOT_" + w
+            cap_diff = False
+            raw_tokens: list[str] = []
+            if ltext != text:
+                raw_tokens = text.split()
+                if len(raw_tokens) == n:
+                    n_upper = sum(map(str.isupper, raw_tokens))
+                    cap_diff = 0 < n - n_upper < n
+            lex, boost, tb = self.lex, self.boost, self.tb
+            context = self._context | nt if nt else self._context
+            add = sentiments.append
+            for i in idx:
+                pt = tb.get(unmarked[i])
+                if pt is not None:
+                    tb_sum += pt[0] * -0.5 if i - 1 in negset else pt[0]
+                    tb_subj += pt[1]
+                    tb_n += 1
+                item = low[i]
+                v = lex.get(item)
+                if v is None or item in boost or (item == "kind" and i < n - 1 and low[i + 1] == "of"):
+                    continue
+                if not item[0].isalpha():
+                    add((i, v))  # emoticons carry the writer's mood: never negated
+                elif cap_diff or item == "no" or item in _SPECIAL_SECOND or (i and low[i - 1] in _SO_THIS_LEAST) or (
+                        not context.isdisjoint(low[i - 3 if i > 3 else 0:i])):
+                    add((i, self._valence(v, item, i, low, raw_tokens, cap_diff)))
                 else:
-                    words[i] = "NOT_" + wd
-                    neg_window -= 1
-            pt = tb.get(wd)
-            if pt is not None:
-                tb_sum += pt[0] * -0.5 if prev_neg else pt[0]
-                tb_subj += pt[1]
-                tb_n += 1
-            prev_neg = is_neg
-            if item not in special:
-                add(0.0)
-                continue
-            v = lex.get(item)
-            if v is None or item in boost or (item == "kind" and i < n - 1 and low[i + 1] == "of"):
-                add(0.0)
-                continue
-            if not item[0].isalpha():
-                add(v)  # emoticons carry the writer's mood: never negated
-                continue
-            v = self._valence(v, item, i, low, raw_tokens, cap_diff)
-            add(v)
-        contrast = not CONTRAST_WORDS.isdisjoint(words)
-        if "but" in low:
+                    add((i, v))
+        contrast = not CONTRAST_WORDS.isdisjoint(hits_w)
+        if "but" in hits:
             bi = low.index("but")
-            sentiments = [x * 0.5 if k < bi else (x * 1.5 if k > bi else x) for k, x in enumerate(sentiments)]
+            vals = [x * 0.5 if k < bi else (x * 1.5 if k > bi else x) for k, x in sentiments]
             contrast = True
+        else:
+            vals = [x for _, x in sentiments]
         if emoji_total:
-            sentiments.append(emoji_total)
-        total = sum(sentiments)
+            vals.append(emoji_total)
+        total = sum(vals)
         bangs = text.count("!")
         if total:
             ep = min(bangs, 4) * 0.292
@@ -244,7 +276,7 @@ class Featurizer:
             total += ep + qm if total > 0 else -(ep + qm)
         compound = max(-1.0, min(1.0, total / math.sqrt(total * total + 15))) if total else 0.0
         pos = neg = 0.0
-        for x in sentiments:
+        for x in vals:
             if x > 0:
                 pos += x + 1
             elif x < 0:
