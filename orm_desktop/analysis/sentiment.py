@@ -280,6 +280,25 @@ _FACTUAL = re.compile(r"\b(?:appoints?|appointed|names|hires|hired) (?:a |an |th
                       r"|\bwill (?:hold|publish|report|host|present|release) (?:its|their|the)\b|\bannual general meeting\b"
                       r"|^\s*(?:here is|here's|this is) how\b|\bexplained\s*:|\ba (?:look|guide) (?:at|to|inside)\b",
                       re.IGNORECASE)
+# what every branch of _FACTUAL needs, searched in the lower-cased text without IGNORECASE (a
+# literal scan, ~10x faster than _FACTUAL's ~50 µs on 500 characters), after substring tests
+# (faster still): no hint, no search.
+# Valid only without "ı", "ſ" and "İ", which IGNORECASE matches as "i"/"s" and str.lower() keeps
+# (or lengthens).
+_FACTUAL_WORDS = ("appoint", "names", "hire", "will ", "annual general meeting", "explained", "a look", "a guide",
+                  "here is", "here's", "this is")
+_FACTUAL_HINT = re.compile(r"\b(?:appoint|names|hire|will |annual general meeting|explained|a look|a guide)"
+                           r"|^\s*(?:here is|here's|this is)")
+
+
+def _factual(text: str, lowered: str) -> bool:
+    """_FACTUAL.search(text), answered without it when the lower-cased text lacks its words."""
+    if (text.isascii() or not ("ı" in text or "ſ" in text or "İ" in text)) and not (
+            any(w in lowered for w in _FACTUAL_WORDS) and _FACTUAL_HINT.search(lowered)):
+        return False
+    return _FACTUAL.search(text) is not None
+
+
 _QUESTION = re.compile(r"^\s*(?:what|how|where|when|which|who|whom|whose|does|do|did|is|are|can|could|should|would|will|has|have|anyone|any)\b[^.!]*\?\s*$", re.IGNORECASE)
 # a verdict: "2/5", "7 out of 10", "5/10 stars" at the end of a sentence or next to "rating",
 # "score", "overall", "verdict" — not "about 1/10 of a second"
@@ -334,7 +353,7 @@ def apply_rules(text: str, score: float, tokens: set[str] | frozenset[str] | Non
         phrase = max(-1.0, min(1.0, phrase))
         if score * phrase <= 0 or abs(score) < abs(phrase):
             score = 0.3 * score + 0.7 * phrase
-    elif abs(score) < 0.35 and (("?" in text and _QUESTION.match(text)) or _FACTUAL.search(text)):
+    elif abs(score) < 0.35 and (("?" in text and _QUESTION.match(text)) or _factual(text, lowered)):
         score *= 0.15  # a plain question; "Who the f… steals laxatives?" keeps its anger
     if not text.isascii() and _SARCASM_EMOJI.search(text) and score > -0.3:
         score = min(-0.3, score - 0.5)
