@@ -23,7 +23,7 @@ import re
 import string
 from functools import cached_property
 from itertools import compress, count, repeat
-from operator import ne
+from operator import mul, ne
 from pathlib import Path
 
 
@@ -332,7 +332,7 @@ class LinearModel:
         self.vader_blend = float(data.get("vader_blend", 0.0))  # share of the VADER compound
 
     def raw(self, dense: list[float], words: list[str]) -> float:
-        s = sum(w * x for w, x in zip(self.dense, dense, strict=True))
+        s = sum(map(mul, self.dense, dense))  # the same products in the same order as a zip
         if words:
             ww = self.words
             s += sum(map(ww.get, words, repeat(0.0))) / math.sqrt(len(words))
