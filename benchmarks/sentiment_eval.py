@@ -144,15 +144,18 @@ def evaluate_targeted() -> list[dict]:
     return out
 
 
-LANGUAGES = Path(__file__).resolve().parents[1] / "tests" / "data" / "sentiment_de_fr.tsv"
+LANGUAGES = [Path(__file__).resolve().parents[1] / "tests" / "data" / name
+             for name in ("sentiment_de_fr.tsv", "sentiment_es.tsv")]
 
 
 def evaluate_languages() -> list[dict]:
-    """German and French (tests/data/sentiment_de_fr.tsv, labelled by hand): the orm engine with
-    the language's lexicon vs the English model run on the same text (what the text would get
-    without language support)."""
-    with LANGUAGES.open(encoding="utf-8") as fh:
-        rows = list(csv.DictReader(fh, delimiter="\t"))
+    """German, French and Spanish (tests/data/sentiment_de_fr.tsv, sentiment_es.tsv, labelled by
+    hand): the orm engine with the language's lexicon vs the English model run on the same text
+    (what the text would get without language support)."""
+    rows = []
+    for path in LANGUAGES:
+        with path.open(encoding="utf-8") as fh:
+            rows += list(csv.DictReader(fh, delimiter="\t"))
     orm = get_engine("orm")
     out = []
     for lang in sorted({r["lang"] for r in rows}):
@@ -180,7 +183,7 @@ def main() -> None:
         print(table(corpora, list(corpora[0])))
         result["corpora"] = corpora
     langs = evaluate_languages()
-    print("\nGerman and French (tests/data/sentiment_de_fr.tsv):")
+    print("\nGerman, French, Spanish (tests/data/sentiment_de_fr.tsv, sentiment_es.tsv):")
     print(table(langs, list(langs[0])))
     result["languages"] = langs
     targeted = evaluate_targeted()

@@ -335,7 +335,7 @@ def test_short_english_posts_are_not_read_as_an_english_lookalike(text):
     assert detect(text) == "en"
 
 
-def test_german_and_french_are_scored_from_their_lexicons(run_cli):
+def test_german_french_and_spanish_are_scored_from_their_lexicons(run_cli):
     import json
 
     sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -346,13 +346,28 @@ def test_german_and_french_are_scored_from_their_lexicons(run_cli):
         assert row["orm accuracy"] >= 0.70, row
         assert row["orm accuracy"] >= row["english model accuracy"] + 0.3, row
     e = get_engine("orm")
-    assert {"de", "fr"} <= e.languages and "es" not in e.languages  # Spanish stays unsupported
+    assert {"en", "de", "fr", "es"} == set(e.languages)  # Italian and the rest stay unsupported
+    assert {r["lang"] for r in evaluate_languages()} == {"de", "fr", "es"}
     assert e.analyse("Der Kundendienst war sehr schlecht.", "de")[0] <= -0.05
     assert e.analyse("Un produit merveilleux, je le recommande.", "fr")[0] >= 0.05
     out = run_cli("score", "--lang", "fr", input="Le service client était très mauvais.\n")
     assert out.returncode == 0 and json.loads(out.stdout)["label"] == "negative"
-    bad = run_cli("score", "--lang", "es", input="hola\n")
-    assert bad.returncode == 2 and "does not score 'es'" in bad.stderr and "Traceback" not in bad.stderr
+    bad = run_cli("score", "--lang", "it", input="ciao\n")
+    assert bad.returncode == 2 and "does not score 'it'" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_spanish_is_scored_from_its_ngram_lexicon(run_cli):
+    """Spanish (issue 14): the n-gram log-odds of the MIT package sentiment-analysis-spanish,
+    shipped as resources/sentiment/es_ngrams.json; measured on tests/data/sentiment_es.tsv."""
+    import json
+
+    e = get_engine("orm")
+    assert e.analyse("El servicio de atención al cliente fue pésimo.", "es")[0] <= -0.05
+    assert e.analyse("Un producto fantástico, lo recomiendo sin dudarlo.", "es")[0] >= 0.05
+    score, confidence = e.analyse("La tienda de Sevilla abre a las nueve.", "es")
+    assert -0.05 < score < 0.05 and confidence <= 0.75
+    out = run_cli("score", "--lang", "es", input="Nunca más vuelvo a comprar en esta tienda.\n")
+    assert out.returncode == 0 and json.loads(out.stdout)["label"] == "negative"
 
 
 def test_a_returned_product_review_is_not_positive_coverage_in_the_weekly_report(empty_service, tmp_path):

@@ -121,6 +121,16 @@ _PATTERN_LEXICONS = {
            ("ne", "pas", "jamais", "rien", "aucun", "aucune", "sans", "ni", "n'"), "ment"),
 }
 PATTERN_CONFIDENCE_CAP = 0.75  # a lexicon alone: never as sure as the English model
+# Spanish: word 1-3-gram log-odds from the PyPI package sentiment-analysis-spanish (MIT), see
+# sentiment_model.NgramLexicon and benchmarks/spanish_lexicon.py
+_NGRAM_LEXICONS = ("es",)
+
+
+@functools.cache
+def _ngram_lexicon(lang: str):
+    from orm_desktop.analysis.sentiment_model import NgramLexicon
+
+    return NgramLexicon.load(lang)
 
 
 @functools.cache
@@ -141,8 +151,12 @@ def _pattern_lexicon(lang: str):
 
 
 def score_language(text: str, lang: str) -> tuple[float, float]:
-    """(score, confidence) of German or French text from its pattern lexicon."""
-    polarity = float(_pattern_lexicon(lang)(text)[0])
+    """(score, confidence) of German or French text from its pattern lexicon, Spanish from its
+    n-gram lexicon."""
+    if lang in _NGRAM_LEXICONS:
+        polarity = _ngram_lexicon(lang).score(text)
+    else:
+        polarity = float(_pattern_lexicon(lang)(text)[0])
     polarity = max(-1.0, min(1.0, polarity))
     return polarity, round(min(PATTERN_CONFIDENCE_CAP, confidence_of(polarity, polarity)), 3)
 
@@ -153,7 +167,7 @@ class _Orm:
     French from pattern's lexicons (score_language)."""
 
     name = "orm"
-    languages = frozenset({"en", *_PATTERN_LEXICONS})
+    languages = frozenset({"en", *_PATTERN_LEXICONS, *_NGRAM_LEXICONS})
 
     def __init__(self) -> None:
         from orm_desktop.analysis.sentiment_model import Featurizer
@@ -173,7 +187,7 @@ class _Orm:
         that language's lexicon, anything else the English model."""
         if not text or not text.strip():
             return 0.0, 1.0
-        if lang in _PATTERN_LEXICONS:
+        if lang in _PATTERN_LEXICONS or lang in _NGRAM_LEXICONS:
             return score_language(text, lang)
         dense, words = self.featurizer.features(text)
         model = self.model.score(dense, words, text)
