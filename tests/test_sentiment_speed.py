@@ -82,3 +82,37 @@ def test_fast_features_equal_the_reference_on_the_shipped_labelled_texts(featuri
 ])
 def test_factual_prefilter_agrees_with_the_regex(text):
     assert S._factual(text, text.lower()) == bool(S._FACTUAL.search(text))
+
+
+def _phrase_texts() -> list[str]:
+    texts = list(TRICKY)
+    for name in ("sentiment_dev.tsv", "sentiment_targeted.tsv"):
+        with (DATA / name).open(encoding="utf-8") as fh:
+            texts += [r["text"] for r in csv.DictReader(fh, delimiter="\t")]
+    # the same texts with typographic punctuation, emoji, and characters the ASCII twins must refuse
+    texts += [t.replace("'", "’").replace('"', "“") + " 😡 — …" for t in texts[:300]]
+    texts += [t.replace("k", "\u212a").replace("s", "\u017f").replace("i", "\u0131") for t in texts[:300]]
+    texts += [t.replace(" ", "\u00a0") for t in texts[:200]] + [t.replace(" ", "\x1d") for t in texts[:200]]
+    return texts
+
+
+def test_ascii_twins_of_the_reputation_phrases_find_what_the_unicode_patterns_find():
+    twins, phrases = S._ASCII_PHRASES, S.REPUTATION_PHRASES
+    used = 0
+    for text in _phrase_texts():
+        if not S._ascii_patterns_apply(text):
+            continue
+        used += 1
+        for twin, (pattern, _v, _t) in zip(twins, phrases, strict=True):
+            assert bool(twin.search(text)) == bool(pattern.search(text)), (pattern.pattern[:60], text)
+    assert used > 1000
+
+
+def test_texts_with_unicode_only_characters_keep_the_unicode_patterns():
+    assert S._ascii_patterns_apply("It’s “great” — 😡 … €5")
+    for text in ("café", "a\u00a0b", "\u212a", "\u017f", "\u0131", "\u0130", "x\x1dy", "٣", "ｆ", "a\u2009b"):
+        assert not S._ascii_patterns_apply(text), repr(text)
+    # a Kelvin sign reads as "k" to the Unicode pattern only: the twin would miss this phrase
+    text = "The phone \u212aeeps crashing"
+    assert any(p.search(text) for p, _v, _t in S.REPUTATION_PHRASES)
+    assert not any(t.search(text) for t in S._ASCII_PHRASES)

@@ -191,7 +191,9 @@ class _Orm:
             return score_language(text, lang)
         dense, words = self.featurizer.features(text)
         model = self.model.score(dense, words, text)
-        score = apply_rules(text, model, {w[4:] if w[:4] == "NOT_" else w for w in words})
+        # the words without the NOT_ marks, which only a negation (dense[10] > 0) puts there
+        tokens = {w[4:] if w[:4] == "NOT_" else w for w in words} if dense[10] else set(words)
+        score = apply_rules(text, model, tokens)
         # the second opinion is VADER's rules alone, unless a reputation rule overruled both
         second = dense[1] if score == model else score
         return score, confidence_of(score, second)
@@ -282,6 +284,23 @@ _PHRASES = (
 )
 REPUTATION_PHRASES: tuple[tuple[re.Pattern[str], float, tuple[frozenset[str], ...]], ...] = tuple(
     (re.compile(p, re.IGNORECASE), v, tuple(frozenset(t.split()) for t in triggers)) for p, v, triggers in _PHRASES)
+# The same patterns compiled with re.ASCII (speed: ~2x on 500 characters). They find exactly what
+# the Unicode patterns find on a text without _UNICODE_ONLY characters: non-ASCII letters, digits
+# and spaces (Unicode \w, \d, \s; IGNORECASE's Unicode folds K, ſ, ı, İ are letters) and the
+# separators \x1c-\x1f (Unicode whitespace, not ASCII \s). Typographic quotes, dashes and emoji
+# are neither, so most English posts qualify (tests/test_sentiment_speed.py).
+_ASCII_PHRASES: tuple[re.Pattern[str], ...] = tuple(
+    re.compile(p.pattern, (p.flags & ~re.UNICODE) | re.ASCII) for p, _v, _t in REPUTATION_PHRASES)
+_UNICODE_ONLY = re.compile(r"[^\W\x00-\x7f]|[^\S\x00-\x7f]")
+_C0_SEPARATORS = re.compile("[\x1c-\x1f]")
+_NON_ASCII = re.compile("[^\x00-\x7f]+")
+
+
+def _ascii_patterns_apply(text: str) -> bool:
+    """Whether the re.ASCII twins find what the Unicode patterns find in this text."""
+    if _C0_SEPARATORS.search(text):
+        return False
+    return text.isascii() or not _UNICODE_ONLY.search("".join(_NON_ASCII.findall(text)))
 _TRIGGER_INDEX: dict[str, tuple[int, ...]] = {}
 for _i, (_p, _v, _t) in enumerate(REPUTATION_PHRASES):
     for _w in _t[0]:
@@ -359,9 +378,11 @@ def apply_rules(text: str, score: float, tokens: set[str] | frozenset[str] | Non
         tokens = set(lowered.translate(_TO_SPACE).split())
     hits = tokens & _TRIGGER_WORDS
     if hits:
+        ascii_only = _ascii_patterns_apply(text)
         for i in sorted({i for w in hits for i in _TRIGGER_INDEX[w]}):
             pattern, v, triggers = REPUTATION_PHRASES[i]
-            if all(not t.isdisjoint(tokens) for t in triggers[1:]) and pattern.search(text):
+            if all(not t.isdisjoint(tokens) for t in triggers[1:]) and (
+                    _ASCII_PHRASES[i] if ascii_only else pattern).search(text):
                 phrase += v
     if phrase:
         phrase = max(-1.0, min(1.0, phrase))
