@@ -1,6 +1,6 @@
 """Scoring speed per engine: 64-character sentences and ~500-character texts, one core.
 
-    python benchmarks/sentiment_speed.py [--repeat 3] [--check]
+    python benchmarks/sentiment_speed.py [--repeat 3] [--check] [--versus-reference]
 
 Two kinds of ~500-character text: ``texts_500`` (random sentences over a 27-word product
 vocabulary: the figure performance.md has always quoted) and ``real_500`` (the labelled
@@ -102,10 +102,44 @@ def check() -> int:
     return 1 if differ else 0
 
 
+def versus_reference(rounds: int, batches: dict[str, list[str]]) -> list[dict]:
+    """The default engine against itself with the plain reference features and the unfiltered
+    factual-text regex (the code before the speed work), alternating in this process."""
+    from orm_desktop.analysis import sentiment as S
+    from tests.sentiment_reference import ReferenceFeaturizer
+
+    engine = S.get_engine("orm")
+    fast_fz, fast_factual = engine.featurizer, S._factual
+    slow_fz = ReferenceFeaturizer(fast_fz)
+
+    def slow_factual(text: str, lowered: str) -> bool:
+        return S._FACTUAL.search(text) is not None
+
+    out = []
+    for label, batch in batches.items():
+        if label == "sentences_per_s":
+            continue
+        for r in range(rounds):
+            row: dict = {"texts": label.replace("_per_s", ""), "round": r + 1}
+            for name, fz, factual in (("reference", slow_fz, slow_factual), ("fast", fast_fz, fast_factual)):
+                engine.featurizer, S._factual = fz, factual
+                try:
+                    t = time.process_time()
+                    engine.score_many(batch)
+                    row[name + "_per_s"] = round(len(batch) / (time.process_time() - t))
+                finally:
+                    engine.featurizer, S._factual = fast_fz, fast_factual
+            row["speed-up"] = round(row["fast_per_s"] / row["reference_per_s"], 2)
+            out.append(row)
+    return out
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--repeat", type=int, default=1, help="passes per figure (the median is reported)")
     p.add_argument("--check", action="store_true", help="first prove the fast paths change nothing")
+    p.add_argument("--versus-reference", action="store_true",
+                   help="also time the engine with the reference features, alternating (--repeat rounds)")
     a = p.parse_args()
     if a.check and check():
         raise SystemExit(1)
@@ -129,8 +163,14 @@ def main() -> None:
         rows.append(row)
     print(f"load average at start: {load:.2f} (2 cores); median of {a.repeat} pass(es)")
     print(table(rows, ["engine", *batches]))
-    write_json("sentiment_speed", {"rows": rows, "repeat": a.repeat, "load_average": round(load, 2),
-                                   "budget_texts_500_per_s_per_core": 5000})
+    result = {"rows": rows, "repeat": a.repeat, "load_average": round(load, 2),
+              "budget_texts_500_per_s_per_core": 5000}
+    if a.versus_reference:
+        vs = versus_reference(a.repeat, batches)
+        print("\nthe same engine with the reference (pre-speed-work) features, alternating in this process:")
+        print(table(vs, list(vs[0])))
+        result["versus_reference"] = vs
+    write_json("sentiment_speed", result)
 
 
 if __name__ == "__main__":
