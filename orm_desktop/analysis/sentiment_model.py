@@ -380,12 +380,17 @@ class StyleModel:
         self.classes: list[str] = list(data["classes"])
         self.prior = [float(x) for x in data["prior"]]
         k = len(self.classes)
-        # one dict per class: the per-class sums run as C-level map() over the words
+        # one dict per class (kept for readers of the model) and one of word -> per-class tuple:
+        # a C-level map() finds the known words, zip(*) turns them into one column per class
         self.logp = [{w: float(v[i]) for w, v in data["logp"].items()} for i in range(k)]
+        self._table: dict[str, tuple[float, ...]] = {
+            w: tuple(float(x) for x in v) for w, v in data["logp"].items()}
 
     def posterior(self, words: list[str], text: str) -> list[float]:
         tokens = words + style_tokens(text)
-        logs = [p + sum(map(lp.get, tokens, repeat(0.0))) for p, lp in zip(self.prior, self.logp, strict=True)]
+        known = [v for v in map(self._table.get, tokens) if v is not None]
+        # the same per-class sums in the same order as summing every token (unknown ones add 0.0)
+        logs = [p + sum(col) for p, col in zip(self.prior, zip(*known, strict=True), strict=True)] if known else list(self.prior)
         m = max(logs)
         ex = [math.exp(x - m) for x in logs]
         z = sum(ex)
