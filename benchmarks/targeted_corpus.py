@@ -1,0 +1,260 @@
+"""Hand-written (text, entity, label) sentences for entity-targeted sentiment, round 2 of issue 14.
+
+Each line: ``kind pattern | text | labels``. ``{A}`` and ``{B}`` are companies or products,
+``{E}`` an executive of ``{C}``; labels are ``A+`` (positive), ``A-`` (negative), ``A0``
+(neutral), one per slot that is scored. ``\\n`` in a text is a line break (paragraphs).
+make_targeted.py fills each line with two different sets of names.
+
+The label is what a comms analyst would say the text means FOR THAT ENTITY.
+
+TEST_LINES were written first, before any rule of this round, with their own wording (not the
+templates of DEV_LINES or of make_targeted.FAMILIES) and are never used to tune: their accuracy
+is the figure we report. DEV_LINES are the ones we tune on.
+"""
+
+TEST_LINES = r"""
+news contest | {A} won the five-year maintenance contract for the northern rail network, ahead of {B}. | A+ B-
+news contest | The city council picked {A} over {B} to run its recycling service. | A+ B-
+news contest | {B} came second to {A} in the national broadband speed rankings published on Monday. | A+ B-
+review contest | After a month with both, the {A} is the clear winner; the {B} felt sluggish by comparison. | A+ B-
+blog contest | We pitted the {A} against the {B}. Spoiler: {B} didn't stand a chance. | A+ B-
+social contest | {A} absolutely destroyed {B} in that comparison video lol | A+ B-
+news contest | In a blow to {B}, the ministry awarded the defence radio deal to {A}. | A+ B-
+news contest | {A} edged past {B} to become the country's second-largest insurer by premiums. | A+ B-
+review contest | {B} is fine, but {A} is better in every way that matters. | A+ B-
+forum contest | Had both. {A} > {B}, not even close. | A+ B-
+news contest | Shareholders rejected {B}'s hostile bid, siding with {A}'s management. | A+ B-
+news rival | {B} shares slumped 30% after it warned on profits; rival {A} rose 4% as traders bet it would win over its customers. | A+ B-
+news rival | Analysts said {A} is the biggest beneficiary of the {B} recall, which has left dealers with no stock. | A+ B-
+news rival | With {B} grounded by the pilots' strike, {A} added 40 extra flights to meet demand. | A+ B-
+social rival | {B} down for the third time this week. Glad I switched to {A} last year | A+ B-
+news rival | The collapse of {B} has sent thousands of customers to {A}, which reported record sign-ups in March. | A+ B-
+news rival | {B}'s data breach is a gift for {A}, whose privacy-first pitch suddenly looks prescient. | A+ B-
+forum rival | After the {B} fiasco our whole office moved to {A}. Zero regrets so far. | A+ B-
+news rival | {B} halted shipments over a contamination scare, and supermarkets turned to {A} to fill the shelves. | A+ B-
+news exec | {E} has been hailed as a visionary, but {C} is burning through cash and its debt was downgraded to junk. | E+ C-
+news exec | {C} delivered a strong quarter, yet its chief executive {E} faces questions over an undisclosed share sale. | C+ E-
+news exec | Staff adore {E}. Customers, less so: complaints about {C} doubled this year. | E+ C-
+news exec | {E}, the popular founder, could not stop {C} from posting its third consecutive annual loss. | C-
+news exec | {C} is thriving despite the scandal surrounding its former boss {E}. | C+ E-
+news exec | Critics called {E}'s remarks tone-deaf, though {C}'s sales remain strong. | E- C+
+blog exec | I admire {E} enormously, which makes {C}'s terrible customer service even harder to watch. | E+ C-
+news exec | {E} was named CEO of the year while {C} was fined for misleading customers. | E+ C-
+news legal | The appeals court overturned the verdict against {A}, ending a six-year legal battle. | A+
+news legal | Prosecutors dropped all charges against {A} on Friday. | A+
+news legal | The FDA issued {A} a complete response letter for its migraine drug, asking for more safety data. | A-
+news legal | {A} is recalling 80,000 e-bikes because the battery can catch fire; owners are offered a full refund. | A-
+news legal | A jury found {A} liable for misleading investors and ordered it to pay damages. | A-
+news legal | The competition authority cleared {A}'s merger without conditions. | A+
+news legal | {A} has been granted marketing authorisation for its asthma inhaler in Europe. | A+
+news legal | Regulators have opened an investigation into {A}'s billing practices. | A-
+news legal | The claims against {A} were dismissed with prejudice. | A+
+press legal | {A} announces a voluntary recall of two batches of infant formula as a precaution. Customers will receive a full refund. | A-
+news legal | The European Commission fined {A} 120 million euros for abusing its dominant position. | A-
+news legal | {A} won its appeal against the tax ruling and will recover 40 million in back taxes. | A+
+news legal | Regulators rejected {A}'s application, citing insufficient evidence of efficacy. | A-
+news legal | A federal judge granted {A}'s motion to dismiss the class action. | A+
+review rating | Beautiful design, lovely screen, friendly delivery driver. Battery dies by lunchtime though. {A} Pulse: 2/5 | A-
+review rating | {A} customer service: polite, quick, helpful. Product quality: 3/10. | A-
+review rating | Honestly I expected more from {A}. Rating: 4/10 | A-
+review rating | Not the prettiest thing, and the manual is useless, but it works. {A} gets 8/10 from me. | A+
+blog rating | The {A} is nice to hold and the colours are vibrant. Verdict: 2 out of 5. | A-
+social rating | {A} burger: great bun, great sauce, 4/10 overall | A-
+review rating | Cheap-looking plastic but it has never let me down. {A}: 5/5. | A+
+review rating | Lovely staff, nice room, terrible sleep. {A} Hotel, one star. | A-
+review rating | Solid, dependable, boring. I'd give {A} 9/10. | A+
+social sarcasm | thank you {A} for cancelling my flight an hour before boarding, love that for me 🙃 | A-
+social sarcasm | so glad I paid extra for {A} premium, the app has been down all day 🙄 | A-
+social sarcasm | {A} customer service is amazing, only took them 6 weeks to answer 😒 | A-
+social sarcasm | Oh brilliant, {A} raised prices again. Just what everyone needed 🙄 | A-
+social sarcasm | love that my brand new {A} phone restarts itself every hour 🙃🙃 | A-
+social sarcasm | Five stars to {A} for delivering my sofa to the wrong city 👏👏 | A-
+social sarcasm | Cheers {A}, another "improvement" that makes the app slower 🙄 | A-
+forum question | Is the {A} compatible with 5 GHz networks? | A0
+forum question | How long does the {A} battery take to charge from empty? | A0
+forum question | Anyone know if {A} ships to Norway? | A0
+social question | What time does the {A} store on Main Street open on Sundays? | A0
+forum question | Which {A} model would you recommend for a small flat? | A0
+forum question | Can I use third-party filters in my {A} purifier, or does it void the warranty? | A0
+news question | Will {A} raise prices next year? Analysts are divided. | A0
+news explainer | {A} makes most of its money from subscriptions, which account for 70% of revenue. | A0
+blog explainer | A short history of {A}: from a garage workshop in 1987 to 4,000 staff today. | A0
+news explainer | Explainer: what the {A} merger vote on Thursday means for shareholders. | A0
+news explainer | {A} is headquartered in Rotterdam and operates in 14 countries. | A0
+press explainer | {A} will present at the Nordic Energy Summit in Stockholm on 3 October. | A0
+news explainer | {A} reports third-quarter earnings after the bell on Wednesday; analysts expect revenue of 2.1 billion. | A0
+blog explainer | How to set up the {A} thermostat in five steps. | A0
+news neutral | {A} said it would move its European headquarters to Dublin next year. | A0
+news neutral | {A} and {B} are the two largest suppliers of school buses in the region. | A0 B0
+press neutral | {A} has appointed Maria Jensen as head of communications. | A0
+review pronoun | Bought the {A} in January. It died in March. | A-
+review pronoun | I was sceptical about {A} at first, but they won me over with how quickly they sorted my claim. | A+
+news pronoun | {A} reported its results on Tuesday. The company said profit more than doubled. | A+
+news pronoun | {E} took over {C} in 2021. Since then the CEO has cut the workforce in half and sales have fallen every quarter. | E- C-
+review pronoun | The {A} looks cheap, but it is the most reliable kettle I have owned. | A+
+social pronoun | tried the new {A} app. it is so slow and it logged me out twice | A-
+forum pronoun | My {A} arrived today. It's gorgeous and it's quiet. Very happy. | A+
+news pronoun | {A} is under pressure. The firm lost two major clients this month. | A-
+review pronoun | Stayed at {A} for a week. They upgraded our room for free and the staff were wonderful. | A+
+review pronoun | The {A} has a lovely screen, but it overheats and the speaker crackles. | A-
+news praise | {A} has been ranked the most trusted bank in the country for the third year running. | A+
+social praise | big thanks to {A} for replacing my broken charger no questions asked 🙏 | A+
+review praise | The {A} vacuum picks up everything, even dog hair, and it's whisper quiet. | A+
+news praise | Customers praised {A}'s quick response after the storm knocked out power. | A+
+blog praise | If you want a no-nonsense bank, {A} is the one. Fees are low and the app just works. | A+
+review praise | Three years on and my {A} boots still look new. | A+
+social praise | {A} delivery arrived a day early and the driver was lovely | A+
+news praise | {A} shares jumped 9% after it unveiled a faster-than-expected turnaround. | A+
+review complaint | {A} charged me twice and nobody answers the phone. | A-
+social complaint | two weeks without internet and {A} keeps blaming the weather. | A-
+review complaint | The {A} blender leaks from the base after every use. | A-
+forum complaint | Why does my {A} router drop the connection every evening? Third replacement now. | A-
+news complaint | Passengers were left stranded for hours after {A} cancelled dozens of flights without warning. | A-
+review complaint | Avoid {A}. Rude staff, cold food, and we waited an hour. | A-
+social complaint | {A} has lost my parcel and their chatbot just loops. | A-
+review complaint | The {A} mattress started sagging after four months and they refused a warranty claim. | A-
+news finance | {A} cut 1,200 jobs and closed three factories as orders dried up. | A-
+news finance | {A} posted a surprise loss and suspended its dividend. | A-
+news finance | {A} raised its annual forecast after a strong summer season. | A+
+news finance | Moody's upgraded {A} to investment grade. | A+
+news finance | {A} shares plunged 18% after the company missed revenue forecasts. | A-
+news finance | {A}'s revenue grew 25% year on year, beating expectations. | A+
+news finance | {A} warned that full-year profit would be well below market expectations. | A-
+news multi | {A} and {B} both reported results today: {A} beat forecasts while {B} missed badly. | A+ B-
+news multi | {A} praised the deal, saying it would create jobs; {B} said it would hurt competition. | A0 B0
+review multi | The {A} was noisier than the {B} but far easier to clean. | A0
+news multi | {B} sued {A} for patent infringement, claiming its heat exchanger design was copied. | A-
+news multi | {A} agreed to buy {B} for 2 billion dollars, a 40% premium to {B}'s share price. | B+
+review comparative | The {A} is cheaper than the {B} and just as good. | A+
+review comparative | The {B} has a better camera than the {A}, and a longer battery life too. | A- B+
+forum comparative | {A} is worse than {B} for customer service, in my experience. | A- B+
+review comparative | I prefer the {A} to the {B}: it is lighter and the battery lasts longer. | A+ B-
+news long | {A} said on Tuesday that it would close its Leeds plant, cutting 600 jobs.\nThe company blamed weak demand and rising energy costs.\nUnions called the decision a betrayal and said they would fight it. | A-
+news long | {A} opened a new research centre in Lyon on Monday.\nThe centre will employ 200 engineers working on battery recycling.\nLocal officials welcomed the investment, calling it a vote of confidence in the region. | A+
+news long | Regulators in three countries are examining complaints about {A}'s heaters.\nOwners say the units overheat and trip the fuse.\nThe company said it takes safety seriously and is cooperating fully. | A-
+news long | {E} spent fifteen years building {C} into one of Europe's best-known brands.\nOn Monday she announced she would step down as chief executive.\nThe board praised her leadership and said a successor would be named shortly. | E+ C0
+blog long | I have owned the {A} for two years now.\nIt has survived two house moves and a toddler.\nThe only thing I would change is the price, and even that feels fair now. | A+
+news long | {B} reported a 40% drop in bookings after the outage that left passengers stranded.\nMeanwhile {A}, its smaller rival, said bookings had never been higher. | A+ B-
+social long | Day 3 of no hot water. {A} engineer was supposed to come Monday. Then Tuesday. Now "next week". | A-
+news long | {A} confirmed it had been hit by a ransomware attack.\nCustomer records may have been exposed, it said, and systems will be offline for several days. | A-
+forum long | Looking for advice. Is the {A} worth the extra over the {B}? I mostly cook for two. | A0 B0
+news neutral | {A} will change its name to {A} Group from January, the company said. | A0
+news neutral | {A}'s annual meeting is scheduled for 12 June in Oslo. | A0
+social neutral | anyone going to the {A} launch event tomorrow? | A0
+news neutral | {A} employs about 1,200 people in the UK, mainly in Manchester. | A0
+"""
+
+DEV_LINES = r"""
+news contest | {A} clinched the airport expansion deal, beating {B} and two other bidders. | A+ B-
+news contest | {B} was passed over in favour of {A} for the hospital IT contract. | A+ B-
+review contest | Side by side, the {A} wins on sound, comfort and battery; the {B} only wins on price. | A+
+blog contest | Our readers voted {A} the best bank of the year, with {B} trailing in fifth. | A+ B-
+social contest | {A} just smoked {B} in the benchmark, not even close | A+ B-
+news contest | {A} overtook {B} as the country's best-selling car brand in May. | A+ B-
+news contest | The tender went to {A}; {B}, the incumbent, lost the contract after twelve years. | A+ B-
+news contest | {B} lost the bidding war for the studio to {A}. | A+ B-
+review contest | Compared with the {B}, the {A} is quieter, faster and cheaper to run. | A+ B-
+forum contest | Tried {B}, went back to {A}. Way better. | A+ B-
+news contest | Voters chose {A} as supplier of the year, ahead of {B} and {C}. | A+ B-
+news rival | {B} issued a profit warning on Monday, and shares in rival {A} jumped 6%. | A+ B-
+news rival | The {B} recall could push buyers towards {A}, analysts said. | A+ B-
+news rival | Travellers stranded by {B}'s strike were rebooked on {A} flights. | A+ B-
+social rival | {B} app down AGAIN. {A} never does this to me | A+ B-
+news rival | {A} picked up more than 100,000 customers after {B} went bust. | A+ B-
+news rival | {B} closed 200 stores this year, and {A} has been quick to move into the empty sites. | A+ B-
+forum rival | After {B} lost my data I moved to {A} and haven't looked back. | A+ B-
+news rival | A recall at {B} left a gap in the market that {A} filled within weeks. | A+ B-
+news exec | {E} remains popular with staff, but {C} is struggling with falling sales and a heavy debt load. | E+ C-
+news exec | {C} had a record year, even as its chairman {E} faced criticism over his pay. | C+ E-
+news exec | Investors love {E}; they are less keen on {C}'s mounting losses. | E+ C-
+news exec | {E} apologised for the outage, which left {C} customers offline for two days. | C-
+news exec | {C} shares rose after it announced the departure of its unpopular CEO {E}. | C+ E-
+news exec | {E} won plaudits for his candour, yet {C} keeps missing its targets. | E+ C-
+blog exec | {E} gives a great keynote. Shame {C}'s products keep breaking. | E+ C-
+news exec | {E} was praised for steering {C} through the crisis, and the firm returned to profit. | E+ C+
+news legal | A court dismissed the fraud lawsuit against {A} on Thursday. | A+
+news legal | The regulator closed its probe into {A} without taking action. | A+
+news legal | {A} received a complete response letter from the FDA requesting additional clinical data. | A-
+press legal | {A} is recalling its 2023 dehumidifiers due to a fire risk. Customers should stop using them and contact us for a full refund. | A-
+news legal | {A} was ordered to pay 3 million dollars in damages after losing a patent case. | A-
+news legal | The court ruled in favour of {A} in its dispute with the tax office. | A+
+news legal | The FDA approved {A}'s new diabetes drug on Friday. | A+
+news legal | Authorities are investigating {A} over alleged price fixing. | A-
+news legal | Charges against {A} were dropped for lack of evidence. | A+
+news legal | The watchdog fined {A} for failing to protect customer data. | A-
+news legal | {A} settled the lawsuit for 20 million dollars without admitting wrongdoing. | A-
+news legal | The court rejected the lawsuit brought against {A} by former employees. | A+
+news legal | The agency asked {A} for additional safety data before it can approve the vaccine. | A-
+news legal | A judge threw out the case against {A}. | A+
+review rating | Gorgeous design and a lovely box. Sadly it broke in a week. {A} toaster: 1/5 | A-
+review rating | {A} app: pretty, polished, and frankly a 3/10. | A-
+review rating | Overall I'd rate {A} 6/10. | A0
+review rating | Rating: 2/10. {A}'s charming staff couldn't save the meal. | A-
+review rating | Ugly, loud, but it never fails. {A}: 4.5/5 | A+
+social rating | {A} pizza 3/10 would not order again | A-
+review rating | Nice enough, but {A} only gets two stars from me. | A-
+review rating | {A} Hotel: 9/10, would stay again. | A+
+social sarcasm | wow {A}, charging me for a cancelled order, amazing 🙄 | A-
+social sarcasm | great, {A} broadband is down again, what a surprise 🙄 | A-
+social sarcasm | thanks {A} for the 2 hour queue, really appreciated 😒 | A-
+social sarcasm | love it when {A} updates break everything 🙃 | A-
+social sarcasm | perfect timing {A}, the heater dies on the coldest day of the year 🙄 | A-
+social sarcasm | {A} really outdid themselves this time, my order arrived smashed 👏 | A-
+forum question | Does the {A} have a dishwasher-safe jug? | A0
+forum question | What's the warranty period on {A} laptops? | A0
+forum question | Where can I buy spare blades for the {A} trimmer? | A0
+social question | is the {A} sale on this weekend? | A0
+forum question | How do I pair my {A} headphones with a laptop? | A0
+forum question | Should I get the {A} or wait for the next model? | A0
+forum question | Why does my {A} keep disconnecting from wifi? | A-
+news explainer | {A} sells its heat pumps mainly through installers, not directly to homeowners. | A0
+news explainer | {A} was founded in 1994 and is listed in Frankfurt. | A0
+blog explainer | Explained: how {A} decides which flights to cancel first. | A0
+news explainer | What {A}'s new pricing means for you. | A0
+press explainer | {A} will host a webinar on energy efficiency on 5 March. | A0
+news neutral | {A} said it would announce its half-year results on 31 July. | A0
+news neutral | {A} moved its headquarters from Bristol to Cardiff. | A0
+news neutral | {A} has named Jonas Berg as chief operating officer. | A0
+review pronoun | Bought the {A} last spring. It stopped charging after two months. | A-
+review pronoun | {A} looks dated, but it is the best phone I have ever owned. | A+
+news pronoun | {A} published its annual results. The company said revenue fell 15 percent. | A-
+news pronoun | {E} became chief executive of {C} in May. The CEO has since doubled profits. | E+ C+
+review pronoun | I called {A} about the leak. They sent someone the same day and fixed it for free. | A+
+social pronoun | got the {A} earbuds. they sound amazing and they fit perfectly | A+
+review pronoun | The {A} is sleek, but it is painfully slow and the battery is a joke. | A-
+news pronoun | {A} is in trouble. The group lost its biggest customer last week. | A-
+review pronoun | Had dinner at {A}. It was the worst meal of the year. | A-
+news praise | {A} was voted the best employer in retail. | A+
+social praise | {A} customer service just sorted my refund in 5 minutes, legends | A+
+review praise | The {A} drill is powerful, light and the battery lasts forever. | A+
+news praise | Analysts praised {A}'s strong balance sheet. | A+
+review praise | Could not be happier with my {A} sofa. Comfortable and beautifully made. | A+
+news praise | {A}'s new factory will create 500 jobs. | A+
+review complaint | {A} cancelled my order without telling me. | A-
+social complaint | been waiting 3 weeks for {A} to fix my boiler | A-
+review complaint | The {A} kettle started rusting after a month. | A-
+news complaint | Hundreds of {A} customers complained of overcharging. | A-
+review complaint | Stay away from {A}. They never honour their warranty. | A-
+forum complaint | My {A} washing machine leaks every time. Anyone else? | A-
+news finance | {A} shares tumbled after the company cut its outlook. | A-
+news finance | {A} reported a 30% rise in profit. | A+
+news finance | {A} said it would lay off 10% of its staff. | A-
+news finance | {A} issued a profit warning. | A-
+news finance | {A} returned to profit in the second quarter. | A+
+news finance | S&P downgraded {A}'s credit rating. | A-
+news multi | {A} beat estimates, while {B} disappointed investors. | A+ B-
+news multi | {B} accused {A} of copying its design. | A-
+news multi | {A} completed its acquisition of {B}. | A0
+review comparative | The {A} is better than the {B} in almost every way. | A+ B-
+review comparative | The {A} is slower than the {B} and costs more. | A- B+
+forum comparative | {B} beats {A} hands down for reliability. | A- B+
+review comparative | Unlike the {B}, the {A} never needs a reboot. | A+ B-
+news long | {A} said on Monday that it would cut 800 jobs.\nThe company blamed falling orders.\nUnions said they would strike. | A-
+news long | {A} opened a new plant in Poland.\nThe plant will make electric motors and employ 300 people.\nThe mayor called it great news. | A+
+news long | Owners of {A} cars have reported brake failures.\nThe company said it was looking into the reports. | A-
+news long | {B}'s outage left millions offline on Friday.\n{A} said it had signed up a record number of customers over the weekend. | A+ B-
+blog long | We have used {A} for five years.\nThey have never let us down.\nHighly recommended. | A+
+social long | Ordered from {A} on the 1st. Still nothing. No reply to emails. | A-
+news neutral | {A} will change its logo next month. | A0
+social neutral | who's watching the {A} keynote tonight? | A0
+"""
