@@ -20,7 +20,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from targeted_corpus import DEV_LINES, TEST_LINES  # noqa: E402
+from targeted_corpus import DEV2_LINES, DEV_LINES, TEST_LINES  # noqa: E402
 
 OUT = Path(__file__).resolve().parents[1] / "tests" / "data" / "sentiment_targeted.tsv"
 PAIRS = [("Acme", "Globex"), ("Norrbrook", "Heatlyn"), ("Velora", "Initech"), ("Brightwave", "Corvid"),
@@ -165,7 +165,8 @@ def parse_lines(block: str) -> list[tuple[str, str, str, dict[str, str]]]:
     return out
 
 
-def round2(block: str, split: str, companies: list[str], execs: list[tuple[str, str]], start: int) -> list[dict]:
+def round2(block: str, split: str, companies: list[str], execs: list[tuple[str, str]], start: int,
+           origin: str = "") -> list[dict]:
     out = []
     for i, (kind, pattern, template, labels) in enumerate(parse_lines(block)):
         for k in range(FILLS):
@@ -178,9 +179,9 @@ def round2(block: str, split: str, companies: list[str], execs: list[tuple[str, 
             text = template.format(**names)
             for slot, label in labels.items():
                 start += 1
-                out.append({"id": start, "kind": kind, "pattern": pattern, "family": f"{split}2-{i}",
+                out.append({"id": start, "kind": kind, "pattern": pattern, "family": f"{origin or split}-{i}",
                             "text": text, "entity": names[slot], "label": label, "split": split,
-                            "origin": f"round2-{split}"})
+                            "origin": origin or f"round2-{split}"})
     return out
 
 
@@ -203,6 +204,7 @@ def rows() -> list[dict]:
                 out.append({"id": n, "kind": kind, "pattern": pattern, "family": fam, "text": text,
                             "entity": names[slot], "label": label, "split": "dev", "origin": f"round1-{origin}"})
     out += round2(DEV_LINES, "dev", DEV_COMPANIES, DEV_EXECS, n)
+    out += round2(DEV2_LINES, "dev", DEV_COMPANIES[::-1], DEV_EXECS[::-1], out[-1]["id"], origin="round2-dev2")
     out += round2(TEST_LINES, "test", TEST_COMPANIES, TEST_EXECS, out[-1]["id"])
     return out
 

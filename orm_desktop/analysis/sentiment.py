@@ -192,7 +192,9 @@ class _Orm:
         model = self.model.score(dense, words, text)
         score = apply_rules(text, model, {w[4:] if w[:4] == "NOT_" else w for w in words})
         second = dense[1] if score == model else score
-        return score, confidence_of(score, second), dense[1], dense[4], score != model
+        # a reputation phrase, a rating or sarcasm moved it (not the question/announcement damping)
+        ruled = score != model and abs(score - 0.15 * model) > 1e-9
+        return score, confidence_of(score, second), dense[1], dense[4], ruled
 
     def score_clause(self, text: str) -> float:
         """Score one clause (what score_toward calls per clause)."""
@@ -269,6 +271,9 @@ _PHRASES = (
      ("additional more further new", "data studies trials evidence information")),
     (r"\b(?:rejected|refused|declined|turned down|blocked|denied) (?:\S+ ){0,3}(?:application|approval|request|bid|licen[cs]e|permit|merger|takeover|appeal)", -0.6,
      ("rejected refused declined turned blocked denied",)),
+    (r"\bcharged (?:\S+ ){0,3}with (?:\w+ )?(?:breach|breaching|fraud|bribery|corruption|violating|manslaughter|negligence|misleading|offences|offenses|crimes?)"
+     r"|\bpleaded guilty\b|\bfound guilty\b", -0.6, ("charged pleaded guilty",)),
+    (r"\bcleared (?:\S+ ){0,3}of (?:all |any )?(?:wrongdoing|charges|allegations|blame|fraud|misconduct|liability)", 0.6, ("cleared",)),
     (r"\bfound (?:\w+ ){0,2}liable\b|\bordered (?:\S+ ){0,3}to pay\b|\bpay (?:\S+ ){0,3}(?:in )?damages\b", -0.6, ("liable ordered damages",)),
     (r"\b(?:opened|launched|began|started|opens|launches) (?:an? |its |a formal )?(?:\w+ )?(?:investigation|probe|inquiry)\b|\bunder investigation\b"
      r"|\b(?:investigating|examining|scrutini[sz]ing)\b", -0.5, ("investigation probe inquiry investigating examining scrutinising scrutinizing",)),
@@ -309,7 +314,7 @@ _TO_SPACE = str.maketrans({c: " " for c in "!\"#$%&()*+,./:;<=>?@[\\]^_`{|}~“�
 _FACTUAL = re.compile(r"\b(?:appoints?|appointed|names|hires|hired) (?:a |an |the )?(?:new )?(?:\w+ ){0,2}"
                       r"(?:chief|officer|director|head|president|chair|chairman|chairwoman|ceo|cfo|cto|coo)\b"
                       r"|\bwill (?:hold|publish|report|host|present|release|announce|unveil|change|move|hold) (?:its|their|the|a|an)\b|\bannual general meeting\b"
-                      r"|^\s*(?:here is|here's|this is) how\b|\bexplained\s*:|\ba (?:look|guide) (?:at|to|inside)\b"
+                      r"|^\s*(?:here is|here's|this is) how\b|\bexplained\s*:|\ba (?:look|guide) (?:at|to|inside)\b|\bguide to\b"
                       r"|\bwhat (?:\S+ ){0,4}means for\b|^\s*(?:explainer|explained|faq|q&a|how to)\b|\ba (?:short |brief )?history of\b"
                       r"|\b(?:is|are) (?:headquartered|based) in\b|\bwas (?:founded|established|set up) in\b"
                       r"|\bemploys (?:about|around|some|roughly|over|nearly|almost|\d)|\bis (?:scheduled|due) (?:for|to (?:report|publish|announce))\b",
@@ -329,8 +334,8 @@ _DATE_BEFORE = re.compile(r"\b(?:on|by|from|until|till|since|before|after|dated?
 _SARCASM_EMOJI = re.compile("[\U0001F644\U0001F612\U0001F643\U0001F611\U0001F928]")  # eye roll, unamused, upside-down, expressionless, raised eyebrow
 
 
-_STARS = re.compile(r"\b(one|two|three|four|five|[1-5](?:\.5)?)(?:\s+|-)stars?\b", re.IGNORECASE)
-_NUMBER_WORDS = {"one": 1.0, "two": 2.0, "three": 3.0, "four": 4.0, "five": 5.0}
+_STARS = re.compile(r"\b(zero|one|two|three|four|five|[0-5](?:\.5)?)(?:\s+|-)stars?\b", re.IGNORECASE)
+_NUMBER_WORDS = {"zero": 0.0, "one": 1.0, "two": 2.0, "three": 3.0, "four": 4.0, "five": 5.0}
 
 
 def rating_in_text(text: str) -> float | None:
@@ -342,7 +347,7 @@ def rating_in_text(text: str) -> float | None:
         if not stars:
             return None
         word = stars.group(1).lower()
-        value = _NUMBER_WORDS.get(word) or float(word)
+        value = _NUMBER_WORDS[word] if word in _NUMBER_WORDS else float(word)
         return max(-1.0, min(1.0, (value / 5.0 - 0.6) / 0.4))
     value, top = float(m.group(1)), float(m.group(2))
     if value > top or _DATE_BEFORE.search(text[max(0, m.start() - 8):m.start()]):
@@ -544,6 +549,7 @@ _SEGMENT = re.compile(r"\s*[;—–]\s*|(?<=\w)\s+-\s+"
 _CONTRAST = _SEGMENT  # kept for callers of the old name
 _STRONG_TURN = frozenset({"but", "however", "yet"})
 _CONTEXT_TURN = frozenset({"after", "as", "since", "because", "with", "before"})
+_CREDIT = re.compile(r"^\s*(?:under|led by|thanks to|steered by|guided by|under the leadership of)\s", re.IGNORECASE)
 _INVERT = re.compile(r"^\s*(?:unlike|compared (?:with|to)|in contrast to|as opposed to|versus|vs\.?)\s", re.IGNORECASE)
 
 
@@ -636,13 +642,14 @@ _WIN = r"(?:beat|beats|defeated|defeats|outperformed|outperforms|outsold|outsell
 _CONTEST_WIN = (r"\b(?:beat|beats|beating|defeated|defeats|defeating|outperform(?:ed|s|ing)?|outsold|outsells|outsell|overtook|overtakes|overtaking"
                 r"|edged (?:out|past|ahead of)|trounced|outbid|outscored|topped|pipped|smoked|destroyed|crushed|thrashed|clinched|won|wins|winning|secured"
                 r"|scooped|snatched|took (?:first|top)|came (?:first|top)|finished (?:first|top)|ranked (?:first|top)|outclass(?:es|ed)?"
-                r"|outshines?|outshone|blows? away|blew away|trumps?|trumped|(?:is|was) the (?:clear |outright |overall )?winner|wins on)\b")
+                r"|outshines?|outshone|blows? away|blew away|trumps?|trumped|(?:is|was) the (?:clear |outright |overall )?winner|wins on"
+                r"|knocked|knocks|dethroned|dethrones|unseated|unseats|came out (?:on top|ahead)|leapfrogged|leapfrogs)\b")
 _CONTEST_LOSE = (r"\b(?:lost|loses|losing|lose|trailed|trails|trailing|fell behind|falls behind|lags|lagged|lagging"
                  r"|came (?:second|third|fourth|last|bottom)|finished (?:second|third|fourth|last|bottom)|ranked (?:last|bottom)"
                  r"|(?:was|were|got|has been|have been|is|are|being) (?:\w+ )?(?:beaten|defeated|outperformed|outsold|overtaken|outbid|outscored"
                  r"|trounced|edged out|pipped|passed over|outclassed|outshone|snubbed|rejected)"
                  r"|did ?n[o']t stand a chance|(?:is|was|were|are) no match for)\b")
-_CHOOSE = r"\b(?:picked(?! up)|pick(?! up)|picks(?! up)|chose|chosen|choose|chooses|selected|selects|select|voted|preferred|prefer|prefers|favou?red|awarded|awards|handed|gave|sided with|siding with|backed|backing)\b"
+_CHOOSE = r"\b(?:(?:'d|would|will|I'll) take|opt(?:ed|s)? for|go(?:es)? for|went for|picked(?! up)|pick(?! up)|picks(?! up)|chose|chosen|choose|chooses|selected|selects|select|voted|preferred|prefer|prefers|favou?red|awarded|awards|handed|gave|sided with|siding with|backed|backing)\b"
 _OVER = r"\b(?:over|ahead of|instead of|rather than|above|beating)\s+(?:rivals?\s+|the\s+|its\s+)?$"
 _COMP_POS = ("better faster cheaper quieter easier lighter stronger safer cleaner smoother sharper brighter nicer sturdier "
              "tougher longer smarter superior comfier warmer roomier simpler clearer kinder friendlier")
@@ -659,12 +666,12 @@ _PEOPLE = r"(?:customers|buyers|users|shoppers|passengers|travell?ers|clients|bu
 ROLE_PATTERNS: tuple[tuple[re.Pattern[str], float], ...] = tuple(
     (re.compile(p.replace("T>", _TARGET), re.IGNORECASE), v) for p, v in (
         (r"\b(?:lost|loses|losing)\s+(?:\w+\s+){0,4}?to\s+(?:rival\s+)?T>", 0.6),
-        (r"\b(?:won|wins|winning|victory|preferred|prefer|chosen|chose|choose|picked|selected|voted|named|awarded|clinched|secured)\b(?:\s+\S+){0,8}?\s+"
+        (r"\b(?:won|wins|winning|victory|preferred|prefer|chosen|chose|choose|picked|selected|voted|named|awarded|clinched|secured|take|takes)\b(?:\s+\S+){0,8}?\s+"
          r"(?:over|ahead of|instead of|rather than|in preference to)\s+(?:rivals?\s+|the\s+)?T>", -0.6),
         (r"\bin favou?r of T>", 0.6),
         (r"\b(?:second|runner-up|behind|next) to T>|\bbehind T>", 0.6),
         (rf"\b(?:sign(?:s|ed|ing)? up|turn(?:s|ed|ing)?|switch(?:ing|ed|es)?|mov(?:e|ed|es|ing)|flock(?:s|ed|ing)?|defect(?:s|ed|ing)?|migrat(?:e|ed|ing)"
-         rf"|rebook(?:s|ed|ing)?|re-?rout(?:e|ed|ing)|transferr?(?:ed|ing)?|(?:push|send|sent|driv|drove|divert|steer|poach|lur)\w*\s+(?:\w+\s+){{0,2}}?{_PEOPLE}"
+         rf"|rebook(?:s|ed|ing)?|re-?rout(?:e|ed|ing)|transferr?(?:ed|ing)?|(?:went|going|came|coming|gone|go|moved|switched) back|(?:push|send|sent|driv|drove|divert|steer|poach|lur)\w*\s+(?:\w+\s+){{0,2}}?{_PEOPLE}"
          r")\s+(?:\w+\s+){0,3}?(?:to|towards?|with|on|onto|over to)\s+(?:rival\s+|the\s+)?T>", 0.6),
         (rf"\b{_PEOPLE}\s+(?:\w+\s+){{0,3}}?(?:towards?|to|into the arms of)\s+(?:rival\s+)?T>", 0.6),
         (r"\bexpect\w*\s+T>\s+to\s+(?:pick up|gain|win|benefit|take)", 0.6),
@@ -685,6 +692,19 @@ ROLE_PATTERNS: tuple[tuple[re.Pattern[str], float], ...] = tuple(
         (r"\b(?:rejected|rebuffed|spurned|snubbed|turned down|shunned|ditched|dumped|dropped)\s+(?:rival\s+)?T>(?!\s+(?:for|in favou?r))", -0.6),
         (r"\b(?:ditched|dumped|dropped|left|quit|abandoned)\s+(?:rival\s+)?T>\s+(?:for|in favou?r of)", -0.6),
         (r"T>\s*>", 0.6), (r">\s*T>", -0.6),
+        (r"\b(?:good news|a boon|a windfall|a gift|a lifeline|a bonanza|a blessing|an opportunity)\s+(?:for|to)\s+(?:rival\s+)?T>", 0.6),
+        (r"T>(?:'s|’s)\s+(?:\w+\s+){0,2}?(?:troubles|woes|problems|misfortunes?|failures?|collapse|demise|difficulties|struggles|grounding|recall|outage|strike|loss|blunder|mess)\b", -0.6),
+        (r"\b(?:flying|using|buying|shopping (?:at|with)|sticking with|going with|banking with|staying with|ordering from)\s+T>\s+(?:from now on|instead|in future|from here on|for good)", 0.6),
+        (r"\breplac(?:ed|es|ing)\s+(?:\S+\s+){0,5}?with\s+T>", 0.6),
+        (r"\breplac(?:ed|es|ing)\s+T>(?:'s|’s)?\s+(?:\S+\s+){0,4}?with\b", -0.6),
+        (r"T>\b.{0,80}?\b(?:so|and so|then|and)\s+(?:I|we)\s+(?:have\s+)?(?:moved|switched|went|changed|left|cancell?ed)\b", -0.6),
+        (r"\bknock(?:ed|s)?\s+T>\s+off", -0.6),
+        (r"\b(?:sued|sues|suing|accus(?:ed|es|ing)|blam(?:ed|es|ing)|criticis(?:ed|es|ing)|criticiz(?:ed|es|ing)|slamm?(?:ed|s|ing)|condemn(?:ed|s|ing)|fined|fines|fining|charg(?:ed|es|ing))\s+(?:rival\s+)?T>", -0.6),
+        (r"T>\s+(?:is|was|were|are|has been|have been)\s+(?:being\s+)?(?:sued|accused|blamed|criticised|criticized|condemned|fined|charged)\b", -0.6),
+        (r"\b(?:not|nowhere near|isn'?t|is not|wasn'?t|never)\s+(?:as|so|nearly as|quite as)\s+(?:good|reliable|fast|cheap|comfortable|quiet|nice|well made|easy to use)\s+as\s+(?:the\s+)?T>", 0.6),
+        (r"T>\s+(?:is|was|feels|looks)\s+(?:not|nowhere near|never)\s+(?:as|so|nearly as|quite as)\s+(?:good|reliable|fast|cheap|comfortable|quiet|nice|well made|easy to use)\s+as", -0.6),
+        (r"\b(?:twice|three times|much|far|a lot|way) (?:as much|more|as expensive|pricier|dearer) (?:as|than) (?:the\s+)?T>", 0.6),
+        (r"T>\s+(?:costs?|is|was)\s+(?:twice|three times|much|far|a lot|way)\s+(?:as much|more|as expensive|pricier|dearer)", -0.6),
         (r"\b(?:tender|contract|deal|award|prize|title|order|bid|job|business|crown|franchise|licen[cs]e)\s+(?:\w+\s+){0,2}?(?:went|goes|has gone|was awarded|was given|was handed)\s+to\s+T>", 0.6),
         (r"\b(?:tried|left|ditched|quit|dumped|cancelled|dropped|gave up on)\s+(?:\w+\s+){0,2}?T>[,.]?\s+(?:and\s+|then\s+)?(?:\w+\s+){0,2}?"
          r"(?:went back to|switched to|moved to|returned to|going back to|switching to|moving to)", -0.6),
@@ -705,7 +725,7 @@ def _contest_role(marked: str) -> float:
     def near(between: str) -> bool:  # same clause, and no other name in between
         return len(between) < 120 and not _CLAUSE_BREAK.search(between) and not _CAPWORD_OTHER(between)
 
-    for pattern, sign in ((_CONTEST_WIN_RE, 1.0), (_CONTEST_LOSE_RE, -1.0)):
+    for pattern, sign in ((_CONTEST_LOSE_RE, -1.0), (_CONTEST_WIN_RE, 1.0)):
         m = pattern.search(marked)
         if m:
             if te <= m.start() and near(marked[te:m.start()]):
@@ -767,6 +787,11 @@ _ROLE_STEMS = frozenset("""
     transfer traveler traveller tried trounc trump turn uglier unlike user vacuum victor void vot
     warmer weaker went win winner won woo worse
 """.split())
+_ROLE_STEMS = _ROLE_STEMS | frozenset(
+    "nowhere near nearly quite not isn wasn never twice three much far lot way good boon windfall gift lifeline bonanza "
+    "blessing opportunit troubl woe problem misfortun failur collaps demis difficult struggl ground recall outag strik "
+    "loss blunder mess fly using buying shopping sticking going banking staying ordering replac knock sued sues suing "
+    "accus blam criticis criticiz slam condemn fined fines fining charg under led thanks steered guided take".split())
 _STEM_LENGTHS = tuple(sorted({len(x) for x in _ROLE_STEMS}))
 
 
@@ -850,6 +875,10 @@ def _clauses_for(sentence: str, spans: Callable[[str], list[tuple[int, int]]]) -
         first = c.split(None, 1)[0].lower() if c.strip() else ""
         turn = 1.5 if first in _STRONG_TURN else 0.5 if first in _CONTEXT_TURN else 1.0
         if spans(c):
+            if _CREDIT.match(c) and i == 0 and len(clauses) > 1:
+                # "Under X, the company tripled its profits": X gets the credit (or the blame)
+                out += [(x, 1.0, 1.0) for x in clauses[1:]]
+                break
             if _INVERT.match(c) and not _names_rest(c, spans):
                 # "unlike X, Y is…": X gets the opposite of the rest; "…, who never replied" is X's own
                 own = [j for j in range(i + 1, len(clauses)) if _RELATIVE.match(clauses[j])]
@@ -865,7 +894,7 @@ def _clauses_for(sentence: str, spans: Callable[[str], list[tuple[int, int]]]) -
     return out or [(sentence, 1.0, 1.0)]
 
 
-_COMMA = re.compile(r"\s*,\s*|\s+(?=(?:why|because|when|whereas)\b)", re.IGNORECASE)
+_COMMA = re.compile(r"\s*,\s*|\s*:\s+|\s+(?=(?:why|because|when|whereas|after|since)\s)", re.IGNORECASE)
 _RELATIVE = re.compile(r"^\s*(?:who|which|whose)\b", re.IGNORECASE)
 
 
@@ -898,6 +927,9 @@ _EVENT_WORDS = {
                     "dependable spotless tidy upgrade upgrades free refunded replaced replacing returned".split(), 0.4),
 }
 _EVENT_WORDS.update(dict.fromkeys("replied responded answered".split(), 0.3))
+_EVENT_WORDS.update(dict.fromkeys("grounding grounded scratches scratched awkward troubles woes downhill ruined ruins "
+                                  "charged breaching breached guilty".split(), -0.5))
+_EVENT_WORDS.update(dict.fromkeys("solid fastest-growing waterproof painless spotless punctual".split(), 0.4))
 _EVENT_WORDS.update({w: 0.3 * v for w, v in _COMP_SIGN.items()})
 _EVENT_PHRASES = tuple((re.compile(p), v, frozenset(t.split())) for p, v, t in (
     (r"\bstill (?:no|nothing|not|waiting|hasn'?t|haven'?t|no sign)\b|\b(?:been|kept) waiting\b"
@@ -914,10 +946,27 @@ _EVENT_PHRASES = tuple((re.compile(p), v, frozenset(t.split())) for p, v, t in (
     (r"\bsame day\b|\bfor free\b|\bfree of charge\b|\bno questions asked\b|\bwithin (?:minutes|an hour|the hour|a day)\b|\bday early\b|\bahead of schedule\b", 0.5,
      "same free no within early ahead"),
     (r"\b(?:returned|return|returns) to (?:profit|growth)\b", 0.6, "profit growth"),
+    (r"\bcredit where (?:it'?s|credit'?s) due\b|\bhats off\b|\bgame[- ]changer\b|\bkilling it\b|\bworks a treat\b|\bworth every penny\b"
+     r"|\babove and beyond\b|\bproved (?:me|us|them|everyone|the doubters) wrong\b|\bwon (?:me|us) over\b|\bweathered the storm\b"
+     r"|\bturned the corner\b|\bbounced back\b|\bback on track\b|\bno complaints\b|\bcan'?t fault\b|\bcould ?n[o']t fault\b"
+     r"|\b(?:quick|quickest|fast|fastest|speedy|instant|prompt) refund\b|\bstill (?:\w+ )?(?:waterproof|works|working|going strong|lasts|looks? (?:new|great|good|perfect)|runs? (?:like|perfectly|fine))\b",
+     0.6, "credit hats changer game-changer killing treat penny beyond proved won weathered corner bounced track complaints fault refund still"),
+    (r"\b(?:is|are|was) a (?:joke|disgrace|shambles|nightmare|farce)\b|\bgone downhill\b|\bgoing downhill\b|\bwent downhill\b"
+     r"|\btook (?:\w+ )?(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|many) (?:days|weeks|months|hours)\b"
+     r"|\b(?:closed|hung up|cut me off) on me\b|\bhung up\b|\bnothing (?:works|worked)\b|\bstopped (?:\w+ing)\b"
+     r"|\b(?:rais|hik|increas|doubl)\w* (?:its |their |the |our |my )?prices\b", -0.6,
+     "joke disgrace shambles nightmare farce downhill took closed hung cut nothing stopped prices"),
+    (r"\b(?:named|ranked|rated|voted) (?:as )?(?:\S+ ){0,3}(?:best|top|fastest|most (?:trusted|innovative|admired|reliable)|leading|number one|no\.? ?1)\b", 0.6,
+     "named ranked rated voted"),
     (r"\b(?:posted|reported|swung to|plunged into|fell to|slipped to) (?:a |an |its )?(?:\w+ )?(?:loss|deficit)\b", -0.6, "loss deficit"),
 ))
+_EXPERIENCE = re.compile(r"\b(?:my|mine|me|i|we|our|anyone else|again|keeps?|still|just me)\b", re.IGNORECASE)
 _SARCASM_WORDS = frozenset("oh what just love outdid truly really so perfect great well nice bravo".split())
 _EVENT_NEGATORS = frozenset("not never no n't without isn't wasn't doesn't didn't don't won't hasn't haven't cannot can't nothing".split())
+
+
+_FIXES = frozenset("sorted fixed replaced repaired resolved refunded replacing fixing sorting repairing solved fix "
+                   "repair replace sort".split())
 
 
 def _event_valence(words: Sequence[str]) -> float:
@@ -926,7 +975,10 @@ def _event_valence(words: Sequence[str]) -> float:
         v = _EVENT_WORDS.get(w)
         if v is None:
             continue
-        if any(x in _EVENT_NEGATORS or x.endswith("n't") for x in words[max(0, i - 3):i]):
+        before = words[max(0, i - 3):i]
+        if v < 0 and not _FIXES.isdisjoint(before):
+            continue  # "sorted my broken screen": the fix, not the fault
+        if any(x in _EVENT_NEGATORS or x.endswith("n't") for x in before):
             v = -v * 0.8
         total += v
     return max(-1.0, min(1.0, total))
@@ -964,11 +1016,13 @@ def _evidence(chunk: str, engine: Engine, lang: str) -> tuple[float, float, bool
             and (ev < 0 or vader < -0.05 or s < 0):
         return min(s, -0.4), 0.6, True  # praise around a bad event: sarcasm
     if abs(s) < 0.15:
-        if ruled or (not ev and neutral_shape(chunk)):
-            return s, c, False  # a reputation phrase, a plain question or an announcement decided
+        if ruled or (neutral_shape(chunk) and not (ev < 0 and _EXPERIENCE.search(chunk))):
+            # a reputation phrase decided; a plain question or announcement stays neutral unless
+            # it reports trouble ("Why does my X keep dropping wifi?")
+            return s, c, False
         e = ev or (vader if abs(vader) >= 0.3 else 0.0) or (blob if abs(blob) >= 0.3 else 0.0)
         if e:
-            s = math.copysign(max(abs(s), 0.2) if s * e > 0 else 0.2, e)
+            s = math.copysign(max(abs(s), min(0.4, 0.15 + 0.25 * abs(e))), e)
             c = min(c, 0.55)
         else:
             s *= 0.3  # nothing a reader would call an opinion: neutral
@@ -976,6 +1030,9 @@ def _evidence(chunk: str, engine: Engine, lang: str) -> tuple[float, float, bool
         s = 0.4 * s + 0.6 * ev
         c = min(c, 0.5)
     return s, c, False
+
+
+_TURN_START = re.compile(r"^\s*(?:but|however|sadly|unfortunately|update|edit|in the end|overall|verdict|bottom line)\b", re.IGNORECASE)
 
 
 def _memo(spans: Callable[[str], list[tuple[int, int]]]) -> Callable[[str], list[tuple[int, int]]]:
@@ -1000,15 +1057,22 @@ def score_toward(title: str, text: str, spans: Callable[[str], list[tuple[int, i
     if title and spans(title):
         parts += [(c, 1.5 * w, sg) for c, w, sg in _clauses_for(title, spans)]
     previous = False  # the sentence before named the entity: "It"/"The company" refer to it
-    for sentence in _split_cached(text)[:200]:
+    sentences = _split_cached(text)[:200]
+    # a short text that names nobody else is about the entity from start to end
+    lone = 1 < len(sentences) <= 8 and not any(_names_other(x, spans) for x in sentences)
+    others_before = False
+    for sentence in sentences:
         if len(parts) >= max_sentences:
             break
         if spans(sentence):
             parts.extend(_clauses_for(sentence, spans))
             previous = True
-        elif previous and (_PRONOUN_START.match(sentence) or _REFERS.search(sentence) or _comment(sentence)) \
-                and not _names_other(sentence, spans):
+            others_before = _names_other(sentence, spans)
+        elif previous and (_PRONOUN_START.match(sentence) or _REFERS.search(sentence)
+                           or (_comment(sentence) and not others_before)) and not _names_other(sentence, spans):
             parts.append((sentence, 1.3, 1.0))  # what follows often settles it ("It died in March.")
+        elif lone:  # "But after three weeks the hinge cracked.": the writer's conclusion
+            parts.append((sentence, 1.5 if _TURN_START.match(sentence) else 0.6, 1.0))
         else:
             previous = False
     if not parts and title:
@@ -1023,7 +1087,8 @@ def score_toward(title: str, text: str, spans: Callable[[str], list[tuple[int, i
             w *= 2.0  # the entity's role in the sentence outweighs the words around it
         else:
             s, c, sarc = _evidence(chunk, engine, lang)
-            sarcastic = sarcastic or sarc
+            if sarc:
+                sarcastic, w = True, w * 3.0  # the eye-roll decides what the praise meant
             s *= sign
         evidence.append((chunk[:300], round(s, 4)))
         conf_total += w * c
