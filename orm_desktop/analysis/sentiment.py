@@ -554,6 +554,7 @@ _INVERT = re.compile(r"^\s*(?:unlike|compared (?:with|to)|in contrast to|as oppo
 
 
 _UNLIKE = re.compile(r"^\s*unlike\b([^,]+),\s*(.+)$", re.IGNORECASE | re.DOTALL)
+_COMPARED = re.compile(r"^\s*(compared (?:with|to)\b[^,]+),\s*(.+)$", re.IGNORECASE | re.DOTALL)
 
 
 def split_clauses(sentence: str) -> list[str]:
@@ -562,7 +563,7 @@ def split_clauses(sentence: str) -> list[str]:
     out = []
     for p in _SEGMENT.split(sentence):
         p = p.strip(" ,;")
-        m = _UNLIKE.match(p) or (re.match(r"^\s*(compared (?:with|to)\b[^,]+),\s*(.+)$", p, re.IGNORECASE | re.DOTALL))
+        m = _UNLIKE.match(p) or _COMPARED.match(p)
         if m:
             first = m.group(1).strip()
             out += [first if first.lower().startswith("compared") else "unlike " + first, m.group(2).strip()]
@@ -603,7 +604,11 @@ def _names_other(segment: str, spans: Callable[[str], list[tuple[int, int]]]) ->
     """Does the segment name an organisation or person other than the entity? (A capitalised
     word that is not an English word, not all capitals, not a weekday or month, and not glued
     to the entity's own name, as in "Acme Halo".)"""
-    own = spans(segment)
+    return _names_other_in(segment, tuple(spans(segment)))
+
+
+@functools.lru_cache(maxsize=1024)
+def _names_other_in(segment: str, own: tuple[tuple[int, int], ...]) -> bool:
     common = _common_words()
     for m in _CAPWORD.finditer(segment):
         start = m.start()
