@@ -20,7 +20,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from targeted_corpus import DEV2_LINES, DEV_LINES, TEST_LINES  # noqa: E402
+from targeted_corpus import DEV2_LINES, DEV3_LINES, DEV_LINES, TEST_LINES  # noqa: E402
 
 OUT = Path(__file__).resolve().parents[1] / "tests" / "data" / "sentiment_targeted.tsv"
 PAIRS = [("Acme", "Globex"), ("Norrbrook", "Heatlyn"), ("Velora", "Initech"), ("Brightwave", "Corvid"),
@@ -205,6 +205,8 @@ def rows() -> list[dict]:
                             "entity": names[slot], "label": label, "split": "dev", "origin": f"round1-{origin}"})
     out += round2(DEV_LINES, "dev", DEV_COMPANIES, DEV_EXECS, n)
     out += round2(DEV2_LINES, "dev", DEV_COMPANIES[::-1], DEV_EXECS[::-1], out[-1]["id"], origin="round2-dev2")
+    out += round2(DEV3_LINES, "dev", DEV_COMPANIES[5:] + DEV_COMPANIES[:5], DEV_EXECS[2:] + DEV_EXECS[:2], out[-1]["id"],
+                  origin="round2-dev3")
     out += round2(TEST_LINES, "test", TEST_COMPANIES, TEST_EXECS, out[-1]["id"])
     return out
 

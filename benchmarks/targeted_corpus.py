@@ -362,3 +362,72 @@ news long | Regulators have approved {A}'s takeover of a smaller rival.\nThe dea
 forum long | Had my {A} for a year now.\nBattery still lasts two days.\nNo complaints at all. | A+
 news long | {B} has delayed its new model again, citing software problems.\nIt is the third delay this year.\n{A}, meanwhile, started deliveries of its rival model last week. | A+ B-
 """
+
+# Written after tuning on DEV2_LINES, before the last look at the test split: longer news,
+# several entities, executives, praise in news. Scored once (the "dev3" figure), then tuned on.
+DEV3_LINES = r"""
+news long | {A} has agreed to buy a Spanish solar developer for 400 million euros.\nThe deal will double its renewable capacity and, the company said, lift earnings from next year.\nAnalysts at two banks raised their price targets after the announcement. | A+
+news long | {A} apologised on Thursday after a software update left thousands of customers unable to log in to their accounts for most of the day.\nThe bank said no money had been lost.\nIt is the second outage this month, and the regulator said it had asked for an explanation. | A-
+news long | {A}, the Oslo-based ferry operator, carried a record 3.2 million passengers last year.\nIt plans to add two electric ships in 2026. | A+
+news long | Shares in {A} fell 7% on Monday after the retailer said wet weather had hurt summer sales.\nIt kept its full-year forecast, but analysts said that now looked ambitious. | A-
+news long | {A} said its chief executive, {E}, would leave at the end of the year.\nThe company gave no reason.\nShe has led the group since 2017. | A0
+news long | A fire at a {A} warehouse in Leeds forced the evacuation of nearby homes on Sunday.\nNo one was injured.\nThe cause is being investigated. | A-
+news long | {A} topped a survey of the most reliable broadband providers for the second year.\n{B} came bottom, with one in five customers reporting weekly drop-outs. | A+ B-
+news long | {B} has been fined 3 million pounds for misleading customers about contract prices.\n{A}, which was also investigated, was cleared. | A+ B-
+news long | {E} built {C} from a two-person start-up into a company worth 2 billion dollars.\nBut the firm now faces a lawsuit from former staff who say they were denied bonuses. | E+ C-
+news long | The strike at {B} entered its third week on Monday.\nAirports said {A} and other airlines had added flights to carry stranded passengers. | A+ B-
+blog long | We tested {A}'s new e-bike for a month.\nThe motor is smooth and the battery easily lasts a week of commuting.\nThe app is clunky, but that is a small price to pay. | A+
+blog long | I have been a {A} customer for ten years.\nThat ends this month.\nPrices have doubled and the service has got steadily worse. | A-
+review long | Booked {A} for our anniversary.\nThe room was small and the breakfast was cold.\nStaff were polite but could not do anything. | A-
+forum long | Quick update for anyone following my {A} saga: the replacement unit arrived today and works perfectly. Took a while, but they got there. | A+
+social long | {A} delivered my new fridge two days early and took the old one away. Brilliant service. | A+
+news multi | {A} and {B} were both named in a report on late payments to small suppliers. | A- B-
+news multi | {A} will supply batteries to {B} under a five-year deal. | A+ B0
+news multi | Talks between {A} and {B} over a merger collapsed on Friday. | A- B-
+news multi | {A} has hired {B}'s head of design, in the latest sign of an exodus from {B}. | B-
+news multi | {A} overtook {B} in smartphone sales in Europe last quarter, according to a market research firm. | A+ B-
+review multi | I had the {B} before the {A}. Both are fine, but the {A} is quieter. | A+
+news multi | {A} praised {B}'s engineers for their help in restoring service after the storm. | A0 B+
+news exec | {E} said {C} would "come back stronger" after a difficult year in which sales fell 20%. | C-
+news exec | {E}, {C}'s chief executive, was awarded a bonus of 5 million pounds despite the company's falling profits. | E- C-
+news exec | {C} named {E} as its new chief executive, sending its shares up 6%. | C+ E+
+news exec | {E} is widely credited with rescuing {C} from bankruptcy. | E+
+news exec | {C}'s board backed {E} after a shareholder revolt over her pay. | C0
+news exec | {E} left {C} under a cloud after an investigation into expenses. | E-
+news praise | {A}'s new vaccine was 95% effective in a late-stage trial, the company said. | A+
+news praise | {A} was praised by the regulator for its handling of the data breach. | A+
+news praise | Hospitals using {A}'s software have cut waiting times by a third. | A+
+news praise | {A} has become the first airline to fly a passenger jet on hydrogen. | A+
+news praise | Consumer group Which? named {A} a "Best Buy" for the fourth year in a row. | A+
+social praise | the {A} team at the Leeds branch are absolute stars, sorted my mortgage in a week | A+
+review praise | Friendly, fast and fairly priced. {A} is my go-to garage now. | A+
+forum praise | +1 for {A}. Mine has run every day for six years. | A+
+review pronoun | Got the {A} for Christmas. It's brilliant, but it drinks batteries. | A+
+review pronoun | The {A} is cheap. It feels cheap, too, and it broke within a week. | A-
+news pronoun | {A} reported higher sales. It also warned that costs were rising faster than expected. | A0
+social pronoun | {A} finally replied to my complaint. They've offered a voucher, which is something. | A0
+news pronoun | {A} missed its deadline for the new terminal. The company blamed its suppliers. | A-
+news rival | {B}'s collapse has left {A} as the only bus operator in the county. | A+ B-
+news rival | Sales of {A} heaters jumped after {B} recalled 40,000 units over a fire risk. | A+ B-
+social rival | {B} cancelled on me again. {A} to the rescue! | A+ B-
+news contest | {A} has beaten {B} to a 1 billion pound contract to maintain the city's trams. | A+ B-
+news contest | The judges preferred {B}'s design, leaving {A} empty-handed. | A- B+
+news legal | An appeals court ruled that {A} must pay 30 million dollars to a former partner. | A-
+news legal | {A} settled with regulators, paying a 2 million dollar fine without admitting wrongdoing. | A-
+news legal | {A} was granted a patent for its new water filter. | A+
+news legal | The FDA placed {A}'s cancer trial on clinical hold after a patient death. | A-
+news legal | {A} won a court battle to keep its brand name. | A+
+review rating | {A} Lodge. Great location, tired rooms. 6/10 | A0
+review rating | Would I buy another {A}? Probably. 7/10 | A+
+social rating | {A} new album is a solid 8/10 | A+
+social sarcasm | wow {A} thanks for the "upgrade" that deleted all my settings 🙃 | A-
+social sarcasm | {A} reliability is legendary. Legendarily bad. 🙄 | A-
+social sarcasm | Shoutout to {A} for turning a 10 minute job into a three week saga 👏👏 | A-
+forum question | What's the best way to contact {A} about a warranty claim? | A0
+social question | anyone tried the new {A} burger? | A0
+news question | Is {A} about to be taken over? | A0
+news explainer | {A}'s profits come mostly from its insurance arm; here is how it works. | A0
+news explainer | {A} runs 45 stores in the UK and employs 3,000 people. | A0
+press neutral | {A} will open its new office in Manchester on 1 September. | A0
+news neutral | {A} said it was reviewing its options for its German business. | A0
+"""

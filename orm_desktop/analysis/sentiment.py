@@ -596,7 +596,8 @@ def _common_words() -> frozenset[str]:
 
 _NOT_NAMES = frozenset(
     "i i'm i've i'd i'll mr mrs ms dr monday tuesday wednesday thursday friday saturday sunday january february "
-    "march april may june july august september october november december ceo cfo ok".split())
+    "march april may june july august september october november december ceo cfo ok christmas easter xmas "
+    "eid diwali hanukkah ramadan".split())
 _CAPWORD = re.compile(r"(?<![\w'’@#/])[A-Z][\w&-]*")
 
 
@@ -618,11 +619,25 @@ def _names_other_in(segment: str, own: tuple[tuple[int, int], ...]) -> bool:
         if len(w) > 1 and w.isupper():
             continue  # FDA, EU, AGAIN
         low = w.lower()
-        if low in _NOT_NAMES or low in common:
+        if low in _NOT_NAMES or _is_common(low, common) or low.endswith(("-based", "-born", "-listed")):
             continue
-        if low.endswith("s") and low[:-1] in common:
-            continue
+        if _PLACE_BEFORE.search(segment, 0, start):
+            continue  # "a plant in Poland", "near Leeds": a place
         return True
+    return False
+
+
+_PLACE_BEFORE = re.compile(r"\b(?:in|near|across|throughout|around|outside)\s+(?:the\s+)?$", re.IGNORECASE)
+
+
+def _is_common(low: str, common: frozenset[str]) -> bool:
+    """An English word, or one with a common suffix ("Legendarily", "Shoutouts")."""
+    if low in common:
+        return True
+    for suffix, repl in (("s", ""), ("ly", ""), ("ily", "y"), ("ed", ""), ("ed", "e"), ("ing", ""), ("ing", "e"),
+                         ("er", ""), ("est", "")):
+        if low.endswith(suffix) and low[: -len(suffix)] + repl in common:
+            return True
     return False
 
 
@@ -648,7 +663,7 @@ _CONTEST_WIN = (r"\b(?:beat|beats|beating|defeated|defeats|defeating|outperform(
                 r"|edged (?:out|past|ahead of)|trounced|outbid|outscored|topped|pipped|smoked|destroyed|crushed|thrashed|clinched|won|wins|winning|secured"
                 r"|scooped|snatched|took (?:first|top)|came (?:first|top)|finished (?:first|top)|ranked (?:first|top)|outclass(?:es|ed)?"
                 r"|outshines?|outshone|blows? away|blew away|trumps?|trumped|(?:is|was) the (?:clear |outright |overall )?winner|wins on"
-                r"|knocked|knocks|dethroned|dethrones|unseated|unseats|came out (?:on top|ahead)|leapfrogged|leapfrogs)\b")
+                r"|knocked|knocks|dethroned|dethrones|unseated|unseats|came out (?:on top|ahead)|leapfrogged|leapfrogs|(?:has|have|had) beaten)\b")
 _CONTEST_LOSE = (r"\b(?:lost|loses|losing|lose|trailed|trails|trailing|fell behind|falls behind|lags|lagged|lagging"
                  r"|came (?:second|third|fourth|last|bottom)|finished (?:second|third|fourth|last|bottom)|ranked (?:last|bottom)"
                  r"|(?:was|were|got|has been|have been|is|are|being) (?:\w+ )?(?:beaten|defeated|outperformed|outsold|overtaken|outbid|outscored"
@@ -697,6 +712,11 @@ ROLE_PATTERNS: tuple[tuple[re.Pattern[str], float], ...] = tuple(
         (r"\b(?:rejected|rebuffed|spurned|snubbed|turned down|shunned|ditched|dumped|dropped)\s+(?:rival\s+)?T>(?!\s+(?:for|in favou?r))", -0.6),
         (r"\b(?:ditched|dumped|dropped|left|quit|abandoned)\s+(?:rival\s+)?T>\s+(?:for|in favou?r of)", -0.6),
         (r"T>\s*>", 0.6), (r">\s*T>", -0.6),
+        (r"T>\s+(?:has\s+|have\s+)?(?:will\s+)?(?:supply|supplies|signed|signs|secured|secures|landed|lands|bagged|bags)\s+(?:\S+\s+){0,8}?(?:deal|contract|agreement|order|tender)s?\b", 0.6),
+        (r"T>\s+(?:was|were|has been|have been|is|got)\s+(?:\w+\s+)?(?:praised|commended|applauded|lauded|hailed|thanked|rewarded|honou?red|credited)\b", 0.6),
+        (r"T>\s+(?:was|were|has been|have been|is|got)\s+(?:\w+\s+)?(?:condemned|slammed|blasted|censured|rebuked|reprimanded|attacked|ridiculed|mocked)\b", -0.6),
+        (r"\bleft\s+T>\s+(?:as\s+)?(?:the\s+)?(?:only|sole|last|dominant|clear|undisputed)", 0.6),
+        (r"\b(?:left|leaving|leaves)\s+T>\s+(?:empty-handed|out in the cold|behind|in the lurch|red-faced|trailing)", -0.6),
         (r"\b(?:good news|a boon|a windfall|a gift|a lifeline|a bonanza|a blessing|an opportunity)\s+(?:for|to)\s+(?:rival\s+)?T>", 0.6),
         (r"T>(?:'s|’s)\s+(?:\w+\s+){0,2}?(?:troubles|woes|problems|misfortunes?|failures?|collapse|demise|difficulties|struggles|grounding|recall|outage|strike|loss|blunder|mess)\b", -0.6),
         (r"\b(?:flying|using|buying|shopping (?:at|with)|sticking with|going with|banking with|staying with|ordering from)\s+T>\s+(?:from now on|instead|in future|from here on|for good)", 0.6),
@@ -796,7 +816,11 @@ _ROLE_STEMS = _ROLE_STEMS | frozenset(
     "nowhere near nearly quite not isn wasn never twice three much far lot way good boon windfall gift lifeline bonanza "
     "blessing opportunit troubl woe problem misfortun failur collaps demis difficult struggl ground recall outag strik "
     "loss blunder mess fly using buying shopping sticking going banking staying ordering replac knock sued sues suing "
-    "accus blam criticis criticiz slam condemn fined fines fining charg under led thanks steered guided take".split())
+    "accus blam criticis criticiz slam condemn fined fines fining charg under led thanks steered guided take supply supplies "
+    "signed signs secured secures landed lands bagged bags praised commended applauded lauded hailed thanked rewarded honour "
+    "honor credited condemned slammed blasted censured rebuked reprimanded attacked ridiculed mocked left leaving leaves "
+    "beaten".split())
+_ALL_STEMS = _ROLE_STEMS | {">"}
 _STEM_LENGTHS = tuple(sorted({len(x) for x in _ROLE_STEMS}))
 
 
@@ -837,6 +861,11 @@ def _no_spans(text: str) -> list[tuple[int, int]]:
     return []
 
 
+_SPEAKER = re.compile(_TARGET + r"\s+(?:has\s+|have\s+)?(?:praised|thanked|hailed|applauded|commended|lauded|welcomed|criticised|criticized|blamed|accused|attacked|slammed)\s+([^;.]*)",
+                      re.IGNORECASE | re.DOTALL)
+NEUTRAL_ROLE = 1e-4  # the entity only speaks ("A praised B's engineers"): neutral for A
+
+
 def role_valence(clause: str, spans: Callable[[str], list[tuple[int, int]]]) -> float:
     """Valence the entity gets from its role in a clause ("A beat B": +A, -B; "buyers switch to
     A" after a rival's bad news: +A; "A is cheaper than B"), or 0.0 when no role applies."""
@@ -851,7 +880,16 @@ def role_valence(clause: str, spans: Callable[[str], list[tuple[int, int]]]) -> 
 
 @functools.lru_cache(maxsize=256)  # a sentence and its only clause are the same text
 def _role_marked(marked: str) -> float:
-    stems = _role_stems(marked.replace(_TARGET, " "))
+    return _role_of(marked)
+
+
+def _role_of(marked: str, gate: bool = True) -> float:
+    """The role valence of a clause with the entity marked ⟨T⟩; ``gate`` skips the patterns
+    whose stems the clause lacks (same answer, faster: tested)."""
+    sp = _SPEAKER.search(marked)
+    if sp and _CAPWORD_OTHER(sp.group(1)):
+        return NEUTRAL_ROLE
+    stems = _role_stems(marked.replace(_TARGET, " ")) if gate else set(_ALL_STEMS)
     if not stems:
         return 0.0
     total = sum(v for pat, v, need in _ROLE_INDEX if not need.isdisjoint(stems) and pat.search(marked))
@@ -871,7 +909,8 @@ def _clauses_for(sentence: str, spans: Callable[[str], list[tuple[int, int]]]) -
         return [(sentence, 1.0, 1.0)]
     if any(spans(c) and _names_other(c, spans) for c in clauses):
         # the entity and another name in one segment: cut it at commas too
-        clauses = [p for c in clauses for p in (_COMMA.split(c) if spans(c) and _names_other(c, spans) else [c]) if p.strip(" ,")]
+        clauses = [p for c in clauses for p in (_COMMA.split(c) if spans(c) and _names_other(c, spans) else [c])
+                   if p.strip(" ,") and not _APPOSITIVE.match(p)]  # "E, C's chief executive, was …": E's
     if len(clauses) <= 1:
         return [(sentence, 1.0, 1.0)]
     out: list[tuple[str, float, float]] = []
@@ -900,6 +939,8 @@ def _clauses_for(sentence: str, spans: Callable[[str], list[tuple[int, int]]]) -
 
 
 _COMMA = re.compile(r"\s*,\s*|\s*:\s+|\s+(?=(?:why|because|when|whereas|after|since)\s)", re.IGNORECASE)
+_APPOSITIVE = re.compile(r"^\s*(?:the\s+)?(?:\S+\s+){0,3}?(?:chief executive|chief financial officer|ceo|cfo|founder|co-founder|boss|chair|chairman"
+                         r"|chairwoman|head|president|director|owner|spokesperson|spokesman|spokeswoman)(?:\s+of\s+\S+(?:\s+\S+)?)?\s*$", re.IGNORECASE)
 _RELATIVE = re.compile(r"^\s*(?:who|which|whose)\b", re.IGNORECASE)
 
 
@@ -961,6 +1002,22 @@ _EVENT_PHRASES = tuple((re.compile(p), v, frozenset(t.split())) for p, v, t in (
      r"|\b(?:closed|hung up|cut me off) on me\b|\bhung up\b|\bnothing (?:works|worked)\b|\bstopped (?:\w+ing)\b"
      r"|\b(?:rais|hik|increas|doubl)\w* (?:its |their |the |our |my )?prices\b", -0.6,
      "joke disgrace shambles nightmare farce downhill took closed hung cut nothing stopped prices"),
+    (r"\b(?:raised|lifted|upgraded|increased|hiked) (?:\w+ ){0,2}(?:price targets?|ratings?|recommendation)\b"
+     r"|\b(?:lift|lifts|boost|boosts|increase|increases|raise|raises|double|doubles|triple|triples)\s+(?:\w+\s+){0,2}(?:earnings|profits?|sales|revenues?|margins|capacity|output)\b"
+     r"|\b(?:higher|record|strong|stronger|better-than-expected|bumper|solid) (?:\w+ )?(?:sales|profits?|revenues?|earnings|margins|results|demand|bookings)\b"
+     r"|\bsmall price to pay\b|\+1 for\b|\b(?:has|have) (?:run|worked|lasted)\b(?:\s+\S+){0,4}\s+for (?:\w+ )?(?:years|decades)\b"
+     r"|\b(?:cut|cuts|cutting|reduced|reduces|reducing|halved|slashed|lowered)\s+(?:\w+\s+){0,2}(?:waiting times|wait times|costs|emissions|delays|bills|energy use|queues|waste)\b"
+     r"|\b(?:rescu|sav)\w*\s+(?:\S+\s+){0,3}from (?:bankruptcy|collapse|administration|ruin|closure)\b|\bcredited with\b|\bto the rescue\b",
+     0.6, "raised lifted upgraded increased hiked lift lifts boost boosts increase increases raise raises double doubles triple triples higher "
+     "record strong stronger better-than-expected bumper solid small run worked lasted cut cuts cutting reduced reduces reducing halved "
+     "slashed lowered rescued rescuing rescue saved saving credited"),
+    (r"\b(?:cut|cuts|cutting|lowered|lowers|slashed|downgraded) (?:\w+ ){0,2}(?:price targets?|ratings?|recommendation)\b"
+     r"|\b(?:lower|weaker|weak|disappointing|falling|declining|shrinking|slumping|plunging) (?:\w+ )?(?:sales|profits?|revenues?|earnings|margins|results|demand|orders|bookings)\b"
+     r"|\b(?:broke|died|failed|stopped working|fell apart|cracked|snapped|leaked)\s+(?:\w+\s+){0,2}(?:within|after|in) (?:a|one|two|three|\d+) (?:day|days|week|weeks|month|months|uses?)\b"
+     r"|\b(?:ordered (?:\S+ ){0,3}to pay|must pay|will have to pay|has to pay|forced to pay)\b|\bpa(?:y|ying|id|ys) (?:a |an )?(?:\S+ ){0,4}(?:fine|penalty)\b"
+     r"|\bsettled with (?:the )?regulators?\b|\bempty-handed\b|\b(?:bonus|pay (?:rise|package|award|deal)|payout)\b.{0,60}\bdespite\b",
+     -0.6, "cut cuts cutting lowered lowers slashed downgraded lower weaker weak disappointing falling declining shrinking slumping "
+     "plunging broke died failed stopped fell cracked snapped leaked ordered must pay paying paid pays settled empty-handed bonus payout"),
     (r"\b(?:named|ranked|rated|voted) (?:as )?(?:\S+ ){0,3}(?:best|top|fastest|most (?:trusted|innovative|admired|reliable)|leading|number one|no\.? ?1)\b", 0.6,
      "named ranked rated voted"),
     (r"\b(?:posted|reported|swung to|plunged into|fell to|slipped to) (?:a |an |its )?(?:\w+ )?(?:loss|deficit)\b", -0.6, "loss deficit"),
@@ -1020,6 +1077,8 @@ def _evidence(chunk: str, engine: Engine, lang: str) -> tuple[float, float, bool
     if (not chunk.isascii() or not _SARCASM_WORDS.isdisjoint(present)) and _SARCASM_CUE.search(chunk) \
             and (ev < 0 or vader < -0.05 or s < 0):
         return min(s, -0.4), 0.6, True  # praise around a bad event: sarcasm
+    if abs(s) < 0.6 and not ruled and "?" in chunk and _QUESTION.match(chunk) and not (ev < 0 and _EXPERIENCE.search(chunk)):
+        return s * 0.1, min(c, 0.6), False  # a question asking for information ("What's the best way to…?")
     if abs(s) < 0.15:
         if ruled or (neutral_shape(chunk) and not (ev < 0 and _EXPERIENCE.search(chunk))):
             # a reputation phrase decided; a plain question or announcement stays neutral unless
@@ -1035,6 +1094,29 @@ def _evidence(chunk: str, engine: Engine, lang: str) -> tuple[float, float, bool
         s = 0.4 * s + 0.6 * ev
         c = min(c, 0.5)
     return s, c, False
+
+
+_PERSON_REF = re.compile(r"^\s*(?:(?:but|however|although|though|yet|and|while|so)\s+)?(?:he|she|his|her|him|the (?:ceo|chief executive|founder|boss|chairman|chairwoman|chair|president|executive))\b",
+                         re.IGNORECASE)
+_COMPANY_REF = re.compile(r"^\s*(?:(?:but|however|although|though|yet|and|while|so)\s+)?(?:it|its|it's|they|their|they're|the (?:company|firm|group|brand|maker|business|manufacturer|retailer|bank|insurer|airline|carrier|startup|operator|chain|lender|utility|supplier|provider))\b",
+                          re.IGNORECASE)
+_PERSON_ROLE = re.compile(r"\b(?:chief executive|ceo|founder|chairman|chairwoman|chair|boss|president|he|she|his|her)\b", re.IGNORECASE)
+_COMPANY_WORDS = frozenset("labs lab rail water bank group motors energy health pharma telecom foods air airlines hotels hotel inc ltd "
+                           "plc llc ag sa gmbh corp co company technologies systems holdings capital insurance media".split())
+
+
+def _refers_to_kind(sentence: str, text: str, spans: Callable[[str], list[tuple[int, int]]]) -> bool:
+    """After a sentence naming the entity and someone else, a follow-up counts for the entity
+    only if its reference fits: "the CEO"/"she" for a person; "the company"/"it" (or its CEO)
+    for a company ("E built C into a giant. But the firm now faces a lawsuit": C's, not E's)."""
+    found = spans(text)
+    name = text[found[0][0]:found[0][1]] if found else ""
+    words = name.split()
+    person = (2 <= len(words) <= 3 and all(w[:1].isupper() for w in words)
+              and words[-1].lower() not in _COMPANY_WORDS and bool(_PERSON_ROLE.search(text)))
+    if person:
+        return bool(_PERSON_REF.match(sentence))
+    return bool(_COMPANY_REF.match(sentence) or _PERSON_REF.match(sentence))  # its CEO's record is its record
 
 
 _TURN_START = re.compile(r"^\s*(?:but|however|sadly|unfortunately|update|edit|in the end|overall|verdict|bottom line)\b", re.IGNORECASE)
@@ -1073,8 +1155,8 @@ def score_toward(title: str, text: str, spans: Callable[[str], list[tuple[int, i
             parts.extend(_clauses_for(sentence, spans))
             previous = True
             others_before = _names_other(sentence, spans)
-        elif previous and (_PRONOUN_START.match(sentence) or _REFERS.search(sentence)
-                           or (_comment(sentence) and not others_before)) and not _names_other(sentence, spans):
+        elif previous and (_PRONOUN_START.match(sentence) or _REFERS.search(sentence) or _comment(sentence)) \
+                and not _names_other(sentence, spans) and (not others_before or _refers_to_kind(sentence, text, spans)):
             parts.append((sentence, 1.3, 1.0))  # what follows often settles it ("It died in March.")
         elif lone:  # "But after three weeks the hinge cracked.": the writer's conclusion
             parts.append((sentence, 1.5 if _TURN_START.match(sentence) else 0.6, 1.0))
