@@ -182,19 +182,19 @@ class _Orm:
         second = dense[1] if score == model else score
         return score, confidence_of(score, second)
 
-    def analyse_parts(self, text: str) -> tuple[float, float, float, float, bool]:
+    def analyse_parts(self, text: str) -> tuple[float, float, float, float, bool, list[str]]:
         """(score, confidence, VADER rules alone, pattern-lexicon polarity, whether a reputation
-        rule moved the score) of English text: what targeted scoring weighs its evidence with
-        (one featurising pass)."""
+        rule moved the score, the words with negated ones marked NOT_) of English text: what
+        targeted scoring weighs its evidence with (one featurising pass)."""
         if not text or not text.strip():
-            return 0.0, 1.0, 0.0, 0.0, False
+            return 0.0, 1.0, 0.0, 0.0, False, []
         dense, words = self.featurizer.features(text)
         model = self.model.score(dense, words, text)
         score = apply_rules(text, model, {w[4:] if w[:4] == "NOT_" else w for w in words})
         second = dense[1] if score == model else score
         # a reputation phrase, a rating or sarcasm moved it (not the question/announcement damping)
         ruled = score != model and abs(score - 0.15 * model) > 1e-9
-        return score, confidence_of(score, second), dense[1], dense[4], ruled
+        return score, confidence_of(score, second), dense[1], dense[4], ruled, words
 
     def score_clause(self, text: str) -> float:
         """Score one clause (what score_toward calls per clause)."""
@@ -553,6 +553,8 @@ _CREDIT = re.compile(r"^\s*(?:under|led by|thanks to|steered by|guided by|under 
 _INVERT = re.compile(r"^\s*(?:unlike|compared (?:with|to)|in contrast to|as opposed to|versus|vs\.?)\s", re.IGNORECASE)
 
 
+_SEG_CHARS = re.compile("[,;:\u2014\u2013-]")
+_SEG_WORDS = frozenset("but however although though whereas while yet unlike even despite after meanwhile".split())
 _UNLIKE = re.compile(r"^\s*unlike\b([^,]+),\s*(.+)$", re.IGNORECASE | re.DOTALL)
 _COMPARED = re.compile(r"^\s*(compared (?:with|to)\b[^,]+),\s*(.+)$", re.IGNORECASE | re.DOTALL)
 
@@ -560,6 +562,8 @@ _COMPARED = re.compile(r"^\s*(compared (?:with|to)\b[^,]+),\s*(.+)$", re.IGNOREC
 def split_clauses(sentence: str) -> list[str]:
     """Segments of a sentence, cut at contrast markers and clause joints ("X, but Y"; "X; Y";
     "X, and Y"; "unlike X, Y")."""
+    if not _SEG_CHARS.search(sentence) and _SEG_WORDS.isdisjoint(sentence.lower().split()):
+        return [sentence.strip(" ,;")] if sentence.strip(" ,;") else []  # nothing to cut at (speed)
     out = []
     for p in _SEGMENT.split(sentence):
         p = p.strip(" ,;")
@@ -905,9 +909,10 @@ def _clauses_for(sentence: str, spans: Callable[[str], list[tuple[int, int]]]) -
     (the writer's conclusion), after "as"/"after"/"since" 0.5 (context). "Unlike X, Y…" and
     "compared with X, Y…" give X the opposite of the rest (sign -1)."""
     clauses = split_clauses(sentence)
-    if role_valence(sentence, spans):
-        return [(sentence, 1.0, 1.0)]
-    if any(spans(c) and _names_other(c, spans) for c in clauses):
+    mixed = any(spans(c) and _names_other(c, spans) for c in clauses)
+    if (len(clauses) <= 1 and not mixed) or role_valence(sentence, spans):
+        return [(sentence, 1.0, 1.0)]  # one clause (its role is read by the caller), or a role
+    if mixed:
         # the entity and another name in one segment: cut it at commas too
         clauses = [p for c in clauses for p in (_COMMA.split(c) if spans(c) and _names_other(c, spans) else [c])
                    if p.strip(" ,") and not _APPOSITIVE.match(p)]  # "E, C's chief executive, was …": E's
@@ -1024,7 +1029,6 @@ _EVENT_PHRASES = tuple((re.compile(p), v, frozenset(t.split())) for p, v, t in (
 ))
 _EXPERIENCE = re.compile(r"\b(?:my|mine|me|i|we|our|anyone else|again|keeps?|still|just me)\b", re.IGNORECASE)
 _SARCASM_WORDS = frozenset("oh what just love outdid truly really so perfect great well nice bravo".split())
-_EVENT_NEGATORS = frozenset("not never no n't without isn't wasn't doesn't didn't don't won't hasn't haven't cannot can't nothing".split())
 
 
 _FIXES = frozenset("sorted fixed replaced repaired resolved refunded replacing fixing sorting repairing solved fix "
@@ -1032,15 +1036,16 @@ _FIXES = frozenset("sorted fixed replaced repaired resolved refunded replacing f
 
 
 def _event_valence(words: Sequence[str]) -> float:
+    """Sum of the event lexicon over a text's words (negated ones marked NOT_ flip, ×0.8)."""
     total = 0.0
     for i, w in enumerate(words):
-        v = _EVENT_WORDS.get(w)
+        negated = w[:4] == "NOT_"
+        v = _EVENT_WORDS.get(w[4:] if negated else w)
         if v is None:
             continue
-        before = words[max(0, i - 3):i]
-        if v < 0 and not _FIXES.isdisjoint(before):
+        if v < 0 and not _FIXES.isdisjoint(x[4:] if x[:4] == "NOT_" else x for x in words[max(0, i - 3):i]):
             continue  # "sorted my broken screen": the fix, not the fault
-        if any(x in _EVENT_NEGATORS or x.endswith("n't") for x in before):
+        if negated:
             v = -v * 0.8
         total += v
     return max(-1.0, min(1.0, total))
@@ -1065,11 +1070,10 @@ def _evidence(chunk: str, engine: Engine, lang: str) -> tuple[float, float, bool
             return (*analyse(chunk, lang), False)
         s = engine.score(chunk)
         return s, confidence_of(s, s), False
-    s, c, vader, blob, ruled = parts(chunk)
+    s, c, vader, blob, ruled, marked = parts(chunk)
     lowered = chunk.lower()
-    words = _WORD_RE.findall(lowered)
-    ev = _event_valence(words)
-    present = set(words)
+    ev = _event_valence(marked)
+    present = {w[4:] if w[:4] == "NOT_" else w for w in marked}
     for pattern, v, need in _EVENT_PHRASES:
         if not need.isdisjoint(present) and pattern.search(lowered):
             ev += v
