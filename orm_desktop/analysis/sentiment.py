@@ -263,7 +263,7 @@ _PHRASES = (
      r"|\b(?:closed|ended|dropped|concluded|wrapped up) (?:its |the |an? )?(?:\w+ )?(?:probe|investigation|inquiry|review)\b(?:\s+\S+){0,4}?\s+without (?:taking )?(?:any )?(?:action|charges?|a fine|penalt(?:y|ies))",
      1.05, ("motion wrongdoing further probe investigation inquiry review",)),  # outweighs "probe" (-0.45)
     (r"\b(?:won|wins?|winning) (?:its |their |the |an? )?(?:\w+ )?(?:appeal|case|lawsuit|dispute|challenge)\b", 0.6, ("won win wins winning",)),
-    (r"\b(?:granted|grants?|receives?|received|won|wins?|secured?|gets?|got|obtained) (?:\w+ ){0,3}(?:approval|authori[sz]ation|licen[cs]e|clearance)\b"
+    (r"\b(?:granted|grants?|receives?|received|won|wins?|secured?|obtained) (?:\w+ ){0,3}(?:approval|authori[sz]ation|clearance|(?:operating |marketing |banking )licen[cs]e)\b"
      r"|\bcleared (?:\w+ ){0,3}(?:merger|deal|acquisition|takeover|drug|device|vaccine|treatment|sale)", 0.6,
      ("approval authorisation authorization licence license clearance cleared",)),
     (r"\b(?:asked|asks|asking|requested|requesting|requests|wants|wanted|demanded|demands|needs?|required?|requires) (?:\S+ ){0,4}?(?:for )?(?:additional|more|further|new) "
@@ -276,7 +276,8 @@ _PHRASES = (
     (r"\bcleared (?:\S+ ){0,3}of (?:all |any )?(?:wrongdoing|charges|allegations|blame|fraud|misconduct|liability)", 0.6, ("cleared",)),
     (r"\bfound (?:\w+ ){0,2}liable\b|\bordered (?:\S+ ){0,3}to pay\b|\bpay (?:\S+ ){0,3}(?:in )?damages\b", -0.6, ("liable ordered damages",)),
     (r"\b(?:opened|launched|began|started|opens|launches) (?:an? |its |a formal )?(?:\w+ )?(?:investigation|probe|inquiry)\b|\bunder investigation\b"
-     r"|\b(?:investigating|examining|scrutini[sz]ing)\b", -0.5, ("investigation probe inquiry investigating examining scrutinising scrutinizing",)),
+     r"|\b(?:regulators?|authorities|police|prosecutors|watchdogs?|agency|commission|officials|investigators) (?:are |is |were |was |have been |has been )?(?:now )?(?:investigating|examining|scrutini[sz]ing|probing)\b",
+     -0.5, ("investigation probe inquiry investigating examining scrutinising scrutinizing probing",)),
     (r"\brequest(?:ing|ed|s)? additional (?:safety |efficacy |clinical )?(?:data|studies|trials)", -0.6, ("additional",)),
     (r"\bclass[- ]action\b|\bsafety (?:notice|recall|warning)", -0.6, ("class class-action safety",)),
     (r"\brecall(?:s|ed|ing)?\b.{0,120}\b(?:full refund|free (?:repair|replacement))|\b(?:full refund|free (?:repair|replacement))\b.{0,120}\brecall", -0.5,
@@ -313,7 +314,7 @@ _TO_SPACE = str.maketrans({c: " " for c in "!\"#$%&()*+,./:;<=>?@[\\]^_`{|}~“�
 # factual announcements and explainers: close to neutral unless a reputation phrase says more
 _FACTUAL = re.compile(r"\b(?:appoints?|appointed|names|hires|hired) (?:a |an |the )?(?:new )?(?:\w+ ){0,2}"
                       r"(?:chief|officer|director|head|president|chair|chairman|chairwoman|ceo|cfo|cto|coo)\b"
-                      r"|\bwill (?:hold|publish|report|host|present|release|announce|unveil|change|move|hold) (?:its|their|the|a|an)\b|\bannual general meeting\b"
+                      r"|\bwill (?:hold|publish|report|host|present|release|announce|unveil) (?:its|their|the|a|an)\b|\bannual general meeting\b"
                       r"|^\s*(?:here is|here's|this is) how\b|\bexplained\s*:|\ba (?:look|guide) (?:at|to|inside)\b|\bguide to\b"
                       r"|\bwhat (?:\S+ ){0,4}means for\b|^\s*(?:explainer|explained|faq|q&a|how to)\b|\ba (?:short |brief )?history of\b"
                       r"|\b(?:is|are) (?:headquartered|based) in\b|\bwas (?:founded|established|set up) in\b"
@@ -328,8 +329,11 @@ def neutral_shape(text: str) -> bool:
 _QUESTION = re.compile(r"^\s*(?:what|how|where|when|which|who|whom|whose|does|do|did|is|are|can|could|should|would|will|has|have|anyone|any)\b[^.!]*\?\s*$", re.IGNORECASE)
 # a verdict: "2/5", "7 out of 10", "5/10 stars" at the end of a sentence or next to "rating",
 # "score", "overall", "verdict" — not "about 1/10 of a second"
-_RATING = re.compile(r"(?<![\d/.])(\d+(?:\.\d+)?)\s*(?:/|out of)\s*(5|10)\b(?![/.]\d)"
-                     r"(?=\s*(?:stars?\b|points?\b|overall\b|[.!,;)\]]|$|\n|[^\w\s]|(?!of\b|th\b|in\b|times\b)[a-zA-Z]))", re.IGNORECASE)
+# "9/10, would stay again" ends a verdict too; "8 out of 10, he's white" is a proportion
+_RATING = re.compile(r"(?<![\d/.])(\d+(?:\.\d+)?)\s*/\s*(5|10)\b(?![/.]\d)"
+                     r"(?=\s*(?:stars?\b|points?\b|overall\b|[.!,;)\]]|$|\n|[^\w\s]|(?!of\b|th\b|in\b|times\b)[a-zA-Z]))"
+                     r"|(?<![\d/.])(\d+(?:\.\d+)?)\s*out of\s*(5|10)\b(?![/.]\d)(?=\s*(?:stars?\b|points?\b|overall\b|[.!)\]]|$|\n))",
+                     re.IGNORECASE)
 _DATE_BEFORE = re.compile(r"\b(?:on|by|from|until|till|since|before|after|dated?)\s*$", re.IGNORECASE)
 _SARCASM_EMOJI = re.compile("[\U0001F644\U0001F612\U0001F643\U0001F611\U0001F928]")  # eye roll, unamused, upside-down, expressionless, raised eyebrow
 
@@ -349,7 +353,7 @@ def rating_in_text(text: str) -> float | None:
         word = stars.group(1).lower()
         value = _NUMBER_WORDS[word] if word in _NUMBER_WORDS else float(word)
         return max(-1.0, min(1.0, (value / 5.0 - 0.6) / 0.4))
-    value, top = float(m.group(1)), float(m.group(2))
+    value, top = (float(m.group(1)), float(m.group(2))) if m.group(1) else (float(m.group(3)), float(m.group(4)))
     if value > top or _DATE_BEFORE.search(text[max(0, m.start() - 8):m.start()]):
         return None
     return max(-1.0, min(1.0, (value / top - 0.6) / 0.4))
