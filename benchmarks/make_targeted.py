@@ -20,7 +20,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from targeted_corpus import DEV2_LINES, DEV3_LINES, DEV_LINES, TEST_LINES  # noqa: E402
+from targeted_corpus import DEV2_LINES, DEV3_LINES, DEV4_LINES, DEV_LINES, TEST_LINES  # noqa: E402
 
 OUT = Path(__file__).resolve().parents[1] / "tests" / "data" / "sentiment_targeted.tsv"
 PAIRS = [("Acme", "Globex"), ("Norrbrook", "Heatlyn"), ("Velora", "Initech"), ("Brightwave", "Corvid"),
@@ -207,6 +207,8 @@ def rows() -> list[dict]:
     out += round2(DEV2_LINES, "dev", DEV_COMPANIES[::-1], DEV_EXECS[::-1], out[-1]["id"], origin="round2-dev2")
     out += round2(DEV3_LINES, "dev", DEV_COMPANIES[5:] + DEV_COMPANIES[:5], DEV_EXECS[2:] + DEV_EXECS[:2], out[-1]["id"],
                   origin="round2-dev3")
+    out += round2(DEV4_LINES, "dev", DEV_COMPANIES[9:] + DEV_COMPANIES[:9], DEV_EXECS[3:] + DEV_EXECS[:3], out[-1]["id"],
+                  origin="round2-dev4")
     out += round2(TEST_LINES, "test", TEST_COMPANIES, TEST_EXECS, out[-1]["id"])
     return out
 

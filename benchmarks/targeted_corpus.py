@@ -431,3 +431,52 @@ news explainer | {A} runs 45 stores in the UK and employs 3,000 people. | A0
 press neutral | {A} will open its new office in Manchester on 1 September. | A0
 news neutral | {A} said it was reviewing its options for its German business. | A0
 """
+
+# Written after tuning on DEV3_LINES: press releases, tweets with handles and hashtags, forum
+# threads and blog posts of several sentences. Scored once (the "dev4" figure), then tuned on.
+DEV4_LINES = r"""
+press praise | {A} is proud to announce that its Halo heat pump has won the 2025 Green Product Award. | A+
+press neutral | {A} today released its second-quarter trading update, which is available on its website. | A0
+press neutral | {A} will exhibit at the Frankfurt Motor Show from 12 to 17 September, stand B24. | A0
+press praise | {A} reports record first-half revenue of 412 million euros, up 18%, and raises its outlook for the year. | A+
+press neutral | {A} confirms that it has received an approach from a potential buyer; discussions are at an early stage. | A0
+press legal | {A} is aware of reports of a cyber incident and is working with external experts to investigate. Some services may be unavailable. | A-
+social complaint | @{A} three days and still no reply to my DM. #customerservice | A-
+social praise | @{A} you absolute legends, the engineer fixed it in 20 mins 🙌 | A+
+social complaint | hey @{A} why is my bill £40 higher this month?? | A-
+social neutral | #{A} event in Berlin today, who else is here? | A0
+social sarcasm | love how @{A} "unlimited" data stops working after 10GB 🙃 | A-
+social rival | @{B} down again, thank god for my @{A} backup | A+ B-
+forum complaint | Anyone else had problems with {A} deliveries recently? Mine was due Tuesday, now it says next week. | A-
+forum praise | Just want to say the {A} forum mods are brilliant, got my issue solved in an hour. | A+
+forum question | Thinking of moving my savings to {A}. What are their rates like at the moment? | A0
+forum complaint | {A} support told me to turn it off and on again. Four times. Still broken. | A-
+forum contest | Went with {A} in the end. {B} was cheaper but the reviews put me off. | A+ B-
+blog praise | Why I keep coming back to {A}: honest prices, friendly staff and not a single problem in six years. | A+
+blog complaint | My year with the {A} smart lock: a cautionary tale | A-
+blog neutral | {A} vs {B}: which heat pump should you buy? | A0 B0
+blog explainer | Everything you need to know about {A}'s new tariff | A0
+review complaint | The {A} vacuum is powerful, no doubt. Shame it's also the loudest thing in the house and the battery lasts 12 minutes. | A-
+review praise | Not cheap, but the {A} has paid for itself in lower bills. | A+
+review praise | Had my doubts about buying a {A} second-hand, but it runs like new. | A+
+review complaint | Returned the {A} after a week. Too heavy and the handle creaks. | A-
+review rating | Looks nice, sounds awful. {A} speaker, 2 stars. | A-
+news contest | {B} lost its bid to block {A}'s merger in court on Tuesday. | A+ B-
+news rival | {B}'s problems are {A}'s opportunity, analysts say, as customers look for alternatives. | A+ B-
+news exec | {E} was re-elected chair of {C} with 98% of the vote. | E+
+news exec | Protesters gathered outside {C}'s headquarters demanding the resignation of its chief executive, {E}. | C- E-
+news exec | {C} shares jumped after {E} unveiled a plan to cut costs and return cash to shareholders. | C+ E+
+news finance | {A} shares were little changed after the company reported results in line with forecasts. | A0
+news finance | {A} has secured 200 million euros of new funding from investors led by a sovereign wealth fund. | A+
+news finance | {A} cut its dividend for the first time in 20 years. | A-
+news finance | Ratings agency Fitch put {A} on negative watch. | A-
+news legal | {A} faces a fine of up to 4% of global turnover if found guilty. | A-
+news legal | The court found that {A} had not breached competition law. | A+
+news legal | {A} has been ordered to recall 12,000 cots after a child was injured. | A-
+news praise | {A}'s flood defences held, protecting 4,000 homes, the council said. | A+
+news complaint | Passengers on {A}'s 07:10 service were stuck on the train for three hours without water. | A-
+news neutral | {A} said it would decide on the site for its new factory by the end of the year. | A0
+news long | {A} has spent the past two years rebuilding trust after a billing scandal.\nOn Tuesday it reported that complaints had halved and customer numbers were growing again.\nThe regulator said the company had made real progress. | A+
+news long | Officials are investigating after a gas leak at a {A} site in Aberdeen.\nTwo workers were treated in hospital.\nThe company said it was cooperating fully with the inquiry. | A-
+news long | {B} has cut prices on its broadband packages for the third time this year.\n{A}, its main rival, said it had no plans to follow. | A0
+"""

@@ -318,7 +318,7 @@ _FACTUAL = re.compile(r"\b(?:appoints?|appointed|names|hires|hired) (?:a |an |th
                       r"|^\s*(?:here is|here's|this is) how\b|\bexplained\s*:|\ba (?:look|guide) (?:at|to|inside)\b|\bguide to\b"
                       r"|\bwhat (?:\S+ ){0,4}means for\b|^\s*(?:explainer|explained|faq|q&a|how to)\b|\ba (?:short |brief )?history of\b"
                       r"|\b(?:is|are) (?:headquartered|based) in\b|\bwas (?:founded|established|set up) in\b"
-                      r"|\bemploys (?:about|around|some|roughly|over|nearly|almost|\d)|\bis (?:scheduled|due) (?:for|to (?:report|publish|announce))\b",
+                      r"|\bemploys (?:about|around|some|roughly|over|nearly|almost|\d)|\b(?:released|published|issued|posted) its (?:\S+ ){0,3}(?:update|report|statement|accounts|figures|prospectus)\b|\bat an early stage\b|\bis (?:scheduled|due) (?:for|to (?:report|publish|announce))\b",
                       re.IGNORECASE)
 def neutral_shape(text: str) -> bool:
     """A plain question, a factual announcement or an explainer (close to neutral unless a
@@ -606,7 +606,7 @@ _NOT_NAMES = frozenset(
     "i i'm i've i'd i'll mr mrs ms dr monday tuesday wednesday thursday friday saturday sunday january february "
     "march april may june july august september october november december ceo cfo ok christmas easter xmas "
     "eid diwali hanukkah ramadan".split())
-_CAPWORD = re.compile(r"(?<![\w'’@#/])[A-Z][\w&-]*")
+_CAPWORD = re.compile(r"(?<![\w'’/])[A-Z][\w&-]*")
 
 
 def _names_other(segment: str, spans: Callable[[str], list[tuple[int, int]]]) -> bool:
@@ -677,7 +677,7 @@ _CONTEST_LOSE = (r"\b(?:lost|loses|losing|lose|trailed|trails|trailing|fell behi
                  r"|(?:was|were|got|has been|have been|is|are|being) (?:\w+ )?(?:beaten|defeated|outperformed|outsold|overtaken|outbid|outscored"
                  r"|trounced|edged out|pipped|passed over|outclassed|outshone|snubbed|rejected)"
                  r"|did ?n[o']t stand a chance|(?:is|was|were|are) no match for)\b")
-_CHOOSE = r"\b(?:(?:'d|would|will|I'll) take|opt(?:ed|s)? for|go(?:es)? for|went for|picked(?! up)|pick(?! up)|picks(?! up)|chose|chosen|choose|chooses|selected|selects|select|voted|preferred|prefer|prefers|favou?red|awarded|awards|handed|gave|sided with|siding with|backed|backing)\b"
+_CHOOSE = r"\b(?:(?:'d|would|will|I'll) take|went with|going with|go with|settled on|decided on|opt(?:ed|s)? for|go(?:es)? for|went for|picked(?! up)|pick(?! up)|picks(?! up)|chose|chosen|choose|chooses|selected|selects|select|voted|preferred|prefer|prefers|favou?red|awarded|awards|handed|gave|sided with|siding with|backed|backing)\b"
 _OVER = r"\b(?:over|ahead of|instead of|rather than|above|beating)\s+(?:rivals?\s+|the\s+|its\s+)?$"
 _COMP_POS = ("better faster cheaper quieter easier lighter stronger safer cleaner smoother sharper brighter nicer sturdier "
              "tougher longer smarter superior comfier warmer roomier simpler clearer kinder friendlier")
@@ -725,6 +725,7 @@ ROLE_PATTERNS: tuple[tuple[re.Pattern[str], float], ...] = tuple(
         (r"T>\s+(?:was|were|has been|have been|is|got)\s+(?:\w+\s+)?(?:condemned|slammed|blasted|censured|rebuked|reprimanded|attacked|ridiculed|mocked)\b", -0.6),
         (r"\bleft\s+T>\s+(?:as\s+)?(?:the\s+)?(?:only|sole|last|dominant|clear|undisputed)", 0.6),
         (r"\b(?:left|leaving|leaves)\s+T>\s+(?:empty-handed|out in the cold|behind|in the lurch|red-faced|trailing)", -0.6),
+        (r"T>(?:'s|’s)\s+(?:gain|opportunity|chance|moment)\b", 0.6),
         (r"\b(?:good news|a boon|a windfall|a gift|a lifeline|a bonanza|a blessing|an opportunity)\s+(?:for|to)\s+(?:rival\s+)?T>", 0.6),
         (r"T>(?:'s|’s)\s+(?:\w+\s+){0,2}?(?:troubles|woes|problems|misfortunes?|failures?|collapse|demise|difficulties|struggles|grounding|recall|outage|strike|loss|blunder|mess)\b", -0.6),
         (r"\b(?:flying|using|buying|shopping (?:at|with)|sticking with|going with|banking with|staying with|ordering from)\s+T>\s+(?:from now on|instead|in future|from here on|for good)", 0.6),
@@ -787,9 +788,6 @@ def _contest_role(marked: str) -> float:
                 return -0.6 * sign
             if te <= c.start() and near(marked[te:c.start()]):
                 return 0.6 * sign
-    if c and te <= c.start() and _COMP_SIGN.get(c.group(0).lower(), 0) and near(marked[te:c.start()]) and re.search(
-            r"\b(?:is|are|was|were|feels?|felt|looks?|runs?|ran|seems?)\s+(?:\w+\s+)?$", marked[t:c.start()]):
-        return 0.6 * _COMP_SIGN[c.group(0).lower()]  # "B is fine, but A is better"
     return 0.0
 
 
@@ -827,7 +825,7 @@ _ROLE_STEMS = _ROLE_STEMS | frozenset(
     "accus blam criticis criticiz slam condemn fined fines fining charg under led thanks steered guided take supply supplies "
     "signed signs secured secures landed lands bagged bags praised commended applauded lauded hailed thanked rewarded honour "
     "honor credited condemned slammed blasted censured rebuked reprimanded attacked ridiculed mocked left leaving leaves "
-    "beaten".split())
+    "beaten went going go settled decided gain opportunit chance moment".split())
 _ALL_STEMS = _ROLE_STEMS | {">"}
 _STEM_LENGTHS = tuple(sorted({len(x) for x in _ROLE_STEMS}))
 
@@ -871,6 +869,8 @@ def _no_spans(text: str) -> list[tuple[int, int]]:
 
 _SPEAKER = re.compile(_TARGET + r"\s+(?:has\s+|have\s+)?(?:praised|thanked|hailed|applauded|commended|lauded|welcomed|criticised|criticized|blamed|accused|attacked|slammed)\s+([^;.]*)",
                       re.IGNORECASE | re.DOTALL)
+_HYPOTHETICAL = re.compile(r"\b(?:thinking (?:of|about)|considering|should (?:i|we)|shall (?:i|we)|planning to|plan to|whether (?:to|i|we)|might|wondering|tempted to)\b",
+                           re.IGNORECASE)
 NEUTRAL_ROLE = 1e-4  # the entity only speaks ("A praised B's engineers"): neutral for A
 
 
@@ -897,6 +897,8 @@ def _role_of(marked: str, gate: bool = True) -> float:
     sp = _SPEAKER.search(marked)
     if sp and _CAPWORD_OTHER(sp.group(1)):
         return NEUTRAL_ROLE
+    if _HYPOTHETICAL.search(marked):
+        return 0.0  # "Thinking of moving my savings to X": no choice made yet
     stems = _role_stems(marked.replace(_TARGET, " ")) if gate else set(_ALL_STEMS)
     if not stems:
         return 0.0
@@ -977,13 +979,16 @@ _EVENT_WORDS = {
                     "slashed rejected denied failed fails failing failure struggling struggles struggled".split(), -0.5),
     **dict.fromkeys("record doubled tripled grew growth rose jumped surged soared climbed gained upgraded approved approval "
                     "cleared granted authorisation authorization won wins award awarded praised hailed plaudits welcomed "
-                    "cheered reliable sturdy durable quietly effortless early sorted fixed resolved recommended thriving "
+                    "cheered reliable sturdy durable quietly effortless sorted fixed resolved recommended thriving "
                     "profitable beat exceeded expanded expansion hiring boosted lifted raised rebounded recovered "
-                    "dependable spotless tidy upgrade upgrades free refunded replaced replacing returned".split(), 0.4),
+                    "dependable spotless tidy upgrade upgrades free refunded replaced replacing returned re-elected "
+                    "protecting protected safeguarded".split(), 0.4),
 }
 _EVENT_WORDS.update(dict.fromkeys("replied responded answered".split(), 0.3))
 _EVENT_WORDS.update(dict.fromkeys("grounding grounded scratches scratched awkward troubles woes downhill ruined ruins "
-                                  "charged breaching breached guilty".split(), -0.5))
+                                  "charged breaching breached guilty incident unavailable disruption disrupted cyberattack "
+                                  "cyber-attack hack problems problem issues faults loudest noisiest slowest worst creaks "
+                                  "creaky".split(), -0.5))
 _EVENT_WORDS.update(dict.fromkeys("solid fastest-growing waterproof painless spotless punctual".split(), 0.4))
 _EVENT_WORDS.update({w: 0.3 * v for w, v in _COMP_SIGN.items()})
 _EVENT_PHRASES = tuple((re.compile(p), v, frozenset(t.split())) for p, v, t in (
@@ -1006,20 +1011,23 @@ _EVENT_PHRASES = tuple((re.compile(p), v, frozenset(t.split())) for p, v, t in (
      r"|\bturned the corner\b|\bbounced back\b|\bback on track\b|\bno complaints\b|\bcan'?t fault\b|\bcould ?n[o']t fault\b"
      r"|\b(?:quick|quickest|fast|fastest|speedy|instant|prompt) refund\b|\bstill (?:\w+ )?(?:waterproof|works|working|going strong|lasts|looks? (?:new|great|good|perfect)|runs? (?:like|perfectly|fine))\b",
      0.6, "credit hats changer game-changer killing treat penny beyond proved won weathered corner bounced track complaints fault refund still"),
-    (r"\b(?:is|are|was) a (?:joke|disgrace|shambles|nightmare|farce)\b|\bgone downhill\b|\bgoing downhill\b|\bwent downhill\b"
+    (r"\bcautionary tale\b|\bput (?:me|us) off\b|\b(?:bill|bills|charges?|fees?|premiums?)\b(?:\s+\S+){0,4}?\s+(?:higher|went up|gone up|increased|doubled)\b"
+     r"|\b(?:is|are|was) a (?:joke|disgrace|shambles|nightmare|farce)\b|\bgone downhill\b|\bgoing downhill\b|\bwent downhill\b"
      r"|\btook (?:\w+ )?(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|many) (?:days|weeks|months|hours)\b"
      r"|\b(?:closed|hung up|cut me off) on me\b|\bhung up\b|\bnothing (?:works|worked)\b|\bstopped (?:\w+ing)\b"
      r"|\b(?:rais|hik|increas|doubl)\w* (?:its |their |the |our |my )?prices\b", -0.6,
-     "joke disgrace shambles nightmare farce downhill took closed hung cut nothing stopped prices"),
+     "joke disgrace shambles nightmare farce downhill took closed hung cut nothing stopped prices cautionary put bill bills "
+     "charge charges fee fees premium premiums"),
     (r"\b(?:raised|lifted|upgraded|increased|hiked) (?:\w+ ){0,2}(?:price targets?|ratings?|recommendation)\b"
      r"|\b(?:lift|lifts|boost|boosts|increase|increases|raise|raises|double|doubles|triple|triples)\s+(?:\w+\s+){0,2}(?:earnings|profits?|sales|revenues?|margins|capacity|output)\b"
      r"|\b(?:higher|record|strong|stronger|better-than-expected|bumper|solid) (?:\w+ )?(?:sales|profits?|revenues?|earnings|margins|results|demand|bookings)\b"
      r"|\bsmall price to pay\b|\+1 for\b|\b(?:has|have) (?:run|worked|lasted)\b(?:\s+\S+){0,4}\s+for (?:\w+ )?(?:years|decades)\b"
      r"|\b(?:cut|cuts|cutting|reduced|reduces|reducing|halved|slashed|lowered)\s+(?:\w+\s+){0,2}(?:waiting times|wait times|costs|emissions|delays|bills|energy use|queues|waste)\b"
-     r"|\b(?:rescu|sav)\w*\s+(?:\S+\s+){0,3}from (?:bankruptcy|collapse|administration|ruin|closure)\b|\bcredited with\b|\bto the rescue\b",
+     r"|\b(?:rescu|sav)\w*\s+(?:\S+\s+){0,3}from (?:bankruptcy|collapse|administration|ruin|closure)\b|\bcredited with\b|\bto the rescue\b"
+     r"|\bpaid for itself\b|\blower (?:energy |heating |running )?bills\b|\b(?:runs|works|looks|good) (?:like|as) new\b",
      0.6, "raised lifted upgraded increased hiked lift lifts boost boosts increase increases raise raises double doubles triple triples higher "
      "record strong stronger better-than-expected bumper solid small run worked lasted cut cuts cutting reduced reduces reducing halved "
-     "slashed lowered rescued rescuing rescue saved saving credited"),
+     "slashed lowered rescued rescuing rescue saved saving credited paid lower new"),
     (r"\b(?:cut|cuts|cutting|lowered|lowers|slashed|downgraded) (?:\w+ ){0,2}(?:price targets?|ratings?|recommendation)\b"
      r"|\b(?:lower|weaker|weak|disappointing|falling|declining|shrinking|slumping|plunging) (?:\w+ )?(?:sales|profits?|revenues?|earnings|margins|results|demand|orders|bookings)\b"
      r"|\b(?:broke|died|failed|stopped working|fell apart|cracked|snapped|leaked)\s+(?:\w+\s+){0,2}(?:within|after|in) (?:a|one|two|three|\d+) (?:day|days|week|weeks|month|months|uses?)\b"
@@ -1098,6 +1106,8 @@ def _evidence(chunk: str, engine: Engine, lang: str) -> tuple[float, float, bool
             c = min(c, 0.55)
         else:
             s *= 0.3  # nothing a reader would call an opinion: neutral
+    elif ev and s * ev > 0:
+        s = math.copysign(max(abs(s), min(0.4, 0.15 + 0.25 * abs(ev))), s)  # the events agree: not a near-neutral
     elif ev and not ruled and s * ev < 0 and abs(ev) >= 0.5:
         s = 0.4 * s + 0.6 * ev
         c = min(c, 0.5)
@@ -1127,7 +1137,7 @@ def _refers_to_kind(sentence: str, text: str, spans: Callable[[str], list[tuple[
     return bool(_COMPANY_REF.match(sentence) or _PERSON_REF.match(sentence))  # its CEO's record is its record
 
 
-_TURN_START = re.compile(r"^\s*(?:but|however|sadly|unfortunately|update|edit|in the end|overall|verdict|bottom line)\b", re.IGNORECASE)
+_TURN_START = re.compile(r"^\s*(?:but|however|sadly|unfortunately|shame|pity|update|edit|in the end|overall|verdict|bottom line)\b", re.IGNORECASE)
 
 
 def _memo(spans: Callable[[str], list[tuple[int, int]]]) -> Callable[[str], list[tuple[int, int]]]:
