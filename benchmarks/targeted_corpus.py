@@ -480,3 +480,51 @@ news long | {A} has spent the past two years rebuilding trust after a billing sc
 news long | Officials are investigating after a gas leak at a {A} site in Aberdeen.\nTwo workers were treated in hospital.\nThe company said it was cooperating fully with the inquiry. | A-
 news long | {B} has cut prices on its broadband packages for the third time this year.\n{A}, its main rival, said it had no plans to follow. | A0
 """
+
+# Written after tuning on DEV4_LINES: a mix of everything, in wording none of the earlier
+# lines use. Scored once (the "dev5" figure), then tuned on.
+DEV5_LINES = r"""
+news contest | {A} walked away with the top prize at the national design awards, edging out {B}. | A+ B-
+news contest | It was a bad night for {B}, which lost all three categories to {A}. | A+ B-
+review contest | Between the {A} and the {B}, the {A} is the one I'd actually recommend. | A+
+news rival | A strike at {B}'s main plant has handed {A} a chance to win back lost customers. | A+ B-
+news rival | Customers fleeing {B} after the price rise have mostly ended up at {A}. | A+ B-
+social rival | {B} charging for seat selection now?? {A} still doesn't. Easy choice. | A+ B-
+news exec | {E}'s surprise resignation wiped 10% off {C}'s share price. | C-
+news exec | {E} has turned {C} into the most profitable carmaker in Europe. | E+ C+
+news exec | {C} board ousts {E} after a year of falling sales. | E- C-
+news legal | {A} avoided a fine after regulators accepted its offer to compensate customers. | A+
+news legal | {A} lost its appeal against a 50 million euro fine. | A-
+news legal | The watchdog upheld a complaint that {A}'s advert was misleading. | A-
+news legal | Charges against two {A} executives were dropped on Monday. | A+
+news legal | {A} has been hit with a lawsuit from shareholders who say it hid losses. | A-
+press legal | Safety notice: {A} asks customers to stop using the Model 3 charger immediately and return it for a free replacement. | A-
+review rating | {A} Grill — food 9/10, service 9/10, would go back tomorrow. | A+
+review rating | Two out of five for the {A} blender. Loud and leaky. | A-
+social sarcasm | Big thanks to {A} for the surprise £60 charge on my bill 😒 | A-
+social sarcasm | {A} has truly perfected the art of losing parcels 👏 | A-
+social sarcasm | Fantastic, {A} cancelled my train for the third day running. Love it. 🙄 | A-
+forum question | Has anyone used {A} for a house move? | A0
+forum question | What's the difference between the {A} Pro and the {A} Lite? | A0
+news question | Why are {A} shares moving today? | A0
+news explainer | {A}, which makes garden furniture, was founded by two brothers in 1972. | A0
+news explainer | How {A} plans to spend its 2 billion dollar windfall. | A0
+press neutral | {A} will move its annual results date to 3 March. | A0
+review praise | Twelve years and my {A} washing machine has never missed a beat. | A+
+review praise | Seriously impressed by the build quality of the {A}. | A+
+social praise | {A} just refunded my whole order because it was a day late. Didn't even ask. Class act. | A+
+review complaint | The {A} is a beautiful kettle that takes eight minutes to boil. | A-
+review complaint | Customer service at {A} is non-existent. | A-
+social complaint | day 5 with no internet. thanks for nothing {A} | A-
+forum complaint | Third time my {A} boiler has broken down this winter. | A-
+review pronoun | Took my car to {A} for a service. They found nothing wrong, charged me £300, and the noise is still there. | A-
+news pronoun | {A} posted record orders in March. The company also said it would hire 1,000 people. | A+
+news multi | {A} is supplying the engines for {B}'s troubled new jet. | B-
+news multi | {A} and {B} were fined a combined 80 million euros for fixing prices. | A- B-
+news comparative | {A}'s profit margin is twice that of {B}. | A+
+review comparative | The {A} is just as good as the {B} at half the price. | A+
+news long | {A} had a difficult start to the year, with sales down 8% in January.\nBut a strong spring has put it back on track, and it now expects to meet its targets. | A+
+news long | {A}'s new chief executive inherited a mess.\nDebts are high, morale is low and the main product is two years late. | A-
+blog long | Our kitchen was fitted by {A} last summer.\nThe fitters were tidy and finished a day early.\nA year on, every drawer still closes perfectly. | A+
+forum long | Warning to anyone buying from {A}: they sent the wrong sofa, then charged me to return it.\nTook three months to get my money back. | A-
+"""

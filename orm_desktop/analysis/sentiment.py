@@ -247,7 +247,7 @@ _PHRASES = (
      ("answered replied responded fixed sorted resolved repaired delivered", "minutes hour hours day")),
     (r"\bnever (?:responded|replied|called back|answered)|\bstill waiting (?:for (?:my|a|the|our) (?:refund|reply|answer|replacement|repair|order|delivery|parcel|package))|\bon hold for", -0.6,
      ("never waiting hold",)),
-    (r"\b(?:lawsuit|suit|case|claims?|charges?)\s+(?:\w+\s+){0,3}(?:was |were |has been |have been )?(?:dismissed|dropped|thrown out|rejected by)", 0.6,
+    (r"\b(?:lawsuit|suit|case|claims?|charges?)\s+(?:\w+\s+){0,5}(?:was |were |has been |have been )?(?:dismissed|dropped|thrown out|rejected by)", 0.6,
      ("lawsuit suit case claim claims charge charges", "dismissed dropped thrown rejected")),
     (r"\b(?:dismiss|dismissed|dismisses|drops?|dropped|threw out|throws out)\s+(?:the |a |all )?(?:\w+\s+){0,2}(?:lawsuit|suit|case|claims?|charges?)\b", 0.6,
      ("lawsuit suit case claim claims charge charges",)),
@@ -671,8 +671,9 @@ _CONTEST_WIN = (r"\b(?:beat|beats|beating|defeated|defeats|defeating|outperform(
                 r"|edged (?:out|past|ahead of)|trounced|outbid|outscored|topped|pipped|smoked|destroyed|crushed|thrashed|clinched|won|wins|winning|secured"
                 r"|scooped|snatched|took (?:first|top)|came (?:first|top)|finished (?:first|top)|ranked (?:first|top)|outclass(?:es|ed)?"
                 r"|outshines?|outshone|blows? away|blew away|trumps?|trumped|(?:is|was) the (?:clear |outright |overall )?winner|wins on"
-                r"|knocked|knocks|dethroned|dethrones|unseated|unseats|came out (?:on top|ahead)|leapfrogged|leapfrogs|(?:has|have|had) beaten)\b")
-_CONTEST_LOSE = (r"\b(?:lost|loses|losing|lose|trailed|trails|trailing|fell behind|falls behind|lags|lagged|lagging"
+                r"|knocked|knocks|dethroned|dethrones|unseated|unseats|came out (?:on top|ahead)|leapfrogged|leapfrogs|(?:has|have|had) beaten"
+                r"|edging (?:out|past)|walked away with|walks away with|took home|takes home)\b")
+_CONTEST_LOSE = (r"(?<!back )(?<!win )(?<!regain )\b(?:lost|loses|losing|lose|trailed|trails|trailing|fell behind|falls behind|lags|lagged|lagging"
                  r"|came (?:second|third|fourth|last|bottom)|finished (?:second|third|fourth|last|bottom)|ranked (?:last|bottom)"
                  r"|(?:was|were|got|has been|have been|is|are|being) (?:\w+ )?(?:beaten|defeated|outperformed|outsold|overtaken|outbid|outscored"
                  r"|trounced|edged out|pipped|passed over|outclassed|outshone|snubbed|rejected)"
@@ -726,6 +727,8 @@ ROLE_PATTERNS: tuple[tuple[re.Pattern[str], float], ...] = tuple(
         (r"\bleft\s+T>\s+(?:as\s+)?(?:the\s+)?(?:only|sole|last|dominant|clear|undisputed)", 0.6),
         (r"\b(?:left|leaving|leaves)\s+T>\s+(?:empty-handed|out in the cold|behind|in the lurch|red-faced|trailing)", -0.6),
         (r"T>(?:'s|’s)\s+(?:gain|opportunity|chance|moment)\b", 0.6),
+        (r"\b(?:fleeing|fled|flee|flees|deserting|deserted|deserts|abandoning|abandoned|quitting|ditching|dumping)\s+(?:rival\s+)?T>", -0.6),
+        (r"\b(?:ended up|end up|ending up|ends up|landed|landing)\s+(?:at|with)\s+(?:rival\s+)?T>", 0.6),
         (r"\b(?:good news|a boon|a windfall|a gift|a lifeline|a bonanza|a blessing|an opportunity)\s+(?:for|to)\s+(?:rival\s+)?T>", 0.6),
         (r"T>(?:'s|’s)\s+(?:\w+\s+){0,2}?(?:troubles|woes|problems|misfortunes?|failures?|collapse|demise|difficulties|struggles|grounding|recall|outage|strike|loss|blunder|mess)\b", -0.6),
         (r"\b(?:flying|using|buying|shopping (?:at|with)|sticking with|going with|banking with|staying with|ordering from)\s+T>\s+(?:from now on|instead|in future|from here on|for good)", 0.6),
@@ -825,7 +828,8 @@ _ROLE_STEMS = _ROLE_STEMS | frozenset(
     "accus blam criticis criticiz slam condemn fined fines fining charg under led thanks steered guided take supply supplies "
     "signed signs secured secures landed lands bagged bags praised commended applauded lauded hailed thanked rewarded honour "
     "honor credited condemned slammed blasted censured rebuked reprimanded attacked ridiculed mocked left leaving leaves "
-    "beaten went going go settled decided gain opportunit chance moment".split())
+    "beaten went going go settled decided gain opportunit chance moment flee fled desert abandon quit ditch dump ended end "
+    "landed landing edging walked walks home".split())
 _ALL_STEMS = _ROLE_STEMS | {">"}
 _STEM_LENGTHS = tuple(sorted({len(x) for x in _ROLE_STEMS}))
 
@@ -1011,12 +1015,15 @@ _EVENT_PHRASES = tuple((re.compile(p), v, frozenset(t.split())) for p, v, t in (
      r"|\bturned the corner\b|\bbounced back\b|\bback on track\b|\bno complaints\b|\bcan'?t fault\b|\bcould ?n[o']t fault\b"
      r"|\b(?:quick|quickest|fast|fastest|speedy|instant|prompt) refund\b|\bstill (?:\w+ )?(?:waterproof|works|working|going strong|lasts|looks? (?:new|great|good|perfect)|runs? (?:like|perfectly|fine))\b",
      0.6, "credit hats changer game-changer killing treat penny beyond proved won weathered corner bounced track complaints fault refund still"),
-    (r"\bcautionary tale\b|\bput (?:me|us) off\b|\b(?:bill|bills|charges?|fees?|premiums?)\b(?:\s+\S+){0,4}?\s+(?:higher|went up|gone up|increased|doubled)\b"
+    (r"\bwiped (?:\S+ ){1,3}off\b|\bnon-?existent\b|\btakes? (?:\w+ )?(?:\d+|two|three|four|five|six|seven|eight|nine|ten|ages|forever) (?:minutes|hours|days|weeks)? ?to\b"
+     r"|\bcharged (?:me|us) (?:£|\$|€)?\d|\bcharg(?:ing|es) (?:\w+ )?for\b|\b(?:noise|problem|fault|issue|leak|smell|rattle|crack|error)s? (?:is|are) still (?:there|happening)\b"
+     r"|\bthanks for nothing\b|\bcautionary tale\b|\bput (?:me|us) off\b|\b(?:bill|bills|charges?|fees?|premiums?)\b(?:\s+\S+){0,4}?\s+(?:higher|went up|gone up|increased|doubled)\b"
      r"|\b(?:is|are|was) a (?:joke|disgrace|shambles|nightmare|farce)\b|\bgone downhill\b|\bgoing downhill\b|\bwent downhill\b"
      r"|\btook (?:\w+ )?(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|many) (?:days|weeks|months|hours)\b"
      r"|\b(?:closed|hung up|cut me off) on me\b|\bhung up\b|\bnothing (?:works|worked)\b|\bstopped (?:\w+ing)\b"
      r"|\b(?:rais|hik|increas|doubl)\w* (?:its |their |the |our |my )?prices\b", -0.6,
      "joke disgrace shambles nightmare farce downhill took closed hung cut nothing stopped prices cautionary put bill bills "
+     "wiped non-existent nonexistent take takes charged charging charges still thanks "
      "charge charges fee fees premium premiums"),
     (r"\b(?:raised|lifted|upgraded|increased|hiked) (?:\w+ ){0,2}(?:price targets?|ratings?|recommendation)\b"
      r"|\b(?:lift|lifts|boost|boosts|increase|increases|raise|raises|double|doubles|triple|triples)\s+(?:\w+\s+){0,2}(?:earnings|profits?|sales|revenues?|margins|capacity|output)\b"
@@ -1024,10 +1031,10 @@ _EVENT_PHRASES = tuple((re.compile(p), v, frozenset(t.split())) for p, v, t in (
      r"|\bsmall price to pay\b|\+1 for\b|\b(?:has|have) (?:run|worked|lasted)\b(?:\s+\S+){0,4}\s+for (?:\w+ )?(?:years|decades)\b"
      r"|\b(?:cut|cuts|cutting|reduced|reduces|reducing|halved|slashed|lowered)\s+(?:\w+\s+){0,2}(?:waiting times|wait times|costs|emissions|delays|bills|energy use|queues|waste)\b"
      r"|\b(?:rescu|sav)\w*\s+(?:\S+\s+){0,3}from (?:bankruptcy|collapse|administration|ruin|closure)\b|\bcredited with\b|\bto the rescue\b"
-     r"|\bpaid for itself\b|\blower (?:energy |heating |running )?bills\b|\b(?:runs|works|looks|good) (?:like|as) new\b",
+     r"|\bclass act\b|\bdid ?n[o']t (?:even )?(?:have to )?ask\b|\bpaid for itself\b|\blower (?:energy |heating |running )?bills\b|\b(?:runs|works|looks|good) (?:like|as) new\b",
      0.6, "raised lifted upgraded increased hiked lift lifts boost boosts increase increases raise raises double doubles triple triples higher "
      "record strong stronger better-than-expected bumper solid small run worked lasted cut cuts cutting reduced reduces reducing halved "
-     "slashed lowered rescued rescuing rescue saved saving credited paid lower new"),
+     "slashed lowered rescued rescuing rescue saved saving credited paid lower new class didn't didnt ask"),
     (r"\b(?:cut|cuts|cutting|lowered|lowers|slashed|downgraded) (?:\w+ ){0,2}(?:price targets?|ratings?|recommendation)\b"
      r"|\b(?:lower|weaker|weak|disappointing|falling|declining|shrinking|slumping|plunging) (?:\w+ )?(?:sales|profits?|revenues?|earnings|margins|results|demand|orders|bookings)\b"
      r"|\b(?:broke|died|failed|stopped working|fell apart|cracked|snapped|leaked)\s+(?:\w+\s+){0,2}(?:within|after|in) (?:a|one|two|three|\d+) (?:day|days|week|weeks|month|months|uses?)\b"
@@ -1177,7 +1184,7 @@ def score_toward(title: str, text: str, spans: Callable[[str], list[tuple[int, i
                 and not _names_other(sentence, spans) and (not others_before or _refers_to_kind(sentence, text, spans)):
             parts.append((sentence, 1.3, 1.0))  # what follows often settles it ("It died in March.")
         elif lone:  # "But after three weeks the hinge cracked.": the writer's conclusion
-            parts.append((sentence, 1.5 if _TURN_START.match(sentence) else 0.6, 1.0))
+            parts.append((sentence, 2.0 if _TURN_START.match(sentence) else 0.6, 1.0))
         else:
             previous = False
     if not parts and title:
