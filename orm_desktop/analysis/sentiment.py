@@ -323,7 +323,19 @@ _FACTUAL = re.compile(r"\b(?:appoints?|appointed|names|hires|hired) (?:a |an |th
 def neutral_shape(text: str) -> bool:
     """A plain question, a factual announcement or an explainer (close to neutral unless a
     reputation phrase says more)."""
-    return bool(("?" in text and _QUESTION.match(text)) or _FACTUAL.search(text))
+    return bool(("?" in text and _QUESTION.match(text)) or _factual(text))
+
+
+_FACTUAL_WORDS = frozenset("appoint appoints appointed names hires hired will annual here here's this explained look guide what "
+                           "explainer faq q&a how history headquartered based founded established set employs scheduled due "
+                           "released published issued posted early q".split())
+
+
+def _factual(text: str) -> bool:
+    """An announcement or explainer (_FACTUAL), with a word check first (speed)."""
+    if _FACTUAL_WORDS.isdisjoint(text.lower().translate(_TO_SPACE).split()):
+        return False
+    return bool(_FACTUAL.search(text))
 
 
 _QUESTION = re.compile(r"^\s*(?:what|how|where|when|which|who|whom|whose|does|do|did|is|are|can|could|should|would|will|has|have|anyone|any)\b[^.!]*\?\s*$", re.IGNORECASE)
@@ -384,7 +396,7 @@ def apply_rules(text: str, score: float, tokens: set[str] | frozenset[str] | Non
         phrase = max(-1.0, min(1.0, phrase))
         if score * phrase <= 0 or abs(score) < abs(phrase):
             score = 0.3 * score + 0.7 * phrase
-    elif abs(score) < 0.35 and (("?" in text and _QUESTION.match(text)) or _FACTUAL.search(text)):
+    elif abs(score) < 0.35 and (("?" in text and _QUESTION.match(text)) or _factual(text)):
         score *= 0.15  # a plain question; "Who the f… steals laxatives?" keeps its anger
     if not text.isascii() and _SARCASM_EMOJI.search(text) and score > -0.3:
         score = min(-0.3, score - 0.5)
@@ -829,7 +841,7 @@ _ROLE_STEMS = _ROLE_STEMS | frozenset(
     "signed signs secured secures landed lands bagged bags praised commended applauded lauded hailed thanked rewarded honour "
     "honor credited condemned slammed blasted censured rebuked reprimanded attacked ridiculed mocked left leaving leaves "
     "beaten went going go settled decided gain opportunit chance moment flee fled desert abandon quit ditch dump ended end "
-    "landed landing edging walked walks home".split())
+    "landed landing edging walked walks home welcomed".split())
 _ALL_STEMS = _ROLE_STEMS | {">"}
 _STEM_LENGTHS = tuple(sorted({len(x) for x in _ROLE_STEMS}))
 
@@ -875,7 +887,8 @@ _SPEAKER = re.compile(_TARGET + r"\s+(?:has\s+|have\s+)?(?:praised|thanked|haile
                       re.IGNORECASE | re.DOTALL)
 _HYPOTHETICAL = re.compile(r"\b(?:thinking (?:of|about)|considering|should (?:i|we)|shall (?:i|we)|planning to|plan to|whether (?:to|i|we)|might|wondering|tempted to)\b",
                            re.IGNORECASE)
-NEUTRAL_ROLE = 1e-4  # the entity only speaks ("A praised B's engineers"): neutral for A
+NEUTRAL_ROLE = 1e-4
+_SPEAKER_STEMS = frozenset("praised thanked hailed applauded commended lauded welcomed criticis criticiz blam accus attacked slammed".split())  # the entity only speaks ("A praised B's engineers"): neutral for A
 
 
 def role_valence(clause: str, spans: Callable[[str], list[tuple[int, int]]]) -> float:
@@ -898,17 +911,18 @@ def _role_marked(marked: str) -> float:
 def _role_of(marked: str, gate: bool = True) -> float:
     """The role valence of a clause with the entity marked ⟨T⟩; ``gate`` skips the patterns
     whose stems the clause lacks (same answer, faster: tested)."""
-    sp = _SPEAKER.search(marked)
-    if sp and _CAPWORD_OTHER(sp.group(1)):
-        return NEUTRAL_ROLE
-    if _HYPOTHETICAL.search(marked):
-        return 0.0  # "Thinking of moving my savings to X": no choice made yet
     stems = _role_stems(marked.replace(_TARGET, " ")) if gate else set(_ALL_STEMS)
     if not stems:
         return 0.0
+    if not _SPEAKER_STEMS.isdisjoint(stems):
+        sp = _SPEAKER.search(marked)
+        if sp and _CAPWORD_OTHER(sp.group(1)):
+            return NEUTRAL_ROLE
     total = sum(v for pat, v, need in _ROLE_INDEX if not need.isdisjoint(stems) and pat.search(marked))
     if not total and not _CONTEST_STEMS.isdisjoint(stems):
         total = _contest_role(marked)
+    if total and _HYPOTHETICAL.search(marked):
+        return 0.0  # "Thinking of moving my savings to X": no choice made yet
     return max(-1.0, min(1.0, total))
 
 
@@ -1212,7 +1226,9 @@ def score_toward(title: str, text: str, spans: Callable[[str], list[tuple[int, i
     confidence = conf_total / conf_weight if conf_weight else 0.5
     rating_weight = 0.7  # a feed's star rating
     if rating is None and engine.name == "orm" and not sarcastic:
-        stars = rating_in_text(text)  # "2/5" written in the text: the writer's own verdict
+        lowered = text.lower()
+        # "2/5" written in the text: the writer's own verdict
+        stars = rating_in_text(text) if "/" in text or "out of" in lowered or "star" in lowered else None
         if stars is not None:
             rating, rating_weight = stars * 2.0 + 3.0, 0.85
     if rating is not None:
