@@ -7,10 +7,13 @@ lexicons. Each score has a confidence (confidence_of). A workspace adapts the en
 overrides (OverrideLexicon, adapted). Heavy libraries are imported on first use only.
 
 Targeted scoring (``score_toward``) scores the title when it mentions the entity, the sentences
-that do and the sentences right after them that refer to it ("It", "The company"); a sentence
-with a contrast is cut into clauses and only the clauses about the entity count; the entity's
-role in a clause ("A beat B", "buyers switch to A") wins over its words. A star rating, when
-present, dominates (70 %; a rating written in the text 85 %). See docs/analysis.md.
+that do and the sentences after them that refer to it ("It", "The company", "the CEO"; a short
+text naming nobody else is the entity's throughout); a sentence is cut into segments and a
+segment naming another organisation or person is that one's; the entity's role ("A beat B",
+"picked A over B", "A is cheaper than B", "buyers switch to A") wins over its words; an event
+lexicon narrows the neutral band where there is evidence and a segment with none stays neutral.
+A star rating, when present, dominates (70 %; a rating written in the text 85 %). See
+docs/analysis.md.
 """
 
 from __future__ import annotations
