@@ -20,7 +20,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from targeted_corpus import DEV2_LINES, DEV3_LINES, DEV4_LINES, DEV5_LINES, DEV_LINES, TEST_LINES  # noqa: E402
+from targeted_corpus import DEV2_LINES, DEV3_LINES, DEV4_LINES, DEV5_LINES, DEV6_LINES, DEV_LINES, TEST_LINES  # noqa: E402
 
 OUT = Path(__file__).resolve().parents[1] / "tests" / "data" / "sentiment_targeted.tsv"
 PAIRS = [("Acme", "Globex"), ("Norrbrook", "Heatlyn"), ("Velora", "Initech"), ("Brightwave", "Corvid"),
@@ -211,6 +211,8 @@ def rows() -> list[dict]:
                   origin="round2-dev4")
     out += round2(DEV5_LINES, "dev", DEV_COMPANIES[13:] + DEV_COMPANIES[:13], DEV_EXECS[4:] + DEV_EXECS[:4], out[-1]["id"],
                   origin="round2-dev5")
+    out += round2(DEV6_LINES, "dev", DEV_COMPANIES[2:] + DEV_COMPANIES[:2], DEV_EXECS[1:] + DEV_EXECS[:1], out[-1]["id"],
+                  origin="round2-dev6")
     out += round2(TEST_LINES, "test", TEST_COMPANIES, TEST_EXECS, out[-1]["id"])
     return out
 

@@ -528,3 +528,45 @@ news long | {A}'s new chief executive inherited a mess.\nDebts are high, morale 
 blog long | Our kitchen was fitted by {A} last summer.\nThe fitters were tidy and finished a day early.\nA year on, every drawer still closes perfectly. | A+
 forum long | Warning to anyone buying from {A}: they sent the wrong sofa, then charged me to return it.\nTook three months to get my money back. | A-
 """
+
+# Written after tuning on DEV5_LINES: executives and companies, several entities, long news.
+# Scored once (the "dev6" figure), then tuned on.
+DEV6_LINES = r"""
+news exec | {E}, who founded {C} in a spare bedroom, was knighted on Friday. | E+
+news exec | {C} is in talks with lenders to avoid running out of cash, weeks after {E} promised investors the worst was over. | C- E-
+news exec | Staff at {C} praised {E}'s decision to share profits with every employee. | E+ C+
+news exec | {E} stepped down as chair of {C} on Monday, citing health reasons. | E0 C0
+news exec | {C} said it had full confidence in {E}, despite calls from shareholders for her to go. | E- C0
+news exec | Analysts said {E} had been dealt a poor hand, but {C}'s results were still the worst in the sector. | C-
+news exec | {E} was fined and banned from running a company for five years after {C} collapsed. | E- C-
+news exec | {E}'s turnaround plan is working: {C} has returned to growth and its debt has halved. | E+ C+
+news multi | {A} has signed a deal to run {B}'s customer helplines from next year. | A+ B0
+news multi | {A} blamed {B}, its software supplier, for the outage that stopped card payments. | A- B-
+news multi | {A} and {B} are both being investigated over suspected price fixing. | A- B-
+news multi | {A}, {B} and three other insurers have raised premiums by an average of 12%. | A- B-
+news multi | {A} is buying a 10% stake in {B}, sending {B}'s shares up 15%. | B+
+news multi | {B} has accused {A} of stealing its trade secrets; {A} denies the claims. | A-
+news multi | {A} will replace {B} as the main sponsor of the league next season. | A+ B-
+review multi | Tried both. {A} was faster to install, {B} is easier to live with. | A0 B0
+news long | {A} had a terrible 2023, with a profit warning, a product recall and the departure of its finance chief.\nThis year looks very different.\nSales are growing again and the new range has sold out in most shops. | A+
+news long | {A} opened its first store in Paris on Saturday.\nQueues stretched around the block and the shop sold out of its best-selling jacket by lunchtime. | A+
+news long | Shares in {A} have fallen by half this year.\nThe company has issued three profit warnings, and its chief executive left in June.\nOn Tuesday it said it was looking for a buyer. | A-
+news long | {A} employs 2,000 people at its plant in Swindon.\nThe site makes engines for small aircraft. | A0
+news long | A report by the consumer group found that {A} was the slowest of the big banks to refund fraud victims.\n{B} was the fastest, paying out within four days on average. | A- B+
+blog long | Three months ago I switched my mobile contract to {A}.\nSignal is better at home, the app is simple, and my bill is £12 a month cheaper.\nShould have done it years ago. | A+
+blog long | I really wanted {A} to work for us.\nThe onboarding was slick and the sales team were charming.\nBut six months in, half our invoices are wrong and nobody can tell us why. | A-
+forum long | Posting this as a warning. Ordered a sofa from {A} in March, paid in full.\nDelivery date moved four times.\nStill no sofa, and now they say the factory has closed. | A-
+social long | ok I take it back, {A} came through. Replacement arrived today, works perfectly. | A+
+social praise | honestly {A} has the best app of any bank, not even close | A+
+social complaint | {A} broadband has been dropping out every evening for a fortnight. Sort it out. | A-
+review praise | Nothing fancy, but the {A} does exactly what it says. Five stars. | A+
+review complaint | Bought the {A} because of the reviews. Big mistake. | A-
+review praise | The {A} has made my mornings so much easier. | A+
+news praise | {A}'s trains ran on time 96% of the time last month, the best figure in the country. | A+
+news complaint | {A} customers have been unable to access their accounts since Friday. | A-
+news rival | {B} is closing 40 branches, and {A} says it will take on the staff and the customers. | A+ B-
+news rival | {B} suspended flights to the island after the crash, leaving {A} as the only carrier. | A+ B-
+news legal | A court in Paris ordered {A} to stop selling the device in France. | A-
+news legal | {A} was acquitted of all charges on Thursday. | A+
+news legal | {A}'s licence was suspended by the regulator for three months. | A-
+"""

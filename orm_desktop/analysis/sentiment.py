@@ -739,7 +739,10 @@ ROLE_PATTERNS: tuple[tuple[re.Pattern[str], float], ...] = tuple(
         (r"T>\s+(?:has\s+|have\s+)?(?:will\s+)?(?:supply|supplies|signed|signs|secured|secures|landed|lands|bagged|bags)\s+(?:\S+\s+){0,8}?(?:deal|contract|agreement|order|tender)s?\b", 0.6),
         (r"T>\s+(?:was|were|has been|have been|is|got)\s+(?:\w+\s+)?(?:praised|commended|applauded|lauded|hailed|thanked|rewarded|honou?red|credited)\b", 0.6),
         (r"T>\s+(?:was|were|has been|have been|is|got)\s+(?:\w+\s+)?(?:condemned|slammed|blasted|censured|rebuked|reprimanded|attacked|ridiculed|mocked)\b", -0.6),
-        (r"\bleft\s+T>\s+(?:as\s+)?(?:the\s+)?(?:only|sole|last|dominant|clear|undisputed)", 0.6),
+        (r"\b(?:left|leaving|leaves)\s+T>\s+(?:as\s+)?(?:the\s+)?(?:only|sole|last|dominant|clear|undisputed)", 0.6),
+        (r"T>\s+(?:will\s+)?(?:replace|replaces|replaced|is replacing|supplants?|supplanted|takes over from|took over from|will take over from)\s+(?:rival\s+)?[A-Z]", 0.6),
+        (r"\b(?:replace|replaces|replaced|replacing|supplant\w*|taking over from|takes over from|took over from|ousted|ousts|oust)\s+(?:rival\s+)?T>", -0.6),
+        (rf"T>\s+(?:\w+\s+){{0,4}}?(?:take on|takes on|taking on|took on|absorb|absorbs|absorbed|welcome|welcomes|welcomed)\s+(?:\S+\s+){{0,5}}?{_PEOPLE}\b", 0.6),
         (r"\b(?:left|leaving|leaves)\s+T>\s+(?:empty-handed|out in the cold|behind|in the lurch|red-faced|trailing)", -0.6),
         (r"T>(?:'s|’s)\s+(?:gain|opportunity|chance|moment)\b", 0.6),
         (r"\b(?:fleeing|fled|flee|flees|deserting|deserted|deserts|abandoning|abandoned|quitting|ditching|dumping)\s+(?:rival\s+)?T>", -0.6),
@@ -844,7 +847,7 @@ _ROLE_STEMS = _ROLE_STEMS | frozenset(
     "signed signs secured secures landed lands bagged bags praised commended applauded lauded hailed thanked rewarded honour "
     "honor credited condemned slammed blasted censured rebuked reprimanded attacked ridiculed mocked left leaving leaves "
     "beaten went going go settled decided gain opportunit chance moment flee fled desert abandon quit ditch dump ended end "
-    "landed landing edging walked walks home welcomed".split())
+    "landed landing edging walked walks home welcomed replac supplant takes took ousted ousts oust absorb welcome".split())
 _ALL_STEMS = _ROLE_STEMS | {">"}
 _STEM_LENGTHS = tuple(sorted({len(x) for x in _ROLE_STEMS}))
 
@@ -886,12 +889,12 @@ def _no_spans(text: str) -> list[tuple[int, int]]:
     return []
 
 
-_SPEAKER = re.compile(_TARGET + r"\s+(?:has\s+|have\s+)?(?:praised|thanked|hailed|applauded|commended|lauded|welcomed|criticised|criticized|blamed|accused|attacked|slammed)\s+([^;.]*)",
+_SPEAKER = re.compile(_TARGET + r"\s+(?:has\s+|have\s+)?(?:praised|thanked|hailed|applauded|commended|lauded|welcomed|criticised|criticized|accused|attacked|slammed)\s+([^;.]*)",
                       re.IGNORECASE | re.DOTALL)
 _HYPOTHETICAL = re.compile(r"\b(?:thinking (?:of|about)|considering|should (?:i|we)|shall (?:i|we)|planning to|plan to|whether (?:to|i|we)|might|wondering|tempted to)\b",
                            re.IGNORECASE)
 NEUTRAL_ROLE = 1e-4
-_SPEAKER_STEMS = frozenset("praised thanked hailed applauded commended lauded welcomed criticis criticiz blam accus attacked slammed".split())  # the entity only speaks ("A praised B's engineers"): neutral for A
+_SPEAKER_STEMS = frozenset("praised thanked hailed applauded commended lauded welcomed criticis criticiz accus attacked slammed".split())  # the entity only speaks ("A praised B's engineers"): neutral for A
 
 
 def role_valence(clause: str, spans: Callable[[str], list[tuple[int, int]]]) -> float:
@@ -946,8 +949,14 @@ def _clauses_for(sentence: str, spans: Callable[[str], list[tuple[int, int]]]) -
     if len(clauses) <= 1:
         return [(sentence, 1.0, 1.0)]
     out: list[tuple[str, float, float]] = []
-    following = False
+    following = bare = False
     for i, c in enumerate(clauses):
+        if mixed and following and _RELATIVE.match(c) and i + 1 < len(clauses):
+            continue  # "E, who founded C in a spare bedroom, was knighted": the relative clause is C's
+        if bare and c[:1].isupper():
+            out.append((c, 1.0, 1.0))  # "A, B and three other insurers raised premiums": a list of names
+            bare = False
+            continue
         first = c.split(None, 1)[0].lower() if c.strip() else ""
         turn = 1.5 if first in _STRONG_TURN else 0.5 if first in _CONTEXT_TURN else 1.0
         if spans(c):
@@ -963,6 +972,8 @@ def _clauses_for(sentence: str, spans: Callable[[str], list[tuple[int, int]]]) -
                 continue
             out.append((c, turn if i else 1.0, 1.0))
             following = True
+            found = spans(c)
+            bare = len(found) == 1 and not c[:found[0][0]].strip() and not c[found[0][1]:].strip(" ,.'’s")
         elif following and not _names_other(c, spans):
             out.append((c, turn, 1.0))
         else:
@@ -1010,7 +1021,8 @@ _EVENT_WORDS.update(dict.fromkeys("grounding grounded scratches scratched awkwar
                                   "charged breaching breached guilty incident unavailable disruption disrupted cyberattack "
                                   "cyber-attack hack problems problem issues faults loudest noisiest slowest worst creaks "
                                   "creaky".split(), -0.5))
-_EVENT_WORDS.update(dict.fromkeys("solid fastest-growing waterproof painless spotless punctual".split(), 0.4))
+_EVENT_WORDS.update(dict.fromkeys("solid fastest-growing waterproof painless spotless punctual fastest quickest cheapest".split(), 0.4))
+_EVENT_WORDS.update(dict.fromkeys("warning mistake".split(), -0.4))
 _EVENT_WORDS.update({w: 0.3 * v for w, v in _COMP_SIGN.items()})
 _EVENT_PHRASES = tuple((re.compile(p), v, frozenset(t.split())) for p, v, t in (
     (r"\bstill (?:no|nothing|not|waiting|hasn'?t|haven'?t|no sign)\b|\b(?:been|kept) waiting\b"
@@ -1038,9 +1050,13 @@ _EVENT_PHRASES = tuple((re.compile(p), v, frozenset(t.split())) for p, v, t in (
      r"|\b(?:is|are|was) a (?:joke|disgrace|shambles|nightmare|farce)\b|\bgone downhill\b|\bgoing downhill\b|\bwent downhill\b"
      r"|\btook (?:\w+ )?(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|many) (?:days|weeks|months|hours)\b"
      r"|\b(?:closed|hung up|cut me off) on me\b|\bhung up\b|\bnothing (?:works|worked)\b|\bstopped (?:\w+ing)\b"
-     r"|\b(?:rais|hik|increas|doubl)\w* (?:its |their |the |our |my )?prices\b", -0.6,
+     r"|\b(?:rais|hik|increas|doubl)\w* (?:its |their |the |our |my )?(?:prices|premiums|fees|tariffs|rents|fares)\b"
+     r"|\bdrop(?:s|ped|ping)? out\b|\bcutting out\b|\bkeeps? (?:dropping|cutting|crashing)\b|\bsort (?:it|yourselves) out\b|\bget your act together\b"
+     r"|\bordered (?:\S+ ){0,2}to (?:stop|halt|cease|withdraw|recall|remove|suspend)\b|\bcalls? (?:from \w+ )?for (?:her|his|him|them) to (?:go|quit|resign|step down)\b"
+     r"|\bcalls? for (?:her|his|their) (?:resignation|head|removal)\b|\bposting this as a warning\b", -0.6,
      "joke disgrace shambles nightmare farce downhill took closed hung cut nothing stopped prices cautionary put bill bills "
-     "wiped non-existent nonexistent take takes charged charging charges still thanks "
+     "wiped non-existent nonexistent take takes charged charging charges still thanks premiums fees tariffs rents fares drop "
+     "drops dropped dropping cutting keep keeps sort get ordered call calls posting "
      "charge charges fee fees premium premiums"),
     (r"\b(?:raised|lifted|upgraded|increased|hiked) (?:\w+ ){0,2}(?:price targets?|ratings?|recommendation)\b"
      r"|\b(?:lift|lifts|boost|boosts|increase|increases|raise|raises|double|doubles|triple|triples)\s+(?:\w+\s+){0,2}(?:earnings|profits?|sales|revenues?|margins|capacity|output)\b"
@@ -1048,10 +1064,13 @@ _EVENT_PHRASES = tuple((re.compile(p), v, frozenset(t.split())) for p, v, t in (
      r"|\bsmall price to pay\b|\+1 for\b|\b(?:has|have) (?:run|worked|lasted)\b(?:\s+\S+){0,4}\s+for (?:\w+ )?(?:years|decades)\b"
      r"|\b(?:cut|cuts|cutting|reduced|reduces|reducing|halved|slashed|lowered)\s+(?:\w+\s+){0,2}(?:waiting times|wait times|costs|emissions|delays|bills|energy use|queues|waste)\b"
      r"|\b(?:rescu|sav)\w*\s+(?:\S+\s+){0,3}from (?:bankruptcy|collapse|administration|ruin|closure)\b|\bcredited with\b|\bto the rescue\b"
-     r"|\bclass act\b|\bdid ?n[o']t (?:even )?(?:have to )?ask\b|\bpaid for itself\b|\blower (?:energy |heating |running )?bills\b|\b(?:runs|works|looks|good) (?:like|as) new\b",
+     r"|\bclass act\b|\bsold out\b|\b(?:growing|rising|recovering|expanding) again\b|\bknighted\b"
+     r"|\b(?:plan|strategy|turnaround|approach|overhaul|bet|gamble)\b(?:\s+\S+){0,2}?\s+(?:is|are|has been) (?:working|paying off|bearing fruit)\b|\bpaid off\b"
+     r"|\bwithin (?:\d+|a few|two|three|four|five) (?:days|hours|minutes)\b|\bdid ?n[o']t (?:even )?(?:have to )?ask\b|\bpaid for itself\b|\blower (?:energy |heating |running )?bills\b|\b(?:runs|works|looks|good) (?:like|as) new\b",
      0.6, "raised lifted upgraded increased hiked lift lifts boost boosts increase increases raise raises double doubles triple triples higher "
      "record strong stronger better-than-expected bumper solid small run worked lasted cut cuts cutting reduced reduces reducing halved "
-     "slashed lowered rescued rescuing rescue saved saving credited paid lower new class didn't didnt ask"),
+     "slashed lowered rescued rescuing rescue saved saving credited paid lower new class didn't didnt ask sold growing rising "
+     "recovering expanding knighted working paying bearing within"),
     (r"\b(?:cut|cuts|cutting|lowered|lowers|slashed|downgraded) (?:\w+ ){0,2}(?:price targets?|ratings?|recommendation)\b"
      r"|\b(?:lower|weaker|weak|disappointing|falling|declining|shrinking|slumping|plunging) (?:\w+ )?(?:sales|profits?|revenues?|earnings|margins|results|demand|orders|bookings)\b"
      r"|\b(?:broke|died|failed|stopped working|fell apart|cracked|snapped|leaked)\s+(?:\w+\s+){0,2}(?:within|after|in) (?:a|one|two|three|\d+) (?:day|days|week|weeks|month|months|uses?)\b"
@@ -1161,7 +1180,8 @@ def _refers_to_kind(sentence: str, text: str, spans: Callable[[str], list[tuple[
     return bool(_COMPANY_REF.match(sentence) or _PERSON_REF.match(sentence))  # its CEO's record is its record
 
 
-_TURN_START = re.compile(r"^\s*(?:but|however|sadly|unfortunately|shame|pity|update|edit|in the end|overall|verdict|bottom line)\b", re.IGNORECASE)
+_TURN_START = re.compile(r"^\s*(?:but|however|sadly|unfortunately|shame|pity|update|edit|in the end|overall|verdict|bottom line"
+                         r"|this year|since then|now|these days)\b", re.IGNORECASE)
 
 
 def _memo(spans: Callable[[str], list[tuple[int, int]]]) -> Callable[[str], list[tuple[int, int]]]:
@@ -1201,7 +1221,7 @@ def score_toward(title: str, text: str, spans: Callable[[str], list[tuple[int, i
                 and not _names_other(sentence, spans) and (not others_before or _refers_to_kind(sentence, text, spans)):
             parts.append((sentence, 1.3, 1.0))  # what follows often settles it ("It died in March.")
         elif lone:  # "But after three weeks the hinge cracked.": the writer's conclusion
-            parts.append((sentence, 2.0 if _TURN_START.match(sentence) else 0.6, 1.0))
+            parts.append((sentence, 2.0 if _TURN_START.match(sentence) else 0.8, 1.0))
         else:
             previous = False
     if not parts and title:
