@@ -20,7 +20,16 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from targeted_corpus import DEV2_LINES, DEV3_LINES, DEV4_LINES, DEV5_LINES, DEV6_LINES, DEV_LINES, TEST_LINES  # noqa: E402
+from targeted_corpus import (  # noqa: E402
+    DEV2_LINES,
+    DEV3_LINES,
+    DEV4_LINES,
+    DEV5_LINES,
+    DEV6_LINES,
+    DEV_LINES,
+    FRESH_LINES,
+    TEST_LINES,
+)
 
 OUT = Path(__file__).resolve().parents[1] / "tests" / "data" / "sentiment_targeted.tsv"
 PAIRS = [("Acme", "Globex"), ("Norrbrook", "Heatlyn"), ("Velora", "Initech"), ("Brightwave", "Corvid"),
@@ -187,7 +196,8 @@ def round2(block: str, split: str, companies: list[str], execs: list[tuple[str, 
 
 def rows() -> list[dict]:
     """Round 1 (FAMILIES and FRESH*, all tuned on by now): "dev", their first split kept in
-    "origin"; round 2: DEV_LINES "dev", TEST_LINES "test" (never tuned on)."""
+    "origin"; round 2: DEV_LINES to DEV6_LINES "dev", TEST_LINES "test" (never tuned on),
+    FRESH_LINES "fresh" (written last, never tuned on)."""
     out = []
     n = 0
     for fam, (kind, pattern, template, labels) in enumerate(FAMILIES + FRESH + FRESH2 + FRESH3 + FRESH4):
@@ -214,6 +224,8 @@ def rows() -> list[dict]:
     out += round2(DEV6_LINES, "dev", DEV_COMPANIES[2:] + DEV_COMPANIES[:2], DEV_EXECS[1:] + DEV_EXECS[:1], out[-1]["id"],
                   origin="round2-dev6")
     out += round2(TEST_LINES, "test", TEST_COMPANIES, TEST_EXECS, out[-1]["id"])
+    out += round2(FRESH_LINES, "fresh", TEST_COMPANIES[8:] + TEST_COMPANIES[:8], TEST_EXECS[2:] + TEST_EXECS[:2],
+                  out[-1]["id"], origin="round2-fresh")
     return out
 
 
@@ -223,8 +235,8 @@ def main() -> None:
         w = csv.DictWriter(fh, fieldnames=list(data[0]), delimiter="\t", lineterminator="\n")
         w.writeheader()
         w.writerows(data)
-    by = {sp: sum(r["split"] == sp for r in data) for sp in ("dev", "test")}
-    print(f"wrote {OUT}: {len(data)} pairs ({by['dev']} dev, {by['test']} test)")
+    by = {sp: sum(r["split"] == sp for r in data) for sp in ("dev", "test", "fresh")}
+    print(f"wrote {OUT}: {len(data)} pairs ({by['dev']} dev, {by['test']} test, {by['fresh']} fresh)")
 
 
 if __name__ == "__main__":

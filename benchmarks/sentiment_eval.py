@@ -133,19 +133,19 @@ def load_targeted() -> list[dict]:
 
 def evaluate_targeted(by_pattern: bool = False) -> list[dict]:
     """Accuracy on the entity-targeted pairs: orm toward the entity vs whole-text VADER/TextBlob,
-    on the dev split (tuned on), the test split (round-2 TEST_LINES, never tuned on) and, with
-    ``by_pattern``, per pattern of each split."""
+    on the dev split (tuned on), the test split (round-2 TEST_LINES, never tuned on), the fresh
+    split (FRESH_LINES, written last, never tuned on) and, with ``by_pattern``, per pattern."""
     rows = load_targeted()
     orm, vader, blob = get_engine("orm"), get_engine("vader"), get_engine("textblob")
     preds = {"orm (toward entity)": [predict(orm, r) for r in rows],
              "vader (whole text)": [vader.score(r["text"]) for r in rows],
              "textblob (whole text)": [blob.score(r["text"]) for r in rows]}
     groups: list[tuple[str, str, list[int]]] = []
-    for split in ("dev", "test", "all"):
+    for split in ("dev", "test", "fresh", "all"):
         idx = [i for i, r in enumerate(rows) if split == "all" or r["split"] == split]
         groups.append((split, "all", idx))
     if by_pattern:
-        for split in ("dev", "test"):
+        for split in ("dev", "test", "fresh"):
             for pattern in sorted({r["pattern"] for r in rows}):
                 idx = [i for i, r in enumerate(rows) if r["split"] == split and r["pattern"] == pattern]
                 if idx:

@@ -570,3 +570,44 @@ news legal | A court in Paris ordered {A} to stop selling the device in France. 
 news legal | {A} was acquitted of all charges on Thursday. | A+
 news legal | {A}'s licence was suspended by the regulator for three months. | A-
 """
+
+# Written last, after every rule of this round, and never tuned on: the "fresh" split, a second
+# untouched reading next to the test split.
+FRESH_LINES = r"""
+news contest | {A} beat off competition from {B} to win the school meals contract. | A+ B-
+news contest | {B} finished behind {A} in this year's broadband speed league. | A+ B-
+review contest | If you're choosing between the two, skip the {B} and get the {A}. | A+ B-
+news rival | {B}'s week of outages has been a gift to {A}, which says sign-ups have tripled. | A+ B-
+news rival | With {B} in administration, its customers are being moved to {A}. | A+ B-
+social rival | {B} lost my booking, {A} sorted me a room in ten minutes. Guess who I'm using next time. | A+ B-
+news exec | {E} has been praised for her handling of the crisis, though {C} still faces a hefty fine. | E+ C-
+news exec | {C} posted its best results in a decade, but its boss {E} was booed at the annual meeting over pay. | C+ E-
+news exec | {E} quit as chief executive of {C} after the company admitted misleading investors. | E- C-
+news legal | The regulator found no evidence that {A} had broken the rules. | A+
+news legal | {A} has been told by regulators to pay back 3 million pounds to customers it overcharged. | A-
+news legal | The judge threw out most of the claims against {A}, calling them baseless. | A+
+news legal | The medicines agency has asked {A} to run an extra trial before it decides on approval. | A-
+press legal | Product recall: {A} Kids' Scooter. The front wheel may detach. Stop using the scooter and return it for a full refund. | A-
+review rating | Pretty box, nice smell, did nothing for my skin. {A} serum, 3/10. | A-
+review rating | {A} headphones, 9/10 — only minus is the case. | A+
+social sarcasm | Thanks {A} for the 6am wake-up call about a parcel you then didn't deliver 🙃 | A-
+social sarcasm | Oh great, another {A} price rise. Can't wait. 🙄 | A-
+forum question | Does {A} do student discounts? | A0
+news question | Who will lead {A} after the founder retires? | A0
+news explainer | {A} makes most of its sales in Asia, where it has 60 stores. | A0
+press neutral | {A} announces the date of its capital markets day. | A0
+review praise | Really pleased with the {A}. Quiet, quick and easy to clean. | A+
+review praise | Nine months in and the {A} is still going strong. | A+
+social praise | props to {A} for answering at 11pm on a Sunday | A+
+review complaint | The {A} stopped charging after three weeks and the replacement did the same. | A-
+social complaint | Been charged twice by {A} AGAIN. Sort it out. | A-
+forum complaint | Does anyone else find the new {A} app impossible to use? | A-
+review pronoun | Gave {A} another chance. They let me down again. | A-
+news pronoun | {A} posted a loss. It also cut its dividend. | A-
+news multi | {A} and {B} have ended their partnership after a dispute over payments. | A- B-
+news multi | {A} has poached three senior engineers from {B}. | A+ B-
+review comparative | The {A} is lighter than the {B} and the battery lasts longer. | A+ B-
+news long | {A}'s new factory in Wales opened on time and on budget.\nIt will employ 500 people by next year.\nThe first minister called it a landmark for the region. | A+
+news long | {A} was forced to cancel hundreds of flights on Sunday after a computer failure.\nPassengers complained of long queues and little information. | A-
+blog long | I've had the {A} for a month.\nBattery life is excellent and the screen is sharp.\nThe camera is average, but at this price I'm not complaining. | A+
+"""
