@@ -611,3 +611,54 @@ news long | {A}'s new factory in Wales opened on time and on budget.\nIt will em
 news long | {A} was forced to cancel hundreds of flights on Sunday after a computer failure.\nPassengers complained of long queues and little information. | A-
 blog long | I've had the {A} for a month.\nBattery life is excellent and the screen is sharp.\nThe camera is average, but at this price I'm not complaining. | A+
 """
+
+# Written after the fresh split was scored (only its per-pattern figures read): more of
+# everything, in new wording. Scored once (the "dev7" figure), then tuned on.
+DEV7_LINES = r"""
+news multi | {A} and {B} have called off their planned merger. | A- B-
+news multi | {A} is in a bitter dispute with {B} over unpaid royalties. | A- B-
+news multi | {A} won a 40 million dollar judgment against {B} on Tuesday. | A+ B-
+news multi | {B} has agreed to license {A}'s battery technology, a big win for the start-up. | A+
+news multi | {A} lured {B}'s top designer with a seven-figure package. | A+ B-
+news multi | {A} sold its stake in {B} at a loss. | A-
+news multi | {A} teamed up with {B} to launch a cheaper electric van. | A0 B0
+news legal | An employment tribunal ruled that {A} had unfairly dismissed a whistleblower. | A-
+news legal | {A} is to pay 8 million pounds in compensation after mis-selling insurance. | A-
+news legal | Police have arrested two {A} managers in a bribery investigation. | A-
+news legal | The Supreme Court sided with {A} in its long fight over drug patents. | A+
+news legal | A government review concluded that {A} had acted lawfully. | A+
+news legal | The authority blocked {A}'s planned takeover of a rival, citing competition concerns. | A-
+news exec | {E} was hailed as the architect of {C}'s recovery. | E+ C+
+news exec | {C} shares slumped after {E} admitted the new model would be a year late. | C- E-
+news exec | {E} is facing a shareholder revolt over her 12 million pound pay deal at {C}. | E-
+news exec | Former staff describe {E} as a bully; {C} says it is investigating. | E- C-
+news long | {A} has had a turbulent year.\nA data breach in March exposed the details of two million customers.\nIn June it was fined 4 million pounds, and its chief executive resigned. | A-
+news long | For years {A} was the laughing stock of the car industry.\nToday its cars top reliability surveys, and demand outstrips supply. | A+
+news long | {A} said it would close two call centres.\nAbout 400 jobs are at risk.\nUnions said they were shocked. | A-
+blog long | We stayed at {A} for five nights.\nThe pool was lovely, the staff were attentive and the food was excellent.\nWe are already planning to go back. | A+
+forum long | My {A} heat pump has been great for two winters.\nThis week it started making a grinding noise.\nInstaller came the next day and fixed it under warranty. Still happy. | A+
+review pronoun | Ordered the {A} on Monday. It came Tuesday and it's perfect. | A+
+review pronoun | We bought a {A} cot for our son. It collapsed the first night. | A-
+news pronoun | {A} was founded in 1990. It now has 12,000 staff and is one of Europe's fastest-growing firms. | A+
+social pronoun | got a reply from {A} after 3 weeks. they said they can't help. brilliant. | A-
+review complaint | The {A} app logs you out constantly and loses your basket. | A-
+review complaint | Rude staff at the {A} desk and a two-hour wait. | A-
+review complaint | Expected better from {A}. The fit is off and the zip broke. | A-
+review praise | Great value, no fuss, fast delivery. Would order from {A} again. | A+
+social praise | whoever runs the {A} twitter account deserves a raise 😂 | A+
+news praise | {A} has been certified carbon neutral by an independent auditor. | A+
+news explainer | {A} was created in 2019 by the merger of two regional water companies. | A0
+blog explainer | How {A} became the biggest seller of electric bikes in Germany. | A0
+forum question | Has {A} changed the way it calculates delivery charges? | A0
+news question | What does {A}'s new chief executive need to fix first? | A0
+news rival | Every {B} outage is a marketing opportunity for {A}. | A+ B-
+news rival | {A} is the big winner from the collapse of {B}, analysts said. | A+ B-
+social rival | {B} wants £90 for the repair, {A} did it for £30. | A+ B-
+news contest | {A} pipped {B} to the title of Britain's favourite bank. | A+ B-
+news contest | In the end {B} could not match {A}'s offer. | A+ B-
+review comparative | The {A} is far quieter than my old {B}. | A+ B-
+review comparative | I'd pick the {B} over the {A} for the battery alone. | A- B+
+review rating | Great coffee, awful service. {A}: 5/10. | A-
+social sarcasm | Nothing says "we value you" like {A} putting you on hold for an hour 🙄 | A-
+social sarcasm | oh brilliant, {A} cancelled my delivery again, great start to the week | A-
+"""

@@ -620,7 +620,9 @@ def _common_words() -> frozenset[str]:
 _NOT_NAMES = frozenset(
     "i i'm i've i'd i'll mr mrs ms dr monday tuesday wednesday thursday friday saturday sunday january february "
     "march april may june july august september october november december ceo cfo ok christmas easter xmas "
-    "eid diwali hanukkah ramadan".split())
+    "eid diwali hanukkah ramadan europe european asia asian africa african america american americas britain british "
+    "england english scotland scottish wales welsh ireland irish france french germany german spain spanish italy "
+    "italian china chinese japan japanese india indian canada australia london paris berlin".split())
 _CAPWORD = re.compile(r"(?<![\w'’/])[A-Z][\w&-]*")
 
 
@@ -692,7 +694,7 @@ _CONTEST_LOSE = (r"(?<!back )(?<!win )(?<!regain )\b(?:lost|loses|losing|lose|tr
                  r"|came (?:second|third|fourth|last|bottom)|finished (?:second|third|fourth|last|bottom)|ranked (?:last|bottom)"
                  r"|(?:was|were|got|has been|have been|is|are|being) (?:\w+ )?(?:beaten|defeated|outperformed|outsold|overtaken|outbid|outscored"
                  r"|trounced|edged out|pipped|passed over|outclassed|outshone|snubbed|rejected)"
-                 r"|did ?n[o']t stand a chance|(?:is|was|were|are) no match for)\b")
+                 r"|did ?n[o']t stand a chance|(?:is|was|were|are) no match for|could ?n[o']t match|could not match|unable to match|failed to match)\b")
 _CHOOSE = r"\b(?:(?:'d|would|will|I'll) take|went with|going with|go with|settled on|decided on|opt(?:ed|s)? for|go(?:es)? for|went for|picked(?! up)|pick(?! up)|picks(?! up)|chose|chosen|choose|chooses|selected|selects|select|voted|preferred|prefer|prefers|favou?red|awarded|awards|handed|gave|sided with|siding with|backed|backing)\b"
 _OVER = r"\b(?:over|ahead of|instead of|rather than|above|beating)\s+(?:rivals?\s+|the\s+|its\s+)?$"
 _COMP_POS = ("better faster cheaper quieter easier lighter stronger safer cleaner smoother sharper brighter nicer sturdier "
@@ -710,7 +712,7 @@ _PEOPLE = r"(?:customers|buyers|users|shoppers|passengers|travell?ers|clients|bu
 ROLE_PATTERNS: tuple[tuple[re.Pattern[str], float], ...] = tuple(
     (re.compile(p.replace("T>", _TARGET), re.IGNORECASE), v) for p, v in (
         (r"\b(?:lost|loses|losing)\s+(?:\w+\s+){0,4}?to\s+(?:rival\s+)?T>", 0.6),
-        (r"\b(?:won|wins|winning|victory|preferred|prefer|chosen|chose|choose|picked|selected|voted|named|awarded|clinched|secured|take|takes)\b(?:\s+\S+){0,8}?\s+"
+        (r"\b(?:won|wins|winning|victory|preferred|prefer|chosen|chose|choose|chooses|picked|pick|picks|selected|voted|named|awarded|clinched|secured|take|takes)\b(?:\s+\S+){0,8}?\s+"
          r"(?:over|ahead of|instead of|rather than|in preference to)\s+(?:rivals?\s+|the\s+)?T>", -0.6),
         (r"\bin favou?r of T>", 0.6),
         (r"\b(?:second|runner-up|behind|next) to T>|\bbehind T>", 0.6),
@@ -747,7 +749,9 @@ ROLE_PATTERNS: tuple[tuple[re.Pattern[str], float], ...] = tuple(
         (r"T>(?:'s|’s)\s+(?:gain|opportunity|chance|moment)\b", 0.6),
         (r"\b(?:fleeing|fled|flee|flees|deserting|deserted|deserts|abandoning|abandoned|quitting|ditching|dumping)\s+(?:rival\s+)?T>", -0.6),
         (r"\b(?:ended up|end up|ending up|ends up|landed|landing)\s+(?:at|with)\s+(?:rival\s+)?T>", 0.6),
-        (r"\b(?:good news|a boon|a windfall|a gift|a lifeline|a bonanza|a blessing|an opportunity)\s+(?:for|to)\s+(?:rival\s+)?T>", 0.6),
+        (r"\b(?:good news|an? (?:\w+\s+)?(?:boon|windfall|gift|lifeline|bonanza|blessing|opportunity))\s+(?:for|to)\s+(?:rival\s+)?T>", 0.6),
+        (r"\b(?:lured|poached|hired|headhunted|snatched|stole|stolen)\s+(?:away\s+)?T>(?:'s|’s)", -0.6),
+        (r"\b(?:poached|lured|hired|headhunted)\s+(?:\S+\s+){0,4}?(?:from|away from)\s+(?:rival\s+)?T>", -0.6),
         (r"T>(?:'s|’s)\s+(?:\w+\s+){0,2}?(?:troubles|woes|problems|misfortunes?|failures?|collapse|demise|difficulties|struggles|grounding|recall|outage|strike|loss|blunder|mess)\b", -0.6),
         (r"\b(?:flying|using|buying|shopping (?:at|with)|sticking with|going with|banking with|staying with|ordering from)\s+T>\s+(?:from now on|instead|in future|from here on|for good)", 0.6),
         (r"\breplac(?:ed|es|ing)\s+(?:\S+\s+){0,5}?with\s+T>", 0.6),
@@ -847,7 +851,8 @@ _ROLE_STEMS = _ROLE_STEMS | frozenset(
     "signed signs secured secures landed lands bagged bags praised commended applauded lauded hailed thanked rewarded honour "
     "honor credited condemned slammed blasted censured rebuked reprimanded attacked ridiculed mocked left leaving leaves "
     "beaten went going go settled decided gain opportunit chance moment flee fled desert abandon quit ditch dump ended end "
-    "landed landing edging walked walks home welcomed replac supplant takes took ousted ousts oust absorb welcome".split())
+    "landed landing edging walked walks home welcomed replac supplant takes took ousted ousts oust absorb welcome lured poached "
+    "hired headhunted snatched stole stolen pick picks".split())
 _ALL_STEMS = _ROLE_STEMS | {">"}
 _STEM_LENGTHS = tuple(sorted({len(x) for x in _ROLE_STEMS}))
 
@@ -1022,7 +1027,9 @@ _EVENT_WORDS.update(dict.fromkeys("grounding grounded scratches scratched awkwar
                                   "cyber-attack hack problems problem issues faults loudest noisiest slowest worst creaks "
                                   "creaky".split(), -0.5))
 _EVENT_WORDS.update(dict.fromkeys("solid fastest-growing waterproof painless spotless punctual fastest quickest cheapest".split(), 0.4))
-_EVENT_WORDS.update(dict.fromkeys("warning mistake".split(), -0.4))
+_EVENT_WORDS.update(dict.fromkeys("warning mistake revolt rebellion backlash uproar outcry mis-selling mis-sold missold "
+                                  "bully bullying harassment".split(), -0.4))
+_EVENT_WORDS.update(dict.fromkeys("certified".split(), 0.4))
 _EVENT_WORDS.update({w: 0.3 * v for w, v in _COMP_SIGN.items()})
 _EVENT_PHRASES = tuple((re.compile(p), v, frozenset(t.split())) for p, v, t in (
     (r"\bstill (?:no|nothing|not|waiting|hasn'?t|haven'?t|no sign)\b|\b(?:been|kept) waiting\b"
@@ -1053,10 +1060,13 @@ _EVENT_PHRASES = tuple((re.compile(p), v, frozenset(t.split())) for p, v, t in (
      r"|\b(?:rais|hik|increas|doubl)\w* (?:its |their |the |our |my )?(?:prices|premiums|fees|tariffs|rents|fares)\b"
      r"|\bdrop(?:s|ped|ping)? out\b|\bcutting out\b|\bkeeps? (?:dropping|cutting|crashing)\b|\bsort (?:it|yourselves) out\b|\bget your act together\b"
      r"|\bordered (?:\S+ ){0,2}to (?:stop|halt|cease|withdraw|recall|remove|suspend)\b|\bcalls? (?:from \w+ )?for (?:her|his|him|them) to (?:go|quit|resign|step down)\b"
-     r"|\bcalls? for (?:her|his|their) (?:resignation|head|removal)\b|\bposting this as a warning\b", -0.6,
+     r"|\bcalls? for (?:her|his|their) (?:resignation|head|removal)\b|\bposting this as a warning\b"
+     r"|\bcalled off\b|\b(?:merger|deal|talks|takeover|partnership)\b(?:\s+\S+){0,2}?\s+(?:collapsed|fell through|broke down|fell apart)\b"
+     r"|\bto pay (?:\S+ ){0,4}(?:in )?(?:compensation|damages|fines?|penalt(?:y|ies))\b|\bexpected (?:better|more)\b", -0.6,
      "joke disgrace shambles nightmare farce downhill took closed hung cut nothing stopped prices cautionary put bill bills "
      "wiped non-existent nonexistent take takes charged charging charges still thanks premiums fees tariffs rents fares drop "
-     "drops dropped dropping cutting keep keeps sort get ordered call calls posting "
+     "drops dropped dropping cutting keep keeps sort get ordered call calls posting called merger deal talks takeover "
+     "partnership pay expected "
      "charge charges fee fees premium premiums"),
     (r"\b(?:raised|lifted|upgraded|increased|hiked) (?:\w+ ){0,2}(?:price targets?|ratings?|recommendation)\b"
      r"|\b(?:lift|lifts|boost|boosts|increase|increases|raise|raises|double|doubles|triple|triples)\s+(?:\w+\s+){0,2}(?:earnings|profits?|sales|revenues?|margins|capacity|output)\b"
@@ -1064,13 +1074,14 @@ _EVENT_PHRASES = tuple((re.compile(p), v, frozenset(t.split())) for p, v, t in (
      r"|\bsmall price to pay\b|\+1 for\b|\b(?:has|have) (?:run|worked|lasted)\b(?:\s+\S+){0,4}\s+for (?:\w+ )?(?:years|decades)\b"
      r"|\b(?:cut|cuts|cutting|reduced|reduces|reducing|halved|slashed|lowered)\s+(?:\w+\s+){0,2}(?:waiting times|wait times|costs|emissions|delays|bills|energy use|queues|waste)\b"
      r"|\b(?:rescu|sav)\w*\s+(?:\S+\s+){0,3}from (?:bankruptcy|collapse|administration|ruin|closure)\b|\bcredited with\b|\bto the rescue\b"
-     r"|\bclass act\b|\bsold out\b|\b(?:growing|rising|recovering|expanding) again\b|\bknighted\b"
+     r"|\bclass act\b|\bdeserves? a (?:raise|medal|pay rise|promotion)\b|\bacted lawfully\b|\bwithin the law\b"
+     r"|\bbroken no (?:rules|laws)\b|\bdid nothing wrong\b|\bsold out\b|\b(?:growing|rising|recovering|expanding) again\b|\bknighted\b"
      r"|\b(?:plan|strategy|turnaround|approach|overhaul|bet|gamble)\b(?:\s+\S+){0,2}?\s+(?:is|are|has been) (?:working|paying off|bearing fruit)\b|\bpaid off\b"
      r"|\bwithin (?:\d+|a few|two|three|four|five) (?:days|hours|minutes)\b|\bdid ?n[o']t (?:even )?(?:have to )?ask\b|\bpaid for itself\b|\blower (?:energy |heating |running )?bills\b|\b(?:runs|works|looks|good) (?:like|as) new\b",
      0.6, "raised lifted upgraded increased hiked lift lifts boost boosts increase increases raise raises double doubles triple triples higher "
      "record strong stronger better-than-expected bumper solid small run worked lasted cut cuts cutting reduced reduces reducing halved "
      "slashed lowered rescued rescuing rescue saved saving credited paid lower new class didn't didnt ask sold growing rising "
-     "recovering expanding knighted working paying bearing within"),
+     "recovering expanding knighted working paying bearing within deserves deserve lawfully law broken nothing"),
     (r"\b(?:cut|cuts|cutting|lowered|lowers|slashed|downgraded) (?:\w+ ){0,2}(?:price targets?|ratings?|recommendation)\b"
      r"|\b(?:lower|weaker|weak|disappointing|falling|declining|shrinking|slumping|plunging) (?:\w+ )?(?:sales|profits?|revenues?|earnings|margins|results|demand|orders|bookings)\b"
      r"|\b(?:broke|died|failed|stopped working|fell apart|cracked|snapped|leaked)\s+(?:\w+\s+){0,2}(?:within|after|in) (?:a|one|two|three|\d+) (?:day|days|week|weeks|month|months|uses?)\b"
