@@ -27,6 +27,7 @@ from targeted_corpus import (  # noqa: E402
     DEV5_LINES,
     DEV6_LINES,
     DEV7_LINES,
+    DEV8_LINES,
     DEV_LINES,
     FRESH_LINES,
     TEST_LINES,
@@ -226,6 +227,8 @@ def rows() -> list[dict]:
                   origin="round2-dev6")
     out += round2(DEV7_LINES, "dev", DEV_COMPANIES[7:] + DEV_COMPANIES[:7], DEV_EXECS, out[-1]["id"],
                   origin="round2-dev7")
+    out += round2(DEV8_LINES, "dev", DEV_COMPANIES[11:] + DEV_COMPANIES[:11], DEV_EXECS, out[-1]["id"],
+                  origin="round2-dev8")
     out += round2(TEST_LINES, "test", TEST_COMPANIES, TEST_EXECS, out[-1]["id"])
     out += round2(FRESH_LINES, "fresh", TEST_COMPANIES[8:] + TEST_COMPANIES[:8], TEST_EXECS[2:] + TEST_EXECS[:2],
                   out[-1]["id"], origin="round2-fresh")

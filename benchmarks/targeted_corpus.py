@@ -662,3 +662,39 @@ review rating | Great coffee, awful service. {A}: 5/10. | A-
 social sarcasm | Nothing says "we value you" like {A} putting you on hold for an hour 🙄 | A-
 social sarcasm | oh brilliant, {A} cancelled my delivery again, great start to the week | A-
 """
+
+# Written after DEV7_LINES, for the weakest patterns of the fresh split (several entities, legal,
+# pronouns, explainers, long texts) without reading its sentences. Scored once (the "dev8"
+# figure), then tuned on.
+DEV8_LINES = r"""
+news multi | {A} has walked away from talks to buy {B}. | A0 B-
+news multi | {A} has sued {B}, claiming it copied its app design. | B-
+news multi | {A} said it would match {B}'s price cut. | A0
+news multi | {A} and {B} are to share the cost of a new bridge. | A0 B0
+news multi | {A}'s deal with {B} has turned sour, with both sides blaming each other for delays. | A- B-
+news multi | {A} is taking {B} to court over a broken supply contract. | B-
+news legal | The ombudsman ordered {A} to apologise and pay 500 pounds to a customer it treated unfairly. | A-
+news legal | Regulators said {A} had done nothing wrong and closed the case. | A+
+news legal | {A} has been granted permission to build a wind farm off the Norfolk coast. | A+
+news legal | A jury cleared {A} of negligence over the 2019 warehouse fire. | A+
+news legal | {A} admitted breaching safety laws and will be sentenced next month. | A-
+news legal | {A} faces a criminal investigation over its emissions data. | A-
+review pronoun | Rang {A} about my faulty TV. They collected it the next day and sent a new one. | A+
+review pronoun | I gave {A} five years of loyalty. They gave me a price rise. | A-
+news pronoun | {A} unveiled its new phone on Tuesday. Critics called it dull. | A-
+social pronoun | tried {A} for the first time. it was gross | A-
+news explainer | {A}: what the company does, who runs it and why it matters. | A0
+news explainer | The story of {A}, from bicycle repair shop to car giant. | A0
+blog explainer | A quick look at {A}'s new pricing tiers and who they are for. | A0
+news long | {A} has been quietly rebuilding its business.\nIt sold its loss-making shipping arm last year and cut its debt by half.\nThis week it reported its first profit in five years. | A+
+news long | Residents near {A}'s quarry have complained about dust and noise for years.\nOn Monday the council ordered the company to reduce blasting. | A-
+news long | {A} launched a new savings account on Monday.\nIt pays 4.5% interest, one of the highest rates on the market.\nThere is no minimum deposit. | A+
+news long | {A} said its founder would step back from day-to-day running of the business.\nShe will remain on the board.\nThe company did not say who would replace her. | A0
+forum long | Update on my {A} complaint: they have now refunded me in full and apologised.\nTook a while but credit to them. | A+
+social long | {A} kept me on hold for an hour, then the line went dead. Rang back, another 40 minutes. | A-
+review complaint | The {A} looked nothing like the photos. | A-
+review praise | Couldn't ask for more from {A}. | A+
+news contest | {A} has taken the crown as the world's biggest seller of electric cars, ahead of {B}. | A+ B-
+news rival | {B}'s misfortune could be {A}'s gain. | A+ B-
+review comparative | The {A} is not as comfortable as the {B}. | A- B+
+"""

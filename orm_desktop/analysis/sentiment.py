@@ -321,7 +321,7 @@ _FACTUAL = re.compile(r"\b(?:appoints?|appointed|names|hires|hired) (?:a |an |th
                       r"|^\s*(?:here is|here's|this is) how\b|\bexplained\s*:|\ba (?:look|guide) (?:at|to|inside)\b|\bguide to\b"
                       r"|\bwhat (?:\S+ ){0,4}means for\b|^\s*(?:explainer|explained|faq|q&a|how to)\b|\ba (?:short |brief )?history of\b"
                       r"|\b(?:is|are) (?:headquartered|based) in\b|\bwas (?:founded|established|set up) in\b"
-                      r"|\bemploys (?:about|around|some|roughly|over|nearly|almost|\d)|\b(?:released|published|issued|posted) its (?:\S+ ){0,3}(?:update|report|statement|accounts|figures|prospectus)\b|\bat an early stage\b|\bis (?:scheduled|due) (?:for|to (?:report|publish|announce))\b",
+                      r"|\bemploys (?:about|around|some|roughly|over|nearly|almost|\d)|\b(?:released|published|issued|posted) its (?:\S+ ){0,3}(?:update|report|statement|accounts|figures|prospectus)\b|\bat an early stage\b|\bwhy it matters\b|\bwhat the company does\b|\bis (?:scheduled|due) (?:for|to (?:report|publish|announce))\b",
                       re.IGNORECASE)
 def neutral_shape(text: str) -> bool:
     """A plain question, a factual announcement or an explainer (close to neutral unless a
@@ -689,13 +689,14 @@ _CONTEST_WIN = (r"\b(?:beat|beats|beating|defeated|defeats|defeating|outperform(
                 r"|scooped|snatched|took (?:first|top)|came (?:first|top)|finished (?:first|top)|ranked (?:first|top)|outclass(?:es|ed)?"
                 r"|outshines?|outshone|blows? away|blew away|trumps?|trumped|(?:is|was) the (?:clear |outright |overall )?winner|wins on"
                 r"|knocked|knocks|dethroned|dethrones|unseated|unseats|came out (?:on top|ahead)|leapfrogged|leapfrogs|(?:has|have|had) beaten"
-                r"|edging (?:out|past)|walked away with|walks away with|took home|takes home)\b")
+                r"|edging (?:out|past)|walked away with|walks away with|took home|takes home"
+                r"|(?:taken|took|takes|claimed|claims|seized|snatched) (?:the )?(?:crown|title|top spot|lead|number one spot))\b")
 _CONTEST_LOSE = (r"(?<!back )(?<!win )(?<!regain )\b(?:lost|loses|losing|lose|trailed|trails|trailing|fell behind|falls behind|lags|lagged|lagging"
                  r"|came (?:second|third|fourth|last|bottom)|finished (?:second|third|fourth|last|bottom)|ranked (?:last|bottom)"
                  r"|(?:was|were|got|has been|have been|is|are|being) (?:\w+ )?(?:beaten|defeated|outperformed|outsold|overtaken|outbid|outscored"
                  r"|trounced|edged out|pipped|passed over|outclassed|outshone|snubbed|rejected)"
                  r"|did ?n[o']t stand a chance|(?:is|was|were|are) no match for|could ?n[o']t match|could not match|unable to match|failed to match)\b")
-_CHOOSE = r"\b(?:(?:'d|would|will|I'll) take|went with|going with|go with|settled on|decided on|opt(?:ed|s)? for|go(?:es)? for|went for|picked(?! up)|pick(?! up)|picks(?! up)|chose|chosen|choose|chooses|selected|selects|select|voted|preferred|prefer|prefers|favou?red|awarded|awards|handed|gave|sided with|siding with|backed|backing)\b"
+_CHOOSE = r"\b(?:(?:'d|would|will|I'll) take|went with|going with|go with|settled on|decided on|opt(?:ed|s)? for|go(?:es)? for|went for|picked(?! up)|pick(?! up)|picks(?! up)|chose|chosen|choose|chooses|selected|selects|select|voted|preferred|prefer|prefers|favou?red|awarded|awards|sided with|siding with|backed|backing)\b"
 _OVER = r"\b(?:over|ahead of|instead of|rather than|above|beating)\s+(?:rivals?\s+|the\s+|its\s+)?$"
 _COMP_POS = ("better faster cheaper quieter easier lighter stronger safer cleaner smoother sharper brighter nicer sturdier "
              "tougher longer smarter superior comfier warmer roomier simpler clearer kinder friendlier")
@@ -751,6 +752,8 @@ ROLE_PATTERNS: tuple[tuple[re.Pattern[str], float], ...] = tuple(
         (r"\b(?:ended up|end up|ending up|ends up|landed|landing)\s+(?:at|with)\s+(?:rival\s+)?T>", 0.6),
         (r"\b(?:good news|an? (?:\w+\s+)?(?:boon|windfall|gift|lifeline|bonanza|blessing|opportunity))\s+(?:for|to)\s+(?:rival\s+)?T>", 0.6),
         (r"\b(?:lured|poached|hired|headhunted|snatched|stole|stolen)\s+(?:away\s+)?T>(?:'s|’s)", -0.6),
+        (r"\b(?:handed|gave|given|hands|gives)\s+T>\s+(?:a|an|the)\s+(?:\w+\s+)?(?:chance|opportunity|boost|lifeline|advantage|win|victory|edge|lead|contract|deal|order)", 0.6),
+        (r"\b(?:walked away from|walks away from|pulled out of|pulls out of|abandoned|dropped|scrapped)\s+(?:\S+\s+){0,3}?(?:talks|bid|offer|plans?|deal)\s+(?:to\s+(?:buy|acquire|take over)|for)\s+T>", -0.6),
         (r"\b(?:poached|lured|hired|headhunted)\s+(?:\S+\s+){0,4}?(?:from|away from)\s+(?:rival\s+)?T>", -0.6),
         (r"T>(?:'s|’s)\s+(?:\w+\s+){0,2}?(?:troubles|woes|problems|misfortunes?|failures?|collapse|demise|difficulties|struggles|grounding|recall|outage|strike|loss|blunder|mess)\b", -0.6),
         (r"\b(?:flying|using|buying|shopping (?:at|with)|sticking with|going with|banking with|staying with|ordering from)\s+T>\s+(?:from now on|instead|in future|from here on|for good)", 0.6),
@@ -852,7 +855,8 @@ _ROLE_STEMS = _ROLE_STEMS | frozenset(
     "honor credited condemned slammed blasted censured rebuked reprimanded attacked ridiculed mocked left leaving leaves "
     "beaten went going go settled decided gain opportunit chance moment flee fled desert abandon quit ditch dump ended end "
     "landed landing edging walked walks home welcomed replac supplant takes took ousted ousts oust absorb welcome lured poached "
-    "hired headhunted snatched stole stolen pick picks".split())
+    "hired headhunted snatched stole stolen pick picks handed gave given hands gives walked walks pulled pulls abandoned dropped "
+    "scrapped claimed claims seized crown".split())
 _ALL_STEMS = _ROLE_STEMS | {">"}
 _STEM_LENGTHS = tuple(sorted({len(x) for x in _ROLE_STEMS}))
 
@@ -1043,8 +1047,9 @@ _EVENT_PHRASES = tuple((re.compile(p), v, frozenset(t.split())) for p, v, t in (
     (r"\bout of (?:the market|business)\b|\bwent (?:bust|under)\b|\bgoes bust\b", -0.6, "out went goes"),
     (r"\b(?:app|site|website|network|service|servers?|system|broadband|wi-?fi|internet|platform|phones?|lines?)\s+(?:is\s+|was\s+|are\s+|were\s+|went\s+|goes\s+)?(?:down|offline)\b"
      r"|\bdown again\b", -0.6, "down offline"),
-    (r"\bsame day\b|\bfor free\b|\bfree of charge\b|\bno questions asked\b|\bwithin (?:minutes|an hour|the hour|a day)\b|\bday early\b|\bahead of schedule\b", 0.5,
-     "same free no within early ahead"),
+    (r"\bsame day\b|\bnext day\b|\bthe following day\b|\bsent (?:me |us )?a (?:new|replacement) one\b|\bsent a replacement\b"
+     r"|\b(?:first|maiden) (?:annual |full-year )?profit\b|\bfor free\b|\bfree of charge\b|\bno questions asked\b|\bwithin (?:minutes|an hour|the hour|a day)\b|\bday early\b|\bahead of schedule\b", 0.5,
+     "same free no within early ahead next following sent first maiden"),
     (r"\b(?:returned|return|returns) to (?:profit|growth)\b", 0.6, "profit growth"),
     (r"\bcredit where (?:it'?s|credit'?s) due\b|\bhats off\b|\bgame[- ]changer\b|\bkilling it\b|\bworks a treat\b|\bworth every penny\b"
      r"|\babove and beyond\b|\bproved (?:me|us|them|everyone|the doubters) wrong\b|\bwon (?:me|us) over\b|\bweathered the storm\b"
@@ -1061,18 +1066,18 @@ _EVENT_PHRASES = tuple((re.compile(p), v, frozenset(t.split())) for p, v, t in (
      r"|\bdrop(?:s|ped|ping)? out\b|\bcutting out\b|\bkeeps? (?:dropping|cutting|crashing)\b|\bsort (?:it|yourselves) out\b|\bget your act together\b"
      r"|\bordered (?:\S+ ){0,2}to (?:stop|halt|cease|withdraw|recall|remove|suspend)\b|\bcalls? (?:from \w+ )?for (?:her|his|him|them) to (?:go|quit|resign|step down)\b"
      r"|\bcalls? for (?:her|his|their) (?:resignation|head|removal)\b|\bposting this as a warning\b"
-     r"|\bcalled off\b|\b(?:merger|deal|talks|takeover|partnership)\b(?:\s+\S+){0,2}?\s+(?:collapsed|fell through|broke down|fell apart)\b"
+     r"|\bcalled off\b|\bprices? (?:rise|rises|hike|hikes|increase|increases)\b|\b(?:merger|deal|talks|takeover|partnership)\b(?:\s+\S+){0,2}?\s+(?:collapsed|fell through|broke down|fell apart)\b"
      r"|\bto pay (?:\S+ ){0,4}(?:in )?(?:compensation|damages|fines?|penalt(?:y|ies))\b|\bexpected (?:better|more)\b", -0.6,
      "joke disgrace shambles nightmare farce downhill took closed hung cut nothing stopped prices cautionary put bill bills "
      "wiped non-existent nonexistent take takes charged charging charges still thanks premiums fees tariffs rents fares drop "
      "drops dropped dropping cutting keep keeps sort get ordered call calls posting called merger deal talks takeover "
-     "partnership pay expected "
+     "partnership pay expected price "
      "charge charges fee fees premium premiums"),
     (r"\b(?:raised|lifted|upgraded|increased|hiked) (?:\w+ ){0,2}(?:price targets?|ratings?|recommendation)\b"
      r"|\b(?:lift|lifts|boost|boosts|increase|increases|raise|raises|double|doubles|triple|triples)\s+(?:\w+\s+){0,2}(?:earnings|profits?|sales|revenues?|margins|capacity|output)\b"
      r"|\b(?:higher|record|strong|stronger|better-than-expected|bumper|solid) (?:\w+ )?(?:sales|profits?|revenues?|earnings|margins|results|demand|bookings)\b"
      r"|\bsmall price to pay\b|\+1 for\b|\b(?:has|have) (?:run|worked|lasted)\b(?:\s+\S+){0,4}\s+for (?:\w+ )?(?:years|decades)\b"
-     r"|\b(?:cut|cuts|cutting|reduced|reduces|reducing|halved|slashed|lowered)\s+(?:\w+\s+){0,2}(?:waiting times|wait times|costs|emissions|delays|bills|energy use|queues|waste)\b"
+     r"|\b(?:cut|cuts|cutting|reduced|reduces|reducing|halved|slashed|lowered)\s+(?:\w+\s+){0,2}(?:waiting times|wait times|costs|emissions|delays|bills|energy use|queues|waste|debts?|borrowings|losses)\b"
      r"|\b(?:rescu|sav)\w*\s+(?:\S+\s+){0,3}from (?:bankruptcy|collapse|administration|ruin|closure)\b|\bcredited with\b|\bto the rescue\b"
      r"|\bclass act\b|\bdeserves? a (?:raise|medal|pay rise|promotion)\b|\bacted lawfully\b|\bwithin the law\b"
      r"|\bbroken no (?:rules|laws)\b|\bdid nothing wrong\b|\bsold out\b|\b(?:growing|rising|recovering|expanding) again\b|\bknighted\b"
