@@ -886,6 +886,10 @@ def _build_role_index() -> tuple[tuple[re.Pattern[str], float, frozenset[str]], 
 
 
 _ROLE_INDEX = _build_role_index()
+_ROLE_BY_STEM: dict[str, tuple[int, ...]] = {}
+for _i, (_p, _v, _need) in enumerate(_ROLE_INDEX):
+    for _st in _need:
+        _ROLE_BY_STEM[_st] = (*_ROLE_BY_STEM.get(_st, ()), _i)
 _CONTEST_STEMS = _stems_of(_CONTEST_WIN + _CONTEST_LOSE + _CHOOSE + _COMP_POS + _COMP_NEG + " than")
 
 
@@ -933,7 +937,8 @@ def _role_of(marked: str, gate: bool = True) -> float:
         sp = _SPEAKER.search(marked)
         if sp and _CAPWORD_OTHER(sp.group(1)):
             return NEUTRAL_ROLE
-    total = sum(v for pat, v, need in _ROLE_INDEX if not need.isdisjoint(stems) and pat.search(marked))
+    candidates = sorted({i for st in stems for i in _ROLE_BY_STEM.get(st, ())})
+    total = sum(_ROLE_INDEX[i][1] for i in candidates if _ROLE_INDEX[i][0].search(marked))
     if not total and not _CONTEST_STEMS.isdisjoint(stems):
         total = _contest_role(marked)
     if total and _HYPOTHETICAL.search(marked):
@@ -1223,8 +1228,9 @@ def score_toward(title: str, text: str, spans: Callable[[str], list[tuple[int, i
         parts += [(c, 1.5 * w, sg) for c, w, sg in _clauses_for(title, spans)]
     previous = False  # the sentence before named the entity: "It"/"The company" refer to it
     sentences = _split_cached(text)[:200]
-    # a short text that names nobody else is about the entity from start to end
-    lone = 1 < len(sentences) <= 8 and not any(_names_other(x, spans) for x in sentences)
+    # a short text that names nobody else is about the entity from start to end (decided when
+    # first needed)
+    lone: bool | None = None if 1 < len(sentences) <= 8 else False
     others_before = False
     for sentence in sentences:
         if len(parts) >= max_sentences:
@@ -1236,7 +1242,8 @@ def score_toward(title: str, text: str, spans: Callable[[str], list[tuple[int, i
         elif previous and (_PRONOUN_START.match(sentence) or _REFERS.search(sentence) or _comment(sentence)) \
                 and not _names_other(sentence, spans) and (not others_before or _refers_to_kind(sentence, text, spans)):
             parts.append((sentence, 1.3, 1.0))  # what follows often settles it ("It died in March.")
-        elif lone:  # "But after three weeks the hinge cracked.": the writer's conclusion
+        elif lone or (lone is None and (lone := not any(_names_other(x, spans) for x in sentences))):
+            # "But after three weeks the hinge cracked.": the writer's conclusion
             parts.append((sentence, 2.0 if _TURN_START.match(sentence) else 0.8, 1.0))
         else:
             previous = False
