@@ -1,10 +1,12 @@
 """Speed of entity-targeted scoring (score_toward, run for every (mention, entity) at ingest), one core.
 
-    python benchmarks/targeted_speed.py
+    python benchmarks/targeted_speed.py [--against OLD/orm_desktop/analysis/sentiment.py]
 
 Two workloads: the (text, entity) pairs of tests/data/sentiment_targeted.tsv (tweets to short
 news, 1,467 pairs) and ~600-character news texts naming the entity in 2 of 5 sentences and a
 rival in another. CPU time of this process (time.process_time): pairs per second of one core.
+With --against (another version's sentiment.py, e.g. from `git archive`), both versions run in
+this process, alternating, four rounds each: the ratio is what a loaded machine cannot blur.
 Writes benchmarks/out/targeted_speed.json.
 """
 
@@ -56,9 +58,48 @@ def run(pairs: list[tuple[str, str]], repeat: int = 1) -> float:
     return len(pairs) * repeat / (time.process_time() - t)
 
 
+def against(path: str, workloads: dict[str, list[tuple[str, str]]]) -> list[dict]:
+    """This version and the sentiment.py at ``path``, alternating in one process."""
+    import importlib.util
+
+    from orm_desktop.analysis import sentiment as new
+    from orm_desktop.ingest.query import EntityQuery
+
+    spec = importlib.util.spec_from_file_location("other_sentiment", path)
+    old = importlib.util.module_from_spec(spec)
+    sys.modules["other_sentiment"] = old
+    spec.loader.exec_module(old)
+    engines = {"other": (old, old.get_engine("orm")), "this": (new, new.get_engine("orm"))}
+    rows = []
+    for name, work in workloads.items():
+        queries = {e: EntityQuery.parse(f'"{e}"') for _, e in work}
+        cpu = {"other": 0.0, "this": 0.0}
+        for rnd in range(4):
+            for label in (("other", "this") if rnd % 2 == 0 else ("this", "other")):
+                mod, engine = engines[label]
+                t = time.process_time()
+                for text, entity in work:
+                    mod.score_toward("", text, queries[entity].spans, engine=engine)
+                cpu[label] += time.process_time() - t
+        n = 4 * len(work)
+        rows.append({"workload": name, "n": n, "other_pairs_per_s": round(n / cpu["other"]),
+                     "this_pairs_per_s": round(n / cpu["this"]), "this/other": round(cpu["other"] / cpu["this"], 2)})
+    return rows
+
+
 def main() -> None:
+    import argparse
+
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--against", help="another version's orm_desktop/analysis/sentiment.py to compare with")
+    a = p.parse_args()
     with DATA.open(encoding="utf-8") as fh:
         pairs = [(r["text"], r["entity"]) for r in csv.DictReader(fh, delimiter="\t")]
+    if a.against:
+        rows = against(a.against, {"targeted set pairs": pairs, "600-char news": long_texts(1500)})
+        print(table(rows, list(rows[0])))
+        write_json("targeted_speed", {"rows": rows, "against": a.against})
+        return
     rows = [{"workload": "targeted set pairs", "n": len(pairs) * 3, "pairs_per_s": round(run(pairs, 3))},
             {"workload": "600-char news", "n": 1500, "pairs_per_s": round(run(long_texts(1500)))}]
     print(table(rows, ["workload", "n", "pairs_per_s"]))
