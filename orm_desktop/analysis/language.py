@@ -12,8 +12,10 @@ marked "unsupported language" only when the evidence is clear.
 from __future__ import annotations
 
 import functools
+import os
 import re
 import threading
+from pathlib import Path
 
 MIN_PROBABILITY = 0.5
 MIN_LETTERS = 12
@@ -21,10 +23,77 @@ _LETTERS = re.compile(r"[^\W\d_]", re.UNICODE)
 _LOCK = threading.Lock()
 
 
+_ARRAYS = ("ptc", "pc", "classes", "nextmove", "nextmove_row", "out_feat")
+
+
+def model_cache_dir() -> Path:
+    """Where the unpacked model is kept: ``$ORM_DESKTOP_CACHE``, else the user's cache directory."""
+    override = os.environ.get("ORM_DESKTOP_CACHE")
+    if override:
+        return Path(override) / "langid"
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("orm-desktop")) / "langid"
+
+
+def _unpacked(model: Path) -> Path | None:
+    """The model's arrays as plain .npy files, unpacked once per model file. py3langid ships an
+    LZMA-compressed npz that takes ~0.6 CPU-s to unpack in every process that detects a language
+    (the refresh's worker processes each paid it); the .npy files load in a few milliseconds.
+    None when the cache cannot be written (read-only home): the caller loads the packed file."""
+    import numpy as np
+
+    st = model.stat()
+    target = model_cache_dir() / f"{st.st_size}-{int(st.st_mtime)}"
+    if all((target / f"{k}.npy").is_file() for k in _ARRAYS):
+        return target
+    try:
+        import lzma
+        import shutil
+        import tempfile
+
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(dir=target.parent, prefix=".unpack-"))
+        try:
+            with tempfile.TemporaryFile(dir=tmp) as raw:
+                with lzma.open(model) as src:
+                    shutil.copyfileobj(src, raw, length=1 << 20)
+                raw.seek(0)
+                with np.load(raw, allow_pickle=False) as data:
+                    for k in _ARRAYS:
+                        np.save(tmp / f"{k}.npy", data[k], allow_pickle=False)
+            try:
+                tmp.rename(target)  # atomic: a concurrent process either sees all files or none
+            except OSError:  # another process unpacked it first
+                shutil.rmtree(tmp, ignore_errors=True)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+    except OSError:
+        return None
+    return target if all((target / f"{k}.npy").is_file() for k in _ARRAYS) else None
+
+
 @functools.cache
 def _identifier():
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+    import numpy as np
+    from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
+    from py3langid.modelio import _to_array
 
+    try:
+        folder = _unpacked(MODEL_DIR / MODEL_FILE)
+    except (OSError, ValueError):
+        folder = None
+    if folder is not None:
+        try:
+            a = {k: np.load(folder / f"{k}.npy", mmap_mode="r" if k == "ptc" else None, allow_pickle=False)
+                 for k in _ARRAYS}
+            # what py3langid's own loader builds from the same arrays (modelio.load_model)
+            return LanguageIdentifier(np.asarray(a["ptc"]), np.asarray(a["pc"]), a["classes"].tolist(),
+                                      _to_array(a["nextmove"]), a["out_feat"].tolist(), norm_probs=True,
+                                      tk_row=_to_array(a["nextmove_row"]))
+        except (OSError, ValueError, TypeError):
+            pass  # a damaged cache: the shipped file still works
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
 
 
