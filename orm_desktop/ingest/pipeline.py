@@ -51,6 +51,37 @@ class Matcher:
     query: EntityQuery
 
 
+class CachedEngine:
+    """An engine whose ``analyse`` remembers the texts it scored during one refresh: the same
+    clause or sentence (a syndicated paragraph, boilerplate, a title shared by two entities)
+    is scored once. The engines are pure functions of (text, language), so the answers are
+    the same; the cache is dropped with the refresh's Enricher."""
+
+    MAX = 50_000  # entries before the cache starts over (bounded memory)
+
+    def __init__(self, base: Engine) -> None:
+        self.base = base
+        self.name, self.languages = base.name, base.languages
+        self._cache: dict[tuple[str, str], tuple[float, float]] = {}
+        if getattr(base, "analyse", None) is not None:
+            self.analyse = self._analyse
+
+    def _analyse(self, text: str, lang: str = "") -> tuple[float, float]:
+        key = (text, lang)
+        hit = self._cache.get(key)
+        if hit is None:
+            if len(self._cache) >= self.MAX:
+                self._cache.clear()
+            hit = self._cache[key] = self.base.analyse(text, lang)
+        return hit
+
+    def score(self, text: str) -> float:
+        return self.base.score(text)
+
+    def score_many(self, texts: Sequence[str]) -> list[float]:
+        return self.base.score_many(texts)
+
+
 @dataclass(slots=True)
 class Enricher:
     """Everything computed for a new mention: match, targeted sentiment, priority, due time."""
@@ -70,6 +101,7 @@ class Enricher:
         matchers = [Matcher(e, EntityQuery.parse(e.query, e.aliases)) for e in ents]
         engine = get_engine(engine_name or settings_store.get(conn, "sentiment_engine"))
         engine = adapted(engine, mentions_store.overrides_for_learning(conn))  # this workspace's overrides
+        engine = CachedEngine(engine)
         topics = settings_store.get(conn, "topics", None)
         taxonomy = json.dumps(topics if "topics" in topics else {"topics": topics}) if topics else None
         crisis = frozenset(r[0] for r in conn.execute("SELECT id FROM entities WHERE crisis = 1"))
