@@ -89,3 +89,33 @@ def _one_regex_per_topic(text: str, taxonomy_json: str) -> list[str]:
 def test_topics_in_one_pass_are_those_of_one_regex_per_topic(text):
     taxonomy = topics.taxonomy_text()
     assert topics.classify(text) == _one_regex_per_topic(text, taxonomy)
+
+
+def _spans_term_by_term(query, text: str) -> list[tuple[int, int]]:
+    """Spans as the prefilter first found them: one alternative per term, each with its own
+    word-boundary look-behind."""
+    import re
+
+    from orm_desktop.ingest.query import _term_regex
+
+    alts = sorted({_term_regex(t.text) for t in query._terms}, key=len, reverse=True)
+    merged: list[tuple[int, int]] = []
+    for s, e in sorted(m.span() for m in re.finditer("|".join(alts), text, re.IGNORECASE)):
+        if merged and s <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], e))
+        else:
+            merged.append((s, e))
+    return merged
+
+
+@pytest.mark.parametrize("text", TEXTS + [
+    "ACME's new plant; xAcme and Acme\u212a are not Acme, but acme  corp is",
+    "Acme Corp and Acme Corporation, Acme-Corp, (Acme) Acme_Corp Acme",
+    "Jane Doe, CEO of Acme, met J. Doe and jane   doe",
+])
+def test_entity_spans_with_one_look_behind_are_those_of_one_per_term(text):
+    from orm_desktop.ingest.query import EntityQuery
+
+    for q in (EntityQuery.parse('"Acme Corp" OR Acme -"Acme anvil"', ["ACME Inc", "Acme Corporation"]),
+              EntityQuery.parse('"Jane Doe" AND (Acme OR CEO)', ["J. Doe"])):
+        assert q.spans(text) == _spans_term_by_term(q, text)

