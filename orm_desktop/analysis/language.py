@@ -39,12 +39,13 @@ def model_cache_dir() -> Path:
 def _unpacked(model: Path) -> Path | None:
     """The model's arrays as plain .npy files, unpacked once per model file. py3langid ships an
     LZMA-compressed npz that takes ~0.6 CPU-s to unpack in every process that detects a language
-    (the refresh's worker processes each paid it); the .npy files load in a few milliseconds.
+    (the refresh's worker processes each paid it); the .npy files load in a few milliseconds,
+    and the largest is mapped, not copied, so processes share it.
     None when the cache cannot be written (read-only home): the caller loads the packed file."""
     import numpy as np
 
     st = model.stat()
-    target = model_cache_dir() / f"{st.st_size}-{int(st.st_mtime)}"
+    target = model_cache_dir() / f"v2-{st.st_size}-{int(st.st_mtime)}"
     if all((target / f"{k}.npy").is_file() for k in _ARRAYS):
         return target
     try:
@@ -61,7 +62,10 @@ def _unpacked(model: Path) -> Path | None:
                 raw.seek(0)
                 with np.load(raw, allow_pickle=False) as data:
                     for k in _ARRAYS:
-                        np.save(tmp / f"{k}.npy", data[k], allow_pickle=False)
+                        # the class-probability table widened to float32: what every scoring
+                        # converted it to anyway (exact), 3x faster to score (0.026 vs 0.078 ms)
+                        arr = data[k].astype("float32") if k == "ptc" else data[k]
+                        np.save(tmp / f"{k}.npy", arr, allow_pickle=False)
             try:
                 tmp.rename(target)  # atomic: a concurrent process either sees all files or none
             except OSError:  # another process unpacked it first
