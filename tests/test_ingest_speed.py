@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from orm_desktop.analysis import language, topics
 from orm_desktop.analysis.sentiment import get_engine
@@ -119,3 +121,41 @@ def test_entity_spans_with_one_look_behind_are_those_of_one_per_term(text):
     for q in (EntityQuery.parse('"Acme Corp" OR Acme -"Acme anvil"', ["ACME Inc", "Acme Corporation"]),
               EntityQuery.parse('"Jane Doe" AND (Acme OR CEO)', ["J. Doe"])):
         assert q.spans(text) == _spans_term_by_term(q, text)
+
+
+TERMS = ["acme", "acme corp", "acme corporation", "acme-corp", "apex", "apex e-bike", "jane doe", "ceo", "co",
+         "velora", "velora arc", "c++", "3m", "j. doe"]
+
+
+def _alternation(terms) -> str:
+    """The MultiMatcher pattern as first written: the escaped terms, longest first."""
+    import re
+
+    bodies = sorted({r"\s+".join(re.escape(w) for w in t.split()) for t in terms}, key=len, reverse=True)
+    return r"(?<!\w)(?:" + "|".join(bodies) + r")(?!\w)"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(TERMS + ["x", "corp", "doe", "arcade", "e", "-", ".", " ", "  ", "\n", "_",
+                                         "ACME", "Corp", "Velora", "é", "CEO's"]), max_size=25))
+def test_the_term_trie_finds_what_the_longest_first_alternation_found(words):
+    import re
+
+    from orm_desktop.ingest.query import trie_regex
+
+    text = "".join(w if i % 3 else w + " " for i, w in enumerate(words))
+    trie = re.compile(r"(?<!\w)(?:" + trie_regex(TERMS) + r")(?!\w)", re.IGNORECASE)
+    alternation = re.compile(_alternation(TERMS), re.IGNORECASE)
+    assert [m.span() for m in trie.finditer(text)] == [m.span() for m in alternation.finditer(text)]
+
+
+def test_multimatcher_uses_the_trie_and_matches_as_before():
+    from orm_desktop.ingest.query import EntityQuery, MultiMatcher
+
+    queries = [EntityQuery.parse('"Acme Corp" OR Acme -"Acme anvil"'), EntityQuery.parse('"Jane Doe" AND (Acme OR CEO)'),
+               EntityQuery.parse("Velora OR \"Velora Arc\""), EntityQuery.parse("Apex")]
+    mm = MultiMatcher(queries)
+    assert "(?:" in mm._pattern.pattern and "|acme" not in mm._pattern.pattern  # one branch per first letter
+    assert mm.matching("Jane Doe, CEO of ACME corp, rode a Velora Arc") == [0, 1, 2]
+    assert mm.matching("Jane Doe, CEO of ACME corp, rode a Velora Arc past an Acme anvil") == [1, 2]
+    assert mm.matching("Apexes and acmeville") == []
