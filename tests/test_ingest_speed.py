@@ -159,3 +159,9 @@ def test_multimatcher_uses_the_trie_and_matches_as_before():
     assert mm.matching("Jane Doe, CEO of ACME corp, rode a Velora Arc") == [0, 1, 2]
     assert mm.matching("Jane Doe, CEO of ACME corp, rode a Velora Arc past an Acme anvil") == [1, 2]
     assert mm.matching("Apexes and acmeville") == []
+
+
+def test_language_needs_twelve_letters_in_the_first_400_characters():
+    assert language.detect_with_probability("abc def ghi jk 12345 !!!") == ("", 0.0)  # 11 letters
+    assert language.detect_with_probability("1" * 400 + "the quick brown fox jumps") == ("", 0.0)
+    assert language.detect_with_probability("abc def ghi jkl")[0] != ""  # 12 letters: the model answers

@@ -12,6 +12,7 @@ marked "unsupported language" only when the evidence is clear.
 from __future__ import annotations
 
 import functools
+import itertools
 import os
 import re
 import threading
@@ -106,10 +107,15 @@ def languages() -> list[str]:
     return sorted(_identifier().nb_classes)
 
 
+def _enough_letters(text: str) -> bool:
+    """At least MIN_LETTERS letters (stops counting there: a text's first words usually do)."""
+    return sum(1 for _ in itertools.islice(_LETTERS.finditer(text), MIN_LETTERS)) >= MIN_LETTERS
+
+
 def detect_with_probability(text: str) -> tuple[str, float]:
     """(ISO 639-1 code, probability) of the model's best guess for the text's first 3,000 chars."""
     sample = text[:3000]
-    if len(_LETTERS.findall(sample[:400])) < MIN_LETTERS:
+    if not _enough_letters(sample[:400]):
         return "", 0.0
     with _LOCK:  # the identifier keeps per-call state in numpy buffers
         lang, prob = _identifier().classify(sample)
