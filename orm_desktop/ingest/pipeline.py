@@ -16,18 +16,11 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import as_completed
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from orm_desktop.analysis import priority as prio
-from orm_desktop.analysis.crisis import CRISIS_BOOST, CRISIS_INTERVAL, crisis_feed_ids
 from orm_desktop.analysis.language import detect as detect_language
 from orm_desktop.analysis.sentiment import Engine, TargetedScore, adapted, get_engine, score_toward
-from orm_desktop.ingest.fetch import (
-    Fetcher,
-    FetchLimits,
-    FetchRequest,
-    FetchResult,
-    backoff_seconds,
-)
 from orm_desktop.ingest.parse import ParseResult, parse_feed
 from orm_desktop.ingest.query import EntityQuery, MultiMatcher
 from orm_desktop.ingest.urls import CLUSTER_THRESHOLD, canonical_url, title_norm, title_similarity
@@ -38,6 +31,9 @@ from orm_desktop.store import items as items_store
 from orm_desktop.store import mentions as mentions_store
 from orm_desktop.store import settings as settings_store
 from orm_desktop.types import Entity, Feed, FetchSummary, ParsedItem
+
+if TYPE_CHECKING:  # the worker processes import this module and never download: no requests there
+    from orm_desktop.ingest.fetch import FetchLimits, FetchResult
 
 Progress = Callable[[int, int, str], None]  # (feeds done, feeds total, message)
 
@@ -135,6 +131,9 @@ class Enricher:
             score = prio.priority(sentiment=ts.score, feed_weight=feed_weight, feed_kind=feed_kind,
                                   importance=m.entity.importance, published=published, now=self.now)
             if m.entity.id in self.crisis_entities:
+                # imported here: crisis pulls in audit and signing, which the workers never need
+                from orm_desktop.analysis.crisis import CRISIS_BOOST
+
                 score += CRISIS_BOOST
             rows.append((item_id, m.entity.id, published, feed_kind, snippet, ts.score, ts.score,
                          self.engine.name, ts.source, row["evidence"], row["topics"], row["stage"],
@@ -283,6 +282,8 @@ def refresh(conn, *, jobs: int = 4, feed_ids: Sequence[int] | None = None, force
     PARALLEL_MIN_FEEDS feeds or more; 0 keeps everything in this process); every database
     write stays here, one transaction per feed.
     """
+    from orm_desktop.ingest.fetch import Fetcher, FetchLimits, FetchRequest
+
     started = time.monotonic()
     now = int(now if now is not None else time.time())
     if feed_ids:
@@ -434,6 +435,8 @@ def shutdown_workers() -> None:
 
 def _interval(conn, feed: Feed) -> int:
     """Seconds until the feed is due again: shorter while a crisis needs it."""
+    from orm_desktop.analysis.crisis import CRISIS_INTERVAL, crisis_feed_ids
+
     return CRISIS_INTERVAL if feed.id in crisis_feed_ids(conn) else OK_INTERVAL
 
 
@@ -484,6 +487,8 @@ def _handle(conn, feed: Feed, result: FetchResult, enricher: Enricher, counts: d
 
 
 def _fail(conn, feed: Feed, now: int, status: str, message: str) -> None:
+    from orm_desktop.ingest.fetch import backoff_seconds
+
     with db.transaction(conn):
         feeds_store.record_failure(conn, feed.id, now=now, status=status, message=message,
                                    next_due=now + int(backoff_seconds(feed.error_count + 1)))
