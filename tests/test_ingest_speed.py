@@ -165,3 +165,13 @@ def test_language_needs_twelve_letters_in_the_first_400_characters():
     assert language.detect_with_probability("abc def ghi jk 12345 !!!") == ("", 0.0)  # 11 letters
     assert language.detect_with_probability("1" * 400 + "the quick brown fox jumps") == ("", 0.0)
     assert language.detect_with_probability("abc def ghi jkl")[0] != ""  # 12 letters: the model answers
+
+
+def test_the_overrides_every_refresh_process_reads_come_from_an_index_not_a_scan(empty_service):
+    from orm_desktop.store import mentions as mentions_store
+
+    plan = empty_service.conn.execute(
+        "EXPLAIN QUERY PLAN SELECT evidence, machine_sentiment, override FROM mentions "
+        "WHERE override IS NOT NULL ORDER BY override_at DESC LIMIT 5000").fetchall()
+    assert any("USING INDEX mentions_overrides" in str(tuple(r)) for r in plan), plan
+    assert mentions_store.overrides_for_learning(empty_service.conn) == []
