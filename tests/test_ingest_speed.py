@@ -175,3 +175,30 @@ def test_the_overrides_every_refresh_process_reads_come_from_an_index_not_a_scan
         "WHERE override IS NOT NULL ORDER BY override_at DESC LIMIT 5000").fetchall()
     assert any("USING INDEX mentions_overrides" in str(tuple(r)) for r in plan), plan
     assert mentions_store.overrides_for_learning(empty_service.conn) == []
+
+
+_FRAGMENTS = [b"<rss>", b"<item>", b"</item>", b"<link>", b"<LINK ", b"<link\t", b'uri="x"', b"URI =", b">", b"<",
+              b"xml:base", b"XML:BASE", b"xml:bas", b"<!ENTITY", b"<!entity", b"<!DOCTYPE", b"<!doctyp", b"base64",
+              b"BASE64", b"&#146;", b"&#150;", b"&#160;", b"&#x92;", b"&#X9F;", b"&#xa0;", b"\xc2\x85", b"\xc2\xa0",
+              b"\xc3\xa9", b"<category>", b"<CATEGORY term='a'>", b"text", b"</category>", b"<b>", b"</", b"<!", b" "]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_FRAGMENTS), max_size=12))
+def test_the_fast_blocker_check_says_what_the_single_regex_said(parts):
+    from orm_desktop.ingest import parse
+
+    body = b"".join(parts)
+    assert parse._has_fast_blocker(body) == bool(parse._FAST_BLOCKERS.search(body))
+
+
+def test_the_fast_blocker_check_on_every_fixture_feed():
+    from pathlib import Path
+
+    from orm_desktop.ingest import parse
+
+    root = Path(__file__).resolve().parents[1]
+    files = [*(root / "tests" / "data" / "feeds").iterdir(), *(root / "resources" / "demo" / "feeds").iterdir()]
+    for f in files:
+        body = f.read_bytes()
+        assert parse._has_fast_blocker(body) == bool(parse._FAST_BLOCKERS.search(body)), f.name
