@@ -10,7 +10,7 @@ import dataclasses
 import json
 import re
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from orm_desktop.errors import UsageError
 from orm_desktop.types import (
@@ -305,3 +305,29 @@ def update_machine_scores(conn: sqlite3.Connection, rows: list[tuple]) -> None:
         "sentiment = CASE WHEN override IS NULL THEN ?1 ELSE override END WHERE id = ?5",
         rows,
     )
+
+
+def count_for_entities(conn: sqlite3.Connection, entity_ids: Sequence[int] | None = None, *,
+                       max_id: int | None = None, min_id: int | None = None) -> int:
+    """Mentions of the entities (all with None or empty), optionally with id <= max_id or > min_id."""
+    clauses, args = [], list(entity_ids or ())
+    if entity_ids:
+        clauses.append(f"entity_id IN ({','.join('?' * len(entity_ids))})")
+    if max_id is not None:
+        clauses.append("id <= ?")
+        args.append(max_id)
+    if min_id is not None:
+        clauses.append("id > ?")
+        args.append(min_id)
+    where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
+    return conn.execute(f"SELECT count(*) FROM mentions{where}", args).fetchone()[0]
+
+
+def texts_after(conn: sqlite3.Connection, entity_ids: Sequence[int] | None, after_id: int, limit: int) -> list[tuple]:
+    """(mention id, entity id, title, text, rating, lang) of the next ``limit`` mentions by id
+    after ``after_id`` (of the entities, or all): the batches a rescore walks."""
+    args = list(entity_ids or ())
+    where = f" WHERE m.entity_id IN ({','.join('?' * len(args))}) AND" if args else " WHERE"
+    return [tuple(r) for r in conn.execute(
+        "SELECT m.id, m.entity_id, i.title, i.text, i.rating, i.lang FROM mentions m JOIN items i ON i.id = m.item_id"
+        f"{where} m.id > ? ORDER BY m.id LIMIT ?", (*args, after_id, limit))]
