@@ -104,3 +104,14 @@ def iter_for_rematch(conn: sqlite3.Connection, batch: int = 2000):
 def fts_optimize(conn: sqlite3.Connection) -> None:
     """Merge FTS segments; makes later incremental inserts several times faster."""
     conn.execute("INSERT INTO items_fts (items_fts) VALUES ('optimize')")
+
+
+def fts_candidates(conn: sqlite3.Connection, fts_query: str):
+    """(id, title, text, published, rating, feed kind, feed weight) of the items the FTS query
+    matches (a superset for an entity query: the caller checks exactly)."""
+    return conn.execute(
+        "SELECT i.id, i.title, i.text, i.published, i.rating, COALESCE(f.kind, 'news'), "
+        "COALESCE(f.weight, 1.0) FROM items i LEFT JOIN feeds f ON f.id = i.feed_id "
+        "WHERE i.id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)",
+        (fts_query,),
+    )

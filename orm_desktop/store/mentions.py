@@ -331,3 +331,11 @@ def texts_after(conn: sqlite3.Connection, entity_ids: Sequence[int] | None, afte
     return [tuple(r) for r in conn.execute(
         "SELECT m.id, m.entity_id, i.title, i.text, i.rating, i.lang FROM mentions m JOIN items i ON i.id = m.item_id"
         f"{where} m.id > ? ORDER BY m.id LIMIT ?", (*args, after_id, limit))]
+
+
+def ids_for_items(conn: sqlite3.Connection, item_ids: Sequence[int]) -> list[int]:
+    """Ids of the mentions of these items."""
+    if not item_ids:
+        return []
+    return [r[0] for r in conn.execute(
+        f"SELECT id FROM mentions WHERE item_id IN ({','.join('?' * len(item_ids))})", list(item_ids))]
