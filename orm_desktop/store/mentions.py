@@ -339,3 +339,13 @@ def ids_for_items(conn: sqlite3.Connection, item_ids: Sequence[int]) -> list[int
         return []
     return [r[0] for r in conn.execute(
         f"SELECT id FROM mentions WHERE item_id IN ({','.join('?' * len(item_ids))})", list(item_ids))]
+
+
+def count_new(conn: sqlite3.Connection, ids: Sequence[int]) -> int:
+    """How many of these mentions are still new (unread)."""
+    n = 0
+    for i in range(0, len(ids), 500):
+        chunk = list(ids[i:i + 500])
+        n += conn.execute(f"SELECT count(*) FROM mentions WHERE status = 'new' AND id IN ({','.join('?' * len(chunk))})",
+                          chunk).fetchone()[0]
+    return n

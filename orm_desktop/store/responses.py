@@ -161,3 +161,9 @@ def update_key_message(conn: sqlite3.Connection, message_id: int, topic: str, te
 def retire_key_message(conn: sqlite3.Connection, message_id: int) -> int:
     """Take a key message out of use (kept, inactive, for the record); returns rows changed."""
     return conn.execute("UPDATE key_messages SET active = 0 WHERE id = ? AND active = 1", (message_id,)).rowcount
+
+
+def counts_by_state(conn: sqlite3.Connection, since: int, until: int) -> dict[str, int]:
+    """Responses updated in [since, until) by state."""
+    return {r[0]: r[1] for r in conn.execute("SELECT state, count(*) FROM responses WHERE updated >= ? AND updated < ? "
+                                             "GROUP BY state", (since, until))}
