@@ -115,3 +115,9 @@ def fts_candidates(conn: sqlite3.Connection, fts_query: str):
         "WHERE i.id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)",
         (fts_query,),
     )
+
+
+def content(conn: sqlite3.Connection, item_id: int) -> tuple[str, str, str] | None:
+    """(html, text, title) of an item as stored."""
+    row = conn.execute("SELECT html, text, title FROM items WHERE id = ?", (item_id,)).fetchone()
+    return None if row is None else (row[0], row[1], row[2])
