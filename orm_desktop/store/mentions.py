@@ -349,3 +349,23 @@ def count_new(conn: sqlite3.Connection, ids: Sequence[int]) -> int:
         n += conn.execute(f"SELECT count(*) FROM mentions WHERE status = 'new' AND id IN ({','.join('?' * len(chunk))})",
                           chunk).fetchone()[0]
     return n
+
+
+def overrides_by_url(conn: sqlite3.Connection) -> list[tuple[str, str, float, str, int]]:
+    """(article canonical URL, entity name, override, by, at) of every human override, by mention id."""
+    return [tuple(r) for r in conn.execute(
+        "SELECT i.canonical_url, e.name, m.override, m.override_by, m.override_at FROM mentions m "
+        "JOIN items i ON i.id = m.item_id JOIN entities e ON e.id = m.entity_id WHERE m.override IS NOT NULL "
+        "ORDER BY m.id")]
+
+
+def set_override_by_url(conn: sqlite3.Connection, url: str, entity_name: str, score: float, by: str,
+                        at: int) -> list[int]:
+    """Set the override of the mention of the article with this canonical URL and this entity;
+    returns the ids changed (none when the article is not stored yet)."""
+    cur = conn.execute(
+        "UPDATE mentions SET override = ?, sentiment = ?, override_by = ?, override_at = ? "
+        "WHERE item_id = (SELECT id FROM items WHERE canonical_url = ?) "
+        "AND entity_id = (SELECT id FROM entities WHERE name = ? COLLATE NOCASE) RETURNING id",
+        (score, score, by, at, url, entity_name))
+    return [r[0] for r in cur.fetchall()]
