@@ -762,6 +762,26 @@ class Service:
             expected_version = wf.get(self.conn, response_id).version
         return wf.edit(self.conn, response_id, text, by=who, expected_version=expected_version, comment=comment)
 
+    @staticmethod
+    def response_actions(r) -> dict[str, bool]:
+        """Which of save / submit / approve / request_changes / send / discard the workflow
+        allows from the response's state (all False for None)."""
+        from orm_desktop.responses import workflow as wf
+
+        out = {"save": r is not None and r.state in wf.EDITABLE}
+        out.update({k: r is not None and r.state in states for k, (states, _to) in wf.TRANSITIONS.items()})
+        return out
+
+    def check_draft_text(self, text: str, *, template_id: str, channel: str) -> list:
+        """Live checks of a draft being edited: length for the template, banned phrases, key messages."""
+        from orm_desktop.responses import checks
+        from orm_desktop.responses import workflow as wf
+
+        t = wf.templates(self.conn).get(template_id)
+        return checks.check_draft(text, channel=channel, max_length=t.max_length if t else 0,
+                                  banned=wf.banned_phrases(self.conn),
+                                  key_messages=[m for _, m in wf.key_messages(self.conn)])
+
     def templates(self) -> dict:
         """Shipped and workspace templates by id."""
         from orm_desktop.responses import workflow as wf
