@@ -256,3 +256,15 @@ def verify_full(conn: sqlite3.Connection, extra: list[tuple[str, Any]] = ()) -> 
             if p:
                 problems.append(f"{p} [{where}]")
     return rep, problems
+
+
+def any_entry(conn: sqlite3.Connection) -> bool:
+    return conn.execute("SELECT 1 FROM audit_log LIMIT 1").fetchone() is not None
+
+
+def insert_verbatim(conn: sqlite3.Connection, entries: list[tuple]) -> None:
+    """Copy entries as they are, ids and hashes included (a bundle import or a team push):
+    (id, at, actor, action, subject_type, subject_id, data JSON, prev_hash, hash, key_id, sig)."""
+    conn.executemany(
+        "INSERT INTO audit_log (id, at, actor, action, subject_type, subject_id, data, prev_hash, hash, key_id, "
+        "sig) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", entries)

@@ -381,3 +381,22 @@ def backup_to(conn: sqlite3.Connection, dest: Path) -> None:
             conn.backup(out)
         finally:
             out.close()
+
+
+def set_autocheckpoint(conn: sqlite3.Connection, pages: int) -> None:
+    """How many WAL pages trigger an automatic checkpoint (larger during a bulk refresh)."""
+    conn.execute(f"PRAGMA wal_autocheckpoint={int(pages)}")
+
+
+def main_file(conn: sqlite3.Connection) -> str:
+    """The path of the connection's main database file ('' for an in-memory one)."""
+    return conn.execute("PRAGMA database_list").fetchone()[2]
+
+
+def fold_wal(path: Path | str) -> None:
+    """Checkpoint a closed SQLite file's WAL into it (before the file is moved aside)."""
+    conn = sqlite3.connect(path)
+    try:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        conn.close()

@@ -110,3 +110,15 @@ def last_run(conn: sqlite3.Connection) -> tuple[int, int] | None:
     """(finished, feeds) of the newest finished refresh that fetched at least one feed."""
     return conn.execute("SELECT finished, feeds FROM fetch_runs WHERE finished IS NOT NULL AND feeds > 0 "
                         "ORDER BY finished DESC, id DESC LIMIT 1").fetchone()
+
+
+def start_run(conn: sqlite3.Connection, started: int, feeds: int) -> int:
+    """A new fetch_runs row for a refresh of ``feeds`` feeds; returns its id."""
+    return int(conn.execute("INSERT INTO fetch_runs (started, feeds) VALUES (?, ?)", (started, feeds)).lastrowid)
+
+
+def finish_run(conn: sqlite3.Connection, run_id: int, finished: int, *, ok: int, failed: int, entries: int,
+               new_items: int, new_mentions: int) -> None:
+    conn.execute(
+        "UPDATE fetch_runs SET finished = ?, ok = ?, failed = ?, entries = ?, new_items = ?, "
+        "new_mentions = ? WHERE id = ?", (finished, ok, failed, entries, new_items, new_mentions, run_id))

@@ -109,3 +109,20 @@ def fts_optimize(conn: sqlite3.Connection) -> None:
     if db.dialect(conn) == "postgresql":
         return
     conn.execute("INSERT INTO items_fts (items_fts) VALUES ('optimize')")
+
+
+def fts_candidates(conn: sqlite3.Connection, fts_query: str):
+    """(id, title, text, published, rating, feed kind, feed weight) of the items the FTS query
+    matches (a superset for an entity query: the caller checks exactly)."""
+    return conn.execute(
+        "SELECT i.id, i.title, i.text, i.published, i.rating, COALESCE(f.kind, 'news'), "
+        "COALESCE(f.weight, 1.0) FROM items i LEFT JOIN feeds f ON f.id = i.feed_id "
+        "WHERE i.id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)",
+        (fts_query,),
+    )
+
+
+def content(conn: sqlite3.Connection, item_id: int) -> tuple[str, str, str] | None:
+    """(html, text, title) of an item as stored."""
+    row = conn.execute("SELECT html, text, title FROM items WHERE id = ?", (item_id,)).fetchone()
+    return None if row is None else (row[0], row[1], row[2])

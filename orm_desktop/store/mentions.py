@@ -10,7 +10,7 @@ import dataclasses
 import json
 import re
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from orm_desktop.errors import UsageError
 from orm_desktop.store import db
@@ -343,3 +343,67 @@ def update_machine_scores(conn: sqlite3.Connection, rows: list[tuple]) -> None:
         "sentiment = CASE WHEN override IS NULL THEN ?1 ELSE override END WHERE id = ?5",
         rows,
     )
+
+
+def count_for_entities(conn: sqlite3.Connection, entity_ids: Sequence[int] | None = None, *,
+                       max_id: int | None = None, min_id: int | None = None) -> int:
+    """Mentions of the entities (all with None or empty), optionally with id <= max_id or > min_id."""
+    clauses, args = [], list(entity_ids or ())
+    if entity_ids:
+        clauses.append(f"entity_id IN ({','.join('?' * len(entity_ids))})")
+    if max_id is not None:
+        clauses.append("id <= ?")
+        args.append(max_id)
+    if min_id is not None:
+        clauses.append("id > ?")
+        args.append(min_id)
+    where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
+    return conn.execute(f"SELECT count(*) FROM mentions{where}", args).fetchone()[0]
+
+
+def texts_after(conn: sqlite3.Connection, entity_ids: Sequence[int] | None, after_id: int, limit: int) -> list[tuple]:
+    """(mention id, entity id, title, text, rating, lang) of the next ``limit`` mentions by id
+    after ``after_id`` (of the entities, or all): the batches a rescore walks."""
+    args = list(entity_ids or ())
+    where = f" WHERE m.entity_id IN ({','.join('?' * len(args))}) AND" if args else " WHERE"
+    return [tuple(r) for r in conn.execute(
+        "SELECT m.id, m.entity_id, i.title, i.text, i.rating, i.lang FROM mentions m JOIN items i ON i.id = m.item_id"
+        f"{where} m.id > ? ORDER BY m.id LIMIT ?", (*args, after_id, limit))]
+
+
+def ids_for_items(conn: sqlite3.Connection, item_ids: Sequence[int]) -> list[int]:
+    """Ids of the mentions of these items."""
+    if not item_ids:
+        return []
+    return [r[0] for r in conn.execute(
+        f"SELECT id FROM mentions WHERE item_id IN ({','.join('?' * len(item_ids))})", list(item_ids))]
+
+
+def count_new(conn: sqlite3.Connection, ids: Sequence[int]) -> int:
+    """How many of these mentions are still new (unread)."""
+    n = 0
+    for i in range(0, len(ids), 500):
+        chunk = list(ids[i:i + 500])
+        n += conn.execute(f"SELECT count(*) FROM mentions WHERE status = 'new' AND id IN ({','.join('?' * len(chunk))})",
+                          chunk).fetchone()[0]
+    return n
+
+
+def overrides_by_url(conn: sqlite3.Connection) -> list[tuple[str, str, float, str, int]]:
+    """(article canonical URL, entity name, override, by, at) of every human override, by mention id."""
+    return [tuple(r) for r in conn.execute(
+        "SELECT i.canonical_url, e.name, m.override, m.override_by, m.override_at FROM mentions m "
+        "JOIN items i ON i.id = m.item_id JOIN entities e ON e.id = m.entity_id WHERE m.override IS NOT NULL "
+        "ORDER BY m.id")]
+
+
+def set_override_by_url(conn: sqlite3.Connection, url: str, entity_name: str, score: float, by: str,
+                        at: int) -> list[int]:
+    """Set the override of the mention of the article with this canonical URL and this entity;
+    returns the ids changed (none when the article is not stored yet)."""
+    cur = conn.execute(
+        "UPDATE mentions SET override = ?, sentiment = ?, override_by = ?, override_at = ? "
+        "WHERE item_id = (SELECT id FROM items WHERE canonical_url = ?) "
+        "AND entity_id = (SELECT id FROM entities WHERE name = ? COLLATE NOCASE) RETURNING id",
+        (score, score, by, at, url, entity_name))
+    return [r[0] for r in cur.fetchall()]
