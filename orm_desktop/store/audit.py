@@ -130,8 +130,14 @@ def all_entries(conn: sqlite3.Connection, *, since_id: int = 0) -> list[AuditEnt
 def find(conn: sqlite3.Connection, action: str, key: str, value: Any, *,
          subject_id: int | None = None) -> int | None:
     """The id of the first ``action`` entry whose data[key] is ``value`` (and subject, if given)."""
-    sql = "SELECT id FROM audit_log WHERE action = ? AND json_extract(data, ?) = ?"
-    args: list[Any] = [action, f"$.{key}", value]
+    from orm_desktop.store import db
+
+    if db.dialect(conn) == "postgresql":
+        sql = "SELECT id FROM audit_log WHERE action = ? AND (data::jsonb -> ?) = ?::jsonb"
+        args: list[Any] = [action, key, json.dumps(value)]
+    else:
+        sql = "SELECT id FROM audit_log WHERE action = ? AND json_extract(data, ?) = ?"
+        args = [action, f"$.{key}", value]
     if subject_id is not None:
         sql += " AND subject_id = ?"
         args.append(subject_id)

@@ -13,6 +13,7 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 
 from orm_desktop.errors import UsageError
+from orm_desktop.store import db
 from orm_desktop.types import (
     NEEDS_REVIEW_BELOW,
     STATUSES,
@@ -39,12 +40,11 @@ _SENTIMENT_SQL = {
 _TOKEN = re.compile(r'(-?)"([^"]*)"|(-?)(\S+)')
 
 
-def fts_query(text: str) -> str:
-    """Turn what a user types into a safe FTS5 expression: words and "phrases" are ANDed,
-    ``OR`` between two terms makes them alternatives, a leading '-' excludes; ``AND`` is
-    accepted and implied. Raises UsageError when nothing searchable remains."""
-    groups: list[list[str]] = []
-    neg: list[str] = []
+def _parse_search(text: str) -> tuple[list[list[list[str]]], list[list[str]]]:
+    """What a user types as (AND-ed groups of OR-ed terms, excluded terms); a term is its words
+    (a "phrase" has several). Raises UsageError when nothing searchable remains."""
+    groups: list[list[list[str]]] = []
+    neg: list[list[str]] = []
     pending_or = False
     for m in _TOKEN.finditer(text):
         minus, phrase = (m.group(1), m.group(2)) if m.group(2) is not None else (m.group(3), m.group(4))
@@ -54,20 +54,83 @@ def fts_query(text: str) -> str:
         words = re.findall(r"\w+", phrase)
         if not words:
             continue
-        term = '"' + " ".join(words) + '"'
         if minus:
-            neg.append(term)
+            neg.append(words)
         elif pending_or:
-            groups[-1].append(term)
+            groups[-1].append(words)
         else:
-            groups.append([term])
+            groups.append([words])
         pending_or = False
     if not groups:
         raise UsageError(f"nothing to search for in {text!r}")
-    expr = " AND ".join(g[0] if len(g) == 1 else "(" + " OR ".join(g) + ")" for g in groups)
-    for term in neg:
-        expr += f" NOT {term}"
+    return groups, neg
+
+
+def fts_query(text: str) -> str:
+    """Turn what a user types into a safe FTS5 expression: words and "phrases" are ANDed,
+    ``OR`` between two terms makes them alternatives, a leading '-' excludes; ``AND`` is
+    accepted and implied. Raises UsageError when nothing searchable remains."""
+    groups, neg = _parse_search(text)
+
+    def term(words: list[str]) -> str:
+        return '"' + " ".join(words) + '"'
+
+    expr = " AND ".join(term(g[0]) if len(g) == 1 else "(" + " OR ".join(map(term, g)) + ")" for g in groups)
+    for words in neg:
+        expr += f" NOT {term(words)}"
     return expr
+
+
+def ts_query(text: str) -> str:
+    """The same search as ``fts_query`` as a PostgreSQL tsquery (for ``to_tsquery('orm_fts', ...)``):
+    a phrase is words joined by ``<->``, every word quoted so nothing typed is an operator."""
+    groups, neg = _parse_search(text)
+
+    def term(words: list[str]) -> str:
+        t = " <-> ".join(f"'{w}'" for w in words)
+        return f"({t})" if len(words) > 1 else t
+
+    expr = " & ".join(term(g[0]) if len(g) == 1 else "(" + " | ".join(map(term, g)) + ")" for g in groups)
+    for words in neg:
+        expr += f" & !{term(words)}"
+    return expr
+
+
+_FTS5_TOKEN = re.compile(r'"([^"]*)"|(\()|(\))|\b(AND|OR|NOT)\b')
+
+
+def fts5_to_tsquery(expr: str) -> str:
+    """An FTS5 expression made of "phrases", AND, OR, NOT and parentheses (what ``fts_query``
+    and ``ingest.query.EntityQuery.to_fts`` write) as the equivalent PostgreSQL tsquery."""
+    out = []
+    for m in _FTS5_TOKEN.finditer(expr):
+        phrase, op = m.group(1), m.group(4)
+        if phrase is not None:
+            words = re.findall(r"\w+", phrase)
+            t = " <-> ".join(f"'{w}'" for w in words) if words else "''"
+            out.append(f"({t})" if len(words) > 1 else t)
+        elif op:
+            out.append({"AND": "&", "OR": "|", "NOT": "& !"}[op])
+        else:
+            out.append(m.group(2) or m.group(3))
+    return " ".join(out)
+
+
+def match_arg(conn: object, fts5_expr: str) -> str:
+    """The argument of ``search_sql`` for an FTS5 expression built by code (not typed)."""
+    return fts5_to_tsquery(fts5_expr) if db.dialect(conn) == "postgresql" else fts5_expr
+
+
+def search_sql(conn: object) -> str:
+    """A subquery of the ids (as ``rowid``) of the items matching one search argument (``search_arg``)."""
+    if db.dialect(conn) == "postgresql":
+        return "SELECT id AS rowid FROM items WHERE fts @@ to_tsquery('orm_fts', ?)"
+    return "SELECT rowid FROM items_fts WHERE items_fts MATCH ?"
+
+
+def search_arg(conn: object, text: str) -> str:
+    """What a user typed as the argument of ``search_sql``."""
+    return ts_query(text) if db.dialect(conn) == "postgresql" else fts_query(text)
 
 
 def _check_statuses(statuses) -> None:
@@ -125,8 +188,8 @@ def _where(f: MentionFilter, conn: sqlite3.Connection | None = None) -> tuple[st
     if not f.include_muted and _any_muted(conn):
         clauses.append("m.muted = 0")
     if f.search.strip():
-        clauses.append("m.item_id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)")
-        args.append(fts_query(f.search))
+        clauses.append(f"m.item_id IN ({search_sql(conn)})")
+        args.append(search_arg(conn, f.search))
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", args
 
 
@@ -158,8 +221,8 @@ def _search_hits(conn: sqlite3.Connection, f: MentionFilter) -> int | None:
     if not f.search.strip():
         return None
     return conn.execute(
-        "SELECT count(*) FROM (SELECT 1 FROM items_fts WHERE items_fts MATCH ? LIMIT ?)",
-        (fts_query(f.search), SELECTIVE_SEARCH + 1)).fetchone()[0]
+        f"SELECT count(*) FROM ({search_sql(conn)} LIMIT ?) h",
+        (search_arg(conn, f.search), SELECTIVE_SEARCH + 1)).fetchone()[0]
 
 
 def _page_ids(conn: sqlite3.Connection, f: MentionFilter, limit: int, offset: int, reverse: bool) -> list[int]:
@@ -170,9 +233,9 @@ def _page_ids(conn: sqlite3.Connection, f: MentionFilter, limit: int, offset: in
         # a selective search: start from the FTS hits, then sort the few mentions they have
         where, args = _where(_without_search(f), conn)
         where = (where + " AND" if where else " WHERE") + " m.item_id = h.rowid"
-        sql = (f"SELECT m.id FROM (SELECT rowid FROM items_fts WHERE items_fts MATCH ?) h "
+        sql = (f"SELECT m.id FROM ({search_sql(conn)}) h "
                f"CROSS JOIN mentions m{where}{_order(f, reverse)} LIMIT ? OFFSET ?")
-        return [r[0] for r in conn.execute(sql, (fts_query(f.search), *args, limit, offset))]
+        return [r[0] for r in conn.execute(sql, (search_arg(conn, f.search), *args, limit, offset))]
     where, args = _where(f, conn)
     sql = f"SELECT m.id FROM mentions m{where}{_order(f, reverse)} LIMIT ? OFFSET ?"
     return [r[0] for r in conn.execute(sql, (*args, limit, offset))]
@@ -208,8 +271,8 @@ def count(conn: sqlite3.Connection, f: MentionFilter = MentionFilter()) -> int:
     if hits is not None and hits <= SELECTIVE_SEARCH:
         where, args = _where(_without_search(f), conn)
         where = (where + " AND" if where else " WHERE") + " m.item_id = h.rowid"
-        return conn.execute(f"SELECT count(*) FROM (SELECT rowid FROM items_fts WHERE items_fts MATCH ?) h "
-                            f"CROSS JOIN mentions m{where}", (fts_query(f.search), *args)).fetchone()[0]
+        return conn.execute(f"SELECT count(*) FROM ({search_sql(conn)}) h "
+                            f"CROSS JOIN mentions m{where}", (search_arg(conn, f.search), *args)).fetchone()[0]
     where, args = _where(f, conn)
     return conn.execute(f"SELECT count(*) FROM mentions m{where}", args).fetchone()[0]
 

@@ -122,7 +122,7 @@ def response_times(conn: sqlite3.Connection, since: int, until: int) -> list[tup
     return conn.execute(
         "SELECT i.first_seen, min(r.created), min(r.approved_at), min(r.sent_at), m.due_at "
         "FROM responses r JOIN mentions m ON m.id = r.mention_id JOIN items i ON i.id = m.item_id "
-        "WHERE r.created >= ? AND r.created < ? AND r.state != 'discarded' GROUP BY m.id",
+        "WHERE r.created >= ? AND r.created < ? AND r.state != 'discarded' GROUP BY m.id, i.first_seen",
         (since, until)).fetchall()
 
 
