@@ -34,7 +34,7 @@ from orm_desktop.types import (
 class Service:
     """Everything a user can do with a workspace."""
 
-    def __init__(self, ws: wsmod.Workspace) -> None:
+    def __init__(self, ws: wsmod.Workspace, *, snapshot: dict | None = None) -> None:
         self.ws = ws
         self._local = threading.local()
         self._all: list = []
@@ -42,12 +42,24 @@ class Service:
         self.new_alerts = 0
         self.acting_user: str | None = None  # --as USER / "Working as" (None: the login name)
         self.executive_mode = False  # see set_executive_mode
+        self.snapshot = snapshot  # the stamp of an offline snapshot (None: a working workspace)
         self.snapshot_label = ""  # "offline snapshot of ... taken ..., read-only" for a snapshot
+        if snapshot is not None:
+            from orm_desktop.transfer import snapshot_label
+
+            self.snapshot_label = snapshot_label(snapshot)
 
     # -- lifecycle ---------------------------------------------------------------------------
     @classmethod
     def open(cls, root: Path) -> Service:
-        """Open an existing workspace (migrating it if needed)."""
+        """Open an existing workspace (migrating it if needed); an offline snapshot opens
+        read-only, as it was taken."""
+        if not wsmod.is_url(root):
+            from orm_desktop.transfer import read_stamp
+
+            stamp = read_stamp(Path(root).expanduser())
+            if stamp is not None:
+                return cls(wsmod.open_workspace(root, migrate=False), snapshot=stamp)
         return cls(wsmod.open_workspace(root))
 
     @classmethod
@@ -80,7 +92,7 @@ class Service:
     def conn(self):  # -> sqlite3.Connection
         conn = getattr(self._local, "conn", None)
         if conn is None:
-            conn = self.ws.connect()
+            conn = self.ws.connect(readonly=self.snapshot is not None)
             self._local.conn = conn
             with self._lock:
                 self._all.append(conn)
@@ -954,7 +966,8 @@ class Service:
         """The data of a weekly, executive or crisis report (reports.render draws it)."""
         from orm_desktop.reports import data
 
-        return data.build(self, kind, entity=entity, since=since, until=until, now=now)
+        return data.build(self, kind, entity=entity, since=since, until=until, now=now,
+                          checkpoint=self.snapshot is None)
 
     def record_report_export(self, d, out: Path | str, pages: int, *, by: str = "") -> None:
         """Reports leave the laptop: each export is an audit-log entry (allowed in executive mode)."""
@@ -969,6 +982,7 @@ class Service:
         """Feeds, entities, rules, templates, users, overrides and the audit log in one file."""
         from orm_desktop.bundle import export_bundle
 
+        self._check_write(user_action=False)  # the export is audited: not from a read-only snapshot
         return export_bundle(self, Path(out), by=by or self.acting_user or _user())
 
     def import_bundle(self, path: Path | str, *, by: str = "", accept_policy: bool = False) -> dict[str, int]:
@@ -997,6 +1011,26 @@ class Service:
             return False
         identity.SESSION.add(identity.decrypt_private_key(user["private_key"], passphrase(), who=name))
         return True
+
+    # -- moving between stores: offline snapshot, team push (orm_desktop/transfer.py) --------
+    def team_name(self) -> str:
+        """How a snapshot names the workspace it was taken from: the brand and where it lives."""
+        brand = self.brand_name()
+        return f"{brand} ({self.ws.label})" if brand else self.ws.label
+
+    def take_snapshot(self, out: Path | str, *, days: int, progress=None) -> dict:
+        """A read-only offline copy of the last ``days`` days (mentions, their items, entities,
+        feeds, alerts, responses, settings) as a new SQLite workspace folder ``out``."""
+        from orm_desktop.transfer import snapshot
+
+        return snapshot(self, Path(out), days=days, progress=progress)
+
+    def push_to_team(self, url: str, *, progress=None) -> dict:
+        """Copy this solo workspace into the empty team database at ``url``, every table's count
+        and the audit chain verified before it commits."""
+        from orm_desktop.transfer import push
+
+        return push(self, url, progress=progress)
 
     # -- audit log ---------------------------------------------------------------------------
     def verify_audit(self, extra_checkpoints: Sequence[Path | str] = ()):
@@ -1034,6 +1068,8 @@ class Service:
         """An automatic backup when the newest is more than a day old (the GUI at start)."""
         from orm_desktop.backup import daily_backup
 
+        if self.snapshot is not None:
+            return None  # a read-only snapshot: nothing changes, nothing to back up
         return daily_backup(self.ws)
 
     @staticmethod

@@ -60,6 +60,8 @@ def cmd_info(args) -> int:
     print(f"workspace: {svc.ws.label}" + ("  (the offline demo the app opened: no workspace is configured; "
                                           "`orm-desktop init` makes one)" if source == "demo" else ""))
     print(f"backend:   {svc.backend_description()}")
+    if svc.snapshot_label:
+        print(f"snapshot:  {svc.snapshot_label} (mentions since {iso(svc.snapshot['since'])})")
     print(f"entities:  {len(svc.entities())}")
     print(f"feeds:     {len(svc.feeds())} (ok {h['ok']}, failing {h['failing']}, "
           f"never fetched {h['never']}, disabled {h['disabled']})")

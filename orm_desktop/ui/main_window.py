@@ -85,10 +85,16 @@ class MainWindow(QMainWindow):
         self._left_lay.addWidget(QLabel(" Saved searches"))
         self._left_lay.addWidget(self.saved)
         self.update_saved_searches()
+        if svc.snapshot_label:  # an offline snapshot: read-only for good, nothing to refresh
+            self.timer.stop()
+            self.set_read_only(True)
+            self.exec_mode.setEnabled(False)
+            self.flash(svc.snapshot_label[:1].upper() + svc.snapshot_label[1:])
 
     def update_title(self) -> None:
         brand = self.svc.brand_name()
-        self.setWindowTitle(f"{brand + ' — ' if brand else ''}ORM Desktop  ({self.svc.ws.root})")
+        where = self.svc.snapshot_label or self.svc.ws.root
+        self.setWindowTitle(f"{brand + ' — ' if brand else ''}ORM Desktop  ({where})")
 
     # -- saved searches (rules) with unread counts ---------------------------------------------
     def update_saved_searches(self) -> None:
@@ -239,7 +245,9 @@ class MainWindow(QMainWindow):
         crisis = ", ".join(name for _id, name, _s in self.svc.crises())
         if crisis and self.inbox.filters.order.currentData() != "priority":
             self.inbox.filters.order.setCurrentIndex(self.inbox.filters.order.findData("priority"))
-        self.health.setText((f"CRISIS MODE: {crisis} · " if crisis else "")
+        self.health.setText((f"{self.svc.snapshot_label[:1].upper()}{self.svc.snapshot_label[1:]} · "
+                             if self.svc.snapshot_label else "")
+                            + (f"CRISIS MODE: {crisis} · " if crisis else "")
                             + f"Last refresh {when} · feeds: {h['ok']} ok, {h['failing']} failing"
                             + (f" · ⚠ {alerts} open alert{'s' if alerts != 1 else ''}" if alerts else ""))
 
