@@ -129,19 +129,23 @@ def push(svc, url: str, *, progress: Progress | None = None) -> dict:
         src = svc.conn
         copied: dict[str, int] = {}
         with copy_store.consistent_read(src), db.transaction(tconn):
-            for table in copy_store.table_order():
-                if table in copy_store.PUSH_SKIP:
-                    continue
-                have = set(copy_store.columns(src, table))
-                cols = [c for c in copy_store.writable_columns(tconn, table) if c in have]
-                copied[table] = copy_store.insert_rows(tconn, table, cols, copy_store.rows(src, table, cols))
-                if progress:
-                    progress(f"{table}: {copied[table]:,} rows")
+            with copy_store.bulk_load(tconn):
+                for table in copy_store.table_order():
+                    if table in copy_store.PUSH_SKIP:
+                        continue
+                    have = set(copy_store.columns(src, table))
+                    cols = [c for c in copy_store.writable_columns(tconn, table) if c in have]
+                    copied[table] = copy_store.insert_rows(tconn, table, cols, copy_store.rows(src, table, cols))
+                    if progress:
+                        progress(f"{table}: {copied[table]:,} rows")
             copy_store.set_workspace_id(tconn, copy_store.workspace_id(src))
             copy_store.reset_id_sequences(tconn, list(copied))
             problems = [f"{t}: {a:,} here, {b:,} in the team database"
                         for t in [*copied, *copy_store.TRIGGER_KEPT]
                         if (a := copy_store.count(src, t)) != (b := copy_store.count(tconn, t))]
+            if copy_store.rollup_figures(src) != copy_store.rollup_figures(tconn):
+                problems.append(f"the rollups differ: {copy_store.rollup_figures(src)} here, "
+                                f"{copy_store.rollup_figures(tconn)} in the team database")
             rep = audit.verify_report(tconn)
             entries, head = copy_store.audit_head(src)
             if not rep.ok:

@@ -225,3 +225,65 @@ class consistent_read:  # noqa: N801 - used as a context manager, like contextli
     def __exit__(self, *exc) -> None:
         if self.conn.in_transaction:
             self.conn.execute("ROLLBACK")
+
+
+ROLLUP_TRIGGERS = ("mention_daily_ai", "mention_counts_ai")
+
+
+class bulk_load:  # noqa: N801 - a context manager
+    """Into an empty PostgreSQL workspace, inside the caller's transaction: the per-row rollup
+    triggers are off and the full-text GIN index is dropped while the rows arrive; afterwards the
+    index is built once and both rollups are computed in one GROUP BY each (the figures the
+    triggers keep: ``rollup_figures`` of source and target are compared before commit). Every
+    row updating the same day's rollup row in one transaction, and a GIN insert per article,
+    cost 10x more than this. A SQLite target is left as it is."""
+
+    def __init__(self, conn) -> None:
+        self.conn = conn
+        self.index_sql: list[str] = []
+
+    def __enter__(self):
+        if db.dialect(self.conn) != "postgresql":
+            return self.conn
+        for t in ROLLUP_TRIGGERS:
+            self.conn.execute(f"ALTER TABLE mentions DISABLE TRIGGER {t}")
+        self.index_sql = [r[0] for r in self.conn.execute(
+            "SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema() AND tablename = 'items' "
+            "AND indexdef LIKE '%USING gin%'")]
+        for sql in self.index_sql:
+            self.conn.execute(f"DROP INDEX {sql.split()[2]}")  # CREATE INDEX <name> ON ...
+        return self.conn
+
+    def __exit__(self, exc_type, *exc) -> None:
+        if exc_type is not None or db.dialect(self.conn) != "postgresql":
+            return  # the caller's transaction rolls all of it back
+        for sql in self.index_sql:
+            self.conn.execute(sql)
+        rebuild_rollups(self.conn)
+        for t in ROLLUP_TRIGGERS:
+            self.conn.execute(f"ALTER TABLE mentions ENABLE TRIGGER {t}")
+
+
+def rebuild_rollups(conn) -> None:
+    """``mention_daily`` and ``mention_counts`` computed from the mentions (both dialects)."""
+    conn.execute("DELETE FROM mention_daily")
+    conn.execute("DELETE FROM mention_counts")
+    conn.execute(
+        "INSERT INTO mention_daily (entity_id, day, total, positive, neutral, negative, sentiment_sum) "
+        "SELECT entity_id, published / 86400, count(*), "
+        "sum(CASE WHEN sentiment >= 0.05 THEN 1 ELSE 0 END), "
+        "sum(CASE WHEN sentiment > -0.05 AND sentiment < 0.05 THEN 1 ELSE 0 END), "
+        "sum(CASE WHEN sentiment <= -0.05 THEN 1 ELSE 0 END), sum(sentiment) "
+        "FROM mentions GROUP BY entity_id, published / 86400")
+    conn.execute("INSERT INTO mention_counts (entity_id, status, n) "
+                 "SELECT entity_id, status, count(*) FROM mentions GROUP BY entity_id, status")
+
+
+def rollup_figures(conn) -> tuple:
+    """What the rollups say in total: (days rows, mentions, positive, neutral, negative,
+    sentiment sum rounded, count rows, counted mentions)."""
+    d = conn.execute("SELECT count(*), COALESCE(sum(total), 0), COALESCE(sum(positive), 0), "
+                     "COALESCE(sum(neutral), 0), COALESCE(sum(negative), 0), COALESCE(sum(sentiment_sum), 0) "
+                     "FROM mention_daily").fetchone()
+    c = conn.execute("SELECT count(*), COALESCE(sum(n), 0) FROM mention_counts").fetchone()
+    return (*(int(x) for x in d[:5]), round(float(d[5]), 3), int(c[0]), int(c[1]))
