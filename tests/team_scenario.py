@@ -158,7 +158,7 @@ class TeamLab:
                 a.outcome = "allowed"
         except psycopg.Error as exc:
             a.outcome = "refused"
-            a.detail = f"{exc.sqlstate}: {str(exc).strip().splitlines()[0]}"
+            a.detail = f"{exc.sqlstate or type(exc).__name__}: {str(exc).strip().splitlines()[0]}"
         self.results.append(a)
         return a
 
