@@ -136,6 +136,11 @@ def whoami(conn: Any) -> tuple[str, tuple[str, ...]]:
     return me, tuple(r[0] for r in mine)
 
 
+def has_schema(conn: Any) -> bool:
+    """Whether the workspace tables exist in this database."""
+    return raw(conn).execute("SELECT to_regclass('public.responses') IS NOT NULL").fetchone()[0]
+
+
 def is_team_database(conn: Any) -> bool:
     """Whether roles.sql was applied to this database."""
     return raw(conn).execute("SELECT to_regprocedure('team_transition(bigint, text, integer, bigint, text, "

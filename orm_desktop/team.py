@@ -1,0 +1,116 @@
+"""Team workspaces: setting one up, its users and their signing keys (the facade for `orm-desktop
+team ...` and the GUI; no SQL here, no Qt).
+
+The login is the user: whoever connects as ``maya`` acts as maya, the database records it
+(``session_user``) and its roles decide what maya may do. Setting up: ``init`` (as the database's
+owner) creates the schema and applies ``store/postgres/roles.sql``; ``add_user`` creates a login
+(with a SCRAM password computed here) and adds it to a group. Signing keys: each login creates its
+own (``keygen``): the public key goes into the database, the private key, encrypted under the
+person's passphrase, into the OS keyring of their own laptop; an admin approves the key
+(``approve_key``) before it signs anything (docs/team.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from orm_desktop import credentials, identity
+from orm_desktop.errors import UsageError
+from orm_desktop.store import team as team_store
+from orm_desktop.store.team import GROUPS, TeamUser
+
+KEY_SERVICE = "orm-desktop-signing-key"  # keyring service of the encrypted private keys
+
+__all__ = ["GROUPS", "TeamAdmin", "TeamUser", "as_refused"]
+
+
+def as_refused(login: str, name: str) -> UsageError:
+    """The one-line refusal of ``--as`` / "Working as" on a team workspace."""
+    return UsageError(f"on a team workspace the login is the user: you are {login}; drop --as {name} "
+                      f"(to act as {name}, connect with {name}'s own login)")
+
+
+class TeamAdmin:
+    """One connection to a team database, as one login."""
+
+    def __init__(self, url: str, *, ask: Callable[[str], str] | None = credentials.ask_terminal,
+                 conn: Any = None) -> None:
+        if not credentials.is_team_url(url):
+            raise UsageError(f"a team workspace is a postgresql:// URL, not {url!r}")
+        self.url = url
+        self.conn = conn if conn is not None else credentials.connect(url, ask=ask, autocommit=True)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    # -- set-up ----------------------------------------------------------------------------------
+    def init(self) -> str:
+        """Schema (pg-core's ``db.create``) then roles; returns the role prefix (the database name)."""
+        from orm_desktop.store import db
+
+        me = self.conn.execute("SELECT session_user").fetchone()[0]
+        owner = self.conn.execute("SELECT pg_get_userbyid(datdba) FROM pg_database "
+                                  "WHERE datname = current_database()").fetchone()[0]
+        if me != owner:
+            raise UsageError(f"run `team init` as the database's owner ({owner}), not as {me}")
+        if not team_store.has_schema(self.conn):
+            create = getattr(db, "create_schema_postgres", None) or getattr(db, "create_postgres", None)
+            if create is None:
+                raise UsageError("this build has no PostgreSQL schema yet (the store's PostgreSQL backend); "
+                                 "nothing done")
+            create(self.conn)
+        return team_store.apply_roles(self.conn)
+
+    def whoami(self) -> tuple[str, tuple[str, ...]]:
+        return team_store.whoami(self.conn)
+
+    # -- users -----------------------------------------------------------------------------------
+    def add_user(self, name: str, role: str, password: str | None, *, display_name: str = "") -> str:
+        """'created' (a new login) or 'granted' (an existing login joined the group)."""
+        team_store.check_login_name(name)
+        if role not in GROUPS:
+            raise UsageError(f"roles are {', '.join(GROUPS)} (not {role!r})")
+        if not password and not team_store.login_exists(self.conn, name):
+            raise UsageError(f"{name} is a new login and needs a password (at least 8 characters)")
+        return team_store.add_user(self.conn, name, role, password, display_name=display_name)
+
+    def remove_user(self, name: str, role: str) -> None:
+        team_store.remove_user(self.conn, name, role)
+
+    def users(self) -> list[TeamUser]:
+        return team_store.users(self.conn)
+
+    def login_exists(self, name: str) -> bool:
+        return team_store.login_exists(self.conn, name)
+
+    # -- signing keys ----------------------------------------------------------------------------
+    def keygen(self, passphrase: str) -> str:
+        """A signing key for this login: public half registered in the database, the encrypted
+        private half in this laptop's OS keyring. Returns the key id."""
+        me, _groups = self.whoami()
+        if team_store.key_of(self.conn, me):
+            raise UsageError(f"{me} already has a signing key (a key is never replaced)")
+        key = identity.create_key(passphrase)
+        import keyring
+
+        keyring.set_password(KEY_SERVICE, credentials.keyring_key(self.url), key.blob)
+        team_store.register_key(self.conn, key)
+        return key.key_id
+
+    def approve_key(self, name: str) -> str:
+        k = team_store.key_of(self.conn, name)
+        if k is None:
+            raise UsageError(f"{name} has registered no signing key yet (`orm-desktop team keygen`, as {name})")
+        team_store.approve_key(self.conn, name, k[0])
+        return k[0]
+
+    def unlock(self, passphrase: str):
+        """This login's private key (for signing), from the OS keyring and the passphrase."""
+        import keyring
+
+        blob = keyring.get_password(KEY_SERVICE, credentials.keyring_key(self.url))
+        if blob is None:
+            raise UsageError("no signing key for this login on this computer: create one with "
+                             "`orm-desktop team keygen`")
+        return identity.decrypt_private_key(blob, passphrase)
