@@ -102,17 +102,25 @@ def ask_terminal(prompt: str) -> str:
     return getpass.getpass(prompt)
 
 
+def never_ask(prompt: str) -> str:
+    raise LoginError(f"{prompt.rstrip(': ')} is needed and none is stored in the OS keyring")
+
+
+ASK: Callable[[str], str] | None = None  # how to ask for a password; None: ask_terminal (the GUI sets a dialog)
+
+
 def _auth_failed(exc: Exception) -> bool:
     msg = str(exc).lower()
     return any(m in msg for m in _AUTH_FAILED)
 
 
-def connect(url: str, *, ask: Callable[[str], str] | None = ask_terminal,
+def connect(url: str, *, ask: Callable[[str], str] | None = None,
             connect_fn: Callable[..., Any] | None = None, **kwargs: Any) -> Any:
     """A psycopg connection for ``url`` with the password resolved as the module says."""
     import psycopg
 
     connect_fn = connect_fn or psycopg.connect
+    ask = ask or ASK or ask_terminal
     p = parts(url)
     where = redact(url)
 
@@ -125,8 +133,7 @@ def connect(url: str, *, ask: Callable[[str], str] | None = ask_terminal,
         except psycopg.OperationalError as exc:
             if _auth_failed(exc):
                 return None
-            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            raise LoginError(f"cannot connect to {where}: {first}") from None
+            raise  # unreachable server, no such database...: the caller's message
 
     if p.get("password"):
         conn = attempt(None)
@@ -143,8 +150,6 @@ def connect(url: str, *, ask: Callable[[str], str] | None = ask_terminal,
         conn = attempt(None)
         if conn is not None:
             return conn
-    if ask is None:
-        raise LoginError(f"{where} needs a password and none is stored in the OS keyring")
     password = ask(f"password of {p['user']} on {p['host']}:{p['port']}/{p['dbname']}: ")
     conn = attempt(password)
     if conn is None:

@@ -34,7 +34,7 @@ def as_refused(login: str, name: str) -> UsageError:
 class TeamAdmin:
     """One connection to a team database, as one login."""
 
-    def __init__(self, url: str, *, ask: Callable[[str], str] | None = credentials.ask_terminal,
+    def __init__(self, url: str, *, ask: Callable[[str], str] | None = None,
                  conn: Any = None) -> None:
         if not credentials.is_team_url(url):
             raise UsageError(f"a team workspace is a postgresql:// URL, not {url!r}")
@@ -55,11 +55,7 @@ class TeamAdmin:
         if me != owner:
             raise UsageError(f"run `team init` as the database's owner ({owner}), not as {me}")
         if not team_store.has_schema(self.conn):
-            create = getattr(db, "create_schema_postgres", None) or getattr(db, "create_postgres", None)
-            if create is None:
-                raise UsageError("this build has no PostgreSQL schema yet (the store's PostgreSQL backend); "
-                                 "nothing done")
-            create(self.conn)
+            db.create(self.url)
         return team_store.apply_roles(self.conn)
 
     def whoami(self) -> tuple[str, tuple[str, ...]]:

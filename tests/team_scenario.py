@@ -14,12 +14,10 @@ import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 HOST = os.environ.get("ORM_TEST_PGHOST", "127.0.0.1")
 PORT = int(os.environ.get("ORM_TEST_PGPORT", "5432"))
 SUPERUSER = os.environ.get("ORM_TEST_PGUSER", "postgres")
-DRAFT_SCHEMA = Path(__file__).parent / "data" / "pg_draft_schema.sql"
 PASSWORD = "correct horse battery"
 
 
@@ -42,9 +40,8 @@ def connect(user: str, dbname: str, password: str | None = PASSWORD):
     return psycopg.connect(host=HOST, port=PORT, user=user, dbname=dbname, password=password, autocommit=True)
 
 
-def create_schema(conn) -> None:
-    """The workspace schema: pg-core's db.create when the PostgreSQL backend exists, else the draft."""
-    conn.execute(DRAFT_SCHEMA.read_text(encoding="utf-8"))
+def url(user: str, dbname: str) -> str:
+    return f"postgresql://{user}:{PASSWORD.replace(' ', '%20')}@{HOST}:{PORT}/{dbname}"
 
 
 @dataclass
@@ -88,9 +85,11 @@ class TeamLab:
         with connect(SUPERUSER, "postgres", None) as su:
             su.execute(f'CREATE ROLE "{self.owner}" LOGIN CREATEROLE PASSWORD \'{PASSWORD}\'')
             su.execute(f'CREATE DATABASE "{self.db}" OWNER "{self.owner}"')
+        from orm_desktop.store import db
+
+        db.create(url(self.owner, self.db))  # the workspace schema, as the owner
         owner = connect(self.owner, self.db)
         self.conns["owner"] = owner
-        create_schema(owner)
         team.apply_roles(owner)
         owner.execute("INSERT INTO entities (kind, name, query, created) VALUES "
                       "('brand', 'Acme', 'Acme', 0), ('executive', 'Jane Doe', '\"Jane Doe\"', 0)")

@@ -261,9 +261,12 @@ class PgConnection:
 
 def open_raw(url: str, *, readonly: bool = False, connect_timeout: int = 10) -> psycopg.Connection[Any]:
     """A raw psycopg connection (autocommit); psycopg errors propagate (see ``connect``)."""
+    # the password: from the URL, else the OS keyring, else asked once (pg-team)
+    from orm_desktop import credentials
+
     options = "-c default_transaction_read_only=on" if readonly else None
-    raw = psycopg.connect(url, autocommit=True, connect_timeout=connect_timeout, cursor_factory=PgCursor,
-                          row_factory=_row_factory, options=options, application_name="orm-desktop")
+    raw = credentials.connect(url, autocommit=True, connect_timeout=connect_timeout, cursor_factory=PgCursor,
+                              row_factory=_row_factory, options=options, application_name="orm-desktop")
     raw.adapters.register_dumper(bool, _BoolAsInt)
     raw.adapters.register_loader("numeric", _NumberLoader)
     return raw

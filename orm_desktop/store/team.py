@@ -120,8 +120,8 @@ def users(conn: Any) -> list[TeamUser]:
         "SELECT r.rolname, r.rolcanlogin, array_agg(substr(g.rolname, length(%s) + 2) ORDER BY g.rolname), "
         "COALESCE(k.key_id, ''), a.key_id IS NOT NULL "
         "FROM pg_roles r JOIN pg_auth_members m ON m.member = r.oid JOIN pg_roles g ON g.oid = m.roleid "
-        "LEFT JOIN user_keys k ON k.name = r.rolname "
-        "LEFT JOIN team_key_approvals a ON a.name = k.name AND a.key_id = k.key_id "
+        "LEFT JOIN user_keys k ON (k.name COLLATE \"C\") = r.rolname "
+        "LEFT JOIN team_key_approvals a ON a.name = (k.name COLLATE \"C\") AND a.key_id = k.key_id "
         "WHERE g.rolname = ANY(%s) GROUP BY r.rolname, r.rolcanlogin, k.key_id, a.key_id ORDER BY r.rolname",
         (prefix, [f"{prefix}_{g}" for g in GROUPS])).fetchall()
     return [TeamUser(n, tuple(gs), bool(login), kid, bool(ok)) for n, login, gs, kid, ok in rows]

@@ -88,7 +88,7 @@ ALTER TABLE user_keys ENABLE ROW LEVEL SECURITY;
 DROP POLICY IF EXISTS user_keys_read ON user_keys;
 DROP POLICY IF EXISTS user_keys_own ON user_keys;
 CREATE POLICY user_keys_read ON user_keys FOR SELECT USING (true);
-CREATE POLICY user_keys_own ON user_keys FOR INSERT WITH CHECK (name = session_user AND private_key = '');
+CREATE POLICY user_keys_own ON user_keys FOR INSERT WITH CHECK ((name COLLATE "C") = session_user AND private_key = '');
 
 -- 5. triggers: append-only tables, identity columns -------------------------------------------
 CREATE OR REPLACE FUNCTION team_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
