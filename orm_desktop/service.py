@@ -667,3 +667,6 @@ def _user() -> str:
     except Exception:  # noqa: BLE001 - no login name in some sandboxes
         return "local"
 
+
+# team workspaces (PostgreSQL logins, roles, signing keys): the CLI and the GUI reach them here
+from orm_desktop.team import TeamAdmin  # noqa: E402,F401

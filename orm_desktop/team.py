@@ -12,11 +12,13 @@ person's passphrase, into the OS keyring of their own laptop; an admin approves 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+import functools
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from orm_desktop import credentials, identity
-from orm_desktop.errors import UsageError
+from orm_desktop.errors import KnownError, UsageError
 from orm_desktop.store import team as team_store
 from orm_desktop.store.team import GROUPS, TeamUser
 
@@ -31,6 +33,34 @@ def as_refused(login: str, name: str) -> UsageError:
                       f"(to act as {name}, connect with {name}'s own login)")
 
 
+class DatabaseRefused(KnownError):
+    """The database said no (a privilege, a policy, a rule in a function): one line, exit 2."""
+
+    exit_code = 2
+
+
+@contextlib.contextmanager
+def _refusals(where: str = "") -> Iterator[None]:
+    import psycopg
+
+    from orm_desktop.store import pg
+
+    try:
+        yield
+    except psycopg.Error as exc:
+        known = pg.describe_error(exc, where) if isinstance(exc, psycopg.OperationalError) else None
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise DatabaseRefused(known or f"the database refused: {first}") from None
+
+
+def _refused(method):
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        with _refusals():
+            return method(self, *args, **kwargs)
+    return wrapper
+
+
 class TeamAdmin:
     """One connection to a team database, as one login."""
 
@@ -39,12 +69,22 @@ class TeamAdmin:
         if not credentials.is_team_url(url):
             raise UsageError(f"a team workspace is a postgresql:// URL, not {url!r}")
         self.url = url
-        self.conn = conn if conn is not None else credentials.connect(url, ask=ask, autocommit=True)
+        if conn is None:
+            with _refusals(credentials.redact(url)):
+                conn = credentials.connect(url, ask=ask, autocommit=True)
+        self.conn = conn
 
     def close(self) -> None:
         self.conn.close()
 
+    def __enter__(self) -> TeamAdmin:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     # -- set-up ----------------------------------------------------------------------------------
+    @_refused
     def init(self) -> str:
         """Schema (pg-core's ``db.create``) then roles; returns the role prefix (the database name)."""
         from orm_desktop.store import db
@@ -58,29 +98,39 @@ class TeamAdmin:
             db.create(self.url)
         return team_store.apply_roles(self.conn)
 
+    @_refused
     def whoami(self) -> tuple[str, tuple[str, ...]]:
         return team_store.whoami(self.conn)
 
     # -- users -----------------------------------------------------------------------------------
+    @_refused
+    def check_name(self, name: str) -> None:
+        team_store.check_login_name(name, self.conn.execute("SELECT current_database()").fetchone()[0])
+
+    @_refused
     def add_user(self, name: str, role: str, password: str | None, *, display_name: str = "") -> str:
         """'created' (a new login) or 'granted' (an existing login joined the group)."""
-        team_store.check_login_name(name)
+        team_store.check_login_name(name, self.conn.execute("SELECT current_database()").fetchone()[0])
         if role not in GROUPS:
             raise UsageError(f"roles are {', '.join(GROUPS)} (not {role!r})")
         if not password and not team_store.login_exists(self.conn, name):
             raise UsageError(f"{name} is a new login and needs a password (at least 8 characters)")
         return team_store.add_user(self.conn, name, role, password, display_name=display_name)
 
+    @_refused
     def remove_user(self, name: str, role: str) -> None:
         team_store.remove_user(self.conn, name, role)
 
+    @_refused
     def users(self) -> list[TeamUser]:
         return team_store.users(self.conn)
 
+    @_refused
     def login_exists(self, name: str) -> bool:
         return team_store.login_exists(self.conn, name)
 
     # -- signing keys ----------------------------------------------------------------------------
+    @_refused
     def keygen(self, passphrase: str) -> str:
         """A signing key for this login: public half registered in the database, the encrypted
         private half in this laptop's OS keyring. Returns the key id."""
@@ -94,6 +144,7 @@ class TeamAdmin:
         team_store.register_key(self.conn, key)
         return key.key_id
 
+    @_refused
     def approve_key(self, name: str) -> str:
         k = team_store.key_of(self.conn, name)
         if k is None:

@@ -288,6 +288,8 @@ def describe_error(exc: BaseException, where: str = "") -> str | None:
     at = f" ({where})" if where else ""
     if state == "28P01" or "password authentication failed" in msg or "no password supplied" in msg:
         return f"the PostgreSQL server refused the login{at}: check the user name and password"
+    if "role" in msg and "does not exist" in msg:  # (pg-team) a login the server does not know
+        return f"the PostgreSQL server has no such login{at}: check the user name in the URL, or ask the team admin"
     if state == "28000" or "no pg_hba.conf entry" in msg:
         return f"the PostgreSQL server does not allow this login from here{at} (pg_hba.conf): ask the team admin"
     if state == "3D000" or ("database" in msg and "does not exist" in msg):

@@ -78,9 +78,13 @@ def group(dbname: str, name: str) -> str:
     return f"{role_prefix(dbname)}_{name}"
 
 
-def check_login_name(name: str) -> str:
+def check_login_name(name: str, dbname: str | None = None) -> str:
     if not _NAME.match(name or ""):
-        raise UsageError(f"a login name is lower-case letters, digits and _, starting with a letter (not {name!r})")
+        raise UsageError(f"a login name is lower-case letters, digits and _, starting with a letter, at most 40 "
+                         f"(not {name!r})")
+    if dbname and name.startswith(f"{dbname}_"):
+        raise UsageError(f"a login name may not start with {dbname}_: that is the prefix of the workspace's "
+                         "group roles")
     return name
 
 
@@ -94,7 +98,7 @@ def scram_verifier(conn: Any, name: str, password: str) -> str:
 def add_user(conn: Any, name: str, role: str, password: str | None, *, display_name: str = "") -> str:
     """Create the login (when new) and make it a member of ``role``: 'created' or 'granted'."""
     pg = raw(conn)
-    check_login_name(name)
+    check_login_name(name, pg.execute("SELECT current_database()").fetchone()[0])
     if role not in GROUPS:
         raise UsageError(f"roles are {', '.join(GROUPS)} (not {role!r})")
     verifier = scram_verifier(pg, name, password) if password else ""

@@ -328,8 +328,8 @@ BEGIN
         RAISE EXCEPTION 'roles are author, approver, executive, admin (not %)', p_group USING ERRCODE = '22023';
     END IF;
     IF p_name !~ '^[a-z][a-z0-9_]{0,39}$' OR p_name LIKE '@P@\_%' OR p_name IN ('public', 'workspace') THEN
-        RAISE EXCEPTION 'a login name is lower-case letters, digits and _ (starting with a letter, at most 40): %', p_name
-            USING ERRCODE = '22023';
+        RAISE EXCEPTION 'a login name is lower-case letters, digits and _, starts with a letter, has at most 40 '
+            'characters and does not start with @P@_ (the group roles): %', p_name USING ERRCODE = '22023';
     END IF;
     IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = p_name) THEN
         IF COALESCE(p_verifier, '') = '' THEN
