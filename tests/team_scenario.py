@@ -148,6 +148,8 @@ class TeamLab:
     def attempt(self, role: str, what: str, expected: str, fn: Callable[[], object]) -> Attempt:
         import psycopg
 
+        from orm_desktop.store import team
+
         a = Attempt(role, what, expected)
         try:
             result = fn()
@@ -155,7 +157,7 @@ class TeamLab:
                 a.outcome, a.detail = "refused", "0 rows (row-level security)"
             else:
                 a.outcome = "allowed"
-        except psycopg.Error as exc:
+        except (psycopg.Error, team.TeamRefused) as exc:
             a.outcome = "refused"
             a.detail = f"{exc.sqlstate or type(exc).__name__}: {str(exc).strip().splitlines()[0]}"
         self.results.append(a)

@@ -127,8 +127,7 @@ def test_a_key_stays_unusable_until_an_admin_approves_it(lab):
     lab.conns["newbie"] = newbie
     key = identity.create_key("newbie-pass-1", kdf_n=2 ** 10)
     team.register_key(newbie, key)
-    with pytest.raises(psycopg.errors.InsufficientPrivilege, match="not an admin-approved key"), \
-            newbie.transaction():
+    with pytest.raises(team.TeamRefused, match="not an admin-approved key"), newbie.transaction():
         team.audit_append(newbie, "mention.note", "mention", 1, {}, priv=key.private, key_id=key.key_id)
     with pytest.raises(psycopg.Error, match="private_key|row-level security"):
         newbie.execute("INSERT INTO user_keys (name, key_id, public_key, private_key, created) "

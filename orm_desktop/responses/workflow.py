@@ -33,6 +33,7 @@ from orm_desktop.store import entities as entities_store
 from orm_desktop.store import mentions as mentions_store
 from orm_desktop.store import responses as rstore
 from orm_desktop.store import settings as settings_store
+from orm_desktop.store import team as team_store
 from orm_desktop.store.responses import Response, User
 
 STATES = ("draft", "in_review", "approved", "changes_requested", "sent", "discarded")
@@ -313,9 +314,10 @@ def edit(conn, response_id: int, new_text: str, *, by: str, expected_version: in
         return r
     now = _now()
     to_state = "in_review" if r.state == "approved" else r.state
+    changes = {"state": to_state} if to_state != r.state else {}  # on a team workspace only functions set it
     with db.transaction(conn):
         ok = rstore.update(conn, response_id, expected_version=expected_version, text=new_text,
-                           updated=now, state=to_state)
+                           updated=now, **changes)
         if not ok:
             raise WorkflowError(f"response {response_id} was changed by someone else; reload it")
         audit.append(conn, actor=by, action="response.edit", subject_type="response", subject_id=response_id,
@@ -372,6 +374,8 @@ def transition(conn, response_id: int, action: str, *, by: str, comment: str = "
             raise UsageError("say where it was sent: a channel is required (e.g. twitter, email, review site)")
         fields.update(sent_at=fields["updated"], sent_channel=channel.strip(), sent_url=url.strip())
     now = fields["updated"]
+    if team_store.is_team(conn):
+        return _team_transition(conn, r, action, u, comment=comment, channel=channel, url=url, now=now)
     with db.transaction(conn):
         if not rstore.update(conn, response_id, expected_version=r.version, **fields):
             raise WorkflowError(f"response {response_id} was changed by someone else; reload it")
@@ -387,6 +391,22 @@ def transition(conn, response_id: int, action: str, *, by: str, comment: str = "
         if action == "send" and r.mention_id is not None:
             mentions_store.set_status(conn, [r.mention_id], "responded", by=u.name, now=now)
     return get(conn, response_id)
+
+
+def _team_transition(conn, r: Response, action: str, u: User, *, comment: str, channel: str, url: str,
+                     now: int) -> Response:
+    """On a team workspace the database makes the change (roles.sql: team_submit, team_approve...):
+    it checks the login's role, the four-eyes rule and the state, records the login as approver or
+    sender and writes the signed audit entry prepared here."""
+    target = TRANSITIONS[action][1]
+    data: dict = {"from": r.state, "to": target, "comment": comment}
+    if action == "send":
+        data.update(channel=channel.strip(), url=url.strip())
+    if action in ("approve", "send"):
+        data.update(version=r.version, text_sha256=text_sha256(r.text))
+    priv, kid = audit._signing_key(conn, u.name, now)
+    team_store.transition(conn, r.id, action, version=r.version, data=data, priv=priv, key_id=kid, now=now)
+    return get(conn, r.id)
 
 
 def text_sha256(text: str) -> str:

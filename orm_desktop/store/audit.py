@@ -41,6 +41,10 @@ class AuditEntry:
 
 def _insert(conn: sqlite3.Connection, *, actor: str, action: str, subject_type: str, subject_id: int | None,
             data: dict[str, Any], now: int, priv, key_id: str) -> int:
+    from orm_desktop.store import team
+
+    if team.is_team(conn):  # the database writes the entry, as the login (roles.sql)
+        return team.audit_append(conn, action, subject_type, subject_id, data, priv=priv, key_id=key_id, now=now)
     row = conn.execute("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
     prev = row[0] if row else GENESIS
     text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
@@ -94,6 +98,10 @@ def append(conn: sqlite3.Connection, *, actor: str, action: str, subject_type: s
     """Append an entry signed by ``signer`` (default: the actor). Call inside the transaction that
     makes the audited change. ``signer`` differs from the actor only for an approval by file,
     whose data carries the actor's own signed decision (``attestation``)."""
+    from orm_desktop.store import team
+
+    if team.is_team(conn):  # the login is the actor and signs with its own key; nobody else can
+        actor = signer = team.login(conn)
     priv, kid = _signing_key(conn, signer or actor, now)
     return _insert(conn, actor=actor, action=action, subject_type=subject_type, subject_id=subject_id,
                    data=data or {}, now=now, priv=priv, key_id=kid)

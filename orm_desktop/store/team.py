@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from orm_desktop import chain, identity
-from orm_desktop.errors import UsageError
+from orm_desktop.errors import KnownError, UsageError
 
 GROUPS = ("author", "approver", "executive", "admin")
 ROLES_SQL = "roles.sql"
@@ -145,6 +145,27 @@ def has_schema(conn: Any) -> bool:
     return raw(conn).execute("SELECT to_regclass('public.responses') IS NOT NULL").fetchone()[0]
 
 
+def is_team(conn: Any) -> bool:
+    """Whether ``conn`` is a PostgreSQL connection to a team database (roles.sql applied): the
+    audit log and the response transitions then go through the database's functions. Cached on
+    the connection."""
+    if getattr(conn, "dialect", "sqlite") != "postgresql":
+        return False
+    cached = getattr(conn, "_orm_team", None)
+    if cached is None:
+        cached = is_team_database(conn)
+        try:
+            conn._orm_team = cached
+        except AttributeError:
+            pass
+    return cached
+
+
+def login(conn: Any) -> str:
+    """The login of a connection (session_user): the user on a team workspace."""
+    return raw(conn).execute("SELECT session_user").fetchone()[0]
+
+
 def is_team_database(conn: Any) -> bool:
     """Whether roles.sql was applied to this database."""
     return raw(conn).execute("SELECT to_regprocedure('team_transition(bigint, text, integer, bigint, text, "
@@ -191,8 +212,7 @@ def _call(pg: Any, function: str, lead: tuple, action: str, subject_type: str, s
           data: dict[str, Any], priv: Any, key_id: str, now: int, actor: str) -> Any:
     import psycopg
 
-    prev = pg.execute("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
-    prev_hash = prev[0] if prev else chain.GENESIS
+    prev_hash = pg.execute("SELECT team_audit_head()").fetchone()[0]  # locks the log until commit
     text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     h = chain.entry_hash(prev_hash, now, actor, action, subject_type, subject_id, text, key_id)
     sig = chain.sign_entry(priv, h)
@@ -206,7 +226,24 @@ def _call(pg: Any, function: str, lead: tuple, action: str, subject_type: str, s
     except psycopg.errors.SerializationFailure as exc:
         if "audit log moved on" in str(exc):
             raise _Retry() from exc
-        raise
+        raise TeamRefused(_first(exc), exc.sqlstate) from None
+    except psycopg.Error as exc:
+        raise TeamRefused(_first(exc), exc.sqlstate) from None
+
+
+def _first(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+class TeamRefused(KnownError):
+    """The team database refused a change (privilege, policy, the workflow's rules): one line."""
+
+    exit_code = 2
+
+    def __init__(self, message: str, sqlstate: str | None = None) -> None:
+        super().__init__(message)
+        self.sqlstate = sqlstate
 
 
 def audit_append(conn: Any, action: str, subject_type: str, subject_id: int | None, data: dict[str, Any],
@@ -214,9 +251,10 @@ def audit_append(conn: Any, action: str, subject_type: str, subject_id: int | No
     """Append one entry in the login's own name, inside the caller's transaction when there is one
     (a moved head then surfaces as SerializationFailure for the caller to retry)."""
     pg = raw(conn)
-    me = pg.execute("SELECT session_user").fetchone()[0]
-    return _call(pg, "team_audit_append", (), action, subject_type, subject_id, data, priv, key_id,
-                 now or int(time.time()), me)
+    with pg.transaction():  # a savepoint inside the caller's transaction; the head's lock lasts to its end
+        me = pg.execute("SELECT session_user").fetchone()[0]
+        return _call(pg, "team_audit_append", (), action, subject_type, subject_id, data, priv, key_id,
+                     now or int(time.time()), me)
 
 
 TRANSITION_FUNCTIONS = {"submit": "team_submit", "approve": "team_approve", "request_changes": "team_reject",

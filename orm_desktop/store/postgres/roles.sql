@@ -181,6 +181,17 @@ BEGIN
     RETURN new_id;
 END $$;
 
+-- The head to chain a new entry to, with the log locked for writers until this transaction ends,
+-- so the entry prepared on it cannot be overtaken (a hash chain has one writer at a time anyway).
+CREATE OR REPLACE FUNCTION team_audit_head() RETURNS text
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE head text;
+BEGIN
+    LOCK TABLE audit_log IN SHARE ROW EXCLUSIVE MODE;
+    SELECT hash INTO head FROM audit_log ORDER BY id DESC LIMIT 1;
+    RETURN COALESCE(head, repeat('0', 64));
+END $$;
+
 -- Entries that change no state (create, edit, override, export...): any member, in its own name.
 -- The response transitions and key registrations of the workspace have their own paths.
 CREATE OR REPLACE FUNCTION team_audit_append(p_at bigint, p_action text, p_subject_type text,
@@ -393,7 +404,8 @@ BEGIN
         EXECUTE format('REVOKE ALL ON FUNCTION %s FROM PUBLIC', f);
     END LOOP;
 END $$;
-GRANT EXECUTE ON FUNCTION team_entry_hash(text, bigint, text, text, text, bigint, text, text), team_is(text)
+GRANT EXECUTE ON FUNCTION team_entry_hash(text, bigint, text, text, text, bigint, text, text), team_is(text),
+    team_audit_head()
     TO @P@_author, @P@_approver, @P@_executive, @P@_admin;
 GRANT EXECUTE ON FUNCTION team_audit_append(bigint, text, text, bigint, text, text, text, text, text)
     TO @P@_author, @P@_approver, @P@_executive, @P@_admin;
