@@ -105,7 +105,18 @@ class Service:
         sk = id_store.user_key(self.conn, name)
         if sk is None:
             raise identity.IdentityError(f"{name} has no signing key in this workspace")
-        identity.unlock(sk.private_key, passphrase, who=sk.name, expected_key_id=sk.key_id)
+        blob = sk.private_key
+        if not blob and self.ws.url:  # a team login's key stays on its own computer (orm_desktop.team)
+            from orm_desktop.team import stored_key_blob
+
+            blob = stored_key_blob(self.ws.url)
+        identity.unlock(blob, passphrase, who=sk.name, expected_key_id=sk.key_id)
+
+    def team_login(self) -> str | None:
+        """On a team workspace the login (the user, recorded by the database); else None."""
+        from orm_desktop.store import team as team_store
+
+        return team_store.login(self.conn) if team_store.is_team(self.conn) else None
     def change_setting(self, key: str, text: str):
         """Set one of the user-editable settings (EDITABLE_SETTINGS) from text, validated;
         returns the value stored. UsageError naming the problem otherwise."""

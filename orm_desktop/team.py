@@ -27,6 +27,20 @@ KEY_SERVICE = "orm-desktop-signing-key"  # keyring service of the encrypted priv
 __all__ = ["GROUPS", "TeamAdmin", "TeamUser", "as_refused"]
 
 
+def stored_key_blob(url: str) -> str:
+    """This login's encrypted signing key from this computer's OS keyring."""
+    import keyring
+
+    try:
+        blob = keyring.get_password(KEY_SERVICE, credentials.keyring_key(url))
+    except Exception:  # no usable keyring backend
+        blob = None
+    if not blob:
+        raise identity.IdentityError("this login's signing key is not on this computer (OS keyring): "
+                                     "create one with `orm-desktop team keygen`")
+    return blob
+
+
 def as_refused(login: str, name: str) -> UsageError:
     """The one-line refusal of ``--as`` / "Working as" on a team workspace."""
     return UsageError(f"on a team workspace the login is the user: you are {login}; drop --as {name} "
@@ -154,10 +168,4 @@ class TeamAdmin:
 
     def unlock(self, passphrase: str):
         """This login's private key (for signing), from the OS keyring and the passphrase."""
-        import keyring
-
-        blob = keyring.get_password(KEY_SERVICE, credentials.keyring_key(self.url))
-        if blob is None:
-            raise UsageError("no signing key for this login on this computer: create one with "
-                             "`orm-desktop team keygen`")
-        return identity.decrypt_private_key(blob, passphrase)
+        return identity.decrypt_private_key(stored_key_blob(self.url), passphrase)

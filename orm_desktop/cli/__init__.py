@@ -52,6 +52,9 @@ def build_parser() -> Parser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from orm_desktop.cli import _common
+
+    _common.TEAM = _common.team_target(argv)  # on a team workspace the login is the user: no --as
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import sys
 
+from orm_desktop.cli import _common
 from orm_desktop.cli._common import FORMATS, emit, iso, open_service
 from orm_desktop.store.responses import Response
 
@@ -18,7 +19,7 @@ def register(sub) -> None:
                        description="Example: orm-desktop draft 42 --as alex --template review-reply-negative")
     d.add_argument("mention_id", type=int)
     d.add_argument("--template", "-t", help="template id (default: the best suggestion)")
-    d.add_argument("--as", dest="user", required=True, help="author user name")
+    d.add_argument("--as", dest="user", required=not _common.TEAM, help="author user name (not on a team workspace)")
     d.add_argument("--suggest", action="store_true", help="only list the ranked template suggestions")
     d.add_argument("--json", action="store_true")
     d.set_defaults(func=cmd_draft)
@@ -43,20 +44,20 @@ def register(sub) -> None:
                                    ("discard", "discard", "discard a response")):
         a = s.add_parser(name, help=helptext)
         a.add_argument("id", type=int)
-        a.add_argument("--as", dest="user", required=True)
+        a.add_argument("--as", dest="user", required=not _common.TEAM)
         a.add_argument("--comment", "-m", default="")
         a.add_argument("--json", action="store_true")
         a.set_defaults(func=cmd_transition, action=action)
     a = s.add_parser("sent", help="record that an approved response was sent (where and when)")
     a.add_argument("id", type=int)
-    a.add_argument("--as", dest="user", required=True)
+    a.add_argument("--as", dest="user", required=not _common.TEAM)
     a.add_argument("--channel", required=True, help="where it went: twitter, email, review site...")
     a.add_argument("--url", default="", help="link to the published reply")
     a.add_argument("--json", action="store_true")
     a.set_defaults(func=cmd_transition, action="send", comment="")
     a = s.add_parser("edit", help="replace the text of a response (from a file or stdin)")
     a.add_argument("id", type=int)
-    a.add_argument("--as", dest="user", required=True)
+    a.add_argument("--as", dest="user", required=not _common.TEAM)
     a.add_argument("--file", default="-", help="text file (default: stdin)")
     a.add_argument("--comment", "-m", default="")
     a.set_defaults(func=cmd_edit)

@@ -50,11 +50,12 @@ REVOKE ALL ON ALL TABLES IN SCHEMA public FROM @P@_author, @P@_approver, @P@_exe
 GRANT SELECT ON ALL TABLES IN SCHEMA public TO @P@_author, @P@_approver, @P@_executive, @P@_admin;
 GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO @P@_author, @P@_approver, @P@_admin;
 
--- configuration: the admin's
+-- configuration: the admin's (settings also hold a refresh's bookkeeping: row-level security below)
 GRANT INSERT, UPDATE, DELETE ON settings, entities, feeds, rules, templates, users TO @P@_admin;
+GRANT INSERT, UPDATE ON settings TO @P@_author, @P@_approver;
 GRANT INSERT, UPDATE, DELETE ON key_messages TO @P@_admin, @P@_approver;
 -- a refresh (any author, approver or admin may run it) writes what it fetched
-GRANT UPDATE (etag, last_modified, last_fetched, last_status, last_error, error_count, next_due, items_total)
+GRANT UPDATE (etag, last_modified, last_fetched, last_status, last_error, error_count, next_due, items_total, title)
     ON feeds TO @P@_author, @P@_approver;
 GRANT INSERT, UPDATE ON items, mentions, alerts, fetch_runs TO @P@_author, @P@_approver, @P@_admin;
 GRANT DELETE ON items, mentions, alerts TO @P@_admin;
@@ -83,6 +84,17 @@ CREATE POLICY responses_edit_own_draft ON responses FOR UPDATE
     USING (author = session_user AND state IN ('draft', 'changes_requested'))
     WITH CHECK (author = session_user AND state IN ('draft', 'changes_requested'));
 ALTER TABLE responses ALTER COLUMN author SET DEFAULT session_user;
+
+-- settings: the admin's, except what a refresh run by anyone records about itself
+ALTER TABLE settings ENABLE ROW LEVEL SECURITY;
+DROP POLICY IF EXISTS settings_read ON settings;
+DROP POLICY IF EXISTS settings_admin ON settings;
+DROP POLICY IF EXISTS settings_bookkeeping ON settings;
+CREATE POLICY settings_read ON settings FOR SELECT USING (true);
+CREATE POLICY settings_admin ON settings FOR ALL TO @P@_admin USING (true) WITH CHECK (true);
+CREATE POLICY settings_bookkeeping ON settings FOR ALL TO @P@_author, @P@_approver
+    USING (key IN ('last_full_refresh', 'scheduled_last_run'))
+    WITH CHECK (key IN ('last_full_refresh', 'scheduled_last_run'));
 
 ALTER TABLE user_keys ENABLE ROW LEVEL SECURITY;
 DROP POLICY IF EXISTS user_keys_read ON user_keys;
