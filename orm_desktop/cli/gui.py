@@ -38,6 +38,14 @@ def run_gui(args) -> int:
         root = wsmod.demo_workspace_dir()
     else:
         root, source = wsmod.resolve(args.workspace)
+        if wsmod.is_url(root):  # a team workspace: the login's password comes from a dialog when needed
+            from orm_desktop import credentials
+            from orm_desktop.ui.identity import ask_password
+
+            credentials.ASK = ask_password
+            from orm_desktop.ui.app import run
+
+            return run(Service.open(root), smoke_test=args.smoke_test, page=getattr(args, "page", None))
         if source == "default" and not (root / wsmod.DB_NAME).exists():
             root = wsmod.demo_workspace_dir()
     if (root / wsmod.DB_NAME).exists():

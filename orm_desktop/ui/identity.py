@@ -47,3 +47,18 @@ def ensure_unlocked(parent: QWidget | None, svc, name: str) -> bool:
     if not name or not svc.needs_unlock(name):
         return True
     return PassphraseDialog(svc, name, parent).exec() == QDialog.DialogCode.Accepted
+
+
+def ask_password(prompt: str) -> str:
+    """A team login's password, asked in a dialog (credentials.ASK in the GUI); the caller keeps it
+    in the OS keyring once the server has accepted it. Cancel: one-line LoginError."""
+    from PySide6.QtWidgets import QApplication, QInputDialog
+
+    from orm_desktop.credentials import LoginError
+
+    QApplication.instance() or QApplication([])
+    text, ok = QInputDialog.getText(None, "Team workspace login", prompt.rstrip(": ").capitalize() + ":",
+                                    QLineEdit.EchoMode.Password)
+    if not ok:
+        raise LoginError("no password given: the team workspace was not opened")
+    return text
