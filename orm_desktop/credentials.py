@@ -99,7 +99,10 @@ def ask_terminal(prompt: str) -> str:
     if not sys.stdin.isatty():
         raise LoginError(f"{prompt.rstrip(': ')} is needed: run the command once on a terminal to store it "
                          "in the OS keyring")
-    return getpass.getpass(prompt)
+    try:
+        return getpass.getpass(prompt)
+    except EOFError:
+        raise LoginError("no password given") from None
 
 
 def never_ask(prompt: str) -> str:

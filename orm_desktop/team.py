@@ -103,9 +103,7 @@ class TeamAdmin:
         """Schema (pg-core's ``db.create``) then roles; returns the role prefix (the database name)."""
         from orm_desktop.store import db
 
-        me = self.conn.execute("SELECT session_user").fetchone()[0]
-        owner = self.conn.execute("SELECT pg_get_userbyid(datdba) FROM pg_database "
-                                  "WHERE datname = current_database()").fetchone()[0]
+        me, owner = team_store.login(self.conn), team_store.database_owner(self.conn)
         if me != owner:
             raise UsageError(f"run `team init` as the database's owner ({owner}), not as {me}")
         if not team_store.has_schema(self.conn):
@@ -119,12 +117,12 @@ class TeamAdmin:
     # -- users -----------------------------------------------------------------------------------
     @_refused
     def check_name(self, name: str) -> None:
-        team_store.check_login_name(name, self.conn.execute("SELECT current_database()").fetchone()[0])
+        team_store.check_login_name(name, team_store.prefix_of(self.conn))
 
     @_refused
     def add_user(self, name: str, role: str, password: str | None, *, display_name: str = "") -> str:
         """'created' (a new login) or 'granted' (an existing login joined the group)."""
-        team_store.check_login_name(name, self.conn.execute("SELECT current_database()").fetchone()[0])
+        team_store.check_login_name(name, team_store.prefix_of(self.conn))
         if role not in GROUPS:
             raise UsageError(f"roles are {', '.join(GROUPS)} (not {role!r})")
         if not password and not team_store.login_exists(self.conn, name):

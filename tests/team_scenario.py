@@ -79,6 +79,13 @@ class TeamLab:
 
     # -- set-up ----------------------------------------------------------------------------------
     def setup(self) -> TeamLab:
+        try:
+            return self._setup()
+        except BaseException:
+            self.teardown()  # nothing left behind on the shared server
+            raise
+
+    def _setup(self) -> TeamLab:
         from orm_desktop import identity
         from orm_desktop.store import team
 

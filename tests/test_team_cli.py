@@ -182,3 +182,27 @@ def test_the_cli_asks_nothing_without_a_terminal_and_says_so(scram_server, keyri
     r = run_cli("team", "whoami", workspace=url)
     assert r.returncode == 2
     assert "password of maya" in r.stderr and "terminal" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_a_copy_under_another_name_keeps_its_groups(run_cli, team_db, keyring_file):
+    """A restored (here: renamed) database keeps the group roles it was set up with; `team init`
+    on it re-applies them instead of making a second set named after the new name."""
+    db, owner, tag = team_db
+    assert run_cli("team", "init", _url(owner, db)).returncode == 0
+    r = run_cli("team", "add-user", f"u{tag}ada", "--role", "admin", workspace=_url(owner, db),
+                env={"ORM_DESKTOP_NEW_PASSWORD": "ada-password"})
+    assert r.returncode == 0, r.stderr
+    copy = f"{db}_copy"
+    with ts.connect(ts.SUPERUSER, "postgres", None) as su:
+        su.execute(f"ALTER DATABASE {db} RENAME TO {copy}")
+    try:
+        r = run_cli("team", "init", _url(owner, copy))
+        assert r.returncode == 0, r.stderr
+        assert f"{db}_admin" in r.stdout and f"{copy}_admin" not in r.stdout
+        r = run_cli("team", "whoami", workspace=_url(f"u{tag}ada", copy))
+        assert r.returncode == 0 and "(admin)" in r.stdout, r.stderr
+        with ts.connect(ts.SUPERUSER, "postgres", None) as su:
+            assert not su.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (f"{copy}_admin",)).fetchone()
+    finally:
+        with ts.connect(ts.SUPERUSER, "postgres", None) as su:
+            su.execute(f"ALTER DATABASE {copy} RENAME TO {db}")

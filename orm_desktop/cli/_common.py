@@ -52,7 +52,8 @@ def open_service(args):
         if name:
             raise as_refused(login, name)
         if hasattr(args, "user"):
-            args.user = name = login
+            args.user = login
+            name = "" if getattr(args, "reads_only", False) else login  # reading needs no key
     if name and svc.needs_unlock(name):
         svc.unlock(name, passphrase(args, f"passphrase of {name}: "))
     return svc
@@ -74,9 +75,12 @@ def passphrase(args, prompt: str, *, confirm: bool = False) -> str:
     if sys.stdin.isatty():
         import getpass
 
-        value = getpass.getpass(prompt)
-        if confirm and getpass.getpass("the same passphrase again: ") != value:
-            raise IdentityError("the two passphrases differ")
+        try:
+            value = getpass.getpass(prompt)
+            if confirm and getpass.getpass("the same passphrase again: ") != value:
+                raise IdentityError("the two passphrases differ")
+        except EOFError:
+            raise IdentityError(f"{prompt.rstrip(': ')}: nothing was typed") from None
         return value
     raise IdentityError(f"{prompt.rstrip(': ')} is needed: type it at the prompt on a terminal, "
                         f"set ${PASSPHRASE_ENV} or use --passphrase-file FILE")

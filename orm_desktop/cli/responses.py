@@ -31,7 +31,7 @@ def register(sub) -> None:
     a.add_argument("--queue", choices=sorted(STATE_QUEUES), default="open")
     a.add_argument("--as", dest="user", default="", help="with --queue mine: whose drafts")
     a.add_argument("--format", choices=FORMATS, default="table")
-    a.set_defaults(func=cmd_list)
+    a.set_defaults(func=cmd_list, reads_only=True)
     for name, helptext in (("show", "show one response with its checks"),
                            ("history", "the audit trail of one response")):
         a = s.add_parser(name, help=helptext)

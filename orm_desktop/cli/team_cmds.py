@@ -87,8 +87,12 @@ def _new_password(args, name: str) -> str:
     if sys.stdin.isatty():
         import getpass
 
-        value = getpass.getpass(f"password for the new login {name}: ")
-        if getpass.getpass("the same password again: ") != value:
+        try:
+            value = getpass.getpass(f"password for the new login {name}: ")
+            again = getpass.getpass("the same password again: ")
+        except EOFError:
+            raise UsageError("no password given") from None
+        if again != value:
             raise UsageError("the two passwords differ")
         return value
     raise UsageError(f"{name} is a new login and needs a password: a prompt on a terminal, "

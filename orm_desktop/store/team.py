@@ -55,21 +55,31 @@ def role_prefix(dbname: str) -> str:
     return dbname
 
 
-def roles_sql(dbname: str) -> str:
+def roles_sql(prefix: str, dbname: str | None = None) -> str:
     from pathlib import Path
 
     text = (Path(__file__).parent / "postgres" / ROLES_SQL).read_text(encoding="utf-8")
-    return text.replace("@P@", role_prefix(dbname))
+    return text.replace("@P@", role_prefix(prefix)).replace("@DB@", role_prefix(dbname or prefix))
+
+
+def prefix_of(conn: Any) -> str:
+    """The database's group-role prefix: the one it was set up with, else its name."""
+    pg = raw(conn)
+    if pg.execute("SELECT to_regclass('team_meta') IS NOT NULL").fetchone()[0]:
+        row = pg.execute("SELECT value FROM team_meta WHERE key = 'role_prefix'").fetchone()
+        if row:
+            return row[0]
+    return pg.execute("SELECT current_database()").fetchone()[0]
 
 
 def apply_roles(conn: Any) -> str:
     """Create or refresh the groups, privileges, policies and functions (as the database owner)."""
     pg = raw(conn)
     dbname = pg.execute("SELECT current_database()").fetchone()[0]
-    sql = roles_sql(dbname)
+    prefix = prefix_of(pg)
     with pg.transaction():
-        pg.execute(sql)
-    return dbname
+        pg.execute(roles_sql(prefix, dbname))
+    return prefix
 
 
 def group(dbname: str, name: str) -> str:
@@ -98,7 +108,7 @@ def scram_verifier(conn: Any, name: str, password: str) -> str:
 def add_user(conn: Any, name: str, role: str, password: str | None, *, display_name: str = "") -> str:
     """Create the login (when new) and make it a member of ``role``: 'created' or 'granted'."""
     pg = raw(conn)
-    check_login_name(name, pg.execute("SELECT current_database()").fetchone()[0])
+    check_login_name(name, prefix_of(pg))
     if role not in GROUPS:
         raise UsageError(f"roles are {', '.join(GROUPS)} (not {role!r})")
     verifier = scram_verifier(pg, name, password) if password else ""
@@ -119,7 +129,7 @@ def login_exists(conn: Any, name: str) -> bool:
 def users(conn: Any) -> list[TeamUser]:
     """Every login in one of this database's groups, with its groups and signing key."""
     pg = raw(conn)
-    prefix = pg.execute("SELECT current_database()").fetchone()[0]
+    prefix = prefix_of(pg)
     rows = pg.execute(
         "SELECT r.rolname, r.rolcanlogin, array_agg(substr(g.rolname, length(%s) + 2) ORDER BY g.rolname), "
         "COALESCE(k.key_id, ''), a.key_id IS NOT NULL "
@@ -135,8 +145,8 @@ def whoami(conn: Any) -> tuple[str, tuple[str, ...]]:
     """(login, its groups in this workspace)."""
     pg = raw(conn)
     me = pg.execute("SELECT session_user").fetchone()[0]
-    mine = pg.execute("SELECT g FROM unnest(%s::text[]) g WHERE pg_has_role(session_user, "
-                      "current_database() || '_' || g, 'MEMBER')", (list(GROUPS),)).fetchall()
+    mine = pg.execute("SELECT g FROM unnest(%s::text[]) g WHERE pg_has_role(session_user, %s || '_' || g, "
+                      "'MEMBER')", (list(GROUPS), prefix_of(pg))).fetchall()
     return me, tuple(r[0] for r in mine)
 
 
@@ -164,6 +174,11 @@ def is_team(conn: Any) -> bool:
 def login(conn: Any) -> str:
     """The login of a connection (session_user): the user on a team workspace."""
     return raw(conn).execute("SELECT session_user").fetchone()[0]
+
+
+def database_owner(conn: Any) -> str:
+    return raw(conn).execute("SELECT pg_get_userbyid(datdba) FROM pg_database "
+                             "WHERE datname = current_database()").fetchone()[0]
 
 
 def is_team_database(conn: Any) -> bool:

@@ -3,7 +3,9 @@
 -- Applied by `orm-desktop team init URL` (orm_desktop/store/team.py) AFTER the schema, by the
 -- database's owner (a role with CREATEROLE; see docs/team.md). Idempotent: running it again
 -- re-grants and replaces the functions. @P@ is replaced by the role prefix, which is the database
--- name (roles are cluster-wide, so every workspace database has its own four groups):
+-- name when it is first set up, kept in team_meta afterwards (roles are cluster-wide, so every
+-- workspace database has its own four groups; a restored copy under another name keeps them); @DB@
+-- is the database's current name:
 --
 --   @P@_author     triage, refresh, write own drafts, submit them, mark sent what was approved
 --   @P@_approver   what an author does, plus approve / request changes on others' drafts
@@ -27,12 +29,16 @@ BEGIN
     END LOOP;
 END $$;
 
-REVOKE ALL ON DATABASE @P@ FROM PUBLIC;
-GRANT CONNECT, TEMPORARY ON DATABASE @P@ TO @P@_author, @P@_approver, @P@_executive, @P@_admin;
+REVOKE ALL ON DATABASE @DB@ FROM PUBLIC;
+GRANT CONNECT, TEMPORARY ON DATABASE @DB@ TO @P@_author, @P@_approver, @P@_executive, @P@_admin;
 REVOKE CREATE ON SCHEMA public FROM PUBLIC;
 GRANT USAGE ON SCHEMA public TO @P@_author, @P@_approver, @P@_executive, @P@_admin;
 
 -- 2. tables the team layer adds ---------------------------------------------------------------
+-- The group-role prefix this database was set up with: a restored or renamed copy keeps it.
+CREATE TABLE IF NOT EXISTS team_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+INSERT INTO team_meta (key, value) VALUES ('role_prefix', '@P@') ON CONFLICT (key) DO NOTHING;
+
 -- An admin-approved signing key: a login registers its own public key (user_keys, self-signed
 -- `user.key` audit entry); it signs nothing until an admin (or the owner) approves it here.
 CREATE TABLE IF NOT EXISTS team_key_approvals (
