@@ -59,9 +59,12 @@ def keyring_key(url: str) -> str:
 
 
 def redact(url: str) -> str:
-    """The URL without its password, for messages."""
+    """The URL without its password, for messages (TLS settings kept: a hint can be copied as is)."""
+    from urllib.parse import quote
+
     p = parts(url)
-    return f"postgresql://{p['user']}@{p['host']}:{p['port']}/{p['dbname']}"
+    query = "&".join(f"{k}={quote(p[k], safe='/')}" for k in ("sslmode", "sslrootcert") if p.get(k))
+    return f"postgresql://{p['user']}@{p['host']}:{p['port']}/{p['dbname']}" + (f"?{query}" if query else "")
 
 
 def _keyring():

@@ -64,6 +64,8 @@ def _refusals(where: str = "") -> Iterator[None]:
     except psycopg.Error as exc:
         known = pg.describe_error(exc, where) if isinstance(exc, psycopg.OperationalError) else None
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        if known is None and first.startswith("connection failed: "):
+            known = f"cannot connect{f' to {where}' if where else ''}: {first.split(' failed: ')[-1]}"
         raise DatabaseRefused(known or f"the database refused: {first}") from None
 
 

@@ -74,7 +74,7 @@ def cmd_init(args) -> int:
         t.close()
     print(f"team workspace ready at {credentials.redact(args.url)}")
     print(f"roles: {prefix}_author, {prefix}_approver, {prefix}_executive, {prefix}_admin (NOLOGIN groups)")
-    print(f"next: orm-desktop -w {credentials.redact(args.url)} team add-user NAME --role admin  (as {me})")
+    print(f"next: orm-desktop -w \"{credentials.redact(args.url)}\" team add-user NAME --role admin  (as {me})")
     return 0
 
 
