@@ -125,6 +125,11 @@ def test_team_commands_refuse_with_one_line(run_cli, team_db, keyring_file):
     assert r.returncode == 2 and "no such login" in r.stderr and "Traceback" not in r.stderr
     r = run_cli("team", "users", workspace=str(keyring_file.parent))
     assert r.returncode == 2 and "team workspace" in r.stderr
+    # local users and keys do not exist on a team workspace: the logins are the users
+    r = run_cli("users", "add", "sam", "--role", "author", workspace=_url(owner, db))
+    assert r.returncode == 2 and "team add-user sam" in r.stderr and "Traceback" not in r.stderr
+    r = run_cli("users", "keygen", "sam", workspace=_url(owner, db))
+    assert r.returncode == 2 and "team keygen" in r.stderr
 
 
 # -- passwords: a server that asks for one ----------------------------------------------------------

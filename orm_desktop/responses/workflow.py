@@ -73,6 +73,7 @@ def add_user(conn, name: str, roles: tuple[str, ...], *, display_name: str = "",
              executive: str | None = None, by: str = "admin", key: KeyPair | None = None) -> User:
     """Add a user; ``key`` (identity.create_key with the user's passphrase) is registered as the
     user's signing key: without one nobody can act in the user's name (see ``keygen``)."""
+    refuse_on_team(conn, "add", name)
     bad = [r for r in roles if r not in ROLES]
     if bad or not roles:
         raise UsageError(f"roles must be among {', '.join(ROLES)}")
@@ -95,9 +96,21 @@ def add_user(conn, name: str, roles: tuple[str, ...], *, display_name: str = "",
     return rstore.user_by_name(conn, name)
 
 
+def refuse_on_team(conn, what: str, name: str) -> None:
+    """Local users and their keys do not exist on a team workspace: one line saying what to do."""
+    if not team_store.is_team(conn):
+        return
+    if what == "add":
+        raise UsageError("on a team workspace users are database logins: an admin adds one with "
+                         f"`orm-desktop team add-user {name} --role ROLE` (docs/team.md)")
+    raise UsageError("on a team workspace each login creates its own key: `orm-desktop team keygen`, "
+                     "then an admin approves it (docs/team.md)")
+
+
 def keygen(conn, name: str, key: KeyPair) -> None:
     """Give an existing user (from a workspace made before signing) a signing key. The first
     key registered for a name is trusted; it is never replaced."""
+    refuse_on_team(conn, "keygen", name)
     u = user(conn, name)
     with db.transaction(conn):
         audit.register_user_key(conn, u.name, key, now=_now())
