@@ -45,3 +45,57 @@ def test_a_solo_workspace_keeps_its_working_as_list(qtbot, demo_service):
     assert not win.responses.user.isHidden() and win.responses.user.count() > 1
     assert win.responses.working_as.text() == "Working as"
     win.close()
+
+
+def _answer_dialog(qtbot, text: str | None):
+    """Fill and accept (or cancel, for None) the password dialog when it opens."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QInputDialog
+
+    seen = []
+
+    def poll():
+        w = QApplication.activeModalWidget()
+        if isinstance(w, QInputDialog):
+            seen.append(w.labelText())
+            if text is None:
+                w.reject()
+            else:
+                w.setTextValue(text)
+                w.accept()
+            timer.stop()
+
+    timer = QTimer()
+    timer.timeout.connect(poll)
+    timer.start(20)
+    return seen, timer
+
+
+def test_a_worker_asking_for_a_password_gets_the_dialogs_answer(qtbot):
+    """A team workspace is opened off the event loop; the password question of that worker is
+    asked in a dialog on the GUI thread and the worker gets the answer (or a one-line refusal)."""
+    import threading
+
+    from orm_desktop.credentials import LoginError
+    from orm_desktop.ui.identity import PasswordAsker
+
+    asker = PasswordAsker()
+    for typed in ("s3cret-password", None):
+        seen, timer = _answer_dialog(qtbot, typed)
+        out = {}
+
+        def work(out=out):
+            try:
+                out["answer"] = asker("password of maya on db.example.org:5432/acme: ")
+            except LoginError as exc:
+                out["error"] = str(exc)
+
+        t = threading.Thread(target=work)
+        t.start()
+        qtbot.waitUntil(lambda t=t: not t.is_alive(), timeout=10_000)
+        timer.stop()
+        assert seen and "maya on db.example.org" in seen[0]
+        if typed is None:
+            assert "no password given" in out["error"]
+        else:
+            assert out == {"answer": "s3cret-password"}

@@ -34,18 +34,14 @@ def run_gui(args) -> int:
     problem = display_problem()
     if problem:
         raise UsageError(problem)
+    from orm_desktop import credentials
+    from orm_desktop.ui.identity import PasswordAsker
+
+    credentials.ASK = PasswordAsker()  # a team login's password: a dialog, from any thread
     if args.demo:
         root = wsmod.demo_workspace_dir()
     else:
         root, source = wsmod.resolve(args.workspace)
-        if wsmod.is_url(root):  # a team workspace: the login's password comes from a dialog when needed
-            from orm_desktop import credentials
-            from orm_desktop.ui.identity import ask_password
-
-            credentials.ASK = ask_password
-            from orm_desktop.ui.app import run
-
-            return run(Service.open(root), smoke_test=args.smoke_test, page=getattr(args, "page", None))
         if source == "default" and not (root / wsmod.DB_NAME).exists():
             root = wsmod.demo_workspace_dir()
     if wsmod.is_url(root):  # a team workspace: opened (never created) from here
