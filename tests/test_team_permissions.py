@@ -135,3 +135,23 @@ def test_a_key_stays_unusable_until_an_admin_approves_it(lab):
     team.approve_key(lab.conns["ada"], lab.login("newbie"), key.key_id)
     with newbie.transaction():
         assert team.audit_append(newbie, "mention.note", "mention", 1, {}, priv=key.private, key_id=key.key_id)
+
+
+def test_with_row_versions_the_last_writer_is_the_login(lab):
+    """When the schema carries row versions (``changed_by``, pg-live's migration), re-applying the
+    roles makes the database record the login as the last writer, whatever the client sends."""
+    from orm_desktop.store import team
+
+    owner = lab.conns["owner"]
+    for t in ("mentions", "responses"):
+        owner.execute(f"ALTER TABLE {t} ADD COLUMN IF NOT EXISTS changed_by TEXT NOT NULL DEFAULT ''")
+    team.apply_roles(owner)
+    rid = lab.draft("alice")
+    lab.conns["alice"].execute("UPDATE responses SET text = 'v2', changed_by = %s, version = version + 1 "
+                               "WHERE id = %s", (lab.login("bob"), rid))
+    lab.conns["alice"].execute("UPDATE mentions SET status = 'read', changed_by = %s WHERE id = 1",
+                               (lab.login("bob"),))
+    assert owner.execute("SELECT changed_by FROM responses WHERE id = %s", (rid,)).fetchone()[0] == lab.login("alice")
+    assert owner.execute("SELECT changed_by FROM mentions WHERE id = 1").fetchone()[0] == lab.login("alice")
+    lab.step("alice", rid, "submit")
+    assert owner.execute("SELECT changed_by FROM responses WHERE id = %s", (rid,)).fetchone()[0] == lab.login("alice")

@@ -142,6 +142,29 @@ DROP TRIGGER IF EXISTS mentions_team_identity ON mentions;
 CREATE TRIGGER mentions_team_identity BEFORE INSERT OR UPDATE ON mentions
     FOR EACH ROW EXECUTE FUNCTION team_mention_identity();
 
+-- row versions (when the schema has them): who saved a row last is the login, whatever the
+-- client sent; a draft's author may write the column with the text it saves
+CREATE OR REPLACE FUNCTION team_changed_by() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    NEW.changed_by := session_user;
+    RETURN NEW;
+END $$;
+DO $$
+DECLARE t text;
+BEGIN
+    FOR t IN SELECT c.table_name FROM information_schema.columns c
+             WHERE c.table_schema = 'public' AND c.column_name = 'changed_by'
+               AND c.table_name IN ('mentions', 'responses', 'rules', 'settings') LOOP
+        EXECUTE format('DROP TRIGGER IF EXISTS %I ON %I', t || '_team_changed_by', t);
+        EXECUTE format('CREATE TRIGGER %I BEFORE INSERT OR UPDATE ON %I FOR EACH ROW '
+                       'EXECUTE FUNCTION team_changed_by()', t || '_team_changed_by', t);
+    END LOOP;
+    IF EXISTS (SELECT 1 FROM information_schema.columns WHERE table_schema = 'public'
+               AND table_name = 'responses' AND column_name = 'changed_by') THEN
+        GRANT UPDATE (changed_by) ON responses TO @P@_author, @P@_approver, @P@_admin;
+    END IF;
+END $$;
+
 -- 6. the audit chain, written only here -------------------------------------------------------
 -- The same hash as orm_desktop.chain.entry_hash: SHA-256 of the JSON array
 -- [prev_hash, at, actor, action, subject_type, subject_id, data, key_id] without spaces.
