@@ -98,10 +98,17 @@ def test_a_team_works_through_the_cli_with_the_login_as_the_user(run_cli, team_d
     r = cli(bob, "draft", str(mention), "--json", passphrase=bp)
     assert r.returncode == 0, r.stderr
     rid = json.loads(r.stdout)["id"]
+    mp = f"{maya}-passphrase"
+    r = run_cli("responses", "edit", str(rid), workspace=_url(maya, db), input="Maya's words",
+                env={"ORM_DESKTOP_PASSPHRASE": mp})
+    assert r.returncode == 2 and "only its author edits" in r.stderr and "Traceback" not in r.stderr
+    r = run_cli("responses", "edit", str(rid), workspace=_url(bob, db), input="Thank you, we are on it.",
+                env={"ORM_DESKTOP_PASSPHRASE": bp})
+    assert r.returncode == 0, r.stderr
     assert cli(bob, "responses", "submit", str(rid), passphrase=bp).returncode == 0
     r = cli(bob, "responses", "approve", str(rid), passphrase=bp)
     assert r.returncode == 2 and "Traceback" not in r.stderr
-    r = cli(maya, "responses", "approve", str(rid), "--json", passphrase=f"{maya}-passphrase")
+    r = cli(maya, "responses", "approve", str(rid), "--json", passphrase=mp)
     assert r.returncode == 0, r.stderr
     assert json.loads(r.stdout)["approver"] == maya
     assert cli(bob, "responses", "sent", str(rid), "--channel", "twitter", passphrase=bp).returncode == 0
@@ -110,8 +117,8 @@ def test_a_team_works_through_the_cli_with_the_login_as_the_user(run_cli, team_d
     assert "signatures verified" in r.stdout
     with ts.connect(ts.SUPERUSER, db, None) as su:
         actors = su.execute("SELECT actor, action FROM audit_log WHERE subject_type = 'response' ORDER BY id").fetchall()
-    assert actors == [(bob, "response.create"), (bob, "response.submit"), (maya, "response.approve"),
-                      (bob, "response.send")]
+    assert actors == [(bob, "response.create"), (bob, "response.edit"), (bob, "response.submit"),
+                      (maya, "response.approve"), (bob, "response.send")]
 
 
 def test_team_commands_refuse_with_one_line(run_cli, team_db, keyring_file):

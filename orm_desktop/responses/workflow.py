@@ -325,6 +325,9 @@ def edit(conn, response_id: int, new_text: str, *, by: str, expected_version: in
             f"(version {expected_version}, now {r.version}); reload it and apply your edit again")
     if new_text == r.text:
         return r
+    if team_store.is_team(conn) and (r.author != by or r.state not in ("draft", "changes_requested")):
+        raise WorkflowError(f"response {response_id} cannot be edited by {by}: on a team workspace only its "
+                            "author edits a response, while it is a draft or sent back for changes")
     now = _now()
     to_state = "in_review" if r.state == "approved" else r.state
     changes = {"state": to_state} if to_state != r.state else {}  # on a team workspace only functions set it
