@@ -132,6 +132,18 @@ class TeamAdmin:
         return team_store.add_user(self.conn, name, role, password, display_name=display_name)
 
     @_refused
+    def check_executive(self, entity: str) -> None:
+        if not team_store.executive_exists(self.conn, entity):
+            raise UsageError(f"no executive entity named {entity!r} (add it first: "
+                             f"`orm-desktop entities add executive {entity!r} --query ...`)")
+
+    @_refused
+    def link_executive(self, name: str, entity: str) -> None:
+        """``name`` IS the executive ``entity``: drafts in that name need this login's approval."""
+        self.check_executive(entity)
+        team_store.link_executive(self.conn, name, entity)
+
+    @_refused
     def remove_user(self, name: str, role: str) -> None:
         team_store.remove_user(self.conn, name, role)
 

@@ -91,6 +91,18 @@ def test_a_team_works_through_the_cli_with_the_login_as_the_user(run_cli, team_d
     assert cli(ada, "feeds", "add", feed).returncode == 0
     r = cli(bob, "fetch")
     assert r.returncode == 0, r.stderr
+    # an executive is a login linked to the executive entity whose name it speaks in
+    jane = f"u{tag}jane"
+    assert cli(ada, "entities", "add", "executive", "Jane Doe", "--query", '"Jane Doe"').returncode == 0
+    r = cli(ada, "team", "add-user", jane, "--role", "executive", "--executive", "Nobody", new_password="jane-password")
+    assert r.returncode == 2 and "no executive entity named 'Nobody'" in r.stderr
+    assert "u" + tag + "jane" not in cli(ada, "team", "users").stdout  # nothing created
+    r = cli(ada, "team", "add-user", jane, "--role", "executive", "--executive", "Jane Doe",
+            new_password="jane-password")
+    assert r.returncode == 0 and "speaking as Jane Doe" in r.stdout, r.stderr
+    with ts.connect(ts.SUPERUSER, db, None) as su:
+        assert su.execute("SELECT e.name FROM users u JOIN entities e ON e.id = u.entity_id WHERE u.name = %s",
+                          (jane,)).fetchone() == ("Jane Doe",)
     mention = json.loads(cli(bob, "mentions", "--format", "json").stdout)[0]["id"]
     bp = f"{bob}-passphrase"
     r = cli(bob, "draft", str(mention), "--as", maya, passphrase=bp)

@@ -31,6 +31,8 @@ def register(sub) -> None:
     a.add_argument("name")
     a.add_argument("--role", required=True, choices=("author", "approver", "executive", "admin"))
     a.add_argument("--display-name", default="")
+    a.add_argument("--executive", metavar="ENTITY", help="role executive: the executive entity this person is "
+                   "(approves drafts written in that name)")
     a.add_argument("--password-file", metavar="FILE",
                    help=f"the new login's password (first line); else ${NEW_PASSWORD_ENV}, else a prompt")
     a.set_defaults(func=cmd_add_user)
@@ -108,11 +110,16 @@ def cmd_add_user(args) -> int:
     t = _admin(_url(args))
     try:
         t.check_name(args.name)
+        if args.executive:
+            t.check_executive(args.executive)
         password = None if t.login_exists(args.name) else _new_password(args, args.name)
         what = t.add_user(args.name, args.role, password, display_name=args.display_name)
+        if args.executive:
+            t.link_executive(args.name, args.executive)
     finally:
         t.close()
-    print(f"{args.name}: " + ("login created, " if what == "created" else "existing login, ") + f"now {args.role}")
+    print(f"{args.name}: " + ("login created, " if what == "created" else "existing login, ") + f"now {args.role}"
+          + (f", speaking as {args.executive}" if args.executive else ""))
     return 0
 
 

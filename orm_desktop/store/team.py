@@ -116,6 +116,20 @@ def add_user(conn: Any, name: str, role: str, password: str | None, *, display_n
         return pg.execute("SELECT team_add_user(%s, %s, %s, %s)", (name, role, verifier, display_name)).fetchone()[0]
 
 
+def executive_exists(conn: Any, entity: str) -> bool:
+    return raw(conn).execute("SELECT 1 FROM entities WHERE name = %s AND kind = 'executive'",
+                             (entity,)).fetchone() is not None
+
+
+def link_executive(conn: Any, name: str, entity: str) -> bool:
+    """Make login ``name`` the executive entity ``entity`` (approves drafts in that name)."""
+    pg = raw(conn)
+    with pg.transaction():
+        return pg.execute("UPDATE users SET entity_id = (SELECT id FROM entities WHERE name = %s "
+                          "AND kind = 'executive') WHERE name = %s AND EXISTS (SELECT 1 FROM entities "
+                          "WHERE name = %s AND kind = 'executive')", (entity, name, entity)).rowcount == 1
+
+
 def remove_user(conn: Any, name: str, role: str) -> None:
     pg = raw(conn)
     with pg.transaction():
