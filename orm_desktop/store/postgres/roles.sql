@@ -55,6 +55,10 @@ REVOKE ALL ON ALL TABLES IN SCHEMA public FROM @P@_author, @P@_approver, @P@_exe
 -- everybody on the team reads everything (the encrypted private keys are not in this database)
 GRANT SELECT ON ALL TABLES IN SCHEMA public TO @P@_author, @P@_approver, @P@_executive, @P@_admin;
 GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO @P@_author, @P@_approver, @P@_admin;
+-- tables a later schema upgrade adds (as the owner) are readable at once; writing them waits for
+-- `team init` to be run again, which re-applies this file with their grants
+ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO @P@_author, @P@_approver, @P@_executive, @P@_admin;
+ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO @P@_author, @P@_approver, @P@_admin;
 
 -- configuration: the admin's (settings also hold a refresh's bookkeeping: row-level security below)
 GRANT INSERT, UPDATE, DELETE ON settings, entities, feeds, rules, templates, users TO @P@_admin;
