@@ -128,6 +128,12 @@ class Service:
             blob = stored_key_blob(self.ws.url)
         identity.unlock(blob, passphrase, who=sk.name, expected_key_id=sk.key_id)
 
+    def refuse_local_users(self, what: str, name: str) -> None:
+        """On a team workspace, local users and keys do not exist (one-line UsageError)."""
+        from orm_desktop.responses.workflow import refuse_on_team
+
+        refuse_on_team(self.conn, what, name)
+
     def team_login(self) -> str | None:
         """On a team workspace the login (the user, recorded by the database); else None."""
         from orm_desktop.store import team as team_store
@@ -696,4 +702,13 @@ def _user() -> str:
 
 
 # team workspaces (PostgreSQL logins, roles, signing keys): the CLI and the GUI reach them here
-from orm_desktop.team import TeamAdmin  # noqa: E402,F401
+from orm_desktop.credentials import LoginError  # noqa: E402,F401
+from orm_desktop.credentials import redact as redact_url  # noqa: E402,F401
+from orm_desktop.team import TeamAdmin, as_refused  # noqa: E402,F401
+
+
+def set_password_asker(ask: Callable[[str], str] | None) -> None:
+    """How a team login's password is asked when the OS keyring has none (the GUI: a dialog)."""
+    from orm_desktop import credentials
+
+    credentials.ASK = ask

@@ -23,17 +23,15 @@ def team_target(argv: list[str] | None) -> bool:
     """Whether the command line (or $ORM_DESKTOP_WORKSPACE) names a team workspace URL."""
     import os
 
-    from orm_desktop.credentials import is_team_url
-
     argv = list(sys.argv[1:] if argv is None else argv)
     for i, a in enumerate(argv):
         if a in ("--workspace", "-w") and i + 1 < len(argv):
-            return is_team_url(argv[i + 1])
+            return wsmod.is_url(argv[i + 1])
         if a.startswith("--workspace="):
-            return is_team_url(a.split("=", 1)[1])
+            return wsmod.is_url(a.split("=", 1)[1])
         if a.startswith("-w") and len(a) > 2:
-            return is_team_url(a[2:])
-    return is_team_url(os.environ.get(wsmod.ENV_VAR, "").strip())
+            return wsmod.is_url(a[2:])
+    return wsmod.is_url(os.environ.get(wsmod.ENV_VAR, "").strip())
 
 
 def open_service(args):
@@ -47,7 +45,7 @@ def open_service(args):
     name = getattr(args, "user", "") or ""
     login = svc.team_login()
     if login is not None:  # a team workspace: the login is the user, --as is refused
-        from orm_desktop.team import as_refused
+        from orm_desktop.service import as_refused
 
         if name:
             raise as_refused(login, name)

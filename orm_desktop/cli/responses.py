@@ -240,7 +240,7 @@ def cmd_user_add(args) -> int:
     from orm_desktop.responses import workflow as wf
 
     svc = open_service(args)
-    wf.refuse_on_team(svc.conn, "add", args.name)
+    svc.refuse_local_users("add", args.name)
     u = wf.add_user(svc.conn, args.name, tuple(args.role), display_name=args.display_name,
                     executive=args.executive, key=_new_key(args, args.name))
     print(f"added user {u.name} ({', '.join(u.roles)}) with a signing key")
@@ -251,7 +251,7 @@ def cmd_user_keygen(args) -> int:
     from orm_desktop.responses import workflow as wf
 
     svc = open_service(args)
-    wf.refuse_on_team(svc.conn, "keygen", args.name)
+    svc.refuse_local_users("keygen", args.name)
     wf.user(svc.conn, args.name)
     wf.keygen(svc.conn, args.name, _new_key(args, args.name))
     print(f"{args.name} now has a signing key")

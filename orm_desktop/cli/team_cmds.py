@@ -54,11 +54,10 @@ def register(sub) -> None:
 
 
 def _url(args) -> str:
-    from orm_desktop import credentials
     from orm_desktop import workspace as wsmod
 
     target, _source = wsmod.resolve(args.workspace)
-    if not credentials.is_team_url(str(target)):
+    if not wsmod.is_url(target):
         raise UsageError("team commands need a team workspace: --workspace postgresql://USER@HOST:PORT/DBNAME "
                          f"(or ${wsmod.ENV_VAR})")
     return str(target)
@@ -71,7 +70,7 @@ def _admin(url: str):
 
 
 def cmd_init(args) -> int:
-    from orm_desktop import credentials
+    from orm_desktop.service import redact_url
 
     t = _admin(args.url)
     try:
@@ -79,9 +78,9 @@ def cmd_init(args) -> int:
         me, _ = t.whoami()
     finally:
         t.close()
-    print(f"team workspace ready at {credentials.redact(args.url)}")
+    print(f"team workspace ready at {redact_url(args.url)}")
     print(f"roles: {prefix}_author, {prefix}_approver, {prefix}_executive, {prefix}_admin (NOLOGIN groups)")
-    print(f"next: orm-desktop -w \"{credentials.redact(args.url)}\" team add-user NAME --role admin  (as {me})")
+    print(f"next: orm-desktop -w \"{redact_url(args.url)}\" team add-user NAME --role admin  (as {me})")
     return 0
 
 

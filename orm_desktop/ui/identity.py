@@ -57,7 +57,7 @@ def ask_password(prompt: str) -> str:
     keyring once the server has accepted it. Cancel: one-line LoginError."""
     from PySide6.QtWidgets import QApplication, QInputDialog
 
-    from orm_desktop.credentials import LoginError
+    from orm_desktop.service import LoginError
 
     QApplication.instance() or QApplication([])
     text, ok = QInputDialog.getText(None, "Team workspace login", prompt.rstrip(": ").capitalize() + ":",
