@@ -137,7 +137,24 @@ class Service:
         sk = id_store.user_key(self.conn, name)
         if sk is None:
             raise identity.IdentityError(f"{name} has no signing key in this workspace")
-        identity.unlock(sk.private_key, passphrase, who=sk.name, expected_key_id=sk.key_id)
+        blob = sk.private_key
+        if not blob and self.ws.url:  # a team login's key stays on its own computer (orm_desktop.team)
+            from orm_desktop.team import stored_key_blob
+
+            blob = stored_key_blob(self.ws.url)
+        identity.unlock(blob, passphrase, who=sk.name, expected_key_id=sk.key_id)
+
+    def refuse_local_users(self, what: str, name: str) -> None:
+        """On a team workspace, local users and keys do not exist (one-line UsageError)."""
+        from orm_desktop.responses.workflow import refuse_on_team
+
+        refuse_on_team(self.conn, what, name)
+
+    def team_login(self) -> str | None:
+        """On a team workspace the login (the user, recorded by the database); else None."""
+        from orm_desktop.store import team as team_store
+
+        return team_store.login(self.conn) if team_store.is_team(self.conn) else None
     def change_setting(self, key: str, text: str):
         """Set one of the user-editable settings (EDITABLE_SETTINGS) from text, validated;
         returns the value stored. UsageError naming the problem otherwise."""
@@ -706,6 +723,7 @@ class Service:
         from orm_desktop.responses import workflow as wf
 
         self._check_write()
+        self.refuse_local_users("add", name)
         return wf.add_user(self.conn, name, tuple(roles), display_name=display_name, executive=executive,
                            key=key, by=by)
 
@@ -714,6 +732,7 @@ class Service:
         from orm_desktop.responses import workflow as wf
 
         self._check_write()
+        self.refuse_local_users("keygen", name)
         wf.user(self.conn, name)
         wf.keygen(self.conn, name, key)
 
@@ -1231,3 +1250,15 @@ def _user() -> str:
     except Exception:  # noqa: BLE001 - no login name in some sandboxes
         return "local"
 
+
+# team workspaces (PostgreSQL logins, roles, signing keys): the CLI and the GUI reach them here
+from orm_desktop.credentials import LoginError  # noqa: E402,F401
+from orm_desktop.credentials import redact as redact_url  # noqa: E402,F401
+from orm_desktop.team import TeamAdmin, as_refused  # noqa: E402,F401
+
+
+def set_password_asker(ask: Callable[[str], str] | None) -> None:
+    """How a team login's password is asked when the OS keyring has none (the GUI: a dialog)."""
+    from orm_desktop import credentials
+
+    credentials.ASK = ask

@@ -251,9 +251,12 @@ class PgConnection:
 
 def open_raw(url: str, *, readonly: bool = False, connect_timeout: int = 10) -> psycopg.Connection[Any]:
     """A raw psycopg connection (autocommit); psycopg errors propagate (see ``connect``)."""
+    # the password: from the URL, else the OS keyring, else asked once (pg-team)
+    from orm_desktop import credentials
+
     options = "-c default_transaction_read_only=on" if readonly else None
-    raw = psycopg.connect(url, autocommit=True, connect_timeout=connect_timeout, cursor_factory=PgCursor,
-                          row_factory=_row_factory, options=options, application_name="orm-desktop")
+    raw = credentials.connect(url, autocommit=True, connect_timeout=connect_timeout, cursor_factory=PgCursor,
+                              row_factory=_row_factory, options=options, application_name="orm-desktop")
     raw.adapters.register_dumper(bool, _BoolAsInt)
     raw.adapters.register_loader("numeric", _NumberLoader)
     return raw
@@ -275,6 +278,8 @@ def describe_error(exc: BaseException, where: str = "") -> str | None:
     at = f" ({where})" if where else ""
     if state == "28P01" or "password authentication failed" in msg or "no password supplied" in msg:
         return f"the PostgreSQL server refused the login{at}: check the user name and password"
+    if "role" in msg and "does not exist" in msg:  # (pg-team) a login the server does not know
+        return f"the PostgreSQL server has no such login{at}: check the user name in the URL, or ask the team admin"
     if state == "28000" or "no pg_hba.conf entry" in msg:
         return f"the PostgreSQL server does not allow this login from here{at} (pg_hba.conf): ask the team admin"
     if state == "3D000" or ("database" in msg and "does not exist" in msg):

@@ -205,13 +205,20 @@ class ResponsesView(QWidget):
         self.current = None
         top = QHBoxLayout()
         self.user = QComboBox()
-        for u in svc.users():
-            self.user.addItem(f"{u.display_name or u.name}", u.name)
+        login = svc.team_login()
+        if login is not None:  # a team workspace: the login is the user, there is no one else to be
+            self.user.addItem(login, login)
+            self.user.setVisible(False)
+            self.working_as = QLabel(f"Signed in as <b>{login}</b> (team workspace)")
+        else:
+            for u in svc.users():
+                self.user.addItem(f"{u.display_name or u.name}", u.name)
+            self.working_as = QLabel("Working as")
         self.queue = QComboBox()
         for label, key in QUEUES:
             self.queue.addItem(label, key)
         self.kpi = QLabel()
-        top.addWidget(QLabel("Working as"))
+        top.addWidget(self.working_as)
         top.addWidget(self.user)
         top.addWidget(QLabel("Queue"))
         top.addWidget(self.queue)
