@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
 from orm_desktop import workspace as wsmod
@@ -84,9 +84,15 @@ class Service:
     def settings(self) -> dict:
         return settings_store.all_settings(self.conn)
 
-    def set_setting(self, key: str, value) -> None:
+    def set_setting(self, key: str, value, *, expected_version: int | None = None, by: str = "") -> None:
+        """Save a setting; with ``expected_version`` (see setting_version) a value someone else
+        saved since raises Conflict instead of being overwritten."""
         with db.transaction(self.conn):
-            settings_store.set_(self.conn, key, value)
+            settings_store.set_(self.conn, key, value, by=by or _user(), expected_version=expected_version)
+
+    def setting_version(self, key: str) -> int:
+        """The row version of a setting (0 while it has its default)."""
+        return settings_store.version(self.conn, key)
 
     # -- identity (issue 13) -------------------------------------------------------------------
     def needs_unlock(self, name: str) -> bool:
@@ -533,19 +539,36 @@ class Service:
             raise UsageError(f"no mention with id {mention_id}")
         return d
 
-    def set_status(self, ids: Iterable[int], status: str, *, by: str = "") -> int:
+    def set_status(self, ids: Iterable[int], status: str, *, by: str = "",
+                   expected: Mapping[int, int] | None = None) -> int:
+        """Set the triage status. ``expected`` ({id: version as read}) makes the write
+        conditional: a mention someone else changed since raises Conflict, nothing is written."""
         with db.transaction(self.conn):
-            return mentions_store.set_status(self.conn, ids, status, by=by or _user(), now=int(time.time()))
+            return mentions_store.set_status(self.conn, ids, status, by=by or _user(), now=int(time.time()),
+                                             expected=expected)
 
-    def override_sentiment(self, ids: Iterable[int], score: float | None, *, by: str = "") -> int:
+    def triage(self, mention_id: int, *, assignee: str | None = None, tags: Iterable[str] | None = None,
+               by: str = "", expected_version: int | None = None) -> Mention:
+        """Assign and/or tag a mention (Conflict when ``expected_version`` is stale); returns it."""
+        with db.transaction(self.conn):
+            mentions_store.triage(self.conn, mention_id, by=by or _user(), now=int(time.time()),
+                                  expected_version=expected_version, assignee=assignee, tags=tags)
+        return self.mention(mention_id).mention
+
+    def mention_versions(self, ids: Iterable[int]) -> dict[int, int]:
+        """{mention id: current row version}."""
+        return mentions_store.versions(self.conn, ids)
+
+    def override_sentiment(self, ids: Iterable[int], score: float | None, *, by: str = "",
+                           expected: Mapping[int, int] | None = None) -> int:
         """Set (or with None clear) a human sentiment; it wins everywhere, survives rescoring and
-        is recorded in the audit log."""
+        is recorded in the audit log. ``expected``: as in set_status."""
         from orm_desktop.store import audit
 
         ids = list(ids)
         who, now = by or _user(), int(time.time())
         with db.transaction(self.conn):
-            n = mentions_store.set_override(self.conn, ids, score, by=who, now=now)
+            n = mentions_store.set_override(self.conn, ids, score, by=who, now=now, expected=expected)
             for i in ids:
                 audit.append(self.conn, actor=who, action="mention.override", subject_type="mention",
                              subject_id=i, data={"score": score}, now=now)

@@ -12,7 +12,7 @@ import json
 import time
 from dataclasses import dataclass, field
 
-from orm_desktop.errors import UsageError
+from orm_desktop.errors import Conflict, UsageError
 from orm_desktop.ingest.query import EntityQuery
 from orm_desktop.store import audit, db
 from orm_desktop.types import FEED_KINDS, LABELS, STATUSES
@@ -28,6 +28,7 @@ class Rule:
     conditions: dict = field(default_factory=dict)
     actions: dict = field(default_factory=dict)
     enabled: bool = True
+    version: int = 0  # the row version as read; 0 saves unconditionally (files, scripts)
 
 
 # the type each condition and action must have (rules also come from files)
@@ -208,8 +209,16 @@ def save(conn, rule: Rule, *, by: str) -> Rule:
             action = "rule.create"
         else:
             rid = rule.id
-            conn.execute("UPDATE rules SET name = ?, enabled = ?, conditions = ?, actions = ?, updated = ? WHERE id = ?",
-                         (rule.name, int(rule.enabled), json.dumps(rule.conditions), json.dumps(rule.actions), now, rid))
+            cur = conn.execute(
+                "UPDATE rules SET name = ?, enabled = ?, conditions = ?, actions = ?, updated = ?, "
+                "version = version + 1, changed_by = ? WHERE id = ? AND (? = 0 OR version = ?)",
+                (rule.name, int(rule.enabled), json.dumps(rule.conditions), json.dumps(rule.actions), now, by, rid,
+                 rule.version, rule.version))
+            if cur.rowcount != 1:
+                row = conn.execute("SELECT version, changed_by FROM rules WHERE id = ?", (rid,)).fetchone()
+                if row is None:
+                    raise UsageError(f"no rule with id {rid} (deleted meanwhile)")
+                raise Conflict("rule", rid, who=row[1], expected=rule.version, current=row[0])
             action = "rule.update"
         audit.append(conn, actor=by, action=action, subject_type="rule", subject_id=rid,
                      data={"name": rule.name, "conditions": rule.conditions, "actions": rule.actions,
@@ -218,16 +227,17 @@ def save(conn, rule: Rule, *, by: str) -> Rule:
 
 
 def get(conn, rule_id: int) -> Rule:
-    r = conn.execute("SELECT id, name, conditions, actions, enabled FROM rules WHERE id = ?", (rule_id,)).fetchone()
+    r = conn.execute("SELECT id, name, conditions, actions, enabled, version FROM rules WHERE id = ?",
+                     (rule_id,)).fetchone()
     if r is None:
         raise UsageError(f"no rule with id {rule_id}")
-    return Rule(r[0], r[1], json.loads(r[2]), json.loads(r[3]), bool(r[4]))
+    return Rule(r[0], r[1], json.loads(r[2]), json.loads(r[3]), bool(r[4]), r[5])
 
 
 def list_(conn, *, enabled_only: bool = False) -> list[Rule]:
     where = " WHERE enabled = 1" if enabled_only else ""
-    return [Rule(r[0], r[1], json.loads(r[2]), json.loads(r[3]), bool(r[4])) for r in conn.execute(
-        f"SELECT id, name, conditions, actions, enabled FROM rules{where} ORDER BY id")]
+    return [Rule(r[0], r[1], json.loads(r[2]), json.loads(r[3]), bool(r[4]), r[5]) for r in conn.execute(
+        f"SELECT id, name, conditions, actions, enabled, version FROM rules{where} ORDER BY id")]
 
 
 def delete(conn, rule_id: int, *, by: str) -> None:

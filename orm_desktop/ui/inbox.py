@@ -357,10 +357,31 @@ class InboxView(QWidget):
 
     # -- selection and triage ------------------------------------------------------------------
     def selected_ids(self) -> list[int]:
+        return [m.id for m in self.selected_mentions()]
+
+    def selected_mentions(self) -> list[Mention]:
+        """The selected rows as this window shows them (with the row versions it read)."""
         rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
         if not rows and self.table.currentIndex().isValid():
             rows = [self.table.currentIndex().row()]
-        return [m.id for m in (self.model.mention(r) for r in rows) if m is not None]
+        return [m for m in (self.model.mention(r) for r in rows) if m is not None]
+
+    def _versioned(self, write, shown: list[Mention]):
+        """Run ``write(expected)`` with the versions this window showed; when someone changed a
+        row meanwhile ask "reload / keep mine" (never a silent overwrite). None when reloaded."""
+        from orm_desktop.errors import Conflict
+        from orm_desktop.ui.widgets import keep_mine_after_conflict
+
+        expected = {m.id: m.version for m in shown}
+        try:
+            return write(expected)
+        except Conflict as exc:
+            if not keep_mine_after_conflict(self, exc):
+                self.model.refresh_rows()
+                self.detail.refresh()
+                self.status_message.emit(f"reloaded: {exc.what} {exc.row_id} was changed by {exc.who}")
+                return None
+            return write(self.svc.mention_versions(expected))  # mine, on top of their version
 
     def on_current(self, current: QModelIndex, _previous=None) -> None:
         m = self.model.mention(current.row()) if current.isValid() else None
@@ -383,11 +404,14 @@ class InboxView(QWidget):
     def set_status(self, status: str) -> None:
         if self.refused():
             return
-        ids = self.selected_ids()
-        if not ids:
+        shown = self.selected_mentions()
+        if not shown:
             return
+        ids = [m.id for m in shown]
         before = {i: self.svc.mention(i).mention.status for i in ids}
-        n = self.svc.set_status(ids, status)
+        n = self._versioned(lambda expected: self.svc.set_status(ids, status, expected=expected), shown)
+        if n is None:
+            return
         what = f"{n} mention(s) marked {status.replace('_', ' ')}"
         self.undo_stack = (self.undo_stack + [(what, before)])[-50:]
         self.model.refresh_rows()
@@ -417,10 +441,13 @@ class InboxView(QWidget):
     def override(self, score: float | None) -> None:
         if self.refused():
             return
-        ids = self.selected_ids()
-        if not ids:
+        shown = self.selected_mentions()
+        if not shown:
             return
-        n = self.svc.override_sentiment(ids, score)
+        ids = [m.id for m in shown]
+        n = self._versioned(lambda expected: self.svc.override_sentiment(ids, score, expected=expected), shown)
+        if n is None:
+            return
         self.model.refresh_rows()
         self.detail.refresh()
         self.status_message.emit(f"sentiment of {n} mention(s) " + ("cleared" if score is None else f"set to {score:+.1f}"))

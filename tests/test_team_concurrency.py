@@ -1,0 +1,127 @@
+"""Working at the same time (issue 15): no lost update (row versions, a Conflict that says who),
+one refresh at a time, other windows' changes seen without pressing refresh.
+
+Two ``Service`` objects on one workspace are two app instances (two windows or processes, each
+its own connection): what two laptops on a team server are, on the embedded backend.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from orm_desktop.errors import Conflict
+from orm_desktop.service import Service
+
+
+@pytest.fixture
+def two(demo_service):
+    """(a, b): two app instances on the same workspace."""
+    other = Service.open(demo_service.ws.root)
+    yield demo_service, other
+    other.close()
+
+
+def _some_mention(svc):
+    return svc.mentions(limit=1)[0]
+
+
+def test_status_change_on_a_stale_version_is_refused_and_says_who(two):
+    a, b = two
+    seen_by_a = _some_mention(a)
+    seen_by_b = b.mention(seen_by_a.id).mention
+    b.set_status([seen_by_b.id], "flagged", by="sam", expected={seen_by_b.id: seen_by_b.version})
+    with pytest.raises(Conflict, match=f"mention {seen_by_a.id} was changed by sam meanwhile"):
+        a.set_status([seen_by_a.id], "archived", by="alex", expected={seen_by_a.id: seen_by_a.version})
+    now = a.mention(seen_by_a.id).mention
+    assert now.status == "flagged" and now.version == seen_by_a.version + 1  # b's save stands, a wrote nothing
+
+
+def test_a_refused_batch_writes_nothing(two):
+    a, b = two
+    rows = a.mentions(limit=3)
+    expected = {m.id: m.version for m in rows}
+    b.set_status([rows[2].id], "read", by="sam")  # an unconditional save also bumps the version
+    with pytest.raises(Conflict, match="by sam"):
+        a.set_status(list(expected), "archived", by="alex", expected=expected)
+    assert [a.mention(m.id).mention.status for m in rows[:2]] == [m.status for m in rows[:2]]
+
+
+def test_override_and_assignment_are_versioned_too(two):
+    from tests.conftest import act_as
+
+    a, b = two
+    act_as(a, "alex")
+    m = _some_mention(a)
+    b.triage(m.id, assignee="sam", tags=["press", "legal"], by="sam", expected_version=m.version)
+    with pytest.raises(Conflict, match="by sam"):
+        a.override_sentiment([m.id], -0.5, by="alex", expected={m.id: m.version})
+    with pytest.raises(Conflict, match="by sam"):
+        a.triage(m.id, assignee="alex", by="alex", expected_version=m.version)
+    fresh = a.mention(m.id).mention
+    assert (fresh.assignee, fresh.tags, fresh.overridden) == ("sam", ("press", "legal"), False)
+    a.override_sentiment([m.id], -0.5, by="alex", expected={m.id: fresh.version})  # on the version seen now
+    assert a.mention(m.id).mention.overridden
+
+
+def test_writers_that_do_not_pass_a_version_still_bump_it(two):
+    """Rules run on history and bundle imports update triage columns without a version: the
+    trigger bumps it, so an editor holding the old version gets a Conflict, not an overwrite."""
+    a, b = two
+    m = _some_mention(a)
+    b.conn.execute("UPDATE mentions SET tags = 'from-a-rule' WHERE id = ?", (m.id,))
+    with pytest.raises(Conflict):
+        a.set_status([m.id], "read", by="alex", expected={m.id: m.version})
+
+
+def test_settings_are_versioned(two):
+    a, b = two
+    v = a.setting_version("brand_name")
+    b.set_setting("brand_name", "Velora Bikes", by="sam", expected_version=v)
+    with pytest.raises(Conflict, match="setting brand_name was changed by sam"):
+        a.set_setting("brand_name", "Velora GmbH", by="alex", expected_version=v)
+    assert a.setting("brand_name") == "Velora Bikes"
+    with pytest.raises(Conflict):  # "it did not exist yet" is a version too
+        b.set_setting("contact", "x@example.org", expected_version=0) or a.set_setting(
+            "contact", "y@example.org", expected_version=0)
+
+
+def test_rules_are_versioned(two):
+    from dataclasses import replace
+
+    from orm_desktop.analysis import rules
+
+    a, b = two
+    rule = rules.save(a.conn, rules.Rule(None, "Press", {"terms": "battery"}, {"tag": "press"}), by="ann")
+    mine, theirs = rules.get(a.conn, rule.id), rules.get(b.conn, rule.id)
+    rules.save(b.conn, replace(theirs, actions={"tag": "legal"}), by="bob")
+    with pytest.raises(Conflict, match=f"rule {rule.id} was changed by bob"):
+        rules.save(a.conn, replace(mine, actions={"tag": "pr"}), by="ann")
+    assert rules.get(a.conn, rule.id).actions == {"tag": "legal"}
+
+
+def test_approving_words_changed_since_they_were_read_is_refused(demo_service):
+    from orm_desktop.responses import workflow as wf
+    from tests.conftest import act_as
+
+    svc = demo_service
+    act_as(svc, "alex", "sam")
+    m = _some_mention(svc)
+    r = wf.create_draft(svc.conn, m.id, author="alex")
+    r = wf.transition(svc.conn, r.id, "submit", by="alex")
+    seen = wf.get(svc.conn, r.id)
+    wf.transition(svc.conn, r.id, "request_changes", by="sam", comment="shorter")
+    with pytest.raises(Conflict, match="changed by sam"):
+        wf.transition(svc.conn, r.id, "submit", by="alex", expected_version=seen.version)
+
+
+def test_cli_prints_a_conflict_as_one_line(demo_service, run_cli):
+    svc = demo_service
+    m = _some_mention(svc)
+    svc.set_status([m.id], "flagged", by="sam")
+    out = run_cli("mark", str(m.id), "archived", "--if-version", str(m.version), workspace=svc.ws.root)
+    assert out.returncode == 1
+    assert out.stderr.strip() == (f"orm-desktop: error: mention {m.id} was changed by sam meanwhile "
+                                  f"(version {m.version}, now {m.version + 1}); reload it and apply your change again")
+    assert svc.mention(m.id).mention.status == "flagged"
+    ok = run_cli("mark", str(m.id), "archived", "--if-version", str(m.version + 1), workspace=svc.ws.root)
+    assert ok.returncode == 0, ok.stderr
