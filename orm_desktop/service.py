@@ -347,7 +347,7 @@ class Service:
             if missing:
                 raise UsageError(f"no feed with id {', '.join(missing)} (see `orm-desktop feeds list`)")
         scope = "selected" if feed_ids else ("due" if due_only and not force else "all")
-        with self.ws.refresh_lock():
+        with self.refresh_lock():
             summary = refresh(self.conn, jobs=jobs, force=scope == "all", feed_ids=feed_ids, limits=limits,
                               progress=progress, cancel=cancel, now=now)
         enabled = sum(f.enabled for f in self.feeds())
@@ -357,6 +357,17 @@ class Service:
             self.set_setting("last_full_refresh", int(time.time()))
         self._after_refresh(summary)
         return summary
+
+    def refresh_lock(self):
+        """One refresh at a time for everyone on the workspace: an advisory lock on a team
+        (PostgreSQL) workspace, the lock file on SQLite. LockBusy says where and since when the
+        running one started."""
+        if _dialect(self.conn) == "postgresql":
+            from orm_desktop.store import locks
+            from orm_desktop.workspace import holder_info
+
+            return locks.advisory(self.conn, "refresh", holder_info())
+        return self.ws.refresh_lock()
 
     def refresh_state(self) -> dict:
         """What "Last refresh" may truthfully say: when every enabled feed was last asked for
@@ -666,6 +677,12 @@ def _search_string(e: Entity) -> str:
     from orm_desktop.ingest.query import EntityQuery
 
     return EntityQuery.parse(e.query, e.aliases).search_string()
+
+
+def _dialect(conn) -> str:
+    """'sqlite' or 'postgresql' (db.dialect once the PostgreSQL backend is there)."""
+    dialect = getattr(db, "dialect", None)
+    return dialect(conn) if dialect is not None else "sqlite"
 
 
 def _user() -> str:

@@ -125,3 +125,83 @@ def test_cli_prints_a_conflict_as_one_line(demo_service, run_cli):
     assert svc.mention(m.id).mention.status == "flagged"
     ok = run_cli("mark", str(m.id), "archived", "--if-version", str(m.version + 1), workspace=svc.ws.root)
     assert ok.returncode == 0, ok.stderr
+
+
+# -- one refresh at a time; the headless loop ------------------------------------------------------
+
+FEEDS = __import__("pathlib").Path(__file__).parent / "data" / "feeds"
+
+
+def _cli_env():
+    import os
+
+    return {**os.environ, "PYTHONPATH": str(FEEDS.parents[2])}
+
+
+def test_a_second_refresh_says_where_and_since_when_one_runs(empty_service, run_cli):
+    import socket
+
+    svc = empty_service
+    with svc.ws.refresh_lock():  # another process refreshing (the GUI, cron, a server's loop)
+        out = run_cli("fetch", workspace=svc.ws.root, env=_cli_env())
+    assert out.returncode == 0, out.stderr  # not an error: the running refresh does the work
+    line = out.stderr.strip()
+    assert "\n" not in line and "Traceback" not in line
+    assert line.startswith(f"orm-desktop: a refresh is already running on {socket.gethostname()}/")
+    assert " since 20" in line
+
+
+def _read_until(proc, pattern: str, timeout: float = 60) -> list[str]:
+    """Lines of ``proc``'s stdout up to the first containing ``pattern`` (selector, no sleeps)."""
+    import selectors
+    import time
+
+    sel = selectors.DefaultSelector()
+    sel.register(proc.stdout, selectors.EVENT_READ)
+    lines, end = [], time.monotonic() + timeout
+    while time.monotonic() < end:
+        if sel.select(timeout=max(0.0, end - time.monotonic())):
+            line = proc.stdout.readline()
+            if not line:
+                break
+            lines.append(line)
+            if pattern in line:
+                return lines
+    raise AssertionError(f"no {pattern!r} in {lines}")
+
+
+def test_fetch_loop_runs_rounds_and_stops_cleanly_on_sigterm(empty_service):
+    import signal
+    import subprocess
+    import sys
+
+    from tests.feedserver import FeedServer
+
+    svc = empty_service
+    svc.add_entity("brand", "Acme", "Acme", match_existing=False)
+    with FeedServer(FEEDS) as server:
+        svc.add_feed(server.url("/static/rss20.xml"))
+        proc = subprocess.Popen([sys.executable, "-m", "orm_desktop", "--workspace", str(svc.ws.root), "fetch",
+                                 "--loop", "--interval", "1"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                text=True, env=_cli_env())
+        try:
+            first = _read_until(proc, "round 1:")
+            with svc.ws.refresh_lock():  # someone else refreshes: the next round is skipped, not fatal
+                second = _read_until(proc, "round 2:")
+            proc.send_signal(signal.SIGTERM)
+            rest, err = proc.communicate(timeout=60)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.communicate()
+    assert proc.returncode == 0, err
+    assert "Traceback" not in err
+    assert "fetched the 1 due feed" in first[-1]
+    assert "round 2: skipped: a refresh is already running on" in second[-1]
+    assert "SIGTERM: stopping" in rest and "fetch loop stopped after" in rest.splitlines()[-1]
+    assert server.hits  # it really fetched over HTTP
+
+
+def test_fetch_loop_refuses_bad_options(empty_service, run_cli):
+    out = run_cli("fetch", "--loop", "--interval", "0", workspace=empty_service.ws.root, env=_cli_env())
+    assert out.returncode == 2 and out.stderr.strip() == "orm-desktop: error: --interval must be between 1 and 86400 seconds"
