@@ -98,9 +98,7 @@ def restore(ws: Workspace, source: Path) -> Path:
         shutil.copy2(source, tmp)
         if ws.db_path.exists():
             try:  # fold the WAL into the old file before keeping it aside
-                old = sqlite3.connect(ws.db_path)
-                old.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-                old.close()
+                db.fold_wal(ws.db_path)
             except sqlite3.DatabaseError:
                 pass  # a corrupt file is kept as it is
             shutil.move(ws.db_path, kept)

@@ -403,6 +403,21 @@ class Service:
 
         acknowledge(self.conn, alert_id)
 
+    # -- crisis mode -------------------------------------------------------------------------
+    def in_crisis(self, entity_id: int) -> bool:
+        """Whether the entity is in crisis mode."""
+        from orm_desktop.store import crisis as crisis_store
+
+        return crisis_store.is_on(self.conn, entity_id)
+
+    # -- rules -------------------------------------------------------------------------------
+    def rule_unread_counts(self) -> list[tuple[int, str, int]]:
+        """(rule id, name, new mentions it selects) for every saved rule (the saved-search list)."""
+        from orm_desktop.analysis import rules
+
+        return [(r.id, r.name, mentions_store.count_new(self.conn, rules.matching_ids(self.conn, r)))
+                for r in rules.list_(self.conn)]
+
     # -- responses ---------------------------------------------------------------------------
     def responses(self, *, states: Sequence[str] = (), author: str | None = None,
                   in_name_of: int | None = None, mention_id: int | None = None, limit: int = 500):
@@ -424,8 +439,7 @@ class Service:
             xs = [(r[i] - r[0]) / 3600 for r in rows if r[i] is not None and r[0] is not None]
             return round(statistics.median(xs), 2) if xs else None
 
-        states = dict(self.conn.execute("SELECT state, count(*) FROM responses WHERE updated >= ? AND updated < ? "
-                                        "GROUP BY state", (since, until)).fetchall())
+        states = rstore.counts_by_state(self.conn, since, until)
         return {"sent": states.get("sent", 0),
                 "open": sum(states.get(s, 0) for s in ("draft", "in_review", "changes_requested", "approved")),
                 "overdue": len(rstore.overdue(self.conn, int(time.time()))),

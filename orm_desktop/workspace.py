@@ -9,6 +9,13 @@ A workspace is a directory::
 
 Resolution order: ``--workspace DIR``, else ``$ORM_DESKTOP_WORKSPACE``, else the user data
 directory (``platformdirs.user_data_dir("orm-desktop")/workspace``).
+
+A team workspace is a PostgreSQL database named by a URL (``--workspace postgresql://...`` or
+the same in the variable). What a SQLite workspace keeps beside its database file and that
+belongs to one person's machine (the workspace signing key, the audit checkpoint, evidence
+bodies captured here, lock files, reports) then lives in a per-user local folder keyed by the
+URL without its password: ``user_data_dir("orm-desktop")/teams/<host>-<port>-<db>-<user>-<hash>``
+(see docs/decisions.md). ``Workspace.root`` is that folder; ``Workspace.url`` the database.
 """
 
 from __future__ import annotations
@@ -39,14 +46,42 @@ def demo_workspace_dir() -> Path:
     return default_workspace_dir().parent / "demo"
 
 
+def is_url(target: object) -> bool:
+    """Whether a workspace argument names a team workspace (a postgresql:// URL)."""
+    return db.is_url(target)
+
+
+def team_state_dir(url: str) -> Path:
+    """The per-user local folder of a team workspace, keyed by its URL without the password."""
+    import hashlib
+    import re
+    from urllib.parse import urlsplit
+
+    from platformdirs import user_data_dir
+
+    from orm_desktop.store.db import _redacted
+
+    clean = _redacted(url)
+    parts = urlsplit(clean)
+    name = "-".join(x for x in (parts.hostname or "local", str(parts.port or 5432), parts.path.strip("/") or "db",
+                                parts.username or "") if x)
+    name = re.sub(r"[^A-Za-z0-9._-]+", "_", name)[:80]
+    digest = hashlib.sha256(clean.encode()).hexdigest()[:8]
+    return Path(user_data_dir("orm-desktop", appauthor=False)) / "teams" / f"{name}-{digest}"
+
+
 def resolve(explicit: str | os.PathLike[str] | None = None) -> tuple[Path, str]:
     """The workspace directory and where the choice came from ('option', 'env', 'default',
     'demo'). With nothing configured and no workspace in the default directory, the current
     workspace is the offline demo once the GUI has created it: the CLI and the GUI agree."""
     if explicit:
+        if is_url(explicit):
+            return explicit, "option"  # type: ignore[return-value]  # a URL stays a string
         return Path(explicit).expanduser().resolve(), "option"
     env = os.environ.get(ENV_VAR, "").strip()
     if env:
+        if is_url(env):
+            return env, "env"  # type: ignore[return-value]
         return Path(env).expanduser().resolve(), "env"
     root = default_workspace_dir()
     if not (root / DB_NAME).exists() and (demo_workspace_dir() / DB_NAME).exists():
@@ -57,6 +92,29 @@ def resolve(explicit: str | os.PathLike[str] | None = None) -> tuple[Path, str]:
 @dataclass(frozen=True, slots=True)
 class Workspace:
     root: Path
+    url: str = ""  # a team workspace's database (postgresql://...); root is then its local folder
+
+    @classmethod
+    def at(cls, target: Path | str) -> Workspace:
+        """The workspace a directory or a postgresql:// URL names (not opened)."""
+        if is_url(target):
+            return cls(team_state_dir(str(target)), str(target))
+        return cls(Path(target))
+
+    @property
+    def backend(self) -> str:
+        """'sqlite' or 'postgresql'."""
+        return "postgresql" if self.url else "sqlite"
+
+    @property
+    def target(self) -> Path | str:
+        """What ``store.db`` opens: the database file, or the URL."""
+        return self.url or self.db_path
+
+    @property
+    def label(self) -> str:
+        """Where the workspace is, for people: the folder, or the URL without its password."""
+        return db._redacted(self.url) if self.url else str(self.root)
 
     @property
     def db_path(self) -> Path:
@@ -75,10 +133,21 @@ class Workspace:
         return self.root / "evidence"
 
     def exists(self) -> bool:
+        if self.url:
+            conn = db.connect(self.url, check=False)
+            try:
+                from orm_desktop.store.postgres import schema as pg_schema
+
+                return pg_schema.stamp(conn)[0] is not None
+            finally:
+                conn.close()
         return self.db_path.exists()
 
-    def connect(self, *, readonly: bool = False):  # -> sqlite3.Connection
-        return db.connect(self.db_path, readonly=readonly)
+    def connect(self, *, readonly: bool = False):  # -> sqlite3.Connection or store.pg.PgConnection
+        conn = db.connect(self.target, readonly=readonly)
+        if self.url:
+            conn.local_dir = self.root
+        return conn
 
     @contextlib.contextmanager
     def refresh_lock(self, *, wait: bool = False) -> Iterator[None]:
@@ -102,6 +171,7 @@ class Workspace:
         """An flock on ``name``; the holder writes who it is (host/user, pid, since) into the
         file, so a refused second run can say "already running on <host/user> since <time>"."""
         path = self.root / name
+        self.root.mkdir(parents=True, exist_ok=True)
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
         try:
             try:
@@ -148,9 +218,15 @@ def _read_holder(fd: int) -> str:
         return ""
 
 
-def create(root: Path) -> Workspace:
-    """Create an empty, migrated workspace at ``root`` (which must not hold one yet)."""
-    ws = Workspace(root)
+def create(root: Path | str) -> Workspace:
+    """Create an empty, migrated workspace at ``root`` (which must not hold one yet); for a
+    postgresql:// URL, the schema in that (existing, empty) database."""
+    ws = Workspace.at(root)
+    if ws.url:
+        db.create(ws.url)
+        ws.root.mkdir(parents=True, exist_ok=True)
+        return ws
+    root = Path(root)
     if ws.exists():
         raise WorkspaceError(f"a workspace already exists at {root}")
     try:
@@ -162,9 +238,16 @@ def create(root: Path) -> Workspace:
     return ws
 
 
-def open_workspace(root: Path, *, migrate: bool = True) -> Workspace:
+def open_workspace(root: Path | str, *, migrate: bool = True) -> Workspace:
     """Open an existing workspace, applying pending migrations (after a backup)."""
-    ws = Workspace(root)
+    ws = Workspace.at(root)
+    if ws.url:
+        db.connect(ws.url).close()  # one-line errors: unreachable, login refused, no workspace there
+        if migrate:
+            db.migrate(ws.url)
+        ws.root.mkdir(parents=True, exist_ok=True)
+        return ws
+    root = Path(root)
     if not root.exists():
         raise NoWorkspace(
             f"no workspace at {root}; create one with `orm-desktop init` (or `init --demo`)"

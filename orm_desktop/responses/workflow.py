@@ -26,7 +26,9 @@ from orm_desktop.responses.templates import (
     shipped_templates,
     suggestion_score,
 )
+from orm_desktop.store import alerts as alerts_store
 from orm_desktop.store import audit, db
+from orm_desktop.store import crisis as crisis_store
 from orm_desktop.store import entities as entities_store
 from orm_desktop.store import mentions as mentions_store
 from orm_desktop.store import responses as rstore
@@ -234,9 +236,7 @@ def suggest(conn, mention_id: int, *, limit: int = 5) -> list[Suggestion]:
         raise UsageError(f"no mention with id {mention_id}")
     m = d.mention
     ent = entities_store.get(conn, m.entity_id)
-    crisis = bool(conn.execute("SELECT crisis FROM entities WHERE id = ?", (m.entity_id,)).fetchone()[0]) or (
-        conn.execute("SELECT 1 FROM alerts WHERE entity_id = ? AND status = 'open' AND window_end >= ? LIMIT 1",
-                     (m.entity_id, m.published - 86400)).fetchone() is not None)
+    crisis = crisis_store.is_on(conn, m.entity_id) or alerts_store.open_since(conn, m.entity_id, m.published - 86400)
     values = placeholder_values(conn, mention_id)
     ranked = []
     for t in templates(conn).values():

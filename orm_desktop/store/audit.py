@@ -130,8 +130,14 @@ def all_entries(conn: sqlite3.Connection, *, since_id: int = 0) -> list[AuditEnt
 def find(conn: sqlite3.Connection, action: str, key: str, value: Any, *,
          subject_id: int | None = None) -> int | None:
     """The id of the first ``action`` entry whose data[key] is ``value`` (and subject, if given)."""
-    sql = "SELECT id FROM audit_log WHERE action = ? AND json_extract(data, ?) = ?"
-    args: list[Any] = [action, f"$.{key}", value]
+    from orm_desktop.store import db
+
+    if db.dialect(conn) == "postgresql":
+        sql = "SELECT id FROM audit_log WHERE action = ? AND (data::jsonb -> ?) = ?::jsonb"
+        args: list[Any] = [action, key, json.dumps(value)]
+    else:
+        sql = "SELECT id FROM audit_log WHERE action = ? AND json_extract(data, ?) = ?"
+        args = [action, f"$.{key}", value]
     if subject_id is not None:
         sql += " AND subject_id = ?"
         args.append(subject_id)
@@ -250,3 +256,15 @@ def verify_full(conn: sqlite3.Connection, extra: list[tuple[str, Any]] = ()) -> 
             if p:
                 problems.append(f"{p} [{where}]")
     return rep, problems
+
+
+def any_entry(conn: sqlite3.Connection) -> bool:
+    return conn.execute("SELECT 1 FROM audit_log LIMIT 1").fetchone() is not None
+
+
+def insert_verbatim(conn: sqlite3.Connection, entries: list[tuple]) -> None:
+    """Copy entries as they are, ids and hashes included (a bundle import or a team push):
+    (id, at, actor, action, subject_type, subject_id, data JSON, prev_hash, hash, key_id, sig)."""
+    conn.executemany(
+        "INSERT INTO audit_log (id, at, actor, action, subject_type, subject_id, data, prev_hash, hash, key_id, "
+        "sig) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", entries)

@@ -66,3 +66,7 @@ def all_settings(conn: sqlite3.Connection) -> dict[str, Any]:
     out = dict(DEFAULTS)
     out.update({k: json.loads(v) for k, v in conn.execute("SELECT key, value FROM settings")})
     return out
+
+
+def delete(conn: sqlite3.Connection, key: str) -> None:
+    conn.execute("DELETE FROM settings WHERE key = ?", (key,))

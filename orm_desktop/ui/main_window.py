@@ -93,19 +93,10 @@ class MainWindow(QMainWindow):
     # -- saved searches (rules) with unread counts ---------------------------------------------
     def update_saved_searches(self) -> None:
         """Counts of new (unread) mentions per rule, computed off the GUI thread."""
-        from orm_desktop.analysis import rules
-
         svc = self.svc
 
         def work(progress, cancel):
-            out = []
-            for r in rules.list_(svc.conn):
-                ids = rules.matching_ids(svc.conn, r)
-                unread = svc.conn.execute(
-                    f"SELECT count(*) FROM mentions WHERE status = 'new' AND id IN ({','.join('?' * len(ids))})",
-                    ids).fetchone()[0] if ids else 0
-                out.append((r.id, r.name, unread))
-            return out
+            return svc.rule_unread_counts()
 
         self.runner.start(work, on_success=self._saved_counts)
 

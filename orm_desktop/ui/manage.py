@@ -328,7 +328,7 @@ class EntitiesView(QWidget):
         self.aliases.setText(", ".join(e.aliases))
         self.importance.setValue(e.importance)
         self.title.setText(e.title)
-        crisis = bool(self.svc.conn.execute("SELECT crisis FROM entities WHERE id = ?", (e.id,)).fetchone()[0])
+        crisis = self.svc.in_crisis(e.id)
         self.crisis_btn.setChecked(crisis)
         self.crisis_btn.setText("Crisis mode: ON" if crisis else "Crisis mode")
 
