@@ -362,7 +362,7 @@ class Service:
         """One refresh at a time for everyone on the workspace: an advisory lock on a team
         (PostgreSQL) workspace, the lock file on SQLite. LockBusy says where and since when the
         running one started."""
-        if _dialect(self.conn) == "postgresql":
+        if db.dialect(self.conn) == "postgresql":
             from orm_desktop.store import locks
             from orm_desktop.workspace import holder_info
 
@@ -691,12 +691,6 @@ def _search_string(e: Entity) -> str:
     from orm_desktop.ingest.query import EntityQuery
 
     return EntityQuery.parse(e.query, e.aliases).search_string()
-
-
-def _dialect(conn) -> str:
-    """'sqlite' or 'postgresql' (db.dialect once the PostgreSQL backend is there)."""
-    dialect = getattr(db, "dialect", None)
-    return dialect(conn) if dialect is not None else "sqlite"
 
 
 def _user() -> str:
