@@ -384,12 +384,18 @@ def backup_to(conn: sqlite3.Connection, dest: Path) -> None:
 
 
 def set_autocheckpoint(conn: sqlite3.Connection, pages: int) -> None:
-    """How many WAL pages trigger an automatic checkpoint (larger during a bulk refresh)."""
+    """How many WAL pages trigger an automatic checkpoint (larger during a bulk refresh; SQLite only)."""
+    if dialect(conn) == "postgresql":
+        return
     conn.execute(f"PRAGMA wal_autocheckpoint={int(pages)}")
 
 
 def main_file(conn: sqlite3.Connection) -> str:
-    """The path of the connection's main database file ('' for an in-memory one)."""
+    """The path of the connection's main database file ('' for an in-memory one); for PostgreSQL
+    the URL it connected with (password included: to open the same database in a worker process;
+    never print it)."""
+    if dialect(conn) == "postgresql":
+        return conn.dsn
     return conn.execute("PRAGMA database_list").fetchone()[2]
 
 

@@ -97,6 +97,31 @@ def ts_query(text: str) -> str:
     return expr
 
 
+_FTS5_TOKEN = re.compile(r'"([^"]*)"|(\()|(\))|\b(AND|OR|NOT)\b')
+
+
+def fts5_to_tsquery(expr: str) -> str:
+    """An FTS5 expression made of "phrases", AND, OR, NOT and parentheses (what ``fts_query``
+    and ``ingest.query.EntityQuery.to_fts`` write) as the equivalent PostgreSQL tsquery."""
+    out = []
+    for m in _FTS5_TOKEN.finditer(expr):
+        phrase, op = m.group(1), m.group(4)
+        if phrase is not None:
+            words = re.findall(r"\w+", phrase)
+            t = " <-> ".join(f"'{w}'" for w in words) if words else "''"
+            out.append(f"({t})" if len(words) > 1 else t)
+        elif op:
+            out.append({"AND": "&", "OR": "|", "NOT": "& !"}[op])
+        else:
+            out.append(m.group(2) or m.group(3))
+    return " ".join(out)
+
+
+def match_arg(conn: object, fts5_expr: str) -> str:
+    """The argument of ``search_sql`` for an FTS5 expression built by code (not typed)."""
+    return fts5_to_tsquery(fts5_expr) if db.dialect(conn) == "postgresql" else fts5_expr
+
+
 def search_sql(conn: object) -> str:
     """A subquery of the ids (as ``rowid``) of the items matching one search argument (``search_arg``)."""
     if db.dialect(conn) == "postgresql":

@@ -193,7 +193,8 @@ class PgConnection:
 
     def __init__(self, raw: psycopg.Connection[Any], url: str, *, id_tables: frozenset[str] = frozenset()) -> None:
         self.raw = raw
-        self.url = redact(url)
+        self.url = redact(url)  # printable
+        self.dsn = url  # to reconnect (a worker process); may hold a password: never print it
         self.after_commit: list[Callable[[Any], None]] = []
         self.id_tables = id_tables  # tables with an ``id`` column: INSERTs get RETURNING id
         self.local_dir = None  # the workspace's per-user folder (keys, checkpoints), set by workspace

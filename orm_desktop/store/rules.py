@@ -87,8 +87,10 @@ def candidates(conn: sqlite3.Connection, c: dict, *, entity_id: int | None, fts_
         clauses.append("f.category = ?")
         args.append(c["category"])
     if fts_query is not None:
-        clauses.append("m.item_id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)")
-        args.append(fts_query)
+        from orm_desktop.store import mentions
+
+        clauses.append(f"m.item_id IN ({mentions.search_sql(conn)})")
+        args.append(mentions.match_arg(conn, fts_query))
     if mention_ids is not None:
         clauses.append(f"m.id IN ({','.join('?' * len(mention_ids))})")
         args += list(mention_ids)
