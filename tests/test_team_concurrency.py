@@ -12,13 +12,20 @@ import pytest
 from orm_desktop.errors import Conflict
 from orm_desktop.service import Service
 
+pytestmark = pytest.mark.both_backends
+
 
 @pytest.fixture
 def two(demo_service):
     """(a, b): two app instances on the same workspace."""
-    other = Service.open(demo_service.ws.root)
+    other = Service(demo_service.ws)  # its own connection(s), as another window or laptop has
     yield demo_service, other
     other.close()
+
+
+def _where(svc):
+    """What `--workspace` names: the folder, or the team database's URL."""
+    return svc.ws.url or svc.ws.root
 
 
 def _some_mention(svc):
@@ -118,12 +125,12 @@ def test_cli_prints_a_conflict_as_one_line(demo_service, run_cli):
     svc = demo_service
     m = _some_mention(svc)
     svc.set_status([m.id], "flagged", by="sam")
-    out = run_cli("mark", str(m.id), "archived", "--if-version", str(m.version), workspace=svc.ws.root)
+    out = run_cli("mark", str(m.id), "archived", "--if-version", str(m.version), workspace=_where(svc))
     assert out.returncode == 1
     assert out.stderr.strip() == (f"orm-desktop: error: mention {m.id} was changed by sam meanwhile "
                                   f"(version {m.version}, now {m.version + 1}); reload it and apply your change again")
     assert svc.mention(m.id).mention.status == "flagged"
-    ok = run_cli("mark", str(m.id), "archived", "--if-version", str(m.version + 1), workspace=svc.ws.root)
+    ok = run_cli("mark", str(m.id), "archived", "--if-version", str(m.version + 1), workspace=_where(svc))
     assert ok.returncode == 0, ok.stderr
 
 
@@ -142,8 +149,12 @@ def test_a_second_refresh_says_where_and_since_when_one_runs(empty_service, run_
     import socket
 
     svc = empty_service
-    with svc.ws.refresh_lock():  # another process refreshing (the GUI, cron, a server's loop)
-        out = run_cli("fetch", workspace=svc.ws.root, env=_cli_env())
+    other = Service(svc.ws)
+    try:
+        with other.refresh_lock():  # another process refreshing (the GUI, cron, a server's loop)
+            out = run_cli("fetch", workspace=_where(svc), env=_cli_env())
+    finally:
+        other.close()
     assert out.returncode == 0, out.stderr  # not an error: the running refresh does the work
     line = out.stderr.strip()
     assert "\n" not in line and "Traceback" not in line
@@ -181,16 +192,18 @@ def test_fetch_loop_runs_rounds_and_stops_cleanly_on_sigterm(empty_service):
     svc.add_entity("brand", "Acme", "Acme", match_existing=False)
     with FeedServer(FEEDS) as server:
         svc.add_feed(server.url("/static/rss20.xml"))
-        proc = subprocess.Popen([sys.executable, "-m", "orm_desktop", "--workspace", str(svc.ws.root), "fetch",
+        proc = subprocess.Popen([sys.executable, "-m", "orm_desktop", "--workspace", str(_where(svc)), "fetch",
                                  "--loop", "--interval", "1"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                 text=True, env=_cli_env())
+        other = Service(svc.ws)
         try:
             first = _read_until(proc, "round 1:")
-            with svc.ws.refresh_lock():  # someone else refreshes: the next round is skipped, not fatal
+            with other.refresh_lock():  # someone else refreshes: the next round is skipped, not fatal
                 second = _read_until(proc, "round 2:")
             proc.send_signal(signal.SIGTERM)
             rest, err = proc.communicate(timeout=60)
         finally:
+            other.close()
             if proc.poll() is None:
                 proc.kill()
                 proc.communicate()
@@ -203,5 +216,5 @@ def test_fetch_loop_runs_rounds_and_stops_cleanly_on_sigterm(empty_service):
 
 
 def test_fetch_loop_refuses_bad_options(empty_service, run_cli):
-    out = run_cli("fetch", "--loop", "--interval", "0", workspace=empty_service.ws.root, env=_cli_env())
+    out = run_cli("fetch", "--loop", "--interval", "0", workspace=_where(empty_service), env=_cli_env())
     assert out.returncode == 2 and out.stderr.strip() == "orm-desktop: error: --interval must be between 1 and 86400 seconds"
