@@ -218,3 +218,101 @@ def test_fetch_loop_runs_rounds_and_stops_cleanly_on_sigterm(empty_service):
 def test_fetch_loop_refuses_bad_options(empty_service, run_cli):
     out = run_cli("fetch", "--loop", "--interval", "0", workspace=_where(empty_service), env=_cli_env())
     assert out.returncode == 2 and out.stderr.strip() == "orm-desktop: error: --interval must be between 1 and 86400 seconds"
+
+
+# -- the window follows other people's changes (LISTEN/NOTIFY; SQLite: data_version polling) -------
+
+STATUS_COL = 6
+
+
+def _row_of(win, mention_id: int) -> int | None:
+    model = win.inbox.model
+    for r in range(min(model.total, 200)):
+        m = model.mention(r)
+        if m is not None and m.id == mention_id:
+            return r
+    return None
+
+
+def _shown_status(win, mention_id: int) -> str | None:
+    row = _row_of(win, mention_id)
+    return None if row is None else win.inbox.model.data(win.inbox.model.index(row, STATUS_COL))
+
+
+def test_the_inbox_shows_another_users_change_within_2_s(qtbot, window):
+    win = window
+    m = win.inbox.model.mention(0)
+    assert _shown_status(win, m.id) != "flagged"
+    other = Service(win.svc.ws)  # another laptop: its own connection
+    try:
+        other.set_status([m.id], "flagged", by="sam")
+        qtbot.waitUntil(lambda: _shown_status(win, m.id) == "flagged", timeout=2000)
+        before = win.inbox.model.total
+        other.set_status([m.id], "archived", by="sam")  # leaves the "open items" list
+        qtbot.waitUntil(lambda: _row_of(win, m.id) is None, timeout=2000)
+        qtbot.waitUntil(lambda: win.inbox.model.exact and win.inbox.model.total == before - 1, timeout=2000)
+    finally:
+        other.close()
+
+
+def _answer_conflict(qtbot, button: str):
+    """Click ``button`` in the conflict dialog as soon as it is up; returns what it said."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    seen: list[str] = []
+
+    def poll() -> None:
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox) and box.objectName() == "conflict_dialog":
+            seen.append(box.text())
+            next(b for b in box.buttons() if b.text() == button).click()
+        else:
+            QTimer.singleShot(20, poll)
+
+    QTimer.singleShot(0, poll)
+    return seen
+
+
+@pytest.mark.parametrize("answer", ["Reload", "Keep mine"])
+def test_triage_on_a_stale_row_asks_reload_or_keep_mine(qtbot, window, answer):
+    win = window
+    win.inbox.table.selectRow(0)
+    m = win.inbox.model.mention(0)
+    other = Service(win.svc.ws)
+    try:
+        other.set_status([m.id], "needs_response", by="sam")  # the window still shows the old version
+        seen = _answer_conflict(qtbot, answer)
+        win.inbox.set_status("flagged")
+        assert seen == [f"Mention {m.id} was changed by sam meanwhile."]
+        expected = "flagged" if answer == "Keep mine" else "needs_response"
+        assert other.mention(m.id).mention.status == expected
+    finally:
+        other.close()
+
+
+def test_the_responses_view_follows_other_users_but_keeps_unsaved_edits(qtbot, window):
+    from orm_desktop.responses import workflow as wf
+    from tests.conftest import act_as
+
+    win = window
+    svc = win.svc
+    m = svc.mentions(limit=1)[0]
+    other = Service(svc.ws)
+    act_as(other, "alex")
+    try:
+        view = win.responses
+        win.show_page("Responses")
+        view.queue.setCurrentIndex(view.queue.findData("open"))
+        r = wf.create_draft(other.conn, m.id, author="alex")
+        qtbot.waitUntil(lambda: any(f"#{r.id} " in view.list.item(i).text() for i in range(view.list.count())),
+                        timeout=2000)  # a new draft by someone else appears in the open queue
+        view.show_response(r.id)
+        view.editor.setPlainText(r.text + " (mine, unsaved)")
+        wf.edit(other.conn, r.id, r.text + " (theirs)", by="alex", expected_version=r.version)
+        with qtbot.waitSignal(view.status_message, timeout=2000,
+                              check_params_cb=lambda text: "changed meanwhile" in text):
+            pass
+        assert view.editor.toPlainText().endswith("(mine, unsaved)")
+    finally:
+        other.close()

@@ -139,6 +139,10 @@ class Listener:
         self._ready.wait(timeout)
         return self
 
+    def stop_soon(self) -> None:
+        """Ask the thread to end (from any thread, the listener's own included)."""
+        self._stop.set()
+
     def stop(self) -> None:
         self._stop.set()
         if self._thread is not None:

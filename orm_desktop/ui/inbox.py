@@ -520,3 +520,38 @@ class InboxView(QWidget):
     def reload(self) -> None:
         self.filters.reload_entities()
         self.apply_filter()
+
+    # -- live updates: someone else changed mentions -------------------------------------------
+    def live_update(self, *, structural: bool, ids: set | frozenset = frozenset()) -> None:
+        """Rows changed in place: repaint them (pages reload lazily). Rows may have come or gone
+        (``structural``): count off the GUI thread, and reload the list only if it changed."""
+        if not structural:
+            self._live_repaint(ids)
+            return
+        f, svc = self.model.filter, self.svc
+        if self.runner is None:
+            self._live_counted((f, svc.count_mentions(f)))
+        else:
+            self.runner.start(lambda progress, cancel: (f, svc.count_mentions(f)), on_success=self._live_counted)
+
+    def _live_counted(self, result) -> None:
+        f, n = result
+        if f != self.model.filter:
+            return  # the user changed the filter meanwhile: that reload is newer
+        if n == self.model.total and self.model.exact:
+            self._live_repaint(frozenset())
+            return
+        keep = self.detail.mention_id
+        self.model.reload()
+        self.update_count()
+        row = next((r for r in range(min(self.model.total, PAGE)) if (m := self.model.mention(r)) and m.id == keep), None)
+        if row is not None:
+            self.table.selectionModel().blockSignals(True)
+            self.table.selectRow(row)
+            self.table.selectionModel().blockSignals(False)
+
+    def _live_repaint(self, ids) -> None:
+        self.model.refresh_rows()
+        shown = self.detail.mention_id
+        if shown is not None and (not ids or shown in ids):
+            self.detail.refresh()

@@ -442,6 +442,18 @@ class ResponsesView(QWidget):
         else:
             self.checks.setText(f"<span style='color:#1E8449'>All checks pass</span> · {n} characters")
 
+    def live_update(self, changes) -> None:
+        """Someone saved responses or key messages: refresh the queues and the open draft, unless
+        it has unsaved edits here (then saving asks "reload / keep mine")."""
+        r = self.current
+        if r is not None and self.editor.toPlainText() != r.text:
+            ids = {i for c in changes if c.table == "responses" for i in c.ids}
+            if not ids or r.id in ids:
+                self.status_message.emit(f"response #{r.id} was changed meanwhile; your unsaved edit is kept "
+                                         "(saving asks: reload or keep mine)")
+            return
+        self.reload()
+
     def _act(self, action: str, r):
         """One workflow step on ``r`` as this view read it (its version guards the step)."""
         from orm_desktop.responses import workflow as wf
