@@ -58,6 +58,22 @@ class Service:
         return svc
 
     @property
+    def backend(self) -> str:
+        """'sqlite' (a workspace folder) or 'postgresql' (a team workspace)."""
+        return self.ws.backend
+
+    def backend_description(self) -> str:
+        """One line saying which store holds this workspace."""
+        if self.ws.backend == "sqlite":
+            return f"SQLite (embedded), {self.ws.db_path}"
+        from urllib.parse import urlsplit
+
+        r = db.server_info(self.conn)
+        parts = urlsplit(self.ws.url)
+        return (f"PostgreSQL {r[2]} (team workspace), server {parts.hostname or 'local socket'}:"
+                f"{parts.port or 5432}, database {r[0]}, logged in as {r[1]}; local files in {self.ws.root}")
+
+    @property
     def conn(self):  # -> sqlite3.Connection
         conn = getattr(self._local, "conn", None)
         if conn is None:

@@ -112,6 +112,11 @@ class Workspace:
         return self.url or self.db_path
 
     @property
+    def location(self) -> Path | str:
+        """What names this workspace on the command line (``--workspace``): the folder, or the URL."""
+        return self.url or self.root
+
+    @property
     def label(self) -> str:
         """Where the workspace is, for people: the folder, or the URL without its password."""
         return db._redacted(self.url) if self.url else str(self.root)

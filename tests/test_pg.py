@@ -125,3 +125,29 @@ def test_connection_problems_are_one_line_messages(pg_server):
         wsmod.open_workspace(pg_url("orm_no_such_database_here"))
     with pytest.raises(NoWorkspace, match="no ORM Desktop workspace"):
         wsmod.open_workspace(pg_url("postgres"))
+
+
+def test_cli_init_and_info_on_a_team_workspace(pg_server, run_cli, tmp_path):
+    name = "orm_test_cli_" + tmp_path.name[-8:].replace("-", "_").lower()
+    pg_admin(f"CREATE DATABASE {name}")
+    env = {"XDG_DATA_HOME": str(tmp_path / "state")}
+    try:
+        r = run_cli("init", workspace=pg_url(name), env=env)
+        assert r.returncode == 0 and "workspace ready at postgresql://" in r.stdout, r.stderr
+        r = run_cli("info", env={**env, "ORM_DESKTOP_WORKSPACE": pg_url(name)})
+        assert r.returncode == 0, r.stderr
+        assert "backend:   PostgreSQL 15" in r.stdout and f"database {name}" in r.stdout
+        r = run_cli("init", workspace=pg_url(name), env=env)
+        assert r.returncode != 0 and "already holds an ORM Desktop workspace" in r.stderr
+        assert "Traceback" not in r.stderr
+        r = run_cli("info", workspace="postgresql://postgres@127.0.0.1:1/x", env=env)
+        assert r.returncode != 0 and "cannot reach the PostgreSQL server" in r.stderr
+        assert "Traceback" not in r.stderr and len(r.stderr.strip().splitlines()) == 1
+    finally:
+        pg_admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def test_cli_info_names_the_sqlite_backend(run_cli, tmp_path):
+    assert run_cli("init", workspace=tmp_path / "ws").returncode == 0
+    r = run_cli("info", workspace=tmp_path / "ws")
+    assert r.returncode == 0 and "backend:   SQLite (embedded)" in r.stdout

@@ -16,6 +16,8 @@ import pytest
 
 from tests.feedserver import FeedServer
 
+pytestmark = pytest.mark.both_backends  # the service fixtures run on SQLite and PostgreSQL
+
 FEEDS = Path(__file__).parent / "data" / "feeds"
 
 

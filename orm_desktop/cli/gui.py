@@ -40,7 +40,9 @@ def run_gui(args) -> int:
         root, source = wsmod.resolve(args.workspace)
         if source == "default" and not (root / wsmod.DB_NAME).exists():
             root = wsmod.demo_workspace_dir()
-    if (root / wsmod.DB_NAME).exists():
+    if wsmod.is_url(root):  # a team workspace: opened (never created) from here
+        svc = Service.open(root)
+    elif (root / wsmod.DB_NAME).exists():
         svc = _open_or_offer_restore(root)
     elif root == wsmod.demo_workspace_dir():
         print(f"orm-desktop: creating the offline demo workspace at {root} ...", file=sys.stderr)

@@ -11,7 +11,9 @@ from orm_desktop.errors import UsageError
 
 def register(sub) -> None:
     p = sub.add_parser("init", help="create a workspace (with --demo: the populated offline demo)",
-                       description="Create a workspace. Example: orm-desktop --workspace ~/acme init")
+                       description="Create a workspace. Example: orm-desktop --workspace ~/acme init; a team "
+                                   "workspace in an existing, empty PostgreSQL database: "
+                                   "orm-desktop --workspace postgresql://ana@db.example/acme init")
     p.add_argument("--demo", action="store_true", help="populate it with the bundled offline demo")
     p.set_defaults(func=cmd_init)
     p = sub.add_parser("export-bundle", help="feeds, entities, rules, templates, users, overrides and the audit "
@@ -38,13 +40,14 @@ def cmd_init(args) -> int:
     root, source = wsmod.resolve(args.workspace)
     if source == "demo":  # the GUI's demo is current until a workspace is made here
         root = wsmod.default_workspace_dir()
-    if (root / wsmod.DB_NAME).exists():
+    where = wsmod.Workspace.at(root).label
+    if not wsmod.is_url(root) and (root / wsmod.DB_NAME).exists():
         raise UsageError(f"a workspace already exists at {root}")
     if args.demo:
-        print(f"creating the demo workspace at {root} ...", file=sys.stderr)
+        print(f"creating the demo workspace at {where} ...", file=sys.stderr)
     svc = Service.create(root, demo=args.demo)
     n = svc.count_mentions()
-    print(f"workspace ready at {root}" + (f" ({n} mentions)" if args.demo else ""))
+    print(f"workspace ready at {where}" + (f" ({n} mentions)" if args.demo else ""))
     return 0
 
 
@@ -54,8 +57,9 @@ def cmd_info(args) -> int:
     svc = open_service(args)
     h = svc.feed_health()
     _root, source = wsmod.resolve(args.workspace)
-    print(f"workspace: {svc.ws.root}" + ("  (the offline demo the app opened: no workspace is configured; "
-                                         "`orm-desktop init` makes one)" if source == "demo" else ""))
+    print(f"workspace: {svc.ws.label}" + ("  (the offline demo the app opened: no workspace is configured; "
+                                          "`orm-desktop init` makes one)" if source == "demo" else ""))
+    print(f"backend:   {svc.backend_description()}")
     print(f"entities:  {len(svc.entities())}")
     print(f"feeds:     {len(svc.feeds())} (ok {h['ok']}, failing {h['failing']}, "
           f"never fetched {h['never']}, disabled {h['disabled']})")

@@ -358,6 +358,13 @@ def _rollback(conn: sqlite3.Connection) -> None:
             pass  # SQLite may have rolled back already (e.g. after SQLITE_FULL)
 
 
+def server_info(conn) -> tuple[str, str, str]:
+    """(database, login, server version) of a PostgreSQL connection."""
+    r = conn.execute("SELECT current_database(), current_user, "
+                     "split_part(current_setting('server_version'), ' ', 1)").fetchone()
+    return r[0], r[1], r[2]
+
+
 def integrity_check(conn: sqlite3.Connection) -> str:
     """'ok' or the first problem reported by PRAGMA integrity_check (PostgreSQL: the columns the
     schema needs are all there; storage integrity is the server's)."""

@@ -230,6 +230,9 @@ def _search_hits(conn: sqlite3.Connection, f: MentionFilter) -> int | None:
 def _page_ids(conn: sqlite3.Connection, f: MentionFilter, limit: int, offset: int, reverse: bool) -> list[int]:
     """The ids of one page, from the mentions table and its indexes only (no joins for the
     rows that OFFSET skips)."""
+    if limit < 0:  # SQLite reads a negative LIMIT as "no limit" and a negative OFFSET as 0;
+        limit = 1 << 62  # PostgreSQL refuses both
+    offset = max(0, offset)
     hits = _search_hits(conn, f)
     if hits is not None and hits <= SELECTIVE_SEARCH:
         # a selective search: start from the FTS hits, then sort the few mentions they have

@@ -7,7 +7,7 @@ placeholders, rows read as ``row[0]``, ``row["col"]``, ``dict(row)``; ``conn.in_
 
 - ``?`` and ``?N`` placeholders become ``%s`` (outside string literals, quoted identifiers and
   comments); every ``%`` is doubled (psycopg reads ``%`` everywhere, literals included). Translations are cached per statement text.
-- Rows are tuples that also answer ``row["col"]`` and ``keys()`` (so ``dict(row)`` works).
+- Rows are ``sqlite3.Row`` objects: ``row[0]``, ``row["col"]``, ``keys()``, ``dict(row)`` as on SQLite.
 - ``cursor.lastrowid``: an ``INSERT`` into a table with an ``id`` column gets ``RETURNING id``
   appended (when it has no RETURNING of its own), so the sqlite3 idiom keeps working; store
   code prefers ``INSERT ... RETURNING id``, which both dialects accept (SQLite >= 3.35).
@@ -27,6 +27,7 @@ from __future__ import annotations
 import functools
 import re
 import sqlite3
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -104,39 +105,28 @@ _INSERT = re.compile(r"^\s*INSERT\s+INTO\s+([A-Za-z_][A-Za-z0-9_]*)", re.I)
 
 
 # -- rows -----------------------------------------------------------------------------------
-class Row(tuple):
-    """A result row: a tuple that also answers ``row["col"]`` and ``keys()`` like sqlite3.Row."""
-
-    __slots__ = ()
-    _index: dict[str, int] = {}
-    _names: tuple[str, ...] = ()
-
-    def __getitem__(self, key):  # type: ignore[override]
-        if isinstance(key, str):
-            try:
-                return tuple.__getitem__(self, self._index[key.lower()])
-            except KeyError:
-                raise IndexError(f"no such column: {key}") from None
-        return tuple.__getitem__(self, key)
-
-    def keys(self) -> list[str]:
-        return list(self._names)
+# Rows are real ``sqlite3.Row`` objects (C: row[0], row["col"] case-insensitively, keys(),
+# dict(row), the same equality), built from the values and a cursor of a tiny in-memory SQLite
+# statement that only carries the column names (one per distinct column list, cached).
+_NAMES_DB = sqlite3.connect(":memory:", check_same_thread=False)
+_NAMES_LOCK = threading.Lock()
 
 
-@functools.lru_cache(maxsize=1024)
-def _row_class(names: tuple[str, ...]) -> type[Row]:
-    index = {}
-    for i, n in enumerate(names):
-        index.setdefault(n.lower(), i)
-    return type("Row", (Row,), {"__slots__": (), "_index": index, "_names": names})
+@functools.lru_cache(maxsize=2048)
+def _names_cursor(names: tuple[str, ...]) -> sqlite3.Cursor:
+    cols = ", ".join('NULL AS "' + n.replace('"', '""') + '"' for n in names)
+    with _NAMES_LOCK:
+        cur = _NAMES_DB.execute(f"SELECT {cols}")
+        cur.fetchall()
+    return cur
 
 
-def _row_factory(cursor: psycopg.Cursor[Any]) -> Callable[[Sequence[Any]], Row]:
+def _row_factory(cursor: psycopg.Cursor[Any]) -> Callable[[Sequence[Any]], Any]:
     desc = cursor.description
-    if desc is None:
-        return tuple  # type: ignore[return-value]
-    cls = _row_class(tuple(d.name for d in desc))
-    return lambda values: tuple.__new__(cls, values)
+    if not desc:
+        return tuple
+    names = _names_cursor(tuple(d.name for d in desc))
+    return lambda values: sqlite3.Row(names, tuple(values))
 
 
 class PgCursor(psycopg.Cursor):
