@@ -316,3 +316,31 @@ def test_the_responses_view_follows_other_users_but_keeps_unsaved_edits(qtbot, w
         assert view.editor.toPlainText().endswith("(mine, unsaved)")
     finally:
         other.close()
+
+
+# -- five people and a refresh ------------------------------------------------------------------------
+
+def test_five_users_triaging_while_a_refresh_runs_lose_no_update_and_see_each_other_within_2_s(
+        demo_service, tmp_path):
+    """benchmarks/team_concurrency.py's scenario, smaller: 5 processes (own connection, own
+    listener) save versioned triage on the same 8 mentions while the feed set served by a real
+    http.server is refreshed; one user tries a second refresh."""
+    from benchmarks.team_concurrency import run
+    from tests.feedserver import FeedServer
+
+    target = str(demo_service.ws.url or demo_service.ws.root)
+    demo_service.close()
+    feed_dir = tmp_path / "served"
+    feed_dir.mkdir()
+    with FeedServer(feed_dir) as server:
+        res = run(target, feed_dir, server.url("/static"), users=5, ops=24, mentions=8, feeds=4, items=30,
+                  quiet_s=2.0)
+    print({k: v for k, v in res.items() if not isinstance(v, list)})
+    assert res["errors"] == 0, res["error_samples"]
+    assert res["lost_updates"] == 0, res["lost_samples"]
+    assert res["saves_accepted"] + res["conflicts"] == res["saves_attempted"]
+    assert res["conflicts"] > 0  # the scenario really contends
+    assert res["notifications_missed"] == 0
+    assert res["latency_p95_ms"] <= 2000 and res["latency_max_ms"] <= 2000
+    assert res["refresh_entries"] > 0 and not res["refresh_errors"]
+    assert res["second_refresh_refused"], res["second_refresh_message"]
