@@ -331,6 +331,76 @@ def _make_workspace(backend: str, pg: str, tmp: Path) -> tuple[str, object]:
     return url, drop
 
 
+def _statement_cost(svc, blocks: int = 8, n: int = 500) -> dict:
+    """Median microseconds of a single-row UPDATE of mentions.tags with the notify triggers
+    enabled and disabled (alternating blocks in one database, so load changes hit both)."""
+    import statistics
+
+    from orm_desktop.store import db
+
+    ids = [r[0] for r in svc.conn.execute("SELECT id FROM mentions ORDER BY id LIMIT 200")]
+    times: dict[str, list[float]] = {"on": [], "off": []}
+    for b in range(blocks * 2):
+        mode = "on" if b % 2 == 0 else "off"
+        verb = "ENABLE" if mode == "on" else "DISABLE"
+        svc.conn.execute(f"ALTER TABLE mentions {verb} TRIGGER mentions_notify_update")
+        t = time.perf_counter()
+        with db.transaction(svc.conn):
+            for k in range(n):
+                svc.conn.execute("UPDATE mentions SET tags = ? WHERE id = ?", (f"t{b}-{k}", ids[k % len(ids)]))
+        times[mode].append((time.perf_counter() - t) / n * 1e6)
+    svc.conn.execute("ALTER TABLE mentions ENABLE TRIGGER mentions_notify_update")
+    return {"update_us_notify_on": round(statistics.median(times["on"]), 1),
+            "update_us_notify_off": round(statistics.median(times["off"]), 1)}
+
+
+def notify_cost(pg: str, tmp: Path, base_url: str, feed_dir: Path, *, feeds: int, items: int,
+                runs: int = 4) -> list[dict]:
+    """What the NOTIFY triggers cost a refresh: the same feed set into a new PostgreSQL
+    workspace with the notify triggers on and off (alternating which goes first; the very first
+    refresh of the process also loads the sentiment engine), entries/s per run."""
+    import os
+    import secrets
+    from urllib.parse import urlsplit, urlunsplit
+
+    import psycopg
+
+    from orm_desktop.service import Service
+    from orm_desktop.store import live
+
+    os.environ["XDG_DATA_HOME"] = str(tmp / "state")
+    out = []
+    for run_no in range(runs):
+        for mode in (("on", "off") if run_no % 2 else ("off", "on")):  # alternate which goes first
+            name = f"orm_bench_notify_{secrets.token_hex(3)}"
+            with psycopg.connect(pg, autocommit=True) as c:
+                c.execute(f"CREATE DATABASE {name}")
+            url = urlunsplit(urlsplit(pg)._replace(path="/" + name))
+            try:
+                svc = Service.create(url)
+                svc.add_entity("brand", "Velora", "Velora", match_existing=False)
+                names = write_feeds(feed_dir, feeds, items, 1000 + run_no)
+                for n in names:
+                    svc.add_feed(f"{base_url}/{n}")
+                if mode == "off":
+                    for t in live.SHARED_TABLES:
+                        for op in ("insert", "update", "delete"):
+                            svc.conn.execute(f"ALTER TABLE {t} DISABLE TRIGGER {t}_notify_{op}")
+                t0 = time.perf_counter()
+                s = svc.fetch(jobs=4)
+                dt = time.perf_counter() - t0
+                row = {"run": run_no + 1, "notify": mode, "entries": s.entries, "seconds": round(dt, 2),
+                       "entries_per_s": round(s.entries / dt, 1)}
+                if mode == "on":  # the per-statement cost alone: blocks of 500 single-row updates, alternating
+                    row.update(_statement_cost(svc))
+                out.append(row)
+                svc.close()
+            finally:
+                with psycopg.connect(pg, autocommit=True) as c:
+                    c.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     import tempfile
 
@@ -346,7 +416,20 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--mentions", type=int, default=12, help="how many mentions everybody triages")
     ap.add_argument("--feeds", type=int, default=10)
     ap.add_argument("--items", type=int, default=60, help="new entries per feed per refresh round")
+    ap.add_argument("--notify-cost", action="store_true",
+                    help="instead: a refresh into a new PostgreSQL workspace with the NOTIFY triggers on vs off")
     args = ap.parse_args(argv)
+    if args.notify_cost:
+        with tempfile.TemporaryDirectory(prefix="orm-team-bench-") as tmp:
+            feed_dir = Path(tmp) / "feeds"
+            feed_dir.mkdir()
+            with StaticServer(feed_dir) as server:
+                rows = notify_cost(args.pg, Path(tmp), server.url("").rstrip("/"), feed_dir, feeds=args.feeds,
+                                   items=args.items)
+        print(table(rows, ["run", "notify", "entries", "seconds", "entries_per_s", "update_us_notify_on",
+                           "update_us_notify_off"]))
+        print(f"wrote {write_json('team_notify_cost', {'runs': rows})}")
+        return 0
     with tempfile.TemporaryDirectory(prefix="orm-team-bench-") as tmp:
         tmp_path = Path(tmp)
         target, cleanup = _make_workspace(args.backend, args.pg, tmp_path)

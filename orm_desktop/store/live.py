@@ -1,8 +1,10 @@
 """Seeing other people's changes without pressing refresh (issue 15).
 
 PostgreSQL: statement-level triggers on the shared tables ``NOTIFY`` the workspace's channel
-with a small JSON payload ``{"t": table, "a": insert|update|delete, "ids": [...], "n": rows,
-"by": login}`` (``ids`` is empty when a statement touched more than ``MAX_IDS`` rows: "reload").
+with a small JSON payload ``{"t": table, "a": update|delete, "ids": [...], "n": rows, "by":
+login}`` (``ids`` is empty when a statement touched more than ``MAX_IDS`` rows: "reload"); an
+insert says only ``{"t": table, "a": "insert", "by": login}``, which PostgreSQL delivers once per
+transaction however many rows a refresh inserted.
 NOTIFY channels are scoped to one database, and a team workspace is one database, so the fixed
 channel name ``orm_workspace`` is the workspace's own channel. Notifications are delivered when
 the writing transaction commits (never for a rollback).
@@ -63,9 +65,21 @@ END $$;
 """
 
 
+# inserts (a refresh makes thousands) say only "rows came": no transition table to collect, and
+# identical payloads in one transaction are delivered once, so a refresh's feed is one notification
+_NOTIFY_INSERT = f"""
+CREATE OR REPLACE FUNCTION orm_notify_insert() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM pg_notify('{CHANNEL}', json_build_object('t', TG_TABLE_NAME, 'a', 'insert', 'by', current_user)::text);
+    RETURN NULL;
+END $$;
+"""
+
+
 def _triggers(table: str, fn: str) -> str:
-    out = []
-    for op, ref in (("INSERT", "NEW"), ("UPDATE", "NEW"), ("DELETE", "OLD")):
+    out = [f"CREATE TRIGGER {table}_notify_insert AFTER INSERT ON {table} "
+           "FOR EACH STATEMENT EXECUTE FUNCTION orm_notify_insert();"]
+    for op, ref in (("UPDATE", "NEW"), ("DELETE", "OLD")):
         out.append(f"CREATE TRIGGER {table}_notify_{op.lower()} AFTER {op} ON {table} "
                    f"REFERENCING {ref} TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION {fn}();")
     return "\n".join(out)
@@ -93,7 +107,8 @@ CREATE TRIGGER settings_version_bu BEFORE UPDATE OF value ON settings FOR EACH R
 
 def pg_sql() -> str:
     """The PostgreSQL-only part of live updates (part of the schema pg-core's create() makes)."""
-    parts = [_VERSION_SQL, _notify_function("orm_notify_ids", "id"), _notify_function("orm_notify_keys", "key")]
+    parts = [_VERSION_SQL, _NOTIFY_INSERT, _notify_function("orm_notify_ids", "id"),
+             _notify_function("orm_notify_keys", "key")]
     for t in SHARED_TABLES:
         parts.append(_triggers(t, "orm_notify_keys" if t == "settings" else "orm_notify_ids"))
     return "\n".join(parts)
