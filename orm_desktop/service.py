@@ -110,6 +110,22 @@ class Service:
         """The row version of a setting (0 while it has its default)."""
         return settings_store.version(self.conn, key)
 
+    def set_settings(self, values: Mapping[str, object], *, expected: Mapping[str, int] | None = None,
+                     by: str = "") -> None:
+        """Save several settings at once, all or nothing. With ``expected`` ({key: version as
+        read}) a setting someone else saved since raises Conflict and nothing is written."""
+        who = by or _user()
+        with db.transaction(self.conn):
+            for key, value in values.items():
+                settings_store.set_(self.conn, key, value, by=who,
+                                    expected_version=None if expected is None else expected.get(key, 0))
+
+    def parse_setting(self, key: str, text: str):
+        """The value of an editable setting (EDITABLE_SETTINGS) typed as text, validated (UsageError)."""
+        if key not in EDITABLE_SETTINGS:
+            raise UsageError(f"unknown setting {key!r} (settings: {', '.join(EDITABLE_SETTINGS)})")
+        return _setting_value(key, EDITABLE_SETTINGS[key][0], text.strip())
+
     # -- identity (issue 13) -------------------------------------------------------------------
     def needs_unlock(self, name: str) -> bool:
         """Whether acting as ``name`` still needs that user's passphrase in this process."""
@@ -131,9 +147,7 @@ class Service:
     def change_setting(self, key: str, text: str):
         """Set one of the user-editable settings (EDITABLE_SETTINGS) from text, validated;
         returns the value stored. UsageError naming the problem otherwise."""
-        if key not in EDITABLE_SETTINGS:
-            raise UsageError(f"unknown setting {key!r} (settings: {', '.join(EDITABLE_SETTINGS)})")
-        value = _setting_value(key, EDITABLE_SETTINGS[key][0], text.strip())
+        value = self.parse_setting(key, text)
         self.set_setting(key, value)
         return value
 
@@ -587,6 +601,18 @@ class Service:
         with db.transaction(self.conn):
             return mentions_store.set_status(self.conn, ids, status, by=by or _user(), now=int(time.time()),
                                              expected=expected)
+
+    def set_statuses(self, ids_by_status: Mapping[str, Iterable[int]], *, by: str = "",
+                     expected: Mapping[int, int] | None = None) -> int:
+        """Several status changes in one transaction (undo puts back mixed statuses); all or
+        nothing, with ``expected`` as in set_status."""
+        who, now, n = by or _user(), int(time.time()), 0
+        with db.transaction(self.conn):
+            for status, ids in ids_by_status.items():
+                ids = list(ids)
+                n += mentions_store.set_status(self.conn, ids, status, by=who, now=now,
+                                               expected=None if expected is None else {i: expected[i] for i in ids})
+        return n
 
     def triage(self, mention_id: int, *, assignee: str | None = None, tags: Iterable[str] | None = None,
                by: str = "", expected_version: int | None = None) -> Mention:

@@ -344,3 +344,40 @@ def test_five_users_triaging_while_a_refresh_runs_lose_no_update_and_see_each_ot
     assert res["latency_p95_ms"] <= 2000 and res["latency_max_ms"] <= 2000
     assert res["refresh_entries"] > 0 and not res["refresh_errors"]
     assert res["second_refresh_refused"], res["second_refresh_message"]
+
+
+def test_the_settings_form_saves_only_what_it_changed_and_asks_on_a_clash(qtbot, window):
+    win = window
+    view = win.pages["Settings"]
+    other = Service(win.svc.ws)
+    try:
+        other.set_setting("contact", "press@velora.example", by="sam")  # the form still shows the old one
+        view.brand.setText("Velora Bikes")
+        view.save()
+        assert other.setting("brand_name") == "Velora Bikes"
+        assert other.setting("contact") == "press@velora.example"  # not overwritten by the stale form
+        other.set_setting("brand_name", "Velora AG", by="sam")
+        view.brand.setText("Velora GmbH")
+        seen = _answer_conflict(qtbot, "Reload")
+        view.save()
+        assert seen == ["Setting brand_name was changed by sam meanwhile."]
+        assert other.setting("brand_name") == "Velora AG" and view.brand.text() == "Velora AG"
+    finally:
+        other.close()
+
+
+def test_undo_does_not_overwrite_what_someone_else_changed_since(qtbot, window):
+    win = window
+    win.inbox.table.selectRow(0)
+    m = win.inbox.model.mention(0)
+    target = "flagged" if m.status != "flagged" else "needs_response"
+    win.inbox.set_status(target)
+    other = Service(win.svc.ws)
+    try:
+        other.set_status([m.id], "archived", by="sam")
+        seen = _answer_conflict(qtbot, "Reload")
+        win.inbox.undo()
+        assert seen == [f"Mention {m.id} was changed by sam meanwhile."]
+        assert other.mention(m.id).mention.status == "archived"
+    finally:
+        other.close()

@@ -292,7 +292,9 @@ class InboxView(QWidget):
         self.svc = svc
         self.runner = runner
         self.read_only = False
-        self.undo_stack: list[tuple[str, dict[int, str]]] = []  # (what was done, previous status per mention)
+        # (what was done, previous status per mention, the row versions that triage made)
+        self.undo_stack: list[tuple[str, dict[int, str], dict[int, int]]] = []
+        self.written: dict[int, int] = {}
         self.extra_shortcuts: list[tuple[str, str]] = []  # the window's menu shortcuts, for the help
         self.filters = mark_safe_in_executive_mode(FilterBar(svc))
         self.model = MentionModel(svc, self, runner=runner)
@@ -374,14 +376,17 @@ class InboxView(QWidget):
 
         expected = {m.id: m.version for m in shown}
         try:
-            return write(expected)
+            result = write(expected)
         except Conflict as exc:
             if not keep_mine_after_conflict(self, exc):
                 self.model.refresh_rows()
                 self.detail.refresh()
                 self.status_message.emit(f"reloaded: {exc.what} {exc.row_id} was changed by {exc.who}")
                 return None
-            return write(self.svc.mention_versions(expected))  # mine, on top of their version
+            expected = self.svc.mention_versions(expected)
+            result = write(expected)  # mine, on top of their version
+        self.written = {i: v + 1 for i, v in expected.items()}  # the versions this save made
+        return result
 
     def on_current(self, current: QModelIndex, _previous=None) -> None:
         m = self.model.mention(current.row()) if current.isValid() else None
@@ -413,7 +418,7 @@ class InboxView(QWidget):
         if n is None:
             return
         what = f"{n} mention(s) marked {status.replace('_', ' ')}"
-        self.undo_stack = (self.undo_stack + [(what, before)])[-50:]
+        self.undo_stack = (self.undo_stack + [(what, before, self.written)])[-50:]
         self.model.refresh_rows()
         self.detail.refresh()
         shown = self.filters.status.currentData() or ()
@@ -427,12 +432,21 @@ class InboxView(QWidget):
             if not self.undo_stack:
                 self.status_message.emit("nothing to undo")
             return
-        what, before = self.undo_stack.pop()
+        from orm_desktop.errors import Conflict
+        from orm_desktop.ui.widgets import keep_mine_after_conflict
+
+        what, before, written = self.undo_stack.pop()
         by_status: dict[str, list[int]] = {}
         for mid, status in before.items():
             by_status.setdefault(status, []).append(mid)
-        for status, ids in by_status.items():
-            self.svc.set_status(ids, status)
+        try:  # only if nobody changed them since (else ask: their change, or my undo on top)
+            self.svc.set_statuses({s: ids for s, ids in by_status.items()}, expected=written)
+        except Conflict as exc:
+            if not keep_mine_after_conflict(self, exc):
+                self.model.refresh_rows()
+                self.status_message.emit(f"not undone: {exc.what} {exc.row_id} was changed by {exc.who} meanwhile")
+                return
+            self.svc.set_statuses({s: ids for s, ids in by_status.items()})
         self.model.reload()
         self.update_count()
         self.detail.refresh()

@@ -506,6 +506,9 @@ class MainWindow(QMainWindow):
             self.update_saved_searches()
         if touches("settings"):
             self.update_title()
+            settings = self.pages.get("Settings")
+            if settings is not None:
+                settings.live_update()
         if touches("alerts", "entities") or any(c.table == "mentions" and c.action == "insert" for c in changes):
             self.update_health()
 
