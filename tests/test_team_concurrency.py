@@ -381,3 +381,39 @@ def test_undo_does_not_overwrite_what_someone_else_changed_since(qtbot, window):
         assert other.mention(m.id).mention.status == "archived"
     finally:
         other.close()
+
+
+def test_fetch_loop_survives_losing_the_server_connection(empty_service, backend):
+    import signal
+    import subprocess
+    import sys
+
+    from tests.conftest import pg_admin
+    from tests.feedserver import FeedServer
+
+    if backend != "postgresql":
+        pytest.skip("a SQLite workspace has no server connection to lose")
+    svc = empty_service
+    svc.add_entity("brand", "Acme", "Acme", match_existing=False)
+    dbname = svc.conn.execute("SELECT current_database()").fetchone()[0]
+    with FeedServer(FEEDS) as server:
+        svc.add_feed(server.url("/static/rss20.xml"))
+        proc = subprocess.Popen([sys.executable, "-m", "orm_desktop", "--workspace", svc.ws.url, "fetch",
+                                 "--loop", "--interval", "1"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                text=True, env=_cli_env())
+        try:
+            _read_until(proc, "round 1:")
+            # the server drops the loop's session (a restart, a network cut, an admin)
+            pg_admin(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{dbname}' "
+                     "AND pid <> pg_backend_pid() AND application_name LIKE 'orm-desktop%'")
+            failed = _read_until(proc, "failed:")
+            recovered = _read_until(proc, "round ")
+            proc.send_signal(signal.SIGTERM)
+            _rest, err = proc.communicate(timeout=60)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.communicate()
+    assert "cannot reach the PostgreSQL server" in failed[-1]
+    assert "failed" not in recovered[-1] and ("fetched" in recovered[-1] or "no feed was due" in recovered[-1])
+    assert proc.returncode == 0 and "Traceback" not in err

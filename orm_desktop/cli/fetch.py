@@ -107,8 +107,9 @@ def fetch_loop(svc, *, interval: float, jobs: int = 4, out=None) -> int:
                 s = svc.fetch(jobs=jobs, due_only=True, cancel=stop)
             except LockBusy as exc:
                 log(f"round {rounds}: skipped: {exc}")
-            except KnownError as exc:
+            except KnownError as exc:  # the server went away, a disk filled...: say so, reconnect next round
                 log(f"round {rounds}: failed: {exc}")
+                svc.close()
             else:
                 log(f"round {rounds}: {s.describe()}")
             stop.wait(interval)

@@ -28,13 +28,15 @@ def _key_sql(kind: str) -> str:
 @contextlib.contextmanager
 def advisory(conn, kind: str, holder: dict, *, what: str = "a refresh is already running") -> Iterator[None]:
     """Hold the workspace's ``kind`` lock (session level) or raise LockBusy naming the holder."""
+    from orm_desktop.store.db import known_errors
     from orm_desktop.workspace import describe_holder
 
     if kind not in KINDS:
         raise ValueError(kind)
-    got = conn.execute(f"SELECT pg_try_advisory_lock({_key_sql(kind)})").fetchone()[0]
-    if not got:
-        raise LockBusy(f"{what}{describe_holder(current_holder(conn, kind))}; wait for it to finish")
+    with known_errors():  # a lost server connection is the user's to act on, not a bug
+        got = conn.execute(f"SELECT pg_try_advisory_lock({_key_sql(kind)})").fetchone()[0]
+        if not got:
+            raise LockBusy(f"{what}{describe_holder(current_holder(conn, kind))}; wait for it to finish")
     label = f"{_TAG}{kind}|{holder.get('since', 0)}|{holder.get('user', '?')[:16]}|{holder.get('host', '')}"[:63]
     try:
         conn.execute("SELECT set_config('application_name', ?, false)", (label,))
