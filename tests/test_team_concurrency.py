@@ -417,3 +417,60 @@ def test_fetch_loop_survives_losing_the_server_connection(empty_service, backend
     assert "cannot reach the PostgreSQL server" in failed[-1]
     assert "failed" not in recovered[-1] and ("fetched" in recovered[-1] or "no feed was due" in recovered[-1])
     assert proc.returncode == 0 and "Traceback" not in err
+
+
+def test_the_listener_reports_changes_and_comes_back_after_losing_its_connection(demo_service, backend):
+    import queue
+
+    from orm_desktop.store.live import Listener
+    from tests.conftest import pg_admin
+
+    svc = demo_service
+    got: queue.Queue = queue.Queue()
+    m = _some_mention(svc)
+    with Listener(svc.ws.target, got.put):
+        svc.set_status([m.id], "flagged", by="sam")
+        change = got.get(timeout=2)
+        if backend == "postgresql":
+            assert (change.table, change.action, change.ids) == ("mentions", "update", (m.id,))
+            dbname = svc.conn.execute("SELECT current_database()").fetchone()[0]
+            pg_admin(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{dbname}' "
+                     "AND application_name = 'orm-desktop listener'")
+            assert got.get(timeout=15).table == "*"  # reconnected: "reload everything"
+            svc.set_status([m.id], "read", by="sam")
+            assert got.get(timeout=2).ids == (m.id,)
+        else:
+            assert change.table == "*"  # SQLite's poll says only that something changed
+
+
+def test_the_window_says_who_refreshes_instead_of_an_error_dialog(qtbot, window):
+    from PySide6.QtWidgets import QApplication
+
+    win = window
+    other = Service(win.svc.ws)  # another laptop (or a server's fetch --loop) is refreshing
+    try:
+        with other.refresh_lock():
+            win.refresh()
+            qtbot.waitUntil(lambda: "a refresh is already running on" in win.statusBar().currentMessage(),
+                            timeout=10_000)
+            assert QApplication.activeModalWidget() is None
+        qtbot.waitUntil(lambda: win.refresh_task is None, timeout=10_000)
+    finally:
+        other.close()
+
+
+def test_cli_triage_assigns_and_tags_with_a_version_guard(demo_service, run_cli):
+    import getpass
+
+    svc = demo_service
+    m = _some_mention(svc)
+    ok = run_cli("triage", str(m.id), "--assign", "sam", "--tags", "press,legal", "--if-version", str(m.version),
+                 workspace=_where(svc))
+    assert ok.returncode == 0, ok.stderr
+    assert ok.stdout.strip() == f"mention {m.id}: assigned to sam, tags press,legal (version {m.version + 1})"
+    stale = run_cli("triage", str(m.id), "--assign", "alex", "--if-version", str(m.version), workspace=_where(svc))
+    assert stale.returncode == 1 and stale.stderr.strip().startswith(
+        f"orm-desktop: error: mention {m.id} was changed by {getpass.getuser()} meanwhile")
+    assert svc.mention(m.id).mention.assignee == "sam"
+    none = run_cli("triage", str(m.id), workspace=_where(svc))
+    assert none.returncode == 2 and "nothing to change" in none.stderr

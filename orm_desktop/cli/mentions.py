@@ -44,6 +44,14 @@ def register(sub) -> None:
                    help="only if the mention is still at row version V (as `mentions --format json` showed it); "
                         "otherwise say who changed it meanwhile and change nothing")
     m.set_defaults(func=cmd_mark)
+    t = sub.add_parser("triage", help="assign a mention to someone and/or set its tags",
+                       description="Example: orm-desktop triage 12 --assign sam --tags press,legal --if-version 3")
+    t.add_argument("id", type=int)
+    t.add_argument("--assign", metavar="WHO", help="who handles it ('' to unassign)")
+    t.add_argument("--tags", metavar="A,B", help="comma-separated tags, replacing the current ones ('' clears)")
+    t.add_argument("--if-version", type=int, metavar="V", help="as for `mark`: only if still at row version V")
+    t.add_argument("--as", dest="user", default="", help="who made the change")
+    t.set_defaults(func=cmd_triage)
     o = sub.add_parser("override", help="set a human sentiment score (or 'clear') on mentions",
                        description="Example: orm-desktop override 12 -0.6")
     o.add_argument("ids", type=int, nargs="+")
@@ -106,6 +114,18 @@ def cmd_override(args) -> int:
         svc.mention(i)
     n = svc.override_sentiment(args.ids, score, by=args.user, expected=_expected(args))
     print(f"{'cleared' if score is None else 'set'} the sentiment of {n} mention(s)")
+    return 0
+
+
+def cmd_triage(args) -> int:
+    svc = open_service(args)
+    svc.mention(args.id)  # clear error for an unknown id
+    if args.assign is None and args.tags is None:
+        raise UsageError("nothing to change: give --assign and/or --tags")
+    tags = None if args.tags is None else [t for t in args.tags.split(",") if t.strip()]
+    m = svc.triage(args.id, assignee=args.assign, tags=tags, by=args.user, expected_version=args.if_version)
+    print(f"mention {m.id}: assigned to {m.assignee or 'nobody'}, tags {','.join(m.tags) or 'none'} "
+          f"(version {m.version})")
     return 0
 
 
