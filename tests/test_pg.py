@@ -151,3 +151,15 @@ def test_cli_info_names_the_sqlite_backend(run_cli, tmp_path):
     assert run_cli("init", workspace=tmp_path / "ws").returncode == 0
     r = run_cli("info", workspace=tmp_path / "ws")
     assert r.returncode == 0 and "backend:   SQLite (embedded)" in r.stdout
+
+
+def test_backup_of_a_team_workspace_points_to_the_server(new_ws, backend):
+    from orm_desktop import backup
+    from orm_desktop.errors import UsageError
+
+    if backend == "sqlite":
+        assert backup.backup(new_ws).exists()
+        return
+    with pytest.raises(UsageError, match="pg_dump"):
+        backup.backup(new_ws)
+    assert backup.daily_backup(new_ws) is None

@@ -89,7 +89,7 @@ class MainWindow(QMainWindow):
 
     def update_title(self) -> None:
         brand = self.svc.brand_name()
-        self.setWindowTitle(f"{brand + ' — ' if brand else ''}ORM Desktop  ({self.svc.ws.root})")
+        self.setWindowTitle(f"{brand + ' — ' if brand else ''}ORM Desktop  ({self.svc.ws.label})")
 
     # -- saved searches (rules) with unread counts ---------------------------------------------
     def update_saved_searches(self) -> None:
@@ -312,7 +312,8 @@ class MainWindow(QMainWindow):
         # opening or making another workspace starts a window in operator mode: not from executive mode
         self.operator_actions = [
             self._action(f, "&New workspace…", self.new_workspace, "Ctrl+N"),
-            self._action(f, "&Open workspace…", self.open_workspace, "Ctrl+O")]
+            self._action(f, "&Open workspace…", self.open_workspace, "Ctrl+O"),
+            self._action(f, "Open &team workspace (PostgreSQL)…", self.open_team_workspace)]
         f.addSeparator()
         self._action(f, "E&xport bundle…", self.export_bundle)
         self.operator_actions.append(self._action(f, "&Import bundle into a new workspace…", self.import_bundle))
@@ -511,6 +512,38 @@ class MainWindow(QMainWindow):
                 settings.live_update()
         if touches("alerts", "entities") or any(c.table == "mentions" and c.action == "insert" for c in changes):
             self.update_health()
+
+    def open_team_workspace(self) -> None:
+        """Ask for a team workspace's URL (postgresql://user@host/database) and open it."""
+        from PySide6.QtWidgets import QInputDialog
+
+        url, ok = QInputDialog.getText(self, "Open team workspace",
+                                       "PostgreSQL URL of the team workspace (postgresql://user@host/database):")
+        if ok and url.strip():
+            self.open_team_url(url.strip())
+
+    def open_team_url(self, url: str) -> None:
+        """Connect off the GUI thread (a server may take seconds to answer, or never); switch to
+        the workspace when it opens, or say in one line why it did not."""
+        from orm_desktop.service import Service
+        from orm_desktop.workspace import is_url
+
+        if not is_url(url):
+            QMessageBox.warning(self, "Cannot open workspace",
+                                "a team workspace is named by a URL starting with postgresql://")
+            return
+        self.flash("Connecting to the team workspace…")
+
+        def work(progress, cancel):
+            return Service.open(url)
+
+        self.runner.start(work, on_success=self._team_opened, on_failure=self._team_failed)
+
+    def _team_opened(self, svc) -> None:
+        self.switch_workspace.emit(svc)
+
+    def _team_failed(self, message: str, known: bool) -> None:
+        QMessageBox.warning(self, "Cannot open workspace", message if known else message[-3000:])
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt API
         live = getattr(self, "live", None)
