@@ -474,3 +474,38 @@ def test_cli_triage_assigns_and_tags_with_a_version_guard(demo_service, run_cli)
     assert svc.mention(m.id).mention.assignee == "sam"
     none = run_cli("triage", str(m.id), workspace=_where(svc))
     assert none.returncode == 2 and "nothing to change" in none.stderr
+
+
+def _workspace_key_in_a_process(root: str, go: str, out) -> None:
+    import time as _time
+    from pathlib import Path as _Path
+
+    from orm_desktop import identity
+
+    while not _Path(go).exists():
+        _time.sleep(0.001)
+    try:
+        out.put(identity.public_b64(identity.workspace_key(_Path(root))))
+    except Exception as exc:  # noqa: BLE001 - reported to the test
+        out.put(f"{type(exc).__name__}: {exc}")
+
+
+def test_processes_creating_the_workspace_key_at_once_end_with_one_key(tmp_path):
+    """The GUI, a CLI command and `fetch --loop` of one person share a team workspace's local
+    folder; the first signature of each creates the workspace key. Found by the five-users test:
+    'No such file or directory: .../workspace.tmp' and two different keys."""
+    import multiprocessing as mp
+
+    ctx = mp.get_context("spawn")
+    out = ctx.Queue()
+    for trial in range(3):
+        root, go = tmp_path / f"ws{trial}", tmp_path / f"go{trial}"
+        procs = [ctx.Process(target=_workspace_key_in_a_process, args=(str(root), str(go), out)) for _ in range(6)]
+        for p in procs:
+            p.start()
+        go.touch()
+        keys = {out.get(timeout=60) for _ in procs}
+        for p in procs:
+            p.join(timeout=30)
+        assert len(keys) == 1 and " " not in next(iter(keys)), keys  # one key, no error message
+        assert sorted(x.name for x in (root / "identity").iterdir()) == ["workspace.key"]
