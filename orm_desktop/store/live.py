@@ -185,11 +185,25 @@ class Listener:
             first = False
             self._stop.wait(3.0)
 
-    def _listen_pg(self, first: bool) -> None:
+    def _connect_pg(self):
+        """The listener's own connection, logged in as the app's connection is (the password from
+        the URL, the OS keyring or .pgpass: orm_desktop.credentials when present), never asking:
+        this is a background thread, and the app's own connection has logged in already."""
         import psycopg
 
-        with psycopg.connect(self.target, autocommit=True, connect_timeout=5,
-                             application_name="orm-desktop listener") as conn:
+        kwargs = {"autocommit": True, "connect_timeout": 5, "application_name": "orm-desktop listener"}
+        try:
+            from orm_desktop import credentials  # team logins (pg-team)
+        except ImportError:
+            return psycopg.connect(self.target, **kwargs)
+
+        def no_prompt(_prompt: str) -> str:
+            raise credentials.LoginError("the live listener does not ask for passwords")
+
+        return credentials.connect(self.target, ask=no_prompt, **kwargs)
+
+    def _listen_pg(self, first: bool) -> None:
+        with self._connect_pg() as conn:
             conn.execute(f"LISTEN {CHANNEL}")
             self.error = ""
             self._ready.set()
