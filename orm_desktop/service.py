@@ -399,6 +399,17 @@ class Service:
             return locks.advisory(self.conn, "refresh", holder_info())
         return self.ws.refresh_lock()
 
+    def deliveries_lock(self):
+        """One sender of the outbox at a time for everyone on the workspace (as refresh_lock:
+        an advisory lock on a team workspace, where two laptops must not both send)."""
+        if db.dialect(self.conn) == "postgresql":
+            from orm_desktop.store import locks
+            from orm_desktop.workspace import holder_info
+
+            return locks.advisory(self.conn, "deliveries", holder_info(),
+                                  what="another process is sending deliveries")
+        return self.ws.deliveries_lock()
+
     def refresh_state(self) -> dict:
         """What "Last refresh" may truthfully say: when every enabled feed was last asked for
         (``all``), and the newest run that fetched anything (``any``, with its ``feeds``)."""
@@ -552,7 +563,7 @@ class Service:
         """Send the due outbox rows now (SendReport); LockBusy if another process is sending."""
         from orm_desktop.deliveries.outbox import deliver_due
 
-        with self.ws.deliveries_lock():
+        with self.deliveries_lock():
             return deliver_due(self.conn, self.deliveries_config())
 
     def outbox(self, *, states: Sequence[str] = (), limit: int = 500):

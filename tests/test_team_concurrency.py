@@ -509,3 +509,18 @@ def test_processes_creating_the_workspace_key_at_once_end_with_one_key(tmp_path)
             p.join(timeout=30)
         assert len(keys) == 1 and " " not in next(iter(keys)), keys  # one key, no error message
         assert sorted(x.name for x in (root / "identity").iterdir()) == ["workspace.key"]
+
+
+def test_one_outbox_sender_at_a_time_for_the_whole_team(empty_service):
+    from orm_desktop.errors import LockBusy
+
+    a = empty_service
+    b = Service(a.ws)  # another laptop: on a team workspace the lock file of one would not stop it
+    try:
+        with a.deliveries_lock():
+            with pytest.raises(LockBusy, match="another process is sending deliveries on .*/.* since "):
+                b.send_outbox()
+        with b.deliveries_lock():  # released with the first
+            pass
+    finally:
+        b.close()
