@@ -517,9 +517,9 @@ def test_one_outbox_sender_at_a_time_for_the_whole_team(empty_service):
     a = empty_service
     b = Service(a.ws)  # another laptop: on a team workspace the lock file of one would not stop it
     try:
-        with a.deliveries_lock():
-            with pytest.raises(LockBusy, match="another process is sending deliveries on .*/.* since "):
-                b.send_outbox()
+        with a.deliveries_lock(), pytest.raises(LockBusy,
+                                                match="another process is sending deliveries on .*/.* since "):
+            b.send_outbox()
         with b.deliveries_lock():  # released with the first
             pass
     finally:
