@@ -320,9 +320,7 @@ def edit(conn, response_id: int, new_text: str, *, by: str, expected_version: in
     if r.state not in EDITABLE:
         raise WorkflowError(f"response {response_id} cannot be edited: {HINTS[r.state]}")
     if r.version != expected_version:
-        raise WorkflowError(
-            f"response {response_id} was changed by someone else since you opened it "
-            f"(version {expected_version}, now {r.version}); reload it and apply your edit again")
+        raise rstore.conflict(conn, response_id, expected_version)
     if new_text == r.text:
         return r
     if team_store.is_team(conn) and (r.author != by or r.state not in ("draft", "changes_requested")):
@@ -332,10 +330,10 @@ def edit(conn, response_id: int, new_text: str, *, by: str, expected_version: in
     to_state = "in_review" if r.state == "approved" else r.state
     changes = {"state": to_state} if to_state != r.state else {}  # on a team workspace only functions set it
     with db.transaction(conn):
-        ok = rstore.update(conn, response_id, expected_version=expected_version, text=new_text,
+        ok = rstore.update(conn, response_id, expected_version=expected_version, by=by, text=new_text,
                            updated=now, **changes)
         if not ok:
-            raise WorkflowError(f"response {response_id} was changed by someone else; reload it")
+            raise rstore.conflict(conn, response_id, expected_version)
         audit.append(conn, actor=by, action="response.edit", subject_type="response", subject_id=response_id,
                      data={"from": r.state, "to": to_state, "diff": diff_ops(r.text, new_text),
                            "comment": comment, "version": r.version + 1}, now=now)
@@ -358,14 +356,18 @@ def _can_approve(conn, r: Response, u: User) -> None:
 
 def transition(conn, response_id: int, action: str, *, by: str, comment: str = "",
                channel: str = "", url: str = "", attestation: dict | None = None,
-               signer: str | None = None) -> Response:
+               signer: str | None = None, expected_version: int | None = None) -> Response:
     """submit | approve | request_changes | send | discard, with the rules above. The audit
     entry is signed by ``by``'s key; for an approval by file it is signed by ``signer`` (who
-    merges it) and carries ``by``'s own signed decision as ``attestation``."""
+    merges it) and carries ``by``'s own signed decision as ``attestation``. With
+    ``expected_version`` (the version the user saw) a response changed since raises Conflict:
+    nobody approves words they have not read."""
     if action not in TRANSITIONS:
         raise UsageError(f"unknown action {action!r}")
     u = user(conn, by)
     r = get(conn, response_id)
+    if expected_version is not None and r.version != expected_version:
+        raise rstore.conflict(conn, response_id, expected_version)
     sources, target = TRANSITIONS[action]
     if r.state not in sources:
         raise WorkflowError(f"cannot {action.replace('_', ' ')} response {response_id}: it is "
@@ -393,8 +395,8 @@ def transition(conn, response_id: int, action: str, *, by: str, comment: str = "
     if team_store.is_team(conn):
         return _team_transition(conn, r, action, u, comment=comment, channel=channel, url=url, now=now)
     with db.transaction(conn):
-        if not rstore.update(conn, response_id, expected_version=r.version, **fields):
-            raise WorkflowError(f"response {response_id} was changed by someone else; reload it")
+        if not rstore.update(conn, response_id, expected_version=r.version, by=u.name, **fields):
+            raise rstore.conflict(conn, response_id, r.version)
         data = {"from": r.state, "to": target, "comment": comment}
         if action == "send":
             data.update(channel=channel.strip(), url=url.strip())
