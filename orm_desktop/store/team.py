@@ -56,9 +56,10 @@ def role_prefix(dbname: str) -> str:
 
 
 def roles_sql(prefix: str, dbname: str | None = None) -> str:
-    from pathlib import Path
+    from importlib.resources import files
 
-    text = (Path(__file__).parent / "postgres" / ROLES_SQL).read_text(encoding="utf-8")
+    # package data (pyproject: store/postgres/*.sql), found the way a wheel or the bundle has it
+    text = files("orm_desktop.store.postgres").joinpath(ROLES_SQL).read_text(encoding="utf-8")
     return text.replace("@P@", role_prefix(prefix)).replace("@DB@", role_prefix(dbname or prefix))
 
 
