@@ -1,8 +1,11 @@
 """Ingest benchmark (the foundation issue): 200 feeds x 25 entries served from 127.0.0.1 into a
 workspace already holding 1,000,000 mentions. Budget: >= 1,000 entries/s end to end, 2 cores.
 
-    python benchmarks/ingest.py [--mentions 1000000] [--feeds 200] [--entries 25] [--jobs 4]
-                                [--runs 3] [--no-breakdown] [--no-profile]
+    python benchmarks/ingest.py [--backend sqlite|postgresql] [--mentions 1000000] [--feeds 200]
+                                [--entries 25] [--jobs 4] [--runs 3] [--no-breakdown] [--no-profile]
+
+With ``--backend postgresql`` each run gets a clone of the PostgreSQL copy of the generated
+workspace (``CREATE DATABASE ... TEMPLATE orm_bench_N``, benchmarks/pg_cache.py), dropped after.
 
 Each run copies the cached generated workspace (so runs are repeatable), writes fresh RSS files
 (URLs unique to the run; realistic 500-1,500-character HTML descriptions that mention the
@@ -112,16 +115,35 @@ def write_feeds(directory: Path, feeds: int, entries: int, token: str, rng: rand
     return total
 
 
-def _prepare_workspace(base: Path, dest: Path):
+def _prepare_workspace(base: Path | str, dest: Path):
     from orm_desktop.service import Service
 
-    ws = copy_workspace(base, dest)
-    svc = Service.open(ws)
+    if isinstance(base, str):  # PostgreSQL: a clone of the cached database, named after dest
+        from pg_cache import admin, url_of
+
+        name = "orm_bench_run_" + "".join(ch if ch.isalnum() else "_" for ch in dest.name).lower()
+        admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        admin(f"CREATE DATABASE {name} TEMPLATE {base}")
+        _CLONES.append(name)
+        svc = Service.open(url_of(name))
+    else:
+        ws = copy_workspace(base, dest)
+        svc = Service.open(ws)
     from orm_desktop.store import db
 
     with db.transaction(svc.conn) as conn:
         conn.execute("UPDATE feeds SET enabled = 0")  # the generated (fake) sources
     return svc
+
+
+_CLONES: list[str] = []
+
+
+def _drop_clones() -> None:
+    from pg_cache import admin
+
+    while _CLONES:
+        admin(f"DROP DATABASE IF EXISTS {_CLONES.pop()} WITH (FORCE)")
 
 
 def _add_feeds(svc, srv: StaticServer, tmp: Path, feeds: int) -> list[int]:
@@ -260,6 +282,7 @@ def breakdown(base: Path, tmp: Path, feeds: int, entries: int, jobs: int, profil
 
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--backend", choices=("sqlite", "postgresql"), default="sqlite")
     p.add_argument("--mentions", type=int, default=1_000_000)
     p.add_argument("--feeds", type=int, default=200)
     p.add_argument("--entries", type=int, default=25)
@@ -268,7 +291,12 @@ def main() -> None:
     p.add_argument("--no-breakdown", action="store_true")
     p.add_argument("--no-profile", action="store_true")
     a = p.parse_args()
-    base = cached_workspace(a.mentions)
+    if a.backend == "postgresql":
+        from pg_cache import cached_pg_workspace
+
+        base: Path | str = cached_pg_workspace(a.mentions).rsplit("/", 1)[1]  # the template's name
+    else:
+        base = cached_workspace(a.mentions)
     rows = []
     with tempfile.TemporaryDirectory(prefix="orm-ingest-") as tmp:
         for run in range(1, a.runs + 1):
@@ -278,10 +306,14 @@ def main() -> None:
                   f"({r['new_items']:,} new items, {r['new_mentions']:,} new mentions, {r['failed']} failed)",
                   file=sys.stderr, flush=True)
             shutil.rmtree(Path(tmp) / f"ws{run}", ignore_errors=True)
+            if a.backend == "postgresql":
+                _drop_clones()
         stages = []
         if not a.no_breakdown:
             print("breakdown:", file=sys.stderr)
             stages = breakdown(base, Path(tmp), a.feeds, a.entries, a.jobs, not a.no_profile)
+            if a.backend == "postgresql":
+                _drop_clones()
     rates = [r["entries_per_s"] for r in rows]
     median = statistics.median(rates)
     print(table(rows, ["run", "entries", "new_items", "new_mentions", "failed", "seconds", "main_cpu_s",
@@ -290,10 +322,11 @@ def main() -> None:
         print()
         print(table(stages, ["stage", "seconds", "ms_per_entry", "note"]))
     cpu = statistics.median(r["cpu_s"] for r in rows)
-    print(f"\ningest into a {a.mentions:,}-mention workspace: median {median:,.0f} entries/s "
+    print(f"\ningest into a {a.mentions:,}-mention {a.backend} workspace: median {median:,.0f} entries/s "
           f"(budget >= 1,000) over {len(rows)} runs: {rates}; median {cpu:.1f} CPU-s "
           f"(all processes) = {a.entries * a.feeds / cpu:,.0f} entries per CPU-s")
-    path = write_json("ingest", {"budget_entries_per_s": 1000, "median_entries_per_s": median,
+    path = write_json("ingest" + ("-postgresql" if a.backend == "postgresql" else ""),
+                      {"backend": a.backend, "budget_entries_per_s": 1000, "median_entries_per_s": median,
                                  "median_cpu_s": cpu, "runs": rows,
                                  "breakdown": stages, "workspace_mentions": a.mentions, "feeds": a.feeds,
                                  "entries_per_feed": a.entries, "jobs": a.jobs})

@@ -2,8 +2,11 @@
 filtered counts for typical filters, full-text search, deep LIMIT/OFFSET pages (the GUI's
 virtual model), per-entity trends. p50/p95 beside the ARCHITECTURE §5 budgets.
 
-    python benchmarks/queries.py [--mentions 1000000] [--runs 30] [--only SUBSTRING]
-                                 [--no-stats] [--muted] [--try "CREATE INDEX ..."]
+    python benchmarks/queries.py [--backend sqlite|postgresql] [--mentions 1000000] [--runs 30]
+                                 [--only SUBSTRING] [--no-stats] [--muted] [--try "CREATE INDEX ..."]
+
+``--backend postgresql`` runs the same cases on the PostgreSQL copy of the same generated
+workspace (benchmarks/pg_cache.py, over loopback); plans are then EXPLAIN ANALYZE.
 
 Every case calls the real store functions (orm_desktop.store.mentions.query / count with a
 MentionFilter) on a connection opened the way the app opens it. For each case over budget the
@@ -90,8 +93,29 @@ def cases(svc, conn) -> list[tuple[str, str, float, object]]:
     return out
 
 
+def pg_plans(conn, fn) -> list[dict]:
+    """EXPLAIN ANALYZE of every SELECT that ``fn`` runs on a PostgreSQL connection."""
+    seen: list[tuple] = []
+    real = conn.execute
+    conn.execute = lambda sql, params=None: (seen.append((sql, params)), real(sql, params))[1]
+    try:
+        fn()
+    finally:
+        del conn.execute
+    out = []
+    for sql, params in seen:
+        if sql.lstrip().upper().startswith(("SELECT", "WITH")):
+            rows = conn.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}", params).fetchall()
+            out.append({"sql": sql if len(sql) < 600 else sql[:600] + " ...", "plan": [r[0] for r in rows]})
+    return out
+
+
 def plans(conn, fn) -> list[dict]:
     """EXPLAIN QUERY PLAN of every SELECT that ``fn`` runs (parameters bound)."""
+    from orm_desktop.store import db
+
+    if db.dialect(conn) == "postgresql":
+        return pg_plans(conn, fn)
     statements: list[str] = []
     conn.set_trace_callback(statements.append)
     try:
@@ -110,6 +134,7 @@ def plans(conn, fn) -> list[dict]:
 
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--backend", choices=("sqlite", "postgresql"), default="sqlite")
     p.add_argument("--mentions", type=int, default=1_000_000)
     p.add_argument("--runs", type=int, default=30)
     p.add_argument("--only", default="", help="run only cases whose name contains this")
@@ -120,12 +145,17 @@ def main() -> None:
     a = p.parse_args()
     from orm_desktop.service import Service
 
-    svc = Service.open(cached_workspace(a.mentions))
+    if a.backend == "postgresql":
+        from pg_cache import cached_pg_workspace
+
+        svc = Service.open(cached_pg_workspace(a.mentions))
+    else:
+        svc = Service.open(cached_workspace(a.mentions))
     conn = svc.conn
     whatif = a.no_stats or a.muted or a.try_sql
     if whatif:
         conn.execute("BEGIN")
-        if a.no_stats:
+        if a.no_stats and a.backend == "sqlite":
             conn.execute("DROP TABLE IF EXISTS sqlite_stat1")
             conn.execute("DROP TABLE IF EXISTS sqlite_stat4")
         if a.muted:
@@ -158,7 +188,10 @@ def main() -> None:
             print(f"\n-- {row['group']} {row['case']}: {pl['sql']}")
             print("\n".join("   " + x for x in pl["plan"]))
     name = a.name or ("queries-whatif" if whatif else "queries")
-    path = write_json(name, {"mentions": svc.count_mentions(), "runs": a.runs, "no_stats": a.no_stats,
+    if a.backend == "postgresql" and not a.name:
+        name += "-postgresql"
+    path = write_json(name, {"backend": a.backend, "mentions": svc.count_mentions(), "runs": a.runs,
+                             "no_stats": a.no_stats,
                              "muted": a.muted, "try": a.try_sql, "rows": rows})
     print(f"\nwrote {path}")
 

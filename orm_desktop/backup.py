@@ -22,6 +22,7 @@ KEEP_AUTOMATIC = 7
 
 def backup(ws: Workspace, dest: Path | None = None, *, automatic: bool = False) -> Path:
     """A consistent copy of the workspace database; returns its path."""
+    _solo_only(ws)
     ws.backups.mkdir(parents=True, exist_ok=True)
     stamp = time.strftime("%Y%m%d-%H%M%S")
     dest = Path(dest) if dest else ws.backups / f"{'auto' if automatic else 'backup'}-{stamp}.db"
@@ -40,6 +41,12 @@ def backup(ws: Workspace, dest: Path | None = None, *, automatic: bool = False) 
         for old in sorted(ws.backups.glob("auto-*.db"))[:-KEEP_AUTOMATIC]:
             old.unlink(missing_ok=True)
     return dest
+
+
+def _solo_only(ws: Workspace) -> None:
+    if ws.backend == "postgresql":
+        raise UsageError("a team workspace is backed up on its PostgreSQL server (pg_dump, or the managed "
+                         "service's snapshots), not by ORM Desktop")
 
 
 def _checkpoint_beside(conn, dest: Path, cp: dict) -> None:
@@ -61,7 +68,9 @@ def backups(ws: Workspace) -> list[Path]:
 
 
 def daily_backup(ws: Workspace) -> Path | None:
-    """Take an automatic backup when the newest one is more than a day old."""
+    """Take an automatic backup when the newest one is more than a day old (solo workspaces)."""
+    if ws.backend == "postgresql":
+        return None
     autos = sorted(ws.backups.glob("auto-*.db"))
     if autos and time.time() - autos[-1].stat().st_mtime < 86400:
         return None
@@ -86,6 +95,7 @@ def check(path: Path) -> None:
 
 def restore(ws: Workspace, source: Path) -> Path:
     """Replace the workspace database with ``source``; returns where the old file was kept."""
+    _solo_only(ws)
     source = Path(source)
     if not source.exists():
         raise UsageError(f"no such backup: {source}")
@@ -98,9 +108,7 @@ def restore(ws: Workspace, source: Path) -> Path:
         shutil.copy2(source, tmp)
         if ws.db_path.exists():
             try:  # fold the WAL into the old file before keeping it aside
-                old = sqlite3.connect(ws.db_path)
-                old.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-                old.close()
+                db.fold_wal(ws.db_path)
             except sqlite3.DatabaseError:
                 pass  # a corrupt file is kept as it is
             shutil.move(ws.db_path, kept)

@@ -19,6 +19,8 @@ from pathlib import Path
 from orm_desktop.atomic import atomic_write
 from orm_desktop.errors import UsageError
 from orm_desktop.store import audit, db
+from orm_desktop.store import mentions as mentions_store
+from orm_desktop.store import responses as rstore
 from orm_desktop.store import settings as settings_store
 
 FORMAT = "orm-desktop-bundle"
@@ -34,18 +36,14 @@ def export_bundle(svc, out: Path, *, by: str) -> dict:
                       "importance": e.importance, "active": e.active, "title": e.title, "photo": e.photo}
                      for e in svc.entities()],
         "rules": json.loads(__import__("orm_desktop.analysis.rules", fromlist=["export_rules"]).export_rules(conn)),
-        "templates": [{"id": r[0], "body": r[1]} for r in conn.execute("SELECT id, body FROM templates ORDER BY id")],
-        "key_messages": [{"topic": r[0], "text": r[1], "approved_by": r[2]} for r in conn.execute(
-            "SELECT topic, text, approved_by FROM key_messages WHERE active = 1 ORDER BY id")],
+        "templates": [{"id": r[0], "body": r[1]} for r in rstore.workspace_templates(conn)],
+        "key_messages": [{"topic": r[0], "text": r[1], "approved_by": r[2]}
+                         for r in rstore.active_key_messages_for_export(conn)],
         "settings": {k: v for k, v in svc.settings().items() if k not in ("demo", "brand_logo", "last_full_refresh")},
         "users": [{"name": r[0], "display_name": r[1], "roles": r[2], "executive": r[3], **_user_key(conn, r[0])}
-                  for r in conn.execute(
-            "SELECT u.name, u.display_name, u.roles, e.name FROM users u LEFT JOIN entities e ON e.id = u.entity_id "
-            "ORDER BY u.name")],
-        "overrides": [{"url": r[0], "entity": r[1], "score": r[2], "by": r[3], "at": r[4]} for r in conn.execute(
-            "SELECT i.canonical_url, e.name, m.override, m.override_by, m.override_at FROM mentions m "
-            "JOIN items i ON i.id = m.item_id JOIN entities e ON e.id = m.entity_id WHERE m.override IS NOT NULL "
-            "ORDER BY m.id")],
+                  for r in rstore.users_with_executive(conn)],
+        "overrides": [{"url": r[0], "entity": r[1], "score": r[2], "by": r[3], "at": r[4]}
+                      for r in mentions_store.overrides_by_url(conn)],
         "checkpoint": (cp := audit.checkpoint(conn)),  # the signed head of the audit log below
         "audit": [_plain_entry(e) for e in audit.all_entries(conn) if e.id <= cp["last_id"]],
     }
@@ -70,16 +68,15 @@ def import_bundle(svc, path: Path, *, by: str, accept_policy: bool = False) -> d
     b = read_bundle(path)
     opml = parse_opml(b["opml"])  # file:// and other local URLs are dropped here, never imported
     conn = svc.conn
-    if svc.entities() or svc.feeds() or conn.execute("SELECT 1 FROM audit_log LIMIT 1").fetchone():
+    if svc.entities() or svc.feeds() or audit.any_entry(conn):
         raise UsageError("import a bundle into a new, empty workspace (`orm-desktop --workspace DIR init`)")
     verify_bundle_audit(b, path)  # issue 13: chain, signatures, checkpoint and users' keys, before any write
     weaker = _weaker(b)
     now = int(time.time())
     with db.transaction(conn):  # every step below nests as a savepoint: all or nothing
         # the audit log first, verbatim, so its chain continues unbroken
-        conn.executemany(
-            "INSERT INTO audit_log (id, at, actor, action, subject_type, subject_id, data, prev_hash, hash, key_id, "
-            "sig) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        audit.insert_verbatim(
+            conn,
             [(e["id"], e["at"], e["actor"], e["action"], e["subject_type"], e["subject_id"],
               json.dumps(e["data"], ensure_ascii=False, sort_keys=True, separators=(",", ":")),
               e["prev_hash"], e["hash"], e.get("key_id"), e.get("sig")) for e in b["audit"]])
@@ -97,8 +94,7 @@ def import_bundle(svc, path: Path, *, by: str, accept_policy: bool = False) -> d
         for t in b["templates"]:
             wf.save_template(conn, t["body"], by=by)
         for k in b["key_messages"]:
-            conn.execute("INSERT INTO key_messages (topic, text, approved_by) VALUES (?, ?, ?)",
-                         (k["topic"], k["text"], k["approved_by"]))
+            rstore.import_key_message(conn, k["topic"], k["text"], k["approved_by"])
         rules.import_rules(conn, json.dumps(b["rules"]), by=by)
         users = {u["name"].casefold() for u in b["users"]}
         overrides = [dict(o, imported_by=by) for o in b["overrides"] if o["by"].casefold() in users]
@@ -450,8 +446,7 @@ def _a(what: str) -> str:
 
 def apply_pending_overrides(conn) -> int:
     """Apply imported overrides to the stored articles they name (called after refreshes too)."""
-    row = conn.execute("SELECT value FROM settings WHERE key = 'pending_overrides'").fetchone()
-    pending = json.loads(row[0]) if row else []
+    pending = settings_store.get(conn, "pending_overrides", [])
     if not pending:
         return 0
     left, applied = [], 0
@@ -460,12 +455,7 @@ def apply_pending_overrides(conn) -> int:
             score = o.get("score")
             if isinstance(score, bool) or not isinstance(score, int | float) or not -1 <= score <= 1:
                 continue  # a value stored before bundles were validated: dropped, never applied
-            cur = conn.execute(
-                "UPDATE mentions SET override = ?, sentiment = ?, override_by = ?, override_at = ? "
-                "WHERE item_id = (SELECT id FROM items WHERE canonical_url = ?) "
-                "AND entity_id = (SELECT id FROM entities WHERE name = ? COLLATE NOCASE) RETURNING id",
-                (score, score, o["by"], o["at"], o["url"], o["entity"]))
-            ids = [r[0] for r in cur.fetchall()]
+            ids = mentions_store.set_override_by_url(conn, o["url"], o["entity"], score, o["by"], o["at"])
             for mid in ids:  # an imported override is audited when it lands on an article
                 audit.append(conn, actor=o.get("imported_by") or o["by"] or "import", action="mention.override",
                              subject_type="mention", subject_id=mid,
@@ -475,5 +465,5 @@ def apply_pending_overrides(conn) -> int:
                 applied += 1
             else:
                 left.append(o)
-        conn.execute("UPDATE settings SET value = ? WHERE key = 'pending_overrides'", (json.dumps(left),))
+        settings_store.set_(conn, "pending_overrides", left)
     return applied

@@ -23,6 +23,8 @@ from orm_desktop.errors import UsageError
 from orm_desktop.ingest.fetch import FetchLimits, FetchRequest, fetch_one
 from orm_desktop.ingest.sanitize import html_to_text
 from orm_desktop.store import audit, db
+from orm_desktop.store import evidence as evidence_store
+from orm_desktop.store import items as items_store
 from orm_desktop.store import mentions as mentions_store
 
 
@@ -54,11 +56,10 @@ def _store(conn, folder: Path, *, mention_id: int, item_id: int, url: str, kind:
     atomic_write(folder / name, body, mode=0o600)
     headers_json = json.dumps(headers, sort_keys=True)
     with _unlink_on_error(folder / name), db.transaction(conn):
-        cid = conn.execute(
-            "INSERT INTO evidence (mention_id, item_id, url, kind, fetched_at, http_status, headers, body_path, "
-            "body_sha256, text, text_sha256, headers_sha256, captured_by) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (mention_id, item_id, url, kind, now, status, headers_json, name, _sha(body), text,
-             _sha(text.encode("utf-8")), _sha(headers_json.encode("utf-8")), by)).lastrowid
+        cid = evidence_store.insert(
+            conn, mention_id=mention_id, item_id=item_id, url=url, kind=kind, fetched_at=now, http_status=status,
+            headers_json=headers_json, body_path=name, body_sha256=_sha(body), text=text,
+            text_sha256=_sha(text.encode("utf-8")), headers_sha256=_sha(headers_json.encode("utf-8")), captured_by=by)
         audit.append(conn, actor=by, action="evidence.capture", subject_type="mention", subject_id=mention_id,
                      data={"evidence": cid, "kind": kind, "url": url, "sha256": _sha(body)}, now=now)
     return int(cid)
@@ -79,7 +80,7 @@ def capture(conn, folder: Path, mention_id: int, *, by: str, limits: FetchLimits
     if m is None:
         raise UsageError(f"no mention with id {mention_id}")
     now = int(time.time())
-    row = conn.execute("SELECT html, text, title FROM items WHERE id = ?", (m.item_id,)).fetchone()
+    row = items_store.content(conn, m.item_id)
     entry = json.dumps({"title": row[2], "html": row[0], "text": row[1], "url": m.url}, ensure_ascii=False)
     ids = [_store(conn, folder, mention_id=mention_id, item_id=m.item_id, url=m.url, kind="feed_entry",
                   body=entry.encode("utf-8"), text=row[1], headers={}, status=None, by=by, now=now)]
@@ -106,10 +107,7 @@ def private_policy(conn, limits: FetchLimits) -> FetchLimits:
 
 def list_for(conn, mention_id: int) -> list[Capture]:
     return [Capture(r[0], r[1], r[2], r[3], r[4], r[5], json.loads(r[6]), r[7], r[8], r[9], r[10], r[11], r[12])
-            for r in conn.execute(
-                "SELECT id, mention_id, url, kind, fetched_at, http_status, headers, body_path, body_sha256, text, "
-                "text_sha256, headers_sha256, captured_by FROM evidence WHERE mention_id = ? ORDER BY id",
-                (mention_id,))]
+            for r in evidence_store.list_for(conn, mention_id)]
 
 
 def export(conn, folder: Path, mention_id: int, out: Path, *, by: str) -> Path:

@@ -9,12 +9,20 @@ A workspace is a directory::
 
 Resolution order: ``--workspace DIR``, else ``$ORM_DESKTOP_WORKSPACE``, else the user data
 directory (``platformdirs.user_data_dir("orm-desktop")/workspace``).
+
+A team workspace is a PostgreSQL database named by a URL (``--workspace postgresql://...`` or
+the same in the variable). What a SQLite workspace keeps beside its database file and that
+belongs to one person's machine (the workspace signing key, the audit checkpoint, evidence
+bodies captured here, lock files, reports) then lives in a per-user local folder keyed by the
+URL without its password: ``user_data_dir("orm-desktop")/teams/<host>-<port>-<db>-<user>-<hash>``
+(see docs/decisions.md). ``Workspace.root`` is that folder; ``Workspace.url`` the database.
 """
 
 from __future__ import annotations
 
 import contextlib
 import fcntl
+import json
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -38,14 +46,42 @@ def demo_workspace_dir() -> Path:
     return default_workspace_dir().parent / "demo"
 
 
+def is_url(target: object) -> bool:
+    """Whether a workspace argument names a team workspace (a postgresql:// URL)."""
+    return db.is_url(target)
+
+
+def team_state_dir(url: str) -> Path:
+    """The per-user local folder of a team workspace, keyed by its URL without the password."""
+    import hashlib
+    import re
+    from urllib.parse import urlsplit
+
+    from platformdirs import user_data_dir
+
+    from orm_desktop.store.db import _redacted
+
+    clean = _redacted(url)
+    parts = urlsplit(clean)
+    name = "-".join(x for x in (parts.hostname or "local", str(parts.port or 5432), parts.path.strip("/") or "db",
+                                parts.username or "") if x)
+    name = re.sub(r"[^A-Za-z0-9._-]+", "_", name)[:80]
+    digest = hashlib.sha256(clean.encode()).hexdigest()[:8]
+    return Path(user_data_dir("orm-desktop", appauthor=False)) / "teams" / f"{name}-{digest}"
+
+
 def resolve(explicit: str | os.PathLike[str] | None = None) -> tuple[Path, str]:
     """The workspace directory and where the choice came from ('option', 'env', 'default',
     'demo'). With nothing configured and no workspace in the default directory, the current
     workspace is the offline demo once the GUI has created it: the CLI and the GUI agree."""
     if explicit:
+        if is_url(explicit):
+            return explicit, "option"  # type: ignore[return-value]  # a URL stays a string
         return Path(explicit).expanduser().resolve(), "option"
     env = os.environ.get(ENV_VAR, "").strip()
     if env:
+        if is_url(env):
+            return env, "env"  # type: ignore[return-value]
         return Path(env).expanduser().resolve(), "env"
     root = default_workspace_dir()
     if not (root / DB_NAME).exists() and (demo_workspace_dir() / DB_NAME).exists():
@@ -56,6 +92,34 @@ def resolve(explicit: str | os.PathLike[str] | None = None) -> tuple[Path, str]:
 @dataclass(frozen=True, slots=True)
 class Workspace:
     root: Path
+    url: str = ""  # a team workspace's database (postgresql://...); root is then its local folder
+
+    @classmethod
+    def at(cls, target: Path | str) -> Workspace:
+        """The workspace a directory or a postgresql:// URL names (not opened)."""
+        if is_url(target):
+            return cls(team_state_dir(str(target)), str(target))
+        return cls(Path(target))
+
+    @property
+    def backend(self) -> str:
+        """'sqlite' or 'postgresql'."""
+        return "postgresql" if self.url else "sqlite"
+
+    @property
+    def target(self) -> Path | str:
+        """What ``store.db`` opens: the database file, or the URL."""
+        return self.url or self.db_path
+
+    @property
+    def location(self) -> Path | str:
+        """What names this workspace on the command line (``--workspace``): the folder, or the URL."""
+        return self.url or self.root
+
+    @property
+    def label(self) -> str:
+        """Where the workspace is, for people: the folder, or the URL without its password."""
+        return db._redacted(self.url) if self.url else str(self.root)
 
     @property
     def db_path(self) -> Path:
@@ -74,10 +138,21 @@ class Workspace:
         return self.root / "evidence"
 
     def exists(self) -> bool:
+        if self.url:
+            conn = db.connect(self.url, check=False)
+            try:
+                from orm_desktop.store.postgres import schema as pg_schema
+
+                return pg_schema.stamp(conn)[0] is not None
+            finally:
+                conn.close()
         return self.db_path.exists()
 
-    def connect(self, *, readonly: bool = False):  # -> sqlite3.Connection
-        return db.connect(self.db_path, readonly=readonly)
+    def connect(self, *, readonly: bool = False):  # -> sqlite3.Connection or store.pg.PgConnection
+        conn = db.connect(self.target, readonly=readonly)
+        if self.url:
+            conn.local_dir = self.root
+        return conn
 
     @contextlib.contextmanager
     def refresh_lock(self, *, wait: bool = False) -> Iterator[None]:
@@ -87,7 +162,7 @@ class Workspace:
         Other writers (triage, drafts) are not blocked: SQLite's WAL and busy timeout
         serialise their short transactions.
         """
-        with self._file_lock(".refresh.lock", "another refresh is already running", wait):
+        with self._file_lock(".refresh.lock", "a refresh is already running", wait):
             yield
 
     @contextlib.contextmanager
@@ -98,21 +173,65 @@ class Workspace:
 
     @contextlib.contextmanager
     def _file_lock(self, name: str, what: str, wait: bool) -> Iterator[None]:
+        """An flock on ``name``; the holder writes who it is (host/user, pid, since) into the
+        file, so a refused second run can say "already running on <host/user> since <time>"."""
         path = self.root / name
+        self.root.mkdir(parents=True, exist_ok=True)
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
         try:
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
             except BlockingIOError:
-                raise LockBusy(f"{what} on {self.root}; wait for it to finish (it holds {name})") from None
+                holder = _read_holder(fd)
+                raise LockBusy(f"{what}{holder} ({self.root}); wait for it to finish "
+                               f"(it holds {name})") from None
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, json.dumps(holder_info()).encode(), 0)
             yield
         finally:
             os.close(fd)
 
 
-def create(root: Path) -> Workspace:
-    """Create an empty, migrated workspace at ``root`` (which must not hold one yet)."""
-    ws = Workspace(root)
+def holder_info() -> dict:
+    """Who holds a lock: host, user, process id and since when (Unix time)."""
+    import getpass
+    import socket
+    import time
+
+    try:
+        user = getpass.getuser()
+    except Exception:  # noqa: BLE001 - no login name in some sandboxes
+        user = "?"
+    return {"host": socket.gethostname(), "user": user, "pid": os.getpid(), "since": int(time.time())}
+
+
+def describe_holder(info: dict) -> str:
+    """' on host/user since 16:40:02' (empty when unknown)."""
+    import datetime as dt
+
+    if not info.get("host"):
+        return ""
+    since = dt.datetime.fromtimestamp(int(info.get("since") or 0)).strftime("%Y-%m-%d %H:%M:%S")
+    pid = f", pid {info['pid']}" if info.get("pid") else ""
+    return f" on {info['host']}/{info.get('user', '?')} since {since}{pid}"
+
+
+def _read_holder(fd: int) -> str:
+    try:
+        return describe_holder(json.loads(os.pread(fd, 4096, 0) or b"{}"))
+    except (OSError, ValueError, TypeError):
+        return ""
+
+
+def create(root: Path | str) -> Workspace:
+    """Create an empty, migrated workspace at ``root`` (which must not hold one yet); for a
+    postgresql:// URL, the schema in that (existing, empty) database."""
+    ws = Workspace.at(root)
+    if ws.url:
+        db.create(ws.url)
+        ws.root.mkdir(parents=True, exist_ok=True)
+        return ws
+    root = Path(root)
     if ws.exists():
         raise WorkspaceError(f"a workspace already exists at {root}")
     try:
@@ -124,9 +243,16 @@ def create(root: Path) -> Workspace:
     return ws
 
 
-def open_workspace(root: Path, *, migrate: bool = True) -> Workspace:
+def open_workspace(root: Path | str, *, migrate: bool = True) -> Workspace:
     """Open an existing workspace, applying pending migrations (after a backup)."""
-    ws = Workspace(root)
+    ws = Workspace.at(root)
+    if ws.url:
+        db.connect(ws.url).close()  # one-line errors: unreachable, login refused, no workspace there
+        if migrate:
+            db.migrate(ws.url)
+        ws.root.mkdir(parents=True, exist_ok=True)
+        return ws
+    root = Path(root)
     if not root.exists():
         raise NoWorkspace(
             f"no workspace at {root}; create one with `orm-desktop init` (or `init --demo`)"

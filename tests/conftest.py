@@ -7,15 +7,23 @@
 - ``act_as(svc, *names)``: unlock users' signing keys in this process (demo users with their
   README passphrases, others with ``user_key(name)``); every test starts with none unlocked.
 - ``window``: the main window on a private copy of the demo (pytest-qt, offscreen).
+- ``backend``: "sqlite" or "postgresql"; tests that take it (directly or through ``new_ws``,
+  ``empty_service``, ``demo_service``) run once per backend. Each PostgreSQL test gets its own
+  database, cloned from a session template that holds the schema (or the populated demo), and
+  dropped after (WITH (FORCE)). No server reachable: those tests skip with one line; with
+  ``CI=true`` they fail instead. ``$ORM_TEST_PG`` names the server (a maintenance-database URL).
 """
 
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
@@ -68,6 +76,125 @@ def _nobody_unlocked():
     identity.SESSION.clear()
 
 
+# -- backends ---------------------------------------------------------------------------------
+PG_ADMIN_URL = os.environ.get("ORM_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
+BACKENDS = ("sqlite", "postgresql")
+
+
+def pg_url(dbname: str) -> str:
+    """The URL of database ``dbname`` on the test server."""
+    return urlunsplit(urlsplit(PG_ADMIN_URL)._replace(path="/" + dbname))
+
+
+def pg_admin(sql: str) -> None:
+    import psycopg
+
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True, connect_timeout=5) as c:
+        c.execute(sql)
+
+
+_DROPPER: list = []  # one background thread drops finished tests' databases (0.4 s each)
+
+
+def _drop_later(name: str) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    if not _DROPPER:
+        _DROPPER.append(ThreadPoolExecutor(max_workers=1, thread_name_prefix="pg-drop"))
+    _DROPPER[0].submit(pg_admin, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[str]:
+    """The test server's maintenance URL; skips (fails under CI=true) when none is reachable."""
+    try:
+        import psycopg
+
+        psycopg.connect(PG_ADMIN_URL, connect_timeout=3).close()
+    except Exception as exc:  # noqa: BLE001 - any failure means: no server for these tests
+        why = f"no PostgreSQL server at {PG_ADMIN_URL} ({type(exc).__name__}): postgresql tests skipped"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(why.replace("skipped", "required when CI=true"), pytrace=False)
+        pytest.skip(why)
+    yield PG_ADMIN_URL
+    if _DROPPER:
+        _DROPPER.pop().shutdown(wait=True)
+
+
+def _pg_template(pg_server, build) -> Iterator[str]:
+    name = f"orm_tpl_{os.getpid()}_{secrets.token_hex(3)}"
+    pg_admin(f"CREATE DATABASE {name}")
+    try:
+        build(pg_url(name))
+        yield name
+    finally:
+        pg_admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture(scope="session")
+def pg_schema_template(pg_server) -> Iterator[str]:
+    """A database holding an empty, migrated workspace: the template of each test's database."""
+    from orm_desktop.store import db
+
+    yield from _pg_template(pg_server, db.create)
+
+
+@pytest.fixture(scope="session")
+def pg_demo_template(pg_server, tmp_path_factory) -> Iterator[str]:
+    """A database holding the populated offline demo (built once, like ``demo_root``)."""
+    from orm_desktop.service import Service
+
+    old = os.environ.get("XDG_DATA_HOME")
+    os.environ["XDG_DATA_HOME"] = str(tmp_path_factory.mktemp("pgdemo-state"))
+
+    def build(url: str) -> None:
+        Service.create(url, demo=True).close()
+
+    try:
+        yield from _pg_template(pg_server, build)
+    finally:
+        if old is None:
+            os.environ.pop("XDG_DATA_HOME", None)
+        else:
+            os.environ["XDG_DATA_HOME"] = old
+
+
+def _pg_clone(request, template: str, monkeypatch, tmp_path) -> str:
+    name = f"orm_test_{secrets.token_hex(5)}"
+    pg_admin(f"CREATE DATABASE {name} TEMPLATE {template}")
+    request.addfinalizer(lambda: _drop_later(name))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "state"))  # the team workspace's local folder
+    return pg_url(name)
+
+
+def pytest_generate_tests(metafunc) -> None:
+    """Tests of a module marked ``both_backends`` (``pytestmark = pytest.mark.both_backends``)
+    that use ``backend`` (directly or through ``new_ws``, ``empty_service``, ``demo_service``)
+    run once per backend; elsewhere ``backend`` is "sqlite"."""
+    if "backend" in metafunc.fixturenames and metafunc.definition.get_closest_marker("both_backends"):
+        metafunc.parametrize("backend", BACKENDS, indirect=True)
+
+
+@pytest.fixture
+def backend(request) -> str:
+    """The store a test runs against ("sqlite" unless parametrized by ``both_backends``)."""
+    name = getattr(request, "param", "sqlite")
+    if name == "postgresql":
+        request.getfixturevalue("pg_server")
+    return name
+
+
+@pytest.fixture
+def new_ws(backend, request, tmp_path, monkeypatch):
+    """A new, empty, migrated workspace (``workspace.Workspace``) on the test's backend."""
+    from orm_desktop import workspace as wsmod
+
+    if backend == "sqlite":
+        return wsmod.create(tmp_path / "ws")
+    url = _pg_clone(request, request.getfixturevalue("pg_schema_template"), monkeypatch, tmp_path)
+    return wsmod.open_workspace(url)
+
+
 @pytest.fixture(scope="session")
 def demo_root(tmp_path_factory) -> Path:
     from orm_desktop.service import Service
@@ -89,19 +216,24 @@ def copy_workspace(src: Path, dest: Path) -> Path:
 
 
 @pytest.fixture
-def demo_service(demo_root, tmp_path):
+def demo_service(backend, request, demo_root, tmp_path, monkeypatch):
+    """A private copy of the populated demo workspace (on each backend under ``both_backends``)."""
     from orm_desktop.service import Service
 
-    svc = Service.open(copy_workspace(demo_root, tmp_path / "ws"))
+    if backend == "sqlite":
+        svc = Service.open(copy_workspace(demo_root, tmp_path / "ws"))
+    else:
+        svc = Service.open(_pg_clone(request, request.getfixturevalue("pg_demo_template"), monkeypatch, tmp_path))
     yield svc
     svc.close()
 
 
 @pytest.fixture
-def empty_service(tmp_path):
+def empty_service(new_ws):
+    """A service over a new empty workspace, on each backend."""
     from orm_desktop.service import Service
 
-    svc = Service.create(tmp_path / "ws")
+    svc = Service(new_ws)
     yield svc
     svc.close()
 
@@ -110,7 +242,7 @@ def empty_service(tmp_path):
 def run_cli(tmp_path):
     """Run `python -m orm_desktop ARGS` (the real entry point) and return CompletedProcess."""
 
-    def run(*args: str, workspace: Path | None = None, input: str | None = None,
+    def run(*args: str, workspace: Path | str | None = None, input: str | None = None,
             timeout: float = 120, env: dict | None = None) -> subprocess.CompletedProcess:
         full_env = {**os.environ, **(env or {})}
         cmd = [sys.executable, "-m", "orm_desktop"]

@@ -7,7 +7,11 @@ import json
 import random
 import time
 
+import pytest
+
 from orm_desktop.analysis import alerts
+
+pytestmark = pytest.mark.both_backends  # the service fixtures run on SQLite and PostgreSQL
 
 
 def poisson_series(rng: random.Random, rate: float, days: int) -> list[int]:
@@ -84,7 +88,7 @@ def test_storage_is_idempotent_and_alerts_show_in_the_cli(demo_service, run_cli)
     stored = demo_service.alerts()
     assert stored and alerts.store(demo_service.conn, alerts.detect(demo_service.conn, now=now), now) == 0
     assert len(demo_service.alerts()) == len(stored)
-    r = run_cli("alerts", "--entity", "Velora", "--format", "json", workspace=demo_service.ws.root)
+    r = run_cli("alerts", "--entity", "Velora", "--format", "json", workspace=demo_service.ws.location)
     rows = json.loads(r.stdout)
     assert r.returncode == 0 and rows and all(x["entity"] == "Velora" for x in rows)
     demo_service.acknowledge_alert(stored[0].id)

@@ -12,6 +12,8 @@ from orm_desktop.store import audit
 from orm_desktop.types import MentionFilter
 from tests.conftest import act_as
 
+pytestmark = pytest.mark.both_backends  # the service fixtures run on SQLite and PostgreSQL
+
 ALEX = {"ORM_DESKTOP_PASSPHRASE": "demo-alex"}
 
 
@@ -47,7 +49,7 @@ def test_crisis_mode_on_and_off(demo_service, tmp_path):
 
 
 def test_crisis_cli(demo_service, run_cli):
-    ws = demo_service.ws.root
+    ws = demo_service.ws.location
     r = run_cli("crisis", "on", "Velora Arc", "--as", "alex", workspace=ws, env=ALEX)
     assert r.returncode == 0 and "holding statement drafted" in r.stdout
     assert "Velora Arc: crisis mode since" in run_cli("crisis", "status", workspace=ws).stdout

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import threading
 
+import pytest
+
 from orm_desktop.analysis.rescore import rescore
+
+pytestmark = pytest.mark.both_backends  # the service fixtures run on SQLite and PostgreSQL
 
 
 def test_rescore_changes_engine_keeps_overrides_and_reports_progress(demo_service):

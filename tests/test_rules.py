@@ -12,6 +12,8 @@ from orm_desktop.errors import QueryError, UsageError
 from orm_desktop.store import audit
 from orm_desktop.types import MentionFilter
 
+pytestmark = pytest.mark.both_backends  # the service fixtures run on SQLite and PostgreSQL
+
 
 def test_invalid_rules_are_refused_clearly(demo_service):
     c = demo_service.conn
@@ -70,13 +72,13 @@ def test_rules_export_and_import_round_trip(demo_service, run_cli, tmp_path):
     rules.save(demo_service.conn, Rule(None, "Praise", {"sentiment": "positive", "kinds": ["review"]},
                                        {"tag": "amplify"}), by="ana")
     out = tmp_path / "rules.json"
-    assert run_cli("rules", "export", str(out), workspace=demo_service.ws.root).returncode == 0
+    assert run_cli("rules", "export", str(out), workspace=demo_service.ws.location).returncode == 0
     exported = {r["name"]: r for r in json.loads(out.read_text())}
     assert exported["Praise"]["actions"] == {"tag": "amplify"}
-    r = run_cli("rules", "import", str(out), workspace=other.ws.root)
+    r = run_cli("rules", "import", str(out), workspace=other.ws.location)
     assert r.returncode == 0 and f"imported {len(exported)}" in r.stdout
     assert sorted(x.name for x in rules.list_(other.conn)) == sorted(exported)
     other.close()
     r = run_cli("rules", "add", "Reviews", "--kind", "review", "--sentiment", "negative", "--tag", "bad-review",
-                "--dry-run", workspace=demo_service.ws.root)
+                "--dry-run", workspace=demo_service.ws.location)
     assert r.returncode == 0 and "would change" in r.stdout

@@ -30,6 +30,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from orm_desktop.store import alerts as alerts_store
 from orm_desktop.store import db
 from orm_desktop.store import kpis as kpis_store
 
@@ -155,7 +156,7 @@ def detect(conn: sqlite3.Connection, *, now: int | None = None, days: int = 90) 
     until = (now // DAY + 1) * DAY
     since = until - (days + BASELINE_DAYS) * DAY
     alerts = []
-    for eid, name in conn.execute("SELECT id, name FROM entities WHERE active = 1 ORDER BY id"):
+    for eid, name in alerts_store.active_entities(conn):
         series = kpis_store.daily_series(conn, eid, since, until)
         counts = [p.total for p in series]
         negatives = [p.negative for p in series]
@@ -167,18 +168,9 @@ def detect(conn: sqlite3.Connection, *, now: int | None = None, days: int = 90) 
 
 def store(conn: sqlite3.Connection, alerts: Sequence[Alert], now: int) -> int:
     """Insert new alerts; an alert whose window grew (same start) is updated. Returns new ones."""
-    new = 0
     with db.transaction(conn):
-        for a in alerts:
-            new += conn.execute("SELECT 1 FROM alerts WHERE entity_id = ? AND kind = ? AND window_start = ?",
-                                (a.entity_id, a.kind, a.window_start)).fetchone() is None
-            conn.execute(
-                "INSERT INTO alerts (entity_id, kind, window_start, window_end, observed, baseline, score, detail, "
-                "created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (entity_id, kind, window_start) DO UPDATE "
-                "SET window_end = excluded.window_end, observed = excluded.observed, baseline = excluded.baseline, "
-                "score = excluded.score, detail = excluded.detail",
-                (a.entity_id, a.kind, a.window_start, a.window_end, a.observed, a.baseline, a.score, a.describe(), now))
-    return new
+        return alerts_store.upsert(conn, ((a.entity_id, a.kind, a.window_start, a.window_end, a.observed, a.baseline,
+                                          a.score, a.describe()) for a in alerts), now)
 
 
 def detect_and_store(conn: sqlite3.Connection, *, now: int | None = None, days: int = 90) -> int:
@@ -187,19 +179,9 @@ def detect_and_store(conn: sqlite3.Connection, *, now: int | None = None, days: 
 
 
 def open_alerts(conn: sqlite3.Connection, *, entity_id: int | None = None, include_closed: bool = False) -> list[Alert]:
-    clauses, args = [], []
-    if entity_id is not None:
-        clauses.append("a.entity_id = ?")
-        args.append(entity_id)
-    if not include_closed:
-        clauses.append("a.status = 'open'")
-    where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
-    return [Alert(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9]) for r in conn.execute(
-        "SELECT a.entity_id, e.name, a.kind, a.window_start, a.window_end, a.observed, a.baseline, a.score, "
-        f"a.status, a.id FROM alerts a JOIN entities e ON e.id = a.entity_id{where} "
-        "ORDER BY a.window_end DESC, a.score DESC", args)]
+    return [Alert(*r) for r in alerts_store.list_(conn, entity_id=entity_id, include_closed=include_closed)]
 
 
 def acknowledge(conn: sqlite3.Connection, alert_id: int) -> None:
     with db.transaction(conn):
-        conn.execute("UPDATE alerts SET status = 'acknowledged' WHERE id = ?", (alert_id,))
+        alerts_store.acknowledge(conn, alert_id)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from orm_desktop.errors import UsageError
 from orm_desktop.store import audit, db
+from orm_desktop.store import crisis as crisis_store
 
 CRISIS_INTERVAL = 5 * 60
 CRISIS_BOOST = 100.0  # added to priority while the mode lasts (normal priorities are 0..100)
@@ -21,18 +22,13 @@ CRISIS_BOOST = 100.0  # added to priority while the mode lasts (normal prioritie
 
 def active(conn) -> list[tuple[int, str, int]]:
     """(entity id, name, since) of entities in crisis mode."""
-    return [tuple(r) for r in conn.execute(
-        "SELECT e.id, e.name, COALESCE(CAST(s.value AS INTEGER), 0) FROM entities e "
-        "LEFT JOIN settings s ON s.key = 'crisis_since_' || e.id WHERE e.crisis = 1 ORDER BY e.name")]
+    return crisis_store.active(conn)
 
 
 def crisis_feed_ids(conn) -> set[int]:
     """Feeds refreshed at the crisis interval: search feeds of entities in crisis, and all news
     and social feeds while any entity is in crisis."""
-    if not conn.execute("SELECT 1 FROM entities WHERE crisis = 1 LIMIT 1").fetchone():
-        return set()
-    return {r[0] for r in conn.execute(
-        "SELECT id FROM feeds WHERE kind IN ('news', 'social') OR entity_id IN (SELECT id FROM entities WHERE crisis = 1)")}
+    return crisis_store.feed_ids(conn)
 
 
 def switch_on(svc, entity_name: str, *, by: str) -> int | None:
@@ -43,15 +39,10 @@ def switch_on(svc, entity_name: str, *, by: str) -> int | None:
     e = svc.entity(entity_name)
     now = int(time.time())
     conn = svc.conn
-    if conn.execute("SELECT crisis FROM entities WHERE id = ?", (e.id,)).fetchone()[0]:
+    if crisis_store.is_on(conn, e.id):
         raise UsageError(f"{e.name} is already in crisis mode")
     with db.transaction(conn):
-        conn.execute("UPDATE entities SET crisis = 1 WHERE id = ?", (e.id,))
-        conn.execute("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = "
-                     "excluded.value", (f"crisis_since_{e.id}", str(now)))
-        conn.execute("UPDATE mentions SET priority = priority + ? WHERE entity_id = ? AND published >= ? "
-                     "AND priority < ?", (CRISIS_BOOST, e.id, now - 14 * 86400, CRISIS_BOOST))
-        conn.execute("UPDATE feeds SET next_due = ? WHERE kind IN ('news', 'social') OR entity_id = ?", (now, e.id))
+        crisis_store.switch_on(conn, e.id, now, CRISIS_BOOST, 14)
         audit.append(conn, actor=by, action="crisis.on", subject_type="entity", subject_id=e.id, data={}, now=now)
     latest = svc.mentions(MentionFilter(entity_ids=(e.id,), sentiment="negative"), limit=1)
     if not latest:
@@ -70,16 +61,13 @@ def switch_off(svc, entity_name: str, *, by: str, report_dir: Path | None = None
 
     e = svc.entity(entity_name)
     conn = svc.conn
-    row = conn.execute("SELECT crisis FROM entities WHERE id = ?", (e.id,)).fetchone()
-    if not row[0]:
+    if not crisis_store.is_on(conn, e.id):
         raise UsageError(f"{e.name} is not in crisis mode")
-    since_row = conn.execute("SELECT value FROM settings WHERE key = ?", (f"crisis_since_{e.id}",)).fetchone()
     now = int(time.time())
-    since = int(since_row[0]) if since_row else now - 7 * 86400
+    since = crisis_store.since(conn, e.id)
+    since = now - 7 * 86400 if since is None else since
     with db.transaction(conn):
-        conn.execute("UPDATE entities SET crisis = 0 WHERE id = ?", (e.id,))
-        conn.execute("UPDATE mentions SET priority = priority - ? WHERE entity_id = ? AND priority >= ?",
-                     (CRISIS_BOOST, e.id, CRISIS_BOOST))
+        crisis_store.switch_off(conn, e.id, CRISIS_BOOST)
         audit.append(conn, actor=by, action="crisis.off", subject_type="entity", subject_id=e.id,
                      data={"since": since}, now=now)
     folder = report_dir or svc.ws.root / "reports"

@@ -24,22 +24,17 @@ def rescore(conn, engine_name: str | None = None, *, entity_ids: list[int] | Non
     there. Returns the number of mentions rescored (the resumed part included)."""
     engine = adapted(get_engine(engine_name), mentions_store.overrides_for_learning(conn))  # this workspace's overrides
     queries = {e.id: EntityQuery.parse(e.query, e.aliases) for e in entities_store.list_(conn)}
-    where = f" WHERE m.entity_id IN ({','.join('?' * len(entity_ids))})" if entity_ids else ""
-    args = list(entity_ids or ())
-    total = conn.execute(f"SELECT count(*) FROM mentions m{where}", args).fetchone()[0]
+    total = mentions_store.count_for_entities(conn, entity_ids)
     done, last = 0, 0
     scope = sorted(entity_ids or ())
     marker = settings_store.get(conn, MARKER, None)
     if isinstance(marker, dict) and marker.get("engine") == engine.name and marker.get("entity_ids") == scope:
         last = int(marker.get("last_id", 0))  # resume the interrupted run
-        done = conn.execute(f"SELECT count(*) FROM mentions m{where}{' AND' if where else ' WHERE'} m.id <= ?",
-                            (*args, last)).fetchone()[0]
+        done = mentions_store.count_for_entities(conn, entity_ids, max_id=last)
     while True:
         if cancel is not None and cancel.is_set():
             break
-        rows = conn.execute(
-            f"SELECT m.id, m.entity_id, i.title, i.text, i.rating, i.lang FROM mentions m JOIN items i ON i.id = m.item_id"
-            f"{where}{' AND' if where else ' WHERE'} m.id > ? ORDER BY m.id LIMIT ?", (*args, last, batch)).fetchall()
+        rows = mentions_store.texts_after(conn, entity_ids, last, batch)
         if not rows:
             break
         updates = []
@@ -61,7 +56,7 @@ def rescore(conn, engine_name: str | None = None, *, entity_ids: list[int] | Non
         with db.transaction(conn):
             if not entity_ids:
                 settings_store.set_(conn, "sentiment_engine", engine.name)
-            conn.execute("DELETE FROM settings WHERE key = ?", (MARKER,))
+            settings_store.delete(conn, MARKER)
     return done
 
 
@@ -74,9 +69,7 @@ def status(conn) -> str:
     if not isinstance(marker, dict):
         return ""
     ids = [int(i) for i in marker.get("entity_ids") or []]
-    where = f" AND entity_id IN ({','.join('?' * len(ids))})" if ids else ""
-    left = conn.execute(f"SELECT count(*) FROM mentions WHERE id > ?{where}",
-                        (int(marker.get("last_id", 0)), *ids)).fetchone()[0]
+    left = mentions_store.count_for_entities(conn, ids, min_id=int(marker.get("last_id", 0)))
     engine = str(marker.get("engine", ""))
     scope = " --entity ..." if ids else ""
     return (f"a rescore with {engine} was interrupted: {left:,} mentions are still scored by the previous engine; "

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from orm_desktop.errors import UsageError
 from orm_desktop.ingest.query import EntityQuery
 from orm_desktop.store import audit, db
+from orm_desktop.store import entities as entities_store
+from orm_desktop.store import rules as rules_store
 from orm_desktop.types import FEED_KINDS, LABELS, STATUSES
 
 CONDITION_KEYS = {"entity", "terms", "kinds", "sentiment", "topic", "min_rating", "max_rating", "feed_id", "category"}
@@ -28,6 +30,7 @@ class Rule:
     conditions: dict = field(default_factory=dict)
     actions: dict = field(default_factory=dict)
     enabled: bool = True
+    version: int = 0  # the row version as read; 0 saves unconditionally (files, scripts)
 
 
 # the type each condition and action must have (rules also come from files)
@@ -76,124 +79,40 @@ def validate(rule: Rule) -> None:
         raise UsageError("a sentiment action must be within [-1, 1]")
 
 
-def _candidates_sql(conn, c: dict) -> tuple[str, list]:
-    """SQL for the mentions the structured conditions select (terms are checked in Python)."""
-    clauses, args = ["1 = 1"], []
-    if c.get("entity"):
-        row = conn.execute("SELECT id FROM entities WHERE name = ? COLLATE NOCASE", (c["entity"],)).fetchone()
-        if row is None:
-            raise UsageError(f"no entity {c['entity']!r}")
-        clauses.append("m.entity_id = ?")
-        args.append(row[0])
-    if c.get("kinds"):
-        clauses.append(f"m.feed_kind IN ({','.join('?' * len(c['kinds']))})")
-        args += list(c["kinds"])
-    if c.get("sentiment"):
-        clauses.append({"negative": "m.sentiment <= -0.05", "neutral": "m.sentiment > -0.05 AND m.sentiment < 0.05",
-                        "positive": "m.sentiment >= 0.05"}[c["sentiment"]])
-    if c.get("topic"):
-        clauses.append("(',' || m.topics || ',') LIKE ?")
-        args.append(f"%,{c['topic']},%")
-    if c.get("min_rating") is not None:
-        clauses.append("i.rating >= ?")
-        args.append(float(c["min_rating"]))
-    if c.get("max_rating") is not None:
-        clauses.append("i.rating <= ?")
-        args.append(float(c["max_rating"]))
-    if c.get("feed_id") is not None:
-        clauses.append("i.feed_id = ?")
-        args.append(int(c["feed_id"]))
-    if c.get("category"):
-        clauses.append("f.category = ?")
-        args.append(c["category"])
-    if c.get("terms"):
-        clauses.append("m.item_id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)")
-        args.append(EntityQuery.parse(c["terms"]).to_fts())
-    return " AND ".join(clauses), args
-
-
 def matching_ids(conn, rule: Rule, *, mention_ids: list[int] | None = None) -> list[int]:
     """Mentions the rule's conditions select (all stored ones, or among ``mention_ids``)."""
     validate(rule)
-    where, args = _candidates_sql(conn, rule.conditions)
-    if mention_ids is not None:
-        if not mention_ids:
-            return []
-        where += f" AND m.id IN ({','.join('?' * len(mention_ids))})"
-        args += list(mention_ids)
-    rows = conn.execute(
-        "SELECT m.id, i.title, i.text FROM mentions m JOIN items i ON i.id = m.item_id "
-        f"LEFT JOIN feeds f ON f.id = i.feed_id WHERE {where} ORDER BY m.id", args).fetchall()
-    terms = rule.conditions.get("terms")
+    c = rule.conditions
+    entity_id = None
+    if c.get("entity"):
+        e = entities_store.by_name(conn, c["entity"])
+        if e is None:
+            raise UsageError(f"no entity {c['entity']!r}")
+        entity_id = e.id
+    if mention_ids is not None and not mention_ids:
+        return []
+    fts = EntityQuery.parse(c["terms"]).to_fts() if c.get("terms") else None
+    rows = rules_store.candidates(conn, c, entity_id=entity_id, fts_query=fts, mention_ids=mention_ids)
+    terms = c.get("terms")
     q = EntityQuery.parse(terms) if terms else None
     return [r[0] for r in rows if q is None or q.matches(f"{r[1]}\n\n{r[2]}")]
 
 
 def _would_change(conn, rule: Rule, ids: list[int]) -> list[int]:
     """Of the selected mentions, those the actions would actually change."""
-    a = rule.actions
-    if not ids:
-        return []
-    checks = []
-    if a.get("status"):
-        checks.append(("status != ?", a["status"]))
-    if a.get("assign"):
-        checks.append(("assignee != ?", a["assign"]))
-    if "priority" in a:
-        checks.append(("priority != ?", float(a["priority"])))
-    if "sentiment" in a:
-        checks.append(("(override IS NULL OR override != ?)", float(a["sentiment"])))
-    if a.get("mute"):
-        checks.append(("muted = ?", 0))
-    if a.get("tag"):
-        checks.append(("(',' || tags || ',') NOT LIKE ?", f"%,{a['tag']},%"))
-    if not checks:  # notify only: every selected mention counts
-        return ids
-    out = []
-    for i in range(0, len(ids), 500):
-        chunk = ids[i:i + 500]
-        sql = (f"SELECT id FROM mentions WHERE id IN ({','.join('?' * len(chunk))}) AND ("
-               + " OR ".join(c for c, _ in checks) + ")")
-        out += [r[0] for r in conn.execute(sql, (*chunk, *[v for _, v in checks]))]
-    return sorted(out)
+    return rules_store.would_change(conn, rule.actions, ids)
 
 
 def dry_run(conn, rule: Rule, *, sample: int = 10) -> tuple[int, list[tuple[int, str]]]:
     """(how many stored mentions the rule would change, a sample of (id, title))."""
     ids = _would_change(conn, rule, matching_ids(conn, rule))
-    titles = []
-    if ids:
-        head = ids[:sample]
-        titles = conn.execute(
-            f"SELECT m.id, i.title FROM mentions m JOIN items i ON i.id = m.item_id "
-            f"WHERE m.id IN ({','.join('?' * len(head))}) ORDER BY m.id", head).fetchall()
-    return len(ids), [(r[0], r[1]) for r in titles]
+    return len(ids), rules_store.titles(conn, ids[:sample])
 
 
 def apply_actions(conn, rule: Rule, ids: list[int], *, by: str, now: int) -> int:
     """Apply the actions to the given mentions (caller holds the transaction)."""
-    a = rule.actions
     changed = _would_change(conn, rule, ids)
-    for i in range(0, len(changed), 500):
-        chunk = changed[i:i + 500]
-        marks = ",".join("?" * len(chunk))
-        if a.get("status"):
-            conn.execute(f"UPDATE mentions SET status = ?, status_at = ?, status_by = ? WHERE id IN ({marks})",
-                         (a["status"], now, f"rule:{rule.name}", *chunk))
-        if a.get("assign"):
-            conn.execute(f"UPDATE mentions SET assignee = ? WHERE id IN ({marks})", (a["assign"], *chunk))
-        if "priority" in a:
-            conn.execute(f"UPDATE mentions SET priority = ? WHERE id IN ({marks})", (float(a["priority"]), *chunk))
-        if "sentiment" in a:
-            v = float(a["sentiment"])
-            conn.execute(f"UPDATE mentions SET override = ?, sentiment = ?, override_by = ?, override_at = ? "
-                         f"WHERE id IN ({marks})", (v, v, f"rule:{rule.name}", now, *chunk))
-        if a.get("mute"):
-            conn.execute(f"UPDATE mentions SET muted = 1 WHERE id IN ({marks})", chunk)
-        if a.get("tag"):
-            conn.execute(f"UPDATE mentions SET tags = CASE WHEN tags = '' THEN ? ELSE tags || ',' || ? END "
-                         f"WHERE id IN ({marks}) AND (',' || tags || ',') NOT LIKE ?",
-                         (a["tag"], a["tag"], *chunk, f"%,{a['tag']},%"))
+    rules_store.apply(conn, rule.actions, changed, by=f"rule:{rule.name}", now=now)
     return len(changed)
 
 
@@ -202,14 +121,12 @@ def save(conn, rule: Rule, *, by: str) -> Rule:
     now = int(time.time())
     with db.transaction(conn):
         if rule.id is None:
-            rid = conn.execute("INSERT INTO rules (name, enabled, conditions, actions, created, updated) "
-                               "VALUES (?, ?, ?, ?, ?, ?)", (rule.name, int(rule.enabled), json.dumps(rule.conditions),
-                                                             json.dumps(rule.actions), now, now)).lastrowid
+            rid = rules_store.insert(conn, rule.name, rule.enabled, rule.conditions, rule.actions, now)
             action = "rule.create"
         else:
             rid = rule.id
-            conn.execute("UPDATE rules SET name = ?, enabled = ?, conditions = ?, actions = ?, updated = ? WHERE id = ?",
-                         (rule.name, int(rule.enabled), json.dumps(rule.conditions), json.dumps(rule.actions), now, rid))
+            rules_store.update(conn, rid, rule.name, rule.enabled, rule.conditions, rule.actions, now, by=by,
+                               expected_version=rule.version)
             action = "rule.update"
         audit.append(conn, actor=by, action=action, subject_type="rule", subject_id=rid,
                      data={"name": rule.name, "conditions": rule.conditions, "actions": rule.actions,
@@ -218,22 +135,20 @@ def save(conn, rule: Rule, *, by: str) -> Rule:
 
 
 def get(conn, rule_id: int) -> Rule:
-    r = conn.execute("SELECT id, name, conditions, actions, enabled FROM rules WHERE id = ?", (rule_id,)).fetchone()
+    r = rules_store.get(conn, rule_id)
     if r is None:
         raise UsageError(f"no rule with id {rule_id}")
-    return Rule(r[0], r[1], json.loads(r[2]), json.loads(r[3]), bool(r[4]))
+    return Rule(*r)
 
 
 def list_(conn, *, enabled_only: bool = False) -> list[Rule]:
-    where = " WHERE enabled = 1" if enabled_only else ""
-    return [Rule(r[0], r[1], json.loads(r[2]), json.loads(r[3]), bool(r[4])) for r in conn.execute(
-        f"SELECT id, name, conditions, actions, enabled FROM rules{where} ORDER BY id")]
+    return [Rule(*r) for r in rules_store.list_(conn, enabled_only=enabled_only)]
 
 
 def delete(conn, rule_id: int, *, by: str) -> None:
     rule = get(conn, rule_id)
     with db.transaction(conn):
-        conn.execute("DELETE FROM rules WHERE id = ?", (rule_id,))
+        rules_store.delete(conn, rule_id)
         audit.append(conn, actor=by, action="rule.delete", subject_type="rule", subject_id=rule_id,
                      data={"name": rule.name}, now=int(time.time()))
 

@@ -34,13 +34,19 @@ def run_gui(args) -> int:
     problem = display_problem()
     if problem:
         raise UsageError(problem)
+    from orm_desktop.service import set_password_asker
+    from orm_desktop.ui.identity import PasswordAsker
+
+    set_password_asker(PasswordAsker())  # a team login's password: a dialog, from any thread
     if args.demo:
         root = wsmod.demo_workspace_dir()
     else:
         root, source = wsmod.resolve(args.workspace)
         if source == "default" and not (root / wsmod.DB_NAME).exists():
             root = wsmod.demo_workspace_dir()
-    if (root / wsmod.DB_NAME).exists():
+    if wsmod.is_url(root):  # a team workspace: opened (never created) from here
+        svc = Service.open(root)
+    elif (root / wsmod.DB_NAME).exists():
         svc = _open_or_offer_restore(root)
     elif root == wsmod.demo_workspace_dir():
         print(f"orm-desktop: creating the offline demo workspace at {root} ...", file=sys.stderr)
@@ -64,14 +70,12 @@ def _open_or_offer_restore(root):
     except CorruptDatabase as exc:
         from PySide6.QtWidgets import QApplication, QMessageBox
 
-        from orm_desktop.backup import offer_restore
-
         QApplication.instance() or QApplication(sys.argv)
 
         def ask(message: str) -> bool:
             answer = QMessageBox.question(None, "ORM Desktop — damaged workspace", message)
             return answer == QMessageBox.StandardButton.Yes
 
-        if offer_restore(wsmod.Workspace(root), exc, ask):
+        if Service.offer_restore(root, exc, ask):
             return Service.open(root)
         raise

@@ -11,7 +11,9 @@ from orm_desktop.errors import UsageError
 
 def register(sub) -> None:
     p = sub.add_parser("init", help="create a workspace (with --demo: the populated offline demo)",
-                       description="Create a workspace. Example: orm-desktop --workspace ~/acme init")
+                       description="Create a workspace. Example: orm-desktop --workspace ~/acme init; a team "
+                                   "workspace in an existing, empty PostgreSQL database: "
+                                   "orm-desktop --workspace postgresql://ana@db.example/acme init")
     p.add_argument("--demo", action="store_true", help="populate it with the bundled offline demo")
     p.set_defaults(func=cmd_init)
     p = sub.add_parser("export-bundle", help="feeds, entities, rules, templates, users, overrides and the audit "
@@ -38,13 +40,14 @@ def cmd_init(args) -> int:
     root, source = wsmod.resolve(args.workspace)
     if source == "demo":  # the GUI's demo is current until a workspace is made here
         root = wsmod.default_workspace_dir()
-    if (root / wsmod.DB_NAME).exists():
+    where = wsmod.Workspace.at(root).label
+    if not wsmod.is_url(root) and (root / wsmod.DB_NAME).exists():
         raise UsageError(f"a workspace already exists at {root}")
     if args.demo:
-        print(f"creating the demo workspace at {root} ...", file=sys.stderr)
+        print(f"creating the demo workspace at {where} ...", file=sys.stderr)
     svc = Service.create(root, demo=args.demo)
     n = svc.count_mentions()
-    print(f"workspace ready at {root}" + (f" ({n} mentions)" if args.demo else ""))
+    print(f"workspace ready at {where}" + (f" ({n} mentions)" if args.demo else ""))
     return 0
 
 
@@ -54,37 +57,34 @@ def cmd_info(args) -> int:
     svc = open_service(args)
     h = svc.feed_health()
     _root, source = wsmod.resolve(args.workspace)
-    print(f"workspace: {svc.ws.root}" + ("  (the offline demo the app opened: no workspace is configured; "
-                                         "`orm-desktop init` makes one)" if source == "demo" else ""))
+    print(f"workspace: {svc.ws.label}" + ("  (the offline demo the app opened: no workspace is configured; "
+                                          "`orm-desktop init` makes one)" if source == "demo" else ""))
+    print(f"backend:   {svc.backend_description()}")
+    if svc.snapshot_label:
+        print(f"snapshot:  {svc.snapshot_label} (mentions since {iso(svc.snapshot['since'])})")
     print(f"entities:  {len(svc.entities())}")
     print(f"feeds:     {len(svc.feeds())} (ok {h['ok']}, failing {h['failing']}, "
           f"never fetched {h['never']}, disabled {h['disabled']})")
     print(f"mentions:  {svc.count_mentions()}")
     print(f"refreshed: {refresh_label(svc.refresh_state(), iso)}")
-    from orm_desktop.analysis.rescore import status
-
-    if status(svc.conn):
-        print(f"warning:   {status(svc.conn)}")
+    if svc.rescore_status():
+        print(f"warning:   {svc.rescore_status()}")
     return 0
 
 
 def cmd_export_bundle(args) -> int:
-    from orm_desktop.bundle import export_bundle
-
     svc = open_service(args)
-    p = export_bundle(svc, args.file, by=args.user or "cli")
+    p = svc.export_bundle(args.file, by=args.user or "cli")
     print(f"wrote {args.file}: {len(p['entities'])} entities, {len(p['rules'])} rules, {len(p['users'])} users, "
           f"{len(p['overrides'])} overrides, {len(p['audit'])} audit entries")
     return 0
 
 
 def cmd_import_bundle(args) -> int:
-    from orm_desktop.bundle import import_bundle
-
     svc = open_service(args)
     if args.user:
         _unlock_from_bundle(args)
-    n = import_bundle(svc, args.file, by=args.user or "cli", accept_policy=args.accept_policy)
+    n = svc.import_bundle(args.file, by=args.user or "cli", accept_policy=args.accept_policy)
     print("imported " + ", ".join(f"{v} {k}" for k, v in n.items()))
     return 0
 
@@ -92,13 +92,7 @@ def cmd_import_bundle(args) -> int:
 def _unlock_from_bundle(args) -> None:
     """Importing `--as USER` where USER comes with the bundle: the import is signed by USER's key
     (from the bundle, still under USER's passphrase), so that passphrase is asked first."""
-    from orm_desktop import identity
-    from orm_desktop.bundle import read_bundle
     from orm_desktop.cli._common import passphrase
+    from orm_desktop.service import Service
 
-    user = next((u for u in read_bundle(args.file)["users"]
-                 if u["name"].casefold() == args.user.casefold() and u.get("private_key")), None)
-    if user is not None:
-        identity.SESSION.add(identity.decrypt_private_key(user["private_key"],
-                                                          passphrase(args, f"passphrase of {args.user}: "),
-                                                          who=args.user))
+    Service.unlock_from_bundle(args.file, args.user, lambda: passphrase(args, f"passphrase of {args.user}: "))

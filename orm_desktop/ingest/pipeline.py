@@ -24,11 +24,13 @@ from orm_desktop.analysis.sentiment import Engine, TargetedScore, adapted, get_e
 from orm_desktop.ingest.parse import ParseResult, parse_feed
 from orm_desktop.ingest.query import EntityQuery, MultiMatcher
 from orm_desktop.ingest.urls import CLUSTER_THRESHOLD, canonical_url, title_norm, title_similarity
+from orm_desktop.store import crisis as crisis_store
 from orm_desktop.store import db
 from orm_desktop.store import entities as entities_store
 from orm_desktop.store import feeds as feeds_store
 from orm_desktop.store import items as items_store
 from orm_desktop.store import mentions as mentions_store
+from orm_desktop.store import rules as rules_store
 from orm_desktop.store import settings as settings_store
 from orm_desktop.types import Entity, Feed, FetchSummary, ParsedItem
 
@@ -113,7 +115,7 @@ class Enricher:
         engine = CachedEngine(engine)
         topics = settings_store.get(conn, "topics", None)
         taxonomy = json.dumps(topics if "topics" in topics else {"topics": topics}) if topics else None
-        crisis = frozenset(r[0] for r in conn.execute("SELECT id FROM entities WHERE crisis = 1"))
+        crisis = crisis_store.ids(conn)
         return cls(matchers, engine, settings_store.get(conn, "sla_hours"), now, _extra_enrichers(), taxonomy,
                    crisis)
 
@@ -252,12 +254,11 @@ def write_items(conn, feed: Feed, prepared: Sequence[PreparedItem], now: int) ->
         new_items += 1
         rows += [(item_id, *r[1:]) for r in p.mention_rows]
     new_mentions = items_store.insert_mentions(conn, rows)
-    if rows and conn.execute("SELECT 1 FROM rules WHERE enabled = 1 LIMIT 1").fetchone():
+    if rows and rules_store.any_enabled(conn):
         from orm_desktop.analysis import rules
 
         item_ids = sorted({r[0] for r in rows})
-        ids = [r[0] for r in conn.execute(
-            f"SELECT id FROM mentions WHERE item_id IN ({','.join('?' * len(item_ids))})", item_ids)]
+        ids = mentions_store.ids_for_items(conn, item_ids)
         for name, n in rules.run_on_new(conn, ids, now=now):
             NOTIFIED.append((name, n))
     return new_items, new_mentions
@@ -308,8 +309,7 @@ def refresh(conn, *, jobs: int = 4, feed_ids: Sequence[int] | None = None, force
         workers = (os.cpu_count() or 1) if len(feeds) >= PARALLEL_MIN_FEEDS and jobs > 1 else 0
     enricher = Enricher.for_workspace(conn, now)
     with db.transaction(conn):
-        run_id = conn.execute("INSERT INTO fetch_runs (started, feeds) VALUES (?, ?)",
-                              (now, len(feeds))).lastrowid
+        run_id = feeds_store.start_run(conn, now, len(feeds))
     requests = [FetchRequest(f.id, f.url, f.etag, f.last_modified) for f in feeds]
     counts = {"ok": 0, "not_modified": 0, "failed": 0, "entries": 0, "new_items": 0, "new_mentions": 0}
     failures: list[tuple[str, str, str]] = []
@@ -334,7 +334,7 @@ def refresh(conn, *, jobs: int = 4, feed_ids: Sequence[int] | None = None, force
     ok = False
     pending: dict = {}  # future -> (feed, fetch result)
     # fewer, larger WAL checkpoints while many small per-feed transactions land
-    conn.execute("PRAGMA wal_autocheckpoint=8000")
+    db.set_autocheckpoint(conn, 8000)
     try:
         for result in Fetcher(limits or FetchLimits(), jobs=jobs).run(requests, cancel=cancel):
             feed = by_id[result.feed_id]
@@ -357,17 +357,15 @@ def refresh(conn, *, jobs: int = 4, feed_ids: Sequence[int] | None = None, force
                                           now, counts))
         ok = True
     finally:
-        conn.execute("PRAGMA wal_autocheckpoint=1000")
+        db.set_autocheckpoint(conn, 1000)
         for fut in pending:
             fut.cancel()
         if pool is not None and not ok:  # cancelled or failed: never reuse a pool in doubt
             shutdown_workers()
     with db.transaction(conn):
-        conn.execute(
-            "UPDATE fetch_runs SET finished = ?, ok = ?, failed = ?, entries = ?, new_items = ?, "
-            "new_mentions = ? WHERE id = ?",
-            (int(time.time()), counts["ok"] + counts["not_modified"], counts["failed"],
-             counts["entries"], counts["new_items"], counts["new_mentions"], run_id))
+        feeds_store.finish_run(conn, run_id, int(time.time()), ok=counts["ok"] + counts["not_modified"],
+                               failed=counts["failed"], entries=counts["entries"], new_items=counts["new_items"],
+                               new_mentions=counts["new_mentions"])
     return FetchSummary(
         feeds=len(feeds), ok=counts["ok"], not_modified=counts["not_modified"],
         failed=counts["failed"], skipped=len(feeds) - done, entries=counts["entries"],
@@ -418,7 +416,7 @@ def _worker_pool(conn, workers: int):
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    path = conn.execute("PRAGMA database_list").fetchone()[2]
+    path = db.main_file(conn)
     try:  # a restored backup is another file at the same path: new workers for it
         inode = os.stat(path).st_ino
     except OSError:

@@ -12,12 +12,7 @@ from orm_desktop.types import Entity
 
 def _candidates(conn: sqlite3.Connection, q: EntityQuery):
     """Items the FTS index says may match (a superset), with what matching needs."""
-    return conn.execute(
-        "SELECT i.id, i.title, i.text, i.published, i.rating, COALESCE(f.kind, 'news'), "
-        "COALESCE(f.weight, 1.0) FROM items i LEFT JOIN feeds f ON f.id = i.feed_id "
-        "WHERE i.id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)",
-        (q.to_fts(),),
-    )
+    return items_store.fts_candidates(conn, q.to_fts())
 
 
 def count_matching(conn: sqlite3.Connection, query: str, aliases: tuple[str, ...] = ()) -> int:

@@ -41,6 +41,12 @@ class AuditEntry:
 
 def _insert(conn: sqlite3.Connection, *, actor: str, action: str, subject_type: str, subject_id: int | None,
             data: dict[str, Any], now: int, priv, key_id: str) -> int:
+    from orm_desktop.store import team
+
+    if team.is_team(conn):  # the database writes the entry, as the login (roles.sql)
+        entry_id = team.audit_append(conn, action, subject_type, subject_id, data, priv=priv, key_id=key_id, now=now)
+        _checkpoint_after_commit(conn)
+        return entry_id
     row = conn.execute("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
     prev = row[0] if row else GENESIS
     text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
@@ -94,6 +100,10 @@ def append(conn: sqlite3.Connection, *, actor: str, action: str, subject_type: s
     """Append an entry signed by ``signer`` (default: the actor). Call inside the transaction that
     makes the audited change. ``signer`` differs from the actor only for an approval by file,
     whose data carries the actor's own signed decision (``attestation``)."""
+    from orm_desktop.store import team
+
+    if team.is_team(conn):  # the login is the actor and signs with its own key; nobody else can
+        actor = signer = team.login(conn)
     priv, kid = _signing_key(conn, signer or actor, now)
     return _insert(conn, actor=actor, action=action, subject_type=subject_type, subject_id=subject_id,
                    data=data or {}, now=now, priv=priv, key_id=kid)
@@ -130,8 +140,14 @@ def all_entries(conn: sqlite3.Connection, *, since_id: int = 0) -> list[AuditEnt
 def find(conn: sqlite3.Connection, action: str, key: str, value: Any, *,
          subject_id: int | None = None) -> int | None:
     """The id of the first ``action`` entry whose data[key] is ``value`` (and subject, if given)."""
-    sql = "SELECT id FROM audit_log WHERE action = ? AND json_extract(data, ?) = ?"
-    args: list[Any] = [action, f"$.{key}", value]
+    from orm_desktop.store import db
+
+    if db.dialect(conn) == "postgresql":
+        sql = "SELECT id FROM audit_log WHERE action = ? AND (data::jsonb -> ?) = ?::jsonb"
+        args: list[Any] = [action, key, json.dumps(value)]
+    else:
+        sql = "SELECT id FROM audit_log WHERE action = ? AND json_extract(data, ?) = ?"
+        args = [action, f"$.{key}", value]
     if subject_id is not None:
         sql += " AND subject_id = ?"
         args.append(subject_id)
@@ -163,8 +179,18 @@ def checkpoint(conn: sqlite3.Connection) -> dict[str, Any]:
     """A checkpoint of the log's head signed by the workspace key (to put outside the database)."""
     import time
 
-    from orm_desktop.store import db
+    from orm_desktop.store import db, team
 
+    if team.is_team(conn):  # no workspace key on a team workspace: the login signs its checkpoints
+        me = team.login(conn)
+        sk = id_store.user_key(conn, me)
+        priv = identity.SESSION.get(sk.key_id) if sk else None
+        if priv is None:
+            raise identity.IdentityError(f"a checkpoint is signed with {me}'s key: unlock it first")
+        row = conn.execute("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
+        n = conn.execute("SELECT count(*) FROM audit_log").fetchone()[0]
+        return chain.make_checkpoint(priv, workspace_id=id_store.workspace_id(conn), last_id=row[0] if row else 0,
+                                     head=row[1] if row else GENESIS, entries=n, at=int(time.time()))
     priv = identity.workspace_key(id_store.database_dir(conn))
     if not id_store.key_registered(conn, identity.key_id_of(identity.public_b64(priv))):
         if conn.in_transaction:
@@ -241,7 +267,11 @@ def verify_full(conn: sqlite3.Connection, extra: list[tuple[str, Any]] = ()) -> 
     problems = []
     beside = checkpoints_beside(conn)
     path = checkpoint_path(conn)
-    if rep.checked and path is not None and not path.exists() and rep.signed:
+    from orm_desktop.store import team
+
+    # on a team workspace the server's privileges guard the log; this login's local checkpoint
+    # exists once it has written an entry here
+    if rep.checked and path is not None and not path.exists() and rep.signed and not team.is_team(conn):
         problems.append(f"{path} is missing: the log cannot be checked against truncation here "
                         "(give a checkpoint from a backup, bundle or approval file with --checkpoint)")
     if rep.ok:
@@ -250,3 +280,15 @@ def verify_full(conn: sqlite3.Connection, extra: list[tuple[str, Any]] = ()) -> 
             if p:
                 problems.append(f"{p} [{where}]")
     return rep, problems
+
+
+def any_entry(conn: sqlite3.Connection) -> bool:
+    return conn.execute("SELECT 1 FROM audit_log LIMIT 1").fetchone() is not None
+
+
+def insert_verbatim(conn: sqlite3.Connection, entries: list[tuple]) -> None:
+    """Copy entries as they are, ids and hashes included (a bundle import or a team push):
+    (id, at, actor, action, subject_type, subject_id, data JSON, prev_hash, hash, key_id, sig)."""
+    conn.executemany(
+        "INSERT INTO audit_log (id, at, actor, action, subject_type, subject_id, data, prev_hash, hash, key_id, "
+        "sig) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", entries)

@@ -1,4 +1,12 @@
-"""Connections, pragmas, schema migrations and SQLite error mapping.
+"""Connections, pragmas, schema migrations and error mapping, for both backends.
+
+A workspace database is a SQLite file (the embedded default) or a PostgreSQL database named by a
+``postgresql://`` URL (a team workspace). ``connect``, ``create``, ``migrate`` and ``transaction``
+take either; ``dialect(conn)`` says which one a connection speaks ("sqlite" or "postgresql") for
+the few statements that must differ. The PostgreSQL side lives in ``store/pg.py`` (a connection
+shaped like sqlite3's) and ``store/postgres/`` (its schema, generated from the migrations here).
+
+SQLite:
 
 Every connection is WAL with ``synchronous=NORMAL`` (durable at checkpoint, never corrupt on
 a crash or kill: see docs/decisions.md) and a busy timeout, so a second writer waits instead
@@ -16,7 +24,14 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from orm_desktop.errors import CorruptDatabase, DatabaseLocked, DiskFull, KnownError, WorkspaceError
+from orm_desktop.errors import (
+    CorruptDatabase,
+    DatabaseLocked,
+    DiskFull,
+    KnownError,
+    NoWorkspace,
+    WorkspaceError,
+)
 
 APPLICATION_ID = 0x4F524D31  # "ORM1"
 BUSY_TIMEOUT_MS = 10_000
@@ -44,8 +59,34 @@ def schema_version() -> int:
     return len(_migrations())
 
 
+Target = Path | str  # a SQLite file path or a postgresql:// URL
+
+
+def is_url(target: object) -> bool:
+    """Whether ``target`` names a PostgreSQL database (``postgresql://...``)."""
+    return isinstance(target, str) and target.startswith(("postgresql://", "postgres://"))
+
+
+def dialect(conn: object) -> str:
+    """'sqlite' or 'postgresql': the SQL dialect of a connection."""
+    return getattr(conn, "dialect", "sqlite")
+
+
 def translate(exc: sqlite3.Error, path: Path | str = "") -> KnownError | None:
-    """Map an sqlite3 error to a KnownError the user can act on, or None for a bug."""
+    """Map a database error to a KnownError the user can act on, or None for a bug."""
+    if getattr(exc, "backend", "") == "postgresql":
+        from orm_desktop.store import pg
+
+        text = pg.describe_error(exc, _redacted(path))
+        if text is None:
+            return None
+        if "refused this" in text or "read-only" in text:
+            return WorkspaceError(text)
+        if "changed the same rows" in text:
+            return DatabaseLocked(text)
+        if "disk is full" in text:
+            return DiskFull(text)
+        return WorkspaceError(text)
     msg = str(exc).lower()
     where = f" ({path})" if path else ""
     if "locked" in msg or "busy" in msg:
@@ -99,12 +140,48 @@ def _configure(conn: sqlite3.Connection, readonly: bool) -> None:
         conn.execute("PRAGMA synchronous=NORMAL")
 
 
-def connect(path: Path | str, *, readonly: bool = False, check: bool = True) -> sqlite3.Connection:
-    """Open an existing workspace database (autocommit mode; use ``transaction``).
+def _redacted(target: Target) -> str:
+    if is_url(target):
+        from orm_desktop.store import pg
+
+        return pg.redact(str(target))
+    return str(target)
+
+
+def _connect_pg(url: str, *, readonly: bool, check: bool):
+    from orm_desktop.store import pg
+    from orm_desktop.store.postgres import schema as pg_schema
+
+    with known_errors(url):
+        conn = pg.connect(url, readonly=readonly, id_tables=pg_schema.id_tables())
+    try:
+        if check:
+            with known_errors(url):
+                app, version = pg_schema.stamp(conn)
+            if app is None:
+                raise NoWorkspace(f"{pg.redact(url)} holds no ORM Desktop workspace; create one with "
+                                  "`orm-desktop init --workspace URL`")
+            if app != pg_schema.APPLICATION:
+                raise CorruptDatabase(f"{pg.redact(url)} is not an ORM Desktop workspace database")
+            if version > schema_version():
+                raise WorkspaceError(
+                    f"{pg.redact(url)} was written by a newer ORM Desktop (schema {version}, this "
+                    f"program knows {schema_version()}); upgrade ORM Desktop")
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def connect(path: Target, *, readonly: bool = False, check: bool = True) -> sqlite3.Connection:
+    """Open an existing workspace database (autocommit mode; use ``transaction``): a SQLite file,
+    or a PostgreSQL database for a ``postgresql://`` URL (a ``store.pg.PgConnection``).
 
     Raises CorruptDatabase for a damaged or foreign file, WorkspaceError when the schema is
     newer than this program.
     """
+    if is_url(path):
+        return _connect_pg(str(path), readonly=readonly, check=check)
     path = Path(path)
     if not path.exists():
         raise WorkspaceError(f"no workspace database at {path}")
@@ -139,8 +216,22 @@ def _stamp(conn: sqlite3.Connection) -> tuple[int, int]:
     return app_id, version
 
 
-def create(path: Path | str) -> None:
-    """Create a new, fully migrated database file at ``path`` (must not exist)."""
+def create(path: Target) -> None:
+    """Create a new, fully migrated database file at ``path`` (must not exist); for a URL, the
+    schema in that PostgreSQL database (which must hold none yet)."""
+    if is_url(path):
+        from orm_desktop.store.postgres import schema as pg_schema
+
+        conn = _connect_pg(str(path), readonly=False, check=False)
+        try:
+            with known_errors(path):
+                app, _version = pg_schema.stamp(conn)
+                if app is not None:
+                    raise WorkspaceError(f"{_redacted(path)} already holds an ORM Desktop workspace")
+                pg_schema.create(conn)
+        finally:
+            conn.close()
+        return
     path = Path(path)
     if path.exists():
         raise WorkspaceError(f"{path} already exists")
@@ -160,8 +251,19 @@ def create(path: Path | str) -> None:
     tmp.rename(path)
 
 
-def migrate(path: Path | str, backup_dir: Path | None = None) -> int:
-    """Bring an existing database up to date; back it up first. Returns migrations applied."""
+def migrate(path: Target, backup_dir: Path | None = None) -> int:
+    """Bring an existing database up to date; back it up first. Returns migrations applied.
+    (A PostgreSQL database is upgraded in place: its backups are the server's, pg_dump.)"""
+    if is_url(path):
+        from orm_desktop.store.postgres import schema as pg_schema
+
+        conn = _connect_pg(str(path), readonly=False, check=True)
+        try:
+            with known_errors(path):
+                _app, version = pg_schema.stamp(conn)
+                return pg_schema.upgrade(conn, version)
+        finally:
+            conn.close()
     path = Path(path)
     conn = connect(path)
     try:
@@ -256,13 +358,28 @@ def _rollback(conn: sqlite3.Connection) -> None:
             pass  # SQLite may have rolled back already (e.g. after SQLITE_FULL)
 
 
+def server_info(conn) -> tuple[str, str, str]:
+    """(database, login, server version) of a PostgreSQL connection."""
+    r = conn.execute("SELECT current_database(), current_user, "
+                     "split_part(current_setting('server_version'), ' ', 1)").fetchone()
+    return r[0], r[1], r[2]
+
+
 def integrity_check(conn: sqlite3.Connection) -> str:
-    """'ok' or the first problem reported by PRAGMA integrity_check."""
+    """'ok' or the first problem reported by PRAGMA integrity_check (PostgreSQL: the columns the
+    schema needs are all there; storage integrity is the server's)."""
+    if dialect(conn) == "postgresql":
+        from orm_desktop.store.postgres import schema as pg_schema
+
+        gone = pg_schema.missing_columns(conn)
+        return "ok" if not gone else "missing columns: " + ", ".join(f"{t}.{c}" for t, c in gone)
     return conn.execute("PRAGMA integrity_check").fetchone()[0]
 
 
 def backup_to(conn: sqlite3.Connection, dest: Path) -> None:
     """A consistent copy of a live database (online backup API) written atomically."""
+    if dialect(conn) == "postgresql":
+        raise WorkspaceError("a team workspace is backed up on its server (pg_dump), not by ORM Desktop")
     from orm_desktop.atomic import atomic_target
 
     with atomic_target(dest, mode=0o600) as tmp, known_errors(dest):
@@ -271,3 +388,28 @@ def backup_to(conn: sqlite3.Connection, dest: Path) -> None:
             conn.backup(out)
         finally:
             out.close()
+
+
+def set_autocheckpoint(conn: sqlite3.Connection, pages: int) -> None:
+    """How many WAL pages trigger an automatic checkpoint (larger during a bulk refresh; SQLite only)."""
+    if dialect(conn) == "postgresql":
+        return
+    conn.execute(f"PRAGMA wal_autocheckpoint={int(pages)}")
+
+
+def main_file(conn: sqlite3.Connection) -> str:
+    """The path of the connection's main database file ('' for an in-memory one); for PostgreSQL
+    the URL it connected with (password included: to open the same database in a worker process;
+    never print it)."""
+    if dialect(conn) == "postgresql":
+        return conn.dsn
+    return conn.execute("PRAGMA database_list").fetchone()[2]
+
+
+def fold_wal(path: Path | str) -> None:
+    """Checkpoint a closed SQLite file's WAL into it (before the file is moved aside)."""
+    conn = sqlite3.connect(path)
+    try:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        conn.close()

@@ -20,12 +20,11 @@ def _row(r: sqlite3.Row | tuple) -> Entity:
 
 def add(conn: sqlite3.Connection, kind: str, name: str, query: str, *, aliases: tuple[str, ...] = (),
         importance: float = 1.0, title: str = "", photo: str = "") -> int:
-    cur = conn.execute(
+    return int(conn.execute(
         "INSERT INTO entities (kind, name, query, aliases, importance, title, photo, created) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         (kind, name, query, json.dumps(list(aliases)), importance, title, photo, int(time.time())),
-    )
-    return int(cur.lastrowid)
+    ).fetchall()[0][0])
 
 
 def update(conn: sqlite3.Connection, entity_id: int, **fields: object) -> None:

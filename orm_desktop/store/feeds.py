@@ -30,12 +30,12 @@ def upsert(conn: sqlite3.Connection, url: str, *, title: str = "", kind: str = "
             (title, kind, category, weight, template_url, entity_id, row[0]),
         )
         return int(row[0]), False
-    cur = conn.execute(
+    new_id = conn.execute(
         "INSERT INTO feeds (url, title, kind, category, weight, template_url, entity_id, created) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         (url, title, kind, category, weight, template_url, entity_id, int(time.time())),
-    )
-    return int(cur.lastrowid), True
+    ).fetchall()[0][0]
+    return int(new_id), True
 
 
 def list_(conn: sqlite3.Connection, *, enabled_only: bool = False) -> list[Feed]:
@@ -98,9 +98,10 @@ def record_failure(conn: sqlite3.Connection, feed_id: int, *, now: int, status: 
 def health_counts(conn: sqlite3.Connection) -> dict[str, int]:
     """{'ok': n, 'failing': n, 'never': n, 'disabled': n} for the status bar."""
     r = conn.execute(
-        "SELECT sum(enabled = 0), sum(enabled = 1 AND last_status = ''), "
-        "sum(enabled = 1 AND last_status IN ('ok', 'not_modified', 'empty')), "
-        "sum(enabled = 1 AND last_status NOT IN ('', 'ok', 'not_modified', 'empty')) FROM feeds"
+        "SELECT count(*) FILTER (WHERE enabled = 0), count(*) FILTER (WHERE enabled = 1 AND last_status = ''), "
+        "count(*) FILTER (WHERE enabled = 1 AND last_status IN ('ok', 'not_modified', 'empty')), "
+        "count(*) FILTER (WHERE enabled = 1 AND last_status NOT IN ('', 'ok', 'not_modified', 'empty')) "
+        "FROM feeds"
     ).fetchone()
     return {"disabled": r[0] or 0, "never": r[1] or 0, "ok": r[2] or 0, "failing": r[3] or 0}
 
@@ -109,3 +110,15 @@ def last_run(conn: sqlite3.Connection) -> tuple[int, int] | None:
     """(finished, feeds) of the newest finished refresh that fetched at least one feed."""
     return conn.execute("SELECT finished, feeds FROM fetch_runs WHERE finished IS NOT NULL AND feeds > 0 "
                         "ORDER BY finished DESC, id DESC LIMIT 1").fetchone()
+
+
+def start_run(conn: sqlite3.Connection, started: int, feeds: int) -> int:
+    """A new fetch_runs row for a refresh of ``feeds`` feeds; returns its id."""
+    return int(conn.execute("INSERT INTO fetch_runs (started, feeds) VALUES (?, ?)", (started, feeds)).lastrowid)
+
+
+def finish_run(conn: sqlite3.Connection, run_id: int, finished: int, *, ok: int, failed: int, entries: int,
+               new_items: int, new_mentions: int) -> None:
+    conn.execute(
+        "UPDATE fetch_runs SET finished = ?, ok = ?, failed = ?, entries = ?, new_items = ?, "
+        "new_mentions = ? WHERE id = ?", (finished, ok, failed, entries, new_items, new_mentions, run_id))

@@ -57,12 +57,22 @@ def key_registered_for(conn: sqlite3.Connection, key_id: str, name: str) -> bool
 
 
 def missing_triggers(conn: sqlite3.Connection) -> list[str]:
-    have = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    from orm_desktop.store import db
+
+    if db.dialect(conn) == "postgresql":
+        have = {r[0] for r in conn.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")}
+    else:
+        have = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
     return [t for t in PROTECTING_TRIGGERS if t not in have]
 
 
 def database_dir(conn: sqlite3.Connection) -> Path | None:
-    """The folder of the connection's main database file (None for an in-memory one)."""
+    """The folder of the connection's main database file (None for an in-memory one); for a team
+    workspace (PostgreSQL), its per-user local folder (workspace.Workspace.root)."""
+    from orm_desktop.store import db
+
+    if db.dialect(conn) == "postgresql":
+        return getattr(conn, "local_dir", None)
     for _seq, name, file in conn.execute("PRAGMA database_list"):
         if name == "main":
             return Path(file).parent if file else None

@@ -21,7 +21,7 @@ def known(conn: sqlite3.Connection, feed_id: int | None, keys: list[str],
             chunk))
     for chunk in _chunks(guids):
         own.update(r[0] for r in conn.execute(
-            f"SELECT guid FROM items WHERE guid IN ({','.join('?' * len(chunk))}) AND feed_id IS ?",
+            f"SELECT guid FROM items WHERE guid IN ({','.join('?' * len(chunk))}) AND feed_id IS NOT DISTINCT FROM ?",
             [*chunk, feed_id]))
     return urls, own
 
@@ -45,20 +45,20 @@ def cluster_candidates(conn: sqlite3.Connection, key: str, published: int,
         return []
     return conn.execute(
         "SELECT id, COALESCE(cluster_id, id), title_norm FROM items "
-        "WHERE title_key = ? AND published BETWEEN ? AND ? AND feed_id IS NOT ? LIMIT 50",
+        "WHERE title_key = ? AND published BETWEEN ? AND ? AND feed_id IS DISTINCT FROM ? LIMIT 50",
         (key, published - CLUSTER_WINDOW, published + CLUSTER_WINDOW, feed_id),
     ).fetchall()
 
 
 def insert(conn: sqlite3.Connection, feed_id: int | None, item: ParsedItem, *, canonical_url: str,
            title_norm: str, cluster_id: int | None, published: int, now: int) -> int:
-    cur = conn.execute(
+    item_id = int(conn.execute(
         "INSERT INTO items (feed_id, guid, url, canonical_url, title, text, html, author, published, "
-        "first_seen, rating, cluster_id, title_norm, title_key, lang) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        "first_seen, rating, cluster_id, title_norm, title_key, lang) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
+        "RETURNING id",
         (feed_id, item.guid, item.url, canonical_url, item.title, item.text, item.html, item.author,
          published, now, item.rating, cluster_id, title_norm, title_key(title_norm), item.lang),
-    )
-    item_id = int(cur.lastrowid)
+    ).fetchall()[0][0])
     if cluster_id is None:
         conn.execute("UPDATE items SET cluster_id = ? WHERE id = ?", (item_id, item_id))
     return item_id
@@ -76,8 +76,8 @@ def insert_mentions(conn: sqlite3.Connection, rows: list[tuple]) -> int:
     n = len(MENTION_COLUMNS)
     rows = [r if len(r) == n else (*r, None) for r in rows]  # rows without a confidence (NULL)
     cur = conn.executemany(
-        f"INSERT OR IGNORE INTO mentions ({', '.join(MENTION_COLUMNS)}) "
-        f"VALUES ({', '.join('?' * len(MENTION_COLUMNS))})",
+        f"INSERT INTO mentions ({', '.join(MENTION_COLUMNS)}) "
+        f"VALUES ({', '.join('?' * len(MENTION_COLUMNS))}) ON CONFLICT (item_id, entity_id) DO NOTHING",
         rows,
     )
     return cur.rowcount  # the statement's own rows; trigger writes (rollups) are not counted
@@ -102,5 +102,29 @@ def iter_for_rematch(conn: sqlite3.Connection, batch: int = 2000):
 
 
 def fts_optimize(conn: sqlite3.Connection) -> None:
-    """Merge FTS segments; makes later incremental inserts several times faster."""
+    """Merge FTS segments; makes later incremental inserts several times faster (SQLite only:
+    PostgreSQL's GIN index merges its pending list itself)."""
+    from orm_desktop.store import db
+
+    if db.dialect(conn) == "postgresql":
+        return
     conn.execute("INSERT INTO items_fts (items_fts) VALUES ('optimize')")
+
+
+def fts_candidates(conn: sqlite3.Connection, fts_query: str):
+    """(id, title, text, published, rating, feed kind, feed weight) of the items the FTS query
+    matches (a superset for an entity query: the caller checks exactly)."""
+    from orm_desktop.store import mentions
+
+    return conn.execute(
+        "SELECT i.id, i.title, i.text, i.published, i.rating, COALESCE(f.kind, 'news'), "
+        f"COALESCE(f.weight, 1.0) FROM items i LEFT JOIN feeds f ON f.id = i.feed_id "
+        f"WHERE i.id IN ({mentions.search_sql(conn)})",
+        (mentions.match_arg(conn, fts_query),),
+    )
+
+
+def content(conn: sqlite3.Connection, item_id: int) -> tuple[str, str, str] | None:
+    """(html, text, title) of an item as stored."""
+    row = conn.execute("SELECT html, text, title FROM items WHERE id = ?", (item_id,)).fetchone()
+    return None if row is None else (row[0], row[1], row[2])

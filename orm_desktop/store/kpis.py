@@ -68,8 +68,9 @@ def summary(conn: sqlite3.Connection, entity_ids: tuple[int, ...] | None, since:
     where, args = _entity_clause(entity_ids)
     reach_case = "CASE m.feed_kind " + " ".join(f"WHEN '{k}' THEN {v}" for k, v in KIND_REACH.items()) + " ELSE 0.5 END"
     r = conn.execute(
-        "SELECT count(*), sum(m.sentiment >= 0.05), sum(m.sentiment > -0.05 AND m.sentiment < 0.05), "
-        f"sum(m.sentiment <= -0.05), avg(m.sentiment), sum(m.sentiment * COALESCE(f.weight, 1.0) * {reach_case}), "
+        "SELECT count(*), count(*) FILTER (WHERE m.sentiment >= 0.05), "
+        "count(*) FILTER (WHERE m.sentiment > -0.05 AND m.sentiment < 0.05), "
+        f"count(*) FILTER (WHERE m.sentiment <= -0.05), avg(m.sentiment), sum(m.sentiment * COALESCE(f.weight, 1.0) * {reach_case}), "
         f"sum(COALESCE(f.weight, 1.0) * {reach_case}) "
         "FROM mentions m JOIN items i ON i.id = m.item_id LEFT JOIN feeds f ON f.id = i.feed_id "
         f"WHERE m.published >= ? AND m.published < ?{where}", (since, until, *args)).fetchone()
@@ -86,7 +87,8 @@ def scored_by(conn: sqlite3.Connection, entity_ids: tuple[int, ...] | None, sinc
     """(mentions scored by the machine only, mentions whose sentiment a person set) in a period."""
     where, args = _entity_clause(entity_ids)
     r = conn.execute(
-        "SELECT sum(m.override IS NULL), sum(m.override IS NOT NULL) FROM mentions m "
+        "SELECT count(*) FILTER (WHERE m.override IS NULL), count(*) FILTER (WHERE m.override IS NOT NULL) "
+        "FROM mentions m "
         f"WHERE m.published >= ? AND m.published < ?{where}", (since, until, *args)).fetchone()
     return r[0] or 0, r[1] or 0
 
@@ -111,7 +113,7 @@ def top_sources(conn: sqlite3.Connection, entity_ids: tuple[int, ...] | None, si
         "SELECT COALESCE(f.title, '?'), COALESCE(f.kind, ''), count(*), round(avg(m.sentiment), 3) "
         "FROM mentions m JOIN items i ON i.id = m.item_id LEFT JOIN feeds f ON f.id = i.feed_id "
         f"WHERE m.published >= ? AND m.published < ?{where} "
-        "GROUP BY i.feed_id ORDER BY count(*) DESC LIMIT ?", (since, until, *args, limit))]
+        "GROUP BY i.feed_id, f.title, f.kind ORDER BY count(*) DESC LIMIT ?", (since, until, *args, limit))]
 
 
 def volume_by_kind(conn: sqlite3.Connection, entity_ids: tuple[int, ...] | None, since: int, until: int) -> list[tuple[str, int]]:

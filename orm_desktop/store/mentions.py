@@ -10,9 +10,10 @@ import dataclasses
 import json
 import re
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 
-from orm_desktop.errors import UsageError
+from orm_desktop.errors import Conflict, KnownError, UsageError
+from orm_desktop.store import db
 from orm_desktop.types import (
     NEEDS_REVIEW_BELOW,
     STATUSES,
@@ -25,7 +26,8 @@ from orm_desktop.types import (
 _SELECT = (
     "SELECT m.id, m.item_id, m.entity_id, e.name, i.title, i.url, COALESCE(f.title, ''), "
     "m.feed_kind, m.published, m.snippet, m.sentiment, m.status, m.priority, "
-    "m.override IS NOT NULL, i.rating, m.topics, i.cluster_id, i.lang, m.score_source "
+    "m.override IS NOT NULL, i.rating, m.topics, i.cluster_id, i.lang, m.score_source, "
+    "m.version, m.assignee, m.tags "
     "FROM mentions m JOIN items i ON i.id = m.item_id JOIN entities e ON e.id = m.entity_id "
     "LEFT JOIN feeds f ON f.id = i.feed_id"
 )
@@ -39,12 +41,11 @@ _SENTIMENT_SQL = {
 _TOKEN = re.compile(r'(-?)"([^"]*)"|(-?)(\S+)')
 
 
-def fts_query(text: str) -> str:
-    """Turn what a user types into a safe FTS5 expression: words and "phrases" are ANDed,
-    ``OR`` between two terms makes them alternatives, a leading '-' excludes; ``AND`` is
-    accepted and implied. Raises UsageError when nothing searchable remains."""
-    groups: list[list[str]] = []
-    neg: list[str] = []
+def _parse_search(text: str) -> tuple[list[list[list[str]]], list[list[str]]]:
+    """What a user types as (AND-ed groups of OR-ed terms, excluded terms); a term is its words
+    (a "phrase" has several). Raises UsageError when nothing searchable remains."""
+    groups: list[list[list[str]]] = []
+    neg: list[list[str]] = []
     pending_or = False
     for m in _TOKEN.finditer(text):
         minus, phrase = (m.group(1), m.group(2)) if m.group(2) is not None else (m.group(3), m.group(4))
@@ -54,20 +55,83 @@ def fts_query(text: str) -> str:
         words = re.findall(r"\w+", phrase)
         if not words:
             continue
-        term = '"' + " ".join(words) + '"'
         if minus:
-            neg.append(term)
+            neg.append(words)
         elif pending_or:
-            groups[-1].append(term)
+            groups[-1].append(words)
         else:
-            groups.append([term])
+            groups.append([words])
         pending_or = False
     if not groups:
         raise UsageError(f"nothing to search for in {text!r}")
-    expr = " AND ".join(g[0] if len(g) == 1 else "(" + " OR ".join(g) + ")" for g in groups)
-    for term in neg:
-        expr += f" NOT {term}"
+    return groups, neg
+
+
+def fts_query(text: str) -> str:
+    """Turn what a user types into a safe FTS5 expression: words and "phrases" are ANDed,
+    ``OR`` between two terms makes them alternatives, a leading '-' excludes; ``AND`` is
+    accepted and implied. Raises UsageError when nothing searchable remains."""
+    groups, neg = _parse_search(text)
+
+    def term(words: list[str]) -> str:
+        return '"' + " ".join(words) + '"'
+
+    expr = " AND ".join(term(g[0]) if len(g) == 1 else "(" + " OR ".join(map(term, g)) + ")" for g in groups)
+    for words in neg:
+        expr += f" NOT {term(words)}"
     return expr
+
+
+def ts_query(text: str) -> str:
+    """The same search as ``fts_query`` as a PostgreSQL tsquery (for ``to_tsquery('orm_fts', ...)``):
+    a phrase is words joined by ``<->``, every word quoted so nothing typed is an operator."""
+    groups, neg = _parse_search(text)
+
+    def term(words: list[str]) -> str:
+        t = " <-> ".join(f"'{w}'" for w in words)
+        return f"({t})" if len(words) > 1 else t
+
+    expr = " & ".join(term(g[0]) if len(g) == 1 else "(" + " | ".join(map(term, g)) + ")" for g in groups)
+    for words in neg:
+        expr += f" & !{term(words)}"
+    return expr
+
+
+_FTS5_TOKEN = re.compile(r'"([^"]*)"|(\()|(\))|\b(AND|OR|NOT)\b')
+
+
+def fts5_to_tsquery(expr: str) -> str:
+    """An FTS5 expression made of "phrases", AND, OR, NOT and parentheses (what ``fts_query``
+    and ``ingest.query.EntityQuery.to_fts`` write) as the equivalent PostgreSQL tsquery."""
+    out = []
+    for m in _FTS5_TOKEN.finditer(expr):
+        phrase, op = m.group(1), m.group(4)
+        if phrase is not None:
+            words = re.findall(r"\w+", phrase)
+            t = " <-> ".join(f"'{w}'" for w in words) if words else "''"
+            out.append(f"({t})" if len(words) > 1 else t)
+        elif op:
+            out.append({"AND": "&", "OR": "|", "NOT": "& !"}[op])
+        else:
+            out.append(m.group(2) or m.group(3))
+    return " ".join(out)
+
+
+def match_arg(conn: object, fts5_expr: str) -> str:
+    """The argument of ``search_sql`` for an FTS5 expression built by code (not typed)."""
+    return fts5_to_tsquery(fts5_expr) if db.dialect(conn) == "postgresql" else fts5_expr
+
+
+def search_sql(conn: object) -> str:
+    """A subquery of the ids (as ``rowid``) of the items matching one search argument (``search_arg``)."""
+    if db.dialect(conn) == "postgresql":
+        return "SELECT id AS rowid FROM items WHERE fts @@ to_tsquery('orm_fts', ?)"
+    return "SELECT rowid FROM items_fts WHERE items_fts MATCH ?"
+
+
+def search_arg(conn: object, text: str) -> str:
+    """What a user typed as the argument of ``search_sql``."""
+    return ts_query(text) if db.dialect(conn) == "postgresql" else fts_query(text)
 
 
 def _check_statuses(statuses) -> None:
@@ -125,8 +189,8 @@ def _where(f: MentionFilter, conn: sqlite3.Connection | None = None) -> tuple[st
     if not f.include_muted and _any_muted(conn):
         clauses.append("m.muted = 0")
     if f.search.strip():
-        clauses.append("m.item_id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)")
-        args.append(fts_query(f.search))
+        clauses.append(f"m.item_id IN ({search_sql(conn)})")
+        args.append(search_arg(conn, f.search))
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", args
 
 
@@ -146,7 +210,8 @@ def _mention(r: tuple) -> Mention:
         label="unsupported" if r[18] == "unsupported_language" and not r[13] else label_for(r[10]),
         status=r[11], priority=r[12], overridden=bool(r[13]), rating=r[14],
         topics=tuple(t for t in (r[15] or "").split(",") if t), cluster_id=r[16], lang=r[17] or "",
-        score_source=r[18] or "",
+        score_source=r[18] or "", version=r[19], assignee=r[20] or "",
+        tags=tuple(t for t in (r[21] or "").split(",") if t),
     )
 
 
@@ -158,21 +223,24 @@ def _search_hits(conn: sqlite3.Connection, f: MentionFilter) -> int | None:
     if not f.search.strip():
         return None
     return conn.execute(
-        "SELECT count(*) FROM (SELECT 1 FROM items_fts WHERE items_fts MATCH ? LIMIT ?)",
-        (fts_query(f.search), SELECTIVE_SEARCH + 1)).fetchone()[0]
+        f"SELECT count(*) FROM ({search_sql(conn)} LIMIT ?) h",
+        (search_arg(conn, f.search), SELECTIVE_SEARCH + 1)).fetchone()[0]
 
 
 def _page_ids(conn: sqlite3.Connection, f: MentionFilter, limit: int, offset: int, reverse: bool) -> list[int]:
     """The ids of one page, from the mentions table and its indexes only (no joins for the
     rows that OFFSET skips)."""
+    if limit < 0:  # SQLite reads a negative LIMIT as "no limit" and a negative OFFSET as 0;
+        limit = 1 << 62  # PostgreSQL refuses both
+    offset = max(0, offset)
     hits = _search_hits(conn, f)
     if hits is not None and hits <= SELECTIVE_SEARCH:
         # a selective search: start from the FTS hits, then sort the few mentions they have
         where, args = _where(_without_search(f), conn)
         where = (where + " AND" if where else " WHERE") + " m.item_id = h.rowid"
-        sql = (f"SELECT m.id FROM (SELECT rowid FROM items_fts WHERE items_fts MATCH ?) h "
+        sql = (f"SELECT m.id FROM ({search_sql(conn)}) h "
                f"CROSS JOIN mentions m{where}{_order(f, reverse)} LIMIT ? OFFSET ?")
-        return [r[0] for r in conn.execute(sql, (fts_query(f.search), *args, limit, offset))]
+        return [r[0] for r in conn.execute(sql, (search_arg(conn, f.search), *args, limit, offset))]
     where, args = _where(f, conn)
     sql = f"SELECT m.id FROM mentions m{where}{_order(f, reverse)} LIMIT ? OFFSET ?"
     return [r[0] for r in conn.execute(sql, (*args, limit, offset))]
@@ -208,8 +276,8 @@ def count(conn: sqlite3.Connection, f: MentionFilter = MentionFilter()) -> int:
     if hits is not None and hits <= SELECTIVE_SEARCH:
         where, args = _where(_without_search(f), conn)
         where = (where + " AND" if where else " WHERE") + " m.item_id = h.rowid"
-        return conn.execute(f"SELECT count(*) FROM (SELECT rowid FROM items_fts WHERE items_fts MATCH ?) h "
-                            f"CROSS JOIN mentions m{where}", (fts_query(f.search), *args)).fetchone()[0]
+        return conn.execute(f"SELECT count(*) FROM ({search_sql(conn)}) h "
+                            f"CROSS JOIN mentions m{where}", (search_arg(conn, f.search), *args)).fetchone()[0]
     where, args = _where(f, conn)
     return conn.execute(f"SELECT count(*) FROM mentions m{where}", args).fetchone()[0]
 
@@ -249,15 +317,70 @@ def _ids(ids: Iterable[int]) -> list[int]:
     return out
 
 
-def set_status(conn: sqlite3.Connection, ids: Iterable[int], status: str, *, by: str, now: int) -> int:
+def set_status(conn: sqlite3.Connection, ids: Iterable[int], status: str, *, by: str, now: int,
+               expected: Mapping[int, int] | None = None) -> int:
+    """Set the triage status. With ``expected`` ({mention id: version as read}) a row someone
+    else saved since raises Conflict and nothing is written (the caller's transaction rolls back)."""
     if status not in STATUSES:
         raise UsageError(f"unknown status {status!r} (choose from {', '.join(STATUSES)})")
-    ids = _ids(ids)
-    cur = conn.executemany(
-        "UPDATE mentions SET status = ?, status_at = ?, status_by = ? WHERE id = ?",
-        [(status, now, by, i) for i in ids],
-    )
-    return cur.rowcount
+    return _versioned_update(conn, _ids(ids), "status = ?, status_at = ?, status_by = ?", (status, now, by),
+                             by=by, expected=expected)
+
+
+def _versioned_update(conn: sqlite3.Connection, ids: list[int], sets: str, args: tuple, *, by: str,
+                      expected: Mapping[int, int] | None) -> int:
+    sql = f"UPDATE mentions SET {sets}, version = version + 1, changed_by = ? WHERE id = ?"
+    if expected is None:
+        return conn.executemany(sql, [(*args, by, i) for i in ids]).rowcount
+    n = 0
+    for i in ids:
+        if i not in expected:
+            raise UsageError(f"no version given for mention {i}")
+        cur = conn.execute(sql + " AND version = ?", (*args, by, i, expected[i]))
+        if cur.rowcount != 1:
+            raise conflict(conn, i, expected[i])
+        n += 1
+    return n
+
+
+def conflict(conn: sqlite3.Connection, mention_id: int, expected: int) -> KnownError:
+    """The error for a versioned write that missed: Conflict with who saved last, or
+    UsageError when the mention is gone."""
+    r = conn.execute("SELECT version, changed_by, status_by FROM mentions WHERE id = ?", (mention_id,)).fetchone()
+    if r is None:
+        return UsageError(f"no mention with id {mention_id} (deleted meanwhile)")
+    return Conflict("mention", mention_id, who=r[1] or r[2], expected=expected, current=r[0])
+
+
+def versions(conn: sqlite3.Connection, ids: Iterable[int]) -> dict[int, int]:
+    """{mention id: current version} for the ids that exist."""
+    ids = [int(i) for i in ids]
+    out: dict[int, int] = {}
+    for k in range(0, len(ids), 500):
+        chunk = ids[k:k + 500]
+        out.update((r[0], r[1]) for r in conn.execute(
+            f"SELECT id, version FROM mentions WHERE id IN ({','.join('?' * len(chunk))})", chunk))
+    return out
+
+
+def triage(conn: sqlite3.Connection, mention_id: int, *, by: str, now: int, expected_version: int | None,
+           assignee: str | None = None, tags: Iterable[str] | None = None) -> None:
+    """Assign and/or tag one mention (versioned like set_status)."""
+    sets, args = [], []
+    if assignee is not None:
+        sets.append("assignee = ?")
+        args.append(assignee.strip())
+    if tags is not None:
+        clean = [t.strip() for t in tags if t.strip()]
+        if any("," in t for t in clean):
+            raise UsageError("a tag cannot contain a comma")
+        sets.append("tags = ?")
+        args.append(",".join(dict.fromkeys(clean)))
+    if not sets:
+        raise UsageError("nothing to change: give an assignee or tags")
+    expected = None if expected_version is None else {mention_id: expected_version}
+    if _versioned_update(conn, [mention_id], ", ".join(sets), tuple(args), by=by, expected=expected) != 1:
+        raise UsageError(f"no mention with id {mention_id}")
 
 
 def overrides_for_learning(conn: sqlite3.Connection, limit: int = 5000) -> list[tuple[str, float, float]]:
@@ -277,22 +400,17 @@ def overrides_for_learning(conn: sqlite3.Connection, limit: int = 5000) -> list[
 
 
 def set_override(conn: sqlite3.Connection, ids: Iterable[int], score: float | None, *, by: str,
-                 now: int) -> int:
-    """A human sentiment override (None clears it). It wins everywhere and survives rescoring."""
+                 now: int, expected: Mapping[int, int] | None = None) -> int:
+    """A human sentiment override (None clears it). It wins everywhere and survives rescoring.
+    ``expected``: as in set_status."""
     ids = _ids(ids)
     if score is None:
-        rows = [(i,) for i in ids]
-        cur = conn.executemany(
-            "UPDATE mentions SET override = NULL, override_by = NULL, override_at = NULL, "
-            "sentiment = machine_sentiment WHERE id = ?", rows)
-        return cur.rowcount
+        return _versioned_update(conn, ids, "override = NULL, override_by = NULL, override_at = NULL, "
+                                 "sentiment = machine_sentiment", (), by=by, expected=expected)
     if not -1.0 <= score <= 1.0:
         raise UsageError(f"sentiment override must be within [-1, 1], got {score}")
-    cur = conn.executemany(
-        "UPDATE mentions SET override = ?, override_by = ?, override_at = ?, sentiment = ? WHERE id = ?",
-        [(score, by, now, score, i) for i in ids],
-    )
-    return cur.rowcount
+    return _versioned_update(conn, ids, "override = ?, override_by = ?, override_at = ?, sentiment = ?",
+                             (score, by, now, score), by=by, expected=expected)
 
 
 def update_machine_scores(conn: sqlite3.Connection, rows: list[tuple]) -> None:
@@ -305,3 +423,67 @@ def update_machine_scores(conn: sqlite3.Connection, rows: list[tuple]) -> None:
         "sentiment = CASE WHEN override IS NULL THEN ?1 ELSE override END WHERE id = ?5",
         rows,
     )
+
+
+def count_for_entities(conn: sqlite3.Connection, entity_ids: Sequence[int] | None = None, *,
+                       max_id: int | None = None, min_id: int | None = None) -> int:
+    """Mentions of the entities (all with None or empty), optionally with id <= max_id or > min_id."""
+    clauses, args = [], list(entity_ids or ())
+    if entity_ids:
+        clauses.append(f"entity_id IN ({','.join('?' * len(entity_ids))})")
+    if max_id is not None:
+        clauses.append("id <= ?")
+        args.append(max_id)
+    if min_id is not None:
+        clauses.append("id > ?")
+        args.append(min_id)
+    where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
+    return conn.execute(f"SELECT count(*) FROM mentions{where}", args).fetchone()[0]
+
+
+def texts_after(conn: sqlite3.Connection, entity_ids: Sequence[int] | None, after_id: int, limit: int) -> list[tuple]:
+    """(mention id, entity id, title, text, rating, lang) of the next ``limit`` mentions by id
+    after ``after_id`` (of the entities, or all): the batches a rescore walks."""
+    args = list(entity_ids or ())
+    where = f" WHERE m.entity_id IN ({','.join('?' * len(args))}) AND" if args else " WHERE"
+    return [tuple(r) for r in conn.execute(
+        "SELECT m.id, m.entity_id, i.title, i.text, i.rating, i.lang FROM mentions m JOIN items i ON i.id = m.item_id"
+        f"{where} m.id > ? ORDER BY m.id LIMIT ?", (*args, after_id, limit))]
+
+
+def ids_for_items(conn: sqlite3.Connection, item_ids: Sequence[int]) -> list[int]:
+    """Ids of the mentions of these items."""
+    if not item_ids:
+        return []
+    return [r[0] for r in conn.execute(
+        f"SELECT id FROM mentions WHERE item_id IN ({','.join('?' * len(item_ids))})", list(item_ids))]
+
+
+def count_new(conn: sqlite3.Connection, ids: Sequence[int]) -> int:
+    """How many of these mentions are still new (unread)."""
+    n = 0
+    for i in range(0, len(ids), 500):
+        chunk = list(ids[i:i + 500])
+        n += conn.execute(f"SELECT count(*) FROM mentions WHERE status = 'new' AND id IN ({','.join('?' * len(chunk))})",
+                          chunk).fetchone()[0]
+    return n
+
+
+def overrides_by_url(conn: sqlite3.Connection) -> list[tuple[str, str, float, str, int]]:
+    """(article canonical URL, entity name, override, by, at) of every human override, by mention id."""
+    return [tuple(r) for r in conn.execute(
+        "SELECT i.canonical_url, e.name, m.override, m.override_by, m.override_at FROM mentions m "
+        "JOIN items i ON i.id = m.item_id JOIN entities e ON e.id = m.entity_id WHERE m.override IS NOT NULL "
+        "ORDER BY m.id")]
+
+
+def set_override_by_url(conn: sqlite3.Connection, url: str, entity_name: str, score: float, by: str,
+                        at: int) -> list[int]:
+    """Set the override of the mention of the article with this canonical URL and this entity;
+    returns the ids changed (none when the article is not stored yet)."""
+    cur = conn.execute(
+        "UPDATE mentions SET override = ?, sentiment = ?, override_by = ?, override_at = ? "
+        "WHERE item_id = (SELECT id FROM items WHERE canonical_url = ?) "
+        "AND entity_id = (SELECT id FROM entities WHERE name = ? COLLATE NOCASE) RETURNING id",
+        (score, score, by, at, url, entity_name))
+    return [r[0] for r in cur.fetchall()]

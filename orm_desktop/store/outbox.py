@@ -123,8 +123,8 @@ def requeue(conn: sqlite3.Connection, row_ids: tuple[int, ...], now: int) -> int
 
 def drop_old_bodies(conn: sqlite3.Connection, sent_before: int) -> int:
     """Free the bytes of messages sent before ``sent_before`` (the row and its key stay)."""
-    return conn.execute("UPDATE outbox SET body = x'' WHERE state = 'sent' AND sent_at < ? AND length(body) > 0",
-                        (sent_before,)).rowcount
+    return conn.execute("UPDATE outbox SET body = ? WHERE state = 'sent' AND sent_at < ? AND length(body) > 0",
+                        (b"", sent_before)).rowcount
 
 
 def alerts_created_since(conn: sqlite3.Connection, since: int) -> list[tuple[int, int, str]]:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
+from orm_desktop.errors import Conflict
+
 
 @dataclass(frozen=True, slots=True)
 class User:
@@ -79,13 +81,20 @@ def get(conn: sqlite3.Connection, response_id: int) -> Response | None:
     return Response(*r) if r else None
 
 
-def update(conn: sqlite3.Connection, response_id: int, *, expected_version: int, **fields) -> bool:
+def update(conn: sqlite3.Connection, response_id: int, *, expected_version: int, by: str = "", **fields) -> bool:
     """Apply fields and bump the version if nobody saved in between; False on a conflict."""
     sets = ", ".join(f"{k} = ?" for k in fields)
     cur = conn.execute(
-        f"UPDATE responses SET {sets}, version = version + 1 WHERE id = ? AND version = ?",
-        (*fields.values(), response_id, expected_version))
+        f"UPDATE responses SET {sets}, version = version + 1, changed_by = ? WHERE id = ? AND version = ?",
+        (*fields.values(), by, response_id, expected_version))
     return cur.rowcount == 1
+
+
+def conflict(conn: sqlite3.Connection, response_id: int, expected_version: int) -> Conflict:
+    """The Conflict for a save based on ``expected_version``: who saved since, and the version now."""
+    r = conn.execute("SELECT version, changed_by, author FROM responses WHERE id = ?", (response_id,)).fetchone()
+    return Conflict("response", response_id, who=(r[1] or r[2]) if r else "", expected=expected_version,
+                    current=r[0] if r else 0)
 
 
 def list_(conn: sqlite3.Connection, *, states: tuple[str, ...] = (), author: str | None = None,
@@ -122,7 +131,7 @@ def response_times(conn: sqlite3.Connection, since: int, until: int) -> list[tup
     return conn.execute(
         "SELECT i.first_seen, min(r.created), min(r.approved_at), min(r.sent_at), m.due_at "
         "FROM responses r JOIN mentions m ON m.id = r.mention_id JOIN items i ON i.id = m.item_id "
-        "WHERE r.created >= ? AND r.created < ? AND r.state != 'discarded' GROUP BY m.id",
+        "WHERE r.created >= ? AND r.created < ? AND r.state != 'discarded' GROUP BY m.id, i.first_seen",
         (since, until)).fetchall()
 
 
@@ -161,3 +170,27 @@ def update_key_message(conn: sqlite3.Connection, message_id: int, topic: str, te
 def retire_key_message(conn: sqlite3.Connection, message_id: int) -> int:
     """Take a key message out of use (kept, inactive, for the record); returns rows changed."""
     return conn.execute("UPDATE key_messages SET active = 0 WHERE id = ? AND active = 1", (message_id,)).rowcount
+
+
+def counts_by_state(conn: sqlite3.Connection, since: int, until: int) -> dict[str, int]:
+    """Responses updated in [since, until) by state."""
+    return {r[0]: r[1] for r in conn.execute("SELECT state, count(*) FROM responses WHERE updated >= ? AND updated < ? "
+                                             "GROUP BY state", (since, until))}
+
+
+def active_key_messages_for_export(conn: sqlite3.Connection) -> list[tuple[str, str, str]]:
+    """(topic, text, approved_by) of the active key messages, in the order they were added."""
+    return [tuple(r) for r in conn.execute(
+        "SELECT topic, text, approved_by FROM key_messages WHERE active = 1 ORDER BY id")]
+
+
+def import_key_message(conn: sqlite3.Connection, topic: str, text: str, approved_by: str) -> None:
+    """A key message as a bundle carries it (approved elsewhere, no date)."""
+    conn.execute("INSERT INTO key_messages (topic, text, approved_by) VALUES (?, ?, ?)", (topic, text, approved_by))
+
+
+def users_with_executive(conn: sqlite3.Connection) -> list[tuple[str, str, str, str | None]]:
+    """(name, display name, roles as stored, name of the executive they speak for) by name."""
+    return [tuple(r) for r in conn.execute(
+        "SELECT u.name, u.display_name, u.roles, e.name FROM users u LEFT JOIN entities e ON e.id = u.entity_id "
+        "ORDER BY u.name")]

@@ -85,27 +85,26 @@ class MainWindow(QMainWindow):
         self._left_lay.addWidget(QLabel(" Saved searches"))
         self._left_lay.addWidget(self.saved)
         self.update_saved_searches()
+        if svc.snapshot_label:  # an offline snapshot: read-only for good, nothing to refresh
+            self.timer.stop()
+            self.set_read_only(True)
+            self.exec_mode.setEnabled(False)
+            self.flash(svc.snapshot_label[:1].upper() + svc.snapshot_label[1:])
+        else:
+            self.start_live_updates()
 
     def update_title(self) -> None:
         brand = self.svc.brand_name()
-        self.setWindowTitle(f"{brand + ' — ' if brand else ''}ORM Desktop  ({self.svc.ws.root})")
+        where = self.svc.snapshot_label or self.svc.ws.label
+        self.setWindowTitle(f"{brand + ' — ' if brand else ''}ORM Desktop  ({where})")
 
     # -- saved searches (rules) with unread counts ---------------------------------------------
     def update_saved_searches(self) -> None:
         """Counts of new (unread) mentions per rule, computed off the GUI thread."""
-        from orm_desktop.analysis import rules
-
         svc = self.svc
 
         def work(progress, cancel):
-            out = []
-            for r in rules.list_(svc.conn):
-                ids = rules.matching_ids(svc.conn, r)
-                unread = svc.conn.execute(
-                    f"SELECT count(*) FROM mentions WHERE status = 'new' AND id IN ({','.join('?' * len(ids))})",
-                    ids).fetchone()[0] if ids else 0
-                out.append((r.id, r.name, unread))
-            return out
+            return svc.rule_unread_counts()
 
         self.runner.start(work, on_success=self._saved_counts)
 
@@ -117,9 +116,7 @@ class MainWindow(QMainWindow):
             self.saved.addItem(it)
 
     def open_saved_search(self, item) -> None:
-        from orm_desktop.analysis import rules
-
-        r = rules.get(self.svc.conn, item.data(Qt.ItemDataRole.UserRole))
+        r = self.svc.rule(item.data(Qt.ItemDataRole.UserRole))
         self.show_page("Inbox")
         f = self.inbox.filters
         c = r.conditions
@@ -247,12 +244,12 @@ class MainWindow(QMainWindow):
 
         when = refresh_label(self.svc.refresh_state(), lambda ts: dt.datetime.fromtimestamp(ts).strftime("%d %b %H:%M"))
         alerts = len(self.svc.alerts())
-        from orm_desktop.analysis.crisis import active
-
-        crisis = ", ".join(name for _id, name, _s in active(self.svc.conn))
+        crisis = ", ".join(name for _id, name, _s in self.svc.crises())
         if crisis and self.inbox.filters.order.currentData() != "priority":
             self.inbox.filters.order.setCurrentIndex(self.inbox.filters.order.findData("priority"))
-        self.health.setText((f"CRISIS MODE: {crisis} · " if crisis else "")
+        self.health.setText((f"{self.svc.snapshot_label[:1].upper()}{self.svc.snapshot_label[1:]} · "
+                             if self.svc.snapshot_label else "")
+                            + (f"CRISIS MODE: {crisis} · " if crisis else "")
                             + f"Last refresh {when} · feeds: {h['ok']} ok, {h['failing']} failing"
                             + (f" · ⚠ {alerts} open alert{'s' if alerts != 1 else ''}" if alerts else ""))
 
@@ -320,7 +317,8 @@ class MainWindow(QMainWindow):
         # opening or making another workspace starts a window in operator mode: not from executive mode
         self.operator_actions = [
             self._action(f, "&New workspace…", self.new_workspace, "Ctrl+N"),
-            self._action(f, "&Open workspace…", self.open_workspace, "Ctrl+O")]
+            self._action(f, "&Open workspace…", self.open_workspace, "Ctrl+O"),
+            self._action(f, "Open &team workspace (PostgreSQL)…", self.open_team_workspace)]
         f.addSeparator()
         self._action(f, "E&xport bundle…", self.export_bundle)
         self.operator_actions.append(self._action(f, "&Import bundle into a new workspace…", self.import_bundle))
@@ -390,6 +388,7 @@ class MainWindow(QMainWindow):
         disabled (so no shortcut, menu or focus reaches their controls), triage refuses, and the
         menu items that would open another workspace in operator mode are off."""
         self.read_only = read_only
+        self.svc.set_executive_mode(read_only)  # the facade refuses changes too, not only the widgets
         self.exec_mode.setChecked(read_only)
         self.inbox.set_read_only(read_only)
         for i in range(self.nav.count()):
@@ -432,14 +431,13 @@ class MainWindow(QMainWindow):
         self.onboarding.open()
 
     def export_bundle(self) -> None:
-        from orm_desktop.bundle import export_bundle
         from orm_desktop.errors import KnownError
 
         path, _ = QFileDialog.getSaveFileName(self, "Export bundle", "workspace.ormbundle",
                                               "ORM Desktop bundle (*.ormbundle)")
         if path:
             try:
-                p = export_bundle(self.svc, path, by=self.svc.setting("current_user") or "gui")
+                p = self.svc.export_bundle(path, by=self.svc.setting("current_user") or "gui")
             except (KnownError, OSError) as exc:
                 QMessageBox.warning(self, "Cannot export", str(exc))
                 return
@@ -449,7 +447,6 @@ class MainWindow(QMainWindow):
     def import_bundle(self) -> None:
         from pathlib import Path
 
-        from orm_desktop.bundle import import_bundle
         from orm_desktop.errors import KnownError
         from orm_desktop.service import Service
 
@@ -459,17 +456,15 @@ class MainWindow(QMainWindow):
         folder = QFileDialog.getExistingDirectory(self, "Folder for the new workspace")
         if not folder:
             return
-        from orm_desktop.bundle import policy_changes
-
         try:
-            weaker = policy_changes(Path(path))
+            weaker = Service.bundle_policy_changes(Path(path))
             accept = bool(weaker) and QMessageBox.question(
                 self, "Weaker policy in the bundle",
                 "The bundle would switch on: " + ", ".join(f"{k} = {v}" for k, v in weaker.items())
                 + ".\nApply these settings too? (Your choice is recorded in the audit log.)"
             ) == QMessageBox.StandardButton.Yes
             svc = Service.create(Path(folder) / "orm-workspace")
-            import_bundle(svc, path, by="gui", accept_policy=accept)
+            svc.import_bundle(path, by="gui", accept_policy=accept)
         except KnownError as exc:
             QMessageBox.warning(self, "Cannot import", str(exc))
             return
@@ -488,7 +483,74 @@ class MainWindow(QMainWindow):
             except KnownError as exc:
                 QMessageBox.warning(self, "Cannot open workspace", str(exc))
 
+    # -- live updates (issue 15) ---------------------------------------------------------------
+    def start_live_updates(self) -> None:
+        """Follow other windows' and team members' changes (LISTEN/NOTIFY, or SQLite polling)."""
+        from orm_desktop.ui.live import LiveUpdates
+
+        self.live = LiveUpdates(self.svc, self)
+        self.live.changed.connect(self.on_live_changes)
+        self.live.start()
+
+    def on_live_changes(self, changes: list) -> None:
+        """Refresh what the changes touch: inbox rows (and its count when rows came or went),
+        the drafts and approval queues, rules, settings, the status line."""
+        def touches(*tables: str) -> bool:
+            return any(c.touches(*tables) for c in changes)
+
+        if touches("mentions"):
+            # an update can move a row in or out of the filter (status, sentiment): always recount
+            ids = {i for c in changes if c.table == "mentions" for i in c.ids}
+            self.inbox.live_update(structural=True, ids=ids)
+        if touches("responses", "key_messages") and hasattr(self, "responses"):
+            self.responses.live_update(changes)
+        if touches("rules") and hasattr(self, "rules"):
+            self.rules.reload()
+            self.update_saved_searches()
+        if touches("settings"):
+            self.update_title()
+            settings = self.pages.get("Settings")
+            if settings is not None:
+                settings.live_update()
+        if touches("alerts", "entities") or any(c.table == "mentions" and c.action == "insert" for c in changes):
+            self.update_health()
+
+    def open_team_workspace(self) -> None:
+        """Ask for a team workspace's URL (postgresql://user@host/database) and open it."""
+        from PySide6.QtWidgets import QInputDialog
+
+        url, ok = QInputDialog.getText(self, "Open team workspace",
+                                       "PostgreSQL URL of the team workspace (postgresql://user@host/database):")
+        if ok and url.strip():
+            self.open_team_url(url.strip())
+
+    def open_team_url(self, url: str) -> None:
+        """Connect off the GUI thread (a server may take seconds to answer, or never); switch to
+        the workspace when it opens, or say in one line why it did not."""
+        from orm_desktop.service import Service
+        from orm_desktop.workspace import is_url
+
+        if not is_url(url):
+            QMessageBox.warning(self, "Cannot open workspace",
+                                "a team workspace is named by a URL starting with postgresql://")
+            return
+        self.flash("Connecting to the team workspace…")
+
+        def work(progress, cancel):
+            return Service.open(url)
+
+        self.runner.start(work, on_success=self._team_opened, on_failure=self._team_failed)
+
+    def _team_opened(self, svc) -> None:
+        self.switch_workspace.emit(svc)
+
+    def _team_failed(self, message: str, known: bool) -> None:
+        QMessageBox.warning(self, "Cannot open workspace", message if known else message[-3000:])
+
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        live = getattr(self, "live", None)
+        if live is not None:
+            live.stop()
         self.runner.cancel_all()
         self.runner.wait(10_000)
         if self.tray is not None:

@@ -34,6 +34,7 @@ class RulesView(QWidget):
         self.svc = svc
         self.runner = runner
         self.current_id: int | None = None
+        self.current_version = 0  # the row version of the rule being edited, as read
         self.list = QListWidget()
         self.name = QLineEdit()
         self.entity = QComboBox()
@@ -106,8 +107,6 @@ class RulesView(QWidget):
             self.list.setCurrentRow(0)
 
     def reload(self) -> None:
-        from orm_desktop.analysis import rules
-
         chosen = self.entity.currentData()  # a reload must not reset the form under the user
         self.entity.blockSignals(True)
         self.entity.clear()
@@ -116,7 +115,7 @@ class RulesView(QWidget):
             self.entity.addItem(e.name, e.name)
         self.entity.setCurrentIndex(max(0, self.entity.findData(chosen)))
         self.entity.blockSignals(False)
-        self.rules = rules.list_(self.svc.conn)
+        self.rules = self.svc.rules()
         self.list.blockSignals(True)
         self.list.clear()
         for i, r in enumerate(self.rules):
@@ -146,13 +145,15 @@ class RulesView(QWidget):
                                  "priority": self.priority.value() if self.priority.value() >= 0 else None,
                                  "mute": True if self.mute.isChecked() else None,
                                  "notify": True if self.notify.isChecked() else None}.items() if v is not None}
-        return Rule(self.current_id, self.name.text().strip(), cond, act, self.enabled.isChecked())
+        return Rule(self.current_id, self.name.text().strip(), cond, act, self.enabled.isChecked(),
+                    self.current_version if self.current_id is not None else 0)
 
     def pick(self, row: int) -> None:
         if not 0 <= row < len(self.rules):
             return
         r = self.rules[row]
         self.current_id = r.id
+        self.current_version = r.version
         c, a = r.conditions, r.actions
         self.name.setText(r.name)
         self.entity.setCurrentIndex(max(0, self.entity.findData(c.get("entity"))))
@@ -183,10 +184,8 @@ class RulesView(QWidget):
         self.notify.setChecked(False)
 
     def dry_run(self) -> None:
-        from orm_desktop.analysis import rules
-
         try:
-            n, sample = rules.dry_run(self.svc.conn, self.rule())
+            n, sample = self.svc.dry_run_rule(self.rule())
         except KnownError as exc:
             QMessageBox.warning(self, "Cannot run the rule", str(exc))
             return
@@ -197,28 +196,37 @@ class RulesView(QWidget):
 
     @refuses_when_read_only
     def save(self) -> None:
-        from orm_desktop.analysis import rules
+        import dataclasses
 
+        from orm_desktop.errors import Conflict
+        from orm_desktop.ui.widgets import keep_mine_after_conflict
+
+        by = self.svc.setting("current_user") or "gui"
         try:
-            saved = rules.save(self.svc.conn, self.rule(), by=self.svc.setting("current_user") or "gui")
+            try:
+                saved = self.svc.save_rule(self.rule(), by=by)
+            except Conflict as exc:
+                if not keep_mine_after_conflict(self, exc):
+                    self.reload()
+                    self.pick(self.list.currentRow())
+                    self.status_message.emit(f"reloaded: rule {exc.row_id} was changed by {exc.who}")
+                    return
+                saved = self.svc.save_rule(dataclasses.replace(self.rule(), version=exc.current), by=by)
         except KnownError as exc:
             QMessageBox.warning(self, "Cannot save the rule", str(exc))
             return
-        self.current_id = saved.id
+        self.current_id, self.current_version = saved.id, saved.version
         self.reload()
         self.status_message.emit(f"rule {saved.name} saved")
         self.changed.emit()
 
     @refuses_when_read_only
     def apply(self) -> None:
-        from orm_desktop.analysis import rules
-
         if self.current_id is None:
             self.status_message.emit("save the rule first")
             return
-        rule, svc = rules.get(self.svc.conn, self.current_id), self.svc
-        self.runner.start(lambda progress, cancel: rules.apply_to_history(svc.conn, rule, by="gui", progress=progress,
-                                                                         cancel=cancel),
+        rule, svc = self.svc.rule(self.current_id), self.svc
+        self.runner.start(lambda progress, cancel: svc.apply_rule(rule, by="gui", progress=progress, cancel=cancel),
                           on_success=self._applied, on_failure=self._failed)
 
     def _applied(self, n: int) -> None:
@@ -230,10 +238,8 @@ class RulesView(QWidget):
 
     @refuses_when_read_only
     def delete(self) -> None:
-        from orm_desktop.analysis import rules
-
         if self.current_id is not None:
-            rules.delete(self.svc.conn, self.current_id, by="gui")
+            self.svc.delete_rule(self.current_id, by="gui")
             self.new()
             self.reload()
             self.changed.emit()

@@ -1,0 +1,148 @@
+"""The generated benchmark workspace on PostgreSQL: the SQLite cache (benchmarks/out/ws-N, made by
+generate.py) loaded with COPY into a database ``orm_bench_N`` on the server of ``$ORM_BENCH_PG``
+(default postgresql://postgres@127.0.0.1:5432/postgres), so both backends are measured on the
+same rows.
+
+    python benchmarks/pg_cache.py [--mentions 1000000] [--rebuild]
+
+How it loads: ``store.db.create(url)`` makes the schema; the secondary indexes of items and
+mentions (the GIN full-text index included) are dropped and the mentions triggers disabled; every
+table is copied with ``COPY ... FROM STDIN`` (the rollups ``mention_daily`` / ``mention_counts``
+too: they are the SQLite cache's, already computed); the identity sequences are moved past the
+copied ids, the indexes rebuilt, the triggers enabled, then VACUUM ANALYZE. The database is
+built as ``orm_bench_N_part`` and renamed when finished, and reused while its stamp (the
+generator's settings row and the schema version) matches the SQLite cache's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sqlite3
+import sys
+import time
+from urllib.parse import urlsplit, urlunsplit
+
+from _common import cached_workspace
+
+ADMIN_URL = os.environ.get("ORM_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
+
+
+def url_of(dbname: str) -> str:
+    return urlunsplit(urlsplit(ADMIN_URL)._replace(path="/" + dbname))
+
+
+def admin(sql: str, *args) -> list:
+    import psycopg
+
+    with psycopg.connect(ADMIN_URL, autocommit=True) as c:
+        cur = c.execute(sql, args or None)
+        return cur.fetchall() if cur.description else []
+
+
+def _stamp_sqlite(path) -> tuple[str, int]:
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        gen = conn.execute("SELECT value FROM settings WHERE key = 'benchmark_generator'").fetchone()[0]
+        return gen, conn.execute("PRAGMA user_version").fetchone()[0]
+    finally:
+        conn.close()
+
+
+def _stamp_pg(dbname: str) -> tuple[str | None, int]:
+    import psycopg
+
+    try:
+        with psycopg.connect(url_of(dbname), autocommit=True) as c:
+            gen = c.execute("SELECT value FROM settings WHERE key = 'benchmark_generator'").fetchone()
+            ver = c.execute("SELECT value FROM schema_meta WHERE key = 'version'").fetchone()
+            return (gen[0] if gen else None), int(ver[0]) if ver else 0
+    except psycopg.Error:
+        return None, 0
+
+
+def cached_pg_workspace(mentions: int = 1_000_000, seed: int = 1, *, rebuild: bool = False) -> str:
+    """The URL of the PostgreSQL copy of the generated workspace (built once, then reused)."""
+    src = cached_workspace(mentions, seed) / "orm.db"
+    want = _stamp_sqlite(src)
+    name = f"orm_bench_{mentions}"
+    exists = bool(admin("SELECT 1 FROM pg_database WHERE datname = %s", name))
+    if exists and not rebuild and _stamp_pg(name) == want:
+        return url_of(name)
+    part = name + "_part"
+    admin(f"DROP DATABASE IF EXISTS {part} WITH (FORCE)")
+    admin(f"CREATE DATABASE {part}")
+    load(src, url_of(part))
+    admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    admin(f"ALTER DATABASE {part} RENAME TO {name}")
+    return url_of(name)
+
+
+def load(src, url: str, *, quiet: bool = False) -> dict:
+    """Copy the SQLite workspace ``src`` into the empty database at ``url``."""
+    import psycopg
+
+    from orm_desktop.store import db
+    from orm_desktop.store.postgres import schema
+
+    started = time.monotonic()
+
+    def say(msg: str) -> None:
+        if not quiet:
+            print(f"[{time.monotonic() - started:6.1f} s] {msg}", file=sys.stderr, flush=True)
+
+    db.create(url)
+    lite = sqlite3.connect(f"file:{src}?mode=ro", uri=True)
+    counts = {}
+    with psycopg.connect(url) as pg:
+        pg.execute("SET maintenance_work_mem = '512MB'")
+        pg.execute("SET synchronous_commit = off")
+        indexes = pg.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() "
+            "AND tablename IN ('items', 'mentions') "
+            "AND indexname NOT IN (SELECT conname FROM pg_constraint)").fetchall()
+        for idx, _ in indexes:
+            pg.execute(f"DROP INDEX {idx}")
+        pg.execute("ALTER TABLE mentions DISABLE TRIGGER USER")
+        pg.execute("DELETE FROM workspace_identity")
+        pg.commit()
+        for t in schema.tables():
+            cols = [c for c, _ in t.columns]
+            have = {r[1] for r in lite.execute(f"PRAGMA table_info({t.name})")}
+            cols = [c for c in cols if c in have]
+            n = 0
+            with pg.cursor() as cur, cur.copy(f"COPY {t.name} ({', '.join(cols)}) FROM STDIN") as cp:
+                for row in lite.execute(f"SELECT {', '.join(cols)} FROM {t.name}"):
+                    cp.write_row(row)
+                    n += 1
+            pg.commit()
+            counts[t.name] = n
+            if n:
+                say(f"{t.name}: {n:,} rows")
+            if t.identity and n:
+                pg.execute(f"SELECT setval(pg_get_serial_sequence('{t.name}', 'id'), (SELECT max(id) FROM {t.name}))")
+        say("indexes ...")
+        for _, sql in indexes:
+            pg.execute(sql)
+        pg.execute("ALTER TABLE mentions ENABLE TRIGGER USER")
+        pg.commit()
+    lite.close()
+    say("VACUUM ANALYZE ...")
+    with psycopg.connect(url, autocommit=True) as pg:
+        pg.execute("VACUUM ANALYZE")
+    say("done")
+    return {"seconds": round(time.monotonic() - started, 1), "rows": counts}
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--mentions", type=int, default=1_000_000)
+    p.add_argument("--rebuild", action="store_true")
+    a = p.parse_args()
+    url = cached_pg_workspace(a.mentions, rebuild=a.rebuild)
+    print(json.dumps({"url": url}))
+
+
+if __name__ == "__main__":
+    main()

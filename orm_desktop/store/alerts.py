@@ -1,0 +1,54 @@
+"""Spike alerts: the rows analysis/alerts.py detects, stored and listed."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+
+
+def active_entities(conn: sqlite3.Connection) -> list[tuple[int, str]]:
+    """(id, name) of the active entities, by id."""
+    return [(r[0], r[1]) for r in conn.execute("SELECT id, name FROM entities WHERE active = 1 ORDER BY id")]
+
+
+def upsert(conn: sqlite3.Connection, rows: Iterable[tuple], now: int) -> int:
+    """Insert alerts given as (entity_id, kind, window_start, window_end, observed, baseline,
+    score, detail); an alert with the same entity, kind and start is updated. Returns how many
+    were new. The caller owns the transaction."""
+    new = 0
+    for r in rows:
+        new += conn.execute("SELECT 1 FROM alerts WHERE entity_id = ? AND kind = ? AND window_start = ?",
+                            (r[0], r[1], r[2])).fetchone() is None
+        conn.execute(
+            "INSERT INTO alerts (entity_id, kind, window_start, window_end, observed, baseline, score, detail, "
+            "created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (entity_id, kind, window_start) DO UPDATE "
+            "SET window_end = excluded.window_end, observed = excluded.observed, baseline = excluded.baseline, "
+            "score = excluded.score, detail = excluded.detail",
+            (*r, now))
+    return new
+
+
+def list_(conn: sqlite3.Connection, *, entity_id: int | None = None, include_closed: bool = False) -> list[tuple]:
+    """(entity_id, entity name, kind, window_start, window_end, observed, baseline, score, status,
+    id), newest window first."""
+    clauses, args = [], []
+    if entity_id is not None:
+        clauses.append("a.entity_id = ?")
+        args.append(entity_id)
+    if not include_closed:
+        clauses.append("a.status = 'open'")
+    where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
+    return [tuple(r) for r in conn.execute(
+        "SELECT a.entity_id, e.name, a.kind, a.window_start, a.window_end, a.observed, a.baseline, a.score, "
+        f"a.status, a.id FROM alerts a JOIN entities e ON e.id = a.entity_id{where} "
+        "ORDER BY a.window_end DESC, a.score DESC", args)]
+
+
+def acknowledge(conn: sqlite3.Connection, alert_id: int) -> None:
+    conn.execute("UPDATE alerts SET status = 'acknowledged' WHERE id = ?", (alert_id,))
+
+
+def open_since(conn: sqlite3.Connection, entity_id: int, since: int) -> bool:
+    """Whether the entity has an open alert whose window ends at or after ``since``."""
+    return conn.execute("SELECT 1 FROM alerts WHERE entity_id = ? AND status = 'open' AND window_end >= ? LIMIT 1",
+                        (entity_id, since)).fetchone() is not None

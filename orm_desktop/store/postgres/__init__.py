@@ -1,0 +1,1 @@
+"""The PostgreSQL schema of a team workspace (see schema.py)."""
