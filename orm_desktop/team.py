@@ -3,7 +3,7 @@ team ...` and the GUI; no SQL here, no Qt).
 
 The login is the user: whoever connects as ``maya`` acts as maya, the database records it
 (``session_user``) and its roles decide what maya may do. Setting up: ``init`` (as the database's
-owner) creates the schema and applies ``store/postgres/roles.sql``; ``add_user`` creates a login
+owner) creates the schema and applies ``store/postgres/roles.py``; ``add_user`` creates a login
 (with a SCRAM password computed here) and adds it to a group. Signing keys: each login creates its
 own (``keygen``): the public key goes into the database, the private key, encrypted under the
 person's passphrase, into the OS keyring of their own laptop; an admin approves the key

@@ -43,7 +43,7 @@ def _insert(conn: sqlite3.Connection, *, actor: str, action: str, subject_type: 
             data: dict[str, Any], now: int, priv, key_id: str) -> int:
     from orm_desktop.store import team
 
-    if team.is_team(conn):  # the database writes the entry, as the login (roles.sql)
+    if team.is_team(conn):  # the database writes the entry, as the login (store/postgres/roles.py)
         entry_id = team.audit_append(conn, action, subject_type, subject_id, data, priv=priv, key_id=key_id, now=now)
         _checkpoint_after_commit(conn)
         return entry_id

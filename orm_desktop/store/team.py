@@ -1,6 +1,6 @@
 """Team workspaces on PostgreSQL: roles, users, signing keys and the functions that change state.
 
-The rules live in the database (``store/postgres/roles.sql``): group roles per workspace database
+The rules live in the database (``store/postgres/roles.py``): group roles per workspace database
 (``<db>_author``, ``<db>_approver``, ``<db>_executive``, ``<db>_admin``), table privileges,
 row-level security and SECURITY DEFINER functions for the response transitions and the audit log.
 This module applies them and calls them; it takes a psycopg 3 connection (``raw(conn)`` unwraps
@@ -24,7 +24,6 @@ from orm_desktop import chain, identity
 from orm_desktop.errors import KnownError, UsageError
 
 GROUPS = ("author", "approver", "executive", "admin")
-ROLES_SQL = "roles.sql"
 _NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 _DB = re.compile(r"^[a-z_][a-z0-9_]{0,45}$")
 RETRIES = 5
@@ -56,10 +55,9 @@ def role_prefix(dbname: str) -> str:
 
 
 def roles_sql(prefix: str, dbname: str | None = None) -> str:
-    from pathlib import Path
+    from orm_desktop.store.postgres.roles import SQL
 
-    text = (Path(__file__).parent / "postgres" / ROLES_SQL).read_text(encoding="utf-8")
-    return text.replace("@P@", role_prefix(prefix)).replace("@DB@", role_prefix(dbname or prefix))
+    return SQL.replace("@P@", role_prefix(prefix)).replace("@DB@", role_prefix(dbname or prefix))
 
 
 def prefix_of(conn: Any) -> str:
@@ -170,7 +168,7 @@ def has_schema(conn: Any) -> bool:
 
 
 def is_team(conn: Any) -> bool:
-    """Whether ``conn`` is a PostgreSQL connection to a team database (roles.sql applied): the
+    """Whether ``conn`` is a PostgreSQL connection to a team database (roles.py applied): the
     audit log and the response transitions then go through the database's functions. Cached on
     the connection."""
     if getattr(conn, "dialect", "sqlite") != "postgresql":
@@ -196,7 +194,7 @@ def database_owner(conn: Any) -> str:
 
 
 def is_team_database(conn: Any) -> bool:
-    """Whether roles.sql was applied to this database."""
+    """Whether roles.py was applied to this database."""
     return raw(conn).execute("SELECT to_regprocedure('team_transition(bigint, text, integer, bigint, text, "
                              "text, text, text, text)') IS NOT NULL").fetchone()[0]
 
