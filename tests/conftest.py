@@ -148,7 +148,10 @@ def pg_demo_template(pg_server, tmp_path_factory) -> Iterator[str]:
     os.environ["XDG_DATA_HOME"] = str(tmp_path_factory.mktemp("pgdemo-state"))
 
     def build(url: str) -> None:
+        from orm_desktop import workspace as wsmod
+
         Service.create(url, demo=True).close()
+        _TEMPLATE_DIRS[url.rsplit("/", 1)[1]] = wsmod.team_state_dir(url)  # demo-feeds, workspace key
 
     try:
         yield from _pg_template(pg_server, build)
@@ -159,11 +162,21 @@ def pg_demo_template(pg_server, tmp_path_factory) -> Iterator[str]:
             os.environ["XDG_DATA_HOME"] = old
 
 
+_TEMPLATE_DIRS: dict[str, Path] = {}  # template database -> its workspace's local folder
+
+
 def _pg_clone(request, template: str, monkeypatch, tmp_path) -> str:
+    """A new database cloned from ``template``, dropped after the test; the template workspace's
+    local folder (demo feeds, workspace key) is copied as a SQLite workspace's folder would be."""
+    from orm_desktop import workspace as wsmod
+
     name = f"orm_test_{secrets.token_hex(5)}"
     pg_admin(f"CREATE DATABASE {name} TEMPLATE {template}")
     request.addfinalizer(lambda: _drop_later(name))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "state"))  # the team workspace's local folder
+    if template in _TEMPLATE_DIRS:
+        shutil.copytree(_TEMPLATE_DIRS[template], wsmod.team_state_dir(pg_url(name)),
+                        ignore=shutil.ignore_patterns("*.lock"))
     return pg_url(name)
 
 

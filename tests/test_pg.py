@@ -163,3 +163,21 @@ def test_backup_of_a_team_workspace_points_to_the_server(new_ws, backend):
     with pytest.raises(UsageError, match="pg_dump"):
         backup.backup(new_ws)
     assert backup.daily_backup(new_ws) is None
+
+
+def test_a_lock_wait_ends_as_a_busy_message_not_a_hang(new_ws, backend, monkeypatch):
+    from orm_desktop.errors import DatabaseLocked
+
+    if backend == "sqlite":
+        monkeypatch.setattr(db, "BUSY_TIMEOUT_MS", 300)
+    else:
+        monkeypatch.setattr(pg, "LOCK_TIMEOUT_MS", 300)
+    a, b = new_ws.connect(), new_ws.connect()
+    try:
+        with db.transaction(a):
+            a.execute("INSERT INTO settings (key, value) VALUES ('x', '1')")
+            with pytest.raises(DatabaseLocked, match="busy"), db.transaction(b):
+                b.execute("INSERT INTO settings (key, value) VALUES ('x', '2')")
+    finally:
+        a.close()
+        b.close()
