@@ -78,6 +78,8 @@ def test_a_team_works_through_the_cli_with_the_login_as_the_user(run_cli, team_d
         r = cli(name, "team", "approve-key", name)  # nobody approves their own key
         assert r.returncode == 2 and "permission denied" in r.stderr and "Traceback" not in r.stderr
         assert cli(ada, "team", "approve-key", name).returncode == 0
+    r = cli(ada, "key-messages", "add", "We answer within a day.")  # audited, and ada has no key yet
+    assert r.returncode == 2 and "team keygen" in r.stderr and "Traceback" not in r.stderr
     r = cli(ada, "team", "users", "--format", "json")
     import json
 

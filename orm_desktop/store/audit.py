@@ -72,6 +72,11 @@ def _signing_key(conn: sqlite3.Connection, name: str, now: int):
                 f"acting as {sk.name} needs {sk.name}'s passphrase (unlock the key: the passphrase "
                 f"prompt, ${identity.PASSPHRASE_ENV} or --passphrase-file)")
         return priv, sk.key_id
+    from orm_desktop.store import team
+
+    if team.is_team(conn):
+        raise identity.IdentityError(f"{name} has no signing key on this team workspace yet: create one with "
+                                     "`orm-desktop team keygen`, then have an admin approve it")
     if id_store.is_user(conn, name):
         raise identity.IdentityError(
             f"{name} has no signing key yet: create one with `orm-desktop users keygen {name}`")
