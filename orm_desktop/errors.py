@@ -54,3 +54,7 @@ class WorkflowError(UsageError):
 
 class LockBusy(KnownError):
     """Another process holds a workspace lock (a refresh, or a deliveries run) right now."""
+
+
+class ReadOnlyWorkspace(KnownError):
+    """A change asked of a workspace opened read-only (executive mode, an offline snapshot)."""

@@ -181,3 +181,21 @@ def test_a_lock_wait_ends_as_a_busy_message_not_a_hang(new_ws, backend, monkeypa
     finally:
         a.close()
         b.close()
+
+
+def test_no_server_skips_in_one_line_but_fails_under_ci(tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    env = {**os.environ, "ORM_TEST_PG": "postgresql://postgres@127.0.0.1:1/postgres", "CI": "false"}
+    cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-rs",
+           "tests/test_store.py::test_failed_transaction_leaves_nothing"]
+    r = subprocess.run(cmd, cwd=root, env=env, capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stdout[-2000:]
+    assert "1 passed, 1 skipped" in r.stdout
+    assert [ln for ln in r.stdout.splitlines() if "SKIPPED" in ln and "no PostgreSQL server at" in ln]
+    r = subprocess.run(cmd, cwd=root, env={**env, "CI": "true"}, capture_output=True, text=True, timeout=300)
+    assert r.returncode != 0 and "required when CI=true" in r.stdout, r.stdout[-2000:]

@@ -50,10 +50,12 @@ def open_service(args):
         if name:
             raise as_refused(login, name)
         if hasattr(args, "user"):
-            args.user = login
-            name = "" if getattr(args, "reads_only", False) else login  # reading needs no key
-    if name and svc.needs_unlock(name):
-        svc.unlock(name, passphrase(args, f"passphrase of {name}: "))
+            args.user = name = login
+            if getattr(args, "reads_only", False):  # reading needs no key
+                svc.acting_user = login
+                return svc
+    if name:
+        svc.act_as(name, lambda: passphrase(args, f"passphrase of {name}: "))
     return svc
 
 
