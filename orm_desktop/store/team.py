@@ -157,8 +157,9 @@ def whoami(conn: Any) -> tuple[str, tuple[str, ...]]:
     """(login, its groups in this workspace)."""
     pg = raw(conn)
     me = pg.execute("SELECT session_user").fetchone()[0]
-    mine = pg.execute("SELECT g FROM unnest(%s::text[]) g WHERE pg_has_role(session_user, %s || '_' || g, "
-                      "'MEMBER')", (list(GROUPS), prefix_of(pg))).fetchall()
+    mine = pg.execute("SELECT g FROM unnest(%s::text[]) g WHERE CASE WHEN EXISTS (SELECT 1 FROM pg_roles "
+                      "WHERE rolname = %s || '_' || g) THEN pg_has_role(session_user, %s || '_' || g, 'MEMBER') "
+                      "ELSE false END", (list(GROUPS), prefix_of(pg), prefix_of(pg))).fetchall()
     return me, tuple(r[0] for r in mine)
 
 
