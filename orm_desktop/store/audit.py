@@ -43,7 +43,7 @@ def _insert(conn: sqlite3.Connection, *, actor: str, action: str, subject_type: 
             data: dict[str, Any], now: int, priv, key_id: str) -> int:
     from orm_desktop.store import team
 
-    if team.is_team(conn):  # the database writes the entry, as the login (roles.sql)
+    if team.is_team(conn):  # the database writes the entry, as the login (store/postgres/roles.py)
         entry_id = team.audit_append(conn, action, subject_type, subject_id, data, priv=priv, key_id=key_id, now=now)
         _checkpoint_after_commit(conn)
         return entry_id
@@ -53,10 +53,11 @@ def _insert(conn: sqlite3.Connection, *, actor: str, action: str, subject_type: 
     h = entry_hash(prev, now, actor, action, subject_type, subject_id, text, key_id)
     cur = conn.execute(
         "INSERT INTO audit_log (at, actor, action, subject_type, subject_id, data, prev_hash, hash, key_id, sig) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         (now, actor, action, subject_type, subject_id, text, prev, h, key_id, chain.sign_entry(priv, h)))
+    new_id = int(cur.fetchall()[0][0])
     _checkpoint_after_commit(conn)
-    return int(cur.lastrowid)
+    return new_id
 
 
 def _signing_key(conn: sqlite3.Connection, name: str, now: int):
@@ -72,6 +73,11 @@ def _signing_key(conn: sqlite3.Connection, name: str, now: int):
                 f"acting as {sk.name} needs {sk.name}'s passphrase (unlock the key: the passphrase "
                 f"prompt, ${identity.PASSPHRASE_ENV} or --passphrase-file)")
         return priv, sk.key_id
+    from orm_desktop.store import team
+
+    if team.is_team(conn):
+        raise identity.IdentityError(f"{name} has no signing key on this team workspace yet: create one with "
+                                     "`orm-desktop team keygen`, then have an admin approve it")
     if id_store.is_user(conn, name):
         raise identity.IdentityError(
             f"{name} has no signing key yet: create one with `orm-desktop users keygen {name}`")
