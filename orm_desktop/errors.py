@@ -69,3 +69,7 @@ class Conflict(KnownError):
         self.expected, self.current = expected, current
         super().__init__(f"{what} {row_id} was changed by {self.who} meanwhile (version {expected}, now "
                          f"{current}); reload it and apply your change again")
+
+
+class ReadOnlyWorkspace(KnownError):
+    """A change asked of a workspace opened read-only (executive mode, an offline snapshot)."""

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
 from orm_desktop import workspace as wsmod
-from orm_desktop.errors import UsageError
+from orm_desktop.errors import ReadOnlyWorkspace, UsageError
 from orm_desktop.store import db
 from orm_desktop.store import entities as entities_store
 from orm_desktop.store import feeds as feeds_store
@@ -34,17 +34,32 @@ from orm_desktop.types import (
 class Service:
     """Everything a user can do with a workspace."""
 
-    def __init__(self, ws: wsmod.Workspace) -> None:
+    def __init__(self, ws: wsmod.Workspace, *, snapshot: dict | None = None) -> None:
         self.ws = ws
         self._local = threading.local()
         self._all: list = []
         self._lock = threading.Lock()
         self.new_alerts = 0
+        self.acting_user: str | None = None  # --as USER / "Working as" (None: the login name)
+        self.executive_mode = False  # see set_executive_mode
+        self.snapshot = snapshot  # the stamp of an offline snapshot (None: a working workspace)
+        self.snapshot_label = ""  # "offline snapshot of ... taken ..., read-only" for a snapshot
+        if snapshot is not None:
+            from orm_desktop.transfer import snapshot_label
+
+            self.snapshot_label = snapshot_label(snapshot)
 
     # -- lifecycle ---------------------------------------------------------------------------
     @classmethod
     def open(cls, root: Path) -> Service:
-        """Open an existing workspace (migrating it if needed)."""
+        """Open an existing workspace (migrating it if needed); an offline snapshot opens
+        read-only, as it was taken."""
+        if not wsmod.is_url(root):
+            from orm_desktop.transfer import read_stamp
+
+            stamp = read_stamp(Path(root).expanduser())
+            if stamp is not None:
+                return cls(wsmod.open_workspace(root, migrate=False), snapshot=stamp)
         return cls(wsmod.open_workspace(root))
 
     @classmethod
@@ -77,7 +92,7 @@ class Service:
     def conn(self):  # -> sqlite3.Connection
         conn = getattr(self._local, "conn", None)
         if conn is None:
-            conn = self.ws.connect()
+            conn = self.ws.connect(readonly=self.snapshot is not None)
             self._local.conn = conn
             with self._lock:
                 self._all.append(conn)
@@ -103,8 +118,10 @@ class Service:
     def set_setting(self, key: str, value, *, expected_version: int | None = None, by: str = "") -> None:
         """Save a setting; with ``expected_version`` (see setting_version) a value someone else
         saved since raises Conflict instead of being overwritten."""
+        self._check_write()
         with db.transaction(self.conn):
-            settings_store.set_(self.conn, key, value, by=by or _user(), expected_version=expected_version)
+            settings_store.set_(self.conn, key, value, by=by or self.acting_user or _user(),
+                                expected_version=expected_version)
 
     def setting_version(self, key: str) -> int:
         """The row version of a setting (0 while it has its default)."""
@@ -114,7 +131,8 @@ class Service:
                      by: str = "") -> None:
         """Save several settings at once, all or nothing. With ``expected`` ({key: version as
         read}) a setting someone else saved since raises Conflict and nothing is written."""
-        who = by or _user()
+        self._check_write()
+        who = by or self.acting_user or _user()
         with db.transaction(self.conn):
             for key, value in values.items():
                 settings_store.set_(self.conn, key, value, by=who,
@@ -147,6 +165,7 @@ class Service:
     def change_setting(self, key: str, text: str):
         """Set one of the user-editable settings (EDITABLE_SETTINGS) from text, validated;
         returns the value stored. UsageError naming the problem otherwise."""
+        self._check_write()
         value = self.parse_setting(key, text)
         self.set_setting(key, value)
         return value
@@ -167,18 +186,18 @@ class Service:
     def add_key_message(self, text: str, *, topic: str = "", by: str = "") -> int:
         from orm_desktop.responses import workflow
 
-        return workflow.add_key_message(self.conn, topic, text, by=by or _user())
+        return workflow.add_key_message(self.conn, topic, text, by=self._actor(by))
 
     def edit_key_message(self, message_id: int, *, text: str | None = None, topic: str | None = None,
                          by: str = "") -> None:
         from orm_desktop.responses import workflow
 
-        workflow.edit_key_message(self.conn, message_id, topic=topic, text=text, by=by or _user())
+        workflow.edit_key_message(self.conn, message_id, topic=topic, text=text, by=self._actor(by))
 
     def remove_key_message(self, message_id: int, *, by: str = "") -> None:
         from orm_desktop.responses import workflow
 
-        workflow.remove_key_message(self.conn, message_id, by=by or _user())
+        workflow.remove_key_message(self.conn, message_id, by=self._actor(by))
 
     # -- entities ----------------------------------------------------------------------------
     def entities(self, *, active_only: bool = False) -> list[Entity]:
@@ -199,6 +218,7 @@ class Service:
         """Add an entity. ``query`` defaults to the quoted name. Validates the query (QueryError
         with the position of the problem), expands search-feed templates for it and, with
         ``match_existing``, finds its mentions among items already stored."""
+        self._check_write()
         from orm_desktop.ingest.query import EntityQuery
 
         if kind not in ENTITY_KINDS:
@@ -223,6 +243,7 @@ class Service:
         return self.entity(eid)
 
     def update_entity(self, entity_id: int, **fields) -> Entity:
+        self._check_write()
         from orm_desktop.ingest.query import EntityQuery
 
         current = self.entity(entity_id)
@@ -237,6 +258,7 @@ class Service:
         return self.entity(entity_id)
 
     def remove_entity(self, entity_id: int) -> None:
+        self._check_write()
         with db.transaction(self.conn):
             entities_store.remove(self.conn, entity_id)
 
@@ -256,6 +278,7 @@ class Service:
     def add_feed(self, url: str, *, title: str = "", kind: str = "news", category: str = "",
                  weight: float = 1.0) -> list[Feed]:
         """Add a feed, or a search-feed template (URL with ``{query}``) expanded per entity."""
+        self._check_write()
         from orm_desktop.ingest.opml import OutlineFeed
 
         url = url.strip()
@@ -274,6 +297,7 @@ class Service:
         A file that is not well-formed only adds feeds: the outlines of feeds (and search
         templates) already in the workspace are left alone and named as a problem, so a
         broken file never renames or re-weights an existing feed."""
+        self._check_write()
         from orm_desktop.ingest.opml import read_opml
 
         result = read_opml(path)
@@ -341,6 +365,7 @@ class Service:
         return text
 
     def update_feed(self, feed_id: int, **fields) -> Feed:
+        self._check_write()
         if "kind" in fields and fields["kind"] not in FEED_KINDS:
             raise UsageError(f"unknown feed kind {fields['kind']!r}")
         with db.transaction(self.conn):
@@ -348,6 +373,7 @@ class Service:
         return feeds_store.get(self.conn, feed_id)
 
     def remove_feed(self, feed_id: int) -> None:
+        self._check_write()
         with db.transaction(self.conn):
             feeds_store.remove(self.conn, feed_id)
 
@@ -365,6 +391,7 @@ class Service:
         leaves failing feeds to their backoff; ``feed_ids`` fetches just those feeds. The
         summary's ``scope`` says which it was. ``force`` is kept for callers that predate this.
         """
+        self._check_write(user_action=False)
         import dataclasses
 
         from orm_desktop.ingest.pipeline import refresh
@@ -384,7 +411,8 @@ class Service:
         summary = dataclasses.replace(summary, scope=scope,
                                       not_due=max(enabled - summary.feeds, 0) if scope == "due" else 0)
         if scope == "all" and not summary.skipped:
-            self.set_setting("last_full_refresh", int(time.time()))
+            with db.transaction(self.conn):
+                settings_store.set_(self.conn, "last_full_refresh", int(time.time()))
         self._after_refresh(summary)
         return summary
 
@@ -398,6 +426,14 @@ class Service:
 
             return locks.advisory(self.conn, "refresh", holder_info())
         return self.ws.refresh_lock()
+
+    def change_listener(self, callback: Callable[[object], None]):
+        """A (not yet started) listener calling ``callback(store.live.Change)`` from its own
+        thread whenever anyone commits a change to this workspace: LISTEN/NOTIFY on a team
+        workspace, PRAGMA data_version polling on SQLite. ``start()`` / ``stop()`` it."""
+        from orm_desktop.store.live import Listener
+
+        return Listener(self.ws.target, callback)
 
     def deliveries_lock(self):
         """One sender of the outbox at a time for everyone on the workspace (as refresh_lock:
@@ -435,29 +471,16 @@ class Service:
 
     def detect_alerts(self, *, days: int = 90) -> int:
         """Run spike detection now; returns the number of new alerts."""
+        self._check_write(user_action=False)
         from orm_desktop.analysis.alerts import detect_and_store
 
         return detect_and_store(self.conn, now=int(time.time()), days=days)
 
     def acknowledge_alert(self, alert_id: int) -> None:
+        self._check_write()
         from orm_desktop.analysis.alerts import acknowledge
 
         acknowledge(self.conn, alert_id)
-
-    # -- crisis mode -------------------------------------------------------------------------
-    def in_crisis(self, entity_id: int) -> bool:
-        """Whether the entity is in crisis mode."""
-        from orm_desktop.store import crisis as crisis_store
-
-        return crisis_store.is_on(self.conn, entity_id)
-
-    # -- rules -------------------------------------------------------------------------------
-    def rule_unread_counts(self) -> list[tuple[int, str, int]]:
-        """(rule id, name, new mentions it selects) for every saved rule (the saved-search list)."""
-        from orm_desktop.analysis import rules
-
-        return [(r.id, r.name, mentions_store.count_new(self.conn, rules.matching_ids(self.conn, r)))
-                for r in rules.list_(self.conn)]
 
     # -- responses ---------------------------------------------------------------------------
     def responses(self, *, states: Sequence[str] = (), author: str | None = None,
@@ -500,6 +523,7 @@ class Service:
 
     def save_deliveries_config(self, cfg: dict) -> dict:
         """Validate and store (UsageError naming the first bad setting)."""
+        self._check_write()
         from orm_desktop.deliveries.config import SETTING, merged, validate
 
         cfg = merged(cfg)
@@ -514,6 +538,7 @@ class Service:
                             url: str = "") -> None:
         """Store the SMTP password (for the configured server and user) or a webhook's URL in the
         OS keyring; an empty value deletes it."""
+        self._check_write()
         from orm_desktop.deliveries import config as c
 
         if smtp_password is not None:
@@ -555,12 +580,14 @@ class Service:
 
     def run_scheduled(self, *, refresh: bool = True, now: int | None = None):
         """One background run: refresh due feeds, queue what is due, send the outbox."""
+        self._check_write(user_action=False)
         from orm_desktop.deliveries.scheduled import run
 
         return run(self, refresh=refresh, now=now)
 
     def send_outbox(self):
         """Send the due outbox rows now (SendReport); LockBusy if another process is sending."""
+        self._check_write()
         from orm_desktop.deliveries.outbox import deliver_due
 
         with self.deliveries_lock():
@@ -578,6 +605,7 @@ class Service:
 
     def resend(self, ids: Sequence[int]) -> int:
         """Queue failed or uncertain messages again, due now (a person's decision)."""
+        self._check_write()
         from orm_desktop.store import outbox as ostore
 
         with db.transaction(self.conn):
@@ -610,14 +638,14 @@ class Service:
         """Set the triage status. ``expected`` ({id: version as read}) makes the write
         conditional: a mention someone else changed since raises Conflict, nothing is written."""
         with db.transaction(self.conn):
-            return mentions_store.set_status(self.conn, ids, status, by=by or _user(), now=int(time.time()),
+            return mentions_store.set_status(self.conn, ids, status, by=self._actor(by), now=int(time.time()),
                                              expected=expected)
 
     def set_statuses(self, ids_by_status: Mapping[str, Iterable[int]], *, by: str = "",
                      expected: Mapping[int, int] | None = None) -> int:
         """Several status changes in one transaction (undo puts back mixed statuses); all or
         nothing, with ``expected`` as in set_status."""
-        who, now, n = by or _user(), int(time.time()), 0
+        who, now, n = self._actor(by), int(time.time()), 0
         with db.transaction(self.conn):
             for status, ids in ids_by_status.items():
                 ids = list(ids)
@@ -629,7 +657,7 @@ class Service:
                by: str = "", expected_version: int | None = None) -> Mention:
         """Assign and/or tag a mention (Conflict when ``expected_version`` is stale); returns it."""
         with db.transaction(self.conn):
-            mentions_store.triage(self.conn, mention_id, by=by or _user(), now=int(time.time()),
+            mentions_store.triage(self.conn, mention_id, by=self._actor(by), now=int(time.time()),
                                   expected_version=expected_version, assignee=assignee, tags=tags)
         return self.mention(mention_id).mention
 
@@ -644,7 +672,7 @@ class Service:
         from orm_desktop.store import audit
 
         ids = list(ids)
-        who, now = by or _user(), int(time.time())
+        who, now = self._actor(by), int(time.time())
         with db.transaction(self.conn):
             n = mentions_store.set_override(self.conn, ids, score, by=who, now=now, expected=expected)
             for i in ids:
@@ -657,7 +685,7 @@ class Service:
         """Capture the mention's feed entry and page (hashed, stored as received)."""
         from orm_desktop.evidence import capture
 
-        return capture(self.conn, self.ws.evidence, mention_id, by=by or _user())
+        return capture(self.conn, self.ws.evidence, mention_id, by=self._actor(by))
 
     def evidence(self, mention_id: int):
         from orm_desktop.evidence import list_for
@@ -696,6 +724,473 @@ class Service:
                                   positive=positive, limit=limit)
         return [m for m in (mentions_store.get(self.conn, i) for i in ids) if m is not None]
 
+
+    # -- who acts, and whether a change is allowed (the one place: CLI and GUI both pass here) --
+    def set_executive_mode(self, on: bool) -> None:
+        """Executive mode: what a person decides (triage, drafts, approvals, rules, settings,
+        entities, feeds, crisis mode) is refused by the facade; refreshes and deliveries go on."""
+        self.executive_mode = bool(on)
+
+    def read_only_reason(self, *, user_action: bool = True) -> str:
+        """'' when changes are allowed, else the one line that says why not."""
+        if self.snapshot_label:
+            return self.snapshot_label
+        if user_action and self.executive_mode:
+            return "executive mode is read-only: leave it (Ctrl+E) to change anything"
+        return ""
+
+    def _check_write(self, *, user_action: bool = True) -> None:
+        reason = self.read_only_reason(user_action=user_action)
+        if reason:
+            raise ReadOnlyWorkspace(reason)
+
+    def _actor(self, by: str, default: str = "") -> str:
+        """The acting user of a change (after the write check): ``by``, else the user this
+        session acts as (``--as`` / "Working as"), else ``default``, else the login name."""
+        self._check_write()
+        return by or self.acting_user or default or _user()
+
+    def act_as(self, name: str, passphrase: Callable[[], str] | None = None) -> None:
+        """Act as ``name`` from now on; when ``name`` has a signing key still locked in this
+        process, ``passphrase()`` is asked for it (IdentityError when it is wrong or missing)."""
+        if name and self.needs_unlock(name):
+            if passphrase is None:
+                from orm_desktop import identity
+
+                raise identity.IdentityError(f"acting as {name} needs {name}'s passphrase")
+            self.unlock(name, passphrase())
+        self.acting_user = name or None
+
+    # -- users and keys ------------------------------------------------------------------------
+    def users(self):
+        from orm_desktop.store import responses as rstore
+
+        return rstore.users(self.conn)
+
+    def user(self, name: str):
+        """A user by name; UsageError naming the known users when there is none."""
+        from orm_desktop.responses import workflow as wf
+
+        return wf.user(self.conn, name)
+
+    def users_with_keys(self) -> list[tuple]:
+        """(user, key id as the audit log registered it or '') for every user."""
+        from orm_desktop.identity import key_id_of
+        from orm_desktop.store import audit
+
+        reg = audit.registry(self.conn)  # keys as the audit log registers them, not as a table says
+        return [(u, (k := reg.user_key(u.name)) and key_id_of(k.public_key) or "") for u in self.users()]
+
+    def add_user(self, name: str, roles: Sequence[str], *, display_name: str = "", executive: str | None = None,
+                 key=None, by: str = "admin"):
+        """Add a user with roles and (``identity.create_key``) a signing key."""
+        from orm_desktop.responses import workflow as wf
+
+        self._check_write()
+        return wf.add_user(self.conn, name, tuple(roles), display_name=display_name, executive=executive,
+                           key=key, by=by)
+
+    def keygen(self, name: str, key) -> None:
+        """Give a user of an older workspace a signing key (never replaces one)."""
+        from orm_desktop.responses import workflow as wf
+
+        self._check_write()
+        wf.user(self.conn, name)
+        wf.keygen(self.conn, name, key)
+
+    def user_private_key(self, name: str) -> str:
+        """The user's key as stored (encrypted under the user's passphrase)."""
+        from orm_desktop.identity import IdentityError
+        from orm_desktop.store import identity as id_store
+
+        sk = id_store.user_key(self.conn, name)
+        if sk is None or not sk.private_key:
+            raise IdentityError(f"{name} has no signing key in this workspace")
+        return sk.private_key
+
+    @staticmethod
+    def stored_private_key(root: Path, name: str) -> str | None:
+        """A user's encrypted key from the workspace at ``root`` without opening it for work
+        (deciding an approval file on the approver's laptop); None when there is none."""
+        ws = wsmod.Workspace(root)
+        if not ws.exists():
+            return None
+        from orm_desktop.store import identity as id_store
+
+        conn = ws.connect(readonly=True)
+        try:
+            sk = id_store.user_key(conn, name)
+        finally:
+            conn.close()
+        return sk.private_key if sk is not None else None
+
+    # -- responses: drafts, approvals, templates -----------------------------------------------
+    def response(self, response_id: int):
+        from orm_desktop.responses import workflow as wf
+
+        return wf.get(self.conn, response_id)
+
+    def suggest_templates(self, mention_id: int, *, limit: int = 5):
+        """Templates ranked for a mention, filled from it (best first)."""
+        from orm_desktop.responses import workflow as wf
+
+        return wf.suggest(self.conn, mention_id, limit=limit)
+
+    def create_draft(self, mention_id: int | None, *, author: str = "", template_id: str | None = None):
+        from orm_desktop.responses import workflow as wf
+
+        return wf.create_draft(self.conn, mention_id, author=self._actor(author), template_id=template_id)
+
+    def check_response(self, r) -> list:
+        """The checks a response fails (length, banned phrases, key messages, placeholders)."""
+        from orm_desktop.responses import workflow as wf
+
+        return wf.check(self.conn, r)
+
+    def response_history(self, response_id: int):
+        from orm_desktop.responses import workflow as wf
+
+        return wf.history(self.conn, response_id)
+
+    def transition(self, response_id: int, action: str, *, by: str = "", comment: str = "", channel: str = "",
+                   url: str = "", expected_version: int | None = None):
+        """submit | approve | request_changes | send | discard (roles and four eyes checked);
+        with ``expected_version`` (the version the user saw) Conflict if it changed since."""
+        from orm_desktop.responses import workflow as wf
+
+        return wf.transition(self.conn, response_id, action, by=self._actor(by), comment=comment, channel=channel,
+                             url=url, expected_version=expected_version)
+
+    def edit_response(self, response_id: int, text: str, *, by: str = "", expected_version: int | None = None,
+                      comment: str = ""):
+        """Replace a response's text; ``expected_version`` (default: the current one) guards
+        against overwriting someone else's edit."""
+        from orm_desktop.responses import workflow as wf
+
+        who = self._actor(by)
+        if expected_version is None:
+            expected_version = wf.get(self.conn, response_id).version
+        return wf.edit(self.conn, response_id, text, by=who, expected_version=expected_version, comment=comment)
+
+    @staticmethod
+    def response_actions(r) -> dict[str, bool]:
+        """Which of save / submit / approve / request_changes / send / discard the workflow
+        allows from the response's state (all False for None)."""
+        from orm_desktop.responses import workflow as wf
+
+        out = {"save": r is not None and r.state in wf.EDITABLE}
+        out.update({k: r is not None and r.state in states for k, (states, _to) in wf.TRANSITIONS.items()})
+        return out
+
+    def check_draft_text(self, text: str, *, template_id: str, channel: str) -> list:
+        """Live checks of a draft being edited: length for the template, banned phrases, key messages."""
+        from orm_desktop.responses import checks
+        from orm_desktop.responses import workflow as wf
+
+        t = wf.templates(self.conn).get(template_id)
+        return checks.check_draft(text, channel=channel, max_length=t.max_length if t else 0,
+                                  banned=wf.banned_phrases(self.conn),
+                                  key_messages=[m for _, m in wf.key_messages(self.conn)])
+
+    def templates(self) -> dict:
+        """Shipped and workspace templates by id."""
+        from orm_desktop.responses import workflow as wf
+
+        return wf.templates(self.conn)
+
+    def save_template(self, body: str, *, by: str = ""):
+        from orm_desktop.responses import workflow as wf
+
+        return wf.save_template(self.conn, body, by=self._actor(by))
+
+    def delete_template(self, template_id: str, *, by: str = "") -> None:
+        from orm_desktop.responses import workflow as wf
+
+        wf.delete_template(self.conn, template_id, by=self._actor(by))
+
+    def banned_phrases(self) -> list[str]:
+        from orm_desktop.responses import workflow as wf
+
+        return wf.banned_phrases(self.conn)
+
+    def draft_key_messages(self) -> list[tuple[str, str]]:
+        """(topic, text) of the key messages drafts are checked against (shipped and workspace)."""
+        from orm_desktop.responses import workflow as wf
+
+        return wf.key_messages(self.conn)
+
+    def overdue(self, now: int | None = None) -> list[tuple[int, int, str]]:
+        """(mention id, due, title) of mentions past their response due time."""
+        from orm_desktop.store import responses as rstore
+
+        return rstore.overdue(self.conn, int(now if now is not None else time.time()))
+
+    def export_approval_request(self, response_id: int, out: Path | str, *, by: str = "") -> dict:
+        """An approval request file for an approver away from this laptop."""
+        from orm_desktop.responses.approval_file import export_request
+
+        return export_request(self.conn, response_id, Path(out), by=self._actor(by))
+
+    def merge_approval(self, path: Path | str, *, by: str = ""):
+        """Apply the decision in a returned approval file (its signature checked)."""
+        from orm_desktop.responses.approval_file import merge
+
+        return merge(self.conn, Path(path), by=self._actor(by))
+
+    # -- rules -------------------------------------------------------------------------------
+    def rules(self):
+        from orm_desktop.analysis import rules
+
+        return rules.list_(self.conn)
+
+    def rule(self, rule_id: int):
+        from orm_desktop.analysis import rules
+
+        return rules.get(self.conn, rule_id)
+
+    def dry_run_rule(self, rule, *, sample: int = 10) -> tuple[int, list[tuple[int, str]]]:
+        """(stored mentions the rule would change, a sample of (id, title)); changes nothing."""
+        from orm_desktop.analysis import rules
+
+        return rules.dry_run(self.conn, rule, sample=sample)
+
+    def save_rule(self, rule, *, by: str = ""):
+        from orm_desktop.analysis import rules
+
+        return rules.save(self.conn, rule, by=self._actor(by))
+
+    def set_rule_enabled(self, rule_id: int, enabled: bool, *, by: str = ""):
+        from dataclasses import replace
+
+        return self.save_rule(replace(self.rule(rule_id), enabled=enabled), by=by)
+
+    def apply_rule(self, rule, *, by: str = "", progress=None, cancel=None) -> int:
+        """Apply a rule (or a rule id) to every stored mention it selects; returns how many changed."""
+        from orm_desktop.analysis import rules
+
+        who = self._actor(by)
+        rule = self.rule(rule) if isinstance(rule, int) else rule
+        return rules.apply_to_history(self.conn, rule, by=who, progress=progress, cancel=cancel)
+
+    def delete_rule(self, rule_id: int, *, by: str = "") -> None:
+        from orm_desktop.analysis import rules
+
+        rules.delete(self.conn, rule_id, by=self._actor(by))
+
+    def export_rules(self) -> str:
+        from orm_desktop.analysis import rules
+
+        return rules.export_rules(self.conn)
+
+    def import_rules(self, text: str, *, by: str = "") -> int:
+        from orm_desktop.analysis import rules
+
+        return rules.import_rules(self.conn, text, by=self._actor(by))
+
+    # -- crisis mode -------------------------------------------------------------------------
+    def in_crisis(self, entity_id: int) -> bool:
+        """Whether the entity is in crisis mode."""
+        from orm_desktop.store import crisis as crisis_store
+
+        return crisis_store.is_on(self.conn, entity_id)
+
+    def crises(self) -> list[tuple[int, str, int]]:
+        """(entity id, name, since) of the entities in crisis mode."""
+        from orm_desktop.analysis.crisis import active
+
+        return active(self.conn)
+
+    def crisis_on(self, entity_name: str, *, by: str = "") -> int | None:
+        """Enter crisis mode; returns the holding-statement draft's id (None if none fits)."""
+        from orm_desktop.analysis.crisis import switch_on
+
+        return switch_on(self, entity_name, by=self._actor(by))
+
+    def crisis_off(self, entity_name: str, *, by: str = "", report_dir: Path | None = None) -> Path | None:
+        """Leave crisis mode; writes the crisis report and returns its path."""
+        from orm_desktop.analysis.crisis import switch_off
+
+        return switch_off(self, entity_name, by=self._actor(by), report_dir=report_dir)
+
+    # -- sentiment engines and rescoring ------------------------------------------------------
+    def rule_unread_counts(self) -> list[tuple[int, str, int]]:
+        """(rule id, name, new mentions it selects) for every saved rule (the saved-search list)."""
+        from orm_desktop.analysis import rules
+
+        return [(r.id, r.name, mentions_store.count_new(self.conn, rules.matching_ids(self.conn, r)))
+                for r in rules.list_(self.conn)]
+
+    def rescore(self, engine_name: str | None = None, *, entity_ids: Sequence[int] | None = None, progress=None,
+                cancel: threading.Event | None = None) -> int:
+        """Recompute machine sentiment with an engine (overrides stay); resumable."""
+        from orm_desktop.analysis.rescore import rescore
+
+        self._check_write()
+        return rescore(self.conn, engine_name, entity_ids=list(entity_ids) if entity_ids else None,
+                       progress=progress, cancel=cancel)
+
+    def rescore_status(self) -> str:
+        """'' or one line about an interrupted rescore and how to finish it."""
+        from orm_desktop.analysis.rescore import status
+
+        return status(self.conn)
+
+    # -- evidence ----------------------------------------------------------------------------
+    def export_evidence(self, mention_id: int, out: Path | str, *, by: str = "") -> Path:
+        """One zip of a mention's captures with a manifest of their hashes (checked first)."""
+        from orm_desktop.evidence import export
+
+        return export(self.conn, self.ws.evidence, mention_id, Path(out), by=by or self.acting_user or _user())
+
+    # -- reports -----------------------------------------------------------------------------
+    def report_data(self, kind: str, *, entity: str | None = None, since: int | None = None,
+                    until: int | None = None, now: int | None = None):
+        """The data of a weekly, executive or crisis report (reports.render draws it)."""
+        from orm_desktop.reports import data
+
+        return data.build(self, kind, entity=entity, since=since, until=until, now=now,
+                          checkpoint=self.snapshot is None)
+
+    def record_report_export(self, d, out: Path | str, pages: int, *, by: str = "") -> None:
+        """Reports leave the laptop: each export is an audit-log entry (allowed in executive mode)."""
+        from orm_desktop.reports.render import record_export
+
+        if self.snapshot_label:
+            return  # an offline snapshot records nothing: it is read-only
+        record_export(self.conn, d, Path(out), pages, by=by or self.acting_user or _user())
+
+    # -- bundles -----------------------------------------------------------------------------
+    def export_bundle(self, out: Path | str, *, by: str = "") -> dict:
+        """Feeds, entities, rules, templates, users, overrides and the audit log in one file."""
+        from orm_desktop.bundle import export_bundle
+
+        self._check_write(user_action=False)  # the export is audited: not from a read-only snapshot
+        return export_bundle(self, Path(out), by=by or self.acting_user or _user())
+
+    def import_bundle(self, path: Path | str, *, by: str = "", accept_policy: bool = False) -> dict[str, int]:
+        """Rebuild this new, empty workspace from a bundle (all or nothing)."""
+        from orm_desktop.bundle import import_bundle
+
+        return import_bundle(self, Path(path), by=self._actor(by), accept_policy=accept_policy)
+
+    @staticmethod
+    def bundle_policy_changes(path: Path | str) -> dict:
+        """Settings in a bundle that would weaken a policy (ask before importing them)."""
+        from orm_desktop.bundle import policy_changes
+
+        return policy_changes(Path(path))
+
+    @staticmethod
+    def unlock_from_bundle(path: Path | str, name: str, passphrase: Callable[[], str]) -> bool:
+        """Unlock ``name``'s key carried by a bundle (an import signed by a user the bundle
+        brings); False when the bundle carries no key for ``name``."""
+        from orm_desktop import identity
+        from orm_desktop.bundle import read_bundle
+
+        user = next((u for u in read_bundle(Path(path))["users"]
+                     if u["name"].casefold() == name.casefold() and u.get("private_key")), None)
+        if user is None:
+            return False
+        identity.SESSION.add(identity.decrypt_private_key(user["private_key"], passphrase(), who=name))
+        return True
+
+    # -- moving between stores: offline snapshot, team push (orm_desktop/transfer.py) --------
+    def team_name(self) -> str:
+        """How a snapshot names the workspace it was taken from: the brand and where it lives."""
+        brand = self.brand_name()
+        return f"{brand} ({self.ws.label})" if brand else self.ws.label
+
+    def take_snapshot(self, out: Path | str, *, days: int, progress=None) -> dict:
+        """A read-only offline copy of the last ``days`` days (mentions, their items, entities,
+        feeds, alerts, responses, settings) as a new SQLite workspace folder ``out``."""
+        from orm_desktop.transfer import snapshot
+
+        return snapshot(self, Path(out), days=days, progress=progress)
+
+    def push_to_team(self, url: str, *, progress=None) -> dict:
+        """Copy this solo workspace into the empty team database at ``url``, every table's count
+        and the audit chain verified before it commits."""
+        from orm_desktop.transfer import push
+
+        return push(self, url, progress=progress)
+
+    # -- audit log ---------------------------------------------------------------------------
+    def verify_audit(self, extra_checkpoints: Sequence[Path | str] = ()):
+        """(chain report, problems, checkpoints matched): every link, signature and checkpoint."""
+        from orm_desktop.store import audit
+
+        extra = [(f, audit.read_checkpoint(Path(f))) for f in extra_checkpoints]
+        rep, problems = audit.verify_full(self.conn, extra)
+        return rep, problems, len(audit.checkpoints_beside(self.conn)) + len(extra)
+
+    def write_audit_checkpoint(self, out: Path | str) -> dict:
+        """A signed checkpoint of the audit log's head, written to ``out``; returns it."""
+        from orm_desktop.store import audit
+
+        audit.write_checkpoint(self.conn, Path(out))
+        return audit.read_checkpoint(Path(out))
+
+    def audit_entries(self):
+        from orm_desktop.store import audit
+
+        return audit.all_entries(self.conn)
+
+    # -- safety ------------------------------------------------------------------------------
+    def backup(self, dest: Path | str | None = None, *, automatic: bool = False) -> Path:
+        from orm_desktop.backup import backup
+
+        return backup(self.ws, Path(dest) if dest else None, automatic=automatic)
+
+    def backups(self) -> list[Path]:
+        from orm_desktop.backup import backups
+
+        return backups(self.ws)
+
+    def daily_backup(self) -> Path | None:
+        """An automatic backup when the newest is more than a day old (the GUI at start)."""
+        from orm_desktop.backup import daily_backup
+
+        if self.snapshot is not None:
+            return None  # a read-only snapshot: nothing changes, nothing to back up
+        return daily_backup(self.ws)
+
+    @staticmethod
+    def restore_backup(root: Path, source: Path | str | None = None) -> tuple[Path, Path]:
+        """Replace the database of the workspace at ``root`` (not opened: it may be the damaged
+        one) with ``source``, else the newest backup; returns (source, where the old file is kept)."""
+        from orm_desktop.backup import backups, restore
+
+        ws = wsmod.Workspace(root)
+        if source is None:
+            found = [p for p in backups(ws) if not p.name.startswith("before-restore-")]
+            if not found:
+                raise UsageError(f"no backups in {ws.backups}")
+            source = found[0]
+        return Path(source), restore(ws, Path(source))
+
+    @staticmethod
+    def offer_restore(root: Path, error: Exception, ask: Callable[[str], bool]) -> bool:
+        """After a damaged database was found at open: ``ask`` whether to restore the newest
+        backup, and do it on yes. True when restored."""
+        from orm_desktop.backup import offer_restore
+
+        return offer_restore(wsmod.Workspace(root), error, ask)
+
+    def check(self) -> tuple[str, list[str]]:
+        """(integrity check result, protecting triggers missing)."""
+        from orm_desktop.store.identity import missing_triggers
+
+        return db.integrity_check(self.conn), missing_triggers(self.conn)
+
+    def mention_counts(self) -> dict[int, int]:
+        """Stored mentions per entity id."""
+        return entities_store.mention_counts(self.conn)
+
+    def engines(self) -> list[str]:
+        """The sentiment engines this installation offers."""
+        from orm_desktop.analysis.sentiment import available_engines
+
+        return list(available_engines())
 
 # settings a user edits (GUI Settings page, `orm-desktop settings set`): kind, what it is
 EDITABLE_SETTINGS: dict[str, tuple[str, str]] = {
@@ -738,6 +1233,70 @@ def refresh_label(state: dict, when: Callable[[int | None], str]) -> str:
     if (state["all"] or 0) >= state["any"]:
         return f"{when(state['all'])} (all feeds)"
     return f"{when(state['any'])} ({state['feeds']} due feeds; all feeds {when(state['all']) if state['all'] else 'never'})"
+
+
+def text_scorer(engine_name: str | None, lang: str = "") -> Callable[[str, str | None], dict]:
+    """``orm-desktop score``: a function text, entity -> {score, label, confidence[, entity,
+    evidence]} with the named engine (UsageError for a language the engine does not score)."""
+    from orm_desktop.analysis.sentiment import confidence_of, get_engine, score_toward
+    from orm_desktop.ingest.query import EntityQuery
+    from orm_desktop.types import label_for
+
+    engine = get_engine(engine_name)
+    if lang and lang not in engine.languages:
+        raise UsageError(f"engine {engine.name!r} does not score {lang!r} "
+                         f"(it scores {', '.join(sorted(engine.languages))})")
+    matchers: dict[str, EntityQuery] = {}
+
+    def matcher(name: str) -> EntityQuery:
+        if name not in matchers:
+            matchers[name] = EntityQuery.parse(f'"{name}"')
+        return matchers[name]
+
+    def score(text: str, entity: str | None = None) -> dict:
+        if entity:
+            ts = score_toward("", text, matcher(entity).spans, engine=engine, lang=lang)
+            return {"score": round(ts.score, 4), "label": ts.label, "confidence": ts.confidence,
+                    "entity": entity, "evidence": [s for s, _ in ts.evidence]}
+        analyse = getattr(engine, "analyse", None)
+        if analyse is not None:
+            s, conf = analyse(text, lang)
+        else:
+            s = engine.score(text)
+            conf = confidence_of(s, s)
+        s = max(-1.0, min(1.0, s))
+        return {"score": round(s, 4), "label": label_for(s), "confidence": conf}
+
+    return score
+
+
+# -- what needs no workspace: key files and approval files on an approver's laptop --------------
+def new_signing_key(passphrase: str):
+    """A new signing key pair, its private half encrypted under ``passphrase``."""
+    from orm_desktop.identity import create_key
+
+    return create_key(passphrase)
+
+
+def decrypt_key(blob: str, passphrase: str, *, who: str):
+    """A private key from its encrypted form (IdentityError on a wrong passphrase)."""
+    from orm_desktop.identity import decrypt_private_key
+
+    return decrypt_private_key(blob, passphrase, who=who)
+
+
+def read_approval_file(path: Path | str) -> dict:
+    """An approval request file, validated (UsageError naming the problem)."""
+    from orm_desktop.responses.approval_file import _load
+
+    return _load(path)
+
+
+def decide_approval_file(path: Path | str, *, actor: str, approve: bool, key, comment: str = "") -> dict:
+    """Record a signed decision in an approval request file (no workspace needed)."""
+    from orm_desktop.responses.approval_file import decide
+
+    return decide(Path(path), actor=actor, approve=approve, key=key, comment=comment)
 
 
 def _search_string(e: Entity) -> str:

@@ -117,8 +117,31 @@ def pg_server() -> Iterator[str]:
             pytest.fail(why.replace("skipped", "required when CI=true"), pytrace=False)
         pytest.skip(why)
     yield PG_ADMIN_URL
-    if _DROPPER:
-        _DROPPER.pop().shutdown(wait=True)
+    for pool in (_MAKER, _DROPPER):
+        if pool:
+            pool.pop().shutdown(wait=True)
+
+
+_SPARE: dict = {}  # template -> Future of the next test's clone, made while the current test runs
+_MAKER: list = []
+
+
+def _make_clone(template: str) -> str:
+    name = f"orm_test_{secrets.token_hex(5)}"
+    pg_admin(f"CREATE DATABASE {name} TEMPLATE {template}")
+    return name
+
+
+def _next_clone(template: str) -> str:
+    """A fresh clone of ``template`` (ready at once when the previous test ordered it)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    if not _MAKER:
+        _MAKER.append(ThreadPoolExecutor(max_workers=1, thread_name_prefix="pg-clone"))
+    spare = _SPARE.pop(template, None)
+    name = spare.result() if spare is not None else _make_clone(template)
+    _SPARE[template] = _MAKER[0].submit(_make_clone, template)
+    return name
 
 
 def _pg_template(pg_server, build) -> Iterator[str]:
@@ -128,6 +151,12 @@ def _pg_template(pg_server, build) -> Iterator[str]:
         build(pg_url(name))
         yield name
     finally:
+        spare = _SPARE.pop(name, None)
+        if spare is not None:
+            try:
+                pg_admin(f"DROP DATABASE IF EXISTS {spare.result()} WITH (FORCE)")
+            except Exception:  # noqa: BLE001 - the clone may not have been made
+                pass
         pg_admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
@@ -148,7 +177,10 @@ def pg_demo_template(pg_server, tmp_path_factory) -> Iterator[str]:
     os.environ["XDG_DATA_HOME"] = str(tmp_path_factory.mktemp("pgdemo-state"))
 
     def build(url: str) -> None:
+        from orm_desktop import workspace as wsmod
+
         Service.create(url, demo=True).close()
+        _TEMPLATE_DIRS[url.rsplit("/", 1)[1]] = wsmod.team_state_dir(url)  # demo-feeds, workspace key
 
     try:
         yield from _pg_template(pg_server, build)
@@ -159,11 +191,20 @@ def pg_demo_template(pg_server, tmp_path_factory) -> Iterator[str]:
             os.environ["XDG_DATA_HOME"] = old
 
 
+_TEMPLATE_DIRS: dict[str, Path] = {}  # template database -> its workspace's local folder
+
+
 def _pg_clone(request, template: str, monkeypatch, tmp_path) -> str:
-    name = f"orm_test_{secrets.token_hex(5)}"
-    pg_admin(f"CREATE DATABASE {name} TEMPLATE {template}")
+    """A new database cloned from ``template``, dropped after the test; the template workspace's
+    local folder (demo feeds, workspace key) is copied as a SQLite workspace's folder would be."""
+    from orm_desktop import workspace as wsmod
+
+    name = _next_clone(template)
     request.addfinalizer(lambda: _drop_later(name))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "state"))  # the team workspace's local folder
+    if template in _TEMPLATE_DIRS:
+        shutil.copytree(_TEMPLATE_DIRS[template], wsmod.team_state_dir(pg_url(name)),
+                        ignore=shutil.ignore_patterns("*.lock"))
     return pg_url(name)
 
 

@@ -13,6 +13,8 @@ from orm_desktop.evidence import capture, export, list_for
 from orm_desktop.store import audit
 from tests.feedserver import FeedServer
 
+pytestmark = pytest.mark.both_backends  # the service fixtures run on SQLite and PostgreSQL
+
 PAGE = (b"<html><head><script>alert(1)</script></head><body><h1>Acme defrauds customers</h1>"
         b"<p>Unfounded claims about Acme.</p><img src='https://tracker.example/p.gif'></body></html>")
 

@@ -9,6 +9,8 @@ import pytest
 from orm_desktop.analysis.topics import classify, labels, stage
 from orm_desktop.types import MentionFilter
 
+pytestmark = pytest.mark.both_backends  # the service fixtures run on SQLite and PostgreSQL
+
 
 @pytest.mark.parametrize("text, expected", [
     ("Velora recalls 12,400 e-bikes over battery fire risk", {"crisis_recall"}),
@@ -81,5 +83,5 @@ def test_items_in_unsupported_languages_are_marked_never_silently_neutral(empty_
     assert by_lang["en"].label == "positive"
     assert empty_service.count_mentions(MentionFilter(sentiment="neutral")) == 0
     assert [m.lang for m in empty_service.mentions(MentionFilter(lang="it"))] == ["it"]
-    r = run_cli("mentions", "--lang", "it", "--format", "json", workspace=empty_service.ws.root)
+    r = run_cli("mentions", "--lang", "it", "--format", "json", workspace=empty_service.ws.location)
     assert [x["lang"] for x in json.loads(r.stdout)] == ["it"]

@@ -27,8 +27,8 @@ def open_service(args):
     root, _source = wsmod.resolve(args.workspace)
     svc = Service.open(root)
     name = getattr(args, "user", "") or ""
-    if name and svc.needs_unlock(name):
-        svc.unlock(name, passphrase(args, f"passphrase of {name}: "))
+    if name:
+        svc.act_as(name, lambda: passphrase(args, f"passphrase of {name}: "))
     return svc
 
 

@@ -36,17 +36,15 @@ def cmd_alerts(args) -> int:
 def cmd_rescore(args) -> int:
     import sys
 
-    from orm_desktop.analysis.rescore import rescore, status
-
     svc = open_service(args)
     ids = [svc.entity(n).id for n in args.entity] or None
-    if status(svc.conn):  # resumed when it is the same engine and entities, else started over
-        print(f"note: {status(svc.conn)}", file=sys.stderr)
+    if svc.rescore_status():  # resumed when it is the same engine and entities, else started over
+        print(f"note: {svc.rescore_status()}", file=sys.stderr)
 
     def progress(done: int, total: int, msg: str) -> None:
         print(f"\r[{done}/{total}] {msg}", end="", file=sys.stderr, flush=True)
 
-    n = rescore(svc.conn, args.engine, entity_ids=ids, progress=progress)
+    n = svc.rescore(args.engine, entity_ids=ids, progress=progress)
     print(file=sys.stderr)
     print(f"rescored {n} mentions")
     return 0

@@ -28,11 +28,8 @@ def register(sub) -> None:
 
 
 def cmd_verify(args) -> int:
-    from orm_desktop.store import audit
-
     svc = open_service(args)
-    extra = [(f, audit.read_checkpoint(f)) for f in args.checkpoint]
-    rep, problems = audit.verify_full(svc.conn, extra)
+    rep, problems, n_cp = svc.verify_audit(args.checkpoint)
     for head in args.head:
         problems += [p for p in [_head_problem(rep, head)] if p]
     if rep.broken_id is not None:
@@ -42,7 +39,6 @@ def cmd_verify(args) -> int:
         print(f"audit log BROKEN: {p}")
     if problems:
         return 1
-    n_cp = len(audit.checkpoints_beside(svc.conn)) + len(extra)
     print(f"audit log intact: {rep.checked} entries, every link verified, {rep.signed} signatures verified "
           f"against the keys registered in the log, {n_cp} checkpoint(s) matched")
     if rep.legacy:
@@ -68,24 +64,19 @@ def _head_problem(rep, head: str) -> str:
 def cmd_checkpoint(args) -> int:
     from pathlib import Path
 
-    from orm_desktop.store import audit
-
     svc = open_service(args)
-    audit.write_checkpoint(svc.conn, Path(args.out))
-    cp = audit.read_checkpoint(Path(args.out))
+    cp = svc.write_audit_checkpoint(Path(args.out))
     print(f"wrote {args.out}: {cp['entries']} entries up to entry {cp['last_id']}, head {cp['head'][:16]}")
     return 0
 
 
 def cmd_export(args) -> int:
-    from orm_desktop.store import audit
-
     svc = open_service(args)
     lines = [json.dumps({"id": e.id, "at": iso(e.at), "actor": e.actor, "action": e.action,
                          "subject": f"{e.subject_type}:{e.subject_id}", "data": e.data,
                          "prev_hash": e.prev_hash, "hash": e.hash,
                          "key_id": e.key_id, "sig": e.sig}, ensure_ascii=False) + "\n"
-             for e in audit.all_entries(svc.conn)]
+             for e in svc.audit_entries()]
     if args.out:
         from orm_desktop.atomic import atomic_write
 

@@ -22,28 +22,22 @@ def register(sub) -> None:
 
 
 def cmd_on(args) -> int:
-    from orm_desktop.analysis.crisis import switch_on
-
     svc = open_service(args)
-    draft = switch_on(svc, args.entity, by=args.user or "cli")
+    draft = svc.crisis_on(args.entity, by=args.user or "cli")
     print(f"{args.entity}: crisis mode on" + (f"; holding statement drafted as response {draft}" if draft else ""))
     return 0
 
 
 def cmd_off(args) -> int:
-    from orm_desktop.analysis.crisis import switch_off
-
     svc = open_service(args)
-    report = switch_off(svc, args.entity, by=args.user or "cli")
+    report = svc.crisis_off(args.entity, by=args.user or "cli")
     print(f"{args.entity}: crisis mode off; crisis report written to {report}")
     return 0
 
 
 def cmd_status(args) -> int:
-    from orm_desktop.analysis.crisis import active
-
     svc = open_service(args)
-    rows = active(svc.conn)
+    rows = svc.crises()
     if args.entity:
         e = svc.entity(args.entity)  # exit 2 for an unknown name
         rows = [r for r in rows if r[0] == e.id]

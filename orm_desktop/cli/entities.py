@@ -39,10 +39,8 @@ def cmd_add(args) -> int:
 
 
 def cmd_list(args) -> int:
-    from orm_desktop.store.entities import mention_counts
-
     svc = open_service(args)
-    counts = mention_counts(svc.conn)
+    counts = svc.mention_counts()
     rows = [{"id": e.id, "kind": e.kind, "name": e.name, "query": e.query, "aliases": list(e.aliases),
              "importance": e.importance, "title": e.title, "active": e.active,
              "mentions": counts.get(e.id, 0)} for e in svc.entities()]

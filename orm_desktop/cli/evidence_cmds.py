@@ -29,19 +29,15 @@ def register(sub) -> None:
 
 
 def cmd_capture(args) -> int:
-    from orm_desktop.evidence import capture
-
     svc = open_service(args)
-    for c in capture(svc.conn, svc.ws.evidence, args.mention_id, by=args.user or "cli"):
+    for c in svc.capture_evidence(args.mention_id, by=args.user or "cli"):
         print(f"captured {c.kind} #{c.id}: {c.url} sha256 {c.body_sha256}")
     return 0
 
 
 def cmd_list(args) -> int:
-    from orm_desktop.evidence import list_for
-
     svc = open_service(args)
-    for c in list_for(svc.conn, args.mention_id):
+    for c in svc.evidence(args.mention_id):
         when = dt.datetime.fromtimestamp(c.fetched_at, dt.UTC).strftime("%Y-%m-%d %H:%M:%SZ")
         print(f"#{c.id} {c.kind:10} {when} {c.url} sha256 {c.body_sha256} by {c.captured_by}")
     return 0
@@ -50,10 +46,8 @@ def cmd_list(args) -> int:
 def cmd_export(args) -> int:
     from pathlib import Path
 
-    from orm_desktop.evidence import export
-
     svc = open_service(args)
-    out = export(svc.conn, svc.ws.evidence, args.mention_id, Path(args.out), by=args.user or "cli")
+    out = svc.export_evidence(args.mention_id, Path(args.out), by=args.user or "cli")
     print(f"wrote {out}")
     return 0
 

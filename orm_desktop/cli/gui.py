@@ -66,14 +66,12 @@ def _open_or_offer_restore(root):
     except CorruptDatabase as exc:
         from PySide6.QtWidgets import QApplication, QMessageBox
 
-        from orm_desktop.backup import offer_restore
-
         QApplication.instance() or QApplication(sys.argv)
 
         def ask(message: str) -> bool:
             answer = QMessageBox.question(None, "ORM Desktop — damaged workspace", message)
             return answer == QMessageBox.StandardButton.Yes
 
-        if offer_restore(wsmod.Workspace(root), exc, ask):
+        if Service.offer_restore(root, exc, ask):
             return Service.open(root)
         raise

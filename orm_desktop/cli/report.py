@@ -20,7 +20,6 @@ def register(sub) -> None:
 
 
 def cmd_report(args) -> int:
-    from orm_desktop.reports import data
     from orm_desktop.reports.render import to_pdf
 
     since = parse_when(args.since) if args.since else None
@@ -28,12 +27,10 @@ def cmd_report(args) -> int:
     check_period(since, until, "--from", "--to")
     svc = open_service(args)
     started = time.perf_counter()
-    d = data.build(svc, args.kind, entity=args.entity, since=since, until=until)
+    d = svc.report_data(args.kind, entity=args.entity, since=since, until=until)
     s = svc.settings()
     pages = to_pdf(d, args.out, page_size=args.page_size, color=s.get("brand_color") or "#0F6E8C",
                    logo=s.get("brand_logo") or "")
-    from orm_desktop.reports.render import record_export
-
-    record_export(svc.conn, d, args.out, pages, by="cli")
+    svc.record_report_export(d, args.out, pages, by="cli")
     print(f"wrote {args.out}: {pages} pages ({d.title}, {d.subtitle}) in {time.perf_counter() - started:.1f} s")
     return 0

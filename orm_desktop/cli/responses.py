@@ -7,7 +7,6 @@ import json
 import sys
 
 from orm_desktop.cli._common import FORMATS, emit, iso, open_service
-from orm_desktop.store.responses import Response
 
 STATE_QUEUES = {"mine": None, "review": ("in_review",), "approved": ("approved",),
                 "sent": ("sent",), "open": ("draft", "in_review", "changes_requested", "approved")}
@@ -126,7 +125,7 @@ def register(sub) -> None:
     a.set_defaults(func=cmd_template_delete)
 
 
-def _plain(r: Response) -> dict:
+def _plain(r) -> dict:
     return {"id": r.id, "state": r.state, "mention_id": r.mention_id, "template": r.template_id,
             "channel": r.channel, "author": r.author, "approver": r.approver, "version": r.version,
             "created": iso(r.created), "updated": iso(r.updated), "approved_at": iso(r.approved_at),
@@ -135,49 +134,44 @@ def _plain(r: Response) -> dict:
 
 
 def cmd_draft(args) -> int:
-    from orm_desktop.responses import workflow as wf
 
     svc = open_service(args)
     if args.suggest:
         rows = [{"template": s.template.id, "title": s.template.title, "score": round(s.score, 2),
-                 "missing": list(s.missing), "text": s.text} for s in wf.suggest(svc.conn, args.mention_id)]
+                 "missing": list(s.missing), "text": s.text} for s in svc.suggest_templates(args.mention_id)]
         emit(rows, "json" if args.json else "table", ["template", "score", "title", "missing"])
         return 0
-    r = wf.create_draft(svc.conn, args.mention_id, author=args.user, template_id=args.template)
+    r = svc.create_draft(args.mention_id, author=args.user, template_id=args.template)
     if args.json:
         print(json.dumps(_plain(r), ensure_ascii=False))
     else:
         print(f"response {r.id} drafted from {r.template_id} (state draft)\n\n{r.text}")
-        for f in wf.check(svc.conn, r):
+        for f in svc.check_response(r):
             print(f"  check: {f.message}", file=sys.stderr)
     return 0
 
 
 def cmd_list(args) -> int:
-    from orm_desktop.responses import workflow as wf
-    from orm_desktop.store import responses as rstore
-
     svc = open_service(args)
     if args.queue == "mine":
         if not args.user:
             from orm_desktop.errors import UsageError
 
             raise UsageError("--queue mine needs --as USER")
-        wf.user(svc.conn, args.user)
-        rows = rstore.list_(svc.conn, author=args.user, states=("draft", "changes_requested"))
+        svc.user(args.user)
+        rows = svc.responses(author=args.user, states=("draft", "changes_requested"))
     else:
-        rows = rstore.list_(svc.conn, states=STATE_QUEUES[args.queue])
+        rows = svc.responses(states=STATE_QUEUES[args.queue])
     emit([_plain(r) for r in rows], args.format, ["id", "state", "mention_id", "template", "author",
                                                    "approver", "updated", "text"], widths={"text": 50})
     return 0
 
 
 def cmd_show(args) -> int:
-    from orm_desktop.responses import workflow as wf
 
     svc = open_service(args)
-    r = wf.get(svc.conn, args.id)
-    flags = wf.check(svc.conn, r)
+    r = svc.response(args.id)
+    flags = svc.check_response(r)
     if args.json:
         print(json.dumps({**_plain(r), "checks": [f.message for f in flags]}, ensure_ascii=False))
         return 0
@@ -190,10 +184,9 @@ def cmd_show(args) -> int:
 
 
 def cmd_history(args) -> int:
-    from orm_desktop.responses import workflow as wf
 
     svc = open_service(args)
-    events = wf.history(svc.conn, args.id)
+    events = svc.response_history(args.id)
     rows = [{"id": e.id, "at": iso(e.at), "actor": e.actor, "action": e.action,
              "from": e.data.get("from", ""), "to": e.data.get("to", ""),
              "comment": e.data.get("comment", ""), "hash": e.hash[:12]} for e in events]
@@ -202,10 +195,9 @@ def cmd_history(args) -> int:
 
 
 def cmd_transition(args) -> int:
-    from orm_desktop.responses import workflow as wf
 
     svc = open_service(args)
-    r = wf.transition(svc.conn, args.id, args.action, by=args.user, comment=args.comment,
+    r = svc.transition(args.id, args.action, by=args.user, comment=args.comment,
                       channel=getattr(args, "channel", ""), url=getattr(args, "url", ""))
     if args.json:
         print(json.dumps(_plain(r), ensure_ascii=False))
@@ -217,40 +209,35 @@ def cmd_transition(args) -> int:
 def cmd_edit(args) -> int:
     from pathlib import Path
 
-    from orm_desktop.responses import workflow as wf
 
     svc = open_service(args)
     text = sys.stdin.read() if args.file == "-" else Path(args.file).read_text(encoding="utf-8")
-    r = wf.get(svc.conn, args.id)
-    r = wf.edit(svc.conn, args.id, text.rstrip("\n"), by=args.user, expected_version=r.version,
-                comment=args.comment)
+    r = svc.edit_response(args.id, text.rstrip("\n"), by=args.user, comment=args.comment)
     print(f"response {r.id} saved (version {r.version}, {r.state})")
     return 0
 
 
 def _new_key(args, name: str):
     from orm_desktop.cli._common import passphrase
-    from orm_desktop.identity import create_key
+    from orm_desktop.service import new_signing_key
 
-    return create_key(passphrase(args, f"new passphrase for {name}: ", confirm=True))
+    return new_signing_key(passphrase(args, f"new passphrase for {name}: ", confirm=True))
 
 
 def cmd_user_add(args) -> int:
-    from orm_desktop.responses import workflow as wf
 
     svc = open_service(args)
-    u = wf.add_user(svc.conn, args.name, tuple(args.role), display_name=args.display_name,
-                    executive=args.executive, key=_new_key(args, args.name))
+    u = svc.add_user(args.name, tuple(args.role), display_name=args.display_name,
+                     executive=args.executive, key=_new_key(args, args.name))
     print(f"added user {u.name} ({', '.join(u.roles)}) with a signing key")
     return 0
 
 
 def cmd_user_keygen(args) -> int:
-    from orm_desktop.responses import workflow as wf
 
     svc = open_service(args)
-    wf.user(svc.conn, args.name)
-    wf.keygen(svc.conn, args.name, _new_key(args, args.name))
+    svc.user(args.name)
+    svc.keygen(args.name, _new_key(args, args.name))
     print(f"{args.name} now has a signing key")
     return 0
 
@@ -258,58 +245,37 @@ def cmd_user_keygen(args) -> int:
 def cmd_user_export_key(args) -> int:
     from pathlib import Path
 
-    from orm_desktop.identity import IdentityError
-    from orm_desktop.store import identity as id_store
-
     svc = open_service(args)
-    sk = id_store.user_key(svc.conn, args.name)
-    if sk is None or not sk.private_key:
-        raise IdentityError(f"{args.name} has no signing key in this workspace")
-    Path(args.out).write_text(sk.private_key, encoding="utf-8")
+    Path(args.out).write_text(svc.user_private_key(args.name), encoding="utf-8")
     print(f"wrote {args.out}: {args.name}'s key, encrypted under {args.name}'s passphrase")
     return 0
 
 
 def cmd_user_list(args) -> int:
-    from orm_desktop.store import responses as rstore
-
     svc = open_service(args)
-    from orm_desktop.store import audit
-
-    reg = audit.registry(svc.conn)  # keys as the audit log registers them, not as a table says
     rows = [{"name": u.name, "display_name": u.display_name, "roles": list(u.roles),
-             "executive_entity": u.entity_id,
-             "key_id": (k := reg.user_key(u.name)) and identity_key_id(k.public_key) or ""}
-            for u in rstore.users(svc.conn)]
+             "executive_entity": u.entity_id, "key_id": key_id} for u, key_id in svc.users_with_keys()]
     emit(rows, args.format, ["name", "display_name", "roles", "executive_entity", "key_id"])
     return 0
 
 
-def identity_key_id(public_key: str) -> str:
-    from orm_desktop.identity import key_id_of
-
-    return key_id_of(public_key)
-
-
 def cmd_templates(args) -> int:
-    from orm_desktop.responses import workflow as wf
 
     svc = open_service(args)
     rows = [{"id": t.id, "title": t.title, "channel": t.channel, "tone": t.tone,
              "max_length": t.max_length, "shipped": t.shipped, "sentiment": list(t.sentiment),
              "source_kinds": list(t.source_kinds), "entity_kinds": list(t.entity_kinds)}
-            for t in wf.templates(svc.conn).values()]
+            for t in svc.templates().values()]
     emit(rows, args.format, ["id", "title", "channel", "tone", "shipped"])
     return 0
 
 
 def cmd_template_show(args) -> int:
     from orm_desktop.errors import UsageError
-    from orm_desktop.responses import workflow as wf
     from orm_desktop.responses.templates import to_toml
 
     svc = open_service(args)
-    t = wf.templates(svc.conn).get(args.id)
+    t = svc.templates().get(args.id)
     if t is None:
         raise UsageError(f"no template {args.id!r}")
     sys.stdout.write(to_toml(t))
@@ -318,47 +284,41 @@ def cmd_template_show(args) -> int:
 
 def cmd_template_add(args) -> int:
     from orm_desktop.cli._common import read_path
-    from orm_desktop.responses import workflow as wf
 
     svc = open_service(args)
     from orm_desktop.userfiles import read_text_file
 
-    t = wf.save_template(svc.conn, read_text_file(read_path(args.file), "template"), by=args.user or "cli")
+    t = svc.save_template(read_text_file(read_path(args.file), "template"), by=args.user or "cli")
     print(f"saved workspace template {t.id}")
     return 0
 
 
 def cmd_template_delete(args) -> int:
-    from orm_desktop.responses import workflow as wf
 
     svc = open_service(args)
-    wf.delete_template(svc.conn, args.id, by=args.user or "cli")
+    svc.delete_template(args.id, by=args.user or "cli")
     print(f"deleted workspace template {args.id}")
     return 0
 
 
 def cmd_export_approval(args) -> int:
-    from orm_desktop.responses.approval_file import export_request
-
     svc = open_service(args)
-    export_request(svc.conn, args.id, args.out, by=args.user or "cli")
+    svc.export_approval_request(args.id, args.out, by=args.user or "cli")
     print(f"wrote {args.out}: send it to the approver; merge it back with `responses merge-approval`")
     return 0
 
 
 def cmd_merge_approval(args) -> int:
-    from orm_desktop.responses.approval_file import merge
-
     svc = open_service(args)
-    r = merge(svc.conn, args.file, by=args.user or "cli")
+    r = svc.merge_approval(args.file, by=args.user or "cli")
     print(f"response {r.id} is now {r.state.replace('_', ' ')}")
     return 0
 
 
 def cmd_approval_show(args) -> int:
-    from orm_desktop.responses.approval_file import _load
+    from orm_desktop.service import read_approval_file
 
-    p = _load(args.file)
+    p = read_approval_file(args.file)
     r, m = p["response"], p.get("mention") or {}
     print(f"Response #{r['id']} by {r['author']}" + (f", in the name of {r['in_name_of']}" if r["in_name_of"] else ""))
     if m:
@@ -372,9 +332,9 @@ def cmd_approval_show(args) -> int:
 def _approver_key(args):
     """The approver's private key: from --key FILE, else from the workspace; unlocked with the
     approver's passphrase."""
-    from orm_desktop import identity
     from orm_desktop.cli._common import passphrase, read_path
-    from orm_desktop.store import identity as id_store
+    from orm_desktop.identity import IdentityError
+    from orm_desktop.service import Service, decrypt_key
 
     if args.key:
         blob = read_path(args.key).read_text(encoding="utf-8")
@@ -382,24 +342,18 @@ def _approver_key(args):
         from orm_desktop import workspace as wsmod
 
         root, _ = wsmod.resolve(args.workspace)
-        ws = wsmod.Workspace(root)
-        if not ws.exists():
-            raise identity.IdentityError(f"deciding as {args.user} needs {args.user}'s key: give it with --key FILE "
+        if not wsmod.Workspace(root).exists():
+            raise IdentityError(f"deciding as {args.user} needs {args.user}'s key: give it with --key FILE "
                                          "(written by `orm-desktop users export-key`)")
-        conn = ws.connect(readonly=True)
-        try:
-            sk = id_store.user_key(conn, args.user)
-        finally:
-            conn.close()
-        if sk is None:
-            raise identity.IdentityError(f"{args.user} has no signing key in {root}")
-        blob = sk.private_key
-    return identity.decrypt_private_key(blob, passphrase(args, f"passphrase of {args.user}: "), who=args.user)
+        blob = Service.stored_private_key(root, args.user)
+        if blob is None:
+            raise IdentityError(f"{args.user} has no signing key in {root}")
+    return decrypt_key(blob, passphrase(args, f"passphrase of {args.user}: "), who=args.user)
 
 
 def cmd_approval_decide(args) -> int:
-    from orm_desktop.responses.approval_file import decide
+    from orm_desktop.service import decide_approval_file
 
-    d = decide(args.file, actor=args.user, approve=args.approve, key=_approver_key(args), comment=args.comment)
+    d = decide_approval_file(args.file, actor=args.user, approve=args.approve, key=_approver_key(args), comment=args.comment)
     print(f"recorded: {d['action'].replace('_', ' ')} by {d['actor']}; send the file back")
     return 0

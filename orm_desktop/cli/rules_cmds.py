@@ -65,65 +65,51 @@ def _rule_from(args):
 
 
 def _show_dry_run(svc, rule) -> None:
-    from orm_desktop.analysis import rules
-
-    n, sample = rules.dry_run(svc.conn, rule)
+    n, sample = svc.dry_run_rule(rule)
     print(f"{rule.name}: would change {n} stored mention(s)")
     for mid, title in sample:
         print(f"  #{mid} {title[:100]}")
 
 
 def cmd_add(args) -> int:
-    from orm_desktop.analysis import rules
-
     svc = open_service(args)
     rule = _rule_from(args)
     if args.dry_run:
         _show_dry_run(svc, rule)
         return 0
-    saved = rules.save(svc.conn, rule, by=args.user or "cli")
+    saved = svc.save_rule(rule, by=args.user or "cli")
     print(f"saved rule {saved.id} ({saved.name})")
     if args.apply:
-        print(f"changed {rules.apply_to_history(svc.conn, saved, by=args.user or 'cli')} stored mention(s)")
+        print(f"changed {svc.apply_rule(saved, by=args.user or 'cli')} stored mention(s)")
     return 0
 
 
 def cmd_list(args) -> int:
     import json
 
-    from orm_desktop.analysis import rules
-
     svc = open_service(args)
     rows = [{"id": r.id, "name": r.name, "enabled": r.enabled, "conditions": json.dumps(r.conditions),
-             "actions": json.dumps(r.actions)} for r in rules.list_(svc.conn)]
+             "actions": json.dumps(r.actions)} for r in svc.rules()]
     emit(rows, args.format, ["id", "name", "enabled", "conditions", "actions"], widths={"conditions": 50})
     return 0
 
 
 def cmd_dry_run(args) -> int:
-    from orm_desktop.analysis import rules
-
     svc = open_service(args)
-    _show_dry_run(svc, rules.get(svc.conn, args.id))
+    _show_dry_run(svc, svc.rule(args.id))
     return 0
 
 
 def cmd_apply(args) -> int:
-    from orm_desktop.analysis import rules
-
     svc = open_service(args)
-    n = rules.apply_to_history(svc.conn, rules.get(svc.conn, args.id), by=args.user or "cli")
+    n = svc.apply_rule(svc.rule(args.id), by=args.user or "cli")
     print(f"changed {n} stored mention(s)")
     return 0
 
 
 def _set_enabled(args, enabled: bool) -> int:
-    from dataclasses import replace
-
-    from orm_desktop.analysis import rules
-
     svc = open_service(args)
-    rules.save(svc.conn, replace(rules.get(svc.conn, args.id), enabled=enabled), by=args.user or "cli")
+    svc.set_rule_enabled(args.id, enabled, by=args.user or "cli")
     return 0
 
 
@@ -136,18 +122,14 @@ def cmd_disable(args) -> int:
 
 
 def cmd_delete(args) -> int:
-    from orm_desktop.analysis import rules
-
     svc = open_service(args)
-    rules.delete(svc.conn, args.id, by=args.user or "cli")
+    svc.delete_rule(args.id, by=args.user or "cli")
     return 0
 
 
 def cmd_export(args) -> int:
-    from orm_desktop.analysis import rules
-
     svc = open_service(args)
-    text = rules.export_rules(svc.conn)
+    text = svc.export_rules()
     if args.file:
         from orm_desktop.atomic import atomic_write
 
@@ -158,11 +140,9 @@ def cmd_export(args) -> int:
 
 
 def cmd_import(args) -> int:
-    from orm_desktop.analysis import rules
-
     svc = open_service(args)
     from orm_desktop.userfiles import read_text_file
 
-    n = rules.import_rules(svc.conn, read_text_file(read_path(args.file), "rules"), by=args.user or "cli")
+    n = svc.import_rules(read_text_file(read_path(args.file), "rules"), by=args.user or "cli")
     print(f"imported {n} rule(s)")
     return 0

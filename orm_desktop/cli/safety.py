@@ -27,54 +27,35 @@ def register(sub) -> None:
 
 
 def cmd_backup(args) -> int:
-    from orm_desktop.backup import backup
-
     svc = open_service(args)
-    path = backup(svc.ws, args.out)
+    path = svc.backup(args.out)
     print(f"backed up to {path}")
     return 0
 
 
 def cmd_backups(args) -> int:
-    from orm_desktop.backup import backups
-
     svc = open_service(args)
-    for p in backups(svc.ws):
+    for p in svc.backups():
         when = dt.datetime.fromtimestamp(p.stat().st_mtime).strftime("%Y-%m-%d %H:%M")
         print(f"{when}  {p.stat().st_size / 1048576:7.1f} MiB  {p}")
     return 0
 
 
 def cmd_restore(args) -> int:
-    from orm_desktop.backup import backups, restore
-    from orm_desktop.errors import UsageError
+    from orm_desktop.service import Service
 
-    root, _ = wsmod.resolve(args.workspace)
-    ws = wsmod.Workspace(root)  # not opened: the database may be the damaged one
-    if args.latest:
-        found = [p for p in backups(ws) if not p.name.startswith("before-restore-")]
-        if not found:
-            raise UsageError(f"no backups in {ws.backups}")
-        source = found[0]
-    else:
-        source = args.file
-    kept = restore(ws, source)
+    root, _ = wsmod.resolve(args.workspace)  # not opened: the database may be the damaged one
+    source, kept = Service.restore_backup(root, None if args.latest else args.file)
     print(f"restored {source}; the previous database is kept at {kept}")
     return 0
 
 
 def cmd_check(args) -> int:
-    from orm_desktop.store import db
-
     svc = open_service(args)
-    from orm_desktop.analysis.rescore import status
-    from orm_desktop.store.identity import missing_triggers
-
-    result = db.integrity_check(svc.conn)
+    result, missing = svc.check()
     print(f"integrity check: {result}")
-    if status(svc.conn):
-        print(f"warning: {status(svc.conn)}")
-    missing = missing_triggers(svc.conn)
+    if svc.rescore_status():
+        print(f"warning: {svc.rescore_status()}")
     if missing:
         print(f"protecting triggers MISSING: {', '.join(missing)} (someone removed the append-only protection; "
               "run `orm-desktop audit verify`)")

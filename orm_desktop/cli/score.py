@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import sys
 
-from orm_desktop.errors import KnownError, UsageError
+from orm_desktop.errors import KnownError
 
 
 def register(sub) -> None:
@@ -20,23 +20,10 @@ def register(sub) -> None:
 
 
 def cmd_score(args) -> int:
-    from orm_desktop.analysis.sentiment import confidence_of, get_engine, score_toward
-    from orm_desktop.ingest.query import EntityQuery
-    from orm_desktop.types import label_for
+    from orm_desktop.service import text_scorer
 
-    engine = get_engine(args.engine)
-    lang = (args.lang or "").strip().lower()
-    if lang and lang not in engine.languages:
-        raise UsageError(f"engine {engine.name!r} does not score {lang!r} "
-                         f"(it scores {', '.join(sorted(engine.languages))})")
+    score = text_scorer(args.engine, (args.lang or "").strip().lower())
     default_entity = args.entity
-    matchers: dict[str, EntityQuery] = {}
-
-    def matcher(name: str) -> EntityQuery:
-        if name not in matchers:
-            matchers[name] = EntityQuery.parse(f'"{name}"')
-        return matchers[name]
-
     errors = 0
     for n, raw in enumerate(sys.stdin, start=1):
         line = raw.rstrip("\r\n")
@@ -49,19 +36,7 @@ def cmd_score(args) -> int:
                 if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
                     raise ValueError('a JSON line needs a string field "text"')
                 text, entity = obj["text"], obj.get("entity") or default_entity
-            if entity:
-                ts = score_toward("", text, matcher(entity).spans, engine=engine, lang=lang)
-                out = {"score": round(ts.score, 4), "label": ts.label, "confidence": ts.confidence,
-                       "entity": entity, "evidence": [s for s, _ in ts.evidence]}
-            else:
-                analyse = getattr(engine, "analyse", None)
-                if analyse is not None:
-                    s, conf = analyse(text, lang)
-                else:
-                    s = engine.score(text)
-                    conf = confidence_of(s, s)
-                s = max(-1.0, min(1.0, s))
-                out = {"score": round(s, 4), "label": label_for(s), "confidence": conf}
+            out = score(text, entity)
         except (ValueError, KnownError) as exc:
             errors += 1
             out = {"error": str(exc), "line": n}

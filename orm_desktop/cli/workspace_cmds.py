@@ -60,35 +60,31 @@ def cmd_info(args) -> int:
     print(f"workspace: {svc.ws.label}" + ("  (the offline demo the app opened: no workspace is configured; "
                                           "`orm-desktop init` makes one)" if source == "demo" else ""))
     print(f"backend:   {svc.backend_description()}")
+    if svc.snapshot_label:
+        print(f"snapshot:  {svc.snapshot_label} (mentions since {iso(svc.snapshot['since'])})")
     print(f"entities:  {len(svc.entities())}")
     print(f"feeds:     {len(svc.feeds())} (ok {h['ok']}, failing {h['failing']}, "
           f"never fetched {h['never']}, disabled {h['disabled']})")
     print(f"mentions:  {svc.count_mentions()}")
     print(f"refreshed: {refresh_label(svc.refresh_state(), iso)}")
-    from orm_desktop.analysis.rescore import status
-
-    if status(svc.conn):
-        print(f"warning:   {status(svc.conn)}")
+    if svc.rescore_status():
+        print(f"warning:   {svc.rescore_status()}")
     return 0
 
 
 def cmd_export_bundle(args) -> int:
-    from orm_desktop.bundle import export_bundle
-
     svc = open_service(args)
-    p = export_bundle(svc, args.file, by=args.user or "cli")
+    p = svc.export_bundle(args.file, by=args.user or "cli")
     print(f"wrote {args.file}: {len(p['entities'])} entities, {len(p['rules'])} rules, {len(p['users'])} users, "
           f"{len(p['overrides'])} overrides, {len(p['audit'])} audit entries")
     return 0
 
 
 def cmd_import_bundle(args) -> int:
-    from orm_desktop.bundle import import_bundle
-
     svc = open_service(args)
     if args.user:
         _unlock_from_bundle(args)
-    n = import_bundle(svc, args.file, by=args.user or "cli", accept_policy=args.accept_policy)
+    n = svc.import_bundle(args.file, by=args.user or "cli", accept_policy=args.accept_policy)
     print("imported " + ", ".join(f"{v} {k}" for k, v in n.items()))
     return 0
 
@@ -96,13 +92,7 @@ def cmd_import_bundle(args) -> int:
 def _unlock_from_bundle(args) -> None:
     """Importing `--as USER` where USER comes with the bundle: the import is signed by USER's key
     (from the bundle, still under USER's passphrase), so that passphrase is asked first."""
-    from orm_desktop import identity
-    from orm_desktop.bundle import read_bundle
     from orm_desktop.cli._common import passphrase
+    from orm_desktop.service import Service
 
-    user = next((u for u in read_bundle(args.file)["users"]
-                 if u["name"].casefold() == args.user.casefold() and u.get("private_key")), None)
-    if user is not None:
-        identity.SESSION.add(identity.decrypt_private_key(user["private_key"],
-                                                          passphrase(args, f"passphrase of {args.user}: "),
-                                                          who=args.user))
+    Service.unlock_from_bundle(args.file, args.user, lambda: passphrase(args, f"passphrase of {args.user}: "))

@@ -189,13 +189,15 @@ def crisis(svc, entity_name: str | None, since: int | None, until: int | None, n
 
 
 def build(svc, kind: str, *, entity: str | None = None, since: int | None = None, until: int | None = None,
-          now: int | None = None) -> ReportData:
+          now: int | None = None, checkpoint: bool = True) -> ReportData:
     """The report's data, with the audit log's checkpoint for its footer: a printed report then
     catches a later truncated or rewritten log (`audit verify --head ID:HASH`)."""
     from orm_desktop.errors import KnownError
     from orm_desktop.store import audit
 
     d = _build(svc, kind, entity=entity, since=since, until=until, now=now)
+    if not checkpoint:  # an offline snapshot: no audit log to name
+        return d
     try:
         cp = audit.checkpoint(svc.conn)
         d.audit_checkpoint = f"{cp['last_id']}:{cp['head']}"

@@ -47,10 +47,11 @@ def _insert(conn: sqlite3.Connection, *, actor: str, action: str, subject_type: 
     h = entry_hash(prev, now, actor, action, subject_type, subject_id, text, key_id)
     cur = conn.execute(
         "INSERT INTO audit_log (at, actor, action, subject_type, subject_id, data, prev_hash, hash, key_id, sig) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         (now, actor, action, subject_type, subject_id, text, prev, h, key_id, chain.sign_entry(priv, h)))
+    new_id = int(cur.fetchall()[0][0])
     _checkpoint_after_commit(conn)
-    return int(cur.lastrowid)
+    return new_id
 
 
 def _signing_key(conn: sqlite3.Connection, name: str, now: int):

@@ -82,7 +82,7 @@ def translate(exc: sqlite3.Error, path: Path | str = "") -> KnownError | None:
             return None
         if "refused this" in text or "read-only" in text:
             return WorkspaceError(text)
-        if "changed the same rows" in text:
+        if "changed the same rows" in text or "is busy" in text:
             return DatabaseLocked(text)
         if "disk is full" in text:
             return DiskFull(text)

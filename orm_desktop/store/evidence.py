@@ -13,9 +13,9 @@ def insert(conn: sqlite3.Connection, *, mention_id: int, item_id: int, url: str,
            text_sha256: str, headers_sha256: str, captured_by: str) -> int:
     return int(conn.execute(
         "INSERT INTO evidence (mention_id, item_id, url, kind, fetched_at, http_status, headers, body_path, "
-        "body_sha256, text, text_sha256, headers_sha256, captured_by) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        "body_sha256, text, text_sha256, headers_sha256, captured_by) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
         (mention_id, item_id, url, kind, fetched_at, http_status, headers_json, body_path, body_sha256, text,
-         text_sha256, headers_sha256, captured_by)).lastrowid)
+         text_sha256, headers_sha256, captured_by)).fetchall()[0][0])
 
 
 def list_for(conn: sqlite3.Connection, mention_id: int) -> list[tuple]:

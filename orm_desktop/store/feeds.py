@@ -114,7 +114,8 @@ def last_run(conn: sqlite3.Connection) -> tuple[int, int] | None:
 
 def start_run(conn: sqlite3.Connection, started: int, feeds: int) -> int:
     """A new fetch_runs row for a refresh of ``feeds`` feeds; returns its id."""
-    return int(conn.execute("INSERT INTO fetch_runs (started, feeds) VALUES (?, ?)", (started, feeds)).lastrowid)
+    return int(conn.execute("INSERT INTO fetch_runs (started, feeds) VALUES (?, ?) RETURNING id",
+                            (started, feeds)).fetchall()[0][0])
 
 
 def finish_run(conn: sqlite3.Connection, run_id: int, finished: int, *, ok: int, failed: int, entries: int,

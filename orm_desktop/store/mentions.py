@@ -222,6 +222,10 @@ def _search_hits(conn: sqlite3.Connection, f: MentionFilter) -> int | None:
     """How many items match the search (None without a search), capped at SELECTIVE_SEARCH."""
     if not f.search.strip():
         return None
+    if db.dialect(conn) == "postgresql":
+        # the GIN bitmap scan (with its phrase recheck per hit) is the plan either way; counting
+        # the hits first would run it twice. The search drives the query, the planner the rest.
+        return 0
     return conn.execute(
         f"SELECT count(*) FROM ({search_sql(conn)} LIMIT ?) h",
         (search_arg(conn, f.search), SELECTIVE_SEARCH + 1)).fetchone()[0]

@@ -49,9 +49,10 @@ def add(conn: sqlite3.Connection, *, key: str, channel: str, kind: str, target: 
     """Queue a message; None when a message with this key was queued before (never twice)."""
     cur = conn.execute(
         "INSERT INTO outbox (key, channel, kind, target, subject, message_id, body, next_attempt, created, "
-        "detected_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING",
+        "detected_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING RETURNING id",
         (key, channel, kind, target, subject, message_id, body, now, now, detected_at))
-    return cur.lastrowid if cur.rowcount else None
+    row = cur.fetchall()
+    return int(row[0][0]) if row else None
 
 
 def due(conn: sqlite3.Connection, now: int, limit: int = 200) -> list[OutboxRow]:

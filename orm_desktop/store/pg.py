@@ -38,6 +38,7 @@ from psycopg.pq import TransactionStatus
 from psycopg.types.numeric import NumericLoader
 
 URL_SCHEMES = ("postgresql://", "postgres://")
+LOCK_TIMEOUT_MS = 10_000
 
 
 def is_url(target: object) -> bool:
@@ -251,7 +252,8 @@ class PgConnection:
 
 def open_raw(url: str, *, readonly: bool = False, connect_timeout: int = 10) -> psycopg.Connection[Any]:
     """A raw psycopg connection (autocommit); psycopg errors propagate (see ``connect``)."""
-    options = "-c default_transaction_read_only=on" if readonly else None
+    # a lock wait ends like SQLite's busy timeout (10 s), as an error, never a hang
+    options = f"-c lock_timeout={LOCK_TIMEOUT_MS}" + (" -c default_transaction_read_only=on" if readonly else "")
     raw = psycopg.connect(url, autocommit=True, connect_timeout=connect_timeout, cursor_factory=PgCursor,
                           row_factory=_row_factory, options=options, application_name="orm-desktop")
     raw.adapters.register_dumper(bool, _BoolAsInt)
@@ -284,6 +286,8 @@ def describe_error(exc: BaseException, where: str = "") -> str | None:
         return f"the database refused this: {first}{at}"
     if state == "25006" or "read-only transaction" in msg:
         return f"the workspace is open read-only{at}"
+    if state == "55P03" or "lock timeout" in msg:
+        return f"the workspace database is busy: another user or process is writing the same rows{at}; try again"
     if state in ("40001", "40P01"):
         return f"another user changed the same rows at the same moment{at}; try again"
     if state == "53100":

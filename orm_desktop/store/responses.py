@@ -51,9 +51,9 @@ def _user(r) -> User:
 def add_user(conn: sqlite3.Connection, name: str, *, display_name: str = "", roles: tuple[str, ...],
              entity_id: int | None = None, now: int) -> int:
     cur = conn.execute(
-        "INSERT INTO users (name, display_name, roles, entity_id, created) VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO users (name, display_name, roles, entity_id, created) VALUES (?, ?, ?, ?, ?) RETURNING id",
         (name, display_name or name, ",".join(roles), entity_id, now))
-    return int(cur.lastrowid)
+    return int(cur.fetchall()[0][0])
 
 
 def users(conn: sqlite3.Connection) -> list[User]:
@@ -71,9 +71,9 @@ def insert(conn: sqlite3.Connection, *, mention_id: int | None, entity_id: int |
            channel: str, text: str, author: str, in_name_of: int | None, now: int) -> int:
     cur = conn.execute(
         "INSERT INTO responses (mention_id, entity_id, template_id, channel, text, author, in_name_of, "
-        "created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         (mention_id, entity_id, template_id, channel, text, author, in_name_of, now, now))
-    return int(cur.lastrowid)
+    return int(cur.fetchall()[0][0])
 
 
 def get(conn: sqlite3.Connection, response_id: int) -> Response | None:
@@ -155,9 +155,9 @@ def key_messages(conn: sqlite3.Connection) -> list[tuple[int, str, str]]:
 
 
 def add_key_message(conn: sqlite3.Connection, topic: str, text: str, *, by: str, now: int) -> int:
-    cur = conn.execute("INSERT INTO key_messages (topic, text, approved_by, approved_at) VALUES (?, ?, ?, ?)",
-                       (topic, text, by, now))
-    return int(cur.lastrowid)
+    cur = conn.execute("INSERT INTO key_messages (topic, text, approved_by, approved_at) VALUES (?, ?, ?, ?) "
+                       "RETURNING id", (topic, text, by, now))
+    return int(cur.fetchall()[0][0])
 
 
 def update_key_message(conn: sqlite3.Connection, message_id: int, topic: str, text: str, *, by: str,

@@ -32,8 +32,9 @@ def any_enabled(conn: sqlite3.Connection) -> bool:
 
 def insert(conn: sqlite3.Connection, name: str, enabled: bool, conditions: dict, actions: dict, now: int) -> int:
     return int(conn.execute("INSERT INTO rules (name, enabled, conditions, actions, created, updated) "
-                            "VALUES (?, ?, ?, ?, ?, ?)", (name, int(enabled), json.dumps(conditions),
-                                                          json.dumps(actions), now, now)).lastrowid)
+                            "VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+                            (name, int(enabled), json.dumps(conditions), json.dumps(actions), now, now)
+                            ).fetchall()[0][0])
 
 
 def update(conn: sqlite3.Connection, rule_id: int, name: str, enabled: bool, conditions: dict, actions: dict,

@@ -29,11 +29,10 @@ def run(svc, *, smoke_test: bool = False, page: str | None = None) -> int:
 
     started = time.perf_counter()
     if not smoke_test:
-        from orm_desktop.backup import daily_backup
         from orm_desktop.errors import KnownError
 
         try:
-            daily_backup(svc.ws)
+            svc.daily_backup()
         except KnownError as exc:  # a full disk must not stop the app from opening
             print(f"orm-desktop: automatic backup skipped: {exc}", file=sys.stderr)
     app = QApplication.instance() or QApplication(sys.argv)

@@ -1,7 +1,7 @@
 """Other people's changes in this window within a second or two, without pressing refresh.
 
-``LiveUpdates`` wraps the core listener (orm_desktop.store.live.Listener: LISTEN/NOTIFY on a
-team workspace, PRAGMA data_version polling on SQLite). The listener calls back from its own
+``LiveUpdates`` wraps the core listener (``Service.change_listener``: orm_desktop.store.live.Listener,
+LISTEN/NOTIFY on a team workspace, PRAGMA data_version polling on SQLite). The listener calls back from its own
 thread; emitting a Qt signal from there is queued to the GUI thread by Qt, so no widget is
 touched off the GUI thread. Changes arriving together are coalesced (``COALESCE_MS``) into one
 ``changed(list[Change])``.
@@ -20,13 +20,11 @@ class LiveUpdates(QObject):
 
     def __init__(self, svc, parent=None) -> None:
         super().__init__(parent)
-        from orm_desktop.store.live import Listener
-
         self.pending: list = []
         self.timer = QTimer(self, singleShot=True, interval=COALESCE_MS)
         self.timer.timeout.connect(self._flush)
         self._arrived.connect(self._collect)
-        self.listener = Listener(svc.ws.target, self._from_thread)
+        self.listener = svc.change_listener(self._from_thread)
 
     def start(self) -> LiveUpdates:
         self.listener.start(timeout=5)

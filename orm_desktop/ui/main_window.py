@@ -85,11 +85,18 @@ class MainWindow(QMainWindow):
         self._left_lay.addWidget(QLabel(" Saved searches"))
         self._left_lay.addWidget(self.saved)
         self.update_saved_searches()
-        self.start_live_updates()
+        if svc.snapshot_label:  # an offline snapshot: read-only for good, nothing to refresh
+            self.timer.stop()
+            self.set_read_only(True)
+            self.exec_mode.setEnabled(False)
+            self.flash(svc.snapshot_label[:1].upper() + svc.snapshot_label[1:])
+        else:
+            self.start_live_updates()
 
     def update_title(self) -> None:
         brand = self.svc.brand_name()
-        self.setWindowTitle(f"{brand + ' — ' if brand else ''}ORM Desktop  ({self.svc.ws.label})")
+        where = self.svc.snapshot_label or self.svc.ws.label
+        self.setWindowTitle(f"{brand + ' — ' if brand else ''}ORM Desktop  ({where})")
 
     # -- saved searches (rules) with unread counts ---------------------------------------------
     def update_saved_searches(self) -> None:
@@ -109,9 +116,7 @@ class MainWindow(QMainWindow):
             self.saved.addItem(it)
 
     def open_saved_search(self, item) -> None:
-        from orm_desktop.analysis import rules
-
-        r = rules.get(self.svc.conn, item.data(Qt.ItemDataRole.UserRole))
+        r = self.svc.rule(item.data(Qt.ItemDataRole.UserRole))
         self.show_page("Inbox")
         f = self.inbox.filters
         c = r.conditions
@@ -239,12 +244,12 @@ class MainWindow(QMainWindow):
 
         when = refresh_label(self.svc.refresh_state(), lambda ts: dt.datetime.fromtimestamp(ts).strftime("%d %b %H:%M"))
         alerts = len(self.svc.alerts())
-        from orm_desktop.analysis.crisis import active
-
-        crisis = ", ".join(name for _id, name, _s in active(self.svc.conn))
+        crisis = ", ".join(name for _id, name, _s in self.svc.crises())
         if crisis and self.inbox.filters.order.currentData() != "priority":
             self.inbox.filters.order.setCurrentIndex(self.inbox.filters.order.findData("priority"))
-        self.health.setText((f"CRISIS MODE: {crisis} · " if crisis else "")
+        self.health.setText((f"{self.svc.snapshot_label[:1].upper()}{self.svc.snapshot_label[1:]} · "
+                             if self.svc.snapshot_label else "")
+                            + (f"CRISIS MODE: {crisis} · " if crisis else "")
                             + f"Last refresh {when} · feeds: {h['ok']} ok, {h['failing']} failing"
                             + (f" · ⚠ {alerts} open alert{'s' if alerts != 1 else ''}" if alerts else ""))
 
@@ -383,6 +388,7 @@ class MainWindow(QMainWindow):
         disabled (so no shortcut, menu or focus reaches their controls), triage refuses, and the
         menu items that would open another workspace in operator mode are off."""
         self.read_only = read_only
+        self.svc.set_executive_mode(read_only)  # the facade refuses changes too, not only the widgets
         self.exec_mode.setChecked(read_only)
         self.inbox.set_read_only(read_only)
         for i in range(self.nav.count()):
@@ -425,14 +431,13 @@ class MainWindow(QMainWindow):
         self.onboarding.open()
 
     def export_bundle(self) -> None:
-        from orm_desktop.bundle import export_bundle
         from orm_desktop.errors import KnownError
 
         path, _ = QFileDialog.getSaveFileName(self, "Export bundle", "workspace.ormbundle",
                                               "ORM Desktop bundle (*.ormbundle)")
         if path:
             try:
-                p = export_bundle(self.svc, path, by=self.svc.setting("current_user") or "gui")
+                p = self.svc.export_bundle(path, by=self.svc.setting("current_user") or "gui")
             except (KnownError, OSError) as exc:
                 QMessageBox.warning(self, "Cannot export", str(exc))
                 return
@@ -442,7 +447,6 @@ class MainWindow(QMainWindow):
     def import_bundle(self) -> None:
         from pathlib import Path
 
-        from orm_desktop.bundle import import_bundle
         from orm_desktop.errors import KnownError
         from orm_desktop.service import Service
 
@@ -452,17 +456,15 @@ class MainWindow(QMainWindow):
         folder = QFileDialog.getExistingDirectory(self, "Folder for the new workspace")
         if not folder:
             return
-        from orm_desktop.bundle import policy_changes
-
         try:
-            weaker = policy_changes(Path(path))
+            weaker = Service.bundle_policy_changes(Path(path))
             accept = bool(weaker) and QMessageBox.question(
                 self, "Weaker policy in the bundle",
                 "The bundle would switch on: " + ", ".join(f"{k} = {v}" for k, v in weaker.items())
                 + ".\nApply these settings too? (Your choice is recorded in the audit log.)"
             ) == QMessageBox.StandardButton.Yes
             svc = Service.create(Path(folder) / "orm-workspace")
-            import_bundle(svc, path, by="gui", accept_policy=accept)
+            svc.import_bundle(path, by="gui", accept_policy=accept)
         except KnownError as exc:
             QMessageBox.warning(self, "Cannot import", str(exc))
             return

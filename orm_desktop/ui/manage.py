@@ -400,8 +400,6 @@ class EntitiesView(QWidget):
 
     @refuses_when_read_only
     def toggle_crisis(self) -> None:
-        from orm_desktop.analysis import crisis
-
         if self.current_id is None:
             self.crisis_btn.setChecked(False)
             return
@@ -414,11 +412,11 @@ class EntitiesView(QWidget):
             return
         try:
             if self.crisis_btn.isChecked():
-                draft = crisis.switch_on(self.svc, e.name, by=user)
+                draft = self.svc.crisis_on(e.name, by=user)
                 self.status_message.emit(f"{e.name}: crisis mode on" + (
                     f"; holding statement drafted (response #{draft})" if draft else ""))
             else:
-                path = crisis.switch_off(self.svc, e.name, by=user)
+                path = self.svc.crisis_off(e.name, by=user)
                 self.status_message.emit(f"{e.name}: crisis mode off; crisis report written to {path}")
         except KnownError as exc:
             QMessageBox.warning(self, "Crisis mode", str(exc))
@@ -450,9 +448,7 @@ class SettingsView(QWidget):
         s = svc.settings()
         form = QFormLayout(self)
         self.engine = QComboBox()
-        from orm_desktop.analysis.sentiment import available_engines
-
-        self.engine.addItems(available_engines())
+        self.engine.addItems(svc.engines())
         self.engine.setCurrentText(s.get("sentiment_engine") or "orm")
         self.rescore_btn = QPushButton("Rescore all mentions with this engine")
         self.rescore_btn.clicked.connect(self.rescore)
@@ -573,12 +569,10 @@ class SettingsView(QWidget):
         """Rescoring runs in the background with progress; human overrides stay."""
         if self.runner is None:
             return
-        from orm_desktop.analysis.rescore import rescore
-
         engine, svc = self.engine.currentText(), self.svc
         self.rescore_btn.setEnabled(False)
-        self.rescore_task = self.runner.start(lambda progress, cancel: rescore(svc.conn, engine, progress=progress,
-                                                                            cancel=cancel),
+        self.rescore_task = self.runner.start(lambda progress, cancel: svc.rescore(engine, progress=progress,
+                                                                                cancel=cancel),
                                               on_success=self._rescored, on_progress=self._rescore_progress,
                                               on_failure=self._rescore_failed)
 

@@ -279,10 +279,9 @@ class DashboardPage(Page):
             row.addWidget(by_topic, 1)
         row.addWidget(sources_table(self.svc.top_sources(ids, since, until, limit=8)), 1)
         lay.addLayout(row)
-        from orm_desktop.analysis.crisis import active
         from orm_desktop.types import MentionFilter
 
-        for eid, name, started in active(self.svc.conn):  # a pinned timeline for each crisis
+        for eid, name, started in self.svc.crises():  # a pinned timeline for each crisis
             lay.addWidget(QLabel(f"<b style='color:#C0392B'>Crisis mode: {html.escape(name)}</b> — the first "
                                  "coverage since it began"))
             timeline = QListWidget()

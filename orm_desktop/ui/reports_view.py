@@ -125,12 +125,10 @@ class ReportsView(QWidget):
         return until - self.period.currentData() * DAY, until
 
     def data(self):
-        from orm_desktop.reports import data
-
         kind = self.kind.currentData()
         since, until = (None, None) if kind == "crisis" else self.span()
-        return data.build(self.svc, kind, entity=self.entity.currentData(), since=since, until=until,
-                          now=int(time.time()))
+        return self.svc.report_data(kind, entity=self.entity.currentData(), since=since, until=until,
+                                    now=int(time.time()))
 
     # -- one renderer: the report as PDF ------------------------------------------------------------
     def render(self, then: Callable[[Path, int, object], None], printer: QPrinter | None = None) -> None:
@@ -154,9 +152,7 @@ class ReportsView(QWidget):
         svc = self.svc
 
         def work(progress, cancel):
-            from orm_desktop.reports import data
-
-            d = data.build(svc, kind, entity=entity, since=span[0], until=span[1], now=int(time.time()))
+            d = svc.report_data(kind, entity=entity, since=span[0], until=span[1], now=int(time.time()))
             pages = to_pdf(d, out, page_size=page, color=color, logo=logo)
             if printer is not None:
                 pages = print_pdf(out, printer)
@@ -220,13 +216,11 @@ class ReportsView(QWidget):
         self.render(lambda pdf, pages, d: self._save(pdf, pages, d, Path(path)))
 
     def _save(self, pdf: Path, pages: int, d, path: Path) -> None:
-        from orm_desktop.reports.render import record_export
-
         try:
             shutil.copyfile(pdf, path.with_suffix(path.suffix + ".part"))
             path.with_suffix(path.suffix + ".part").replace(path)  # never a half-written PDF under the real name
         except OSError as exc:
             QMessageBox.warning(self, "Cannot save the report", f"cannot write {path}: {exc.strerror}")
             return
-        record_export(self.svc.conn, d, path, pages, by="gui")
+        self.svc.record_report_export(d, path, pages, by="gui")
         self.status_message.emit(f"wrote {path} ({pages} pages)")

@@ -37,12 +37,6 @@ QUEUES = (("Mine to write", "mine"), ("Awaiting my approval", "review"), ("Appro
           ("Overdue mentions", "overdue"), ("Sent", "sent"), ("All open", "open"))
 
 
-def wf_get(conn, response_id: int):
-    from orm_desktop.responses import workflow as wf
-
-    return wf.get(conn, response_id)
-
-
 class DraftHighlighter(QSyntaxHighlighter):
     """Unfilled placeholders (⟦name⟧, {name}) in amber, banned phrases in red."""
 
@@ -132,9 +126,7 @@ class TemplatesDialog(QDialog):
         self.reload()
 
     def reload(self, select: str | None = None) -> None:
-        from orm_desktop.responses import workflow as wf
-
-        self.templates = sorted(wf.templates(self.svc.conn).values(), key=lambda t: (t.shipped, t.title))
+        self.templates = sorted(self.svc.templates().values(), key=lambda t: (t.shipped, t.title))
         self.list.blockSignals(True)
         self.list.clear()
         for t in self.templates:
@@ -159,7 +151,6 @@ class TemplatesDialog(QDialog):
                           "make your own version" if t.shipped else "workspace template: edit the TOML and save"))
 
     def duplicate(self) -> None:
-        from orm_desktop.responses import workflow as wf
         from orm_desktop.responses.templates import to_toml
 
         t = self.current()
@@ -174,34 +165,30 @@ class TemplatesDialog(QDialog):
         from dataclasses import replace
 
         try:
-            copy = wf.save_template(self.svc.conn, to_toml(replace(t, id=new_id.strip(), title=f"{t.title} (custom)")),
-                                    by=self.user)
+            copy = self.svc.save_template(to_toml(replace(t, id=new_id.strip(), title=f"{t.title} (custom)")),
+                                          by=self.user)
         except KnownError as exc:
             QMessageBox.warning(self, "Cannot create template", str(exc))
             return
         self.reload(copy.id)
 
     def save(self) -> None:
-        from orm_desktop.responses import workflow as wf
-
         t = self.current()
         if t is None or t.shipped or not ensure_unlocked(self, self.svc, self.user):
             return
         try:
-            saved = wf.save_template(self.svc.conn, self.editor.toPlainText(), by=self.user)
+            saved = self.svc.save_template(self.editor.toPlainText(), by=self.user)
         except KnownError as exc:
             QMessageBox.warning(self, "Cannot save template", str(exc))
             return
         self.reload(saved.id)
 
     def delete(self) -> None:
-        from orm_desktop.responses import workflow as wf
-
         t = self.current()
         if t is None or t.shipped or not ensure_unlocked(self, self.svc, self.user):
             return
         try:
-            wf.delete_template(self.svc.conn, t.id, by=self.user)
+            self.svc.delete_template(t.id, by=self.user)
         except KnownError as exc:
             QMessageBox.warning(self, "Cannot delete template", str(exc))
             return
@@ -215,13 +202,11 @@ class ResponsesView(QWidget):
 
     def __init__(self, svc, parent=None) -> None:
         super().__init__(parent)
-        from orm_desktop.store import responses as rstore
-
         self.svc = svc
         self.current = None
         top = QHBoxLayout()
         self.user = QComboBox()
-        for u in rstore.users(svc.conn):
+        for u in svc.users():
             self.user.addItem(f"{u.display_name or u.name}", u.name)
         self.queue = QComboBox()
         for label, key in QUEUES:
@@ -298,9 +283,7 @@ class ResponsesView(QWidget):
         self.reload()
 
     def _banned(self) -> list[str]:
-        from orm_desktop.responses import workflow as wf
-
-        return wf.banned_phrases(self.svc.conn)
+        return self.svc.banned_phrases()
 
     def me(self) -> str:
         return self.user.currentData() or ""
@@ -308,14 +291,11 @@ class ResponsesView(QWidget):
     def reload(self) -> None:
         import time
 
-        from orm_desktop.store import responses as rstore
-
         self.list.blockSignals(True)
         self.list.clear()
         key = self.queue.currentData()
-        conn = self.svc.conn
         if key == "overdue":
-            for mid, due, title in rstore.overdue(conn, int(time.time())):
+            for mid, due, title in self.svc.overdue():
                 it = QListWidgetItem(f"⚠ due {dt.datetime.fromtimestamp(due):%d %b %H:%M} — {title}")
                 it.setData(Qt.ItemDataRole.UserRole, ("mention", mid))
                 self.list.addItem(it)
@@ -324,9 +304,7 @@ class ResponsesView(QWidget):
                       "sent": ("sent",), "open": ("draft", "in_review", "changes_requested", "approved")}[key]
             rows = self.svc.responses(states=states, author=self.me() if key == "mine" else None)
             if key == "review":
-                from orm_desktop.responses import workflow as wf
-
-                me = wf.user(conn, self.me()) if self.me() else None
+                me = self.svc.user(self.me()) if self.me() else None
                 rows = [r for r in rows if me and (r.in_name_of == me.entity_id if r.in_name_of else
                                                    ("approver" in me.roles and r.author != me.name))]
             for r in rows:
@@ -339,7 +317,7 @@ class ResponsesView(QWidget):
         if self.current is None:  # open the first response of the queue
             first = self.list.item(0).data(Qt.ItemDataRole.UserRole) if self.list.count() else None
             if first and first[0] == "response":
-                self.current = wf_get(self.svc.conn, first[1])
+                self.current = self.svc.response(first[1])
                 self.list.setCurrentRow(0)
         k = self.svc.response_kpis(int(time.time()) - 30 * 86400, int(time.time()) + 1)
         to_send = f" · median {k['median_hours_to_send']:.1f} h first seen → sent" if k["median_hours_to_send"] is not None else ""
@@ -357,14 +335,13 @@ class ResponsesView(QWidget):
             self.show_response(data[1])
 
     def show_response(self, response_id: int | None) -> None:
-        from orm_desktop.responses import workflow as wf
         from orm_desktop.responses.diff import apply_ops, unified
 
-        self.current = wf.get(self.svc.conn, response_id) if response_id else None
+        self.current = self.svc.response(response_id) if response_id else None
         r = self.current
+        allowed = self.svc.response_actions(r)
         for key, b in self.btn.items():  # only what the workflow allows from this state
-            b.setEnabled(r is not None and (r.state in wf.EDITABLE if key == "save"
-                                            else r.state in wf.TRANSITIONS[key][0]))
+            b.setEnabled(allowed[key])
         self.original.setHtml(self._original_html(r))
         self.show_original.setEnabled(bool(r and r.mention_id))
         if r is None:
@@ -375,12 +352,12 @@ class ResponsesView(QWidget):
         self.editor.blockSignals(True)
         self.editor.setPlainText(r.text)
         self.editor.blockSignals(False)
-        self.editor.setReadOnly(r.state not in wf.EDITABLE)
+        self.editor.setReadOnly(not allowed["save"])
         who = f" · in the name of entity {r.in_name_of}" if r.in_name_of else ""
         self.meta.setText(f"<b>Response #{r.id}</b> · {r.state.replace('_', ' ')} · template {r.template_id} · "
                           f"channel {r.channel or '—'} · by {r.author}{who} · version {r.version}")
         self.update_checks()
-        events = wf.history(self.svc.conn, r.id)
+        events = self.svc.response_history(r.id)
         parts = ["<h3>History</h3>"]
         text = None
         for e in events:
@@ -418,23 +395,16 @@ class ResponsesView(QWidget):
                 f"<p>{html.escape(text)}</p>")
 
     def _key_messages(self) -> str:
-        from orm_desktop.responses import workflow as wf
-
         items = "".join(f"<li><b>{html.escape(t.replace('_', ' ') or 'general')}</b>: {html.escape(m)}</li>"
-                        for t, m in wf.key_messages(self.svc.conn))
+                        for t, m in self.svc.draft_key_messages())
         return f"<h3>Key messages</h3><ul>{items}</ul>"
 
     def update_checks(self) -> None:
-        from orm_desktop.responses import checks
-        from orm_desktop.responses import workflow as wf
-
         r = self.current
         if r is None:
             self.checks.setText("")
             return
-        t = wf.templates(self.svc.conn).get(r.template_id)
-        flags = checks.check_draft(self.editor.toPlainText(), channel=r.channel, max_length=t.max_length if t else 0,
-                                   banned=self._banned(), key_messages=[m for _, m in wf.key_messages(self.svc.conn)])
+        flags = self.svc.check_draft_text(self.editor.toPlainText(), template_id=r.template_id, channel=r.channel)
         n = len(self.editor.toPlainText())
         if flags:
             self.checks.setText("<span style='color:#C0392B'>" + " · ".join(html.escape(f.message) for f in flags)
@@ -456,32 +426,28 @@ class ResponsesView(QWidget):
 
     def _act(self, action: str, r):
         """One workflow step on ``r`` as this view read it (its version guards the step)."""
-        from orm_desktop.responses import workflow as wf
-
         if action == "save" or (action == "submit" and self.editor.toPlainText() != r.text):
-            r = wf.edit(self.svc.conn, r.id, self.editor.toPlainText(), by=self.me(), expected_version=r.version)
+            r = self.svc.edit_response(r.id, self.editor.toPlainText(), by=self.me(), expected_version=r.version)
             if action == "save":
                 self.status_message.emit(f"response #{r.id} saved")
         if action == "request_changes":
             comment, ok = QInputDialog.getMultiLineText(self, "Request changes", "What should change?")
             if not ok:
                 return r
-            r = wf.transition(self.svc.conn, r.id, action, by=self.me(), comment=comment, expected_version=r.version)
+            r = self.svc.transition(r.id, action, by=self.me(), comment=comment, expected_version=r.version)
         elif action == "send":
             dlg = SentDialog(self)
             if not dlg.exec():
                 return r
-            r = wf.transition(self.svc.conn, r.id, "send", by=self.me(), channel=dlg.channel.text(),
-                              url=dlg.url.text(), expected_version=r.version)
+            r = self.svc.transition(r.id, "send", by=self.me(), channel=dlg.channel.text(), url=dlg.url.text(),
+                                    expected_version=r.version)
         elif action in ("submit", "approve", "discard"):
-            r = wf.transition(self.svc.conn, r.id, action, by=self.me(), expected_version=r.version)
+            r = self.svc.transition(r.id, action, by=self.me(), expected_version=r.version)
         self.status_message.emit(f"response #{r.id} is {r.state.replace('_', ' ')}")
         return r
 
     @refuses_when_read_only
     def act(self, action: str) -> None:
-        from orm_desktop.responses import workflow as wf
-
         r = self.current
         if r is None or not self.me() or not ensure_unlocked(self, self.svc, self.me()):
             return
@@ -491,20 +457,18 @@ class ResponsesView(QWidget):
             except Conflict as exc:
                 if not keep_mine_after_conflict(self, exc):
                     self.status_message.emit(f"reloaded: response #{r.id} was changed by {exc.who}")
-                    self.current = wf.get(self.svc.conn, r.id)
+                    self.current = self.svc.response(r.id)
                     self.reload()
                     return
                 r = self._act(action, dataclasses.replace(r, version=exc.current))  # mine, on their version
         except KnownError as exc:
             QMessageBox.warning(self, "Not possible", str(exc))
-        self.current = wf.get(self.svc.conn, r.id)
+        self.current = self.svc.response(r.id)
         self.reload()
 
     @refuses_when_read_only
     def export_approval(self) -> None:
         from PySide6.QtWidgets import QFileDialog
-
-        from orm_desktop.responses.approval_file import export_request
 
         if self.current is None or not ensure_unlocked(self, self.svc, self.me()):
             return
@@ -513,7 +477,7 @@ class ResponsesView(QWidget):
         if not path:
             return
         try:
-            export_request(self.svc.conn, self.current.id, path, by=self.me())
+            self.svc.export_approval_request(self.current.id, path, by=self.me())
         except KnownError as exc:
             QMessageBox.warning(self, "Cannot export", str(exc))
             return
@@ -523,15 +487,13 @@ class ResponsesView(QWidget):
     def merge_approval(self) -> None:
         from PySide6.QtWidgets import QFileDialog
 
-        from orm_desktop.responses.approval_file import merge
-
         if not ensure_unlocked(self, self.svc, self.me()):
             return
         path, _ = QFileDialog.getOpenFileName(self, "Returned approval file", "", "Approval file (*.json)")
         if not path:
             return
         try:
-            r = merge(self.svc.conn, path, by=self.me())
+            r = self.svc.merge_approval(path, by=self.me())
         except KnownError as exc:
             QMessageBox.warning(self, "Cannot merge", str(exc))
             return
@@ -542,19 +504,17 @@ class ResponsesView(QWidget):
     @refuses_when_read_only
     def draft_for(self, mention_id: int) -> None:
         """Suggest templates for a mention, create the chosen draft and open it."""
-        from orm_desktop.responses import workflow as wf
-
         if not ensure_unlocked(self, self.svc, self.me()):
             return
         try:
-            suggestions = wf.suggest(self.svc.conn, mention_id, limit=8)
+            suggestions = self.svc.suggest_templates(mention_id, limit=8)
             if not suggestions:
                 QMessageBox.information(self, "No template fits", "No template fits this mention.")
                 return
             dlg = DraftDialog(suggestions, self, banned=self._banned())
             if not dlg.exec() or dlg.chosen() is None:
                 return
-            r = wf.create_draft(self.svc.conn, mention_id, author=self.me(), template_id=dlg.chosen().template.id)
+            r = self.svc.create_draft(mention_id, author=self.me(), template_id=dlg.chosen().template.id)
         except KnownError as exc:
             QMessageBox.warning(self, "Cannot draft", str(exc))
             return

@@ -107,8 +107,6 @@ class RulesView(QWidget):
             self.list.setCurrentRow(0)
 
     def reload(self) -> None:
-        from orm_desktop.analysis import rules
-
         chosen = self.entity.currentData()  # a reload must not reset the form under the user
         self.entity.blockSignals(True)
         self.entity.clear()
@@ -117,7 +115,7 @@ class RulesView(QWidget):
             self.entity.addItem(e.name, e.name)
         self.entity.setCurrentIndex(max(0, self.entity.findData(chosen)))
         self.entity.blockSignals(False)
-        self.rules = rules.list_(self.svc.conn)
+        self.rules = self.svc.rules()
         self.list.blockSignals(True)
         self.list.clear()
         for i, r in enumerate(self.rules):
@@ -186,10 +184,8 @@ class RulesView(QWidget):
         self.notify.setChecked(False)
 
     def dry_run(self) -> None:
-        from orm_desktop.analysis import rules
-
         try:
-            n, sample = rules.dry_run(self.svc.conn, self.rule())
+            n, sample = self.svc.dry_run_rule(self.rule())
         except KnownError as exc:
             QMessageBox.warning(self, "Cannot run the rule", str(exc))
             return
@@ -202,21 +198,20 @@ class RulesView(QWidget):
     def save(self) -> None:
         import dataclasses
 
-        from orm_desktop.analysis import rules
         from orm_desktop.errors import Conflict
         from orm_desktop.ui.widgets import keep_mine_after_conflict
 
         by = self.svc.setting("current_user") or "gui"
         try:
             try:
-                saved = rules.save(self.svc.conn, self.rule(), by=by)
+                saved = self.svc.save_rule(self.rule(), by=by)
             except Conflict as exc:
                 if not keep_mine_after_conflict(self, exc):
                     self.reload()
                     self.pick(self.list.currentRow())
                     self.status_message.emit(f"reloaded: rule {exc.row_id} was changed by {exc.who}")
                     return
-                saved = rules.save(self.svc.conn, dataclasses.replace(self.rule(), version=exc.current), by=by)
+                saved = self.svc.save_rule(dataclasses.replace(self.rule(), version=exc.current), by=by)
         except KnownError as exc:
             QMessageBox.warning(self, "Cannot save the rule", str(exc))
             return
@@ -227,14 +222,11 @@ class RulesView(QWidget):
 
     @refuses_when_read_only
     def apply(self) -> None:
-        from orm_desktop.analysis import rules
-
         if self.current_id is None:
             self.status_message.emit("save the rule first")
             return
-        rule, svc = rules.get(self.svc.conn, self.current_id), self.svc
-        self.runner.start(lambda progress, cancel: rules.apply_to_history(svc.conn, rule, by="gui", progress=progress,
-                                                                         cancel=cancel),
+        rule, svc = self.svc.rule(self.current_id), self.svc
+        self.runner.start(lambda progress, cancel: svc.apply_rule(rule, by="gui", progress=progress, cancel=cancel),
                           on_success=self._applied, on_failure=self._failed)
 
     def _applied(self, n: int) -> None:
@@ -246,10 +238,8 @@ class RulesView(QWidget):
 
     @refuses_when_read_only
     def delete(self) -> None:
-        from orm_desktop.analysis import rules
-
         if self.current_id is not None:
-            rules.delete(self.svc.conn, self.current_id, by="gui")
+            self.svc.delete_rule(self.current_id, by="gui")
             self.new()
             self.reload()
             self.changed.emit()
