@@ -199,3 +199,28 @@ def test_no_server_skips_in_one_line_but_fails_under_ci(tmp_path):
     assert [ln for ln in r.stdout.splitlines() if "SKIPPED" in ln and "no PostgreSQL server at" in ln]
     r = subprocess.run(cmd, cwd=root, env={**env, "CI": "true"}, capture_output=True, text=True, timeout=300)
     assert r.returncode != 0 and "required when CI=true" in r.stdout, r.stdout[-2000:]
+
+
+def test_refused_logins_and_missing_privileges_are_one_line_messages(pg_schema_template, tmp_path):
+    """A role that may not log in, and one that may but holds no privileges on the workspace."""
+    import secrets
+    from urllib.parse import urlsplit, urlunsplit
+
+    base = f"orm_test_{secrets.token_hex(4)}"
+    url = pg_url(pg_schema_template)
+
+    def as_role(role: str) -> str:
+        return urlunsplit(urlsplit(url)._replace(netloc=f"{role}@{urlsplit(url).hostname}:{urlsplit(url).port}"))
+
+    pg_admin(f"CREATE ROLE {base}_nologin NOLOGIN")
+    pg_admin(f"CREATE ROLE {base}_nobody LOGIN")
+    try:
+        with pytest.raises(KnownError, match="refused the login") as err:
+            db.connect(as_role(f"{base}_nologin"))
+        assert "\n" not in str(err.value)
+        with pytest.raises(KnownError, match="the database refused this: permission denied") as err:
+            db.connect(as_role(f"{base}_nobody"))
+        assert "\n" not in str(err.value)
+    finally:
+        pg_admin(f"DROP ROLE IF EXISTS {base}_nologin")
+        pg_admin(f"DROP ROLE IF EXISTS {base}_nobody")
