@@ -224,3 +224,40 @@ def test_refused_logins_and_missing_privileges_are_one_line_messages(pg_schema_t
     finally:
         pg_admin(f"DROP ROLE IF EXISTS {base}_nologin")
         pg_admin(f"DROP ROLE IF EXISTS {base}_nobody")
+
+
+def test_two_writers_never_fork_the_audit_chain(new_ws, backend):
+    """Two connections append to the audit log at the same moment: the second waits for the
+    first's commit and chains onto its entry (SQLite: BEGIN IMMEDIATE; PostgreSQL: a lock)."""
+    import threading
+
+    from orm_desktop.store import audit
+
+    a, b = new_ws.connect(), new_ws.connect()
+    started, done = threading.Event(), threading.Event()
+    errors: list = []
+
+    def second() -> None:
+        try:
+            started.wait(10)
+            with db.transaction(b):
+                audit.append(b, actor="cli", action="test.b", subject_type="workspace", subject_id=None, now=2)
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            done.set()
+
+    t = threading.Thread(target=second)
+    t.start()
+    try:
+        with db.transaction(a):
+            audit.append(a, actor="cli", action="test.a", subject_type="workspace", subject_id=None, now=1)
+            started.set()
+            assert not done.wait(0.5)  # b waits for a's commit
+        assert done.wait(15) and not errors, errors
+        assert audit.verify(a)[1] is None, audit.verify(a)
+        assert [e.action for e in audit.all_entries(a)][-2:] == ["test.a", "test.b"]
+    finally:
+        t.join(15)
+        a.close()
+        b.close()
