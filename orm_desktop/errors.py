@@ -58,3 +58,18 @@ class LockBusy(KnownError):
 
 class ReadOnlyWorkspace(KnownError):
     """A change asked of a workspace opened read-only (executive mode, an offline snapshot)."""
+
+
+class Conflict(KnownError):
+    """Someone else saved the row since it was read (optimistic concurrency: a row version).
+
+    Nothing was written; ``str(err)`` says who changed it, and the caller offers "reload" or
+    "keep mine" (apply again on the current version). Never a silent overwrite.
+    """
+
+    def __init__(self, what: str, row_id: int | str, *, who: str = "", expected: int = 0,
+                 current: int = 0) -> None:
+        self.what, self.row_id, self.who = what, row_id, who or "someone"
+        self.expected, self.current = expected, current
+        super().__init__(f"{what} {row_id} was changed by {self.who} meanwhile (version {expected}, now "
+                         f"{current}); reload it and apply your change again")

@@ -217,13 +217,21 @@ def workspace_key(root: Path) -> Ed25519PrivateKey:
             priv = Ed25519PrivateKey.generate()
             path.parent.mkdir(parents=True, exist_ok=True)
             pem = priv.private_bytes(s.Encoding.PEM, s.PrivateFormat.PKCS8, s.NoEncryption())
-            tmp = path.with_suffix(".tmp")
+            # several processes may create it at once (the GUI, a CLI, `fetch --loop`): each writes
+            # its own temporary file and links it into place only if no key is there yet; the
+            # losers use the winner's key, so there is only ever one
+            tmp = path.with_suffix(f".tmp{os.getpid()}-{threading.get_ident()}")
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            with os.fdopen(fd, "wb") as f:
-                f.write(pem)
-                f.flush()
-                os.fsync(f.fileno())
-            os.replace(tmp, path)
+            try:
+                with os.fdopen(fd, "wb") as f:
+                    f.write(pem)
+                    f.flush()
+                    os.fsync(f.fileno())
+                os.link(tmp, path)
+            except FileExistsError:
+                priv = s.load_pem_private_key(path.read_bytes(), password=None)
+            finally:
+                tmp.unlink(missing_ok=True)
         _ws_keys[str(path)] = priv
         return priv
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
 from orm_desktop import workspace as wsmod
@@ -115,10 +115,31 @@ class Service:
     def settings(self) -> dict:
         return settings_store.all_settings(self.conn)
 
-    def set_setting(self, key: str, value) -> None:
-        self._check_write()
+    def set_setting(self, key: str, value, *, expected_version: int | None = None, by: str = "") -> None:
+        """Save a setting; with ``expected_version`` (see setting_version) a value someone else
+        saved since raises Conflict instead of being overwritten."""
         with db.transaction(self.conn):
-            settings_store.set_(self.conn, key, value)
+            settings_store.set_(self.conn, key, value, by=self._actor(by), expected_version=expected_version)
+
+    def setting_version(self, key: str) -> int:
+        """The row version of a setting (0 while it has its default)."""
+        return settings_store.version(self.conn, key)
+
+    def set_settings(self, values: Mapping[str, object], *, expected: Mapping[str, int] | None = None,
+                     by: str = "") -> None:
+        """Save several settings at once, all or nothing. With ``expected`` ({key: version as
+        read}) a setting someone else saved since raises Conflict and nothing is written."""
+        who = self._actor(by)
+        with db.transaction(self.conn):
+            for key, value in values.items():
+                settings_store.set_(self.conn, key, value, by=who,
+                                    expected_version=None if expected is None else expected.get(key, 0))
+
+    def parse_setting(self, key: str, text: str):
+        """The value of an editable setting (EDITABLE_SETTINGS) typed as text, validated (UsageError)."""
+        if key not in EDITABLE_SETTINGS:
+            raise UsageError(f"unknown setting {key!r} (settings: {', '.join(EDITABLE_SETTINGS)})")
+        return _setting_value(key, EDITABLE_SETTINGS[key][0], text.strip())
 
     # -- identity (issue 13) -------------------------------------------------------------------
     def needs_unlock(self, name: str) -> bool:
@@ -137,14 +158,29 @@ class Service:
         sk = id_store.user_key(self.conn, name)
         if sk is None:
             raise identity.IdentityError(f"{name} has no signing key in this workspace")
-        identity.unlock(sk.private_key, passphrase, who=sk.name, expected_key_id=sk.key_id)
+        blob = sk.private_key
+        if not blob and self.ws.url:  # a team login's key stays on its own computer (orm_desktop.team)
+            from orm_desktop.team import stored_key_blob
+
+            blob = stored_key_blob(self.ws.url)
+        identity.unlock(blob, passphrase, who=sk.name, expected_key_id=sk.key_id)
+
+    def refuse_local_users(self, what: str, name: str) -> None:
+        """On a team workspace, local users and keys do not exist (one-line UsageError)."""
+        from orm_desktop.responses.workflow import refuse_on_team
+
+        refuse_on_team(self.conn, what, name)
+
+    def team_login(self) -> str | None:
+        """On a team workspace the login (the user, recorded by the database); else None."""
+        from orm_desktop.store import team as team_store
+
+        return team_store.login(self.conn) if team_store.is_team(self.conn) else None
     def change_setting(self, key: str, text: str):
         """Set one of the user-editable settings (EDITABLE_SETTINGS) from text, validated;
         returns the value stored. UsageError naming the problem otherwise."""
         self._check_write()
-        if key not in EDITABLE_SETTINGS:
-            raise UsageError(f"unknown setting {key!r} (settings: {', '.join(EDITABLE_SETTINGS)})")
-        value = _setting_value(key, EDITABLE_SETTINGS[key][0], text.strip())
+        value = self.parse_setting(key, text)
         self.set_setting(key, value)
         return value
 
@@ -382,7 +418,7 @@ class Service:
             if missing:
                 raise UsageError(f"no feed with id {', '.join(missing)} (see `orm-desktop feeds list`)")
         scope = "selected" if feed_ids else ("due" if due_only and not force else "all")
-        with self.ws.refresh_lock():
+        with self.refresh_lock():
             summary = refresh(self.conn, jobs=jobs, force=scope == "all", feed_ids=feed_ids, limits=limits,
                               progress=progress, cancel=cancel, now=now)
         enabled = sum(f.enabled for f in self.feeds())
@@ -393,6 +429,28 @@ class Service:
                 settings_store.set_(self.conn, "last_full_refresh", int(time.time()))
         self._after_refresh(summary)
         return summary
+
+    def refresh_lock(self):
+        """One refresh at a time for everyone on the workspace: an advisory lock on a team
+        (PostgreSQL) workspace, the lock file on SQLite. LockBusy says where and since when the
+        running one started."""
+        if db.dialect(self.conn) == "postgresql":
+            from orm_desktop.store import locks
+            from orm_desktop.workspace import holder_info
+
+            return locks.advisory(self.conn, "refresh", holder_info())
+        return self.ws.refresh_lock()
+
+    def deliveries_lock(self):
+        """One sender of the outbox at a time for everyone on the workspace (as refresh_lock:
+        an advisory lock on a team workspace, where two laptops must not both send)."""
+        if db.dialect(self.conn) == "postgresql":
+            from orm_desktop.store import locks
+            from orm_desktop.workspace import holder_info
+
+            return locks.advisory(self.conn, "deliveries", holder_info(),
+                                  what="another process is sending deliveries")
+        return self.ws.deliveries_lock()
 
     def refresh_state(self) -> dict:
         """What "Last refresh" may truthfully say: when every enabled feed was last asked for
@@ -461,6 +519,14 @@ class Service:
     def last_refresh(self) -> int | None:
         """When the newest refresh that actually fetched a feed finished (None: never)."""
         return self.refresh_state()["any"]
+
+    def change_listener(self, callback):
+        """A listener (not started) calling ``callback(change)`` from its own thread for every
+        change committed to this workspace by anyone (LISTEN/NOTIFY on a team workspace,
+        data_version polling on SQLite): store.live.Listener."""
+        from orm_desktop.store.live import Listener
+
+        return Listener(self.ws.target, callback)
 
     # -- deliveries (issue 16; docs/deliveries.md) ---------------------------------------------
     def deliveries_config(self) -> dict:
@@ -538,7 +604,7 @@ class Service:
         self._check_write()
         from orm_desktop.deliveries.outbox import deliver_due
 
-        with self.ws.deliveries_lock():
+        with self.deliveries_lock():
             return deliver_due(self.conn, self.deliveries_config())
 
     def outbox(self, *, states: Sequence[str] = (), limit: int = 500):
@@ -581,19 +647,48 @@ class Service:
             raise UsageError(f"no mention with id {mention_id}")
         return d
 
-    def set_status(self, ids: Iterable[int], status: str, *, by: str = "") -> int:
+    def set_status(self, ids: Iterable[int], status: str, *, by: str = "",
+                   expected: Mapping[int, int] | None = None) -> int:
+        """Set the triage status. ``expected`` ({id: version as read}) makes the write
+        conditional: a mention someone else changed since raises Conflict, nothing is written."""
         with db.transaction(self.conn):
-            return mentions_store.set_status(self.conn, ids, status, by=self._actor(by), now=int(time.time()))
+            return mentions_store.set_status(self.conn, ids, status, by=self._actor(by), now=int(time.time()),
+                                             expected=expected)
 
-    def override_sentiment(self, ids: Iterable[int], score: float | None, *, by: str = "") -> int:
+    def set_statuses(self, ids_by_status: Mapping[str, Iterable[int]], *, by: str = "",
+                     expected: Mapping[int, int] | None = None) -> int:
+        """Several status changes in one transaction (undo puts back mixed statuses); all or
+        nothing, with ``expected`` as in set_status."""
+        who, now, n = self._actor(by), int(time.time()), 0
+        with db.transaction(self.conn):
+            for status, ids in ids_by_status.items():
+                ids = list(ids)
+                n += mentions_store.set_status(self.conn, ids, status, by=who, now=now,
+                                               expected=None if expected is None else {i: expected[i] for i in ids})
+        return n
+
+    def triage(self, mention_id: int, *, assignee: str | None = None, tags: Iterable[str] | None = None,
+               by: str = "", expected_version: int | None = None) -> Mention:
+        """Assign and/or tag a mention (Conflict when ``expected_version`` is stale); returns it."""
+        with db.transaction(self.conn):
+            mentions_store.triage(self.conn, mention_id, by=self._actor(by), now=int(time.time()),
+                                  expected_version=expected_version, assignee=assignee, tags=tags)
+        return self.mention(mention_id).mention
+
+    def mention_versions(self, ids: Iterable[int]) -> dict[int, int]:
+        """{mention id: current row version}."""
+        return mentions_store.versions(self.conn, ids)
+
+    def override_sentiment(self, ids: Iterable[int], score: float | None, *, by: str = "",
+                           expected: Mapping[int, int] | None = None) -> int:
         """Set (or with None clear) a human sentiment; it wins everywhere, survives rescoring and
-        is recorded in the audit log."""
+        is recorded in the audit log. ``expected``: as in set_status."""
         from orm_desktop.store import audit
 
         ids = list(ids)
         who, now = self._actor(by), int(time.time())
         with db.transaction(self.conn):
-            n = mentions_store.set_override(self.conn, ids, score, by=who, now=now)
+            n = mentions_store.set_override(self.conn, ids, score, by=who, now=now, expected=expected)
             for i in ids:
                 audit.append(self.conn, actor=who, action="mention.override", subject_type="mention",
                              subject_id=i, data={"score": score}, now=now)
@@ -706,6 +801,7 @@ class Service:
         from orm_desktop.responses import workflow as wf
 
         self._check_write()
+        self.refuse_local_users("add", name)
         return wf.add_user(self.conn, name, tuple(roles), display_name=display_name, executive=executive,
                            key=key, by=by)
 
@@ -714,6 +810,7 @@ class Service:
         from orm_desktop.responses import workflow as wf
 
         self._check_write()
+        self.refuse_local_users("keygen", name)
         wf.user(self.conn, name)
         wf.keygen(self.conn, name, key)
 
@@ -772,12 +869,13 @@ class Service:
         return wf.history(self.conn, response_id)
 
     def transition(self, response_id: int, action: str, *, by: str = "", comment: str = "", channel: str = "",
-                   url: str = ""):
-        """submit | approve | request_changes | send | discard (roles and four eyes checked)."""
+                   url: str = "", expected_version: int | None = None):
+        """submit | approve | request_changes | send | discard (roles and four eyes checked); with
+        ``expected_version`` a response someone else changed since raises Conflict."""
         from orm_desktop.responses import workflow as wf
 
         return wf.transition(self.conn, response_id, action, by=self._actor(by), comment=comment, channel=channel,
-                             url=url)
+                             url=url, expected_version=expected_version)
 
     def edit_response(self, response_id: int, text: str, *, by: str = "", expected_version: int | None = None,
                       comment: str = ""):
@@ -1231,3 +1329,15 @@ def _user() -> str:
     except Exception:  # noqa: BLE001 - no login name in some sandboxes
         return "local"
 
+
+# team workspaces (PostgreSQL logins, roles, signing keys): the CLI and the GUI reach them here
+from orm_desktop.credentials import LoginError  # noqa: E402,F401
+from orm_desktop.credentials import redact as redact_url  # noqa: E402,F401
+from orm_desktop.team import TeamAdmin, as_refused  # noqa: E402,F401
+
+
+def set_password_asker(ask: Callable[[str], str] | None) -> None:
+    """How a team login's password is asked when the OS keyring has none (the GUI: a dialog)."""
+    from orm_desktop import credentials
+
+    credentials.ASK = ask

@@ -99,6 +99,9 @@ class Mention:
     cluster_id: int | None = None
     lang: str = ""
     score_source: str = ""
+    version: int = 1  # row version: triage writes pass it back (no lost update)
+    assignee: str = ""
+    tags: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

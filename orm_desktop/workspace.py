@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import json
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -161,7 +162,7 @@ class Workspace:
         Other writers (triage, drafts) are not blocked: SQLite's WAL and busy timeout
         serialise their short transactions.
         """
-        with self._file_lock(".refresh.lock", "another refresh is already running", wait):
+        with self._file_lock(".refresh.lock", "a refresh is already running", wait):
             yield
 
     @contextlib.contextmanager
@@ -172,6 +173,8 @@ class Workspace:
 
     @contextlib.contextmanager
     def _file_lock(self, name: str, what: str, wait: bool) -> Iterator[None]:
+        """An flock on ``name``; the holder writes who it is (host/user, pid, since) into the
+        file, so a refused second run can say "already running on <host/user> since <time>"."""
         path = self.root / name
         self.root.mkdir(parents=True, exist_ok=True)
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
@@ -179,10 +182,45 @@ class Workspace:
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
             except BlockingIOError:
-                raise LockBusy(f"{what} on {self.root}; wait for it to finish (it holds {name})") from None
+                holder = _read_holder(fd)
+                raise LockBusy(f"{what}{holder} ({self.root}); wait for it to finish "
+                               f"(it holds {name})") from None
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, json.dumps(holder_info()).encode(), 0)
             yield
         finally:
             os.close(fd)
+
+
+def holder_info() -> dict:
+    """Who holds a lock: host, user, process id and since when (Unix time)."""
+    import getpass
+    import socket
+    import time
+
+    try:
+        user = getpass.getuser()
+    except Exception:  # noqa: BLE001 - no login name in some sandboxes
+        user = "?"
+    return {"host": socket.gethostname(), "user": user, "pid": os.getpid(), "since": int(time.time())}
+
+
+def describe_holder(info: dict) -> str:
+    """' on host/user since 16:40:02' (empty when unknown)."""
+    import datetime as dt
+
+    if not info.get("host"):
+        return ""
+    since = dt.datetime.fromtimestamp(int(info.get("since") or 0)).strftime("%Y-%m-%d %H:%M:%S")
+    pid = f", pid {info['pid']}" if info.get("pid") else ""
+    return f" on {info['host']}/{info.get('user', '?')} since {since}{pid}"
+
+
+def _read_holder(fd: int) -> str:
+    try:
+        return describe_holder(json.loads(os.pread(fd, 4096, 0) or b"{}"))
+    except (OSError, ValueError, TypeError):
+        return ""
 
 
 def create(root: Path | str) -> Workspace:

@@ -7,7 +7,7 @@ import sqlite3
 
 import pytest
 
-from orm_desktop.errors import UsageError, WorkflowError
+from orm_desktop.errors import Conflict, UsageError, WorkflowError
 from orm_desktop.responses import templates as tpl
 from orm_desktop.responses import workflow as wf
 from orm_desktop.responses.diff import apply_ops, diff_ops
@@ -222,7 +222,7 @@ def test_concurrent_edits_from_two_instances_never_lose_a_save(conn, empty_servi
         seen_by_a = wf.get(conn, r.id)
         seen_by_b = wf.get(other.conn, r.id)
         wf.edit(other.conn, r.id, seen_by_b.text + " (B)", by="sam", expected_version=seen_by_b.version)
-        with pytest.raises(WorkflowError, match="changed by someone else"):
+        with pytest.raises(Conflict, match="changed by sam meanwhile"):
             wf.edit(conn, r.id, seen_by_a.text + " (A)", by="alex", expected_version=seen_by_a.version)
         assert wf.get(conn, r.id).text.endswith(" (B)")
     finally:

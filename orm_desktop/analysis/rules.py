@@ -30,6 +30,7 @@ class Rule:
     conditions: dict = field(default_factory=dict)
     actions: dict = field(default_factory=dict)
     enabled: bool = True
+    version: int = 0  # the row version as read; 0 saves unconditionally (files, scripts)
 
 
 # the type each condition and action must have (rules also come from files)
@@ -124,7 +125,8 @@ def save(conn, rule: Rule, *, by: str) -> Rule:
             action = "rule.create"
         else:
             rid = rule.id
-            rules_store.update(conn, rid, rule.name, rule.enabled, rule.conditions, rule.actions, now)
+            rules_store.update(conn, rid, rule.name, rule.enabled, rule.conditions, rule.actions, now, by=by,
+                               expected_version=rule.version)
             action = "rule.update"
         audit.append(conn, actor=by, action=action, subject_type="rule", subject_id=rid,
                      data={"name": rule.name, "conditions": rule.conditions, "actions": rule.actions,

@@ -10,7 +10,7 @@ import json
 import sys
 
 from orm_desktop.cli._common import open_service
-from orm_desktop.errors import UsageError
+from orm_desktop.errors import LockBusy, UsageError
 
 
 def register(sub) -> None:
@@ -24,10 +24,21 @@ def register(sub) -> None:
     p.add_argument("--feed", type=int, action="append", help="fetch only this feed id (repeatable)")
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress on stderr")
+    p.add_argument("--loop", action="store_true",
+                   help="run headless (on a server): fetch the due feeds every --interval seconds, one log line "
+                        "per round, until SIGTERM or Ctrl+C; a round another refresh holds the lock for is skipped")
+    p.add_argument("--interval", type=float, default=60.0, metavar="S",
+                   help="with --loop: seconds between rounds (default 60)")
     p.set_defaults(func=cmd_fetch)
 
 
 def cmd_fetch(args) -> int:
+    if args.loop:
+        if args.all or args.feed or args.json:
+            raise UsageError("--loop fetches the due feeds; it cannot be combined with --all, --feed or --json")
+        if not 1 <= args.interval <= 86_400:
+            raise UsageError("--interval must be between 1 and 86400 seconds")
+        return fetch_loop(open_service(args), interval=args.interval, jobs=args.jobs)
     svc = open_service(args)
     tty = sys.stderr.isatty()
 
@@ -45,7 +56,11 @@ def cmd_fetch(args) -> int:
 
     if args.due and (args.all or args.feed):
         raise UsageError("--due cannot be combined with --all or --feed")
-    s = svc.fetch(jobs=args.jobs, due_only=args.due, feed_ids=args.feed, progress=progress)
+    try:
+        s = svc.fetch(jobs=args.jobs, due_only=args.due, feed_ids=args.feed, progress=progress)
+    except LockBusy as exc:  # not a failure: the running refresh brings the feeds in
+        print(f"orm-desktop: {exc}", file=sys.stderr)
+        return 0
     if args.json:
         print(json.dumps({"scope": s.scope, "not_due": s.not_due, "feeds": s.feeds, "ok": s.ok, "not_modified": s.not_modified,
                           "failed": s.failed, "entries": s.entries, "new_items": s.new_items,
@@ -57,3 +72,49 @@ def cmd_fetch(args) -> int:
         for url, status, message in s.failures:
             print(f"  failed: {url}: {status}: {message}")
     return 1 if s.failed else 0
+
+
+def fetch_loop(svc, *, interval: float, jobs: int = 4, out=None) -> int:
+    """Fetch the due feeds every ``interval`` seconds until SIGTERM / SIGINT (then finish the feed
+    in flight, log, exit 0). One line per round on stdout; errors the user can act on (network,
+    database down, another refresh running) are logged and the loop goes on."""
+    import signal
+    import threading
+    import time
+
+    from orm_desktop.errors import KnownError
+
+    out = out or sys.stdout
+    stop = threading.Event()
+    previous = {}
+
+    def on_signal(signum, _frame) -> None:
+        stop.set()
+        log(f"{signal.Signals(signum).name}: stopping after the feed in flight")
+
+    def log(text: str) -> None:
+        out.write(time.strftime("%Y-%m-%dT%H:%M:%SZ ", time.gmtime()) + text + "\n")
+        out.flush()
+
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        previous[sig] = signal.signal(sig, on_signal)
+    rounds = 0
+    log(f"fetch loop started on {svc.ws.root}: due feeds every {interval:g} s (SIGTERM or Ctrl+C stops)")
+    try:
+        while not stop.is_set():
+            rounds += 1
+            try:
+                s = svc.fetch(jobs=jobs, due_only=True, cancel=stop)
+            except LockBusy as exc:
+                log(f"round {rounds}: skipped: {exc}")
+            except KnownError as exc:  # the server went away, a disk filled...: say so, reconnect next round
+                log(f"round {rounds}: failed: {exc}")
+                svc.close()
+            else:
+                log(f"round {rounds}: {s.describe()}")
+            stop.wait(interval)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    log(f"fetch loop stopped after {rounds} round(s)")
+    return 0

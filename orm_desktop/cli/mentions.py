@@ -40,12 +40,24 @@ def register(sub) -> None:
                        description="Example: orm-desktop mark 12 13 needs_response")
     m.add_argument("ids", type=int, nargs="+")
     m.add_argument("status", choices=STATUSES)
+    m.add_argument("--if-version", type=int, metavar="V",
+                   help="only if the mention is still at row version V (as `mentions --format json` showed it); "
+                        "otherwise say who changed it meanwhile and change nothing")
     m.set_defaults(func=cmd_mark)
+    t = sub.add_parser("triage", help="assign a mention to someone and/or set its tags",
+                       description="Example: orm-desktop triage 12 --assign sam --tags press,legal --if-version 3")
+    t.add_argument("id", type=int)
+    t.add_argument("--assign", metavar="WHO", help="who handles it ('' to unassign)")
+    t.add_argument("--tags", metavar="A,B", help="comma-separated tags, replacing the current ones ('' clears)")
+    t.add_argument("--if-version", type=int, metavar="V", help="as for `mark`: only if still at row version V")
+    t.add_argument("--as", dest="user", default="", help="who made the change")
+    t.set_defaults(func=cmd_triage)
     o = sub.add_parser("override", help="set a human sentiment score (or 'clear') on mentions",
                        description="Example: orm-desktop override 12 -0.6")
     o.add_argument("ids", type=int, nargs="+")
     o.add_argument("score", help="a score in [-1, 1], or 'clear'")
     o.add_argument("--as", dest="user", default="", help="who made the override")
+    o.add_argument("--if-version", type=int, metavar="V", help="as for `mark`: only if still at row version V")
     o.set_defaults(func=cmd_override)
 
 
@@ -74,7 +86,7 @@ def cmd_mentions(args) -> int:
                      "priority": m.priority, "source": m.source, "kind": m.feed_kind, "title": m.title,
                      "url": m.url, "snippet": m.snippet, "rating": m.rating, "topics": list(m.topics),
                      "overridden": m.overridden, "item_id": m.item_id, "cluster_id": m.cluster_id,
-                     "lang": m.lang})
+                     "lang": m.lang, "assignee": m.assignee, "tags": list(m.tags), "version": m.version})
     emit(rows, args.format, COLUMNS if args.format == "table" else list(rows[0]) if rows else COLUMNS,
          widths={"title": 60, "source": 24, "entity": 18})
     return 0
@@ -84,7 +96,7 @@ def cmd_mark(args) -> int:
     svc = open_service(args)
     for i in args.ids:
         svc.mention(i)  # clear error for unknown ids
-    n = svc.set_status(args.ids, args.status)
+    n = svc.set_status(args.ids, args.status, expected=_expected(args))
     print(f"marked {n} mention(s) {args.status}")
     return 0
 
@@ -100,6 +112,26 @@ def cmd_override(args) -> int:
             raise UsageError(f"score must be a number in [-1, 1] or 'clear', got {args.score!r}") from None
     for i in args.ids:
         svc.mention(i)
-    n = svc.override_sentiment(args.ids, score, by=args.user)
+    n = svc.override_sentiment(args.ids, score, by=args.user, expected=_expected(args))
     print(f"{'cleared' if score is None else 'set'} the sentiment of {n} mention(s)")
     return 0
+
+
+def cmd_triage(args) -> int:
+    svc = open_service(args)
+    svc.mention(args.id)  # clear error for an unknown id
+    if args.assign is None and args.tags is None:
+        raise UsageError("nothing to change: give --assign and/or --tags")
+    tags = None if args.tags is None else [t for t in args.tags.split(",") if t.strip()]
+    m = svc.triage(args.id, assignee=args.assign, tags=tags, by=args.user, expected_version=args.if_version)
+    print(f"mention {m.id}: assigned to {m.assignee or 'nobody'}, tags {','.join(m.tags) or 'none'} "
+          f"(version {m.version})")
+    return 0
+
+
+def _expected(args) -> dict[int, int] | None:
+    if args.if_version is None:
+        return None
+    if len(args.ids) != 1:
+        raise UsageError("--if-version applies to one mention id at a time")
+    return {args.ids[0]: args.if_version}

@@ -158,7 +158,7 @@ def run(svc, *, now: int | None = None, refresh: bool = True, jobs: int = 4) -> 
             notified = tuple(summary.notified)
     cfg = svc.deliveries_config()
     try:
-        with svc.ws.deliveries_lock():
+        with svc.deliveries_lock():
             res.queued = queue_due(svc, cfg, now=int(now or time.time()), notified=notified)
             clock = (lambda: now) if now is not None else time.time
             sent: SendReport = deliver_due(svc.conn, cfg, now=clock)

@@ -10,9 +10,9 @@ import dataclasses
 import json
 import re
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
-from orm_desktop.errors import UsageError
+from orm_desktop.errors import Conflict, KnownError, UsageError
 from orm_desktop.store import db
 from orm_desktop.types import (
     NEEDS_REVIEW_BELOW,
@@ -26,7 +26,8 @@ from orm_desktop.types import (
 _SELECT = (
     "SELECT m.id, m.item_id, m.entity_id, e.name, i.title, i.url, COALESCE(f.title, ''), "
     "m.feed_kind, m.published, m.snippet, m.sentiment, m.status, m.priority, "
-    "m.override IS NOT NULL, i.rating, m.topics, i.cluster_id, i.lang, m.score_source "
+    "m.override IS NOT NULL, i.rating, m.topics, i.cluster_id, i.lang, m.score_source, "
+    "m.version, m.assignee, m.tags "
     "FROM mentions m JOIN items i ON i.id = m.item_id JOIN entities e ON e.id = m.entity_id "
     "LEFT JOIN feeds f ON f.id = i.feed_id"
 )
@@ -209,7 +210,8 @@ def _mention(r: tuple) -> Mention:
         label="unsupported" if r[18] == "unsupported_language" and not r[13] else label_for(r[10]),
         status=r[11], priority=r[12], overridden=bool(r[13]), rating=r[14],
         topics=tuple(t for t in (r[15] or "").split(",") if t), cluster_id=r[16], lang=r[17] or "",
-        score_source=r[18] or "",
+        score_source=r[18] or "", version=r[19], assignee=r[20] or "",
+        tags=tuple(t for t in (r[21] or "").split(",") if t),
     )
 
 
@@ -319,15 +321,70 @@ def _ids(ids: Iterable[int]) -> list[int]:
     return out
 
 
-def set_status(conn: sqlite3.Connection, ids: Iterable[int], status: str, *, by: str, now: int) -> int:
+def set_status(conn: sqlite3.Connection, ids: Iterable[int], status: str, *, by: str, now: int,
+               expected: Mapping[int, int] | None = None) -> int:
+    """Set the triage status. With ``expected`` ({mention id: version as read}) a row someone
+    else saved since raises Conflict and nothing is written (the caller's transaction rolls back)."""
     if status not in STATUSES:
         raise UsageError(f"unknown status {status!r} (choose from {', '.join(STATUSES)})")
-    ids = _ids(ids)
-    cur = conn.executemany(
-        "UPDATE mentions SET status = ?, status_at = ?, status_by = ? WHERE id = ?",
-        [(status, now, by, i) for i in ids],
-    )
-    return cur.rowcount
+    return _versioned_update(conn, _ids(ids), "status = ?, status_at = ?, status_by = ?", (status, now, by),
+                             by=by, expected=expected)
+
+
+def _versioned_update(conn: sqlite3.Connection, ids: list[int], sets: str, args: tuple, *, by: str,
+                      expected: Mapping[int, int] | None) -> int:
+    sql = f"UPDATE mentions SET {sets}, version = version + 1, changed_by = ? WHERE id = ?"
+    if expected is None:
+        return conn.executemany(sql, [(*args, by, i) for i in ids]).rowcount
+    n = 0
+    for i in ids:
+        if i not in expected:
+            raise UsageError(f"no version given for mention {i}")
+        cur = conn.execute(sql + " AND version = ?", (*args, by, i, expected[i]))
+        if cur.rowcount != 1:
+            raise conflict(conn, i, expected[i])
+        n += 1
+    return n
+
+
+def conflict(conn: sqlite3.Connection, mention_id: int, expected: int) -> KnownError:
+    """The error for a versioned write that missed: Conflict with who saved last, or
+    UsageError when the mention is gone."""
+    r = conn.execute("SELECT version, changed_by, status_by FROM mentions WHERE id = ?", (mention_id,)).fetchone()
+    if r is None:
+        return UsageError(f"no mention with id {mention_id} (deleted meanwhile)")
+    return Conflict("mention", mention_id, who=r[1] or r[2], expected=expected, current=r[0])
+
+
+def versions(conn: sqlite3.Connection, ids: Iterable[int]) -> dict[int, int]:
+    """{mention id: current version} for the ids that exist."""
+    ids = [int(i) for i in ids]
+    out: dict[int, int] = {}
+    for k in range(0, len(ids), 500):
+        chunk = ids[k:k + 500]
+        out.update((r[0], r[1]) for r in conn.execute(
+            f"SELECT id, version FROM mentions WHERE id IN ({','.join('?' * len(chunk))})", chunk))
+    return out
+
+
+def triage(conn: sqlite3.Connection, mention_id: int, *, by: str, now: int, expected_version: int | None,
+           assignee: str | None = None, tags: Iterable[str] | None = None) -> None:
+    """Assign and/or tag one mention (versioned like set_status)."""
+    sets, args = [], []
+    if assignee is not None:
+        sets.append("assignee = ?")
+        args.append(assignee.strip())
+    if tags is not None:
+        clean = [t.strip() for t in tags if t.strip()]
+        if any("," in t for t in clean):
+            raise UsageError("a tag cannot contain a comma")
+        sets.append("tags = ?")
+        args.append(",".join(dict.fromkeys(clean)))
+    if not sets:
+        raise UsageError("nothing to change: give an assignee or tags")
+    expected = None if expected_version is None else {mention_id: expected_version}
+    if _versioned_update(conn, [mention_id], ", ".join(sets), tuple(args), by=by, expected=expected) != 1:
+        raise UsageError(f"no mention with id {mention_id}")
 
 
 def overrides_for_learning(conn: sqlite3.Connection, limit: int = 5000) -> list[tuple[str, float, float]]:
@@ -347,22 +404,17 @@ def overrides_for_learning(conn: sqlite3.Connection, limit: int = 5000) -> list[
 
 
 def set_override(conn: sqlite3.Connection, ids: Iterable[int], score: float | None, *, by: str,
-                 now: int) -> int:
-    """A human sentiment override (None clears it). It wins everywhere and survives rescoring."""
+                 now: int, expected: Mapping[int, int] | None = None) -> int:
+    """A human sentiment override (None clears it). It wins everywhere and survives rescoring.
+    ``expected``: as in set_status."""
     ids = _ids(ids)
     if score is None:
-        rows = [(i,) for i in ids]
-        cur = conn.executemany(
-            "UPDATE mentions SET override = NULL, override_by = NULL, override_at = NULL, "
-            "sentiment = machine_sentiment WHERE id = ?", rows)
-        return cur.rowcount
+        return _versioned_update(conn, ids, "override = NULL, override_by = NULL, override_at = NULL, "
+                                 "sentiment = machine_sentiment", (), by=by, expected=expected)
     if not -1.0 <= score <= 1.0:
         raise UsageError(f"sentiment override must be within [-1, 1], got {score}")
-    cur = conn.executemany(
-        "UPDATE mentions SET override = ?, override_by = ?, override_at = ?, sentiment = ? WHERE id = ?",
-        [(score, by, now, score, i) for i in ids],
-    )
-    return cur.rowcount
+    return _versioned_update(conn, ids, "override = ?, override_by = ?, override_at = ?, sentiment = ?",
+                             (score, by, now, score), by=by, expected=expected)
 
 
 def update_machine_scores(conn: sqlite3.Connection, rows: list[tuple]) -> None:

@@ -254,8 +254,11 @@ def open_raw(url: str, *, readonly: bool = False, connect_timeout: int = 10) -> 
     """A raw psycopg connection (autocommit); psycopg errors propagate (see ``connect``)."""
     # a lock wait ends like SQLite's busy timeout (10 s), as an error, never a hang
     options = f"-c lock_timeout={LOCK_TIMEOUT_MS}" + (" -c default_transaction_read_only=on" if readonly else "")
-    raw = psycopg.connect(url, autocommit=True, connect_timeout=connect_timeout, cursor_factory=PgCursor,
-                          row_factory=_row_factory, options=options, application_name="orm-desktop")
+    # the password: from the URL, else the OS keyring, else asked once (pg-team)
+    from orm_desktop import credentials
+
+    raw = credentials.connect(url, autocommit=True, connect_timeout=connect_timeout, cursor_factory=PgCursor,
+                              row_factory=_row_factory, options=options, application_name="orm-desktop")
     raw.adapters.register_dumper(bool, _BoolAsInt)
     raw.adapters.register_loader("numeric", _NumberLoader)
     return raw
@@ -277,6 +280,8 @@ def describe_error(exc: BaseException, where: str = "") -> str | None:
     at = f" ({where})" if where else ""
     if state == "28P01" or "password authentication failed" in msg or "no password supplied" in msg:
         return f"the PostgreSQL server refused the login{at}: check the user name and password"
+    if "role" in msg and "does not exist" in msg:  # (pg-team) a login the server does not know
+        return f"the PostgreSQL server has no such login{at}: check the user name in the URL, or ask the team admin"
     if "no pg_hba.conf entry" in msg:
         return f"the PostgreSQL server does not allow this login from here{at} (pg_hba.conf): ask the team admin"
     if state == "28000" or "not permitted to log in" in msg or ("role" in msg and "does not exist" in msg):
@@ -297,6 +302,7 @@ def describe_error(exc: BaseException, where: str = "") -> str | None:
         return f"the PostgreSQL server's disk is full{at}; ask the team admin"
     if state.startswith("08") or state in ("57P01", "57P02", "57P03") or "connection refused" in msg \
             or "could not connect" in msg or "timeout expired" in msg or "server closed the connection" in msg \
-            or "could not translate host name" in msg or "connection is closed" in msg or "is bad" in msg:
+            or "could not translate host name" in msg or "connection is closed" in msg or "is bad" in msg \
+            or "terminating connection" in msg:
         return f"cannot reach the PostgreSQL server{at}: is it running and reachable from here?"
     return None

@@ -6,6 +6,8 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
+from orm_desktop.errors import Conflict
+
 
 @dataclass(frozen=True, slots=True)
 class User:
@@ -79,13 +81,20 @@ def get(conn: sqlite3.Connection, response_id: int) -> Response | None:
     return Response(*r) if r else None
 
 
-def update(conn: sqlite3.Connection, response_id: int, *, expected_version: int, **fields) -> bool:
+def update(conn: sqlite3.Connection, response_id: int, *, expected_version: int, by: str = "", **fields) -> bool:
     """Apply fields and bump the version if nobody saved in between; False on a conflict."""
     sets = ", ".join(f"{k} = ?" for k in fields)
     cur = conn.execute(
-        f"UPDATE responses SET {sets}, version = version + 1 WHERE id = ? AND version = ?",
-        (*fields.values(), response_id, expected_version))
+        f"UPDATE responses SET {sets}, version = version + 1, changed_by = ? WHERE id = ? AND version = ?",
+        (*fields.values(), by, response_id, expected_version))
     return cur.rowcount == 1
+
+
+def conflict(conn: sqlite3.Connection, response_id: int, expected_version: int) -> Conflict:
+    """The Conflict for a save based on ``expected_version``: who saved since, and the version now."""
+    r = conn.execute("SELECT version, changed_by, author FROM responses WHERE id = ?", (response_id,)).fetchone()
+    return Conflict("response", response_id, who=(r[1] or r[2]) if r else "", expected=expected_version,
+                    current=r[0] if r else 0)
 
 
 def list_(conn: sqlite3.Connection, *, states: tuple[str, ...] = (), author: str | None = None,

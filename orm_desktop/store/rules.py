@@ -6,20 +6,22 @@ import json
 import sqlite3
 from collections.abc import Sequence
 
-_COLS = "id, name, conditions, actions, enabled"
+from orm_desktop.errors import Conflict, UsageError
+
+_COLS = "id, name, conditions, actions, enabled, version"
 
 
-def _row(r) -> tuple[int, str, dict, dict, bool]:
-    return r[0], r[1], json.loads(r[2]), json.loads(r[3]), bool(r[4])
+def _row(r) -> tuple[int, str, dict, dict, bool, int]:
+    return r[0], r[1], json.loads(r[2]), json.loads(r[3]), bool(r[4]), r[5]
 
 
-def get(conn: sqlite3.Connection, rule_id: int) -> tuple[int, str, dict, dict, bool] | None:
-    """(id, name, conditions, actions, enabled) or None."""
+def get(conn: sqlite3.Connection, rule_id: int) -> tuple[int, str, dict, dict, bool, int] | None:
+    """(id, name, conditions, actions, enabled, version) or None."""
     r = conn.execute(f"SELECT {_COLS} FROM rules WHERE id = ?", (rule_id,)).fetchone()
     return None if r is None else _row(r)
 
 
-def list_(conn: sqlite3.Connection, *, enabled_only: bool = False) -> list[tuple[int, str, dict, dict, bool]]:
+def list_(conn: sqlite3.Connection, *, enabled_only: bool = False) -> list[tuple[int, str, dict, dict, bool, int]]:
     where = " WHERE enabled = 1" if enabled_only else ""
     return [_row(r) for r in conn.execute(f"SELECT {_COLS} FROM rules{where} ORDER BY id")]
 
@@ -36,9 +38,19 @@ def insert(conn: sqlite3.Connection, name: str, enabled: bool, conditions: dict,
 
 
 def update(conn: sqlite3.Connection, rule_id: int, name: str, enabled: bool, conditions: dict, actions: dict,
-           now: int) -> None:
-    conn.execute("UPDATE rules SET name = ?, enabled = ?, conditions = ?, actions = ?, updated = ? WHERE id = ?",
-                 (name, int(enabled), json.dumps(conditions), json.dumps(actions), now, rule_id))
+           now: int, *, by: str = "", expected_version: int = 0) -> None:
+    """Save a rule; with ``expected_version`` (not 0) a rule someone else saved since raises
+    Conflict and nothing is written."""
+    cur = conn.execute(
+        "UPDATE rules SET name = ?, enabled = ?, conditions = ?, actions = ?, updated = ?, "
+        "version = version + 1, changed_by = ? WHERE id = ? AND (? = 0 OR version = ?)",
+        (name, int(enabled), json.dumps(conditions), json.dumps(actions), now, by, rule_id,
+         expected_version, expected_version))
+    if cur.rowcount != 1:
+        row = conn.execute("SELECT version, changed_by FROM rules WHERE id = ?", (rule_id,)).fetchone()
+        if row is None:
+            raise UsageError(f"no rule with id {rule_id} (deleted meanwhile)")
+        raise Conflict("rule", rule_id, who=row[1], expected=expected_version, current=row[0])
 
 
 def delete(conn: sqlite3.Connection, rule_id: int) -> None:

@@ -6,6 +6,8 @@ import json
 import sqlite3
 from typing import Any
 
+from orm_desktop.errors import Conflict
+
 DEFAULTS: dict[str, Any] = {
     "brand_name": "",
     "contact": "",  # where people can reach us: {contact} in drafts
@@ -30,12 +32,34 @@ def get(conn: sqlite3.Connection, key: str, default: Any = None) -> Any:
     return json.loads(row[0])
 
 
-def set_(conn: sqlite3.Connection, key: str, value: Any) -> None:
-    conn.execute(
-        "INSERT INTO settings (key, value) VALUES (?, ?) "
-        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        (key, json.dumps(value)),
-    )
+def set_(conn: sqlite3.Connection, key: str, value: Any, *, by: str = "",
+         expected_version: int | None = None) -> None:
+    """Save a setting. With ``expected_version`` (0 = "it did not exist") a value someone else
+    saved since raises Conflict."""
+    if expected_version is None:
+        conn.execute(
+            "INSERT INTO settings (key, value, changed_by) VALUES (?, ?, ?) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value, changed_by = excluded.changed_by, "
+            "version = settings.version + 1",
+            (key, json.dumps(value), by),
+        )
+        return
+    if expected_version == 0:
+        cur = conn.execute("INSERT INTO settings (key, value, changed_by) VALUES (?, ?, ?) "
+                           "ON CONFLICT (key) DO NOTHING", (key, json.dumps(value), by))
+    else:
+        cur = conn.execute("UPDATE settings SET value = ?, changed_by = ?, version = version + 1 "
+                           "WHERE key = ? AND version = ?", (json.dumps(value), by, key, expected_version))
+    if cur.rowcount != 1:
+        row = conn.execute("SELECT version, changed_by FROM settings WHERE key = ?", (key,)).fetchone()
+        raise Conflict("setting", key, who=row[1] if row else "", expected=expected_version,
+                       current=row[0] if row else 0)
+
+
+def version(conn: sqlite3.Connection, key: str) -> int:
+    """The setting's row version (0 while it has its default)."""
+    row = conn.execute("SELECT version FROM settings WHERE key = ?", (key,)).fetchone()
+    return row[0] if row else 0
 
 
 def all_settings(conn: sqlite3.Connection) -> dict[str, Any]:

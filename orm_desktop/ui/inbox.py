@@ -292,7 +292,9 @@ class InboxView(QWidget):
         self.svc = svc
         self.runner = runner
         self.read_only = False
-        self.undo_stack: list[tuple[str, dict[int, str]]] = []  # (what was done, previous status per mention)
+        # (what was done, previous status per mention, the row versions that triage made)
+        self.undo_stack: list[tuple[str, dict[int, str], dict[int, int]]] = []
+        self.written: dict[int, int] = {}
         self.extra_shortcuts: list[tuple[str, str]] = []  # the window's menu shortcuts, for the help
         self.filters = mark_safe_in_executive_mode(FilterBar(svc))
         self.model = MentionModel(svc, self, runner=runner)
@@ -357,10 +359,34 @@ class InboxView(QWidget):
 
     # -- selection and triage ------------------------------------------------------------------
     def selected_ids(self) -> list[int]:
+        return [m.id for m in self.selected_mentions()]
+
+    def selected_mentions(self) -> list[Mention]:
+        """The selected rows as this window shows them (with the row versions it read)."""
         rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
         if not rows and self.table.currentIndex().isValid():
             rows = [self.table.currentIndex().row()]
-        return [m.id for m in (self.model.mention(r) for r in rows) if m is not None]
+        return [m for m in (self.model.mention(r) for r in rows) if m is not None]
+
+    def _versioned(self, write, shown: list[Mention]):
+        """Run ``write(expected)`` with the versions this window showed; when someone changed a
+        row meanwhile ask "reload / keep mine" (never a silent overwrite). None when reloaded."""
+        from orm_desktop.errors import Conflict
+        from orm_desktop.ui.widgets import keep_mine_after_conflict
+
+        expected = {m.id: m.version for m in shown}
+        try:
+            result = write(expected)
+        except Conflict as exc:
+            if not keep_mine_after_conflict(self, exc):
+                self.model.refresh_rows()
+                self.detail.refresh()
+                self.status_message.emit(f"reloaded: {exc.what} {exc.row_id} was changed by {exc.who}")
+                return None
+            expected = self.svc.mention_versions(expected)
+            result = write(expected)  # mine, on top of their version
+        self.written = {i: v + 1 for i, v in expected.items()}  # the versions this save made
+        return result
 
     def on_current(self, current: QModelIndex, _previous=None) -> None:
         m = self.model.mention(current.row()) if current.isValid() else None
@@ -383,13 +409,16 @@ class InboxView(QWidget):
     def set_status(self, status: str) -> None:
         if self.refused():
             return
-        ids = self.selected_ids()
-        if not ids:
+        shown = self.selected_mentions()
+        if not shown:
             return
+        ids = [m.id for m in shown]
         before = {i: self.svc.mention(i).mention.status for i in ids}
-        n = self.svc.set_status(ids, status)
+        n = self._versioned(lambda expected: self.svc.set_status(ids, status, expected=expected), shown)
+        if n is None:
+            return
         what = f"{n} mention(s) marked {status.replace('_', ' ')}"
-        self.undo_stack = (self.undo_stack + [(what, before)])[-50:]
+        self.undo_stack = (self.undo_stack + [(what, before, self.written)])[-50:]
         self.model.refresh_rows()
         self.detail.refresh()
         shown = self.filters.status.currentData() or ()
@@ -403,12 +432,21 @@ class InboxView(QWidget):
             if not self.undo_stack:
                 self.status_message.emit("nothing to undo")
             return
-        what, before = self.undo_stack.pop()
+        from orm_desktop.errors import Conflict
+        from orm_desktop.ui.widgets import keep_mine_after_conflict
+
+        what, before, written = self.undo_stack.pop()
         by_status: dict[str, list[int]] = {}
         for mid, status in before.items():
             by_status.setdefault(status, []).append(mid)
-        for status, ids in by_status.items():
-            self.svc.set_status(ids, status)
+        try:  # only if nobody changed them since (else ask: their change, or my undo on top)
+            self.svc.set_statuses({s: ids for s, ids in by_status.items()}, expected=written)
+        except Conflict as exc:
+            if not keep_mine_after_conflict(self, exc):
+                self.model.refresh_rows()
+                self.status_message.emit(f"not undone: {exc.what} {exc.row_id} was changed by {exc.who} meanwhile")
+                return
+            self.svc.set_statuses({s: ids for s, ids in by_status.items()})
         self.model.reload()
         self.update_count()
         self.detail.refresh()
@@ -417,10 +455,13 @@ class InboxView(QWidget):
     def override(self, score: float | None) -> None:
         if self.refused():
             return
-        ids = self.selected_ids()
-        if not ids:
+        shown = self.selected_mentions()
+        if not shown:
             return
-        n = self.svc.override_sentiment(ids, score)
+        ids = [m.id for m in shown]
+        n = self._versioned(lambda expected: self.svc.override_sentiment(ids, score, expected=expected), shown)
+        if n is None:
+            return
         self.model.refresh_rows()
         self.detail.refresh()
         self.status_message.emit(f"sentiment of {n} mention(s) " + ("cleared" if score is None else f"set to {score:+.1f}"))
@@ -493,3 +534,38 @@ class InboxView(QWidget):
     def reload(self) -> None:
         self.filters.reload_entities()
         self.apply_filter()
+
+    # -- live updates: someone else changed mentions -------------------------------------------
+    def live_update(self, *, structural: bool, ids: set | frozenset = frozenset()) -> None:
+        """Rows changed in place: repaint them (pages reload lazily). Rows may have come or gone
+        (``structural``): count off the GUI thread, and reload the list only if it changed."""
+        if not structural:
+            self._live_repaint(ids)
+            return
+        f, svc = self.model.filter, self.svc
+        if self.runner is None:
+            self._live_counted((f, svc.count_mentions(f)))
+        else:
+            self.runner.start(lambda progress, cancel: (f, svc.count_mentions(f)), on_success=self._live_counted)
+
+    def _live_counted(self, result) -> None:
+        f, n = result
+        if f != self.model.filter:
+            return  # the user changed the filter meanwhile: that reload is newer
+        if n == self.model.total and self.model.exact:
+            self._live_repaint(frozenset())
+            return
+        keep = self.detail.mention_id
+        self.model.reload()
+        self.update_count()
+        row = next((r for r in range(min(self.model.total, PAGE)) if (m := self.model.mention(r)) and m.id == keep), None)
+        if row is not None:
+            self.table.selectionModel().blockSignals(True)
+            self.table.selectRow(row)
+            self.table.selectionModel().blockSignals(False)
+
+    def _live_repaint(self, ids) -> None:
+        self.model.refresh_rows()
+        shown = self.detail.mention_id
+        if shown is not None and (not ids or shown in ids):
+            self.detail.refresh()

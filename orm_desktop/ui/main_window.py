@@ -90,6 +90,8 @@ class MainWindow(QMainWindow):
             self.set_read_only(True)
             self.exec_mode.setEnabled(False)
             self.flash(svc.snapshot_label[:1].upper() + svc.snapshot_label[1:])
+        else:
+            self.start_live_updates()
 
     def update_title(self) -> None:
         brand = self.svc.brand_name()
@@ -481,6 +483,38 @@ class MainWindow(QMainWindow):
             except KnownError as exc:
                 QMessageBox.warning(self, "Cannot open workspace", str(exc))
 
+    # -- live updates (issue 15) ---------------------------------------------------------------
+    def start_live_updates(self) -> None:
+        """Follow other windows' and team members' changes (LISTEN/NOTIFY, or SQLite polling)."""
+        from orm_desktop.ui.live import LiveUpdates
+
+        self.live = LiveUpdates(self.svc, self)
+        self.live.changed.connect(self.on_live_changes)
+        self.live.start()
+
+    def on_live_changes(self, changes: list) -> None:
+        """Refresh what the changes touch: inbox rows (and its count when rows came or went),
+        the drafts and approval queues, rules, settings, the status line."""
+        def touches(*tables: str) -> bool:
+            return any(c.touches(*tables) for c in changes)
+
+        if touches("mentions"):
+            # an update can move a row in or out of the filter (status, sentiment): always recount
+            ids = {i for c in changes if c.table == "mentions" for i in c.ids}
+            self.inbox.live_update(structural=True, ids=ids)
+        if touches("responses", "key_messages") and hasattr(self, "responses"):
+            self.responses.live_update(changes)
+        if touches("rules") and hasattr(self, "rules"):
+            self.rules.reload()
+            self.update_saved_searches()
+        if touches("settings"):
+            self.update_title()
+            settings = self.pages.get("Settings")
+            if settings is not None:
+                settings.live_update()
+        if touches("alerts", "entities") or any(c.table == "mentions" and c.action == "insert" for c in changes):
+            self.update_health()
+
     def open_team_workspace(self) -> None:
         """Ask for a team workspace's URL (postgresql://user@host/database) and open it."""
         from PySide6.QtWidgets import QInputDialog
@@ -514,6 +548,9 @@ class MainWindow(QMainWindow):
         QMessageBox.warning(self, "Cannot open workspace", message if known else message[-3000:])
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        live = getattr(self, "live", None)
+        if live is not None:
+            live.stop()
         self.runner.cancel_all()
         self.runner.wait(10_000)
         if self.tray is not None:

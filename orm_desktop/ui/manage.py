@@ -486,20 +486,81 @@ class SettingsView(QWidget):
         save = QPushButton("Save settings")
         save.clicked.connect(self.save)
         form.addRow(save)
+        self.remember_loaded()
+
+    KEYS = ("brand_name", "brand_color", "contact", "status_page", "refresh_minutes", "allow_self_approval",
+            "sla_hours")
+
+    def form_values(self) -> dict:
+        """The settings as the form shows them (validated like `orm-desktop settings set`)."""
+        return {"brand_name": self.brand.text().strip(),
+                "brand_color": self.svc.parse_setting("brand_color", self.color.text()),
+                "contact": self.contact.text().strip(),
+                "status_page": self.svc.parse_setting("status_page", self.status_page.text()),
+                "refresh_minutes": self.refresh.value(),
+                "allow_self_approval": not self.four_eyes.isChecked(),
+                "sla_hours": {k: v.value() for k, v in self.sla.items()}}
+
+    def remember_loaded(self) -> None:
+        """What the form was loaded with and the settings' row versions then: a save writes only
+        what this form changed, on those versions (someone else's change is never overwritten)."""
+        s = self.svc.settings()
+        self.loaded = {k: s.get(k) for k in self.KEYS}
+        self.versions = {k: self.svc.setting_version(k) for k in self.KEYS}
+
+    def load(self) -> None:
+        """Show the stored settings (after someone else changed them)."""
+        s = self.svc.settings()
+        self.brand.setText(s.get("brand_name", ""))
+        self.color.setText(s.get("brand_color", ""))
+        self.contact.setText(s.get("contact", ""))
+        self.status_page.setText(s.get("status_page", ""))
+        self.refresh.setValue(int(s.get("refresh_minutes", 30)))
+        self.four_eyes.setChecked(not s.get("allow_self_approval"))
+        for lvl, hours in s.get("sla_hours", {}).items():
+            if lvl in self.sla:
+                self.sla[lvl].setValue(int(hours))
+        self.remember_loaded()
+
+    def live_update(self) -> None:
+        """Someone saved settings: show them, unless this form has unsaved edits (then saving
+        asks "reload / keep mine")."""
+        try:
+            unedited = self.form_values() == self.loaded
+        except KnownError:
+            unedited = False
+        if unedited:
+            self.load()
 
     @refuses_when_read_only
     def save(self) -> None:
-        try:  # validated like `orm-desktop settings set`
-            for key, w in (("brand_color", self.color), ("status_page", self.status_page)):
-                self.svc.change_setting(key, w.text())
+        from orm_desktop.errors import Conflict
+        from orm_desktop.ui.widgets import keep_mine_after_conflict
+
+        try:
+            values = self.form_values()
         except KnownError as exc:
             QMessageBox.warning(self, "Settings", str(exc))
             return
-        self.svc.set_setting("brand_name", self.brand.text().strip())
-        self.svc.set_setting("contact", self.contact.text().strip())
-        self.svc.set_setting("refresh_minutes", self.refresh.value())
-        self.svc.set_setting("allow_self_approval", not self.four_eyes.isChecked())
-        self.svc.set_setting("sla_hours", {k: v.value() for k, v in self.sla.items()})
+        if not hasattr(self, "loaded"):
+            self.remember_loaded()
+        changed = {k: v for k, v in values.items() if v != self.loaded.get(k)}
+        if not changed:
+            self.status_message.emit("settings saved (nothing changed)")
+            return
+        try:
+            try:
+                self.svc.set_settings(changed, expected={k: self.versions[k] for k in changed})
+            except Conflict as exc:
+                if not keep_mine_after_conflict(self, exc):
+                    self.load()
+                    self.status_message.emit(f"reloaded: {exc.what} {exc.row_id} was changed by {exc.who}")
+                    return
+                self.svc.set_settings(changed)  # mine, on top of theirs: only what this form changed
+        except KnownError as exc:
+            QMessageBox.warning(self, "Settings", str(exc))
+            return
+        self.remember_loaded()
         self.status_message.emit("settings saved")
         self.saved.emit()
 

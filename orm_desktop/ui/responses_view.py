@@ -3,6 +3,7 @@ highlighting, key-message sidebar, checks, the audit trail with diffs, and workf
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import html
 
@@ -28,9 +29,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from orm_desktop.errors import KnownError
+from orm_desktop.errors import Conflict, KnownError
 from orm_desktop.ui.identity import ensure_unlocked
-from orm_desktop.ui.widgets import button_row, refuses_when_read_only
+from orm_desktop.ui.widgets import button_row, keep_mine_after_conflict, refuses_when_read_only
 
 QUEUES = (("Mine to write", "mine"), ("Awaiting my approval", "review"), ("Approved, to send", "approved"),
           ("Overdue mentions", "overdue"), ("Sent", "sent"), ("All open", "open"))
@@ -205,13 +206,20 @@ class ResponsesView(QWidget):
         self.current = None
         top = QHBoxLayout()
         self.user = QComboBox()
-        for u in svc.users():
-            self.user.addItem(f"{u.display_name or u.name}", u.name)
+        login = svc.team_login()
+        if login is not None:  # a team workspace: the login is the user, there is no one else to be
+            self.user.addItem(login, login)
+            self.user.setVisible(False)
+            self.working_as = QLabel(f"Signed in as <b>{login}</b> (team workspace)")
+        else:
+            for u in svc.users():
+                self.user.addItem(f"{u.display_name or u.name}", u.name)
+            self.working_as = QLabel("Working as")
         self.queue = QComboBox()
         for label, key in QUEUES:
             self.queue.addItem(label, key)
         self.kpi = QLabel()
-        top.addWidget(QLabel("Working as"))
+        top.addWidget(self.working_as)
         top.addWidget(self.user)
         top.addWidget(QLabel("Queue"))
         top.addWidget(self.queue)
@@ -411,29 +419,55 @@ class ResponsesView(QWidget):
         else:
             self.checks.setText(f"<span style='color:#1E8449'>All checks pass</span> · {n} characters")
 
+    def live_update(self, changes) -> None:
+        """Someone saved responses or key messages: refresh the queues and the open draft, unless
+        it has unsaved edits here (then saving asks "reload / keep mine")."""
+        r = self.current
+        if r is not None and self.editor.toPlainText() != r.text:
+            ids = {i for c in changes if c.table == "responses" for i in c.ids}
+            if not ids or r.id in ids:
+                self.status_message.emit(f"response #{r.id} was changed meanwhile; your unsaved edit is kept "
+                                         "(saving asks: reload or keep mine)")
+            return
+        self.reload()
+
+    def _act(self, action: str, r):
+        """One workflow step on ``r`` as this view read it (its version guards the step)."""
+        if action == "save" or (action == "submit" and self.editor.toPlainText() != r.text):
+            r = self.svc.edit_response(r.id, self.editor.toPlainText(), by=self.me(), expected_version=r.version)
+            if action == "save":
+                self.status_message.emit(f"response #{r.id} saved")
+        if action == "request_changes":
+            comment, ok = QInputDialog.getMultiLineText(self, "Request changes", "What should change?")
+            if not ok:
+                return r
+            r = self.svc.transition(r.id, action, by=self.me(), comment=comment, expected_version=r.version)
+        elif action == "send":
+            dlg = SentDialog(self)
+            if not dlg.exec():
+                return r
+            r = self.svc.transition(r.id, "send", by=self.me(), channel=dlg.channel.text(),
+                                    url=dlg.url.text(), expected_version=r.version)
+        elif action in ("submit", "approve", "discard"):
+            r = self.svc.transition(r.id, action, by=self.me(), expected_version=r.version)
+        self.status_message.emit(f"response #{r.id} is {r.state.replace('_', ' ')}")
+        return r
+
     @refuses_when_read_only
     def act(self, action: str) -> None:
         r = self.current
         if r is None or not self.me() or not ensure_unlocked(self, self.svc, self.me()):
             return
         try:
-            if action == "save" or (action == "submit" and self.editor.toPlainText() != r.text):
-                r = self.svc.edit_response(r.id, self.editor.toPlainText(), by=self.me(), expected_version=r.version)
-                if action == "save":
-                    self.status_message.emit(f"response #{r.id} saved")
-            if action == "request_changes":
-                comment, ok = QInputDialog.getMultiLineText(self, "Request changes", "What should change?")
-                if not ok:
+            try:
+                r = self._act(action, r)
+            except Conflict as exc:
+                if not keep_mine_after_conflict(self, exc):
+                    self.status_message.emit(f"reloaded: response #{r.id} was changed by {exc.who}")
+                    self.current = self.svc.response(r.id)
+                    self.reload()
                     return
-                r = self.svc.transition(r.id, action, by=self.me(), comment=comment)
-            elif action == "send":
-                dlg = SentDialog(self)
-                if not dlg.exec():
-                    return
-                r = self.svc.transition(r.id, "send", by=self.me(), channel=dlg.channel.text(), url=dlg.url.text())
-            elif action in ("submit", "approve", "discard"):
-                r = self.svc.transition(r.id, action, by=self.me())
-            self.status_message.emit(f"response #{r.id} is {r.state.replace('_', ' ')}")
+                r = self._act(action, dataclasses.replace(r, version=exc.current))  # mine, on their version
         except KnownError as exc:
             QMessageBox.warning(self, "Not possible", str(exc))
         self.current = self.svc.response(r.id)

@@ -34,6 +34,7 @@ class RulesView(QWidget):
         self.svc = svc
         self.runner = runner
         self.current_id: int | None = None
+        self.current_version = 0  # the row version of the rule being edited, as read
         self.list = QListWidget()
         self.name = QLineEdit()
         self.entity = QComboBox()
@@ -144,13 +145,15 @@ class RulesView(QWidget):
                                  "priority": self.priority.value() if self.priority.value() >= 0 else None,
                                  "mute": True if self.mute.isChecked() else None,
                                  "notify": True if self.notify.isChecked() else None}.items() if v is not None}
-        return Rule(self.current_id, self.name.text().strip(), cond, act, self.enabled.isChecked())
+        return Rule(self.current_id, self.name.text().strip(), cond, act, self.enabled.isChecked(),
+                    self.current_version if self.current_id is not None else 0)
 
     def pick(self, row: int) -> None:
         if not 0 <= row < len(self.rules):
             return
         r = self.rules[row]
         self.current_id = r.id
+        self.current_version = r.version
         c, a = r.conditions, r.actions
         self.name.setText(r.name)
         self.entity.setCurrentIndex(max(0, self.entity.findData(c.get("entity"))))
@@ -193,12 +196,26 @@ class RulesView(QWidget):
 
     @refuses_when_read_only
     def save(self) -> None:
+        import dataclasses
+
+        from orm_desktop.errors import Conflict
+        from orm_desktop.ui.widgets import keep_mine_after_conflict
+
+        by = self.svc.setting("current_user") or "gui"
         try:
-            saved = self.svc.save_rule(self.rule(), by=self.svc.setting("current_user") or "gui")
+            try:
+                saved = self.svc.save_rule(self.rule(), by=by)
+            except Conflict as exc:
+                if not keep_mine_after_conflict(self, exc):
+                    self.reload()
+                    self.pick(self.list.currentRow())
+                    self.status_message.emit(f"reloaded: rule {exc.row_id} was changed by {exc.who}")
+                    return
+                saved = self.svc.save_rule(dataclasses.replace(self.rule(), version=exc.current), by=by)
         except KnownError as exc:
             QMessageBox.warning(self, "Cannot save the rule", str(exc))
             return
-        self.current_id = saved.id
+        self.current_id, self.current_version = saved.id, saved.version
         self.reload()
         self.status_message.emit(f"rule {saved.name} saved")
         self.changed.emit()

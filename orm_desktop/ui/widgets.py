@@ -46,3 +46,20 @@ def mark_safe_in_executive_mode(widget: QWidget) -> QWidget:
     report output. The GUI crawl test checks that every other control is off in executive mode."""
     widget.setProperty("exec_safe", True)
     return widget
+
+
+def keep_mine_after_conflict(parent: QWidget, exc) -> bool:
+    """Someone else saved the row since this window read it (errors.Conflict): ask
+    "changed by <who> meanwhile: reload / keep mine". True = apply mine on their version."""
+    from PySide6.QtWidgets import QMessageBox
+
+    box = QMessageBox(QMessageBox.Icon.Warning, "Changed meanwhile",
+                      f"{exc.what.capitalize()} {exc.row_id} was changed by {exc.who} meanwhile.", parent=parent)
+    box.setObjectName("conflict_dialog")
+    box.setInformativeText("Reload shows their change; Keep mine applies yours on top of it.")
+    reload_btn = box.addButton("Reload", QMessageBox.ButtonRole.RejectRole)
+    keep = box.addButton("Keep mine", QMessageBox.ButtonRole.AcceptRole)
+    box.setDefaultButton(reload_btn)
+    box.setEscapeButton(reload_btn)
+    box.exec()
+    return box.clickedButton() is keep

@@ -238,7 +238,7 @@ POSTGRES_ONLY = (
 
 def create(conn) -> None:
     """Create the whole schema in ``conn``'s (empty) database, in one transaction."""
-    from orm_desktop.store import db
+    from orm_desktop.store import db, live
 
     tbls, idx, ver = _reference()
     with db.transaction(conn):
@@ -254,6 +254,7 @@ def create(conn) -> None:
         for _name, _tbl, sql in idx:
             conn.execute(sql)
         conn.execute(POSTGRES_ONLY)
+        conn.execute(live.pg_sql())  # pg-live: row-version bumps and NOTIFY triggers (store/live.py)
         conn.execute("INSERT INTO workspace_identity (id, workspace_id) VALUES (1, ?)", (secrets.token_hex(16),))
         conn.execute("INSERT INTO schema_meta (key, value) VALUES ('application', ?), ('version', ?)",
                      (APPLICATION, str(ver)))
