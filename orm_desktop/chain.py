@@ -248,8 +248,8 @@ def checkpoint_problem(cp: Any, rep: Report) -> str:
     if not good:
         return "the checkpoint's signature does not verify (altered or forged checkpoint)"
     key = rep.registry.keys.get(cp["key_id"])
-    if key is None or key.kind != "workspace":
-        return (f"the checkpoint of {when} is signed by a workspace key this log never registered "
+    if key is None or key.kind not in ("workspace", "user"):  # a team login signs its own checkpoints
+        return (f"the checkpoint of {when} is signed by a key this log never registered "
                 "(the log was rebuilt)")
     if last_id == 0:
         return ""

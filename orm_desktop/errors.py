@@ -56,6 +56,10 @@ class LockBusy(KnownError):
     """Another process holds a workspace lock (a refresh, or a deliveries run) right now."""
 
 
+class ReadOnlyWorkspace(KnownError):
+    """A change asked of a workspace opened read-only (executive mode, an offline snapshot)."""
+
+
 class Conflict(KnownError):
     """Someone else saved the row since it was read (optimistic concurrency: a row version).
 
@@ -69,7 +73,3 @@ class Conflict(KnownError):
         self.expected, self.current = expected, current
         super().__init__(f"{what} {row_id} was changed by {self.who} meanwhile (version {expected}, now "
                          f"{current}); reload it and apply your change again")
-
-
-class ReadOnlyWorkspace(KnownError):
-    """A change asked of a workspace opened read-only (executive mode, an offline snapshot)."""

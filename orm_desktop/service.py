@@ -118,10 +118,8 @@ class Service:
     def set_setting(self, key: str, value, *, expected_version: int | None = None, by: str = "") -> None:
         """Save a setting; with ``expected_version`` (see setting_version) a value someone else
         saved since raises Conflict instead of being overwritten."""
-        self._check_write()
         with db.transaction(self.conn):
-            settings_store.set_(self.conn, key, value, by=by or self.acting_user or _user(),
-                                expected_version=expected_version)
+            settings_store.set_(self.conn, key, value, by=self._actor(by), expected_version=expected_version)
 
     def setting_version(self, key: str) -> int:
         """The row version of a setting (0 while it has its default)."""
@@ -131,8 +129,7 @@ class Service:
                      by: str = "") -> None:
         """Save several settings at once, all or nothing. With ``expected`` ({key: version as
         read}) a setting someone else saved since raises Conflict and nothing is written."""
-        self._check_write()
-        who = by or self.acting_user or _user()
+        who = self._actor(by)
         with db.transaction(self.conn):
             for key, value in values.items():
                 settings_store.set_(self.conn, key, value, by=who,
@@ -161,7 +158,24 @@ class Service:
         sk = id_store.user_key(self.conn, name)
         if sk is None:
             raise identity.IdentityError(f"{name} has no signing key in this workspace")
-        identity.unlock(sk.private_key, passphrase, who=sk.name, expected_key_id=sk.key_id)
+        blob = sk.private_key
+        if not blob and self.ws.url:  # a team login's key stays on its own computer (orm_desktop.team)
+            from orm_desktop.team import stored_key_blob
+
+            blob = stored_key_blob(self.ws.url)
+        identity.unlock(blob, passphrase, who=sk.name, expected_key_id=sk.key_id)
+
+    def refuse_local_users(self, what: str, name: str) -> None:
+        """On a team workspace, local users and keys do not exist (one-line UsageError)."""
+        from orm_desktop.responses.workflow import refuse_on_team
+
+        refuse_on_team(self.conn, what, name)
+
+    def team_login(self) -> str | None:
+        """On a team workspace the login (the user, recorded by the database); else None."""
+        from orm_desktop.store import team as team_store
+
+        return team_store.login(self.conn) if team_store.is_team(self.conn) else None
     def change_setting(self, key: str, text: str):
         """Set one of the user-editable settings (EDITABLE_SETTINGS) from text, validated;
         returns the value stored. UsageError naming the problem otherwise."""
@@ -427,14 +441,6 @@ class Service:
             return locks.advisory(self.conn, "refresh", holder_info())
         return self.ws.refresh_lock()
 
-    def change_listener(self, callback: Callable[[object], None]):
-        """A (not yet started) listener calling ``callback(store.live.Change)`` from its own
-        thread whenever anyone commits a change to this workspace: LISTEN/NOTIFY on a team
-        workspace, PRAGMA data_version polling on SQLite. ``start()`` / ``stop()`` it."""
-        from orm_desktop.store.live import Listener
-
-        return Listener(self.ws.target, callback)
-
     def deliveries_lock(self):
         """One sender of the outbox at a time for everyone on the workspace (as refresh_lock:
         an advisory lock on a team workspace, where two laptops must not both send)."""
@@ -513,6 +519,14 @@ class Service:
     def last_refresh(self) -> int | None:
         """When the newest refresh that actually fetched a feed finished (None: never)."""
         return self.refresh_state()["any"]
+
+    def change_listener(self, callback):
+        """A listener (not started) calling ``callback(change)`` from its own thread for every
+        change committed to this workspace by anyone (LISTEN/NOTIFY on a team workspace,
+        data_version polling on SQLite): store.live.Listener."""
+        from orm_desktop.store.live import Listener
+
+        return Listener(self.ws.target, callback)
 
     # -- deliveries (issue 16; docs/deliveries.md) ---------------------------------------------
     def deliveries_config(self) -> dict:
@@ -787,6 +801,7 @@ class Service:
         from orm_desktop.responses import workflow as wf
 
         self._check_write()
+        self.refuse_local_users("add", name)
         return wf.add_user(self.conn, name, tuple(roles), display_name=display_name, executive=executive,
                            key=key, by=by)
 
@@ -795,6 +810,7 @@ class Service:
         from orm_desktop.responses import workflow as wf
 
         self._check_write()
+        self.refuse_local_users("keygen", name)
         wf.user(self.conn, name)
         wf.keygen(self.conn, name, key)
 
@@ -854,8 +870,8 @@ class Service:
 
     def transition(self, response_id: int, action: str, *, by: str = "", comment: str = "", channel: str = "",
                    url: str = "", expected_version: int | None = None):
-        """submit | approve | request_changes | send | discard (roles and four eyes checked);
-        with ``expected_version`` (the version the user saw) Conflict if it changed since."""
+        """submit | approve | request_changes | send | discard (roles and four eyes checked); with
+        ``expected_version`` a response someone else changed since raises Conflict."""
         from orm_desktop.responses import workflow as wf
 
         return wf.transition(self.conn, response_id, action, by=self._actor(by), comment=comment, channel=channel,
@@ -1313,3 +1329,15 @@ def _user() -> str:
     except Exception:  # noqa: BLE001 - no login name in some sandboxes
         return "local"
 
+
+# team workspaces (PostgreSQL logins, roles, signing keys): the CLI and the GUI reach them here
+from orm_desktop.credentials import LoginError  # noqa: E402,F401
+from orm_desktop.credentials import redact as redact_url  # noqa: E402,F401
+from orm_desktop.team import TeamAdmin, as_refused  # noqa: E402,F401
+
+
+def set_password_asker(ask: Callable[[str], str] | None) -> None:
+    """How a team login's password is asked when the OS keyring has none (the GUI: a dialog)."""
+    from orm_desktop import credentials
+
+    credentials.ASK = ask

@@ -212,6 +212,11 @@ def _children(pid: int) -> list[int]:
 
 def test_second_refresh_on_the_same_workspace_is_refused_clearly(empty_service):
     from orm_desktop.errors import KnownError
+    from orm_desktop.service import Service
 
-    with empty_service.ws.refresh_lock(), pytest.raises(KnownError, match="a refresh is already running on .* since "):
-        empty_service.fetch()
+    other = Service.open(empty_service.ws.location)  # another process's session holds the team's lock
+    try:
+        with other.refresh_lock(), pytest.raises(KnownError, match="a refresh is already running on .* since "):
+            empty_service.fetch()
+    finally:
+        other.close()

@@ -17,7 +17,7 @@ from orm_desktop.errors import KnownError
 # command modules; each defines register(subparsers) and sets args.func
 COMMAND_MODULES = ["workspace_cmds", "feeds", "entities", "fetch", "mentions", "score", "settings_cmds"]
 OPTIONAL_MODULES = ["alerts", "responses", "report", "safety", "audit_cmds", "rules_cmds", "evidence_cmds", "crisis_cmds", "extras", "deliveries_cmds",
-                    "desktop_cmds", "team_copy_cmds"]
+                    "desktop_cmds", "team_cmds", "team_copy_cmds"]
 
 
 class Parser(argparse.ArgumentParser):
@@ -52,6 +52,9 @@ def build_parser() -> Parser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from orm_desktop.cli import _common
+
+    _common.TEAM = _common.team_target(argv)  # on a team workspace the login is the user: no --as
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

@@ -16,6 +16,22 @@ from orm_desktop.errors import UsageError
 from orm_desktop.textsafe import csv_cell, display_text
 
 FORMATS = ("table", "csv", "json", "jsonl")
+TEAM = False  # set by cli.main when the workspace is a postgresql:// URL: --as is then not required
+
+
+def team_target(argv: list[str] | None) -> bool:
+    """Whether the command line (or $ORM_DESKTOP_WORKSPACE) names a team workspace URL."""
+    import os
+
+    argv = list(sys.argv[1:] if argv is None else argv)
+    for i, a in enumerate(argv):
+        if a in ("--workspace", "-w") and i + 1 < len(argv):
+            return wsmod.is_url(argv[i + 1])
+        if a.startswith("--workspace="):
+            return wsmod.is_url(a.split("=", 1)[1])
+        if a.startswith("-w") and len(a) > 2:
+            return wsmod.is_url(a[2:])
+    return wsmod.is_url(os.environ.get(wsmod.ENV_VAR, "").strip())
 
 
 def open_service(args):
@@ -27,6 +43,15 @@ def open_service(args):
     root, _source = wsmod.resolve(args.workspace)
     svc = Service.open(root)
     name = getattr(args, "user", "") or ""
+    login = svc.team_login()
+    if login is not None:  # a team workspace: the login is the user, --as is refused
+        from orm_desktop.service import as_refused
+
+        if name:
+            raise as_refused(login, name)
+        if hasattr(args, "user"):
+            args.user = login
+            name = "" if getattr(args, "reads_only", False) else login  # reading needs no key
     if name:
         svc.act_as(name, lambda: passphrase(args, f"passphrase of {name}: "))
     return svc
@@ -48,9 +73,12 @@ def passphrase(args, prompt: str, *, confirm: bool = False) -> str:
     if sys.stdin.isatty():
         import getpass
 
-        value = getpass.getpass(prompt)
-        if confirm and getpass.getpass("the same passphrase again: ") != value:
-            raise IdentityError("the two passphrases differ")
+        try:
+            value = getpass.getpass(prompt)
+            if confirm and getpass.getpass("the same passphrase again: ") != value:
+                raise IdentityError("the two passphrases differ")
+        except EOFError:
+            raise IdentityError(f"{prompt.rstrip(': ')}: nothing was typed") from None
         return value
     raise IdentityError(f"{prompt.rstrip(': ')} is needed: type it at the prompt on a terminal, "
                         f"set ${PASSPHRASE_ENV} or use --passphrase-file FILE")

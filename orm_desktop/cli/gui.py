@@ -34,6 +34,10 @@ def run_gui(args) -> int:
     problem = display_problem()
     if problem:
         raise UsageError(problem)
+    from orm_desktop.service import set_password_asker
+    from orm_desktop.ui.identity import PasswordAsker
+
+    set_password_asker(PasswordAsker())  # a team login's password: a dialog, from any thread
     if args.demo:
         root = wsmod.demo_workspace_dir()
     else:

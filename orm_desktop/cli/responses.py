@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import sys
 
+from orm_desktop.cli import _common
 from orm_desktop.cli._common import FORMATS, emit, iso, open_service
 
 STATE_QUEUES = {"mine": None, "review": ("in_review",), "approved": ("approved",),
@@ -17,7 +18,7 @@ def register(sub) -> None:
                        description="Example: orm-desktop draft 42 --as alex --template review-reply-negative")
     d.add_argument("mention_id", type=int)
     d.add_argument("--template", "-t", help="template id (default: the best suggestion)")
-    d.add_argument("--as", dest="user", required=True, help="author user name")
+    d.add_argument("--as", dest="user", required=not _common.TEAM, help="author user name (not on a team workspace)")
     d.add_argument("--suggest", action="store_true", help="only list the ranked template suggestions")
     d.add_argument("--json", action="store_true")
     d.set_defaults(func=cmd_draft)
@@ -29,7 +30,7 @@ def register(sub) -> None:
     a.add_argument("--queue", choices=sorted(STATE_QUEUES), default="open")
     a.add_argument("--as", dest="user", default="", help="with --queue mine: whose drafts")
     a.add_argument("--format", choices=FORMATS, default="table")
-    a.set_defaults(func=cmd_list)
+    a.set_defaults(func=cmd_list, reads_only=True)
     for name, helptext in (("show", "show one response with its checks"),
                            ("history", "the audit trail of one response")):
         a = s.add_parser(name, help=helptext)
@@ -42,20 +43,20 @@ def register(sub) -> None:
                                    ("discard", "discard", "discard a response")):
         a = s.add_parser(name, help=helptext)
         a.add_argument("id", type=int)
-        a.add_argument("--as", dest="user", required=True)
+        a.add_argument("--as", dest="user", required=not _common.TEAM)
         a.add_argument("--comment", "-m", default="")
         a.add_argument("--json", action="store_true")
         a.set_defaults(func=cmd_transition, action=action)
     a = s.add_parser("sent", help="record that an approved response was sent (where and when)")
     a.add_argument("id", type=int)
-    a.add_argument("--as", dest="user", required=True)
+    a.add_argument("--as", dest="user", required=not _common.TEAM)
     a.add_argument("--channel", required=True, help="where it went: twitter, email, review site...")
     a.add_argument("--url", default="", help="link to the published reply")
     a.add_argument("--json", action="store_true")
     a.set_defaults(func=cmd_transition, action="send", comment="")
     a = s.add_parser("edit", help="replace the text of a response (from a file or stdin)")
     a.add_argument("id", type=int)
-    a.add_argument("--as", dest="user", required=True)
+    a.add_argument("--as", dest="user", required=not _common.TEAM)
     a.add_argument("--file", default="-", help="text file (default: stdin)")
     a.add_argument("--comment", "-m", default="")
     a.set_defaults(func=cmd_edit)
@@ -227,6 +228,7 @@ def _new_key(args, name: str):
 def cmd_user_add(args) -> int:
 
     svc = open_service(args)
+    svc.refuse_local_users("add", args.name)  # before the new passphrase is asked
     u = svc.add_user(args.name, tuple(args.role), display_name=args.display_name,
                      executive=args.executive, key=_new_key(args, args.name))
     print(f"added user {u.name} ({', '.join(u.roles)}) with a signing key")
@@ -236,6 +238,7 @@ def cmd_user_add(args) -> int:
 def cmd_user_keygen(args) -> int:
 
     svc = open_service(args)
+    svc.refuse_local_users("keygen", args.name)  # before the new passphrase is asked
     svc.user(args.name)
     svc.keygen(args.name, _new_key(args, args.name))
     print(f"{args.name} now has a signing key")

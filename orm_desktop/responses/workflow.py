@@ -33,6 +33,7 @@ from orm_desktop.store import entities as entities_store
 from orm_desktop.store import mentions as mentions_store
 from orm_desktop.store import responses as rstore
 from orm_desktop.store import settings as settings_store
+from orm_desktop.store import team as team_store
 from orm_desktop.store.responses import Response, User
 
 STATES = ("draft", "in_review", "approved", "changes_requested", "sent", "discarded")
@@ -72,6 +73,7 @@ def add_user(conn, name: str, roles: tuple[str, ...], *, display_name: str = "",
              executive: str | None = None, by: str = "admin", key: KeyPair | None = None) -> User:
     """Add a user; ``key`` (identity.create_key with the user's passphrase) is registered as the
     user's signing key: without one nobody can act in the user's name (see ``keygen``)."""
+    refuse_on_team(conn, "add", name)
     bad = [r for r in roles if r not in ROLES]
     if bad or not roles:
         raise UsageError(f"roles must be among {', '.join(ROLES)}")
@@ -94,9 +96,21 @@ def add_user(conn, name: str, roles: tuple[str, ...], *, display_name: str = "",
     return rstore.user_by_name(conn, name)
 
 
+def refuse_on_team(conn, what: str, name: str) -> None:
+    """Local users and their keys do not exist on a team workspace: one line saying what to do."""
+    if not team_store.is_team(conn):
+        return
+    if what == "add":
+        raise UsageError("on a team workspace users are database logins: an admin adds one with "
+                         f"`orm-desktop team add-user {name} --role ROLE` (docs/team.md)")
+    raise UsageError("on a team workspace each login creates its own key: `orm-desktop team keygen`, "
+                     "then an admin approves it (docs/team.md)")
+
+
 def keygen(conn, name: str, key: KeyPair) -> None:
     """Give an existing user (from a workspace made before signing) a signing key. The first
     key registered for a name is trusted; it is never replaced."""
+    refuse_on_team(conn, "keygen", name)
     u = user(conn, name)
     with db.transaction(conn):
         audit.register_user_key(conn, u.name, key, now=_now())
@@ -309,11 +323,15 @@ def edit(conn, response_id: int, new_text: str, *, by: str, expected_version: in
         raise rstore.conflict(conn, response_id, expected_version)
     if new_text == r.text:
         return r
+    if team_store.is_team(conn) and (r.author != by or r.state not in ("draft", "changes_requested")):
+        raise WorkflowError(f"response {response_id} cannot be edited by {by}: on a team workspace only its "
+                            "author edits a response, while it is a draft or sent back for changes")
     now = _now()
     to_state = "in_review" if r.state == "approved" else r.state
+    changes = {"state": to_state} if to_state != r.state else {}  # on a team workspace only functions set it
     with db.transaction(conn):
         ok = rstore.update(conn, response_id, expected_version=expected_version, by=by, text=new_text,
-                           updated=now, state=to_state)
+                           updated=now, **changes)
         if not ok:
             raise rstore.conflict(conn, response_id, expected_version)
         audit.append(conn, actor=by, action="response.edit", subject_type="response", subject_id=response_id,
@@ -374,6 +392,8 @@ def transition(conn, response_id: int, action: str, *, by: str, comment: str = "
             raise UsageError("say where it was sent: a channel is required (e.g. twitter, email, review site)")
         fields.update(sent_at=fields["updated"], sent_channel=channel.strip(), sent_url=url.strip())
     now = fields["updated"]
+    if team_store.is_team(conn):
+        return _team_transition(conn, r, action, u, comment=comment, channel=channel, url=url, now=now)
     with db.transaction(conn):
         if not rstore.update(conn, response_id, expected_version=r.version, by=u.name, **fields):
             raise rstore.conflict(conn, response_id, r.version)
@@ -389,6 +409,22 @@ def transition(conn, response_id: int, action: str, *, by: str, comment: str = "
         if action == "send" and r.mention_id is not None:
             mentions_store.set_status(conn, [r.mention_id], "responded", by=u.name, now=now)
     return get(conn, response_id)
+
+
+def _team_transition(conn, r: Response, action: str, u: User, *, comment: str, channel: str, url: str,
+                     now: int) -> Response:
+    """On a team workspace the database makes the change (roles.sql: team_submit, team_approve...):
+    it checks the login's role, the four-eyes rule and the state, records the login as approver or
+    sender and writes the signed audit entry prepared here."""
+    target = TRANSITIONS[action][1]
+    data: dict = {"from": r.state, "to": target, "comment": comment}
+    if action == "send":
+        data.update(channel=channel.strip(), url=url.strip())
+    if action in ("approve", "send"):
+        data.update(version=r.version, text_sha256=text_sha256(r.text))
+    priv, kid = audit._signing_key(conn, u.name, now)
+    team_store.transition(conn, r.id, action, version=r.version, data=data, priv=priv, key_id=kid, now=now)
+    return get(conn, r.id)
 
 
 def text_sha256(text: str) -> str:

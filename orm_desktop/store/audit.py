@@ -22,6 +22,7 @@ from orm_desktop.chain import GENESIS, entry_hash  # noqa: F401 - re-exported fo
 from orm_desktop.store import identity as id_store
 
 CHECKPOINT_FILE = "audit.checkpoint.json"
+AUDIT_LOCK = 0x4F524D41  # "ORMA": the PostgreSQL advisory lock that serialises audit appends
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +42,13 @@ class AuditEntry:
 
 def _insert(conn: sqlite3.Connection, *, actor: str, action: str, subject_type: str, subject_id: int | None,
             data: dict[str, Any], now: int, priv, key_id: str) -> int:
+    _one_writer(conn)
+    from orm_desktop.store import team
+
+    if team.is_team(conn):  # the database writes the entry, as the login (roles.sql)
+        entry_id = team.audit_append(conn, action, subject_type, subject_id, data, priv=priv, key_id=key_id, now=now)
+        _checkpoint_after_commit(conn)
+        return entry_id
     row = conn.execute("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
     prev = row[0] if row else GENESIS
     text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
@@ -52,6 +60,16 @@ def _insert(conn: sqlite3.Connection, *, actor: str, action: str, subject_type: 
     new_id = int(cur.fetchall()[0][0])
     _checkpoint_after_commit(conn)
     return new_id
+
+
+def _one_writer(conn) -> None:
+    """SQLite's BEGIN IMMEDIATE makes one writer at a time; on a shared PostgreSQL server two
+    transactions could read the same head (or both find a key unregistered) and fork the chain.
+    There, audit writers queue on an advisory lock held until their transaction ends."""
+    from orm_desktop.store import db
+
+    if db.dialect(conn) == "postgresql":
+        conn.execute("SELECT pg_advisory_xact_lock(?)", (AUDIT_LOCK,))
 
 
 def _signing_key(conn: sqlite3.Connection, name: str, now: int):
@@ -75,6 +93,7 @@ def _signing_key(conn: sqlite3.Connection, name: str, now: int):
 
 def workspace_signing_key(conn: sqlite3.Connection, now: int):
     """The workspace's key, registered in the log (inside the caller's transaction) on first use."""
+    _one_writer(conn)
     root = id_store.database_dir(conn)
     if root is None:
         raise identity.IdentityError("an in-memory database has no workspace key")
@@ -95,6 +114,11 @@ def append(conn: sqlite3.Connection, *, actor: str, action: str, subject_type: s
     """Append an entry signed by ``signer`` (default: the actor). Call inside the transaction that
     makes the audited change. ``signer`` differs from the actor only for an approval by file,
     whose data carries the actor's own signed decision (``attestation``)."""
+    _one_writer(conn)
+    from orm_desktop.store import team
+
+    if team.is_team(conn):  # the login is the actor and signs with its own key; nobody else can
+        actor = signer = team.login(conn)
     priv, kid = _signing_key(conn, signer or actor, now)
     return _insert(conn, actor=actor, action=action, subject_type=subject_type, subject_id=subject_id,
                    data=data or {}, now=now, priv=priv, key_id=kid)
@@ -102,6 +126,7 @@ def append(conn: sqlite3.Connection, *, actor: str, action: str, subject_type: s
 
 def register_user_key(conn: sqlite3.Connection, name: str, key: identity.KeyPair, *, now: int) -> None:
     """Store a user's new key and register it in the log (signed by itself; one key per user)."""
+    _one_writer(conn)
     if id_store.user_key(conn, name) is not None:
         raise identity.IdentityError(f"{name} already has a signing key (a key is never replaced)")
     id_store.add_user_key(conn, name, key_id=key.key_id, public_key=key.public_key, private_key=key.blob, now=now)
@@ -170,8 +195,18 @@ def checkpoint(conn: sqlite3.Connection) -> dict[str, Any]:
     """A checkpoint of the log's head signed by the workspace key (to put outside the database)."""
     import time
 
-    from orm_desktop.store import db
+    from orm_desktop.store import db, team
 
+    if team.is_team(conn):  # no workspace key on a team workspace: the login signs its checkpoints
+        me = team.login(conn)
+        sk = id_store.user_key(conn, me)
+        priv = identity.SESSION.get(sk.key_id) if sk else None
+        if priv is None:
+            raise identity.IdentityError(f"a checkpoint is signed with {me}'s key: unlock it first")
+        row = conn.execute("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
+        n = conn.execute("SELECT count(*) FROM audit_log").fetchone()[0]
+        return chain.make_checkpoint(priv, workspace_id=id_store.workspace_id(conn), last_id=row[0] if row else 0,
+                                     head=row[1] if row else GENESIS, entries=n, at=int(time.time()))
     priv = identity.workspace_key(id_store.database_dir(conn))
     if not id_store.key_registered(conn, identity.key_id_of(identity.public_b64(priv))):
         if conn.in_transaction:
@@ -248,7 +283,11 @@ def verify_full(conn: sqlite3.Connection, extra: list[tuple[str, Any]] = ()) -> 
     problems = []
     beside = checkpoints_beside(conn)
     path = checkpoint_path(conn)
-    if rep.checked and path is not None and not path.exists() and rep.signed:
+    from orm_desktop.store import team
+
+    # on a team workspace the server's privileges guard the log; this login's local checkpoint
+    # exists once it has written an entry here
+    if rep.checked and path is not None and not path.exists() and rep.signed and not team.is_team(conn):
         problems.append(f"{path} is missing: the log cannot be checked against truncation here "
                         "(give a checkpoint from a backup, bundle or approval file with --checkpoint)")
     if rep.ok:

@@ -254,8 +254,11 @@ def open_raw(url: str, *, readonly: bool = False, connect_timeout: int = 10) -> 
     """A raw psycopg connection (autocommit); psycopg errors propagate (see ``connect``)."""
     # a lock wait ends like SQLite's busy timeout (10 s), as an error, never a hang
     options = f"-c lock_timeout={LOCK_TIMEOUT_MS}" + (" -c default_transaction_read_only=on" if readonly else "")
-    raw = psycopg.connect(url, autocommit=True, connect_timeout=connect_timeout, cursor_factory=PgCursor,
-                          row_factory=_row_factory, options=options, application_name="orm-desktop")
+    # the password: from the URL, else the OS keyring, else asked once (pg-team)
+    from orm_desktop import credentials
+
+    raw = credentials.connect(url, autocommit=True, connect_timeout=connect_timeout, cursor_factory=PgCursor,
+                              row_factory=_row_factory, options=options, application_name="orm-desktop")
     raw.adapters.register_dumper(bool, _BoolAsInt)
     raw.adapters.register_loader("numeric", _NumberLoader)
     return raw
@@ -277,8 +280,13 @@ def describe_error(exc: BaseException, where: str = "") -> str | None:
     at = f" ({where})" if where else ""
     if state == "28P01" or "password authentication failed" in msg or "no password supplied" in msg:
         return f"the PostgreSQL server refused the login{at}: check the user name and password"
-    if state == "28000" or "no pg_hba.conf entry" in msg:
+    if "role" in msg and "does not exist" in msg:  # (pg-team) a login the server does not know
+        return f"the PostgreSQL server has no such login{at}: check the user name in the URL, or ask the team admin"
+    if "no pg_hba.conf entry" in msg:
         return f"the PostgreSQL server does not allow this login from here{at} (pg_hba.conf): ask the team admin"
+    if state == "28000" or "not permitted to log in" in msg or ("role" in msg and "does not exist" in msg):
+        first = str(exc).splitlines()[0] if str(exc) else "login refused"
+        return f"the PostgreSQL server refused the login{at}: {first}"
     if state == "3D000" or ("database" in msg and "does not exist" in msg):
         return f"no such database on the PostgreSQL server{at}: check the workspace URL"
     if state == "42501" or "permission denied" in msg:

@@ -6,6 +6,9 @@ unlock is remembered for the session (this process), like `--as` with a passphra
 
 from __future__ import annotations
 
+import threading
+
+from PySide6.QtCore import QObject, Qt, QThread, Signal
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from orm_desktop.errors import KnownError
@@ -47,3 +50,48 @@ def ensure_unlocked(parent: QWidget | None, svc, name: str) -> bool:
     if not name or not svc.needs_unlock(name):
         return True
     return PassphraseDialog(svc, name, parent).exec() == QDialog.DialogCode.Accepted
+
+
+def ask_password(prompt: str) -> str:
+    """A team login's password, asked in a dialog on the GUI thread; the caller keeps it in the OS
+    keyring once the server has accepted it. Cancel: one-line LoginError."""
+    from PySide6.QtWidgets import QApplication, QInputDialog
+
+    from orm_desktop.service import LoginError
+
+    QApplication.instance() or QApplication([])
+    text, ok = QInputDialog.getText(None, "Team workspace login", prompt.rstrip(": ").capitalize() + ":",
+                                    QLineEdit.EchoMode.Password)
+    if not ok:
+        raise LoginError("no password given: the team workspace was not opened")
+    return text
+
+
+class PasswordAsker(QObject):
+    """``credentials.ASK`` in the GUI: callable from any thread (a team workspace is opened by a
+    worker, off the event loop); the dialog itself always runs on the GUI thread, the worker waits
+    for the answer. Create it on the GUI thread."""
+
+    _asked = Signal(str)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._lock = threading.Lock()
+        self._answer: tuple[str, object] = ("", None)
+        self._asked.connect(self._ask_here, Qt.ConnectionType.BlockingQueuedConnection)
+
+    def _ask_here(self, prompt: str) -> None:
+        try:
+            self._answer = ("ok", ask_password(prompt))
+        except KnownError as exc:
+            self._answer = ("error", exc)
+
+    def __call__(self, prompt: str) -> str:
+        if QThread.currentThread() is self.thread():
+            return ask_password(prompt)
+        with self._lock:  # one question at a time
+            self._asked.emit(prompt)  # returns once the GUI thread has answered
+            kind, value = self._answer
+        if kind == "error":
+            raise value  # type: ignore[misc]
+        return str(value)

@@ -206,13 +206,20 @@ class ResponsesView(QWidget):
         self.current = None
         top = QHBoxLayout()
         self.user = QComboBox()
-        for u in svc.users():
-            self.user.addItem(f"{u.display_name or u.name}", u.name)
+        login = svc.team_login()
+        if login is not None:  # a team workspace: the login is the user, there is no one else to be
+            self.user.addItem(login, login)
+            self.user.setVisible(False)
+            self.working_as = QLabel(f"Signed in as <b>{login}</b> (team workspace)")
+        else:
+            for u in svc.users():
+                self.user.addItem(f"{u.display_name or u.name}", u.name)
+            self.working_as = QLabel("Working as")
         self.queue = QComboBox()
         for label, key in QUEUES:
             self.queue.addItem(label, key)
         self.kpi = QLabel()
-        top.addWidget(QLabel("Working as"))
+        top.addWidget(self.working_as)
         top.addWidget(self.user)
         top.addWidget(QLabel("Queue"))
         top.addWidget(self.queue)
@@ -439,8 +446,8 @@ class ResponsesView(QWidget):
             dlg = SentDialog(self)
             if not dlg.exec():
                 return r
-            r = self.svc.transition(r.id, "send", by=self.me(), channel=dlg.channel.text(), url=dlg.url.text(),
-                                    expected_version=r.version)
+            r = self.svc.transition(r.id, "send", by=self.me(), channel=dlg.channel.text(),
+                                    url=dlg.url.text(), expected_version=r.version)
         elif action in ("submit", "approve", "discard"):
             r = self.svc.transition(r.id, action, by=self.me(), expected_version=r.version)
         self.status_message.emit(f"response #{r.id} is {r.state.replace('_', ' ')}")

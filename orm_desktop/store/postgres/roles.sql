@@ -1,0 +1,465 @@
+-- Team workspace on PostgreSQL: group roles, privileges, row-level security, state transitions.
+--
+-- Applied by `orm-desktop team init URL` (orm_desktop/store/team.py) AFTER the schema, by the
+-- database's owner (a role with CREATEROLE; see docs/team.md). Idempotent: running it again
+-- re-grants and replaces the functions. @P@ is replaced by the role prefix, which is the database
+-- name when it is first set up, kept in team_meta afterwards (roles are cluster-wide, so every
+-- workspace database has its own four groups; a restored copy under another name keeps them); @DB@
+-- is the database's current name:
+--
+--   @P@_author     triage, refresh, write own drafts, submit them, mark sent what was approved
+--   @P@_approver   what an author does, plus approve / request changes on others' drafts
+--   @P@_executive  read-only, except approving (or sending back) drafts in the executive's own name
+--   @P@_admin      feeds, entities, settings, rules, templates, users; approver's rights too
+--
+-- The identity is session_user (the login), never a column the client fills in: responses.author
+-- defaults to it and row-level security refuses anything else, audit_log.actor and the approver
+-- are set by the SECURITY DEFINER functions below, mentions' status_by / override_by are
+-- forced to it by a trigger. Nobody but the owner writes audit_log, and triggers refuse UPDATE,
+-- DELETE and TRUNCATE even for the owner (who can drop them: the owner is the database's root).
+
+-- 1. group roles ------------------------------------------------------------------------------
+DO $$
+DECLARE g text;
+BEGIN
+    FOREACH g IN ARRAY ARRAY['author', 'approver', 'executive', 'admin'] LOOP
+        IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '@P@_' || g) THEN
+            EXECUTE format('CREATE ROLE %I NOLOGIN', '@P@_' || g);
+        END IF;
+    END LOOP;
+END $$;
+
+REVOKE ALL ON DATABASE @DB@ FROM PUBLIC;
+GRANT CONNECT, TEMPORARY ON DATABASE @DB@ TO @P@_author, @P@_approver, @P@_executive, @P@_admin;
+REVOKE CREATE ON SCHEMA public FROM PUBLIC;
+GRANT USAGE ON SCHEMA public TO @P@_author, @P@_approver, @P@_executive, @P@_admin;
+
+-- 2. tables the team layer adds ---------------------------------------------------------------
+-- The group-role prefix this database was set up with: a restored or renamed copy keeps it.
+CREATE TABLE IF NOT EXISTS team_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+INSERT INTO team_meta (key, value) VALUES ('role_prefix', '@P@') ON CONFLICT (key) DO NOTHING;
+
+-- An admin-approved signing key: a login registers its own public key (user_keys, self-signed
+-- `user.key` audit entry); it signs nothing until an admin (or the owner) approves it here.
+CREATE TABLE IF NOT EXISTS team_key_approvals (
+    name TEXT NOT NULL,
+    key_id TEXT NOT NULL,
+    approved_by TEXT NOT NULL DEFAULT session_user,
+    approved_at BIGINT NOT NULL DEFAULT extract(epoch FROM now())::bigint,
+    PRIMARY KEY (name, key_id)
+);
+
+-- 3. privileges, table by table ----------------------------------------------------------------
+REVOKE ALL ON ALL TABLES IN SCHEMA public FROM PUBLIC;
+REVOKE ALL ON ALL TABLES IN SCHEMA public FROM @P@_author, @P@_approver, @P@_executive, @P@_admin;
+-- everybody on the team reads everything (the encrypted private keys are not in this database)
+GRANT SELECT ON ALL TABLES IN SCHEMA public TO @P@_author, @P@_approver, @P@_executive, @P@_admin;
+GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO @P@_author, @P@_approver, @P@_admin;
+-- tables a later schema upgrade adds (as the owner) are readable at once; writing them waits for
+-- `team init` to be run again, which re-applies this file with their grants
+ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO @P@_author, @P@_approver, @P@_executive, @P@_admin;
+ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO @P@_author, @P@_approver, @P@_admin;
+
+-- configuration: the admin's (settings also hold a refresh's bookkeeping: row-level security below)
+GRANT INSERT, UPDATE, DELETE ON settings, entities, feeds, rules, templates, users TO @P@_admin;
+GRANT INSERT, UPDATE ON settings TO @P@_author, @P@_approver;
+GRANT INSERT, UPDATE, DELETE ON key_messages TO @P@_admin, @P@_approver;
+-- a refresh (any author, approver or admin may run it) writes what it fetched
+GRANT UPDATE (etag, last_modified, last_fetched, last_status, last_error, error_count, next_due, items_total, title)
+    ON feeds TO @P@_author, @P@_approver;
+GRANT INSERT, UPDATE ON items, mentions, alerts, fetch_runs TO @P@_author, @P@_approver, @P@_admin;
+GRANT DELETE ON items, mentions, alerts TO @P@_admin;
+-- trigger-kept rollups are written by the triggers, as the user whose change fires them
+GRANT INSERT, UPDATE, DELETE ON mention_daily, mention_counts TO @P@_author, @P@_approver, @P@_admin;
+GRANT INSERT ON evidence TO @P@_author, @P@_approver, @P@_admin;
+GRANT INSERT, UPDATE ON outbox TO @P@_author, @P@_approver, @P@_admin;
+-- responses: a new draft (own name, row-level security below) and text edits of one's own draft;
+-- state, approver and the timestamps change only through the transition functions
+GRANT INSERT ON responses TO @P@_author, @P@_approver, @P@_admin;
+GRANT UPDATE (text, channel, template_id, updated, version) ON responses TO @P@_author, @P@_approver, @P@_admin;
+-- signing keys: each login registers its own (row-level security below); never updated
+GRANT INSERT ON user_keys TO @P@_author, @P@_approver, @P@_executive, @P@_admin;
+-- audit_log, team_key_approvals, workspace_identity: SELECT only (functions write them)
+
+-- 4. row-level security -------------------------------------------------------------------------
+ALTER TABLE responses ENABLE ROW LEVEL SECURITY;
+DROP POLICY IF EXISTS responses_read ON responses;
+DROP POLICY IF EXISTS responses_new_own ON responses;
+DROP POLICY IF EXISTS responses_edit_own_draft ON responses;
+CREATE POLICY responses_read ON responses FOR SELECT USING (true);
+CREATE POLICY responses_new_own ON responses FOR INSERT
+    WITH CHECK (author = session_user AND state = 'draft' AND approver = ''
+                AND submitted_at IS NULL AND approved_at IS NULL AND sent_at IS NULL);
+CREATE POLICY responses_edit_own_draft ON responses FOR UPDATE
+    USING (author = session_user AND state IN ('draft', 'changes_requested'))
+    WITH CHECK (author = session_user AND state IN ('draft', 'changes_requested'));
+ALTER TABLE responses ALTER COLUMN author SET DEFAULT session_user;
+
+-- settings: the admin's, except what a refresh run by anyone records about itself
+ALTER TABLE settings ENABLE ROW LEVEL SECURITY;
+DROP POLICY IF EXISTS settings_read ON settings;
+DROP POLICY IF EXISTS settings_admin ON settings;
+DROP POLICY IF EXISTS settings_bookkeeping ON settings;
+CREATE POLICY settings_read ON settings FOR SELECT USING (true);
+CREATE POLICY settings_admin ON settings FOR ALL TO @P@_admin USING (true) WITH CHECK (true);
+CREATE POLICY settings_bookkeeping ON settings FOR ALL TO @P@_author, @P@_approver
+    USING (key IN ('last_full_refresh', 'scheduled_last_run'))
+    WITH CHECK (key IN ('last_full_refresh', 'scheduled_last_run'));
+
+ALTER TABLE user_keys ENABLE ROW LEVEL SECURITY;
+DROP POLICY IF EXISTS user_keys_read ON user_keys;
+DROP POLICY IF EXISTS user_keys_own ON user_keys;
+CREATE POLICY user_keys_read ON user_keys FOR SELECT USING (true);
+CREATE POLICY user_keys_own ON user_keys FOR INSERT WITH CHECK ((name COLLATE "C") = session_user AND private_key = '');
+
+-- 5. triggers: append-only tables, identity columns -------------------------------------------
+CREATE OR REPLACE FUNCTION team_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION '% is append-only: % refused', TG_TABLE_NAME, TG_OP USING ERRCODE = '42501';
+END $$;
+
+DO $$
+DECLARE t text;
+BEGIN
+    FOREACH t IN ARRAY ARRAY['audit_log', 'user_keys', 'team_key_approvals'] LOOP
+        EXECUTE format('DROP TRIGGER IF EXISTS %I ON %I', t || '_append_only', t);
+        EXECUTE format('CREATE TRIGGER %I BEFORE UPDATE OR DELETE ON %I FOR EACH ROW '
+                       'EXECUTE FUNCTION team_refuse_change()', t || '_append_only', t);
+        EXECUTE format('DROP TRIGGER IF EXISTS %I ON %I', t || '_no_truncate', t);
+        EXECUTE format('CREATE TRIGGER %I BEFORE TRUNCATE ON %I FOR EACH STATEMENT '
+                       'EXECUTE FUNCTION team_refuse_change()', t || '_no_truncate', t);
+    END LOOP;
+END $$;
+
+-- who triaged or overrode a mention is the login that did it, whatever the client sent
+CREATE OR REPLACE FUNCTION team_mention_identity() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'INSERT' OR NEW.status IS DISTINCT FROM OLD.status OR NEW.status_by IS DISTINCT FROM OLD.status_by THEN
+        IF NEW.status_by <> '' THEN NEW.status_by := session_user; END IF;
+    END IF;
+    IF TG_OP = 'INSERT' OR NEW.override IS DISTINCT FROM OLD.override OR NEW.override_by IS DISTINCT FROM OLD.override_by THEN
+        IF NEW.override_by IS NOT NULL THEN NEW.override_by := session_user; END IF;
+    END IF;
+    RETURN NEW;
+END $$;
+DROP TRIGGER IF EXISTS mentions_team_identity ON mentions;
+CREATE TRIGGER mentions_team_identity BEFORE INSERT OR UPDATE ON mentions
+    FOR EACH ROW EXECUTE FUNCTION team_mention_identity();
+
+-- row versions (when the schema has them): who saved a row last is the login, whatever the
+-- client sent; a draft's author may write the column with the text it saves
+CREATE OR REPLACE FUNCTION team_changed_by() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    NEW.changed_by := session_user;
+    RETURN NEW;
+END $$;
+DO $$
+DECLARE t text;
+BEGIN
+    FOR t IN SELECT c.table_name FROM information_schema.columns c
+             WHERE c.table_schema = 'public' AND c.column_name = 'changed_by'
+               AND c.table_name IN ('mentions', 'responses', 'rules', 'settings') LOOP
+        EXECUTE format('DROP TRIGGER IF EXISTS %I ON %I', t || '_team_changed_by', t);
+        EXECUTE format('CREATE TRIGGER %I BEFORE INSERT OR UPDATE ON %I FOR EACH ROW '
+                       'EXECUTE FUNCTION team_changed_by()', t || '_team_changed_by', t);
+    END LOOP;
+    IF EXISTS (SELECT 1 FROM information_schema.columns WHERE table_schema = 'public'
+               AND table_name = 'responses' AND column_name = 'changed_by') THEN
+        GRANT UPDATE (changed_by) ON responses TO @P@_author, @P@_approver, @P@_admin;
+    END IF;
+END $$;
+
+-- 6. the audit chain, written only here -------------------------------------------------------
+-- The same hash as orm_desktop.chain.entry_hash: SHA-256 of the JSON array
+-- [prev_hash, at, actor, action, subject_type, subject_id, data, key_id] without spaces.
+CREATE OR REPLACE FUNCTION team_entry_hash(p_prev text, p_at bigint, p_actor text, p_action text,
+        p_subject_type text, p_subject_id bigint, p_data text, p_key_id text)
+    RETURNS text LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT encode(sha256(convert_to('[' || to_json(p_prev)::text || ',' || p_at::text || ','
+        || to_json(p_actor)::text || ',' || to_json(p_action)::text || ','
+        || to_json(p_subject_type)::text || ',' || COALESCE(p_subject_id::text, 'null') || ','
+        || to_json(p_data)::text
+        || CASE WHEN p_key_id IS NULL THEN '' ELSE ',' || to_json(p_key_id)::text END || ']', 'UTF8')), 'hex')
+$$;
+
+CREATE OR REPLACE FUNCTION team_is(p_group text) RETURNS boolean
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+    SELECT pg_has_role(session_user, '@P@_' || p_group, 'MEMBER')
+$$;
+
+-- Insert one entry as session_user. The client computed the hash over the current head and signed
+-- it with the login's key; a different head (someone wrote in between) is a serialization failure
+-- (retry), a hash over another actor or a key that is not this login's approved key is refused.
+CREATE OR REPLACE FUNCTION team_audit_insert(p_at bigint, p_action text, p_subject_type text,
+        p_subject_id bigint, p_data text, p_prev text, p_hash text, p_key_id text, p_sig text)
+    RETURNS bigint LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE
+    head text;
+    me text := session_user;
+    new_id bigint;
+BEGIN
+    LOCK TABLE audit_log IN SHARE ROW EXCLUSIVE MODE;
+    SELECT hash INTO head FROM audit_log ORDER BY id DESC LIMIT 1;
+    IF p_prev IS DISTINCT FROM COALESCE(head, repeat('0', 64)) THEN
+        RAISE EXCEPTION 'the audit log moved on while this entry was prepared: retry' USING ERRCODE = '40001';
+    END IF;
+    IF abs(p_at - extract(epoch FROM clock_timestamp())) > 300 THEN
+        RAISE EXCEPTION 'an audit entry must carry the current time (off by more than 5 minutes)' USING ERRCODE = '22023';
+    END IF;
+    IF p_key_id IS NULL OR p_sig IS NULL OR p_sig = '' THEN
+        RAISE EXCEPTION 'an audit entry on a team workspace must be signed' USING ERRCODE = '42501';
+    END IF;
+    IF p_hash IS DISTINCT FROM team_entry_hash(p_prev, p_at, me, p_action, p_subject_type, p_subject_id, p_data, p_key_id) THEN
+        RAISE EXCEPTION 'audit entry refused: its hash is not over this login (%) and the current head', me
+            USING ERRCODE = '42501';
+    END IF;
+    IF p_action = 'user.key' THEN
+        IF NOT EXISTS (SELECT 1 FROM user_keys WHERE name = me AND key_id = p_key_id) THEN
+            RAISE EXCEPTION 'a user.key entry registers the login''s own key' USING ERRCODE = '42501';
+        END IF;
+    ELSIF NOT EXISTS (SELECT 1 FROM team_key_approvals WHERE name = me AND key_id = p_key_id) THEN
+        RAISE EXCEPTION 'the key % is not an admin-approved key of %', p_key_id, me USING ERRCODE = '42501';
+    END IF;
+    INSERT INTO audit_log (at, actor, action, subject_type, subject_id, data, prev_hash, hash, key_id, sig)
+        VALUES (p_at, me, p_action, p_subject_type, p_subject_id, p_data, p_prev, p_hash, p_key_id, p_sig)
+        RETURNING id INTO new_id;
+    RETURN new_id;
+END $$;
+
+-- The head to chain a new entry to, with the log locked for writers until this transaction ends,
+-- so the entry prepared on it cannot be overtaken (a hash chain has one writer at a time anyway).
+CREATE OR REPLACE FUNCTION team_audit_head() RETURNS text
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE head text;
+BEGIN
+    LOCK TABLE audit_log IN SHARE ROW EXCLUSIVE MODE;
+    SELECT hash INTO head FROM audit_log ORDER BY id DESC LIMIT 1;
+    RETURN COALESCE(head, repeat('0', 64));
+END $$;
+
+-- Entries that change no state (create, edit, override, export...): any member, in its own name.
+-- The response transitions and key registrations of the workspace have their own paths.
+CREATE OR REPLACE FUNCTION team_audit_append(p_at bigint, p_action text, p_subject_type text,
+        p_subject_id bigint, p_data text, p_prev text, p_hash text, p_key_id text, p_sig text)
+    RETURNS bigint LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+BEGIN
+    IF NOT (team_is('author') OR team_is('approver') OR team_is('executive') OR team_is('admin')) THEN
+        RAISE EXCEPTION '% is not a member of this team workspace', session_user USING ERRCODE = '42501';
+    END IF;
+    IF p_action IN ('response.submit', 'response.approve', 'response.request_changes', 'response.send',
+                    'response.discard', 'workspace.key') THEN
+        RAISE EXCEPTION '% entries are written by the transition functions only', p_action USING ERRCODE = '42501';
+    END IF;
+    RETURN team_audit_insert(p_at, p_action, p_subject_type, p_subject_id, p_data, p_prev, p_hash, p_key_id, p_sig);
+END $$;
+
+-- 7. response state transitions ----------------------------------------------------------------
+-- p_data is the audit entry's JSON as the client signed it; its from/to/version/text hash must
+-- be the response's real ones. Returns the response's new version.
+CREATE OR REPLACE FUNCTION team_transition(p_id bigint, p_action text, p_version integer, p_at bigint,
+        p_data text, p_prev text, p_hash text, p_key_id text, p_sig text)
+    RETURNS integer LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE
+    r responses%ROWTYPE;
+    me text := session_user;
+    d jsonb := p_data::jsonb;
+    target text;
+    my_entity bigint;
+    speaks_for_me boolean;
+BEGIN
+    SELECT * INTO r FROM responses WHERE id = p_id FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'no response with id %', p_id USING ERRCODE = 'P0002';
+    END IF;
+    IF r.version <> p_version THEN
+        RAISE EXCEPTION 'response % was changed by someone else (version %, now %); reload it', p_id, p_version, r.version
+            USING ERRCODE = '40001';
+    END IF;
+    SELECT entity_id INTO my_entity FROM users WHERE name = me;
+    speaks_for_me := r.in_name_of IS NOT NULL AND my_entity IS NOT DISTINCT FROM r.in_name_of;
+    target := CASE p_action WHEN 'submit' THEN 'in_review' WHEN 'approve' THEN 'approved'
+        WHEN 'request_changes' THEN 'changes_requested' WHEN 'send' THEN 'sent' WHEN 'discard' THEN 'discarded' END;
+    IF target IS NULL THEN
+        RAISE EXCEPTION 'unknown action %', p_action USING ERRCODE = '22023';
+    END IF;
+    IF NOT ((p_action = 'submit' AND r.state IN ('draft', 'changes_requested'))
+            OR (p_action IN ('approve', 'request_changes') AND r.state = 'in_review')
+            OR (p_action = 'send' AND r.state = 'approved')
+            OR (p_action = 'discard' AND r.state IN ('draft', 'in_review', 'approved', 'changes_requested'))) THEN
+        RAISE EXCEPTION 'cannot % response %: it is %', replace(p_action, '_', ' '), p_id, replace(r.state, '_', ' ')
+            USING ERRCODE = '55000';
+    END IF;
+    IF p_action = 'submit' THEN
+        IF r.author <> me OR NOT (team_is('author') OR team_is('approver') OR team_is('admin')) THEN
+            RAISE EXCEPTION '% cannot submit response %: only its author submits it', me, p_id USING ERRCODE = '42501';
+        END IF;
+    ELSIF p_action IN ('approve', 'request_changes') THEN
+        IF r.in_name_of IS NOT NULL THEN
+            IF NOT speaks_for_me THEN
+                RAISE EXCEPTION 'response % speaks in the name of an executive: only that executive can % it',
+                    p_id, replace(p_action, '_', ' ') USING ERRCODE = '42501';
+            END IF;
+        ELSIF NOT (team_is('approver') OR team_is('admin')) THEN
+            RAISE EXCEPTION '% is not an approver', me USING ERRCODE = '42501';
+        END IF;
+        IF p_action = 'approve' AND r.author = me THEN
+            RAISE EXCEPTION '% wrote response % and cannot approve it (four-eyes rule)', me, p_id USING ERRCODE = '42501';
+        END IF;
+        IF p_action = 'request_changes' AND COALESCE(btrim(d->>'comment'), '') = '' THEN
+            RAISE EXCEPTION 'say what should change: a comment is required' USING ERRCODE = '22023';
+        END IF;
+    ELSIF p_action = 'send' THEN
+        IF NOT (r.author = me OR team_is('approver') OR team_is('admin')) THEN
+            RAISE EXCEPTION '% cannot mark response % sent: its author, an approver or an admin does', me, p_id
+                USING ERRCODE = '42501';
+        END IF;
+        IF COALESCE(btrim(d->>'channel'), '') = '' THEN
+            RAISE EXCEPTION 'say where it was sent: a channel is required' USING ERRCODE = '22023';
+        END IF;
+    ELSIF p_action = 'discard' THEN
+        IF NOT (r.author = me OR team_is('approver') OR team_is('admin')) THEN
+            RAISE EXCEPTION '% cannot discard response %: its author, an approver or an admin does', me, p_id
+                USING ERRCODE = '42501';
+        END IF;
+    END IF;
+    -- the signed entry must describe this very change
+    IF d->>'from' IS DISTINCT FROM r.state OR d->>'to' IS DISTINCT FROM target THEN
+        RAISE EXCEPTION 'the audit entry does not describe this transition (% -> %)', r.state, target USING ERRCODE = '22023';
+    END IF;
+    IF p_action IN ('approve', 'send') AND ((d->>'version')::int IS DISTINCT FROM r.version
+            OR d->>'text_sha256' IS DISTINCT FROM encode(sha256(convert_to(r.text, 'UTF8')), 'hex')) THEN
+        RAISE EXCEPTION 'the audit entry is not for response %''s current version and text', p_id USING ERRCODE = '22023';
+    END IF;
+    UPDATE responses SET state = target, version = version + 1, updated = p_at,
+        submitted_at = CASE WHEN p_action = 'submit' THEN p_at ELSE submitted_at END,
+        approver = CASE WHEN p_action = 'approve' THEN me ELSE approver END,
+        approved_at = CASE WHEN p_action = 'approve' THEN p_at ELSE approved_at END,
+        sent_at = CASE WHEN p_action = 'send' THEN p_at ELSE sent_at END,
+        sent_channel = CASE WHEN p_action = 'send' THEN btrim(d->>'channel') ELSE sent_channel END,
+        sent_url = CASE WHEN p_action = 'send' THEN COALESCE(btrim(d->>'url'), '') ELSE sent_url END
+        WHERE id = p_id;
+    PERFORM team_audit_insert(p_at, 'response.' || p_action, 'response', p_id, p_data, p_prev, p_hash, p_key_id, p_sig);
+    IF p_action = 'send' AND r.mention_id IS NOT NULL THEN
+        UPDATE mentions SET status = 'responded', status_at = p_at, status_by = me WHERE id = r.mention_id;
+    END IF;
+    RETURN r.version + 1;
+END $$;
+
+CREATE OR REPLACE FUNCTION team_submit(p_id bigint, p_version integer, p_at bigint, p_data text,
+        p_prev text, p_hash text, p_key_id text, p_sig text) RETURNS integer
+    LANGUAGE sql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+    SELECT team_transition(p_id, 'submit', p_version, p_at, p_data, p_prev, p_hash, p_key_id, p_sig) $$;
+CREATE OR REPLACE FUNCTION team_approve(p_id bigint, p_version integer, p_at bigint, p_data text,
+        p_prev text, p_hash text, p_key_id text, p_sig text) RETURNS integer
+    LANGUAGE sql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+    SELECT team_transition(p_id, 'approve', p_version, p_at, p_data, p_prev, p_hash, p_key_id, p_sig) $$;
+CREATE OR REPLACE FUNCTION team_reject(p_id bigint, p_version integer, p_at bigint, p_data text,
+        p_prev text, p_hash text, p_key_id text, p_sig text) RETURNS integer
+    LANGUAGE sql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+    SELECT team_transition(p_id, 'request_changes', p_version, p_at, p_data, p_prev, p_hash, p_key_id, p_sig) $$;
+CREATE OR REPLACE FUNCTION team_send(p_id bigint, p_version integer, p_at bigint, p_data text,
+        p_prev text, p_hash text, p_key_id text, p_sig text) RETURNS integer
+    LANGUAGE sql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+    SELECT team_transition(p_id, 'send', p_version, p_at, p_data, p_prev, p_hash, p_key_id, p_sig) $$;
+CREATE OR REPLACE FUNCTION team_discard(p_id bigint, p_version integer, p_at bigint, p_data text,
+        p_prev text, p_hash text, p_key_id text, p_sig text) RETURNS integer
+    LANGUAGE sql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+    SELECT team_transition(p_id, 'discard', p_version, p_at, p_data, p_prev, p_hash, p_key_id, p_sig) $$;
+
+-- 8. users and keys -----------------------------------------------------------------------------
+-- Add a login to a group (creating the login when it does not exist yet: p_verifier is the SCRAM
+-- verifier the client computed, so no clear-text password reaches the server or its logs).
+-- Callable by an admin of this workspace or the owner.
+CREATE OR REPLACE FUNCTION team_add_user(p_name text, p_group text, p_verifier text, p_display text DEFAULT '')
+    RETURNS text LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE
+    created boolean := false;
+    groups text;
+BEGIN
+    IF NOT (team_is('admin') OR session_user = (SELECT r.rolname FROM pg_database d JOIN pg_roles r ON r.oid = d.datdba
+                                                WHERE d.datname = current_database())) THEN
+        RAISE EXCEPTION '% is not an admin of this team workspace', session_user USING ERRCODE = '42501';
+    END IF;
+    IF p_group NOT IN ('author', 'approver', 'executive', 'admin') THEN
+        RAISE EXCEPTION 'roles are author, approver, executive, admin (not %)', p_group USING ERRCODE = '22023';
+    END IF;
+    IF p_name !~ '^[a-z][a-z0-9_]{0,39}$' OR p_name LIKE '@P@\_%' OR p_name IN ('public', 'workspace') THEN
+        RAISE EXCEPTION 'a login name is lower-case letters, digits and _, starts with a letter, has at most 40 '
+            'characters and does not start with @P@_ (the group roles): %', p_name USING ERRCODE = '22023';
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = p_name) THEN
+        IF COALESCE(p_verifier, '') = '' THEN
+            RAISE EXCEPTION 'a new login needs a password' USING ERRCODE = '22023';
+        END IF;
+        EXECUTE format('CREATE ROLE %I LOGIN PASSWORD %L', p_name, p_verifier);
+        created := true;
+    ELSIF (SELECT rolsuper FROM pg_roles WHERE rolname = p_name) THEN
+        RAISE EXCEPTION '% is a superuser and cannot be a team member', p_name USING ERRCODE = '42501';
+    END IF;
+    EXECUTE format('GRANT %I TO %I', '@P@_' || p_group, p_name);
+    SELECT string_agg(g, ',' ORDER BY g) INTO groups FROM unnest(ARRAY['admin', 'approver', 'author', 'executive']) g
+        WHERE pg_has_role(p_name, '@P@_' || g, 'MEMBER');
+    INSERT INTO users (name, display_name, roles, created)
+        VALUES (p_name, COALESCE(NULLIF(p_display, ''), p_name), groups, extract(epoch FROM now())::bigint)
+        ON CONFLICT (name) DO UPDATE SET roles = EXCLUDED.roles;
+    RETURN CASE WHEN created THEN 'created' ELSE 'granted' END;
+END $$;
+
+CREATE OR REPLACE FUNCTION team_remove_user(p_name text, p_group text) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE groups text;
+BEGIN
+    IF NOT team_is('admin') THEN
+        RAISE EXCEPTION '% is not an admin of this team workspace', session_user USING ERRCODE = '42501';
+    END IF;
+    IF p_group NOT IN ('author', 'approver', 'executive', 'admin') THEN
+        RAISE EXCEPTION 'roles are author, approver, executive, admin (not %)', p_group USING ERRCODE = '22023';
+    END IF;
+    EXECUTE format('REVOKE %I FROM %I', '@P@_' || p_group, p_name);
+    SELECT COALESCE(string_agg(g, ',' ORDER BY g), '') INTO groups
+        FROM unnest(ARRAY['admin', 'approver', 'author', 'executive']) g WHERE pg_has_role(p_name, '@P@_' || g, 'MEMBER');
+    UPDATE users SET roles = groups WHERE name = p_name;
+END $$;
+
+-- An admin (or the owner) vouches that key p_key_id is p_name's: only then does it sign entries.
+CREATE OR REPLACE FUNCTION team_approve_key(p_name text, p_key_id text) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE owner_name text;
+BEGIN
+    SELECT r.rolname INTO owner_name FROM pg_database d JOIN pg_roles r ON r.oid = d.datdba WHERE d.datname = current_database();
+    IF NOT (team_is('admin') OR session_user = owner_name) THEN
+        RAISE EXCEPTION '% is not an admin of this team workspace', session_user USING ERRCODE = '42501';
+    END IF;
+    IF p_name = session_user AND session_user <> owner_name THEN
+        RAISE EXCEPTION 'another admin (or the owner) approves an admin''s own key' USING ERRCODE = '42501';
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM user_keys WHERE name = p_name AND key_id = p_key_id) THEN
+        RAISE EXCEPTION '% has not registered the key %', p_name, p_key_id USING ERRCODE = 'P0002';
+    END IF;
+    INSERT INTO team_key_approvals (name, key_id, approved_by) VALUES (p_name, p_key_id, session_user)
+        ON CONFLICT DO NOTHING;
+END $$;
+
+-- who may run what: nobody by default, members explicitly
+DO $$
+DECLARE f text;
+BEGIN
+    FOR f IN SELECT p.oid::regprocedure::text FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+             WHERE n.nspname = 'public' AND p.proname LIKE 'team\_%' LOOP
+        EXECUTE format('REVOKE ALL ON FUNCTION %s FROM PUBLIC', f);
+    END LOOP;
+END $$;
+GRANT EXECUTE ON FUNCTION team_entry_hash(text, bigint, text, text, text, bigint, text, text), team_is(text),
+    team_audit_head()
+    TO @P@_author, @P@_approver, @P@_executive, @P@_admin;
+GRANT EXECUTE ON FUNCTION team_audit_append(bigint, text, text, bigint, text, text, text, text, text)
+    TO @P@_author, @P@_approver, @P@_executive, @P@_admin;
+GRANT EXECUTE ON FUNCTION team_submit(bigint, integer, bigint, text, text, text, text, text),
+    team_send(bigint, integer, bigint, text, text, text, text, text),
+    team_discard(bigint, integer, bigint, text, text, text, text, text)
+    TO @P@_author, @P@_approver, @P@_admin;
+GRANT EXECUTE ON FUNCTION team_approve(bigint, integer, bigint, text, text, text, text, text),
+    team_reject(bigint, integer, bigint, text, text, text, text, text)
+    TO @P@_approver, @P@_executive, @P@_admin;
+GRANT EXECUTE ON FUNCTION team_add_user(text, text, text, text), team_remove_user(text, text),
+    team_approve_key(text, text) TO @P@_admin;
