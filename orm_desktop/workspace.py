@@ -160,16 +160,37 @@ class Workspace:
         workspace.
 
         Other writers (triage, drafts) are not blocked: SQLite's WAL and busy timeout
-        serialise their short transactions.
+        serialise their short transactions. On a team workspace the lock is the database's
+        advisory lock (store/locks.py) held by a connection of its own, so it covers every laptop
+        (Service.refresh_lock holds it on the refreshing connection instead).
         """
+        if self.url:
+            with self._team_lock("refresh", "a refresh is already running"):
+                yield
+            return
         with self._file_lock(".refresh.lock", "a refresh is already running", wait):
             yield
 
     @contextlib.contextmanager
     def deliveries_lock(self, *, wait: bool = False) -> Iterator[None]:
         """Only one process sends the outbox at a time (so a row left 'sending' is orphaned)."""
+        if self.url:
+            with self._team_lock("deliveries", "another process is sending deliveries"):
+                yield
+            return
         with self._file_lock(".deliveries.lock", "another process is sending deliveries", wait):
             yield
+
+    @contextlib.contextmanager
+    def _team_lock(self, kind: str, what: str) -> Iterator[None]:
+        from orm_desktop.store import locks
+
+        conn = self.connect()
+        try:
+            with locks.advisory(conn, kind, holder_info(), what=what):
+                yield
+        finally:
+            conn.close()
 
     @contextlib.contextmanager
     def _file_lock(self, name: str, what: str, wait: bool) -> Iterator[None]:

@@ -199,3 +199,65 @@ def test_no_server_skips_in_one_line_but_fails_under_ci(tmp_path):
     assert [ln for ln in r.stdout.splitlines() if "SKIPPED" in ln and "no PostgreSQL server at" in ln]
     r = subprocess.run(cmd, cwd=root, env={**env, "CI": "true"}, capture_output=True, text=True, timeout=300)
     assert r.returncode != 0 and "required when CI=true" in r.stdout, r.stdout[-2000:]
+
+
+def test_refused_logins_and_missing_privileges_are_one_line_messages(pg_schema_template, tmp_path):
+    """A role that may not log in, and one that may but holds no privileges on the workspace."""
+    import secrets
+    from urllib.parse import urlsplit, urlunsplit
+
+    base = f"orm_test_{secrets.token_hex(4)}"
+    url = pg_url(pg_schema_template)
+
+    def as_role(role: str) -> str:
+        return urlunsplit(urlsplit(url)._replace(netloc=f"{role}@{urlsplit(url).hostname}:{urlsplit(url).port}"))
+
+    pg_admin(f"CREATE ROLE {base}_nologin NOLOGIN")
+    pg_admin(f"CREATE ROLE {base}_nobody LOGIN")
+    try:
+        with pytest.raises(KnownError, match="refused the login") as err:
+            db.connect(as_role(f"{base}_nologin"))
+        assert "\n" not in str(err.value)
+        with pytest.raises(KnownError, match="the database refused this: permission denied") as err:
+            db.connect(as_role(f"{base}_nobody"))
+        assert "\n" not in str(err.value)
+    finally:
+        pg_admin(f"DROP ROLE IF EXISTS {base}_nologin")
+        pg_admin(f"DROP ROLE IF EXISTS {base}_nobody")
+
+
+def test_two_writers_never_fork_the_audit_chain(new_ws, backend):
+    """Two connections append to the audit log at the same moment: the second waits for the
+    first's commit and chains onto its entry (SQLite: BEGIN IMMEDIATE; PostgreSQL: a lock)."""
+    import threading
+
+    from orm_desktop.store import audit
+
+    a, b = new_ws.connect(), new_ws.connect()
+    started, done = threading.Event(), threading.Event()
+    errors: list = []
+
+    def second() -> None:
+        try:
+            started.wait(10)
+            with db.transaction(b):
+                audit.append(b, actor="cli", action="test.b", subject_type="workspace", subject_id=None, now=2)
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            done.set()
+
+    t = threading.Thread(target=second)
+    t.start()
+    try:
+        with db.transaction(a):
+            audit.append(a, actor="cli", action="test.a", subject_type="workspace", subject_id=None, now=1)
+            started.set()
+            assert not done.wait(0.5)  # b waits for a's commit
+        assert done.wait(15) and not errors, errors
+        assert audit.verify(a)[1] is None, audit.verify(a)
+        assert [e.action for e in audit.all_entries(a)][-2:] == ["test.a", "test.b"]
+    finally:
+        t.join(15)
+        a.close()
+        b.close()

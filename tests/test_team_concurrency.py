@@ -524,3 +524,26 @@ def test_one_outbox_sender_at_a_time_for_the_whole_team(empty_service):
             pass
     finally:
         b.close()
+
+
+def test_a_bulk_change_folds_into_one_notification_per_table(demo_service, backend):
+    import queue
+
+    from orm_desktop.store import live
+
+    if backend != "postgresql":
+        pytest.skip("SQLite's poll reports one change per commit anyway")
+    svc = demo_service
+    ids = [m.id for m in svc.mentions(limit=live.MAX_NOTES + 30)]
+    assert len(ids) == live.MAX_NOTES + 30
+    got: queue.Queue = queue.Queue()
+    with live.Listener(svc.ws.target, got.put):
+        svc.set_status(ids, "read", by="sam")  # one transaction, one UPDATE statement per mention
+        notes = [got.get(timeout=5)]
+        while notes[-1].ids:
+            notes.append(got.get(timeout=5))
+        with pytest.raises(queue.Empty):
+            got.get(timeout=0.5)  # nothing after the folded one
+    assert len(notes) == live.MAX_NOTES + 1
+    assert [n.ids for n in notes[:-1]] == [(i,) for i in ids[:live.MAX_NOTES]]
+    assert (notes[-1].table, notes[-1].action, notes[-1].ids) == ("mentions", "update", ())

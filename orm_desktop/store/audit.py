@@ -22,6 +22,7 @@ from orm_desktop.chain import GENESIS, entry_hash  # noqa: F401 - re-exported fo
 from orm_desktop.store import identity as id_store
 
 CHECKPOINT_FILE = "audit.checkpoint.json"
+AUDIT_LOCK = 0x4F524D41  # "ORMA": the PostgreSQL advisory lock that serialises audit appends
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +42,7 @@ class AuditEntry:
 
 def _insert(conn: sqlite3.Connection, *, actor: str, action: str, subject_type: str, subject_id: int | None,
             data: dict[str, Any], now: int, priv, key_id: str) -> int:
+    _one_writer(conn)
     from orm_desktop.store import team
 
     if team.is_team(conn):  # the database writes the entry, as the login (store/postgres/roles.py)
@@ -58,6 +60,16 @@ def _insert(conn: sqlite3.Connection, *, actor: str, action: str, subject_type: 
     new_id = int(cur.fetchall()[0][0])
     _checkpoint_after_commit(conn)
     return new_id
+
+
+def _one_writer(conn) -> None:
+    """SQLite's BEGIN IMMEDIATE makes one writer at a time; on a shared PostgreSQL server two
+    transactions could read the same head (or both find a key unregistered) and fork the chain.
+    There, audit writers queue on an advisory lock held until their transaction ends."""
+    from orm_desktop.store import db
+
+    if db.dialect(conn) == "postgresql":
+        conn.execute("SELECT pg_advisory_xact_lock(?)", (AUDIT_LOCK,))
 
 
 def _signing_key(conn: sqlite3.Connection, name: str, now: int):
@@ -86,6 +98,7 @@ def _signing_key(conn: sqlite3.Connection, name: str, now: int):
 
 def workspace_signing_key(conn: sqlite3.Connection, now: int):
     """The workspace's key, registered in the log (inside the caller's transaction) on first use."""
+    _one_writer(conn)
     root = id_store.database_dir(conn)
     if root is None:
         raise identity.IdentityError("an in-memory database has no workspace key")
@@ -106,6 +119,7 @@ def append(conn: sqlite3.Connection, *, actor: str, action: str, subject_type: s
     """Append an entry signed by ``signer`` (default: the actor). Call inside the transaction that
     makes the audited change. ``signer`` differs from the actor only for an approval by file,
     whose data carries the actor's own signed decision (``attestation``)."""
+    _one_writer(conn)
     from orm_desktop.store import team
 
     if team.is_team(conn):  # the login is the actor and signs with its own key; nobody else can
@@ -117,6 +131,7 @@ def append(conn: sqlite3.Connection, *, actor: str, action: str, subject_type: s
 
 def register_user_key(conn: sqlite3.Connection, name: str, key: identity.KeyPair, *, now: int) -> None:
     """Store a user's new key and register it in the log (signed by itself; one key per user)."""
+    _one_writer(conn)
     if id_store.user_key(conn, name) is not None:
         raise identity.IdentityError(f"{name} already has a signing key (a key is never replaced)")
     id_store.add_user_key(conn, name, key_id=key.key_id, public_key=key.public_key, private_key=key.blob, now=now)

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 CHANNEL = "orm_workspace"
 MAX_IDS = 200  # ids per notification (payloads stay far below PostgreSQL's 8,000 bytes)
+MAX_NOTES = 50  # notifications with ids per transaction; after that one "table changed" per table
 SHARED_TABLES = ("mentions", "responses", "rules", "settings", "entities", "key_messages", "alerts")
 POLL_SECONDS = 0.25  # SQLite's data_version poll, and how soon a PostgreSQL listener notices stop()
 
@@ -46,17 +47,27 @@ class Change:
 
 
 def _notify_function(name: str, key: str) -> str:
+    # After MAX_NOTES notifications in one transaction (rescoring, rules run on history: thousands
+    # of statements), the rest say "this table changed" with one identical payload, which
+    # PostgreSQL delivers once: listeners reload instead of receiving a flood.
     return f"""
 CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     total bigint;
     first_ids jsonb;
+    sent int := COALESCE(NULLIF(current_setting('orm.notes_sent', true), ''), '0')::int;
 BEGIN
-    SELECT count(*), COALESCE(jsonb_agg(k) FILTER (WHERE rn <= {MAX_IDS}), '[]'::jsonb) INTO total, first_ids
-    FROM (SELECT {key} AS k, row_number() OVER () AS rn FROM changed_rows) s;
-    IF total = 0 THEN
+    IF NOT EXISTS (SELECT 1 FROM changed_rows) THEN
         RETURN NULL;
     END IF;
+    IF sent >= {MAX_NOTES} THEN
+        PERFORM pg_notify('{CHANNEL}', json_build_object(
+            't', TG_TABLE_NAME, 'a', lower(TG_OP), 'n', 0, 'ids', '[]'::jsonb, 'by', current_user)::text);
+        RETURN NULL;
+    END IF;
+    PERFORM set_config('orm.notes_sent', (sent + 1)::text, true);  -- transaction-local
+    SELECT count(*), COALESCE(jsonb_agg(k) FILTER (WHERE rn <= {MAX_IDS}), '[]'::jsonb) INTO total, first_ids
+    FROM (SELECT {key} AS k, row_number() OVER () AS rn FROM changed_rows) s;
     PERFORM pg_notify('{CHANNEL}', json_build_object(
         't', TG_TABLE_NAME, 'a', lower(TG_OP), 'n', total,
         'ids', CASE WHEN total > {MAX_IDS} THEN '[]'::jsonb ELSE first_ids END, 'by', current_user)::text);
@@ -77,9 +88,11 @@ END $$;
 
 
 def _triggers(table: str, fn: str) -> str:
-    out = [f"CREATE TRIGGER {table}_notify_insert AFTER INSERT ON {table} "
+    out = [f"DROP TRIGGER IF EXISTS {table}_notify_insert ON {table};",
+           f"CREATE TRIGGER {table}_notify_insert AFTER INSERT ON {table} "
            "FOR EACH STATEMENT EXECUTE FUNCTION orm_notify_insert();"]
     for op, ref in (("UPDATE", "NEW"), ("DELETE", "OLD")):
+        out.append(f"DROP TRIGGER IF EXISTS {table}_notify_{op.lower()} ON {table};")
         out.append(f"CREATE TRIGGER {table}_notify_{op.lower()} AFTER {op} ON {table} "
                    f"REFERENCING {ref} TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION {fn}();")
     return "\n".join(out)
@@ -94,19 +107,23 @@ BEGIN
     END IF;
     RETURN NEW;
 END $$;
+DROP TRIGGER IF EXISTS mentions_version_bu ON mentions;
 CREATE TRIGGER mentions_version_bu BEFORE UPDATE OF status, assignee, tags, override ON mentions FOR EACH ROW
     WHEN (OLD.status IS DISTINCT FROM NEW.status OR OLD.assignee IS DISTINCT FROM NEW.assignee
           OR OLD.tags IS DISTINCT FROM NEW.tags OR OLD.override IS DISTINCT FROM NEW.override)
     EXECUTE FUNCTION orm_bump_version();
+DROP TRIGGER IF EXISTS rules_version_bu ON rules;
 CREATE TRIGGER rules_version_bu BEFORE UPDATE OF name, enabled, conditions, actions ON rules FOR EACH ROW
     EXECUTE FUNCTION orm_bump_version();
+DROP TRIGGER IF EXISTS settings_version_bu ON settings;
 CREATE TRIGGER settings_version_bu BEFORE UPDATE OF value ON settings FOR EACH ROW
     EXECUTE FUNCTION orm_bump_version();
 """
 
 
 def pg_sql() -> str:
-    """The PostgreSQL-only part of live updates (part of the schema pg-core's create() makes)."""
+    """The PostgreSQL-only part of live updates (part of the schema pg-core's create() makes;
+    ``postgres/p009_live.py`` adds it to an older database). Safe to run again."""
     parts = [_VERSION_SQL, _NOTIFY_INSERT, _notify_function("orm_notify_ids", "id"),
              _notify_function("orm_notify_keys", "key")]
     for t in SHARED_TABLES:

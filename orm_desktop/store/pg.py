@@ -282,8 +282,11 @@ def describe_error(exc: BaseException, where: str = "") -> str | None:
         return f"the PostgreSQL server refused the login{at}: check the user name and password"
     if "role" in msg and "does not exist" in msg:  # (pg-team) a login the server does not know
         return f"the PostgreSQL server has no such login{at}: check the user name in the URL, or ask the team admin"
-    if state == "28000" or "no pg_hba.conf entry" in msg:
+    if "no pg_hba.conf entry" in msg:
         return f"the PostgreSQL server does not allow this login from here{at} (pg_hba.conf): ask the team admin"
+    if state == "28000" or "not permitted to log in" in msg or ("role" in msg and "does not exist" in msg):
+        first = str(exc).splitlines()[0] if str(exc) else "login refused"
+        return f"the PostgreSQL server refused the login{at}: {first}"
     if state == "3D000" or ("database" in msg and "does not exist" in msg):
         return f"no such database on the PostgreSQL server{at}: check the workspace URL"
     if state == "42501" or "permission denied" in msg:

@@ -1,7 +1,7 @@
 """Other people's changes in this window within a second or two, without pressing refresh.
 
-``LiveUpdates`` wraps the core listener (orm_desktop.store.live.Listener: LISTEN/NOTIFY on a
-team workspace, PRAGMA data_version polling on SQLite). The listener calls back from its own
+``LiveUpdates`` wraps the core listener (``Service.change_listener``: orm_desktop.store.live.Listener,
+LISTEN/NOTIFY on a team workspace, PRAGMA data_version polling on SQLite). The listener calls back from its own
 thread; emitting a Qt signal from there is queued to the GUI thread by Qt, so no widget is
 touched off the GUI thread. Changes arriving together are coalesced (``COALESCE_MS``) into one
 ``changed(list[Change])``.
