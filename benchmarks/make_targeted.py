@@ -16,7 +16,22 @@ from __future__ import annotations
 
 import csv
 import itertools
+import sys
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from targeted_corpus import (  # noqa: E402
+    DEV2_LINES,
+    DEV3_LINES,
+    DEV4_LINES,
+    DEV5_LINES,
+    DEV6_LINES,
+    DEV7_LINES,
+    DEV8_LINES,
+    DEV_LINES,
+    FRESH_LINES,
+    TEST_LINES,
+)
 
 OUT = Path(__file__).resolve().parents[1] / "tests" / "data" / "sentiment_targeted.tsv"
 PAIRS = [("Acme", "Globex"), ("Norrbrook", "Heatlyn"), ("Velora", "Initech"), ("Brightwave", "Corvid"),
@@ -133,14 +148,65 @@ FRESH4 = [
 ]
 
 
+# Round 2 (targeted_corpus.py): each line filled with three sets of names; the test lines use
+# names the dev lines never use.
+TEST_COMPANIES = ["Orbix", "Kestrel Bank", "Halden Foods", "Mira Air", "Quantela", "Suncrest Energy", "Pellucid",
+                  "Vantor Motors", "Greyfield Pharma", "Ostara Telecom", "Fennick", "Bluehaven", "Tidewell",
+                  "Corlan Health", "Nimbra", "Sablewood"]
+TEST_EXECS = [("Sarah Lindqvist", "Orbix"), ("James Oduya", "Kestrel Bank"), ("Mei Tanaka", "Halden Foods"),
+              ("Rafael Ortiz", "Mira Air"), ("Hannah Brandt", "Suncrest Energy")]
+DEV_COMPANIES = ["Astrel", "Zentro", "Ridgeway", "Calloway", "Lumio", "Drayford", "Parvex", "Sorrel Labs",
+                 "Windmere", "Hexacore", "Juniper Rail", "Oakridge Water", "Brisa", "Tovana", "Quillon", "Marlowe"]
+DEV_EXECS = [("Omar Haddad", "Astrel"), ("Claire Dubois", "Zentro"), ("Victor Nkemelu", "Lumio"),
+             ("Ingrid Solberg", "Parvex"), ("Daniel Reyes", "Windmere")]
+FILLS = 3
+_SIGN = {"+": "positive", "-": "negative", "0": "neutral"}
+
+
+def parse_lines(block: str) -> list[tuple[str, str, str, dict[str, str]]]:
+    """(kind, pattern, template, {slot: label}) of each line of a targeted_corpus block."""
+    out = []
+    for line in block.strip().splitlines():
+        if not line.strip():
+            continue
+        head, template, labels = (x.strip() for x in line.split("|"))
+        kind, pattern = head.split()
+        out.append((kind, pattern, template.replace("\\n", "\n"),
+                    {lab[:-1]: _SIGN[lab[-1]] for lab in labels.split()}))
+    return out
+
+
+def round2(block: str, split: str, companies: list[str], execs: list[tuple[str, str]], start: int,
+           origin: str = "") -> list[dict]:
+    out = []
+    for i, (kind, pattern, template, labels) in enumerate(parse_lines(block)):
+        for k in range(FILLS):
+            a = companies[(3 * i + 7 * k) % len(companies)]
+            b = companies[(3 * i + 7 * k + 5) % len(companies)]
+            e, c = execs[(i + 2 * k) % len(execs)]
+            if "{C}" in template and "{E}" not in template:  # a third company, not an executive's
+                c = companies[(3 * i + 7 * k + 9) % len(companies)]
+            names = {"A": a, "B": b, "E": e, "C": c}
+            text = template.format(**names)
+            for slot, label in labels.items():
+                start += 1
+                out.append({"id": start, "kind": kind, "pattern": pattern, "family": f"{origin or split}-{i}",
+                            "text": text, "entity": names[slot], "label": label, "split": split,
+                            "origin": origin or f"round2-{split}"})
+    return out
+
+
 def rows() -> list[dict]:
+    """Round 1 (FAMILIES and FRESH*, all tuned on by now): "dev", their first split kept in
+    "origin"; round 2: DEV_LINES to DEV6_LINES "dev", TEST_LINES "test" (never tuned on),
+    FRESH_LINES "fresh" (written last, never tuned on)."""
     out = []
     n = 0
     for fam, (kind, pattern, template, labels) in enumerate(FAMILIES + FRESH + FRESH2 + FRESH3 + FRESH4):
-        split = ("fresh4" if fam >= len(FAMILIES) + len(FRESH) + len(FRESH2) + len(FRESH3)
-                 else "fresh3" if fam >= len(FAMILIES) + len(FRESH) + len(FRESH2)
-                 else "fresh2" if fam >= len(FAMILIES) + len(FRESH) else "fresh" if fam >= len(FAMILIES)
-                 else "test" if fam % 3 == 0 else "dev")
+        origin = ("fresh4" if fam >= len(FAMILIES) + len(FRESH) + len(FRESH2) + len(FRESH3)
+                  else "fresh3" if fam >= len(FAMILIES) + len(FRESH) + len(FRESH2)
+                  else "fresh2" if fam >= len(FAMILIES) + len(FRESH) else "fresh" if fam >= len(FAMILIES)
+                  else "test" if fam % 3 == 0 else "dev")
         fills = EXECS if "E" in labels else PAIRS
         for x, y in itertools.islice(fills, 5):
             names = {"A": x, "B": y} if "E" not in labels else {"E": x, "C": y}
@@ -148,7 +214,24 @@ def rows() -> list[dict]:
             for slot, label in labels.items():
                 n += 1
                 out.append({"id": n, "kind": kind, "pattern": pattern, "family": fam, "text": text,
-                            "entity": names[slot], "label": label, "split": split})
+                            "entity": names[slot], "label": label, "split": "dev", "origin": f"round1-{origin}"})
+    out += round2(DEV_LINES, "dev", DEV_COMPANIES, DEV_EXECS, n)
+    out += round2(DEV2_LINES, "dev", DEV_COMPANIES[::-1], DEV_EXECS[::-1], out[-1]["id"], origin="round2-dev2")
+    out += round2(DEV3_LINES, "dev", DEV_COMPANIES[5:] + DEV_COMPANIES[:5], DEV_EXECS[2:] + DEV_EXECS[:2], out[-1]["id"],
+                  origin="round2-dev3")
+    out += round2(DEV4_LINES, "dev", DEV_COMPANIES[9:] + DEV_COMPANIES[:9], DEV_EXECS[3:] + DEV_EXECS[:3], out[-1]["id"],
+                  origin="round2-dev4")
+    out += round2(DEV5_LINES, "dev", DEV_COMPANIES[13:] + DEV_COMPANIES[:13], DEV_EXECS[4:] + DEV_EXECS[:4], out[-1]["id"],
+                  origin="round2-dev5")
+    out += round2(DEV6_LINES, "dev", DEV_COMPANIES[2:] + DEV_COMPANIES[:2], DEV_EXECS[1:] + DEV_EXECS[:1], out[-1]["id"],
+                  origin="round2-dev6")
+    out += round2(DEV7_LINES, "dev", DEV_COMPANIES[7:] + DEV_COMPANIES[:7], DEV_EXECS, out[-1]["id"],
+                  origin="round2-dev7")
+    out += round2(DEV8_LINES, "dev", DEV_COMPANIES[11:] + DEV_COMPANIES[:11], DEV_EXECS, out[-1]["id"],
+                  origin="round2-dev8")
+    out += round2(TEST_LINES, "test", TEST_COMPANIES, TEST_EXECS, out[-1]["id"])
+    out += round2(FRESH_LINES, "fresh", TEST_COMPANIES[8:] + TEST_COMPANIES[:8], TEST_EXECS[2:] + TEST_EXECS[:2],
+                  out[-1]["id"], origin="round2-fresh")
     return out
 
 
@@ -158,7 +241,8 @@ def main() -> None:
         w = csv.DictWriter(fh, fieldnames=list(data[0]), delimiter="\t", lineterminator="\n")
         w.writeheader()
         w.writerows(data)
-    print(f"wrote {OUT}: {len(data)} pairs")
+    by = {sp: sum(r["split"] == sp for r in data) for sp in ("dev", "test", "fresh")}
+    print(f"wrote {OUT}: {len(data)} pairs ({by['dev']} dev, {by['test']} test, {by['fresh']} fresh)")
 
 
 if __name__ == "__main__":

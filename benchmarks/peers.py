@@ -14,8 +14,8 @@
   (``pip install reader``: a benchmark-only dependency).
 
 ``--baseline DIR`` also times orm from another source tree (an export of main: ``git archive
-main | tar -x -C DIR``); the workspaces are created by this tree's code, so DIR must have the
-same schema version.
+main | tar -x -C DIR``); its workspaces are created by DIR's own code (its benchmarks/peers.py),
+so the two trees may have different schema versions.
 
 Setting up each store (creating it, adding the feeds and entities) is not timed; the refresh
 command is, wall clock from process start to exit. Prints a table and the orm/newsboat ratio;
@@ -112,6 +112,15 @@ def count_reader(dest: Path) -> int:
         r.close()
 
 
+def setup_orm_in(root: Path, dest: Path, urls: list[str]) -> list[str]:
+    """setup_orm run by another source tree's code (its schema, its entities), in a subprocess."""
+    code = ("import json, sys\nfrom pathlib import Path\nfrom peers import setup_orm\n"
+            "setup_orm(Path(sys.argv[1]), json.loads(sys.argv[2]))\n")
+    subprocess.run([sys.executable, "-c", code, str(dest), json.dumps(urls)], cwd=root / "benchmarks",
+                   env=_env(root), check=True, capture_output=True)
+    return [sys.executable, "-m", "orm_desktop", "--workspace", str(dest), "fetch", "--jobs", "{jobs}", "--quiet"]
+
+
 TOOLS = {"orm": (setup_orm, count_orm), "newsboat": (setup_newsboat, count_newsboat),
          "reader": (setup_reader, count_reader), "orm@baseline": (setup_orm, count_orm)}
 
@@ -143,7 +152,7 @@ def main() -> None:
                         continue
                     setup, count = TOOLS[tool]
                     dest = tmp / f"{tool}-{run}"
-                    cmd = setup(dest, urls)
+                    cmd = setup_orm_in(a.baseline, dest, urls) if tool == "orm@baseline" else setup(dest, urls)
                     if cmd is None:
                         skipped[tool] = ("not installed: apt-get install -y newsboat" if tool == "newsboat"
                                          else "not installed: pip install reader")

@@ -126,33 +126,51 @@ def evaluate_corpora(folds: int = 5) -> list[dict]:
 TARGETED = Path(__file__).resolve().parents[1] / "tests" / "data" / "sentiment_targeted.tsv"
 
 
-def evaluate_targeted() -> list[dict]:
-    """Accuracy on the entity-targeted pairs: orm toward the entity vs whole-text VADER/TextBlob."""
+def load_targeted() -> list[dict]:
     with TARGETED.open(encoding="utf-8") as fh:
-        rows = list(csv.DictReader(fh, delimiter="\t"))
+        return list(csv.DictReader(fh, delimiter="\t"))
+
+
+def evaluate_targeted(by_pattern: bool = False) -> list[dict]:
+    """Accuracy on the entity-targeted pairs: orm toward the entity vs whole-text VADER/TextBlob,
+    on the dev split (tuned on), the test split (round-2 TEST_LINES, never tuned on), the fresh
+    split (FRESH_LINES, written last, never tuned on) and, with ``by_pattern``, per pattern."""
+    rows = load_targeted()
     orm, vader, blob = get_engine("orm"), get_engine("vader"), get_engine("textblob")
     preds = {"orm (toward entity)": [predict(orm, r) for r in rows],
              "vader (whole text)": [vader.score(r["text"]) for r in rows],
              "textblob (whole text)": [blob.score(r["text"]) for r in rows]}
-    out = []
-    for split in ("dev", "test", "fresh", "fresh2", "fresh3", "fresh4", "all"):
+    groups: list[tuple[str, str, list[int]]] = []
+    for split in ("dev", "test", "fresh", "all"):
         idx = [i for i, r in enumerate(rows) if split == "all" or r["split"] == split]
-        row = {"split": split, "n": len(idx)}
+        groups.append((split, "all", idx))
+    if by_pattern:
+        for split in ("dev", "test", "fresh"):
+            for pattern in sorted({r["pattern"] for r in rows}):
+                idx = [i for i, r in enumerate(rows) if r["split"] == split and r["pattern"] == pattern]
+                if idx:
+                    groups.append((split, pattern, idx))
+    out = []
+    for split, pattern, idx in groups:
+        row = {"split": split, "pattern": pattern, "n": len(idx)}
         for name, ps in preds.items():
             row[name] = round(sum(label_for(ps[i]) == rows[i]["label"] for i in idx) / len(idx), 3)
         out.append(row)
     return out
 
 
-LANGUAGES = Path(__file__).resolve().parents[1] / "tests" / "data" / "sentiment_de_fr.tsv"
+LANGUAGES = [Path(__file__).resolve().parents[1] / "tests" / "data" / name
+             for name in ("sentiment_de_fr.tsv", "sentiment_es.tsv")]
 
 
 def evaluate_languages() -> list[dict]:
-    """German and French (tests/data/sentiment_de_fr.tsv, labelled by hand): the orm engine with
-    the language's lexicon vs the English model run on the same text (what the text would get
-    without language support)."""
-    with LANGUAGES.open(encoding="utf-8") as fh:
-        rows = list(csv.DictReader(fh, delimiter="\t"))
+    """German, French and Spanish (tests/data/sentiment_de_fr.tsv, sentiment_es.tsv, labelled by
+    hand): the orm engine with the language's lexicon vs the English model run on the same text
+    (what the text would get without language support)."""
+    rows = []
+    for path in LANGUAGES:
+        with path.open(encoding="utf-8") as fh:
+            rows += list(csv.DictReader(fh, delimiter="\t"))
     orm = get_engine("orm")
     out = []
     for lang in sorted({r["lang"] for r in rows}):
@@ -172,19 +190,26 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--split", choices=("dev", "train", "all"), default="dev")
     p.add_argument("--no-corpora", action="store_true", help="skip the cross-validated corpora")
+    p.add_argument("--targeted-only", action="store_true", help="only the entity-targeted pairs")
     a = p.parse_args()
     result: dict = {"split": a.split}
+    if a.targeted_only:
+        targeted = evaluate_targeted(by_pattern=True)
+        print("Entity-targeted pairs (tests/data/sentiment_targeted.tsv), accuracy; test = never tuned on:")
+        print(table(targeted, list(targeted[0])))
+        write_json("sentiment_eval_targeted", {"targeted": targeted})
+        return
     if not a.no_corpora:
         corpora = evaluate_corpora()
         print("Human-rated corpora (dev halves), orm cross-validated (5 folds):")
         print(table(corpora, list(corpora[0])))
         result["corpora"] = corpora
     langs = evaluate_languages()
-    print("\nGerman and French (tests/data/sentiment_de_fr.tsv):")
+    print("\nGerman, French, Spanish (tests/data/sentiment_de_fr.tsv, sentiment_es.tsv):")
     print(table(langs, list(langs[0])))
     result["languages"] = langs
-    targeted = evaluate_targeted()
-    print("\nEntity-targeted pairs (tests/data/sentiment_targeted.tsv), accuracy:")
+    targeted = evaluate_targeted(by_pattern=True)
+    print("\nEntity-targeted pairs (tests/data/sentiment_targeted.tsv), accuracy; test = never tuned on:")
     print(table(targeted, list(targeted[0])))
     result["targeted"] = targeted
     res = evaluate(a.split)

@@ -3,7 +3,7 @@ team ...` and the GUI; no SQL here, no Qt).
 
 The login is the user: whoever connects as ``maya`` acts as maya, the database records it
 (``session_user``) and its roles decide what maya may do. Setting up: ``init`` (as the database's
-owner) creates the schema and applies ``store/postgres/roles.sql``; ``add_user`` creates a login
+owner) creates the schema and applies ``store/postgres/roles.py``; ``add_user`` creates a login
 (with a SCRAM password computed here) and adds it to a group. Signing keys: each login creates its
 own (``keygen``): the public key goes into the database, the private key, encrypted under the
 person's passphrase, into the OS keyring of their own laptop; an admin approves the key
@@ -93,6 +93,11 @@ class TeamAdmin:
     def close(self) -> None:
         self.conn.close()
 
+    def _team_only(self) -> None:
+        if not team_store.is_team_database(self.conn):
+            raise UsageError("this database is not a team workspace yet: its owner runs "
+                             "`orm-desktop team init URL` first (docs/team.md)")
+
     def __enter__(self) -> TeamAdmin:
         return self
 
@@ -124,6 +129,7 @@ class TeamAdmin:
     @_refused
     def add_user(self, name: str, role: str, password: str | None, *, display_name: str = "") -> str:
         """'created' (a new login) or 'granted' (an existing login joined the group)."""
+        self._team_only()
         team_store.check_login_name(name, team_store.prefix_of(self.conn))
         if role not in GROUPS:
             raise UsageError(f"roles are {', '.join(GROUPS)} (not {role!r})")
@@ -140,15 +146,18 @@ class TeamAdmin:
     @_refused
     def link_executive(self, name: str, entity: str) -> None:
         """``name`` IS the executive ``entity``: drafts in that name need this login's approval."""
+        self._team_only()
         self.check_executive(entity)
         team_store.link_executive(self.conn, name, entity)
 
     @_refused
     def remove_user(self, name: str, role: str) -> None:
+        self._team_only()
         team_store.remove_user(self.conn, name, role)
 
     @_refused
     def users(self) -> list[TeamUser]:
+        self._team_only()
         return team_store.users(self.conn)
 
     @_refused
@@ -160,6 +169,7 @@ class TeamAdmin:
     def keygen(self, passphrase: str) -> str:
         """A signing key for this login: public half registered in the database, the encrypted
         private half in this laptop's OS keyring. Returns the key id."""
+        self._team_only()
         me, _groups = self.whoami()
         if team_store.key_of(self.conn, me):
             raise UsageError(f"{me} already has a signing key (a key is never replaced)")
@@ -172,6 +182,7 @@ class TeamAdmin:
 
     @_refused
     def approve_key(self, name: str) -> str:
+        self._team_only()
         k = team_store.key_of(self.conn, name)
         if k is None:
             raise UsageError(f"{name} has registered no signing key yet (`orm-desktop team keygen`, as {name})")

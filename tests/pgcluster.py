@@ -51,7 +51,8 @@ class Cluster:
         subprocess.run(prefix + list(cmd), check=True, capture_output=True, timeout=120)
 
     def start(self, hba: str = "host all all 127.0.0.1/32 scram-sha-256\n",
-              conf: str = "") -> Cluster:
+              conf: str = "", files: dict[str, bytes] | None = None) -> Cluster:
+        """initdb, then ``files`` (e.g. server.crt, server.key) into the data folder, then start."""
         if os.geteuid() == 0:
             shutil.chown(self.dir, "postgres", "postgres")
         pwfile = self.dir / "pw"
@@ -61,6 +62,12 @@ class Cluster:
         self._run(str(BIN / "initdb"), "-D", str(self.data), "-U", "postgres", "--pwfile", str(pwfile),
                   "--auth-host=scram-sha-256", "--auth-local=trust", "-E", "UTF8", "--no-sync")
         (self.data / "pg_hba.conf").write_text("local all all trust\n" + hba)
+        for name, data in (files or {}).items():
+            path = self.data / name
+            path.write_bytes(data)
+            path.chmod(0o600)
+            if os.geteuid() == 0:
+                shutil.chown(path, "postgres", "postgres")
         with (self.data / "postgresql.conf").open("a") as f:
             f.write(f"\nlisten_addresses = '127.0.0.1'\nport = {self.port}\nunix_socket_directories = '{self.dir}'\n"
                     "fsync = off\nshared_buffers = 16MB\nmax_connections = 20\n" + conf)

@@ -2,7 +2,7 @@
 
 Shared by tests/test_team_permissions.py and benchmarks/team_permissions.py. Everything is real:
 a database of its own (orm_test_<random>), an owner role with CREATEROLE that applies the schema
-and roles.sql, LOGIN roles with passwords for each person, and raw psycopg connections logged in
+and the team roles (store/postgres/roles.py), LOGIN roles with passwords for each person, and raw psycopg connections logged in
 as them. The server uses trust authentication on 127.0.0.1 here, so logging in needs no password;
 the roles get SCRAM passwords anyway, as on a real server.
 """

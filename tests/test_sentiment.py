@@ -163,14 +163,97 @@ def test_cli_entity_example_from_the_issue(run_cli):
 
 
 def test_targeted_set_accuracy_beats_whole_text_vader_by_a_margin():
-    """The test split (its untuned first reading was 0.83; see docs/analysis.md for the fresh splits)."""
+    """The test split: round-2 TEST_LINES, written before this round's rules and never tuned on
+    (0.73 before the round; see docs/analysis.md for how often it was looked at)."""
     sys.path.insert(0, str(ROOT / "benchmarks"))
     from sentiment_eval import evaluate_targeted
 
-    test = next(r for r in evaluate_targeted() if r["split"] == "test")
-    assert test["n"] >= 90
+    rows = evaluate_targeted()
+    test = next(r for r in rows if r["split"] == "test")
+    assert test["n"] >= 400
+    assert next(r for r in rows if r["split"] == "all")["n"] >= 1200
     assert test["orm (toward entity)"] >= 0.80
     assert test["orm (toward entity)"] >= test["vader (whole text)"] + 0.10
+
+
+# issue 14's kinds of targeted error, in wording that is in none of the data sets
+@pytest.mark.parametrize("text, entity, label", [
+    # contest: the loser is not credited with the winner's praise (position, passive, choice)
+    ("Kestrel clinched the ferry contract, beating Orvane and two other bidders.", "Orvane", "negative"),
+    ("Kestrel clinched the ferry contract, beating Orvane and two other bidders.", "Kestrel", "positive"),
+    ("Orvane was outbid by Kestrel for the stadium naming rights.", "Orvane", "negative"),
+    ("Orvane was outbid by Kestrel for the stadium naming rights.", "Kestrel", "positive"),
+    ("The council chose Kestrel rather than Orvane to run the night buses.", "Orvane", "negative"),
+    ("Our readers voted Kestrel the best insurer, with Orvane trailing in sixth.", "Kestrel", "positive"),
+    ("Our readers voted Kestrel the best insurer, with Orvane trailing in sixth.", "Orvane", "negative"),
+    ("The Orvane is noisier than the Kestrel.", "Orvane", "negative"),
+    ("The Orvane is noisier than the Kestrel.", "Kestrel", "positive"),
+    ("Unlike the Orvane, the Kestrel never needs a restart.", "Orvane", "negative"),
+    # a rival's bad news is good news for the one it helps
+    ("Orvane issued a profit warning, and shares in rival Kestrel rose 5%.", "Kestrel", "positive"),
+    ("Orvane issued a profit warning, and shares in rival Kestrel rose 5%.", "Orvane", "negative"),
+    ("The Orvane recall could push shoppers towards Kestrel, analysts said.", "Kestrel", "positive"),
+    ("Orvane's troubles have been a boon for Kestrel.", "Kestrel", "positive"),
+    # executive vs company
+    ("Investors adore Mira Holt; they are far less keen on Orvane's widening losses.", "Mira Holt", "positive"),
+    ("Orvane had a record year, even as its chair Mira Holt faced criticism over her pay.", "Orvane", "positive"),
+    ("Mira Holt, praised by analysts, must now explain why Orvane missed its targets.", "Mira Holt", "positive"),
+    ("Under Mira Holt, Orvane has doubled its profits.", "Mira Holt", "positive"),
+    # legal and regulatory wording the right way round
+    ("The regulator closed its probe into Orvane without taking action.", "Orvane", "positive"),
+    ("A judge rejected the lawsuit brought against Orvane by two suppliers.", "Orvane", "positive"),
+    ("The agency asked Orvane for more safety data before it can approve the implant.", "Orvane", "negative"),
+    ("An inquiry cleared Orvane of any wrongdoing.", "Orvane", "positive"),
+    ("Kestrel is suing Orvane over unpaid invoices.", "Orvane", "negative"),
+    # ratings, sarcasm, questions and explainers
+    ("Orvane pizza 3/10 would not order again", "Orvane", "negative"),
+    ("Orvane Hotel: 9/10, would stay again.", "Orvane", "positive"),
+    ("cheers Orvane, my 'next day' parcel took eleven days 👏", "Orvane", "negative"),
+    ("Orvane really knows how to make customers feel valued. 2 hours on hold 🙄", "Orvane", "negative"),
+    ("Can Orvane keep up its growth?", "Orvane", "neutral"),
+    ("Orvane will host a webinar on home insulation on 5 March.", "Orvane", "neutral"),
+    ("A beginner's guide to the Orvane rewards scheme.", "Orvane", "neutral"),
+    # opinions the model alone scores about 0
+    ("Orvane said it would lay off 8% of its staff.", "Orvane", "negative"),
+    ("The Orvane toaster started rusting after a month.", "Orvane", "negative"),
+    ("Credit where it's due: Orvane sorted my broken boiler in a day.", "Orvane", "positive"),
+    ("Had my Orvane for a year now. Battery still lasts two days. No complaints at all.", "Orvane", "positive"),
+    ("I called Orvane about the leak. They sent someone the same day and fixed it for free.", "Orvane", "positive"),
+])
+def test_targeted_roles_events_and_neutral_shapes(text, entity, label):
+    assert score_toward("", text, spans(entity)).label == label
+
+
+def test_role_stem_gate_never_changes_a_role():
+    """The stem gate (speed) must skip only clauses no role pattern can match: on every sentence
+    of the targeted set, gated and ungated roles agree."""
+    from orm_desktop.analysis import sentiment as s
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from sentiment_eval import load_targeted
+
+    checked = 0
+    for row in load_targeted():
+        q = EntityQuery.parse(f'"{row["entity"]}"')
+        for sentence in split_sentences(row["text"]):
+            found = q.spans(sentence)
+            if not found:
+                continue
+            marked = sentence
+            for a, b in sorted(found, reverse=True):
+                marked = marked[:a] + s._TARGET + marked[b:]
+            assert s._role_of(marked) == s._role_of(marked, gate=False), marked
+            checked += 1
+    assert checked > 1000
+
+
+def test_a_segment_naming_someone_else_is_theirs():
+    from orm_desktop.analysis.sentiment import _clauses_for
+
+    parts = _clauses_for("Investors love Mira Holt; they are less keen on Orvane's losses.", spans("Mira Holt"))
+    assert [p for p, _, _ in parts] == ["Investors love Mira Holt"]
+    parts = _clauses_for("Orvane cut its outlook, and shares fell 9%.", spans("Orvane"))
+    assert [p for p, _, _ in parts] == ["Orvane cut its outlook", "and shares fell 9%."]
 
 
 # --- issue 14: confidence and "needs a human look" ---
@@ -306,18 +389,36 @@ def test_overrides_change_rescoring_in_their_workspace_only(demo_root, tmp_path)
 
 def test_language_detector_covers_50_languages_and_short_texts():
     sys.path.insert(0, str(ROOT / "benchmarks"))
-    from language_eval import evaluate
+    from language_eval import demo_texts, evaluate
 
-    from orm_desktop.analysis.language import MIN_PROBABILITY, detect, languages
+    from orm_desktop.analysis.language import LANGUAGES, MIN_PROBABILITY, detect, languages
 
-    assert len(languages()) >= 50
-    row = next(r for r in evaluate() if r["detector"] == f"py3langid p>={MIN_PROBABILITY}")
-    assert row["n"] >= 120 and row["correct"] >= 0.85 and row["wrong"] <= 0.03
+    assert len(languages()) >= 50 and set(languages()) == set(LANGUAGES)
+    row = next(r for r in evaluate() if r["detector"].endswith(f"languages p>={MIN_PROBABILITY}"))
+    assert row["n"] >= 145 and row["correct"] >= 0.90 and row["wrong"] <= 0.02
+    before = next(r for r in evaluate(False) if r["detector"].endswith(f"p>={MIN_PROBABILITY}"))
+    assert row["correct"] >= before["correct"] + 0.05  # the restriction is what makes short texts work
+    demo = next(r for r in evaluate(True, demo_texts()) if r["detector"].endswith(f"p>={MIN_PROBABILITY}"))
+    assert demo["n"] >= 600 and demo["correct"] >= 0.88 and demo["wrong"] == 0.0
     assert detect("Supporten svarade aldrig på mitt mejl.") == "sv"
     assert detect("ok") == ""  # too short to say
 
 
-def test_german_and_french_are_scored_from_their_lexicons(run_cli):
+@pytest.mark.parametrize("text", [
+    "@velora Priya Raman from Velora on over-the-air updates for bikes. Useful or scary? 🤔",
+    "@velora Solid numbers from Velora, CFO Daniel Okafor sounding very calm",
+    "Okafor: Velora on track for profitability next year",
+])
+def test_short_english_posts_are_not_read_as_an_english_lookalike(text):
+    """py3langid's full model read these demo posts as Nigerian Pidgin ('pcm', p 0.5-0.7), so the
+    inbox marked them 'unsupported language'; the restricted set has no English look-alikes."""
+    from orm_desktop.analysis.language import LANGUAGES, detect
+
+    assert "pcm" not in LANGUAGES and {"en", "de", "fr", "es", "it", "nl", "pl", "pt", "sv", "tr"} <= set(LANGUAGES)
+    assert detect(text) == "en"
+
+
+def test_german_french_and_spanish_are_scored_from_their_lexicons(run_cli):
     import json
 
     sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -328,13 +429,28 @@ def test_german_and_french_are_scored_from_their_lexicons(run_cli):
         assert row["orm accuracy"] >= 0.70, row
         assert row["orm accuracy"] >= row["english model accuracy"] + 0.3, row
     e = get_engine("orm")
-    assert {"de", "fr"} <= e.languages and "es" not in e.languages  # Spanish stays unsupported
+    assert {"en", "de", "fr", "es"} == set(e.languages)  # Italian and the rest stay unsupported
+    assert {r["lang"] for r in evaluate_languages()} == {"de", "fr", "es"}
     assert e.analyse("Der Kundendienst war sehr schlecht.", "de")[0] <= -0.05
     assert e.analyse("Un produit merveilleux, je le recommande.", "fr")[0] >= 0.05
     out = run_cli("score", "--lang", "fr", input="Le service client était très mauvais.\n")
     assert out.returncode == 0 and json.loads(out.stdout)["label"] == "negative"
-    bad = run_cli("score", "--lang", "es", input="hola\n")
-    assert bad.returncode == 2 and "does not score 'es'" in bad.stderr and "Traceback" not in bad.stderr
+    bad = run_cli("score", "--lang", "it", input="ciao\n")
+    assert bad.returncode == 2 and "does not score 'it'" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_spanish_is_scored_from_its_ngram_lexicon(run_cli):
+    """Spanish (issue 14): the n-gram log-odds of the MIT package sentiment-analysis-spanish,
+    shipped as resources/sentiment/es_ngrams.json; measured on tests/data/sentiment_es.tsv."""
+    import json
+
+    e = get_engine("orm")
+    assert e.analyse("El servicio de atención al cliente fue pésimo.", "es")[0] <= -0.05
+    assert e.analyse("Un producto fantástico, lo recomiendo sin dudarlo.", "es")[0] >= 0.05
+    score, confidence = e.analyse("La tienda de Sevilla abre a las nueve.", "es")
+    assert -0.05 < score < 0.05 and confidence <= 0.75
+    out = run_cli("score", "--lang", "es", input="Nunca más vuelvo a comprar en esta tienda.\n")
+    assert out.returncode == 0 and json.loads(out.stdout)["label"] == "negative"
 
 
 def test_a_returned_product_review_is_not_positive_coverage_in_the_weekly_report(empty_service, tmp_path):

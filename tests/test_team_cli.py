@@ -78,6 +78,8 @@ def test_a_team_works_through_the_cli_with_the_login_as_the_user(run_cli, team_d
         r = cli(name, "team", "approve-key", name)  # nobody approves their own key
         assert r.returncode == 2 and "permission denied" in r.stderr and "Traceback" not in r.stderr
         assert cli(ada, "team", "approve-key", name).returncode == 0
+    r = cli(ada, "key-messages", "add", "We answer within a day.")  # audited, and ada has no key yet
+    assert r.returncode == 2 and "team keygen" in r.stderr and "Traceback" not in r.stderr
     r = cli(ada, "team", "users", "--format", "json")
     import json
 
@@ -137,6 +139,8 @@ def test_team_commands_refuse_with_one_line(run_cli, team_db, keyring_file):
     db, owner, tag = team_db
     r = run_cli("team", "init", "/tmp/not-a-url")
     assert r.returncode == 2 and "postgresql://" in r.stderr and "Traceback" not in r.stderr
+    r = run_cli("team", "users", workspace=_url(owner, db))  # before team init
+    assert r.returncode == 2 and "not a team workspace yet" in r.stderr and "Traceback" not in r.stderr
     assert run_cli("team", "init", _url(owner, db)).returncode == 0
     r = run_cli("team", "add-user", f"{db}_evil", "--role", "admin", workspace=_url(owner, db))
     assert r.returncode == 2 and "group roles" in r.stderr
@@ -230,3 +234,68 @@ def test_a_copy_under_another_name_keeps_its_groups(run_cli, team_db, keyring_fi
     finally:
         with ts.connect(ts.SUPERUSER, "postgres", None) as su:
             su.execute(f"ALTER DATABASE {copy} RENAME TO {db}")
+
+
+# -- TLS: sslmode=verify-full against a server with a certificate from a private CA ------------------
+def _certificates(host: str):
+    """A private CA and a server certificate for ``host`` (PEM bytes: ca, cert, key)."""
+    import datetime as dt
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    now = dt.datetime.now(dt.UTC)
+    ca_key, key = ec.generate_private_key(ec.SECP256R1()), ec.generate_private_key(ec.SECP256R1())
+    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Test team CA")])
+    ca = (x509.CertificateBuilder().subject_name(ca_name).issuer_name(ca_name).public_key(ca_key.public_key())
+          .serial_number(1).not_valid_before(now).not_valid_after(now + dt.timedelta(days=1))
+          .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+          .sign(ca_key, hashes.SHA256()))
+    cert = (x509.CertificateBuilder().subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, host)]))
+            .issuer_name(ca_name).public_key(key.public_key()).serial_number(2).not_valid_before(now)
+            .not_valid_after(now + dt.timedelta(days=1))
+            .add_extension(x509.SubjectAlternativeName([x509.DNSName(host)]), critical=False)
+            .sign(ca_key, hashes.SHA256()))
+    pem = serialization.Encoding.PEM
+    return (ca.public_bytes(pem), cert.public_bytes(pem),
+            key.private_bytes(pem, serialization.PrivateFormat.TraditionalOpenSSL, serialization.NoEncryption()))
+
+
+def test_verify_full_accepts_the_named_server_and_refuses_anything_else_in_one_line(keyring_file, run_cli,
+                                                                                     tmp_path):
+    """docs/team.md section 7 as a test: ssl = on with a certificate for "localhost" from a private
+    CA, pg_hba.conf accepting the team only over TLS with SCRAM."""
+    why = pgcluster.available()
+    if why:
+        pytest.skip(why)
+    ca, cert, key = _certificates("localhost")
+    (tmp_path / "team-ca.crt").write_bytes(ca)
+    c = pgcluster.Cluster().start(
+        hba="hostssl all all 127.0.0.1/32 scram-sha-256\nhostnossl all all 0.0.0.0/0 reject\n",
+        conf="ssl = on\nssl_cert_file = 'server.crt'\nssl_key_file = 'server.key'\n",
+        files={"server.crt": cert, "server.key": key})
+    try:
+        with c.superuser() as su:  # over TLS too (sslmode=prefer)
+            su.execute("CREATE ROLE maya LOGIN PASSWORD 'maya-password-1'")
+            su.execute("CREATE DATABASE acme")
+        ca_file = tmp_path / "team-ca.crt"
+        good = f"postgresql://maya@localhost:{c.port}/acme?sslmode=verify-full&sslrootcert={ca_file}"
+        r = run_cli("team", "whoami", workspace=good, env={"ORM_TEST_KEYRING_FILE": str(keyring_file)})
+        assert r.returncode == 2 and "password of maya" in r.stderr  # no terminal: asked for nothing
+        from orm_desktop import credentials
+
+        credentials.store_password(good, "maya-password-1")  # as the first terminal prompt would
+        r = run_cli("team", "whoami", workspace=good)
+        assert r.returncode == 0 and r.stdout.startswith("maya ("), r.stderr
+        wrong_host = good.replace("localhost", "127.0.0.1")
+        credentials.store_password(wrong_host, "maya-password-1")
+        r = run_cli("team", "whoami", workspace=wrong_host)
+        assert r.returncode == 2 and "does not match host name" in r.stderr and "Traceback" not in r.stderr
+        plain = f"postgresql://maya@localhost:{c.port}/acme?sslmode=disable"
+        credentials.store_password(plain, "maya-password-1")
+        r = run_cli("team", "whoami", workspace=plain)
+        assert r.returncode == 2 and "rejects connection" in r.stderr and "no encryption" in r.stderr
+    finally:
+        c.stop()

@@ -22,7 +22,8 @@ import math
 import re
 import string
 from functools import cached_property
-from itertools import repeat
+from itertools import compress, count, repeat
+from operator import mul, ne
 from pathlib import Path
 
 
@@ -33,6 +34,7 @@ def model_path() -> Path:
     return resource_path("sentiment", "model.json")
 
 TOKEN = re.compile(r"[A-Za-z][A-Za-z'\-]*|[:;=8xX][\-o\*']?[\)\]\(\[dDpP/\\|]|<3|!+|\?+|\d+(?:[.,]\d+)?%?")
+_HIGH = re.compile("[\u2001-\U0010ffff]")
 URL = re.compile(r"(?:https?://|www\.)\S+")
 PUNCT = string.punctuation
 PUNCT_SET = frozenset(PUNCT)
@@ -40,6 +42,8 @@ N_SCALAR = -0.74
 C_INCR = 0.733
 SPECIAL_CASES = {"the shit": 3, "the bomb": 3, "bad ass": 1.5, "yeah right": -2, "to die": 3,
                  "beating heart": 3.5, "kiss of": -1.5}
+_SPECIAL_SECOND = frozenset(k.split()[1] for k in SPECIAL_CASES)  # "the shit" -> "shit"
+_SO_THIS_LEAST = frozenset({"so", "this", "least"})  # change the valence of the next word
 CONTRAST_WORDS = frozenset({"but", "however", "although", "though", "yet", "whereas", "nevertheless"})
 DENSE = ("bias", "vader", "vpos", "vneg", "tb_pol", "tb_subj", "tb_n", "log_len", "question",
          "bangs", "negations", "contrast", "caps", "emoji")
@@ -137,105 +141,133 @@ class Featurizer:
             v *= N_SCALAR
         return v
 
+    @cached_property
+    def _context(self) -> frozenset[str]:
+        """Tokens that can change the valence of a lexicon word up to three tokens later
+        (boosters, negations, "no", "never so"); without one of them, no "so"/"this"/"least"
+        right before it, no caps emphasis and no special-case pair, _valence returns the lexicon
+        value unchanged."""
+        return frozenset(self.boost) | frozenset(self.negate) | {"no", "never"}
+
     def features(self, text: str) -> tuple[list[float], list[str]]:
         """(dense features in DENSE order, word tokens with negated ones marked NOT_).
 
         The VADER part is a faithful, fast port of VADER 3.3.2's polarity_scores (same tokens,
         boosters, negation window, "never so", "kind of", "least", "but", ALL-CAPS, "!"/"?"
         emphasis) over VADER's lexicon plus the reputation lexicon; emoticons and emoji are never
-        negated."""
+        negated.
+
+        Written for speed (equal to tests/sentiment_reference.py, the plain token-by-token
+        version, on every dev sentence): set intersections find the few tokens any lexicon
+        knows, and only those are visited; a lexicon word with no booster, negation or caps
+        around it skips the context rules."""
         emoji_total = 0.0
         if not text.isascii():
-            kept = []
-            emoji = self.emoji
-            for ch in text:
-                v = emoji.get(ch) if ord(ch) > 0x2000 else None
-                if v is None:
-                    kept.append(ch)
-                else:
-                    emoji_total += v
-                    kept.append(" ")
-            text = "".join(kept)
+            # emoji are single characters beyond U+2000; a one-range regex finds those (typographic
+            # quotes and dashes too), the dict keeps the emoji; each is summed in text order and
+            # replaced by a space
+            high = _HIGH.findall(text)
+            if high:
+                emoji = self.emoji
+                found = [ch for ch in high if ch in emoji]
+                for ch in found:
+                    emoji_total += emoji[ch]
+                for ch in set(found):
+                    text = text.replace(ch, " ")
         if "://" in text or "www." in text:
             text = URL.sub(" ", text)
         ltext = text.lower()
-        low: list[str] = []  # VADER's tokens (punctuation stripped unless that leaves <= 2 chars)
-        words: list[str] = []  # the model's word tokens
-        punct = PUNCT_SET
-        for w in ltext.split():
-            if w[0] in punct or w[-1] in punct:
-                st = w.strip(PUNCT)
-                low.append(st if len(st) > 2 else w)
-                words.append(st or w)
-            else:
-                low.append(w)
-                words.append(w)
+        toks = ltext.split()
+        # VADER's tokens (punctuation stripped unless that leaves <= 2 chars), the model's words;
+        # C-level map/compress over all tokens, Python only for the few with punctuation
+        stripped = list(map(str.strip, toks, repeat(PUNCT)))
+        low = stripped
+        words = stripped
+        if stripped != toks:
+            low = stripped[:]
+            words = stripped[:]
+            for i in compress(count(), map(ne, stripped, toks)):
+                s = stripped[i]
+                if len(s) <= 2:
+                    low[i] = toks[i]
+                    if not s:
+                        words[i] = toks[i]
+        else:
+            words = stripped[:]
         n = len(low)
-        cap_diff = False
-        raw_tokens: list[str] = []
-        if ltext != text:
-            raw_tokens = text.split()
-            if len(raw_tokens) == n:
-                n_upper = sum(map(str.isupper, raw_tokens))
-                cap_diff = 0 < n - n_upper < n
-        lex, boost, negate, special, tb = self.lex, self.boost, self.negate, self._special, self.tb
-        sentiments: list[float] = []
-        add = sentiments.append
+        interesting = self._interesting
+        hits = interesting.intersection(low)
+        same = low == words
+        hits_w = hits if same else interesting.intersection(words)
+        nt = {t for t in low if "n't" in t} if "n't" in ltext else None
+        sentiments: list[tuple[int, float]] = []  # (token index, valence) of the lexicon words
         negations = 0
         tb_sum = tb_subj = 0.0
         tb_n = 0
-        neg_window = 0
-        prev_neg = False
-        contrast = False
-        i = -1
-        interesting = self._interesting
-        for item, wd in zip(low, words, strict=True):
-            i += 1
-            if item not in interesting and "n't" not in item and (wd is item or wd not in interesting):
-                # fast path: a token of no lexicon (most of them)
-                if neg_window:
-                    words[i] = "NOT_" + wd
-                    neg_window -= 1
-                prev_neg = False
-                add(0.0)
-                continue
-            is_neg = item in negate or "n't" in item
-            # the model's words: negated ones marked for the next three tokens
-            if is_neg:
-                negations += 1
-                neg_window = 3
-            elif neg_window:
-                if wd in CONTRAST_WORDS:
-                    neg_window = 0
+        if hits or hits_w or nt:
+            slow = hits if same else hits | hits_w
+            if nt:
+                slow = slow | nt
+            if same:
+                idx = list(compress(count(), map(slow.__contains__, low)))
+            else:
+                idx = [i for i, (t, w) in enumerate(zip(low, words, strict=True)) if t in slow or w in slow]
+            negate = self.negate
+            if nt or not negate.isdisjoint(hits):
+                negs = [i for i in idx if low[i] in negate or "n't" in low[i]]
+            else:
+                negs = []
+            unmarked = words
+            negset: set[int] | tuple = ()
+            if negs:
+                negations = len(negs)
+                negset = set(negs)
+                unmarked = list(words)
+                for p in negs:  # the model's words: the three tokens after a negation are marked
+                    for j in range(p + 1, min(p + 4, n)):
+                        if j in negset:
+                            break
+                        w = words[j]
+                        if w in CONTRAST_WORDS:
+                            break
+                        words[j] = "NOT_" + w
+            cap_diff = False
+            raw_tokens: list[str] = []
+            if ltext != text:
+                raw_tokens = text.split()
+                if len(raw_tokens) == n:
+                    n_upper = sum(map(str.isupper, raw_tokens))
+                    cap_diff = 0 < n - n_upper < n
+            lex, boost, tb = self.lex, self.boost, self.tb
+            context = self._context | nt if nt else self._context
+            add = sentiments.append
+            for i in idx:
+                pt = tb.get(unmarked[i])
+                if pt is not None:
+                    tb_sum += pt[0] * -0.5 if i - 1 in negset else pt[0]
+                    tb_subj += pt[1]
+                    tb_n += 1
+                item = low[i]
+                v = lex.get(item)
+                if v is None or item in boost or (item == "kind" and i < n - 1 and low[i + 1] == "of"):
+                    continue
+                if not item[0].isalpha():
+                    add((i, v))  # emoticons carry the writer's mood: never negated
+                elif cap_diff or item == "no" or item in _SPECIAL_SECOND or (i and low[i - 1] in _SO_THIS_LEAST) or (
+                        not context.isdisjoint(low[i - 3 if i > 3 else 0:i])):
+                    add((i, self._valence(v, item, i, low, raw_tokens, cap_diff)))
                 else:
-                    words[i] = "NOT_" + wd
-                    neg_window -= 1
-            pt = tb.get(wd)
-            if pt is not None:
-                tb_sum += pt[0] * -0.5 if prev_neg else pt[0]
-                tb_subj += pt[1]
-                tb_n += 1
-            prev_neg = is_neg
-            if item not in special:
-                add(0.0)
-                continue
-            v = lex.get(item)
-            if v is None or item in boost or (item == "kind" and i < n - 1 and low[i + 1] == "of"):
-                add(0.0)
-                continue
-            if not item[0].isalpha():
-                add(v)  # emoticons carry the writer's mood: never negated
-                continue
-            v = self._valence(v, item, i, low, raw_tokens, cap_diff)
-            add(v)
-        contrast = not CONTRAST_WORDS.isdisjoint(words)
-        if "but" in low:
+                    add((i, v))
+        contrast = not CONTRAST_WORDS.isdisjoint(hits_w)
+        if "but" in hits:
             bi = low.index("but")
-            sentiments = [x * 0.5 if k < bi else (x * 1.5 if k > bi else x) for k, x in enumerate(sentiments)]
+            vals = [x * 0.5 if k < bi else (x * 1.5 if k > bi else x) for k, x in sentiments]
             contrast = True
+        else:
+            vals = [x for _, x in sentiments]
         if emoji_total:
-            sentiments.append(emoji_total)
-        total = sum(sentiments)
+            vals.append(emoji_total)
+        total = sum(vals)
         bangs = text.count("!")
         if total:
             ep = min(bangs, 4) * 0.292
@@ -244,7 +276,7 @@ class Featurizer:
             total += ep + qm if total > 0 else -(ep + qm)
         compound = max(-1.0, min(1.0, total / math.sqrt(total * total + 15))) if total else 0.0
         pos = neg = 0.0
-        for x in sentiments:
+        for x in vals:
             if x > 0:
                 pos += x + 1
             elif x < 0:
@@ -300,7 +332,7 @@ class LinearModel:
         self.vader_blend = float(data.get("vader_blend", 0.0))  # share of the VADER compound
 
     def raw(self, dense: list[float], words: list[str]) -> float:
-        s = sum(w * x for w, x in zip(self.dense, dense, strict=True))
+        s = sum(map(mul, self.dense, dense))  # the same products in the same order as a zip
         if words:
             ww = self.words
             s += sum(map(ww.get, words, repeat(0.0))) / math.sqrt(len(words))
@@ -348,12 +380,17 @@ class StyleModel:
         self.classes: list[str] = list(data["classes"])
         self.prior = [float(x) for x in data["prior"]]
         k = len(self.classes)
-        # one dict per class: the per-class sums run as C-level map() over the words
+        # one dict per class (kept for readers of the model) and one of word -> per-class tuple:
+        # a C-level map() finds the known words, zip(*) turns them into one column per class
         self.logp = [{w: float(v[i]) for w, v in data["logp"].items()} for i in range(k)]
+        self._table: dict[str, tuple[float, ...]] = {
+            w: tuple(float(x) for x in v) for w, v in data["logp"].items()}
 
     def posterior(self, words: list[str], text: str) -> list[float]:
         tokens = words + style_tokens(text)
-        logs = [p + sum(map(lp.get, tokens, repeat(0.0))) for p, lp in zip(self.prior, self.logp, strict=True)]
+        known = [v for v in map(self._table.get, tokens) if v is not None]
+        # the same per-class sums in the same order as summing every token (unknown ones add 0.0)
+        logs = [p + sum(col) for p, col in zip(self.prior, zip(*known, strict=True), strict=True)] if known else list(self.prior)
         m = max(logs)
         ex = [math.exp(x - m) for x in logs]
         z = sum(ex)
@@ -380,3 +417,41 @@ class MixtureModel:
                 s += p * e.score(dense, words)
                 z += p
         return s / z
+
+
+class NgramLexicon:
+    """A language scored from a lexicon of word n-grams with log-odds weights (Spanish:
+    resources/sentiment/es_ngrams.json, taken from the naive-Bayes model of the PyPI package
+    sentiment-analysis-spanish by benchmarks/spanish_lexicon.py). The text's log-odds is the
+    prior plus the weights of its 1-3-grams; a posterior between 0.25 and 0.75 (|log-odds| <
+    ln 3) is neutral, beyond it the score stretches linearly to ±1."""
+
+    NEUTRAL_ODDS = math.log(3.0)
+
+    def __init__(self, data: dict) -> None:
+        self.pattern = re.compile(data["token_pattern"])
+        self.low, self.high = (int(x) for x in data["ngram_range"])
+        self.prior = float(data["prior"])
+        self.weights: dict[str, float] = {k: float(v) for k, v in data["weights"].items()}
+
+    @classmethod
+    def load(cls, lang: str) -> NgramLexicon:
+        from orm_desktop.paths import resource_path
+
+        return cls(json.loads(resource_path("sentiment", f"{lang}_ngrams.json").read_text(encoding="utf-8")))
+
+    def log_odds(self, text: str) -> float:
+        tokens = self.pattern.findall(text.lower())
+        ww = self.weights
+        s = self.prior
+        for n in range(self.low, self.high + 1):
+            grams = tokens if n == 1 else [" ".join(tokens[i:i + n]) for i in range(len(tokens) - n + 1)]
+            s += sum(map(ww.get, grams, repeat(0.0)))
+        return s
+
+    def score(self, text: str) -> float:
+        s = self.log_odds(text)
+        m = math.tanh(s / 2.0)  # 2·P(positive) − 1
+        a = abs(m)
+        out = a * 0.1 if a < 0.5 else 0.05 + (a - 0.5) * 1.9
+        return max(-1.0, min(1.0, out if m >= 0 else -out))

@@ -50,8 +50,10 @@ def open_service(args):
         if name:
             raise as_refused(login, name)
         if hasattr(args, "user"):
-            args.user = login
-            name = "" if getattr(args, "reads_only", False) else login  # reading needs no key
+            args.user = name = login
+            if getattr(args, "reads_only", False):  # reading needs no key
+                svc.acting_user = login
+                return svc
     if name:
         svc.act_as(name, lambda: passphrase(args, f"passphrase of {name}: "))
     return svc

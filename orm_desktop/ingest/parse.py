@@ -135,6 +135,24 @@ _ELEMENT = re.compile(rb"<([A-Za-z_][\w.:-]*)")
 # read an element inside <category> and a <link uri="..."> differently
 _FAST_BLOCKERS = re.compile(rb"xml:base|<!ENTITY|<!DOCTYPE|base64|&#(?:1[2-5][0-9]|x[89][0-9a-f]);"
                             rb"|\xc2[\x80-\x9f]|<category[^>]*>[^<]*<[^/!]|<link\s[^>]*\buri\s*=", re.I)
+# the same test, faster: plain substring searches (bytes.lower() folds ASCII only, as re.I does
+# for bytes), and each remaining pattern only where its literal start occurs (3 ms -> ~0.1 ms for a
+# 38 KB feed)
+_BLOCKER_WORDS = (b"xml:base", b"<!entity", b"<!doctype", b"base64")
+_BLOCKER_PATTERNS = (  # (literal that must occur, lower-cased; the pattern)
+    (b"&#", re.compile(rb"&#(?:1[2-5][0-9]|x[89][0-9a-f]);", re.I)),
+    (b"\xc2", re.compile(rb"\xc2[\x80-\x9f]")),
+    (b"<category", re.compile(rb"<category[^>]*>[^<]*<[^/!]", re.I)),
+    (b"<link", re.compile(rb"<link\s[^>]*\buri\s*=", re.I)),
+)
+
+
+def _has_fast_blocker(body: bytes) -> bool:
+    """Whether _FAST_BLOCKERS occurs in ``body``."""
+    low = body.lower()
+    if any(w in low for w in _BLOCKER_WORDS):
+        return True
+    return any(lit in low and pat.search(body) for lit, pat in _BLOCKER_PATTERNS)
 
 
 def _fast_parse(body: bytes, hdrs: Mapping[str, str]):
@@ -171,6 +189,10 @@ def _fast_parse(body: bytes, hdrs: Mapping[str, str]):
         return None
     if version == "atom10" and (d.feed.get("author") or any(len(e.get("links") or ()) > 1 for e in d.entries)):
         return None
+    # feedparser-rs leaves entity references in an Atom link's href undecoded ("?a=1&amp;b=2";
+    # found by benchmarks/parser_equivalence.py on a demo feed): such entries go to feedparser
+    if version == "atom10" and any("&" in e.get("link") for e in d.entries):
+        return None
     return d
 
 
@@ -187,7 +209,7 @@ def _utf8_declared(body: bytes, hdrs: Mapping[str, str]) -> bool:
 
 def _fast_elements(body: bytes) -> set[bytes] | None:
     """The element names of a feed the fast path may take, or None."""
-    if not _STARTS_XML.match(body) or body.startswith(_BOMS) or _FAST_BLOCKERS.search(body):
+    if not _STARTS_XML.match(body) or body.startswith(_BOMS) or _has_fast_blocker(body):
         return None
     if not (body.isascii() or _decodes(body, "utf-8") is not None):
         return None

@@ -413,7 +413,7 @@ def transition(conn, response_id: int, action: str, *, by: str, comment: str = "
 
 def _team_transition(conn, r: Response, action: str, u: User, *, comment: str, channel: str, url: str,
                      now: int) -> Response:
-    """On a team workspace the database makes the change (roles.sql: team_submit, team_approve...):
+    """On a team workspace the database makes the change (store/postgres/roles.py: team_submit, team_approve...):
     it checks the login's role, the four-eyes rule and the state, records the login as approver or
     sender and writes the signed audit entry prepared here."""
     target = TRANSITIONS[action][1]

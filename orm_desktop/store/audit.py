@@ -45,7 +45,7 @@ def _insert(conn: sqlite3.Connection, *, actor: str, action: str, subject_type: 
     _one_writer(conn)
     from orm_desktop.store import team
 
-    if team.is_team(conn):  # the database writes the entry, as the login (roles.sql)
+    if team.is_team(conn):  # the database writes the entry, as the login (store/postgres/roles.py)
         entry_id = team.audit_append(conn, action, subject_type, subject_id, data, priv=priv, key_id=key_id, now=now)
         _checkpoint_after_commit(conn)
         return entry_id
@@ -85,6 +85,11 @@ def _signing_key(conn: sqlite3.Connection, name: str, now: int):
                 f"acting as {sk.name} needs {sk.name}'s passphrase (unlock the key: the passphrase "
                 f"prompt, ${identity.PASSPHRASE_ENV} or --passphrase-file)")
         return priv, sk.key_id
+    from orm_desktop.store import team
+
+    if team.is_team(conn):
+        raise identity.IdentityError(f"{name} has no signing key on this team workspace yet: create one with "
+                                     "`orm-desktop team keygen`, then have an admin approve it")
     if id_store.is_user(conn, name):
         raise identity.IdentityError(
             f"{name} has no signing key yet: create one with `orm-desktop users keygen {name}`")

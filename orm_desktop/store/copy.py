@@ -281,9 +281,15 @@ def rebuild_rollups(conn) -> None:
 
 def rollup_figures(conn) -> tuple:
     """What the rollups say in total: (days rows, mentions, positive, neutral, negative,
-    sentiment sum rounded, count rows, counted mentions)."""
+    sentiment sum, count rows, counted mentions)."""
     d = conn.execute("SELECT count(*), COALESCE(sum(total), 0), COALESCE(sum(positive), 0), "
                      "COALESCE(sum(neutral), 0), COALESCE(sum(negative), 0), COALESCE(sum(sentiment_sum), 0) "
                      "FROM mention_daily").fetchone()
     c = conn.execute("SELECT count(*), COALESCE(sum(n), 0) FROM mention_counts").fetchone()
-    return (*(int(x) for x in d[:5]), round(float(d[5]), 3), int(c[0]), int(c[1]))
+    return (*(int(x) for x in d[:5]), float(d[5]), int(c[0]), int(c[1]))
+
+
+def rollups_agree(a: tuple, b: tuple) -> bool:
+    """Two rollup_figures: counts equal, the sentiment sums equal up to floating-point summation
+    order (SQLite and PostgreSQL add the same doubles in different orders)."""
+    return a[:5] == b[:5] and a[6:] == b[6:] and abs(a[5] - b[5]) <= 1e-9 * max(1, a[1])

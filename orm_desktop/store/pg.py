@@ -252,11 +252,11 @@ class PgConnection:
 
 def open_raw(url: str, *, readonly: bool = False, connect_timeout: int = 10) -> psycopg.Connection[Any]:
     """A raw psycopg connection (autocommit); psycopg errors propagate (see ``connect``)."""
-    # a lock wait ends like SQLite's busy timeout (10 s), as an error, never a hang
-    options = f"-c lock_timeout={LOCK_TIMEOUT_MS}" + (" -c default_transaction_read_only=on" if readonly else "")
     # the password: from the URL, else the OS keyring, else asked once (pg-team)
     from orm_desktop import credentials
 
+    # a lock wait ends like SQLite's busy timeout (10 s), as an error, never a hang
+    options = f"-c lock_timeout={LOCK_TIMEOUT_MS}" + (" -c default_transaction_read_only=on" if readonly else "")
     raw = credentials.connect(url, autocommit=True, connect_timeout=connect_timeout, cursor_factory=PgCursor,
                               row_factory=_row_factory, options=options, application_name="orm-desktop")
     raw.adapters.register_dumper(bool, _BoolAsInt)

@@ -1,6 +1,6 @@
 """Team workspaces on PostgreSQL: roles, users, signing keys and the functions that change state.
 
-The rules live in the database (``store/postgres/roles.sql``): group roles per workspace database
+The rules live in the database (``store/postgres/roles.py``): group roles per workspace database
 (``<db>_author``, ``<db>_approver``, ``<db>_executive``, ``<db>_admin``), table privileges,
 row-level security and SECURITY DEFINER functions for the response transitions and the audit log.
 This module applies them and calls them; it takes a psycopg 3 connection (``raw(conn)`` unwraps
@@ -24,7 +24,6 @@ from orm_desktop import chain, identity
 from orm_desktop.errors import KnownError, UsageError
 
 GROUPS = ("author", "approver", "executive", "admin")
-ROLES_SQL = "roles.sql"
 _NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 _DB = re.compile(r"^[a-z_][a-z0-9_]{0,45}$")
 RETRIES = 5
@@ -56,11 +55,9 @@ def role_prefix(dbname: str) -> str:
 
 
 def roles_sql(prefix: str, dbname: str | None = None) -> str:
-    from importlib.resources import files
+    from orm_desktop.store.postgres.roles import SQL
 
-    # package data (pyproject: store/postgres/*.sql), found the way a wheel or the bundle has it
-    text = files("orm_desktop.store.postgres").joinpath(ROLES_SQL).read_text(encoding="utf-8")
-    return text.replace("@P@", role_prefix(prefix)).replace("@DB@", role_prefix(dbname or prefix))
+    return SQL.replace("@P@", role_prefix(prefix)).replace("@DB@", role_prefix(dbname or prefix))
 
 
 def prefix_of(conn: Any) -> str:
@@ -160,8 +157,9 @@ def whoami(conn: Any) -> tuple[str, tuple[str, ...]]:
     """(login, its groups in this workspace)."""
     pg = raw(conn)
     me = pg.execute("SELECT session_user").fetchone()[0]
-    mine = pg.execute("SELECT g FROM unnest(%s::text[]) g WHERE pg_has_role(session_user, %s || '_' || g, "
-                      "'MEMBER')", (list(GROUPS), prefix_of(pg))).fetchall()
+    mine = pg.execute("SELECT g FROM unnest(%s::text[]) g WHERE CASE WHEN EXISTS (SELECT 1 FROM pg_roles "
+                      "WHERE rolname = %s || '_' || g) THEN pg_has_role(session_user, %s || '_' || g, 'MEMBER') "
+                      "ELSE false END", (list(GROUPS), prefix_of(pg), prefix_of(pg))).fetchall()
     return me, tuple(r[0] for r in mine)
 
 
@@ -171,7 +169,7 @@ def has_schema(conn: Any) -> bool:
 
 
 def is_team(conn: Any) -> bool:
-    """Whether ``conn`` is a PostgreSQL connection to a team database (roles.sql applied): the
+    """Whether ``conn`` is a PostgreSQL connection to a team database (roles.py applied): the
     audit log and the response transitions then go through the database's functions. Cached on
     the connection."""
     if getattr(conn, "dialect", "sqlite") != "postgresql":
@@ -197,7 +195,7 @@ def database_owner(conn: Any) -> str:
 
 
 def is_team_database(conn: Any) -> bool:
-    """Whether roles.sql was applied to this database."""
+    """Whether roles.py was applied to this database."""
     return raw(conn).execute("SELECT to_regprocedure('team_transition(bigint, text, integer, bigint, text, "
                              "text, text, text, text)') IS NOT NULL").fetchone()[0]
 

@@ -1,3 +1,12 @@
+"""Team workspace roles, privileges, row-level security and state-transition functions (issue 15).
+
+The SQL below is applied by ``orm-desktop team init URL`` (orm_desktop/store/team.py::apply_roles)
+as the database's owner, after the schema. ``@P@`` stands for the group-role prefix and ``@DB@``
+for the database's name (see the comment at the top of the SQL). A module rather than a .sql file
+so that it ships inside the package like the rest of the schema (no data-file lookup).
+"""
+
+SQL = r"""
 -- Team workspace on PostgreSQL: group roles, privileges, row-level security, state transitions.
 --
 -- Applied by `orm-desktop team init URL` (orm_desktop/store/team.py) AFTER the schema, by the
@@ -463,3 +472,4 @@ GRANT EXECUTE ON FUNCTION team_approve(bigint, integer, bigint, text, text, text
     TO @P@_approver, @P@_executive, @P@_admin;
 GRANT EXECUTE ON FUNCTION team_add_user(text, text, text, text), team_remove_user(text, text),
     team_approve_key(text, text) TO @P@_admin;
+"""

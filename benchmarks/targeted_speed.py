@@ -1,0 +1,110 @@
+"""Speed of entity-targeted scoring (score_toward, run for every (mention, entity) at ingest), one core.
+
+    python benchmarks/targeted_speed.py [--against OLD/orm_desktop/analysis/sentiment.py]
+
+Two workloads: the (text, entity) pairs of tests/data/sentiment_targeted.tsv (tweets to short
+news, 1,467 pairs) and ~600-character news texts naming the entity in 2 of 5 sentences and a
+rival in another. CPU time of this process (time.process_time): pairs per second of one core.
+With --against (another version's sentiment.py, e.g. from `git archive`), both versions run in
+this process, alternating, four rounds each: the ratio is what a loaded machine cannot blur.
+Writes benchmarks/out/targeted_speed.json.
+"""
+
+from __future__ import annotations
+
+import csv
+import random
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import table, write_json  # noqa: E402
+
+DATA = Path(__file__).resolve().parents[1] / "tests" / "data" / "sentiment_targeted.tsv"
+SENTENCES = [
+    "{A} said on Tuesday that quarterly revenue rose 8 percent, helped by strong demand for heat pumps.",
+    "The company also warned that higher energy costs would weigh on margins next year.",
+    "Rival {B} cut its outlook last month after a recall of its boilers.",
+    "Analysts at the bank said {A} was well placed to win customers from {B}.",
+    "Shares in {A} were little changed in early trading.",
+    "Customers have complained about slow repairs, but the firm says waiting times are falling.",
+    "{B} declined to comment.",
+]
+
+
+def long_texts(n: int, seed: int = 3) -> list[tuple[str, str]]:
+    rng = random.Random(seed)
+    out = []
+    for i in range(n):
+        a, b = f"Velmar{i % 50}", f"Korrin{i % 37}"
+        text = " ".join(rng.sample(SENTENCES, 5)).format(A=a, B=b)
+        out.append((text, a))
+    return out
+
+
+def run(pairs: list[tuple[str, str]], repeat: int = 1) -> float:
+    from orm_desktop.analysis.sentiment import get_engine, score_toward
+    from orm_desktop.ingest.query import EntityQuery
+
+    engine = get_engine("orm")
+    queries = {e: EntityQuery.parse(f'"{e}"') for _, e in pairs}
+    score_toward("", "warm up Acme", queries[pairs[0][1]].spans, engine=engine)
+    t = time.process_time()
+    for _ in range(repeat):
+        for text, entity in pairs:
+            score_toward("", text, queries[entity].spans, engine=engine)
+    return len(pairs) * repeat / (time.process_time() - t)
+
+
+def against(path: str, workloads: dict[str, list[tuple[str, str]]]) -> list[dict]:
+    """This version and the sentiment.py at ``path``, alternating in one process."""
+    import importlib.util
+
+    from orm_desktop.analysis import sentiment as new
+    from orm_desktop.ingest.query import EntityQuery
+
+    spec = importlib.util.spec_from_file_location("other_sentiment", path)
+    old = importlib.util.module_from_spec(spec)
+    sys.modules["other_sentiment"] = old
+    spec.loader.exec_module(old)
+    engines = {"other": (old, old.get_engine("orm")), "this": (new, new.get_engine("orm"))}
+    rows = []
+    for name, work in workloads.items():
+        queries = {e: EntityQuery.parse(f'"{e}"') for _, e in work}
+        cpu = {"other": 0.0, "this": 0.0}
+        for rnd in range(4):
+            for label in (("other", "this") if rnd % 2 == 0 else ("this", "other")):
+                mod, engine = engines[label]
+                t = time.process_time()
+                for text, entity in work:
+                    mod.score_toward("", text, queries[entity].spans, engine=engine)
+                cpu[label] += time.process_time() - t
+        n = 4 * len(work)
+        rows.append({"workload": name, "n": n, "other_pairs_per_s": round(n / cpu["other"]),
+                     "this_pairs_per_s": round(n / cpu["this"]), "this/other": round(cpu["other"] / cpu["this"], 2)})
+    return rows
+
+
+def main() -> None:
+    import argparse
+
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--against", help="another version's orm_desktop/analysis/sentiment.py to compare with")
+    a = p.parse_args()
+    with DATA.open(encoding="utf-8") as fh:
+        pairs = [(r["text"], r["entity"]) for r in csv.DictReader(fh, delimiter="\t")]
+    if a.against:
+        rows = against(a.against, {"targeted set pairs": pairs, "600-char news": long_texts(1500)})
+        print(table(rows, list(rows[0])))
+        write_json("targeted_speed", {"rows": rows, "against": a.against})
+        return
+    rows = [{"workload": "targeted set pairs", "n": len(pairs) * 3, "pairs_per_s": round(run(pairs, 3))},
+            {"workload": "600-char news", "n": 1500, "pairs_per_s": round(run(long_texts(1500)))}]
+    print(table(rows, ["workload", "n", "pairs_per_s"]))
+    write_json("targeted_speed", {"rows": rows})
+
+
+if __name__ == "__main__":
+    main()

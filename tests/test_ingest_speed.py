@@ -1,0 +1,209 @@
+"""Issue 18 (speed): what the refresh does faster must give the same answers as before."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from orm_desktop.analysis import language, topics
+from orm_desktop.analysis.sentiment import get_engine
+from orm_desktop.ingest.pipeline import Enricher
+
+NOW = 1_795_000_000
+
+TEXTS = [
+    "Acme Corp reported strong results and praised its team, the report said.",
+    "Le service client de la marque a été critiqué pour une panne d'une semaine.",
+    "Die Bahn hat die Preise erhöht, sagten Pendler am Montag.",
+    "El regulador multó a la empresa por retrasos en las entregas.",
+    "これは日本語の文章で、製品の品質について書かれています。",
+    "Компания объявила о партнёрстве с региональным перевозчиком.",
+    "short",
+    "",
+]
+
+
+@pytest.fixture
+def fresh_language_model(monkeypatch, tmp_path):
+    monkeypatch.setenv("ORM_DESKTOP_CACHE", str(tmp_path / "cache"))
+    language._identifier.cache_clear()
+    yield tmp_path / "cache" / "langid"
+    language._identifier.cache_clear()
+
+
+def _reference():
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    ref = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    ref.set_languages(list(language.LANGUAGES))  # the product's restriction (82 languages)
+    return ref
+
+
+def test_the_language_model_is_unpacked_once_and_answers_as_the_shipped_file(fresh_language_model):
+    ref = _reference()
+    first = language._identifier()
+    unpacked = list(fresh_language_model.glob("*/*.npy"))
+    assert len(unpacked) == 6  # every array of the model, as plain .npy files
+    language._identifier.cache_clear()
+    again = language._identifier()  # this time from the unpacked files
+    for text in TEXTS:
+        assert first.classify(text) == ref.classify(text) == again.classify(text), text
+    assert language.detect(TEXTS[0]) == "en" and language.detect(TEXTS[2]) == "de"
+
+
+def test_an_unwritable_cache_falls_back_to_the_shipped_model(monkeypatch, tmp_path):
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("a file where the cache directory would go")
+    monkeypatch.setenv("ORM_DESKTOP_CACHE", str(blocker))
+    language._identifier.cache_clear()
+    try:
+        assert language.detect(TEXTS[1]) == "fr"
+        assert not any(tmp_path.glob("**/*.npy"))
+    finally:
+        language._identifier.cache_clear()
+
+
+def test_the_refresh_engine_scores_each_distinct_text_once_with_the_same_answer(empty_service):
+    enricher = Enricher.for_workspace(empty_service.conn, NOW)
+    base = get_engine("orm")
+    text = "Support was quick and friendly, but the refund took a month."
+    assert enricher.engine.analyse(text, "") == base.analyse(text, "")
+    assert enricher.engine.analyse(text, "") == base.analyse(text, "")
+    assert len(enricher.engine._cache) == 1  # the second call was answered from memory
+    # targeted scoring reads analyse_parts when the engine has it: the wrapper must offer it
+    # too, or a refresh scores entities differently from a rescore of the same text
+    assert enricher.engine.analyse_parts(text) == base.analyse_parts(text)
+    assert enricher.engine.analyse(text, "fr") == base.analyse(text, "fr")
+    assert len(enricher.engine._cache) == 2  # the language is part of the key
+    assert enricher.engine.name == "orm" and enricher.engine.languages == base.languages
+
+
+def _one_regex_per_topic(text: str, taxonomy_json: str) -> list[str]:
+    """The classification as it was first written: each topic's own pattern searched in turn."""
+    tax = json.loads(taxonomy_json)["topics"]
+    return [tid for tid, t in tax.items() if t.get("keywords") and topics._pattern(t["keywords"]).search(text)]
+
+
+@pytest.mark.parametrize("text", TEXTS + [
+    "The recall of the battery packs and poor customer service; prices rose.",
+    "xquality is not a word, but Quality is; so is KQuality and the Kelvin sign in \u212aelvin",
+    "Refunds, REFUNDED, refund* and build   quality over two spaces",
+    "outage—outages… downtime? lawsuit!",
+])
+def test_topics_in_one_pass_are_those_of_one_regex_per_topic(text):
+    taxonomy = topics.taxonomy_text()
+    assert topics.classify(text) == _one_regex_per_topic(text, taxonomy)
+
+
+def _spans_term_by_term(query, text: str) -> list[tuple[int, int]]:
+    """Spans as the prefilter first found them: one alternative per term, each with its own
+    word-boundary look-behind."""
+    import re
+
+    from orm_desktop.ingest.query import _term_regex
+
+    alts = sorted({_term_regex(t.text) for t in query._terms}, key=len, reverse=True)
+    merged: list[tuple[int, int]] = []
+    for s, e in sorted(m.span() for m in re.finditer("|".join(alts), text, re.IGNORECASE)):
+        if merged and s <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], e))
+        else:
+            merged.append((s, e))
+    return merged
+
+
+@pytest.mark.parametrize("text", TEXTS + [
+    "ACME's new plant; xAcme and Acme\u212a are not Acme, but acme  corp is",
+    "Acme Corp and Acme Corporation, Acme-Corp, (Acme) Acme_Corp Acme",
+    "Jane Doe, CEO of Acme, met J. Doe and jane   doe",
+])
+def test_entity_spans_with_one_look_behind_are_those_of_one_per_term(text):
+    from orm_desktop.ingest.query import EntityQuery
+
+    for q in (EntityQuery.parse('"Acme Corp" OR Acme -"Acme anvil"', ["ACME Inc", "Acme Corporation"]),
+              EntityQuery.parse('"Jane Doe" AND (Acme OR CEO)', ["J. Doe"])):
+        assert q.spans(text) == _spans_term_by_term(q, text)
+
+
+TERMS = ["acme", "acme corp", "acme corporation", "acme-corp", "apex", "apex e-bike", "jane doe", "ceo", "co",
+         "velora", "velora arc", "c++", "3m", "j. doe"]
+
+
+def _alternation(terms) -> str:
+    """The MultiMatcher pattern as first written: the escaped terms, longest first."""
+    import re
+
+    bodies = sorted({r"\s+".join(re.escape(w) for w in t.split()) for t in terms}, key=len, reverse=True)
+    return r"(?<!\w)(?:" + "|".join(bodies) + r")(?!\w)"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(TERMS + ["x", "corp", "doe", "arcade", "e", "-", ".", " ", "  ", "\n", "_",
+                                         "ACME", "Corp", "Velora", "é", "CEO's"]), max_size=25))
+def test_the_term_trie_finds_what_the_longest_first_alternation_found(words):
+    import re
+
+    from orm_desktop.ingest.query import trie_regex
+
+    text = "".join(w if i % 3 else w + " " for i, w in enumerate(words))
+    trie = re.compile(r"(?<!\w)(?:" + trie_regex(TERMS) + r")(?!\w)", re.IGNORECASE)
+    alternation = re.compile(_alternation(TERMS), re.IGNORECASE)
+    assert [m.span() for m in trie.finditer(text)] == [m.span() for m in alternation.finditer(text)]
+
+
+def test_multimatcher_uses_the_trie_and_matches_as_before():
+    from orm_desktop.ingest.query import EntityQuery, MultiMatcher
+
+    queries = [EntityQuery.parse('"Acme Corp" OR Acme -"Acme anvil"'), EntityQuery.parse('"Jane Doe" AND (Acme OR CEO)'),
+               EntityQuery.parse("Velora OR \"Velora Arc\""), EntityQuery.parse("Apex")]
+    mm = MultiMatcher(queries)
+    assert "(?:" in mm._pattern.pattern and "|acme" not in mm._pattern.pattern  # one branch per first letter
+    assert mm.matching("Jane Doe, CEO of ACME corp, rode a Velora Arc") == [0, 1, 2]
+    assert mm.matching("Jane Doe, CEO of ACME corp, rode a Velora Arc past an Acme anvil") == [1, 2]
+    assert mm.matching("Apexes and acmeville") == []
+
+
+def test_language_needs_twelve_letters_in_the_first_400_characters():
+    assert language.detect_with_probability("abc def ghi jk 12345 !!!") == ("", 0.0)  # 11 letters
+    assert language.detect_with_probability("1" * 400 + "the quick brown fox jumps") == ("", 0.0)
+    assert language.detect_with_probability("abc def ghi jkl")[0] != ""  # 12 letters: the model answers
+
+
+def test_the_overrides_every_refresh_process_reads_come_from_an_index_not_a_scan(empty_service):
+    from orm_desktop.store import mentions as mentions_store
+
+    plan = empty_service.conn.execute(
+        "EXPLAIN QUERY PLAN SELECT evidence, machine_sentiment, override FROM mentions "
+        "WHERE override IS NOT NULL ORDER BY override_at DESC LIMIT 5000").fetchall()
+    assert any("USING INDEX mentions_overrides" in str(tuple(r)) for r in plan), plan
+    assert mentions_store.overrides_for_learning(empty_service.conn) == []
+
+
+_FRAGMENTS = [b"<rss>", b"<item>", b"</item>", b"<link>", b"<LINK ", b"<link\t", b'uri="x"', b"URI =", b">", b"<",
+              b"xml:base", b"XML:BASE", b"xml:bas", b"<!ENTITY", b"<!entity", b"<!DOCTYPE", b"<!doctyp", b"base64",
+              b"BASE64", b"&#146;", b"&#150;", b"&#160;", b"&#x92;", b"&#X9F;", b"&#xa0;", b"\xc2\x85", b"\xc2\xa0",
+              b"\xc3\xa9", b"<category>", b"<CATEGORY term='a'>", b"text", b"</category>", b"<b>", b"</", b"<!", b" "]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_FRAGMENTS), max_size=12))
+def test_the_fast_blocker_check_says_what_the_single_regex_said(parts):
+    from orm_desktop.ingest import parse
+
+    body = b"".join(parts)
+    assert parse._has_fast_blocker(body) == bool(parse._FAST_BLOCKERS.search(body))
+
+
+def test_the_fast_blocker_check_on_every_fixture_feed():
+    from pathlib import Path
+
+    from orm_desktop.ingest import parse
+
+    root = Path(__file__).resolve().parents[1]
+    files = [*(root / "tests" / "data" / "feeds").iterdir(), *(root / "resources" / "demo" / "feeds").iterdir()]
+    for f in files:
+        body = f.read_bytes()
+        assert parse._has_fast_blocker(body) == bool(parse._FAST_BLOCKERS.search(body)), f.name
