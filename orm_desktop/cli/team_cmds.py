@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from contextlib import closing
 
 from orm_desktop.cli._common import emit, passphrase, read_path
 from orm_desktop.errors import UsageError
@@ -106,8 +107,7 @@ def _new_password(args, name: str) -> str:
 
 
 def cmd_add_user(args) -> int:
-    t = _admin(_url(args))
-    try:
+    with closing(_admin(_url(args))) as t:
         t.check_name(args.name)
         if args.executive:
             t.check_executive(args.executive)
@@ -115,60 +115,43 @@ def cmd_add_user(args) -> int:
         what = t.add_user(args.name, args.role, password, display_name=args.display_name)
         if args.executive:
             t.link_executive(args.name, args.executive)
-    finally:
-        t.close()
     print(f"{args.name}: " + ("login created, " if what == "created" else "existing login, ") + f"now {args.role}"
           + (f", speaking as {args.executive}" if args.executive else ""))
     return 0
 
 
 def cmd_remove_user(args) -> int:
-    t = _admin(_url(args))
-    try:
+    with closing(_admin(_url(args))) as t:
         t.remove_user(args.name, args.role)
-    finally:
-        t.close()
     print(f"{args.name} is no longer {args.role}")
     return 0
 
 
 def cmd_users(args) -> int:
-    t = _admin(_url(args))
-    try:
+    with closing(_admin(_url(args))) as t:
         rows = [{"name": u.name, "roles": ",".join(u.roles), "login": "yes" if u.can_login else "no",
                  "key": u.key_id or "-", "key_approved": "yes" if u.key_approved else "no"} for u in t.users()]
-    finally:
-        t.close()
     emit(rows, args.format, ["name", "roles", "login", "key", "key_approved"])
     return 0
 
 
 def cmd_keygen(args) -> int:
-    t = _admin(_url(args))
-    try:
+    with closing(_admin(_url(args))) as t:
         me, _ = t.whoami()
         key_id = t.keygen(passphrase(args, f"new signing-key passphrase for {me}: ", confirm=True))
-    finally:
-        t.close()
     print(f"{me}: signing key {key_id} registered; an admin approves it with `orm-desktop team approve-key {me}`")
     return 0
 
 
 def cmd_approve_key(args) -> int:
-    t = _admin(_url(args))
-    try:
+    with closing(_admin(_url(args))) as t:
         key_id = t.approve_key(args.name)
-    finally:
-        t.close()
     print(f"{args.name}'s signing key {key_id} approved")
     return 0
 
 
 def cmd_whoami(args) -> int:
-    t = _admin(_url(args))
-    try:
+    with closing(_admin(_url(args))) as t:
         me, groups = t.whoami()
-    finally:
-        t.close()
     print(f"{me} ({', '.join(groups) or 'no role in this workspace'})")
     return 0
