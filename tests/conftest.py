@@ -286,6 +286,10 @@ def run_cli(tmp_path):
     def run(*args: str, workspace: Path | str | None = None, input: str | None = None,
             timeout: float = 120, env: dict | None = None) -> subprocess.CompletedProcess:
         full_env = {**os.environ, **(env or {})}
+        if full_env.get("PYTHON_KEYRING_BACKEND", "").startswith("tests."):
+            # the test keyring (tests/memkeyring.py) must import in the child, whose cwd is tmp_path
+            root = str(Path(__file__).resolve().parent.parent)
+            full_env["PYTHONPATH"] = os.pathsep.join(p for p in (root, full_env.get("PYTHONPATH")) if p)
         cmd = [sys.executable, "-m", "orm_desktop"]
         if workspace is not None:
             cmd += ["--workspace", str(workspace)]
