@@ -286,10 +286,6 @@ def run_cli(tmp_path):
     def run(*args: str, workspace: Path | str | None = None, input: str | None = None,
             timeout: float = 120, env: dict | None = None) -> subprocess.CompletedProcess:
         full_env = {**os.environ, **(env or {})}
-        if full_env.get("PYTHON_KEYRING_BACKEND", "").startswith("tests."):
-            # the test keyring (tests/memkeyring.py) must import in the child, whose cwd is tmp_path
-            root = str(Path(__file__).resolve().parent.parent)
-            full_env["PYTHONPATH"] = os.pathsep.join(p for p in (root, full_env.get("PYTHONPATH")) if p)
         cmd = [sys.executable, "-m", "orm_desktop"]
         if workspace is not None:
             cmd += ["--workspace", str(workspace)]
@@ -297,6 +293,26 @@ def run_cli(tmp_path):
                               timeout=timeout, env=full_env, cwd=tmp_path)
 
     return run
+
+
+@pytest.fixture
+def keyring_file(tmp_path, monkeypatch):
+    """The OS keyring is the outside world: a test backend (tests/memkeyring.py) kept in a file,
+    shared with CLI subprocesses, which import it from the project root (their cwd is tmp_path);
+    team workspaces' local folders go under tmp_path too."""
+    import keyring
+
+    from tests.memkeyring import TestKeyring
+
+    path = tmp_path / "keyring.json"
+    monkeypatch.setenv("ORM_TEST_KEYRING_FILE", str(path))
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "tests.memkeyring.TestKeyring")
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    before = keyring.get_keyring()
+    keyring.set_keyring(TestKeyring())
+    yield path
+    keyring.set_keyring(before)
 
 
 @pytest.fixture

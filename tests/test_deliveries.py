@@ -24,23 +24,6 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 @pytest.fixture
-def keyring_file(tmp_path, monkeypatch):
-    """The OS keyring is the outside world: a test backend (shared with CLI subprocesses)."""
-    import keyring
-
-    from tests.memkeyring import TestKeyring
-
-    path = tmp_path / "keyring.json"
-    monkeypatch.setenv("ORM_TEST_KEYRING_FILE", str(path))
-    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "tests.memkeyring.TestKeyring")
-    monkeypatch.setenv("PYTHONPATH", ROOT + os.pathsep + os.environ.get("PYTHONPATH", ""))
-    before = keyring.get_keyring()
-    keyring.set_keyring(TestKeyring())
-    yield path
-    keyring.set_keyring(before)
-
-
-@pytest.fixture
 def smtp():
     with SmtpServer() as server:
         yield server

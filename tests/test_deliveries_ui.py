@@ -8,11 +8,11 @@ import pytest
 from PySide6.QtWidgets import QSystemTrayIcon
 
 from tests.smtpserver import SmtpServer, free_port
-from tests.test_deliveries import configure, keyring_file  # noqa: F401 - fixture
+from tests.test_deliveries import configure
 
 
 @pytest.fixture
-def dialog(qtbot, empty_service, keyring_file):  # noqa: F811
+def dialog(qtbot, empty_service, keyring_file):
     from orm_desktop.ui.deliveries import DeliveriesDialog
 
     def make():
@@ -57,7 +57,7 @@ def test_outbox_shows_retry_state_and_resend(dialog, empty_service, qtbot):
     assert "retrying: 1" in d.counts.text()
 
 
-def test_save_keeps_the_password_in_the_keyring(dialog, empty_service, keyring_file):  # noqa: F811
+def test_save_keeps_the_password_in_the_keyring(dialog, empty_service, keyring_file):
     d = dialog()
     d.host.setText("smtp.example.org")
     d.username.setText("alex")
@@ -94,7 +94,7 @@ def test_tray_mode_keeps_the_app_running_when_the_window_closes(qtbot, demo_serv
     assert win.close() is True
 
 
-def test_status_bar_shows_messages_waiting_to_retry(qtbot, demo_service, keyring_file):  # noqa: F811
+def test_status_bar_shows_messages_waiting_to_retry(qtbot, demo_service, keyring_file):
     from orm_desktop.deliveries.content import Letter
     from orm_desktop.deliveries.scheduled import Queue
     from orm_desktop.ui.main_window import MainWindow

@@ -22,22 +22,6 @@ if _reason and os.environ.get("CI") != "true":
 
 
 @pytest.fixture
-def keyring_file(tmp_path, monkeypatch):
-    import keyring
-
-    from tests.memkeyring import TestKeyring
-
-    path = tmp_path / "keyring.json"
-    monkeypatch.setenv("ORM_TEST_KEYRING_FILE", str(path))
-    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "tests.memkeyring.TestKeyring")
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))  # team workspaces' local folders
-    before = keyring.get_keyring()
-    keyring.set_keyring(TestKeyring())
-    yield path
-    keyring.set_keyring(before)
-
-
-@pytest.fixture
 def team_db():
     """An empty database and its owner (CREATEROLE), as a team admin makes them with psql."""
     tag = secrets.token_hex(4)
