@@ -34,6 +34,20 @@ def team_target(argv: list[str] | None) -> bool:
     return wsmod.is_url(os.environ.get(wsmod.ENV_VAR, "").strip())
 
 
+def team_actions(sub):
+    """The sub-parsers of `orm-desktop team`, made by whichever module registers first (team_cmds:
+    init, users, keys; team_copy_cmds: snapshot, push), joined by the other."""
+    import argparse
+
+    team = sub.choices.get("team")
+    if team is None:
+        team = sub.add_parser("team", help="a team workspace on PostgreSQL: set-up, logins, signing keys",
+                              description="Example: orm-desktop team init postgresql://acme_owner@db.example.org/acme "
+                                          "(see docs/team.md)")
+        return team.add_subparsers(dest="team_cmd", metavar="ACTION", required=True)
+    return next(a for a in team._actions if isinstance(a, argparse._SubParsersAction))
+
+
 def open_service(args):
     """The Service for --workspace / $ORM_DESKTOP_WORKSPACE / the default directory. With
     ``--as USER`` the user's signing key is unlocked first: nothing is done in a user's name

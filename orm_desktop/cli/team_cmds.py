@@ -3,26 +3,18 @@ PostgreSQL, its logins and their signing keys (docs/team.md)."""
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 from contextlib import closing
 
-from orm_desktop.cli._common import emit, passphrase, read_path
+from orm_desktop.cli._common import emit, passphrase, read_path, team_actions
 from orm_desktop.errors import UsageError
 
 NEW_PASSWORD_ENV = "ORM_DESKTOP_NEW_PASSWORD"
 
 
 def register(sub) -> None:
-    p = sub.choices.get("team")
-    if p is None:
-        p = sub.add_parser("team", help="a team workspace on PostgreSQL: set-up, logins, signing keys",
-                           description="Example: orm-desktop team init postgresql://acme_owner@db.example.org/acme "
-                                       "(see docs/team.md)")
-        s = p.add_subparsers(dest="team_cmd", metavar="ACTION", required=True)
-    else:  # another module (team snapshot/push) registered `team` first: join its actions
-        s = next(a for a in p._actions if isinstance(a, argparse._SubParsersAction))
+    s = team_actions(sub)
     a = s.add_parser("init", help="create the schema and the roles in an empty database (as its owner)",
                      description="Example: orm-desktop team init postgresql://acme_owner@db.example.org:5432/acme")
     a.add_argument("url")

@@ -1,23 +1,15 @@
 """`orm-desktop team snapshot --days N OUT` and `orm-desktop team push URL` (docs/team.md): moving a
-workspace between the laptop and the team server. They join the `team` command of team_cmds."""
+workspace between the laptop and the team server. They join the `team` command (cli._common.team_actions)."""
 
 from __future__ import annotations
 
-import argparse
 import sys
 
-from orm_desktop.cli._common import open_service
+from orm_desktop.cli._common import open_service, team_actions
 
 
 def register(sub) -> None:
-    team = sub.choices.get("team")
-    if team is None:
-        team = sub.add_parser("team", help="a team workspace on PostgreSQL",
-                              description="Example: orm-desktop -w postgresql://maya@db/acme team snapshot --days 30 "
-                                          "~/acme-offline (see docs/team.md)")
-        actions = team.add_subparsers(dest="team_cmd", metavar="ACTION", required=True)
-    else:  # team_cmds registered it first: add to its actions
-        actions = next(a for a in team._actions if isinstance(a, argparse._SubParsersAction))
+    actions = team_actions(sub)
     a = actions.add_parser(
         "snapshot", help="an offline, read-only copy of the last N days of this workspace (SQLite or team)",
         description="Example: orm-desktop -w postgresql://maya@db.example.org/acme team snapshot --days 30 "
