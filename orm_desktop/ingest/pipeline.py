@@ -69,22 +69,19 @@ class CachedEngine:
             # wrapper without them would score differently from a rescore of the same text
             self.analyse_parts = self._analyse_parts
 
-    def _analyse(self, text: str, lang: str = "") -> tuple[float, float]:
-        key = (text, lang)
-        hit = self._cache.get(key)
+    def _remember(self, cache: dict, key, compute: Callable[[], tuple]) -> tuple:
+        hit = cache.get(key)
         if hit is None:
-            if len(self._cache) >= self.MAX:
-                self._cache.clear()
-            hit = self._cache[key] = self.base.analyse(text, lang)
+            if len(cache) >= self.MAX:
+                cache.clear()
+            hit = cache[key] = compute()
         return hit
 
+    def _analyse(self, text: str, lang: str = "") -> tuple[float, float]:
+        return self._remember(self._cache, (text, lang), lambda: self.base.analyse(text, lang))
+
     def _analyse_parts(self, text: str) -> tuple:
-        hit = self._parts_cache.get(text)
-        if hit is None:
-            if len(self._parts_cache) >= self.MAX:
-                self._parts_cache.clear()
-            hit = self._parts_cache[text] = self.base.analyse_parts(text)
-        return hit
+        return self._remember(self._parts_cache, text, lambda: self.base.analyse_parts(text))
 
     def score(self, text: str) -> float:
         return self.base.score(text)
