@@ -2,6 +2,7 @@
 dev set (tests/data/sentiment_dev.tsv) and the entity-targeted set (tests/data/sentiment_targeted.tsv).
 
     python benchmarks/sentiment_eval.py [--split dev|train|all] [--no-corpora]
+    python benchmarks/sentiment_eval.py --targeted-only | --blind
 
 Corpora (the dev halves of Hutto & Gilbert's four rated sets, see sentiment_fit.py): the default
 engine's figures are OUT-OF-FOLD (5-fold cross-validation: the model scoring a sentence never saw
@@ -126,9 +127,25 @@ def evaluate_corpora(folds: int = 5) -> list[dict]:
 TARGETED = Path(__file__).resolve().parents[1] / "tests" / "data" / "sentiment_targeted.tsv"
 
 
-def load_targeted() -> list[dict]:
-    with TARGETED.open(encoding="utf-8") as fh:
+def load_targeted(path: Path = TARGETED) -> list[dict]:
+    with path.open(encoding="utf-8") as fh:
         return list(csv.DictReader(fh, delimiter="\t"))
+
+
+def targeted_accuracy(rows: list[dict], groups: list[tuple[dict, list[int]]]) -> list[dict]:
+    """Per group (its labels, its row indices): accuracy of orm toward the row's entity and of
+    whole-text VADER and TextBlob against the row's label."""
+    orm, vader, blob = get_engine("orm"), get_engine("vader"), get_engine("textblob")
+    preds = {"orm (toward entity)": [predict(orm, r) for r in rows],
+             "vader (whole text)": [vader.score(r["text"]) for r in rows],
+             "textblob (whole text)": [blob.score(r["text"]) for r in rows]}
+    out = []
+    for labels, idx in groups:
+        row = {**labels, "n": len(idx)}
+        for name, ps in preds.items():
+            row[name] = round(sum(label_for(ps[i]) == rows[i]["label"] for i in idx) / len(idx), 3)
+        out.append(row)
+    return out
 
 
 def evaluate_targeted(by_pattern: bool = False) -> list[dict]:
@@ -136,27 +153,31 @@ def evaluate_targeted(by_pattern: bool = False) -> list[dict]:
     on the dev split (tuned on), the test split (round-2 TEST_LINES, never tuned on), the fresh
     split (FRESH_LINES, written last, never tuned on) and, with ``by_pattern``, per pattern."""
     rows = load_targeted()
-    orm, vader, blob = get_engine("orm"), get_engine("vader"), get_engine("textblob")
-    preds = {"orm (toward entity)": [predict(orm, r) for r in rows],
-             "vader (whole text)": [vader.score(r["text"]) for r in rows],
-             "textblob (whole text)": [blob.score(r["text"]) for r in rows]}
-    groups: list[tuple[str, str, list[int]]] = []
+    groups: list[tuple[dict, list[int]]] = []
     for split in ("dev", "test", "fresh", "all"):
         idx = [i for i, r in enumerate(rows) if split == "all" or r["split"] == split]
-        groups.append((split, "all", idx))
+        groups.append(({"split": split, "pattern": "all"}, idx))
     if by_pattern:
         for split in ("dev", "test", "fresh"):
             for pattern in sorted({r["pattern"] for r in rows}):
                 idx = [i for i, r in enumerate(rows) if r["split"] == split and r["pattern"] == pattern]
                 if idx:
-                    groups.append((split, pattern, idx))
-    out = []
-    for split, pattern, idx in groups:
-        row = {"split": split, "pattern": pattern, "n": len(idx)}
-        for name, ps in preds.items():
-            row[name] = round(sum(label_for(ps[i]) == rows[i]["label"] for i in idx) / len(idx), 3)
-        out.append(row)
-    return out
+                    groups.append(({"split": split, "pattern": pattern}, idx))
+    return targeted_accuracy(rows, groups)
+
+
+BLIND = Path(__file__).resolve().parents[1] / "tests" / "data" / "sentiment_targeted_blind.tsv"
+
+
+def evaluate_blind(path: Path = BLIND) -> list[dict]:
+    """Accuracy on the blind entity-targeted set (written without reading the engine's rules or
+    its dev sets, never tuned on): overall, per kind of text, per pattern and per true label."""
+    rows = load_targeted(path)
+    groups: list[tuple[dict, list[int]]] = [({"by": "all", "group": "all"}, list(range(len(rows))))]
+    for by in ("kind", "pattern", "label"):
+        for value in sorted({r[by] for r in rows}):
+            groups.append(({"by": by, "group": value}, [i for i, r in enumerate(rows) if r[by] == value]))
+    return targeted_accuracy(rows, groups)
 
 
 LANGUAGES = [Path(__file__).resolve().parents[1] / "tests" / "data" / name
@@ -191,8 +212,16 @@ def main() -> None:
     p.add_argument("--split", choices=("dev", "train", "all"), default="dev")
     p.add_argument("--no-corpora", action="store_true", help="skip the cross-validated corpora")
     p.add_argument("--targeted-only", action="store_true", help="only the entity-targeted pairs")
+    p.add_argument("--blind", action="store_true",
+                   help="only the blind entity-targeted set (tests/data/sentiment_targeted_blind.tsv)")
     a = p.parse_args()
     result: dict = {"split": a.split}
+    if a.blind:
+        blind = evaluate_blind()
+        print("Blind entity-targeted pairs (tests/data/sentiment_targeted_blind.tsv), accuracy; never tuned on:")
+        print(table(blind, list(blind[0])))
+        write_json("sentiment_eval_blind", {"blind": blind})
+        return
     if a.targeted_only:
         targeted = evaluate_targeted(by_pattern=True)
         print("Entity-targeted pairs (tests/data/sentiment_targeted.tsv), accuracy; test = never tuned on:")

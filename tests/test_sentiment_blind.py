@@ -1,0 +1,63 @@
+"""The blind entity-targeted set (tests/data/sentiment_targeted_blind.tsv) parses and is scored by
+``benchmarks/sentiment_eval.py --blind``. No accuracy bar here: the set is a measurement, never a
+target (nothing was tuned on it)."""
+
+from __future__ import annotations
+
+import csv
+import sys
+from collections import Counter
+from pathlib import Path
+
+from orm_desktop.ingest.query import EntityQuery
+
+ROOT = Path(__file__).resolve().parents[1]
+BLIND = ROOT / "tests" / "data" / "sentiment_targeted_blind.tsv"
+KINDS = {"news", "review", "social", "forum", "blog", "press"}
+PATTERNS = {"plain", "contest", "rival-bad-news", "exec-vs-company", "legal", "rating", "sarcasm",
+            "question", "explainer"}
+LABELS = {"positive", "neutral", "negative"}
+
+
+def rows() -> list[dict]:
+    with BLIND.open(encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh, delimiter="\t")
+        assert reader.fieldnames == ["id", "kind", "pattern", "text", "entity", "label"]
+        return list(reader)
+
+
+def test_blind_set_parses_with_unique_ids_valid_labels_and_entities_in_their_text() -> None:
+    rs = rows()
+    assert len(rs) >= 450
+    assert len({r["id"] for r in rs}) == len(rs)
+    assert all(None not in r and all(r.values()) for r in rs)  # no missing or extra columns
+    assert {r["label"] for r in rs} == LABELS
+    assert {r["kind"] for r in rs} == KINDS
+    assert {r["pattern"] for r in rs} == PATTERNS
+    for r in rs:
+        assert r["entity"] in r["text"], r["id"]
+        # the matcher that scoring uses finds it too (predict() quotes the entity as a phrase)
+        assert EntityQuery.parse(f'"{r["entity"]}"').spans(r["text"]), r["id"]
+    assert len({(r["text"], r["entity"]) for r in rs}) == len(rs)
+    labels = Counter(r["label"] for r in rs)
+    assert min(labels.values()) >= 0.2 * len(rs)
+
+
+def test_blind_option_scores_every_row_by_kind_pattern_and_label(tmp_path: Path) -> None:
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from sentiment_eval import evaluate_blind
+
+    small = tmp_path / "blind.tsv"
+    small.write_text("id\tkind\tpattern\ttext\tentity\tlabel\n"
+                     "x1\tnews\tplain\tAcme Bank was fined for repeated fraud and failures.\tAcme Bank\tnegative\n"
+                     "x2\tsocial\tplain\tLove the new Acme Bank app, brilliant!\tAcme Bank\tpositive\n"
+                     "x3\tsocial\tquestion\tIs Acme Bank open on Monday?\tAcme Bank\tneutral\n", encoding="utf-8")
+    out = evaluate_blind(small)
+    by = {(r["by"], r["group"]): r for r in out}
+    assert by["all", "all"]["n"] == 3
+    assert by["kind", "social"]["n"] == 2 and by["pattern", "question"]["n"] == 1
+    assert by["label", "negative"]["n"] == 1
+    for r in out:
+        for engine in ("orm (toward entity)", "vader (whole text)", "textblob (whole text)"):
+            assert 0.0 <= r[engine] <= 1.0
+    assert len(evaluate_blind()) == 1 + len(KINDS) + len(PATTERNS) + len(LABELS)
