@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtWidgets import (
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSpinBox,
     QVBoxLayout,
+    QWidget,
 )
 
 
@@ -30,7 +32,7 @@ class _TransferDialog(QDialog):
 
     start_label = "Start"
 
-    def __init__(self, svc, runner, parent=None) -> None:
+    def __init__(self, svc, runner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.svc, self.runner = svc, runner
         self.task = None
@@ -57,7 +59,7 @@ class _TransferDialog(QDialog):
     def running(self) -> bool:
         return self.task is not None
 
-    def work(self, progress):  # -> dict, in the pool thread
+    def work(self, progress: Callable[[str], None]) -> dict:  # in the pool thread
         raise NotImplementedError
 
     def check(self) -> str:
@@ -112,7 +114,7 @@ class SnapshotDialog(_TransferDialog):
 
     start_label = "Take snapshot"
 
-    def __init__(self, svc, runner, parent=None) -> None:
+    def __init__(self, svc, runner, parent: QWidget | None = None) -> None:
         super().__init__(svc, runner, parent)
         self.setWindowTitle("Offline snapshot")
         self.setObjectName("snapshot_dialog")
@@ -144,7 +146,7 @@ class SnapshotDialog(_TransferDialog):
             return "name a new folder for the snapshot"
         return ""
 
-    def work(self, progress) -> dict:
+    def work(self, progress: Callable[[str], None]) -> dict:
         out = Path(self.folder.text().strip()).expanduser()
         stamp = self.svc.take_snapshot(out, days=self.days.value(), progress=progress)
         return {**stamp, "out": str(out)}
@@ -161,7 +163,7 @@ class PushDialog(_TransferDialog):
 
     start_label = "Push"
 
-    def __init__(self, svc, runner, parent=None) -> None:
+    def __init__(self, svc, runner, parent: QWidget | None = None) -> None:
         super().__init__(svc, runner, parent)
         self.setWindowTitle("Push to a team server")
         self.setObjectName("push_dialog")
@@ -179,7 +181,7 @@ class PushDialog(_TransferDialog):
             return "the team database is named by a URL starting with postgresql://"
         return ""
 
-    def work(self, progress) -> dict:
+    def work(self, progress: Callable[[str], None]) -> dict:
         return self.svc.push_to_team(self.url.text().strip(), progress=progress)
 
     def summary(self, result: dict) -> str:
