@@ -72,6 +72,8 @@ def import_bundle(svc, path: Path, *, by: str, accept_policy: bool = False) -> d
         raise UsageError("import a bundle into a new, empty workspace (`orm-desktop --workspace DIR init`)")
     verify_bundle_audit(b, path)  # issue 13: chain, signatures, checkpoint and users' keys, before any write
     weaker = _weaker(b)
+    enforced = sorted(k for k in weaker if svc.team_enforced_setting(k))  # a team's database enforces these
+    weaker = {k: v for k, v in weaker.items() if k not in enforced}
     now = int(time.time())
     with db.transaction(conn):  # every step below nests as a savepoint: all or nothing
         # the audit log first, verbatim, so its chain continues unbroken
@@ -81,7 +83,7 @@ def import_bundle(svc, path: Path, *, by: str, accept_policy: bool = False) -> d
               json.dumps(e["data"], ensure_ascii=False, sort_keys=True, separators=(",", ":")),
               e["prev_hash"], e["hash"], e.get("key_id"), e.get("sig")) for e in b["audit"]])
         for key, value in b["settings"].items():
-            if key in weaker and not accept_policy:
+            if key in enforced or (key in weaker and not accept_policy):
                 continue
             settings_store.set_(conn, key, value)
         for e in b["entities"]:
@@ -116,6 +118,8 @@ def import_bundle(svc, path: Path, *, by: str, accept_policy: bool = False) -> d
         counts["feeds skipped"] = len(opml.problems)
     if weaker and not accept_policy:
         counts["weaker policy settings NOT applied (" + ", ".join(sorted(weaker)) + "; --accept-policy)"] = len(weaker)
+    if enforced:
+        counts["settings ignored: the team database enforces them (" + ", ".join(enforced) + ")"] = len(enforced)
     return counts
 
 

@@ -118,6 +118,7 @@ class Service:
     def set_setting(self, key: str, value, *, expected_version: int | None = None, by: str = "") -> None:
         """Save a setting; with ``expected_version`` (see setting_version) a value someone else
         saved since raises Conflict instead of being overwritten."""
+        self._refuse_team_enforced({key: value})
         with db.transaction(self.conn):
             settings_store.set_(self.conn, key, value, by=self._actor(by), expected_version=expected_version)
 
@@ -129,6 +130,7 @@ class Service:
                      by: str = "") -> None:
         """Save several settings at once, all or nothing. With ``expected`` ({key: version as
         read}) a setting someone else saved since raises Conflict and nothing is written."""
+        self._refuse_team_enforced(values)
         who = self._actor(by)
         with db.transaction(self.conn):
             for key, value in values.items():
@@ -171,6 +173,20 @@ class Service:
 
         refuse_on_team(self.conn, what, name)
 
+    def team_enforced_setting(self, key: str) -> str:
+        """Why ``key`` cannot be weakened on this workspace ('' when it can): on a team workspace
+        the database enforces the four-eyes rule (store/postgres/roles.py, team_transition)."""
+        from orm_desktop.store import team as team_store
+
+        if key in TEAM_ENFORCED and team_store.is_team(self.conn):
+            return TEAM_ENFORCED[key]
+        return ""
+
+    def _refuse_team_enforced(self, values: Mapping[str, object]) -> None:
+        for key, value in values.items():
+            if value and self.team_enforced_setting(key):
+                raise UsageError(self.team_enforced_setting(key))
+
     def team_login(self) -> str | None:
         """On a team workspace the login (the user, recorded by the database); else None."""
         from orm_desktop.store import team as team_store
@@ -202,16 +218,25 @@ class Service:
 
         return workflow.add_key_message(self.conn, topic, text, by=self._actor(by))
 
+    def key_message_versions(self) -> dict[int, int]:
+        """{id: version} of the key messages: pass one back as ``expected_version`` to save."""
+        from orm_desktop.responses import workflow
+
+        return workflow.key_message_versions(self.conn)
+
     def edit_key_message(self, message_id: int, *, text: str | None = None, topic: str | None = None,
-                         by: str = "") -> None:
+                         by: str = "", expected_version: int | None = None) -> None:
+        """Change a key message; with ``expected_version`` (the version read) a change by someone
+        else since raises errors.Conflict."""
         from orm_desktop.responses import workflow
 
-        workflow.edit_key_message(self.conn, message_id, topic=topic, text=text, by=self._actor(by))
+        workflow.edit_key_message(self.conn, message_id, topic=topic, text=text, by=self._actor(by),
+                                  expected_version=expected_version)
 
-    def remove_key_message(self, message_id: int, *, by: str = "") -> None:
+    def remove_key_message(self, message_id: int, *, by: str = "", expected_version: int | None = None) -> None:
         from orm_desktop.responses import workflow
 
-        workflow.remove_key_message(self.conn, message_id, by=self._actor(by))
+        workflow.remove_key_message(self.conn, message_id, by=self._actor(by), expected_version=expected_version)
 
     # -- entities ----------------------------------------------------------------------------
     def entities(self, *, active_only: bool = False) -> list[Entity]:
@@ -914,15 +939,23 @@ class Service:
 
         return wf.templates(self.conn)
 
-    def save_template(self, body: str, *, by: str = ""):
+    def template_versions(self) -> dict[str, int]:
+        """{id: version} of the workspace templates, as an editor read them (to save against)."""
         from orm_desktop.responses import workflow as wf
 
-        return wf.save_template(self.conn, body, by=self._actor(by))
+        return wf.template_versions(self.conn)
 
-    def delete_template(self, template_id: str, *, by: str = "") -> None:
+    def save_template(self, body: str, *, by: str = "", expected_versions: dict[str, int] | None = None):
+        """Add or replace a workspace template; with ``expected_versions`` (template_versions() as
+        read; an id not there was new) one saved by someone else since raises errors.Conflict."""
         from orm_desktop.responses import workflow as wf
 
-        wf.delete_template(self.conn, template_id, by=self._actor(by))
+        return wf.save_template(self.conn, body, by=self._actor(by), expected_versions=expected_versions)
+
+    def delete_template(self, template_id: str, *, by: str = "", expected_version: int | None = None) -> None:
+        from orm_desktop.responses import workflow as wf
+
+        wf.delete_template(self.conn, template_id, by=self._actor(by), expected_version=expected_version)
 
     def banned_phrases(self) -> list[str]:
         from orm_desktop.responses import workflow as wf
@@ -1207,6 +1240,12 @@ class Service:
         from orm_desktop.analysis.sentiment import available_engines
 
         return list(available_engines())
+
+# settings a team workspace's database enforces: turning them on is refused there, with this reason
+TEAM_ENFORCED: dict[str, str] = {
+    "allow_self_approval": "allow_self_approval cannot be turned on in a team workspace: there the database "
+                           "enforces the four-eyes rule for everyone (nobody approves their own draft)",
+}
 
 # settings a user edits (GUI Settings page, `orm-desktop settings set`): kind, what it is
 EDITABLE_SETTINGS: dict[str, tuple[str, str]] = {

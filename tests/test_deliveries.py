@@ -20,6 +20,8 @@ from orm_desktop.analysis import alerts as alerts_mod
 from tests.conftest import act_as
 from tests.smtpserver import SmtpServer, free_port
 
+pytestmark = pytest.mark.both_backends
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
@@ -230,7 +232,7 @@ def test_server_refusal_4xx_retries_5xx_fails(empty_service, smtp, keyring_file)
 
 
 def test_bad_smtp_settings_give_one_line_errors(empty_service, run_cli, keyring_file):
-    root = empty_service.ws.root
+    root = empty_service.ws.location  # the folder, or the team database's URL
     empty_service.close()
     r = run_cli("deliveries", "test", workspace=root)
     assert r.returncode == 2 and "no SMTP server configured" in r.stderr and len(r.stderr.splitlines()) == 1
@@ -250,8 +252,16 @@ def test_bad_smtp_settings_give_one_line_errors(empty_service, run_cli, keyring_
         assert r.returncode == 0, r.stderr
         assert [str(m["To"]) for m in server.messages] == ["x@example.org"]
     # the password is in the keyring, not in the workspace
-    assert b"right" not in (root / "orm.db").read_bytes()
+    assert "right" not in _workspace_dump(root)
     assert "right" in keyring_file.read_text()
+
+
+def _workspace_dump(where: Path | str) -> str:
+    """Every byte the workspace's database holds, as text: the SQLite file, or a pg_dump."""
+    if isinstance(where, Path):
+        return (where / "orm.db").read_bytes().decode("latin-1")
+    return subprocess.run(["pg_dump", "--data-only", where], capture_output=True, text=True, timeout=60,
+                          check=True).stdout
 
 
 def _self_signed(tmp_path):
@@ -319,7 +329,7 @@ def test_sigkill_between_hand_over_and_mark_never_sends_twice(empty_service, run
         q = Queue(svc.conn, cfg, int(time.time()))
         for i in (1, 2, 3):
             q.mail(f"k{i}", "alert", "sam@example.org", Letter(f"message {i}", "t", "<p>h</p>"))
-        root = svc.ws.root
+        root = svc.ws.location
         svc.close()
         server.recorder.hold = "message 2"
         env = {**os.environ, "PYTHONPATH": ROOT}
@@ -355,14 +365,19 @@ def test_kill_before_hand_over_loses_nothing(empty_service, run_cli, keyring_fil
     silent = socket.socket()
     silent.bind(("127.0.0.1", 0))
     silent.listen()  # accepts, never greets
+    silent.settimeout(60)  # a child that never connects (it failed first) fails the test, never hangs it
     port = silent.getsockname()[1]
     cfg = configure(svc, port)
     Queue(svc.conn, cfg, int(time.time())).mail("k", "alert", "sam@example.org", Letter("only", "t", "<p>h</p>"))
-    root = svc.ws.root
+    root = svc.ws.location
     svc.close()
     proc = subprocess.Popen([sys.executable, "-m", "orm_desktop", "--workspace", str(root), "deliveries", "send"],
-                            env={**os.environ, "PYTHONPATH": ROOT}, cwd=ROOT)
-    conn, _ = silent.accept()
+                            env={**os.environ, "PYTHONPATH": ROOT}, cwd=ROOT, stderr=subprocess.PIPE)
+    try:
+        conn, _ = silent.accept()
+    except TimeoutError:
+        proc.kill()
+        pytest.fail(f"the sender never reached the SMTP server: {proc.communicate(timeout=30)[1].decode()[-500:]}")
     proc.send_signal(signal.SIGKILL)
     proc.wait(30)
     conn.close()
@@ -384,13 +399,13 @@ def test_scheduled_run_skips_the_refresh_while_the_gui_refreshes(empty_service, 
     alerts_mod.store(svc.conn, [alerts_mod.Alert(e.id, "Acme", "volume_spike", now - now % 86400,
                                                  now - now % 86400 + 86400, 30, 3, 9)], now)
     with svc.ws.refresh_lock():  # what the GUI holds while it refreshes
-        r = run_cli("run-scheduled", workspace=svc.ws.root)
+        r = run_cli("run-scheduled", workspace=svc.ws.location)
     assert r.returncode == 0, r.stderr
     assert "refresh skipped: another refresh" in r.stdout and "1 sent" in r.stdout
     assert len(smtp.messages) == 1
-    r = run_cli("run-scheduled", "--json", workspace=svc.ws.root)
+    r = run_cli("run-scheduled", "--json", workspace=svc.ws.location)
     assert json.loads(r.stdout)["refreshed"] is True  # the feed was due: refreshed now
-    r = run_cli("run-scheduled", "--json", workspace=svc.ws.root)
+    r = run_cli("run-scheduled", "--json", workspace=svc.ws.location)
     assert json.loads(r.stdout)["refresh_note"] == "no feed is due"
 
 

@@ -132,24 +132,32 @@ def templates(conn) -> dict[str, Template]:
     return out
 
 
-def save_template(conn, body: str, *, by: str) -> Template:
+def save_template(conn, body: str, *, by: str, expected_versions: dict[str, int] | None = None) -> Template:
     """Add or replace a workspace template. Shipped templates stay read-only defaults: a
-    workspace template may not take a shipped id (duplicate it under a new id instead)."""
+    workspace template may not take a shipped id (duplicate it under a new id instead). With
+    ``expected_versions`` (``template_versions()`` as the editor read them; an id missing there
+    was new) a template someone else saved since raises Conflict."""
     t = parse_template(body, shipped=False)
     if t.id in shipped_templates():
         raise UsageError(f"{t.id} is a shipped template and stays read-only; save your version under a new id")
+    expected = None if expected_versions is None else expected_versions.get(t.id, 0)
     with db.transaction(conn):
-        rstore.save_template(conn, t.id, body, by=by, now=_now())
+        rstore.save_template(conn, t.id, body, by=by, now=_now(), expected_version=expected)
         audit.append(conn, actor=by, action="template.save", subject_type="template", subject_id=None,
                      data={"id": t.id, "body": body}, now=_now())
     return t
 
 
-def delete_template(conn, template_id: str, *, by: str) -> None:
+def template_versions(conn) -> dict[str, int]:
+    """{id: version} of the workspace templates: what an editor saves against."""
+    return rstore.template_versions(conn)
+
+
+def delete_template(conn, template_id: str, *, by: str, expected_version: int | None = None) -> None:
     if template_id in shipped_templates():
         raise UsageError(f"{template_id} is a shipped template and cannot be deleted")
     with db.transaction(conn):
-        if not rstore.delete_template(conn, template_id):
+        if not rstore.delete_template(conn, template_id, expected_version=expected_version):
             raise UsageError(f"no workspace template {template_id!r}")
         audit.append(conn, actor=by, action="template.delete", subject_type="template", subject_id=None,
                      data={"id": template_id}, now=_now())
@@ -186,20 +194,28 @@ def add_key_message(conn, topic: str, text: str, *, by: str) -> int:
     return mid
 
 
-def edit_key_message(conn, message_id: int, *, by: str, topic: str | None = None, text: str | None = None) -> None:
+def key_message_versions(conn) -> dict[int, int]:
+    """{id: version} of the workspace's key messages: what an editor saves against."""
+    return rstore.key_message_versions(conn)
+
+
+def edit_key_message(conn, message_id: int, *, by: str, topic: str | None = None, text: str | None = None,
+                     expected_version: int | None = None) -> None:
     current = {i: (t, x) for i, t, x in rstore.key_messages(conn)}.get(message_id)
+    if current is None and expected_version is not None:
+        raise rstore.key_message_conflict(conn, message_id, expected_version)  # retired meanwhile
     if current is None:
         raise UsageError(f"no key message with id {message_id} (see `key-messages list`)")
     topic, text = _key_message_text(current[0] if topic is None else topic, current[1] if text is None else text)
     with db.transaction(conn):
-        rstore.update_key_message(conn, message_id, topic, text, by=by, now=_now())
+        rstore.update_key_message(conn, message_id, topic, text, by=by, now=_now(), expected_version=expected_version)
         audit.append(conn, actor=by, action="key_message.edit", subject_type="key_message", subject_id=message_id,
                      data={"topic": topic, "text": text}, now=_now())
 
 
-def remove_key_message(conn, message_id: int, *, by: str) -> None:
+def remove_key_message(conn, message_id: int, *, by: str, expected_version: int | None = None) -> None:
     with db.transaction(conn):
-        if not rstore.retire_key_message(conn, message_id):
+        if not rstore.retire_key_message(conn, message_id, by=by, expected_version=expected_version):
             raise UsageError(f"no key message with id {message_id} (see `key-messages list`)")
         audit.append(conn, actor=by, action="key_message.remove", subject_type="key_message",
                      subject_id=message_id, data={}, now=_now())
@@ -349,9 +365,13 @@ def _can_approve(conn, r: Response, u: User) -> None:
                 "only that executive can approve it")
     elif "approver" not in u.roles and "admin" not in u.roles:
         raise WorkflowError(f"{u.name} is not an approver")
-    if u.name.casefold() == r.author.casefold() and not settings_store.get(conn, "allow_self_approval"):
-        raise WorkflowError(f"{u.name} wrote response {r.id} and cannot approve it "
-                            "(four-eyes rule; the workspace setting allow_self_approval is off)")
+    if u.name.casefold() == r.author.casefold():
+        if team_store.is_team(conn):  # the database enforces it there, whatever the setting says
+            raise WorkflowError(f"{u.name} wrote response {r.id} and cannot approve it "
+                                "(four-eyes rule, enforced by the team database)")
+        if not settings_store.get(conn, "allow_self_approval"):
+            raise WorkflowError(f"{u.name} wrote response {r.id} and cannot approve it "
+                                "(four-eyes rule; the workspace setting allow_self_approval is off)")
 
 
 def transition(conn, response_id: int, action: str, *, by: str, comment: str = "",

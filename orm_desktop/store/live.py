@@ -98,7 +98,7 @@ def _triggers(table: str, fn: str) -> str:
     return "\n".join(out)
 
 
-# row versions (migration m009 on SQLite): writers that do not bump the version get it bumped
+# row versions (migrations m009 and m011 on SQLite): writers that do not bump the version get it bumped
 _VERSION_SQL = """
 CREATE OR REPLACE FUNCTION orm_bump_version() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -117,6 +117,12 @@ CREATE TRIGGER rules_version_bu BEFORE UPDATE OF name, enabled, conditions, acti
     EXECUTE FUNCTION orm_bump_version();
 DROP TRIGGER IF EXISTS settings_version_bu ON settings;
 CREATE TRIGGER settings_version_bu BEFORE UPDATE OF value ON settings FOR EACH ROW
+    EXECUTE FUNCTION orm_bump_version();
+DROP TRIGGER IF EXISTS templates_version_bu ON templates;
+CREATE TRIGGER templates_version_bu BEFORE UPDATE OF body ON templates FOR EACH ROW
+    EXECUTE FUNCTION orm_bump_version();
+DROP TRIGGER IF EXISTS key_messages_version_bu ON key_messages;
+CREATE TRIGGER key_messages_version_bu BEFORE UPDATE OF topic, text, active ON key_messages FOR EACH ROW
     EXECUTE FUNCTION orm_bump_version();
 """
 

@@ -139,37 +139,95 @@ def workspace_templates(conn: sqlite3.Connection) -> list[tuple[str, str]]:
     return conn.execute("SELECT id, body FROM templates ORDER BY id").fetchall()
 
 
-def save_template(conn: sqlite3.Connection, tid: str, body: str, *, by: str, now: int) -> None:
-    conn.execute(
-        "INSERT INTO templates (id, body, updated, updated_by) VALUES (?, ?, ?, ?) "
-        "ON CONFLICT (id) DO UPDATE SET body = excluded.body, updated = excluded.updated, "
-        "updated_by = excluded.updated_by", (tid, body, now, by))
+def template_versions(conn: sqlite3.Connection) -> dict[str, int]:
+    """{template id: version} of the workspace templates (what a window read, to save against)."""
+    return {str(r[0]): int(r[1]) for r in conn.execute("SELECT id, version FROM templates")}
 
 
-def delete_template(conn: sqlite3.Connection, tid: str) -> int:
-    return conn.execute("DELETE FROM templates WHERE id = ?", (tid,)).rowcount
+def template_conflict(conn: sqlite3.Connection, tid: str, expected_version: int) -> Conflict:
+    r = conn.execute("SELECT version, changed_by, updated_by FROM templates WHERE id = ?", (tid,)).fetchone()
+    return Conflict("template", tid, who=(r[1] or r[2]) if r else "", expected=expected_version,
+                    current=r[0] if r else 0)
+
+
+def save_template(conn: sqlite3.Connection, tid: str, body: str, *, by: str, now: int,
+                  expected_version: int | None = None) -> None:
+    """Add or replace a workspace template. With ``expected_version`` (the version the writer
+    read; 0: it did not exist) a template saved by someone else since raises Conflict."""
+    if expected_version is None:
+        conn.execute(
+            "INSERT INTO templates (id, body, updated, updated_by, changed_by) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT (id) DO UPDATE SET body = excluded.body, updated = excluded.updated, "
+            "updated_by = excluded.updated_by, changed_by = excluded.changed_by, version = templates.version + 1",
+            (tid, body, now, by, by))
+        return
+    if expected_version == 0:
+        cur = conn.execute("INSERT INTO templates (id, body, updated, updated_by, changed_by) VALUES (?, ?, ?, ?, ?) "
+                           "ON CONFLICT (id) DO NOTHING", (tid, body, now, by, by))
+    else:
+        cur = conn.execute("UPDATE templates SET body = ?, updated = ?, updated_by = ?, changed_by = ?, "
+                           "version = version + 1 WHERE id = ? AND version = ?",
+                           (body, now, by, by, tid, expected_version))
+    if cur.rowcount != 1:
+        raise template_conflict(conn, tid, expected_version)
+
+
+def delete_template(conn: sqlite3.Connection, tid: str, *, expected_version: int | None = None) -> int:
+    """Delete a workspace template; returns rows deleted. With ``expected_version``, a template
+    saved since raises Conflict."""
+    if expected_version is None:
+        return conn.execute("DELETE FROM templates WHERE id = ?", (tid,)).rowcount
+    n = conn.execute("DELETE FROM templates WHERE id = ? AND version = ?", (tid, expected_version)).rowcount
+    if n == 0 and conn.execute("SELECT 1 FROM templates WHERE id = ?", (tid,)).fetchone():
+        raise template_conflict(conn, tid, expected_version)
+    return n
 
 
 def key_messages(conn: sqlite3.Connection) -> list[tuple[int, str, str]]:
     return conn.execute("SELECT id, topic, text FROM key_messages WHERE active = 1 ORDER BY topic, id").fetchall()
 
 
+def key_message_versions(conn: sqlite3.Connection) -> dict[int, int]:
+    """{id: version} of the active key messages."""
+    return {int(r[0]): int(r[1]) for r in conn.execute("SELECT id, version FROM key_messages WHERE active = 1")}
+
+
+def key_message_conflict(conn: sqlite3.Connection, message_id: int, expected_version: int) -> Conflict:
+    r = conn.execute("SELECT version, changed_by, approved_by FROM key_messages WHERE id = ?",
+                     (message_id,)).fetchone()
+    return Conflict("key message", message_id, who=(r[1] or r[2]) if r else "", expected=expected_version,
+                    current=r[0] if r else 0)
+
+
 def add_key_message(conn: sqlite3.Connection, topic: str, text: str, *, by: str, now: int) -> int:
-    cur = conn.execute("INSERT INTO key_messages (topic, text, approved_by, approved_at) VALUES (?, ?, ?, ?) "
-                       "RETURNING id", (topic, text, by, now))
+    cur = conn.execute("INSERT INTO key_messages (topic, text, approved_by, approved_at, changed_by) "
+                       "VALUES (?, ?, ?, ?, ?) RETURNING id", (topic, text, by, now, by))
     return int(cur.fetchall()[0][0])
 
 
 def update_key_message(conn: sqlite3.Connection, message_id: int, topic: str, text: str, *, by: str,
-                       now: int) -> int:
-    """Change an active key message (approved again by ``by``); returns rows changed."""
-    return conn.execute("UPDATE key_messages SET topic = ?, text = ?, approved_by = ?, approved_at = ? "
-                        "WHERE id = ? AND active = 1", (topic, text, by, now, message_id)).rowcount
+                       now: int, expected_version: int | None = None) -> int:
+    """Change an active key message (approved again by ``by``); returns rows changed. With
+    ``expected_version``, one changed by someone else since raises Conflict."""
+    guard, args = ("", ()) if expected_version is None else (" AND version = ?", (expected_version,))
+    n = conn.execute("UPDATE key_messages SET topic = ?, text = ?, approved_by = ?, approved_at = ?, changed_by = ?, "
+                     f"version = version + 1 WHERE id = ? AND active = 1{guard}",
+                     (topic, text, by, now, by, message_id, *args)).rowcount
+    if n == 0 and expected_version is not None:
+        raise key_message_conflict(conn, message_id, expected_version)
+    return n
 
 
-def retire_key_message(conn: sqlite3.Connection, message_id: int) -> int:
+def retire_key_message(conn: sqlite3.Connection, message_id: int, *, by: str = "",
+                       expected_version: int | None = None) -> int:
     """Take a key message out of use (kept, inactive, for the record); returns rows changed."""
-    return conn.execute("UPDATE key_messages SET active = 0 WHERE id = ? AND active = 1", (message_id,)).rowcount
+    guard, args = ("", ()) if expected_version is None else (" AND version = ?", (expected_version,))
+    n = conn.execute("UPDATE key_messages SET active = 0, changed_by = ?, version = version + 1 "
+                     f"WHERE id = ? AND active = 1{guard}", (by, message_id, *args)).rowcount
+    if n == 0 and expected_version is not None and conn.execute(
+            "SELECT 1 FROM key_messages WHERE id = ?", (message_id,)).fetchone():
+        raise key_message_conflict(conn, message_id, expected_version)
+    return n
 
 
 def counts_by_state(conn: sqlite3.Connection, since: int, until: int) -> dict[str, int]:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from orm_desktop import chain, identity
-from orm_desktop.errors import KnownError, UsageError
+from orm_desktop.errors import Conflict, KnownError, UsageError
 
 GROUPS = ("author", "approver", "executive", "admin")
 _NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
@@ -305,4 +305,20 @@ def transition(conn: Any, response_id: int, action: str, *, version: int, data: 
         except _Retry:
             if attempt == RETRIES - 1:
                 raise
+        except TeamRefused as exc:
+            if exc.sqlstate == STALE_VERSION:  # someone saved it since it was read: say who, as mentions do
+                raise response_conflict(pg, response_id, version) from None
+            raise
     raise AssertionError("unreachable")
+
+
+STALE_VERSION = "40001"  # team_transition's "changed by someone else" (the audit head's is retried above)
+
+
+def response_conflict(conn: Any, response_id: int, expected: int) -> Conflict:
+    """The Conflict for a transition based on version ``expected``: who saved the response since
+    (``changed_by``, the login the database recorded) and its version now."""
+    r = raw(conn).execute("SELECT version, changed_by, author FROM responses WHERE id = %s",
+                          (response_id,)).fetchone()
+    return Conflict("response", response_id, who=(r[1] or r[2]) if r else "", expected=expected,
+                    current=r[0] if r else 0)

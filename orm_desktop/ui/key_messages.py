@@ -16,8 +16,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from orm_desktop.errors import KnownError
-from orm_desktop.ui.widgets import button_row
+from orm_desktop.errors import Conflict, KnownError
+from orm_desktop.ui.widgets import button_row, keep_mine_after_conflict
 
 
 def topic_ids() -> list[str]:
@@ -55,6 +55,7 @@ class KeyMessagesEditor(QWidget):
 
     def reload(self) -> None:
         self.list.clear()
+        self.versions = self.svc.key_message_versions()  # what this editor read: saves are checked against it
         for mid, topic, text in self.svc.key_messages():
             it = QListWidgetItem(f"{topic.replace('_', ' ') or 'any topic'}: {text}")
             it.setData(Qt.ItemDataRole.UserRole, (mid, topic, text))
@@ -70,9 +71,19 @@ class KeyMessagesEditor(QWidget):
             self.topic.setCurrentIndex(max(self.topic.findData(cur[1]), 0))
             self.text.setText(cur[2])
 
-    def _do(self, fn) -> None:
+    def _do(self, fn, message_id: int | None = None) -> None:
+        """Run ``fn(expected_version)``; a key message someone else changed since this editor read
+        it asks "reload / keep mine" (never a silent overwrite)."""
+        expected = self.versions.get(message_id) if message_id is not None else None
         try:
-            fn()
+            try:
+                fn(expected)
+            except Conflict as exc:
+                if not keep_mine_after_conflict(self, exc):
+                    self.reload()
+                    self.changed.emit()
+                    return
+                fn(exc.current)  # mine, on top of their version
         except KnownError as exc:
             QMessageBox.warning(self, "Key messages", str(exc))
             return
@@ -80,16 +91,17 @@ class KeyMessagesEditor(QWidget):
         self.changed.emit()
 
     def add(self) -> None:
-        self._do(lambda: self.svc.add_key_message(self.text.text(), topic=self.topic.currentData(), by=self.user))
+        self._do(lambda _v: self.svc.add_key_message(self.text.text(), topic=self.topic.currentData(), by=self.user))
         self.text.clear()
 
     def save_change(self) -> None:
         cur = self.current()
         if cur is not None:
-            self._do(lambda: self.svc.edit_key_message(cur[0], text=self.text.text(), topic=self.topic.currentData(),
-                                                       by=self.user))
+            text, topic = self.text.text(), self.topic.currentData()
+            self._do(lambda v: self.svc.edit_key_message(cur[0], text=text, topic=topic, by=self.user,
+                                                         expected_version=v), cur[0])
 
     def remove(self) -> None:
         cur = self.current()
         if cur is not None:
-            self._do(lambda: self.svc.remove_key_message(cur[0], by=self.user))
+            self._do(lambda v: self.svc.remove_key_message(cur[0], by=self.user, expected_version=v), cur[0])

@@ -21,6 +21,7 @@ class LiveUpdates(QObject):
     def __init__(self, svc, parent=None) -> None:
         super().__init__(parent)
         self.pending: list = []
+        self.stopped = False
         self.timer = QTimer(self, singleShot=True, interval=COALESCE_MS)
         self.timer.timeout.connect(self._flush)
         self._arrived.connect(self._collect)
@@ -31,8 +32,10 @@ class LiveUpdates(QObject):
         return self
 
     def stop(self) -> None:
+        self.stopped = True  # changes still queued to the GUI thread are dropped, not shown after close
         self.timer.stop()
         self.listener.stop()
+        self.pending = []
 
     def _from_thread(self, change) -> None:
         try:
@@ -41,6 +44,8 @@ class LiveUpdates(QObject):
             self.listener.stop_soon()
 
     def _collect(self, change) -> None:
+        if self.stopped:
+            return
         self.pending.append(change)
         if not self.timer.isActive():
             self.timer.start()

@@ -323,6 +323,13 @@ class MainWindow(QMainWindow):
         self._action(f, "E&xport bundle…", self.export_bundle)
         self.operator_actions.append(self._action(f, "&Import bundle into a new workspace…", self.import_bundle))
         f.addSeparator()
+        # moving between stores (docs/team.md): reading this workspace only, so executive mode keeps them
+        self.snapshot_action = self._action(f, "Take offline &snapshot…", self.take_snapshot)
+        self.push_action = self._action(f, "&Push to a team server…", self.push_to_team)
+        if self.svc.ws.backend != "sqlite" or self.svc.snapshot is not None:
+            self.push_action.setEnabled(False)  # team push copies a solo workspace
+            self.push_action.setToolTip("only a solo (SQLite) workspace, not a snapshot, is pushed to a team server")
+        f.addSeparator()
         self._action(f, "&Quit", self.close, QKeySequence.StandardKey.Quit)
         v = mb.addMenu("&View")
         self.exec_mode = self._action(v, "&Executive mode (read-only)", self.toggle_read_only, "Ctrl+E")
@@ -429,6 +436,20 @@ class MainWindow(QMainWindow):
         self.onboarding = OnboardingWizard(self.svc, self)
         self.onboarding.done_setup.connect(lambda: self.switch_workspace.emit(self.svc))  # rebuild the pages
         self.onboarding.open()
+
+    def take_snapshot(self) -> None:
+        """File > Take offline snapshot…: the dialog (window-modal), working in the thread pool."""
+        from orm_desktop.ui.team_dialogs import SnapshotDialog
+
+        self.transfer_dialog = SnapshotDialog(self.svc, self.runner, self)
+        self.transfer_dialog.open()
+
+    def push_to_team(self) -> None:
+        """File > Push to a team server…: copy this solo workspace into an empty team database."""
+        from orm_desktop.ui.team_dialogs import PushDialog
+
+        self.transfer_dialog = PushDialog(self.svc, self.runner, self)
+        self.transfer_dialog.open()
 
     def export_bundle(self) -> None:
         from orm_desktop.errors import KnownError

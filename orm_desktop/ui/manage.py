@@ -465,6 +465,12 @@ class SettingsView(QWidget):
         # checked = the rule is on: a second person approves (the setting stores the opposite)
         self.four_eyes = QCheckBox("a draft needs a second person's approval (nobody approves their own)")
         self.four_eyes.setChecked(not s.get("allow_self_approval"))
+        self.four_eyes_enforced = enforced = svc.team_enforced_setting("allow_self_approval")
+        if enforced:  # a team workspace: the database enforces the rule, the box only says so
+            self.four_eyes.setChecked(True)
+            self.four_eyes.setEnabled(False)
+            self.four_eyes.setToolTip(enforced)
+            self.four_eyes.setText("a draft needs a second person's approval (enforced by the team database)")
         self.sla = {}
         for lvl, hours in s.get("sla_hours", {}).items():
             sb = QSpinBox(minimum=1, maximum=720, value=int(hours))
@@ -516,7 +522,7 @@ class SettingsView(QWidget):
         self.contact.setText(s.get("contact", ""))
         self.status_page.setText(s.get("status_page", ""))
         self.refresh.setValue(int(s.get("refresh_minutes", 30)))
-        self.four_eyes.setChecked(not s.get("allow_self_approval"))
+        self.four_eyes.setChecked(bool(self.four_eyes_enforced) or not s.get("allow_self_approval"))
         for lvl, hours in s.get("sla_hours", {}).items():
             if lvl in self.sla:
                 self.sla[lvl].setValue(int(hours))

@@ -127,6 +127,7 @@ class TemplatesDialog(QDialog):
 
     def reload(self, select: str | None = None) -> None:
         self.templates = sorted(self.svc.templates().values(), key=lambda t: (t.shipped, t.title))
+        self.versions = self.svc.template_versions()  # what this dialog read: saves are checked against it
         self.list.blockSignals(True)
         self.list.clear()
         for t in self.templates:
@@ -164,31 +165,44 @@ class TemplatesDialog(QDialog):
             return
         from dataclasses import replace
 
+        body = to_toml(replace(t, id=new_id.strip(), title=f"{t.title} (custom)"))
         try:
-            copy = self.svc.save_template(to_toml(replace(t, id=new_id.strip(), title=f"{t.title} (custom)")),
-                                          by=self.user)
+            copy = self._versioned(lambda v: self.svc.save_template(body, by=self.user, expected_versions=v))
         except KnownError as exc:
             QMessageBox.warning(self, "Cannot create template", str(exc))
             return
-        self.reload(copy.id)
+        self.reload(copy.id if copy else t.id)
+
+    def _versioned(self, write):
+        """Run ``write(versions)`` against the versions this dialog read; a template someone else
+        saved since asks "reload / keep mine" (never a silent overwrite). None when reloaded."""
+        try:
+            return write(self.versions)
+        except Conflict as exc:
+            if not keep_mine_after_conflict(self, exc):
+                self.reload(str(exc.row_id))
+                return None
+            return write({**self.versions, str(exc.row_id): exc.current})  # mine, on top of theirs
 
     def save(self) -> None:
         t = self.current()
         if t is None or t.shipped or not ensure_unlocked(self, self.svc, self.user):
             return
+        body = self.editor.toPlainText()
         try:
-            saved = self.svc.save_template(self.editor.toPlainText(), by=self.user)
+            saved = self._versioned(lambda v: self.svc.save_template(body, by=self.user, expected_versions=v))
         except KnownError as exc:
             QMessageBox.warning(self, "Cannot save template", str(exc))
             return
-        self.reload(saved.id)
+        if saved is not None:
+            self.reload(saved.id)
 
     def delete(self) -> None:
         t = self.current()
         if t is None or t.shipped or not ensure_unlocked(self, self.svc, self.user):
             return
         try:
-            self.svc.delete_template(t.id, by=self.user)
+            self._versioned(lambda v: self.svc.delete_template(t.id, by=self.user, expected_version=v.get(t.id)))
         except KnownError as exc:
             QMessageBox.warning(self, "Cannot delete template", str(exc))
             return

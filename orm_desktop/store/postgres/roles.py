@@ -167,7 +167,7 @@ DECLARE t text;
 BEGIN
     FOR t IN SELECT c.table_name FROM information_schema.columns c
              WHERE c.table_schema = 'public' AND c.column_name = 'changed_by'
-               AND c.table_name IN ('mentions', 'responses', 'rules', 'settings') LOOP
+               AND c.table_name IN ('mentions', 'responses', 'rules', 'settings', 'templates', 'key_messages') LOOP
         EXECUTE format('DROP TRIGGER IF EXISTS %I ON %I', t || '_team_changed_by', t);
         EXECUTE format('CREATE TRIGGER %I BEFORE INSERT OR UPDATE ON %I FOR EACH ROW '
                        'EXECUTE FUNCTION team_changed_by()', t || '_team_changed_by', t);
