@@ -1,6 +1,7 @@
 """Speed of entity-targeted scoring (score_toward, run for every (mention, entity) at ingest), one core.
 
     python benchmarks/targeted_speed.py [--against OLD/orm_desktop/analysis/sentiment.py]
+    python benchmarks/targeted_speed.py --check OLD/orm_desktop/analysis/sentiment.py [--no-peers]
 
 Two workloads: the (text, entity) pairs of tests/data/sentiment_targeted.tsv (tweets to short
 news, 1,467 pairs) and ~600-character news texts naming the entity in 2 of 5 sentences and a
@@ -8,6 +9,12 @@ rival in another. CPU time of this process (time.process_time): pairs per second
 With --against (another version's sentiment.py, e.g. from `git archive`), both versions run in
 this process, alternating, four rounds each: the ratio is what a loaded machine cannot blur.
 Writes benchmarks/out/targeted_speed.json.
+
+--check: every field of every answer (score, label, evidence, source, confidence) of this version
+and of the other one, on the cases of benchmarks/targeted_cases.py (the targeted set, the demo
+feeds, the dev corpora's sentences with a synthetic entity, the peers load's mentions), each
+version with its own engine behind a pipeline.CachedEngine as in a refresh; prints the CPU time
+of each and the differences (exit status 1 if any).
 """
 
 from __future__ import annotations
@@ -87,12 +94,53 @@ def against(path: str, workloads: dict[str, list[tuple[str, str]]]) -> list[dict
     return rows
 
 
+def check(path: str, peers: bool = True) -> int:
+    """Differences between this version's answers and those of the sentiment.py at ``path``."""
+    import importlib.util
+
+    from targeted_cases import all_cases, outcome
+
+    from orm_desktop.analysis import sentiment as new
+    from orm_desktop.ingest.pipeline import CachedEngine
+    from orm_desktop.ingest.query import EntityQuery
+
+    spec = importlib.util.spec_from_file_location("other_sentiment", path)
+    old = importlib.util.module_from_spec(spec)
+    sys.modules["other_sentiment"] = old
+    spec.loader.exec_module(old)
+    differ = 0
+    rows = []
+    for name, cases in all_cases(peers).items():
+        queries = {(c.query, c.aliases): EntityQuery.parse(c.query, c.aliases) for c in cases}
+        answers, cpu = {}, {}
+        for label, mod in (("other", old), ("this", new)):
+            engine = CachedEngine(mod.get_engine("orm"))
+            t = time.process_time()
+            answers[label] = [mod.score_toward(c.title, c.text, queries[c.query, c.aliases].spans, engine=engine,
+                                               rating=c.rating, lang=c.lang) for c in cases]
+            cpu[label] = time.process_time() - t
+        bad = [(c, a, b) for c, a, b in zip(cases, answers["other"], answers["this"], strict=True)
+               if outcome(a) != outcome(b)]
+        for c, a, b in bad[:5]:
+            print(f"DIFFERENT ({name}): {c}\n  other {outcome(a)}\n  this  {outcome(b)}")
+        differ += len(bad)
+        rows.append({"cases": name, "n": len(cases), "different": len(bad), "other_cpu_s": round(cpu["other"], 3),
+                     "this_cpu_s": round(cpu["this"], 3), "this/other": round(cpu["other"] / cpu["this"], 2)})
+    print(table(rows, list(rows[0])))
+    write_json("targeted_check", {"rows": rows, "against": path})
+    return 1 if differ else 0
+
+
 def main() -> None:
     import argparse
 
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--against", help="another version's orm_desktop/analysis/sentiment.py to compare with")
+    p.add_argument("--check", metavar="OTHER", help="another version's sentiment.py: are all answers identical?")
+    p.add_argument("--no-peers", action="store_true", help="--check without the peers load (quicker)")
     a = p.parse_args()
+    if a.check:
+        sys.exit(check(a.check, not a.no_peers))
     with DATA.open(encoding="utf-8") as fh:
         pairs = [(r["text"], r["entity"]) for r in csv.DictReader(fh, delimiter="\t")]
     if a.against:
