@@ -22,6 +22,7 @@ import functools
 import math
 import re
 import threading
+import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -559,13 +560,22 @@ def split_sentences(text: str) -> list[str]:
     return list(_split_cached(text))
 
 
+# _SENT_END with the end mark consumed instead of looked behind at: same cuts (a look-behind at
+# the start of a pattern is tried at every position; a leading character set lets the regex
+# engine skip to the next candidate)
+_SENT_END_FAST = re.compile(r"[.!?…][\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9@#])|\n\s*\n|\n(?=[-•*]\s)")
+
+
 def _split(text: str) -> list[str]:
     """Offline, regex-based sentence splitting (abbreviations, decimals and quotes aware)."""
     out: list[str] = []
     start = 0
-    for m in _SENT_END.finditer(text):
-        piece = text[start:m.start()]
-        if _ABBREV_END.search(piece.rstrip("\"'”’)")):
+    for m in _SENT_END_FAST.finditer(text):
+        cut = m.start() if text[m.start()] == "\n" else m.start() + 1  # _SENT_END's start
+        piece = text[start:cut]
+        tail = piece.rstrip("\"'”’)")
+        # an _ABBREV_END match is at most 8 characters long: only the tail can hold it
+        if _ABBREV_END.search(tail, max(0, len(tail) - 12)):
             continue  # "Mr. Smith": not the end of a sentence
         if piece.strip():
             out.append(piece.strip())
@@ -624,6 +634,15 @@ _COMPARED = re.compile(r"^\s*(compared (?:with|to)\b[^,]+),\s*(.+)$", re.IGNOREC
 def split_clauses(sentence: str) -> list[str]:
     """Segments of a sentence, cut at contrast markers and clause joints ("X, but Y"; "X; Y";
     "X, and Y"; "unlike X, Y")."""
+    return list(_clauses_cached(sentence))
+
+
+@functools.lru_cache(maxsize=4096)  # a sentence is cut once for all the entities it names
+def _clauses_cached(sentence: str) -> tuple[str, ...]:
+    return tuple(_split_clauses(sentence))
+
+
+def _split_clauses(sentence: str) -> list[str]:
     if not _SEG_CHARS.search(sentence) and _SEG_WORDS.isdisjoint(sentence.lower().split()):
         return [sentence.strip(" ,;")] if sentence.strip(" ,;") else []  # nothing to cut at (speed)
     out = []
@@ -995,7 +1014,7 @@ def _clauses_for(sentence: str, spans: Callable[[str], list[tuple[int, int]]]) -
     but it is useless"; "X cut its outlook, and shares fell"); a segment after "but" weighs 1.5
     (the writer's conclusion), after "as"/"after"/"since" 0.5 (context). "Unlike X, Y…" and
     "compared with X, Y…" give X the opposite of the rest (sign -1)."""
-    clauses = split_clauses(sentence)
+    clauses = _clauses_cached(sentence)
     mixed = any(spans(c) and _names_other(c, spans) for c in clauses)
     if (len(clauses) <= 1 and not mixed) or role_valence(sentence, spans):
         return [(sentence, 1.0, 1.0)]  # one clause (its role is read by the caller), or a role
@@ -1189,6 +1208,28 @@ def _evidence(chunk: str, engine: Engine, lang: str) -> tuple[float, float, bool
             return (*analyse(chunk, lang), False)
         s = engine.score(chunk)
         return s, confidence_of(s, s), False
+    # with analyse_parts the answer depends on the chunk alone: remembered per engine (engines
+    # are pure functions of the text, as pipeline.CachedEngine assumes too)
+    try:
+        memo = _EVIDENCE_MEMO.get(engine)
+        if memo is None:
+            memo = _EVIDENCE_MEMO[engine] = {}
+    except TypeError:  # an engine that cannot be weakly referenced: not remembered
+        return _evidence_parts(chunk, parts)
+    hit = memo.get(chunk)
+    if hit is None:
+        if len(memo) >= _EVIDENCE_MAX:
+            memo.clear()
+        hit = memo[chunk] = _evidence_parts(chunk, parts)
+    return hit
+
+
+_EVIDENCE_MEMO: weakref.WeakKeyDictionary[Engine, dict[str, tuple[float, float, bool]]] = weakref.WeakKeyDictionary()
+_EVIDENCE_MAX = 20_000
+
+
+def _evidence_parts(chunk: str, parts: Callable[[str], tuple]) -> tuple[float, float, bool]:
+    """_evidence with the default engine's analyse_parts."""
     s, c, vader, blob, ruled, marked = parts(chunk)
     lowered = chunk.lower()
     ev = _event_valence(marked)
