@@ -65,30 +65,38 @@ def run(pairs: list[tuple[str, str]], repeat: int = 1) -> float:
     return len(pairs) * repeat / (time.process_time() - t)
 
 
-def against(path: str, workloads: dict[str, list[tuple[str, str]]]) -> list[dict]:
-    """This version and the sentiment.py at ``path``, alternating in one process."""
+def against(path: str, workloads: dict[str, list], rounds: int = 4) -> list[dict]:
+    """This version and the sentiment.py at ``path``, alternating in one process. A workload is
+    a list of (text, entity) pairs or of targeted_cases.Case."""
     import importlib.util
 
+    from targeted_cases import Case
+
     from orm_desktop.analysis import sentiment as new
+    from orm_desktop.ingest.pipeline import CachedEngine
     from orm_desktop.ingest.query import EntityQuery
 
     spec = importlib.util.spec_from_file_location("other_sentiment", path)
     old = importlib.util.module_from_spec(spec)
     sys.modules["other_sentiment"] = old
     spec.loader.exec_module(old)
-    engines = {"other": (old, old.get_engine("orm")), "this": (new, new.get_engine("orm"))}
     rows = []
     for name, work in workloads.items():
-        queries = {e: EntityQuery.parse(f'"{e}"') for _, e in work}
+        cases = [w if isinstance(w, Case) else Case("", w[0], f'"{w[1]}"') for w in work]
+        queries = {(c.query, c.aliases): EntityQuery.parse(c.query, c.aliases) for c in cases}
         cpu = {"other": 0.0, "this": 0.0}
-        for rnd in range(4):
+        for rnd in range(rounds):
             for label in (("other", "this") if rnd % 2 == 0 else ("this", "other")):
-                mod, engine = engines[label]
+                mod = old if label == "other" else new
+                engine = CachedEngine(mod.get_engine("orm"))  # a refresh's engine, fresh each round
+                for memo in ("_SPANS_MEMO", "_ENTITY_MEMO"):  # nor what the previous round remembered
+                    getattr(mod, memo, {}).clear()
                 t = time.process_time()
-                for text, entity in work:
-                    mod.score_toward("", text, queries[entity].spans, engine=engine)
+                for c in cases:
+                    mod.score_toward(c.title, c.text, queries[c.query, c.aliases].spans, engine=engine,
+                                     rating=c.rating, lang=c.lang)
                 cpu[label] += time.process_time() - t
-        n = 4 * len(work)
+        n = rounds * len(cases)
         rows.append({"workload": name, "n": n, "other_pairs_per_s": round(n / cpu["other"]),
                      "this_pairs_per_s": round(n / cpu["this"]), "this/other": round(cpu["other"] / cpu["this"], 2)})
     return rows
@@ -144,7 +152,10 @@ def main() -> None:
     with DATA.open(encoding="utf-8") as fh:
         pairs = [(r["text"], r["entity"]) for r in csv.DictReader(fh, delimiter="\t")]
     if a.against:
-        rows = against(a.against, {"targeted set pairs": pairs, "600-char news": long_texts(1500)})
+        from targeted_cases import peers_load
+
+        rows = against(a.against, {"targeted set pairs": pairs, "600-char news": long_texts(1500),
+                                   "peers load mentions": peers_load()})
         print(table(rows, list(rows[0])))
         write_json("targeted_speed", {"rows": rows, "against": a.against})
         return

@@ -1289,16 +1289,60 @@ _TURN_START = re.compile(r"^\s*(?:but|however|sadly|unfortunately|shame|pity|upd
                          r"|this year|since then|now|these days)\b", re.IGNORECASE)
 
 
+_SPANS_MEMO: dict[tuple[Callable[[str], list[tuple[int, int]]], str], list[tuple[int, int]]] = {}
+_SPANS_MAX = 50_000
+
+
 def _memo(spans: Callable[[str], list[tuple[int, int]]]) -> Callable[[str], list[tuple[int, int]]]:
-    """spans, remembered for the texts of one call (a clause is asked about several times)."""
-    seen: dict[str, list[tuple[int, int]]] = {}
+    """spans, remembered across calls (a clause is asked about several times; a sentence that
+    recurs in a refresh, a syndicated copy's or boilerplate, for the same entity query is
+    searched once). ``spans`` is a pure function of the text (an EntityQuery's ``spans``); the
+    memo holds it, so a key's callable cannot be collected and its id reused. The lists are
+    shared: callers only read them."""
+    try:
+        hash(spans)
+    except TypeError:  # an unhashable callable: remembered for this call only
+        seen: dict[str, list[tuple[int, int]]] = {}
+
+        def per_call(text: str) -> list[tuple[int, int]]:
+            r = seen.get(text)
+            if r is None:
+                r = seen[text] = spans(text)
+            return r
+        return per_call
+    memo = _SPANS_MEMO
 
     def cached(text: str) -> list[tuple[int, int]]:
-        r = seen.get(text)
+        key = (spans, text)
+        r = memo.get(key)
         if r is None:
-            r = seen[text] = spans(text)
+            if len(memo) >= _SPANS_MAX:
+                memo.clear()
+            r = memo[key] = spans(text)
         return r
+    cached.memo_key = spans  # type: ignore[attr-defined]  # what _per_entity remembers by
     return cached
+
+
+_ENTITY_MEMO: dict[tuple[object, Callable, str], object] = {}
+
+
+def _per_entity[R](fn: Callable[[str, Callable], R], text: str, spans: Callable[[str], list[tuple[int, int]]]) -> R:
+    """``fn(text, spans)`` (a pure function of the text and the entity's spans: _clauses_for,
+    role_valence, _names_other), remembered across calls when ``spans`` came from _memo."""
+    owner = getattr(spans, "memo_key", None)
+    if owner is None:
+        return fn(text, spans)
+    key = (owner, fn, text)
+    r = _ENTITY_MEMO.get(key, _MISSING)
+    if r is _MISSING:
+        if len(_ENTITY_MEMO) >= _SPANS_MAX:
+            _ENTITY_MEMO.clear()
+        r = _ENTITY_MEMO[key] = fn(text, spans)
+    return r  # type: ignore[return-value]
+
+
+_MISSING = object()
 
 
 def score_toward(title: str, text: str, spans: Callable[[str], list[tuple[int, int]]],
@@ -1309,7 +1353,7 @@ def score_toward(title: str, text: str, spans: Callable[[str], list[tuple[int, i
     spans = _memo(spans)
     parts: list[tuple[str, float, float]] = []  # (text, weight, sign)
     if title and spans(title):
-        parts += [(c, 1.5 * w, sg) for c, w, sg in _clauses_for(title, spans)]
+        parts += [(c, 1.5 * w, sg) for c, w, sg in _per_entity(_clauses_for, title, spans)]
     previous = False  # the sentence before named the entity: "It"/"The company" refer to it
     sentences = _split_cached(text)[:200]
     # a short text that names nobody else is about the entity from start to end (decided when
@@ -1320,13 +1364,13 @@ def score_toward(title: str, text: str, spans: Callable[[str], list[tuple[int, i
         if len(parts) >= max_sentences:
             break
         if spans(sentence):
-            parts.extend(_clauses_for(sentence, spans))
+            parts.extend(_per_entity(_clauses_for, sentence, spans))
             previous = True
-            others_before = _names_other(sentence, spans)
+            others_before = _per_entity(_names_other, sentence, spans)
         elif previous and (_PRONOUN_START.match(sentence) or _REFERS.search(sentence) or _comment(sentence)) \
-                and not _names_other(sentence, spans) and (not others_before or _refers_to_kind(sentence, text, spans)):
+                and not _per_entity(_names_other, sentence, spans) and (not others_before or _refers_to_kind(sentence, text, spans)):
             parts.append((sentence, 1.3, 1.0))  # what follows often settles it ("It died in March.")
-        elif lone or (lone is None and (lone := not any(_names_other(x, spans) for x in sentences))):
+        elif lone or (lone is None and (lone := not any(_per_entity(_names_other, x, spans) for x in sentences))):
             # "But after three weeks the hinge cracked.": the writer's conclusion
             parts.append((sentence, 2.0 if _TURN_START.match(sentence) else 0.8, 1.0))
         else:
@@ -1337,7 +1381,7 @@ def score_toward(title: str, text: str, spans: Callable[[str], list[tuple[int, i
     total = weight = conf_total = conf_weight = 0.0
     sarcastic = False
     for chunk, w, sign in parts:
-        role = role_valence(chunk, spans) if sign > 0 else 0.0
+        role = _per_entity(role_valence, chunk, spans) if sign > 0 else 0.0
         if role:
             s, c = role, 0.8
             w *= 2.0  # the entity's role in the sentence outweighs the words around it
