@@ -65,6 +65,16 @@ def run(pairs: list[tuple[str, str]], repeat: int = 1) -> float:
     return len(pairs) * repeat / (time.process_time() - t)
 
 
+def forget(mod) -> None:
+    """Empty a sentiment module's caches and memos (one round = one refresh in a new process)."""
+    for name in dir(mod):
+        obj = getattr(mod, name)
+        if hasattr(obj, "cache_parameters") and obj.cache_parameters()["maxsize"] is not None:
+            obj.cache_clear()  # the bounded caches of texts (not the lexicons loaded once)
+        elif name.endswith(("_MEMO", "_MEMOS")) and hasattr(obj, "clear"):
+            obj.clear()
+
+
 def against(path: str, workloads: dict[str, list], rounds: int = 4) -> list[dict]:
     """This version and the sentiment.py at ``path``, alternating in one process. A workload is
     a list of (text, entity) pairs or of targeted_cases.Case."""
@@ -80,6 +90,9 @@ def against(path: str, workloads: dict[str, list], rounds: int = 4) -> list[dict
     old = importlib.util.module_from_spec(spec)
     sys.modules["other_sentiment"] = old
     spec.loader.exec_module(old)
+    warm = EntityQuery.parse('"Acme"').spans
+    for mod in (old, new):  # the model and the word lists are loaded before the clock starts
+        mod.score_toward("", "Acme beat Globex, and it is cheaper. Prices fell.", warm, engine=mod.get_engine("orm"))
     rows = []
     for name, work in workloads.items():
         cases = [w if isinstance(w, Case) else Case("", w[0], f'"{w[1]}"') for w in work]
@@ -89,8 +102,7 @@ def against(path: str, workloads: dict[str, list], rounds: int = 4) -> list[dict
             for label in (("other", "this") if rnd % 2 == 0 else ("this", "other")):
                 mod = old if label == "other" else new
                 engine = CachedEngine(mod.get_engine("orm"))  # a refresh's engine, fresh each round
-                for memo in ("_SPANS_MEMO", "_ENTITY_MEMO"):  # nor what the previous round remembered
-                    getattr(mod, memo, {}).clear()
+                forget(mod)  # nor what the previous round remembered
                 t = time.process_time()
                 for c in cases:
                     mod.score_toward(c.title, c.text, queries[c.query, c.aliases].spans, engine=engine,

@@ -566,20 +566,33 @@ def split_sentences(text: str) -> list[str]:
 _SENT_END_FAST = re.compile(r"[.!?…][\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9@#])|\n\s*\n|\n(?=[-•*]\s)")
 
 
+_SENT_CANDIDATE = re.compile("[.!?…\n]")  # where a _SENT_END_FAST match can start (a fast scan)
+
+
 def _split(text: str) -> list[str]:
     """Offline, regex-based sentence splitting (abbreviations, decimals and quotes aware)."""
     out: list[str] = []
-    start = 0
-    for m in _SENT_END_FAST.finditer(text):
-        cut = m.start() if text[m.start()] == "\n" else m.start() + 1  # _SENT_END's start
+    start = pos = 0
+    candidate, end_at = _SENT_CANDIDATE.search, _SENT_END_FAST.match
+    while (c := candidate(text, pos)) is not None:
+        at = c.start()
+        m = end_at(text, at)  # the matches _SENT_END_FAST.finditer(text) finds, in order
+        if m is None:
+            pos = at + 1
+            continue
+        pos = m.end()
+        cut = at if text[at] == "\n" else at + 1  # _SENT_END's start
         piece = text[start:cut]
-        tail = piece.rstrip("\"'”’)")
-        # an _ABBREV_END match is at most 8 characters long: only the tail can hold it
-        if _ABBREV_END.search(tail, max(0, len(tail) - 12)):
-            continue  # "Mr. Smith": not the end of a sentence
-        if piece.strip():
-            out.append(piece.strip())
-        start = m.end()
+        if text[at] in ".\n":  # a piece ending in "!", "?" or "…" is no abbreviation
+            tail = piece.rstrip("\"'”’)")
+            # an _ABBREV_END match ends with "." (before a final newline at most) and is at
+            # most 8 characters long: only the tail can hold it
+            if tail.endswith((".", ".\n")) and _ABBREV_END.search(tail, max(0, len(tail) - 12)):
+                continue  # "Mr. Smith": not the end of a sentence
+        piece = piece.strip()
+        if piece:
+            out.append(piece)
+        start = pos
     if text[start:].strip():
         out.append(text[start:].strip())
     return out
@@ -1289,60 +1302,80 @@ _TURN_START = re.compile(r"^\s*(?:but|however|sadly|unfortunately|shame|pity|upd
                          r"|this year|since then|now|these days)\b", re.IGNORECASE)
 
 
-_SPANS_MEMO: dict[tuple[Callable[[str], list[tuple[int, int]]], str], list[tuple[int, int]]] = {}
-_SPANS_MAX = 50_000
+class _EntityMemo:
+    """What score_toward remembers about one entity (its ``spans`` callable, a pure function of
+    the text: an EntityQuery's ``spans``) across calls: where the entity is in a text, and the
+    clauses, role and other-name checks of its sentences and segments. A sentence that recurs
+    (a syndicated copy, boilerplate, a title shared by two items) is read once per entity. The
+    memo holds the callable, so its id cannot be reused by another. Answers are shared: callers
+    only read them."""
 
+    __slots__ = ("fn", "found", "clauses_of", "roles", "others")
 
-def _memo(spans: Callable[[str], list[tuple[int, int]]]) -> Callable[[str], list[tuple[int, int]]]:
-    """spans, remembered across calls (a clause is asked about several times; a sentence that
-    recurs in a refresh, a syndicated copy's or boilerplate, for the same entity query is
-    searched once). ``spans`` is a pure function of the text (an EntityQuery's ``spans``); the
-    memo holds it, so a key's callable cannot be collected and its id reused. The lists are
-    shared: callers only read them."""
-    try:
-        hash(spans)
-    except TypeError:  # an unhashable callable: remembered for this call only
-        seen: dict[str, list[tuple[int, int]]] = {}
+    def __init__(self, fn: Callable[[str], list[tuple[int, int]]]) -> None:
+        self.fn = fn
+        self.found: dict[str, list[tuple[int, int]]] = {}
+        self.clauses_of: dict[str, list[tuple[str, float, float]]] = {}
+        self.roles: dict[str, float] = {}
+        self.others: dict[str, bool] = {}
 
-        def per_call(text: str) -> list[tuple[int, int]]:
-            r = seen.get(text)
-            if r is None:
-                r = seen[text] = spans(text)
-            return r
-        return per_call
-    memo = _SPANS_MEMO
-
-    def cached(text: str) -> list[tuple[int, int]]:
-        key = (spans, text)
-        r = memo.get(key)
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        r = self.found.get(text)
         if r is None:
-            if len(memo) >= _SPANS_MAX:
-                memo.clear()
-            r = memo[key] = spans(text)
+            _count()
+            r = self.found[text] = self.fn(text)
         return r
-    cached.memo_key = spans  # type: ignore[attr-defined]  # what _per_entity remembers by
-    return cached
+
+    def clauses(self, sentence: str) -> list[tuple[str, float, float]]:
+        r = self.clauses_of.get(sentence)
+        if r is None:
+            _count()
+            r = self.clauses_of[sentence] = _clauses_for(sentence, self.spans)
+        return r
+
+    def role(self, clause: str) -> float:
+        r = self.roles.get(clause)
+        if r is None:
+            _count()
+            r = self.roles[clause] = role_valence(clause, self.spans)
+        return r
+
+    def names_other(self, segment: str) -> bool:
+        r = self.others.get(segment)
+        if r is None:
+            _count()
+            r = self.others[segment] = _names_other(segment, self.spans)
+        return r
 
 
-_ENTITY_MEMO: dict[tuple[object, Callable, str], object] = {}
+_ENTITY_MEMOS: dict[Callable[[str], list[tuple[int, int]]], _EntityMemo] = {}
+_MEMO_MAX = 100_000  # entries over all entities before the memos start over (bounded memory)
+_memo_size = 0
 
 
-def _per_entity[R](fn: Callable[[str, Callable], R], text: str, spans: Callable[[str], list[tuple[int, int]]]) -> R:
-    """``fn(text, spans)`` (a pure function of the text and the entity's spans: _clauses_for,
-    role_valence, _names_other), remembered across calls when ``spans`` came from _memo."""
-    owner = getattr(spans, "memo_key", None)
-    if owner is None:
-        return fn(text, spans)
-    key = (owner, fn, text)
-    r = _ENTITY_MEMO.get(key, _MISSING)
-    if r is _MISSING:
-        if len(_ENTITY_MEMO) >= _SPANS_MAX:
-            _ENTITY_MEMO.clear()
-        r = _ENTITY_MEMO[key] = fn(text, spans)
-    return r  # type: ignore[return-value]
+def _count() -> None:
+    global _memo_size
+    _memo_size += 1
+    if _memo_size > _MEMO_MAX:
+        _ENTITY_MEMOS.clear()  # memos in use keep working, detached
+        _memo_size = 0
 
 
-_MISSING = object()
+def _entity_memo(spans: Callable[[str], list[tuple[int, int]]]) -> _EntityMemo:
+    """The entity's memo: kept across calls for a hashable ``spans``, for this call otherwise."""
+    try:
+        memo = _ENTITY_MEMOS.get(spans)
+    except TypeError:
+        return _EntityMemo(spans)
+    if memo is None:
+        memo = _ENTITY_MEMOS[spans] = _EntityMemo(spans)
+    return memo
+
+
+@functools.lru_cache(maxsize=4096)
+def _refers_back(sentence: str) -> bool:
+    """Does a sentence open with "It"/"The company", refer back ("this brand") or comment?"""
+    return bool(_PRONOUN_START.match(sentence) or _REFERS.search(sentence) or _comment(sentence))
 
 
 def score_toward(title: str, text: str, spans: Callable[[str], list[tuple[int, int]]],
@@ -1350,10 +1383,11 @@ def score_toward(title: str, text: str, spans: Callable[[str], list[tuple[int, i
                  max_sentences: int = 6, lang: str = "") -> TargetedScore:
     """Sentiment toward one entity (see the module docstring)."""
     engine = engine or get_engine()
-    spans = _memo(spans)
+    memo = _entity_memo(spans)
+    spans, clauses, role_of, names_other = memo.spans, memo.clauses, memo.role, memo.names_other
     parts: list[tuple[str, float, float]] = []  # (text, weight, sign)
     if title and spans(title):
-        parts += [(c, 1.5 * w, sg) for c, w, sg in _per_entity(_clauses_for, title, spans)]
+        parts += [(c, 1.5 * w, sg) for c, w, sg in clauses(title)]
     previous = False  # the sentence before named the entity: "It"/"The company" refer to it
     sentences = _split_cached(text)[:200]
     # a short text that names nobody else is about the entity from start to end (decided when
@@ -1364,13 +1398,13 @@ def score_toward(title: str, text: str, spans: Callable[[str], list[tuple[int, i
         if len(parts) >= max_sentences:
             break
         if spans(sentence):
-            parts.extend(_per_entity(_clauses_for, sentence, spans))
+            parts.extend(clauses(sentence))
             previous = True
-            others_before = _per_entity(_names_other, sentence, spans)
-        elif previous and (_PRONOUN_START.match(sentence) or _REFERS.search(sentence) or _comment(sentence)) \
-                and not _per_entity(_names_other, sentence, spans) and (not others_before or _refers_to_kind(sentence, text, spans)):
+            others_before = names_other(sentence)
+        elif previous and _refers_back(sentence) \
+                and not names_other(sentence) and (not others_before or _refers_to_kind(sentence, text, spans)):
             parts.append((sentence, 1.3, 1.0))  # what follows often settles it ("It died in March.")
-        elif lone or (lone is None and (lone := not any(_per_entity(_names_other, x, spans) for x in sentences))):
+        elif lone or (lone is None and (lone := not any(names_other(x) for x in sentences))):
             # "But after three weeks the hinge cracked.": the writer's conclusion
             parts.append((sentence, 2.0 if _TURN_START.match(sentence) else 0.8, 1.0))
         else:
@@ -1381,7 +1415,7 @@ def score_toward(title: str, text: str, spans: Callable[[str], list[tuple[int, i
     total = weight = conf_total = conf_weight = 0.0
     sarcastic = False
     for chunk, w, sign in parts:
-        role = _per_entity(role_valence, chunk, spans) if sign > 0 else 0.0
+        role = role_of(chunk) if sign > 0 else 0.0
         if role:
             s, c = role, 0.8
             w *= 2.0  # the entity's role in the sentence outweighs the words around it
