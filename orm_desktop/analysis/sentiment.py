@@ -560,30 +560,21 @@ def split_sentences(text: str) -> list[str]:
     return list(_split_cached(text))
 
 
-# _SENT_END with the end mark consumed instead of looked behind at: same cuts (a look-behind at
-# the start of a pattern is tried at every position; a leading character set lets the regex
-# engine skip to the next candidate)
-_SENT_END_FAST = re.compile(r"[.!?…][\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9@#])|\n\s*\n|\n(?=[-•*]\s)")
-
-
-_SENT_CANDIDATE = re.compile("[.!?…\n]")  # where a _SENT_END_FAST match can start (a fast scan)
+# _SENT_END with the end mark consumed instead of looked behind at: the same matches, one
+# character later for a "." "!" "?" "…" (a look-behind at the start of a pattern is tried at
+# every position; a leading character set lets the regex engine skip to the next candidate)
+_SENT_END_FAST = re.compile(r"[.!?…\n](?:(?<=[.!?…])[\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9@#])|(?<=\n)\s*\n|(?<=\n)(?=[-•*]\s))")
 
 
 def _split(text: str) -> list[str]:
     """Offline, regex-based sentence splitting (abbreviations, decimals and quotes aware)."""
     out: list[str] = []
-    start = pos = 0
-    candidate, end_at = _SENT_CANDIDATE.search, _SENT_END_FAST.match
-    while (c := candidate(text, pos)) is not None:
-        at = c.start()
-        m = end_at(text, at)  # the matches _SENT_END_FAST.finditer(text) finds, in order
-        if m is None:
-            pos = at + 1
-            continue
-        pos = m.end()
-        cut = at if text[at] == "\n" else at + 1  # _SENT_END's start
-        piece = text[start:cut]
-        if text[at] in ".\n":  # a piece ending in "!", "?" or "…" is no abbreviation
+    start = 0
+    for m in _SENT_END_FAST.finditer(text):
+        at = m.start()
+        mark = text[at]
+        piece = text[start:at] if mark == "\n" else text[start:at + 1]  # cut where _SENT_END starts
+        if mark == "." or mark == "\n":  # a piece ending in "!", "?" or "…" is no abbreviation
             tail = piece.rstrip("\"'”’)")
             # an _ABBREV_END match ends with "." (before a final newline at most) and is at
             # most 8 characters long: only the tail can hold it
@@ -592,7 +583,7 @@ def _split(text: str) -> list[str]:
         piece = piece.strip()
         if piece:
             out.append(piece)
-        start = pos
+        start = m.end()
     if text[start:].strip():
         out.append(text[start:].strip())
     return out
