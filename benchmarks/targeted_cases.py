@@ -112,3 +112,36 @@ def all_cases(peers: bool = True) -> dict[str, list[Case]]:
 def outcome(ts) -> list:
     """Every field of a TargetedScore, JSON-able."""
     return [ts.score, ts.label, [list(e) for e in ts.evidence], ts.source, ts.confidence]
+
+
+def fingerprint(c: Case) -> str:
+    """A short identity of a case (the sample is regenerated, not stored)."""
+    import hashlib
+
+    return hashlib.sha1(repr(c).encode("utf-8")).hexdigest()[:16]
+
+
+def sample() -> list[Case]:
+    """The frozen sample tests/test_targeted_speed.py checks (a few hundred cases, seconds): every
+    10th pair of the targeted set, every 6th demo mention, the mentions of 12 generated feeds."""
+    return targeted_set()[::10] + demo_feeds()[::6] + peers_load(feeds=12, entries=25)
+
+
+def freeze(path: Path) -> int:
+    """Write the sample's answers (by the sentiment.py this process imports) to ``path``."""
+    from orm_desktop.analysis.sentiment import get_engine, score_toward
+    from orm_desktop.ingest.query import EntityQuery
+
+    engine = get_engine("orm")
+    rows = []
+    for c in sample():
+        ts = score_toward(c.title, c.text, EntityQuery.parse(c.query, c.aliases).spans, engine=engine,
+                          rating=c.rating, lang=c.lang)
+        rows.append({"case": fingerprint(c), "expected": outcome(ts)})
+    path.write_text("[\n" + ",\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n]\n", encoding="utf-8")
+    return len(rows)
+
+
+if __name__ == "__main__":
+    # python benchmarks/targeted_cases.py OUT.json  (run against the version whose answers to freeze)
+    print(freeze(Path(sys.argv[1])), "cases written")
