@@ -548,6 +548,7 @@ _ABBREVIATIONS = ("Mr", "Mrs", "Ms", "Dr", "St", "Inc", "Ltd", "Co", "Corp", "vs
                   "U.S", "U.K", "No", "Jr", "Sr", "Prof", "Gen", "Sen", "Rep", "Gov", "approx", "etc")
 _SENT_END = re.compile(r"(?<=[.!?…])[\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9@#])|\n\s*\n|\n(?=[-•*]\s)")
 _ABBREV_END = re.compile(r"(?:^|[\s(])(?:" + "|".join(re.escape(a) for a in _ABBREVIATIONS) + r")\.$")
+_ABBREV_ENDINGS = frozenset(a[-2:] for a in _ABBREVIATIONS)  # every abbreviation has 2+ characters
 
 
 @functools.lru_cache(maxsize=32)  # one text is split once for all the entities it mentions
@@ -576,9 +577,10 @@ def _split(text: str) -> list[str]:
         piece = text[start:at] if mark == "\n" else text[start:at + 1]  # cut where _SENT_END starts
         if mark == "." or mark == "\n":  # a piece ending in "!", "?" or "…" is no abbreviation
             tail = piece.rstrip("\"'”’)")
-            # an _ABBREV_END match ends with "." (before a final newline at most) and is at
-            # most 8 characters long: only the tail can hold it
-            if tail.endswith((".", ".\n")) and _ABBREV_END.search(tail, max(0, len(tail) - 12)):
+            # an _ABBREV_END match is at most 8 characters long, and ends with the last two letters of an abbreviation and
+            # "." (before a final newline at most): only such a tail can hold it
+            end = len(tail) - 1 if tail.endswith(".") else len(tail) - 2 if tail.endswith(".\n") else -1
+            if end >= 2 and tail[end - 2:end] in _ABBREV_ENDINGS and _ABBREV_END.search(tail, max(0, len(tail) - 12)):
                 continue  # "Mr. Smith": not the end of a sentence
         piece = piece.strip()
         if piece:
