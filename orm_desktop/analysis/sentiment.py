@@ -1361,6 +1361,7 @@ def _entity_memo(spans: Callable[[str], list[tuple[int, int]]]) -> _EntityMemo:
     except TypeError:
         return _EntityMemo(spans)
     if memo is None:
+        _count()  # a new entity counts too (callables made per call must not pile up)
         memo = _ENTITY_MEMOS[spans] = _EntityMemo(spans)
     return memo
 
