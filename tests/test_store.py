@@ -219,3 +219,39 @@ def test_daily_rollup_follows_inserts_overrides_and_deletes(conn):
     with db.transaction(conn):
         conn.execute("DELETE FROM mentions WHERE id = ?", (a,))
     assert rolled() == direct()
+
+
+def test_label_counts_from_the_daily_rollup_follow_overrides_mutes_and_deletes(conn):
+    """Entity + positive/negative (and whole-day ranges) are counted from ``mention_daily``; the
+    count agrees with the rows after every kind of change the rollup's triggers must follow."""
+    day = NOW - NOW % 86400
+    ids = [add_mention(conn, 1 + n % 2, 1, n, sentiment=s, published=day - (n % 4) * 86400 + 3600)
+           for n, s in enumerate([-0.5, -0.05, 0.3, 0.05, -0.9, 0.0, 0.7, -0.2])]
+    filters = [MentionFilter(entity_ids=(1,), sentiment="negative"), MentionFilter(sentiment="positive"),
+               MentionFilter(entity_ids=(1, 2), sentiment="negative", since=day - 86400),
+               MentionFilter(entity_ids=(2,), sentiment="positive", until=day),
+               MentionFilter(sentiment="negative", since=day - 2 * 86400, until=day)]
+
+    def agree():
+        for f in filters:
+            assert mentions_store.count(conn, f) == len(mentions_store.query(conn, f, limit=100)), f
+
+    agree()
+    with db.transaction(conn):
+        mentions_store.set_override(conn, ids[:3], -0.7, by="ana", now=NOW)  # positive -> negative
+    agree()
+    with db.transaction(conn):
+        conn.execute("UPDATE mentions SET muted = 1 WHERE id = ?", (ids[4],))
+    agree()
+    with db.transaction(conn):
+        conn.execute("DELETE FROM mentions WHERE id = ?", (ids[6],))
+    agree()
+    assert mentions_store.count(conn, filters[0]) == 2  # ids 0 and 2 (overridden); 4 is muted
+    if db.dialect(conn) == "sqlite":  # the statement that answers reads the rollup, not mentions
+        with db.transaction(conn):
+            conn.execute("UPDATE mentions SET muted = 0")
+        seen = []
+        conn.set_trace_callback(seen.append)
+        mentions_store.count(conn, filters[2])
+        conn.set_trace_callback(None)
+        assert "FROM mention_daily" in seen[-1]

@@ -261,6 +261,31 @@ def query(conn: sqlite3.Connection, f: MentionFilter = MentionFilter(), *, limit
     return [_mention(rows[i]) for i in ids if i in rows]
 
 
+def _count_from_daily(conn: sqlite3.Connection, f: MentionFilter) -> int | None:
+    """The count from the trigger-kept ``mention_daily`` rollup when the filter is only entities,
+    a positive/negative label (the rollup's own thresholds) and whole UTC days; else None.
+    (Neutral also excludes unsupported languages, which the rollup does not know.)"""
+    if f.sentiment not in ("negative", "positive") or f.statuses or f.feed_kinds or f.topic \
+            or f.feed_id is not None or f.search.strip() or f.lang or f.needs_review:
+        return None
+    if any(t is not None and t % 86400 for t in (f.since, f.until)):
+        return None
+    if not f.include_muted and _any_muted(conn):
+        return None
+    clauses, args = [], []
+    if f.entity_ids:
+        clauses.append(f"entity_id IN ({','.join('?' * len(f.entity_ids))})")
+        args += list(f.entity_ids)
+    if f.since is not None:
+        clauses.append("day >= ?")
+        args.append(f.since // 86400)
+    if f.until is not None:
+        clauses.append("day < ?")
+        args.append(f.until // 86400)
+    where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
+    return conn.execute(f"SELECT COALESCE(sum({f.sentiment}), 0) FROM mention_daily{where}", args).fetchone()[0]
+
+
 def count(conn: sqlite3.Connection, f: MentionFilter = MentionFilter()) -> int:
     simple = not (f.sentiment or f.feed_kinds or f.topic or f.since is not None or f.until is not None
                   or f.feed_id is not None or f.search.strip() or f.lang or f.needs_review)
@@ -276,6 +301,9 @@ def count(conn: sqlite3.Connection, f: MentionFilter = MentionFilter()) -> int:
             args += list(f.statuses)
         where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
         return conn.execute(f"SELECT COALESCE(sum(n), 0) FROM mention_counts{where}", args).fetchone()[0]
+    daily = _count_from_daily(conn, f)
+    if daily is not None:
+        return daily
     hits = _search_hits(conn, f)
     if hits is not None and hits <= SELECTIVE_SEARCH:
         where, args = _where(_without_search(f), conn)
