@@ -255,3 +255,34 @@ def test_label_counts_from_the_daily_rollup_follow_overrides_mutes_and_deletes(c
         mentions_store.count(conn, filters[2])
         conn.set_trace_callback(None)
         assert "FROM mention_daily" in seen[-1]
+
+
+@pytest.mark.parametrize("common", [False, True], ids=["selective", "common"])
+def test_search_pages_are_exact_phrases_in_published_order(conn, common, monkeypatch):
+    """A search page (PostgreSQL: loose GIN candidates, sorted, exact recheck of the kept ones;
+    or, for a common search, the planner's plan) holds exactly the phrase matches, newest first
+    (ties by id), both directions and offsets."""
+    monkeypatch.setattr(mentions_store, "PG_COMMON_SEARCH", -1 if common else 10**9)
+    texts = [("Battery fire prompts recall", 5), ("Fire near the battery depot", 4),  # both words, apart
+             ("Another battery fire", 3), ("Battery fire at the plant", 3), ("Calm day", 2),
+             ("Battery fire, then a recall", 1)]
+    ids = {}
+    for n, (title, age) in enumerate(texts):
+        ids[n] = add_mention(conn, 1 + n % 2, 1, n, title=title, published=NOW - age * 3600)
+    add_mention(conn, 2, 1, 99, title="Battery fire in a second story", published=NOW - 3600)
+    second = conn.execute("SELECT max(id) FROM mentions").fetchone()[0]
+
+    def page(search, **kw):
+        return [m.id for m in mentions_store.query(conn, MentionFilter(search=search), **kw)]
+
+    newest_first = [second, ids[5], ids[3], ids[2], ids[0]]  # ties (same hour): higher id first
+    assert page('"battery fire"', limit=50) == newest_first
+    assert page('"battery fire"', limit=2, offset=1) == newest_first[1:3]
+    assert page('"battery fire"', limit=50, reverse=True) == newest_first[::-1]
+    assert page('"battery fire" -recall', limit=50) == [second, ids[3], ids[2]]
+    assert page('battery -"fire near"', limit=50) == newest_first
+    assert page('"fire near" OR "calm day"', limit=50) == [ids[4], ids[1]]
+    assert page('battery fire -"battery fire"', limit=50) == [ids[1]]
+    assert mentions_store.count(conn, MentionFilter(search='"battery fire"')) == 5
+    f = MentionFilter(search='"battery fire"', entity_ids=(1,))
+    assert [m.id for m in mentions_store.query(conn, f, limit=50)] == [ids[2], ids[0]]

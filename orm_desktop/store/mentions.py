@@ -82,18 +82,23 @@ def fts_query(text: str) -> str:
     return expr
 
 
-def ts_query(text: str) -> str:
+def ts_query(text: str, *, loose: bool = False) -> str:
     """The same search as ``fts_query`` as a PostgreSQL tsquery (for ``to_tsquery('orm_fts', ...)``):
-    a phrase is words joined by ``<->``, every word quoted so nothing typed is an operator."""
+    a phrase is words joined by ``<->``, every word quoted so nothing typed is an operator.
+
+    ``loose``: a superset the GIN index answers by itself, without reading each hit's
+    ``tsvector`` again: a phrase becomes all of its words (``&``) and excluded phrases are left
+    out (excluded single words stay). The exact query then rechecks only the rows kept."""
     groups, neg = _parse_search(text)
 
     def term(words: list[str]) -> str:
-        t = " <-> ".join(f"'{w}'" for w in words)
+        t = (" & " if loose else " <-> ").join(f"'{w}'" for w in words)
         return f"({t})" if len(words) > 1 else t
 
     expr = " & ".join(term(g[0]) if len(g) == 1 else "(" + " | ".join(map(term, g)) + ")" for g in groups)
     for words in neg:
-        expr += f" & !{term(words)}"
+        if not (loose and len(words) > 1):
+            expr += f" & !{term(words)}"
     return expr
 
 
@@ -237,6 +242,10 @@ def _page_ids(conn: sqlite3.Connection, f: MentionFilter, limit: int, offset: in
     if limit < 0:  # SQLite reads a negative LIMIT as "no limit" and a negative OFFSET as 0;
         limit = 1 << 62  # PostgreSQL refuses both
     offset = max(0, offset)
+    if f.search.strip() and f.order == "published" and db.dialect(conn) == "postgresql":
+        ids = _pg_search_page_ids(conn, f, limit, offset, reverse)
+        if ids is not None:
+            return ids
     hits = _search_hits(conn, f)
     if hits is not None and hits <= SELECTIVE_SEARCH:
         # a selective search: start from the FTS hits, then sort the few mentions they have
@@ -248,6 +257,62 @@ def _page_ids(conn: sqlite3.Connection, f: MentionFilter, limit: int, offset: in
     where, args = _where(f, conn)
     sql = f"SELECT m.id FROM mentions m{where}{_order(f, reverse)} LIMIT ? OFFSET ?"
     return [r[0] for r in conn.execute(sql, (*args, limit, offset))]
+
+
+PG_COMMON_SEARCH = 5_000  # items the planner expects above which it walks the newest mentions itself
+
+
+def _pg_expected_hits(conn, loose: str) -> float:
+    """How many items the planner expects the (loose) search to match: its statistics know the
+    common words (``most_common_elems``); a rare word gets the planner's floor estimate."""
+    plan = conn.execute("EXPLAIN (FORMAT JSON) SELECT 1 FROM items WHERE fts @@ to_tsquery('orm_fts', ?)",
+                        (loose,)).fetchone()[0]
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    return float(plan[0]["Plan"]["Plan Rows"])
+
+
+def _pg_search_page_ids(conn, f: MentionFilter, limit: int, offset: int, reverse: bool) -> list[int] | None:
+    """A page of a selective search in published order on PostgreSQL, or None for a common one
+    (the planner's own plan, walking the newest mentions, is better there).
+
+    The GIN index gives the items of the loose query (a phrase as all of its words: no
+    recheck of each hit's ``tsvector``) with their ``published``, newest first (a mention's
+    ``published`` is its item's: copied at insert, never updated). Only the newest of them are
+    then rechecked against the exact query and joined to their mentions (filters applied), in
+    growing batches until the page is complete: a few hundred rechecks and probes instead of one
+    per hit."""
+    exact, loose = ts_query(f.search), ts_query(f.search, loose=True)
+    if _pg_expected_hits(conn, loose) > PG_COMMON_SEARCH:
+        return None
+    d = "ASC" if reverse else "DESC"
+    cands = [(r[0], r[1]) for r in conn.execute(
+        f"SELECT id, published FROM items WHERE fts @@ to_tsquery('orm_fts', ?) ORDER BY published {d}, id {d}",
+        (loose,))]
+    where, args = _where(_without_search(f), conn)
+    where = where.replace(" WHERE ", " AND ", 1)
+    # the exact recheck as a subquery of the mention (not of h): read only for the items whose
+    # mentions pass the filters
+    sql = (f"SELECT m.id, m.published FROM unnest(?::bigint[]) h(id) JOIN mentions m ON m.item_id = h.id{where} "
+           "AND (SELECT fts FROM items i WHERE i.id = m.item_id) @@ to_tsquery('orm_fts', ?)")
+    need = offset + limit
+    rows: list[tuple[int, int]] = []
+    done, batch = 0, need + 56
+    while done < len(cands):
+        chunk = cands[done:done + batch]
+        rows += [(r[0], r[1]) for r in conn.execute(sql, ([c[0] for c in chunk], *args, exact))]
+        done += len(chunk)
+        # the next batch from the yield so far (rows per candidate: filters and the exact
+        # phrase keep some), with a margin; at least doubling
+        per = len(rows) / done
+        batch = max(batch * 2, int((need - len(rows)) / per * 1.5) if per else len(cands))
+        if len(rows) >= need and done < len(cands):
+            rows.sort(key=lambda r: (r[1], r[0]), reverse=not reverse)
+            edge = rows[need - 1][1]  # the page's last row; unread candidates are at or beyond cands[done]
+            if (edge > cands[done][1]) if not reverse else (edge < cands[done][1]):
+                break
+    rows.sort(key=lambda r: (r[1], r[0]), reverse=not reverse)
+    return [r[0] for r in rows[offset:need]]
 
 
 def query(conn: sqlite3.Connection, f: MentionFilter = MentionFilter(), *, limit: int = 200,
