@@ -286,3 +286,19 @@ def test_search_pages_are_exact_phrases_in_published_order(conn, common, monkeyp
     assert mentions_store.count(conn, MentionFilter(search='"battery fire"')) == 5
     f = MentionFilter(search='"battery fire"', entity_ids=(1,))
     assert [m.id for m in mentions_store.query(conn, f, limit=50)] == [ids[2], ids[0]]
+
+
+def test_one_feed_filter_pages_and_counts(conn):
+    """The one-feed filter (PostgreSQL: the feed's item ids first, then their mentions)."""
+    with db.transaction(conn):
+        other = feeds_store.upsert(conn, "https://feeds.example/b", title="B", kind="blog")[0]
+    mine = [add_mention(conn, 1 + n % 2, 1, n, published=NOW - n * 60) for n in range(5)]
+    theirs = [add_mention(conn, 1, other, 10 + n, published=NOW - n * 90) for n in range(3)]
+    f = MentionFilter(feed_id=1)
+    assert [m.id for m in mentions_store.query(conn, f, limit=10)] == mine
+    assert [m.id for m in mentions_store.query(conn, f, limit=2, offset=3)] == mine[3:5]
+    assert mentions_store.count(conn, f) == 5
+    assert [m.id for m in mentions_store.query(conn, MentionFilter(feed_id=other, entity_ids=(1,)))] == theirs
+    assert mentions_store.count(conn, MentionFilter(feed_id=1, entity_ids=(2,))) == 2
+    assert mentions_store.count(conn, MentionFilter(feed_id=other + 100)) == 0
+    assert mentions_store.query(conn, MentionFilter(feed_id=other + 100)) == []

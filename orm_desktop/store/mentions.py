@@ -186,7 +186,12 @@ def _where(f: MentionFilter, conn: sqlite3.Connection | None = None) -> tuple[st
         clauses.append("m.item_id IN (SELECT id FROM items WHERE lang = ?)")
         args.append(f.lang)
     if f.feed_id is not None:
-        clauses.append("m.item_id IN (SELECT id FROM items WHERE feed_id = ?)")
+        if db.dialect(conn) == "postgresql":
+            # the feed's item ids first, then their mentions by index: as a plain IN the planner
+            # walked the newest mentions probing items (177k probes for one 1M feed's top 200)
+            clauses.append("m.item_id = ANY(ARRAY(SELECT id FROM items WHERE feed_id = ?))")
+        else:
+            clauses.append("m.item_id IN (SELECT id FROM items WHERE feed_id = ?)")
         args.append(f.feed_id)
     if f.needs_review:
         # machine scores with low confidence (or engines disagreeing) that no person has confirmed
