@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 import time
 
@@ -302,3 +303,29 @@ def test_one_feed_filter_pages_and_counts(conn):
     assert mentions_store.count(conn, MentionFilter(feed_id=1, entity_ids=(2,))) == 2
     assert mentions_store.count(conn, MentionFilter(feed_id=other + 100)) == 0
     assert mentions_store.query(conn, MentionFilter(feed_id=other + 100)) == []
+
+
+def test_a_new_item_is_its_own_cluster_unless_given_one(conn):
+    """items.insert: an item without a syndication cluster heads its own (PostgreSQL: in the one
+    INSERT, no UPDATE after it), and a given cluster is kept; every column is stored."""
+    item = ParsedItem(guid="g1", url="https://x.example/1", title="Acme recall", text="Body", html="<p>Body</p>",
+                      author="Ann", rating=4.5, lang="en")
+    with db.transaction(conn):
+        first = items_store.insert(conn, 1, item, canonical_url="https://x.example/1", title_norm="acme recall",
+                                   cluster_id=None, published=NOW, now=NOW + 5)
+        second = items_store.insert(conn, None, dataclasses.replace(item, guid="g2", rating=None),
+                                    canonical_url="https://y.example/2", title_norm="acme recall",
+                                    cluster_id=first, published=NOW, now=NOW)
+        third = items_store.insert(conn, None, dataclasses.replace(item, guid="g3"), canonical_url="https://z/3",
+                                   title_norm="", cluster_id=None, published=NOW, now=NOW)
+    rows = {r[0]: tuple(r[1:]) for r in conn.execute(
+        "SELECT id, cluster_id, feed_id, guid, canonical_url, title, text, html, author, published, first_seen, "
+        "rating, title_norm, title_key, lang FROM items")}
+    assert rows[first] == (first, 1, "g1", "https://x.example/1", "Acme recall", "Body", "<p>Body</p>", "Ann",
+                           NOW, NOW + 5, 4.5, "acme recall", "acme recall", "en")
+    assert rows[second][:2] == (first, None) and rows[second][10] is None
+    assert rows[third][0] == third and len({first, second, third}) == 3
+    with db.transaction(conn):  # the ids came from the table's own sequence: a plain INSERT follows them
+        fourth = conn.execute("INSERT INTO items (guid, url, canonical_url, title, text, published, first_seen) "
+                              "VALUES ('g4', 'u4', 'c4', 't', '', 1, 1) RETURNING id").fetchone()[0]
+    assert fourth > third
