@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 import time
 
@@ -219,3 +220,112 @@ def test_daily_rollup_follows_inserts_overrides_and_deletes(conn):
     with db.transaction(conn):
         conn.execute("DELETE FROM mentions WHERE id = ?", (a,))
     assert rolled() == direct()
+
+
+def test_label_counts_from_the_daily_rollup_follow_overrides_mutes_and_deletes(conn):
+    """Entity + positive/negative (and whole-day ranges) are counted from ``mention_daily``; the
+    count agrees with the rows after every kind of change the rollup's triggers must follow."""
+    day = NOW - NOW % 86400
+    ids = [add_mention(conn, 1 + n % 2, 1, n, sentiment=s, published=day - (n % 4) * 86400 + 3600)
+           for n, s in enumerate([-0.5, -0.05, 0.3, 0.05, -0.9, 0.0, 0.7, -0.2])]
+    filters = [MentionFilter(entity_ids=(1,), sentiment="negative"), MentionFilter(sentiment="positive"),
+               MentionFilter(entity_ids=(1, 2), sentiment="negative", since=day - 86400),
+               MentionFilter(entity_ids=(2,), sentiment="positive", until=day),
+               MentionFilter(sentiment="negative", since=day - 2 * 86400, until=day)]
+
+    def agree():
+        for f in filters:
+            assert mentions_store.count(conn, f) == len(mentions_store.query(conn, f, limit=100)), f
+
+    agree()
+    with db.transaction(conn):
+        mentions_store.set_override(conn, ids[:3], -0.7, by="ana", now=NOW)  # positive -> negative
+    agree()
+    with db.transaction(conn):
+        conn.execute("UPDATE mentions SET muted = 1 WHERE id = ?", (ids[4],))
+    agree()
+    with db.transaction(conn):
+        conn.execute("DELETE FROM mentions WHERE id = ?", (ids[6],))
+    agree()
+    assert mentions_store.count(conn, filters[0]) == 2  # ids 0 and 2 (overridden); 4 is muted
+    if db.dialect(conn) == "sqlite":  # the statement that answers reads the rollup, not mentions
+        with db.transaction(conn):
+            conn.execute("UPDATE mentions SET muted = 0")
+        seen = []
+        conn.set_trace_callback(seen.append)
+        mentions_store.count(conn, filters[2])
+        conn.set_trace_callback(None)
+        assert "FROM mention_daily" in seen[-1]
+
+
+@pytest.mark.parametrize("common", [False, True], ids=["selective", "common"])
+def test_search_pages_are_exact_phrases_in_published_order(conn, common, monkeypatch):
+    """A search page (PostgreSQL: loose GIN candidates, sorted, exact recheck of the kept ones;
+    or, for a common search, the planner's plan) holds exactly the phrase matches, newest first
+    (ties by id), both directions and offsets."""
+    monkeypatch.setattr(mentions_store, "PG_COMMON_SEARCH", -1 if common else 10**9)
+    texts = [("Battery fire prompts recall", 5), ("Fire near the battery depot", 4),  # both words, apart
+             ("Another battery fire", 3), ("Battery fire at the plant", 3), ("Calm day", 2),
+             ("Battery fire, then a recall", 1)]
+    ids = {}
+    for n, (title, age) in enumerate(texts):
+        ids[n] = add_mention(conn, 1 + n % 2, 1, n, title=title, published=NOW - age * 3600)
+    add_mention(conn, 2, 1, 99, title="Battery fire in a second story", published=NOW - 3600)
+    second = conn.execute("SELECT max(id) FROM mentions").fetchone()[0]
+
+    def page(search, **kw):
+        return [m.id for m in mentions_store.query(conn, MentionFilter(search=search), **kw)]
+
+    newest_first = [second, ids[5], ids[3], ids[2], ids[0]]  # ties (same hour): higher id first
+    assert page('"battery fire"', limit=50) == newest_first
+    assert page('"battery fire"', limit=2, offset=1) == newest_first[1:3]
+    assert page('"battery fire"', limit=50, reverse=True) == newest_first[::-1]
+    assert page('"battery fire" -recall', limit=50) == [second, ids[3], ids[2]]
+    assert page('battery -"fire near"', limit=50) == newest_first
+    assert page('"fire near" OR "calm day"', limit=50) == [ids[4], ids[1]]
+    assert page('battery fire -"battery fire"', limit=50) == [ids[1]]
+    assert mentions_store.count(conn, MentionFilter(search='"battery fire"')) == 5
+    f = MentionFilter(search='"battery fire"', entity_ids=(1,))
+    assert [m.id for m in mentions_store.query(conn, f, limit=50)] == [ids[2], ids[0]]
+
+
+def test_one_feed_filter_pages_and_counts(conn):
+    """The one-feed filter (PostgreSQL: the feed's item ids first, then their mentions)."""
+    with db.transaction(conn):
+        other = feeds_store.upsert(conn, "https://feeds.example/b", title="B", kind="blog")[0]
+    mine = [add_mention(conn, 1 + n % 2, 1, n, published=NOW - n * 60) for n in range(5)]
+    theirs = [add_mention(conn, 1, other, 10 + n, published=NOW - n * 90) for n in range(3)]
+    f = MentionFilter(feed_id=1)
+    assert [m.id for m in mentions_store.query(conn, f, limit=10)] == mine
+    assert [m.id for m in mentions_store.query(conn, f, limit=2, offset=3)] == mine[3:5]
+    assert mentions_store.count(conn, f) == 5
+    assert [m.id for m in mentions_store.query(conn, MentionFilter(feed_id=other, entity_ids=(1,)))] == theirs
+    assert mentions_store.count(conn, MentionFilter(feed_id=1, entity_ids=(2,))) == 2
+    assert mentions_store.count(conn, MentionFilter(feed_id=other + 100)) == 0
+    assert mentions_store.query(conn, MentionFilter(feed_id=other + 100)) == []
+
+
+def test_a_new_item_is_its_own_cluster_unless_given_one(conn):
+    """items.insert: an item without a syndication cluster heads its own (PostgreSQL: in the one
+    INSERT, no UPDATE after it), and a given cluster is kept; every column is stored."""
+    item = ParsedItem(guid="g1", url="https://x.example/1", title="Acme recall", text="Body", html="<p>Body</p>",
+                      author="Ann", rating=4.5, lang="en")
+    with db.transaction(conn):
+        first = items_store.insert(conn, 1, item, canonical_url="https://x.example/1", title_norm="acme recall",
+                                   cluster_id=None, published=NOW, now=NOW + 5)
+        second = items_store.insert(conn, None, dataclasses.replace(item, guid="g2", rating=None),
+                                    canonical_url="https://y.example/2", title_norm="acme recall",
+                                    cluster_id=first, published=NOW, now=NOW)
+        third = items_store.insert(conn, None, dataclasses.replace(item, guid="g3"), canonical_url="https://z/3",
+                                   title_norm="", cluster_id=None, published=NOW, now=NOW)
+    rows = {r[0]: tuple(r[1:]) for r in conn.execute(
+        "SELECT id, cluster_id, feed_id, guid, canonical_url, title, text, html, author, published, first_seen, "
+        "rating, title_norm, title_key, lang FROM items")}
+    assert rows[first] == (first, 1, "g1", "https://x.example/1", "Acme recall", "Body", "<p>Body</p>", "Ann",
+                           NOW, NOW + 5, 4.5, "acme recall", "acme recall", "en")
+    assert rows[second][:2] == (first, None) and rows[second][10] is None
+    assert rows[third][0] == third and len({first, second, third}) == 3
+    with db.transaction(conn):  # the ids came from the table's own sequence: a plain INSERT follows them
+        fourth = conn.execute("INSERT INTO items (guid, url, canonical_url, title, text, published, first_seen) "
+                              "VALUES ('g4', 'u4', 'c4', 't', '', 1, 1) RETURNING id").fetchone()[0]
+    assert fourth > third

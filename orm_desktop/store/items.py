@@ -50,8 +50,23 @@ def cluster_candidates(conn: sqlite3.Connection, key: str, published: int,
     ).fetchall()
 
 
+_PG_INSERT_OWN_CLUSTER = (
+    "INSERT INTO items (id, feed_id, guid, url, canonical_url, title, text, html, author, published, "
+    "first_seen, rating, cluster_id, title_norm, title_key, lang) "
+    "SELECT n.id, ?::bigint, ?, ?, ?, ?, ?, ?, ?, ?::bigint, ?::bigint, ?::double precision, n.id, ?, ?, ? "
+    "FROM (SELECT nextval(pg_get_serial_sequence('items', 'id')) AS id) n RETURNING id")
+
+
 def insert(conn: sqlite3.Connection, feed_id: int | None, item: ParsedItem, *, canonical_url: str,
            title_norm: str, cluster_id: int | None, published: int, now: int) -> int:
+    from orm_desktop.store import db
+
+    if cluster_id is None and db.dialect(conn) == "postgresql":
+        # its own cluster in the one INSERT: the UPDATE after it wrote a second row version, with
+        # its tsvector computed again and an entry in every index, the GIN index included
+        return int(conn.execute(_PG_INSERT_OWN_CLUSTER, (
+            feed_id, item.guid, item.url, canonical_url, item.title, item.text, item.html, item.author,
+            published, now, item.rating, title_norm, title_key(title_norm), item.lang)).fetchall()[0][0])
     item_id = int(conn.execute(
         "INSERT INTO items (feed_id, guid, url, canonical_url, title, text, html, author, published, "
         "first_seen, rating, cluster_id, title_norm, title_key, lang) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
