@@ -134,8 +134,8 @@ def margin_summary(by_salt: dict[int, list[dict]]) -> list[dict]:
         for key in ("margin r", "margin F1"):
             values = [rows[i][key] for rows in by_salt.values()]
             summary[key] = " ".join(f"{v:+.3f}" for v in values)
-            summary[f"{key} mean"] = round(sum(values) / len(values), 4)
-            summary[f"{key} min"] = min(values)
+            summary[f"{key} mean"] = f"{sum(values) / len(values):+.4f}"  # table() rounds floats to 2
+            summary[f"{key} min"] = f"{min(values):+.3f}"
         out.append(summary)
     return out
 
