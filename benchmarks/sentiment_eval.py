@@ -1,12 +1,12 @@
 """Evaluate the sentiment engines: the human-rated corpora (cross-validated), the hand-labelled
 dev set (tests/data/sentiment_dev.tsv) and the entity-targeted set (tests/data/sentiment_targeted.tsv).
 
-    python benchmarks/sentiment_eval.py [--split dev|train|all] [--no-corpora] [--salts 0,1,2,3,4]
+    python benchmarks/sentiment_eval.py [--split dev|train|all] [--no-corpora]
 
 Corpora (the dev halves of Hutto & Gilbert's four rated sets, see sentiment_fit.py): the default
 engine's figures are OUT-OF-FOLD (5-fold cross-validation: the model scoring a sentence never saw
 it), then the reputation rules; VADER, TextBlob and 0.7·VADER+0.3·TextBlob need no fitting.
-``--salts`` repeats the cross-validation with other fold assignments (salt 0 is the historical
+``--salts 0,1,2,3,4`` repeats the cross-validation with other fold assignments (salt 0 is the historical
 one) and prints each corpus's margins over the best baseline per salt, their mean and minimum.
 
 Per engine, overall and per domain: accuracy and macro / weighted F1 of the three labels
@@ -205,11 +205,11 @@ def evaluate_languages() -> list[dict]:
 
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--salts", default="0",
+                   help="comma-separated fold assignments for the corpora (e.g. 0,1,2,3,4); default 0")
     p.add_argument("--split", choices=("dev", "train", "all"), default="dev")
     p.add_argument("--no-corpora", action="store_true", help="skip the cross-validated corpora")
     p.add_argument("--targeted-only", action="store_true", help="only the entity-targeted pairs")
-    p.add_argument("--salts", default="0",
-                   help="comma-separated fold assignments for the corpora (e.g. 0,1,2,3,4); default 0")
     a = p.parse_args()
     result: dict = {"split": a.split}
     if a.targeted_only:
