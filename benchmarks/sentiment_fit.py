@@ -61,9 +61,11 @@ def load_corpora() -> list[dict]:
     return rows
 
 
-def fold_of(row: dict, k: int) -> int:
-    h = hashlib.sha1(f"{row['corpus']}/{row['id']}".encode()).digest()
-    return h[0] % k
+def fold_of(row: dict, k: int, salt: int = 0) -> int:
+    """The row's fold: a hash of its corpus and id; ``salt`` > 0 gives another assignment
+    (salt 0 is the historical one)."""
+    key = f"{row['corpus']}/{row['id']}" if not salt else f"{salt}:{row['corpus']}/{row['id']}"
+    return hashlib.sha1(key.encode()).digest()[0] % k
 
 
 def featurize(rows: list[dict]) -> None:
@@ -75,7 +77,7 @@ def featurize(rows: list[dict]) -> None:
 
 
 def _fit(rows: list[dict], lam_d: float = LAMBDA_DENSE, lam_w: float = LAMBDA_WORDS,
-         inner_folds: int = 0) -> dict:
+         inner_folds: int = 0, salt: int = 0) -> dict:
     """Ridge regression of y on the dense features and the words (one expert)."""
     counts = Counter(w for r in rows for w in set(r["words"]))
     vocab = sorted(w for w, c in counts.items() if c >= MIN_COUNT)
@@ -124,20 +126,20 @@ def _fit(rows: list[dict], lam_d: float = LAMBDA_DENSE, lam_w: float = LAMBDA_WO
              "words": {wd: round(float(w[index[wd]]), 4) for wd in vocab if abs(w[index[wd]]) >= 5e-4},
              "knee": 0.05}
     model["knee"], model["gate"], model["vader_blend"] = (
-        choose_knee(model, rows) if inner_folds < 2 else _oof_knee(rows, lam_d, lam_w, inner_folds))
+        choose_knee(model, rows) if inner_folds < 2 else _oof_knee(rows, lam_d, lam_w, inner_folds, salt))
     return model
 
 
-def _oof_knee(rows: list[dict], lam_d: float, lam_w: float, k: int) -> tuple[float, float, float]:
+def _oof_knee(rows: list[dict], lam_d: float, lam_w: float, k: int, salt: int = 0) -> tuple[float, float, float]:
     """Knee and gate chosen on out-of-fold raw scores (in-sample scores are over-confident)."""
     from orm_desktop.analysis.sentiment_model import LinearModel
 
     raws = [0.0] * len(rows)
     for f in range(k):
-        part = [r for r in rows if fold_of(r, k + 7) % k != f]
+        part = [r for r in rows if fold_of(r, k + 7, salt) % k != f]
         lm = LinearModel(_fit(part, lam_d, lam_w))
         for i, r in enumerate(rows):
-            if fold_of(r, k + 7) % k == f:
+            if fold_of(r, k + 7, salt) % k == f:
                 raws[i] = lm.raw(r["dense"], r["words"])
     return _best_knee(raws, rows)
 
@@ -190,10 +192,12 @@ def fit_style(rows: list[dict], alpha: float = 0.5) -> dict:
             "logp": logp, "unk": [round(math.log(alpha / totals[c]), 3) for c in corpora]}
 
 
-def fit(rows: list[dict]) -> dict:
-    """The shipped model: the style model and one expert per corpus."""
+def fit(rows: list[dict], salt: int = 0) -> dict:
+    """The shipped model: the style model and one expert per corpus (``salt``: the inner folds
+    that choose knees and gates, see fold_of)."""
     return {"style": fit_style(rows),
-            "experts": {c: _fit([r for r in rows if r["corpus"] == c], lam_w=EXPERT_LAMBDA[c], inner_folds=3)
+            "experts": {c: _fit([r for r in rows if r["corpus"] == c], lam_w=EXPERT_LAMBDA[c], inner_folds=3,
+                                salt=salt)
                         for c in CORPORA if any(r["corpus"] == c for r in rows)}}
 
 
@@ -223,15 +227,16 @@ def weighted_f1_corpus(rows: list[dict], scores: list[float], corpus: str) -> fl
     return weighted_f1([label(rows[i]["y"]) for i in idx], [label(scores[i]) for i in idx])
 
 
-def cross_validate(rows: list[dict], k: int = 5) -> list[float]:
-    """Out-of-fold scores of the whole model (style model, experts and knees re-fitted per fold)."""
+def cross_validate(rows: list[dict], k: int = 5, salt: int = 0) -> list[float]:
+    """Out-of-fold scores of the whole model (style model, experts and knees re-fitted per fold);
+    ``salt`` picks the fold assignment (fold_of)."""
     from orm_desktop.analysis.sentiment_model import MixtureModel
 
     preds = [0.0] * len(rows)
     for f in range(k):
-        model = MixtureModel(fit([r for r in rows if fold_of(r, k) != f]))
+        model = MixtureModel(fit([r for r in rows if fold_of(r, k, salt) != f], salt))
         for i, r in enumerate(rows):
-            if fold_of(r, k) == f:
+            if fold_of(r, k, salt) == f:
                 preds[i] = model.score(r["dense"], r["words"], r["text"])
     return preds
 
