@@ -46,12 +46,40 @@ def test_the_language_model_is_unpacked_once_and_answers_as_the_shipped_file(fre
     ref = _reference()
     first = language._identifier()
     unpacked = list(fresh_language_model.glob("*/*.npy"))
-    assert len(unpacked) == 6  # every array of the model, as plain .npy files
+    # every array of the model as plain .npy files, and the table restricted to LANGUAGES
+    assert len(unpacked) == 7 and len([p for p in unpacked if p.name.startswith("ptc-")]) == 1
     language._identifier.cache_clear()
     again = language._identifier()  # this time from the unpacked files
     for text in TEXTS:
         assert first.classify(text) == ref.classify(text) == again.classify(text), text
     assert language.detect(TEXTS[0]) == "en" and language.detect(TEXTS[2]) == "de"
+
+
+def test_the_restricted_table_is_mapped_from_the_cache_and_equals_set_languages(fresh_language_model):
+    import numpy as np
+
+    ref = _reference()
+    language._identifier()  # unpacks, and writes the restricted table
+    language._identifier.cache_clear()
+    ident = language._identifier()
+    assert isinstance(ident.nb_ptc.base, np.memmap)  # mapped (shared by processes), not a copy
+    assert ident.nb_ptc.flags["C_CONTIGUOUS"]
+    assert ident.nb_classes == ref.nb_classes and ident._alias_pairs == ref._alias_pairs
+    assert np.array_equal(ident.nb_pc, ref.nb_pc) and np.array_equal(ident.nb_ptc, ref.nb_ptc)
+    for text in TEXTS:
+        assert ident.classify(text) == ref.classify(text), text
+
+
+def test_a_damaged_restricted_table_falls_back_to_restricting_in_memory(fresh_language_model):
+    ref = _reference()
+    language._identifier()
+    (table,) = fresh_language_model.glob("*/ptc-*.npy")
+    table.write_bytes(table.read_bytes()[:1000])  # truncated
+    language._identifier.cache_clear()
+    ident = language._identifier()
+    assert ident.nb_ptc.base is None or not hasattr(ident.nb_ptc.base, "filename")
+    for text in TEXTS:
+        assert ident.classify(text) == ref.classify(text), text
 
 
 def test_an_unwritable_cache_falls_back_to_the_shipped_model(monkeypatch, tmp_path):
