@@ -126,6 +126,39 @@ def test_topics_in_one_pass_are_those_of_one_regex_per_topic(text):
     assert topics.classify(text) == _one_regex_per_topic(text, taxonomy)
 
 
+_TRICKY_TAXONOMY = json.dumps({"topics": {
+    "a": {"keywords": ["supply chain", "sale*", "\u017fafety", "ceo", "next-generation", "İstanbul"]},
+    "b": {"keywords": ["chain recall", "safe*", "Sales", "ce", "\u03c3igma", "kelvin"]},
+    "c": {"keywords": ["recall*", "\u03c2igma end", "ne", "SAFETY", "c++ code"]},
+    "empty": {"keywords": []},
+    "d": {"keywords": ["  ", "i", "ı", "\u212aelvin"]},
+}})
+_TRICKY_WORDS = ["supply", "chain", "recall", "recalls", "sale", "sales", "Safety", "\u017fafety", "SAFE", "ceo",
+                 "CE", "next-generation", "next", "generation", "İstanbul", "istanbul", "ISTANBUL", "Σigma", "ςigma",
+                 "σigma", "END", "end", "ne", "c++", "code", "I", "ı", "İ", "\u212aelvin", "kelvin", "KELVIN"]
+
+
+def _flat(text: str, taxonomy_json: str) -> list[str]:
+    """The taxonomy as one alternation of the topics in order (before the first-character groups)."""
+    pattern, ids = topics._compiled_flat(taxonomy_json)
+    return [ids[i] for i in sorted({int(m.lastgroup[1:]) for m in pattern.finditer(text)})]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(_TRICKY_WORDS), st.text(max_size=4)), max_size=12),
+       st.lists(st.sampled_from([" ", "  ", "\n", "-", "", ".", "_", "x"]), min_size=12, max_size=12))
+def test_topics_grouped_by_first_character_match_as_one_alternation(words, seps):
+    text = "".join(w + sep for w, sep in zip(words, seps, strict=False))
+    for taxonomy in (_TRICKY_TAXONOMY, topics.taxonomy_text()):
+        assert topics.classify(text, taxonomy) == _flat(text, taxonomy), text
+
+
+def test_a_bare_star_keyword_keeps_the_one_alternation():
+    taxonomy = json.dumps({"topics": {"any": {"keywords": ["*"]}, "b": {"keywords": ["refund"]}}})
+    assert topics._compiled(taxonomy) == topics._compiled_flat(taxonomy)
+    assert topics.classify("a refund", taxonomy) == _flat("a refund", taxonomy)
+
+
 def _spans_term_by_term(query, text: str) -> list[tuple[int, int]]:
     """Spans as the prefilter first found them: one alternative per term, each with its own
     word-boundary look-behind."""
@@ -235,3 +268,4 @@ def test_the_fast_blocker_check_on_every_fixture_feed():
     for f in files:
         body = f.read_bytes()
         assert parse._has_fast_blocker(body) == bool(parse._FAST_BLOCKERS.search(body)), f.name
+
