@@ -1241,6 +1241,16 @@ def _setting_value(key: str, kind: str, text: str):
     return text
 
 
+def start_refresh_workers() -> bool:
+    """For a command-line refresh: fork the refresh's worker processes now, before a workspace
+    is opened or a thread started, so they share this process's loaded modules and models
+    (pipeline.prefork_workers). False when that is not safe here: the refresh then starts its
+    workers as before."""
+    from orm_desktop.ingest.pipeline import prefork_workers
+
+    return prefork_workers()
+
+
 def refresh_label(state: dict, when: Callable[[int | None], str]) -> str:
     """"Last refresh" as text that never claims more than happened (status bar, `info`):
     the newest refresh that fetched anything, and whether it covered every enabled feed."""

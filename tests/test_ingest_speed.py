@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 from hypothesis import given, settings
@@ -269,3 +270,89 @@ def test_the_fast_blocker_check_on_every_fixture_feed():
         body = f.read_bytes()
         assert parse._has_fast_blocker(body) == bool(parse._FAST_BLOCKERS.search(body)), f.name
 
+
+# -- lever: the command line's refresh workers are forked before any database or thread ---------
+
+_FORK_SCRIPT = r'''
+import json, os, sqlite3, sys, threading
+from pathlib import Path
+from orm_desktop.ingest import pipeline
+mode, root = sys.argv[1], Path(sys.argv[2])
+if mode == "connection-open":
+    keep = sqlite3.connect(":memory:")
+    print(json.dumps({"forked": pipeline.prefork_workers(2)}))
+    sys.exit(0)
+if mode == "thread-running":
+    stop = threading.Event()
+    t = threading.Thread(target=stop.wait)
+    t.start()
+    print(json.dumps({"forked": pipeline.prefork_workers(2)}))
+    stop.set()
+    sys.exit(0)
+forked = pipeline.prefork_workers(2) if mode == "fork" else False
+from tests.feedserver import FeedServer  # its thread starts after the fork
+from orm_desktop.service import Service
+with FeedServer(root / "feeds") as s:
+    for f in sorted((root / "feeds").glob("*.xml")):
+        s.routes["/" + f.stem] = (200, {}, f.read_bytes())
+    svc = Service.open(root / mode)
+    for f in sorted((root / "feeds").glob("*.xml")):
+        svc.add_feed(s.url("/" + f.stem), kind="news")
+    summary = svc.fetch(jobs=4, now=1_795_000_000)
+    probe = None
+    if mode == "fork":
+        pool = pipeline._POOL["pool"]
+        probe = [pool.submit(_probe).result() for _ in range(4)]
+    rows = svc.conn.execute(
+        "SELECT i.canonical_url, i.lang, i.cluster_id IS NOT NULL, m.entity_id, m.sentiment, m.score_source, "
+        "m.evidence, m.topics, m.stage, m.priority, m.confidence FROM mentions m JOIN items i ON i.id = m.item_id "
+        "ORDER BY i.canonical_url, m.entity_id").fetchall()
+    print(json.dumps({"forked": forked, "new_mentions": summary.new_mentions, "rows": [list(r) for r in rows], "probe": probe,
+                      "parent": os.getpid()}))
+'''
+
+
+def _probe() -> tuple[int, int, bool, str]:
+    from orm_desktop.ingest import pipeline
+
+    return (os.getpid(), os.getppid(), pipeline._WORKER.get("opened_in") == os.getpid(),
+            pipeline._WORKER["database"][0])
+
+
+def test_cli_workers_are_forked_before_any_connection_and_answer_as_spawned_ones(tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from orm_desktop.service import Service
+
+    (tmp_path / "feeds").mkdir()
+    for i in range(20):  # more than PARALLEL_MIN_FEEDS: the refresh uses its worker processes
+        items = "".join(f"<item><title>Acme story {i}-{j} about prices</title><link>https://f.example/{i}/{j}</link>"
+                        f"<description>{TEXTS[j % 4]} Acme Corp praised its recall team. Globex was late."
+                        f"</description></item>" for j in range(6))
+        (tmp_path / "feeds" / f"f{i}.xml").write_text(
+            f'<rss version="2.0"><channel><title>F{i}</title>{items}</channel></rss>', encoding="utf-8")
+    for mode in ("fork", "spawn"):
+        svc = Service.create(tmp_path / mode)
+        svc.add_entity("brand", "Acme", '"Acme Corp" OR Acme')
+        svc.add_entity("competitor", "Globex", '"Globex"')
+        svc.close()
+    root = Path(__file__).resolve().parents[1]
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    script = _FORK_SCRIPT.replace("import json,", "from tests.test_ingest_speed import _probe\nimport json,")
+    out = {}
+    for mode in ("fork", "spawn", "connection-open", "thread-running"):
+        r = subprocess.run([sys.executable, "-c", script, mode, str(tmp_path)], capture_output=True, text=True,
+                           env=env, timeout=300, cwd=root)
+        assert r.returncode == 0, r.stderr
+        out[mode] = json.loads(r.stdout.strip().splitlines()[-1])
+    assert out["fork"]["forked"] is True and out["spawn"]["forked"] is False
+    assert out["connection-open"]["forked"] is False  # SQLite's per-process lock state must not be inherited
+    assert out["thread-running"]["forked"] is False  # a lock another thread holds must not be inherited
+    # every worker: a child of the refresh process whose connection was opened in the worker itself
+    assert {p[1] for p in out["fork"]["probe"]} == {out["fork"]["parent"]}
+    assert all(p[0] != out["fork"]["parent"] and p[2] for p in out["fork"]["probe"])
+    assert {p[3] for p in out["fork"]["probe"]} == {str(tmp_path / "fork" / "orm.db")}
+    assert out["fork"]["new_mentions"] == out["spawn"]["new_mentions"] > 100
+    assert out["fork"]["rows"] == out["spawn"]["rows"]
