@@ -356,3 +356,51 @@ def test_cli_workers_are_forked_before_any_connection_and_answer_as_spawned_ones
     assert {p[3] for p in out["fork"]["probe"]} == {str(tmp_path / "fork" / "orm.db")}
     assert out["fork"]["new_mentions"] == out["spawn"]["new_mentions"] > 100
     assert out["fork"]["rows"] == out["spawn"]["rows"]
+
+
+# -- lever: the writes into a large workspace --------------------------------------------------
+
+_TITLE_WORDS = ["acme", "recall", "recalls", "recalled", "battery", "fires", "fire", "day", "four", "five",
+                "beta", "release", "releases", "the", "a", "of", "x"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_TITLE_WORDS), max_size=9), st.lists(st.sampled_from(_TITLE_WORDS), max_size=9),
+       st.sampled_from([0.75, 0.5, 0.9, 1.0]))
+def test_the_title_matcher_answers_as_title_similarity(a, b, threshold):
+    from orm_desktop.ingest.urls import TitleMatcher, title_similarity
+
+    ta, tb = " ".join(a), " ".join(b)
+    matcher = TitleMatcher(threshold)
+    for _ in range(2):  # the second time from its remembered word sets
+        assert matcher.similar(ta, tb) == (title_similarity(ta, tb) >= threshold), (ta, tb)
+
+
+def test_an_item_starting_its_own_cluster_is_inserted_with_it_not_updated(tmp_path):
+    from orm_desktop.service import Service
+    from orm_desktop.store import db, items
+    from orm_desktop.types import ParsedItem
+
+    svc = Service.create(tmp_path / "ws")
+    conn = svc.conn
+    statements: list[str] = []
+    svc.add_feed("https://a.example/rss")
+    (feed_id,) = [f.id for f in svc.feeds()]
+
+    def add(n: int, cluster: int | None) -> int:
+        it = ParsedItem(guid=f"g{n}", url=f"https://a.example/{n}", title=f"Story {n}", text="t")
+        return items.insert(conn, feed_id, it, canonical_url=it.url, title_norm=f"story {n}", cluster_id=cluster,
+                            published=NOW, now=NOW)
+
+    conn.set_trace_callback(statements.append)
+    with db.transaction(conn):
+        first, second = add(1, None), add(2, None)
+        joined = add(3, first)
+        conn.execute("DELETE FROM items WHERE id = ?", (joined,))
+        again = add(4, None)  # SQLite would reuse the deleted largest id: so does the insert
+    conn.set_trace_callback(None)
+    assert (first, second, joined, again) == (1, 2, 3, 3)
+    rows = conn.execute("SELECT id, cluster_id FROM items ORDER BY id").fetchall()
+    assert [tuple(r) for r in rows] == [(1, 1), (2, 2), (3, 3)]
+    assert not [s for s in statements if s.lstrip().upper().startswith("UPDATE ITEMS")]
+    svc.close()

@@ -24,7 +24,7 @@ from orm_desktop.analysis.language import detect as detect_language
 from orm_desktop.analysis.sentiment import Engine, TargetedScore, adapted, get_engine, score_toward
 from orm_desktop.ingest.parse import ParseResult, parse_feed
 from orm_desktop.ingest.query import EntityQuery, MultiMatcher
-from orm_desktop.ingest.urls import CLUSTER_THRESHOLD, canonical_url, title_norm, title_similarity
+from orm_desktop.ingest.urls import CLUSTER_THRESHOLD, TitleMatcher, canonical_url, title_norm
 from orm_desktop.store import crisis as crisis_store
 from orm_desktop.store import db
 from orm_desktop.store import entities as entities_store
@@ -270,15 +270,16 @@ def store_items(conn, feed: Feed, items: Sequence[ParsedItem], enricher: Enriche
     return write_items(conn, feed, prepare_items(conn, feed, items, enricher), enricher.now)
 
 
+_TITLES = TitleMatcher(CLUSTER_THRESHOLD)
+
+
 def _cluster_for(conn, tnorm: str, published: int, feed_id: int | None) -> int | None:
-    """The syndication cluster of a new item: a near-identical title from another source."""
+    """The syndication cluster of a new item: a near-identical title from another source (the
+    first candidate, in the store's order, whose title_similarity reaches CLUSTER_THRESHOLD)."""
     if len(tnorm.split()) < 3:
         return None
-    key = items_store.title_key(tnorm)
-    for _id, cluster_id, other in items_store.cluster_candidates(conn, key, published, feed_id):
-        if title_similarity(tnorm, other) >= CLUSTER_THRESHOLD:
-            return cluster_id
-    return None
+    return items_store.first_cluster(conn, items_store.title_key(tnorm), published, feed_id,
+                                     lambda other: _TITLES.similar(tnorm, other))
 
 
 PARALLEL_MIN_FEEDS = 16  # below this, worker start-up costs more than it saves
