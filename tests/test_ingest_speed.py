@@ -404,3 +404,33 @@ def test_an_item_starting_its_own_cluster_is_inserted_with_it_not_updated(tmp_pa
     assert [tuple(r) for r in rows] == [(1, 1), (2, 2), (3, 3)]
     assert not [s for s in statements if s.lstrip().upper().startswith("UPDATE ITEMS")]
     svc.close()
+
+
+def _stage_searched_in_full(text: str) -> str:
+    """The journey stage as it was: every stage's pattern searched in turn."""
+    for name, pat in topics._STAGE_RE:
+        if pat.search(text):
+            return name
+    return ""
+
+
+@pytest.mark.parametrize("name,pattern", topics.STAGES)
+@settings(max_examples=150, deadline=None)
+@given(data=st.data())
+def test_every_match_of_a_stage_pattern_holds_one_of_its_needles(name, pattern, data):
+    import re
+
+    assert pattern.startswith(r"\b") and pattern.endswith(r"\b")
+    example = data.draw(st.from_regex(re.compile(pattern[2:-2], re.IGNORECASE), fullmatch=True))
+    folded = topics._fold(example)
+    assert any(n in folded for n in topics._STAGE_NEEDLES_FOLDED[name]), (name, example)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from([n for v in topics.STAGE_NEEDLES.values() for n in v]
+                                          + ["I", "İ", "ı", "buy", "get", "it", "model", "one", "vs.", "VS", "ſ"]),
+                          st.text(max_size=3)), max_size=10),
+       st.lists(st.sampled_from([" ", "  ", "\n", ".", "", "x"]), min_size=10, max_size=10))
+def test_the_stage_with_needles_is_the_stage_searched_in_full(words, seps):
+    text = "".join(w.upper() if len(w) % 3 == 0 else w for w, sep in zip(words, seps, strict=False) for w in (w + sep,))
+    assert topics.stage(text) == _stage_searched_in_full(text), text
