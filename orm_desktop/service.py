@@ -1245,7 +1245,12 @@ def start_refresh_workers() -> bool:
     """For a command-line refresh: fork the refresh's worker processes now, before a workspace
     is opened or a thread started, so they share this process's loaded modules and models
     (pipeline.prefork_workers). False when that is not safe here: the refresh then starts its
-    workers as before."""
+    workers as before. Never in a GUI process: Qt's own threads could hold a lock at the fork
+    (the GUI keeps its spawned workers across refreshes instead)."""
+    import sys
+
+    if any(name == "PySide6" or name.startswith("PySide6.") for name in sys.modules):
+        return False
     from orm_desktop.ingest.pipeline import prefork_workers
 
     return prefork_workers()

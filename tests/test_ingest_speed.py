@@ -282,6 +282,11 @@ if mode == "connection-open":
     keep = sqlite3.connect(":memory:")
     print(json.dumps({"forked": pipeline.prefork_workers(2)}))
     sys.exit(0)
+if mode == "qt-loaded":
+    import PySide6.QtCore  # noqa: F401
+    from orm_desktop.service import start_refresh_workers
+    print(json.dumps({"forked": start_refresh_workers()}))
+    sys.exit(0)
 if mode == "thread-running":
     stop = threading.Event()
     t = threading.Thread(target=stop.wait)
@@ -342,7 +347,7 @@ def test_cli_workers_are_forked_before_any_connection_and_answer_as_spawned_ones
     env = {**os.environ, "PYTHONPATH": str(root)}
     script = _FORK_SCRIPT.replace("import json,", "from tests.test_ingest_speed import _probe\nimport json,")
     out = {}
-    for mode in ("fork", "spawn", "connection-open", "thread-running"):
+    for mode in ("fork", "spawn", "connection-open", "thread-running", "qt-loaded"):
         r = subprocess.run([sys.executable, "-c", script, mode, str(tmp_path)], capture_output=True, text=True,
                            env=env, timeout=300, cwd=root)
         assert r.returncode == 0, r.stderr
@@ -350,6 +355,7 @@ def test_cli_workers_are_forked_before_any_connection_and_answer_as_spawned_ones
     assert out["fork"]["forked"] is True and out["spawn"]["forked"] is False
     assert out["connection-open"]["forked"] is False  # SQLite's per-process lock state must not be inherited
     assert out["thread-running"]["forked"] is False  # a lock another thread holds must not be inherited
+    assert out["qt-loaded"]["forked"] is False  # a GUI process: Qt's native threads
     # every worker: a child of the refresh process whose connection was opened in the worker itself
     assert {p[1] for p in out["fork"]["probe"]} == {out["fork"]["parent"]}
     assert all(p[0] != out["fork"]["parent"] and p[2] for p in out["fork"]["probe"])

@@ -474,8 +474,10 @@ def prefork_workers(workers: int | None = None) -> bool:
     modules, the sentiment engine, the language model and the topic patterns instead of
     importing and loading them again (about 0.5 CPU-s each with 'spawn'); each opens its own
     database connection at its first task. Refused (False: the refresh then spawns workers as
-    before) when a thread runs, Qt is loaded or a database connection is open: a forked child
-    must not inherit a lock another thread holds, nor SQLite's per-process lock state."""
+    before) when a Python thread runs or a database connection is open: a forked child must
+    not inherit a lock another thread holds, nor SQLite's per-process lock state. A GUI
+    toolkit's native threads are invisible here: the caller (service.start_refresh_workers)
+    refuses in a GUI process."""
     import atexit
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -500,8 +502,7 @@ def prefork_workers(workers: int | None = None) -> bool:
 
 
 def _forbidden_to_fork() -> bool:
-    return (threading.active_count() > 1 or any(m == "PySide6" or m.startswith("PySide6.") for m in sys.modules)
-            or _open_connections() > 0)
+    return threading.active_count() > 1 or _open_connections() > 0
 
 
 def _preload() -> None:
