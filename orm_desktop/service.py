@@ -1280,6 +1280,21 @@ def _setting_value(key: str, kind: str, text: str):
     return text
 
 
+def start_refresh_workers() -> bool:
+    """For a command-line refresh: fork the refresh's worker processes now, before a workspace
+    is opened or a thread started, so they share this process's loaded modules and models
+    (pipeline.prefork_workers). False when that is not safe here: the refresh then starts its
+    workers as before. Never in a GUI process: Qt's own threads could hold a lock at the fork
+    (the GUI keeps its spawned workers across refreshes instead)."""
+    import sys
+
+    if any(name == "PySide6" or name.startswith("PySide6.") for name in sys.modules):
+        return False
+    from orm_desktop.ingest.pipeline import prefork_workers
+
+    return prefork_workers()
+
+
 def refresh_label(state: dict, when: Callable[[int | None], str]) -> str:
     """"Last refresh" as text that never claims more than happened (status bar, `info`):
     the newest refresh that fetched anything, and whether it covered every enabled feed."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 from hypothesis import given, settings
@@ -46,12 +47,40 @@ def test_the_language_model_is_unpacked_once_and_answers_as_the_shipped_file(fre
     ref = _reference()
     first = language._identifier()
     unpacked = list(fresh_language_model.glob("*/*.npy"))
-    assert len(unpacked) == 6  # every array of the model, as plain .npy files
+    # every array of the model as plain .npy files, and the table restricted to LANGUAGES
+    assert len(unpacked) == 7 and len([p for p in unpacked if p.name.startswith("ptc-")]) == 1
     language._identifier.cache_clear()
     again = language._identifier()  # this time from the unpacked files
     for text in TEXTS:
         assert first.classify(text) == ref.classify(text) == again.classify(text), text
     assert language.detect(TEXTS[0]) == "en" and language.detect(TEXTS[2]) == "de"
+
+
+def test_the_restricted_table_is_mapped_from_the_cache_and_equals_set_languages(fresh_language_model):
+    import numpy as np
+
+    ref = _reference()
+    language._identifier()  # unpacks, and writes the restricted table
+    language._identifier.cache_clear()
+    ident = language._identifier()
+    assert isinstance(ident.nb_ptc.base, np.memmap)  # mapped (shared by processes), not a copy
+    assert ident.nb_ptc.flags["C_CONTIGUOUS"]
+    assert ident.nb_classes == ref.nb_classes and ident._alias_pairs == ref._alias_pairs
+    assert np.array_equal(ident.nb_pc, ref.nb_pc) and np.array_equal(ident.nb_ptc, ref.nb_ptc)
+    for text in TEXTS:
+        assert ident.classify(text) == ref.classify(text), text
+
+
+def test_a_damaged_restricted_table_falls_back_to_restricting_in_memory(fresh_language_model):
+    ref = _reference()
+    language._identifier()
+    (table,) = fresh_language_model.glob("*/ptc-*.npy")
+    table.write_bytes(table.read_bytes()[:1000])  # truncated
+    language._identifier.cache_clear()
+    ident = language._identifier()
+    assert ident.nb_ptc.base is None or not hasattr(ident.nb_ptc.base, "filename")
+    for text in TEXTS:
+        assert ident.classify(text) == ref.classify(text), text
 
 
 def test_an_unwritable_cache_falls_back_to_the_shipped_model(monkeypatch, tmp_path):
@@ -96,6 +125,39 @@ def _one_regex_per_topic(text: str, taxonomy_json: str) -> list[str]:
 def test_topics_in_one_pass_are_those_of_one_regex_per_topic(text):
     taxonomy = topics.taxonomy_text()
     assert topics.classify(text) == _one_regex_per_topic(text, taxonomy)
+
+
+_TRICKY_TAXONOMY = json.dumps({"topics": {
+    "a": {"keywords": ["supply chain", "sale*", "\u017fafety", "ceo", "next-generation", "İstanbul"]},
+    "b": {"keywords": ["chain recall", "safe*", "Sales", "ce", "\u03c3igma", "kelvin"]},
+    "c": {"keywords": ["recall*", "\u03c2igma end", "ne", "SAFETY", "c++ code"]},
+    "empty": {"keywords": []},
+    "d": {"keywords": ["  ", "i", "ı", "\u212aelvin"]},
+}})
+_TRICKY_WORDS = ["supply", "chain", "recall", "recalls", "sale", "sales", "Safety", "\u017fafety", "SAFE", "ceo",
+                 "CE", "next-generation", "next", "generation", "İstanbul", "istanbul", "ISTANBUL", "Σigma", "ςigma",
+                 "σigma", "END", "end", "ne", "c++", "code", "I", "ı", "İ", "\u212aelvin", "kelvin", "KELVIN"]
+
+
+def _flat(text: str, taxonomy_json: str) -> list[str]:
+    """The taxonomy as one alternation of the topics in order (before the first-character groups)."""
+    pattern, ids = topics._compiled_flat(taxonomy_json)
+    return [ids[i] for i in sorted({int(m.lastgroup[1:]) for m in pattern.finditer(text)})]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(_TRICKY_WORDS), st.text(max_size=4)), max_size=12),
+       st.lists(st.sampled_from([" ", "  ", "\n", "-", "", ".", "_", "x"]), min_size=12, max_size=12))
+def test_topics_grouped_by_first_character_match_as_one_alternation(words, seps):
+    text = "".join(w + sep for w, sep in zip(words, seps, strict=False))
+    for taxonomy in (_TRICKY_TAXONOMY, topics.taxonomy_text()):
+        assert topics.classify(text, taxonomy) == _flat(text, taxonomy), text
+
+
+def test_a_bare_star_keyword_keeps_the_one_alternation():
+    taxonomy = json.dumps({"topics": {"any": {"keywords": ["*"]}, "b": {"keywords": ["refund"]}}})
+    assert topics._compiled(taxonomy) == topics._compiled_flat(taxonomy)
+    assert topics.classify("a refund", taxonomy) == _flat("a refund", taxonomy)
 
 
 def _spans_term_by_term(query, text: str) -> list[tuple[int, int]]:
@@ -207,3 +269,174 @@ def test_the_fast_blocker_check_on_every_fixture_feed():
     for f in files:
         body = f.read_bytes()
         assert parse._has_fast_blocker(body) == bool(parse._FAST_BLOCKERS.search(body)), f.name
+
+
+# -- lever: the command line's refresh workers are forked before any database or thread ---------
+
+_FORK_SCRIPT = r'''
+import json, os, sqlite3, sys, threading
+from pathlib import Path
+from orm_desktop.ingest import pipeline
+mode, root = sys.argv[1], Path(sys.argv[2])
+if mode == "connection-open":
+    keep = sqlite3.connect(":memory:")
+    print(json.dumps({"forked": pipeline.prefork_workers(2)}))
+    sys.exit(0)
+if mode == "qt-loaded":
+    import PySide6.QtCore  # noqa: F401
+    from orm_desktop.service import start_refresh_workers
+    print(json.dumps({"forked": start_refresh_workers()}))
+    sys.exit(0)
+if mode == "thread-running":
+    stop = threading.Event()
+    t = threading.Thread(target=stop.wait)
+    t.start()
+    print(json.dumps({"forked": pipeline.prefork_workers(2)}))
+    stop.set()
+    sys.exit(0)
+forked = pipeline.prefork_workers(2) if mode == "fork" else False
+from tests.feedserver import FeedServer  # its thread starts after the fork
+from orm_desktop.service import Service
+with FeedServer(root / "feeds") as s:
+    for f in sorted((root / "feeds").glob("*.xml")):
+        s.routes["/" + f.stem] = (200, {}, f.read_bytes())
+    svc = Service.open(root / mode)
+    for f in sorted((root / "feeds").glob("*.xml")):
+        svc.add_feed(s.url("/" + f.stem), kind="news")
+    summary = svc.fetch(jobs=4, now=1_795_000_000)
+    probe = None
+    if mode == "fork":
+        pool = pipeline._POOL["pool"]
+        probe = [pool.submit(_probe).result() for _ in range(4)]
+    rows = svc.conn.execute(
+        "SELECT i.canonical_url, i.lang, i.cluster_id IS NOT NULL, m.entity_id, m.sentiment, m.score_source, "
+        "m.evidence, m.topics, m.stage, m.priority, m.confidence FROM mentions m JOIN items i ON i.id = m.item_id "
+        "ORDER BY i.canonical_url, m.entity_id").fetchall()
+    print(json.dumps({"forked": forked, "new_mentions": summary.new_mentions, "rows": [list(r) for r in rows], "probe": probe,
+                      "parent": os.getpid()}))
+'''
+
+
+def _probe() -> tuple[int, int, bool, str]:
+    from orm_desktop.ingest import pipeline
+
+    return (os.getpid(), os.getppid(), pipeline._WORKER.get("opened_in") == os.getpid(),
+            pipeline._WORKER["database"][0])
+
+
+def test_cli_workers_are_forked_before_any_connection_and_answer_as_spawned_ones(tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from orm_desktop.service import Service
+
+    (tmp_path / "feeds").mkdir()
+    for i in range(20):  # more than PARALLEL_MIN_FEEDS: the refresh uses its worker processes
+        items = "".join(f"<item><title>Acme story {i}-{j} about prices</title><link>https://f.example/{i}/{j}</link>"
+                        f"<description>{TEXTS[j % 4]} Acme Corp praised its recall team. Globex was late."
+                        f"</description></item>" for j in range(6))
+        (tmp_path / "feeds" / f"f{i}.xml").write_text(
+            f'<rss version="2.0"><channel><title>F{i}</title>{items}</channel></rss>', encoding="utf-8")
+    for mode in ("fork", "spawn"):
+        svc = Service.create(tmp_path / mode)
+        svc.add_entity("brand", "Acme", '"Acme Corp" OR Acme')
+        svc.add_entity("competitor", "Globex", '"Globex"')
+        svc.close()
+    root = Path(__file__).resolve().parents[1]
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    script = _FORK_SCRIPT.replace("import json,", "from tests.test_ingest_speed import _probe\nimport json,")
+    out = {}
+    for mode in ("fork", "spawn", "connection-open", "thread-running", "qt-loaded"):
+        r = subprocess.run([sys.executable, "-c", script, mode, str(tmp_path)], capture_output=True, text=True,
+                           env=env, timeout=300, cwd=root)
+        assert r.returncode == 0, r.stderr
+        out[mode] = json.loads(r.stdout.strip().splitlines()[-1])
+    assert out["fork"]["forked"] is True and out["spawn"]["forked"] is False
+    assert out["connection-open"]["forked"] is False  # SQLite's per-process lock state must not be inherited
+    assert out["thread-running"]["forked"] is False  # a lock another thread holds must not be inherited
+    assert out["qt-loaded"]["forked"] is False  # a GUI process: Qt's native threads
+    # every worker: a child of the refresh process whose connection was opened in the worker itself
+    assert {p[1] for p in out["fork"]["probe"]} == {out["fork"]["parent"]}
+    assert all(p[0] != out["fork"]["parent"] and p[2] for p in out["fork"]["probe"])
+    assert {p[3] for p in out["fork"]["probe"]} == {str(tmp_path / "fork" / "orm.db")}
+    assert out["fork"]["new_mentions"] == out["spawn"]["new_mentions"] > 100
+    assert out["fork"]["rows"] == out["spawn"]["rows"]
+
+
+# -- lever: the writes into a large workspace --------------------------------------------------
+
+_TITLE_WORDS = ["acme", "recall", "recalls", "recalled", "battery", "fires", "fire", "day", "four", "five",
+                "beta", "release", "releases", "the", "a", "of", "x"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_TITLE_WORDS), max_size=9), st.lists(st.sampled_from(_TITLE_WORDS), max_size=9),
+       st.sampled_from([0.75, 0.5, 0.9, 1.0]))
+def test_the_title_matcher_answers_as_title_similarity(a, b, threshold):
+    from orm_desktop.ingest.urls import TitleMatcher, title_similarity
+
+    ta, tb = " ".join(a), " ".join(b)
+    matcher = TitleMatcher(threshold)
+    for _ in range(2):  # the second time from its remembered word sets
+        assert matcher.similar(ta, tb) == (title_similarity(ta, tb) >= threshold), (ta, tb)
+
+
+def test_an_item_starting_its_own_cluster_is_inserted_with_it_not_updated(tmp_path):
+    from orm_desktop.service import Service
+    from orm_desktop.store import db, items
+    from orm_desktop.types import ParsedItem
+
+    svc = Service.create(tmp_path / "ws")
+    conn = svc.conn
+    statements: list[str] = []
+    svc.add_feed("https://a.example/rss")
+    (feed_id,) = [f.id for f in svc.feeds()]
+
+    def add(n: int, cluster: int | None) -> int:
+        it = ParsedItem(guid=f"g{n}", url=f"https://a.example/{n}", title=f"Story {n}", text="t")
+        return items.insert(conn, feed_id, it, canonical_url=it.url, title_norm=f"story {n}", cluster_id=cluster,
+                            published=NOW, now=NOW)
+
+    conn.set_trace_callback(statements.append)
+    with db.transaction(conn):
+        first, second = add(1, None), add(2, None)
+        joined = add(3, first)
+        conn.execute("DELETE FROM items WHERE id = ?", (joined,))
+        again = add(4, None)  # SQLite would reuse the deleted largest id: so does the insert
+    conn.set_trace_callback(None)
+    assert (first, second, joined, again) == (1, 2, 3, 3)
+    rows = conn.execute("SELECT id, cluster_id FROM items ORDER BY id").fetchall()
+    assert [tuple(r) for r in rows] == [(1, 1), (2, 2), (3, 3)]
+    assert not [s for s in statements if s.lstrip().upper().startswith("UPDATE ITEMS")]
+    svc.close()
+
+
+def _stage_searched_in_full(text: str) -> str:
+    """The journey stage as it was: every stage's pattern searched in turn."""
+    for name, pat in topics._STAGE_RE:
+        if pat.search(text):
+            return name
+    return ""
+
+
+@pytest.mark.parametrize("name,pattern", topics.STAGES)
+@settings(max_examples=150, deadline=None)
+@given(data=st.data())
+def test_every_match_of_a_stage_pattern_holds_one_of_its_needles(name, pattern, data):
+    import re
+
+    assert pattern.startswith(r"\b") and pattern.endswith(r"\b")
+    example = data.draw(st.from_regex(re.compile(pattern[2:-2], re.IGNORECASE), fullmatch=True))
+    folded = topics._fold(example)
+    assert any(n in folded for n in topics._STAGE_NEEDLES_FOLDED[name]), (name, example)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from([n for v in topics.STAGE_NEEDLES.values() for n in v]
+                                          + ["I", "İ", "ı", "buy", "get", "it", "model", "one", "vs.", "VS", "ſ"]),
+                          st.text(max_size=3)), max_size=10),
+       st.lists(st.sampled_from([" ", "  ", "\n", ".", "", "x"]), min_size=10, max_size=10))
+def test_the_stage_with_needles_is_the_stage_searched_in_full(words, seps):
+    text = "".join(w.upper() if len(w) % 3 == 0 else w for w, sep in zip(words, seps, strict=False) for w in (w + sep,))
+    assert topics.stage(text) == _stage_searched_in_full(text), text

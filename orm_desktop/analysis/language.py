@@ -16,6 +16,7 @@ import itertools
 import os
 import re
 import threading
+from collections.abc import Sequence
 from pathlib import Path
 
 # The languages the detector may answer (82 of the model's 142; ISO 639-1 where one exists):
@@ -117,11 +118,55 @@ def _identifier(restricted: bool = True):
             ident = None  # a damaged cache: the shipped file still works
     if ident is None:
         ident = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-    if restricted:
+    if restricted and (folder is None or not _restrict_from_cache(ident, folder, LANGUAGES)):
         ident.set_languages(list(LANGUAGES))
         # set_languages leaves a column slice (Fortran order): row look-ups then run 20 % slower
         ident.nb_ptc = np.ascontiguousarray(ident.nb_ptc, dtype=ident.nb_ptc.dtype)
     return ident
+
+
+def _restrict_from_cache(ident, folder: Path, langs: Sequence[str]) -> bool:
+    """What ``ident.set_languages(langs)`` followed by a C-contiguous copy of the table does,
+    with the restricted table kept as one more .npy file in the unpacked cache (keyed by the
+    model's columns it keeps) and memory-mapped: slicing 84 of 142 columns out of the
+    100,053-row table cost every detecting process ~0.15 CPU-s and 34 MB of its own memory.
+    False when the cache cannot be used (the caller then restricts in memory, as before)."""
+    import hashlib
+
+    import numpy as np
+
+    full_ptc, full_pc, full_classes = ident._full_model
+    lang_set = set(langs)
+    unknown = lang_set - set(full_classes)
+    if unknown:  # as set_languages
+        raise ValueError(f"Unknown language code(s): {unknown}")
+    # set_languages' own selection: every column whose label is in the set, aliases included
+    indices = [i for i, c in enumerate(full_classes) if c in lang_set]
+    key = hashlib.sha1(f"{full_ptc.dtype}:{indices}".encode()).hexdigest()[:16]
+    path = folder / f"ptc-{key}.npy"
+    try:
+        if not path.is_file():
+            import tempfile
+
+            table = np.ascontiguousarray(np.asarray(full_ptc)[:, indices])
+            fd, tmp = tempfile.mkstemp(dir=folder, prefix=".ptc-", suffix=".npy")
+            try:
+                with os.fdopen(fd, "wb") as out:
+                    np.save(out, table, allow_pickle=False)
+                os.replace(tmp, path)  # atomic: a concurrent process sees the whole file or none
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
+        table = np.load(path, mmap_mode="r", allow_pickle=False)
+    except (OSError, ValueError):
+        return False
+    if table.shape != (full_ptc.shape[0], len(indices)) or table.dtype != full_ptc.dtype:
+        return False  # a damaged or foreign file: restrict in memory
+    ident.nb_classes = [full_classes[i] for i in indices]
+    ident.nb_ptc = np.asarray(table)
+    ident.nb_pc = full_pc[indices]
+    ident._set_alias_pairs()
+    return True
 
 
 def languages() -> list[str]:

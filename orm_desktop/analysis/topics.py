@@ -22,6 +22,17 @@ STAGES = (  # first match wins, most committed stage first
     ("awareness", r"\b(?:heard of|first time|never heard|introduc(?:es|ed|ing)|launch(?:es|ed)?|unveil(?:s|ed)?)\b"),
 )
 _STAGE_RE = [(name, re.compile(p, re.IGNORECASE)) for name, p in STAGES]
+# Per stage, literals one of which every match of its pattern contains (as IGNORECASE compares
+# them): a text holding none of them is not searched (0.064 -> 0.01 ms a text). Keep in step
+# with STAGES (tests/test_ingest_speed.py checks every alternative of each pattern holds one).
+STAGE_NEEDLES = {
+    "advocacy": ("recommend", "love my", "would buy again", "best purchase", "tell everyone", "five stars"),
+    "purchase": ("just bought", "just ordered", "just got", "picked up my", "my new", "i bought", "i ordered",
+                 "purchased", "delivered to me"),
+    "consideration": ("thinking about", "thinking of", "considering", "compare", "comparison", "vs", "worth it",
+                      "worth buying", "should i", "which one", "which model"),
+    "awareness": ("heard of", "first time", "never heard", "introduc", "launch", "unveil"),
+}
 
 
 def _pattern(keywords: list[str]) -> re.Pattern:
@@ -38,9 +49,51 @@ def _pattern(keywords: list[str]) -> re.Pattern:
 
 @functools.lru_cache(maxsize=4)
 def _compiled(taxonomy_json: str) -> tuple[re.Pattern, list[str]]:
-    """One regex for the whole taxonomy, a named group per topic: one pass over the text. Every
-    topic's pattern starts with the same word-boundary look-behind: it is tested once per
-    position, outside the alternation (half the time of one test per topic, same matches)."""
+    """One regex for the whole taxonomy: one pass over the text; a match's group names its topic.
+    Every keyword starts with the same word-boundary look-behind: it is tested once per
+    position, outside the alternation. The keywords are then grouped by their first character
+    (as case-insensitive matching compares it), each group behind that character tested once:
+    at a word start the engine tries ~20 first characters instead of all 130 keywords of 13
+    topics (0.10 -> 0.03 ms a text). Same matches as one alternation of the topics' keywords
+    in taxonomy order (``_compiled_flat``): keywords whose first characters differ can never
+    match at the same position, and within a group the keywords keep their taxonomy order, so
+    at every position the first keyword that matches is the same one."""
+    topics = json.loads(taxonomy_json)["topics"]
+    ids = [tid for tid, t in topics.items() if t.get("keywords")]
+    buckets: dict[str, list[tuple[int, str, str]]] = {}  # folded first char -> (topic, first char, rest)
+    for i, tid in enumerate(ids):
+        for k in topics[tid]["keywords"]:
+            k = k.strip().lower()
+            if not k:
+                continue
+            star = k.endswith("*")
+            words = k.rstrip("*").split()
+            if not words or _CASE_CLASSES is None:
+                return _compiled_flat(taxonomy_json)  # a bare "*" keyword: no first character to group by
+            rest = re.escape(words[0][1:]) + "".join(r"\s+" + re.escape(w) for w in words[1:])
+            rest += (r"\w*" if star else "") + r"(?!\w)"
+            buckets.setdefault(_fold(words[0][0]), []).append((i, words[0][0], rest))
+    alternatives = []
+    for n, entries in enumerate(buckets.values()):
+        same_first = len({first for _, first, _ in entries}) == 1
+        # consecutive keywords of one topic form one named group (topic index, bucket, run)
+        runs: list[tuple[int, list[str]]] = []
+        for i, first, rest in entries:
+            body = rest if same_first else re.escape(first) + rest
+            if runs and runs[-1][0] == i:
+                runs[-1][1].append(body)
+            else:
+                runs.append((i, [body]))
+        groups = "|".join(f"(?P<t{i}_{n}_{r}>{'|'.join(bodies)})" for r, (i, bodies) in enumerate(runs))
+        alternatives.append(re.escape(entries[0][1]) + f"(?:{groups})" if same_first else f"(?:{groups})")
+    if not alternatives:
+        return _compiled_flat(taxonomy_json)
+    return re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + ")", re.IGNORECASE), ids
+
+
+@functools.lru_cache(maxsize=4)
+def _compiled_flat(taxonomy_json: str) -> tuple[re.Pattern, list[str]]:
+    """The whole taxonomy as one alternation of the topics in order, a named group per topic."""
     topics = json.loads(taxonomy_json)["topics"]
     ids = [tid for tid, t in topics.items() if t.get("keywords")]
     head = r"(?<!\w)(?:"
@@ -48,6 +101,43 @@ def _compiled(taxonomy_json: str) -> tuple[re.Pattern, list[str]]:
     assert all(b.startswith(head) and b.endswith(")") for b in bodies)
     groups = [f"(?P<t{i}>{b[len(head):-1]})" for i, b in enumerate(bodies)]
     return re.compile(head + "|".join(groups) + ")", re.IGNORECASE), ids
+
+
+def _case_classes() -> dict[int, str] | None:
+    """A translation table sending each character re's case-insensitive matching equates beyond
+    lower-casing (i/ı, s/ſ, µ/μ, σ/ς, Greek and Cyrillic variants: re's own table) to one of
+    its class, or None when that table is not available (then no grouping)."""
+    try:
+        from re._casefix import _EXTRA_CASES
+    except ImportError:
+        return None
+    parent: dict[int, int] = {}
+
+    def find(c: int) -> int:
+        while parent.get(c, c) != c:
+            c = parent[c]
+        return c
+
+    for c, others in _EXTRA_CASES.items():
+        for o in others:
+            a, b = find(c), find(o)
+            if a != b:
+                parent[max(a, b)] = min(a, b)
+    return {c: chr(find(c)) for c in {*parent, *_EXTRA_CASES}} | {0x130: "i"}
+
+
+_CASE_CLASSES = _case_classes()
+
+
+def _fold(text: str) -> str:
+    """Characters as re's IGNORECASE compares them: simple lower case (str.lower differs only
+    for U+0130, mapped first), then one representative per class of re's extra equivalences."""
+    assert _CASE_CLASSES is not None
+    return text.translate(_CASE_CLASSES).lower().translate(_CASE_CLASSES)
+
+
+_STAGE_NEEDLES_FOLDED = ({k: tuple(_fold(n) for n in v) for k, v in STAGE_NEEDLES.items()}
+                         if _CASE_CLASSES is not None else {})
 
 
 def taxonomy_text() -> str:
@@ -65,13 +155,16 @@ def labels(taxonomy_json: str | None = None) -> dict[str, str]:
 def classify(text: str, taxonomy_json: str | None = None) -> list[str]:
     """Topic ids whose keywords occur in ``text``, in taxonomy order."""
     pattern, ids = _compiled(taxonomy_json or _TAXONOMY_TEXT())
-    found = {int(m.lastgroup[1:]) for m in pattern.finditer(text)}
+    found = {int(m.lastgroup[1:].partition("_")[0]) for m in pattern.finditer(text)}
     return [ids[i] for i in sorted(found)]
 
 
 def stage(text: str) -> str:
     """awareness | consideration | purchase | advocacy, or '' when the text does not say."""
+    folded = _fold(text) if _CASE_CLASSES is not None else None
     for name, pat in _STAGE_RE:
+        if folded is not None and not any(n in folded for n in _STAGE_NEEDLES_FOLDED[name]):
+            continue  # no match possible: the pattern's every alternative needs one of these
         if pat.search(text):
             return name
     return ""

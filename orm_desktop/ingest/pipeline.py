@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -23,7 +24,7 @@ from orm_desktop.analysis.language import detect as detect_language
 from orm_desktop.analysis.sentiment import Engine, TargetedScore, adapted, get_engine, score_toward
 from orm_desktop.ingest.parse import ParseResult, parse_feed
 from orm_desktop.ingest.query import EntityQuery, MultiMatcher
-from orm_desktop.ingest.urls import CLUSTER_THRESHOLD, canonical_url, title_norm, title_similarity
+from orm_desktop.ingest.urls import CLUSTER_THRESHOLD, TitleMatcher, canonical_url, title_norm
 from orm_desktop.store import crisis as crisis_store
 from orm_desktop.store import db
 from orm_desktop.store import entities as entities_store
@@ -269,15 +270,16 @@ def store_items(conn, feed: Feed, items: Sequence[ParsedItem], enricher: Enriche
     return write_items(conn, feed, prepare_items(conn, feed, items, enricher), enricher.now)
 
 
+_TITLES = TitleMatcher(CLUSTER_THRESHOLD)
+
+
 def _cluster_for(conn, tnorm: str, published: int, feed_id: int | None) -> int | None:
-    """The syndication cluster of a new item: a near-identical title from another source."""
+    """The syndication cluster of a new item: a near-identical title from another source (the
+    first candidate, in the store's order, whose title_similarity reaches CLUSTER_THRESHOLD)."""
     if len(tnorm.split()) < 3:
         return None
-    key = items_store.title_key(tnorm)
-    for _id, cluster_id, other in items_store.cluster_candidates(conn, key, published, feed_id):
-        if title_similarity(tnorm, other) >= CLUSTER_THRESHOLD:
-            return cluster_id
-    return None
+    return items_store.first_cluster(conn, items_store.title_key(tnorm), published, feed_id,
+                                     lambda other: _TITLES.similar(tnorm, other))
 
 
 PARALLEL_MIN_FEEDS = 16  # below this, worker start-up costs more than it saves
@@ -325,6 +327,7 @@ def refresh(conn, *, jobs: int = 4, feed_ids: Sequence[int] | None = None, force
 
     NOTIFIED.clear()
     pool = _worker_pool(conn, workers) if workers else None
+    database = _database(conn) if pool is not None else ("", 0)
     if pool is not None:
         for _ in range(workers):  # start them now: their imports overlap the first downloads
             pool.submit(_warm)
@@ -336,7 +339,7 @@ def refresh(conn, *, jobs: int = 4, feed_ids: Sequence[int] | None = None, force
         for result in Fetcher(limits or FetchLimits(), jobs=jobs).run(requests, cancel=cancel):
             feed = by_id[result.feed_id]
             if pool is not None and result.status == "ok":
-                pending[pool.submit(_prepare_in_worker, run_id, now, feed, result.body or b"",
+                pending[pool.submit(_prepare_in_worker, database, run_id, now, feed, result.body or b"",
                                     result.final_url or feed.url, result.headers)] = (feed, result)
             else:
                 finish(feed, *_handle(conn, feed, result, enricher, counts))
@@ -373,16 +376,13 @@ def refresh(conn, *, jobs: int = 4, feed_ids: Sequence[int] | None = None, force
 
 # -- worker processes ----------------------------------------------------------------------------
 # The pool lives across refreshes (spawning two interpreters costs about 1 CPU-s a refresh): one
-# pool per process, for one workspace at a time; a worker rebuilds its enricher (entities, rules,
-# settings as they are now) at the first feed of each refresh.
+# pool per process; a worker (re)opens the workspace a task names and rebuilds its enricher
+# (entities, rules, settings as they are now) at the first feed of each refresh.
 _WORKER: dict = {}
-_POOL: dict = {}  # "key": (database path, its inode, workers), "pool": the executor
+_POOL: dict = {}  # "key": (database path, its inode, workers) or ("fork",), "pool": the executor
 
 
-def _worker_init(db_path: str, parent: int) -> None:
-    from orm_desktop.store import db as dbmod
-
-    _WORKER["conn"] = dbmod.connect(db_path)
+def _worker_init(parent: int) -> None:
     threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True, name="parent-watch").start()
 
 
@@ -399,37 +399,119 @@ def _warm() -> None:
     """Nothing: submitting it makes the pool start (and initialise) a worker early."""
 
 
-def _prepare_in_worker(run_id: int, now: int, feed: Feed, body: bytes, url: str, headers: dict) -> PreparedFeed:
+def _worker_conn(database: tuple[str, int]):
+    """This worker's own connection to the workspace the task names (path, inode), opened in
+    the worker: never a connection made before a fork."""
+    if _WORKER.get("database") != database:
+        from orm_desktop.store import db as dbmod
+
+        old = _WORKER.pop("conn", None)
+        if old is not None:
+            old.close()
+        _WORKER.pop("run", None)
+        _WORKER["conn"] = dbmod.connect(database[0])
+        _WORKER["database"] = database
+        _WORKER["opened_in"] = os.getpid()
+    return _WORKER["conn"]
+
+
+def _prepare_in_worker(database: tuple[str, int], run_id: int, now: int, feed: Feed, body: bytes, url: str,
+                       headers: dict) -> PreparedFeed:
+    conn = _worker_conn(database)
     if _WORKER.get("run") != run_id:
-        _WORKER["enricher"] = Enricher.for_workspace(_WORKER["conn"], now)
+        _WORKER["enricher"] = Enricher.for_workspace(conn, now)
         _WORKER["run"] = run_id
-    return prepare_feed(_WORKER["conn"], feed, body, url, headers, _WORKER["enricher"])
+    return prepare_feed(conn, feed, body, url, headers, _WORKER["enricher"])
+
+
+def _database(conn) -> tuple[str, int]:
+    path = db.main_file(conn)
+    try:  # a restored backup is another file at the same path: new workers / a new connection
+        inode = os.stat(path).st_ino
+    except OSError:
+        inode = 0
+    return path, inode
 
 
 def _worker_pool(conn, workers: int):
-    """Processes for parsing and scoring, kept for the next refresh of the same workspace.
-    'spawn', never fork: fetch threads are running."""
+    """Processes for parsing and scoring, kept for the next refresh of the same workspace: the
+    ones ``prefork_workers`` made (CLI), else 'spawn' ones (fetch threads may be running)."""
     import atexit
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    path = db.main_file(conn)
-    try:  # a restored backup is another file at the same path: new workers for it
-        inode = os.stat(path).st_ino
-    except OSError:
-        inode = 0
-    key = (path, inode, workers)
     pool = _POOL.get("pool")
+    if pool is not None and _POOL.get("key") == ("fork",) and not getattr(pool, "_broken", False):
+        return pool
+    key = (*_database(conn), workers)
     if pool is not None and _POOL.get("key") == key and not getattr(pool, "_broken", False):
         return pool
     shutdown_workers()
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_worker_init, initargs=(path, os.getpid()))
+                               initializer=_worker_init, initargs=(os.getpid(),))
     if not _POOL.get("atexit"):
         atexit.register(shutdown_workers)
         _POOL["atexit"] = True
     _POOL.update(key=key, pool=pool)
     return pool
+
+
+def _open_connections() -> int:
+    """Database connections alive in this process (SQLite and PostgreSQL)."""
+    import gc
+    import sqlite3
+
+    kinds: tuple[type, ...] = (sqlite3.Connection,)
+    psycopg = sys.modules.get("psycopg")
+    if psycopg is not None:
+        kinds += (psycopg.Connection,)
+    return sum(1 for o in gc.get_objects() if isinstance(o, kinds))
+
+
+def prefork_workers(workers: int | None = None) -> bool:
+    """Start the refresh's worker processes now by fork, for a command-line refresh: call it
+    before the process opens a database or starts a thread. The workers inherit the imported
+    modules, the sentiment engine, the language model and the topic patterns instead of
+    importing and loading them again (about 0.5 CPU-s each with 'spawn'); each opens its own
+    database connection at its first task. Refused (False: the refresh then spawns workers as
+    before) when a Python thread runs or a database connection is open: a forked child must
+    not inherit a lock another thread holds, nor SQLite's per-process lock state. A GUI
+    toolkit's native threads are invisible here: the caller (service.start_refresh_workers)
+    refuses in a GUI process."""
+    import atexit
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    if _POOL.get("pool") is not None:
+        return _POOL.get("key") == ("fork",)
+    if "fork" not in multiprocessing.get_all_start_methods() or _forbidden_to_fork():
+        return False
+    _preload()
+    if _forbidden_to_fork():  # loading started a thread or opened a database: spawn instead
+        return False
+    workers = workers or os.cpu_count() or 1
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"),
+                               initializer=_worker_init, initargs=(os.getpid(),))
+    for _ in range(workers):  # a 'fork' pool starts every worker at the first task, before its own thread
+        pool.submit(_warm)
+    if not _POOL.get("atexit"):
+        atexit.register(shutdown_workers)
+        _POOL["atexit"] = True
+    _POOL.update(key=("fork",), pool=pool)
+    return True
+
+
+def _forbidden_to_fork() -> bool:
+    return threading.active_count() > 1 or _open_connections() > 0
+
+
+def _preload() -> None:
+    """What every worker needs, loaded once here so the forked workers share it."""
+    from orm_desktop.analysis import language, topics
+
+    get_engine()  # the default engine (a workspace with another one loads it in the worker)
+    language.detect("The language model is mapped before the workers are forked.")
+    topics.classify("")
 
 
 def shutdown_workers() -> None:

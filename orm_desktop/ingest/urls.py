@@ -80,3 +80,38 @@ def title_similarity(a: str, b: str) -> float:
     sa, sb = {stem(w) for w in wa - wb}, {stem(w) for w in wb - wa}
     common += 0.8 * len(sa & sb)
     return min(1.0, 2 * common / (len(wa) + len(wb)))
+
+
+class TitleMatcher:
+    """``title_similarity(title, other) >= threshold`` for one title against many others, with
+    the same answer: the title's words are split once, each other title's words once per
+    matcher (the candidates of a refresh's items repeat), and a pair whose word counts alone
+    bound the similarity below the threshold (2 * min / sum) is not compared."""
+
+    __slots__ = ("_words", "_threshold")
+
+    def __init__(self, threshold: float) -> None:
+        self._threshold = threshold
+        self._words: dict[str, frozenset[str]] = {}
+
+    def words(self, title: str) -> frozenset[str]:
+        w = self._words.get(title)
+        if w is None:
+            if len(self._words) >= 20_000:
+                self._words.clear()
+            w = self._words[title] = frozenset(title.split())
+        return w
+
+    def similar(self, title: str, other: str) -> bool:
+        wa, wb = self.words(title), self.words(other)
+        la, lb = len(wa), len(wb)
+        if not la or not lb or 2 * min(la, lb) / (la + lb) < self._threshold:
+            return False  # title_similarity <= this bound (it is 0.0 for an empty title)
+        if wa == wb:
+            return self._threshold <= 1.0
+        # title_similarity's own arithmetic, in its order
+        common = len(wa & wb)
+        sa, sb = {w[:5] for w in wa - wb}, {w[:5] for w in wb - wa}
+        common += 0.8 * len(sa & sb)
+        return min(1.0, 2 * common / (la + lb)) >= self._threshold
+

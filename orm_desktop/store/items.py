@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 
 from orm_desktop.types import ParsedItem
 
@@ -37,17 +38,26 @@ def title_key(title_norm: str) -> str:
     return " ".join(title_norm.split()[:3])
 
 
-def cluster_candidates(conn: sqlite3.Connection, key: str, published: int,
-                       feed_id: int | None = None) -> list[tuple[int, int, str]]:
-    """(id, cluster_id, title_norm) of items of OTHER feeds near ``published`` whose title starts
-    like this: syndication is the same story across sources, never a series within one feed."""
+def first_cluster(conn: sqlite3.Connection, key: str, published: int, feed_id: int | None,
+                  accept: Callable[[str], bool]) -> int | None:
+    """The cluster (its first item's id) of the first item of ANOTHER feed published within
+    CLUSTER_WINDOW whose title starts like this (``key``; at most 50, in index order) and whose
+    title_norm ``accept`` takes, or None. Rows are read one at a time and the reading stops
+    there: each candidate costs a row look-up (title_norm is stored after the item's text)."""
     if not key:
-        return []
-    return conn.execute(
-        "SELECT id, COALESCE(cluster_id, id), title_norm FROM items "
+        return None
+    cur = conn.execute(
+        "SELECT COALESCE(cluster_id, id), title_norm FROM items "
         "WHERE title_key = ? AND published BETWEEN ? AND ? AND feed_id IS DISTINCT FROM ? LIMIT 50",
         (key, published - CLUSTER_WINDOW, published + CLUSTER_WINDOW, feed_id),
-    ).fetchall()
+    )
+    try:
+        for cluster_id, other in cur:
+            if accept(other):
+                return cluster_id
+        return None
+    finally:
+        cur.close()
 
 
 _PG_INSERT_OWN_CLUSTER = (
@@ -59,20 +69,31 @@ _PG_INSERT_OWN_CLUSTER = (
 
 def insert(conn: sqlite3.Connection, feed_id: int | None, item: ParsedItem, *, canonical_url: str,
            title_norm: str, cluster_id: int | None, published: int, now: int) -> int:
+    """Insert an item; with no ``cluster_id`` it starts its own cluster (cluster_id = its id)."""
     from orm_desktop.store import db
 
-    if cluster_id is None and db.dialect(conn) == "postgresql":
-        # its own cluster in the one INSERT: the UPDATE after it wrote a second row version, with
-        # its tsvector computed again and an entry in every index, the GIN index included
-        return int(conn.execute(_PG_INSERT_OWN_CLUSTER, (
-            feed_id, item.guid, item.url, canonical_url, item.title, item.text, item.html, item.author,
-            published, now, item.rating, title_norm, title_key(title_norm), item.lang)).fetchall()[0][0])
+    values = (feed_id, item.guid, item.url, canonical_url, item.title, item.text, item.html, item.author,
+              published, now, item.rating, cluster_id, title_norm, title_key(title_norm), item.lang)
+    columns = ("feed_id, guid, url, canonical_url, title, text, html, author, published, first_seen, rating, "
+               "cluster_id, title_norm, title_key, lang")
+    if cluster_id is None:
+        if db.dialect(conn) == "postgresql":
+            # its own cluster in the one INSERT: the UPDATE after it wrote a second row version, with
+            # its tsvector computed again and an entry in every index, the GIN index included
+            return int(conn.execute(_PG_INSERT_OWN_CLUSTER, (
+                feed_id, item.guid, item.url, canonical_url, item.title, item.text, item.html, item.author,
+                published, now, item.rating, title_norm, title_key(title_norm), item.lang)).fetchall()[0][0])
+        # SQLite gives a new row max(id) + 1 (no AUTOINCREMENT): the same id, stored with its
+        # cluster in one statement instead of an UPDATE of the new row and its cluster index
+        # (the caller holds the write transaction; a clash would fail loudly on the primary key)
+        last = conn.execute("SELECT max(id) FROM items").fetchone()[0] or 0
+        if last < 2**63 - 1:
+            item_id = last + 1
+            values = (*values[:11], item_id, *values[12:])
+            conn.execute(f"INSERT INTO items (id, {columns}) VALUES (?{',?' * len(values)})", (item_id, *values))
+            return item_id
     item_id = int(conn.execute(
-        "INSERT INTO items (feed_id, guid, url, canonical_url, title, text, html, author, published, "
-        "first_seen, rating, cluster_id, title_norm, title_key, lang) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
-        "RETURNING id",
-        (feed_id, item.guid, item.url, canonical_url, item.title, item.text, item.html, item.author,
-         published, now, item.rating, cluster_id, title_norm, title_key(title_norm), item.lang),
+        f"INSERT INTO items ({columns}) VALUES ({','.join('?' * len(values))}) RETURNING id", values,
     ).fetchall()[0][0])
     if cluster_id is None:
         conn.execute("UPDATE items SET cluster_id = ? WHERE id = ?", (item_id, item_id))
