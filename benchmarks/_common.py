@@ -98,6 +98,20 @@ def table(rows: list[dict], columns: list[str]) -> str:
     return "\n".join([line(columns), line(["-" * x for x in w]), *(line(x) for x in cells)])
 
 
+def other_version(path: str | Path, name: str):
+    """Another version of one of our modules, loaded from ``path`` under ``name`` (for the A/B
+    scripts that compare it with the module of this tree in one process)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:
+        raise SystemExit(f"cannot load {path} as a Python module")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses and pickling look their module up here
+    spec.loader.exec_module(module)
+    return module
+
+
 def write_json(name: str, payload: dict) -> Path:
     """benchmarks/out/NAME.json with the machine description."""
     OUT.mkdir(parents=True, exist_ok=True)

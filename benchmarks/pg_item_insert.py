@@ -10,7 +10,6 @@ the server must run on this machine) and this process's CPU per version.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import os
 import random
 import time
@@ -23,15 +22,14 @@ def main() -> None:
     p.add_argument("--rounds", type=int, default=6)
     p.add_argument("--items", type=int, default=300)
     a = p.parse_args()
+    from _common import other_version
     from pg_cache import admin, url_of
 
     from orm_desktop.store import db
     from orm_desktop.store import items as new
     from orm_desktop.types import ParsedItem
 
-    spec = importlib.util.spec_from_file_location("old_items", a.old)
-    old = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
-    spec.loader.exec_module(old)  # type: ignore[union-attr]
+    old = other_version(a.old, "old_items")
     name = "orm_bench_item_insert"
     admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
     admin(f"CREATE DATABASE {name}")

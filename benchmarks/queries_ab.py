@@ -11,7 +11,6 @@ node) and how many statements it sends.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import re
 import statistics
 import time
@@ -70,14 +69,13 @@ def main() -> None:
     p.add_argument("--runs", type=int, default=10)
     p.add_argument("--mentions", type=int, default=1_000_000)
     a = p.parse_args()
+    from _common import other_version
     from pg_cache import cached_pg_workspace
 
     from orm_desktop.service import Service
     from orm_desktop.store import mentions as new
 
-    spec = importlib.util.spec_from_file_location("old_mentions", a.old)
-    old = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
-    spec.loader.exec_module(old)  # type: ignore[union-attr]
+    old = other_version(a.old, "old_mentions")
     svc = Service.open(cached_pg_workspace(a.mentions))
     conn = svc.conn
     print(f"{'case':36} {'A p50':>8} {'B p50':>8} {'A p95':>8} {'B p95':>8} {'A buffers':>10} {'B buffers':>10}"

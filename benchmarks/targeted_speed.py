@@ -27,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import table, write_json  # noqa: E402
+from _common import other_version, table, write_json  # noqa: E402
 
 DATA = Path(__file__).resolve().parents[1] / "tests" / "data" / "sentiment_targeted.tsv"
 SENTENCES = [
@@ -78,18 +78,13 @@ def forget(mod) -> None:
 def against(path: str, workloads: dict[str, list], rounds: int = 4) -> list[dict]:
     """This version and the sentiment.py at ``path``, alternating in one process. A workload is
     a list of (text, entity) pairs or of targeted_cases.Case."""
-    import importlib.util
-
     from targeted_cases import Case
 
     from orm_desktop.analysis import sentiment as new
     from orm_desktop.ingest.pipeline import CachedEngine
     from orm_desktop.ingest.query import EntityQuery
 
-    spec = importlib.util.spec_from_file_location("other_sentiment", path)
-    old = importlib.util.module_from_spec(spec)
-    sys.modules["other_sentiment"] = old
-    spec.loader.exec_module(old)
+    old = other_version(path, "other_sentiment")
     warm = EntityQuery.parse('"Acme"').spans
     for mod in (old, new):  # the model and the word lists are loaded before the clock starts
         mod.score_toward("", "Acme beat Globex, and it is cheaper. Prices fell.", warm, engine=mod.get_engine("orm"))
@@ -116,18 +111,13 @@ def against(path: str, workloads: dict[str, list], rounds: int = 4) -> list[dict
 
 def check(path: str, peers: bool = True) -> int:
     """Differences between this version's answers and those of the sentiment.py at ``path``."""
-    import importlib.util
-
     from targeted_cases import all_cases, outcome
 
     from orm_desktop.analysis import sentiment as new
     from orm_desktop.ingest.pipeline import CachedEngine
     from orm_desktop.ingest.query import EntityQuery
 
-    spec = importlib.util.spec_from_file_location("other_sentiment", path)
-    old = importlib.util.module_from_spec(spec)
-    sys.modules["other_sentiment"] = old
-    spec.loader.exec_module(old)
+    old = other_version(path, "other_sentiment")
     differ = 0
     rows = []
     for name, cases in all_cases(peers).items():
