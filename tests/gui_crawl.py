@@ -258,6 +258,19 @@ def main(argv: list[str]) -> int:
                 b.click()
                 win.runner.wait(30_000)  # e.g. the report renders first, then its preview opens
                 settle(app)
+    if "--press-buttons" in argv:  # a throw-away copy: press every plain button of the editing views too
+        for label in ("Entities", "Feeds", "Rules", "Settings", "Responses"):
+            if label not in win.pages or win.nav.item(list(win.pages).index(label)).isHidden():
+                continue
+            win.show_page(label)
+            settle(app)
+            page = win.stack.currentWidget()
+            for b in [b for b in visible_in(page, QPushButton) if not b.isCheckable() and not b.text().endswith("…")]:
+                if b.isVisible() and b.isEnabled():
+                    b.click()
+                    win.runner.wait(30_000)
+                    settle(app)
+                    counts["buttons"] = counts.get("buttons", 0) + 1
     # every menu action that opens a dialog (Quit, refresh and the mode switch are not dialogs)
     for action in win.findChildren(QAction):
         text = action.text().replace("&", "")
@@ -322,6 +335,7 @@ def main(argv: list[str]) -> int:
     settle(app)
     if writes.changed():
         violations.append("the database changed in executive mode")
+    counts["refusals shown"] = sorted({t for t in shown if "team role" in t or "may not" in t})
     for text in shown:
         if any(marker in text.lower() for marker in RAW):
             violations.append(f"a raw database error shown to the user: {text[:300]!r}")

@@ -89,9 +89,13 @@ def _clone(team, which: str, role: str) -> str:
 
 @pytest.mark.parametrize("role", ROLES)
 def test_crawl_team_demo_offscreen(team, env, role):
-    args = ["--read-only-login"] if role == "executive" else []
+    args = ["--read-only-login"] if role == "executive" else ["--press-buttons"]
     counts = crawl(_clone(team, "demo", role), "offscreen", args=args)
     assert counts["pages"] >= (6 if role == "executive" else 12) and counts["combo values"] > 50
+    if role != "executive":  # Save, Add, Delete... of the editing views pressed too (confirmations cancelled)
+        assert counts["buttons"] >= 10
+    if role == "author":  # e.g. Settings > Save: the database refuses, the author reads one clear line
+        assert any("team role does not allow this" in t for t in counts["refusals shown"])
 
 
 def test_crawl_team_empty_offscreen(team, env):
