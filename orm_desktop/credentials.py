@@ -42,7 +42,7 @@ def parts(url: str) -> dict[str, str]:
     try:
         d = {k: str(v) for k, v in conninfo_to_dict(url).items() if v is not None}
     except Exception as exc:  # psycopg.ProgrammingError: a malformed URL
-        raise UsageError(f"cannot read the workspace URL: {str(exc).splitlines()[0]}") from None
+        raise UsageError(f"cannot read the workspace URL: {mask(str(exc).splitlines()[0])}") from None
     if not d.get("dbname"):
         raise UsageError("a team workspace URL names its database: postgresql://USER@HOST:5432/DBNAME")
     d.setdefault("host", "localhost")
@@ -65,6 +65,14 @@ def redact(url: str) -> str:
     p = parts(url)
     query = "&".join(f"{k}={quote(p[k], safe='/')}" for k in ("sslmode", "sslrootcert") if p.get(k))
     return f"postgresql://{p['user']}@{p['host']}:{p['port']}/{p['dbname']}" + (f"?{query}" if query else "")
+
+
+def mask(text: str) -> str:
+    """``text`` with the password of any ``scheme://user:password@`` in it replaced by ``***``: for
+    echoing what a person typed (possibly not a valid URL, so ``redact`` cannot parse it)."""
+    import re
+
+    return re.sub(r"(://[^:/@\s]*):[^@\s]*@", r"\1:***@", text)
 
 
 def _keyring():

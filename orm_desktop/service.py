@@ -187,6 +187,32 @@ class Service:
             if value and self.team_enforced_setting(key):
                 raise UsageError(self.team_enforced_setting(key))
 
+    def team_roles(self) -> tuple[str, ...] | None:
+        """On a team workspace the login's groups there (author, approver, executive, admin),
+        asked of the database once per session; else None."""
+        from orm_desktop.store import team as team_store
+
+        if not team_store.is_team(self.conn):
+            return None
+        if getattr(self, "_team_roles", None) is None:
+            self._team_roles = team_store.whoami(self.conn)[1]
+        return self._team_roles
+
+    def team_refusal(self, what: str) -> str:
+        """'' when this login's team role may do ``what`` (one of TEAM_MAY: "crisis", "triage"...),
+        else the one line that says who may (docs/team.md, section 9). Always '' on a solo
+        workspace. The database refuses anyway; this lets a view turn the control off first."""
+        roles = self.team_roles()
+        if roles is None or set(roles) & set(TEAM_MAY[what]):
+            return ""
+        mine = ", ".join(roles) or "no team role"
+        return (f"your login ({mine}) may not {TEAM_WHAT[what]} on this team workspace: "
+                f"{' or '.join(TEAM_MAY[what])} only")
+
+    def team_reads_only(self) -> bool:
+        """A team login that may change nothing (an executive, or no team role): the GUI opens read-only."""
+        return self.team_refusal("triage") != ""
+
     def team_login(self) -> str | None:
         """On a team workspace the login (the user, recorded by the database); else None."""
         from orm_desktop.store import team as team_store
@@ -1242,6 +1268,20 @@ class Service:
         return list(available_engines())
 
 # settings a team workspace's database enforces: turning them on is refused there, with this reason
+# who may do what on a team workspace (enforced by store/postgres/roles.py; docs/team.md section 9)
+TEAM_MAY: dict[str, tuple[str, ...]] = {
+    "triage": ("author", "approver", "admin"),
+    "crisis": ("admin",),
+    "configure": ("admin",),
+    "key_messages": ("approver", "admin"),
+}
+TEAM_WHAT: dict[str, str] = {
+    "triage": "change anything",
+    "crisis": "switch crisis mode",
+    "configure": "change feeds, entities, rules, templates or settings",
+    "key_messages": "change key messages",
+}
+
 TEAM_ENFORCED: dict[str, str] = {
     "allow_self_approval": "allow_self_approval cannot be turned on in a team workspace: there the database "
                            "enforces the four-eyes rule for everyone (nobody approves their own draft)",

@@ -83,7 +83,7 @@ class TeamAdmin:
     def __init__(self, url: str, *, ask: Callable[[str], str] | None = None,
                  conn: Any = None) -> None:
         if not credentials.is_team_url(url):
-            raise UsageError(f"a team workspace is a postgresql:// URL, not {url!r}")
+            raise UsageError(f"a team workspace is a postgresql:// URL, not {credentials.mask(url)!r}")
         self.url = url
         if conn is None:
             with _refusals(credentials.redact(url)):

@@ -59,11 +59,17 @@ def snapshot(svc, out: Path | str, *, days: int, now: int | None = None, progres
         raise UsageError("--days must be at least 1")
     out = Path(out).expanduser().resolve()
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
-        raise UsageError(f"{out} already exists: name a new folder for the snapshot")
+        what = "a folder that is not empty" if out.is_dir() else "a file"
+        raise UsageError(f"{out} already exists: name a new folder for the snapshot (that is {what})")
     now = int(now if now is not None else time.time())
     since = now - days * 86400
     tmp = out.with_name(f".{out.name}.part-{os.getpid()}")
     shutil.rmtree(tmp, ignore_errors=True)
+    try:  # where the folder cannot be written, say so about the folder asked for, not the temporary one
+        tmp.mkdir(parents=True)
+        tmp.rmdir()
+    except OSError as exc:
+        raise UsageError(f"cannot write the snapshot folder {out}: {exc.strerror or exc}") from None
     try:
         target = wsmod.create(tmp).db_path
         tconn = db.connect(target)
@@ -113,8 +119,12 @@ def push(svc, url: str, *, progress: Progress | None = None) -> dict:
 
     if svc.ws.url:
         raise UsageError("team push copies a solo (SQLite) workspace; this one is already a team workspace")
+    from orm_desktop import credentials
+
     if not wsmod.is_url(url):
-        raise UsageError(f"team push needs the team database's URL (postgresql://USER@HOST:PORT/DBNAME), not {url!r}")
+        raise UsageError("team push needs the team database's URL (postgresql://USER@HOST:PORT/DBNAME), "
+                         f"not {credentials.mask(url)!r}")
+    credentials.parts(url)  # a malformed URL (an unclosed [ of an IPv6 address...) is one line, password masked
     target = wsmod.Workspace.at(url)
     if not target.exists():
         wsmod.create(url)

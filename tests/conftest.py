@@ -96,12 +96,18 @@ def pg_admin(sql: str) -> None:
 _DROPPER: list = []  # one background thread drops finished tests' databases (0.4 s each)
 
 
-def _drop_later(name: str) -> None:
+def later(fn, *args) -> None:
+    """Run ``fn(*args)`` on the background thread that drops finished tests' databases (in order;
+    the session's ``pg_server`` waits for it at the end)."""
     from concurrent.futures import ThreadPoolExecutor
 
     if not _DROPPER:
         _DROPPER.append(ThreadPoolExecutor(max_workers=1, thread_name_prefix="pg-drop"))
-    _DROPPER[0].submit(pg_admin, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    _DROPPER[0].submit(fn, *args)
+
+
+def _drop_later(name: str) -> None:
+    later(pg_admin, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 @pytest.fixture(scope="session")

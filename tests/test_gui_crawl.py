@@ -18,8 +18,8 @@ from tests.gui_support import run_python  # noqa: E402
 CRAWL = "import sys; from tests.gui_crawl import main; sys.exit(main(sys.argv[1:]))"
 
 
-def crawl(workspace, platform: str, wrapper: list[str] | None = None) -> dict:
-    p = run_python(CRAWL, str(workspace), platform=platform, wrapper=wrapper, timeout=180)
+def crawl(workspace, platform: str, wrapper: list[str] | None = None, args: list[str] | None = None) -> dict:
+    p = run_python(CRAWL, str(workspace), *(args or []), platform=platform, wrapper=wrapper, timeout=180)
     stderr = "\n".join(line for line in p.stderr.splitlines() if "propagateSizeHints" not in line)
     assert p.returncode == 0, f"crawl exited {p.returncode} on {platform}:\n{stderr[-4000:]}"
     counts = json.loads(p.stdout.strip().splitlines()[-1])

@@ -289,9 +289,11 @@ def describe_error(exc: BaseException, where: str = "") -> str | None:
         return f"the PostgreSQL server refused the login{at}: {first}"
     if state == "3D000" or ("database" in msg and "does not exist" in msg):
         return f"no such database on the PostgreSQL server{at}: check the workspace URL"
-    if state == "42501" or "permission denied" in msg:
-        first = str(exc).splitlines()[0] if str(exc) else "permission denied"
-        return f"the database refused this: {first}{at}"
+    if state == "42501" or "permission denied" in msg:  # a team role without the privilege
+        first = str(exc).splitlines()[0] if str(exc) else ""
+        on = first.split(" for ", 1)[1].strip() if " for " in first else "this"
+        return (f"your login's team role does not allow this ({on}){at}: ask a team admin "
+                "(docs/team.md, section 9: what each role can do)")
     if state == "25006" or "read-only transaction" in msg:
         return f"the workspace is open read-only{at}"
     if state == "55P03" or "lock timeout" in msg:

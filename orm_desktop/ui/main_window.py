@@ -91,6 +91,12 @@ class MainWindow(QMainWindow):
             self.exec_mode.setEnabled(False)
             self.flash(svc.snapshot_label[:1].upper() + svc.snapshot_label[1:])
         else:
+            if svc.team_reads_only():  # an executive's login: the database grants reading only
+                self.timer.stop()
+                self.set_read_only(True)
+                self.exec_mode.setEnabled(False)
+                self.flash(f"Signed in as {svc.team_login()} ({', '.join(svc.team_roles() or ()) or 'no team role'}): "
+                           "read-only on this team workspace")
             self.start_live_updates()
 
     def update_title(self) -> None:

@@ -331,6 +331,10 @@ class EntitiesView(QWidget):
         crisis = self.svc.in_crisis(e.id)
         self.crisis_btn.setChecked(crisis)
         self.crisis_btn.setText("Crisis mode: ON" if crisis else "Crisis mode")
+        refusal = self.svc.team_refusal("crisis")  # a team role without it: the button is off and says why
+        self.crisis_btn.setEnabled(not refusal)
+        if refusal:
+            self.crisis_btn.setToolTip(refusal[:1].upper() + refusal[1:])
 
     def new(self) -> None:
         if not self.keep_edits():
