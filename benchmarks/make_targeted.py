@@ -28,7 +28,9 @@ from targeted_corpus import (  # noqa: E402
     DEV6_LINES,
     DEV7_LINES,
     DEV8_LINES,
+    DEV9_LINES,
     DEV_LINES,
+    FRESH2_LINES,
     FRESH_LINES,
     TEST_LINES,
 )
@@ -159,6 +161,15 @@ DEV_COMPANIES = ["Astrel", "Zentro", "Ridgeway", "Calloway", "Lumio", "Drayford"
                  "Windmere", "Hexacore", "Juniper Rail", "Oakridge Water", "Brisa", "Tovana", "Quillon", "Marlowe"]
 DEV_EXECS = [("Omar Haddad", "Astrel"), ("Claire Dubois", "Zentro"), ("Victor Nkemelu", "Lumio"),
              ("Ingrid Solberg", "Parvex"), ("Daniel Reyes", "Windmere")]
+# Round 3: names that are (or contain) ordinary English words, as many real companies' are.
+DEV9_COMPANIES = ["Beacon", "Harvest", "Summit Bank", "Clover", "Arrow Freight", "Bloom", "Keystone", "Tandem",
+                  "Novaris", "Trelleck", "Ostrova", "Compass", "Maple Energy", "Falcon", "Orchard", "Ember"]
+DEV9_EXECS = [("Grace Achterberg", "Beacon"), ("Luis Ferreira", "Summit Bank"), ("Anika Bose", "Clover"),
+              ("Peter Vandeleur", "Keystone"), ("Yuki Morrow", "Novaris")]
+FRESH2_COMPANIES = ["Anchor", "Meridian", "Fable", "Pinnacle Air", "Velloc", "Granite", "Saffron", "Orla",
+                    "Brightpath", "Lantern", "Quarry Foods", "Zephyr", "Holloway", "Cinder", "Rook", "Astoria"]
+FRESH2_EXECS = [("Nadia Kowalczyk", "Meridian"), ("Ben Asante", "Granite"), ("Sofia Lindgren", "Saffron"),
+                ("Kenji Hart", "Lantern"), ("Maria Castell", "Zephyr")]
 FILLS = 3
 _SIGN = {"+": "positive", "-": "negative", "0": "neutral"}
 
@@ -229,9 +240,11 @@ def rows() -> list[dict]:
                   origin="round2-dev7")
     out += round2(DEV8_LINES, "dev", DEV_COMPANIES[11:] + DEV_COMPANIES[:11], DEV_EXECS, out[-1]["id"],
                   origin="round2-dev8")
+    out += round2(DEV9_LINES, "dev", DEV9_COMPANIES, DEV9_EXECS, out[-1]["id"], origin="round3-dev9")
     out += round2(TEST_LINES, "test", TEST_COMPANIES, TEST_EXECS, out[-1]["id"])
     out += round2(FRESH_LINES, "fresh", TEST_COMPANIES[8:] + TEST_COMPANIES[:8], TEST_EXECS[2:] + TEST_EXECS[:2],
                   out[-1]["id"], origin="round2-fresh")
+    out += round2(FRESH2_LINES, "fresh2", FRESH2_COMPANIES, FRESH2_EXECS, out[-1]["id"], origin="round3-fresh2")
     return out
 
 
@@ -241,8 +254,9 @@ def main() -> None:
         w = csv.DictWriter(fh, fieldnames=list(data[0]), delimiter="\t", lineterminator="\n")
         w.writeheader()
         w.writerows(data)
-    by = {sp: sum(r["split"] == sp for r in data) for sp in ("dev", "test", "fresh")}
-    print(f"wrote {OUT}: {len(data)} pairs ({by['dev']} dev, {by['test']} test, {by['fresh']} fresh)")
+    by = {sp: sum(r["split"] == sp for r in data) for sp in ("dev", "test", "fresh", "fresh2")}
+    print(f"wrote {OUT}: {len(data)} pairs ({by['dev']} dev, {by['test']} test, {by['fresh']} fresh, "
+          f"{by['fresh2']} fresh2)")
 
 
 if __name__ == "__main__":

@@ -141,15 +141,17 @@ def evaluate_targeted(by_pattern: bool = False) -> list[dict]:
              "vader (whole text)": [vader.score(r["text"]) for r in rows],
              "textblob (whole text)": [blob.score(r["text"]) for r in rows]}
     groups: list[tuple[str, str, list[int]]] = []
-    for split in ("dev", "test", "fresh", "all"):
+    for split in ("dev", "test", "fresh", "fresh2", "all"):
         idx = [i for i, r in enumerate(rows) if split == "all" or r["split"] == split]
         groups.append((split, "all", idx))
     if by_pattern:
-        for split in ("dev", "test", "fresh"):
+        for split in ("dev", "test", "fresh", "fresh2"):
             for pattern in sorted({r["pattern"] for r in rows}):
                 idx = [i for i, r in enumerate(rows) if r["split"] == split and r["pattern"] == pattern]
                 if idx:
                     groups.append((split, pattern, idx))
+        for origin in sorted({r["origin"] for r in rows}):  # each batch (its first reading is in docs/analysis.md)
+            groups.append((origin, "all", [i for i, r in enumerate(rows) if r["origin"] == origin]))
     out = []
     for split, pattern, idx in groups:
         row = {"split": split, "pattern": pattern, "n": len(idx)}

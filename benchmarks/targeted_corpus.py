@@ -698,3 +698,99 @@ news contest | {A} has taken the crown as the world's biggest seller of electric
 news rival | {B}'s misfortune could be {A}'s gain. | A+ B-
 review comparative | The {A} is not as comfortable as the {B}. | A- B+
 """
+
+# Round 3 (targeted-acc branch): written before any rule of this round, with company names that
+# are often English words (filled from make_targeted.DEV9_COMPANIES). Scored once (the "dev9"
+# first reading), then tuned on.
+DEV9_LINES = r"""
+news contest | {B} had been the favourite, but the judges handed the design prize to {A}. | A+ B-
+news contest | {A} saw off competition from {B} to win the airport catering contract. | A+ B-
+review contest | Tested both for a fortnight: the {B} is nicely made, but the {A} simply sounds better. | A+ B-
+social contest | {A} wiped the floor with {B} in the blind taste test 😂 | A+ B-
+forum contest | Returned my {B} and kept the {A}. The {B} had the nicer screen but that's about it. | A+ B-
+news contest | {B} missed out on the frigate order, which went to {A} instead. | A+ B-
+news rival | {B}'s second recall in a year could be {A}'s opportunity, analysts said. | A+ B-
+news rival | Shares in {A} rose 6% after {B} warned that profits would fall short. | A+ B-
+blog rival | Every time {B} has another outage, my inbox fills with people asking how to move to {A}. | A+ B-
+news rival | {B}'s strike has left its routes wide open, and {A} has been quick to add flights. | A+ B-
+news exec | {E} is widely respected in the industry, yet {C} has lost a third of its market value this year. | E+ C-
+news exec | {C} had a record Christmas, though its chief executive {E} is under investigation for insider trading. | C+ E-
+blog exec | Love what {E} says on stage. Hate what {C} actually ships. | E+ C-
+news exec | {E} steps down after {C}'s accounts were found to be overstated. | E- C-
+news legal | A judge dismissed {A}'s lawsuit against a former supplier. | A-
+news legal | The lawsuit accusing {A} of age discrimination was dismissed on Thursday. | A+
+news legal | The FDA sent {A} a complete response letter, requesting additional safety data before it can approve the drug. | A-
+press legal | {A} is voluntarily recalling certain lots of its children's pain reliever. Consumers may return the product for a full refund. | A-
+news legal | Investigators found no wrongdoing at {A} and closed the case. | A+
+news legal | {A} received approval from the FDA for its once-weekly insulin. | A+
+news legal | {A} must pay 12 million after losing an unfair-dismissal case brought by former staff. | A-
+news legal | The watchdog said it would take no further action against {A}. | A+
+review rating | Gorgeous lobby and a lovely welcome drink. The room at the {A}, though? 2/5. | A-
+review rating | {A} is beautifully designed and a joy to unbox. Performance: 5/10. | A-
+blog rating | Not flashy, not cheap, but the {A} is the best thing in my kitchen. 9/10. | A+
+social rating | tried the new {A} oat latte. lovely cup, nice barista, 3/10 drink | A-
+review rating | {A} mattress - looks great, smells new, back pain every morning. 1 star. | A-
+social sarcasm | Another day, another {A} outage. Fantastic service as always 🙄 | A-
+social sarcasm | Nothing like a {A} update that bricks your phone to start the week 🙃 | A-
+social sarcasm | Wow {A}, charging me a late fee for a bill you sent late. Genius 👏 | A-
+social sarcasm | 10/10 would wait on hold with {A} for two hours again 🙄 | A-
+forum question | Does {A} offer next-day delivery to the Highlands? | A0
+forum question | What's the difference between the {A} Pro and the {A} Max? | A0
+social question | is {A} open on bank holidays? | A0
+news question | Can {A} keep growing at this pace? | A0
+blog explainer | A quick guide to {A}'s loyalty scheme: how points are earned and when they expire. | A0
+news explainer | {A}, founded in 1998, makes pumps for the water industry and employs 2,000 people. | A0
+news explainer | {A} is expected to report first-quarter earnings next Wednesday. | A0
+blog explainer | Why does {A} charge a standing fee? Here's how the tariff works. | A0
+news multi | {A} will supply the batteries for {B}'s new electric van. | A+ B0
+news multi | {A} and {B} both reported falling sales in the quarter. | A- B-
+news multi | {A}'s margin is now twice {B}'s. | A+ B-
+review comparative | The {B} costs twice as much as the {A} and does half as much. | A+ B-
+forum comparative | {A} customer support runs rings around {B}'s. | A+ B-
+review praise | Twelve years old and my {A} washing machine has never missed a beat. | A+
+social praise | {A} replaced my cracked screen for free, no questions asked. Legends. | A+
+review complaint | Paid for express shipping, {A} delivered nine days later. | A-
+forum complaint | My {A} boiler has lost pressure four times since October. | A-
+review pronoun | The {A} looked perfect in the shop. Once home, it wobbled and the door wouldn't close. | A-
+news pronoun | {A} missed its sales target. The company blamed a weak housing market. | A-
+news long | {A} opened its first store in Lisbon on Saturday.\nQueues stretched around the block and the shop sold out of its flagship trainer by noon.\nThe company plans ten more stores in Portugal. | A+
+news long | {A} has confirmed that customer data was exposed in a cyber attack.\nThe firm said passwords were not affected, but advised users to be alert to phishing emails.\nThe information commissioner has been informed. | A-
+blog long | I switched my energy to {A} in spring.\nThe app is clunky and the first bill was late.\nBut every problem has been fixed within a day by a real person, and I'm paying less than before. | A+
+press neutral | {A} will present at the Goldman Sachs technology conference on 9 September. | A0
+press praise | {A} has been certified as a B Corporation, recognising its environmental and social standards. | A+
+"""
+
+# Round 3, written with DEV9_LINES and before any rule of this round; NEVER tuned on (the
+# "fresh2" split): only its overall and per-pattern accuracy are read.
+FRESH2_LINES = r"""
+news contest | After three rounds of bidding, {A} beat a late offer from {B} for the broadcast rights. | A+ B-
+review contest | I tried {B} first and gave up after a week; {A} has been flawless. | A+ B-
+news contest | {A} was passed over in favour of {B} for the motorway contract. | A- B+
+news rival | {B}'s profit warning sent investors piling into {A}. | A+ B-
+news rival | Dealers say the {B} recall is pushing buyers towards {A}'s models. | A+ B-
+news exec | {E} is one of the most admired bosses in Europe, but {C} lost money again this quarter. | E+ C-
+news exec | {C} beat forecasts for the fifth quarter running, despite the controversy over {E}'s bonus. | C+ E-
+news legal | A court in Delaware dismissed the shareholder lawsuit against {A}. | A+
+news legal | The agency issued a complete response letter to {A}, citing the need for additional safety data. | A-
+press legal | Safety notice: {A} is recalling its 2-litre kettle because the lid may come loose. Customers are entitled to a full refund. | A-
+news legal | {A} was fined 4 million pounds by the safety regulator after a worker was injured. | A-
+news legal | The tribunal ruled in {A}'s favour. | A+
+review rating | Friendly staff and a lovely terrace, but the food at {A} was a 4/10 at best. | A-
+review rating | Plain-looking but reliable: {A} gets 8 out of 10. | A+
+social sarcasm | great, {A} cancelled my order for the third time, love it 🙄 | A-
+social sarcasm | {A} support really outdoing themselves today, 90 minutes on hold 🙃 | A-
+forum question | Does the {A} filter need replacing every year? | A0
+social question | anyone know when {A} sales start? | A0
+blog explainer | How {A} prices its insurance: what goes into your premium. | A0
+news explainer | {A} sells mostly to hospitals and has offices in twelve countries. | A0
+news multi | {A} has agreed to buy {B} for 2 billion dollars. | A0 B+
+news multi | {A} and {B} are both cutting jobs as demand falls. | A- B-
+review comparative | The {A} charges faster than the {B} and feels sturdier. | A+ B-
+review praise | Five years and two house moves later, the {A} sofa still looks new. | A+
+review complaint | {A} cancelled my appointment twice without telling me. | A-
+social praise | big thanks to {A} for getting my lost bag back within a day | A+
+review pronoun | I had high hopes for the {A}. It broke within a month and they refused a repair. | A-
+news long | {A} reported a surge in orders for its heat pumps.\nThe company said it would hire 300 more staff.\nIts shares hit a record high. | A+
+news long | {A} has delayed the launch of its new model for a second time.\nSuppliers say it is struggling with software problems.\nDealers are frustrated. | A-
+news finance | {A} warned that full-year profit would be lower than expected. | A-
+"""
