@@ -687,12 +687,37 @@ def _names_other_in(segment: str, own: tuple[tuple[int, int], ...]) -> bool:
         if len(w) > 1 and w.isupper():
             continue  # FDA, EU, AGAIN
         low = w.lower()
-        if low in _NOT_NAMES or _is_common(low, common) or low.endswith(("-based", "-born", "-listed")):
+        if low in _NOT_NAMES or low.endswith(("-based", "-born", "-listed")):
+            continue
+        if _is_common(low, common) and not _word_named(segment, start, low):
             continue
         if _PLACE_BEFORE.search(segment, 0, start):
             continue  # "a plant in Poland", "near Leeds": a place
         return True
     return False
+
+
+# a capitalised English word right after a lower-case word is a name ("yet Beacon has lost a
+# third of its value", "the Harvest had the nicer screen"), unless it is one English often
+# capitalises mid-sentence (titles, institutions, places)
+_LOWER_BEFORE = re.compile(r"(?<![.!?:;\u2014\u2013\"“])\b[a-z][a-z'’]*\s+$")
+_CAPITALISED_WORDS = frozenset(
+    "prime minister ministers president chancellor government company companies group board council court courts commission "
+    "ministry parliament congress senate state states city county minister officer director chief executive chairman "
+    "chairwoman supplier year award awards prize league cup north south east west northern southern eastern western street "
+    "road avenue square park river bay lake mount royal national federal supreme high district university college school "
+    "hospital internet web pro max plus mini ultra lite air series edition model day days week month news times post "
+    "journal review herald daily weekly tribune gazette street bank fund reserve treasury office department agency "
+    "authority service services union kingdom republic queen king prince princess lord lady sir dame god bible church "
+    "team global international europe world black friday cyber monday new old great greater central upper lower".split())
+
+
+def _word_named(segment: str, start: int, low: str) -> bool:
+    """Is the capitalised English word at ``start`` used as a name (it follows a lower-case word
+    of the same sentence and is not a word English capitalises anyway)?"""
+    if low in _CAPITALISED_WORDS or len(low) < 3:
+        return False
+    return bool(_LOWER_BEFORE.search(segment, max(0, start - 40), start))
 
 
 _PLACE_BEFORE = re.compile(r"\b(?:in|near|across|throughout|around|outside)\s+(?:the\s+)?$", re.IGNORECASE)
