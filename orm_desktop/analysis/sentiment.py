@@ -758,8 +758,10 @@ _CONTEST_WIN = (r"\b(?:beat|beats|beating|defeated|defeats|defeating|outperform(
                 r"|outshines?|outshone|blows? away|blew away|trumps?|trumped|(?:is|was) the (?:clear |outright |overall )?winner|wins on"
                 r"|knocked|knocks|dethroned|dethrones|unseated|unseats|came out (?:on top|ahead)|leapfrogged|leapfrogs|(?:has|have|had) beaten"
                 r"|edging (?:out|past)|walked away with|walks away with|took home|takes home"
+                r"|(?:saw|sees|seeing|see) off|wiped the floor with|wipes the floor with|runs? rings (?:round|around)|ran rings (?:round|around)"
                 r"|(?:taken|took|takes|claimed|claims|seized|snatched) (?:the )?(?:crown|title|top spot|lead|number one spot))\b")
 _CONTEST_LOSE = (r"(?<!back )(?<!win )(?<!regain )\b(?:lost|loses|losing|lose|trailed|trails|trailing|fell behind|falls behind|lags|lagged|lagging"
+                 r"|missed out|misses out|missing out|lost out|loses out"
                  r"|came (?:second|third|fourth|last|bottom)|finished (?:second|third|fourth|last|bottom)|ranked (?:last|bottom)"
                  r"|(?:was|were|got|has been|have been|is|are|being) (?:\w+ )?(?:beaten|defeated|outperformed|outsold|overtaken|outbid|outscored"
                  r"|trounced|edged out|pipped|passed over|outclassed|outshone|snubbed|rejected)"
@@ -836,6 +838,8 @@ ROLE_PATTERNS: tuple[tuple[re.Pattern[str], float], ...] = tuple(
         (r"\b(?:twice|three times|much|far|a lot|way) (?:as much|more|as expensive|pricier|dearer) (?:as|than) (?:the\s+)?T>", 0.6),
         (r"T>\s+(?:costs?|is|was)\s+(?:twice|three times|much|far|a lot|way)\s+(?:as much|more|as expensive|pricier|dearer)", -0.6),
         (r"\b(?:tender|contract|deal|award|prize|title|order|bid|job|business|crown|franchise|licen[cs]e)\s+(?:\w+\s+){0,2}?(?:went|goes|has gone|was awarded|was given|was handed)\s+to\s+T>", 0.6),
+        (r"\b(?:tender|contract|deal|award|prize|title|order|bid|job|business|crown|franchise|licen[cs]e|trophy|medal)s?,?\s+(?:which|that)\s+(?:\w+\s+)?(?:went|goes|has gone|was awarded|was given|was handed)\s+to\s+T>", 0.6),
+        (r"\b(?:handed|gave|given|hands|gives|awarded|awards)\s+(?:\w+\s+){0,3}?(?:prize|award|contract|deal|order|tender|title|crown|trophy|medal|win|victory)s?\s+to\s+T>", 0.6),
         (r"\b(?:tried|left|ditched|quit|dumped|cancelled|dropped|gave up on)\s+(?:\w+\s+){0,2}?T>[,.]?\s+(?:and\s+|then\s+)?(?:\w+\s+){0,2}?"
          r"(?:went back to|switched to|moved to|returned to|going back to|switching to|moving to)", -0.6),
     ))
@@ -924,7 +928,8 @@ _ROLE_STEMS = _ROLE_STEMS | frozenset(
     "beaten went going go settled decided gain opportunit chance moment flee fled desert abandon quit ditch dump ended end "
     "landed landing edging walked walks home welcomed replac supplant takes took ousted ousts oust absorb welcome lured poached "
     "hired headhunted snatched stole stolen pick picks handed gave given hands gives walked walks pulled pulls abandoned dropped "
-    "scrapped claimed claims seized crown".split())
+    "scrapped claimed claims seized crown saw sees seeing see wiped wipes runs ran missed misses missing prize award "
+    "contract deal order tender title trophy medal".split())
 _ALL_STEMS = _ROLE_STEMS | {">"}
 _STEM_LENGTHS = tuple(sorted({len(x) for x in _ROLE_STEMS}))
 
@@ -958,6 +963,7 @@ _ROLE_BY_STEM: dict[str, tuple[int, ...]] = {}
 for _i, (_p, _v, _need) in enumerate(_ROLE_INDEX):
     for _st in _need:
         _ROLE_BY_STEM[_st] = (*_ROLE_BY_STEM.get(_st, ()), _i)
+_COOPERATIVE = frozenset(i for i, (p, v, _) in enumerate(_ROLE_INDEX) if "supply" in p.pattern or "praised" in p.pattern)
 _CONTEST_STEMS = _stems_of(_CONTEST_WIN + _CONTEST_LOSE + _CHOOSE + _COMP_POS + _COMP_NEG + " than")
 
 
@@ -987,7 +993,68 @@ def role_valence(clause: str, spans: Callable[[str], list[tuple[int, int]]]) -> 
     marked = clause
     for start, end in sorted(found, reverse=True):
         marked = marked[:start] + _TARGET + marked[end:]
-    return _role_marked(marked)
+    return _role_marked(marked) or rival_role(clause, spans)
+
+
+_NAME_RUN = re.compile(r"(?<![\w'’/])[A-Z][\w&-]*(?:\s+[A-Z][\w&-]*)*")
+
+
+def _other_names(sentence: str, own: tuple[tuple[int, int], ...]) -> list[tuple[int, int]]:
+    """Spans of the runs of capitalised words that name someone other than the entity."""
+    out = []
+    for m in _NAME_RUN.finditer(sentence):
+        if any(s <= m.start() <= e + 1 or m.start() <= s < m.end() for s, e in own):
+            continue
+        if _OWN_BEFORE.search(sentence, max(0, m.start() - 8), m.start()):
+            continue  # "its Halo heat pump": the entity's own product
+        if _names_other_in(m.group(0), ()) or _names_other_in(sentence[:m.end()], own) \
+                and not _names_other_in(sentence[:m.start()], own):
+            out.append((m.start(), m.end()))
+    return out
+
+
+_OWN_BEFORE = re.compile(r"\b(?:its|their|his|her|our|my)\s+$", re.IGNORECASE)
+# a rival's gain is the entity's loss only where there is a contest for customers or a misfortune
+_RIVAL_CONTEXT = re.compile(rf"\b(?:{_PEOPLE}|collapse\w*|outages?|recalls?|strikes?|administration|troubles|woes|warning"
+                            r"|fiasco|breach|bankrupt\w*|gift|boon|windfall|gain|opportunity|beneficiar\w*|rivals?|favourite|favorite|prize"
+                            r"|awards?|tender|title|trophy|race|contest|shortlist\w*|bid)\b", re.IGNORECASE)
+
+
+def _rival_gain(marked: str) -> bool:
+    """Does the marked side gain in a way that is a rival's loss (not a supply deal or praise)?"""
+    stems = _role_stems(marked.replace(_TARGET, " "))
+    candidates = {i for st in stems for i in _ROLE_BY_STEM.get(st, ())}
+    return any(_ROLE_INDEX[i][1] > 0 and i not in _COOPERATIVE and _ROLE_INDEX[i][0].search(marked) for i in candidates)
+
+
+def _person_name(name: str) -> bool:
+    """"Dana Whitfield", not "Arrow Freight" or "Summit Bank": two or three capitalised words,
+    the last neither an English word nor a company word."""
+    words = name.split()
+    return 2 <= len(words) <= 3 and words[-1].lower() not in _COMPANY_WORDS \
+        and not _is_common(words[-1].lower(), _common_words())
+
+
+def rival_role(sentence: str, spans: Callable[[str], list[tuple[int, int]]]) -> float:
+    """The entity loses when the one other name in a sentence wins a contest or a choice in it
+    ("B had been the favourite, but the judges handed the prize to A": B loses; "the collapse
+    of B sent its customers to A"), or 0.0. Not between a person and a company (an executive's
+    praise is no loss for the company) nor for deals and moves that are no contest."""
+    own = tuple(spans(sentence))
+    if not own or not _role_stems(sentence):
+        return 0.0
+    others = _other_names(sentence, own)
+    if len(others) != 1:
+        return 0.0
+    start, end = others[0]
+    if _person_name(sentence[start:end]) or any(_person_name(sentence[s:e]) for s, e in own):
+        return 0.0
+    marked = sentence  # the other name marked, the entity's own read as "it" (not a third name)
+    for s, e, repl in sorted([(s, e, "it") for s, e in own] + [(start, end, _TARGET)], reverse=True):
+        marked = marked[:s] + repl + marked[e:]
+    if _contest_role(marked) > 0 or (_RIVAL_CONTEXT.search(sentence) and _rival_gain(marked)):
+        return -0.6
+    return 0.0
 
 
 @functools.lru_cache(maxsize=256)  # a sentence and its only clause are the same text
@@ -1024,6 +1091,7 @@ def _clauses_for(sentence: str, spans: Callable[[str], list[tuple[int, int]]]) -
     mixed = any(spans(c) and _names_other(c, spans) for c in clauses)
     if (len(clauses) <= 1 and not mixed) or role_valence(sentence, spans):
         return [(sentence, 1.0, 1.0)]  # one clause (its role is read by the caller), or a role
+
     if mixed:
         # the entity and another name in one segment: cut it at commas too
         clauses = [p for c in clauses for p in (_COMMA.split(c) if spans(c) and _names_other(c, spans) else [c])
