@@ -1059,7 +1059,32 @@ def rival_role(sentence: str, spans: Callable[[str], list[tuple[int, int]]]) -> 
 
 @functools.lru_cache(maxsize=256)  # a sentence and its only clause are the same text
 def _role_marked(marked: str) -> float:
-    return _role_of(marked)
+    return _legal_outcome(marked, _role_of(marked))
+
+
+# legal action that failed: good for its target, bad for whoever brought it
+_LEGAL_FAIL = re.compile(r"\b(?:dismiss(?:ed|es|al)|thrown out|threw out|throws? out|dropped|withdrawn|withdrew|overturned|overturns?"
+                         r"|quashed|quash(?:es)?|struck out|strikes? out|rejected|rejects|acquitted|collapsed|failed)\b", re.IGNORECASE)
+_LEGAL_ACTION = (r"(?:lawsuits?|suits?|claims?|case|cases|charges?|allegations?|complaints?|action|proceedings|prosecution"
+                 r"|appeal|challenge|petition|motion|application|fine|ban|injunction|bid)")
+_PLAINTIFF = re.compile(rf"T>(?:'s|’s)\s+(?:[\w-]+\s+){{0,3}}?{_LEGAL_ACTION}\b"
+                        rf"|\b{_LEGAL_ACTION}\s+(?:\w+\s+){{0,4}}?(?:brought|filed|launched|lodged|made)\s+by\s+T>".replace("T>", _TARGET),
+                        re.IGNORECASE)
+_DEFENDANT = re.compile(rf"\b{_LEGAL_ACTION}\s+(?:\w+\s+){{0,4}}?(?:against|accusing|targeting|imposed on|on)\s+T>"
+                        r"|\b(?:sued|suing|accused|charged|fined|prosecuted)\s+T>".replace("T>", _TARGET), re.IGNORECASE)
+
+
+def _legal_outcome(marked: str, role: float) -> float:
+    """A failed legal action: "the lawsuit accusing A of discrimination was dismissed" is good
+    for A (the role "accusing A" reads bad); "a judge dismissed A's lawsuit" is bad for A."""
+    fail = _LEGAL_FAIL.search(marked)
+    if fail is None:
+        return role
+    if _PLAINTIFF.search(marked):
+        return -0.6
+    if _DEFENDANT.search(marked):
+        return 0.6
+    return role
 
 
 def _role_of(marked: str, gate: bool = True) -> float:
