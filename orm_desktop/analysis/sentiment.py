@@ -700,7 +700,7 @@ def _names_other_in(segment: str, own: tuple[tuple[int, int], ...]) -> bool:
 # a capitalised English word right after a lower-case word is a name ("yet Beacon has lost a
 # third of its value", "the Harvest had the nicer screen"), unless it is one English often
 # capitalises mid-sentence (titles, institutions, places)
-_LOWER_BEFORE = re.compile(r"(?<![.!?:;\u2014\u2013\"“])\b[a-z][a-z'’]*\s+$")
+_LOWER_BEFORE = re.compile(r"(?<![.!?:;\u2014\u2013\"“])\b[a-z][a-z'’]*,?\s+$")
 _CAPITALISED_WORDS = frozenset(
     "prime minister ministers president chancellor government company companies group board council court courts commission "
     "ministry parliament congress senate state states city county minister officer director chief executive chairman "
@@ -715,9 +715,14 @@ _CAPITALISED_WORDS = frozenset(
 def _word_named(segment: str, start: int, low: str) -> bool:
     """Is the capitalised English word at ``start`` used as a name (it follows a lower-case word
     of the same sentence and is not a word English capitalises anyway)?"""
+    if low in _COMPANY_WORDS and _CAP_BEFORE.search(segment, max(0, start - 40), start):
+        return True  # "Sorrel Labs", "Summit Bank": a company's name, wherever it stands
     if low in _CAPITALISED_WORDS or len(low) < 3:
         return False
     return bool(_LOWER_BEFORE.search(segment, max(0, start - 40), start))
+
+
+_CAP_BEFORE = re.compile(r"\b[A-Z][\w&-]*\s+$")
 
 
 _PLACE_BEFORE = re.compile(r"\b(?:in|near|across|throughout|around|outside)\s+(?:the\s+)?$", re.IGNORECASE)
@@ -1244,7 +1249,7 @@ _EVENT_PHRASES = tuple((re.compile(p), v, frozenset(t.split())) for p, v, t in (
      r"|\b(?:higher|record|strong|stronger|better-than-expected|bumper|solid) (?:\w+ )?(?:sales|profits?|revenues?|earnings|margins|results|demand|bookings)\b"
      r"|\bsmall price to pay\b|\+1 for\b|\b(?:has|have) (?:run|worked|lasted)\b(?:\s+\S+){0,4}\s+for (?:\w+ )?(?:years|decades)\b"
      r"|\b(?:cut|cuts|cutting|reduced|reduces|reducing|halved|slashed|lowered)\s+(?:\w+\s+){0,2}(?:waiting times|wait times|costs|emissions|delays|bills|energy use|queues|waste|debts?|borrowings|losses)\b"
-     r"|\b(?:rescu|sav)\w*\s+(?:\S+\s+){0,3}from (?:bankruptcy|collapse|administration|ruin|closure)\b|\bcredited with\b|\bto the rescue\b"
+     r"|\b(?:rescu|sav)\w*\s+(?:\S+\s+){0,3}from (?:bankruptcy|collapse|administration|ruin|closure)\b|\bcredited with\b|\bto the rescue\b|\bstepped in\b"
      r"|\bclass act\b|\bdeserves? a (?:raise|medal|pay rise|promotion)\b|\bacted lawfully\b|\bwithin the law\b"
      r"|\bbroken no (?:rules|laws)\b|\bdid nothing wrong\b|\bsold out\b|\b(?:growing|rising|recovering|expanding) again\b|\bknighted\b"
      r"|\b(?:plan|strategy|turnaround|approach|overhaul|bet|gamble)\b(?:\s+\S+){0,2}?\s+(?:is|are|has been) (?:working|paying off|bearing fruit)\b|\bpaid off\b"
@@ -1252,7 +1257,7 @@ _EVENT_PHRASES = tuple((re.compile(p), v, frozenset(t.split())) for p, v, t in (
      0.6, "raised lifted upgraded increased hiked lift lifts boost boosts increase increases raise raises double doubles triple triples higher "
      "record strong stronger better-than-expected bumper solid small run worked lasted cut cuts cutting reduced reduces reducing halved "
      "slashed lowered rescued rescuing rescue saved saving credited paid lower new class didn't didnt ask sold growing rising "
-     "recovering expanding knighted working paying bearing within deserves deserve lawfully law broken nothing"),
+     "recovering expanding knighted working paying bearing within deserves deserve lawfully law broken nothing stepped"),
     (r"\b(?:cut|cuts|cutting|lowered|lowers|slashed|downgraded) (?:\w+ ){0,2}(?:price targets?|ratings?|recommendation)\b"
      r"|\b(?:lower|weaker|weak|disappointing|falling|declining|shrinking|slumping|plunging) (?:\w+ )?(?:sales|profits?|revenues?|earnings|margins|results|demand|orders|bookings)\b"
      r"|\b(?:broke|died|failed|stopped working|fell apart|cracked|snapped|leaked)\s+(?:\w+\s+){0,2}(?:within|after|in) (?:a|one|two|three|\d+) (?:day|days|week|weeks|month|months|uses?)\b"
@@ -1325,18 +1330,50 @@ def _evidence(chunk: str, engine: Engine, lang: str) -> tuple[float, float, bool
             # a reputation phrase decided; a plain question or announcement stays neutral unless
             # it reports trouble ("Why does my X keep dropping wifi?")
             return s, c, False
-        e = ev or (vader if abs(vader) >= 0.3 else 0.0) or (blob if abs(blob) >= 0.3 else 0.0)
+        e = ev or (vader if abs(vader) >= 0.3 else 0.0) or (blob if abs(blob) >= 0.3 and _blob_opinion(marked, engine) else 0.0)
         if e:
             s = math.copysign(max(abs(s), min(0.4, 0.15 + 0.25 * abs(e))), e)
             c = min(c, 0.55)
         else:
             s *= 0.3  # nothing a reader would call an opinion: neutral
+    elif _plain_fact(s, ev, vader, blob, ruled, present):
+        s *= 0.3  # no opinion word, no event: a description ("A makes pumps and employs 2,000 people")
+        c = min(c, 0.6)
     elif ev and s * ev > 0:
         s = math.copysign(max(abs(s), min(0.4, 0.15 + 0.25 * abs(ev))), s)  # the events agree: not a near-neutral
     elif ev and not ruled and s * ev < 0 and abs(ev) >= 0.5:
         s = 0.4 * s + 0.6 * ev
         c = min(c, 0.5)
     return s, c, False
+
+
+# words the pattern lexicon rates that state a quantity or a fact, not an opinion ("most of its
+# sales", "a full refund", "the first quarter")
+_BLOB_FACT = frozenset("most more many much few full first last final main major new old high low large small big "
+                       "public private early late real total entire whole only other same certain different own next "
+                       "second third top general common annual daily monthly extra additional".split())
+
+
+def _blob_opinion(words: Sequence[str], engine: Engine) -> bool:
+    """Do the words carry an opinion the pattern lexicon rates, beyond quantity and fact words?"""
+    featurizer = getattr(engine, "featurizer", None)
+    if featurizer is None:
+        return True
+    tb = featurizer.tb
+    for w in words:
+        if w[:4] == "NOT_":  # "couldn't ask for more": the negation is the opinion
+            if tb.get(w[4:], (0.0, 0.0))[0]:
+                return True
+        elif w not in _BLOB_FACT and tb.get(w, (0.0, 0.0))[0]:
+            return True
+    return False
+
+
+def _plain_fact(s: float, ev: float, vader: float, blob: float, ruled: bool, present: set[str]) -> bool:
+    """A moderate model score with nothing behind it: no word VADER or the pattern lexicon
+    rates, no event, no reputation rule, no negation."""
+    return abs(s) < 0.45 and not ev and not ruled and vader == 0.0 and abs(blob) < 0.1 \
+        and not any(w[:4] == "NOT_" for w in present)
 
 
 _PERSON_REF = re.compile(r"^\s*(?:(?:but|however|although|though|yet|and|while|so)\s+)?(?:he|she|his|her|him|the (?:ceo|chief executive|founder|boss|chairman|chairwoman|chair|president|executive))\b",
