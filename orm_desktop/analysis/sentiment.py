@@ -1012,10 +1012,22 @@ def _other_names(sentence: str, own: tuple[tuple[int, int], ...]) -> list[tuple[
             continue
         if _OWN_BEFORE.search(sentence, max(0, m.start() - 8), m.start()):
             continue  # "its Halo heat pump": the entity's own product
-        if _names_other_in(m.group(0), ()) or _names_other_in(sentence[:m.end()], own) \
-                and not _names_other_in(sentence[:m.start()], own):
+        if any(_word_is_name(sentence, w) for w in _CAPWORD.finditer(sentence, m.start(), m.end())):
             out.append((m.start(), m.end()))
     return out
+
+
+def _word_is_name(sentence: str, m: re.Match[str]) -> bool:
+    """The test _names_other_in applies to one capitalised word of a sentence."""
+    w = m.group(0)
+    if len(w) > 1 and w.isupper():
+        return False
+    low = w.lower()
+    if low in _NOT_NAMES or low.endswith(("-based", "-born", "-listed")):
+        return False
+    if _is_common(low, _common_words()) and not _word_named(sentence, m.start(), low):
+        return False
+    return not _PLACE_BEFORE.search(sentence, max(0, m.start() - 24), m.start())
 
 
 _OWN_BEFORE = re.compile(r"\b(?:its|their|his|her|our|my)\s+$", re.IGNORECASE)
@@ -1025,9 +1037,8 @@ _RIVAL_CONTEXT = re.compile(rf"\b(?:{_PEOPLE}|collapse\w*|outages?|recalls?|stri
                             r"|awards?|tender|title|trophy|race|contest|shortlist\w*|bid)\b", re.IGNORECASE)
 
 
-def _rival_gain(marked: str) -> bool:
+def _rival_gain(marked: str, stems: set[str]) -> bool:
     """Does the marked side gain in a way that is a rival's loss (not a supply deal or praise)?"""
-    stems = _role_stems(marked.replace(_TARGET, " "))
     candidates = {i for st in stems for i in _ROLE_BY_STEM.get(st, ())}
     return any(_ROLE_INDEX[i][1] > 0 and i not in _COOPERATIVE and _ROLE_INDEX[i][0].search(marked) for i in candidates)
 
@@ -1046,8 +1057,18 @@ def rival_role(sentence: str, spans: Callable[[str], list[tuple[int, int]]]) -> 
     of B sent its customers to A"), or 0.0. Not between a person and a company (an executive's
     praise is no loss for the company) nor for deals and moves that are no contest."""
     own = tuple(spans(sentence))
-    if not own or not _role_stems(sentence):
+    if not own or not _names_other_in(sentence, own):
         return 0.0
+    return _rival_of(sentence, own)
+
+
+@functools.lru_cache(maxsize=256)
+def _rival_of(sentence: str, own: tuple[tuple[int, int], ...]) -> float:
+    stems = _role_stems(sentence)
+    contest = not _CONTEST_STEMS.isdisjoint(stems)
+    rivalry = bool(stems) and _RIVAL_CONTEXT.search(sentence) is not None
+    if not contest and not rivalry:
+        return 0.0  # neither a contest verb nor a rivalry: the patterns below cannot fire
     others = _other_names(sentence, own)
     if len(others) != 1:
         return 0.0
@@ -1057,7 +1078,7 @@ def rival_role(sentence: str, spans: Callable[[str], list[tuple[int, int]]]) -> 
     marked = sentence  # the other name marked, the entity's own read as "it" (not a third name)
     for s, e, repl in sorted([(s, e, "it") for s, e in own] + [(start, end, _TARGET)], reverse=True):
         marked = marked[:s] + repl + marked[e:]
-    if _contest_role(marked) > 0 or (_RIVAL_CONTEXT.search(sentence) and _rival_gain(marked)):
+    if (contest and _contest_role(marked) > 0) or (rivalry and _rival_gain(marked, stems)):
         return -0.6
     return 0.0
 
