@@ -893,7 +893,20 @@ def _contest_role(marked: str) -> float:
                 return -0.6 * sign
             if te <= c.start() and near(marked[te:c.start()]):
                 return 0.6 * sign
-    return 0.0
+    return _bare_comparative(marked, c) if c and "than" not in marked.lower() else 0.0
+
+
+def _bare_comparative(marked: str, c: re.Match[str]) -> float:
+    """"Tested both: the B is nicely made, but the ⟨T⟩ simply sounds better": a comparative
+    without "than" right after the entity, in a sentence naming someone else, credits the entity."""
+    t = marked.find(_TARGET)
+    te = t + len(_TARGET)
+    word = c.group(0).lower()
+    sign = _COMP_SIGN.get(word, 0) if word in ("better", "worse", "superior", "inferior") else 0
+    if not sign or c.start() < te or c.start() - te > 40 or _CLAUSE_BREAK.search(marked, te, c.start()):
+        return 0.0
+    rest = marked[:t] + " " + marked[te:]
+    return 0.6 * sign if _CAPWORD_OTHER(rest) else 0.0
 
 
 _CONTEST_WIN_RE = re.compile(_CONTEST_WIN, re.IGNORECASE)
@@ -1075,9 +1088,7 @@ def _rival_of(sentence: str, own: tuple[tuple[int, int], ...]) -> float:
     start, end = others[0]
     if _person_name(sentence[start:end]) or any(_person_name(sentence[s:e]) for s, e in own):
         return 0.0
-    marked = sentence  # the other name marked, the entity's own read as "it" (not a third name)
-    for s, e, repl in sorted([(s, e, "it") for s, e in own] + [(start, end, _TARGET)], reverse=True):
-        marked = marked[:s] + repl + marked[e:]
+    marked = sentence[:start] + _TARGET + sentence[end:]  # the other name marked
     if (contest and _contest_role(marked) > 0) or (rivalry and _rival_gain(marked, stems)):
         return -0.6
     return 0.0
