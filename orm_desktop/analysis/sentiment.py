@@ -845,6 +845,9 @@ ROLE_PATTERNS: tuple[tuple[re.Pattern[str], float], ...] = tuple(
         (r"\b(?:tender|contract|deal|award|prize|title|order|bid|job|business|crown|franchise|licen[cs]e)\s+(?:\w+\s+){0,2}?(?:went|goes|has gone|was awarded|was given|was handed)\s+to\s+T>", 0.6),
         (r"\b(?:tender|contract|deal|award|prize|title|order|bid|job|business|crown|franchise|licen[cs]e|trophy|medal)s?,?\s+(?:which|that)\s+(?:\w+\s+)?(?:went|goes|has gone|was awarded|was given|was handed)\s+to\s+T>", 0.6),
         (r"\b(?:handed|gave|given|hands|gives|awarded|awards)\s+(?:\w+\s+){0,3}?(?:prize|award|contract|deal|order|tender|title|crown|trophy|medal|win|victory)s?\s+to\s+T>", 0.6),
+        (r"\b(?:returned|sent back|took back|take back|returning)\s+(?:my|the|our|a|an|his|her)\s+T>", -0.6),
+        (r"\b(?:kept|keeping|keep)\s+(?:the|my|our)\s+T>", 0.6),
+        (r"T>\s+(?:will\s+|is to\s+|has agreed to\s+)?(?:supply|supplies|supplied|power|powers)\s+(?:the\s+)?(?:\w+\s+){0,2}?(?:for|to)\s+[A-Z]", 0.6),
         (r"\b(?:tried|left|ditched|quit|dumped|cancelled|dropped|gave up on)\s+(?:\w+\s+){0,2}?T>[,.]?\s+(?:and\s+|then\s+)?(?:\w+\s+){0,2}?"
          r"(?:went back to|switched to|moved to|returned to|going back to|switching to|moving to)", -0.6),
     ))
@@ -947,7 +950,7 @@ _ROLE_STEMS = _ROLE_STEMS | frozenset(
     "landed landing edging walked walks home welcomed replac supplant takes took ousted ousts oust absorb welcome lured poached "
     "hired headhunted snatched stole stolen pick picks handed gave given hands gives walked walks pulled pulls abandoned dropped "
     "scrapped claimed claims seized crown saw sees seeing see wiped wipes runs ran missed misses missing prize award "
-    "contract deal order tender title trophy medal".split())
+    "contract deal order tender title trophy medal returned sent took take returning kept keeping keep power powers supplied".split())
 _ALL_STEMS = _ROLE_STEMS | {">"}
 _STEM_LENGTHS = tuple(sorted({len(x) for x in _ROLE_STEMS}))
 
@@ -1301,6 +1304,26 @@ _EVENT_PHRASES = tuple((re.compile(p), v, frozenset(t.split())) for p, v, t in (
      "named ranked rated voted"),
     (r"\b(?:posted|reported|swung to|plunged into|fell to|slipped to) (?:a |an |its )?(?:\w+ )?(?:loss|deficit)\b", -0.6, "loss deficit"),
 ))
+_FUNCTION_VERBS = ("work close open shut start charge connect boot load print heat drain spin lock sync pair fit "
+                   "stay turn switch hold flush")
+# round 3: failures told as a verb that would not do its job, delays, data exposure, accounts
+_EVENT_PHRASES = _EVENT_PHRASES + tuple((re.compile(p), v, frozenset(t.split())) for p, v, t in (
+    (rf"\b(?:won'?t|wouldn'?t|doesn'?t|didn'?t|can'?t|couldn'?t|does not|did not|will not|would not|could not|cannot"
+     rf"|refuses? to|refused to|no longer)\s+(?:even\s+|properly\s+)?{_words(_FUNCTION_VERBS)}\b", -0.6, _FUNCTION_VERBS),
+    (r"\b(?:delivered|arrived|turned up|came|shipped|dispatched|showed up)\s+(?:\w+\s+){0,2}?(?:\d+|two|three|four|five|six|seven"
+     r"|eight|nine|ten|several) (?:days|weeks) (?:later|late)\b|\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|several) "
+     r"(?:days|weeks) late\b", -0.6, "days weeks"),
+    (r"\b(?:data|details|records|information|passwords)\s+(?:\w+\s+){0,2}?(?:was|were|had been|has been|have been)\s+"
+     r"(?:exposed|leaked|stolen|compromised|accessed)\b|\bcyber[- ]?attack|\bphishing\b", -0.6,
+     "exposed leaked stolen compromised accessed cyber attack cyberattack cyber-attack phishing"),
+    (r"\b(?:accounts|profits|revenues?|earnings|figures)\s+(?:\w+\s+){0,4}?(?:overstated|misstated|inflated|falsified)\b"
+     r"|\baccounting (?:irregularities|scandal|errors?|fraud)\b", -0.6,
+     "overstated misstated inflated falsified accounting"),
+    (r"\b(?:looked|looks|seemed|seems|sounded|sounds)\s+(?:\w+\s+)?(?:perfect|great|good|fine|lovely|amazing|nice|promising|ideal)\s+"
+     r"(?:in the (?:shop|store|showroom|photos|pictures|ad|advert|video)|online|on paper|at first)\b", -0.5,
+     "looked looks seemed seems sounded sounds"),
+))
+_EVENT_WORDS.update(dict.fromkeys("wobbled wobbles wobbly overstated misstated".split(), -0.5))
 _EXPERIENCE = re.compile(r"\b(?:my|mine|me|i|we|our|anyone else|again|keeps?|still|just me)\b", re.IGNORECASE)
 _SARCASM_WORDS = frozenset("oh what just love outdid truly really so perfect great well nice bravo".split())
 
