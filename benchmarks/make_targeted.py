@@ -29,6 +29,7 @@ from targeted_corpus import (  # noqa: E402
     DEV7_LINES,
     DEV8_LINES,
     DEV9_LINES,
+    DEV10_LINES,
     DEV_LINES,
     FRESH2_LINES,
     FRESH_LINES,
@@ -166,6 +167,10 @@ DEV9_COMPANIES = ["Beacon", "Harvest", "Summit Bank", "Clover", "Arrow Freight",
                   "Novaris", "Trelleck", "Ostrova", "Compass", "Maple Energy", "Falcon", "Orchard", "Ember"]
 DEV9_EXECS = [("Grace Achterberg", "Beacon"), ("Luis Ferreira", "Summit Bank"), ("Anika Bose", "Clover"),
               ("Peter Vandeleur", "Keystone"), ("Yuki Morrow", "Novaris")]
+DEV10_COMPANIES = ["Cobalt", "Heron", "Willow", "Atlas Rail", "Ironclad", "Peregrine", "Lumen", "Sterling",
+                   "Oasis", "Kindred", "Riverstone", "Vireo", "Castell", "Thistle", "Nova Foods", "Quenby"]
+DEV10_EXECS = [("Helen Marchetti", "Cobalt"), ("Samuel Osei", "Willow"), ("Ines Aguilar", "Lumen"),
+               ("Oliver Stroud", "Oasis"), ("Mina Khalil", "Vireo")]
 FRESH2_COMPANIES = ["Anchor", "Meridian", "Fable", "Pinnacle Air", "Velloc", "Granite", "Saffron", "Orla",
                     "Brightpath", "Lantern", "Quarry Foods", "Zephyr", "Holloway", "Cinder", "Rook", "Astoria"]
 FRESH2_EXECS = [("Nadia Kowalczyk", "Meridian"), ("Ben Asante", "Granite"), ("Sofia Lindgren", "Saffron"),
@@ -241,6 +246,7 @@ def rows() -> list[dict]:
     out += round2(DEV8_LINES, "dev", DEV_COMPANIES[11:] + DEV_COMPANIES[:11], DEV_EXECS, out[-1]["id"],
                   origin="round2-dev8")
     out += round2(DEV9_LINES, "dev", DEV9_COMPANIES, DEV9_EXECS, out[-1]["id"], origin="round3-dev9")
+    out += round2(DEV10_LINES, "dev", DEV10_COMPANIES, DEV10_EXECS, out[-1]["id"], origin="round3-dev10")
     out += round2(TEST_LINES, "test", TEST_COMPANIES, TEST_EXECS, out[-1]["id"])
     out += round2(FRESH_LINES, "fresh", TEST_COMPANIES[8:] + TEST_COMPANIES[:8], TEST_EXECS[2:] + TEST_EXECS[:2],
                   out[-1]["id"], origin="round2-fresh")

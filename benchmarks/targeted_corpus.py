@@ -794,3 +794,51 @@ news long | {A} reported a surge in orders for its heat pumps.\nThe company said
 news long | {A} has delayed the launch of its new model for a second time.\nSuppliers say it is struggling with software problems.\nDealers are frustrated. | A-
 news finance | {A} warned that full-year profit would be lower than expected. | A-
 """
+
+# Round 3, second batch: written after the rules tuned on DEV9_LINES, before any rule on itself.
+# Scored once (the "dev10" first reading), then tuned on.
+DEV10_LINES = r"""
+news contest | The transport authority chose {A}'s bid, leaving {B} to rethink its strategy. | A+ B-
+review contest | Side by side, {B}'s picture looks washed out; {A}'s is crisp and bright. | A+ B-
+forum contest | Switched from {B} to {A} last spring and haven't looked back. | A+ B-
+news contest | {A} and {B} were shortlisted, and {A} was announced as the winner on Friday. | A+ B-
+news rival | A fire at {B}'s main plant has left retailers scrambling, and many have placed emergency orders with {A}. | A+ B-
+news rival | {B}'s app outage sent frustrated users to {A}, which reported a record day. | A+ B-
+social rival | {B} cancelled my flight AGAIN so {A} it is from now on | A+ B-
+news exec | {E}'s pay rose 40% in a year when {C} cut 2,000 jobs. | E- C-
+news exec | Despite the turmoil at {C}, investors still back {E} to turn things around. | E+ C-
+news exec | {C} thrived under {E}, whose departure was announced on Monday. | C+ E+
+news legal | {A} was acquitted of all charges after a three-week trial. | A+
+news legal | The regulator has ordered {A} to stop selling the product until safety checks are complete. | A-
+news legal | A judge rejected {A}'s bid to block the strike. | A-
+news legal | {A} won approval to build its new terminal after a two-year planning battle. | A+
+press legal | Important safety information: {A} has identified a fault in some chargers. Please stop using them; a full refund is available. | A-
+news legal | The case against {A} collapsed when key witnesses withdrew. | A+
+review rating | Stunning views and the staff could not have been nicer. {A} Resort - 3 out of 10 for the food. | A-
+review rating | It's ugly and loud but the {A} has never failed me. Easy 10/10. | A+
+social rating | {A} new menu: 2/10, lovely plates though | A-
+social sarcasm | Love paying {A} £80 a month for internet that works one day in three 🙃 | A-
+social sarcasm | Brilliant, {A} has lost my luggage. Again. 👏👏 | A-
+social sarcasm | Shoutout to {A} for the 45-minute queue at the self-checkout 🙄 | A-
+forum question | Has anyone used {A} for a house move? How did it go? | A0
+forum question | What's the warranty on {A} windows? | A0
+social question | Does {A} deliver on Sundays? | A0
+news explainer | {A} operates 40 stores and employs about 6,000 people across Ireland. | A0
+blog explainer | Everything you need to know about {A}'s new tariff, explained. | A0
+press neutral | {A} will announce its third-quarter results on 24 October. | A0
+news multi | {A} is in talks to buy {B}'s European business. | A0 B0
+news multi | {A} sued {B} for patent infringement on Tuesday. | B-
+news multi | {A} and {B} are jointly developing a solid-state battery. | A0 B0
+review comparative | Battery life on the {A} is worse than on my old {B}. | A- B+
+review comparative | The {A} is nowhere near as comfortable as the {B}. | A- B+
+review praise | The {A} team turned our wedding into the best day of our lives. | A+
+review praise | Honestly didn't expect much from {A}, but the quality blew me away. | A+
+review complaint | Nobody at {A} could tell me where my parcel was. | A-
+forum complaint | {A} charged me a cancellation fee even though they cancelled. | A-
+social complaint | day 3 without hot water and {A} still haven't sent anyone | A-
+review pronoun | We booked {A} for the kitchen. They left the job half done and stopped answering calls. | A-
+news pronoun | {A} reported a sharp rise in profit. It also raised its dividend by 10%. | A+
+news long | {A} unveiled its new electric scooter on Tuesday.\nEarly reviewers praised its range and build quality.\nPre-orders sold out within hours. | A+
+news long | {A} has been forced to close its flagship store in Manchester.\nThe company blamed falling footfall and rising rents.\nAround 80 staff will lose their jobs. | A-
+blog long | Week one with the {A}: setup was fiddly and the app kept crashing.\nWeek four: a firmware update fixed everything and it's now the best gadget in the house. | A+
+"""
