@@ -689,7 +689,7 @@ def _names_other_in(segment: str, own: tuple[tuple[int, int], ...]) -> bool:
         low = w.lower()
         if low in _NOT_NAMES or low.endswith(("-based", "-born", "-listed")):
             continue
-        if _is_common(low, common) and not _word_named(segment, start, low):
+        if (_is_common(low, common) or _common_compound(low, common)) and not _word_named(segment, start, low):
             continue
         if _PLACE_BEFORE.search(segment, 0, start):
             continue  # "a plant in Poland", "near Leeds": a place
@@ -726,6 +726,14 @@ _CAP_BEFORE = re.compile(r"\b[A-Z][\w&-]*\s+$")
 
 
 _PLACE_BEFORE = re.compile(r"\b(?:in|near|across|throughout|around|outside)\s+(?:the\s+)?$", re.IGNORECASE)
+
+
+def _common_compound(low: str, common: frozenset[str]) -> bool:
+    """"pre-orders", "follow-up": a hyphenated word whose parts are English (or a prefix)."""
+    if "-" not in low:
+        return False
+    return all(p in ("pre", "re", "co", "non", "post", "anti", "self", "e") or _is_common(p, common)
+               for p in low.split("-") if p)
 
 
 def _is_common(low: str, common: frozenset[str]) -> bool:
@@ -845,6 +853,12 @@ ROLE_PATTERNS: tuple[tuple[re.Pattern[str], float], ...] = tuple(
         (r"\b(?:tender|contract|deal|award|prize|title|order|bid|job|business|crown|franchise|licen[cs]e)\s+(?:\w+\s+){0,2}?(?:went|goes|has gone|was awarded|was given|was handed)\s+to\s+T>", 0.6),
         (r"\b(?:tender|contract|deal|award|prize|title|order|bid|job|business|crown|franchise|licen[cs]e|trophy|medal)s?,?\s+(?:which|that)\s+(?:\w+\s+)?(?:went|goes|has gone|was awarded|was given|was handed)\s+to\s+T>", 0.6),
         (r"\b(?:handed|gave|given|hands|gives|awarded|awards)\s+(?:\w+\s+){0,3}?(?:prize|award|contract|deal|order|tender|title|crown|trophy|medal|win|victory)s?\s+to\s+T>", 0.6),
+        (r"\b(?:switch\w*|mov(?:e|ed|es|ing)|changed|defected|went|go|going)\s+(?:\w+\s+){0,2}?from\s+(?:the\s+)?T>\s+to\b", -0.6),
+        (r"\b(?:placed|place|placing|places)\s+(?:\w+\s+){0,2}?orders?\s+with\s+T>", 0.6),
+        (r"\bso\s+T>\s+it\s+is\b|T>\s+it\s+is\s+(?:then|from now on|from here on)", 0.6),
+        (r"\b(?:investors|shareholders|analysts|the board|staff|employees|fans|customers|markets?)\s+(?:\w+\s+){0,2}?"
+         r"(?:back|backs|backed|support|supports|trust|trusts|rallied behind|rally behind|stand by|stood by|stick with|stuck with)\s+T>", 0.6),
+        (r"\b(?:thrived|thrives|prospered|flourished|grew|boomed|recovered|blossomed|soared)\s+(?:\w+\s+){0,3}?under\s+T>", 0.6),
         (r"\b(?:returned|sent back|took back|take back|returning)\s+(?:my|the|our|a|an|his|her)\s+T>", -0.6),
         (r"\b(?:kept|keeping|keep)\s+(?:the|my|our)\s+T>", 0.6),
         (r"T>\s+(?:will\s+|is to\s+|has agreed to\s+)?(?:supply|supplies|supplied|power|powers)\s+(?:the\s+)?(?:\w+\s+){0,2}?(?:for|to)\s+[A-Z]", 0.6),
@@ -865,7 +879,7 @@ def _contest_role(marked: str) -> float:
     te = t + len(_TARGET)
 
     def near(between: str) -> bool:  # same clause, and no other name in between
-        return len(between) < 120 and not _CLAUSE_BREAK.search(between) and not _CAPWORD_OTHER(between)
+        return len(between) < 120 and not _CLAUSE_BREAK.search(between) and not _CAPWORD_OTHER(_with_word_before(marked, between))
 
     for pattern, sign in ((_CONTEST_LOSE_RE, -1.0), (_CONTEST_WIN_RE, 1.0)):
         m = pattern.search(marked)
@@ -950,7 +964,9 @@ _ROLE_STEMS = _ROLE_STEMS | frozenset(
     "landed landing edging walked walks home welcomed replac supplant takes took ousted ousts oust absorb welcome lured poached "
     "hired headhunted snatched stole stolen pick picks handed gave given hands gives walked walks pulled pulls abandoned dropped "
     "scrapped claimed claims seized crown saw sees seeing see wiped wipes runs ran missed misses missing prize award "
-    "contract deal order tender title trophy medal returned sent took take returning kept keeping keep power powers supplied".split())
+    "contract deal order tender title trophy medal switch mov changed defected placed place placing places orders so "
+    "investors shareholders analysts board staff employees fans customers market thrived thrives prospered flourished grew "
+    "boomed recovered blossomed soared returned sent took take returning kept keeping keep power powers supplied".split())
 _ALL_STEMS = _ROLE_STEMS | {">"}
 _STEM_LENGTHS = tuple(sorted({len(x) for x in _ROLE_STEMS}))
 
@@ -986,6 +1002,16 @@ for _i, (_p, _v, _need) in enumerate(_ROLE_INDEX):
         _ROLE_BY_STEM[_st] = (*_ROLE_BY_STEM.get(_st, ()), _i)
 _COOPERATIVE = frozenset(i for i, (p, v, _) in enumerate(_ROLE_INDEX) if "supply" in p.pattern or "praised" in p.pattern)
 _CONTEST_STEMS = _stems_of(_CONTEST_WIN + _CONTEST_LOSE + _CHOOSE + _COMP_POS + _COMP_NEG + " than")
+
+
+def _with_word_before(marked: str, between: str) -> str:
+    """A stretch of a marked text with the word before it ("chose Cobalt's bid"), so that a
+    capitalised English word at its start can be read as a name."""
+    i = marked.find(between)
+    if i <= 0:
+        return between
+    m = re.search(r"[a-z][a-z'’]*\s*$", marked[max(0, i - 24):i])
+    return (m.group(0) if m else "") + between
 
 
 def _CAPWORD_OTHER(text: str) -> bool:
@@ -1041,7 +1067,8 @@ def _word_is_name(sentence: str, m: re.Match[str]) -> bool:
     low = w.lower()
     if low in _NOT_NAMES or low.endswith(("-based", "-born", "-listed")):
         return False
-    if _is_common(low, _common_words()) and not _word_named(sentence, m.start(), low):
+    if (_is_common(low, _common_words()) or _common_compound(low, _common_words())) \
+            and not _word_named(sentence, m.start(), low):
         return False
     return not _PLACE_BEFORE.search(sentence, max(0, m.start() - 24), m.start())
 
@@ -1050,7 +1077,8 @@ _OWN_BEFORE = re.compile(r"\b(?:its|their|his|her|our|my)\s+$", re.IGNORECASE)
 # a rival's gain is the entity's loss only where there is a contest for customers or a misfortune
 _RIVAL_CONTEXT = re.compile(rf"\b(?:{_PEOPLE}|collapse\w*|outages?|recalls?|strikes?|administration|troubles|woes|warning"
                             r"|fiasco|breach|bankrupt\w*|gift|boon|windfall|gain|opportunity|beneficiar\w*|rivals?|favourite|favorite|prize"
-                            r"|awards?|tender|title|trophy|race|contest|shortlist\w*|bid)\b", re.IGNORECASE)
+                            r"|awards?|tender|title|trophy|race|contest|shortlist\w*|bid|fire|shortages?|scrambling|disruption"
+                            r"|cancel\w*|switch\w*|from)\b", re.IGNORECASE)
 
 
 def _rival_gain(marked: str, stems: set[str]) -> bool:
@@ -1319,11 +1347,18 @@ _EVENT_PHRASES = _EVENT_PHRASES + tuple((re.compile(p), v, frozenset(t.split()))
     (r"\b(?:accounts|profits|revenues?|earnings|figures)\s+(?:\w+\s+){0,4}?(?:overstated|misstated|inflated|falsified)\b"
      r"|\baccounting (?:irregularities|scandal|errors?|fraud)\b", -0.6,
      "overstated misstated inflated falsified accounting"),
+    (r"\b(?:nobody|no one|no-one|none of (?:them|the staff))\s+(?:\w+\s+){0,3}?(?:could|can|would|will|was able to|bothered to|seems? to)\s+"
+     r"(?:tell|help|explain|answer|fix|find|say)\b", -0.6, "nobody no one no-one none"),
+    (r"\bstop using\b|\bdo not use\b|\bdon'?t use\b|\bidentified a (?:\w+ )?(?:fault|defect|problem|issue)\b"
+     r"|\bsafety (?:notice|information|warning|alert)\b", -0.6, "stop do don't dont identified safety"),
+    (r"\b(?:pay|bonus|salary|pay packet|package|payout|remuneration)\s+(?:\w+\s+){0,2}?(?:rose|jumped|increased|doubled|soared|climbed|tripled)\b",
+     -0.5, "pay bonus salary packet package payout remuneration"),
     (r"\b(?:looked|looks|seemed|seems|sounded|sounds)\s+(?:\w+\s+)?(?:perfect|great|good|fine|lovely|amazing|nice|promising|ideal)\s+"
      r"(?:in the (?:shop|store|showroom|photos|pictures|ad|advert|video)|online|on paper|at first)\b", -0.5,
      "looked looks seemed seems sounded sounds"),
 ))
-_EVENT_WORDS.update(dict.fromkeys("wobbled wobbles wobbly overstated misstated".split(), -0.5))
+_EVENT_WORDS.update(dict.fromkeys("wobbled wobbles wobbly overstated misstated turmoil defect defective fault".split(), -0.5))
+_EVENT_WORDS.update(dict.fromkeys("thrived thrives flourished prospered".split(), 0.4))
 _EXPERIENCE = re.compile(r"\b(?:my|mine|me|i|we|our|anyone else|again|keeps?|still|just me)\b", re.IGNORECASE)
 _SARCASM_WORDS = frozenset("oh what just love outdid truly really so perfect great well nice bravo".split())
 
@@ -1455,7 +1490,8 @@ def _refers_to_kind(sentence: str, text: str, spans: Callable[[str], list[tuple[
 
 
 _TURN_START = re.compile(r"^\s*(?:but|however|sadly|unfortunately|shame|pity|update|edit|in the end|overall|verdict|bottom line"
-                         r"|this year|since then|now|these days)\b", re.IGNORECASE)
+                         r"|this year|since then|now|these days|(?:week|month|day|year) (?:\w+|\d+)\s*:|(?:a|one|two|three|four|six) (?:weeks?|months?|years?) (?:later|in|on)"
+                         r"|fast forward|long-term update)\b", re.IGNORECASE)
 
 
 def _memo(spans: Callable[[str], list[tuple[int, int]]]) -> Callable[[str], list[tuple[int, int]]]:
