@@ -1403,6 +1403,10 @@ def _evidence(chunk: str, engine: Engine, lang: str) -> tuple[float, float, bool
         s = engine.score(chunk)
         return s, confidence_of(s, s), False
     s, c, vader, blob, ruled, marked = parts(chunk)
+    if marked and marked[0] in ("despite", "notwithstanding"):
+        # "Despite the turmoil at A": a concession, not a negation; the turmoil is A's
+        marked = [w[4:] if w[:4] == "NOT_" else w for w in marked]
+        vader = 0.0
     lowered = chunk.lower()
     ev = _event_valence(marked)
     present = {w[4:] if w[:4] == "NOT_" else w for w in marked}
@@ -1490,7 +1494,7 @@ def _refers_to_kind(sentence: str, text: str, spans: Callable[[str], list[tuple[
 
 
 _TURN_START = re.compile(r"^\s*(?:but|however|sadly|unfortunately|shame|pity|update|edit|in the end|overall|verdict|bottom line"
-                         r"|this year|since then|now|these days|(?:week|month|day|year) (?:\w+|\d+)\s*:|(?:a|one|two|three|four|six) (?:weeks?|months?|years?) (?:later|in|on)"
+                         r"|this year|since then|now|these days|(?:week|month|day|year) \w+(?=\s*:)|(?:a|one|two|three|four|six) (?:weeks?|months?|years?) (?:later|in|on)"
                          r"|fast forward|long-term update)\b", re.IGNORECASE)
 
 
