@@ -30,6 +30,7 @@ from targeted_corpus import (  # noqa: E402
     DEV8_LINES,
     DEV9_LINES,
     DEV10_LINES,
+    DEV11_LINES,
     DEV_LINES,
     FRESH2_LINES,
     FRESH_LINES,
@@ -171,6 +172,10 @@ DEV10_COMPANIES = ["Cobalt", "Heron", "Willow", "Atlas Rail", "Ironclad", "Pereg
                    "Oasis", "Kindred", "Riverstone", "Vireo", "Castell", "Thistle", "Nova Foods", "Quenby"]
 DEV10_EXECS = [("Helen Marchetti", "Cobalt"), ("Samuel Osei", "Willow"), ("Ines Aguilar", "Lumen"),
                ("Oliver Stroud", "Oasis"), ("Mina Khalil", "Vireo")]
+DEV11_COMPANIES = ["Sparrow", "Granby", "Ivory", "Tern Mobile", "Marigold", "Pebble", "Ashgrove", "Kilnworth",
+                   "Sequoia", "Brackett", "Juno Foods", "Loch", "Ravel", "Otterby", "Cascade", "Wren"]
+DEV11_EXECS = [("Clara Benedetti", "Sparrow"), ("Tobias Krug", "Ivory"), ("Amara Nwosu", "Marigold"),
+               ("Felix Haraldsen", "Ashgrove"), ("Rosa Quintero", "Sequoia")]
 FRESH2_COMPANIES = ["Anchor", "Meridian", "Fable", "Pinnacle Air", "Velloc", "Granite", "Saffron", "Orla",
                     "Brightpath", "Lantern", "Quarry Foods", "Zephyr", "Holloway", "Cinder", "Rook", "Astoria"]
 FRESH2_EXECS = [("Nadia Kowalczyk", "Meridian"), ("Ben Asante", "Granite"), ("Sofia Lindgren", "Saffron"),
@@ -247,6 +252,7 @@ def rows() -> list[dict]:
                   origin="round2-dev8")
     out += round2(DEV9_LINES, "dev", DEV9_COMPANIES, DEV9_EXECS, out[-1]["id"], origin="round3-dev9")
     out += round2(DEV10_LINES, "dev", DEV10_COMPANIES, DEV10_EXECS, out[-1]["id"], origin="round3-dev10")
+    out += round2(DEV11_LINES, "dev", DEV11_COMPANIES, DEV11_EXECS, out[-1]["id"], origin="round3-dev11")
     out += round2(TEST_LINES, "test", TEST_COMPANIES, TEST_EXECS, out[-1]["id"])
     out += round2(FRESH_LINES, "fresh", TEST_COMPANIES[8:] + TEST_COMPANIES[:8], TEST_EXECS[2:] + TEST_EXECS[:2],
                   out[-1]["id"], origin="round2-fresh")

@@ -842,3 +842,51 @@ news long | {A} unveiled its new electric scooter on Tuesday.\nEarly reviewers p
 news long | {A} has been forced to close its flagship store in Manchester.\nThe company blamed falling footfall and rising rents.\nAround 80 staff will lose their jobs. | A-
 blog long | Week one with the {A}: setup was fiddly and the app kept crashing.\nWeek four: a firmware update fixed everything and it's now the best gadget in the house. | A+
 """
+
+# Round 3, third batch: written after the rules tuned on DEV10_LINES, before any rule on itself.
+# Scored once (the "dev11" first reading), then tuned on.
+DEV11_LINES = r"""
+news contest | {A} has overtaken {B} as the country's most popular mobile network. | A+ B-
+blog contest | We ran both vacuums through the same mess. {A} picked up everything; {B} left half the crumbs behind. | A+ B-
+news contest | The ministry dropped {B} from the shortlist, clearing the way for {A}. | A+ B-
+social contest | {B} or {A}? After this week, {A}. Easily. | A+ B-
+news rival | {B}'s grounding of its fleet has been a windfall for {A}, whose planes are now full. | A+ B-
+news rival | Retailers have been stocking up on {A} products while {B} sorts out its supply problems. | A+ B-
+forum rival | {B} support never called back, so I went to {A} and had it fixed the same day. | A+ B-
+news exec | {E} has won a reputation as a sharp negotiator, but {C}'s shares have slumped under her leadership. | E+ C-
+news exec | {C} had a dreadful year, and shareholders voted against {E}'s re-election. | C- E-
+news exec | Analysts credit {E} with rescuing {C} from the brink. | E+ C+
+news legal | The competition watchdog blocked {A}'s takeover of a smaller rival. | A-
+news legal | {A} has been cleared to resume flights after a six-week safety review. | A+
+news legal | A tribunal found {A} had discriminated against older workers. | A-
+news legal | Charges against {A}'s former finance director were dropped. | A+
+press legal | {A} is recalling 12,000 hairdryers sold since March because they can overheat. Customers can claim a full refund in store. | A-
+news legal | The FDA asked {A} for more data on liver side effects, delaying approval of its obesity drug. | A-
+review rating | Great location, friendly host, dreadful bed. {A} apartment: 4/10. | A-
+review rating | Honestly nothing special to look at, but the {A} kettle boils fast and quietly. 9/10. | A+
+social rating | {A} new album 3/10 but the cover art is gorgeous | A-
+social sarcasm | So {A} "fixed" my boiler and now it makes a new noise. Amazing work 🙄 | A-
+social sarcasm | Nice one {A}, my refund is now in its fifth week of "processing" 🙃 | A-
+social sarcasm | wow {A} really outdid themselves, cold pizza AND the wrong order 👏 | A-
+forum question | Is it worth upgrading from the {A} 2 to the {A} 3? | A0
+forum question | Where can I find the serial number on my {A} boiler? | A0
+social question | does anyone know if {A} has a student discount? | A0
+news explainer | {A} was founded in 1987 and is headquartered in Rotterdam. | A0
+blog explainer | How {A}'s subscription works: plans, prices and what you get. | A0
+press neutral | {A} will move its London office to King's Cross next spring. | A0
+news multi | {A} signed a deal to distribute {B}'s drinks across Asia. | A0 B+
+news multi | {A} poached {B}'s head of marketing last month. | A+ B-
+news multi | {A} outsold {B} for the first time in November. | A+ B-
+review comparative | The {A} is half the price of the {B} and just as good. | A+ B0
+review comparative | Picture quality on the {A} can't match the {B}. | A- B+
+review praise | Third winter with our {A} heat pump and not a single problem. | A+
+review praise | The {A} engineer was polite, quick and left the place spotless. | A+
+review complaint | Waited in all day for {A}. Nobody came and nobody called. | A-
+forum complaint | My {A} router drops the connection every evening around 8pm. | A-
+social complaint | {A} just charged me for a subscription I cancelled in May | A-
+review pronoun | Bought the {A} for the garden. It rusted within two months. | A-
+news pronoun | {A} opened 30 new stores this year. It plans another 40 next year. | A+
+news long | {A} said on Thursday it would cut its workforce by a fifth.\nThe company has struggled since a failed product launch last year.\nIts shares fell 9%. | A-
+news long | {A} has been named the most reliable car brand for the third year running.\nThe survey of 40,000 owners found fewer faults than any rival.\nThe company said it was proud of its engineers. | A+
+blog long | I really wanted to like the {A}.\nIt looks lovely and the screen is sharp.\nBut the battery barely lasts a morning, and support just sent me a link to the manual. | A-
+"""
