@@ -771,6 +771,7 @@ _CONTEST_WIN = (r"\b(?:beat|beats|beating|defeated|defeats|defeating|outperform(
                 r"|outshines?|outshone|blows? away|blew away|trumps?|trumped|(?:is|was) the (?:clear |outright |overall )?winner|wins on"
                 r"|knocked|knocks|dethroned|dethrones|unseated|unseats|came out (?:on top|ahead)|leapfrogged|leapfrogs|(?:has|have|had) beaten"
                 r"|edging (?:out|past)|walked away with|walks away with|took home|takes home"
+                r"|(?:has|have|had) (?:overtaken|outsold|outperformed|outpaced|outgrown)|outpaced|outpaces|outgrew"
                 r"|(?:saw|sees|seeing|see) off|wiped the floor with|wipes the floor with|runs? rings (?:round|around)|ran rings (?:round|around)"
                 r"|(?:taken|took|takes|claimed|claims|seized|snatched) (?:the )?(?:crown|title|top spot|lead|number one spot))\b")
 _CONTEST_LOSE = (r"(?<!back )(?<!win )(?<!regain )\b(?:lost|loses|losing|lose|trailed|trails|trailing|fell behind|falls behind|lags|lagged|lagging"
@@ -778,7 +779,7 @@ _CONTEST_LOSE = (r"(?<!back )(?<!win )(?<!regain )\b(?:lost|loses|losing|lose|tr
                  r"|came (?:second|third|fourth|last|bottom)|finished (?:second|third|fourth|last|bottom)|ranked (?:last|bottom)"
                  r"|(?:was|were|got|has been|have been|is|are|being) (?:\w+ )?(?:beaten|defeated|outperformed|outsold|overtaken|outbid|outscored"
                  r"|trounced|edged out|pipped|passed over|outclassed|outshone|snubbed|rejected)"
-                 r"|did ?n[o']t stand a chance|(?:is|was|were|are) no match for|could ?n[o']t match|could not match|unable to match|failed to match)\b")
+                 r"|can'?t match|cannot match|can'?t compete with|cannot compete with|can'?t touch|did ?n[o']t stand a chance|(?:is|was|were|are) no match for|could ?n[o']t match|could not match|unable to match|failed to match)\b")
 _CHOOSE = r"\b(?:(?:'d|would|will|I'll) take|went with|going with|go with|settled on|decided on|opt(?:ed|s)? for|go(?:es)? for|went for|picked(?! up)|pick(?! up)|picks(?! up)|chose|chosen|choose|chooses|selected|selects|select|voted|preferred|prefer|prefers|favou?red|awarded|awards|sided with|siding with|backed|backing)\b"
 _OVER = r"\b(?:over|ahead of|instead of|rather than|above|beating)\s+(?:rivals?\s+|the\s+|its\s+)?$"
 _COMP_POS = ("better faster cheaper quieter easier lighter stronger safer cleaner smoother sharper brighter nicer sturdier "
@@ -854,6 +855,10 @@ ROLE_PATTERNS: tuple[tuple[re.Pattern[str], float], ...] = tuple(
         (r"\b(?:tender|contract|deal|award|prize|title|order|bid|job|business|crown|franchise|licen[cs]e|trophy|medal)s?,?\s+(?:which|that)\s+(?:\w+\s+)?(?:went|goes|has gone|was awarded|was given|was handed)\s+to\s+T>", 0.6),
         (r"\b(?:handed|gave|given|hands|gives|awarded|awards)\s+(?:\w+\s+){0,3}?(?:prize|award|contract|deal|order|tender|title|crown|trophy|medal|win|victory)s?\s+to\s+T>", 0.6),
         (r"\b(?:switch\w*|mov(?:e|ed|es|ing)|changed|defected|went|go|going)\s+(?:\w+\s+){0,2}?from\s+(?:the\s+)?T>\s+to\b", -0.6),
+        (r"\b(?:clear|clears|clearing|cleared|paving|paved|paves|opening|opened|opens) the way for T>", 0.6),
+        (r"\b(?:stock|stocks|stocking|stocked) up on T>", 0.6),
+        (r"\b(?:voted|vote|votes|voting)\s+against\s+(?:\w+\s+){0,2}?T>", -0.6),
+        (r"T>\s+(?:has\s+|have\s+)?(?:poached|lured|headhunted|hired|snatched)\s+(?:away\s+)?(?:\w+\s+){0,2}?[A-Z][\w&-]*(?:'s|’s)", 0.6),
         (r"\b(?:placed|place|placing|places)\s+(?:\w+\s+){0,2}?orders?\s+with\s+T>", 0.6),
         (r"\bso\s+T>\s+it\s+is\b|T>\s+it\s+is\s+(?:then|from now on|from here on)", 0.6),
         (r"\b(?:investors|shareholders|analysts|the board|staff|employees|fans|customers|markets?)\s+(?:\w+\s+){0,2}?"
@@ -964,7 +969,8 @@ _ROLE_STEMS = _ROLE_STEMS | frozenset(
     "landed landing edging walked walks home welcomed replac supplant takes took ousted ousts oust absorb welcome lured poached "
     "hired headhunted snatched stole stolen pick picks handed gave given hands gives walked walks pulled pulls abandoned dropped "
     "scrapped claimed claims seized crown saw sees seeing see wiped wipes runs ran missed misses missing prize award "
-    "contract deal order tender title trophy medal switch mov changed defected placed place placing places orders so "
+    "clear clears clearing cleared paving paved paves opening opened opens stock stocks stocking stocked poached lured "
+    "headhunted hired snatched overtaken outpac outgr contract deal order tender title trophy medal switch mov changed defected placed place placing places orders so "
     "investors shareholders analysts board staff employees fans customers market thrived thrives prospered flourished grew "
     "boomed recovered blossomed soared returned sent took take returning kept keeping keep power powers supplied".split())
 _ALL_STEMS = _ROLE_STEMS | {">"}
@@ -1349,6 +1355,14 @@ _EVENT_PHRASES = _EVENT_PHRASES + tuple((re.compile(p), v, frozenset(t.split()))
      "overstated misstated inflated falsified accounting"),
     (r"\b(?:nobody|no one|no-one|none of (?:them|the staff))\s+(?:\w+\s+){0,3}?(?:could|can|would|will|was able to|bothered to|seems? to)\s+"
      r"(?:tell|help|explain|answer|fix|find|say)\b", -0.6, "nobody no one no-one none"),
+    (r"\bwrong (?:order|item|size|colou?r|address|parcel|part|product|bill|amount|room|date|food|meal|pizza)\b", -0.6, "wrong"),
+    (r"\b(?:nobody|no-?one) (?:came|called|showed|turned up|rang|replied|answered|bothered)\b|\bwaited (?:in )?all day\b", -0.6,
+     "nobody no-one noone no waited"),
+    (r"\bdrops? (?:the |my |our )?(?:connection|signal|calls?|wi-?fi|internet)\b", -0.6, "drop drops"),
+    (r"\bopen(?:ed|s|ing)? (?:\d+|two|three|four|five|six|ten|twenty|thirty|forty|fifty|dozens of|hundreds of) new "
+     r"(?:stores|shops|branches|restaurants|sites|offices|factories|plants|hotels|locations)\b", 0.5, "open opened opens opening"),
+    (r"\b(?:really |so )?wanted to (?:like|love)\b|\bhad (?:such )?high hopes\b"
+     r"|\bbarely (?:lasts?|works?|holds?|charges?|runs?|fits?)\b", -0.6, "wanted hopes barely"),
     (r"\bstop using\b|\bdo not use\b|\bdon'?t use\b|\bidentified a (?:\w+ )?(?:fault|defect|problem|issue)\b"
      r"|\bsafety (?:notice|information|warning|alert)\b", -0.6, "stop do don't dont identified safety"),
     (r"\b(?:pay|bonus|salary|pay packet|package|payout|remuneration)\s+(?:\w+\s+){0,2}?(?:rose|jumped|increased|doubled|soared|climbed|tripled)\b",
@@ -1359,6 +1373,7 @@ _EVENT_PHRASES = _EVENT_PHRASES + tuple((re.compile(p), v, frozenset(t.split()))
 ))
 _EVENT_WORDS.update(dict.fromkeys("wobbled wobbles wobbly overstated misstated turmoil defect defective fault".split(), -0.5))
 _EVENT_WORDS.update(dict.fromkeys("thrived thrives flourished prospered".split(), 0.4))
+_EVENT_WORDS.update(dict.fromkeys("discriminated discrimination discriminating".split(), -0.5))
 _EXPERIENCE = re.compile(r"\b(?:my|mine|me|i|we|our|anyone else|again|keeps?|still|just me)\b", re.IGNORECASE)
 _SARCASM_WORDS = frozenset("oh what just love outdid truly really so perfect great well nice bravo".split())
 
