@@ -1084,7 +1084,7 @@ _OWN_BEFORE = re.compile(r"\b(?:its|their|his|her|our|my)\s+$", re.IGNORECASE)
 _RIVAL_CONTEXT = re.compile(rf"\b(?:{_PEOPLE}|collapse\w*|outages?|recalls?|strikes?|administration|troubles|woes|warning"
                             r"|fiasco|breach|bankrupt\w*|gift|boon|windfall|gain|opportunity|beneficiar\w*|rivals?|favourite|favorite|prize"
                             r"|awards?|tender|title|trophy|race|contest|shortlist\w*|bid|fire|shortages?|scrambling|disruption"
-                            r"|cancel\w*|switch\w*|from)\b", re.IGNORECASE)
+                            r"|cancel\w*|switch\w*|from|contract|choice)\b", re.IGNORECASE)
 
 
 def _rival_gain(marked: str, stems: set[str]) -> bool:
@@ -1421,7 +1421,7 @@ def _evidence(chunk: str, engine: Engine, lang: str) -> tuple[float, float, bool
     if marked and marked[0] in ("despite", "notwithstanding"):
         # "Despite the turmoil at A": a concession, not a negation; the turmoil is A's
         marked = [w[4:] if w[:4] == "NOT_" else w for w in marked]
-        vader = 0.0
+        vader = -vader  # VADER read the words after "despite" as negated
     lowered = chunk.lower()
     ev = _event_valence(marked)
     present = {w[4:] if w[:4] == "NOT_" else w for w in marked}
