@@ -1343,7 +1343,8 @@ _FUNCTION_VERBS = ("work close open shut start charge connect boot load print he
 # round 3: failures told as a verb that would not do its job, delays, data exposure, accounts
 _EVENT_PHRASES = _EVENT_PHRASES + tuple((re.compile(p), v, frozenset(t.split())) for p, v, t in (
     (rf"\b(?:won'?t|wouldn'?t|doesn'?t|didn'?t|can'?t|couldn'?t|does not|did not|will not|would not|could not|cannot"
-     rf"|refuses? to|refused to|no longer)\s+(?:even\s+|properly\s+)?{_words(_FUNCTION_VERBS)}\b", -0.6, _FUNCTION_VERBS),
+     rf"|refuses? to|refused to|no longer)\s+(?:even\s+|properly\s+)?{_words(_FUNCTION_VERBS)}\b", -0.6,
+     "won't wont wouldn't wouldnt doesn't doesnt didn't didnt can't cant couldn't couldnt not cannot refuses refuse refused longer"),
     (r"\b(?:delivered|arrived|turned up|came|shipped|dispatched|showed up)\s+(?:\w+\s+){0,2}?(?:\d+|two|three|four|five|six|seven"
      r"|eight|nine|ten|several) (?:days|weeks) (?:later|late)\b|\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|several) "
      r"(?:days|weeks) late\b", -0.6, "days weeks"),
@@ -1357,14 +1358,14 @@ _EVENT_PHRASES = _EVENT_PHRASES + tuple((re.compile(p), v, frozenset(t.split()))
      r"(?:tell|help|explain|answer|fix|find|say)\b", -0.6, "nobody no one no-one none"),
     (r"\bwrong (?:order|item|size|colou?r|address|parcel|part|product|bill|amount|room|date|food|meal|pizza)\b", -0.6, "wrong"),
     (r"\b(?:nobody|no-?one) (?:came|called|showed|turned up|rang|replied|answered|bothered)\b|\bwaited (?:in )?all day\b", -0.6,
-     "nobody no-one noone no waited"),
+     "nobody no-one noone came called showed turned rang replied answered bothered waited"),
     (r"\bdrops? (?:the |my |our )?(?:connection|signal|calls?|wi-?fi|internet)\b", -0.6, "drop drops"),
     (r"\bopen(?:ed|s|ing)? (?:\d+|two|three|four|five|six|ten|twenty|thirty|forty|fifty|dozens of|hundreds of) new "
      r"(?:stores|shops|branches|restaurants|sites|offices|factories|plants|hotels|locations)\b", 0.5, "open opened opens opening"),
     (r"\b(?:really |so )?wanted to (?:like|love)\b|\bhad (?:such )?high hopes\b"
      r"|\bbarely (?:lasts?|works?|holds?|charges?|runs?|fits?)\b", -0.6, "wanted hopes barely"),
     (r"\bstop using\b|\bdo not use\b|\bdon'?t use\b|\bidentified a (?:\w+ )?(?:fault|defect|problem|issue)\b"
-     r"|\bsafety (?:notice|information|warning|alert)\b", -0.6, "stop do don't dont identified safety"),
+     r"|\bsafety (?:notice|information|warning|alert)\b", -0.6, "stop use identified safety"),
     (r"\b(?:pay|bonus|salary|pay packet|package|payout|remuneration)\s+(?:\w+\s+){0,2}?(?:rose|jumped|increased|doubled|soared|climbed|tripled)\b",
      -0.5, "pay bonus salary packet package payout remuneration"),
     (r"\b(?:looked|looks|seemed|seems|sounded|sounds)\s+(?:\w+\s+)?(?:perfect|great|good|fine|lovely|amazing|nice|promising|ideal)\s+"
