@@ -33,6 +33,7 @@ from targeted_corpus import (  # noqa: E402
     DEV11_LINES,
     DEV_LINES,
     FRESH2_LINES,
+    FRESH3_LINES,
     FRESH_LINES,
     TEST_LINES,
 )
@@ -180,6 +181,10 @@ FRESH2_COMPANIES = ["Anchor", "Meridian", "Fable", "Pinnacle Air", "Velloc", "Gr
                     "Brightpath", "Lantern", "Quarry Foods", "Zephyr", "Holloway", "Cinder", "Rook", "Astoria"]
 FRESH2_EXECS = [("Nadia Kowalczyk", "Meridian"), ("Ben Asante", "Granite"), ("Sofia Lindgren", "Saffron"),
                 ("Kenji Hart", "Lantern"), ("Maria Castell", "Zephyr")]
+FRESH3_COMPANIES = ["Talbot", "Mosaic", "Evergreen", "Pike Motors", "Halcyon", "Birch", "Corvale", "Sable",
+                    "Dunmore", "Larkspur", "Tinsley", "Prism", "Hearth", "Ventor", "Copper Kettle", "Aldane"]
+FRESH3_EXECS = [("Eva Lindahl", "Mosaic"), ("George Abara", "Halcyon"), ("Ruth Okonkwo", "Corvale"),
+                ("Daniel Weiss", "Dunmore"), ("Chloe Marchand", "Prism")]
 FILLS = 3
 _SIGN = {"+": "positive", "-": "negative", "0": "neutral"}
 
@@ -257,6 +262,7 @@ def rows() -> list[dict]:
     out += round2(FRESH_LINES, "fresh", TEST_COMPANIES[8:] + TEST_COMPANIES[:8], TEST_EXECS[2:] + TEST_EXECS[:2],
                   out[-1]["id"], origin="round2-fresh")
     out += round2(FRESH2_LINES, "fresh2", FRESH2_COMPANIES, FRESH2_EXECS, out[-1]["id"], origin="round3-fresh2")
+    out += round2(FRESH3_LINES, "fresh3", FRESH3_COMPANIES, FRESH3_EXECS, out[-1]["id"], origin="round3-fresh3")
     return out
 
 
@@ -266,9 +272,9 @@ def main() -> None:
         w = csv.DictWriter(fh, fieldnames=list(data[0]), delimiter="\t", lineterminator="\n")
         w.writeheader()
         w.writerows(data)
-    by = {sp: sum(r["split"] == sp for r in data) for sp in ("dev", "test", "fresh", "fresh2")}
+    by = {sp: sum(r["split"] == sp for r in data) for sp in ("dev", "test", "fresh", "fresh2", "fresh3")}
     print(f"wrote {OUT}: {len(data)} pairs ({by['dev']} dev, {by['test']} test, {by['fresh']} fresh, "
-          f"{by['fresh2']} fresh2)")
+          f"{by['fresh2']} fresh2, {by['fresh3']} fresh3)")
 
 
 if __name__ == "__main__":

@@ -890,3 +890,38 @@ news long | {A} said on Thursday it would cut its workforce by a fifth.\nThe com
 news long | {A} has been named the most reliable car brand for the third year running.\nThe survey of 40,000 owners found fewer faults than any rival.\nThe company said it was proud of its engineers. | A+
 blog long | I really wanted to like the {A}.\nIt looks lovely and the screen is sharp.\nBut the battery barely lasts a morning, and support just sent me a link to the manual. | A-
 """
+
+# Round 3, last: written after every rule of round 3 (after DEV11's), NEVER tuned on (the
+# "fresh3" split): the honest reading of the finished rules on text nobody tuned for.
+FRESH3_LINES = r"""
+news contest | {A} has beaten {B} to a 300 million pound deal to build the new hospital wing. | A+ B-
+review contest | If you're choosing between the two, get the {A}. The {B} feels cheap in comparison. | A+ B-
+news contest | {B} was knocked out of the race for the license, leaving {A} as the only bidder. | A+ B-
+social contest | tried {B} and {A} back to back. {A} wins, no contest | A+ B-
+news rival | A product recall at {B} has handed {A} a rare chance to grab market share. | A+ B-
+news rival | Travellers stranded by {B}'s strike have been rebooking with {A}. | A+ B-
+news exec | {E} was voted the industry's most respected leader, but {C}'s profits fell for a third year. | E+ C-
+news exec | {C} posted record sales, though its chairman {E} faces questions about a conflict of interest. | C+ E-
+news exec | {E} resigned after {C} admitted misleading regulators. | E- C-
+news legal | A jury cleared {A} of negligence in the factory fire case. | A+
+news legal | The medicines regulator refused to approve {A}'s arthritis drug. | A-
+news legal | The lawsuit {B} filed against {A} over the logo was dismissed. | A+ B-
+press legal | {A} is recalling some of its baby monitors because the battery can overheat. Affected customers will get a full refund. | A-
+news legal | {A} was ordered to pay 2 million in compensation to former employees. | A-
+review rating | The staff were sweet and the décor is stunning, but the meal at {A} was a 3/10. | A-
+review rating | Clunky menus, dated design, but the {A} printer just works. 8/10. | A+
+social sarcasm | cheers {A} for the surprise 'maintenance' during my exam revision 🙄 | A-
+social sarcasm | love how {A} says my parcel was delivered when it clearly wasn't 🙃 | A-
+forum question | Can the {A} thermostat be installed without an engineer? | A0
+social question | what time does {A} customer service open tomorrow? | A0
+news explainer | {A} employs 1,200 people and makes most of its revenue from government contracts. | A0
+press neutral | {A} will hold a press conference on Thursday at 10am. | A0
+news multi | {A} and {B} announced a joint venture to build charging stations. | A0 B0
+news multi | {A} bought a 10% stake in {B}, sending {B}'s shares up 15%. | B+
+review comparative | The {A} is quieter than the {B} but it costs twice as much. | B+
+review praise | Can't recommend {A} enough. Fitted our new boiler in half a day. | A+
+review complaint | {A} sent the wrong part twice and still hasn't fixed my washing machine. | A-
+review pronoun | We tried the {A} for a month. It never once connected to the wifi. | A-
+news long | {A} reported its first annual profit since 2019.\nThe company credited cost cuts and strong demand for its vans.\nIts shares rose 12%. | A+
+blog long | Six months with the {A} and I'm torn.\nThe camera is brilliant.\nBut the phone overheats every time I use it for more than ten minutes, and support has been useless. | A-
+"""
