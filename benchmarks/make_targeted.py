@@ -34,6 +34,7 @@ from targeted_corpus import (  # noqa: E402
     DEV_LINES,
     FRESH2_LINES,
     FRESH3_LINES,
+    FRESH4_LINES,
     FRESH_LINES,
     TEST_LINES,
 )
@@ -263,6 +264,8 @@ def rows() -> list[dict]:
                   out[-1]["id"], origin="round2-fresh")
     out += round2(FRESH2_LINES, "fresh2", FRESH2_COMPANIES, FRESH2_EXECS, out[-1]["id"], origin="round3-fresh2")
     out += round2(FRESH3_LINES, "fresh3", FRESH3_COMPANIES, FRESH3_EXECS, out[-1]["id"], origin="round3-fresh3")
+    out += round2(FRESH4_LINES, "fresh4", FRESH3_COMPANIES[8:] + FRESH3_COMPANIES[:8], FRESH3_EXECS[2:] + FRESH3_EXECS[:2],
+                  out[-1]["id"], origin="round3-fresh4")
     return out
 
 
@@ -272,9 +275,9 @@ def main() -> None:
         w = csv.DictWriter(fh, fieldnames=list(data[0]), delimiter="\t", lineterminator="\n")
         w.writeheader()
         w.writerows(data)
-    by = {sp: sum(r["split"] == sp for r in data) for sp in ("dev", "test", "fresh", "fresh2", "fresh3")}
+    by = {sp: sum(r["split"] == sp for r in data) for sp in ("dev", "test", "fresh", "fresh2", "fresh3", "fresh4")}
     print(f"wrote {OUT}: {len(data)} pairs ({by['dev']} dev, {by['test']} test, {by['fresh']} fresh, "
-          f"{by['fresh2']} fresh2, {by['fresh3']} fresh3)")
+          f"{by['fresh2']} fresh2, {by['fresh3']} fresh3, {by['fresh4']} fresh4)")
 
 
 if __name__ == "__main__":

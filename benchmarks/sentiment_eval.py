@@ -141,11 +141,11 @@ def evaluate_targeted(by_pattern: bool = False) -> list[dict]:
              "vader (whole text)": [vader.score(r["text"]) for r in rows],
              "textblob (whole text)": [blob.score(r["text"]) for r in rows]}
     groups: list[tuple[str, str, list[int]]] = []
-    for split in ("dev", "test", "fresh", "fresh2", "fresh3", "all"):
+    for split in ("dev", "test", "fresh", "fresh2", "fresh3", "fresh4", "all"):
         idx = [i for i, r in enumerate(rows) if split == "all" or r["split"] == split]
         groups.append((split, "all", idx))
     if by_pattern:
-        for split in ("dev", "test", "fresh", "fresh2", "fresh3"):
+        for split in ("dev", "test", "fresh", "fresh2", "fresh3", "fresh4"):
             for pattern in sorted({r["pattern"] for r in rows}):
                 idx = [i for i, r in enumerate(rows) if r["split"] == split and r["pattern"] == pattern]
                 if idx:

@@ -925,3 +925,22 @@ review pronoun | We tried the {A} for a month. It never once connected to the wi
 news long | {A} reported its first annual profit since 2019.\nThe company credited cost cuts and strong demand for its vans.\nIts shares rose 12%. | A+
 blog long | Six months with the {A} and I'm torn.\nThe camera is brilliant.\nBut the phone overheats every time I use it for more than ten minutes, and support has been useless. | A-
 """
+
+# Round 3, written at the end (after FRESH3 was read), NEVER tuned on (the "fresh4" split).
+FRESH4_LINES = r"""
+news contest | {A} pipped {B} to the title of Britain's best-value supermarket. | A+ B-
+forum contest | Ended up sending the {B} back and buying the {A}. Should have done that from the start. | A+ B-
+news rival | {B}'s warehouse strike is sending shoppers to {A}, which says online orders are up 30%. | A+ B-
+news exec | {E} was knighted for services to industry, even as {C} battles a pension shortfall. | E+ C-
+news legal | Prosecutors dropped the fraud case against {A} for lack of evidence. | A+
+news legal | {A} has been fined for failing to protect customers' data. | A-
+review rating | Lovely people, great coffee, awful wifi. {A} co-working space: 4/10. | A-
+social sarcasm | {A} sent me a survey about my 'excellent' service before the engineer even showed up 🙄 | A-
+forum question | How do I cancel my {A} subscription online? | A0
+news explainer | {A} sells its boilers through a network of about 900 independent installers. | A0
+news multi | {A} has agreed to supply {B} with steel for five years. | A+
+review comparative | The {A} is much easier to clean than the {B}. | A+ B-
+review praise | After a year of daily use, the {A} blender still works like new. | A+
+review complaint | {A} took my money and never delivered the sofa. | A-
+news long | {A} has secured funding to build a second factory.\nThe plant will create 400 jobs.\nLocal leaders welcomed the news. | A+
+"""
