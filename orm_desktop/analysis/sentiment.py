@@ -22,6 +22,7 @@ import functools
 import math
 import re
 import threading
+import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -547,6 +548,7 @@ _ABBREVIATIONS = ("Mr", "Mrs", "Ms", "Dr", "St", "Inc", "Ltd", "Co", "Corp", "vs
                   "U.S", "U.K", "No", "Jr", "Sr", "Prof", "Gen", "Sen", "Rep", "Gov", "approx", "etc")
 _SENT_END = re.compile(r"(?<=[.!?…])[\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9@#])|\n\s*\n|\n(?=[-•*]\s)")
 _ABBREV_END = re.compile(r"(?:^|[\s(])(?:" + "|".join(re.escape(a) for a in _ABBREVIATIONS) + r")\.$")
+_ABBREV_ENDINGS = frozenset(a[-2:] for a in _ABBREVIATIONS)  # every abbreviation has 2+ characters
 
 
 @functools.lru_cache(maxsize=32)  # one text is split once for all the entities it mentions
@@ -559,16 +561,30 @@ def split_sentences(text: str) -> list[str]:
     return list(_split_cached(text))
 
 
+# _SENT_END with the end mark consumed instead of looked behind at: the same matches, one
+# character later for a "." "!" "?" "…" (a look-behind at the start of a pattern is tried at
+# every position; a leading character set lets the regex engine skip to the next candidate)
+_SENT_END_FAST = re.compile(r"[.!?…\n](?:(?<=[.!?…])[\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9@#])|(?<=\n)\s*\n|(?<=\n)(?=[-•*]\s))")
+
+
 def _split(text: str) -> list[str]:
     """Offline, regex-based sentence splitting (abbreviations, decimals and quotes aware)."""
     out: list[str] = []
     start = 0
-    for m in _SENT_END.finditer(text):
-        piece = text[start:m.start()]
-        if _ABBREV_END.search(piece.rstrip("\"'”’)")):
-            continue  # "Mr. Smith": not the end of a sentence
-        if piece.strip():
-            out.append(piece.strip())
+    for m in _SENT_END_FAST.finditer(text):
+        at = m.start()
+        mark = text[at]
+        piece = text[start:at] if mark == "\n" else text[start:at + 1]  # cut where _SENT_END starts
+        if mark == "." or mark == "\n":  # a piece ending in "!", "?" or "…" is no abbreviation
+            tail = piece.rstrip("\"'”’)")
+            # an _ABBREV_END match is at most 8 characters long, and ends with the last two letters of an abbreviation and
+            # "." (before a final newline at most): only such a tail can hold it
+            end = len(tail) - 1 if tail.endswith(".") else len(tail) - 2 if tail.endswith(".\n") else -1
+            if end >= 2 and tail[end - 2:end] in _ABBREV_ENDINGS and _ABBREV_END.search(tail, max(0, len(tail) - 12)):
+                continue  # "Mr. Smith": not the end of a sentence
+        piece = piece.strip()
+        if piece:
+            out.append(piece)
         start = m.end()
     if text[start:].strip():
         out.append(text[start:].strip())
@@ -624,6 +640,15 @@ _COMPARED = re.compile(r"^\s*(compared (?:with|to)\b[^,]+),\s*(.+)$", re.IGNOREC
 def split_clauses(sentence: str) -> list[str]:
     """Segments of a sentence, cut at contrast markers and clause joints ("X, but Y"; "X; Y";
     "X, and Y"; "unlike X, Y")."""
+    return list(_clauses_cached(sentence))
+
+
+@functools.lru_cache(maxsize=4096)  # a sentence is cut once for all the entities it names
+def _clauses_cached(sentence: str) -> tuple[str, ...]:
+    return tuple(_split_clauses(sentence))
+
+
+def _split_clauses(sentence: str) -> list[str]:
     if not _SEG_CHARS.search(sentence) and _SEG_WORDS.isdisjoint(sentence.lower().split()):
         return [sentence.strip(" ,;")] if sentence.strip(" ,;") else []  # nothing to cut at (speed)
     out = []
@@ -1186,7 +1211,7 @@ def _clauses_for(sentence: str, spans: Callable[[str], list[tuple[int, int]]]) -
     but it is useless"; "X cut its outlook, and shares fell"); a segment after "but" weighs 1.5
     (the writer's conclusion), after "as"/"after"/"since" 0.5 (context). "Unlike X, Y…" and
     "compared with X, Y…" give X the opposite of the rest (sign -1)."""
-    clauses = split_clauses(sentence)
+    clauses = _clauses_cached(sentence)
     mixed = any(spans(c) and _names_other(c, spans) for c in clauses)
     if (len(clauses) <= 1 and not mixed) or role_valence(sentence, spans):
         return [(sentence, 1.0, 1.0)]  # one clause (its role is read by the caller), or a role
@@ -1418,6 +1443,28 @@ def _evidence(chunk: str, engine: Engine, lang: str) -> tuple[float, float, bool
             return (*analyse(chunk, lang), False)
         s = engine.score(chunk)
         return s, confidence_of(s, s), False
+    # with analyse_parts the answer depends on the chunk alone: remembered per engine (engines
+    # are pure functions of the text, as pipeline.CachedEngine assumes too)
+    try:
+        memo = _EVIDENCE_MEMO.get(engine)
+        if memo is None:
+            memo = _EVIDENCE_MEMO[engine] = {}
+    except TypeError:  # an engine that cannot be weakly referenced: not remembered
+        return _evidence_parts(chunk, parts)
+    hit = memo.get(chunk)
+    if hit is None:
+        if len(memo) >= _EVIDENCE_MAX:
+            memo.clear()
+        hit = memo[chunk] = _evidence_parts(chunk, parts)
+    return hit
+
+
+_EVIDENCE_MEMO: weakref.WeakKeyDictionary[Engine, dict[str, tuple[float, float, bool]]] = weakref.WeakKeyDictionary()
+_EVIDENCE_MAX = 20_000
+
+
+def _evidence_parts(chunk: str, parts: Callable[[str], tuple]) -> tuple[float, float, bool]:
+    """_evidence with the default engine's analyse_parts."""
     s, c, vader, blob, ruled, marked = parts(chunk)
     if marked and marked[0] in ("despite", "notwithstanding"):
         # "Despite the turmoil at A": a concession, not a negation; the turmoil is A's
@@ -1514,16 +1561,81 @@ _TURN_START = re.compile(r"^\s*(?:but|however|sadly|unfortunately|shame|pity|upd
                          r"|fast forward|long-term update)\b", re.IGNORECASE)
 
 
-def _memo(spans: Callable[[str], list[tuple[int, int]]]) -> Callable[[str], list[tuple[int, int]]]:
-    """spans, remembered for the texts of one call (a clause is asked about several times)."""
-    seen: dict[str, list[tuple[int, int]]] = {}
+class _EntityMemo:
+    """What score_toward remembers about one entity (its ``spans`` callable, a pure function of
+    the text: an EntityQuery's ``spans``) across calls: where the entity is in a text, and the
+    clauses, role and other-name checks of its sentences and segments. A sentence that recurs
+    (a syndicated copy, boilerplate, a title shared by two items) is read once per entity. The
+    memo holds the callable, so its id cannot be reused by another. Answers are shared: callers
+    only read them."""
 
-    def cached(text: str) -> list[tuple[int, int]]:
-        r = seen.get(text)
+    __slots__ = ("fn", "found", "clauses_of", "roles", "others")
+
+    def __init__(self, fn: Callable[[str], list[tuple[int, int]]]) -> None:
+        self.fn = fn
+        self.found: dict[str, list[tuple[int, int]]] = {}
+        self.clauses_of: dict[str, list[tuple[str, float, float]]] = {}
+        self.roles: dict[str, float] = {}
+        self.others: dict[str, bool] = {}
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        r = self.found.get(text)
         if r is None:
-            r = seen[text] = spans(text)
+            _count()
+            r = self.found[text] = self.fn(text)
         return r
-    return cached
+
+    def clauses(self, sentence: str) -> list[tuple[str, float, float]]:
+        r = self.clauses_of.get(sentence)
+        if r is None:
+            _count()
+            r = self.clauses_of[sentence] = _clauses_for(sentence, self.spans)
+        return r
+
+    def role(self, clause: str) -> float:
+        r = self.roles.get(clause)
+        if r is None:
+            _count()
+            r = self.roles[clause] = role_valence(clause, self.spans)
+        return r
+
+    def names_other(self, segment: str) -> bool:
+        r = self.others.get(segment)
+        if r is None:
+            _count()
+            r = self.others[segment] = _names_other(segment, self.spans)
+        return r
+
+
+_ENTITY_MEMOS: dict[Callable[[str], list[tuple[int, int]]], _EntityMemo] = {}
+_MEMO_MAX = 100_000  # entries over all entities before the memos start over (bounded memory)
+_memo_size = 0
+
+
+def _count() -> None:
+    global _memo_size
+    _memo_size += 1
+    if _memo_size > _MEMO_MAX:
+        _ENTITY_MEMOS.clear()  # memos in use keep working, detached
+        _memo_size = 0
+
+
+def _entity_memo(spans: Callable[[str], list[tuple[int, int]]]) -> _EntityMemo:
+    """The entity's memo: kept across calls for a hashable ``spans``, for this call otherwise."""
+    try:
+        memo = _ENTITY_MEMOS.get(spans)
+    except TypeError:
+        return _EntityMemo(spans)
+    if memo is None:
+        _count()  # a new entity counts too (callables made per call must not pile up)
+        memo = _ENTITY_MEMOS[spans] = _EntityMemo(spans)
+    return memo
+
+
+@functools.lru_cache(maxsize=4096)
+def _refers_back(sentence: str) -> bool:
+    """Does a sentence open with "It"/"The company", refer back ("this brand") or comment?"""
+    return bool(_PRONOUN_START.match(sentence) or _REFERS.search(sentence) or _comment(sentence))
 
 
 def score_toward(title: str, text: str, spans: Callable[[str], list[tuple[int, int]]],
@@ -1531,10 +1643,11 @@ def score_toward(title: str, text: str, spans: Callable[[str], list[tuple[int, i
                  max_sentences: int = 6, lang: str = "") -> TargetedScore:
     """Sentiment toward one entity (see the module docstring)."""
     engine = engine or get_engine()
-    spans = _memo(spans)
+    memo = _entity_memo(spans)
+    spans, clauses, role_of, names_other = memo.spans, memo.clauses, memo.role, memo.names_other
     parts: list[tuple[str, float, float]] = []  # (text, weight, sign)
     if title and spans(title):
-        parts += [(c, 1.5 * w, sg) for c, w, sg in _clauses_for(title, spans)]
+        parts += [(c, 1.5 * w, sg) for c, w, sg in clauses(title)]
     previous = False  # the sentence before named the entity: "It"/"The company" refer to it
     sentences = _split_cached(text)[:200]
     # a short text that names nobody else is about the entity from start to end (decided when
@@ -1545,13 +1658,13 @@ def score_toward(title: str, text: str, spans: Callable[[str], list[tuple[int, i
         if len(parts) >= max_sentences:
             break
         if spans(sentence):
-            parts.extend(_clauses_for(sentence, spans))
+            parts.extend(clauses(sentence))
             previous = True
-            others_before = _names_other(sentence, spans)
-        elif previous and (_PRONOUN_START.match(sentence) or _REFERS.search(sentence) or _comment(sentence)) \
-                and not _names_other(sentence, spans) and (not others_before or _refers_to_kind(sentence, text, spans)):
+            others_before = names_other(sentence)
+        elif previous and _refers_back(sentence) \
+                and not names_other(sentence) and (not others_before or _refers_to_kind(sentence, text, spans)):
             parts.append((sentence, 1.3, 1.0))  # what follows often settles it ("It died in March.")
-        elif lone or (lone is None and (lone := not any(_names_other(x, spans) for x in sentences))):
+        elif lone or (lone is None and (lone := not any(names_other(x) for x in sentences))):
             # "But after three weeks the hinge cracked.": the writer's conclusion
             parts.append((sentence, 2.0 if _TURN_START.match(sentence) else 0.8, 1.0))
         else:
@@ -1562,7 +1675,7 @@ def score_toward(title: str, text: str, spans: Callable[[str], list[tuple[int, i
     total = weight = conf_total = conf_weight = 0.0
     sarcastic = False
     for chunk, w, sign in parts:
-        role = role_valence(chunk, spans) if sign > 0 else 0.0
+        role = role_of(chunk) if sign > 0 else 0.0
         if role:
             s, c = role, 0.8
             w *= 2.0  # the entity's role in the sentence outweighs the words around it

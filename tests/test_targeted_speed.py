@@ -1,0 +1,85 @@
+"""Entity-targeted scoring made faster (issue 18) answers exactly as before: a frozen sample of
+(text, entity) cases (benchmarks/targeted_cases.py: the targeted set, demo feeds, generated
+feeds) against the answers the engine gave before the speed work, plus the pieces the speed
+work replaced (sentence splitting, the memos) against their plain forms. The full comparison is
+`python benchmarks/targeted_speed.py --check OLD/sentiment.py`."""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import sys
+from pathlib import Path
+
+from orm_desktop.analysis import sentiment as S
+from orm_desktop.ingest.query import EntityQuery
+
+ROOT = Path(__file__).resolve().parents[1]
+EXPECTED = ROOT / "tests" / "data" / "targeted_expected.json"
+
+
+def _cases():
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import targeted_cases
+
+    return targeted_cases
+
+
+def test_frozen_sample_scores_exactly_as_before_the_speed_work():
+    tc = _cases()
+    frozen = json.loads(EXPECTED.read_text(encoding="utf-8"))
+    cases = tc.sample()
+    assert [tc.fingerprint(c) for c in cases] == [r["case"] for r in frozen]  # the same cases
+    engine = S.get_engine("orm")
+    different = []
+    for c, row in zip(cases, frozen, strict=True):
+        ts = S.score_toward(c.title, c.text, EntityQuery.parse(c.query, c.aliases).spans, engine=engine,
+                            rating=c.rating, lang=c.lang)
+        if tc.outcome(ts) != row["expected"]:
+            different.append((c, tc.outcome(ts), row["expected"]))
+    assert len(cases) > 500 and not different, different[:3]
+
+
+# the sentence splitter before the speed work (look-behind pattern, abbreviation searched in the
+# whole piece): the reference the faster one must agree with
+_OLD_END = re.compile(r"(?<=[.!?…])[\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9@#])|\n\s*\n|\n(?=[-•*]\s)")
+
+
+def _old_split(text: str) -> list[str]:
+    out, start = [], 0
+    for m in _OLD_END.finditer(text):
+        piece = text[start:m.start()]
+        if S._ABBREV_END.search(piece.rstrip("\"'”’)")):
+            continue
+        if piece.strip():
+            out.append(piece.strip())
+        start = m.end()
+    if text[start:].strip():
+        out.append(text[start:].strip())
+    return out
+
+
+def test_sentence_splitting_cuts_where_it_did():
+    rng = random.Random(11)
+    alphabet = [*"ab AB.!?…\n-•*\"'”’)(“‘1@#\t", "Mr.", "Dr.", "e.g.", "U.S.", "etc.", "Co.\n", " No. 5", "\n\n", ". A"]
+    texts = ["Mr. Smith met Dr. Jones. They agreed.\n\n- one\n- two", "It rose 1.5 percent. Then it fell!", "“Great.” He left…"]
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30))) for _ in range(20_000)]
+    assert [t for t in texts if S._split(t) != _old_split(t)] == []
+
+
+def test_memos_keep_entities_apart_and_accept_any_callable():
+    text = "Acme beat Globex to the contract. It was a fair fight."
+    acme, globex = EntityQuery.parse("Acme").spans, EntityQuery.parse("Globex").spans
+    first = [S.score_toward("", text, acme), S.score_toward("", text, globex)]
+    again = [S.score_toward("", text, globex), S.score_toward("", text, acme)][::-1]
+    assert first == again and first[0].score > 0 > first[1].score  # remembered per entity, not per text
+
+    class Unhashable:
+        __hash__ = None  # type: ignore[assignment]
+
+        def __call__(self, t: str) -> list[tuple[int, int]]:
+            return acme(t)
+
+    assert S.score_toward("", text, Unhashable()) == first[0]
+    assert S.score_toward("", text, lambda t: acme(t)) == first[0]
