@@ -1450,12 +1450,12 @@ def _evidence(chunk: str, engine: Engine, lang: str) -> tuple[float, float, bool
         if memo is None:
             memo = _EVIDENCE_MEMO[engine] = {}
     except TypeError:  # an engine that cannot be weakly referenced: not remembered
-        return _evidence_parts(chunk, parts)
+        return _evidence_parts(chunk, parts, engine)
     hit = memo.get(chunk)
     if hit is None:
         if len(memo) >= _EVIDENCE_MAX:
             memo.clear()
-        hit = memo[chunk] = _evidence_parts(chunk, parts)
+        hit = memo[chunk] = _evidence_parts(chunk, parts, engine)
     return hit
 
 
@@ -1463,7 +1463,7 @@ _EVIDENCE_MEMO: weakref.WeakKeyDictionary[Engine, dict[str, tuple[float, float, 
 _EVIDENCE_MAX = 20_000
 
 
-def _evidence_parts(chunk: str, parts: Callable[[str], tuple]) -> tuple[float, float, bool]:
+def _evidence_parts(chunk: str, parts: Callable[[str], tuple], engine: Engine) -> tuple[float, float, bool]:
     """_evidence with the default engine's analyse_parts."""
     s, c, vader, blob, ruled, marked = parts(chunk)
     if marked and marked[0] in ("despite", "notwithstanding"):
