@@ -28,7 +28,13 @@ from targeted_corpus import (  # noqa: E402
     DEV6_LINES,
     DEV7_LINES,
     DEV8_LINES,
+    DEV9_LINES,
+    DEV10_LINES,
+    DEV11_LINES,
     DEV_LINES,
+    FRESH2_LINES,
+    FRESH3_LINES,
+    FRESH4_LINES,
     FRESH_LINES,
     TEST_LINES,
 )
@@ -159,6 +165,27 @@ DEV_COMPANIES = ["Astrel", "Zentro", "Ridgeway", "Calloway", "Lumio", "Drayford"
                  "Windmere", "Hexacore", "Juniper Rail", "Oakridge Water", "Brisa", "Tovana", "Quillon", "Marlowe"]
 DEV_EXECS = [("Omar Haddad", "Astrel"), ("Claire Dubois", "Zentro"), ("Victor Nkemelu", "Lumio"),
              ("Ingrid Solberg", "Parvex"), ("Daniel Reyes", "Windmere")]
+# Round 3: names that are (or contain) ordinary English words, as many real companies' are.
+DEV9_COMPANIES = ["Beacon", "Harvest", "Summit Bank", "Clover", "Arrow Freight", "Bloom", "Keystone", "Tandem",
+                  "Novaris", "Trelleck", "Ostrova", "Compass", "Maple Energy", "Falcon", "Orchard", "Ember"]
+DEV9_EXECS = [("Grace Achterberg", "Beacon"), ("Luis Ferreira", "Summit Bank"), ("Anika Bose", "Clover"),
+              ("Peter Vandeleur", "Keystone"), ("Yuki Morrow", "Novaris")]
+DEV10_COMPANIES = ["Cobalt", "Heron", "Willow", "Atlas Rail", "Ironclad", "Peregrine", "Lumen", "Sterling",
+                   "Oasis", "Kindred", "Riverstone", "Vireo", "Castell", "Thistle", "Nova Foods", "Quenby"]
+DEV10_EXECS = [("Helen Marchetti", "Cobalt"), ("Samuel Osei", "Willow"), ("Ines Aguilar", "Lumen"),
+               ("Oliver Stroud", "Oasis"), ("Mina Khalil", "Vireo")]
+DEV11_COMPANIES = ["Sparrow", "Granby", "Ivory", "Tern Mobile", "Marigold", "Pebble", "Ashgrove", "Kilnworth",
+                   "Sequoia", "Brackett", "Juno Foods", "Loch", "Ravel", "Otterby", "Cascade", "Wren"]
+DEV11_EXECS = [("Clara Benedetti", "Sparrow"), ("Tobias Krug", "Ivory"), ("Amara Nwosu", "Marigold"),
+               ("Felix Haraldsen", "Ashgrove"), ("Rosa Quintero", "Sequoia")]
+FRESH2_COMPANIES = ["Anchor", "Meridian", "Fable", "Pinnacle Air", "Velloc", "Granite", "Saffron", "Orla",
+                    "Brightpath", "Lantern", "Quarry Foods", "Zephyr", "Holloway", "Cinder", "Rook", "Astoria"]
+FRESH2_EXECS = [("Nadia Kowalczyk", "Meridian"), ("Ben Asante", "Granite"), ("Sofia Lindgren", "Saffron"),
+                ("Kenji Hart", "Lantern"), ("Maria Castell", "Zephyr")]
+FRESH3_COMPANIES = ["Talbot", "Mosaic", "Evergreen", "Pike Motors", "Halcyon", "Birch", "Corvale", "Sable",
+                    "Dunmore", "Larkspur", "Tinsley", "Prism", "Hearth", "Ventor", "Copper Kettle", "Aldane"]
+FRESH3_EXECS = [("Eva Lindahl", "Mosaic"), ("George Abara", "Halcyon"), ("Ruth Okonkwo", "Corvale"),
+                ("Daniel Weiss", "Dunmore"), ("Chloe Marchand", "Prism")]
 FILLS = 3
 _SIGN = {"+": "positive", "-": "negative", "0": "neutral"}
 
@@ -229,9 +256,16 @@ def rows() -> list[dict]:
                   origin="round2-dev7")
     out += round2(DEV8_LINES, "dev", DEV_COMPANIES[11:] + DEV_COMPANIES[:11], DEV_EXECS, out[-1]["id"],
                   origin="round2-dev8")
+    out += round2(DEV9_LINES, "dev", DEV9_COMPANIES, DEV9_EXECS, out[-1]["id"], origin="round3-dev9")
+    out += round2(DEV10_LINES, "dev", DEV10_COMPANIES, DEV10_EXECS, out[-1]["id"], origin="round3-dev10")
+    out += round2(DEV11_LINES, "dev", DEV11_COMPANIES, DEV11_EXECS, out[-1]["id"], origin="round3-dev11")
     out += round2(TEST_LINES, "test", TEST_COMPANIES, TEST_EXECS, out[-1]["id"])
     out += round2(FRESH_LINES, "fresh", TEST_COMPANIES[8:] + TEST_COMPANIES[:8], TEST_EXECS[2:] + TEST_EXECS[:2],
                   out[-1]["id"], origin="round2-fresh")
+    out += round2(FRESH2_LINES, "fresh2", FRESH2_COMPANIES, FRESH2_EXECS, out[-1]["id"], origin="round3-fresh2")
+    out += round2(FRESH3_LINES, "fresh3", FRESH3_COMPANIES, FRESH3_EXECS, out[-1]["id"], origin="round3-fresh3")
+    out += round2(FRESH4_LINES, "fresh4", FRESH3_COMPANIES[8:] + FRESH3_COMPANIES[:8], FRESH3_EXECS[2:] + FRESH3_EXECS[:2],
+                  out[-1]["id"], origin="round3-fresh4")
     return out
 
 
@@ -241,8 +275,9 @@ def main() -> None:
         w = csv.DictWriter(fh, fieldnames=list(data[0]), delimiter="\t", lineterminator="\n")
         w.writeheader()
         w.writerows(data)
-    by = {sp: sum(r["split"] == sp for r in data) for sp in ("dev", "test", "fresh")}
-    print(f"wrote {OUT}: {len(data)} pairs ({by['dev']} dev, {by['test']} test, {by['fresh']} fresh)")
+    by = {sp: sum(r["split"] == sp for r in data) for sp in ("dev", "test", "fresh", "fresh2", "fresh3", "fresh4")}
+    print(f"wrote {OUT}: {len(data)} pairs ({by['dev']} dev, {by['test']} test, {by['fresh']} fresh, "
+          f"{by['fresh2']} fresh2, {by['fresh3']} fresh3, {by['fresh4']} fresh4)")
 
 
 if __name__ == "__main__":

@@ -171,15 +171,17 @@ def evaluate_targeted(by_pattern: bool = False) -> list[dict]:
     split (FRESH_LINES, written last, never tuned on) and, with ``by_pattern``, per pattern."""
     rows = load_targeted()
     groups: list[tuple[dict, list[int]]] = []
-    for split in ("dev", "test", "fresh", "all"):
+    for split in ("dev", "test", "fresh", "fresh2", "fresh3", "fresh4", "all"):
         idx = [i for i, r in enumerate(rows) if split == "all" or r["split"] == split]
         groups.append(({"split": split, "pattern": "all"}, idx))
     if by_pattern:
-        for split in ("dev", "test", "fresh"):
+        for split in ("dev", "test", "fresh", "fresh2", "fresh3", "fresh4"):
             for pattern in sorted({r["pattern"] for r in rows}):
                 idx = [i for i, r in enumerate(rows) if r["split"] == split and r["pattern"] == pattern]
                 if idx:
                     groups.append(({"split": split, "pattern": pattern}, idx))
+        for origin in sorted({r["origin"] for r in rows}):  # each batch (its first reading is in docs/analysis.md)
+            groups.append(({"split": origin, "pattern": "all"}, [i for i, r in enumerate(rows) if r["origin"] == origin]))
     return targeted_accuracy(rows, groups)
 
 

@@ -698,3 +698,249 @@ news contest | {A} has taken the crown as the world's biggest seller of electric
 news rival | {B}'s misfortune could be {A}'s gain. | A+ B-
 review comparative | The {A} is not as comfortable as the {B}. | A- B+
 """
+
+# Round 3 (targeted-acc branch): written before any rule of this round, with company names that
+# are often English words (filled from make_targeted.DEV9_COMPANIES). Scored once (the "dev9"
+# first reading), then tuned on.
+DEV9_LINES = r"""
+news contest | {B} had been the favourite, but the judges handed the design prize to {A}. | A+ B-
+news contest | {A} saw off competition from {B} to win the airport catering contract. | A+ B-
+review contest | Tested both for a fortnight: the {B} is nicely made, but the {A} simply sounds better. | A+ B-
+social contest | {A} wiped the floor with {B} in the blind taste test 😂 | A+ B-
+forum contest | Returned my {B} and kept the {A}. The {B} had the nicer screen but that's about it. | A+ B-
+news contest | {B} missed out on the frigate order, which went to {A} instead. | A+ B-
+news rival | {B}'s second recall in a year could be {A}'s opportunity, analysts said. | A+ B-
+news rival | Shares in {A} rose 6% after {B} warned that profits would fall short. | A+ B-
+blog rival | Every time {B} has another outage, my inbox fills with people asking how to move to {A}. | A+ B-
+news rival | {B}'s strike has left its routes wide open, and {A} has been quick to add flights. | A+ B-
+news exec | {E} is widely respected in the industry, yet {C} has lost a third of its market value this year. | E+ C-
+news exec | {C} had a record Christmas, though its chief executive {E} is under investigation for insider trading. | C+ E-
+blog exec | Love what {E} says on stage. Hate what {C} actually ships. | E+ C-
+news exec | {E} steps down after {C}'s accounts were found to be overstated. | E- C-
+news legal | A judge dismissed {A}'s lawsuit against a former supplier. | A-
+news legal | The lawsuit accusing {A} of age discrimination was dismissed on Thursday. | A+
+news legal | The FDA sent {A} a complete response letter, requesting additional safety data before it can approve the drug. | A-
+press legal | {A} is voluntarily recalling certain lots of its children's pain reliever. Consumers may return the product for a full refund. | A-
+news legal | Investigators found no wrongdoing at {A} and closed the case. | A+
+news legal | {A} received approval from the FDA for its once-weekly insulin. | A+
+news legal | {A} must pay 12 million after losing an unfair-dismissal case brought by former staff. | A-
+news legal | The watchdog said it would take no further action against {A}. | A+
+review rating | Gorgeous lobby and a lovely welcome drink. The room at the {A}, though? 2/5. | A-
+review rating | {A} is beautifully designed and a joy to unbox. Performance: 5/10. | A-
+blog rating | Not flashy, not cheap, but the {A} is the best thing in my kitchen. 9/10. | A+
+social rating | tried the new {A} oat latte. lovely cup, nice barista, 3/10 drink | A-
+review rating | {A} mattress - looks great, smells new, back pain every morning. 1 star. | A-
+social sarcasm | Another day, another {A} outage. Fantastic service as always 🙄 | A-
+social sarcasm | Nothing like a {A} update that bricks your phone to start the week 🙃 | A-
+social sarcasm | Wow {A}, charging me a late fee for a bill you sent late. Genius 👏 | A-
+social sarcasm | 10/10 would wait on hold with {A} for two hours again 🙄 | A-
+forum question | Does {A} offer next-day delivery to the Highlands? | A0
+forum question | What's the difference between the {A} Pro and the {A} Max? | A0
+social question | is {A} open on bank holidays? | A0
+news question | Can {A} keep growing at this pace? | A0
+blog explainer | A quick guide to {A}'s loyalty scheme: how points are earned and when they expire. | A0
+news explainer | {A}, founded in 1998, makes pumps for the water industry and employs 2,000 people. | A0
+news explainer | {A} is expected to report first-quarter earnings next Wednesday. | A0
+blog explainer | Why does {A} charge a standing fee? Here's how the tariff works. | A0
+news multi | {A} will supply the batteries for {B}'s new electric van. | A+ B0
+news multi | {A} and {B} both reported falling sales in the quarter. | A- B-
+news multi | {A}'s margin is now twice {B}'s. | A+ B-
+review comparative | The {B} costs twice as much as the {A} and does half as much. | A+ B-
+forum comparative | {A} customer support runs rings around {B}'s. | A+ B-
+review praise | Twelve years old and my {A} washing machine has never missed a beat. | A+
+social praise | {A} replaced my cracked screen for free, no questions asked. Legends. | A+
+review complaint | Paid for express shipping, {A} delivered nine days later. | A-
+forum complaint | My {A} boiler has lost pressure four times since October. | A-
+review pronoun | The {A} looked perfect in the shop. Once home, it wobbled and the door wouldn't close. | A-
+news pronoun | {A} missed its sales target. The company blamed a weak housing market. | A-
+news long | {A} opened its first store in Lisbon on Saturday.\nQueues stretched around the block and the shop sold out of its flagship trainer by noon.\nThe company plans ten more stores in Portugal. | A+
+news long | {A} has confirmed that customer data was exposed in a cyber attack.\nThe firm said passwords were not affected, but advised users to be alert to phishing emails.\nThe information commissioner has been informed. | A-
+blog long | I switched my energy to {A} in spring.\nThe app is clunky and the first bill was late.\nBut every problem has been fixed within a day by a real person, and I'm paying less than before. | A+
+press neutral | {A} will present at the Goldman Sachs technology conference on 9 September. | A0
+press praise | {A} has been certified as a B Corporation, recognising its environmental and social standards. | A+
+"""
+
+# Round 3, written with DEV9_LINES and before any rule of this round; NEVER tuned on (the
+# "fresh2" split): only its overall and per-pattern accuracy are read.
+FRESH2_LINES = r"""
+news contest | After three rounds of bidding, {A} beat a late offer from {B} for the broadcast rights. | A+ B-
+review contest | I tried {B} first and gave up after a week; {A} has been flawless. | A+ B-
+news contest | {A} was passed over in favour of {B} for the motorway contract. | A- B+
+news rival | {B}'s profit warning sent investors piling into {A}. | A+ B-
+news rival | Dealers say the {B} recall is pushing buyers towards {A}'s models. | A+ B-
+news exec | {E} is one of the most admired bosses in Europe, but {C} lost money again this quarter. | E+ C-
+news exec | {C} beat forecasts for the fifth quarter running, despite the controversy over {E}'s bonus. | C+ E-
+news legal | A court in Delaware dismissed the shareholder lawsuit against {A}. | A+
+news legal | The agency issued a complete response letter to {A}, citing the need for additional safety data. | A-
+press legal | Safety notice: {A} is recalling its 2-litre kettle because the lid may come loose. Customers are entitled to a full refund. | A-
+news legal | {A} was fined 4 million pounds by the safety regulator after a worker was injured. | A-
+news legal | The tribunal ruled in {A}'s favour. | A+
+review rating | Friendly staff and a lovely terrace, but the food at {A} was a 4/10 at best. | A-
+review rating | Plain-looking but reliable: {A} gets 8 out of 10. | A+
+social sarcasm | great, {A} cancelled my order for the third time, love it 🙄 | A-
+social sarcasm | {A} support really outdoing themselves today, 90 minutes on hold 🙃 | A-
+forum question | Does the {A} filter need replacing every year? | A0
+social question | anyone know when {A} sales start? | A0
+blog explainer | How {A} prices its insurance: what goes into your premium. | A0
+news explainer | {A} sells mostly to hospitals and has offices in twelve countries. | A0
+news multi | {A} has agreed to buy {B} for 2 billion dollars. | A0 B+
+news multi | {A} and {B} are both cutting jobs as demand falls. | A- B-
+review comparative | The {A} charges faster than the {B} and feels sturdier. | A+ B-
+review praise | Five years and two house moves later, the {A} sofa still looks new. | A+
+review complaint | {A} cancelled my appointment twice without telling me. | A-
+social praise | big thanks to {A} for getting my lost bag back within a day | A+
+review pronoun | I had high hopes for the {A}. It broke within a month and they refused a repair. | A-
+news long | {A} reported a surge in orders for its heat pumps.\nThe company said it would hire 300 more staff.\nIts shares hit a record high. | A+
+news long | {A} has delayed the launch of its new model for a second time.\nSuppliers say it is struggling with software problems.\nDealers are frustrated. | A-
+news finance | {A} warned that full-year profit would be lower than expected. | A-
+"""
+
+# Round 3, second batch: written after the rules tuned on DEV9_LINES, before any rule on itself.
+# Scored once (the "dev10" first reading), then tuned on.
+DEV10_LINES = r"""
+news contest | The transport authority chose {A}'s bid, leaving {B} to rethink its strategy. | A+ B-
+review contest | Side by side, {B}'s picture looks washed out; {A}'s is crisp and bright. | A+ B-
+forum contest | Switched from {B} to {A} last spring and haven't looked back. | A+ B-
+news contest | {A} and {B} were shortlisted, and {A} was announced as the winner on Friday. | A+ B-
+news rival | A fire at {B}'s main plant has left retailers scrambling, and many have placed emergency orders with {A}. | A+ B-
+news rival | {B}'s app outage sent frustrated users to {A}, which reported a record day. | A+ B-
+social rival | {B} cancelled my flight AGAIN so {A} it is from now on | A+ B-
+news exec | {E}'s pay rose 40% in a year when {C} cut 2,000 jobs. | E- C-
+news exec | Despite the turmoil at {C}, investors still back {E} to turn things around. | E+ C-
+news exec | {C} thrived under {E}, whose departure was announced on Monday. | C+ E+
+news legal | {A} was acquitted of all charges after a three-week trial. | A+
+news legal | The regulator has ordered {A} to stop selling the product until safety checks are complete. | A-
+news legal | A judge rejected {A}'s bid to block the strike. | A-
+news legal | {A} won approval to build its new terminal after a two-year planning battle. | A+
+press legal | Important safety information: {A} has identified a fault in some chargers. Please stop using them; a full refund is available. | A-
+news legal | The case against {A} collapsed when key witnesses withdrew. | A+
+review rating | Stunning views and the staff could not have been nicer. {A} Resort - 3 out of 10 for the food. | A-
+review rating | It's ugly and loud but the {A} has never failed me. Easy 10/10. | A+
+social rating | {A} new menu: 2/10, lovely plates though | A-
+social sarcasm | Love paying {A} £80 a month for internet that works one day in three 🙃 | A-
+social sarcasm | Brilliant, {A} has lost my luggage. Again. 👏👏 | A-
+social sarcasm | Shoutout to {A} for the 45-minute queue at the self-checkout 🙄 | A-
+forum question | Has anyone used {A} for a house move? How did it go? | A0
+forum question | What's the warranty on {A} windows? | A0
+social question | Does {A} deliver on Sundays? | A0
+news explainer | {A} operates 40 stores and employs about 6,000 people across Ireland. | A0
+blog explainer | Everything you need to know about {A}'s new tariff, explained. | A0
+press neutral | {A} will announce its third-quarter results on 24 October. | A0
+news multi | {A} is in talks to buy {B}'s European business. | A0 B0
+news multi | {A} sued {B} for patent infringement on Tuesday. | B-
+news multi | {A} and {B} are jointly developing a solid-state battery. | A0 B0
+review comparative | Battery life on the {A} is worse than on my old {B}. | A- B+
+review comparative | The {A} is nowhere near as comfortable as the {B}. | A- B+
+review praise | The {A} team turned our wedding into the best day of our lives. | A+
+review praise | Honestly didn't expect much from {A}, but the quality blew me away. | A+
+review complaint | Nobody at {A} could tell me where my parcel was. | A-
+forum complaint | {A} charged me a cancellation fee even though they cancelled. | A-
+social complaint | day 3 without hot water and {A} still haven't sent anyone | A-
+review pronoun | We booked {A} for the kitchen. They left the job half done and stopped answering calls. | A-
+news pronoun | {A} reported a sharp rise in profit. It also raised its dividend by 10%. | A+
+news long | {A} unveiled its new electric scooter on Tuesday.\nEarly reviewers praised its range and build quality.\nPre-orders sold out within hours. | A+
+news long | {A} has been forced to close its flagship store in Manchester.\nThe company blamed falling footfall and rising rents.\nAround 80 staff will lose their jobs. | A-
+blog long | Week one with the {A}: setup was fiddly and the app kept crashing.\nWeek four: a firmware update fixed everything and it's now the best gadget in the house. | A+
+"""
+
+# Round 3, third batch: written after the rules tuned on DEV10_LINES, before any rule on itself.
+# Scored once (the "dev11" first reading), then tuned on.
+DEV11_LINES = r"""
+news contest | {A} has overtaken {B} as the country's most popular mobile network. | A+ B-
+blog contest | We ran both vacuums through the same mess. {A} picked up everything; {B} left half the crumbs behind. | A+ B-
+news contest | The ministry dropped {B} from the shortlist, clearing the way for {A}. | A+ B-
+social contest | {B} or {A}? After this week, {A}. Easily. | A+ B-
+news rival | {B}'s grounding of its fleet has been a windfall for {A}, whose planes are now full. | A+ B-
+news rival | Retailers have been stocking up on {A} products while {B} sorts out its supply problems. | A+ B-
+forum rival | {B} support never called back, so I went to {A} and had it fixed the same day. | A+ B-
+news exec | {E} has won a reputation as a sharp negotiator, but {C}'s shares have slumped under her leadership. | E+ C-
+news exec | {C} had a dreadful year, and shareholders voted against {E}'s re-election. | C- E-
+news exec | Analysts credit {E} with rescuing {C} from the brink. | E+ C+
+news legal | The competition watchdog blocked {A}'s takeover of a smaller rival. | A-
+news legal | {A} has been cleared to resume flights after a six-week safety review. | A+
+news legal | A tribunal found {A} had discriminated against older workers. | A-
+news legal | Charges against {A}'s former finance director were dropped. | A+
+press legal | {A} is recalling 12,000 hairdryers sold since March because they can overheat. Customers can claim a full refund in store. | A-
+news legal | The FDA asked {A} for more data on liver side effects, delaying approval of its obesity drug. | A-
+review rating | Great location, friendly host, dreadful bed. {A} apartment: 4/10. | A-
+review rating | Honestly nothing special to look at, but the {A} kettle boils fast and quietly. 9/10. | A+
+social rating | {A} new album 3/10 but the cover art is gorgeous | A-
+social sarcasm | So {A} "fixed" my boiler and now it makes a new noise. Amazing work 🙄 | A-
+social sarcasm | Nice one {A}, my refund is now in its fifth week of "processing" 🙃 | A-
+social sarcasm | wow {A} really outdid themselves, cold pizza AND the wrong order 👏 | A-
+forum question | Is it worth upgrading from the {A} 2 to the {A} 3? | A0
+forum question | Where can I find the serial number on my {A} boiler? | A0
+social question | does anyone know if {A} has a student discount? | A0
+news explainer | {A} was founded in 1987 and is headquartered in Rotterdam. | A0
+blog explainer | How {A}'s subscription works: plans, prices and what you get. | A0
+press neutral | {A} will move its London office to King's Cross next spring. | A0
+news multi | {A} signed a deal to distribute {B}'s drinks across Asia. | A0 B+
+news multi | {A} poached {B}'s head of marketing last month. | A+ B-
+news multi | {A} outsold {B} for the first time in November. | A+ B-
+review comparative | The {A} is half the price of the {B} and just as good. | A+ B0
+review comparative | Picture quality on the {A} can't match the {B}. | A- B+
+review praise | Third winter with our {A} heat pump and not a single problem. | A+
+review praise | The {A} engineer was polite, quick and left the place spotless. | A+
+review complaint | Waited in all day for {A}. Nobody came and nobody called. | A-
+forum complaint | My {A} router drops the connection every evening around 8pm. | A-
+social complaint | {A} just charged me for a subscription I cancelled in May | A-
+review pronoun | Bought the {A} for the garden. It rusted within two months. | A-
+news pronoun | {A} opened 30 new stores this year. It plans another 40 next year. | A+
+news long | {A} said on Thursday it would cut its workforce by a fifth.\nThe company has struggled since a failed product launch last year.\nIts shares fell 9%. | A-
+news long | {A} has been named the most reliable car brand for the third year running.\nThe survey of 40,000 owners found fewer faults than any rival.\nThe company said it was proud of its engineers. | A+
+blog long | I really wanted to like the {A}.\nIt looks lovely and the screen is sharp.\nBut the battery barely lasts a morning, and support just sent me a link to the manual. | A-
+"""
+
+# Round 3, last: written after every rule of round 3 (after DEV11's), NEVER tuned on (the
+# "fresh3" split): the honest reading of the finished rules on text nobody tuned for.
+FRESH3_LINES = r"""
+news contest | {A} has beaten {B} to a 300 million pound deal to build the new hospital wing. | A+ B-
+review contest | If you're choosing between the two, get the {A}. The {B} feels cheap in comparison. | A+ B-
+news contest | {B} was knocked out of the race for the license, leaving {A} as the only bidder. | A+ B-
+social contest | tried {B} and {A} back to back. {A} wins, no contest | A+ B-
+news rival | A product recall at {B} has handed {A} a rare chance to grab market share. | A+ B-
+news rival | Travellers stranded by {B}'s strike have been rebooking with {A}. | A+ B-
+news exec | {E} was voted the industry's most respected leader, but {C}'s profits fell for a third year. | E+ C-
+news exec | {C} posted record sales, though its chairman {E} faces questions about a conflict of interest. | C+ E-
+news exec | {E} resigned after {C} admitted misleading regulators. | E- C-
+news legal | A jury cleared {A} of negligence in the factory fire case. | A+
+news legal | The medicines regulator refused to approve {A}'s arthritis drug. | A-
+news legal | The lawsuit {B} filed against {A} over the logo was dismissed. | A+ B-
+press legal | {A} is recalling some of its baby monitors because the battery can overheat. Affected customers will get a full refund. | A-
+news legal | {A} was ordered to pay 2 million in compensation to former employees. | A-
+review rating | The staff were sweet and the décor is stunning, but the meal at {A} was a 3/10. | A-
+review rating | Clunky menus, dated design, but the {A} printer just works. 8/10. | A+
+social sarcasm | cheers {A} for the surprise 'maintenance' during my exam revision 🙄 | A-
+social sarcasm | love how {A} says my parcel was delivered when it clearly wasn't 🙃 | A-
+forum question | Can the {A} thermostat be installed without an engineer? | A0
+social question | what time does {A} customer service open tomorrow? | A0
+news explainer | {A} employs 1,200 people and makes most of its revenue from government contracts. | A0
+press neutral | {A} will hold a press conference on Thursday at 10am. | A0
+news multi | {A} and {B} announced a joint venture to build charging stations. | A0 B0
+news multi | {A} bought a 10% stake in {B}, sending {B}'s shares up 15%. | B+
+review comparative | The {A} is quieter than the {B} but it costs twice as much. | B+
+review praise | Can't recommend {A} enough. Fitted our new boiler in half a day. | A+
+review complaint | {A} sent the wrong part twice and still hasn't fixed my washing machine. | A-
+review pronoun | We tried the {A} for a month. It never once connected to the wifi. | A-
+news long | {A} reported its first annual profit since 2019.\nThe company credited cost cuts and strong demand for its vans.\nIts shares rose 12%. | A+
+blog long | Six months with the {A} and I'm torn.\nThe camera is brilliant.\nBut the phone overheats every time I use it for more than ten minutes, and support has been useless. | A-
+"""
+
+# Round 3, written at the end (after FRESH3 was read), NEVER tuned on (the "fresh4" split).
+FRESH4_LINES = r"""
+news contest | {A} pipped {B} to the title of Britain's best-value supermarket. | A+ B-
+forum contest | Ended up sending the {B} back and buying the {A}. Should have done that from the start. | A+ B-
+news rival | {B}'s warehouse strike is sending shoppers to {A}, which says online orders are up 30%. | A+ B-
+news exec | {E} was knighted for services to industry, even as {C} battles a pension shortfall. | E+ C-
+news legal | Prosecutors dropped the fraud case against {A} for lack of evidence. | A+
+news legal | {A} has been fined for failing to protect customers' data. | A-
+review rating | Lovely people, great coffee, awful wifi. {A} co-working space: 4/10. | A-
+social sarcasm | {A} sent me a survey about my 'excellent' service before the engineer even showed up 🙄 | A-
+forum question | How do I cancel my {A} subscription online? | A0
+news explainer | {A} sells its boilers through a network of about 900 independent installers. | A0
+news multi | {A} has agreed to supply {B} with steel for five years. | A+
+review comparative | The {A} is much easier to clean than the {B}. | A+ B-
+review praise | After a year of daily use, the {A} blender still works like new. | A+
+review complaint | {A} took my money and never delivered the sofa. | A-
+news long | {A} has secured funding to build a second factory.\nThe plant will create 400 jobs.\nLocal leaders welcomed the news. | A+
+"""

@@ -224,6 +224,44 @@ def test_targeted_roles_events_and_neutral_shapes(text, entity, label):
     assert score_toward("", text, spans(entity)).label == label
 
 
+# round 3 (targeted-acc): general mechanisms, in wording that is in none of the data sets
+@pytest.mark.parametrize("text, entity, label", [
+    # a company name that is an English word is another name, not the entity's text
+    ("Rhea Castillo is admired across the sector, yet Lantern has lost half its customers.", "Rhea Castillo", "positive"),
+    ("Rhea Castillo is admired across the sector, yet Lantern has lost half its customers.", "Lantern", "negative"),
+    # the rival's win is the entity's loss, also when the entity's own words are mild
+    ("Harbour had looked the safer choice, but the council gave the ferry contract to Quayle.", "Harbour", "negative"),
+    ("The bankruptcy of Harbour has driven its customers to Quayle.", "Harbour", "negative"),
+    ("Harbour is decent, but Quayle is better for families.", "Harbour", "negative"),
+    ("Harbour is decent, but Quayle is better for families.", "Quayle", "positive"),
+    # a failed legal action reads for its target and against whoever brought it
+    ("The complaint accusing Quayle of price fixing was thrown out by the court.", "Quayle", "positive"),
+    ("A judge threw out Quayle's claim against its former landlord.", "Quayle", "negative"),
+    # "despite" is a concession, not a negation
+    ("Despite the chaos at Quayle, its founder Rhea Castillo remains popular with staff.", "Quayle", "negative"),
+    # a descriptive sentence with quantity words is no opinion; a hyphenated word is no name
+    ("Quayle sells most of its kettles in Germany, where it has two warehouses.", "Quayle", "neutral"),
+    ("Quayle launched its budget phone on Monday.\nPre-orders sold out in an hour.\nReviewers praised the battery.", "Quayle", "positive"),
+    # a verb that would not do its job
+    ("The Quayle looked fine at first. Two days later the lid wouldn't shut.", "Quayle", "negative"),
+])
+def test_targeted_round3_mechanisms(text, entity, label):
+    assert score_toward("", text, spans(entity)).label == label
+
+
+def test_fresh2_split_beats_whole_text_vader():
+    """fresh2: FRESH2_LINES, written with DEV9 before any round-3 rule and never tuned on
+    (first reading 0.858)."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from sentiment_eval import evaluate_targeted
+
+    rows = evaluate_targeted()
+    fresh2 = next(r for r in rows if r["split"] == "fresh2")
+    assert fresh2["n"] >= 100
+    assert fresh2["orm (toward entity)"] >= 0.87  # 0.858 before round 3, 0.875 after
+    assert fresh2["orm (toward entity)"] >= fresh2["vader (whole text)"] + 0.10
+
+
 def test_role_stem_gate_never_changes_a_role():
     """The stem gate (speed) must skip only clauses no role pattern can match: on every sentence
     of the targeted set, gated and ungated roles agree."""

@@ -2,7 +2,9 @@
 (text, entity) cases (benchmarks/targeted_cases.py: the targeted set, demo feeds, generated
 feeds) against the answers the engine gave before the speed work, plus the pieces the speed
 work replaced (sentence splitting, the memos) against their plain forms. The full comparison is
-`python benchmarks/targeted_speed.py --check OLD/sentiment.py`."""
+`python benchmarks/targeted_speed.py --check OLD/sentiment.py`. At the merge with branch
+targeted-acc (new rules, new answers) the sample was re-frozen from targeted-acc's answers, after
+`--check` against targeted-acc's own sentiment.py found 0 differences in 45,145 cases."""
 
 from __future__ import annotations
 

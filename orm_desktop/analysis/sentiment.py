@@ -712,7 +712,9 @@ def _names_other_in(segment: str, own: tuple[tuple[int, int], ...]) -> bool:
         if len(w) > 1 and w.isupper():
             continue  # FDA, EU, AGAIN
         low = w.lower()
-        if low in _NOT_NAMES or _is_common(low, common) or low.endswith(("-based", "-born", "-listed")):
+        if low in _NOT_NAMES or low.endswith(("-based", "-born", "-listed")):
+            continue
+        if (_is_common(low, common) or _common_compound(low, common)) and not _word_named(segment, start, low):
             continue
         if _PLACE_BEFORE.search(segment, 0, start):
             continue  # "a plant in Poland", "near Leeds": a place
@@ -720,7 +722,43 @@ def _names_other_in(segment: str, own: tuple[tuple[int, int], ...]) -> bool:
     return False
 
 
+# a capitalised English word right after a lower-case word is a name ("yet Beacon has lost a
+# third of its value", "the Harvest had the nicer screen"), unless it is one English often
+# capitalises mid-sentence (titles, institutions, places)
+_LOWER_BEFORE = re.compile(r"(?<![.!?:;\u2014\u2013\"“])\b[a-z][a-z'’]*,?\s+$")
+_CAPITALISED_WORDS = frozenset(
+    "prime minister ministers president chancellor government company companies group board council court courts commission "
+    "ministry parliament congress senate state states city county minister officer director chief executive chairman "
+    "chairwoman supplier year award awards prize league cup north south east west northern southern eastern western street "
+    "road avenue square park river bay lake mount royal national federal supreme high district university college school "
+    "hospital internet web pro max plus mini ultra lite air series edition model day days week month news times post "
+    "journal review herald daily weekly tribune gazette street bank fund reserve treasury office department agency "
+    "authority service services union kingdom republic queen king prince princess lord lady sir dame god bible church "
+    "team global international europe world black friday cyber monday new old great greater central upper lower".split())
+
+
+def _word_named(segment: str, start: int, low: str) -> bool:
+    """Is the capitalised English word at ``start`` used as a name (it follows a lower-case word
+    of the same sentence and is not a word English capitalises anyway)?"""
+    if low in _COMPANY_WORDS and _CAP_BEFORE.search(segment, max(0, start - 40), start):
+        return True  # "Sorrel Labs", "Summit Bank": a company's name, wherever it stands
+    if low in _CAPITALISED_WORDS or len(low) < 3:
+        return False
+    return bool(_LOWER_BEFORE.search(segment, max(0, start - 40), start))
+
+
+_CAP_BEFORE = re.compile(r"\b[A-Z][\w&-]*\s+$")
+
+
 _PLACE_BEFORE = re.compile(r"\b(?:in|near|across|throughout|around|outside)\s+(?:the\s+)?$", re.IGNORECASE)
+
+
+def _common_compound(low: str, common: frozenset[str]) -> bool:
+    """"pre-orders", "follow-up": a hyphenated word whose parts are English (or a prefix)."""
+    if "-" not in low:
+        return False
+    return all(p in ("pre", "re", "co", "non", "post", "anti", "self", "e") or _is_common(p, common)
+               for p in low.split("-") if p)
 
 
 def _is_common(low: str, common: frozenset[str]) -> bool:
@@ -758,12 +796,15 @@ _CONTEST_WIN = (r"\b(?:beat|beats|beating|defeated|defeats|defeating|outperform(
                 r"|outshines?|outshone|blows? away|blew away|trumps?|trumped|(?:is|was) the (?:clear |outright |overall )?winner|wins on"
                 r"|knocked|knocks|dethroned|dethrones|unseated|unseats|came out (?:on top|ahead)|leapfrogged|leapfrogs|(?:has|have|had) beaten"
                 r"|edging (?:out|past)|walked away with|walks away with|took home|takes home"
+                r"|(?:has|have|had) (?:overtaken|outsold|outperformed|outpaced|outgrown)|outpaced|outpaces|outgrew"
+                r"|(?:saw|sees|seeing|see) off|wiped the floor with|wipes the floor with|runs? rings (?:round|around)|ran rings (?:round|around)"
                 r"|(?:taken|took|takes|claimed|claims|seized|snatched) (?:the )?(?:crown|title|top spot|lead|number one spot))\b")
 _CONTEST_LOSE = (r"(?<!back )(?<!win )(?<!regain )\b(?:lost|loses|losing|lose|trailed|trails|trailing|fell behind|falls behind|lags|lagged|lagging"
+                 r"|missed out|misses out|missing out|lost out|loses out"
                  r"|came (?:second|third|fourth|last|bottom)|finished (?:second|third|fourth|last|bottom)|ranked (?:last|bottom)"
                  r"|(?:was|were|got|has been|have been|is|are|being) (?:\w+ )?(?:beaten|defeated|outperformed|outsold|overtaken|outbid|outscored"
                  r"|trounced|edged out|pipped|passed over|outclassed|outshone|snubbed|rejected)"
-                 r"|did ?n[o']t stand a chance|(?:is|was|were|are) no match for|could ?n[o']t match|could not match|unable to match|failed to match)\b")
+                 r"|can'?t match|cannot match|can'?t compete with|cannot compete with|can'?t touch|did ?n[o']t stand a chance|(?:is|was|were|are) no match for|could ?n[o']t match|could not match|unable to match|failed to match)\b")
 _CHOOSE = r"\b(?:(?:'d|would|will|I'll) take|went with|going with|go with|settled on|decided on|opt(?:ed|s)? for|go(?:es)? for|went for|picked(?! up)|pick(?! up)|picks(?! up)|chose|chosen|choose|chooses|selected|selects|select|voted|preferred|prefer|prefers|favou?red|awarded|awards|sided with|siding with|backed|backing)\b"
 _OVER = r"\b(?:over|ahead of|instead of|rather than|above|beating)\s+(?:rivals?\s+|the\s+|its\s+)?$"
 _COMP_POS = ("better faster cheaper quieter easier lighter stronger safer cleaner smoother sharper brighter nicer sturdier "
@@ -836,6 +877,21 @@ ROLE_PATTERNS: tuple[tuple[re.Pattern[str], float], ...] = tuple(
         (r"\b(?:twice|three times|much|far|a lot|way) (?:as much|more|as expensive|pricier|dearer) (?:as|than) (?:the\s+)?T>", 0.6),
         (r"T>\s+(?:costs?|is|was)\s+(?:twice|three times|much|far|a lot|way)\s+(?:as much|more|as expensive|pricier|dearer)", -0.6),
         (r"\b(?:tender|contract|deal|award|prize|title|order|bid|job|business|crown|franchise|licen[cs]e)\s+(?:\w+\s+){0,2}?(?:went|goes|has gone|was awarded|was given|was handed)\s+to\s+T>", 0.6),
+        (r"\b(?:tender|contract|deal|award|prize|title|order|bid|job|business|crown|franchise|licen[cs]e|trophy|medal)s?,?\s+(?:which|that)\s+(?:\w+\s+)?(?:went|goes|has gone|was awarded|was given|was handed)\s+to\s+T>", 0.6),
+        (r"\b(?:handed|gave|given|hands|gives|awarded|awards)\s+(?:\w+\s+){0,3}?(?:prize|award|contract|deal|order|tender|title|crown|trophy|medal|win|victory)s?\s+to\s+T>", 0.6),
+        (r"\b(?:switch\w*|mov(?:e|ed|es|ing)|changed|defected|went|go|going)\s+(?:\w+\s+){0,2}?from\s+(?:the\s+)?T>\s+to\b", -0.6),
+        (r"\b(?:clear|clears|clearing|cleared|paving|paved|paves|opening|opened|opens) the way for T>", 0.6),
+        (r"\b(?:stock|stocks|stocking|stocked) up on T>", 0.6),
+        (r"\b(?:voted|vote|votes|voting)\s+against\s+(?:\w+\s+){0,2}?T>", -0.6),
+        (r"T>\s+(?:has\s+|have\s+)?(?:poached|lured|headhunted|hired|snatched)\s+(?:away\s+)?(?:\w+\s+){0,2}?[A-Z][\w&-]*(?:'s|’s)", 0.6),
+        (r"\b(?:placed|place|placing|places)\s+(?:\w+\s+){0,2}?orders?\s+with\s+T>", 0.6),
+        (r"\bso\s+T>\s+it\s+is\b|T>\s+it\s+is\s+(?:then|from now on|from here on)", 0.6),
+        (r"\b(?:investors|shareholders|analysts|the board|staff|employees|fans|customers|markets?)\s+(?:\w+\s+){0,2}?"
+         r"(?:back|backs|backed|support|supports|trust|trusts|rallied behind|rally behind|stand by|stood by|stick with|stuck with)\s+T>", 0.6),
+        (r"\b(?:thrived|thrives|prospered|flourished|grew|boomed|recovered|blossomed|soared)\s+(?:\w+\s+){0,3}?under\s+T>", 0.6),
+        (r"\b(?:returned|sent back|took back|take back|returning)\s+(?:my|the|our|a|an|his|her)\s+T>", -0.6),
+        (r"\b(?:kept|keeping|keep)\s+(?:the|my|our)\s+T>", 0.6),
+        (r"T>\s+(?:will\s+|is to\s+|has agreed to\s+)?(?:supply|supplies|supplied|power|powers)\s+(?:the\s+)?(?:\w+\s+){0,2}?(?:for|to)\s+[A-Z]", 0.6),
         (r"\b(?:tried|left|ditched|quit|dumped|cancelled|dropped|gave up on)\s+(?:\w+\s+){0,2}?T>[,.]?\s+(?:and\s+|then\s+)?(?:\w+\s+){0,2}?"
          r"(?:went back to|switched to|moved to|returned to|going back to|switching to|moving to)", -0.6),
     ))
@@ -853,7 +909,7 @@ def _contest_role(marked: str) -> float:
     te = t + len(_TARGET)
 
     def near(between: str) -> bool:  # same clause, and no other name in between
-        return len(between) < 120 and not _CLAUSE_BREAK.search(between) and not _CAPWORD_OTHER(between)
+        return len(between) < 120 and not _CLAUSE_BREAK.search(between) and not _CAPWORD_OTHER(_with_word_before(marked, between))
 
     for pattern, sign in ((_CONTEST_LOSE_RE, -1.0), (_CONTEST_WIN_RE, 1.0)):
         m = pattern.search(marked)
@@ -884,7 +940,20 @@ def _contest_role(marked: str) -> float:
                 return -0.6 * sign
             if te <= c.start() and near(marked[te:c.start()]):
                 return 0.6 * sign
-    return 0.0
+    return _bare_comparative(marked, c) if c and "than" not in marked.lower() else 0.0
+
+
+def _bare_comparative(marked: str, c: re.Match[str]) -> float:
+    """"Tested both: the B is nicely made, but the ⟨T⟩ simply sounds better": a comparative
+    without "than" right after the entity, in a sentence naming someone else, credits the entity."""
+    t = marked.find(_TARGET)
+    te = t + len(_TARGET)
+    word = c.group(0).lower()
+    sign = _COMP_SIGN.get(word, 0) if word in ("better", "worse", "superior", "inferior") else 0
+    if not sign or c.start() < te or c.start() - te > 40 or _CLAUSE_BREAK.search(marked, te, c.start()):
+        return 0.0
+    rest = marked[:t] + " " + marked[te:]
+    return 0.6 * sign if _CAPWORD_OTHER(rest) else 0.0
 
 
 _CONTEST_WIN_RE = re.compile(_CONTEST_WIN, re.IGNORECASE)
@@ -924,7 +993,11 @@ _ROLE_STEMS = _ROLE_STEMS | frozenset(
     "beaten went going go settled decided gain opportunit chance moment flee fled desert abandon quit ditch dump ended end "
     "landed landing edging walked walks home welcomed replac supplant takes took ousted ousts oust absorb welcome lured poached "
     "hired headhunted snatched stole stolen pick picks handed gave given hands gives walked walks pulled pulls abandoned dropped "
-    "scrapped claimed claims seized crown".split())
+    "scrapped claimed claims seized crown saw sees seeing see wiped wipes runs ran missed misses missing prize award "
+    "clear clears clearing cleared paving paved paves opening opened opens stock stocks stocking stocked poached lured "
+    "headhunted hired snatched overtaken outpac outgr contract deal order tender title trophy medal switch mov changed defected placed place placing places orders so "
+    "investors shareholders analysts board staff employees fans customers market thrived thrives prospered flourished grew "
+    "boomed recovered blossomed soared returned sent took take returning kept keeping keep power powers supplied".split())
 _ALL_STEMS = _ROLE_STEMS | {">"}
 _STEM_LENGTHS = tuple(sorted({len(x) for x in _ROLE_STEMS}))
 
@@ -958,7 +1031,18 @@ _ROLE_BY_STEM: dict[str, tuple[int, ...]] = {}
 for _i, (_p, _v, _need) in enumerate(_ROLE_INDEX):
     for _st in _need:
         _ROLE_BY_STEM[_st] = (*_ROLE_BY_STEM.get(_st, ()), _i)
+_COOPERATIVE = frozenset(i for i, (p, v, _) in enumerate(_ROLE_INDEX) if "supply" in p.pattern or "praised" in p.pattern)
 _CONTEST_STEMS = _stems_of(_CONTEST_WIN + _CONTEST_LOSE + _CHOOSE + _COMP_POS + _COMP_NEG + " than")
+
+
+def _with_word_before(marked: str, between: str) -> str:
+    """A stretch of a marked text with the word before it ("chose Cobalt's bid"), so that a
+    capitalised English word at its start can be read as a name."""
+    i = marked.find(between)
+    if i <= 0:
+        return between
+    m = re.search(r"[a-z][a-z'’]*\s*$", marked[max(0, i - 24):i])
+    return (m.group(0) if m else "") + between
 
 
 def _CAPWORD_OTHER(text: str) -> bool:
@@ -987,12 +1071,119 @@ def role_valence(clause: str, spans: Callable[[str], list[tuple[int, int]]]) -> 
     marked = clause
     for start, end in sorted(found, reverse=True):
         marked = marked[:start] + _TARGET + marked[end:]
-    return _role_marked(marked)
+    return _role_marked(marked) or rival_role(clause, spans)
+
+
+_NAME_RUN = re.compile(r"(?<![\w'’/])[A-Z][\w&-]*(?:\s+[A-Z][\w&-]*)*")
+
+
+def _other_names(sentence: str, own: tuple[tuple[int, int], ...]) -> list[tuple[int, int]]:
+    """Spans of the runs of capitalised words that name someone other than the entity."""
+    out = []
+    for m in _NAME_RUN.finditer(sentence):
+        if any(s <= m.start() <= e + 1 or m.start() <= s < m.end() for s, e in own):
+            continue
+        if _OWN_BEFORE.search(sentence, max(0, m.start() - 8), m.start()):
+            continue  # "its Halo heat pump": the entity's own product
+        if any(_word_is_name(sentence, w) for w in _CAPWORD.finditer(sentence, m.start(), m.end())):
+            out.append((m.start(), m.end()))
+    return out
+
+
+def _word_is_name(sentence: str, m: re.Match[str]) -> bool:
+    """The test _names_other_in applies to one capitalised word of a sentence."""
+    w = m.group(0)
+    if len(w) > 1 and w.isupper():
+        return False
+    low = w.lower()
+    if low in _NOT_NAMES or low.endswith(("-based", "-born", "-listed")):
+        return False
+    if (_is_common(low, _common_words()) or _common_compound(low, _common_words())) \
+            and not _word_named(sentence, m.start(), low):
+        return False
+    return not _PLACE_BEFORE.search(sentence, max(0, m.start() - 24), m.start())
+
+
+_OWN_BEFORE = re.compile(r"\b(?:its|their|his|her|our|my)\s+$", re.IGNORECASE)
+# a rival's gain is the entity's loss only where there is a contest for customers or a misfortune
+_RIVAL_CONTEXT = re.compile(rf"\b(?:{_PEOPLE}|collapse\w*|outages?|recalls?|strikes?|administration|troubles|woes|warning"
+                            r"|fiasco|breach|bankrupt\w*|gift|boon|windfall|gain|opportunity|beneficiar\w*|rivals?|favourite|favorite|prize"
+                            r"|awards?|tender|title|trophy|race|contest|shortlist\w*|bid|fire|shortages?|scrambling|disruption"
+                            r"|cancel\w*|switch\w*|from|contract|choice)\b", re.IGNORECASE)
+
+
+def _rival_gain(marked: str, stems: set[str]) -> bool:
+    """Does the marked side gain in a way that is a rival's loss (not a supply deal or praise)?"""
+    candidates = {i for st in stems for i in _ROLE_BY_STEM.get(st, ())}
+    return any(_ROLE_INDEX[i][1] > 0 and i not in _COOPERATIVE and _ROLE_INDEX[i][0].search(marked) for i in candidates)
+
+
+def _person_name(name: str) -> bool:
+    """"Dana Whitfield", not "Arrow Freight" or "Summit Bank": two or three capitalised words,
+    the last neither an English word nor a company word."""
+    words = name.split()
+    return 2 <= len(words) <= 3 and words[-1].lower() not in _COMPANY_WORDS \
+        and not _is_common(words[-1].lower(), _common_words())
+
+
+def rival_role(sentence: str, spans: Callable[[str], list[tuple[int, int]]]) -> float:
+    """The entity loses when the one other name in a sentence wins a contest or a choice in it
+    ("B had been the favourite, but the judges handed the prize to A": B loses; "the collapse
+    of B sent its customers to A"), or 0.0. Not between a person and a company (an executive's
+    praise is no loss for the company) nor for deals and moves that are no contest."""
+    own = tuple(spans(sentence))
+    if not own or not _names_other_in(sentence, own):
+        return 0.0
+    return _rival_of(sentence, own)
+
+
+@functools.lru_cache(maxsize=256)
+def _rival_of(sentence: str, own: tuple[tuple[int, int], ...]) -> float:
+    stems = _role_stems(sentence)
+    contest = not _CONTEST_STEMS.isdisjoint(stems)
+    rivalry = bool(stems) and _RIVAL_CONTEXT.search(sentence) is not None
+    if not contest and not rivalry:
+        return 0.0  # neither a contest verb nor a rivalry: the patterns below cannot fire
+    others = _other_names(sentence, own)
+    if len(others) != 1:
+        return 0.0
+    start, end = others[0]
+    if _person_name(sentence[start:end]) or any(_person_name(sentence[s:e]) for s, e in own):
+        return 0.0
+    marked = sentence[:start] + _TARGET + sentence[end:]  # the other name marked
+    if (contest and _contest_role(marked) > 0) or (rivalry and _rival_gain(marked, stems)):
+        return -0.6
+    return 0.0
 
 
 @functools.lru_cache(maxsize=256)  # a sentence and its only clause are the same text
 def _role_marked(marked: str) -> float:
-    return _role_of(marked)
+    return _legal_outcome(marked, _role_of(marked))
+
+
+# legal action that failed: good for its target, bad for whoever brought it
+_LEGAL_FAIL = re.compile(r"\b(?:dismiss(?:ed|es|al)|thrown out|threw out|throws? out|dropped|withdrawn|withdrew|overturned|overturns?"
+                         r"|quashed|quash(?:es)?|struck out|strikes? out|rejected|rejects|acquitted|collapsed|failed)\b", re.IGNORECASE)
+_LEGAL_ACTION = (r"(?:lawsuits?|suits?|claims?|case|cases|charges?|allegations?|complaints?|action|proceedings|prosecution"
+                 r"|appeal|challenge|petition|motion|application|fine|ban|injunction|bid)")
+_PLAINTIFF = re.compile(rf"T>(?:'s|’s)\s+(?:[\w-]+\s+){{0,3}}?{_LEGAL_ACTION}\b"
+                        rf"|\b{_LEGAL_ACTION}\s+(?:\w+\s+){{0,4}}?(?:brought|filed|launched|lodged|made)\s+by\s+T>".replace("T>", _TARGET),
+                        re.IGNORECASE)
+_DEFENDANT = re.compile(rf"\b{_LEGAL_ACTION}\s+(?:\w+\s+){{0,4}}?(?:against|accusing|targeting|imposed on|on)\s+T>"
+                        r"|\b(?:sued|suing|accused|charged|fined|prosecuted)\s+T>".replace("T>", _TARGET), re.IGNORECASE)
+
+
+def _legal_outcome(marked: str, role: float) -> float:
+    """A failed legal action: "the lawsuit accusing A of discrimination was dismissed" is good
+    for A (the role "accusing A" reads bad); "a judge dismissed A's lawsuit" is bad for A."""
+    fail = _LEGAL_FAIL.search(marked)
+    if fail is None:
+        return role
+    if _PLAINTIFF.search(marked):
+        return -0.6
+    if _DEFENDANT.search(marked):
+        return 0.6
+    return role
 
 
 def _role_of(marked: str, gate: bool = True) -> float:
@@ -1024,6 +1215,7 @@ def _clauses_for(sentence: str, spans: Callable[[str], list[tuple[int, int]]]) -
     mixed = any(spans(c) and _names_other(c, spans) for c in clauses)
     if (len(clauses) <= 1 and not mixed) or role_valence(sentence, spans):
         return [(sentence, 1.0, 1.0)]  # one clause (its role is read by the caller), or a role
+
     if mixed:
         # the entity and another name in one segment: cut it at commas too
         clauses = [p for c in clauses for p in (_COMMA.split(c) if spans(c) and _names_other(c, spans) else [c])
@@ -1151,7 +1343,7 @@ _EVENT_PHRASES = tuple((re.compile(p), v, frozenset(t.split())) for p, v, t in (
      r"|\b(?:higher|record|strong|stronger|better-than-expected|bumper|solid) (?:\w+ )?(?:sales|profits?|revenues?|earnings|margins|results|demand|bookings)\b"
      r"|\bsmall price to pay\b|\+1 for\b|\b(?:has|have) (?:run|worked|lasted)\b(?:\s+\S+){0,4}\s+for (?:\w+ )?(?:years|decades)\b"
      r"|\b(?:cut|cuts|cutting|reduced|reduces|reducing|halved|slashed|lowered)\s+(?:\w+\s+){0,2}(?:waiting times|wait times|costs|emissions|delays|bills|energy use|queues|waste|debts?|borrowings|losses)\b"
-     r"|\b(?:rescu|sav)\w*\s+(?:\S+\s+){0,3}from (?:bankruptcy|collapse|administration|ruin|closure)\b|\bcredited with\b|\bto the rescue\b"
+     r"|\b(?:rescu|sav)\w*\s+(?:\S+\s+){0,3}from (?:bankruptcy|collapse|administration|ruin|closure)\b|\bcredited with\b|\bto the rescue\b|\bstepped in\b"
      r"|\bclass act\b|\bdeserves? a (?:raise|medal|pay rise|promotion)\b|\bacted lawfully\b|\bwithin the law\b"
      r"|\bbroken no (?:rules|laws)\b|\bdid nothing wrong\b|\bsold out\b|\b(?:growing|rising|recovering|expanding) again\b|\bknighted\b"
      r"|\b(?:plan|strategy|turnaround|approach|overhaul|bet|gamble)\b(?:\s+\S+){0,2}?\s+(?:is|are|has been) (?:working|paying off|bearing fruit)\b|\bpaid off\b"
@@ -1159,7 +1351,7 @@ _EVENT_PHRASES = tuple((re.compile(p), v, frozenset(t.split())) for p, v, t in (
      0.6, "raised lifted upgraded increased hiked lift lifts boost boosts increase increases raise raises double doubles triple triples higher "
      "record strong stronger better-than-expected bumper solid small run worked lasted cut cuts cutting reduced reduces reducing halved "
      "slashed lowered rescued rescuing rescue saved saving credited paid lower new class didn't didnt ask sold growing rising "
-     "recovering expanding knighted working paying bearing within deserves deserve lawfully law broken nothing"),
+     "recovering expanding knighted working paying bearing within deserves deserve lawfully law broken nothing stepped"),
     (r"\b(?:cut|cuts|cutting|lowered|lowers|slashed|downgraded) (?:\w+ ){0,2}(?:price targets?|ratings?|recommendation)\b"
      r"|\b(?:lower|weaker|weak|disappointing|falling|declining|shrinking|slumping|plunging) (?:\w+ )?(?:sales|profits?|revenues?|earnings|margins|results|demand|orders|bookings)\b"
      r"|\b(?:broke|died|failed|stopped working|fell apart|cracked|snapped|leaked)\s+(?:\w+\s+){0,2}(?:within|after|in) (?:a|one|two|three|\d+) (?:day|days|week|weeks|month|months|uses?)\b"
@@ -1171,6 +1363,43 @@ _EVENT_PHRASES = tuple((re.compile(p), v, frozenset(t.split())) for p, v, t in (
      "named ranked rated voted"),
     (r"\b(?:posted|reported|swung to|plunged into|fell to|slipped to) (?:a |an |its )?(?:\w+ )?(?:loss|deficit)\b", -0.6, "loss deficit"),
 ))
+_FUNCTION_VERBS = ("work close open shut start charge connect boot load print heat drain spin lock sync pair fit "
+                   "stay turn switch hold flush")
+# round 3: failures told as a verb that would not do its job, delays, data exposure, accounts
+_EVENT_PHRASES = _EVENT_PHRASES + tuple((re.compile(p), v, frozenset(t.split())) for p, v, t in (
+    (rf"\b(?:won'?t|wouldn'?t|doesn'?t|didn'?t|can'?t|couldn'?t|does not|did not|will not|would not|could not|cannot"
+     rf"|refuses? to|refused to|no longer)\s+(?:even\s+|properly\s+)?{_words(_FUNCTION_VERBS)}\b", -0.6,
+     "won't wont wouldn't wouldnt doesn't doesnt didn't didnt can't cant couldn't couldnt not cannot refuses refuse refused longer"),
+    (r"\b(?:delivered|arrived|turned up|came|shipped|dispatched|showed up)\s+(?:\w+\s+){0,2}?(?:\d+|two|three|four|five|six|seven"
+     r"|eight|nine|ten|several) (?:days|weeks) (?:later|late)\b|\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|several) "
+     r"(?:days|weeks) late\b", -0.6, "days weeks"),
+    (r"\b(?:data|details|records|information|passwords)\s+(?:\w+\s+){0,2}?(?:was|were|had been|has been|have been)\s+"
+     r"(?:exposed|leaked|stolen|compromised|accessed)\b|\bcyber[- ]?attack|\bphishing\b", -0.6,
+     "exposed leaked stolen compromised accessed cyber attack cyberattack cyber-attack phishing"),
+    (r"\b(?:accounts|profits|revenues?|earnings|figures)\s+(?:\w+\s+){0,4}?(?:overstated|misstated|inflated|falsified)\b"
+     r"|\baccounting (?:irregularities|scandal|errors?|fraud)\b", -0.6,
+     "overstated misstated inflated falsified accounting"),
+    (r"\b(?:nobody|no one|no-one|none of (?:them|the staff))\s+(?:\w+\s+){0,3}?(?:could|can|would|will|was able to|bothered to|seems? to)\s+"
+     r"(?:tell|help|explain|answer|fix|find|say)\b", -0.6, "nobody no one no-one none"),
+    (r"\bwrong (?:order|item|size|colou?r|address|parcel|part|product|bill|amount|room|date|food|meal|pizza)\b", -0.6, "wrong"),
+    (r"\b(?:nobody|no-?one) (?:came|called|showed|turned up|rang|replied|answered|bothered)\b|\bwaited (?:in )?all day\b", -0.6,
+     "nobody no-one noone came called showed turned rang replied answered bothered waited"),
+    (r"\bdrops? (?:the |my |our )?(?:connection|signal|calls?|wi-?fi|internet)\b", -0.6, "drop drops"),
+    (r"\bopen(?:ed|s|ing)? (?:\d+|two|three|four|five|six|ten|twenty|thirty|forty|fifty|dozens of|hundreds of) new "
+     r"(?:stores|shops|branches|restaurants|sites|offices|factories|plants|hotels|locations)\b", 0.5, "open opened opens opening"),
+    (r"\b(?:really |so )?wanted to (?:like|love)\b|\bhad (?:such )?high hopes\b"
+     r"|\bbarely (?:lasts?|works?|holds?|charges?|runs?|fits?)\b", -0.6, "wanted hopes barely"),
+    (r"\bstop using\b|\bdo not use\b|\bdon'?t use\b|\bidentified a (?:\w+ )?(?:fault|defect|problem|issue)\b"
+     r"|\bsafety (?:notice|information|warning|alert)\b", -0.6, "stop use identified safety"),
+    (r"\b(?:pay|bonus|salary|pay packet|package|payout|remuneration)\s+(?:\w+\s+){0,2}?(?:rose|jumped|increased|doubled|soared|climbed|tripled)\b",
+     -0.5, "pay bonus salary packet package payout remuneration"),
+    (r"\b(?:looked|looks|seemed|seems|sounded|sounds)\s+(?:\w+\s+)?(?:perfect|great|good|fine|lovely|amazing|nice|promising|ideal)\s+"
+     r"(?:in the (?:shop|store|showroom|photos|pictures|ad|advert|video)|online|on paper|at first)\b", -0.5,
+     "looked looks seemed seems sounded sounds"),
+))
+_EVENT_WORDS.update(dict.fromkeys("wobbled wobbles wobbly overstated misstated turmoil defect defective fault".split(), -0.5))
+_EVENT_WORDS.update(dict.fromkeys("thrived thrives flourished prospered".split(), 0.4))
+_EVENT_WORDS.update(dict.fromkeys("discriminated discrimination discriminating".split(), -0.5))
 _EXPERIENCE = re.compile(r"\b(?:my|mine|me|i|we|our|anyone else|again|keeps?|still|just me)\b", re.IGNORECASE)
 _SARCASM_WORDS = frozenset("oh what just love outdid truly really so perfect great well nice bravo".split())
 
@@ -1221,12 +1450,12 @@ def _evidence(chunk: str, engine: Engine, lang: str) -> tuple[float, float, bool
         if memo is None:
             memo = _EVIDENCE_MEMO[engine] = {}
     except TypeError:  # an engine that cannot be weakly referenced: not remembered
-        return _evidence_parts(chunk, parts)
+        return _evidence_parts(chunk, parts, engine)
     hit = memo.get(chunk)
     if hit is None:
         if len(memo) >= _EVIDENCE_MAX:
             memo.clear()
-        hit = memo[chunk] = _evidence_parts(chunk, parts)
+        hit = memo[chunk] = _evidence_parts(chunk, parts, engine)
     return hit
 
 
@@ -1234,9 +1463,13 @@ _EVIDENCE_MEMO: weakref.WeakKeyDictionary[Engine, dict[str, tuple[float, float, 
 _EVIDENCE_MAX = 20_000
 
 
-def _evidence_parts(chunk: str, parts: Callable[[str], tuple]) -> tuple[float, float, bool]:
+def _evidence_parts(chunk: str, parts: Callable[[str], tuple], engine: Engine) -> tuple[float, float, bool]:
     """_evidence with the default engine's analyse_parts."""
     s, c, vader, blob, ruled, marked = parts(chunk)
+    if marked and marked[0] in ("despite", "notwithstanding"):
+        # "Despite the turmoil at A": a concession, not a negation; the turmoil is A's
+        marked = [w[4:] if w[:4] == "NOT_" else w for w in marked]
+        vader = -vader  # VADER read the words after "despite" as negated
     lowered = chunk.lower()
     ev = _event_valence(marked)
     present = {w[4:] if w[:4] == "NOT_" else w for w in marked}
@@ -1254,18 +1487,50 @@ def _evidence_parts(chunk: str, parts: Callable[[str], tuple]) -> tuple[float, f
             # a reputation phrase decided; a plain question or announcement stays neutral unless
             # it reports trouble ("Why does my X keep dropping wifi?")
             return s, c, False
-        e = ev or (vader if abs(vader) >= 0.3 else 0.0) or (blob if abs(blob) >= 0.3 else 0.0)
+        e = ev or (vader if abs(vader) >= 0.3 else 0.0) or (blob if abs(blob) >= 0.3 and _blob_opinion(marked, engine) else 0.0)
         if e:
             s = math.copysign(max(abs(s), min(0.4, 0.15 + 0.25 * abs(e))), e)
             c = min(c, 0.55)
         else:
             s *= 0.3  # nothing a reader would call an opinion: neutral
+    elif _plain_fact(s, ev, vader, blob, ruled, present):
+        s *= 0.3  # no opinion word, no event: a description ("A makes pumps and employs 2,000 people")
+        c = min(c, 0.6)
     elif ev and s * ev > 0:
         s = math.copysign(max(abs(s), min(0.4, 0.15 + 0.25 * abs(ev))), s)  # the events agree: not a near-neutral
     elif ev and not ruled and s * ev < 0 and abs(ev) >= 0.5:
         s = 0.4 * s + 0.6 * ev
         c = min(c, 0.5)
     return s, c, False
+
+
+# words the pattern lexicon rates that state a quantity or a fact, not an opinion ("most of its
+# sales", "a full refund", "the first quarter")
+_BLOB_FACT = frozenset("most more many much few full first last final main major new old high low large small big "
+                       "public private early late real total entire whole only other same certain different own next "
+                       "second third top general common annual daily monthly extra additional".split())
+
+
+def _blob_opinion(words: Sequence[str], engine: Engine) -> bool:
+    """Do the words carry an opinion the pattern lexicon rates, beyond quantity and fact words?"""
+    featurizer = getattr(engine, "featurizer", None)
+    if featurizer is None:
+        return True
+    tb = featurizer.tb
+    for w in words:
+        if w[:4] == "NOT_":  # "couldn't ask for more": the negation is the opinion
+            if tb.get(w[4:], (0.0, 0.0))[0]:
+                return True
+        elif w not in _BLOB_FACT and tb.get(w, (0.0, 0.0))[0]:
+            return True
+    return False
+
+
+def _plain_fact(s: float, ev: float, vader: float, blob: float, ruled: bool, present: set[str]) -> bool:
+    """A moderate model score with nothing behind it: no word VADER or the pattern lexicon
+    rates, no event, no reputation rule, no negation."""
+    return abs(s) < 0.45 and not ev and not ruled and vader == 0.0 and abs(blob) < 0.1 \
+        and not any(w[:4] == "NOT_" for w in present)
 
 
 _PERSON_REF = re.compile(r"^\s*(?:(?:but|however|although|though|yet|and|while|so)\s+)?(?:he|she|his|her|him|the (?:ceo|chief executive|founder|boss|chairman|chairwoman|chair|president|executive))\b",
@@ -1292,7 +1557,8 @@ def _refers_to_kind(sentence: str, text: str, spans: Callable[[str], list[tuple[
 
 
 _TURN_START = re.compile(r"^\s*(?:but|however|sadly|unfortunately|shame|pity|update|edit|in the end|overall|verdict|bottom line"
-                         r"|this year|since then|now|these days)\b", re.IGNORECASE)
+                         r"|this year|since then|now|these days|(?:week|month|day|year) \w+(?=\s*:)|(?:a|one|two|three|four|six) (?:weeks?|months?|years?) (?:later|in|on)"
+                         r"|fast forward|long-term update)\b", re.IGNORECASE)
 
 
 class _EntityMemo:
