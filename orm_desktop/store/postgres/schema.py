@@ -13,7 +13,8 @@ final text, ``ALTER TABLE ... ADD COLUMN`` included) and translates them:
 What SQLite does with its own features is hand-written below for PostgreSQL (``POSTGRES_ONLY``):
 full-text search (a generated ``tsvector`` column ``items.fts`` + GIN index, configuration
 ``orm_fts`` = 'simple' + unaccent: see docs/decisions.md), the trigger-kept rollups
-``mention_daily`` / ``mention_counts`` and the append-only guards as plpgsql triggers with the
+``mention_daily`` / ``mention_counts`` / ``mention_facet_counts`` (with ``mention_topics``) and the
+append-only guards as plpgsql triggers with the
 SQLite triggers' names, and ``round(double precision, int)`` which SQLite has and PostgreSQL lacks.
 
 Versions: ``schema_meta`` holds ``version`` = the SQLite migration number the schema matches.
@@ -178,6 +179,47 @@ END $$;
 """
 
 
+def facets_sql() -> str:
+    """The triggers of migration m012 (``mention_topics``, ``mention_facet_counts``) in plpgsql."""
+    return """
+CREATE OR REPLACE FUNCTION orm_mention_facets() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP <> 'INSERT' THEN
+        UPDATE mention_facet_counts SET n = n - 1
+        WHERE facet = ANY(('kind:' || OLD.feed_kind)
+                          || ARRAY(SELECT DISTINCT 'topic:' || t FROM unnest(string_to_array(OLD.topics, ',')) t
+                                   WHERE t <> ''))
+          AND entity_id = OLD.entity_id AND status = OLD.status;
+        DELETE FROM mention_topics WHERE mention_id = OLD.id AND published = OLD.published
+          AND topic = ANY(string_to_array(OLD.topics, ','));
+    END IF;
+    IF TG_OP <> 'DELETE' THEN
+        INSERT INTO mention_facet_counts AS c (facet, entity_id, status, n)
+        SELECT f, NEW.entity_id, NEW.status, 1
+        FROM unnest(('kind:' || NEW.feed_kind)
+                    || ARRAY(SELECT DISTINCT 'topic:' || t FROM unnest(string_to_array(NEW.topics, ',')) t
+                             WHERE t <> '')) f
+        ON CONFLICT (facet, entity_id, status) DO UPDATE SET n = c.n + 1;
+        IF NEW.topics <> '' THEN
+            INSERT INTO mention_topics (topic, published, mention_id)
+            SELECT DISTINCT t, NEW.published, NEW.id FROM unnest(string_to_array(NEW.topics, ',')) t WHERE t <> ''
+            ON CONFLICT DO NOTHING;
+        END IF;
+    END IF;
+    RETURN NULL;
+END $$;
+DROP TRIGGER IF EXISTS mention_facets_ai ON mentions;
+DROP TRIGGER IF EXISTS mention_facets_ad ON mentions;
+DROP TRIGGER IF EXISTS mention_facets_au ON mentions;
+CREATE TRIGGER mention_facets_ai AFTER INSERT ON mentions FOR EACH ROW EXECUTE FUNCTION orm_mention_facets();
+CREATE TRIGGER mention_facets_ad AFTER DELETE ON mentions FOR EACH ROW EXECUTE FUNCTION orm_mention_facets();
+CREATE TRIGGER mention_facets_au AFTER UPDATE OF feed_kind, topics, status, entity_id, published ON mentions
+    FOR EACH ROW WHEN (OLD.feed_kind <> NEW.feed_kind OR OLD.topics <> NEW.topics OR OLD.status <> NEW.status
+                       OR OLD.entity_id <> NEW.entity_id OR OLD.published <> NEW.published)
+    EXECUTE FUNCTION orm_mention_facets();
+"""
+
+
 def _guard(table: str, message: str) -> str:
     fn = f"orm_{table}_guard"
     return f"""
@@ -231,6 +273,7 @@ POSTGRES_ONLY = (
     "CREATE TRIGGER mention_counts_au AFTER UPDATE OF status, entity_id ON mentions FOR EACH ROW "
     "WHEN (OLD.status <> NEW.status OR OLD.entity_id <> NEW.entity_id) "
     "EXECUTE FUNCTION orm_mention_counts();\n"
+    + facets_sql()
     + _guard("audit_log", "the audit log is append-only")
     + _guard("user_keys", "a signing key is never replaced")
 )
