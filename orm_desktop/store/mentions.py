@@ -174,8 +174,9 @@ def _where(f: MentionFilter, conn: sqlite3.Connection | None = None) -> tuple[st
         clauses.append(f"m.feed_kind IN ({','.join('?' * len(f.feed_kinds))})")
         args += list(f.feed_kinds)
     if f.topic:
-        clauses.append("(',' || m.topics || ',') LIKE ?")
-        args.append(f"%,{f.topic},%")
+        # the trigger-kept mention_topics (m012), not a LIKE over the comma list of every row
+        clauses.append("m.id IN (SELECT mention_id FROM mention_topics WHERE topic = ?)")
+        args.append(f.topic)
     if f.since is not None:
         clauses.append("m.published >= ?")
         args.append(f.since)
@@ -259,6 +260,16 @@ def _page_ids(conn: sqlite3.Connection, f: MentionFilter, limit: int, offset: in
         sql = (f"SELECT m.id FROM ({search_sql(conn)}) h "
                f"CROSS JOIN mentions m{where}{_order(f, reverse)} LIMIT ? OFFSET ?")
         return [r[0] for r in conn.execute(sql, (search_arg(conn, f.search), *args, limit, offset))]
+    if f.topic and f.order == "published" and not f.entity_ids and not f.search.strip():
+        # newest with a topic: walk mention_topics' (topic, published, mention_id) key from the
+        # requested end, probing each mention for the other filters (CROSS JOIN: SQLite keeps
+        # that order; PostgreSQL plans it as an ordinary join)
+        where, args = _where(dataclasses.replace(f, topic=""), conn)
+        where = (where + " AND" if where else " WHERE") + " m.id = t.mention_id AND t.topic = ?"
+        d = "ASC" if reverse else "DESC"
+        sql = (f"SELECT m.id FROM mention_topics t CROSS JOIN mentions m{where} "
+               f"ORDER BY t.published {d}, t.mention_id {d} LIMIT ? OFFSET ?")
+        return [r[0] for r in conn.execute(sql, (*args, f.topic, limit, offset))]
     where, args = _where(f, conn)
     sql = f"SELECT m.id FROM mentions m{where}{_order(f, reverse)} LIMIT ? OFFSET ?"
     return [r[0] for r in conn.execute(sql, (*args, limit, offset))]
@@ -367,6 +378,27 @@ def _count_from_daily(conn: sqlite3.Connection, f: MentionFilter) -> int | None:
     return conn.execute(f"SELECT COALESCE(sum({f.sentiment}), 0) FROM mention_daily{where}", args).fetchone()[0]
 
 
+def _count_from_facets(conn: sqlite3.Connection, f: MentionFilter) -> int | None:
+    """The count from the trigger-kept ``mention_facet_counts`` (m012) when the filter is feed
+    kinds or one topic (not both), with entities and statuses at most; else None."""
+    if bool(f.feed_kinds) == bool(f.topic) or f.sentiment or f.since is not None or f.until is not None \
+            or f.feed_id is not None or f.search.strip() or f.lang or f.needs_review:
+        return None
+    if not f.include_muted and _any_muted(conn):
+        return None
+    facets = [f"topic:{f.topic}"] if f.topic else [f"kind:{k}" for k in dict.fromkeys(f.feed_kinds)]
+    clauses, args = [f"facet IN ({','.join('?' * len(facets))})"], list(facets)
+    if f.entity_ids:
+        clauses.append(f"entity_id IN ({','.join('?' * len(f.entity_ids))})")
+        args += list(f.entity_ids)
+    if f.statuses:
+        _check_statuses(f.statuses)
+        clauses.append(f"status IN ({','.join('?' * len(f.statuses))})")
+        args += list(f.statuses)
+    return conn.execute(f"SELECT COALESCE(sum(n), 0) FROM mention_facet_counts WHERE {' AND '.join(clauses)}",
+                        args).fetchone()[0]
+
+
 def count(conn: sqlite3.Connection, f: MentionFilter = MentionFilter()) -> int:
     simple = not (f.sentiment or f.feed_kinds or f.topic or f.since is not None or f.until is not None
                   or f.feed_id is not None or f.search.strip() or f.lang or f.needs_review)
@@ -382,6 +414,9 @@ def count(conn: sqlite3.Connection, f: MentionFilter = MentionFilter()) -> int:
             args += list(f.statuses)
         where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
         return conn.execute(f"SELECT COALESCE(sum(n), 0) FROM mention_counts{where}", args).fetchone()[0]
+    facets = _count_from_facets(conn, f)
+    if facets is not None:
+        return facets
     daily = _count_from_daily(conn, f)
     if daily is not None:
         return daily
