@@ -174,9 +174,9 @@ def _where(f: MentionFilter, conn: sqlite3.Connection | None = None) -> tuple[st
         clauses.append(f"m.feed_kind IN ({','.join('?' * len(f.feed_kinds))})")
         args += list(f.feed_kinds)
     if f.topic:
-        # the trigger-kept mention_topics (m012), not a LIKE over the comma list of every row
-        clauses.append("m.id IN (SELECT mention_id FROM mention_topics WHERE topic = ?)")
-        args.append(f.topic)
+        # the trigger-kept mention_facets (m012), not a LIKE over the comma list of every row
+        clauses.append("m.id IN (SELECT mention_id FROM mention_facets WHERE facet = ?)")
+        args.append(f"topic:{f.topic}")
     if f.since is not None:
         clauses.append("m.published >= ?")
         args.append(f.since)
@@ -187,13 +187,9 @@ def _where(f: MentionFilter, conn: sqlite3.Connection | None = None) -> tuple[st
         clauses.append("m.item_id IN (SELECT id FROM items WHERE lang = ?)")
         args.append(f.lang)
     if f.feed_id is not None:
-        if db.dialect(conn) == "postgresql":
-            # the feed's item ids first, then their mentions by index: as a plain IN the planner
-            # walked the newest mentions probing items (177k probes for one 1M feed's top 200)
-            clauses.append("m.item_id = ANY(ARRAY(SELECT id FROM items WHERE feed_id = ?))")
-        else:
-            clauses.append("m.item_id IN (SELECT id FROM items WHERE feed_id = ?)")
-        args.append(f.feed_id)
+        # the feed's mentions from mention_facets (m012), not a probe per item of the feed
+        clauses.append("m.id IN (SELECT mention_id FROM mention_facets WHERE facet = ?)")
+        args.append(f"feed:{f.feed_id}")
     if f.needs_review:
         # machine scores with low confidence (or engines disagreeing) that no person has confirmed
         clauses.append(f"m.override IS NULL AND m.confidence < {NEEDS_REVIEW_BELOW}")
@@ -242,6 +238,18 @@ def _search_hits(conn: sqlite3.Connection, f: MentionFilter) -> int | None:
         (search_arg(conn, f.search), SELECTIVE_SEARCH + 1)).fetchone()[0]
 
 
+def _walked_facet(f: MentionFilter) -> tuple[str, dict] | None:
+    """(facet, the filter fields it replaces) when a page in published order is best read from
+    ``mention_facets`` (a topic or a feed, no entity or search to drive it instead); else None."""
+    if f.order != "published" or f.entity_ids or f.search.strip():
+        return None
+    if f.feed_id is not None:
+        return f"feed:{f.feed_id}", {"feed_id": None}
+    if f.topic:
+        return f"topic:{f.topic}", {"topic": ""}
+    return None
+
+
 def _page_ids(conn: sqlite3.Connection, f: MentionFilter, limit: int, offset: int, reverse: bool) -> list[int]:
     """The ids of one page, from the mentions table and its indexes only (no joins for the
     rows that OFFSET skips)."""
@@ -260,16 +268,17 @@ def _page_ids(conn: sqlite3.Connection, f: MentionFilter, limit: int, offset: in
         sql = (f"SELECT m.id FROM ({search_sql(conn)}) h "
                f"CROSS JOIN mentions m{where}{_order(f, reverse)} LIMIT ? OFFSET ?")
         return [r[0] for r in conn.execute(sql, (search_arg(conn, f.search), *args, limit, offset))]
-    if f.topic and f.order == "published" and not f.entity_ids and not f.search.strip():
-        # newest with a topic: walk mention_topics' (topic, published, mention_id) key from the
-        # requested end, probing each mention for the other filters (CROSS JOIN: SQLite keeps
-        # that order; PostgreSQL plans it as an ordinary join)
-        where, args = _where(dataclasses.replace(f, topic=""), conn)
-        where = (where + " AND" if where else " WHERE") + " m.id = t.mention_id AND t.topic = ?"
+    facet = _walked_facet(f)
+    if facet is not None:
+        # newest with a topic or of a feed: walk mention_facets' (facet, published, mention_id)
+        # key from the requested end, probing each mention for the other filters (CROSS JOIN:
+        # SQLite keeps that order; PostgreSQL plans it as an ordinary join)
+        where, args = _where(dataclasses.replace(f, **facet[1]), conn)
+        where = (where + " AND" if where else " WHERE") + " m.id = t.mention_id AND t.facet = ?"
         d = "ASC" if reverse else "DESC"
-        sql = (f"SELECT m.id FROM mention_topics t CROSS JOIN mentions m{where} "
+        sql = (f"SELECT m.id FROM mention_facets t CROSS JOIN mentions m{where} "
                f"ORDER BY t.published {d}, t.mention_id {d} LIMIT ? OFFSET ?")
-        return [r[0] for r in conn.execute(sql, (*args, f.topic, limit, offset))]
+        return [r[0] for r in conn.execute(sql, (*args, facet[0], limit, offset))]
     where, args = _where(f, conn)
     sql = f"SELECT m.id FROM mentions m{where}{_order(f, reverse)} LIMIT ? OFFSET ?"
     return [r[0] for r in conn.execute(sql, (*args, limit, offset))]
@@ -380,13 +389,14 @@ def _count_from_daily(conn: sqlite3.Connection, f: MentionFilter) -> int | None:
 
 def _count_from_facets(conn: sqlite3.Connection, f: MentionFilter) -> int | None:
     """The count from the trigger-kept ``mention_facet_counts`` (m012) when the filter is feed
-    kinds or one topic (not both), with entities and statuses at most; else None."""
-    if bool(f.feed_kinds) == bool(f.topic) or f.sentiment or f.since is not None or f.until is not None \
-            or f.feed_id is not None or f.search.strip() or f.lang or f.needs_review:
+    kinds, one topic or one feed (one of the three), with entities and statuses at most; else None."""
+    if bool(f.feed_kinds) + bool(f.topic) + (f.feed_id is not None) != 1 or f.sentiment or f.since is not None \
+            or f.until is not None or f.search.strip() or f.lang or f.needs_review:
         return None
     if not f.include_muted and _any_muted(conn):
         return None
-    facets = [f"topic:{f.topic}"] if f.topic else [f"kind:{k}" for k in dict.fromkeys(f.feed_kinds)]
+    facets = ([f"topic:{f.topic}"] if f.topic else [f"feed:{f.feed_id}"] if f.feed_id is not None
+              else [f"kind:{k}" for k in dict.fromkeys(f.feed_kinds)])
     clauses, args = [f"facet IN ({','.join('?' * len(facets))})"], list(facets)
     if f.entity_ids:
         clauses.append(f"entity_id IN ({','.join('?' * len(f.entity_ids))})")
