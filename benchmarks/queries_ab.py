@@ -5,7 +5,10 @@ the shared buffers each call's statements touch (EXPLAIN (ANALYZE, BUFFERS) of e
 node) and how many statements it sends.
 
     git show main:orm_desktop/store/mentions.py > /tmp/old_mentions.py
-    python benchmarks/queries_ab.py /tmp/old_mentions.py [--only SUBSTRING] [--runs 10]
+    python benchmarks/queries_ab.py /tmp/old_mentions.py [--only SUBSTRING] [--runs 10] [--backend sqlite]
+
+``--backend sqlite`` runs both on the generated SQLite workspace (times only). With
+``$ORM_BENCH_PG_SUFFIX`` (benchmarks/pg_cache.py) it uses a branch's own PostgreSQL copy.
 """
 
 from __future__ import annotations
@@ -69,7 +72,10 @@ def main() -> None:
     p.add_argument("--only", default="")
     p.add_argument("--runs", type=int, default=10)
     p.add_argument("--mentions", type=int, default=1_000_000)
+    p.add_argument("--backend", choices=("sqlite", "postgresql"), default="postgresql",
+                   help="sqlite: the generated workspace itself (no buffer counts)")
     a = p.parse_args()
+    from _common import cached_workspace
     from pg_cache import cached_pg_workspace
 
     from orm_desktop.service import Service
@@ -78,7 +84,8 @@ def main() -> None:
     spec = importlib.util.spec_from_file_location("old_mentions", a.old)
     old = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
     spec.loader.exec_module(old)  # type: ignore[union-attr]
-    svc = Service.open(cached_pg_workspace(a.mentions))
+    svc = Service.open(cached_pg_workspace(a.mentions) if a.backend == "postgresql"
+                       else cached_workspace(a.mentions))
     conn = svc.conn
     print(f"{'case':36} {'A p50':>8} {'B p50':>8} {'A p95':>8} {'B p95':>8} {'A buffers':>10} {'B buffers':>10}"
           "  stmts A/B  same")
@@ -93,7 +100,10 @@ def main() -> None:
                 t = time.perf_counter()
                 out[label] = _call(mod, conn, kind, f)
                 times[label].append((time.perf_counter() - t) * 1000)
-        (bo, so), (bn, sn) = _buffers(old, conn, kind, f), _buffers(new, conn, kind, f)
+        if a.backend == "postgresql":
+            (bo, so), (bn, sn) = _buffers(old, conn, kind, f), _buffers(new, conn, kind, f)
+        else:
+            (bo, so), (bn, sn) = (0, 0), (0, 0)
 
         def p95(v: list[float]) -> float:
             return sorted(v)[max(0, round(len(v) * 0.95) - 1)]
