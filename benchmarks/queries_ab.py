@@ -42,6 +42,11 @@ def _cases(conn):
         ("count one feed", "c", F(feed_id=feed)),
         ("count kind review", "c", F(feed_kinds=("review",))),
         ("count topic pricing", "c", F(topic="pricing")),
+        ("inbox topic + top entity", "q", F(topic="pricing", entity_ids=(top,))),
+        ("inbox topic + mid entity", "q", F(topic="pricing", entity_ids=(mid,))),
+        ("inbox topic + negative", "q", F(topic="pricing", sentiment="negative")),
+        ("inbox one feed + top entity", "q", F(feed_id=feed, entity_ids=(top,))),
+        ("inbox one feed + topic", "q", F(feed_id=feed, topic="pricing")),
     ]
 
 

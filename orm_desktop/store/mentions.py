@@ -159,6 +159,11 @@ def _any_muted(conn: sqlite3.Connection | None) -> bool:
 
 _FACET_EXISTS = ("EXISTS (SELECT 1 FROM mention_facets x WHERE x.facet = ? AND x.published = m.published "
                  "AND x.mention_id = m.id)")
+# the same as a scalar subquery: PostgreSQL turns EXISTS into a semi-join and hashed every mention
+# of the topic against a scan of the entity's mentions (topic + top entity 210 ms, 50k buffers);
+# as a per-row filter it walks the entity's newest mentions and stops at the page (13 ms, 10k)
+_PG_FACET_PROBE = ("(SELECT true FROM mention_facets x WHERE x.facet = ? AND x.published = m.published "
+                   "AND x.mention_id = m.id)")
 
 
 def _where(f: MentionFilter, conn: sqlite3.Connection | None = None) -> tuple[str, list]:
@@ -181,7 +186,7 @@ def _where(f: MentionFilter, conn: sqlite3.Connection | None = None) -> tuple[st
         # the trigger-kept mention_facets (m012), not a LIKE over the comma list of every row: a
         # key look-up per mention the other filters keep (a page walking an entity's newest
         # mentions stops at 200; an IN list of every mention with the topic did not)
-        clauses.append(_FACET_EXISTS)
+        clauses.append(_FACET_EXISTS if db.dialect(conn) != "postgresql" else _PG_FACET_PROBE)
         args.append(f"topic:{f.topic}")
     if f.since is not None:
         clauses.append("m.published >= ?")
