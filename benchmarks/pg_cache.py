@@ -3,7 +3,10 @@ generate.py) loaded with COPY into a database ``orm_bench_N`` on the server of `
 (default postgresql://postgres@127.0.0.1:5432/postgres), so both backends are measured on the
 same rows.
 
-    python benchmarks/pg_cache.py [--mentions 1000000] [--rebuild]
+    python benchmarks/pg_cache.py [--mentions 1000000] [--rebuild] [--suffix _mybranch]
+
+``--suffix`` (or ``$ORM_BENCH_PG_SUFFIX``, which the other benchmarks read too) names the database
+``orm_bench_N<suffix>``: a branch with another schema builds its own copy beside the shared one.
 
 How it loads: ``store.db.create(url)`` makes the schema; the secondary indexes of items and
 mentions (the GIN full-text index included) are dropped and the mentions triggers disabled; every
@@ -27,6 +30,9 @@ from urllib.parse import urlsplit, urlunsplit
 from _common import cached_workspace
 
 ADMIN_URL = os.environ.get("ORM_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
+# appended to the database name (``orm_bench_N<suffix>``): a branch whose schema differs keeps
+# its own copy instead of rebuilding the shared one
+SUFFIX = os.environ.get("ORM_BENCH_PG_SUFFIX", "")
 
 
 def url_of(dbname: str) -> str:
@@ -66,7 +72,7 @@ def cached_pg_workspace(mentions: int = 1_000_000, seed: int = 1, *, rebuild: bo
     """The URL of the PostgreSQL copy of the generated workspace (built once, then reused)."""
     src = cached_workspace(mentions, seed) / "orm.db"
     want = _stamp_sqlite(src)
-    name = f"orm_bench_{mentions}"
+    name = f"orm_bench_{mentions}{SUFFIX}"
     exists = bool(admin("SELECT 1 FROM pg_database WHERE datname = %s", name))
     if exists and not rebuild and _stamp_pg(name) == want:
         return url_of(name)
@@ -139,7 +145,11 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--mentions", type=int, default=1_000_000)
     p.add_argument("--rebuild", action="store_true")
+    p.add_argument("--suffix", default=None, help="database orm_bench_N<suffix> (default $ORM_BENCH_PG_SUFFIX)")
     a = p.parse_args()
+    if a.suffix is not None:
+        global SUFFIX
+        SUFFIX = a.suffix
     url = cached_pg_workspace(a.mentions, rebuild=a.rebuild)
     print(json.dumps({"url": url}))
 

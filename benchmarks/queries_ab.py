@@ -5,7 +5,10 @@ the shared buffers each call's statements touch (EXPLAIN (ANALYZE, BUFFERS) of e
 node) and how many statements it sends.
 
     git show main:orm_desktop/store/mentions.py > /tmp/old_mentions.py
-    python benchmarks/queries_ab.py /tmp/old_mentions.py [--only SUBSTRING] [--runs 10]
+    python benchmarks/queries_ab.py /tmp/old_mentions.py [--only SUBSTRING] [--runs 10] [--backend sqlite]
+
+``--backend sqlite`` runs both on the generated SQLite workspace (times only). With
+``$ORM_BENCH_PG_SUFFIX`` (benchmarks/pg_cache.py) it uses a branch's own PostgreSQL copy.
 """
 
 from __future__ import annotations
@@ -38,6 +41,11 @@ def _cases(conn):
         ("count one feed", "c", F(feed_id=feed)),
         ("count kind review", "c", F(feed_kinds=("review",))),
         ("count topic pricing", "c", F(topic="pricing")),
+        ("inbox topic + top entity", "q", F(topic="pricing", entity_ids=(top,))),
+        ("inbox topic + mid entity", "q", F(topic="pricing", entity_ids=(mid,))),
+        ("inbox topic + negative", "q", F(topic="pricing", sentiment="negative")),
+        ("inbox one feed + top entity", "q", F(feed_id=feed, entity_ids=(top,))),
+        ("inbox one feed + topic", "q", F(feed_id=feed, topic="pricing")),
     ]
 
 
@@ -68,15 +76,18 @@ def main() -> None:
     p.add_argument("--only", default="")
     p.add_argument("--runs", type=int, default=10)
     p.add_argument("--mentions", type=int, default=1_000_000)
+    p.add_argument("--backend", choices=("sqlite", "postgresql"), default="postgresql",
+                   help="sqlite: the generated workspace itself (no buffer counts)")
     a = p.parse_args()
-    from _common import other_version
+    from _common import cached_workspace, other_version
     from pg_cache import cached_pg_workspace
 
     from orm_desktop.service import Service
     from orm_desktop.store import mentions as new
 
     old = other_version(a.old, "old_mentions")
-    svc = Service.open(cached_pg_workspace(a.mentions))
+    svc = Service.open(cached_pg_workspace(a.mentions) if a.backend == "postgresql"
+                       else cached_workspace(a.mentions))
     conn = svc.conn
     print(f"{'case':36} {'A p50':>8} {'B p50':>8} {'A p95':>8} {'B p95':>8} {'A buffers':>10} {'B buffers':>10}"
           "  stmts A/B  same")
@@ -91,7 +102,10 @@ def main() -> None:
                 t = time.perf_counter()
                 out[label] = _call(mod, conn, kind, f)
                 times[label].append((time.perf_counter() - t) * 1000)
-        (bo, so), (bn, sn) = _buffers(old, conn, kind, f), _buffers(new, conn, kind, f)
+        if a.backend == "postgresql":
+            (bo, so), (bn, sn) = _buffers(old, conn, kind, f), _buffers(new, conn, kind, f)
+        else:
+            (bo, so), (bn, sn) = (0, 0), (0, 0)
 
         def p95(v: list[float]) -> float:
             return sorted(v)[max(0, round(len(v) * 0.95) - 1)]

@@ -156,6 +156,8 @@ def push(svc, url: str, *, progress: Progress | None = None) -> dict:
             here, there = copy_store.rollup_figures(src), copy_store.rollup_figures(tconn)
             if not copy_store.rollups_agree(here, there):
                 problems.append(f"the rollups differ: {here} here, {there} in the team database")
+            if (fa := copy_store.facet_figures(src)) != (fb := copy_store.facet_figures(tconn)):
+                problems.append(f"the topic and feed counts differ: {fa} here, {fb} in the team database")
             rep = audit.verify_report(tconn)
             entries, head = copy_store.audit_head(src)
             if not rep.ok:

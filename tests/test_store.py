@@ -329,3 +329,134 @@ def test_a_new_item_is_its_own_cluster_unless_given_one(conn):
         fourth = conn.execute("INSERT INTO items (guid, url, canonical_url, title, text, published, first_seen) "
                               "VALUES ('g4', 'u4', 'c4', 't', '', 1, 1) RETURNING id").fetchone()[0]
     assert fourth > third
+
+
+def _facet_reference(conn) -> tuple[dict, dict]:
+    """(counts per (facet, entity, status), facet -> [(published, id)] for topics and feeds),
+    from the mention and item rows."""
+    counts: dict = {}
+    keyed: dict = {}
+    for mid, entity, status, kind, tops, published, feed in conn.execute(
+            "SELECT m.id, m.entity_id, m.status, m.feed_kind, m.topics, m.published, i.feed_id "
+            "FROM mentions m JOIN items i ON i.id = m.item_id"):
+        facets = [f"topic:{t}" for t in sorted(set(tops.split(","))) if t] + ([f"feed:{feed}"] if feed else [])
+        for facet in [f"kind:{kind}", *facets]:
+            counts[(facet, entity, status)] = counts.get((facet, entity, status), 0) + 1
+        for facet in facets:
+            keyed.setdefault(facet, []).append((published, mid))
+    return counts, keyed
+
+
+def _facets_agree(conn, feeds=(1,)) -> None:
+    counts, keyed = _facet_reference(conn)
+    kept = {(r[0], r[1], r[2]): r[3] for r in conn.execute(
+        "SELECT facet, entity_id, status, n FROM mention_facet_counts WHERE n <> 0")}
+    assert kept == counts
+    have: dict = {}
+    for facet, published, mid in conn.execute("SELECT facet, published, mention_id FROM mention_facets"):
+        have.setdefault(facet, []).append((published, mid))
+    assert {k: sorted(v) for k, v in have.items()} == {k: sorted(v) for k, v in keyed.items()}
+    filters = [MentionFilter(topic="pricing"), MentionFilter(topic="service", entity_ids=(1,)),
+               MentionFilter(topic="pricing", statuses=("new", "flagged")), MentionFilter(feed_kinds=("review",)),
+               MentionFilter(feed_kinds=("news", "review"), entity_ids=(2,), statuses=("new",)),
+               MentionFilter(topic="nothing"), MentionFilter(topic="pricing", feed_kinds=("news",)),
+               MentionFilter(topic="pricing", feed_id=feeds[0])]
+    for feed in feeds:
+        filters += [MentionFilter(feed_id=feed), MentionFilter(feed_id=feed, entity_ids=(2,)),
+                    MentionFilter(feed_id=feed, statuses=("flagged",))]
+    for f in filters:
+        rows = mentions_store.query(conn, f, limit=1000)
+        assert mentions_store.count(conn, f) == len(rows), f
+        assert [m.id for m in rows] == [m.id for m in sorted(rows, key=lambda m: (m.published, m.id), reverse=True)]
+        assert all((not f.topic or f.topic in m.topics) and (not f.feed_kinds or m.feed_kind in f.feed_kinds)
+                   and (not f.entity_ids or m.entity_id in f.entity_ids) for m in rows), f
+        if f.feed_id is not None and not f.topic:
+            assert sorted(m.id for m in rows) == sorted(r[0] for r in conn.execute(
+                "SELECT m.id FROM mentions m JOIN items i ON i.id = m.item_id WHERE i.feed_id = ? AND m.muted = 0"
+                + (" AND m.entity_id = 2" if f.entity_ids else "")
+                + (" AND m.status = 'flagged'" if f.statuses else ""), (f.feed_id,))), f
+        assert [m.id for m in mentions_store.query(conn, f, limit=2, offset=1)] == [m.id for m in rows[1:3]]
+        assert [m.id for m in mentions_store.query(conn, f, limit=1000, reverse=True)] == [m.id for m in rows][::-1]
+    assert mentions_store.count(conn, MentionFilter(topic="pricing")) == len(keyed.get("topic:pricing", []))
+
+
+def test_topic_kind_and_feed_facets_follow_every_change(conn):
+    """``mention_facets`` and ``mention_facet_counts`` (m012, trigger-kept) agree with the
+    mention rows after inserts, topic, status, kind, entity and date changes, mutes, deletes, an
+    item moved to another feed and a deleted feed; topic and feed pages come newest first and
+    counts by topic, kind or feed match the pages."""
+    tops = ["pricing", "pricing,service", "", "service", "pricing,pricing", "delivery,pricing", "", "service"]
+    ids = [add_mention(conn, 1 + n % 2, 1, n, published=NOW - (n % 3) * 3600, kind=("news", "review")[n % 3 == 0])
+           for n in range(len(tops))]
+    with db.transaction(conn):
+        for mid, t in zip(ids, tops, strict=True):
+            conn.execute("UPDATE mentions SET topics = ? WHERE id = ?", (t, mid))
+    _facets_agree(conn)
+    assert mentions_store.count(conn, MentionFilter(topic="pricing")) == 4
+    with db.transaction(conn):
+        mentions_store.set_status(conn, ids[:3], "flagged", by="ana", now=NOW)
+        conn.execute("UPDATE mentions SET feed_kind = 'review' WHERE id = ?", (ids[1],))
+        conn.execute("UPDATE mentions SET entity_id = 2, published = published - 7200 WHERE id = ?", (ids[5],))
+        conn.execute("UPDATE mentions SET topics = 'service' WHERE id = ?", (ids[0],))
+    _facets_agree(conn)
+    with db.transaction(conn):
+        conn.execute("UPDATE mentions SET muted = 1 WHERE id = ?", (ids[3],))
+    _facets_agree(conn)  # counts of a muted workspace fall back to the rows
+    with db.transaction(conn):
+        conn.execute("DELETE FROM mentions WHERE id IN (?, ?)", (ids[1], ids[4]))
+        conn.execute("UPDATE mentions SET muted = 0")
+    _facets_agree(conn)
+    with db.transaction(conn):  # mentions of a second feed; one item moves there, then it is deleted
+        other = feeds_store.upsert(conn, "https://feeds.example/b", title="B", kind="blog")[0]
+    more = [add_mention(conn, 2, other, 20 + n, published=NOW - n * 60) for n in range(3)]
+    with db.transaction(conn):
+        conn.execute("UPDATE mentions SET topics = 'pricing' WHERE id = ?", (more[0],))
+        conn.execute("UPDATE items SET feed_id = ? WHERE id = (SELECT item_id FROM mentions WHERE id = ?)",
+                     (other, ids[2]))
+    _facets_agree(conn, feeds=(1, other))
+    assert mentions_store.count(conn, MentionFilter(feed_id=other)) == 4
+    with db.transaction(conn):
+        feeds_store.remove(conn, other)
+    _facets_agree(conn, feeds=(1, other))
+    assert mentions_store.count(conn, MentionFilter(feed_id=other)) == 0
+    if db.dialect(conn) == "sqlite":  # the statements that answer read the facet tables, not a LIKE
+        seen: list[str] = []
+        conn.set_trace_callback(seen.append)
+        mentions_store.count(conn, MentionFilter(topic="pricing", entity_ids=(1,)))
+        counted = list(seen)
+        mentions_store.query(conn, MentionFilter(topic="pricing"))
+        conn.set_trace_callback(None)
+        assert "FROM mention_facet_counts" in counted[-1] and "FROM mention_facets" in " ".join(seen[len(counted):])
+        assert not any("LIKE" in s for s in seen)
+
+
+def test_facet_tables_are_filled_for_existing_mentions_on_upgrade(conn, new_ws):
+    """A workspace from before m012 gets its mentions' topics and facet counts by the migration
+    (SQLite: m012's backfill; PostgreSQL: the p012 data step)."""
+    tops = ["pricing", "pricing,service", "", "service,delivery"]
+    for n, t in enumerate(tops):
+        mid = add_mention(conn, 1 + n % 2, 1, n, published=NOW - n * 60, kind=("news", "blog")[n % 2])
+        with db.transaction(conn):
+            conn.execute("UPDATE mentions SET topics = ? WHERE id = ?", (t, mid))
+    before = 11
+    with db.transaction(conn):
+        conn.execute("DELETE FROM mention_facet_counts")
+        conn.execute("DELETE FROM mention_facets")
+        if db.dialect(conn) == "sqlite":
+            for name in ("mention_facets_ai", "mention_facets_ad", "mention_facets_au", "mention_facets_item_feed_au"):
+                conn.execute(f"DROP TRIGGER {name}")
+            conn.execute("DROP TABLE mention_facet_counts")
+            conn.execute("DROP TABLE mention_facets")
+        else:
+            conn.execute("UPDATE schema_meta SET value = ? WHERE key = 'version'", (str(before),))
+    if db.dialect(conn) == "sqlite":
+        conn.execute(f"PRAGMA user_version = {before}")
+    conn.close()
+    assert db.migrate(new_ws.target) == db.schema_version() - before
+    c = new_ws.connect()
+    try:
+        _facets_agree(c)
+        assert mentions_store.count(c, MentionFilter(topic="pricing")) == 2
+        assert mentions_store.count(c, MentionFilter(feed_id=1)) == 4
+    finally:
+        c.close()

@@ -298,3 +298,35 @@ def test_the_key_messages_editor_asks_reload_or_keep_mine(qtbot, two, answer):
     assert seen == [f"Key message {mid} was changed by alex meanwhile."]
     stored = dict((i, x) for i, _t, x in b.key_messages())[mid]
     assert stored.startswith("Mine" if answer == "Keep mine" else "Theirs")
+
+
+def test_an_upgraded_team_database_lets_its_authors_write_the_new_rollups_at_once(lab):
+    """A team database made before a migration that adds tables (m012's facet tables, written by
+    triggers as the user whose change fires them): the owner's upgrade grants the groups what they
+    need, so an author's triage works without an admin re-running ``team init``."""
+    from orm_desktop.store import db
+    from orm_desktop.store.postgres import schema
+
+    owner = lab.conns["owner"]
+    author_group = owner.execute(
+        "SELECT value FROM team_meta WHERE key = 'role_prefix'").fetchone()[0] + "_author"
+    owner.execute(f'REVOKE INSERT, UPDATE, DELETE ON mention_facets, mention_facet_counts FROM "{author_group}"')
+    owner.execute("UPDATE schema_meta SET value = %s WHERE key = 'version'", (str(db.schema_version() - 1),))
+    assert not owner.execute("SELECT has_table_privilege(%s, 'mention_facet_counts', 'UPDATE')",
+                             (author_group,)).fetchone()[0]
+    from orm_desktop.errors import WorkspaceError
+
+    with pytest.raises(WorkspaceError, match=f"its owner \\({lab.owner}\\) must open it once"):
+        Service.open(ts.url(lab.login("alice"), lab.db))  # not PostgreSQL's refusal of an ALTER TABLE
+    svc = Service.open(ts.url(lab.owner, lab.db))  # the owner opens it: the upgrade runs
+    svc.close()
+    assert owner.execute("SELECT value FROM schema_meta WHERE key = 'version'").fetchone()[0] == str(db.schema_version())
+    assert owner.execute("SELECT has_table_privilege(%s, 'mention_facet_counts', 'UPDATE')",
+                         (author_group,)).fetchone()[0]
+    assert schema.version() == db.schema_version()
+    alice = _as(lab, "alice")
+    try:
+        mid = alice.conn.execute("SELECT id FROM mentions ORDER BY id LIMIT 1").fetchone()[0]
+        alice.set_status([mid], "flagged")  # fires the facet triggers as alice
+    finally:
+        alice.close()

@@ -39,8 +39,11 @@ SNAPSHOT_ROWS: dict[str, str | None] = {
     "rules": None,
     "responses": "updated >= ? AND (mention_id IS NULL OR mention_id IN (SELECT id FROM mentions WHERE published >= ?))",
 }
+# kept by the target's triggers as the mentions and items arrive (migration m012); compared by
+# facet_figures, not by row count (a count row left at 0 by a change stays in the source)
+FACET_KEPT = ("mention_facets", "mention_facet_counts")
 # what `team push` leaves out: the target's own workspace identity row is kept (updated instead)
-PUSH_SKIP = ("schema_meta", "workspace_identity", *TRIGGER_KEPT)
+PUSH_SKIP = ("schema_meta", "workspace_identity", *TRIGGER_KEPT, *FACET_KEPT)
 
 
 def table_order() -> list[str]:
@@ -287,6 +290,13 @@ def rollup_figures(conn) -> tuple:
                      "FROM mention_daily").fetchone()
     c = conn.execute("SELECT count(*), COALESCE(sum(n), 0) FROM mention_counts").fetchone()
     return (*(int(x) for x in d[:5]), float(d[5]), int(c[0]), int(c[1]))
+
+
+def facet_figures(conn) -> tuple[int, int, int]:
+    """What the facet tables say (m012): (topic and feed rows, non-zero count rows, counted)."""
+    keyed = conn.execute("SELECT count(*) FROM mention_facets").fetchone()[0]
+    rows, total = conn.execute("SELECT count(*), COALESCE(sum(n), 0) FROM mention_facet_counts WHERE n <> 0").fetchone()
+    return int(keyed), int(rows), int(total)
 
 
 def rollups_agree(a: tuple, b: tuple) -> bool:

@@ -261,6 +261,8 @@ def migrate(path: Target, backup_dir: Path | None = None) -> int:
         try:
             with known_errors(path):
                 _app, version = pg_schema.stamp(conn)
+                if version < schema_version():
+                    _owner_upgrades_only(conn, version)
                 return pg_schema.upgrade(conn, version)
         finally:
             conn.close()
@@ -280,6 +282,21 @@ def migrate(path: Target, backup_dir: Path | None = None) -> int:
         return target - version
     finally:
         conn.close()
+
+
+def _owner_upgrades_only(conn, version: int) -> None:
+    """A team database behind this program is upgraded by its owner (or a superuser): anyone else
+    is told who, in one line, instead of PostgreSQL's refusal of the first ALTER TABLE."""
+    from orm_desktop.store import team
+
+    me = team.login(conn)
+    owner = team.database_owner(conn)
+    superuser = conn.execute("SELECT rolsuper FROM pg_roles WHERE rolname = session_user").fetchone()[0]
+    if me != owner and not superuser:
+        raise WorkspaceError(
+            f"this team database has schema version {version} and this program needs {schema_version()}: "
+            f"its owner ({owner}) must open it once with this version, or run `orm-desktop team init` "
+            "(docs/team.md), before anyone else can use it")
 
 
 def _apply_migrations(conn: sqlite3.Connection, current: int) -> None:

@@ -79,7 +79,8 @@ GRANT UPDATE (etag, last_modified, last_fetched, last_status, last_error, error_
 GRANT INSERT, UPDATE ON items, mentions, alerts, fetch_runs TO @P@_author, @P@_approver, @P@_admin;
 GRANT DELETE ON items, mentions, alerts TO @P@_admin;
 -- trigger-kept rollups are written by the triggers, as the user whose change fires them
-GRANT INSERT, UPDATE, DELETE ON mention_daily, mention_counts TO @P@_author, @P@_approver, @P@_admin;
+GRANT INSERT, UPDATE, DELETE ON mention_daily, mention_counts, mention_facets, mention_facet_counts
+    TO @P@_author, @P@_approver, @P@_admin;
 GRANT INSERT ON evidence TO @P@_author, @P@_approver, @P@_admin;
 GRANT INSERT, UPDATE ON outbox TO @P@_author, @P@_approver, @P@_admin;
 -- responses: a new draft (own name, row-level security below) and text edits of one's own draft;

@@ -13,7 +13,8 @@ final text, ``ALTER TABLE ... ADD COLUMN`` included) and translates them:
 What SQLite does with its own features is hand-written below for PostgreSQL (``POSTGRES_ONLY``):
 full-text search (a generated ``tsvector`` column ``items.fts`` + GIN index, configuration
 ``orm_fts`` = 'simple' + unaccent: see docs/decisions.md), the trigger-kept rollups
-``mention_daily`` / ``mention_counts`` and the append-only guards as plpgsql triggers with the
+``mention_daily`` / ``mention_counts`` / ``mention_facet_counts`` (with ``mention_facets``) and the
+append-only guards as plpgsql triggers with the
 SQLite triggers' names, and ``round(double precision, int)`` which SQLite has and PostgreSQL lacks.
 
 Versions: ``schema_meta`` holds ``version`` = the SQLite migration number the schema matches.
@@ -178,6 +179,72 @@ END $$;
 """
 
 
+def facets_sql() -> str:
+    """The triggers of migration m012 (``mention_facets``, ``mention_facet_counts``) in plpgsql."""
+    keyed = ("ARRAY(SELECT DISTINCT 'topic:' || t FROM unnest(string_to_array({r}.topics, ',')) t WHERE t <> '') "
+             "|| ARRAY(SELECT 'feed:' || feed_id FROM items WHERE id = {r}.item_id AND feed_id IS NOT NULL)")
+    return f"""
+CREATE OR REPLACE FUNCTION orm_mention_facets() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    keyed text[];
+BEGIN
+    IF TG_OP <> 'INSERT' THEN
+        keyed := {keyed.format(r='OLD')};
+        UPDATE mention_facet_counts SET n = n - 1
+        WHERE facet = ANY(('kind:' || OLD.feed_kind) || keyed) AND entity_id = OLD.entity_id AND status = OLD.status;
+        IF cardinality(keyed) > 0 THEN
+            DELETE FROM mention_facets WHERE facet = ANY(keyed) AND published = OLD.published AND mention_id = OLD.id;
+        END IF;
+    END IF;
+    IF TG_OP <> 'DELETE' THEN
+        keyed := {keyed.format(r='NEW')};
+        INSERT INTO mention_facet_counts AS c (facet, entity_id, status, n)
+        SELECT f, NEW.entity_id, NEW.status, 1 FROM unnest(('kind:' || NEW.feed_kind) || keyed) f
+        ON CONFLICT (facet, entity_id, status) DO UPDATE SET n = c.n + 1;
+        IF cardinality(keyed) > 0 THEN
+            INSERT INTO mention_facets (facet, published, mention_id)
+            SELECT f, NEW.published, NEW.id FROM unnest(keyed) f ON CONFLICT DO NOTHING;
+        END IF;
+    END IF;
+    RETURN NULL;
+END $$;
+
+CREATE OR REPLACE FUNCTION orm_mention_facets_item_feed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF OLD.feed_id IS NOT NULL THEN
+        UPDATE mention_facet_counts c SET n = c.n - g.n
+        FROM (SELECT entity_id, status, count(*) AS n FROM mentions WHERE item_id = NEW.id
+              GROUP BY entity_id, status) g
+        WHERE c.facet = 'feed:' || OLD.feed_id AND c.entity_id = g.entity_id AND c.status = g.status;
+        DELETE FROM mention_facets WHERE facet = 'feed:' || OLD.feed_id
+          AND (published, mention_id) IN (SELECT published, id FROM mentions WHERE item_id = NEW.id);
+    END IF;
+    IF NEW.feed_id IS NOT NULL THEN
+        INSERT INTO mention_facet_counts AS c (facet, entity_id, status, n)
+        SELECT 'feed:' || NEW.feed_id, entity_id, status, count(*) FROM mentions WHERE item_id = NEW.id
+        GROUP BY entity_id, status
+        ON CONFLICT (facet, entity_id, status) DO UPDATE SET n = c.n + EXCLUDED.n;
+        INSERT INTO mention_facets (facet, published, mention_id)
+        SELECT 'feed:' || NEW.feed_id, published, id FROM mentions WHERE item_id = NEW.id ON CONFLICT DO NOTHING;
+    END IF;
+    RETURN NULL;
+END $$;
+DROP TRIGGER IF EXISTS mention_facets_ai ON mentions;
+DROP TRIGGER IF EXISTS mention_facets_ad ON mentions;
+DROP TRIGGER IF EXISTS mention_facets_au ON mentions;
+DROP TRIGGER IF EXISTS mention_facets_item_feed_au ON items;
+CREATE TRIGGER mention_facets_ai AFTER INSERT ON mentions FOR EACH ROW EXECUTE FUNCTION orm_mention_facets();
+CREATE TRIGGER mention_facets_ad AFTER DELETE ON mentions FOR EACH ROW EXECUTE FUNCTION orm_mention_facets();
+CREATE TRIGGER mention_facets_au AFTER UPDATE OF feed_kind, topics, status, entity_id, published, item_id
+    ON mentions FOR EACH ROW
+    WHEN (OLD.feed_kind <> NEW.feed_kind OR OLD.topics <> NEW.topics OR OLD.status <> NEW.status
+          OR OLD.entity_id <> NEW.entity_id OR OLD.published <> NEW.published OR OLD.item_id <> NEW.item_id)
+    EXECUTE FUNCTION orm_mention_facets();
+CREATE TRIGGER mention_facets_item_feed_au AFTER UPDATE OF feed_id ON items FOR EACH ROW
+    WHEN (OLD.feed_id IS DISTINCT FROM NEW.feed_id) EXECUTE FUNCTION orm_mention_facets_item_feed();
+"""
+
+
 def _guard(table: str, message: str) -> str:
     fn = f"orm_{table}_guard"
     return f"""
@@ -231,6 +298,7 @@ POSTGRES_ONLY = (
     "CREATE TRIGGER mention_counts_au AFTER UPDATE OF status, entity_id ON mentions FOR EACH ROW "
     "WHEN (OLD.status <> NEW.status OR OLD.entity_id <> NEW.entity_id) "
     "EXECUTE FUNCTION orm_mention_counts();\n"
+    + facets_sql()
     + _guard("audit_log", "the audit log is append-only")
     + _guard("user_keys", "a signing key is never replaced")
 )
@@ -301,4 +369,17 @@ def upgrade(conn, current: int) -> int:
             if re.fullmatch(r"p\d{3}_\w+", info.name) and current < int(info.name[1:4]) <= ver:
                 importlib.import_module(f"{pkg.__name__}.{info.name}").apply(conn)
         conn.execute("UPDATE schema_meta SET value = ? WHERE key = 'version'", (str(ver),))
+        _refresh_team_roles(conn)
     return ver - current
+
+
+def _refresh_team_roles(conn) -> None:
+    """On a team database, the groups' privileges, policies and functions again (roles.py is
+    idempotent): tables a migration adds get the writing privileges the rollup triggers need as
+    the user whose change fires them, so an author's triage works at once after the owner's
+    upgrade instead of failing until an admin re-runs ``team init``."""
+    from orm_desktop.store import team
+
+    if team.is_team_database(conn):
+        pg = team.raw(conn)
+        pg.execute(team.roles_sql(team.prefix_of(pg), pg.execute("SELECT current_database()").fetchone()[0]))
