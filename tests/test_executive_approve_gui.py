@@ -27,8 +27,9 @@ def _draft_ids(page) -> list:
     return [lw.item(i).data(256) for i in range(lw.count())]  # 256: Qt.ItemDataRole.UserRole
 
 
-def _open(qtbot, page, rid: int):
-    """Double-click the draft's row, as the executive would; the dialog it opens."""
+def _open(qtbot, page, rid: int, *, key: bool = False):
+    """Double-click the draft's row (or select it and press Enter), as the executive would; the
+    dialog it opens."""
     from PySide6.QtCore import Qt
 
     from orm_desktop.ui.executive_drafts import ExecutiveDraftDialog
@@ -39,7 +40,13 @@ def _open(qtbot, page, rid: int):
     qtbot.waitUntil(lambda: lw.isVisible() and not lw.visibleRegion().isEmpty())
     pos = lw.visualItemRect(lw.item(row)).center()
     qtbot.mouseClick(lw.viewport(), Qt.MouseButton.LeftButton, pos=pos)
-    qtbot.mouseDClick(lw.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+    if key:
+        page.window().activateWindow()
+        lw.setFocus()
+        qtbot.waitUntil(lw.hasFocus)
+        qtbot.keyClick(lw, Qt.Key.Key_Return)
+    else:
+        qtbot.mouseDClick(lw.viewport(), Qt.MouseButton.LeftButton, pos=pos)
     dlg = page.window().findChild(ExecutiveDraftDialog)
     assert dlg is not None and dlg.isVisible() and dlg.r.id == rid
     return dlg
@@ -179,7 +186,7 @@ def test_an_executive_login_approves_its_own_draft_and_nothing_else(qtbot, lab):
                 svc.approve_as_executive(rid)
         with pytest.raises(ReadOnlyWorkspace):
             svc.transition(mine, "approve", by=lab.login("eve"))
-        dlg = _open(qtbot, page, mine)
+        dlg = _open(qtbot, page, mine, key=True)
         assert lab.login("eve") in dlg.acting.text()
         dlg.approve.click()
         state, approver = lab.conns["owner"].execute("SELECT state, approver FROM responses WHERE id = %s",
