@@ -928,6 +928,51 @@ class Service:
         return wf.transition(self.conn, response_id, action, by=self._actor(by), comment=comment, channel=channel,
                              url=url, expected_version=expected_version)
 
+    def executive_user(self, entity_id: int) -> str | None:
+        """Who decides on drafts in the name of executive ``entity_id`` from this session: on a
+        team workspace the login (None unless it is linked to that executive); else the user this
+        session acts as (``--as``) when linked to it, else the first user linked to it
+        (``users add NAME --role executive --executive ENTITY``), else None."""
+        login = self.team_login()
+        if login is not None:
+            u = next((u for u in self.users() if u.name == login), None)
+            return login if u is not None and u.entity_id == entity_id else None
+        linked = [u.name for u in self.users() if u.entity_id == entity_id]
+        if self.acting_user in linked:
+            return self.acting_user
+        return linked[0] if linked else None
+
+    def approve_as_executive(self, response_id: int, *, approve: bool = True, note: str = "", by: str = "",
+                             expected_version: int | None = None):
+        """The one change executive mode allows: the executive approves (or, with
+        ``approve=False`` and a ``note``, sends back) a draft in review that speaks in their own
+        name. Refused (WorkflowError) for a draft not in review, not in an executive's name, or in
+        another executive's name; the step itself is the ordinary workflow transition (four-eyes
+        rule, signature, audit entry); on a team workspace the database decides again."""
+        from orm_desktop.errors import WorkflowError
+        from orm_desktop.responses import workflow as wf
+
+        reason = self.read_only_reason(user_action=False)  # an offline snapshot changes nothing
+        if reason:
+            raise ReadOnlyWorkspace(reason)
+        r = wf.get(self.conn, response_id)
+        verb = "approve" if approve else "send back"
+        if r.state != "in_review":
+            raise WorkflowError(f"cannot {verb} response {response_id}: it is {r.state.replace('_', ' ')}, "
+                                "not waiting for approval")
+        if r.in_name_of is None:
+            raise WorkflowError(f"response {response_id} does not speak in an executive's name: an approver "
+                                "decides on it (Responses page, outside executive mode)")
+        who = self.team_login() or by or self.executive_user(r.in_name_of) or ""
+        exe = entities_store.get(self.conn, r.in_name_of)
+        u = next((u for u in self.users() if u.name == who), None)
+        if u is None or u.entity_id != r.in_name_of:
+            raise WorkflowError(f"response {response_id} speaks in the name of {exe.name if exe else 'an executive'}: "
+                                f"only that executive can {verb} it" + (f", not {who}" if who else
+                                                                         " (no user is linked to them)"))
+        return wf.transition(self.conn, response_id, "approve" if approve else "request_changes", by=who,
+                             comment=note, expected_version=expected_version)
+
     def edit_response(self, response_id: int, text: str, *, by: str = "", expected_version: int | None = None,
                       comment: str = ""):
         """Replace a response's text; ``expected_version`` (default: the current one) guards

@@ -188,6 +188,8 @@ class MainWindow(QMainWindow):
     def _wire(self, page) -> None:
         page.open_mention.connect(self.open_mention)
         page.filter_inbox.connect(self.filter_inbox)
+        if hasattr(page, "status_message"):  # an executive's page: a draft approved or sent back
+            page.status_message.connect(self.flash)
 
     def go(self, row: int) -> None:
         item = self.nav.item(row)

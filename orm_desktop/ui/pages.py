@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QPushButton,
     QScrollArea,
     QTableWidget,
     QTableWidgetItem,
@@ -144,6 +145,8 @@ class Page(QWidget):
 class PersonalBrandPage(Page):
     """What an executive needs, readable with no training."""
 
+    status_message = Signal(str)
+
     def __init__(self, svc, entity_id: int, parent=None) -> None:
         super().__init__(svc, parent)
         self.entity_id = entity_id
@@ -215,14 +218,45 @@ class PersonalBrandPage(Page):
         lw.setMaximumHeight(110)
         return lw
 
-    def _drafts(self, entity_id: int) -> QListWidget:
+    def _drafts(self, entity_id: int) -> QWidget:
+        """The drafts in review in this executive's name; one opens (double-click, Enter or
+        "Open draft…") to be approved or sent back: executive mode's one allowed change."""
+        box = QWidget()
+        v = QVBoxLayout(box)
+        v.setContentsMargins(0, 0, 0, 0)
         lw = QListWidget()
+        lw.setObjectName("executive_drafts")
         for r in self.svc.responses(in_name_of=entity_id, states=("in_review",)):
-            lw.addItem(f"#{r.id} {r.text[:90]}…")
+            it = QListWidgetItem(f"#{r.id} {r.text[:90]}…")
+            it.setData(Qt.ItemDataRole.UserRole, r.id)
+            it.setToolTip("Double-click or Enter: read it, then approve it or send it back")
+            lw.addItem(it)
         if lw.count() == 0:
             lw.addItem("Nothing waiting for you")
         lw.setMaximumHeight(110)
-        return lw
+        lw.itemActivated.connect(lambda it: it.data(Qt.ItemDataRole.UserRole)
+                                 and self.open_draft(it.data(Qt.ItemDataRole.UserRole)))
+        self.drafts_list = lw
+        v.addWidget(lw)
+        open_button = QPushButton("Open draft…")
+        open_button.setObjectName("open_executive_draft")
+        open_button.setToolTip("The selected draft (else the first): its text, the mention it answers, "
+                               "Approve or Send back")
+        open_button.setEnabled(bool(lw.item(0).data(Qt.ItemDataRole.UserRole)))
+        open_button.clicked.connect(lambda: self.open_draft((lw.currentItem() or lw.item(0)).data(Qt.ItemDataRole.UserRole)))
+        v.addWidget(open_button, 0, Qt.AlignmentFlag.AlignLeft)
+        return mark_safe_in_executive_mode(box)  # opening reads; the dialog's decision is the one allowed write
+
+    def open_draft(self, response_id: int):
+        """Open a draft awaiting this executive's decision (non-blocking; the page refreshes
+        after a decision). Returns the dialog."""
+        from orm_desktop.ui.executive_drafts import ExecutiveDraftDialog
+
+        dlg = ExecutiveDraftDialog(self.svc, response_id, self.window())
+        dlg.decided.connect(self.status_message.emit)
+        dlg.decided.connect(lambda _m: QTimer.singleShot(0, self, self.rebuild))
+        dlg.open()
+        return dlg
 
 
 class DashboardPage(Page):

@@ -209,6 +209,26 @@ class TemplatesDialog(QDialog):
         self.reload()
 
 
+def reply_context_html(svc, r) -> str:
+    """The mention a response answers, as escaped HTML for a SafeBrowser (feed text loads nothing)."""
+    if r is None:
+        return ""
+    if not r.mention_id:
+        return "<p style='color:gray'>Not a reply to a stored mention (e.g. a holding statement).</p>"
+    try:
+        d = svc.mention(r.mention_id)
+    except KnownError as exc:
+        return f"<p style='color:gray'>{html.escape(str(exc))}</p>"
+    m = d.mention
+    when = dt.datetime.fromtimestamp(m.published).strftime("%d %b %Y %H:%M")
+    color = {"negative": "#C0392B", "positive": "#1E8449"}.get(m.label, "#7F8C8D")
+    text = d.text if len(d.text) <= 600 else d.text[:600] + "…"
+    return (f"<p><b>{html.escape(m.title)}</b><br><span style='color:gray'>{html.escape(m.source)} · {when}"
+            f"{' · by ' + html.escape(d.author) if d.author else ''} · </span>"
+            f"<span style='color:{color}'>{m.label} {m.sentiment:+.2f}</span></p>"
+            f"<p>{html.escape(text)}</p>")
+
+
 class ResponsesView(QWidget):
     status_message = Signal(str)
     open_mention = Signal(int)
@@ -398,22 +418,7 @@ class ResponsesView(QWidget):
         self.side.setHtml(self._key_messages() + "".join(parts))
 
     def _original_html(self, r) -> str:
-        if r is None:
-            return ""
-        if not r.mention_id:
-            return "<p style='color:gray'>Not a reply to a stored mention (e.g. a holding statement).</p>"
-        try:
-            d = self.svc.mention(r.mention_id)
-        except KnownError as exc:
-            return f"<p style='color:gray'>{html.escape(str(exc))}</p>"
-        m = d.mention
-        when = dt.datetime.fromtimestamp(m.published).strftime("%d %b %Y %H:%M")
-        color = {"negative": "#C0392B", "positive": "#1E8449"}.get(m.label, "#7F8C8D")
-        text = d.text if len(d.text) <= 600 else d.text[:600] + "…"
-        return (f"<p><b>{html.escape(m.title)}</b><br><span style='color:gray'>{html.escape(m.source)} · {when}"
-                f"{' · by ' + html.escape(d.author) if d.author else ''} · </span>"
-                f"<span style='color:{color}'>{m.label} {m.sentiment:+.2f}</span></p>"
-                f"<p>{html.escape(text)}</p>")
+        return reply_context_html(self.svc, r)
 
     def _key_messages(self) -> str:
         items = "".join(f"<li><b>{html.escape(t.replace('_', ' ') or 'general')}</b>: {html.escape(m)}</li>"

@@ -1,0 +1,100 @@
+"""An executive's drafts awaiting approval, opened from their personal-brand page: the draft,
+the mention it answers, and the one change executive mode allows, Approve or Send back (with a
+note), through Service.approve_as_executive."""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from orm_desktop.errors import KnownError
+
+
+class ExecutiveDraftDialog(QDialog):
+    """One draft in review in an executive's name. ``decided(message)`` after a step succeeded
+    (the dialog then closes); a refusal stays in the dialog as one red line."""
+
+    decided = Signal(str)
+
+    def __init__(self, svc, response_id: int, parent: QWidget | None = None) -> None:
+        from orm_desktop.ui.detail import SafeBrowser
+        from orm_desktop.ui.responses_view import reply_context_html
+
+        super().__init__(parent)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.setObjectName("executive_draft_dialog")
+        self.svc = svc
+        self.r = svc.response(response_id)
+        exe = svc.entity(self.r.in_name_of) if self.r.in_name_of is not None else None
+        self.who = svc.executive_user(self.r.in_name_of) if self.r.in_name_of is not None else None
+        self.setWindowTitle(f"Draft #{self.r.id} in the name of {exe.name if exe else 'an executive'}")
+        self.resize(640, 560)
+        lay = QVBoxLayout(self)
+        lay.addWidget(QLabel(f"<b>Draft #{self.r.id}</b> by {html.escape(self.r.author)} · "
+                             f"{self.r.state.replace('_', ' ')} · version {self.r.version}"))
+        lay.addWidget(QLabel("<b>In reply to</b>"))
+        self.original = SafeBrowser()  # feed text: escaped, and the browser loads nothing
+        self.original.setHtml(reply_context_html(svc, self.r))
+        self.original.setMaximumHeight(170)
+        lay.addWidget(self.original)
+        lay.addWidget(QLabel("<b>The statement in your name</b>"))
+        self.text = QPlainTextEdit(self.r.text)
+        self.text.setReadOnly(True)  # the executive decides on these words; the author edits them
+        lay.addWidget(self.text, 1)
+        lay.addWidget(QLabel("Note for the author (required to send back)"))
+        self.note = QPlainTextEdit()
+        self.note.setPlaceholderText("What should change?")
+        self.note.setMaximumHeight(70)
+        lay.addWidget(self.note)
+        self.error = QLabel()
+        self.error.setObjectName("executive_draft_error")
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #C0392B")
+        lay.addWidget(self.error)
+        row = QHBoxLayout()
+        self.acting = QLabel(f"Deciding as <b>{html.escape(self.who)}</b>" if self.who else
+                             "No user is linked to this executive: "
+                             "<code>orm-desktop users add NAME --role executive --executive NAME</code>")
+        self.acting.setWordWrap(True)
+        row.addWidget(self.acting, 1)
+        self.approve = QPushButton("Approve")
+        self.send_back = QPushButton("Send back")
+        close = QPushButton("Close")
+        self.approve.clicked.connect(lambda: self.decide(True))
+        self.send_back.clicked.connect(lambda: self.decide(False))
+        close.clicked.connect(self.reject)
+        for b in (self.approve, self.send_back, close):
+            row.addWidget(b)
+        lay.addLayout(row)
+        can = self.r.state == "in_review" and self.who is not None
+        self.approve.setEnabled(can)
+        self.send_back.setEnabled(can)
+        self.note.setEnabled(can)
+
+    def decide(self, approve: bool) -> None:
+        from orm_desktop.ui.identity import ensure_unlocked
+
+        note = self.note.toPlainText().strip()
+        if not approve and not note:
+            self.error.setText("Say what should change: a note is required to send a draft back.")
+            return
+        if self.who is None or not ensure_unlocked(self, self.svc, self.who):
+            return
+        try:
+            r = self.svc.approve_as_executive(self.r.id, approve=approve, note=note, by=self.who,
+                                              expected_version=self.r.version)
+        except KnownError as exc:
+            self.error.setText(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+            return
+        self.decided.emit(f"response #{r.id} {'approved' if approve else 'sent back to its author'}")
+        self.accept()
