@@ -220,3 +220,14 @@ def test_the_team_database_decides_for_a_login_not_linked_to_the_executive(lab):
         assert "permission denied" not in str(exc.value).lower()
     finally:
         svc.close()
+
+
+def test_the_drafts_list_shows_each_draft_on_one_line(qtbot, demo):
+    """A statement's opening lines ("A personal note from …:" then a blank line) used to make its
+    row three lines tall in the list; the row folds them into one."""
+    svc, win = demo
+    page = _page(qtbot, win, "Maya Lindqvist")
+    rid = _maya_draft(svc)
+    assert "\n" in svc.response(rid).text  # the demo's draft has line breaks
+    row = page.drafts_list.item(_draft_ids(page).index(rid)).text()
+    assert "\n" not in row and row.startswith(f"#{rid} A personal note")

@@ -227,7 +227,7 @@ class PersonalBrandPage(Page):
         lw = QListWidget()
         lw.setObjectName("executive_drafts")
         for r in self.svc.responses(in_name_of=entity_id, states=("in_review",)):
-            it = QListWidgetItem(f"#{r.id} {r.text[:90]}…")
+            it = QListWidgetItem(f"#{r.id} {' '.join(r.text.split())[:90]}…")
             it.setData(Qt.ItemDataRole.UserRole, r.id)
             it.setToolTip("Double-click or Enter: read it, then approve it or send it back")
             lw.addItem(it)
