@@ -1518,7 +1518,7 @@ def _evidence_parts(chunk: str, parts: Callable[[str], tuple], engine: Engine) -
     if abs(s) < 0.6 and not ruled and "?" in chunk and _QUESTION.match(chunk) and not (ev < 0 and _EXPERIENCE.search(chunk)):
         return s * 0.1, min(c, 0.6), False  # a question asking for information ("What's the best way to…?")
     if not ev and not ruled and abs(s) < 0.3 and _description(lowered, present):
-        return s * 0.3, min(c, 0.6), False  # a description ("A is owned by a family trust")
+        return s * 0.15, min(c, 0.6), False  # a description ("A is owned by a family trust"): |s| < 0.05
     if abs(s) < 0.15:
         if ruled or (neutral_shape(chunk) and not (ev < 0 and _EXPERIENCE.search(chunk))):
             # a reputation phrase decided; a plain question or announcement stays neutral unless
