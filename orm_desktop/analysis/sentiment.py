@@ -1471,8 +1471,9 @@ _DESCRIPTION = re.compile(
     r"|\bhas offices in\b|\b(?:explainer|guide|primer|rundown) (?:on|to)\b|\bhow (?:\S+ ){1,4}works?\b"
     r"|^\s*what is\b|\btogether (?:control|account for|own|make up)\b",
     re.IGNORECASE)
-_DESCRIPTION_WORDS = frozenset("owned subsidiary unit division part makes make money revenue sells sell supplies supply operates operate "
-                               "serves serve has have employs employ offices explainer guide primer rundown how what together".split())
+_DESCRIPTION_WORDS = frozenset("owned subsidiary unit division money revenue income profit profits mainly mostly chiefly largely "
+                               "primarily employees staff workers offices stores branches shops sites plants factories members "
+                               "customers people explainer guide primer rundown works work what together".split())
 
 
 def _description(lowered: str, present: set[str]) -> bool:
@@ -1517,7 +1518,8 @@ def _evidence_parts(chunk: str, parts: Callable[[str], tuple], engine: Engine) -
         return min(s, -0.4), 0.6, True  # praise around a bad event: sarcasm
     if abs(s) < 0.6 and not ruled and "?" in chunk and _QUESTION.match(chunk) and not (ev < 0 and _EXPERIENCE.search(chunk)):
         return s * 0.1, min(c, 0.6), False  # a question asking for information ("What's the best way to…?")
-    if not ev and not ruled and abs(s) < 0.3 and _description(lowered, present):
+    if not ev and not ruled and abs(s) < 0.3 and (abs(s) >= 0.05 or vader or abs(blob) >= 0.3) \
+            and _description(lowered, present):
         return s * 0.15, min(c, 0.6), False  # a description ("A is owned by a family trust"): |s| < 0.05
     if abs(s) < 0.15:
         if ruled or (neutral_shape(chunk) and not (ev < 0 and _EXPERIENCE.search(chunk))):
