@@ -9,7 +9,8 @@ Each template family is filled with several entity names. The split is by FAMILY
 number is divisible by 3 are "test" (not used to write the rules; looked at twice since, see
 docs/analysis.md), the rest "dev"; FRESH families, written after the rules and scored once before
 being used for fixes, are "fresh"; FRESH2, written after those fixes, "fresh2" (then used for fixes too); FRESH3, written after
-those, "fresh3" (then used for fixes); FRESH4, written after those, "fresh4" (untuned).
+those, "fresh3" (then used for fixes); FRESH4, written after those, "fresh4" (untuned); round 4's
+DEV12 "dev" (origin round4-dev12) and FRESH5 "fresh5" (untuned).
 """
 
 from __future__ import annotations
@@ -31,10 +32,12 @@ from targeted_corpus import (  # noqa: E402
     DEV9_LINES,
     DEV10_LINES,
     DEV11_LINES,
+    DEV12_LINES,
     DEV_LINES,
     FRESH2_LINES,
     FRESH3_LINES,
     FRESH4_LINES,
+    FRESH5_LINES,
     FRESH_LINES,
     TEST_LINES,
 )
@@ -186,6 +189,14 @@ FRESH3_COMPANIES = ["Talbot", "Mosaic", "Evergreen", "Pike Motors", "Halcyon", "
                     "Dunmore", "Larkspur", "Tinsley", "Prism", "Hearth", "Ventor", "Copper Kettle", "Aldane"]
 FRESH3_EXECS = [("Eva Lindahl", "Mosaic"), ("George Abara", "Halcyon"), ("Ruth Okonkwo", "Corvale"),
                 ("Daniel Weiss", "Dunmore"), ("Chloe Marchand", "Prism")]
+DEV12_COMPANIES = ["Wrenfield", "Morrow", "Lattice", "Kestrel Energy", "Bramble", "Osprey", "Tallow", "Quince",
+                   "Harbour Bank", "Nimbus", "Corran", "Fennick", "Ridgeway", "Solace", "Vantor", "Juniper"]
+DEV12_EXECS = [("Helen Marsh", "Morrow"), ("Ravi Chandran", "Lattice"), ("Ines Duarte", "Osprey"),
+               ("Oliver Brandt", "Nimbus"), ("Yuki Tanaka", "Ridgeway")]
+FRESH5_COMPANIES = ["Thistle", "Carrow", "Bellwether", "Northgate Rail", "Pilgrim", "Ember", "Stratton", "Willow",
+                    "Axton", "Greyfield", "Marlow Foods", "Cobalt", "Heron", "Dovetail", "Ravel", "Summerby"]
+FRESH5_EXECS = [("Agnes Holm", "Carrow"), ("Samuel Ortiz", "Pilgrim"), ("Leah Goldberg", "Stratton"),
+                ("Victor Nakamura", "Axton"), ("Irene Popescu", "Cobalt")]
 FILLS = 3
 _SIGN = {"+": "positive", "-": "negative", "0": "neutral"}
 
@@ -259,6 +270,7 @@ def rows() -> list[dict]:
     out += round2(DEV9_LINES, "dev", DEV9_COMPANIES, DEV9_EXECS, out[-1]["id"], origin="round3-dev9")
     out += round2(DEV10_LINES, "dev", DEV10_COMPANIES, DEV10_EXECS, out[-1]["id"], origin="round3-dev10")
     out += round2(DEV11_LINES, "dev", DEV11_COMPANIES, DEV11_EXECS, out[-1]["id"], origin="round3-dev11")
+    out += round2(DEV12_LINES, "dev", DEV12_COMPANIES, DEV12_EXECS, out[-1]["id"], origin="round4-dev12")
     out += round2(TEST_LINES, "test", TEST_COMPANIES, TEST_EXECS, out[-1]["id"])
     out += round2(FRESH_LINES, "fresh", TEST_COMPANIES[8:] + TEST_COMPANIES[:8], TEST_EXECS[2:] + TEST_EXECS[:2],
                   out[-1]["id"], origin="round2-fresh")
@@ -266,6 +278,7 @@ def rows() -> list[dict]:
     out += round2(FRESH3_LINES, "fresh3", FRESH3_COMPANIES, FRESH3_EXECS, out[-1]["id"], origin="round3-fresh3")
     out += round2(FRESH4_LINES, "fresh4", FRESH3_COMPANIES[8:] + FRESH3_COMPANIES[:8], FRESH3_EXECS[2:] + FRESH3_EXECS[:2],
                   out[-1]["id"], origin="round3-fresh4")
+    out += round2(FRESH5_LINES, "fresh5", FRESH5_COMPANIES, FRESH5_EXECS, out[-1]["id"], origin="round4-fresh5")
     return out
 
 
@@ -275,9 +288,9 @@ def main() -> None:
         w = csv.DictWriter(fh, fieldnames=list(data[0]), delimiter="\t", lineterminator="\n")
         w.writeheader()
         w.writerows(data)
-    by = {sp: sum(r["split"] == sp for r in data) for sp in ("dev", "test", "fresh", "fresh2", "fresh3", "fresh4")}
+    by = {sp: sum(r["split"] == sp for r in data) for sp in ("dev", "test", "fresh", "fresh2", "fresh3", "fresh4", "fresh5")}
     print(f"wrote {OUT}: {len(data)} pairs ({by['dev']} dev, {by['test']} test, {by['fresh']} fresh, "
-          f"{by['fresh2']} fresh2, {by['fresh3']} fresh3, {by['fresh4']} fresh4)")
+          f"{by['fresh2']} fresh2, {by['fresh3']} fresh3, {by['fresh4']} fresh4, {by['fresh5']} fresh5)")
 
 
 if __name__ == "__main__":

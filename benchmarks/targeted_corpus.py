@@ -944,3 +944,73 @@ review praise | After a year of daily use, the {A} blender still works like new.
 review complaint | {A} took my money and never delivered the sofa. | A-
 news long | {A} has secured funding to build a second factory.\nThe plant will create 400 jobs.\nLocal leaders welcomed the news. | A+
 """
+
+# Round 4 (branch targeted-r4): written before any round-4 rule, aimed at the blind set's weak
+# areas (forum and blog wording, plain mentions, explainers, sarcasm, contests, several names).
+# Scored once (the "dev12" first reading), then tuned on.
+DEV12_LINES = r"""
+forum plain | Has anyone else had their {A} app log them out every single day since the update? Getting really old. | A-
+forum plain | Just a heads up for anyone waiting on {A}: mine arrived today, well packed and two days early. | A+
+forum plain | I've been with {A} for six years and never had a reason to call them. That says it all. | A+
+forum plain | We moved the whole team from {B} to {A} in March. Took an afternoon and nobody has complained since. | A+ B-
+forum plain | {A} quoted me £400, {B} came in at £250 for the same job and were done by lunch. | A- B+
+forum plain | Honestly the {A} is fine. Does what it says, nothing more. | A0
+forum plain | Anyone know whether {A} and {B} use the same panels? Trying to decide. | A0 B0
+blog plain | I've used the {A} every day for three months now, and it has quietly become the thing I reach for first. | A+
+blog plain | The {A} looked great on paper. In practice, the app crashes constantly and the sync loses half my notes. | A-
+blog plain | This week I finally got round to trying {A}'s new planner. It's clean, fast and free, which is hard to argue with. | A+
+blog plain | My {A} subscription renews next month and I won't be keeping it: the catalogue has shrunk and the price has gone up twice. | A-
+blog plain | {A} and {B} both make decent kettles. I ended up keeping the {A}; the {B} lid started sticking after a week. | A+ B-
+news plain | {A} opened its first store in Leeds on Saturday. | A0
+news plain | {A} has hired a new head of design from the fashion industry. | A0
+news plain | {A} customers reported problems logging in for most of Tuesday morning. | A-
+news plain | {A} said demand for its heat pumps had tripled since the spring. | A+
+news explainer | {A} makes its money mainly from advertising, with subscriptions a small but growing share. | A0
+news explainer | {A} is owned by a Swiss family trust and has about 3,000 employees worldwide. | A0
+blog explainer | What is {A}? A quick guide to the budget airline that flies mainly to southern Europe. | A0
+news explainer | {A} and {B} together control about 60% of the UK market for car insurance. | A0 B0
+social sarcasm | oh good, {A} has moved the settings menu again. so helpful | A-
+social sarcasm | {A} customer service is truly world class, only 3 hours on hold today | A-
+forum sarcasm | Love paying {A} premium prices for a phone that can't last till lunch. Brilliant. | A-
+social sarcasm | another day another {A} price rise, can't wait for next month's 🙃 | A-
+news contest | {A} has won the contract to run the city's trams, seeing off a bid from {B}. | A+ B-
+forum contest | Tried both for a month. Kept the {A}, returned the {B}. | A+ B-
+review contest | Between the {A} and the {B}, only one of them survived my kids. It wasn't the {B}. | A+ B-
+news contest | {B} missed out on the stadium deal after the council backed {A}'s cheaper plan. | A+ B-
+social contest | {A} 3, {B} 0. What a night! | A+ B-
+news rival | With {B}'s app down for a second day, {A} said sign-ups had doubled. | A+ B-
+news exec | {E} has been praised for steadying {C} after a difficult year. | E+ C+
+news exec | {C}'s new chief executive {E} inherits a company losing customers to cheaper rivals. | C- E0
+news multi | {A} will use {B}'s chips in its next laptops. | A0 B+
+news multi | {A} and {B} are in talks about a merger, according to people familiar with the matter. | A0 B0
+review positive | Not what I expected from {A} at this price: solid build, clear sound, and the battery lasts all week. | A+
+review positive | Ordered from {A} on Monday, arrived Wednesday, fits perfectly. | A+
+social positive | big shout out to the {A} team at the airport today, sorted my lost bag in ten minutes | A+
+review negative | The {A} looks the part but the hinge cracked in week two and the warranty claim went nowhere. | A-
+forum negative | Three engineers from {A} and the boiler still isn't right. I'm out of ideas. | A-
+blog long | I switched my savings to {A} last year.\nThe app is simple and the rate was among the best.\nThis spring they cut it twice without telling anyone. I'm moving again. | A-
+"""
+
+# Round 4, written with DEV12 before any round-4 rule, NEVER tuned on (the "fresh5" split).
+FRESH5_LINES = r"""
+forum plain | Called {A} about my bill and the lady sorted it in five minutes. Didn't expect that. | A+
+forum plain | Still waiting on {A} to send the replacement part. Week three. | A-
+forum plain | Went with {A} in the end because {B} wanted a two-year contract. | A+ B-
+blog plain | After a year with the {A}, the only thing I'd change is the charger. Everything else has been flawless. | A+
+blog plain | The {A} app has had so many redesigns I no longer know where anything is. | A-
+news plain | {A} will open a second warehouse near Bristol next year. | A0
+news plain | Thousands of {A} customers were left without internet on Sunday. | A-
+news explainer | {A} sells mainly to hospitals and has offices in nine countries. | A0
+blog explainer | A quick explainer on how {A}'s loyalty points work and when they expire. | A0
+social sarcasm | thanks {A}, really needed my train cancelled at 6am on a monday | A-
+forum sarcasm | {A}'s idea of 'next day delivery' is apparently next week. Top work. | A-
+news contest | {B} lost out to {A} in the race to supply the navy's new radios. | A+ B-
+forum contest | Had the {B} for a week, swapped it for the {A}. Night and day. | A+ B-
+news rival | Customers fed up with {B}'s price rises have been signing up with {A}. | A+ B-
+news exec | {E} has done well to keep {C} growing despite the downturn. | E+ C+
+news multi | {A} has agreed to stock {B}'s snacks in all of its stores. | A0 B+
+review positive | Cheap, cheerful and surprisingly sturdy. The {A} has earned its place in my kitchen. | A+
+review negative | The {A} heater smells of burning plastic every time it comes on. | A-
+social positive | {A} delivery driver went above and beyond today, carried it all up four flights | A+
+news plain | {A} and {B} both reported higher sales in the first half. | A+ B+
+"""

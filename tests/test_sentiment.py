@@ -525,3 +525,25 @@ def test_reputation_rules_need_their_context():
     assert rating_in_text("the shutter lag is about 1/10 of a second") is None
     assert rating_in_text("Nice enough, but overall 5/10.") < 0
     assert apply_rules("Who the hell steals laxatives?", -0.65) == -0.65  # an angry question stays angry
+
+
+@pytest.mark.parametrize("text, entity, label", [
+    # round 4: a description frame keeps the words VADER rates ("trust", "growing") neutral
+    ("Corran is owned by a Swiss family trust and has about 3,000 employees worldwide.", "Corran", "neutral"),
+    ("Acme has about 900 staff and is a subsidiary of a Dutch trust.", "Acme", "neutral"),
+    # but an event in a description still counts
+    ("Acme is owned by a family trust and was fined 2 million for price fixing.", "Acme", "negative"),
+])
+def test_targeted_descriptions_stay_neutral(text, entity, label):
+    assert score_toward("", text, spans(entity)).label == label
+
+
+@pytest.mark.parametrize("text, label", [
+    # round 4: a bare word of praise closing a let-down is sarcasm, without any emoji
+    ("Love paying Acme premium prices for a phone that can't last till lunch. Brilliant.", "negative"),
+    ("Acme's engineer still hasn't turned up. Great job.", "negative"),
+    # a closing word of praise after real praise stays praise
+    ("Acme fitted our boiler in half a day and cleaned up after. Brilliant.", "positive"),
+])
+def test_targeted_sarcastic_praise_tag(text, label):
+    assert score_toward("", text, spans("Acme")).label == label

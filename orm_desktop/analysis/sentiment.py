@@ -1459,6 +1459,42 @@ def _evidence(chunk: str, engine: Engine, lang: str) -> tuple[float, float, bool
     return hit
 
 
+# A description frame (round 4): what the entity is, owns, employs, sells or earns from, or a
+# guide to how it works. Words there that VADER rates ("trust", "growing share", "quick") are not
+# an opinion about the entity, so without an event or a reputation rule the segment is neutral.
+_DESCRIPTION = re.compile(
+    r"\b(?:is|are|was) (?:(?:wholly|majority|partly|privately|family|jointly) )?owned by\b|\bis (?:a|the) (?:subsidiary|unit|division|part) of\b"
+    r"|\bmakes? (?:its|their|most of its|most of their) (?:money|revenue|income|profits?)\b"
+    r"|\b(?:sells?|supplies|supply|operates?|serves?) (?:mainly|mostly|chiefly|largely|primarily)\b"
+    r"|\b(?:has|have|employs?) (?:about|around|some|roughly|over|nearly|almost|more than|\d)[\d,.]* ?(?:\w+ )?"
+    r"(?:employees|staff|people|workers|offices|stores|branches|shops|sites|plants|factories|members|customers)\b"
+    r"|\bhas offices in\b|\b(?:explainer|guide|primer|rundown) (?:on|to)\b|\bhow (?:\S+ ){1,4}works?\b"
+    r"|^\s*what is\b|\btogether (?:control|account for|own|make up)\b",
+    re.IGNORECASE)
+_DESCRIPTION_WORDS = frozenset("owned subsidiary unit division money revenue income profit profits mainly mostly chiefly largely "
+                               "primarily employees staff workers offices stores branches shops sites plants factories members "
+                               "customers people explainer guide primer rundown works work what together".split())
+
+
+def _description(lowered: str, present: set[str]) -> bool:
+    """Is the segment a description of the entity (_DESCRIPTION), word check first (speed)?"""
+    return not _DESCRIPTION_WORDS.isdisjoint(present) and bool(_DESCRIPTION.search(lowered))
+
+
+# A sarcastic tag (round 4): a bare word of praise closing a text ("Brilliant.", "so helpful",
+# "Top work.") after a let-down in the text before it (a negation, "again", "still",
+# "apparently", hours on hold) means the opposite.
+_PRAISE_TAG = re.compile(r"^\s*(?:(?:oh|so|really|just|truly|very|absolutely|simply|what|how)\s+)*(?:brilliant|amazing|great|fantastic|wonderful"
+                         r"|lovely|perfect|superb|excellent|top|nice|helpful|impressive|genius|classy|stellar|marvellous|marvelous)"
+                         r"(?:\s+(?:work|job|stuff|service|effort|one|again|as always))?\s*[.!]*\s*$", re.IGNORECASE)
+_LETDOWN = re.compile(r"n't\b|\b(?:not|never|no longer|again|still|apparently|only \d+ (?:hours?|days?|weeks?))\b", re.IGNORECASE)
+
+
+def _sarcastic_tag(chunk: str, before: str) -> bool:
+    """Is ``chunk`` a bare word of praise closing a let-down told in ``before``?"""
+    return len(chunk) <= 40 and bool(_PRAISE_TAG.match(chunk)) and bool(_LETDOWN.search(before))
+
+
 _EVIDENCE_MEMO: weakref.WeakKeyDictionary[Engine, dict[str, tuple[float, float, bool]]] = weakref.WeakKeyDictionary()
 _EVIDENCE_MAX = 20_000
 
@@ -1482,6 +1518,9 @@ def _evidence_parts(chunk: str, parts: Callable[[str], tuple], engine: Engine) -
         return min(s, -0.4), 0.6, True  # praise around a bad event: sarcasm
     if abs(s) < 0.6 and not ruled and "?" in chunk and _QUESTION.match(chunk) and not (ev < 0 and _EXPERIENCE.search(chunk)):
         return s * 0.1, min(c, 0.6), False  # a question asking for information ("What's the best way to…?")
+    if not ev and not ruled and abs(s) < 0.3 and (abs(s) >= 0.05 or vader or abs(blob) >= 0.3) \
+            and _description(lowered, present):
+        return s * 0.15, min(c, 0.6), False  # a description ("A is owned by a family trust"): |s| < 0.05
     if abs(s) < 0.15:
         if ruled or (neutral_shape(chunk) and not (ev < 0 and _EXPERIENCE.search(chunk))):
             # a reputation phrase decided; a plain question or announcement stays neutral unless
@@ -1674,11 +1713,13 @@ def score_toward(title: str, text: str, spans: Callable[[str], list[tuple[int, i
     evidence = []
     total = weight = conf_total = conf_weight = 0.0
     sarcastic = False
-    for chunk, w, sign in parts:
+    for i, (chunk, w, sign) in enumerate(parts):
         role = role_of(chunk) if sign > 0 else 0.0
         if role:
             s, c = role, 0.8
             w *= 2.0  # the entity's role in the sentence outweighs the words around it
+        elif i and i == len(parts) - 1 and engine.name == "orm" and _sarcastic_tag(chunk, parts[i - 1][0]):
+            s, c, sarcastic, w = -0.4 * sign, 0.6, True, w * 3.0  # "…can't last till lunch. Brilliant."
         else:
             s, c, sarc = _evidence(chunk, engine, lang)
             if sarc:
