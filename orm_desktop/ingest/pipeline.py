@@ -345,8 +345,8 @@ def refresh(conn, *, jobs: int = 4, feed_ids: Sequence[int] | None = None, force
         for i in range(0, len(ready), group):
             batch = [(*pending.pop(fut), fut) for fut in ready[i:i + group]]
             prepared = [_outcome(fut, conn, feed, result, enricher) for feed, result, fut in batch]
-            with db.transaction(conn):  # all or nothing, so each feed is too
-                outcomes = [_store_prepared(conn, feed, result, p, now, counts, in_group=True)
+            with db.transaction(conn):  # each feed's own transaction nests as a savepoint
+                outcomes = [_store_prepared(conn, feed, result, p, now, counts)
                             for (feed, result, _), p in zip(batch, prepared, strict=True)]
             for (feed, _, _), (status, message) in zip(batch, outcomes, strict=True):
                 finish(feed, status, message)
@@ -565,27 +565,18 @@ def _outcome(fut, conn, feed: Feed, result: FetchResult, enricher: Enricher) -> 
                             enricher)
 
 
-def _write_feed(conn, feed: Feed, result: FetchResult, prepared: PreparedFeed, now: int) -> tuple[int, int]:
-    new_items, new_mentions = write_items(conn, feed, prepared.items, now)
-    feeds_store.record_success(conn, feed.id, now=now, status=prepared.status, etag=result.etag,
-                               last_modified=result.last_modified, title=prepared.feed_title,
-                               new_items=new_items, next_due=now + _interval(conn, feed),
-                               message=prepared.message)
-    return new_items, new_mentions
-
-
 def _store_prepared(conn, feed: Feed, result: FetchResult, prepared: PreparedFeed, now: int,
-                    counts: dict, in_group: bool = False) -> tuple[str, str]:
+                    counts: dict) -> tuple[str, str]:
     if prepared.status not in ("ok", "empty"):
         _fail(conn, feed, now, prepared.status, prepared.message)
         return prepared.status, prepared.message
     counts["entries"] += prepared.entries
-    if in_group:  # the caller's transaction, one for several feeds: no savepoint per feed (SQLite
-        # copies every page a savepoint changes to its statement journal; that cost more than it saved)
-        new_items, new_mentions = _write_feed(conn, feed, result, prepared, now)
-    else:
-        with db.transaction(conn):
-            new_items, new_mentions = _write_feed(conn, feed, result, prepared, now)
+    with db.transaction(conn):
+        new_items, new_mentions = write_items(conn, feed, prepared.items, now)
+        feeds_store.record_success(conn, feed.id, now=now, status=prepared.status, etag=result.etag,
+                                   last_modified=result.last_modified, title=prepared.feed_title,
+                                   new_items=new_items, next_due=now + _interval(conn, feed),
+                                   message=prepared.message)
     counts["ok"] += 1
     counts["new_items"] += new_items
     counts["new_mentions"] += new_mentions
