@@ -1,9 +1,8 @@
 """The refresh pipeline: fetch -> parse -> dedupe -> match -> score -> store.
 
 Downloads run concurrently (``Fetcher``); each feed's result is parsed, matched and stored
-in the calling thread, each feed all or nothing (on SQLite, the feeds whose workers have
-finished are committed together, up to GROUP_FEEDS), so a crash or kill loses at most the feeds
-in flight and the database never holds half a feed. Failures are recorded as feed health and
+in the calling thread in ONE transaction per feed, so a crash or kill loses at most the feed
+in flight and the database is never half-written. Failures are recorded as feed health and
 never stop the run.
 """
 
@@ -16,7 +15,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_COMPLETED, as_completed, wait
+from concurrent.futures import as_completed
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -284,7 +283,6 @@ def _cluster_for(conn, tnorm: str, published: int, feed_id: int | None) -> int |
 
 
 PARALLEL_MIN_FEEDS = 16  # below this, worker start-up costs more than it saves
-GROUP_FEEDS = 8  # SQLite: at most this many prepared feeds written in one transaction
 
 
 def refresh(conn, *, jobs: int = 4, feed_ids: Sequence[int] | None = None, force: bool = False,
@@ -295,8 +293,7 @@ def refresh(conn, *, jobs: int = 4, feed_ids: Sequence[int] | None = None, force
 
     Parsing and scoring run in ``workers`` processes (default: the CPU count, for runs of
     PARALLEL_MIN_FEEDS feeds or more; 0 keeps everything in this process); every database
-    write stays here, each feed all or nothing (one transaction per feed; on SQLite up to
-    GROUP_FEEDS finished feeds share one).
+    write stays here, one transaction per feed.
     """
     from orm_desktop.ingest.fetch import Fetcher, FetchLimits, FetchRequest
 
@@ -336,21 +333,6 @@ def refresh(conn, *, jobs: int = 4, feed_ids: Sequence[int] | None = None, force
             pool.submit(_warm)
     ok = False
     pending: dict = {}  # future -> (feed, fetch result)
-    # SQLite: the feeds whose workers have finished are written together, up to GROUP_FEEDS in
-    # one transaction (each feed still all or nothing; a commit per feed cost more than the
-    # writes of a small feed). PostgreSQL keeps one transaction per feed.
-    group = GROUP_FEEDS if pool is not None and db.dialect(conn) == "sqlite" else 1
-
-    def store_ready(ready: list) -> None:
-        for i in range(0, len(ready), group):
-            batch = [(*pending.pop(fut), fut) for fut in ready[i:i + group]]
-            prepared = [_outcome(fut, conn, feed, result, enricher) for feed, result, fut in batch]
-            with db.transaction(conn):  # each feed's own transaction nests as a savepoint
-                outcomes = [_store_prepared(conn, feed, result, p, now, counts)
-                            for (feed, result, _), p in zip(batch, prepared, strict=True)]
-            for (feed, _, _), (status, message) in zip(batch, outcomes, strict=True):
-                finish(feed, status, message)
-
     # fewer, larger WAL checkpoints while many small per-feed transactions land
     db.set_autocheckpoint(conn, 8000)
     try:
@@ -361,26 +343,18 @@ def refresh(conn, *, jobs: int = 4, feed_ids: Sequence[int] | None = None, force
                                     result.final_url or feed.url, result.headers)] = (feed, result)
             else:
                 finish(feed, *_handle(conn, feed, result, enricher, counts))
-            if group > 1:
-                store_ready([f for f in pending if f.done()])
-            else:
-                for fut in [f for f in pending if f.done()]:
-                    feed, result = pending.pop(fut)
-                    finish(feed, *_store_prepared(conn, feed, result, _outcome(fut, conn, feed, result, enricher),
-                                                  now, counts))
-            if cancel is not None and cancel.is_set():
-                break
-        if group > 1:
-            while pending and not (cancel is not None and cancel.is_set()):
-                wait(list(pending), return_when=FIRST_COMPLETED)
-                store_ready([f for f in pending if f.done()])
-        else:
-            for fut in as_completed(list(pending)):
-                if cancel is not None and cancel.is_set():
-                    break
+            for fut in [f for f in pending if f.done()]:
                 feed, result = pending.pop(fut)
                 finish(feed, *_store_prepared(conn, feed, result, _outcome(fut, conn, feed, result, enricher),
                                               now, counts))
+            if cancel is not None and cancel.is_set():
+                break
+        for fut in as_completed(list(pending)):
+            if cancel is not None and cancel.is_set():
+                break
+            feed, result = pending.pop(fut)
+            finish(feed, *_store_prepared(conn, feed, result, _outcome(fut, conn, feed, result, enricher),
+                                          now, counts))
         ok = True
     finally:
         db.set_autocheckpoint(conn, 1000)
