@@ -405,6 +405,21 @@ def _count_from_daily(conn: sqlite3.Connection, f: MentionFilter) -> int | None:
     return conn.execute(f"SELECT COALESCE(sum({f.sentiment}), 0) FROM mention_daily{where}", args).fetchone()[0]
 
 
+def _entity_status(f: MentionFilter) -> tuple[list[str], list]:
+    """WHERE clauses and arguments of the filter's entities and statuses, for the trigger-kept
+    count tables (mention_counts, mention_facet_counts), whose columns share those names."""
+    clauses: list[str] = []
+    args: list = []
+    if f.entity_ids:
+        clauses.append(f"entity_id IN ({','.join('?' * len(f.entity_ids))})")
+        args += list(f.entity_ids)
+    if f.statuses:
+        _check_statuses(f.statuses)
+        clauses.append(f"status IN ({','.join('?' * len(f.statuses))})")
+        args += list(f.statuses)
+    return clauses, args
+
+
 def _count_from_facets(conn: sqlite3.Connection, f: MentionFilter) -> int | None:
     """The count from the trigger-kept ``mention_facet_counts`` (m012) when the filter is feed
     kinds, one topic or one feed (one of the three), with entities and statuses at most; else None."""
@@ -415,14 +430,9 @@ def _count_from_facets(conn: sqlite3.Connection, f: MentionFilter) -> int | None
         return None
     facets = ([f"topic:{f.topic}"] if f.topic else [f"feed:{f.feed_id}"] if f.feed_id is not None
               else [f"kind:{k}" for k in dict.fromkeys(f.feed_kinds)])
-    clauses, args = [f"facet IN ({','.join('?' * len(facets))})"], list(facets)
-    if f.entity_ids:
-        clauses.append(f"entity_id IN ({','.join('?' * len(f.entity_ids))})")
-        args += list(f.entity_ids)
-    if f.statuses:
-        _check_statuses(f.statuses)
-        clauses.append(f"status IN ({','.join('?' * len(f.statuses))})")
-        args += list(f.statuses)
+    clauses, args = _entity_status(f)
+    clauses.insert(0, f"facet IN ({','.join('?' * len(facets))})")
+    args[:0] = facets
     return conn.execute(f"SELECT COALESCE(sum(n), 0) FROM mention_facet_counts WHERE {' AND '.join(clauses)}",
                         args).fetchone()[0]
 
@@ -432,14 +442,7 @@ def count(conn: sqlite3.Connection, f: MentionFilter = MentionFilter()) -> int:
                   or f.feed_id is not None or f.search.strip() or f.lang or f.needs_review)
     if simple and (f.include_muted or not _any_muted(conn)):
         # only entity and status: the trigger-kept counts answer without a scan
-        clauses, args = [], []
-        if f.entity_ids:
-            clauses.append(f"entity_id IN ({','.join('?' * len(f.entity_ids))})")
-            args += list(f.entity_ids)
-        if f.statuses:
-            _check_statuses(f.statuses)
-            clauses.append(f"status IN ({','.join('?' * len(f.statuses))})")
-            args += list(f.statuses)
+        clauses, args = _entity_status(f)
         where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
         return conn.execute(f"SELECT COALESCE(sum(n), 0) FROM mention_counts{where}", args).fetchone()[0]
     facets = _count_from_facets(conn, f)
