@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Set as AbstractSet
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
 TRACKING = re.compile(
@@ -72,12 +73,15 @@ CLUSTER_THRESHOLD = 0.75
 def title_similarity(a: str, b: str) -> float:
     """Similarity of two normalised titles in 0..1 (Dice coefficient over word sets, with a
     little credit for shared word prefixes such as fire/fires)."""
-    wa, wb = set(a.split()), set(b.split())
+    return _word_similarity(set(a.split()), set(b.split()))
+
+
+def _word_similarity(wa: AbstractSet[str], wb: AbstractSet[str]) -> float:
+    """title_similarity of two titles' word sets."""
     if not wa or not wb:
         return 0.0
     common = len(wa & wb)
-    stem = lambda w: w[:5]  # noqa: E731 - tiny local helper
-    sa, sb = {stem(w) for w in wa - wb}, {stem(w) for w in wb - wa}
+    sa, sb = {w[:5] for w in wa - wb}, {w[:5] for w in wb - wa}  # shared prefixes: fire/fires
     common += 0.8 * len(sa & sb)
     return min(1.0, 2 * common / (len(wa) + len(wb)))
 
@@ -107,11 +111,4 @@ class TitleMatcher:
         la, lb = len(wa), len(wb)
         if not la or not lb or 2 * min(la, lb) / (la + lb) < self._threshold:
             return False  # title_similarity <= this bound (it is 0.0 for an empty title)
-        if wa == wb:
-            return self._threshold <= 1.0
-        # title_similarity's own arithmetic, in its order
-        common = len(wa & wb)
-        sa, sb = {w[:5] for w in wa - wb}, {w[:5] for w in wb - wa}
-        common += 0.8 * len(sa & sb)
-        return min(1.0, 2 * common / (la + lb)) >= self._threshold
-
+        return _word_similarity(wa, wb) >= self._threshold
