@@ -73,24 +73,22 @@ def insert(conn: sqlite3.Connection, feed_id: int | None, item: ParsedItem, *, c
     from orm_desktop.store import db
 
     values = (feed_id, item.guid, item.url, canonical_url, item.title, item.text, item.html, item.author,
-              published, now, item.rating, cluster_id, title_norm, title_key(title_norm), item.lang)
+              published, now, item.rating, cluster_id, title_norm, title_key(title_norm), item.lang)  # [11]: cluster
     columns = ("feed_id, guid, url, canonical_url, title, text, html, author, published, first_seen, rating, "
                "cluster_id, title_norm, title_key, lang")
     if cluster_id is None:
         if db.dialect(conn) == "postgresql":
             # its own cluster in the one INSERT: the UPDATE after it wrote a second row version, with
             # its tsvector computed again and an entry in every index, the GIN index included
-            return int(conn.execute(_PG_INSERT_OWN_CLUSTER, (
-                feed_id, item.guid, item.url, canonical_url, item.title, item.text, item.html, item.author,
-                published, now, item.rating, title_norm, title_key(title_norm), item.lang)).fetchall()[0][0])
+            return int(conn.execute(_PG_INSERT_OWN_CLUSTER, (*values[:11], *values[12:])).fetchall()[0][0])
         # SQLite gives a new row max(id) + 1 (no AUTOINCREMENT): the same id, stored with its
         # cluster in one statement instead of an UPDATE of the new row and its cluster index
         # (the caller holds the write transaction; a clash would fail loudly on the primary key)
         last = conn.execute("SELECT max(id) FROM items").fetchone()[0] or 0
         if last < 2**63 - 1:
             item_id = last + 1
-            values = (*values[:11], item_id, *values[12:])
-            conn.execute(f"INSERT INTO items (id, {columns}) VALUES (?{',?' * len(values)})", (item_id, *values))
+            conn.execute(f"INSERT INTO items (id, {columns}) VALUES (?{',?' * len(values)})",
+                         (item_id, *values[:11], item_id, *values[12:]))
             return item_id
     item_id = int(conn.execute(
         f"INSERT INTO items ({columns}) VALUES ({','.join('?' * len(values))}) RETURNING id", values,
