@@ -928,6 +928,10 @@ class Service:
         return wf.transition(self.conn, response_id, action, by=self._actor(by), comment=comment, channel=channel,
                              url=url, expected_version=expected_version)
 
+    def _user_named(self, name: str):
+        """The user called ``name``, or None."""
+        return next((u for u in self.users() if u.name == name), None)
+
     def executive_user(self, entity_id: int) -> str | None:
         """Who decides on drafts in the name of executive ``entity_id`` from this session: on a
         team workspace the login (None unless it is linked to that executive); else the user this
@@ -935,7 +939,7 @@ class Service:
         (``users add NAME --role executive --executive ENTITY``), else None."""
         login = self.team_login()
         if login is not None:
-            u = next((u for u in self.users() if u.name == login), None)
+            u = self._user_named(login)
             return login if u is not None and u.entity_id == entity_id else None
         linked = [u.name for u in self.users() if u.entity_id == entity_id]
         if self.acting_user in linked:
@@ -965,7 +969,7 @@ class Service:
                                 "decides on it (Responses page, outside executive mode)")
         who = self.team_login() or by or self.executive_user(r.in_name_of) or ""
         exe = entities_store.get(self.conn, r.in_name_of)
-        u = next((u for u in self.users() if u.name == who), None)
+        u = self._user_named(who)
         if u is None or u.entity_id != r.in_name_of:
             raise WorkflowError(f"response {response_id} speaks in the name of {exe.name if exe else 'an executive'}: "
                                 f"only that executive can {verb} it" + (f", not {who}" if who else
