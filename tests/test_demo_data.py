@@ -184,13 +184,19 @@ def test_materialize_shifts_every_date_to_now(tmp_path, parsed):
     assert shown and shown.group(2) == f"{expected.day} {expected:%B} {expected.year}"
 
 
-def test_the_recall_crisis_stands_out(tmp_path):
+@pytest.mark.parametrize("hour", [None, 0, 6, 13, 22.5])
+def test_the_recall_crisis_stands_out(tmp_path, hour):
     now = int(time.time())
+    if hour is not None:  # the story is the same whatever the time of day the demo is created at
+        now = now - now % DAY + int(hour * 3600)
+    # days counted back from the demo's newest moment (whole days, so the buckets are UTC days
+    # of the story; counted from `now` they would split days at the clock's hour)
+    top = demo.anchor() + demo.shift_seconds(now)
     days: dict[int, int] = {}
     in_episode, crisis_words = 0, 0
     for s in demo.materialize(tmp_path, now=now):
         for e in feedparser.parse(s["url"][len("file://") :]).entries:
-            age = (now - _ts(e)) // DAY
+            age = (top - _ts(e)) // DAY
             days[age] = days.get(age, 0) + 1
             if 17 <= age <= 24:
                 in_episode += 1
