@@ -63,3 +63,4 @@ def keep_mine_after_conflict(parent: QWidget, exc) -> bool:
     box.setEscapeButton(reload_btn)
     box.exec()
     return box.clickedButton() is keep
+
