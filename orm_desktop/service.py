@@ -1376,12 +1376,14 @@ TEAM_MAY: dict[str, tuple[str, ...]] = {
     "crisis": ("admin",),
     "configure": ("admin",),
     "key_messages": ("approver", "admin"),
+    "users": ("admin",),
 }
 TEAM_WHAT: dict[str, str] = {
     "triage": "change anything",
     "crisis": "switch crisis mode",
     "configure": "change feeds, entities, rules, templates or settings",
     "key_messages": "change key messages",
+    "users": "change users' display names",
 }
 
 TEAM_ENFORCED: dict[str, str] = {

@@ -30,7 +30,13 @@ from PySide6.QtWidgets import (
 
 from orm_desktop.errors import Conflict, KnownError
 from orm_desktop.types import ENTITY_KINDS, FEED_KINDS
-from orm_desktop.ui.widgets import button_row, keep_mine_after_conflict, refuses_when_read_only
+from orm_desktop.ui.widgets import (
+    button_row,
+    buttons_of,
+    keep_mine_after_conflict,
+    refuses_when_read_only,
+    team_gate,
+)
 
 
 def save_versioned(view: QWidget, title: str, write, version: int) -> bool:
@@ -126,6 +132,11 @@ class FeedsView(QWidget):
                           ("Enable/disable", self.toggle), ("Import OPML…", self.import_opml),
                           ("Export OPML…", self.export_opml), ("Refresh now", self.refresh_requested.emit)))
         bar.addWidget(self.health)
+        b = buttons_of(bar)
+        # a team login: what its role may not do is off, with the role that may in the tooltip
+        self.refusal = team_gate(svc, "configure", *(b[k] for k in ("Add…", "Edit…", "Remove", "Enable/disable",
+                                                                     "Import OPML…")))
+        team_gate(svc, "triage", b["Refresh now"])
         lay = QVBoxLayout(self)
         lay.addLayout(bar)
         lay.addWidget(self.table)
@@ -176,7 +187,7 @@ class FeedsView(QWidget):
     @refuses_when_read_only
     def edit(self, *_a) -> None:
         f = self.selected()
-        if f is None:
+        if f is None or self._refused():
             return
         d = FeedDialog(self, f)
         if d.exec():
@@ -187,10 +198,16 @@ class FeedsView(QWidget):
                 self.status_message.emit(f"feed {fields['title'] or fields['url']} saved")
             self.reload()
 
+    def _refused(self) -> bool:
+        """A team role that may not change feeds (double-click reaches edit with the buttons off)."""
+        if self.refusal:
+            self.status_message.emit(self.refusal[:1].upper() + self.refusal[1:])
+        return bool(self.refusal)
+
     @refuses_when_read_only
     def remove(self) -> None:
         f = self.selected()
-        if f and QMessageBox.question(
+        if f and not self._refused() and QMessageBox.question(
                 self, "Remove feed", f"Remove {f.title or f.url}? Stored items stay.") == QMessageBox.StandardButton.Yes:
             save_versioned(self, "Cannot remove feed", lambda v: self.svc.remove_feed(f.id, expected_version=v),
                            f.version)
@@ -199,7 +216,7 @@ class FeedsView(QWidget):
     @refuses_when_read_only
     def toggle(self) -> None:
         f = self.selected()
-        if f:
+        if f and not self._refused():
             save_versioned(self, "Cannot change feed",
                            lambda v: self.svc.update_feed(f.id, enabled=int(not f.enabled), expected_version=v),
                            f.version)
@@ -262,6 +279,9 @@ class EntitiesView(QWidget):
         form.addRow("Importance", self.importance)
         form.addRow("Title", self.title)
         buttons = button_row((("New", self.new), ("Save", self.save), ("Remove", self.remove)), stretch=False)
+        # a team login whose role may not change entities: the form reads, its controls are off
+        self.refusal = team_gate(svc, "configure", *buttons_of(buttons).values(), self.kind, self.name, self.query,
+                                 self.aliases, self.importance, self.title)
         self.crisis_btn = QPushButton("Crisis mode")
         self.crisis_btn.setCheckable(True)
         self.crisis_btn.setToolTip("Refresh this entity's sources every 5 minutes, put its mentions first, draft "
@@ -508,6 +528,7 @@ class DisplayNamesEditor(QWidget):
         row.addWidget(self.save_btn)
         self.user.currentIndexChanged.connect(self.pick)
         self.reload()
+        team_gate(svc, "users", self.name, self.save_btn)  # admins, on a team workspace
         if not self.users:  # a workspace without users (they come with the workflow: `users add`)
             for w in (self.user, self.name, self.save_btn):
                 w.setEnabled(False)
@@ -603,6 +624,10 @@ class SettingsView(QWidget):
         save.clicked.connect(self.save)
         form.addRow(save)
         self.save_btn = save
+        # a team login whose role may not change settings: the form reads, its controls are off
+        # (the four-eyes box stays as the team rule set it; key messages and names have their own gates)
+        team_gate(svc, "configure", self.brand, self.color, self.contact, self.status_page, self.refresh,
+                  *self.sla.values(), self.engine, self.rescore_btn, save)
         self.remember_loaded()
 
     KEYS = ("brand_name", "brand_color", "contact", "status_page", "refresh_minutes", "allow_self_approval",
