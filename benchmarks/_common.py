@@ -136,7 +136,10 @@ def workspace_info(db_path: Path) -> dict | None:
 
 def cached_workspace(mentions: int = 1_000_000, seed: int = 1, *, rebuild: bool = False) -> Path:
     """The generated workspace with ``mentions`` mentions under benchmarks/out/ws-N, built once
-    and reused while its schema version and generator version match this code."""
+    and reused while its generator version matches this code. A cache whose schema is only
+    behind this code's (newer migrations, same generator) is upgraded in place by the product's
+    own migrations (seconds, not the minutes of generating it again); one shared from another
+    checkout (a symbolic link) is never written: it is copied here first and the copy upgraded."""
     from generate import GENERATOR_VERSION, generate
 
     from orm_desktop.store import db
@@ -144,17 +147,62 @@ def cached_workspace(mentions: int = 1_000_000, seed: int = 1, *, rebuild: bool 
     root = OUT / f"ws-{mentions}"
     info = workspace_info(root / "orm.db") if (root / "orm.db").exists() else None
     gen = (info or {}).get("generator") or {}
-    if (not rebuild and info and info["schema"] == db.schema_version()
-            and gen.get("version") == GENERATOR_VERSION and gen.get("seed") == seed
-            and gen.get("mentions") == mentions):
+    same_data = bool(info) and (gen.get("version"), gen.get("seed"), gen.get("mentions")) == (
+        GENERATOR_VERSION, seed, mentions)
+    if not rebuild and same_data and info["schema"] == db.schema_version():
         return root
+    if not rebuild and same_data and 0 < info["schema"] < db.schema_version():
+        return upgrade_cached_workspace(root, info["schema"])
     if root.exists():
         print(f"rebuilding {root} (stamp {info})", file=sys.stderr)
     part = root.with_name(root.name + ".part")
     shutil.rmtree(part, ignore_errors=True)
     generate(part, mentions=mentions, seed=seed)
-    shutil.rmtree(root, ignore_errors=True)
-    part.rename(root)  # a half-built cache is never taken for a finished one
+    _replace(root, part)  # a half-built cache is never taken for a finished one
+    return root
+
+
+def _replace(root: Path, part: Path) -> None:
+    if root.is_symlink():
+        root.unlink()  # the link only: the shared cache it points to stays as it is
+    else:
+        shutil.rmtree(root, ignore_errors=True)
+    part.rename(root)
+
+
+def upgrade_cached_workspace(root: Path, version: int) -> Path:
+    """Bring the cached workspace at ``root`` (schema ``version``) up to this code's schema with
+    the product's migrations (store.db.migrate: each migration and its version bump commit
+    together, so an interrupted upgrade resumes), then ANALYZE as generate.py does. ``root`` as
+    a symbolic link (a cache shared from another checkout, e.g. the main one) is copied into
+    ``root.part`` and upgraded there, then takes the link's place: the shared one is never
+    modified."""
+    from orm_desktop.store import db
+
+    started, cpu = time.perf_counter(), time.process_time()
+    target = root
+    if root.is_symlink():
+        target = root.with_name(root.name + ".part")
+        print(f"copying the shared cache {root} -> {os.readlink(root)} to upgrade a copy", file=sys.stderr)
+        shutil.rmtree(target, ignore_errors=True)
+        shutil.copytree(root.resolve(), target, ignore=shutil.ignore_patterns("orm.db*"))
+        src = sqlite3.connect(f"file:{root.resolve() / 'orm.db'}?mode=ro", uri=True)  # read only, never written
+        dest = sqlite3.connect(target / "orm.db")
+        try:
+            src.backup(dest)
+        finally:
+            src.close()
+            dest.close()
+    applied = db.migrate(target / "orm.db")
+    conn = sqlite3.connect(target / "orm.db")
+    try:
+        conn.execute("ANALYZE")
+    finally:
+        conn.close()
+    if target != root:
+        _replace(root, target)
+    print(f"upgraded {root} in place from schema {version} to {version + applied} "
+          f"({time.perf_counter() - started:.1f} s, {time.process_time() - cpu:.1f} CPU-s)", file=sys.stderr)
     return root
 
 

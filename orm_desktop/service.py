@@ -307,25 +307,41 @@ class Service:
             rematch_entity(self.conn, self.entity(eid))
         return self.entity(eid)
 
-    def update_entity(self, entity_id: int, **fields) -> Entity:
+    def update_entity(self, entity_id: int, *, expected_version: int | None = None, by: str = "",
+                      **fields) -> Entity:
+        """Change an entity's fields. With ``expected_version`` (``Entity.version`` as the editor
+        read it) an entity someone else saved since raises errors.Conflict naming who, and
+        nothing is written (never a silent overwrite)."""
         self._check_write()
         from orm_desktop.ingest.query import EntityQuery
 
         current = self.entity(entity_id)
         if "query" in fields or "aliases" in fields:
             EntityQuery.parse(fields.get("query", current.query), tuple(fields.get("aliases", current.aliases)))
+        if "kind" in fields and fields["kind"] not in ENTITY_KINDS:
+            raise UsageError(f"unknown entity kind {fields['kind']!r} (choose from {', '.join(ENTITY_KINDS)})")
+        if "name" in fields:
+            fields["name"] = str(fields["name"]).strip()
+            if not fields["name"]:
+                raise UsageError("an entity needs a name")
+            other = entities_store.by_name(self.conn, fields["name"])
+            if other is not None and other.id != entity_id:
+                raise UsageError(f"an entity named {fields['name']!r} already exists")
+        who = self._actor(by)
         with db.transaction(self.conn):
-            entities_store.update(self.conn, entity_id, **fields)
+            entities_store.update(self.conn, entity_id, by=who, expected_version=expected_version, **fields)
         if "query" in fields or "aliases" in fields:
             from orm_desktop.ingest.rematch import rematch_entity
 
             rematch_entity(self.conn, self.entity(entity_id))
         return self.entity(entity_id)
 
-    def remove_entity(self, entity_id: int) -> None:
+    def remove_entity(self, entity_id: int, *, expected_version: int | None = None) -> None:
+        """Remove an entity and its mentions; with ``expected_version``, one someone else saved
+        since raises errors.Conflict."""
         self._check_write()
         with db.transaction(self.conn):
-            entities_store.remove(self.conn, entity_id)
+            entities_store.remove(self.conn, entity_id, expected_version=expected_version)
 
     def count_matching_items(self, query: str, aliases: Sequence[str] = ()) -> int:
         """How many stored items a (draft) entity query matches: FTS prefilter, exact check."""
@@ -429,18 +445,41 @@ class Service:
             atomic_write(path, text)
         return text
 
-    def update_feed(self, feed_id: int, **fields) -> Feed:
+    def feed(self, feed_id: int) -> Feed:
+        """A feed by id; UsageError when there is none."""
+        f = feeds_store.get(self.conn, feed_id)
+        if f is None:
+            raise UsageError(f"no feed with id {feed_id} (see `orm-desktop feeds list`)")
+        return f
+
+    def update_feed(self, feed_id: int, *, expected_version: int | None = None, by: str = "", **fields) -> Feed:
+        """Change a feed's description (url, title, kind, category, weight, enabled). With
+        ``expected_version`` (``Feed.version`` as the editor read it) a feed someone else saved
+        since raises errors.Conflict naming who, and nothing is written."""
         self._check_write()
         if "kind" in fields and fields["kind"] not in FEED_KINDS:
             raise UsageError(f"unknown feed kind {fields['kind']!r}")
+        if "url" in fields:
+            fields["url"] = str(fields["url"]).strip()
+            if not fields["url"].startswith(("http://", "https://", "file://")):
+                raise UsageError(f"feed URL must start with http://, https:// or file://: {fields['url']!r}")
+            other = next((f for f in self.feeds() if f.url == fields["url"] and f.id != feed_id), None)
+            if other is not None:
+                raise UsageError(f"another feed already has that URL (id {other.id}, {other.title or other.url})")
+        if "weight" in fields and float(fields["weight"]) <= 0:
+            raise UsageError("weight must be positive")
+        who = self._actor(by)
         with db.transaction(self.conn):
-            feeds_store.update(self.conn, feed_id, **fields)
+            if not feeds_store.update(self.conn, feed_id, by=who, expected_version=expected_version, **fields):
+                raise UsageError(f"no feed with id {feed_id} (see `orm-desktop feeds list`)")
         return feeds_store.get(self.conn, feed_id)
 
-    def remove_feed(self, feed_id: int) -> None:
+    def remove_feed(self, feed_id: int, *, expected_version: int | None = None) -> None:
+        """Remove a feed (its items stay); with ``expected_version``, one someone else saved since
+        raises errors.Conflict."""
         self._check_write()
         with db.transaction(self.conn):
-            feeds_store.remove(self.conn, feed_id)
+            feeds_store.remove(self.conn, feed_id, expected_version=expected_version)
 
     def feed_health(self) -> dict[str, int]:
         return feeds_store.health_counts(self.conn)
@@ -855,6 +894,24 @@ class Service:
         self.refuse_local_users("add", name)
         return wf.add_user(self.conn, name, tuple(roles), display_name=display_name, executive=executive,
                            key=key, by=by)
+
+    def set_display_name(self, name: str, display_name: str, *, expected_version: int | None = None,
+                         by: str = ""):
+        """Change a user's display name (what lists and reports show). With ``expected_version``
+        (``User.version`` as read) a user someone else saved since raises errors.Conflict naming
+        who. On a team workspace the database lets admins do it (docs/team.md, section 9)."""
+        from orm_desktop.store import responses as rstore
+
+        display_name = " ".join(display_name.split())
+        if not display_name:
+            raise UsageError("a display name cannot be empty")
+        if len(display_name) > 200:
+            raise UsageError("a display name has at most 200 characters")
+        u = self.user(name)
+        who = self._actor(by)
+        with db.transaction(self.conn):
+            rstore.set_display_name(self.conn, u.name, display_name, by=who, expected_version=expected_version)
+        return self.user(u.name)
 
     def keygen(self, name: str, key) -> None:
         """Give a user of an older workspace a signing key (never replaces one)."""
@@ -1323,12 +1380,14 @@ TEAM_MAY: dict[str, tuple[str, ...]] = {
     "crisis": ("admin",),
     "configure": ("admin",),
     "key_messages": ("approver", "admin"),
+    "users": ("admin",),
 }
 TEAM_WHAT: dict[str, str] = {
     "triage": "change anything",
     "crisis": "switch crisis mode",
     "configure": "change feeds, entities, rules, templates or settings",
     "key_messages": "change key messages",
+    "users": "change users' display names",
 }
 
 TEAM_ENFORCED: dict[str, str] = {

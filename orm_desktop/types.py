@@ -37,6 +37,8 @@ class Entity:
     active: bool = True
     title: str = ""
     photo: str = ""
+    version: int = 1  # row version (m013): pass it back as expected_version to save
+    changed_by: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +60,8 @@ class Feed:
     error_count: int = 0
     next_due: int | None = None
     items_total: int = 0
+    version: int = 1  # row version (m013): pass it back as expected_version to save
+    changed_by: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -259,18 +259,31 @@ def main(argv: list[str]) -> int:
                 win.runner.wait(30_000)  # e.g. the report renders first, then its preview opens
                 settle(app)
     if "--press-buttons" in argv:  # a throw-away copy: press every plain button of the editing views too
+        counts["off for the team role"] = 0
         for label in ("Entities", "Feeds", "Rules", "Settings", "Responses"):
             if label not in win.pages or win.nav.item(list(win.pages).index(label)).isHidden():
                 continue
             win.show_page(label)
             settle(app)
             page = win.stack.currentWidget()
+            # what the login's team role may not use is off (ui/widgets.team_gate), saying who may
+            for w in page.findChildren(QWidget):
+                if w.property("team_refusal"):
+                    counts["off for the team role"] += 1
+                    if editing(w) or "only" not in w.toolTip():
+                        violations.append(f"{label}: {type(w).__name__} {getattr(w, 'text', lambda: '')()!r} is "
+                                          f"refused to this role but live, or says not who may ({w.toolTip()!r})")
             for b in [b for b in visible_in(page, QPushButton) if not b.isCheckable() and not b.text().endswith("…")]:
                 if b.isVisible() and b.isEnabled():
+                    before = len(shown)
                     b.click()
                     win.runner.wait(30_000)
                     settle(app)
                     counts["buttons"] = counts.get("buttons", 0) + 1
+                    refused = [t for t in shown[before:] if "team role does not allow this" in t]
+                    if refused and label != "Responses":  # the GUI offered what the database refuses
+                        violations.append(f"{label}: the enabled button {b.text()!r} was refused by the "
+                                          f"database: {refused[0][:200]!r}")
     # every menu action that opens a dialog (Quit, refresh and the mode switch are not dialogs)
     for action in win.findChildren(QAction):
         text = action.text().replace("&", "")

@@ -430,6 +430,16 @@ def test_topic_kind_and_feed_facets_follow_every_change(conn):
         assert not any("LIKE" in s for s in seen)
 
 
+def undo_m013(conn) -> None:
+    """A SQLite workspace as it was before migration m013 (row versions on entities, feeds, users)."""
+    from orm_desktop.store.migrations.m013_config_versions import VERSIONED
+
+    for table in VERSIONED:
+        conn.execute(f"DROP TRIGGER {table}_version_au")
+        conn.execute(f"ALTER TABLE {table} DROP COLUMN changed_by")
+        conn.execute(f"ALTER TABLE {table} DROP COLUMN version")
+
+
 def test_facet_tables_are_filled_for_existing_mentions_on_upgrade(conn, new_ws):
     """A workspace from before m012 gets its mentions' topics and facet counts by the migration
     (SQLite: m012's backfill; PostgreSQL: the p012 data step)."""
@@ -447,6 +457,7 @@ def test_facet_tables_are_filled_for_existing_mentions_on_upgrade(conn, new_ws):
                 conn.execute(f"DROP TRIGGER {name}")
             conn.execute("DROP TABLE mention_facet_counts")
             conn.execute("DROP TABLE mention_facets")
+            undo_m013(conn)  # the migrations after m012 run again too
         else:
             conn.execute("UPDATE schema_meta SET value = ? WHERE key = 'version'", (str(before),))
     if db.dialect(conn) == "sqlite":

@@ -67,6 +67,55 @@ def test_crisis_mode_is_off_for_roles_without_it_and_says_who_may(qtbot, lab, wh
         svc.close()
 
 
+@pytest.mark.parametrize("who", ["alice", "pat", "ada"])
+def test_what_a_team_role_may_not_change_is_off_and_says_who_may(qtbot, lab, who):
+    """Feeds, Entities, Rules, Settings and the templates dialog offer an author or approver only
+    what the database lets them do (on main their Save buttons were live and answered with the
+    one-line refusal)."""
+    from PySide6.QtWidgets import QLineEdit, QPushButton
+
+    svc, win = _window(qtbot, lab, who)
+    admin, approver = who == "ada", who == "pat"
+    try:
+        def buttons(page: str) -> dict:
+            return {b.text(): b for b in win.pages[page].findChildren(QPushButton)}
+
+        def off(w) -> bool:
+            return w.isReadOnly() if isinstance(w, QLineEdit) else not w.isEnabled()
+
+        feeds, entities, rules, settings = (buttons(p) for p in ("Feeds", "Entities", "Rules", "Settings"))
+        configuring = [feeds[k] for k in ("Add…", "Edit…", "Remove", "Enable/disable", "Import OPML…")]
+        configuring += [entities[k] for k in ("New", "Save", "Remove")] + [rules[k] for k in ("New", "Save", "Delete")]
+        configuring += [settings["Save settings"], settings["Rescore all mentions with this engine"]]
+        view = win.pages["Entities"]
+        configuring += [view.name, view.query, view.aliases, view.kind, view.importance]
+        page = win.pages["Settings"]
+        configuring += [page.brand, page.refresh]
+        for w in configuring:
+            assert off(w) is not admin, (who, getattr(w, "text", lambda: "")())
+            if not admin:
+                assert "may not change feeds, entities, rules, templates or settings" in w.toolTip()
+                assert "admin only" in w.toolTip()
+        for w in (feeds["Refresh now"], feeds["Export OPML…"], rules["Dry run"], rules["Apply to stored mentions"]):
+            assert w.isEnabled(), w.text()  # a refresh, reading, a dry run and triage are theirs
+        key_messages = [page.key_messages.text, *(b for b in page.key_messages.findChildren(QPushButton))]
+        assert all(off(w) is not (admin or approver) for w in key_messages)
+        names = page.display_names
+        assert off(names.save_btn) is not admin and off(names.name) is not admin
+        if not admin:
+            assert "admin only" in names.save_btn.toolTip()
+        from orm_desktop.ui.responses_view import TemplatesDialog
+
+        dlg = TemplatesDialog(svc, lab.login(who), win)
+        tbuttons = {b.text(): b for b in dlg.findChildren(QPushButton)}
+        assert all(off(tbuttons[k]) is not admin for k in ("Duplicate as new…", "Save", "Delete"))
+        assert tbuttons["Close"].isEnabled() and dlg.editor.isReadOnly()  # a shipped template first: reading
+        dlg.reject()
+        win.close()
+    finally:
+        svc.close()
+
+
 def test_a_refused_privilege_is_one_clear_line(lab):
     """What a control the GUI did not turn off gets from the database: one line naming what and
     who to ask, not PostgreSQL's 'permission denied for table ...'."""

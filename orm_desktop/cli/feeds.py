@@ -1,4 +1,4 @@
-"""`orm-desktop feeds import|export|list|add|remove|enable|disable`."""
+"""`orm-desktop feeds import|export|list|add|edit|remove|enable|disable`."""
 
 from __future__ import annotations
 
@@ -28,10 +28,25 @@ def register(sub) -> None:
     a.add_argument("--category", default="")
     a.add_argument("--weight", type=float, default=1.0, help="reach weight (default 1.0)")
     a.set_defaults(func=cmd_add)
+    a = s.add_parser("edit", help="change a feed's URL, title, kind, category or weight",
+                     description="Example: orm-desktop feeds edit 3 --title 'Acme blog' --if-version 2 "
+                                 "(--if-version: only if nobody saved it since you read version 2)")
+    a.add_argument("id", type=int)
+    a.add_argument("--url")
+    a.add_argument("--title")
+    a.add_argument("--kind", choices=FEED_KINDS)
+    a.add_argument("--category")
+    a.add_argument("--weight", type=float)
+    a.add_argument("--if-version", type=int, metavar="V", help=IF_VERSION)
+    a.set_defaults(func=cmd_edit)
     for name, fn in (("remove", cmd_remove), ("enable", cmd_enable), ("disable", cmd_disable)):
         a = s.add_parser(name, help=f"{name} a feed by id")
         a.add_argument("id", type=int)
+        a.add_argument("--if-version", type=int, metavar="V", help=IF_VERSION)
         a.set_defaults(func=fn)
+
+
+IF_VERSION = "only if the feed is still at row version V (as `feeds list --format json` showed it)"
 
 
 def cmd_import(args) -> int:
@@ -59,7 +74,7 @@ def cmd_list(args) -> int:
     rows = [{"id": f.id, "kind": f.kind, "title": f.title, "url": f.url, "category": f.category,
              "weight": f.weight, "enabled": f.enabled, "status": f.last_status or "never",
              "error": f.last_error, "last_fetched": iso(f.last_fetched), "next_due": iso(f.next_due),
-             "items": f.items_total} for f in svc.feeds()]
+             "items": f.items_total, "version": f.version} for f in svc.feeds()]
     emit(rows, args.format, ["id", "kind", "title", "status", "items", "last_fetched", "url"],
          widths={"title": 36, "url": 60})
     return 0
@@ -75,14 +90,25 @@ def cmd_add(args) -> int:
 
 def _toggle(args, enabled: bool | None) -> int:
     svc = open_service(args)
-    if not any(f.id == args.id for f in svc.feeds()):
-        from orm_desktop.errors import UsageError
-
-        raise UsageError(f"no feed with id {args.id} (see `orm-desktop feeds list`)")
+    svc.feed(args.id)  # a clear error for an unknown id
     if enabled is None:
-        svc.remove_feed(args.id)
+        svc.remove_feed(args.id, expected_version=args.if_version)
     else:
-        svc.update_feed(args.id, enabled=int(enabled))
+        svc.update_feed(args.id, enabled=int(enabled), expected_version=args.if_version)
+    return 0
+
+
+def cmd_edit(args) -> int:
+    from orm_desktop.errors import UsageError
+
+    svc = open_service(args)
+    svc.feed(args.id)
+    fields = {k: v for k, v in (("url", args.url), ("title", args.title), ("kind", args.kind),
+                                ("category", args.category), ("weight", args.weight)) if v is not None}
+    if not fields:
+        raise UsageError("nothing to change: give --url, --title, --kind, --category or --weight")
+    f = svc.update_feed(args.id, expected_version=args.if_version, **fields)
+    print(f"saved feed {f.id} {f.title or f.url!r} (version {f.version})")
     return 0
 
 

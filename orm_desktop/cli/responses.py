@@ -106,6 +106,13 @@ def register(sub) -> None:
     a = us.add_parser("list")
     a.add_argument("--format", choices=FORMATS, default="table")
     a.set_defaults(func=cmd_user_list)
+    a = us.add_parser("display-name", help="change the name shown for a user (a team workspace: admins)",
+                      description="Example: orm-desktop users display-name sam 'Sam Reyes' --if-version 1")
+    a.add_argument("name")
+    a.add_argument("display_name")
+    a.add_argument("--if-version", type=int, metavar="V",
+                   help="only if the user is still at row version V (as `users list --format json` showed it)")
+    a.set_defaults(func=cmd_user_display_name)
 
     t = sub.add_parser("templates", help="response templates",
                        description="Example: orm-desktop templates show crisis-holding-statement")
@@ -257,8 +264,16 @@ def cmd_user_export_key(args) -> int:
 def cmd_user_list(args) -> int:
     svc = open_service(args)
     rows = [{"name": u.name, "display_name": u.display_name, "roles": list(u.roles),
-             "executive_entity": u.entity_id, "key_id": key_id} for u, key_id in svc.users_with_keys()]
+             "executive_entity": u.entity_id, "key_id": key_id, "version": u.version}
+            for u, key_id in svc.users_with_keys()]
     emit(rows, args.format, ["name", "display_name", "roles", "executive_entity", "key_id"])
+    return 0
+
+
+def cmd_user_display_name(args) -> int:
+    svc = open_service(args)
+    u = svc.set_display_name(args.name, args.display_name, expected_version=args.if_version)
+    print(f"{u.name} is shown as {u.display_name!r} (version {u.version})")
     return 0
 
 

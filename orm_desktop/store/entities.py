@@ -6,15 +6,16 @@ import json
 import sqlite3
 import time
 
+from orm_desktop.errors import Conflict
 from orm_desktop.types import Entity
 
-_COLS = "id, kind, name, query, aliases, importance, active, title, photo"
+_COLS = "id, kind, name, query, aliases, importance, active, title, photo, version, changed_by"
 
 
 def _row(r: sqlite3.Row | tuple) -> Entity:
     return Entity(
         id=r[0], kind=r[1], name=r[2], query=r[3], aliases=tuple(json.loads(r[4] or "[]")),
-        importance=r[5], active=bool(r[6]), title=r[7], photo=r[8],
+        importance=r[5], active=bool(r[6]), title=r[7], photo=r[8], version=r[9], changed_by=r[10],
     )
 
 
@@ -27,19 +28,40 @@ def add(conn: sqlite3.Connection, kind: str, name: str, query: str, *, aliases: 
     ).fetchall()[0][0])
 
 
-def update(conn: sqlite3.Connection, entity_id: int, **fields: object) -> None:
+def conflict(conn: sqlite3.Connection, entity_id: int, expected_version: int) -> Conflict:
+    """The Conflict of a save on ``expected_version`` of an entity someone else saved (or removed) since."""
+    r = conn.execute("SELECT version, changed_by FROM entities WHERE id = ?", (entity_id,)).fetchone()
+    return Conflict("entity", entity_id, who=r[1] if r else "", expected=expected_version, current=r[0] if r else 0)
+
+
+def update(conn: sqlite3.Connection, entity_id: int, *, by: str = "", expected_version: int | None = None,
+           **fields: object) -> int:
+    """Change an entity's fields (a new row version, saved by ``by``); returns rows changed. With
+    ``expected_version`` (the version the editor read) an entity saved by someone else since
+    raises Conflict and nothing is written."""
     allowed = {"kind", "name", "query", "aliases", "importance", "active", "title", "photo"}
     bad = set(fields) - allowed
     if bad:
         raise ValueError(f"unknown entity fields: {sorted(bad)}")
     if "aliases" in fields:
         fields["aliases"] = json.dumps(list(fields["aliases"]))  # type: ignore[arg-type]
-    sets = ", ".join(f"{k} = ?" for k in fields)
-    conn.execute(f"UPDATE entities SET {sets} WHERE id = ?", (*fields.values(), entity_id))
+    sets = "".join(f"{k} = ?, " for k in fields)
+    guard, args = ("", ()) if expected_version is None else (" AND version = ?", (expected_version,))
+    n = conn.execute(f"UPDATE entities SET {sets}version = version + 1, changed_by = ? WHERE id = ?{guard}",
+                     (*fields.values(), by, entity_id, *args)).rowcount
+    if n == 0 and expected_version is not None:
+        raise conflict(conn, entity_id, expected_version)
+    return n
 
 
-def remove(conn: sqlite3.Connection, entity_id: int) -> None:
-    conn.execute("DELETE FROM entities WHERE id = ?", (entity_id,))
+def remove(conn: sqlite3.Connection, entity_id: int, *, expected_version: int | None = None) -> int:
+    """Delete an entity (its mentions go with it); with ``expected_version``, one saved by
+    someone else since raises Conflict. Returns rows deleted."""
+    guard, args = ("", ()) if expected_version is None else (" AND version = ?", (expected_version,))
+    n = conn.execute(f"DELETE FROM entities WHERE id = ?{guard}", (entity_id, *args)).rowcount
+    if n == 0 and expected_version is not None and get(conn, entity_id) is not None:
+        raise conflict(conn, entity_id, expected_version)
+    return n
 
 
 def list_(conn: sqlite3.Connection, *, active_only: bool = False) -> list[Entity]:

@@ -5,10 +5,12 @@ from __future__ import annotations
 import sqlite3
 import time
 
+from orm_desktop.errors import Conflict
 from orm_desktop.types import Feed
 
 _COLS = ("id, url, title, kind, category, weight, enabled, template_url, entity_id, etag, "
-         "last_modified, last_fetched, last_status, last_error, error_count, next_due, items_total")
+         "last_modified, last_fetched, last_status, last_error, error_count, next_due, items_total, "
+         "version, changed_by")
 
 
 def _row(r: sqlite3.Row | tuple) -> Feed:
@@ -16,6 +18,7 @@ def _row(r: sqlite3.Row | tuple) -> Feed:
         id=r[0], url=r[1], title=r[2], kind=r[3], category=r[4], weight=r[5], enabled=bool(r[6]),
         template_url=r[7], entity_id=r[8], etag=r[9], last_modified=r[10], last_fetched=r[11],
         last_status=r[12], last_error=r[13], error_count=r[14], next_due=r[15], items_total=r[16],
+        version=r[17], changed_by=r[18],
     )
 
 
@@ -57,21 +60,38 @@ def due(conn: sqlite3.Connection, now: int, *, include_backoff: bool = False) ->
         "ORDER BY id", (now,))]
 
 
-def set_enabled(conn: sqlite3.Connection, feed_id: int, enabled: bool) -> None:
-    conn.execute("UPDATE feeds SET enabled = ? WHERE id = ?", (int(enabled), feed_id))
+def conflict(conn: sqlite3.Connection, feed_id: int, expected_version: int) -> Conflict:
+    """The Conflict of a save on ``expected_version`` of a feed someone else saved (or removed) since."""
+    r = conn.execute("SELECT version, changed_by FROM feeds WHERE id = ?", (feed_id,)).fetchone()
+    return Conflict("feed", feed_id, who=r[1] if r else "", expected=expected_version, current=r[0] if r else 0)
 
 
-def update(conn: sqlite3.Connection, feed_id: int, **fields: object) -> None:
+def update(conn: sqlite3.Connection, feed_id: int, *, by: str = "", expected_version: int | None = None,
+           **fields: object) -> int:
+    """Change a feed's description (a new row version, saved by ``by``); returns rows changed.
+    With ``expected_version`` (the version the editor read) a feed saved by someone else since
+    raises Conflict and nothing is written."""
     allowed = {"url", "title", "kind", "category", "weight", "enabled"}
     bad = set(fields) - allowed
     if bad:
         raise ValueError(f"unknown feed fields: {sorted(bad)}")
-    sets = ", ".join(f"{k} = ?" for k in fields)
-    conn.execute(f"UPDATE feeds SET {sets} WHERE id = ?", (*fields.values(), feed_id))
+    sets = "".join(f"{k} = ?, " for k in fields)
+    guard, args = ("", ()) if expected_version is None else (" AND version = ?", (expected_version,))
+    n = conn.execute(f"UPDATE feeds SET {sets}version = version + 1, changed_by = ? WHERE id = ?{guard}",
+                     (*fields.values(), by, feed_id, *args)).rowcount
+    if n == 0 and expected_version is not None:
+        raise conflict(conn, feed_id, expected_version)
+    return n
 
 
-def remove(conn: sqlite3.Connection, feed_id: int) -> None:
-    conn.execute("DELETE FROM feeds WHERE id = ?", (feed_id,))
+def remove(conn: sqlite3.Connection, feed_id: int, *, expected_version: int | None = None) -> int:
+    """Delete a feed (its items stay); with ``expected_version``, one saved by someone else since
+    raises Conflict. Returns rows deleted."""
+    guard, args = ("", ()) if expected_version is None else (" AND version = ?", (expected_version,))
+    n = conn.execute(f"DELETE FROM feeds WHERE id = ?{guard}", (feed_id, *args)).rowcount
+    if n == 0 and expected_version is not None and get(conn, feed_id) is not None:
+        raise conflict(conn, feed_id, expected_version)
+    return n
 
 
 def record_success(conn: sqlite3.Connection, feed_id: int, *, now: int, status: str, etag: str,

@@ -98,7 +98,7 @@ def _triggers(table: str, fn: str) -> str:
     return "\n".join(out)
 
 
-# row versions (migrations m009 and m011 on SQLite): writers that do not bump the version get it bumped
+# row versions (migrations m009, m011 and m013 on SQLite): writers that do not bump the version get it bumped
 _VERSION_SQL = """
 CREATE OR REPLACE FUNCTION orm_bump_version() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -127,10 +127,24 @@ CREATE TRIGGER key_messages_version_bu BEFORE UPDATE OF topic, text, active ON k
 """
 
 
+def _config_version_sql() -> str:
+    """Entities, feeds and users (m013): bumped only when an editor's field really changes (a
+    refresh names ``feeds.title`` in every UPDATE it makes)."""
+    from orm_desktop.store.migrations.m013_config_versions import VERSIONED
+
+    out = []
+    for table, cols in VERSIONED.items():
+        changed = " OR ".join(f"OLD.{c} IS DISTINCT FROM NEW.{c}" for c in cols)
+        out.append(f"DROP TRIGGER IF EXISTS {table}_version_bu ON {table};\n"
+                   f"CREATE TRIGGER {table}_version_bu BEFORE UPDATE OF {', '.join(cols)} ON {table} FOR EACH ROW\n"
+                   f"    WHEN ({changed}) EXECUTE FUNCTION orm_bump_version();")
+    return "\n".join(out)
+
+
 def pg_sql() -> str:
     """The PostgreSQL-only part of live updates (part of the schema pg-core's create() makes;
     ``postgres/p009_live.py`` adds it to an older database). Safe to run again."""
-    parts = [_VERSION_SQL, _NOTIFY_INSERT, _notify_function("orm_notify_ids", "id"),
+    parts = [_VERSION_SQL, _config_version_sql(), _NOTIFY_INSERT, _notify_function("orm_notify_ids", "id"),
              _notify_function("orm_notify_keys", "key")]
     for t in SHARED_TABLES:
         parts.append(_triggers(t, "orm_notify_keys" if t == "settings" else "orm_notify_ids"))

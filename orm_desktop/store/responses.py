@@ -16,6 +16,8 @@ class User:
     display_name: str
     roles: tuple[str, ...]
     entity_id: int | None
+    version: int = 1  # row version (m013): pass it back as expected_version to save a display name
+    changed_by: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,8 +46,11 @@ _RCOLS = ("id, mention_id, entity_id, template_id, channel, text, state, author,
           "version, created, updated, submitted_at, approved_at, sent_at, sent_channel, sent_url")
 
 
+_USER_COLS = "id, name, display_name, roles, entity_id, version, changed_by"
+
+
 def _user(r) -> User:
-    return User(r[0], r[1], r[2], tuple(x for x in r[3].split(",") if x), r[4])
+    return User(r[0], r[1], r[2], tuple(x for x in r[3].split(",") if x), r[4], r[5], r[6])
 
 
 def add_user(conn: sqlite3.Connection, name: str, *, display_name: str = "", roles: tuple[str, ...],
@@ -57,14 +62,25 @@ def add_user(conn: sqlite3.Connection, name: str, *, display_name: str = "", rol
 
 
 def users(conn: sqlite3.Connection) -> list[User]:
-    return [_user(r) for r in conn.execute(
-        "SELECT id, name, display_name, roles, entity_id FROM users ORDER BY name")]
+    return [_user(r) for r in conn.execute(f"SELECT {_USER_COLS} FROM users ORDER BY name")]
 
 
 def user_by_name(conn: sqlite3.Connection, name: str) -> User | None:
-    r = conn.execute("SELECT id, name, display_name, roles, entity_id FROM users WHERE name = ?",
-                     (name,)).fetchone()
+    r = conn.execute(f"SELECT {_USER_COLS} FROM users WHERE name = ?", (name,)).fetchone()
     return _user(r) if r else None
+
+
+def set_display_name(conn: sqlite3.Connection, name: str, display_name: str, *, by: str,
+                     expected_version: int | None = None) -> int:
+    """Change a user's display name (a new row version, saved by ``by``); returns rows changed.
+    With ``expected_version``, a user saved by someone else since raises Conflict."""
+    guard, args = ("", ()) if expected_version is None else (" AND version = ?", (expected_version,))
+    n = conn.execute(f"UPDATE users SET display_name = ?, version = version + 1, changed_by = ? WHERE name = ?{guard}",
+                     (display_name, by, name, *args)).rowcount
+    if n == 0 and expected_version is not None:
+        r = conn.execute("SELECT version, changed_by FROM users WHERE name = ?", (name,)).fetchone()
+        raise Conflict("user", name, who=r[1] if r else "", expected=expected_version, current=r[0] if r else 0)
+    return n
 
 
 def insert(conn: sqlite3.Connection, *, mention_id: int | None, entity_id: int | None, template_id: str,

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from orm_desktop.errors import Conflict, KnownError
-from orm_desktop.ui.widgets import button_row, keep_mine_after_conflict
+from orm_desktop.ui.widgets import button_row, buttons_of, keep_mine_after_conflict, team_gate
 
 
 def topic_ids() -> list[str]:
@@ -49,7 +49,9 @@ class KeyMessagesEditor(QWidget):
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.list)
         lay.addLayout(edit_row)
-        lay.addLayout(button_row((("Add", self.add), ("Save change", self.save_change), ("Remove", self.remove))))
+        buttons = button_row((("Add", self.add), ("Save change", self.save_change), ("Remove", self.remove)))
+        lay.addLayout(buttons)
+        team_gate(svc, "key_messages", self.topic, self.text, *buttons_of(buttons).values())  # approvers and admins
         self.list.currentRowChanged.connect(self.pick)
         self.reload()
 

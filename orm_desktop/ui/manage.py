@@ -28,9 +28,34 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from orm_desktop.errors import KnownError
+from orm_desktop.errors import Conflict, KnownError
 from orm_desktop.types import ENTITY_KINDS, FEED_KINDS
-from orm_desktop.ui.widgets import button_row, refuses_when_read_only
+from orm_desktop.ui.widgets import (
+    button_row,
+    buttons_of,
+    keep_mine_after_conflict,
+    refuses_when_read_only,
+    team_gate,
+)
+
+
+def save_versioned(view: QWidget, title: str, write, version: int) -> bool:
+    """Run ``write(expected_version)`` on the row version ``view`` read. A row someone else saved
+    since asks "changed by <who> meanwhile: reload / keep mine" (errors.Conflict), never a silent
+    overwrite: Reload writes nothing, Keep mine writes again on their version. A refusal is one
+    line in a message box. True when written."""
+    try:
+        try:
+            write(version)
+        except Conflict as exc:
+            if not keep_mine_after_conflict(view, exc):
+                view.status_message.emit(f"reloaded: {exc.what} {exc.row_id} was changed by {exc.who}")
+                return False
+            write(exc.current)  # mine, on top of their version
+    except KnownError as exc:
+        QMessageBox.warning(view, title, str(exc))
+        return False
+    return True
 
 
 def when(ts: int | None) -> str:
@@ -107,6 +132,11 @@ class FeedsView(QWidget):
                           ("Enable/disable", self.toggle), ("Import OPML…", self.import_opml),
                           ("Export OPML…", self.export_opml), ("Refresh now", self.refresh_requested.emit)))
         bar.addWidget(self.health)
+        b = buttons_of(bar)
+        # a team login: what its role may not do is off, with the role that may in the tooltip
+        self.refusal = team_gate(svc, "configure", *(b[k] for k in ("Add…", "Edit…", "Remove", "Enable/disable",
+                                                                     "Import OPML…")))
+        team_gate(svc, "triage", b["Refresh now"])
         lay = QVBoxLayout(self)
         lay.addLayout(bar)
         lay.addWidget(self.table)
@@ -157,30 +187,39 @@ class FeedsView(QWidget):
     @refuses_when_read_only
     def edit(self, *_a) -> None:
         f = self.selected()
-        if f is None:
+        if f is None or self._refused():
             return
         d = FeedDialog(self, f)
         if d.exec():
-            try:
-                self.svc.update_feed(f.id, url=d.url.text().strip(), title=d.title.text(), kind=d.kind.currentText(),
-                                     category=d.category.text(), weight=d.weight.value())
-            except (KnownError, Exception) as exc:  # noqa: BLE001 - e.g. a duplicate URL
-                QMessageBox.warning(self, "Cannot save feed", str(exc))
+            fields = {"url": d.url.text().strip(), "title": d.title.text(), "kind": d.kind.currentText(),
+                      "category": d.category.text(), "weight": d.weight.value()}
+            if save_versioned(self, "Cannot save feed",
+                              lambda v: self.svc.update_feed(f.id, expected_version=v, **fields), f.version):
+                self.status_message.emit(f"feed {fields['title'] or fields['url']} saved")
             self.reload()
+
+    def _refused(self) -> bool:
+        """A team role that may not change feeds (double-click reaches edit with the buttons off)."""
+        if self.refusal:
+            self.status_message.emit(self.refusal[:1].upper() + self.refusal[1:])
+        return bool(self.refusal)
 
     @refuses_when_read_only
     def remove(self) -> None:
         f = self.selected()
-        if f and QMessageBox.question(self, "Remove feed", f"Remove {f.title or f.url}? Stored items stay.") \
-                == QMessageBox.StandardButton.Yes:
-            self.svc.remove_feed(f.id)
+        if f and not self._refused() and QMessageBox.question(
+                self, "Remove feed", f"Remove {f.title or f.url}? Stored items stay.") == QMessageBox.StandardButton.Yes:
+            save_versioned(self, "Cannot remove feed", lambda v: self.svc.remove_feed(f.id, expected_version=v),
+                           f.version)
             self.reload()
 
     @refuses_when_read_only
     def toggle(self) -> None:
         f = self.selected()
-        if f:
-            self.svc.update_feed(f.id, enabled=int(not f.enabled))
+        if f and not self._refused():
+            save_versioned(self, "Cannot change feed",
+                           lambda v: self.svc.update_feed(f.id, enabled=int(not f.enabled), expected_version=v),
+                           f.version)
             self.reload()
 
     @refuses_when_read_only
@@ -240,6 +279,9 @@ class EntitiesView(QWidget):
         form.addRow("Importance", self.importance)
         form.addRow("Title", self.title)
         buttons = button_row((("New", self.new), ("Save", self.save), ("Remove", self.remove)), stretch=False)
+        # a team login whose role may not change entities: the form reads, its controls are off
+        self.refusal = team_gate(svc, "configure", *buttons_of(buttons).values(), self.kind, self.name, self.query,
+                                 self.aliases, self.importance, self.title)
         self.crisis_btn = QPushButton("Crisis mode")
         self.crisis_btn.setCheckable(True)
         self.crisis_btn.setToolTip("Refresh this entity's sources every 5 minutes, put its mentions first, draft "
@@ -262,6 +304,7 @@ class EntitiesView(QWidget):
         self.aliases.textChanged.connect(self.validate)
         self.list.currentRowChanged.connect(self.pick)
         self.current_id: int | None = None
+        self.current_version = 0  # the row version the form was filled from (a save is checked against it)
         self.reload()
         if self.entities:
             self.list.setCurrentRow(0)
@@ -317,11 +360,15 @@ class EntitiesView(QWidget):
             self.list.blockSignals(False)
             return
         row = next((i for i, x in enumerate(self.entities) if x.id == target), row)  # a save may reorder
+        self.show_entity(self.entities[row])
+
+    def show_entity(self, e) -> None:
+        """Fill the form with ``e`` as stored (its row version is what a save is checked against)."""
+        row = next((i for i, x in enumerate(self.entities) if x.id == e.id), -1)
         self.list.blockSignals(True)
         self.list.setCurrentRow(row)
         self.list.blockSignals(False)
-        e = self.entities[row]
-        self.current_id = e.id
+        self.current_id, self.current_version = e.id, e.version
         self.kind.setCurrentText(e.kind)
         self.name.setText(e.name)
         self.query.setText(e.query)
@@ -392,9 +439,24 @@ class EntitiesView(QWidget):
                                         title=self.title.text())
                 self.status_message.emit(f"added {e.kind} {e.name}; matched its stored items")
             else:
-                self.svc.update_entity(self.current_id, kind=self.kind.currentText(), name=self.name.text().strip(),
-                                       query=self.query.text(), aliases=self.alias_list(),
-                                       importance=self.importance.value(), title=self.title.text())
+                eid = self.current_id
+                fields = {"kind": self.kind.currentText(), "name": self.name.text().strip(),
+                          "query": self.query.text(), "aliases": self.alias_list(),
+                          "importance": self.importance.value(), "title": self.title.text()}
+                try:
+                    e = self.svc.update_entity(eid, expected_version=self.current_version, **fields)
+                except Conflict as exc:  # someone else saved it since this form read it
+                    if not keep_mine_after_conflict(self, exc):
+                        self.reload()
+                        if exc.current:
+                            self.show_entity(self.svc.entity(eid))  # theirs, in the form
+                        else:
+                            self.clear_form()  # removed meanwhile
+                        self.status_message.emit(f"reloaded: entity {eid} was changed by {exc.who}")
+                        self.changed.emit()
+                        return
+                    e = self.svc.update_entity(eid, expected_version=exc.current, **fields)  # mine, on theirs
+                self.current_version = e.version
                 self.status_message.emit("entity saved")
         except KnownError as exc:
             QMessageBox.warning(self, "Cannot save", str(exc))
@@ -434,10 +496,72 @@ class EntitiesView(QWidget):
         e = self.svc.entity(self.current_id)
         if QMessageBox.question(self, "Remove entity", f"Remove {e.name} and its mentions?") \
                 == QMessageBox.StandardButton.Yes:
-            self.svc.remove_entity(e.id)
-            self.clear_form()
+            removed = save_versioned(self, "Cannot remove entity",
+                                     lambda v: self.svc.remove_entity(e.id, expected_version=v), self.current_version)
             self.reload()
+            now = next((x for x in self.entities if x.id == e.id), None)
+            if removed or now is None:
+                self.clear_form()
+            else:
+                self.show_entity(now)  # as it is now
             self.changed.emit()
+
+
+class DisplayNamesEditor(QWidget):
+    """A user's display name (what lists and the Responses page show), saved on the row version
+    it was read at: someone else's change since asks "reload / keep mine"."""
+
+    status_message = Signal(str)
+    read_only = False  # the Settings page is hidden in executive mode
+
+    def __init__(self, svc, parent=None) -> None:
+        super().__init__(parent)
+        self.svc = svc
+        self.user = QComboBox()
+        self.name = QLineEdit(placeholderText="the name shown for this user")
+        self.save_btn = QPushButton("Save name")
+        self.save_btn.clicked.connect(self.save)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.user)
+        row.addWidget(self.name, 1)
+        row.addWidget(self.save_btn)
+        self.user.currentIndexChanged.connect(self.pick)
+        self.reload()
+        team_gate(svc, "users", self.name, self.save_btn)  # admins, on a team workspace
+        if not self.users:  # a workspace without users (they come with the workflow: `users add`)
+            for w in (self.user, self.name, self.save_btn):
+                w.setEnabled(False)
+
+    def reload(self, select: str | None = None) -> None:
+        select = select or self.user.currentData()
+        self.users = {u.name: u for u in self.svc.users()}
+        self.user.blockSignals(True)
+        self.user.clear()
+        for name in self.users:
+            self.user.addItem(name, name)
+        self.user.setCurrentIndex(max(self.user.findData(select), 0))
+        self.user.blockSignals(False)
+        self.pick()
+
+    def pick(self, *_a) -> None:
+        u = self.users.get(self.user.currentData())
+        self.name.setText(u.display_name if u else "")
+        self.version = u.version if u else 0
+
+    @refuses_when_read_only
+    def save(self) -> None:
+        name, text = self.user.currentData(), self.name.text()
+        if not name:
+            return
+        if save_versioned(self, "Display name",
+                          lambda v: self.svc.set_display_name(name, text, expected_version=v), self.version):
+            self.status_message.emit(f"{name} is shown as {' '.join(text.split())}")
+            self.reload(name)
+            return
+        stored = next((u for u in self.svc.users() if u.name == name), None)
+        if stored is not None and stored.version != self.version:
+            self.reload(name)  # Reload: their name in the field (a refusal keeps what was typed)
 
 
 class SettingsView(QWidget):
@@ -493,9 +617,17 @@ class SettingsView(QWidget):
         form.addRow("", self.rescore_btn)
         form.addRow("", self.rescore_status)
         form.addRow(QLabel(f"Workspace: {svc.ws.root}"))
+        self.display_names = DisplayNamesEditor(svc)
+        self.display_names.status_message.connect(self.status_message)
+        form.addRow("Display names", self.display_names)
         save = QPushButton("Save settings")
         save.clicked.connect(self.save)
         form.addRow(save)
+        self.save_btn = save
+        # a team login whose role may not change settings: the form reads, its controls are off
+        # (the four-eyes box stays as the team rule set it; key messages and names have their own gates)
+        team_gate(svc, "configure", self.brand, self.color, self.contact, self.status_page, self.refresh,
+                  *self.sla.values(), self.engine, self.rescore_btn, save)
         self.remember_loaded()
 
     KEYS = ("brand_name", "brand_color", "contact", "status_page", "refresh_minutes", "allow_self_approval",

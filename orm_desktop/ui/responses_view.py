@@ -31,7 +31,13 @@ from PySide6.QtWidgets import (
 
 from orm_desktop.errors import Conflict, KnownError
 from orm_desktop.ui.identity import ensure_unlocked
-from orm_desktop.ui.widgets import button_row, keep_mine_after_conflict, refuses_when_read_only
+from orm_desktop.ui.widgets import (
+    button_row,
+    buttons_of,
+    keep_mine_after_conflict,
+    refuses_when_read_only,
+    team_gate,
+)
 
 QUEUES = (("Mine to write", "mine"), ("Awaiting my approval", "review"), ("Approved, to send", "approved"),
           ("Overdue mentions", "overdue"), ("Sent", "sent"), ("All open", "open"))
@@ -112,6 +118,8 @@ class TemplatesDialog(QDialog):
         self.info = QLabel()
         self.info.setWordWrap(True)
         buttons = button_row((("Duplicate as new…", self.duplicate), ("Save", self.save), ("Delete", self.delete)))
+        # a team login whose role may not change templates: reading them only, saying who may
+        self.refusal = team_gate(svc, "configure", *buttons_of(buttons).values())
         close = QPushButton("Close")
         close.clicked.connect(self.accept)
         buttons.addWidget(close)
@@ -147,7 +155,7 @@ class TemplatesDialog(QDialog):
         if t is None:
             return
         self.editor.setPlainText(to_toml(t))
-        self.editor.setReadOnly(t.shipped)
+        self.editor.setReadOnly(t.shipped or bool(self.refusal))
         self.info.setText(f"<b>{html.escape(t.title)}</b> — " + ("shipped default, read-only: duplicate it to "
                           "make your own version" if t.shipped else "workspace template: edit the TOML and save"))
 

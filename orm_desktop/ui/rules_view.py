@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from orm_desktop.errors import KnownError
 from orm_desktop.types import FEED_KINDS, LABELS, STATUSES
-from orm_desktop.ui.widgets import button_row, refuses_when_read_only
+from orm_desktop.ui.widgets import button_row, buttons_of, refuses_when_read_only, team_gate
 
 
 class RulesView(QWidget):
@@ -92,6 +92,11 @@ class RulesView(QWidget):
         form.addRow("", self.enabled)
         buttons = button_row((("New", self.new), ("Dry run", self.dry_run), ("Save", self.save),
                               ("Apply to stored mentions", self.apply), ("Delete", self.delete)))
+        # a team login: rules are the admin's (the form stays live for dry runs, which write nothing);
+        # applying a rule to stored mentions is triage
+        b = buttons_of(buttons)
+        team_gate(svc, "configure", b["New"], b["Save"], b["Delete"])
+        team_gate(svc, "triage", b["Apply to stored mentions"])
         right = QVBoxLayout()
         right.addLayout(form)
         right.addLayout(buttons)

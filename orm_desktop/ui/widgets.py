@@ -63,3 +63,34 @@ def keep_mine_after_conflict(parent: QWidget, exc) -> bool:
     box.setEscapeButton(reload_btn)
     box.exec()
     return box.clickedButton() is keep
+
+
+def buttons_of(row) -> dict[str, QPushButton]:
+    """{label: button} of a ``button_row``."""
+    out = {}
+    for i in range(row.count()):
+        w = row.itemAt(i).widget()
+        if isinstance(w, QPushButton):
+            out[w.text()] = w
+    return out
+
+
+def team_gate(svc, what: str, *widgets: QWidget) -> str:
+    """Turn off the controls this team login's role may not use for ``what`` (Service.TEAM_MAY:
+    "configure", "key_messages", "users"...), each with a tooltip saying which role may, instead
+    of offering a button the database refuses. Text fields turn read-only (still readable and
+    copyable). Returns the refusal ('' when allowed: always on a solo workspace)."""
+    from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QTextEdit
+
+    refusal = svc.team_refusal(what)
+    if not refusal:
+        return ""
+    tip = refusal[:1].upper() + refusal[1:]
+    for w in widgets:
+        if isinstance(w, (QLineEdit, QPlainTextEdit, QTextEdit)):
+            w.setReadOnly(True)
+        else:
+            w.setEnabled(False)
+        w.setToolTip(tip)
+        w.setProperty("team_refusal", tip)
+    return refusal

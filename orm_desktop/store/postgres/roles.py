@@ -163,6 +163,13 @@ BEGIN
     NEW.changed_by := session_user;
     RETURN NEW;
 END $$;
+CREATE OR REPLACE FUNCTION team_changed_by_versioned() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'INSERT' OR NEW.version IS DISTINCT FROM OLD.version THEN
+        NEW.changed_by := session_user;
+    END IF;
+    RETURN NEW;
+END $$;
 DO $$
 DECLARE t text;
 BEGIN
@@ -172,6 +179,16 @@ BEGIN
         EXECUTE format('DROP TRIGGER IF EXISTS %I ON %I', t || '_team_changed_by', t);
         EXECUTE format('CREATE TRIGGER %I BEFORE INSERT OR UPDATE ON %I FOR EACH ROW '
                        'EXECUTE FUNCTION team_changed_by()', t || '_team_changed_by', t);
+    END LOOP;
+    -- entities, feeds, users (m013): a refresh's bookkeeping and crisis mode write these rows
+    -- too, so the login is recorded only with a new version (a trigger named to fire after the
+    -- version bump, store/live.py: PostgreSQL fires a row's BEFORE triggers by name)
+    FOR t IN SELECT c.table_name FROM information_schema.columns c
+             WHERE c.table_schema = 'public' AND c.column_name = 'changed_by'
+               AND c.table_name IN ('entities', 'feeds', 'users') LOOP
+        EXECUTE format('DROP TRIGGER IF EXISTS %I ON %I', t || '_version_changed_by', t);
+        EXECUTE format('CREATE TRIGGER %I BEFORE INSERT OR UPDATE ON %I FOR EACH ROW '
+                       'EXECUTE FUNCTION team_changed_by_versioned()', t || '_version_changed_by', t);
     END LOOP;
     IF EXISTS (SELECT 1 FROM information_schema.columns WHERE table_schema = 'public'
                AND table_name = 'responses' AND column_name = 'changed_by') THEN
