@@ -8,7 +8,7 @@ cache's hits and misses, the pickled result sizes, page faults and context switc
 
     python benchmarks/worker_cpu.py [--runs 2] [--feeds 200] [--entries 25] [--jobs 4] [--serial]
 
-``--serial`` also times the same stages in ONE process (``refresh(workers=0)`` in the CLI) for
+``--baseline DIR`` alternates the same with another source tree (rows b0, b1...). ``--serial`` also times the same stages in ONE process (``refresh(workers=0)`` in the CLI) for
 the like-for-like comparison of the workers' sum with the serial work. Prints a table per run;
 writes benchmarks/out/worker_cpu.json. The wrappers cost a little CPU themselves (~2-3 %): use
 this for the breakdown, ``peers.py`` / ``refresh_ab.py`` for the totals.
@@ -142,13 +142,13 @@ runpy.run_module("orm_desktop", run_name="__main__")
 STAGES = ["enricher", "parse", "known", "language", "matching", "score", "topics", "prepare_items"]
 
 
-def one(tmp: Path, urls: list[str], name: str, jobs: int, serial: bool) -> list[dict]:
+def one(tmp: Path, urls: list[str], name: str, jobs: int, serial: bool, tree: Path | None = None) -> list[dict]:
     dest = tmp / name
     out = tmp / f"{name}-out"
     out.mkdir()
     cmd = [c.replace("{jobs}", str(jobs)) for c in peers.setup_orm(dest, urls)]
     cmd = [cmd[0], str(tmp / "wrap.py")] + cmd[3:]
-    env = {**peers._env(), "ORM_WK_OUT": str(out), "ORM_WK_SERIAL": "1" if serial else "0"}
+    env = {**(peers._env(tree) if tree else peers._env()), "ORM_WK_OUT": str(out), "ORM_WK_SERIAL": "1" if serial else "0"}
     ru = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
     env["ORM_WK_T0"] = repr(time.time())
@@ -170,6 +170,8 @@ def main() -> None:
     p.add_argument("--jobs", type=int, default=4)
     p.add_argument("--runs", type=int, default=2)
     p.add_argument("--serial", action="store_true", help="also refresh with every stage in the main process")
+    p.add_argument("--baseline", type=Path, help="also run another source tree's orm_desktop (same schema), "
+                   "alternated with this one")
     a = p.parse_args()
     rows: list[dict] = []
     with tempfile.TemporaryDirectory(prefix="orm-wk-") as tmp_s:
@@ -180,12 +182,12 @@ def main() -> None:
         with StaticServer(tmp / "feeds") as srv:
             urls = [srv.url(f"feed{i}.xml") for i in range(a.feeds)]
             for r in range(a.runs):
-                for serial in ([False, True] if a.serial else [False]):
-                    if r % 2 and a.serial:
-                        serial = not serial
-                    rows += one(tmp, urls, f"{'s' if serial else 'w'}{r}", a.jobs, serial)
-                    print(f"run {r} {'serial' if serial else 'workers'}: {rows[-1]['wall_all']:.2f} s, "
-                          f"{rows[-1]['cpu_all']:.2f} CPU-s, load {rows[-1]['load']:.1f}", file=sys.stderr, flush=True)
+                variants = [("w", False, None)] + ([("s", True, None)] if a.serial else []) + (
+                    [("b", False, a.baseline)] if a.baseline else [])
+                for tag, serial, tree in (variants if r % 2 == 0 else variants[::-1]):
+                    rows += one(tmp, urls, f"{tag}{r}", a.jobs, serial, tree)
+                    print(f"run {r} {tag}: {rows[-1]['wall_all']:.2f} s, {rows[-1]['cpu_all']:.2f} CPU-s, "
+                          f"load {rows[-1]['load']:.1f}", file=sys.stderr, flush=True)
     cols = ["run", "role", "cpu", "user", "sys"] + STAGES + [
         "task_cpu", "tasks", "gc", "cache_calls", "cache_misses", "result_bytes", "result_pickle", "minflt",
         "nivcsw", "write_items", "store_prepared", "refresh_main_thread", "preload", "wrapper_start_s", "refresh_start_s", "first_request_s", "first_task_s", "last_task_s", "refresh_end_s", "at_s"]
