@@ -131,6 +131,9 @@ def _prepare_in_worker(*a):
 _prepare_in_worker.__module__, _prepare_in_worker.__qualname__ = _prep.__module__, _prep.__qualname__
 pl._prepare_in_worker = _prepare_in_worker
 
+if os.environ.get("ORM_WK_WORKERS"):
+    _prefork = pl.prefork_workers
+    pl.prefork_workers = lambda workers=None: _prefork(int(os.environ["ORM_WK_WORKERS"]))
 if SERIAL:
     _refresh = pl.refresh
     pl.refresh = lambda conn, **kw: _refresh(conn, **{**kw, "workers": 0})
