@@ -524,3 +524,40 @@ def test_the_relay_reader_takes_only_complete_intact_records(tmp_path):
     memo["c"] = (9.0, 9.0, False)  # what the worker has already stays as it is
     _RelayReader(str(path)).merge_into(memo)
     assert memo["c"] == (9.0, 9.0, False)
+
+
+_NO_KEYS_SCRIPT = r'''
+import json, sys
+from orm_desktop.cli import main
+code = main(["--workspace", sys.argv[1], "fetch", "--quiet"])
+print(json.dumps({"code": code, "loaded": sorted(m for m in ("cryptography", "orm_desktop.bundle", "orm_desktop.team")
+                                                 if m in sys.modules)}))
+'''
+
+
+def test_a_command_line_refresh_never_imports_the_signing_keys(tmp_path):
+    """Start-up and the end of `orm-desktop fetch` are on the refresh's critical path: the audit
+    log's signing keys (cryptography) and bundles are not needed there (~40 ms)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from orm_desktop import service
+    from orm_desktop.service import Service
+    from tests.feedserver import FeedServer
+
+    # still there for their callers, imported when first asked for
+    assert service.TeamAdmin.__module__ == service.as_refused.__module__ == "orm_desktop.team"
+    root = Path(__file__).resolve().parents[1]
+    with FeedServer(tmp_path) as s:
+        s.routes["/f"] = (200, {}, _relay_feed(1))
+        svc = Service.create(tmp_path / "ws")
+        svc.add_entity("brand", "Acme", '"Acme Corp" OR Acme')
+        svc.add_feed(s.url("/f"), kind="news")
+        r = subprocess.run([sys.executable, "-c", _NO_KEYS_SCRIPT, str(tmp_path / "ws")], capture_output=True,
+                           text=True, env={**os.environ, "PYTHONPATH": str(root)}, timeout=300, cwd=root)
+        assert r.returncode == 0, r.stderr
+        out = json.loads(r.stdout.strip().splitlines()[-1])
+        assert out["code"] == 0 and svc.count_mentions() > 0  # new mentions: the refresh's end ran its alert pass
+        svc.close()
+    assert out["loaded"] == []

@@ -658,10 +658,14 @@ def shutdown_workers() -> None:
 
 
 def _interval(conn, feed: Feed) -> int:
-    """Seconds until the feed is due again: shorter while a crisis needs it."""
-    from orm_desktop.analysis.crisis import CRISIS_INTERVAL, crisis_feed_ids
+    """Seconds until the feed is due again: shorter while a crisis needs it (the feeds of
+    analysis.crisis.crisis_feed_ids, asked of the store directly: analysis.crisis, with the
+    audit log's signing keys, is imported only during a crisis)."""
+    if feed.id not in crisis_store.feed_ids(conn):
+        return OK_INTERVAL
+    from orm_desktop.analysis.crisis import CRISIS_INTERVAL
 
-    return CRISIS_INTERVAL if feed.id in crisis_feed_ids(conn) else OK_INTERVAL
+    return CRISIS_INTERVAL
 
 
 def _outcome(fut, conn, feed: Feed, result: FetchResult, enricher: Enricher) -> PreparedFeed:
