@@ -561,3 +561,28 @@ def test_a_command_line_refresh_never_imports_the_signing_keys(tmp_path):
         assert out["code"] == 0 and svc.count_mentions() > 0  # new mentions: the refresh's end ran its alert pass
         svc.close()
     assert out["loaded"] == []
+
+
+def test_the_relay_passes_any_text_exactly_and_stops_quietly_when_closed(tmp_path):
+    from concurrent.futures import Future
+
+    from orm_desktop.ingest.pipeline import PreparedFeed, _Relay, _RelayReader
+
+    relay = _Relay.create()
+    learned = [("caf\u00e9 \ud800 lone surrogate", (0.1 + 0.2, -1e-300, True)), ("", (-0.0, 1.0, False))]
+
+    def done(value) -> Future:
+        fut: Future = Future()
+        fut.set_result(value)
+        return fut
+
+    relay.publish(done(PreparedFeed("ok", learned=list(learned))))
+    memo: dict = {}
+    _RelayReader(relay.path).merge_into(memo)
+    assert list(memo.items()) == learned and str(memo[""][0]) == "-0.0"
+    relay.close()
+    relay.publish(done(PreparedFeed("ok", learned=list(learned))))  # after the refresh: nothing, no error
+    failed: Future = Future()
+    failed.set_exception(RuntimeError("worker died"))
+    relay.publish(failed)
+    assert not os.path.exists(relay.path)

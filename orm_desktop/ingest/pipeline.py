@@ -479,7 +479,7 @@ class _Relay:
 
     def __init__(self, path: str, fd: int) -> None:
         self.path, self._fd = path, fd
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # publish closes the relay when the file cannot be written
 
     @classmethod
     def create(cls) -> _Relay | None:
@@ -500,14 +500,15 @@ class _Relay:
             return
         import zlib
 
-        payload = json.dumps(learned, ensure_ascii=False, separators=(",", ":")).encode()
-        record = b"%d %d\n" % (len(payload), zlib.crc32(payload)) + payload
+        # ASCII: any text (a lone surrogate too) comes back exactly
+        payload = json.dumps(learned, separators=(",", ":")).encode("ascii")
+        record = memoryview(b"%d %d\n" % (len(payload), zlib.crc32(payload)) + payload)
         with self._lock:
-            if self._fd >= 0:
-                try:
-                    os.write(self._fd, record)
-                except OSError:
-                    self.close()
+            try:
+                while self._fd >= 0 and record:
+                    record = record[os.write(self._fd, record):]
+            except OSError:
+                self.close()  # a full disk: the workers read what is complete and score the rest
 
     def close(self) -> None:
         with self._lock:
