@@ -586,3 +586,21 @@ def test_the_relay_passes_any_text_exactly_and_stops_quietly_when_closed(tmp_pat
     failed.set_exception(RuntimeError("worker died"))
     relay.publish(failed)
     assert not os.path.exists(relay.path)
+
+
+def test_a_relay_left_by_a_killed_refresh_is_removed_by_the_next_one(tmp_path, monkeypatch):
+    import tempfile
+    import time
+
+    from orm_desktop.ingest.pipeline import _Relay
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    stale, fresh = tmp_path / "orm-relay-old.jsonl", tmp_path / "orm-relay-busy.jsonl"
+    stale.write_bytes(b"3 0\nabc")
+    fresh.write_bytes(b"")
+    old = time.time() - _Relay.STALE - 60
+    os.utime(stale, (old, old))
+    relay = _Relay.create()
+    assert os.path.dirname(relay.path) == str(tmp_path)
+    assert not stale.exists() and fresh.exists()  # a refresh still writing its own keeps it
+    relay.close()

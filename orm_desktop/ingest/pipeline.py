@@ -481,15 +481,35 @@ class _Relay:
         self.path, self._fd = path, fd
         self._lock = threading.RLock()  # publish closes the relay when the file cannot be written
 
+    STALE = 3600  # seconds without a write after which a relay file is a killed refresh's
+
     @classmethod
     def create(cls) -> _Relay | None:
         import tempfile
 
+        cls._remove_stale(tempfile.gettempdir())
         try:
             fd, path = tempfile.mkstemp(prefix="orm-relay-", suffix=".jsonl")  # 0600, this user only
         except OSError:
             return None
         return cls(path, fd)
+
+    @classmethod
+    def _remove_stale(cls, folder: str) -> None:
+        """A refresh process killed outright (SIGKILL, out of memory) leaves its relay file:
+        the next refresh removes this user's that nobody wrote to for an hour (deleting one a
+        slow refresh still used would only make its workers score more)."""
+        import glob
+
+        limit = time.time() - cls.STALE
+        me = os.getuid() if hasattr(os, "getuid") else None
+        for path in glob.glob(os.path.join(folder, "orm-relay-*.jsonl")):
+            try:
+                st = os.stat(path)
+                if me in (None, st.st_uid) and st.st_mtime < limit:
+                    os.unlink(path)
+            except OSError:
+                pass
 
     def publish(self, fut) -> None:
         if fut.cancelled() or fut.exception() is not None:
