@@ -168,33 +168,84 @@ def _stop_workers() -> None:
     getattr(pipeline, "shutdown_workers", lambda: None)()
 
 
-def one_run(base: Path, tmp: Path, feeds: int, entries: int, jobs: int, run: int) -> dict:
+def _worker_pids() -> list[int]:
+    """The kept refresh workers of this process (alive between refreshes)."""
+    from orm_desktop.ingest import pipeline
+
+    pool = getattr(pipeline, "_POOL", {}).get("pool")
+    return sorted(getattr(pool, "_processes", None) or {}) if pool is not None else []
+
+
+def _proc_cpu(pid: int) -> float:
+    """CPU-s (user + system) a live process has used so far (Linux /proc)."""
+    import os
+
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _workers_cpu() -> dict[int, float]:
+    out = {}
+    for pid in _worker_pids():
+        try:
+            out[pid] = _proc_cpu(pid)
+        except (OSError, ValueError, IndexError):
+            pass
+    return out
+
+
+def _timed_refresh(svc, jobs: int, entries_expected: int) -> dict:
+    """One ``Service.fetch(force=True)``: wall, main-process CPU, the workers' CPU (live workers
+    read from /proc; any worker that ended meanwhile counted through RUSAGE_CHILDREN)."""
+    workers_before = _workers_cpu()
+    children = _children_cpu()
+    t = time.perf_counter()
+    cpu = time.process_time()
+    summary = svc.fetch(jobs=jobs, force=True)
+    seconds = time.perf_counter() - t
+    main_cpu = time.process_time() - cpu
+    workers_after = _workers_cpu()
+    workers_cpu = sum(v - workers_before.get(pid, 0.0) for pid, v in workers_after.items())
+    workers_cpu += _children_cpu() - children  # reaped meanwhile (a pool replaced, a worker died)
+    assert summary.entries == entries_expected, (summary.entries, entries_expected)
+    return {"feeds": summary.feeds, "failed": summary.failed, "entries": summary.entries,
+            "new_items": summary.new_items, "new_mentions": summary.new_mentions, "seconds": round(seconds, 2),
+            "refresh_s": summary.seconds, "main_cpu_s": round(main_cpu, 2), "workers_cpu_s": round(workers_cpu, 2),
+            "cpu_s": round(main_cpu + workers_cpu, 2), "entries_per_s": round(summary.entries / seconds),
+            "workers": len(workers_after)}
+
+
+def one_run(base: Path, tmp: Path, feeds: int, entries: int, jobs: int, run: int,
+            steady: bool = True) -> tuple[dict, dict | None]:
+    """The first refresh of a new process (its worker pool started, as the GUI's first refresh),
+    then, with ``steady``, a second refresh of new entries at the same feeds with the pool
+    already alive (as the GUI's next refresh and ``fetch --loop``). Both into the 1M workspace."""
+    import os
+
     rng = random.Random(run)
     token = f"r{run}-{time.time_ns()}"
     feed_dir = tmp / f"feeds{run}"
     feed_dir.mkdir()
     size = write_feeds(feed_dir, feeds, entries, token, rng)
+    _stop_workers()  # a first refresh starts its pool
     svc = _prepare_workspace(base, tmp / f"ws{run}")
     before = svc.count_mentions()
+    second = None
     with StaticServer(feed_dir) as srv:
         ids = _add_feeds(svc, srv, tmp, feeds)
         assert len(ids) == feeds, ids
-        t = time.perf_counter()
-        cpu = time.process_time()
-        children = _children_cpu()
-        summary = svc.fetch(jobs=jobs, force=True)
-        seconds = time.perf_counter() - t
-        main_cpu = time.process_time() - cpu
-        _stop_workers()  # kept across refreshes since issue 18: reap them so their CPU is counted
-        workers_cpu = _children_cpu() - children
+        first = _timed_refresh(svc, jobs, feeds * entries)
+        if steady:
+            write_feeds(feed_dir, feeds, entries, token + "-2", random.Random(1000 + run))
+            later = time.time() + 5  # a newer Last-Modified than the first answers: 200, not 304
+            for f in feed_dir.iterdir():
+                os.utime(f, (later, later))
+            second = _timed_refresh(svc, jobs, feeds * entries)
+    _stop_workers()
     after = svc.count_mentions()
     svc.close()
-    return {"run": run, "feeds": summary.feeds, "failed": summary.failed, "entries": summary.entries,
-            "new_items": summary.new_items, "new_mentions": summary.new_mentions, "seconds": round(seconds, 2),
-            "refresh_s": summary.seconds, "main_cpu_s": round(main_cpu, 2),
-            "cpu_s": round(main_cpu + workers_cpu, 2),
-            "entries_per_s": round(summary.entries / seconds), "mentions_after": after,
-            "mentions_before": before, "feed_mib": round(size / 2**20, 1)}
+    common = {"run": run, "mentions_before": before, "mentions_after": after, "feed_mib": round(size / 2**20, 1)}
+    return {**common, **first}, ({**common, **second} if second else None)
 
 
 def breakdown(base: Path, tmp: Path, feeds: int, entries: int, jobs: int, profile: bool) -> list[dict]:
@@ -290,6 +341,7 @@ def main() -> None:
     p.add_argument("--runs", type=int, default=3)
     p.add_argument("--no-breakdown", action="store_true")
     p.add_argument("--no-profile", action="store_true")
+    p.add_argument("--no-steady", action="store_true", help="only the first refresh of each run (pool start included)")
     a = p.parse_args()
     if a.backend == "postgresql":
         from pg_cache import cached_pg_workspace
@@ -297,14 +349,20 @@ def main() -> None:
         base: Path | str = cached_pg_workspace(a.mentions).rsplit("/", 1)[1]  # the template's name
     else:
         base = cached_workspace(a.mentions)
-    rows = []
+    rows, steady = [], []
     with tempfile.TemporaryDirectory(prefix="orm-ingest-") as tmp:
         for run in range(1, a.runs + 1):
-            rows.append(one_run(base, Path(tmp), a.feeds, a.entries, a.jobs, run))
-            r = rows[-1]
-            print(f"run {run}: {r['entries']:,} entries in {r['seconds']} s = {r['entries_per_s']:,}/s "
-                  f"({r['new_items']:,} new items, {r['new_mentions']:,} new mentions, {r['failed']} failed)",
-                  file=sys.stderr, flush=True)
+            first, second = one_run(base, Path(tmp), a.feeds, a.entries, a.jobs, run, not a.no_steady)
+            rows.append(first)
+            for label, r in (("first refresh (pool start included)", first), ("steady state (pool alive)", second)):
+                if r is None:
+                    continue
+                print(f"run {run}, {label}: {r['entries']:,} entries in {r['seconds']} s = {r['entries_per_s']:,}/s, "
+                      f"{r['cpu_s']} CPU-s (main {r['main_cpu_s']}, workers {r['workers_cpu_s']}; "
+                      f"{r['new_items']:,} new items, {r['new_mentions']:,} new mentions, {r['failed']} failed)",
+                      file=sys.stderr, flush=True)
+            if second is not None:
+                steady.append(second)
             shutil.rmtree(Path(tmp) / f"ws{run}", ignore_errors=True)
             if a.backend == "postgresql":
                 _drop_clones()
@@ -316,18 +374,34 @@ def main() -> None:
                 _drop_clones()
     rates = [r["entries_per_s"] for r in rows]
     median = statistics.median(rates)
-    print(table(rows, ["run", "entries", "new_items", "new_mentions", "failed", "seconds", "main_cpu_s",
-                       "cpu_s", "entries_per_s"]))
+    cols = ["run", "entries", "new_items", "new_mentions", "failed", "seconds", "main_cpu_s", "workers_cpu_s",
+            "cpu_s", "entries_per_s"]
+    print("first refresh of a new process (worker pool started: spawned, as the GUI's first refresh)")
+    print(table(rows, cols))
+    if steady:
+        print("\nsteady state: the next refresh, new entries, worker pool already alive (GUI's later refreshes, "
+              "fetch --loop)")
+        print(table(steady, cols))
     if stages:
         print()
         print(table(stages, ["stage", "seconds", "ms_per_entry", "note"]))
     cpu = statistics.median(r["cpu_s"] for r in rows)
-    print(f"\ningest into a {a.mentions:,}-mention {a.backend} workspace: median {median:,.0f} entries/s "
-          f"(budget >= 1,000) over {len(rows)} runs: {rates}; median {cpu:.1f} CPU-s "
+    print(f"\ningest into a {a.mentions:,}-mention {a.backend} workspace, FIRST refresh (pool start included): "
+          f"median {median:,.0f} entries/s (budget >= 1,000) over {len(rows)} runs: {rates}; median {cpu:.1f} CPU-s "
           f"(all processes) = {a.entries * a.feeds / cpu:,.0f} entries per CPU-s")
+    steady_median = steady_cpu = None
+    if steady:
+        steady_rates = [r["entries_per_s"] for r in steady]
+        steady_median = statistics.median(steady_rates)
+        steady_cpu = statistics.median(r["cpu_s"] for r in steady)
+        print(f"ingest into a {a.mentions:,}-mention {a.backend} workspace, STEADY STATE (pool alive): "
+              f"median {steady_median:,.0f} entries/s over {len(steady)} runs: {steady_rates}; median "
+              f"{steady_cpu:.1f} CPU-s = {a.entries * a.feeds / steady_cpu:,.0f} entries per CPU-s")
     path = write_json("ingest" + ("-postgresql" if a.backend == "postgresql" else ""),
                       {"backend": a.backend, "budget_entries_per_s": 1000, "median_entries_per_s": median,
                                  "median_cpu_s": cpu, "runs": rows,
+                                 "steady_median_entries_per_s": steady_median, "steady_median_cpu_s": steady_cpu,
+                                 "steady_runs": steady,
                                  "breakdown": stages, "workspace_mentions": a.mentions, "feeds": a.feeds,
                                  "entries_per_feed": a.entries, "jobs": a.jobs})
     print(f"wrote {path}")

@@ -552,11 +552,15 @@ class Service:
     def _after_refresh(self, summary: FetchSummary) -> None:
         """Spike detection after every refresh that brought new mentions."""
         from orm_desktop.analysis.alerts import detect_and_store
-        from orm_desktop.bundle import apply_pending_overrides
 
         if summary.new_mentions:
             self.new_alerts = detect_and_store(self.conn, now=int(time.time()))
-            apply_pending_overrides(self.conn)  # overrides imported from a bundle, once their articles arrive
+            if settings_store.get(self.conn, "pending_overrides", []):
+                # overrides imported from a bundle, once their articles arrive (imported only then:
+                # bundle brings the audit log's signing keys, ~40 ms at the end of every refresh)
+                from orm_desktop.bundle import apply_pending_overrides
+
+                apply_pending_overrides(self.conn)
 
     # -- alerts ------------------------------------------------------------------------------
     def alerts(self, *, entity_id: int | None = None, include_closed: bool = False):
@@ -1535,7 +1539,16 @@ def _user() -> str:
 # team workspaces (PostgreSQL logins, roles, signing keys): the CLI and the GUI reach them here
 from orm_desktop.credentials import LoginError  # noqa: E402,F401
 from orm_desktop.credentials import redact as redact_url  # noqa: E402,F401
-from orm_desktop.team import TeamAdmin, as_refused  # noqa: E402,F401
+
+
+def __getattr__(name: str) -> object:
+    """``TeamAdmin`` and ``as_refused`` (orm_desktop.team), imported when first asked for: they
+    bring the signing keys' cryptography, which a command-line refresh never needs."""
+    if name in ("TeamAdmin", "as_refused"):
+        from orm_desktop import team
+
+        return getattr(team, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def set_password_asker(ask: Callable[[str], str] | None) -> None:

@@ -440,3 +440,167 @@ def test_every_match_of_a_stage_pattern_holds_one_of_its_needles(name, pattern, 
 def test_the_stage_with_needles_is_the_stage_searched_in_full(words, seps):
     text = "".join(w.upper() if len(w) % 3 == 0 else w for w, sep in zip(words, seps, strict=False) for w in (w + sep,))
     assert topics.stage(text) == _stage_searched_in_full(text), text
+
+
+# -- lever: the refresh workers pass on what their scoring memo learned (_Relay) ------------------
+
+def _relay_feed(i: int) -> bytes:
+    items = "".join(f"<item><title>Acme story {i}-{j}</title><link>https://r.example/{i}/{j}</link>"
+                    f"<description>Acme Corp praised its recall team. Globex was late again. Acme Corp "
+                    f"{'disappointed reviewers' if j % 2 else 'won an award'} in round {j}.</description></item>"
+                    for j in range(5))
+    return f'<rss version="2.0"><channel><title>R{i}</title>{items}</channel></rss>'.encode()
+
+
+def test_a_worker_starts_from_what_another_worker_scored_and_answers_the_same(tmp_path):
+    from concurrent.futures import Future
+
+    from orm_desktop.analysis import sentiment
+    from orm_desktop.ingest import pipeline
+    from orm_desktop.service import Service
+
+    svc = Service.create(tmp_path / "ws")
+    svc.add_entity("brand", "Acme", '"Acme Corp" OR Acme')
+    svc.add_entity("competitor", "Globex", '"Globex"')
+    for i in range(2):
+        svc.add_feed(f"https://r.example/{i}.xml")
+    feeds = svc.feeds()
+    database = pipeline._database(svc.conn)
+    relay = pipeline._Relay.create()
+    saved = dict(pipeline._WORKER)
+    try:
+        def worker(i: int, path: str, run: int):  # a fresh worker process: its own enricher and memo
+            pipeline._WORKER.clear()
+            out = pipeline._prepare_in_worker(database, run, NOW, feeds[i], _relay_feed(i), feeds[i].url, {}, path)
+            return out, pipeline._WORKER["enricher"].engine
+
+        first, _ = worker(0, relay.path, 1)
+        assert first.learned and all(pipeline._relayable(k, v) for k, v in first.learned)
+        taught = dict(first.learned)
+        fut: Future = Future()
+        fut.set_result(first)
+        relay.publish(fut)
+        assert first.learned == []  # passed on, not kept by the main process
+        second, engine = worker(1, relay.path, 1)
+        memo = sentiment._EVIDENCE_MEMO[engine]
+        assert all(memo[k] == v for k, v in taught.items())  # read before the second feed
+        assert not set(dict(second.learned)) & set(taught)  # scored nothing the first worker had scored
+        alone, _ = worker(1, "", 2)  # the same feed without the relay
+        assert [(p.canonical_url, p.mention_rows) for p in second.items] == \
+               [(p.canonical_url, p.mention_rows) for p in alone.items]
+        assert alone.learned == []
+    finally:
+        relay.close()
+        pipeline._WORKER.clear()
+        pipeline._WORKER.update(saved)
+    assert not os.path.exists(relay.path)
+    svc.close()
+
+
+def test_the_relay_reader_takes_only_complete_intact_records(tmp_path):
+    import zlib
+
+    from orm_desktop.ingest.pipeline import _RelayReader
+
+    path = tmp_path / "relay"
+
+    def record(entries) -> bytes:
+        payload = json.dumps(entries).encode()
+        return b"%d %d\n" % (len(payload), zlib.crc32(payload)) + payload
+
+    one, two = record([["a b", [0.5, 0.25, False]]]), record([["c", [-0.1, 1.0, True]]])
+    path.write_bytes(one + two[:-3])  # the second record still being written
+    reader, memo = _RelayReader(str(path)), {}
+    reader.merge_into(memo)
+    assert memo == {"a b": (0.5, 0.25, False)} and reader.offset == len(one)
+    path.write_bytes(one + two)
+    reader.merge_into(memo)
+    assert memo == {"a b": (0.5, 0.25, False), "c": (-0.1, 1.0, True)} and reader.offset == len(one + two)
+    bad = bytearray(record([["d", [0.0, 0.0, False]]]))
+    bad[-2] ^= 1  # a torn read: the CRC does not match, nothing is taken
+    path.write_bytes(one + two + bytes(bad))
+    reader.merge_into(memo)
+    assert "d" not in memo and reader.offset == len(one + two)
+    memo["c"] = (9.0, 9.0, False)  # what the worker has already stays as it is
+    _RelayReader(str(path)).merge_into(memo)
+    assert memo["c"] == (9.0, 9.0, False)
+
+
+_NO_KEYS_SCRIPT = r'''
+import json, sys
+from orm_desktop.cli import main
+code = main(["--workspace", sys.argv[1], "fetch", "--quiet"])
+print(json.dumps({"code": code, "loaded": sorted(m for m in ("cryptography", "orm_desktop.bundle", "orm_desktop.team")
+                                                 if m in sys.modules)}))
+'''
+
+
+def test_a_command_line_refresh_never_imports_the_signing_keys(tmp_path):
+    """Start-up and the end of `orm-desktop fetch` are on the refresh's critical path: the audit
+    log's signing keys (cryptography) and bundles are not needed there (~40 ms)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from orm_desktop import service
+    from orm_desktop.service import Service
+    from tests.feedserver import FeedServer
+
+    # still there for their callers, imported when first asked for
+    assert service.TeamAdmin.__module__ == service.as_refused.__module__ == "orm_desktop.team"
+    root = Path(__file__).resolve().parents[1]
+    with FeedServer(tmp_path) as s:
+        s.routes["/f"] = (200, {}, _relay_feed(1))
+        svc = Service.create(tmp_path / "ws")
+        svc.add_entity("brand", "Acme", '"Acme Corp" OR Acme')
+        svc.add_feed(s.url("/f"), kind="news")
+        r = subprocess.run([sys.executable, "-c", _NO_KEYS_SCRIPT, str(tmp_path / "ws")], capture_output=True,
+                           text=True, env={**os.environ, "PYTHONPATH": str(root)}, timeout=300, cwd=root)
+        assert r.returncode == 0, r.stderr
+        out = json.loads(r.stdout.strip().splitlines()[-1])
+        assert out["code"] == 0 and svc.count_mentions() > 0  # new mentions: the refresh's end ran its alert pass
+        svc.close()
+    assert out["loaded"] == []
+
+
+def test_the_relay_passes_any_text_exactly_and_stops_quietly_when_closed(tmp_path):
+    from concurrent.futures import Future
+
+    from orm_desktop.ingest.pipeline import PreparedFeed, _Relay, _RelayReader
+
+    relay = _Relay.create()
+    learned = [("caf\u00e9 \ud800 lone surrogate", (0.1 + 0.2, -1e-300, True)), ("", (-0.0, 1.0, False))]
+
+    def done(value) -> Future:
+        fut: Future = Future()
+        fut.set_result(value)
+        return fut
+
+    relay.publish(done(PreparedFeed("ok", learned=list(learned))))
+    memo: dict = {}
+    _RelayReader(relay.path).merge_into(memo)
+    assert list(memo.items()) == learned and str(memo[""][0]) == "-0.0"
+    relay.close()
+    relay.publish(done(PreparedFeed("ok", learned=list(learned))))  # after the refresh: nothing, no error
+    failed: Future = Future()
+    failed.set_exception(RuntimeError("worker died"))
+    relay.publish(failed)
+    assert not os.path.exists(relay.path)
+
+
+def test_a_relay_left_by_a_killed_refresh_is_removed_by_the_next_one(tmp_path, monkeypatch):
+    import tempfile
+    import time
+
+    from orm_desktop.ingest.pipeline import _Relay
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    stale, fresh = tmp_path / "orm-relay-old.jsonl", tmp_path / "orm-relay-busy.jsonl"
+    stale.write_bytes(b"3 0\nabc")
+    fresh.write_bytes(b"")
+    old = time.time() - _Relay.STALE - 60
+    os.utime(stale, (old, old))
+    relay = _Relay.create()
+    assert os.path.dirname(relay.path) == str(tmp_path)
+    assert not stale.exists() and fresh.exists()  # a refresh still writing its own keeps it
+    relay.close()

@@ -18,10 +18,12 @@ import json
 import re
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from orm_desktop import chain, identity
 from orm_desktop.errors import Conflict, KnownError, UsageError
+
+if TYPE_CHECKING:  # the signing keys (cryptography, ~20 ms to import) only where a key is used
+    from orm_desktop import identity
 
 GROUPS = ("author", "approver", "executive", "admin")
 _NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
@@ -239,6 +241,8 @@ class _Retry(Exception):
 def _call(pg: Any, function: str, lead: tuple, action: str, subject_type: str, subject_id: int | None,
           data: dict[str, Any], priv: Any, key_id: str, now: int, actor: str) -> Any:
     import psycopg
+
+    from orm_desktop import chain
 
     prev_hash = pg.execute("SELECT team_audit_head()").fetchone()[0]  # locks the log until commit
     text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
