@@ -1071,7 +1071,7 @@ for _i, (_p, _v, _need) in enumerate(_ROLE_INDEX):
     for _st in _need:
         _ROLE_BY_STEM[_st] = (*_ROLE_BY_STEM.get(_st, ()), _i)
 _COOPERATIVE = frozenset(i for i, (p, v, _) in enumerate(_ROLE_INDEX) if "supply" in p.pattern or "praised" in p.pattern)
-_CONTEST_STEMS = _stems_of(_CONTEST_WIN + _CONTEST_LOSE + _CHOOSE + _COMP_POS + _COMP_NEG + " than")
+_CONTEST_STEMS = _stems_of(_CONTEST_WIN + _CONTEST_LOSE + _ELIMINATED.pattern + _CHOOSE + _COMP_POS + _COMP_NEG + " than")
 
 
 def _with_word_before(marked: str, between: str) -> str:
@@ -1604,7 +1604,19 @@ _LETDOWN = re.compile(r"n't\b|\b(?:not|never|no longer|again|still|apparently|on
 
 def _sarcastic_tag(chunk: str, before: str) -> bool:
     """Is ``chunk`` a bare word of praise closing a let-down told in ``before``?"""
-    return len(chunk) <= 40 and bool(_PRAISE_TAG.match(chunk)) and bool(_LETDOWN.search(before))
+    return len(chunk) <= 40 and bool(_PRAISE_TAG.match(chunk)) and bool(_LETDOWN.search(before) or _LETDOWN5.search(before))
+
+
+# round 5: the tag inside the last segment, where a lower-case tag was no new sentence ("waited 3
+# weeks for a refund from A. amazing service"); waiting and repeats are let-downs too
+_LETDOWN5 = re.compile(r"\bwait(?:ed|ing)\b|\bfor the (?:second|third|fourth|fifth|sixth|\w+th) time\b|\bon hold\b", re.IGNORECASE)
+
+
+def _sarcastic_tail(chunk: str) -> bool:
+    """Does the segment end with a bare word of praise (after ". " or ", ") closing a let-down?"""
+    end = chunk.rstrip(" .!")
+    cut = max(end.rfind(". "), end.rfind(", "), end.rfind("! "))
+    return cut > 0 and len(end) - cut <= 42 and _sarcastic_tag(chunk[cut + 2:], chunk[:cut])
 
 
 _EVIDENCE_MEMO: weakref.WeakKeyDictionary[Engine, dict[str, tuple[float, float, bool]]] = weakref.WeakKeyDictionary()
@@ -1884,7 +1896,7 @@ def score_toward(title: str, text: str, spans: Callable[[str], list[tuple[int, i
         if role:
             s, c = role, 0.8
             w *= 2.0  # the entity's role in the sentence outweighs the words around it
-        elif i and i == len(parts) - 1 and engine.name == "orm" and _sarcastic_tag(chunk, parts[i - 1][0]):
+        elif i == len(parts) - 1 and engine.name == "orm" and ((i and _sarcastic_tag(chunk, parts[i - 1][0])) or _sarcastic_tail(chunk)):
             s, c, sarcastic, w = -0.4 * sign, 0.6, True, w * 3.0  # "…can't last till lunch. Brilliant."
         else:
             s, c, sarc = _evidence(chunk, engine, lang)
