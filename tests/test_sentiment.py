@@ -585,6 +585,14 @@ def test_targeted_sarcastic_praise_tag(text, label):
     ("Orvane's washer makes a grinding noise on every spin.", "Orvane", "negative"),
     ("I'd steer well clear of Orvane.", "Orvane", "negative"),
     ("Orvane shares hit an all-time low on Friday.", "Orvane", "negative"),
+    # "won't" is no win; first-person churn, a fault that still isn't right, changes without warning
+    ("My Orvane contract ends in May and I won't be renewing it.", "Orvane", "negative"),
+    ("Rang three different Orvane engineers and the heating still isn't working.", "Orvane", "negative"),
+    ("Orvane put my rent up without telling anyone. Getting really old.", "Orvane", "negative"),
+    ("Eight years with Orvane and I've never needed to chase them once. Never had a reason to complain.", "Orvane", "positive"),
+    ("Parcel from Orvane turned up three days early.", "Orvane", "positive"),
+    # an executive praised for steadying the company: the company's good news too
+    ("Analysts praised Mira Holt for steadying Orvane after the recall.", "Orvane", "positive"),
     # a lower-case tag of praise closing a let-down (no new sentence) is sarcasm; after praise it is praise
     ("waited five weeks for my Orvane refund, brilliant", "Orvane", "negative"),
     ("Orvane fixed it the same day. brilliant", "Orvane", "positive"),

@@ -798,7 +798,7 @@ _CONTEST_WIN = (r"\b(?:beat|beats|beating|defeated|defeats|defeating|outperform(
                 r"|edging (?:out|past)|walked away with|walks away with|took home|takes home"
                 r"|(?:has|have|had) (?:overtaken|outsold|outperformed|outpaced|outgrown)|outpaced|outpaces|outgrew"
                 r"|(?:saw|sees|seeing|see) off|wiped the floor with|wipes the floor with|runs? rings (?:round|around)|ran rings (?:round|around)"
-                r"|(?:taken|took|takes|claimed|claims|seized|snatched) (?:the )?(?:crown|title|top spot|lead|number one spot))\b")
+                r"|(?:taken|took|takes|claimed|claims|seized|snatched) (?:the )?(?:crown|title|top spot|lead|number one spot))\b(?!['’]t\b)")  # not "won't"
 _CONTEST_LOSE = (r"(?<!back )(?<!win )(?<!regain )\b(?:lost|loses|losing|lose|trailed|trails|trailing|fell behind|falls behind|lags|lagged|lagging"
                  r"|missed out|misses out|missing out|lost out|loses out"
                  r"|came (?:second|third|fourth|last|bottom)|finished (?:second|third|fourth|last|bottom)|ranked (?:last|bottom)"
@@ -879,7 +879,7 @@ ROLE_PATTERNS: tuple[tuple[re.Pattern[str], float], ...] = tuple(
         (r"\b(?:tender|contract|deal|award|prize|title|order|bid|job|business|crown|franchise|licen[cs]e)\s+(?:\w+\s+){0,2}?(?:went|goes|has gone|was awarded|was given|was handed)\s+to\s+T>", 0.6),
         (r"\b(?:tender|contract|deal|award|prize|title|order|bid|job|business|crown|franchise|licen[cs]e|trophy|medal)s?,?\s+(?:which|that)\s+(?:\w+\s+)?(?:went|goes|has gone|was awarded|was given|was handed)\s+to\s+T>", 0.6),
         (r"\b(?:handed|gave|given|hands|gives|awarded|awards)\s+(?:\w+\s+){0,3}?(?:prize|award|contract|deal|order|tender|title|crown|trophy|medal|win|victory)s?\s+to\s+T>", 0.6),
-        (r"\b(?:switch\w*|mov(?:e|ed|es|ing)|changed|defected|went|go|going)\s+(?:\w+\s+){0,2}?from\s+(?:the\s+)?T>\s+to\b", -0.6),
+        (r"\b(?:switch\w*|mov(?:e|ed|es|ing)|changed|defected|went|go|going)\s+(?:\w+\s+){0,3}?from\s+(?:the\s+)?T>\s+to\b", -0.6),
         (r"\b(?:clear|clears|clearing|cleared|paving|paved|paves|opening|opened|opens) the way for T>", 0.6),
         (r"\b(?:stock|stocks|stocking|stocked) up on T>", 0.6),
         (r"\b(?:voted|vote|votes|voting)\s+against\s+(?:\w+\s+){0,2}?T>", -0.6),
@@ -894,6 +894,9 @@ ROLE_PATTERNS: tuple[tuple[re.Pattern[str], float], ...] = tuple(
         (r"T>\s+(?:will\s+|is to\s+|has agreed to\s+)?(?:supply|supplies|supplied|power|powers)\s+(?:the\s+)?(?:\w+\s+){0,2}?(?:for|to)\s+[A-Z]", 0.6),
         (r"\b(?:tried|left|ditched|quit|dumped|cancelled|dropped|gave up on)\s+(?:\w+\s+){0,2}?T>[,.]?\s+(?:and\s+|then\s+)?(?:\w+\s+){0,2}?"
          r"(?:went back to|switched to|moved to|returned to|going back to|switching to|moving to)", -0.6),
+        # round 5: an executive credited with steadying the company ("praised for steadying C")
+        (r"\b(?:praised|credited|applauded|hailed|lauded|commended|thanked)\s+(?:\w+\s+){0,3}?for\s+(?:\w+\s+)?(?:steadying|turning around|rescuing|reviving"
+         r"|transforming|stabilising|stabilizing|rebuilding|saving|modernising|modernizing|fixing)\s+(?:the\s+)?T>", 0.6),
         # round 5: swap stories ("had the B for a month and sent it back for the A"; "returned the B and bought the A")
         (r"\b(?:sent|send|sending|took|take|taking)\s+(?:it|them|mine)\s+back\s+(?:\w+\s+){0,2}?(?:for|and (?:bought|got|ordered))\s+(?:a |an |the |my )?T>", 0.6),
         (r"\b(?:swapp?(?:ed|ing|s)?|traded|exchanged)\s+(?:it|them|mine|that)\s+(?:\w+\s+)?for\s+(?:a |an |the )?T>", 0.6),
@@ -1406,7 +1409,7 @@ _EVENT_PHRASES = tuple((re.compile(p), v, frozenset(t.split())) for p, v, t in (
      0.6, "credit hats changer game-changer killing treat penny beyond proved won weathered corner bounced track complaints fault refund still"),
     (r"\bwiped (?:\S+ ){1,3}off\b|\bnon-?existent\b|\btakes? (?:\w+ )?(?:\d+|two|three|four|five|six|seven|eight|nine|ten|ages|forever) (?:minutes|hours|days|weeks)? ?to\b"
      r"|\bcharged (?:me|us) (?:£|\$|€)?\d|\bcharg(?:ing|es) (?:\w+ )?for\b|\b(?:noise|problem|fault|issue|leak|smell|rattle|crack|error)s? (?:is|are) still (?:there|happening)\b"
-     r"|\bthanks for nothing\b|\bcautionary tale\b|\bput (?:me|us) off\b|\b(?:bill|bills|charges?|fees?|premiums?)\b(?:\s+\S+){0,4}?\s+(?:higher|went up|gone up|increased|doubled)\b"
+     r"|\bthanks for nothing\b|\bcautionary tale\b|\bput (?:me|us) off\b|\b(?:bill|bills|charges?|fees?|premiums?|prices?|subscription|tariffs?|fares?)\b(?:\s+\S+){0,4}?\s+(?:higher|went up|gone up|increased|doubled)\b"
      r"|\b(?:is|are|was) a (?:joke|disgrace|shambles|nightmare|farce)\b|\bgone downhill\b|\bgoing downhill\b|\bwent downhill\b"
      r"|\btook (?:\w+ )?(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|many) (?:days|weeks|months|hours)\b"
      r"|\b(?:closed|hung up|cut me off) on me\b|\bhung up\b|\bnothing (?:works|worked)\b|\bstopped (?:\w+ing)\b"
@@ -1479,6 +1482,20 @@ _EVENT_PHRASES = _EVENT_PHRASES + tuple((re.compile(p), v, frozenset(t.split()))
     (r"\b(?:looked|looks|seemed|seems|sounded|sounds)\s+(?:\w+\s+)?(?:perfect|great|good|fine|lovely|amazing|nice|promising|ideal)\s+"
      r"(?:in the (?:shop|store|showroom|photos|pictures|ad|advert|video)|online|on paper|at first)\b", -0.5,
      "looked looks seemed seems sounded sounds"),
+))
+# round 5 (from dev12's misses): a fault that "still isn't right", churn told in the first person
+# ("I'm moving again", "won't be keeping it"), changes "without telling anyone", "getting old";
+# "never had a reason to call them", "two days early", "shout out to"
+_EVENT_PHRASES = _EVENT_PHRASES + tuple((re.compile(p), v, frozenset(t.split())) for p, v, t in (
+    (r"\bstill (?:isn'?t|is not|aren'?t|are not|doesn'?t|does not|won'?t|can'?t|cannot|wasn'?t|hasn'?t been) (?:\w+ )?(?:right|working|fixed|sorted|resolved|usable)\b"
+     r"|\b(?:i'?m|i am|we'?re|we are|i'?ll be|we'?ll be) (?:\w+ )?(?:moving|leaving|switching|cancell?ing|done with)\b(?! (?:in|into|to) (?:a|the|my|our) (?:new )?(?:house|home|flat|office))"
+     r"|\b(?:won'?t|will not|not going to) be (?:keeping|renewing|staying|buying|ordering|using|recommending|returning)\b"
+     r"|\bwithout (?:telling|warning|informing|asking|notifying) (?:anyone|anybody|us|me|customers|members|users)\b|\bgetting (?:really |very |a bit |pretty )?old\b",
+     -0.6, "still moving leaving switching cancelling canceling done keeping renewing staying buying ordering using recommending "
+     "returning telling warning informing asking notifying old"),
+    (r"\bnever (?:had|needed|found) (?:a |any )?(?:reason|need|cause) to (?:call|complain|contact|ring|chase|return|worry)\b"
+     r"|\b(?:\d+|a|one|two|three|four|five|six|several) (?:days?|weeks?|hours?) early\b|\bshout ?-?outs? to\b",
+     0.6, "reason need cause early shout shoutout shout-out"),
 ))
 # round 5: advice to avoid, product noises, a price that doubled, a low or a high, growth told as
 # a multiple, records "than ever", failures that did not happen ("hasn't missed a beat")
