@@ -566,6 +566,10 @@ def test_targeted_sarcastic_praise_tag(text, label):
     ("Semi-final result: Orvane 0, Kestrel 2.", "Kestrel", "positive"),
     ("Orvane 1, Kestrel 1 after extra time.", "Orvane", "neutral"),
     ("Orvane raised its prices by 5, 10 and 15 percent.", "Orvane", "negative"),  # numbers in a list: no scoreline
+    ("Kestrel 2-0 Orvane. Never in doubt.", "Orvane", "negative"),
+    ("Kestrel 2-0 Orvane. Never in doubt.", "Kestrel", "positive"),
+    ("Orvane 10-12 June at the Leeds show, stand 4.", "Orvane", "neutral"),  # dates are no scoreline
+    ("Orvane came a distant third behind Kestrel and Lumo.", "Orvane", "negative"),
     # a comparison with a turn the other way is a mixed verdict; without the turn it is not
     ("The Orvane is faster than the Kestrel, but it costs twice as much.", "Orvane", "neutral"),
     ("The Orvane is faster than the Kestrel, but it costs twice as much.", "Kestrel", "neutral"),

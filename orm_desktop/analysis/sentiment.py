@@ -801,7 +801,7 @@ _CONTEST_WIN = (r"\b(?:beat|beats|beating|defeated|defeats|defeating|outperform(
                 r"|(?:taken|took|takes|claimed|claims|seized|snatched) (?:the )?(?:crown|title|top spot|lead|number one spot))\b(?!['’]t\b)")  # not "won't"
 _CONTEST_LOSE = (r"(?<!back )(?<!win )(?<!regain )\b(?:lost|loses|losing|lose|trailed|trails|trailing|fell behind|falls behind|lags|lagged|lagging"
                  r"|missed out|misses out|missing out|lost out|loses out"
-                 r"|came (?:second|third|fourth|last|bottom)|finished (?:second|third|fourth|last|bottom)|ranked (?:last|bottom)"
+                 r"|(?:came|finished) (?:a |an )?(?:distant |close |poor |disappointing |lowly )?(?:second|third|fourth|fifth|last|bottom)|ranked (?:last|bottom)"
                  r"|(?:was|were|got|has been|have been|is|are|being) (?:\w+ )?(?:beaten|defeated|outperformed|outsold|overtaken|outbid|outscored"
                  r"|trounced|edged out|pipped|passed over|outclassed|outshone|snubbed|rejected)"
                  r"|can'?t match|cannot match|can'?t compete with|cannot compete with|can'?t touch|did ?n[o']t stand a chance|(?:is|was|were|are) no match for|could ?n[o']t match|could not match|unable to match|failed to match)\b")
@@ -1271,18 +1271,32 @@ def _role_of(marked: str, gate: bool = True) -> float:
 
 # round 5: a scoreline ("Final: A 4, B 2", "B 1, A 3"): the side with more wins, a draw is no role
 _SCORE_AFTER = re.compile(_TARGET + r"\s+(\d{1,2})\s*,\s+[A-Z][\w&'’-]*(?:\s+[A-Z][\w&'’-]*){0,2}\s+(\d{1,2})\b(?![%.,:]?\d)")
+_SCORE_DASH = re.compile(_TARGET + r"\s+(\d{1,2})\s*[-–]\s*(\d{1,2})\s+([A-Z][\w&'’-]*)"
+                         r"|\b([A-Z][\w&'’-]*)\s+(\d{1,2})\s*[-–]\s*(\d{1,2})\s+" + _TARGET)
+_MONTHS = frozenset("january february march april may june july august september october november december jan feb mar apr "
+                    "jun jul aug sep sept oct nov dec".split())
 _SCORE_BEFORE = re.compile(r"(?<![\d.,:£$€])\b(\d{1,2})\s*,\s+" + _TARGET + r"\s+(\d{1,2})\b(?![%.,:]?\d)")
 
 
 def _scoreline(marked: str) -> float:
-    """The entity's result in a scoreline written as "A 4, B 2", or 0.0."""
+    """The entity's result in a scoreline written as "A 4, B 2" or "A 2-0 B", or 0.0."""
     t = marked.find(_TARGET)
     after = marked[t + len(_TARGET) + 1:t + len(_TARGET) + 2]
     if t < 0 or (not after.isdigit() and not marked[max(0, t - 5):t].rstrip(" ,")[-1:].isdigit()):
         return 0.0  # no number right after or right before the entity (cheap test first)
     m = _SCORE_AFTER.search(marked)
+    d = None if m else _SCORE_DASH.search(marked)
     if m:
         own, other = int(m.group(1)), int(m.group(2))
+    elif d:
+        if d.group(1) is not None:
+            if d.group(3).lower() in _MONTHS:
+                return 0.0
+            own, other = int(d.group(1)), int(d.group(2))
+        else:
+            if d.group(4).lower() in _MONTHS:
+                return 0.0
+            other, own = int(d.group(5)), int(d.group(6))
     else:
         m = _SCORE_BEFORE.search(marked)
         if m is None or not re.search(r"[A-Z][\w&'’-]*\s+$", marked[:m.start(1)]):
