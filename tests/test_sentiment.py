@@ -597,6 +597,12 @@ def test_targeted_sarcastic_praise_tag(text, label):
     ("Parcel from Orvane turned up three days early.", "Orvane", "positive"),
     # an executive praised for steadying the company: the company's good news too
     ("Analysts praised Mira Holt for steadying Orvane after the recall.", "Orvane", "positive"),
+    # a short text naming only places after a preposition or a member of staff is still the entity's
+    ("Ordered a sofa from Orvane in March. Delivery to Leeds took nine weeks and the legs were scratched.", "Orvane", "negative"),
+    ("Booked with Orvane for our trip. The flight from Gatwick was cancelled twice and nobody told us.", "Orvane", "negative"),
+    ("Orvane installed our boiler on Monday. Gary the engineer was brilliant and tidied up after himself.", "Orvane", "positive"),
+    # but a name after a verb of switching or buying is a rival: the rest is not the entity's
+    ("Orvane outage again. Moved all our accounts over to Kestrel and it just works.", "Orvane", "negative"),
     # a lower-case tag of praise closing a let-down (no new sentence) is sarcasm; after praise it is praise
     ("waited five weeks for my Orvane refund, brilliant", "Orvane", "negative"),
     ("Orvane fixed it the same day. brilliant", "Orvane", "positive"),

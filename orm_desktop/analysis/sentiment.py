@@ -1755,6 +1755,30 @@ _TURN_START = re.compile(r"^\s*(?:but|however|sadly|unfortunately|shame|pity|upd
                          r"|fast forward|long-term update)\b", re.IGNORECASE)
 
 
+# round 5: in a short text, a place after a preposition ("Delivery to Leeds took nine weeks", "the
+# flight from Gatwick") or a member of staff ("Gary the engineer") is no one the text could be
+# about instead of the entity: such a text is still the entity's from start to end
+_PLACE_PREP = re.compile(r"\b(?:to|from|at|in|near|via|into|outside|around|across|through|of)\s+(?:the\s+)?$", re.IGNORECASE)
+_SWITCH_BEFORE = re.compile(r"\b(?:switch\w*|mov\w+|went|go|goes|going|gone|turn\w*|sign\w* up|defect\w*|chang\w+|back|over|lost|losing|loses"
+                            r"|bought|buy|buying|purchas\w*|shopping|ordered|order|ordering|use|used|using|customers|business|contract|deal|tender|orders|prize|award)\s+(?:\w+\s+){0,3}$",
+                            re.IGNORECASE)
+_STAFF_AFTER = re.compile(r"\s+(?:the|our|my|from|at)\s+(?:\w+\s+)?(?:engineer|driver|fitter|installer|technician|rep|agent|manager|plumber|courier"
+                          r"|electrician|guy|lady|man|woman|chap|assistant|advisor|adviser)\b", re.IGNORECASE)
+
+
+def _names_rival(sentence: str, spans: Callable[[str], list[tuple[int, int]]]) -> bool:
+    """Does a sentence name someone other than the entity who is not a place after a preposition
+    (unless after a verb of switching or buying, "moved everything to B") or a member of staff?"""
+    for a, b in _other_names(sentence, tuple(spans(sentence))):
+        before = sentence[max(0, a - 40):a]
+        if " " not in sentence[a:b].strip() and _PLACE_PREP.search(before) and not _SWITCH_BEFORE.search(before[:_PLACE_PREP.search(before).start()]):
+            continue
+        if _STAFF_AFTER.match(sentence, b):
+            continue
+        return True
+    return False
+
+
 class _EntityMemo:
     """What score_toward remembers about one entity (its ``spans`` callable, a pure function of
     the text: an EntityQuery's ``spans``) across calls: where the entity is in a text, and the
@@ -1763,7 +1787,7 @@ class _EntityMemo:
     memo holds the callable, so its id cannot be reused by another. Answers are shared: callers
     only read them."""
 
-    __slots__ = ("fn", "found", "clauses_of", "roles", "others")
+    __slots__ = ("fn", "found", "clauses_of", "roles", "others", "rivals")
 
     def __init__(self, fn: Callable[[str], list[tuple[int, int]]]) -> None:
         self.fn = fn
@@ -1771,6 +1795,7 @@ class _EntityMemo:
         self.clauses_of: dict[str, list[tuple[str, float, float]]] = {}
         self.roles: dict[str, float] = {}
         self.others: dict[str, bool] = {}
+        self.rivals: dict[str, bool] = {}
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         r = self.found.get(text)
@@ -1794,6 +1819,13 @@ class _EntityMemo:
         if r is None:
             _count()
             r = self.roles[clause] = role_valence(clause, self.spans)
+        return r
+
+    def names_rival(self, sentence: str) -> bool:
+        r = self.rivals.get(sentence)
+        if r is None:
+            _count()
+            r = self.rivals[sentence] = self.names_other(sentence) and _names_rival(sentence, self.spans)
         return r
 
     def names_other(self, segment: str) -> bool:
@@ -1885,7 +1917,7 @@ def score_toward(title: str, text: str, spans: Callable[[str], list[tuple[int, i
     """Sentiment toward one entity (see the module docstring)."""
     engine = engine or get_engine()
     memo = _entity_memo(spans)
-    spans, clauses, role_of, names_other = memo.spans, memo.clauses, memo.role, memo.names_other
+    spans, clauses, role_of, names_other, names_rival = memo.spans, memo.clauses, memo.role, memo.names_other, memo.names_rival
     parts: list[tuple[str, float, float]] = []  # (text, weight, sign)
     if title and spans(title):
         parts += [(c, 1.5 * w, sg) for c, w, sg in clauses(title)]
@@ -1912,7 +1944,7 @@ def score_toward(title: str, text: str, spans: Callable[[str], list[tuple[int, i
         elif previous and _refers_back(sentence) \
                 and not names_other(sentence) and (not others_before or _refers_to_kind(sentence, text, spans)):
             parts.append((sentence, 1.3, 1.0))  # what follows often settles it ("It died in March.")
-        elif lone or (lone is None and (lone := not any(names_other(x) for x in sentences))):
+        elif lone or (lone is None and (lone := not any(names_rival(x) for x in sentences))):
             # "But after three weeks the hinge cracked.": the writer's conclusion
             parts.append((sentence, 2.0 if _TURN_START.match(sentence) else 0.8, 1.0))
         else:
