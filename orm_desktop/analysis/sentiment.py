@@ -1758,7 +1758,7 @@ _TURN_START = re.compile(r"^\s*(?:but|however|sadly|unfortunately|shame|pity|upd
 # round 5: in a short text, a place after a preposition ("Delivery to Leeds took nine weeks", "the
 # flight from Gatwick") or a member of staff ("Gary the engineer") is no one the text could be
 # about instead of the entity: such a text is still the entity's from start to end
-_PLACE_PREP = re.compile(r"\b(?:to|from|at|in|near|via|into|outside|around|across|through|of)\s+(?:the\s+)?$", re.IGNORECASE)
+_PLACE_PREP = re.compile(r"\b(?:to|from|at|in|near|via|into|outside|around|across|through)\s+(?:the\s+)?$", re.IGNORECASE)
 _SWITCH_BEFORE = re.compile(r"\b(?:switch\w*|mov\w+|went|go|goes|going|gone|turn\w*|sign\w* up|defect\w*|chang\w+|back|over|lost|losing|loses"
                             r"|bought|buy|buying|purchas\w*|shopping|ordered|order|ordering|use|used|using|customers|business|contract|deal|tender|orders|prize|award)\s+(?:\w+\s+){0,3}$",
                             re.IGNORECASE)
@@ -1771,7 +1771,7 @@ def _names_rival(sentence: str, spans: Callable[[str], list[tuple[int, int]]]) -
     (unless after a verb of switching or buying, "moved everything to B") or a member of staff?"""
     for a, b in _other_names(sentence, tuple(spans(sentence))):
         before = sentence[max(0, a - 40):a]
-        if " " not in sentence[a:b].strip() and _PLACE_PREP.search(before) and not _SWITCH_BEFORE.search(before[:_PLACE_PREP.search(before).start()]):
+        if " " not in sentence[a:b].strip() and sentence[b:b + 1] not in "'’" and _PLACE_PREP.search(before) and not _SWITCH_BEFORE.search(before[:_PLACE_PREP.search(before).start()]):
             continue
         if _STAFF_AFTER.match(sentence, b):
             continue
@@ -1810,7 +1810,7 @@ class _EntityMemo:
             _count()
             r = _clauses_for(sentence, self.spans)
             if _TITLE_HINT.search(sentence):  # "C chairman E was re-elected…": E's news; C only names E's post
-                r = [(c, w * 0.3 if _title_of_person(c, self.spans) else w, sg) for c, w, sg in r]
+                r = _title_weights(r, self.spans)
             self.clauses_of[sentence] = r
         return r
 
@@ -1909,6 +1909,19 @@ def _title_of_person(chunk: str, spans: Callable[[str], list[tuple[int, int]]]) 
     if len(found) != 1 or chunk[:found[0][0]].strip().lower() not in ("", "the", "former"):
         return False
     return _TITLE_OF.match(chunk, found[0][1]) is not None
+
+
+def _title_weights(parts: list[tuple[str, float, float]], spans: Callable[[str], list[tuple[int, int]]]) -> list[tuple[str, float, float]]:
+    """A segment naming the entity only as a person's title weighs 0.3, and so do the segments
+    after it that name nobody (the rest of that person's clause)."""
+    out, person = [], False
+    for c, w, sg in parts:
+        if _title_of_person(c, spans):
+            person = True
+        elif not person or spans(c):
+            person = False
+        out.append((c, w * 0.3 if person else w, sg))
+    return out
 
 
 def score_toward(title: str, text: str, spans: Callable[[str], list[tuple[int, int]]],
