@@ -1514,7 +1514,7 @@ _EVENT_PHRASES = _EVENT_PHRASES + tuple((re.compile(p), v, frozenset(t.split()))
 # round 5: advice to avoid, product noises, a price that doubled, a low or a high, growth told as
 # a multiple, records "than ever", failures that did not happen ("hasn't missed a beat")
 _EVENT_PHRASES = _EVENT_PHRASES + tuple((re.compile(p), v, frozenset(t.split())) for p, v, t in (
-    (r"\bsteer(?:ing)? (?:well )?clear\b|\bstay(?:ing)? (?:well )?away from\b|\bgive (?:\w+ )?a (?:wide )?miss\b"
+    (r"\bsteer (?:well )?clear\b|\bstay (?:well )?away from\b|\bgive (?:\w+ )?a (?:wide )?miss\b"
      r"|\b(?:clicking|grinding|buzzing|whining|rattling|humming|banging|knocking|squealing|squeaking|screeching|beeping|burning) (?:noise|sound|smell)s?\b"
      r"|\bmak(?:es|ing) (?:a|an|this|that) (?:\w+ )?(?:noise|racket|din)\b"
      r"|\btwice (?:what|as much as) (?:i|we|you) (?:was|were|used to|had been)\b|\bcosts? (?:\w+ )?(?:twice|double|three times) as much\b"
