@@ -1766,6 +1766,11 @@ _STAFF_AFTER = re.compile(r"\s+(?:the|our|my|from|at)\s+(?:\w+\s+)?(?:engineer|d
                           r"|electrician|guy|lady|man|woman|chap|assistant|advisor|adviser)\b", re.IGNORECASE)
 
 
+_PLACE_OR_STAFF = re.compile(r"\b(?:to|from|at|in|near|via|into|outside|around|across|through)\s+(?:the\s+)?[A-Z]|[a-z]\s+(?:the|our|my|from|at)\s+"
+                             r"(?:\w+\s+)?(?:engineer|driver|fitter|installer|technician|rep|agent|manager|plumber|courier|electrician|guy|lady"
+                             r"|man|woman|chap|assistant|advisor|adviser)\b")
+
+
 def _names_rival(sentence: str, spans: Callable[[str], list[tuple[int, int]]]) -> bool:
     """Does a sentence name someone other than the entity who is not a place after a preposition
     (unless after a verb of switching or buying, "moved everything to B") or a member of staff?"""
@@ -1825,7 +1830,8 @@ class _EntityMemo:
         r = self.rivals.get(sentence)
         if r is None:
             _count()
-            r = self.rivals[sentence] = self.names_other(sentence) and _names_rival(sentence, self.spans)
+            r = self.rivals[sentence] = self.names_other(sentence) and (
+                _PLACE_OR_STAFF.search(sentence) is None or _names_rival(sentence, self.spans))
         return r
 
     def names_other(self, segment: str) -> bool:
@@ -1957,7 +1963,9 @@ def score_toward(title: str, text: str, spans: Callable[[str], list[tuple[int, i
         elif previous and _refers_back(sentence) \
                 and not names_other(sentence) and (not others_before or _refers_to_kind(sentence, text, spans)):
             parts.append((sentence, 1.3, 1.0))  # what follows often settles it ("It died in March.")
-        elif lone or (lone is None and (lone := not any(names_rival(x) for x in sentences))):
+        elif lone or (lone is None and (lone := not any(names_other(x) for x in sentences)
+                                        or (_PLACE_OR_STAFF.search(text) is not None
+                                            and not any(names_rival(x) for x in sentences)))):
             # "But after three weeks the hinge cracked.": the writer's conclusion
             parts.append((sentence, 2.0 if _TURN_START.match(sentence) else 0.8, 1.0))
         else:
