@@ -1964,7 +1964,7 @@ def score_toward(title: str, text: str, spans: Callable[[str], list[tuple[int, i
                 and not names_other(sentence) and (not others_before or _refers_to_kind(sentence, text, spans)):
             parts.append((sentence, 1.3, 1.0))  # what follows often settles it ("It died in March.")
         elif lone or (lone is None and (lone := not any(names_other(x) for x in sentences)
-                                        or (_PLACE_OR_STAFF.search(text) is not None
+                                        or (all(not names_other(x) or _PLACE_OR_STAFF.search(x) for x in sentences)
                                             and not any(names_rival(x) for x in sentences)))):
             # "But after three weeks the hinge cracked.": the writer's conclusion
             parts.append((sentence, 2.0 if _TURN_START.match(sentence) else 0.8, 1.0))
