@@ -10,7 +10,8 @@ number is divisible by 3 are "test" (not used to write the rules; looked at twic
 docs/analysis.md), the rest "dev"; FRESH families, written after the rules and scored once before
 being used for fixes, are "fresh"; FRESH2, written after those fixes, "fresh2" (then used for fixes too); FRESH3, written after
 those, "fresh3" (then used for fixes); FRESH4, written after those, "fresh4" (untuned); round 4's
-DEV12 "dev" (origin round4-dev12) and FRESH5 "fresh5" (untuned).
+DEV12 "dev" (origin round4-dev12) and FRESH5 "fresh5" (untuned); round 5's DEV13 "dev" (origin
+round5-dev13) and FRESH6 "fresh6" (untuned).
 """
 
 from __future__ import annotations
@@ -33,11 +34,13 @@ from targeted_corpus import (  # noqa: E402
     DEV10_LINES,
     DEV11_LINES,
     DEV12_LINES,
+    DEV13_LINES,
     DEV_LINES,
     FRESH2_LINES,
     FRESH3_LINES,
     FRESH4_LINES,
     FRESH5_LINES,
+    FRESH6_LINES,
     FRESH_LINES,
     TEST_LINES,
 )
@@ -197,6 +200,14 @@ FRESH5_COMPANIES = ["Thistle", "Carrow", "Bellwether", "Northgate Rail", "Pilgri
                     "Axton", "Greyfield", "Marlow Foods", "Cobalt", "Heron", "Dovetail", "Ravel", "Summerby"]
 FRESH5_EXECS = [("Agnes Holm", "Carrow"), ("Samuel Ortiz", "Pilgrim"), ("Leah Goldberg", "Stratton"),
                 ("Victor Nakamura", "Axton"), ("Irene Popescu", "Cobalt")]
+DEV13_COMPANIES = ["Larchmont", "Pennant", "Corbel", "Glasswing", "Tamsin Foods", "Ferrow", "Hollis", "Marten",
+                   "Saltmarsh Bank", "Brindle", "Quayside", "Oberon", "Tillery", "Cairn", "Dapple", "Vesper"]
+DEV13_EXECS = [("Nora Castellano", "Pennant"), ("Idris Mensah", "Corbel"), ("Freya Nilsen", "Hollis"),
+               ("Tomas Brannigan", "Cairn"), ("Leila Farouk", "Vesper")]
+FRESH6_COMPANIES = ["Ashby", "Kelpie", "Morland", "Gannet Air", "Siskin", "Rowan Bank", "Trevane", "Plover",
+                    "Ludlow", "Calder", "Fenwick", "Mistral", "Otterburn", "Brackenridge", "Lowther", "Cressida"]
+FRESH6_EXECS = [("Hana Sato", "Morland"), ("Patrick Oyelaran", "Siskin"), ("Greta Vogel", "Rowan Bank"),
+                ("Andre Moreau", "Calder"), ("Zainab Idowu", "Mistral")]
 FILLS = 3
 _SIGN = {"+": "positive", "-": "negative", "0": "neutral"}
 
@@ -279,6 +290,8 @@ def rows() -> list[dict]:
     out += round2(FRESH4_LINES, "fresh4", FRESH3_COMPANIES[8:] + FRESH3_COMPANIES[:8], FRESH3_EXECS[2:] + FRESH3_EXECS[:2],
                   out[-1]["id"], origin="round3-fresh4")
     out += round2(FRESH5_LINES, "fresh5", FRESH5_COMPANIES, FRESH5_EXECS, out[-1]["id"], origin="round4-fresh5")
+    out += round2(DEV13_LINES, "dev", DEV13_COMPANIES, DEV13_EXECS, out[-1]["id"], origin="round5-dev13")
+    out += round2(FRESH6_LINES, "fresh6", FRESH6_COMPANIES, FRESH6_EXECS, out[-1]["id"], origin="round5-fresh6")
     return out
 
 
@@ -288,9 +301,10 @@ def main() -> None:
         w = csv.DictWriter(fh, fieldnames=list(data[0]), delimiter="\t", lineterminator="\n")
         w.writeheader()
         w.writerows(data)
-    by = {sp: sum(r["split"] == sp for r in data) for sp in ("dev", "test", "fresh", "fresh2", "fresh3", "fresh4", "fresh5")}
+    by = {sp: sum(r["split"] == sp for r in data) for sp in ("dev", "test", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6")}
     print(f"wrote {OUT}: {len(data)} pairs ({by['dev']} dev, {by['test']} test, {by['fresh']} fresh, "
-          f"{by['fresh2']} fresh2, {by['fresh3']} fresh3, {by['fresh4']} fresh4, {by['fresh5']} fresh5)")
+          f"{by['fresh2']} fresh2, {by['fresh3']} fresh3, {by['fresh4']} fresh4, {by['fresh5']} fresh5, "
+          f"{by['fresh6']} fresh6)")
 
 
 if __name__ == "__main__":

@@ -1014,3 +1014,83 @@ review negative | The {A} heater smells of burning plastic every time it comes o
 social positive | {A} delivery driver went above and beyond today, carried it all up four flights | A+
 news plain | {A} and {B} both reported higher sales in the first half. | A+ B+
 """
+
+# Round 5, written before any round-5 rule in the style of a comms team's inbox (forum threads,
+# blog posts, plain news mentions, explainers, sarcasm, several names) and aimed at round 4's
+# "not solved" list (swap stories, scorelines, supply deals, failures with no rated word,
+# "demand had tripled", ", with" segments, mixed verdicts, eliminations, answers by name).
+# DEV13 is tuned on; its first reading is in docs/analysis.md.
+DEV13_LINES = r"""
+forum plain | Our office switched to {A} broadband in June and we haven't lost a connection since. | A+
+forum plain | Anyone else's {A} order stuck on "processing" for over a week? No emails, nothing. | A-
+forum plain | Rang {A} three times about the same fault. Each time a different answer. | A-
+forum plain | For what it's worth, {A} replaced my cracked screen for free, no questions asked. | A+
+forum plain | I'd steer clear of {A} for now. Half the posts on here mention the same billing mess. | A-
+forum plain | The {A} fridge has been making a clicking noise since the day it arrived and the engineer couldn't find anything. | A-
+forum contest | {A} or {B} for a family of four? After last winter, {A} every time. | A+ B-
+forum contest | Had the {B} for two months and sent it back for the {A}. Should have done that from the start. | A+ B-
+forum question | Does anyone know if {A} still does free returns on sale items? | A0
+blog plain | I wanted to love the {A} and for the first week I did. Then the battery started dying by mid-afternoon. | A-
+blog plain | Six months in, the {A} has not missed a beat: it boots fast, it stays cool and I've stopped thinking about it. | A+
+blog plain | A short note on {A}'s new pricing: the basic plan is gone, and the cheapest option is now twice what I was paying. | A-
+blog mixed | The {A} is quieter than the {B}, but it costs nearly twice as much. | A0 B0
+blog explainer | How does {A}'s buy-now-pay-later scheme work? Here's what you need to know before signing up. | A0
+news explainer | {A}, founded in 1998, runs about 400 petrol stations, mostly in the north, and a small chain of car washes. | A0
+news explainer | {A} earns most of its revenue from long-term maintenance contracts, with equipment sales making up the rest. | A0
+news plain | {A} said orders for its heat pumps had doubled compared with last year. | A+
+news plain | {A} will move its headquarters to Manchester next spring. | A0
+news plain | {A} shares closed 9% lower after the company cut its full-year forecast. | A-
+news plain | Passengers on {A} flights out of Gatwick faced delays of up to six hours on Friday after a computer fault. | A-
+news plain | Shares in {A} rose 4% after it said demand for its fibre broadband had tripled. | A+
+news plain | {A} said it had received more applications for its graduate scheme than ever before. | A+
+news multi | {B} will supply the batteries for {A}'s new van, in a deal worth £200m to {B}. | A0 B+
+news multi | {A} has signed a licensing deal to sell {B}'s cereals across Asia. | A0 B+
+news multi | {A}'s profits rose 12% while {B} reported its third loss in a row. | A+ B-
+news contest | {B} was knocked out of the bidding for the rail franchise in the first round, leaving {A} and one other bidder. | A+ B-
+social contest | Robotics league final: {A} 4, {B} 2. Massive night for the team! | A+ B-
+social sarcasm | can't wait to spend another Saturday on hold to {A}. living the dream | A-
+social sarcasm | {A} really said 'we value your feedback' and then closed my complaint without reading it. amazing | A-
+forum sarcasm | Nothing says premium like a £900 {A} phone with a camera that fogs up. | A-
+social sarcasm | cheers {A} for the 7am 'your parcel is delayed' text, just what I needed | A-
+social positive | honestly impressed, {A} refunded me before I'd even finished the chat | A+
+social negative | {A} app down again. third time this week. | A-
+news exec | {C} chairman {E} was re-elected with 98% of the vote, even as {C} shares hit a five-year low. | E+ C-
+news exec | {C} was fined £4m for mis-selling, months after {E} took over as chief executive. | C- E0
+news rival | {B} has suspended deliveries after a cyber attack, and shoppers have turned to {A} instead. | A+ B-
+news rival | A strike at {B}'s main plant has left dealers short of cars, and {A} has been quick to fill the gap. | A+ B-
+news legal | The competition watchdog closed its investigation into {A} without taking any action. | A+
+news legal | {A} has been ordered to pay £12m to former staff after losing an unfair dismissal case. | A-
+review positive | Bought the {A} on a whim and it's genuinely the best forty quid I've spent this year. | A+
+review negative | The {A} blender leaks from the base every time I use it. | A-
+review negative | Returned the {A} after two days. The screen flickers and the speakers buzz at any volume. | A-
+review mixed | Good sound, poor battery, fiddly app. The {A} is fine if you can live with that. | A0
+blog long | We booked {A} for the wedding.\nThe coach arrived forty minutes late and the driver didn't know the route.\nThe refund took two months. | A-
+forum long | Update on my {A} saga: they sent a new engineer, he found the problem in ten minutes and it's been perfect since. Credit where it's due. | A+
+press plain | {A} has been certified carbon neutral by the Carbon Trust for the third year running. | A+
+"""
+
+# Round 5, written with DEV13 before any round-5 rule, NEVER tuned on (the "fresh6" split).
+FRESH6_LINES = r"""
+forum plain | {A} sorted my broadband fault the same day I reported it. Can't ask for more. | A+
+forum plain | Day nine without hot water. {A} keep promising an engineer "tomorrow". | A-
+forum contest | Returned the {B} and bought the {A}. Should have done it months ago. | A+ B-
+forum contest | {A} or {B}? Having owned both, {B}. | A- B+
+blog plain | I gave {A}'s meal kits a fair go for a month. The recipes were dull and two boxes arrived warm. | A-
+blog plain | The {A} has quietly become my favourite thing in the kitchen. | A+
+blog mixed | The {A} is lighter than the {B} but feels cheaper in the hand. | A0 B0
+news plain | {A} said bookings for the summer had tripled on last year. | A+
+news plain | {A} will close its Glasgow office at the end of the month, with staff moving to Edinburgh. | A0
+news plain | Thousands of {A} customers could not pay by card on Saturday after a fault. | A-
+news explainer | {A} makes most of its money from insurance, with banking a smaller part of the business. | A0
+blog explainer | What does {A} actually do? A short guide to the company behind half the parcel lockers in Britain. | A0
+social sarcasm | love that {A} charged me a £5 'convenience fee' for paying online. so convenient | A-
+social sarcasm | five weeks for a refund, {A}. incredible stuff | A-
+news multi | {A} will stock {B}'s phones in all its stores from May. | A0 B+
+news contest | {B} was eliminated from the race for the defence contract, leaving {A} as the sole bidder. | A+ B-
+news rival | After {B}'s data breach, {A} said it had gained 40,000 new customers in a week. | A+ B-
+news exec | {E} was named banker of the year, though {C} itself posted a loss. | E+ C-
+review negative | The {A} kettle stopped switching off on its own after a month. | A-
+review positive | {A} is the first airline in years that has actually landed me early. | A+
+social contest | Cup final: {A} 1, {B} 3. Gutted. | A- B+
+press plain | {A} is pleased to announce that its new factory in Wrexham is now fully operational, creating 200 jobs. | A+
+"""

@@ -547,3 +547,78 @@ def test_targeted_descriptions_stay_neutral(text, entity, label):
 ])
 def test_targeted_sarcastic_praise_tag(text, label):
     assert score_toward("", text, spans("Acme")).label == label
+
+
+# round 5 (targeted5): general mechanisms, in wording that is in none of the data sets
+@pytest.mark.parametrize("text, entity, label", [
+    # an elimination told in the passive: the one knocked out lost, the one left in the race gained
+    ("Orvane was eliminated from the race for the ferry contract, leaving Kestrel as one of two bidders.", "Orvane", "negative"),
+    ("Orvane was eliminated from the race for the ferry contract, leaving Kestrel as one of two bidders.", "Kestrel", "positive"),
+    # swap stories: what was sent back lost, what replaced it won
+    ("Bought an Orvane in May, sent it back in June and got the Kestrel instead.", "Kestrel", "positive"),
+    ("Gave up on the noisy one and swapped it for the Kestrel.", "Kestrel", "positive"),
+    ("Had the Orvane for a fortnight and then returned it. The Kestrel is far better.", "Orvane", "negative"),
+    # a question weighing two names, answered by one of them
+    ("Orvane or Kestrel for a first road bike? Honestly, Kestrel.", "Orvane", "negative"),
+    ("Orvane or Kestrel for a first road bike? Honestly, Kestrel.", "Kestrel", "positive"),
+    # scorelines: the higher score wins, a draw is nobody's
+    ("Semi-final result: Orvane 0, Kestrel 2.", "Orvane", "negative"),
+    ("Semi-final result: Orvane 0, Kestrel 2.", "Kestrel", "positive"),
+    ("Orvane 1, Kestrel 1 after extra time.", "Orvane", "neutral"),
+    ("Orvane raised its prices by 5, 10 and 15 percent.", "Orvane", "negative"),  # numbers in a list: no scoreline
+    ("Kestrel 2-0 Orvane. Never in doubt.", "Orvane", "negative"),
+    ("Kestrel 2-0 Orvane. Never in doubt.", "Kestrel", "positive"),
+    ("Orvane 10-12 June at the Leeds show, stand 4.", "Orvane", "neutral"),  # dates are no scoreline
+    ("Orvane came a distant third behind Kestrel and Lumo.", "Orvane", "negative"),
+    # a comparison with a turn the other way is a mixed verdict; without the turn it is not
+    ("The Orvane is faster than the Kestrel, but it costs twice as much.", "Orvane", "neutral"),
+    ("The Orvane is faster than the Kestrel, but it costs twice as much.", "Kestrel", "neutral"),
+    ("The Orvane is faster than the Kestrel.", "Orvane", "positive"),
+    # a deal to sell another's products: the maker gains, the seller neither wins nor loses
+    ("Kestrel has agreed to sell Orvane's scooters in its shops.", "Orvane", "positive"),
+    ("Kestrel has agreed to sell Orvane's scooters in its shops.", "Kestrel", "neutral"),
+    # a company named only as its executive's title: the executive's award is not the company's
+    ("Orvane chief executive Mira Holt won a leadership award, even as Orvane shares fell to a record low.", "Orvane", "negative"),
+    # description frames: where the money comes from, when founded, how many it runs
+    ("Orvane, founded in 1987, runs about 120 garden centres, mostly in the south, and a small chain of cafés.", "Orvane", "neutral"),
+    # events the rated corpora rarely taught
+    ("Orvane said demand for its boilers had tripled since the spring.", "Orvane", "positive"),
+    ("Orvane said sign-ups to its savings account had quadrupled.", "Orvane", "positive"),
+    ("Orvane received more orders this autumn than ever before.", "Orvane", "positive"),
+    ("Orvane received more complaints this autumn than ever before.", "Orvane", "negative"),
+    ("Orvane's washer makes a grinding noise on every spin.", "Orvane", "negative"),
+    ("I'd steer well clear of Orvane.", "Orvane", "negative"),
+    ("Orvane shares hit an all-time low on Friday.", "Orvane", "negative"),
+    # "won't" is no win; first-person churn, a fault that still isn't right, changes without warning
+    ("My Orvane contract ends in May and I won't be renewing it.", "Orvane", "negative"),
+    ("Rang three different Orvane engineers and the heating still isn't working.", "Orvane", "negative"),
+    ("Orvane put my rent up without telling anyone. Getting really old.", "Orvane", "negative"),
+    ("Eight years with Orvane and I've never needed to chase them once. Never had a reason to complain.", "Orvane", "positive"),
+    ("Parcel from Orvane turned up three days early.", "Orvane", "positive"),
+    # an executive praised for steadying the company: the company's good news too
+    ("Analysts praised Mira Holt for steadying Orvane after the recall.", "Orvane", "positive"),
+    # a short text naming only places after a preposition or a member of staff is still the entity's
+    ("Ordered a sofa from Orvane in March. Delivery to Leeds took nine weeks and the legs were scratched.", "Orvane", "negative"),
+    ("Booked with Orvane for our trip. The flight from Gatwick was cancelled twice and nobody told us.", "Orvane", "negative"),
+    ("Orvane installed our boiler on Monday. Gary the engineer was brilliant and tidied up after himself.", "Orvane", "positive"),
+    # but a name after a verb of switching or buying is a rival: the rest is not the entity's
+    ("Orvane outage again. Moved all our accounts over to Kestrel and it just works.", "Orvane", "negative"),
+    # a lower-case tag of praise closing a let-down (no new sentence) is sarcasm; after praise it is praise
+    ("waited five weeks for my Orvane refund, brilliant", "Orvane", "negative"),
+    ("Orvane fixed it the same day. brilliant", "Orvane", "positive"),
+])
+def test_targeted_round5_mechanisms(text, entity, label):
+    assert score_toward("", text, spans(entity)).label == label
+
+
+def test_fresh6_split_beats_whole_text_vader():
+    """fresh6: FRESH6_LINES, written with DEV13 before any round-5 rule and never tuned on
+    (first reading 0.600 with main's rules)."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from sentiment_eval import evaluate_targeted
+
+    rows = evaluate_targeted()
+    fresh6 = next(r for r in rows if r["split"] == "fresh6")
+    assert fresh6["n"] >= 80
+    assert fresh6["orm (toward entity)"] >= 0.78  # 0.600 before round 5, 0.800 after
+    assert fresh6["orm (toward entity)"] >= fresh6["vader (whole text)"] + 0.10

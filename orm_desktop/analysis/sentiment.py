@@ -798,10 +798,10 @@ _CONTEST_WIN = (r"\b(?:beat|beats|beating|defeated|defeats|defeating|outperform(
                 r"|edging (?:out|past)|walked away with|walks away with|took home|takes home"
                 r"|(?:has|have|had) (?:overtaken|outsold|outperformed|outpaced|outgrown)|outpaced|outpaces|outgrew"
                 r"|(?:saw|sees|seeing|see) off|wiped the floor with|wipes the floor with|runs? rings (?:round|around)|ran rings (?:round|around)"
-                r"|(?:taken|took|takes|claimed|claims|seized|snatched) (?:the )?(?:crown|title|top spot|lead|number one spot))\b")
+                r"|(?:taken|took|takes|claimed|claims|seized|snatched) (?:the )?(?:crown|title|top spot|lead|number one spot))\b(?!['’]t\b)")  # not "won't"
 _CONTEST_LOSE = (r"(?<!back )(?<!win )(?<!regain )\b(?:lost|loses|losing|lose|trailed|trails|trailing|fell behind|falls behind|lags|lagged|lagging"
                  r"|missed out|misses out|missing out|lost out|loses out"
-                 r"|came (?:second|third|fourth|last|bottom)|finished (?:second|third|fourth|last|bottom)|ranked (?:last|bottom)"
+                 r"|(?:came|finished) (?:a |an )?(?:distant |close |poor |disappointing |lowly )?(?:second|third|fourth|fifth|last|bottom)|ranked (?:last|bottom)"
                  r"|(?:was|were|got|has been|have been|is|are|being) (?:\w+ )?(?:beaten|defeated|outperformed|outsold|overtaken|outbid|outscored"
                  r"|trounced|edged out|pipped|passed over|outclassed|outshone|snubbed|rejected)"
                  r"|can'?t match|cannot match|can'?t compete with|cannot compete with|can'?t touch|did ?n[o']t stand a chance|(?:is|was|were|are) no match for|could ?n[o']t match|could not match|unable to match|failed to match)\b")
@@ -879,7 +879,7 @@ ROLE_PATTERNS: tuple[tuple[re.Pattern[str], float], ...] = tuple(
         (r"\b(?:tender|contract|deal|award|prize|title|order|bid|job|business|crown|franchise|licen[cs]e)\s+(?:\w+\s+){0,2}?(?:went|goes|has gone|was awarded|was given|was handed)\s+to\s+T>", 0.6),
         (r"\b(?:tender|contract|deal|award|prize|title|order|bid|job|business|crown|franchise|licen[cs]e|trophy|medal)s?,?\s+(?:which|that)\s+(?:\w+\s+)?(?:went|goes|has gone|was awarded|was given|was handed)\s+to\s+T>", 0.6),
         (r"\b(?:handed|gave|given|hands|gives|awarded|awards)\s+(?:\w+\s+){0,3}?(?:prize|award|contract|deal|order|tender|title|crown|trophy|medal|win|victory)s?\s+to\s+T>", 0.6),
-        (r"\b(?:switch\w*|mov(?:e|ed|es|ing)|changed|defected|went|go|going)\s+(?:\w+\s+){0,2}?from\s+(?:the\s+)?T>\s+to\b", -0.6),
+        (r"\b(?:switch\w*|mov(?:e|ed|es|ing)|changed|defected|went|go|going)\s+(?:\w+\s+){0,3}?from\s+(?:the\s+)?T>\s+to\b", -0.6),
         (r"\b(?:clear|clears|clearing|cleared|paving|paved|paves|opening|opened|opens) the way for T>", 0.6),
         (r"\b(?:stock|stocks|stocking|stocked) up on T>", 0.6),
         (r"\b(?:voted|vote|votes|voting)\s+against\s+(?:\w+\s+){0,2}?T>", -0.6),
@@ -894,6 +894,16 @@ ROLE_PATTERNS: tuple[tuple[re.Pattern[str], float], ...] = tuple(
         (r"T>\s+(?:will\s+|is to\s+|has agreed to\s+)?(?:supply|supplies|supplied|power|powers)\s+(?:the\s+)?(?:\w+\s+){0,2}?(?:for|to)\s+[A-Z]", 0.6),
         (r"\b(?:tried|left|ditched|quit|dumped|cancelled|dropped|gave up on)\s+(?:\w+\s+){0,2}?T>[,.]?\s+(?:and\s+|then\s+)?(?:\w+\s+){0,2}?"
          r"(?:went back to|switched to|moved to|returned to|going back to|switching to|moving to)", -0.6),
+        # round 5: an executive credited with steadying the company ("praised for steadying C")
+        (r"\b(?:praised|credited|applauded|hailed|lauded|commended|thanked)\s+(?:\w+\s+){0,3}?for\s+(?:\w+\s+)?(?:steadying|turning around|rescuing|reviving"
+         r"|transforming|stabilising|stabilizing|rebuilding|saving|modernising|modernizing|fixing)\s+(?:the\s+)?T>", 0.6),
+        # round 5: swap stories ("had the B for a month and sent it back for the A"; "returned the B and bought the A")
+        (r"\b(?:sent|send|sending|took|take|taking)\s+(?:it|them|mine)\s+back\s+(?:\w+\s+){0,2}?(?:for|and (?:bought|got|ordered))\s+(?:a |an |the |my )?T>", 0.6),
+        (r"\b(?:swapp?(?:ed|ing|s)?|traded|exchanged)\s+(?:it|them|mine|that)\s+(?:\w+\s+)?for\s+(?:a |an |the )?T>", 0.6),
+        (r"\b(?:returned|sent back|took back|sold|ditched|dumped)\s+(?:the|my|our)\s+(?:\S+\s+){1,3}?(?:and|then)\s+(?:\w+\s+)?"
+         r"(?:bought|got|ordered|went for|went with|picked up|switched to)\s+(?:a |an |the )?T>", 0.6),
+        (r"\b(?:had|bought|got|tried|owned)\s+(?:the|a|an|my)\s+T>\s+(?:\w+\s+){0,5}?(?:and|then|before|but)\s+(?:\w+\s+)?"
+         r"(?:sent it back|returned it|took it back|swapped it|sold it|gave up on it|traded it in)", -0.6),
     ))
 
 
@@ -911,7 +921,10 @@ def _contest_role(marked: str) -> float:
     def near(between: str) -> bool:  # same clause, and no other name in between
         return len(between) < 120 and not _CLAUSE_BREAK.search(between) and not _CAPWORD_OTHER(_with_word_before(marked, between))
 
-    for pattern, sign in ((_CONTEST_LOSE_RE, -1.0), (_CONTEST_WIN_RE, 1.0)):
+    out = any(w in marked for w in _OUT_WORDS)  # "B was knocked out of the race, leaving A": B lost
+    for pattern, sign in ((_ELIMINATED, -1.0), (_CONTEST_LOSE_RE, -1.0), (_CONTEST_WIN_RE, 1.0)):
+        if pattern is _ELIMINATED and not out:
+            continue
         m = pattern.search(marked)
         if m:
             if te <= m.start() and near(marked[te:m.start()]):
@@ -937,10 +950,33 @@ def _contest_role(marked: str) -> float:
         than = marked.lower().find("than", c.end())
         if sign and than >= 0:
             if t > than and near(marked[than + 4:t]):
-                return -0.6 * sign
+                return NEUTRAL_ROLE if _mixed_verdict(marked, than, sign) else -0.6 * sign
             if te <= c.start() and near(marked[te:c.start()]):
-                return 0.6 * sign
+                return NEUTRAL_ROLE if _mixed_verdict(marked, than, sign) else 0.6 * sign
     return _bare_comparative(marked, c) if c and "than" not in marked.lower() else 0.0
+
+
+# round 5: a comparison followed by a turn the other way is a mixed verdict, neutral for both
+# sides ("A is quieter than B, but it costs nearly twice as much"; "lighter than B, but slower")
+_TURN_TAIL = re.compile(r"(?:,\s*|\s+)(?:but|though|although|yet|however|whereas)\b(.*)$", re.IGNORECASE | re.DOTALL)
+_COSTS_MORE = re.compile(r"\b(?:costs?|costing|priced at|is|was)\s+(?:\w+\s+)?(?:twice|double|three times|triple|a lot more|much more|far more|more)\b"
+                         r"|\b(?:twice|double|three times) the (?:price|cost)\b", re.IGNORECASE)
+
+
+def _mixed_verdict(marked: str, than: int, sign: float) -> bool:
+    """Does a "but" after the comparison at ``than`` turn the verdict the other way?"""
+    tail = _TURN_TAIL.search(marked, than)
+    if tail is None:
+        return False
+    rest = tail.group(1)
+    turn = -1 if _COSTS_MORE.search(rest) else 0
+    if not turn:
+        c = _COMP_WORD.search(rest)
+        if c:
+            word = c.group(0).lower()
+            turn = (_COMP_ADJ.get(word.split()[1], 0) * (1 if word.startswith("more") else -1)
+                    if word.startswith(("more ", "less ")) else _COMP_SIGN.get(word, 0))
+    return turn * sign < 0
 
 
 def _bare_comparative(marked: str, c: re.Match[str]) -> float:
@@ -956,6 +992,10 @@ def _bare_comparative(marked: str, c: re.Match[str]) -> float:
     return 0.6 * sign if _CAPWORD_OTHER(rest) else 0.0
 
 
+# round 5: eliminations, passive ("B was knocked out of the bidding, leaving A"): the subject lost
+_ELIMINATED = re.compile(r"\b(?:was|were|got|has been|have been|is|are|being) (?:\w+ )?(?:knocked out|eliminated|dumped out|thrown out"
+                         r"|ousted|dethroned|unseated|kicked out)\b", re.IGNORECASE)
+_OUT_WORDS = ("knocked out", "eliminated", "dumped out", "thrown out", "ousted", "dethroned", "unseated", "kicked out")
 _CONTEST_WIN_RE = re.compile(_CONTEST_WIN, re.IGNORECASE)
 _CONTEST_LOSE_RE = re.compile(_CONTEST_LOSE, re.IGNORECASE)
 _CHOOSE_RE = re.compile(_CHOOSE, re.IGNORECASE)
@@ -997,7 +1037,9 @@ _ROLE_STEMS = _ROLE_STEMS | frozenset(
     "clear clears clearing cleared paving paved paves opening opened opens stock stocks stocking stocked poached lured "
     "headhunted hired snatched overtaken outpac outgr contract deal order tender title trophy medal switch mov changed defected placed place placing places orders so "
     "investors shareholders analysts board staff employees fans customers market thrived thrives prospered flourished grew "
-    "boomed recovered blossomed soared returned sent took take returning kept keeping keep power powers supplied".split())
+    "boomed recovered blossomed soared returned sent took take returning kept keeping keep power powers supplied "
+    "eliminat ousted dumped thrown kicked swap traded exchang sold stock sell carry distribut licen resell "
+    "install".split())
 _ALL_STEMS = _ROLE_STEMS | {">"}
 _STEM_LENGTHS = tuple(sorted({len(x) for x in _ROLE_STEMS}))
 
@@ -1032,7 +1074,7 @@ for _i, (_p, _v, _need) in enumerate(_ROLE_INDEX):
     for _st in _need:
         _ROLE_BY_STEM[_st] = (*_ROLE_BY_STEM.get(_st, ()), _i)
 _COOPERATIVE = frozenset(i for i, (p, v, _) in enumerate(_ROLE_INDEX) if "supply" in p.pattern or "praised" in p.pattern)
-_CONTEST_STEMS = _stems_of(_CONTEST_WIN + _CONTEST_LOSE + _CHOOSE + _COMP_POS + _COMP_NEG + " than")
+_CONTEST_STEMS = _stems_of(_CONTEST_WIN + _CONTEST_LOSE + _ELIMINATED.pattern + _CHOOSE + _COMP_POS + _COMP_NEG + " than")
 
 
 def _with_word_before(marked: str, between: str) -> str:
@@ -1186,10 +1228,32 @@ def _legal_outcome(marked: str, role: float) -> float:
     return role
 
 
+# round 5: the side that sells, stocks or uses another's products in a deal ("A has signed a deal to
+# sell B's cereals", "A will stock B's phones") is neither winner nor loser; B gains (ROLE_PATTERNS)
+_DEAL_SUBJECT = re.compile(_TARGET + r"\s+(?:\w+\s+){0,4}?(?:will|to|agreed to|deal to|agreement to|plans? to|is to)\s+(?:\w+\s+)?"
+                           r"(?:sell|stock|carry|use|distribute|license|licence|resell|install)\s+(?:\w+\s+){0,2}?"
+                           r"[A-Z][\w&-]*(?:\s+[A-Z][\w&-]*)*(?:'s|’s)\s")
+_DEAL_OBJECT = re.compile(r"\b(?:will|to|agreed to|deal to|agreement to|plans? to|is to)\s+(?:\w+\s+)?(?:sell|stock|carry|use|distribute|license|licence|resell|install)"
+                          r"\s+(?:\w+\s+){0,2}?" + _TARGET + r"(?:'s|’s)\s+\w+", re.IGNORECASE)
+_DEAL_STEMS = frozenset("sell stock carry distribut licen resell install".split())
+
+
+def _deal(marked: str, stems: set[str]) -> float:
+    """A deal to sell, stock or use another's products: the maker gains (+0.6: "A will stock B's
+    phones"), the seller or user is neither winner nor loser (NEUTRAL_ROLE), else 0.0."""
+    if _DEAL_STEMS.isdisjoint(stems) and " use " not in marked:
+        return 0.0
+    if _DEAL_SUBJECT.search(marked):
+        return NEUTRAL_ROLE
+    return 0.6 if _DEAL_OBJECT.search(marked) else 0.0
+
+
 def _role_of(marked: str, gate: bool = True) -> float:
     """The role valence of a clause with the entity marked ⟨T⟩; ``gate`` skips the patterns
     whose stems the clause lacks (same answer, faster: tested)."""
     stems = _role_stems(marked.replace(_TARGET, " ")) if gate else set(_ALL_STEMS)
+    if (score := _scoreline(marked)) or (score := _deal(marked, stems)):
+        return score
     if not stems:
         return 0.0
     if not _SPEAKER_STEMS.isdisjoint(stems):
@@ -1203,6 +1267,42 @@ def _role_of(marked: str, gate: bool = True) -> float:
     if total and _HYPOTHETICAL.search(marked):
         return 0.0  # "Thinking of moving my savings to X": no choice made yet
     return max(-1.0, min(1.0, total))
+
+
+# round 5: a scoreline ("Final: A 4, B 2", "B 1, A 3"): the side with more wins, a draw is no role
+_SCORE_AFTER = re.compile(_TARGET + r"\s+(\d{1,2})\s*,\s+[A-Z][\w&'’-]*(?:\s+[A-Z][\w&'’-]*){0,2}\s+(\d{1,2})\b(?![%.,:]?\d)")
+_SCORE_DASH = re.compile(_TARGET + r"\s+(\d{1,2})\s*[-–]\s*(\d{1,2})\s+([A-Z][\w&'’-]*)"
+                         r"|\b([A-Z][\w&'’-]*)\s+(\d{1,2})\s*[-–]\s*(\d{1,2})\s+" + _TARGET)
+_MONTHS = frozenset("january february march april may june july august september october november december jan feb mar apr "
+                    "jun jul aug sep sept oct nov dec".split())
+_SCORE_BEFORE = re.compile(r"(?<![\d.,:£$€])\b(\d{1,2})\s*,\s+" + _TARGET + r"\s+(\d{1,2})\b(?![%.,:]?\d)")
+
+
+def _scoreline(marked: str) -> float:
+    """The entity's result in a scoreline written as "A 4, B 2" or "A 2-0 B", or 0.0."""
+    t = marked.find(_TARGET)
+    after = marked[t + len(_TARGET) + 1:t + len(_TARGET) + 2]
+    if t < 0 or (not after.isdigit() and not marked[max(0, t - 5):t].rstrip(" ,")[-1:].isdigit()):
+        return 0.0  # no number right after or right before the entity (cheap test first)
+    m = _SCORE_AFTER.search(marked)
+    d = None if m else _SCORE_DASH.search(marked)
+    if m:
+        own, other = int(m.group(1)), int(m.group(2))
+    elif d:
+        if d.group(1) is not None:
+            if d.group(3).lower() in _MONTHS:
+                return 0.0
+            own, other = int(d.group(1)), int(d.group(2))
+        else:
+            if d.group(4).lower() in _MONTHS:
+                return 0.0
+            other, own = int(d.group(5)), int(d.group(6))
+    else:
+        m = _SCORE_BEFORE.search(marked)
+        if m is None or not re.search(r"[A-Z][\w&'’-]*\s+$", marked[:m.start(1)]):
+            return 0.0
+        other, own = int(m.group(1)), int(m.group(2))
+    return 0.6 if own > other else -0.6 if own < other else NEUTRAL_ROLE
 
 
 def _clauses_for(sentence: str, spans: Callable[[str], list[tuple[int, int]]]) -> list[tuple[str, float, float]]:
@@ -1323,7 +1423,7 @@ _EVENT_PHRASES = tuple((re.compile(p), v, frozenset(t.split())) for p, v, t in (
      0.6, "credit hats changer game-changer killing treat penny beyond proved won weathered corner bounced track complaints fault refund still"),
     (r"\bwiped (?:\S+ ){1,3}off\b|\bnon-?existent\b|\btakes? (?:\w+ )?(?:\d+|two|three|four|five|six|seven|eight|nine|ten|ages|forever) (?:minutes|hours|days|weeks)? ?to\b"
      r"|\bcharged (?:me|us) (?:£|\$|€)?\d|\bcharg(?:ing|es) (?:\w+ )?for\b|\b(?:noise|problem|fault|issue|leak|smell|rattle|crack|error)s? (?:is|are) still (?:there|happening)\b"
-     r"|\bthanks for nothing\b|\bcautionary tale\b|\bput (?:me|us) off\b|\b(?:bill|bills|charges?|fees?|premiums?)\b(?:\s+\S+){0,4}?\s+(?:higher|went up|gone up|increased|doubled)\b"
+     r"|\bthanks for nothing\b|\bcautionary tale\b|\bput (?:me|us) off\b|\b(?:bill|bills|charges?|fees?|premiums?|prices?|subscription|tariffs?|fares?)\b(?:\s+\S+){0,4}?\s+(?:higher|went up|gone up|increased|doubled)\b"
      r"|\b(?:is|are|was) a (?:joke|disgrace|shambles|nightmare|farce)\b|\bgone downhill\b|\bgoing downhill\b|\bwent downhill\b"
      r"|\btook (?:\w+ )?(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|many) (?:days|weeks|months|hours)\b"
      r"|\b(?:closed|hung up|cut me off) on me\b|\bhung up\b|\bnothing (?:works|worked)\b|\bstopped (?:\w+ing)\b"
@@ -1396,6 +1496,37 @@ _EVENT_PHRASES = _EVENT_PHRASES + tuple((re.compile(p), v, frozenset(t.split()))
     (r"\b(?:looked|looks|seemed|seems|sounded|sounds)\s+(?:\w+\s+)?(?:perfect|great|good|fine|lovely|amazing|nice|promising|ideal)\s+"
      r"(?:in the (?:shop|store|showroom|photos|pictures|ad|advert|video)|online|on paper|at first)\b", -0.5,
      "looked looks seemed seems sounded sounds"),
+))
+# round 5 (from dev12's misses): a fault that "still isn't right", churn told in the first person
+# ("I'm moving again", "won't be keeping it"), changes "without telling anyone", "getting old";
+# "never had a reason to call them", "two days early", "shout out to"
+_EVENT_PHRASES = _EVENT_PHRASES + tuple((re.compile(p), v, frozenset(t.split())) for p, v, t in (
+    (r"\bstill (?:isn'?t|is not|aren'?t|are not|doesn'?t|does not|won'?t|can'?t|cannot|wasn'?t|hasn'?t been) (?:\w+ )?(?:right|working|fixed|sorted|resolved|usable)\b"
+     r"|\b(?:i'?m|i am|we'?re|we are|i'?ll be|we'?ll be) (?:\w+ )?(?:moving|leaving|switching|cancell?ing|done with)\b(?! (?:in|into|to) (?:a|the|my|our) (?:new )?(?:house|home|flat|office))"
+     r"|\b(?:won'?t|will not|not going to) be (?:keeping|renewing|staying|buying|ordering|using|recommending|returning)\b"
+     r"|\bwithout (?:telling|warning|informing|asking|notifying) (?:anyone|anybody|us|me|customers|members|users)\b|\bgetting (?:really |very |a bit |pretty )?old\b",
+     -0.6, "still moving leaving switching cancelling canceling done keeping renewing staying buying ordering using recommending "
+     "returning telling warning informing asking notifying old"),
+    (r"\bnever (?:had|needed|found) (?:a |any )?(?:reason|need|cause) to (?:call|complain|contact|ring|chase|return|worry)\b"
+     r"|\b(?:\d+|a|one|two|three|four|five|six|several) (?:days?|weeks?|hours?) early\b|\bshout ?-?outs? to\b",
+     0.6, "reason need cause early shout shoutout shout-out"),
+))
+# round 5: advice to avoid, product noises, a price that doubled, a low or a high, growth told as
+# a multiple, records "than ever", failures that did not happen ("hasn't missed a beat")
+_EVENT_PHRASES = _EVENT_PHRASES + tuple((re.compile(p), v, frozenset(t.split())) for p, v, t in (
+    (r"\bsteer (?:well )?clear\b|\bstay (?:well )?away from\b|\bgive (?:\w+ )?a (?:wide )?miss\b"
+     r"|\b(?:clicking|grinding|buzzing|whining|rattling|humming|banging|knocking|squealing|squeaking|screeching|beeping|burning) (?:noise|sound|smell)s?\b"
+     r"|\bmak(?:es|ing) (?:a|an|this|that) (?:\w+ )?(?:noise|racket|din)\b"
+     r"|\btwice (?:what|as much as) (?:i|we|you) (?:was|were|used to|had been)\b|\bcosts? (?:\w+ )?(?:twice|double|three times) as much\b"
+     r"|\b(?:hit|hits|hitting|fell to|falls to|sank to|slumped to|dropped to|touched|at) (?:a |an |its )?(?:new )?(?:\w+[- ](?:year|month|week) |record |all-time |multi-year )low\b",
+     -0.6, "clear away miss noise noises sound sounds smell smells racket din twice low"),
+    (r"\b(?:demand|orders|bookings|sales|sign-?ups|applications|enquiries|subscribers|customers|visitors|profits?|revenues?|membership)\b"
+     r"(?:\s+\S+){0,5}?\s+(?:had |has |have )?(?:doubled|tripled|trebled|quadrupled|soared|surged)\b"
+     r"|\b(?:received|had|got|sold|won|signed|attracted|welcomed|recorded|served|hired)\s+more\s+(?!(?:\w+\s+){0,3}?(?:complaints|claims|returns|cancell|losses|refunds|faults|fines))"
+     r"(?:\w+\s+){0,6}?than ever\b"
+     r"|\b(?:hit|hits|hitting|rose to|rises to|climbed to|reached|touched|at) (?:a |an |its )?(?:new )?(?:\w+[- ](?:year|month|week) |record |all-time |multi-year )high\b"
+     r"|\b(?:not|never|n't|hasn't|has not|haven't|have not|hasnt) (?:once |yet |ever )?(?:missed a beat|skipped a beat|let (?:me|us|anyone) down|put a foot wrong)\b",
+     0.6, "doubled tripled trebled quadrupled soared surged ever high beat down wrong"),
 ))
 _EVENT_WORDS.update(dict.fromkeys("wobbled wobbles wobbly overstated misstated turmoil defect defective fault".split(), -0.5))
 _EVENT_WORDS.update(dict.fromkeys("thrived thrives flourished prospered".split(), 0.4))
@@ -1474,11 +1605,23 @@ _DESCRIPTION = re.compile(
 _DESCRIPTION_WORDS = frozenset("owned subsidiary unit division money revenue income profit profits mainly mostly chiefly largely "
                                "primarily employees staff workers offices stores branches shops sites plants factories members "
                                "customers people explainer guide primer rundown works work what together".split())
+# round 5: where its money comes from ("earns most of its revenue from…, with equipment sales making
+# up the rest"), when it was founded, how many of something it runs ("runs about 400 petrol stations")
+_DESCRIPTION5 = re.compile(
+    r"\b(?:earns?|gets?|generates?|derives?) (?:most |much |the bulk |half |a third |two-thirds |nearly all |almost all )?(?:of )?(?:its|their) (?:money|revenue|income|profits?|sales)\b"
+    r"|\bmak(?:e|es|ing) up (?:the (?:rest|remainder|balance)|(?:about |around |roughly )?\w+ (?:of|per ?cent|%))\b"
+    r"|\b(?:a |the )?(?:small|smaller|tiny|larger|bigger|minor)(?: but \w+)? (?:share|part|portion|slice|fraction)\b"
+    r"|\b(?:founded|established|set up|started) in (?:\d{4}|the \d{4}s)\b"
+    r"|\b(?:has|have|runs?|operates?|owns?) (?:about|around|some|roughly|nearly|almost) [\d,.]+\b")
+_DESCRIPTION5_WORDS = frozenset("earn earns earned generates derives rest remainder balance share part portion slice fraction "
+                                "founded established about around roughly nearly almost".split())
 
 
-def _description(lowered: str, present: set[str]) -> bool:
-    """Is the segment a description of the entity (_DESCRIPTION), word check first (speed)?"""
-    return not _DESCRIPTION_WORDS.isdisjoint(present) and bool(_DESCRIPTION.search(lowered))
+def _description(lowered: str, present: set[str], s: float = 0.0) -> bool:
+    """Is the segment a description of the entity (_DESCRIPTION below |s| 0.3, the round-5 frames
+    below 0.4), word check first (speed)?"""
+    return (abs(s) < 0.3 and not _DESCRIPTION_WORDS.isdisjoint(present) and bool(_DESCRIPTION.search(lowered))) \
+        or (not _DESCRIPTION5_WORDS.isdisjoint(present) and bool(_DESCRIPTION5.search(lowered)))
 
 
 # A sarcastic tag (round 4): a bare word of praise closing a text ("Brilliant.", "so helpful",
@@ -1492,7 +1635,19 @@ _LETDOWN = re.compile(r"n't\b|\b(?:not|never|no longer|again|still|apparently|on
 
 def _sarcastic_tag(chunk: str, before: str) -> bool:
     """Is ``chunk`` a bare word of praise closing a let-down told in ``before``?"""
-    return len(chunk) <= 40 and bool(_PRAISE_TAG.match(chunk)) and bool(_LETDOWN.search(before))
+    return len(chunk) <= 40 and bool(_PRAISE_TAG.match(chunk)) and bool(_LETDOWN.search(before) or _LETDOWN5.search(before))
+
+
+# round 5: the tag inside the last segment, where a lower-case tag was no new sentence ("waited 3
+# weeks for a refund from A. amazing service"); waiting and repeats are let-downs too
+_LETDOWN5 = re.compile(r"\bwait(?:ed|ing)\b|\bfor the (?:second|third|fourth|fifth|sixth|\w+th) time\b|\bon hold\b", re.IGNORECASE)
+
+
+def _sarcastic_tail(chunk: str) -> bool:
+    """Does the segment end with a bare word of praise (after ". " or ", ") closing a let-down?"""
+    end = chunk.rstrip(" .!")
+    cut = max(end.rfind(". "), end.rfind(", "), end.rfind("! "))
+    return cut > 0 and len(end) - cut <= 42 and _sarcastic_tag(chunk[cut + 2:], chunk[:cut])
 
 
 _EVIDENCE_MEMO: weakref.WeakKeyDictionary[Engine, dict[str, tuple[float, float, bool]]] = weakref.WeakKeyDictionary()
@@ -1518,8 +1673,8 @@ def _evidence_parts(chunk: str, parts: Callable[[str], tuple], engine: Engine) -
         return min(s, -0.4), 0.6, True  # praise around a bad event: sarcasm
     if abs(s) < 0.6 and not ruled and "?" in chunk and _QUESTION.match(chunk) and not (ev < 0 and _EXPERIENCE.search(chunk)):
         return s * 0.1, min(c, 0.6), False  # a question asking for information ("What's the best way to…?")
-    if not ev and not ruled and abs(s) < 0.3 and (abs(s) >= 0.05 or vader or abs(blob) >= 0.3) \
-            and _description(lowered, present):
+    if not ev and not ruled and abs(s) < 0.4 and (abs(s) >= 0.05 or vader or abs(blob) >= 0.3) \
+            and _description(lowered, present, s):
         return s * 0.15, min(c, 0.6), False  # a description ("A is owned by a family trust"): |s| < 0.05
     if abs(s) < 0.15:
         if ruled or (neutral_shape(chunk) and not (ev < 0 and _EXPERIENCE.search(chunk))):
@@ -1600,6 +1755,35 @@ _TURN_START = re.compile(r"^\s*(?:but|however|sadly|unfortunately|shame|pity|upd
                          r"|fast forward|long-term update)\b", re.IGNORECASE)
 
 
+# round 5: in a short text, a place after a preposition ("Delivery to Leeds took nine weeks", "the
+# flight from Gatwick") or a member of staff ("Gary the engineer") is no one the text could be
+# about instead of the entity: such a text is still the entity's from start to end
+_PLACE_PREP = re.compile(r"\b(?:to|from|at|in|near|via|into|outside|around|across|through)\s+(?:the\s+)?$", re.IGNORECASE)
+_SWITCH_BEFORE = re.compile(r"\b(?:switch\w*|mov\w+|went|go|goes|going|gone|turn\w*|sign\w* up|defect\w*|chang\w+|back|over|lost|losing|loses"
+                            r"|bought|buy|buying|purchas\w*|shopping|ordered|order|ordering|use|used|using|customers|business|contract|deal|tender|orders|prize|award)\s+(?:\w+\s+){0,3}$",
+                            re.IGNORECASE)
+_STAFF_AFTER = re.compile(r"\s+(?:the|our|my|from|at)\s+(?:\w+\s+)?(?:engineer|driver|fitter|installer|technician|rep|agent|manager|plumber|courier"
+                          r"|electrician|guy|lady|man|woman|chap|assistant|advisor|adviser)\b", re.IGNORECASE)
+
+
+_PLACE_OR_STAFF = re.compile(r"\b(?:to|from|at|in|near|via|into|outside|around|across|through)\s+(?:the\s+)?[A-Z]|[a-z]\s+(?:the|our|my|from|at)\s+"
+                             r"(?:\w+\s+)?(?:engineer|driver|fitter|installer|technician|rep|agent|manager|plumber|courier|electrician|guy|lady"
+                             r"|man|woman|chap|assistant|advisor|adviser)\b")
+
+
+def _names_rival(sentence: str, spans: Callable[[str], list[tuple[int, int]]]) -> bool:
+    """Does a sentence name someone other than the entity who is not a place after a preposition
+    (unless after a verb of switching or buying, "moved everything to B") or a member of staff?"""
+    for a, b in _other_names(sentence, tuple(spans(sentence))):
+        before = sentence[max(0, a - 40):a]
+        if " " not in sentence[a:b].strip() and sentence[b:b + 1] not in "'’" and _PLACE_PREP.search(before) and not _SWITCH_BEFORE.search(before[:_PLACE_PREP.search(before).start()]):
+            continue
+        if _STAFF_AFTER.match(sentence, b):
+            continue
+        return True
+    return False
+
+
 class _EntityMemo:
     """What score_toward remembers about one entity (its ``spans`` callable, a pure function of
     the text: an EntityQuery's ``spans``) across calls: where the entity is in a text, and the
@@ -1608,7 +1792,7 @@ class _EntityMemo:
     memo holds the callable, so its id cannot be reused by another. Answers are shared: callers
     only read them."""
 
-    __slots__ = ("fn", "found", "clauses_of", "roles", "others")
+    __slots__ = ("fn", "found", "clauses_of", "roles", "others", "rivals")
 
     def __init__(self, fn: Callable[[str], list[tuple[int, int]]]) -> None:
         self.fn = fn
@@ -1616,6 +1800,7 @@ class _EntityMemo:
         self.clauses_of: dict[str, list[tuple[str, float, float]]] = {}
         self.roles: dict[str, float] = {}
         self.others: dict[str, bool] = {}
+        self.rivals: dict[str, bool] = {}
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         r = self.found.get(text)
@@ -1628,7 +1813,10 @@ class _EntityMemo:
         r = self.clauses_of.get(sentence)
         if r is None:
             _count()
-            r = self.clauses_of[sentence] = _clauses_for(sentence, self.spans)
+            r = _clauses_for(sentence, self.spans)
+            if _TITLE_HINT.search(sentence):  # "C chairman E was re-elected…": E's news; C only names E's post
+                r = _title_weights(r, self.spans)
+            self.clauses_of[sentence] = r
         return r
 
     def role(self, clause: str) -> float:
@@ -1636,6 +1824,14 @@ class _EntityMemo:
         if r is None:
             _count()
             r = self.roles[clause] = role_valence(clause, self.spans)
+        return r
+
+    def names_rival(self, sentence: str) -> bool:
+        r = self.rivals.get(sentence)
+        if r is None:
+            _count()
+            r = self.rivals[sentence] = self.names_other(sentence) and (
+                _PLACE_OR_STAFF.search(sentence) is None or _names_rival(sentence, self.spans))
         return r
 
     def names_other(self, segment: str) -> bool:
@@ -1671,10 +1867,67 @@ def _entity_memo(spans: Callable[[str], list[tuple[int, int]]]) -> _EntityMemo:
     return memo
 
 
+# round 5: "A or B? Having owned both, B." — a question weighing two names answered by one of them
+_ANSWER_FILLER = re.compile(r"^(?:the|a|an|definitely|easily|obviously|clearly|honestly|still|always|go(?: for)?|get)\s+"
+                            r"|\s+(?:every (?:time|day|week)|all day(?: long)?|any day(?: of the week)?|hands down|for me|easily"
+                            r"|no contest|by a mile|by miles|for sure|no question|all the way|without a doubt|obviously|again|100%)$",
+                            re.IGNORECASE)
+
+
+def _answer_by_name(question: str, answer: str, spans: Callable[[str], list[tuple[int, int]]]) -> float:
+    """+0.6 when ``answer`` (the sentence after a question "A or B …?" naming the entity and one
+    other) ends by naming the entity alone, -0.6 when it names the other, else 0.0."""
+    own = spans(question)
+    if not own or not re.search(r"\bor\b", question):
+        return 0.0
+    tail = re.split(r"[,:;\u2014\u2013]\s*|\s+-\s+", answer.strip().rstrip(" .!"))[-1].strip()
+    if not tail or len(tail) > 60:
+        return 0.0
+    for _ in range(3):
+        tail = _ANSWER_FILLER.sub("", tail).strip()
+    if not tail:
+        return 0.0
+    found = spans(tail)
+    if found and found[0][0] == 0 and found[-1][1] >= len(tail.rstrip(" '’s")):
+        return 0.6
+    others = [question[a:b] for a, b in _other_names(question, tuple(own))]
+    return -0.6 if tail in others and not spans(tail) else 0.0
+
+
 @functools.lru_cache(maxsize=4096)
 def _refers_back(sentence: str) -> bool:
     """Does a sentence open with "It"/"The company", refer back ("this brand") or comment?"""
     return bool(_PRONOUN_START.match(sentence) or _REFERS.search(sentence) or _comment(sentence))
+
+
+# round 5: the entity only as the title of a person who is the segment's subject ("Cairn chairman
+# Tomas Brannigan was re-elected", "the Acme chief executive Dana Whitfield said")
+_TITLE_OF = re.compile(r"(?:'s|’s)?\s+(?:new\s+|former\s+|outgoing\s+|incoming\s+|interim\s+)?(?:chief executive|ceo|chairman|chairwoman|chair"
+                       r"|founder|co-founder|boss|president|cfo|chief financial officer|managing director|head)\s+[A-Z][a-z]+(?:\s+[A-Z][a-z'’-]+){1,2}\b")
+
+
+_TITLE_HINT = re.compile(r"\b(?:chief|ceo|chair|founder|co-founder|boss|president|cfo|director|head)", re.IGNORECASE)
+
+
+def _title_of_person(chunk: str, spans: Callable[[str], list[tuple[int, int]]]) -> bool:
+    """Does the segment name the entity only as a person's title, that person its subject?"""
+    found = spans(chunk)
+    if len(found) != 1 or chunk[:found[0][0]].strip().lower() not in ("", "the", "former"):
+        return False
+    return _TITLE_OF.match(chunk, found[0][1]) is not None
+
+
+def _title_weights(parts: list[tuple[str, float, float]], spans: Callable[[str], list[tuple[int, int]]]) -> list[tuple[str, float, float]]:
+    """A segment naming the entity only as a person's title weighs 0.3, and so do the segments
+    after it that name nobody (the rest of that person's clause)."""
+    out, person = [], False
+    for c, w, sg in parts:
+        if _title_of_person(c, spans):
+            person = True
+        elif not person or spans(c):
+            person = False
+        out.append((c, w * 0.3 if person else w, sg))
+    return out
 
 
 def score_toward(title: str, text: str, spans: Callable[[str], list[tuple[int, int]]],
@@ -1683,7 +1936,7 @@ def score_toward(title: str, text: str, spans: Callable[[str], list[tuple[int, i
     """Sentiment toward one entity (see the module docstring)."""
     engine = engine or get_engine()
     memo = _entity_memo(spans)
-    spans, clauses, role_of, names_other = memo.spans, memo.clauses, memo.role, memo.names_other
+    spans, clauses, role_of, names_other, names_rival = memo.spans, memo.clauses, memo.role, memo.names_other, memo.names_rival
     parts: list[tuple[str, float, float]] = []  # (text, weight, sign)
     if title and spans(title):
         parts += [(c, 1.5 * w, sg) for c, w, sg in clauses(title)]
@@ -1693,17 +1946,26 @@ def score_toward(title: str, text: str, spans: Callable[[str], list[tuple[int, i
     # first needed)
     lone: bool | None = None if 1 < len(sentences) <= 8 else False
     others_before = False
-    for sentence in sentences:
+    fixed: dict[int, float] = {}  # part index -> role decided across sentences (an answer by name)
+    for k, sentence in enumerate(sentences):
         if len(parts) >= max_sentences:
             break
         if spans(sentence):
+            if sentence[-1:] == "?" and k + 1 < len(sentences) and " or " in sentence and names_other(sentence):
+                answer = _answer_by_name(sentence, sentences[k + 1], spans)
+                if answer:
+                    fixed[len(parts)] = answer
+                    parts.append((sentences[k + 1], 1.0, 1.0))
+                    break
             parts.extend(clauses(sentence))
             previous = True
             others_before = names_other(sentence)
         elif previous and _refers_back(sentence) \
                 and not names_other(sentence) and (not others_before or _refers_to_kind(sentence, text, spans)):
             parts.append((sentence, 1.3, 1.0))  # what follows often settles it ("It died in March.")
-        elif lone or (lone is None and (lone := not any(names_other(x) for x in sentences))):
+        elif lone or (lone is None and (lone := not any(names_other(x) for x in sentences)
+                                        or (all(not names_other(x) or _PLACE_OR_STAFF.search(x) for x in sentences)
+                                            and not any(names_rival(x) for x in sentences)))):
             # "But after three weeks the hinge cracked.": the writer's conclusion
             parts.append((sentence, 2.0 if _TURN_START.match(sentence) else 0.8, 1.0))
         else:
@@ -1714,11 +1976,11 @@ def score_toward(title: str, text: str, spans: Callable[[str], list[tuple[int, i
     total = weight = conf_total = conf_weight = 0.0
     sarcastic = False
     for i, (chunk, w, sign) in enumerate(parts):
-        role = role_of(chunk) if sign > 0 else 0.0
+        role = fixed.get(i) or (role_of(chunk) if sign > 0 else 0.0)
         if role:
             s, c = role, 0.8
             w *= 2.0  # the entity's role in the sentence outweighs the words around it
-        elif i and i == len(parts) - 1 and engine.name == "orm" and _sarcastic_tag(chunk, parts[i - 1][0]):
+        elif i == len(parts) - 1 and engine.name == "orm" and ((i and _sarcastic_tag(chunk, parts[i - 1][0])) or _sarcastic_tail(chunk)):
             s, c, sarcastic, w = -0.4 * sign, 0.6, True, w * 3.0  # "…can't last till lunch. Brilliant."
         else:
             s, c, sarc = _evidence(chunk, engine, lang)
