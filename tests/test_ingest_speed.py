@@ -154,6 +154,75 @@ def test_topics_grouped_by_first_character_match_as_one_alternation(words, seps)
         assert topics.classify(text, taxonomy) == _flat(text, taxonomy), text
 
 
+_ASCII_WORDS = ["supply", "chain", "recall", "RECALLS", "sale", "Sales", "safety", "SAFE", "ceo", "CE", "next-generation",
+                "Next", "istanbul", "ISTANBUL", "I", "i", "kelvin", "KELVIN", "Kelvin", "end", "ne", "c++", "code", "sigma",
+                "quality", "Build", "refund", "Refunded", "vs", "VS.", "price", "cost", "launch", "Launched"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(_ASCII_WORDS), st.text(st.characters(max_codepoint=127), max_size=4)),
+                max_size=12),
+       st.lists(st.sampled_from([" ", "  ", "\n", "-", "", ".", "_", "x", "\t"]), min_size=12, max_size=12))
+def test_ascii_text_lower_cased_finds_the_topics_the_case_insensitive_regex_finds(words, seps):
+    text = "".join(w + sep for w, sep in zip(words, seps, strict=False))
+    assert text.isascii()
+    for taxonomy in (_TRICKY_TAXONOMY, topics.taxonomy_text()):
+        pattern, ids = topics._compiled(taxonomy)  # the case-insensitive regex, on the text itself
+        expected = [ids[i] for i in sorted({int(m.lastgroup[1:].partition("_")[0]) for m in pattern.finditer(text)})]
+        assert topics._compiled_ascii(taxonomy) is not None
+        assert topics.classify(text, taxonomy) == expected == _flat(text, taxonomy), text
+        assert topics.classify(text, taxonomy, folded=text.lower()) == expected
+
+
+def test_every_code_point_folds_to_one_character_and_no_non_word_character_to_a_word_character():
+    import re
+
+    from orm_desktop import textfold
+
+    word = re.compile(r"\w")
+    chars = [chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF]
+    folded = [textfold.fold(c) for c in chars]
+    assert all(len(f) == 1 for f in folded)
+    assert [c for c, f in zip(chars, folded, strict=True) if not word.match(c) and word.match(f)] == []
+    # the only word characters that fold to a non-word one: the iota family (to U+0345)
+    assert {c for c, f in zip(chars, folded, strict=True) if word.match(c) and not word.match(f)} == {
+        "\u0399", "\u03b9", "\u1fbe"}
+
+
+def test_whatever_a_case_insensitive_character_matches_folds_as_it_does():
+    """re compiles a cased pattern character p under IGNORECASE to: the text character's simple
+    lower case equals p's, or is one of re's extra equivalents of it (re._compiler). Every such
+    text character must fold as p folds; on ASCII text the converse holds too."""
+    import _sre
+    import re
+    from collections import defaultdict
+    from re._casefix import _EXTRA_CASES
+
+    from orm_desktop import textfold
+
+    chars = [chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF]
+    by_lower = defaultdict(list)
+    for c in chars:
+        by_lower[_sre.unicode_tolower(ord(c))].append(c)
+    for c in chars:
+        if _sre.unicode_iscased(ord(c)):
+            lo = _sre.unicode_tolower(ord(c))
+            matched = by_lower[lo] + [x for f in _EXTRA_CASES.get(lo, ()) for x in by_lower[f]]
+            assert {textfold.fold(x) for x in matched} == {textfold.fold(c)}, hex(ord(c))
+    for p in [c for c in chars if textfold.fold(c).isascii()]:  # ASCII and İ ı ſ K
+        pattern = re.compile(re.escape(p), re.IGNORECASE)
+        for c in map(chr, range(128)):
+            assert bool(pattern.fullmatch(c)) == (textfold.fold(c) == textfold.fold(p)), (p, c)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("aAiIıİsSſkKK\u03a3\u03c3\u03c2\u0345\u03b9 .\u00df\u1e9e"), max_size=12) | st.text())
+def test_a_text_folds_as_its_characters_do(text):
+    from orm_desktop import textfold
+
+    assert textfold.fold(text) == "".join(textfold.fold(c) for c in text)
+
+
 def test_a_bare_star_keyword_keeps_the_one_alternation():
     taxonomy = json.dumps({"topics": {"any": {"keywords": ["*"]}, "b": {"keywords": ["refund"]}}})
     assert topics._compiled(taxonomy) == topics._compiled_flat(taxonomy)
@@ -216,16 +285,40 @@ def test_the_term_trie_finds_what_the_longest_first_alternation_found(words):
     assert [m.span() for m in trie.finditer(text)] == [m.span() for m in alternation.finditer(text)]
 
 
-def test_multimatcher_uses_the_trie_and_matches_as_before():
+def test_multimatcher_files_each_query_under_its_terms_rarest_run_and_matches_as_before():
     from orm_desktop.ingest.query import EntityQuery, MultiMatcher
 
     queries = [EntityQuery.parse('"Acme Corp" OR Acme -"Acme anvil"'), EntityQuery.parse('"Jane Doe" AND (Acme OR CEO)'),
-               EntityQuery.parse("Velora OR \"Velora Arc\""), EntityQuery.parse("Apex")]
+               EntityQuery.parse("Velora OR \"Velora Arc\""), EntityQuery.parse("Apex"),
+               EntityQuery.parse('"Acme Volt" OR "Volt e-bike"'), EntityQuery.parse("C++ OR AT&T OR ++")]
     mm = MultiMatcher(queries)
-    assert "(?:" in mm._pattern.pattern and "|acme" not in mm._pattern.pattern  # one branch per first letter
+    assert mm._by_run["volt"] == {4} and 4 not in mm._by_run.get("acme", ())  # "acme" is in 4 terms
+    assert mm._always == {5}  # "++" has no word character: always searched
     assert mm.matching("Jane Doe, CEO of ACME corp, rode a Velora Arc") == [0, 1, 2]
     assert mm.matching("Jane Doe, CEO of ACME corp, rode a Velora Arc past an Acme anvil") == [1, 2]
-    assert mm.matching("Apexes and acmeville") == []
+    assert mm.matching("Apexes and acmeville, an acme\u212a volt") == []
+    assert mm.matching("the ACME  VOLT, at&t") == [0, 4, 5]
+
+
+_MATCH_WORDS = ["Acme", "ACME", "acme", "Acme Corp", "corp", "Corp.", "anvil", "Jane", "Doe", "jane doe", "CEO",
+                "ceo's", "Velora", "Arc", "e-bike", "Volt", "volt", "C++", "c", "AT&T", "at", "t", "J.", "J. Doe",
+                "\u017ftride", "Stride", "stride", "\u212aelvin", "kelvin", "\u0130stanbul", "istanbul", "I", "\u0131",
+                "\u03b9ota", "\u0399OTA", "\u1fbeota", "\u0345ota", "\u03a3igma", "\u03c2igma", "++", "_", "x", "-", "(", ")"]
+_MATCH_QUERIES = ['"Acme Corp" OR Acme -"Acme anvil"', '"Jane Doe" AND (Acme OR CEO)', '"Velora Arc" OR "Arc e-bike"',
+                  "Volt -Acme", "C++ OR AT&T", '"J. Doe" OR kelvin', "\u017ftride OR \u03b9ota", "\u0130stanbul -\u03c3igma",
+                  "++ OR Corp", "stride AND NOT (volt OR c)"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(_MATCH_WORDS), st.text(max_size=3)), max_size=14),
+       st.lists(st.sampled_from([" ", "  ", "\n", "", ".", "-", "_", "x", "\u00a0", ","]), min_size=14, max_size=14))
+def test_multimatcher_says_what_each_query_says(words, seps):
+    from orm_desktop.ingest.query import EntityQuery, MultiMatcher
+
+    queries = [EntityQuery.parse(q, aliases) for q in _MATCH_QUERIES
+               for aliases in ((), ("ACME Inc", "\u0399ota", "x++"))]
+    text = "".join(w + sep for w, sep in zip(words, seps, strict=False))
+    assert MultiMatcher(queries).matching(text) == [i for i, q in enumerate(queries) if q.matches(text)], text
 
 
 def test_language_needs_twelve_letters_in_the_first_400_characters():
