@@ -533,3 +533,86 @@ def test_every_match_of_a_stage_pattern_holds_one_of_its_needles(name, pattern, 
 def test_the_stage_with_needles_is_the_stage_searched_in_full(words, seps):
     text = "".join(w.upper() if len(w) % 3 == 0 else w for w, sep in zip(words, seps, strict=False) for w in (w + sep,))
     assert topics.stage(text) == _stage_searched_in_full(text), text
+
+
+# -- sanitizer fast paths ----------------------------------------------------------------------------
+def _html_to_text_as_it_was(html: str) -> str:
+    import html as htmlmod
+    import re
+
+    from orm_desktop.ingest import sanitize
+
+    if not html:
+        return ""
+    s = html[:sanitize.MAX_INPUT]
+    if "&lt;" in s and "<" not in s:
+        s = htmlmod.unescape(s)
+    s = sanitize._COMMENT.sub(" ", s)
+    s = sanitize._DROP.sub(" ", s)
+    s = sanitize._BLOCK.sub("\n\n", s)
+    s = sanitize._TAG.sub("", s)
+    s = htmlmod.unescape(s)
+    s = re.sub(r"[ \t\r\f\v\u00a0]+", " ", s)
+    paras = [p.strip() for p in re.split(r"\s*\n\s*(?:\n\s*)*", s)]
+    return "\n\n".join(p for p in paras if p)
+
+
+_HTML_PIECES = ["<p>", "</p>", "<b>", "</b>", "<i>", "</i>", "<br>", "<br/>", "</br>", "<div>", "</div>", "<span>",
+                "</span>", "<P>", "<p class=x>", "<h2>", "</h2>", "<blockquote>", "</blockquote>", "<pre>", "</pre>",
+                "<ul>", "<li>", "</li>", "</ul>", "<a href='/x'>", "</a>", "<script>", "</script>", "<!-- c -->",
+                "<q>", "</q>", "<code>", "</code>", "<em>", "</em>", "<h1>", "</h1>", "<table>", "<td>", "<img src=x>",
+                "&amp;", "&lt;", "&gt;", "&nbsp;", "&quot;", "&#39;", "&", "<", ">", "&lt;p&gt;", "\r\n", "\r", "\x00",
+                "\u00a0", "\n", "\n\n", " ", "  ", "\t", "\u2003", "\x0c", "\x85", "\u2028", "\ufeff", "text", "é"]
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(_HTML_PIECES), st.text(max_size=5)), max_size=24))
+def test_html_to_text_says_what_it_said_before(pieces):
+    html = "".join(pieces)
+    from orm_desktop.ingest.sanitize import html_to_text
+
+    assert html_to_text(html) == _html_to_text_as_it_was(html), html
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(_HTML_PIECES), st.text(max_size=5)), max_size=24))
+def test_markup_left_as_it_is_is_what_nh3_gives_back(pieces):
+    import nh3
+
+    from orm_desktop.ingest import sanitize
+
+    html = "".join(pieces)
+    if sanitize._already_clean(html):
+        assert nh3.clean(html, tags=sanitize.TAGS, clean_content_tags=sanitize.CLEAN_CONTENT,
+                         attributes=sanitize.ATTRIBUTES, url_schemes={"http", "https", "mailto"},
+                         link_rel="noopener noreferrer nofollow", strip_comments=True) == html, html
+
+
+_INLINE = sorted(["b", "strong", "i", "em", "u", "code", "small", "sub", "sup", "s", "del", "ins", "cite", "q",
+                  "abbr", "span"])
+
+
+def _inline_markup(depth: int = 0):
+    text = st.text(alphabet=st.characters(blacklist_characters="<>&\x00\r\u00a0", blacklist_categories=("Cs",)),
+                   max_size=6) | st.sampled_from(["&amp;", "&lt;", "&gt;", "&nbsp;", "<br>", " ", "\n"])
+    if depth >= 3:
+        return text
+    nested = st.builds(lambda tag, inner: f"<{tag}>{''.join(inner)}</{tag}>", st.sampled_from(_INLINE),
+                       st.lists(_inline_markup(depth + 1), max_size=3))
+    return text | nested
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.one_of(_inline_markup(), st.builds(lambda tag, inner: f"<{tag}>{''.join(inner)}</{tag}>",
+                                                       st.sampled_from(["p", "div", "blockquote", "h1", "h3", "h6"]),
+                                                       st.lists(_inline_markup(), max_size=4))), max_size=6))
+def test_well_nested_simple_markup_is_taken_as_clean_and_nh3_agrees(parts):
+    from orm_desktop.ingest import sanitize
+
+    html = "".join(parts)
+    assert sanitize._already_clean(html), html
+    assert sanitize.sanitize_html(html) == html
+    sanitize_nh3 = __import__("nh3").clean(html, tags=sanitize.TAGS, clean_content_tags=sanitize.CLEAN_CONTENT,
+                                           attributes=sanitize.ATTRIBUTES, url_schemes={"http", "https", "mailto"},
+                                           link_rel="noopener noreferrer nofollow", strip_comments=True)
+    assert sanitize_nh3 == html, html
