@@ -95,6 +95,87 @@ def test_an_unwritable_cache_falls_back_to_the_shipped_model(monkeypatch, tmp_pa
         language._identifier.cache_clear()
 
 
+def test_the_windowed_walk_is_used_and_its_depth_is_kept_with_the_unpacked_model(fresh_language_model):
+    ident = language._identifier()
+    assert type(ident).__name__ == "WindowedIdentifier" and ident._walk is not None
+    (depth,) = fresh_language_model.glob("*/automaton-depth.txt")
+    assert depth.read_text() == "6"  # the shipped model's longest state string
+    depth.write_text("garbage")  # a damaged file: computed again
+    language._identifier.cache_clear()
+    assert language._identifier()._walk is not None and depth.read_text() == "6"
+    for text in TEXTS:
+        assert language._identifier().classify(text) == _reference().classify(text), text
+
+
+_REFERENCE = None
+
+
+def _py3langid_counts(ident, data: bytes):
+    from py3langid.langid import visit_counts
+
+    return visit_counts(ident.tk_nextmove, ident._rowbase, ident.tk_output, data)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(st.binary(max_size=60), st.text(max_size=80).map(lambda t: t.encode("utf-8", "surrogatepass")),
+                 st.lists(st.sampled_from(["the ", "und ", "été ", "日本", "Компания ", "ααα", "\n", "  ", "x", "'s"]),
+                          max_size=20).map(lambda p: "".join(p).encode())))
+def test_the_windowed_walk_counts_the_features_py3langid_counts_in_its_order(data):
+    ident = language._identifier()
+    expected = _py3langid_counts(ident, data)
+    got = ident._walk(data)
+    assert (got is None) == (expected is None)
+    if got is not None:
+        assert list(got.items()) == list(expected.items())  # same counts, same first-seen order
+
+
+def _state_strings(ident) -> list[bytes]:
+    """Each automaton state's shortest input from the start state (breadth-first, by level)."""
+    import numpy as np
+
+    kinds = {2: np.uint16, 4: np.uint32, 8: np.uint64}
+    table = np.frombuffer(ident.tk_nextmove, dtype=kinds[ident.tk_nextmove.itemsize]).reshape(-1, 256)
+    row = np.frombuffer(ident.tk_row, dtype=kinds[ident.tk_row.itemsize])
+    strings: dict[int, bytes] = {0: b""}
+    seen = np.zeros(len(row), dtype=bool)
+    seen[0] = True
+    frontier = np.array([0])
+    while len(frontier):
+        targets = table[row[frontier]].ravel()
+        fresh = ~seen[targets]
+        states, first = np.unique(targets[fresh], return_index=True)
+        where = np.flatnonzero(fresh)[first]  # (frontier position, byte) of each new state's first edge
+        for t, w in zip(states.tolist(), where.tolist(), strict=True):
+            strings[t] = strings[int(frontier[w // 256])] + bytes([w % 256])
+        seen[states] = True
+        frontier = states
+    return list(strings.values())
+
+
+def test_the_windowed_walk_reaches_the_deepest_states_as_py3langid_does():
+    import random
+
+    ident = language._identifier()
+    strings = _state_strings(ident)
+    assert len(strings) == len(ident.tk_row)  # every state reachable
+    longest = max(map(len, strings))
+    deepest = [w for w in strings if len(w) == longest]
+    rng = random.Random(18)
+    sample = deepest + rng.sample(strings, 3000)
+    for i in range(0, len(sample), 3):
+        data = b"".join(bytes(rng.choices(b"ab e.\xc3\xa9", k=rng.randrange(3))) + w for w in sample[i:i + 3])
+        assert list(ident._walk(data).items()) == list(_py3langid_counts(ident, data).items()), data
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=200))
+def test_detection_with_the_windowed_walk_equals_py3langid(text):
+    global _REFERENCE
+    if _REFERENCE is None:
+        _REFERENCE = _reference()
+    assert language._identifier().classify(text) == _REFERENCE.classify(text)
+
+
 def test_the_refresh_engine_scores_each_distinct_text_once_with_the_same_answer(empty_service):
     enricher = Enricher.for_workspace(empty_service.conn, NOW)
     base = get_engine("orm")
