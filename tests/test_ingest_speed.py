@@ -402,6 +402,23 @@ def test_multimatcher_says_what_each_query_says(words, seps):
     assert MultiMatcher(queries).matching(text) == [i for i, q in enumerate(queries) if q.matches(text)], text
 
 
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(_MATCH_WORDS), st.text(st.characters(max_codepoint=127), max_size=3)),
+                max_size=14),
+       st.lists(st.sampled_from([" ", "  ", "\n", "", ".", "-", "_", "x", ","]), min_size=14, max_size=14))
+def test_the_needle_precheck_changes_no_span_match_or_snippet(words, seps):
+    from orm_desktop.ingest.query import EntityQuery
+
+    text = "".join(w + sep for w, sep in zip(words, seps, strict=False))
+    for source in _MATCH_QUERIES:
+        for aliases in ((), ("ACME Inc", "\u0399ota", "x++", "\u00c4pfel")):
+            q = EntityQuery.parse(source, aliases)
+            plain = EntityQuery(q.source, q.aliases, q._tree)
+            plain._needles = None  # no precheck: the regexes alone
+            assert (q.spans(text), q.matches(text), q.snippet(text)) == (
+                plain.spans(text), plain.matches(text), plain.snippet(text)), (source, text)
+
+
 def test_language_needs_twelve_letters_in_the_first_400_characters():
     assert language.detect_with_probability("abc def ghi jk 12345 !!!") == ("", 0.0)  # 11 letters
     assert language.detect_with_probability("1" * 400 + "the quick brown fox jumps") == ("", 0.0)

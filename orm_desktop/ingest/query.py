@@ -269,7 +269,7 @@ def _fts(node) -> str:
 class EntityQuery:
     """A parsed, compiled entity query. Build with ``EntityQuery.parse``."""
 
-    __slots__ = ("source", "aliases", "_tree", "_terms", "_prefilter", "_alias_terms", "_exclusions")
+    __slots__ = ("source", "aliases", "_tree", "_terms", "_prefilter", "_alias_terms", "_exclusions", "_needles")
 
     def __init__(self, source: str, aliases: tuple[str, ...], tree) -> None:
         self.source = source
@@ -285,6 +285,11 @@ class EntityQuery:
         assert all(a.startswith(head) for a in alts)
         self._prefilter = (re.compile(head + "(?:" + "|".join(a[len(head):] for a in alts) + ")", re.IGNORECASE)
                            if alts else None)
+        # one word run of each positive term, folded: ASCII text lower-cased holding none of them
+        # has no hit (textfold); None when a term has no word character (always searched)
+        runs = [_runs(t.text)[0] for t in self._terms]
+        self._needles = (tuple(sorted({max(r, key=lambda w: (len(w), w)) for r in runs if r}))
+                         if runs and all(runs) else None)
 
     @classmethod
     def parse(cls, query: str, aliases: Sequence[str] = ()) -> EntityQuery:
@@ -292,7 +297,7 @@ class EntityQuery:
         return _parse_cached(query, tuple(a for a in aliases if a and a.strip()))
 
     def matches(self, text: str) -> bool:
-        if self._prefilter is None or self._prefilter.search(text) is None:
+        if self._prefilter is None or self._no_hit(text) or self._prefilter.search(text) is None:
             return False
         if _eval(self._tree, text):
             return True
@@ -315,9 +320,18 @@ class EntityQuery:
         """Every term of the query (positive and excluded) and every alias."""
         return _all_terms(self._tree) + self._alias_terms
 
+    def _no_hit(self, text: str) -> bool:
+        """True when no positive term or alias can occur in ``text``: ASCII text whose lower case
+        holds none of the terms' needles (a substring test, 0.3 us instead of a regex scan)."""
+        needles = self._needles
+        if needles is None or not text.isascii():
+            return False
+        low = text.lower()
+        return not any(n in low for n in needles)
+
     def spans(self, text: str) -> list[tuple[int, int]]:
         """Sorted, merged spans of every positive term or alias occurrence in ``text``."""
-        if self._prefilter is None:
+        if self._prefilter is None or self._no_hit(text):
             return []
         spans = sorted(m.span() for m in self._prefilter.finditer(text))
         merged: list[tuple[int, int]] = []
@@ -330,7 +344,7 @@ class EntityQuery:
 
     def snippet(self, text: str, width: int = 240) -> str:
         """Text around the first hit, cut at word boundaries, '…' where cut; '' without a hit."""
-        m = self._prefilter.search(text) if self._prefilter else None
+        m = self._prefilter.search(text) if self._prefilter and not self._no_hit(text) else None
         if m is None:
             return ""
         start = max(0, m.start() - width // 3)
