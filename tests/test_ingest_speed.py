@@ -95,6 +95,87 @@ def test_an_unwritable_cache_falls_back_to_the_shipped_model(monkeypatch, tmp_pa
         language._identifier.cache_clear()
 
 
+def test_the_windowed_walk_is_used_and_its_depth_is_kept_with_the_unpacked_model(fresh_language_model):
+    ident = language._identifier()
+    assert type(ident).__name__ == "WindowedIdentifier" and ident._walk is not None
+    (depth,) = fresh_language_model.glob("*/automaton-depth.txt")
+    assert depth.read_text() == "6"  # the shipped model's longest state string
+    depth.write_text("garbage")  # a damaged file: computed again
+    language._identifier.cache_clear()
+    assert language._identifier()._walk is not None and depth.read_text() == "6"
+    for text in TEXTS:
+        assert language._identifier().classify(text) == _reference().classify(text), text
+
+
+_REFERENCE = None
+
+
+def _py3langid_counts(ident, data: bytes):
+    from py3langid.langid import visit_counts
+
+    return visit_counts(ident.tk_nextmove, ident._rowbase, ident.tk_output, data)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(st.binary(max_size=60), st.text(max_size=80).map(lambda t: t.encode("utf-8", "surrogatepass")),
+                 st.lists(st.sampled_from(["the ", "und ", "été ", "日本", "Компания ", "ααα", "\n", "  ", "x", "'s"]),
+                          max_size=20).map(lambda p: "".join(p).encode())))
+def test_the_windowed_walk_counts_the_features_py3langid_counts_in_its_order(data):
+    ident = language._identifier()
+    expected = _py3langid_counts(ident, data)
+    got = ident._walk(data)
+    assert (got is None) == (expected is None)
+    if got is not None:
+        assert list(got.items()) == list(expected.items())  # same counts, same first-seen order
+
+
+def _state_strings(ident) -> list[bytes]:
+    """Each automaton state's shortest input from the start state (breadth-first, by level)."""
+    import numpy as np
+
+    kinds = {2: np.uint16, 4: np.uint32, 8: np.uint64}
+    table = np.frombuffer(ident.tk_nextmove, dtype=kinds[ident.tk_nextmove.itemsize]).reshape(-1, 256)
+    row = np.frombuffer(ident.tk_row, dtype=kinds[ident.tk_row.itemsize])
+    strings: dict[int, bytes] = {0: b""}
+    seen = np.zeros(len(row), dtype=bool)
+    seen[0] = True
+    frontier = np.array([0])
+    while len(frontier):
+        targets = table[row[frontier]].ravel()
+        fresh = ~seen[targets]
+        states, first = np.unique(targets[fresh], return_index=True)
+        where = np.flatnonzero(fresh)[first]  # (frontier position, byte) of each new state's first edge
+        for t, w in zip(states.tolist(), where.tolist(), strict=True):
+            strings[t] = strings[int(frontier[w // 256])] + bytes([w % 256])
+        seen[states] = True
+        frontier = states
+    return list(strings.values())
+
+
+def test_the_windowed_walk_reaches_the_deepest_states_as_py3langid_does():
+    import random
+
+    ident = language._identifier()
+    strings = _state_strings(ident)
+    assert len(strings) == len(ident.tk_row)  # every state reachable
+    longest = max(map(len, strings))
+    deepest = [w for w in strings if len(w) == longest]
+    rng = random.Random(18)
+    sample = deepest + rng.sample(strings, 3000)
+    for i in range(0, len(sample), 3):
+        data = b"".join(bytes(rng.choices(b"ab e.\xc3\xa9", k=rng.randrange(3))) + w for w in sample[i:i + 3])
+        assert list(ident._walk(data).items()) == list(_py3langid_counts(ident, data).items()), data
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=200))
+def test_detection_with_the_windowed_walk_equals_py3langid(text):
+    global _REFERENCE
+    if _REFERENCE is None:
+        _REFERENCE = _reference()
+    assert language._identifier().classify(text) == _REFERENCE.classify(text)
+
+
 def test_the_refresh_engine_scores_each_distinct_text_once_with_the_same_answer(empty_service):
     enricher = Enricher.for_workspace(empty_service.conn, NOW)
     base = get_engine("orm")
@@ -152,6 +233,75 @@ def test_topics_grouped_by_first_character_match_as_one_alternation(words, seps)
     text = "".join(w + sep for w, sep in zip(words, seps, strict=False))
     for taxonomy in (_TRICKY_TAXONOMY, topics.taxonomy_text()):
         assert topics.classify(text, taxonomy) == _flat(text, taxonomy), text
+
+
+_ASCII_WORDS = ["supply", "chain", "recall", "RECALLS", "sale", "Sales", "safety", "SAFE", "ceo", "CE", "next-generation",
+                "Next", "istanbul", "ISTANBUL", "I", "i", "kelvin", "KELVIN", "Kelvin", "end", "ne", "c++", "code", "sigma",
+                "quality", "Build", "refund", "Refunded", "vs", "VS.", "price", "cost", "launch", "Launched"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(_ASCII_WORDS), st.text(st.characters(max_codepoint=127), max_size=4)),
+                max_size=12),
+       st.lists(st.sampled_from([" ", "  ", "\n", "-", "", ".", "_", "x", "\t"]), min_size=12, max_size=12))
+def test_ascii_text_lower_cased_finds_the_topics_the_case_insensitive_regex_finds(words, seps):
+    text = "".join(w + sep for w, sep in zip(words, seps, strict=False))
+    assert text.isascii()
+    for taxonomy in (_TRICKY_TAXONOMY, topics.taxonomy_text()):
+        pattern, ids = topics._compiled(taxonomy)  # the case-insensitive regex, on the text itself
+        expected = [ids[i] for i in sorted({int(m.lastgroup[1:].partition("_")[0]) for m in pattern.finditer(text)})]
+        assert topics._compiled_ascii(taxonomy) is not None
+        assert topics.classify(text, taxonomy) == expected == _flat(text, taxonomy), text
+        assert topics.classify(text, taxonomy, folded=text.lower()) == expected
+
+
+def test_every_code_point_folds_to_one_character_and_no_non_word_character_to_a_word_character():
+    import re
+
+    from orm_desktop import textfold
+
+    word = re.compile(r"\w")
+    chars = [chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF]
+    folded = [textfold.fold(c) for c in chars]
+    assert all(len(f) == 1 for f in folded)
+    assert [c for c, f in zip(chars, folded, strict=True) if not word.match(c) and word.match(f)] == []
+    # the only word characters that fold to a non-word one: the iota family (to U+0345)
+    assert {c for c, f in zip(chars, folded, strict=True) if word.match(c) and not word.match(f)} == {
+        "\u0399", "\u03b9", "\u1fbe"}
+
+
+def test_whatever_a_case_insensitive_character_matches_folds_as_it_does():
+    """re compiles a cased pattern character p under IGNORECASE to: the text character's simple
+    lower case equals p's, or is one of re's extra equivalents of it (re._compiler). Every such
+    text character must fold as p folds; on ASCII text the converse holds too."""
+    import _sre
+    import re
+    from collections import defaultdict
+    from re._casefix import _EXTRA_CASES
+
+    from orm_desktop import textfold
+
+    chars = [chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF]
+    by_lower = defaultdict(list)
+    for c in chars:
+        by_lower[_sre.unicode_tolower(ord(c))].append(c)
+    for c in chars:
+        if _sre.unicode_iscased(ord(c)):
+            lo = _sre.unicode_tolower(ord(c))
+            matched = by_lower[lo] + [x for f in _EXTRA_CASES.get(lo, ()) for x in by_lower[f]]
+            assert {textfold.fold(x) for x in matched} == {textfold.fold(c)}, hex(ord(c))
+    for p in [c for c in chars if textfold.fold(c).isascii()]:  # ASCII and İ ı ſ K
+        pattern = re.compile(re.escape(p), re.IGNORECASE)
+        for c in map(chr, range(128)):
+            assert bool(pattern.fullmatch(c)) == (textfold.fold(c) == textfold.fold(p)), (p, c)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("aAiIıİsSſkKK\u03a3\u03c3\u03c2\u0345\u03b9 .\u00df\u1e9e"), max_size=12) | st.text())
+def test_a_text_folds_as_its_characters_do(text):
+    from orm_desktop import textfold
+
+    assert textfold.fold(text) == "".join(textfold.fold(c) for c in text)
 
 
 def test_a_bare_star_keyword_keeps_the_one_alternation():
@@ -216,16 +366,57 @@ def test_the_term_trie_finds_what_the_longest_first_alternation_found(words):
     assert [m.span() for m in trie.finditer(text)] == [m.span() for m in alternation.finditer(text)]
 
 
-def test_multimatcher_uses_the_trie_and_matches_as_before():
+def test_multimatcher_files_each_query_under_its_terms_rarest_run_and_matches_as_before():
     from orm_desktop.ingest.query import EntityQuery, MultiMatcher
 
     queries = [EntityQuery.parse('"Acme Corp" OR Acme -"Acme anvil"'), EntityQuery.parse('"Jane Doe" AND (Acme OR CEO)'),
-               EntityQuery.parse("Velora OR \"Velora Arc\""), EntityQuery.parse("Apex")]
+               EntityQuery.parse("Velora OR \"Velora Arc\""), EntityQuery.parse("Apex"),
+               EntityQuery.parse('"Acme Volt" OR "Volt e-bike"'), EntityQuery.parse("C++ OR AT&T OR ++")]
     mm = MultiMatcher(queries)
-    assert "(?:" in mm._pattern.pattern and "|acme" not in mm._pattern.pattern  # one branch per first letter
+    assert mm._by_run["volt"] == {4} and 4 not in mm._by_run.get("acme", ())  # "acme" is in 4 terms
+    assert mm._always == {5}  # "++" has no word character: always searched
     assert mm.matching("Jane Doe, CEO of ACME corp, rode a Velora Arc") == [0, 1, 2]
     assert mm.matching("Jane Doe, CEO of ACME corp, rode a Velora Arc past an Acme anvil") == [1, 2]
-    assert mm.matching("Apexes and acmeville") == []
+    assert mm.matching("Apexes and acmeville, an acme\u212a volt") == []
+    assert mm.matching("the ACME  VOLT, at&t") == [0, 4, 5]
+
+
+_MATCH_WORDS = ["Acme", "ACME", "acme", "Acme Corp", "corp", "Corp.", "anvil", "Jane", "Doe", "jane doe", "CEO",
+                "ceo's", "Velora", "Arc", "e-bike", "Volt", "volt", "C++", "c", "AT&T", "at", "t", "J.", "J. Doe",
+                "\u017ftride", "Stride", "stride", "\u212aelvin", "kelvin", "\u0130stanbul", "istanbul", "I", "\u0131",
+                "\u03b9ota", "\u0399OTA", "\u1fbeota", "\u0345ota", "\u03a3igma", "\u03c2igma", "++", "_", "x", "-", "(", ")"]
+_MATCH_QUERIES = ['"Acme Corp" OR Acme -"Acme anvil"', '"Jane Doe" AND (Acme OR CEO)', '"Velora Arc" OR "Arc e-bike"',
+                  "Volt -Acme", "C++ OR AT&T", '"J. Doe" OR kelvin', "\u017ftride OR \u03b9ota", "\u0130stanbul -\u03c3igma",
+                  "++ OR Corp", "stride AND NOT (volt OR c)"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(_MATCH_WORDS), st.text(max_size=3)), max_size=14),
+       st.lists(st.sampled_from([" ", "  ", "\n", "", ".", "-", "_", "x", "\u00a0", ","]), min_size=14, max_size=14))
+def test_multimatcher_says_what_each_query_says(words, seps):
+    from orm_desktop.ingest.query import EntityQuery, MultiMatcher
+
+    queries = [EntityQuery.parse(q, aliases) for q in _MATCH_QUERIES
+               for aliases in ((), ("ACME Inc", "\u0399ota", "x++"))]
+    text = "".join(w + sep for w, sep in zip(words, seps, strict=False))
+    assert MultiMatcher(queries).matching(text) == [i for i, q in enumerate(queries) if q.matches(text)], text
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(_MATCH_WORDS), st.text(st.characters(max_codepoint=127), max_size=3)),
+                max_size=14),
+       st.lists(st.sampled_from([" ", "  ", "\n", "", ".", "-", "_", "x", ","]), min_size=14, max_size=14))
+def test_the_needle_precheck_changes_no_span_match_or_snippet(words, seps):
+    from orm_desktop.ingest.query import EntityQuery
+
+    text = "".join(w + sep for w, sep in zip(words, seps, strict=False))
+    for source in _MATCH_QUERIES:
+        for aliases in ((), ("ACME Inc", "\u0399ota", "x++", "\u00c4pfel")):
+            q = EntityQuery.parse(source, aliases)
+            plain = EntityQuery(q.source, q.aliases, q._tree)
+            plain._needles = None  # no precheck: the regexes alone
+            assert (q.spans(text), q.matches(text), q.snippet(text)) == (
+                plain.spans(text), plain.matches(text), plain.snippet(text)), (source, text)
 
 
 def test_language_needs_twelve_letters_in_the_first_400_characters():
@@ -604,3 +795,84 @@ def test_a_relay_left_by_a_killed_refresh_is_removed_by_the_next_one(tmp_path, m
     assert os.path.dirname(relay.path) == str(tmp_path)
     assert not stale.exists() and fresh.exists()  # a refresh still writing its own keeps it
     relay.close()
+# -- sanitizer fast paths ----------------------------------------------------------------------------
+def _html_to_text_as_it_was(html: str) -> str:
+    import html as htmlmod
+    import re
+
+    from orm_desktop.ingest import sanitize
+
+    if not html:
+        return ""
+    s = html[:sanitize.MAX_INPUT]
+    if "&lt;" in s and "<" not in s:
+        s = htmlmod.unescape(s)
+    s = sanitize._COMMENT.sub(" ", s)
+    s = sanitize._DROP.sub(" ", s)
+    s = sanitize._BLOCK.sub("\n\n", s)
+    s = sanitize._TAG.sub("", s)
+    s = htmlmod.unescape(s)
+    s = re.sub(r"[ \t\r\f\v\u00a0]+", " ", s)
+    paras = [p.strip() for p in re.split(r"\s*\n\s*(?:\n\s*)*", s)]
+    return "\n\n".join(p for p in paras if p)
+
+
+_HTML_PIECES = ["<p>", "</p>", "<b>", "</b>", "<i>", "</i>", "<br>", "<br/>", "</br>", "<div>", "</div>", "<span>",
+                "</span>", "<P>", "<p class=x>", "<h2>", "</h2>", "<blockquote>", "</blockquote>", "<pre>", "</pre>",
+                "<ul>", "<li>", "</li>", "</ul>", "<a href='/x'>", "</a>", "<script>", "</script>", "<!-- c -->",
+                "<q>", "</q>", "<code>", "</code>", "<em>", "</em>", "<h1>", "</h1>", "<table>", "<td>", "<img src=x>",
+                "&amp;", "&lt;", "&gt;", "&nbsp;", "&quot;", "&#39;", "&", "<", ">", "&lt;p&gt;", "\r\n", "\r", "\x00",
+                "\u00a0", "\n", "\n\n", " ", "  ", "\t", "\u2003", "\x0c", "\x85", "\u2028", "\ufeff", "text", "é"]
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(_HTML_PIECES), st.text(max_size=5)), max_size=24))
+def test_html_to_text_says_what_it_said_before(pieces):
+    html = "".join(pieces)
+    from orm_desktop.ingest.sanitize import html_to_text
+
+    assert html_to_text(html) == _html_to_text_as_it_was(html), html
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(_HTML_PIECES), st.text(max_size=5)), max_size=24))
+def test_markup_left_as_it_is_is_what_nh3_gives_back(pieces):
+    import nh3
+
+    from orm_desktop.ingest import sanitize
+
+    html = "".join(pieces)
+    if sanitize._already_clean(html):
+        assert nh3.clean(html, tags=sanitize.TAGS, clean_content_tags=sanitize.CLEAN_CONTENT,
+                         attributes=sanitize.ATTRIBUTES, url_schemes={"http", "https", "mailto"},
+                         link_rel="noopener noreferrer nofollow", strip_comments=True) == html, html
+
+
+_INLINE = sorted(["b", "strong", "i", "em", "u", "code", "small", "sub", "sup", "s", "del", "ins", "cite", "q",
+                  "abbr", "span"])
+
+
+def _inline_markup(depth: int = 0):
+    text = st.text(alphabet=st.characters(blacklist_characters="<>&\x00\r\u00a0", blacklist_categories=("Cs",)),
+                   max_size=6) | st.sampled_from(["&amp;", "&lt;", "&gt;", "&nbsp;", "<br>", " ", "\n"])
+    if depth >= 3:
+        return text
+    nested = st.builds(lambda tag, inner: f"<{tag}>{''.join(inner)}</{tag}>", st.sampled_from(_INLINE),
+                       st.lists(_inline_markup(depth + 1), max_size=3))
+    return text | nested
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.one_of(_inline_markup(), st.builds(lambda tag, inner: f"<{tag}>{''.join(inner)}</{tag}>",
+                                                       st.sampled_from(["p", "div", "blockquote", "h1", "h3", "h6"]),
+                                                       st.lists(_inline_markup(), max_size=4))), max_size=6))
+def test_well_nested_simple_markup_is_taken_as_clean_and_nh3_agrees(parts):
+    from orm_desktop.ingest import sanitize
+
+    html = "".join(parts)
+    assert sanitize._already_clean(html), html
+    assert sanitize.sanitize_html(html) == html
+    sanitize_nh3 = __import__("nh3").clean(html, tags=sanitize.TAGS, clean_content_tags=sanitize.CLEAN_CONTENT,
+                                           attributes=sanitize.ATTRIBUTES, url_schemes={"http", "https", "mailto"},
+                                           link_rel="noopener noreferrer nofollow", strip_comments=True)
+    assert sanitize_nh3 == html, html

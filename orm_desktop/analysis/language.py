@@ -98,9 +98,10 @@ def _identifier(restricted: bool = True):
     """The detector: loaded from the unpacked model cache when it can be (fast start), else from
     py3langid's shipped file; restricted to LANGUAGES unless ``restricted=False``."""
     import numpy as np
-    from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
+    from py3langid.langid import MODEL_DIR, MODEL_FILE
     from py3langid.modelio import _to_array
 
+    LanguageIdentifier = _windowed_class()  # noqa: N806 - py3langid's class, with the windowed walk
     ident = None
     try:
         folder = _unpacked(MODEL_DIR / MODEL_FILE)
@@ -122,7 +123,108 @@ def _identifier(restricted: bool = True):
         ident.set_languages(list(LANGUAGES))
         # set_languages leaves a column slice (Fortran order): row look-ups then run 20 % slower
         ident.nb_ptc = np.ascontiguousarray(ident.nb_ptc, dtype=ident.nb_ptc.dtype)
+    ident._walk = _window_walk(ident, folder)
     return ident
+
+
+@functools.cache
+def _windowed_class():
+    """py3langid's LanguageIdentifier whose byte walk (``visit_counts``: a pure-Python loop over
+    the text's bytes through the model's automaton, 60 % of a detection) runs vectorised when
+    ``_walk`` is set; everything else, the scoring included, is py3langid's own code."""
+    from py3langid.langid import LanguageIdentifier
+
+    class WindowedIdentifier(LanguageIdentifier):
+        __slots__ = ("_walk",)
+
+        def _raw_score(self, text):
+            walk = getattr(self, "_walk", None)
+            if walk is not None and isinstance(text, bytes):
+                visits = walk(text)
+                if visits:
+                    return self._sparse_score(visits, self.nb_ptc)
+            return super()._raw_score(text)
+
+    return WindowedIdentifier
+
+
+MAX_WINDOW = 8  # a deeper automaton keeps py3langid's own loop
+
+
+def _window_walk(ident, folder: Path | None):
+    """``visit_counts`` for this model, vectorised over the text's positions, or None (then
+    py3langid's loop runs). The model's automaton is an Aho-Corasick automaton over byte n-grams
+    (the state after any input is the longest suffix of it that is a state's string; checked for
+    every state and byte of the shipped model), so the state after position i depends only on
+    the last ``depth`` bytes (the longest state string: 6): walking every window of ``depth``
+    bytes from the start state, one numpy step per byte of the window for all positions at
+    once, gives each position's state, and the same features counted in the same first-seen
+    order (the scores are then bit-identical). 0.13 -> 0.10 ms a 300-character text."""
+    from collections import Counter
+
+    import numpy as np
+
+    kinds = {2: np.uint16, 4: np.uint32, 8: np.uint64}
+    try:
+        nextmove = np.frombuffer(ident.tk_nextmove, dtype=kinds[ident.tk_nextmove.itemsize])
+        row = np.frombuffer(ident.tk_row, dtype=kinds[ident.tk_row.itemsize])
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
+    depth = _automaton_depth(nextmove, row, folder)
+    if depth is None or depth > MAX_WINDOW:
+        return None
+    rowbase = row.astype(np.intp) << 8
+    out = np.asarray(ident.tk_output, dtype=np.intp)
+    start = nextmove[rowbase[0]:rowbase[0] + 256].astype(np.intp)  # the state after one byte
+
+    def walk(data: bytes) -> Counter | None:
+        a = np.frombuffer(data, dtype=np.uint8)
+        n = len(a)
+        if not n:
+            return None
+        state = start[a]  # windows of one byte ending at each position
+        for k in range(1, min(depth, n)):  # then of k + 1 bytes (cut short at the text's start)
+            state[k:] = nextmove[rowbase[state[k - 1:n - 1]] + a[k:]]
+        features = out[state]
+        features = features[features >= 0]
+        return Counter(features.tolist()) if len(features) else None
+
+    return walk
+
+
+def _automaton_depth(nextmove, row, folder: Path | None) -> int | None:
+    """The length of the longest state string (breadth-first from the start state), kept in the
+    unpacked model's folder (0.1 CPU-s to compute); None when some state is unreachable."""
+    import numpy as np
+
+    cached = folder / "automaton-depth.txt" if folder is not None else None
+    try:
+        if cached is not None and cached.is_file():
+            return int(cached.read_text())
+    except (OSError, ValueError):
+        pass
+    table = nextmove.reshape(-1, 256)
+    seen = np.zeros(len(row), dtype=bool)
+    seen[0] = True
+    frontier, depth = np.array([0]), 0
+    while True:
+        reached = np.zeros(len(row), dtype=bool)
+        reached[table[np.unique(row[frontier])].ravel()] = True
+        frontier = np.flatnonzero(reached & ~seen)
+        if not len(frontier):
+            break
+        seen[frontier] = True
+        depth += 1
+    if not seen.all():
+        return None
+    if cached is not None:
+        try:
+            tmp = cached.with_name(f".{cached.name}.{os.getpid()}")
+            tmp.write_text(str(depth))
+            os.replace(tmp, cached)
+        except OSError:
+            pass
+    return depth
 
 
 def _restrict_from_cache(ident, folder: Path, langs: Sequence[str]) -> bool:

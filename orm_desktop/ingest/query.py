@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
+from orm_desktop import textfold
 from orm_desktop.errors import QueryError
 
 OPERATORS = {"AND", "OR", "NOT"}
@@ -199,6 +200,25 @@ def _eval(node, text: str) -> bool:
     return any(_eval(c, text) for c in node.children)
 
 
+def _eval_with(node, hit: Callable[[Term], bool]) -> bool:
+    """``_eval`` with each term's answer from ``hit`` (the same rules, in the same order)."""
+    if isinstance(node, Term):
+        return hit(node)
+    if isinstance(node, Not):
+        return not _eval_with(node.child, hit)
+    if isinstance(node, And):
+        return all(_eval_with(c, hit) for c in node.children)
+    return any(_eval_with(c, hit) for c in node.children)
+
+
+def _all_terms(node) -> list[Term]:
+    if isinstance(node, Term):
+        return [node]
+    if isinstance(node, Not):
+        return _all_terms(node.child)
+    return [t for c in node.children for t in _all_terms(c)]
+
+
 def _positive(node, negated: bool = False) -> list[Term]:
     if isinstance(node, Term):
         return [] if negated else [node]
@@ -249,7 +269,7 @@ def _fts(node) -> str:
 class EntityQuery:
     """A parsed, compiled entity query. Build with ``EntityQuery.parse``."""
 
-    __slots__ = ("source", "aliases", "_tree", "_terms", "_prefilter", "_alias_terms", "_exclusions")
+    __slots__ = ("source", "aliases", "_tree", "_terms", "_prefilter", "_alias_terms", "_exclusions", "_needles")
 
     def __init__(self, source: str, aliases: tuple[str, ...], tree) -> None:
         self.source = source
@@ -265,6 +285,11 @@ class EntityQuery:
         assert all(a.startswith(head) for a in alts)
         self._prefilter = (re.compile(head + "(?:" + "|".join(a[len(head):] for a in alts) + ")", re.IGNORECASE)
                            if alts else None)
+        # one word run of each positive term, folded: ASCII text lower-cased holding none of them
+        # has no hit (textfold); None when a term has no word character (always searched)
+        runs = [_runs(t.text)[0] for t in self._terms]
+        self._needles = (tuple(sorted({max(r, key=lambda w: (len(w), w)) for r in runs if r}))
+                         if runs and all(runs) else None)
 
     @classmethod
     def parse(cls, query: str, aliases: Sequence[str] = ()) -> EntityQuery:
@@ -272,7 +297,7 @@ class EntityQuery:
         return _parse_cached(query, tuple(a for a in aliases if a and a.strip()))
 
     def matches(self, text: str) -> bool:
-        if self._prefilter is None or self._prefilter.search(text) is None:
+        if self._prefilter is None or self._no_hit(text) or self._prefilter.search(text) is None:
             return False
         if _eval(self._tree, text):
             return True
@@ -280,9 +305,33 @@ class EntityQuery:
             return not any(_eval(x.child, text) for x in self._exclusions)
         return False
 
+    def matches_with(self, hit: Callable[[Term], bool]) -> bool:
+        """``matches`` with ``hit(term)`` answering whether a term's regex finds the text (for
+        MultiMatcher, which remembers each term's answer across queries)."""
+        if not any(hit(t) for t in self._terms):  # the prefilter: some positive term or alias
+            return False
+        if _eval_with(self._tree, hit):
+            return True
+        if self._alias_terms and any(hit(t) for t in self._alias_terms):
+            return not any(_eval_with(x.child, hit) for x in self._exclusions)
+        return False
+
+    def all_terms(self) -> list[Term]:
+        """Every term of the query (positive and excluded) and every alias."""
+        return _all_terms(self._tree) + self._alias_terms
+
+    def _no_hit(self, text: str) -> bool:
+        """True when no positive term or alias can occur in ``text``: ASCII text whose lower case
+        holds none of the terms' needles (a substring test, 0.3 us instead of a regex scan)."""
+        needles = self._needles
+        if needles is None or not text.isascii():
+            return False
+        low = text.lower()
+        return not any(n in low for n in needles)
+
     def spans(self, text: str) -> list[tuple[int, int]]:
         """Sorted, merged spans of every positive term or alias occurrence in ``text``."""
-        if self._prefilter is None:
+        if self._prefilter is None or self._no_hit(text):
             return []
         spans = sorted(m.span() for m in self._prefilter.finditer(text))
         merged: list[tuple[int, int]] = []
@@ -295,7 +344,7 @@ class EntityQuery:
 
     def snippet(self, text: str, width: int = 240) -> str:
         """Text around the first hit, cut at word boundaries, '…' where cut; '' without a hit."""
-        m = self._prefilter.search(text) if self._prefilter else None
+        m = self._prefilter.search(text) if self._prefilter and not self._no_hit(text) else None
         if m is None:
             return ""
         start = max(0, m.start() - width // 3)
@@ -367,34 +416,108 @@ def trie_regex(terms: Iterable[str]) -> str:
 
 
 class MultiMatcher:
-    """Which of many queries match a text, with ONE regex pass over it: a combined pattern of
-    every query's terms finds the candidates; only those run their full boolean check."""
+    """Which of many queries match a text: ``[i for i, q in enumerate(queries) if q.matches(text)]``,
+    without running every query. The text is case-folded once (``textfold.fold``: as re's
+    IGNORECASE compares characters) and split into its word-character runs. A term can only
+    match a text whose folded word runs include every word-character run of the folded term
+    (``Acme Volt`` needs ``acme`` and ``volt``, ``AT&T`` needs ``at`` and ``t``, see ``_runs``).
+    Only queries with a positive term or alias whose rarest run occurs are checked, each term's
+    own regex is searched at most once per text (none when a run is missing), from where its
+    first run first occurs, and the query's boolean rules are applied on top
+    (``EntityQuery.matches_with``). A term without a word character is always searched."""
 
     def __init__(self, queries: Sequence[EntityQuery]) -> None:
         self.queries = list(queries)
-        owners: dict[str, set[int]] = {}
+        index: dict[str, int] = {}  # term regex -> its slot in a text's memo
+        terms: list[tuple[re.Pattern, frozenset[str] | None, str, int]] = []  # regex, runs, first run, offset
+        self._slot: dict[int, int] = {}  # id(Term) -> slot
+        for q in self.queries:
+            for t in q.all_terms():
+                slot = index.get(t.pattern.pattern)
+                if slot is None:
+                    slot = index[t.pattern.pattern] = len(terms)
+                    terms.append((t.pattern, *_runs(t.text)))
+                self._slot[id(t)] = slot
+        self._terms = terms
+        # each query is filed under the rarest run of each of its positive terms and aliases (one
+        # of them must match): "Acme Volt" under "volt", not under "acme", which 30 terms share
+        spread: dict[str, int] = {}
+        for _, runs, _, _ in terms:
+            for r in runs or ():
+                spread[r] = spread.get(r, 0) + 1
+        by_run: dict[str, set[int]] = {}
+        always: set[int] = set()
         for i, q in enumerate(self.queries):
-            for term in q.hit_terms():
-                owners.setdefault(normalise_term(term), set()).add(i)
-        # regex matches do not overlap: "Velora Arc" hides the "Velora" inside it, so a term
-        # also credits every query whose term it contains
-        compiled = {t: re.compile(_term_regex(t), re.IGNORECASE) for t in owners}
-        self._owners = {t: sorted(set().union(*(owners[u] for u in owners if compiled[u].search(t))))
-                        for t in owners}
-        # the word-boundary checks stand outside the alternation: one cheap test per position;
-        # the terms as a trie (longest first at every branch, as the alternation sorted by
-        # length was): a position costs a few character tests instead of one per term
-        self._pattern = (re.compile(r"(?<!\w)(?:" + trie_regex(self._owners) + r")(?!\w)", re.IGNORECASE)
-                         if self._owners else None)
+            for t in q._terms:
+                runs = terms[self._slot[id(t)]][1]
+                if runs is None:
+                    always.add(i)
+                else:
+                    by_run.setdefault(min(runs, key=lambda r: (spread[r], -len(r), r)), set()).add(i)
+        self._by_run = by_run
+        self._always = always
+        self._all_runs = frozenset(spread)
 
     def matching(self, text: str) -> list[int]:
         """Indices of the queries that match ``text``, in query order."""
-        if self._pattern is None:
+        if not self.queries:
             return []
-        candidates: set[int] = set()
-        for m in self._pattern.finditer(text):
-            candidates.update(self._owners.get(normalise_term(m.group(0)), ()))
-        return [i for i in sorted(candidates) if self.queries[i].matches(text)]
+        folded = textfold.fold(text) if textfold.AVAILABLE else ""
+        words = _word_runs(folded, self._all_runs)  # the terms' runs that the text has
+        candidates = set(self._always)
+        by_run = self._by_run
+        for w in words.intersection(by_run):
+            candidates.update(by_run[w])
+        if not candidates:
+            return []
+        memo: dict[int, bool] = {}
+        slot_of, terms = self._slot, self._terms
+
+        def hit(term: Term) -> bool:
+            slot = slot_of[id(term)]
+            found = memo.get(slot)
+            if found is None:
+                pattern, runs, first, offset = terms[slot]
+                if runs is None:
+                    found = pattern.search(text) is not None
+                elif not runs <= words:
+                    found = False  # its regex cannot match (see _runs)
+                else:  # and no match starts before its first run's first occurrence
+                    found = pattern.search(text, max(0, folded.find(first) - offset)) is not None
+                memo[slot] = found
+            return found
+
+        queries = self.queries
+        return [i for i in sorted(candidates) if queries[i].matches_with(hit)]
+
+
+_WORD = re.compile(r"\w+")
+# ASCII bytes: word characters kept, every other byte a space (then split() gives the word runs)
+_ASCII_WORDS = bytes(b if chr(b).isascii() and (chr(b).isalnum() or b == 0x5F) else 0x20 for b in range(256))
+
+
+def _word_runs(text: str, among: frozenset[str]) -> set[str]:
+    """``among & set(re.findall(r"\\w+", text))``; ASCII text through bytes.translate and split
+    (3x faster than findall)."""
+    if text.isascii():
+        return among.intersection(text.encode("ascii").translate(_ASCII_WORDS).decode("ascii").split())
+    return among.intersection(_WORD.findall(text))
+
+
+def _runs(term: str) -> tuple[frozenset[str] | None, str, int]:
+    """(the word-character runs of the folded term, its first run, that run's offset in the
+    term's first word), or (None, "", 0) when the term's first word has no word character (or
+    folding is not available). Wherever the term's regex matches at p, each run stands in the
+    folded text between non-word characters: the term's own, the look-behind, ``\\s+`` or the
+    look-ahead around it (textfold keeps non-word characters non-word). So each is one of the
+    folded text's word runs, and the first one stands at p + offset."""
+    if not textfold.AVAILABLE:
+        return None, "", 0
+    words = [textfold.fold(w) for w in term.split()]
+    first = _WORD.search(words[0]) if words else None
+    if first is None:
+        return None, "", 0
+    return frozenset(r for w in words for r in _WORD.findall(w)), first.group(0), first.start()
 
 
 def validate_query(query: str) -> QueryError | None:
