@@ -795,6 +795,8 @@ def test_a_relay_left_by_a_killed_refresh_is_removed_by_the_next_one(tmp_path, m
     assert os.path.dirname(relay.path) == str(tmp_path)
     assert not stale.exists() and fresh.exists()  # a refresh still writing its own keeps it
     relay.close()
+
+
 # -- sanitizer fast paths ----------------------------------------------------------------------------
 def _html_to_text_as_it_was(html: str) -> str:
     import html as htmlmod
