@@ -25,6 +25,25 @@ pytestmark = pytest.mark.both_backends
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
+@pytest.fixture(autouse=True)
+def _local_midday():
+    """The tests take hour 23 for "not due yet" (digests are due from their local hour on, and 23 is
+    the latest): run each at local midday whatever the clock says, by a POSIX TZ offset (no tz
+    database needed). From 23:00 local they failed: the hour-23 digest was due. Child processes
+    (the CLI) inherit the same TZ."""
+    offset = 12 - time.gmtime().tm_hour  # local = UTC + offset, -11..12
+    old = os.environ.get("TZ")
+    os.environ["TZ"] = f"ORM{-offset:+d}"  # POSIX: "ORM-5" is five hours east of UTC
+    time.tzset()
+    assert time.localtime().tm_hour in (12, 13)
+    yield
+    if old is None:
+        os.environ.pop("TZ", None)
+    else:
+        os.environ["TZ"] = old
+    time.tzset()
+
+
 @pytest.fixture
 def smtp():
     with SmtpServer() as server:
