@@ -59,6 +59,19 @@ def test_orm_handles_negation_contrast_emphasis_and_emoji(text, sign):
     assert (s > 0.05) - (s < -0.05) == sign, s
 
 
+@pytest.mark.parametrize("text", ["SKYPE NEEDS TO DIE IN A FIRE.", "This printer needs to die.",
+                                  "My laptop is about to die."])
+def test_to_die_is_not_vaders_to_die_for(text):
+    """VADER's idiom is "to die for" and its check never fires on "die": the port read any
+    "to die" as +3 (the VADER feature of "Skype needs to die in a fire" was +0.42, VADER -0.74)."""
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    dense, _ = get_engine("orm").featurizer.features(text)
+    assert dense[1] < -0.4
+    assert abs(dense[1] - SentimentIntensityAnalyzer().polarity_scores(text)["compound"]) < 0.05
+    assert get_engine("orm").score(text) <= -0.05
+
+
 def test_targeted_scores_have_opposite_signs_for_two_entities():
     text = "Acme's service was excellent, but Globex was a disaster. Unlike Globex, Acme delivered on time."
     acme = score_toward("", text, spans("Acme"))

@@ -40,7 +40,10 @@ PUNCT = string.punctuation
 PUNCT_SET = frozenset(PUNCT)
 N_SCALAR = -0.74
 C_INCR = 0.733
-SPECIAL_CASES = {"the shit": 3, "the bomb": 3, "bad ass": 1.5, "yeah right": -2, "to die": 3,
+# VADER's idioms as its check sees them (the word before a lexicon word, then that word). VADER's
+# "to die for" is three words and its check never matches it on "die": a two-word "to die" here
+# read "Skype needs to die in a fire" and "more likely to die" as +3 (VADER: -2.9)
+SPECIAL_CASES = {"the shit": 3, "the bomb": 3, "bad ass": 1.5, "yeah right": -2,
                  "beating heart": 3.5, "kiss of": -1.5}
 _SPECIAL_SECOND = frozenset(k.split()[1] for k in SPECIAL_CASES)  # "the shit" -> "shit"
 _SO_THIS_LEAST = frozenset({"so", "this", "least"})  # change the valence of the next word
