@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import html
+import os
 import random
 import shutil
 import statistics
@@ -168,6 +169,18 @@ def _stop_workers() -> None:
     getattr(pipeline, "shutdown_workers", lambda: None)()
 
 
+def _server_cpu(svc) -> tuple[int, float] | None:
+    """(pid, CPU-s) of the PostgreSQL backend of the service's connection (the refresh writes
+    through it; the server must run on this machine), or None on SQLite."""
+    from orm_desktop.store import db
+
+    if db.dialect(svc.conn) != "postgresql":
+        return None
+    pid = svc.conn.execute("SELECT pg_backend_pid()").fetchone()[0]
+    f = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return pid, (int(f[11]) + int(f[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def one_run(base: Path, tmp: Path, feeds: int, entries: int, jobs: int, run: int) -> dict:
     rng = random.Random(run)
     token = f"r{run}-{time.time_ns()}"
@@ -182,7 +195,9 @@ def one_run(base: Path, tmp: Path, feeds: int, entries: int, jobs: int, run: int
         t = time.perf_counter()
         cpu = time.process_time()
         children = _children_cpu()
+        server0 = _server_cpu(svc)
         summary = svc.fetch(jobs=jobs, force=True)
+        server1 = _server_cpu(svc)
         seconds = time.perf_counter() - t
         main_cpu = time.process_time() - cpu
         _stop_workers()  # kept across refreshes since issue 18: reap them so their CPU is counted
@@ -193,6 +208,8 @@ def one_run(base: Path, tmp: Path, feeds: int, entries: int, jobs: int, run: int
             "new_items": summary.new_items, "new_mentions": summary.new_mentions, "seconds": round(seconds, 2),
             "refresh_s": summary.seconds, "main_cpu_s": round(main_cpu, 2),
             "cpu_s": round(main_cpu + workers_cpu, 2),
+            "server_cpu_s": round(server1[1] - server0[1], 2) if server0 and server1 and server0[0] == server1[0] else None,
+            "load": round(os.getloadavg()[0], 2),
             "entries_per_s": round(summary.entries / seconds), "mentions_after": after,
             "mentions_before": before, "feed_mib": round(size / 2**20, 1)}
 
@@ -317,7 +334,7 @@ def main() -> None:
     rates = [r["entries_per_s"] for r in rows]
     median = statistics.median(rates)
     print(table(rows, ["run", "entries", "new_items", "new_mentions", "failed", "seconds", "main_cpu_s",
-                       "cpu_s", "entries_per_s"]))
+                       "cpu_s", "server_cpu_s", "load", "entries_per_s"]))
     if stages:
         print()
         print(table(stages, ["stage", "seconds", "ms_per_entry", "note"]))
