@@ -60,22 +60,25 @@ def first_cluster(conn: sqlite3.Connection, key: str, published: int, feed_id: i
         cur.close()
 
 
-# PostgreSQL: every look-up of a feed's new items in one statement (the candidates of each in
+# PostgreSQL: the look-ups of a feed's new items in one statement (the candidates of each in
 # first_cluster's order: the index on (title_key, published)); a feed's items never cluster with
 # each other (``feed_id IS DISTINCT FROM``), so looking them all up before inserting any of them
-# gives the answers one look-up per item, interleaved with the inserts, gives
+# gives the answers one look-up per item, interleaved with the inserts, gives. First each item's
+# first candidate only (the answer for about half the items that have candidates, and for all
+# that have none); then all 50 for the items whose first one was refused.
 _PG_CLUSTERS = (
     "SELECT k.n, c.cluster_id, c.title_norm "
     "FROM unnest(?::text[], ?::bigint[]) WITH ORDINALITY AS k(title_key, published, n) "
     "CROSS JOIN LATERAL (SELECT COALESCE(cluster_id, id) AS cluster_id, title_norm FROM items "
     "WHERE title_key = k.title_key AND published BETWEEN k.published - ? AND k.published + ? "
-    "AND feed_id IS DISTINCT FROM ? ORDER BY published LIMIT 50) c")
+    "AND feed_id IS DISTINCT FROM ? ORDER BY published LIMIT ?) c")
+_PG_FIRST = 1
 
 
 def first_clusters(conn: sqlite3.Connection, lookups: Sequence[tuple[str, int, Callable[[str], bool]]],
                    feed_id: int | None) -> list[int | None]:
     """``first_cluster`` of each (key, published, accept) for new items of one feed: on SQLite one
-    look-up each, on PostgreSQL one statement for all. A title seen already among an item's
+    look-up each, on PostgreSQL two statements for all. A title seen already among an item's
     candidates is not offered to ``accept`` again (the same answer: it was refused)."""
     from orm_desktop.store import db
 
@@ -83,8 +86,26 @@ def first_clusters(conn: sqlite3.Connection, lookups: Sequence[tuple[str, int, C
         return [first_cluster(conn, key, published, feed_id, accept) for key, published, accept in lookups]
     out: list[int | None] = [None] * len(lookups)
     asked = [i for i, (key, _p, _a) in enumerate(lookups) if key]
-    if not asked:
-        return out
+    refused: dict[int, set[str]] = {}
+    for limit in dict.fromkeys((_PG_FIRST, 50)):
+        if not asked:
+            break
+        rows = conn.execute_tuples(_PG_CLUSTERS, ([lookups[i][0] for i in asked], [int(lookups[i][1]) for i in asked],
+                                                  CLUSTER_WINDOW, CLUSTER_WINDOW, feed_id, limit))
+        seen: dict[int, int] = {}
+        for n, cluster_id, other in rows:  # each item's candidates together, in order (a nested loop)
+            i = asked[n - 1]
+            seen[i] = seen.get(i, 0) + 1
+            no = refused.setdefault(i, set())
+            if out[i] is not None or other in no:
+                continue
+            if lookups[i][2](other):
+                out[i] = cluster_id
+            else:
+                no.add(other)
+        # asked again: the items whose candidates so far were all refused, if there may be more
+        asked = [i for i in asked if out[i] is None and seen.get(i, 0) == limit]
+    return out
     rows = conn.execute_tuples(_PG_CLUSTERS, ([lookups[i][0] for i in asked], [int(lookups[i][1]) for i in asked],
                                               CLUSTER_WINDOW, CLUSTER_WINDOW, feed_id))
     refused: set[str] = set()
