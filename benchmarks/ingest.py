@@ -13,6 +13,8 @@ generated entities, so matching and targeted scoring do real work), serves them 
 ThreadingHTTPServer on 127.0.0.1, adds the feeds through the Service (OPML import) and times
 ``Service.fetch(jobs=4, force=True)``: fetch, parse, sanitize, dedupe, language, match, score,
 topics, store, alerts. The generated workspace's own 200 (fake) feeds are disabled in the copy.
+On PostgreSQL each run also reports the CPU of the server backend the refresh writes through
+(``server_cpu_s``, from ``/proc``: the server must run on this machine).
 
 Breakdown (on another fresh copy, each phase serial in this process, same feed files): HTTP
 downloads, parsing, preparation (dedupe look-ups, language, matching, scoring, topics), the

@@ -106,22 +106,6 @@ def first_clusters(conn: sqlite3.Connection, lookups: Sequence[tuple[str, int, C
         # asked again: the items whose candidates so far were all refused, if there may be more
         asked = [i for i in asked if out[i] is None and seen.get(i, 0) == limit]
     return out
-    rows = conn.execute_tuples(_PG_CLUSTERS, ([lookups[i][0] for i in asked], [int(lookups[i][1]) for i in asked],
-                                              CLUSTER_WINDOW, CLUSTER_WINDOW, feed_id))
-    refused: set[str] = set()
-    last = 0
-    for n, cluster_id, other in rows:  # each item's candidates together, in order (a nested loop)
-        i = asked[n - 1]
-        if n != last:
-            refused.clear()
-            last = n
-        if out[i] is not None or other in refused:
-            continue
-        if lookups[i][2](other):
-            out[i] = cluster_id
-        else:
-            refused.add(other)
-    return out
 
 
 _PG_INSERT_OWN_CLUSTER = (

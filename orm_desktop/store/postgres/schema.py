@@ -15,11 +15,15 @@ full-text search (a generated ``tsvector`` column ``items.fts`` + GIN index, con
 ``orm_fts`` = 'simple' + unaccent: see docs/decisions.md), the trigger-kept rollups
 ``mention_daily`` / ``mention_counts`` / ``mention_facet_counts`` (with ``mention_facets``) and the
 append-only guards as plpgsql triggers with the
-SQLite triggers' names, and ``round(double precision, int)`` which SQLite has and PostgreSQL lacks.
+SQLite triggers' names (on INSERT INTO mentions once per statement, over a transition table; on
+UPDATE and DELETE once per row), and ``round(double precision, int)`` which SQLite has and
+PostgreSQL lacks.
 
 Versions: ``schema_meta`` holds ``version`` = the SQLite migration number the schema matches.
 ``upgrade`` is additive (new tables, columns, indexes found by comparing with
 ``information_schema``), then runs ``postgres/pNNN_*.py`` steps for data changes, if any exist.
+Steps numbered above ``version`` are PostgreSQL-only (triggers, no SQLite migration with them):
+``schema_meta`` 'pg_step' records the highest one a database ran (``pg_step()``).
 """
 
 from __future__ import annotations
