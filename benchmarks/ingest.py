@@ -13,6 +13,8 @@ generated entities, so matching and targeted scoring do real work), serves them 
 ThreadingHTTPServer on 127.0.0.1, adds the feeds through the Service (OPML import) and times
 ``Service.fetch(jobs=4, force=True)``: fetch, parse, sanitize, dedupe, language, match, score,
 topics, store, alerts. The generated workspace's own 200 (fake) feeds are disabled in the copy.
+On PostgreSQL each run also reports the CPU of the server backend the refresh writes through
+(``server_cpu_s``, from ``/proc``: the server must run on this machine).
 
 Breakdown (on another fresh copy, each phase serial in this process, same feed files): HTTP
 downloads, parsing, preparation (dedupe look-ups, language, matching, scoring, topics), the
@@ -25,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import html
+import os
 import random
 import shutil
 import statistics
@@ -194,15 +197,29 @@ def _workers_cpu() -> dict[int, float]:
     return out
 
 
+def _server_cpu(svc) -> tuple[int, float] | None:
+    """(pid, CPU-s) of the PostgreSQL backend of the service's connection (the refresh writes
+    through it; the server must run on this machine), or None on SQLite."""
+    from orm_desktop.store import db
+
+    if db.dialect(svc.conn) != "postgresql":
+        return None
+    pid = svc.conn.execute("SELECT pg_backend_pid()").fetchone()[0]
+    f = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return pid, (int(f[11]) + int(f[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _timed_refresh(svc, jobs: int, entries_expected: int) -> dict:
     """One ``Service.fetch(force=True)``: wall, main-process CPU, the workers' CPU (live workers
     read from /proc; any worker that ended meanwhile counted through RUSAGE_CHILDREN)."""
     workers_before = _workers_cpu()
     children = _children_cpu()
+    server0 = _server_cpu(svc)
     t = time.perf_counter()
     cpu = time.process_time()
     summary = svc.fetch(jobs=jobs, force=True)
     seconds = time.perf_counter() - t
+    server1 = _server_cpu(svc)
     main_cpu = time.process_time() - cpu
     workers_after = _workers_cpu()
     workers_cpu = sum(v - workers_before.get(pid, 0.0) for pid, v in workers_after.items())
@@ -212,7 +229,8 @@ def _timed_refresh(svc, jobs: int, entries_expected: int) -> dict:
             "new_items": summary.new_items, "new_mentions": summary.new_mentions, "seconds": round(seconds, 2),
             "refresh_s": summary.seconds, "main_cpu_s": round(main_cpu, 2), "workers_cpu_s": round(workers_cpu, 2),
             "cpu_s": round(main_cpu + workers_cpu, 2), "entries_per_s": round(summary.entries / seconds),
-            "workers": len(workers_after)}
+            "server_cpu_s": round(server1[1] - server0[1], 2) if server0 and server1 and server0[0] == server1[0] else None,
+            "load": round(os.getloadavg()[0], 2), "workers": len(workers_after)}
 
 
 def one_run(base: Path, tmp: Path, feeds: int, entries: int, jobs: int, run: int,
@@ -375,7 +393,7 @@ def main() -> None:
     rates = [r["entries_per_s"] for r in rows]
     median = statistics.median(rates)
     cols = ["run", "entries", "new_items", "new_mentions", "failed", "seconds", "main_cpu_s", "workers_cpu_s",
-            "cpu_s", "entries_per_s"]
+            "cpu_s", "server_cpu_s", "load", "entries_per_s"]
     print("first refresh of a new process (worker pool started: spawned, as the GUI's first refresh)")
     print(table(rows, cols))
     if steady:

@@ -261,3 +261,44 @@ def test_two_writers_never_fork_the_audit_chain(new_ws, backend):
         t.join(15)
         a.close()
         b.close()
+
+
+# the insert triggers of mentions as a database made before p014 has them: once per row
+ROW_LEVEL_INSERT_TRIGGERS = """
+DROP TRIGGER mention_daily_ai ON mentions;
+DROP TRIGGER mention_counts_ai ON mentions;
+DROP TRIGGER mention_facets_ai ON mentions;
+CREATE TRIGGER mention_daily_ai AFTER INSERT ON mentions FOR EACH ROW EXECUTE FUNCTION orm_mention_daily();
+CREATE TRIGGER mention_counts_ai AFTER INSERT ON mentions FOR EACH ROW EXECUTE FUNCTION orm_mention_counts();
+CREATE TRIGGER mention_facets_ai AFTER INSERT ON mentions FOR EACH ROW EXECUTE FUNCTION orm_mention_facets();
+"""
+
+
+def insert_trigger_levels(conn) -> set[str]:
+    """How the three insert triggers of mentions fire: {'row'}, {'statement'} or both."""
+    rows = conn.execute("SELECT tgname, tgtype FROM pg_trigger WHERE tgrelid = 'mentions'::regclass "
+                        "AND tgname IN ('mention_daily_ai', 'mention_counts_ai', 'mention_facets_ai')").fetchall()
+    assert len(rows) == 3
+    return {"row" if r[1] & 1 else "statement" for r in rows}
+
+
+def test_an_older_database_gets_the_postgresql_only_step_once(new_ws, backend):
+    """p014 (PostgreSQL only, no SQLite migration: the insert triggers once per statement) reaches
+    a database made before it through the upgrade that opening a workspace runs, once: it is
+    recorded in schema_meta 'pg_step' while the SQLite version stays; a new database has it."""
+    if backend != "postgresql":
+        pytest.skip("PostgreSQL upgrade path")
+    conn = new_ws.connect()
+    assert insert_trigger_levels(conn) == {"statement"}
+    assert conn.execute("SELECT value FROM schema_meta WHERE key = 'pg_step'").fetchone()[0] == str(pg_schema.pg_step())
+    conn.execute(ROW_LEVEL_INSERT_TRIGGERS)
+    conn.execute("DELETE FROM schema_meta WHERE key = 'pg_step'")
+    assert insert_trigger_levels(conn) == {"row"}
+    conn.close()
+    assert db.migrate(new_ws.url) == 1
+    assert db.migrate(new_ws.url) == 0
+    conn = new_ws.connect()
+    assert insert_trigger_levels(conn) == {"statement"}
+    assert pg_schema.stamp(conn) == (pg_schema.APPLICATION, db.schema_version())
+    assert conn.execute("SELECT value FROM schema_meta WHERE key = 'pg_step'").fetchone()[0] == str(pg_schema.pg_step())
+    conn.close()

@@ -331,6 +331,117 @@ def test_a_new_item_is_its_own_cluster_unless_given_one(conn):
     assert fourth > third
 
 
+def _rollups_agree(conn) -> None:
+    """mention_daily and mention_counts (trigger-kept) agree with the mention rows."""
+    daily = {(r[0], r[1]): (r[2], r[3], r[4], r[5], round(r[6], 9)) for r in conn.execute(
+        "SELECT entity_id, day, total, positive, neutral, negative, sentiment_sum FROM mention_daily WHERE total <> 0")}
+    want = {(r[0], r[1]): (r[2], r[3], r[4], r[5], round(r[6], 9)) for r in conn.execute(
+        "SELECT entity_id, published / 86400, count(*), sum(CASE WHEN sentiment >= 0.05 THEN 1 ELSE 0 END), "
+        "sum(CASE WHEN sentiment > -0.05 AND sentiment < 0.05 THEN 1 ELSE 0 END), "
+        "sum(CASE WHEN sentiment <= -0.05 THEN 1 ELSE 0 END), sum(sentiment) FROM mentions GROUP BY 1, 2")}
+    assert daily == want
+    counts = dict(((r[0], r[1]), r[2]) for r in conn.execute(
+        "SELECT entity_id, status, n FROM mention_counts WHERE n <> 0"))
+    assert counts == dict(((r[0], r[1]), r[2]) for r in conn.execute(
+        "SELECT entity_id, status, count(*) FROM mentions GROUP BY 1, 2"))
+
+
+def test_a_feeds_items_stored_together_are_stored_as_one_at_a_time(conn):
+    """items.insert_many (PostgreSQL: one statement for a feed's new items) stores what
+    items.insert stores for each, in order, each id with its own item; first_clusters (PostgreSQL:
+    one statement) finds the clusters first_cluster finds: another feed's item with a similar title
+    in the window, never the same feed's, never a title refused already."""
+    with db.transaction(conn):
+        other = feeds_store.upsert(conn, "https://feeds.example/b", title="B", kind="blog")[0]
+        base = [items_store.insert(conn, other, ParsedItem(guid=f"o{n}", url=f"https://o/{n}", title=t, text="x"),
+                                   canonical_url=f"https://o/{n}", title_norm=t, cluster_id=None,
+                                   published=NOW + n, now=NOW)
+                for n, t in enumerate(["acme recalls cars in europe", "acme recalls cars over fires",
+                                       "acme recalls cars over fires today", "globex wins a design award"])]
+        mine = items_store.insert(conn, 1, ParsedItem(guid="m0", url="https://m/0", title="t", text="x"),
+                                  canonical_url="https://m/0", title_norm="globex wins a design award prize",
+                                  cluster_id=None, published=NOW, now=NOW)
+    similar = lambda title: lambda other_title: len(set(title.split()) & set(other_title.split())) >= 5  # noqa: E731
+    lookups = [(items_store.title_key(t), NOW, similar(t)) for t in
+               ["acme recalls cars over fires again", "globex wins a design award prize", "acme recalls cars",
+                "nothing like it at all"]] + [("", NOW, similar("x"))]
+    lookups.append(("acme recalls cars", NOW + 10 * 86400, similar("acme recalls cars over fires again")))
+    one_by_one = [items_store.first_cluster(conn, k, p, 1, a) for k, p, a in lookups]
+    assert items_store.first_clusters(conn, lookups, 1) == one_by_one == [base[1], base[3], None, None, None, None]
+    assert items_store.first_clusters(conn, lookups[1:2], other) == [mine]  # the other way round
+    assert items_store.first_clusters(conn, [], 1) == []
+    new = [(ParsedItem(guid=f"n{n}", url=f"https://n/{n}", title=f"Story {n}", text=f"text {n}", html=f"<p>{n}</p>",
+                       author=("Ann", "")[n % 2], rating=(4.5, None, 3)[n % 3], lang=("en", "")[n % 2]),
+            f"https://n/{n}", f"story {n} of the day", (None, base[0])[n % 2], NOW - n) for n in range(5)]
+    with db.transaction(conn):
+        ids = items_store.insert_many(conn, 1, new, now=NOW + 7)
+        single = items_store.insert_many(conn, 1, [(dataclasses.replace(new[0][0], guid="s"), "https://s/0",
+                                                    *new[0][2:])], now=NOW + 7)
+        assert items_store.insert_many(conn, 1, [], now=NOW) == []
+    assert len(set(ids)) == 5 and ids == sorted(ids) and single[0] > ids[-1]
+    cols = "guid, url, canonical_url, title, text, html, author, published, first_seen, rating, title_norm, title_key, lang"
+    for item_id, (item, canon, tnorm, cluster, published) in zip(ids, new, strict=True):
+        row = tuple(conn.execute(f"SELECT cluster_id, feed_id, {cols} FROM items WHERE id = ?", (item_id,)).fetchone())
+        assert row == (cluster or item_id, 1, item.guid, item.url, canon, item.title, item.text, item.html,
+                       item.author, published, NOW + 7, item.rating, tnorm, items_store.title_key(tnorm), item.lang)
+    if db.dialect(conn) == "postgresql":  # found by the full-text index, as a single insert's item is
+        assert conn.execute("SELECT count(*) FROM items WHERE fts @@ to_tsquery('orm_fts', 'text & 3')"
+                            ).fetchone()[0] == 1
+
+
+def test_mentions_written_together_keep_the_rollups_and_facets(conn):
+    """items.insert_mentions of many rows (PostgreSQL: one statement, its rollup and facet
+    triggers once per statement): pairs stored already or twice in the batch are left alone and
+    not counted, whole and fractional scores and rows without a confidence are taken, and every
+    trigger-kept table agrees with the rows, as after single inserts."""
+    with db.transaction(conn):
+        other = feeds_store.upsert(conn, "https://feeds.example/b", title="B", kind="blog")[0]
+    first = add_mention(conn, 1, 1, 0, sentiment=0.4)
+    item0 = conn.execute("SELECT item_id FROM mentions WHERE id = ?", (first,)).fetchone()[0]
+    items = []
+    with db.transaction(conn):
+        for n in range(4):
+            items.append(items_store.insert(conn, (1, other, None, 1)[n], ParsedItem(guid=f"b{n}", url=f"https://b/{n}",
+                                            title="t", text="x"), canonical_url=f"https://b/{n}", title_norm="",
+                                            cluster_id=None, published=NOW - n * 86400, now=NOW))
+    rows = [(items[n % 4], 1 + n % 2, NOW - (n % 4) * 86400, ("news", "review")[n % 2], "s", (0, 0.5, -1, 0.01)[n % 4],
+             0.1, "t", "text", "[]", ("pricing,service", "", "delivery", "pricing,pricing")[n % 4], "", 1.0, None, NOW,
+             (None, 0.9)[n % 2]) for n in range(8)]
+    rows.append((item0, 1, NOW, "news", "s", 1, 1, "t", "text", "[]", "", "", 1, None, NOW))  # stored already
+    rows.append(rows[0])  # twice in the batch
+    rows.append((items[0], 2, NOW, "news", "s", 0.2, 0.2, "t", "text", "[]", "", "", 0.5, NOW + 60, NOW))  # no confidence
+    with db.transaction(conn):
+        assert items_store.insert_mentions(conn, rows) == 5  # 4 items x 2 entities: 4 pairs; + (items[0], 2)
+    assert conn.execute("SELECT count(*) FROM mentions").fetchone()[0] == 6
+    assert tuple(conn.execute("SELECT confidence, due_at FROM mentions WHERE item_id = ? AND entity_id = 2",
+                              (items[0],)).fetchone()) == (None, NOW + 60)
+    _rollups_agree(conn)
+    _facets_agree(conn, feeds=(1, other))
+    with db.transaction(conn):
+        mentions_store.set_status(conn, [first], "flagged", by="ana", now=NOW)
+        conn.execute("DELETE FROM mentions WHERE item_id = ?", (items[1],))
+    _rollups_agree(conn)
+    _facets_agree(conn, feeds=(1, other))
+
+
+def test_a_feeds_write_does_not_wait_for_the_disk_and_leaves_the_session_as_it_was(conn):
+    """pipeline.write_items relaxes its own transaction's commit only (PostgreSQL
+    ``synchronous_commit`` off until that transaction ends; SQLite in WAL mode with
+    synchronous=NORMAL commits so already): the connection's next transactions wait again."""
+    from orm_desktop.ingest import pipeline
+
+    feed = feeds_store.get(conn, 1)
+    pg = db.dialect(conn) == "postgresql"
+    with db.transaction(conn):
+        assert pipeline.write_items(conn, feed, [], NOW) == (0, 0)
+        if pg:
+            assert conn.execute("SHOW synchronous_commit").fetchone()[0] == "off"
+    if pg:
+        assert conn.execute("SHOW synchronous_commit").fetchone()[0] == "on"
+    else:
+        assert conn.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL
+
+
 def _facet_reference(conn) -> tuple[dict, dict]:
     """(counts per (facet, entity, status), facet -> [(published, id)] for topics and feeds),
     from the mention and item rows."""

@@ -330,3 +330,49 @@ def test_an_upgraded_team_database_lets_its_authors_write_the_new_rollups_at_onc
         alice.set_status([mid], "flagged")  # fires the facet triggers as alice
     finally:
         alice.close()
+
+
+def test_a_postgresql_only_step_waits_for_the_owner_while_authors_work(lab):
+    """p014 (PostgreSQL only: the insert triggers of mentions once per statement) on a team
+    database made before it: an author's open neither fails nor changes the triggers (only the
+    owner may replace them), the author's mentions keep the rollups right under the old triggers
+    and the new ones, and the owner's open applies the step."""
+    from orm_desktop.store import db
+    from orm_desktop.store import items as items_store
+    from orm_desktop.store.postgres import schema
+    from tests.test_pg import ROW_LEVEL_INSERT_TRIGGERS, insert_trigger_levels
+
+    owner = lab.conns["owner"]
+    owner.execute(ROW_LEVEL_INSERT_TRIGGERS)
+    owner.execute("DELETE FROM schema_meta WHERE key = 'pg_step'")
+
+    def add(svc, item: int, entity: int) -> None:
+        with db.transaction(svc.conn) as conn:
+            if item > 1:
+                conn.execute("INSERT INTO items (id, guid, url, canonical_url, title, text, published, first_seen) "
+                             "VALUES (?, ?, ?, ?, 'Acme', 'Acme', 1, 1)", (item, f"g{item}", f"u{item}", f"u{item}"))
+            assert items_store.insert_mentions(conn, [(item, entity, 86400 * 3, "news", "s", 0.5, 0.5, "t", "text",
+                                                       "[]", "pricing", "", 1.0, None, 1)]) == 1
+
+    def counted(entity: int) -> tuple:
+        return (owner.execute("SELECT sum(total), sum(positive) FROM mention_daily WHERE entity_id = %s",
+                              (entity,)).fetchone(),
+                owner.execute("SELECT n FROM mention_facet_counts WHERE facet = 'topic:pricing' AND entity_id = %s",
+                              (entity,)).fetchone())
+
+    alice = _as(lab, "alice")  # the upgrade runs as alice: it leaves the step to the owner
+    try:
+        assert insert_trigger_levels(alice.conn) == {"row"}
+        add(alice, 1, 2)
+        assert counted(2) == ((1, 1), (1,))
+    finally:
+        alice.close()
+    Service.open(ts.url(lab.owner, lab.db)).close()
+    assert insert_trigger_levels(owner) == {"statement"}
+    assert owner.execute("SELECT value FROM schema_meta WHERE key = 'pg_step'").fetchone()[0] == str(schema.pg_step())
+    alice = _as(lab, "alice")
+    try:
+        add(alice, 2, 2)
+        assert counted(2) == ((2, 2), (2,))
+    finally:
+        alice.close()

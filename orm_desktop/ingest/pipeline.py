@@ -236,10 +236,10 @@ def prepare_feed(conn, feed: Feed, body: bytes, url: str, headers: dict, enriche
 def write_items(conn, feed: Feed, prepared: Sequence[PreparedItem], now: int) -> tuple[int, int]:
     """Insert prepared items and their mentions (caller holds the transaction). Items stored
     meanwhile by another feed of the same run are skipped. Returns (new items, new mentions)."""
+    items_store.commit_lazily(conn)
     stored, own = items_store.known(conn, feed.id, [p.canon or p.canonical_url for p in prepared]
                                     + [p.canonical_url for p in prepared], [p.item.guid for p in prepared])
-    new_items = 0
-    rows: list[tuple] = []
+    fresh: list[PreparedItem] = []
     for p in prepared:
         canon = p.canon or p.canonical_url
         # stored meanwhile (by another feed of this run), or now a copy of another source's entry
@@ -247,12 +247,13 @@ def write_items(conn, feed: Feed, prepared: Sequence[PreparedItem], now: int) ->
             continue
         stored[p.canonical_url] = feed.id
         own.add(p.item.guid)
-        cluster_id = _cluster_for(conn, p.title_norm, p.published, feed.id)
-        item_id = items_store.insert(conn, feed.id, p.item, canonical_url=p.canonical_url,
-                                     title_norm=p.title_norm, cluster_id=cluster_id,
-                                     published=p.published, now=now)
-        new_items += 1
-        rows += [(item_id, *r[1:]) for r in p.mention_rows]
+        fresh.append(p)
+    # a feed's items never join each other's clusters: all looked up, then all inserted
+    clusters = items_store.first_clusters(conn, [_cluster_lookup(p.title_norm, p.published) for p in fresh], feed.id)
+    ids = items_store.insert_many(conn, feed.id, [(p.item, p.canonical_url, p.title_norm, cluster_id, p.published)
+                                                  for p, cluster_id in zip(fresh, clusters, strict=True)], now=now)
+    new_items = len(ids)
+    rows = [(item_id, *r[1:]) for p, item_id in zip(fresh, ids, strict=True) for r in p.mention_rows]
     new_mentions = items_store.insert_mentions(conn, rows)
     if rows and rules_store.any_enabled(conn):
         from orm_desktop.analysis import rules
@@ -275,13 +276,12 @@ def store_items(conn, feed: Feed, items: Sequence[ParsedItem], enricher: Enriche
 _TITLES = TitleMatcher(CLUSTER_THRESHOLD)
 
 
-def _cluster_for(conn, tnorm: str, published: int, feed_id: int | None) -> int | None:
-    """The syndication cluster of a new item: a near-identical title from another source (the
-    first candidate, in the store's order, whose title_similarity reaches CLUSTER_THRESHOLD)."""
-    if len(tnorm.split()) < 3:
-        return None
-    return items_store.first_cluster(conn, items_store.title_key(tnorm), published, feed_id,
-                                     lambda other: _TITLES.similar(tnorm, other))
+def _cluster_lookup(tnorm: str, published: int) -> tuple[str, int, Callable[[str], bool]]:
+    """What finds the syndication cluster of a new item (``items.first_clusters``): a near-identical
+    title from another source (the first candidate, in the store's order, whose title_similarity
+    reaches CLUSTER_THRESHOLD); no key (no look-up) for a title of fewer than 3 words."""
+    key = items_store.title_key(tnorm) if len(tnorm.split()) >= 3 else ""
+    return key, published, lambda other: _TITLES.similar(tnorm, other)
 
 
 PARALLEL_MIN_FEEDS = 16  # below this, worker start-up costs more than it saves

@@ -35,6 +35,7 @@ from urllib.parse import urlsplit, urlunsplit
 import psycopg
 from psycopg.adapt import Dumper
 from psycopg.pq import TransactionStatus
+from psycopg.rows import tuple_row
 from psycopg.types.numeric import NumericLoader
 
 URL_SCHEMES = ("postgresql://", "postgres://")
@@ -60,9 +61,10 @@ _SPECIAL = re.compile(r"""'(?:[^']|'')*'|"(?:[^"]|"")*"|--[^\n]*|/\*.*?\*/|\?(\d
 
 
 @functools.lru_cache(maxsize=4096)
-def translate_sql(sql: str) -> tuple[str, tuple[int, ...] | None]:
+def translate_sql(sql: str, placeholder: str = "%s") -> tuple[str, tuple[int, ...] | None]:
     """(psycopg SQL, argument order) for SQLite-style SQL. The order is None for plain ``?``
-    placeholders, else the 0-based argument index of each ``%s`` (for ``?N``)."""
+    placeholders, else the 0-based argument index of each ``%s`` (for ``?N``). ``placeholder``
+    "%b" sends every argument in binary (no quoting and escaping of each array element)."""
     order: list[int] = []
     numbered = False
 
@@ -78,7 +80,7 @@ def translate_sql(sql: str) -> tuple[str, tuple[int, ...] | None]:
             order.append(int(m.group(1)) - 1)
         else:
             order.append(len(order))
-        return "%s"
+        return placeholder
 
     out = _SPECIAL.sub(sub, sql)
     stripped = out.lstrip().upper()
@@ -218,6 +220,29 @@ class PgConnection:
             row = cur.fetchone() if cur.rowcount else None
             cur.lastrowid = row[0] if row else None
         return cur
+
+    # PostgreSQL only, for the refresh's statements that carry a feed's rows as arrays (one
+    # parameter a column): the arguments go in binary (an array of texts in text format is
+    # quoted and escaped element by element on this side and parsed back on the server's), the
+    # rows come back as plain tuples (no ``sqlite3.Row`` each), an INSERT gets no RETURNING id.
+    def execute_tuples(self, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+        """Every row of the statement, as tuples."""
+        return self._plain_execute(sql, params)[1]
+
+    def execute_count(self, sql: str, params: Sequence[Any]) -> int:
+        """How many rows the statement wrote."""
+        return self._plain_execute(sql, params)[0]
+
+    def _plain_execute(self, sql: str, params: Sequence[Any]) -> tuple[int, list[tuple[Any, ...]]]:
+        text, order = translate_sql(sql, "%b")
+        cur = self.raw.cursor(row_factory=tuple_row)
+        try:
+            cur.execute(text, _args(params, order))
+            return cur.rowcount, (cur.fetchall() if cur.description else [])
+        except psycopg.Error as exc:
+            raise as_sqlite_error(exc) from exc
+        finally:
+            cur.close()
 
     def executemany(self, sql: str, seq: Iterable[Sequence[Any]]) -> PgCursor:
         text, order = translate_sql(sql)

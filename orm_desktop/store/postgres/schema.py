@@ -15,11 +15,15 @@ full-text search (a generated ``tsvector`` column ``items.fts`` + GIN index, con
 ``orm_fts`` = 'simple' + unaccent: see docs/decisions.md), the trigger-kept rollups
 ``mention_daily`` / ``mention_counts`` / ``mention_facet_counts`` (with ``mention_facets``) and the
 append-only guards as plpgsql triggers with the
-SQLite triggers' names, and ``round(double precision, int)`` which SQLite has and PostgreSQL lacks.
+SQLite triggers' names (on INSERT INTO mentions once per statement, over a transition table; on
+UPDATE and DELETE once per row), and ``round(double precision, int)`` which SQLite has and
+PostgreSQL lacks.
 
 Versions: ``schema_meta`` holds ``version`` = the SQLite migration number the schema matches.
 ``upgrade`` is additive (new tables, columns, indexes found by comparing with
 ``information_schema``), then runs ``postgres/pNNN_*.py`` steps for data changes, if any exist.
+Steps numbered above ``version`` are PostgreSQL-only (triggers, no SQLite migration with them):
+``schema_meta`` 'pg_step' records the highest one a database ran (``pg_step()``).
 """
 
 from __future__ import annotations
@@ -179,6 +183,50 @@ END $$;
 """
 
 
+def _rollup_insert_sql() -> str:
+    """``mention_daily`` and ``mention_counts`` on INSERT, once per statement over its new rows
+    (a transition table): a refresh writes a feed's mentions in one statement, and one
+    aggregated upsert per rollup costs a third of an upsert per row (the update and delete
+    triggers stay per row: a triage changes one row)."""
+    lab = {
+        "positive": "count(*) FILTER (WHERE sentiment >= 0.05)",
+        "neutral": "count(*) FILTER (WHERE sentiment > -0.05 AND sentiment < 0.05)",
+        "negative": "count(*) FILTER (WHERE sentiment <= -0.05)",
+    }
+    plus = ", ".join(f"{k} = d.{k} + EXCLUDED.{k}" for k in lab)
+    return f"""
+CREATE OR REPLACE FUNCTION orm_mention_daily_ins() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO mention_daily AS d (entity_id, day, total, positive, neutral, negative, sentiment_sum)
+    SELECT entity_id, published / 86400, count(*), {", ".join(lab.values())}, sum(sentiment)
+    FROM new_rows GROUP BY 1, 2 ORDER BY 1, 2
+    ON CONFLICT (entity_id, day) DO UPDATE SET total = d.total + EXCLUDED.total, {plus},
+        sentiment_sum = d.sentiment_sum + EXCLUDED.sentiment_sum;
+    RETURN NULL;
+END $$;
+
+CREATE OR REPLACE FUNCTION orm_mention_counts_ins() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO mention_counts AS c (entity_id, status, n)
+    SELECT entity_id, status, count(*) FROM new_rows GROUP BY 1, 2 ORDER BY 1, 2
+    ON CONFLICT (entity_id, status) DO UPDATE SET n = c.n + EXCLUDED.n;
+    RETURN NULL;
+END $$;
+DROP TRIGGER IF EXISTS mention_daily_ai ON mentions;
+DROP TRIGGER IF EXISTS mention_counts_ai ON mentions;
+CREATE TRIGGER mention_daily_ai AFTER INSERT ON mentions REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION orm_mention_daily_ins();
+CREATE TRIGGER mention_counts_ai AFTER INSERT ON mentions REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION orm_mention_counts_ins();
+"""
+
+
+def insert_triggers_sql() -> str:
+    """Every trigger on INSERT INTO mentions, once per statement (rollups and facets), with the
+    functions they call; safe to run again (``postgres/p014_statement_triggers.py``)."""
+    return _rollup_insert_sql() + facets_sql()
+
+
 def facets_sql() -> str:
     """The triggers of migration m012 (``mention_facets``, ``mention_facet_counts``) in plpgsql."""
     keyed = ("ARRAY(SELECT DISTINCT 'topic:' || t FROM unnest(string_to_array({r}.topics, ',')) t WHERE t <> '') "
@@ -209,6 +257,27 @@ BEGIN
     RETURN NULL;
 END $$;
 
+-- on INSERT, once per statement over its new rows (see _rollup_insert_sql)
+CREATE OR REPLACE FUNCTION orm_mention_facets_ins() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    WITH f AS (
+        SELECT DISTINCT 'topic:' || t AS facet, n.id, n.entity_id, n.status, n.published
+        FROM new_rows n, unnest(string_to_array(n.topics, ',')) t WHERE t <> ''
+        UNION ALL
+        SELECT 'feed:' || i.feed_id, n.id, n.entity_id, n.status, n.published
+        FROM new_rows n JOIN items i ON i.id = n.item_id WHERE i.feed_id IS NOT NULL
+    ), keyed AS (
+        INSERT INTO mention_facets (facet, published, mention_id) SELECT facet, published, id FROM f
+        ON CONFLICT DO NOTHING
+    )
+    INSERT INTO mention_facet_counts AS c (facet, entity_id, status, n)
+    SELECT facet, entity_id, status, count(*) FROM (
+        SELECT facet, entity_id, status FROM f UNION ALL SELECT 'kind:' || feed_kind, entity_id, status FROM new_rows) x
+    GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+    ON CONFLICT (facet, entity_id, status) DO UPDATE SET n = c.n + EXCLUDED.n;
+    RETURN NULL;
+END $$;
+
 CREATE OR REPLACE FUNCTION orm_mention_facets_item_feed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF OLD.feed_id IS NOT NULL THEN
@@ -233,7 +302,8 @@ DROP TRIGGER IF EXISTS mention_facets_ai ON mentions;
 DROP TRIGGER IF EXISTS mention_facets_ad ON mentions;
 DROP TRIGGER IF EXISTS mention_facets_au ON mentions;
 DROP TRIGGER IF EXISTS mention_facets_item_feed_au ON items;
-CREATE TRIGGER mention_facets_ai AFTER INSERT ON mentions FOR EACH ROW EXECUTE FUNCTION orm_mention_facets();
+CREATE TRIGGER mention_facets_ai AFTER INSERT ON mentions REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION orm_mention_facets_ins();
 CREATE TRIGGER mention_facets_ad AFTER DELETE ON mentions FOR EACH ROW EXECUTE FUNCTION orm_mention_facets();
 CREATE TRIGGER mention_facets_au AFTER UPDATE OF feed_kind, topics, status, entity_id, published, item_id
     ON mentions FOR EACH ROW
@@ -288,12 +358,11 @@ POSTGRES_ONLY = (
     "CREATE INDEX items_feed ON items (feed_id);\n"
     "CREATE INDEX mentions_kind_published ON mentions (feed_kind, published);\n"
     + _rollup_sql()
-    + "CREATE TRIGGER mention_daily_ai AFTER INSERT ON mentions FOR EACH ROW EXECUTE FUNCTION orm_mention_daily();\n"
-    "CREATE TRIGGER mention_daily_ad AFTER DELETE ON mentions FOR EACH ROW EXECUTE FUNCTION orm_mention_daily();\n"
+    + _rollup_insert_sql()
+    + "CREATE TRIGGER mention_daily_ad AFTER DELETE ON mentions FOR EACH ROW EXECUTE FUNCTION orm_mention_daily();\n"
     "CREATE TRIGGER mention_daily_au AFTER UPDATE OF sentiment, published, entity_id ON mentions FOR EACH ROW "
     "WHEN (OLD.sentiment IS DISTINCT FROM NEW.sentiment OR OLD.published <> NEW.published "
     "OR OLD.entity_id <> NEW.entity_id) EXECUTE FUNCTION orm_mention_daily();\n"
-    "CREATE TRIGGER mention_counts_ai AFTER INSERT ON mentions FOR EACH ROW EXECUTE FUNCTION orm_mention_counts();\n"
     "CREATE TRIGGER mention_counts_ad AFTER DELETE ON mentions FOR EACH ROW EXECUTE FUNCTION orm_mention_counts();\n"
     "CREATE TRIGGER mention_counts_au AFTER UPDATE OF status, entity_id ON mentions FOR EACH ROW "
     "WHEN (OLD.status <> NEW.status OR OLD.entity_id <> NEW.entity_id) "
@@ -324,8 +393,8 @@ def create(conn) -> None:
         conn.execute(POSTGRES_ONLY)
         conn.execute(live.pg_sql())  # pg-live: row-version bumps and NOTIFY triggers (store/live.py)
         conn.execute("INSERT INTO workspace_identity (id, workspace_id) VALUES (1, ?)", (secrets.token_hex(16),))
-        conn.execute("INSERT INTO schema_meta (key, value) VALUES ('application', ?), ('version', ?)",
-                     (APPLICATION, str(ver)))
+        conn.execute("INSERT INTO schema_meta (key, value) VALUES ('application', ?), ('version', ?), ('pg_step', ?)",
+                     (APPLICATION, str(ver), str(pg_step())))
 
 
 def stamp(conn) -> tuple[str | None, int]:
@@ -343,34 +412,72 @@ def missing_columns(conn) -> list[tuple[str, str]]:
     return [(t.name, c) for t in tables() for c, _ in t.columns if (t.name, c) not in have]
 
 
+def _steps() -> list[tuple[int, str]]:
+    """(number, module name) of every ``postgres/pNNN_*.py`` step, in order."""
+    from orm_desktop.store import postgres as pkg
+
+    return sorted((int(i.name[1:4]), i.name) for i in pkgutil.iter_modules(pkg.__path__)
+                  if re.fullmatch(r"p\d{3}_\w+", i.name))
+
+
+def pg_step() -> int:
+    """The PostgreSQL schema level this code writes: the SQLite version, or the number of the
+    newest PostgreSQL-only step above it."""
+    return max([version(), *(n for n, _ in _steps())])
+
+
+def _stamped_step(conn, current: int) -> int:
+    row = conn.execute("SELECT value FROM schema_meta WHERE key = 'pg_step'").fetchone()
+    return int(row[0]) if row else current
+
+
+def _may_alter(conn) -> bool:
+    """Whether this login may replace the schema's functions and triggers (owns the tables, or
+    is a superuser)."""
+    return bool(conn.execute("SELECT pg_has_role(current_user, relowner, 'USAGE') FROM pg_class "
+                             "WHERE oid = 'mentions'::regclass").fetchone()[0])
+
+
 def upgrade(conn, current: int) -> int:
     """Bring a database at ``current`` up to ``version()``: add what is missing, then run the
-    data steps ``postgres/pNNN_*.py`` numbered above ``current``. Returns versions applied."""
+    data steps ``postgres/pNNN_*.py`` numbered above ``current``; then the PostgreSQL-only steps
+    (numbered above ``version()``: triggers, no SQLite migration with them) that the database
+    has not run (``schema_meta`` 'pg_step'). Returns versions and PostgreSQL-only steps applied.
+    A login that does not own the schema leaves the PostgreSQL-only steps to the owner: the
+    database works as it is meanwhile (``db.migrate`` stops such a login at a version upgrade)."""
     from orm_desktop.store import db
     from orm_desktop.store import postgres as pkg
 
     tbls, idx, ver = _reference()
-    if current >= ver:
+    steps = _steps()
+    done = _stamped_step(conn, current)
+    only = [name for n, name in steps if n > ver and n > done]
+    if current >= ver and (not only or not _may_alter(conn)):
         return 0
     with db.transaction(conn):
-        have_tables = {r[0] for r in conn.execute(
-            "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()")}
-        missing = set(missing_columns(conn))
-        for t in tbls:
-            if t.name not in have_tables:
-                conn.execute(t.create_sql())
-                continue
-            for col, definition in t.columns:
-                if (t.name, col) in missing:
-                    conn.execute(f"ALTER TABLE {t.name} ADD COLUMN {col} {definition}")
-        for _name, _tbl, sql in idx:
-            conn.execute(sql)
-        for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda i: i.name):
-            if re.fullmatch(r"p\d{3}_\w+", info.name) and current < int(info.name[1:4]) <= ver:
-                importlib.import_module(f"{pkg.__name__}.{info.name}").apply(conn)
-        conn.execute("UPDATE schema_meta SET value = ? WHERE key = 'version'", (str(ver),))
+        if current < ver:
+            have_tables = {r[0] for r in conn.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()")}
+            missing = set(missing_columns(conn))
+            for t in tbls:
+                if t.name not in have_tables:
+                    conn.execute(t.create_sql())
+                    continue
+                for col, definition in t.columns:
+                    if (t.name, col) in missing:
+                        conn.execute(f"ALTER TABLE {t.name} ADD COLUMN {col} {definition}")
+            for _name, _tbl, sql in idx:
+                conn.execute(sql)
+            for n, name in steps:
+                if current < n <= ver:
+                    importlib.import_module(f"{pkg.__name__}.{name}").apply(conn)
+            conn.execute("UPDATE schema_meta SET value = ? WHERE key = 'version'", (str(ver),))
+        for name in only:
+            importlib.import_module(f"{pkg.__name__}.{name}").apply(conn)
+        conn.execute("INSERT INTO schema_meta (key, value) VALUES ('pg_step', ?) "
+                     "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value", (str(pg_step()),))
         _refresh_team_roles(conn)
-    return ver - current
+    return max(ver - current, 0) + len(only)
 
 
 def _refresh_team_roles(conn) -> None:

@@ -1,0 +1,15 @@
+"""PostgreSQL only (no SQLite migration goes with it): the rollup and facet triggers on INSERT
+INTO mentions fire once per statement over its new rows (a transition table) instead of once per
+row, for a team database made before (``schema.insert_triggers_sql``; the update and delete
+triggers stay per row). Idempotent. A step numbered above the SQLite schema version runs once
+per database, recorded in ``schema_meta`` 'pg_step' (``schema.upgrade``); when a SQLite
+migration takes this number, renumber this step above it (a database that ran it under this
+number runs it once more, which changes nothing)."""
+
+from __future__ import annotations
+
+
+def apply(conn) -> None:
+    from orm_desktop.store.postgres import schema
+
+    conn.execute(schema.insert_triggers_sql())
