@@ -7,6 +7,7 @@ import sqlite3
 import time
 
 from orm_desktop.errors import Conflict
+from orm_desktop.store import versions
 from orm_desktop.types import Entity
 
 _COLS = "id, kind, name, query, aliases, importance, active, title, photo, version, changed_by"
@@ -30,8 +31,7 @@ def add(conn: sqlite3.Connection, kind: str, name: str, query: str, *, aliases: 
 
 def conflict(conn: sqlite3.Connection, entity_id: int, expected_version: int) -> Conflict:
     """The Conflict of a save on ``expected_version`` of an entity someone else saved (or removed) since."""
-    r = conn.execute("SELECT version, changed_by FROM entities WHERE id = ?", (entity_id,)).fetchone()
-    return Conflict("entity", entity_id, who=r[1] if r else "", expected=expected_version, current=r[0] if r else 0)
+    return versions.conflict(conn, "entities", "entity", "id", entity_id, expected_version)
 
 
 def update(conn: sqlite3.Connection, entity_id: int, *, by: str = "", expected_version: int | None = None,
@@ -45,23 +45,14 @@ def update(conn: sqlite3.Connection, entity_id: int, *, by: str = "", expected_v
         raise ValueError(f"unknown entity fields: {sorted(bad)}")
     if "aliases" in fields:
         fields["aliases"] = json.dumps(list(fields["aliases"]))  # type: ignore[arg-type]
-    sets = "".join(f"{k} = ?, " for k in fields)
-    guard, args = ("", ()) if expected_version is None else (" AND version = ?", (expected_version,))
-    n = conn.execute(f"UPDATE entities SET {sets}version = version + 1, changed_by = ? WHERE id = ?{guard}",
-                     (*fields.values(), by, entity_id, *args)).rowcount
-    if n == 0 and expected_version is not None:
-        raise conflict(conn, entity_id, expected_version)
-    return n
+    return versions.update(conn, "entities", "entity", "id", entity_id, fields, by=by,
+                           expected_version=expected_version)
 
 
 def remove(conn: sqlite3.Connection, entity_id: int, *, expected_version: int | None = None) -> int:
     """Delete an entity (its mentions go with it); with ``expected_version``, one saved by
     someone else since raises Conflict. Returns rows deleted."""
-    guard, args = ("", ()) if expected_version is None else (" AND version = ?", (expected_version,))
-    n = conn.execute(f"DELETE FROM entities WHERE id = ?{guard}", (entity_id, *args)).rowcount
-    if n == 0 and expected_version is not None and get(conn, entity_id) is not None:
-        raise conflict(conn, entity_id, expected_version)
-    return n
+    return versions.delete(conn, "entities", "entity", "id", entity_id, expected_version=expected_version)
 
 
 def list_(conn: sqlite3.Connection, *, active_only: bool = False) -> list[Entity]:

@@ -6,6 +6,7 @@ import sqlite3
 import time
 
 from orm_desktop.errors import Conflict
+from orm_desktop.store import versions
 from orm_desktop.types import Feed
 
 _COLS = ("id, url, title, kind, category, weight, enabled, template_url, entity_id, etag, "
@@ -62,8 +63,7 @@ def due(conn: sqlite3.Connection, now: int, *, include_backoff: bool = False) ->
 
 def conflict(conn: sqlite3.Connection, feed_id: int, expected_version: int) -> Conflict:
     """The Conflict of a save on ``expected_version`` of a feed someone else saved (or removed) since."""
-    r = conn.execute("SELECT version, changed_by FROM feeds WHERE id = ?", (feed_id,)).fetchone()
-    return Conflict("feed", feed_id, who=r[1] if r else "", expected=expected_version, current=r[0] if r else 0)
+    return versions.conflict(conn, "feeds", "feed", "id", feed_id, expected_version)
 
 
 def update(conn: sqlite3.Connection, feed_id: int, *, by: str = "", expected_version: int | None = None,
@@ -75,23 +75,13 @@ def update(conn: sqlite3.Connection, feed_id: int, *, by: str = "", expected_ver
     bad = set(fields) - allowed
     if bad:
         raise ValueError(f"unknown feed fields: {sorted(bad)}")
-    sets = "".join(f"{k} = ?, " for k in fields)
-    guard, args = ("", ()) if expected_version is None else (" AND version = ?", (expected_version,))
-    n = conn.execute(f"UPDATE feeds SET {sets}version = version + 1, changed_by = ? WHERE id = ?{guard}",
-                     (*fields.values(), by, feed_id, *args)).rowcount
-    if n == 0 and expected_version is not None:
-        raise conflict(conn, feed_id, expected_version)
-    return n
+    return versions.update(conn, "feeds", "feed", "id", feed_id, fields, by=by, expected_version=expected_version)
 
 
 def remove(conn: sqlite3.Connection, feed_id: int, *, expected_version: int | None = None) -> int:
     """Delete a feed (its items stay); with ``expected_version``, one saved by someone else since
     raises Conflict. Returns rows deleted."""
-    guard, args = ("", ()) if expected_version is None else (" AND version = ?", (expected_version,))
-    n = conn.execute(f"DELETE FROM feeds WHERE id = ?{guard}", (feed_id, *args)).rowcount
-    if n == 0 and expected_version is not None and get(conn, feed_id) is not None:
-        raise conflict(conn, feed_id, expected_version)
-    return n
+    return versions.delete(conn, "feeds", "feed", "id", feed_id, expected_version=expected_version)
 
 
 def record_success(conn: sqlite3.Connection, feed_id: int, *, now: int, status: str, etag: str,

@@ -7,6 +7,7 @@ import sqlite3
 from dataclasses import dataclass
 
 from orm_desktop.errors import Conflict
+from orm_desktop.store import versions
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,13 +75,8 @@ def set_display_name(conn: sqlite3.Connection, name: str, display_name: str, *, 
                      expected_version: int | None = None) -> int:
     """Change a user's display name (a new row version, saved by ``by``); returns rows changed.
     With ``expected_version``, a user saved by someone else since raises Conflict."""
-    guard, args = ("", ()) if expected_version is None else (" AND version = ?", (expected_version,))
-    n = conn.execute(f"UPDATE users SET display_name = ?, version = version + 1, changed_by = ? WHERE name = ?{guard}",
-                     (display_name, by, name, *args)).rowcount
-    if n == 0 and expected_version is not None:
-        r = conn.execute("SELECT version, changed_by FROM users WHERE name = ?", (name,)).fetchone()
-        raise Conflict("user", name, who=r[1] if r else "", expected=expected_version, current=r[0] if r else 0)
-    return n
+    return versions.update(conn, "users", "user", "name", name, {"display_name": display_name}, by=by,
+                           expected_version=expected_version)
 
 
 def insert(conn: sqlite3.Connection, *, mention_id: int | None, entity_id: int | None, template_id: str,
