@@ -43,7 +43,8 @@ def first_cluster(conn: sqlite3.Connection, key: str, published: int, feed_id: i
     """The cluster (its first item's id) of the first item of ANOTHER feed published within
     CLUSTER_WINDOW whose title starts like this (``key``; at most 50, in index order) and whose
     title_norm ``accept`` takes, or None. Rows are read one at a time and the reading stops
-    there: each candidate costs a row look-up (title_norm is stored after the item's text)."""
+    there: each candidate costs a row look-up (title_norm is stored after the item's text). A
+    title already refused is not offered to ``accept`` again (as on PostgreSQL)."""
     if not key:
         return None
     cur = conn.execute(
@@ -51,10 +52,14 @@ def first_cluster(conn: sqlite3.Connection, key: str, published: int, feed_id: i
         "WHERE title_key = ? AND published BETWEEN ? AND ? AND feed_id IS DISTINCT FROM ? LIMIT 50",
         (key, published - CLUSTER_WINDOW, published + CLUSTER_WINDOW, feed_id),
     )
+    refused: set[str] = set()  # copies share their title: one ``accept`` per distinct title, same answer
     try:
         for cluster_id, other in cur:
+            if other in refused:
+                continue
             if accept(other):
                 return cluster_id
+            refused.add(other)
         return None
     finally:
         cur.close()
