@@ -387,6 +387,9 @@ def test_a_feeds_items_stored_together_are_stored_as_one_at_a_time(conn):
     if db.dialect(conn) == "postgresql":  # found by the full-text index, as a single insert's item is
         assert conn.execute("SELECT count(*) FROM items WHERE fts @@ to_tsquery('orm_fts', 'text & 3')"
                             ).fetchone()[0] == 1
+    else:  # SQLite: one executemany with the ids one insert at a time gives (max(id) + 1, in order)
+        assert ids == list(range(mine + 1, mine + 6)) and single == [mine + 6]
+        assert conn.execute("SELECT count(*) FROM items_fts WHERE items_fts MATCH 'text AND 3'").fetchone()[0] == 1
 
 
 def test_mentions_written_together_keep_the_rollups_and_facets(conn):
