@@ -569,8 +569,10 @@ def test_the_title_matcher_answers_as_title_similarity(a, b, threshold):
 
     ta, tb = " ".join(a), " ".join(b)
     matcher = TitleMatcher(threshold)
-    for _ in range(2):  # the second time from its remembered word sets
+    for _ in range(2):  # the second time from its remembered answer
         assert matcher.similar(ta, tb) == (title_similarity(ta, tb) >= threshold), (ta, tb)
+    other = TitleMatcher(threshold)  # another title against the same one: from its remembered word set
+    assert other.similar(tb, ta) == (title_similarity(tb, ta) >= threshold) and other.similar(ta, ta) == bool(a)
 
 
 def test_an_item_starting_its_own_cluster_is_inserted_with_it_not_updated(tmp_path):
