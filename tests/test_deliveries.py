@@ -92,6 +92,9 @@ def configure(svc, port: int, *, people=(("sam", "sam@example.org"),), hooks=(),
     cfg["smtp"].update(host="127.0.0.1", port=port, security="none", sender="orm@velora.example", timeout=5)
     cfg["recipients"] = [{"name": n, "email": e, "alerts": alerts} for n, e in people]
     cfg["webhooks"] = [{"name": n, "format": f} for n, f, _url in hooks]
+    # the weekly report (default: Mondays from 07:00) is not due unless a test asks for it: on a
+    # Monday the tests that count mails got one more (they run at local midday, _local_midday)
+    extra.setdefault("report_hour", 23)
     cfg.update(extra)
     cfg = svc.save_deliveries_config(cfg)
     for n, _f, url in hooks:
