@@ -113,9 +113,13 @@ def first_clusters(conn: sqlite3.Connection, lookups: Sequence[tuple[str, int, C
     return out
 
 
+_COLUMNS = ("feed_id, guid, url, canonical_url, title, text, html, author, published, first_seen, rating, "
+            "cluster_id, title_norm, title_key, lang")
+_SQLITE_INSERT_MANY = f"INSERT INTO items (id, {_COLUMNS}) VALUES (?{',?' * 15})"
+
+
 _PG_INSERT_OWN_CLUSTER = (
-    "INSERT INTO items (id, feed_id, guid, url, canonical_url, title, text, html, author, published, "
-    "first_seen, rating, cluster_id, title_norm, title_key, lang) "
+    f"INSERT INTO items (id, {_COLUMNS}) "
     "SELECT n.id, ?::bigint, ?, ?, ?, ?, ?, ?, ?, ?::bigint, ?::bigint, ?::double precision, n.id, ?, ?, ? "
     "FROM (SELECT nextval(pg_get_serial_sequence('items', 'id')) AS id) n RETURNING id")
 
@@ -125,26 +129,18 @@ def insert(conn: sqlite3.Connection, feed_id: int | None, item: ParsedItem, *, c
     """Insert an item; with no ``cluster_id`` it starts its own cluster (cluster_id = its id)."""
     from orm_desktop.store import db
 
+    if db.dialect(conn) != "postgresql":
+        ids = _sqlite_insert_many(conn, feed_id, [(item, canonical_url, title_norm, cluster_id, published)], now)
+        if ids is not None:
+            return ids[0]
     values = (feed_id, item.guid, item.url, canonical_url, item.title, item.text, item.html, item.author,
               published, now, item.rating, cluster_id, title_norm, title_key(title_norm), item.lang)  # [11]: cluster
-    columns = ("feed_id, guid, url, canonical_url, title, text, html, author, published, first_seen, rating, "
-               "cluster_id, title_norm, title_key, lang")
-    if cluster_id is None:
-        if db.dialect(conn) == "postgresql":
-            # its own cluster in the one INSERT: the UPDATE after it wrote a second row version, with
-            # its tsvector computed again and an entry in every index, the GIN index included
-            return int(conn.execute(_PG_INSERT_OWN_CLUSTER, (*values[:11], *values[12:])).fetchall()[0][0])
-        # SQLite gives a new row max(id) + 1 (no AUTOINCREMENT): the same id, stored with its
-        # cluster in one statement instead of an UPDATE of the new row and its cluster index
-        # (the caller holds the write transaction; a clash would fail loudly on the primary key)
-        last = conn.execute("SELECT max(id) FROM items").fetchone()[0] or 0
-        if last < 2**63 - 1:
-            item_id = last + 1
-            conn.execute(f"INSERT INTO items (id, {columns}) VALUES (?{',?' * len(values)})",
-                         (item_id, *values[:11], item_id, *values[12:]))
-            return item_id
+    if cluster_id is None and db.dialect(conn) == "postgresql":
+        # its own cluster in the one INSERT: the UPDATE after it wrote a second row version, with
+        # its tsvector computed again and an entry in every index, the GIN index included
+        return int(conn.execute(_PG_INSERT_OWN_CLUSTER, (*values[:11], *values[12:])).fetchall()[0][0])
     item_id = int(conn.execute(
-        f"INSERT INTO items ({columns}) VALUES ({','.join('?' * len(values))}) RETURNING id", values,
+        f"INSERT INTO items ({_COLUMNS}) VALUES ({','.join('?' * len(values))}) RETURNING id", values,
     ).fetchall()[0][0])
     if cluster_id is None:
         conn.execute("UPDATE items SET cluster_id = ? WHERE id = ?", (item_id, item_id))
@@ -157,8 +153,7 @@ _PG_INSERT_MANY = (
     "?::double precision[], ?::bigint[], ?::text[], ?::text[], ?::text[]) WITH ORDINALITY "
     "AS u(guid, url, canonical_url, title, text, html, author, published, rating, cluster_id, title_norm, "
     "title_key, lang, n)) "
-    "INSERT INTO items (id, feed_id, guid, url, canonical_url, title, text, html, author, published, first_seen, "
-    "rating, cluster_id, title_norm, title_key, lang) "
+    f"INSERT INTO items (id, {_COLUMNS}) "
     "SELECT id, ?::bigint, guid, url, canonical_url, title, text, html, author, published, ?::bigint, rating, "
     "COALESCE(cluster_id, id), title_norm, title_key, lang FROM v ORDER BY n RETURNING id, canonical_url")
 
@@ -166,15 +161,16 @@ _PG_INSERT_MANY = (
 def insert_many(conn: sqlite3.Connection, feed_id: int | None,
                 new: Sequence[tuple[ParsedItem, str, str, int | None, int]], *, now: int) -> list[int]:
     """``insert`` of each (item, canonical_url, title_norm, cluster_id, published), in order;
-    their ids. SQLite: one ``executemany`` (``_sqlite_insert_many``); PostgreSQL: one statement for all (an item without
-    a cluster heads its own, as in ``insert``)."""
+    their ids. SQLite: one ``executemany`` (``_sqlite_insert_many``); PostgreSQL: one statement
+    for all (an item without a cluster heads its own, as in ``insert``)."""
     from orm_desktop.store import db
 
-    if db.dialect(conn) != "postgresql" and new:
+    postgres = db.dialect(conn) == "postgresql"
+    if not postgres and new:
         ids = _sqlite_insert_many(conn, feed_id, new, now)
         if ids is not None:
             return ids
-    if db.dialect(conn) != "postgresql" or len(new) < 2:
+    if not postgres or len(new) < 2:
         return [insert(conn, feed_id, item, canonical_url=canon, title_norm=tnorm, cluster_id=cluster,
                        published=published, now=now) for item, canon, tnorm, cluster, published in new]
     items = [n[0] for n in new]
@@ -190,16 +186,13 @@ def insert_many(conn: sqlite3.Connection, feed_id: int | None,
     return [int(ids[c]) for c in canons]
 
 
-_COLUMNS = ("feed_id, guid, url, canonical_url, title, text, html, author, published, first_seen, rating, "
-            "cluster_id, title_norm, title_key, lang")
-_SQLITE_INSERT_MANY = f"INSERT INTO items (id, {_COLUMNS}) VALUES (?{',?' * 15})"
-
-
 def _sqlite_insert_many(conn: sqlite3.Connection, feed_id: int | None,
                         new: Sequence[tuple[ParsedItem, str, str, int | None, int]], now: int) -> list[int] | None:
-    """SQLite: the items with the ids ``insert`` one at a time gives them (SQLite's max(id) + 1,
-    no AUTOINCREMENT; the caller holds the write transaction), in one ``executemany`` after one
-    max(id) instead of a max(id) and an INSERT each; None near the end of the id range."""
+    """SQLite: the items with the ids SQLite would give them one at a time (max(id) + 1, no
+    AUTOINCREMENT; the caller holds the write transaction; a clash would fail loudly on the
+    primary key), each stored with its cluster (its own id when it heads one) in one
+    ``executemany`` after one max(id), instead of an INSERT and an UPDATE of the new row and its
+    cluster index each; None near the end of the id range."""
     last = conn.execute("SELECT max(id) FROM items").fetchone()[0] or 0
     if last >= 2**63 - 1 - len(new):
         return None
