@@ -13,8 +13,9 @@ and triage statuses (mostly new and read). Search phrases with a known frequency
 
 How it loads (perf-baselines §3): workspace.create(DIR), then raw ``executemany`` of tuples
 with the rollup and FTS triggers and the secondary indexes dropped and no rollback journal;
-afterwards the indexes are recreated, the rollups are computed in one GROUP BY, the FTS index
-is built with 'rebuild', the dropped triggers are recreated from their exact stored SQL, then
+afterwards the indexes are recreated, the rollups and facets are written by the store's
+``items.index_new_rows`` (as after a refresh's batch: SQLite has no insert triggers since m014),
+the FTS index is built with 'rebuild', the dropped triggers are recreated from their exact stored SQL, then
 FTS 'optimize', ANALYZE, and the file goes back to WAL. Deterministic for a seed and ``--now``
 (default: the current time, so "the last 7 days" is always populated).
 """
@@ -351,13 +352,9 @@ def generate(out: Path, *, mentions: int = 1_000_000, seed: int = 1, days: int =
         conn.execute(sql)
     say("rollups ...")
     conn.execute("BEGIN")
-    conn.execute(
-        "INSERT INTO mention_daily (entity_id, day, total, positive, neutral, negative, sentiment_sum) "
-        "SELECT entity_id, published / 86400, count(*), sum(sentiment >= 0.05), "
-        "sum(sentiment > -0.05 AND sentiment < 0.05), sum(sentiment <= -0.05), sum(sentiment) "
-        "FROM mentions GROUP BY 1, 2")
-    conn.execute("INSERT INTO mention_counts (entity_id, status, n) "
-                 "SELECT entity_id, status, count(*) FROM mentions GROUP BY 1, 2")
+    # the rollups, facet rows and counts of every mention, as the store writes a refresh's (SQLite
+    # has no insert triggers since migration m014)
+    items_store.index_new_rows(conn, mentions=(0, conn.execute("SELECT max(id) FROM mentions").fetchone()[0] or 0))
     conn.executemany("UPDATE feeds SET items_total = ? WHERE id = ?", [(n, i + 1) for i, n in enumerate(per_feed)])
     conn.execute("COMMIT")
     say("full-text index (rebuild) ...")

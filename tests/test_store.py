@@ -568,7 +568,7 @@ def test_facet_tables_are_filled_for_existing_mentions_on_upgrade(conn, new_ws):
         conn.execute("DELETE FROM mention_facets")
         if db.dialect(conn) == "sqlite":
             for name in ("mention_facets_ai", "mention_facets_ad", "mention_facets_au", "mention_facets_item_feed_au"):
-                conn.execute(f"DROP TRIGGER {name}")
+                conn.execute(f"DROP TRIGGER IF EXISTS {name}")  # m014 dropped the insert trigger
             conn.execute("DROP TABLE mention_facet_counts")
             conn.execute("DROP TABLE mention_facets")
             undo_m013(conn)  # the migrations after m012 run again too
@@ -585,3 +585,100 @@ def test_facet_tables_are_filled_for_existing_mentions_on_upgrade(conn, new_ws):
         assert mentions_store.count(c, MentionFilter(feed_id=1)) == 4
     finally:
         c.close()
+
+
+_DERIVED = {  # every table the insert triggers wrote before m014, in a stable order
+    "mention_daily": "SELECT * FROM mention_daily ORDER BY 1, 2",
+    "mention_counts": "SELECT * FROM mention_counts ORDER BY 1, 2",
+    "mention_facets": "SELECT * FROM mention_facets ORDER BY 1, 2, 3",
+    "mention_facet_counts": "SELECT * FROM mention_facet_counts ORDER BY 1, 2, 3",
+    # the full-text index's content: every (term, row, column, offset), each row's token counts and
+    # the totals record; not its b-tree layout (the per-row trigger made FTS5 flush a segment more
+    # often: more, smaller segments holding the same)
+    "items_fts_terms": "SELECT * FROM temp.items_fts_terms ORDER BY 1, 2, 3, 4",
+    "items_fts_docsize": "SELECT * FROM items_fts_docsize ORDER BY 1",
+    "items_fts_totals": "SELECT block FROM items_fts_data WHERE id = 1",
+}
+
+
+def _insert_both_ways(tmp_path, batches, *, then=None):
+    """The same items and mentions written by the store (schema now: no insert triggers since
+    m014) and, raw with the same ids, into a workspace at schema 13 (the per-row insert
+    triggers); every derived table of both, read back."""
+    db.create(tmp_path / "store.db")
+    store = db.connect(tmp_path / "store.db")
+    old = sqlite3.connect(tmp_path / "m013.db", isolation_level=None)
+    for version, _name, apply in db._migrations():
+        if version <= 13:
+            old.execute("BEGIN")
+            apply(old)
+            old.execute("COMMIT")
+    for c in (store, old):
+        c.execute("INSERT INTO entities (id, kind, name, query, created) VALUES (1, 'brand', 'Acme', 'Acme', 0), "
+                  "(2, 'competitor', 'Globex', 'Globex', 0)")
+        c.execute("INSERT INTO feeds (id, url, kind, created) VALUES (1, 'https://a', 'news', 0), "
+                  "(2, 'https://b', 'review', 0)")
+    for feed_id, items, mentions in batches:
+        with db.transaction(store):
+            ids = items_store.insert_many(store, feed_id, items, now=NOW)
+            added = items_store.insert_mentions(store, [(ids[i], *r) for i, *r in mentions])
+        cols = "id, feed_id, guid, url, canonical_url, title, text, published, first_seen, cluster_id, title_norm"
+        old.execute("BEGIN")
+        for item_id in ids:
+            old.execute(f"INSERT INTO items ({cols}) VALUES ({','.join('?' * 11)})",
+                        store.execute(f"SELECT {cols} FROM items WHERE id = ?", (item_id,)).fetchone())
+        rows = store.execute(f"SELECT id, {', '.join(items_store.MENTION_COLUMNS)} FROM mentions "
+                             "WHERE item_id IN (%s) ORDER BY id" % ",".join("?" * len(ids)), ids).fetchall()
+        assert added == len(rows)
+        old.executemany(f"INSERT INTO mentions (id, {', '.join(items_store.MENTION_COLUMNS)}) VALUES "
+                        f"({','.join('?' * (1 + len(items_store.MENTION_COLUMNS)))})", rows)
+        old.execute("COMMIT")
+    if then:
+        for c in (store, old):
+            c.execute("BEGIN")
+            then(c)
+            c.execute("COMMIT")
+    for c in (store, old):
+        c.execute("CREATE VIRTUAL TABLE temp.items_fts_terms USING fts5vocab('main', 'items_fts', 'instance')")
+    out = [{k: [tuple(r) for r in c.execute(sql)] for k, sql in _DERIVED.items()} for c in (store, old)]
+    assert store.execute("INSERT INTO items_fts (items_fts, rank) VALUES ('integrity-check', 1)").fetchall() == []
+    store.close()
+    old.close()
+    return out
+
+
+def test_the_stores_set_based_writes_give_what_the_insert_triggers_gave(tmp_path):
+    """Migration m014: SQLite's insert triggers (full-text rows, daily rollup, counts, facets) are
+    replaced by the store's statements once per batch; the same items and mentions, written by the
+    store and written raw under the schema-13 triggers, leave every derived table the same (the daily
+    sentiment sums to the last bit; the full-text index's terms, positions and sizes), also after updates and deletes
+    (the triggers kept). Batches with topics repeated and empty, an item without a feed, a pair
+    twice in a batch, scores on the label thresholds, several days and entities."""
+    scores = (0.05, -0.05, 0.0499, -0.0499, 0.1, -0.7, 0.3333333, 0.1 + 0.2, 1e-17, 0.0)
+    topics = ("pricing,service", "", "delivery", "pricing,pricing", "a,,b", "service")
+    batches = []
+    for b in range(6):
+        feed_id = (1, 2, None)[b % 3]
+        items = [(ParsedItem(guid=f"g{b}-{n}", url=f"https://x/{b}/{n}", title=f"Acme story {b} {n} recall",
+                             text=f"Body {n} of batch {b}: Acme and Globex, prices and service {b * n}"),
+                  f"https://x/{b}/{n}", f"acme story {b} {n}", None, NOW - ((b * 7 + n) % 5) * 86400 - n)
+                 for n in range(7)]
+        mentions = [(n % 7, 1 + (n // 7) % 2, NOW - ((b + n) % 4) * 86400, ("news", "review")[n % 2], "s",
+                     scores[(b + n) % len(scores)], 0.1, "t", "text", "[]", topics[(b * 3 + n) % len(topics)], "",
+                     1.0, None, NOW, None) for n in range(12)]
+        mentions.append(mentions[0])  # twice in the batch: stored once
+        batches.append((feed_id, items, mentions))
+    store, old = _insert_both_ways(tmp_path, batches)
+    assert store["mention_facets"] and len(store["items_fts_terms"]) > 500 and len(store["mention_daily"]) > 5
+    for k in _DERIVED:
+        assert store[k] == old[k], k
+
+    def change(c):
+        c.execute("UPDATE mentions SET status = 'flagged', sentiment = -0.2 WHERE id % 3 = 0")
+        c.execute("UPDATE items SET title = 'Changed ' || title WHERE id % 4 = 0")
+        c.execute("DELETE FROM mentions WHERE id % 5 = 0")
+
+    (tmp_path / "again").mkdir()
+    store, old = _insert_both_ways(tmp_path / "again", batches, then=change)
+    for k in _DERIVED:
+        assert store[k] == old[k], k

@@ -4,7 +4,8 @@ Two uses (docs/team.md): the offline snapshot (any workspace -> a new SQLite fil
 period) and ``team push`` (a SQLite workspace -> an empty PostgreSQL one, every row). Tables go
 in the order the migrations create them, so a foreign key always points at rows already copied;
 the columns copied are those both sides have. The rollups ``mention_daily`` and
-``mention_counts`` are never copied: the target's triggers rebuild them from the mentions.
+``mention_counts`` are never copied: the target rebuilds them from the mentions (PostgreSQL's
+triggers; on SQLite ``items.index_new_rows`` after the copy, as it indexes the items' text).
 
 A SQLite target is written through sqlite-utils (``Table.insert_all``: one transaction per chunk,
 on the target's own connection), the convenience docs/decisions.md chose it for; a PostgreSQL
@@ -42,6 +43,10 @@ SNAPSHOT_ROWS: dict[str, str | None] = {
 # kept by the target's triggers as the mentions and items arrive (migration m012); compared by
 # facet_figures, not by row count (a count row left at 0 by a change stays in the source)
 FACET_KEPT = ("mention_facets", "mention_facet_counts")
+# written on a SQLite target by the store after a table's rows are copied (``items.index_new_rows``:
+# the full-text index, and the rollups and facets, that SQLite's insert triggers wrote before m014);
+# a PostgreSQL target's triggers keep them
+NEW_ROWS_INDEXED = {"items": "items", "mentions": "mentions"}
 # what `team push` leaves out: the target's own workspace identity row is kept (updated instead)
 PUSH_SKIP = ("schema_meta", "workspace_identity", *TRIGGER_KEPT, *FACET_KEPT)
 
@@ -125,6 +130,11 @@ def write_sqlite(path: Path, table: str, cols: Sequence[str], data: Iterable[tup
 
         with target.atomic():
             target[table].insert_all(counted(), batch_size=1000)
+            if table in NEW_ROWS_INDEXED:  # what the insert triggers did before m014, for every row copied
+                from orm_desktop.store import items as items_store
+
+                top = target.conn.execute(f"SELECT max(id) FROM {table}").fetchone()[0] or 0
+                items_store.index_new_rows(target.conn, **{NEW_ROWS_INDEXED[table]: (0, top)})
         return n
     finally:
         target.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable, Sequence
 
+from orm_desktop.store.migrations.m012_facet_counts import _TOPICS as _M012_TOPICS
 from orm_desktop.types import ParsedItem
 
 CLUSTER_WINDOW = 3 * 86400  # syndicated copies appear within a few days of each other
@@ -144,6 +145,8 @@ def insert(conn: sqlite3.Connection, feed_id: int | None, item: ParsedItem, *, c
     ).fetchall()[0][0])
     if cluster_id is None:
         conn.execute("UPDATE items SET cluster_id = ? WHERE id = ?", (item_id, item_id))
+    if db.dialect(conn) != "postgresql":
+        index_new_rows(conn, items=(item_id - 1, item_id))
     return item_id
 
 
@@ -201,7 +204,61 @@ def _sqlite_insert_many(conn: sqlite3.Connection, feed_id: int | None,
         (item_id, feed_id, item.guid, item.url, canon, item.title, item.text, item.html, item.author, published,
          now, item.rating, item_id if cluster is None else cluster, tnorm, title_key(tnorm), item.lang)
         for item_id, (item, canon, tnorm, cluster, published) in zip(ids, new, strict=True)])
+    index_new_rows(conn, items=(last, ids[-1]))
     return ids
+
+
+# SQLite (migration m014): what the AFTER INSERT triggers of items and mentions wrote per row, as
+# one statement each over a batch's new rows, ids in (:lo, :hi]. The same rows as the triggers
+# (m001's items_fts_ai, mention_daily_ai, mention_counts_ai; m012's mention_facets_ai): the
+# full-text rows in id order; the daily rollup one upsert per mention in id order (its
+# sentiment_sum adds the scores one at a time, in the triggers' order: the same float to the
+# last bit); counts by (entity, status) and by (facet, entity, status) grouped, integers; the
+# facet rows of each mention: its distinct topics and its item's feed, read now (items do not
+# move during an insert).
+_NEW_FACETS = f"""SELECT DISTINCT t.value AS facet, m.id, m.entity_id, m.status, m.published
+FROM mentions m, json_each({_M012_TOPICS.format(r="m")}) t WHERE m.id > :lo AND m.id <= :hi AND t.value <> 'topic:'
+UNION ALL
+SELECT 'feed:' || i.feed_id, m.id, m.entity_id, m.status, m.published
+FROM mentions m JOIN items i ON i.id = m.item_id WHERE m.id > :lo AND m.id <= :hi AND i.feed_id IS NOT NULL"""
+_SQLITE_NEW_ITEMS = ("INSERT INTO items_fts (rowid, title, text) "
+                     "SELECT id, title, text FROM items WHERE id > :lo AND id <= :hi ORDER BY id",)
+_SQLITE_NEW_MENTIONS = (
+    "INSERT INTO mention_daily (entity_id, day, total, positive, neutral, negative, sentiment_sum) "
+    "SELECT entity_id, published / 86400, 1, sentiment >= 0.05, sentiment > -0.05 AND sentiment < 0.05, "
+    "sentiment <= -0.05, sentiment FROM mentions WHERE id > :lo AND id <= :hi ORDER BY id "
+    "ON CONFLICT (entity_id, day) DO UPDATE SET total = total + 1, positive = positive + excluded.positive, "
+    "neutral = neutral + excluded.neutral, negative = negative + excluded.negative, "
+    "sentiment_sum = sentiment_sum + excluded.sentiment_sum",
+    "INSERT INTO mention_counts (entity_id, status, n) "
+    "SELECT entity_id, status, count(*) FROM mentions WHERE id > :lo AND id <= :hi GROUP BY 1, 2 "
+    "ON CONFLICT (entity_id, status) DO UPDATE SET n = n + excluded.n",
+    f"INSERT OR IGNORE INTO mention_facets (facet, published, mention_id) "
+    f"SELECT facet, published, id FROM ({_NEW_FACETS}) ORDER BY 1, 2, 3",
+    f"INSERT INTO mention_facet_counts (facet, entity_id, status, n) "
+    f"SELECT facet, entity_id, status, count(*) FROM (SELECT facet, entity_id, status FROM ({_NEW_FACETS}) "
+    "UNION ALL SELECT 'kind:' || feed_kind, entity_id, status FROM mentions WHERE id > :lo AND id <= :hi) "
+    "GROUP BY 1, 2, 3 ON CONFLICT (facet, entity_id, status) DO UPDATE SET n = n + excluded.n",
+)
+
+
+def index_new_rows(conn: sqlite3.Connection, *, items: tuple[int, int] | None = None,
+                   mentions: tuple[int, int] | None = None) -> None:
+    """SQLite: the full-text rows of the new items with ids in ``items`` = (after, last], and the
+    rollups and facets of the new mentions with ids in ``mentions`` (migration m014: no insert
+    triggers; the items first, since a mention's feed facet reads its item). Every INSERT INTO
+    items or mentions is followed by this, in the same transaction: ``insert``, ``insert_many``,
+    ``insert_mentions`` do it themselves; a bulk copy (the offline snapshot) calls it with
+    (0, max id). Nothing on PostgreSQL (its insert triggers fire once per statement)."""
+    from orm_desktop.store import db
+
+    if db.dialect(conn) == "postgresql":
+        return
+    for span, statements in ((items, _SQLITE_NEW_ITEMS), (mentions, _SQLITE_NEW_MENTIONS)):
+        if span is None or span[1] <= span[0]:
+            continue
+        for sql in statements:
+            conn.execute(sql, {"lo": int(span[0]), "hi": int(span[1])})
 
 
 def commit_lazily(conn: sqlite3.Connection) -> None:
@@ -235,12 +292,19 @@ def insert_mentions(conn: sqlite3.Connection, rows: list[tuple]) -> int:
 
     if db.dialect(conn) == "postgresql":
         return _pg_insert_mentions(conn, rows)
+    # the ids SQLite would give the rows one at a time (max(id) + 1, no AUTOINCREMENT; the caller
+    # holds the write transaction), so that the new rows are those in (last, last + n]: a pair
+    # stored already leaves its id unused; an id past the range fails loudly (OverflowError)
+    last = conn.execute("SELECT max(id) FROM mentions").fetchone()[0] or 0
     cur = conn.executemany(
-        f"INSERT INTO mentions ({', '.join(MENTION_COLUMNS)}) "
-        f"VALUES ({', '.join('?' * len(MENTION_COLUMNS))}) ON CONFLICT (item_id, entity_id) DO NOTHING",
-        rows,
+        f"INSERT INTO mentions (id, {', '.join(MENTION_COLUMNS)}) "
+        f"VALUES (?, {', '.join('?' * len(MENTION_COLUMNS))}) ON CONFLICT (item_id, entity_id) DO NOTHING",
+        [(last + 1 + k, *r) for k, r in enumerate(rows)],
     )
-    return cur.rowcount  # the statement's own rows; trigger writes (rollups) are not counted
+    added = cur.rowcount  # the statement's own rows
+    if added:
+        index_new_rows(conn, mentions=(last, last + len(rows)))
+    return added
 
 
 # PostgreSQL: a column each, as arrays: one statement (one statement-level firing of the

@@ -169,14 +169,17 @@ def test_an_override_by_an_unknown_user_is_skipped_and_imported_ones_are_audited
     assert imported[-1].data["overrides_by_unknown_users"] == 1
     # when the article arrives, the override lands and is audited as imported by bob
     from orm_desktop.bundle import apply_pending_overrides
+    from orm_desktop.store import db
+    from orm_desktop.store import items as items_store
+    from orm_desktop.types import ParsedItem
 
     c = empty_service.conn
     fid = c.execute("SELECT id FROM feeds LIMIT 1").fetchone()[0]
     eid = c.execute("SELECT id FROM entities WHERE name = ? COLLATE NOCASE", (good["entity"],)).fetchone()[0]
-    iid = c.execute("INSERT INTO items (feed_id, guid, url, canonical_url, title, text, first_seen, published) "
-                    "VALUES (?, ?, ?, ?, 't', 'x', 0, 0)", (fid, good["url"], good["url"], good["url"])).lastrowid
-    c.execute("INSERT INTO mentions (item_id, entity_id, published, feed_kind, sentiment, machine_sentiment, created) "
-              "VALUES (?, ?, 0, 'news', 0, 0, 0)", (iid, eid))
+    with db.transaction(c):  # through the store, as a refresh writes them (its rollups and index too)
+        iid = items_store.insert(c, fid, ParsedItem(guid=good["url"], url=good["url"], title="t", text="x"),
+                                 canonical_url=good["url"], title_norm="t", cluster_id=None, published=0, now=0)
+        items_store.insert_mentions(c, [(iid, eid, 0, "news", "", 0.0, 0.0, "", "", "[]", "", "", 0.0, None, 0)])
     assert apply_pending_overrides(c) == 1
     last = audit.all_entries(c)[-1]
     assert last.action == "mention.override" and last.actor == "bob" and last.data["by"] == "sam"

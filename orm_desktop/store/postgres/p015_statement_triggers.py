@@ -4,7 +4,9 @@ row, for a team database made before (``schema.insert_triggers_sql``; the update
 triggers stay per row). Idempotent. A step numbered above the SQLite schema version runs once
 per database, recorded in ``schema_meta`` 'pg_step' (``schema.upgrade``); when a SQLite
 migration takes this number, renumber this step above it (a database that ran it under this
-number runs it once more, which changes nothing)."""
+number runs it once more, which changes nothing). It was p014 until SQLite migration m014 took
+that number (m014 has no PostgreSQL step: PostgreSQL's insert triggers already fire once per
+statement)."""
 
 from __future__ import annotations
 
