@@ -1,7 +1,7 @@
 """Two source trees' CLI refresh of the peers load, alternated, and their stored rows compared
 (issue 18): ``orm-desktop fetch --jobs 4`` from this tree and from another (an export of main:
-``git archive main | tar -x -C DIR``) into fresh workspaces made by this tree's ``peers.setup_orm``
-(so both trees must have the same schema), the same feed files, the order alternated each run.
+``git archive main | tar -x -C DIR``) into fresh workspaces each made by its own tree's
+``peers.setup_orm`` (so the schemas may differ), the same feed files, the order alternated each run.
 
     python benchmarks/refresh_ab.py DIR [--runs 4]
 
@@ -89,7 +89,9 @@ def main() -> None:
             for r in range(a.runs):
                 for name in (["this", "baseline"] if r % 2 == 0 else ["baseline", "this"]):
                     dest = tmp / f"{name}-{r}"
-                    cmd = [c.replace("{jobs}", str(a.jobs)) for c in peers.setup_orm(dest, urls)]
+                    made = (peers.setup_orm(dest, urls) if name == "this"  # each tree's own schema
+                            else peers.setup_orm_in(trees[name], dest, urls))
+                    cmd = [c.replace("{jobs}", str(a.jobs)) for c in made]
                     cmd = [cmd[0], str(tmp / "wrap.py")] + cmd[3:]  # "-m orm_desktop" -> the wrapper
                     env = {**peers._env(trees[name]), "ORM_AB_MAIN_CPU": str(tmp / "main_cpu")}
                     ru = resource.getrusage(resource.RUSAGE_CHILDREN)

@@ -81,6 +81,15 @@ pl.prepare_items = add("prepare_items", pl.prepare_items)
 pl.write_items = add("write_items", pl.write_items, time.thread_time)
 pl._store_prepared = add("store_prepared", pl._store_prepared, time.thread_time)
 pl._preload = add("preload", pl._preload)
+# the main thread's writes, inside write_items / store_prepared (index_new_rows: SQLite m014 and
+# later; inside insert_many and insert_mentions)
+from orm_desktop.store import feeds as feeds_store
+items_store.first_clusters = add("w_clusters", items_store.first_clusters, time.thread_time)
+items_store.insert_many = add("w_items", items_store.insert_many, time.thread_time)
+items_store.insert_mentions = add("w_mentions", items_store.insert_mentions, time.thread_time)
+if hasattr(items_store, "index_new_rows"):
+    items_store.index_new_rows = add("w_index", items_store.index_new_rows, time.thread_time)
+feeds_store.record_success = add("w_record", feeds_store.record_success, time.thread_time)
 _refresh0 = add("refresh_main_thread", pl.refresh, time.thread_time)
 def _timed_refresh(*a, **kw):
     ST["refresh_start_s"] = since_start()
@@ -149,7 +158,8 @@ def one(tmp: Path, urls: list[str], name: str, jobs: int, serial: bool, tree: Pa
     dest = tmp / name
     out = tmp / f"{name}-out"
     out.mkdir()
-    cmd = [c.replace("{jobs}", str(jobs)) for c in peers.setup_orm(dest, urls)]
+    made = peers.setup_orm_in(tree, dest, urls) if tree else peers.setup_orm(dest, urls)  # the tree's own schema
+    cmd = [c.replace("{jobs}", str(jobs)) for c in made]
     cmd = [cmd[0], str(tmp / "wrap.py")] + cmd[3:]
     env = {**(peers._env(tree) if tree else peers._env()), "ORM_WK_OUT": str(out), "ORM_WK_SERIAL": "1" if serial else "0"}
     ru = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -173,7 +183,7 @@ def main() -> None:
     p.add_argument("--jobs", type=int, default=4)
     p.add_argument("--runs", type=int, default=2)
     p.add_argument("--serial", action="store_true", help="also refresh with every stage in the main process")
-    p.add_argument("--baseline", type=Path, help="also run another source tree's orm_desktop (same schema), "
+    p.add_argument("--baseline", type=Path, help="also run another source tree's orm_desktop (its workspace made by its own code), "
                    "alternated with this one")
     a = p.parse_args()
     rows: list[dict] = []
@@ -193,7 +203,8 @@ def main() -> None:
                           f"load {rows[-1]['load']:.1f}", file=sys.stderr, flush=True)
     cols = ["run", "role", "cpu", "user", "sys"] + STAGES + [
         "task_cpu", "tasks", "gc", "cache_calls", "cache_misses", "result_bytes", "result_pickle", "minflt",
-        "nivcsw", "write_items", "store_prepared", "refresh_main_thread", "preload", "wrapper_start_s", "refresh_start_s", "first_request_s", "first_task_s", "last_task_s", "refresh_end_s", "at_s"]
+        "nivcsw", "write_items", "w_clusters", "w_items", "w_mentions", "w_index", "w_record", "store_prepared",
+        "refresh_main_thread", "preload", "wrapper_start_s", "refresh_start_s", "first_request_s", "first_task_s", "last_task_s", "refresh_end_s", "at_s"]
     shown = [{c: (round(r[c], 3) if isinstance(r.get(c), float) else r.get(c, "")) for c in cols} for r in rows]
     print(table(shown, cols))
     print(f"wrote {write_json('worker_cpu', {'rows': rows})}")
