@@ -682,3 +682,37 @@ def test_the_stores_set_based_writes_give_what_the_insert_triggers_gave(tmp_path
     store, old = _insert_both_ways(tmp_path / "again", batches, then=change)
     for k in _DERIVED:
         assert store[k] == old[k], k
+
+
+def test_a_write_without_a_transaction_commits_its_rows_and_their_index_together(tmp_path, monkeypatch):
+    """items.insert / insert_many / insert_mentions called outside a transaction (SQLite) take one
+    of their own: the ids they give from max(id) cannot clash, the rows are searchable and counted
+    as soon as they are stored, and rows whose derived rows fail are not stored either."""
+    db.create(tmp_path / "w.db")
+    c = db.connect(tmp_path / "w.db")
+    c.execute("INSERT INTO entities (id, kind, name, query, created) VALUES (1, 'brand', 'Acme', 'Acme', 0), "
+              "(2, 'competitor', 'Globex', 'Globex', 0)")
+    item = ParsedItem(guid="g", url="https://a/1", title="Acme recall", text="wobbly handlebars")
+    iid = items_store.insert(c, None, item, canonical_url=item.url, title_norm="acme recall", cluster_id=None,
+                             published=NOW, now=NOW)
+    more = items_store.insert_many(c, None, [(dataclasses.replace(item, guid="h"), "https://a/2", "acme recall",
+                                              None, NOW)], now=NOW)
+    assert items_store.insert_mentions(c, [(i, 1, NOW, "news", "s", -0.5, -0.5, "t", "text", "[]", "safety", "", 1.0,
+                                            None, NOW) for i in (iid, *more)]) == 2
+    assert not c.in_transaction
+    assert c.execute("SELECT count(*) FROM items_fts WHERE items_fts MATCH 'wobbly'").fetchone()[0] == 2
+    assert tuple(c.execute("SELECT total, negative FROM mention_daily").fetchone()) == (2, 2)
+    assert c.execute("SELECT n FROM mention_facet_counts WHERE facet = 'topic:safety'").fetchone()[0] == 2
+
+    def broken(*_a, **_k):
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(items_store, "index_new_rows", broken)
+    with pytest.raises(WorkspaceError):  # the transaction's rollback, the error said as a workspace's
+        items_store.insert_many(c, None, [(dataclasses.replace(item, guid="k"), "https://a/3", "x", None, NOW)], now=NOW)
+    with pytest.raises(WorkspaceError):
+        items_store.insert_mentions(c, [(i, 2, NOW, "news", "s", 0.5, 0.5, "t", "text", "[]", "", "", 1.0, None, NOW)
+                                        for i in (iid, *more)])  # new pairs: Globex's
+    assert c.execute("SELECT count(*) FROM items").fetchone()[0] == 2
+    assert c.execute("SELECT count(*) FROM mentions").fetchone()[0] == 2
+    c.close()

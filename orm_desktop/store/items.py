@@ -131,6 +131,10 @@ def insert(conn: sqlite3.Connection, feed_id: int | None, item: ParsedItem, *, c
     from orm_desktop.store import db
 
     if db.dialect(conn) != "postgresql":
+        if not conn.in_transaction:  # its id from max(id), its derived rows with it: one transaction
+            with db.transaction(conn):
+                return insert(conn, feed_id, item, canonical_url=canonical_url, title_norm=title_norm,
+                              cluster_id=cluster_id, published=published, now=now)
         ids = _sqlite_insert_many(conn, feed_id, [(item, canonical_url, title_norm, cluster_id, published)], now)
         if ids is not None:
             return ids[0]
@@ -170,7 +174,8 @@ def insert_many(conn: sqlite3.Connection, feed_id: int | None,
 
     postgres = db.dialect(conn) == "postgresql"
     if not postgres and new:
-        ids = _sqlite_insert_many(conn, feed_id, new, now)
+        with _own_transaction(conn):
+            ids = _sqlite_insert_many(conn, feed_id, new, now)
         if ids is not None:
             return ids
     if not postgres or len(new) < 2:
@@ -261,6 +266,16 @@ def index_new_rows(conn: sqlite3.Connection, *, items: tuple[int, int] | None = 
             conn.execute(sql, {"lo": int(span[0]), "hi": int(span[1])})
 
 
+def _own_transaction(conn: sqlite3.Connection):
+    """The caller's write transaction, or one of its own for a caller without (SQLite: a batch's
+    ids come from max(id), and its rows and their derived rows commit together)."""
+    import contextlib
+
+    from orm_desktop.store import db
+
+    return contextlib.nullcontext() if conn.in_transaction else db.transaction(conn)
+
+
 def commit_lazily(conn: sqlite3.Connection) -> None:
     """The current transaction's COMMIT returns without waiting for the server to flush it to disk
     (PostgreSQL ``SET LOCAL synchronous_commit TO off``; a refresh's per-feed transactions): a
@@ -292,9 +307,14 @@ def insert_mentions(conn: sqlite3.Connection, rows: list[tuple]) -> int:
 
     if db.dialect(conn) == "postgresql":
         return _pg_insert_mentions(conn, rows)
-    # the ids SQLite would give the rows one at a time (max(id) + 1, no AUTOINCREMENT; the caller
-    # holds the write transaction), so that the new rows are those in (last, last + n]: a pair
+    # the ids SQLite would give the rows one at a time (max(id) + 1, no AUTOINCREMENT; in the
+    # caller's write transaction, or in one of its own), so that the new rows are those in (last, last + n]: a pair
     # stored already leaves its id unused; an id past the range fails loudly (OverflowError)
+    with _own_transaction(conn):
+        return _sqlite_insert_mentions(conn, rows)
+
+
+def _sqlite_insert_mentions(conn: sqlite3.Connection, rows: list[tuple]) -> int:
     last = conn.execute("SELECT max(id) FROM mentions").fetchone()[0] or 0
     cur = conn.executemany(
         f"INSERT INTO mentions (id, {', '.join(MENTION_COLUMNS)}) "
