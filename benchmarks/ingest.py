@@ -251,7 +251,7 @@ def _cli_refresh(ws: Path, jobs: int, entries_expected: int) -> dict:
     import json
     import subprocess
 
-    root = Path(__file__).resolve().parents[1]
+    root = _tree()
     env = {**os.environ, "PYTHONPATH": str(root)}
     children = _children_cpu()
     t = time.perf_counter()
@@ -268,6 +268,14 @@ def _cli_refresh(ws: Path, jobs: int, entries_expected: int) -> dict:
             "refresh_s": summary["seconds"], "main_cpu_s": None, "workers_cpu_s": None, "cpu_s": round(cpu, 2),
             "entries_per_s": round(summary["entries"] / seconds), "server_cpu_s": None,
             "load": round(os.getloadavg()[0], 2), "workers": None}
+
+
+def _tree() -> Path:
+    """The source tree whose orm_desktop this process runs (PYTHONPATH=/tmp/base python
+    benchmarks/ingest.py measures that tree, the CLI mode included)."""
+    import orm_desktop
+
+    return Path(orm_desktop.__file__).resolve().parents[1]
 
 
 def _warm_pool(svc) -> dict:
@@ -477,7 +485,7 @@ def main() -> None:
     if "cli" in modes:
         from peers import compile_tree
 
-        compile_tree(Path(__file__).resolve().parents[1])  # as installed: bytecode compiled (untimed)
+        compile_tree(_tree())  # as installed: bytecode compiled (untimed)
     with tempfile.TemporaryDirectory(prefix="orm-ingest-") as tmp:
         for run in range(1, a.runs + 1):
             for mode in modes:
