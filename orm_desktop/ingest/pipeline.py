@@ -329,12 +329,11 @@ def refresh(conn, *, jobs: int = 4, feed_ids: Sequence[int] | None = None, force
             progress(done, len(feeds), f"{feed.title or feed.url}: {status}")
 
     NOTIFIED.clear()
-    pool = _worker_pool(conn, workers) if workers else None
-    database = _database(conn) if pool is not None else ("", 0)
-    relay = _Relay.create() if pool is not None else None
-    if pool is not None:
-        for _ in range(workers):  # start them now: their imports overlap the first downloads
-            pool.submit(_warm)
+    # the pool is asked for at the first downloaded feed: starting one (a fork server loading the
+    # models, GUI) then overlaps the remaining downloads, which run in the fetcher's threads
+    pool = None
+    database = _database(conn) if workers else ("", 0)
+    relay = _Relay.create() if workers else None
     ok = False
     replaced = False
     pending: dict = {}  # future -> (feed, fetch result)
@@ -343,6 +342,10 @@ def refresh(conn, *, jobs: int = 4, feed_ids: Sequence[int] | None = None, force
     try:
         for result in Fetcher(limits or FetchLimits(), jobs=jobs).run(requests, cancel=cancel):
             feed = by_id[result.feed_id]
+            if workers and pool is None and result.status == "ok":
+                pool = _worker_pool(conn, workers)
+                for _ in range(workers):  # start them now (spawn): their imports overlap the next downloads
+                    pool.submit(_warm)
             if pool is not None and result.status == "ok" and getattr(pool, "_broken", False) and not replaced:
                 replaced = True  # a worker died (killed, out of memory): a new pool for the rest, once
                 pool = _worker_pool(conn, workers)
