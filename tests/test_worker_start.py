@@ -178,3 +178,21 @@ def test_the_gui_warms_the_pool_when_a_workspace_opens_and_its_first_refresh_use
             assert len(ours) == FEEDS and all(f.last_status == "ok" for f in ours)
     finally:
         pipeline.shutdown_workers()
+
+
+def test_warming_for_another_workspace_leaves_a_pool_a_refresh_is_using_alone(tmp_path):
+    from orm_desktop.ingest import pipeline
+
+    pipeline.shutdown_workers()
+    try:
+        assert pipeline.warm_workers((str(tmp_path / "a.db"), 1), 2)
+        pool = pipeline._POOL["pool"]
+        pipeline._POOL["busy"] = 1  # as during a refresh of workspace a
+        assert pipeline.warm_workers((str(tmp_path / "b.db"), 2), 2) is False
+        assert pipeline._POOL["pool"] is pool and not pool._shutdown_thread
+        pipeline._POOL["busy"] = 0  # the refresh ended: the other workspace may have its own pool
+        assert pipeline.warm_workers((str(tmp_path / "b.db"), 2), 2)
+        assert pipeline._POOL["pool"] is not pool and pipeline._POOL["key"][0] == str(tmp_path / "b.db")
+    finally:
+        pipeline._POOL.pop("busy", None)
+        pipeline.shutdown_workers()

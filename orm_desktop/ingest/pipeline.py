@@ -344,6 +344,7 @@ def refresh(conn, *, jobs: int = 4, feed_ids: Sequence[int] | None = None, force
             feed = by_id[result.feed_id]
             if workers and pool is None and result.status == "ok":
                 pool = _worker_pool(conn, workers)
+                _POOL["busy"] = _POOL.get("busy", 0) + 1  # warm_workers leaves a pool in use alone
                 for _ in range(workers):  # start them now (spawn): their imports overlap the next downloads
                     pool.submit(_warm)
             if pool is not None and result.status == "ok" and getattr(pool, "_broken", False) and not replaced:
@@ -379,6 +380,8 @@ def refresh(conn, *, jobs: int = 4, feed_ids: Sequence[int] | None = None, force
         db.set_autocheckpoint(conn, 1000)
         for fut in pending:
             fut.cancel()
+        if pool is not None:
+            _POOL["busy"] -= 1
         if pool is not None and not ok:  # cancelled or failed: never reuse a pool in doubt
             shutdown_workers()
         if relay is not None:
@@ -713,6 +716,8 @@ def warm_workers(database: tuple[str, int], workers: int | None = None) -> bool:
         pool = _POOL.get("pool")
         if pool is not None and _POOL.get("key") == ("fork",):
             return True
+        if pool is not None and _POOL.get("key") != (*database, workers) and _POOL.get("busy"):
+            return False  # a refresh of another workspace is using it: its next refresh starts one
         pool = _pool_for(database, workers)
     try:
         for fut in [pool.submit(_warm) for _ in range(workers)]:
