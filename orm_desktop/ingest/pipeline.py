@@ -428,10 +428,10 @@ def _wait_for_exit(pid: int) -> None:
 
     try:
         fd = os.pidfd_open(pid)
-    except AttributeError:  # not Linux
-        fd = -1
-    except OSError:  # gone already
+    except ProcessLookupError:  # gone already
         return
+    except (AttributeError, OSError):  # not Linux, or a kernel before 5.3: poll
+        fd = -1
     if fd >= 0:
         select.select([fd], [], [])
         return
