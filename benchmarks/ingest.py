@@ -213,6 +213,7 @@ def _timed_refresh(svc, jobs: int, entries_expected: int) -> dict:
     """One ``Service.fetch(force=True)``: wall, main-process CPU, the workers' CPU (live workers
     read from /proc; any worker that ended meanwhile counted through RUSAGE_CHILDREN)."""
     workers_before = _workers_cpu()
+    server_before = _forkserver_cpu()
     children = _children_cpu()
     server0 = _server_cpu(svc)
     t = time.perf_counter()
@@ -224,6 +225,7 @@ def _timed_refresh(svc, jobs: int, entries_expected: int) -> dict:
     workers_after = _workers_cpu()
     workers_cpu = sum(v - workers_before.get(pid, 0.0) for pid, v in workers_after.items())
     workers_cpu += _children_cpu() - children  # reaped meanwhile (a pool replaced, a worker died)
+    workers_cpu += _forkserver_cpu() - server_before  # the fork server the workers are forked from (its preload)
     assert summary.entries == entries_expected, (summary.entries, entries_expected)
     return {"feeds": summary.feeds, "failed": summary.failed, "entries": summary.entries,
             "new_items": summary.new_items, "new_mentions": summary.new_mentions, "seconds": round(seconds, 2),
@@ -233,37 +235,140 @@ def _timed_refresh(svc, jobs: int, entries_expected: int) -> dict:
             "load": round(os.getloadavg()[0], 2), "workers": len(workers_after)}
 
 
+FIRST_MODES = ("gui", "gui-warm", "cli")
+FIRST_LABELS = {
+    "gui": "GUI, refresh at once: the refresh starts the worker pool (fork server + 2 workers)",
+    "gui-warm": "GUI, pool warmed when the workspace opened (service.warm_refresh_workers; its CPU in warm_cpu_s, not here)",
+    "cli": "CLI: `python -m orm_desktop fetch --jobs 4` in a new process (start-up, imports, prefork included)",
+}
+
+
+def _cli_refresh(ws: Path, jobs: int, entries_expected: int) -> dict:
+    """The command line's refresh in a new process: ``python -m orm_desktop --workspace WS
+    fetch`` (every enabled feed, as ``force``), its workers forked before the workspace opens
+    (service.start_refresh_workers). Wall and CPU of the whole command (start-up included;
+    its reaped workers through RUSAGE_CHILDREN)."""
+    import json
+    import subprocess
+
+    root = _tree()
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    children = _children_cpu()
+    t = time.perf_counter()
+    r = subprocess.run([sys.executable, "-m", "orm_desktop", "--workspace", str(ws), "fetch", "--jobs", str(jobs),
+                        "--json", "--quiet"], capture_output=True, text=True, env=env, cwd=root)
+    seconds = time.perf_counter() - t
+    cpu = _children_cpu() - children
+    if r.returncode not in (0, 1):
+        raise RuntimeError(r.stderr[-2000:])
+    summary = json.loads(r.stdout.strip().splitlines()[-1])
+    assert summary["entries"] == entries_expected, (summary["entries"], entries_expected)
+    return {"feeds": summary["feeds"], "failed": summary["failed"], "entries": summary["entries"],
+            "new_items": summary["new_items"], "new_mentions": summary["new_mentions"], "seconds": round(seconds, 2),
+            "refresh_s": summary["seconds"], "main_cpu_s": None, "workers_cpu_s": None, "cpu_s": round(cpu, 2),
+            "entries_per_s": round(summary["entries"] / seconds), "server_cpu_s": None,
+            "load": round(os.getloadavg()[0], 2), "workers": None}
+
+
+def _tree() -> Path:
+    """The source tree whose orm_desktop this process runs (PYTHONPATH=/tmp/base python
+    benchmarks/ingest.py measures that tree, the CLI mode included)."""
+    import orm_desktop
+
+    return Path(orm_desktop.__file__).resolve().parents[1]
+
+
+def _warm_pool(svc) -> dict:
+    """What the GUI does when a workspace opens (after WARM_WORKERS_MS): the worker pool started
+    and ready. Its wall and CPU (the fork server's and the workers', read from /proc)."""
+    from orm_desktop.ingest import pipeline
+    from orm_desktop.service import warm_refresh_workers
+
+    children = _children_cpu()
+    cpu = time.process_time()
+    t = time.perf_counter()
+    ok = warm_refresh_workers(svc)
+    seconds = time.perf_counter() - t
+    extra = sum(_workers_cpu().values()) + _forkserver_cpu()
+    return {"warm_ok": ok, "warm_s": round(seconds, 2),
+            "warm_cpu_s": round(time.process_time() - cpu + extra + _children_cpu() - children, 2),
+            "warm_method": type(getattr(pipeline._POOL.get("pool"), "_mp_context", None)).__name__}
+
+
+def _forkserver_cpu() -> float:
+    pid = _forkserver_pid()
+    try:
+        return _proc_cpu(pid) if pid else 0.0
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
+def _forkserver_pid() -> int | None:
+    import multiprocessing.forkserver as fs
+
+    return getattr(fs._forkserver, "_forkserver_pid", None)
+
+
 def one_run(base: Path, tmp: Path, feeds: int, entries: int, jobs: int, run: int,
-            steady: bool = True) -> tuple[dict, dict | None]:
-    """The first refresh of a new process (its worker pool started, as the GUI's first refresh),
-    then, with ``steady``, a second refresh of new entries at the same feeds with the pool
-    already alive (as the GUI's next refresh and ``fetch --loop``). Both into the 1M workspace."""
+            steady: bool = True, mode: str = "gui") -> tuple[dict, dict | None]:
+    """The first refresh of a new process, as ``mode`` does it (FIRST_LABELS), then, with
+    ``steady`` (in-process modes), a second refresh of new entries at the same feeds with the
+    pool already alive (as the GUI's next refresh and ``fetch --loop``). Both into the 1M
+    workspace. A benchmark process is not new: the fork server, once started, stays (as in
+    the GUI, where it lives as long as the app) and is stopped here before each first refresh."""
     import os
 
     rng = random.Random(run)
-    token = f"r{run}-{time.time_ns()}"
-    feed_dir = tmp / f"feeds{run}"
+    token = f"r{run}-{mode}-{time.time_ns()}"
+    feed_dir = tmp / f"feeds{run}-{mode}"
     feed_dir.mkdir()
     size = write_feeds(feed_dir, feeds, entries, token, rng)
     _stop_workers()  # a first refresh starts its pool
+    _stop_forkserver()
     svc = _prepare_workspace(base, tmp / f"ws{run}")
     before = svc.count_mentions()
     second = None
+    warm: dict = {}
     with StaticServer(feed_dir) as srv:
         ids = _add_feeds(svc, srv, tmp, feeds)
         assert len(ids) == feeds, ids
-        first = _timed_refresh(svc, jobs, feeds * entries)
-        if steady:
-            write_feeds(feed_dir, feeds, entries, token + "-2", random.Random(1000 + run))
-            later = time.time() + 5  # a newer Last-Modified than the first answers: 200, not 304
-            for f in feed_dir.iterdir():
-                os.utime(f, (later, later))
-            second = _timed_refresh(svc, jobs, feeds * entries)
+        if mode == "cli":
+            ws = tmp / f"ws{run}"  # SQLite only
+            svc.close()
+            first = _cli_refresh(ws, jobs, feeds * entries)
+            from orm_desktop.service import Service
+
+            svc = Service.open(ws)
+        else:
+            if mode == "gui-warm":
+                warm = _warm_pool(svc)
+            first = _timed_refresh(svc, jobs, feeds * entries)
+            if steady:
+                write_feeds(feed_dir, feeds, entries, token + "-2", random.Random(1000 + run))
+                later = time.time() + 5  # a newer Last-Modified than the first answers: 200, not 304
+                for f in feed_dir.iterdir():
+                    os.utime(f, (later, later))
+                second = _timed_refresh(svc, jobs, feeds * entries)
     _stop_workers()
     after = svc.count_mentions()
     svc.close()
-    common = {"run": run, "mentions_before": before, "mentions_after": after, "feed_mib": round(size / 2**20, 1)}
-    return {**common, **first}, ({**common, **second} if second else None)
+    common = {"run": run, "mode": mode, "mentions_before": before, "mentions_after": after,
+              "feed_mib": round(size / 2**20, 1)}
+    return {**common, **first, **warm}, ({**common, **second, "mode": "steady"} if second else None)
+
+
+def _stop_forkserver() -> None:
+    """Stop this process's fork server (Python keeps one per process): the next first refresh
+    starts its own, as a new GUI process would."""
+    import multiprocessing.forkserver as fs
+
+    server = fs._forkserver
+    pid = getattr(server, "_forkserver_pid", None)
+    if pid is None:
+        return
+    stop = getattr(server, "_stop", None)
+    if stop is not None:
+        stop()
 
 
 def breakdown(base: Path, tmp: Path, feeds: int, entries: int, jobs: int, profile: bool) -> list[dict]:
@@ -333,7 +438,8 @@ def breakdown(base: Path, tmp: Path, feeds: int, entries: int, jobs: int, profil
     for fut in [pool.submit(pl._warm) for _ in range(2)]:
         fut.result()
     pl.shutdown_workers()
-    stage("start 2 spawn workers", time.perf_counter() - t, n, "wall; each worker starts and imports (kept across refreshes since issue 18)")
+    stage("start 2 workers", time.perf_counter() - t, n, "wall; a fork server loading the models once, 2 workers forked "
+          "from it (spawned, each importing, before branch startup); kept across refreshes since issue 18")
     t = time.perf_counter()
     detect_and_store(conn, now=now)
     stage("alerts after the refresh", time.perf_counter() - t, n)
@@ -360,6 +466,10 @@ def main() -> None:
     p.add_argument("--no-breakdown", action="store_true")
     p.add_argument("--no-profile", action="store_true")
     p.add_argument("--no-steady", action="store_true", help="only the first refresh of each run (pool start included)")
+    p.add_argument("--first", default=",".join(FIRST_MODES),
+                   help="how each front end does a process's first refresh, comma-separated: gui (the refresh "
+                        "starts the pool), gui-warm (pool warmed when the workspace opened), cli (a new "
+                        "`orm-desktop fetch` process)")
     a = p.parse_args()
     if a.backend == "postgresql":
         from pg_cache import cached_pg_workspace
@@ -368,45 +478,63 @@ def main() -> None:
     else:
         base = cached_workspace(a.mentions)
     rows, steady = [], []
+    modes = [m for m in a.first.split(",") if m]
+    assert set(modes) <= set(FIRST_MODES), modes
+    if a.backend == "postgresql" and "cli" in modes:
+        modes.remove("cli")  # the CLI mode opens the copy by path (SQLite)
+    if "cli" in modes:
+        from peers import compile_tree
+
+        compile_tree(_tree())  # as installed: bytecode compiled (untimed)
     with tempfile.TemporaryDirectory(prefix="orm-ingest-") as tmp:
         for run in range(1, a.runs + 1):
-            first, second = one_run(base, Path(tmp), a.feeds, a.entries, a.jobs, run, not a.no_steady)
-            rows.append(first)
-            for label, r in (("first refresh (pool start included)", first), ("steady state (pool alive)", second)):
-                if r is None:
-                    continue
-                print(f"run {run}, {label}: {r['entries']:,} entries in {r['seconds']} s = {r['entries_per_s']:,}/s, "
-                      f"{r['cpu_s']} CPU-s (main {r['main_cpu_s']}, workers {r['workers_cpu_s']}; "
-                      f"{r['new_items']:,} new items, {r['new_mentions']:,} new mentions, {r['failed']} failed)",
-                      file=sys.stderr, flush=True)
-            if second is not None:
-                steady.append(second)
-            shutil.rmtree(Path(tmp) / f"ws{run}", ignore_errors=True)
-            if a.backend == "postgresql":
-                _drop_clones()
+            for mode in modes:
+                first, second = one_run(base, Path(tmp), a.feeds, a.entries, a.jobs, run,
+                                        not a.no_steady and mode == "gui", mode)
+                rows.append(first)
+                for label, r in ((f"first refresh, {mode}", first), ("steady state (pool alive)", second)):
+                    if r is None:
+                        continue
+                    print(f"run {run}, {label}: {r['entries']:,} entries in {r['seconds']} s = "
+                          f"{r['entries_per_s']:,}/s, {r['cpu_s']} CPU-s (main {r['main_cpu_s']}, workers "
+                          f"{r['workers_cpu_s']}; {r['new_items']:,} new items, {r['new_mentions']:,} new mentions, "
+                          f"{r['failed']} failed){' warm-up ' + str(r['warm_s']) + ' s, ' + str(r['warm_cpu_s']) + ' CPU-s' if 'warm_s' in r else ''}",
+                          file=sys.stderr, flush=True)
+                if second is not None:
+                    steady.append(second)
+                shutil.rmtree(Path(tmp) / f"ws{run}", ignore_errors=True)
+                if a.backend == "postgresql":
+                    _drop_clones()
         stages = []
         if not a.no_breakdown:
             print("breakdown:", file=sys.stderr)
             stages = breakdown(base, Path(tmp), a.feeds, a.entries, a.jobs, not a.no_profile)
             if a.backend == "postgresql":
                 _drop_clones()
-    rates = [r["entries_per_s"] for r in rows]
-    median = statistics.median(rates)
     cols = ["run", "entries", "new_items", "new_mentions", "failed", "seconds", "main_cpu_s", "workers_cpu_s",
             "cpu_s", "server_cpu_s", "load", "entries_per_s"]
-    print("first refresh of a new process (worker pool started: spawned, as the GUI's first refresh)")
-    print(table(rows, cols))
+    by_mode: dict[str, dict] = {}
+    for mode in modes:
+        mine = [r for r in rows if r["mode"] == mode]
+        print(f"first refresh of a new process, {FIRST_LABELS[mode]}")
+        print(table(mine, cols + (["warm_s", "warm_cpu_s", "warm_method"] if mode == "gui-warm" else [])) + "\n")
+        rates = [r["entries_per_s"] for r in mine]
+        by_mode[mode] = {"median_entries_per_s": statistics.median(rates),
+                         "median_cpu_s": statistics.median(r["cpu_s"] for r in mine), "rates": rates}
     if steady:
-        print("\nsteady state: the next refresh, new entries, worker pool already alive (GUI's later refreshes, "
+        print("steady state: the next refresh, new entries, worker pool already alive (GUI's later refreshes, "
               "fetch --loop)")
         print(table(steady, cols))
     if stages:
         print()
         print(table(stages, ["stage", "seconds", "ms_per_entry", "note"]))
-    cpu = statistics.median(r["cpu_s"] for r in rows)
-    print(f"\ningest into a {a.mentions:,}-mention {a.backend} workspace, FIRST refresh (pool start included): "
-          f"median {median:,.0f} entries/s (budget >= 1,000) over {len(rows)} runs: {rates}; median {cpu:.1f} CPU-s "
-          f"(all processes) = {a.entries * a.feeds / cpu:,.0f} entries per CPU-s")
+    print()
+    for mode, m in by_mode.items():
+        print(f"ingest into a {a.mentions:,}-mention {a.backend} workspace, FIRST refresh, {mode}: median "
+              f"{m['median_entries_per_s']:,.0f} entries/s over {len(m['rates'])} runs: {m['rates']}; median "
+              f"{m['median_cpu_s']:.1f} CPU-s = {a.entries * a.feeds / m['median_cpu_s']:,.0f} entries per CPU-s")
+    first_mode = "gui" if "gui" in by_mode else modes[0]
+    median, cpu = by_mode[first_mode]["median_entries_per_s"], by_mode[first_mode]["median_cpu_s"]
     steady_median = steady_cpu = None
     if steady:
         steady_rates = [r["entries_per_s"] for r in steady]
@@ -417,6 +545,7 @@ def main() -> None:
               f"{steady_cpu:.1f} CPU-s = {a.entries * a.feeds / steady_cpu:,.0f} entries per CPU-s")
     path = write_json("ingest" + ("-postgresql" if a.backend == "postgresql" else ""),
                       {"backend": a.backend, "budget_entries_per_s": 1000, "median_entries_per_s": median,
+                                 "first_mode": first_mode, "first_by_mode": by_mode,
                                  "median_cpu_s": cpu, "runs": rows,
                                  "steady_median_entries_per_s": steady_median, "steady_median_cpu_s": steady_cpu,
                                  "steady_runs": steady,

@@ -1447,6 +1447,20 @@ def start_refresh_workers() -> bool:
     return prefork_workers()
 
 
+def warm_refresh_workers(svc: Service) -> bool:
+    """For the GUI, off its thread, when a workspace opens: start the refresh's worker pool now
+    (forked from a fork server that loads the models once; pipeline.warm_workers) and wait
+    until it is ready, so that the first refresh finds it warm instead of starting it. Nothing
+    (False) for a read-only workspace or one with fewer feeds than a refresh hands to workers."""
+    from orm_desktop.ingest import pipeline
+
+    if svc.snapshot_label or svc.team_reads_only():
+        return False
+    if sum(f.enabled for f in svc.feeds()) < pipeline.PARALLEL_MIN_FEEDS:
+        return False
+    return pipeline.warm_workers(pipeline._database(svc.conn))
+
+
 def refresh_label(state: dict, when: Callable[[int | None], str]) -> str:
     """"Last refresh" as text that never claims more than happened (status bar, `info`):
     the newest refresh that fetched anything, and whether it covered every enabled feed."""

@@ -17,6 +17,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -328,22 +329,35 @@ def refresh(conn, *, jobs: int = 4, feed_ids: Sequence[int] | None = None, force
             progress(done, len(feeds), f"{feed.title or feed.url}: {status}")
 
     NOTIFIED.clear()
-    pool = _worker_pool(conn, workers) if workers else None
-    database = _database(conn) if pool is not None else ("", 0)
-    relay = _Relay.create() if pool is not None else None
-    if pool is not None:
-        for _ in range(workers):  # start them now: their imports overlap the first downloads
-            pool.submit(_warm)
+    # the pool is asked for at the first downloaded feed: starting one (a fork server loading the
+    # models, GUI) then overlaps the remaining downloads, which run in the fetcher's threads
+    pool = None
+    database = _database(conn) if workers else ("", 0)
+    relay = _Relay.create() if workers else None
     ok = False
+    replaced = False
     pending: dict = {}  # future -> (feed, fetch result)
     # fewer, larger WAL checkpoints while many small per-feed transactions land
     db.set_autocheckpoint(conn, 8000)
     try:
         for result in Fetcher(limits or FetchLimits(), jobs=jobs).run(requests, cancel=cancel):
             feed = by_id[result.feed_id]
+            if workers and pool is None and result.status == "ok":
+                pool = _worker_pool(conn, workers)
+                _POOL["busy"] = _POOL.get("busy", 0) + 1  # warm_workers leaves a pool in use alone
+                for _ in range(workers):  # start them now (spawn): their imports overlap the next downloads
+                    pool.submit(_warm)
+            if pool is not None and result.status == "ok" and getattr(pool, "_broken", False) and not replaced:
+                replaced = True  # a worker died (killed, out of memory): a new pool for the rest, once
+                pool = _worker_pool(conn, workers)
+            fut = None
             if pool is not None and result.status == "ok":
-                fut = pool.submit(_prepare_in_worker, database, run_id, now, feed, result.body or b"",
-                                  result.final_url or feed.url, result.headers, relay.path if relay else "")
+                try:
+                    fut = pool.submit(_prepare_in_worker, database, run_id, now, feed, result.body or b"",
+                                      result.final_url or feed.url, result.headers, relay.path if relay else "")
+                except BrokenProcessPool:  # died again: this process prepares the feed
+                    fut = None
+            if fut is not None:
                 if relay is not None:
                     fut.add_done_callback(relay.publish)  # at once, in the pool's result thread
                 pending[fut] = (feed, result)
@@ -366,6 +380,8 @@ def refresh(conn, *, jobs: int = 4, feed_ids: Sequence[int] | None = None, force
         db.set_autocheckpoint(conn, 1000)
         for fut in pending:
             fut.cancel()
+        if pool is not None:
+            _POOL["busy"] -= 1
         if pool is not None and not ok:  # cancelled or failed: never reuse a pool in doubt
             shutdown_workers()
         if relay is not None:
@@ -397,14 +413,43 @@ def _worker_init(parent: int) -> None:
 def _exit_with_parent(parent: int) -> None:
     """A worker whose refresh process was killed (SIGKILL, out of memory) exits within a second
     instead of waiting forever: its task queue's pipe never reports the end, every worker holds
-    a copy of its writing end."""
+    a copy of its writing end. A worker forked by the fork server is the server's child, not the
+    refresh process's: it watches the refresh process through a pidfd (Linux), else by polling."""
+    if os.getppid() != parent:
+        _wait_for_exit(parent)
+        os._exit(0)
     while os.getppid() == parent:
         time.sleep(1.0)
     os._exit(0)
 
 
-def _warm() -> None:
-    """Nothing: submitting it makes the pool start (and initialise) a worker early."""
+def _wait_for_exit(pid: int) -> None:
+    import select
+
+    try:
+        fd = os.pidfd_open(pid)
+    except ProcessLookupError:  # gone already
+        return
+    except (AttributeError, OSError):  # not Linux, or a kernel before 5.3: poll
+        fd = -1
+    if fd >= 0:
+        select.select([fd], [], [])
+        return
+    while True:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return
+        except PermissionError:
+            pass
+        time.sleep(1.0)
+
+
+def _warm() -> str:
+    """Nothing but this module's file: submitting it makes the pool start (and initialise) a
+    worker early, and says which source tree the worker runs (a fork server imports its
+    preload with a fresh interpreter's sys.path, not the parent's: _verified)."""
+    return __file__
 
 
 def _worker_conn(database: tuple[str, int]):
@@ -590,25 +635,96 @@ def _database(conn) -> tuple[str, int]:
 
 def _worker_pool(conn, workers: int):
     """Processes for parsing and scoring, kept for the next refresh of the same workspace: the
-    ones ``prefork_workers`` made (CLI), else 'spawn' ones (fetch threads may be running)."""
-    import atexit
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+    ones ``prefork_workers`` made (CLI), else ones forked from a fork server that loaded the
+    pipeline and its models once (GUI: fetch and Qt threads may be running, so never a plain
+    fork of this process), else 'spawn' ones (a frozen bundle; a server that loaded another
+    source tree)."""
+    with _POOL_LOCK:
+        pool = _POOL.get("pool")
+        if pool is not None and _POOL.get("key") == ("fork",) and not getattr(pool, "_broken", False):
+            return pool
+        return _pool_for(_database(conn), workers)
 
+
+_POOL_LOCK = threading.RLock()  # the GUI warms the pool in one thread and refreshes in another
+PRELOAD_MODULE = "orm_desktop.ingest.preload"
+
+
+def _pool_for(database: tuple[str, int], workers: int):
+    import atexit
+
+    key = (*database, workers)
     pool = _POOL.get("pool")
-    if pool is not None and _POOL.get("key") == ("fork",) and not getattr(pool, "_broken", False):
-        return pool
-    key = (*_database(conn), workers)
     if pool is not None and _POOL.get("key") == key and not getattr(pool, "_broken", False):
         return pool
     shutdown_workers()
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_worker_init, initargs=(os.getpid(),))
+    pool = None
+    if _forkserver_usable():
+        pool = _verified(_new_pool("forkserver", workers), workers)
+    if pool is None:
+        pool = _new_pool("spawn", workers)
     if not _POOL.get("atexit"):
         atexit.register(shutdown_workers)
         _POOL["atexit"] = True
     _POOL.update(key=key, pool=pool)
     return pool
+
+
+def _forkserver_usable() -> bool:
+    import multiprocessing
+
+    return (_POOL.get("forkserver_ok", True) and not getattr(sys, "frozen", False)
+            and "forkserver" in multiprocessing.get_all_start_methods())
+
+
+def _new_pool(method: str, workers: int):
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    ctx = multiprocessing.get_context(method)
+    if method == "forkserver":
+        # the server (a fresh interpreter, no threads) imports PRELOAD_MODULE once: the pipeline,
+        # the default engine, the language model and the topics; each worker is a fork of it
+        ctx.set_forkserver_preload([PRELOAD_MODULE])
+    return ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_worker_init,
+                               initargs=(os.getpid(),))
+
+
+def _verified(pool, workers: int):
+    """The fork-server pool with every worker started, if its workers run this very source
+    tree; else None (shut down; this process uses 'spawn' from now on). Python 3.13's fork
+    server imports its preload with a fresh interpreter's sys.path: a process that found
+    orm_desktop through a sys.path of its own (a test, a benchmark of another checkout) could
+    get workers running another copy of the code."""
+    try:
+        answers = [f.result(timeout=120) for f in [pool.submit(_warm) for _ in range(workers)]]
+    except Exception:  # noqa: BLE001 - a server or worker that failed to start: spawn instead
+        answers = []
+    if answers and all(a == __file__ for a in answers):
+        return pool
+    _POOL["forkserver_ok"] = False
+    pool.shutdown(wait=True, cancel_futures=True)
+    return None
+
+
+def warm_workers(database: tuple[str, int], workers: int | None = None) -> bool:
+    """Start the refresh's worker pool for the workspace ``database`` (``_database(conn)``) now
+    and wait until every worker is ready, so that the next refresh finds it warm: the GUI calls
+    it off its thread when a workspace opens. True when a pool is ready."""
+    workers = workers or os.cpu_count() or 1
+    with _POOL_LOCK:
+        pool = _POOL.get("pool")
+        if pool is not None and _POOL.get("key") == ("fork",):
+            return True
+        if pool is not None and _POOL.get("key") != (*database, workers) and _POOL.get("busy"):
+            return False  # a refresh of another workspace is using it: its next refresh starts one
+        pool = _pool_for(database, workers)
+    try:
+        for fut in [pool.submit(_warm) for _ in range(workers)]:
+            fut.result(timeout=120)
+    except Exception:  # noqa: BLE001 - the refresh starts its own pool then
+        return False
+    return True
 
 
 def _open_connections() -> int:
@@ -672,10 +788,11 @@ def _preload() -> None:
 def shutdown_workers() -> None:
     """Stop the kept worker processes (at exit, on a cancelled or failed refresh, or by a caller
     closing its workspace)."""
-    pool = _POOL.pop("pool", None)
-    _POOL.pop("key", None)
-    if pool is not None:
-        pool.shutdown(wait=True, cancel_futures=True)
+    with _POOL_LOCK:
+        pool = _POOL.pop("pool", None)
+        _POOL.pop("key", None)
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _interval(conn, feed: Feed) -> int:

@@ -24,6 +24,8 @@ from orm_desktop import __version__
 from orm_desktop.ui import icons
 from orm_desktop.ui.tasks import TaskRunner
 
+WARM_WORKERS_MS = 3000  # after the first paint and the first page's queries: then the worker pool starts
+
 
 class MainWindow(QMainWindow):
     switch_workspace = Signal(object)
@@ -98,6 +100,23 @@ class MainWindow(QMainWindow):
                 self.flash(f"Signed in as {svc.team_login()} ({', '.join(svc.team_roles() or ()) or 'no team role'}): "
                            "read-only on this team workspace")
             self.start_live_updates()
+            # the refresh's worker pool started in the background, so the first refresh finds it warm
+            QTimer.singleShot(WARM_WORKERS_MS, self, self.warm_refresh_workers)
+
+    def warm_refresh_workers(self) -> None:
+        """Start the refresh's worker processes off the GUI thread (service.warm_refresh_workers):
+        without it the first refresh of the session starts them, about 0.5 CPU-s and 0.5-1 s
+        before its first feed is prepared."""
+        if self.refresh_task is not None:
+            return  # the refresh starts them itself
+        svc = self.svc
+
+        def work(progress, cancel):
+            from orm_desktop.service import warm_refresh_workers
+
+            return warm_refresh_workers(svc)
+
+        self.runner.start(work)
 
     def update_title(self) -> None:
         brand = self.svc.brand_name()
