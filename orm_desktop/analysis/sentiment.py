@@ -34,6 +34,39 @@ from orm_desktop.types import label_for
 DEFAULT_ENGINE = "orm"
 
 
+class _LazyPattern:
+    """A regex compiled on its first use (re.compile's answer then, the same matches). The
+    module holds ~280 patterns, most of them behind word prefilters that a given text rarely
+    passes: compiling them all at import cost ~50 ms of every process that imports the module
+    (the GUI's start, each refresh); now each is compiled when a text first reaches it. After
+    that the compiled pattern's methods are this object's own attributes, so a call costs what
+    a call on the compiled pattern costs."""
+
+    __slots__ = ("pattern", "_flags", "flags", "groups", "groupindex", "search", "match", "fullmatch", "finditer",
+                 "findall", "split", "sub", "subn")
+
+    def __init__(self, pattern: str, flags: int = 0) -> None:
+        self.pattern = pattern
+        self._flags = flags
+
+    def compiled(self) -> re.Pattern[str]:
+        """The compiled pattern (compiled now if this is its first use)."""
+        c = re.compile(self.pattern, self._flags)
+        for name in ("flags", "groups", "groupindex", "search", "match", "fullmatch", "finditer", "findall", "split",
+                     "sub", "subn"):
+            setattr(self, name, getattr(c, name))
+        return c
+
+    def __getattr__(self, name: str):  # only for an attribute not set yet: compile, then look again
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return getattr(self.compiled(), name)
+
+
+def _lazy_re(pattern: str, flags: int = 0) -> _LazyPattern:
+    return _LazyPattern(pattern, flags)
+
+
 class Engine(Protocol):
     name: str
     languages: frozenset[str]
@@ -323,18 +356,18 @@ _PHRASES = (
     (r"\buseless\b|\bwaste of (?:money|time)|\bnever again\b|\bnot worth\b|\bavoid (?:it|this|them)\b|\bripped off\b|\bscam\b", -0.6,
      ("useless waste again worth avoid ripped scam",)),
 )
-REPUTATION_PHRASES: tuple[tuple[re.Pattern[str], float, tuple[frozenset[str], ...]], ...] = tuple(
-    (re.compile(p, re.IGNORECASE), v, tuple(frozenset(t.split()) for t in triggers)) for p, v, triggers in _PHRASES)
+REPUTATION_PHRASES: tuple[tuple[_LazyPattern, float, tuple[frozenset[str], ...]], ...] = tuple(
+    (_lazy_re(p, re.IGNORECASE), v, tuple(frozenset(t.split()) for t in triggers)) for p, v, triggers in _PHRASES)
 # The same patterns compiled with re.ASCII (speed: ~2x on 500 characters). They find exactly what
 # the Unicode patterns find on a text without _UNICODE_ONLY characters: non-ASCII letters, digits
 # and spaces (Unicode \w, \d, \s; IGNORECASE's Unicode folds K, ſ, ı, İ are letters) and the
 # separators \x1c-\x1f (Unicode whitespace, not ASCII \s). Typographic quotes, dashes and emoji
 # are neither, so most English posts qualify (tests/test_sentiment_speed.py).
-_ASCII_PHRASES: tuple[re.Pattern[str], ...] = tuple(
-    re.compile(p.pattern, (p.flags & ~re.UNICODE) | re.ASCII) for p, _v, _t in REPUTATION_PHRASES)
-_UNICODE_ONLY = re.compile(r"[^\W\x00-\x7f]|[^\S\x00-\x7f]")
-_C0_SEPARATORS = re.compile("[\x1c-\x1f]")
-_NON_ASCII = re.compile("[^\x00-\x7f]+")
+_ASCII_PHRASES: tuple[_LazyPattern, ...] = tuple(
+    _lazy_re(p.pattern, re.IGNORECASE | re.ASCII) for p, _v, _t in REPUTATION_PHRASES)
+_UNICODE_ONLY = _lazy_re(r"[^\W\x00-\x7f]|[^\S\x00-\x7f]")
+_C0_SEPARATORS = _lazy_re("[\x1c-\x1f]")
+_NON_ASCII = _lazy_re("[^\x00-\x7f]+")
 
 
 def _ascii_patterns_apply(text: str) -> bool:
@@ -349,7 +382,7 @@ for _i, (_p, _v, _t) in enumerate(REPUTATION_PHRASES):
 _TRIGGER_WORDS = frozenset(_TRIGGER_INDEX)
 _TO_SPACE = str.maketrans({c: " " for c in "!\"#$%&()*+,./:;<=>?@[\\]^_`{|}~“”‘’…"})
 # factual announcements and explainers: close to neutral unless a reputation phrase says more
-_FACTUAL = re.compile(r"\b(?:appoints?|appointed|names|hires|hired) (?:a |an |the )?(?:new )?(?:\w+ ){0,2}"
+_FACTUAL = _lazy_re(r"\b(?:appoints?|appointed|names|hires|hired) (?:a |an |the )?(?:new )?(?:\w+ ){0,2}"
                       r"(?:chief|officer|director|head|president|chair|chairman|chairwoman|ceo|cfo|cto|coo)\b"
                       r"|\bwill (?:hold|publish|report|host|present|release|announce|unveil) (?:its|their|the|a|an)\b|\bannual general meeting\b"
                       r"|^\s*(?:here is|here's|this is) how\b|\bexplained\s*:|\ba (?:look|guide) (?:at|to|inside)\b|\bguide to\b"
@@ -369,7 +402,7 @@ _FACTUAL_WORDS = frozenset("appoint appoints appointed names hires hired will an
 
 
 _ASCII_TO_SPACE = str.maketrans({c: " " for c in "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"})
-_WORD = re.compile(r"[^\W_]+")
+_WORD = _lazy_re(r"[^\W_]+")
 
 
 def _factual(text: str, lowered: str | None = None) -> bool:
@@ -383,19 +416,19 @@ def _factual(text: str, lowered: str | None = None) -> bool:
     return bool(_FACTUAL.search(text))
 
 
-_QUESTION = re.compile(r"^\s*(?:what|how|where|when|which|who|whom|whose|does|do|did|is|are|can|could|should|would|will|has|have|anyone|any)\b[^.!]*\?\s*$", re.IGNORECASE)
+_QUESTION = _lazy_re(r"^\s*(?:what|how|where|when|which|who|whom|whose|does|do|did|is|are|can|could|should|would|will|has|have|anyone|any)\b[^.!]*\?\s*$", re.IGNORECASE)
 # a verdict: "2/5", "7 out of 10", "5/10 stars" at the end of a sentence or next to "rating",
 # "score", "overall", "verdict" — not "about 1/10 of a second"
 # "9/10, would stay again" ends a verdict too; "8 out of 10, he's white" is a proportion
-_RATING = re.compile(r"(?<![\d/.])(\d+(?:\.\d+)?)\s*/\s*(5|10)\b(?![/.]\d)"
+_RATING = _lazy_re(r"(?<![\d/.])(\d+(?:\.\d+)?)\s*/\s*(5|10)\b(?![/.]\d)"
                      r"(?=\s*(?:stars?\b|points?\b|overall\b|[.!,;)\]]|$|\n|[^\w\s]|(?!of\b|th\b|in\b|times\b)[a-zA-Z]))"
                      r"|(?<![\d/.])(\d+(?:\.\d+)?)\s*out of\s*(5|10)\b(?![/.]\d)(?=\s*(?:stars?\b|points?\b|overall\b|[.!)\]]|$|\n))",
                      re.IGNORECASE)
-_DATE_BEFORE = re.compile(r"\b(?:on|by|from|until|till|since|before|after|dated?)\s*$", re.IGNORECASE)
-_SARCASM_EMOJI = re.compile("[\U0001F644\U0001F612\U0001F643\U0001F611\U0001F928]")  # eye roll, unamused, upside-down, expressionless, raised eyebrow
+_DATE_BEFORE = _lazy_re(r"\b(?:on|by|from|until|till|since|before|after|dated?)\s*$", re.IGNORECASE)
+_SARCASM_EMOJI = _lazy_re("[\U0001F644\U0001F612\U0001F643\U0001F611\U0001F928]")  # eye roll, unamused, upside-down, expressionless, raised eyebrow
 
 
-_STARS = re.compile(r"\b(zero|one|two|three|four|five|[0-5](?:\.5)?)(?:\s+|-)stars?\b", re.IGNORECASE)
+_STARS = _lazy_re(r"\b(zero|one|two|three|four|five|[0-5](?:\.5)?)(?:\s+|-)stars?\b", re.IGNORECASE)
 _NUMBER_WORDS = {"zero": 0.0, "one": 1.0, "two": 2.0, "three": 3.0, "four": 4.0, "five": 5.0}
 
 
@@ -490,7 +523,7 @@ class OverrideLexicon:
         return sum(ww.get(w, 0.0) for w in words) / math.sqrt(len(words))
 
 
-_LEARN_WORD = re.compile(r"[^\W\d_][\w'\-]*")
+_LEARN_WORD = _lazy_re(r"[^\W\d_][\w'\-]*")
 _STOP = frozenset("the a an and or of to in on at for with is are was were be been it its this that "
                   "i you he she we they my your our their me him her them as by from".split())
 
@@ -546,8 +579,8 @@ def get_engine(name: str | None = None) -> Engine:
 
 _ABBREVIATIONS = ("Mr", "Mrs", "Ms", "Dr", "St", "Inc", "Ltd", "Co", "Corp", "vs", "e.g", "i.e",
                   "U.S", "U.K", "No", "Jr", "Sr", "Prof", "Gen", "Sen", "Rep", "Gov", "approx", "etc")
-_SENT_END = re.compile(r"(?<=[.!?…])[\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9@#])|\n\s*\n|\n(?=[-•*]\s)")
-_ABBREV_END = re.compile(r"(?:^|[\s(])(?:" + "|".join(re.escape(a) for a in _ABBREVIATIONS) + r")\.$")
+_SENT_END = _lazy_re(r"(?<=[.!?…])[\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9@#])|\n\s*\n|\n(?=[-•*]\s)")
+_ABBREV_END = _lazy_re(r"(?:^|[\s(])(?:" + "|".join(re.escape(a) for a in _ABBREVIATIONS) + r")\.$")
 _ABBREV_ENDINGS = frozenset(a[-2:] for a in _ABBREVIATIONS)  # every abbreviation has 2+ characters
 
 
@@ -564,7 +597,7 @@ def split_sentences(text: str) -> list[str]:
 # _SENT_END with the end mark consumed instead of looked behind at: the same matches, one
 # character later for a "." "!" "?" "…" (a look-behind at the start of a pattern is tried at
 # every position; a leading character set lets the regex engine skip to the next candidate)
-_SENT_END_FAST = re.compile(r"[.!?…\n](?:(?<=[.!?…])[\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9@#])|(?<=\n)\s*\n|(?<=\n)(?=[-•*]\s))")
+_SENT_END_FAST = _lazy_re(r"[.!?…\n](?:(?<=[.!?…])[\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9@#])|(?<=\n)\s*\n|(?<=\n)(?=[-•*]\s))")
 
 
 def _split(text: str) -> list[str]:
@@ -620,21 +653,21 @@ def confidence_of(score: float, second_opinion: float) -> float:
 # segment with no evidence at all stays neutral.
 
 _CONNECT = r"(?:and|but|however|while|whereas|as|after|since|yet|though|although|even as|despite|meanwhile|unlike|compared|with|before|because|so|leaving|sending|forcing|prompting|which left)"
-_SEGMENT = re.compile(r"\s*[;—–]\s*|(?<=\w)\s+-\s+"
+_SEGMENT = _lazy_re(r"\s*[;—–]\s*|(?<=\w)\s+-\s+"
                       rf"|\s*,\s*(?={_CONNECT}\b)"
                       r"|\s+(?=(?:but|however|although|though|whereas|while|yet|unlike|even as|despite|after|meanwhile)\b)",
                       re.IGNORECASE)
 _CONTRAST = _SEGMENT  # kept for callers of the old name
 _STRONG_TURN = frozenset({"but", "however", "yet"})
 _CONTEXT_TURN = frozenset({"after", "as", "since", "because", "with", "before"})
-_CREDIT = re.compile(r"^\s*(?:under|led by|thanks to|steered by|guided by|under the leadership of)\s", re.IGNORECASE)
-_INVERT = re.compile(r"^\s*(?:unlike|compared (?:with|to)|in contrast to|as opposed to|versus|vs\.?)\s", re.IGNORECASE)
+_CREDIT = _lazy_re(r"^\s*(?:under|led by|thanks to|steered by|guided by|under the leadership of)\s", re.IGNORECASE)
+_INVERT = _lazy_re(r"^\s*(?:unlike|compared (?:with|to)|in contrast to|as opposed to|versus|vs\.?)\s", re.IGNORECASE)
 
 
-_SEG_CHARS = re.compile("[,;:\u2014\u2013-]")
+_SEG_CHARS = _lazy_re("[,;:\u2014\u2013-]")
 _SEG_WORDS = frozenset("but however although though whereas while yet unlike even despite after meanwhile".split())
-_UNLIKE = re.compile(r"^\s*unlike\b([^,]+),\s*(.+)$", re.IGNORECASE | re.DOTALL)
-_COMPARED = re.compile(r"^\s*(compared (?:with|to)\b[^,]+),\s*(.+)$", re.IGNORECASE | re.DOTALL)
+_UNLIKE = _lazy_re(r"^\s*unlike\b([^,]+),\s*(.+)$", re.IGNORECASE | re.DOTALL)
+_COMPARED = _lazy_re(r"^\s*(compared (?:with|to)\b[^,]+),\s*(.+)$", re.IGNORECASE | re.DOTALL)
 
 
 def split_clauses(sentence: str) -> list[str]:
@@ -691,7 +724,7 @@ _NOT_NAMES = frozenset(
     "eid diwali hanukkah ramadan europe european asia asian africa african america american americas britain british "
     "england english scotland scottish wales welsh ireland irish france french germany german spain spanish italy "
     "italian china chinese japan japanese india indian canada australia london paris berlin".split())
-_CAPWORD = re.compile(r"(?<![\w'’/])[A-Z][\w&-]*")
+_CAPWORD = _lazy_re(r"(?<![\w'’/])[A-Z][\w&-]*")
 
 
 def _names_other(segment: str, spans: Callable[[str], list[tuple[int, int]]]) -> bool:
@@ -725,7 +758,7 @@ def _names_other_in(segment: str, own: tuple[tuple[int, int], ...]) -> bool:
 # a capitalised English word right after a lower-case word is a name ("yet Beacon has lost a
 # third of its value", "the Harvest had the nicer screen"), unless it is one English often
 # capitalises mid-sentence (titles, institutions, places)
-_LOWER_BEFORE = re.compile(r"(?<![.!?:;\u2014\u2013\"“])\b[a-z][a-z'’]*,?\s+$")
+_LOWER_BEFORE = _lazy_re(r"(?<![.!?:;\u2014\u2013\"“])\b[a-z][a-z'’]*,?\s+$")
 _CAPITALISED_WORDS = frozenset(
     "prime minister ministers president chancellor government company companies group board council court courts commission "
     "ministry parliament congress senate state states city county minister officer director chief executive chairman "
@@ -747,10 +780,10 @@ def _word_named(segment: str, start: int, low: str) -> bool:
     return bool(_LOWER_BEFORE.search(segment, max(0, start - 40), start))
 
 
-_CAP_BEFORE = re.compile(r"\b[A-Z][\w&-]*\s+$")
+_CAP_BEFORE = _lazy_re(r"\b[A-Z][\w&-]*\s+$")
 
 
-_PLACE_BEFORE = re.compile(r"\b(?:in|near|across|throughout|around|outside)\s+(?:the\s+)?$", re.IGNORECASE)
+_PLACE_BEFORE = _lazy_re(r"\b(?:in|near|across|throughout|around|outside)\s+(?:the\s+)?$", re.IGNORECASE)
 
 
 def _common_compound(low: str, common: frozenset[str]) -> bool:
@@ -772,7 +805,7 @@ def _is_common(low: str, common: frozenset[str]) -> bool:
     return False
 
 
-_PRONOUN_START = re.compile(r"^\s*(?:(?:but|however|although|though|yet|and|while|whereas|so|after|even as|despite)\s+)?(?:it|its|it's|they|their|they're|he|his|she|her|the (?:company|firm|group|brand|maker|business|ceo|chief executive|founder|manufacturer|retailer|bank|insurer|airline|carrier|startup|product|app|device))\b", re.IGNORECASE)
+_PRONOUN_START = _lazy_re(r"^\s*(?:(?:but|however|although|though|yet|and|while|whereas|so|after|even as|despite)\s+)?(?:it|its|it's|they|their|they're|he|his|she|her|the (?:company|firm|group|brand|maker|business|ceo|chief executive|founder|manufacturer|retailer|bank|insurer|airline|carrier|startup|product|app|device))\b", re.IGNORECASE)
 
 
 def _comment(sentence: str) -> bool:
@@ -783,7 +816,7 @@ def _comment(sentence: str) -> bool:
 
 
 # a sentence right after one naming the entity that refers back to it anywhere
-_REFERS = re.compile(r"\b(?:this|that|the) (?:brand|company|firm|product|thing|one|device|machine|unit)\b"
+_REFERS = _lazy_re(r"\b(?:this|that|the) (?:brand|company|firm|product|thing|one|device|machine|unit)\b"
                      r"|\b(?:them|these guys)\b", re.IGNORECASE)
 _TARGET = "\u27e8T\u27e9"
 _T = "T>"
@@ -811,7 +844,7 @@ _COMP_POS = ("better faster cheaper quieter easier lighter stronger safer cleane
              "tougher longer smarter superior comfier warmer roomier simpler clearer kinder friendlier")
 _COMP_NEG = ("worse slower louder noisier pricier costlier dearer heavier harder weaker flimsier inferior clunkier buggier "
              "ruder shorter dimmer uglier")
-_COMP_WORD = re.compile(rf"\b(?:{_words(_COMP_POS)}|{_words(_COMP_NEG)}|(?:more|less) (?:[a-z]+))\b", re.IGNORECASE)
+_COMP_WORD = _lazy_re(rf"\b(?:{_words(_COMP_POS)}|{_words(_COMP_NEG)}|(?:more|less) (?:[a-z]+))\b", re.IGNORECASE)
 _COMP_ADJ = {"reliable": 1, "expensive": -1, "comfortable": 1, "powerful": 1, "efficient": 1, "complicated": -1,
              "useful": 1, "durable": 1, "responsive": 1, "helpful": 1, "annoying": -1, "fragile": -1, "intuitive": 1,
              "affordable": 1, "stable": 1, "secure": 1, "accurate": 1, "frustrating": -1, "confusing": -1}
@@ -819,8 +852,8 @@ _COMP_SIGN = {**{w: 1 for w in _COMP_POS.split()}, **{w: -1 for w in _COMP_NEG.s
 _PEOPLE = r"(?:customers|buyers|users|shoppers|passengers|travell?ers|clients|business|subscribers|drivers|people|them|investors|advertisers|fans|diners|guests|viewers|listeners|readers|patients|members|households)"
 
 # (pattern over the text with the entity replaced by ⟨T⟩, valence for the entity)
-ROLE_PATTERNS: tuple[tuple[re.Pattern[str], float], ...] = tuple(
-    (re.compile(p.replace("T>", _TARGET), re.IGNORECASE), v) for p, v in (
+ROLE_PATTERNS: tuple[tuple[_LazyPattern, float], ...] = tuple(
+    (_lazy_re(p.replace("T>", _TARGET), re.IGNORECASE), v) for p, v in (
         (r"\b(?:lost|loses|losing)\s+(?:\w+\s+){0,4}?to\s+(?:rival\s+)?T>", 0.6),
         (r"\b(?:won|wins|winning|victory|preferred|prefer|chosen|chose|choose|chooses|picked|pick|picks|selected|voted|named|awarded|clinched|secured|take|takes)\b(?:\s+\S+){0,8}?\s+"
          r"(?:over|ahead of|instead of|rather than|in preference to)\s+(?:rivals?\s+|the\s+)?T>", -0.6),
@@ -958,8 +991,8 @@ def _contest_role(marked: str) -> float:
 
 # round 5: a comparison followed by a turn the other way is a mixed verdict, neutral for both
 # sides ("A is quieter than B, but it costs nearly twice as much"; "lighter than B, but slower")
-_TURN_TAIL = re.compile(r"(?:,\s*|\s+)(?:but|though|although|yet|however|whereas)\b(.*)$", re.IGNORECASE | re.DOTALL)
-_COSTS_MORE = re.compile(r"\b(?:costs?|costing|priced at|is|was)\s+(?:\w+\s+)?(?:twice|double|three times|triple|a lot more|much more|far more|more)\b"
+_TURN_TAIL = _lazy_re(r"(?:,\s*|\s+)(?:but|though|although|yet|however|whereas)\b(.*)$", re.IGNORECASE | re.DOTALL)
+_COSTS_MORE = _lazy_re(r"\b(?:costs?|costing|priced at|is|was)\s+(?:\w+\s+)?(?:twice|double|three times|triple|a lot more|much more|far more|more)\b"
                          r"|\b(?:twice|double|three times) the (?:price|cost)\b", re.IGNORECASE)
 
 
@@ -993,15 +1026,15 @@ def _bare_comparative(marked: str, c: re.Match[str]) -> float:
 
 
 # round 5: eliminations, passive ("B was knocked out of the bidding, leaving A"): the subject lost
-_ELIMINATED = re.compile(r"\b(?:was|were|got|has been|have been|is|are|being) (?:\w+ )?(?:knocked out|eliminated|dumped out|thrown out"
+_ELIMINATED = _lazy_re(r"\b(?:was|were|got|has been|have been|is|are|being) (?:\w+ )?(?:knocked out|eliminated|dumped out|thrown out"
                          r"|ousted|dethroned|unseated|kicked out)\b", re.IGNORECASE)
 _OUT_WORDS = ("knocked out", "eliminated", "dumped out", "thrown out", "ousted", "dethroned", "unseated", "kicked out")
-_CONTEST_WIN_RE = re.compile(_CONTEST_WIN, re.IGNORECASE)
-_CONTEST_LOSE_RE = re.compile(_CONTEST_LOSE, re.IGNORECASE)
-_CHOOSE_RE = re.compile(_CHOOSE, re.IGNORECASE)
-_OVER_RE = re.compile(r"\b(?:over|ahead of|instead of|rather than|above|not)\b", re.IGNORECASE)
-_PASSIVE_CHOSEN = re.compile(r"\b(?:was|were|been|is|are|got|being)\s+(?:\w+\s+)?(?:picked|chosen|selected|voted|preferred|favou?red|awarded|backed)\b", re.IGNORECASE)
-_CLAUSE_BREAK = re.compile(r"[.;!?]|\b(?:but|however|while|whereas|although|though)\b", re.IGNORECASE)
+_CONTEST_WIN_RE = _lazy_re(_CONTEST_WIN, re.IGNORECASE)
+_CONTEST_LOSE_RE = _lazy_re(_CONTEST_LOSE, re.IGNORECASE)
+_CHOOSE_RE = _lazy_re(_CHOOSE, re.IGNORECASE)
+_OVER_RE = _lazy_re(r"\b(?:over|ahead of|instead of|rather than|above|not)\b", re.IGNORECASE)
+_PASSIVE_CHOSEN = _lazy_re(r"\b(?:was|were|been|is|are|got|being)\s+(?:\w+\s+)?(?:picked|chosen|selected|voted|preferred|favou?red|awarded|backed)\b", re.IGNORECASE)
+_CLAUSE_BREAK = _lazy_re(r"[.;!?]|\b(?:but|however|while|whereas|although|though)\b", re.IGNORECASE)
 
 
 # every role pattern and contest verb has one of these stems: one search rules a clause out (speed)
@@ -1064,7 +1097,7 @@ def _stems_of(pattern: str) -> frozenset[str]:
     return mine or frozenset((*_ROLE_STEMS, ">"))
 
 
-def _build_role_index() -> tuple[tuple[re.Pattern[str], float, frozenset[str]], ...]:
+def _build_role_index() -> tuple[tuple[_LazyPattern, float, frozenset[str]], ...]:
     return tuple((pat, v, _stems_of(pat.pattern)) for pat, v in ROLE_PATTERNS)
 
 
@@ -1096,9 +1129,9 @@ def _no_spans(text: str) -> list[tuple[int, int]]:
     return []
 
 
-_SPEAKER = re.compile(_TARGET + r"\s+(?:has\s+|have\s+)?(?:praised|thanked|hailed|applauded|commended|lauded|welcomed|criticised|criticized|accused|attacked|slammed)\s+([^;.]*)",
+_SPEAKER = _lazy_re(_TARGET + r"\s+(?:has\s+|have\s+)?(?:praised|thanked|hailed|applauded|commended|lauded|welcomed|criticised|criticized|accused|attacked|slammed)\s+([^;.]*)",
                       re.IGNORECASE | re.DOTALL)
-_HYPOTHETICAL = re.compile(r"\b(?:thinking (?:of|about)|considering|should (?:i|we)|shall (?:i|we)|planning to|plan to|whether (?:to|i|we)|might|wondering|tempted to)\b",
+_HYPOTHETICAL = _lazy_re(r"\b(?:thinking (?:of|about)|considering|should (?:i|we)|shall (?:i|we)|planning to|plan to|whether (?:to|i|we)|might|wondering|tempted to)\b",
                            re.IGNORECASE)
 NEUTRAL_ROLE = 1e-4
 _SPEAKER_STEMS = frozenset("praised thanked hailed applauded commended lauded welcomed criticis criticiz accus attacked slammed".split())  # the entity only speaks ("A praised B's engineers"): neutral for A
@@ -1116,7 +1149,7 @@ def role_valence(clause: str, spans: Callable[[str], list[tuple[int, int]]]) -> 
     return _role_marked(marked) or rival_role(clause, spans)
 
 
-_NAME_RUN = re.compile(r"(?<![\w'’/])[A-Z][\w&-]*(?:\s+[A-Z][\w&-]*)*")
+_NAME_RUN = _lazy_re(r"(?<![\w'’/])[A-Z][\w&-]*(?:\s+[A-Z][\w&-]*)*")
 
 
 def _other_names(sentence: str, own: tuple[tuple[int, int], ...]) -> list[tuple[int, int]]:
@@ -1146,9 +1179,9 @@ def _word_is_name(sentence: str, m: re.Match[str]) -> bool:
     return not _PLACE_BEFORE.search(sentence, max(0, m.start() - 24), m.start())
 
 
-_OWN_BEFORE = re.compile(r"\b(?:its|their|his|her|our|my)\s+$", re.IGNORECASE)
+_OWN_BEFORE = _lazy_re(r"\b(?:its|their|his|her|our|my)\s+$", re.IGNORECASE)
 # a rival's gain is the entity's loss only where there is a contest for customers or a misfortune
-_RIVAL_CONTEXT = re.compile(rf"\b(?:{_PEOPLE}|collapse\w*|outages?|recalls?|strikes?|administration|troubles|woes|warning"
+_RIVAL_CONTEXT = _lazy_re(rf"\b(?:{_PEOPLE}|collapse\w*|outages?|recalls?|strikes?|administration|troubles|woes|warning"
                             r"|fiasco|breach|bankrupt\w*|gift|boon|windfall|gain|opportunity|beneficiar\w*|rivals?|favourite|favorite|prize"
                             r"|awards?|tender|title|trophy|race|contest|shortlist\w*|bid|fire|shortages?|scrambling|disruption"
                             r"|cancel\w*|switch\w*|from|contract|choice)\b", re.IGNORECASE)
@@ -1204,14 +1237,14 @@ def _role_marked(marked: str) -> float:
 
 
 # legal action that failed: good for its target, bad for whoever brought it
-_LEGAL_FAIL = re.compile(r"\b(?:dismiss(?:ed|es|al)|thrown out|threw out|throws? out|dropped|withdrawn|withdrew|overturned|overturns?"
+_LEGAL_FAIL = _lazy_re(r"\b(?:dismiss(?:ed|es|al)|thrown out|threw out|throws? out|dropped|withdrawn|withdrew|overturned|overturns?"
                          r"|quashed|quash(?:es)?|struck out|strikes? out|rejected|rejects|acquitted|collapsed|failed)\b", re.IGNORECASE)
 _LEGAL_ACTION = (r"(?:lawsuits?|suits?|claims?|case|cases|charges?|allegations?|complaints?|action|proceedings|prosecution"
                  r"|appeal|challenge|petition|motion|application|fine|ban|injunction|bid)")
-_PLAINTIFF = re.compile(rf"T>(?:'s|’s)\s+(?:[\w-]+\s+){{0,3}}?{_LEGAL_ACTION}\b"
+_PLAINTIFF = _lazy_re(rf"T>(?:'s|’s)\s+(?:[\w-]+\s+){{0,3}}?{_LEGAL_ACTION}\b"
                         rf"|\b{_LEGAL_ACTION}\s+(?:\w+\s+){{0,4}}?(?:brought|filed|launched|lodged|made)\s+by\s+T>".replace("T>", _TARGET),
                         re.IGNORECASE)
-_DEFENDANT = re.compile(rf"\b{_LEGAL_ACTION}\s+(?:\w+\s+){{0,4}}?(?:against|accusing|targeting|imposed on|on)\s+T>"
+_DEFENDANT = _lazy_re(rf"\b{_LEGAL_ACTION}\s+(?:\w+\s+){{0,4}}?(?:against|accusing|targeting|imposed on|on)\s+T>"
                         r"|\b(?:sued|suing|accused|charged|fined|prosecuted)\s+T>".replace("T>", _TARGET), re.IGNORECASE)
 
 
@@ -1230,10 +1263,10 @@ def _legal_outcome(marked: str, role: float) -> float:
 
 # round 5: the side that sells, stocks or uses another's products in a deal ("A has signed a deal to
 # sell B's cereals", "A will stock B's phones") is neither winner nor loser; B gains (ROLE_PATTERNS)
-_DEAL_SUBJECT = re.compile(_TARGET + r"\s+(?:\w+\s+){0,4}?(?:will|to|agreed to|deal to|agreement to|plans? to|is to)\s+(?:\w+\s+)?"
+_DEAL_SUBJECT = _lazy_re(_TARGET + r"\s+(?:\w+\s+){0,4}?(?:will|to|agreed to|deal to|agreement to|plans? to|is to)\s+(?:\w+\s+)?"
                            r"(?:sell|stock|carry|use|distribute|license|licence|resell|install)\s+(?:\w+\s+){0,2}?"
                            r"[A-Z][\w&-]*(?:\s+[A-Z][\w&-]*)*(?:'s|’s)\s")
-_DEAL_OBJECT = re.compile(r"\b(?:will|to|agreed to|deal to|agreement to|plans? to|is to)\s+(?:\w+\s+)?(?:sell|stock|carry|use|distribute|license|licence|resell|install)"
+_DEAL_OBJECT = _lazy_re(r"\b(?:will|to|agreed to|deal to|agreement to|plans? to|is to)\s+(?:\w+\s+)?(?:sell|stock|carry|use|distribute|license|licence|resell|install)"
                           r"\s+(?:\w+\s+){0,2}?" + _TARGET + r"(?:'s|’s)\s+\w+", re.IGNORECASE)
 _DEAL_STEMS = frozenset("sell stock carry distribut licen resell install".split())
 
@@ -1270,12 +1303,12 @@ def _role_of(marked: str, gate: bool = True) -> float:
 
 
 # round 5: a scoreline ("Final: A 4, B 2", "B 1, A 3"): the side with more wins, a draw is no role
-_SCORE_AFTER = re.compile(_TARGET + r"\s+(\d{1,2})\s*,\s+[A-Z][\w&'’-]*(?:\s+[A-Z][\w&'’-]*){0,2}\s+(\d{1,2})\b(?![%.,:]?\d)")
-_SCORE_DASH = re.compile(_TARGET + r"\s+(\d{1,2})\s*[-–]\s*(\d{1,2})\s+([A-Z][\w&'’-]*)"
+_SCORE_AFTER = _lazy_re(_TARGET + r"\s+(\d{1,2})\s*,\s+[A-Z][\w&'’-]*(?:\s+[A-Z][\w&'’-]*){0,2}\s+(\d{1,2})\b(?![%.,:]?\d)")
+_SCORE_DASH = _lazy_re(_TARGET + r"\s+(\d{1,2})\s*[-–]\s*(\d{1,2})\s+([A-Z][\w&'’-]*)"
                          r"|\b([A-Z][\w&'’-]*)\s+(\d{1,2})\s*[-–]\s*(\d{1,2})\s+" + _TARGET)
 _MONTHS = frozenset("january february march april may june july august september october november december jan feb mar apr "
                     "jun jul aug sep sept oct nov dec".split())
-_SCORE_BEFORE = re.compile(r"(?<![\d.,:£$€])\b(\d{1,2})\s*,\s+" + _TARGET + r"\s+(\d{1,2})\b(?![%.,:]?\d)")
+_SCORE_BEFORE = _lazy_re(r"(?<![\d.,:£$€])\b(\d{1,2})\s*,\s+" + _TARGET + r"\s+(\d{1,2})\b(?![%.,:]?\d)")
 
 
 def _scoreline(marked: str) -> float:
@@ -1355,10 +1388,10 @@ def _clauses_for(sentence: str, spans: Callable[[str], list[tuple[int, int]]]) -
     return out or [(sentence, 1.0, 1.0)]
 
 
-_COMMA = re.compile(r"\s*,\s*|\s*:\s+|\s+(?=(?:why|because|when|whereas|after|since)\s)", re.IGNORECASE)
-_APPOSITIVE = re.compile(r"^\s*(?:the\s+)?(?:\S+\s+){0,3}?(?:chief executive|chief financial officer|ceo|cfo|founder|co-founder|boss|chair|chairman"
+_COMMA = _lazy_re(r"\s*,\s*|\s*:\s+|\s+(?=(?:why|because|when|whereas|after|since)\s)", re.IGNORECASE)
+_APPOSITIVE = _lazy_re(r"^\s*(?:the\s+)?(?:\S+\s+){0,3}?(?:chief executive|chief financial officer|ceo|cfo|founder|co-founder|boss|chair|chairman"
                          r"|chairwoman|head|president|director|owner|spokesperson|spokesman|spokeswoman)(?:\s+of\s+\S+(?:\s+\S+)?)?\s*$", re.IGNORECASE)
-_RELATIVE = re.compile(r"^\s*(?:who|which|whose)\b", re.IGNORECASE)
+_RELATIVE = _lazy_re(r"^\s*(?:who|which|whose)\b", re.IGNORECASE)
 
 
 def _names_rest(clause: str, spans: Callable[[str], list[tuple[int, int]]]) -> bool:
@@ -1400,7 +1433,7 @@ _EVENT_WORDS.update(dict.fromkeys("warning mistake revolt rebellion backlash upr
                                   "bully bullying harassment".split(), -0.4))
 _EVENT_WORDS.update(dict.fromkeys("certified".split(), 0.4))
 _EVENT_WORDS.update({w: 0.3 * v for w, v in _COMP_SIGN.items()})
-_EVENT_PHRASES = tuple((re.compile(p), v, frozenset(t.split())) for p, v, t in (
+_EVENT_PHRASES = tuple((_lazy_re(p), v, frozenset(t.split())) for p, v, t in (
     (r"\bstill (?:no|nothing|not|waiting|hasn'?t|haven'?t|no sign)\b|\b(?:been|kept) waiting\b"
      r"|\bwaiting (?:\w+ )?(?:\d+|two|three|four|five|six|several|many) (?:days|weeks|months|hours)\b|\bon hold\b|\bno (?:reply|response|answer|refund)\b", -0.6,
      "still been kept waiting hold no"),
@@ -1466,7 +1499,7 @@ _EVENT_PHRASES = tuple((re.compile(p), v, frozenset(t.split())) for p, v, t in (
 _FUNCTION_VERBS = ("work close open shut start charge connect boot load print heat drain spin lock sync pair fit "
                    "stay turn switch hold flush")
 # round 3: failures told as a verb that would not do its job, delays, data exposure, accounts
-_EVENT_PHRASES = _EVENT_PHRASES + tuple((re.compile(p), v, frozenset(t.split())) for p, v, t in (
+_EVENT_PHRASES = _EVENT_PHRASES + tuple((_lazy_re(p), v, frozenset(t.split())) for p, v, t in (
     (rf"\b(?:won'?t|wouldn'?t|doesn'?t|didn'?t|can'?t|couldn'?t|does not|did not|will not|would not|could not|cannot"
      rf"|refuses? to|refused to|no longer)\s+(?:even\s+|properly\s+)?{_words(_FUNCTION_VERBS)}\b", -0.6,
      "won't wont wouldn't wouldnt doesn't doesnt didn't didnt can't cant couldn't couldnt not cannot refuses refuse refused longer"),
@@ -1500,7 +1533,7 @@ _EVENT_PHRASES = _EVENT_PHRASES + tuple((re.compile(p), v, frozenset(t.split()))
 # round 5 (from dev12's misses): a fault that "still isn't right", churn told in the first person
 # ("I'm moving again", "won't be keeping it"), changes "without telling anyone", "getting old";
 # "never had a reason to call them", "two days early", "shout out to"
-_EVENT_PHRASES = _EVENT_PHRASES + tuple((re.compile(p), v, frozenset(t.split())) for p, v, t in (
+_EVENT_PHRASES = _EVENT_PHRASES + tuple((_lazy_re(p), v, frozenset(t.split())) for p, v, t in (
     (r"\bstill (?:isn'?t|is not|aren'?t|are not|doesn'?t|does not|won'?t|can'?t|cannot|wasn'?t|hasn'?t been) (?:\w+ )?(?:right|working|fixed|sorted|resolved|usable)\b"
      r"|\b(?:i'?m|i am|we'?re|we are|i'?ll be|we'?ll be) (?:\w+ )?(?:moving|leaving|switching|cancell?ing|done with)\b(?! (?:in|into|to) (?:a|the|my|our) (?:new )?(?:house|home|flat|office))"
      r"|\b(?:won'?t|will not|not going to) be (?:keeping|renewing|staying|buying|ordering|using|recommending|returning)\b"
@@ -1513,7 +1546,7 @@ _EVENT_PHRASES = _EVENT_PHRASES + tuple((re.compile(p), v, frozenset(t.split()))
 ))
 # round 5: advice to avoid, product noises, a price that doubled, a low or a high, growth told as
 # a multiple, records "than ever", failures that did not happen ("hasn't missed a beat")
-_EVENT_PHRASES = _EVENT_PHRASES + tuple((re.compile(p), v, frozenset(t.split())) for p, v, t in (
+_EVENT_PHRASES = _EVENT_PHRASES + tuple((_lazy_re(p), v, frozenset(t.split())) for p, v, t in (
     (r"\bsteer (?:well )?clear\b|\bstay (?:well )?away from\b|\bgive (?:\w+ )?a (?:wide )?miss\b"
      r"|\b(?:clicking|grinding|buzzing|whining|rattling|humming|banging|knocking|squealing|squeaking|screeching|beeping|burning) (?:noise|sound|smell)s?\b"
      r"|\bmak(?:es|ing) (?:a|an|this|that) (?:\w+ )?(?:noise|racket|din)\b"
@@ -1531,7 +1564,7 @@ _EVENT_PHRASES = _EVENT_PHRASES + tuple((re.compile(p), v, frozenset(t.split()))
 _EVENT_WORDS.update(dict.fromkeys("wobbled wobbles wobbly overstated misstated turmoil defect defective fault".split(), -0.5))
 _EVENT_WORDS.update(dict.fromkeys("thrived thrives flourished prospered".split(), 0.4))
 _EVENT_WORDS.update(dict.fromkeys("discriminated discrimination discriminating".split(), -0.5))
-_EXPERIENCE = re.compile(r"\b(?:my|mine|me|i|we|our|anyone else|again|keeps?|still|just me)\b", re.IGNORECASE)
+_EXPERIENCE = _lazy_re(r"\b(?:my|mine|me|i|we|our|anyone else|again|keeps?|still|just me)\b", re.IGNORECASE)
 _SARCASM_WORDS = frozenset("oh what just love outdid truly really so perfect great well nice bravo".split())
 
 
@@ -1555,11 +1588,11 @@ def _event_valence(words: Sequence[str]) -> float:
     return max(-1.0, min(1.0, total))
 
 
-_SARCASM_CUE = re.compile("[\U0001F644\U0001F612\U0001F643\U0001F44F\U0001F921]|\\b(?:oh (?:great|brilliant|good|perfect|wonderful|joy)|what a (?:surprise|shock|joke)"
+_SARCASM_CUE = _lazy_re("[\U0001F644\U0001F612\U0001F643\U0001F44F\U0001F921]|\\b(?:oh (?:great|brilliant|good|perfect|wonderful|joy)|what a (?:surprise|shock|joke)"
                           r"|just what (?:i|we|everyone|everybody) (?:needed|wanted)|love that for me|outdid (?:themselves|itself|yourselves)"
                           r"|truly world class|really great stuff|so glad i paid|perfect timing|great job|well done|nice one|bravo)\b",
                           re.IGNORECASE)
-_WORD_RE = re.compile(r"[a-z][a-z'\-]*")
+_WORD_RE = _lazy_re(r"[a-z][a-z'\-]*")
 
 
 def _evidence(chunk: str, engine: Engine, lang: str) -> tuple[float, float, bool]:
@@ -1593,7 +1626,7 @@ def _evidence(chunk: str, engine: Engine, lang: str) -> tuple[float, float, bool
 # A description frame (round 4): what the entity is, owns, employs, sells or earns from, or a
 # guide to how it works. Words there that VADER rates ("trust", "growing share", "quick") are not
 # an opinion about the entity, so without an event or a reputation rule the segment is neutral.
-_DESCRIPTION = re.compile(
+_DESCRIPTION = _lazy_re(
     r"\b(?:is|are|was) (?:(?:wholly|majority|partly|privately|family|jointly) )?owned by\b|\bis (?:a|the) (?:subsidiary|unit|division|part) of\b"
     r"|\bmakes? (?:its|their|most of its|most of their) (?:money|revenue|income|profits?)\b"
     r"|\b(?:sells?|supplies|supply|operates?|serves?) (?:mainly|mostly|chiefly|largely|primarily)\b"
@@ -1607,7 +1640,7 @@ _DESCRIPTION_WORDS = frozenset("owned subsidiary unit division money revenue inc
                                "customers people explainer guide primer rundown works work what together".split())
 # round 5: where its money comes from ("earns most of its revenue from…, with equipment sales making
 # up the rest"), when it was founded, how many of something it runs ("runs about 400 petrol stations")
-_DESCRIPTION5 = re.compile(
+_DESCRIPTION5 = _lazy_re(
     r"\b(?:earns?|gets?|generates?|derives?) (?:most |much |the bulk |half |a third |two-thirds |nearly all |almost all )?(?:of )?(?:its|their) (?:money|revenue|income|profits?|sales)\b"
     r"|\bmak(?:e|es|ing) up (?:the (?:rest|remainder|balance)|(?:about |around |roughly )?\w+ (?:of|per ?cent|%))\b"
     r"|\b(?:a |the )?(?:small|smaller|tiny|larger|bigger|minor)(?: but \w+)? (?:share|part|portion|slice|fraction)\b"
@@ -1627,10 +1660,10 @@ def _description(lowered: str, present: set[str], s: float = 0.0) -> bool:
 # A sarcastic tag (round 4): a bare word of praise closing a text ("Brilliant.", "so helpful",
 # "Top work.") after a let-down in the text before it (a negation, "again", "still",
 # "apparently", hours on hold) means the opposite.
-_PRAISE_TAG = re.compile(r"^\s*(?:(?:oh|so|really|just|truly|very|absolutely|simply|what|how)\s+)*(?:brilliant|amazing|great|fantastic|wonderful"
+_PRAISE_TAG = _lazy_re(r"^\s*(?:(?:oh|so|really|just|truly|very|absolutely|simply|what|how)\s+)*(?:brilliant|amazing|great|fantastic|wonderful"
                          r"|lovely|perfect|superb|excellent|top|nice|helpful|impressive|genius|classy|stellar|marvellous|marvelous)"
                          r"(?:\s+(?:work|job|stuff|service|effort|one|again|as always))?\s*[.!]*\s*$", re.IGNORECASE)
-_LETDOWN = re.compile(r"n't\b|\b(?:not|never|no longer|again|still|apparently|only \d+ (?:hours?|days?|weeks?))\b", re.IGNORECASE)
+_LETDOWN = _lazy_re(r"n't\b|\b(?:not|never|no longer|again|still|apparently|only \d+ (?:hours?|days?|weeks?))\b", re.IGNORECASE)
 
 
 def _sarcastic_tag(chunk: str, before: str) -> bool:
@@ -1640,7 +1673,7 @@ def _sarcastic_tag(chunk: str, before: str) -> bool:
 
 # round 5: the tag inside the last segment, where a lower-case tag was no new sentence ("waited 3
 # weeks for a refund from A. amazing service"); waiting and repeats are let-downs too
-_LETDOWN5 = re.compile(r"\bwait(?:ed|ing)\b|\bfor the (?:second|third|fourth|fifth|sixth|\w+th) time\b|\bon hold\b", re.IGNORECASE)
+_LETDOWN5 = _lazy_re(r"\bwait(?:ed|ing)\b|\bfor the (?:second|third|fourth|fifth|sixth|\w+th) time\b|\bon hold\b", re.IGNORECASE)
 
 
 def _sarcastic_tail(chunk: str) -> bool:
@@ -1727,11 +1760,11 @@ def _plain_fact(s: float, ev: float, vader: float, blob: float, ruled: bool, pre
         and not any(w[:4] == "NOT_" for w in present)
 
 
-_PERSON_REF = re.compile(r"^\s*(?:(?:but|however|although|though|yet|and|while|so)\s+)?(?:he|she|his|her|him|the (?:ceo|chief executive|founder|boss|chairman|chairwoman|chair|president|executive))\b",
+_PERSON_REF = _lazy_re(r"^\s*(?:(?:but|however|although|though|yet|and|while|so)\s+)?(?:he|she|his|her|him|the (?:ceo|chief executive|founder|boss|chairman|chairwoman|chair|president|executive))\b",
                          re.IGNORECASE)
-_COMPANY_REF = re.compile(r"^\s*(?:(?:but|however|although|though|yet|and|while|so)\s+)?(?:it|its|it's|they|their|they're|the (?:company|firm|group|brand|maker|business|manufacturer|retailer|bank|insurer|airline|carrier|startup|operator|chain|lender|utility|supplier|provider))\b",
+_COMPANY_REF = _lazy_re(r"^\s*(?:(?:but|however|although|though|yet|and|while|so)\s+)?(?:it|its|it's|they|their|they're|the (?:company|firm|group|brand|maker|business|manufacturer|retailer|bank|insurer|airline|carrier|startup|operator|chain|lender|utility|supplier|provider))\b",
                           re.IGNORECASE)
-_PERSON_ROLE = re.compile(r"\b(?:chief executive|ceo|founder|chairman|chairwoman|chair|boss|president|he|she|his|her)\b", re.IGNORECASE)
+_PERSON_ROLE = _lazy_re(r"\b(?:chief executive|ceo|founder|chairman|chairwoman|chair|boss|president|he|she|his|her)\b", re.IGNORECASE)
 _COMPANY_WORDS = frozenset("labs lab rail water bank group motors energy health pharma telecom foods air airlines hotels hotel inc ltd "
                            "plc llc ag sa gmbh corp co company technologies systems holdings capital insurance media".split())
 
@@ -1750,7 +1783,7 @@ def _refers_to_kind(sentence: str, text: str, spans: Callable[[str], list[tuple[
     return bool(_COMPANY_REF.match(sentence) or _PERSON_REF.match(sentence))  # its CEO's record is its record
 
 
-_TURN_START = re.compile(r"^\s*(?:but|however|sadly|unfortunately|shame|pity|update|edit|in the end|overall|verdict|bottom line"
+_TURN_START = _lazy_re(r"^\s*(?:but|however|sadly|unfortunately|shame|pity|update|edit|in the end|overall|verdict|bottom line"
                          r"|this year|since then|now|these days|(?:week|month|day|year) \w+(?=\s*:)|(?:a|one|two|three|four|six) (?:weeks?|months?|years?) (?:later|in|on)"
                          r"|fast forward|long-term update)\b", re.IGNORECASE)
 
@@ -1758,15 +1791,15 @@ _TURN_START = re.compile(r"^\s*(?:but|however|sadly|unfortunately|shame|pity|upd
 # round 5: in a short text, a place after a preposition ("Delivery to Leeds took nine weeks", "the
 # flight from Gatwick") or a member of staff ("Gary the engineer") is no one the text could be
 # about instead of the entity: such a text is still the entity's from start to end
-_PLACE_PREP = re.compile(r"\b(?:to|from|at|in|near|via|into|outside|around|across|through)\s+(?:the\s+)?$", re.IGNORECASE)
-_SWITCH_BEFORE = re.compile(r"\b(?:switch\w*|mov\w+|went|go|goes|going|gone|turn\w*|sign\w* up|defect\w*|chang\w+|back|over|lost|losing|loses"
+_PLACE_PREP = _lazy_re(r"\b(?:to|from|at|in|near|via|into|outside|around|across|through)\s+(?:the\s+)?$", re.IGNORECASE)
+_SWITCH_BEFORE = _lazy_re(r"\b(?:switch\w*|mov\w+|went|go|goes|going|gone|turn\w*|sign\w* up|defect\w*|chang\w+|back|over|lost|losing|loses"
                             r"|bought|buy|buying|purchas\w*|shopping|ordered|order|ordering|use|used|using|customers|business|contract|deal|tender|orders|prize|award)\s+(?:\w+\s+){0,3}$",
                             re.IGNORECASE)
-_STAFF_AFTER = re.compile(r"\s+(?:the|our|my|from|at)\s+(?:\w+\s+)?(?:engineer|driver|fitter|installer|technician|rep|agent|manager|plumber|courier"
+_STAFF_AFTER = _lazy_re(r"\s+(?:the|our|my|from|at)\s+(?:\w+\s+)?(?:engineer|driver|fitter|installer|technician|rep|agent|manager|plumber|courier"
                           r"|electrician|guy|lady|man|woman|chap|assistant|advisor|adviser)\b", re.IGNORECASE)
 
 
-_PLACE_OR_STAFF = re.compile(r"\b(?:to|from|at|in|near|via|into|outside|around|across|through)\s+(?:the\s+)?[A-Z]|[a-z]\s+(?:the|our|my|from|at)\s+"
+_PLACE_OR_STAFF = _lazy_re(r"\b(?:to|from|at|in|near|via|into|outside|around|across|through)\s+(?:the\s+)?[A-Z]|[a-z]\s+(?:the|our|my|from|at)\s+"
                              r"(?:\w+\s+)?(?:engineer|driver|fitter|installer|technician|rep|agent|manager|plumber|courier|electrician|guy|lady"
                              r"|man|woman|chap|assistant|advisor|adviser)\b")
 
@@ -1868,7 +1901,7 @@ def _entity_memo(spans: Callable[[str], list[tuple[int, int]]]) -> _EntityMemo:
 
 
 # round 5: "A or B? Having owned both, B." — a question weighing two names answered by one of them
-_ANSWER_FILLER = re.compile(r"^(?:the|a|an|definitely|easily|obviously|clearly|honestly|still|always|go(?: for)?|get)\s+"
+_ANSWER_FILLER = _lazy_re(r"^(?:the|a|an|definitely|easily|obviously|clearly|honestly|still|always|go(?: for)?|get)\s+"
                             r"|\s+(?:every (?:time|day|week)|all day(?: long)?|any day(?: of the week)?|hands down|for me|easily"
                             r"|no contest|by a mile|by miles|for sure|no question|all the way|without a doubt|obviously|again|100%)$",
                             re.IGNORECASE)
@@ -1902,11 +1935,11 @@ def _refers_back(sentence: str) -> bool:
 
 # round 5: the entity only as the title of a person who is the segment's subject ("Cairn chairman
 # Tomas Brannigan was re-elected", "the Acme chief executive Dana Whitfield said")
-_TITLE_OF = re.compile(r"(?:'s|’s)?\s+(?:new\s+|former\s+|outgoing\s+|incoming\s+|interim\s+)?(?:chief executive|ceo|chairman|chairwoman|chair"
+_TITLE_OF = _lazy_re(r"(?:'s|’s)?\s+(?:new\s+|former\s+|outgoing\s+|incoming\s+|interim\s+)?(?:chief executive|ceo|chairman|chairwoman|chair"
                        r"|founder|co-founder|boss|president|cfo|chief financial officer|managing director|head)\s+[A-Z][a-z]+(?:\s+[A-Z][a-z'’-]+){1,2}\b")
 
 
-_TITLE_HINT = re.compile(r"\b(?:chief|ceo|chair|founder|co-founder|boss|president|cfo|director|head)", re.IGNORECASE)
+_TITLE_HINT = _lazy_re(r"\b(?:chief|ceo|chair|founder|co-founder|boss|president|cfo|director|head)", re.IGNORECASE)
 
 
 def _title_of_person(chunk: str, spans: Callable[[str], list[tuple[int, int]]]) -> bool:
