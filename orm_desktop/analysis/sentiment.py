@@ -1682,7 +1682,7 @@ def _evidence_parts(chunk: str, parts: Callable[[str], tuple], engine: Engine) -
         return min(s, -0.4), 0.6, True  # praise around a bad event: sarcasm
     if "," in chunk and " now " in lowered and _PAST_APPOSITIVE.search(chunk):
         return _evidence_parts(_PAST_APPOSITIVE.sub("", chunk), parts, engine)  # round 6: the past left behind
-    r6 = _evidence6(chunk, lowered, present, s, ev, ruled)
+    r6 = _evidence6(chunk, lowered, present, s, ev, ruled, blob)
     if r6 is not None:
         return r6, min(c, 0.6), r6 <= -0.4  # round 6 (below score_toward's helpers)
     if abs(s) < 0.6 and not ruled and "?" in chunk and _QUESTION.match(chunk) and not (ev < 0 and _EXPERIENCE.search(chunk)):
@@ -1742,7 +1742,7 @@ _VADER_FACT = frozenset("agree agreed agrees agreement share shares shared shari
 
 def _vader_opinion(words: Sequence[str], engine: Engine) -> bool:
     """Do the words carry an opinion VADER rates, beyond transaction words?"""
-    featurizer = getattr(engine, "featurizer", None)
+    featurizer = _featurizer(engine)
     if featurizer is None:
         return True
     lex = featurizer.lex
@@ -1965,23 +1965,29 @@ def _title_weights(parts: list[tuple[str, float, float]], spans: Callable[[str],
 # good news: "expected worse", a standing ovation, a fix done "straight away", "no issues", "doesn't
 # want to give it back", "at full capacity", "got another five years in it".
 _EVENT_PHRASES = _EVENT_PHRASES + tuple((re.compile(p), v, frozenset(t.split())) for p, v, t in (
-    (r"\bnothing but (?:trouble|problems|grief|hassle|issues|headaches|excuses|bother|faults|disappointment)\b"
-     r"|\bfac(?:es|ed|ing) (?:\w+ ){0,2}?(?:questions|criticism|calls|scrutiny|a backlash|a (?:shareholder )?revolt|accusations|anger)\b"
-     r"|\bunder (?:fire|pressure|scrutiny)\b"
-     r"|\b(?:smaller|worse|dirtier|older|noisier|slower|flimsier|tinier|shabbier) than (?:the |in the |on the )?(?:photos|pictures|advert|ad|website|listing|brochure|description)\b"
-     r"|\bput (?:the |their |its |our |my )?(?:price|prices|fees?|bills?|rent|fares?|premiums?|subscription) up\b"
-     r"|\b(?:hinge|screen|handle|strap|lid|zip|zipper|seam|casing|glass|door|button|knob|leg|wheel|sole|heel|buckle|clasp|stitching|hose|seal|lens)s? "
-     r"(?:has |had |have )?(?:cracked|snapped|broke|fell off|came off|split|jammed|came loose|came apart)\b"
-     r"|\b(?:looked|looks|seemed) (?:\w+ )?(?:great|good|lovely|amazing|nice|perfect|fine) out of the box\b"
-     r"|\bmorale (?:is |was |has )?(?:\w+ )?(?:through the floor|at rock bottom|shot|collapsed)\b|\blosing (?:good|experienced|key|talented) (?:people|staff)\b",
-     -0.6, "nothing faces faced facing under than put cracked snapped broke fell came split jammed box morale losing"),
+    (r"\bnothing but (?:trouble|problems|grief|hassle|issues|headaches|excuses|bother|faults|disappointment)\b", -0.6, "nothing"),
+    (r"\bfac(?:es|ed|ing) (?:\w+ ){0,2}?(?:questions|criticism|calls|scrutiny|a backlash|a (?:shareholder )?revolt|accusations|anger)\b"
+     r"|\bunder (?:fire|pressure|scrutiny)\b", -0.6, "faces faced facing fire pressure scrutiny"),
+    (r"\b(?:smaller|worse|dirtier|older|noisier|slower|flimsier|tinier|shabbier) than (?:the |in the |on the )?(?:photos|pictures|advert|ad|website|listing|brochure|description)\b",
+     -0.6, "photos pictures advert ad website listing brochure description"),
+    (r"\bput (?:the |their |its |our |my )?(?:price|prices|fees?|bills?|rent|fares?|premiums?|subscription) up\b", -0.6,
+     "price prices fee fees bill bills rent fare fares premium premiums subscription"),
+    (r"\b(?:hinge|screen|handle|strap|lid|zip|zipper|seam|casing|glass|door|button|knob|leg|wheel|sole|heel|buckle|clasp|stitching|hose|seal|lens)s? "
+     r"(?:has |had |have )?(?:cracked|snapped|broke|fell off|came off|split|jammed|came loose|came apart)\b", -0.6,
+     "hinge hinges screen screens handle handles strap straps lid lids zip zips zipper seam seams casing glass door doors button buttons "
+     "knob knobs leg legs wheel wheels sole soles heel heels buckle clasp stitching hose seal seals lens"),
+    (r"\b(?:looked|looks|seemed) (?:\w+ )?(?:great|good|lovely|amazing|nice|perfect|fine) out of the box\b", -0.6, "box"),
+    (r"\bmorale (?:is |was |has )?(?:\w+ )?(?:through the floor|at rock bottom|shot|collapsed)\b|\blosing (?:good|experienced|key|talented) (?:people|staff)\b",
+     -0.6, "morale losing"),
     (r"\bexpected (?:worse|less|the worst)\b", 0.9, "expected"),  # cancels "worse" (-0.3)
-    (r"\bstanding ovation\b"
-     r"|\b(?:did|done|sorted|fixed|refunded|replaced|answered|replied|responded|dealt with)\b(?:\s+\S+){0,3}?\s+(?:straight away|right away|immediately|on the spot)\b"
-     r"|\b(?:no|zero|not a single|not one) (?:issues|problems|faults|dramas|breakdowns|hiccups)\b"
-     r"|\b(?:don'?t|doesn'?t|didn'?t|won'?t|wouldn'?t) want to (?:give|send|hand) (?:it|them) back\b|\b(?:at|to) full (?:capacity|strength|production)\b"
-     r"|\bgot (?:another|plenty of|a few more|years)\b(?:\s+\S+){0,2}?\s+in (?:it|them)\b",
-     0.6, "expected ovation straight right immediately spot issues problems faults dramas breakdowns hiccups want full got"),
+    (r"\bstanding ovation\b", 0.6, "ovation"),
+    (r"\b(?:did|done|sorted|fixed|refunded|replaced|answered|replied|responded|dealt with)\b(?:\s+\S+){0,3}?\s+(?:straight away|right away|immediately|on the spot)\b",
+     0.6, "straight away immediately spot"),
+    (r"\b(?:no|zero|not a single|not one) (?:issues|problems|faults|dramas|breakdowns|hiccups)\b", 0.6,
+     "issues problems faults dramas breakdowns hiccups"),
+    (r"\b(?:don'?t|doesn'?t|didn'?t|won'?t|wouldn'?t) want to (?:give|send|hand) (?:it|them) back\b", 0.6, "want"),
+    (r"\b(?:at|to) full (?:capacity|strength|production)\b", 0.6, "capacity strength production"),
+    (r"\bgot (?:another|plenty of|a few more|years)\b(?:\s+\S+){0,2}?\s+in (?:it|them)\b", 0.6, "got"),
 ))
 # An appositive telling a past the sentence leaves behind ("A's factory, once mocked as a white
 # elephant, is now running at full capacity"): the segment is read without it.
@@ -2011,17 +2017,17 @@ _LOVE_PAYING = re.compile(r"\b(?:love|loving|adore|enjoy|enjoying)\s+(?:paying|w
 _LOVE_WORDS = frozenset("love loving adore enjoy enjoying".split())
 
 
-def _evidence6(chunk: str, lowered: str, present: set[str], s: float, ev: float, ruled: bool) -> float | None:
+def _evidence6(chunk: str, lowered: str, present: set[str], s: float, ev: float, ruled: bool, blob: float) -> float | None:
     """Round 6's readings of a segment, or None: a reassurance, shopping around and "one of three
     bidders" are neutral without an event; loving to pay more is sarcasm (−0.4)."""
     if not _LOVE_WORDS.isdisjoint(present) and _LOVE_PAYING.search(lowered):
         return min(s, -0.4)
     if abs(s) < 0.7 and not _REASSURE_WORDS.isdisjoint(present) and _REASSURE.search(lowered):
         return s * 0.05
-    if not ev and not ruled and abs(s) < 0.4 and (_PROSPECTIVE.match(lowered) or _SETUP.match(lowered)
-                                                   or (lowered.endswith("?") and lowered.count(" ") < 4)  # "Worth it?", "Any good?"
-                                                   or ("one of" in lowered or "among" in lowered)
-                                                   and _DESCRIPTION6.search(lowered)):
+    if not ev and not ruled and abs(s) < 0.4 and (
+            (lowered.endswith("?") and lowered.count(" ") < 4)  # "Worth it?", "Any good?"
+            or (abs(blob) < 0.3 and (_PROSPECTIVE.match(lowered) or _SETUP.match(lowered)))  # no adjective of opinion
+            or (("one of" in lowered or "among" in lowered) and _DESCRIPTION6.search(lowered))):
         return s * 0.1
     return None
 
@@ -2041,7 +2047,15 @@ _HOWTO = re.compile(r"\bhow to\b|\bstep[- ]by[- ]step\b|\b(?:a|the|our|your|begi
                     r"|\bwhat you need to know\b|\bquestions answered\b|\bwe explain\b|\bexplains? how\b|\bhere(?:'s| is) how\b"
                     r"|\bhere are the (?:\w+ ){0,3}(?:reasons|ways|steps|things|tips)\b|\bwhat (?:the|a|an|this) (?:\S+ ){1,6}means for\b",
                     re.IGNORECASE)
-_HOWTO_HINTS = ("how", "guide", "explain", "answered", "means for", "step")
+_HOWTO_HINTS = ("ow to", "OW TO", "uide", "xplain", "nswered", "eans for", "tep-by", "tep by", "ere's how", "ere is how", "ere are the")
+
+
+def _howto_frame(title: str, text: str) -> bool:
+    """Is the text a how-to or an explainer (title or body)? Substring hints first (C speed, no
+    copy of the text)."""
+    return any(any(h in t for h in _HOWTO_HINTS) and _HOWTO.search(t) for t in (title, text) if t)
+
+
 # Someone else's view reported in a forum post ("My brother-in-law swears by A", "Someone upthread
 # said A would refund…", "The headlines say A is in crisis"): it weighs 0.3; the writer's own
 # experience decides.
@@ -2051,7 +2065,6 @@ _REPORTED = re.compile(
     r"(?:swears? by|says?|said|reckons?|thinks?|told me|keeps? telling|raves? about|insists?|warned me)\b"
     r"|^\W*(?:someone|somebody|people|everyone|everybody|others|a (?:few|couple of) (?:people|posters|users)|the (?:headlines|papers|reviews)|(?:online )?reviews)\s+"
     r"(?:\w+\s+)?(?:say|says|said|reckon|claim|claimed|keep saying|are saying|swear by)\b", re.IGNORECASE)
-_REPORTED_HINTS = ("say", "said", "swear", "reckon", "think", "told", "telling", "rave", "insist", "warned", "claim")
 # The entity as a bystander: a place ("near the A depot", "next to A's warehouse") or a brand
 # impersonated ("fake A delivery texts", "posing as A"): the event in the segment is not its doing.
 _BYSTANDER_BEFORE = re.compile(r"(?<!residents )(?<!people )(?<!locals )(?<!families )(?<!homes )(?<!neighbours )(?<!villagers )"
@@ -2063,9 +2076,8 @@ _BYSTANDER_HINT = re.compile(r"\b(?:near|next to|opposite|close to|beside|across
 
 
 def _bystander(chunk: str, spans: Callable[[str], list[tuple[int, int]]]) -> bool:
-    """Is every mention of the entity in the segment a place or an impersonated brand?"""
-    if not _BYSTANDER_HINT.search(chunk):
-        return False
+    """Is every mention of the entity in the segment a place or an impersonated brand (after
+    _r6_flags found a hint)?"""
     own = spans(chunk)
     return bool(own) and all(_BYSTANDER_BEFORE.search(chunk, max(0, a - 40), a) for a, _ in own)
 
@@ -2079,13 +2091,44 @@ _QUOTED = re.compile(r"[\"“‘'][^\"”’']{1,40}[\"”’']")
 _THANKS_TAG = re.compile(r"^\s*(?i:thanks|thank you|cheers)(?i: (?:a lot|again|so much|for that|for nothing))?(?:,?\s+(?:[A-Z][\w&'.-]*)(?:\s+[A-Z][\w&'.-]*){0,2})?\s*[.!]*\s*$")
 
 
+_REPORTED_VIEW, _PLACE_HINT, _OPENING, _THANKS = 1, 2, 4, 8
+
+
+@functools.lru_cache(maxsize=8192)
+def _r6_flags(chunk: str) -> int:
+    """Round 6's cues in a segment, found once per segment text (segments recur across entities
+    and mentions): a reported view, a place or impersonation hint, a "Great, another" opening, a
+    closing "Thanks A.", first-person experience."""
+    low = chunk.lower()  # substring hints first (C speed), the regexes only after a hit
+    return ((_REPORTED_VIEW if any(h in low for h in _REPORTED_HINTS) and _REPORTED.search(chunk) else 0)
+            | (_PLACE_HINT if any(h in low for h in _PLACE_HINTS) and _BYSTANDER_HINT.search(chunk) else 0)
+            | (_OPENING if _GREAT_ANOTHER.match(chunk) else 0) | (_THANKS if _THANKS_TAG.match(chunk) else 0)) or 32  # 32: nothing found
+
+
+_REPORTED_HINTS = ("say", "said", "swear", "reckon", "think", "told", "telling", "rave", "insist", "warned", "claim")
+_PLACE_HINTS = ("near", "next to", "opposite", "close to", "beside", "across from", "fake", "bogus", "counterfeit", "posing",
+                "pretending", "impersonat", "claiming")
+
+
+def _featurizer(engine: Engine):  # noqa: ANN202 (sentiment_model.Featurizer, imported lazily)
+    """The default engine's featurizer, through wrappers (pipeline.CachedEngine, AdaptedEngine)."""
+    for _ in range(4):
+        f = getattr(engine, "featurizer", None)
+        if f is not None:
+            return f
+        engine = getattr(engine, "base", None)
+        if engine is None:
+            return None
+    return None
+
+
 def _sarcastic_opening(chunk: str, engine: Engine) -> bool:
     """Does the segment open with praise for "another"/"more" of something with no praise of its
     own ("Great, another award for the team!" is praise)?"""
     m = _GREAT_ANOTHER.match(chunk)
     if m is None:
         return False
-    featurizer = getattr(engine, "featurizer", None)
+    featurizer = _featurizer(engine)
     if featurizer is None:
         return False
     lex = featurizer.lex
@@ -2203,9 +2246,7 @@ def score_toward(title: str, text: str, spans: Callable[[str], list[tuple[int, i
     total = weight = conf_total = conf_weight = 0.0
     sarcastic = False
     orm = engine.name == "orm"
-    # round 6: a how-to or explainer frame over the whole text
-    lowered_text = (title + " " + text).lower() if orm else ""
-    howto = orm and any(h in lowered_text for h in _HOWTO_HINTS) and bool(_HOWTO.search(lowered_text))
+    howto = orm and _howto_frame(title, text)  # round 6: a how-to or explainer over the whole text
     roles = 0
     prev_s = 0.0
     for i, (chunk, w, sign) in enumerate(parts):
@@ -2215,19 +2256,21 @@ def score_toward(title: str, text: str, spans: Callable[[str], list[tuple[int, i
             w *= 2.0  # the entity's role in the sentence outweighs the words around it
             roles += 1
         elif i == len(parts) - 1 and orm and ((i and _sarcastic_tag(chunk, parts[i - 1][0])) or _sarcastic_tail(chunk)
-                                              or (i and _THANKS_TAG.match(chunk) and (sarcastic or prev_s <= -0.05))):
+                                              or (i and _r6_flags(chunk) & _THANKS and (sarcastic or prev_s <= -0.05))):
             s, c, sarcastic, w = -0.4 * sign, 0.6, True, w * 3.0  # "…can't last till lunch. Brilliant." / "Thanks A."
-        elif orm and _sarcastic_opening(chunk, engine):
+        elif orm and _r6_flags(chunk) & _OPENING and _sarcastic_opening(chunk, engine):
             s, c, sarcastic, w = -0.4 * sign, 0.6, True, w * 3.0  # "Great, another update that bricks my router."
         else:
             s, c, sarc = _evidence(chunk, engine, lang)
             if sarc:
                 sarcastic, w = True, w * 3.0  # the eye-roll decides what the praise meant
             s *= sign
-            if orm and s:
-                if (howto and abs(s) < 0.5) or _bystander(chunk, spans):
+            flags = _r6_flags(chunk) if orm and s else 0
+            if flags:
+                if (howto and abs(s) < 0.5 and (spans(chunk) or not _EXPERIENCE.search(chunk))) \
+                        or (flags & _PLACE_HINT and _bystander(chunk, spans)):
                     s *= 0.1  # round 6: an explainer's segment; the entity as a place or an impersonated brand
-                if any(h in chunk for h in _REPORTED_HINTS) and _REPORTED.search(chunk):
+                if flags & _REPORTED_VIEW:
                     w *= 0.3  # round 6: someone else's view, reported
         prev_s = s
         evidence.append((chunk[:300], round(s, 4)))
