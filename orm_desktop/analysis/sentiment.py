@@ -2246,7 +2246,9 @@ def score_toward(title: str, text: str, spans: Callable[[str], list[tuple[int, i
     total = weight = conf_total = conf_weight = 0.0
     sarcastic = False
     orm = engine.name == "orm"
-    howto = orm and _howto_frame(title, text)  # round 6: a how-to or explainer over the whole text
+    # round 6: a how-to or explainer, announced in the title or the first two sentences (not a
+    # "knows how to" further down)
+    howto = orm and _howto_frame(title, " ".join(sentences[:2]))
     roles = 0
     prev_s = 0.0
     for i, (chunk, w, sign) in enumerate(parts):
