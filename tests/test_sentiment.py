@@ -665,6 +665,9 @@ def test_targeted_round5_mechanisms(text, entity, label):
     ("A fire broke out at a shop next to Pellow's showroom; no one was hurt.", 'Pellow', 'neutral'),
     ('Booked Pellow for the move. The van was an hour late but the two lads were brilliant and nothing got broken.', 'Pellow', 'positive'),
     ('Fwiw ordered from Pellow in May. Three weeks on and still no delivery or reply.', 'Pellow', 'negative'),
+    # a rule explained for a class of customers is how it works, not an event; the event itself is news
+    ("Pellow says customers whose trains are cancelled can claim their money back online.", 'Pellow', 'neutral'),
+    ("Pellow cancelled hundreds of trains on Monday, leaving customers stranded.", 'Pellow', 'negative'),
 ])
 def test_targeted_round6_mechanisms(text, entity, label):
     assert score_toward("", text, spans(entity)).label == label

@@ -2017,6 +2017,15 @@ _LOVE_PAYING = re.compile(r"\b(?:love|loving|adore|enjoy|enjoying)\s+(?:paying|w
 _LOVE_WORDS = frozenset("love loving adore enjoy enjoying".split())
 
 
+# A rule explained for a class of customers ("A says customers whose flights are cancelled can claim
+# a refund online", "passengers who miss a connection will be rebooked"): a how-it-works
+# statement, not an event that happened.
+_POLICY = re.compile(r"\b(?:customers|passengers|users|owners|anyone|those|members|travell?ers|drivers|patients|shoppers|buyers|account holders|residents)"
+                     r"\s+(?:who|whose|that)\b[^.;]{0,80}?\b(?:can|may|will be able to|are entitled to|is entitled to|should|must|need to|will receive"
+                     r"|will get|will be (?:offered|given|rebooked|refunded)|have to|are eligible)\b", re.IGNORECASE)
+_POLICY_WORDS = frozenset("who whose that".split())
+
+
 def _evidence6(chunk: str, lowered: str, present: set[str], s: float, ev: float, ruled: bool, blob: float) -> float | None:
     """Round 6's readings of a segment, or None: a reassurance, shopping around and "one of three
     bidders" are neutral without an event; loving to pay more is sarcasm (−0.4)."""
@@ -2024,6 +2033,8 @@ def _evidence6(chunk: str, lowered: str, present: set[str], s: float, ev: float,
         return min(s, -0.4)
     if abs(s) < 0.7 and not _REASSURE_WORDS.isdisjoint(present) and _REASSURE.search(lowered):
         return s * 0.05
+    if abs(s) < 0.4 and not ruled and not _POLICY_WORDS.isdisjoint(present) and _POLICY.search(lowered):
+        return s * 0.1
     if not ev and not ruled and abs(s) < 0.4 and (
             (lowered.endswith("?") and lowered.count(" ") < 4)  # "Worth it?", "Any good?"
             or (abs(blob) < 0.3 and (_PROSPECTIVE.match(lowered) or _SETUP.match(lowered)))  # no adjective of opinion
