@@ -2088,7 +2088,7 @@ _BYSTANDER_HINT = re.compile(r"\b(?:near|next to|opposite|close to|beside|across
 
 def _bystander(chunk: str, spans: Callable[[str], list[tuple[int, int]]]) -> bool:
     """Is every mention of the entity in the segment a place or an impersonated brand (after
-    _r6_flags found a hint)?"""
+    _place_hint found a hint)?"""
     own = spans(chunk)
     return bool(own) and all(_BYSTANDER_BEFORE.search(chunk, max(0, a - 40), a) for a, _ in own)
 
@@ -2102,23 +2102,18 @@ _QUOTED = re.compile(r"[\"“‘'][^\"”’']{1,40}[\"”’']")
 _THANKS_TAG = re.compile(r"^\s*(?i:thanks|thank you|cheers)(?i: (?:a lot|again|so much|for that|for nothing))?(?:,?\s+(?:[A-Z][\w&'.-]*)(?:\s+[A-Z][\w&'.-]*){0,2})?\s*[.!]*\s*$")
 
 
-_REPORTED_VIEW, _PLACE_HINT, _OPENING, _THANKS = 1, 2, 4, 8
+def _reported_view(chunk: str, low: str) -> bool:
+    """Does the segment report someone else's view? (Substring hints first: C speed.)"""
+    return ("say" in low or "said" in low or "swear" in low or "reckon" in low or "think" in low or "told" in low
+            or "telling" in low or "rave" in low or "insist" in low or "warned" in low or "claim" in low) \
+        and _REPORTED.search(chunk) is not None
 
 
-@functools.lru_cache(maxsize=8192)
-def _r6_flags(chunk: str) -> int:
-    """Round 6's cues in a segment, found once per segment text (segments recur across entities
-    and mentions): a reported view, a place or impersonation hint, a "Great, another" opening, a
-    closing "Thanks A.", first-person experience."""
-    low = chunk.lower()  # substring hints first (C speed), the regexes only after a hit
-    return ((_REPORTED_VIEW if any(h in low for h in _REPORTED_HINTS) and _REPORTED.search(chunk) else 0)
-            | (_PLACE_HINT if any(h in low for h in _PLACE_HINTS) and _BYSTANDER_HINT.search(chunk) else 0)
-            | (_OPENING if _GREAT_ANOTHER.match(chunk) else 0) | (_THANKS if _THANKS_TAG.match(chunk) else 0)) or 32  # 32: nothing found
-
-
-_REPORTED_HINTS = ("say", "said", "swear", "reckon", "think", "told", "telling", "rave", "insist", "warned", "claim")
-_PLACE_HINTS = ("near", "next to", "opposite", "close to", "beside", "across from", "fake", "bogus", "counterfeit", "posing",
-                "pretending", "impersonat", "claiming")
+def _place_hint(low: str) -> bool:
+    """A word that can make the entity a place or an impersonated brand (then _bystander)."""
+    return ("near" in low or "next to" in low or "opposite" in low or "close to" in low or "beside" in low
+            or "across from" in low or "fake" in low or "bogus" in low or "counterfeit" in low or "posing" in low
+            or "pretending" in low or "impersonat" in low or "claiming" in low)
 
 
 def _featurizer(engine: Engine):  # noqa: ANN202 (sentiment_model.Featurizer, imported lazily)
@@ -2259,7 +2254,7 @@ def score_toward(title: str, text: str, spans: Callable[[str], list[tuple[int, i
     orm = engine.name == "orm"
     # round 6: a how-to or explainer, announced in the title or the first two sentences (not a
     # "knows how to" further down)
-    howto = orm and _howto_frame(title, " ".join(sentences[:2]))
+    howto = None  # decided when first needed
     roles = 0
     prev_s = 0.0
     for i, (chunk, w, sign) in enumerate(parts):
@@ -2269,21 +2264,23 @@ def score_toward(title: str, text: str, spans: Callable[[str], list[tuple[int, i
             w *= 2.0  # the entity's role in the sentence outweighs the words around it
             roles += 1
         elif i == len(parts) - 1 and orm and ((i and _sarcastic_tag(chunk, parts[i - 1][0])) or _sarcastic_tail(chunk)
-                                              or (i and _r6_flags(chunk) & _THANKS and (sarcastic or prev_s <= -0.05))):
+                                              or (i and _THANKS_TAG.match(chunk) and (sarcastic or prev_s <= -0.05))):
             s, c, sarcastic, w = -0.4 * sign, 0.6, True, w * 3.0  # "…can't last till lunch. Brilliant." / "Thanks A."
-        elif orm and _r6_flags(chunk) & _OPENING and _sarcastic_opening(chunk, engine):
+        elif orm and _GREAT_ANOTHER.match(chunk) and _sarcastic_opening(chunk, engine):
             s, c, sarcastic, w = -0.4 * sign, 0.6, True, w * 3.0  # "Great, another update that bricks my router."
         else:
             s, c, sarc = _evidence(chunk, engine, lang)
             if sarc:
                 sarcastic, w = True, w * 3.0  # the eye-roll decides what the praise meant
             s *= sign
-            flags = _r6_flags(chunk) if orm and s else 0
-            if flags:
+            if orm and s:
+                low = chunk.lower()
+                if abs(s) < 0.5 and howto is None:
+                    howto = _howto_frame(title, " ".join(sentences[:2]))
                 if (howto and abs(s) < 0.5 and (spans(chunk) or not _EXPERIENCE.search(chunk))) \
-                        or (flags & _PLACE_HINT and _bystander(chunk, spans)):
+                        or (_place_hint(low) and _bystander(chunk, spans)):
                     s *= 0.1  # round 6: an explainer's segment; the entity as a place or an impersonated brand
-                if flags & _REPORTED_VIEW:
+                if _reported_view(chunk, low):
                     w *= 0.3  # round 6: someone else's view, reported
         prev_s = s
         evidence.append((chunk[:300], round(s, 4)))
