@@ -1736,8 +1736,7 @@ def _blob_opinion(words: Sequence[str], engine: Engine) -> bool:
 
 # round 6: words VADER rates that name a transaction, not an opinion ("A and B have agreed to share
 # their masts", "a contract worth £1bn"): no evidence for a weak score
-_VADER_FACT = frozenset("agree agreed agrees agreement share shares shared sharing deal worth bid bidding offer offers offered "
-                        "support supports supported fund funds funding value join joined joins".split())
+_VADER_FACT = frozenset("agree agreed agrees agreement share shares shared sharing deal worth bid bidding offer offers offered".split())
 
 
 def _vader_opinion(words: Sequence[str], engine: Engine) -> bool:
@@ -2020,7 +2019,7 @@ _LOVE_WORDS = frozenset("love loving adore enjoy enjoying".split())
 # A rule explained for a class of customers ("A says customers whose flights are cancelled can claim
 # a refund online", "passengers who miss a connection will be rebooked"): a how-it-works
 # statement, not an event that happened.
-_POLICY = re.compile(r"\b(?:customers|passengers|users|owners|anyone|those|members|travell?ers|drivers|patients|shoppers|buyers|account holders|residents)"
+_POLICY = re.compile(r"\b(?:customers|passengers|users|owners|members|travell?ers|drivers|patients|shoppers|buyers|account holders|residents)"
                      r"\s+(?:who|whose|that)\b[^.;]{0,80}?\b(?:can|may|will be able to|are entitled to|is entitled to|should|must|need to|will receive"
                      r"|will get|will be (?:offered|given|rebooked|refunded)|have to|are eligible)\b", re.IGNORECASE)
 _POLICY_WORDS = frozenset("who whose that".split())
@@ -2036,15 +2035,12 @@ def _evidence6(chunk: str, lowered: str, present: set[str], s: float, ev: float,
     if abs(s) < 0.4 and not ruled and not _POLICY_WORDS.isdisjoint(present) and _POLICY.search(lowered):
         return s * 0.1
     if not ev and not ruled and abs(s) < 0.4 and (
-            (lowered.endswith("?") and lowered.count(" ") < 4)  # "Worth it?", "Any good?"
-            or (abs(blob) < 0.3 and (_PROSPECTIVE.match(lowered) or _SETUP.match(lowered)))  # no adjective of opinion
+            (abs(blob) < 0.3 and (_PROSPECTIVE.match(lowered) or _SETUP.match(lowered)))  # no adjective of opinion
             or (("one of" in lowered or "among" in lowered) and _DESCRIPTION6.search(lowered))):
         return s * 0.1
     return None
 
 
-# A sentence of a short text that names nobody is cut at "but" like the entity's own sentences.
-_LONE_BUT = re.compile(r"(?<!nothing)(?<!\ball)(?<!anything),?\s+but\s+(?!also\b|not\b)", re.IGNORECASE)
 # First-person setup ("We stayed with A for our first family holiday abroad", "I booked A for the
 # wedding"): what happened next is the verdict.
 _SETUP = re.compile(r"^\W*(?:we|i)\s+(?:(?:have|had|'ve|'d|finally|recently|just|first)\s+)*(?:stayed|booked|bought|ordered|tested|tried|hired|rented|flew|travelled|traveled"
@@ -2054,7 +2050,7 @@ _SETUP = re.compile(r"^\W*(?:we|i)\s+(?:(?:have|had|'ve|'d|finally|recently|just
 # A how-to or explainer ("How to claim a refund from A", "A explains how its recall process works",
 # "What the A merger means for your pension"): its segments are no verdict on the entity unless
 # strong (|s| ≥ 0.5).
-_HOWTO = re.compile(r"\bhow to\b|\bstep[- ]by[- ]step\b|\b(?:a|the|our|your|beginner'?s|quick|short|simple|complete|handy) guide\b"
+_HOWTO = re.compile(r"(?:^|[.:!?]\s+|\bhere(?:'s| is)\s+)how to\b|\bstep[- ]by[- ]step\b|\b(?:a|the|our|your|beginner'?s|quick|short|simple|complete|handy) guide\b"
                     r"|\bwhat you need to know\b|\bquestions answered\b|\bwe explain\b|\bexplains? how\b|\bhere(?:'s| is) how\b"
                     r"|\bhere are the (?:\w+ ){0,3}(?:reasons|ways|steps|things|tips)\b|\bwhat (?:the|a|an|this) (?:\S+ ){1,6}means for\b",
                     re.IGNORECASE)
@@ -2238,12 +2234,7 @@ def score_toward(title: str, text: str, spans: Callable[[str], list[tuple[int, i
                                         or (all(not names_other(x) or _PLACE_OR_STAFF.search(x) for x in sentences)
                                             and not any(names_rival(x) for x in sentences)))):
             # "But after three weeks the hinge cracked.": the writer's conclusion
-            sw = 2.0 if _TURN_START.match(sentence) else 0.8
-            cut = _LONE_BUT.search(sentence) if "but " in sentence else None
-            if cut:  # round 6: "The install was late but the crew were polite": the part after "but" weighs 1.5
-                parts += [(sentence[:cut.start()], sw, 1.0), (sentence[cut.end():], 1.5 * sw, 1.0)]
-            else:
-                parts.append((sentence, sw, 1.0))
+            parts.append((sentence, 2.0 if _TURN_START.match(sentence) else 0.8, 1.0))
         else:
             previous = False
     if not parts and title:
