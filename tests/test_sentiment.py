@@ -684,3 +684,16 @@ def test_fresh6_split_beats_whole_text_vader():
     assert fresh6["n"] >= 80
     assert fresh6["orm (toward entity)"] >= 0.78  # 0.600 before round 5, 0.800 after
     assert fresh6["orm (toward entity)"] >= fresh6["vader (whole text)"] + 0.10
+
+
+def test_round6_splits():
+    """dev14 (tuned on; first reading 0.632 with round 5's rules) and fresh8 (written with it,
+    never tuned on, read once at the end of round 6: 0.772, the same as round 5's rules)."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from sentiment_eval import evaluate_targeted
+
+    rows = {r["split"]: r for r in evaluate_targeted() if r["pattern"] == "all"}
+    assert rows["dev14"]["n"] >= 250 and rows["fresh8"]["n"] >= 120
+    assert rows["dev14"]["orm (toward entity)"] >= 0.95
+    assert rows["fresh8"]["orm (toward entity)"] >= 0.75
+    assert rows["fresh8"]["orm (toward entity)"] >= rows["fresh8"]["vader (whole text)"] + 0.10
