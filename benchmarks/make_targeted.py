@@ -11,7 +11,8 @@ docs/analysis.md), the rest "dev"; FRESH families, written after the rules and s
 being used for fixes, are "fresh"; FRESH2, written after those fixes, "fresh2" (then used for fixes too); FRESH3, written after
 those, "fresh3" (then used for fixes); FRESH4, written after those, "fresh4" (untuned); round 4's
 DEV12 "dev" (origin round4-dev12) and FRESH5 "fresh5" (untuned); round 5's DEV13 "dev" (origin
-round5-dev13) and FRESH6 "fresh6" (untuned).
+round5-dev13) and FRESH6 "fresh6" (untuned); round 6's DEV14 "dev14" and FRESH8 "fresh8" (untuned,
+scored once at the end of the round), origin round6.
 """
 
 from __future__ import annotations
@@ -35,12 +36,14 @@ from targeted_corpus import (  # noqa: E402
     DEV11_LINES,
     DEV12_LINES,
     DEV13_LINES,
+    DEV14_LINES,
     DEV_LINES,
     FRESH2_LINES,
     FRESH3_LINES,
     FRESH4_LINES,
     FRESH5_LINES,
     FRESH6_LINES,
+    FRESH8_LINES,
     FRESH_LINES,
     TEST_LINES,
 )
@@ -208,6 +211,14 @@ FRESH6_COMPANIES = ["Ashby", "Kelpie", "Morland", "Gannet Air", "Siskin", "Rowan
                     "Ludlow", "Calder", "Fenwick", "Mistral", "Otterburn", "Brackenridge", "Lowther", "Cressida"]
 FRESH6_EXECS = [("Hana Sato", "Morland"), ("Patrick Oyelaran", "Siskin"), ("Greta Vogel", "Rowan Bank"),
                 ("Andre Moreau", "Calder"), ("Zainab Idowu", "Mistral")]
+DEV14_COMPANIES = ["Haverly", "Thornbury", "Glint", "Marsh Lane", "Poppy", "Quarrier", "Elmstead", "Brightwell Bank",
+                   "Tarn", "Sunmill", "Dorrit", "Kettleby", "Vanta", "Larch", "Pemberton Foods", "Osier"]
+DEV14_EXECS = [("Rachel Ambrose", "Haverly"), ("Kofi Mensimah", "Glint"), ("Lucia Ferraro", "Tarn"),
+               ("Henrik Dahl", "Vanta"), ("Aisha Rahman", "Larch")]
+FRESH8_COMPANIES = ["Wickham", "Bellamy", "Foxglove", "Stour Water", "Halberd", "Nettle", "Crannog", "Ashwell Air",
+                    "Tidemark", "Pindar", "Mallory", "Ruskin Homes", "Quill", "Sorrento", "Heddon", "Blythe"]
+FRESH8_EXECS = [("Megan Coulter", "Bellamy"), ("Arjun Mehta", "Halberd"), ("Sophie Laurent", "Tidemark"),
+                ("Karl Weber", "Mallory"), ("Nkechi Obi", "Quill")]
 FILLS = 3
 _SIGN = {"+": "positive", "-": "negative", "0": "neutral"}
 
@@ -226,7 +237,7 @@ def parse_lines(block: str) -> list[tuple[str, str, str, dict[str, str]]]:
 
 
 def round2(block: str, split: str, companies: list[str], execs: list[tuple[str, str]], start: int,
-           origin: str = "") -> list[dict]:
+           origin: str = "", family: str = "") -> list[dict]:
     out = []
     for i, (kind, pattern, template, labels) in enumerate(parse_lines(block)):
         for k in range(FILLS):
@@ -239,7 +250,7 @@ def round2(block: str, split: str, companies: list[str], execs: list[tuple[str, 
             text = template.format(**names)
             for slot, label in labels.items():
                 start += 1
-                out.append({"id": start, "kind": kind, "pattern": pattern, "family": f"{origin or split}-{i}",
+                out.append({"id": start, "kind": kind, "pattern": pattern, "family": f"{family or origin or split}-{i}",
                             "text": text, "entity": names[slot], "label": label, "split": split,
                             "origin": origin or f"round2-{split}"})
     return out
@@ -292,6 +303,11 @@ def rows() -> list[dict]:
     out += round2(FRESH5_LINES, "fresh5", FRESH5_COMPANIES, FRESH5_EXECS, out[-1]["id"], origin="round4-fresh5")
     out += round2(DEV13_LINES, "dev", DEV13_COMPANIES, DEV13_EXECS, out[-1]["id"], origin="round5-dev13")
     out += round2(FRESH6_LINES, "fresh6", FRESH6_COMPANIES, FRESH6_EXECS, out[-1]["id"], origin="round5-fresh6")
+    # round 6: own splits (dev14 tuned on, fresh8 scored once at the end), origin "round6"
+    out += round2(DEV14_LINES, "dev14", DEV14_COMPANIES, DEV14_EXECS, out[-1]["id"], origin="round6",
+                  family="round6-dev14")
+    out += round2(FRESH8_LINES, "fresh8", FRESH8_COMPANIES, FRESH8_EXECS, out[-1]["id"], origin="round6",
+                  family="round6-fresh8")
     return out
 
 
@@ -301,10 +317,11 @@ def main() -> None:
         w = csv.DictWriter(fh, fieldnames=list(data[0]), delimiter="\t", lineterminator="\n")
         w.writeheader()
         w.writerows(data)
-    by = {sp: sum(r["split"] == sp for r in data) for sp in ("dev", "test", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6")}
+    by = {sp: sum(r["split"] == sp for r in data) for sp in ("dev", "test", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6",
+                                                  "dev14", "fresh8")}
     print(f"wrote {OUT}: {len(data)} pairs ({by['dev']} dev, {by['test']} test, {by['fresh']} fresh, "
           f"{by['fresh2']} fresh2, {by['fresh3']} fresh3, {by['fresh4']} fresh4, {by['fresh5']} fresh5, "
-          f"{by['fresh6']} fresh6)")
+          f"{by['fresh6']} fresh6, {by['dev14']} dev14, {by['fresh8']} fresh8)")
 
 
 if __name__ == "__main__":

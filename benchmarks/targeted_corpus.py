@@ -1094,3 +1094,120 @@ review positive | {A} is the first airline in years that has actually landed me 
 social contest | Cup final: {A} 1, {B} 3. Gutted. | A- B+
 press plain | {A} is pleased to announce that its new factory in Wrexham is now fully operational, creating 200 jobs. | A+
 """
+
+# Round 6 (branch targeted6), written before any round-6 rule and before scoring, aimed at the
+# blind set's weak areas as the brief names them (forum and blog wording, plain mentions,
+# explainers with emotive words nearby, exec-vs-company, sarcasm without emoji, contests).
+# DEV14 is tuned on; its first reading is in docs/analysis.md.
+DEV14_LINES = r"""
+forum plain | Bit of a long one, sorry. Moved to {A} in March after years with the old provider. Setup was a faff and it took them two goes to get the router right, but since then it's been rock solid and cheaper. I'd recommend them. | A+
+forum plain | My brother-in-law swears by {A}. I've had nothing but trouble with mine: two replacement units and it still trips the fuse. | A-
+forum plain | Not sure what people are on about, my {A} has been fine. Had it three years, one service, no issues. | A+
+forum plain | Just a heads up for anyone with an {A} account: they've changed the login page and the new one doesn't work on older phones. Took me an hour to find a workaround. | A-
+forum plain | Someone upthread said {A} would refund the delivery charge if you ask. Can confirm, I asked and they did it straight away. | A+
+forum plain | Has {A} gone downhill? Used to be my go-to, but the last three orders have all turned up damaged. | A-
+forum plain | We've had the {A} boiler for eleven years. The engineer said it's probably got another five in it. | A+
+forum plain | Quoting the reply I got from {A}: "We are unable to locate your order at this time." That was two weeks ago. | A-
+forum plain | Tbh I expected worse from {A} given the reviews. The install was late but the crew were polite and cleaned up after themselves. | A+
+forum plain | My mate works at {A} and says morale is through the floor since the takeover. They're losing good people every week. | A-
+forum plain | "Never again," my neighbour said about {A}. I went with them anyway and honestly I've had no complaints. | A+
+forum question | Does anyone know whether {A} lets you pause a subscription, or do you have to cancel? | A0
+forum question | Looking at the {A} washer-dryer for a small flat. Anyone here own one? | A0
+forum contest | We tried {B} first but ended up going with {A}. Cheaper, and they actually turned up on the day they said. | A+ B-
+forum contest | Between {A} and {B} it's not even close for me. {B} has never once lost my booking. | A- B+
+forum sarcasm | Great, another "improvement" from {A} that moves every button I use. Thanks {A}. | A-
+forum sarcasm | Love paying {A} more every year for a service that gets worse every year. Top stuff. | A-
+forum sarcasm | Oh brilliant, {A} have put the price up again. Can't think why everyone's leaving. | A-
+social sarcasm | Great, another update that bricks my router. Thanks {A}. | A-
+social sarcasm | so {A} cancelled my train, then the replacement bus, then refunded me 40p. wonderful | A-
+social plain | finally got my {A} order after three weeks and it's the wrong size. | A-
+social plain | {A} fixed the leak in under an hour, lovely bloke, even gave the dog a biscuit | A+
+blog plain | I've written before about my problems with {A}, so it's only fair to say they've been sorted. A new account manager called, listened, and fixed the billing in a day. | A+
+blog plain | There's a lot to like about the {A} on paper. In practice the app disconnects constantly and the battery barely lasts a morning. I sent it back. | A-
+blog plain | My verdict after a month with the {A}: it's not perfect, the lid is stiff and it's a bit loud, but the coffee is excellent and I'd buy it again. | A+
+blog plain | We stayed with {A} for our first family holiday abroad. The rooms were smaller than the photos suggested and the pool was closed for two of our seven days. | A-
+blog plain | I was sceptical when my editor handed me the {A} to test. Three weeks later I'm the one who doesn't want to give it back. | A+
+blog plain | The headlines say {A} is in crisis. From where I sit, as a customer for eight years, the service hasn't changed a bit and it's still the best in town. | A+
+blog mixed | The {A} is a good laptop let down by a terrible keyboard. If you type for a living, look elsewhere. | A-
+blog explainer | How to claim a refund from {A} if your flight is cancelled: a step-by-step guide. | A0
+blog explainer | Why is my {A} smart meter showing zero? Here are the five most common reasons and how to fix them. | A0
+blog explainer | {A} explains how its recall process works, from the first fault report to the refund. | A0
+blog explainer | A beginner's guide to {A}'s loyalty scheme: how points work, when they expire and how to spend them. | A0
+news explainer | What the {A} merger means for your pension: the key questions answered. | A0
+news explainer | The deadly storm that hit the coast on Sunday left 40,000 homes without power, according to {A}, which supplies most of the region. | A0
+news explainer | {A} is one of three companies bidding to run the tram network, a contract worth £1.2bn over ten years. | A0
+news explainer | The fire at a warehouse next to {A}'s depot in Hull was put out on Tuesday; {A} said its operations were not affected. | A0
+news explainer | {A}, which makes most of the country's school uniforms, is owned by a family trust and employs 1,400 people. | A0
+news explainer | Under the new rules, firms such as {A} will have to publish the gender pay gap for every site. | A0
+news explainer | Here is how the price cap works and what it means for {A} customers from April. | A0
+news explainer | Police said the crash happened on the ring road near the {A} depot; no one from the company was involved. | A0
+news explainer | Scammers are sending fake {A} delivery texts; the company says it will never ask for payment by text. | A0
+news plain | {A} said it would hire 600 people for its new customer service centre in Belfast. | A+
+news plain | {A} has been told to fix its website after the regulator found customers could not easily cancel their contracts. | A-
+news plain | {A} warned that profits would be lower than expected because of the wet summer. | A-
+news plain | {A} has won the contract to build the new bridge over the Tay. | A+
+news plain | {A} said its chief financial officer would retire in June after twelve years in the role. | A0
+news plain | Critics have called {A}'s new advert tasteless, and the company has withdrawn it. | A-
+news plain | {A}'s new factory, once mocked as a white elephant, is now running at full capacity. | A+
+news plain | Despite fears of a slump, {A} said Christmas sales were up 8%. | A+
+news exec | {E} was voted chief executive of the year by readers of a trade magazine, although {C} itself is struggling with falling sales. | E+ C-
+news exec | {C} posted record profits, but its chief executive {E} faces questions over a £3m bonus. | C+ E-
+news exec | Shareholders gave {E} a standing ovation at the annual meeting after {C} doubled its dividend. | E+ C+
+news exec | {E} apologised to customers on Monday after {C}'s app was down for most of the weekend. | C-
+news exec | {C} is doing well despite its boss: {E} was fined for insider dealing last year, yet sales are up 15%. | E- C+
+blog exec | I met {E} at a conference last year and came away impressed: sharp, funny, no jargon. Shame the same can't be said for {C}'s customer service. | E+ C-
+social exec | {E} on the radio this morning saying {C} "puts customers first". Still waiting for my refund, mate. | C- E-
+news contest | {A} has been picked ahead of {B} to supply the city's electric buses. | A+ B-
+news contest | {B} lost its place as the country's biggest car seller to {A} last year. | A+ B-
+blog contest | We tested six robot vacuums; the {A} came top and the {B} was the only one that got stuck under the sofa every single time. | A+ B-
+news contest | {A} narrowly beat {B} in a fan vote to choose the club's new shirt sponsor. | A+ B-
+social contest | {A} vs {B} taste test at the office: {B} won 9 votes to 3. not even close | A- B+
+news rival | Customers fed up with {B}'s price rises are moving to {A}, which has added 90,000 accounts since January. | A+ B-
+news rival | {A} shares jumped after rival {B} recalled 200,000 cars. | A+ B-
+news multi | {A} and {B} have agreed to share their mobile masts in rural areas. | A0 B0
+news legal | {A} was cleared by the advertising watchdog after complaints about its television campaign. | A+
+news legal | The watchdog is looking into complaints that {A} made it hard for customers to cancel. | A-
+review plain | Comfortable, quiet and the battery lasts all day. Can't fault the {A} really. | A+
+review plain | The {A} looked great out of the box. Two weeks later the hinge cracked. | A-
+press plain | {A} has been granted a Royal Warrant for its work restoring historic clocks. | A+
+press explainer | {A} will publish its half-year results at 7am on 24 July, followed by a call for analysts. | A0
+"""
+
+# Round 6, written with DEV14 before any round-6 rule, other wording, names and domains; NEVER
+# tuned on (the "fresh8" split), scored once at the end of the round.
+FRESH8_LINES = r"""
+forum plain | Swapped my car insurance to {A} last year. Renewal came in £200 higher with no claims. Shopping around again. | A-
+forum plain | Whoever runs {A}'s chat support deserves a pay rise. Sorted a mess the bank had made in ten minutes. | A+
+forum plain | I keep seeing people slate {A} on here, but ours has been faultless for two years, so maybe we got lucky. | A+
+forum plain | The {A} dishwasher we bought in May already needs a new pump. Engineer says it's a known issue with that model. | A-
+forum question | Is the {A} app available on older iPads? | A0
+forum contest | Went with {A} over {B} for the loft conversion and I'm glad we did. | A+ B-
+forum sarcasm | Thanks {A}, nothing like a surprise £60 'admin fee' to brighten up a Monday. | A-
+social sarcasm | wow, {A} managed to lose my suitcase on a direct flight. impressive really | A-
+social plain | {A} nursery staff have been amazing with our little one this term | A+
+blog plain | Three months with {A}'s meal plan and I've lost half a stone. The portions are small, but I've stopped snacking. | A+
+blog plain | I really wanted {A}'s new game to be good. It's buggy, the story goes nowhere and the servers keep dropping. | A-
+blog mixed | The {A} is a lovely phone with a battery that won't get you to dinner. I can't recommend it. | A-
+blog explainer | How {A}'s price-match promise works and what it won't cover. | A0
+news explainer | {A} is the largest of the four water companies serving the south-east, with about 2.5 million customers. | A0
+news explainer | The devastating earthquake destroyed roads and bridges across the region; {A}, which runs the main port, said ships were being diverted. | A0
+news explainer | What happens to your deposit if a builder such as {A} goes bust? We explain. | A0
+news plain | {A} said it would shut 30 branches next year as more customers bank online. | A-
+news plain | {A} reported its best ever summer, with ticket sales up a third. | A+
+news plain | {A} has named a former civil servant as its new chair. | A0
+news plain | Inspectors rated {A}'s hospital in Derby "inadequate" after finding staff shortages on every ward. | A-
+news exec | {E}'s handling of the crisis won praise from ministers, even as {C} faced a wave of compensation claims. | E+ C-
+news exec | {C} had a strong year, though {E}'s pay package was voted down by shareholders. | C+ E-
+news exec | {E} was named one of the country's most admired leaders after {C} tripled its profits. | E+ C+
+news contest | {B} has lost the contract to run the ferry service to {A}. | A+ B-
+news contest | {A} finished ahead of {B} in this year's customer satisfaction table for energy firms. | A+ B-
+news rival | Passengers stranded by {B}'s cancellations booked seats with {A} instead. | A+ B-
+news legal | A tribunal ruled that {A} had unfairly sacked a whistleblower. | A-
+news legal | The lawsuit accusing {A} of copying a rival's design was dismissed on Friday. | A+
+review plain | Tried the {A} pizza oven at the weekend. Heats up in fifteen minutes and the bases come out perfect. | A+
+review plain | Returned the {A} vacuum. Loses suction after five minutes and the bin is tiny. | A-
+press plain | {A} has won the King's Award for Enterprise for its export growth. | A+
+social plain | day three of no broadband from {A} and not a single update from them | A-
+forum plain | Credit to {A}: the courier left my parcel in the rain, I sent one photo and they had a replacement out the next morning. | A+
+press explainer | {A} will hold a webinar on 3 October for customers who want to know more about the new tariffs. | A0
+"""

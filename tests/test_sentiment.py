@@ -624,6 +624,55 @@ def test_targeted_round5_mechanisms(text, entity, label):
     assert score_toward("", text, spans(entity)).label == label
 
 
+# round 6 (targeted6): general mechanisms, in wording that is in none of the data sets
+@pytest.mark.parametrize("text, entity, label", [
+    # events the rated corpora rarely taught: questions faced, "nothing but trouble", expectations beaten, prices put up, a part that broke
+    ('Pellow posted strong sales, but its founder Ada Rusk faces questions over a loan.', 'Ada Rusk', 'negative'),
+    ("I've had nothing but trouble with my Pellow dryer.", 'Pellow', 'negative'),
+    ('Honestly expected worse from Pellow after the reviews.', 'Pellow', 'positive'),
+    ('Pellow put the prices up again in January.', 'Pellow', 'negative'),
+    ('My Pellow case looked lovely out of the box. A month later the zip broke.', 'Pellow', 'negative'),
+    # a past appositive left behind ("once written off as a folly, is now…")
+    ("Pellow's new mill, once written off as a folly, is now running at full capacity.", 'Pellow', 'positive'),
+    # a reassurance, a place near the entity, an impersonated brand: no news about it; people near its site complaining are
+    ('A lorry caught fire on the motorway; Pellow said its deliveries were not affected.', 'Pellow', 'neutral'),
+    ('Police closed the road after a collision near the Pellow depot.', 'Pellow', 'neutral'),
+    ('Fraudsters are emailing fake Pellow invoices to small businesses.', 'Pellow', 'neutral'),
+    ("Residents near Pellow's plant have complained about the smell for months.", 'Pellow', 'negative'),
+    # shopping around, first-person setup, one of several bidders, transaction words: no verdict
+    ('Thinking of getting a Pellow heater for the small garage.', 'Pellow', 'neutral'),
+    ('We stayed at Pellow for our honeymoon. The room smelt of damp and the lift was broken all week.', 'Pellow', 'negative'),
+    ("Pellow is one of four firms bidding to run the city's bike hire scheme.", 'Pellow', 'neutral'),
+    ('Pellow and Rusk have agreed to share their delivery vans in the north.', 'Pellow', 'neutral'),
+    # sarcasm without emoji: loving to pay more, "Great, another…" (not before praise), "Thanks A." closing a complaint
+    ('Love paying Pellow extra every month for broadband that drops out every evening.', 'Pellow', 'negative'),
+    ('Brilliant, another Pellow invoice with charges I never agreed to.', 'Pellow', 'negative'),
+    ('Great, another award for the Pellow team this year!', 'Pellow', 'positive'),
+    ('Three days without hot water and no callback. Thanks Pellow.', 'Pellow', 'negative'),
+    ('Fixed within the hour and the engineer was lovely. Thanks Pellow!', 'Pellow', 'positive'),
+    # someone else's reported view weighs 0.3: the writer's own experience decides
+    ('My sister raves about Pellow. Mine has leaked twice and the support line never answers.', 'Pellow', 'negative'),
+    ('Everyone says Pellow is a nightmare to deal with. Mine arrived early and works perfectly.', 'Pellow', 'positive'),
+    # a how-to or explainer frame: its segments are no verdict
+    ('How to cancel your Pellow contract without paying an exit fee', 'Pellow', 'neutral'),
+    ("Pellow explains how its compensation scheme works after last month's outage.", 'Pellow', 'neutral'),
+    # two sides set against each other: the other side's verdict, reversed; a negated losing verb
+    ('Pellow vs Rusk blind tasting at the club: Rusk won by a mile.', 'Pellow', 'negative'),
+    ('Pellow vs Rusk blind tasting at the club: Rusk won by a mile.', 'Rusk', 'positive'),
+    ("Between Pellow and Rusk there's no contest for me. Rusk has never once let me down.", 'Pellow', 'negative'),
+    ('Rusk has never lost a parcel of mine.', 'Rusk', 'positive'),
+    # "next to A's showroom" is a place, not a ranking; a forum abbreviation is no name
+    ("A fire broke out at a shop next to Pellow's showroom; no one was hurt.", 'Pellow', 'neutral'),
+    ('Fwiw ordered from Pellow in May. Three weeks on and still no delivery or reply.', 'Pellow', 'negative'),
+    # a rule explained for a class of customers is how it works, not an event; the event itself is news
+    ("Pellow says customers whose trains are cancelled can claim their money back online.", 'Pellow', 'neutral'),
+    ("Pellow cancelled hundreds of trains on Monday, leaving customers stranded.", 'Pellow', 'negative'),
+])
+def test_targeted_round6_mechanisms(text, entity, label):
+    assert score_toward("", text, spans(entity)).label == label
+
+
+
 def test_fresh6_split_beats_whole_text_vader():
     """fresh6: FRESH6_LINES, written with DEV13 before any round-5 rule and never tuned on
     (first reading 0.600 with main's rules)."""
@@ -635,3 +684,16 @@ def test_fresh6_split_beats_whole_text_vader():
     assert fresh6["n"] >= 80
     assert fresh6["orm (toward entity)"] >= 0.78  # 0.600 before round 5, 0.800 after
     assert fresh6["orm (toward entity)"] >= fresh6["vader (whole text)"] + 0.10
+
+
+def test_round6_splits():
+    """dev14 (tuned on; first reading 0.632 with round 5's rules) and fresh8 (written with it,
+    never tuned on, read once at the end of round 6: 0.772, the same as round 5's rules)."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from sentiment_eval import evaluate_targeted
+
+    rows = {r["split"]: r for r in evaluate_targeted() if r["pattern"] == "all"}
+    assert rows["dev14"]["n"] >= 250 and rows["fresh8"]["n"] >= 120
+    assert rows["dev14"]["orm (toward entity)"] >= 0.95
+    assert rows["fresh8"]["orm (toward entity)"] >= 0.75
+    assert rows["fresh8"]["orm (toward entity)"] >= rows["fresh8"]["vader (whole text)"] + 0.10

@@ -723,7 +723,9 @@ _NOT_NAMES = frozenset(
     "march april may june july august september october november december ceo cfo ok christmas easter xmas "
     "eid diwali hanukkah ramadan europe european asia asian africa african america american americas britain british "
     "england english scotland scottish wales welsh ireland irish france french germany german spain spanish italy "
-    "italian china chinese japan japanese india indian canada australia london paris berlin".split())
+    "italian china chinese japan japanese india indian canada australia london paris berlin "
+    # round 6: forum abbreviations opening a sentence ("Tbh I expected worse from A")
+    "tbh imo imho fwiw btw ngl idk iirc afaik tldr lol ps nb fyi".split())
 _CAPWORD = _lazy_re(r"(?<![\w'’/])[A-Z][\w&-]*")
 
 
@@ -858,7 +860,7 @@ ROLE_PATTERNS: tuple[tuple[_LazyPattern, float], ...] = tuple(
         (r"\b(?:won|wins|winning|victory|preferred|prefer|chosen|chose|choose|chooses|picked|pick|picks|selected|voted|named|awarded|clinched|secured|take|takes)\b(?:\s+\S+){0,8}?\s+"
          r"(?:over|ahead of|instead of|rather than|in preference to)\s+(?:rivals?\s+|the\s+)?T>", -0.6),
         (r"\bin favou?r of T>", 0.6),
-        (r"\b(?:second|runner-up|behind|next) to T>|\bbehind T>", 0.6),
+        (r"\b(?:second|runner-up|behind) to T>|\bnext to T>(?!['’]s\b)|\bbehind T>", 0.6),  # round 6: not "next to T's depot" (a place)
         (rf"\b(?:sign(?:s|ed|ing)? up|turn(?:s|ed|ing)?|switch(?:ing|ed|es)?|mov(?:e|ed|es|ing)|flock(?:s|ed|ing)?|defect(?:s|ed|ing)?|migrat(?:e|ed|ing)"
          rf"|rebook(?:s|ed|ing)?|re-?rout(?:e|ed|ing)|transferr?(?:ed|ing)?|(?:went|going|came|coming|gone|go|moved|switched) back|(?:push|send|sent|driv|drove|divert|steer|poach|lur)\w*\s+(?:\w+\s+){{0,2}}?{_PEOPLE}"
          r")\s+(?:\w+\s+){0,3}?(?:to|towards?|with|on|onto|over to)\s+(?:rival\s+|the\s+)?T>", 0.6),
@@ -940,6 +942,9 @@ ROLE_PATTERNS: tuple[tuple[_LazyPattern, float], ...] = tuple(
     ))
 
 
+_NEGATED_VERB = _lazy_re(r"(?:\bnever|\bnot|n't)(?:\s+(?:once|yet|ever|even|really))?\s+$", re.IGNORECASE)
+
+
 def _contest_role(marked: str) -> float:
     """The entity's side in a contest or a choice: the side before a winning verb wins ("A beat
     B", "A won the deal, ahead of B"), the side after it loses; the reverse for a losing verb
@@ -961,7 +966,8 @@ def _contest_role(marked: str) -> float:
         m = pattern.search(marked)
         if m:
             if te <= m.start() and near(marked[te:m.start()]):
-                return 0.6 * sign
+                # round 6: "B has never once lost my booking", "A didn't beat B": the negation turns it
+                return -0.6 * sign if _NEGATED_VERB.search(marked, te, m.start()) else 0.6 * sign
             # "A won the contract, ahead of B" / "A lost the tender to B": B within the same clause
             if t >= m.end() and near(marked[m.end():t]):
                 return -0.6 * sign
@@ -1668,11 +1674,14 @@ _LETDOWN = _lazy_re(r"n't\b|\b(?:not|never|no longer|again|still|apparently|only
 
 def _sarcastic_tag(chunk: str, before: str) -> bool:
     """Is ``chunk`` a bare word of praise closing a let-down told in ``before``?"""
-    return len(chunk) <= 40 and bool(_PRAISE_TAG.match(chunk)) and bool(_LETDOWN.search(before) or _LETDOWN5.search(before))
+    return len(chunk) <= 40 and bool(_PRAISE_TAG.match(chunk)) and bool(_LETDOWN.search(before) or _LETDOWN5.search(before)
+                                                                      or _LETDOWN6.search(before))
 
 
 # round 5: the tag inside the last segment, where a lower-case tag was no new sentence ("waited 3
 # weeks for a refund from A. amazing service"); waiting and repeats are let-downs too
+# round 6: things getting worse, cancelled, delayed, lost, broken
+_LETDOWN6 = _lazy_re(r"\b(?:worse|cancell?ed|delayed|lost|late|broken|broke)\b", re.IGNORECASE)
 _LETDOWN5 = _lazy_re(r"\bwait(?:ed|ing)\b|\bfor the (?:second|third|fourth|fifth|sixth|\w+th) time\b|\bon hold\b", re.IGNORECASE)
 
 
@@ -1704,6 +1713,11 @@ def _evidence_parts(chunk: str, parts: Callable[[str], tuple], engine: Engine) -
     if (not chunk.isascii() or not _SARCASM_WORDS.isdisjoint(present)) and _SARCASM_CUE.search(chunk) \
             and (ev < 0 or vader < -0.05 or s < 0):
         return min(s, -0.4), 0.6, True  # praise around a bad event: sarcasm
+    if "," in chunk and " now " in lowered and _PAST_APPOSITIVE.search(chunk):
+        return _evidence_parts(_PAST_APPOSITIVE.sub("", chunk), parts, engine)  # round 6: the past left behind
+    r6 = _evidence6(chunk, lowered, present, s, ev, ruled, blob)
+    if r6 is not None:
+        return r6, min(c, 0.6), r6 <= -0.4  # round 6 (below score_toward's helpers)
     if abs(s) < 0.6 and not ruled and "?" in chunk and _QUESTION.match(chunk) and not (ev < 0 and _EXPERIENCE.search(chunk)):
         return s * 0.1, min(c, 0.6), False  # a question asking for information ("What's the best way to…?")
     if not ev and not ruled and abs(s) < 0.4 and (abs(s) >= 0.05 or vader or abs(blob) >= 0.3) \
@@ -1714,7 +1728,7 @@ def _evidence_parts(chunk: str, parts: Callable[[str], tuple], engine: Engine) -
             # a reputation phrase decided; a plain question or announcement stays neutral unless
             # it reports trouble ("Why does my X keep dropping wifi?")
             return s, c, False
-        e = ev or (vader if abs(vader) >= 0.3 else 0.0) or (blob if abs(blob) >= 0.3 and _blob_opinion(marked, engine) else 0.0)
+        e = ev or (vader if abs(vader) >= 0.3 and _vader_opinion(marked, engine) else 0.0) or (blob if abs(blob) >= 0.3 and _blob_opinion(marked, engine) else 0.0)
         if e:
             s = math.copysign(max(abs(s), min(0.4, 0.15 + 0.25 * abs(e))), e)
             c = min(c, 0.55)
@@ -1751,6 +1765,20 @@ def _blob_opinion(words: Sequence[str], engine: Engine) -> bool:
         elif w not in _BLOB_FACT and tb.get(w, (0.0, 0.0))[0]:
             return True
     return False
+
+
+# round 6: words VADER rates that name a transaction, not an opinion ("A and B have agreed to share
+# their masts", "a contract worth £1bn"): no evidence for a weak score
+_VADER_FACT = frozenset("agree agreed agrees agreement share shares shared sharing deal worth bid bidding offer offers offered".split())
+
+
+def _vader_opinion(words: Sequence[str], engine: Engine) -> bool:
+    """Do the words carry an opinion VADER rates, beyond transaction words?"""
+    featurizer = _featurizer(engine)
+    if featurizer is None:
+        return True
+    lex = featurizer.lex
+    return any((w[4:] if w[:4] == "NOT_" else w) in lex and w not in _VADER_FACT for w in words)
 
 
 def _plain_fact(s: float, ev: float, vader: float, blob: float, ruled: bool, present: set[str]) -> bool:
@@ -1963,6 +1991,245 @@ def _title_weights(parts: list[tuple[str, float, float]], spans: Callable[[str],
     return out
 
 
+# ---- round 6 (branch targeted6): forum and blog wording, explainers, sarcasm without emoji ----
+# Events: "nothing but trouble" (VADER reads "nothing" as a negation), "faces questions over",
+# shortfalls against the photos, prices "put up", a part that cracked or came off, staff morale;
+# good news: "expected worse", a standing ovation, a fix done "straight away", "no issues", "doesn't
+# want to give it back", "at full capacity", "got another five years in it".
+_EVENT_PHRASES = _EVENT_PHRASES + tuple((re.compile(p), v, frozenset(t.split())) for p, v, t in (
+    (r"\bnothing but (?:trouble|problems|grief|hassle|issues|headaches|excuses|bother|faults|disappointment)\b", -0.6, "nothing"),
+    (r"\bfac(?:es|ed|ing) (?:\w+ ){0,2}?(?:questions|criticism|calls|scrutiny|a backlash|a (?:shareholder )?revolt|accusations|anger)\b"
+     r"|\bunder (?:fire|pressure|scrutiny)\b", -0.6, "faces faced facing fire pressure scrutiny"),
+    (r"\b(?:smaller|worse|dirtier|older|noisier|slower|flimsier|tinier|shabbier) than (?:the |in the |on the )?(?:photos|pictures|advert|ad|website|listing|brochure|description)\b",
+     -0.6, "photos pictures advert ad website listing brochure description"),
+    (r"\bput (?:the |their |its |our |my )?(?:price|prices|fees?|bills?|rent|fares?|premiums?|subscription) up\b", -0.6,
+     "price prices fee fees bill bills rent fare fares premium premiums subscription"),
+    (r"\b(?:hinge|screen|handle|strap|lid|zip|zipper|seam|casing|glass|door|button|knob|leg|wheel|sole|heel|buckle|clasp|stitching|hose|seal|lens)s? "
+     r"(?:has |had |have )?(?:cracked|snapped|broke|fell off|came off|split|jammed|came loose|came apart)\b", -0.6,
+     "hinge hinges screen screens handle handles strap straps lid lids zip zips zipper seam seams casing glass door doors button buttons "
+     "knob knobs leg legs wheel wheels sole soles heel heels buckle clasp stitching hose seal seals lens"),
+    (r"\b(?:looked|looks|seemed) (?:\w+ )?(?:great|good|lovely|amazing|nice|perfect|fine) out of the box\b", -0.6, "box"),
+    (r"\bmorale (?:is |was |has )?(?:\w+ )?(?:through the floor|at rock bottom|shot|collapsed)\b|\blosing (?:good|experienced|key|talented) (?:people|staff)\b",
+     -0.6, "morale losing"),
+    (r"\bexpected (?:worse|less|the worst)\b", 0.9, "expected"),  # cancels "worse" (-0.3)
+    (r"\bstanding ovation\b", 0.6, "ovation"),
+    (r"\b(?:did|done|sorted|fixed|refunded|replaced|answered|replied|responded|dealt with)\b(?:\s+\S+){0,3}?\s+(?:straight away|right away|immediately|on the spot)\b",
+     0.6, "straight away immediately spot"),
+    (r"\b(?:no|zero|not a single|not one) (?:issues|problems|faults|dramas|breakdowns|hiccups)\b", 0.6,
+     "issues problems faults dramas breakdowns hiccups"),
+    (r"\b(?:don'?t|doesn'?t|didn'?t|won'?t|wouldn'?t) want to (?:give|send|hand) (?:it|them) back\b", 0.6, "want"),
+    (r"\b(?:at|to) full (?:capacity|strength|production)\b", 0.6, "capacity strength production"),
+    (r"\bgot (?:another|plenty of|a few more|years)\b(?:\s+\S+){0,2}?\s+in (?:it|them)\b", 0.6, "got"),
+))
+# An appositive telling a past the sentence leaves behind ("A's factory, once mocked as a white
+# elephant, is now running at full capacity"): the segment is read without it.
+_PAST_APPOSITIVE = _lazy_re(r",\s*(?:once|formerly|previously|long|until recently)\b[^,]*,(?=\s*(?:\w+\s+){0,2}now\b)", re.IGNORECASE)
+# A reassurance that something did not happen ("its operations were not affected", "no one was
+# hurt", "no money had been lost") is no news about the entity.
+_REASSURE = _lazy_re(
+    r"\b(?:(?:was|were|is|are|had been|has been|have been) not|wasn'?t|weren'?t|isn'?t|aren'?t|hadn'?t been|hasn'?t been|haven'?t been)\s+"
+    r"(?:\w+\s+)?(?:affected|involved|hurt|injured|harmed|damaged|disrupted|compromised|impacted|at risk)\b"
+    r"|\b(?:no one|nobody|no-one)\b(?:\s+\S+){0,4}?\s+(?:was|were|has been|had been)\s+(?:hurt|injured|involved|harmed|affected)\b|\bunaffected\b"
+    r"|\bno (?:money|data|customer data|personal data|payment details|passwords)\s+(?:was|were|had been|has been)\s+(?:lost|taken|stolen|accessed)\b",
+    re.IGNORECASE)
+_REASSURE_WORDS = frozenset("affected involved hurt injured harmed damaged disrupted compromised impacted risk unaffected lost taken stolen "
+                            "accessed".split())
+# Shopping around ("Looking at the A washer-dryer for a small flat", "Thinking of getting an A"):
+# no verdict yet.
+_PROSPECTIVE = _lazy_re(r"^\W*(?:(?:i'?m|we'?re|i am|we are|currently|been|just|also)\s+)*(?:looking at|thinking (?:of|about) (?:getting|buying|switching|trying|ordering)"
+                          r"|considering|eyeing(?: up)?|tempted by|weighing up|torn between|deciding between)\b", re.IGNORECASE)
+# One of several in a field ("A is one of three companies bidding for the tram network"): a description.
+_DESCRIPTION6 = _lazy_re(r"\b(?:is|was|are|were) (?:among|one of) (?:the )?(?:two|three|four|five|six|seven|eight|nine|ten|\d+|several|a handful of|a few|many|dozens of)? ?"
+                           r"(?:\w+ ){0,2}?(?:companies|firms|bidders|groups|banks|suppliers|providers|operators|makers|retailers|lenders|brands|chains|consortia|contenders)\b",
+                           re.IGNORECASE)
+# Sarcasm without emoji: loving to pay or wait for worse ("Love paying A more every year for a service
+# that gets worse every year").
+_LOVE_PAYING = _lazy_re(r"\b(?:love|loving|adore|enjoy|enjoying)\s+(?:paying|waiting|being (?:charged|overcharged|kept|put|told|cut off|ignored)|getting (?:charged|overcharged)|having to)\b"
+                          r"(?=.*\b(?:more|worse|extra|again|still|twice|higher|on hold|hours|weeks|days|fees?|charges?)\b)", re.IGNORECASE)
+_LOVE_WORDS = frozenset("love loving adore enjoy enjoying".split())
+
+
+# A rule explained for a class of customers ("A says customers whose flights are cancelled can claim
+# a refund online", "passengers who miss a connection will be rebooked"): a how-it-works
+# statement, not an event that happened.
+_POLICY = _lazy_re(r"\b(?:customers|passengers|users|owners|members|travell?ers|drivers|patients|shoppers|buyers|account holders|residents)"
+                     r"\s+(?:who|whose|that)\b[^.;]{0,80}?\b(?:can|may|will be able to|are entitled to|is entitled to|should|must|need to|will receive"
+                     r"|will get|will be (?:offered|given|rebooked|refunded)|have to|are eligible)\b", re.IGNORECASE)
+_POLICY_WORDS = frozenset("who whose that".split())
+
+
+def _evidence6(chunk: str, lowered: str, present: set[str], s: float, ev: float, ruled: bool, blob: float) -> float | None:
+    """Round 6's readings of a segment, or None: a reassurance, shopping around and "one of three
+    bidders" are neutral without an event; loving to pay more is sarcasm (−0.4)."""
+    if not _LOVE_WORDS.isdisjoint(present) and _LOVE_PAYING.search(lowered):
+        return min(s, -0.4)
+    if abs(s) < 0.7 and not _REASSURE_WORDS.isdisjoint(present) and _REASSURE.search(lowered):
+        return s * 0.05
+    if abs(s) < 0.4 and not ruled and not _POLICY_WORDS.isdisjoint(present) and _POLICY.search(lowered):
+        return s * 0.1
+    if not ev and not ruled and abs(s) < 0.4 and (
+            (abs(blob) < 0.3 and (_PROSPECTIVE.match(lowered) or _SETUP.match(lowered)))  # no adjective of opinion
+            or (("one of" in lowered or "among" in lowered) and _DESCRIPTION6.search(lowered))):
+        return s * 0.1
+    return None
+
+
+# First-person setup ("We stayed with A for our first family holiday abroad", "I booked A for the
+# wedding"): what happened next is the verdict.
+_SETUP = _lazy_re(r"^\W*(?:we|i)\s+(?:(?:have|had|'ve|'d|finally|recently|just|first)\s+)*(?:stayed|booked|bought|ordered|tested|tried|hired|rented|flew|travelled|traveled"
+                    r"|switched|signed up|went)\b(?!.*(?:\band\b|,|;|:| but\b))", re.IGNORECASE)
+
+# Text-level frames read in score_toward.
+# A how-to or explainer ("How to claim a refund from A", "A explains how its recall process works",
+# "What the A merger means for your pension"): its segments are no verdict on the entity unless
+# strong (|s| ≥ 0.5).
+_HOWTO = _lazy_re(r"(?:^|[.:!?]\s+|\bhere(?:'s| is)\s+)how to\b|\bstep[- ]by[- ]step\b|\b(?:a|the|our|your|beginner'?s|quick|short|simple|complete|handy) guide\b"
+                    r"|\bwhat you need to know\b|\bquestions answered\b|\bwe explain\b|\bexplains? how\b|\bhere(?:'s| is) how\b"
+                    r"|\bhere are the (?:\w+ ){0,3}(?:reasons|ways|steps|things|tips)\b|\bwhat (?:the|a|an|this) (?:\S+ ){1,6}means for\b",
+                    re.IGNORECASE)
+_HOWTO_HINTS = ("ow to", "OW TO", "uide", "xplain", "nswered", "eans for", "tep-by", "tep by", "ere's how", "ere is how", "ere are the")
+
+
+def _howto_frame(title: str, text: str) -> bool:
+    """Is the text a how-to or an explainer (title or body)? Substring hints first (C speed, no
+    copy of the text)."""
+    return any(any(h in t for h in _HOWTO_HINTS) and _HOWTO.search(t) for t in (title, text) if t)
+
+
+# Someone else's view reported in a forum post ("My brother-in-law swears by A", "Someone upthread
+# said A would refund…", "The headlines say A is in crisis"): it weighs 0.3; the writer's own
+# experience decides.
+_REPORTED = _lazy_re(
+    r"\b(?:my|our)\s+(?:[\w'-]+\s+)?(?:brother|sister|mate|mates|friend|friends|neighbour|neighbours|neighbor|dad|mum|mom|father|mother|wife|husband"
+    r"|partner|colleague|colleagues|boss|uncle|aunt|cousin|son|daughter|in-laws|brother-in-law|sister-in-law|family)\s+(?:\w+\s+)?"
+    r"(?:swears? by|says?|said|reckons?|thinks?|told me|keeps? telling|raves? about|insists?|warned me)\b"
+    r"|^\W*(?:someone|somebody|people|everyone|everybody|others|a (?:few|couple of) (?:people|posters|users)|the (?:headlines|papers|reviews)|(?:online )?reviews)\s+"
+    r"(?:\w+\s+)?(?:say|says|said|reckon|claim|claimed|keep saying|are saying|swear by)\b", re.IGNORECASE)
+# The entity as a bystander: a place ("near the A depot", "next to A's warehouse") or a brand
+# impersonated ("fake A delivery texts", "posing as A"): the event in the segment is not its doing.
+_BYSTANDER_BEFORE = _lazy_re(r"(?<!residents )(?<!people )(?<!locals )(?<!families )(?<!homes )(?<!neighbours )(?<!villagers )"
+                               r"(?<!protesters )(?<!campaigners )(?<!workers )(?:\bnear|\bnext to|\bopposite|\bclose to|\bbeside|\bacross from|\bfake|\bbogus|\bcounterfeit"
+                               r"|\bposing as|\bpretending to be(?: from)?|\bimpersonating|\bclaiming to be(?: from)?)\s+(?:the\s+|a\s+|an\s+)?$",
+                               re.IGNORECASE)
+_BYSTANDER_HINT = _lazy_re(r"\b(?:near|next to|opposite|close to|beside|across from|fake|bogus|counterfeit|posing|pretending|impersonating|claiming)\b",
+                             re.IGNORECASE)
+
+
+def _bystander(chunk: str, spans: Callable[[str], list[tuple[int, int]]]) -> bool:
+    """Is every mention of the entity in the segment a place or an impersonated brand (after
+    _place_hint found a hint)?"""
+    own = spans(chunk)
+    return bool(own) and all(_BYSTANDER_BEFORE.search(chunk, max(0, a - 40), a) for a, _ in own)
+
+
+# Sarcasm opening a text: "Great, another update that bricks my router." / "Oh brilliant, more
+# fees." — unless what follows is good news of its own (a VADER-positive rest, quotes removed).
+_GREAT_ANOTHER = _lazy_re(r"^\W*(?:oh,?\s+)?(?:great|brilliant|fantastic|wonderful|perfect|lovely|marvell?ous|super|excellent|awesome|amazing)\s*[,!.]+\s+"
+                            r"(?:just |yet )?(?:another|more)\b", re.IGNORECASE)
+_QUOTED = _lazy_re(r"[\"“‘'][^\"”’']{1,40}[\"”’']")
+# A bare "Thanks A." / "Cheers A!" closing a complaint or sarcasm.
+_THANKS_TAG = _lazy_re(r"^\s*(?i:thanks|thank you|cheers)(?i: (?:a lot|again|so much|for that|for nothing))?(?:,?\s+(?:[A-Z][\w&'.-]*)(?:\s+[A-Z][\w&'.-]*){0,2})?\s*[.!]*\s*$")
+
+
+def _reported_view(chunk: str, low: str) -> bool:
+    """Does the segment report someone else's view? (Substring hints first: C speed.)"""
+    return ("say" in low or "said" in low or "swear" in low or "reckon" in low or "think" in low or "told" in low
+            or "telling" in low or "rave" in low or "insist" in low or "warned" in low or "claim" in low) \
+        and _REPORTED.search(chunk) is not None
+
+
+def _place_hint(low: str) -> bool:
+    """A word that can make the entity a place or an impersonated brand (then _bystander)."""
+    return ("near" in low or "next to" in low or "opposite" in low or "close to" in low or "beside" in low
+            or "across from" in low or "fake" in low or "bogus" in low or "counterfeit" in low or "posing" in low
+            or "pretending" in low or "impersonat" in low or "claiming" in low)
+
+
+def _featurizer(engine: Engine):  # noqa: ANN202 (sentiment_model.Featurizer, imported lazily)
+    """The default engine's featurizer, through wrappers (pipeline.CachedEngine, AdaptedEngine)."""
+    for _ in range(4):
+        f = getattr(engine, "featurizer", None)
+        if f is not None:
+            return f
+        engine = getattr(engine, "base", None)
+        if engine is None:
+            return None
+    return None
+
+
+def _sarcastic_opening(chunk: str, engine: Engine) -> bool:
+    """Does the segment open with praise for "another"/"more" of something with no praise of its
+    own ("Great, another award for the team!" is praise)?"""
+    m = _GREAT_ANOTHER.match(chunk)
+    if m is None:
+        return False
+    featurizer = _featurizer(engine)
+    if featurizer is None:
+        return False
+    lex = featurizer.lex
+    rest = _QUOTED.sub(" ", chunk[m.end():]).lower()  # a "new and improved" in quotes is the sarcasm itself
+    return not any(lex.get(w, 0.0) > 0.5 and w not in _VADER_FACT for w in _WORD_RE.findall(rest))
+
+
+# Two sides set against each other ("Between A and B it's not even close. B has never once lost my
+# booking.", "A vs B taste test: B won 9 votes to 3"): when the text says nothing of A's own, A gets
+# the opposite of B's verdict.
+_NAME = r"(?:the\s+)?([A-Z][\w&'-]*(?:\s+[A-Z][\w&'-]*){0,2})"
+_VS_AFTER = _lazy_re(r"\s+(?:vs\.?|v\.|versus)\s+" + _NAME)
+_VS_BEFORE = _lazy_re(_NAME + r"\s+(?:vs\.?|v\.|versus)\s+(?:the\s+)?$")
+_BETWEEN_AFTER = _lazy_re(r"\s+and\s+" + _NAME)
+_BETWEEN_FIRST = _lazy_re(r"\bbetween\s+(?:the\s+)?$", re.IGNORECASE)
+_BETWEEN_SECOND = _lazy_re(r"\bbetween\s+" + _NAME + r"\s+and\s+(?:the\s+)?$")
+_IN_FRAME = [False]
+
+
+@functools.lru_cache(maxsize=256)
+def _name_spans(name: str) -> Callable[[str], list[tuple[int, int]]]:
+    pattern = re.compile(r"(?<![\w])" + re.escape(name) + r"(?![\w])")
+
+    def spans(text: str) -> list[tuple[int, int]]:
+        return [m.span() for m in pattern.finditer(text)]
+    return spans
+
+
+def _other_side(text: str, spans: Callable[[str], list[tuple[int, int]]]) -> str:
+    """The name set against the entity by "vs"/"versus"/"between … and", or ''."""
+    if "vs" not in text and "versus" not in text and "etween" not in text:
+        return ""
+    for a, b in spans(text):
+        m = _VS_AFTER.match(text, b)
+        if m:
+            return m.group(1)
+        head = text[max(0, a - 60):a]
+        m = _VS_BEFORE.search(head)
+        if m:
+            return m.group(1)
+        if _BETWEEN_FIRST.search(head):
+            m = _BETWEEN_AFTER.match(text, b)
+            if m:
+                return m.group(1)
+        m = _BETWEEN_SECOND.search(head)
+        if m:
+            return m.group(1)
+    return ""
+
+
+def _frame_score(title: str, text: str, spans: Callable[[str], list[tuple[int, int]]], engine: Engine,
+                 max_sentences: int, lang: str) -> float:
+    """The opposite of the verdict on the side set against the entity (0 when there is none or
+    it is weak)."""
+    other = _other_side(text, spans)
+    if not other or spans(other):
+        return 0.0
+    _IN_FRAME[0] = True
+    try:
+        verdict = score_toward(title, text, _name_spans(other), engine=engine, max_sentences=max_sentences, lang=lang).score
+    finally:
+        _IN_FRAME[0] = False
+    return -0.6 * math.copysign(1.0, verdict) if abs(verdict) >= 0.15 else 0.0
+
+
+
 def score_toward(title: str, text: str, spans: Callable[[str], list[tuple[int, int]]],
                  engine: Engine | None = None, rating: float | None = None,
                  max_sentences: int = 6, lang: str = "") -> TargetedScore:
@@ -2008,18 +2275,38 @@ def score_toward(title: str, text: str, spans: Callable[[str], list[tuple[int, i
     evidence = []
     total = weight = conf_total = conf_weight = 0.0
     sarcastic = False
+    orm = engine.name == "orm"
+    # round 6: a how-to or explainer, announced in the title or the first two sentences (not a
+    # "knows how to" further down)
+    howto = None  # decided when first needed
+    roles = 0
+    prev_s = 0.0
     for i, (chunk, w, sign) in enumerate(parts):
         role = fixed.get(i) or (role_of(chunk) if sign > 0 else 0.0)
         if role:
             s, c = role, 0.8
             w *= 2.0  # the entity's role in the sentence outweighs the words around it
-        elif i == len(parts) - 1 and engine.name == "orm" and ((i and _sarcastic_tag(chunk, parts[i - 1][0])) or _sarcastic_tail(chunk)):
-            s, c, sarcastic, w = -0.4 * sign, 0.6, True, w * 3.0  # "…can't last till lunch. Brilliant."
+            roles += 1
+        elif i == len(parts) - 1 and orm and ((i and _sarcastic_tag(chunk, parts[i - 1][0])) or _sarcastic_tail(chunk)
+                                              or (i and _THANKS_TAG.match(chunk) and (sarcastic or prev_s <= -0.05))):
+            s, c, sarcastic, w = -0.4 * sign, 0.6, True, w * 3.0  # "…can't last till lunch. Brilliant." / "Thanks A."
+        elif orm and _GREAT_ANOTHER.match(chunk) and _sarcastic_opening(chunk, engine):
+            s, c, sarcastic, w = -0.4 * sign, 0.6, True, w * 3.0  # "Great, another update that bricks my router."
         else:
             s, c, sarc = _evidence(chunk, engine, lang)
             if sarc:
                 sarcastic, w = True, w * 3.0  # the eye-roll decides what the praise meant
             s *= sign
+            if orm and s:
+                low = chunk.lower()
+                if abs(s) < 0.5 and howto is None:
+                    howto = _howto_frame(title, " ".join(sentences[:2]))
+                if (howto and abs(s) < 0.5 and (spans(chunk) or not _EXPERIENCE.search(chunk))) \
+                        or (_place_hint(low) and _bystander(chunk, spans)):
+                    s *= 0.1  # round 6: an explainer's segment; the entity as a place or an impersonated brand
+                if _reported_view(chunk, low):
+                    w *= 0.3  # round 6: someone else's view, reported
+        prev_s = s
         evidence.append((chunk[:300], round(s, 4)))
         conf_total += w * c
         conf_weight += w
@@ -2027,6 +2314,11 @@ def score_toward(title: str, text: str, spans: Callable[[str], list[tuple[int, i
             total += w * s
             weight += w
     text_score = total / weight if weight else 0.0
+    if orm and not roles and abs(text_score) < 0.05 and not _IN_FRAME[0]:
+        framed = _frame_score(title, text, spans, engine, max_sentences, lang)  # round 6: "A vs B: B won"
+        if framed:
+            text_score, weight = framed, weight or 1.0
+            evidence.append((text[:300], framed))
     confidence = conf_total / conf_weight if conf_weight else 0.5
     rating_weight = 0.7  # a feed's star rating
     if rating is None and engine.name == "orm" and not sarcastic:
