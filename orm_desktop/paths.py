@@ -19,6 +19,11 @@ _PACKAGE = Path(__file__).resolve().parent
 _CHECKOUT_ELSEWHERE = {"feeds.opml": Path("..") / "feeds.opml"}
 
 
+def package_dir() -> str:
+    """The directory of the orm_desktop package this process runs (which copy of the code)."""
+    return str(_PACKAGE)
+
+
 def resources_dir() -> Path:
     """The directory holding templates/, demo/, icons/, topics.json, key_messages.toml:
     ``$ORM_DESKTOP_RESOURCES``, else inside the installed package, else the checkout's."""

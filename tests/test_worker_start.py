@@ -100,6 +100,7 @@ def test_a_worker_killed_during_a_refresh_loses_no_feed(service, tmp_path):
 
 _KILLED_PARENT = r'''
 import json, os, signal, sys
+from orm_desktop import paths
 from orm_desktop.ingest import pipeline
 if __name__ == "__main__":
     assert pipeline.warm_workers((sys.argv[1], 0), 2)
@@ -128,11 +129,12 @@ def test_forked_workers_and_their_server_exit_when_the_app_is_killed(tmp_path):
 _OTHER_TREE = r'''
 import json, sys
 sys.path.insert(0, sys.argv[1])  # this checkout, put first at run time (the fork server never sees it)
+from orm_desktop import paths
 from orm_desktop.ingest import pipeline
 if __name__ == "__main__":
     assert pipeline.warm_workers((sys.argv[2], 0), 2)
     pool = pipeline._POOL["pool"]
-    print(json.dumps({"method": type(pool._mp_context).__name__, "file": pipeline.__file__,
+    print(json.dumps({"method": type(pool._mp_context).__name__, "file": paths.package_dir(),
                       "worker_file": pool.submit(pipeline._warm).result()}))
     pipeline.shutdown_workers()
 '''
@@ -153,7 +155,7 @@ def test_workers_run_the_parents_code_even_when_the_server_would_find_another_co
                        text=True, env=env, timeout=120, cwd=tmp_path)
     assert r.returncode == 0, r.stderr
     out = json.loads(r.stdout.strip().splitlines()[-1])
-    assert out["file"] == str(ROOT / "orm_desktop" / "ingest" / "pipeline.py")
+    assert out["file"] == str(ROOT / "orm_desktop")
     assert out["worker_file"] == out["file"]  # the parent's code, not the other copy
     assert out["method"] == "SpawnContext"  # the fork server was refused
 

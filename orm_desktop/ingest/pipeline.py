@@ -21,6 +21,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from orm_desktop import paths
 from orm_desktop.analysis import priority as prio
 from orm_desktop.analysis.language import detect as detect_language
 from orm_desktop.analysis.sentiment import Engine, TargetedScore, adapted, get_engine, score_toward
@@ -446,10 +447,10 @@ def _wait_for_exit(pid: int) -> None:
 
 
 def _warm() -> str:
-    """Nothing but this module's file: submitting it makes the pool start (and initialise) a
+    """Nothing but the package's directory: submitting it makes the pool start (and initialise) a
     worker early, and says which source tree the worker runs (a fork server imports its
     preload with a fresh interpreter's sys.path, not the parent's: _verified)."""
-    return __file__
+    return paths.package_dir()
 
 
 def _worker_conn(database: tuple[str, int]):
@@ -700,7 +701,7 @@ def _verified(pool, workers: int):
         answers = [f.result(timeout=120) for f in [pool.submit(_warm) for _ in range(workers)]]
     except Exception:  # noqa: BLE001 - a server or worker that failed to start: spawn instead
         answers = []
-    if answers and all(a == __file__ for a in answers):
+    if answers and all(a == paths.package_dir() for a in answers):
         return pool
     _POOL["forkserver_ok"] = False
     pool.shutdown(wait=True, cancel_futures=True)
