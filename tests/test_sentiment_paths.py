@@ -79,3 +79,27 @@ def test_every_lexicon_check_sees_the_engine_through_its_wrappers(wrap):
         assert S._sarcastic_opening(chunk, wrapped) == S._sarcastic_opening(chunk, bare), chunk
     # the check must be able to say "no opinion" at all (else it is not consulted)
     assert not S._blob_opinion(["full", "refund"], bare)
+
+
+def test_a_workspace_with_overrides_scores_text_without_a_learned_word_as_score_entity_does():
+    # what Enricher.for_workspace and rescore build once the workspace has an override: on main
+    # AdaptedEngine had no analyse_parts, so every mention was scored by the plain model without
+    # the targeted rules (with one override of unrelated words: 2,344 of 4,734 pairs differed,
+    # accuracy 0.931 -> 0.814)
+    bare = S.get_engine()
+    examples = [("The Qorvath firmware update bricked my router overnight.", 0.1, -0.8)]
+    engine = CachedEngine(S.adapted(bare, examples))
+    assert isinstance(engine.base, S.AdaptedEngine) and engine.base.lexicon.weights
+    compared = different = 0
+    for c in _cases().targeted_set():
+        if engine.base.lexicon.adjust(c.text):
+            continue
+        spans = EntityQuery.parse(c.query).spans
+        compared += 1
+        different += _outcome(S.score_toward("", c.text, spans, engine=bare)) != \
+            _outcome(S.score_toward("", c.text, spans, engine=engine))
+    assert compared > 4000 and different == 0
+    # and the overrides still move the text they taught, through the targeted path too
+    spans = EntityQuery.parse('"Qorvath"').spans
+    text = "The Qorvath firmware update arrived overnight."
+    assert S.score_toward("", text, spans, engine=engine).score < S.score_toward("", text, spans, engine=bare).score - 0.1
