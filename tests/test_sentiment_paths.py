@@ -103,3 +103,27 @@ def test_a_workspace_with_overrides_scores_text_without_a_learned_word_as_score_
     spans = EntityQuery.parse('"Qorvath"').spans
     text = "The Qorvath firmware update arrived overnight."
     assert S.score_toward("", text, spans, engine=engine).score < S.score_toward("", text, spans, engine=bare).score - 0.1
+
+
+def test_the_demo_refresh_stored_what_score_toward_gives_and_a_rescore_changes_nothing(demo_service):
+    # the demo is built by a real refresh (worker processes, Enricher): what the inbox and the
+    # mention view show is the stored machine score; a rescore (the Settings button) must not
+    # change it, and both must be what the bare engine answers
+    from orm_desktop.store import mentions as mentions_store
+
+    svc = demo_service
+    bare = S.get_engine()
+    queries = {e.id: EntityQuery.parse(e.query, e.aliases) for e in svc.entities()}
+    rows = [r for r in mentions_store.texts_after(svc.conn, None, 0, 1_000_000)
+            if not r[5] or r[5] in bare.languages]
+    assert len(rows) > 500
+
+    def stored() -> dict[int, float]:
+        return {mid: svc.mention(mid).machine_sentiment for mid, *_ in rows}
+
+    at_ingest = stored()
+    expected = {mid: S.score_toward(title, text, queries[eid].spans, engine=bare, rating=rating, lang=lang or "").score
+                for mid, eid, title, text, rating, lang in rows}
+    assert {m: (at_ingest[m], s) for m, s in expected.items() if at_ingest[m] != s} == {}
+    svc.rescore()
+    assert stored() == at_ingest
