@@ -880,3 +880,39 @@ def test_well_nested_simple_markup_is_taken_as_clean_and_nh3_agrees(parts):
                                            attributes=sanitize.ATTRIBUTES, url_schemes={"http", "https", "mailto"},
                                            link_rel="noopener noreferrer nofollow", strip_comments=True)
     assert sanitize_nh3 == html, html
+
+
+# -- lever: a feed's new entries language-detected in one pass of the model (detect_many) ----------
+
+def _language_texts() -> list[str]:
+    """Every text of the short-text set, the fixture and demo feeds' entries as the pipeline
+    gives them to the detector, and edge cases: no letters, no model feature, upper case,
+    non-NFC, a partial UTF-8 tail at 3,000 characters, every script of TEXTS."""
+    import csv
+    from pathlib import Path
+
+    from orm_desktop.ingest.parse import parse_feed
+
+    root = Path(__file__).resolve().parents[1]
+    with (root / "tests" / "data" / "language_short.tsv").open(encoding="utf-8") as fh:
+        texts = [r["text"] for r in csv.DictReader(fh, delimiter="\t")]
+    for path in sorted((root / "tests" / "data" / "feeds").glob("*")) + sorted(
+            (root / "resources" / "demo" / "feeds").glob("*.xml")):
+        parsed = parse_feed(path.read_bytes(), url="http://127.0.0.1/", headers={}, now=NOW, kind="news")
+        texts += [f"{it.title}. {it.text[:300]}" for it in parsed.items]
+    return texts + TEXTS + ["", "12345 !!! 678", "ÀÉÎÕÜ ÇÑ ÅØ ÆŒ ßÞ ÐŁ", "DER KUNDENDIENST WAR SEHR SCHLECHT UND LANGSAM",
+                            "Cafe\u0301 de\u0301licieux, tre\u0300s bon marche\u0301 vraiment", "é" * 2999 + "日本",
+                            "~~~ ### @@@ abcdefghijklmnop", "x" * 5000]
+
+
+def test_a_feed_detected_in_one_pass_has_each_text_s_language_and_probability_bit_for_bit():
+    texts = _language_texts()
+    assert len(texts) > 400
+    expected = [language.detect_with_probability(t) for t in texts]
+    assert {lang for lang, _ in expected} >= {"en", "de", "fr", "es", "ja", "ru", "ko", ""}
+    for size in (2, 7, 25, len(texts)):  # batches of a few entries and one of them all
+        got = [r for i in range(0, len(texts), size) for r in language.detect_many_with_probability(texts[i:i + size])]
+        assert got == expected, size
+    assert language.detect_many(texts) == [language.detect(t) for t in texts]
+    assert language.detect_many(texts, min_probability=0.9) == [language.detect(t, min_probability=0.9) for t in texts]
+    assert language.detect_many([]) == [] and language.detect_many([texts[0]]) == [language.detect(texts[0])]
