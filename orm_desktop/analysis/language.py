@@ -374,6 +374,20 @@ def detect_many(texts: Sequence[str], *, min_probability: float = MIN_PROBABILIT
     return [lang if prob >= min_probability else "" for lang, prob in detect_many_with_probability(texts)]
 
 
+_BUFFERS = threading.local()
+
+
+def _gather_rows(table, features):
+    """``table[features]``, into a buffer this thread keeps: a feed's rows (~2 MB) freshly
+    allocated cost every call its page faults (13,000 more a refresh worker)."""
+    import numpy as np
+
+    buf = getattr(_BUFFERS, "rows", None)
+    if buf is None or buf.shape[0] < len(features) or buf.shape[1:] != table.shape[1:] or buf.dtype != table.dtype:
+        buf = _BUFFERS.rows = np.empty((max(len(features), 8192), *table.shape[1:]), dtype=table.dtype)
+    return np.take(table, features, axis=0, out=buf[:len(features)])
+
+
 def detect_many_with_probability(texts: Sequence[str]) -> list[tuple[str, float]]:
     """``[detect_with_probability(t) for t in texts]``, bit for bit (tests/test_language.py),
     with the numpy calls shared by all the texts: one walk (``_window_walk_many``), one gather
@@ -394,7 +408,7 @@ def detect_many_with_probability(texts: Sequence[str]) -> list[tuple[str, float]
     features, counts, bounds = walk_many(encoded)
     prior = ident.nb_pc
     weights = np.log1p(counts.astype(np.float32))
-    rows = ident.nb_ptc[features]
+    rows = _gather_rows(ident.nb_ptc, features)
     scores = np.zeros((len(todo), len(prior)), dtype=np.float32)  # no feature: 0.0 (py3langid's fill)
     for r in range(len(todo)):
         lo, hi = bounds[r], bounds[r + 1]
