@@ -71,7 +71,8 @@ def one_run(feeds: int, entries: int, lang_chars: int) -> dict[str, float]:
                 mentions += 1
                 ts = timed("targeted scoring", sentiment.score_toward, it.title, it.text, m.query.spans,
                            engine=enricher.engine, rating=it.rating, lang=lang)
-                row = {"evidence": json.dumps([list(e) for e in ts.evidence]), "title": it.title,
+                row = {"evidence": json.dumps([list(e) for e in ts.evidence]), "evidence_pairs": ts.evidence,
+                       "title": it.title,
                        "text": it.text, "taxonomy": enricher.taxonomy}
                 for fn in enricher.extra:
                     timed("topics and journey stage", fn, row)

@@ -916,3 +916,43 @@ def test_a_feed_detected_in_one_pass_has_each_text_s_language_and_probability_bi
     assert language.detect_many(texts) == [language.detect(t) for t in texts]
     assert language.detect_many(texts, min_probability=0.9) == [language.detect(t, min_probability=0.9) for t in texts]
     assert language.detect_many([]) == [] and language.detect_many([texts[0]]) == [language.detect(texts[0])]
+
+
+def _load_texts(tmp_path, monkeypatch) -> list[str]:
+    """The texts topics are found in: title + text of every fixture and demo feed entry and of
+    the peers benchmark load (benchmarks/ingest.py's generated feeds, 40 x 25 entries here)."""
+    import random
+    from pathlib import Path
+
+    from orm_desktop.ingest.parse import parse_feed
+
+    root = Path(__file__).resolve().parents[1]
+    monkeypatch.syspath_prepend(str(root / "benchmarks"))
+    from ingest import write_feeds
+
+    write_feeds(tmp_path, 40, 25, "topics", random.Random(7))
+    paths = sorted((root / "tests" / "data" / "feeds").glob("*")) + sorted(
+        (root / "resources" / "demo" / "feeds").glob("*.xml")) + sorted(tmp_path.glob("*.xml"))
+    texts = []
+    for path in paths:
+        for it in parse_feed(path.read_bytes(), url="http://127.0.0.1/", headers={}, now=NOW, kind="news").items:
+            texts += [f"{it.title}. {it.text[:2000]}", it.title, it.text]
+    return texts
+
+
+def test_the_topic_trie_finds_the_flat_alternation_s_topics_on_the_fixtures_and_the_benchmark_load(
+        tmp_path, monkeypatch):
+    texts = _load_texts(tmp_path, monkeypatch)
+    assert len(texts) > 3000 and any(not t.isascii() for t in texts)
+    taxonomy = topics.taxonomy_text()
+    found = [topics.classify(t) for t in texts]
+    assert found == [_flat(t, taxonomy) for t in texts]
+    assert sum(map(len, found)) > len(texts)  # the texts do name topics
+    # and a mention's topics and stage are the same from the evidence pairs as from their JSON
+    for t in texts[:600]:
+        pairs = ((t[:80], -0.5), (t[80:200], 0.25))
+        a = {"title": t[:40], "text": t, "evidence": json.dumps([list(p) for p in pairs])}
+        b = dict(a, evidence_pairs=pairs)
+        topics.enrich_mention(a)
+        topics.enrich_mention(b)
+        assert (a["topics"], a["stage"]) == (b["topics"], b["stage"])

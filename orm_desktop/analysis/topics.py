@@ -208,7 +208,8 @@ def stage(text: str, *, folded: str | None = None) -> str:
 def enrich_mention(row: dict) -> None:
     """Pipeline hook: topics from the title and the evidence about the entity (falling back to
     the whole text), journey stage from the same."""
-    evidence = " ".join(s for s, _ in json.loads(row.get("evidence") or "[]"))
+    pairs = row.get("evidence_pairs")  # the pipeline's (sentence, score) pairs, else their JSON
+    evidence = " ".join(s for s, _ in (json.loads(row.get("evidence") or "[]") if pairs is None else pairs))
     about = f"{row.get('title', '')}. {evidence}" if evidence else f"{row.get('title', '')}. {row.get('text', '')[:2000]}"
     folded = _fold(about) if textfold.AVAILABLE else None  # once, for both
     row["topics"] = ",".join(classify(about, row.get("taxonomy"), folded=folded))

@@ -137,6 +137,7 @@ class Enricher:
                 "item_id": item_id, "entity": m.entity, "published": published, "feed_kind": feed_kind,
                 "snippet": snippet, "sentiment": ts.score, "engine": self.engine.name,
                 "score_source": ts.source, "evidence": json.dumps([list(e) for e in ts.evidence]),
+                "evidence_pairs": ts.evidence,  # the same, not to be parsed back by the enrichers
                 "topics": "", "stage": "", "title": item.title, "text": item.text, "rating": item.rating,
                 "taxonomy": self.taxonomy,
             }
