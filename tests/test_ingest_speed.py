@@ -956,3 +956,15 @@ def test_the_topic_trie_finds_the_flat_alternation_s_topics_on_the_fixtures_and_
         topics.enrich_mention(a)
         topics.enrich_mention(b)
         assert (a["topics"], a["stage"]) == (b["topics"], b["stage"])
+
+
+def test_enough_letters_by_one_regex_is_counting_the_letters():
+    import itertools
+    import re
+
+    letters = re.compile(r"[^\W\d_]")
+    texts = _language_texts() + ["a" * 11, "a" * 12, "1 a" * 11, "1 a" * 12, "_" * 50 + "b" * 12, "\u0345" * 12,
+                                 "\u01c5" * 12, "\u0663" * 20, "x\n" * 12, "\u00e9" * 6 + "e\u0301" * 6]
+    for text in texts:
+        counted = sum(1 for _ in itertools.islice(letters.finditer(text[:400]), 12)) >= 12
+        assert language._enough_letters(text[:400]) == counted, text
