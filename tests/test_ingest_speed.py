@@ -968,3 +968,42 @@ def test_enough_letters_by_one_regex_is_counting_the_letters():
     for text in texts:
         counted = sum(1 for _ in itertools.islice(letters.finditer(text[:400]), 12)) >= 12
         assert language._enough_letters(text[:400]) == counted, text
+
+
+_ENGLISH_PHRASES = ["The Lord of the Rings", "Pirates of the Caribbean and the Curse", "Say what you want about it",
+                    "This is the best of the year and we love it", "Breaking: they said that it would",
+                    "We have been told that the company would not comment on their plans",
+                    "Interview with the CEO: what they said about the future of the brand and its customers"]
+
+
+def test_a_plainly_english_text_is_english_to_the_model_and_a_foreign_text_quoting_english_is_not_plainly_english():
+    import csv
+    from pathlib import Path
+
+    texts = _language_texts()
+    plain = [t for t in texts if language.plainly_english(t)]
+    assert len(plain) > 100
+    assert all(lang == "en" and p >= language.MIN_PROBABILITY
+               for lang, p in language.detect_many_with_probability(plain))
+    # none of the words that other languages written in ASCII share with English is a marker
+    assert not language.ENGLISH_MARKERS & {"of", "we", "was", "is", "to", "at", "for", "been", "all", "just", "her",
+                                           "not", "more", "also", "will", "an", "in", "on", "by", "de", "die", "a"}
+    root = Path(__file__).resolve().parents[1]
+    foreign = []
+    for name in ("language_short.tsv", "sentiment_de_fr.tsv", "sentiment_es.tsv"):
+        with (root / "tests" / "data" / name).open(encoding="utf-8") as fh:
+            foreign += [r["text"] for r in csv.DictReader(fh, delimiter="\t") if r.get("lang", "xx") != "en"]
+    foreign = [t for t in foreign if language.detect(t) not in ("en", "")]
+    assert len(foreign) > 100
+    joined = [" ".join(foreign[i:i + 4]) for i in range(0, len(foreign), 4)]  # longer texts, a few languages
+    for text in foreign + joined:
+        words = text.split()
+        for phrase in _ENGLISH_PHRASES:
+            for mixed in (f"{phrase}. {text}", f"{text} {phrase}",
+                          " ".join([*words[:len(words) // 2], phrase, *words[len(words) // 2:]])):
+                assert not language.plainly_english(mixed) or language.detect_with_probability(mixed)[0] == "en", mixed
+    # the answer does not depend on how the texts are asked
+    sample = texts[:200] + foreign[:50]
+    assert language.detect_many(sample) == [language.detect(t) for t in sample]
+    assert language.detect_many(sample, min_probability=0.9) == [language.detect(t, min_probability=0.9)
+                                                                  for t in sample]
