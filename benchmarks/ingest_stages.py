@@ -3,10 +3,10 @@
 entity and classified, one stage at a time in this process, timed with ``time.process_time``
 (CPU, so less sensitive to other processes than wall time; still inflated on a busy machine).
 
-    python benchmarks/ingest_stages.py [--feeds 200] [--entries 25] [--lang-chars 200] [--runs 2]
+    python benchmarks/ingest_stages.py [--feeds 200] [--entries 25] [--lang-chars 300] [--runs 2]
 
-``--lang-chars``: how much of the text the pipeline gives the language detector (200 since the
-second issue 18 round, 300 before it, 600 at first; give ``--lang-chars 300`` to main's copy). To measure another source tree, copy this file into its
+``--lang-chars``: how much of the text the pipeline gives the language detector (300 since the
+issue 18 speed round, 600 before). To measure another source tree, copy this file into its
 benchmarks/ and run it there. Prints a table; writes benchmarks/out/ingest_stages.json.
 """
 
@@ -85,7 +85,7 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--feeds", type=int, default=200)
     p.add_argument("--entries", type=int, default=25)
-    p.add_argument("--lang-chars", type=int, default=200)
+    p.add_argument("--lang-chars", type=int, default=300)
     p.add_argument("--runs", type=int, default=2)
     a = p.parse_args()
     runs = [one_run(a.feeds, a.entries, a.lang_chars) for _ in range(a.runs)]
