@@ -219,27 +219,36 @@ def _window_walk_many(ident, folder: Path | None):
     start = nextmove[rowbase[0]:rowbase[0] + 256].astype(np.intp)
     nfeatures = int(out.max()) + 1
 
+    # a byte that sends every state back to the start state, which counts no feature (0xFF, never
+    # in UTF-8): depth - 1 of them before each text make every window that reaches back past the
+    # text's start walk from the start state, as the single walk does (no per-text fix-up)
+    reset = next((b for b in (0xFF, 0xFE, 0xC0, 0xC1) if not nextmove[rowbase[0] + b] and out[0] < 0
+                  and not nextmove[b::256].any()), None)
+    gap = bytes([reset]) * (depth - 1) if reset is not None else b""
+
     def walk_many(datas: Sequence[bytes]):
         lens = np.fromiter(map(len, datas), dtype=np.intp, count=len(datas))
-        a = np.frombuffer(b"".join(datas), dtype=np.uint8)
+        a = np.frombuffer(gap + gap.join(datas), dtype=np.uint8)
         n = len(a)
         firsts = np.zeros(len(datas) + 1, dtype=np.intp)
-        np.cumsum(lens, out=firsts[1:])
+        np.cumsum(lens + len(gap), out=firsts[1:])
+        firsts[:-1] += len(gap)  # where each text starts (after its gap)
+        firsts[-1] = n
         state = start[a]
         for k in range(1, min(depth, n)):  # windows of k + 1 bytes, across text boundaries
             state[k:] = nextmove[rowbase[state[k - 1:n - 1]] + a[k:]]
-        # the first depth - 1 positions of each text: the state of the text's prefix
-        prefix = start[a[firsts[:-1][lens > 0]]]
-        heads = firsts[:-1][lens > 0]
-        hlens = lens[lens > 0]
-        state[heads] = prefix
-        for k in range(1, depth - 1):
-            more = hlens > k
-            if not more.any():
-                break
-            heads, hlens, prefix = heads[more], hlens[more], prefix[more]
-            prefix = nextmove[rowbase[prefix] + a[heads + k]]
-            state[heads + k] = prefix
+        if not gap:  # the first depth - 1 positions of each text: the state of the text's prefix
+            prefix = start[a[firsts[:-1][lens > 0]]]
+            heads = firsts[:-1][lens > 0]
+            hlens = lens[lens > 0]
+            state[heads] = prefix
+            for k in range(1, depth - 1):
+                more = hlens > k
+                if not more.any():
+                    break
+                heads, hlens, prefix = heads[more], hlens[more], prefix[more]
+                prefix = nextmove[rowbase[prefix] + a[heads + k]]
+                state[heads + k] = prefix
         features = out[state]
         at = np.flatnonzero(features >= 0)
         if not len(at):
