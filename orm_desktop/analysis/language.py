@@ -428,20 +428,6 @@ def plainly_english(text: str) -> bool:
     return len(ENGLISH_MARKERS.intersection(words)) >= 3
 
 
-_BUFFERS = threading.local()
-
-
-def _gather_rows(table, features):
-    """``table[features]``, into a buffer this thread keeps: a feed's rows (~2 MB) freshly
-    allocated cost every call its page faults (13,000 more a refresh worker)."""
-    import numpy as np
-
-    buf = getattr(_BUFFERS, "rows", None)
-    if buf is None or buf.shape[0] < len(features) or buf.shape[1:] != table.shape[1:] or buf.dtype != table.dtype:
-        buf = _BUFFERS.rows = np.empty((max(len(features), 8192), *table.shape[1:]), dtype=table.dtype)
-    return np.take(table, features, axis=0, out=buf[:len(features)])
-
-
 def _distinct(values):
     """``np.unique(values, return_inverse=True)`` for non-negative integers, with plain sorts of
     packed integers instead of an argsort (3x faster)."""
@@ -484,7 +470,7 @@ def detect_many_with_probability(texts: Sequence[str]) -> list[tuple[str, float]
     # the table's rows, each distinct feature's read once from the large (cold) table: the texts of
     # a feed share most of their n-grams (5,125 rows a feed of the peers load, 788 distinct)
     distinct, inverse = _distinct(features)
-    rows = _gather_rows(ident.nb_ptc[distinct], inverse)
+    rows = ident.nb_ptc[distinct][inverse]
     scores = np.zeros((len(todo), len(prior)), dtype=np.float32)  # no feature: 0.0 (py3langid's fill)
     for r in range(len(todo)):
         lo, hi = bounds[r], bounds[r + 1]
