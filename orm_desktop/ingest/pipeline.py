@@ -220,7 +220,8 @@ def prepare_items(conn, feed: Feed, items: Sequence[ParsedItem], enricher: Enric
     # 300 characters say the language as well as 600 and 1,500 (the same answer on 3,993 texts:
     # demo and fixture feeds in 8 languages, benchmark items, the dev corpora, the short-text
     # set; 200 did too) at 0.19 instead of 0.29 ms an item; all the feed's new entries in one
-    # pass of the model (the same answers as one at a time, 0.055 -> 0.025 ms an item)
+    # pass of the model (the same answers as one at a time, 0.055 -> 0.025 ms an item), plainly
+    # English ones without it (language.plainly_english; 0 of 17,302 answers changed)
     unknown = [i for i, (item, _, _) in enumerate(new) if not item.lang]
     langs = dict(zip(unknown, detect_languages([f"{new[i][0].title}. {new[i][0].text[:300]}" for i in unknown]),
                      strict=True))
