@@ -63,12 +63,32 @@ def evaluate(restricted: bool = True, rows: list[dict] | None = None) -> list[di
     return out
 
 
+def evaluate_app(rows: list[dict] | None = None) -> list[dict]:
+    """The app's answer: ``detect`` (the plainly-English test, then the model at
+    MIN_PROBABILITY), one text at a time and as the pipeline asks, a batch (``detect_many``)."""
+    from orm_desktop.analysis import language
+
+    if rows is None:
+        with DATA.open(encoding="utf-8") as fh:
+            rows = list(csv.DictReader(fh, delimiter="\t"))
+    texts = [r["text"] for r in rows]
+    guesses = [language.detect(t) for t in texts]
+    many = getattr(language, "detect_many", None)
+    assert many is None or many(texts) == guesses
+    fast = getattr(language, "plainly_english", lambda t: False)
+    right = sum(g == r["lang"] for r, g in zip(rows, guesses, strict=True))
+    unknown = sum(not g for g in guesses)
+    return [{"detector": "app: detect()", "n": len(rows), "correct": round(right / len(rows), 3),
+             "unknown": round(unknown / len(rows), 3), "wrong": round((len(rows) - right - unknown) / len(rows), 3),
+             "texts_per_s": f"plainly English: {sum(map(fast, texts))}"}]
+
+
 def main() -> None:
     result = {}
     demo = demo_texts()
     for label, data in (("short texts (tests/data/language_short.tsv)", None),
                         (f"English demo-feed titles and posts ({len(demo)})", demo)):
-        rows = evaluate(True, data) + evaluate(False, data)
+        rows = evaluate(True, data) + evaluate(False, data) + evaluate_app(data)
         print(label)
         print(table(rows, list(rows[0])))
         print()

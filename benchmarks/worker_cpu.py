@@ -69,7 +69,10 @@ ST["import_pipeline"] = time.process_time() - t_imp
 ST["wrapper_start_s"] = since_start()
 
 pl.parse_feed = add("parse", pl.parse_feed)
-pl.detect_language = add("language", pl.detect_language)
+if hasattr(pl, "detect_languages"):  # a feed's entries in one call (issue 18), else one at a time
+    pl.detect_languages = add("language", pl.detect_languages)
+else:
+    pl.detect_language = add("language", pl.detect_language)
 pl.score_toward = add("score", pl.score_toward)
 query.MultiMatcher.matching = add("matching", query.MultiMatcher.matching)
 items_store.known = add("known", items_store.known)

@@ -880,3 +880,130 @@ def test_well_nested_simple_markup_is_taken_as_clean_and_nh3_agrees(parts):
                                            attributes=sanitize.ATTRIBUTES, url_schemes={"http", "https", "mailto"},
                                            link_rel="noopener noreferrer nofollow", strip_comments=True)
     assert sanitize_nh3 == html, html
+
+
+# -- lever: a feed's new entries language-detected in one pass of the model (detect_many) ----------
+
+def _language_texts() -> list[str]:
+    """Every text of the short-text set, the fixture and demo feeds' entries as the pipeline
+    gives them to the detector, and edge cases: no letters, no model feature, upper case,
+    non-NFC, a partial UTF-8 tail at 3,000 characters, every script of TEXTS."""
+    import csv
+    from pathlib import Path
+
+    from orm_desktop.ingest.parse import parse_feed
+
+    root = Path(__file__).resolve().parents[1]
+    with (root / "tests" / "data" / "language_short.tsv").open(encoding="utf-8") as fh:
+        texts = [r["text"] for r in csv.DictReader(fh, delimiter="\t")]
+    for path in sorted((root / "tests" / "data" / "feeds").glob("*")) + sorted(
+            (root / "resources" / "demo" / "feeds").glob("*.xml")):
+        parsed = parse_feed(path.read_bytes(), url="http://127.0.0.1/", headers={}, now=NOW, kind="news")
+        texts += [f"{it.title}. {it.text[:300]}" for it in parsed.items]
+    return texts + TEXTS + ["", "12345 !!! 678", "ÀÉÎÕÜ ÇÑ ÅØ ÆŒ ßÞ ÐŁ", "DER KUNDENDIENST WAR SEHR SCHLECHT UND LANGSAM",
+                            "Cafe\u0301 de\u0301licieux, tre\u0300s bon marche\u0301 vraiment", "é" * 2999 + "日本",
+                            "~~~ ### @@@ abcdefghijklmnop", "x" * 5000]
+
+
+def test_a_feed_detected_in_one_pass_has_each_text_s_language_and_probability_bit_for_bit():
+    texts = _language_texts()
+    assert len(texts) > 400
+    expected = [language.detect_with_probability(t) for t in texts]
+    assert {lang for lang, _ in expected} >= {"en", "de", "fr", "es", "ja", "ru", "ko", ""}
+    for size in (2, 7, 25, len(texts)):  # batches of a few entries and one of them all
+        got = [r for i in range(0, len(texts), size) for r in language.detect_many_with_probability(texts[i:i + size])]
+        assert got == expected, size
+    assert language.detect_many(texts) == [language.detect(t) for t in texts]
+    assert language.detect_many(texts, min_probability=0.9) == [language.detect(t, min_probability=0.9) for t in texts]
+    assert language.detect_many([]) == [] and language.detect_many([texts[0]]) == [language.detect(texts[0])]
+
+
+def _load_texts(tmp_path, monkeypatch) -> list[str]:
+    """The texts topics are found in: title + text of every fixture and demo feed entry and of
+    the peers benchmark load (benchmarks/ingest.py's generated feeds, 40 x 25 entries here)."""
+    import random
+    from pathlib import Path
+
+    from orm_desktop.ingest.parse import parse_feed
+
+    root = Path(__file__).resolve().parents[1]
+    monkeypatch.syspath_prepend(str(root / "benchmarks"))
+    from ingest import write_feeds
+
+    write_feeds(tmp_path, 40, 25, "topics", random.Random(7))
+    paths = sorted((root / "tests" / "data" / "feeds").glob("*")) + sorted(
+        (root / "resources" / "demo" / "feeds").glob("*.xml")) + sorted(tmp_path.glob("*.xml"))
+    texts = []
+    for path in paths:
+        for it in parse_feed(path.read_bytes(), url="http://127.0.0.1/", headers={}, now=NOW, kind="news").items:
+            texts += [f"{it.title}. {it.text[:2000]}", it.title, it.text]
+    return texts
+
+
+def test_the_topic_trie_finds_the_flat_alternation_s_topics_on_the_fixtures_and_the_benchmark_load(
+        tmp_path, monkeypatch):
+    texts = _load_texts(tmp_path, monkeypatch)
+    assert len(texts) > 3000 and any(not t.isascii() for t in texts)
+    taxonomy = topics.taxonomy_text()
+    found = [topics.classify(t) for t in texts]
+    assert found == [_flat(t, taxonomy) for t in texts]
+    assert sum(map(len, found)) > len(texts)  # the texts do name topics
+    # and a mention's topics and stage are the same from the evidence pairs as from their JSON
+    for t in texts[:600]:
+        pairs = ((t[:80], -0.5), (t[80:200], 0.25))
+        a = {"title": t[:40], "text": t, "evidence": json.dumps([list(p) for p in pairs])}
+        b = dict(a, evidence_pairs=pairs)
+        topics.enrich_mention(a)
+        topics.enrich_mention(b)
+        assert (a["topics"], a["stage"]) == (b["topics"], b["stage"])
+
+
+def test_enough_letters_by_one_regex_is_counting_the_letters():
+    import itertools
+    import re
+
+    letters = re.compile(r"[^\W\d_]")
+    texts = _language_texts() + ["a" * 11, "a" * 12, "1 a" * 11, "1 a" * 12, "_" * 50 + "b" * 12, "\u0345" * 12,
+                                 "\u01c5" * 12, "\u0663" * 20, "x\n" * 12, "\u00e9" * 6 + "e\u0301" * 6]
+    for text in texts:
+        counted = sum(1 for _ in itertools.islice(letters.finditer(text[:400]), 12)) >= 12
+        assert language._enough_letters(text[:400]) == counted, text
+
+
+_ENGLISH_PHRASES = ["The Lord of the Rings", "Pirates of the Caribbean and the Curse", "Say what you want about it",
+                    "This is the best of the year and we love it", "Breaking: they said that it would",
+                    "We have been told that the company would not comment on their plans",
+                    "Interview with the CEO: what they said about the future of the brand and its customers"]
+
+
+def test_a_plainly_english_text_is_english_to_the_model_and_a_foreign_text_quoting_english_is_not_plainly_english():
+    import csv
+    from pathlib import Path
+
+    texts = _language_texts()
+    plain = [t for t in texts if language.plainly_english(t)]
+    assert len(plain) > 100
+    assert all(lang == "en" and p >= language.MIN_PROBABILITY
+               for lang, p in language.detect_many_with_probability(plain))
+    # none of the words that other languages written in ASCII share with English is a marker
+    assert not language.ENGLISH_MARKERS & {"of", "we", "was", "is", "to", "at", "for", "been", "all", "just", "her",
+                                           "not", "more", "also", "will", "an", "in", "on", "by", "de", "die", "a"}
+    root = Path(__file__).resolve().parents[1]
+    foreign = []
+    for name in ("language_short.tsv", "sentiment_de_fr.tsv", "sentiment_es.tsv"):
+        with (root / "tests" / "data" / name).open(encoding="utf-8") as fh:
+            foreign += [r["text"] for r in csv.DictReader(fh, delimiter="\t") if r.get("lang", "xx") != "en"]
+    foreign = [t for t in foreign if language.detect(t) not in ("en", "")]
+    assert len(foreign) > 100
+    joined = [" ".join(foreign[i:i + 4]) for i in range(0, len(foreign), 4)]  # longer texts, a few languages
+    for text in foreign + joined:
+        words = text.split()
+        for phrase in _ENGLISH_PHRASES:
+            for mixed in (f"{phrase}. {text}", f"{text} {phrase}",
+                          " ".join([*words[:len(words) // 2], phrase, *words[len(words) // 2:]])):
+                assert not language.plainly_english(mixed) or language.detect_with_probability(mixed)[0] == "en", mixed
+    # the answer does not depend on how the texts are asked
+    sample = texts[:200] + foreign[:50]
+    assert language.detect_many(sample) == [language.detect(t) for t in sample]
+    assert language.detect_many(sample, min_probability=0.9) == [language.detect(t, min_probability=0.9)
+                                                                  for t in sample]

@@ -8,6 +8,7 @@ matches any ending ("recall*" matches recalls, recalled). One compiled regex per
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import re
 from collections.abc import Callable
@@ -82,10 +83,21 @@ def _compiled_ascii(taxonomy_json: str) -> tuple[re.Pattern, list[str]] | None:
 
 def _grouped(taxonomy_json: str, lit: Callable[[str], str]) -> tuple[str | None, list[str]]:
     """The source of ``_compiled``'s regex, each literal written by ``lit``; None where it needs
-    the flat alternation (a bare "*" keyword, or no case table)."""
+    the flat alternation (a bare "*" keyword, or no case table).
+
+    The keywords form a trie on their first word's characters (as case-insensitive matching
+    compares them, ``_fold``): at a word start the engine tests one character per level and
+    enters only the keywords that share the text's prefix so far, instead of every keyword of
+    the first character's group (0.021 -> 0.013 ms a text of the benchmark load). A node is
+    split by its next character only when every keyword at it has one there and the keywords
+    behind one folded character all spell it alike; otherwise its keywords follow in taxonomy
+    order, consecutive keywords of one topic forming one named group (t<topic>_<n>). The same
+    matches as the flat alternation: keywords split apart differ in a literal character both
+    must match, so they never match at the same position, and keywords that can keep their
+    taxonomy order (tests/test_ingest_speed.py checks it on generated texts)."""
     topics = json.loads(taxonomy_json)["topics"]
     ids = [tid for tid, t in topics.items() if t.get("keywords")]
-    buckets: dict[str, list[tuple[int, str, str]]] = {}  # folded first char -> (topic, first char, rest)
+    entries: list[tuple[int, str, str]] = []  # (topic, first word, pattern of the rest)
     for i, tid in enumerate(ids):
         for k in topics[tid]["keywords"]:
             k = k.strip().lower()
@@ -95,25 +107,38 @@ def _grouped(taxonomy_json: str, lit: Callable[[str], str]) -> tuple[str | None,
             words = k.rstrip("*").split()
             if not words or _CASE_CLASSES is None:
                 return None, ids  # a bare "*" keyword: no first character to group by
-            rest = lit(words[0][1:]) + "".join(r"\s+" + lit(w) for w in words[1:])
-            rest += (r"\w*" if star else "") + r"(?!\w)"
-            buckets.setdefault(_fold(words[0][0]), []).append((i, words[0][0], rest))
-    alternatives = []
-    for n, entries in enumerate(buckets.values()):
-        same_first = len({first for _, first, _ in entries}) == 1
-        # consecutive keywords of one topic form one named group (topic index, bucket, run)
+            rest = "".join(r"\s+" + lit(w) for w in words[1:]) + (r"\w*" if star else "") + r"(?!\w)"
+            entries.append((i, words[0], rest))
+    if not entries:
+        return None, ids
+    names = itertools.count()
+
+    def leaf(group: list[tuple[int, str, str]], depth: int) -> list[str]:
         runs: list[tuple[int, list[str]]] = []
-        for i, first, rest in entries:
-            body = rest if same_first else lit(first) + rest
+        for i, word, rest in group:
+            body = lit(word[depth:]) + rest
             if runs and runs[-1][0] == i:
                 runs[-1][1].append(body)
             else:
                 runs.append((i, [body]))
-        groups = "|".join(f"(?P<t{i}_{n}_{r}>{'|'.join(bodies)})" for r, (i, bodies) in enumerate(runs))
-        alternatives.append(lit(entries[0][1]) + f"(?:{groups})" if same_first else f"(?:{groups})")
-    if not alternatives:
-        return None, ids
-    return r"(?<!\w)(?:" + "|".join(alternatives) + ")", ids
+        return [f"(?P<t{i}_{next(names)}>{'|'.join(bodies)})" for i, bodies in runs]
+
+    def node(group: list[tuple[int, str, str]], depth: int) -> list[str]:
+        if len(group) == 1 or any(len(word) <= depth for _, word, _ in group):
+            return leaf(group, depth)
+        children: dict[str, list[tuple[int, str, str]]] = {}
+        for entry in group:
+            children.setdefault(_fold(entry[1][depth]), []).append(entry)
+        if any(len({word[depth] for _, word, _ in child}) > 1 for child in children.values()):
+            return leaf(group, depth)
+        alternatives = []
+        for child in children.values():
+            below = node(child, depth + 1)
+            head = lit(child[0][1][depth])
+            alternatives.append(head + below[0] if len(below) == 1 else f"{head}(?:{'|'.join(below)})")
+        return alternatives
+
+    return r"(?<!\w)(?:" + "|".join(node(entries, 0)) + ")", ids
 
 
 @functools.lru_cache(maxsize=4)
@@ -160,7 +185,7 @@ def classify(text: str, taxonomy_json: str | None = None, *, folded: str | None 
         text = folded if folded is not None else text.lower()
     else:
         pattern, ids = _compiled(taxonomy_json)
-    groups = {m.lastgroup for m in pattern.finditer(text)}  # a group is named t<topic>_<bucket>_<run>
+    groups = {m.lastgroup for m in pattern.finditer(text)}  # a group is named t<topic>_<n>
     return [ids[i] for i in sorted({int(g[1:].partition("_")[0]) for g in groups})]
 
 
@@ -183,7 +208,8 @@ def stage(text: str, *, folded: str | None = None) -> str:
 def enrich_mention(row: dict) -> None:
     """Pipeline hook: topics from the title and the evidence about the entity (falling back to
     the whole text), journey stage from the same."""
-    evidence = " ".join(s for s, _ in json.loads(row.get("evidence") or "[]"))
+    pairs = row.get("evidence_pairs")  # the pipeline's (sentence, score) pairs, else their JSON
+    evidence = " ".join(s for s, _ in (json.loads(row.get("evidence") or "[]") if pairs is None else pairs))
     about = f"{row.get('title', '')}. {evidence}" if evidence else f"{row.get('title', '')}. {row.get('text', '')[:2000]}"
     folded = _fold(about) if textfold.AVAILABLE else None  # once, for both
     row["topics"] = ",".join(classify(about, row.get("taxonomy"), folded=folded))
