@@ -336,6 +336,8 @@ def refresh(conn, *, jobs: int = 4, feed_ids: Sequence[int] | None = None, force
             pool.submit(_warm)
     ok = False
     pending: dict = {}  # future -> (feed, fetch result)
+    completed: list = []  # futures done, by the pool's result thread; ``seen`` of them looked at
+    seen = 0
     # fewer, larger WAL checkpoints while many small per-feed transactions land
     db.set_autocheckpoint(conn, 8000)
     try:
@@ -346,13 +348,16 @@ def refresh(conn, *, jobs: int = 4, feed_ids: Sequence[int] | None = None, force
                                   result.final_url or feed.url, result.headers, relay.path if relay else "")
                 if relay is not None:
                     fut.add_done_callback(relay.publish)  # at once, in the pool's result thread
+                fut.add_done_callback(completed.append)  # appending to a list is atomic
                 pending[fut] = (feed, result)
             else:
                 finish(feed, *_handle(conn, feed, result, enricher, counts))
-            for fut in [f for f in pending if f.done()]:
-                feed, result = pending.pop(fut)
-                finish(feed, *_store_prepared(conn, feed, result, _outcome(fut, conn, feed, result, enricher),
-                                              now, counts))
+            if len(completed) != seen:  # something finished since the last look: only then scan them all
+                seen = len(completed)
+                for fut in [f for f in pending if f.done()]:
+                    feed, result = pending.pop(fut)
+                    finish(feed, *_store_prepared(conn, feed, result, _outcome(fut, conn, feed, result, enricher),
+                                                  now, counts))
             if cancel is not None and cancel.is_set():
                 break
         for fut in as_completed(list(pending)):
