@@ -6,6 +6,10 @@ download threads' own ``time.thread_time`` as each ends; the cyclic collector's 
 refresh (``gc.callbacks``). Linux only (/proc).
 
     python benchmarks/main_cpu.py [--runs 3] [--baseline DIR]
+    python benchmarks/main_cpu.py --downloads-only [--runs 5]
+
+``--downloads-only``: the downloads alone, in this process (``Fetcher(jobs=4)`` over the same
+200 URLs, the server in a child process so that its CPU is not counted): CPU-s per run.
 
 Columns: ``startup`` CPU-s of the process before ``refresh`` starts (imports, workspace, worker
 fork); ``refresh`` the process's CPU-s during ``refresh``; ``main_thread`` the main thread's
@@ -103,12 +107,43 @@ def one(tmp: Path, urls: list[str], name: str, tree: Path | None) -> dict:
     return {"run": name, **{c: round(r.get(c, 0.0), 3) for c in COLS}, "load": round(os.getloadavg()[0], 1)}
 
 
+def _serve(directory: str, q) -> None:
+    with StaticServer(Path(directory)) as srv:
+        q.put(srv.url(""))
+        time.sleep(3600)
+
+
+def downloads_only(tmp: Path, feeds: int, runs: int) -> None:
+    import multiprocessing
+
+    from orm_desktop.ingest.fetch import Fetcher, FetchLimits, FetchRequest
+
+    ctx = multiprocessing.get_context("fork")
+    q = ctx.Queue()
+    server = ctx.Process(target=_serve, args=(str(tmp / "feeds"), q), daemon=True)
+    server.start()
+    try:
+        base = q.get(timeout=30)
+        urls = [f"{base}feed{i}.xml" for i in range(feeds)]
+        cpu = []
+        for r in range(runs):
+            t, w = time.process_time(), time.perf_counter()
+            size = sum(len(res.body or b"") for res in Fetcher(FetchLimits(), jobs=4).run(
+                [FetchRequest(i, u) for i, u in enumerate(urls)]))
+            cpu.append(time.process_time() - t)
+            print(f"run {r}: {cpu[-1]:.3f} CPU-s, {time.perf_counter() - w:.2f} s, {size:,} bytes")
+        print(f"median {statistics.median(cpu):.3f} CPU-s for {feeds} requests")
+    finally:
+        server.kill()
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--runs", type=int, default=3)
     p.add_argument("--feeds", type=int, default=200)
     p.add_argument("--entries", type=int, default=25)
     p.add_argument("--baseline", type=Path, help="another source tree, alternated with this one")
+    p.add_argument("--downloads-only", action="store_true", help="time the downloads alone, in this process")
     a = p.parse_args()
     rows: list[dict] = []
     with tempfile.TemporaryDirectory(prefix="orm-maincpu-") as tmp_s:
@@ -116,6 +151,9 @@ def main() -> None:
         (tmp / "feeds").mkdir()
         (tmp / "wrap.py").write_text(WRAPPER)
         write_feeds(tmp / "feeds", a.feeds, a.entries, f"peers-{time.time_ns()}", random.Random(7))
+        if a.downloads_only:
+            downloads_only(tmp, a.feeds, a.runs)
+            return
         with StaticServer(tmp / "feeds") as srv:
             urls = [srv.url(f"feed{i}.xml") for i in range(a.feeds)]
             for r in range(a.runs):

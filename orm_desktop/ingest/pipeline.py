@@ -336,7 +336,7 @@ def refresh(conn, *, jobs: int = 4, feed_ids: Sequence[int] | None = None, force
             pool.submit(_warm)
     ok = False
     pending: dict = {}  # future -> (feed, fetch result)
-    completed: list = []  # futures done, by the pool's result thread; ``seen`` of them looked at
+    completed: list[None] = []  # one entry per future done (the pool's result thread); ``seen`` looked at
     seen = 0
     # fewer, larger WAL checkpoints while many small per-feed transactions land
     db.set_autocheckpoint(conn, 8000)
@@ -348,7 +348,7 @@ def refresh(conn, *, jobs: int = 4, feed_ids: Sequence[int] | None = None, force
                                   result.final_url or feed.url, result.headers, relay.path if relay else "")
                 if relay is not None:
                     fut.add_done_callback(relay.publish)  # at once, in the pool's result thread
-                fut.add_done_callback(completed.append)  # appending to a list is atomic
+                fut.add_done_callback(_one_more(completed))
                 pending[fut] = (feed, result)
             else:
                 finish(feed, *_handle(conn, feed, result, enricher, counts))
@@ -385,6 +385,12 @@ def refresh(conn, *, jobs: int = 4, feed_ids: Sequence[int] | None = None, force
         new_items=counts["new_items"], new_mentions=counts["new_mentions"],
         seconds=round(time.monotonic() - started, 3), failures=tuple(failures), notified=tuple(NOTIFIED),
     )
+
+
+def _one_more(completed: list[None]) -> Callable[[object], None]:
+    """A done-callback that counts (appending to a list is atomic; no reference to the future
+    and its result is kept)."""
+    return lambda _fut: completed.append(None)
 
 
 # -- worker processes ----------------------------------------------------------------------------
