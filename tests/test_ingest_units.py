@@ -375,3 +375,25 @@ def test_gigantic_description_is_capped():
             f"<link>https://b.example/1</link><description><![CDATA[{big}]]></description></item></channel></rss>")
     r = parse_feed(body.encode(), now=NOW)
     assert r.status == "ok" and len(r.items[0].text) <= 20_000
+
+
+def test_a_parsed_item_crosses_the_process_boundary_whole() -> None:
+    """The refresh's workers send every new entry to the main process pickled: ParsedItem pickles
+    by its constructor's arguments (types.ParsedItem.__reduce__), every field, in its own slot."""
+    import dataclasses
+    import pickle
+
+    from orm_desktop.ingest.pipeline import PreparedFeed, PreparedItem
+    from orm_desktop.types import ParsedItem
+
+    values = {"guid": "g-1", "url": "https://example.com/a", "title": "T\u00edtulo", "text": "plain \ud800 text",
+              "html": "<p>plain</p>", "author": "Ann", "published": 1_700_000_000, "rating": 4.5, "lang": "es"}
+    assert set(values) == {f.name for f in dataclasses.fields(ParsedItem)}  # a new field: add it here
+    item = ParsedItem(**values)
+    prepared = PreparedFeed("ok", "", "Feed", 1, [PreparedItem(item, "https://example.com/a", "titulo", 1, [(0, 2)])])
+    for protocol in range(2, pickle.HIGHEST_PROTOCOL + 1):
+        back = pickle.loads(pickle.dumps(prepared, protocol=protocol))
+        assert back == prepared
+        assert {f: getattr(back.items[0].item, f) for f in values} == values
+        assert type(back.items[0].item.published) is int and type(back.items[0].item.rating) is float
+    assert pickle.loads(pickle.dumps(ParsedItem("g", "u", "t", "x"))) == ParsedItem("g", "u", "t", "x")

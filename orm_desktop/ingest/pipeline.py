@@ -348,6 +348,8 @@ def refresh(conn, *, jobs: int = 4, feed_ids: Sequence[int] | None = None, force
     ok = False
     replaced = False
     pending: dict = {}  # future -> (feed, fetch result)
+    completed: list[None] = []  # one entry per future done (the pool's result thread); ``seen`` looked at
+    seen = 0
     # fewer, larger WAL checkpoints while many small per-feed transactions land
     db.set_autocheckpoint(conn, 8000)
     try:
@@ -371,13 +373,16 @@ def refresh(conn, *, jobs: int = 4, feed_ids: Sequence[int] | None = None, force
             if fut is not None:
                 if relay is not None:
                     fut.add_done_callback(relay.publish)  # at once, in the pool's result thread
+                fut.add_done_callback(_one_more(completed))
                 pending[fut] = (feed, result)
             else:
                 finish(feed, *_handle(conn, feed, result, enricher, counts))
-            for fut in [f for f in pending if f.done()]:
-                feed, result = pending.pop(fut)
-                finish(feed, *_store_prepared(conn, feed, result, _outcome(fut, conn, feed, result, enricher),
-                                              now, counts))
+            if len(completed) != seen:  # something finished since the last look: only then scan them all
+                seen = len(completed)
+                for fut in [f for f in pending if f.done()]:
+                    feed, result = pending.pop(fut)
+                    finish(feed, *_store_prepared(conn, feed, result, _outcome(fut, conn, feed, result, enricher),
+                                                  now, counts))
             if cancel is not None and cancel.is_set():
                 break
         for fut in as_completed(list(pending)):
@@ -407,6 +412,12 @@ def refresh(conn, *, jobs: int = 4, feed_ids: Sequence[int] | None = None, force
         new_items=counts["new_items"], new_mentions=counts["new_mentions"],
         seconds=round(time.monotonic() - started, 3), failures=tuple(failures), notified=tuple(NOTIFIED),
     )
+
+
+def _one_more(completed: list[None]) -> Callable[[object], None]:
+    """A done-callback that counts (appending to a list is atomic; no reference to the future
+    and its result is kept)."""
+    return lambda _fut: completed.append(None)
 
 
 # -- worker processes ----------------------------------------------------------------------------
