@@ -19,12 +19,14 @@ Variants (issue 14, round 6; see docs/analysis.md "Tried for tweets"):
 * ``bag``: the tweets expert's word weights averaged over ridge penalties 8, 15, 30.
 * ``nb``: naive-Bayes-scaled words in the tweets expert (round 5), for combinations.
 
-Needs numpy. Caches features and baseline scores in /tmp/orm_tweets_variants.pkl.
+Needs numpy. Caches features and baseline scores in /tmp/orm_tweets_variants-HASH.pkl (HASH: the
+featurising code and the data).
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import math
 import pickle
 import sys
@@ -42,13 +44,22 @@ import sentiment_fit as sf  # noqa: E402
 
 from orm_desktop.analysis.sentiment_model import DENSE, LinearModel, StyleModel  # noqa: E402
 
-CACHE = Path("/tmp/orm_tweets_variants.pkl")
+
+def _cache_path() -> Path:
+    """The features' cache, keyed by the code that computes them and the data."""
+    h = hashlib.sha1()
+    for path in (ROOT / "orm_desktop" / "analysis" / "sentiment_model.py",
+                 ROOT / "orm_desktop" / "analysis" / "sentiment.py",
+                 *(sf.DEV / f"{c}.tsv" for c in sf.CORPORA)):
+        h.update(path.read_bytes())
+    return Path(f"/tmp/orm_tweets_variants-{h.hexdigest()[:12]}.pkl")
 ND = len(DENSE)
 
 
 def load() -> tuple[list[dict], dict[str, list[float]]]:
-    if CACHE.is_file():
-        with CACHE.open("rb") as fh:
+    cache = _cache_path()
+    if cache.is_file():
+        with cache.open("rb") as fh:
             return pickle.load(fh)
     from orm_desktop.analysis.sentiment import get_engine
 
@@ -58,7 +69,7 @@ def load() -> tuple[list[dict], dict[str, list[float]]]:
     v = [vader.score(r["text"]) for r in rows]
     t = [blob.score(r["text"]) for r in rows]
     base = {"vader": v, "textblob": t, "0.7v+0.3tb": [0.7 * a + 0.3 * b for a, b in zip(v, t, strict=True)]}
-    with CACHE.open("wb") as fh:
+    with cache.open("wb") as fh:
         pickle.dump((rows, base), fh)
     return rows, base
 
