@@ -1,0 +1,181 @@
+"""The learned targeted layer: a small model on top of the entity-targeted rules.
+
+score_toward's hand-written rules (sentiment.py) decide a label from the segments they credit
+to the entity, its role in them, an event lexicon and ratings. The rules were written from the
+splits of tests/data/sentiment_targeted.tsv they score best on; on wording nobody tuned them
+for they do worse. This layer is a multinomial logistic regression fitted on all the labelled
+(text, entity) pairs (``benchmarks/targeted_fit.py``, numpy at fit time only) over
+
+* what the rules computed: their score, label and confidence, the text-only score before a
+  rating, how many segments, the share of positive / negative / neutral segment scores, the
+  strongest and weakest segment, the first and last segment's score, whether the entity's role,
+  sarcasm or a rating decided, whether the segments name someone else;
+* the words of the segments credited to the entity (the entity's name -> ``_ent_``, any other
+  organisation or person -> ``_oth_``, the three words after a negation marked ``NOT_`` as the
+  whole-text model does), presence only, each text's words scaled by 1/√n.
+
+It outputs the final label (the class with the highest probability). Where it agrees with the
+rules the rules' answer stands (score, confidence, source); where it overrules them the score is
+0 (neutral) or ±max(0.1, |P(positive) − P(negative)|), the confidence 0.45 × the model's
+certainty (below NEEDS_REVIEW_BELOW: two opinions disagree, a human should look) and the source
+gains "+model". A feed's star rating leaves the rules' answer alone. The model ships as resources/sentiment/targeted_model.json; run
+time is dict look-ups and dot products (no numpy). Measured in docs/analysis.md, "Learned
+targeted layer".
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from orm_desktop.analysis.sentiment import RulesTrace, TargetedScore
+
+CLASSES = ("negative", "neutral", "positive")
+DENSE = ("bias", "rules", "rules_abs", "rules_pos", "rules_neg", "confidence", "text_score",
+         "log_parts", "share_pos", "share_neg", "share_zero", "seg_max", "seg_min", "first", "last",
+         "role_pos", "role_neg", "role_neutral", "sarcastic", "stars", "feed_rating", "other_share", "no_parts")
+_WORD = re.compile(r"_ent_|_oth_|[A-Za-z][A-Za-z'\-]*|\d+(?:[.,]\d+)?%?|[!?]|[^\x00-\x7f]")
+_NAME = re.compile(r"(?<![\w'’/])[A-Z][\w&-]*(?:\s+[A-Z][\w&-]*)*")
+_NEGATE = frozenset("not no never none nobody nothing neither nor without hardly barely cannot can't "
+                    "won't don't doesn't didn't isn't aren't wasn't weren't haven't hasn't hadn't "
+                    "shouldn't wouldn't couldn't mustn't needn't ain't nt n't".split())
+_CONTRAST = frozenset("but however although though yet whereas nevertheless".split())
+_WORDS_MAX = 50_000  # remembered segment word lists before the memo starts over
+
+
+def model_path() -> Path:
+    from orm_desktop.paths import resource_path
+
+    return resource_path("sentiment", "targeted_model.json")
+
+
+def segment_words(chunk: str, own: Sequence[tuple[int, int]], others: Sequence[tuple[int, int]]) -> list[str]:
+    """The words of one segment: the entity's spans -> _ent_, other names -> _oth_, lower case,
+    the three words after a negation marked NOT_ (up to a contrast word)."""
+    marks = sorted([(s, e, " _ent_ ") for s, e in own] + [(s, e, " _oth_ ") for s, e in others])
+    if marks:
+        out, at = [], 0
+        for s, e, tag in marks:
+            if s < at:
+                continue
+            out.append(chunk[at:s])
+            out.append(tag)
+            at = e
+        out.append(chunk[at:])
+        chunk = "".join(out)
+    words = []
+    negated = 0
+    for t in _WORD.findall(chunk.replace("’", "'")):
+        w = t if t in ("_ent_", "_oth_") else t.lower()
+        if w in _NEGATE or w.endswith("n't"):
+            negated = 3
+            words.append(w)
+            continue
+        if w in _CONTRAST or w in ("!", "?"):
+            negated = 0
+        elif negated and w[0] != "_":  # a name is never negated
+            negated -= 1
+            w = "NOT_" + w
+        words.append(w)
+    return words
+
+
+def features(ts: TargetedScore, trace: RulesTrace, words_memo: dict | None = None) -> tuple[list[float], list[str]]:
+    """(dense features in DENSE order, the words of the entity's segments) of one rules answer."""
+    from orm_desktop.analysis.sentiment import _other_names
+
+    parts = trace.parts
+    n = len(parts)
+    scores = [s for _, _, _, s, _ in parts]
+    pos = sum(1 for s in scores if s > 0.05)
+    neg = sum(1 for s in scores if s < -0.05)
+    memo = trace.memo
+    words: list[str] = []
+    other = 0
+    for chunk, _w, _sign, _s, _role in parts:
+        own = tuple(memo.spans(chunk))
+        key = (chunk, own)  # the words depend on the segment and where the entity is in it
+        hit = words_memo.get(key) if words_memo is not None else None
+        if hit is None:
+            others = _other_names(chunk, own)
+            hit = (segment_words(chunk, own, others), bool(others))
+            if words_memo is not None:
+                if len(words_memo) >= _WORDS_MAX:
+                    words_memo.clear()
+                words_memo[key] = hit
+        words.extend(hit[0])
+        other += hit[1]
+    r = ts.score
+    dense = [1.0, r, abs(r), float(r > 0.05), float(r < -0.05), ts.confidence, trace.text_score,
+             math.log1p(n), pos / n if n else 0.0, neg / n if n else 0.0, (n - pos - neg) / n if n else 0.0,
+             max(scores) if n else 0.0, min(scores) if n else 0.0, scores[0] if n else 0.0,
+             scores[-1] if n else 0.0,
+             float(any(role and s > 0.001 for _, _, _, s, role in parts)),
+             float(any(role and s < -0.001 for _, _, _, s, role in parts)),
+             float(any(role and abs(s) <= 0.001 for _, _, _, s, role in parts)),
+             float(trace.sarcastic), float(trace.stars), float(trace.feed_rating),
+             other / n if n else 0.0, float(n == 0)]
+    return dense, sorted(set(words))
+
+
+class TargetedModel:
+    """The fitted layer (see the module docstring)."""
+
+    def __init__(self, data: dict) -> None:
+        self.dense = [[float(row.get(name, 0.0)) for name in DENSE] for row in data["dense"]]
+        self.words: dict[str, tuple[float, ...]] = {w: tuple(map(float, v)) for w, v in data["words"].items()}
+        self.keep_rules = frozenset(data.get("keep_rules", ()))  # sources left to the rules ("rating")
+        self._memo: dict = {}
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> TargetedModel | None:
+        path = path or model_path()
+        if not path.is_file():
+            return None
+        return cls(json.loads(path.read_text(encoding="utf-8")))
+
+    def probabilities(self, dense: list[float], words: list[str]) -> list[float]:
+        z = [sum(a * b for a, b in zip(w, dense, strict=True)) for w in self.dense]
+        if words:
+            scale = 1.0 / math.sqrt(len(words))
+            ww = self.words
+            for word in words:
+                v = ww.get(word)
+                if v is not None:
+                    z[0] += v[0] * scale
+                    z[1] += v[1] * scale
+                    z[2] += v[2] * scale
+        top = max(z)
+        e = [math.exp(x - top) for x in z]
+        t = sum(e)
+        return [x / t for x in e]
+
+    def apply(self, ts: TargetedScore, trace: RulesTrace) -> TargetedScore:
+        """The final answer for one (text, entity): the model's label, a score in [-1, 1] that
+        keeps the rules' score where the labels agree, and the model's confidence."""
+        from dataclasses import replace
+
+        keep = self.keep_rules
+        if trace.feed_rating or (trace.stars and "stars" in keep) or (trace.sarcastic and "sarcasm" in keep) \
+                or ("neutral_role" in keep and any(role and abs(s) <= 0.001 for _, _, _, s, role in trace.parts)):
+            return ts  # hard evidence: a rating, sarcasm, a role the rules call neither win nor loss
+        dense, words = features(ts, trace, self._memo)
+        p = self.probabilities(dense, words)
+        k = max(range(3), key=p.__getitem__)
+        label = CLASSES[k]
+        if label == ts.label:
+            return ts  # the rules' score and confidence stand
+        if label == "neutral":
+            score = 0.0
+        else:
+            size = min(1.0, max(0.1, abs(p[2] - p[0])))
+            score = size if label == "positive" else -size
+        # the model overrules the rules: two opinions disagree, so below NEEDS_REVIEW_BELOW (0.5)
+        # whatever the model's probability ("needs a human look", as confidence_of does)
+        confidence = round(0.45 * max(0.0, min(1.0, (p[k] - 1 / 3) * 1.5)), 3)
+        return replace(ts, score=round(score, 4), label=label, confidence=confidence, source=ts.source + "+model")
