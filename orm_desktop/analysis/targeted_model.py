@@ -28,7 +28,8 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
+from operator import mul
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -39,7 +40,7 @@ CLASSES = ("negative", "neutral", "positive")
 DENSE = ("bias", "rules", "rules_abs", "rules_pos", "rules_neg", "confidence", "text_score",
          "log_parts", "share_pos", "share_neg", "share_zero", "seg_max", "seg_min", "first", "last",
          "role_pos", "role_neg", "role_neutral", "sarcastic", "stars", "feed_rating", "other_share", "no_parts")
-_WORD = re.compile(r"_ent_|_oth_|[A-Za-z][A-Za-z'\-]*|\d+(?:[.,]\d+)?%?|[!?]|[^\x00-\x7f]")
+_WORD = re.compile(r"_ent_|_oth_|[a-z][a-z'\-]*|\d+(?:[.,]\d+)?%?|[!?]|[^\x00-\x7f]")
 _NAME = re.compile(r"(?<![\w'’/])[A-Z][\w&-]*(?:\s+[A-Z][\w&-]*)*")
 _NEGATE = frozenset("not no never none nobody nothing neither nor without hardly barely cannot can't "
                     "won't don't doesn't didn't isn't aren't wasn't weren't haven't hasn't hadn't "
@@ -68,10 +69,12 @@ def segment_words(chunk: str, own: Sequence[tuple[int, int]], others: Sequence[t
             at = e
         out.append(chunk[at:])
         chunk = "".join(out)
+    tokens = _WORD.findall(chunk.replace("’", "'").lower())
+    if "n't" not in chunk and _NEGATE.isdisjoint(tokens) and "n’t" not in chunk:
+        return tokens  # no negation: the words as they are
     words = []
     negated = 0
-    for t in _WORD.findall(chunk.replace("’", "'")):
-        w = t if t in ("_ent_", "_oth_") else t.lower()
+    for w in tokens:
         if w in _NEGATE or w.endswith("n't"):
             negated = 3
             words.append(w)
@@ -85,42 +88,53 @@ def segment_words(chunk: str, own: Sequence[tuple[int, int]], others: Sequence[t
     return words
 
 
-def features(ts: TargetedScore, trace: RulesTrace, words_memo: dict | None = None) -> tuple[list[float], list[str]]:
-    """(dense features in DENSE order, the words of the entity's segments) of one rules answer."""
+def features(ts: TargetedScore, trace: RulesTrace, words_memo: dict | None = None) -> tuple[list[float], set[str]]:
+    """(dense features in DENSE order, the set of words of the entity's segments) of one rules
+    answer. A segment the rules found naming nobody else (their memo's names_other) is not
+    searched for other names."""
     from orm_desktop.analysis.sentiment import _other_names
 
     parts = trace.parts
-    n = len(parts)
-    scores = [s for _, _, _, s, _ in parts]
-    pos = sum(1 for s in scores if s > 0.05)
-    neg = sum(1 for s in scores if s < -0.05)
     memo = trace.memo
-    words: list[str] = []
-    other = 0
-    for chunk, _w, _sign, _s, _role in parts:
+    words: set[str] = set()
+    other = pos = neg = 0
+    role_pos = role_neg = role_neutral = 0.0
+    for chunk, _w, _sign, s, role in parts:
+        if s > 0.05:
+            pos += 1
+        elif s < -0.05:
+            neg += 1
+        if role:
+            if s > 0.001:
+                role_pos = 1.0
+            elif s < -0.001:
+                role_neg = 1.0
+            else:
+                role_neutral = 1.0
         own = tuple(memo.spans(chunk))
         key = (chunk, own)  # the words depend on the segment and where the entity is in it
         hit = words_memo.get(key) if words_memo is not None else None
         if hit is None:
-            others = _other_names(chunk, own)
+            others = _other_names(chunk, own) if memo.names_other(chunk) else ()
             hit = (segment_words(chunk, own, others), bool(others))
             if words_memo is not None:
                 if len(words_memo) >= _WORDS_MAX:
                     words_memo.clear()
                 words_memo[key] = hit
-        words.extend(hit[0])
+        words.update(hit[0])
         other += hit[1]
     r = ts.score
-    dense = [1.0, r, abs(r), float(r > 0.05), float(r < -0.05), ts.confidence, trace.text_score,
-             math.log1p(n), pos / n if n else 0.0, neg / n if n else 0.0, (n - pos - neg) / n if n else 0.0,
-             max(scores) if n else 0.0, min(scores) if n else 0.0, scores[0] if n else 0.0,
-             scores[-1] if n else 0.0,
-             float(any(role and s > 0.001 for _, _, _, s, role in parts)),
-             float(any(role and s < -0.001 for _, _, _, s, role in parts)),
-             float(any(role and abs(s) <= 0.001 for _, _, _, s, role in parts)),
-             float(trace.sarcastic), float(trace.stars), float(trace.feed_rating),
+    n = len(parts)
+    if n:
+        scores = [p[3] for p in parts]
+        seg = [math.log1p(n), pos / n, neg / n, (n - pos - neg) / n, max(scores), min(scores), scores[0],
+               scores[-1]]
+    else:
+        seg = [0.0] * 8
+    dense = [1.0, r, abs(r), float(r > 0.05), float(r < -0.05), ts.confidence, trace.text_score, *seg,
+             role_pos, role_neg, role_neutral, float(trace.sarcastic), float(trace.stars), float(trace.feed_rating),
              other / n if n else 0.0, float(n == 0)]
-    return dense, sorted(set(words))
+    return dense, words
 
 
 class TargetedModel:
@@ -139,21 +153,22 @@ class TargetedModel:
             return None
         return cls(json.loads(path.read_text(encoding="utf-8")))
 
-    def probabilities(self, dense: list[float], words: list[str]) -> list[float]:
-        z = [sum(a * b for a, b in zip(w, dense, strict=True)) for w in self.dense]
+    def probabilities(self, dense: list[float], words: Collection[str]) -> list[float]:
+        z0, z1, z2 = (sum(map(mul, w, dense)) for w in self.dense)
         if words:
             scale = 1.0 / math.sqrt(len(words))
-            ww = self.words
-            for word in words:
-                v = ww.get(word)
-                if v is not None:
-                    z[0] += v[0] * scale
-                    z[1] += v[1] * scale
-                    z[2] += v[2] * scale
-        top = max(z)
-        e = [math.exp(x - top) for x in z]
-        t = sum(e)
-        return [x / t for x in e]
+            a = b = c = 0.0
+            for v in filter(None, map(self.words.get, words)):
+                a += v[0]
+                b += v[1]
+                c += v[2]
+            z0 += a * scale
+            z1 += b * scale
+            z2 += c * scale
+        top = max(z0, z1, z2)
+        e0, e1, e2 = math.exp(z0 - top), math.exp(z1 - top), math.exp(z2 - top)
+        t = e0 + e1 + e2
+        return [e0 / t, e1 / t, e2 / t]
 
     def apply(self, ts: TargetedScore, trace: RulesTrace) -> TargetedScore:
         """The final answer for one (text, entity): the model's label, a score in [-1, 1] that
