@@ -59,14 +59,13 @@ def rules_features(rows: list[dict]) -> list[tuple]:
 
     engine = get_engine("orm")
     queries: dict[str, EntityQuery] = {}
-    memo: dict = {}
     out = []
     for r in rows:
         q = queries.get(r["entity"])
         if q is None:
             q = queries[r["entity"]] = EntityQuery.parse(f'"{r["entity"]}"')
         ts, trace = rules_toward("", r["text"], q.spans, engine=engine)
-        dense, words = features(ts, trace, memo)
+        dense, words = features(ts, trace)
         out.append((ts, trace, dense, words))
     return out
 

@@ -73,9 +73,6 @@ def forget(mod) -> None:
             obj.cache_clear()  # the bounded caches of texts (not the lexicons loaded once)
         elif name.endswith(("_MEMO", "_MEMOS")) and hasattr(obj, "clear"):
             obj.clear()
-    layer = getattr(mod, "_targeted_layer", None)  # the learned layer's segment words
-    if layer is not None and layer() is not None:
-        layer()._memo.clear()
 
 
 def against(path: str, workloads: dict[str, list], rounds: int = 4) -> list[dict]:

@@ -1794,10 +1794,11 @@ class _EntityMemo:
     memo holds the callable, so its id cannot be reused by another. Answers are shared: callers
     only read them."""
 
-    __slots__ = ("fn", "found", "clauses_of", "roles", "others", "rivals")
+    __slots__ = ("fn", "found", "clauses_of", "roles", "others", "rivals", "words")
 
     def __init__(self, fn: Callable[[str], list[tuple[int, int]]]) -> None:
         self.fn = fn
+        self.words: dict[str, tuple[list[str], bool]] = {}  # the learned layer's segment words (targeted_model.py)
         self.found: dict[str, list[tuple[int, int]]] = {}
         self.clauses_of: dict[str, list[tuple[str, float, float]]] = {}
         self.roles: dict[str, float] = {}

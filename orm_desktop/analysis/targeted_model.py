@@ -29,6 +29,7 @@ import json
 import math
 import re
 from collections.abc import Collection, Sequence
+from dataclasses import replace
 from operator import mul
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -40,13 +41,13 @@ CLASSES = ("negative", "neutral", "positive")
 DENSE = ("bias", "rules", "rules_abs", "rules_pos", "rules_neg", "confidence", "text_score",
          "log_parts", "share_pos", "share_neg", "share_zero", "seg_max", "seg_min", "first", "last",
          "role_pos", "role_neg", "role_neutral", "sarcastic", "stars", "feed_rating", "other_share", "no_parts")
+_ROLE_NEUTRAL = DENSE.index("role_neutral")
 _WORD = re.compile(r"_ent_|_oth_|[a-z][a-z'\-]*|\d+(?:[.,]\d+)?%?|[!?]|[^\x00-\x7f]")
 _NAME = re.compile(r"(?<![\w'’/])[A-Z][\w&-]*(?:\s+[A-Z][\w&-]*)*")
 _NEGATE = frozenset("not no never none nobody nothing neither nor without hardly barely cannot can't "
                     "won't don't doesn't didn't isn't aren't wasn't weren't haven't hasn't hadn't "
                     "shouldn't wouldn't couldn't mustn't needn't ain't nt n't".split())
 _CONTRAST = frozenset("but however although though yet whereas nevertheless".split())
-_WORDS_MAX = 50_000  # remembered segment word lists before the memo starts over
 
 
 def model_path() -> Path:
@@ -88,10 +89,10 @@ def segment_words(chunk: str, own: Sequence[tuple[int, int]], others: Sequence[t
     return words
 
 
-def features(ts: TargetedScore, trace: RulesTrace, words_memo: dict | None = None) -> tuple[list[float], set[str]]:
+def features(ts: TargetedScore, trace: RulesTrace) -> tuple[list[float], set[str]]:
     """(dense features in DENSE order, the set of words of the entity's segments) of one rules
     answer. A segment the rules found naming nobody else (their memo's names_other) is not
-    searched for other names."""
+    searched for other names; each segment's words are remembered in the entity's memo."""
     from orm_desktop.analysis.sentiment import _other_names
 
     parts = trace.parts
@@ -111,16 +112,11 @@ def features(ts: TargetedScore, trace: RulesTrace, words_memo: dict | None = Non
                 role_neg = 1.0
             else:
                 role_neutral = 1.0
-        own = tuple(memo.spans(chunk))
-        key = (chunk, own)  # the words depend on the segment and where the entity is in it
-        hit = words_memo.get(key) if words_memo is not None else None
-        if hit is None:
+        hit = memo.words.get(chunk)
+        if hit is None:  # (not counted: one entry per segment the rules' memos already hold)
+            own = tuple(memo.spans(chunk))
             others = _other_names(chunk, own) if memo.names_other(chunk) else ()
-            hit = (segment_words(chunk, own, others), bool(others))
-            if words_memo is not None:
-                if len(words_memo) >= _WORDS_MAX:
-                    words_memo.clear()
-                words_memo[key] = hit
+            hit = memo.words[chunk] = (segment_words(chunk, own, others), bool(others))
         words.update(hit[0])
         other += hit[1]
     r = ts.score
@@ -144,7 +140,6 @@ class TargetedModel:
         self.dense = [[float(row.get(name, 0.0)) for name in DENSE] for row in data["dense"]]
         self.words: dict[str, tuple[float, ...]] = {w: tuple(map(float, v)) for w, v in data["words"].items()}
         self.keep_rules = frozenset(data.get("keep_rules", ()))  # sources left to the rules ("rating")
-        self._memo: dict = {}
 
     @classmethod
     def load(cls, path: Path | None = None) -> TargetedModel | None:
@@ -173,13 +168,12 @@ class TargetedModel:
     def apply(self, ts: TargetedScore, trace: RulesTrace) -> TargetedScore:
         """The final answer for one (text, entity): the model's label, a score in [-1, 1] that
         keeps the rules' score where the labels agree, and the model's confidence."""
-        from dataclasses import replace
-
         keep = self.keep_rules
-        if trace.feed_rating or (trace.stars and "stars" in keep) or (trace.sarcastic and "sarcasm" in keep) \
-                or ("neutral_role" in keep and any(role and abs(s) <= 0.001 for _, _, _, s, role in trace.parts)):
-            return ts  # hard evidence: a rating, sarcasm, a role the rules call neither win nor loss
-        dense, words = features(ts, trace, self._memo)
+        if trace.feed_rating or (trace.stars and "stars" in keep) or (trace.sarcastic and "sarcasm" in keep):
+            return ts  # hard evidence: a rating, sarcasm
+        dense, words = features(ts, trace)
+        if dense[_ROLE_NEUTRAL] and "neutral_role" in keep:
+            return ts  # a role the rules call neither win nor loss (a mixed verdict)
         p = self.probabilities(dense, words)
         k = max(range(3), key=p.__getitem__)
         label = CLASSES[k]
