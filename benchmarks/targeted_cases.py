@@ -128,15 +128,16 @@ def sample() -> list[Case]:
 
 
 def freeze(path: Path) -> int:
-    """Write the sample's answers (by the sentiment.py this process imports) to ``path``."""
-    from orm_desktop.analysis.sentiment import get_engine, score_toward
+    """Write the sample's answers (by the rules of the sentiment.py this process imports, without
+    the learned layer on top: rules_toward) to ``path``."""
+    from orm_desktop.analysis.sentiment import get_engine, rules_toward
     from orm_desktop.ingest.query import EntityQuery
 
     engine = get_engine("orm")
     rows = []
     for c in sample():
-        ts = score_toward(c.title, c.text, EntityQuery.parse(c.query, c.aliases).spans, engine=engine,
-                          rating=c.rating, lang=c.lang)
+        ts, _ = rules_toward(c.title, c.text, EntityQuery.parse(c.query, c.aliases).spans, engine=engine,
+                             rating=c.rating, lang=c.lang)
         rows.append({"case": fingerprint(c), "expected": outcome(ts)})
     path.write_text("[\n" + ",\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n]\n", encoding="utf-8")
     return len(rows)

@@ -12,7 +12,9 @@ text naming nobody else is the entity's throughout); a sentence is cut into segm
 segment naming another organisation or person is that one's; the entity's role ("A beat B",
 "picked A over B", "A is cheaper than B", "buyers switch to A") wins over its words; an event
 lexicon narrows the neutral band where there is evidence and a segment with none stays neutral.
-A star rating, when present, dominates (70 %; a rating written in the text 85 %). See
+A star rating, when present, dominates (70 %; a rating written in the text 85 %). With the
+default engine on English text a learned layer fitted on labelled pairs (targeted_model.py) reads
+what these rules computed and the entity's segment words and gives the final label. See
 docs/analysis.md.
 """
 
@@ -1870,10 +1872,11 @@ class _EntityMemo:
     memo holds the callable, so its id cannot be reused by another. Answers are shared: callers
     only read them."""
 
-    __slots__ = ("fn", "found", "clauses_of", "roles", "others", "rivals")
+    __slots__ = ("fn", "found", "clauses_of", "roles", "others", "rivals", "words")
 
     def __init__(self, fn: Callable[[str], list[tuple[int, int]]]) -> None:
         self.fn = fn
+        self.words: dict[str, tuple[list[str], bool]] = {}  # the learned layer's segment words (targeted_model.py)
         self.found: dict[str, list[tuple[int, int]]] = {}
         self.clauses_of: dict[str, list[tuple[str, float, float]]] = {}
         self.roles: dict[str, float] = {}
@@ -2248,11 +2251,47 @@ def _frame_score(title: str, text: str, spans: Callable[[str], list[tuple[int, i
     return -0.6 * math.copysign(1.0, verdict) if abs(verdict) >= 0.15 else 0.0
 
 
+@dataclass(slots=True)
+class RulesTrace:
+    """What the rules computed on the way to a targeted score, for the learned layer
+    (targeted_model.py): each part (segment text, weight, sign, score, whether the entity's role
+    decided it), whether sarcasm decided, whether a rating written in the text or given by the
+    feed was used, the text-only score before any rating, and the entity's memo."""
+
+    parts: list[tuple[str, float, float, float, bool]]
+    sarcastic: bool
+    stars: bool
+    feed_rating: bool
+    text_score: float
+    memo: _EntityMemo
+
 
 def score_toward(title: str, text: str, spans: Callable[[str], list[tuple[int, int]]],
                  engine: Engine | None = None, rating: float | None = None,
                  max_sentences: int = 6, lang: str = "") -> TargetedScore:
-    """Sentiment toward one entity (see the module docstring)."""
+    """Sentiment toward one entity (see the module docstring): the rules (rules_toward), then,
+    with the default engine on English text, the learned targeted layer (targeted_model.py)
+    when its fitted model is shipped."""
+    engine = engine or get_engine()
+    ts, trace = rules_toward(title, text, spans, engine, rating, max_sentences, lang)
+    if engine.name == "orm" and lang in ("", "en"):
+        layer = _targeted_layer()
+        if layer is not None:
+            return layer.apply(ts, trace)
+    return ts
+
+
+@functools.cache
+def _targeted_layer():  # -> targeted_model.TargetedModel | None
+    from orm_desktop.analysis.targeted_model import TargetedModel
+
+    return TargetedModel.load()
+
+
+def rules_toward(title: str, text: str, spans: Callable[[str], list[tuple[int, int]]],
+                 engine: Engine | None = None, rating: float | None = None,
+                 max_sentences: int = 6, lang: str = "") -> tuple[TargetedScore, RulesTrace]:
+    """The hand-written rules' sentiment toward one entity, and what they computed on the way."""
     engine = engine or get_engine()
     memo = _entity_memo(spans)
     spans, clauses, role_of, names_other, names_rival = memo.spans, memo.clauses, memo.role, memo.names_other, memo.names_rival
@@ -2292,6 +2331,7 @@ def score_toward(title: str, text: str, spans: Callable[[str], list[tuple[int, i
     if not parts and title:
         parts.append((title, 1.0, 1.0))
     evidence = []
+    traced: list[tuple[str, float, float, float, bool]] = []
     total = weight = conf_total = conf_weight = 0.0
     sarcastic = False
     orm = engine.name == "orm"
@@ -2327,6 +2367,7 @@ def score_toward(title: str, text: str, spans: Callable[[str], list[tuple[int, i
                     w *= 0.3  # round 6: someone else's view, reported
         prev_s = s
         evidence.append((chunk[:300], round(s, 4)))
+        traced.append((chunk, w, sign, s, bool(role)))
         conf_total += w * c
         conf_weight += w
         if s != 0.0:
@@ -2340,12 +2381,13 @@ def score_toward(title: str, text: str, spans: Callable[[str], list[tuple[int, i
             evidence.append((text[:300], framed))
     confidence = conf_total / conf_weight if conf_weight else 0.5
     rating_weight = 0.7  # a feed's star rating
+    feed_rating, in_text = rating is not None, False
     if rating is None and engine.name == "orm" and not sarcastic:
         lowered = text.lower()
         # "2/5" written in the text: the writer's own verdict
         stars = rating_in_text(text) if "/" in text or "out of" in lowered or "star" in lowered else None
         if stars is not None:
-            rating, rating_weight = stars * 2.0 + 3.0, 0.85
+            rating, rating_weight, in_text = stars * 2.0 + 3.0, 0.85, True
     if rating is not None:
         r = max(-1.0, min(1.0, (float(rating) - 3.0) / 2.0))
         if weight:
@@ -2360,4 +2402,5 @@ def score_toward(title: str, text: str, spans: Callable[[str], list[tuple[int, i
     score = round(max(-1.0, min(1.0, score)), 4)
     # strongest evidence first: what the GUI shows as "why"
     evidence.sort(key=lambda e: -abs(e[1]))
-    return TargetedScore(score, label_for(score), tuple(evidence), source, round(confidence, 3))
+    return (TargetedScore(score, label_for(score), tuple(evidence), source, round(confidence, 3)),
+            RulesTrace(traced, sarcastic, in_text, feed_rating, text_score, memo))

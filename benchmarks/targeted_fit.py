@@ -1,0 +1,211 @@
+"""Fit the learned targeted layer (orm_desktop/analysis/targeted_model.py) on the labelled
+(text, entity) pairs of tests/data/sentiment_targeted.tsv and write
+resources/sentiment/targeted_model.json.
+
+    python benchmarks/targeted_fit.py [--cv] [--no-write] [--by-origin]
+
+Each pair is scored by the rules (sentiment.rules_toward, as ``orm-desktop score --entity``
+does: the entity's name as a quoted query); the layer's features are what the rules computed
+plus the words of the segments they credited to the entity. Model: multinomial logistic
+regression (3 classes), L2 penalty, full-batch gradient descent (Adam, fixed iterations, zero
+start: reproducible bit for bit on one machine), vocabulary = words in >= MIN_DF training texts.
+
+``--cv``: grouped cross-validation, leave one split out (dev, test, fresh, fresh2…): fit on all
+the other splits, score the held one; prints every split's accuracy for the rules alone and for
+rules + model, then per kind and per pattern over the held-out predictions. ``--by-origin``
+holds out each batch (``origin``) instead. The vocabulary and all weights are re-fitted in
+every fold. Needs numpy (dev extra). Never reads tests/data/sentiment_targeted_blind.tsv.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from collections import Counter, defaultdict
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from orm_desktop.analysis.targeted_model import CLASSES, DENSE, features  # noqa: E402
+
+DATA = ROOT / "tests" / "data" / "sentiment_targeted.tsv"
+MODEL_PATH = ROOT / "resources" / "sentiment" / "targeted_model.json"
+MIN_DF = 2
+LAMBDA_WORDS = 1e-4  # L2 on word weights (on the weighted mean loss)
+LAMBDA_DENSE = 1e-4
+ITERATIONS = 300
+RATE = 0.05
+# The rules were written from the dev split: there they are right 0.96 of the time, on splits
+# nobody tuned them on 0.75-0.90. Fitted on dev as much as on the rest, the model learns to copy
+# the rules; dev rows weigh 0.05 each (chosen by --cv among 0.02, 0.05, 0.1, 0.2, 1 and dev
+# left out).
+DEV_WEIGHT = 0.05
+KEEP_RULES: tuple[str, ...] = ("stars", "neutral_role")  # left to the rules (chosen by --cv; "sarcasm" changed nothing)
+
+
+def load(path: Path = DATA) -> list[dict]:
+    with path.open(encoding="utf-8") as fh:
+        return list(csv.DictReader(fh, delimiter="\t"))
+
+
+def rules_features(rows: list[dict]) -> list[tuple]:
+    """Per row: (rules TargetedScore, its trace, dense features, words)."""
+    from orm_desktop.analysis.sentiment import get_engine, rules_toward
+    from orm_desktop.ingest.query import EntityQuery
+
+    engine = get_engine("orm")
+    queries: dict[str, EntityQuery] = {}
+    out = []
+    for r in rows:
+        q = queries.get(r["entity"])
+        if q is None:
+            q = queries[r["entity"]] = EntityQuery.parse(f'"{r["entity"]}"')
+        ts, trace = rules_toward("", r["text"], q.spans, engine=engine)
+        dense, words = features(ts, trace)
+        out.append((ts, trace, dense, words))
+    return out
+
+
+def design(feats: list[tuple], vocab: dict[str, int]) -> np.ndarray:
+    d = len(DENSE)
+    x = np.zeros((len(feats), d + len(vocab)), dtype=np.float32)
+    for i, (_ts, _tr, dense, words) in enumerate(feats):
+        x[i, :d] = dense
+        if words:
+            scale = 1.0 / np.sqrt(len(words))  # as TargetedModel.probabilities: all words count in n
+            for w in words:
+                j = vocab.get(w)
+                if j is not None:
+                    x[i, d + j] = scale
+    return x
+
+
+def fit(feats: list[tuple], labels: list[str], weights: list[float], lam_words: float = LAMBDA_WORDS,
+        iterations: int = ITERATIONS, keep_rules: tuple[str, ...] = KEEP_RULES) -> dict:
+    """The layer's JSON (see TargetedModel) fitted on these rows (each with its weight)."""
+    df = Counter(w for f in feats for w in f[3])
+    vocab = {w: j for j, w in enumerate(sorted(w for w, c in df.items() if c >= MIN_DF))}
+    x = design(feats, vocab)
+    y = np.array([CLASSES.index(label) for label in labels])
+    n, dim = x.shape
+    onehot = np.zeros((n, 3), dtype=np.float32)
+    onehot[np.arange(n), y] = 1.0
+    sw = np.asarray(weights, dtype=np.float32)[:, None] / np.float32(sum(weights))
+    lam = np.full(dim, lam_words, dtype=np.float32)
+    lam[:len(DENSE)] = LAMBDA_DENSE
+    lam[0] = 0.0  # no penalty on the bias
+    w = np.zeros((dim, 3), dtype=np.float32)
+    m = np.zeros_like(w)
+    v = np.zeros_like(w)
+    b1, b2 = 0.9, 0.999
+    for t in range(1, iterations + 1):
+        z = x @ w
+        z -= z.max(axis=1, keepdims=True)
+        p = np.exp(z)
+        p /= p.sum(axis=1, keepdims=True)
+        g = x.T @ ((p - onehot) * sw) + lam[:, None] * w
+        m = b1 * m + (1 - b1) * g
+        v = b2 * v + (1 - b2) * g * g
+        w -= RATE * (m / (1 - b1 ** t)) / (np.sqrt(v / (1 - b2 ** t)) + 1e-8)
+    d = len(DENSE)
+    return {"classes": list(CLASSES),
+            "dense": [{name: round(float(w[k, c]), 6) for k, name in enumerate(DENSE)} for c in range(3)],
+            "words": {word: [round(float(w[d + j, c]), 6) for c in range(3)]
+                      for word, j in vocab.items() if np.abs(w[d + j]).max() >= 1e-4},
+            "keep_rules": list(keep_rules)}
+
+
+def weight(row: dict) -> float:
+    return DEV_WEIGHT if row["split"] == "dev" else 1.0
+
+
+def predict(model_json: dict, feats: list[tuple]) -> list[str]:
+    from orm_desktop.analysis.targeted_model import TargetedModel
+
+    model = TargetedModel(model_json)
+    return [model.apply(ts, tr).label for ts, tr, _d, _w in feats]
+
+
+def cross_validate(rows: list[dict], feats: list[tuple], key: str = "split", **kw) -> tuple[list[dict], list[str]]:
+    """Leave one group (``key``: split or origin) out. Returns the per-group table and the
+    held-out prediction of every row."""
+    preds = [""] * len(rows)
+    table = []
+    for group in sorted({r[key] for r in rows}, key=lambda s: (s != "dev", s)):
+        held = [i for i, r in enumerate(rows) if r[key] == group]
+        train = [i for i, r in enumerate(rows) if r[key] != group]
+        model = fit([feats[i] for i in train], [rows[i]["label"] for i in train],
+                    [weight(rows[i]) for i in train], **kw)
+        for i, p in zip(held, predict(model, [feats[i] for i in held]), strict=True):
+            preds[i] = p
+        rules = sum(feats[i][0].label == rows[i]["label"] for i in held) / len(held)
+        layer = sum(preds[i] == rows[i]["label"] for i in held) / len(held)
+        table.append({key: group, "n": len(held), "rules": round(rules, 3), "rules+model": round(layer, 3),
+                      "change": round(layer - rules, 3)})
+    return table, preds
+
+
+def breakdown(rows: list[dict], feats: list[tuple], preds: list[str], by: str) -> list[dict]:
+    groups: dict[str, list[int]] = defaultdict(list)
+    for i, r in enumerate(rows):
+        groups[r[by]].append(i)
+    out = []
+    for g, idx in sorted(groups.items()):
+        rules = sum(feats[i][0].label == rows[i]["label"] for i in idx) / len(idx)
+        layer = sum(preds[i] == rows[i]["label"] for i in idx) / len(idx)
+        out.append({by: g, "n": len(idx), "rules": round(rules, 3), "rules+model": round(layer, 3),
+                    "change": round(layer - rules, 3)})
+    return out
+
+
+def show(table: list[dict]) -> None:
+    if not table:
+        return
+    cols = list(table[0])
+    print(" | ".join(cols))
+    for row in table:
+        print(" | ".join(str(row[c]) for c in cols))
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--cv", action="store_true", help="leave-one-split-out cross-validation")
+    p.add_argument("--by-origin", action="store_true", help="hold out each batch (origin) instead")
+    p.add_argument("--no-write", action="store_true")
+    p.add_argument("--out", type=Path, default=MODEL_PATH)
+    p.add_argument("--keep-rules", default=",".join(KEEP_RULES), metavar="LIST",
+                   help="comma-separated: leave pairs with a rating in the text (stars) or sarcasm to the rules")
+    a = p.parse_args()
+    keep = tuple(x for x in a.keep_rules.split(",") if x)
+    rows = load()
+    feats = rules_features(rows)
+    if a.cv or a.by_origin:
+        key = "origin" if a.by_origin else "split"
+        table, preds = cross_validate(rows, feats, key, keep_rules=keep)
+        print(f"Leave one {key} out ({len(rows)} pairs): accuracy of the rules alone and of rules + model")
+        show(table)
+        never = [t for t in table if "dev" not in t[key]]
+        mean = lambda k, ts: sum(t[k] for t in ts) / len(ts)  # noqa: E731
+        print(f"mean over {key}s: rules {mean('rules', table):.3f}, rules+model {mean('rules+model', table):.3f}; "
+              f"never-tuned {key}s: rules {mean('rules', never):.3f}, rules+model {mean('rules+model', never):.3f}; "
+              f"worst change {min(t['change'] for t in table):+.3f}")
+        for by in ("kind", "pattern"):
+            print()
+            show(breakdown(rows, feats, preds, by))
+        never_rows = [i for i, r in enumerate(rows) if "dev" not in r[key]]
+        for by in ("kind", "pattern"):
+            print(f"\n{by}, never-tuned {key}s only:")
+            show(breakdown([rows[i] for i in never_rows], [feats[i] for i in never_rows],
+                           [preds[i] for i in never_rows], by))
+    if not a.no_write:
+        model = fit(feats, [r["label"] for r in rows], [weight(r) for r in rows], keep_rules=keep)
+        a.out.write_text(json.dumps(model, sort_keys=True, separators=(",", ":")) + "\n", encoding="utf-8")
+        print(f"wrote {a.out} ({len(model['words'])} words)")
+
+
+if __name__ == "__main__":
+    main()

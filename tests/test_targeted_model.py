@@ -1,0 +1,99 @@
+"""The learned targeted layer (orm_desktop/analysis/targeted_model.py) on top of the targeted
+rules: what it changes, what it leaves alone, and that its fit script is reproducible."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from orm_desktop.analysis import sentiment as S
+from orm_desktop.analysis.targeted_model import (
+    CLASSES,
+    DENSE,
+    TargetedModel,
+    features,
+    segment_words,
+)
+from orm_desktop.ingest.query import EntityQuery
+from orm_desktop.types import NEEDS_REVIEW_BELOW, label_for
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def spans(name: str):
+    return EntityQuery.parse(f'"{name}"').spans
+
+
+def test_shipped_model_loads_and_is_the_default_for_english_orm_scoring():
+    layer = TargetedModel.load()
+    assert layer is not None and len(layer.dense) == 3 and len(layer.words) > 500
+    assert all(len(row) == len(DENSE) for row in layer.dense)
+    assert TargetedModel.load(ROOT / "no-such-model.json") is None
+
+
+# wording in none of the data sets (an invented name; each a paraphrase of a kind of text the
+# rules got wrong in a split they were never tuned on), where the rules alone get the label wrong
+@pytest.mark.parametrize(("text", "entity", "rules", "label"), [
+    ("Vantrel took the deposit and never turned up.", "Vantrel", "neutral", "negative"),
+    ("Gave Vantrel a fair try for a month. The food was bland and the boxes came late.", "Vantrel", "neutral", "negative"),
+    ("Can't recommend Vantrel enough. Sorted our roof in a morning.", "Vantrel", "negative", "positive"),
+])
+def test_layer_fixes_a_hand_made_case_the_rules_get_wrong(text, entity, rules, label):
+    ts, _ = S.rules_toward("", text, spans(entity))
+    assert ts.label == rules
+    final = S.score_toward("", text, spans(entity))
+    assert final.label == label and label_for(final.score) == label
+    assert final.confidence < NEEDS_REVIEW_BELOW and final.source.endswith("+model")  # two opinions differ
+
+
+def test_layer_keeps_the_rules_answer_where_it_agrees_and_leaves_feed_ratings_alone():
+    text = "Acme's service was excellent, but Globex was a disaster."
+    ts, _ = S.rules_toward("", text, spans("Acme"))
+    assert S.score_toward("", text, spans("Acme")) == ts  # same score, confidence, evidence, source
+    rated = S.score_toward("Broke in a week", "The Acme kettle is lovely to look at.", spans("Acme"), rating=1.0)
+    assert rated == S.rules_toward("Broke in a week", "The Acme kettle is lovely to look at.", spans("Acme"), rating=1.0)[0]
+    # other engines and languages: the rules alone
+    vader = S.get_engine("vader")
+    assert S.score_toward("", text, spans("Acme"), engine=vader) == S.rules_toward("", text, spans("Acme"), engine=vader)[0]
+
+
+def test_every_answer_keeps_score_label_and_confidence_consistent():
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import targeted_fit
+
+    for row in targeted_fit.load()[::40]:
+        ts = S.score_toward("", row["text"], spans(row["entity"]))
+        assert -1.0 <= ts.score <= 1.0 and 0.0 <= ts.confidence <= 1.0
+        assert label_for(ts.score) == ts.label
+
+
+def test_segment_words_mark_the_entity_other_names_and_negation():
+    chunk = "Acme did not reply, unlike Globex"
+    own = [(0, 4)]
+    others = [(27, 33)]
+    assert segment_words(chunk, own, others) == ["_ent_", "did", "not", "NOT_reply", "NOT_unlike", "_oth_"]
+    ts, trace = S.rules_toward("", "Acme beat Globex to the contract.", spans("Acme"))
+    dense, words = features(ts, trace)
+    assert len(dense) == len(DENSE) and dense[DENSE.index("role_pos")] == 1.0
+    assert "_ent_" in words and "_oth_" in words and "acme" not in words
+
+
+def test_fit_script_is_reproducible_and_learns_from_its_rows():
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import targeted_fit
+
+    rows = [r for r in targeted_fit.load() if r["split"] != "dev"][:240]
+    feats = targeted_fit.rules_features(rows)
+    labels = [r["label"] for r in rows]
+    weights = [targeted_fit.weight(r) for r in rows]
+    a = targeted_fit.fit(feats, labels, weights, iterations=60)
+    b = targeted_fit.fit(feats, labels, weights, iterations=60)
+    assert json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True)
+    assert a["classes"] == list(CLASSES) and a["words"]
+    preds = targeted_fit.predict(a, feats)
+    fitted = sum(p == y for p, y in zip(preds, labels, strict=True)) / len(rows)
+    rules = sum(f[0].label == y for f, y in zip(feats, labels, strict=True)) / len(rows)
+    assert fitted >= rules  # on its own training rows it is at least as right as the rules
