@@ -55,6 +55,8 @@ def run(svc, *, smoke_test: bool = False, page: str | None = None) -> int:
 
     start_page = page or os.environ.get("ORM_DESKTOP_START_PAGE", "")  # e.g. for screenshots: "Dashboard"
     if start_page:
+        # "dashboard" or "maya lindqvist" find "Dashboard" / "Maya Lindqvist": case is no mistake
+        start_page = next((p for p in windows[-1].pages if p.casefold() == start_page.casefold()), start_page)
         if start_page not in windows[-1].pages:
             print(f"orm-desktop: no page {start_page!r}; pages: {', '.join(windows[-1].pages)}", file=sys.stderr)
         windows[-1].show_page(start_page)
