@@ -1623,13 +1623,22 @@ def _evidence(chunk: str, engine: Engine, lang: str) -> tuple[float, float, bool
     the default engine, the event lexicon and phrases pull a weak score (|s| < 0.15) to ±0.2 or
     overrule a contrary one, a weak score without any evidence shrinks into the neutral band,
     and praise around a bad event with a sarcasm cue (🙄 🙃 😒 👏, "oh great") is negative."""
+    return _evidence_reader(engine, lang)(chunk)
+
+
+def _evidence_reader(engine: Engine, lang: str) -> Callable[[str], tuple[float, float, bool]]:
+    """_evidence for one engine and language, the engine's memo looked up once (score_toward
+    reads every segment of a text through one reader)."""
     parts = getattr(engine, "analyse_parts", None)
     if parts is None or lang in _PATTERN_LEXICONS:
         analyse = getattr(engine, "analyse", None)
         if analyse is not None:
-            return (*analyse(chunk, lang), False)
-        s = engine.score(chunk)
-        return s, confidence_of(s, s), False
+            return lambda chunk: (*analyse(chunk, lang), False)
+
+        def score(chunk: str) -> tuple[float, float, bool]:
+            s = engine.score(chunk)
+            return s, confidence_of(s, s), False
+        return score
     # with analyse_parts the answer depends on the chunk alone: remembered per engine (engines
     # are pure functions of the text, as pipeline.CachedEngine assumes too)
     try:
@@ -1637,13 +1646,16 @@ def _evidence(chunk: str, engine: Engine, lang: str) -> tuple[float, float, bool
         if memo is None:
             memo = _EVIDENCE_MEMO[engine] = {}
     except TypeError:  # an engine that cannot be weakly referenced: not remembered
-        return _evidence_parts(chunk, parts, engine)
-    hit = memo.get(chunk)
-    if hit is None:
-        if len(memo) >= _EVIDENCE_MAX:
-            memo.clear()
-        hit = memo[chunk] = _evidence_parts(chunk, parts, engine)
-    return hit
+        return lambda chunk: _evidence_parts(chunk, parts, engine)
+
+    def remembered(chunk: str) -> tuple[float, float, bool]:
+        hit = memo.get(chunk)
+        if hit is None:
+            if len(memo) >= _EVIDENCE_MAX:
+                memo.clear()
+            hit = memo[chunk] = _evidence_parts(chunk, parts, engine)
+        return hit
+    return remembered
 
 
 # A description frame (round 4): what the entity is, owns, employs, sells or earns from, or a
@@ -2327,6 +2339,7 @@ def score_toward(title: str, text: str, spans: Callable[[str], list[tuple[int, i
     # round 6: a how-to or explainer, announced in the title or the first two sentences (not a
     # "knows how to" further down)
     howto = None  # decided when first needed
+    evidence_of = _evidence_reader(engine, lang)
     roles = 0
     prev_s = 0.0
     for i, (chunk, w, sign) in enumerate(parts):
@@ -2339,10 +2352,10 @@ def score_toward(title: str, text: str, spans: Callable[[str], list[tuple[int, i
                                               or (i and _THANKS_TAG.match(chunk) and (sarcastic or prev_s <= -0.05))):
             s, c, sarcastic, w = -0.4 * sign, 0.6, True, w * 3.0  # "…can't last till lunch. Brilliant." / "Thanks A."
         # (the segment's cues are read here, once, for this branch and the next one)
-        elif orm and (cues := _segment_cues(chunk))[0] and _sarcastic_opening(chunk, engine):
+        elif orm and (cues := _CUES_MEMO.get(chunk) or _segment_cues(chunk))[0] and _sarcastic_opening(chunk, engine):
             s, c, sarcastic, w = -0.4 * sign, 0.6, True, w * 3.0  # "Great, another update that bricks my router."
         else:
-            s, c, sarc = _evidence(chunk, engine, lang)
+            s, c, sarc = evidence_of(chunk)
             if sarc:
                 sarcastic, w = True, w * 3.0  # the eye-roll decides what the praise meant
             s *= sign
