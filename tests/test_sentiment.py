@@ -697,3 +697,26 @@ def test_round6_splits():
     assert rows["dev14"]["orm (toward entity)"] >= 0.95
     assert rows["fresh8"]["orm (toward entity)"] >= 0.75
     assert rows["fresh8"]["orm (toward entity)"] >= rows["fresh8"]["vader (whole text)"] + 0.10
+
+
+def test_round6_speed_gates_answer_as_the_checks_they_gate():
+    """issue 18: the event-phrase index names every phrase a word calls for (built after the last
+    extension of _EVENT_PHRASES); the how-to hints are looked for in title and opening in one pass
+    (a hint split by the line between them is none); the per-segment cue memo answers what the
+    checks answer."""
+    from orm_desktop.analysis import sentiment as s
+
+    for k, (_, _, need) in enumerate(s._EVENT_PHRASES):
+        assert all(k in s._EVENT_PHRASE_INDEX[w] for w in need)
+    assert all(list(ix) == sorted(ix) for ix in s._EVENT_PHRASE_INDEX.values())
+    assert s._howto_frame("How to claim a refund from Pellow", "Pellow cut prices.")
+    assert s._howto_frame("Pellow news", "Pellow cut prices. Here's how to claim.")
+    assert not s._howto_frame("Pellow: how", "to claim a refund. Pellow cut prices.")
+    assert not s._howto_frame("Pellow news", "Pellow cut prices again.")
+    for chunk in ("Great, another Pellow price rise.", "My brother swears by Pellow.",
+                  "A fire broke out next to Pellow's depot.", "Pellow cut prices."):
+        s._CUES_MEMO.clear()
+        low = chunk.lower()
+        want = (s._GREAT_ANOTHER.match(chunk) is not None, s._place_hint(low), s._reported_view(chunk, low))
+        assert s._segment_cues(chunk) == want == s._segment_cues(chunk)
+    assert s._segment_cues("Great, another Pellow price rise.")[0] and s._segment_cues("My brother swears by Pellow.")[2]

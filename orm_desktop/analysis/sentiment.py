@@ -1625,13 +1625,22 @@ def _evidence(chunk: str, engine: Engine, lang: str) -> tuple[float, float, bool
     the default engine, the event lexicon and phrases pull a weak score (|s| < 0.15) to ±0.2 or
     overrule a contrary one, a weak score without any evidence shrinks into the neutral band,
     and praise around a bad event with a sarcasm cue (🙄 🙃 😒 👏, "oh great") is negative."""
+    return _evidence_reader(engine, lang)(chunk)
+
+
+def _evidence_reader(engine: Engine, lang: str) -> Callable[[str], tuple[float, float, bool]]:
+    """_evidence for one engine and language, the engine's memo looked up once (score_toward
+    reads every segment of a text through one reader)."""
     parts = getattr(engine, "analyse_parts", None)
     if parts is None or lang in _PATTERN_LEXICONS:
         analyse = getattr(engine, "analyse", None)
         if analyse is not None:
-            return (*analyse(chunk, lang), False)
-        s = engine.score(chunk)
-        return s, confidence_of(s, s), False
+            return lambda chunk: (*analyse(chunk, lang), False)
+
+        def score(chunk: str) -> tuple[float, float, bool]:
+            s = engine.score(chunk)
+            return s, confidence_of(s, s), False
+        return score
     # with analyse_parts the answer depends on the chunk alone: remembered per engine (engines
     # are pure functions of the text, as pipeline.CachedEngine assumes too)
     try:
@@ -1639,13 +1648,16 @@ def _evidence(chunk: str, engine: Engine, lang: str) -> tuple[float, float, bool
         if memo is None:
             memo = _EVIDENCE_MEMO[engine] = {}
     except TypeError:  # an engine that cannot be weakly referenced: not remembered
-        return _evidence_parts(chunk, parts, engine)
-    hit = memo.get(chunk)
-    if hit is None:
-        if len(memo) >= _EVIDENCE_MAX:
-            memo.clear()
-        hit = memo[chunk] = _evidence_parts(chunk, parts, engine)
-    return hit
+        return lambda chunk: _evidence_parts(chunk, parts, engine)
+
+    def remembered(chunk: str) -> tuple[float, float, bool]:
+        hit = memo.get(chunk)
+        if hit is None:
+            if len(memo) >= _EVIDENCE_MAX:
+                memo.clear()
+            hit = memo[chunk] = _evidence_parts(chunk, parts, engine)
+        return hit
+    return remembered
 
 
 # A description frame (round 4): what the entity is, owns, employs, sells or earns from, or a
@@ -1725,9 +1737,12 @@ def _evidence_parts(chunk: str, parts: Callable[[str], tuple], engine: Engine) -
     lowered = chunk.lower()
     ev = _event_valence(marked)
     present = {w[4:] if w[:4] == "NOT_" else w for w in marked}
-    for pattern, v, need in _EVENT_PHRASES:
-        if not need.isdisjoint(present) and pattern.search(lowered):
-            ev += v
+    cued = present & _EVENT_PHRASE_INDEX.keys()  # only the phrases a word of the segment calls for, in order
+    if cued:
+        for k in sorted({k for w in cued for k in _EVENT_PHRASE_INDEX[w]}):
+            pattern, v, _ = _EVENT_PHRASES[k]
+            if pattern.search(lowered):
+                ev += v
     ev = max(-1.0, min(1.0, ev))
     if (not chunk.isascii() or not _SARCASM_WORDS.isdisjoint(present)) and _SARCASM_CUE.search(chunk) \
             and (ev < 0 or vader < -0.05 or s < 0):
@@ -2041,6 +2056,11 @@ _EVENT_PHRASES = _EVENT_PHRASES + tuple((re.compile(p), v, frozenset(t.split()))
     (r"\b(?:at|to) full (?:capacity|strength|production)\b", 0.6, "capacity strength production"),
     (r"\bgot (?:another|plenty of|a few more|years)\b(?:\s+\S+){0,2}?\s+in (?:it|them)\b", 0.6, "got"),
 ))
+# word -> the event phrases (their indices) a segment with that word is searched for (built after
+# the last extension of _EVENT_PHRASES above)
+_EVENT_PHRASE_INDEX: dict[str, tuple[int, ...]] = {
+    w: tuple(k for k, (_, _, need) in enumerate(_EVENT_PHRASES) if w in need)
+    for w in frozenset().union(*(need for _, _, need in _EVENT_PHRASES))}
 # An appositive telling a past the sentence leaves behind ("A's factory, once mocked as a white
 # elephant, is now running at full capacity"): the segment is read without it.
 _PAST_APPOSITIVE = _lazy_re(r",\s*(?:once|formerly|previously|long|until recently)\b[^,]*,(?=\s*(?:\w+\s+){0,2}now\b)", re.IGNORECASE)
@@ -2112,8 +2132,12 @@ _HOWTO_HINTS = ("ow to", "OW TO", "uide", "xplain", "nswered", "eans for", "tep-
 
 def _howto_frame(title: str, text: str) -> bool:
     """Is the text a how-to or an explainer (title or body)? Substring hints first (C speed, no
-    copy of the text)."""
-    return any(any(h in t for h in _HOWTO_HINTS) and _HOWTO.search(t) for t in (title, text) if t)
+    copy of the text), looked for in one pass over both (no hint holds a line break)."""
+    probe = f"{title}\n{text}"
+    for h in _HOWTO_HINTS:
+        if h in probe:
+            return any(any(h in t for h in _HOWTO_HINTS) and _HOWTO.search(t) for t in (title, text) if t)
+    return False
 
 
 # Someone else's view reported in a forum post ("My brother-in-law swears by A", "Someone upthread
@@ -2156,6 +2180,23 @@ def _reported_view(chunk: str, low: str) -> bool:
     return ("say" in low or "said" in low or "swear" in low or "reckon" in low or "think" in low or "told" in low
             or "telling" in low or "rave" in low or "insist" in low or "warned" in low or "claim" in low) \
         and _REPORTED.search(chunk) is not None
+
+
+def _segment_cues(chunk: str) -> tuple[bool, bool, bool]:
+    """The segment's round-6 cues, remembered per segment (a refresh meets a segment once per
+    entity it names and per text repeating it): (opens with "Great, another" — _GREAT_ANOTHER,
+    names a place or a brand impersonated — _place_hint, reports someone else's view)."""
+    hit = _CUES_MEMO.get(chunk)
+    if hit is None:
+        if len(_CUES_MEMO) >= _CUES_MAX:
+            _CUES_MEMO.clear()
+        low = chunk.lower()
+        hit = _CUES_MEMO[chunk] = (_GREAT_ANOTHER.match(chunk) is not None, _place_hint(low), _reported_view(chunk, low))
+    return hit
+
+
+_CUES_MEMO: dict[str, tuple[bool, bool, bool]] = {}
+_CUES_MAX = 20_000
 
 
 def _place_hint(low: str) -> bool:
@@ -2338,6 +2379,7 @@ def rules_toward(title: str, text: str, spans: Callable[[str], list[tuple[int, i
     # round 6: a how-to or explainer, announced in the title or the first two sentences (not a
     # "knows how to" further down)
     howto = None  # decided when first needed
+    evidence_of = _evidence_reader(engine, lang)
     roles = 0
     prev_s = 0.0
     for i, (chunk, w, sign) in enumerate(parts):
@@ -2349,21 +2391,22 @@ def rules_toward(title: str, text: str, spans: Callable[[str], list[tuple[int, i
         elif i == len(parts) - 1 and orm and ((i and _sarcastic_tag(chunk, parts[i - 1][0])) or _sarcastic_tail(chunk)
                                               or (i and _THANKS_TAG.match(chunk) and (sarcastic or prev_s <= -0.05))):
             s, c, sarcastic, w = -0.4 * sign, 0.6, True, w * 3.0  # "…can't last till lunch. Brilliant." / "Thanks A."
-        elif orm and _GREAT_ANOTHER.match(chunk) and _sarcastic_opening(chunk, engine):
+        # (the segment's cues are read here, once, for this branch and the next one)
+        elif orm and (cues := _CUES_MEMO.get(chunk) or _segment_cues(chunk))[0] and _sarcastic_opening(chunk, engine):
             s, c, sarcastic, w = -0.4 * sign, 0.6, True, w * 3.0  # "Great, another update that bricks my router."
         else:
-            s, c, sarc = _evidence(chunk, engine, lang)
+            s, c, sarc = evidence_of(chunk)
             if sarc:
                 sarcastic, w = True, w * 3.0  # the eye-roll decides what the praise meant
             s *= sign
             if orm and s:
-                low = chunk.lower()
+                _, place, reported = cues
                 if abs(s) < 0.5 and howto is None:
                     howto = _howto_frame(title, " ".join(sentences[:2]))
                 if (howto and abs(s) < 0.5 and (spans(chunk) or not _EXPERIENCE.search(chunk))) \
-                        or (_place_hint(low) and _bystander(chunk, spans)):
+                        or (place and _bystander(chunk, spans)):
                     s *= 0.1  # round 6: an explainer's segment; the entity as a place or an impersonated brand
-                if _reported_view(chunk, low):
+                if reported:
                     w *= 0.3  # round 6: someone else's view, reported
         prev_s = s
         evidence.append((chunk[:300], round(s, 4)))
