@@ -153,17 +153,11 @@ def _windowed_class():
 MAX_WINDOW = 8  # a deeper automaton keeps py3langid's own loop
 
 
-def _window_walk(ident, folder: Path | None):
-    """``visit_counts`` for this model, vectorised over the text's positions, or None (then
-    py3langid's loop runs). The model's automaton is an Aho-Corasick automaton over byte n-grams
-    (the state after any input is the longest suffix of it that is a state's string; checked for
-    every state and byte of the shipped model), so the state after position i depends only on
-    the last ``depth`` bytes (the longest state string: 6): walking every window of ``depth``
-    bytes from the start state, one numpy step per byte of the window for all positions at
-    once, gives each position's state, and the same features counted in the same first-seen
-    order (the scores are then bit-identical). 0.13 -> 0.10 ms a 300-character text."""
-    from collections import Counter
-
+def _windowable_automaton(ident, folder: Path | None):
+    """The model's byte automaton as numpy arrays for the window walks: (next-move table, each
+    state's row offset, each state's output feature, the state after one byte from the start,
+    the window depth); None when the model's arrays are not of a known width or the automaton
+    is not windowable (deeper than MAX_WINDOW)."""
     import numpy as np
 
     kinds = {2: np.uint16, 4: np.uint32, 8: np.uint64}
@@ -178,6 +172,26 @@ def _window_walk(ident, folder: Path | None):
     rowbase = row.astype(np.intp) << 8
     out = np.asarray(ident.tk_output, dtype=np.intp)
     start = nextmove[rowbase[0]:rowbase[0] + 256].astype(np.intp)  # the state after one byte
+    return nextmove, rowbase, out, start, depth
+
+
+def _window_walk(ident, folder: Path | None):
+    """``visit_counts`` for this model, vectorised over the text's positions, or None (then
+    py3langid's loop runs). The model's automaton is an Aho-Corasick automaton over byte n-grams
+    (the state after any input is the longest suffix of it that is a state's string; checked for
+    every state and byte of the shipped model), so the state after position i depends only on
+    the last ``depth`` bytes (the longest state string: 6): walking every window of ``depth``
+    bytes from the start state, one numpy step per byte of the window for all positions at
+    once, gives each position's state, and the same features counted in the same first-seen
+    order (the scores are then bit-identical). 0.13 -> 0.10 ms a 300-character text."""
+    from collections import Counter
+
+    import numpy as np
+
+    automaton = _windowable_automaton(ident, folder)
+    if automaton is None:
+        return None
+    nextmove, rowbase, out, start, depth = automaton
 
     def walk(data: bytes) -> Counter | None:
         a = np.frombuffer(data, dtype=np.uint8)
@@ -205,18 +219,10 @@ def _window_walk_many(ident, folder: Path | None):
     row; None when the model's automaton is not windowable."""
     import numpy as np
 
-    kinds = {2: np.uint16, 4: np.uint32, 8: np.uint64}
-    try:
-        nextmove = np.frombuffer(ident.tk_nextmove, dtype=kinds[ident.tk_nextmove.itemsize])
-        row = np.frombuffer(ident.tk_row, dtype=kinds[ident.tk_row.itemsize])
-    except (KeyError, TypeError, ValueError, AttributeError):
+    automaton = _windowable_automaton(ident, folder)
+    if automaton is None:
         return None
-    depth = _automaton_depth(nextmove, row, folder)
-    if depth is None or depth > MAX_WINDOW:
-        return None
-    rowbase = row.astype(np.intp) << 8
-    out = np.asarray(ident.tk_output, dtype=np.intp)
-    start = nextmove[rowbase[0]:rowbase[0] + 256].astype(np.intp)
+    nextmove, rowbase, out, start, depth = automaton
     nfeatures = int(out.max()) + 1
 
     # a byte that sends every state back to the start state, which counts no feature (0xFF, never
