@@ -673,6 +673,26 @@ def test_targeted_round6_mechanisms(text, entity, label):
 
 
 
+def test_the_frame_reading_flag_of_one_thread_leaves_another_threads_scores_alone():
+    """_frame_score flags its own thread while it reads the other side's verdict (that reading
+    frames nothing itself); a thread scoring meanwhile (the GUI beside a refresh) still frames."""
+    import threading
+
+    from orm_desktop.analysis import sentiment
+
+    text = "Tolva vs Brenn taste test in the office: Brenn won easily."
+    sentiment._IN_FRAME.active = True  # this thread is inside a frame reading: no framing here
+    try:
+        assert score_toward("", text, spans("Tolva")).label == "neutral"
+        other: list[str] = []
+        t = threading.Thread(target=lambda: other.append(score_toward("", text, spans("Tolva")).label))
+        t.start()
+        t.join()
+    finally:
+        sentiment._IN_FRAME.active = False
+    assert other == ["negative"]  # the frame: Brenn won, so Tolva lost
+
+
 def test_fresh6_split_beats_whole_text_vader():
     """fresh6: FRESH6_LINES, written with DEV13 before any round-5 rule and never tuned on
     (first reading 0.600 with main's rules)."""

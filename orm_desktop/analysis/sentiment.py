@@ -2243,7 +2243,9 @@ _VS_BEFORE = _lazy_re(_NAME + r"\s+(?:vs\.?|v\.|versus)\s+(?:the\s+)?$")
 _BETWEEN_AFTER = _lazy_re(r"\s+and\s+" + _NAME)
 _BETWEEN_FIRST = _lazy_re(r"\bbetween\s+(?:the\s+)?$", re.IGNORECASE)
 _BETWEEN_SECOND = _lazy_re(r"\bbetween\s+" + _NAME + r"\s+and\s+(?:the\s+)?$")
-_IN_FRAME = [False]
+# set while _frame_score reads the other side's verdict (that reading frames nothing itself); one
+# flag per thread: a GUI thread scoring beside a refresh thread must not see the other's
+_IN_FRAME = threading.local()
 
 
 @functools.lru_cache(maxsize=256)
@@ -2284,11 +2286,11 @@ def _frame_score(title: str, text: str, spans: Callable[[str], list[tuple[int, i
     other = _other_side(text, spans)
     if not other or spans(other):
         return 0.0
-    _IN_FRAME[0] = True
+    _IN_FRAME.active = True
     try:
         verdict = score_toward(title, text, _name_spans(other), engine=engine, max_sentences=max_sentences, lang=lang).score
     finally:
-        _IN_FRAME[0] = False
+        _IN_FRAME.active = False
     return -0.6 * math.copysign(1.0, verdict) if abs(verdict) >= 0.15 else 0.0
 
 
@@ -2417,7 +2419,7 @@ def rules_toward(title: str, text: str, spans: Callable[[str], list[tuple[int, i
             total += w * s
             weight += w
     text_score = total / weight if weight else 0.0
-    if orm and not roles and abs(text_score) < 0.05 and not _IN_FRAME[0]:
+    if orm and not roles and abs(text_score) < 0.05 and not getattr(_IN_FRAME, "active", False):
         framed = _frame_score(title, text, spans, engine, max_sentences, lang)  # round 6: "A vs B: B won"
         if framed:
             text_score, weight = framed, weight or 1.0
