@@ -34,6 +34,8 @@ from operator import mul
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from orm_desktop.analysis.sentiment_model import CONTRAST_WORDS
+
 if TYPE_CHECKING:
     from orm_desktop.analysis.sentiment import RulesTrace, TargetedScore
 
@@ -47,7 +49,6 @@ _NAME = re.compile(r"(?<![\w'’/])[A-Z][\w&-]*(?:\s+[A-Z][\w&-]*)*")
 _NEGATE = frozenset("not no never none nobody nothing neither nor without hardly barely cannot can't "
                     "won't don't doesn't didn't isn't aren't wasn't weren't haven't hasn't hadn't "
                     "shouldn't wouldn't couldn't mustn't needn't ain't nt n't".split())
-_CONTRAST = frozenset("but however although though yet whereas nevertheless".split())
 
 
 def model_path() -> Path:
@@ -80,7 +81,7 @@ def segment_words(chunk: str, own: Sequence[tuple[int, int]], others: Sequence[t
             negated = 3
             words.append(w)
             continue
-        if w in _CONTRAST or w in ("!", "?"):
+        if w in CONTRAST_WORDS or w in ("!", "?"):
             negated = 0
         elif negated and w[0] != "_":  # a name is never negated
             negated -= 1
