@@ -1432,18 +1432,21 @@ def _setting_value(key: str, kind: str, text: str):
     return text
 
 
-def start_refresh_workers() -> bool:
+def start_refresh_workers(feeds: int | None = None) -> bool:
     """For a command-line refresh: fork the refresh's worker processes now, before a workspace
     is opened or a thread started, so they share this process's loaded modules and models
     (pipeline.prefork_workers). False when that is not safe here: the refresh then starts its
     workers as before. Never in a GUI process: Qt's own threads could hold a lock at the fork
-    (the GUI keeps its spawned workers across refreshes instead)."""
+    (the GUI's workers come from a fork server instead). False too, with nothing started, for a
+    refresh of ``feeds`` feeds (when the caller knows) fewer than the refresh hands to workers."""
     import sys
 
     if any(name == "PySide6" or name.startswith("PySide6.") for name in sys.modules):
         return False
-    from orm_desktop.ingest.pipeline import prefork_workers
+    from orm_desktop.ingest.pipeline import PARALLEL_MIN_FEEDS, prefork_workers
 
+    if feeds is not None and feeds < PARALLEL_MIN_FEEDS:
+        return False
     return prefork_workers()
 
 

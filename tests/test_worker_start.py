@@ -198,3 +198,14 @@ def test_warming_for_another_workspace_leaves_a_pool_a_refresh_is_using_alone(tm
     finally:
         pipeline._POOL.pop("busy", None)
         pipeline.shutdown_workers()
+
+
+def test_a_cli_refresh_of_a_few_feeds_forks_no_workers():
+    """`fetch --feed N` for fewer feeds than the refresh hands to workers: nothing forked (the
+    refresh prepares them in its own process)."""
+    from orm_desktop.ingest import pipeline
+    from orm_desktop.service import start_refresh_workers
+
+    pipeline.shutdown_workers()
+    assert start_refresh_workers(pipeline.PARALLEL_MIN_FEEDS - 1) is False
+    assert pipeline._POOL.get("pool") is None

@@ -12,8 +12,6 @@ import sys
 from orm_desktop.cli._common import open_service
 from orm_desktop.errors import LockBusy, UsageError
 
-PARALLEL_MIN_FEEDS = 16  # as the refresh: fewer feeds are prepared in this process
-
 
 def register(sub) -> None:
     p = sub.add_parser("fetch", help="refresh every enabled feed (--due: only those due; progress on stderr, "
@@ -35,10 +33,10 @@ def register(sub) -> None:
 
 
 def cmd_fetch(args) -> int:
-    if not (args.feed and len(args.feed) < PARALLEL_MIN_FEEDS):
-        from orm_desktop.service import start_refresh_workers
+    from orm_desktop.service import start_refresh_workers
 
-        start_refresh_workers()  # before the workspace is opened: the workers are forked, not spawned
+    # before the workspace is opened: the workers are forked, not spawned (not for a few --feed)
+    start_refresh_workers(len(args.feed) if args.feed else None)
     if args.loop:
         if args.all or args.feed or args.json:
             raise UsageError("--loop fetches the due feeds; it cannot be combined with --all, --feed or --json")
