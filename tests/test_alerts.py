@@ -70,6 +70,31 @@ def test_bursts_are_detected_and_merged():
     assert [(a, b) for k, a, b, *_ in merged if k == "volume_spike"] == [(70, 73)]
 
 
+class _NeverEmpty(int):
+    """A day's count that is never falsy: detect_series then tests every day, as it did before it
+    skipped the days without mentions."""
+
+    def __bool__(self) -> bool:
+        return True
+
+
+def test_days_without_mentions_are_skipped_with_the_same_alerts():
+    found = 0
+    for seed in range(60):
+        rng = random.Random(seed)
+        rate = rng.choice((0.05, 0.2, 0.5, 2.0))
+        counts = poisson_series(rng, rate, 118)
+        negatives = [sum(rng.random() < 0.4 for _ in range(c)) for c in counts]
+        for d in rng.sample(range(40, 118), 3):  # bursts after quiet (often empty) stretches
+            counts[d] += rng.randint(0, 12)
+            negatives[d] += rng.randint(0, min(counts[d], 8))
+            negatives[d] = min(negatives[d], counts[d])
+        days = alerts.detect_series(counts, negatives)
+        assert days == alerts.detect_series([_NeverEmpty(c) for c in counts], negatives)
+        found += len(days)
+    assert found > 20  # alerts of both kinds among them, not only empty answers
+
+
 def test_demo_crisis_is_detected_and_quiet_periods_are_not(demo_service):
     found = alerts.detect(demo_service.conn)
     assert found, "the demo's recall crisis must raise alerts"

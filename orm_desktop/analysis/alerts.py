@@ -97,6 +97,12 @@ def detect_series(counts: Sequence[int], negatives: Sequence[int]) -> list[tuple
     out = []
     alerted: dict[str, set[int]] = {"volume_spike": set(), "negativity_spike": set()}
     for d in range(BASELINE_DAYS, len(counts)):
+        if not counts[d]:
+            # nothing can alert on a day without mentions (the volume test needs counts[d] >= 2 x a
+            # rate of at least 0.5, the negativity test 2 negatives that day and a share above p0):
+            # skipped, the same alerts (most days of a quiet entity; 0.045 -> 0.005 CPU-s after the
+            # peers refresh)
+            continue
         spiked = alerted["volume_spike"] | alerted["negativity_spike"]
         window = [i for i in range(d - BASELINE_DAYS, d) if i not in spiked]
         if len(window) < BASELINE_DAYS // 2:
@@ -125,7 +131,7 @@ def detect_series(counts: Sequence[int], negatives: Sequence[int]) -> list[tuple
                     alerted["volume_spike"].add(d)
                     break
         p0 = (sum(base_neg) + 1) / (sum(base) + 2)
-        day_share = negatives[d] / counts[d] if counts[d] else 0.0
+        day_share = negatives[d] / counts[d] if counts[d] > 0 else 0.0
         for span in (1, 3):
             w = days(span, "negativity_spike")
             t, n = sum(counts[i] for i in w), sum(negatives[i] for i in w)
