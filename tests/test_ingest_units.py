@@ -280,6 +280,17 @@ def test_near_identical_titles_cluster_and_different_stories_do_not():
     assert title_similarity(a, d) < 0.6
 
 
+def test_title_norm_skips_the_accent_folding_for_ascii_exactly():
+    import unicodedata
+
+    # title_norm folds only a non-ASCII title: ASCII is its own NFKD form and has no combining marks
+    ascii_chars = "".join(map(chr, range(128)))
+    assert unicodedata.normalize("NFKD", ascii_chars) == ascii_chars
+    assert not any(unicodedata.combining(c) for c in ascii_chars)
+    assert title_norm("Café Müller ÉLÈVE naïve façade") == "cafe muller eleve naive facade"
+    assert title_norm("Ｆｕｌｌｗｉｄｔｈ ﬁre") == "fullwidth fire"
+
+
 # -- sanitizer and parser -----------------------------------------------------------------------------
 
 HOSTILE = ['<script>alert(1)</script>', '<img src="https://t.example/p.gif" onerror="x()">',

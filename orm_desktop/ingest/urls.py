@@ -61,8 +61,9 @@ _NON_WORD = re.compile(r"[^\w\s]+")
 def title_norm(title: str) -> str:
     """Casefolded, accent-free, punctuation-free title without a trailing " - Source" suffix."""
     t = _SUFFIX.sub("", title.strip()) if len(title.split()) > 4 else title
-    t = unicodedata.normalize("NFKD", t)
-    t = "".join(c for c in t if not unicodedata.combining(c))
+    if not t.isascii():  # ASCII is its own NFKD form and has no combining marks: 5.7 -> 2.8 us a title
+        t = unicodedata.normalize("NFKD", t)
+        t = "".join(c for c in t if not unicodedata.combining(c))
     t = _NON_WORD.sub(" ", t.casefold())
     return " ".join(t.split())
 
