@@ -390,7 +390,8 @@ def test_gigantic_description_is_capped():
 
 def test_a_parsed_item_crosses_the_process_boundary_whole() -> None:
     """The refresh's workers send every new entry to the main process pickled: ParsedItem pickles
-    by its constructor's arguments (types.ParsedItem.__reduce__), every field, in its own slot."""
+    by its constructor's arguments (types.ParsedItem.__reduce__), every field, in its own slot; the
+    PreparedItem around it likewise."""
     import dataclasses
     import pickle
 
@@ -401,10 +402,14 @@ def test_a_parsed_item_crosses_the_process_boundary_whole() -> None:
               "html": "<p>plain</p>", "author": "Ann", "published": 1_700_000_000, "rating": 4.5, "lang": "es"}
     assert set(values) == {f.name for f in dataclasses.fields(ParsedItem)}  # a new field: add it here
     item = ParsedItem(**values)
-    prepared = PreparedFeed("ok", "", "Feed", 1, [PreparedItem(item, "https://example.com/a", "titulo", 1, [(0, 2)])])
+    entry = PreparedItem(item, "https://example.com/a#g-1", "titulo", 1, [(0, 2)], "https://example.com/a")
+    prepared = PreparedFeed("ok", "", "Feed", 1, [entry])
     for protocol in range(2, pickle.HIGHEST_PROTOCOL + 1):
         back = pickle.loads(pickle.dumps(prepared, protocol=protocol))
         assert back == prepared
+        # PreparedItem too pickles by its constructor's arguments (pipeline.PreparedItem.__reduce__)
+        assert [getattr(back.items[0], f.name) for f in dataclasses.fields(PreparedItem)] == [
+            getattr(entry, f.name) for f in dataclasses.fields(PreparedItem)]
         assert {f: getattr(back.items[0].item, f) for f in values} == values
         assert type(back.items[0].item.published) is int and type(back.items[0].item.rating) is float
     assert pickle.loads(pickle.dumps(ParsedItem("g", "u", "t", "x"))) == ParsedItem("g", "u", "t", "x")
