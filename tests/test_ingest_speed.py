@@ -56,6 +56,16 @@ def test_the_language_model_is_unpacked_once_and_answers_as_the_shipped_file(fre
     assert language.detect(TEXTS[0]) == "en" and language.detect(TEXTS[2]) == "de"
 
 
+def test_one_text_and_a_batch_use_the_same_loaded_model(fresh_language_model):
+    # a refresh worker detects a feed's entries in a batch (detect_many) after _preload detected
+    # one text: the two once held the model twice (functools.cache keyed _identifier(True) apart
+    # from _identifier()), each worker loading it again at its first feed
+    assert language.detect_with_probability(TEXTS[2])[0] == "de"
+    assert language.detect_many([TEXTS[2], TEXTS[2]]) == ["de", "de"]
+    info = language._identifier.cache_info()
+    assert (info.currsize, info.misses) == (1, 1)
+
+
 def test_the_restricted_table_is_mapped_from_the_cache_and_equals_set_languages(fresh_language_model):
     import numpy as np
 

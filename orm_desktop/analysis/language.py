@@ -385,7 +385,9 @@ def detect_with_probability(text: str, *, restricted: bool = True) -> tuple[str,
     if not _enough_letters(sample[:400]):
         return "", 0.0
     with _LOCK:  # the identifier keeps per-call state in numpy buffers
-        lang, prob = _identifier(restricted).classify(sample)
+        # _identifier() for the restricted model, as everywhere else: functools.cache keys
+        # _identifier(True) apart from _identifier(), and a refresh worker loaded the model twice
+        lang, prob = (_identifier() if restricted else _identifier(False)).classify(sample)
     return str(lang), float(prob)
 
 

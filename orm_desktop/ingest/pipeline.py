@@ -809,12 +809,38 @@ def _forbidden_to_fork() -> bool:
     return threading.active_count() > 1 or _open_connections() > 0
 
 
-def _preload() -> None:
-    """What every worker needs, loaded once here so the forked workers share it."""
-    from orm_desktop.analysis import language, topics
+# a feed for _preload: one English entry naming an entity and a rival, and two entries in other
+# languages (the language model's batch walk needs two texts that are not plainly English)
+_PRELOAD_FEED = """<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Preload</title>
+<item><title>Orvella recalls 10,000 e-bikes over battery fires</title><link>https://example.com/1</link>
+<description>&lt;p&gt;Orvella said on Monday that it recalls the e-bikes. Unlike Brantix, Orvella was slow to
+respond, and customers were angry about the &lt;a href="/faq"&gt;refund&lt;/a&gt; delays.&lt;/p&gt;</description></item>
+<item><title>Orvella ruft E-Bikes zur\u00fcck</title><link>https://example.com/2</link>
+<description>Der Hersteller hat am Montag mitgeteilt, dass die Fahrr\u00e4der wegen der Akkus zur\u00fcckgerufen
+werden.</description></item>
+<item><title>Orvella rappelle ses v\u00e9los</title><link>https://example.com/3</link>
+<description>Le fabricant a annonc\u00e9 lundi le rappel des v\u00e9los \u00e0 cause des batteries.</description></item>
+</channel></rss>""".encode()
 
-    get_engine()  # the default engine (a workspace with another one loads it in the worker)
-    language.detect("The language model is mapped before the workers are forked.")
+
+def _preload() -> None:
+    """What every worker needs, loaded once here so the forked workers share it: a small feed taken
+    through a worker's steps. Parsing it imports the feed parsers and the sanitizer; detecting
+    its languages loads the language model and its batch walk; scoring its English entry toward
+    an entity loads what the default engine loads at its first text (its fitted model, the
+    targeted layer, the word list that tells names; a workspace with another engine loads that
+    in the worker); the topics compile their patterns. Each worker loaded these itself at its
+    first feed (the first feed took ~0.18 CPU-s instead of ~0.03): done once here (~0.13) instead
+    of once per worker."""
+    from orm_desktop.analysis import topics
+
+    items = parse_feed(_PRELOAD_FEED, url="https://example.com/feed.xml", now=0).items
+    detect_languages([f"{i.title}. {i.text[:300]}" for i in items])
+    spans = EntityQuery.parse("Orvella").spans
+    engine = get_engine()
+    for item in items[:1]:
+        score_toward(item.title, item.text, spans, engine=engine, lang="en")
+        topics.classify(f"{item.title}. {item.text}")
     topics.classify("")
 
 
