@@ -1450,6 +1450,15 @@ def start_refresh_workers(feeds: int | None = None) -> bool:
     return prefork_workers()
 
 
+def stop_refresh_workers() -> None:
+    """Stop the refresh's worker processes now (else at exit): a one-shot command-line refresh
+    stops them before it closes its workspace, so that its connection is the last one open on
+    the file (each worker holds one) and its close folds the WAL into the file."""
+    from orm_desktop.ingest.pipeline import shutdown_workers
+
+    shutdown_workers()
+
+
 def warm_refresh_workers(svc: Service) -> bool:
     """For the GUI, off its thread, when a workspace opens: start the refresh's worker pool now
     (forked from a fork server that loads the models once; pipeline.warm_workers) and wait

@@ -565,6 +565,41 @@ def test_cli_workers_are_forked_before_any_connection_and_answer_as_spawned_ones
     assert out["fork"]["rows"] == out["spawn"]["rows"]
 
 
+def test_the_cli_fetch_stops_its_workers_and_closes_the_workspace_before_exit(tmp_path):
+    # cmd_fetch skips the interpreter's final collections (gc.freeze at exit), so it stops the
+    # forked workers and closes its workspace itself: its connection is the file's last, and
+    # its close folds the WAL into the file as the interpreter's teardown did
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from orm_desktop.service import Service
+    from tests.feedserver import FeedServer
+
+    svc = Service.create(tmp_path / "ws")
+    svc.add_entity("brand", "Acme", '"Acme Corp" OR Acme')
+    with FeedServer() as server:
+        for i in range(20):  # more than PARALLEL_MIN_FEEDS: forked workers
+            items = "".join(f"<item><title>Acme story {i}-{j}</title><link>https://f.example/{i}/{j}</link>"
+                            f"<description>{TEXTS[j % 4]} Acme Corp praised its team.</description></item>"
+                            for j in range(5))
+            server.routes[f"/f{i}"] = (200, {}, f'<rss version="2.0"><channel><title>F{i}</title>{items}'
+                                                '</channel></rss>'.encode())
+            svc.add_feed(server.url(f"/f{i}"), kind="news")
+        svc.close()
+        root = Path(__file__).resolve().parents[1]
+        r = subprocess.run([sys.executable, "-m", "orm_desktop", "--workspace", str(tmp_path / "ws"), "fetch",
+                            "--jobs", "4", "--json"], capture_output=True, text=True, timeout=300, cwd=root,
+                           env={**os.environ, "PYTHONPATH": str(root)})
+    assert r.returncode == 0, r.stderr
+    summary = json.loads(r.stdout)
+    assert summary["ok"] == 20 and summary["new_items"] == 100 and summary["new_mentions"] == 100
+    assert not (tmp_path / "ws" / "orm.db-wal").exists()  # the WAL folded: the last connection closed
+    svc = Service.open(tmp_path / "ws")
+    assert svc.conn.execute("SELECT count(*) FROM mentions").fetchone()[0] == 100
+    svc.close()
+
+
 # -- lever: the writes into a large workspace --------------------------------------------------
 
 _TITLE_WORDS = ["acme", "recall", "recalls", "recalled", "battery", "fires", "fire", "day", "four", "five",
