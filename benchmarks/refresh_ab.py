@@ -77,6 +77,8 @@ def main() -> None:
     p.add_argument("--jobs", type=int, default=4)
     a = p.parse_args()
     trees = {"this": ROOT, "baseline": a.baseline.resolve()}
+    for root in trees.values():
+        peers.compile_tree(root)  # as installed: bytecode compiled (untimed), as peers.py does
     res: dict[str, list[tuple[float, float, float]]] = {}
     dumps: dict[str, dict] = {}
     with tempfile.TemporaryDirectory(prefix="orm-ab-") as tmp_s:
