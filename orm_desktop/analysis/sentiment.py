@@ -419,6 +419,10 @@ def _factual(text: str, lowered: str | None = None) -> bool:
 
 
 _QUESTION = _lazy_re(r"^\s*(?:what|how|where|when|which|who|whom|whose|does|do|did|is|are|can|could|should|would|will|has|have|anyone|any)\b[^.!]*\?\s*$", re.IGNORECASE)
+# round 7 (targeted segments only): the same question after a short lead-in ("Quick question: does
+# the A app…?", "Question for owners: how long…?")
+_LEADIN_QUESTION = _lazy_re(r"^\s*[^.!?:]{1,30}:\s*(?:what|how|where|when|which|who|whom|whose|does|do|did|is|are|can|could|should"
+                            r"|would|will|has|have|anyone|any)\b[^.!]*\?\s*$", re.IGNORECASE)
 # a verdict: "2/5", "7 out of 10", "5/10 stars" at the end of a sentence or next to "rating",
 # "score", "overall", "verdict" — not "about 1/10 of a second"
 # "9/10, would stay again" ends a verdict too; "8 out of 10, he's white" is a proportion
@@ -1716,6 +1720,15 @@ _LETDOWN6 = _lazy_re(r"\b(?:worse|cancell?ed|delayed|lost|late|broken|broke)\b",
 _LETDOWN5 = _lazy_re(r"\bwait(?:ed|ing)\b|\bfor the (?:second|third|fourth|fifth|sixth|\w+th) time\b|\bon hold\b", re.IGNORECASE)
 
 
+def _praise_before_letdown(chunk: str, after: str) -> bool:
+    """Round 7: a bare word of praise opening a text ("Wonderful.") before a let-down told in the
+    next segment ("A has cancelled my booking again") — not before a fix."""
+    if len(chunk) > 40 or not _PRAISE_TAG.match(chunk):
+        return False
+    low = after.lower()
+    return _AIMED_LETDOWN.search(low) is not None and _FIXES.isdisjoint(_WORD_RE.findall(low))
+
+
 def _sarcastic_tail(chunk: str) -> bool:
     """Does the segment end with a bare word of praise (after ". " or ", ") closing a let-down?"""
     end = chunk.rstrip(" .!")
@@ -1752,7 +1765,8 @@ def _evidence_parts(chunk: str, parts: Callable[[str], tuple], engine: Engine) -
     r6 = _evidence6(chunk, lowered, present, s, ev, ruled, blob)
     if r6 is not None:
         return r6, min(c, 0.6), r6 <= -0.4  # round 6 (below score_toward's helpers)
-    if abs(s) < 0.6 and not ruled and "?" in chunk and _QUESTION.match(chunk) and not (ev < 0 and _EXPERIENCE.search(chunk)):
+    if abs(s) < 0.6 and not ruled and "?" in chunk and (_QUESTION.match(chunk) or (":" in chunk and _LEADIN_QUESTION.match(chunk))) \
+            and not (ev < 0 and _EXPERIENCE.search(chunk)):
         return s * 0.1, min(c, 0.6), False  # a question asking for information ("What's the best way to…?")
     if not ev and not ruled and abs(s) < 0.4 and (abs(s) >= 0.05 or vader or abs(blob) >= 0.3) \
             and _description(lowered, present, s):
@@ -2103,6 +2117,14 @@ def _evidence6(chunk: str, lowered: str, present: set[str], s: float, ev: float,
     bidders" are neutral without an event; loving to pay more is sarcasm (−0.4)."""
     if not _LOVE_WORDS.isdisjoint(present) and _LOVE_PAYING.search(lowered):
         return min(s, -0.4)
+    if not ev and not ruled and abs(s) < 0.4 and len(lowered) <= 40 and _DATE_TAIL.match(lowered):
+        return s * 0.1  # round 7: "…, effective 1 March." (a date, not a verdict)
+    if ("who needs" in lowered or "idea of" in lowered) and _SARCASM_FRAME.search(lowered):
+        return min(s, -0.4)  # round 7: "who needs a working heater", "A's idea of a quick fix is…"
+    if not ruled and _praise_at_letdown(lowered, present, ev):
+        return min(s, -0.4)  # round 7: "Thanks A for the 3-hour delay"
+    if not ev and not ruled and abs(s) < 0.4 and lowered[:1] in "itwb" and _INSTRUCTION.match(lowered):
+        return s * 0.1  # round 7: "If your A boiler shows error E1, check the pressure first"
     if abs(s) < 0.7 and not _REASSURE_WORDS.isdisjoint(present) and _REASSURE.search(lowered):
         return s * 0.05
     if abs(s) < 0.4 and not ruled and not _POLICY_WORDS.isdisjoint(present) and _POLICY.search(lowered):
@@ -2112,6 +2134,59 @@ def _evidence6(chunk: str, lowered: str, present: set[str], s: float, ev: float,
             or (("one of" in lowered or "among" in lowered) and _DESCRIPTION6.search(lowered))):
         return s * 0.1
     return None
+
+
+# Round 7: praise opening a segment and aimed at a let-down in the same segment ("Thanks A for the
+# 3-hour delay", "Love it when A cancels my flight an hour before boarding", "Best part of my day:
+# the A app logging me out for the fifth time", "Just what I needed: A raising my bill") is
+# sarcasm without any emoji; a fix ("Thanks A for sorting the delay") or a negation ("never
+# late") is not.
+_PRAISE_OPEN = _lazy_re(r"^\W*(?:(?:oh|wow|so|really|just|honestly|seriously|i|we|gotta|got to|(?:you )?(?:have|(?:'ve )?got) to|must)\W+){0,3}"
+                        r"(?:thanks|thank you|cheers|kudos|props|shout-?out|hats off|love|loving|adore|nothing like|nothing says"
+                        r"|best part of (?:my|the) \w+|just what (?:i|we) (?:needed|wanted)|congratulations|congrats|well done|big fan of"
+                        r"|top marks|hand it to|(?:can't|cannot|can not) fault)\b")
+_PRAISE_OPEN_WORDS = frozenset("thanks thank cheers kudos props shout shoutout shout-out hats love loving adore nothing best just "
+                               "congratulations congrats well big top hand fault".split())
+_AIMED_LETDOWN = _lazy_re(r"\b(?:delays?|delayed|cancels|cancell?ed|cancell?ing|twice(?! as)|again|on hold|lost|losing|loses|late|broke|broken"
+                          r"|crash(?:es|ed|ing)?|worse|worst|slower|slowest|(?:for|on) the (?:second|third|fourth|fifth|sixth|\w+th) time"
+                          r"|\w+[- ](?:hour|day|week|month) wait"
+                          r"|(?:rais|hik|increas|doubl)(?:e|es|ed|ing) (?:my|our|the|their) (?:bills?|prices?|fees?|rent|fares?|premiums?|subscriptions?)"
+                          r"|(?:charg|bill)(?:es|ed|ing) (?:me|us) (?:twice|double|again|extra)|log(?:s|ged|ging) (?:me|us) out"
+                          r"|delet(?:es|ed|ing) (?:my|our|all))\b")
+_SARCASM_FRAME = _lazy_re(r"\bwho needs (?:a |an |the |my |your |their )?(?:working|functioning|reliable|decent|\w+ that works)\b"
+                          r"|(?:'s|’s|\bthe|\btheir|\bits) idea of (?:a |an )?(?:good|great|quick|fast|decent|premium|customer|service|support"
+                          r"|fix|help|value|fair|speedy|prompt)\w*\b[^.;!?]{0,40}?\bis\b")
+_NEGATION_WORD = _lazy_re(r"n't\b|\b(?:not|never|no|without|but|though|although|yet|however)\b")  # or a turn
+_AIM = _lazy_re(r"^\W*(?:\S+\s+){0,4}?(?:for|when|that|how|it when)\b|^\s*(?:\S+\s+){0,3}?\S*:")
+
+
+def _praise_at_letdown(lowered: str, present: set[str], ev: float) -> bool:
+    """Does the segment open with praise aimed at a let-down it tells (see _PRAISE_OPEN)?"""
+    if _PRAISE_OPEN_WORDS.isdisjoint(present) or not _FIXES.isdisjoint(present):
+        return False
+    m = _PRAISE_OPEN.match(lowered)
+    if m is None:
+        return False
+    rest = lowered[m.end():]
+    aim = _AIM.search(rest)  # the praise is for what follows ("for", "when", "that", "how", a colon)
+    if aim is None or _NEGATION_WORD.search(rest) is not None:
+        return False
+    return ev < 0 or _AIMED_LETDOWN.search(rest, aim.end()) is not None
+
+
+# Round 7: a segment that only dates what the sentence announced ("effective 1 March", "starting
+# next Monday", "from 3 June").
+_DATE_TAIL = _lazy_re(r"^\W*(?:effective|starting|from|as of|with effect from|beginning|until|till)\s+(?:(?:on|from|the)\s+)?"
+                      r"(?:immediately|today|tomorrow|tonight|next \w+|this \w+|\d|(?:mon|tues|wednes|thurs|fri|satur|sun)day|january|february|march"
+                      r"|april|may|june|july|august|september|october|november|december)[^,;:]*$")
+
+
+# Round 7: an instruction under a condition or a purpose ("If your A boiler shows error E119, check
+# the pressure gauge first", "To get the best from an A air fryer, preheat it"): advice, no verdict.
+_INSTRUCTION = _lazy_re(r"^\W*(?:if (?:your|you|the|an?)\b[^,;:]{3,80}?|to (?:\S+ ){1,8}?\S+|when (?:your|you)\b[^,;:]{3,80}?"
+                        r"|before (?:you|your)\b[^,;:]{3,80}?)[,:]\s*(?:just |simply |first |then |always )?"
+                        r"(?:check(?! out)|make sure|ensure|press|hold|tap|click|select|go to|open|turn|switch|unplug|plug|restart|reboot|reset"
+                        r"|remove|clean|descale|preheat|empty|update|log in|sign in|enter|contact|call|ring|email)\b")
 
 
 # First-person setup ("We stayed with A for our first family holiday abroad", "I booked A for the
@@ -2394,6 +2469,8 @@ def rules_toward(title: str, text: str, spans: Callable[[str], list[tuple[int, i
                                               or (i and _THANKS_TAG.match(chunk) and (sarcastic or prev_s <= -0.05))):
             s, c, sarcastic, w = -0.4 * sign, 0.6, True, w * 3.0  # "…can't last till lunch. Brilliant." / "Thanks A."
         # (the segment's cues are read here, once, for this branch and the next one)
+        elif i == 0 and orm and len(parts) > 1 and _praise_before_letdown(chunk, parts[1][0]):
+            s, c, sarcastic, w = -0.4 * sign, 0.6, True, w * 3.0  # round 7: "Wonderful. A has cancelled my booking again."
         elif orm and (cues := _CUES_MEMO.get(chunk) or _segment_cues(chunk))[0] and _sarcastic_opening(chunk, engine):
             s, c, sarcastic, w = -0.4 * sign, 0.6, True, w * 3.0  # "Great, another update that bricks my router."
         else:
