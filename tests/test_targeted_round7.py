@@ -1,6 +1,7 @@
 """Round 7's targeted rules (sentiment.py): sarcasm without emoji aimed at a let-down, an
 instruction under a condition or a purpose, a date-only segment, a question after a short
-lead-in. Wording in none of the data sets, an invented name; each rule with a case it must leave
+lead-in, a spec sheet or a notice of hours and dates, a verdict the writer calls mixed, the
+entity's building as a landmark, a reassurance with an adverb. Wording in none of the data sets, an invented name; each rule with a case it must leave
 alone. Checked on the rules alone (rules_toward): the learned layer is re-fitted on top of them."""
 
 from __future__ import annotations
@@ -53,4 +54,25 @@ def test_sarcasm_without_emoji_aimed_at_a_letdown(text, label):
     ("Quick question: does the Quenby app let you split bills between flatmates?", "neutral"),
 ])
 def test_advice_dates_and_questions_are_no_verdict(text, label):
+    assert rules_label(text) == label
+
+
+@pytest.mark.parametrize(("text", "label"), [
+    # a spec sheet or a notice: a measure, a time or a date with a verb of specification or schedule
+    ("The Quenby toaster weighs 1.9 kg, has four slots and comes with a crumb tray.", "neutral"),
+    ("Quenby Library will be closed on Monday 4 May. Online renewals will remain available.", "neutral"),
+    ("The Quenby chess club meets in the upstairs room every Thursday at 7.30pm, all welcome.", "neutral"),
+    # an event, a negation or an opinion in the same shape is news
+    ("Quenby customers have been unable to log in since Friday.", "negative"),
+    ("Ordered from Quenby on Monday, it arrived on Wednesday and fits perfectly.", "positive"),
+    ("Quenby cut 300 jobs at its Leeds plant on Monday.", "negative"),
+    # the writer calls the verdict mixed
+    ("The Quenby hotel has lovely rooms but a noisy bar under them. Swings and roundabouts.", "neutral"),
+    ("Quenby's quarterly figures were a mixed bag: web sales up, store sales down.", "neutral"),
+    ("The Quenby kettle is a bit loud, but it boils fast and looks lovely.", "positive"),
+    # the entity's building as a landmark; a reassurance with an adverb
+    ("Watched the fireworks from the Quenby building car park, best view in town.", "neutral"),
+    ("A van hit a lamp post near a Quenby depot on Friday. No one was seriously hurt.", "neutral"),
+])
+def test_notices_mixed_verdicts_and_landmarks(text, label):
     assert rules_label(text) == label

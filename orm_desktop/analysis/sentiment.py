@@ -1765,6 +1765,8 @@ def _evidence_parts(chunk: str, parts: Callable[[str], tuple], engine: Engine) -
     r6 = _evidence6(chunk, lowered, present, s, ev, ruled, blob)
     if r6 is not None:
         return r6, min(c, 0.6), r6 <= -0.4  # round 6 (below score_toward's helpers)
+    if abs(s) < 0.4 and not ruled and -0.05 < vader < 0.5 and _fact_sheet(lowered, present, ev):
+        return s * 0.1, min(c, 0.6), False  # round 7: a spec sheet or a notice of hours and dates
     if abs(s) < 0.6 and not ruled and "?" in chunk and (_QUESTION.match(chunk) or (":" in chunk and _LEADIN_QUESTION.match(chunk))) \
             and not (ev < 0 and _EXPERIENCE.search(chunk)):
         return s * 0.1, min(c, 0.6), False  # a question asking for information ("What's the best way to…?")
@@ -2083,7 +2085,7 @@ _PAST_APPOSITIVE = _lazy_re(r",\s*(?:once|formerly|previously|long|until recentl
 _REASSURE = _lazy_re(
     r"\b(?:(?:was|were|is|are|had been|has been|have been) not|wasn'?t|weren'?t|isn'?t|aren'?t|hadn'?t been|hasn'?t been|haven'?t been)\s+"
     r"(?:\w+\s+)?(?:affected|involved|hurt|injured|harmed|damaged|disrupted|compromised|impacted|at risk)\b"
-    r"|\b(?:no one|nobody|no-one)\b(?:\s+\S+){0,4}?\s+(?:was|were|has been|had been)\s+(?:hurt|injured|involved|harmed|affected)\b|\bunaffected\b"
+    r"|\b(?:no one|nobody|no-one)\b(?:\s+\S+){0,4}?\s+(?:was|were|has been|had been)\s+(?:\w+ly\s+)?(?:hurt|injured|involved|harmed|affected)\b|\bunaffected\b"
     r"|\bno (?:money|data|customer data|personal data|payment details|passwords)\s+(?:was|were|had been|has been)\s+(?:lost|taken|stolen|accessed)\b",
     re.IGNORECASE)
 _REASSURE_WORDS = frozenset("affected involved hurt injured harmed damaged disrupted compromised impacted risk unaffected lost taken stolen "
@@ -2181,6 +2183,52 @@ _DATE_TAIL = _lazy_re(r"^\W*(?:effective|starting|from|as of|with effect from|be
                       r"|april|may|june|july|august|september|october|november|december)[^,;:]*$")
 
 
+# Round 7: a spec sheet or a notice ("weighs 2.6 kg, has a 0.6 litre bin", "will be closed on Monday
+# 26 August", "meets on the first Monday of each month, 7.30pm", "opening hours from Monday:
+# 8am-8pm"): a measure, a time or a date with a verb of specification or schedule, no event but
+# a soft one ("free", "replaced"), no negation: no verdict.
+_FACT_TOKEN = _lazy_re(r"\d(?:[\d,.]*\d)?\s*(?:kg|g|mm|cm|m|km|litres?|liters?|l|ml|w|kw|v|ah|hp|gb|tb|mb|mah|hz|fps|bar|inch(?:es)?"
+                       r"|ft|metres?|meters?|square metres|mph|am|pm|mp|x)\b|\b\d{1,2}[:.]\d{2}\b|\b(?:mon|tues|wednes|thurs|fri|satur|sun)days?\b"
+                       r"|\b(?:january|february|march|april|june|july|august|september|october|november|december)\b|\b\d{1,2} (?:till|to|until) \d{1,2}\b")
+_FACT_VERB = _lazy_re(r"\b(?:has|have|comes? (?:with|in)|weighs?|holds?|measures?|is rated|rated for|runs? on|uses|takes|includes?|features"
+                      r"|available in|folds? (?:out|down)|open(?:s|ing)?|clos(?:e|ed|es|ing)|meets?|serves?|leaves?|reaches|arrives|departs"
+                      r"|hours|will be|from|until|till|back)\b")
+_SOFT_EVENTS = frozenset("free replaced replacing upgrade upgrades returned".split())
+
+
+def _fact_sheet(lowered: str, present: set[str], ev: float) -> bool:
+    """Is the segment a spec sheet or a notice (see _FACT_TOKEN)?"""
+    if ev and (ev < 0 or _SOFT_EVENTS.isdisjoint(present)
+               or any(w in _EVENT_WORDS and w not in _SOFT_EVENTS for w in present)):
+        return False  # an event (a word or a phrase) other than a soft one
+    if any(w[:4] == "NOT_" for w in present) or "unable" in present:
+        return False
+    return _FACT_TOKEN.search(lowered) is not None and _FACT_VERB.search(lowered) is not None \
+        and _NEGATION_WORD.search(lowered) is None
+
+
+def _notice(sentence: str, spans: Callable[[str], list[tuple[int, int]]]) -> bool:
+    """Does the text open with a notice or a spec sheet naming the entity (no negation)?"""
+    low = sentence.lower()
+    return _FACT_TOKEN.search(low) is not None and _FACT_VERB.search(low) is not None and not _NEGATION_WORD.search(low) \
+        and bool(spans(sentence))
+
+
+# Round 7: the writer's own verdict that it is mixed: idioms of a balance, not of a side.
+_MIXED_VERDICT = _lazy_re(r"\b(?:mixed (?:feelings|bag|reviews|results|picture|experience|verdict)|swings and roundabouts|(?:a )?bit of both"
+                          r"|pros and cons|middle of the road|hit (?:and|or) miss|on the fence|so-so|it depends|depends (?:whether|on whether)"
+                          r"|opinions (?:are|were|seem|remain) (?:split|divided)|ups and downs|love-hate|neither here nor there|not bad,? not great"
+                          r"|could be better,? could be worse|in equal measure|six of one|good and bad (?:points|bits|sides)|broadly flat)\b",
+                          re.IGNORECASE)
+_MIXED_HINTS = ("ixed", "ounda", "oth", "ros and", "iddle of", "iss", "fence", "o-so", "epends", "plit", "ivided", "ups and", "ate",
+                "either here", "ot great", "ould be", "qual measure", "ix of", "ood and bad", "roadly")
+
+
+def _called_mixed(text: str) -> bool:
+    """Does the text call its verdict mixed (_MIXED_VERDICT; substring hints first)?"""
+    return any(h in text for h in _MIXED_HINTS) and _MIXED_VERDICT.search(text) is not None
+
+
 # Round 7: an instruction under a condition or a purpose ("If your A boiler shows error E119, check
 # the pressure gauge first", "To get the best from an A air fryer, preheat it"): advice, no verdict.
 _INSTRUCTION = _lazy_re(r"^\W*(?:if (?:your|you|the|an?)\b[^,;:]{3,80}?|to (?:\S+ ){1,8}?\S+|when (?:your|you)\b[^,;:]{3,80}?"
@@ -2228,7 +2276,8 @@ _REPORTED = _lazy_re(
 # impersonated ("fake A delivery texts", "posing as A"): the event in the segment is not its doing.
 _BYSTANDER_BEFORE = _lazy_re(r"(?<!residents )(?<!people )(?<!locals )(?<!families )(?<!homes )(?<!neighbours )(?<!villagers )"
                                r"(?<!protesters )(?<!campaigners )(?<!workers )(?:\bnear|\bnext to|\bopposite|\bclose to|\bbeside|\bacross from|\bfake|\bbogus|\bcounterfeit"
-                               r"|\bposing as|\bpretending to be(?: from)?|\bimpersonating|\bclaiming to be(?: from)?)\s+(?:the\s+|a\s+|an\s+)?$",
+                               r"|\bposing as|\bpretending to be(?: from)?|\bimpersonating|\bclaiming to be(?: from)?"
+                               r"|\bin front of|\bround the corner from|\bdown the road from|\bthe top of)\s+(?:the\s+|a\s+|an\s+)?(?:old\s+)?$",
                                re.IGNORECASE)
 _BYSTANDER_HINT = _lazy_re(r"\b(?:near|next to|opposite|close to|beside|across from|fake|bogus|counterfeit|posing|pretending|impersonating|claiming)\b",
                              re.IGNORECASE)
@@ -2238,7 +2287,14 @@ def _bystander(chunk: str, spans: Callable[[str], list[tuple[int, int]]]) -> boo
     """Is every mention of the entity in the segment a place or an impersonated brand (after
     _place_hint found a hint)?"""
     own = spans(chunk)
-    return bool(own) and all(_BYSTANDER_BEFORE.search(chunk, max(0, a - 40), a) for a, _ in own)
+    return bool(own) and all(_BYSTANDER_BEFORE.search(chunk, max(0, a - 40), a)
+                             or (_LANDMARK_AFTER.match(chunk, b) and _LANDMARK_BEFORE.search(chunk, max(0, a - 30), a))
+                             for a, b in own)
+
+
+# round 7: the entity's building as a landmark ("from the A terrace", "by the old A building")
+_LANDMARK_AFTER = _lazy_re(r"\s+(?:building|car park|terrace|pier|tower|rooftop|roof|sign|clock)\b", re.IGNORECASE)
+_LANDMARK_BEFORE = _lazy_re(r"\b(?:from|by|near|past|behind|outside|of)\s+(?:the\s+|a\s+|an\s+)(?:old\s+|former\s+)?$", re.IGNORECASE)
 
 
 # Sarcasm opening a text: "Great, another update that bricks my router." / "Oh brilliant, more
@@ -2278,7 +2334,9 @@ def _place_hint(low: str) -> bool:
     """A word that can make the entity a place or an impersonated brand (then _bystander)."""
     return ("near" in low or "next to" in low or "opposite" in low or "close to" in low or "beside" in low
             or "across from" in low or "fake" in low or "bogus" in low or "counterfeit" in low or "posing" in low
-            or "pretending" in low or "impersonat" in low or "claiming" in low)
+            or "pretending" in low or "impersonat" in low or "claiming" in low or "front of" in low or "corner from" in low
+            or "road from" in low or "top of" in low or " building" in low or " car park" in low or " terrace" in low
+            or " pier" in low or " tower" in low or " roof" in low or " sign" in low or " clock" in low)
 
 
 def _featurizer(engine: Engine):  # noqa: ANN202 (sentiment_model.Featurizer, imported lazily)
@@ -2459,6 +2517,7 @@ def rules_toward(title: str, text: str, spans: Callable[[str], list[tuple[int, i
     evidence_of = _evidence_reader(engine, lang)
     roles = 0
     prev_s = 0.0
+    placed = False  # round 7: a segment with a place hint (then: is the entity a bystander everywhere?)
     for i, (chunk, w, sign) in enumerate(parts):
         role = fixed.get(i) or (role_of(chunk) if sign > 0 else 0.0)
         if role:
@@ -2480,6 +2539,7 @@ def rules_toward(title: str, text: str, spans: Callable[[str], list[tuple[int, i
             s *= sign
             if orm and s:
                 _, place, reported = cues
+                placed = placed or place
                 if abs(s) < 0.5 and howto is None:
                     howto = _howto_frame(title, " ".join(sentences[:2]))
                 if (howto and abs(s) < 0.5 and (spans(chunk) or not _EXPERIENCE.search(chunk))) \
@@ -2496,6 +2556,16 @@ def rules_toward(title: str, text: str, spans: Callable[[str], list[tuple[int, i
             total += w * s
             weight += w
     text_score = total / weight if weight else 0.0
+    if orm and not roles and -0.2 < text_score < 0.3 and text_score and sentences \
+            and all(abs(p[3]) < (0.4 if text_score > 0 else 0.2) for p in traced) \
+            and _notice(sentences[0], spans):
+        text_score *= 0.1  # round 7: a notice or spec sheet; the sentences after it ("all welcome") are boilerplate
+    if placed and not roles and text_score and abs(text_score) < 0.5:
+        named = [p[0] for p in traced if spans(p[0])]
+        if named and all(_place_hint(x.lower()) and _bystander(x, spans) for x in named):
+            text_score *= 0.1  # round 7: the entity is only where it happened ("in front of the A arcade")
+    if orm and not roles and text_score and abs(text_score) < 0.5 and _called_mixed(text):
+        text_score *= 0.1  # round 7: the writer calls it mixed ("swings and roundabouts", "a mixed bag")
     if orm and not roles and abs(text_score) < 0.05 and not getattr(_IN_FRAME, "active", False):
         framed = _frame_score(title, text, spans, engine, max_sentences, lang)  # round 6: "A vs B: B won"
         if framed:
