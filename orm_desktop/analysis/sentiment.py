@@ -2125,7 +2125,7 @@ def _evidence6(chunk: str, lowered: str, present: set[str], s: float, ev: float,
         return min(s, -0.4)  # round 7: "who needs a working heater", "A's idea of a quick fix is…"
     if not ruled and _praise_at_letdown(lowered, present, ev):
         return min(s, -0.4)  # round 7: "Thanks A for the 3-hour delay"
-    if not ev and not ruled and abs(s) < 0.4 and lowered[:1] in "itwb" and _INSTRUCTION.match(lowered):
+    if not ev and not ruled and abs(s) < 0.4 and lowered.lstrip("\"'([ ")[:3] in _INSTRUCTION_STARTS and _INSTRUCTION.match(lowered):
         return s * 0.1  # round 7: "If your A boiler shows error E1, check the pressure first"
     if abs(s) < 0.7 and not _REASSURE_WORDS.isdisjoint(present) and _REASSURE.search(lowered):
         return s * 0.05
@@ -2196,8 +2196,13 @@ _FACT_VERB = _lazy_re(r"\b(?:has|have|comes? (?:with|in)|weighs?|holds?|measures
 _SOFT_EVENTS = frozenset("free replaced replacing upgrade upgrades returned".split())
 
 
+_FACT_HINT = _lazy_re(r"\d|day|uary|march|april|june|july|august|mber|ober")  # a digit, a weekday or a month (C speed)
+
+
 def _fact_sheet(lowered: str, present: set[str], ev: float) -> bool:
     """Is the segment a spec sheet or a notice (see _FACT_TOKEN)?"""
+    if _FACT_HINT.search(lowered) is None:
+        return False
     if ev and (ev < 0 or _SOFT_EVENTS.isdisjoint(present)
                or any(w in _EVENT_WORDS and w not in _SOFT_EVENTS for w in present)):
         return False  # an event (a word or a phrase) other than a soft one
@@ -2220,8 +2225,9 @@ _MIXED_VERDICT = _lazy_re(r"\b(?:mixed (?:feelings|bag|reviews|results|picture|e
                           r"|opinions (?:are|were|seem|remain) (?:split|divided)|ups and downs|love-hate|neither here nor there|not bad,? not great"
                           r"|could be better,? could be worse|in equal measure|six of one|good and bad (?:points|bits|sides)|broadly flat)\b",
                           re.IGNORECASE)
-_MIXED_HINTS = ("ixed", "ounda", "oth", "ros and", "iddle of", "iss", "fence", "o-so", "epends", "plit", "ivided", "ups and", "ate",
-                "either here", "ot great", "ould be", "qual measure", "ix of", "ood and bad", "roadly")
+_MIXED_HINTS = ("ixed", "oundabouts", "of both", "ros and cons", "iddle of the road", " miss", "fence", "o-so", "epends", "plit",
+                "ivided", "ps and downs", "ove-hate", "ere nor there", "ot great", "ould be worse", "qual measure", "ix of one",
+                "ood and bad", "roadly flat")
 
 
 def _called_mixed(text: str) -> bool:
@@ -2229,6 +2235,7 @@ def _called_mixed(text: str) -> bool:
     return any(h in text for h in _MIXED_HINTS) and _MIXED_VERDICT.search(text) is not None
 
 
+_INSTRUCTION_STARTS = frozenset(("if ", "to ", "whe", "bef"))
 # Round 7: an instruction under a condition or a purpose ("If your A boiler shows error E119, check
 # the pressure gauge first", "To get the best from an A air fryer, preheat it"): advice, no verdict.
 _INSTRUCTION = _lazy_re(r"^\W*(?:if (?:your|you|the|an?)\b[^,;:]{3,80}?|to (?:\S+ ){1,8}?\S+|when (?:your|you)\b[^,;:]{3,80}?"
@@ -2293,7 +2300,7 @@ def _bystander(chunk: str, spans: Callable[[str], list[tuple[int, int]]]) -> boo
 
 
 # round 7: the entity's building as a landmark ("from the A terrace", "by the old A building")
-_LANDMARK_AFTER = _lazy_re(r"\s+(?:building|car park|terrace|pier|tower|rooftop|roof|sign|clock)\b", re.IGNORECASE)
+_LANDMARK_AFTER = _lazy_re(r"\s+(?:building|car park|terrace|pier|tower|rooftop)\b", re.IGNORECASE)
 _LANDMARK_BEFORE = _lazy_re(r"\b(?:from|by|near|past|behind|outside|of)\s+(?:the\s+|a\s+|an\s+)(?:old\s+|former\s+)?$", re.IGNORECASE)
 
 
@@ -2336,7 +2343,7 @@ def _place_hint(low: str) -> bool:
             or "across from" in low or "fake" in low or "bogus" in low or "counterfeit" in low or "posing" in low
             or "pretending" in low or "impersonat" in low or "claiming" in low or "front of" in low or "corner from" in low
             or "road from" in low or "top of" in low or " building" in low or " car park" in low or " terrace" in low
-            or " pier" in low or " tower" in low or " roof" in low or " sign" in low or " clock" in low)
+            or " pier" in low or " tower" in low or " rooftop" in low)
 
 
 def _featurizer(engine: Engine):  # noqa: ANN202 (sentiment_model.Featurizer, imported lazily)
