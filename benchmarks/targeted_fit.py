@@ -85,7 +85,7 @@ def design(feats: list[tuple], vocab: dict[str, int]) -> np.ndarray:
 
 
 def fit(feats: list[tuple], labels: list[str], weights: list[float], lam_words: float = LAMBDA_WORDS,
-        iterations: int = ITERATIONS, keep_rules: tuple[str, ...] = KEEP_RULES) -> dict:
+        iterations: int = ITERATIONS, keep_rules: tuple[str, ...] = KEEP_RULES, margin: float | None = None) -> dict:
     """The layer's JSON (see TargetedModel) fitted on these rows (each with its weight)."""
     df = Counter(w for f in feats for w in f[3])
     vocab = {w: j for j, w in enumerate(sorted(w for w, c in df.items() if c >= MIN_DF))}
@@ -116,17 +116,57 @@ def fit(feats: list[tuple], labels: list[str], weights: list[float], lam_words: 
             "dense": [{name: round(float(w[k, c]), 6) for k, name in enumerate(DENSE)} for c in range(3)],
             "words": {word: [round(float(w[d + j, c]), 6) for c in range(3)]
                       for word, j in vocab.items() if np.abs(w[d + j]).max() >= 1e-4},
-            "keep_rules": list(keep_rules)}
+            "keep_rules": list(keep_rules), "margin": MARGIN if margin is None else margin}
 
 
-def weight(row: dict) -> float:
-    """dev and dev14 are the splits rules were written from (round 6 wrote dev14's)."""
+# dev16 (round 7): half of 600 pairs written by a session that never saw this project, one
+# realistic text per pair (the template splits give each line three near-identical fills). Round
+# 7's rules were written from its errors, but from a few of them only (notices, spec sheets,
+# "mixed" verdicts, sarcasm): the rules are right on 0.70 of it, not 0.96 as on dev. Its weight
+# was chosen by a 2-fold CV inside dev16 (--inner; the other splits and the other half fitted on).
+DEV16_WEIGHT = 3.0
+MARGIN = 0.0  # the model overrules the rules when P(its class) - P(the rules' class) >= MARGIN
+
+
+def weight(row: dict, dev16: float | None = None) -> float:
+    """dev and dev14 are the splits rules were written from (round 6 wrote dev14's); dev16 see
+    DEV16_WEIGHT."""
+    if row["split"] == "dev16":
+        return DEV16_WEIGHT if dev16 is None else dev16
     return DEV_WEIGHT if row["split"].startswith("dev") else 1.0
 
 
 # Splits never fitted on: scored once by the final model, the honest check after every re-fit
-# (fresh8 was written in round 6 and never tuned on by the rules either).
-HOLD_OUT: tuple[str, ...] = ("fresh8",)
+# (fresh8 was written in round 6 and never tuned on by the rules either; fresh9 is the half of
+# round 7's batch nobody read).
+HOLD_OUT: tuple[str, ...] = ("fresh8", "fresh9")
+
+
+def inner_dev16(rows: list[dict], feats: list[tuple], weights: tuple[float, ...], margins: tuple[float, ...] = (0.0,),
+                **kw) -> list[dict]:
+    """2-fold CV inside dev16 (folds by a hash of the family: a text stays in one fold): for each
+    candidate weight of dev16, fit on every other split and the other fold, score the held fold."""
+    import hashlib
+
+    fold = {i: hashlib.sha1(r["family"].encode("utf-8")).digest()[1] % 2 for i, r in enumerate(rows) if r["split"] == "dev16"}
+    out = []
+    for w in weights:
+        right = dict.fromkeys(margins, 0)
+        rules_right = n = 0
+        for k in (0, 1):
+            held = [i for i, f in fold.items() if f == k]
+            train = [i for i in range(len(rows)) if fold.get(i, -1) != k]
+            model = fit([feats[i] for i in train], [rows[i]["label"] for i in train],
+                        [weight(rows[i], w) for i in train], **kw)
+            for m in margins:
+                for i, p in zip(held, predict({**model, "margin": m}, [feats[i] for i in held]), strict=True):
+                    right[m] += p == rows[i]["label"]
+            rules_right += sum(feats[i][0].label == rows[i]["label"] for i in held)
+            n += len(held)
+        for m in margins:
+            out.append({"dev16 weight": w, "margin": m, "n": n, "rules": round(rules_right / n, 3),
+                        "rules+model": round(right[m] / n, 3)})
+    return out
 
 
 def predict(model_json: dict, feats: list[tuple]) -> list[str]:
@@ -178,16 +218,23 @@ def show(table: list[dict]) -> None:
 
 
 def main() -> None:
+    global MARGIN, DEV16_WEIGHT
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--cv", action="store_true", help="leave-one-split-out cross-validation")
     p.add_argument("--by-origin", action="store_true", help="hold out each batch (origin) instead")
     p.add_argument("--no-write", action="store_true")
+    p.add_argument("--inner", metavar="WEIGHTS", help="comma-separated dev16 weights: 2-fold CV inside dev16 for each")
+    p.add_argument("--margins", default="0", metavar="LIST", help="with --inner: the overrule margins to score")
     p.add_argument("--out", type=Path, default=MODEL_PATH)
     p.add_argument("--keep-rules", default=",".join(KEEP_RULES), metavar="LIST",
                    help="comma-separated: leave pairs with a rating in the text (stars) or sarcasm to the rules")
     p.add_argument("--hold-out", default=",".join(HOLD_OUT), metavar="SPLITS",
-                   help="comma-separated splits never fitted on, scored once by the final model (default: fresh8)")
+                   help="comma-separated splits never fitted on, scored once by the final model (default: fresh8,fresh9)")
+    p.add_argument("--margin", type=float, default=None, help=f"overrule margin (default {MARGIN})")
+    p.add_argument("--dev16-weight", type=float, default=None, help=f"weight of a dev16 row (default {DEV16_WEIGHT})")
     a = p.parse_args()
+    MARGIN = MARGIN if a.margin is None else a.margin
+    DEV16_WEIGHT = DEV16_WEIGHT if a.dev16_weight is None else a.dev16_weight
     keep = tuple(x for x in a.keep_rules.split(",") if x)
     hold = {x for x in a.hold_out.split(",") if x}
     every = load()
@@ -195,6 +242,10 @@ def main() -> None:
     rows = [r for r in every if r["split"] not in hold]
     feats = [f for r, f in zip(every, every_feats, strict=True) if r["split"] not in hold]
     held = [(r, f) for r, f in zip(every, every_feats, strict=True) if r["split"] in hold]
+    if a.inner:
+        print("2-fold CV inside dev16 (every other split and the other fold fitted on):")
+        show(inner_dev16(rows, feats, tuple(float(x) for x in a.inner.split(",")),
+                         tuple(float(x) for x in a.margins.split(",")), keep_rules=keep))
     if a.cv or a.by_origin:
         key = "origin" if a.by_origin else "split"
         table, preds = cross_validate(rows, feats, key, keep_rules=keep)
@@ -220,10 +271,15 @@ def main() -> None:
               f"{', '.join(sorted(hold)) or 'none'})")
         if held:
             preds = predict(model, [f for _r, f in held])
-            n = len(held)
-            rules_ok = sum(f[0].label == r["label"] for r, f in held)
-            model_ok = sum(p == r["label"] for (r, _f), p in zip(held, preds, strict=True))
-            print(f"held-out splits ({n} pairs, never fitted on): rules {rules_ok / n:.3f}, rules+model {model_ok / n:.3f}")
+            for split in sorted(hold):
+                idx = [k for k, (r, _f) in enumerate(held) if r["split"] == split]
+                if not idx:
+                    continue
+                n = len(idx)
+                rules_ok = sum(held[k][1][0].label == held[k][0]["label"] for k in idx)
+                model_ok = sum(preds[k] == held[k][0]["label"] for k in idx)
+                print(f"held-out split {split} ({n} pairs, never fitted on): rules {rules_ok / n:.3f}, "
+                      f"rules+model {model_ok / n:.3f}")
 
 
 if __name__ == "__main__":

@@ -97,3 +97,18 @@ def test_fit_script_is_reproducible_and_learns_from_its_rows():
     fitted = sum(p == y for p, y in zip(preds, labels, strict=True)) / len(rows)
     rules = sum(f[0].label == y for f, y in zip(feats, labels, strict=True)) / len(rows)
     assert fitted >= rules  # on its own training rows it is at least as right as the rules
+
+
+def test_a_margin_keeps_the_rules_answer_unless_the_model_is_that_much_surer():
+    """margin (round 7, shipped 0): the model overrules only when P(its class) - P(the rules'
+    class) reaches it; a margin of 1 leaves every answer to the rules."""
+    import json as _json
+
+    from orm_desktop.analysis.targeted_model import model_path
+
+    data = _json.loads(model_path().read_text(encoding="utf-8"))
+    assert data.get("margin", 0.0) == 0.0
+    text, entity = "Vantrel took the deposit and never turned up.", "Vantrel"
+    ts, trace = S.rules_toward("", text, spans(entity))
+    assert TargetedModel(data).apply(ts, trace).label != ts.label  # the shipped layer overrules here
+    assert TargetedModel({**data, "margin": 1.0}).apply(ts, trace) == ts

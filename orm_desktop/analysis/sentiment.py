@@ -419,6 +419,10 @@ def _factual(text: str, lowered: str | None = None) -> bool:
 
 
 _QUESTION = _lazy_re(r"^\s*(?:what|how|where|when|which|who|whom|whose|does|do|did|is|are|can|could|should|would|will|has|have|anyone|any)\b[^.!]*\?\s*$", re.IGNORECASE)
+# round 7 (targeted segments only): the same question after a short lead-in ("Quick question: does
+# the A app…?", "Question for owners: how long…?")
+_LEADIN_QUESTION = _lazy_re(r"^\s*[^.!?:]{1,30}:\s*(?:what|how|where|when|which|who|whom|whose|does|do|did|is|are|can|could|should"
+                            r"|would|will|has|have|anyone|any)\b[^.!]*\?\s*$", re.IGNORECASE)
 # a verdict: "2/5", "7 out of 10", "5/10 stars" at the end of a sentence or next to "rating",
 # "score", "overall", "verdict" — not "about 1/10 of a second"
 # "9/10, would stay again" ends a verdict too; "8 out of 10, he's white" is a proportion
@@ -1716,6 +1720,15 @@ _LETDOWN6 = _lazy_re(r"\b(?:worse|cancell?ed|delayed|lost|late|broken|broke)\b",
 _LETDOWN5 = _lazy_re(r"\bwait(?:ed|ing)\b|\bfor the (?:second|third|fourth|fifth|sixth|\w+th) time\b|\bon hold\b", re.IGNORECASE)
 
 
+def _praise_before_letdown(chunk: str, after: str) -> bool:
+    """Round 7: a bare word of praise opening a text ("Wonderful.") before a let-down told in the
+    next segment ("A has cancelled my booking again") — not before a fix."""
+    if len(chunk) > 40 or not _PRAISE_TAG.match(chunk):
+        return False
+    low = after.lower()
+    return _AIMED_LETDOWN.search(low) is not None and _FIXES.isdisjoint(_WORD_RE.findall(low))
+
+
 def _sarcastic_tail(chunk: str) -> bool:
     """Does the segment end with a bare word of praise (after ". " or ", ") closing a let-down?"""
     end = chunk.rstrip(" .!")
@@ -1752,7 +1765,10 @@ def _evidence_parts(chunk: str, parts: Callable[[str], tuple], engine: Engine) -
     r6 = _evidence6(chunk, lowered, present, s, ev, ruled, blob)
     if r6 is not None:
         return r6, min(c, 0.6), r6 <= -0.4  # round 6 (below score_toward's helpers)
-    if abs(s) < 0.6 and not ruled and "?" in chunk and _QUESTION.match(chunk) and not (ev < 0 and _EXPERIENCE.search(chunk)):
+    if abs(s) < 0.4 and not ruled and -0.05 < vader < 0.5 and _fact_sheet(lowered, present, ev):
+        return s * 0.1, min(c, 0.6), False  # round 7: a spec sheet or a notice of hours and dates
+    if abs(s) < 0.6 and not ruled and "?" in chunk and (_QUESTION.match(chunk) or (":" in chunk and _LEADIN_QUESTION.match(chunk))) \
+            and not (ev < 0 and _EXPERIENCE.search(chunk)):
         return s * 0.1, min(c, 0.6), False  # a question asking for information ("What's the best way to…?")
     if not ev and not ruled and abs(s) < 0.4 and (abs(s) >= 0.05 or vader or abs(blob) >= 0.3) \
             and _description(lowered, present, s):
@@ -2069,7 +2085,7 @@ _PAST_APPOSITIVE = _lazy_re(r",\s*(?:once|formerly|previously|long|until recentl
 _REASSURE = _lazy_re(
     r"\b(?:(?:was|were|is|are|had been|has been|have been) not|wasn'?t|weren'?t|isn'?t|aren'?t|hadn'?t been|hasn'?t been|haven'?t been)\s+"
     r"(?:\w+\s+)?(?:affected|involved|hurt|injured|harmed|damaged|disrupted|compromised|impacted|at risk)\b"
-    r"|\b(?:no one|nobody|no-one)\b(?:\s+\S+){0,4}?\s+(?:was|were|has been|had been)\s+(?:hurt|injured|involved|harmed|affected)\b|\bunaffected\b"
+    r"|\b(?:no one|nobody|no-one)\b(?:\s+\S+){0,4}?\s+(?:was|were|has been|had been)\s+(?:\w+ly\s+)?(?:hurt|injured|involved|harmed|affected)\b|\bunaffected\b"
     r"|\bno (?:money|data|customer data|personal data|payment details|passwords)\s+(?:was|were|had been|has been)\s+(?:lost|taken|stolen|accessed)\b",
     re.IGNORECASE)
 _REASSURE_WORDS = frozenset("affected involved hurt injured harmed damaged disrupted compromised impacted risk unaffected lost taken stolen "
@@ -2103,6 +2119,14 @@ def _evidence6(chunk: str, lowered: str, present: set[str], s: float, ev: float,
     bidders" are neutral without an event; loving to pay more is sarcasm (−0.4)."""
     if not _LOVE_WORDS.isdisjoint(present) and _LOVE_PAYING.search(lowered):
         return min(s, -0.4)
+    if not ev and not ruled and abs(s) < 0.4 and len(lowered) <= 40 and _DATE_TAIL.match(lowered):
+        return s * 0.1  # round 7: "…, effective 1 March." (a date, not a verdict)
+    if ("who needs" in lowered or "idea of" in lowered) and _SARCASM_FRAME.search(lowered):
+        return min(s, -0.4)  # round 7: "who needs a working heater", "A's idea of a quick fix is…"
+    if not ruled and _praise_at_letdown(lowered, present, ev):
+        return min(s, -0.4)  # round 7: "Thanks A for the 3-hour delay"
+    if not ev and not ruled and abs(s) < 0.4 and lowered.lstrip("\"'([ ")[:3] in _INSTRUCTION_STARTS and _INSTRUCTION.match(lowered):
+        return s * 0.1  # round 7: "If your A boiler shows error E1, check the pressure first"
     if abs(s) < 0.7 and not _REASSURE_WORDS.isdisjoint(present) and _REASSURE.search(lowered):
         return s * 0.05
     if abs(s) < 0.4 and not ruled and not _POLICY_WORDS.isdisjoint(present) and _POLICY.search(lowered):
@@ -2112,6 +2136,112 @@ def _evidence6(chunk: str, lowered: str, present: set[str], s: float, ev: float,
             or (("one of" in lowered or "among" in lowered) and _DESCRIPTION6.search(lowered))):
         return s * 0.1
     return None
+
+
+# Round 7: praise opening a segment and aimed at a let-down in the same segment ("Thanks A for the
+# 3-hour delay", "Love it when A cancels my flight an hour before boarding", "Best part of my day:
+# the A app logging me out for the fifth time", "Just what I needed: A raising my bill") is
+# sarcasm without any emoji; a fix ("Thanks A for sorting the delay") or a negation ("never
+# late") is not.
+_PRAISE_OPEN = _lazy_re(r"^\W*(?:(?:oh|wow|so|really|just|honestly|seriously|i|we|gotta|got to|(?:you )?(?:have|(?:'ve )?got) to|must)\W+){0,3}"
+                        r"(?:thanks|thank you|cheers|kudos|props|shout-?out|hats off|love|loving|adore|nothing like|nothing says"
+                        r"|best part of (?:my|the) \w+|just what (?:i|we) (?:needed|wanted)|congratulations|congrats|well done|big fan of"
+                        r"|top marks|hand it to|(?:can't|cannot|can not) fault)\b")
+_PRAISE_OPEN_WORDS = frozenset("thanks thank cheers kudos props shout shoutout shout-out hats love loving adore nothing best just "
+                               "congratulations congrats well big top hand fault".split())
+_AIMED_LETDOWN = _lazy_re(r"\b(?:delays?|delayed|cancels|cancell?ed|cancell?ing|twice(?! as)|again|on hold|lost|losing|loses|late|broke|broken"
+                          r"|crash(?:es|ed|ing)?|worse|worst|slower|slowest|(?:for|on) the (?:second|third|fourth|fifth|sixth|\w+th) time"
+                          r"|\w+[- ](?:hour|day|week|month) wait"
+                          r"|(?:rais|hik|increas|doubl)(?:e|es|ed|ing) (?:my|our|the|their) (?:bills?|prices?|fees?|rent|fares?|premiums?|subscriptions?)"
+                          r"|(?:charg|bill)(?:es|ed|ing) (?:me|us) (?:twice|double|again|extra)|log(?:s|ged|ging) (?:me|us) out"
+                          r"|delet(?:es|ed|ing) (?:my|our|all))\b")
+_SARCASM_FRAME = _lazy_re(r"\bwho needs (?:a |an |the |my |your |their )?(?:working|functioning|reliable|decent|\w+ that works)\b"
+                          r"|(?:'s|’s|\bthe|\btheir|\bits) idea of (?:a |an )?(?:good|great|quick|fast|decent|premium|customer|service|support"
+                          r"|fix|help|value|fair|speedy|prompt)\w*\b[^.;!?]{0,40}?\bis\b")
+_NEGATION_WORD = _lazy_re(r"n't\b|\b(?:not|never|no|without|but|though|although|yet|however)\b")  # or a turn
+_AIM = _lazy_re(r"^\W*(?:\S+\s+){0,4}?(?:for|when|that|how|it when)\b|^\s*(?:\S+\s+){0,3}?\S*:")
+
+
+def _praise_at_letdown(lowered: str, present: set[str], ev: float) -> bool:
+    """Does the segment open with praise aimed at a let-down it tells (see _PRAISE_OPEN)?"""
+    if _PRAISE_OPEN_WORDS.isdisjoint(present) or not _FIXES.isdisjoint(present):
+        return False
+    m = _PRAISE_OPEN.match(lowered)
+    if m is None:
+        return False
+    rest = lowered[m.end():]
+    aim = _AIM.search(rest)  # the praise is for what follows ("for", "when", "that", "how", a colon)
+    if aim is None or _NEGATION_WORD.search(rest) is not None:
+        return False
+    return ev < 0 or _AIMED_LETDOWN.search(rest, aim.end()) is not None
+
+
+# Round 7: a segment that only dates what the sentence announced ("effective 1 March", "starting
+# next Monday", "from 3 June").
+_DATE_TAIL = _lazy_re(r"^\W*(?:effective|starting|from|as of|with effect from|beginning|until|till)\s+(?:(?:on|from|the)\s+)?"
+                      r"(?:immediately|today|tomorrow|tonight|next \w+|this \w+|\d|(?:mon|tues|wednes|thurs|fri|satur|sun)day|january|february|march"
+                      r"|april|may|june|july|august|september|october|november|december)[^,;:]*$")
+
+
+# Round 7: a spec sheet or a notice ("weighs 2.6 kg, has a 0.6 litre bin", "will be closed on Monday
+# 26 August", "meets on the first Monday of each month, 7.30pm", "opening hours from Monday:
+# 8am-8pm"): a measure, a time or a date with a verb of specification or schedule, no event but
+# a soft one ("free", "replaced"), no negation: no verdict.
+_FACT_TOKEN = _lazy_re(r"\d(?:[\d,.]*\d)?\s*(?:kg|g|mm|cm|m|km|litres?|liters?|l|ml|w|kw|v|ah|hp|gb|tb|mb|mah|hz|fps|bar|inch(?:es)?"
+                       r"|ft|metres?|meters?|square metres|mph|am|pm|mp|x)\b|\b\d{1,2}[:.]\d{2}\b|\b(?:mon|tues|wednes|thurs|fri|satur|sun)days?\b"
+                       r"|\b(?:january|february|march|april|june|july|august|september|october|november|december)\b|\b\d{1,2} (?:till|to|until) \d{1,2}\b")
+_FACT_VERB = _lazy_re(r"\b(?:has|have|comes? (?:with|in)|weighs?|holds?|measures?|is rated|rated for|runs? on|uses|takes|includes?|features"
+                      r"|available in|folds? (?:out|down)|open(?:s|ing)?|clos(?:e|ed|es|ing)|meets?|serves?|leaves?|reaches|arrives|departs"
+                      r"|hours|will be|from|until|till|back)\b")
+_SOFT_EVENTS = frozenset("free replaced replacing upgrade upgrades returned".split())
+
+
+_FACT_HINT = _lazy_re(r"\d|day|uary|march|april|june|july|august|mber|ober")  # a digit, a weekday or a month (C speed)
+
+
+def _fact_sheet(lowered: str, present: set[str], ev: float) -> bool:
+    """Is the segment a spec sheet or a notice (see _FACT_TOKEN)?"""
+    if _FACT_HINT.search(lowered) is None:
+        return False
+    if ev and (ev < 0 or _SOFT_EVENTS.isdisjoint(present)
+               or any(w in _EVENT_WORDS and w not in _SOFT_EVENTS for w in present)):
+        return False  # an event (a word or a phrase) other than a soft one
+    if any(w[:4] == "NOT_" for w in present) or "unable" in present:
+        return False
+    return _FACT_TOKEN.search(lowered) is not None and _FACT_VERB.search(lowered) is not None \
+        and _NEGATION_WORD.search(lowered) is None
+
+
+def _notice(sentence: str, spans: Callable[[str], list[tuple[int, int]]]) -> bool:
+    """Does the text open with a notice or a spec sheet naming the entity (no negation)?"""
+    low = sentence.lower()
+    return _FACT_TOKEN.search(low) is not None and _FACT_VERB.search(low) is not None and not _NEGATION_WORD.search(low) \
+        and bool(spans(sentence))
+
+
+# Round 7: the writer's own verdict that it is mixed: idioms of a balance, not of a side.
+_MIXED_VERDICT = _lazy_re(r"\b(?:mixed (?:feelings|bag|reviews|results|picture|experience|verdict)|swings and roundabouts|(?:a )?bit of both"
+                          r"|pros and cons|middle of the road|hit (?:and|or) miss|on the fence|so-so|it depends|depends (?:whether|on whether)"
+                          r"|opinions (?:are|were|seem|remain) (?:split|divided)|ups and downs|love-hate|neither here nor there|not bad,? not great"
+                          r"|could be better,? could be worse|in equal measure|six of one|good and bad (?:points|bits|sides)|broadly flat)\b",
+                          re.IGNORECASE)
+_MIXED_HINTS = ("ixed", "oundabouts", "of both", "ros and cons", "iddle of the road", " miss", "fence", "o-so", "epends", "plit",
+                "ivided", "ps and downs", "ove-hate", "ere nor there", "ot great", "ould be worse", "qual measure", "ix of one",
+                "ood and bad", "roadly flat")
+
+
+def _called_mixed(text: str) -> bool:
+    """Does the text call its verdict mixed (_MIXED_VERDICT; substring hints first)?"""
+    return any(h in text for h in _MIXED_HINTS) and _MIXED_VERDICT.search(text) is not None
+
+
+_INSTRUCTION_STARTS = frozenset(("if ", "to ", "whe", "bef"))
+# Round 7: an instruction under a condition or a purpose ("If your A boiler shows error E119, check
+# the pressure gauge first", "To get the best from an A air fryer, preheat it"): advice, no verdict.
+_INSTRUCTION = _lazy_re(r"^\W*(?:if (?:your|you|the|an?)\b[^,;:]{3,80}?|to (?:\S+ ){1,8}?\S+|when (?:your|you)\b[^,;:]{3,80}?"
+                        r"|before (?:you|your)\b[^,;:]{3,80}?)[,:]\s*(?:just |simply |first |then |always )?"
+                        r"(?:check(?! out)|make sure|ensure|press|hold|tap|click|select|go to|open|turn|switch|unplug|plug|restart|reboot|reset"
+                        r"|remove|clean|descale|preheat|empty|update|log in|sign in|enter|contact|call|ring|email)\b")
 
 
 # First-person setup ("We stayed with A for our first family holiday abroad", "I booked A for the
@@ -2153,7 +2283,8 @@ _REPORTED = _lazy_re(
 # impersonated ("fake A delivery texts", "posing as A"): the event in the segment is not its doing.
 _BYSTANDER_BEFORE = _lazy_re(r"(?<!residents )(?<!people )(?<!locals )(?<!families )(?<!homes )(?<!neighbours )(?<!villagers )"
                                r"(?<!protesters )(?<!campaigners )(?<!workers )(?:\bnear|\bnext to|\bopposite|\bclose to|\bbeside|\bacross from|\bfake|\bbogus|\bcounterfeit"
-                               r"|\bposing as|\bpretending to be(?: from)?|\bimpersonating|\bclaiming to be(?: from)?)\s+(?:the\s+|a\s+|an\s+)?$",
+                               r"|\bposing as|\bpretending to be(?: from)?|\bimpersonating|\bclaiming to be(?: from)?"
+                               r"|\bin front of|\bround the corner from|\bdown the road from|\bthe top of)\s+(?:the\s+|a\s+|an\s+)?(?:old\s+)?$",
                                re.IGNORECASE)
 _BYSTANDER_HINT = _lazy_re(r"\b(?:near|next to|opposite|close to|beside|across from|fake|bogus|counterfeit|posing|pretending|impersonating|claiming)\b",
                              re.IGNORECASE)
@@ -2163,7 +2294,14 @@ def _bystander(chunk: str, spans: Callable[[str], list[tuple[int, int]]]) -> boo
     """Is every mention of the entity in the segment a place or an impersonated brand (after
     _place_hint found a hint)?"""
     own = spans(chunk)
-    return bool(own) and all(_BYSTANDER_BEFORE.search(chunk, max(0, a - 40), a) for a, _ in own)
+    return bool(own) and all(_BYSTANDER_BEFORE.search(chunk, max(0, a - 40), a)
+                             or (_LANDMARK_AFTER.match(chunk, b) and _LANDMARK_BEFORE.search(chunk, max(0, a - 30), a))
+                             for a, b in own)
+
+
+# round 7: the entity's building as a landmark ("from the A terrace", "by the old A building")
+_LANDMARK_AFTER = _lazy_re(r"\s+(?:building|car park|terrace|pier|tower|rooftop)\b", re.IGNORECASE)
+_LANDMARK_BEFORE = _lazy_re(r"\b(?:from|by|near|past|behind|outside|of)\s+(?:the\s+|a\s+|an\s+)(?:old\s+|former\s+)?$", re.IGNORECASE)
 
 
 # Sarcasm opening a text: "Great, another update that bricks my router." / "Oh brilliant, more
@@ -2203,7 +2341,9 @@ def _place_hint(low: str) -> bool:
     """A word that can make the entity a place or an impersonated brand (then _bystander)."""
     return ("near" in low or "next to" in low or "opposite" in low or "close to" in low or "beside" in low
             or "across from" in low or "fake" in low or "bogus" in low or "counterfeit" in low or "posing" in low
-            or "pretending" in low or "impersonat" in low or "claiming" in low)
+            or "pretending" in low or "impersonat" in low or "claiming" in low or "front of" in low or "corner from" in low
+            or "road from" in low or "top of" in low or " building" in low or " car park" in low or " terrace" in low
+            or " pier" in low or " tower" in low or " rooftop" in low)
 
 
 def _featurizer(engine: Engine):  # noqa: ANN202 (sentiment_model.Featurizer, imported lazily)
@@ -2384,6 +2524,7 @@ def rules_toward(title: str, text: str, spans: Callable[[str], list[tuple[int, i
     evidence_of = _evidence_reader(engine, lang)
     roles = 0
     prev_s = 0.0
+    placed = False  # round 7: a segment with a place hint (then: is the entity a bystander everywhere?)
     for i, (chunk, w, sign) in enumerate(parts):
         role = fixed.get(i) or (role_of(chunk) if sign > 0 else 0.0)
         if role:
@@ -2394,6 +2535,8 @@ def rules_toward(title: str, text: str, spans: Callable[[str], list[tuple[int, i
                                               or (i and _THANKS_TAG.match(chunk) and (sarcastic or prev_s <= -0.05))):
             s, c, sarcastic, w = -0.4 * sign, 0.6, True, w * 3.0  # "…can't last till lunch. Brilliant." / "Thanks A."
         # (the segment's cues are read here, once, for this branch and the next one)
+        elif i == 0 and orm and len(parts) > 1 and _praise_before_letdown(chunk, parts[1][0]):
+            s, c, sarcastic, w = -0.4 * sign, 0.6, True, w * 3.0  # round 7: "Wonderful. A has cancelled my booking again."
         elif orm and (cues := _CUES_MEMO.get(chunk) or _segment_cues(chunk))[0] and _sarcastic_opening(chunk, engine):
             s, c, sarcastic, w = -0.4 * sign, 0.6, True, w * 3.0  # "Great, another update that bricks my router."
         else:
@@ -2403,6 +2546,7 @@ def rules_toward(title: str, text: str, spans: Callable[[str], list[tuple[int, i
             s *= sign
             if orm and s:
                 _, place, reported = cues
+                placed = placed or place
                 if abs(s) < 0.5 and howto is None:
                     howto = _howto_frame(title, " ".join(sentences[:2]))
                 if (howto and abs(s) < 0.5 and (spans(chunk) or not _EXPERIENCE.search(chunk))) \
@@ -2419,6 +2563,16 @@ def rules_toward(title: str, text: str, spans: Callable[[str], list[tuple[int, i
             total += w * s
             weight += w
     text_score = total / weight if weight else 0.0
+    if orm and not roles and -0.2 < text_score < 0.3 and text_score and sentences \
+            and all(abs(p[3]) < (0.4 if text_score > 0 else 0.2) for p in traced) \
+            and _notice(sentences[0], spans):
+        text_score *= 0.1  # round 7: a notice or spec sheet; the sentences after it ("all welcome") are boilerplate
+    if placed and not roles and text_score and abs(text_score) < 0.5:
+        named = [p[0] for p in traced if spans(p[0])]
+        if named and all(_place_hint(x.lower()) and _bystander(x, spans) for x in named):
+            text_score *= 0.1  # round 7: the entity is only where it happened ("in front of the A arcade")
+    if orm and not roles and text_score and abs(text_score) < 0.5 and _called_mixed(text):
+        text_score *= 0.1  # round 7: the writer calls it mixed ("swings and roundabouts", "a mixed bag")
     if orm and not roles and abs(text_score) < 0.05 and not getattr(_IN_FRAME, "active", False):
         framed = _frame_score(title, text, spans, engine, max_sentences, lang)  # round 6: "A vs B: B won"
         if framed:

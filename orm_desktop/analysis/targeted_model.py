@@ -141,6 +141,9 @@ class TargetedModel:
         self.dense = [[float(row.get(name, 0.0)) for name in DENSE] for row in data["dense"]]
         self.words: dict[str, tuple[float, ...]] = {w: tuple(map(float, v)) for w, v in data["words"].items()}
         self.keep_rules = frozenset(data.get("keep_rules", ()))  # sources left to the rules ("rating")
+        # the model overrules the rules only when its class is at least this much more probable
+        # than the rules' class (round 7; 0 before: any disagreement)
+        self.margin = float(data.get("margin", 0.0))
 
     @classmethod
     def load(cls, path: Path | None = None) -> TargetedModel | None:
@@ -178,7 +181,7 @@ class TargetedModel:
         p = self.probabilities(dense, words)
         k = max(range(3), key=p.__getitem__)
         label = CLASSES[k]
-        if label == ts.label:
+        if label == ts.label or p[k] - p[CLASSES.index(ts.label)] < self.margin:
             return ts  # the rules' score and confidence stand
         if label == "neutral":
             score = 0.0
