@@ -87,3 +87,42 @@ def test_memos_keep_entities_apart_and_accept_any_callable():
 
     assert S.score_toward("", text, Unhashable()) == first[0]
     assert S.score_toward("", text, lambda t: acme(t)) == first[0]
+
+
+def _targeted_sentences() -> list[str]:
+    import csv
+
+    with (ROOT / "tests" / "data" / "sentiment_targeted.tsv").open(encoding="utf-8") as fh:
+        texts = [r["text"] for r in csv.DictReader(fh, delimiter="\t")]
+    return [s for t in texts for s in S._split(t)]
+
+
+def _random_texts(seed: int, n: int) -> list[str]:
+    rng = random.Random(seed)
+    alphabet = [*"ab AB,;:-\u2014\u2013\t\n.'", " - ", ", and ", " but ", " However ", ", while ", "unlike ", " even as ",
+                ", which left ", "x", "É", "ſ", " after ", ", compared with ", " despite "]
+    return ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 25))) for _ in range(n)]
+
+
+def test_segment_split_cuts_where_the_segment_pattern_does():
+    texts = _targeted_sentences() + _random_texts(5, 20_000)
+    assert [t for t in texts if S._segment_split(t) != S._SEGMENT.split(t)] == []
+
+
+def test_top_branches_and_the_factored_boundary():
+    assert S._top_branches(r"a|b(c|d)|[|(]|\||[]|]x|[^]|]") == ["a", "b(c|d)", "[|(]", r"\|", "[]|]x", "[^]|]"]
+    assert S._boundary_factored(r"\bx|\by|z") == r"\b(?:x|y)|z"
+    assert S._boundary_factored(r"\bx|z") == r"\bx|z"  # one branch with \b: nothing to share
+    assert S._boundary_factored(r"\b(a)\1|\bb") == r"\b(a)\1|\bb"  # a back-reference: left alone
+
+
+def test_event_phrases_found_where_they_were():
+    """_EVENT_FOUND (the event alternations with their shared \\b tested once) finds a phrase in
+    exactly the segments the phrases themselves do."""
+    texts = [t.lower() for t in _targeted_sentences()]
+    rng = random.Random(3)
+    words = sorted({w for p, _, need in S._EVENT_PHRASES for w in need} | {"the", "a", "to", "off", "price", "up", "for"})
+    texts += [" ".join(rng.choice(words) for _ in range(rng.randint(1, 8))) for _ in range(5_000)]
+    assert sum(p is not q for p, (q, _, _) in zip(S._EVENT_FOUND, S._EVENT_PHRASES, strict=True)) >= 10
+    for found, (pattern, _, _) in zip(S._EVENT_FOUND, S._EVENT_PHRASES, strict=True):
+        assert [t for t in texts if bool(found.search(t)) != bool(pattern.search(t))] == [], pattern.pattern[:60]

@@ -677,6 +677,25 @@ _SEGMENT = _lazy_re(r"\s*[;—–]\s*|(?<=\w)\s+-\s+"
                       r"|\s+(?=(?:but|however|although|though|whereas|while|yet|unlike|even as|despite|after|meanwhile)\b)",
                       re.IGNORECASE)
 _CONTRAST = _SEGMENT  # kept for callers of the old name
+# _SEGMENT's matches, found faster: every one starts with a space, ";", "—", "–" or ",". The
+# pattern below consumes that character (a leading character set lets the regex engine skip to
+# the next candidate instead of trying _SEGMENT's four branches at every position) and asserts
+# _SEGMENT from it, captured as group 1: the same match, at the same places (_segment_split;
+# tests/test_targeted_speed.py compares both on every sentence of the targeted set and random text)
+_SEGMENT_AT = _lazy_re(r"[\s;\u2014\u2013,](?<=(?=(" + _SEGMENT.pattern + r"))[\s\S])", re.IGNORECASE)
+
+
+def _segment_split(sentence: str) -> list[str]:
+    """``_SEGMENT.split(sentence)``: the same pieces, ~3x faster."""
+    out = []
+    at = 0
+    for m in _SEGMENT_AT.finditer(sentence):
+        a, b = m.span(1)
+        if a >= at:  # _SEGMENT's matches do not overlap: the next is searched from the last one's end
+            out.append(sentence[at:a])
+            at = b
+    out.append(sentence[at:])
+    return out
 _STRONG_TURN = frozenset({"but", "however", "yet"})
 _CONTEXT_TURN = frozenset({"after", "as", "since", "because", "with", "before"})
 _CREDIT = _lazy_re(r"^\s*(?:under|led by|thanks to|steered by|guided by|under the leadership of)\s", re.IGNORECASE)
@@ -704,7 +723,7 @@ def _split_clauses(sentence: str) -> list[str]:
     if not _SEG_CHARS.search(sentence) and _SEG_WORDS.isdisjoint(sentence.lower().split()):
         return [sentence.strip(" ,;")] if sentence.strip(" ,;") else []  # nothing to cut at (speed)
     out = []
-    for p in _SEGMENT.split(sentence):
+    for p in _segment_split(sentence):
         p = p.strip(" ,;")
         m = _UNLIKE.match(p) or _COMPARED.match(p)
         if m:
@@ -1740,9 +1759,8 @@ def _evidence_parts(chunk: str, parts: Callable[[str], tuple], engine: Engine) -
     cued = present & _EVENT_PHRASE_INDEX.keys()  # only the phrases a word of the segment calls for, in order
     if cued:
         for k in sorted({k for w in cued for k in _EVENT_PHRASE_INDEX[w]}):
-            pattern, v, _ = _EVENT_PHRASES[k]
-            if pattern.search(lowered):
-                ev += v
+            if _EVENT_FOUND[k].search(lowered):
+                ev += _EVENT_PHRASES[k][1]
     ev = max(-1.0, min(1.0, ev))
     if (not chunk.isascii() or not _SARCASM_WORDS.isdisjoint(present)) and _SARCASM_CUE.search(chunk) \
             and (ev < 0 or vader < -0.05 or s < 0):
@@ -2061,6 +2079,61 @@ _EVENT_PHRASES = _EVENT_PHRASES + tuple((re.compile(p), v, frozenset(t.split()))
 _EVENT_PHRASE_INDEX: dict[str, tuple[int, ...]] = {
     w: tuple(k for k, (_, _, need) in enumerate(_EVENT_PHRASES) if w in need)
     for w in frozenset().union(*(need for _, _, need in _EVENT_PHRASES))}
+
+
+def _top_branches(pattern: str) -> list[str]:
+    """The branches of a regex's top-level alternation ("a|b(c|d)" -> ["a", "b(c|d)"])."""
+    out, depth, in_set, start, i = [], 0, False, 0, 0
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            i += 2
+            continue
+        if in_set:
+            in_set = c != "]"
+        elif c == "[":
+            in_set = True
+            i += 1 + (pattern[i + 1:i + 2] == "^")
+            i += pattern[i:i + 1] == "]"  # a "]" first in a set is a member
+            continue
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "|" and not depth:
+            out.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    out.append(pattern[start:])
+    return out
+
+
+def _boundary_factored(pattern: str) -> str:
+    """A regex that finds a match wherever ``pattern`` finds one (for a yes/no search; the
+    match itself may differ), with the word boundary that opens most of its branches tested once
+    per position instead of once per branch: "\\bx|\\by|z" -> "\\b(?:x|y)|z" (5-7x faster on the
+    long event alternations). The pattern itself when that is not plainly the same: a
+    back-reference, or fewer than two branches opening with \\b."""
+    branches = _top_branches(pattern)
+    if "|".join(branches) != pattern or re.search(r"\\[1-9]|\(\?P=|^\(\?[aiLmsux]", pattern):
+        return pattern
+    bounded = [b[2:] for b in branches if b.startswith("\\b")]
+    if len(bounded) < 2:
+        return pattern
+    return "|".join(["\\b(?:" + "|".join(bounded) + ")", *(b for b in branches if not b.startswith("\\b"))])
+
+
+
+
+def _found_twin(p: _LazyPattern | re.Pattern[str]) -> _LazyPattern | re.Pattern[str]:
+    """A pattern found in a text exactly where ``p`` is (for a yes/no search), compiled on first use."""
+    flags = p._flags if isinstance(p, _LazyPattern) else p.flags
+    twin = _boundary_factored(p.pattern)
+    return p if twin == p.pattern or flags & re.VERBOSE else _lazy_re(twin, flags)
+
+
+# each event phrase for _evidence_parts, which only asks whether it is found
+_EVENT_FOUND = tuple(_found_twin(p) for p, _, _ in _EVENT_PHRASES)
 # An appositive telling a past the sentence leaves behind ("A's factory, once mocked as a white
 # elephant, is now running at full capacity"): the segment is read without it.
 _PAST_APPOSITIVE = _lazy_re(r",\s*(?:once|formerly|previously|long|until recently)\b[^,]*,(?=\s*(?:\w+\s+){0,2}now\b)", re.IGNORECASE)
