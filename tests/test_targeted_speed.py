@@ -126,3 +126,20 @@ def test_event_phrases_found_where_they_were():
     assert sum(p is not q for p, (q, _, _) in zip(S._EVENT_FOUND, S._EVENT_PHRASES, strict=True)) >= 10
     for found, (pattern, _, _) in zip(S._EVENT_FOUND, S._EVENT_PHRASES, strict=True):
         assert [t for t in texts if bool(found.search(t)) != bool(pattern.search(t))] == [], pattern.pattern[:60]
+
+
+def test_word_prefilter_never_hides_a_title_word():
+    """_title_may is False only where _TITLE_HINT finds nothing (the folds ı ſ İ K included)."""
+    rng = random.Random(8)
+    pieces = ["CEO ", "ceo", "Chief", "cHaIr", "co-founder", "hEAD", "boſs", "Boss", "\u212aing", "director", "x", " ", "é", "ı"]
+    texts = _targeted_sentences() + ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 6))) for _ in range(5_000)]
+    assert S._title_may("Acme's CEO said") and not S._title_may("Acme said")  # the prefilter is in use
+    assert [t for t in texts if not S._title_may(t) and S._TITLE_HINT.search(t)] == []
+
+
+def test_description_and_refers_twins_find_what_the_patterns_find():
+    texts = _targeted_sentences()
+    texts += [t.lower() for t in texts]
+    for twin, pattern in ((S._DESCRIPTION_FOUND, S._DESCRIPTION), (S._DESCRIPTION5_FOUND, S._DESCRIPTION5),
+                          (S._REFERS_FOUND, S._REFERS)):
+        assert [t for t in texts if bool(twin.search(t)) != bool(pattern.search(t))] == []
