@@ -844,7 +844,7 @@ def _names_other(segment: str, spans: Callable[[str], list[tuple[int, int]]]) ->
     return _names_other_in(segment, tuple(spans(segment)))
 
 
-@functools.lru_cache(maxsize=1024)
+@functools.lru_cache(maxsize=8192)  # (segment, the entity's spans): the peers load holds ~5,200
 def _names_other_in(segment: str, own: tuple[tuple[int, int], ...]) -> bool:
     common = _common_words()
     for m in _CAPWORD.finditer(segment):
@@ -1794,8 +1794,15 @@ _LETDOWN = _lazy_re(r"n't\b|\b(?:not|never|no longer|again|still|apparently|only
 
 def _sarcastic_tag(chunk: str, before: str) -> bool:
     """Is ``chunk`` a bare word of praise closing a let-down told in ``before``?"""
-    return len(chunk) <= 40 and bool(_PRAISE_TAG.match(chunk)) and bool(_LETDOWN.search(before) or _LETDOWN5.search(before)
-                                                                      or _LETDOWN6.search(before))
+    return _praise_tag(chunk) and _letdown(before)
+
+
+def _praise_tag(chunk: str) -> bool:
+    return len(chunk) <= 40 and bool(_PRAISE_TAG.match(chunk))
+
+
+def _letdown(before: str) -> bool:
+    return bool(_LETDOWN.search(before) or _LETDOWN5.search(before) or _LETDOWN6.search(before))
 
 
 # round 5: the tag inside the last segment, where a lower-case tag was no new sentence ("waited 3
@@ -2081,7 +2088,7 @@ def _answer_by_name(question: str, answer: str, spans: Callable[[str], list[tupl
 @functools.lru_cache(maxsize=4096)
 def _refers_back(sentence: str) -> bool:
     """Does a sentence open with "It"/"The company", refer back ("this brand") or comment?"""
-    return bool(_PRONOUN_START.match(sentence) or _REFERS_FOUND.search(sentence) or _comment(sentence))
+    return bool(_PRONOUN_START.match(sentence) or _REFERS.search(sentence) or _comment(sentence))
 
 
 # round 5: the entity only as the title of a person who is the segment's subject ("Cairn chairman
@@ -2153,9 +2160,9 @@ _EVENT_PHRASE_INDEX: dict[str, tuple[int, ...]] = {
 
 
 # each event phrase for _evidence_parts, which only asks whether it is found; the same for the
-# description frames and the words that refer back to the entity
+# description frames
 _EVENT_FOUND = tuple(_found_twin(p) for p, _, _ in _EVENT_PHRASES)
-_DESCRIPTION_FOUND, _DESCRIPTION5_FOUND, _REFERS_FOUND = map(_found_twin, (_DESCRIPTION, _DESCRIPTION5, _REFERS))
+_DESCRIPTION_FOUND, _DESCRIPTION5_FOUND = _found_twin(_DESCRIPTION), _found_twin(_DESCRIPTION5)
 # An appositive telling a past the sentence leaves behind ("A's factory, once mocked as a white
 # elephant, is now running at full capacity"): the segment is read without it.
 _PAST_APPOSITIVE = _lazy_re(r",\s*(?:once|formerly|previously|long|until recently)\b[^,]*,(?=\s*(?:\w+\s+){0,2}now\b)", re.IGNORECASE)
@@ -2292,6 +2299,18 @@ def _segment_cues(chunk: str) -> tuple[bool, bool, bool]:
 
 _CUES_MEMO: dict[str, tuple[bool, bool, bool]] = {}
 _CUES_MAX = 20_000
+
+
+def _closing_cues(chunk: str) -> tuple[bool, bool, bool]:
+    """What score_toward asks of the last segment, remembered per segment: (a bare word of praise
+    — the first half of _sarcastic_tag, _sarcastic_tail, "Thanks A." — _THANKS_TAG)."""
+    if len(_CLOSING_MEMO) >= _CUES_MAX:
+        _CLOSING_MEMO.clear()
+    hit = _CLOSING_MEMO[chunk] = (_praise_tag(chunk), _sarcastic_tail(chunk), _THANKS_TAG.match(chunk) is not None)
+    return hit
+
+
+_CLOSING_MEMO: dict[str, tuple[bool, bool, bool]] = {}
 
 
 def _place_hint(low: str) -> bool:
@@ -2485,8 +2504,9 @@ def rules_toward(title: str, text: str, spans: Callable[[str], list[tuple[int, i
             s, c = role, 0.8
             w *= 2.0  # the entity's role in the sentence outweighs the words around it
             roles += 1
-        elif i == len(parts) - 1 and orm and ((i and _sarcastic_tag(chunk, parts[i - 1][0])) or _sarcastic_tail(chunk)
-                                              or (i and _THANKS_TAG.match(chunk) and (sarcastic or prev_s <= -0.05))):
+        elif i == len(parts) - 1 and orm and (
+                (closing := _CLOSING_MEMO.get(chunk) or _closing_cues(chunk))[1]  # the tail, the tag, thanks
+                or (i and ((closing[0] and _letdown(parts[i - 1][0])) or (closing[2] and (sarcastic or prev_s <= -0.05))))):
             s, c, sarcastic, w = -0.4 * sign, 0.6, True, w * 3.0  # "…can't last till lunch. Brilliant." / "Thanks A."
         # (the segment's cues are read here, once, for this branch and the next one)
         elif orm and (cues := _CUES_MEMO.get(chunk) or _segment_cues(chunk))[0] and _sarcastic_opening(chunk, engine):
