@@ -142,3 +142,19 @@ def test_description_twins_find_what_the_patterns_find():
     texts += [t.lower() for t in texts]
     for twin, pattern in ((S._DESCRIPTION_FOUND, S._DESCRIPTION), (S._DESCRIPTION5_FOUND, S._DESCRIPTION5)):
         assert [t for t in texts if bool(twin.search(t)) != bool(pattern.search(t))] == []
+
+
+def test_capitalised_words_found_where_the_look_behind_first_patterns_found_them():
+    """_CAPWORD and _NAME_RUN match their capital first, then look behind it: the same matches as
+    the patterns with the look-behind first (pos and endpos included)."""
+    old_cap = re.compile(r"(?<![\w'’/])[A-Z][\w&-]*")
+    old_run = re.compile(r"(?<![\w'’/])[A-Z][\w&-]*(?:\s+[A-Z][\w&-]*)*")
+    rng = random.Random(4)
+    alphabet = [*"aZB '’/_-&1\t", "É", "Ab", "x/Y", "Acme Corp", "it's Halo"]
+    texts = [(t, 0, len(t)) for t in _targeted_sentences()]
+    for _ in range(30_000):
+        t = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+        a = rng.randint(0, len(t))
+        texts.append((t, a, rng.randint(a, len(t))))
+    for new, old in ((S._CAPWORD, old_cap), (S._NAME_RUN, old_run)):
+        assert [x for x in texts if [m.span() for m in new.finditer(*x)] != [m.span() for m in old.finditer(*x)]] == []

@@ -834,7 +834,10 @@ _NOT_NAMES = frozenset(
     "italian china chinese japan japanese india indian canada australia london paris berlin "
     # round 6: forum abbreviations opening a sentence ("Tbh I expected worse from A")
     "tbh imo imho fwiw btw ngl idk iirc afaik tldr lol ps nb fyi".split())
-_CAPWORD = _lazy_re(r"(?<![\w'’/])[A-Z][\w&-]*")
+# a capitalised word not glued to a word, quote or slash before it: "(?<![\w'’/])[A-Z][\w&-]*" with
+# the capital matched first and the character before it looked at from there (the same matches,
+# pos and endpos included; a leading [A-Z] lets the regex engine skip to the next capital)
+_CAPWORD = _lazy_re(r"[A-Z](?<![\w'’/][A-Z])[\w&-]*")
 
 
 def _names_other(segment: str, spans: Callable[[str], list[tuple[int, int]]]) -> bool:
@@ -1263,7 +1266,7 @@ def role_valence(clause: str, spans: Callable[[str], list[tuple[int, int]]]) -> 
     return _role_marked(marked) or rival_role(clause, spans)
 
 
-_NAME_RUN = _lazy_re(r"(?<![\w'’/])[A-Z][\w&-]*(?:\s+[A-Z][\w&-]*)*")
+_NAME_RUN = _lazy_re(r"[A-Z](?<![\w'’/][A-Z])[\w&-]*(?:\s+[A-Z][\w&-]*)*")  # as _CAPWORD: the capital first
 
 
 def _other_names(sentence: str, own: tuple[tuple[int, int], ...]) -> list[tuple[int, int]]:
