@@ -158,3 +158,16 @@ def test_capitalised_words_found_where_the_look_behind_first_patterns_found_them
         texts.append((t, a, rng.randint(a, len(t))))
     for new, old in ((S._CAPWORD, old_cap), (S._NAME_RUN, old_run)):
         assert [x for x in texts if [m.span() for m in new.finditer(*x)] != [m.span() for m in old.finditer(*x)]] == []
+
+
+def test_abbreviation_check_is_the_abbreviation_pattern():
+    rng = random.Random(9)
+    alphabet = [*"ab AB.(\t\n", "Mr", "Mrs", "e.g", "U.S", "etc", "Co", "No", "approx", "Gen", "xGen", "(Dr"]
+    tails = []
+    for _ in range(30_000):
+        t = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 6))) + rng.choice([".", ".\n"])
+        tails.append(t)
+    for tail in tails:
+        end = len(tail) - 1 if tail.endswith(".") else len(tail) - 2
+        if end >= 2 and tail[end - 2:end] in S._ABBREV_ENDINGS:
+            assert S._abbreviation_before(tail, end) == bool(S._ABBREV_END.search(tail, max(0, len(tail) - 12))), tail

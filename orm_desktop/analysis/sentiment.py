@@ -671,6 +671,18 @@ _ABBREVIATIONS = ("Mr", "Mrs", "Ms", "Dr", "St", "Inc", "Ltd", "Co", "Corp", "vs
 _SENT_END = _lazy_re(r"(?<=[.!?…])[\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9@#])|\n\s*\n|\n(?=[-•*]\s)")
 _ABBREV_END = _lazy_re(r"(?:^|[\s(])(?:" + "|".join(re.escape(a) for a in _ABBREVIATIONS) + r")\.$")
 _ABBREV_ENDINGS = frozenset(a[-2:] for a in _ABBREVIATIONS)  # every abbreviation has 2+ characters
+_ABBREV_BY_ENDING = {e: tuple(a for a in _ABBREVIATIONS if a.endswith(e)) for e in _ABBREV_ENDINGS}
+
+
+def _abbreviation_before(tail: str, end: int) -> bool:
+    """``_ABBREV_END.search(tail, max(0, len(tail) - 12))`` for a tail whose final "." (before
+    a final newline at most) is at ``end``: an abbreviation right before it, at the start or after
+    a space or "(" (string tests instead of a regex search)."""
+    for a in _ABBREV_BY_ENDING.get(tail[end - 2:end], ()):
+        k = end - len(a)
+        if k >= 0 and tail.startswith(a, k) and (k == 0 or tail[k - 1].isspace() or tail[k - 1] == "("):
+            return True
+    return False
 
 
 @functools.lru_cache(maxsize=32)  # one text is split once for all the entities it mentions
@@ -702,7 +714,7 @@ def _split(text: str) -> list[str]:
             # an _ABBREV_END match is at most 8 characters long, and ends with the last two letters of an abbreviation and
             # "." (before a final newline at most): only such a tail can hold it
             end = len(tail) - 1 if tail.endswith(".") else len(tail) - 2 if tail.endswith(".\n") else -1
-            if end >= 2 and tail[end - 2:end] in _ABBREV_ENDINGS and _ABBREV_END.search(tail, max(0, len(tail) - 12)):
+            if end >= 2 and tail[end - 2:end] in _ABBREV_ENDINGS and _abbreviation_before(tail, end):
                 continue  # "Mr. Smith": not the end of a sentence
         piece = piece.strip()
         if piece:
