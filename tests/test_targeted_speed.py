@@ -87,3 +87,88 @@ def test_memos_keep_entities_apart_and_accept_any_callable():
 
     assert S.score_toward("", text, Unhashable()) == first[0]
     assert S.score_toward("", text, lambda t: acme(t)) == first[0]
+
+
+def _targeted_sentences() -> list[str]:
+    import csv
+
+    with (ROOT / "tests" / "data" / "sentiment_targeted.tsv").open(encoding="utf-8") as fh:
+        texts = [r["text"] for r in csv.DictReader(fh, delimiter="\t")]
+    return [s for t in texts for s in S._split(t)]
+
+
+def _random_texts(seed: int, n: int) -> list[str]:
+    rng = random.Random(seed)
+    alphabet = [*"ab AB,;:-\u2014\u2013\t\n.'", " - ", ", and ", " but ", " However ", ", while ", "unlike ", " even as ",
+                ", which left ", "x", "É", "ſ", " after ", ", compared with ", " despite "]
+    return ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 25))) for _ in range(n)]
+
+
+def test_segment_split_cuts_where_the_segment_pattern_does():
+    assert S._SEGMENT_AT_FITS  # every branch of _SEGMENT starts with a space, ";", a dash or ",": the fast path is used
+    texts = _targeted_sentences() + _random_texts(5, 20_000)
+    assert [t for t in texts if S._segment_split(t) != S._SEGMENT.split(t)] == []
+
+
+def test_top_branches_and_the_factored_boundary():
+    assert S._top_branches(r"a|b(c|d)|[|(]|\||[]|]x|[^]|]") == ["a", "b(c|d)", "[|(]", r"\|", "[]|]x", "[^]|]"]
+    assert S._boundary_factored(r"\bx|\by|z") == r"\b(?:x|y)|z"
+    assert S._boundary_factored(r"\bx|z") == r"\bx|z"  # one branch with \b: nothing to share
+    assert S._boundary_factored(r"\b(a)\1|\bb") == r"\b(a)\1|\bb"  # a back-reference: left alone
+
+
+def test_event_phrases_found_where_they_were():
+    """_EVENT_FOUND (the event alternations with their shared \\b tested once) finds a phrase in
+    exactly the segments the phrases themselves do."""
+    texts = [t.lower() for t in _targeted_sentences()]
+    rng = random.Random(3)
+    words = sorted({w for p, _, need in S._EVENT_PHRASES for w in need} | {"the", "a", "to", "off", "price", "up", "for"})
+    texts += [" ".join(rng.choice(words) for _ in range(rng.randint(1, 8))) for _ in range(5_000)]
+    assert sum(p is not q for p, (q, _, _) in zip(S._EVENT_FOUND, S._EVENT_PHRASES, strict=True)) >= 10
+    for found, (pattern, _, _) in zip(S._EVENT_FOUND, S._EVENT_PHRASES, strict=True):
+        assert [t for t in texts if bool(found.search(t)) != bool(pattern.search(t))] == [], pattern.pattern[:60]
+
+
+def test_word_prefilter_never_hides_a_title_word():
+    """_title_may is False only where _TITLE_HINT finds nothing (the folds ı ſ İ K included)."""
+    rng = random.Random(8)
+    pieces = ["CEO ", "ceo", "Chief", "cHaIr", "co-founder", "hEAD", "boſs", "Boss", "\u212aing", "director", "x", " ", "é", "ı"]
+    texts = _targeted_sentences() + ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 6))) for _ in range(5_000)]
+    assert S._title_may("Acme's CEO said") and not S._title_may("Acme said")  # the prefilter is in use
+    assert [t for t in texts if not S._title_may(t) and S._TITLE_HINT.search(t)] == []
+
+
+def test_description_twins_find_what_the_patterns_find():
+    texts = _targeted_sentences()
+    texts += [t.lower() for t in texts]
+    for twin, pattern in ((S._DESCRIPTION_FOUND, S._DESCRIPTION), (S._DESCRIPTION5_FOUND, S._DESCRIPTION5)):
+        assert [t for t in texts if bool(twin.search(t)) != bool(pattern.search(t))] == []
+
+
+def test_capitalised_words_found_where_the_look_behind_first_patterns_found_them():
+    """_CAPWORD and _NAME_RUN match their capital first, then look behind it: the same matches as
+    the patterns with the look-behind first (pos and endpos included)."""
+    old_cap = re.compile(r"(?<![\w'’/])[A-Z][\w&-]*")
+    old_run = re.compile(r"(?<![\w'’/])[A-Z][\w&-]*(?:\s+[A-Z][\w&-]*)*")
+    rng = random.Random(4)
+    alphabet = [*"aZB '’/_-&1\t", "É", "Ab", "x/Y", "Acme Corp", "it's Halo"]
+    texts = [(t, 0, len(t)) for t in _targeted_sentences()]
+    for _ in range(30_000):
+        t = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+        a = rng.randint(0, len(t))
+        texts.append((t, a, rng.randint(a, len(t))))
+    for new, old in ((S._CAPWORD, old_cap), (S._NAME_RUN, old_run)):
+        assert [x for x in texts if [m.span() for m in new.finditer(*x)] != [m.span() for m in old.finditer(*x)]] == []
+
+
+def test_abbreviation_check_is_the_abbreviation_pattern():
+    rng = random.Random(9)
+    alphabet = [*"ab AB.(\t\n", "Mr", "Mrs", "e.g", "U.S", "etc", "Co", "No", "approx", "Gen", "xGen", "(Dr"]
+    tails = []
+    for _ in range(30_000):
+        t = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 6))) + rng.choice([".", ".\n"])
+        tails.append(t)
+    for tail in tails:
+        end = len(tail) - 1 if tail.endswith(".") else len(tail) - 2
+        if end >= 2 and tail[end - 2:end] in S._ABBREV_ENDINGS:
+            assert S._abbreviation_before(tail, end) == bool(S._ABBREV_END.search(tail, max(0, len(tail) - 12))), tail

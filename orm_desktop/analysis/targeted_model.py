@@ -94,10 +94,9 @@ def features(ts: TargetedScore, trace: RulesTrace) -> tuple[list[float], set[str
     """(dense features in DENSE order, the set of words of the entity's segments) of one rules
     answer. A segment the rules found naming nobody else (their memo's names_other) is not
     searched for other names; each segment's words are remembered in the entity's memo."""
-    from orm_desktop.analysis.sentiment import _other_names
-
     parts = trace.parts
     memo = trace.memo
+    remembered = memo.words
     words: set[str] = set()
     other = pos = neg = 0
     role_pos = role_neg = role_neutral = 0.0
@@ -113,11 +112,15 @@ def features(ts: TargetedScore, trace: RulesTrace) -> tuple[list[float], set[str
                 role_neg = 1.0
             else:
                 role_neutral = 1.0
-        hit = memo.words.get(chunk)
+        hit = remembered.get(chunk)
         if hit is None:  # (not counted: one entry per segment the rules' memos already hold)
+            from orm_desktop.analysis.sentiment import _other_names
+
             own = tuple(memo.spans(chunk))
             others = _other_names(chunk, own) if memo.names_other(chunk) else ()
-            hit = memo.words[chunk] = (segment_words(chunk, own, others), bool(others))
+            # each word once, in the order found: the same set from update() (a word seen again
+            # changes nothing in it), fewer words to add
+            hit = remembered[chunk] = (tuple(dict.fromkeys(segment_words(chunk, own, others))), bool(others))
         words.update(hit[0])
         other += hit[1]
     r = ts.score

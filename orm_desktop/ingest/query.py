@@ -269,7 +269,8 @@ def _fts(node) -> str:
 class EntityQuery:
     """A parsed, compiled entity query. Build with ``EntityQuery.parse``."""
 
-    __slots__ = ("source", "aliases", "_tree", "_terms", "_prefilter", "_alias_terms", "_exclusions", "_needles")
+    __slots__ = ("source", "aliases", "_tree", "_terms", "_prefilter", "_alias_terms", "_exclusions", "_needles",
+                 "_needle_search")
 
     def __init__(self, source: str, aliases: tuple[str, ...], tree) -> None:
         self.source = source
@@ -290,6 +291,9 @@ class EntityQuery:
         runs = [_runs(t.text)[0] for t in self._terms]
         self._needles = (tuple(sorted({max(r, key=lambda w: (len(w), w)) for r in runs if r}))
                          if runs and all(runs) else None)
+        # any of them in one plain search (a C scan, not a generator over the needles)
+        self._needle_search = (re.compile("|".join(map(re.escape, self._needles))).search
+                               if self._needles else None)
 
     @classmethod
     def parse(cls, query: str, aliases: Sequence[str] = ()) -> EntityQuery:
@@ -323,11 +327,10 @@ class EntityQuery:
     def _no_hit(self, text: str) -> bool:
         """True when no positive term or alias can occur in ``text``: ASCII text whose lower case
         holds none of the terms' needles (a substring test, 0.3 us instead of a regex scan)."""
-        needles = self._needles
-        if needles is None or not text.isascii():
+        search = self._needle_search
+        if search is None or not text.isascii():
             return False
-        low = text.lower()
-        return not any(n in low for n in needles)
+        return search(text.lower()) is None
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         """Sorted, merged spans of every positive term or alias occurrence in ``text``."""
