@@ -2434,6 +2434,162 @@ def _frame_score(title: str, text: str, spans: Callable[[str], list[tuple[int, i
     return -0.6 * math.copysign(1.0, verdict) if abs(verdict) >= 0.15 else 0.0
 
 
+# ---- round 8 (branch acc8): rulings, closures, shortlists, hygiene ratings, scare quotes ----
+# Each reads the whole text (at most its first six sentences) and gives the entity a verdict the
+# segment scores miss; gated by substrings so a text without the words costs a few `in` checks.
+_R8_HINTS = ("upheld", "uphold", "found against", "ruled against", "in my favour", "in our favour", "in my favor", "ordered",
+             "misleading", "threw out", "thrown out", "dismissed", "rejected", "overturned", "quashed", "struck out",
+             "losed", "shut", "collapsed", "went bust", "went under", "administration", "folded", "pulled out",
+             "hortlist", "hygiene", "'", "‘", "\"", "“")
+# A ruling against the entity by whoever judges ("the ombudsman found against them and ordered a
+# full replacement", "the Advertising Standards Authority upheld the complaints", "settled in my
+# favour"): bad for the one ruled on.
+_RULED_AGAINST = _lazy_re(
+    r"\b(?:upheld|upholds|upholding|uphold)\s+(?:the\s+|a\s+|my\s+|our\s+|their\s+|all\s+|\d+\s+|both\s+)?(?:\w+\s+){0,2}?(?:complaints?|claims?|objections?)\b"
+    r"|\b(?:found|ruled|decided|came down)\s+(?:\w+\s+)?against\b|\bsettled\s+(?:\w+\s+){0,2}?in\s+(?:my|our|the customer'?s|the complainant'?s|their)\s+favou?r\b"
+    r"|\bfound in\s+(?:my|our|the customer'?s|the complainant'?s)\s+favou?r\b"
+    r"|\bordered\s+(?:\S+\s+){0,3}?to\s+(?:refund|pay|repay|replace|compensate|reimburse|withdraw|remove|stop|apologi[sz]e)\b"
+    r"|\b(?:claims?|adverts?|ads?|advertising|marketing|statements?)\s+(?:\w+\s+){0,3}?(?:were|was|had been)\s+misleading\b",
+    re.IGNORECASE)
+# A ruling that threw out what was brought against the entity ("the tribunal threw out the residents'
+# complaint", "the council's bid to ban them was rejected by the judge"): good for it.
+_RULED_FOR = _lazy_re(
+    r"\b(?:threw out|thrown out|dismissed|rejected|overturned|quashed|struck out)\s+(?:the\s+|a\s+|an\s+)?(?:[\w'’-]+\s+){0,3}?"
+    r"(?:complaints?|claims?|case|challenge|appeal|objections?|bid|application|lawsuit|action)\b"
+    r"|\b(?:complaints?|claims?|case|challenge|appeal|objections?|bid|application|lawsuit|action)\b(?:\s+[\w'’-]+){0,8}?\s+"
+    r"(?:was|were|has been|have been|got|had been)\s+(?:\w+\s+)?(?:thrown out|dismissed|rejected|overturned|quashed|struck out)\b",
+    re.IGNORECASE)
+# A name as the one who complained or brought the case ("A's complaint was rejected"): not the
+# entity ruled on.
+_R8_BROUGHT = _lazy_re(_TARGET + r"(?:'s|’s)\s+(?:[\w-]+\s+){0,2}?(?:complaints?|claims?|case|challenge|appeal|objections?|bid|application|lawsuit)\b"
+                       r"|\b(?:complaints?|claims?|case|challenge|appeal|objections?|bid|application|lawsuit)\s+(?:\w+\s+){0,3}?(?:from|by|of)\s+"
+                       + _TARGET + r"|" + _TARGET + r"\s+(?:had\s+|has\s+|have\s+)?(?:filed|brought|lodged|launched|raised)\b", re.IGNORECASE)
+# A rival's closure told as the time of a change ("Since A closed its last branch, B has had queues
+# out the door", "When A shut down its photo service, … many landed at B", "After rival A collapsed
+# into administration, B hired 90 of its staff"): bad for the one that closed; good for a name in
+# the rest of the sentence or the next when that part tells a gain.
+_CLOSURE = _lazy_re(
+    r"\b(?i:since|when|after|now that|ever since|once)\s+(?:(?i:the|rival|its|their|our|local)\s+){0,3}"
+    r"(?:[\w&'’-]+\s+){0,7}?"
+    r"(?i:closed|closes|shut|shuts|shuttered|collapsed|folded|went bust|went under|went into administration|entered administration"
+    r"|pulled out|ceased trading|stopped trading|stopped (?:\w+ing)|withdrew|scrapped|axed)\b")
+_CLOSURE_GAIN = _lazy_re(
+    r"\b(?:queues?|queuing|queueing|doubled|tripled|rammed|packed|busier|flocked|drifted|landed at|moved to|moved across|switched to"
+    r"|signed up|picked up|snapped up|hired|taken over|took over|taking over|boom(?:ed|ing)?|go-to|surge[ds]?|jumped|soared|record|more customers"
+    r"|new customers|new members|winning|won)\b", re.IGNORECASE)
+# Short-listed, finalists: good news for the one named.
+_SHORTLIST = _lazy_re(r"\b(?:shortlisted|short-listed|on the shortlist|made the shortlist|named (?:as )?(?:a |one of the )?finalists?"
+                      r"|(?:is|are|was|were) (?:a |one of the |among the )?finalists?)\b", re.IGNORECASE)
+_NOT_SHORTLIST = _lazy_re(r"\b(?:not|n't|never|failed to|missed out|dropped from|removed from|off the)\b(?:\s+\S+){0,3}?\s*(?:shortlist|finalist)",
+                          re.IGNORECASE)
+# Food hygiene ratings (0 to 5): "a zero hygiene rating", "a hygiene rating of one", "a five-star
+# hygiene rating".
+_HYGIENE = _lazy_re(r"\b(zero|0|one|1|two|2|four|4|five|5)(?:[- ]star)?\s+(?:food\s+)?hygiene\s+(?:rating|score)"
+                    r"|\bhygiene\s+(?:rating|score)\s+(?:of\s+|down to\s+|cut to\s+|to\s+)?(zero|0|one|1|two|2|four|4|five|5)\b"
+                    r"|\b(?:rated|scored)\s+(zero|0|one|1|two|2|four|4|five|5)\s+(?:out of (?:five|5)\s+)?for\s+(?:food\s+)?hygiene\b",
+                    re.IGNORECASE)
+_HYGIENE_VALUE = {"zero": -0.6, "0": -0.6, "one": -0.6, "1": -0.6, "two": -0.5, "2": -0.5, "four": 0.4, "4": 0.4, "five": 0.5,
+                  "5": 0.5}
+# A claim in scare quotes ("A's 'ultrafast' package", "'priority' delivery", "the 'complimentary
+# Wi-Fi'", "finally 'consulting'"): a short lower-case phrase in quotes, not a message the device
+# shows or words someone said, inside a sentence that praises: the praise is sarcastic.
+_SCARE = _lazy_re(r"(?<![\w'’])(?:'|‘|\"|“)([a-z][A-Za-z0-9 -]{2,34}?)(?:'|’|\"|”)(?![\w'’])")
+_SCARE_NOT_BEFORE = _lazy_re(r"(?:\b(?:said|says|say|saying|told|tells|tell|reads?|showing|shows|shown|displays?|displaying|message|error|says"
+                             r"|labelled|labeled|marked|titled|called|named|typed|type|select|choose|tap|click|press|hit|option|setting|menu"
+                             r"|button|mode|word|words|phrase|term|reply|replied|answer|answered|response|responded|wrote|writes)\b|[:,])\s*$",
+                             re.IGNORECASE)
+_SCARE_LABEL_AFTER = _lazy_re(r"\s*(?:mode|setting|settings|button|option|menu|tab|feature|light|icon|screen|warning|message|error|prompt|setting)\b",
+                              re.IGNORECASE)
+_SCARE_PRAISE = _lazy_re(r"\b(?:love|loved|loving|glad|pleased|happy|thrilled|appreciate[ds]?|appreciating|wonderful|great|brilliant|fantastic|genius|lovely|delighted"
+                         r"|thanks|thank|cheers|impressed|amazing|superb|excellent|perfect|nice|worth every|really (?:pays|works|helps)"
+                         r"|very (?:peaceful|helpful|reassuring|useful)|in action|so much for|what a)\b", re.IGNORECASE)
+# ... unless the text says the claim held ("actually honoured", "lived up to it") or a fix
+_SCARE_AFFIRM = _lazy_re(r"\b(?:actually|really (?:is|was|are|were|does|did)|as promised|lived up|lives up|live up|honou?red|delivered on"
+                         r"|true to (?:its|their|his|her) word)\b", re.IGNORECASE)
+_SCARE_CLAIM_WORDS = frozenset("ultrafast superfast fast faster express priority premium complimentary free special quiet peaceful "
+                               "luxury luxurious unlimited quick speedy instant seamless easy hassle-free guaranteed fresh homemade "
+                               "home-made handmade eco green safe secure reliable friendly customer service support consulting "
+                               "consultation improvement improvements upgrade upgraded exclusive vip deluxe boutique rural retreat "
+                               "offer deal bargain care caring personal same-day next-day".split())
+
+
+def _scare_claim(sentence: str, after: str, engine: Engine) -> bool:
+    """Does the sentence put a claim in scare quotes (see _SCARE) while it or the next one (after)
+    praises?"""
+    for m in _SCARE.finditer(sentence):
+        before = sentence[max(0, m.start() - 40):m.start()]
+        if _SCARE_NOT_BEFORE.search(before) or _SCARE_LABEL_AFTER.match(sentence, m.end()):
+            continue
+        quoted = m.group(1)
+        words = quoted.replace("-", " ").split()
+        if len(words) > 4:
+            continue
+        if _SCARE_CLAIM_WORDS.isdisjoint(w.lower() for w in words) and engine.score(quoted) <= 0.2:
+            continue
+        if _SCARE_PRAISE.search(sentence) or _SCARE_PRAISE.search(after):
+            return True
+    return False
+
+
+def _round8_verdict(text: str, spans: Callable[[str], list[tuple[int, int]]], engine: Engine) -> float:
+    """Round 8's verdicts for the entity over the whole text (0.0: none): a ruling against it or
+    for it, a closure it made or gained from, a shortlist, a hygiene rating, a claim of its in
+    scare quotes beside praise."""
+    if not any(h in text for h in _R8_HINTS):
+        return 0.0
+    sentences = _split_cached(text)[:6]
+    named = [k for k, s in enumerate(sentences) if spans(s)]
+    if not named:
+        return 0.0
+    verdict = 0.0
+    low = text.lower()
+    if "ygiene" in low:
+        m = _HYGIENE.search(text)
+        if m:
+            value = next(g for g in m.groups() if g)
+            return _HYGIENE_VALUE[value.lower()]
+    if "hortlist" in low or "finalist" in low:
+        for k in named:
+            if _SHORTLIST.search(sentences[k]) and not _NOT_SHORTLIST.search(sentences[k]):
+                return 0.5
+    for k in named:  # closures: the one that closed, and who gained
+        sentence = sentences[k]
+        for m in _CLOSURE.finditer(sentence):
+            clause_end = sentence.find(",", m.end())
+            clause = sentence[m.start():m.end() if clause_end < 0 else clause_end]
+            own = [a for a, _b in spans(sentence)]
+            if any(m.start() <= a < m.end() for a in own):
+                return -0.5
+            rest = sentence[m.end() if clause_end < 0 else clause_end:] + " " + " ".join(sentences[k + 1:k + 2])
+            if own and all(a >= m.end() for a in own) and _CLOSURE_GAIN.search(rest) and clause:
+                return 0.5
+        if k and _CLOSURE.search(sentences[k - 1]) and not spans(sentences[k - 1]) and _CLOSURE_GAIN.search(sentence):
+            return 0.5  # "When A shut down its service, many scrambled. Many landed at B."
+    for k in range(len(sentences)):  # rulings, in a sentence naming the entity or after one
+        sentence = sentences[k]
+        if not (k in named or (k - 1) in named):
+            continue
+        marked = sentence
+        for a, b in reversed(spans(sentence)):
+            marked = marked[:a] + _TARGET + marked[b:]
+        if _TARGET in marked and _R8_BROUGHT.search(marked) and not _RULED_AGAINST.search(marked):
+            continue
+        if _RULED_AGAINST.search(sentence):
+            verdict = -0.5
+            break
+        if _RULED_FOR.search(sentence):
+            verdict = 0.5
+            break
+    if verdict:
+        return verdict
+    if any(q in text for q in ("'", "‘", "\"", "“")) and not _SCARE_AFFIRM.search(text) \
+            and _FIXES.isdisjoint(_WORD_RE.findall(low)):
+        for k in named:
+            if _scare_claim(sentences[k], sentences[k + 1] if k + 1 < len(sentences) else "", engine):
+                return -0.5
+    return 0.0
+
+
 @dataclass(slots=True)
 class RulesTrace:
     """What the rules computed on the way to a targeted score, for the learned layer
@@ -2573,6 +2729,9 @@ def rules_toward(title: str, text: str, spans: Callable[[str], list[tuple[int, i
             text_score *= 0.1  # round 7: the entity is only where it happened ("in front of the A arcade")
     if orm and not roles and text_score and abs(text_score) < 0.5 and _called_mixed(text):
         text_score *= 0.1  # round 7: the writer calls it mixed ("swings and roundabouts", "a mixed bag")
+    if orm and not roles and (r8 := _round8_verdict(text, spans, engine)) and not (text_score * r8 > 0 and abs(text_score) >= abs(r8)):
+        text_score, weight = r8, weight or 1.0  # round 8: a ruling, a closure, a shortlist, a hygiene rating, scare quotes
+        evidence.append((text[:300], r8))
     if orm and not roles and abs(text_score) < 0.05 and not getattr(_IN_FRAME, "active", False):
         framed = _frame_score(title, text, spans, engine, max_sentences, lang)  # round 6: "A vs B: B won"
         if framed:

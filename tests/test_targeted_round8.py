@@ -1,0 +1,77 @@
+"""Round 8's targeted rules (sentiment._round8_verdict): rulings against or for the entity (an
+ombudsman, a tribunal, an advertising watchdog, a small-claims judge), a closure told as the time of
+a change (bad for the one that closed, good for the one that gained), a shortlist, a food hygiene
+rating, a claim in scare quotes beside praise (sarcasm). Wording in none of the data sets, invented
+names; each rule with a case it must leave alone. Checked on the rules alone (rules_toward): the
+learned layer is re-fitted on top of them."""
+
+from __future__ import annotations
+
+import pytest
+
+from orm_desktop.analysis import sentiment as S
+from orm_desktop.ingest.query import EntityQuery
+
+
+def rules_label(text: str, entity: str = "Quenby") -> str:
+    return S.rules_toward("", text, EntityQuery.parse(f'"{entity}"').spans)[0].label
+
+
+@pytest.mark.parametrize(("text", "label"), [
+    # a ruling against the entity, by whoever judges
+    ("The ombudsman ruled against Quenby and ordered it to refund the fees.", "negative"),
+    ("Quenby's ads said the loft insulation paid for itself in a year; the watchdog upheld the complaints.", "negative"),
+    ("My case against Quenby Lettings was settled in my favour. The judge called the deduction unfair.", "negative"),
+    # a ruling that threw out what was brought against it
+    ("The energy ombudsman rejected the complaint against Quenby, saying the bills were correct.", "positive"),
+    ("The planning inspector threw out the neighbours' objection to the Quenby yard.", "positive"),
+    # ... but the entity as the one who complained or sued loses when it is thrown out
+    ("Quenby's complaint about the new bypass was thrown out by the planning inspector.", "negative"),
+    ("The lawsuit Quenby filed against a rival over the name was dismissed.", "negative"),
+])
+def test_rulings(text, label):
+    assert rules_label(text) == label
+
+
+@pytest.mark.parametrize(("text", "entity", "label"), [
+    # a closure told as the time of a change: bad for the one that closed ...
+    ("Since Morvel closed its high-street shop, Quenby has had queues out the door on Saturdays.", "Morvel", "negative"),
+    ("When the Morvel plant shut in 2019, Quenby hired most of its engineers.", "Morvel", "negative"),
+    # ... good for the one named after it when that part tells a gain
+    ("Since Morvel closed its high-street shop, Quenby has had queues out the door on Saturdays.", "Quenby", "positive"),
+    ("When the Morvel plant shut in 2019, Quenby hired most of its engineers.", "Quenby", "positive"),
+    ("When Morvel pulled out of the town, shoppers scrambled. Most moved to Quenby within weeks.", "Quenby", "positive"),
+    # no gain told: no verdict from the closure
+    ("Since Morvel closed its depot, Quenby has been the only courier in the valley.", "Quenby", "neutral"),
+])
+def test_closures(text, entity, label):
+    assert rules_label(text, entity) == label
+
+
+@pytest.mark.parametrize(("text", "label"), [
+    ("Quenby has been shortlisted for the county's school meals contract.", "positive"),
+    ("Quenby is one of five finalists for the regional innovation prize.", "positive"),
+    ("Quenby was not shortlisted for the stadium contract.", "not positive"),
+    # food hygiene ratings, 0 to 5
+    ("Inspectors gave the Quenby takeaway a zero hygiene rating after finding mould in the kitchen.", "negative"),
+    ("Quenby's food truck was rated one for hygiene at its last visit.", "negative"),
+    ("The Quenby cafe on Mill Lane kept its five-star hygiene rating at the last inspection.", "positive"),
+])
+def test_shortlists_and_hygiene_ratings(text, label):
+    if label == "not positive":
+        assert rules_label(text) != "positive"
+    else:
+        assert rules_label(text) == label
+
+
+@pytest.mark.parametrize(("text", "label"), [
+    # a claim in scare quotes beside praise: sarcasm
+    ("Love how the Quenby 'express' service took eleven days. Brilliant.", "negative"),
+    ("So pleased I upgraded to Quenby's 'premium' plan, which buffers every evening. Money well spent.", "negative"),
+    # a label the device shows, words someone said, a claim that held: left alone
+    ("The Quenby robot has a 'quiet' mode that really is quiet, love it.", "positive"),
+    ("Great to see Quenby's 'free repairs' pledge actually honoured: fixed my kettle at no cost.", "positive"),
+    ("My Quenby printer keeps showing 'paper jam' but there is no paper in it.", "negative"),
+])
+def test_scare_quotes(text, label):
+    assert rules_label(text) == label
