@@ -75,3 +75,14 @@ def test_shortlists_and_hygiene_ratings(text, label):
 ])
 def test_scare_quotes(text, label):
     assert rules_label(text) == label
+
+
+@pytest.mark.parametrize(("text", "entity", "label"), [
+    # a contest lost in the passive ("got destroyed by B") and won by "pipping" the other
+    ("In the blind tasting the Quenby stout got thoroughly crushed by Morvel's.", "Quenby", "negative"),
+    ("In the blind tasting the Quenby stout got thoroughly crushed by Morvel's.", "Morvel", "positive"),
+    ("Morvel took the regional cheese award, pipping Quenby's blue on the final count.", "Quenby", "negative"),
+    ("Quenby crushed the competition at the regional cheese awards.", "Quenby", "positive"),
+])
+def test_contests_in_the_passive(text, entity, label):
+    assert rules_label(text, entity) == label

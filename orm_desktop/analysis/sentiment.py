@@ -849,7 +849,7 @@ _WIN = r"(?:beat|beats|defeated|defeats|outperformed|outperforms|outsold|outsell
 # contest verbs: (pattern, valence for the side BEFORE the verb); the entity after the verb gets
 # the opposite. Passive forms count for the subject ("A was beaten by B": A loses).
 _CONTEST_WIN = (r"\b(?:beat|beats|beating|defeated|defeats|defeating|outperform(?:ed|s|ing)?|outsold|outsells|outsell|overtook|overtakes|overtaking"
-                r"|edged (?:out|past|ahead of)|trounced|outbid|outscored|topped|pipped|smoked|destroyed|crushed|thrashed|clinched|won|wins|winning|secured"
+                r"|edged (?:out|past|ahead of)|trounced|outbid|outscored|topped|pipped|pipping|smoked|destroyed|crushed|thrashed|clinched|won|wins|winning|secured"
                 r"|scooped|snatched|took (?:first|top)|came (?:first|top)|finished (?:first|top)|ranked (?:first|top)|outclass(?:es|ed)?"
                 r"|outshines?|outshone|blows? away|blew away|trumps?|trumped|(?:is|was) the (?:clear |outright |overall )?winner|wins on"
                 r"|knocked|knocks|dethroned|dethrones|unseated|unseats|came out (?:on top|ahead)|leapfrogged|leapfrogs|(?:has|have|had) beaten"
@@ -861,7 +861,8 @@ _CONTEST_LOSE = (r"(?<!back )(?<!win )(?<!regain )\b(?:lost|loses|losing|lose|tr
                  r"|missed out|misses out|missing out|lost out|loses out"
                  r"|(?:came|finished) (?:a |an )?(?:distant |close |poor |disappointing |lowly )?(?:second|third|fourth|fifth|last|bottom)|ranked (?:last|bottom)"
                  r"|(?:was|were|got|has been|have been|is|are|being) (?:\w+ )?(?:beaten|defeated|outperformed|outsold|overtaken|outbid|outscored"
-                 r"|trounced|edged out|pipped|passed over|outclassed|outshone|snubbed|rejected)"
+                 r"|trounced|edged out|pipped|passed over|outclassed|outshone|snubbed|rejected"
+                 r"|destroyed by|crushed by|thrashed by|smoked by|humiliated by)"
                  r"|can'?t match|cannot match|can'?t compete with|cannot compete with|can'?t touch|did ?n[o']t stand a chance|(?:is|was|were|are) no match for|could ?n[o']t match|could not match|unable to match|failed to match)\b")
 _CHOOSE = r"\b(?:(?:'d|would|will|I'll) take|went with|going with|go with|settled on|decided on|opt(?:ed|s)? for|go(?:es)? for|went for|picked(?! up)|pick(?! up)|picks(?! up)|chose|chosen|choose|chooses|selected|selects|select|voted|preferred|prefer|prefers|favou?red|awarded|awards|sided with|siding with|backed|backing)\b"
 _OVER = r"\b(?:over|ahead of|instead of|rather than|above|beating)\s+(?:rivals?\s+|the\s+|its\s+)?$"
