@@ -86,3 +86,21 @@ def test_scare_quotes(text, label):
 ])
 def test_contests_in_the_passive(text, entity, label):
     assert rules_label(text, entity) == label
+
+
+@pytest.mark.parametrize(("text", "label"), [
+    # a ruling told as a noun; "failed to" is the finding, not a failed action
+    ("Quenby has had a ruling against it from the pensions ombudsman.", "negative"),
+    ("The regulator fined Quenby after finding it failed to publish its prices.", "negative"),
+    # a closure and who took on its customers
+    ("After the Morvel surgery closed, Quenby took on hundreds of new patients.", "positive"),
+    # a hygiene rating told after the fact
+    ("Checked Quenby's hygiene rating before booking and it's a 2.", "negative"),
+    # a claim in double quotes with nothing good said around it; a rating beside it is sarcasm too
+    ('Quenby\'s "express" checkout took forty minutes.', "negative"),
+    ('Quenby\'s "unlimited" data stops at 5GB. Five stars for honesty.', "negative"),
+    # grades awarded in quotes are the grades
+    ("Quenby nursery got 'good' in every area and 'outstanding' for care.", "positive"),
+])
+def test_round8_second_pass(text, label):
+    assert rules_label(text) == label

@@ -1268,7 +1268,7 @@ def _role_marked(marked: str) -> float:
 
 # legal action that failed: good for its target, bad for whoever brought it
 _LEGAL_FAIL = _lazy_re(r"\b(?:dismiss(?:ed|es|al)|thrown out|threw out|throws? out|dropped|withdrawn|withdrew|overturned|overturns?"
-                         r"|quashed|quash(?:es)?|struck out|strikes? out|rejected|rejects|acquitted|collapsed|failed)\b", re.IGNORECASE)
+                         r"|quashed|quash(?:es)?|struck out|strikes? out|rejected|rejects|acquitted|collapsed|failed(?! to))\b", re.IGNORECASE)
 _LEGAL_ACTION = (r"(?:lawsuits?|suits?|claims?|case|cases|charges?|allegations?|complaints?|action|proceedings|prosecution"
                  r"|appeal|challenge|petition|motion|application|fine|ban|injunction|bid)")
 _PLAINTIFF = _lazy_re(rf"T>(?:'s|’s)\s+(?:[\w-]+\s+){{0,3}}?{_LEGAL_ACTION}\b"
@@ -2438,7 +2438,7 @@ def _frame_score(title: str, text: str, spans: Callable[[str], list[tuple[int, i
 # ---- round 8 (branch acc8): rulings, closures, shortlists, hygiene ratings, scare quotes ----
 # Each reads the whole text (at most its first six sentences) and gives the entity a verdict the
 # segment scores miss; gated by substrings so a text without the words costs a few `in` checks.
-_R8_HINTS = ("upheld", "uphold", "found against", "ruled against", "in my favour", "in our favour", "in my favor", "ordered",
+_R8_HINTS = ("upheld", "uphold", "against", "in my favour", "in our favour", "in my favor", "ordered",
              "misleading", "threw out", "thrown out", "dismissed", "rejected", "overturned", "quashed", "struck out",
              "losed", "shut", "collapsed", "went bust", "went under", "administration", "folded", "pulled out",
              "hortlist", "hygiene", "'", "‘", "\"", "“")
@@ -2447,7 +2447,7 @@ _R8_HINTS = ("upheld", "uphold", "found against", "ruled against", "in my favour
 # favour"): bad for the one ruled on.
 _RULED_AGAINST = _lazy_re(
     r"\b(?:upheld|upholds|upholding|uphold)\s+(?:the\s+|a\s+|my\s+|our\s+|their\s+|all\s+|\d+\s+|both\s+)?(?:\w+\s+){0,2}?(?:complaints?|claims?|objections?)\b"
-    r"|\b(?:found|ruled|decided|came down)\s+(?:\w+\s+)?against\b|\bsettled\s+(?:\w+\s+){0,2}?in\s+(?:my|our|the customer'?s|the complainant'?s|their)\s+favou?r\b"
+    r"|\b(?:found|ruled|decided|came down)\s+(?:\w+\s+)?against\b|\b(?:a|the)\s+(?:\w+\s+)?(?:ruling|judgment|judgement|decision|finding)\s+against\b|\bsettled\s+(?:\w+\s+){0,2}?in\s+(?:my|our|the customer'?s|the complainant'?s|their)\s+favou?r\b"
     r"|\bfound in\s+(?:my|our|the customer'?s|the complainant'?s)\s+favou?r\b"
     r"|\bordered\s+(?:\S+\s+){0,3}?to\s+(?:refund|pay|repay|replace|compensate|reimburse|withdraw|remove|stop|apologi[sz]e)\b"
     r"|\b(?:claims?|adverts?|ads?|advertising|marketing|statements?)\s+(?:\w+\s+){0,3}?(?:were|was|had been)\s+misleading\b",
@@ -2477,7 +2477,8 @@ _CLOSURE = _lazy_re(
 _CLOSURE_GAIN = _lazy_re(
     r"\b(?:queues?|queuing|queueing|doubled|tripled|rammed|packed|busier|flocked|drifted|landed at|moved to|moved across|switched to"
     r"|signed up|picked up|snapped up|hired|taken over|took over|taking over|boom(?:ed|ing)?|go-to|surge[ds]?|jumped|soared|record|more customers"
-    r"|new customers|new members|winning|won)\b", re.IGNORECASE)
+    r"|new (?:customers|members|patients|clients|pupils|students|passengers|users)|winning|won|took on|taken on|taking on|stepped (?:in|up)"
+    r"|never been (?:more|better|busier))\b", re.IGNORECASE)
 # Short-listed, finalists: good news for the one named.
 _SHORTLIST = _lazy_re(r"\b(?:shortlisted|short-listed|on the shortlist|made the shortlist|named (?:as )?(?:a |one of the )?finalists?"
                       r"|(?:is|are|was|were) (?:a |one of the |among the )?finalists?)\b", re.IGNORECASE)
@@ -2487,23 +2488,25 @@ _NOT_SHORTLIST = _lazy_re(r"\b(?:not|n't|never|failed to|missed out|dropped from
 # hygiene rating".
 _HYGIENE = _lazy_re(r"\b(zero|0|one|1|two|2|four|4|five|5)(?:[- ]star)?\s+(?:food\s+)?hygiene\s+(?:rating|score)"
                     r"|\bhygiene\s+(?:rating|score)\s+(?:of\s+|down to\s+|cut to\s+|to\s+)?(zero|0|one|1|two|2|four|4|five|5)\b"
-                    r"|\b(?:rated|scored)\s+(zero|0|one|1|two|2|four|4|five|5)\s+(?:out of (?:five|5)\s+)?for\s+(?:food\s+)?hygiene\b",
+                    r"|\b(?:rated|scored)\s+(zero|0|one|1|two|2|four|4|five|5)\s+(?:out of (?:five|5)\s+)?for\s+(?:food\s+)?hygiene\b"
+                    r"|\bhygiene\s+(?:rating|score)\b[^.;]{0,60}?\b(?:it'?s|it is|is|was|at|got|gets)\s+(?:a\s+|just\s+|only\s+)?(zero|0|one|1|two|2|four|4|five|5)\b",
                     re.IGNORECASE)
 _HYGIENE_VALUE = {"zero": -0.6, "0": -0.6, "one": -0.6, "1": -0.6, "two": -0.5, "2": -0.5, "four": 0.4, "4": 0.4, "five": 0.5,
                   "5": 0.5}
 # A claim in scare quotes ("A's 'ultrafast' package", "'priority' delivery", "the 'complimentary
 # Wi-Fi'", "finally 'consulting'"): a short lower-case phrase in quotes, not a message the device
 # shows or words someone said, inside a sentence that praises: the praise is sarcastic.
-_SCARE = _lazy_re(r"(?<![\w'’])(?:'|‘|\"|“)([a-z][A-Za-z0-9 -]{2,34}?)(?:'|’|\"|”)(?![\w'’])")
+_SCARE = _lazy_re(r"(?<![\w'’])(?:'|‘|\"|“)([A-Za-z][A-Za-z0-9 -]{2,44}?)(?:'|’|\"|”)(?![\w'’])")
 _SCARE_NOT_BEFORE = _lazy_re(r"(?:\b(?:said|says|say|saying|told|tells|tell|reads?|showing|shows|shown|displays?|displaying|message|error|says"
                              r"|labelled|labeled|marked|titled|called|named|typed|type|select|choose|tap|click|press|hit|option|setting|menu"
-                             r"|button|mode|word|words|phrase|term|reply|replied|answer|answered|response|responded|wrote|writes)\b|[:,])\s*$",
+                             r"|button|mode|word|words|phrase|term|reply|replied|answer|answered|response|responded|wrote|writes"
+                             r"|got|gets|given|awarded|earned|achieved|received|rated|graded|judged)\b|[:,])\s*$",
                              re.IGNORECASE)
 _SCARE_LABEL_AFTER = _lazy_re(r"\s*(?:mode|setting|settings|button|option|menu|tab|feature|light|icon|screen|warning|message|error|prompt|setting)\b",
                               re.IGNORECASE)
 _SCARE_PRAISE = _lazy_re(r"\b(?:love|loved|loving|glad|pleased|happy|thrilled|appreciate[ds]?|appreciating|wonderful|great|brilliant|fantastic|genius|lovely|delighted"
                          r"|thanks|thank|cheers|impressed|amazing|superb|excellent|perfect|nice|worth every|really (?:pays|works|helps)"
-                         r"|very (?:peaceful|helpful|reassuring|useful)|in action|so much for|what a)\b", re.IGNORECASE)
+                         r"|very (?:peaceful|helpful|reassuring|useful)|in action|so much for|what a|nothing says|oh great|masterful|touching|truly|five stars|5 stars|10/10|ten out of ten|top marks|well done|bravo)\b", re.IGNORECASE)
 # ... unless the text says the claim held ("actually honoured", "lived up to it") or a fix
 _SCARE_AFFIRM = _lazy_re(r"\b(?:actually|really (?:is|was|are|were|does|did)|as promised|lived up|lives up|live up|honou?red|delivered on"
                          r"|true to (?:its|their|his|her) word)\b", re.IGNORECASE)
@@ -2511,7 +2514,12 @@ _SCARE_CLAIM_WORDS = frozenset("ultrafast superfast fast faster express priority
                                "luxury luxurious unlimited quick speedy instant seamless easy hassle-free guaranteed fresh homemade "
                                "home-made handmade eco green safe secure reliable friendly customer service support consulting "
                                "consultation improvement improvements upgrade upgraded exclusive vip deluxe boutique rural retreat "
-                               "offer deal bargain care caring personal same-day next-day".split())
+                               "offer deal bargain care caring personal same-day next-day refurbished renovated improvements improved new simple "
+                               "convenience convenient loyal loyalty tranquil serene modern spacious cosy authentic artisan gourmet "
+                               "guarantee guaranteed priority comfort fastest best".split())
+
+
+_SCARE_SCORE = -0.45  # the verdict of a claim in scare quotes: sarcasm (a rating written beside it is not the writer's)
 
 
 def _scare_claim(sentence: str, after: str, engine: Engine) -> bool:
@@ -2519,16 +2527,18 @@ def _scare_claim(sentence: str, after: str, engine: Engine) -> bool:
     praises?"""
     for m in _SCARE.finditer(sentence):
         before = sentence[max(0, m.start() - 40):m.start()]
-        if _SCARE_NOT_BEFORE.search(before) or _SCARE_LABEL_AFTER.match(sentence, m.end()):
+        if _SCARE_NOT_BEFORE.search(before) and not before.rstrip().lower().endswith("really said"):
+            break  # words said, shown or awarded: so are the other quotes of the sentence ("got 'good', and 'outstanding'")
+        if _SCARE_LABEL_AFTER.match(sentence, m.end()):
             continue
         quoted = m.group(1)
         words = quoted.replace("-", " ").split()
-        if len(words) > 4:
+        if len(words) > 6 or (quoted[0].isupper() and len(words) == 1):
             continue
         if _SCARE_CLAIM_WORDS.isdisjoint(w.lower() for w in words) and engine.score(quoted) <= 0.2:
             continue
-        if _SCARE_PRAISE.search(sentence) or _SCARE_PRAISE.search(after):
-            return True
+        if _SCARE_PRAISE.search(sentence) or _SCARE_PRAISE.search(after) or engine.score(sentence + " " + after) < 0.05:
+            return True  # praise beside it, or nothing good said outside it
     return False
 
 
@@ -2587,7 +2597,7 @@ def _round8_verdict(text: str, spans: Callable[[str], list[tuple[int, int]]], en
             and _FIXES.isdisjoint(_WORD_RE.findall(low)):
         for k in named:
             if _scare_claim(sentences[k], sentences[k + 1] if k + 1 < len(sentences) else "", engine):
-                return -0.5
+                return _SCARE_SCORE
     return 0.0
 
 
@@ -2732,6 +2742,7 @@ def rules_toward(title: str, text: str, spans: Callable[[str], list[tuple[int, i
         text_score *= 0.1  # round 7: the writer calls it mixed ("swings and roundabouts", "a mixed bag")
     if orm and not roles and (r8 := _round8_verdict(text, spans, engine)) and not (text_score * r8 > 0 and abs(text_score) >= abs(r8)):
         text_score, weight = r8, weight or 1.0  # round 8: a ruling, a closure, a shortlist, a hygiene rating, scare quotes
+        sarcastic = sarcastic or r8 == _SCARE_SCORE
         evidence.append((text[:300], r8))
     if orm and not roles and abs(text_score) < 0.05 and not getattr(_IN_FRAME, "active", False):
         framed = _frame_score(title, text, spans, engine, max_sentences, lang)  # round 6: "A vs B: B won"
