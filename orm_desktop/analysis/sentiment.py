@@ -2438,10 +2438,14 @@ def _frame_score(title: str, text: str, spans: Callable[[str], list[tuple[int, i
 # ---- round 8 (branch acc8): rulings, closures, shortlists, hygiene ratings, scare quotes ----
 # Each reads the whole text (at most its first six sentences) and gives the entity a verdict the
 # segment scores miss; gated by substrings so a text without the words costs a few `in` checks.
-_R8_HINTS = ("upheld", "uphold", "against", "in my favour", "in our favour", "in my favor", "ordered",
-             "misleading", "threw out", "thrown out", "dismissed", "rejected", "overturned", "quashed", "struck out",
-             "losed", "shut", "collapsed", "went bust", "went under", "administration", "folded", "pulled out",
-             "hortlist", "hygiene", "'", "‘", "\"", "“")
+# (the words each kind of verdict needs, read from the lower-cased text's words: one set per text)
+_R8_RULING_WORDS = frozenset("uphold upholds upholding upheld against favour favor ordered misleading threw thrown dismissed rejected "
+                             "overturned quashed struck".split())
+_R8_CLOSURE_WORDS = frozenset("closed closes shut shuts shuttered collapsed folded bust under administration pulled ceased stopped "
+                              "withdrew scrapped axed".split())
+_R8_OTHER_WORDS = frozenset("hygiene shortlisted short-listed shortlist finalist finalists".split())
+_R8_WORDS = _R8_RULING_WORDS | _R8_CLOSURE_WORDS | _R8_OTHER_WORDS
+_R8_QUOTE_HINTS = (" '", ' "', "‘", "“", "('", '("')
 # A ruling against the entity by whoever judges ("the ombudsman found against them and ordered a
 # full replacement", "the Advertising Standards Authority upheld the complaints", "settled in my
 # favour"): bad for the one ruled on.
@@ -2542,28 +2546,42 @@ def _scare_claim(sentence: str, after: str, engine: Engine) -> bool:
     return False
 
 
+@functools.lru_cache(maxsize=32)  # one text, all the entities it mentions
+def _r8_gate(text: str) -> tuple[frozenset[str], bool]:
+    """The words of _R8_WORDS in the text, and whether it has a quote that may open a scare quote."""
+    return (_R8_WORDS.intersection(text.lower().translate(_TO_SPACE).split()),
+            text[:1] in ("'", '"') or any(h in text for h in _R8_QUOTE_HINTS))
+
+
 def _round8_verdict(text: str, spans: Callable[[str], list[tuple[int, int]]], engine: Engine) -> float:
     """Round 8's verdicts for the entity over the whole text (0.0: none): a ruling against it or
     for it, a closure it made or gained from, a shortlist, a hygiene rating, a claim of its in
     scare quotes beside praise."""
-    if not any(h in text for h in _R8_HINTS):
-        return 0.0
     sentences = _split_cached(text)[:6]
+    if len(sentences) == 6:  # the verdicts read the first six sentences only
+        text = text[:text.find(sentences[5]) + len(sentences[5])]
+    words, quote = _r8_gate(text)
+    if not words and not quote:
+        return 0.0
+    low = text.lower()
+    hygiene = "hygiene" in words
+    shortlist = not words.isdisjoint(("shortlisted", "short-listed", "shortlist", "finalist", "finalists"))
+    closure = not _R8_CLOSURE_WORDS.isdisjoint(words)
+    ruling = not _R8_RULING_WORDS.isdisjoint(words)
     named = [k for k, s in enumerate(sentences) if spans(s)]
     if not named:
         return 0.0
     verdict = 0.0
-    low = text.lower()
-    if "ygiene" in low:
+    if hygiene:
         m = _HYGIENE.search(text)
         if m:
             value = next(g for g in m.groups() if g)
             return _HYGIENE_VALUE[value.lower()]
-    if "hortlist" in low or "finalist" in low:
+    if shortlist:
         for k in named:
             if _SHORTLIST.search(sentences[k]) and not _NOT_SHORTLIST.search(sentences[k]):
                 return 0.5
-    for k in named:  # closures: the one that closed, and who gained
+    for k in named if closure else ():  # closures: the one that closed, and who gained
         sentence = sentences[k]
         for m in _CLOSURE.finditer(sentence):
             clause_end = sentence.find(",", m.end())
@@ -2576,7 +2594,7 @@ def _round8_verdict(text: str, spans: Callable[[str], list[tuple[int, int]]], en
                 return 0.5
         if k and _CLOSURE.search(sentences[k - 1]) and not spans(sentences[k - 1]) and _CLOSURE_GAIN.search(sentence):
             return 0.5  # "When A shut down its service, many scrambled. Many landed at B."
-    for k in range(len(sentences)):  # rulings, in a sentence naming the entity or after one
+    for k in range(len(sentences)) if ruling else ():  # rulings, in a sentence naming the entity or after one
         sentence = sentences[k]
         if not (k in named or (k - 1) in named):
             continue
@@ -2593,7 +2611,7 @@ def _round8_verdict(text: str, spans: Callable[[str], list[tuple[int, int]]], en
             break
     if verdict:
         return verdict
-    if any(q in text for q in ("'", "‘", "\"", "“")) and not _SCARE_AFFIRM.search(text) \
+    if quote and not _SCARE_AFFIRM.search(text) \
             and _FIXES.isdisjoint(_WORD_RE.findall(low)):
         for k in named:
             if _scare_claim(sentences[k], sentences[k + 1] if k + 1 < len(sentences) else "", engine):
