@@ -104,3 +104,20 @@ def test_contests_in_the_passive(text, entity, label):
 ])
 def test_round8_second_pass(text, label):
     assert rules_label(text) == label
+
+
+def test_round8_splits():
+    """dev17 (read, rules written from it, fitted on) and fresh10 (never read, held out of the
+    layer's fit): the two halves of a second batch written by a session that never saw this
+    project. First readings with main's engine (229baa4) before round 8: 0.726 and 0.724 (whole-text
+    VADER 0.52)."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    from sentiment_eval import evaluate_targeted
+
+    rows = {r["split"]: r for r in evaluate_targeted() if r["pattern"] == "all"}
+    assert rows["dev17"]["n"] >= 320 and rows["fresh10"]["n"] >= 260
+    assert rows["fresh10"]["orm (toward entity)"] >= 0.73
+    assert rows["fresh10"]["orm (toward entity)"] >= rows["fresh10"]["vader (whole text)"] + 0.10
