@@ -2446,6 +2446,8 @@ _R8_CLOSURE_WORDS = frozenset("closed closes shut shuts shuttered collapsed fold
 _R8_OTHER_WORDS = frozenset("hygiene shortlisted short-listed shortlist finalist finalists".split())
 _R8_WORDS = _R8_RULING_WORDS | _R8_CLOSURE_WORDS | _R8_OTHER_WORDS
 _R8_QUOTE_HINTS = (" '", ' "', "‘", "“", "('", '("')
+_R8_TRAIL = ",.;:!?)'\"’”…"
+_R8_TOKENS = frozenset(w + t for w in _R8_WORDS for t in ("", *_R8_TRAIL, "),", ").", "',", "'.", '",', '".'))  # as split() leaves them
 # A ruling against the entity by whoever judges ("the ombudsman found against them and ordered a
 # full replacement", "the Advertising Standards Authority upheld the complaints", "settled in my
 # favour"): bad for the one ruled on.
@@ -2549,7 +2551,8 @@ def _scare_claim(sentence: str, after: str, engine: Engine) -> bool:
 @functools.lru_cache(maxsize=32)  # one text, all the entities it mentions
 def _r8_gate(text: str) -> tuple[frozenset[str], bool]:
     """The words of _R8_WORDS in the text, and whether it has a quote that may open a scare quote."""
-    return (_R8_WORDS.intersection(text.lower().translate(_TO_SPACE).split()),
+    hits = _R8_TOKENS.intersection(text.lower().split())
+    return (frozenset(h.rstrip(_R8_TRAIL) for h in hits) if hits else hits,
             text[:1] in ("'", '"') or any(h in text for h in _R8_QUOTE_HINTS))
 
 
