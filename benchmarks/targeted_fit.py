@@ -228,7 +228,7 @@ def main() -> None:
     p.add_argument("--cv", action="store_true", help="leave-one-split-out cross-validation")
     p.add_argument("--by-origin", action="store_true", help="hold out each batch (origin) instead")
     p.add_argument("--no-write", action="store_true")
-    p.add_argument("--inner", metavar="WEIGHTS", help="comma-separated dev16 weights: 2-fold CV inside dev16 for each")
+    p.add_argument("--inner", metavar="WEIGHTS", help="comma-separated weights of the realistic dev rows (dev16, dev17): 2-fold CV inside them for each")
     p.add_argument("--margins", default="0", metavar="LIST", help="with --inner: the overrule margins to score")
     p.add_argument("--out", type=Path, default=MODEL_PATH)
     p.add_argument("--keep-rules", default=",".join(KEEP_RULES), metavar="LIST",
@@ -236,7 +236,7 @@ def main() -> None:
     p.add_argument("--hold-out", default=",".join(HOLD_OUT), metavar="SPLITS",
                    help="comma-separated splits never fitted on, scored once by the final model (default: fresh8,fresh9,fresh10)")
     p.add_argument("--margin", type=float, default=None, help=f"overrule margin (default {MARGIN})")
-    p.add_argument("--dev16-weight", type=float, default=None, help=f"weight of a dev16 row (default {DEV16_WEIGHT})")
+    p.add_argument("--dev16-weight", type=float, default=None, help=f"weight of a dev16 or dev17 row (default {DEV16_WEIGHT})")
     a = p.parse_args()
     MARGIN = MARGIN if a.margin is None else a.margin
     DEV16_WEIGHT = DEV16_WEIGHT if a.dev16_weight is None else a.dev16_weight
