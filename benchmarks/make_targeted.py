@@ -16,7 +16,10 @@ scored once at the end of the round), origin round6; round 7's batch (tests/data
 600 pairs written by a session that never saw this project, one text per row or per entity) split
 by a hash of the id of each text's first row into "dev16" (errors read, rules written from it,
 fitted on; origin round7-dev16) and "fresh9" (never read, held out of the layer's fit like fresh8;
-origin round7-fresh9).
+origin round7-fresh9); round 8's batch (tests/data/targeted_round8.tsv: ~600 pairs by another session
+that never saw this project, weighted toward the hard cases) split the same way, with its own salt,
+into "dev17" (read, fitted on; origin round8-dev17) and "fresh10" (never read, held out; origin
+round8-fresh10).
 """
 
 from __future__ import annotations
@@ -270,21 +273,31 @@ def round7_split(first_id: str) -> str:
     return "dev16" if hashlib.sha1(first_id.encode("utf-8")).digest()[0] % 2 == 0 else "fresh9"
 
 
-def round7(start: int) -> list[dict]:
-    """Round 7's batch (columns id kind pattern text entity label), its split by round7_split."""
-    with ROUND7.open(encoding="utf-8") as fh:
+def round7(start: int, path: Path = ROUND7, split_of=round7_split, name: str = "round7") -> list[dict]:
+    """Round 7's batch (columns id kind pattern text entity label), its split by round7_split
+    (round 8's: the same with round8_split)."""
+    with path.open(encoding="utf-8") as fh:
         batch = list(csv.DictReader(fh, delimiter="\t"))
     first: dict[str, str] = {}
     for r in batch:
         first.setdefault(r["text"], r["id"])
     out = []
     for r in batch:
-        split = round7_split(first[r["text"]])
+        split = split_of(first[r["text"]])
         start += 1
-        out.append({"id": start, "kind": r["kind"], "pattern": r["pattern"], "family": f"round7-{split}-{first[r['text']]}",
+        out.append({"id": start, "kind": r["kind"], "pattern": r["pattern"], "family": f"{name}-{split}-{first[r['text']]}",
                     "text": r["text"], "entity": r["entity"], "label": r["label"], "split": split,
-                    "origin": f"round7-{split}"})
+                    "origin": f"{name}-{split}"})
     return out
+
+
+ROUND8 = OUT.with_name("targeted_round8.tsv")
+
+
+def round8_split(first_id: str) -> str:
+    """dev17 or fresh10, by a salted hash of the id of a text's first row (its ids restart at 1, so
+    the salt keeps round 8's halves independent of round 7's)."""
+    return "dev17" if hashlib.sha1(f"round8:{first_id}".encode()).digest()[0] % 2 == 0 else "fresh10"
 
 
 def rows() -> list[dict]:
@@ -340,6 +353,8 @@ def rows() -> list[dict]:
     out += round2(FRESH8_LINES, "fresh8", FRESH8_COMPANIES, FRESH8_EXECS, out[-1]["id"], origin="round6",
                   family="round6-fresh8")
     out += round7(out[-1]["id"])  # round 7: dev16 (read, fitted on) and fresh9 (never read)
+    if ROUND8.exists():  # round 8: dev17 (read, fitted on) and fresh10 (never read)
+        out += round7(out[-1]["id"], ROUND8, round8_split, "round8")
     return out
 
 
@@ -350,10 +365,11 @@ def main() -> None:
         w.writeheader()
         w.writerows(data)
     by = {sp: sum(r["split"] == sp for r in data) for sp in ("dev", "test", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6",
-                                                  "dev14", "fresh8", "dev16", "fresh9")}
+                                                  "dev14", "fresh8", "dev16", "fresh9", "dev17", "fresh10")}
     print(f"wrote {OUT}: {len(data)} pairs ({by['dev']} dev, {by['test']} test, {by['fresh']} fresh, "
           f"{by['fresh2']} fresh2, {by['fresh3']} fresh3, {by['fresh4']} fresh4, {by['fresh5']} fresh5, "
-          f"{by['fresh6']} fresh6, {by['dev14']} dev14, {by['fresh8']} fresh8, {by['dev16']} dev16, {by['fresh9']} fresh9)")
+          f"{by['fresh6']} fresh6, {by['dev14']} dev14, {by['fresh8']} fresh8, {by['dev16']} dev16, {by['fresh9']} fresh9, "
+          f"{by['dev17']} dev17, {by['fresh10']} fresh10)")
 
 
 if __name__ == "__main__":

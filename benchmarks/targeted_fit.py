@@ -125,13 +125,17 @@ def fit(feats: list[tuple], labels: list[str], weights: list[float], lam_words: 
 # "mixed" verdicts, sarcasm): the rules are right on 0.70 of it, not 0.96 as on dev. Its weight
 # was chosen by a 2-fold CV inside dev16 (--inner; the other splits and the other half fitted on).
 DEV16_WEIGHT = 3.0
+# dev17 (round 8): the read half of a second batch by another outside session; weighs as dev16.
+# Round 8 re-checked the weight on both (2-fold CV inside dev16+dev17 and leave one split out, see
+# docs/analysis.md): 1, 3 and 10 within 0.004 of each other on the mean of the three figures; 3 kept.
+REALISTIC_DEV: tuple[str, ...] = ("dev16", "dev17")
 MARGIN = 0.0  # the model overrules the rules when P(its class) - P(the rules' class) >= MARGIN
 
 
 def weight(row: dict, dev16: float | None = None) -> float:
     """dev and dev14 are the splits rules were written from (round 6 wrote dev14's); dev16 see
     DEV16_WEIGHT."""
-    if row["split"] == "dev16":
+    if row["split"] in REALISTIC_DEV:
         return DEV16_WEIGHT if dev16 is None else dev16
     return DEV_WEIGHT if row["split"].startswith("dev") else 1.0
 
@@ -139,16 +143,17 @@ def weight(row: dict, dev16: float | None = None) -> float:
 # Splits never fitted on: scored once by the final model, the honest check after every re-fit
 # (fresh8 was written in round 6 and never tuned on by the rules either; fresh9 is the half of
 # round 7's batch nobody read).
-HOLD_OUT: tuple[str, ...] = ("fresh8", "fresh9")
+HOLD_OUT: tuple[str, ...] = ("fresh8", "fresh9", "fresh10")
 
 
 def inner_dev16(rows: list[dict], feats: list[tuple], weights: tuple[float, ...], margins: tuple[float, ...] = (0.0,),
                 **kw) -> list[dict]:
-    """2-fold CV inside dev16 (folds by a hash of the family: a text stays in one fold): for each
-    candidate weight of dev16, fit on every other split and the other fold, score the held fold."""
+    """2-fold CV inside dev16 and dev17 (REALISTIC_DEV; folds by a hash of the family: a text stays in
+    one fold): for each candidate weight of their rows, fit on every other split and the other
+    fold, score the held fold."""
     import hashlib
 
-    fold = {i: hashlib.sha1(r["family"].encode("utf-8")).digest()[1] % 2 for i, r in enumerate(rows) if r["split"] == "dev16"}
+    fold = {i: hashlib.sha1(r["family"].encode("utf-8")).digest()[1] % 2 for i, r in enumerate(rows) if r["split"] in REALISTIC_DEV}
     out = []
     for w in weights:
         right = dict.fromkeys(margins, 0)
@@ -223,15 +228,15 @@ def main() -> None:
     p.add_argument("--cv", action="store_true", help="leave-one-split-out cross-validation")
     p.add_argument("--by-origin", action="store_true", help="hold out each batch (origin) instead")
     p.add_argument("--no-write", action="store_true")
-    p.add_argument("--inner", metavar="WEIGHTS", help="comma-separated dev16 weights: 2-fold CV inside dev16 for each")
+    p.add_argument("--inner", metavar="WEIGHTS", help="comma-separated weights of the realistic dev rows (dev16, dev17): 2-fold CV inside them for each")
     p.add_argument("--margins", default="0", metavar="LIST", help="with --inner: the overrule margins to score")
     p.add_argument("--out", type=Path, default=MODEL_PATH)
     p.add_argument("--keep-rules", default=",".join(KEEP_RULES), metavar="LIST",
                    help="comma-separated: leave pairs with a rating in the text (stars) or sarcasm to the rules")
     p.add_argument("--hold-out", default=",".join(HOLD_OUT), metavar="SPLITS",
-                   help="comma-separated splits never fitted on, scored once by the final model (default: fresh8,fresh9)")
+                   help="comma-separated splits never fitted on, scored once by the final model (default: fresh8,fresh9,fresh10)")
     p.add_argument("--margin", type=float, default=None, help=f"overrule margin (default {MARGIN})")
-    p.add_argument("--dev16-weight", type=float, default=None, help=f"weight of a dev16 row (default {DEV16_WEIGHT})")
+    p.add_argument("--dev16-weight", type=float, default=None, help=f"weight of a dev16 or dev17 row (default {DEV16_WEIGHT})")
     a = p.parse_args()
     MARGIN = MARGIN if a.margin is None else a.margin
     DEV16_WEIGHT = DEV16_WEIGHT if a.dev16_weight is None else a.dev16_weight
@@ -243,7 +248,7 @@ def main() -> None:
     feats = [f for r, f in zip(every, every_feats, strict=True) if r["split"] not in hold]
     held = [(r, f) for r, f in zip(every, every_feats, strict=True) if r["split"] in hold]
     if a.inner:
-        print("2-fold CV inside dev16 (every other split and the other fold fitted on):")
+        print(f"2-fold CV inside {'+'.join(REALISTIC_DEV)} (every other split and the other fold fitted on):")
         show(inner_dev16(rows, feats, tuple(float(x) for x in a.inner.split(",")),
                          tuple(float(x) for x in a.margins.split(",")), keep_rules=keep))
     if a.cv or a.by_origin:

@@ -958,7 +958,7 @@ _WIN = r"(?:beat|beats|defeated|defeats|outperformed|outperforms|outsold|outsell
 # contest verbs: (pattern, valence for the side BEFORE the verb); the entity after the verb gets
 # the opposite. Passive forms count for the subject ("A was beaten by B": A loses).
 _CONTEST_WIN = (r"\b(?:beat|beats|beating|defeated|defeats|defeating|outperform(?:ed|s|ing)?|outsold|outsells|outsell|overtook|overtakes|overtaking"
-                r"|edged (?:out|past|ahead of)|trounced|outbid|outscored|topped|pipped|smoked|destroyed|crushed|thrashed|clinched|won|wins|winning|secured"
+                r"|edged (?:out|past|ahead of)|trounced|outbid|outscored|topped|pipped|pipping|smoked|destroyed|crushed|thrashed|clinched|won|wins|winning|secured"
                 r"|scooped|snatched|took (?:first|top)|came (?:first|top)|finished (?:first|top)|ranked (?:first|top)|outclass(?:es|ed)?"
                 r"|outshines?|outshone|blows? away|blew away|trumps?|trumped|(?:is|was) the (?:clear |outright |overall )?winner|wins on"
                 r"|knocked|knocks|dethroned|dethrones|unseated|unseats|came out (?:on top|ahead)|leapfrogged|leapfrogs|(?:has|have|had) beaten"
@@ -970,7 +970,8 @@ _CONTEST_LOSE = (r"(?<!back )(?<!win )(?<!regain )\b(?:lost|loses|losing|lose|tr
                  r"|missed out|misses out|missing out|lost out|loses out"
                  r"|(?:came|finished) (?:a |an )?(?:distant |close |poor |disappointing |lowly )?(?:second|third|fourth|fifth|last|bottom)|ranked (?:last|bottom)"
                  r"|(?:was|were|got|has been|have been|is|are|being) (?:\w+ )?(?:beaten|defeated|outperformed|outsold|overtaken|outbid|outscored"
-                 r"|trounced|edged out|pipped|passed over|outclassed|outshone|snubbed|rejected)"
+                 r"|trounced|edged out|pipped|passed over|outclassed|outshone|snubbed|rejected"
+                 r"|destroyed by|crushed by|thrashed by|smoked by|humiliated by)"
                  r"|can'?t match|cannot match|can'?t compete with|cannot compete with|can'?t touch|did ?n[o']t stand a chance|(?:is|was|were|are) no match for|could ?n[o']t match|could not match|unable to match|failed to match)\b")
 _CHOOSE = r"\b(?:(?:'d|would|will|I'll) take|went with|going with|go with|settled on|decided on|opt(?:ed|s)? for|go(?:es)? for|went for|picked(?! up)|pick(?! up)|picks(?! up)|chose|chosen|choose|chooses|selected|selects|select|voted|preferred|prefer|prefers|favou?red|awarded|awards|sided with|siding with|backed|backing)\b"
 _OVER = r"\b(?:over|ahead of|instead of|rather than|above|beating)\s+(?:rivals?\s+|the\s+|its\s+)?$"
@@ -1376,7 +1377,7 @@ def _role_marked(marked: str) -> float:
 
 # legal action that failed: good for its target, bad for whoever brought it
 _LEGAL_FAIL = _lazy_re(r"\b(?:dismiss(?:ed|es|al)|thrown out|threw out|throws? out|dropped|withdrawn|withdrew|overturned|overturns?"
-                         r"|quashed|quash(?:es)?|struck out|strikes? out|rejected|rejects|acquitted|collapsed|failed)\b", re.IGNORECASE)
+                         r"|quashed|quash(?:es)?|struck out|strikes? out|rejected|rejects|acquitted|collapsed|failed(?! to))\b", re.IGNORECASE)
 _LEGAL_ACTION = (r"(?:lawsuits?|suits?|claims?|case|cases|charges?|allegations?|complaints?|action|proceedings|prosecution"
                  r"|appeal|challenge|petition|motion|application|fine|ban|injunction|bid)")
 _PLAINTIFF = _lazy_re(rf"T>(?:'s|’s)\s+(?:[\w-]+\s+){{0,3}}?{_LEGAL_ACTION}\b"
@@ -2568,6 +2569,193 @@ def _frame_score(title: str, text: str, spans: Callable[[str], list[tuple[int, i
     return -0.6 * math.copysign(1.0, verdict) if abs(verdict) >= 0.15 else 0.0
 
 
+# ---- round 8 (branch acc8): rulings, closures, shortlists, hygiene ratings, scare quotes ----
+# Each reads the whole text (at most its first six sentences) and gives the entity a verdict the
+# segment scores miss; gated by substrings so a text without the words costs a few `in` checks.
+# (the words each kind of verdict needs, read from the lower-cased text's words: one set per text)
+_R8_RULING_WORDS = frozenset("uphold upholds upholding upheld against favour favor ordered misleading threw thrown dismissed rejected "
+                             "overturned quashed struck".split())
+_R8_CLOSURE_WORDS = frozenset("closed closes shut shuts shuttered collapsed folded bust under administration pulled ceased stopped "
+                              "withdrew scrapped axed".split())
+_R8_OTHER_WORDS = frozenset("hygiene shortlisted short-listed shortlist finalist finalists".split())
+_R8_WORDS = _R8_RULING_WORDS | _R8_CLOSURE_WORDS | _R8_OTHER_WORDS
+_R8_QUOTE_HINTS = (" '", ' "', "‘", "“", "('", '("')
+_R8_TRAIL = ",.;:!?)'\"’”…"
+_R8_TOKENS = frozenset(w + t for w in _R8_WORDS for t in ("", *_R8_TRAIL, "),", ").", "',", "'.", '",', '".'))  # as split() leaves them
+# A ruling against the entity by whoever judges ("the ombudsman found against them and ordered a
+# full replacement", "the Advertising Standards Authority upheld the complaints", "settled in my
+# favour"): bad for the one ruled on.
+_RULED_AGAINST = _lazy_re(
+    r"\b(?:upheld|upholds|upholding|uphold)\s+(?:the\s+|a\s+|my\s+|our\s+|their\s+|all\s+|\d+\s+|both\s+)?(?:\w+\s+){0,2}?(?:complaints?|claims?|objections?)\b"
+    r"|\b(?:found|ruled|decided|came down)\s+(?:\w+\s+)?against\b|\b(?:a|the)\s+(?:\w+\s+)?(?:ruling|judgment|judgement|decision|finding)\s+against\b|\bsettled\s+(?:\w+\s+){0,2}?in\s+(?:my|our|the customer'?s|the complainant'?s|their)\s+favou?r\b"
+    r"|\bfound in\s+(?:my|our|the customer'?s|the complainant'?s)\s+favou?r\b"
+    r"|\bordered\s+(?:\S+\s+){0,3}?to\s+(?:refund|pay|repay|replace|compensate|reimburse|withdraw|remove|stop|apologi[sz]e)\b"
+    r"|\b(?:claims?|adverts?|ads?|advertising|marketing|statements?)\s+(?:\w+\s+){0,3}?(?:were|was|had been)\s+misleading\b",
+    re.IGNORECASE)
+# A ruling that threw out what was brought against the entity ("the tribunal threw out the residents'
+# complaint", "the council's bid to ban them was rejected by the judge"): good for it.
+_RULED_FOR = _lazy_re(
+    r"\b(?:threw out|thrown out|dismissed|rejected|overturned|quashed|struck out)\s+(?:the\s+|a\s+|an\s+)?(?:[\w'’-]+\s+){0,3}?"
+    r"(?:complaints?|claims?|case|challenge|appeal|objections?|bid|application|lawsuit|action)\b"
+    r"|\b(?:complaints?|claims?|case|challenge|appeal|objections?|bid|application|lawsuit|action)\b(?:\s+[\w'’-]+){0,8}?\s+"
+    r"(?:was|were|has been|have been|got|had been)\s+(?:\w+\s+)?(?:thrown out|dismissed|rejected|overturned|quashed|struck out)\b",
+    re.IGNORECASE)
+# A name as the one who complained or brought the case ("A's complaint was rejected"): not the
+# entity ruled on.
+_R8_BROUGHT = _lazy_re(_TARGET + r"(?:'s|’s)\s+(?:[\w-]+\s+){0,2}?(?:complaints?|claims?|case|challenge|appeal|objections?|bid|application|lawsuit)\b"
+                       r"|\b(?:complaints?|claims?|case|challenge|appeal|objections?|bid|application|lawsuit)\s+(?:\w+\s+){0,3}?(?:from|by|of)\s+"
+                       + _TARGET + r"|" + _TARGET + r"\s+(?:had\s+|has\s+|have\s+)?(?:filed|brought|lodged|launched|raised)\b", re.IGNORECASE)
+# A rival's closure told as the time of a change ("Since A closed its last branch, B has had queues
+# out the door", "When A shut down its photo service, … many landed at B", "After rival A collapsed
+# into administration, B hired 90 of its staff"): bad for the one that closed; good for a name in
+# the rest of the sentence or the next when that part tells a gain.
+_CLOSURE = _lazy_re(
+    r"\b(?i:since|when|after|now that|ever since|once)\s+(?:(?i:the|rival|its|their|our|local)\s+){0,3}"
+    r"(?:[\w&'’-]+\s+){0,7}?"
+    r"(?i:closed|closes|shut|shuts|shuttered|collapsed|folded|went bust|went under|went into administration|entered administration"
+    r"|pulled out|ceased trading|stopped trading|stopped (?:\w+ing)|withdrew|scrapped|axed)\b")
+_CLOSURE_GAIN = _lazy_re(
+    r"\b(?:queues?|queuing|queueing|doubled|tripled|rammed|packed|busier|flocked|drifted|landed at|moved to|moved across|switched to"
+    r"|signed up|picked up|snapped up|hired|taken over|took over|taking over|boom(?:ed|ing)?|go-to|surge[ds]?|jumped|soared|record|more customers"
+    r"|new (?:customers|members|patients|clients|pupils|students|passengers|users)|winning|won|took on|taken on|taking on|stepped (?:in|up)"
+    r"|never been (?:more|better|busier))\b", re.IGNORECASE)
+# Short-listed, finalists: good news for the one named.
+_SHORTLIST = _lazy_re(r"\b(?:shortlisted|short-listed|on the shortlist|made the shortlist|named (?:as )?(?:a |one of the )?finalists?"
+                      r"|(?:is|are|was|were) (?:a |one of the |among the )?finalists?)\b", re.IGNORECASE)
+_NOT_SHORTLIST = _lazy_re(r"\b(?:not|n't|never|failed to|missed out|dropped from|removed from|off the)\b(?:\s+\S+){0,3}?\s*(?:shortlist|finalist)",
+                          re.IGNORECASE)
+# Food hygiene ratings (0 to 5): "a zero hygiene rating", "a hygiene rating of one", "a five-star
+# hygiene rating".
+_HYGIENE = _lazy_re(r"\b(zero|0|one|1|two|2|four|4|five|5)(?:[- ]star)?\s+(?:food\s+)?hygiene\s+(?:rating|score)"
+                    r"|\bhygiene\s+(?:rating|score)\s+(?:of\s+|down to\s+|cut to\s+|to\s+)?(zero|0|one|1|two|2|four|4|five|5)\b"
+                    r"|\b(?:rated|scored)\s+(zero|0|one|1|two|2|four|4|five|5)\s+(?:out of (?:five|5)\s+)?for\s+(?:food\s+)?hygiene\b"
+                    r"|\bhygiene\s+(?:rating|score)\b[^.;]{0,60}?\b(?:it'?s|it is|is|was|at|got|gets)\s+(?:a\s+|just\s+|only\s+)?(zero|0|one|1|two|2|four|4|five|5)\b",
+                    re.IGNORECASE)
+_HYGIENE_VALUE = {"zero": -0.6, "0": -0.6, "one": -0.6, "1": -0.6, "two": -0.5, "2": -0.5, "four": 0.4, "4": 0.4, "five": 0.5,
+                  "5": 0.5}
+# A claim in scare quotes ("A's 'ultrafast' package", "'priority' delivery", "the 'complimentary
+# Wi-Fi'", "finally 'consulting'"): a short lower-case phrase in quotes, not a message the device
+# shows or words someone said, inside a sentence that praises: the praise is sarcastic.
+_SCARE = _lazy_re(r"(?<![\w'’])(?:'|‘|\"|“)([A-Za-z][A-Za-z0-9 -]{2,44}?)(?:'|’|\"|”)(?![\w'’])")
+_SCARE_NOT_BEFORE = _lazy_re(r"(?:\b(?:said|says|say|saying|told|tells|tell|reads?|showing|shows|shown|displays?|displaying|message|error|says"
+                             r"|labelled|labeled|marked|titled|called|named|typed|type|select|choose|tap|click|press|hit|option|setting|menu"
+                             r"|button|mode|word|words|phrase|term|reply|replied|answer|answered|response|responded|wrote|writes"
+                             r"|got|gets|given|awarded|earned|achieved|received|rated|graded|judged)\b|[:,])\s*$",
+                             re.IGNORECASE)
+_SCARE_LABEL_AFTER = _lazy_re(r"\s*(?:mode|setting|settings|button|option|menu|tab|feature|light|icon|screen|warning|message|error|prompt|setting)\b",
+                              re.IGNORECASE)
+_SCARE_PRAISE = _lazy_re(r"\b(?:love|loved|loving|glad|pleased|happy|thrilled|appreciate[ds]?|appreciating|wonderful|great|brilliant|fantastic|genius|lovely|delighted"
+                         r"|thanks|thank|cheers|impressed|amazing|superb|excellent|perfect|nice|worth every|really (?:pays|works|helps)"
+                         r"|very (?:peaceful|helpful|reassuring|useful)|in action|so much for|what a|nothing says|oh great|masterful|touching|truly|five stars|5 stars|10/10|ten out of ten|top marks|well done|bravo)\b", re.IGNORECASE)
+# ... unless the text says the claim held ("actually honoured", "lived up to it") or a fix
+_SCARE_AFFIRM = _lazy_re(r"\b(?:actually|really (?:is|was|are|were|does|did)|as promised|lived up|lives up|live up|honou?red|delivered on"
+                         r"|true to (?:its|their|his|her) word)\b", re.IGNORECASE)
+_SCARE_CLAIM_WORDS = frozenset("ultrafast superfast fast faster express priority premium complimentary free special quiet peaceful "
+                               "luxury luxurious unlimited quick speedy instant seamless easy hassle-free guaranteed fresh homemade "
+                               "home-made handmade eco green safe secure reliable friendly customer service support consulting "
+                               "consultation improvement improvements upgrade upgraded exclusive vip deluxe boutique rural retreat "
+                               "offer deal bargain care caring personal same-day next-day refurbished renovated improvements improved new simple "
+                               "convenience convenient loyal loyalty tranquil serene modern spacious cosy authentic artisan gourmet "
+                               "guarantee guaranteed priority comfort fastest best".split())
+
+
+_SCARE_SCORE = -0.45  # the verdict of a claim in scare quotes: sarcasm (a rating written beside it is not the writer's)
+
+
+def _scare_claim(sentence: str, after: str, engine: Engine) -> bool:
+    """Does the sentence put a claim in scare quotes (see _SCARE) while it or the next one (after)
+    praises?"""
+    for m in _SCARE.finditer(sentence):
+        before = sentence[max(0, m.start() - 40):m.start()]
+        if _SCARE_NOT_BEFORE.search(before) and not before.rstrip().lower().endswith("really said"):
+            break  # words said, shown or awarded: so are the other quotes of the sentence ("got 'good', and 'outstanding'")
+        if _SCARE_LABEL_AFTER.match(sentence, m.end()):
+            continue
+        quoted = m.group(1)
+        words = quoted.replace("-", " ").split()
+        if len(words) > 6 or (quoted[0].isupper() and len(words) == 1):
+            continue
+        if _SCARE_CLAIM_WORDS.isdisjoint(w.lower() for w in words) and engine.score(quoted) <= 0.2:
+            continue
+        if _SCARE_PRAISE.search(sentence) or _SCARE_PRAISE.search(after) or engine.score(sentence + " " + after) < 0.05:
+            return True  # praise beside it, or nothing good said outside it
+    return False
+
+
+@functools.lru_cache(maxsize=32)  # one text, all the entities it mentions
+def _r8_gate(text: str) -> tuple[frozenset[str], bool]:
+    """The words of _R8_WORDS in the text, and whether it has a quote that may open a scare quote."""
+    hits = _R8_TOKENS.intersection(text.lower().split())
+    return (frozenset(h.rstrip(_R8_TRAIL) for h in hits) if hits else hits,
+            text[:1] in ("'", '"') or any(h in text for h in _R8_QUOTE_HINTS))
+
+
+def _round8_verdict(text: str, spans: Callable[[str], list[tuple[int, int]]], engine: Engine) -> float:
+    """Round 8's verdicts for the entity over the whole text (0.0: none): a ruling against it or
+    for it, a closure it made or gained from, a shortlist, a hygiene rating, a claim of its in
+    scare quotes beside praise."""
+    sentences = _split_cached(text)[:6]
+    if len(sentences) == 6:  # the verdicts read the first six sentences only
+        text = text[:text.find(sentences[5]) + len(sentences[5])]
+    words, quote = _r8_gate(text)
+    if not words and not quote:
+        return 0.0
+    low = text.lower()
+    hygiene = "hygiene" in words
+    shortlist = not words.isdisjoint(("shortlisted", "short-listed", "shortlist", "finalist", "finalists"))
+    closure = not _R8_CLOSURE_WORDS.isdisjoint(words)
+    ruling = not _R8_RULING_WORDS.isdisjoint(words)
+    named = [k for k, s in enumerate(sentences) if spans(s)]
+    if not named:
+        return 0.0
+    verdict = 0.0
+    if hygiene:
+        m = _HYGIENE.search(text)
+        if m:
+            value = next(g for g in m.groups() if g)
+            return _HYGIENE_VALUE[value.lower()]
+    if shortlist:
+        for k in named:
+            if _SHORTLIST.search(sentences[k]) and not _NOT_SHORTLIST.search(sentences[k]):
+                return 0.5
+    for k in named if closure else ():  # closures: the one that closed, and who gained
+        sentence = sentences[k]
+        for m in _CLOSURE.finditer(sentence):
+            clause_end = sentence.find(",", m.end())
+            clause = sentence[m.start():m.end() if clause_end < 0 else clause_end]
+            own = [a for a, _b in spans(sentence)]
+            if any(m.start() <= a < m.end() for a in own):
+                return -0.5
+            rest = sentence[m.end() if clause_end < 0 else clause_end:] + " " + " ".join(sentences[k + 1:k + 2])
+            if own and all(a >= m.end() for a in own) and _CLOSURE_GAIN.search(rest) and clause:
+                return 0.5
+        if k and _CLOSURE.search(sentences[k - 1]) and not spans(sentences[k - 1]) and _CLOSURE_GAIN.search(sentence):
+            return 0.5  # "When A shut down its service, many scrambled. Many landed at B."
+    for k in range(len(sentences)) if ruling else ():  # rulings, in a sentence naming the entity or after one
+        sentence = sentences[k]
+        if not (k in named or (k - 1) in named):
+            continue
+        marked = sentence
+        for a, b in reversed(spans(sentence)):
+            marked = marked[:a] + _TARGET + marked[b:]
+        if _TARGET in marked and _R8_BROUGHT.search(marked) and not _RULED_AGAINST.search(marked):
+            continue
+        if _RULED_AGAINST.search(sentence):
+            verdict = -0.5
+            break
+        if _RULED_FOR.search(sentence):
+            verdict = 0.5
+            break
+    if verdict:
+        return verdict
+    if quote and not _SCARE_AFFIRM.search(text) \
+            and _FIXES.isdisjoint(_WORD_RE.findall(low)):
+        for k in named:
+            if _scare_claim(sentences[k], sentences[k + 1] if k + 1 < len(sentences) else "", engine):
+                return _SCARE_SCORE
+    return 0.0
+
+
 @dataclass(slots=True)
 class RulesTrace:
     """What the rules computed on the way to a targeted score, for the learned layer
@@ -2708,6 +2896,10 @@ def rules_toward(title: str, text: str, spans: Callable[[str], list[tuple[int, i
             text_score *= 0.1  # round 7: the entity is only where it happened ("in front of the A arcade")
     if orm and not roles and text_score and abs(text_score) < 0.5 and _called_mixed(text):
         text_score *= 0.1  # round 7: the writer calls it mixed ("swings and roundabouts", "a mixed bag")
+    if orm and not roles and (r8 := _round8_verdict(text, spans, engine)) and not (text_score * r8 > 0 and abs(text_score) >= abs(r8)):
+        text_score, weight = r8, weight or 1.0  # round 8: a ruling, a closure, a shortlist, a hygiene rating, scare quotes
+        sarcastic = sarcastic or r8 == _SCARE_SCORE
+        evidence.append((text[:300], r8))
     if orm and not roles and abs(text_score) < 0.05 and not getattr(_IN_FRAME, "active", False):
         framed = _frame_score(title, text, spans, engine, max_sentences, lang)  # round 6: "A vs B: B won"
         if framed:
