@@ -49,7 +49,6 @@ import argparse
 import math
 import re
 import sys
-import time
 from collections import Counter
 from pathlib import Path
 
@@ -429,24 +428,10 @@ def main() -> None:
     p.add_argument("--experts", default="tweets", choices=("tweets", "all"))
     a = p.parse_args()
     rows, base = tv.load()
-    salts = [int(s) for s in a.salts.split(",")]
     cache: dict = {}
-    for variant in a.variants.split(","):
-        t0 = time.process_time()
-        per = {c: [] for c in sf.CORPORA}
-        for salt in salts:
-            m = tv.margins(rows, base, cross_validate(rows, variant, salt, cache, a.experts, base["vader"]))
-            for c in sf.CORPORA:
-                per[c].append(m[c])
-        cells = []
-        for c in sf.CORPORA:
-            rs = [x[0] for x in per[c]]
-            fs = [x[1] for x in per[c]]
-            cells.append(f"{c[:6]} r {np.mean(rs):+.4f} F1 {np.mean(fs):+.4f} [{min(fs):+.3f}]")
-        tw = per["tweets"]
-        print(f"{variant:24s} {a.experts:6s} | " + " | ".join(cells) + " | tweets F1 by salt "
-              + " ".join(f"{x[1]:+.3f}" for x in tw) + f" | {time.process_time() - t0:.0f}s CPU", flush=True)
-
+    tv.report(rows, base, a.variants, a.salts,
+              lambda variant, salt: cross_validate(rows, variant, salt, cache, a.experts, base["vader"]),
+              label=f"{a.experts:6s} ", width=24, minima=True)
 
 if __name__ == "__main__":
     main()

@@ -439,6 +439,28 @@ def margins(rows: list[dict], base: dict[str, list[float]], preds: list[float]) 
     return out
 
 
+def report(rows: list[dict], base: dict[str, list[float]], variants: str, salts: str,
+           predict, label: str = "", width: int = 28, minima: bool = False) -> None:
+    """For each variant (comma-separated), the margins over the best baseline, mean over the
+    salts (comma-separated), of ``predict(variant, salt)``'s out-of-fold scores: a line each."""
+    salt_list = [int(s) for s in salts.split(",")]
+    for variant in variants.split(","):
+        t0 = time.process_time()
+        per: dict[str, list[tuple[float, float]]] = {c: [] for c in sf.CORPORA}
+        for salt in salt_list:
+            m = margins(rows, base, predict(variant, salt))
+            for c in sf.CORPORA:
+                per[c].append(m[c])
+        cells = []
+        for c in sf.CORPORA:
+            rs = [x[0] for x in per[c]]
+            fs = [x[1] for x in per[c]]
+            cells.append(f"{c[:6]} r {np.mean(rs):+.4f} F1 {np.mean(fs):+.4f}" + (f" [{min(fs):+.3f}]" if minima else ""))
+        tw = per["tweets"]
+        print(f"{variant:{width}s} {label}| " + " | ".join(cells) + " | tweets F1 by salt "
+              + " ".join(f"{x[1]:+.3f}" for x in tw) + f" | {time.process_time() - t0:.0f}s CPU", flush=True)
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--salts", default="0,1,2,3,4")
@@ -448,24 +470,8 @@ def main() -> None:
     if any("chars" in v for v in a.variants.split(",")):
         for r in rows:  # every text: the tweets expert scores any text the style model thinks may be one
             r["chars"] = char_grams(r["text"])
-    salts = [int(s) for s in a.salts.split(",")]
     cache: dict = {}
-    for variant in a.variants.split(","):
-        t0 = time.process_time()
-        per = {c: [] for c in sf.CORPORA}
-        for salt in salts:
-            m = margins(rows, base, cross_validate(rows, variant, salt, cache))
-            for c in sf.CORPORA:
-                per[c].append(m[c])
-        cells = []
-        for c in sf.CORPORA:
-            rs = [x[0] for x in per[c]]
-            fs = [x[1] for x in per[c]]
-            cells.append(f"{c[:6]} r {np.mean(rs):+.4f} F1 {np.mean(fs):+.4f}")
-        tw = per["tweets"]
-        print(f"{variant:28s} | " + " | ".join(cells) + " | tweets F1 by salt "
-              + " ".join(f"{x[1]:+.3f}" for x in tw) + f" | {time.process_time() - t0:.0f}s CPU", flush=True)
-
+    report(rows, base, a.variants, a.salts, lambda variant, salt: cross_validate(rows, variant, salt, cache))
 
 if __name__ == "__main__":
     main()
