@@ -2250,6 +2250,11 @@ def _evidence6(chunk: str, lowered: str, present: set[str], s: float, ev: float,
         return min(s, -0.4)  # round 7: "Thanks A for the 3-hour delay"
     if not ev and not ruled and abs(s) < 0.4 and lowered.lstrip("\"'([ ")[:3] in _INSTRUCTION_STARTS and _INSTRUCTION.match(lowered):
         return s * 0.1  # round 7: "If your A boiler shows error E1, check the pressure first"
+    if abs(s) < 0.6 and _FIRST_PERSON9.isdisjoint(present) \
+            and lowered.lstrip("\"'([ ")[:3] in _INSTRUCTION_STARTS and _INSTRUCTION.match(lowered):
+        return s * 0.1  # round 9: the condition is a fault ("If your A won't connect, unplug it")
+    if s < 0.4 and not _DOWN_WORDS9.isdisjoint(present) and _less_of_a_bad(lowered):
+        return max(s, 0.4)  # round 9: good news told as less of a bad thing ("cut the salt by 25%")
     if abs(s) < 0.7 and not _REASSURE_WORDS.isdisjoint(present) and _REASSURE.search(lowered):
         return s * 0.05
     if abs(s) < 0.4 and not ruled and not _POLICY_WORDS.isdisjoint(present) and _POLICY.search(lowered):
@@ -2356,6 +2361,31 @@ _MIXED_HINTS = ("ixed", "oundabouts", "of both", "ros and cons", "iddle of the r
 def _called_mixed(text: str) -> bool:
     """Does the text call its verdict mixed (_MIXED_VERDICT; substring hints first)?"""
     return any(h in text for h in _MIXED_HINTS) and _MIXED_VERDICT.search(text) is not None
+
+
+
+# Round 9: a tip whose condition is a fault is advice too, when nobody tells their own case.
+_FIRST_PERSON9 = frozenset("i i'm i've me my mine we we've our us".split())
+# Round 9: good news told as cutting a bad thing ("A has cut the salt in its soups by 25%", "halved
+# the number of late trains", "the fewest complaints of any large lender"): a verb of lowering,
+# done (not "to cut", not failed or refused), within a few words of something nobody wants more of.
+_DOWN_WORDS9 = frozenset("cut cuts reduced reduces lowered lowers halved halves slashed slashes trimmed "
+                         "fewest lowest".split())
+_BAD_AMOUNT9 = (r"(?:salt|sugar|fat|calories|emissions|carbon|co2|pollution|leakage|leaks|waste|plastic|complaints"
+                r"|delays|cancellations|waiting (?:times|lists)|wait(?:ing)? times|queues|errors|defects|accidents|injuries"
+                r"|fraud|outages|faults|breakdowns|late \w+)")
+_LESS_BAD9 = _lazy_re(r"(?<!\bto )(?<!\bnot )\b(?:cut|cuts|reduced|reduces|lowered|lowers|halved|halves|slashed|slashes|trimmed)"
+                      r"\s+(?:[\w'%-]+\s+){0,5}?" + _BAD_AMOUNT9 + r"\b"
+                      r"|\b(?:fewest|lowest (?:rate|number|level|share) of)\s+(?:[\w'-]+\s+){0,2}?" + _BAD_AMOUNT9 + r"\b"
+                      r"|\blowest (?:complaints?|emissions?|accident|injury|error|fault|leakage) (?:rates?|levels?|figures?)\b")
+_NOT_DONE9 = _lazy_re(r"\b(?:fail(?:ed|s)?|refus(?:ed|es)|not|never|n't|missed|promis(?:ed|es)|pledg(?:ed|es)|plans?|aims?|vow(?:ed|s)|ordered|told|urged)\b")
+
+
+def _less_of_a_bad(lowered: str) -> bool:
+    """Round 9: does the segment tell less of a bad thing, done (_LESS_BAD9, nothing before it that
+    says it was not done or only promised)?"""
+    m = _LESS_BAD9.search(lowered)
+    return m is not None and not _NOT_DONE9.search(lowered, 0, m.start())
 
 
 _INSTRUCTION_STARTS = frozenset(("if ", "to ", "whe", "bef"))
