@@ -1,0 +1,41 @@
+"""Round 9's targeted rules (sentiment._evidence6): a troubleshooting tip whose condition is a fault
+is advice, not a verdict; good news told as less of a bad thing (a lowering verb before something
+nobody wants more of). Wording in none of the data sets, invented names; each rule with a case it
+must leave alone. Checked on the rules alone (rules_toward): the learned layer is re-fitted on top."""
+
+from __future__ import annotations
+
+import pytest
+
+from orm_desktop.analysis import sentiment as S
+from orm_desktop.ingest.query import EntityQuery
+
+
+def rules_label(text: str, entity: str = "Quenby") -> str:
+    return S.rules_toward("", text, EntityQuery.parse(f'"{entity}"').spans)[0].label
+
+
+@pytest.mark.parametrize(("text", "label"), [
+    # a tip under a condition that is a fault: advice
+    ("If your Quenby Hub won't connect, unplug it, hold the reset button and wait for the blue light.", "neutral"),
+    ("If your Quenby Hub keeps dropping the signal, restart it and move it away from the microwave.", "neutral"),
+    # ... but not when the writer tells their own case
+    ("If your Quenby Hub breaks like mine did, return it for a refund.", "negative"),
+])
+def test_fault_conditions_in_tips(text, label):
+    assert rules_label(text, "Quenby Hub") == label
+
+
+@pytest.mark.parametrize(("text", "label"), [
+    ("Quenby has cut the sugar in its cereals by 30%, ahead of the new rules.", "positive"),
+    ("Quenby reduced waiting times at its clinics by a third last year.", "positive"),
+    ("Quenby has halved the number of late trains since January.", "positive"),
+    ("Quenby recorded the fewest complaints of any large lender this year.", "positive"),
+    ("Quenby has the lowest rate of customer complaints among big insurers.", "positive"),
+    # cutting what people want more of, or only failing or promising to cut, is not good news
+    ("Quenby has cut 300 jobs at its Leeds plant.", "negative"),
+    ("Quenby cut its dividend after a weak year.", "negative"),
+    ("Quenby failed to reduce delays despite the new timetable.", "negative"),
+])
+def test_less_of_a_bad_thing(text, label):
+    assert rules_label(text) == label
