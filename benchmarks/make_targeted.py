@@ -379,11 +379,11 @@ def main() -> None:
         w.writeheader()
         w.writerows(data)
     by = {sp: sum(r["split"] == sp for r in data) for sp in ("dev", "test", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6",
-                                                  "dev14", "fresh8", "dev16", "fresh9", "dev17", "fresh10")}
+                                                  "dev14", "fresh8", "dev16", "fresh9", "dev17", "fresh10", "dev18", "fresh11")}
     print(f"wrote {OUT}: {len(data)} pairs ({by['dev']} dev, {by['test']} test, {by['fresh']} fresh, "
           f"{by['fresh2']} fresh2, {by['fresh3']} fresh3, {by['fresh4']} fresh4, {by['fresh5']} fresh5, "
           f"{by['fresh6']} fresh6, {by['dev14']} dev14, {by['fresh8']} fresh8, {by['dev16']} dev16, {by['fresh9']} fresh9, "
-          f"{by['dev17']} dev17, {by['fresh10']} fresh10)")
+          f"{by['dev17']} dev17, {by['fresh10']} fresh10, {by['dev18']} dev18, {by['fresh11']} fresh11)")
 
 
 if __name__ == "__main__":
