@@ -19,8 +19,13 @@ def rules_label(text: str, entity: str = "Quenby") -> str:
     # a tip under a condition that is a fault: advice
     ("If your Quenby Hub won't connect, unplug it, hold the reset button and wait for the blue light.", "neutral"),
     ("If your Quenby Hub keeps dropping the signal, restart it and move it away from the microwave.", "neutral"),
-    # ... but not when the writer tells their own case
+    ("Handy tip for anyone with a Quenby Hub: if it won't pair with the app, switch your phone to 2.4 GHz only.", "neutral"),
+    ("If the Quenby Hub shows E4, that's the aerial sensor. Power it off for a minute.", "neutral"),
+    ("For anyone whose Quenby Hub refuses to log in: clear the app cache rather than reinstalling.", "neutral"),
+    ("if ur Quenby Hub won't start, close the app fully and try again. worked for me", "neutral"),
+    # ... but not when the writer tells their own case, or a let-down follows the condition
     ("If your Quenby Hub breaks like mine did, return it for a refund.", "negative"),
+    ("If your Quenby Hub order is late again, don't bother calling, they never answer.", "negative"),
 ])
 def test_fault_conditions_in_tips(text, label):
     assert rules_label(text, "Quenby Hub") == label
@@ -32,6 +37,11 @@ def test_fault_conditions_in_tips(text, label):
     ("Quenby has halved the number of late trains since January.", "positive"),
     ("Quenby recorded the fewest complaints of any large lender this year.", "positive"),
     ("Quenby has the lowest rate of customer complaints among big insurers.", "positive"),
+    ("Quenby reports that card fraud losses among its members fell by 40% after the new checks.", "positive"),
+    ("Quenby reports a 30% fall in staff turnover across its branches.", "positive"),
+    ("Quenby reduced the time taken to process a claim from a month to a week.", "positive"),
+    ("Quenby announced that all its tariffs will be reduced by 5% from June.", "positive"),
+    ("Quenby shares fell by 10% on the news.", "negative"),
     # cutting what people want more of, or only failing or promising to cut, is not good news
     ("Quenby has cut 300 jobs at its Leeds plant.", "negative"),
     ("Quenby cut its dividend after a weak year.", "negative"),

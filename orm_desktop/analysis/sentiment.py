@@ -2250,9 +2250,6 @@ def _evidence6(chunk: str, lowered: str, present: set[str], s: float, ev: float,
         return min(s, -0.4)  # round 7: "Thanks A for the 3-hour delay"
     if not ev and not ruled and abs(s) < 0.4 and lowered.lstrip("\"'([ ")[:3] in _INSTRUCTION_STARTS and _INSTRUCTION.match(lowered):
         return s * 0.1  # round 7: "If your A boiler shows error E1, check the pressure first"
-    if abs(s) < 0.6 and _FIRST_PERSON9.isdisjoint(present) \
-            and lowered.lstrip("\"'([ ")[:3] in _INSTRUCTION_STARTS and _INSTRUCTION.match(lowered):
-        return s * 0.1  # round 9: the condition is a fault ("If your A won't connect, unplug it")
     if s < 0.4 and not _DOWN_WORDS9.isdisjoint(present) and _less_of_a_bad(lowered):
         return max(s, 0.4)  # round 9: good news told as less of a bad thing ("cut the salt by 25%")
     if abs(s) < 0.7 and not _REASSURE_WORDS.isdisjoint(present) and _REASSURE.search(lowered):
@@ -2358,26 +2355,59 @@ _MIXED_HINTS = ("ixed", "oundabouts", "of both", "ros and cons", "iddle of the r
                 "ood and bad", "roadly flat")
 
 
+# Round 9: a troubleshooting tip: the text opens (after a lead-in such as "Quick tip for A owners:")
+# with a fault as a condition and then what to do or what it means ("if it won't pair, switch…",
+# "If the A hob shows E4, that's the pan sensor"), or "For anyone whose A … : clear the cache";
+# nobody tells their own case (first person only in a "worked for me" after it).
+_TIP_DO = (r"(?:just |simply |first |then |always |try )?(?:check|make sure|ensure|press|hold|tap|click|select|go|open|turn|switch"
+           r"|unplug|plug|restart|reboot|reset|remove|clean|descale|preheat|empty|update|log|sign|enter|contact|call|ring|email"
+           r"|try|disable|enable|clear|close|format|power|use|move|wait|delete|reinstall|change|set|swap|replace|disconnect"
+           r"|reconnect|pair|charge|give|put|take|lock|run|it's|it’s|it is|that's|that’s|that is|this is)\b")
+_FAULT_TIP = _lazy_re(r"^\W*(?:[^:.!?]{0,80}(?:tip|psa|owners|anyone|users)\b[^:.!?]{0,60}:\s*)?"
+                      r"(?:(?:if|when) (?:your|ur|the|an?|it|its)\b[^,;:.!?]{3,80}?[,:]\s*" + _TIP_DO
+                      + r"|for anyone (?:whose|with|who)\b[^:.!?]{3,80}:\s*" + _TIP_DO + r")", re.IGNORECASE)
+_TIP_FIRST_PERSON = _lazy_re(r"\b(?:i|i'm|i've|me|my|mine|we|our|us)\b", re.IGNORECASE)
+_TIP_WORKED = _lazy_re(r"\b(?:worked|fixed|sorted|did the trick)\b", re.IGNORECASE)
+_TIP_LETDOWN = _lazy_re(r"\b(?:wait(?:s|ed|ing)? (?:an? |\d|for (?:an? |\d|hours|days|weeks|ages|ever)|hours|days|weeks|ages|forever)"
+                        r"|on hold|never|don't bother|do not bother|good luck|useless)", re.IGNORECASE)
+
+
+def _fault_tip(sentences: list[str]) -> bool:
+    """Round 9: does the text open as a troubleshooting tip (_FAULT_TIP), nobody telling their own
+    case?"""
+    first = sentences[0]
+    if first[:3].lower() not in _TIP_STARTS and ":" not in first:
+        return False
+    if not _FAULT_TIP.match(first) or _TIP_LETDOWN.search(first):
+        return False
+    return all(not _TIP_FIRST_PERSON.search(_TIP_WORKED.split(x, 1)[0]) for x in sentences[:4])
+
+
+_TIP_STARTS = frozenset(("if ", "whe", "for"))
+
 def _called_mixed(text: str) -> bool:
     """Does the text call its verdict mixed (_MIXED_VERDICT; substring hints first)?"""
     return any(h in text for h in _MIXED_HINTS) and _MIXED_VERDICT.search(text) is not None
 
 
 
-# Round 9: a tip whose condition is a fault is advice too, when nobody tells their own case.
-_FIRST_PERSON9 = frozenset("i i'm i've me my mine we we've our us".split())
 # Round 9: good news told as cutting a bad thing ("A has cut the salt in its soups by 25%", "halved
 # the number of late trains", "the fewest complaints of any large lender"): a verb of lowering,
 # done (not "to cut", not failed or refused), within a few words of something nobody wants more of.
 _DOWN_WORDS9 = frozenset("cut cuts reduced reduces lowered lowers halved halves slashed slashes trimmed "
-                         "fewest lowest".split())
+                         "fewest lowest fell dropped falls drops reduction fall drop decrease".split())
 _BAD_AMOUNT9 = (r"(?:salt|sugar|fat|calories|emissions|carbon|co2|pollution|leakage|leaks|waste|plastic|complaints"
-                r"|delays|cancellations|waiting (?:times|lists)|wait(?:ing)? times|queues|errors|defects|accidents|injuries"
-                r"|fraud|outages|faults|breakdowns|late \w+)")
+                r"|delays|cancellations|waiting lists|(?:waiting|wait|repair|response|journey|delivery|queue|processing"
+                r"|turnaround|handling) times?|queues|errors|defects|accidents|injuries|fraud(?: losses)?|losses|turnover"
+                r"|outages|faults|breakdowns|late \w+|missed \w+|(?:average )?time (?:taken )?to \w+)")
+# a lowering the entity did: the price it charges too ("will cut its tariffs by 4%")
 _LESS_BAD9 = _lazy_re(r"(?<!\bto )(?<!\bnot )\b(?:cut|cuts|reduced|reduces|lowered|lowers|halved|halves|slashed|slashes|trimmed)"
-                      r"\s+(?:[\w'%-]+\s+){0,5}?" + _BAD_AMOUNT9 + r"\b"
+                      r"\s+(?:[\w'%-]+\s+){0,5}?(?:" + _BAD_AMOUNT9 + r"|(?:prices|tariffs|fees|fares|charges))\b"
+                      r"|\b(?:tariffs|prices|fees|fares|charges) (?:will be |have been |are being )?(?:reduced|cut|lowered) by\b"
                       r"|\b(?:fewest|lowest (?:rate|number|level|share) of)\s+(?:[\w'-]+\s+){0,2}?" + _BAD_AMOUNT9 + r"\b"
-                      r"|\blowest (?:complaints?|emissions?|accident|injury|error|fault|leakage) (?:rates?|levels?|figures?)\b")
+                      r"|\blowest (?:complaints?|emissions?|accident|injury|error|fault|leakage) (?:rates?|levels?|figures?)\b"
+                      r"|\b(?:reduction|fall|drop|decrease|cut) (?:in|of) (?:[\w'-]+\s+){0,2}?" + _BAD_AMOUNT9 + r"\b"
+                      r"|\b" + _BAD_AMOUNT9 + r"(?: [\w'-]+){0,3}? (?:fell|dropped|falls|drops|decreased|was cut|were cut|were halved|was halved) by\b")
 _NOT_DONE9 = _lazy_re(r"\b(?:fail(?:ed|s)?|refus(?:ed|es)|not|never|n't|missed|promis(?:ed|es)|pledg(?:ed|es)|plans?|aims?|vow(?:ed|s)|ordered|told|urged)\b")
 
 
@@ -2926,6 +2956,8 @@ def rules_toward(title: str, text: str, spans: Callable[[str], list[tuple[int, i
             text_score *= 0.1  # round 7: the entity is only where it happened ("in front of the A arcade")
     if orm and not roles and text_score and abs(text_score) < 0.5 and _called_mixed(text):
         text_score *= 0.1  # round 7: the writer calls it mixed ("swings and roundabouts", "a mixed bag")
+    if orm and not roles and text_score and abs(text_score) < 0.6 and sentences and _fault_tip(sentences):
+        text_score *= 0.05  # round 9: a troubleshooting tip ("If your A won't pair, switch to 2.4 GHz")
     if orm and not roles and (r8 := _round8_verdict(text, spans, engine)) and not (text_score * r8 > 0 and abs(text_score) >= abs(r8)):
         text_score, weight = r8, weight or 1.0  # round 8: a ruling, a closure, a shortlist, a hygiene rating, scare quotes
         sarcastic = sarcastic or r8 == _SCARE_SCORE
