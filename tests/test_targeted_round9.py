@@ -49,3 +49,16 @@ def test_fault_conditions_in_tips(text, label):
 ])
 def test_less_of_a_bad_thing(text, label):
     assert rules_label(text) == label
+
+
+@pytest.mark.parametrize(("text", "label"), [
+    # thanks or praise for something named in scare quotes: sarcasm
+    ('Hats off to Quenby for their clever "upgrade" that made the app twice as slow.', "negative"),
+    ('Really appreciated how Quenby "carefully handled" my parcel by dropping it off a van.', "negative"),
+    ('Ah yes, the famous Quenby "price freeze", where the price goes up every spring.', "negative"),
+    # ... not plain thanks, not when the claim held
+    ("Hats off to Quenby for the quick refund.", "positive"),
+    ('Kudos to Quenby for their "no quibble" returns, which really did mean no quibbles. Brilliant.', "positive"),
+])
+def test_thanks_for_a_claim_in_scare_quotes(text, label):
+    assert rules_label(text) == label

@@ -2385,6 +2385,32 @@ def _fault_tip(sentences: list[str]) -> bool:
 
 _TIP_STARTS = frozenset(("if ", "whe", "for"))
 
+# Round 9: thanks or praise addressed to the entity for something it calls by a name in scare
+# quotes ("Hats off to A for their innovative "feature" of a sloping staircase", "Ah yes, the famous
+# A "price promise"", "Really appreciated how A "carefully packed" my china"): sarcasm. Not "thanks
+# to" as a cause (no "for"), not when the text says the claim held.
+_MOCK_OPEN = _lazy_re(r"^\W*(?:(?:oh|ah|wow|yes|yeah|so|really|huge|special|big|massive|many|a|an|the|i|we|must|(?:i'd|i would|we'd|we would) like to)\W+){0,4}"
+                      r"(?:thanks|thank you|cheers|kudos|props|hats off|(?:round of )?applause|commend|congratulate|congrats|congratulations"
+                      r"|well done|nice one|bravo|appreciated?|famous|top marks|great job|good job)\b", re.IGNORECASE)
+_MOCK_QUOTE = _lazy_re(r"[\"“]([^\"”]{2,40})[\"”]")
+
+
+def _mock_thanks(sentences: list[str], spans: Callable[[str], list[tuple[int, int]]]) -> float:
+    """Round 9: -0.45 when the text opens with thanks or praise for the entity (_MOCK_OPEN, in a
+    sentence naming it) around a short claim in scare quotes; 0.0 otherwise."""
+    if not sentences:
+        return 0.0
+    first = sentences[0]
+    if '"' not in first and "“" not in first or not _MOCK_OPEN.match(first) or not spans(first):
+        return 0.0
+    low = first.lower()
+    if "thanks to" in low and " for " not in low:
+        return 0.0  # "Thanks to A's "Green Homes" scheme, our bills halved": a cause
+    m = _MOCK_QUOTE.search(first)
+    if m is None or len(m.group(1).split()) > 5 or _SCARE_AFFIRM.search(" ".join(sentences[:3])):
+        return 0.0
+    return _SCARE_SCORE
+
 def _called_mixed(text: str) -> bool:
     """Does the text call its verdict mixed (_MIXED_VERDICT; substring hints first)?"""
     return any(h in text for h in _MIXED_HINTS) and _MIXED_VERDICT.search(text) is not None
@@ -2962,6 +2988,9 @@ def rules_toward(title: str, text: str, spans: Callable[[str], list[tuple[int, i
         text_score, weight = r8, weight or 1.0  # round 8: a ruling, a closure, a shortlist, a hygiene rating, scare quotes
         sarcastic = sarcastic or r8 == _SCARE_SCORE
         evidence.append((text[:300], r8))
+    if orm and not roles and text_score > -0.4 and (r9 := _mock_thanks(sentences, spans)):
+        text_score, weight, sarcastic = r9, weight or 1.0, True  # round 9: thanks for a "feature" in scare quotes
+        evidence.append((text[:300], r9))
     if orm and not roles and abs(text_score) < 0.05 and not getattr(_IN_FRAME, "active", False):
         framed = _frame_score(title, text, spans, engine, max_sentences, lang)  # round 6: "A vs B: B won"
         if framed:
