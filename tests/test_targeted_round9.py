@@ -62,3 +62,15 @@ def test_less_of_a_bad_thing(text, label):
 ])
 def test_thanks_for_a_claim_in_scare_quotes(text, label):
     assert rules_label(text) == label
+
+
+@pytest.mark.parametrize(("text", "label"), [
+    # the entity's building as where someone else's event happened
+    ("Candlelit vigil outside the Quenby Hall tonight, so many people came out for him", "neutral"),
+    ("The march started outside the Quenby Hall and ended at the town hall, where the mayor refused to come out.", "neutral"),
+    # ... not its own premises as the target, not its customers queueing
+    ("Protesters gathered outside Quenby Hall's offices demanding the resignation of its director.", "negative"),
+    ("Dinner at the Quenby Hall was superb, the lamb was perfect.", "positive"),
+])
+def test_the_entity_as_where_an_event_happened(text, label):
+    assert rules_label(text, "Quenby Hall") == label

@@ -2505,7 +2505,16 @@ def _bystander(chunk: str, spans: Callable[[str], list[tuple[int, int]]]) -> boo
     own = spans(chunk)
     return bool(own) and all(_BYSTANDER_BEFORE.search(chunk, max(0, a - 40), a)
                              or (_LANDMARK_AFTER.match(chunk, b) and _LANDMARK_BEFORE.search(chunk, max(0, a - 30), a))
+                             or (_OUTSIDE_BEFORE.search(chunk, max(0, a - 30), a) and chunk[b:b + 2] not in ("'s", "’s")
+                                 and "demand" not in chunk and "against" not in chunk)
                              for a, b in own)
+
+
+# round 9: the entity's building as where someone else's event happened ("the vigil outside the A
+# theatre", "fireworks over the A arena"); not the entity's own premises as a target ("outside A's
+# headquarters demanding …")
+_OUTSIDE_BEFORE = _lazy_re(r"(?<!residents )(?<!protesters )(?<!campaigners )(?<!workers )(?<!staff )(?<!customers )(?<!queues )(?<!queue )"
+                           r"\b(?:outside|over)\s+(?:the\s+|a\s+|an\s+)$", re.IGNORECASE)
 
 
 # round 7: the entity's building as a landmark ("from the A terrace", "by the old A building")
@@ -2564,7 +2573,8 @@ def _place_hint(low: str) -> bool:
             or "across from" in low or "fake" in low or "bogus" in low or "counterfeit" in low or "posing" in low
             or "pretending" in low or "impersonat" in low or "claiming" in low or "front of" in low or "corner from" in low
             or "road from" in low or "top of" in low or " building" in low or " car park" in low or " terrace" in low
-            or " pier" in low or " tower" in low or " rooftop" in low)
+            or " pier" in low or " tower" in low or " rooftop" in low or "outside the" in low or "outside a" in low
+            or "over the" in low)
 
 
 def _featurizer(engine: Engine):  # noqa: ANN202 (sentiment_model.Featurizer, imported lazily)
