@@ -2250,7 +2250,7 @@ def _evidence6(chunk: str, lowered: str, present: set[str], s: float, ev: float,
         return min(s, -0.4)  # round 7: "Thanks A for the 3-hour delay"
     if not ev and not ruled and abs(s) < 0.4 and lowered.lstrip("\"'([ ")[:3] in _INSTRUCTION_STARTS and _INSTRUCTION.match(lowered):
         return s * 0.1  # round 7: "If your A boiler shows error E1, check the pressure first"
-    if s < 0.4 and not _DOWN_WORDS9.isdisjoint(present) and _less_of_a_bad(lowered):
+    if s < 0.4 and not _DOWN_WORDS9.isdisjoint(present) and _less_of_a_bad(lowered, present):
         return max(s, 0.4)  # round 9: good news told as less of a bad thing ("cut the salt by 25%")
     if abs(s) < 0.7 and not _REASSURE_WORDS.isdisjoint(present) and _REASSURE.search(lowered):
         return s * 0.05
@@ -2426,21 +2426,33 @@ _BAD_AMOUNT9 = (r"(?:salt|sugar|fat|calories|emissions|carbon|co2|pollution|leak
                 r"|delays|cancellations|waiting lists|(?:waiting|wait|repair|response|journey|delivery|queue|processing"
                 r"|turnaround|handling) times?|queues|errors|defects|accidents|injuries|fraud(?: losses)?|losses|turnover"
                 r"|outages|faults|breakdowns|late \w+|missed \w+|(?:average )?time (?:taken )?to \w+)")
-# a lowering the entity did: the price it charges too ("will cut its tariffs by 4%")
-_LESS_BAD9 = _lazy_re(r"(?<!\bto )(?<!\bnot )\b(?:cut|cuts|reduced|reduces|lowered|lowers|halved|halves|slashed|slashes|trimmed)"
-                      r"\s+(?:[\w'%-]+\s+){0,5}?(?:" + _BAD_AMOUNT9 + r"|(?:prices|tariffs|fees|fares|charges))\b"
-                      r"|\b(?:tariffs|prices|fees|fares|charges) (?:will be |have been |are being )?(?:reduced|cut|lowered) by\b"
-                      r"|\b(?:fewest|lowest (?:rate|number|level|share) of)\s+(?:[\w'-]+\s+){0,2}?" + _BAD_AMOUNT9 + r"\b"
-                      r"|\blowest (?:complaints?|emissions?|accident|injury|error|fault|leakage) (?:rates?|levels?|figures?)\b"
-                      r"|\b(?:reduction|fall|drop|decrease|cut) (?:in|of) (?:[\w'-]+\s+){0,2}?" + _BAD_AMOUNT9 + r"\b"
-                      r"|\b" + _BAD_AMOUNT9 + r"(?: [\w'-]+){0,3}? (?:fell|dropped|falls|drops|decreased|was cut|were cut|were halved|was halved) by\b")
+# a lowering the entity did: the price it charges too ("will cut its tariffs by 4%"); one pattern per
+# shape, each searched only when a word it needs is in the segment
+_LESS_VERB9 = _lazy_re(r"(?<!\bto )(?<!\bnot )\b(?:cut|cuts|reduced|reduces|lowered|lowers|halved|halves|slashed|slashes|trimmed)"
+                       r"\s+(?:[\w'%-]+\s+){0,5}?(?:" + _BAD_AMOUNT9 + r"|(?:prices|tariffs|fees|fares|charges))\b")
+_LESS_PRICE9 = _lazy_re(r"\b(?:tariffs|prices|fees|fares|charges) (?:will be |have been |are being )?(?:reduced|cut|lowered) by\b")
+_LESS_FEWEST9 = _lazy_re(r"\b(?:fewest|lowest (?:rate|number|level|share) of)\s+(?:[\w'-]+\s+){0,2}?" + _BAD_AMOUNT9 + r"\b"
+                         r"|\blowest (?:complaints?|emissions?|accident|injury|error|fault|leakage) (?:rates?|levels?|figures?)\b")
+_LESS_NOUN9 = _lazy_re(r"\b(?:reduction|fall|drop|decrease|cut) (?:in|of) (?:[\w'-]+\s+){0,2}?" + _BAD_AMOUNT9 + r"\b")
+_LESS_FELL9 = _lazy_re(r"\b" + _BAD_AMOUNT9 + r"(?: [\w'-]+){0,3}? (?:fell|dropped|falls|drops|decreased|was cut|were cut|were halved|was halved) by\b")
+_LESS_VERB_WORDS9 = frozenset("cut cuts reduced reduces lowered lowers halved halves slashed slashes trimmed".split())
+_LESS_FELL_WORDS9 = frozenset("fell dropped falls drops decreased cut halved".split())
+_LESS_NOUN_WORDS9 = frozenset("reduction fall drop decrease cut".split())
 _NOT_DONE9 = _lazy_re(r"\b(?:fail(?:ed|s)?|refus(?:ed|es)|not|never|n't|missed|promis(?:ed|es)|pledg(?:ed|es)|plans?|aims?|vow(?:ed|s)|ordered|told|urged)\b")
 
 
-def _less_of_a_bad(lowered: str) -> bool:
-    """Round 9: does the segment tell less of a bad thing, done (_LESS_BAD9, nothing before it that
+def _less_of_a_bad(lowered: str, present: set[str]) -> bool:
+    """Round 9: does the segment tell less of a bad thing, done (the _LESS_*9 shapes, nothing before it that
     says it was not done or only promised)?"""
-    m = _LESS_BAD9.search(lowered)
+    m = None
+    if not _LESS_VERB_WORDS9.isdisjoint(present):
+        m = _LESS_VERB9.search(lowered) or (_LESS_PRICE9.search(lowered) if " by" in lowered else None)
+    if m is None and ("fewest" in present or "lowest" in present):
+        m = _LESS_FEWEST9.search(lowered)
+    if m is None and not _LESS_NOUN_WORDS9.isdisjoint(present):
+        m = _LESS_NOUN9.search(lowered)
+    if m is None and " by" in lowered and not _LESS_FELL_WORDS9.isdisjoint(present):
+        m = _LESS_FELL9.search(lowered)
     return m is not None and not _NOT_DONE9.search(lowered, 0, m.start())
 
 
