@@ -19,7 +19,10 @@ fitted on; origin round7-dev16) and "fresh9" (never read, held out of the layer'
 origin round7-fresh9); round 8's batch (tests/data/targeted_round8.tsv: ~600 pairs by another session
 that never saw this project, weighted toward the hard cases) split the same way, with its own salt,
 into "dev17" (read, fitted on; origin round8-dev17) and "fresh10" (never read, held out; origin
-round8-fresh10).
+round8-fresh10); round 9's batch (tests/data/targeted_round9.tsv: ~600 pairs by a third outside
+session, weighted toward the cases rounds 7-8 left wrong) split the same way with the salt "round9"
+into "dev18" (read, fitted on; origin round9-dev18) and "fresh11" (never read, held out; origin
+round9-fresh11).
 """
 
 from __future__ import annotations
@@ -300,6 +303,15 @@ def round8_split(first_id: str) -> str:
     return "dev17" if hashlib.sha1(f"round8:{first_id}".encode()).digest()[0] % 2 == 0 else "fresh10"
 
 
+ROUND9 = OUT.with_name("targeted_round9.tsv")
+
+
+def round9_split(first_id: str) -> str:
+    """dev18 or fresh11, by a hash of the id of a text's first row salted with "round9" (its ids
+    restart at 1 too)."""
+    return "dev18" if hashlib.sha1(f"round9:{first_id}".encode()).digest()[0] % 2 == 0 else "fresh11"
+
+
 def rows() -> list[dict]:
     """Round 1 (FAMILIES and FRESH*, all tuned on by now): "dev", their first split kept in
     "origin"; round 2: DEV_LINES to DEV6_LINES "dev", TEST_LINES "test" (never tuned on),
@@ -355,6 +367,8 @@ def rows() -> list[dict]:
     out += round7(out[-1]["id"])  # round 7: dev16 (read, fitted on) and fresh9 (never read)
     if ROUND8.exists():  # round 8: dev17 (read, fitted on) and fresh10 (never read)
         out += round7(out[-1]["id"], ROUND8, round8_split, "round8")
+    if ROUND9.exists():  # round 9: dev18 (read, fitted on) and fresh11 (never read)
+        out += round7(out[-1]["id"], ROUND9, round9_split, "round9")
     return out
 
 
@@ -365,11 +379,11 @@ def main() -> None:
         w.writeheader()
         w.writerows(data)
     by = {sp: sum(r["split"] == sp for r in data) for sp in ("dev", "test", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6",
-                                                  "dev14", "fresh8", "dev16", "fresh9", "dev17", "fresh10")}
+                                                  "dev14", "fresh8", "dev16", "fresh9", "dev17", "fresh10", "dev18", "fresh11")}
     print(f"wrote {OUT}: {len(data)} pairs ({by['dev']} dev, {by['test']} test, {by['fresh']} fresh, "
           f"{by['fresh2']} fresh2, {by['fresh3']} fresh3, {by['fresh4']} fresh4, {by['fresh5']} fresh5, "
           f"{by['fresh6']} fresh6, {by['dev14']} dev14, {by['fresh8']} fresh8, {by['dev16']} dev16, {by['fresh9']} fresh9, "
-          f"{by['dev17']} dev17, {by['fresh10']} fresh10)")
+          f"{by['dev17']} dev17, {by['fresh10']} fresh10, {by['dev18']} dev18, {by['fresh11']} fresh11)")
 
 
 if __name__ == "__main__":

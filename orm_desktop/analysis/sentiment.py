@@ -2250,6 +2250,8 @@ def _evidence6(chunk: str, lowered: str, present: set[str], s: float, ev: float,
         return min(s, -0.4)  # round 7: "Thanks A for the 3-hour delay"
     if not ev and not ruled and abs(s) < 0.4 and lowered.lstrip("\"'([ ")[:3] in _INSTRUCTION_STARTS and _INSTRUCTION.match(lowered):
         return s * 0.1  # round 7: "If your A boiler shows error E1, check the pressure first"
+    if s < 0.4 and not _DOWN_WORDS9.isdisjoint(present) and _less_of_a_bad(lowered, present):
+        return max(s, 0.4)  # round 9: good news told as less of a bad thing ("cut the salt by 25%")
     if abs(s) < 0.7 and not _REASSURE_WORDS.isdisjoint(present) and _REASSURE.search(lowered):
         return s * 0.05
     if abs(s) < 0.4 and not ruled and not _POLICY_WORDS.isdisjoint(present) and _POLICY.search(lowered):
@@ -2353,9 +2355,105 @@ _MIXED_HINTS = ("ixed", "oundabouts", "of both", "ros and cons", "iddle of the r
                 "ood and bad", "roadly flat")
 
 
+# Round 9: a troubleshooting tip: the text opens (after a lead-in such as "Quick tip for A owners:")
+# with a fault as a condition and then what to do or what it means ("if it won't pair, switch…",
+# "If the A hob shows E4, that's the pan sensor"), or "For anyone whose A … : clear the cache";
+# nobody tells their own case (first person only in a "worked for me" after it).
+_TIP_DO = (r"(?:just |simply |first |then |always |try )?(?:check|make sure|ensure|press|hold|tap|click|select|go|open|turn|switch"
+           r"|unplug|plug|restart|reboot|reset|remove|clean|descale|preheat|empty|update|log|sign|enter|contact|call|ring|email"
+           r"|try|disable|enable|clear|close|format|power|use|move|wait|delete|reinstall|change|set|swap|replace|disconnect"
+           r"|reconnect|pair|charge|give|put|take|lock|run|it's|it’s|it is|that's|that’s|that is|this is)\b")
+_FAULT_TIP = _lazy_re(r"^\W*(?:[^:.!?]{0,80}(?:tip|psa|owners|anyone|users)\b[^:.!?]{0,60}:\s*)?"
+                      r"(?:(?:if|when) (?:your|ur|the|an?|it|its)\b[^,;:.!?]{3,80}?[,:]\s*" + _TIP_DO
+                      + r"|for anyone (?:whose|with|who)\b[^:.!?]{3,80}:\s*" + _TIP_DO + r")", re.IGNORECASE)
+_TIP_FIRST_PERSON = _lazy_re(r"\b(?:i|i'm|i've|me|my|mine|we|our|us)\b", re.IGNORECASE)
+_TIP_WORKED = _lazy_re(r"\b(?:worked|fixed|sorted|did the trick)\b", re.IGNORECASE)
+_TIP_LETDOWN = _lazy_re(r"\b(?:wait(?:s|ed|ing)? (?:an? |\d|for (?:an? |\d|hours|days|weeks|ages|ever)|hours|days|weeks|ages|forever)"
+                        r"|on hold|never|don't bother|do not bother|good luck|useless)", re.IGNORECASE)
+
+
+def _fault_tip(sentences: list[str]) -> bool:
+    """Round 9: does the text open as a troubleshooting tip (_FAULT_TIP), nobody telling their own
+    case?"""
+    first = sentences[0]
+    if first[:3].lower() not in _TIP_STARTS and ":" not in first:
+        return False
+    if not _FAULT_TIP.match(first) or _TIP_LETDOWN.search(first):
+        return False
+    return all(not _TIP_FIRST_PERSON.search(_TIP_WORKED.split(x, 1)[0]) for x in sentences[:4])
+
+
+_TIP_STARTS = frozenset(("if ", "whe", "for"))
+
+# Round 9: thanks or praise addressed to the entity for something it calls by a name in scare
+# quotes ("Hats off to A for their innovative "feature" of a sloping staircase", "Ah yes, the famous
+# A "price promise"", "Really appreciated how A "carefully packed" my china"): sarcasm. Not "thanks
+# to" as a cause (no "for"), not when the text says the claim held.
+_MOCK_OPEN = _lazy_re(r"^\W*(?:(?:oh|ah|wow|yes|yeah|so|really|huge|special|big|massive|many|a|an|the|i|we|must|(?:i'd|i would|we'd|we would) like to)\W+){0,4}"
+                      r"(?:thanks|thank you|cheers|kudos|props|hats off|(?:round of )?applause|commend|congratulate|congrats|congratulations"
+                      r"|well done|nice one|bravo|appreciated?|famous|top marks|great job|good job)\b", re.IGNORECASE)
+_MOCK_QUOTE = _lazy_re(r"[\"“]([^\"”]{2,40})[\"”]")
+
+
+def _mock_thanks(sentences: list[str], spans: Callable[[str], list[tuple[int, int]]]) -> float:
+    """Round 9: -0.45 when the text opens with thanks or praise for the entity (_MOCK_OPEN, in a
+    sentence naming it) around a short claim in scare quotes; 0.0 otherwise."""
+    if not sentences:
+        return 0.0
+    first = sentences[0]
+    if '"' not in first and "“" not in first or not _MOCK_OPEN.match(first) or not spans(first):
+        return 0.0
+    low = first.lower()
+    if "thanks to" in low and " for " not in low:
+        return 0.0  # "Thanks to A's "Green Homes" scheme, our bills halved": a cause
+    m = _MOCK_QUOTE.search(first)
+    if m is None or len(m.group(1).split()) > 5 or _SCARE_AFFIRM.search(" ".join(sentences[:3])):
+        return 0.0
+    return _SCARE_SCORE
+
 def _called_mixed(text: str) -> bool:
     """Does the text call its verdict mixed (_MIXED_VERDICT; substring hints first)?"""
     return any(h in text for h in _MIXED_HINTS) and _MIXED_VERDICT.search(text) is not None
+
+
+
+# Round 9: good news told as cutting a bad thing ("A has cut the salt in its soups by 25%", "halved
+# the number of late trains", "the fewest complaints of any large lender"): a verb of lowering,
+# done (not "to cut", not failed or refused), within a few words of something nobody wants more of.
+_DOWN_WORDS9 = frozenset("cut cuts reduced reduces lowered lowers halved halves slashed slashes trimmed "
+                         "fewest lowest fell dropped falls drops reduction fall drop decrease".split())
+_BAD_AMOUNT9 = (r"(?:salt|sugar|fat|calories|emissions|carbon|co2|pollution|leakage|leaks|waste|plastic|complaints"
+                r"|delays|cancellations|waiting lists|(?:waiting|wait|repair|response|journey|delivery|queue|processing"
+                r"|turnaround|handling) times?|queues|errors|defects|accidents|injuries|fraud(?: losses)?|losses|turnover"
+                r"|outages|faults|breakdowns|late \w+|missed \w+|(?:average )?time (?:taken )?to \w+)")
+# a lowering the entity did: the price it charges too ("will cut its tariffs by 4%"); one pattern per
+# shape, each searched only when a word it needs is in the segment
+_LESS_VERB9 = _lazy_re(r"(?<!\bto )(?<!\bnot )\b(?:cut|cuts|reduced|reduces|lowered|lowers|halved|halves|slashed|slashes|trimmed)"
+                       r"\s+(?:[\w'%-]+\s+){0,5}?(?:" + _BAD_AMOUNT9 + r"|(?:prices|tariffs|fees|fares|charges))\b")
+_LESS_PRICE9 = _lazy_re(r"\b(?:tariffs|prices|fees|fares|charges) (?:will be |have been |are being )?(?:reduced|cut|lowered) by\b")
+_LESS_FEWEST9 = _lazy_re(r"\b(?:fewest|lowest (?:rate|number|level|share) of)\s+(?:[\w'-]+\s+){0,2}?" + _BAD_AMOUNT9 + r"\b"
+                         r"|\blowest (?:complaints?|emissions?|accident|injury|error|fault|leakage) (?:rates?|levels?|figures?)\b")
+_LESS_NOUN9 = _lazy_re(r"\b(?:reduction|fall|drop|decrease|cut) (?:in|of) (?:[\w'-]+\s+){0,2}?" + _BAD_AMOUNT9 + r"\b")
+_LESS_FELL9 = _lazy_re(r"\b" + _BAD_AMOUNT9 + r"(?: [\w'-]+){0,3}? (?:fell|dropped|falls|drops|decreased|was cut|were cut|were halved|was halved) by\b")
+_LESS_VERB_WORDS9 = frozenset("cut cuts reduced reduces lowered lowers halved halves slashed slashes trimmed".split())
+_LESS_FELL_WORDS9 = frozenset("fell dropped falls drops decreased cut halved".split())
+_LESS_NOUN_WORDS9 = frozenset("reduction fall drop decrease cut".split())
+_NOT_DONE9 = _lazy_re(r"\b(?:fail(?:ed|s)?|refus(?:ed|es)|not|never|n't|missed|promis(?:ed|es)|pledg(?:ed|es)|plans?|aims?|vow(?:ed|s)|ordered|told|urged)\b")
+
+
+def _less_of_a_bad(lowered: str, present: set[str]) -> bool:
+    """Round 9: does the segment tell less of a bad thing, done (the _LESS_*9 shapes, nothing before it that
+    says it was not done or only promised)?"""
+    m = None
+    if not _LESS_VERB_WORDS9.isdisjoint(present):
+        m = _LESS_VERB9.search(lowered) or (_LESS_PRICE9.search(lowered) if " by" in lowered else None)
+    if m is None and ("fewest" in present or "lowest" in present):
+        m = _LESS_FEWEST9.search(lowered)
+    if m is None and not _LESS_NOUN_WORDS9.isdisjoint(present):
+        m = _LESS_NOUN9.search(lowered)
+    if m is None and " by" in lowered and not _LESS_FELL_WORDS9.isdisjoint(present):
+        m = _LESS_FELL9.search(lowered)
+    return m is not None and not _NOT_DONE9.search(lowered, 0, m.start())
 
 
 _INSTRUCTION_STARTS = frozenset(("if ", "to ", "whe", "bef"))
@@ -2419,7 +2517,16 @@ def _bystander(chunk: str, spans: Callable[[str], list[tuple[int, int]]]) -> boo
     own = spans(chunk)
     return bool(own) and all(_BYSTANDER_BEFORE.search(chunk, max(0, a - 40), a)
                              or (_LANDMARK_AFTER.match(chunk, b) and _LANDMARK_BEFORE.search(chunk, max(0, a - 30), a))
+                             or (_OUTSIDE_BEFORE.search(chunk, max(0, a - 30), a) and chunk[b:b + 2] not in ("'s", "’s")
+                                 and "demand" not in chunk and "against" not in chunk)
                              for a, b in own)
+
+
+# round 9: the entity's building as where someone else's event happened ("the vigil outside the A
+# theatre", "fireworks over the A arena"); not the entity's own premises as a target ("outside A's
+# headquarters demanding …")
+_OUTSIDE_BEFORE = _lazy_re(r"(?<!residents )(?<!protesters )(?<!campaigners )(?<!workers )(?<!staff )(?<!customers )(?<!queues )(?<!queue )"
+                           r"\b(?:outside|over)\s+(?:the\s+|a\s+|an\s+)$", re.IGNORECASE)
 
 
 # round 7: the entity's building as a landmark ("from the A terrace", "by the old A building")
@@ -2478,7 +2585,8 @@ def _place_hint(low: str) -> bool:
             or "across from" in low or "fake" in low or "bogus" in low or "counterfeit" in low or "posing" in low
             or "pretending" in low or "impersonat" in low or "claiming" in low or "front of" in low or "corner from" in low
             or "road from" in low or "top of" in low or " building" in low or " car park" in low or " terrace" in low
-            or " pier" in low or " tower" in low or " rooftop" in low)
+            or " pier" in low or " tower" in low or " rooftop" in low or "outside the" in low or "outside a" in low
+            or "over the" in low)
 
 
 def _featurizer(engine: Engine):  # noqa: ANN202 (sentiment_model.Featurizer, imported lazily)
@@ -2896,10 +3004,15 @@ def rules_toward(title: str, text: str, spans: Callable[[str], list[tuple[int, i
             text_score *= 0.1  # round 7: the entity is only where it happened ("in front of the A arcade")
     if orm and not roles and text_score and abs(text_score) < 0.5 and _called_mixed(text):
         text_score *= 0.1  # round 7: the writer calls it mixed ("swings and roundabouts", "a mixed bag")
+    if orm and not roles and text_score and abs(text_score) < 0.6 and sentences and _fault_tip(sentences):
+        text_score *= 0.05  # round 9: a troubleshooting tip ("If your A won't pair, switch to 2.4 GHz")
     if orm and not roles and (r8 := _round8_verdict(text, spans, engine)) and not (text_score * r8 > 0 and abs(text_score) >= abs(r8)):
         text_score, weight = r8, weight or 1.0  # round 8: a ruling, a closure, a shortlist, a hygiene rating, scare quotes
         sarcastic = sarcastic or r8 == _SCARE_SCORE
         evidence.append((text[:300], r8))
+    if orm and not roles and text_score > -0.4 and (r9 := _mock_thanks(sentences, spans)):
+        text_score, weight, sarcastic = r9, weight or 1.0, True  # round 9: thanks for a "feature" in scare quotes
+        evidence.append((text[:300], r9))
     if orm and not roles and abs(text_score) < 0.05 and not getattr(_IN_FRAME, "active", False):
         framed = _frame_score(title, text, spans, engine, max_sentences, lang)  # round 6: "A vs B: B won"
         if framed:
