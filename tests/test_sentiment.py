@@ -748,7 +748,11 @@ def test_round6_speed_gates_answer_as_the_checks_they_gate():
 ])
 def test_round9_fit_overrules_two_mechanism_cases(text, entity, label):
     """Round 3 and round 6 mechanisms the rules still get right; the layer re-fitted in round 9
-    (dev16-dev18 realistic pairs) overrules them (neutral, negative): checked on the rules."""
+    (dev16-dev18 realistic pairs) overrules them (neutral, negative): checked on the rules; the
+    shipped answer, overruled, must go to "needs a human look" (confidence below the inbox's bar)."""
     from orm_desktop.analysis.sentiment import rules_toward
+    from orm_desktop.types import NEEDS_REVIEW_BELOW
 
     assert rules_toward("", text, spans(entity))[0].label == label
+    shipped = score_toward("", text, spans(entity))
+    assert shipped.label == label or shipped.confidence < NEEDS_REVIEW_BELOW
