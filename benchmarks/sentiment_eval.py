@@ -189,6 +189,10 @@ BLIND = Path(__file__).resolve().parents[1] / "tests" / "data" / "sentiment_targ
 # a second blind set (30 Nov 2026, 344 pairs): written by a session that read none of the
 # project's code or data, scored only by the lead, never shown to anyone tuning the engine
 BLIND2 = BLIND.with_name("sentiment_targeted_blind2.tsv")
+# the third and fourth (30 Nov 2026, 322 and 312 pairs): the same, by two more such sessions
+# (blind3 from the brief the outside writers of rounds 7-9 had, blind4 from a different one)
+BLIND_SETS = (("blind", BLIND), ("blind2", BLIND2), ("blind3", BLIND.with_name("sentiment_targeted_blind3.tsv")),
+              ("blind4", BLIND.with_name("sentiment_targeted_blind4.tsv")))
 
 
 def evaluate_blind(path: Path = BLIND) -> list[dict]:
@@ -237,17 +241,16 @@ def main() -> None:
     p.add_argument("--no-corpora", action="store_true", help="skip the cross-validated corpora")
     p.add_argument("--targeted-only", action="store_true", help="only the entity-targeted pairs")
     p.add_argument("--blind", action="store_true",
-                   help="only the blind entity-targeted sets (tests/data/sentiment_targeted_blind.tsv, blind2.tsv)")
+                   help="only the blind entity-targeted sets (tests/data/sentiment_targeted_blind*.tsv)")
     a = p.parse_args()
     result: dict = {"split": a.split}
     if a.blind:
-        blind = evaluate_blind()
-        print("Blind entity-targeted pairs (tests/data/sentiment_targeted_blind.tsv), accuracy; never tuned on:")
-        print(table(blind, list(blind[0])))
-        blind2 = evaluate_blind(BLIND2)
-        print("\nSecond blind set (tests/data/sentiment_targeted_blind2.tsv), accuracy; never tuned on:")
-        print(table(blind2, list(blind2[0])))
-        write_json("sentiment_eval_blind", {"blind": blind, "blind2": blind2})
+        results = {}
+        for name, path in BLIND_SETS:
+            results[name] = evaluate_blind(path)
+            print(f"\n{name} (tests/data/{path.name}), accuracy; never tuned on:")
+            print(table(results[name], list(results[name][0])))
+        write_json("sentiment_eval_blind", results)
         return
     if a.targeted_only:
         targeted = evaluate_targeted(by_pattern=True)
