@@ -321,16 +321,7 @@ def fit_x_expert(rows: list[dict], lam_w: float, nx: int, wkey: str, salt: int, 
     if n_inner > 1:  # knee and gate maximising the F1 summed over several inner fold assignments
         raws: list[float] = []
         for s in range(n_inner):
-            inner_salt = salt if s == 0 else 1000 * (salt + 1) + s
-            k = 3
-            part_raws = [0.0] * len(rows)
-            for f in range(k):
-                part = [r for r in rows if sf.fold_of(r, k + 7, inner_salt) % k != f]
-                raw = fit_raw(part)
-                for i, r in enumerate(rows):
-                    if sf.fold_of(r, k + 7, inner_salt) % k == f:
-                        part_raws[i] = raw(r)
-            raws += part_raws
+            raws += tv.inner_raws(rows, fit_raw, 3, salt if s == 0 else 1000 * (salt + 1) + s)
         lm.knee, lm.gate, _ = sf._best_knee(raws, rows * n_inner)
     else:
         lm.knee, lm.gate = tv.inner_knee(rows, fit_raw, 3, salt)

@@ -162,8 +162,8 @@ class Expert:
         return s
 
 
-def inner_knee(rows: list[dict], fit_raw, k: int, salt: int) -> tuple[float, float]:
-    """Knee and gate from inner out-of-fold raw scores; fit_raw(train_rows) -> raw(row)."""
+def inner_raws(rows: list[dict], fit_raw, k: int, salt: int) -> list[float]:
+    """Inner out-of-fold raw scores of rows (k folds by salt); fit_raw(train_rows) -> raw(row)."""
     raws = [0.0] * len(rows)
     for f in range(k):
         part = [r for r in rows if sf.fold_of(r, k + 7, salt) % k != f]
@@ -171,7 +171,12 @@ def inner_knee(rows: list[dict], fit_raw, k: int, salt: int) -> tuple[float, flo
         for i, r in enumerate(rows):
             if sf.fold_of(r, k + 7, salt) % k == f:
                 raws[i] = raw(r)
-    knee, gate, _ = sf._best_knee(raws, rows)
+    return raws
+
+
+def inner_knee(rows: list[dict], fit_raw, k: int, salt: int) -> tuple[float, float]:
+    """Knee and gate from inner out-of-fold raw scores (inner_raws)."""
+    knee, gate, _ = sf._best_knee(inner_raws(rows, fit_raw, k, salt), rows)
     return knee, gate
 
 
