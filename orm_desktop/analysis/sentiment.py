@@ -1366,8 +1366,24 @@ def _rival_of(sentence: str, own: tuple[tuple[int, int], ...]) -> float:
         return 0.0
     marked = sentence[:start] + _TARGET + sentence[end:]  # the other name marked
     if (contest and _contest_role(marked) > 0) or (rivalry and _rival_gain(marked, stems)):
-        return -0.6
+        return 0.0 if _asked_or_weighed(sentence) else -0.6
     return 0.0
+
+
+# round 10: a choice asked about ("Is A better than B for …?", "A or B for a weekly box, which is
+# better value?") or only weighed ("Thinking of switching from A to B"): nobody lost yet
+_WHICH_ASKED = _lazy_re(r"\b(?:which|who|what)\s+(?:one\s+|of (?:the|them|these|those)\s+)?(?:is|are|was|has|have|would|should|do|does|did|gives?|offers?)\b[^.!?]*\?\s*$",
+                        re.IGNORECASE)
+
+
+def _asked(sentence: str) -> bool:
+    """A sentence that asks ("Is A better than B …?", "A or B, which is better value?")."""
+    return "?" in sentence and (_QUESTION.match(sentence) is not None or _WHICH_ASKED.search(sentence) is not None)
+
+
+def _asked_or_weighed(sentence: str) -> bool:
+    """A sentence that asks which side to choose or weighs a switch not yet made."""
+    return _asked(sentence) or _HYPOTHETICAL.search(sentence) is not None
 
 
 @functools.lru_cache(maxsize=256)  # a sentence and its only clause are the same text
@@ -1377,10 +1393,13 @@ def _role_marked(marked: str) -> float:
 
 # legal action that failed: good for its target, bad for whoever brought it
 _LEGAL_FAIL = _lazy_re(r"\b(?:dismiss(?:ed|es|al)|thrown out|threw out|throws? out|dropped|withdrawn|withdrew|overturned|overturns?"
-                         r"|quashed|quash(?:es)?|struck out|strikes? out|rejected|rejects|acquitted|collapsed|failed(?! to))\b", re.IGNORECASE)
+                         r"|quashed|quash(?:es)?|struck out|strikes? out|rejected|rejects|acquitted|collapsed|failed(?! to)"
+                         r"|(?:refus(?:ed|es|al|ing)|declined|denied)\s+(?:to\s+hear\b|(?:\S+\s+){0,3}?(?:permission|leave)\s+to\s+appeal\b"
+                         r"|(?:\S+\s+){0,3}?appeals?\b))", re.IGNORECASE)  # round 10: an appeal refused
 _LEGAL_ACTION = (r"(?:lawsuits?|suits?|claims?|case|cases|charges?|allegations?|complaints?|action|proceedings|prosecution"
                  r"|appeal|challenge|petition|motion|application|fine|ban|injunction|bid)")
-_PLAINTIFF = _lazy_re(rf"T>(?:'s|’s)\s+(?:[\w-]+\s+){{0,3}}?{_LEGAL_ACTION}\b"
+_PLAINTIFF = _lazy_re(rf"T>(?:'s|’s|'|’)\s+(?:[\w-]+\s+){{0,3}}?{_LEGAL_ACTION}\b"
+                        r"|\b(?:refused|refuses|denied|denies|declined)\s+T>\s+(?:permission|leave)\s+to\s+appeal\b"
                         rf"|\b{_LEGAL_ACTION}\s+(?:\w+\s+){{0,4}}?(?:brought|filed|launched|lodged|made)\s+by\s+T>".replace("T>", _TARGET),
                         re.IGNORECASE)
 _DEFENDANT = _lazy_re(rf"\b{_LEGAL_ACTION}\s+(?:\w+\s+){{0,4}}?(?:against|accusing|targeting|imposed on|on)\s+T>"
@@ -1436,8 +1455,8 @@ def _role_of(marked: str, gate: bool = True) -> float:
     total = sum(_ROLE_INDEX[i][1] for i in candidates if _ROLE_INDEX[i][0].search(marked))
     if not total and not _CONTEST_STEMS.isdisjoint(stems):
         total = _contest_role(marked)
-    if total and _HYPOTHETICAL.search(marked):
-        return 0.0  # "Thinking of moving my savings to X": no choice made yet
+    if total and (_HYPOTHETICAL.search(marked) or ((total > 0 or _COMP_WORD.search(marked) or _CHOOSE_RE.search(marked)) and _asked(marked))):
+        return 0.0  # "Thinking of moving my savings to X", "Is X better than Y for …?": no choice made yet
     return max(-1.0, min(1.0, total))
 
 

@@ -1,0 +1,43 @@
+"""Round 10's targeted rules: a choice between two providers that is only asked about or weighed
+is no win or loss for either (sentiment._asked_or_weighed, in _rival_of and _role_of); an appeal
+the court refused to hear, or permission to appeal refused, is bad for the one who appealed
+(_LEGAL_FAIL, _PLAINTIFF). Wording in none of the data sets, invented names; each rule with a case
+it must leave alone. Checked on the rules alone (rules_toward): the learned layer is re-fitted on top."""
+
+from __future__ import annotations
+
+import pytest
+
+from orm_desktop.analysis import sentiment as S
+from orm_desktop.ingest.query import EntityQuery
+
+
+def rules_label(text: str, entity: str) -> str:
+    return S.rules_toward("", text, EntityQuery.parse(f'"{entity}"').spans)[0].label
+
+
+@pytest.mark.parametrize(("text", "entity", "label"), [
+    ("Is Quenby Telecom better than Marrow Mobile for signal in the hills?", "Quenby Telecom", "neutral"),
+    ("Is Quenby Telecom better than Marrow Mobile for signal in the hills?", "Marrow Mobile", "neutral"),
+    ("Would you pick Quenby Telecom over Marrow Mobile for a family plan?", "Marrow Mobile", "neutral"),
+    ("Quenby Telecom or Marrow Mobile for a student, which is better value?", "Quenby Telecom", "neutral"),
+    ("Thinking of switching from Quenby Telecom to Marrow Mobile. Is it worth it?", "Quenby Telecom", "neutral"),
+    # ... but a choice made, even asked about afterwards, still has a loser
+    ("Quenby Telecom beat Marrow Mobile to the rail contract.", "Marrow Mobile", "negative"),
+    ("Why did Quenby Telecom beat Marrow Mobile to the rail contract?", "Marrow Mobile", "negative"),
+    ("Anyone else's Quenby router losing wifi every night since the update?", "Quenby", "negative"),
+])
+def test_choices_asked_about(text, entity, label):
+    assert rules_label(text, entity) == label
+
+
+@pytest.mark.parametrize(("text", "label"), [
+    ("The Court of Appeal refused Quenby Foods permission to appeal, ending its bid to overturn the fine.", "negative"),
+    ("The Supreme Court declined to hear Quenby Foods's appeal.", "negative"),
+    ("The Supreme Court's refusal to hear Quenby Foods' appeal leaves the firm facing a large bill.", "negative"),
+    ("The court dismissed Quenby Foods' claim against its former landlord.", "negative"),
+    # ... an appeal brought against the entity refused is good for it
+    ("Judges refused an appeal by residents against Quenby Foods's new depot.", "positive"),
+])
+def test_appeals_refused(text, label):
+    assert rules_label(text, "Quenby Foods") == label
