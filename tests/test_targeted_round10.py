@@ -1,7 +1,8 @@
 """Round 10's targeted rules: a choice between two providers that is only asked about or weighed
 is no win or loss for either (sentiment._asked_or_weighed, in _rival_of and _role_of); an appeal
 the court refused to hear, or permission to appeal refused, is bad for the one who appealed
-(_LEGAL_FAIL, _PLAINTIFF). Wording in none of the data sets, invented names; each rule with a case
+(_LEGAL_FAIL, _PLAINTIFF); good and bad news told as plain facts (jobs created, a place in a
+stock index; bills not paid, orders down, a service stopped: _EVENT_PHRASES). Wording in none of the data sets, invented names; each rule with a case
 it must leave alone. Checked on the rules alone (rules_toward): the learned layer is re-fitted on top."""
 
 from __future__ import annotations
@@ -40,4 +41,21 @@ def test_choices_asked_about(text, entity, label):
     ("Judges refused an appeal by residents against Quenby Foods's new depot.", "positive"),
 ])
 def test_appeals_refused(text, label):
+    assert rules_label(text, "Quenby Foods") == label
+
+
+@pytest.mark.parametrize(("text", "label"), [
+    # good news told as a plain fact
+    ("Quenby Foods has taken on 200 apprentices at its Derby site.", "positive"),
+    ("Quenby Foods is hiring 350 new drivers ahead of the winter.", "positive"),
+    ("Quenby Foods has been added to the FTSE 100.", "positive"),
+    # bad news told as a plain fact
+    ("Quenby Foods has not paid its suppliers since March, three of them told us.", "negative"),
+    ("Orders at Quenby Foods were down a third on last year.", "negative"),
+    ("Quenby Foods will stop serving customers in Northern Ireland from June.", "negative"),
+    # ... left alone: jobs cut, a figure down with a gain beside it
+    ("Quenby Foods will cut 400 jobs.", "negative"),
+    ("Quenby Foods said sales were down 2% but profits rose sharply.", "positive"),
+])
+def test_plain_facts(text, label):
     assert rules_label(text, "Quenby Foods") == label

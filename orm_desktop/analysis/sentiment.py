@@ -2207,6 +2207,20 @@ _EVENT_PHRASES = _EVENT_PHRASES + tuple((re.compile(p), v, frozenset(t.split()))
     (r"\b(?:don'?t|doesn'?t|didn'?t|won'?t|wouldn'?t) want to (?:give|send|hand) (?:it|them) back\b", 0.6, "want"),
     (r"\b(?:at|to) full (?:capacity|strength|production)\b", 0.6, "capacity strength production"),
     (r"\bgot (?:another|plenty of|a few more|years)\b(?:\s+\S+){0,2}?\s+in (?:it|them)\b", 0.6, "got"),
+    # round 10: good and bad news told as plain facts (jobs created, a place in an index; bills not
+    # paid, orders down, a service stopped)
+    (r"\b(?:taken on|takes on|taking on|take on|hired|hires|hiring|recruited|recruits|recruiting|created|creates|creating|create)"
+     r" (?:up to |around |about |another |more than |over |nearly |almost |some )?\d[\d,]* (?:new |more |extra |full-time |local |permanent )?"
+     r"(?:jobs|staff|apprentices|workers|engineers|people|employees|roles|graduates|drivers|nurses|positions)\b", 0.5,
+     "taken takes taking take hired hires hiring recruited recruits recruiting created creates creating create"),
+    (r"\b(?:added to|promoted to|promoted into|joins|joined|joining|entered|enters|entry into|promotion to|return to|returned to|returns to) (?:the )?"
+     r"(?:ftse|s&p|dow|nasdaq|stoxx|euro stoxx|dax|cac)\b", 0.5, "added promoted joins joined joining entered enters entry promotion return returned returns"),
+    (r"\b(?:has|have|had) (?:still |yet to be |)not (?:yet )?(?:paid|refunded|reimbursed)\b|\b(?:hasn't|haven't|hadn't) (?:yet |still )?(?:paid|refunded|reimbursed)\b"
+     r"|\bunpaid (?:invoices|bills|wages|suppliers|staff|contractors|salaries)\b", -0.5, "not hasn't haven't hadn't unpaid"),
+    (r"\b(?:orders|sales|revenues?|profits?|bookings|subscribers|passenger numbers|visitor numbers|footfall|membership|turnover|deliveries|output)"
+     r"\s+(?:\S+\s+){0,3}?(?:were|was|are|is|have been|has been|came in|ran|running)\s+(?:\S+\s+)?down\b", -0.5, "down"),
+    (r"\b(?:will|to|is to|are to|plans to|is set to) (?:stop|cease|end) (?:serving|supplying|delivering|operating|flying|running|offering|stocking)\b",
+     -0.5, "stop cease end"),
 ))
 # word -> the event phrases (their indices) a segment with that word is searched for (built after
 # the last extension of _EVENT_PHRASES above)
