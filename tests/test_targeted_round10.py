@@ -59,3 +59,24 @@ def test_appeals_refused(text, label):
 ])
 def test_plain_facts(text, label):
     assert rules_label(text, "Quenby Foods") == label
+
+
+@pytest.mark.parametrize(("text", "label"), [
+    # a service, range or site withdrawn; a price put up; a loss made
+    ("Quenby Foods will discontinue its Sunny Oats range in Ireland next spring.", "negative"),
+    ("Quenby Foods has shut its depot in Hull, moving the work to Leeds.", "negative"),
+    ("Quenby Foods' budget plan will be withdrawn from 1 May.", "negative"),
+    ("Quenby Foods says support for its old app will end in June.", "negative"),
+    ("Quenby Foods has put the meal deal up to £6.50.", "negative"),
+    ("Quenby Foods made a £9m loss last year.", "negative"),
+    # good news as plain facts: new sites, longer hours, a number up, a return promised
+    ("Quenby Foods has opened three new shops in Cork.", "positive"),
+    ("Quenby Foods has extended its opening hours at six stores after customer requests.", "positive"),
+    ("Bookings at Quenby Foods' cafes were up 15% on last summer.", "positive"),
+    ("Lunch from Quenby Foods was hot and on time. Would order again.", "positive"),
+    # ... left alone
+    ("Cold food from Quenby Foods. Would never order again.", "negative"),
+    ("Quenby Foods opened a new chapter with its annual report.", "neutral"),
+])
+def test_plain_facts_round10(text, label):
+    assert rules_label(text, "Quenby Foods") == label

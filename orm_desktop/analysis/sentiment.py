@@ -2221,6 +2221,32 @@ _EVENT_PHRASES = _EVENT_PHRASES + tuple((re.compile(p), v, frozenset(t.split()))
      r"\s+(?:\S+\s+){0,3}?(?:were|was|are|is|have been|has been|came in|ran|running)\s+(?:\S+\s+)?down\b", -0.5, "down"),
     (r"\b(?:will|to|is to|are to|plans to|is set to) (?:stop|cease|end) (?:serving|supplying|delivering|operating|flying|running|offering|stocking)\b",
      -0.5, "stop cease end"),
+    # a service, range or site withdrawn ("will discontinue its X range", "has closed its branch in
+    # Y", "the tariff will be withdrawn", "support for X will end"), roles cut, sales paused
+    (r"\b(?:discontinu(?:e|es|ed|ing)|suspend(?:s|ed|ing)?|withdraw(?:s|n|ing)?|withdrew|scrap(?:s|ped|ping)?|ax(?:e|es|ed|ing)|clos(?:e|es|ed|ing)"
+     r"|shut(?:s|ting)?|end(?:s|ed|ing)?|cut(?:s|ting)?)\s+(?:its |their |the |our |all |some |around |about |up to |\d+ )?(?:[\w’'&–-]+\s+){0,3}?"
+     r"(?:range|routes?|services?|branch|branches|stores?|tariffs?|network|programme|program|plant|factory|depot|roles|posts|flights|show)\b"
+     r"|\b(?:range|route|service|tariff|network|programme|product|branch|store|plan)\s+(?:will be|is being|has been|was|is to be)\s+(?:withdrawn|discontinued|suspended|closed|scrapped|axed)\b"
+     r"|\bsupport for\b(?:\s+\S+){0,4}?\s+(?:will end|ends|ended|is ending)\b|\bwithdrawal of (?:its|the|their)\b|\b(?:paus|suspend|halt)(?:ed|es|s|ing)? (?:all )?sales\b",
+     -0.5, "discontinue discontinues discontinued discontinuing suspend suspends suspended suspending withdraw withdraws withdrawn "
+     "withdrawing withdrew scrap scraps scrapped scrapping axe axes axed axing close closes closed closing shut shuts shutting end "
+     "ends ended ending cut cuts cutting support withdrawal paused pauses pause pausing halted halts halt halting"),
+    (r"\b(?:put|puts|putting|pushed|pushing|bumped|bumping)\s+(?:\S+\s+){1,4}?up (?:to|from|by) [£$€\d]"
+     r"|\b(?:standing charges?|prices?|premiums?|fees?|fares?|rents?|tariffs?|bills?|direct debits?|subscriptions?) (?:\S+ ){0,3}?(?:will |are to |is to |are set to |is set to )(?:rise|go up|increase)\b",
+     -0.5, "put puts putting pushed pushing bumped bumping rise increase go"),
+    (r"\b(?:made|makes|making|suffered|booked|recorded|racked up) (?:a |an )?(?:\S+ )?(?:pre-tax |net |operating |annual |full-year |half-year )?loss\b", -0.6, "loss"),
+    (r"\b(?:opened|opens|opening|launched|launches|added|adds) (?:\S+ ){0,2}?(?:new|more|another|extra) (?:\S+ )?"
+     r"(?:centres|centers|stores|branches|sites|clinics|schools|hubs|shops|restaurants|routes|hotels|gyms|locations|offices)\b"
+     r"|\b(?:extend(?:s|ed|ing)?|longer|later) (?:its |their |the )?opening hours\b|\bnow (?:open )?24/7\b"
+     r"|\b(?:occupancy|bookings|registrations|enquiries|prescriptions|membership|passengers|visitors|footfall|subscribers|ridership|enrolment|enrollment)\b"
+     r"(?:\s+\S+){0,6}?\s+(?:(?:were|was|are|is|has been|have been) up|up by|rose|climbed|grew|jumped|reached (?:a record|\d+%)|hit a record)\b"
+     r"|\b(?:getting|got|gained|gaining|welcomed|attracted) (?:\S+ ){0,3}?new (?:registrations|customers|members|clients|patients|subscribers|sign-ups)\b"
+     r"|\brecogni[sz]ed (?:as|among) (?:a |an |the )?(?:leader|leading|top|best)\b",
+     0.5, "opened opens opening launched launches added adds extend extends extended extending longer later now occupancy bookings "
+     "registrations enquiries prescriptions membership passengers visitors footfall subscribers ridership enrolment enrollment getting "
+     "got gained gaining welcomed attracted recognised recognized"),
+    (r"\b(?:will|i'?ll|would|i'?d|we'?d|we'?ll) (?:definitely |happily |gladly |certainly |absolutely )?(?:order|book|buy|use|stay|shop|eat|visit|return)\b"
+     r"(?:\s+\S+){0,3}?\s+again\b|\ba keeper\b|\bpassed (?:my |the |our )?(?:\S+ )?(?:test )?first time\b", 0.6, "again keeper passed"),
 ))
 # word -> the event phrases (their indices) a segment with that word is searched for (built after
 # the last extension of _EVENT_PHRASES above)
