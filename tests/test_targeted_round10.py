@@ -74,6 +74,8 @@ def test_plain_facts(text, label):
     ("Quenby Foods has extended its opening hours at six stores after customer requests.", "positive"),
     ("Bookings at Quenby Foods' cafes were up 15% on last summer.", "positive"),
     ("Lunch from Quenby Foods was hot and on time. Would order again.", "positive"),
+    ("Quenby Foods successfully sued a rival over its copied packaging.", "positive"),
+    ("Quenby Foods has started charging £2 for delivery.", "negative"),
     # ... left alone
     ("Cold food from Quenby Foods. Would never order again.", "negative"),
     ("Quenby Foods opened a new chapter with its annual report.", "neutral"),

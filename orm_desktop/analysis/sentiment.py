@@ -2247,6 +2247,8 @@ _EVENT_PHRASES = _EVENT_PHRASES + tuple((re.compile(p), v, frozenset(t.split()))
      "got gained gaining welcomed attracted recognised recognized"),
     (r"\b(?:will|i'?ll|would|i'?d|we'?d|we'?ll) (?:definitely |happily |gladly |certainly |absolutely )?(?:order|book|buy|use|stay|shop|eat|visit|return)\b"
      r"(?:\s+\S+){0,3}?\s+again\b|\ba keeper\b|\bpassed (?:my |the |our )?(?:\S+ )?(?:test )?first time\b", 0.6, "again keeper passed"),
+    (r"\b(?:started|starts|begun|began) charging\b", -0.5, "started starts begun began"),
+    (r"\bsuccessfully (?:sued|challenged|appealed|defended|overturned)\b", 0.5, "successfully"),
 ))
 # word -> the event phrases (their indices) a segment with that word is searched for (built after
 # the last extension of _EVENT_PHRASES above)
