@@ -984,7 +984,7 @@ _COMP_ADJ = {"reliable": 1, "expensive": -1, "comfortable": 1, "powerful": 1, "e
              "useful": 1, "durable": 1, "responsive": 1, "helpful": 1, "annoying": -1, "fragile": -1, "intuitive": 1,
              "affordable": 1, "stable": 1, "secure": 1, "accurate": 1, "frustrating": -1, "confusing": -1}
 _COMP_SIGN = {**{w: 1 for w in _COMP_POS.split()}, **{w: -1 for w in _COMP_NEG.split()}}
-_PEOPLE = r"(?:customers|buyers|users|shoppers|passengers|travell?ers|clients|business|subscribers|drivers|people|them|investors|advertisers|fans|diners|guests|viewers|listeners|readers|patients|members|households)"
+_PEOPLE = r"(?:customers|buyers|users|shoppers|passengers|travell?ers|clients|subscribers|drivers|people|them|investors|advertisers|fans|diners|guests|viewers|listeners|readers|patients|members|households)"
 
 # (pattern over the text with the entity replaced by ⟨T⟩, valence for the entity)
 ROLE_PATTERNS: tuple[tuple[_LazyPattern, float], ...] = tuple(
