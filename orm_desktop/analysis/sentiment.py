@@ -984,7 +984,7 @@ _COMP_ADJ = {"reliable": 1, "expensive": -1, "comfortable": 1, "powerful": 1, "e
              "useful": 1, "durable": 1, "responsive": 1, "helpful": 1, "annoying": -1, "fragile": -1, "intuitive": 1,
              "affordable": 1, "stable": 1, "secure": 1, "accurate": 1, "frustrating": -1, "confusing": -1}
 _COMP_SIGN = {**{w: 1 for w in _COMP_POS.split()}, **{w: -1 for w in _COMP_NEG.split()}}
-_PEOPLE = r"(?:customers|buyers|users|shoppers|passengers|travell?ers|clients|business|subscribers|drivers|people|them|investors|advertisers|fans|diners|guests|viewers|listeners|readers|patients|members|households)"
+_PEOPLE = r"(?:customers|buyers|users|shoppers|passengers|travell?ers|clients|subscribers|drivers|people|them|investors|advertisers|fans|diners|guests|viewers|listeners|readers|patients|members|households)"
 
 # (pattern over the text with the entity replaced by ⟨T⟩, valence for the entity)
 ROLE_PATTERNS: tuple[tuple[_LazyPattern, float], ...] = tuple(
@@ -1366,8 +1366,24 @@ def _rival_of(sentence: str, own: tuple[tuple[int, int], ...]) -> float:
         return 0.0
     marked = sentence[:start] + _TARGET + sentence[end:]  # the other name marked
     if (contest and _contest_role(marked) > 0) or (rivalry and _rival_gain(marked, stems)):
-        return -0.6
+        return 0.0 if _asked_or_weighed(sentence) else -0.6
     return 0.0
+
+
+# round 10: a choice asked about ("Is A better than B for …?", "A or B for a weekly box, which is
+# better value?") or only weighed ("Thinking of switching from A to B"): nobody lost yet
+_WHICH_ASKED = _lazy_re(r"\b(?:which|who|what)\s+(?:one\s+|of (?:the|them|these|those)\s+)?(?:is|are|was|has|have|would|should|do|does|did|gives?|offers?)\b[^.!?]*\?\s*$",
+                        re.IGNORECASE)
+
+
+def _asked(sentence: str) -> bool:
+    """A sentence that asks ("Is A better than B …?", "A or B, which is better value?")."""
+    return "?" in sentence and (_QUESTION.match(sentence) is not None or _WHICH_ASKED.search(sentence) is not None)
+
+
+def _asked_or_weighed(sentence: str) -> bool:
+    """A sentence that asks which side to choose or weighs a switch not yet made."""
+    return _asked(sentence) or _HYPOTHETICAL.search(sentence) is not None
 
 
 @functools.lru_cache(maxsize=256)  # a sentence and its only clause are the same text
@@ -1377,10 +1393,13 @@ def _role_marked(marked: str) -> float:
 
 # legal action that failed: good for its target, bad for whoever brought it
 _LEGAL_FAIL = _lazy_re(r"\b(?:dismiss(?:ed|es|al)|thrown out|threw out|throws? out|dropped|withdrawn|withdrew|overturned|overturns?"
-                         r"|quashed|quash(?:es)?|struck out|strikes? out|rejected|rejects|acquitted|collapsed|failed(?! to))\b", re.IGNORECASE)
+                         r"|quashed|quash(?:es)?|struck out|strikes? out|rejected|rejects|acquitted|collapsed|failed(?! to)"
+                         r"|(?:refus(?:ed|es|al|ing)|declined|denied)\s+(?:to\s+hear\b|(?:\S+\s+){0,3}?(?:permission|leave)\s+to\s+appeal\b"
+                         r"|(?:\S+\s+){0,3}?appeals?\b))", re.IGNORECASE)  # round 10: an appeal refused
 _LEGAL_ACTION = (r"(?:lawsuits?|suits?|claims?|case|cases|charges?|allegations?|complaints?|action|proceedings|prosecution"
                  r"|appeal|challenge|petition|motion|application|fine|ban|injunction|bid)")
-_PLAINTIFF = _lazy_re(rf"T>(?:'s|’s)\s+(?:[\w-]+\s+){{0,3}}?{_LEGAL_ACTION}\b"
+_PLAINTIFF = _lazy_re(rf"T>(?:'s|’s|'|’)\s+(?:[\w-]+\s+){{0,3}}?{_LEGAL_ACTION}\b"
+                        r"|\b(?:refused|refuses|denied|denies|declined)\s+T>\s+(?:permission|leave)\s+to\s+appeal\b"
                         rf"|\b{_LEGAL_ACTION}\s+(?:\w+\s+){{0,4}}?(?:brought|filed|launched|lodged|made)\s+by\s+T>".replace("T>", _TARGET),
                         re.IGNORECASE)
 _DEFENDANT = _lazy_re(rf"\b{_LEGAL_ACTION}\s+(?:\w+\s+){{0,4}}?(?:against|accusing|targeting|imposed on|on)\s+T>"
@@ -1436,8 +1455,8 @@ def _role_of(marked: str, gate: bool = True) -> float:
     total = sum(_ROLE_INDEX[i][1] for i in candidates if _ROLE_INDEX[i][0].search(marked))
     if not total and not _CONTEST_STEMS.isdisjoint(stems):
         total = _contest_role(marked)
-    if total and _HYPOTHETICAL.search(marked):
-        return 0.0  # "Thinking of moving my savings to X": no choice made yet
+    if total and (_HYPOTHETICAL.search(marked) or ((total > 0 or _COMP_WORD.search(marked) or _CHOOSE_RE.search(marked)) and _asked(marked))):
+        return 0.0  # "Thinking of moving my savings to X", "Is X better than Y for …?": no choice made yet
     return max(-1.0, min(1.0, total))
 
 
@@ -2188,6 +2207,48 @@ _EVENT_PHRASES = _EVENT_PHRASES + tuple((re.compile(p), v, frozenset(t.split()))
     (r"\b(?:don'?t|doesn'?t|didn'?t|won'?t|wouldn'?t) want to (?:give|send|hand) (?:it|them) back\b", 0.6, "want"),
     (r"\b(?:at|to) full (?:capacity|strength|production)\b", 0.6, "capacity strength production"),
     (r"\bgot (?:another|plenty of|a few more|years)\b(?:\s+\S+){0,2}?\s+in (?:it|them)\b", 0.6, "got"),
+    # round 10: good and bad news told as plain facts (jobs created, a place in an index; bills not
+    # paid, orders down, a service stopped)
+    (r"\b(?:taken on|takes on|taking on|take on|hired|hires|hiring|recruited|recruits|recruiting|created|creates|creating|create)"
+     r" (?:up to |around |about |another |more than |over |nearly |almost |some )?\d[\d,]* (?:new |more |extra |full-time |local |permanent )?"
+     r"(?:jobs|staff|apprentices|workers|engineers|people|employees|roles|graduates|drivers|nurses|positions)\b", 0.5,
+     "taken takes taking take hired hires hiring recruited recruits recruiting created creates creating create"),
+    (r"\b(?:added to|promoted to|promoted into|joins|joined|joining|entered|enters|entry into|promotion to|return to|returned to|returns to) (?:the )?"
+     r"(?:ftse|s&p|dow|nasdaq|stoxx|euro stoxx|dax|cac)\b", 0.5, "added promoted joins joined joining entered enters entry promotion return returned returns"),
+    (r"\b(?:has|have|had) (?:still |yet to be |)not (?:yet )?(?:paid|refunded|reimbursed)\b|\b(?:hasn't|haven't|hadn't) (?:yet |still )?(?:paid|refunded|reimbursed)\b"
+     r"|\bunpaid (?:invoices|bills|wages|suppliers|staff|contractors|salaries)\b", -0.5, "not hasn't haven't hadn't unpaid"),
+    (r"\b(?:orders|sales|revenues?|profits?|bookings|subscribers|passenger numbers|visitor numbers|footfall|membership|turnover|deliveries|output)"
+     r"\s+(?:\S+\s+){0,3}?(?:were|was|are|is|have been|has been|came in|ran|running)\s+(?:\S+\s+)?down\b", -0.5, "down"),
+    (r"\b(?:will|to|is to|are to|plans to|is set to) (?:stop|cease|end) (?:serving|supplying|delivering|operating|flying|running|offering|stocking)\b",
+     -0.5, "stop cease end"),
+    # a service, range or site withdrawn ("will discontinue its X range", "has closed its branch in
+    # Y", "the tariff will be withdrawn", "support for X will end"), roles cut, sales paused
+    (r"\b(?:discontinu(?:e|es|ed|ing)|suspend(?:s|ed|ing)?|withdraw(?:s|n|ing)?|withdrew|scrap(?:s|ped|ping)?|ax(?:e|es|ed|ing)|clos(?:e|es|ed|ing)"
+     r"|shut(?:s|ting)?|end(?:s|ed|ing)?|cut(?:s|ting)?)\s+(?:its |their |the |our |all |some |around |about |up to |\d+ )?(?:[\w’'&–-]+\s+){0,3}?"
+     r"(?:range|routes?|services?|branch|branches|stores?|tariffs?|network|programme|program|plant|factory|depot|roles|posts|flights|show)\b"
+     r"|\b(?:range|route|service|tariff|network|programme|product|branch|store|plan)\s+(?:will be|is being|has been|was|is to be)\s+(?:withdrawn|discontinued|suspended|closed|scrapped|axed)\b"
+     r"|\bsupport for\b(?:\s+\S+){0,4}?\s+(?:will end|ends|ended|is ending)\b|\bwithdrawal of (?:its|the|their)\b|\b(?:paus|suspend|halt)(?:ed|es|s|ing)? (?:all )?sales\b",
+     -0.5, "discontinue discontinues discontinued discontinuing suspend suspends suspended suspending withdraw withdraws withdrawn "
+     "withdrawing withdrew scrap scraps scrapped scrapping axe axes axed axing close closes closed closing shut shuts shutting end "
+     "ends ended ending cut cuts cutting support withdrawal paused pauses pause pausing halted halts halt halting"),
+    (r"\b(?:put|puts|putting|pushed|pushing|bumped|bumping)\s+(?:\S+\s+){1,4}?up (?:to|from|by) [£$€\d]"
+     r"|\b(?:standing charges?|prices?|premiums?|fees?|fares?|rents?|tariffs?|bills?|direct debits?|subscriptions?) (?:\S+ ){0,3}?(?:will |are to |is to |are set to |is set to )(?:rise|go up|increase)\b",
+     -0.5, "put puts putting pushed pushing bumped bumping rise increase go"),
+    (r"\b(?:made|makes|making|suffered|booked|recorded|racked up) (?:a |an )?(?:\S+ )?(?:pre-tax |net |operating |annual |full-year |half-year )?loss\b", -0.6, "loss"),
+    (r"\b(?:opened|opens|opening|launched|launches|added|adds) (?:\S+ ){0,2}?(?:new|more|another|extra) (?:\S+ )?"
+     r"(?:centres|centers|stores|branches|sites|clinics|schools|hubs|shops|restaurants|routes|hotels|gyms|locations|offices)\b"
+     r"|\b(?:extend(?:s|ed|ing)?|longer|later) (?:its |their |the )?opening hours\b|\bnow (?:open )?24/7\b"
+     r"|\b(?:occupancy|bookings|registrations|enquiries|prescriptions|membership|passengers|visitors|footfall|subscribers|ridership|enrolment|enrollment)\b"
+     r"(?:\s+\S+){0,6}?\s+(?:(?:were|was|are|is|has been|have been) up|up by|rose|climbed|grew|jumped|reached (?:a record|\d+%)|hit a record)\b"
+     r"|\b(?:getting|got|gained|gaining|welcomed|attracted) (?:\S+ ){0,3}?new (?:registrations|customers|members|clients|patients|subscribers|sign-ups)\b"
+     r"|\brecogni[sz]ed (?:as|among) (?:a |an |the )?(?:leader|leading|top|best)\b",
+     0.5, "opened opens opening launched launches added adds extend extends extended extending longer later now occupancy bookings "
+     "registrations enquiries prescriptions membership passengers visitors footfall subscribers ridership enrolment enrollment getting "
+     "got gained gaining welcomed attracted recognised recognized"),
+    (r"\b(?:will|i'?ll|would|i'?d|we'?d|we'?ll) (?:definitely |happily |gladly |certainly |absolutely )?(?:order|book|buy|use|stay|shop|eat|visit|return)\b"
+     r"(?:\s+\S+){0,3}?\s+again\b|\ba keeper\b|\bpassed (?:my |the |our )?(?:\S+ )?(?:test )?first time\b", 0.6, "again keeper passed"),
+    (r"\b(?:started|starts|begun|began) charging\b", -0.5, "started starts begun began"),
+    (r"\bsuccessfully (?:sued|challenged|appealed|defended|overturned)\b", 0.5, "successfully"),
 ))
 # word -> the event phrases (their indices) a segment with that word is searched for (built after
 # the last extension of _EVENT_PHRASES above)
