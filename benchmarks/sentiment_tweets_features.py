@@ -359,25 +359,20 @@ def prepare(rows: list[dict], variant: str) -> tuple[int, str, tuple[str, float,
 
 
 def score_mixture(style: StyleModel, experts: dict, r: dict, rawmix: bool = False) -> float:
-    post = style.posterior(r["words"], r["text"])
-    if rawmix:  # mix the experts' gated raw scores and knees, then calibrate once
-        raw = knee = z = 0.0
-        ev = has_evidence(r["dense"])
-        for p, c in zip(post, style.classes, strict=True):
-            if p > 0.03:
-                e = experts[c]
-                x = e.raw(r)
-                raw += p * (x if ev else x * e.lm.gate)
-                knee += p * e.lm.knee
-                z += p
-        lm = LinearModel({"dense": {}, "words": {}, "knee": knee / z})
-        return lm.calibrate(raw / z)
-    s = z = 0.0
+    if not rawmix:
+        return tv.score_mixture(style, experts, r)
+    post = style.posterior(r["words"], r["text"])  # rawmix: mix the experts' gated raw scores and knees, then calibrate once
+    raw = knee = z = 0.0
+    ev = has_evidence(r["dense"])
     for p, c in zip(post, style.classes, strict=True):
         if p > 0.03:
-            s += p * experts[c].score(r)
+            e = experts[c]
+            x = e.raw(r)
+            raw += p * (x if ev else x * e.lm.gate)
+            knee += p * e.lm.knee
             z += p
-    return s / z
+    lm = LinearModel({"dense": {}, "words": {}, "knee": knee / z})
+    return lm.calibrate(raw / z)
 
 
 def cross_validate(rows: list[dict], variant: str, salt: int, cache: dict, which: str,
