@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import random
 import statistics
 import subprocess
 import sys
@@ -35,7 +34,6 @@ from pathlib import Path
 
 import peers
 from _common import StaticServer, table
-from ingest import write_feeds
 
 WRAPPER = r'''
 import atexit, gc, json, os, resource, runpy, sys, threading, time
@@ -148,9 +146,8 @@ def main() -> None:
     rows: list[dict] = []
     with tempfile.TemporaryDirectory(prefix="orm-maincpu-") as tmp_s:
         tmp = Path(tmp_s)
-        (tmp / "feeds").mkdir()
         (tmp / "wrap.py").write_text(WRAPPER)
-        write_feeds(tmp / "feeds", a.feeds, a.entries, f"peers-{time.time_ns()}", random.Random(7))
+        peers.write_load(tmp / "feeds", a.feeds, a.entries)
         if a.downloads_only:
             downloads_only(tmp, a.feeds, a.runs)
             return

@@ -55,6 +55,14 @@ def _env(root: Path = ROOT) -> dict:
     return env
 
 
+def write_load(feed_dir: Path, feeds: int = 200, entries: int = 25) -> int:
+    """The peers load: ``feeds`` generated feed files of ``entries`` each into ``feed_dir`` (made
+    here), the same generator and seed for every benchmark that refreshes it, new entry ids each
+    call. Returns the bytes written."""
+    feed_dir.mkdir()
+    return write_feeds(feed_dir, feeds, entries, f"peers-{time.time_ns()}", random.Random(7))
+
+
 def compile_tree(root: Path) -> None:
     """Bytecode for a source tree's orm_desktop, as an install would have it (read even when
     PYTHONDONTWRITEBYTECODE is set)."""
@@ -159,8 +167,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="orm-peers-") as tmp_s:
         tmp = Path(tmp_s)
         feed_dir = tmp / "feeds"
-        feed_dir.mkdir()
-        size = write_feeds(feed_dir, a.feeds, a.entries, f"peers-{time.time_ns()}", random.Random(7))
+        size = write_load(feed_dir, a.feeds, a.entries)
         with StaticServer(feed_dir) as srv:
             urls = [srv.url(f"feed{i}.xml") for i in range(a.feeds)]
             for run in range(1, a.runs + 1):

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import random
 import resource
 import sqlite3
 import statistics
@@ -28,7 +27,6 @@ from pathlib import Path
 
 import peers
 from _common import ROOT, StaticServer
-from ingest import write_feeds
 
 WRAPPER = """import atexit, os, resource, runpy, sys
 def _report():
@@ -83,9 +81,8 @@ def main() -> None:
     dumps: dict[str, dict] = {}
     with tempfile.TemporaryDirectory(prefix="orm-ab-") as tmp_s:
         tmp = Path(tmp_s)
-        (tmp / "feeds").mkdir()
         (tmp / "wrap.py").write_text(WRAPPER)
-        write_feeds(tmp / "feeds", 200, 25, f"peers-{time.time_ns()}", random.Random(7))
+        peers.write_load(tmp / "feeds")
         with StaticServer(tmp / "feeds") as srv:
             urls = [srv.url(f"feed{i}.xml") for i in range(200)]
             for r in range(a.runs):

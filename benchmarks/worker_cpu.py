@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import random
 import resource
 import subprocess
 import sys
@@ -29,7 +28,6 @@ from pathlib import Path
 
 import peers
 from _common import StaticServer, table, write_json
-from ingest import write_feeds
 
 WRAPPER = r'''
 import atexit, gc, json, os, pickle, resource, runpy, sys, time
@@ -192,9 +190,8 @@ def main() -> None:
     rows: list[dict] = []
     with tempfile.TemporaryDirectory(prefix="orm-wk-") as tmp_s:
         tmp = Path(tmp_s)
-        (tmp / "feeds").mkdir()
         (tmp / "wrap.py").write_text(WRAPPER)
-        write_feeds(tmp / "feeds", a.feeds, a.entries, f"peers-{time.time_ns()}", random.Random(7))
+        peers.write_load(tmp / "feeds", a.feeds, a.entries)
         with StaticServer(tmp / "feeds") as srv:
             urls = [srv.url(f"feed{i}.xml") for i in range(a.feeds)]
             for r in range(a.runs):
