@@ -16,12 +16,9 @@ from orm_desktop.analysis.sentiment import (
 )
 from orm_desktop.errors import UsageError
 from orm_desktop.ingest.query import EntityQuery
+from tests.targeted_support import spans
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def spans(name: str):
-    return EntityQuery.parse(f'"{name}"').spans
 
 
 @pytest.mark.parametrize("engine", ["orm", "vader", "textblob"])

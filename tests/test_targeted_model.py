@@ -17,14 +17,10 @@ from orm_desktop.analysis.targeted_model import (
     features,
     segment_words,
 )
-from orm_desktop.ingest.query import EntityQuery
 from orm_desktop.types import NEEDS_REVIEW_BELOW, label_for
+from tests.targeted_support import spans
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def spans(name: str):
-    return EntityQuery.parse(f'"{name}"').spans
 
 
 def test_shipped_model_loads_and_is_the_default_for_english_orm_scoring():

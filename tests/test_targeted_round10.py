@@ -9,12 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from orm_desktop.analysis import sentiment as S
-from orm_desktop.ingest.query import EntityQuery
-
-
-def rules_label(text: str, entity: str) -> str:
-    return S.rules_toward("", text, EntityQuery.parse(f'"{entity}"').spans)[0].label
+from tests.targeted_support import rules_label
 
 
 @pytest.mark.parametrize(("text", "entity", "label"), [
