@@ -390,7 +390,7 @@ def test_gigantic_description_is_capped():
 
 def test_a_parsed_item_crosses_the_process_boundary_whole() -> None:
     """The refresh's workers send every new entry to the main process pickled: ParsedItem pickles
-    by its constructor's arguments (types.ParsedItem.__reduce__), every field, in its own slot; the
+    by its constructor's arguments (types.pickled_by_fields), every field, in its own slot; the
     PreparedItem around it likewise."""
     import dataclasses
     import pickle
@@ -407,7 +407,7 @@ def test_a_parsed_item_crosses_the_process_boundary_whole() -> None:
     for protocol in range(2, pickle.HIGHEST_PROTOCOL + 1):
         back = pickle.loads(pickle.dumps(prepared, protocol=protocol))
         assert back == prepared
-        # PreparedItem too pickles by its constructor's arguments (pipeline.PreparedItem.__reduce__)
+        # PreparedItem too pickles by its constructor's arguments (types.pickled_by_fields)
         assert [getattr(back.items[0], f.name) for f in dataclasses.fields(PreparedItem)] == [
             getattr(entry, f.name) for f in dataclasses.fields(PreparedItem)]
         assert {f: getattr(back.items[0].item, f) for f in values} == values

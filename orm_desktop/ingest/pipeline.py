@@ -19,7 +19,6 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from operator import attrgetter
 from typing import TYPE_CHECKING
 
 from orm_desktop import paths
@@ -37,7 +36,7 @@ from orm_desktop.store import items as items_store
 from orm_desktop.store import mentions as mentions_store
 from orm_desktop.store import rules as rules_store
 from orm_desktop.store import settings as settings_store
-from orm_desktop.types import Entity, Feed, FetchSummary, ParsedItem
+from orm_desktop.types import Entity, Feed, FetchSummary, ParsedItem, pickled_by_fields
 
 if TYPE_CHECKING:  # the worker processes import this module and never download: no requests there
     from orm_desktop.ingest.fetch import FetchLimits, FetchResult
@@ -168,6 +167,7 @@ def _extra_enrichers() -> list[Callable[[dict], None]]:
     return [enrich_mention]
 
 
+@pickled_by_fields  # by its constructor's arguments, as types.ParsedItem
 @dataclass(slots=True)
 class PreparedItem:
     item: ParsedItem
@@ -177,15 +177,6 @@ class PreparedItem:
     mention_rows: list[tuple]  # item_id (first field) filled in at write time
     canon: str = ""  # the canonical URL itself
 
-    def __reduce__(self) -> tuple:
-        # pickled by its constructor's arguments, as types.ParsedItem: a worker sends every new
-        # entry to the main process, and a slots dataclass otherwise pickles through dataclasses'
-        # Python-level __getstate__/__setstate__ (the peers load's 5,000: pickling 0.046 -> 0.035
-        # CPU-s with their feeds, unpickling in the main process 0.039 -> 0.033)
-        return PreparedItem, _PREPARED_ITEM_FIELDS(self)
-
-
-_PREPARED_ITEM_FIELDS = attrgetter(*PreparedItem.__dataclass_fields__)  # every field, in order
 
 
 @dataclass(slots=True)
@@ -839,8 +830,7 @@ def _preload() -> None:
     detect_languages([f"{i.title}. {i.text[:300]}" for i in items])
     english = items[0]
     score_toward(english.title, english.text, EntityQuery.parse("Orvella").spans, engine=get_engine(), lang="en")
-    topics.classify(f"{english.title}. {english.text}")
-    topics.classify("")
+    topics.classify(f"{english.title}. {english.text}")  # ASCII: the patterns a plain-ASCII text uses
 
 
 def shutdown_workers() -> None:
