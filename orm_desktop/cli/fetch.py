@@ -6,6 +6,7 @@ some failed (all others stored)."""
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
 
@@ -54,20 +55,16 @@ def cmd_fetch(args) -> int:
         svc.close()
 
 
-_FREEZE_AT_EXIT: list[bool] = []
-
-
+@functools.cache  # registered once per process
 def _no_final_collection() -> None:
     """At exit, ``gc.freeze()`` first: the interpreter's final collections then skip every object
     alive (the models and modules the refresh loaded, ~0.05-0.1 CPU-s of a one-shot ``fetch``
     after the peers refresh). Nothing left needs them to be finalised: cmd_fetch stops the workers
     and closes the workspace itself, and files and streams are flushed by their own exit code."""
-    if not _FREEZE_AT_EXIT:
-        import atexit
-        import gc
+    import atexit
+    import gc
 
-        atexit.register(gc.freeze)
-        _FREEZE_AT_EXIT.append(True)
+    atexit.register(gc.freeze)
 
 
 def _fetch_once(args, svc) -> int:
