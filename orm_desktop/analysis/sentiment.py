@@ -762,7 +762,6 @@ _SEGMENT = _lazy_re(r"\s*[;—–]\s*|(?<=\w)\s+-\s+"
                       rf"|\s*,\s*(?={_CONNECT}\b)"
                       r"|\s+(?=(?:but|however|although|though|whereas|while|yet|unlike|even as|despite|after|meanwhile)\b)",
                       re.IGNORECASE)
-_CONTRAST = _SEGMENT  # kept for callers of the old name
 # _SEGMENT's matches, found faster: every one starts with a space, ";", "—", "–" or ",". The
 # pattern below consumes that character (a leading character set lets the regex engine skip to
 # the next candidate instead of trying _SEGMENT's four branches at every position) and asserts
@@ -954,7 +953,6 @@ _REFERS = _lazy_re(r"\b(?:this|that|the) (?:brand|company|firm|product|thing|one
                      r"|\b(?:them|these guys)\b", re.IGNORECASE)
 _TARGET = "\u27e8T\u27e9"
 _T = "T>"
-_WIN = r"(?:beat|beats|defeated|defeats|outperformed|outperforms|outsold|outsells|overtook|overtakes|edged out|edged past|trounced|outbid|outscored|topped|pipped)"
 # contest verbs: (pattern, valence for the side BEFORE the verb); the entity after the verb gets
 # the opposite. Passive forms count for the subject ("A was beaten by B": A loses).
 _CONTEST_WIN = (r"\b(?:beat|beats|beating|defeated|defeats|defeating|outperform(?:ed|s|ing)?|outsold|outsells|outsell|overtook|overtakes|overtaking"
@@ -974,7 +972,6 @@ _CONTEST_LOSE = (r"(?<!back )(?<!win )(?<!regain )\b(?:lost|loses|losing|lose|tr
                  r"|destroyed by|crushed by|thrashed by|smoked by|humiliated by)"
                  r"|can'?t match|cannot match|can'?t compete with|cannot compete with|can'?t touch|did ?n[o']t stand a chance|(?:is|was|were|are) no match for|could ?n[o']t match|could not match|unable to match|failed to match)\b")
 _CHOOSE = r"\b(?:(?:'d|would|will|I'll) take|went with|going with|go with|settled on|decided on|opt(?:ed|s)? for|go(?:es)? for|went for|picked(?! up)|pick(?! up)|picks(?! up)|chose|chosen|choose|chooses|selected|selects|select|voted|preferred|prefer|prefers|favou?red|awarded|awards|sided with|siding with|backed|backing)\b"
-_OVER = r"\b(?:over|ahead of|instead of|rather than|above|beating)\s+(?:rivals?\s+|the\s+|its\s+)?$"
 _COMP_POS = ("better faster cheaper quieter easier lighter stronger safer cleaner smoother sharper brighter nicer sturdier "
              "tougher longer smarter superior comfier warmer roomier simpler clearer kinder friendlier")
 _COMP_NEG = ("worse slower louder noisier pricier costlier dearer heavier harder weaker flimsier inferior clunkier buggier "
@@ -2568,8 +2565,6 @@ _BYSTANDER_BEFORE = _lazy_re(r"(?<!residents )(?<!people )(?<!locals )(?<!famili
                                r"|\bposing as|\bpretending to be(?: from)?|\bimpersonating|\bclaiming to be(?: from)?"
                                r"|\bin front of|\bround the corner from|\bdown the road from|\bthe top of)\s+(?:the\s+|a\s+|an\s+)?(?:old\s+)?$",
                                re.IGNORECASE)
-_BYSTANDER_HINT = _lazy_re(r"\b(?:near|next to|opposite|close to|beside|across from|fake|bogus|counterfeit|posing|pretending|impersonating|claiming)\b",
-                             re.IGNORECASE)
 
 
 def _bystander(chunk: str, spans: Callable[[str], list[tuple[int, int]]]) -> bool:
