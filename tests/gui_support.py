@@ -47,5 +47,5 @@ def run_python(code: str, *args: str, platform: str = "offscreen", timeout: floa
     """Run ``code`` in a fresh interpreter that imports this worktree's package."""
     env = {**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": platform}
     env.pop("ORM_DESKTOP_WORKSPACE", None)
-    cmd = (wrapper or []) + [sys.executable, "-c", code, *args]
+    cmd = (wrapper or []) + [sys.executable, "-X", "faulthandler", "-c", code, *args]
     return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env, cwd=ROOT)

@@ -72,10 +72,9 @@ def test_plain_fetch_asks_every_enabled_feed_and_due_fetch_says_it_skipped(run_c
 
 
 def test_refresh_now_fetches_everything_and_the_timer_does_not_claim_a_refresh(qtbot, served, tmp_path):
-    from PySide6.QtCore import QThreadPool
-
     from orm_desktop.service import Service
     from orm_desktop.ui.main_window import MainWindow
+    from orm_desktop.ui.tasks import TaskRunner
 
     svc = Service.create(tmp_path / "ws")
     svc.add_entity("brand", "Acme")
@@ -85,7 +84,7 @@ def test_refresh_now_fetches_everything_and_the_timer_does_not_claim_a_refresh(q
     svc.set_setting("last_full_refresh", svc.setting("last_full_refresh") - 3600)
     served.folder.joinpath("acme.xml").write_bytes(rss(("Acme opens a plant", "https://news.example/1"),
                                                        ("Acme recalls a kettle", "https://news.example/2")))
-    QThreadPool.globalInstance().waitForDone(60_000)  # background work of earlier tests' windows
+    TaskRunner().wait(60_000)  # background work of earlier tests' windows (one pool for all runners)
     win = MainWindow(svc)
     qtbot.addWidget(win)
     before = win.health.text()

@@ -168,8 +168,8 @@ class ReportsView(QWidget):
             self._rendered(result)
             return
         self.busy_label.setText("rendering the report…")
-        self.task = self.runner.start(work, on_success=self._rendered, on_failure=self._render_failed)
-        self.task.signals.finished.connect(self._render_finished)
+        self.task = self.runner.start(work, on_success=self._rendered, on_failure=self._render_failed,
+                                      on_finished=self._render_finished)
 
     def _rendered(self, result) -> None:
         pdf, pages, d = result
