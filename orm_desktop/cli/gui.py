@@ -3,8 +3,40 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 from orm_desktop import workspace as wsmod
+
+_CRASH_LOG: list = []  # the open crash log: faulthandler writes to it when the process dies
+
+
+def record_crashes(folder: Path | None = None) -> str | None:
+    """From here on, if the GUI process dies of a fatal signal (a segfault in Qt), every thread's
+    Python stack is written to crash.log in the user's log folder (platformdirs). Returns the
+    line to show when the previous session ended that way: its log is renamed (crash-<time>.log)
+    so that it is told once. Nothing (None) when the folder cannot be written: the app opens."""
+    import faulthandler
+    import time
+
+    if folder is None:
+        from platformdirs import user_log_dir
+
+        folder = Path(user_log_dir("orm-desktop", appauthor=False))
+    log = folder / "crash.log"
+    notice = None
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        if log.is_file() and log.stat().st_size:
+            kept = log.with_name(time.strftime("crash-%Y%m%d-%H%M%S.log", time.localtime(log.stat().st_mtime)))
+            log.replace(kept)
+            notice = (f"The last session of ORM Desktop ended in a crash; its report is in {kept} "
+                      "(please attach it to a bug report)")
+        f = open(log, "w", encoding="utf-8")  # noqa: SIM115 - open for the life of the process
+    except OSError:
+        return notice
+    _CRASH_LOG[:] = [f]
+    faulthandler.enable(file=f, all_threads=True)
+    return notice
 
 
 def display_problem() -> str | None:
@@ -38,6 +70,9 @@ def run_gui(args) -> int:
     from orm_desktop.ui.identity import PasswordAsker
 
     set_password_asker(PasswordAsker())  # a team login's password: a dialog, from any thread
+    notice = None if args.smoke_test else record_crashes()
+    if notice:
+        print(f"orm-desktop: {notice}", file=sys.stderr)
     if args.demo:
         root = wsmod.demo_workspace_dir()
     else:
@@ -56,7 +91,7 @@ def run_gui(args) -> int:
         svc = Service.create(root)
     from orm_desktop.ui.app import run
 
-    return run(svc, smoke_test=args.smoke_test, page=getattr(args, "page", None))
+    return run(svc, smoke_test=args.smoke_test, page=getattr(args, "page", None), notice=notice)
 
 
 def _open_or_offer_restore(root):

@@ -21,7 +21,7 @@ def close_windows(app, windows) -> None:
     app.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
-def run(svc, *, smoke_test: bool = False, page: str | None = None) -> int:
+def run(svc, *, smoke_test: bool = False, page: str | None = None, notice: str | None = None) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
@@ -51,6 +51,8 @@ def run(svc, *, smoke_test: bool = False, page: str | None = None) -> int:
             QTimer.singleShot(0, win.maybe_onboard)  # an empty workspace starts with the set-up wizard
 
     show(svc)
+    if notice:  # e.g. where the last session's crash report is
+        windows[-1].statusBar().showMessage(notice, 20_000)
     import os
 
     start_page = page or os.environ.get("ORM_DESKTOP_START_PAGE", "")  # e.g. for screenshots: "Dashboard"
