@@ -192,6 +192,7 @@ def test_extremes_list_sure_scores_before_unsure_ones(conn):
     add(7, 0.02, 0.1)                   # neutral: in neither list
     pos_unsure, pos_sure = add(8, 0.9, 0.2), add(9, 0.3, 0.7)
     add_mention(conn, 2, 1, 10, sentiment=-0.9, confidence=0.9)  # another entity
+    add_mention(conn, 1, 1, 11, sentiment=-0.95, confidence=0.9, published=NOW + 1)  # after the period
     with db.transaction(conn):
         mentions_store.set_override(conn, [confirmed], -0.1, by="ana", now=NOW)
 

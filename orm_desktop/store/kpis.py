@@ -143,8 +143,9 @@ def extremes(conn: sqlite3.Connection, entity_ids: tuple[int, ...] | None, since
     (machine score, confidence under NEEDS_REVIEW_BELOW: they need a human look) only after
     them, each group by score, then priority. A NULL confidence (scored before m008) counts as
     sure, as for the inbox's "needs a human look" filter. The same plan as ordering by score
-    alone: the entity's (entity_id, published, sentiment) range, each row read once for its
-    priority, override and confidence, then a top-N sort."""
+    alone: on SQLite the entity's (entity_id, published, sentiment) range (the period's range
+    of mentions_published for all entities; PostgreSQL picks one of the two by its estimates),
+    each row read once for its priority, override and confidence, then a top-N sort."""
     where, args = _entity_clause(entity_ids)
     order = "DESC" if positive else "ASC"
     cond = "m.sentiment >= 0.05" if positive else "m.sentiment <= -0.05"
