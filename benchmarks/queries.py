@@ -1,6 +1,7 @@
 """Query benchmark on the generated 1,000,000-mention workspace: the inbox's newest 200 and
 filtered counts for typical filters, full-text search, deep LIMIT/OFFSET pages (the GUI's
-virtual model), per-entity trends. p50/p95 beside the ARCHITECTURE §5 budgets.
+virtual model), per-entity trends, the most positive / negative coverage (kpis.extremes). p50/p95
+beside the ARCHITECTURE §5 budgets.
 
     python benchmarks/queries.py [--backend sqlite|postgresql] [--mentions 1000000] [--runs 30]
                                  [--only SUBSTRING] [--no-stats] [--muted] [--try "CREATE INDEX ..."]
@@ -90,6 +91,18 @@ def cases(svc, conn) -> list[tuple[str, str, float, object]]:
         ("trend", "365-day series, mid entity", TREND, lambda: svc.daily_series(mid, now - 365 * 86400, now)),
         ("trend", "365-day series, all entities", TREND, lambda: svc.daily_series(None, now - 365 * 86400, now)),
     ]
+    # the executive page's and reports' "most positive / most negative coverage" (sure scores
+    # first, then unsure ones): the mention ids only, as kpis.extremes returns them
+    from orm_desktop.store import kpis
+
+    for name, ids, days, positive, limit in [
+            ("most negative 8, top entity, 30 days", (top,), 30, False, 8),
+            ("most positive 6, top entity, 30 days", (top,), 30, True, 6),
+            ("most negative 5, top entity, 90 days", (top,), 90, False, 5),
+            ("most negative 5, mid entity, 30 days", (mid,), 30, False, 5),
+            ("most negative 8, all entities, 30 days", None, 30, False, 8)]:
+        out.append(("extremes", name, TREND, lambda ids=ids, days=days, positive=positive, limit=limit:
+                    kpis.extremes(conn, ids, now - days * 86400, now, positive=positive, limit=limit)))
     return out
 
 

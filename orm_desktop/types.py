@@ -18,6 +18,7 @@ KIND_REACH = {"news": 1.0, "press": 0.9, "review": 0.8, "blog": 0.6, "forum": 0.
 
 
 NEEDS_REVIEW_BELOW = 0.5  # sentiment confidence under which a mention needs a human look
+UNSURE = "unsure: needs a human look"  # the marker of such a score wherever scores are listed
 
 
 def label_for(score: float | None, threshold: float = 0.05) -> str:
@@ -125,6 +126,23 @@ class Mention:
     version: int = 1  # row version: triage writes pass it back (no lost update)
     assignee: str = ""
     tags: tuple[str, ...] = ()
+    # how sure the machine score is, 0..1 (None: scored before confidences were stored, m008)
+    confidence: float | None = 1.0
+
+    @property
+    def unsure(self) -> bool:
+        """A machine score no person has confirmed, with a confidence under NEEDS_REVIEW_BELOW:
+        it needs a human look (what the inbox's "needs a human look" filter selects). A score
+        a person set (overridden) is never unsure."""
+        return not self.overridden and self.confidence is not None and self.confidence < NEEDS_REVIEW_BELOW
+
+    def unsure_why(self) -> str:
+        """One sentence saying why the score is marked unsure ('' when it is not)."""
+        if not self.unsure:
+            return ""
+        return (f"Unsure: the machine's score {self.sentiment:+.2f} has a low confidence "
+                f"({self.confidence:.2f}, under {NEEDS_REVIEW_BELOW}) and no person has confirmed it: "
+                "it needs a human look. Open it to confirm or correct the score.")
 
 
 @dataclass(frozen=True, slots=True)

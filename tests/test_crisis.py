@@ -71,4 +71,16 @@ def test_gui_pins_the_crisis_timeline_and_sorts_by_priority(qtbot, demo_service)
     labels = [w.text() for w in win.pages["Dashboard"].findChildren(__import__("PySide6.QtWidgets",
                                                                                fromlist=["QLabel"]).QLabel)]
     assert any("Crisis mode: Velora" in t for t in labels)
+    # the pinned timeline marks unsure scores (a machine score that needs a human look)
+    from PySide6.QtWidgets import QListWidget
+
+    from orm_desktop.types import UNSURE
+
+    rows = [lw.item(i) for lw in win.pages["Dashboard"].findChildren(QListWidget) for i in range(lw.count())
+            if lw.item(i).data(256)]  # 256: Qt.ItemDataRole.UserRole, the mention id
+    shown = [(it, demo_service.mention(it.data(256)).mention) for it in rows]
+    assert any(m.unsure for _it, m in shown), [it.text() for it, _m in shown]
+    for it, m in shown:
+        assert (f"({UNSURE})" in it.text()) == m.unsure, it.text()
+        assert ("needs a human look" in it.toolTip()) == m.unsure
     win.runner.wait()

@@ -140,6 +140,31 @@ def test_morning_digest_per_person_with_html_text_and_the_approval_file(demo_ser
     assert svc.run_scheduled(refresh=False, now=at_hour(7) + 86400).sent == 2
 
 
+def test_the_digest_marks_unsure_scores_in_its_text_and_html(demo_service):
+    """A machine score with a low confidence that no person confirmed is not sold as a sure
+    negative in the morning mail either; a person's score is never marked."""
+    from orm_desktop.deliveries import content
+    from orm_desktop.types import UNSURE, MentionFilter
+
+    svc = demo_service
+    now = int(time.time())
+    f = MentionFilter(sentiment="negative", since=now - 7 * 86400, order="priority")
+    listed = svc.mentions(f, limit=content.DIGEST_MENTIONS)
+    assert any(m.unsure for m in listed) and not all(m.unsure for m in listed)
+    first_unsure = next(m for m in listed if m.unsure)
+    act_as(svc, "sam")
+    svc.override_sentiment([first_unsure.id], first_unsure.sentiment, by="sam")
+    listed = svc.mentions(f, limit=content.DIGEST_MENTIONS)
+    letter = content.digest(svc, "sam", now=now, since=now - 7 * 86400)
+    lines = [x for x in letter.text.splitlines() if x.startswith("[P")]
+    assert len(lines) == len(listed)
+    for line, m in zip(lines, listed, strict=True):
+        assert m.url in line and (f"{m.sentiment:+.2f}, {UNSURE})" in line) == m.unsure, line
+        assert m.unsure or f"{m.sentiment:+.2f})" in line
+    assert any(m.id == first_unsure.id and m.overridden for m in listed)
+    assert letter.html.count(f"({UNSURE})") == sum(m.unsure for m in listed)
+
+
 def test_alert_mail_and_chat_posts_within_one_run_of_a_spike(empty_service, smtp, hooks, keyring_file):
     svc = empty_service
     e = svc.add_entity("brand", "Acme")

@@ -47,6 +47,37 @@ def test_executive_report_for_the_ceo(demo_service, tmp_path):
     assert round(float(reader.pages[0].mediabox.width)) == 612  # US Letter: 8.5 in
 
 
+def test_report_tables_mark_unsure_scores_and_list_them_after_sure_ones(demo_service, tmp_path):
+    """The demo's '@greenmiles: Maya Lindqvist ... really thoughtful' (the learned layer's
+    negative at a low confidence, the rules' positive) is no confident negative coverage: after
+    the sure scores, marked, with the legend; once a person confirms it, unmarked."""
+    from orm_desktop.reports.render import UNSURE_LEGEND
+
+    d = data.build(demo_service, "executive", entity="Maya Lindqvist")
+    negative = [m for m, _status in d.negative]
+    for shown in (d.positive, negative):
+        flags = [m.unsure for m in shown]
+        assert flags == sorted(flags)
+    overrule = next(m for m in negative if m.title.startswith("@greenmiles: Maya Lindqvist"))
+    assert overrule.unsure and not negative[0].unsure
+    to_pdf(d, tmp_path / "exec.pdf")
+    _n, text = pdf_text(tmp_path / "exec.pdf")
+    table = text[text.index("Most negative coverage and its response status"):]
+    assert f"{overrule.sentiment:+.2f} (unsure)" in table
+    assert " ".join(UNSURE_LEGEND.split()) in table and "needs a human look" in table
+    sure, status = d.negative[0]
+    assert f"{sure.sentiment:+.2f} {status}" in table  # no marker between the score and the response
+
+    demo_service.override_sentiment([overrule.id], overrule.sentiment, by="ana")
+    d = data.build(demo_service, "executive", entity="Maya Lindqvist")
+    (first, status), *_ = d.negative
+    assert first.id == overrule.id and first.overridden and not first.unsure
+    to_pdf(d, tmp_path / "exec2.pdf")
+    _n, text = pdf_text(tmp_path / "exec2.pdf")
+    table = text[text.index("Most negative coverage and its response status"):]
+    assert f"{overrule.sentiment:+.2f} {status}" in table
+
+
 def test_crisis_report_around_the_demo_alert(demo_service, tmp_path):
     d = data.build(demo_service, "crisis", entity="Velora")
     to_pdf(d, tmp_path / "crisis.pdf")
@@ -55,6 +86,13 @@ def test_crisis_report_around_the_demo_alert(demo_service, tmp_path):
     assert "Crisis report" in flat and "Timeline" in flat and "Alerts" in flat and "source kinds" in flat
     assert "recall" in flat.lower()
     assert d.timeline == sorted(d.timeline, key=lambda t: t[0])
+    # the timeline's unsure scores are marked too, with the legend under the table
+    from orm_desktop.reports.render import UNSURE_LEGEND
+
+    timeline = flat[flat.index("Timeline: the first coverage"):flat.index("Spread across source kinds")]
+    assert any(t[5] for t in d.timeline)
+    assert timeline.count("(unsure)") == sum(t[5] for t in d.timeline) + 1  # + the legend's
+    assert " ".join(UNSURE_LEGEND.split()) in timeline
 
 
 def test_an_empty_period_renders_a_no_coverage_report(demo_service, tmp_path):

@@ -28,13 +28,14 @@ def make_ws(tmp_path):
 
 
 def add_mention(conn, entity_id, feed_id, n, *, sentiment=0.0, published=NOW, kind="news",
-                title=None, text="body text"):
+                title=None, text="body text", priority=1.0, confidence=None):
     item = ParsedItem(guid=f"g{n}", url=f"https://x.example/{n}", title=title or f"Story {n}", text=text)
     with db.transaction(conn):
         iid = items_store.insert(conn, feed_id, item, canonical_url=item.url, title_norm="",
                                  cluster_id=None, published=published, now=NOW)
         items_store.insert_mentions(conn, [(iid, entity_id, published, kind, "snip", sentiment,
-                                            sentiment, "test", "text", "[]", "", "", 1.0, None, NOW)])
+                                            sentiment, "test", "text", "[]", "", "", priority, None, NOW,
+                                            confidence)])
     return conn.execute("SELECT id FROM mentions WHERE item_id = ?", (iid,)).fetchone()[0]
 
 
@@ -149,6 +150,64 @@ def test_override_wins_and_survives_rescoring(conn):
     assert mentions_store.get(conn, mid).sentiment == 0.9
     with pytest.raises(UsageError, match=r"\[-1, 1\]"):
         mentions_store.set_override(conn, [mid], 3.0, by="ana", now=NOW)
+
+
+def test_mentions_carry_the_machine_scores_confidence_and_whether_it_is_unsure(conn):
+    unsure = add_mention(conn, 1, 1, 1, sentiment=-0.23, confidence=0.13)
+    sure = add_mention(conn, 1, 1, 2, sentiment=-0.3, confidence=0.9)
+    edge = add_mention(conn, 1, 1, 3, sentiment=-0.3, confidence=0.5)  # at the threshold: sure
+    old = add_mention(conn, 1, 1, 4, sentiment=-0.3)  # scored before confidences were stored
+    confirmed = add_mention(conn, 1, 1, 5, sentiment=-0.4, confidence=0.1)
+    with db.transaction(conn):
+        mentions_store.set_override(conn, [confirmed], -0.4, by="ana", now=NOW)
+    got = {m.id: m for m in mentions_store.query(conn, MentionFilter(), limit=10)}
+    assert (got[unsure].confidence, got[unsure].unsure) == (0.13, True)
+    assert "0.13" in got[unsure].unsure_why() and "needs a human look" in got[unsure].unsure_why()
+    assert (got[sure].confidence, got[sure].unsure, got[sure].unsure_why()) == (0.9, False, "")
+    assert (got[edge].confidence, got[edge].unsure) == (0.5, False)
+    assert (got[old].confidence, got[old].unsure) == (None, False)
+    assert got[confirmed].overridden and got[confirmed].confidence == 0.1 and not got[confirmed].unsure
+    assert mentions_store.get(conn, unsure) == got[unsure]
+    # the inbox's "needs a human look" filter selects exactly the unsure ones
+    assert [m.id for m in mentions_store.query(conn, MentionFilter(needs_review=True))] == [unsure]
+    # a Mention built without a confidence (older callers) is sure
+    from orm_desktop.types import Mention
+
+    plain = Mention(1, 1, 1, "Acme", "t", "u", "s", "news", NOW, "", -0.5, "negative", "new")
+    assert (plain.confidence, plain.unsure) == (1.0, False)
+
+
+def test_extremes_list_sure_scores_before_unsure_ones(conn):
+    from orm_desktop.store import kpis
+
+    def add(n, sentiment, confidence=None, priority=1.0):
+        return add_mention(conn, 1, 1, n, sentiment=sentiment, confidence=confidence, priority=priority)
+
+    overrule = add(1, -0.6, 0.13)       # the learned layer overruling the rules at low confidence
+    sure = add(2, -0.3, 0.9)
+    sure_urgent = add(3, -0.3, 0.8, priority=70.0)  # same score: the higher priority first
+    old = add(4, -0.2)                  # NULL confidence: sure, as for the needs_review filter
+    unsure = add(5, -0.4, 0.3)
+    confirmed = add(6, -0.1, 0.05)      # a person confirms it below
+    add(7, 0.02, 0.1)                   # neutral: in neither list
+    pos_unsure, pos_sure = add(8, 0.9, 0.2), add(9, 0.3, 0.7)
+    add_mention(conn, 2, 1, 10, sentiment=-0.9, confidence=0.9)  # another entity
+    add_mention(conn, 1, 1, 11, sentiment=-0.95, confidence=0.9, published=NOW + 1)  # after the period
+    with db.transaction(conn):
+        mentions_store.set_override(conn, [confirmed], -0.1, by="ana", now=NOW)
+
+    def ext(positive, limit=10, entities=(1,)):
+        return kpis.extremes(conn, entities, NOW - 86400, NOW + 1, positive=positive, limit=limit)
+
+    assert ext(False) == [sure_urgent, sure, old, confirmed, overrule, unsure]
+    assert ext(False, limit=3) == [sure_urgent, sure, old]
+    assert ext(True) == [pos_sure, pos_unsure]
+    assert ext(False, entities=None)[0] == conn.execute(
+        "SELECT id FROM mentions WHERE entity_id = 2").fetchone()[0]
+    # once a person confirms the overruled score it is sure, and the most negative again
+    with db.transaction(conn):
+        mentions_store.set_override(conn, [overrule], -0.6, by="ana", now=NOW)
+    assert ext(False, limit=2) == [overrule, sure_urgent]
 
 
 def test_status_changes_are_recorded(conn):

@@ -81,7 +81,7 @@ def awaiting_approval(conn, person: str) -> list[rstore.Response]:
 def digest(svc, person: str, *, now: int, since: int) -> Letter:
     """The morning digest for one person: new negative mentions by priority, open alerts, drafts
     awaiting their approval (request files attached), responses overdue against the SLA."""
-    from orm_desktop.types import MentionFilter
+    from orm_desktop.types import UNSURE, MentionFilter
 
     conn = svc.conn
     f = MentionFilter(sentiment="negative", since=since, order="priority")
@@ -94,7 +94,7 @@ def digest(svc, person: str, *, now: int, since: int) -> Letter:
     title = f"{brand} — morning digest for {person}, {dt.datetime.fromtimestamp(now):%a %d %b %Y}"
     attachments = [approval_file(conn, r.id, by="scheduled-digest") for r in drafts[:APPROVAL_FILES]]
     prio = [[f"{m.priority:.0f}", html.escape(m.entity), _link(m.title, m.url), html.escape(m.source),
-             f"{m.sentiment:+.2f}"] for m in negative]
+             f"{m.sentiment:+.2f}" + (f" ({html.escape(UNSURE)})" if m.unsure else "")] for m in negative]
     more = f" (the {len(negative)} most urgent of {n_negative})" if n_negative > len(negative) else ""
     sections = [
         (f"New negative mentions since {_day(since)}{more}", ["Priority", "Entity", "Title", "Source", "Score"], prio),
@@ -108,8 +108,8 @@ def digest(svc, person: str, *, now: int, since: int) -> Letter:
               + (f"{len(attachments)} approval request file(s) attached: open with "
                  "`orm-desktop approval decide FILE --as NAME --approve` and send it back." if attachments else ""))
     text = _text(title, [
-        (sections[0][0], [f"[P{m.priority:.0f}] {m.entity}: {m.title} ({m.source}, {m.sentiment:+.2f}) {m.url}"
-                          for m in negative]),
+        (sections[0][0], [f"[P{m.priority:.0f}] {m.entity}: {m.title} ({m.source}, {m.sentiment:+.2f}"
+                          f"{', ' + UNSURE if m.unsure else ''}) {m.url}" for m in negative]),
         ("Open alerts", [a.describe() for a in alerts]),
         ("Drafts awaiting your approval", [f"#{r.id} by {r.author}: {_clip(r.text)}" for r in drafts]),
         ("Responses overdue against the SLA", [f"mention {mid}, due {_day(due)}: {t}" for mid, due, t in overdue]),

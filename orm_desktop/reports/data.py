@@ -40,7 +40,8 @@ class ReportData:
     competitors: list[tuple[str, int, float, float]] = field(default_factory=list)  # name, n, net, share
     alerts: list[str] = field(default_factory=list)
     responses: dict = field(default_factory=dict)
-    timeline: list[tuple[int, str, str, float, str]] = field(default_factory=list)  # when, source, title, s, kind
+    # when, source, title, score, kind, unsure (Mention.unsure: a machine score that needs a human look)
+    timeline: list[tuple[int, str, str, float, str, bool]] = field(default_factory=list)
     drafts: list[str] = field(default_factory=list)
     quotes: list[tuple[str, str]] = field(default_factory=list)   # (sentence, source)
     empty: bool = False
@@ -180,7 +181,7 @@ def crisis(svc, entity_name: str | None, since: int | None, until: int | None, n
 
     first = svc.mentions(MentionFilter(entity_ids=tuple(ids or ()), since=since, until=until), limit=100_000)
     first = sorted(first, key=lambda m: m.published)
-    d.timeline = [(m.published, m.source, m.title, m.sentiment, m.feed_kind) for m in first[:40]]
+    d.timeline = [(m.published, m.source, m.title, m.sentiment, m.feed_kind, m.unsure) for m in first[:40]]
     d.negative = [(m, _response_status(svc, m.id)) for m in svc.extremes(ids, since, until, positive=False, limit=10)]
     d.alerts = [a.describe() for a in alerts if a.window_end > since and a.window_start < until]
     d.responses = svc.response_kpis(since, until)

@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 from orm_desktop.reports.data import DAY, ReportData
+from orm_desktop.types import NEEDS_REVIEW_BELOW, UNSURE
 
 PAGE_SIZES = ("A4", "Letter")
 DPI = 300
@@ -125,18 +126,35 @@ def _esc(s: str) -> str:
     return html.escape(s or "")
 
 
+UNSURE_CELL = "(unsure)"  # after a score that needs a human look; UNSURE_LEGEND under the table says so
+UNSURE_LEGEND = (f"{UNSURE_CELL} = {UNSURE.split(': ', 1)[1]}: the machine scored it with a low confidence "
+                 f"(under {NEEDS_REVIEW_BELOW}) and no person has confirmed the score yet; such mentions are "
+                 "listed after the sure scores.")
+
+
+def _score_cell(s: float, unsure: bool) -> str:
+    color = "#C0392B" if s <= -0.05 else "#1E8449" if s >= 0.05 else "#666666"
+    mark = f"<br><span style='color:#666666'><i>{UNSURE_CELL}</i></span>" if unsure else ""
+    return f"<td style='color:{color}' align='right'>{s:+.2f}{mark}</td>"
+
+
+def _legend(any_unsure: bool) -> str:
+    return f"<p style='color:#666666; font-size:8pt'><i>{_esc(UNSURE_LEGEND)}</i></p>" if any_unsure else ""
+
+
 def _mention_rows(items, with_status: bool = False) -> str:
     rows = []
+    mentions = [entry[0] if with_status else entry for entry in items]
     for entry in items:
         m, status = entry if with_status else (entry, "")
         when = dt.datetime.fromtimestamp(m.published, dt.UTC).strftime("%d %b")
-        color = "#C0392B" if m.sentiment <= -0.05 else "#1E8449" if m.sentiment >= 0.05 else "#666666"
         rows.append(f"<tr><td>{when}</td><td>{_esc(m.title)}</td><td>{_esc(m.source)}</td>"
-                    f"<td style='color:{color}' align='right'>{m.sentiment:+.2f}</td>"
+                    + _score_cell(m.sentiment, m.unsure)
                     + (f"<td>{_esc(status)}</td>" if with_status else "") + "</tr>")
     head = ("<tr><th>Date</th><th>Headline</th><th>Source</th><th>Sentiment</th>"
             + ("<th>Response</th>" if with_status else "") + "</tr>")
-    return f"<table width='100%' cellspacing='0' cellpadding='4' border='1'><thead>{head}</thead>{''.join(rows)}</table>"
+    return (f"<table width='100%' cellspacing='0' cellpadding='4' border='1'><thead>{head}</thead>{''.join(rows)}"
+            f"</table>{_legend(any(m.unsure for m in mentions))}")
 
 
 def build_document(d: ReportData, *, content_width_px: int, color: str = "#0F6E8C", logo: str = ""):
@@ -198,10 +216,11 @@ def build_document(d: ReportData, *, content_width_px: int, color: str = "#0F6E8
     if d.timeline:
         parts.append("<h2>Timeline: the first coverage</h2><table width='100%' cellspacing='0' cellpadding='4' border='1'>"
                      "<thead><tr><th>When (UTC)</th><th>Source</th><th>Kind</th><th>Headline</th><th>Sentiment</th></tr></thead>")
-        for when, source, title, s, kind in d.timeline:
+        for when, source, title, s, kind, unsure in d.timeline:
+            mark = f" <i>{UNSURE_CELL}</i>" if unsure else ""
             parts.append(f"<tr><td>{dt.datetime.fromtimestamp(when, dt.UTC):%d %b %H:%M}</td><td>{_esc(source)}</td>"
-                         f"<td>{_esc(kind)}</td><td>{_esc(title)}</td><td align='right'>{s:+.2f}</td></tr>")
-        parts.append("</table>")
+                         f"<td>{_esc(kind)}</td><td>{_esc(title)}</td><td align='right'>{s:+.2f}{mark}</td></tr>")
+        parts.append("</table>" + _legend(any(t[5] for t in d.timeline)))
     if d.kinds and not d.empty:
         parts.append("<h2>Spread across source kinds</h2>")
         image("kinds", hbar_chart([(k, float(n)) for k, n in d.kinds], cw, 110 + 80 * len(d.kinds),

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
-from orm_desktop.types import KIND_REACH
+from orm_desktop.types import KIND_REACH, NEEDS_REVIEW_BELOW
 
 DAY = 86400
 
@@ -137,10 +137,19 @@ def top_topics(conn: sqlite3.Connection, entity_ids: tuple[int, ...] | None, sin
 
 def extremes(conn: sqlite3.Connection, entity_ids: tuple[int, ...] | None, since: int, until: int,
              *, positive: bool, limit: int = 5) -> list[int]:
-    """Mention ids of the most positive (or negative) coverage, weighted toward reach."""
+    """Mention ids of the most positive (or negative) coverage, weighted toward reach.
+
+    Scores a person confirmed (overridden) or the machine is sure of come first; unsure ones
+    (machine score, confidence under NEEDS_REVIEW_BELOW: they need a human look) only after
+    them, each group by score, then priority. A NULL confidence (scored before m008) counts as
+    sure, as for the inbox's "needs a human look" filter. The same plan as ordering by score
+    alone: on SQLite the entity's (entity_id, published, sentiment) range (the period's range
+    of mentions_published for all entities; PostgreSQL picks one of the two by its estimates),
+    each row read once for its priority, override and confidence, then a top-N sort."""
     where, args = _entity_clause(entity_ids)
     order = "DESC" if positive else "ASC"
     cond = "m.sentiment >= 0.05" if positive else "m.sentiment <= -0.05"
+    unsure = f"CASE WHEN m.override IS NULL AND m.confidence < {NEEDS_REVIEW_BELOW} THEN 1 ELSE 0 END"
     return [r[0] for r in conn.execute(
         f"SELECT m.id FROM mentions m WHERE m.published >= ? AND m.published < ? AND {cond}{where} "
-        f"ORDER BY m.sentiment {order}, m.priority DESC LIMIT ?", (since, until, *args, limit))]
+        f"ORDER BY {unsure}, m.sentiment {order}, m.priority DESC LIMIT ?", (since, until, *args, limit))]

@@ -27,7 +27,7 @@ _SELECT = (
     "SELECT m.id, m.item_id, m.entity_id, e.name, i.title, i.url, COALESCE(f.title, ''), "
     "m.feed_kind, m.published, m.snippet, m.sentiment, m.status, m.priority, "
     "m.override IS NOT NULL, i.rating, m.topics, i.cluster_id, i.lang, m.score_source, "
-    "m.version, m.assignee, m.tags "
+    "m.version, m.assignee, m.tags, m.confidence "
     "FROM mentions m JOIN items i ON i.id = m.item_id JOIN entities e ON e.id = m.entity_id "
     "LEFT JOIN feeds f ON f.id = i.feed_id"
 )
@@ -236,7 +236,7 @@ def _mention(r: tuple) -> Mention:
         status=r[11], priority=r[12], overridden=bool(r[13]), rating=r[14],
         topics=tuple(t for t in (r[15] or "").split(",") if t), cluster_id=r[16], lang=r[17] or "",
         score_source=r[18] or "", version=r[19], assignee=r[20] or "",
-        tags=tuple(t for t in (r[21] or "").split(",") if t),
+        tags=tuple(t for t in (r[21] or "").split(",") if t), confidence=r[22],
     )
 
 

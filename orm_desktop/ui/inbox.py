@@ -48,6 +48,7 @@ def fmt_time(ts: int) -> str:
 
 
 NEEDS_REVIEW = "needs a human look"  # sentiment filter: low confidence or engines disagree
+UNSURE_MARK = " ?"  # after an unsure score (Mention.unsure); its tooltip says why
 
 
 class MentionModel(QAbstractTableModel):
@@ -143,7 +144,8 @@ class MentionModel(QAbstractTableModel):
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             sentiment = (f"n/a ({m.lang})" if m.label == "unsupported"
-                         else f"{m.label} {m.sentiment:+.2f}" + (" ✎" if m.overridden else ""))
+                         else f"{m.label} {m.sentiment:+.2f}" + (" ✎" if m.overridden else UNSURE_MARK if m.unsure
+                                                                  else ""))
             return (f"{m.priority:.0f}", sentiment,
                     m.entity, display_text(m.title), display_text(m.source), fmt_time(m.published),
                     m.status.replace("_", " "))[col]
@@ -151,6 +153,8 @@ class MentionModel(QAbstractTableModel):
             return QBrush(SENTIMENT_COLORS.get(m.label, QColor("#8E44AD")))
         if role == Qt.ItemDataRole.ToolTipRole and col == 3:
             return display_text(m.snippet)
+        if role == Qt.ItemDataRole.ToolTipRole and col == 1 and m.unsure and m.label != "unsupported":
+            return m.unsure_why()
         if role == Qt.ItemDataRole.TextAlignmentRole and col == 0:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.UserRole:

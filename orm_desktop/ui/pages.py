@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from orm_desktop.types import UNSURE
 from orm_desktop.ui.widgets import mark_safe_in_executive_mode
 
 DAY = 86400
@@ -72,13 +73,19 @@ def sources_table(rows) -> QTableWidget:
     return t
 
 
+def score_text(m) -> str:
+    """A listed mention's score, marked when it is unsure: "-0.23 (unsure: needs a human look)".
+    A score a person set is never marked."""
+    return f"{m.sentiment:+.2f}" + (f" ({UNSURE})" if m.unsure else "")
+
+
 def mention_list(mentions, on_pick) -> QListWidget:
     lw = QListWidget()
     lw.setWordWrap(True)
     for m in mentions:
-        it = QListWidgetItem(f"{m.sentiment:+.2f}  {m.title}  — {m.source}")
+        it = QListWidgetItem(f"{score_text(m)}  {m.title}  — {m.source}")
         it.setData(Qt.ItemDataRole.UserRole, m.id)
-        it.setToolTip(m.snippet)
+        it.setToolTip(m.unsure_why() + "\n\n" + m.snippet if m.unsure else m.snippet)
         lw.addItem(it)
     if not mentions:
         lw.addItem("No coverage in this period")
@@ -193,9 +200,13 @@ class PersonalBrandPage(Page):
         row = QHBoxLayout()
         col1, col2 = QVBoxLayout(), QVBoxLayout()
         col1.addWidget(QLabel("<b>Most positive coverage</b>"))
-        col1.addWidget(mention_list(self.svc.extremes([e.id], since, until, positive=True), self.open_mention.emit))
+        best = mention_list(self.svc.extremes([e.id], since, until, positive=True), self.open_mention.emit)
+        best.setObjectName("most_positive")
+        col1.addWidget(best)
         col2.addWidget(QLabel("<b>Most negative coverage — may need a statement</b>"))
-        col2.addWidget(mention_list(self.svc.extremes([e.id], since, until, positive=False), self.open_mention.emit))
+        worst = mention_list(self.svc.extremes([e.id], since, until, positive=False), self.open_mention.emit)
+        worst.setObjectName("most_negative")
+        col2.addWidget(worst)
         row.addLayout(col1)
         row.addLayout(col2)
         lay.addLayout(row)
@@ -323,9 +334,11 @@ class DashboardPage(Page):
             for m in sorted(first, key=lambda m: m.published)[:40]:
                 import datetime as dt
 
-                it = QListWidgetItem(f"{dt.datetime.fromtimestamp(m.published):%d %b %H:%M}  {m.sentiment:+.2f}  "
+                it = QListWidgetItem(f"{dt.datetime.fromtimestamp(m.published):%d %b %H:%M}  {score_text(m)}  "
                                      f"{m.title} — {m.source}")
                 it.setData(Qt.ItemDataRole.UserRole, m.id)
+                if m.unsure:
+                    it.setToolTip(m.unsure_why())
                 timeline.addItem(it)
             timeline.itemActivated.connect(lambda it: self.open_mention.emit(it.data(Qt.ItemDataRole.UserRole)))
             timeline.setMaximumHeight(180)

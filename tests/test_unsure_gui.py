@@ -1,0 +1,85 @@
+"""Unsure sentiment scores in the GUI ("the GUI must never lie"): a machine score with a low
+confidence that no person confirmed is marked wherever scores are listed, and the executive page's
+most positive / negative lists put it after the sure ones. Real MainWindow on a private copy of
+the demo (pytest-qt, offscreen)."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("PySide6")
+
+from PySide6.QtCore import Qt  # noqa: E402
+from PySide6.QtWidgets import QListWidget  # noqa: E402
+
+from orm_desktop.types import UNSURE, MentionFilter  # noqa: E402
+
+MARK = f"({UNSURE})"
+
+
+def _greenmiles(svc):
+    """The demo's overrule: '@greenmiles: Maya Lindqvist ... really thoughtful', scored negative
+    by the learned layer at a low confidence where the rules said positive."""
+    maya = svc.entity("Maya Lindqvist")
+    found = [m for m in svc.mentions(MentionFilter(entity_ids=(maya.id,), search="greenmiles thoughtful"))
+             if m.title.startswith("@greenmiles: Maya Lindqvist")]
+    assert len(found) == 1
+    return found[0]
+
+
+def _rows(qtbot, window, list_name: str) -> list[tuple[str, str, int]]:
+    """(text, tooltip, mention id) of each row of the page's list, as shown."""
+    page = window.pages["Maya Lindqvist"]
+    qtbot.waitUntil(lambda: page.findChild(QListWidget, list_name) is not None)
+    lw = page.findChild(QListWidget, list_name)
+    return [(lw.item(i).text(), lw.item(i).toolTip(), lw.item(i).data(Qt.ItemDataRole.UserRole))
+            for i in range(lw.count())]
+
+
+def test_executive_page_marks_unsure_scores_and_lists_sure_ones_first(window, qtbot):
+    svc = window.svc
+    m = _greenmiles(svc)
+    assert m.unsure and m.sentiment <= -0.05 and not m.overridden
+    window.show_page("Maya Lindqvist")
+    for name in ("most_negative", "most_positive"):
+        rows = _rows(qtbot, window, name)
+        assert rows and all(i for _t, _tip, i in rows)
+        shown = [svc.mention(i).mention for _t, _tip, i in rows]
+        for (text, tip, _i), x in zip(rows, shown, strict=True):
+            assert (MARK in text) == x.unsure, text
+            assert text.startswith(f"{x.sentiment:+.2f}"), text
+            if x.unsure:
+                assert f"{x.confidence:.2f}" in tip and "needs a human look" in tip
+        flags = [x.unsure for x in shown]
+        assert flags == sorted(flags), f"an unsure score listed above a sure one in {name}: {rows}"
+    rows = _rows(qtbot, window, "most_negative")
+    texts = {i: t for t, _tip, i in rows}
+    assert texts[m.id].startswith(f"{m.sentiment:+.2f} {MARK}  @greenmiles: Maya Lindqvist")
+    assert not svc.mention(rows[0][2]).mention.unsure  # a sure negative heads the list
+
+    # a person confirms the score: it is sure now, never marked, and listed by its score
+    svc.override_sentiment([m.id], m.sentiment, by="ana")
+    window.pages["Maya Lindqvist"].rebuild()
+    rows = _rows(qtbot, window, "most_negative")
+    texts = {i: t for t, _tip, i in rows}
+    assert MARK not in texts[m.id] and texts[m.id].startswith(f"{m.sentiment:+.2f}  @greenmiles")
+    sure = [svc.mention(i).mention for _t, _tip, i in rows if MARK not in _t]
+    assert [x.id for x in sure][0] == min(sure, key=lambda x: x.sentiment).id == m.id
+
+
+def test_inbox_marks_an_unsure_score_with_a_tooltip_and_never_a_persons_score(window, qtbot):
+    svc = window.svc
+    m = _greenmiles(svc)
+    inbox = window.inbox
+    inbox.filters.search.setText("greenmiles thoughtful")
+    qtbot.waitUntil(lambda: any(inbox.model.mention(r).id == m.id for r in range(inbox.model.total)), timeout=5000)
+    model = inbox.model
+    row = next(r for r in range(model.total) if model.mention(r).id == m.id)
+    cell = model.index(row, 1)
+    assert model.data(cell) == f"negative {m.sentiment:+.2f} ?"
+    tip = model.data(cell, Qt.ItemDataRole.ToolTipRole)
+    assert "needs a human look" in tip and f"{m.confidence:.2f}" in tip
+    svc.override_sentiment([m.id], -0.5, by="ana")
+    model.refresh_rows()
+    assert model.data(model.index(row, 1)) == "negative -0.50 ✎"
+    assert model.data(model.index(row, 1), Qt.ItemDataRole.ToolTipRole) is None
