@@ -2247,6 +2247,65 @@ _EVENT_PHRASES = _EVENT_PHRASES + tuple((re.compile(p), v, frozenset(t.split()))
     (r"\b(?:started|starts|begun|began) charging\b", -0.5, "started starts begun began"),
     (r"\bsuccessfully (?:sued|challenged|appealed|defended|overturned)\b", 0.5, "successfully"),
 ))
+# round 11 (from dev20's misses): good news told blandly (a contract renewed or kept, a further
+# order, results ahead of guidance or at the top of the range, a backlog at its highest, a trial
+# endpoint or every service level met, accounts signed off unqualified, a bug fixed or gone, a
+# product that "hasn't faded", a repeat purchase, "we'll be back"); bad news told blandly (a
+# provision for redress, a regulatory settlement, undertakings accepted by a regulator, an
+# enforcement notice, a watch list, payments deferred, a claim withdrawn, "years after ... first
+# raised"); a reviewer's verdict ("won't return", "can't recommend", "look elsewhere", "shame about
+# the", "I'll give them that"); sarcastic openers ("Oh good,") and waits told as "only six weeks".
+_EVENT_PHRASES = _EVENT_PHRASES + tuple((re.compile(p), v, frozenset(t.split())) for p, v, t in (
+    (r"\b(?:contract|agreement|deal|licence|license|franchise|partnership|sponsorship|mandate)\b(?:\s+\S+){0,6}?\s+"
+     r"(?:had been|has been|have been|was|were|is|will be) (?:renewed|extended)\b"
+     r"|\b(?:renewed|extended|retained|retains|retain|kept|keeps) (?:its |their |the )?(?:\S+ ){0,4}?(?:contract|licence|license|franchise|mandate)\b"
+     r"|\bsigned (?:a |an )?(?:further|new|another|follow-on|repeat) (?:\S+ ){0,3}?(?:agreement|contract|deal|order)\b"
+     r"|\bexercised (?:\S+ )?options? (?:for|on) (?:a |an )?(?:further|another|more|additional)\b",
+     0.5, "renewed extended retained retains retain kept keeps signed exercised"),
+    (r"\b(?:ahead of|above|beat|beating|beats|exceeded|exceeding|topped|at the top end of|at the upper end of|in the upper half of) "
+     r"(?:its |the |their |analysts'? |market |consensus |city )?(?:own )?(?:guidance|forecasts?|expectations|estimates|range)\b"
+     r"|\bwithin (?:the |its |their )?(?:\S+ )?(?:range|guidance) (?:it|they|the company|the group) (?:had )?(?:set|gave|given|guided)\b"
+     r"|\b(?:order book|backlog|orders|bookings|sales|profits?|revenues?|margins?|demand|occupancy|output)\b(?:\s+\S+){0,4}?\s+"
+     r"(?:reached|hit|rose to|climbed to|was at|stood at|is at) (?:its|their|a|the) (?:highest|strongest|best) (?:level|point|figure)s?\b",
+     0.5, "ahead above beat beating beats exceeded exceeding topped top upper within highest strongest best"),
+    (r"(?<!not )(?<!n't )(?<!never )\bmet (?:all |every |each )?(?:of )?(?:its |the |their )?(?:\S+ ){0,2}?(?:endpoints?|targets|service levels?|milestones|kpis)\b"
+     r"|\bwithout (?:a )?qualification\b|\bunqualified (?:audit )?opinion\b|\bclean audit\b",
+     0.5, "met qualification unqualified clean"),
+    (r"\b(?:removed|fixed|eliminated|cured|solved|resolved|got rid of|squashed) (?:the |that |a |an |this |my |our )?(?:\S+ ){0,3}?"
+     r"(?:lag|bug|glitch|problem|issue|fault|crash|crashes|crashing|delay|stutter|freezes|freezing)\b"
+     r"(?!(?:\s+\S+){0,3}?\s+by (?:no longer|not|never|ignoring|hiding|deleting|removing))"
+     r"|\b(?:bug|lag|glitch|problem|fault|crash|crashes|noise|rattle|squeak)s?\b(?:\s+\S+){0,8}?\s+(?:is|are|has|have|it'?s)\s+"
+     r"(?:just |now |finally |simply |completely |all )?(?:gone|disappeared|vanished)\b"
+     r"|\b(?:has |have )?(?:simply |just )?worked (?:every (?:single )?(?:day|time)|flawlessly|without (?:a )?(?:hitch|problem|fault|fuss))\b"
+     r"|\b(?:hasn'?t|has not|haven'?t|have not|doesn'?t|does not|didn'?t|never) (?:once |yet |even )?(?:faded|shrunk|shrank|squeak|squeaks|squeaked"
+     r"|creak|creaks|creaked|pilled|frayed|wobbled|rusted|peeled)\b|\b(?:no one|nobody|no-one) (?:has |have |had )?(?:ever )?complained\b",
+     0.5, "removed fixed eliminated cured solved resolved got squashed gone disappeared vanished worked faded shrunk shrank squeak "
+     "squeaks squeaked creak creaks creaked pilled frayed wobbled rusted peeled complained"),
+    (r"\b(?:bought|ordered|booked) (?:two|three|four|some|a few) more\b|\b(?:bought|ordered) (?:another|a second|a third)\b(?! (?:one )?(?:after|because|when|as))"
+     r"|\b(?:second|third|fourth|fifth) (?:pair|time (?:ordering|buying|booking|staying))\b|\bbooked (?:\S+ )?again\b"
+     r"|\b(?:we'?ll|we will|i'?ll|i will) (?:definitely |certainly |happily )?be back\b|\b(?:i'?m|we'?re|i am|we are) staying(?:\s*[.!]|$| put\b)",
+     0.6, "bought ordered booked second third fourth fifth back staying"),
+    (r"\b(?:booked|set aside|took|takes|taking|made|raised|increased|added) (?:a |an |another |further )?(?:\S+ ){0,3}?provisions?\b(?:\s+\S+){0,4}?\s+"
+     r"(?:for|to cover|against|relating to)\b"
+     r"|\b(?:regulatory|out-of-court) settlement\b|\bwithout (?:any )?admission of (?:liability|wrongdoing|guilt|fault)\b"
+     r"|\baccepted (?:legally binding |formal |binding )?(?:undertakings|commitments|assurances) from\b"
+     r"|\b(?:enforcement|prohibition) notices?\b|\benhanced (?:monitoring|supervision)\b"
+     r"|\b(?:placed|put) (?:\S+ ){0,2}?(?:on|under|in) (?:\S+ ){0,3}?(?:watch ?list|monitoring list|special measures)\b"
+     r"|\bdefer(?:s|red|ring)? (?:\S+ ){0,2}?payments? to (?:its )?(?:bondholders|creditors|lenders|suppliers)\b|\bagreed to remediate\b"
+     r"|\bwithdrawn (?:its |the |their )?(?:\S+ ){0,3}?claims? from\b|\byears after (?:\S+ ){0,3}?(?:first )?(?:raised|reported|flagged|complained)\b",
+     -0.5, "provision provisions settlement admission undertakings commitments assurances notice notices enhanced watchlist watch "
+     "monitoring measures defer defers deferred deferring remediate withdrawn years"),
+    (r"\b(?:won'?t|will not|wouldn'?t|would not|shan'?t|never) (?:be )?(?:returning|return|go back|going back|come back|coming back|be back)\b"
+     r"|\b(?:won'?t|will not|wouldn'?t|would not|never) (?:\S+ )?(?:buy|order|stay|book|use|eat)\b(?:\s+\S+){0,3}?\s+again\b"
+     r"|\b(?:can'?t|cannot|couldn'?t|could not) recommend\b(?!(?:\s+\S+){0,4}?\s+(?:enough|highly enough|more highly))"
+     r"|\b(?:i'?d|i would|you'?d|you would|we'?d|we would|better off) (?:\w+ )?look(?:ing)? elsewhere\b|\bshame about the\b"
+     r"|\bi'?ll give (?:them|him|her|it|you) that\b",
+     -0.6, "won't wont will wouldn't wouldnt would shan't shant never can't cant cannot couldn't couldnt could elsewhere shame give"),
+    (r"^(?:oh|ah|ahh|ooh) (?:good|great|sure|yes|wonderful|lovely|brilliant|joy|perfect|fantastic|marvellous|super)\b"
+     r"|\b(?:in|after|within) (?:only|just|a mere) (?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several) weeks\b"
+     r"|\bonly (?:\d+|two|three|four|five|six|seven|eight|nine|ten|several) (?:support tickets|tickets|phone calls|calls|emails|attempts)\b",
+     -0.6, "oh ah ahh ooh only just mere"),
+))
 # word -> the event phrases (their indices) a segment with that word is searched for (built after
 # the last extension of _EVENT_PHRASES above)
 _EVENT_PHRASE_INDEX: dict[str, tuple[int, ...]] = {
@@ -2271,6 +2330,11 @@ _REASSURE = _lazy_re(
     re.IGNORECASE)
 _REASSURE_WORDS = frozenset("affected involved hurt injured harmed damaged disrupted compromised impacted risk unaffected lost taken stolen "
                             "accessed".split())
+# Round 11: no news about the entity ("A spokesperson for A declined to comment on …", "B was acquired
+# by A for an undisclosed sum", "shares in A rose 1% in line with the wider market").
+_NO_NEWS11 = _lazy_re(r"\b(?:declined|refused|was unavailable|were unavailable) to comment\b|\bfor an undisclosed (?:sum|amount|fee|price)\b"
+                      r"|\bin line with the (?:wider |broader |overall )?(?:market|index|sector)\b", re.IGNORECASE)
+_NO_NEWS11_WORDS = frozenset("comment undisclosed line".split())
 # Shopping around ("Looking at the A washer-dryer for a small flat", "Thinking of getting an A"):
 # no verdict yet.
 _PROSPECTIVE = _lazy_re(r"^\W*(?:(?:i'?m|we'?re|i am|we are|currently|been|just|also)\s+)*(?:looking at|thinking (?:of|about) (?:getting|buying|switching|trying|ordering)"
@@ -2311,6 +2375,8 @@ def _evidence6(chunk: str, lowered: str, present: set[str], s: float, ev: float,
     if s < 0.4 and not _DOWN_WORDS9.isdisjoint(present) and _less_of_a_bad(lowered, present):
         return max(s, 0.4)  # round 9: good news told as less of a bad thing ("cut the salt by 25%")
     if abs(s) < 0.7 and not _REASSURE_WORDS.isdisjoint(present) and _REASSURE.search(lowered):
+        return s * 0.05
+    if abs(s) < 0.5 and not ruled and not _NO_NEWS11_WORDS.isdisjoint(present) and _NO_NEWS11.search(lowered):
         return s * 0.05
     if abs(s) < 0.4 and not ruled and not _POLICY_WORDS.isdisjoint(present) and _POLICY.search(lowered):
         return s * 0.1
