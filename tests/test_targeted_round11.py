@@ -82,3 +82,26 @@ def test_reviewers_verdicts(text, label):
 ])
 def test_no_news(text, label):
     assert rules_label(text, "Quenby Group") == label
+
+
+@pytest.mark.parametrize(("text", "entity", "label"), [
+    # praise and complaints side by side: the review's last word decides
+    ("The Quenby Lodge is beautiful and the views are stunning, but the rooms were freezing. Would not stay again.", "Quenby Lodge", "negative"),
+    ("Gorgeous jacket, and the Quenby stitching is neat. The zip broke in a month though, so no, I can't recommend Quenby.", "Quenby", "negative"),
+    ("The showers at the Quenby Lodge are basic and the wifi is patchy, but the hosts are lovely. Booked again for May.", "Quenby Lodge", "positive"),
+    # ... left alone: a last word that is no verdict
+    ("The Quenby Lodge has a lovely garden. We arrived on Friday.", "Quenby Lodge", "positive"),
+])
+def test_closing_verdict(text, entity, label):
+    assert rules_label(text, entity) == label
+
+
+@pytest.mark.parametrize(("text", "label"), [
+    # praise aimed at a let-down: a surprise bill, hours of it
+    ("shoutout to Quenby Power for the surprise £250 bill", "negative"),
+    ("appreciate Quenby Power giving me the full call-centre experience, 3 hours of it", "negative"),
+    # ... left alone: praise for a fix
+    ("appreciate Quenby Power giving me a refund the same day", "positive"),
+])
+def test_praise_at_letdown(text, label):
+    assert rules_label(text, "Quenby Power") == label

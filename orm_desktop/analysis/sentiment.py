@@ -2395,20 +2395,27 @@ def _evidence6(chunk: str, lowered: str, present: set[str], s: float, ev: float,
 _PRAISE_OPEN = _lazy_re(r"^\W*(?:(?:oh|wow|so|really|just|honestly|seriously|i|we|gotta|got to|(?:you )?(?:have|(?:'ve )?got) to|must)\W+){0,3}"
                         r"(?:thanks|thank you|cheers|kudos|props|shout-?out|hats off|love|loving|adore|nothing like|nothing says"
                         r"|best part of (?:my|the) \w+|just what (?:i|we) (?:needed|wanted)|congratulations|congrats|well done|big fan of"
-                        r"|top marks|hand it to|(?:can't|cannot|can not) fault)\b")
+                        r"|top marks|hand it to|(?:can't|cannot|can not) fault"
+                        # round 11: stars, marks and applause awarded, "nice of", "appreciate"
+                        r"|(?:five|5|ten|10) (?:stars|out of (?:ten|10)) for|(?:a )?(?:polite |big |huge |warm )?round of applause for"
+                        r"|appreciate|nice of|great value from|genius (?:design|idea|move) from)\b")
 _PRAISE_OPEN_WORDS = frozenset("thanks thank cheers kudos props shout shoutout shout-out hats love loving adore nothing best just "
-                               "congratulations congrats well big top hand fault".split())
+                               "congratulations congrats well big top hand fault five 5 ten 10 round appreciate nice great genius".split())
 _AIMED_LETDOWN = _lazy_re(r"\b(?:delays?|delayed|cancels|cancell?ed|cancell?ing|twice(?! as)|again|on hold|lost|losing|loses|late|broke|broken"
                           r"|crash(?:es|ed|ing)?|worse|worst|slower|slowest|(?:for|on) the (?:second|third|fourth|fifth|sixth|\w+th) time"
                           r"|\w+[- ](?:hour|day|week|month) wait"
                           r"|(?:rais|hik|increas|doubl)(?:e|es|ed|ing) (?:my|our|the|their) (?:bills?|prices?|fees?|rent|fares?|premiums?|subscriptions?)"
                           r"|(?:charg|bill)(?:es|ed|ing) (?:me|us) (?:twice|double|again|extra)|log(?:s|ged|ging) (?:me|us) out"
-                          r"|delet(?:es|ed|ing) (?:my|our|all))\b")
+                          r"|delet(?:es|ed|ing) (?:my|our|all)"
+                          # round 11: a surprise bill, hours of it, word sent after the event
+                          r"|surprise (?:[£$€]\s?)?\d[\d,.]* (?:bill|charge|fee)|\d+ hours of it"
+                          r"|(?:days|weeks|months) after (?:it|the \w+) (?:started|began|happened|had started|had begun))\b")
 _SARCASM_FRAME = _lazy_re(r"\bwho needs (?:a |an |the |my |your |their )?(?:working|functioning|reliable|decent|\w+ that works)\b"
                           r"|(?:'s|’s|\bthe|\btheir|\bits) idea of (?:a |an )?(?:good|great|quick|fast|decent|premium|customer|service|support"
                           r"|fix|help|value|fair|speedy|prompt)\w*\b[^.;!?]{0,40}?\bis\b")
 _NEGATION_WORD = _lazy_re(r"n't\b|\b(?:not|never|no|without|but|though|although|yet|however)\b")  # or a turn
-_AIM = _lazy_re(r"^\W*(?:\S+\s+){0,4}?(?:for|when|that|how|it when)\b|^\s*(?:\S+\s+){0,3}?\S*:")
+_AIM = _lazy_re(r"^\W*(?:\S+\s+){0,4}?(?:for|when|that|how|it when)\b|^\s*(?:\S+\s+){0,3}?\S*:"
+               r"|^\W*(?:\S+\s+){1,3}?(?:to send|to tell|to let|to give|to make|giving|sending|telling|letting|making)\b")  # round 11: "nice of A to send…"
 
 
 def _praise_at_letdown(lowered: str, present: set[str], ev: float) -> bool:
@@ -3023,6 +3030,15 @@ def _targeted_layer():  # -> targeted_model.TargetedModel | None
     return TargetedModel.load()
 
 
+# Round 11: a reviewer's closing verdict (buy / book / come back again or not, recommend or not, avoid):
+# after praise and complaints side by side, the last word decides.
+_CLOSING_VERDICT = _lazy_re(
+    r"\b(?:(?:would|will|i'?d|i'?ll|we'?d|we'?ll)(?: not| never|n'?t)? (?:definitely |happily |certainly )?(?:buy|order|book|stay|go|eat|shop|use|return|come)"
+    r"(?: \S+){0,3}? again|(?:won'?t|will not|wouldn'?t|would not|never) (?:be )?(?:return|returning|go back|going back|come back|coming back|be back)"
+    r"|recommend(?:ed)?|booked (?:\S+ )?again|(?:we'?ll|we will|i'?ll|i will) (?:definitely |certainly )?be back|(?:i'?m|we'?re) staying"
+    r"|avoid|steer clear|stay away)\b", re.IGNORECASE)
+
+
 def rules_toward(title: str, text: str, spans: Callable[[str], list[tuple[int, int]]],
                  engine: Engine | None = None, rating: float | None = None,
                  max_sentences: int = 6, lang: str = "") -> tuple[TargetedScore, RulesTrace]:
@@ -3107,6 +3123,8 @@ def rules_toward(title: str, text: str, spans: Callable[[str], list[tuple[int, i
                     s *= 0.1  # round 6: an explainer's segment; the entity as a place or an impersonated brand
                 if reported:
                     w *= 0.3  # round 6: someone else's view, reported
+            if orm and i and i == len(parts) - 1 and abs(s) >= 0.05 and len(chunk) <= 90 and _CLOSING_VERDICT.search(chunk):
+                w *= 3.0  # round 11: a review's last word ("…, but we won't return.", "… Booked again for next summer.")
         prev_s = s
         evidence.append((chunk[:300], round(s, 4)))
         traced.append((chunk, w, sign, s, bool(role)))
