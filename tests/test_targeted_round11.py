@@ -77,8 +77,9 @@ def test_reviewers_verdicts(text, label):
     ("A spokesman for Quenby Group declined to comment on reports of job cuts.", "neutral"),
     ("Quenby Group bought a small software firm for an undisclosed sum.", "neutral"),
     ("Shares in Quenby Group fell 2% in line with the wider market.", "neutral"),
-    # ... left alone: a real move
+    # ... left alone: a real move, silence on a lawsuit
     ("Quenby Group shares jumped 12% after record results.", "positive"),
+    ("Quenby Group declined to comment on the lawsuit over its faulty boilers.", "negative"),
 ])
 def test_no_news(text, label):
     assert rules_label(text, "Quenby Group") == label

@@ -2330,9 +2330,11 @@ _REASSURE = _lazy_re(
     re.IGNORECASE)
 _REASSURE_WORDS = frozenset("affected involved hurt injured harmed damaged disrupted compromised impacted risk unaffected lost taken stolen "
                             "accessed".split())
-# Round 11: no news about the entity ("A spokesperson for A declined to comment on …", "B was acquired
+# Round 11: no news about the entity ("A spokesperson for A declined to comment on …" but not on a
+# lawsuit or an investigation, "B was acquired
 # by A for an undisclosed sum", "shares in A rose 1% in line with the wider market").
-_NO_NEWS11 = _lazy_re(r"\b(?:declined|refused|was unavailable|were unavailable) to comment\b|\bfor an undisclosed (?:sum|amount|fee|price)\b"
+_NO_NEWS11 = _lazy_re(r"\b(?:declined|refused|was unavailable|were unavailable) to comment\b(?!.*\b(?:lawsuits?|investigations?|allegations?|charges|probe|fines?"
+                      r"|accusations?|complaints?|claims|scandal|inquiry|recall|outage|breach)\b)|\bfor an undisclosed (?:sum|amount|fee|price)\b"
                       r"|\bin line with the (?:wider |broader |overall )?(?:market|index|sector)\b", re.IGNORECASE)
 _NO_NEWS11_WORDS = frozenset("comment undisclosed line".split())
 # Shopping around ("Looking at the A washer-dryer for a small flat", "Thinking of getting an A"):
