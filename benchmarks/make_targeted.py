@@ -25,7 +25,9 @@ into "dev18" (read, fitted on; origin round9-dev18) and "fresh11" (never read, h
 round9-fresh11); round 10's batch (tests/data/targeted_round10.tsv: ~600 pairs by a fourth outside
 session, weighted toward understated good and bad news and the cases round 9 left wrong) split the
 same way with the salt "round10" into "dev19" (read, fitted on; origin round10-dev19) and "fresh12"
-(never read, held out; origin round10-fresh12).
+(never read, held out; origin round10-fresh12); round 11's batch (tests/data/targeted_round11.tsv:
+~600 pairs by a fifth outside session) split the same way with the salt "round11" into "dev20"
+(read, fitted on; origin round11-dev20) and "fresh13" (never read, held out; origin round11-fresh13).
 """
 
 from __future__ import annotations
@@ -323,6 +325,14 @@ def round10_split(first_id: str) -> str:
     return "dev19" if hashlib.sha1(f"round10:{first_id}".encode()).digest()[0] % 2 == 0 else "fresh12"
 
 
+ROUND11 = OUT.with_name("targeted_round11.tsv")
+
+
+def round11_split(first_id: str) -> str:
+    """dev20 or fresh13, by a hash of the id of a text's first row salted with "round11"."""
+    return "dev20" if hashlib.sha1(f"round11:{first_id}".encode()).digest()[0] % 2 == 0 else "fresh13"
+
+
 def rows() -> list[dict]:
     """Round 1 (FAMILIES and FRESH*, all tuned on by now): "dev", their first split kept in
     "origin"; round 2: DEV_LINES to DEV6_LINES "dev", TEST_LINES "test" (never tuned on),
@@ -382,6 +392,8 @@ def rows() -> list[dict]:
         out += round7(out[-1]["id"], ROUND9, round9_split, "round9")
     if ROUND10.exists():  # round 10: dev19 (read, fitted on) and fresh12 (never read)
         out += round7(out[-1]["id"], ROUND10, round10_split, "round10")
+    if ROUND11.exists():  # round 11: dev20 (read, fitted on) and fresh13 (never read)
+        out += round7(out[-1]["id"], ROUND11, round11_split, "round11")
     return out
 
 
@@ -392,12 +404,12 @@ def main() -> None:
         w.writeheader()
         w.writerows(data)
     by = {sp: sum(r["split"] == sp for r in data) for sp in ("dev", "test", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6",
-                                                  "dev14", "fresh8", "dev16", "fresh9", "dev17", "fresh10", "dev18", "fresh11", "dev19", "fresh12")}
+                                                  "dev14", "fresh8", "dev16", "fresh9", "dev17", "fresh10", "dev18", "fresh11", "dev19", "fresh12", "dev20", "fresh13")}
     print(f"wrote {OUT}: {len(data)} pairs ({by['dev']} dev, {by['test']} test, {by['fresh']} fresh, "
           f"{by['fresh2']} fresh2, {by['fresh3']} fresh3, {by['fresh4']} fresh4, {by['fresh5']} fresh5, "
           f"{by['fresh6']} fresh6, {by['dev14']} dev14, {by['fresh8']} fresh8, {by['dev16']} dev16, {by['fresh9']} fresh9, "
           f"{by['dev17']} dev17, {by['fresh10']} fresh10, {by['dev18']} dev18, {by['fresh11']} fresh11, "
-          f"{by['dev19']} dev19, {by['fresh12']} fresh12)")
+          f"{by['dev19']} dev19, {by['fresh12']} fresh12, {by['dev20']} dev20, {by['fresh13']} fresh13)")
 
 
 if __name__ == "__main__":

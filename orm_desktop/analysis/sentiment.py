@@ -2247,6 +2247,65 @@ _EVENT_PHRASES = _EVENT_PHRASES + tuple((re.compile(p), v, frozenset(t.split()))
     (r"\b(?:started|starts|begun|began) charging\b", -0.5, "started starts begun began"),
     (r"\bsuccessfully (?:sued|challenged|appealed|defended|overturned)\b", 0.5, "successfully"),
 ))
+# round 11 (from dev20's misses): good news told blandly (a contract renewed or kept, a further
+# order, results ahead of guidance or at the top of the range, a backlog at its highest, a trial
+# endpoint or every service level met, accounts signed off unqualified, a bug fixed or gone, a
+# product that "hasn't faded", a repeat purchase, "we'll be back"); bad news told blandly (a
+# provision for redress, a regulatory settlement, undertakings accepted by a regulator, an
+# enforcement notice, a watch list, payments deferred, a claim withdrawn, "years after ... first
+# raised"); a reviewer's verdict ("won't return", "can't recommend", "look elsewhere", "shame about
+# the", "I'll give them that"); sarcastic openers ("Oh good,") and waits told as "only six weeks".
+_EVENT_PHRASES = _EVENT_PHRASES + tuple((re.compile(p), v, frozenset(t.split())) for p, v, t in (
+    (r"\b(?:contract|agreement|deal|licence|license|franchise|partnership|sponsorship|mandate)\b(?:\s+\S+){0,6}?\s+"
+     r"(?:had been|has been|have been|was|were|is|will be) (?:renewed|extended)\b"
+     r"|\b(?:renewed|extended|retained|retains|retain|kept|keeps) (?:its |their |the )?(?:\S+ ){0,4}?(?:contract|licence|license|franchise|mandate)\b"
+     r"|\bsigned (?:a |an )?(?:further|new|another|follow-on|repeat) (?:\S+ ){0,3}?(?:agreement|contract|deal|order)\b"
+     r"|\bexercised (?:\S+ )?options? (?:for|on) (?:a |an )?(?:further|another|more|additional)\b",
+     0.5, "renewed extended retained retains retain kept keeps signed exercised"),
+    (r"\b(?:ahead of|above|beat|beating|beats|exceeded|exceeding|topped|at the top end of|at the upper end of|in the upper half of) "
+     r"(?:its |the |their |analysts'? |market |consensus |city )?(?:own )?(?:guidance|forecasts?|expectations|estimates|range)\b"
+     r"|\bwithin (?:the |its |their )?(?:\S+ )?(?:range|guidance) (?:it|they|the company|the group) (?:had )?(?:set|gave|given|guided)\b"
+     r"|\b(?:order book|backlog|orders|bookings|sales|profits?|revenues?|margins?|demand|occupancy|output)\b(?:\s+\S+){0,4}?\s+"
+     r"(?:reached|hit|rose to|climbed to|was at|stood at|is at) (?:its|their|a|the) (?:highest|strongest|best) (?:level|point|figure)s?\b",
+     0.5, "ahead above beat beating beats exceeded exceeding topped top upper within highest strongest best"),
+    (r"(?<!not )(?<!n't )(?<!never )\bmet (?:all |every |each )?(?:of )?(?:its |the |their )?(?:\S+ ){0,2}?(?:endpoints?|targets|service levels?|milestones|kpis)\b"
+     r"|\bwithout (?:a )?qualification\b|\bunqualified (?:audit )?opinion\b|\bclean audit\b",
+     0.5, "met qualification unqualified clean"),
+    (r"\b(?:removed|fixed|eliminated|cured|solved|resolved|got rid of|squashed) (?:the |that |a |an |this |my |our )?(?:\S+ ){0,3}?"
+     r"(?:lag|bug|glitch|problem|issue|fault|crash|crashes|crashing|delay|stutter|freezes|freezing)\b"
+     r"(?!(?:\s+\S+){0,3}?\s+by (?:no longer|not|never|ignoring|hiding|deleting|removing))"
+     r"|\b(?:bug|lag|glitch|problem|fault|crash|crashes|noise|rattle|squeak)s?\b(?:\s+\S+){0,8}?\s+(?:is|are|has|have|it'?s)\s+"
+     r"(?:just |now |finally |simply |completely |all )?(?:gone|disappeared|vanished)\b"
+     r"|\b(?:has |have )?(?:simply |just )?worked (?:every (?:single )?(?:day|time)|flawlessly|without (?:a )?(?:hitch|problem|fault|fuss))\b"
+     r"|\b(?:hasn'?t|has not|haven'?t|have not|doesn'?t|does not|didn'?t|never) (?:once |yet |even )?(?:faded|shrunk|shrank|squeak|squeaks|squeaked"
+     r"|creak|creaks|creaked|pilled|frayed|wobbled|rusted|peeled)\b|\b(?:no one|nobody|no-one) (?:has |have |had )?(?:ever )?complained\b",
+     0.5, "removed fixed eliminated cured solved resolved got squashed gone disappeared vanished worked faded shrunk shrank squeak "
+     "squeaks squeaked creak creaks creaked pilled frayed wobbled rusted peeled complained"),
+    (r"\b(?:bought|ordered|booked) (?:two|three|four|some|a few) more\b|\b(?:bought|ordered) (?:another|a second|a third)\b(?! (?:one )?(?:after|because|when|as))"
+     r"|\b(?:second|third|fourth|fifth) (?:pair|time (?:ordering|buying|booking|staying))\b|\bbooked (?:\S+ )?again\b"
+     r"|\b(?:we'?ll|we will|i'?ll|i will) (?:definitely |certainly |happily )?be back\b|\b(?:i'?m|we'?re|i am|we are) staying(?:\s*[.!]|$| put\b)",
+     0.6, "bought ordered booked second third fourth fifth back staying"),
+    (r"\b(?:booked|set aside|took|takes|taking|made|raised|increased|added) (?:a |an |another |further )?(?:\S+ ){0,3}?provisions?\b(?:\s+\S+){0,4}?\s+"
+     r"(?:for|to cover|against|relating to)\b"
+     r"|\b(?:regulatory|out-of-court) settlement\b|\bwithout (?:any )?admission of (?:liability|wrongdoing|guilt|fault)\b"
+     r"|\baccepted (?:legally binding |formal |binding )?(?:undertakings|commitments|assurances) from\b"
+     r"|\b(?:enforcement|prohibition) notices?\b|\benhanced (?:monitoring|supervision)\b"
+     r"|\b(?:placed|put) (?:\S+ ){0,2}?(?:on|under|in) (?:\S+ ){0,3}?(?:watch ?list|monitoring list|special measures)\b"
+     r"|\bdefer(?:s|red|ring)? (?:\S+ ){0,2}?payments? to (?:its )?(?:bondholders|creditors|lenders|suppliers)\b|\bagreed to remediate\b"
+     r"|\bwithdrawn (?:its |the |their )?(?:\S+ ){0,3}?claims? from\b|\byears after (?:\S+ ){0,3}?(?:first )?(?:raised|reported|flagged|complained)\b",
+     -0.5, "provision provisions settlement admission undertakings commitments assurances notice notices enhanced watchlist watch "
+     "monitoring measures defer defers deferred deferring remediate withdrawn years"),
+    (r"\b(?:won'?t|will not|wouldn'?t|would not|shan'?t|never) (?:be )?(?:returning|return|go back|going back|come back|coming back|be back)\b"
+     r"|\b(?:won'?t|will not|wouldn'?t|would not|never) (?:\S+ )?(?:buy|order|stay|book|use|eat)\b(?:\s+\S+){0,3}?\s+again\b"
+     r"|\b(?:can'?t|cannot|couldn'?t|could not) recommend\b(?!(?:\s+\S+){0,4}?\s+(?:enough|highly enough|more highly))"
+     r"|\b(?:i'?d|i would|you'?d|you would|we'?d|we would|better off) (?:\w+ )?look(?:ing)? elsewhere\b|\bshame about the\b"
+     r"|\bi'?ll give (?:them|him|her|it|you) that\b",
+     -0.6, "won't wont will wouldn't wouldnt would shan't shant never can't cant cannot couldn't couldnt could elsewhere shame give"),
+    (r"^(?:oh|ah|ahh|ooh) (?:good|great|sure|yes|wonderful|lovely|brilliant|joy|perfect|fantastic|marvellous|super)\b"
+     r"|\b(?:in|after|within) (?:only|just|a mere) (?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several) weeks\b"
+     r"|\bonly (?:\d+|two|three|four|five|six|seven|eight|nine|ten|several) (?:support tickets|tickets|phone calls|calls|emails|attempts)\b",
+     -0.6, "oh ah ahh ooh only just mere"),
+))
 # word -> the event phrases (their indices) a segment with that word is searched for (built after
 # the last extension of _EVENT_PHRASES above)
 _EVENT_PHRASE_INDEX: dict[str, tuple[int, ...]] = {
@@ -2271,6 +2330,13 @@ _REASSURE = _lazy_re(
     re.IGNORECASE)
 _REASSURE_WORDS = frozenset("affected involved hurt injured harmed damaged disrupted compromised impacted risk unaffected lost taken stolen "
                             "accessed".split())
+# Round 11: no news about the entity ("A spokesperson for A declined to comment on …" but not on a
+# lawsuit or an investigation, "B was acquired
+# by A for an undisclosed sum", "shares in A rose 1% in line with the wider market").
+_NO_NEWS11 = _lazy_re(r"\b(?:declined|refused|was unavailable|were unavailable) to comment\b(?!.*\b(?:lawsuits?|investigations?|allegations?|charges|probe|fines?"
+                      r"|accusations?|complaints?|claims|scandal|inquiry|recall|outage|breach)\b)|\bfor an undisclosed (?:sum|amount|fee|price)\b"
+                      r"|\bin line with the (?:wider |broader |overall )?(?:market|index|sector)\b", re.IGNORECASE)
+_NO_NEWS11_WORDS = frozenset("comment undisclosed line".split())
 # Shopping around ("Looking at the A washer-dryer for a small flat", "Thinking of getting an A"):
 # no verdict yet.
 _PROSPECTIVE = _lazy_re(r"^\W*(?:(?:i'?m|we'?re|i am|we are|currently|been|just|also)\s+)*(?:looking at|thinking (?:of|about) (?:getting|buying|switching|trying|ordering)"
@@ -2312,6 +2378,8 @@ def _evidence6(chunk: str, lowered: str, present: set[str], s: float, ev: float,
         return max(s, 0.4)  # round 9: good news told as less of a bad thing ("cut the salt by 25%")
     if abs(s) < 0.7 and not _REASSURE_WORDS.isdisjoint(present) and _REASSURE.search(lowered):
         return s * 0.05
+    if abs(s) < 0.5 and not ruled and not _NO_NEWS11_WORDS.isdisjoint(present) and _NO_NEWS11.search(lowered):
+        return s * 0.05
     if abs(s) < 0.4 and not ruled and not _POLICY_WORDS.isdisjoint(present) and _POLICY.search(lowered):
         return s * 0.1
     if not ev and not ruled and abs(s) < 0.4 and (
@@ -2329,20 +2397,27 @@ def _evidence6(chunk: str, lowered: str, present: set[str], s: float, ev: float,
 _PRAISE_OPEN = _lazy_re(r"^\W*(?:(?:oh|wow|so|really|just|honestly|seriously|i|we|gotta|got to|(?:you )?(?:have|(?:'ve )?got) to|must)\W+){0,3}"
                         r"(?:thanks|thank you|cheers|kudos|props|shout-?out|hats off|love|loving|adore|nothing like|nothing says"
                         r"|best part of (?:my|the) \w+|just what (?:i|we) (?:needed|wanted)|congratulations|congrats|well done|big fan of"
-                        r"|top marks|hand it to|(?:can't|cannot|can not) fault)\b")
+                        r"|top marks|hand it to|(?:can't|cannot|can not) fault"
+                        # round 11: stars, marks and applause awarded, "nice of", "appreciate"
+                        r"|(?:five|5|ten|10) (?:stars|out of (?:ten|10)) for|(?:a )?(?:polite |big |huge |warm )?round of applause for"
+                        r"|appreciate|nice of|great value from|genius (?:design|idea|move) from)\b")
 _PRAISE_OPEN_WORDS = frozenset("thanks thank cheers kudos props shout shoutout shout-out hats love loving adore nothing best just "
-                               "congratulations congrats well big top hand fault".split())
+                               "congratulations congrats well big top hand fault five 5 ten 10 round appreciate nice great genius".split())
 _AIMED_LETDOWN = _lazy_re(r"\b(?:delays?|delayed|cancels|cancell?ed|cancell?ing|twice(?! as)|again|on hold|lost|losing|loses|late|broke|broken"
                           r"|crash(?:es|ed|ing)?|worse|worst|slower|slowest|(?:for|on) the (?:second|third|fourth|fifth|sixth|\w+th) time"
                           r"|\w+[- ](?:hour|day|week|month) wait"
                           r"|(?:rais|hik|increas|doubl)(?:e|es|ed|ing) (?:my|our|the|their) (?:bills?|prices?|fees?|rent|fares?|premiums?|subscriptions?)"
                           r"|(?:charg|bill)(?:es|ed|ing) (?:me|us) (?:twice|double|again|extra)|log(?:s|ged|ging) (?:me|us) out"
-                          r"|delet(?:es|ed|ing) (?:my|our|all))\b")
+                          r"|delet(?:es|ed|ing) (?:my|our|all)"
+                          # round 11: a surprise bill, hours of it, word sent after the event
+                          r"|surprise (?:[£$€]\s?)?\d[\d,.]* (?:bill|charge|fee)|\d+ hours of it"
+                          r"|(?:days|weeks|months) after (?:it|the \w+) (?:started|began|happened|had started|had begun))\b")
 _SARCASM_FRAME = _lazy_re(r"\bwho needs (?:a |an |the |my |your |their )?(?:working|functioning|reliable|decent|\w+ that works)\b"
                           r"|(?:'s|’s|\bthe|\btheir|\bits) idea of (?:a |an )?(?:good|great|quick|fast|decent|premium|customer|service|support"
                           r"|fix|help|value|fair|speedy|prompt)\w*\b[^.;!?]{0,40}?\bis\b")
 _NEGATION_WORD = _lazy_re(r"n't\b|\b(?:not|never|no|without|but|though|although|yet|however)\b")  # or a turn
-_AIM = _lazy_re(r"^\W*(?:\S+\s+){0,4}?(?:for|when|that|how|it when)\b|^\s*(?:\S+\s+){0,3}?\S*:")
+_AIM = _lazy_re(r"^\W*(?:\S+\s+){0,4}?(?:for|when|that|how|it when)\b|^\s*(?:\S+\s+){0,3}?\S*:"
+               r"|^\W*(?:\S+\s+){1,3}?(?:to send|to tell|to let|to give|to make|giving|sending|telling|letting|making)\b")  # round 11: "nice of A to send…"
 
 
 def _praise_at_letdown(lowered: str, present: set[str], ev: float) -> bool:
@@ -2957,6 +3032,15 @@ def _targeted_layer():  # -> targeted_model.TargetedModel | None
     return TargetedModel.load()
 
 
+# Round 11: a reviewer's closing verdict (buy / book / come back again or not, recommend or not, avoid):
+# after praise and complaints side by side, the last word decides.
+_CLOSING_VERDICT = _lazy_re(
+    r"\b(?:(?:would|will|i'?d|i'?ll|we'?d|we'?ll)(?: not| never|n'?t)? (?:definitely |happily |certainly )?(?:buy|order|book|stay|go|eat|shop|use|return|come)"
+    r"(?: \S+){0,3}? again|(?:won'?t|will not|wouldn'?t|would not|never) (?:be )?(?:return|returning|go back|going back|come back|coming back|be back)"
+    r"|recommend(?:ed)?|booked (?:\S+ )?again|(?:we'?ll|we will|i'?ll|i will) (?:definitely |certainly )?be back|(?:i'?m|we'?re) staying"
+    r"|avoid|steer clear|stay away)\b", re.IGNORECASE)
+
+
 def rules_toward(title: str, text: str, spans: Callable[[str], list[tuple[int, int]]],
                  engine: Engine | None = None, rating: float | None = None,
                  max_sentences: int = 6, lang: str = "") -> tuple[TargetedScore, RulesTrace]:
@@ -3041,6 +3125,8 @@ def rules_toward(title: str, text: str, spans: Callable[[str], list[tuple[int, i
                     s *= 0.1  # round 6: an explainer's segment; the entity as a place or an impersonated brand
                 if reported:
                     w *= 0.3  # round 6: someone else's view, reported
+            if orm and i and i == len(parts) - 1 and abs(s) >= 0.05 and len(chunk) <= 90 and _CLOSING_VERDICT.search(chunk):
+                w *= 3.0  # round 11: a review's last word ("…, but we won't return.", "… Booked again for next summer.")
         prev_s = s
         evidence.append((chunk[:300], round(s, 4)))
         traced.append((chunk, w, sign, s, bool(role)))
