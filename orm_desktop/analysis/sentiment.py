@@ -981,7 +981,7 @@ _COMP_ADJ = {"reliable": 1, "expensive": -1, "comfortable": 1, "powerful": 1, "e
              "useful": 1, "durable": 1, "responsive": 1, "helpful": 1, "annoying": -1, "fragile": -1, "intuitive": 1,
              "affordable": 1, "stable": 1, "secure": 1, "accurate": 1, "frustrating": -1, "confusing": -1}
 _COMP_SIGN = {**{w: 1 for w in _COMP_POS.split()}, **{w: -1 for w in _COMP_NEG.split()}}
-_PEOPLE = r"(?:customers|buyers|users|shoppers|passengers|travell?ers|clients|subscribers|drivers|people|them|investors|advertisers|fans|diners|guests|viewers|listeners|readers|patients|members|households)"
+_PEOPLE = r"(?:customers|buyers|users|shoppers|passengers|travell?ers|clients|subscribers|drivers|people|them|investors|advertisers|fans|diners|guests|viewers|listeners|readers|members|households)"
 
 # (pattern over the text with the entity replaced by ⟨T⟩, valence for the entity)
 ROLE_PATTERNS: tuple[tuple[_LazyPattern, float], ...] = tuple(
@@ -2351,9 +2351,9 @@ _EVENT_PHRASES = _EVENT_PHRASES + tuple((re.compile(p), v, frozenset(t.split()))
      r"|\bprotect (?:every|all) (?:\S+ )?jobs?\b|\b(?:cut|waive|waived|waives|give up|gave up) (?:his|her|their) own (?:salary|pay|bonus)\b"
      r"|\b(?:will|would|to|has|had) cap(?:ped)? the (?:price|prices|cost) of (?:its|their)\b"
      r"|\b(?:couldn'?t|could not|can'?t|cannot) be (?:any )?(?:prouder|happier|more proud|more pleased|more grateful)\b",
-     0.6, "met found with reported raised identified zero kept keeps maintained maintains reaffirmed reaffirms reiterated reiterates stuck "
-     "sticks sold shipped delivered carried served repaid would protect cut waive waived waives give gave will to has had couldn't "
-     "could can't cannot"),
+     0.6, "met irregularities wrongdoing findings breaches failings zero kept keeps maintained maintains reaffirmed reaffirms reiterated "
+     "reiterates stuck sticks sold shipped delivered carried served repaid again protect own cap capped prouder happier proud pleased "
+     "grateful"),
     (r"\b(?:\d+|\w+) (?:months?|years?|weeks?) (?:later|behind) than (?:\S+ )?(?:planned|scheduled|expected|promised|forecast)\b"
      r"|\blater than (?:originally )?(?:planned|scheduled)\b|\bbehind schedule\b"
      r"|\b(?:reassess|reassessing|revisit|revisiting|rethink|rethinking) (?:the |its |their )?(?:timeline|timetable|launch date|schedule)\b"
@@ -2362,8 +2362,8 @@ _EVENT_PHRASES = _EVENT_PHRASES + tuple((re.compile(p), v, frozenset(t.split()))
      r"|\bnot where (?:we|it|they|i) (?:want|wanted|need|needed|would like|'d like)\b"
      r"|\btemporarily (?:reduced|suspended|halted|paused|limited|restricted) (?:\S+ ){0,2}?(?:capacity|services?|operations|admissions)\b"
      r"|\breduced capacity\b|\bdivert(?:ing|ed|s)? (?:some |all |many )?(?:\S+ )?(?:patients|mothers|ambulances)\b",
-     -0.5, "later behind schedule reassess reassessing revisit revisiting rethink rethinking taking took take longer below not "
-     "temporarily reduced diverting diverted diverts divert"),
+     -0.5, "later behind schedule reassess reassessing revisit revisiting rethink rethinking longer below where temporarily reduced "
+     "diverting diverted diverts divert"),
     (r"\b(?:outflows|withdrawals|redemptions|arrears|defaults|write-offs|impairments)\b(?:\s+\S+){0,6}?\s+[\"“']?"
      r"(?:continued|climbed|rose|increased|jumped|doubled|grew|reached|hit)\b"
      r"|\b(?:did not|didn'?t|failed to|has not|hasn'?t|have not|haven'?t) (?:\S+ )?(?:meet|met|achieve|achieved|hit|reach|reached) (?:its |the |their |any )?"
@@ -2376,17 +2376,16 @@ _EVENT_PHRASES = _EVENT_PHRASES + tuple((re.compile(p), v, frozenset(t.split()))
      r"|\b(?:were|are|was|is|been|still) owed (?:\S+ ){0,3}?(?:wages|pay|salaries)\b"
      r"|\b(?:placed|imposed|put) (?:\S+ )?restrictions on\b|\bunder (?:\S+ )?review by (?:the )?(?:\S+ )?(?:regulator|authority|watchdog)\b"
      r"|\bbegun (?:an? )?(?:\S+ )?(?:audit|investigation|inquiry|probe) (?:of|into)\b",
-     -0.5, "outflows withdrawals redemptions arrears defaults write-offs impairments did didn't failed has hasn't have haven't "
-     "discontinue discontinued discontinuing scrap scrapped abandon abandoned shelve shelved discharged dumped spilled released "
-     "untreated may reviewing reconsidering reassessing owed placed imposed put under begun"),
+     -0.5, "outflows withdrawals redemptions arrears defaults write-offs impairments endpoint endpoints target targets goal goals "
+     "milestone milestones discontinue discontinued discontinuing scrap scrapped abandon abandoned shelve shelved discharged dumped "
+     "spilled released untreated experience suffer develop reviewing reconsidering reassessing owed restrictions review begun"),
     (r"\b(?:defects?|defect reports|complaints|faults|failures|breakdowns|injuries|accidents)\b(?:\s+\S+){0,6}?\s+"
      r"(?:ran at|running at|runs at|were|was|at) (?:\S+ )?(?:times|twice|double) (?:the )?(?:\S+ )?average\b"
      r"|\b(?:hold times|waiting times|wait times|waiting lists?|waits)\b(?:\s+\S+){0,10}?\s+(?:reached|hit|rose to|climbed to|grew to|stretched to|averaged)\b"
      r"|\bonly (?:\d+|\w+) of (?:the |its |their )?(?:\d[\d,]*|\w+) (?:\S+ ){0,6}?(?:promised|pledged|planned|committed)\b"
      r"|\bof the (?:\d[\d,]*) (?:\S+ ){0,4}?(?:promised|pledged) to\b"
      r"|\b(?:closed|shut|shuttered|axed) (?:\d+|\w+) of (?:its|their) (?:\d[\d,]*|\w+)\b",
-     -0.5, "defects defect complaints faults failures breakdowns injuries accidents hold waiting wait waits only of closed shut "
-     "shuttered axed"),
+     -0.5, "average hold waiting wait waits promised pledged planned committed closed shut shuttered axed"),
     (r"\bday (?:\d+|\w+) of (?:waiting|chasing|trying)\b"
      r"|\b(?:the )?(?:third|fourth|fifth|sixth|seventh|\d+(?:rd|th)) (?:missed )?(?:appointment|complaint|attempt"
      r"|time (?:asking|chasing|calling|emailing|writing|complaining|reporting))\b"
@@ -2399,13 +2398,14 @@ _EVENT_PHRASES = _EVENT_PHRASES + tuple((re.compile(p), v, frozenset(t.split()))
      r"|\bstopped (?:working )?after (?:\d+|\w+) (?:days|weeks|months)\b"
      r"|\bno (?:hotel|refund|compensation|apology|explanation|reply|response|update)s? (?:was |were )?(?:offered|given|provided|received)\b"
      r"|\b(?:would appreciate|still waiting for|still no|awaiting) (?:a |an |any )?(?:reply|response|answer|update|call back|callback)\b",
-     -0.5, "day third fourth fifth sixth seventh has have had was were used worked logs logged kicks kicked freezes crashes hangs "
-     "reboots needs need happens renewal shopping not stopped no would still awaiting"),
+     -0.5, "day appointment complaint attempt asking chasing calling emailing writing complaining reporting taken before used worked "
+     "logs logged kicks kicked freezes crashes hangs reboots reset happens renewal shopping sure stopped offered given provided "
+     "received reply response answer update callback"),
     (r"^\W*(?:to be (?:charitable|generous|kind)|i'?ll say this for)\b|\b(?:is|was), to be (?:fair|charitable|generous), an? \w+\W*$"
      r"|\b(?:i guess|i suppose)\W*$|\b(?:we|i) (?:were|was) (?:eventually|finally) (?:fed|served|seen)\b"
      r"|\bwhen you (?:eventually|finally) get through\b|\bstill (?:can'?t|cannot|won'?t)\b"
      r"|\bi would have liked (?:it|them|him|her) to\b|^\W*if you (?:like|love|enjoy) [^,]{1,30}, (?:\S+ ){0,6}?(?:won'?t|will not) disappoint\b",
-     -0.5, "to i'll ill is was guess suppose we i when still if"),
+     -0.5, "charitable generous kind say fair guess suppose eventually finally still liked disappoint"),
 ))
 # word -> the event phrases (their indices) a segment with that word is searched for (built after
 # the last extension of _EVENT_PHRASES above)
