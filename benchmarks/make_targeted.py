@@ -27,7 +27,10 @@ session, weighted toward understated good and bad news and the cases round 9 lef
 same way with the salt "round10" into "dev19" (read, fitted on; origin round10-dev19) and "fresh12"
 (never read, held out; origin round10-fresh12); round 11's batch (tests/data/targeted_round11.tsv:
 ~600 pairs by a fifth outside session) split the same way with the salt "round11" into "dev20"
-(read, fitted on; origin round11-dev20) and "fresh13" (never read, held out; origin round11-fresh13).
+(read, fitted on; origin round11-dev20) and "fresh13" (never read, held out; origin round11-fresh13);
+round 12's batch (tests/data/targeted_round12.tsv: ~600 pairs by a sixth outside session) split the
+same way with the salt "round12" into "dev21" (read, fitted on; origin round12-dev21) and "fresh14"
+(never read, held out; origin round12-fresh14).
 """
 
 from __future__ import annotations
@@ -333,6 +336,14 @@ def round11_split(first_id: str) -> str:
     return "dev20" if hashlib.sha1(f"round11:{first_id}".encode()).digest()[0] % 2 == 0 else "fresh13"
 
 
+ROUND12 = OUT.with_name("targeted_round12.tsv")
+
+
+def round12_split(first_id: str) -> str:
+    """dev21 or fresh14, by a hash of the id of a text's first row salted with "round12"."""
+    return "dev21" if hashlib.sha1(f"round12:{first_id}".encode()).digest()[0] % 2 == 0 else "fresh14"
+
+
 def rows() -> list[dict]:
     """Round 1 (FAMILIES and FRESH*, all tuned on by now): "dev", their first split kept in
     "origin"; round 2: DEV_LINES to DEV6_LINES "dev", TEST_LINES "test" (never tuned on),
@@ -394,6 +405,8 @@ def rows() -> list[dict]:
         out += round7(out[-1]["id"], ROUND10, round10_split, "round10")
     if ROUND11.exists():  # round 11: dev20 (read, fitted on) and fresh13 (never read)
         out += round7(out[-1]["id"], ROUND11, round11_split, "round11")
+    if ROUND12.exists():  # round 12: dev21 (read, fitted on) and fresh14 (never read)
+        out += round7(out[-1]["id"], ROUND12, round12_split, "round12")
     return out
 
 
@@ -404,12 +417,13 @@ def main() -> None:
         w.writeheader()
         w.writerows(data)
     by = {sp: sum(r["split"] == sp for r in data) for sp in ("dev", "test", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6",
-                                                  "dev14", "fresh8", "dev16", "fresh9", "dev17", "fresh10", "dev18", "fresh11", "dev19", "fresh12", "dev20", "fresh13")}
+                                                  "dev14", "fresh8", "dev16", "fresh9", "dev17", "fresh10", "dev18", "fresh11", "dev19", "fresh12", "dev20", "fresh13", "dev21", "fresh14")}
     print(f"wrote {OUT}: {len(data)} pairs ({by['dev']} dev, {by['test']} test, {by['fresh']} fresh, "
           f"{by['fresh2']} fresh2, {by['fresh3']} fresh3, {by['fresh4']} fresh4, {by['fresh5']} fresh5, "
           f"{by['fresh6']} fresh6, {by['dev14']} dev14, {by['fresh8']} fresh8, {by['dev16']} dev16, {by['fresh9']} fresh9, "
           f"{by['dev17']} dev17, {by['fresh10']} fresh10, {by['dev18']} dev18, {by['fresh11']} fresh11, "
-          f"{by['dev19']} dev19, {by['fresh12']} fresh12, {by['dev20']} dev20, {by['fresh13']} fresh13)")
+          f"{by['dev19']} dev19, {by['fresh12']} fresh12, {by['dev20']} dev20, {by['fresh13']} fresh13, "
+          f"{by['dev21']} dev21, {by['fresh14']} fresh14)")
 
 
 if __name__ == "__main__":

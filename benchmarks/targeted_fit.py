@@ -24,6 +24,7 @@ import csv
 import json
 import sys
 from collections import Counter, defaultdict
+from collections.abc import Collection
 from pathlib import Path
 
 import numpy as np
@@ -129,8 +130,8 @@ DEV16_WEIGHT = 3.0
 # Round 8 re-checked the weight on both (2-fold CV inside dev16+dev17 and leave one split out, see
 # docs/analysis.md): 1, 3 and 10 within 0.004 of each other on the mean of the three figures; 3 kept.
 # dev18 (round 9): the read half of a third outside batch; weighs as dev16 and dev17; dev19 (round
-# 10) the read half of a fourth, dev20 (round 11) of a fifth.
-REALISTIC_DEV: tuple[str, ...] = ("dev16", "dev17", "dev18", "dev19", "dev20")
+# 10) the read half of a fourth, dev20 (round 11) of a fifth, dev21 (round 12) of a sixth.
+REALISTIC_DEV: tuple[str, ...] = ("dev16", "dev17", "dev18", "dev19", "dev20", "dev21")
 MARGIN = 0.0  # the model overrules the rules when P(its class) - P(the rules' class) >= MARGIN
 
 
@@ -145,7 +146,7 @@ def weight(row: dict, dev16: float | None = None) -> float:
 # Splits never fitted on: scored once by the final model, the honest check after every re-fit
 # (fresh8 was written in round 6 and never tuned on by the rules either; fresh9 is the half of
 # round 7's batch nobody read).
-HOLD_OUT: tuple[str, ...] = ("fresh8", "fresh9", "fresh10", "fresh11", "fresh12", "fresh13")
+HOLD_OUT: tuple[str, ...] = ("fresh8", "fresh9", "fresh10", "fresh11", "fresh12", "fresh13", "fresh14")
 
 
 def inner_dev16(rows: list[dict], feats: list[tuple], weights: tuple[float, ...], margins: tuple[float, ...] = (0.0,),
@@ -183,12 +184,16 @@ def predict(model_json: dict, feats: list[tuple]) -> list[str]:
     return [model.apply(ts, tr).label for ts, tr, _d, _w in feats]
 
 
-def cross_validate(rows: list[dict], feats: list[tuple], key: str = "split", **kw) -> tuple[list[dict], list[str]]:
-    """Leave one group (``key``: split or origin) out. Returns the per-group table and the
-    held-out prediction of every row."""
+def cross_validate(rows: list[dict], feats: list[tuple], key: str = "split", only: Collection[str] = (),
+                   **kw) -> tuple[list[dict], list[str]]:
+    """Leave one group (``key``: split or origin) out (with ``only``: just those groups, in turn).
+    Returns the per-group table and the held-out prediction of every row ("" for a row of a
+    group not held out)."""
     preds = [""] * len(rows)
     table = []
     for group in sorted({r[key] for r in rows}, key=lambda s: (s != "dev", s)):
+        if only and group not in only:
+            continue
         held = [i for i, r in enumerate(rows) if r[key] == group]
         train = [i for i, r in enumerate(rows) if r[key] != group]
         model = fit([feats[i] for i in train], [rows[i]["label"] for i in train],
@@ -205,7 +210,8 @@ def cross_validate(rows: list[dict], feats: list[tuple], key: str = "split", **k
 def breakdown(rows: list[dict], feats: list[tuple], preds: list[str], by: str) -> list[dict]:
     groups: dict[str, list[int]] = defaultdict(list)
     for i, r in enumerate(rows):
-        groups[r[by]].append(i)
+        if preds[i]:  # held out in some fold
+            groups[r[by]].append(i)
     out = []
     for g, idx in sorted(groups.items()):
         rules = sum(feats[i][0].label == rows[i]["label"] for i in idx) / len(idx)
@@ -230,19 +236,23 @@ def main() -> None:
     p.add_argument("--cv", action="store_true", help="leave-one-split-out cross-validation")
     p.add_argument("--by-origin", action="store_true", help="hold out each batch (origin) instead")
     p.add_argument("--no-write", action="store_true")
-    p.add_argument("--inner", metavar="WEIGHTS", help="comma-separated weights of the realistic dev rows (dev16-dev20): 2-fold CV inside them for each")
+    p.add_argument("--inner", metavar="WEIGHTS", help="comma-separated weights of the realistic dev rows (dev16-dev21): 2-fold CV inside them for each")
     p.add_argument("--margins", default="0", metavar="LIST", help="with --inner: the overrule margins to score")
     p.add_argument("--out", type=Path, default=MODEL_PATH)
     p.add_argument("--keep-rules", default=",".join(KEEP_RULES), metavar="LIST",
                    help="comma-separated: leave pairs with a rating in the text (stars) or sarcasm to the rules")
     p.add_argument("--hold-out", default=",".join(HOLD_OUT), metavar="SPLITS",
-                   help="comma-separated splits never fitted on, scored once by the final model (default: fresh8,fresh9,fresh10,fresh11,fresh12,fresh13)")
+                   help="comma-separated splits never fitted on, scored once by the final model (default: fresh8,fresh9,fresh10,fresh11,fresh12,fresh13,fresh14)")
     p.add_argument("--margin", type=float, default=None, help=f"overrule margin (default {MARGIN})")
-    p.add_argument("--dev16-weight", type=float, default=None, help=f"weight of a dev16-dev20 row (default {DEV16_WEIGHT})")
+    p.add_argument("--dev16-weight", type=float, default=None, help=f"weight of a dev16-dev21 row (default {DEV16_WEIGHT})")
+    p.add_argument("--l2", type=float, default=None, help=f"L2 penalty on the word weights (default {LAMBDA_WORDS})")
+    p.add_argument("--only", default="", metavar="GROUPS",
+                   help="with --cv / --by-origin: hold out only these splits or origins (comma-separated), each in turn")
     a = p.parse_args()
     MARGIN = MARGIN if a.margin is None else a.margin
     DEV16_WEIGHT = DEV16_WEIGHT if a.dev16_weight is None else a.dev16_weight
     keep = tuple(x for x in a.keep_rules.split(",") if x)
+    l2 = LAMBDA_WORDS if a.l2 is None else a.l2
     hold = {x for x in a.hold_out.split(",") if x}
     every = load()
     every_feats = rules_features(every)
@@ -252,27 +262,30 @@ def main() -> None:
     if a.inner:
         print(f"2-fold CV inside {'+'.join(REALISTIC_DEV)} (every other split and the other fold fitted on):")
         show(inner_dev16(rows, feats, tuple(float(x) for x in a.inner.split(",")),
-                         tuple(float(x) for x in a.margins.split(",")), keep_rules=keep))
+                         tuple(float(x) for x in a.margins.split(",")), keep_rules=keep, lam_words=l2))
     if a.cv or a.by_origin:
         key = "origin" if a.by_origin else "split"
-        table, preds = cross_validate(rows, feats, key, keep_rules=keep)
+        table, preds = cross_validate(rows, feats, key, {x for x in a.only.split(",") if x}, keep_rules=keep, lam_words=l2)
         print(f"Leave one {key} out ({len(rows)} pairs): accuracy of the rules alone and of rules + model")
         show(table)
         never = [t for t in table if "dev" not in t[key]]
         mean = lambda k, ts: sum(t[k] for t in ts) / len(ts)  # noqa: E731
-        print(f"mean over {key}s: rules {mean('rules', table):.3f}, rules+model {mean('rules+model', table):.3f}; "
-              f"never-tuned {key}s: rules {mean('rules', never):.3f}, rules+model {mean('rules+model', never):.3f}; "
-              f"worst change {min(t['change'] for t in table):+.3f}")
+        pooled = sum(t["n"] * t["rules+model"] for t in table) / sum(t["n"] for t in table)
+        print(f"mean over {key}s: rules {mean('rules', table):.3f}, rules+model {mean('rules+model', table):.3f} "
+              f"(pooled {pooled:.3f}); "
+              + (f"never-tuned {key}s: rules {mean('rules', never):.3f}, rules+model {mean('rules+model', never):.3f}; "
+                 if never else "")
+              + f"worst change {min(t['change'] for t in table):+.3f}")
         for by in ("kind", "pattern"):
             print()
             show(breakdown(rows, feats, preds, by))
-        never_rows = [i for i, r in enumerate(rows) if "dev" not in r[key]]
+        never_rows = [i for i, r in enumerate(rows) if "dev" not in r[key] and preds[i]]
         for by in ("kind", "pattern"):
             print(f"\n{by}, never-tuned {key}s only:")
             show(breakdown([rows[i] for i in never_rows], [feats[i] for i in never_rows],
                            [preds[i] for i in never_rows], by))
     if not a.no_write:
-        model = fit(feats, [r["label"] for r in rows], [weight(r) for r in rows], keep_rules=keep)
+        model = fit(feats, [r["label"] for r in rows], [weight(r) for r in rows], keep_rules=keep, lam_words=l2)
         a.out.write_text(json.dumps(model, sort_keys=True, separators=(",", ":")) + "\n", encoding="utf-8")
         print(f"wrote {a.out} ({len(model['words'])} words; fitted on {len(rows)} pairs, held out: "
               f"{', '.join(sorted(hold)) or 'none'})")

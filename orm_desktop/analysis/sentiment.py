@@ -981,7 +981,7 @@ _COMP_ADJ = {"reliable": 1, "expensive": -1, "comfortable": 1, "powerful": 1, "e
              "useful": 1, "durable": 1, "responsive": 1, "helpful": 1, "annoying": -1, "fragile": -1, "intuitive": 1,
              "affordable": 1, "stable": 1, "secure": 1, "accurate": 1, "frustrating": -1, "confusing": -1}
 _COMP_SIGN = {**{w: 1 for w in _COMP_POS.split()}, **{w: -1 for w in _COMP_NEG.split()}}
-_PEOPLE = r"(?:customers|buyers|users|shoppers|passengers|travell?ers|clients|subscribers|drivers|people|them|investors|advertisers|fans|diners|guests|viewers|listeners|readers|patients|members|households)"
+_PEOPLE = r"(?:customers|buyers|users|shoppers|passengers|travell?ers|clients|subscribers|drivers|people|them|investors|advertisers|fans|diners|guests|viewers|listeners|readers|members|households)"
 
 # (pattern over the text with the entity replaced by ⟨T⟩, valence for the entity)
 ROLE_PATTERNS: tuple[tuple[_LazyPattern, float], ...] = tuple(
@@ -2306,6 +2306,107 @@ _EVENT_PHRASES = _EVENT_PHRASES + tuple((re.compile(p), v, frozenset(t.split()))
      r"|\bonly (?:\d+|two|three|four|five|six|seven|eight|nine|ten|several) (?:support tickets|tickets|phone calls|calls|emails|attempts)\b",
      -0.6, "oh ah ahh ooh only just mere"),
 ))
+# round 12 (from dev21's misses): good news told as demand or a clean record (an issue
+# oversubscribed, fully booked or sold out, orders or a waiting list stretching ahead, a follow-on
+# order, agreements renewed, applications up or many applicants per place, first in a survey or
+# ranking, "found no irregularities", zero complaints, targets or guidance kept, more sold than a
+# year earlier, a loan repaid early, "would do it again", jobs protected, a price capped for
+# customers, "couldn't be prouder"); bad news told blandly (months later than planned, a timeline
+# reassessed, "longer than usual", "below the standard customers expect", "not where we want to
+# be", capacity temporarily reduced, patients diverted, outflows or arrears climbing, a target or
+# endpoint not met, a programme discontinued, sewage discharged, "may experience loss of power",
+# a relationship under review, wages owed, restrictions placed, an audit begun, defects at three
+# times the average, waits reaching N weeks, "only 12 of the 40 promised", "closed 14 of its 60");
+# a calm complaint (day six of waiting, the fourth appointment, weeks it has taken, "was fine
+# before", freezes when, needs a reset, the premium up at renewal, shopping around, "not sure I'll
+# stay", stopped after N months, no hotel offered, still waiting for a reply); faint praise ("to be
+# charitable", "I'll say this for", "is, to be fair, a phone", "… I guess", fed or got through
+# eventually, "still can't", "I would have liked it to", "if you like X, A won't disappoint").
+_ROUND12_FIRST = len(_EVENT_PHRASES)  # (a role contradicted by one of these phrases gives way: _role_contradicted)
+_EVENT_PHRASES = _EVENT_PHRASES + tuple((re.compile(p), v, frozenset(t.split())) for p, v, t in (
+    (r"\b(?:over-?subscribed|fully booked (?:up )?(?:through|until|into|to|for)|sold out (?:in|within|on|twice|again|its)"
+     r"|restocked (?:twice|three times|again)|re-?ordered by|(?:has|have|had|was|were) been re-?ordered"
+     r"|placed (?:a |an )?(?:follow-on|repeat|further|second|third) orders?|(?:follow-on|repeat) orders? (?:for|from)"
+     r"|(?:has|had|have|opened|started|runs?) (?:a |an )?(?:\S+[- ](?:year|month|week)s? )?waiting lists? (?:for|of)?)\b"
+     r"|\b(?:orders?|order book|bookings|deliveries)\b(?:\s+\S+){0,6}?\s+(?:now )?(?:stretch|stretches|run|runs|extend|extends|are booked) "
+     r"(?:well )?(?:into|to|through|until|beyond)\b",
+     0.6, "oversubscribed over-subscribed fully sold restocked reordered re-ordered placed follow-on repeat waiting stretch stretches "
+     "run runs extend extends booked"),
+    (r"\b(?:renewed|extended) (?:their|its|his|her) (?:\S+ )?(?:agreements?|contracts?|subscriptions?|memberships?|policies)\b"
+     r"|\brenewed (?:\S+ ){0,3}?(?:certificate|licence|license|accreditation|registration|approval)\b"
+     r"|\b(?:applications|applicants|sign-?ups|registrations|enrolments|enrollments)\b(?:\s+\S+){0,5}?\s+(?:were |was |are )?"
+     r"(?:up|rose|jumped|doubled|tripled|climbed|surged)\b|\b(?:\d[\d,]*|more than [\d,]+|thousands of) (?:people )?applied for\b"
+     r"|\b(?:\w+|\d+) applicants (?:for )?(?:per|for every|for each) (?:place|job|role|vacancy)\b"
+     r"|\b(?:placed|ranked|rated|voted) (?:\S+ ){0,5}?(?:first|top|1st|number one)\b(?! (?:for|in) (?:complaints|delays))"
+     r"|\btopped (?:the |a |an )?(?:\S+ ){0,3}?(?:survey|ranking|rankings|table|league table|poll)s?\b",
+     0.6, "renewed extended applications applicants sign-ups signups registrations enrolments enrollments applied placed ranked rated "
+     "voted topped"),
+    (r"\bmet (?:all|every one|each) (?:\d+ |\w+ )?of (?:its|the|their) (?:\S+ ){0,2}?(?:targets|standards|commitments|goals)\b"
+     r"|\b(?:found|with|reported|raised|identified) no (?:irregularities|wrongdoing|evidence of wrongdoing|findings|breaches|failings)\b"
+     r"|\bzero (?:\S+[- ])?(?:complaints|problems|issues|faults|failures|defects|errors|downtime|double-bookings|outages|incidents)\b"
+     r"|\b(?:kept|keeps|maintained|maintains|reaffirmed|reaffirms|reiterated|reiterates|stuck to|sticks to) (?:its |their )?"
+     r"(?:full-year |annual |profit |earnings |sales )?(?:targets|guidance|forecasts?|outlook)\b"
+     r"|\b(?:sold|shipped|delivered|carried|served) more (?:\S+ ){0,2}?than (?:a year (?:earlier|ago|before)|last year|the year before)\b"
+     r"|\brepaid (?:\S+ ){0,6}?(?:early|ahead of schedule)\b|\bwould (?:happily |gladly |definitely |totally )?do it again\b"
+     r"|\bprotect (?:every|all) (?:\S+ )?jobs?\b|\b(?:cut|waive|waived|waives|give up|gave up) (?:his|her|their) own (?:salary|pay|bonus)\b"
+     r"|\b(?:will|would|to|has|had) cap(?:ped)? the (?:price|prices|cost) of (?:its|their)\b"
+     r"|\b(?:couldn'?t|could not|can'?t|cannot) be (?:any )?(?:prouder|happier|more proud|more pleased|more grateful)\b",
+     0.6, "met irregularities wrongdoing findings breaches failings zero kept keeps maintained maintains reaffirmed reaffirms reiterated "
+     "reiterates stuck sticks sold shipped delivered carried served repaid again protect own cap capped prouder happier proud pleased "
+     "grateful"),
+    (r"\b(?:\d+|\w+) (?:months?|years?|weeks?) (?:later|behind) than (?:\S+ )?(?:planned|scheduled|expected|promised|forecast)\b"
+     r"|\blater than (?:originally )?(?:planned|scheduled)\b|\bbehind schedule\b"
+     r"|\b(?:reassess|reassessing|revisit|revisiting|rethink|rethinking) (?:the |its |their )?(?:timeline|timetable|launch date|schedule)\b"
+     r"|\b(?:taking|took|take) (?:much |far |a lot )?longer than (?:usual|normal|expected)\b|\blonger than usual\b"
+     r"|\bbelow (?:the )?(?:standards?|levels?) (?:\S+ ){0,3}?(?:expect|expects|deserve|deserves)\b"
+     r"|\bnot where (?:we|it|they|i) (?:want|wanted|need|needed|would like|'d like)\b"
+     r"|\btemporarily (?:reduced|suspended|halted|paused|limited|restricted) (?:\S+ ){0,2}?(?:capacity|services?|operations|admissions)\b"
+     r"|\breduced capacity\b|\bdivert(?:ing|ed|s)? (?:some |all |many )?(?:\S+ )?(?:patients|mothers|ambulances)\b",
+     -0.5, "later behind schedule reassess reassessing revisit revisiting rethink rethinking longer below where temporarily reduced "
+     "diverting diverted diverts divert"),
+    (r"\b(?:outflows|withdrawals|redemptions|arrears|defaults|write-offs|impairments)\b(?:\s+\S+){0,6}?\s+[\"“']?"
+     r"(?:continued|climbed|rose|increased|jumped|doubled|grew|reached|hit)\b"
+     r"|\b(?:did not|didn'?t|failed to|has not|hasn'?t|have not|haven'?t) (?:\S+ )?(?:meet|met|achieve|achieved|hit|reach|reached) (?:its |the |their |any )?"
+     r"(?:\S+ ){0,2}?(?:endpoints?|targets?|goals?|milestones?)\b"
+     r"|\b(?:discontinue|discontinued|discontinuing|scrap|scrapped|abandon|abandoned|shelve|shelved) (?:the |its |their |this )?"
+     r"(?:\S+ ){0,2}?(?:programme|program|project|trial|development)\b"
+     r"|\b(?:discharged|dumped|spilled|released) (?:\S+ ){0,3}?(?:untreated |raw )?sewage\b|\buntreated sewage\b"
+     r"|\bmay (?:experience|suffer|develop) (?:a )?(?:loss of|failure|fault|fire|overheating|leaks?)\b"
+     r"|\b(?:reviewing|reconsidering|reassessing) (?:its|their|our) (?:relationship|contract|partnership|ties)[\"”']? with\b"
+     r"|\b(?:were|are|was|is|been|still) owed (?:\S+ ){0,3}?(?:wages|pay|salaries)\b"
+     r"|\b(?:placed|imposed|put) (?:\S+ )?restrictions on\b|\bunder (?:\S+ )?review by (?:the )?(?:\S+ )?(?:regulator|authority|watchdog)\b"
+     r"|\bbegun (?:an? )?(?:\S+ )?(?:audit|investigation|inquiry|probe) (?:of|into)\b",
+     -0.5, "outflows withdrawals redemptions arrears defaults write-offs impairments endpoint endpoints target targets goal goals "
+     "milestone milestones discontinue discontinued discontinuing scrap scrapped abandon abandoned shelve shelved discharged dumped "
+     "spilled released untreated experience suffer develop reviewing reconsidering reassessing owed restrictions review begun"),
+    (r"\b(?:defects?|defect reports|complaints|faults|failures|breakdowns|injuries|accidents)\b(?:\s+\S+){0,6}?\s+"
+     r"(?:ran at|running at|runs at|were|was|at) (?:\S+ )?(?:times|twice|double) (?:the )?(?:\S+ )?average\b"
+     r"|\b(?:hold times|waiting times|wait times|waiting lists?|waits)\b(?:\s+\S+){0,10}?\s+(?:reached|hit|rose to|climbed to|grew to|stretched to|averaged)\b"
+     r"|\bonly (?:\d+|\w+) of (?:the |its |their )?(?:\d[\d,]*|\w+) (?:\S+ ){0,6}?(?:promised|pledged|planned|committed)\b"
+     r"|\bof the (?:\d[\d,]*) (?:\S+ ){0,4}?(?:promised|pledged) to\b"
+     r"|\b(?:closed|shut|shuttered|axed) (?:\d+|\w+) of (?:its|their) (?:\d[\d,]*|\w+)\b",
+     -0.5, "average hold waiting wait waits promised pledged planned committed closed shut shuttered axed"),
+    (r"\bday (?:\d+|\w+) of (?:waiting|chasing|trying)\b"
+     r"|\b(?:the )?(?:third|fourth|fifth|sixth|seventh|\d+(?:rd|th)) (?:missed )?(?:appointment|complaint|attempt"
+     r"|time (?:asking|chasing|calling|emailing|writing|complaining|reporting))\b"
+     r"|\b(?:has|have|had) (?:now )?taken (?:\w+|\d+) (?:weeks|months)\b|\b(?:was|were) (?:fine|perfect) before\b"
+     r"|\bused to (?:be|work) (?:fine|great|perfectly)\b|\bworked (?:fine|perfectly) (?:before|until)\b"
+     r"|\b(?:logs|logged|kicks|kicked) (?:me|us) out\b|\b(?:freezes|crashes|hangs|reboots) (?:when|whenever|every|each time)\b"
+     r"|\bneeds? (?:a |an )?(?:hard |factory )?reset\b|\bhappens (?:most|every|all) (?:days|day|nights|night|week)\b"
+     r"|\bat renewal\b(?:\s+\S+){0,4}?\s+(?:went up|rose|jumped|increased|doubled)\b|\bshopping around (?:now|again)\b"
+     r"|\bnot sure (?:i'?ll|we'?ll|i will|we will|if i'?ll|if we'?ll) (?:stay|keep|renew|stick)\b"
+     r"|\bstopped (?:working )?after (?:\d+|\w+) (?:days|weeks|months)\b"
+     r"|\bno (?:hotel|refund|compensation|apology|explanation|reply|response|update)s? (?:was |were )?(?:offered|given|provided|received)\b"
+     r"|\b(?:would appreciate|still waiting for|still no|awaiting) (?:a |an |any )?(?:reply|response|answer|update|call back|callback)\b",
+     -0.5, "day appointment complaint attempt asking chasing calling emailing writing complaining reporting taken before used worked "
+     "logs logged kicks kicked freezes crashes hangs reboots reset happens renewal shopping sure stopped offered given provided "
+     "received reply response answer update callback"),
+    (r"^\W*(?:to be (?:charitable|generous|kind)|i'?ll say this for)\b|\b(?:is|was), to be (?:fair|charitable|generous), an? \w+\W*$"
+     r"|\b(?:i guess|i suppose)\W*$|\b(?:we|i) (?:were|was) (?:eventually|finally) (?:fed|served|seen)\b"
+     r"|\bwhen you (?:eventually|finally) get through\b|\bstill (?:can'?t|cannot|won'?t)\b"
+     r"|\bi would have liked (?:it|them|him|her) to\b|^\W*if you (?:like|love|enjoy) [^,]{1,30}, (?:\S+ ){0,6}?(?:won'?t|will not) disappoint\b",
+     -0.5, "charitable generous kind say fair guess suppose eventually finally still liked disappoint"),
+))
 # word -> the event phrases (their indices) a segment with that word is searched for (built after
 # the last extension of _EVENT_PHRASES above)
 _EVENT_PHRASE_INDEX: dict[str, tuple[int, ...]] = {
@@ -2394,15 +2495,19 @@ def _evidence6(chunk: str, lowered: str, present: set[str], s: float, ev: float,
 # the A app logging me out for the fifth time", "Just what I needed: A raising my bill") is
 # sarcasm without any emoji; a fix ("Thanks A for sorting the delay") or a negation ("never
 # late") is not.
-_PRAISE_OPEN = _lazy_re(r"^\W*(?:(?:oh|wow|so|really|just|honestly|seriously|i|we|gotta|got to|(?:you )?(?:have|(?:'ve )?got) to|must)\W+){0,3}"
+_PRAISE_OPEN = _lazy_re(r"^\W*(?:(?:oh|wow|so|really|just|honestly|seriously|i|we|gotta|got to|(?:you )?(?:have|(?:'ve )?got) to|must"
+                        r"|big|huge|massive|absolutely|am|i'?m)\W+){0,3}"
                         r"(?:thanks|thank you|cheers|kudos|props|shout-?out|hats off|love|loving|adore|nothing like|nothing says"
                         r"|best part of (?:my|the) \w+|just what (?:i|we) (?:needed|wanted)|congratulations|congrats|well done|big fan of"
                         r"|top marks|hand it to|(?:can't|cannot|can not) fault"
                         # round 11: stars, marks and applause awarded, "nice of", "appreciate"
                         r"|(?:five|5|ten|10) (?:stars|out of (?:ten|10)) for|(?:a )?(?:polite |big |huge |warm )?round of applause for"
-                        r"|appreciate|nice of|great value from|genius (?:design|idea|move) from)\b")
+                        r"|appreciate|nice of|great value from|genius (?:design|idea|move) from"
+                        # round 12: "absolutely thrilled that", "great to see"
+                        r"|thrilled|delighted|(?:great|good|nice|glad) to see)\b")
 _PRAISE_OPEN_WORDS = frozenset("thanks thank cheers kudos props shout shoutout shout-out hats love loving adore nothing best just "
-                               "congratulations congrats well big top hand fault five 5 ten 10 round appreciate nice great genius".split())
+                               "congratulations congrats well big top hand fault five 5 ten 10 round appreciate nice great genius "
+                               "thrilled delighted good glad".split())
 _AIMED_LETDOWN = _lazy_re(r"\b(?:delays?|delayed|cancels|cancell?ed|cancell?ing|twice(?! as)|again|on hold|lost|losing|loses|late|broke|broken"
                           r"|crash(?:es|ed|ing)?|worse|worst|slower|slowest|(?:for|on) the (?:second|third|fourth|fifth|sixth|\w+th) time"
                           r"|\w+[- ](?:hour|day|week|month) wait"
@@ -2411,7 +2516,10 @@ _AIMED_LETDOWN = _lazy_re(r"\b(?:delays?|delayed|cancels|cancell?ed|cancell?ing|
                           r"|delet(?:es|ed|ing) (?:my|our|all)"
                           # round 11: a surprise bill, hours of it, word sent after the event
                           r"|surprise (?:[£$€]\s?)?\d[\d,.]* (?:bill|charge|fee)|\d+ hours of it"
-                          r"|(?:days|weeks|months) after (?:it|the \w+) (?:started|began|happened|had started|had begun))\b")
+                          r"|(?:days|weeks|months) after (?:it|the \w+) (?:started|began|happened|had started|had begun)"
+                          # round 12: a price put up, water or power gone
+                          r"|(?:rais|hik|increas|doubl)(?:e|es|ed|ing) (?:its|the|their|my|our) (?:\w+ )?(?:rates?|prices?|fares?|fees?|charges?|tariffs?)"
+                          r"|(?:brown|dirty|cloudy) water|no (?:hot water|heating|signal|wifi|internet|power))\b")
 _SARCASM_FRAME = _lazy_re(r"\bwho needs (?:a |an |the |my |your |their )?(?:working|functioning|reliable|decent|\w+ that works)\b"
                           r"|(?:'s|’s|\bthe|\btheir|\bits) idea of (?:a |an )?(?:good|great|quick|fast|decent|premium|customer|service|support"
                           r"|fix|help|value|fair|speedy|prompt)\w*\b[^.;!?]{0,40}?\bis\b")
@@ -3041,6 +3149,78 @@ _CLOSING_VERDICT = _lazy_re(
     r"|avoid|steer clear|stay away)\b", re.IGNORECASE)
 
 
+# Round 12: the words of a name are no opinion ("Perfect Pitch Music Academy has 14 branches", "the
+# Excellent Choice range is made by A", "A's Winning Formula team"): the entity's own name, and a
+# run of two or more capitalised words inside a sentence that names someone else, are read as a
+# plain name when they hold a word the engine rates.
+_NAME_STAND_IN = "Zorvek"
+_UNNAMED_MEMO: dict[tuple[str, tuple[tuple[int, int], ...]], str] = {}
+_NAME_RATED_MEMO: dict[str, bool] = {}
+_RUN_ARTICLE = _lazy_re(r"(?:The|Its|Their)\s+")
+_AWARD_BEFORE = _lazy_re(r"\b(?:named|won|wins|awarded|voted|crowned|as)\s+(?:the\s+)?$")
+
+
+def _name_rated(name: str, engine: Engine) -> bool:
+    hit = _NAME_RATED_MEMO.get(name)
+    if hit is None:
+        if len(_NAME_RATED_MEMO) >= 20_000:
+            _NAME_RATED_MEMO.clear()
+        hit = _NAME_RATED_MEMO[name] = abs(engine.score(name)) >= 0.15  # not "Energy", "Comfort" (0.11-0.15)
+    return hit
+
+
+def _unnamed(chunk: str, own: list[tuple[int, int]], engine: Engine) -> str:
+    """The segment with each name that holds a rated word (see _NAME_STAND_IN) read as a plain name."""
+    key = (chunk, tuple(own))
+    hit = _UNNAMED_MEMO.get(key)
+    if hit is not None:
+        return hit
+    cut = [(s, e) for s, e in own if _name_rated(chunk[s:e], engine)]
+    if " " in chunk:
+        for m in _NAME_RUN.finditer(chunk):
+            start = m.start()
+            a = _RUN_ARTICLE.match(chunk, start)
+            if a:
+                start = a.end()
+            elif start == 0 or chunk[start - 1] in "@#\"“'‘(" or chunk[:start].rstrip()[-1:] in ":.!?-–—|" \
+                    or _AWARD_BEFORE.search(chunk, max(0, start - 12), start):
+                continue  # the first word of a segment or after a colon is capitalised anyway ("Great Service From A"),
+                # a quote, an award's title ("named Best Savoury Snack")
+            name = chunk[start:m.end()]
+            if " " not in name or name.isupper() or any(s < m.end() and start < e for s, e in own):
+                continue  # one word, shouting, the entity's own run
+            if _name_rated(chunk[start:m.end()], engine):
+                cut.append((start, m.end()))
+    if cut:
+        out, at = [], 0
+        for s, e in sorted(cut):
+            if s < at:
+                continue
+            out += (chunk[at:s], _NAME_STAND_IN)
+            at = e
+        out.append(chunk[at:])
+        hit = "".join(out)
+    else:
+        hit = chunk
+    if len(_UNNAMED_MEMO) >= _EVIDENCE_MAX:
+        _UNNAMED_MEMO.clear()
+    _UNNAMED_MEMO[key] = hit
+    return hit
+
+
+def _role_contradicted(chunk: str, role: float) -> bool:
+    """Round 12: a role the segment's own round-12 event phrase contradicts ("Defect reports on A's
+    hatchback ran at three times the average", "A acknowledged that decisions were taking longer than
+    usual") gives way to the segment's words."""
+    lowered = chunk.lower()
+    words = set(_WORD_RE.findall(lowered))
+    ev = 0.0
+    for k in sorted({k for w in words & _EVENT_PHRASE_INDEX.keys() for k in _EVENT_PHRASE_INDEX[w] if k >= _ROUND12_FIRST}):
+        if _EVENT_FOUND[k].search(lowered):
+            ev += _EVENT_PHRASES[k][1]
+    return ev * role < 0 and abs(ev) >= 0.5
+
+
 def rules_toward(title: str, text: str, spans: Callable[[str], list[tuple[int, int]]],
                  engine: Engine | None = None, rating: float | None = None,
                  max_sentences: int = 6, lang: str = "") -> tuple[TargetedScore, RulesTrace]:
@@ -3097,6 +3277,8 @@ def rules_toward(title: str, text: str, spans: Callable[[str], list[tuple[int, i
     placed = False  # round 7: a segment with a place hint (then: is the entity a bystander everywhere?)
     for i, (chunk, w, sign) in enumerate(parts):
         role = fixed.get(i) or (role_of(chunk) if sign > 0 else 0.0)
+        if role and orm and i not in fixed and _role_contradicted(chunk, role):
+            role = 0.0
         if role:
             s, c = role, 0.8
             w *= 2.0  # the entity's role in the sentence outweighs the words around it
@@ -3111,7 +3293,7 @@ def rules_toward(title: str, text: str, spans: Callable[[str], list[tuple[int, i
         elif orm and (cues := _CUES_MEMO.get(chunk) or _segment_cues(chunk))[0] and _sarcastic_opening(chunk, engine):
             s, c, sarcastic, w = -0.4 * sign, 0.6, True, w * 3.0  # "Great, another update that bricks my router."
         else:
-            s, c, sarc = evidence_of(chunk)
+            s, c, sarc = evidence_of(_unnamed(chunk, spans(chunk), engine) if orm else chunk)
             if sarc:
                 sarcastic, w = True, w * 3.0  # the eye-roll decides what the praise meant
             s *= sign
