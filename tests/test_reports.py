@@ -149,3 +149,13 @@ def test_report_exports_are_audited(run_cli, demo_service, tmp_path):
     assert run_cli("report", "--kind", "weekly", "--out", str(out), workspace=demo_service.ws.root).returncode == 0
     entries = [e for e in audit.all_entries(demo_service.conn) if e.action == "report.export"]
     assert len(entries) == 1 and entries[0].data["file"] == str(out) and entries[0].data["pages"] >= 1
+
+
+def test_a_quote_with_its_own_quotation_marks_is_not_quoted_again():
+    from orm_desktop.reports.render import _quoted
+
+    assert _quoted('"Every car trip we replace is a small win for the city."') == \
+        '"Every car trip we replace is a small win for the city."'
+    assert _quoted('"I mostly answer emails," she joked.') == '"I mostly answer emails," she joked.'
+    assert _quoted("Secure parking and safety data shared across the industry. ") == \
+        "“Secure parking and safety data shared across the industry.”"

@@ -142,6 +142,16 @@ def _legend(any_unsure: bool) -> str:
     return f"<p style='color:#666666; font-size:8pt'><i>{_esc(UNSURE_LEGEND)}</i></p>" if any_unsure else ""
 
 
+QUOTE_MARKS = "\"“”„«»"
+
+
+def _quoted(sentence: str) -> str:
+    """A quoted sentence in curly quotes, unless it carries quotation marks of its own (a
+    speaker's words: “"Every trip counts."” printed doubled)."""
+    sentence = sentence.strip()
+    return sentence if any(c in QUOTE_MARKS for c in sentence) else f"“{sentence}”"
+
+
 def _mention_rows(items, with_status: bool = False) -> str:
     rows = []
     mentions = [entry[0] if with_status else entry for entry in items]
@@ -240,7 +250,7 @@ def build_document(d: ReportData, *, content_width_px: int, color: str = "#0F6E8
     if d.negative:
         parts.append("<h2>Most negative coverage and its response status</h2>" + _mention_rows(d.negative, True))
     if d.quotes:
-        parts.append("<h2>Quotes</h2>" + "".join(f"<p>“{_esc(q)}” — <i>{_esc(src)}</i></p>" for q, src in d.quotes))
+        parts.append("<h2>Quotes</h2>" + "".join(f"<p>{_esc(_quoted(q))} — <i>{_esc(src)}</i></p>" for q, src in d.quotes))
     if d.drafts:
         parts.append("<h2>Drafts awaiting approval</h2>" + "".join(f"<p>{_esc(x)}</p>" for x in d.drafts))
     if d.alerts:
