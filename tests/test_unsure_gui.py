@@ -87,3 +87,16 @@ def test_inbox_marks_an_unsure_score_with_a_tooltip_and_never_a_persons_score(wi
     model.refresh_rows()
     assert model.data(model.index(row, 1)) == "negative -0.50 ✎"
     assert model.data(model.index(row, 1), Qt.ItemDataRole.ToolTipRole) is None
+
+
+def test_detail_pane_says_a_score_is_unsure_until_a_person_sets_it(window, qtbot):
+    svc = window.svc
+    m = _greenmiles(svc)
+    detail = window.inbox.detail
+    detail.show_mention(m.id)
+    text = " ".join(detail.browser.toPlainText().split())
+    assert f"{m.sentiment:+.2f} · unsure (confidence {m.confidence:.2f}): needs a human look" in text
+    svc.override_sentiment([m.id], -0.5, by="ana")
+    detail.show_mention(m.id)
+    text = " ".join(detail.browser.toPlainText().split())
+    assert "unsure" not in text and "set by ana" in text

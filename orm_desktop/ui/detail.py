@@ -126,6 +126,9 @@ class DetailPane(QWidget):
             by = html.escape(d.override_by or "")
             at = dt.datetime.fromtimestamp(d.override_at).strftime("%d %b %H:%M") if d.override_at else ""
             override = f" — set by {by} {at} (engine said {d.machine_sentiment:+.2f})"
+        elif m.unsure:  # a machine score with a low confidence: say so where the score is read
+            override = (f" <span style='color:#8E44AD'>· unsure (confidence {m.confidence:.2f}): needs a human "
+                        "look — confirm or correct it with Positive / Neutral / Negative</span>")
         out = [f"<h2 style='margin-bottom:2px'>{highlight(html.escape(display_text(m.title)), pattern)}</h2>",
                f"<p style='color:gray;margin-top:0'>{html.escape(display_text(m.source))} ({m.feed_kind}) · {when}{who}{stars}</p>",
                f"<p><b>{html.escape(m.entity)}</b>: <span style='color:{color}'><b>{m.label}</b> "
