@@ -136,6 +136,10 @@ class Mention:
         a person set (overridden) is never unsure."""
         return not self.overridden and self.confidence is not None and self.confidence < NEEDS_REVIEW_BELOW
 
+    def score_text(self) -> str:
+        """The score as listed, marked when it is unsure: "-0.23 (unsure: needs a human look)"."""
+        return f"{self.sentiment:+.2f}" + (f" ({UNSURE})" if self.unsure else "")
+
     def unsure_why(self) -> str:
         """One sentence saying why the score is marked unsure ('' when it is not)."""
         if not self.unsure:

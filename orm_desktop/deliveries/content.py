@@ -94,7 +94,7 @@ def digest(svc, person: str, *, now: int, since: int) -> Letter:
     title = f"{brand} — morning digest for {person}, {dt.datetime.fromtimestamp(now):%a %d %b %Y}"
     attachments = [approval_file(conn, r.id, by="scheduled-digest") for r in drafts[:APPROVAL_FILES]]
     prio = [[f"{m.priority:.0f}", html.escape(m.entity), _link(m.title, m.url), html.escape(m.source),
-             f"{m.sentiment:+.2f}" + (f" ({html.escape(UNSURE)})" if m.unsure else "")] for m in negative]
+             html.escape(m.score_text())] for m in negative]
     more = f" (the {len(negative)} most urgent of {n_negative})" if n_negative > len(negative) else ""
     sections = [
         (f"New negative mentions since {_day(since)}{more}", ["Priority", "Entity", "Title", "Source", "Score"], prio),

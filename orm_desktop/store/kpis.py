@@ -9,7 +9,8 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
-from orm_desktop.types import KIND_REACH, NEEDS_REVIEW_BELOW
+from orm_desktop.store.mentions import UNSURE_SQL
+from orm_desktop.types import KIND_REACH
 
 DAY = 86400
 
@@ -149,7 +150,7 @@ def extremes(conn: sqlite3.Connection, entity_ids: tuple[int, ...] | None, since
     where, args = _entity_clause(entity_ids)
     order = "DESC" if positive else "ASC"
     cond = "m.sentiment >= 0.05" if positive else "m.sentiment <= -0.05"
-    unsure = f"CASE WHEN m.override IS NULL AND m.confidence < {NEEDS_REVIEW_BELOW} THEN 1 ELSE 0 END"
+    unsure = f"CASE WHEN {UNSURE_SQL} THEN 1 ELSE 0 END"
     return [r[0] for r in conn.execute(
         f"SELECT m.id FROM mentions m WHERE m.published >= ? AND m.published < ? AND {cond}{where} "
         f"ORDER BY {unsure}, m.sentiment {order}, m.priority DESC LIMIT ?", (since, until, *args, limit))]

@@ -23,6 +23,10 @@ from orm_desktop.types import (
     label_for,
 )
 
+# Mention.unsure in SQL: a machine score no person confirmed, with a low confidence (the inbox's
+# "needs a human look"; listed after sure scores in store.kpis.extremes)
+UNSURE_SQL = f"m.override IS NULL AND m.confidence < {NEEDS_REVIEW_BELOW}"
+
 _SELECT = (
     "SELECT m.id, m.item_id, m.entity_id, e.name, i.title, i.url, COALESCE(f.title, ''), "
     "m.feed_kind, m.published, m.snippet, m.sentiment, m.status, m.priority, "
@@ -210,7 +214,7 @@ def _where(f: MentionFilter, conn: sqlite3.Connection | None = None) -> tuple[st
             args.append(f"feed:{f.feed_id}")
     if f.needs_review:
         # machine scores with low confidence (or engines disagreeing) that no person has confirmed
-        clauses.append(f"m.override IS NULL AND m.confidence < {NEEDS_REVIEW_BELOW}")
+        clauses.append(UNSURE_SQL)
     if not f.include_muted and _any_muted(conn):
         clauses.append("m.muted = 0")
     if f.search.strip():

@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from orm_desktop.types import UNSURE
 from orm_desktop.ui.widgets import mark_safe_in_executive_mode
 
 DAY = 86400
@@ -73,17 +72,11 @@ def sources_table(rows) -> QTableWidget:
     return t
 
 
-def score_text(m) -> str:
-    """A listed mention's score, marked when it is unsure: "-0.23 (unsure: needs a human look)".
-    A score a person set is never marked."""
-    return f"{m.sentiment:+.2f}" + (f" ({UNSURE})" if m.unsure else "")
-
-
 def mention_list(mentions, on_pick) -> QListWidget:
     lw = QListWidget()
     lw.setWordWrap(True)
     for m in mentions:
-        it = QListWidgetItem(f"{score_text(m)}  {m.title}  — {m.source}")
+        it = QListWidgetItem(f"{m.score_text()}  {m.title}  — {m.source}")
         it.setData(Qt.ItemDataRole.UserRole, m.id)
         it.setToolTip(m.unsure_why() + "\n\n" + m.snippet if m.unsure else m.snippet)
         lw.addItem(it)
@@ -334,7 +327,7 @@ class DashboardPage(Page):
             for m in sorted(first, key=lambda m: m.published)[:40]:
                 import datetime as dt
 
-                it = QListWidgetItem(f"{dt.datetime.fromtimestamp(m.published):%d %b %H:%M}  {score_text(m)}  "
+                it = QListWidgetItem(f"{dt.datetime.fromtimestamp(m.published):%d %b %H:%M}  {m.score_text()}  "
                                      f"{m.title} — {m.source}")
                 it.setData(Qt.ItemDataRole.UserRole, m.id)
                 if m.unsure:

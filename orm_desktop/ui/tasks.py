@@ -16,6 +16,7 @@ any of its tasks' signals is still running (a modal dialog opened from one)."""
 
 from __future__ import annotations
 
+import functools
 import itertools
 import os
 import threading
@@ -47,14 +48,12 @@ class _Relay(QObject):
     finished = Signal(int)
 
 
-_RELAY: list[_Relay] = []
 _KEYS = itertools.count(1)
 
 
+@functools.cache
 def _relay() -> _Relay:
-    if not _RELAY:
-        _RELAY.append(_Relay())
-    return _RELAY[0]
+    return _Relay()
 
 
 class Task:
