@@ -385,6 +385,28 @@ def test_reports_say_how_many_scores_a_person_confirmed(demo_service, tmp_path):
     assert f"Sentiment confirmed by a person {person + 1}" in text
 
 
+@pytest.mark.both_backends
+def test_reports_count_unsure_negative_scores_apart(demo_service):
+    """The weekly report's "… of which unsure" row is the count of negative machine scores with a
+    low confidence nobody confirmed (the inbox's needs-review filter) in the period; a person's
+    score leaves it. On SQLite and PostgreSQL (one SQL predicate, store.mentions.UNSURE_SQL)."""
+    from orm_desktop.reports import data
+    from orm_desktop.types import MentionFilter
+
+    label = "… of which unsure (needs a human look)"
+    before = data.build(demo_service, "weekly")
+    brand = next(e for e in demo_service.entities() if e.kind == "brand")
+    f = MentionFilter(entity_ids=(brand.id,), since=before.since, until=before.until, sentiment="negative",
+                      needs_review=True)
+    unsure = demo_service.mentions(f, limit=100_000)
+    kpis = {k.label: k.value for k in before.kpis}
+    assert unsure and kpis[label] == str(len(unsure))
+    assert int(kpis["Negative mentions"]) > len(unsure)
+    demo_service.override_sentiment([unsure[0].id], -0.9, by="tester")
+    after = {k.label: k.value for k in data.build(demo_service, "weekly").kpis}
+    assert after[label] == str(len(unsure) - 1) and after["Negative mentions"] == kpis["Negative mentions"]
+
+
 # --- issue 14: the workspace learns from its overrides, and only that workspace ---
 
 def test_override_lexicon_moves_similar_text_and_only_with_overrides():

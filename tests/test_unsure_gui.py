@@ -100,3 +100,44 @@ def test_detail_pane_says_a_score_is_unsure_until_a_person_sets_it(window, qtbot
     detail.show_mention(m.id)
     text = " ".join(detail.browser.toPlainText().split())
     assert "unsure" not in text and "set by ana" in text
+
+
+def _card_note(qtbot, window) -> tuple[str, str, str]:
+    """(value, note, tooltip) of the executive page's "Negative stories" card, as shown."""
+    from PySide6.QtWidgets import QFrame, QLabel
+
+    page = window.pages["Maya Lindqvist"]
+    qtbot.waitUntil(lambda: page.findChild(QFrame, "negative_stories") is not None)
+    frame = page.findChild(QFrame, "negative_stories")
+    labels = [x.text() for x in frame.findChildren(QLabel)]
+    return labels[1], labels[2], frame.toolTip()
+
+
+def test_executive_count_cards_say_how_many_scores_are_unsure(window, qtbot):
+    """The "Negative stories" card counts unsure machine scores apart: the counts match the
+    mentions the inbox's needs-review filter finds in the page's period, and a person's score
+    leaves the unsure count."""
+    svc = window.svc
+    m = _greenmiles(svc)
+    window.show_page("Maya Lindqvist")
+    page = window.pages["Maya Lindqvist"]
+    since, until, _span = page.period()
+
+    def count(sentiment: str, review: bool) -> int:
+        f = MentionFilter(entity_ids=(m.entity_id,), sentiment=sentiment, since=since, until=until,
+                          needs_review=review)
+        return len(svc.mentions(f, limit=100_000))
+
+    neg_unsure, pos_unsure = count("negative", True), count("positive", True)
+    assert neg_unsure >= 1 and m.published >= since  # the demo's overrule is in the period
+    value, note, tip = _card_note(qtbot, window)
+    assert value == str(count("negative", False))
+    assert note == f"{neg_unsure} unsure · positive {count('positive', False)} ({pos_unsure} unsure)"
+    assert "not yet confirmed by a person" in tip
+
+    svc.override_sentiment([m.id], -0.95, by="ana")
+    page.rebuild()
+    value, note, _tip = _card_note(qtbot, window)
+    assert count("negative", True) == neg_unsure - 1
+    assert note.startswith(f"{neg_unsure - 1} unsure · ")
+    assert value == str(count("negative", False))

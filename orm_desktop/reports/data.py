@@ -80,6 +80,8 @@ def _summary_kpis(svc, ids, since: int, until: int) -> list[Kpi]:
         Kpi("Reach-weighted sentiment", f"{s.reach_weighted_sentiment:+.2f}", f"{p.reach_weighted_sentiment:+.2f}",
             f"{s.reach_weighted_sentiment - p.reach_weighted_sentiment:+.2f}"),
         Kpi("Negative mentions", f"{s.negative}", f"{p.negative}", f"{s.negative - p.negative:+d}"),
+        Kpi("… of which unsure (needs a human look)", f"{s.negative_unsure}", f"{p.negative_unsure}",
+            f"{s.negative_unsure - p.negative_unsure:+d}"),
         *_scored_by_kpis(svc, ids, since, until),
     ]
 

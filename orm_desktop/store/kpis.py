@@ -34,6 +34,10 @@ class Summary:
     net_sentiment: float          # (positive - negative) / total
     avg_sentiment: float
     reach_weighted_sentiment: float
+    # of the positive / negative ones, scored by the machine with low confidence and not confirmed
+    # by a person (store.mentions.UNSURE_SQL): "needs a human look"
+    positive_unsure: int = 0
+    negative_unsure: int = 0
 
     @staticmethod
     def empty() -> Summary:
@@ -72,7 +76,9 @@ def summary(conn: sqlite3.Connection, entity_ids: tuple[int, ...] | None, since:
         "SELECT count(*), count(*) FILTER (WHERE m.sentiment >= 0.05), "
         "count(*) FILTER (WHERE m.sentiment > -0.05 AND m.sentiment < 0.05), "
         f"count(*) FILTER (WHERE m.sentiment <= -0.05), avg(m.sentiment), sum(m.sentiment * COALESCE(f.weight, 1.0) * {reach_case}), "
-        f"sum(COALESCE(f.weight, 1.0) * {reach_case}) "
+        f"sum(COALESCE(f.weight, 1.0) * {reach_case}), "
+        f"count(*) FILTER (WHERE m.sentiment >= 0.05 AND {UNSURE_SQL}), "
+        f"count(*) FILTER (WHERE m.sentiment <= -0.05 AND {UNSURE_SQL}) "
         "FROM mentions m JOIN items i ON i.id = m.item_id LEFT JOIN feeds f ON f.id = i.feed_id "
         f"WHERE m.published >= ? AND m.published < ?{where}", (since, until, *args)).fetchone()
     total = r[0] or 0
@@ -80,7 +86,7 @@ def summary(conn: sqlite3.Connection, entity_ids: tuple[int, ...] | None, since:
         return Summary.empty()
     pos, neu, neg = r[1] or 0, r[2] or 0, r[3] or 0
     return Summary(total, pos, neu, neg, round((pos - neg) / total, 4), round(r[4] or 0.0, 4),
-                   round((r[5] or 0.0) / r[6], 4) if r[6] else 0.0)
+                   round((r[5] or 0.0) / r[6], 4) if r[6] else 0.0, r[7] or 0, r[8] or 0)
 
 
 def scored_by(conn: sqlite3.Connection, entity_ids: tuple[int, ...] | None, since: int,

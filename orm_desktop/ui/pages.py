@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import time
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QIcon
@@ -25,7 +26,27 @@ from PySide6.QtWidgets import (
 
 from orm_desktop.ui.widgets import mark_safe_in_executive_mode
 
+if TYPE_CHECKING:
+    from orm_desktop.store.kpis import Summary
+
 DAY = 86400
+
+
+UNSURE_TIP = ("Unsure: scored by the machine with low confidence and not yet confirmed by a person. "
+              "The inbox's \"Needs a human look\" filter lists them.")
+
+
+def polarity_card(s: Summary) -> QFrame:
+    """The "Negative stories" card: negative and positive counts, saying how many of each are unsure
+    machine scores (a count of unconfirmed guesses must not read as a count of facts)."""
+    note = f"positive {s.positive}"
+    if s.negative_unsure or s.positive_unsure:
+        note = f"{s.negative_unsure} unsure · positive {s.positive} ({s.positive_unsure} unsure)"
+    f = card("Negative stories", f"{s.negative}", note)
+    f.setObjectName("negative_stories")
+    if s.negative_unsure or s.positive_unsure:
+        f.setToolTip(UNSURE_TIP)
+    return f
 
 
 def card(title: str, value: str, note: str = "", color: str = "") -> QFrame:
@@ -178,7 +199,7 @@ class PersonalBrandPage(Page):
         cards.addWidget(card("Coverage", f"{now_s.total}", f"{delta:+d} vs previous {self.days} days"), 0, 0)
         cards.addWidget(card("Net sentiment", signed(now_s.net_sentiment, True),
                              f"previous {signed(prev_s.net_sentiment, True)}", tone(now_s.net_sentiment)), 0, 1)
-        cards.addWidget(card("Negative stories", f"{now_s.negative}", f"positive {now_s.positive}"), 0, 2)
+        cards.addWidget(polarity_card(now_s), 0, 2)
         cards.addWidget(card(f"Share of voice vs {brand.name if brand else 'brand'}", f"{mine[3]:.0%}",
                              f"{mine[2]} of {sum(r[2] for r in sov)} mentions"), 0, 3)
         lay.addLayout(cards)
@@ -365,7 +386,8 @@ class CompetitorsPage(Page):
         for r, e in enumerate(ents):
             s, p = self.svc.kpi_summary([e.id], since, until), self.svc.kpi_summary([e.id], since - span, since)
             vals = [e.name, str(s.total), f"{sov.get(e.id, (0, '', 0, 0.0))[3]:.0%}", signed(s.net_sentiment, True),
-                    str(s.negative), f"{s.total - p.total:+d}"]
+                    f"{s.negative} ({s.negative_unsure} unsure)" if s.negative_unsure else str(s.negative),
+                    f"{s.total - p.total:+d}"]
             for c, v in enumerate(vals):
                 item = QTableWidgetItem(v)
                 item.setData(Qt.ItemDataRole.UserRole, e.id)
