@@ -30,7 +30,11 @@ same way with the salt "round10" into "dev19" (read, fitted on; origin round10-d
 (read, fitted on; origin round11-dev20) and "fresh13" (never read, held out; origin round11-fresh13);
 round 12's batch (tests/data/targeted_round12.tsv: ~600 pairs by a sixth outside session) split the
 same way with the salt "round12" into "dev21" (read, fitted on; origin round12-dev21) and "fresh14"
-(never read, held out; origin round12-fresh14).
+(never read, held out; origin round12-fresh14); rounds 14 to 18 (tests/data/targeted_round14.tsv …
+targeted_round18.tsv: 630-700 pairs each by five more outside sessions; round 13 wrote no data)
+split the same way with the salts "round14" … "round18" into "dev22" / "fresh15" … "dev26" /
+"fresh19" (LATER_ROUNDS; origins round14-dev22 …). No rules were written from them: they only
+feed the learned layer's fit and its never-read checks.
 """
 
 from __future__ import annotations
@@ -344,6 +348,19 @@ def round12_split(first_id: str) -> str:
     return "dev21" if hashlib.sha1(f"round12:{first_id}".encode()).digest()[0] % 2 == 0 else "fresh14"
 
 
+# rounds 14-18 (no rules written from them): (round, its read half, its never-read half)
+LATER_ROUNDS: tuple[tuple[int, str, str], ...] = (
+    (14, "dev22", "fresh15"), (15, "dev23", "fresh16"), (16, "dev24", "fresh17"), (17, "dev25", "fresh18"),
+    (18, "dev26", "fresh19"))
+
+
+def later_split(k: int, dev: str, fresh: str):
+    """Round k's split: dev or fresh by a hash of the id of a text's first row salted with "roundK"."""
+    def split(first_id: str) -> str:
+        return dev if hashlib.sha1(f"round{k}:{first_id}".encode()).digest()[0] % 2 == 0 else fresh
+    return split
+
+
 def rows() -> list[dict]:
     """Round 1 (FAMILIES and FRESH*, all tuned on by now): "dev", their first split kept in
     "origin"; round 2: DEV_LINES to DEV6_LINES "dev", TEST_LINES "test" (never tuned on),
@@ -407,6 +424,10 @@ def rows() -> list[dict]:
         out += round7(out[-1]["id"], ROUND11, round11_split, "round11")
     if ROUND12.exists():  # round 12: dev21 (read, fitted on) and fresh14 (never read)
         out += round7(out[-1]["id"], ROUND12, round12_split, "round12")
+    for k, dev, fresh in LATER_ROUNDS:  # rounds 14-18: devN (fitted on, no rules from it), freshM
+        path = OUT.with_name(f"targeted_round{k}.tsv")
+        if path.exists():
+            out += round7(out[-1]["id"], path, later_split(k, dev, fresh), f"round{k}")
     return out
 
 
@@ -417,13 +438,9 @@ def main() -> None:
         w.writeheader()
         w.writerows(data)
     by = {sp: sum(r["split"] == sp for r in data) for sp in ("dev", "test", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6",
-                                                  "dev14", "fresh8", "dev16", "fresh9", "dev17", "fresh10", "dev18", "fresh11", "dev19", "fresh12", "dev20", "fresh13", "dev21", "fresh14")}
-    print(f"wrote {OUT}: {len(data)} pairs ({by['dev']} dev, {by['test']} test, {by['fresh']} fresh, "
-          f"{by['fresh2']} fresh2, {by['fresh3']} fresh3, {by['fresh4']} fresh4, {by['fresh5']} fresh5, "
-          f"{by['fresh6']} fresh6, {by['dev14']} dev14, {by['fresh8']} fresh8, {by['dev16']} dev16, {by['fresh9']} fresh9, "
-          f"{by['dev17']} dev17, {by['fresh10']} fresh10, {by['dev18']} dev18, {by['fresh11']} fresh11, "
-          f"{by['dev19']} dev19, {by['fresh12']} fresh12, {by['dev20']} dev20, {by['fresh13']} fresh13, "
-          f"{by['dev21']} dev21, {by['fresh14']} fresh14)")
+                                                  "dev14", "fresh8", "dev16", "fresh9", "dev17", "fresh10", "dev18", "fresh11", "dev19", "fresh12", "dev20", "fresh13", "dev21", "fresh14",
+                                                  *(x for _k, d, f in LATER_ROUNDS for x in (d, f)))}
+    print(f"wrote {OUT}: {len(data)} pairs (" + ", ".join(f"{n} {sp}" for sp, n in by.items()) + ")")
 
 
 if __name__ == "__main__":

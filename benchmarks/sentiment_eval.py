@@ -171,12 +171,12 @@ def evaluate_targeted(by_pattern: bool = False) -> list[dict]:
     split (FRESH_LINES, written last, never tuned on) and, with ``by_pattern``, per pattern."""
     rows = load_targeted()
     groups: list[tuple[dict, list[int]]] = []
-    for split in ("dev", "test", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "dev14", "fresh8", "dev16", "fresh9", "dev17", "fresh10", "dev18", "fresh11", "dev19", "fresh12", "dev20", "fresh13", "dev21", "fresh14", "all"):
+    splits = list(dict.fromkeys(r["split"] for r in rows))  # in the order the rounds wrote them
+    for split in [*splits, "all"]:
         idx = [i for i, r in enumerate(rows) if split == "all" or r["split"] == split]
-        if idx:  # a round's splits are empty until its batch is in the data
-            groups.append(({"split": split, "pattern": "all"}, idx))
+        groups.append(({"split": split, "pattern": "all"}, idx))
     if by_pattern:
-        for split in ("dev", "test", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "dev14", "fresh8", "dev16", "fresh9", "dev17", "fresh10", "dev18", "fresh11", "dev19", "fresh12", "dev20", "fresh13", "dev21", "fresh14"):
+        for split in splits:
             for pattern in sorted({r["pattern"] for r in rows}):
                 idx = [i for i, r in enumerate(rows) if r["split"] == split and r["pattern"] == pattern]
                 if idx:

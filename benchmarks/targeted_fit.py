@@ -45,7 +45,12 @@ RATE = 0.05
 # the rules; dev rows weigh 0.05 each (chosen by --cv among 0.02, 0.05, 0.1, 0.2, 1 and dev
 # left out).
 DEV_WEIGHT = 0.05
-KEEP_RULES: tuple[str, ...] = ("stars", "neutral_role")  # left to the rules (chosen by --cv; "sarcasm" changed nothing)
+# left to the rules (chosen by --cv; "sarcasm" changed nothing). "role" (round 14): where the rules
+# found the entity won or lost (a contest, a rival's bad news), a bag of words cannot tell the
+# winner's praise from the loser's ("Acme beat Globex to the contract. It was a fair fight." read
+# positive for Globex); leaving them to the rules changed the never-read fresh15-19 by 2 pairs of
+# 1,715 and the blind sets by none.
+KEEP_RULES: tuple[str, ...] = ("stars", "neutral_role", "role")
 
 
 def load(path: Path = DATA) -> list[dict]:
@@ -130,23 +135,30 @@ DEV16_WEIGHT = 3.0
 # Round 8 re-checked the weight on both (2-fold CV inside dev16+dev17 and leave one split out, see
 # docs/analysis.md): 1, 3 and 10 within 0.004 of each other on the mean of the three figures; 3 kept.
 # dev18 (round 9): the read half of a third outside batch; weighs as dev16 and dev17; dev19 (round
-# 10) the read half of a fourth, dev20 (round 11) of a fifth, dev21 (round 12) of a sixth.
-REALISTIC_DEV: tuple[str, ...] = ("dev16", "dev17", "dev18", "dev19", "dev20", "dev21")
+# 10) the read half of a fourth, dev20 (round 11) of a fifth, dev21 (round 12) of a sixth; dev22
+# (round 14) and dev23 (round 15) the halves of a seventh and an eighth no rule was written from.
+REALISTIC_DEV: tuple[str, ...] = tuple(f"dev{n}" for n in range(16, 27))
+# The never-read halves of the same outside batches (fresh9-fresh19) are realistic text too: when
+# they are fitted on (not in --hold-out) they weigh as their read halves (round 14: before, fresh9-
+# fresh14 were all held out; fitting on them at weight 3 changed the never-read fresh15/fresh16 by
+# -0.005 / 0.000, see docs/analysis.md).
+REALISTIC: frozenset[str] = frozenset(REALISTIC_DEV) | {f"fresh{n}" for n in range(9, 20)}
 MARGIN = 0.0  # the model overrules the rules when P(its class) - P(the rules' class) >= MARGIN
 
 
 def weight(row: dict, dev16: float | None = None) -> float:
     """dev and dev14 are the splits rules were written from (round 6 wrote dev14's); dev16 see
     DEV16_WEIGHT."""
-    if row["split"] in REALISTIC_DEV:
+    if row["split"] in REALISTIC:
         return DEV16_WEIGHT if dev16 is None else dev16
     return DEV_WEIGHT if row["split"].startswith("dev") else 1.0
 
 
-# Splits never fitted on: scored once by the final model, the honest check after every re-fit
-# (fresh8 was written in round 6 and never tuned on by the rules either; fresh9 is the half of
-# round 7's batch nobody read).
-HOLD_OUT: tuple[str, ...] = ("fresh8", "fresh9", "fresh10", "fresh11", "fresh12", "fresh13", "fresh14")
+# Splits never fitted on: scored once by the final model, the honest check after every re-fit.
+# Until round 14 they were fresh8-fresh14 (the never-read halves of rounds 6-12); round 14 fits on
+# those (fresh9-14 weigh as their read halves, REALISTIC) and holds out the never-read halves of
+# the five newest outside batches instead, 1,715 pairs nobody read or fitted on.
+HOLD_OUT: tuple[str, ...] = ("fresh15", "fresh16", "fresh17", "fresh18", "fresh19")
 
 
 def inner_dev16(rows: list[dict], feats: list[tuple], weights: tuple[float, ...], margins: tuple[float, ...] = (0.0,),
@@ -236,15 +248,15 @@ def main() -> None:
     p.add_argument("--cv", action="store_true", help="leave-one-split-out cross-validation")
     p.add_argument("--by-origin", action="store_true", help="hold out each batch (origin) instead")
     p.add_argument("--no-write", action="store_true")
-    p.add_argument("--inner", metavar="WEIGHTS", help="comma-separated weights of the realistic dev rows (dev16-dev21): 2-fold CV inside them for each")
+    p.add_argument("--inner", metavar="WEIGHTS", help="comma-separated weights of the realistic dev rows (dev16-dev23): 2-fold CV inside them for each")
     p.add_argument("--margins", default="0", metavar="LIST", help="with --inner: the overrule margins to score")
     p.add_argument("--out", type=Path, default=MODEL_PATH)
     p.add_argument("--keep-rules", default=",".join(KEEP_RULES), metavar="LIST",
                    help="comma-separated: leave pairs with a rating in the text (stars) or sarcasm to the rules")
     p.add_argument("--hold-out", default=",".join(HOLD_OUT), metavar="SPLITS",
-                   help="comma-separated splits never fitted on, scored once by the final model (default: fresh8,fresh9,fresh10,fresh11,fresh12,fresh13,fresh14)")
+                   help="comma-separated splits never fitted on, scored once by the final model (default: fresh15 … fresh19)")
     p.add_argument("--margin", type=float, default=None, help=f"overrule margin (default {MARGIN})")
-    p.add_argument("--dev16-weight", type=float, default=None, help=f"weight of a dev16-dev21 row (default {DEV16_WEIGHT})")
+    p.add_argument("--dev16-weight", type=float, default=None, help=f"weight of a dev16-dev23 row (default {DEV16_WEIGHT})")
     p.add_argument("--l2", type=float, default=None, help=f"L2 penalty on the word weights (default {LAMBDA_WORDS})")
     p.add_argument("--only", default="", metavar="GROUPS",
                    help="with --cv / --by-origin: hold out only these splits or origins (comma-separated), each in turn")

@@ -3116,6 +3116,7 @@ class RulesTrace:
     feed_rating: bool
     text_score: float
     memo: _EntityMemo
+    framed: bool = False  # the other side's verdict decided ("A vs B: B won": A lost), a role too
 
 
 def score_toward(title: str, text: str, spans: Callable[[str], list[tuple[int, int]]],
@@ -3337,6 +3338,7 @@ def rules_toward(title: str, text: str, spans: Callable[[str], list[tuple[int, i
     if orm and not roles and text_score > -0.4 and (r9 := _mock_thanks(sentences, spans)):
         text_score, weight, sarcastic = r9, weight or 1.0, True  # round 9: thanks for a "feature" in scare quotes
         evidence.append((text[:300], r9))
+    framed = 0.0
     if orm and not roles and abs(text_score) < 0.05 and not getattr(_IN_FRAME, "active", False):
         framed = _frame_score(title, text, spans, engine, max_sentences, lang)  # round 6: "A vs B: B won"
         if framed:
@@ -3366,4 +3368,4 @@ def rules_toward(title: str, text: str, spans: Callable[[str], list[tuple[int, i
     # strongest evidence first: what the GUI shows as "why"
     evidence.sort(key=lambda e: -abs(e[1]))
     return (TargetedScore(score, label_for(score), tuple(evidence), source, round(confidence, 3)),
-            RulesTrace(traced, sarcastic, in_text, feed_rating, text_score, memo))
+            RulesTrace(traced, sarcastic, in_text, feed_rating, text_score, memo, bool(framed)))

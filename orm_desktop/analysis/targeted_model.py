@@ -18,7 +18,8 @@ It outputs the final label (the class with the highest probability). Where it ag
 rules the rules' answer stands (score, confidence, source); where it overrules them the score is
 0 (neutral) or ±max(0.1, |P(positive) − P(negative)|), the confidence 0.45 × the model's
 certainty (below NEEDS_REVIEW_BELOW: two opinions disagree, a human should look) and the source
-gains "+model". A feed's star rating leaves the rules' answer alone. The model ships as resources/sentiment/targeted_model.json; run
+gains "+model". A feed's star rating, a rating in the text and the entity's role (it won or lost: the
+words alone cannot tell the winner's praise from the loser's) leave the rules' answer alone. The model ships as resources/sentiment/targeted_model.json; run
 time is dict look-ups and dot products (no numpy). Measured in docs/analysis.md, "Learned
 targeted layer".
 """
@@ -44,6 +45,7 @@ DENSE = ("bias", "rules", "rules_abs", "rules_pos", "rules_neg", "confidence", "
          "log_parts", "share_pos", "share_neg", "share_zero", "seg_max", "seg_min", "first", "last",
          "role_pos", "role_neg", "role_neutral", "sarcastic", "stars", "feed_rating", "other_share", "no_parts")
 _ROLE_NEUTRAL = DENSE.index("role_neutral")
+_ROLE_POS, _ROLE_NEG = DENSE.index("role_pos"), DENSE.index("role_neg")
 _WORD = re.compile(r"_ent_|_oth_|[a-z][a-z'\-]*|\d+(?:[.,]\d+)?%?|[!?]|[^\x00-\x7f]")
 _NAME = re.compile(r"(?<![\w'’/])[A-Z][\w&-]*(?:\s+[A-Z][\w&-]*)*")
 _NEGATE = frozenset("not no never none nobody nothing neither nor without hardly barely cannot can't "
@@ -124,6 +126,8 @@ def features(ts: TargetedScore, trace: RulesTrace) -> tuple[list[float], set[str
         words.update(hit[0])
         other += hit[1]
     r = ts.score
+    if trace.framed:  # the other side's verdict decided: the entity won or lost
+        role_pos, role_neg = float(r > 0.001), float(r < -0.001)
     n = len(parts)
     if n:
         scores = [p[3] for p in parts]
@@ -181,6 +185,8 @@ class TargetedModel:
         dense, words = features(ts, trace)
         if dense[_ROLE_NEUTRAL] and "neutral_role" in keep:
             return ts  # a role the rules call neither win nor loss (a mixed verdict)
+        if (dense[_ROLE_POS] or dense[_ROLE_NEG]) and "role" in keep:
+            return ts  # the entity won or lost (a contest, a rival's bad news)
         p = self.probabilities(dense, words)
         k = max(range(3), key=p.__getitem__)
         label = CLASSES[k]
