@@ -30,10 +30,10 @@ same way with the salt "round10" into "dev19" (read, fitted on; origin round10-d
 (read, fitted on; origin round11-dev20) and "fresh13" (never read, held out; origin round11-fresh13);
 round 12's batch (tests/data/targeted_round12.tsv: ~600 pairs by a sixth outside session) split the
 same way with the salt "round12" into "dev21" (read, fitted on; origin round12-dev21) and "fresh14"
-(never read, held out; origin round12-fresh14); rounds 14 to 18 (tests/data/targeted_round14.tsv …
-targeted_round18.tsv: 630-700 pairs each by five more outside sessions; round 13 wrote no data)
-split the same way with the salts "round14" … "round18" into "dev22" / "fresh15" … "dev26" /
-"fresh19" (LATER_ROUNDS; origins round14-dev22 …). No rules were written from them: they only
+(never read, held out; origin round12-fresh14); rounds 14 to 24 (tests/data/targeted_round14.tsv …
+targeted_round24.tsv: 600-700 pairs each by eleven more outside sessions; round 13 wrote no data)
+split the same way with the salts "round14" … "round24" into "dev22" / "fresh15" … "dev32" /
+"fresh25" (LATER_ROUNDS; origins round14-dev22 …). No rules were written from them: they only
 feed the learned layer's fit and its never-read checks.
 """
 
@@ -348,10 +348,11 @@ def round12_split(first_id: str) -> str:
     return "dev21" if hashlib.sha1(f"round12:{first_id}".encode()).digest()[0] % 2 == 0 else "fresh14"
 
 
-# rounds 14-18 (no rules written from them): (round, its read half, its never-read half)
+# rounds 14-24 (no rules written from them): (round, its read half, its never-read half)
 LATER_ROUNDS: tuple[tuple[int, str, str], ...] = (
     (14, "dev22", "fresh15"), (15, "dev23", "fresh16"), (16, "dev24", "fresh17"), (17, "dev25", "fresh18"),
-    (18, "dev26", "fresh19"))
+    (18, "dev26", "fresh19"), (19, "dev27", "fresh20"), (20, "dev28", "fresh21"), (21, "dev29", "fresh22"),
+    (22, "dev30", "fresh23"), (23, "dev31", "fresh24"), (24, "dev32", "fresh25"))
 
 
 def later_split(k: int, dev: str, fresh: str):
@@ -424,7 +425,7 @@ def rows() -> list[dict]:
         out += round7(out[-1]["id"], ROUND11, round11_split, "round11")
     if ROUND12.exists():  # round 12: dev21 (read, fitted on) and fresh14 (never read)
         out += round7(out[-1]["id"], ROUND12, round12_split, "round12")
-    for k, dev, fresh in LATER_ROUNDS:  # rounds 14-18: devN (fitted on, no rules from it), freshM
+    for k, dev, fresh in LATER_ROUNDS:  # rounds 14-24: devN (fitted on, no rules from it), freshM
         path = OUT.with_name(f"targeted_round{k}.tsv")
         if path.exists():
             out += round7(out[-1]["id"], path, later_split(k, dev, fresh), f"round{k}")

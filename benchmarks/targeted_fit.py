@@ -36,7 +36,12 @@ from orm_desktop.analysis.targeted_model import CLASSES, DENSE, features  # noqa
 DATA = ROOT / "tests" / "data" / "sentiment_targeted.tsv"
 MODEL_PATH = ROOT / "resources" / "sentiment" / "targeted_model.json"
 MIN_DF = 2
-LAMBDA_WORDS = 1e-4  # L2 on word weights (on the weighted mean loss)
+# L2 on word weights (on the weighted mean loss). Round 24 re-checked it with twice the realistic
+# pairs: on a validation set (fresh20-25, held out with fresh15-19 for the choice only) 1e-5 0.674,
+# 3e-5 0.681, 1e-4 0.664; but 3e-5 turned hand-made cases the rules get right ("Orvane received more
+# complaints this autumn than ever before." positive) and moved the blind sets by +0.007 only: the
+# lighter penalty learns the outside writers' style, not the wording of text nobody wrote for us.
+LAMBDA_WORDS = 1e-4
 LAMBDA_DENSE = 1e-4
 ITERATIONS = 300
 RATE = 0.05
@@ -136,13 +141,13 @@ DEV16_WEIGHT = 3.0
 # docs/analysis.md): 1, 3 and 10 within 0.004 of each other on the mean of the three figures; 3 kept.
 # dev18 (round 9): the read half of a third outside batch; weighs as dev16 and dev17; dev19 (round
 # 10) the read half of a fourth, dev20 (round 11) of a fifth, dev21 (round 12) of a sixth; dev22
-# (round 14) and dev23 (round 15) the halves of a seventh and an eighth no rule was written from.
-REALISTIC_DEV: tuple[str, ...] = tuple(f"dev{n}" for n in range(16, 27))
-# The never-read halves of the same outside batches (fresh9-fresh19) are realistic text too: when
+# (round 14) to dev32 (round 24) the read halves of eleven more batches no rule was written from.
+REALISTIC_DEV: tuple[str, ...] = tuple(f"dev{n}" for n in range(16, 33))
+# The never-read halves of the same outside batches (fresh9-fresh25) are realistic text too: when
 # they are fitted on (not in --hold-out) they weigh as their read halves (round 14: before, fresh9-
 # fresh14 were all held out; fitting on them at weight 3 changed the never-read fresh15/fresh16 by
 # -0.005 / 0.000, see docs/analysis.md).
-REALISTIC: frozenset[str] = frozenset(REALISTIC_DEV) | {f"fresh{n}" for n in range(9, 20)}
+REALISTIC: frozenset[str] = frozenset(REALISTIC_DEV) | {f"fresh{n}" for n in range(9, 26)}
 MARGIN = 0.0  # the model overrules the rules when P(its class) - P(the rules' class) >= MARGIN
 
 
@@ -248,7 +253,7 @@ def main() -> None:
     p.add_argument("--cv", action="store_true", help="leave-one-split-out cross-validation")
     p.add_argument("--by-origin", action="store_true", help="hold out each batch (origin) instead")
     p.add_argument("--no-write", action="store_true")
-    p.add_argument("--inner", metavar="WEIGHTS", help="comma-separated weights of the realistic dev rows (dev16-dev23): 2-fold CV inside them for each")
+    p.add_argument("--inner", metavar="WEIGHTS", help="comma-separated weights of the realistic dev rows (dev16-dev32): 2-fold CV inside them for each")
     p.add_argument("--margins", default="0", metavar="LIST", help="with --inner: the overrule margins to score")
     p.add_argument("--out", type=Path, default=MODEL_PATH)
     p.add_argument("--keep-rules", default=",".join(KEEP_RULES), metavar="LIST",
@@ -256,7 +261,7 @@ def main() -> None:
     p.add_argument("--hold-out", default=",".join(HOLD_OUT), metavar="SPLITS",
                    help="comma-separated splits never fitted on, scored once by the final model (default: fresh15 … fresh19)")
     p.add_argument("--margin", type=float, default=None, help=f"overrule margin (default {MARGIN})")
-    p.add_argument("--dev16-weight", type=float, default=None, help=f"weight of a dev16-dev23 row (default {DEV16_WEIGHT})")
+    p.add_argument("--dev16-weight", type=float, default=None, help=f"weight of a dev16-dev32 row (default {DEV16_WEIGHT})")
     p.add_argument("--l2", type=float, default=None, help=f"L2 penalty on the word weights (default {LAMBDA_WORDS})")
     p.add_argument("--only", default="", metavar="GROUPS",
                    help="with --cv / --by-origin: hold out only these splits or origins (comma-separated), each in turn")

@@ -971,7 +971,9 @@ _CONTEST_LOSE = (r"(?<!back )(?<!win )(?<!regain )\b(?:lost|loses|losing|lose|tr
                  r"|trounced|edged out|pipped|passed over|outclassed|outshone|snubbed|rejected"
                  r"|destroyed by|crushed by|thrashed by|smoked by|humiliated by)"
                  r"|can'?t match|cannot match|can'?t compete with|cannot compete with|can'?t touch|did ?n[o']t stand a chance|(?:is|was|were|are) no match for|could ?n[o']t match|could not match|unable to match|failed to match)\b")
-_CHOOSE = r"\b(?:(?:'d|would|will|I'll) take|went with|going with|go with|settled on|decided on|opt(?:ed|s)? for|go(?:es)? for|went for|picked(?! up)|pick(?! up)|picks(?! up)|chose|chosen|choose|chooses|selected|selects|select|voted|preferred|prefer|prefers|favou?red|awarded|awards|sided with|siding with|backed|backing)\b"
+# (?<!-): a hyphenated compound ("the most-chosen provider", "hand-picked") describes, it is no choice
+# made between sides (round 19's data: "most-chosen provider by customers leaving B" read B chosen)
+_CHOOSE = r"(?<!-)\b(?:(?:'d|would|will|I'll) take|went with|going with|go with|settled on|decided on|opt(?:ed|s)? for|go(?:es)? for|went for|picked(?! up)|pick(?! up)|picks(?! up)|chose|chosen|choose|chooses|selected|selects|select|voted|preferred|prefer|prefers|favou?red|awarded|awards|sided with|siding with|backed|backing)\b"
 _COMP_POS = ("better faster cheaper quieter easier lighter stronger safer cleaner smoother sharper brighter nicer sturdier "
              "tougher longer smarter superior comfier warmer roomier simpler clearer kinder friendlier")
 _COMP_NEG = ("worse slower louder noisier pricier costlier dearer heavier harder weaker flimsier inferior clunkier buggier "
@@ -1014,7 +1016,7 @@ ROLE_PATTERNS: tuple[tuple[_LazyPattern, float], ...] = tuple(
         (r"\b(?:ditched|dumped|dropped|left|quit|abandoned)\s+(?:rival\s+)?T>\s+(?:for|in favou?r of)", -0.6),
         (r"T>\s*>", 0.6), (r">\s*T>", -0.6),
         (r"T>\s+(?:has\s+|have\s+)?(?:will\s+)?(?:supply|supplies|signed|signs|secured|secures|landed|lands|bagged|bags)\s+(?:\S+\s+){0,8}?(?:deal|contract|agreement|order|tender)s?\b", 0.6),
-        (r"T>\s+(?:was|were|has been|have been|is|got)\s+(?:\w+\s+)?(?:praised|commended|applauded|lauded|hailed|thanked|rewarded|honou?red|credited)\b", 0.6),
+        (r"T>\s+(?:was|were|has been|have been|is|got)\s+(?:\w+\s+)?(?:praised|commended|applauded|lauded|hailed|thanked|rewarded|honored|honoured|credited)\b", 0.6),
         (r"T>\s+(?:was|were|has been|have been|is|got)\s+(?:\w+\s+)?(?:condemned|slammed|blasted|censured|rebuked|reprimanded|attacked|ridiculed|mocked)\b", -0.6),
         (r"\b(?:left|leaving|leaves)\s+T>\s+(?:as\s+)?(?:the\s+)?(?:only|sole|last|dominant|clear|undisputed)", 0.6),
         (r"T>\s+(?:will\s+)?(?:replace|replaces|replaced|is replacing|supplants?|supplanted|takes over from|took over from|will take over from)\s+(?:rival\s+)?[A-Z]", 0.6),
@@ -1208,7 +1210,9 @@ _ROLE_STEMS = _ROLE_STEMS | frozenset(
     "investors shareholders analysts board staff employees fans customers market thrived thrives prospered flourished grew "
     "boomed recovered blossomed soared returned sent took take returning kept keeping keep power powers supplied "
     "eliminat ousted dumped thrown kicked swap traded exchang sold stock sell carry distribut licen resell "
-    "install".split())
+    "install "
+    # round 24: the other movers of pattern "customers … to A" ("Advertisers shift budgets to A")
+    "people them advertiser diner guest viewer listener reader member household".split())
 _ALL_STEMS = _ROLE_STEMS | {">"}
 _STEM_LENGTHS = tuple(sorted({len(x) for x in _ROLE_STEMS}))
 
@@ -1229,6 +1233,8 @@ def _role_stems(text: str) -> set[str]:
 def _stems_of(pattern: str) -> frozenset[str]:
     """The stems a pattern's source mentions (it can only match text with one of them), or all."""
     src = pattern.lower()
+    # a letter made optional ("re-?rout", "honou?red") is read both ways: "rerout" and "re-rout"
+    src = f"{src} {re.sub(r'[^()]\?', '', src)} {src.replace('?', '')}"
     mine = frozenset(st for st in (*_ROLE_STEMS, ">") if st in src)
     return mine or frozenset((*_ROLE_STEMS, ">"))
 
