@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import functools
 import math
 import sys
 from pathlib import Path
@@ -168,7 +169,13 @@ def targeted_accuracy(rows: list[dict], groups: list[tuple[dict, list[int]]]) ->
 def evaluate_targeted(by_pattern: bool = False) -> list[dict]:
     """Accuracy on the entity-targeted pairs: orm toward the entity vs whole-text VADER/TextBlob,
     on the dev split (tuned on), the test split (round-2 TEST_LINES, never tuned on), the fresh
-    split (FRESH_LINES, written last, never tuned on) and, with ``by_pattern``, per pattern."""
+    split (FRESH_LINES, written last, never tuned on) and, with ``by_pattern``, per pattern.
+    Computed once per process (the tests of every round ask for it: 15,521 pairs, ~20 s)."""
+    return [dict(r) for r in _evaluate_targeted(by_pattern)]
+
+
+@functools.cache
+def _evaluate_targeted(by_pattern: bool) -> tuple[dict, ...]:
     rows = load_targeted()
     groups: list[tuple[dict, list[int]]] = []
     splits = list(dict.fromkeys(r["split"] for r in rows))  # in the order the rounds wrote them
@@ -183,7 +190,7 @@ def evaluate_targeted(by_pattern: bool = False) -> list[dict]:
                     groups.append(({"split": split, "pattern": pattern}, idx))
         for origin in sorted({r["origin"] for r in rows}):  # each batch (its first reading is in docs/analysis.md)
             groups.append(({"split": origin, "pattern": "all"}, [i for i, r in enumerate(rows) if r["origin"] == origin]))
-    return targeted_accuracy(rows, groups)
+    return tuple(targeted_accuracy(rows, groups))
 
 
 BLIND = Path(__file__).resolve().parents[1] / "tests" / "data" / "sentiment_targeted_blind.tsv"

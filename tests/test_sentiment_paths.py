@@ -102,7 +102,12 @@ def test_a_workspace_with_overrides_scores_text_without_a_learned_word_as_score_
     # and the overrides still move the text they taught, through the targeted path too
     spans = EntityQuery.parse('"Qorvath"').spans
     text = "The Qorvath firmware update arrived overnight."
-    assert S.score_toward("", text, spans, engine=engine).score < S.score_toward("", text, spans, engine=bare).score - 0.1
+    # (the rules' scores: since round 14 the bare engine's learned layer already leans negative on
+    # it at a low confidence, -0.17; the override moves what the rules read, and the answer is sure)
+    taught, plain = S.rules_toward("", text, spans, engine=engine)[0], S.rules_toward("", text, spans, engine=bare)[0]
+    assert taught.score < plain.score - 0.1
+    final = S.score_toward("", text, spans, engine=engine)
+    assert final.label == "negative" and final.confidence > S.score_toward("", text, spans, engine=bare).confidence
 
 
 def test_the_demo_refresh_stored_what_score_toward_gives_and_a_rescore_changes_nothing(demo_service):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 import time
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QIcon
@@ -26,9 +25,6 @@ from PySide6.QtWidgets import (
 
 from orm_desktop.ui.widgets import mark_safe_in_executive_mode
 
-if TYPE_CHECKING:
-    from orm_desktop.store.kpis import Summary
-
 DAY = 86400
 
 
@@ -36,15 +32,15 @@ UNSURE_TIP = ("Unsure: scored by the machine with low confidence and not yet con
               "The inbox's \"Needs a human look\" filter lists them.")
 
 
-def polarity_card(s: Summary) -> QFrame:
+def polarity_card(negative: int, positive: int, negative_unsure: int, positive_unsure: int) -> QFrame:
     """The "Negative stories" card: negative and positive counts, saying how many of each are unsure
     machine scores (a count of unconfirmed guesses must not read as a count of facts)."""
-    note = f"positive {s.positive}"
-    if s.negative_unsure or s.positive_unsure:
-        note = f"{s.negative_unsure} unsure · positive {s.positive} ({s.positive_unsure} unsure)"
-    f = card("Negative stories", f"{s.negative}", note)
+    note = f"positive {positive}"
+    if negative_unsure or positive_unsure:
+        note = f"{negative_unsure} unsure · positive {positive} ({positive_unsure} unsure)"
+    f = card("Negative stories", f"{negative}", note)
     f.setObjectName("negative_stories")
-    if s.negative_unsure or s.positive_unsure:
+    if negative_unsure or positive_unsure:
         f.setToolTip(UNSURE_TIP)
     return f
 
@@ -199,7 +195,8 @@ class PersonalBrandPage(Page):
         cards.addWidget(card("Coverage", f"{now_s.total}", f"{delta:+d} vs previous {self.days} days"), 0, 0)
         cards.addWidget(card("Net sentiment", signed(now_s.net_sentiment, True),
                              f"previous {signed(prev_s.net_sentiment, True)}", tone(now_s.net_sentiment)), 0, 1)
-        cards.addWidget(polarity_card(now_s), 0, 2)
+        cards.addWidget(polarity_card(now_s.negative, now_s.positive, now_s.negative_unsure, now_s.positive_unsure),
+                        0, 2)
         cards.addWidget(card(f"Share of voice vs {brand.name if brand else 'brand'}", f"{mine[3]:.0%}",
                              f"{mine[2]} of {sum(r[2] for r in sov)} mentions"), 0, 3)
         lay.addLayout(cards)
