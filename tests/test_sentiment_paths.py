@@ -32,12 +32,18 @@ def _outcome(ts: S.TargetedScore) -> tuple:
     return ts.score, ts.label, ts.confidence, ts.source, ts.evidence
 
 
-def test_ingest_scores_every_targeted_pair_as_score_entity_prints_it(empty_service):
+def _targeted_half():
+    """Every second pair of the targeted set (7,760 of 15,521 since round 24: all of it made the two
+    path tests 35 s of the suite; the pairs are interleaved, so every batch and kind is in)."""
+    return _cases().targeted_set()[::2]
+
+
+def test_ingest_scores_the_targeted_pairs_as_score_entity_prints_them(empty_service):
     enricher = Enricher.for_workspace(empty_service.conn, NOW)  # what the refresh workers hold
     assert isinstance(enricher.engine, CachedEngine)
     cli = text_scorer(None)  # `orm-desktop score --entity NAME`
     different = []
-    for c in _cases().targeted_set():
+    for c in _targeted_half():
         entity = c.query.strip('"')
         printed = cli(c.text, entity)
         ts = S.score_toward(c.title, c.text, EntityQuery.parse(c.query).spans, engine=enricher.engine)
@@ -91,7 +97,7 @@ def test_a_workspace_with_overrides_scores_text_without_a_learned_word_as_score_
     engine = CachedEngine(S.adapted(bare, examples))
     assert isinstance(engine.base, S.AdaptedEngine) and engine.base.lexicon.weights
     compared = different = 0
-    for c in _cases().targeted_set():
+    for c in _targeted_half():
         if engine.base.lexicon.adjust(c.text):
             continue
         spans = EntityQuery.parse(c.query).spans
