@@ -176,12 +176,12 @@ def test_targeted_set_accuracy_beats_whole_text_vader_by_a_margin():
     """The test split: round-2 TEST_LINES, written before this round's rules and never tuned on
     (0.73 before the round; see docs/analysis.md for how often it was looked at)."""
     sys.path.insert(0, str(ROOT / "benchmarks"))
-    from sentiment_eval import evaluate_targeted
+    from sentiment_eval import evaluate_targeted, load_targeted
 
-    rows = evaluate_targeted()
+    rows = evaluate_targeted(splits=("test",))
     test = next(r for r in rows if r["split"] == "test")
     assert test["n"] >= 400
-    assert next(r for r in rows if r["split"] == "all")["n"] >= 1200
+    assert len(load_targeted()) >= 1200
     assert test["orm (toward entity)"] >= 0.80
     assert test["orm (toward entity)"] >= test["vader (whole text)"] + 0.10
 
@@ -265,7 +265,7 @@ def test_fresh2_split_beats_whole_text_vader():
     sys.path.insert(0, str(ROOT / "benchmarks"))
     from sentiment_eval import evaluate_targeted
 
-    rows = evaluate_targeted()
+    rows = evaluate_targeted(splits=("fresh2",))
     fresh2 = next(r for r in rows if r["split"] == "fresh2")
     assert fresh2["n"] >= 100
     assert fresh2["orm (toward entity)"] >= 0.87  # 0.858 before round 3, 0.875 after
@@ -280,7 +280,7 @@ def test_role_stem_gate_never_changes_a_role():
     sys.path.insert(0, str(ROOT / "benchmarks"))
     from sentiment_eval import load_targeted
 
-    checked = 0
+    checked: set[str] = set()
     for row in load_targeted():
         q = EntityQuery.parse(f'"{row["entity"]}"')
         for sentence in split_sentences(row["text"]):
@@ -290,9 +290,11 @@ def test_role_stem_gate_never_changes_a_role():
             marked = sentence
             for a, b in sorted(found, reverse=True):
                 marked = marked[:a] + s._TARGET + marked[b:]
+            if marked in checked:
+                continue  # the same sentence and entity in another row
             assert s._role_of(marked) == s._role_of(marked, gate=False), marked
-            checked += 1
-    assert checked > 1000
+            checked.add(marked)
+    assert len(checked) > 1000
 
 
 def test_role_patterns_read_hyphenated_compounds_and_optional_letters_alike_gated_or_not():
@@ -746,7 +748,7 @@ def test_fresh6_split_beats_whole_text_vader():
     sys.path.insert(0, str(ROOT / "benchmarks"))
     from sentiment_eval import evaluate_targeted
 
-    rows = evaluate_targeted()
+    rows = evaluate_targeted(splits=("fresh6",))
     fresh6 = next(r for r in rows if r["split"] == "fresh6")
     assert fresh6["n"] >= 80
     assert fresh6["orm (toward entity)"] >= 0.78  # 0.600 before round 5, 0.800 after
@@ -759,7 +761,7 @@ def test_round6_splits():
     sys.path.insert(0, str(ROOT / "benchmarks"))
     from sentiment_eval import evaluate_targeted
 
-    rows = {r["split"]: r for r in evaluate_targeted() if r["pattern"] == "all"}
+    rows = {r["split"]: r for r in evaluate_targeted(splits=("dev14", "fresh8")) if r["pattern"] == "all"}
     assert rows["dev14"]["n"] >= 250 and rows["fresh8"]["n"] >= 120
     # rules alone 0.966; with the layer fitted on it at weight 0.05 and the realistic dev16-19 at 3,
     # 0.931 since round 10 (was >= 0.95 through round 9; held out of the fit 0.920 in rounds 9 and 10)
