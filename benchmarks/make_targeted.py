@@ -43,6 +43,7 @@ import csv
 import hashlib
 import itertools
 import sys
+from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -438,9 +439,7 @@ def main() -> None:
         w = csv.DictWriter(fh, fieldnames=list(data[0]), delimiter="\t", lineterminator="\n")
         w.writeheader()
         w.writerows(data)
-    by = {sp: sum(r["split"] == sp for r in data) for sp in ("dev", "test", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6",
-                                                  "dev14", "fresh8", "dev16", "fresh9", "dev17", "fresh10", "dev18", "fresh11", "dev19", "fresh12", "dev20", "fresh13", "dev21", "fresh14",
-                                                  *(x for _k, d, f in LATER_ROUNDS for x in (d, f)))}
+    by = Counter(r["split"] for r in data)  # in the order the rounds wrote them
     print(f"wrote {OUT}: {len(data)} pairs (" + ", ".join(f"{n} {sp}" for sp, n in by.items()) + ")")
 
 

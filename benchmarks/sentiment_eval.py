@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import functools
 import math
 import sys
 from collections.abc import Collection
@@ -150,17 +151,12 @@ def load_targeted(path: Path = TARGETED) -> list[dict]:
         return list(csv.DictReader(fh, delimiter="\t"))
 
 
-_PREDICTED: dict[tuple[str, str], tuple[float, float, float]] = {}
-
-
-def _predictions(row: dict) -> tuple[float, float, float]:
-    """(orm toward the row's entity, whole-text VADER, whole-text TextBlob), once per process for
-    each (text, entity): the tests of every round ask for their splits."""
-    key = (row["text"], row["entity"])
-    if key not in _PREDICTED:
-        _PREDICTED[key] = (predict(get_engine("orm"), row), get_engine("vader").score(row["text"]),
-                           get_engine("textblob").score(row["text"]))
-    return _PREDICTED[key]
+@functools.cache
+def _predictions(text: str, entity: str) -> tuple[float, float, float]:
+    """(orm toward the entity, whole-text VADER, whole-text TextBlob), once per process for each
+    (text, entity): the tests of every round ask for their splits."""
+    return (predict(get_engine("orm"), {"text": text, "entity": entity}), get_engine("vader").score(text),
+            get_engine("textblob").score(text))
 
 
 ENGINES = ("orm (toward entity)", "vader (whole text)", "textblob (whole text)")
@@ -169,7 +165,7 @@ ENGINES = ("orm (toward entity)", "vader (whole text)", "textblob (whole text)")
 def targeted_accuracy(rows: list[dict], groups: list[tuple[dict, list[int]]]) -> list[dict]:
     """Per group (its labels, its row indices): accuracy of orm toward the row's entity and of
     whole-text VADER and TextBlob against the row's label. Only the rows of the groups are scored."""
-    preds = {i: _predictions(rows[i]) for _labels, idx in groups for i in idx}
+    preds = {i: _predictions(rows[i]["text"], rows[i]["entity"]) for _labels, idx in groups for i in idx}
     out = []
     for labels, idx in groups:
         row = {**labels, "n": len(idx)}

@@ -1016,7 +1016,7 @@ ROLE_PATTERNS: tuple[tuple[_LazyPattern, float], ...] = tuple(
         (r"\b(?:ditched|dumped|dropped|left|quit|abandoned)\s+(?:rival\s+)?T>\s+(?:for|in favou?r of)", -0.6),
         (r"T>\s*>", 0.6), (r">\s*T>", -0.6),
         (r"T>\s+(?:has\s+|have\s+)?(?:will\s+)?(?:supply|supplies|signed|signs|secured|secures|landed|lands|bagged|bags)\s+(?:\S+\s+){0,8}?(?:deal|contract|agreement|order|tender)s?\b", 0.6),
-        (r"T>\s+(?:was|were|has been|have been|is|got)\s+(?:\w+\s+)?(?:praised|commended|applauded|lauded|hailed|thanked|rewarded|honored|honoured|credited)\b", 0.6),
+        (r"T>\s+(?:was|were|has been|have been|is|got)\s+(?:\w+\s+)?(?:praised|commended|applauded|lauded|hailed|thanked|rewarded|honou?red|credited)\b", 0.6),
         (r"T>\s+(?:was|were|has been|have been|is|got)\s+(?:\w+\s+)?(?:condemned|slammed|blasted|censured|rebuked|reprimanded|attacked|ridiculed|mocked)\b", -0.6),
         (r"\b(?:left|leaving|leaves)\s+T>\s+(?:as\s+)?(?:the\s+)?(?:only|sole|last|dominant|clear|undisputed)", 0.6),
         (r"T>\s+(?:will\s+)?(?:replace|replaces|replaced|is replacing|supplants?|supplanted|takes over from|took over from|will take over from)\s+(?:rival\s+)?[A-Z]", 0.6),
