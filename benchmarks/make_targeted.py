@@ -12,29 +12,19 @@ being used for fixes, are "fresh"; FRESH2, written after those fixes, "fresh2" (
 those, "fresh3" (then used for fixes); FRESH4, written after those, "fresh4" (untuned); round 4's
 DEV12 "dev" (origin round4-dev12) and FRESH5 "fresh5" (untuned); round 5's DEV13 "dev" (origin
 round5-dev13) and FRESH6 "fresh6" (untuned); round 6's DEV14 "dev14" and FRESH8 "fresh8" (untuned,
-scored once at the end of the round), origin round6; round 7's batch (tests/data/targeted_round7.tsv:
-600 pairs written by a session that never saw this project, one text per row or per entity) split
-by a hash of the id of each text's first row into "dev16" (errors read, rules written from it,
-fitted on; origin round7-dev16) and "fresh9" (never read, held out of the layer's fit like fresh8;
-origin round7-fresh9); round 8's batch (tests/data/targeted_round8.tsv: ~600 pairs by another session
-that never saw this project, weighted toward the hard cases) split the same way, with its own salt,
-into "dev17" (read, fitted on; origin round8-dev17) and "fresh10" (never read, held out; origin
-round8-fresh10); round 9's batch (tests/data/targeted_round9.tsv: ~600 pairs by a third outside
-session, weighted toward the cases rounds 7-8 left wrong) split the same way with the salt "round9"
-into "dev18" (read, fitted on; origin round9-dev18) and "fresh11" (never read, held out; origin
-round9-fresh11); round 10's batch (tests/data/targeted_round10.tsv: ~600 pairs by a fourth outside
-session, weighted toward understated good and bad news and the cases round 9 left wrong) split the
-same way with the salt "round10" into "dev19" (read, fitted on; origin round10-dev19) and "fresh12"
-(never read, held out; origin round10-fresh12); round 11's batch (tests/data/targeted_round11.tsv:
-~600 pairs by a fifth outside session) split the same way with the salt "round11" into "dev20"
-(read, fitted on; origin round11-dev20) and "fresh13" (never read, held out; origin round11-fresh13);
-round 12's batch (tests/data/targeted_round12.tsv: ~600 pairs by a sixth outside session) split the
-same way with the salt "round12" into "dev21" (read, fitted on; origin round12-dev21) and "fresh14"
-(never read, held out; origin round12-fresh14); rounds 14 to 24 (tests/data/targeted_round14.tsv …
-targeted_round24.tsv: 600-700 pairs each by eleven more outside sessions; round 13 wrote no data)
-split the same way with the salts "round14" … "round24" into "dev22" / "fresh15" … "dev32" /
-"fresh25" (LATER_ROUNDS; origins round14-dev22 …). No rules were written from them: they only
-feed the learned layer's fit and its never-read checks.
+scored once at the end of the round), origin round6.
+
+From round 7 on each round's data is a batch written by a session that never saw this project
+(tests/data/targeted_roundK.tsv, 600-700 pairs, one text per row or per entity), listed in
+LATER_ROUNDS as (K, "devN", "freshM") and split by a hash of the id of each text's first row
+(salted with "roundK:" from round 8 on, as each batch's ids restart at 1) into "devN" (read,
+fitted on; origin roundK-devN) and "freshM" (never read; origin roundK-freshM): round 7 dev16 /
+fresh9 (rules written from its errors), round 8 dev17 / fresh10 (weighted toward the hard cases),
+round 9 dev18 / fresh11 (toward the cases rounds 7-8 left wrong), round 10 dev19 / fresh12
+(understated good and bad news), round 11 dev20 / fresh13, round 12 dev21 / fresh14 (rules written
+from the read halves of rounds 8-12 too); round 13 wrote no data; rounds 14 to 24 dev22 / fresh15
+… dev32 / fresh25, from which no rules were written: they only feed the learned layer's fit
+(benchmarks/targeted_fit.py) and its never-read checks.
 """
 
 from __future__ import annotations
@@ -280,87 +270,39 @@ def round2(block: str, split: str, companies: list[str], execs: list[tuple[str, 
     return out
 
 
-ROUND7 = OUT.with_name("targeted_round7.tsv")
-
-
-def round7_split(first_id: str) -> str:
-    """dev16 or fresh9, by a hash of the id of a text's first row (a text with several entities
-    stays in one half)."""
-    return "dev16" if hashlib.sha1(first_id.encode("utf-8")).digest()[0] % 2 == 0 else "fresh9"
-
-
-def round7(start: int, path: Path = ROUND7, split_of=round7_split, name: str = "round7") -> list[dict]:
-    """Round 7's batch (columns id kind pattern text entity label), its split by round7_split
-    (round 8's: the same with round8_split)."""
-    with path.open(encoding="utf-8") as fh:
+def outside_round(start: int, k: int, dev: str, fresh: str) -> list[dict]:
+    """Round k's batch (tests/data/targeted_roundK.tsv, columns id kind pattern text entity label),
+    each text in ``dev`` or ``fresh`` by a hash of the id of its first row (a text with several
+    entities stays in one half). From round 8 on the hash is salted with "roundK:" (each batch's ids
+    restart at 1: the salt keeps the halves of different rounds independent); round 7's is not.
+    Family "roundK-SPLIT-FIRSTID", origin "roundK-SPLIT"."""
+    salt = "" if k == 7 else f"round{k}:"
+    with OUT.with_name(f"targeted_round{k}.tsv").open(encoding="utf-8") as fh:
         batch = list(csv.DictReader(fh, delimiter="\t"))
     first: dict[str, str] = {}
     for r in batch:
         first.setdefault(r["text"], r["id"])
     out = []
     for r in batch:
-        split = split_of(first[r["text"]])
+        fid = first[r["text"]]
+        split = dev if hashlib.sha1(f"{salt}{fid}".encode()).digest()[0] % 2 == 0 else fresh
         start += 1
-        out.append({"id": start, "kind": r["kind"], "pattern": r["pattern"], "family": f"{name}-{split}-{first[r['text']]}",
+        out.append({"id": start, "kind": r["kind"], "pattern": r["pattern"], "family": f"round{k}-{split}-{fid}",
                     "text": r["text"], "entity": r["entity"], "label": r["label"], "split": split,
-                    "origin": f"{name}-{split}"})
+                    "origin": f"round{k}-{split}"})
     return out
 
 
-ROUND8 = OUT.with_name("targeted_round8.tsv")
-
-
-def round8_split(first_id: str) -> str:
-    """dev17 or fresh10, by a salted hash of the id of a text's first row (its ids restart at 1, so
-    the salt keeps round 8's halves independent of round 7's)."""
-    return "dev17" if hashlib.sha1(f"round8:{first_id}".encode()).digest()[0] % 2 == 0 else "fresh10"
-
-
-ROUND9 = OUT.with_name("targeted_round9.tsv")
-
-
-def round9_split(first_id: str) -> str:
-    """dev18 or fresh11, by a hash of the id of a text's first row salted with "round9" (its ids
-    restart at 1 too)."""
-    return "dev18" if hashlib.sha1(f"round9:{first_id}".encode()).digest()[0] % 2 == 0 else "fresh11"
-
-
-ROUND10 = OUT.with_name("targeted_round10.tsv")
-
-
-def round10_split(first_id: str) -> str:
-    """dev19 or fresh12, by a hash of the id of a text's first row salted with "round10"."""
-    return "dev19" if hashlib.sha1(f"round10:{first_id}".encode()).digest()[0] % 2 == 0 else "fresh12"
-
-
-ROUND11 = OUT.with_name("targeted_round11.tsv")
-
-
-def round11_split(first_id: str) -> str:
-    """dev20 or fresh13, by a hash of the id of a text's first row salted with "round11"."""
-    return "dev20" if hashlib.sha1(f"round11:{first_id}".encode()).digest()[0] % 2 == 0 else "fresh13"
-
-
-ROUND12 = OUT.with_name("targeted_round12.tsv")
-
-
-def round12_split(first_id: str) -> str:
-    """dev21 or fresh14, by a hash of the id of a text's first row salted with "round12"."""
-    return "dev21" if hashlib.sha1(f"round12:{first_id}".encode()).digest()[0] % 2 == 0 else "fresh14"
-
-
-# rounds 14-24 (no rules written from them): (round, its read half, its never-read half)
+# The outside batches, in the order they are written out: (round, its read half, its never-read
+# half). Rules were written from the read halves of rounds 7-12, none from 14 on (those only feed
+# the learned layer's fit and its never-read checks); round 13 wrote no data. The read halves
+# are fitted on at benchmarks/targeted_fit.py's REALISTIC weight, derived from this table.
 LATER_ROUNDS: tuple[tuple[int, str, str], ...] = (
+    (7, "dev16", "fresh9"), (8, "dev17", "fresh10"), (9, "dev18", "fresh11"), (10, "dev19", "fresh12"),
+    (11, "dev20", "fresh13"), (12, "dev21", "fresh14"),
     (14, "dev22", "fresh15"), (15, "dev23", "fresh16"), (16, "dev24", "fresh17"), (17, "dev25", "fresh18"),
     (18, "dev26", "fresh19"), (19, "dev27", "fresh20"), (20, "dev28", "fresh21"), (21, "dev29", "fresh22"),
     (22, "dev30", "fresh23"), (23, "dev31", "fresh24"), (24, "dev32", "fresh25"))
-
-
-def later_split(k: int, dev: str, fresh: str):
-    """Round k's split: dev or fresh by a hash of the id of a text's first row salted with "roundK"."""
-    def split(first_id: str) -> str:
-        return dev if hashlib.sha1(f"round{k}:{first_id}".encode()).digest()[0] % 2 == 0 else fresh
-    return split
 
 
 def rows() -> list[dict]:
@@ -415,21 +357,8 @@ def rows() -> list[dict]:
                   family="round6-dev14")
     out += round2(FRESH8_LINES, "fresh8", FRESH8_COMPANIES, FRESH8_EXECS, out[-1]["id"], origin="round6",
                   family="round6-fresh8")
-    out += round7(out[-1]["id"])  # round 7: dev16 (read, fitted on) and fresh9 (never read)
-    if ROUND8.exists():  # round 8: dev17 (read, fitted on) and fresh10 (never read)
-        out += round7(out[-1]["id"], ROUND8, round8_split, "round8")
-    if ROUND9.exists():  # round 9: dev18 (read, fitted on) and fresh11 (never read)
-        out += round7(out[-1]["id"], ROUND9, round9_split, "round9")
-    if ROUND10.exists():  # round 10: dev19 (read, fitted on) and fresh12 (never read)
-        out += round7(out[-1]["id"], ROUND10, round10_split, "round10")
-    if ROUND11.exists():  # round 11: dev20 (read, fitted on) and fresh13 (never read)
-        out += round7(out[-1]["id"], ROUND11, round11_split, "round11")
-    if ROUND12.exists():  # round 12: dev21 (read, fitted on) and fresh14 (never read)
-        out += round7(out[-1]["id"], ROUND12, round12_split, "round12")
-    for k, dev, fresh in LATER_ROUNDS:  # rounds 14-24: devN (fitted on, no rules from it), freshM
-        path = OUT.with_name(f"targeted_round{k}.tsv")
-        if path.exists():
-            out += round7(out[-1]["id"], path, later_split(k, dev, fresh), f"round{k}")
+    for k, dev, fresh in LATER_ROUNDS:  # rounds 7 on: devN (read, fitted on), freshM (never read)
+        out += outside_round(out[-1]["id"], k, dev, fresh)
     return out
 
 
