@@ -33,6 +33,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from orm_desktop.analysis.targeted_model import CLASSES, DENSE, features  # noqa: E402
 
+sys.path.append(str(ROOT / "benchmarks"))
+from make_targeted import LATER_ROUNDS  # noqa: E402
+
 DATA = ROOT / "tests" / "data" / "sentiment_targeted.tsv"
 MODEL_PATH = ROOT / "resources" / "sentiment" / "targeted_model.json"
 MIN_DF = 2
@@ -139,15 +142,15 @@ DEV16_WEIGHT = 3.0
 # dev17 (round 8): the read half of a second batch by another outside session; weighs as dev16.
 # Round 8 re-checked the weight on both (2-fold CV inside dev16+dev17 and leave one split out, see
 # docs/analysis.md): 1, 3 and 10 within 0.004 of each other on the mean of the three figures; 3 kept.
-# dev18 (round 9): the read half of a third outside batch; weighs as dev16 and dev17; dev19 (round
-# 10) the read half of a fourth, dev20 (round 11) of a fifth, dev21 (round 12) of a sixth; dev22
-# (round 14) to dev32 (round 24) the read halves of eleven more batches no rule was written from.
-REALISTIC_DEV: tuple[str, ...] = tuple(f"dev{n}" for n in range(16, 33))
-# The never-read halves of the same outside batches (fresh9-fresh25) are realistic text too: when
-# they are fitted on (not in --hold-out) they weigh as their read halves (round 14: before, fresh9-
-# fresh14 were all held out; fitting on them at weight 3 changed the never-read fresh15/fresh16 by
-# -0.005 / 0.000, see docs/analysis.md).
-REALISTIC: frozenset[str] = frozenset(REALISTIC_DEV) | {f"fresh{n}" for n in range(9, 26)}
+# The read half of every later outside batch weighs as dev16 and dev17: dev18 (round 9) to dev21
+# (round 12), dev22 (round 14) on (no rule written from them): every read half in
+# make_targeted.LATER_ROUNDS, in its order (dev16 … dev32 at round 24).
+REALISTIC_DEV: tuple[str, ...] = tuple(dev for _k, dev, _fresh in LATER_ROUNDS)
+# The never-read halves of the same outside batches (fresh9 … fresh25 at round 24) are realistic
+# text too: when they are fitted on (not in --hold-out) they weigh as their read halves (round 14:
+# before, fresh9-fresh14 were all held out; fitting on them at weight 3 changed the never-read
+# fresh15/fresh16 by -0.005 / 0.000, see docs/analysis.md).
+REALISTIC: frozenset[str] = frozenset(REALISTIC_DEV) | {fresh for _k, _dev, fresh in LATER_ROUNDS}
 MARGIN = 0.0  # the model overrules the rules when P(its class) - P(the rules' class) >= MARGIN
 
 
@@ -253,7 +256,8 @@ def main() -> None:
     p.add_argument("--cv", action="store_true", help="leave-one-split-out cross-validation")
     p.add_argument("--by-origin", action="store_true", help="hold out each batch (origin) instead")
     p.add_argument("--no-write", action="store_true")
-    p.add_argument("--inner", metavar="WEIGHTS", help="comma-separated weights of the realistic dev rows (dev16-dev32): 2-fold CV inside them for each")
+    p.add_argument("--inner", metavar="WEIGHTS", help=f"comma-separated weights of the realistic dev rows ({REALISTIC_DEV[0]}-{REALISTIC_DEV[-1]}): "
+                   "2-fold CV inside them for each")
     p.add_argument("--margins", default="0", metavar="LIST", help="with --inner: the overrule margins to score")
     p.add_argument("--out", type=Path, default=MODEL_PATH)
     p.add_argument("--keep-rules", default=",".join(KEEP_RULES), metavar="LIST",
@@ -261,7 +265,7 @@ def main() -> None:
     p.add_argument("--hold-out", default=",".join(HOLD_OUT), metavar="SPLITS",
                    help="comma-separated splits never fitted on, scored once by the final model (default: fresh15 … fresh19)")
     p.add_argument("--margin", type=float, default=None, help=f"overrule margin (default {MARGIN})")
-    p.add_argument("--dev16-weight", type=float, default=None, help=f"weight of a dev16-dev32 row (default {DEV16_WEIGHT})")
+    p.add_argument("--dev16-weight", type=float, default=None, help=f"weight of a {REALISTIC_DEV[0]}-{REALISTIC_DEV[-1]} row (default {DEV16_WEIGHT})")
     p.add_argument("--l2", type=float, default=None, help=f"L2 penalty on the word weights (default {LAMBDA_WORDS})")
     p.add_argument("--only", default="", metavar="GROUPS",
                    help="with --cv / --by-origin: hold out only these splits or origins (comma-separated), each in turn")
