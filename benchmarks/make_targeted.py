@@ -25,6 +25,30 @@ round 9 dev18 / fresh11 (toward the cases rounds 7-8 left wrong), round 10 dev19
 from the read halves of rounds 8-12 too); round 13 wrote no data; rounds 14 to 24 dev22 / fresh15
 … dev32 / fresh25, from which no rules were written: they only feed the learned layer's fit
 (benchmarks/targeted_fit.py) and its never-read checks.
+
+Adding round K (run from the repository root):
+
+1. Save the batch as tests/data/targeted_roundK.tsv: tab-separated, header
+   ``id kind pattern text entity label``, one row per (text, entity) pair.
+2. Append (K, "devN", "freshM") to LATER_ROUNDS, N and M one past the last entry's (after round
+   24's (24, "dev32", "fresh25") that is (K, "dev33", "fresh26")). This is the only code edit:
+   targeted_fit.REALISTIC_DEV and REALISTIC (the splits fitted on at DEV16_WEIGHT) are derived
+   from LATER_ROUNDS. targeted_fit.HOLD_OUT (fresh15-fresh19, never fitted on) is a choice, not
+   derived: the new freshM is fitted on unless it is added there (or to --hold-out) on purpose.
+3. Regenerate: ``python benchmarks/make_targeted.py`` rewrites tests/data/sentiment_targeted.tsv;
+   the new pairs are appended after the last round's, every earlier row stays as it was (git diff:
+   added lines only).
+4. Re-fit: ``python benchmarks/targeted_fit.py`` rewrites resources/sentiment/targeted_model.json
+   and prints the held-out splits' scores.
+5. Re-freeze the rules' frozen sample: ``python benchmarks/targeted_cases.py
+   tests/data/targeted_expected.json``. The sample (targeted_cases.sample) takes every 10th pair
+   of the targeted set, so the new pairs add cases and tests/test_targeted_speed.py fails until it
+   is re-frozen. It records the rules' answers (rules_toward), not the model's: with the rules
+   unchanged the diff is added lines only.
+6. Check: ``python -m pytest -p no:cacheprovider -q tests/test_targeted_speed.py
+   tests/test_targeted_model.py`` (plus a test of the new split's figures if the round has one,
+   as tests/test_targeted_round8.py's test_round8_splits), and write the round up in
+   docs/analysis.md.
 """
 
 from __future__ import annotations
@@ -296,7 +320,8 @@ def outside_round(start: int, k: int, dev: str, fresh: str) -> list[dict]:
 # The outside batches, in the order they are written out: (round, its read half, its never-read
 # half). Rules were written from the read halves of rounds 7-12, none from 14 on (those only feed
 # the learned layer's fit and its never-read checks); round 13 wrote no data. The read halves
-# are fitted on at benchmarks/targeted_fit.py's REALISTIC weight, derived from this table.
+# are fitted on at benchmarks/targeted_fit.py's REALISTIC weight, derived from this table. To add
+# a round, see the module docstring.
 LATER_ROUNDS: tuple[tuple[int, str, str], ...] = (
     (7, "dev16", "fresh9"), (8, "dev17", "fresh10"), (9, "dev18", "fresh11"), (10, "dev19", "fresh12"),
     (11, "dev20", "fresh13"), (12, "dev21", "fresh14"),
