@@ -327,7 +327,8 @@ LATER_ROUNDS: tuple[tuple[int, str, str], ...] = (
     (11, "dev20", "fresh13"), (12, "dev21", "fresh14"),
     (14, "dev22", "fresh15"), (15, "dev23", "fresh16"), (16, "dev24", "fresh17"), (17, "dev25", "fresh18"),
     (18, "dev26", "fresh19"), (19, "dev27", "fresh20"), (20, "dev28", "fresh21"), (21, "dev29", "fresh22"),
-    (22, "dev30", "fresh23"), (23, "dev31", "fresh24"), (24, "dev32", "fresh25"))
+    (22, "dev30", "fresh23"), (23, "dev31", "fresh24"), (24, "dev32", "fresh25"),
+    (25, "dev33", "fresh26"), (26, "dev34", "fresh27"), (27, "dev35", "fresh28"), (28, "dev36", "fresh29"))
 
 
 def rows() -> list[dict]:
