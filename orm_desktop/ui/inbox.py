@@ -68,6 +68,7 @@ class MentionModel(QAbstractTableModel):
         self.filter = MentionFilter(statuses=OPEN_STATUSES)
         self.total = 0
         self.exact = True
+        self.error = ""  # why the filter could not run (a search with nothing searchable): not "0 mentions"
         self.generation = 0
         self.pages: OrderedDict[int, list[Mention]] = OrderedDict()
         self.reload()
@@ -80,6 +81,7 @@ class MentionModel(QAbstractTableModel):
         self.generation += 1
         self.beginResetModel()
         self.pages.clear()
+        self.error = ""
         try:
             if self.runner is None:
                 self.total, self.exact = self.svc.count_mentions(self.filter), True
@@ -87,8 +89,8 @@ class MentionModel(QAbstractTableModel):
                 first = self.svc.mentions(self.filter, limit=PAGE)
                 self.pages[0] = first
                 self.total, self.exact = len(first), len(first) < PAGE
-        except KnownError:
-            self.total, self.exact = 0, True
+        except KnownError as exc:
+            self.total, self.exact, self.error = 0, True, str(exc)
         self.endResetModel()
         if self.exact:
             self.counted.emit(self.total)
@@ -350,13 +352,19 @@ class InboxView(QWidget):
             self.status_message.emit(str(exc))
             return
         self.update_count()
+        if self.model.error:
+            self.status_message.emit(self.model.error)
         if self.model.total:
             self.table.selectRow(0)
         else:
             self.detail.show_mention(None)
 
     def update_count(self) -> None:
-        if self.model.exact:
+        error = self.model.error
+        self.count_label.setToolTip(error)
+        if error:  # short: a 5,000-character search must not widen the window
+            self.count_label.setText(error if len(error) <= 60 else error[:59] + "…")
+        elif self.model.exact:
             self.count_label.setText(f"{self.model.total:,} mentions")
         else:
             self.count_label.setText(f"{self.model.total:,}+ mentions (counting…)")
