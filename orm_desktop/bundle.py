@@ -255,7 +255,7 @@ SETTINGS_SCHEMA = {
     "sentiment_engine": _engine,
     "sla_hours": _sla,
     "allow_self_approval": _bool,
-    "refresh_minutes": lambda v, w: _int(v, w, 1, 7 * 24 * 60),
+    "refresh_minutes": lambda v, w: _int(v, w, 0, 7 * 24 * 60),  # 0: never (the Settings page offers it)
     "topics": _topics,
     "allow_private_addresses": _networks,
 }

@@ -1399,6 +1399,7 @@ TEAM_ENFORCED: dict[str, str] = {
                            "enforces the four-eyes rule for everyone (nobody approves their own draft)",
 }
 
+TEXT_SETTING_MAX = 200  # the longest brand name or contact a setting (and a bundle) holds
 # settings a user edits (GUI Settings page, `orm-desktop settings set`): kind, what it is
 EDITABLE_SETTINGS: dict[str, tuple[str, str]] = {
     "brand_name": ("text", "the brand's name: window title, reports, {brand} in drafts"),
@@ -1429,6 +1430,8 @@ def _setting_value(key: str, kind: str, text: str):
         if text.lower() not in ("true", "false", "yes", "no", "on", "off", "1", "0"):
             raise UsageError(f"{key} must be true or false")
         return text.lower() in ("true", "yes", "on", "1")
+    if len(text) > TEXT_SETTING_MAX:  # what a bundle carries (bundle.SETTINGS_SCHEMA)
+        raise UsageError(f"{key} must be at most {TEXT_SETTING_MAX} characters")
     return text
 
 

@@ -35,3 +35,49 @@ def test_a_long_search_the_inbox_cannot_run_keeps_the_window_on_a_laptop_screen(
     assert inbox.count_label.text().startswith("nothing to search for")
     assert len(inbox.count_label.text()) <= 60 and inbox.count_label.toolTip().startswith("nothing to search for")
     assert window.minimumSizeHint().width() <= 1300
+
+
+# -- settings the Settings page saved made a bundle that the app's own import refused -----------
+def test_a_bundle_exported_after_saving_settings_imports(window, qtbot, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+    from orm_desktop.service import Service
+    from tests.conftest import act_as
+
+    warned: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, title, text, *a, **k: warned.append(f"{title}: {text}"))
+    act_as(window.svc, "alex")
+    window.show_page("Settings")
+    view = window.pages["Settings"]
+    view.refresh.setValue(0)  # "0 = never", as the spin box offers
+    view.save()
+    assert window.svc.setting("refresh_minutes") == 0 and not warned
+    out = tmp_path / "ws.ormbundle"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
+    window.export_bundle()
+    assert out.exists() and not warned
+    new = Service.create(tmp_path / "new")
+    try:
+        new.import_bundle(out, by="alex")
+        assert new.setting("refresh_minutes") == 0
+    finally:
+        new.close()
+
+
+@pytest.mark.parametrize("field", ["brand", "contact"])
+def test_settings_refuse_a_text_longer_than_a_bundle_carries(window, qtbot, monkeypatch, field):
+    from PySide6.QtWidgets import QMessageBox
+
+    warned: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, title, text, *a, **k: warned.append(f"{title}: {text}"))
+    window.show_page("Settings")
+    view = window.pages["Settings"]
+    key = {"brand": "brand_name", "contact": "contact"}[field]
+    before = window.svc.setting(key)
+    getattr(view, field).setText("B" * 10_000)
+    view.save()
+    assert warned and "at most 200 characters" in warned[-1]
+    assert window.svc.setting(key) == before
+    getattr(view, field).setText("B" * 200)
+    view.save()
+    assert window.svc.setting(key) == "B" * 200

@@ -635,9 +635,9 @@ class SettingsView(QWidget):
 
     def form_values(self) -> dict:
         """The settings as the form shows them (validated like `orm-desktop settings set`)."""
-        return {"brand_name": self.brand.text().strip(),
+        return {"brand_name": self.svc.parse_setting("brand_name", self.brand.text()),
                 "brand_color": self.svc.parse_setting("brand_color", self.color.text()),
-                "contact": self.contact.text().strip(),
+                "contact": self.svc.parse_setting("contact", self.contact.text()),
                 "status_page": self.svc.parse_setting("status_page", self.status_page.text()),
                 "refresh_minutes": self.refresh.value(),
                 "allow_self_approval": not self.four_eyes.isChecked(),
