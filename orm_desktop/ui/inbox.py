@@ -362,8 +362,8 @@ class InboxView(QWidget):
     def update_count(self) -> None:
         error = self.model.error
         self.count_label.setToolTip(error)
-        if error:  # short: a 5,000-character search must not widen the window
-            self.count_label.setText(error if len(error) <= 60 else error[:59] + "…")
+        if error:  # why, in the tooltip and the status bar: the window must stay within a laptop screen
+            self.count_label.setText("search not run")
         elif self.model.exact:
             self.count_label.setText(f"{self.model.total:,} mentions")
         else:
