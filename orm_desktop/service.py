@@ -292,6 +292,7 @@ class Service:
         if not name:
             raise UsageError("an entity needs a name")
         query = (query or f'"{name}"').strip()
+        _check_entity_lengths(name=name, query=query, aliases=aliases, title=title)
         EntityQuery.parse(query, tuple(aliases))
         if entities_store.by_name(self.conn, name):
             raise UsageError(f"an entity named {name!r} already exists")
@@ -316,6 +317,7 @@ class Service:
         from orm_desktop.ingest.query import EntityQuery
 
         current = self.entity(entity_id)
+        _check_entity_lengths(**{k: v for k, v in fields.items() if k in ("name", "query", "aliases", "title")})
         if "query" in fields or "aliases" in fields:
             EntityQuery.parse(fields.get("query", current.query), tuple(fields.get("aliases", current.aliases)))
         if "kind" in fields and fields["kind"] not in ENTITY_KINDS:
@@ -1409,6 +1411,16 @@ EDITABLE_SETTINGS: dict[str, tuple[str, str]] = {
     "refresh_minutes": ("minutes", "refresh due feeds every N minutes while the app runs (0: never)"),
     "allow_self_approval": ("bool", "an approver may approve their own drafts (true/false)"),
 }
+
+
+def _check_entity_lengths(*, name: str = "", query: str = "", aliases: Sequence[str] = (), title: str = "") -> None:
+    """An entity's texts within what a bundle carries (bundle.validate_bundle), so that a
+    workspace's own export always imports: UsageError naming the field otherwise."""
+    for what, text, most in (("name", name, TEXT_SETTING_MAX), ("title", title or "", TEXT_SETTING_MAX),
+                             ("query", query or "", 5000),
+                             *(("alias", a, TEXT_SETTING_MAX) for a in aliases or ())):
+        if len(str(text).strip()) > most:
+            raise UsageError(f"an entity's {what} must be at most {most:,} characters")
 
 
 def _setting_value(key: str, kind: str, text: str):

@@ -83,3 +83,45 @@ def test_settings_refuse_a_text_longer_than_a_bundle_carries(window, qtbot, monk
     view.save()
     assert window.svc.setting(key) == "B" * 200
 
+
+# -- the Entities page saved names a bundle cannot carry (the app's export then failed to import) -
+def test_the_entities_page_refuses_fields_longer_than_a_bundle_carries(window, qtbot, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+    from orm_desktop.service import Service
+    from tests.conftest import act_as
+
+    warned: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, title, text, *a, **k: warned.append(f"{title}: {text}"))
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Discard)
+    window.show_page("Entities")
+    view = window.entities
+    n = len(window.svc.entities())
+    for field, text in (("name", "x" * 5000), ("aliases", "Velo, " + "y" * 300), ("title", "t" * 300)):
+        view.new()
+        view.kind.setCurrentText("competitor")
+        view.name.setText("Newco")
+        getattr(view, field).setText(text)
+        view.save()
+        assert warned and "at most 200 characters" in warned[-1], field
+        assert len(window.svc.entities()) == n
+        warned.clear()
+    view.show_entity(next(e for e in window.svc.entities() if e.name == "Kinetiq"))  # an edit too
+    view.name.setText("K" * 201)
+    view.save()
+    assert warned and "at most 200 characters" in warned[-1]
+    assert any(e.name == "Kinetiq" for e in window.svc.entities())
+    view.new()
+    view.name.setText("Z" * 200)
+    view.save()
+    assert len(window.svc.entities()) == n + 1
+    act_as(window.svc, "alex")
+    out = tmp_path / "ws.ormbundle"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
+    window.export_bundle()
+    new = Service.create(tmp_path / "new")
+    try:
+        new.import_bundle(out, by="alex")
+        assert any(e.name == "Z" * 200 for e in new.entities())
+    finally:
+        new.close()

@@ -114,7 +114,7 @@ def test_a_full_disk_is_a_clear_error_and_leaves_no_partial_state(empty_service)
     svc.conn.execute(f"PRAGMA max_page_count = {pages}")  # the disk is full from now on
     with pytest.raises(DiskFull, match="disk holding the workspace is full"):
         for i in range(200):  # enough rows to need a new page
-            svc.add_entity("product", f"Widget {i} " + "x" * 200, match_existing=False)
+            svc.add_entity("product", f"Widget {i} " + "x" * 180, match_existing=False)  # names up to 200
     assert not svc.conn.in_transaction
     assert integrity(svc.ws.db_path) == "ok"
 
