@@ -125,3 +125,36 @@ def test_the_entities_page_refuses_fields_longer_than_a_bundle_carries(window, q
         assert any(e.name == "Z" * 200 for e in new.entities())
     finally:
         new.close()
+
+
+# -- rules and key messages saved what a bundle refuses; a refused key message lost what was typed
+def test_rules_and_key_messages_refuse_what_a_bundle_cannot_carry(window, qtbot, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    warned: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, title, text, *a, **k: warned.append(f"{title}: {text}"))
+    window.show_page("Rules")
+    rules_view = window.rules
+    n_rules = len(window.svc.rules())
+    rules_view.new()
+    rules_view.name.setText("R" * 300)
+    rules_view.tag.setText("odd")
+    rules_view.save()
+    assert warned and "at most 200 characters" in warned[-1]
+    assert len(window.svc.rules()) == n_rules
+    rules_view.name.setText("R" * 200)
+    rules_view.save()
+    assert len(window.svc.rules()) == n_rules + 1
+
+    warned.clear()
+    window.show_page("Settings")
+    editor = window.pages["Settings"].key_messages
+    n_messages = len(window.svc.key_messages())
+    editor.text.setText("m" * 20_001)
+    editor.add()
+    assert warned and "at most 20,000 characters" in warned[-1]
+    assert len(window.svc.key_messages()) == n_messages
+    assert editor.text.text() == "m" * 20_001  # what was typed is still there to shorten
+    editor.text.setText("We publish every recall notice within a day.")
+    editor.add()
+    assert len(window.svc.key_messages()) == n_messages + 1 and editor.text.text() == ""

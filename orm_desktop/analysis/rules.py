@@ -63,6 +63,8 @@ def validate(rule: Rule) -> None:
     _check_types(rule)
     if not rule.name.strip():
         raise UsageError("a rule needs a name")
+    if len(rule.name) > 200:  # what a bundle carries (bundle.validate_bundle)
+        raise UsageError("a rule's name must be at most 200 characters")
     if set(c) - CONDITION_KEYS:
         raise UsageError(f"unknown rule conditions: {sorted(set(c) - CONDITION_KEYS)}")
     if set(a) - ACTION_KEYS or not a:

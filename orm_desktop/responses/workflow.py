@@ -181,6 +181,8 @@ def _key_message_text(topic: str, text: str) -> tuple[str, str]:
     topic, text = topic.strip().lower().replace(" ", "_"), " ".join(text.split())
     if not text:
         raise UsageError("a key message needs a text")
+    if len(text) > 20_000 or len(topic) > 200:  # what a bundle carries (bundle.validate_bundle)
+        raise UsageError("a key message must be at most 20,000 characters (its topic at most 200)")
     return topic, text
 
 

@@ -73,9 +73,9 @@ class KeyMessagesEditor(QWidget):
             self.topic.setCurrentIndex(max(self.topic.findData(cur[1]), 0))
             self.text.setText(cur[2])
 
-    def _do(self, fn, message_id: int | None = None) -> None:
+    def _do(self, fn, message_id: int | None = None) -> bool:
         """Run ``fn(expected_version)``; a key message someone else changed since this editor read
-        it asks "reload / keep mine" (never a silent overwrite)."""
+        it asks "reload / keep mine" (never a silent overwrite). True when it was written."""
         expected = self.versions.get(message_id) if message_id is not None else None
         try:
             try:
@@ -84,17 +84,19 @@ class KeyMessagesEditor(QWidget):
                 if not keep_mine_after_conflict(self, exc):
                     self.reload()
                     self.changed.emit()
-                    return
+                    return False
                 fn(exc.current)  # mine, on top of their version
         except KnownError as exc:
             QMessageBox.warning(self, "Key messages", str(exc))
-            return
+            return False
         self.reload()
         self.changed.emit()
+        return True
 
     def add(self) -> None:
-        self._do(lambda _v: self.svc.add_key_message(self.text.text(), topic=self.topic.currentData(), by=self.user))
-        self.text.clear()
+        if self._do(lambda _v: self.svc.add_key_message(self.text.text(), topic=self.topic.currentData(),
+                                                        by=self.user)):
+            self.text.clear()  # a refused line stays, to be corrected
 
     def save_change(self) -> None:
         cur = self.current()
