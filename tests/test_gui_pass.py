@@ -158,3 +158,24 @@ def test_rules_and_key_messages_refuse_what_a_bundle_cannot_carry(window, qtbot,
     editor.text.setText("We publish every recall notice within a day.")
     editor.add()
     assert len(window.svc.key_messages()) == n_messages + 1 and editor.text.text() == ""
+
+
+# -- "Last 7 days" counted 22 mentions on the Competitors page and 24 in the inbox it opened -------
+def test_a_page_and_the_inbox_it_opens_count_the_same_period(window, qtbot):
+    from PySide6.QtWidgets import QTableWidget
+
+    window.show_page("Competitors")
+    page = window.pages["Competitors"]
+    for days in (7, 30):
+        body = page.scroll.widget()
+        page.set_days(days)
+        qtbot.waitUntil(lambda b=body: page.scroll.widget() is not b)
+        table = page.scroll.widget().findChildren(QTableWidget)[0]
+        for row in range(table.rowCount()):
+            shown = int(table.item(row, 1).text())
+            table.cellDoubleClicked.emit(row, 0)
+            assert window.inbox.filters.period.currentData() == days
+            qtbot.waitUntil(lambda: window.inbox.model.exact, timeout=5000)
+            assert window.inbox.model.total == shown, (days, table.item(row, 0).text())
+            assert window.inbox.count_label.text() == f"{shown:,} mentions"
+            window.show_page("Competitors")

@@ -239,13 +239,17 @@ class FilterBar(QWidget):
 
     def build(self) -> MentionFilter:
         days = self.period.currentData()
+        since = None
+        if days:  # "Last N days" is today and the N - 1 days before (UTC), as the pages count it
+            # (Page.period); "Last 24 hours" is the last 86,400 seconds
+            since = int(time.time()) - 86400 if days == 1 else (int(time.time()) // 86400 + 1 - days) * 86400
         review = self.sentiment.currentText() == NEEDS_REVIEW
         return MentionFilter(
             entity_ids=(self.entity.currentData(),) if self.entity.currentData() else (),
             sentiment=self.sentiment.currentText() if self.sentiment.currentIndex() > 0 and not review else None,
             needs_review=review,
             statuses=tuple(self.status.currentData() or ()), feed_kinds=tuple(self.kind.currentData() or ()),
-            topic=self.topic, since=int(time.time()) - days * 86400 if days else None,
+            topic=self.topic, since=since,
             search=self.search.text().strip(), order=self.order.currentData(), lang=self.lang.currentData(),
         )
 
