@@ -179,3 +179,47 @@ def test_a_page_and_the_inbox_it_opens_count_the_same_period(window, qtbot):
             assert window.inbox.model.total == shown, (days, table.item(row, 0).text())
             assert window.inbox.count_label.text() == f"{shown:,} mentions"
             window.show_page("Competitors")
+
+
+# -- archiving with the keyboard: the highlighted row became the next mention while the detail pane
+# still showed the archived one (R then marked a mention nobody was looking at), and the next
+# recount dropped the selection so the keys did nothing --------------------------------------------
+def test_a_row_that_triage_takes_out_of_the_list_hands_the_cursor_to_the_next(window, qtbot):
+    from PySide6.QtCore import Qt
+
+    inbox = window.inbox
+    window.show_page("Inbox")
+    inbox.table.setFocus()
+    inbox.move(2)
+    total = inbox.model.total
+    archived, following = inbox.model.mention(2), inbox.model.mention(3)
+    qtbot.keyClick(inbox.table, Qt.Key.Key_E)
+    assert window.svc.mention(archived.id).mention.status == "archived"
+    qtbot.waitUntil(lambda: inbox.model.exact, timeout=5000)
+    assert inbox.model.total == total - 1 and inbox.count_label.text() == f"{total - 1:,} mentions"
+    assert inbox.table.currentIndex().row() == 2
+    assert inbox.selected_ids() == [following.id] and inbox.detail.mention_id == following.id
+    qtbot.wait(1500)  # the live recount of this window's own write keeps the cursor
+    assert inbox.selected_ids() == [following.id] and inbox.detail.mention_id == following.id
+    qtbot.keyClick(inbox.table, Qt.Key.Key_R)
+    assert window.svc.mention(following.id).mention.status == "needs_response"
+    assert inbox.selected_ids() == [following.id]  # still in "Open items": it stays under the cursor
+    assert window.svc.mention(archived.id).mention.status == "archived"
+
+
+def test_an_override_that_takes_a_row_out_of_a_sentiment_filter_moves_on(window, qtbot):
+    from PySide6.QtCore import Qt
+
+    inbox = window.inbox
+    window.show_page("Inbox")
+    inbox.filters.sentiment.setCurrentText("negative")
+    qtbot.waitUntil(lambda: inbox.model.filter.sentiment == "negative" and inbox.model.exact, timeout=5000)
+    inbox.table.setFocus()
+    inbox.move(0)
+    total = inbox.model.total
+    changed, following = inbox.model.mention(0), inbox.model.mention(1)
+    qtbot.keyClick(inbox.table, Qt.Key.Key_Plus)
+    qtbot.waitUntil(lambda: inbox.model.exact, timeout=5000)
+    assert window.svc.mention(changed.id).mention.overridden
+    assert inbox.model.total == total - 1
+    assert inbox.selected_ids() == [following.id] and inbox.detail.mention_id == following.id

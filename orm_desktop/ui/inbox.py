@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from orm_desktop.errors import KnownError
 from orm_desktop.textsafe import display_text
-from orm_desktop.types import FEED_KINDS, STATUSES, Mention, MentionFilter
+from orm_desktop.types import FEED_KINDS, STATUSES, Mention, MentionFilter, label_for
 from orm_desktop.ui.widgets import mark_safe_in_executive_mode
 
 PAGE = 200
@@ -435,8 +435,8 @@ class InboxView(QWidget):
             return
         what = f"{n} mention(s) marked {status.replace('_', ' ')}"
         self.undo_stack = (self.undo_stack + [(what, before, self.written)])[-50:]
-        self.model.refresh_rows()
-        self.detail.refresh()
+        statuses = self.model.filter.statuses
+        self._after_triage(leaving=bool(statuses) and status not in statuses)
         shown = self.filters.status.currentData() or ()
         if shown and status not in shown:  # the row leaves this list: say so, and how to get it back
             what += f" — no longer in “{self.filters.status.currentText()}”"
@@ -478,9 +478,32 @@ class InboxView(QWidget):
         n = self._versioned(lambda expected: self.svc.override_sentiment(ids, score, expected=expected), shown)
         if n is None:
             return
-        self.model.refresh_rows()
-        self.detail.refresh()
+        f = self.model.filter
+        self._after_triage(leaving=f.needs_review or (f.sentiment is not None and label_for(score) != f.sentiment))
         self.status_message.emit(f"sentiment of {n} mention(s) " + ("cleared" if score is None else f"set to {score:+.1f}"))
+
+    def _after_triage(self, *, leaving: bool) -> None:
+        """Repaint after triage. Rows it took out of this list (archived under "Open items", an
+        override under a sentiment filter) leave at once: the count drops and the cursor and the
+        detail pane go to the mention now in their place (the table must never highlight one
+        mention while the pane shows another, or the next key would triage the wrong one)."""
+        if not leaving:
+            self.model.refresh_rows()
+            self.detail.refresh()
+            return
+        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()}) or [self.table.currentIndex().row()]
+        self.model.reload()
+        self.update_count()
+        if not self.model.total:
+            self.detail.show_mention(None)
+            return
+        idx = self.model.index(max(0, min(rows[0], self.model.total - 1)), 0)
+        self.table.selectionModel().setCurrentIndex(
+            idx, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+        self.table.scrollTo(idx)
+        m = self.model.mention(idx.row())
+        if m is not None and self.detail.mention_id != m.id:  # (the row change above usually showed it)
+            self.on_current(idx)
 
     def open_current(self) -> None:
         ids = self.selected_ids()
