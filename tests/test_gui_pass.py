@@ -223,3 +223,27 @@ def test_an_override_that_takes_a_row_out_of_a_sentiment_filter_moves_on(window,
     assert window.svc.mention(changed.id).mention.overridden
     assert inbox.model.total == total - 1
     assert inbox.selected_ids() == [following.id] and inbox.detail.mention_id == following.id
+
+
+# -- two triage steps on one mention, then Ctrl+Z twice: the second undo asked "changed by <me>
+# meanwhile" (this window's own first undo, or its own override, counted as someone else's change)
+@pytest.mark.parametrize("steps", [("F", "R"), ("F", "Plus"), ("R", "Minus", "F")])
+def test_undo_after_several_steps_on_one_mention_does_not_call_them_a_conflict(window, qtbot, monkeypatch, steps):
+    from PySide6.QtCore import Qt
+
+    import orm_desktop.ui.widgets as widgets
+
+    asked: list[str] = []
+    monkeypatch.setattr(widgets, "keep_mine_after_conflict", lambda _p, exc: asked.append(str(exc)) or False)
+    inbox = window.inbox
+    window.show_page("Inbox")
+    inbox.table.setFocus()
+    inbox.move(0)
+    first = inbox.model.mention(0)
+    for key in steps:
+        qtbot.keyClick(inbox.table, getattr(Qt.Key, f"Key_{key}"))
+    assert inbox.selected_ids() == [first.id]
+    for _ in range(sum(k in "FREM" for k in steps)):
+        qtbot.keyClick(inbox.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert not asked
+    assert window.svc.mention(first.id).mention.status == first.status

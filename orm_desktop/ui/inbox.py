@@ -402,7 +402,15 @@ class InboxView(QWidget):
             expected = self.svc.mention_versions(expected)
             result = write(expected)  # mine, on top of their version
         self.written = {i: v + 1 for i, v in expected.items()}  # the versions this save made
+        self._mine(self.written)
         return result
+
+    def _mine(self, versions: dict[int, int]) -> None:
+        """This window wrote these mention versions: the undo steps still on the stack expect them
+        (its own later step, override or undo is not someone else's change meanwhile)."""
+        for _what, _before, written in self.undo_stack:
+            for mid in written.keys() & versions.keys():
+                written[mid] = versions[mid]
 
     def on_current(self, current: QModelIndex, _previous=None) -> None:
         m = self.model.mention(current.row()) if current.isValid() else None
@@ -463,6 +471,7 @@ class InboxView(QWidget):
                 self.status_message.emit(f"not undone: {exc.what} {exc.row_id} was changed by {exc.who} meanwhile")
                 return
             self.svc.set_statuses({s: ids for s, ids in by_status.items()})
+        self._mine(self.svc.mention_versions(before))
         self.model.reload()
         self.update_count()
         self.detail.refresh()
