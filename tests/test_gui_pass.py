@@ -247,3 +247,49 @@ def test_undo_after_several_steps_on_one_mention_does_not_call_them_a_conflict(w
         qtbot.keyClick(inbox.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert not asked
     assert window.svc.mention(first.id).mention.status == first.status
+
+
+# -- a crisis report for an entity without an alert: the Reports page said "give --from and --to"
+# (flags of the command line) with its period selector switched off, so the app could not make it --
+def test_the_reports_page_makes_a_crisis_report_for_a_period_it_is_given(window, qtbot, tmp_path, monkeypatch):
+    from PySide6.QtCore import QDate
+    from PySide6.QtWidgets import QMessageBox
+
+    from orm_desktop.ui.reports_view import CUSTOM
+
+    warned: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, title, text, *a, **k: warned.append(f"{title}: {text}"))
+    window.show_page("Reports")
+    view = window.reports
+    view.kind.setCurrentIndex(view.kind.findData("crisis"))
+    view.entity.setCurrentIndex(view.entity.findData("Kinetiq"))  # no alert in the demo
+    assert view.period.isEnabled() and view.period.currentText() == "Around the latest alert"
+    out = tmp_path / "crisis.pdf"
+    view.save_pdf_to(out)
+    qtbot.waitUntil(lambda: view.task is None and bool(warned), timeout=20_000)
+    assert "no alert to report on" in warned[-1] and "Reports page" in warned[-1]
+    view.period.setCurrentIndex(view.period.findData(CUSTOM))
+    assert view.range.isVisible()
+    view.date_from.setDate(QDate.currentDate().addDays(-20))
+    view.save_pdf_to(out)
+    qtbot.waitUntil(lambda: view.task is None and out.exists(), timeout=30_000)
+    assert out.read_bytes().startswith(b"%PDF") and len(warned) == 1
+    view.period.setCurrentIndex(view.period.findData(30))
+    assert view.data().until - view.data().since == 30 * 86400  # a crisis report of the last 30 days
+    view.kind.setCurrentIndex(view.kind.findData("weekly"))  # the alert window is the crisis report's only
+    assert view.period.findText("Around the latest alert") < 0 and view.period.currentData() == 30
+
+
+def test_the_reports_page_says_how_to_get_an_executive_report_without_an_executive(qtbot, empty_service,
+                                                                                    monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    from orm_desktop.ui.reports_view import ReportsView
+
+    warned: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, title, text, *a, **k: warned.append(f"{title}: {text}"))
+    view = ReportsView(empty_service)
+    qtbot.addWidget(view)
+    view.kind.setCurrentIndex(view.kind.findData("executive"))
+    view.preview()
+    assert warned and "no executive" in warned[-1] and "Entities page" in warned[-1]

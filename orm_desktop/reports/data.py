@@ -136,7 +136,7 @@ def executive(svc, entity_name: str | None, since: int, until: int) -> ReportDat
     else:
         e = next((x for x in ents if x.kind == "executive"), None)
         if e is None:
-            raise UsageError("the workspace has no executive; name an entity with --entity")
+            raise UsageError("the workspace has no executive: add one (the Entities page, or `orm-desktop entities add executive NAME`) or name an entity with --entity")
     brand = next((x for x in ents if x.kind == "brand"), None)
     d = ReportData("executive", f"Personal brand report — {e.name}",
                    f"{e.title + ' · ' if e.title else ''}{_period_label(since, until)}",
@@ -167,7 +167,8 @@ def crisis(svc, entity_name: str | None, since: int | None, until: int | None, n
     alerts = svc.alerts(entity_id=svc.entity(entity_name).id if entity_name else None, include_closed=True)
     if since is None or until is None:
         if not alerts:
-            raise UsageError("no alert to report on; give --from and --to for the crisis period")
+            raise UsageError("no alert to report on: give the crisis period (a period or custom range in the "
+                             "Reports page, --from and --to on the command line)")
         a = alerts[0]
         since, until = a.window_start - 3 * DAY, min(now + DAY, a.window_end + 7 * DAY)
         entity_name = entity_name or a.entity

@@ -32,6 +32,7 @@ from orm_desktop.ui.widgets import button_row, mark_safe_in_executive_mode
 
 DAY = 86400
 CUSTOM = 0  # the period combo's data for "Custom range…"
+AROUND_ALERT = -1  # ... for "Around the latest alert" (the crisis report's own period)
 
 
 def utc_midnight(d: QDate) -> int:
@@ -108,14 +109,26 @@ class ReportsView(QWidget):
             wanted = [e for e in ents if e.kind == "brand"]
         for e in wanted:
             self.entity.addItem(e.name, e.name)
-        self.period.setEnabled(kind != "crisis")
+        # a crisis report covers the latest alert, or any period it is given (an entity may have no alert)
+        around = self.period.findData(AROUND_ALERT)
+        if kind == "crisis" and around < 0:
+            self.period.insertItem(0, "Around the latest alert", AROUND_ALERT)
+            self.period.setCurrentIndex(0)
+        elif kind != "crisis" and around >= 0:
+            chosen = self.period.currentIndex()
+            self.period.removeItem(around)
+            if chosen == around:
+                self.period.setCurrentIndex(0)
         self.update_range()
 
     def update_range(self) -> None:
-        self.range.setVisible(self.period.currentData() == CUSTOM and self.kind.currentData() != "crisis")
+        self.range.setVisible(self.period.currentData() == CUSTOM)
 
     def span(self) -> tuple[int, int]:
-        """(since, until) in epoch seconds; a custom range includes both its first and last day."""
+        """(since, until) in epoch seconds; a custom range includes both its first and last day;
+        (None, None) around the latest alert (the report finds it)."""
+        if self.period.currentData() == AROUND_ALERT:
+            return None, None
         if self.period.currentData() == CUSTOM:
             since, until = utc_midnight(self.date_from.date()), utc_midnight(self.date_to.date()) + DAY
             if since >= until:
@@ -126,7 +139,7 @@ class ReportsView(QWidget):
 
     def data(self):
         kind = self.kind.currentData()
-        since, until = (None, None) if kind == "crisis" else self.span()
+        since, until = self.span()
         return self.svc.report_data(kind, entity=self.entity.currentData(), since=since, until=until,
                                     now=int(time.time()))
 
@@ -142,7 +155,7 @@ class ReportsView(QWidget):
             return
         kind, entity, page = self.kind.currentData(), self.entity.currentData(), self.page.currentText()
         try:
-            span = (None, None) if kind == "crisis" else self.span()
+            span = self.span()
         except KnownError as exc:
             QMessageBox.warning(self, "Cannot build the report", str(exc))
             return
