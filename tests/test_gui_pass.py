@@ -293,3 +293,21 @@ def test_the_reports_page_says_how_to_get_an_executive_report_without_an_executi
     view.kind.setCurrentIndex(view.kind.findData("executive"))
     view.preview()
     assert warned and "no executive" in warned[-1] and "Entities page" in warned[-1]
+
+
+# -- an entity with a long name (200 characters, the most a name may have) made the Rules page's
+# entity selector 1,383 px wide and the window 1,768 px: wider than a laptop screen ---------------
+def test_a_long_entity_name_keeps_the_window_on_a_laptop_screen(qtbot, demo_service):
+    from tests.gui_support import open_window
+
+    demo_service.add_entity("competitor", "Velora Electric Mobility GmbH & Co KG " + "x" * 162, match_existing=False)
+    demo_service.set_display_name("alex", "Alexandra " + "y" * 190)  # the Responses page lists users
+    window = open_window(qtbot, demo_service)
+    try:
+        for page in ("Rules", "Reports", "Entities", "Responses", "Inbox"):
+            window.show_page(page)
+        window.reports.kind.setCurrentIndex(window.reports.kind.findData("crisis"))  # every entity in the list
+        assert window.minimumSizeHint().width() <= 1366
+    finally:
+        window.runner.cancel_all()
+        window.runner.wait(10_000)

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from orm_desktop.errors import KnownError
-from orm_desktop.ui.widgets import button_row, mark_safe_in_executive_mode
+from orm_desktop.ui.widgets import button_row, mark_safe_in_executive_mode, names_combo
 
 DAY = 86400
 CUSTOM = 0  # the period combo's data for "Custom range…"
@@ -53,7 +53,7 @@ class ReportsView(QWidget):
         for label, key in (("Weekly brand report", "weekly"), ("Executive personal-brand report", "executive"),
                            ("Crisis report (around the latest alert)", "crisis")):
             self.kind.addItem(label, key)
-        self.entity = QComboBox()
+        self.entity = names_combo(24)
         self.period = QComboBox()
         for label, days in (("Last 7 days", 7), ("Last 30 days", 30), ("Last 90 days", 90),
                             ("Custom range…", CUSTOM)):

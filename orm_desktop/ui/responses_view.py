@@ -35,6 +35,7 @@ from orm_desktop.ui.widgets import (
     button_row,
     buttons_of,
     keep_mine_after_conflict,
+    names_combo,
     refuses_when_read_only,
     team_gate,
 )
@@ -247,7 +248,7 @@ class ResponsesView(QWidget):
         self.svc = svc
         self.current = None
         top = QHBoxLayout()
-        self.user = QComboBox()
+        self.user = names_combo()
         login = svc.team_login()
         if login is not None:  # a team workspace: the login is the user, there is no one else to be
             self.user.addItem(login, login)

@@ -21,7 +21,13 @@ from PySide6.QtWidgets import (
 
 from orm_desktop.errors import KnownError
 from orm_desktop.types import FEED_KINDS, LABELS, STATUSES
-from orm_desktop.ui.widgets import button_row, buttons_of, refuses_when_read_only, team_gate
+from orm_desktop.ui.widgets import (
+    button_row,
+    buttons_of,
+    names_combo,
+    refuses_when_read_only,
+    team_gate,
+)
 
 
 class RulesView(QWidget):
@@ -37,7 +43,7 @@ class RulesView(QWidget):
         self.current_version = 0  # the row version of the rule being edited, as read
         self.list = QListWidget()
         self.name = QLineEdit()
-        self.entity = QComboBox()
+        self.entity = names_combo()
         self.terms = QLineEdit(placeholderText='recall OR "battery fire"')
         self.terms_error = QLabel()
         self.terms_error.setStyleSheet("color: #C0392B")
