@@ -292,7 +292,7 @@ class Service:
         if not name:
             raise UsageError("an entity needs a name")
         query = (query or f'"{name}"').strip()
-        _check_entity_lengths(name=name, query=query, aliases=aliases, title=title)
+        check_entity_lengths(name=name, query=query, aliases=aliases, title=title)
         EntityQuery.parse(query, tuple(aliases))
         if entities_store.by_name(self.conn, name):
             raise UsageError(f"an entity named {name!r} already exists")
@@ -317,7 +317,7 @@ class Service:
         from orm_desktop.ingest.query import EntityQuery
 
         current = self.entity(entity_id)
-        _check_entity_lengths(**{k: v for k, v in fields.items() if k in ("name", "query", "aliases", "title")})
+        check_entity_lengths(**{k: v for k, v in fields.items() if k in ("name", "query", "aliases", "title")})
         if "query" in fields or "aliases" in fields:
             EntityQuery.parse(fields.get("query", current.query), tuple(fields.get("aliases", current.aliases)))
         if "kind" in fields and fields["kind"] not in ENTITY_KINDS:
@@ -1413,7 +1413,7 @@ EDITABLE_SETTINGS: dict[str, tuple[str, str]] = {
 }
 
 
-def _check_entity_lengths(*, name: str = "", query: str = "", aliases: Sequence[str] = (), title: str = "") -> None:
+def check_entity_lengths(*, name: str = "", query: str = "", aliases: Sequence[str] = (), title: str = "") -> None:
     """An entity's texts within what a bundle carries (bundle.validate_bundle), so that a
     workspace's own export always imports: UsageError naming the field otherwise."""
     for what, text, most in (("name", name, TEXT_SETTING_MAX), ("title", title or "", TEXT_SETTING_MAX),

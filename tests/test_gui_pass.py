@@ -311,3 +311,26 @@ def test_a_long_entity_name_keeps_the_window_on_a_laptop_screen(qtbot, demo_serv
     finally:
         window.runner.cancel_all()
         window.runner.wait(10_000)
+
+
+# -- the set-up wizard wrote the first executive, then refused a second with a 201-character name;
+# after shortening it, Finish said the first "is named twice" and the set-up could not finish -----
+def test_the_set_up_wizard_checks_every_name_before_writing_anything(qtbot, empty_service, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    from orm_desktop.ui.onboarding import OnboardingWizard
+
+    warned: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, title, text, *a, **k: warned.append(f"{title}: {text}"))
+    wizard = OnboardingWizard(empty_service)
+    qtbot.addWidget(wizard)
+    wizard.brand.name.setText("Acme")
+    wizard.executives.set_row(0, "Jane Doe", "CEO")
+    wizard.executives.set_row(1, "J" * 201, "CFO")
+    wizard.accept()
+    assert warned and "at most 200 characters" in warned[-1]
+    assert empty_service.entities() == []  # nothing half written
+    wizard.executives.set_row(1, "John Roe", "CFO")
+    wizard.accept()
+    assert len(warned) == 1
+    assert {e.name for e in empty_service.entities()} == {"Acme", "Jane Doe", "John Roe"}

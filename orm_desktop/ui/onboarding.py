@@ -279,6 +279,12 @@ class OnboardingWizard(QWizard):
         for i, name in enumerate(names):  # checked before anything is written
             if name.casefold() in taken or name.casefold() in {n.casefold() for n in names[:i]}:
                 raise UsageError(f"{name} is named twice; each brand, executive and competitor needs its own name")
+        from orm_desktop.service import check_entity_lengths
+
+        check_entity_lengths(name=brand, query=self.brand.query.text().strip())
+        for page in (self.executives, self.competitors):
+            for name, title, query in page.rows():
+                check_entity_lengths(name=name, title=title, query=query)
         svc.change_setting("status_page", self.brand.status_page.text())  # validated before anything is written
         svc.change_setting("contact", self.brand.contact.text())
         svc.change_setting("brand_name", brand)
