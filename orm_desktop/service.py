@@ -362,13 +362,13 @@ class Service:
                  weight: float = 1.0) -> list[Feed]:
         """Add a feed, or a search-feed template (URL with ``{query}``) expanded per entity."""
         self._check_write()
-        from orm_desktop.ingest.opml import OutlineFeed
+        from orm_desktop.ingest.opml import OutlineFeed, url_problem
 
         url = url.strip()
         if kind not in FEED_KINDS:
             raise UsageError(f"unknown feed kind {kind!r} (choose from {', '.join(FEED_KINDS)})")
-        if not (url.startswith(("http://", "https://", "file://"))):
-            raise UsageError(f"feed URL must start with http://, https:// or file://: {url!r}")
+        if problem := url_problem(url, local=True):
+            raise UsageError(f"cannot add feed {url[:200]!r}: {problem}")
         if weight <= 0:
             raise UsageError("weight must be positive")
         added, _updated = self._import_outlines([OutlineFeed(url, title, kind, category, weight)])
@@ -462,9 +462,11 @@ class Service:
         if "kind" in fields and fields["kind"] not in FEED_KINDS:
             raise UsageError(f"unknown feed kind {fields['kind']!r}")
         if "url" in fields:
+            from orm_desktop.ingest.opml import url_problem
+
             fields["url"] = str(fields["url"]).strip()
-            if not fields["url"].startswith(("http://", "https://", "file://")):
-                raise UsageError(f"feed URL must start with http://, https:// or file://: {fields['url']!r}")
+            if problem := url_problem(fields["url"], local=True):
+                raise UsageError(f"cannot use feed URL {fields['url'][:200]!r}: {problem}")
             other = next((f for f in self.feeds() if f.url == fields["url"] and f.id != feed_id), None)
             if other is not None:
                 raise UsageError(f"another feed already has that URL (id {other.id}, {other.title or other.url})")

@@ -334,3 +334,33 @@ def test_the_set_up_wizard_checks_every_name_before_writing_anything(qtbot, empt
     wizard.accept()
     assert len(warned) == 1
     assert {e.name for e in empty_service.entities()} == {"Acme", "Jane Doe", "John Roe"}
+
+
+# -- the Feeds page added "http://" (no site), URLs with spaces and a broken IPv6 address as feeds
+# (and refused HTTP://EXAMPLE.COM/feed, which an OPML import accepted) -------------------------------
+@pytest.mark.parametrize("url, ok", [("http://", False), ("https://", False), ("https://exa mple.com/feed", False),
+                                     ("http://[::1/feed", False), ("HTTP://EXAMPLE.COM/feed", True),
+                                     ("https://news.example/search?q={query}", True)])
+def test_the_feeds_page_adds_only_urls_it_can_fetch(window, qtbot, monkeypatch, tmp_path, url, ok):
+    from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+    from orm_desktop.ui.manage import FeedDialog
+
+    warned: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, title, text, *a, **k: warned.append(f"{title}: {text}"))
+    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: None)
+    monkeypatch.setattr(FeedDialog, "exec", lambda self: (self.url.setText(url), 1)[1])
+    window.show_page("Feeds")
+    view = window.feeds
+    before = len(window.svc.feeds()) + len(window.svc.feed_templates())
+    view.add()
+    after = len(window.svc.feeds()) + len(window.svc.feed_templates())
+    assert (after > before, bool(warned)) == (ok, not ok), warned
+    if not ok:  # nor from a list
+        opml = tmp_path / "one.opml"
+        opml.write_text(f'<opml version="2.0"><body><outline text="x" xmlUrl="{url}"/></body></opml>')
+        monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(opml), ""))
+        warned.clear()
+        view.import_opml()
+        assert len(window.svc.feeds()) + len(window.svc.feed_templates()) == before
+        assert warned and "skipped" in warned[-1]

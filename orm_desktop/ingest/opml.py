@@ -56,6 +56,26 @@ def _attr(attrs: dict[str, str], name: str) -> str:
     return ""
 
 
+def url_problem(url: str, *, local: bool = False) -> str:
+    """Why a feed URL cannot be fetched ('' when it can): http(s) with a site and no spaces; with
+    ``local`` a file:// URL too (added by hand, never from a list). A {query} template is a URL."""
+    from urllib.parse import urlsplit
+
+    if any(c.isspace() for c in url):
+        return "a URL has no spaces"
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError as exc:
+        return f"not a URL ({exc})"
+    scheme = parts.scheme.lower()
+    if scheme == "file" and local:
+        return ""
+    if scheme not in ("http", "https"):
+        return "must start with http://, https:// or file://" if local else "http and https only"
+    return "" if host else "the URL names no site"
+
+
 def _outline(attrs: dict[str, str], category: str, where: str, problems: list[str]) -> OutlineFeed | None:
     url = _attr(attrs, "xmlUrl")
     title = _attr(attrs, "title") or _attr(attrs, "text")
@@ -66,8 +86,8 @@ def _outline(attrs: dict[str, str], category: str, where: str, problems: list[st
         problems.append(f"{label}: local file URLs are never imported from a list; skipped "
                         "(add a local feed by hand with `orm-desktop feeds add`)")
         return None
-    if not re.match(r"^https?://", url, re.IGNORECASE):
-        problems.append(f"{label}: unsupported URL {url[:100]!r} (http and https only); skipped")
+    if problem := url_problem(url):
+        problems.append(f"{label}: unsupported URL {url[:100]!r} ({problem}); skipped")
         return None
     kind = _attr(attrs, "kind").lower() or "news"
     if kind not in FEED_KINDS:
