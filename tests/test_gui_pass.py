@@ -364,3 +364,18 @@ def test_the_feeds_page_adds_only_urls_it_can_fetch(window, qtbot, monkeypatch, 
         view.import_opml()
         assert len(window.svc.feeds()) + len(window.svc.feed_templates()) == before
         assert warned and "skipped" in warned[-1]
+
+
+# -- a new entity with no query: the form said "the query is empty" in red while Save worked (an
+# entity's query defaults to its quoted name); it now counts what that query would match --------
+def test_an_empty_entity_query_is_shown_as_the_quoted_name_it_stands_for(window, qtbot):
+    window.show_page("Entities")
+    view = window.entities
+    view.new()
+    view.name.setText("Kinetiq")
+    assert view.query.text() == "" and view.query_error.text() == ""
+    expected = window.svc.count_matching_items('"Kinetiq"')
+    assert expected > 0
+    qtbot.waitUntil(lambda: view.count.text() == f"{expected:,} stored items match", timeout=5000)
+    view.name.setText("")
+    assert view.query_error.text() == "" and view.count.text() == "—"

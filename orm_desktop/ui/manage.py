@@ -301,6 +301,7 @@ class EntitiesView(QWidget):
         self.debounce = QTimer(self, singleShot=True, interval=300)
         self.debounce.timeout.connect(self.count_matches)
         self.query.textChanged.connect(self.validate)
+        self.name.textChanged.connect(lambda _t: self.query.text().strip() or self.validate())  # the name is the query
         self.aliases.textChanged.connect(self.validate)
         self.list.currentRowChanged.connect(self.pick)
         self.current_id: int | None = None
@@ -401,7 +402,13 @@ class EntitiesView(QWidget):
         from orm_desktop.errors import QueryError
         from orm_desktop.ingest.query import EntityQuery
 
-        text = self.query.text()
+        text = self.effective_query()
+        if not text:  # no query and no name yet: nothing to check or count
+            self.query_error.setText("")
+            self.query.setStyleSheet("")
+            self.count.setText("—")
+            self.debounce.stop()
+            return
         try:
             EntityQuery.parse(text, self.alias_list())
         except QueryError as exc:
@@ -415,8 +422,13 @@ class EntitiesView(QWidget):
         self.count.setText("counting…")
         self.debounce.start()
 
+    def effective_query(self) -> str:
+        """The query a save stores: the one typed, else the quoted name ('' with neither)."""
+        name = self.name.text().strip()
+        return self.query.text().strip() or (f'"{name}"' if name else "")
+
     def count_matches(self) -> None:
-        query, aliases = self.query.text(), self.alias_list()
+        query, aliases = self.effective_query(), self.alias_list()
         self._counting = query
         # bound methods, not lambdas: Qt drops the connection if this view is gone by then
         self.runner.start(lambda progress, cancel: (query, self.svc.count_matching_items(query, aliases)),
@@ -424,7 +436,7 @@ class EntitiesView(QWidget):
 
     def _count_done(self, result) -> None:
         query, n = result
-        if query == self.query.text():
+        if query == self.effective_query():
             self.count.setText(f"{n:,} stored items match")
 
     def _count_failed(self, message: str, _known: bool) -> None:
