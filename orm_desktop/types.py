@@ -192,7 +192,7 @@ class MentionFilter:
     topic: str | None = None
     since: int | None = None
     until: int | None = None
-    search: str = ""  # user search text (words, "phrases", -exclusions)
+    search: str = ""  # user search text (words, "phrases", OR, -exclusions or NOT)
     feed_id: int | None = None
     include_muted: bool = False
     order: str = "published"  # published | priority

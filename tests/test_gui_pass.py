@@ -379,3 +379,30 @@ def test_an_empty_entity_query_is_shown_as_the_quoted_name_it_stands_for(window,
     qtbot.waitUntil(lambda: view.count.text() == f"{expected:,} stored items match", timeout=5000)
     view.name.setText("")
     assert view.query_error.text() == "" and view.count.text() == "—"
+
+
+# -- a saved search "recall NOT battery" said 35 new in the sidebar and opened an inbox of 7 (the
+# inbox searched for the word "not"); NOT now excludes in the inbox search as in rules and queries --
+def test_a_saved_search_with_not_opens_the_mentions_it_counts(window, qtbot):
+    import dataclasses
+
+    from orm_desktop.analysis import rules
+    from tests.conftest import act_as
+
+    act_as(window.svc, "alex")
+    base = window.svc.rules()[0]
+    rule = window.svc.save_rule(dataclasses.replace(base, id=None, name="Recall, not battery",
+                                                    conditions={"terms": "recall NOT battery"},
+                                                    actions={"tag": "x"}), by="alex")
+    window.update_saved_searches()
+    qtbot.waitUntil(lambda: any(window.saved.item(i).text().startswith("Recall, not battery")
+                                for i in range(window.saved.count())), timeout=5000)
+    item = next(window.saved.item(i) for i in range(window.saved.count())
+                if window.saved.item(i).text().startswith("Recall, not battery"))
+    window.open_saved_search(item)
+    expected = len(rules.matching_ids(window.svc.conn, rule))
+    assert expected > 10
+    qtbot.waitUntil(lambda: window.inbox.model.filter.search == "recall NOT battery" and window.inbox.model.exact,
+                    timeout=5000)
+    assert window.inbox.model.total == expected
+    assert window.inbox.count_label.text() == f"{expected:,} mentions"

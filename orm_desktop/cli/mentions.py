@@ -30,7 +30,7 @@ def register(sub) -> None:
                    help="only machine scores that need a human look (low confidence or engines disagree)")
     p.add_argument("--since", help="YYYY-MM-DD, ISO date-time, or 24h / 7d / 2w / 3m")
     p.add_argument("--until", help="inclusive: YYYY-MM-DD includes that whole day")
-    p.add_argument("--search", "-s", default="", help='full-text search: words, "phrases", -exclusions')
+    p.add_argument("--search", "-s", default="", help='full-text search: words, "phrases", OR, -exclusions or NOT')
     p.add_argument("--order", choices=("published", "priority"), default="published")
     p.add_argument("--limit", type=int, default=100, help="at most this many rows (0 = all)")
     p.add_argument("--format", choices=FORMATS, default="table")

@@ -47,19 +47,24 @@ _TOKEN = re.compile(r'(-?)"([^"]*)"|(-?)(\S+)')
 
 def _parse_search(text: str) -> tuple[list[list[list[str]]], list[list[str]]]:
     """What a user types as (AND-ed groups of OR-ed terms, excluded terms); a term is its words
-    (a "phrase" has several). Raises UsageError when nothing searchable remains."""
+    (a "phrase" has several); ``-term`` and ``NOT term`` exclude. Raises UsageError when nothing
+    searchable remains."""
     groups: list[list[list[str]]] = []
     neg: list[list[str]] = []
-    pending_or = False
+    pending_or = pending_not = False
     for m in _TOKEN.finditer(text):
         minus, phrase = (m.group(1), m.group(2)) if m.group(2) is not None else (m.group(3), m.group(4))
         if m.group(2) is None and not minus and phrase in ("AND", "OR"):
             pending_or = phrase == "OR" and bool(groups)
             continue
+        if m.group(2) is None and not minus and phrase == "NOT":  # as in rules and entity queries: excludes
+            pending_not = True
+            continue
         words = re.findall(r"\w+", phrase)
         if not words:
             continue
-        if minus:
+        if minus or pending_not:
+            pending_not = False
             neg.append(words)
         elif pending_or:
             groups[-1].append(words)
