@@ -1209,6 +1209,13 @@ class Service:
         return [(r.id, r.name, mentions_store.count_new(self.conn, rules.matching_ids(self.conn, r)))
                 for r in rules.list_(self.conn)]
 
+    def rule_selection(self, rule_id: int) -> tuple[int, ...]:
+        """The ids of the mentions a saved rule selects (what its saved search counts and the
+        inbox then shows, as ``MentionFilter(mention_ids=...)``)."""
+        from orm_desktop.analysis import rules
+
+        return tuple(rules.matching_ids(self.conn, rules.get(self.conn, rule_id)))
+
     def rescore(self, engine_name: str | None = None, *, entity_ids: Sequence[int] | None = None, progress=None,
                 cancel: threading.Event | None = None) -> int:
         """Recompute machine sentiment with an engine (overrides stay); resumable."""

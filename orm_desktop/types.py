@@ -198,6 +198,8 @@ class MentionFilter:
     order: str = "published"  # published | priority
     lang: str | None = None  # ISO 639-1 code of the item's detected language
     needs_review: bool = False  # machine score with confidence < NEEDS_REVIEW_BELOW, not overridden
+    # only these mentions (a saved search's selection: its rule's matching ids); None: no such limit
+    mention_ids: tuple[int, ...] | None = None
 
 
 @dataclass(frozen=True, slots=True)

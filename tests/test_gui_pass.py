@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from orm_desktop.types import MentionFilter
+
 pytest.importorskip("PySide6")
 
 
@@ -402,7 +404,81 @@ def test_a_saved_search_with_not_opens_the_mentions_it_counts(window, qtbot):
     window.open_saved_search(item)
     expected = len(rules.matching_ids(window.svc.conn, rule))
     assert expected > 10
-    qtbot.waitUntil(lambda: window.inbox.model.filter.search == "recall NOT battery" and window.inbox.model.exact,
+    qtbot.waitUntil(lambda: window.inbox.model.filter.mention_ids is not None and window.inbox.model.exact,
                     timeout=5000)
     assert window.inbox.model.total == expected
     assert window.inbox.count_label.text() == f"{expected:,} mentions"
+
+
+# -- a saved search "(recall AND battery) OR overheated" said 49 new in the sidebar and opened 43:
+# the inbox got its terms with the parentheses stripped. It now filters by the rule's selection --
+def test_a_saved_search_with_parentheses_opens_exactly_the_mentions_it_counts(window, qtbot):
+    import dataclasses
+
+    from orm_desktop.analysis import rules
+    from tests.conftest import act_as
+
+    act_as(window.svc, "alex")
+    svc, inbox = window.svc, window.inbox
+    base = svc.rules()[0]
+    name = "Recall and battery, or overheated"
+    rule = svc.save_rule(dataclasses.replace(base, id=None, name=name,
+                                             conditions={"terms": "(recall AND battery) OR overheated"},
+                                             actions={"tag": "x"}), by="alex")
+    selected = set(rules.matching_ids(svc.conn, rule))
+    new = {m.id for m in svc.mentions(MentionFilter(statuses=("new",)), limit=100_000)} & selected
+    # the old way (the terms without parentheses in the search box) selected other mentions
+    stripped = {m.id for m in svc.mentions(MentionFilter(search=" recall AND battery  OR overheated"),
+                                           limit=100_000)}
+    assert stripped != selected and len(new) > 10
+    window.update_saved_searches()
+    qtbot.waitUntil(lambda: any(window.saved.item(i).text().startswith(name)
+                                for i in range(window.saved.count())), timeout=5000)
+    item = next(window.saved.item(i) for i in range(window.saved.count())
+                if window.saved.item(i).text().startswith(name))
+    assert item.text() == f"{name} ({len(new)} new)"
+    window.open_saved_search(item)
+    qtbot.waitUntil(lambda: inbox.model.filter.mention_ids is not None and inbox.model.exact, timeout=5000)
+    btn = inbox.filters.saved_btn
+    assert btn.isVisible() and btn.text().startswith("Saved search: Recall and battery")
+    assert inbox.filters.search.text() == ""
+
+    def shown() -> set[int]:
+        return {inbox.model.mention(r).id for r in range(inbox.model.rowCount())}
+
+    assert shown() == selected
+    # under the 'new' status: the mentions (and the number) the sidebar counted
+    inbox.filters.status.setCurrentIndex(inbox.filters.status.findText("new"))
+    qtbot.waitUntil(lambda: inbox.model.filter.statuses == ("new",) and inbox.model.exact, timeout=5000)
+    assert shown() == new
+    assert inbox.count_label.text() == f"{len(new):,} mentions"
+    # combined with another filter
+    inbox.filters.sentiment.setCurrentIndex(inbox.filters.sentiment.findText("negative"))
+    qtbot.waitUntil(lambda: inbox.model.filter.sentiment == "negative" and inbox.model.exact, timeout=5000)
+    negative = {m.id for m in svc.mentions(MentionFilter(sentiment="negative", statuses=("new",)), limit=100_000)}
+    assert shown() == new & negative and 0 < len(new & negative) < len(new)
+    # the filter clears like the topic filter: the other filters stay
+    btn.click()
+    qtbot.waitUntil(lambda: inbox.model.filter.mention_ids is None and inbox.model.exact, timeout=5000)
+    assert not btn.isVisible()
+    assert inbox.model.total == svc.count_mentions(MentionFilter(sentiment="negative", statuses=("new",)))
+
+
+def test_a_saved_search_with_a_long_name_keeps_the_window_on_a_laptop_screen(window, qtbot):
+    import dataclasses
+
+    from tests.conftest import act_as
+
+    act_as(window.svc, "alex")
+    base = window.svc.rules()[0]
+    window.svc.save_rule(dataclasses.replace(base, id=None, name="R" * 200, conditions={"terms": "recall"},
+                                             actions={"tag": "x"}), by="alex")
+    window.update_saved_searches()
+    qtbot.waitUntil(lambda: any(window.saved.item(i).text().startswith("R" * 200)
+                                for i in range(window.saved.count())), timeout=5000)
+    item = next(window.saved.item(i) for i in range(window.saved.count())
+                if window.saved.item(i).text().startswith("R" * 200))
+    window.open_saved_search(item)
+    qtbot.waitUntil(lambda: window.inbox.model.filter.mention_ids is not None, timeout=5000)
+    assert window.inbox.filters.saved_btn.toolTip().startswith("R" * 200)
+    assert window.minimumSizeHint().width() <= 1300

@@ -775,3 +775,44 @@ def test_a_write_without_a_transaction_commits_its_rows_and_their_index_together
     assert c.execute("SELECT count(*) FROM items").fetchone()[0] == 2
     assert c.execute("SELECT count(*) FROM mentions").fetchone()[0] == 2
     c.close()
+
+
+def test_a_set_of_mention_ids_filters_pages_and_counts_with_the_other_filters(conn):
+    """A saved search's selection (its rule's matching ids) as a filter: combined with the other
+    filters, paged in order, counted exactly, and more ids than SQLite takes as variables (250,000
+    here) in one argument (SQLite json_each, PostgreSQL = ANY(array))."""
+    with db.transaction(conn):
+        other = feeds_store.upsert(conn, "https://feeds.example/b", title="B", kind="blog")[0]
+    every = [add_mention(conn, 1 + n % 2, 1 if n % 3 else other, n, published=NOW - n * 60,
+                         sentiment=-0.5 if n % 4 == 0 else 0.5, title=f"Story {n} " + ("recall" if n % 5 else "launch")) for n in range(12)]
+    chosen = every[::2]  # newest first, as the mentions were published
+    with db.transaction(conn):
+        mentions_store.set_status(conn, chosen[:2], "archived", by="t", now=NOW)
+    f = MentionFilter(mention_ids=tuple(chosen))
+    assert [m.id for m in mentions_store.query(conn, f, limit=100)] == chosen
+    assert [m.id for m in mentions_store.query(conn, f, limit=2, offset=3)] == chosen[3:5]
+    assert [m.id for m in mentions_store.query(conn, f, limit=2, offset=0, reverse=True)] == chosen[::-1][:2]
+    assert mentions_store.count(conn, f) == len(chosen)
+    cases = {
+        MentionFilter(mention_ids=tuple(chosen), statuses=("new",)): chosen[2:],
+        MentionFilter(mention_ids=tuple(chosen), entity_ids=(1,)): chosen,  # n even: entity 1
+        MentionFilter(mention_ids=tuple(chosen), entity_ids=(2,)): [],
+        MentionFilter(mention_ids=tuple(chosen), sentiment="negative"): [every[n] for n in (0, 4, 8)],
+        MentionFilter(mention_ids=tuple(chosen), feed_id=other): [every[n] for n in (0, 6)],
+        MentionFilter(mention_ids=tuple(chosen), feed_kinds=("news",)): chosen,
+        MentionFilter(mention_ids=tuple(chosen), search="recall"): [every[n] for n in (2, 4, 6, 8)],
+        MentionFilter(mention_ids=tuple(chosen), search="launch"): [every[0], every[10]],
+        MentionFilter(mention_ids=tuple(chosen), since=NOW - 5 * 60): [every[n] for n in (0, 2, 4)],
+        MentionFilter(mention_ids=tuple(chosen), order="priority"): chosen,
+        MentionFilter(mention_ids=()): [],
+        MentionFilter(mention_ids=(), statuses=("new",)): [],
+        MentionFilter(mention_ids=(every[1], 10**9)): [every[1]],
+    }
+    for f, expected in cases.items():
+        assert mentions_store.count(conn, f) == len(expected), f
+        assert [m.id for m in mentions_store.query(conn, f, limit=100)] == expected, f
+    huge = tuple(chosen) + tuple(range(10**9, 10**9 + 260_000))
+    f = MentionFilter(mention_ids=huge, statuses=("new",))
+    assert mentions_store.count(conn, f) == len(chosen) - 2
+    assert [m.id for m in mentions_store.query(conn, f, limit=3)] == chosen[2:5]
+    assert mentions_store.count_new(conn, huge) == len(chosen) - 2

@@ -175,8 +175,21 @@ _PG_FACET_PROBE = ("(SELECT true FROM mention_facets x WHERE x.facet = ? AND x.p
                    "AND x.mention_id = m.id)")
 
 
+def ids_clause(conn: object, ids: Sequence[int], column: str = "m.id") -> tuple[str, object]:
+    """(SQL, its one argument) keeping rows whose ``column`` is among ``ids``: any number of them
+    in one bound argument (SQLite allows 250,000 variables per statement; a saved search of a
+    common word selects more): a JSON array read by json_each on SQLite, an array on PostgreSQL."""
+    if db.dialect(conn) == "postgresql":
+        return f"{column} = ANY(?::bigint[])", [int(i) for i in ids]
+    return f"{column} IN (SELECT value FROM json_each(?))", json.dumps([int(i) for i in ids])
+
+
 def _where(f: MentionFilter, conn: sqlite3.Connection | None = None) -> tuple[str, list]:
     clauses, args = [], []
+    if f.mention_ids is not None:
+        sql, arg = ids_clause(conn, f.mention_ids)
+        clauses.append(sql)
+        args.append(arg)
     if f.entity_ids:
         clauses.append(f"m.entity_id IN ({','.join('?' * len(f.entity_ids))})")
         args += list(f.entity_ids)
@@ -268,7 +281,7 @@ def _search_hits(conn: sqlite3.Connection, f: MentionFilter) -> int | None:
 def _walked_facet(f: MentionFilter) -> tuple[str, dict] | None:
     """(facet, the filter fields it replaces) when a page in published order is best read from
     ``mention_facets`` (a topic or a feed, no entity or search to drive it instead); else None."""
-    if f.order != "published" or f.entity_ids or f.search.strip():
+    if f.order != "published" or f.entity_ids or f.search.strip() or f.mention_ids is not None:
         return None
     if f.feed_id is not None:
         return f"feed:{f.feed_id}", {"feed_id": None}
@@ -283,6 +296,8 @@ def _page_ids(conn: sqlite3.Connection, f: MentionFilter, limit: int, offset: in
     if limit < 0:  # SQLite reads a negative LIMIT as "no limit" and a negative OFFSET as 0;
         limit = 1 << 62  # PostgreSQL refuses both
     offset = max(0, offset)
+    if f.mention_ids is not None and not f.mention_ids:
+        return []
     if f.search.strip() and f.order == "published" and db.dialect(conn) == "postgresql":
         ids = _pg_search_page_ids(conn, f, limit, offset, reverse)
         if ids is not None:
@@ -394,7 +409,7 @@ def _count_from_daily(conn: sqlite3.Connection, f: MentionFilter) -> int | None:
     a positive/negative label (the rollup's own thresholds) and whole UTC days; else None.
     (Neutral also excludes unsupported languages, which the rollup does not know.)"""
     if f.sentiment not in ("negative", "positive") or f.statuses or f.feed_kinds or f.topic \
-            or f.feed_id is not None or f.search.strip() or f.lang or f.needs_review:
+            or f.feed_id is not None or f.search.strip() or f.lang or f.needs_review or f.mention_ids is not None:
         return None
     if any(t is not None and t % 86400 for t in (f.since, f.until)):
         return None
@@ -433,7 +448,7 @@ def _count_from_facets(conn: sqlite3.Connection, f: MentionFilter) -> int | None
     """The count from the trigger-kept ``mention_facet_counts`` (m012) when the filter is feed
     kinds, one topic or one feed (one of the three), with entities and statuses at most; else None."""
     if bool(f.feed_kinds) + bool(f.topic) + (f.feed_id is not None) != 1 or f.sentiment or f.since is not None \
-            or f.until is not None or f.search.strip() or f.lang or f.needs_review:
+            or f.until is not None or f.search.strip() or f.lang or f.needs_review or f.mention_ids is not None:
         return None
     if not f.include_muted and _any_muted(conn):
         return None
@@ -447,8 +462,11 @@ def _count_from_facets(conn: sqlite3.Connection, f: MentionFilter) -> int | None
 
 
 def count(conn: sqlite3.Connection, f: MentionFilter = MentionFilter()) -> int:
+    if f.mention_ids is not None and not f.mention_ids:
+        return 0
     simple = not (f.sentiment or f.feed_kinds or f.topic or f.since is not None or f.until is not None
-                  or f.feed_id is not None or f.search.strip() or f.lang or f.needs_review)
+                  or f.feed_id is not None or f.search.strip() or f.lang or f.needs_review
+                  or f.mention_ids is not None)
     if simple and (f.include_muted or not _any_muted(conn)):
         # only entity and status: the trigger-kept counts answer without a scan
         clauses, args = _entity_status(f)
@@ -648,13 +666,9 @@ def ids_for_items(conn: sqlite3.Connection, item_ids: Sequence[int]) -> list[int
 
 
 def count_new(conn: sqlite3.Connection, ids: Sequence[int]) -> int:
-    """How many of these mentions are still new (unread)."""
-    n = 0
-    for i in range(0, len(ids), 500):
-        chunk = list(ids[i:i + 500])
-        n += conn.execute(f"SELECT count(*) FROM mentions WHERE status = 'new' AND id IN ({','.join('?' * len(chunk))})",
-                          chunk).fetchone()[0]
-    return n
+    """How many of these mentions are still new (unread) and not muted: what the inbox shows of
+    them under the 'new' status (it never lists muted mentions)."""
+    return count(conn, MentionFilter(mention_ids=tuple(ids), statuses=("new",)))
 
 
 def overrides_by_url(conn: sqlite3.Connection) -> list[tuple[str, str, float, str, int]]:

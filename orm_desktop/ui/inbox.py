@@ -178,8 +178,10 @@ class FilterBar(QWidget):
     def __init__(self, svc, parent=None) -> None:
         super().__init__(parent)
         self.svc = svc
-        lay = QHBoxLayout(self)
-        lay.setContentsMargins(0, 0, 0, 0)
+        rows = QVBoxLayout(self)
+        rows.setContentsMargins(0, 0, 0, 0)
+        lay = QHBoxLayout()
+        rows.addLayout(lay)
         self.search = QLineEdit(placeholderText="Search titles and text…  (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
         self.entity = QComboBox()
@@ -213,6 +215,17 @@ class FilterBar(QWidget):
         self.topic_btn.setToolTip("Clear the topic filter")
         self.topic_btn.setVisible(False)
         self.topic_btn.clicked.connect(lambda: self.set_topic(None))
+        # a saved search's selection (rule id, name, the ids its rule selects), shown as a button
+        # that clears it; the other filters narrow it further
+        self.saved_search: tuple[int, str, tuple[int, ...]] | None = None
+        self.saved_btn = QPushButton()
+        self.saved_btn.setVisible(False)
+        self.saved_btn.clicked.connect(lambda: self.set_saved_search(None))
+        # on a row of its own (hidden with it): the filter row alone is about as wide as a laptop screen allows
+        saved_row = QHBoxLayout()
+        saved_row.addWidget(self.saved_btn)
+        saved_row.addStretch(1)
+        rows.addLayout(saved_row)
         for w in (self.search, self.entity, self.sentiment, self.status, self.kind, self.period, self.lang,
                   self.order, self.topic_btn):
             if isinstance(w, QComboBox):  # keep the bar within a laptop screen
@@ -251,11 +264,13 @@ class FilterBar(QWidget):
             statuses=tuple(self.status.currentData() or ()), feed_kinds=tuple(self.kind.currentData() or ()),
             topic=self.topic, since=since,
             search=self.search.text().strip(), order=self.order.currentData(), lang=self.lang.currentData(),
+            mention_ids=self.saved_search[2] if self.saved_search else None,
         )
 
     def show_entity(self, entity_id: int | None, *, sentiment: str | None = None, status_any: bool = True,
-                    days: int | None = None, topic: str | None = None, kind: str | None = None) -> None:
-        """Filter on what a chart or saved search points at; the other filters go back to "any"."""
+                    days: int | None = None, topic: str | None = None, kind: str | None = None,
+                    notify: bool = True) -> None:
+        """Filter on what a chart points at; the other filters (a saved search too) go back to "any"."""
         combos = (self.entity, self.sentiment, self.status, self.period, self.kind)
         for w in combos:
             w.blockSignals(True)
@@ -268,7 +283,31 @@ class FilterBar(QWidget):
         for w in combos:
             w.blockSignals(False)
         self.set_topic(topic, notify=False)
-        self.changed.emit()
+        self.set_saved_search(None, notify=False)
+        if notify:
+            self.changed.emit()
+
+    def open_saved_search(self, rule_id: int, name: str, ids: tuple[int, ...]) -> None:
+        """Show exactly a saved search's mentions (``ids``: what its rule selects, as the sidebar
+        counts them), every other filter back to "any" and the search box empty."""
+        self.show_entity(None, notify=False)
+        self.search.blockSignals(True)
+        self.search.clear()
+        self.search.blockSignals(False)
+        self.debounce.stop()
+        self.set_saved_search((rule_id, name, tuple(ids)))
+
+    def set_saved_search(self, saved: tuple[int, str, tuple[int, ...]] | None, *, notify: bool = True) -> None:
+        """The saved-search filter (rule id, name, the ids it selects) or None; a button clears it."""
+        self.saved_search = saved
+        if saved:
+            name = saved[1] if len(saved[1]) <= 60 else saved[1][:59] + "…"  # the bar stays on a laptop screen
+            self.saved_btn.setText(f"Saved search: {name} ✕")
+            self.saved_btn.setToolTip(f"{saved[1]}\n{len(saved[2]):,} mentions selected by the rule; "
+                                      "click to clear this filter")
+        self.saved_btn.setVisible(bool(saved))
+        if notify:
+            self.changed.emit()
 
     def set_topic(self, topic: str | None, *, notify: bool = True) -> None:
         """The topic filter (set by a click on a topic bar) shows as a button that clears it."""

@@ -82,6 +82,7 @@ class MainWindow(QMainWindow):
         attach(self)  # Deliveries menu entry, opt-in tray mode (issue 16)
         self.nav.setCurrentRow(0)
         self.saved = QListWidget()
+        self._opening_saved: int | None = None  # the rule whose saved search is being opened
         self.saved.setMaximumHeight(160)
         self.saved.itemActivated.connect(self.open_saved_search)
         self._left_lay.addWidget(QLabel(" Saved searches"))
@@ -125,29 +126,61 @@ class MainWindow(QMainWindow):
 
     # -- saved searches (rules) with unread counts ---------------------------------------------
     def update_saved_searches(self) -> None:
-        """Counts of new (unread) mentions per rule, computed off the GUI thread."""
+        """Counts of new (unread) mentions per rule, computed off the GUI thread; the saved search
+        the inbox shows (if any) gets its rule's selection again at the same time, so the two agree
+        after a refresh or a rule change."""
         svc = self.svc
+        shown = self.inbox.filters.saved_search
+        active = shown[0] if shown else None
 
         def work(progress, cancel):
-            return svc.rule_unread_counts()
+            rows = svc.rule_unread_counts()
+            ids = svc.rule_selection(active) if active is not None and any(r[0] == active for r in rows) else None
+            return rows, active, ids
 
         self.runner.start(work, on_success=self._saved_counts)
 
-    def _saved_counts(self, rows) -> None:
+    def _saved_counts(self, result) -> None:
+        rows, active, ids = result
         self.saved.clear()
         for rid, name, unread in rows:
             it = QListWidgetItem(f"{name} ({unread} new)")
             it.setData(Qt.ItemDataRole.UserRole, rid)
             self.saved.addItem(it)
+        f = self.inbox.filters
+        shown = f.saved_search
+        if active is None or shown is None or shown[0] != active:
+            return  # none was shown, or the user opened or cleared one meanwhile
+        if ids is None:  # the rule was deleted
+            f.set_saved_search(None)
+        else:
+            name = next(r[1] for r in rows if r[0] == active)
+            if (name, ids) != shown[1:]:
+                f.set_saved_search((active, name, ids))
 
     def open_saved_search(self, item) -> None:
-        r = self.svc.rule(item.data(Qt.ItemDataRole.UserRole))
+        """The inbox filtered by exactly what the rule selects (the ids the sidebar counts), found
+        off the GUI thread as the counts are; shown as a "Saved search: NAME" filter."""
+        rid = item.data(Qt.ItemDataRole.UserRole)
         self.show_page("Inbox")
-        f = self.inbox.filters
-        c = r.conditions
-        f.search.setText(c.get("terms", "").replace("(", " ").replace(")", " "))
-        entity = self.svc.entity(c["entity"]).id if c.get("entity") else None
-        f.show_entity(entity, sentiment=c.get("sentiment"), topic=c.get("topic"))
+        self._opening_saved = rid
+        svc = self.svc
+
+        def work(progress, cancel):
+            return rid, svc.rule(rid).name, svc.rule_selection(rid)
+
+        self.runner.start(work, on_success=self._saved_selection, on_failure=self._saved_failed)
+
+    def _saved_selection(self, result) -> None:
+        rid, name, ids = result
+        if self._opening_saved != rid:
+            return  # another saved search was opened meanwhile
+        self._opening_saved = None
+        self.inbox.filters.open_saved_search(rid, name, ids)
+
+    def _saved_failed(self, message: str, _known: bool) -> None:
+        self._opening_saved = None
+        self.flash(f"The saved search could not be opened: {message}")
 
     # -- navigation ------------------------------------------------------------------------------
     def _add(self, label: str, widget, icon_name: str) -> None:
