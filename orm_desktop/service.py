@@ -1214,7 +1214,9 @@ class Service:
         inbox then shows, as ``MentionFilter(mention_ids=...)``)."""
         from orm_desktop.analysis import rules
 
-        return tuple(rules.matching_ids(self.conn, rules.get(self.conn, rule_id)))
+        ids = tuple(rules.matching_ids(self.conn, rules.get(self.conn, rule_id)))
+        mentions_store.selection_table(self.conn, ids)  # stored now (off the GUI thread), not at its first page
+        return ids
 
     def rescore(self, engine_name: str | None = None, *, entity_ids: Sequence[int] | None = None, progress=None,
                 cancel: threading.Event | None = None) -> int:

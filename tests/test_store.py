@@ -777,12 +777,14 @@ def test_a_write_without_a_transaction_commits_its_rows_and_their_index_together
     c.close()
 
 
-def test_a_set_of_mention_ids_filters_pages_and_counts_with_the_other_filters(conn):
+@pytest.mark.parametrize("walk_share", [0.0, 1.0])  # a large selection's pages walk the index; a small one's look up ids
+def test_a_set_of_mention_ids_filters_pages_and_counts_with_the_other_filters(conn, monkeypatch, walk_share):
     """A saved search's selection (its rule's matching ids) as a filter: combined with the other
     filters, paged in order, counted exactly, and more ids than SQLite takes as variables (250,000
     here) in one argument (SQLite json_each, PostgreSQL = ANY(array))."""
     with db.transaction(conn):
         other = feeds_store.upsert(conn, "https://feeds.example/b", title="B", kind="blog")[0]
+    monkeypatch.setattr(mentions_store, "WALK_SELECTION_SHARE", walk_share)
     every = [add_mention(conn, 1 + n % 2, 1 if n % 3 else other, n, published=NOW - n * 60,
                          sentiment=-0.5 if n % 4 == 0 else 0.5, title=f"Story {n} " + ("recall" if n % 5 else "launch")) for n in range(12)]
     chosen = every[::2]  # newest first, as the mentions were published
@@ -816,3 +818,9 @@ def test_a_set_of_mention_ids_filters_pages_and_counts_with_the_other_filters(co
     assert mentions_store.count(conn, f) == len(chosen) - 2
     assert [m.id for m in mentions_store.query(conn, f, limit=3)] == chosen[2:5]
     assert mentions_store.count_new(conn, huge) == len(chosen) - 2
+    # inside a transaction (no temp table made there) and as a list: the same mentions
+    with db.transaction(conn):
+        f = MentionFilter(mention_ids=tuple(chosen[1:]), statuses=("new",))
+        assert [m.id for m in mentions_store.query(conn, f, limit=100)] == chosen[2:]
+        assert mentions_store.count(conn, f) == len(chosen) - 2
+    assert mentions_store.count_new(conn, list(huge)) == len(chosen) - 2
