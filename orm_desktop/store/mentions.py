@@ -183,28 +183,42 @@ _selection_names = itertools.count(1)
 
 
 def selection_table(conn: object, ids: tuple[int, ...]) -> str | None:
-    """SQLite: the name of a temp table (``id INTEGER PRIMARY KEY``) holding ``ids``, filled once
-    per selection (the tuple itself: the inbox's filter keeps it) and kept for the connection's
-    latest SELECTION_TABLES selections; None where there is none to make (PostgreSQL, a connection
-    inside a transaction, which could roll the table back). Call it off the GUI thread first: a
-    200,000-id selection takes about 0.1 CPU-s to store, its pages then a few ms each."""
-    if db.dialect(conn) == "postgresql" or not hasattr(conn, "__dict__"):
+    """The name of a temporary table (``id`` its primary key) holding ``ids``, filled once per
+    selection (the tuple itself: the inbox's filter keeps it) and kept for the connection's
+    latest SELECTION_TABLES selections; None where none can be made (a connection inside a
+    transaction, which could roll the table back; a read-only PostgreSQL login): the ids then go
+    with each statement. Call it off the GUI thread first: at 1M mentions a 200,000-id selection
+    takes about 0.05 CPU-s to store on SQLite, its pages then a few ms each."""
+    if not hasattr(conn, "__dict__"):
         return None
+    pg = db.dialect(conn) == "postgresql"
     with _SELECTION_LOCK:
         tables = conn.__dict__.setdefault("_orm_selections", {})  # id(ids) -> (ids, table)
         hit = tables.get(id(ids))
         if hit is not None and hit[0] is ids:
             return hit[1]
-        if conn.in_transaction:
+        if conn.in_transaction or conn.__dict__.get("_orm_no_selections"):
             return None
         name = f"orm_selection_{next(_selection_names)}"
-        conn.execute(f"CREATE TEMP TABLE {name} (id INTEGER PRIMARY KEY)")
-        conn.execute(f"INSERT OR IGNORE INTO temp.{name} SELECT value FROM json_each(?)",
-                     (json.dumps([int(i) for i in ids]),))
+        if pg:
+            try:
+                conn.execute(f"CREATE TEMP TABLE {name} (id bigint PRIMARY KEY)")
+            except sqlite3.Error:  # a read-only login (default_transaction_read_only): the ids go as an array
+                conn.__dict__["_orm_no_selections"] = True
+                return None
+            conn.execute_count(f"INSERT INTO pg_temp.{name} SELECT DISTINCT unnest(?::bigint[])",
+                               ([int(i) for i in ids],))
+            conn.execute(f"ANALYZE pg_temp.{name}")
+            name = f"pg_temp.{name}"
+        else:
+            conn.execute(f"CREATE TEMP TABLE {name} (id INTEGER PRIMARY KEY)")
+            conn.execute(f"INSERT OR IGNORE INTO temp.{name} SELECT value FROM json_each(?)",
+                         (json.dumps([int(i) for i in ids]),))
+            name = f"temp.{name}"
         tables[id(ids)] = (ids, name)
         while len(tables) > SELECTION_TABLES:
             key = next(iter(tables))
-            conn.execute(f"DROP TABLE IF EXISTS temp.{tables.pop(key)[1]}")
+            conn.execute(f"DROP TABLE IF EXISTS {tables.pop(key)[1]}")
         return name
 
 
@@ -219,12 +233,14 @@ def ids_clause(conn: object, ids: Sequence[int], column: str = "m.id", *, walk: 
     json_each, on PostgreSQL one array. ``walk``: the ids are only probed (SQLite: ``+column``),
     so that an index in the query's order drives it (a large selection's page stops after its
     rows) instead of a look-up of every id and a sort."""
-    if db.dialect(conn) == "postgresql":
+    table = selection_table(conn, ids) if isinstance(ids, tuple) else None
+    if db.dialect(conn) == "postgresql":  # the planner chooses between probing and looking up
+        if table is not None:
+            return f"{column} IN (SELECT id FROM {table})", []
         return f"{column} = ANY(?::bigint[])", [[int(i) for i in ids]]
     probe = f"+{column}" if walk else column
-    table = selection_table(conn, ids) if isinstance(ids, tuple) else None
     if table is not None:
-        return f"{probe} IN (SELECT id FROM temp.{table})", []
+        return f"{probe} IN (SELECT id FROM {table})", []
     return f"{probe} IN (SELECT value FROM json_each(?))", [json.dumps([int(i) for i in ids])]
 
 
