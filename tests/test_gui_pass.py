@@ -482,3 +482,36 @@ def test_a_saved_search_with_a_long_name_keeps_the_window_on_a_laptop_screen(win
     qtbot.waitUntil(lambda: window.inbox.model.filter.mention_ids is not None, timeout=5000)
     assert window.inbox.filters.saved_btn.toolTip().startswith("R" * 200)
     assert window.minimumSizeHint().width() <= 1300
+
+
+def test_an_open_saved_search_follows_its_rule_when_the_counts_are_updated(window, qtbot):
+    import dataclasses
+
+    from orm_desktop.analysis import rules
+    from tests.conftest import act_as
+
+    act_as(window.svc, "alex")
+    svc, inbox = window.svc, window.inbox
+    base = svc.rules()[0]
+    rule = svc.save_rule(dataclasses.replace(base, id=None, name="Battery", conditions={"terms": "battery"},
+                                             actions={"tag": "x"}), by="alex")
+    window.update_saved_searches()
+    qtbot.waitUntil(lambda: any(window.saved.item(i).text().startswith("Battery (")
+                                for i in range(window.saved.count())), timeout=5000)
+    window.open_saved_search(next(window.saved.item(i) for i in range(window.saved.count())
+                                  if window.saved.item(i).text().startswith("Battery (")))
+    qtbot.waitUntil(lambda: inbox.model.filter.mention_ids is not None and inbox.model.exact, timeout=5000)
+    before = set(inbox.model.filter.mention_ids)
+    # the rule edited (as after a refresh brought new mentions): the sidebar and the inbox move together
+    rule = svc.save_rule(dataclasses.replace(rule, conditions={"terms": "(battery AND recall) OR overheated"}),
+                         by="alex")
+    after = set(rules.matching_ids(svc.conn, rule))
+    assert after != before
+    window.update_saved_searches()
+    qtbot.waitUntil(lambda: set(inbox.model.filter.mention_ids or ()) == after and inbox.model.exact, timeout=5000)
+    assert inbox.model.total == len(after)
+    # the rule deleted: its filter goes, the others stay
+    svc.delete_rule(rule.id, by="alex")
+    window.update_saved_searches()
+    qtbot.waitUntil(lambda: inbox.model.filter.mention_ids is None, timeout=5000)
+    assert not inbox.filters.saved_btn.isVisible()
