@@ -824,3 +824,18 @@ def test_a_set_of_mention_ids_filters_pages_and_counts_with_the_other_filters(co
         assert [m.id for m in mentions_store.query(conn, f, limit=100)] == chosen[2:]
         assert mentions_store.count(conn, f) == len(chosen) - 2
     assert mentions_store.count_new(conn, list(huge)) == len(chosen) - 2
+
+
+def test_selections_are_stored_once_and_only_the_latest_kept(conn):
+    ids = [add_mention(conn, 1, 1, n, published=NOW - n) for n in range(6)]
+    selections = [tuple(ids[:n + 1]) for n in range(6)]
+    names = [mentions_store.selection_table(conn, s) for s in selections]
+    assert len(set(names)) == 6 and all(names)
+    assert mentions_store.selection_table(conn, selections[-1]) == names[-1]  # the same tuple: stored once
+    assert mentions_store.selection_table(conn, tuple(selections[-1])) == names[-1]
+    assert mentions_store.selection_table(conn, tuple(list(selections[-1]))) != names[-1]  # an equal one: anew
+    for n, s in enumerate(selections):  # dropped ones are stored again when asked for
+        assert mentions_store.count(conn, MentionFilter(mention_ids=s)) == n + 1
+        assert [m.id for m in mentions_store.query(conn, MentionFilter(mention_ids=s))] == ids[:n + 1]
+    kept = conn.__dict__["_orm_selections"]
+    assert len(kept) == mentions_store.SELECTION_TABLES
