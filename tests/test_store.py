@@ -839,3 +839,29 @@ def test_selections_are_stored_once_and_only_the_latest_kept(conn):
         assert [m.id for m in mentions_store.query(conn, MentionFilter(mention_ids=s))] == ids[:n + 1]
     kept = conn.__dict__["_orm_selections"]
     assert len(kept) == mentions_store.SELECTION_TABLES
+
+
+def test_a_selection_rolled_back_by_another_thread_is_not_kept(conn, monkeypatch):
+    """The connection is shared with other threads: one that opens a transaction around the
+    selection's insert and rolls it back leaves the table empty. That table is not used (the ids
+    go with each statement), so the inbox never shows fewer mentions than the saved search counts."""
+    ids = [add_mention(conn, 1, 1, n, published=NOW - n) for n in range(5)]
+    real = conn.execute
+    insert = "execute_count" if hasattr(conn, "execute_count") else "execute"  # PostgreSQL: execute_count
+    real_insert = getattr(conn, insert)
+
+    def racing(sql, *args):
+        if sql.startswith("INSERT") and "orm_selection" in sql:
+            real("BEGIN")  # another thread's transaction, rolled back after the insert
+            out = real_insert(sql, *args)
+            real("ROLLBACK")
+            return out
+        return real_insert(sql, *args)
+
+    monkeypatch.setattr(conn, insert, racing)
+    sel = tuple(ids[1:4])
+    assert mentions_store.selection_table(conn, sel) is None
+    monkeypatch.setattr(conn, insert, real_insert)
+    f = MentionFilter(mention_ids=sel)
+    assert mentions_store.count(conn, f) == 3
+    assert sorted(m.id for m in mentions_store.query(conn, f, limit=10)) == sorted(sel)

@@ -215,6 +215,12 @@ def selection_table(conn: object, ids: tuple[int, ...]) -> str | None:
             conn.execute(f"INSERT OR IGNORE INTO temp.{name} SELECT value FROM json_each(?)",
                          (json.dumps([int(i) for i in ids]),))
             name = f"temp.{name}"
+        # the connection is shared with other threads: had one of them opened a transaction
+        # around the insert (and rolled it back), the table would hold fewer ids than selected
+        # and the inbox would show fewer mentions than the saved search counts; then the ids go
+        # with each statement instead
+        if conn.in_transaction or conn.execute(f"SELECT count(*) FROM {name}").fetchone()[0] != len(set(ids)):
+            return None
         tables[id(ids)] = (ids, name)
         while len(tables) > SELECTION_TABLES:
             key = next(iter(tables))
