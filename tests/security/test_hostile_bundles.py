@@ -136,7 +136,7 @@ def test_a_killed_import_leaves_the_workspace_empty_and_a_retry_works(empty_serv
     ("sla_hours", {"P1": -5, "P2": 8, "P3": 24, "P4": 72}),
     ("topics", {"topics": {"x": {"keywords": "not a list"}}}),
     ("topics", ["a"]),
-    ("refresh_minutes", 0),
+    ("refresh_minutes", -1),  # 0 is "never" (the Settings page and `settings set` offer it)
     ("sentiment_engine", "../../evil"),
     ("allow_self_approval", "yes"),
     ("allow_private_addresses", ["not-an-address"]),
