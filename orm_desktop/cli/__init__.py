@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import sqlite3
 import sys
 
 from orm_desktop import __version__
@@ -66,6 +67,14 @@ def main(argv: list[str] | None = None) -> int:
     except KnownError as exc:
         print(f"orm-desktop: error: {exc}", file=sys.stderr)
         return exc.exit_code
+    except sqlite3.Error as exc:  # a read outside a transaction: a damaged file, a failing disk...
+        from orm_desktop.store.db import translate
+
+        known = translate(exc)
+        if known is None:
+            raise
+        print(f"orm-desktop: error: {known}", file=sys.stderr)
+        return known.exit_code
     except KeyboardInterrupt:
         print("orm-desktop: interrupted", file=sys.stderr)
         return 130

@@ -98,7 +98,7 @@ def translate(exc: sqlite3.Error, path: Path | str = "") -> KnownError | None:
         return DiskFull(f"the disk holding the workspace is full{where}; free space and try again")
     if "readonly" in msg or "read-only" in msg:
         return WorkspaceError(f"the workspace is read-only{where}: check its permissions")
-    if "not a database" in msg or "malformed" in msg or "encrypted" in msg:
+    if "not a database" in msg or "malformed" in msg or "encrypted" in msg or "could not decode to utf-8" in msg:
         return CorruptDatabase(
             f"the workspace database is damaged or not an ORM Desktop database{where}; "
             "restore a backup with `orm-desktop restore`"
@@ -390,7 +390,10 @@ def integrity_check(conn: sqlite3.Connection) -> str:
 
         gone = pg_schema.missing_columns(conn)
         return "ok" if not gone else "missing columns: " + ", ".join(f"{t}.{c}" for t, c in gone)
-    return conn.execute("PRAGMA integrity_check").fetchone()[0]
+    try:
+        return conn.execute("PRAGMA integrity_check").fetchone()[0]
+    except sqlite3.DatabaseError as exc:  # damaged beyond what the check walks: that is its answer
+        return str(exc)
 
 
 def backup_to(conn: sqlite3.Connection, dest: Path) -> None:

@@ -1,0 +1,60 @@
+"""An exploratory pass over the command line as a user making mistakes and as an adversary:
+every defect it found, through the real entry point in a subprocess (``run_cli``). Expected of
+each: one line on stderr, a nonzero exit, no traceback, nothing lost."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import copy_workspace
+
+
+def one_line_error(r, code: int | None = None) -> str:
+    """The single stderr line of a failed run (asserting: no traceback, a nonzero exit)."""
+    assert "Traceback" not in r.stderr, r.stderr
+    assert r.returncode != 0 if code is None else r.returncode == code, (r.returncode, r.stderr)
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1, r.stderr
+    return lines[0]
+
+
+def damage_table(db: Path, table: str) -> None:
+    """Overwrite the root page of ``table`` with garbage (what a bad disk sector does)."""
+    with sqlite3.connect(db) as c:
+        c.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        root = c.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", (table,)).fetchone()[0]
+        size = c.execute("PRAGMA page_size").fetchone()[0]
+    c.close()
+    with open(db, "r+b") as f:
+        f.seek((root - 1) * size)
+        f.write(b"\xff" * size)
+
+
+@pytest.fixture
+def damaged(demo_root, tmp_path) -> Path:
+    """A copy of the demo workspace whose mentions table is damaged (the file still opens)."""
+    ws = copy_workspace(demo_root, tmp_path / "damaged")
+    damage_table(ws / "orm.db", "mentions")
+    return ws
+
+
+@pytest.mark.parametrize("args", [
+    ["mentions"],
+    ["mark", "1", "read"],
+    ["report", "--kind", "weekly", "--out", "w.pdf"],
+    ["export-bundle", "b.json"],
+])
+def test_a_damaged_database_is_one_line_on_every_read(run_cli, damaged, args):
+    r = run_cli(*args, workspace=damaged)
+    line = one_line_error(r, 1)
+    assert "damaged" in line and "orm-desktop restore" in line
+
+
+def test_check_reports_a_damaged_database_instead_of_crashing(run_cli, damaged):
+    r = run_cli("check", workspace=damaged)
+    assert "Traceback" not in r.stderr, r.stderr
+    assert r.returncode == 1
+    assert "integrity check: database disk image is malformed" in r.stdout
