@@ -58,3 +58,10 @@ def test_check_reports_a_damaged_database_instead_of_crashing(run_cli, damaged):
     assert "Traceback" not in r.stderr, r.stderr
     assert r.returncode == 1
     assert "integrity check: database disk image is malformed" in r.stdout
+
+
+@pytest.mark.parametrize("when", ["99999999d", "999999999999999999999h", "9999999999w"])
+def test_a_relative_date_too_far_back_is_a_usage_error(run_cli, tmp_path, when):
+    assert run_cli("init", workspace=tmp_path / "ws").returncode == 0
+    r = run_cli("mentions", "--since", when, workspace=tmp_path / "ws")
+    assert "out of range" in one_line_error(r, 2)

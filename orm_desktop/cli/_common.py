@@ -110,9 +110,12 @@ def parse_when(text: str, *, now: dt.datetime | None = None) -> int:
     m = _REL.match(text.lower())
     if m:
         n, unit = int(m.group(1)), m.group(2)
-        delta = {"h": dt.timedelta(hours=n), "d": dt.timedelta(days=n), "w": dt.timedelta(weeks=n),
-                 "m": dt.timedelta(days=30 * n)}[unit]
-        return int((now - delta).timestamp())
+        try:
+            delta = {"h": dt.timedelta(hours=n), "d": dt.timedelta(days=n), "w": dt.timedelta(weeks=n),
+                     "m": dt.timedelta(days=30 * n)}[unit]
+            return int((now - delta).timestamp())
+        except (OverflowError, ValueError):  # before year 1 (or too big for a timedelta)
+            raise UsageError(f"the date {text!r} is out of range: that is before the year 1") from None
     try:
         value = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
