@@ -289,12 +289,18 @@ def empty_service(new_ws):
 def run_cli(tmp_path):
     """Run `python -m orm_desktop ARGS` (the real entry point) and return CompletedProcess."""
 
-    def run(*args: str, workspace: Path | str | None = None, input: str | None = None,
+    def run(*args: str, workspace: Path | str | None = None, input: str | bytes | None = None,
             timeout: float = 120, env: dict | None = None) -> subprocess.CompletedProcess:
+        """``input`` as bytes is given as they are (not UTF-8, binary); the output is text either way."""
         full_env = {**os.environ, **(env or {})}
         cmd = [sys.executable, "-m", "orm_desktop"]
         if workspace is not None:
             cmd += ["--workspace", str(workspace)]
+        if isinstance(input, bytes):
+            r = subprocess.run(cmd + list(args), input=input, capture_output=True, timeout=timeout,
+                               env=full_env, cwd=tmp_path)
+            r.stdout, r.stderr = (b.decode("utf-8", "replace") for b in (r.stdout, r.stderr))
+            return r
         return subprocess.run(cmd + list(args), input=input, capture_output=True, text=True,
                               timeout=timeout, env=full_env, cwd=tmp_path)
 

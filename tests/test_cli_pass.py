@@ -4,6 +4,7 @@ each: one line on stderr, a nonzero exit, no traceback, nothing lost."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 
@@ -65,3 +66,25 @@ def test_a_relative_date_too_far_back_is_a_usage_error(run_cli, tmp_path, when):
     assert run_cli("init", workspace=tmp_path / "ws").returncode == 0
     r = run_cli("mentions", "--since", when, workspace=tmp_path / "ws")
     assert "out of range" in one_line_error(r, 2)
+
+
+# a user's UTF-8 locale (this machine may have only C.UTF-8, where Python reads stdin leniently)
+STRICT_UTF8 = {"PYTHONIOENCODING": "utf-8:strict", "PYTHONUTF8": "0"}
+
+
+def test_score_answers_a_line_that_is_not_utf8_with_an_error_object(run_cli):
+    data = b"Support was superb\n" + b"caf\xe9 \xff\xfe broken\n" + b"Awful, never again\n"
+    r = run_cli("score", input=data, env=STRICT_UTF8)
+    assert r.returncode == 0 and "Traceback" not in r.stderr, r.stderr
+    out = [json.loads(x) for x in r.stdout.splitlines()]
+    assert len(out) == 3
+    assert out[0]["label"] == "positive" and out[2]["label"] == "negative"
+    assert out[1]["line"] == 2 and "not UTF-8" in out[1]["error"]
+
+
+def test_score_survives_binary_and_empty_stdin(run_cli):
+    r = run_cli("score", input=bytes(range(256)) * 64, env=STRICT_UTF8)
+    assert r.returncode == 0 and "Traceback" not in r.stderr, r.stderr
+    assert all("error" in json.loads(x) or "score" in json.loads(x) for x in r.stdout.splitlines())
+    empty = run_cli("score", input=b"", env=STRICT_UTF8)
+    assert (empty.returncode, empty.stdout, empty.stderr) == (0, "", "")

@@ -25,8 +25,15 @@ def cmd_score(args) -> int:
     score = text_scorer(args.engine, (args.lang or "").strip().lower())
     default_entity = args.entity
     errors = 0
-    for n, raw in enumerate(sys.stdin, start=1):
-        line = raw.rstrip("\r\n")
+    stdin = getattr(sys.stdin, "buffer", sys.stdin)  # bytes: a line that is not UTF-8 is one bad line
+    for n, raw in enumerate(stdin, start=1):
+        try:
+            line = (raw.decode("utf-8") if isinstance(raw, bytes) else raw).rstrip("\r\n")
+        except UnicodeDecodeError as exc:
+            errors += 1
+            sys.stdout.write(json.dumps({"error": f"not UTF-8 text ({exc.reason} at byte {exc.start})",
+                                         "line": n}) + "\n")
+            continue
         if not line.strip():
             continue
         try:
