@@ -28,7 +28,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from orm_desktop.errors import LockBusy, NoWorkspace, WorkspaceError
+from orm_desktop.errors import LockBusy, NoWorkspace, UsageError, WorkspaceError
 from orm_desktop.store import db
 
 DB_NAME = "orm.db"
@@ -98,7 +98,10 @@ class Workspace:
     def at(cls, target: Path | str) -> Workspace:
         """The workspace a directory or a postgresql:// URL names (not opened)."""
         if is_url(target):
-            return cls(team_state_dir(str(target)), str(target))
+            try:
+                return cls(team_state_dir(str(target)), str(target))
+            except ValueError as exc:  # an unclosed [ of an IPv6 address, a port out of range...
+                raise UsageError(f"cannot read the workspace URL: {exc}") from None
         return cls(Path(target))
 
     @property

@@ -88,3 +88,22 @@ def test_score_survives_binary_and_empty_stdin(run_cli):
     assert all("error" in json.loads(x) or "score" in json.loads(x) for x in r.stdout.splitlines())
     empty = run_cli("score", input=b"", env=STRICT_UTF8)
     assert (empty.returncode, empty.stdout, empty.stderr) == (0, "", "")
+
+
+@pytest.mark.parametrize("url, needle", [
+    ("postgresql://postgres@[::1/test", "cannot read the workspace URL"),
+    ("postgresql://postgres@127.0.0.1:99999/test", "cannot read the workspace URL"),
+    ("postgresql://postgres@127.0.0.1:port/test", "cannot read the workspace URL"),
+    ("postgresql://postgres@nohost.invalid/test", "cannot reach the PostgreSQL server"),
+])
+@pytest.mark.parametrize("command", [["info"], ["mentions"]])
+def test_a_bad_team_workspace_url_is_one_line(run_cli, url, needle, command):
+    r = run_cli(*command, workspace=url, timeout=60)
+    assert needle in one_line_error(r)
+
+
+def test_team_push_to_a_port_out_of_range_is_one_line(run_cli, tmp_path):
+    assert run_cli("init", workspace=tmp_path / "ws").returncode == 0
+    r = run_cli("team", "push", "postgresql://postgres:s3cret@127.0.0.1:99999/test", workspace=tmp_path / "ws")
+    line = one_line_error(r)
+    assert "cannot read the workspace URL" in line and "s3cret" not in line

@@ -329,7 +329,8 @@ def describe_error(exc: BaseException, where: str = "") -> str | None:
         return f"the PostgreSQL server's disk is full{at}; ask the team admin"
     if state.startswith("08") or state in ("57P01", "57P02", "57P03") or "connection refused" in msg \
             or "could not connect" in msg or "timeout expired" in msg or "server closed the connection" in msg \
-            or "could not translate host name" in msg or "connection is closed" in msg or "is bad" in msg \
+            or "could not translate host name" in msg or "failed to resolve host" in msg \
+            or "connection is closed" in msg or "is bad" in msg \
             or "terminating connection" in msg:
         return f"cannot reach the PostgreSQL server{at}: is it running and reachable from here?"
     return None
