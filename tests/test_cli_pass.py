@@ -107,3 +107,55 @@ def test_team_push_to_a_port_out_of_range_is_one_line(run_cli, tmp_path):
     r = run_cli("team", "push", "postgresql://postgres:s3cret@127.0.0.1:99999/test", workspace=tmp_path / "ws")
     line = one_line_error(r)
     assert "cannot read the workspace URL" in line and "s3cret" not in line
+
+
+def test_ctrl_c_mid_fetch_stops_at_once_one_line_and_keeps_what_was_fetched(run_cli, tmp_path):
+    """Ctrl+C signals the terminal's whole process group (the refresh's worker processes too)
+    while a feed is still downloading: the command ends within seconds with one line and exit
+    130, no worker prints a traceback, and the feeds fetched before it are stored."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from tests.feedserver import FeedServer
+
+    ws = tmp_path / "ws"
+    assert run_cli("init", workspace=ws).returncode == 0
+    assert run_cli("entities", "add", "brand", "Acme", "--query", "Acme", workspace=ws).returncode == 0
+    feeds = Path(__file__).parent / "data" / "feeds"
+    with FeedServer(feeds) as server:
+        urls = [server.url(f"/static/rss20.xml?n={i}") for i in range(14)]
+        # bodies that never end (until 60 s), on another host name: the per-host cap leaves the others be
+        urls += [server.url(f"/drip?n={i}").replace("127.0.0.1", "localhost") for i in range(4)]
+        from xml.sax.saxutils import quoteattr
+
+        opml = tmp_path / "feeds.opml"
+        opml.write_text('<opml version="2.0"><body>' + "".join(
+            f'<outline type="rss" text="f{i}" xmlUrl={quoteattr(u)}/>' for i, u in enumerate(urls)) + "</body></opml>")
+        assert run_cli("feeds", "import", str(opml), workspace=ws).returncode == 0
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "orm_desktop", "--workspace", str(ws), "fetch", "--jobs", "8"],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path, start_new_session=True,
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # as a terminal starts it
+        lines = []
+        while sum(": ok" in x for x in lines) < 10:
+            line = proc.stderr.readline()
+            assert line, "".join(lines)
+            lines.append(line)
+        time.sleep(0.5)  # the fetched feeds are being stored; the drips are still downloading
+        os.killpg(proc.pid, signal.SIGINT)  # what Ctrl+C does
+        started = time.monotonic()
+        try:
+            rest = proc.communicate(timeout=60)[1]
+        finally:
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGKILL)
+        took = time.monotonic() - started
+    assert "Traceback" not in rest, rest
+    assert proc.returncode == 130 and rest.strip().splitlines()[-1] == "orm-desktop: interrupted", rest
+    assert took < 5, f"{took:.1f} s after Ctrl+C"
+    with sqlite3.connect(ws / "orm.db") as c:
+        assert c.execute("SELECT count(*) FROM mentions").fetchone()[0] > 0  # nothing fetched was lost
+    c.close()

@@ -33,7 +33,6 @@ import threading
 import time
 import zlib
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
 
@@ -545,10 +544,11 @@ class Fetcher:
                 results.put(res)
 
         received = 0
-        pool = ThreadPoolExecutor(max_workers=min(self.jobs, len(pending)), thread_name_prefix="fetch")
         try:
-            for _ in range(min(self.jobs, len(pending))):
-                pool.submit(worker)
+            # daemon threads, not a pool: a request in flight when the run ends (Ctrl+C, cancel)
+            # must not hold up the process's exit until its deadline (an executor's are joined)
+            for i in range(min(self.jobs, len(pending))):
+                threading.Thread(target=worker, daemon=True, name=f"fetch-{i}").start()
             while received < len(pending):
                 if cancel.is_set():
                     return
@@ -560,4 +560,3 @@ class Fetcher:
                 yield res
         finally:
             stop.set()
-            pool.shutdown(wait=False, cancel_futures=True)

@@ -431,6 +431,11 @@ _POOL: dict = {}  # "key": (database path, its inode, workers) or ("fork",), "po
 
 
 def _worker_init(parent: int) -> None:
+    import signal
+
+    # Ctrl+C signals the terminal's whole process group: the refresh process handles it (and
+    # stops its workers); a worker interrupted mid-task would only print a traceback
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True, name="parent-watch").start()
 
 
