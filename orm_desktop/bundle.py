@@ -238,7 +238,9 @@ def _engine(v, where: str) -> str:
 
 
 def _color(v, where: str) -> str:
-    if not _HEX.match(_expect(v, str, where, "a colour like #0F6E8C")):
+    if _expect(v, str, where, "a colour like #0F6E8C") == "":  # the default colour
+        return v
+    if not _HEX.match(v):
         raise _Bad(f"{where} must be a colour like #0F6E8C")
     return v
 

@@ -119,6 +119,7 @@ class Service:
         """Save a setting; with ``expected_version`` (see setting_version) a value someone else
         saved since raises Conflict instead of being overwritten."""
         self._refuse_team_enforced({key: value})
+        _setting_fits_a_bundle(key, value)
         with db.transaction(self.conn):
             settings_store.set_(self.conn, key, value, by=self._actor(by), expected_version=expected_version)
 
@@ -131,6 +132,8 @@ class Service:
         """Save several settings at once, all or nothing. With ``expected`` ({key: version as
         read}) a setting someone else saved since raises Conflict and nothing is written."""
         self._refuse_team_enforced(values)
+        for key, value in values.items():
+            _setting_fits_a_bundle(key, value)
         who = self._actor(by)
         with db.transaction(self.conn):
             for key, value in values.items():
@@ -1427,11 +1430,20 @@ EDITABLE_SETTINGS: dict[str, tuple[str, str]] = {
 def check_entity_lengths(*, name: str = "", query: str = "", aliases: Sequence[str] = (), title: str = "") -> None:
     """An entity's texts within what a bundle carries (bundle.validate_bundle), so that a
     workspace's own export always imports: UsageError naming the field otherwise."""
+    if len(aliases or ()) > 100:
+        raise UsageError("an entity has at most 100 aliases")
     for what, text, most in (("name", name, TEXT_SETTING_MAX), ("title", title or "", TEXT_SETTING_MAX),
                              ("query", query or "", 5000),
                              *(("alias", a, TEXT_SETTING_MAX) for a in aliases or ())):
         if len(str(text).strip()) > most:
             raise UsageError(f"an entity's {what} must be at most {most:,} characters")
+
+
+def _setting_fits_a_bundle(key: str, value) -> None:
+    """Brand name and contact within what a bundle carries, whoever saves them (Settings page,
+    `settings set`, a bundle import)."""
+    if key in ("brand_name", "contact") and isinstance(value, str) and len(value) > TEXT_SETTING_MAX:
+        raise UsageError(f"{key} must be at most {TEXT_SETTING_MAX} characters")
 
 
 def _setting_value(key: str, kind: str, text: str):

@@ -159,3 +159,61 @@ def test_ctrl_c_mid_fetch_stops_at_once_one_line_and_keeps_what_was_fetched(run_
     with sqlite3.connect(ws / "orm.db") as c:
         assert c.execute("SELECT count(*) FROM mentions").fetchone()[0] > 0  # nothing fetched was lost
     c.close()
+
+
+# -- what a workspace accepts, its bundle carries: export-bundle never writes what import-bundle refuses
+def _round_trip(run_cli, tmp_path, ws: Path) -> None:
+    bundle = tmp_path / "ws.ormbundle"
+    assert run_cli("export-bundle", str(bundle), workspace=ws).returncode == 0
+    assert run_cli("init", workspace=tmp_path / "copy").returncode == 0
+    r = run_cli("import-bundle", str(bundle), workspace=tmp_path / "copy")
+    assert r.returncode == 0, r.stderr
+
+
+@pytest.mark.parametrize("key, value", [
+    ("brand_color", ""),  # empty: the default colour
+    # not ("refresh_minutes", "0"), documented as "never" for `settings set`, refused in a bundle by
+    # tests/security/test_hostile_bundles.py: left to a decision (see the pass's report)
+])
+def test_a_documented_setting_value_survives_a_bundle_round_trip(run_cli, tmp_path, key, value):
+    ws = tmp_path / "ws"
+    assert run_cli("init", workspace=ws).returncode == 0
+    assert run_cli("settings", "set", key, value, workspace=ws).returncode == 0
+    _round_trip(run_cli, tmp_path, ws)
+    r = run_cli("settings", "get", key, "--json", workspace=tmp_path / "copy")
+    assert json.loads(r.stdout) == json.loads(run_cli("settings", "get", key, "--json", workspace=ws).stdout)
+
+
+LONG = "x" * 201
+
+
+@pytest.mark.parametrize("args", [
+    ["entities", "add", "product", LONG, "--query", "Acme"],
+    ["entities", "add", "product", "Widget", "--query", " OR ".join(f"w{i}" for i in range(1000))],
+    ["entities", "add", "product", "Widget", "--query", "Widget", "--alias", LONG],
+    ["entities", "add", "executive", "Jane Doe", "--title", LONG],
+    ["entities", "edit", "Acme", "--name", LONG],
+    ["settings", "set", "brand_name", LONG],
+    ["settings", "set", "contact", LONG],
+    ["key-messages", "add", "We fix it", "--topic", LONG],
+    ["key-messages", "add", "x " * 10_001],
+])
+def test_a_field_longer_than_a_bundle_carries_is_refused_where_it_is_typed(run_cli, tmp_path, args):
+    ws = tmp_path / "ws"
+    assert run_cli("init", workspace=ws).returncode == 0
+    assert run_cli("entities", "add", "brand", "Acme", workspace=ws).returncode == 0
+    r = run_cli(*args, workspace=ws)
+    assert "at most" in one_line_error(r, 2)
+    _round_trip(run_cli, tmp_path, ws)
+
+
+def test_fields_at_the_limit_survive_a_bundle_round_trip(run_cli, tmp_path):
+    ws = tmp_path / "ws"
+    assert run_cli("init", workspace=ws).returncode == 0
+    name = "N" * 200
+    assert run_cli("entities", "add", "executive", name, "--title", "T" * 200, "--alias", "A" * 200,
+                   workspace=ws).returncode == 0
+    assert run_cli("settings", "set", "brand_name", "B" * 200, workspace=ws).returncode == 0
+    _round_trip(run_cli, tmp_path, ws)
+    r = run_cli("entities", "list", "--format", "json", workspace=tmp_path / "copy")
+    assert any(e["name"] == name for e in json.loads(r.stdout))
