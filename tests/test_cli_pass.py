@@ -217,3 +217,14 @@ def test_fields_at_the_limit_survive_a_bundle_round_trip(run_cli, tmp_path):
     _round_trip(run_cli, tmp_path, ws)
     r = run_cli("entities", "list", "--format", "json", workspace=tmp_path / "copy")
     assert any(e["name"] == name for e in json.loads(r.stdout))
+
+
+@pytest.mark.parametrize("head", ["1:zz", "1:" + "g" * 64, "1:abc", "0:" + "0" * 64])
+def test_a_mistyped_head_is_a_usage_error_not_a_broken_log(run_cli, tmp_path, head):
+    """A hash that is not 64 hex digits, or an id below 1, cannot be what a report printed: a
+    typo, not evidence that the log was rewritten."""
+    ws = tmp_path / "ws"
+    assert run_cli("init", workspace=ws).returncode == 0
+    assert run_cli("entities", "add", "brand", "Acme", workspace=ws).returncode == 0  # an audit entry
+    r = run_cli("audit", "verify", "--head", head, workspace=ws)
+    assert "--head needs ID:HASH" in one_line_error(r, 2) and "BROKEN" not in r.stdout

@@ -47,13 +47,19 @@ def cmd_verify(args) -> int:
 
 
 def _head_problem(rep, head: str) -> str:
+    import re
+
     from orm_desktop.errors import UsageError
 
     try:
         entry, digest = head.split(":", 1)
         entry_id = int(entry)
+        digest = digest.strip().lower()
+        if entry_id < 1 or not re.fullmatch(r"[0-9a-f]{64}", digest):  # a typo, not a rewritten log
+            raise ValueError
     except ValueError:
-        raise UsageError(f"--head needs ID:HASH as printed in a report's footer, not {head!r}") from None
+        raise UsageError(f"--head needs ID:HASH as printed in a report's footer (an entry number and "
+                         f"64 hex digits), not {head!r}") from None
     if entry_id > rep.last_id:
         return f"the log was truncated: entry {entry_id} (printed as the head) is gone; the log ends at {rep.last_id}"
     if rep.hashes.get(entry_id) != digest.strip():
