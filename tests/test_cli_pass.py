@@ -228,3 +228,36 @@ def test_a_mistyped_head_is_a_usage_error_not_a_broken_log(run_cli, tmp_path, he
     assert run_cli("entities", "add", "brand", "Acme", workspace=ws).returncode == 0  # an audit entry
     r = run_cli("audit", "verify", "--head", head, workspace=ws)
     assert "--head needs ID:HASH" in one_line_error(r, 2) and "BROKEN" not in r.stdout
+
+
+@pytest.mark.parametrize("content", [b"caf\xe9\xff\n", None])
+def test_a_passphrase_file_that_is_binary_or_endless_is_one_line(run_cli, demo_root, tmp_path, content):
+    ws = copy_workspace(demo_root, tmp_path / "ws")
+    if content is None:
+        source = "/dev/zero"  # endless: read up to a limit, not into all memory
+    else:
+        source = tmp_path / "pass.bin"
+        source.write_bytes(content)
+    r = run_cli("--passphrase-file", str(source), "draft", "1", "--as", "alex", workspace=ws, timeout=60)
+    assert "passphrase" in one_line_error(r, 2)
+
+
+def test_a_passphrase_file_may_be_a_pipe(run_cli, demo_root, tmp_path):
+    """`--passphrase-file <(pass show orm)` names a pipe: it is read, not refused."""
+    ws = copy_workspace(demo_root, tmp_path / "ws")
+    r = run_cli("--passphrase-file", "/dev/stdin", "responses", "list", "--as", "alex", workspace=ws,
+                input="demo-alex\n")
+    assert r.returncode == 0, r.stderr
+
+
+@pytest.mark.parametrize("kind", ["directory", "fifo"])
+def test_restore_from_a_directory_or_a_fifo_is_refused_at_once(run_cli, tmp_path, kind):
+    import os
+
+    ws = tmp_path / "ws"
+    assert run_cli("init", workspace=ws).returncode == 0
+    source = tmp_path / "source"
+    source.mkdir() if kind == "directory" else os.mkfifo(source)
+    r = run_cli("restore", str(source), workspace=ws, timeout=20)
+    assert "not a regular file" in one_line_error(r, 2)
+    assert run_cli("info", workspace=ws).returncode == 0  # the workspace is as it was

@@ -82,7 +82,16 @@ def passphrase(args, prompt: str, *, confirm: bool = False) -> str:
 
     file = getattr(args, "passphrase_file", None)
     if file:
-        lines = read_path(file).read_text(encoding="utf-8").splitlines()
+        # the first line only, and at most 4 KiB of it: /dev/zero must not fill the memory (a pipe,
+        # `--passphrase-file <(pass show orm)`, is read as any file)
+        with read_path(file).open("rb") as fh:
+            first = fh.readline(4097)
+        if len(first) > 4096:
+            raise UsageError(f"{file}: the first line of a passphrase file is longer than 4096 bytes")
+        try:
+            lines = first.decode("utf-8").splitlines()
+        except UnicodeDecodeError:
+            raise UsageError(f"{file}: a passphrase file holds UTF-8 text; this one does not") from None
         return lines[0] if lines else ""
     if os.environ.get(PASSPHRASE_ENV):
         return os.environ[PASSPHRASE_ENV]
