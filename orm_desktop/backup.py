@@ -99,6 +99,8 @@ def restore(ws: Workspace, source: Path) -> Path:
     source = Path(source)
     if not source.exists():
         raise UsageError(f"no such backup: {source}")
+    if not source.is_file():  # a directory, or a FIFO that would block the check below
+        raise UsageError(f"{source} is not a regular file; not a backup")
     check(source)
     with ws.refresh_lock():
         stamp = time.strftime("%Y%m%d-%H%M%S")
