@@ -215,11 +215,21 @@ def cmd_transition(args) -> int:
 
 
 def cmd_edit(args) -> int:
-    from pathlib import Path
-
+    from orm_desktop.cli._common import read_path
+    from orm_desktop.errors import UsageError
+    from orm_desktop.userfiles import read_text_file
 
     svc = open_service(args)
-    text = sys.stdin.read() if args.file == "-" else Path(args.file).read_text(encoding="utf-8")
+    if args.file == "-":
+        data = sys.stdin.buffer.read(1024 * 1024 + 1)
+        if len(data) > 1024 * 1024:
+            raise UsageError("the response text on stdin is larger than 1 MiB")
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise UsageError(f"the response text on stdin is not UTF-8 ({exc.reason} at byte {exc.start})") from None
+    else:
+        text = read_text_file(read_path(args.file), "response text", max_bytes=1024 * 1024)
     r = svc.edit_response(args.id, text.rstrip("\n"), by=args.user, comment=args.comment)
     print(f"response {r.id} saved (version {r.version}, {r.state})")
     return 0
@@ -355,7 +365,9 @@ def _approver_key(args):
     from orm_desktop.service import Service, decrypt_key
 
     if args.key:
-        blob = read_path(args.key).read_text(encoding="utf-8")
+        from orm_desktop.userfiles import read_text_file
+
+        blob = read_text_file(read_path(args.key), "key", max_bytes=1024 * 1024)
     else:
         from orm_desktop import workspace as wsmod
 
