@@ -261,3 +261,34 @@ def test_restore_from_a_directory_or_a_fifo_is_refused_at_once(run_cli, tmp_path
     r = run_cli("restore", str(source), workspace=ws, timeout=20)
     assert "not a regular file" in one_line_error(r, 2)
     assert run_cli("info", workspace=ws).returncode == 0  # the workspace is as it was
+
+
+@pytest.mark.parametrize("source", ["missing", "directory", "binary", "/dev/zero", "stdin-binary"])
+def test_responses_edit_from_a_bad_file_or_stdin_is_one_line(run_cli, demo_root, tmp_path, source):
+    ws = copy_workspace(demo_root, tmp_path / "ws")
+    (tmp_path / "binary").write_bytes(b"caf\xe9\xff\n")
+    (tmp_path / "directory").mkdir()
+    args = ["responses", "edit", "1", "--as", "alex"]
+    if source == "stdin-binary":
+        r = run_cli(*args, workspace=ws, input=b"caf\xe9\xff\n", env={"ORM_DESKTOP_PASSPHRASE": "demo-alex"})
+    else:
+        r = run_cli(*args, "--file", str(tmp_path / source) if not source.startswith("/") else source,
+                    workspace=ws, env={"ORM_DESKTOP_PASSPHRASE": "demo-alex"}, timeout=60)
+    one_line_error(r, 2)
+
+
+def test_a_binary_key_file_is_one_line(run_cli, tmp_path):
+    binary = tmp_path / "binary"
+    binary.write_bytes(b"caf\xe9\xff\n")
+    (tmp_path / "approval.json").write_text("{}")
+    r = run_cli("approval", "decide", str(tmp_path / "approval.json"), "--as", "alex", "--approve", "--key",
+                str(binary), env={"ORM_DESKTOP_PASSPHRASE": "x"})
+    assert "not UTF-8" in one_line_error(r, 2)
+
+
+def test_a_binary_password_file_for_a_new_login_is_one_line(run_cli, pg_server, tmp_path):
+    binary = tmp_path / "binary"
+    binary.write_bytes(b"caf\xe9\xff\n")
+    r = run_cli("team", "add-user", "bob", "--role", "author", "--password-file", str(binary),
+                workspace=pg_server)  # read before anything is asked of the server
+    assert "UTF-8" in one_line_error(r, 2)

@@ -82,17 +82,7 @@ def passphrase(args, prompt: str, *, confirm: bool = False) -> str:
 
     file = getattr(args, "passphrase_file", None)
     if file:
-        # the first line only, and at most 4 KiB of it: /dev/zero must not fill the memory (a pipe,
-        # `--passphrase-file <(pass show orm)`, is read as any file)
-        with read_path(file).open("rb") as fh:
-            first = fh.readline(4097)
-        if len(first) > 4096:
-            raise UsageError(f"{file}: the first line of a passphrase file is longer than 4096 bytes")
-        try:
-            lines = first.decode("utf-8").splitlines()
-        except UnicodeDecodeError:
-            raise UsageError(f"{file}: a passphrase file holds UTF-8 text; this one does not") from None
-        return lines[0] if lines else ""
+        return first_line(file, "passphrase")
     if os.environ.get(PASSPHRASE_ENV):
         return os.environ[PASSPHRASE_ENV]
     if sys.stdin.isatty():
@@ -194,6 +184,20 @@ def _cell(v, width: int) -> str:
     else:
         s = display_text(str(v))
     return s if len(s) <= width else s[: width - 1] + "…"
+
+
+def first_line(file: str, what: str) -> str:
+    """The first line of a secret's file (--passphrase-file, --password-file), at most 4 KiB of it:
+    /dev/zero must not fill the memory; a pipe (`<(pass show orm)`) is read as any file."""
+    with read_path(file).open("rb") as fh:
+        first = fh.readline(4097)
+    if len(first) > 4096:
+        raise UsageError(f"{file}: the first line of a {what} file is longer than 4096 bytes")
+    try:
+        lines = first.decode("utf-8").splitlines()
+    except UnicodeDecodeError:
+        raise UsageError(f"{file}: a {what} file holds UTF-8 text; this one does not") from None
+    return lines[0] if lines else ""
 
 
 def read_path(path: str) -> Path:

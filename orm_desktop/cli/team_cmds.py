@@ -7,7 +7,7 @@ import os
 import sys
 from contextlib import closing
 
-from orm_desktop.cli._common import emit, passphrase, read_path, team_actions
+from orm_desktop.cli._common import emit, first_line, passphrase, team_actions
 from orm_desktop.errors import UsageError
 
 NEW_PASSWORD_ENV = "ORM_DESKTOP_NEW_PASSWORD"
@@ -79,8 +79,7 @@ def cmd_init(args) -> int:
 
 def _new_password(args, name: str) -> str:
     if args.password_file:
-        lines = read_path(args.password_file).read_text(encoding="utf-8").splitlines()
-        return lines[0] if lines else ""
+        return first_line(args.password_file, "password")
     if os.environ.get(NEW_PASSWORD_ENV):
         return os.environ[NEW_PASSWORD_ENV]
     if sys.stdin.isatty():
