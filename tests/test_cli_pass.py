@@ -292,3 +292,11 @@ def test_a_binary_password_file_for_a_new_login_is_one_line(run_cli, pg_server, 
     r = run_cli("team", "add-user", "bob", "--role", "author", "--password-file", str(binary),
                 workspace=pg_server)  # read before anything is asked of the server
     assert "UTF-8" in one_line_error(r, 2)
+
+
+def test_an_empty_workspace_option_is_refused_not_the_default_workspace(run_cli, tmp_path):
+    """`-w "$WS"` with WS unset must not act on the user's own workspace."""
+    data = tmp_path / "data"
+    r = run_cli("--workspace", "", "init", env={"XDG_DATA_HOME": str(data)})
+    assert "--workspace" in one_line_error(r, 2)
+    assert not data.exists() or not any(data.rglob("orm.db"))

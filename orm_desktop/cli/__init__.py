@@ -58,6 +58,8 @@ def main(argv: list[str] | None = None) -> int:
     _common.TEAM = _common.team_target(argv)  # on a team workspace the login is the user: no --as
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.workspace is not None and not args.workspace.strip():  # -w "$WS" with WS unset
+        parser.error("--workspace is empty (leave it out for the default workspace)")
     try:
         if args.command is None:
             from orm_desktop.cli.gui import run_gui
