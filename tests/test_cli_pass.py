@@ -300,3 +300,23 @@ def test_an_empty_workspace_option_is_refused_not_the_default_workspace(run_cli,
     r = run_cli("--workspace", "", "init", env={"XDG_DATA_HOME": str(data)})
     assert "--workspace" in one_line_error(r, 2)
     assert not data.exists() or not any(data.rglob("orm.db"))
+
+
+def test_a_feed_url_that_cannot_be_parsed_fails_alone_and_never_hangs_the_refresh(run_cli, tmp_path):
+    """An unclosed [ of an IPv6 address (a typo, or planted in an OPML file) made the download
+    thread die with ValueError: its feed never got a result and every refresh waited forever."""
+    from tests.feedserver import FeedServer
+
+    ws = tmp_path / "ws"
+    assert run_cli("init", workspace=ws).returncode == 0
+    with FeedServer(Path(__file__).parent / "data" / "feeds") as server:
+        opml = tmp_path / "feeds.opml"
+        opml.write_text('<opml version="2.0"><body>'
+                        '<outline type="rss" text="typo" xmlUrl="http://[::1/feed"/>'
+                        f'<outline type="rss" text="good" xmlUrl="{server.url("/static/rss20.xml")}"/>'
+                        '</body></opml>')
+        assert run_cli("feeds", "import", str(opml), workspace=ws).returncode == 0
+        r = run_cli("fetch", workspace=ws, timeout=60)
+    assert "Traceback" not in r.stderr, r.stderr
+    assert r.returncode == 1  # some feeds failed, the others were stored
+    assert "1 ok" in r.stdout and "failed: http://[::1/feed: invalid_url" in r.stdout

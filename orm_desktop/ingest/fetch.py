@@ -349,7 +349,11 @@ def fetch_one(req: FetchRequest, limits: FetchLimits = FetchLimits(),
         return FetchResult(req.feed_id, req.url, status, message=message,
                            elapsed=time.monotonic() - started, **kw)
 
-    parts = urlsplit(req.url)
+    try:
+        parts = urlsplit(req.url)
+        parts.port  # noqa: B018 - raises ValueError for a port out of range
+    except ValueError as exc:  # an unclosed [ of an IPv6 address, a port out of range...
+        return result("invalid_url", f"invalid URL ({exc}): {req.url[:200]}")
     if parts.scheme == "file":
         return _read_file(req, limits, started)
     if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -529,7 +533,10 @@ class Fetcher:
                     req = todo.get_nowait()
                 except queue.Empty:
                     return
-                host = (urlsplit(req.url).hostname or "").lower()
+                try:
+                    host = (urlsplit(req.url).hostname or "").lower()
+                except ValueError:  # fetch_one answers invalid_url for it
+                    host = ""
                 wait = gate.try_acquire(host)
                 if wait > 0:
                     todo.put(req)  # another host may be ready; come back to this one
