@@ -281,6 +281,10 @@ def open_workspace(root: Path | str, *, migrate: bool = True) -> Workspace:
         raise NoWorkspace(
             f"no workspace at {root}; create one with `orm-desktop init` (or `init --demo`)"
         )
+    if root.is_file():  # often the database itself: its folder is the workspace
+        hint = (f"; the workspace is its folder: --workspace {root.parent}" if root.name == DB_NAME
+                else "; --workspace names a workspace folder")
+        raise NoWorkspace(f"{root} is a file, not an ORM Desktop workspace{hint}")
     if not ws.exists():
         raise NoWorkspace(f"{root} is not an ORM Desktop workspace (no {DB_NAME}); "
                           "create one with `orm-desktop init`")

@@ -320,3 +320,16 @@ def test_a_feed_url_that_cannot_be_parsed_fails_alone_and_never_hangs_the_refres
     assert "Traceback" not in r.stderr, r.stderr
     assert r.returncode == 1  # some feeds failed, the others were stored
     assert "1 ok" in r.stdout and "failed: http://[::1/feed: invalid_url" in r.stdout
+
+
+def test_a_workspace_option_naming_a_file_says_so(run_cli, tmp_path):
+    """The database file itself is the usual slip: the message names its folder instead of
+    sending the user to `init` (which then fails on the existing file)."""
+    ws = tmp_path / "ws"
+    assert run_cli("init", workspace=ws).returncode == 0
+    line = one_line_error(run_cli("info", workspace=ws / "orm.db"), 2)
+    assert "is a file" in line and f"--workspace {ws}" in line and "init" not in line
+    notes = tmp_path / "notes.txt"
+    notes.write_text("hello")
+    line = one_line_error(run_cli("mentions", workspace=notes), 2)
+    assert "is a file" in line and "init" not in line
