@@ -64,12 +64,24 @@ class Service:
 
     @classmethod
     def create(cls, root: Path, *, demo: bool = False, fetch_demo: bool = True) -> Service:
-        """Create a workspace; with ``demo`` populate it with the bundled offline demo."""
-        svc = cls(wsmod.create(root))
-        if demo:
-            from orm_desktop.demo_setup import populate_demo
+        """Create a workspace; with ``demo`` populate it with the bundled offline demo. Interrupted
+        or failed (Ctrl+C, a full disk), a new workspace folder is removed again: a half-built demo
+        would be refused by the next `init` as existing."""
+        new = None if wsmod.is_url(root) or (Path(root) / wsmod.DB_NAME).exists() else Path(root)
+        before = set(new.iterdir()) if new is not None and new.is_dir() else None
+        svc = None
+        try:
+            svc = cls(wsmod.create(root))
+            if demo:
+                from orm_desktop.demo_setup import populate_demo
 
-            populate_demo(svc, fetch=fetch_demo)
+                populate_demo(svc, fetch=fetch_demo)
+        except BaseException:
+            if svc is not None:
+                svc.close()
+            if new is not None:
+                _remove_new(new, before)
+            raise
         return svc
 
     @property
@@ -1425,6 +1437,19 @@ EDITABLE_SETTINGS: dict[str, tuple[str, str]] = {
     "refresh_minutes": ("minutes", "refresh due feeds every N minutes while the app runs (0: never)"),
     "allow_self_approval": ("bool", "an approver may approve their own drafts (true/false)"),
 }
+
+
+def _remove_new(root: Path, before: set[Path] | None) -> None:
+    """Remove what a failed create made: the whole folder if it did not exist before, else the
+    entries that are new in it."""
+    import shutil
+
+    gone = [root] if before is None else [p for p in (set(root.iterdir()) if root.is_dir() else ()) if p not in before]
+    for p in gone:
+        if p.is_dir() and not p.is_symlink():
+            shutil.rmtree(p, ignore_errors=True)
+        else:
+            p.unlink(missing_ok=True)
 
 
 def check_entity_lengths(*, name: str = "", query: str = "", aliases: Sequence[str] = (), title: str = "") -> None:
