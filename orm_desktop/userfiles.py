@@ -15,7 +15,7 @@ from orm_desktop.errors import UsageError
 
 
 def _a(what: str) -> str:
-    return f"{'an' if what[0] in 'aeiou' else 'a'} {what}"
+    return f"{'an' if what[:1].lower() in ('a', 'e', 'i', 'o', 'u') else 'a'} {what}"
 
 
 def open_regular_file(path: Path | str, not_regular: UsageError) -> BinaryIO:

@@ -361,3 +361,12 @@ def test_ctrl_c_during_init_demo_leaves_nothing_a_retry_refuses(run_cli, tmp_pat
     assert not (ws / "orm.db").exists()
     r = run_cli("init", "--demo", workspace=ws)
     assert r.returncode == 0, r.stderr
+
+
+def test_a_fifo_named_as_opml_reads_as_english(run_cli, tmp_path):
+    import os
+
+    assert run_cli("init", workspace=tmp_path / "ws").returncode == 0
+    os.mkfifo(tmp_path / "feeds.opml")
+    r = run_cli("feeds", "import", str(tmp_path / "feeds.opml"), workspace=tmp_path / "ws", timeout=20)
+    assert "not an OPML file" in one_line_error(r, 2)
