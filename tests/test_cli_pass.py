@@ -370,3 +370,67 @@ def test_a_fifo_named_as_opml_reads_as_english(run_cli, tmp_path):
     os.mkfifo(tmp_path / "feeds.opml")
     r = run_cli("feeds", "import", str(tmp_path / "feeds.opml"), workspace=tmp_path / "ws", timeout=20)
     assert "not an OPML file" in one_line_error(r, 2)
+
+
+class PanicException(BaseException):
+    """What a panic in a Rust extension raises (pyo3_runtime.PanicException): not an Exception."""
+
+
+@pytest.mark.parametrize("stage, error", [("download", ValueError), ("download", PanicException),
+                                          ("parse", ValueError), ("parse", PanicException)])
+def test_an_unexpected_error_in_one_feed_fails_that_feed_alone(tmp_path, monkeypatch, stage, error):
+    """Any exception a library raises while one feed downloads or parses fails that feed with a
+    one-line message; the other feeds are stored and the refresh ends (a download thread that died
+    left its feed without a result: the refresh waited forever)."""
+    import threading
+
+    import feedparser
+    import requests
+
+    from orm_desktop.service import Service
+    from tests.feedserver import FeedServer
+
+    bad_path = "/static/rss091.xml"  # parsed by feedparser (RSS 0.91 is not feedparser-rs's)
+    if stage == "download":
+        real_get = requests.Session.get
+
+        def get(self, url, *args, **kwargs):
+            if url.endswith(bad_path):
+                raise error("boom\nsecond line")
+            return real_get(self, url, *args, **kwargs)
+
+        monkeypatch.setattr(requests.Session, "get", get)
+    else:
+        real_parse = feedparser.parse
+
+        def parse(body, *args, **kwargs):
+            if b"Old School Acme" in body:
+                raise error("boom\nsecond line")
+            return real_parse(body, *args, **kwargs)
+
+        monkeypatch.setattr(feedparser, "parse", parse)
+    svc = Service.create(tmp_path / "ws")
+    outcome: dict = {}
+    with FeedServer(Path(__file__).parent / "data" / "feeds") as server:
+        bad = svc.add_feed(server.url(bad_path))[0]
+        good = svc.add_feed(server.url("/static/rss20.xml"))[0]
+
+        def run() -> None:
+            try:
+                outcome["summary"] = svc.fetch(jobs=2)
+            except BaseException as exc:  # noqa: BLE001 - reported below
+                outcome["error"] = exc
+
+        t = threading.Thread(target=run, daemon=True)
+        t.start()
+        t.join(60)
+    assert not t.is_alive(), "the refresh hung"
+    assert "error" not in outcome, repr(outcome.get("error"))
+    s = outcome["summary"]
+    assert (s.ok, s.failed, s.skipped) == (1, 1, 0)
+    feeds = {f.id: f for f in svc.feeds()}
+    assert feeds[good.id].last_status == "ok" and feeds[good.id].items_total > 0
+    b = feeds[bad.id]
+    assert b.last_status not in ("ok", "not_modified") and b.error_count == 1
+    assert "boom" in b.last_error and "\n" not in b.last_error, b.last_error
+    svc.close()

@@ -71,7 +71,7 @@ class FetchRequest:
 class FetchResult:
     feed_id: int
     url: str
-    status: str  # ok | not_modified | http_error | timeout | dns | tls | connection | too_large | too_many_redirects | invalid_url | file_error | refused
+    status: str  # ok | not_modified | http_error | timeout | dns | tls | connection | too_large | too_many_redirects | invalid_url | file_error | refused | error (unexpected)
     http_status: int | None = None
     body: bytes | None = None
     headers: dict[str, str] = field(default_factory=dict)
@@ -467,6 +467,11 @@ def _is_dns_error(exc: BaseException) -> bool:
     return False
 
 
+def one_line(exc: BaseException, limit: int = 200) -> str:
+    """``Type: message`` on one line (a feed's health note), at most ``limit`` characters."""
+    return " ".join(f"{type(exc).__name__}: {exc}".split())[:limit]
+
+
 def _short(exc: BaseException) -> str:
     text = str(exc)
     if "(Caused by " in text:
@@ -537,17 +542,21 @@ class Fetcher:
                     host = (urlsplit(req.url).hostname or "").lower()
                 except ValueError:  # fetch_one answers invalid_url for it
                     host = ""
-                wait = gate.try_acquire(host)
-                if wait > 0:
-                    todo.put(req)  # another host may be ready; come back to this one
-                    stop.wait(min(wait, 0.25))
-                    continue
                 try:
-                    res = fetch_one(req, self.limits, self._session())
-                except Exception as exc:  # noqa: BLE001 - a bug must not hang the run
-                    res = FetchResult(req.feed_id, req.url, "connection", message=f"internal error: {exc!r}"[:200])
-                finally:
-                    gate.release(host)
+                    wait = gate.try_acquire(host)
+                    if wait > 0:
+                        todo.put(req)  # another host may be ready; come back to this one
+                        stop.wait(min(wait, 0.25))
+                        continue
+                    try:
+                        res = fetch_one(req, self.limits, self._session())
+                    finally:
+                        gate.release(host)
+                except BaseException as exc:  # noqa: BLE001 - a feed without a result hangs the run:
+                    # whatever a library raises (a ValueError on an odd response, a Rust panic, which
+                    # is not an Exception) fails this feed alone; the thread goes on with the next
+                    res = FetchResult(req.feed_id, req.url, "error",
+                                      message=f"unexpected error while downloading: {one_line(exc)}")
                 results.put(res)
 
         received = 0

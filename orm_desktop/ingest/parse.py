@@ -65,7 +65,7 @@ def parse_feed(body: bytes, url: str = "", headers: Mapping[str, str] | None = N
             d = feedparser.parse(fp_body, sanitize_html=False, resolve_relative_uris=False,
                                  response_headers=fp_hdrs or None)
         except Exception as exc:  # noqa: BLE001 - feedparser on hostile bytes: report, never crash
-            return ParseResult("malformed", message=f"unreadable feed: {type(exc).__name__}: {exc}"[:300])
+            return ParseResult("malformed", message=" ".join(f"unreadable feed: {type(exc).__name__}: {exc}".split())[:300])
     entries = d.get("entries", [])
     version = d.get("version", "")
     exc = d.get("bozo_exception") if d.get("bozo") else None

@@ -240,6 +240,19 @@ def prepare_items(conn, feed: Feed, items: Sequence[ParsedItem], enricher: Enric
 
 
 def prepare_feed(conn, feed: Feed, body: bytes, url: str, headers: dict, enricher: Enricher) -> PreparedFeed:
+    """The feed's entries parsed, matched and scored; whatever a library raises on this feed's
+    bytes (not Ctrl+C) is the feed's failure (status ``error``, one line), never the refresh's."""
+    try:
+        return _prepare_feed(conn, feed, body, url, headers, enricher)
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:  # noqa: BLE001 - also a Rust panic, which is not an Exception
+        from orm_desktop.ingest.fetch import one_line
+
+        return PreparedFeed("error", f"unexpected error while reading the feed: {one_line(exc)}")
+
+
+def _prepare_feed(conn, feed: Feed, body: bytes, url: str, headers: dict, enricher: Enricher) -> PreparedFeed:
     parsed: ParseResult = parse_feed(body, url=url, headers=headers, now=enricher.now, kind=feed.kind)
     if parsed.status not in ("ok", "empty"):
         return PreparedFeed(parsed.status, parsed.message)
