@@ -434,3 +434,30 @@ def test_an_unexpected_error_in_one_feed_fails_that_feed_alone(tmp_path, monkeyp
     assert b.last_status not in ("ok", "not_modified") and b.error_count == 1
     assert "boom" in b.last_error and "\n" not in b.last_error, b.last_error
     svc.close()
+
+
+def test_score_answers_every_input_line_even_blank_ones(run_cli):
+    """One JSON object per input line: a blank line got none, so the output no longer paired
+    with the input (line 3's score was printed as line 2's)."""
+    data = "Support was superb\n\n   \nAwful, never again\n\r\n"
+    r = run_cli("score", input=data)
+    assert r.returncode == 0 and "Traceback" not in r.stderr, r.stderr
+    out = [json.loads(x) for x in r.stdout.splitlines()]
+    assert len(out) == 5
+    assert out[0]["label"] == "positive" and out[3]["label"] == "negative"
+    assert [o.get("line") for o in (out[1], out[2], out[4])] == [2, 3, 5]
+    assert all("empty" in o["error"] for o in (out[1], out[2], out[4]))
+
+
+def test_score_answers_an_overlong_line_with_an_error_object_without_reading_it_whole(run_cli):
+    """A 54 MB line used 1.8 GB: a line over 1 MiB is an error object (read in pieces), the
+    lines around it are scored."""
+    big = b"a" * (8 * 1024 * 1024)
+    data = b"Support was superb\n" + big + b"\n" + b"x" * (1024 * 1024) + b"\nAwful, never again"
+    r = run_cli("score", "--engine", "vader", input=data)
+    assert r.returncode == 0 and "Traceback" not in r.stderr, r.stderr
+    out = [json.loads(x) for x in r.stdout.splitlines()]
+    assert len(out) == 4
+    assert out[0]["label"] == "positive" and out[3]["label"] == "negative"
+    assert out[1]["line"] == 2 and "longer than 1 MiB" in out[1]["error"]
+    assert "error" not in out[2]  # exactly 1 MiB of text is still scored

@@ -1,6 +1,7 @@
 """`orm-desktop score`: one text per stdin line (or JSON lines with "text" and optional "entity")
--> one JSON object per line with "score" in [-1, 1], "label" and "confidence" (0..1). A bad line gets an error object
-in its place; the run never aborts."""
+-> one JSON object per line with "score" in [-1, 1], "label" and "confidence" (0..1). A bad line (not UTF-8, not the
+JSON expected, blank, longer than 1 MiB) gets an error object {"error", "line"} in its place: output
+line n always answers input line n; the run never aborts."""
 
 from __future__ import annotations
 
@@ -26,7 +27,12 @@ def cmd_score(args) -> int:
     default_entity = args.entity
     errors = 0
     stdin = getattr(sys.stdin, "buffer", sys.stdin)  # bytes: a line that is not UTF-8 is one bad line
-    for n, raw in enumerate(stdin, start=1):
+    for n, raw in enumerate(_lines(stdin), start=1):
+        if raw is None:
+            errors += 1
+            sys.stdout.write(json.dumps({"error": f"line longer than {MAX_LINE // (1024 * 1024)} MiB; not scored",
+                                         "line": n}) + "\n")
+            continue
         try:
             line = (raw.decode("utf-8") if isinstance(raw, bytes) else raw).rstrip("\r\n")
         except UnicodeDecodeError as exc:
@@ -34,7 +40,9 @@ def cmd_score(args) -> int:
             sys.stdout.write(json.dumps({"error": f"not UTF-8 text ({exc.reason} at byte {exc.start})",
                                          "line": n}) + "\n")
             continue
-        if not line.strip():
+        if not line.strip():  # still answered: output line n is input line n's
+            errors += 1
+            sys.stdout.write(json.dumps({"error": "empty line", "line": n}) + "\n")
             continue
         try:
             text, entity = line, default_entity
@@ -50,3 +58,22 @@ def cmd_score(args) -> int:
         sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
     sys.stdout.flush()
     return 0
+
+
+MAX_LINE = 1024 * 1024  # bytes of one input line, its line break not counted
+
+
+def _lines(stdin):
+    """Each input line (with its line break), or None for a line longer than MAX_LINE: that one
+    is read on in pieces and dropped, never held whole."""
+    while True:
+        raw = stdin.readline(MAX_LINE + 1)
+        if not raw:
+            return
+        nl = b"\n" if isinstance(raw, bytes) else "\n"
+        if len(raw) <= MAX_LINE or raw.endswith(nl):
+            yield raw
+            continue
+        while raw and not raw.endswith(nl):  # the rest of the long line
+            raw = stdin.readline(64 * 1024)
+        yield None
