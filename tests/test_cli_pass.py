@@ -461,3 +461,21 @@ def test_score_answers_an_overlong_line_with_an_error_object_without_reading_it_
     assert out[0]["label"] == "positive" and out[3]["label"] == "negative"
     assert out[1]["line"] == 2 and "longer than 1 MiB" in out[1]["error"]
     assert "error" not in out[2]  # exactly 1 MiB of text is still scored
+
+
+@pytest.mark.parametrize("args", [["--json"], ["--json", "--due"]])
+def test_fetch_json_while_another_refresh_runs_still_prints_its_json(run_cli, tmp_path, args):
+    """A script reading `fetch --json` got empty output (exit 0) when another refresh held the
+    lock: it gets the summary, zero counts, saying it skipped and why; the exit stays 0."""
+    from orm_desktop.workspace import open_workspace
+
+    ws = tmp_path / "ws"
+    assert run_cli("init", workspace=ws).returncode == 0
+    with open_workspace(ws).refresh_lock():  # as another process's refresh does
+        r = run_cli("fetch", *args, workspace=ws)
+    assert r.returncode == 0 and "Traceback" not in r.stderr, r.stderr
+    s = json.loads(r.stdout)
+    assert s["skipped"] is True and "a refresh is already running" in s["reason"]
+    assert (s["feeds"], s["ok"], s["failed"], s["failures"]) == (0, 0, 0, [])
+    assert s["scope"] == ("due" if "--due" in args else "all")
+    assert "a refresh is already running" in r.stderr  # the person at a terminal still reads it

@@ -2,7 +2,9 @@
 
 Plain `fetch` asks every enabled feed (conditional GET keeps unchanged ones cheap); `--due`
 (for cron) only the feeds whose time has come. Exit code 0 when every feed was fetched, 1 when
-some failed (all others stored)."""
+some failed (all others stored). Another refresh running (the workspace's lock) is not a failure:
+a line on stderr, exit 0, and with --json the summary on stdout with "skipped": true and the
+"reason" (counts 0)."""
 
 from __future__ import annotations
 
@@ -88,9 +90,14 @@ def _fetch_once(args, svc) -> int:
         s = svc.fetch(jobs=args.jobs, due_only=args.due, feed_ids=args.feed, progress=progress)
     except LockBusy as exc:  # not a failure: the running refresh brings the feeds in
         print(f"orm-desktop: {exc}", file=sys.stderr)
+        if args.json:  # a script reading stdout still gets its summary: nothing fetched, and why
+            scope = "selected" if args.feed else ("due" if args.due else "all")
+            print(json.dumps({"skipped": True, "reason": str(exc), "scope": scope, "not_due": 0, "feeds": 0,
+                              "ok": 0, "not_modified": 0, "failed": 0, "entries": 0, "new_items": 0,
+                              "new_mentions": 0, "seconds": 0.0, "failures": []}))
         return 0
     if args.json:
-        print(json.dumps({"scope": s.scope, "not_due": s.not_due, "feeds": s.feeds, "ok": s.ok, "not_modified": s.not_modified,
+        print(json.dumps({"skipped": False, "scope": s.scope, "not_due": s.not_due, "feeds": s.feeds, "ok": s.ok, "not_modified": s.not_modified,
                           "failed": s.failed, "entries": s.entries, "new_items": s.new_items,
                           "new_mentions": s.new_mentions, "seconds": s.seconds,
                           "failures": [dict(zip(("url", "status", "message"), f, strict=True))
