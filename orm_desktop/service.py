@@ -6,13 +6,14 @@ shared across threads), so a GUI worker thread calling a method gets its own con
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
 from orm_desktop import workspace as wsmod
-from orm_desktop.errors import ReadOnlyWorkspace, UsageError
+from orm_desktop.errors import KnownError, ReadOnlyWorkspace, UsageError
 from orm_desktop.store import db
 from orm_desktop.store import entities as entities_store
 from orm_desktop.store import feeds as feeds_store
@@ -1493,6 +1494,12 @@ def _setting_value(key: str, kind: str, text: str):
     if len(text) > TEXT_SETTING_MAX:  # what a bundle carries (bundle.SETTINGS_SCHEMA)
         raise UsageError(f"{key} must be at most {TEXT_SETTING_MAX} characters")
     return text
+
+
+def known_database_error(exc: BaseException) -> KnownError | None:
+    """The user's one-line reading of a database error raised outside the service's own
+    transactions (a damaged file or a failing disk met by a read), or None for a bug."""
+    return db.translate(exc) if isinstance(exc, sqlite3.Error) else None
 
 
 def start_refresh_workers(feeds: int | None = None) -> bool:

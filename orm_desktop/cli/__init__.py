@@ -70,9 +70,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"orm-desktop: error: {exc}", file=sys.stderr)
         return exc.exit_code
     except sqlite3.Error as exc:  # a read outside a transaction: a damaged file, a failing disk...
-        from orm_desktop.store.db import translate
+        from orm_desktop.service import known_database_error
 
-        known = translate(exc)
+        known = known_database_error(exc)
         if known is None:
             raise
         print(f"orm-desktop: error: {known}", file=sys.stderr)
