@@ -21,6 +21,7 @@ URL without its password: ``user_data_dir("orm-desktop")/teams/<host>-<port>-<db
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import json
 import os
@@ -201,7 +202,12 @@ class Workspace:
         file, so a refused second run can say "already running on <host/user> since <time>"."""
         path = self.root / name
         self.root.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+                raise WorkspaceError(f"the workspace is read-only ({self.root}): check its permissions") from exc
+            raise
         try:
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))

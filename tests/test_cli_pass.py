@@ -483,3 +483,45 @@ def test_fetch_json_while_another_refresh_runs_still_prints_its_json(run_cli, tm
     assert (s["feeds"], s["ok"], s["failed"], s["failures"]) == (0, 0, 0, [])
     assert s["scope"] == ("due" if "--due" in args else "all")
     assert "a refresh is already running" in r.stderr  # the person at a terminal still reads it
+
+
+@pytest.fixture
+def read_only_workspace(demo_root, tmp_path):
+    """A copy of the demo workspace on a read-only filesystem: a read-only bind mount as root
+    (chmod does not stop root), unmounted afterwards; without root, chmod a-w."""
+    import os
+    import subprocess
+
+    src = copy_workspace(demo_root, tmp_path / "src")
+    if os.geteuid() != 0:
+        for p in (src / "orm.db", src):
+            p.chmod(p.stat().st_mode & ~0o222)
+        yield src
+        for p in (src, src / "orm.db"):
+            p.chmod(p.stat().st_mode | 0o200)
+        return
+    mnt = tmp_path / "ro"
+    mnt.mkdir()
+    if subprocess.run(["mount", "--bind", str(src), str(mnt)], capture_output=True).returncode != 0:
+        pytest.skip("cannot bind-mount here")
+    try:
+        if subprocess.run(["mount", "-o", "remount,bind,ro", str(mnt)], capture_output=True).returncode != 0:
+            pytest.skip("cannot remount read-only here")
+        yield mnt
+    finally:
+        subprocess.run(["umount", str(mnt)], check=True)
+
+
+def test_a_read_only_workspace_is_read_and_says_read_only_on_a_write(run_cli, read_only_workspace):
+    """Every command, reads too, said "cannot open the workspace database": reads work, a write
+    says the workspace is read-only."""
+    for args in (["info"], ["mentions"]):
+        r = run_cli(*args, workspace=read_only_workspace)
+        assert r.returncode == 0 and "Traceback" not in r.stderr, (args, r.stderr)
+        assert r.stdout.strip()
+    r = run_cli("mentions", "--format", "json", workspace=read_only_workspace)
+    assert r.returncode == 0 and json.loads(r.stdout), r.stderr
+    mid = json.loads(r.stdout)[0]["id"]
+    for args in (["mark", str(mid), "read"], ["fetch"]):
+        line = one_line_error(run_cli(*args, workspace=read_only_workspace))
+        assert "read-only" in line, (args, line)

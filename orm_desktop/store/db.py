@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+import os
 import pkgutil
 import sqlite3
 import time
@@ -104,6 +105,8 @@ def translate(exc: sqlite3.Error, path: Path | str = "") -> KnownError | None:
             "restore a backup with `orm-desktop restore`"
         )
     if "unable to open" in msg:
+        if path and not is_url(path) and read_only_here(Path(path)):
+            return WorkspaceError(f"the workspace is read-only{where}: check its permissions")
         return WorkspaceError(f"cannot open the workspace database{where}")
     if "disk i/o error" in msg:
         return WorkspaceError(f"disk I/O error on the workspace database{where}")
@@ -173,6 +176,25 @@ def _connect_pg(url: str, *, readonly: bool, check: bool):
     return conn
 
 
+def read_only_here(path: Path) -> bool:
+    """Whether a SQLite workspace file cannot be written here: the file, or its folder (where
+    SQLite puts its -wal and -shm files), is read-only (permissions, or a read-only mount)."""
+    return path.exists() and not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK))
+
+
+def _sqlite_uri(path: Path, readonly: bool) -> tuple[str, bool]:
+    """The URI to open ``path`` with, and whether it is read-only. A read-only workspace is opened
+    read-only even for a writer (reads work; a write fails as "the workspace is read-only"); when
+    its folder holds no -wal/-shm files and none can be made there, SQLite cannot open a WAL file
+    at all unless told it is immutable (nothing can change it through this read-only path)."""
+    if not read_only_here(path):
+        return (f"file:{path}?mode=ro", True) if readonly else (f"file:{path}", False)
+    leftovers = [Path(f"{path}{s}") for s in ("-wal", "-shm")]
+    if any(p.exists() for p in leftovers):
+        return f"file:{path}?mode=ro", True
+    return f"file:{path}?mode=ro&immutable=1", True
+
+
 def connect(path: Target, *, readonly: bool = False, check: bool = True) -> sqlite3.Connection:
     """Open an existing workspace database (autocommit mode; use ``transaction``): a SQLite file,
     or a PostgreSQL database for a ``postgresql://`` URL (a ``store.pg.PgConnection``).
@@ -185,7 +207,7 @@ def connect(path: Target, *, readonly: bool = False, check: bool = True) -> sqli
     path = Path(path)
     if not path.exists():
         raise WorkspaceError(f"no workspace database at {path}")
-    uri = f"file:{path}?mode=ro" if readonly else f"file:{path}"
+    uri, readonly = _sqlite_uri(path, readonly)
     with known_errors(path):
         conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False,
                                timeout=BUSY_TIMEOUT_MS / 1000, factory=Connection)
@@ -273,6 +295,9 @@ def migrate(path: Target, backup_dir: Path | None = None) -> int:
         target = schema_version()
         if version >= target:
             return 0
+        if read_only_here(path):
+            raise WorkspaceError(f"the workspace is read-only ({path}) and needs upgrading to schema "
+                                 f"{target}, which writes to it: open it once where it is writable")
         if backup_dir is not None:
             backup_dir.mkdir(parents=True, exist_ok=True)
             stamp = time.strftime("%Y%m%d-%H%M%S")
