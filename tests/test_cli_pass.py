@@ -102,6 +102,15 @@ def test_a_bad_team_workspace_url_is_one_line(run_cli, url, needle, command):
     assert needle in one_line_error(r)
 
 
+@pytest.mark.parametrize("option", ["sslmode=bogus", "target_session_attrs=zz"])
+def test_a_team_url_with_an_invalid_option_says_so_not_unreachable(run_cli, option):
+    """libpq refuses the option before connecting: it said "cannot reach the PostgreSQL server"."""
+    line = one_line_error(run_cli("info", workspace=f"postgresql://postgres@127.0.0.1:5432/test?{option}",
+                                  timeout=60))
+    assert "the workspace URL has an invalid option" in line and option.split("=")[0] in line, line
+    assert "cannot reach" not in line
+
+
 def test_team_push_to_a_port_out_of_range_is_one_line(run_cli, tmp_path):
     assert run_cli("init", workspace=tmp_path / "ws").returncode == 0
     r = run_cli("team", "push", "postgresql://postgres:s3cret@127.0.0.1:99999/test", workspace=tmp_path / "ws")

@@ -327,6 +327,11 @@ def describe_error(exc: BaseException, where: str = "") -> str | None:
         return f"another user changed the same rows at the same moment{at}; try again"
     if state == "53100":
         return f"the PostgreSQL server's disk is full{at}; ask the team admin"
+    if not state and (re.search(r"invalid \w+ value", msg) or "connection option" in msg):
+        # libpq refused an option of the URL before connecting ("connection is bad: invalid
+        # sslmode value: ..."): not an unreachable server
+        first = str(exc).splitlines()[0].removeprefix("connection is bad:").strip()
+        return f"the workspace URL has an invalid option{at}: {first}"
     if state.startswith("08") or state in ("57P01", "57P02", "57P03") or "connection refused" in msg \
             or "could not connect" in msg or "timeout expired" in msg or "server closed the connection" in msg \
             or "could not translate host name" in msg or "failed to resolve host" in msg \
