@@ -52,6 +52,18 @@ def parts(url: str) -> dict[str, str]:
     return d
 
 
+SERVER_DATABASES = ("postgres", "template0", "template1")  # every PostgreSQL server's own
+
+
+def refuse_server_database(url: str) -> None:
+    """A team workspace never goes into the server's maintenance database or its templates (they
+    look empty, and template1 is copied into every new database): refused before connecting."""
+    name = parts(url)["dbname"]
+    if name in SERVER_DATABASES:
+        raise UsageError(f"'{name}' is the PostgreSQL server's own database, not a team workspace: "
+                         "create a database for the team (CREATE DATABASE acme OWNER ...) and use its URL")
+
+
 def keyring_key(url: str) -> str:
     """``user@host:port/dbname``: what the password is stored under."""
     p = parts(url)

@@ -125,6 +125,7 @@ def push(svc, url: str, *, progress: Progress | None = None) -> dict:
         raise UsageError("team push needs the team database's URL (postgresql://USER@HOST:PORT/DBNAME), "
                          f"not {credentials.mask(url)!r}")
     credentials.parts(url)  # a malformed URL (an unclosed [ of an IPv6 address...) is one line, password masked
+    credentials.refuse_server_database(url)  # 'postgres' is empty, yet never a team's database
     target = wsmod.Workspace.at(url)
     if not target.exists():
         wsmod.create(url)

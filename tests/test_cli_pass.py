@@ -111,6 +111,18 @@ def test_a_team_url_with_an_invalid_option_says_so_not_unreachable(run_cli, opti
     assert "cannot reach" not in line
 
 
+@pytest.mark.parametrize("dbname", ["postgres", "template0", "template1"])
+def test_the_servers_own_databases_are_refused_as_a_team_workspace(run_cli, tmp_path, dbname):
+    """team push took the maintenance database 'postgres' (empty) as its target. Refused before
+    connecting: port 1 has no server, so nothing can be written even without the refusal."""
+    assert run_cli("init", workspace=tmp_path / "ws").returncode == 0
+    url = f"postgresql://postgres@127.0.0.1:1/{dbname}"
+    for r in (run_cli("team", "push", url, workspace=tmp_path / "ws", timeout=60),
+              run_cli("init", workspace=url, timeout=60)):
+        line = one_line_error(r, 2)
+        assert f"'{dbname}'" in line and "create a database for the team" in line, line
+
+
 def test_team_push_to_a_port_out_of_range_is_one_line(run_cli, tmp_path):
     assert run_cli("init", workspace=tmp_path / "ws").returncode == 0
     r = run_cli("team", "push", "postgresql://postgres:s3cret@127.0.0.1:99999/test", workspace=tmp_path / "ws")

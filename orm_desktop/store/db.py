@@ -242,8 +242,10 @@ def create(path: Target) -> None:
     """Create a new, fully migrated database file at ``path`` (must not exist); for a URL, the
     schema in that PostgreSQL database (which must hold none yet)."""
     if is_url(path):
+        from orm_desktop import credentials
         from orm_desktop.store.postgres import schema as pg_schema
 
+        credentials.refuse_server_database(str(path))  # init, team init, team push: never 'postgres'
         conn = _connect_pg(str(path), readonly=False, check=False)
         try:
             with known_errors(path):
