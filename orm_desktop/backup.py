@@ -4,6 +4,11 @@
 refresh is writing. ``restore`` checks the backup first (an ORM Desktop database that passes
 ``PRAGMA integrity_check``), keeps the current file aside, and swaps the backup in by rename.
 The app takes a daily automatic backup when it opens a workspace, keeping the last seven.
+
+Every copy is checked (``PRAGMA quick_check``: 0.26 CPU-s at 100k mentions against 0.65 for
+``integrity_check``). A copy of a damaged database is kept under a ``damaged-`` name, so it never
+counts toward the seven, rotation never deletes the last good automatic backups, and neither
+``restore --latest`` nor the restore offered at open picks it; the caller is told by DamagedBackup.
 """
 
 from __future__ import annotations
@@ -18,11 +23,22 @@ from orm_desktop.store import db
 from orm_desktop.workspace import Workspace
 
 KEEP_AUTOMATIC = 7
+KEEP_DAMAGED = 2  # damaged automatic copies kept (one is taken at each start until it is fixed)
+DAMAGED_PREFIX = "damaged-"
+
+
+class DamagedBackup(KnownError):
+    """The workspace database is damaged, and so is the copy just taken (kept at ``path``)."""
+
+    def __init__(self, message: str, path: Path) -> None:
+        super().__init__(message)
+        self.path = path
 
 
 def backup(ws: Workspace, dest: Path | None = None, *, automatic: bool = False) -> Path:
     """A consistent copy of the workspace database; returns its path."""
     _solo_only(ws)
+    named = dest is not None and not automatic  # a file the user named (--out) keeps its name
     ws.backups.mkdir(parents=True, exist_ok=True)
     stamp = time.strftime("%Y%m%d-%H%M%S")
     dest = Path(dest) if dest else ws.backups / f"{'auto' if automatic else 'backup'}-{stamp}.db"
@@ -37,10 +53,52 @@ def backup(ws: Workspace, dest: Path | None = None, *, automatic: bool = False) 
         _checkpoint_beside(conn, dest, cp)
     finally:
         conn.close()
+    problem = quick_check(dest)
+    if problem != "ok":
+        if not named and not dest.name.startswith(DAMAGED_PREFIX):
+            dest = _rename_with_checkpoint(dest, dest.with_name(DAMAGED_PREFIX + dest.name))
+        if automatic:
+            for old in sorted(ws.backups.glob(f"{DAMAGED_PREFIX}auto-*.db"))[:-KEEP_DAMAGED]:
+                _remove_with_checkpoint(old)
+        raise DamagedBackup(f"the workspace database is damaged ({problem}), and so is the "
+                            f"{'automatic ' if automatic else ''}backup copy just taken, kept at {dest}; "
+                            "run 'orm-desktop check', then 'orm-desktop restore --latest' "
+                            "(the newest good backup)", dest)
     if automatic:
         for old in sorted(ws.backups.glob("auto-*.db"))[:-KEEP_AUTOMATIC]:
             old.unlink(missing_ok=True)
     return dest
+
+
+def quick_check(path: Path) -> str:
+    """'ok', or the first problem ``PRAGMA quick_check`` finds in the SQLite file at ``path`` (the
+    page structure of every table and index, without cross-checking index contents)."""
+    try:
+        conn = sqlite3.connect(path)
+    except sqlite3.Error as exc:
+        return str(exc)
+    try:
+        return conn.execute("PRAGMA quick_check").fetchone()[0]
+    except sqlite3.DatabaseError as exc:  # damaged beyond what the check walks: that is its answer
+        return str(exc)
+    finally:
+        conn.close()
+
+
+def _checkpoint_of(path: Path) -> Path:
+    return path.with_name(path.stem + ".checkpoint.json")
+
+
+def _rename_with_checkpoint(src: Path, dest: Path) -> Path:
+    src.rename(dest)
+    if _checkpoint_of(src).exists():
+        _checkpoint_of(src).rename(_checkpoint_of(dest))
+    return dest
+
+
+def _remove_with_checkpoint(path: Path) -> None:
+    path.unlink(missing_ok=True)
+    _checkpoint_of(path).unlink(missing_ok=True)
 
 
 def _solo_only(ws: Workspace) -> None:
@@ -56,7 +114,7 @@ def _checkpoint_beside(conn, dest: Path, cp: dict) -> None:
     from orm_desktop.store import audit
 
     try:
-        audit.write_checkpoint(conn, dest.with_name(dest.stem + ".checkpoint.json"), cp)
+        audit.write_checkpoint(conn, _checkpoint_of(dest), cp)
     except KnownError:
         dest.unlink(missing_ok=True)
         raise
@@ -67,8 +125,15 @@ def backups(ws: Workspace) -> list[Path]:
     return sorted(ws.backups.glob("*.db"), key=lambda p: p.stat().st_mtime, reverse=True)
 
 
+def restorable(ws: Workspace) -> list[Path]:
+    """Backups to offer for a restore, newest first: not a file kept aside by a restore, nor a
+    copy found damaged when it was taken."""
+    return [p for p in backups(ws) if not p.name.startswith(("before-restore-", DAMAGED_PREFIX))]
+
+
 def daily_backup(ws: Workspace) -> Path | None:
-    """Take an automatic backup when the newest one is more than a day old (solo workspaces)."""
+    """Take an automatic backup when the newest good one is more than a day old (solo workspaces);
+    raises DamagedBackup when the database is damaged (then it is tried again at the next start)."""
     if ws.backend == "postgresql":
         return None
     autos = sorted(ws.backups.glob("auto-*.db"))
@@ -123,7 +188,7 @@ def restore(ws: Workspace, source: Path) -> Path:
 def offer_restore(ws: Workspace, error: Exception, ask) -> bool:
     """After a damaged database was detected at open: when backups exist, ``ask(message)``
     whether to restore the newest; restore it if the answer is yes. Returns True if restored."""
-    found = [p for p in backups(ws) if not p.name.startswith("before-restore-")]
+    found = restorable(ws)
     if not found:
         return False
     newest = found[0]

@@ -1372,11 +1372,11 @@ class Service:
     def restore_backup(root: Path, source: Path | str | None = None) -> tuple[Path, Path]:
         """Replace the database of the workspace at ``root`` (not opened: it may be the damaged
         one) with ``source``, else the newest backup; returns (source, where the old file is kept)."""
-        from orm_desktop.backup import backups, restore
+        from orm_desktop.backup import restorable, restore
 
         ws = wsmod.Workspace(root)
         if source is None:
-            found = [p for p in backups(ws) if not p.name.startswith("before-restore-")]
+            found = restorable(ws)
             if not found:
                 raise UsageError(f"no backups in {ws.backups}")
             source = found[0]

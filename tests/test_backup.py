@@ -9,6 +9,7 @@ import pytest
 from orm_desktop.backup import backup, backups, daily_backup, restore
 from orm_desktop.errors import CorruptDatabase, KnownError, UsageError
 from orm_desktop.service import Service
+from orm_desktop.workspace import Workspace
 
 
 def test_backup_is_consistent_while_a_writer_holds_a_transaction(demo_service, tmp_path):
@@ -100,3 +101,91 @@ def test_damaged_workspace_offers_the_newest_backup(demo_service):
         Service.open(ws.root)
     assert offer_restore(ws, err.value, lambda msg: True)  # the user says yes
     assert Service.open(ws.root).count_mentions() == n
+
+
+# -- a damaged workspace database is not copied over the good backups (exploratory pass) ----------
+
+def _damaged_workspace(demo_service) -> Workspace:
+    """The workspace of ``demo_service``, closed, with its mentions table damaged (it still opens)."""
+    from tests.test_cli_pass import damage_table
+
+    ws = demo_service.ws
+    demo_service.close()
+    damage_table(ws.db_path, "mentions")
+    return ws
+
+
+def _sound(path) -> bool:
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    except sqlite3.DatabaseError:
+        return False
+    finally:
+        conn.close()
+
+
+def test_automatic_backups_of_a_damaged_database_never_rotate_out_the_good_ones(demo_service):
+    from orm_desktop.backup import KEEP_AUTOMATIC, DamagedBackup
+
+    ws = demo_service.ws
+    good = [backup(ws, ws.backups / f"auto-20260101-00000{i}.db", automatic=True) for i in range(KEEP_AUTOMATIC)]
+    _damaged_workspace(demo_service)
+    for i in range(KEEP_AUTOMATIC + 2):  # more than seven days of a damaged workspace
+        with pytest.raises(DamagedBackup, match="damaged.*orm-desktop check") as err:
+            backup(ws, ws.backups / f"auto-20260102-00000{i}.db", automatic=True)
+        assert "\n" not in str(err.value)
+        assert err.value.path.exists() and err.value.path.name.startswith("damaged-")
+    assert sorted(ws.backups.glob("auto-*.db")) == good and all(_sound(p) for p in good)
+    kept = list(ws.backups.glob("damaged-*.db"))
+    assert 1 <= len(kept) <= 2 and not any(_sound(p) for p in kept)  # kept aside, a bounded number
+
+
+def test_daily_backup_of_a_damaged_database_says_so_and_restore_skips_the_damaged_copy(demo_service):
+    import os
+
+    from orm_desktop.backup import DamagedBackup, offer_restore
+
+    ws = demo_service.ws
+    n = demo_service.count_mentions()
+    good = backup(ws, ws.backups / "auto-20260101-000000.db", automatic=True)
+    os.utime(good, (good.stat().st_mtime - 2 * 86400,) * 2)  # two days old: today's is due
+    _damaged_workspace(demo_service)
+    with pytest.raises(DamagedBackup, match="orm-desktop restore"):
+        daily_backup(ws)
+    assert offer_restore(ws, Exception("damaged"), lambda msg: True)  # the newest *good* backup
+    assert Service.open(ws.root).count_mentions() == n
+
+
+def test_restore_latest_skips_a_damaged_automatic_copy(demo_service, run_cli):
+    from orm_desktop.backup import DamagedBackup
+
+    ws = demo_service.ws
+    n = demo_service.count_mentions()
+    backup(ws, ws.backups / "auto-20260101-000000.db", automatic=True)
+    _damaged_workspace(demo_service)
+    with pytest.raises(DamagedBackup):
+        backup(ws, automatic=True)
+    r = run_cli("restore", "--latest", workspace=ws.root)
+    assert r.returncode == 0, r.stderr
+    assert "auto-20260101-000000.db" in r.stdout
+    assert Service.open(ws.root).count_mentions() == n
+
+
+@pytest.mark.parametrize("out", [None, "mine.db"])
+def test_manual_backup_of_a_damaged_database_keeps_the_copy_and_exits_1(demo_service, run_cli, tmp_path, out):
+    from tests.test_cli_pass import one_line_error
+
+    ws = _damaged_workspace(demo_service)
+    r = run_cli("backup", *(["--out", str(tmp_path / out)] if out else []), workspace=ws.root)
+    line = one_line_error(r, 1)
+    assert "damaged" in line and "copy" in line
+    copies = [tmp_path / out] if out else list(ws.backups.glob("*.db"))
+    assert len(copies) == 1 and copies[0].exists() and str(copies[0]) in line  # kept: the user asked
+
+
+def test_manual_backup_of_a_sound_database_still_exits_0(demo_service, run_cli):
+    ws = demo_service.ws
+    demo_service.close()
+    r = run_cli("backup", workspace=ws.root)
+    assert r.returncode == 0 and r.stderr == "" and "backed up to" in r.stdout
