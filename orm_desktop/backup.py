@@ -59,7 +59,7 @@ def backup(ws: Workspace, dest: Path | None = None, *, automatic: bool = False) 
             dest = _rename_with_checkpoint(dest, dest.with_name(DAMAGED_PREFIX + dest.name))
         if automatic:
             for old in sorted(ws.backups.glob(f"{DAMAGED_PREFIX}auto-*.db"))[:-KEEP_DAMAGED]:
-                _remove_with_checkpoint(old)
+                old.unlink(missing_ok=True)  # its checkpoint stays, as a rotated good one's does (audit verify)
         raise DamagedBackup(f"the workspace database is damaged ({problem}), and so is the "
                             f"{'automatic ' if automatic else ''}backup copy just taken, kept at {dest}; "
                             "run 'orm-desktop check', then 'orm-desktop restore --latest' "
@@ -94,11 +94,6 @@ def _rename_with_checkpoint(src: Path, dest: Path) -> Path:
     if _checkpoint_of(src).exists():
         _checkpoint_of(src).rename(_checkpoint_of(dest))
     return dest
-
-
-def _remove_with_checkpoint(path: Path) -> None:
-    path.unlink(missing_ok=True)
-    _checkpoint_of(path).unlink(missing_ok=True)
 
 
 def _solo_only(ws: Workspace) -> None:
