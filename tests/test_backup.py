@@ -189,3 +189,21 @@ def test_manual_backup_of_a_sound_database_still_exits_0(demo_service, run_cli):
     demo_service.close()
     r = run_cli("backup", workspace=ws.root)
     assert r.returncode == 0 and r.stderr == "" and "backed up to" in r.stdout
+
+
+
+def test_the_app_takes_the_daily_backup_off_the_gui_thread_and_says_the_database_is_damaged(qtbot, window, capsys):
+    from tests.test_cli_pass import damage_table
+
+    ws = window.svc.ws
+    window.start_daily_backup()  # a sound database: nothing said
+    qtbot.waitUntil(lambda: not window.runner.running, timeout=30_000)
+    assert len(list(ws.backups.glob("auto-*.db"))) == 1 and "damaged" not in capsys.readouterr().err
+    for p in ws.backups.glob("auto-*"):
+        p.unlink()  # today's backup is due again
+    damage_table(ws.db_path, "evidence")  # under the open window (a table it does not read by itself)
+    window.start_daily_backup()
+    qtbot.waitUntil(lambda: "damaged" in window.statusBar().currentMessage(), timeout=30_000)
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "workspace database is damaged" in err[0] and "orm-desktop check" in err[0]
+    assert list(ws.backups.glob("damaged-auto-*.db")) and not list(ws.backups.glob("auto-*.db"))

@@ -28,13 +28,6 @@ def run(svc, *, smoke_test: bool = False, page: str | None = None, notice: str |
     from orm_desktop.ui.main_window import MainWindow
 
     started = time.perf_counter()
-    if not smoke_test:
-        from orm_desktop.errors import KnownError
-
-        try:
-            svc.daily_backup()
-        except KnownError as exc:  # a full disk must not stop the app from opening
-            print(f"orm-desktop: automatic backup skipped: {exc}", file=sys.stderr)
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("ORM Desktop")
     app.setOrganizationName("orm-desktop")
@@ -51,6 +44,8 @@ def run(svc, *, smoke_test: bool = False, page: str | None = None, notice: str |
             QTimer.singleShot(0, win.maybe_onboard)  # an empty workspace starts with the set-up wizard
 
     show(svc)
+    if not smoke_test:
+        windows[-1].start_daily_backup()  # in the window's thread pool: the window shows first
     if notice:  # e.g. where the last session's crash report is
         windows[-1].statusBar().showMessage(notice, 20_000)
     import os
