@@ -18,21 +18,13 @@ import sqlite3
 import time
 from pathlib import Path
 
-from orm_desktop.errors import KnownError, UsageError
+from orm_desktop.errors import DamagedBackup, KnownError, UsageError
 from orm_desktop.store import db
 from orm_desktop.workspace import Workspace
 
 KEEP_AUTOMATIC = 7
 KEEP_DAMAGED = 2  # damaged automatic copies kept (one is taken at each start until it is fixed)
 DAMAGED_PREFIX = "damaged-"
-
-
-class DamagedBackup(KnownError):
-    """The workspace database is damaged, and so is the copy just taken (kept at ``path``)."""
-
-    def __init__(self, message: str, path: Path) -> None:
-        super().__init__(message)
-        self.path = path
 
 
 def backup(ws: Workspace, dest: Path | None = None, *, automatic: bool = False) -> Path:
@@ -53,7 +45,7 @@ def backup(ws: Workspace, dest: Path | None = None, *, automatic: bool = False) 
         _checkpoint_beside(conn, dest, cp)
     finally:
         conn.close()
-    problem = quick_check(dest)
+    problem = db.quick_check(dest)
     if problem != "ok":
         if not named and not dest.name.startswith(DAMAGED_PREFIX):
             dest = _rename_with_checkpoint(dest, dest.with_name(DAMAGED_PREFIX + dest.name))
@@ -68,21 +60,6 @@ def backup(ws: Workspace, dest: Path | None = None, *, automatic: bool = False) 
         for old in sorted(ws.backups.glob("auto-*.db"))[:-KEEP_AUTOMATIC]:
             old.unlink(missing_ok=True)
     return dest
-
-
-def quick_check(path: Path) -> str:
-    """'ok', or the first problem ``PRAGMA quick_check`` finds in the SQLite file at ``path`` (the
-    page structure of every table and index, without cross-checking index contents)."""
-    try:
-        conn = sqlite3.connect(path)
-    except sqlite3.Error as exc:
-        return str(exc)
-    try:
-        return conn.execute("PRAGMA quick_check").fetchone()[0]
-    except sqlite3.DatabaseError as exc:  # damaged beyond what the check walks: that is its answer
-        return str(exc)
-    finally:
-        conn.close()
 
 
 def _checkpoint_of(path: Path) -> Path:

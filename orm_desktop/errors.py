@@ -44,6 +44,14 @@ class CorruptDatabase(WorkspaceError):
     """The workspace database is damaged or not an ORM Desktop database."""
 
 
+class DamagedBackup(KnownError):
+    """The workspace database is damaged, and so is the backup copy just taken (kept at ``path``)."""
+
+    def __init__(self, message: str, path) -> None:
+        super().__init__(message)
+        self.path = path
+
+
 class DiskFull(KnownError):
     """The disk holding the workspace is full."""
 

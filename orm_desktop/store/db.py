@@ -423,6 +423,22 @@ def integrity_check(conn: sqlite3.Connection) -> str:
         return str(exc)
 
 
+def quick_check(path: Path) -> str:
+    """'ok', or the first problem ``PRAGMA quick_check`` finds in the SQLite file at ``path`` (a
+    backup copy): the page structure of every table and index, without cross-checking index
+    contents (0.26 CPU-s at 100k mentions, against 0.65 for integrity_check)."""
+    try:
+        conn = sqlite3.connect(path)
+    except sqlite3.Error as exc:
+        return str(exc)
+    try:
+        return conn.execute("PRAGMA quick_check").fetchone()[0]
+    except sqlite3.DatabaseError as exc:  # damaged beyond what the check walks: that is its answer
+        return str(exc)
+    finally:
+        conn.close()
+
+
 def backup_to(conn: sqlite3.Connection, dest: Path) -> None:
     """A consistent copy of a live database (online backup API) written atomically."""
     if dialect(conn) == "postgresql":

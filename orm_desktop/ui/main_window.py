@@ -322,7 +322,7 @@ class MainWindow(QMainWindow):
         svc = self.svc
 
         def work(progress, cancel) -> str | None:
-            from orm_desktop.backup import DamagedBackup
+            from orm_desktop.errors import DamagedBackup
 
             try:
                 svc.daily_backup()
