@@ -21,6 +21,13 @@ NEEDS_REVIEW_BELOW = 0.5  # sentiment confidence under which a mention needs a h
 UNSURE = "unsure: needs a human look"  # the marker of such a score wherever scores are listed
 
 
+def last_days(days: int, now: int) -> tuple[int, int]:
+    """(since, until) of "the last ``days`` days" wherever a period is counted (pages, the inbox,
+    reports, alerts): today and the ``days`` - 1 days before, whole UTC days, until the end of today."""
+    until = (now // 86400 + 1) * 86400
+    return until - days * 86400, until
+
+
 def label_for(score: float | None, threshold: float = 0.05) -> str:
     """negative / neutral / positive with the product-wide ±0.05 thresholds."""
     if score is None or -threshold < score < threshold:

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from orm_desktop.store import alerts as alerts_store
 from orm_desktop.store import db
 from orm_desktop.store import kpis as kpis_store
+from orm_desktop.types import last_days
 
 ALPHA = 1e-5
 DISPERSION_95 = 1.49  # χ²(27) 95 % quantile / 27
@@ -159,8 +160,7 @@ def merge(days: list[tuple[str, int, float, float, float]]) -> list[tuple[str, i
 def detect(conn: sqlite3.Connection, *, now: int | None = None, days: int = 90) -> list[Alert]:
     """Alerts for every active entity over the last ``days`` days (pure: stores nothing)."""
     now = int(now or time.time())
-    until = (now // DAY + 1) * DAY
-    since = until - (days + BASELINE_DAYS) * DAY
+    since, until = last_days(days + BASELINE_DAYS, now)
     alerts = []
     for eid, name in alerts_store.active_entities(conn):
         series = kpis_store.daily_series(conn, eid, since, until)

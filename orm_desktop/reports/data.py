@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from orm_desktop.errors import UsageError
-from orm_desktop.types import Mention
+from orm_desktop.types import Mention, last_days
 
 DAY = 86400
 KINDS = ("weekly", "executive", "crisis")
@@ -59,8 +59,7 @@ def _period_label(since: int, until: int) -> str:
 
 
 def default_period(kind: str, now: int) -> tuple[int, int]:
-    until = (now // DAY + 1) * DAY
-    return until - (7 if kind == "weekly" else 30) * DAY, until
+    return last_days(7 if kind == "weekly" else 30, now)
 
 
 def _response_status(svc, mention_id: int) -> str:

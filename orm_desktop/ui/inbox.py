@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from orm_desktop.errors import KnownError
 from orm_desktop.textsafe import display_text
-from orm_desktop.types import FEED_KINDS, STATUSES, Mention, MentionFilter, label_for
+from orm_desktop.types import FEED_KINDS, STATUSES, Mention, MentionFilter, label_for, last_days
 from orm_desktop.ui.widgets import mark_safe_in_executive_mode
 
 PAGE = 200
@@ -255,7 +255,7 @@ class FilterBar(QWidget):
         since = None
         if days:  # "Last N days" is today and the N - 1 days before (UTC), as the pages count it
             # (Page.period); "Last 24 hours" is the last 86,400 seconds
-            since = int(time.time()) - 86400 if days == 1 else (int(time.time()) // 86400 + 1 - days) * 86400
+            since = int(time.time()) - 86400 if days == 1 else last_days(days, int(time.time()))[0]
         review = self.sentiment.currentText() == NEEDS_REVIEW
         return MentionFilter(
             entity_ids=(self.entity.currentData(),) if self.entity.currentData() else (),

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from orm_desktop.types import last_days
 from orm_desktop.ui.widgets import mark_safe_in_executive_mode
 
 DAY = 86400
@@ -120,9 +121,8 @@ class Page(QWidget):
         outer.addWidget(self.scroll)
 
     def period(self) -> tuple[int, int, int]:
-        now = int(time.time())
-        until = (now // DAY + 1) * DAY
-        return until - self.days * DAY, until, self.days * DAY
+        since, until = last_days(self.days, int(time.time()))
+        return since, until, self.days * DAY
 
     def period_box(self) -> QComboBox:
         box = QComboBox()

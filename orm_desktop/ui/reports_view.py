@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from orm_desktop.errors import KnownError
+from orm_desktop.types import last_days
 from orm_desktop.ui.widgets import button_row, mark_safe_in_executive_mode, names_combo
 
 DAY = 86400
@@ -134,8 +135,7 @@ class ReportsView(QWidget):
             if since >= until:
                 raise KnownError("the custom range ends before it starts: pick a 'to' date on or after 'from'")
             return since, until
-        until = (int(time.time()) // DAY + 1) * DAY
-        return until - self.period.currentData() * DAY, until
+        return last_days(self.period.currentData(), int(time.time()))
 
     def data(self):
         kind = self.kind.currentData()
