@@ -22,6 +22,7 @@ from orm_desktop.store import audit, db
 from orm_desktop.store import mentions as mentions_store
 from orm_desktop.store import responses as rstore
 from orm_desktop.store import settings as settings_store
+from orm_desktop.types import ALIASES_MAX, KEY_MESSAGE_MAX, NAME_MAX, QUERY_MAX
 
 FORMAT = "orm-desktop-bundle"
 VERSION = 1
@@ -250,8 +251,8 @@ def _bool(v, where: str) -> bool:
 
 
 SETTINGS_SCHEMA = {
-    "brand_name": lambda v, w: _str(v, w, max_len=200),
-    "contact": lambda v, w: _str(v, w, max_len=200),
+    "brand_name": lambda v, w: _str(v, w, max_len=NAME_MAX),
+    "contact": lambda v, w: _str(v, w, max_len=NAME_MAX),
     "brand_color": _color,
     "brand_accent": _color,
     "sentiment_engine": _engine,
@@ -309,13 +310,13 @@ def validate_bundle(p: dict) -> dict:
             e = _obj(e, w)
             if e.get("kind") not in ENTITY_KINDS:
                 raise _Bad(f"{w}.kind must be one of {', '.join(ENTITY_KINDS)}")
-            name = _str(e.get("name"), f"{w}.name", max_len=200, empty=False).strip()
+            name = _str(e.get("name"), f"{w}.name", max_len=NAME_MAX, empty=False).strip()
             if name.casefold() in names:
                 raise _Bad(f"{w}.name {name[:60]!r} appears twice")
             names.add(name.casefold())
-            aliases = [_str(a, f"{w}.aliases[{j}]", max_len=200) for j, a in
-                       enumerate(_list(e.get("aliases", []), f"{w}.aliases", 100))]
-            query = _str(e.get("query") or f'"{name}"', f"{w}.query", max_len=5000)
+            aliases = [_str(a, f"{w}.aliases[{j}]", max_len=NAME_MAX) for j, a in
+                       enumerate(_list(e.get("aliases", []), f"{w}.aliases", ALIASES_MAX))]
+            query = _str(e.get("query") or f'"{name}"', f"{w}.query", max_len=QUERY_MAX)
             try:
                 EntityQuery.parse(query, tuple(aliases))
             except KnownError as exc:
@@ -324,7 +325,7 @@ def validate_bundle(p: dict) -> dict:
                 raise _Bad(f"{w}.query is nested too deeply") from None
             out["entities"].append({"kind": e["kind"], "name": name, "query": query, "aliases": aliases,
                                     "importance": _num(e.get("importance", 1.0), f"{w}.importance", 0, 10),
-                                    "title": _str(e.get("title", ""), f"{w}.title", max_len=200)})
+                                    "title": _str(e.get("title", ""), f"{w}.title", max_len=NAME_MAX)})
         out["users"] = []
         for i, u in enumerate(_list(p.get("users", []), "users", 1000)):
             w = f"users[{i}]"
@@ -349,15 +350,15 @@ def validate_bundle(p: dict) -> dict:
                 raise _Bad(f"templates[{i}]: {exc}") from None
             out["templates"].append({"body": body})
         out["key_messages"] = [
-            {"topic": _str(k.get("topic"), f"key_messages[{i}].topic", max_len=200),
-             "text": _str(k.get("text"), f"key_messages[{i}].text", max_len=20_000),
+            {"topic": _str(k.get("topic"), f"key_messages[{i}].topic", max_len=NAME_MAX),
+             "text": _str(k.get("text"), f"key_messages[{i}].text", max_len=KEY_MESSAGE_MAX),
              "approved_by": _str(k.get("approved_by", ""), f"key_messages[{i}].approved_by", max_len=200)}
             for i, k in enumerate(_obj(k, f"key_messages[{i}]") for i, k in
                                   enumerate(_list(p.get("key_messages", []), "key_messages", 10_000)))]
         out["rules"] = []
         for i, r in enumerate(_list(p.get("rules", []), "rules", 10_000)):
             r = _obj(r, f"rules[{i}]")
-            _str(r.get("name", ""), f"rules[{i}].name", max_len=200)
+            _str(r.get("name", ""), f"rules[{i}].name", max_len=NAME_MAX)
             _obj(r.get("conditions", {}), f"rules[{i}].conditions")
             _obj(r.get("actions", {}), f"rules[{i}].actions")
             out["rules"].append(r)

@@ -21,8 +21,11 @@ from orm_desktop.store import kpis as kpis_store
 from orm_desktop.store import mentions as mentions_store
 from orm_desktop.store import settings as settings_store
 from orm_desktop.types import (
+    ALIASES_MAX,
     ENTITY_KINDS,
     FEED_KINDS,
+    NAME_MAX,
+    QUERY_MAX,
     Entity,
     Feed,
     FetchSummary,
@@ -1428,7 +1431,6 @@ TEAM_ENFORCED: dict[str, str] = {
                            "enforces the four-eyes rule for everyone (nobody approves their own draft)",
 }
 
-TEXT_SETTING_MAX = 200  # the longest brand name or contact a setting (and a bundle) holds
 # settings a user edits (GUI Settings page, `orm-desktop settings set`): kind, what it is
 EDITABLE_SETTINGS: dict[str, tuple[str, str]] = {
     "brand_name": ("text", "the brand's name: window title, reports, {brand} in drafts"),
@@ -1456,11 +1458,11 @@ def _remove_new(root: Path, before: set[Path] | None) -> None:
 def check_entity_lengths(*, name: str = "", query: str = "", aliases: Sequence[str] = (), title: str = "") -> None:
     """An entity's texts within what a bundle carries (bundle.validate_bundle), so that a
     workspace's own export always imports: UsageError naming the field otherwise."""
-    if len(aliases or ()) > 100:
-        raise UsageError("an entity has at most 100 aliases")
-    for what, text, most in (("name", name, TEXT_SETTING_MAX), ("title", title or "", TEXT_SETTING_MAX),
-                             ("query", query or "", 5000),
-                             *(("alias", a, TEXT_SETTING_MAX) for a in aliases or ())):
+    if len(aliases or ()) > ALIASES_MAX:
+        raise UsageError(f"an entity has at most {ALIASES_MAX} aliases")
+    for what, text, most in (("name", name, NAME_MAX), ("title", title or "", NAME_MAX),
+                             ("query", query or "", QUERY_MAX),
+                             *(("alias", a, NAME_MAX) for a in aliases or ())):
         if len(str(text).strip()) > most:
             raise UsageError(f"an entity's {what} must be at most {most:,} characters")
 
@@ -1468,8 +1470,8 @@ def check_entity_lengths(*, name: str = "", query: str = "", aliases: Sequence[s
 def _setting_fits_a_bundle(key: str, value) -> None:
     """Brand name and contact within what a bundle carries, whoever saves them (Settings page,
     `settings set`, a bundle import)."""
-    if key in ("brand_name", "contact") and isinstance(value, str) and len(value) > TEXT_SETTING_MAX:
-        raise UsageError(f"{key} must be at most {TEXT_SETTING_MAX} characters")
+    if key in ("brand_name", "contact") and isinstance(value, str) and len(value) > NAME_MAX:
+        raise UsageError(f"{key} must be at most {NAME_MAX} characters")
 
 
 def _setting_value(key: str, kind: str, text: str):
@@ -1491,8 +1493,7 @@ def _setting_value(key: str, kind: str, text: str):
         if text.lower() not in ("true", "false", "yes", "no", "on", "off", "1", "0"):
             raise UsageError(f"{key} must be true or false")
         return text.lower() in ("true", "yes", "on", "1")
-    if len(text) > TEXT_SETTING_MAX:  # what a bundle carries (bundle.SETTINGS_SCHEMA)
-        raise UsageError(f"{key} must be at most {TEXT_SETTING_MAX} characters")
+    _setting_fits_a_bundle(key, text)  # the text settings (brand_name, contact): refused as they are read
     return text
 
 

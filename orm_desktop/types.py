@@ -17,6 +17,13 @@ LABELS = ("negative", "neutral", "positive")
 KIND_REACH = {"news": 1.0, "press": 0.9, "review": 0.8, "blog": 0.6, "forum": 0.5, "social": 0.7}
 
 
+# The longest texts a workspace bundle carries (bundle.validate_bundle). Every editor refuses
+# longer ones where they are typed, so that a workspace's own export always imports again.
+NAME_MAX = 200  # a name, title or alias of an entity, a rule's name, the brand name and contact, a key message's topic
+QUERY_MAX = 5000  # an entity's query
+ALIASES_MAX = 100  # aliases of one entity
+KEY_MESSAGE_MAX = 20_000  # a key message's text
+
 NEEDS_REVIEW_BELOW = 0.5  # sentiment confidence under which a mention needs a human look
 UNSURE = "unsure: needs a human look"  # the marker of such a score wherever scores are listed
 

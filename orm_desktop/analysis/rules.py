@@ -17,7 +17,7 @@ from orm_desktop.ingest.query import EntityQuery
 from orm_desktop.store import audit, db
 from orm_desktop.store import entities as entities_store
 from orm_desktop.store import rules as rules_store
-from orm_desktop.types import FEED_KINDS, LABELS, STATUSES
+from orm_desktop.types import FEED_KINDS, LABELS, NAME_MAX, STATUSES
 
 CONDITION_KEYS = {"entity", "terms", "kinds", "sentiment", "topic", "min_rating", "max_rating", "feed_id", "category"}
 ACTION_KEYS = {"tag", "status", "priority", "assign", "sentiment", "mute", "notify"}
@@ -63,8 +63,8 @@ def validate(rule: Rule) -> None:
     _check_types(rule)
     if not rule.name.strip():
         raise UsageError("a rule needs a name")
-    if len(rule.name) > 200:  # what a bundle carries (bundle.validate_bundle)
-        raise UsageError("a rule's name must be at most 200 characters")
+    if len(rule.name) > NAME_MAX:  # what a bundle carries (bundle.validate_bundle)
+        raise UsageError(f"a rule's name must be at most {NAME_MAX} characters")
     if set(c) - CONDITION_KEYS:
         raise UsageError(f"unknown rule conditions: {sorted(set(c) - CONDITION_KEYS)}")
     if set(a) - ACTION_KEYS or not a:

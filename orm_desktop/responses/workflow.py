@@ -35,6 +35,7 @@ from orm_desktop.store import responses as rstore
 from orm_desktop.store import settings as settings_store
 from orm_desktop.store import team as team_store
 from orm_desktop.store.responses import Response, User
+from orm_desktop.types import KEY_MESSAGE_MAX, NAME_MAX
 
 STATES = ("draft", "in_review", "approved", "changes_requested", "sent", "discarded")
 ROLES = ("author", "approver", "executive", "admin")
@@ -181,8 +182,8 @@ def _key_message_text(topic: str, text: str) -> tuple[str, str]:
     topic, text = topic.strip().lower().replace(" ", "_"), " ".join(text.split())
     if not text:
         raise UsageError("a key message needs a text")
-    if len(text) > 20_000 or len(topic) > 200:  # what a bundle carries (bundle.validate_bundle)
-        raise UsageError("a key message must be at most 20,000 characters (its topic at most 200)")
+    if len(text) > KEY_MESSAGE_MAX or len(topic) > NAME_MAX:  # what a bundle carries (bundle.validate_bundle)
+        raise UsageError(f"a key message must be at most {KEY_MESSAGE_MAX:,} characters (its topic at most {NAME_MAX})")
     return topic, text
 
 
