@@ -1221,12 +1221,22 @@ class Service:
         return switch_off(self, entity_name, by=self._actor(by), report_dir=report_dir)
 
     # -- sentiment engines and rescoring ------------------------------------------------------
-    def rule_unread_counts(self) -> list[tuple[int, str, int]]:
-        """(rule id, name, new mentions it selects) for every saved rule (the saved-search list)."""
+    def rule_unread_counts(self, shown: int | None = None
+                           ) -> tuple[list[tuple[int, str, int]], tuple[int, ...] | None]:
+        """(rule id, name, new mentions it selects) for every saved rule (the saved-search list),
+        and the selection of rule ``shown`` (the saved search the inbox shows) from the same match,
+        stored as rule_selection stores it; None when ``shown`` is None or no longer a rule."""
         from orm_desktop.analysis import rules
 
-        return [(r.id, r.name, mentions_store.count_new(self.conn, rules.matching_ids(self.conn, r)))
-                for r in rules.list_(self.conn)]
+        rows, selection = [], None
+        for r in rules.list_(self.conn):
+            ids = tuple(rules.matching_ids(self.conn, r))
+            rows.append((r.id, r.name, mentions_store.count_new(self.conn, ids)))
+            if r.id == shown:
+                selection = ids
+        if selection is not None:
+            mentions_store.selection_table(self.conn, selection)
+        return rows, selection
 
     def rule_selection(self, rule_id: int) -> tuple[int, ...]:
         """The ids of the mentions a saved rule selects (what its saved search counts and the

@@ -134,8 +134,7 @@ class MainWindow(QMainWindow):
         active = shown[0] if shown else None
 
         def work(progress, cancel):
-            rows = svc.rule_unread_counts()
-            ids = svc.rule_selection(active) if active is not None and any(r[0] == active for r in rows) else None
+            rows, ids = svc.rule_unread_counts(active)  # each rule matched once, the shown one included
             return rows, active, ids
 
         self.runner.start(work, on_success=self._saved_counts)
