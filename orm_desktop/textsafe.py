@@ -6,6 +6,7 @@
 - ``display_text``: bidirectional overrides and isolates (U+202A-U+202E, U+2066-U+2069), the
   marks U+200E/U+200F/U+061C and C0/C1 control characters (terminal escapes) removed or made
   spaces, for tables and lists; data formats (JSON) keep the text as stored.
+- ``one_line``: an exception as one line of bounded length (a feed's health note).
 """
 
 from __future__ import annotations
@@ -15,6 +16,11 @@ import re
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
+def one_line(exc: BaseException, limit: int = 200) -> str:
+    """``Type: message`` on one line (a feed's health note), at most ``limit`` characters."""
+    return " ".join(f"{type(exc).__name__}: {exc}".split())[:limit]
 
 
 def csv_cell(value):

@@ -43,6 +43,7 @@ from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 from orm_desktop import __version__
+from orm_desktop.textsafe import one_line
 
 
 @dataclass(frozen=True, slots=True)
@@ -465,11 +466,6 @@ def _is_dns_error(exc: BaseException) -> bool:
         e = e.__cause__ or e.__context__ or (e.args[0] if e.args and isinstance(e.args[0], BaseException) else None)
         seen += 1
     return False
-
-
-def one_line(exc: BaseException, limit: int = 200) -> str:
-    """``Type: message`` on one line (a feed's health note), at most ``limit`` characters."""
-    return " ".join(f"{type(exc).__name__}: {exc}".split())[:limit]
 
 
 def _short(exc: BaseException) -> str:

@@ -24,6 +24,7 @@ from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin
 
 from orm_desktop.ingest.sanitize import html_to_text, sanitize_html
+from orm_desktop.textsafe import one_line
 from orm_desktop.types import ParsedItem
 
 MAX_TEXT = 20_000
@@ -65,7 +66,7 @@ def parse_feed(body: bytes, url: str = "", headers: Mapping[str, str] | None = N
             d = feedparser.parse(fp_body, sanitize_html=False, resolve_relative_uris=False,
                                  response_headers=fp_hdrs or None)
         except Exception as exc:  # noqa: BLE001 - feedparser on hostile bytes: report, never crash
-            return ParseResult("malformed", message=" ".join(f"unreadable feed: {type(exc).__name__}: {exc}".split())[:300])
+            return ParseResult("malformed", message="unreadable feed: " + one_line(exc, 300 - len("unreadable feed: ")))
     entries = d.get("entries", [])
     version = d.get("version", "")
     exc = d.get("bozo_exception") if d.get("bozo") else None

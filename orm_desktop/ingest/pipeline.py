@@ -247,7 +247,7 @@ def prepare_feed(conn, feed: Feed, body: bytes, url: str, headers: dict, enriche
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as exc:  # noqa: BLE001 - also a Rust panic, which is not an Exception
-        from orm_desktop.ingest.fetch import one_line
+        from orm_desktop.textsafe import one_line
 
         return PreparedFeed("error", f"unexpected error while reading the feed: {one_line(exc)}")
 

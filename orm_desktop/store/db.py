@@ -417,9 +417,15 @@ def integrity_check(conn: sqlite3.Connection) -> str:
 
         gone = pg_schema.missing_columns(conn)
         return "ok" if not gone else "missing columns: " + ", ".join(f"{t}.{c}" for t, c in gone)
+    return _first_problem(conn, "integrity_check")
+
+
+def _first_problem(conn: sqlite3.Connection, check: str) -> str:
+    """'ok' or the first problem ``PRAGMA check`` reports (a file damaged beyond what the check
+    walks raises instead: that error is its answer)."""
     try:
-        return conn.execute("PRAGMA integrity_check").fetchone()[0]
-    except sqlite3.DatabaseError as exc:  # damaged beyond what the check walks: that is its answer
+        return conn.execute(f"PRAGMA {check}").fetchone()[0]
+    except sqlite3.DatabaseError as exc:
         return str(exc)
 
 
@@ -432,9 +438,7 @@ def quick_check(path: Path) -> str:
     except sqlite3.Error as exc:
         return str(exc)
     try:
-        return conn.execute("PRAGMA quick_check").fetchone()[0]
-    except sqlite3.DatabaseError as exc:  # damaged beyond what the check walks: that is its answer
-        return str(exc)
+        return _first_problem(conn, "quick_check")
     finally:
         conn.close()
 

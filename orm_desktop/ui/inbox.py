@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from orm_desktop.errors import KnownError
 from orm_desktop.textsafe import display_text
 from orm_desktop.types import FEED_KINDS, STATUSES, Mention, MentionFilter, label_for, last_days
-from orm_desktop.ui.widgets import mark_safe_in_executive_mode
+from orm_desktop.ui.widgets import mark_safe_in_executive_mode, narrow
 
 PAGE = 200
 CACHE_PAGES = 64
@@ -229,8 +229,7 @@ class FilterBar(QWidget):
         for w in (self.search, self.entity, self.sentiment, self.status, self.kind, self.period, self.lang,
                   self.order, self.topic_btn):
             if isinstance(w, QComboBox):  # keep the bar within a laptop screen
-                w.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-                w.setMinimumContentsLength(9)
+                narrow(w, 9)
             lay.addWidget(w, 3 if w is self.search else 0)
         self.reload_entities()
         self.debounce = QTimer(self, singleShot=True, interval=250)

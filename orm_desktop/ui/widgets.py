@@ -7,14 +7,17 @@ from collections.abc import Callable, Iterable
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QPushButton, QWidget
 
 
-def names_combo(chars: int = 18) -> QComboBox:
-    """A combo box of names people type (entities, display names, up to 200 characters): as wide
-    as ``chars`` characters, not as its longest name, so one long name never widens the window
-    past a laptop screen (the open list still shows names in full)."""
-    box = QComboBox()
+def narrow(box: QComboBox, chars: int) -> QComboBox:
+    """``box`` as wide as ``chars`` characters, not as its longest entry, so one long entry never
+    widens the window past a laptop screen (the open list still shows entries in full)."""
     box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
     box.setMinimumContentsLength(chars)
     return box
+
+
+def names_combo(chars: int = 18) -> QComboBox:
+    """A combo box of names people type (entities, display names, up to 200 characters), narrow."""
+    return narrow(QComboBox(), chars)
 
 
 def button_row(buttons: Iterable[tuple[str, Callable[[], object]]], *, stretch: bool = True) -> QHBoxLayout:
