@@ -247,6 +247,7 @@ class ResponsesView(QWidget):
         super().__init__(parent)
         self.svc = svc
         self.current = None
+        self.shown_id: int | None = None  # the response whose text the editor was filled with
         top = QHBoxLayout()
         self.user = names_combo()
         login = svc.team_login()
@@ -338,7 +339,31 @@ class ResponsesView(QWidget):
     def me(self) -> str:
         return self.user.currentData() or ""
 
-    def reload(self) -> None:
+    def unsaved_text(self) -> str | None:
+        """The reply typed in the editor and not saved (None when there is none)."""
+        r = self.current
+        if r is None or r.id != self.shown_id or self.editor.isReadOnly():
+            return None
+        text = self.editor.toPlainText()
+        return None if text == r.text else text
+
+    def keep_edits(self) -> bool:
+        """Before another response replaces the open one: ask about its unsaved reply. True = stay."""
+        if self.read_only or self.unsaved_text() is None:
+            return False
+        answer = QMessageBox.question(
+            self, "Unsaved reply", f"Save your changes to response #{self.current.id} first?",
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Save)
+        if answer == QMessageBox.StandardButton.Save:
+            self.act("save")
+            return self.unsaved_text() is not None  # a refused save: stay
+        return answer != QMessageBox.StandardButton.Discard
+
+    def reload(self, *_args, keep_edit: bool = True) -> None:
+        """The queue and the KPIs again, and the open response as stored; a reply typed and not
+        saved stays in the editor (``keep_edit``), on the version it was typed on (a save asks
+        "reload / keep mine" if someone changed it meanwhile)."""
         import time
 
         self.list.blockSignals(True)
@@ -372,6 +397,8 @@ class ResponsesView(QWidget):
         k = self.svc.response_kpis(int(time.time()) - 30 * 86400, int(time.time()) + 1)
         to_send = f" · median {k['median_hours_to_send']:.1f} h first seen → sent" if k["median_hours_to_send"] is not None else ""
         self.kpi.setText(f"30 days: {k['sent']} sent · {k['open']} open · {k['overdue']} overdue{to_send}")
+        if keep_edit and self.unsaved_text() is not None:
+            return
         self.show_response(self.current.id if self.current else None)
 
     def on_pick(self, row: int) -> None:
@@ -381,6 +408,12 @@ class ResponsesView(QWidget):
             return
         if data[0] == "mention":
             self.open_mention.emit(data[1])
+        elif data[1] != self.shown_id and self.keep_edits():
+            shown = next((i for i in range(self.list.count())
+                          if self.list.item(i).data(Qt.ItemDataRole.UserRole) == ("response", self.shown_id)), -1)
+            self.list.blockSignals(True)
+            self.list.setCurrentRow(shown)
+            self.list.blockSignals(False)
         else:
             self.show_response(data[1])
 
@@ -389,6 +422,7 @@ class ResponsesView(QWidget):
 
         self.current = self.svc.response(response_id) if response_id else None
         r = self.current
+        self.shown_id = r.id if r else None
         allowed = self.svc.response_actions(r)
         for key, b in self.btn.items():  # only what the workflow allows from this state
             b.setEnabled(allowed[key])
@@ -493,7 +527,7 @@ class ResponsesView(QWidget):
                 if not keep_mine_after_conflict(self, exc):
                     self.status_message.emit(f"reloaded: response #{r.id} was changed by {exc.who}")
                     self.current = self.svc.response(r.id)
-                    self.reload()
+                    self.reload(keep_edit=False)
                     return
                 r = self._act(action, dataclasses.replace(r, version=exc.current))  # mine, on their version
         except KnownError as exc:
@@ -539,7 +573,7 @@ class ResponsesView(QWidget):
     @refuses_when_read_only
     def draft_for(self, mention_id: int) -> None:
         """Suggest templates for a mention, create the chosen draft and open it."""
-        if not ensure_unlocked(self, self.svc, self.me()):
+        if self.keep_edits() or not ensure_unlocked(self, self.svc, self.me()):
             return
         try:
             suggestions = self.svc.suggest_templates(mention_id, limit=8)

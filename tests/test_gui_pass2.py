@@ -1,0 +1,73 @@
+"""A second exploratory pass over the desktop GUI (executive pages, responses, reports, feeds,
+entities, settings, shortcuts, small screens): each test drives the real widgets and failed on the
+code before its fix."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("PySide6")
+
+
+def _open_queue(window):
+    """The Responses page on its "All open" queue (the demo's draft and its statement in review)."""
+    window.show_page("Responses")
+    view = window.responses
+    view.queue.setCurrentIndex(view.queue.findData("open"))
+    draft = next(r for r in window.svc.responses(states=("draft",)))
+    view.show_response(draft.id)
+    return view, draft
+
+
+def _row_of(view, response_id: int) -> int:
+    from PySide6.QtCore import Qt
+
+    return next(i for i in range(view.list.count())
+                if view.list.item(i).data(Qt.ItemDataRole.UserRole) == ("response", response_id))
+
+
+# -- a reply typed in the Responses page and not saved was replaced by the stored text when the user
+# looked at the Inbox and came back, changed queue, or clicked another response: no question asked --
+def test_an_unsaved_reply_survives_a_visit_to_another_page_and_another_queue(window, qtbot):
+    from tests.conftest import act_as
+
+    view, draft = _open_queue(window)
+    typed = draft.text + " We will call you today."
+    view.editor.setPlainText(typed)
+    window.show_page("Inbox")
+    window.show_page("Responses")
+    assert view.editor.toPlainText() == typed
+    view.queue.setCurrentIndex(view.queue.findData("sent"))
+    assert view.editor.toPlainText() == typed
+    act_as(window.svc, view.me())
+    view.act("save")
+    assert window.svc.response(draft.id).text == typed
+
+
+def test_clicking_another_response_asks_about_the_unsaved_reply(window, qtbot, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    from tests.conftest import act_as
+
+    view, draft = _open_queue(window)
+    other = next(r for r in window.svc.responses(states=("in_review",)))
+    typed = draft.text + " (edited)"
+    view.editor.setPlainText(typed)
+    asked: list[str] = []
+    answer = [QMessageBox.StandardButton.Cancel]
+    monkeypatch.setattr(QMessageBox, "question", lambda _p, title, text, *a, **k: (asked.append(text), answer[0])[1])
+    view.list.setCurrentRow(_row_of(view, other.id))  # Cancel: stay on the draft, with what was typed
+    assert asked == [f"Save your changes to response #{draft.id} first?"]
+    assert view.current.id == draft.id and view.editor.toPlainText() == typed
+    assert view.list.currentRow() == _row_of(view, draft.id)
+    answer[0] = QMessageBox.StandardButton.Save  # Save: written, then the other one opens
+    act_as(window.svc, view.me())
+    view.list.setCurrentRow(_row_of(view, other.id))
+    assert window.svc.response(draft.id).text == typed
+    assert view.current.id == other.id and view.editor.toPlainText() == other.text
+    view.list.setCurrentRow(_row_of(view, draft.id))  # nothing unsaved: no question
+    assert len(asked) == 2 and view.current.id == draft.id
+    view.editor.setPlainText("thrown away")
+    answer[0] = QMessageBox.StandardButton.Discard
+    view.list.setCurrentRow(_row_of(view, other.id))
+    assert view.current.id == other.id and window.svc.response(draft.id).text == typed
