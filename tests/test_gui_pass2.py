@@ -71,3 +71,34 @@ def test_clicking_another_response_asks_about_the_unsaved_reply(window, qtbot, m
     answer[0] = QMessageBox.StandardButton.Discard
     view.list.setCurrentRow(_row_of(view, other.id))
     assert view.current.id == other.id and window.svc.response(draft.id).text == typed
+
+
+# -- the main window was at least 1,333 x 628 px (the inbox's ten action buttons in one row, the
+# Feeds page's seven buttons and its health line in another, the Rules and Settings pages' forms):
+# on a 1280 x 720 or 1024 x 600 screen its right edge and status bar were off the screen ---------
+@pytest.mark.parametrize("size", [(1280, 720), (1024, 600)])
+def test_the_window_fits_a_small_laptop_screen_on_every_page(window, qtbot, size):
+    width, height = size
+    labels = [window.nav.item(i).text() for i in range(window.nav.count())]
+    for label in labels:
+        window.show_page(label)
+        window.resize(width, height)
+        qtbot.waitUntil(lambda: window.width() <= width and window.height() <= height, timeout=2000)
+        assert window.minimumSizeHint().width() <= width and window.minimumSizeHint().height() <= height, label
+        page = window.pages[label]  # never squashed: a page larger than the window scrolls
+        qtbot.waitUntil(lambda page=page: page.width() >= page.minimumSizeHint().width()
+                        and page.height() >= page.minimumSizeHint().height(), timeout=2000)
+        bar = window.statusBar()
+        assert bar.mapTo(window, bar.rect().bottomRight()).y() < height
+
+
+def test_at_1280_by_720_the_inbox_shows_all_its_actions_without_scrolling(window, qtbot):
+    window.resize(1280, 720)
+    window.show_page("Inbox")
+    qtbot.waitUntil(lambda: window.width() <= 1280, timeout=2000)
+    pane = window.inbox.detail
+    right = pane.mapTo(window, pane.rect().topRight()).x()
+    assert right <= window.width()
+    for b in pane.buttons.values():
+        assert b.mapTo(window, b.rect().topRight()).x() <= window.width(), b.text()
+    assert window.inbox.count_label.mapTo(window, window.inbox.count_label.rect().topRight()).x() <= window.width()

@@ -65,21 +65,23 @@ class DetailPane(QWidget):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.browser, 1)
-        row = QHBoxLayout()
         self.buttons: dict[str, QPushButton] = {}
-        for key, label, tip in (("draft", "Draft response…", "D"), ("needs_response", "Needs response", "R"),
-                                ("flag", "Flag", "F"), ("archive", "Archive", "E"),
-                                ("positive", "Positive", "+"), ("neutral", "Neutral", "0"),
-                                ("negative", "Negative", "−"), ("clear", "Clear override", "Backspace"),
-                                ("evidence", "Capture evidence", "C"), ("open", "Open in browser", "O")):
-            b = QPushButton(label)
-            b.setToolTip(f"Shortcut: {tip}")
-            b.clicked.connect(lambda _=False, k=key: self.action.emit(k))
-            row.addWidget(b)
-            self.buttons[key] = b
+        # two rows (triage, then sentiment and the page): ten buttons in one were 1,011 px, wider
+        # than the inbox on a 1280 x 720 screen
+        for actions in ((("draft", "Draft response…", "D"), ("needs_response", "Needs response", "R"),
+                         ("flag", "Flag", "F"), ("archive", "Archive", "E"), ("evidence", "Capture evidence", "C")),
+                        (("positive", "Positive", "+"), ("neutral", "Neutral", "0"), ("negative", "Negative", "−"),
+                         ("clear", "Clear override", "Backspace"), ("open", "Open in browser", "O"))):
+            row = QHBoxLayout()
+            for key, label, tip in actions:
+                b = QPushButton(label)
+                b.setToolTip(f"Shortcut: {tip}")
+                b.clicked.connect(lambda _=False, k=key: self.action.emit(k))
+                row.addWidget(b)
+                self.buttons[key] = b
+            row.addStretch(1)
+            lay.addLayout(row)
         mark_safe_in_executive_mode(self.buttons["open"])  # reading, not editing
-        row.addStretch(1)
-        lay.addLayout(row)
         self.show_mention(None)
 
     def set_read_only(self, read_only: bool) -> None:

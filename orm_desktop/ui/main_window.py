@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QProgressBar,
     QPushButton,
+    QSizePolicy,
     QSplitter,
     QStackedWidget,
     QSystemTrayIcon,
@@ -48,7 +49,7 @@ class MainWindow(QMainWindow):
         self.pages: dict[str, object] = {}
         self._add("Inbox", self.inbox, "inbox")
         self.build_nav()
-        from PySide6.QtWidgets import QVBoxLayout, QWidget
+        from PySide6.QtWidgets import QFrame, QScrollArea, QVBoxLayout, QWidget
 
         left = QWidget()
         left.setMinimumWidth(210)
@@ -58,7 +59,14 @@ class MainWindow(QMainWindow):
         self._left_lay = left_lay
         split = QSplitter()
         split.addWidget(left)
-        split.addWidget(self.stack)
+        # the page scrolls when the window is smaller than it (a 1024 x 600 screen): the window is
+        # never wider or taller than the screen, its status bar and buttons stay on it
+        self.page_area = QScrollArea()
+        self.page_area.setWidgetResizable(True)
+        self.page_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.page_area.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # no invisible stop in the Tab order
+        self.page_area.setWidget(self.stack)
+        split.addWidget(self.page_area)
         split.setStretchFactor(1, 1)
         split.setSizes([210, 1190])
         self.setCentralWidget(split)
@@ -249,6 +257,9 @@ class MainWindow(QMainWindow):
             return
         self.stack.setCurrentIndex(row)
         w = self.stack.currentWidget()
+        for i in range(self.stack.count()):  # the stack is as large as the page shown, not the largest page
+            policy = QSizePolicy.Policy.Preferred if i == row else QSizePolicy.Policy.Ignored
+            self.stack.widget(i).setSizePolicy(policy, policy)
         if w is self.feeds:
             self.feeds.reload()
         elif w is self.responses:
