@@ -601,16 +601,16 @@ class InboxView(QWidget):
                 "M": lambda: self.set_status("read"), "O": self.open_current, "+": lambda: self.override(0.6),
                 "=": lambda: self.override(0.6), "0": lambda: self.override(0.0), "-": lambda: self.override(-0.6),
                 "Backspace": lambda: self.override(None), "D": self.request_draft, "?": self.show_help,
-                "C": self.capture_evidence, "Ctrl+Z": self.undo,
-                "Ctrl+F": lambda: (self.filters.search.setFocus(), self.filters.search.selectAll())}
+                "C": self.capture_evidence, "Ctrl+Z": self.undo}
         self._keys = []
         for key, fn in keys.items():
             sc = QShortcut(QKeySequence(key), self.table)
             sc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             sc.activated.connect(fn)
             self._keys.append(sc)
+        # once, for the whole inbox (bound on the list too, the key was ambiguous there: Qt fired neither)
         sc = QShortcut(QKeySequence("Ctrl+F"), self)
-        sc.activated.connect(keys["Ctrl+F"])
+        sc.activated.connect(lambda: (self.filters.search.setFocus(), self.filters.search.selectAll()))
         self._keys.append(sc)
 
     def set_read_only(self, read_only: bool) -> None:
