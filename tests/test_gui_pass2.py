@@ -125,3 +125,33 @@ def test_ctrl_f_goes_to_the_search_box_from_the_list_and_the_detail_pane(window,
     QTest.keyClick(window.responses.editor, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     assert QApplication.focusWidget() is window.responses.editor
     assert window.stack.currentWidget() is window.responses
+
+
+# -- after a click on one of the inbox's action buttons (Archive, Flag…) the keyboard went dead:
+# Ctrl+Z did not undo the archive the click made, J and K did not move, F did not flag (the
+# shortcuts listened to the table only, and the click had put the focus on the button) --------------
+def test_the_inbox_shortcuts_work_after_a_click_on_an_action_button(window, qtbot):
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+
+    window.show_page("Inbox")
+    window.activateWindow()
+    inbox = window.inbox
+    qtbot.waitUntil(lambda: inbox.detail.mention_id is not None and window.isActiveWindow(), timeout=3000)
+    first = inbox.detail.mention_id
+    qtbot.mouseClick(inbox.detail.buttons["archive"], Qt.MouseButton.LeftButton)
+    assert window.svc.mention(first).mention.status == "archived"
+    assert QApplication.focusWidget() is inbox.detail.buttons["archive"]
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert window.svc.mention(first).mention.status != "archived"
+    qtbot.mouseClick(inbox.detail.buttons["positive"], Qt.MouseButton.LeftButton)
+    shown = inbox.detail.mention_id
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_J)
+    qtbot.waitUntil(lambda: inbox.detail.mention_id not in (None, shown), timeout=2000)
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_F)
+    assert window.svc.mention(inbox.detail.mention_id).mention.status == "flagged"
+    window.inbox.filters.search.setFocus()  # typing in the search box is typing, not triage
+    QTest.keyClicks(window.inbox.filters.search, "fe")
+    assert window.inbox.filters.search.text() == "fe"
+

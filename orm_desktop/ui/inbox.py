@@ -372,6 +372,7 @@ class InboxView(QWidget):
         split.addWidget(top)
         split.addWidget(self.detail)
         split.setSizes([480, 360])
+        self.split = split  # the list and the detail pane: where the triage keys work
         lay = QVBoxLayout(self)
         head = QHBoxLayout()
         head.addWidget(self.filters, 1)
@@ -603,8 +604,8 @@ class InboxView(QWidget):
                 "Backspace": lambda: self.override(None), "D": self.request_draft, "?": self.show_help,
                 "C": self.capture_evidence, "Ctrl+Z": self.undo}
         self._keys = []
-        for key, fn in keys.items():
-            sc = QShortcut(QKeySequence(key), self.table)
+        for key, fn in keys.items():  # on the list and the detail pane (its buttons take the focus when clicked)
+            sc = QShortcut(QKeySequence(key), self.split)
             sc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             sc.activated.connect(fn)
             self._keys.append(sc)
