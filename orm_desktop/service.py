@@ -629,7 +629,7 @@ class Service:
         states = rstore.counts_by_state(self.conn, since, until)
         return {"sent": states.get("sent", 0),
                 "open": sum(states.get(s, 0) for s in ("draft", "in_review", "changes_requested", "approved")),
-                "overdue": len(rstore.overdue(self.conn, int(time.time()))),
+                "overdue": rstore.overdue_count(self.conn, int(time.time())),
                 "median_hours_to_draft": med(1), "median_hours_to_approve": med(2),
                 "median_hours_to_send": med(3), "by_state": states}
 

@@ -155,3 +155,35 @@ def test_the_inbox_shortcuts_work_after_a_click_on_an_action_button(window, qtbo
     QTest.keyClicks(window.inbox.filters.search, "fe")
     assert window.inbox.filters.search.text() == "fe"
 
+
+
+# -- with more than 500 mentions past their response time, the Responses page and the Dashboard
+# said "500 overdue" (the count was the length of a list cut at 500; 15,946 on a 300k workspace) ----
+def test_the_overdue_count_is_not_cut_at_500(qtbot, demo_service):
+    import time
+
+    from PySide6.QtWidgets import QLabel
+
+    from tests.gui_support import open_window
+
+    svc = demo_service
+    ids = [m.id for m in svc.mentions(limit=700)][:620]
+    svc.set_status(ids, "needs_response")
+    with svc.conn:  # their response time passed an hour ago (it is set when a mention is stored)
+        svc.conn.execute(f"UPDATE mentions SET due_at = ? WHERE id IN ({','.join('?' * len(ids))})",
+                         (int(time.time()) - 3600, *ids))
+    overdue = svc.conn.execute(
+        "SELECT count(*) FROM mentions m WHERE m.due_at < ? AND m.status IN ('needs_response', 'flagged') AND NOT "
+        "EXISTS (SELECT 1 FROM responses r WHERE r.mention_id = m.id AND r.state = 'sent')",
+        (int(time.time()),)).fetchone()[0]
+    assert overdue >= 600
+    window = open_window(qtbot, svc)
+    try:
+        window.show_page("Responses")
+        assert f"· {overdue} overdue" in window.responses.kpi.text()
+        window.show_page("Dashboard")
+        page = window.pages["Dashboard"]
+        qtbot.waitUntil(lambda: any(f"{overdue} overdue" in w.text() for w in page.findChildren(QLabel)), timeout=2000)
+    finally:
+        window.runner.cancel_all()
+        window.runner.wait(10_000)

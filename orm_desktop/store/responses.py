@@ -129,13 +129,20 @@ def list_(conn: sqlite3.Connection, *, states: tuple[str, ...] = (), author: str
         f"SELECT {_RCOLS} FROM responses{where} ORDER BY updated DESC, id DESC LIMIT ?", (*args, limit))]
 
 
+_OVERDUE = ("m.due_at IS NOT NULL AND m.due_at < ? AND m.status IN ('needs_response', 'flagged') "
+            "AND NOT EXISTS (SELECT 1 FROM responses r WHERE r.mention_id = m.id AND r.state = 'sent')")
+
+
 def overdue(conn: sqlite3.Connection, now: int, limit: int = 500) -> list[tuple[int, int, str]]:
     """(mention id, due_at, title) of mentions past their response due time with nothing sent."""
     return conn.execute(
-        "SELECT m.id, m.due_at, i.title FROM mentions m JOIN items i ON i.id = m.item_id "
-        "WHERE m.due_at IS NOT NULL AND m.due_at < ? AND m.status IN ('needs_response', 'flagged') "
-        "AND NOT EXISTS (SELECT 1 FROM responses r WHERE r.mention_id = m.id AND r.state = 'sent') "
+        f"SELECT m.id, m.due_at, i.title FROM mentions m JOIN items i ON i.id = m.item_id WHERE {_OVERDUE} "
         "ORDER BY m.due_at LIMIT ?", (now, limit)).fetchall()
+
+
+def overdue_count(conn: sqlite3.Connection, now: int) -> int:
+    """How many mentions ``overdue`` would list with no limit."""
+    return int(conn.execute(f"SELECT count(*) FROM mentions m WHERE {_OVERDUE}", (now,)).fetchone()[0])
 
 
 def response_times(conn: sqlite3.Connection, since: int, until: int) -> list[tuple]:
