@@ -150,7 +150,10 @@ def response_times(conn: sqlite3.Connection, since: int, until: int) -> list[tup
     return conn.execute(
         "SELECT i.first_seen, min(r.created), min(r.approved_at), min(r.sent_at), m.due_at "
         "FROM responses r JOIN mentions m ON m.id = r.mention_id JOIN items i ON i.id = m.item_id "
-        "WHERE r.created >= ? AND r.created < ? AND r.state != 'discarded' GROUP BY m.id, i.first_seen",
+        "WHERE r.created >= ? AND r.created < ? AND r.state != 'discarded' "
+        # grouped by the response's column (the same mention): SQLite then reads the responses
+        # first; by m.id it read every mention (0.2-0.4 s at 300k, on each visit of the Responses page)
+        "GROUP BY r.mention_id, i.first_seen, m.due_at",
         (since, until)).fetchall()
 
 
