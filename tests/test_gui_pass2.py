@@ -211,3 +211,36 @@ def test_the_response_kpis_read_the_responses_not_every_mention(demo_service):
         svc.conn.set_progress_handler(None, 1)
     assert kpis == before and kpis["sent"] == 1 and kpis["median_hours_to_send"] is not None
     assert steps[0] < mentions, (steps[0], mentions)
+
+
+# -- the executive's draft dialog: a note typed to send the draft back was thrown away without a
+# word by Close, Esc or the window's close button ---------------------------------------------------
+def test_closing_the_executive_draft_dialog_asks_before_dropping_a_typed_note(window, qtbot, monkeypatch):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QMessageBox, QPushButton
+
+    maya = window.svc.entity("Maya Lindqvist")
+    rid = window.svc.responses(in_name_of=maya.id, states=("in_review",))[0].id
+    window.show_page("Maya Lindqvist")
+    page = window.pages["Maya Lindqvist"]
+    asked: list[str] = []
+    answer = [QMessageBox.StandardButton.No]
+    monkeypatch.setattr(QMessageBox, "question", lambda _p, title, text, *a, **k: (asked.append(text), answer[0])[1])
+    dlg = page.open_draft(rid)
+    qtbot.waitExposed(dlg)
+    close = next(b for b in dlg.findChildren(QPushButton) if b.text() == "Close")
+    qtbot.mouseClick(close, Qt.MouseButton.LeftButton)  # nothing typed: it closes at once
+    assert not dlg.isVisible() and asked == []
+    dlg = page.open_draft(rid)
+    qtbot.waitExposed(dlg)
+    dlg.note.setPlainText("Please mention the refund.")
+    close = next(b for b in dlg.findChildren(QPushButton) if b.text() == "Close")
+    qtbot.mouseClick(close, Qt.MouseButton.LeftButton)
+    assert len(asked) == 1 and "note" in asked[0]
+    assert dlg.isVisible() and dlg.note.toPlainText() == "Please mention the refund."
+    qtbot.keyClick(dlg, Qt.Key.Key_Escape)
+    assert len(asked) == 2 and dlg.isVisible()
+    answer[0] = QMessageBox.StandardButton.Yes
+    dlg.close()
+    assert len(asked) == 3 and not dlg.isVisible()
+    assert window.svc.response(rid).state == "in_review"

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
@@ -80,6 +81,15 @@ class ExecutiveDraftDialog(QDialog):
         self.approve.setEnabled(can)
         self.send_back.setEnabled(can)
         self.note.setEnabled(can)
+
+    def reject(self) -> None:
+        """Close, Esc or the window's close button: a note typed and not sent is not dropped unasked."""
+        if self.note.isEnabled() and self.note.toPlainText().strip() and QMessageBox.question(
+                self, "Close the draft", "Close without sending the draft back? Your note will be lost.",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.No) != QMessageBox.StandardButton.Yes:
+            return
+        super().reject()
 
     def decide(self, approve: bool) -> None:
         from orm_desktop.ui.identity import ensure_unlocked
