@@ -244,3 +244,25 @@ def test_closing_the_executive_draft_dialog_asks_before_dropping_a_typed_note(wi
     dlg.close()
     assert len(asked) == 3 and not dlg.isVisible()
     assert window.svc.response(rid).state == "in_review"
+
+
+# -- the executive report's 90-day chart cut its last date label at the image's edge ("29 No") -------
+def test_the_report_chart_keeps_its_last_date_label_inside_the_image(demo_service):
+    import time
+
+    from PySide6.QtCore import QUrl
+    from PySide6.QtGui import QColor, QTextDocument
+
+    from orm_desktop.reports import render
+
+    render.ensure_gui_app()
+    d = demo_service.report_data("executive", entity="Daniel Okafor", now=int(time.time()))
+    assert len(d.series) == 90
+    width = int(8.27 * render.DPI) - 2 * int(render.DPI * 0.6)  # A4 less the margins, as to_pdf lays it out
+    doc = render.build_document(d, content_width_px=width)
+    img = doc.resource(QTextDocument.ResourceType.ImageResource, QUrl("img:volume"))
+    assert img.width() == width
+    white = QColor("white").rgb()
+    edge = [(x, y) for x in range(img.width() - 4, img.width()) for y in range(img.height())
+            if img.pixel(x, y) != white]
+    assert edge == [], f"{len(edge)} pixels of text at the right edge"

@@ -84,8 +84,10 @@ def volume_chart(series, width: int, height: int, title: str):
                 y -= hh
             if i % label_every == 0:
                 p.setPen(QColor("#333333"))
-                p.drawText(QRectF(x - 40, top + ch + 10, bw + 80, 50), Qt.AlignmentFlag.AlignHCenter,
-                           dt.datetime.fromtimestamp(pt.day, dt.UTC).strftime("%d %b"))
+                label = dt.datetime.fromtimestamp(pt.day, dt.UTC).strftime("%d %b")
+                tw = p.fontMetrics().horizontalAdvance(label) + 4
+                lx = min(max(x + bw / 2 - tw / 2, 0), w - 10 - tw)  # centred on its bar, never cut at the edge
+                p.drawText(QRectF(lx, top + ch + 10, tw, 50), Qt.AlignmentFlag.AlignHCenter, label)
         lx = left
         for label, color in (("positive", "#27AE60"), ("neutral", "#AAB7B8"), ("negative", "#E74C3C")):
             p.fillRect(QRectF(lx, h - 35, 30, 30), QColor(color))
