@@ -266,3 +266,64 @@ def test_the_report_chart_keeps_its_last_date_label_inside_the_image(demo_servic
     edge = [(x, y) for x in range(img.width() - 4, img.width()) for y in range(img.height())
             if img.pixel(x, y) != white]
     assert edge == [], f"{len(edge)} pixels of text at the right edge"
+
+
+# -- an executive removed on the Entities page kept their page in the sidebar; opening it raised
+# "no entity 2" in the event loop (a traceback on stderr, a blank page). A renamed one kept the old
+# name, a new one got no page until the app was restarted --------------------------------------------
+def test_the_sidebar_follows_the_executives_the_entities_page_changes(window, qtbot, monkeypatch):
+    from PySide6.QtWidgets import QLabel, QMessageBox
+
+    from orm_desktop.ui.pages import PersonalBrandPage
+
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    warned: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, title, text, *a, **k: warned.append(text))
+
+    def sidebar() -> list[str]:
+        return [window.nav.item(i).text() for i in range(window.nav.count())]
+
+    def shows(name: str) -> bool:
+        window.show_page(name)
+        page = window.stack.currentWidget()
+        return isinstance(page, PersonalBrandPage) and any(
+            name in w.text() for w in page.findChildren(QLabel) if w.isVisibleTo(page))
+
+    window.show_page("Entities")
+    view = window.entities
+    view.show_entity(window.svc.entity("Maya Lindqvist"))
+    view.remove()
+    assert "Maya Lindqvist" not in sidebar()
+    assert window.stack.currentWidget() is view and window.nav.currentItem().text() == "Entities"
+    view.show_entity(window.svc.entity("Daniel Okafor"))
+    view.name.setText("Dan Okafor")
+    view.save()
+    view.new()
+    view.kind.setCurrentText("executive")
+    view.name.setText("Zoe Adeyemi")
+    view.save()
+    assert not warned
+    assert window.stack.currentWidget() is view and window.nav.currentItem().text() == "Entities"
+    names = sidebar()
+    assert "Daniel Okafor" not in names and {"Dan Okafor", "Zoe Adeyemi", "Priya Raman"} <= set(names)
+    assert names.index("Zoe Adeyemi") < names.index("Competitors")
+    for name in ("Dan Okafor", "Zoe Adeyemi", "Priya Raman"):
+        assert shows(name), name
+    for label in names:  # every page still opens on its own view
+        window.show_page(label)
+        assert window.stack.currentWidget() is window.pages[label]
+
+
+def test_the_sidebar_follows_an_executive_removed_in_another_window(window, qtbot):
+    from orm_desktop.service import Service
+
+    other = Service(window.svc.ws)
+    try:
+        maya = other.entity("Maya Lindqvist")
+        other.remove_entity(maya.id, expected_version=maya.version)
+    finally:
+        other.close()
+    qtbot.waitUntil(lambda: all(window.nav.item(i).text() != "Maya Lindqvist" for i in range(window.nav.count())),
+                    timeout=3000)
+    window.show_page("Priya Raman")
+    assert window.stack.currentWidget() is window.pages["Priya Raman"]

@@ -234,6 +234,7 @@ class MainWindow(QMainWindow):
         self.entities.status_message.connect(self.flash)
         self.entities.changed.connect(self.inbox.reload)
         self.entities.changed.connect(self.update_health)
+        self.entities.changed.connect(self.sync_executive_pages)
         self._add("Entities", self.entities, "entities")
         settings = SettingsView(self.svc, runner=self.runner)
         settings.status_message.connect(self.flash)
@@ -243,6 +244,38 @@ class MainWindow(QMainWindow):
             if self.nav.item(i).text() not in ("Inbox", "Competitors", "Dashboard", "Responses", "Reports",
                                                 "Rules", "Feeds", "Entities", "Settings"):
                 self.nav.item(i).setToolTip("Personal brand")
+
+    def sync_executive_pages(self) -> None:
+        """The sidebar's personal-brand pages follow the executives: a removed one's page goes (it
+        raised "no entity" when opened), a renamed one shows the new name, a new one gets a page.
+        The stack changes before the sidebar, whose row change shows the page at the same index."""
+        from orm_desktop.ui.pages import PersonalBrandPage
+
+        executives = {e.id: e for e in self.svc.entities() if e.kind == "executive"}
+        for row in reversed(range(self.nav.count())):
+            page, label = self.stack.widget(row), self.nav.item(row).text()
+            if not isinstance(page, PersonalBrandPage):
+                continue
+            e = executives.pop(page.entity_id, None)
+            if e is None:
+                self.stack.removeWidget(page)
+                self.nav.takeItem(row)
+                del self.pages[label]
+                page.deleteLater()
+            elif e.name != label:
+                self.nav.item(row).setText(e.name)
+                self.pages[e.name] = self.pages.pop(label)
+        kept = [r for r in range(self.stack.count()) if isinstance(self.stack.widget(r), PersonalBrandPage)]
+        at = kept[-1] + 1 if kept else 1  # after the last personal-brand page, else after the Inbox
+        for e in executives.values():
+            page = PersonalBrandPage(self.svc, e.id)
+            self._wire(page)
+            item = QListWidgetItem(icons.icon("person"), e.name)
+            item.setToolTip("Personal brand")
+            self.stack.insertWidget(at, page)
+            self.nav.insertItem(at, item)
+            self.pages[e.name] = page
+            at += 1
 
     def _wire(self, page) -> None:
         page.open_mention.connect(self.open_mention)
@@ -634,6 +667,8 @@ class MainWindow(QMainWindow):
                 settings.live_update()
         if touches("alerts", "entities") or any(c.table == "mentions" and c.action == "insert" for c in changes):
             self.update_health()
+        if touches("entities"):  # someone else added, renamed or removed an executive
+            self.sync_executive_pages()
 
     def open_team_workspace(self) -> None:
         """Ask for a team workspace's URL (postgresql://user@host/database) and open it."""
