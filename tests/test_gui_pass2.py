@@ -327,3 +327,39 @@ def test_the_sidebar_follows_an_executive_removed_in_another_window(window, qtbo
                     timeout=3000)
     window.show_page("Priya Raman")
     assert window.stack.currentWidget() is window.pages["Priya Raman"]
+
+
+# -- the Reports page and the Rules page kept offering the entities as they were when the window
+# opened: a new executive could not be reported on until a restart, a removed competitor was still
+# offered (its report failed with "no entity") -------------------------------------------------------
+def test_the_reports_and_rules_pages_offer_the_entities_as_they_are_now(window, qtbot, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+
+    def offered(box) -> list[str]:
+        return [box.itemText(i) for i in range(box.count())]
+
+    window.show_page("Entities")
+    view = window.entities
+    view.new()
+    view.kind.setCurrentText("executive")
+    view.name.setText("Zoe Adeyemi")
+    view.save()
+    view.show_entity(window.svc.entity("Kinetiq"))
+    view.remove()
+    window.show_page("Reports")
+    reports = window.reports
+    reports.kind.setCurrentIndex(reports.kind.findData("crisis"))
+    reports.entity.setCurrentIndex(reports.entity.findData("Stridewell"))
+    assert "Kinetiq" not in offered(reports.entity) and "Zoe Adeyemi" in offered(reports.entity)
+    window.show_page("Entities")
+    view.show_entity(window.svc.entity("Velora Arc"))
+    view.name.setText("Velora Arc 2")
+    view.save()
+    assert reports.entity.currentData() == "Stridewell"  # the choice made stays
+    assert "Velora Arc 2" in offered(reports.entity)
+    reports.kind.setCurrentIndex(reports.kind.findData("executive"))
+    assert "Zoe Adeyemi" in offered(reports.entity)
+    window.show_page("Rules")
+    assert "Zoe Adeyemi" in offered(window.rules.entity) and "Kinetiq" not in offered(window.rules.entity)

@@ -235,6 +235,8 @@ class MainWindow(QMainWindow):
         self.entities.changed.connect(self.inbox.reload)
         self.entities.changed.connect(self.update_health)
         self.entities.changed.connect(self.sync_executive_pages)
+        self.entities.changed.connect(self.reports.fill_entities)  # their entity lists, as they are now
+        self.entities.changed.connect(self.rules.reload)
         self._add("Entities", self.entities, "entities")
         settings = SettingsView(self.svc, runner=self.runner)
         settings.status_message.connect(self.flash)
@@ -667,8 +669,10 @@ class MainWindow(QMainWindow):
                 settings.live_update()
         if touches("alerts", "entities") or any(c.table == "mentions" and c.action == "insert" for c in changes):
             self.update_health()
-        if touches("entities"):  # someone else added, renamed or removed an executive
+        if touches("entities"):  # someone else added, renamed or removed an entity
             self.sync_executive_pages()
+            self.reports.fill_entities()
+            self.rules.reload()
 
     def open_team_workspace(self) -> None:
         """Ask for a team workspace's URL (postgresql://user@host/database) and open it."""

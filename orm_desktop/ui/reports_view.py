@@ -100,6 +100,7 @@ class ReportsView(QWidget):
 
     def fill_entities(self) -> None:
         kind = self.kind.currentData()
+        chosen = self.entity.currentData()  # kept when it is still offered (the entities changed)
         self.entity.clear()
         ents = self.svc.entities()
         if kind == "executive":
@@ -110,6 +111,7 @@ class ReportsView(QWidget):
             wanted = [e for e in ents if e.kind == "brand"]
         for e in wanted:
             self.entity.addItem(e.name, e.name)
+        self.entity.setCurrentIndex(max(0, self.entity.findData(chosen)))
         # a crisis report covers the latest alert, or any period it is given (an entity may have no alert)
         around = self.period.findData(AROUND_ALERT)
         if kind == "crisis" and around < 0:
