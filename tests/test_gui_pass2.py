@@ -363,3 +363,42 @@ def test_the_reports_and_rules_pages_offer_the_entities_as_they_are_now(window, 
     assert "Zoe Adeyemi" in offered(reports.entity)
     window.show_page("Rules")
     assert "Zoe Adeyemi" in offered(window.rules.entity) and "Kinetiq" not in offered(window.rules.entity)
+
+
+# -- the Templates dialog (Responses page): a template's TOML edited and not saved was thrown away
+# without a word by clicking another template, Close or Esc ------------------------------------------
+def test_the_templates_dialog_asks_before_dropping_an_edited_template(qtbot, demo_service, monkeypatch):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QMessageBox
+
+    from orm_desktop.responses.templates import to_toml
+    from orm_desktop.ui.responses_view import TemplatesDialog
+    from tests.conftest import act_as
+
+    svc = demo_service
+    act_as(svc, "alex")
+    shipped = next(t for t in svc.templates().values() if t.shipped)
+    from dataclasses import replace
+
+    svc.save_template(to_toml(replace(shipped, id="our-apology", title="Our apology")), by="alex")
+    dlg = TemplatesDialog(svc, "alex")
+    qtbot.addWidget(dlg)
+    dlg.show()
+    qtbot.waitExposed(dlg)
+    dlg.reload("our-apology")
+    ours = dlg.list.currentRow()
+    asked: list[str] = []
+    answer = [QMessageBox.StandardButton.Cancel]
+    monkeypatch.setattr(QMessageBox, "question", lambda _p, title, text, *a, **k: (asked.append(text), answer[0])[1])
+    edited = dlg.editor.toPlainText().replace('title = "Our apology"', 'title = "Our better apology"')
+    assert edited != dlg.editor.toPlainText()
+    dlg.editor.setPlainText(edited)
+    dlg.list.setCurrentRow(ours + 1)  # Cancel: stay, with the edit
+    assert asked == ["Save your changes to Our apology first?"]
+    assert dlg.list.currentRow() == ours and dlg.editor.toPlainText() == edited
+    qtbot.keyClick(dlg, Qt.Key.Key_Escape)
+    assert len(asked) == 2 and dlg.isVisible() and dlg.editor.toPlainText() == edited
+    answer[0] = QMessageBox.StandardButton.Save
+    dlg.close()
+    assert len(asked) == 3 and not dlg.isVisible()
+    assert svc.templates()["our-apology"].title == "Our better apology"

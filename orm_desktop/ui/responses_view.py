@@ -131,12 +131,47 @@ class TemplatesDialog(QDialog):
         lay = QHBoxLayout(self)
         lay.addWidget(self.list, 1)
         lay.addLayout(right, 3)
-        self.list.currentRowChanged.connect(self.show_template)
+        self.shown: tuple[int, str] | None = None  # (row, TOML) the editor was filled with
+        self.list.currentRowChanged.connect(self.pick)
         self.reload()
+
+    def dirty(self) -> bool:
+        """Does the editor hold an edit of a workspace template that is not saved?"""
+        return (self.shown is not None and not self.editor.isReadOnly()
+                and self.editor.toPlainText() != self.shown[1])
+
+    def keep_edits(self) -> bool:
+        """Before the editor shows something else or the dialog closes: ask about an unsaved
+        edit. True = stay."""
+        if not self.dirty():
+            return False
+        t = self.templates[self.shown[0]]
+        answer = QMessageBox.question(
+            self, "Unsaved template", f"Save your changes to {t.title} first?",
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Save)
+        if answer == QMessageBox.StandardButton.Save:
+            self.save()
+            return self.dirty()  # a refused save: stay
+        return answer != QMessageBox.StandardButton.Discard
+
+    def pick(self, row: int) -> None:
+        if self.shown is not None and row != self.shown[0] and self.keep_edits():
+            self.list.blockSignals(True)
+            self.list.setCurrentRow(self.shown[0])
+            self.list.blockSignals(False)
+            return
+        self.show_template(row)
+
+    def done(self, result: int) -> None:  # Close, Esc and the window's close button
+        if self.keep_edits():
+            return
+        super().done(result)
 
     def reload(self, select: str | None = None) -> None:
         self.templates = sorted(self.svc.templates().values(), key=lambda t: (t.shipped, t.title))
         self.versions = self.svc.template_versions()  # what this dialog read: saves are checked against it
+        self.shown = None  # the editor is refilled with what is stored (after a save, or "reload")
         self.list.blockSignals(True)
         self.list.clear()
         for t in self.templates:
@@ -157,6 +192,7 @@ class TemplatesDialog(QDialog):
             return
         self.editor.setPlainText(to_toml(t))
         self.editor.setReadOnly(t.shipped or bool(self.refusal))
+        self.shown = (self.list.currentRow(), self.editor.toPlainText())
         self.info.setText(f"<b>{html.escape(t.title)}</b> — " + ("shipped default, read-only: duplicate it to "
                           "make your own version" if t.shipped else "workspace template: edit the TOML and save"))
 
