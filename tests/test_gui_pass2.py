@@ -402,3 +402,26 @@ def test_the_templates_dialog_asks_before_dropping_an_edited_template(qtbot, dem
     dlg.close()
     assert len(asked) == 3 and not dlg.isVisible()
     assert svc.templates()["our-apology"].title == "Our better apology"
+
+
+# -- the Feeds page opens with no feed selected; Edit…, Remove and Enable/disable then did nothing
+# and said nothing ------------------------------------------------------------------------------------
+def test_the_feeds_buttons_say_what_to_do_when_no_feed_is_selected(window, qtbot, monkeypatch):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QPushButton
+
+    window.show_page("Feeds")
+    view = window.feeds
+    assert view.table.currentRow() == -1
+    said: list[str] = []
+    view.status_message.connect(said.append)
+    buttons = {b.text(): b for b in view.findChildren(QPushButton)}
+    for label in ("Edit…", "Remove", "Enable/disable"):
+        said.clear()
+        qtbot.mouseClick(buttons[label], Qt.MouseButton.LeftButton)
+        assert said == ["Select a feed in the list first"], label
+    before = [(f.id, f.enabled) for f in window.svc.feeds()]
+    view.table.selectRow(0)
+    said.clear()
+    qtbot.mouseClick(buttons["Enable/disable"], Qt.MouseButton.LeftButton)
+    assert said == [] and [(f.id, f.enabled) for f in window.svc.feeds()] != before

@@ -172,6 +172,13 @@ class FeedsView(QWidget):
         r = self.table.currentRow()
         return self.feeds[r] if 0 <= r < len(self.feeds) else None
 
+    def _chosen(self):
+        """The selected feed, or None after saying to select one (a button must not do nothing silently)."""
+        f = self.selected()
+        if f is None:
+            self.status_message.emit("Select a feed in the list first")
+        return f
+
     @refuses_when_read_only
     def add(self) -> None:
         d = FeedDialog(self)
@@ -186,7 +193,7 @@ class FeedsView(QWidget):
 
     @refuses_when_read_only
     def edit(self, *_a) -> None:
-        f = self.selected()
+        f = self._chosen()
         if f is None or self._refused():
             return
         d = FeedDialog(self, f)
@@ -206,7 +213,7 @@ class FeedsView(QWidget):
 
     @refuses_when_read_only
     def remove(self) -> None:
-        f = self.selected()
+        f = self._chosen()
         if f and not self._refused() and QMessageBox.question(
                 self, "Remove feed", f"Remove {f.title or f.url}? Stored items stay.") == QMessageBox.StandardButton.Yes:
             save_versioned(self, "Cannot remove feed", lambda v: self.svc.remove_feed(f.id, expected_version=v),
@@ -215,7 +222,7 @@ class FeedsView(QWidget):
 
     @refuses_when_read_only
     def toggle(self) -> None:
-        f = self.selected()
+        f = self._chosen()
         if f and not self._refused():
             save_versioned(self, "Cannot change feed",
                            lambda v: self.svc.update_feed(f.id, enabled=int(not f.enabled), expected_version=v),
