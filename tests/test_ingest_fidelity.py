@@ -204,3 +204,21 @@ def test_worker_processes_live_across_refreshes_and_see_new_entities(empty_servi
     finally:
         pipeline.shutdown_workers()
     assert "pool" not in pipeline._POOL
+
+
+# real-world feeds (benchmarks/realworld_feeds.py) ---------------------------------------------------
+def test_a_self_closing_element_in_an_rss_item_does_not_shift_its_fields():
+    """feedparser-rs reads the element after an empty one (<dc:creator />, <description/>,
+    <category domain="x"/>) as that one's text: the item's link became its guid's URL and its
+    author the link. Such feeds go to feedparser."""
+    for fast in (True, False):
+        r = parse("rss-empty-creator.xml", fast=fast)
+        assert [i.url for i in r.items] == ["https://courier.example/article/74450",
+                                            "https://courier.example/article/74451"]
+        assert not any(i.author.startswith("https:") for i in r.items)
+        assert r.items[0].title == "Acme's new plant opens in Mysuru"
+    assert parse("rss-empty-creator.xml").parser == "feedparser"
+    atom = (b'<feed xmlns="http://www.w3.org/2005/Atom"><title>T</title><id>t</id><entry><title>E</title>'
+            b'<link href="https://a.example/e"/><id>e</id>'
+            b'<updated>2026-11-06T09:00:00Z</updated><summary>Acme</summary></entry></feed>')
+    assert parse_feed(atom, now=NOW).parser == "feedparser-rs"  # Atom's empty <link/>: fast

@@ -132,6 +132,10 @@ _STARTS_XML = re.compile(rb"\s*<")
 _MARKUP = re.compile(r"<|&[#\w]+;")
 _CDATA = re.compile(rb"<!\[CDATA\[.*?\]\]>", re.S)
 _ELEMENT = re.compile(rb"<([A-Za-z_][\w.:-]*)")
+_EMPTY_ELEMENT = re.compile(rb"<([A-Za-z_][\w.:-]*)(?:\s[^<>]*)?/>")
+# empty elements feedparser-rs reads correctly (attributes only)
+SAFE_EMPTY_RSS = frozenset({b"enclosure", b"atom:link"})
+SAFE_EMPTY_ATOM = frozenset({b"link", b"category"})
 # feedparser repairs cp1252 character references (&#146;, U+0092) and double-encoded UTF-8; the two
 # read an element inside <category> and a <link uri="..."> differently
 _FAST_BLOCKERS = re.compile(rb"xml:base|<!ENTITY|<!DOCTYPE|base64|&#(?:1[2-5][0-9]|x[89][0-9a-f]);"
@@ -214,8 +218,14 @@ def _fast_elements(body: bytes) -> set[bytes] | None:
         return None
     if not (body.isascii() or _decodes(body, "utf-8") is not None):
         return None
-    names = set(_ELEMENT.findall(_CDATA.sub(b"", body) if b"<![CDATA[" in body else body))
+    markup = _CDATA.sub(b"", body) if b"<![CDATA[" in body else body
+    names = set(_ELEMENT.findall(markup))
     if not names <= FAST_ELEMENTS:
+        return None
+    # feedparser-rs reads the element after an empty one (<dc:creator />, <description/>,
+    # <category domain="x"/> in an RSS item) as the empty one's text: a wrong author, title or link
+    if b"/>" in markup and not set(_EMPTY_ELEMENT.findall(markup)) <= (
+            SAFE_EMPTY_ATOM if b"feed" in names else SAFE_EMPTY_RSS):
         return None
     from xml.parsers import expat
 
