@@ -222,3 +222,8 @@ def test_a_self_closing_element_in_an_rss_item_does_not_shift_its_fields():
             b'<link href="https://a.example/e"/><id>e</id>'
             b'<updated>2026-11-06T09:00:00Z</updated><summary>Acme</summary></entry></feed>')
     assert parse_feed(atom, now=NOW).parser == "feedparser-rs"  # Atom's empty <link/>: fast
+
+
+def test_an_empty_creator_after_the_author_does_not_erase_the_author():
+    r = parse("rss-empty-creator.xml")
+    assert [i.author for i in r.items] == ["Dr. Ann Writer", ""]

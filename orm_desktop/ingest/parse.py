@@ -382,7 +382,13 @@ def _item(e, base: str, now: int, kind: str) -> tuple[ParsedItem | None, bool]:
     guid = (e.get("id") or "").strip() or link
     if not guid:  # no id, no link: the content is the identity (stable across refreshes)
         guid = "sha1:" + hashlib.sha1(f"{title}\n{text}".encode()).hexdigest()
-    author = (e.get("author") or "").strip()[:200]
+    author = (e.get("author") or "").strip()
+    if not author:  # an empty <dc:creator /> after <author>Name</author> blanks feedparser's "author"
+        for a in e.get("authors") or ():
+            author = (a.get("name") or a.get("email") or "").strip() if hasattr(a, "get") else ""
+            if author:
+                break
+    author = author[:200]
     if not title:  # an untitled post: its first words, on one line
         title = " ".join(text[:400].split())[:120]
     return ParsedItem(guid=guid[:1000], url=link[:2000], title=title, text=text, html=html,
