@@ -227,3 +227,13 @@ def test_a_self_closing_element_in_an_rss_item_does_not_shift_its_fields():
 def test_an_empty_creator_after_the_author_does_not_erase_the_author():
     r = parse("rss-empty-creator.xml")
     assert [i.author for i in r.items] == ["Dr. Ann Writer", ""]
+
+
+def test_atom_entries_without_an_author_have_the_feeds():
+    """RFC 4287 4.2.1: an entry with no author of its own has its <source>'s, else the feed's (a
+    one-author blog); an entry copied from another feed is not the feed's author's."""
+    for fast in (True, False):
+        r = parse("atom-feed-author.xml", fast=fast)
+        assert [i.author for i in r.items] == ["Ann Example (ann@notes.example)", "Bob Guest", "Cy Source", ""]
+    # in RSS the channel's managingEditor is not the items' author
+    assert parse("rss-empty-creator.xml").items[1].author == ""

@@ -99,8 +99,10 @@ def parse_feed(body: bytes, url: str = "", headers: Mapping[str, str] | None = N
                      f"{max_items} ignored")
     items = []
     future = 0
+    # RFC 4287 4.2.1: an Atom entry with no author of its own has the feed's
+    feed_author = (d.feed.get("author") or "").strip() if version.startswith("atom") else ""
     for e in entries:
-        item, in_future = _item(e, base, now, kind)
+        item, in_future = _item(e, base, now, kind, feed_author)
         future += in_future
         if item is not None:
             items.append(item)
@@ -192,7 +194,9 @@ def _fast_parse(body: bytes, hdrs: Mapping[str, str]):
     # makes no difference (no markup, no entity)
     if any(_MARKUP.search(t.get("title") or "") for t in (d.feed, *d.entries)):
         return None
-    if version == "atom10" and (d.feed.get("author") or any(len(e.get("links") or ()) > 1 for e in d.entries)):
+    # (and feedparser-rs does not read an Atom entry's <source> author)
+    if version == "atom10" and (d.feed.get("author") or b"source" in names
+                                or any(len(e.get("links") or ()) > 1 for e in d.entries)):
         return None
     # feedparser-rs leaves entity references in an Atom link's href undecoded ("?a=1&amp;b=2";
     # found by benchmarks/parser_equivalence.py on a demo feed): such entries go to feedparser
@@ -366,7 +370,7 @@ def _newest(entries: list, limit: int, now: int) -> list:
     return [entries[i] for i in keep]
 
 
-def _item(e, base: str, now: int, kind: str) -> tuple[ParsedItem | None, bool]:
+def _item(e, base: str, now: int, kind: str, feed_author: str = "") -> tuple[ParsedItem | None, bool]:
     link = (e.get("link") or "").strip()
     if link and base and not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", link):
         link = urljoin(base, link)
@@ -388,6 +392,10 @@ def _item(e, base: str, now: int, kind: str) -> tuple[ParsedItem | None, bool]:
             author = (a.get("name") or a.get("email") or "").strip() if hasattr(a, "get") else ""
             if author:
                 break
+    if not author:  # RFC 4287 4.2.1: the author of the entry's <source>, else of the feed
+        src = e.get("source")
+        author = ((src.get("author") or "").strip() if hasattr(src, "get") else "") or (
+            "" if src else feed_author)  # an entry copied from elsewhere is not the feed's author's
     author = author[:200]
     if not title:  # an untitled post: its first words, on one line
         title = " ".join(text[:400].split())[:120]
