@@ -237,3 +237,9 @@ def test_atom_entries_without_an_author_have_the_feeds():
         assert [i.author for i in r.items] == ["Ann Example (ann@notes.example)", "Bob Guest", "Cy Source", ""]
     # in RSS the channel's managingEditor is not the items' author
     assert parse("rss-empty-creator.xml").items[1].author == ""
+
+
+def test_dates_with_month_names_in_other_languages():
+    """"Seg, 24 Set 2018" (UOL) was no date at all: such entries got the fetch time."""
+    r = parse("localized-dates.xml")
+    assert [i.published for i in r.items] == [1537828960, 1538478300, 1538380800, 1538470800, NOW]

@@ -426,13 +426,42 @@ def _published(e, now: int) -> tuple[int, bool]:
                 return _not_future(ts, now)
     for raw in raws:
         if raw and isinstance(raw, str):
-            try:
-                ts = int(parsedate_to_datetime(raw).timestamp())
-            except (TypeError, ValueError, IndexError):
-                ts = _dateutil(raw)
+            ts = _free_form(raw)
+            if ts is None and (english := _english_months(raw)) != raw:  # "Seg, 24 Set 2018"
+                ts = _free_form(english)
             if ts is not None and ts > 0:
                 return _not_future(ts, now)
     return now, False
+
+
+def _free_form(raw: str) -> int | None:
+    try:
+        return int(parsedate_to_datetime(raw).timestamp())
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return _dateutil(raw)
+
+
+# month names and abbreviations of pt, es, it, fr, de, nl (none means another month in another of
+# these languages), and the English abbreviations, which lose a trailing dot ("02 oct. 2018")
+_MONTHS = {word.lower(): month for month, words in (
+    ("Jan", "janeiro ene enero gen gennaio janv janvier januar januari"),
+    ("Feb", "fev fevereiro febrero febbraio févr fevr février fevrier februar februari"),
+    ("Mar", "março marco marzo mars mär märz mrz maart mrt"),
+    ("Apr", "abr abril aprile avr avril"),
+    ("May", "mai maio mayo mag maggio mei"),
+    ("Jun", "junho junio giu giugno juin juni"),
+    ("Jul", "julho julio lug luglio juil juillet juli"),
+    ("Aug", "ago agosto août aout augustus"),
+    ("Sep", "set setembro sept septiembre setiembre settembre septembre"),
+    ("Oct", "out outubro octubre ott ottobre octobre okt oktober"),
+    ("Nov", "novembro noviembre novembre"),
+    ("Dec", "dez dezembro dic diciembre dicembre déc décembre decembre dezember"),
+) for word in (month, *words.split())}
+_WORD = re.compile(r"[^\W\d_]+\.?")
+
+
+def _english_months(raw: str) -> str:
+    return _WORD.sub(lambda m: _MONTHS.get(m.group(0).rstrip(".").lower(), m.group(0)), raw)
 
 
 def _not_future(ts: int, now: int) -> tuple[int, bool]:
