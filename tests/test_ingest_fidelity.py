@@ -129,7 +129,9 @@ def test_syndication_clusters_span_sources_not_one_feed(empty_service, server):
 
 # 9, 10 -------------------------------------------------------------------------------------------
 UNDECLARED = {"euc-jp": "東京の新しい工場 1", "shift_jis": "大阪の新しい店舗 1", "euc-kr": "서울에 새 공장 1",
-              "gb2312": "上海新工厂开业 1", "koi8-r": "Новый завод в Москве 1"}
+              "gb2312": "上海新工厂开业 1", "koi8-r": "Новый завод в Москве 1",
+              "windows-1252": "Ibope: Acme perde em simulações de 2º turno",  # was read as windows-1250
+              "windows-1250": "Acme otwiera nową fabrykę w Łodzi"}
 
 
 @pytest.mark.parametrize("enc", sorted(UNDECLARED))

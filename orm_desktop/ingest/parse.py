@@ -17,6 +17,7 @@ import codecs
 import hashlib
 import re
 import time
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC
@@ -311,8 +312,71 @@ def _settle_encoding(body: bytes, hdrs: dict[str, str]) -> tuple[bytes, dict[str
     best = from_bytes(body).best()
     if best is None or best.encoding in ("utf_8", "ascii"):
         return body, hdrs, ""
-    return (_as_utf8(str(best), hdrs), _with_charset(hdrs),
-            f"no character set declared; detected {best.encoding}")
+    encoding, text = _latin_codepage(body, best.encoding, str(best))
+    return (_as_utf8(text, hdrs), _with_charset(hdrs), f"no character set declared; detected {encoding}")
+
+
+# charset-normalizer rates the Windows Latin code pages alike on Latin-script text and took
+# undeclared windows-1252 feeds (French, Portuguese) for windows-1250 or -1257 ("très" -> "trčs"):
+# among them, the one whose accented letters belong to one language's alphabet is taken
+LATIN_CODEPAGES = ("cp1252", "cp1250", "cp1257", "cp1254")
+_ALPHABETS = tuple(frozenset(a) for a in (
+    "àâæçéèêëîïôœùûüÿ",  # French
+    "áâãàçéêíóôõú",  # Portuguese
+    "áéíñóúü",  # Spanish
+    "àèéìíîòóù",  # Italian
+    "àçèéíïòóúü",  # Catalan
+    "äöüß",  # German
+    "áäéëíïóöúü",  # Dutch
+    "æøåéó",  # Danish, Norwegian
+    "äåöé",  # Swedish, Finnish
+    "áðéíóúýþæö",  # Icelandic
+    "ąćęłńóśźż",  # Polish
+    "áčďéěíňóřšťúůýž",  # Czech
+    "áäčďéíĺľňóôŕšťúýž",  # Slovak
+    "áéíóöőúüű",  # Hungarian
+    "ăâîșşțţ",  # Romanian
+    "čćđšž",  # Croatian, Slovenian, Bosnian
+    "ąčęėįšųūž",  # Lithuanian
+    "āčēģīķļņšūž",  # Latvian
+    "äõöüšž",  # Estonian
+    "âçğıİîöşüû",  # Turkish
+))
+
+
+def _latin_codepage(body: bytes, encoding: str, text: str) -> tuple[str, str]:
+    """(encoding, text): the detector's choice unless another Windows Latin code page gives
+    accented letters that fit one alphabet better (German fits all of them: the choice stays)."""
+    import unicodedata
+
+    letters = _accented(text)
+    if not letters or sum(n for c, n in letters.items() if "LATIN" in unicodedata.name(c, "")) < 0.9 * sum(
+            letters.values()):
+        return encoding, text  # not Latin script (Cyrillic, CJK...)
+    best, fit = (encoding, text), _fit(letters)
+    for cp in LATIN_CODEPAGES:
+        other = _decodes(body, cp) if cp != encoding else None
+        if other is not None and (f := _fit(_accented(other))) > fit:
+            best, fit = (cp, other), f
+    return best
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def _accented(text: str) -> Counter:
+    out: Counter = Counter()
+    for c, n in Counter(_NON_ASCII.findall(text)).items():
+        if c.isalpha() and c not in "ºª":
+            low = c.lower()
+            out[low if len(low) == 1 else c] += n  # "İ".lower() is two characters
+    return out
+
+
+def _fit(letters: Counter) -> float:
+    """The largest share of the accented letters that one alphabet holds."""
+    total = sum(letters.values())
+    return max(sum(n for c, n in letters.items() if c in a) for a in _ALPHABETS) / total if total else 0.0
 
 
 def _as_utf8(text: str, hdrs: dict[str, str]) -> bytes:
