@@ -9,9 +9,15 @@ feed: entries feedparser found, entries we keep, and every entry we drop with th
 the reason is one the project intends (docs/decisions.md "Ingest": no title and no text; the same
 guid twice in one feed; beyond the newest 500) or "lost" when none applies. Per kept entry the
 title, link, date, author and text length are compared with feedparser's; a difference is listed
-with both values, to be judged by hand (feedparser is a reference, not the truth). Prints a table
+with both values, to be judged by hand (feedparser is a reference, not the truth); differences
+where ours is known to be right count as "explained" (a date feedparser cannot read, "PM", an
+Atom entry's author inherited from its feed or <source>, a name feedparser blanked). Also counted:
+kept entries with no date of their own (given the fetch time), no author, no text. Prints a table
 per feed and the disagreements; writes benchmarks/out/realworld_feeds.json (or ``--json OUT``).
 Exits 1 if an entry was lost or a feed crashed.
+
+The captures: a folder per repository, copied out of the repositories' test data (never into
+this one); docs/feeds.md "Real-world feeds" names them and the last results.
 """
 
 from __future__ import annotations
@@ -37,6 +43,7 @@ NOW = 1_795_000_000  # a fixed fetch time: an entry given it had no date of its 
 SUFFIXES = {".xml", ".rss", ".atom", ".rdf", ".feed"}
 MAX_ITEMS = 500
 TEXT_RATIO = 0.8  # our text shorter than this share of feedparser's is listed
+_PM = re.compile(r"\d\s*[Pp]\.?[Mm]\b")
 _ENTITY = re.compile(r"&(?:[a-zA-Z]+|#\d+|#x[0-9a-fA-F]+);")
 
 
@@ -92,7 +99,9 @@ def _ref_entry(e, url: str) -> dict:
                 continue
     return {"id": (e.get("id") or "").strip(), "title": title, "link": urljoin(url, link) if (link := (e.get("link") or "").strip()) else "",
             "published": when, "author": (e.get("author") or "").strip(), "text": text,
-            "raw_date": next((e.get(k) for k in ("published", "updated", "created") if e.get(k)), "")}
+            "raw_date": next((e.get(k) for k in ("published", "updated", "created") if e.get(k)), ""),
+            "source_author": ((e.get("source") or {}).get("author") or "").strip(),
+            "author_names": [(a.get("name") or a.get("email") or "").strip() for a in e.get("authors") or []]}
 
 
 def _clip(s: object, n: int = 90) -> str:
@@ -107,7 +116,8 @@ def compare(path: Path, root: Path) -> dict:
     name = str(path.relative_to(root))
     url = f"https://{path.parent.name.lower()}.corpus.example/{path.name}"
     out: dict = {"feed": name, "status": "", "parser": "", "fp_entries": 0, "kept": 0, "intended": 0,
-                 "lost": 0, "title": 0, "link": 0, "date": 0, "author": 0, "text": 0,
+                 "lost": 0, "title": 0, "link": 0, "date": 0, "author": 0, "text": 0, "explained": 0,
+                 "no_date": 0, "no_author": 0, "no_text": 0,
                  "findings": [], "drops": []}
     try:
         ours = parse_feed(body, url, now=NOW, max_items=MAX_ITEMS, kind="news")
@@ -116,7 +126,8 @@ def compare(path: Path, root: Path) -> dict:
         out["findings"].append(f"parse_feed raised {type(exc).__name__}: {_clip(exc, 200)}")
         return out
     ref = feedparser.parse(body)  # no base URL given: ids stay as written (feedparser resolves them)
-    refs = [_ref_entry(e, url) for e in ref.entries]
+    feed_author = (ref.feed.get("author") or "").strip() if ref.get("version", "").startswith("atom") else ""
+    refs = [{**_ref_entry(e, url), "feed_author": feed_author} for e in ref.entries]
     out.update(status=ours.status, parser=ours.parser, fp_entries=len(refs))
     if ours.status not in ("ok", "empty"):
         out["lost"] = len(refs)
@@ -160,6 +171,9 @@ def compare(path: Path, root: Path) -> dict:
         stored[key] = 1
         own.add(it.guid)
         out["kept"] += 1
+        out["no_date"] += it.published == NOW
+        out["no_author"] += not it.author
+        out["no_text"] += not it.text
         _fields(out, i, r, it)
     if j < len(items):
         out["findings"].append(f"{len(items) - j} of our items matched no feedparser entry")
@@ -167,9 +181,10 @@ def compare(path: Path, root: Path) -> dict:
 
 
 def _fields(out: dict, i: int, r: dict, it) -> None:
-    def note(field: str, ours: object, theirs: object) -> None:
-        out[field] += 1
-        out["findings"].append(f"entry {i} {field}: ours {_clip(ours)!r} | feedparser {_clip(theirs)!r}")
+    def note(field: str, ours: object, theirs: object, why: str = "") -> None:
+        out["explained" if why else field] += 1
+        tag = f"explained ({why})" if why else field
+        out["findings"].append(f"entry {i} {tag}: ours {_clip(ours)!r} | feedparser {_clip(theirs)!r}")
 
     want_title = r["title"][:MAX_TITLE]
     if want_title and it.title != want_title and not (_ENTITY.search(want_title) and not _ENTITY.search(it.title)):
@@ -182,11 +197,16 @@ def _fields(out: dict, i: int, r: dict, it) -> None:
         note("link", it.url, r["link"])
     if r["published"] is None:
         if it.published != NOW:
-            note("date", it.published, f"none ({r['raw_date']!r})")
+            note("date", it.published, f"none ({r['raw_date']!r})",
+                 "a date feedparser cannot read" if r["raw_date"] else "")
     elif r["published"] != it.published and not (r["published"] > NOW + 86400 and it.published == NOW):
-        note("date", it.published, f"{r['published']} ({r['raw_date']!r})")
+        note("date", it.published, f"{r['published']} ({r['raw_date']!r})",
+             "PM" if _PM.search(r["raw_date"]) and it.published - r["published"] == 12 * 3600 else "")
     if it.author != r["author"][:200]:
-        note("author", it.author, r["author"])
+        note("author", it.author, r["author"], "" if r["author"] else
+             "the feed's author, RFC 4287" if it.author == r["feed_author"][:200] else
+             "the <source>'s author" if it.author == r["source_author"][:200] else
+             "a name feedparser blanked" if it.author in r["author_names"] else "")
     want = min(len(r["text"]), MAX_TEXT)
     if len(it.text) < TEXT_RATIO * want:
         note("text", f"{len(it.text)} chars: {it.text[:60]}", f"{want} chars: {r['text'][:60]}")
@@ -198,29 +218,38 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("corpus", type=Path, help="folder of feed files (a sub-folder per source)")
     p.add_argument("--json", type=Path, help="write the results here (default benchmarks/out/realworld_feeds.json)")
-    p.add_argument("--all", action="store_true", help="list every feed, not only those that disagree")
+    p.add_argument("--all", action="store_true", help="list every feed and every intended drop and explained "
+                   "difference, not only what disagrees")
     a = p.parse_args()
     files = sorted(f for f in a.corpus.rglob("*") if f.is_file() and f.suffix.lower() in SUFFIXES)
     results = [compare(f, a.corpus) for f in files]
     cols = ["feed", "status", "parser", "fp_entries", "kept", "intended", "lost", "title", "link", "date",
-            "author", "text"]
+            "author", "text", "explained", "no_date", "no_author", "no_text"]
     fields = ("lost", "title", "link", "date", "author", "text")
     shown = [r for r in results if a.all or r["status"] not in ("ok", "empty") or any(r[k] for k in fields)
              or r["findings"]]
     print(table(shown, cols))
     total = {"feeds": len(results), "entries": sum(r["fp_entries"] for r in results),
              "kept": sum(r["kept"] for r in results), "intended_drops": sum(r["intended"] for r in results),
-             **{k: sum(r[k] for r in results) for k in fields},
+             **{k: sum(r[k] for r in results) for k in (*fields, "explained", "no_date", "no_author", "no_text")},
              "feeds_agreeing": sum(not any(r[k] for k in fields) and r["status"] in ("ok", "empty")
                                    for r in results),
              "crashed": sum(r["status"] == "CRASH" for r in results),
              "statuses": dict(Counter(r["status"] for r in results))}
     by_source = Counter(Path(r["feed"]).parts[0] for r in results)
     print(f"\ntotal: {total}\nby source: {dict(by_source)}")
+    # the reason of an intended drop or an explained difference is in brackets / after "intended: "
+    reasons = Counter(line.split("intended: ", 1)[1].split(" (")[0] for r in results for line in r["drops"]
+                      if "intended: " in line)
+    reasons.update(line.split("explained (", 1)[1].split(")")[0] for r in results for line in r["findings"]
+                   if "explained (" in line)
+    print(f"intended drops and explained differences: {dict(reasons)}")
     for r in shown:
         for line in r["drops"] + r["findings"]:
-            print(f"  {r['feed']}: {line}")
-    payload = {"corpus": str(a.corpus), "now": NOW, "total": total, "by_source": dict(by_source), "feeds": results}
+            if a.all or not ("intended: " in line or "explained (" in line):
+                print(f"  {r['feed']}: {line}")
+    payload = {"corpus": str(a.corpus), "now": NOW, "total": total, "by_source": dict(by_source),
+               "reasons": dict(reasons), "feeds": results}
     if a.json:
         a.json.write_text(json.dumps({"machine": machine(), **payload}, indent=2) + "\n")
         print(f"wrote {a.json}")
