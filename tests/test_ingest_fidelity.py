@@ -245,3 +245,20 @@ def test_dates_with_month_names_in_other_languages():
     """"Seg, 24 Set 2018" (UOL) was no date at all: such entries got the fetch time."""
     r = parse("localized-dates.xml")
     assert [i.published for i in r.items] == [1537828960, 1538478300, 1538380800, 1538470800, NOW]
+
+
+def test_the_articles_own_url_rather_than_a_feedburner_redirector(empty_service, server):
+    """<link> of a FeedBurner or Pheedo feed is the redirector's tracking URL; the article's URL
+    is in feedburner:origLink / pheedo:origLink. The guid stays what it was (no entry comes twice
+    after an upgrade), and the same article from another source is a syndicated copy again."""
+    r = parse("feedburner-origlink.xml")
+    assert [i.url for i in r.items] == ["https://acmewatch.example/2026/acme-factory/",
+                                        "https://post.example/business/acme-chief-leeds/2026/11/02/story.html"]
+    assert [i.guid for i in r.items] == ["https://acmewatch.example/?p=4242",
+                                         "http://feeds.example-post.com/click.phdo?i=cc0c5fb09865354bbec8415210a554da"]
+    ids = fetch(empty_service, ("/static/feedburner-origlink.xml", "news"), ("/static/syndicated.xml", "news"),
+                server=server)
+    assert len(items_of(empty_service, ids["/static/feedburner-origlink.xml"])) == 2
+    # syndicated.xml's second entry is the same article (tracking parameters, #comments): not stored again
+    assert [r[2] for r in items_of(empty_service, ids["/static/syndicated.xml"])] == [
+        "Acme Opens New Factory In Leeds - Wire Service"]

@@ -463,6 +463,11 @@ def _item(e, base: str, now: int, kind: str, feed_author: str = "") -> tuple[Par
     author = author[:200]
     if not title:  # an untitled post: its first words, on one line
         title = " ".join(text[:400].split())[:120]
+    # FeedBurner's and Pheedo's <link> is their redirector; the article's own URL is given apart
+    # (the guid stays the feed's, so no entry is stored again)
+    orig = (e.get("feedburner_origlink") or e.get("pheedo_origlink") or "").strip()
+    if orig.startswith(("https://", "http://")):
+        link = orig
     return ParsedItem(guid=guid[:1000], url=link[:2000], title=title, text=text, html=html,
                       author=author, published=published, rating=_rating(e, title, text, kind)), future
 
