@@ -11,7 +11,8 @@ guid twice in one feed; beyond the newest 500) or "lost" when none applies. Per 
 title, link, date, author and text length are compared with feedparser's; a difference is listed
 with both values, to be judged by hand (feedparser is a reference, not the truth); differences
 where ours is known to be right count as "explained" (a date feedparser cannot read, "PM", an
-Atom entry's author inherited from its feed or <source>, a name feedparser blanked). Also counted:
+Atom entry's author inherited from its feed or <source>, a name feedparser blanked, FeedBurner's
+origLink instead of its redirector). Also counted:
 kept entries with no date of their own (given the fetch time), no author, no text. Prints a table
 per feed and the disagreements; writes benchmarks/out/realworld_feeds.json (or ``--json OUT``).
 Exits 1 if an entry was lost or a feed crashed.
@@ -100,6 +101,7 @@ def _ref_entry(e, url: str) -> dict:
     return {"id": (e.get("id") or "").strip(), "title": title, "link": urljoin(url, link) if (link := (e.get("link") or "").strip()) else "",
             "published": when, "author": (e.get("author") or "").strip(), "text": text,
             "raw_date": next((e.get(k) for k in ("published", "updated", "created") if e.get(k)), ""),
+            "orig_link": (e.get("feedburner_origlink") or e.get("pheedo_origlink") or "").strip(),
             "source_author": ((e.get("source") or {}).get("author") or "").strip(),
             "author_names": [(a.get("name") or a.get("email") or "").strip() for a in e.get("authors") or []]}
 
@@ -146,7 +148,7 @@ def compare(path: Path, root: Path) -> dict:
         elif r["id"]:
             same = it.guid == r["id"][:1000]
         elif r["link"]:
-            same = it.guid == it.url[:1000] and not it.guid.startswith("sha1:")
+            same = it.guid in (r["link"][:1000], it.url[:1000]) and not it.guid.startswith("sha1:")
         else:
             same = it.guid.startswith("sha1:")
         if not same:
@@ -194,7 +196,7 @@ def _fields(out: dict, i: int, r: dict, it) -> None:
     if "\ufffd" in it.title and "\ufffd" not in r["title"]:
         note("title", it.title, r["title"])
     if it.url != r["link"] and canonical_url(it.url) != canonical_url(r["link"]):
-        note("link", it.url, r["link"])
+        note("link", it.url, r["link"], "the article's own URL, origLink" if it.url == r["orig_link"] else "")
     if r["published"] is None:
         if it.published != NOW:
             note("date", it.published, f"none ({r['raw_date']!r})",
