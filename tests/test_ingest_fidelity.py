@@ -262,3 +262,13 @@ def test_the_articles_own_url_rather_than_a_feedburner_redirector(empty_service,
     # syndicated.xml's second entry is the same article (tracking parameters, #comments): not stored again
     assert [r[2] for r in items_of(empty_service, ids["/static/syndicated.xml"])] == [
         "Acme Opens New Factory In Leeds - Wire Service"]
+
+
+def test_an_untitled_post_is_titled_by_whole_first_words():
+    titles = [i.title for i in parse("untitled-long.xml").items]
+    assert titles[0] == ("I need an app to view Acme feeds in the browser because Chrome and Safari refuse to let "
+                         "me do that. I'd love to hear…")
+    assert titles[1] == ("Acme's new kettle boils water in under a minute, which is really something when you "
+                         "consider the competition's kettles…")
+    assert len(titles[2]) == 120 and titles[2].endswith("…")  # no space to cut at
+    assert parse("dates-and-posts.xml").items[3].title == "Loving my new Acme kettle! Boils in a minute. #acme #kettle"

@@ -462,7 +462,7 @@ def _item(e, base: str, now: int, kind: str, feed_author: str = "") -> tuple[Par
             "" if src else feed_author)  # an entry copied from elsewhere is not the feed's author's
     author = author[:200]
     if not title:  # an untitled post: its first words, on one line
-        title = " ".join(text[:400].split())[:120]
+        title = _first_words(text, 120)
     # FeedBurner's and Pheedo's <link> is their redirector; the article's own URL is given apart
     # (the guid stays the feed's, so no entry is stored again)
     orig = (e.get("feedburner_origlink") or e.get("pheedo_origlink") or "").strip()
@@ -470,6 +470,16 @@ def _item(e, base: str, now: int, kind: str, feed_author: str = "") -> tuple[Par
         link = orig
     return ParsedItem(guid=guid[:1000], url=link[:2000], title=title, text=text, html=html,
                       author=author, published=published, rating=_rating(e, title, text, kind)), future
+
+
+def _first_words(text: str, limit: int) -> str:
+    """Whole words up to ``limit`` characters, "…" when cut (a word longer than that is cut)."""
+    line = " ".join(text[:limit * 4].split())
+    if len(line) <= limit:
+        return line
+    cut = line[:limit - 1]  # room for "…"
+    head = cut[:cut.rfind(" ")] if line[limit - 1] != " " and " " in cut else cut
+    return head.rstrip(" ,;:-–—") + "…"
 
 
 _AMPM = re.compile(r"\d\s*[AaPp]\.?[Mm]\b\.?")
