@@ -5,7 +5,8 @@ nh3 sanitizes once per entry instead. Never raises for bad input: the result's `
 what was wrong (ok | empty | not_a_feed | malformed | encoding) and ``message`` says it in words.
 
 Character sets are settled before feedparser sees the bytes (``_settle_encoding``): a feed with
-no declaration that is not UTF-8 is detected with charset-normalizer; a declared Shift_JIS,
+no declaration that is not UTF-8 is detected with charset-normalizer (among the Windows Latin code
+pages, by the alphabet its accented letters fit: ``_latin_codepage``); a declared Shift_JIS,
 EUC-KR or GB2312 that fails part-way is decoded with its superset (CP932, CP949, GB18030); a
 valid UTF-8 document with its own declaration wins over an HTTP charset that contradicts it.
 """
