@@ -325,8 +325,8 @@ class _TrayMode(QObject):
         from PySide6.QtWidgets import QApplication
 
         self.quitting = True
-        self.window.close()
-        QApplication.instance().quit()
+        if self.window.close():  # else it asks about unsaved edits first, and quits if told to
+            QApplication.instance().quit()
 
 
 def attach(window) -> None:

@@ -81,6 +81,8 @@ class MainWindow(QMainWindow):
         if minutes:
             self.timer.start(minutes * 60_000)
         self.tray = None
+        self._close_anyway = False  # the user chose "Close without saving"
+        self._close_question: QMessageBox | None = None
         if QSystemTrayIcon.isSystemTrayAvailable():
             self.tray = QSystemTrayIcon(self.windowIcon(), self)
             self.tray.setToolTip("ORM Desktop")
@@ -706,7 +708,47 @@ class MainWindow(QMainWindow):
     def _team_failed(self, message: str, known: bool) -> None:
         QMessageBox.warning(self, "Cannot open workspace", message if known else message[-3000:])
 
+    def unsaved_edits(self) -> list[str]:
+        """The editors' edits that are not saved, each named (the Responses reply, the Entities
+        and Rules forms); closing the window asks about them."""
+        return [what for what in (self.responses.unsaved(), self.entities.unsaved(), self.rules.unsaved()) if what]
+
+    def _ask_before_closing(self, unsaved: list[str]) -> None:
+        """A window-modal question that does not block (a blocking one would hang any caller of
+        close(), tests' teardown included): close without saving, or go back to the edits."""
+        if self._close_question is not None and self._close_question.isVisible():
+            self._close_question.raise_()
+            return
+        box = QMessageBox(QMessageBox.Icon.Warning, "Unsaved changes",
+                          f"You have unsaved changes to {', '.join(unsaved)}.", parent=self)
+        box.setObjectName("unsaved_on_close")
+        box.setInformativeText("Close without saving them, or cancel and save them first?")
+        discard = box.addButton("Close without saving", QMessageBox.ButtonRole.DestructiveRole)
+        cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(cancel)
+        box.setEscapeButton(cancel)
+        box.finished.connect(lambda _r: self._closing_answered(box.clickedButton() is discard))
+        self._close_question = box
+        box.open()
+
+    def _closing_answered(self, close: bool) -> None:
+        mode = getattr(self, "tray_mode", None)
+        if not close:
+            if mode is not None:
+                mode.quitting = False  # "Quit" from the tray was cancelled: closing hides to the tray again
+            return
+        self._close_anyway = True
+        self.close()
+        if mode is not None and mode.quitting:
+            from PySide6.QtWidgets import QApplication
+
+            QApplication.instance().quit()
+
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        if not self._close_anyway and (unsaved := self.unsaved_edits()):
+            event.ignore()
+            self._ask_before_closing(unsaved)
+            return
         live = getattr(self, "live", None)
         if live is not None:
             live.stop()

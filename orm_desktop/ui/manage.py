@@ -35,6 +35,7 @@ from orm_desktop.ui.widgets import (
     buttons_of,
     keep_mine_after_conflict,
     refuses_when_read_only,
+    stay_for_unsaved,
     team_gate,
 )
 
@@ -339,20 +340,17 @@ class EntitiesView(QWidget):
         return self.form_values() != (e.kind, e.name, e.query.strip(), list(e.aliases), round(e.importance, 2),
                                       (e.title or "").strip())
 
+    def unsaved(self) -> str:
+        """The form's unsaved edit, named ('' when there is none)."""
+        return "" if self.read_only or not self.dirty() else self.name.text().strip() or "the new entity"
+
     def keep_edits(self) -> bool:
         """Before the form changes to something else: ask about unsaved edits. True = stay."""
-        if self.read_only or not self.dirty():
+        if not (name := self.unsaved()):
             return False
-        name = self.name.text().strip() or "the new entity"
-        answer = QMessageBox.question(
-            self, "Unsaved changes", f"Save your changes to {name} first?",
-            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Save)
-        if answer == QMessageBox.StandardButton.Save:
-            before = self.current_id, len(self.entities)
-            self.save()
-            return self.dirty() and (self.current_id, len(self.entities)) == before  # a refused save: stay
-        return answer != QMessageBox.StandardButton.Discard
+        before = self.current_id, len(self.entities)
+        return stay_for_unsaved(self, "Unsaved changes", f"Save your changes to {name} first?", self.save,
+                                lambda: self.dirty() and (self.current_id, len(self.entities)) == before)
 
     def pick(self, row: int) -> None:
         if not 0 <= row < len(self.entities):

@@ -37,6 +37,7 @@ from orm_desktop.ui.widgets import (
     keep_mine_after_conflict,
     names_combo,
     refuses_when_read_only,
+    stay_for_unsaved,
     team_gate,
 )
 
@@ -146,14 +147,8 @@ class TemplatesDialog(QDialog):
         if not self.dirty():
             return False
         t = self.templates[self.shown[0]]
-        answer = QMessageBox.question(
-            self, "Unsaved template", f"Save your changes to {t.title} first?",
-            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Save)
-        if answer == QMessageBox.StandardButton.Save:
-            self.save()
-            return self.dirty()  # a refused save: stay
-        return answer != QMessageBox.StandardButton.Discard
+        return stay_for_unsaved(self, "Unsaved template", f"Save your changes to {t.title} first?", self.save,
+                                self.dirty)
 
     def pick(self, row: int) -> None:
         if self.shown is not None and row != self.shown[0] and self.keep_edits():
@@ -383,18 +378,16 @@ class ResponsesView(QWidget):
         text = self.editor.toPlainText()
         return None if text == r.text else text
 
+    def unsaved(self) -> str:
+        """The open reply's unsaved edit, named ('' when there is none)."""
+        return "" if self.read_only or self.unsaved_text() is None else f"response #{self.current.id}"
+
     def keep_edits(self) -> bool:
         """Before another response replaces the open one: ask about its unsaved reply. True = stay."""
-        if self.read_only or self.unsaved_text() is None:
+        if not (what := self.unsaved()):
             return False
-        answer = QMessageBox.question(
-            self, "Unsaved reply", f"Save your changes to response #{self.current.id} first?",
-            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Save)
-        if answer == QMessageBox.StandardButton.Save:
-            self.act("save")
-            return self.unsaved_text() is not None  # a refused save: stay
-        return answer != QMessageBox.StandardButton.Discard
+        return stay_for_unsaved(self, "Unsaved reply", f"Save your changes to {what} first?",
+                                lambda: self.act("save"), lambda: self.unsaved_text() is not None)
 
     def reload(self, *_args, keep_edit: bool = True) -> None:
         """The queue and the KPIs again, and the open response as stored; a reply typed and not

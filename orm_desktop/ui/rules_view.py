@@ -26,6 +26,7 @@ from orm_desktop.ui.widgets import (
     buttons_of,
     names_combo,
     refuses_when_read_only,
+    stay_for_unsaved,
     team_gate,
 )
 
@@ -113,9 +114,31 @@ class RulesView(QWidget):
         lay.addLayout(right, 2)
         self.terms.textChanged.connect(self.validate)
         self.list.currentRowChanged.connect(self.pick)
+        self.shown_state = self.form_state()  # the form as last filled or saved (dirty() compares)
         self.reload()
         if self.rules:
             self.list.setCurrentRow(0)
+
+    def form_state(self) -> tuple:
+        r = self.rule()
+        return r.name, r.conditions, r.actions, r.enabled
+
+    def dirty(self) -> bool:
+        """Does the form hold edits that are not saved?"""
+        return self.form_state() != self.shown_state
+
+    def unsaved(self) -> str:
+        """The form's unsaved edit, named ('' when there is none, and always for a login that may
+        not save rules: its form is for dry runs)."""
+        if self.read_only or self.svc.team_refusal("configure") or not self.dirty():
+            return ""
+        return f"rule {self.name.text().strip()}" if self.name.text().strip() else "the new rule"
+
+    def keep_edits(self) -> bool:
+        """Before the form shows another rule or a new one: ask about unsaved edits. True = stay."""
+        if not (name := self.unsaved()):
+            return False
+        return stay_for_unsaved(self, "Unsaved rule", f"Save your changes to {name} first?", self.save, self.dirty)
 
     def reload(self) -> None:
         chosen = self.entity.currentData()  # a reload must not reset the form under the user
@@ -162,7 +185,23 @@ class RulesView(QWidget):
     def pick(self, row: int) -> None:
         if not 0 <= row < len(self.rules):
             return
+        shown = next((i for i, x in enumerate(self.rules) if x.id == self.current_id), None)
+        target = self.rules[row].id
+        if row != shown and self.keep_edits():
+            self.list.blockSignals(True)
+            if shown is None:
+                self.list.clearSelection()
+            else:
+                self.list.setCurrentRow(shown)
+            self.list.blockSignals(False)
+            return
+        row = next((i for i, x in enumerate(self.rules) if x.id == target), None)  # a save may reorder
+        if row is None:
+            return
         r = self.rules[row]
+        self.list.blockSignals(True)
+        self.list.setCurrentRow(row)
+        self.list.blockSignals(False)
         self.current_id = r.id
         self.current_version = r.version
         c, a = r.conditions, r.actions
@@ -182,8 +221,11 @@ class RulesView(QWidget):
         self.mute.setChecked(bool(a.get("mute")))
         self.notify.setChecked(bool(a.get("notify")))
         self.enabled.setChecked(r.enabled)
+        self.shown_state = self.form_state()
 
     def new(self) -> None:
+        if self.keep_edits():
+            return
         self.current_id = None
         self.list.clearSelection()
         for w in (self.name, self.terms, self.tag, self.assign):
@@ -193,6 +235,7 @@ class RulesView(QWidget):
         self.priority.setValue(-1)
         self.mute.setChecked(False)
         self.notify.setChecked(False)
+        self.shown_state = self.form_state()
 
     def dry_run(self) -> None:
         try:
@@ -227,6 +270,7 @@ class RulesView(QWidget):
             QMessageBox.warning(self, "Cannot save the rule", str(exc))
             return
         self.current_id, self.current_version = saved.id, saved.version
+        self.shown_state = self.form_state()
         self.reload()
         self.status_message.emit(f"rule {saved.name} saved")
         self.changed.emit()
@@ -251,6 +295,7 @@ class RulesView(QWidget):
     def delete(self) -> None:
         if self.current_id is not None:
             self.svc.delete_rule(self.current_id, by="gui")
+            self.shown_state = self.form_state()  # its edits went with it: nothing to ask about
             self.new()
             self.reload()
             self.changed.emit()

@@ -78,6 +78,21 @@ def keep_mine_after_conflict(parent: QWidget, exc) -> bool:
     return box.clickedButton() is keep
 
 
+def stay_for_unsaved(parent: QWidget, title: str, question: str, save: Callable[[], object],
+                     still_unsaved: Callable[[], bool]) -> bool:
+    """Before an editor shows something else: ask Save / Discard / Cancel about its unsaved
+    edit. True = stay (Cancel, or a save that was refused and left the edit unsaved)."""
+    from PySide6.QtWidgets import QMessageBox
+
+    buttons = QMessageBox.StandardButton
+    answer = QMessageBox.question(parent, title, question, buttons.Save | buttons.Discard | buttons.Cancel,
+                                  buttons.Save)
+    if answer == buttons.Save:
+        save()
+        return still_unsaved()
+    return answer != buttons.Discard
+
+
 def buttons_of(row) -> dict[str, QPushButton]:
     """{label: button} of a ``button_row``."""
     out = {}
