@@ -341,7 +341,8 @@ def test_the_set_up_wizard_checks_every_name_before_writing_anything(qtbot, empt
 # -- the Feeds page added "http://" (no site), URLs with spaces and a broken IPv6 address as feeds
 # (and refused HTTP://EXAMPLE.COM/feed, which an OPML import accepted) -------------------------------
 @pytest.mark.parametrize("url, ok", [("http://", False), ("https://", False), ("https://exa mple.com/feed", False),
-                                     ("http://[::1/feed", False), ("HTTP://EXAMPLE.COM/feed", True),
+                                     ("http://[::1/feed", False), ("http://example.com:99999/feed", False),
+                                     ("http://example.com:abc/", False), ("HTTP://EXAMPLE.COM/feed", True),
                                      ("https://news.example/search?q={query}", True)])
 def test_the_feeds_page_adds_only_urls_it_can_fetch(window, qtbot, monkeypatch, tmp_path, url, ok):
     from PySide6.QtWidgets import QFileDialog, QMessageBox

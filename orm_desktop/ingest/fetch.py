@@ -43,6 +43,7 @@ from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 from orm_desktop import __version__
+from orm_desktop.ingest.opml import port_problem
 from orm_desktop.textsafe import one_line
 
 
@@ -352,9 +353,10 @@ def fetch_one(req: FetchRequest, limits: FetchLimits = FetchLimits(),
 
     try:
         parts = urlsplit(req.url)
-        parts.port  # noqa: B018 - raises ValueError for a port out of range
-    except ValueError as exc:  # an unclosed [ of an IPv6 address, a port out of range...
+    except ValueError as exc:  # an unclosed [ of an IPv6 address
         return result("invalid_url", f"invalid URL ({exc}): {req.url[:200]}")
+    if problem := port_problem(parts):  # the Feeds page's check: out of range, not a number, 0
+        return result("invalid_url", f"invalid URL ({problem}): {req.url[:200]}")
     if parts.scheme == "file":
         return _read_file(req, limits, started)
     if parts.scheme not in ("http", "https") or not parts.hostname:

@@ -15,7 +15,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote_plus
+from urllib.parse import SplitResult, quote_plus
 from xml.sax.saxutils import quoteattr
 
 from orm_desktop.errors import UsageError
@@ -56,6 +56,15 @@ def _attr(attrs: dict[str, str], name: str) -> str:
     return ""
 
 
+def port_problem(parts: SplitResult) -> str:
+    """Why a split URL's port cannot be connected to ('' when it has none or a good one)."""
+    try:
+        port = parts.port  # None: no port given
+    except ValueError:  # not a number, or above 65535
+        port = 0
+    return "the port must be a number from 1 to 65535" if port == 0 else ""
+
+
 def url_problem(url: str, *, local: bool = False) -> str:
     """Why a feed URL cannot be fetched ('' when it can): http(s) with a site and no spaces; with
     ``local`` a file:// URL too (added by hand, never from a list). A {query} template is a URL."""
@@ -68,6 +77,8 @@ def url_problem(url: str, *, local: bool = False) -> str:
         host = parts.hostname
     except ValueError as exc:
         return f"not a URL ({exc})"
+    if problem := port_problem(parts):
+        return problem
     scheme = parts.scheme.lower()
     if scheme == "file" and local:
         return ""
