@@ -40,3 +40,63 @@ def test_the_service_and_the_fetch_share_the_port_check(empty_service, url):
         empty_service.add_feed(url)
     r = fetch_one(FetchRequest(1, url))  # a URL an earlier version stored: fails alone, at once
     assert r.status == "invalid_url" and "port must be a number from 1 to 65535" in r.message, r
+
+
+# -- 2. evidence capture of a page whose server redirects to a malformed URL: an unclosed [ made
+# requests raise ValueError out of fetch_one (a traceback from `evidence capture`, the exception's
+# last line in the GUI's status bar) --------------------------------------------------------------
+REDIRECTS = ["http://[::1/x", "http://127.0.0.1:99999/", "http://127.0.0.1:abc/"]
+
+
+def _story_workspace(root, server):
+    """A SQLite workspace with one mention whose page is ``server``'s /story."""
+    from orm_desktop.service import Service
+
+    feed = (f'<rss version="2.0"><channel><title>T</title><item><title>Acme defrauds customers</title>'
+            f"<link>{server.url('/story')}</link><description>Unfounded claims about Acme.</description>"
+            f"</item></channel></rss>").encode()
+    server.routes["/feed"] = (200, {}, feed)
+    svc = Service.create(root)
+    svc.add_entity("brand", "Acme", match_existing=False)
+    svc.add_feed(server.url("/feed"))
+    svc.set_setting("allow_private_addresses", ["127.0.0.1"])  # the test server's address
+    svc.fetch()
+    return svc
+
+
+@pytest.mark.parametrize("location", REDIRECTS)
+def test_evidence_of_a_page_redirecting_to_a_malformed_url_is_one_line_and_no_page(run_cli, tmp_path, location):
+    from tests.feedserver import FeedServer
+
+    with FeedServer() as server:
+        svc = _story_workspace(tmp_path / "ws", server)
+        mid = svc.mentions(limit=1)[0].id
+        svc.close()
+        server.routes["/story"] = (302, {"Location": location}, b"")
+        line = one_line_error(run_cli("evidence", "capture", str(mid), workspace=tmp_path / "ws", timeout=60), 2)
+        assert server.hits.get("/story") == 1
+    assert "could not be fetched" in line and "redirected to an invalid URL" in line, line
+    r = run_cli("evidence", "list", str(mid), workspace=tmp_path / "ws")
+    assert "feed_entry" in r.stdout and "page" not in r.stdout.replace("feed_entry", ""), r.stdout
+
+
+def test_evidence_in_the_gui_of_a_page_redirecting_to_a_malformed_url_says_so_in_one_line(qtbot, tmp_path):
+    from tests.feedserver import FeedServer
+    from tests.gui_support import open_window
+
+    with FeedServer() as server:
+        svc = _story_workspace(tmp_path / "ws", server)
+        server.routes["/story"] = (302, {"Location": REDIRECTS[0]}, b"")
+        win = open_window(qtbot, svc)
+        inbox = win.inbox
+        win.show_page("Inbox")
+        qtbot.waitUntil(lambda: inbox.model.rowCount() == 1, timeout=5000)
+        inbox.table.selectRow(0)
+        said: list[str] = []
+        inbox.status_message.connect(said.append)
+        inbox.capture_evidence()
+        qtbot.waitUntil(lambda: len(said) >= 2, timeout=30_000)
+        win.runner.wait(10_000)
+    assert said[0] == "capturing evidence…"
+    assert "redirected to an invalid URL" in said[-1] and "ValueError" not in said[-1], said
+    assert [c.kind for c in svc.evidence(svc.mentions(limit=1)[0].id)] == ["feed_entry"]

@@ -376,12 +376,18 @@ def fetch_one(req: FetchRequest, limits: FetchLimits = FetchLimits(),
     return res
 
 
+def _invalid(answered: list[int]) -> str:
+    return "the server redirected to an invalid URL" if answered else "invalid URL"
+
+
 def _fetch_http(req: FetchRequest, limits: FetchLimits, session: requests.Session, headers: dict, guard: _Guard,
                 result) -> FetchResult:
     parts = urlsplit(req.url)
+    answered: list[int] = []  # a response came before a failure: the failure is at a redirect's target
     try:
         resp = session.get(req.url, headers=headers, stream=True,
-                           timeout=(limits.connect_timeout, limits.read_timeout))
+                           timeout=(limits.connect_timeout, limits.read_timeout),
+                           hooks={"response": lambda r, *_a, **_k: answered.append(r.status_code)})
     except requests.exceptions.TooManyRedirects:
         return result("too_many_redirects", f"more than {limits.max_redirects} redirects")
     except requests.exceptions.SSLError as exc:
@@ -391,13 +397,17 @@ def _fetch_http(req: FetchRequest, limits: FetchLimits, session: requests.Sessio
     except requests.exceptions.ReadTimeout:
         return result("timeout", f"timed out after {limits.read_timeout:g} s waiting for a response")
     except requests.exceptions.InvalidURL as exc:
-        return result("invalid_url", f"invalid URL: {_short(exc)}")
+        return result("invalid_url", f"{_invalid(answered)}: {_short(exc)}")
     except requests.exceptions.ConnectionError as exc:
         if _is_dns_error(exc):
             return result("dns", f"name not resolved: {parts.hostname}")
         return result("connection", f"cannot connect to {parts.hostname}: {_short(exc)}")
     except requests.exceptions.RequestException as exc:
         return result("connection", _short(exc))
+    except ValueError as exc:  # requests' urlsplit of a Location with an unclosed [ (not wrapped by requests)
+        if not answered:
+            raise  # not at a redirect: the Fetcher reports it as an unexpected error of this feed
+        return result("invalid_url", f"{_invalid(answered)}: {' '.join(_short(exc).split())}")
     try:
         hdrs = {k.lower(): v for k, v in resp.headers.items()}
         common = {"http_status": resp.status_code, "headers": hdrs, "final_url": resp.url,
