@@ -1427,6 +1427,7 @@ TEAM_MAY: dict[str, tuple[str, ...]] = {
     "configure": ("admin",),
     "key_messages": ("approver", "admin"),
     "users": ("admin",),
+    "approve": ("approver", "admin"),  # others' drafts; an executive: those in their name, from their page
 }
 TEAM_WHAT: dict[str, str] = {
     "triage": "change anything",
@@ -1434,6 +1435,7 @@ TEAM_WHAT: dict[str, str] = {
     "configure": "change feeds, entities, rules, templates or settings",
     "key_messages": "change key messages",
     "users": "change users' display names",
+    "approve": "approve drafts or request changes",
 }
 
 TEAM_ENFORCED: dict[str, str] = {

@@ -100,3 +100,79 @@ def test_evidence_in_the_gui_of_a_page_redirecting_to_a_malformed_url_says_so_in
     assert said[0] == "capturing evidence…"
     assert "redirected to an invalid URL" in said[-1] and "ValueError" not in said[-1], said
     assert [c.kind for c in svc.evidence(svc.mentions(limit=1)[0].id)] == ["feed_entry"]
+
+
+# -- 3. a team member with no right to approve (an author) had Approve (and Request changes) live on
+# the Responses page, and a login not linked to the executive had them live in the executive's
+# draft dialog; clicking only then refused ------------------------------------------------------
+@pytest.fixture
+def lab(tmp_path, monkeypatch):
+    import os
+
+    from tests import team_scenario as ts
+
+    reason = ts.server_reachable()
+    if reason and os.environ.get("CI") != "true":
+        pytest.skip(reason)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))  # the team workspace's local folder
+    lab = ts.TeamLab().setup()
+    yield lab
+    lab.teardown()
+
+
+def _team_window(qtbot, lab, who: str):
+    from orm_desktop.service import Service
+    from tests import team_scenario as ts
+    from tests.gui_support import open_window
+
+    svc = Service.open(ts.url(lab.login(who), lab.db))
+    return svc, open_window(qtbot, svc)
+
+
+@pytest.mark.parametrize("who, may", [("alice", False), ("pat", True), ("ada", True)])
+def test_approve_is_off_for_a_team_role_that_may_not_approve_and_says_who_may(qtbot, lab, who, may):
+    rid = lab.draft("bob", "We are sorry for the delay.")  # another author's draft, in review
+    lab.step("bob", rid, "submit")
+    svc, win = _team_window(qtbot, lab, who)
+    try:
+        win.show_page("Responses")
+        view = win.responses
+        view.queue.setCurrentIndex(view.queue.findData("open"))
+        view.show_response(rid)
+        assert view.current.id == rid and view.current.state == "in_review"
+        for key in ("approve", "request_changes"):
+            b = view.btn[key]
+            assert b.isEnabled() is may, (who, key)
+            if not may:
+                assert "may not approve drafts" in b.toolTip() and "approver or admin only" in b.toolTip()
+        view.show_response(None)  # nothing selected: still off, and back on for an approver's next draft
+        view.show_response(rid)
+        assert view.btn["approve"].isEnabled() is may
+        win.close()
+    finally:
+        svc.close()
+
+
+def test_the_executive_draft_dialog_is_off_for_a_login_not_linked_to_the_executive(qtbot, lab):
+    from PySide6.QtWidgets import QPushButton
+
+    from orm_desktop.ui.executive_drafts import ExecutiveDraftDialog
+
+    rid = lab.draft("alice", "I am sorry for the delay.", in_name_of=2)  # entity 2: Jane Doe, eve's
+    lab.step("alice", rid, "submit")
+    svc, win = _team_window(qtbot, lab, "pat")  # an approver, not Jane Doe
+    try:
+        win.exec_mode.trigger()  # Ctrl+E: executive mode shows Jane Doe's drafts awaiting her approval
+        win.show_page("Jane Doe")
+        page = win.pages["Jane Doe"]
+        qtbot.waitUntil(lambda: getattr(page, "drafts_list", None) is not None)
+        page.findChild(QPushButton, "open_executive_draft").click()
+        dlg = win.findChild(ExecutiveDraftDialog)
+        assert dlg is not None and dlg.r.id == rid
+        assert not dlg.approve.isEnabled() and not dlg.send_back.isEnabled()
+        assert "Jane Doe" in dlg.approve.toolTip() and lab.login("eve") in dlg.approve.toolTip()
+        assert "No user is linked" not in dlg.acting.text() and lab.login("eve") in dlg.acting.text()
+        dlg.close()
+        win.close()
+    finally:
+        svc.close()

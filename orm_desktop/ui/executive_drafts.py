@@ -63,9 +63,20 @@ class ExecutiveDraftDialog(QDialog):
         self.error.setStyleSheet("color: #C0392B")
         lay.addWidget(self.error)
         row = QHBoxLayout()
-        self.acting = QLabel(f"Deciding as <b>{html.escape(self.who)}</b>" if self.who else
-                             "No user is linked to this executive: "
-                             "<code>orm-desktop users add NAME --role executive --executive NAME</code>")
+        login = svc.team_login()
+        linked = ", ".join(u.name for u in svc.users() if u.entity_id == self.r.in_name_of) or "none yet"
+        exe_name = exe.name if exe else "this executive"
+        if self.who:
+            self.acting = QLabel(f"Deciding as <b>{html.escape(self.who)}</b>")
+            why = f"this draft is {self.r.state.replace('_', ' ')}, not waiting for approval"
+        elif login is not None:  # a team login that is not the executive's: the database would refuse it
+            why = (f"only {exe_name}'s own login ({linked}) can approve or send back this draft, "
+                   f"not {login}")
+            self.acting = QLabel(html.escape(why[:1].upper() + why[1:]))
+        else:
+            why = f"no user is linked to {exe_name}"
+            self.acting = QLabel("No user is linked to this executive: "
+                                 "<code>orm-desktop users add NAME --role executive --executive NAME</code>")
         self.acting.setWordWrap(True)
         row.addWidget(self.acting, 1)
         self.approve = QPushButton("Approve")
@@ -81,6 +92,9 @@ class ExecutiveDraftDialog(QDialog):
         self.approve.setEnabled(can)
         self.send_back.setEnabled(can)
         self.note.setEnabled(can)
+        if not can:  # say who may, instead of a dead button
+            for b in (self.approve, self.send_back):
+                b.setToolTip(why[:1].upper() + why[1:])
 
     def reject(self) -> None:
         """Close, Esc or the window's close button: a note typed and not sent is not dropped unasked."""

@@ -337,6 +337,8 @@ class ResponsesView(QWidget):
             b.clicked.connect(lambda _=False, k=key: self.act(k))
             buttons.addWidget(b)
             self.btn[key] = b
+        # a team login whose role may not approve (an author): off, saying who may
+        team_gate(svc, "approve", self.btn["approve"], self.btn["request_changes"])
         buttons.addStretch(1)
         mid = QWidget()
         ml = QVBoxLayout(mid)
@@ -453,8 +455,8 @@ class ResponsesView(QWidget):
         r = self.current
         self.shown_id = r.id if r else None
         allowed = self.svc.response_actions(r)
-        for key, b in self.btn.items():  # only what the workflow allows from this state
-            b.setEnabled(allowed[key])
+        for key, b in self.btn.items():  # only what the workflow allows from this state, and the team role
+            b.setEnabled(allowed[key] and not b.property("team_refusal"))
         self.original.setHtml(self._original_html(r))
         self.show_original.setEnabled(bool(r and r.mention_id))
         if r is None:
