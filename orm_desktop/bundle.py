@@ -22,6 +22,7 @@ from orm_desktop.store import audit, db
 from orm_desktop.store import mentions as mentions_store
 from orm_desktop.store import responses as rstore
 from orm_desktop.store import settings as settings_store
+from orm_desktop.textsafe import hidden_char
 from orm_desktop.types import ALIASES_MAX, KEY_MESSAGE_MAX, NAME_MAX, QUERY_MAX
 
 FORMAT = "orm-desktop-bundle"
@@ -159,6 +160,13 @@ class _Bad(Exception):
 def _str(v, where: str, *, max_len: int = 2000, empty: bool = True) -> str:
     if not isinstance(v, str) or len(v) > max_len or (not empty and not v.strip()):
         raise _Bad(f"{where} must be {'a non-empty' if not empty else 'a'} text of at most {max_len} characters")
+    return v
+
+
+def _plain(v: str, where: str) -> str:
+    """An entity's name, alias or title: no control characters (as Service.add_entity refuses)."""
+    if c := hidden_char(v):
+        raise _Bad(f"{where} cannot contain a control character (U+{ord(c):04X})")
     return v
 
 
@@ -310,11 +318,11 @@ def validate_bundle(p: dict) -> dict:
             e = _obj(e, w)
             if e.get("kind") not in ENTITY_KINDS:
                 raise _Bad(f"{w}.kind must be one of {', '.join(ENTITY_KINDS)}")
-            name = _str(e.get("name"), f"{w}.name", max_len=NAME_MAX, empty=False).strip()
+            name = _plain(_str(e.get("name"), f"{w}.name", max_len=NAME_MAX, empty=False), f"{w}.name").strip()
             if name.casefold() in names:
                 raise _Bad(f"{w}.name {name[:60]!r} appears twice")
             names.add(name.casefold())
-            aliases = [_str(a, f"{w}.aliases[{j}]", max_len=NAME_MAX) for j, a in
+            aliases = [_plain(_str(a, f"{w}.aliases[{j}]", max_len=NAME_MAX), f"{w}.aliases[{j}]") for j, a in
                        enumerate(_list(e.get("aliases", []), f"{w}.aliases", ALIASES_MAX))]
             query = _str(e.get("query") or f'"{name}"', f"{w}.query", max_len=QUERY_MAX)
             try:
@@ -325,7 +333,8 @@ def validate_bundle(p: dict) -> dict:
                 raise _Bad(f"{w}.query is nested too deeply") from None
             out["entities"].append({"kind": e["kind"], "name": name, "query": query, "aliases": aliases,
                                     "importance": _num(e.get("importance", 1.0), f"{w}.importance", 0, 10),
-                                    "title": _str(e.get("title", ""), f"{w}.title", max_len=NAME_MAX)})
+                                    "title": _plain(_str(e.get("title", ""), f"{w}.title", max_len=NAME_MAX),
+                                                    f"{w}.title")})
         out["users"] = []
         for i, u in enumerate(_list(p.get("users", []), "users", 1000)):
             w = f"users[{i}]"

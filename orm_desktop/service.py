@@ -20,6 +20,7 @@ from orm_desktop.store import feeds as feeds_store
 from orm_desktop.store import kpis as kpis_store
 from orm_desktop.store import mentions as mentions_store
 from orm_desktop.store import settings as settings_store
+from orm_desktop.textsafe import hidden_char
 from orm_desktop.types import (
     ALIASES_MAX,
     ENTITY_KINDS,
@@ -1469,7 +1470,8 @@ def _remove_new(root: Path, before: set[Path] | None) -> None:
 
 def check_entity_lengths(*, name: str = "", query: str = "", aliases: Sequence[str] = (), title: str = "") -> None:
     """An entity's texts within what a bundle carries (bundle.validate_bundle), so that a
-    workspace's own export always imports: UsageError naming the field otherwise."""
+    workspace's own export always imports, and its name, title and aliases free of control
+    characters (textsafe.hidden_char): UsageError naming the field otherwise."""
     if len(aliases or ()) > ALIASES_MAX:
         raise UsageError(f"an entity has at most {ALIASES_MAX} aliases")
     for what, text, most in (("name", name, NAME_MAX), ("title", title or "", NAME_MAX),
@@ -1477,6 +1479,9 @@ def check_entity_lengths(*, name: str = "", query: str = "", aliases: Sequence[s
                              *(("alias", a, NAME_MAX) for a in aliases or ())):
         if len(str(text).strip()) > most:
             raise UsageError(f"an entity's {what} must be at most {most:,} characters")
+        if what != "query" and (c := hidden_char(str(text))):  # shown in the sidebar, reports, CLI output
+            raise UsageError(f"an entity's {what} cannot contain a control character "
+                             f"(U+{ord(c):04X}: a terminal escape, text direction change or line break)")
 
 
 def _setting_fits_a_bundle(key: str, value) -> None:

@@ -7,6 +7,8 @@
   marks U+200E/U+200F/U+061C and C0/C1 control characters (terminal escapes) removed or made
   spaces, for tables and lists; data formats (JSON) keep the text as stored.
 - ``one_line``: an exception as one line of bounded length (a feed's health note).
+- ``hidden_char``: the first character ``display_text`` would remove or blank, for names a person
+  types or imports (entities), which refuse them instead.
 """
 
 from __future__ import annotations
@@ -33,3 +35,10 @@ def csv_cell(value):
 def display_text(text: str) -> str:
     """``text`` without bidi overrides and with control characters as spaces."""
     return _CONTROL.sub(" ", _BIDI.sub("", text))
+
+
+def hidden_char(text: str) -> str:
+    """The first control character (C0, DEL, C1) or bidi override, isolate or mark in ``text``
+    ('' when it has none): what ``display_text`` would take out."""
+    m = _CONTROL.search(text) or _BIDI.search(text)
+    return m.group() if m else ""

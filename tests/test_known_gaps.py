@@ -176,3 +176,101 @@ def test_the_executive_draft_dialog_is_off_for_a_login_not_linked_to_the_executi
         win.close()
     finally:
         svc.close()
+
+
+# -- 4. entity names, aliases and titles held terminal escapes, bidi overrides, newlines and NUL
+# (through the Entities page, `entities add`, the set-up wizard and a bundle), which then showed in
+# reports, CLI output and the sidebar ----------------------------------------------------------------
+HIDDEN = ["\x1b[31mAcme", "Acme\u202e", "Ac\nme", "Ac\x00me", "Acme\u2066Corp", "Ac\x9bme"]
+PLAIN = ["Acmé Ünïcode", "Ærø Bikes", "株式会社アクメ", "Acme 🚲", "👩‍💻 Acme Labs", "Acme  Corp"]
+
+
+@pytest.mark.parametrize("name", HIDDEN)
+def test_an_entity_text_with_control_characters_is_refused_by_the_service(empty_service, name):
+    svc = empty_service
+    with pytest.raises(UsageError, match="control character"):
+        svc.add_entity("brand", name, '"Acme"', match_existing=False)
+    with pytest.raises(UsageError, match="control character"):
+        svc.add_entity("brand", "Acme", aliases=[name], match_existing=False)
+    with pytest.raises(UsageError, match="control character"):
+        svc.add_entity("executive", "Jane Doe", title=name, match_existing=False)
+    assert svc.entities() == []
+    e = svc.add_entity("brand", "Acme", match_existing=False)
+    for field, value in (("name", name), ("aliases", [name]), ("title", name)):
+        with pytest.raises(UsageError, match="control character"):
+            svc.update_entity(e.id, **{field: value})
+    assert svc.entity(e.id).name == "Acme" and svc.entity(e.id).aliases == () and svc.entity(e.id).title == ""
+
+
+@pytest.mark.parametrize("name", PLAIN)
+def test_ordinary_unicode_names_stay_allowed(empty_service, name):
+    e = empty_service.add_entity("brand", name, aliases=[name + " Inc"], title=name, match_existing=False)
+    assert (e.name, e.aliases, e.title) == (name, (name + " Inc",), name)
+
+
+@pytest.mark.parametrize("name", [n for n in HIDDEN if "\x00" not in n])  # argv cannot carry NUL
+def test_entities_add_and_edit_refuse_control_characters_in_one_line(run_cli, tmp_path, name):
+    ws = tmp_path / "ws"
+    assert run_cli("init", workspace=ws).returncode == 0
+    line = one_line_error(run_cli("entities", "add", "brand", name, "--query", "Acme", workspace=ws), 2)
+    assert "control character" in line and "\x1b" not in line and "\u202e" not in line, line
+    assert run_cli("entities", "add", "brand", "Acme", workspace=ws).returncode == 0
+    line = one_line_error(run_cli("entities", "edit", "Acme", "--alias", name, workspace=ws), 2)
+    assert "control character" in line, line
+    r = run_cli("entities", "list", "--format", "json", workspace=ws)
+    assert [(e["name"], e["aliases"]) for e in __import__("json").loads(r.stdout)] == [("Acme", [])]
+
+
+def test_the_entities_page_and_the_wizard_refuse_control_characters(qtbot, empty_service, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    from orm_desktop.ui.onboarding import OnboardingWizard
+    from tests.gui_support import open_window
+
+    warned: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, title, text, *a, **k: warned.append(f"{title}: {text}"))
+    wizard = OnboardingWizard(empty_service)
+    qtbot.addWidget(wizard)
+    wizard.brand.name.setText("Acme")
+    wizard.executives.set_row(0, "Jane Doe", "CEO\x1b[2J")
+    wizard.accept()
+    assert warned and "control character" in warned[-1], warned
+    assert empty_service.entities() == []  # nothing half written
+    wizard.executives.set_row(0, "Jane Doe", "CEO")
+    wizard.accept()
+    assert {e.name for e in empty_service.entities()} == {"Acme", "Jane Doe"}
+    win = open_window(qtbot, empty_service)
+    win.show_page("Entities")
+    view = win.entities
+    view.new()
+    view.name.setText("Globex\u202e")
+    warned.clear()
+    view.save()
+    assert warned and "control character" in warned[-1], warned
+    assert {e.name for e in empty_service.entities()} == {"Acme", "Jane Doe"}
+    win.runner.cancel_all()
+    win.runner.wait(10_000)
+
+
+def test_a_bundle_with_control_characters_in_an_entity_is_refused_naming_the_field(empty_service, tmp_path):
+    import json
+
+    from orm_desktop.bundle import export_bundle, import_bundle
+    from orm_desktop.service import Service
+    from orm_desktop.workspace import create
+
+    empty_service.add_entity("brand", "Acme", aliases=["Acme Corp"], match_existing=False)
+    out = tmp_path / "b.json"
+    export_bundle(empty_service, out, by="tester")
+    for field, value in (("name", "\x1b[31mAcme"), ("aliases", ["Acme\u202eproC"]), ("title", "CEO\n")):
+        data = json.loads(out.read_text())
+        data["entities"][0][field] = value
+        bad = tmp_path / f"bad-{field}.json"
+        bad.write_text(json.dumps(data))
+        target = Service(create(tmp_path / f"ws-{field}"))
+        try:
+            with pytest.raises(UsageError, match=r"entities\[0\]\.(name|aliases\[0\]|title).*control character"):
+                import_bundle(target, bad, by="tester")
+            assert target.entities() == []
+        finally:
+            target.close()
