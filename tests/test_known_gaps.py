@@ -274,3 +274,38 @@ def test_a_bundle_with_control_characters_in_an_entity_is_refused_naming_the_fie
             assert target.entities() == []
         finally:
             target.close()
+
+
+# -- 5. a damaged workspace database (a table's page overwritten) opened in the GUI without a word
+# when today's automatic backup was already taken: the user found out from odd errors later; the
+# damaged-backup message named no backup to restore ------------------------------------------------
+@pytest.mark.parametrize("backed_up", ["today", "two days ago"])
+def test_a_damaged_database_is_noticed_after_the_window_shows_naming_the_backup_to_restore(
+        qtbot, demo_service, capsys, backed_up):
+    import os
+
+    from PySide6.QtWidgets import QMessageBox
+
+    from orm_desktop.backup import backup
+    from tests.gui_support import open_window
+    from tests.test_cli_pass import damage_table
+
+    ws = demo_service.ws
+    good = backup(ws, ws.backups / "auto-20261101-000000.db", automatic=True)  # not today's name: no clash
+    if backed_up != "today":  # the day's automatic backup is due: its copy's check finds the damage
+        os.utime(good, (good.stat().st_mtime - 2 * 86400,) * 2)
+    damage_table(ws.db_path, "evidence")  # a table the window does not read by itself
+    win = open_window(qtbot, demo_service)
+    try:
+        win.start_daily_backup()  # what app.run does once the window shows
+        qtbot.waitUntil(lambda: "damaged" in win.statusBar().currentMessage(), timeout=60_000)
+        said = win.statusBar().currentMessage()
+        assert "workspace database is damaged" in said and str(good) in said and "restore --latest" in said, said
+        box = win.findChild(QMessageBox, "damaged_database")
+        assert box is not None and box.isVisible() and str(good) in box.text()
+        err = capsys.readouterr().err.strip().splitlines()
+        assert len(err) == 1 and str(good) in err[0]
+        box.close()
+    finally:
+        win.runner.cancel_all()
+        win.runner.wait(10_000)
