@@ -1083,6 +1083,27 @@ class Service:
         out.update({k: r is not None and r.state in states for k, (states, _to) in wf.TRANSITIONS.items()})
         return out
 
+    def team_step_refusals(self, r) -> dict[str, str]:
+        """On a team workspace, the steps on response ``r`` the database refuses this login for
+        who wrote it or in whose name it speaks (docs/team.md, section 9): {step: the one line
+        that says who may}. Empty on a solo workspace (its workflow decides when a step is taken)."""
+        login = self.team_login()
+        if r is None or login is None:
+            return {}
+        me = self._user_named(login)
+        out: dict[str, str] = {}
+        if r.in_name_of is not None and (me is None or me.entity_id != r.in_name_of):
+            exe = entities_store.get(self.conn, r.in_name_of)
+            name = exe.name if exe else "the executive"
+            for k in ("approve", "request_changes"):
+                out[k] = f"this draft speaks in the name of {name}: only {name} decides on it, from their own page"
+        elif r.author == login:
+            out["approve"] = "nobody approves their own draft on a team workspace (four-eyes rule): another approver does"
+        if r.author != login and not set(self.team_roles() or ()) & {"approver", "admin"}:
+            for k in ("send", "discard"):
+                out[k] = "your login may mark sent or discard its own drafts only: approver or admin for others'"
+        return out
+
     def check_draft_text(self, text: str, *, template_id: str, channel: str) -> list:
         """Live checks of a draft being edited: length for the template, banned phrases, key messages."""
         from orm_desktop.responses import checks

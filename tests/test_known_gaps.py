@@ -309,3 +309,49 @@ def test_a_damaged_database_is_noticed_after_the_window_shows_naming_the_backup_
     finally:
         win.runner.cancel_all()
         win.runner.wait(10_000)
+
+
+# -- 3b. the same on a team workspace, draft by draft: an approver had Approve live on their own
+# draft (four-eyes, refused by the database) and on a draft in an executive's name (only that
+# executive decides), and an author had Mark as sent and Discard live on another author's draft --
+def test_team_buttons_are_off_for_the_steps_the_database_refuses_on_this_draft(qtbot, lab):
+    pats = lab.draft("pat", "We are sorry, said pat.")
+    lab.step("pat", pats, "submit")
+    bobs = lab.draft("bob", "We are sorry, said bob.")
+    lab.step("bob", bobs, "submit")
+    janes = lab.draft("alice", "I am sorry for the delay.", in_name_of=2)  # Jane Doe's (eve's) name
+    lab.step("alice", janes, "submit")
+    approved = {who: lab.draft(who, f"Fixed now, said {who}.") for who in ("alice", "bob")}
+    for rid in approved.values():
+        lab.step("alice" if rid == approved["alice"] else "bob", rid, "submit")
+        lab.step("pat", rid, "approve")
+
+    def buttons(win, rid: int) -> dict[str, tuple[bool, str]]:
+        view = win.responses
+        view.show_response(rid)
+        assert view.current.id == rid
+        return {k: (b.isEnabled(), b.toolTip()) for k, b in view.btn.items()}
+
+    svc, win = _team_window(qtbot, lab, "pat")
+    try:
+        win.show_page("Responses")
+        on, tip = buttons(win, pats)["approve"]
+        assert not on and "four-eyes" in tip, tip
+        assert buttons(win, pats)["request_changes"] == (True, "")  # the database lets the author take it back
+        assert buttons(win, bobs)["approve"] == (True, "")  # another author's draft: his to decide
+        on, tip = buttons(win, janes)["approve"]
+        assert not on and "Jane Doe" in tip, tip
+        assert buttons(win, approved["bob"])["discard"] == (True, "")  # an approver discards any
+        win.close()
+    finally:
+        svc.close()
+    svc, win = _team_window(qtbot, lab, "alice")
+    try:
+        win.show_page("Responses")
+        for key in ("send", "discard"):
+            on, tip = buttons(win, approved["bob"])[key]
+            assert not on and "own" in tip, (key, tip)
+            assert buttons(win, approved["alice"])[key] == (True, "")  # her own: hers to send
+        win.close()
+    finally:
+        svc.close()

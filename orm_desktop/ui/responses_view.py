@@ -455,8 +455,11 @@ class ResponsesView(QWidget):
         r = self.current
         self.shown_id = r.id if r else None
         allowed = self.svc.response_actions(r)
+        refused = self.svc.team_step_refusals(r)  # a team's database refuses these for this draft
         for key, b in self.btn.items():  # only what the workflow allows from this state, and the team role
-            b.setEnabled(allowed[key] and not b.property("team_refusal"))
+            why = b.property("team_refusal") or refused.get(key, "")
+            b.setEnabled(allowed[key] and not why)
+            b.setToolTip(why[:1].upper() + why[1:])
         self.original.setHtml(self._original_html(r))
         self.show_original.setEnabled(bool(r and r.mention_id))
         if r is None:
