@@ -355,3 +355,26 @@ def test_team_buttons_are_off_for_the_steps_the_database_refuses_on_this_draft(q
         win.close()
     finally:
         svc.close()
+
+
+# -- 2b. found on the way: a redirect to a host that does not resolve, or does not answer, was
+# reported against the first URL's host ("name not resolved: 127.0.0.1" for a page on 127.0.0.1
+# redirecting to no-such-host.invalid): the evidence error and the feed's health note misled ----
+def test_a_failed_redirect_target_is_named_in_the_error():
+    import socket
+    from dataclasses import replace
+
+    from orm_desktop.ingest.fetch import FetchLimits, FetchRequest, fetch_one
+    from tests.feedserver import FeedServer
+
+    limits = replace(FetchLimits(), allow_private=True, connect_timeout=2, read_timeout=5)
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    with FeedServer() as server:
+        server.routes["/gone"] = (302, {"Location": "http://no-such-host.invalid/story"}, b"")
+        server.routes["/closed"] = (302, {"Location": f"http://localhost:{port}/story"}, b"")
+        r = fetch_one(FetchRequest(0, server.url("/gone")), limits)
+        assert r.status == "dns" and r.message == "name not resolved: no-such-host.invalid", r.message
+        r = fetch_one(FetchRequest(0, server.url("/closed")), limits)
+        assert r.status == "connection" and r.message.startswith("cannot connect to localhost:"), r.message

@@ -399,9 +399,11 @@ def _fetch_http(req: FetchRequest, limits: FetchLimits, session: requests.Sessio
     except requests.exceptions.InvalidURL as exc:
         return result("invalid_url", f"{_invalid(answered)}: {_short(exc)}")
     except requests.exceptions.ConnectionError as exc:
+        failed = getattr(exc.request, "url", None)  # after a redirect: its target, not the first URL
+        host = (urlsplit(failed).hostname if failed else None) or parts.hostname
         if _is_dns_error(exc):
-            return result("dns", f"name not resolved: {parts.hostname}")
-        return result("connection", f"cannot connect to {parts.hostname}: {_short(exc)}")
+            return result("dns", f"name not resolved: {host}")
+        return result("connection", f"cannot connect to {host}: {_short(exc)}")
     except requests.exceptions.RequestException as exc:
         return result("connection", _short(exc))
     except ValueError as exc:  # requests' urlsplit of a Location with an unclosed [ (not wrapped by requests)
