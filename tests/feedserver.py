@@ -36,6 +36,7 @@ class FeedServer:
         self.static_dir = Path(static_dir) if static_dir else None
         self.routes: dict[str, tuple[int, dict[str, str], bytes]] = {}
         self.hits: dict[str, int] = {}
+        self.request_headers: dict[str, dict[str, str]] = {}  # the last request's headers, by path
         self.lock = threading.Lock()
         self.active = 0
         self.max_active = 0
@@ -51,6 +52,7 @@ class FeedServer:
             def do_GET(self) -> None:  # noqa: N802 - http.server API
                 with server.lock:
                     server.hits[self.path] = server.hits.get(self.path, 0) + 1
+                    server.request_headers[self.path] = dict(self.headers.items())
                     server.active += 1
                     server.max_active = max(server.max_active, server.active)
                 try:

@@ -272,3 +272,148 @@ def test_an_untitled_post_is_titled_by_whole_first_words():
                          "consider the competition's kettles…")
     assert len(titles[2]) == 120 and titles[2].endswith("…")  # no space to cut at
     assert parse("dates-and-posts.xml").items[3].title == "Loving my new Acme kettle! Boils in a minute. #acme #kettle"
+
+
+# JSON Feed ----------------------------------------------------------------------------------------
+def test_json_feed_11_items_are_entries_like_rss_items():
+    r = parse("jsonfeed-1.1.json")
+    assert (r.status, r.parser, r.feed_title, r.message) == ("ok", "json", "Acme Watch & Friends", "")
+    recall, link_post, untitled, undated, relative = r.items
+    # content_html, sanitized as RSS HTML is: no script, no image, no handler; relative link resolved
+    assert recall.guid == recall.url == "https://acmewatch.example/2026/11/acme-recall"
+    assert recall.title == "Acme recalls 4,000 e-bikes & apologises"  # WordPress-style &amp; read
+    assert recall.html == ('<p>Acme <b>recalled</b> its bikes.</p><p><a href="https://acmewatch.example/2026/11/faq" '
+                           'rel="noopener noreferrer nofollow">FAQ</a></p>')
+    assert recall.text == "Acme recalled its bikes.\n\nFAQ"
+    assert recall.author == "Jane Reporter"  # 1.1 authors[]: the first
+    assert recall.published == 1794299400  # date_published 2026-11-10T09:30:00+01:00, not date_modified
+    assert recall.lang == ""  # declared languages are not trusted (as RSS <language>): the detector decides
+    # external_url when there is no url; content_text as plain text ("<pre>" is text); date_modified
+    assert link_post.url == "https://news.example/acme-ceo-interview" and link_post.guid == "link-post-77"
+    assert link_post.text == "An interview worth reading.\n\nSecond paragraph: use <pre> for code."
+    assert link_post.published == 1794211200  # 2026-11-09T08:00:00.250Z
+    assert link_post.author == "Acme Watch Desk"  # the feed's authors[] (spec: items inherit them)
+    # a numeric id is coerced to a string (spec); an untitled post is titled as an untitled RSS post
+    assert untitled.guid == "1234" and untitled.author == "Micro Blogger"
+    assert untitled.title == ("Had a long talk today with the Acme support team about the recall, the refund "
+                              "process and why their status page stayed…")
+    assert undated.published == NOW and undated.text == "Only a summary here."
+    # a relative url against the feed's URL; an RFC 822 date read like RSS's
+    assert relative.url == "https://host.example/2026/11/relative" and relative.published == 1793700000
+
+
+def test_json_feed_items_equal_the_same_posts_in_rss():
+    """The same posts as RSS 2.0 and as JSON Feed give the same entries (parse.py's _item for both)."""
+    posts = [("https://b.example/1", "Acme news &amp; more", "<p>Body <script>x()</script><img src=x>"
+              '<a href="/rel">r</a></p>', "2026-11-10T09:30:00Z", "Tue, 10 Nov 2026 09:30:00 GMT"),
+             ("https://b.example/2", "", "<p>" + "Untitled microblog words " * 10 + "</p>", "2026-11-10T10:00:00Z",
+              "Tue, 10 Nov 2026 10:00:00 GMT")]
+    from xml.sax.saxutils import escape
+
+    rss = ('<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>B</title>' + "".join(
+        f"<item><guid>{u}</guid><link>{u}</link><title>{escape(t)}</title><description>{escape(h)}</description>"
+        f"<author>ann@b.example (Ann)</author><pubDate>{rd}</pubDate></item>" for u, t, h, _, rd in posts)
+        + "</channel></rss>").encode()
+    import json
+
+    jf = json.dumps({"version": "https://jsonfeed.org/version/1.1", "title": "B", "items": [
+        {"id": u, "url": u, "title": t, "content_html": h, "authors": [{"name": "ann@b.example (Ann)"}],
+         "date_published": jd} for u, t, h, jd, _ in posts]}).encode()
+    from_rss, from_json = parse_feed(rss, "https://b.example/f", now=NOW), parse_feed(jf, "https://b.example/f", now=NOW)
+    assert from_json.parser == "json" and from_rss.parser != "json"
+    assert from_json.items == from_rss.items
+    assert from_json.items[1].title.endswith("…")
+    # the one intended difference: JSON Feed titles are plain text (spec), so a title about markup keeps
+    # it ("Die Rückkehr von <i> und <b>", 3960.json in NetNewsWire's captures); active markup goes
+    jf = b'{"version": "https://jsonfeed.org/version/1", "items": [{"id": "1", "title": "Die R\xc3\xbcckkehr von <i> und <b>"}]}'
+    assert parse_feed(jf, now=NOW).items[0].title == "Die Rückkehr von <i> und <b>"
+
+
+def test_json_feed_10_author_and_id_fallback():
+    r = parse("jsonfeed-1.0.json")
+    assert r.status == "ok" and r.feed_title == "inessential-style 1.0 feed"
+    globex, no_id = r.items
+    assert globex.author == "Guest Writer" and globex.published == 1794528347  # 17:05:47-07:00
+    assert no_id.guid == no_id.url == "https://blog.example/2026/11/11/no-id"  # no id: the URL, as for RSS
+    assert no_id.author == "Feed Owner"  # 1.0 feed-level author
+
+
+def test_hostile_json_feed_skips_fields_and_items_with_a_note():
+    r = parse("jsonfeed-hostile.json")
+    assert r.status == "ok" and r.feed_title == ""
+    wrong_types, html, ext = r.items  # the empty item is dropped (no title, no text), as in RSS
+    assert wrong_types.text == wrong_types.title == "Acme text kept, its wrong fields skipped"
+    assert wrong_types.guid.startswith("sha1:") and wrong_types.author == "" and wrong_types.published == NOW
+    assert html.title == "Acme title"  # active markup in a plain-text title is stripped
+    assert "<script" not in html.html and "iframe" not in html.html and "onclick" not in html.html
+    assert "javascript:" not in html.html and 'href="https://ok.example/"' in html.html
+    assert html.published == NOW  # 2999: the fetch time, said in the note
+    assert ext.title == "Extensions are ignored"
+    for said in ("4 items that are not objects (skipped)", "'id' not a string or number", "'url' not a string",
+                 "'content_html' not a string", "'date_published' not a string",
+                 "1 entries dated more than a day ahead"):
+        assert said in r.message
+
+
+def test_json_feed_bounded_nesting_size_and_bytes():
+    import time
+
+    v = b'{"version": "https://jsonfeed.org/version/1.1", "items": '
+    cases = {  # body -> (status, words in the message)
+        v + b"[" * 5_000_000 + b"]" * 5_000_000 + b"}": ("malformed", "nested deeper than 32"),
+        v + b"[" * 9_000_000: ("malformed", "nested deeper than 32"),
+        v + b'[{"id": "a", "_x": ' + b'{"a": ' * 200_000 + b"1" + b"}" * 200_000 + b"}]}": ("malformed", "deeper"),
+        v + b'[{"id": ' + b"9" * 5000 + b"}]}": ("malformed", "4,300 digits"),
+        v + b'"not a list"}': ("malformed", '"items" is not a list'),
+        v + b"[]}": ("empty", "no entries"),
+        b'  {"error": "rate limited", "items": []}': ("not_a_feed", "not a JSON Feed"),
+        b'{"error": ': ("not_a_feed", "neither XML nor a JSON Feed"),
+    }
+    for body, (status, words) in cases.items():
+        t = time.perf_counter()
+        r = parse_feed(body, "https://h.example/f.json", now=NOW)
+        assert (r.status, words in r.message) == (status, True), (body[:80], r.message)
+        assert time.perf_counter() - t < 2.0
+    # cut short mid-item (NetNewsWire's allthis-partial.json ends so, before its "version"): the whole items
+    full = (FEEDS / "jsonfeed-1.0.json").read_bytes()
+    cut = full[:full.index(b'"A post without an id"')].replace(b'"version": "https://jsonfeed.org/version/1",', b"")
+    r = parse_feed(cut, "https://h.example/f.json", now=NOW)
+    assert r.status == "ok" and [i.title for i in r.items] == ["Globex ships its new app"]
+    assert "malformed JSON" in r.message and "1 entries recovered" in r.message
+    # not UTF-8 (JSON Feed must be): read, the bad bytes replaced and said; UTF-16 with its BOM read
+    latin = v + '[{"id": "a", "title": "Café Zürich", "content_text": "naïve"}]}'.encode("latin-1")
+    r = parse_feed(latin, "https://h.example/f.json", now=NOW)
+    assert r.status == "ok" and r.items[0].title == "Caf\ufffd Z\ufffdrich" and "3 bad bytes replaced" in r.message
+    r = parse_feed(latin, "https://h.example/f.json", headers={"Content-Type": "application/json; charset=latin-1"},
+                   now=NOW)
+    assert r.items[0].title == "Café Zürich" and "declared latin-1" in r.message
+    utf16 = (v + '[{"id": "a", "title": "Café", "content_text": "x"}]}'.encode()).decode().encode("utf-16")
+    assert parse_feed(utf16, now=NOW).items[0].title == "Café"
+
+
+def test_json_feed_refresh_through_http_into_a_workspace(empty_service, server):
+    """Told by its content, not its Content-Type: one served as application/feed+json, one as text/plain."""
+    body = (FEEDS / "jsonfeed-1.1.json").read_bytes()
+    server.routes["/feed.json"] = (200, {"Content-Type": "application/feed+json"}, body)
+    server.routes["/plain"] = (200, {"Content-Type": "text/plain; charset=utf-8"},
+                               (FEEDS / "jsonfeed-1.0.json").read_bytes())
+    server.routes["/hostile.json"] = (200, {"Content-Type": "application/json"},
+                                      (FEEDS / "jsonfeed-hostile.json").read_bytes())
+    ids = fetch(empty_service, ("/feed.json", "blog"), ("/plain", "blog"), ("/hostile.json", "blog"), server=server)
+    assert "application/feed+json" in server.request_headers["/feed.json"]["Accept"]
+    rows = items_of(empty_service, ids["/feed.json"])
+    assert [r[0] for r in rows] == ["https://acmewatch.example/2026/11/acme-recall", "link-post-77", "1234",
+                                    "no-date", "relative-url"]
+    assert rows[4][1] == server.url("/2026/11/relative")  # resolved against the feed's URL
+    assert tuple(health(empty_service, ids["/feed.json"])) == ("ok", "")
+    title = empty_service.conn.execute("SELECT title FROM feeds WHERE id = ?", (ids["/feed.json"],)).fetchone()[0]
+    assert title == "Acme Watch & Friends"
+    assert [r[2] for r in items_of(empty_service, ids["/plain"])] == ["Globex ships its new app",
+                                                                       "A post without an id"]
+    status, note = health(empty_service, ids["/hostile.json"])
+    assert status == "ok" and "items that are not objects" in note and len(items_of(empty_service, ids["/hostile.json"])) == 3
+    html = empty_service.conn.execute("SELECT html FROM items WHERE guid = 'html' AND feed_id = ?",
+                                      (ids["/hostile.json"],)).fetchone()[0]
+    assert "<script" not in html and "javascript:" not in html
+    empty_service.fetch(force=True)  # a second refresh adds nothing
+    assert len(items_of(empty_service, ids["/feed.json"])) == 5

@@ -336,7 +336,7 @@ def _make_session(limits: FetchLimits) -> requests.Session:
     s.mount("http://", _GuardedAdapter())
     s.mount("https://", _GuardedAdapter())
     s.headers.update({"User-Agent": limits.user_agent,
-                      "Accept": "application/rss+xml, application/atom+xml, application/rdf+xml, "
+                      "Accept": "application/rss+xml, application/atom+xml, application/rdf+xml, application/feed+json, "
                                 "application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5",
                       "Accept-Encoding": "gzip, deflate"})
     return s

@@ -9,6 +9,10 @@ no declaration that is not UTF-8 is detected with charset-normalizer (among the 
 pages, by the alphabet its accented letters fit: ``_latin_codepage``); a declared Shift_JIS,
 EUC-KR or GB2312 that fails part-way is decoded with its superset (CP932, CP949, GB18030); a
 valid UTF-8 document with its own declaration wins over an HTTP charset that contradicts it.
+
+JSON Feed 1.0 / 1.1 is told by content (a ``{`` first and a jsonfeed.org version), read by
+``jsonfeed.read`` into entries of feedparser's shape, and from there made into items by the same
+``_item`` as RSS and Atom entries (``parser`` is then "json").
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from datetime import UTC
 from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin
 
+from orm_desktop.ingest import jsonfeed
 from orm_desktop.ingest.sanitize import html_to_text, sanitize_html
 from orm_desktop.textsafe import one_line
 from orm_desktop.types import ParsedItem
@@ -55,6 +60,13 @@ def parse_feed(body: bytes, url: str = "", headers: Mapping[str, str] | None = N
     if not body or not body.strip():
         return ParseResult("not_a_feed", message="empty response body")
     hdrs = {k.lower(): v for k, v in (headers or {}).items()}
+    jf = jsonfeed.read(body, hdrs)  # JSON Feed, told by content (a "{" and its version URL)
+    if jf is not None:
+        if jf.status != "ok":
+            return ParseResult(jf.status, feed_title=_text_of(jf.title, _PLAIN), message=jf.message,
+                               parser="json")
+        return _entries_result(jf.entries, url, now, max_items, kind, jf.feed_author, jf.notes,
+                               _text_of(jf.title, _PLAIN), "json")
     notes = []
     fp_body, fp_hdrs, enc_note = _settle_encoding(body, hdrs)
     if enc_note:
@@ -94,15 +106,21 @@ def parse_feed(body: bytes, url: str = "", headers: Mapping[str, str] | None = N
             notes.append(f"encoding note: {str(exc)[:120]}")
         else:
             notes.append(f"malformed XML ({_exc_text(exc)}); {len(entries)} entries recovered")
-    base = d.get("href") or url
-    if len(entries) > max_items:
-        entries = _newest(entries, max_items, now)
-        notes.append(f"{len(d.get('entries', [])) - max_items} older entries beyond the newest "
-                     f"{max_items} ignored")
-    items = []
-    future = 0
     # RFC 4287 4.2.1: an Atom entry with no author of its own has the feed's
     feed_author = (d.feed.get("author") or "").strip() if version.startswith("atom") else ""
+    return _entries_result(entries, d.get("href") or url, now, max_items, kind, feed_author, notes,
+                           _feed_title(d), parser)
+
+
+def _entries_result(entries: list, base: str, now: int, max_items: int, kind: str, feed_author: str,
+                    notes: list[str], feed_title: str, parser: str) -> ParseResult:
+    """The items of a feed's entries (feedparser's, or JSON Feed's in the same shape)."""
+    if len(entries) > max_items:
+        total = len(entries)
+        entries = _newest(entries, max_items, now)
+        notes.append(f"{total - max_items} older entries beyond the newest {max_items} ignored")
+    items = []
+    future = 0
     for e in entries:
         item, in_future = _item(e, base, now, kind, feed_author)
         future += in_future
@@ -114,7 +132,7 @@ def parse_feed(body: bytes, url: str = "", headers: Mapping[str, str] | None = N
     if text and text.count("\ufffd") > max(3, len(text) // 50):
         return ParseResult("encoding", message="the feed's text does not decode cleanly "
                            "(wrong declared character set)")
-    return ParseResult("ok", items, _feed_title(d), "; ".join(notes), parser)
+    return ParseResult("ok", items, feed_title, "; ".join(notes), parser)
 
 
 # -- the fast path ---------------------------------------------------------------------------------
@@ -413,6 +431,9 @@ def _text_of(value: str, detail: Mapping | None) -> str:
     if detail and detail.get("type") == "text/plain" and not _ACTIVE.search(value):
         return " ".join(value.split())[:MAX_TITLE]
     return " ".join(html_to_text(value).split())[:MAX_TITLE]
+
+
+_PLAIN = {"type": "text/plain"}  # JSON Feed's titles are plain text
 
 
 def _feed_title(d) -> str:
