@@ -2,9 +2,11 @@
 
     python benchmarks/realworld_feeds.py /tmp/realworld [--json OUT] [--all]
 
-Every feed file under the folder (``.xml .rss .atom .rdf .feed``, a folder per source repository)
-is read twice: by the project's parser (``parse_feed``, then the within-feed identity rule of the
-pipeline, ``pipeline.identity``) and by plain feedparser with its defaults (the reference). Per
+Every feed file under the folder (``.xml .rss .atom .rdf .feed .json``, a folder per source
+repository) is read twice: by the project's parser (``parse_feed``, then the within-feed identity
+rule of the pipeline, ``pipeline.identity``) and by plain feedparser with its defaults (the
+reference; for a ``.json`` file, which feedparser does not read, feedparser-rs, which reads JSON
+Feed into the same structure). Per
 feed: entries feedparser found, entries we keep, and every entry we drop with the reason, where
 the reason is one the project intends (docs/decisions.md "Ingest": no title and no text; the same
 guid twice in one feed; beyond the newest 500) or "lost" when none applies. Per kept entry the
@@ -12,7 +14,8 @@ title, link, date, author and text length are compared with feedparser's; a diff
 with both values, to be judged by hand (feedparser is a reference, not the truth); differences
 where ours is known to be right count as "explained" (a date feedparser cannot read, "PM", an
 Atom entry's author inherited from its feed or <source>, a name feedparser blanked, FeedBurner's
-origLink instead of its redirector). Also counted:
+origLink instead of its redirector; in JSON Feed, a link post's external_url as its link and a
+plain-text title keeping what looks like markup, as the spec says titles are). Also counted:
 kept entries with no date of their own (given the fetch time), no author, no text. Prints a table
 per feed and the disagreements; writes benchmarks/out/realworld_feeds.json (or ``--json OUT``).
 Exits 1 if an entry was lost or a feed crashed.
@@ -41,7 +44,7 @@ from orm_desktop.ingest.pipeline import identity
 from orm_desktop.ingest.urls import canonical_url
 
 NOW = 1_795_000_000  # a fixed fetch time: an entry given it had no date of its own
-SUFFIXES = {".xml", ".rss", ".atom", ".rdf", ".feed"}
+SUFFIXES = {".xml", ".rss", ".atom", ".rdf", ".feed", ".json"}
 MAX_ITEMS = 500
 TEXT_RATIO = 0.8  # our text shorter than this share of feedparser's is listed
 _PM = re.compile(r"\d\s*[Pp]\.?[Mm]\b")
@@ -103,7 +106,9 @@ def _ref_entry(e, url: str) -> dict:
             "raw_date": next((e.get(k) for k in ("published", "updated", "created") if e.get(k)), ""),
             "orig_link": (e.get("feedburner_origlink") or e.get("pheedo_origlink") or "").strip(),
             "source_author": ((e.get("source") or {}).get("author") or "").strip(),
-            "author_names": [(a.get("name") or a.get("email") or "").strip() for a in e.get("authors") or []]}
+            "author_names": [(a.get("name") or a.get("email") or "").strip() for a in e.get("authors") or []],
+            # feedparser-rs puts a JSON Feed item's external_url there
+            "related": next((x.get("href") for x in e.get("links") or () if x.get("rel") == "related"), "")}
 
 
 def _clip(s: object, n: int = 90) -> str:
@@ -127,7 +132,13 @@ def compare(path: Path, root: Path) -> dict:
         out["status"] = "CRASH"
         out["findings"].append(f"parse_feed raised {type(exc).__name__}: {_clip(exc, 200)}")
         return out
-    ref = feedparser.parse(body)  # no base URL given: ids stay as written (feedparser resolves them)
+    if path.suffix.lower() == ".json":  # feedparser reads no JSON Feed; feedparser-rs does
+        import feedparser_rs
+
+        # (it refuses the 1.0 spec's own "http://jsonfeed.org/version/1", which pxlnv.json has)
+        ref = feedparser_rs.parse(body.replace(b'"http://jsonfeed.org/version/', b'"https://jsonfeed.org/version/', 1))
+    else:
+        ref = feedparser.parse(body)  # no base URL given: ids stay as written (feedparser resolves them)
     feed_author = (ref.feed.get("author") or "").strip() if ref.get("version", "").startswith("atom") else ""
     refs = [{**_ref_entry(e, url), "feed_author": feed_author} for e in ref.entries]
     out.update(status=ours.status, parser=ours.parser, fp_entries=len(refs))
@@ -190,13 +201,16 @@ def _fields(out: dict, i: int, r: dict, it) -> None:
 
     want_title = r["title"][:MAX_TITLE]
     if want_title and it.title != want_title and not (_ENTITY.search(want_title) and not _ENTITY.search(it.title)):
-        note("title", it.title, r["title"])
+        # feedparser-rs reads a JSON Feed title as HTML ("von <i> und <b>" -> "von und")
+        note("title", it.title, r["title"], "a plain-text JSON Feed title, markup kept"
+             if "<" in it.title and plain(it.title) == r["title"] else "")
     elif not want_title and not it.title:
         note("title", "", "")
     if "\ufffd" in it.title and "\ufffd" not in r["title"]:
         note("title", it.title, r["title"])
     if it.url != r["link"] and canonical_url(it.url) != canonical_url(r["link"]):
-        note("link", it.url, r["link"], "the article's own URL, origLink" if it.url == r["orig_link"] else "")
+        note("link", it.url, r["link"], "the article's own URL, origLink" if it.url == r["orig_link"] else
+             "a JSON Feed link post's external_url" if not r["link"] and it.url == r["related"] else "")
     if r["published"] is None:
         if it.published != NOW:
             note("date", it.published, f"none ({r['raw_date']!r})",
