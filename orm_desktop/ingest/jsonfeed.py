@@ -23,6 +23,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+MAX_ITEMS = 10_000  # items read, in feed order (newest first by convention); parse.py keeps the newest 500
 MAX_DEPTH = 32  # a JSON Feed needs 5 (feed, items, item, authors, author): deeper is refused
 _VERSION = re.compile(r"^https?://jsonfeed\.org/version/")
 _VERSION_IN_TEXT = re.compile(r'"version"\s*:\s*"https?://jsonfeed\.org/version/')
@@ -30,8 +31,11 @@ _VERSION_IN_TEXT = re.compile(r'"version"\s*:\s*"https?://jsonfeed\.org/version/
 # allthis-partial.json ends mid-item, its version was last) is still told by them
 _JSON_FEED_KEYS = re.compile(r'"(?:feed_url|home_page_url|content_html|content_text|date_published)"\s*:')
 _ENTITY = re.compile(r"&(?:[a-zA-Z][a-zA-Z0-9]*|#[0-9]+|#[xX][0-9a-fA-F]+);")
+_SPACE = re.compile(r"[ \t\r\n]*")
 _ITEMS_START = re.compile(r'"items"\s*:\s*\[')
-_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
+# a JSON string, or an unterminated one to the end: possessive, so a match never fails once begun
+# (a failing '"[^"\\]*(?:\\.[^"\\]*)*"' retried at every later quote: 80 KB of \" took 22 s)
+_STRING = re.compile(rb'"[^"\\]*+(?:\\[\s\S]?[^"\\]*+)*+(?:"|\Z)')
 _OPENERS = re.compile(rb"[\[{]{%d}" % (MAX_DEPTH + 1))
 _NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
 _UTF16_32_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
@@ -91,7 +95,9 @@ def read(body: bytes, hdrs: dict[str, str] | None = None) -> JsonFeed | None:
     elif not isinstance(items, list):
         return JsonFeed("malformed", "the JSON Feed's \"items\" is not a list: no entries", title)
     entries = []
-    for it in items:
+    if len(items) > MAX_ITEMS:
+        notes.append(f"{len(items) - MAX_ITEMS} items beyond the first {MAX_ITEMS:,} not read")
+    for it in items[:MAX_ITEMS]:
         if isinstance(it, dict):
             entries.append(_entry(it, bad))
         else:
@@ -157,22 +163,29 @@ def _recover(text: str, exc: ValueError, notes: list[str]) -> JsonFeed:
     bad: Counter = Counter()
     if m:
         dec = json.JSONDecoder()
-        pos, n = m.end(), len(text)
-        while pos < n:
-            while pos < n and text[pos] in " \t\r\n,":
-                pos += 1
-            if pos >= n or text[pos] == "]":
-                break
+        pos, n, read = m.end(), len(text), 0
+        while pos < n and read < MAX_ITEMS:
+            read += 1
             try:
-                it, pos = dec.raw_decode(text, pos)
+                it, pos = dec.raw_decode(text, _skip_space(text, pos))
             except (ValueError, RecursionError):
                 break
             if isinstance(it, dict):
                 entries.append(_entry(it, bad))
+            pos = _skip_space(text, pos)
+            if not text.startswith(",", pos):  # "]", or not a list of values: stop
+                break
+            pos += 1
     if not entries:
         return JsonFeed("malformed", f"{why}; no entries recovered")
     notes.append(f"{why}; {len(entries)} entries recovered")
+    if bad:
+        notes.append("JSON Feed: ignored " + ", ".join(f"{n} {what}" for what, n in bad.most_common()))
     return JsonFeed("ok", "", "", entries, "", notes)
+
+
+def _skip_space(text: str, pos: int) -> int:
+    return _SPACE.match(text, pos).end()
 
 
 def _str(obj: dict, key: str, bad: Counter) -> str:
