@@ -10,6 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from orm_desktop.ingest.parse import parse_feed
 from tests.feedserver import FeedServer
@@ -424,3 +426,34 @@ def test_json_feed_refresh_through_http_into_a_workspace(empty_service, server):
     assert "<script" not in html and "javascript:" not in html
     empty_service.fetch(force=True)  # a second refresh adds nothing
     assert len(items_of(empty_service, ids["/feed.json"])) == 5
+
+
+_JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(-2**70, 2**70) | st.floats() | st.text(max_size=30),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=4),
+    max_leaves=10)
+
+
+@settings(max_examples=300, derandomize=True, deadline=None, database=None)
+@given(data=st.data())
+def test_json_feed_any_value_in_any_field_never_crashes(data):
+    """The 1.1 fixture with one field (of the feed, an item or an author) replaced by any JSON value,
+    or cut anywhere: a status and a message, or entries of the right types; never an exception."""
+    import json
+
+    doc = json.loads((FEEDS / "jsonfeed-1.1.json").read_text())
+    how = data.draw(st.sampled_from(["feed", "item", "author", "cut"]))
+    if how == "cut":
+        raw = json.dumps(doc).encode()
+        body = raw[:data.draw(st.integers(1, len(raw)))]
+    else:
+        target = {"feed": doc, "item": data.draw(st.sampled_from(doc["items"])),
+                  "author": doc["items"][0]["authors"][0]}[how]
+        key = data.draw(st.sampled_from(sorted(target) + ["id", "url", "authors", "author", "items", "version"]))
+        target[key] = data.draw(_JSON_VALUES)
+        body = json.dumps(doc).encode()
+    r = parse_feed(body, "https://h.example/f.json", now=NOW)
+    assert r.status in ("ok", "empty", "malformed", "not_a_feed", "encoding") and isinstance(r.message, str)
+    for it in r.items:
+        assert all(isinstance(getattr(it, f), str) for f in ("guid", "url", "title", "text", "html", "author"))
+        assert isinstance(it.published, int) and it.guid and "<script" not in it.html
