@@ -372,6 +372,7 @@ def test_json_feed_bounded_nesting_size_and_bytes():
         v + b'[{"id": ' + b"9" * 5000 + b"}]}": ("malformed", "4,300 digits"),
         v + b'"not a list"}': ("malformed", '"items" is not a list'),
         v + b"[]}": ("empty", "no entries"),
+        v + b'[1, "two", null]}': ("empty", "no entries; JSON Feed: ignored 3 items that are not objects"),
         b'  {"error": "rate limited", "items": []}': ("not_a_feed", "not a JSON Feed"),
         b'{"error": ': ("not_a_feed", "neither XML nor a JSON Feed"),
         v + b'[' + b'"",' * 3_300_000: ("malformed", "no entries recovered"),  # cut short, no object

@@ -104,8 +104,9 @@ def read(body: bytes, hdrs: dict[str, str] | None = None) -> JsonFeed | None:
             bad["items that are not objects (skipped)"] += 1
     if bad:
         notes.append("JSON Feed: ignored " + ", ".join(f"{n} {what}" for what, n in bad.most_common()))
-    status = "ok" if entries else "empty"
-    return JsonFeed(status, "" if entries else "the feed has no entries", title, entries, feed_author, notes)
+    if not entries:  # the notes say why (items that are not objects, a note on the bytes)
+        return JsonFeed("empty", "; ".join(["the feed has no entries", *notes]), title)
+    return JsonFeed("ok", "", title, entries, feed_author, notes)
 
 
 def _decode(body: bytes, hdrs: dict[str, str], notes: list[str]) -> str:
