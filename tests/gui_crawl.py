@@ -19,7 +19,7 @@ import time
 import traceback
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer
+from PySide6.QtCore import QEventLoop, QModelIndex, Qt, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
@@ -63,8 +63,23 @@ def excepthook(kind, value, tb) -> None:
 
 
 def settle(app: QApplication, rounds: int = 3) -> None:
+    """Run the events a change queued; then wait for the pages whose data loads in the background
+    (ui/pages.py) to show it, a page that could not load being an error like an exception."""
+    from orm_desktop.ui.pages import Page
+
     for _ in range(rounds):
         app.processEvents()
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        pages = [w for w in app.allWidgets() if isinstance(w, Page)]
+        if not any(p.loading for p in pages):
+            break
+        app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents, 50)
+    for p in pages:
+        if p.loading or p.error:
+            error = f"{type(p).__name__}: {p.error or 'still loading after 30 s'}"
+            if error not in errors:
+                errors.append(error)
 
 
 def close_modal() -> None:

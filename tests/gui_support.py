@@ -42,6 +42,20 @@ def open_window(qtbot, svc):
     return win
 
 
+def wait_loaded(qtbot, page, timeout: int = 10_000):
+    """Wait until a page that loads in the background (ui/pages.py Page) shows the content of
+    its newest rebuild; a failure to load fails the test with the page's message."""
+    qtbot.waitUntil(lambda: not page.loading and page.scroll.widget() is not None, timeout=timeout)
+    assert not page.error, page.error
+    return page
+
+
+def show_page(qtbot, win, label: str):
+    """``win.show_page(label)``, then wait for the page's content (wait_loaded); the page."""
+    win.show_page(label)
+    return wait_loaded(qtbot, win.pages[label])
+
+
 def run_python(code: str, *args: str, platform: str = "offscreen", timeout: float = 120,
                wrapper: list[str] | None = None) -> subprocess.CompletedProcess:
     """Run ``code`` in a fresh interpreter that imports this worktree's package."""

@@ -59,6 +59,7 @@ def test_crisis_cli(demo_service, run_cli):
 
 def test_gui_pins_the_crisis_timeline_and_sorts_by_priority(qtbot, demo_service):
     from orm_desktop.ui.main_window import MainWindow
+    from tests.gui_support import show_page
 
     act_as(demo_service, "alex")
     crisis.switch_on(demo_service, "Velora", by="alex")
@@ -67,7 +68,7 @@ def test_gui_pins_the_crisis_timeline_and_sorts_by_priority(qtbot, demo_service)
     win.show()
     assert win.inbox.filters.order.currentData() == "priority"
     assert "CRISIS MODE: Velora" in win.health.text()
-    win.show_page("Dashboard")
+    show_page(qtbot, win, "Dashboard")  # its data loads in the background
     labels = [w.text() for w in win.pages["Dashboard"].findChildren(__import__("PySide6.QtWidgets",
                                                                                fromlist=["QLabel"]).QLabel)]
     assert any("Crisis mode: Velora" in t for t in labels)

@@ -7,7 +7,7 @@ import pytest
 pytest.importorskip("PySide6")
 
 from tests.conftest import copy_workspace  # noqa: E402
-from tests.gui_support import build_new_workspace, run_python  # noqa: E402
+from tests.gui_support import build_new_workspace, run_python, show_page  # noqa: E402
 
 DAY = 86400
 
@@ -23,6 +23,7 @@ def new_root(tmp_path_factory):
 PERIODS_SCRIPT = """
 import sys
 from pathlib import Path
+from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication, QComboBox
 from orm_desktop.service import Service
 from orm_desktop.ui.main_window import MainWindow
@@ -30,16 +31,28 @@ from orm_desktop.ui.pages import Page
 app = QApplication(sys.argv)
 win = MainWindow(Service.open(Path(sys.argv[1])))
 win.show()
+
+def loaded(page):  # the page's data loads in the background: wait for its content
+    while page.loading:
+        loop = QEventLoop()
+        page.loaded.connect(loop.quit)
+        QTimer.singleShot(10_000, loop.quit)
+        loop.exec()
+        page.loaded.disconnect(loop.quit)
+    assert not page.error, page.error
+
 for label, page in list(win.pages.items()):
     if not isinstance(page, Page):
         continue
     win.show_page(label)
     app.processEvents()
+    loaded(page)
     for days in (7, 90, 30):
         box = next(b for b in page.scroll.widget().findChildren(QComboBox) if b.findData(days) >= 0)
         box.setCurrentIndex(box.findData(days))   # what a click on the list does
         app.processEvents()
         app.processEvents()
+        loaded(page)
         new_box = next(b for b in page.scroll.widget().findChildren(QComboBox) if b.findData(days) >= 0)
         assert page.days == days and new_box.currentData() == days, (label, days)
     print("ok", label)
@@ -109,8 +122,7 @@ def test_dashboard_and_competitor_charts_draw_bars_in_a_new_workspace(qtbot, new
     win.resize(1300, 850)
     win.show()
     for label in ("Dashboard", "Competitors"):
-        win.show_page(label)
-        page = win.pages[label]
+        page = show_page(qtbot, win, label)
         charts = page.scroll.widget().findChildren(ChartView)
         assert charts
         for view in charts:

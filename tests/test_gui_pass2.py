@@ -8,6 +8,9 @@ import pytest
 
 pytest.importorskip("PySide6")
 
+from orm_desktop.ui.pages import Page  # noqa: E402
+from tests.gui_support import wait_loaded  # noqa: E402
+
 
 def _open_queue(window):
     """The Responses page on its "All open" queue (the demo's draft and its statement in review)."""
@@ -82,6 +85,8 @@ def test_the_window_fits_a_small_laptop_screen_on_every_page(window, qtbot, size
     labels = [window.nav.item(i).text() for i in range(window.nav.count())]
     for label in labels:
         window.show_page(label)
+        if isinstance(window.pages[label], Page):
+            wait_loaded(qtbot, window.pages[label])  # its content, not "Loading…"
         window.resize(width, height)
         qtbot.waitUntil(lambda: window.width() <= width and window.height() <= height, timeout=2000)
         assert window.minimumSizeHint().width() <= width and window.minimumSizeHint().height() <= height, label
@@ -286,6 +291,8 @@ def test_the_sidebar_follows_the_executives_the_entities_page_changes(window, qt
     def shows(name: str) -> bool:
         window.show_page(name)
         page = window.stack.currentWidget()
+        if isinstance(page, PersonalBrandPage):
+            wait_loaded(qtbot, page)  # its data loads in the background
         return isinstance(page, PersonalBrandPage) and any(
             name in w.text() for w in page.findChildren(QLabel) if w.isVisibleTo(page))
 

@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtWidgets import QListWidget  # noqa: E402
 
 from orm_desktop.types import UNSURE, MentionFilter  # noqa: E402
+from tests.gui_support import wait_loaded  # noqa: E402
 
 MARK = f"({UNSURE})"
 
@@ -33,8 +34,7 @@ def _greenmiles(svc):
 
 def _rows(qtbot, window, list_name: str) -> list[tuple[str, str, int]]:
     """(text, tooltip, mention id) of each row of the page's list, as shown."""
-    page = window.pages["Maya Lindqvist"]
-    qtbot.waitUntil(lambda: page.findChild(QListWidget, list_name) is not None)
+    page = wait_loaded(qtbot, window.pages["Maya Lindqvist"])  # the newest rebuild's content
     lw = page.findChild(QListWidget, list_name)
     return [(lw.item(i).text(), lw.item(i).toolTip(), lw.item(i).data(Qt.ItemDataRole.UserRole))
             for i in range(lw.count())]
@@ -106,8 +106,7 @@ def _card_note(qtbot, window) -> tuple[str, str, str]:
     """(value, note, tooltip) of the executive page's "Negative stories" card, as shown."""
     from PySide6.QtWidgets import QFrame, QLabel
 
-    page = window.pages["Maya Lindqvist"]
-    qtbot.waitUntil(lambda: page.findChild(QFrame, "negative_stories") is not None)
+    page = wait_loaded(qtbot, window.pages["Maya Lindqvist"])  # the newest rebuild's content
     frame = page.findChild(QFrame, "negative_stories")
     labels = [x.text() for x in frame.findChildren(QLabel)]
     return labels[1], labels[2], frame.toolTip()

@@ -205,11 +205,11 @@ class MainWindow(QMainWindow):
 
         for e in self.svc.entities():
             if e.kind == "executive":
-                page = PersonalBrandPage(self.svc, e.id)
+                page = PersonalBrandPage(self.svc, e.id, runner=self.runner)
                 self._wire(page)
                 self._add(f"{e.name}", page, "person")
-        for label, page, icon in (("Competitors", CompetitorsPage(self.svc), "competitors"),
-                                  ("Dashboard", DashboardPage(self.svc), "dashboard")):
+        for label, page, icon in (("Competitors", CompetitorsPage(self.svc, runner=self.runner), "competitors"),
+                                  ("Dashboard", DashboardPage(self.svc, runner=self.runner), "dashboard")):
             self._wire(page)
             self._add(label, page, icon)
         self.responses = ResponsesView(self.svc)
@@ -272,7 +272,7 @@ class MainWindow(QMainWindow):
         kept = [r for r in range(self.stack.count()) if isinstance(self.stack.widget(r), PersonalBrandPage)]
         at = kept[-1] + 1 if kept else 1  # after the last personal-brand page, else after the Inbox
         for e in executives.values():
-            page = PersonalBrandPage(self.svc, e.id)
+            page = PersonalBrandPage(self.svc, e.id, runner=self.runner)
             self._wire(page)
             item = QListWidgetItem(icons.icon("person"), e.name)
             item.setToolTip("Personal brand")
