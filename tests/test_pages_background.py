@@ -93,6 +93,11 @@ def test_the_pages_query_off_the_gui_thread_and_then_show_their_content(window, 
         window.show_page(label)
         wait_loaded(qtbot, window.pages[label])
     assert "Brand vs competitors" in " ".join(_labels(window.pages["Competitors"]))
+    from orm_desktop.ui.charts import ChartView
+
+    charts = window.pages["Competitors"].scroll.widget().findChildren(ChartView)  # added one per event-loop turn
+    assert sorted(c.chart().title() for c in charts) == sorted(
+        e.name for e in svc.entities() if e.kind in ("brand", "competitor"))
     assert "Maya Lindqvist" in " ".join(_labels(window.pages["Maya Lindqvist"]))
     shown = {name for name, _main in calls}
     assert {"kpi_summary", "daily_series", "share_of_voice", "top_sources", "extremes", "response_kpis"} <= shown

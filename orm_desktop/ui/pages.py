@@ -150,6 +150,7 @@ class Page(QWidget):
         self.loading = False
         self.data: object | None = None  # what the page shows (None: a message)
         self.error = ""  # the newest rebuild's failure, as shown
+        self._later: list[Callable[[], object]] = []  # build's steps left for later turns (later())
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         self.scroll = QScrollArea()
@@ -207,7 +208,6 @@ class Page(QWidget):
         gen, data, error = result
         if gen != self.generation:
             return  # a newer rebuild is on its way
-        self.loading = False
         if error:
             self.data, self.error = None, error
             self._set_body(self._message(f"This page could not be loaded: {error}", "page_error", retry=True))
@@ -215,10 +215,31 @@ class Page(QWidget):
             self.data, self.error = data, ""
             body = QWidget()
             self.lay = QVBoxLayout(body)
+            self._later = []
             self.build(self.lay, data)
             self.lay.addStretch(1)
             self._set_body(body)
+            if self._later:
+                QTimer.singleShot(0, self, lambda: self._build_later(gen, body, self._later))
+                return
+        self.loading = False
         self.loaded.emit()
+
+    def later(self, step: Callable[[], object]) -> None:
+        """In ``build``: run ``step`` after the body is shown, one step per turn of the event
+        loop (a chart each: seven of them built, laid out and painted at once blocked the window
+        ~150 ms). The page is loading until the last one ran."""
+        self._later.append(step)
+
+    def _build_later(self, gen: int, body: QWidget, steps: list[Callable[[], object]]) -> None:
+        if self.scroll.widget() is not body:
+            return  # replaced meanwhile (a newer rebuild's data, or its failure)
+        steps.pop(0)()
+        if steps:
+            QTimer.singleShot(0, self, lambda: self._build_later(gen, body, steps))
+        elif gen == self.generation:  # else a newer rebuild is loading: it says when it is done
+            self.loading = False
+            self.loaded.emit()
 
     def _message(self, text: str, name: str, *, retry: bool = False) -> QWidget:
         body = QWidget()
@@ -567,9 +588,13 @@ class CompetitorsPage(Page):
         table.cellDoubleClicked.connect(lambda r, _c: self.filter_inbox.emit({"entity": ents[r].id, "days": days}))
         lay.addWidget(table)
         grid = QGridLayout()
-        for i, (e, series) in enumerate(zip(ents, data.series, strict=True)):
+
+        def chart(i: int, e: Entity, series: list) -> None:
             view = sentiment_volume_chart(series, e.name)
-            view.picked.connect(lambda label, eid=e.id: self.filter_inbox.emit({"entity": eid, "sentiment": label,
-                                                                                "days": days}))
+            view.picked.connect(lambda label: self.filter_inbox.emit({"entity": e.id, "sentiment": label,
+                                                                      "days": days}))
             grid.addWidget(view, i // 2, i % 2)
+
+        for i, (e, series) in enumerate(zip(ents, data.series, strict=True)):
+            self.later(lambda i=i, e=e, series=series: chart(i, e, series))
         lay.addLayout(grid)
