@@ -151,6 +151,7 @@ class Page(QWidget):
         self.data: object | None = None  # what the page shows (None: a message)
         self.error = ""  # the newest rebuild's failure, as shown
         self._later: list[Callable[[], object]] = []  # build's steps left for later turns (later())
+        self._later_gen = 0  # the newest rebuild whose data the body shows
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         self.scroll = QScrollArea()
@@ -208,8 +209,9 @@ class Page(QWidget):
         gen, data, error = result
         if gen != self.generation:
             return  # a newer rebuild is on its way
+        self._later_gen = gen
         if error:
-            self.data, self.error = None, error
+            self.data, self.error, self._later = None, error, []
             self._set_body(self._message(f"This page could not be loaded: {error}", "page_error", retry=True))
         elif data != self.data or self.error:
             self.data, self.error = data, ""
@@ -220,8 +222,10 @@ class Page(QWidget):
             self.lay.addStretch(1)
             self._set_body(body)
             if self._later:
-                QTimer.singleShot(0, self, lambda: self._build_later(gen, body, self._later))
+                QTimer.singleShot(0, self, lambda: self._build_later(body, self._later))
                 return
+        elif self._later:
+            return  # the same data, its body still being completed: done when its last step ran
         self.loading = False
         self.loaded.emit()
 
@@ -231,13 +235,13 @@ class Page(QWidget):
         ~150 ms). The page is loading until the last one ran."""
         self._later.append(step)
 
-    def _build_later(self, gen: int, body: QWidget, steps: list[Callable[[], object]]) -> None:
+    def _build_later(self, body: QWidget, steps: list[Callable[[], object]]) -> None:
         if self.scroll.widget() is not body:
             return  # replaced meanwhile (a newer rebuild's data, or its failure)
         steps.pop(0)()
         if steps:
-            QTimer.singleShot(0, self, lambda: self._build_later(gen, body, steps))
-        elif gen == self.generation:  # else a newer rebuild is loading: it says when it is done
+            QTimer.singleShot(0, self, lambda: self._build_later(body, steps))
+        elif self._later_gen == self.generation:  # else a newer rebuild is loading: it says when it is done
             self.loading = False
             self.loaded.emit()
 
