@@ -432,3 +432,27 @@ def test_the_feeds_buttons_say_what_to_do_when_no_feed_is_selected(window, qtbot
     said.clear()
     qtbot.mouseClick(buttons["Enable/disable"], Qt.MouseButton.LeftButton)
     assert said == [] and [(f.id, f.enabled) for f in window.svc.feeds()] != before
+
+
+# -- Rules: New after looking at a rule that is off left "enabled" unticked: the new rule was saved off
+def test_a_new_rule_starts_enabled_after_looking_at_a_rule_that_is_off(window, qtbot, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    warned: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, title, text, *a, **k: warned.append(f"{title}: {text}"))
+    window.show_page("Rules")
+    view = window.rules
+    view.new()
+    view.name.setText("Off rule")
+    view.terms.setText("warranty")
+    view.tag.setText("warranty")
+    view.enabled.setChecked(False)
+    view.save()
+    assert not warned and any(r.name == "Off rule" and not r.enabled for r in window.svc.rules())
+    view.new()
+    assert view.enabled.isChecked()
+    view.name.setText("On rule")
+    view.terms.setText("refund")
+    view.tag.setText("refund")
+    view.save()
+    assert any(r.name == "On rule" and r.enabled for r in window.svc.rules())

@@ -235,6 +235,7 @@ class RulesView(QWidget):
         self.priority.setValue(-1)
         self.mute.setChecked(False)
         self.notify.setChecked(False)
+        self.enabled.setChecked(True)
         self.shown_state = self.form_state()
 
     def dry_run(self) -> None:
