@@ -277,6 +277,15 @@ BEGIN
                     'response.discard', 'workspace.key') THEN
         RAISE EXCEPTION '% entries are written by the transition functions only', p_action USING ERRCODE = '42501';
     END IF;
+    -- the scheduled run posts crisis switches to the team's chat: only who may switch writes them
+    IF p_action IN ('crisis.on', 'crisis.off') AND NOT team_is('admin') THEN
+        RAISE EXCEPTION '% entries are written by an admin switching crisis mode', p_action USING ERRCODE = '42501';
+    END IF;
+    -- a draft's history (its text is rebuilt from these) is written by its author only
+    IF p_action IN ('response.create', 'response.edit') AND NOT EXISTS (
+            SELECT 1 FROM responses WHERE p_subject_type = 'response' AND id = p_subject_id AND author = session_user) THEN
+        RAISE EXCEPTION '% entries are written by the response''s author only', p_action USING ERRCODE = '42501';
+    END IF;
     RETURN team_audit_insert(p_at, p_action, p_subject_type, p_subject_id, p_data, p_prev, p_hash, p_key_id, p_sig);
 END $$;
 
