@@ -98,3 +98,29 @@ def test_a_member_cannot_write_history_into_someone_elses_draft(lab):
     owner = _app_conn(lab, "owner")
     assert workflow.replay(audit.for_subject(owner, "response", bobs)) == "We are very sorry."
     owner.close()
+
+
+def test_triage_and_overrides_always_carry_the_login(lab):
+    """docs/team.md: who triaged or overrode a mention is overwritten with the login "whatever the
+    client sends". An empty status_by or a NULL override_by was kept as sent, so a member could
+    archive a mention or change its sentiment with no name on it."""
+    owner = lab.conns["owner"]
+    alice = lab.conns["alice"]
+    alice.execute("UPDATE mentions SET status = 'archived', status_by = '', override = 0.9, override_by = NULL "
+                  "WHERE id = 1")
+    assert owner.execute("SELECT status, status_by, override, override_by FROM mentions WHERE id = 1").fetchone() == (
+        "archived", lab.login("alice"), 0.9, lab.login("alice"))
+    new_items = [alice.execute("INSERT INTO items (guid, url, canonical_url, title, text, published, first_seen) "
+                               "VALUES (%s, %s, %s, 'Acme', 'Acme', 1, 1) RETURNING id",
+                               (f"attack-{n}", f"http://x/a{n}", f"http://x/a{n}")).fetchone()[0] for n in (1, 2)]
+    new = alice.execute("INSERT INTO mentions (item_id, entity_id, published, created, status, status_by, override) "
+                        "VALUES (%s, 1, 1, 1, 'flagged', '', -0.8) RETURNING id", (new_items[0],)).fetchone()[0]
+    assert owner.execute("SELECT status_by, override_by FROM mentions WHERE id = %s", (new,)).fetchone() == (
+        lab.login("alice"), lab.login("alice"))
+    # a fetched mention that nobody triaged yet stays nobody's; clearing an override clears its name
+    fetched = alice.execute("INSERT INTO mentions (item_id, entity_id, published, created) VALUES (%s, 1, 2, 2) "
+                            "RETURNING id", (new_items[1],)).fetchone()[0]
+    assert owner.execute("SELECT status, status_by, override_by FROM mentions WHERE id = %s", (fetched,)).fetchone() \
+        == ("new", "", None)
+    alice.execute("UPDATE mentions SET override = NULL, override_by = NULL WHERE id = 1")
+    assert owner.execute("SELECT override, override_by FROM mentions WHERE id = 1").fetchone() == (None, None)

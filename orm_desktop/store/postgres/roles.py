@@ -144,11 +144,12 @@ END $$;
 -- who triaged or overrode a mention is the login that did it, whatever the client sent
 CREATE OR REPLACE FUNCTION team_mention_identity() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+    -- an empty name is kept only for what nobody did: a fetched mention that is still new, no override
     IF TG_OP = 'INSERT' OR NEW.status IS DISTINCT FROM OLD.status OR NEW.status_by IS DISTINCT FROM OLD.status_by THEN
-        IF NEW.status_by <> '' THEN NEW.status_by := session_user; END IF;
+        IF NEW.status_by <> '' OR TG_OP = 'UPDATE' OR NEW.status <> 'new' THEN NEW.status_by := session_user; END IF;
     END IF;
     IF TG_OP = 'INSERT' OR NEW.override IS DISTINCT FROM OLD.override OR NEW.override_by IS DISTINCT FROM OLD.override_by THEN
-        IF NEW.override_by IS NOT NULL THEN NEW.override_by := session_user; END IF;
+        IF NEW.override_by IS NOT NULL OR NEW.override IS NOT NULL THEN NEW.override_by := session_user; END IF;
     END IF;
     RETURN NEW;
 END $$;
