@@ -16,6 +16,7 @@ from email.utils import formatdate
 
 from orm_desktop.deliveries.config import SmtpSettings
 from orm_desktop.errors import KnownError
+from orm_desktop.textsafe import display_text
 
 
 class DeliveryError(KnownError):
@@ -40,11 +41,13 @@ def compose(*, key: str, sender: str, to: str, subject: str, text: str, html: st
     msg = EmailMessage()
     msg["From"] = sender
     msg["To"] = to
-    msg["Subject"] = subject
+    # a subject carries names from files and feeds (brand, rule, entity): one line, so a line break
+    # in them cannot add a header (nor make composing fail, which stopped every delivery)
+    msg["Subject"] = " ".join(display_text(subject).split())
     msg["Date"] = formatdate(now, localtime=False)
     msg["Message-ID"] = message_id(key, sender)
     msg["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation auto-replies
-    msg["X-ORM-Desktop-Key"] = key
+    msg["X-ORM-Desktop-Key"] = " ".join(display_text(key).split())
     # quoted-printable: SMTP refuses lines over 998 octets, and HTML tables make long lines
     msg.set_content(text, cte="quoted-printable")
     msg.add_alternative(html, subtype="html", cte="quoted-printable")

@@ -124,3 +124,80 @@ def test_triage_and_overrides_always_carry_the_login(lab):
         == ("new", "", None)
     alice.execute("UPDATE mentions SET override = NULL, override_by = NULL WHERE id = 1")
     assert owner.execute("SELECT override, override_by FROM mentions WHERE id = 1").fetchone() == (None, None)
+
+
+# -- a hostile file's text in a mail header ------------------------------------------------------
+@pytest.fixture(scope="module")
+def demo_bundle(tmp_path_factory, demo_root) -> dict:
+    """A real bundle exported from the demo workspace."""
+    import json
+
+    from orm_desktop.bundle import export_bundle
+    from orm_desktop.service import Service
+    from tests.conftest import act_as, copy_workspace
+
+    ws = copy_workspace(demo_root, tmp_path_factory.mktemp("src") / "ws")
+    svc = Service.open(ws)
+    svc.conn.execute("UPDATE feeds SET url = 'https://feeds.example/' || id || '.xml'")
+    act_as(svc, "sam")
+    out = ws.parent / "demo.ormbundle"
+    export_bundle(svc, out, by="sam")
+    svc.close()
+    return json.loads(out.read_text())
+
+
+def _smtp_to_sam(svc, port: int) -> dict:
+    cfg = svc.deliveries_config()
+    cfg["smtp"].update(host="127.0.0.1", port=port, security="none", sender="orm@velora.example", timeout=5)
+    cfg["recipients"] = [{"name": "sam", "email": "sam@example.org", "alerts": True}]
+    cfg.update(digest_hour=7, report_hour=23)
+    return svc.save_deliveries_config(cfg)
+
+
+INJECTED = "\r\nBcc: attacker@evil.example\r\nX-Evil: 1"
+
+
+def test_a_bundles_brand_name_cannot_add_mail_headers_or_stop_deliveries(empty_service, demo_bundle, tmp_path,
+                                                                         keyring_file):
+    """A bundle may carry the brand name (bundle.SETTINGS_SCHEMA: any text of 200 characters), and
+    every digest, alert and report subject starts with it. With a line break in it, composing the
+    mail raised ValueError: each scheduled run stopped with a traceback and nothing was delivered
+    any more (the same for a rule's name from a rules file, below). Now a header is one line."""
+    import datetime as dt
+    import json
+
+    from orm_desktop.bundle import import_bundle
+    from tests.smtpserver import SmtpServer
+
+    payload = json.loads(json.dumps(demo_bundle))
+    payload["settings"]["brand_name"] = "Velora" + INJECTED
+    (tmp_path / "b.json").write_text(json.dumps(payload))
+    import_bundle(empty_service, tmp_path / "b.json", by="t")
+    with SmtpServer() as smtp:
+        _smtp_to_sam(empty_service, smtp.port)
+        nine = int(dt.datetime.now().replace(hour=9, minute=5, second=0, microsecond=0).timestamp())
+        res = empty_service.run_scheduled(refresh=False, now=nine)
+        assert res.errors == [] and res.sent >= 1
+        [digest] = [m for m in smtp.messages if "Digest" in str(m["Subject"])]
+    assert digest["Bcc"] is None and digest["X-Evil"] is None
+    assert str(digest["Subject"]).startswith("[Velora") and "\n" not in str(digest["Subject"])
+
+
+def test_a_rules_files_rule_name_cannot_add_mail_headers_or_stop_deliveries(empty_service, tmp_path, keyring_file):
+    import json
+
+    from orm_desktop.deliveries.outbox import deliver_due
+    from orm_desktop.deliveries.scheduled import queue_due
+    from tests.smtpserver import SmtpServer
+
+    svc = empty_service
+    svc.import_rules(json.dumps([{"name": "Recall" + INJECTED, "enabled": True,
+                                  "conditions": {"terms": "recall"}, "actions": {"notify": True}}]), by="t")
+    [rule] = svc.rules()
+    with SmtpServer() as smtp:
+        cfg = _smtp_to_sam(svc, smtp.port)
+        # what a refresh reports when the rule matched new mentions (scheduled.run passes it on)
+        queue_due(svc, cfg, now=int(__import__("time").time()), notified=((rule.name, 3),))
+        assert deliver_due(svc.conn, cfg).errors == []
+        [m] = [m for m in smtp.messages if "Rule" in str(m["Subject"])]
+    assert m["Bcc"] is None and m["X-Evil"] is None and "Recall" in str(m["Subject"])
