@@ -56,6 +56,10 @@ def deliver_due(conn, cfg: dict, *, now: Callable[[], float] = time.time,
     if not rows:
         return report
     webhook_url = webhook_url or (lambda name: cfgmod.get_secret(cfgmod.webhook_account(name)))
+    # only to whom the settings name: on a team workspace every author may write the outbox, and
+    # this run sends with the SMTP login and webhook URLs of whoever runs it
+    emails = {r.email.strip().casefold() for r in cfgmod.recipients(cfg)}
+    hooks = {w.name for w in cfgmod.webhooks(cfg)}
     transport: SmtpTransport | None = None
     smtp_broken: DeliveryError | None = None
     try:
@@ -65,6 +69,10 @@ def deliver_due(conn, cfg: dict, *, now: Callable[[], float] = time.time,
                     store.mark_sending(conn, row_id)
 
             try:
+                if (row.target.strip().casefold() not in emails if row.channel == "email"
+                        else row.target not in hooks):
+                    raise DeliveryError(f"not sent: {row.target!r} is not a recipient or webhook of the "
+                                        "deliveries settings", permanent=True)
                 if row.channel == "email":
                     if smtp_broken is not None:
                         raise smtp_broken  # one unreachable server: do not wait a timeout per message

@@ -201,3 +201,42 @@ def test_a_rules_files_rule_name_cannot_add_mail_headers_or_stop_deliveries(empt
         assert deliver_due(svc.conn, cfg).errors == []
         [m] = [m for m in smtp.messages if "Rule" in str(m["Subject"])]
     assert m["Bcc"] is None and m["X-Evil"] is None and "Recall" in str(m["Subject"])
+
+
+# -- the team's outbox ---------------------------------------------------------------------------
+def test_a_member_cannot_make_anothers_scheduled_run_mail_an_outsider(lab, keyring_file):
+    """Authors and approvers may write the outbox (their refreshes queue alerts), and whoever runs
+    the scheduled job sends it with the SMTP login in their own keyring. Alice queued a message
+    of her own to an address nobody configured, with a From of her choosing: the admin's next
+    run sent it through the team's mail server. Now a row goes out only to a recipient or webhook
+    of the deliveries settings (which only an admin changes); anything else is failed, unsent."""
+    from email.message import EmailMessage
+    from email.policy import SMTP
+
+    from orm_desktop.deliveries import config as cfgmod
+    from orm_desktop.deliveries.outbox import deliver_due
+    from orm_desktop.store import db
+    from orm_desktop.store import outbox as outbox_store
+    from orm_desktop.store import settings as settings_store
+    from tests.smtpserver import SmtpServer
+
+    with SmtpServer() as smtp:
+        cfg = cfgmod.merged({"smtp": {"host": "127.0.0.1", "port": smtp.port, "security": "none",
+                                      "sender": "comms@acme.example", "timeout": 5},
+                             "recipients": [{"name": "sam", "email": "sam@acme.example"}]})
+        ada = _app_conn(lab, "ada")
+        with db.transaction(ada):
+            settings_store.set_(ada, cfgmod.SETTING, cfg)
+        forged = EmailMessage()
+        forged["From"], forged["To"], forged["Subject"] = "ceo@acme.example", "desk@press.example", "Statement"
+        forged.set_content("Acme recalls every product it ever made.")
+        lab.conns["alice"].execute(
+            "INSERT INTO outbox (key, channel, kind, target, subject, message_id, body, next_attempt, created) "
+            "VALUES ('alert:999:desk@press.example', 'email', 'alert', 'desk@press.example', 'Statement', "
+            "'<x@acme.example>', %s, 0, 0)", (forged.as_bytes(policy=SMTP),))
+        report = deliver_due(ada, cfgmod.merged(settings_store.get(ada, cfgmod.SETTING)))
+        assert smtp.messages == []
+        assert report.sent == 0 and report.failed == 1 and "not a recipient" in report.errors[0]
+        [row] = [r for r in outbox_store.list_(ada) if r.target == "desk@press.example"]
+        assert row.state == "failed"
+        ada.close()
