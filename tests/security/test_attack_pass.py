@@ -240,3 +240,29 @@ def test_a_member_cannot_make_anothers_scheduled_run_mail_an_outsider(lab, keyri
         [row] = [r for r in outbox_store.list_(ada) if r.target == "desk@press.example"]
         assert row.state == "failed"
         ada.close()
+
+
+# -- approving in an executive's name ----------------------------------------------------------
+def test_linking_a_login_to_an_executive_entity_does_not_make_it_that_executive(lab):
+    """team_approve let whoever's users.entity_id pointed at the executive approve a draft in that
+    executive's name. An admin may write users (display names, the executive link) directly, so
+    ada linked herself, and pat (an approver, who may not approve drafts in an executive's name),
+    to Jane Doe's entity and each approved a draft in Jane's name, with no trace of the link in
+    the audit log. Now the login must also be in the executive group."""
+    from orm_desktop.store import team
+
+    ada = lab.conns["ada"]
+    drafts = []
+    for who in ("ada", "pat"):
+        ada.execute("UPDATE users SET entity_id = 2 WHERE name = %s", (lab.login(who),))
+        rid = lab.draft("alice", "Jane regrets the delay.", in_name_of=2)
+        lab.step("alice", rid, "submit")
+        with pytest.raises(team.TeamRefused, match="executive"):
+            lab.step(who, rid, "approve")
+        drafts.append(rid)
+        ada.execute("UPDATE users SET entity_id = NULL WHERE name = %s", (lab.login(who),))
+    owner = lab.conns["owner"]
+    assert {r[0] for r in owner.execute("SELECT state FROM responses WHERE id = ANY(%s)", (drafts,))} == {"in_review"}
+    lab.step("eve", drafts[0], "approve")  # the executive herself still approves
+    assert owner.execute("SELECT state, approver FROM responses WHERE id = %s", (drafts[0],)).fetchone() == (
+        "approved", lab.login("eve"))

@@ -313,7 +313,8 @@ BEGIN
             USING ERRCODE = '40001';
     END IF;
     SELECT entity_id INTO my_entity FROM users WHERE name = me;
-    speaks_for_me := r.in_name_of IS NOT NULL AND my_entity IS NOT DISTINCT FROM r.in_name_of;
+    -- the executive: linked to the entity (users.entity_id, which admins write) AND in the executive group
+    speaks_for_me := r.in_name_of IS NOT NULL AND my_entity IS NOT DISTINCT FROM r.in_name_of AND team_is('executive');
     target := CASE p_action WHEN 'submit' THEN 'in_review' WHEN 'approve' THEN 'approved'
         WHEN 'request_changes' THEN 'changes_requested' WHEN 'send' THEN 'sent' WHEN 'discard' THEN 'discarded' END;
     IF target IS NULL THEN
