@@ -307,3 +307,16 @@ def test_deeply_nested_feed_markup_neither_crashes_nor_freezes_the_viewer(empty_
         pane.browser.repaint()
         assert time.perf_counter() - t0 < 3, title
         assert "deep text" in pane.browser.toPlainText()
+
+
+def test_an_evidence_capture_carries_the_login_that_made_it(lab):
+    """Authors may add evidence captures (a page as it was, with its hashes), and the viewer shows
+    who captured each ("· by pat"). captured_by was whatever the client sent, so alice could file
+    a capture in pat's name. Now the database records the login, as for triage and drafts."""
+    alice = lab.conns["alice"]
+    eid = alice.execute(
+        "INSERT INTO evidence (mention_id, item_id, url, kind, fetched_at, http_status, body_path, body_sha256, "
+        "text, text_sha256, headers_sha256, captured_by) VALUES (1, 1, 'http://x/1', 'page', 1, 200, 'p', "
+        "'0', 'Acme admits everything', '0', '0', %s) RETURNING id", (lab.login("pat"),)).fetchone()[0]
+    assert lab.conns["owner"].execute("SELECT captured_by FROM evidence WHERE id = %s", (eid,)).fetchone()[0] == \
+        lab.login("alice")

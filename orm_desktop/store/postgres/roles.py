@@ -157,6 +157,16 @@ DROP TRIGGER IF EXISTS mentions_team_identity ON mentions;
 CREATE TRIGGER mentions_team_identity BEFORE INSERT OR UPDATE ON mentions
     FOR EACH ROW EXECUTE FUNCTION team_mention_identity();
 
+-- who captured a piece of evidence is the login that did it, whatever the client sent
+CREATE OR REPLACE FUNCTION team_evidence_identity() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    NEW.captured_by := session_user;
+    RETURN NEW;
+END $$;
+DROP TRIGGER IF EXISTS evidence_team_identity ON evidence;
+CREATE TRIGGER evidence_team_identity BEFORE INSERT ON evidence
+    FOR EACH ROW EXECUTE FUNCTION team_evidence_identity();
+
 -- row versions (when the schema has them): who saved a row last is the login, whatever the
 -- client sent; a draft's author may write the column with the text it saves
 CREATE OR REPLACE FUNCTION team_changed_by() RETURNS trigger LANGUAGE plpgsql AS $$
