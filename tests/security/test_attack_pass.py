@@ -320,3 +320,34 @@ def test_an_evidence_capture_carries_the_login_that_made_it(lab):
         "'0', 'Acme admits everything', '0', '0', %s) RETURNING id", (lab.login("pat"),)).fetchone()[0]
     assert lab.conns["owner"].execute("SELECT captured_by FROM evidence WHERE id = %s", (eid,)).fetchone()[0] == \
         lab.login("alice")
+
+
+# -- a solo workspace: what the holder of the folder can do through the app itself ---------------
+def test_on_a_solo_workspace_a_second_identity_approves_and_only_the_log_tells(demo_root, tmp_path, run_cli):
+    """docs/security.md, "What does not hold": `users add` needs nobody's passphrase on a solo
+    workspace, so alex (an author) adds "maya2", linked to Maya's executive entity, and approves
+    the draft in Maya's name, and adds "alex2" (an approver) to approve his own draft. Nothing
+    refuses it and `audit verify` is green; what tells is the log: each identity appears in a
+    `user.add` entry signed by the workspace key (no person), just before its approval."""
+    import json
+
+    from tests.conftest import copy_workspace
+
+    ws = copy_workspace(demo_root, tmp_path / "ws")
+    mine = {"ORM_DESKTOP_PASSPHRASE": "mallory-pass-1"}
+    assert run_cli("users", "add", "maya2", "--role", "executive", "--executive", "Maya Lindqvist",
+                   workspace=ws, env=mine).returncode == 0
+    assert run_cli("users", "add", "alex2", "--role", "approver", workspace=ws, env=mine).returncode == 0
+    assert run_cli("responses", "submit", "3", "--as", "alex", workspace=ws,
+                   env={"ORM_DESKTOP_PASSPHRASE": "demo-alex"}).returncode == 0
+    for rid, who in ((2, "maya2"), (3, "alex2")):
+        r = run_cli("responses", "approve", str(rid), "--as", who, workspace=ws, env=mine)
+        assert r.returncode == 0, r.stderr
+    assert run_cli("audit", "verify", workspace=ws).returncode == 0
+    log = [json.loads(line) for line in run_cli("audit", "export", workspace=ws).stdout.splitlines()]
+    workspace_key = next(e["key_id"] for e in log if e["action"] == "workspace.key")
+    for who in ("maya2", "alex2"):
+        [added] = [e for e in log if e["action"] == "user.add" and e["data"]["name"] == who]
+        assert added["key_id"] == workspace_key
+        [approval] = [e for e in log if e["action"] == "response.approve" and e["actor"] == who]
+        assert approval["id"] > added["id"]
