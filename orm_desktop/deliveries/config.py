@@ -87,7 +87,9 @@ def validate(cfg: dict) -> None:
     if not isinstance(s["port"], int) or not 0 < s["port"] < 65536:
         raise UsageError(f"SMTP port must be 1-65535, not {s['port']!r}")
     for r in cfg["recipients"]:
-        if "@" not in r.get("email", "") or " " in r["email"].strip():
+        email = r.get("email", "")  # spaces around it are tolerated; a line break would break the mail's header
+        if not isinstance(email, str) or "@" not in email or any(
+                c.isspace() or not c.isprintable() for c in email.strip(" ")):
             raise UsageError(f"recipient {r.get('name')!r}: {r.get('email')!r} is not an e-mail address")
     for w in cfg["webhooks"]:
         if w.get("format") not in WEBHOOK_FORMATS:

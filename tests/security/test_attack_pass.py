@@ -351,3 +351,16 @@ def test_on_a_solo_workspace_a_second_identity_approves_and_only_the_log_tells(d
         assert added["key_id"] == workspace_key
         [approval] = [e for e in log if e["action"] == "response.approve" and e["actor"] == who]
         assert approval["id"] > added["id"]
+
+
+@pytest.mark.parametrize("email", ["sam@example.org\nBcc:attacker@evil.example", "sam@example.org\r\n",
+                                   "sam@example.org\tx"])
+def test_a_recipient_address_with_a_line_break_is_refused_in_one_line(empty_service, run_cli, keyring_file, email):
+    """`deliveries recipient add` took any address with an @ and no space: one with a line break
+    (pasted, or a header appended to it) was stored, and every later run that mailed it failed
+    to compose the message with a traceback. Now it is refused when it is entered."""
+    ws = empty_service.ws.root
+    r = run_cli("deliveries", "recipient", "add", "sam", email, workspace=ws)
+    assert r.returncode == 2 and "not an e-mail address" in r.stderr and "Traceback" not in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1
+    assert empty_service.deliveries_config()["recipients"] == []
