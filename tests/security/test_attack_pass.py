@@ -364,3 +364,14 @@ def test_a_recipient_address_with_a_line_break_is_refused_in_one_line(empty_serv
     assert r.returncode == 2 and "not an e-mail address" in r.stderr and "Traceback" not in r.stderr
     assert len(r.stderr.strip().splitlines()) == 1
     assert empty_service.deliveries_config()["recipients"] == []
+
+
+@pytest.mark.parametrize("sender", ["comms@acme.example\r\n", "comms@acme.example\nBcc:attacker@evil.example"])
+def test_a_sender_address_with_a_line_break_is_refused_in_one_line(empty_service, run_cli, keyring_file, sender):
+    """The same for the SMTP sender: it goes into every mail's From and Message-ID headers, so one
+    with a line break made every message fail to compose (a traceback per run, nothing sent)."""
+    r = run_cli("deliveries", "smtp", "--host", "127.0.0.1", "--port", "2525", "--security", "none",
+                "--sender", sender, workspace=empty_service.ws.root)
+    assert r.returncode == 2 and "not an e-mail address" in r.stderr and "Traceback" not in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1
+    assert empty_service.deliveries_config()["smtp"]["sender"] == ""
