@@ -17,8 +17,8 @@ def payload(fmt: str, title: str, text: str, *, link: str = "", severity: str = 
     """The JSON body for one message in the service's incoming-webhook format."""
     if fmt == "slack":
         blocks = [{"type": "header", "text": {"type": "plain_text", "text": title[:150]}},
-                  {"type": "section", "text": {"type": "mrkdwn", "text": text[:2900]}}]
-        return {"text": f"{title}\n{text}", "blocks": blocks}
+                  {"type": "section", "text": {"type": "mrkdwn", "text": _slack_escape(text[:2900])}}]
+        return {"text": _slack_escape(f"{title}\n{text}"), "blocks": blocks}
     if fmt == "mattermost":
         color = "#C0392B" if severity == "critical" else "#E67E22"
         return {"username": "ORM Desktop", "text": f"#### {title}\n{text}",
@@ -35,6 +35,12 @@ def payload(fmt: str, title: str, text: str, *, link: str = "", severity: str = 
         return {"type": "message",
                 "attachments": [{"contentType": "application/vnd.microsoft.card.adaptive", "content": card}]}
     raise ValueError(f"unknown webhook format {fmt!r}")
+
+
+def _slack_escape(text: str) -> str:
+    """Slack's mrkdwn reads <!channel>, <@USER> and <URL|label> as pings and links: names from
+    files and feeds must show as written (Slack: escape &, < and >)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def post(url: str, body: bytes, *, idempotency_key: str, timeout: float = 15,

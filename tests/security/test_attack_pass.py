@@ -375,3 +375,52 @@ def test_a_sender_address_with_a_line_break_is_refused_in_one_line(empty_service
     assert r.returncode == 2 and "not an e-mail address" in r.stderr and "Traceback" not in r.stderr
     assert len(r.stderr.strip().splitlines()) == 1
     assert empty_service.deliveries_config()["smtp"]["sender"] == ""
+
+
+def test_a_rule_name_cannot_ping_the_whole_slack_channel_or_disguise_a_link(empty_service, tmp_path, keyring_file):
+    """Slack reads `<!channel>` as @channel and `<https://x|text>` as a link showing "text" in a
+    message's mrkdwn, and asks senders to escape &, < and > (api.slack.com, "Formatting text").
+    A rule named so in a rules file someone sent posted both, unescaped, to the team's channel
+    when it matched. Now Slack's text fields are escaped; the plain-text header shows it as is."""
+    import json
+    import threading
+    import time
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from orm_desktop.deliveries.outbox import deliver_due
+    from orm_desktop.deliveries.scheduled import queue_due
+
+    posts: list[dict] = []
+
+    class Hook(BaseHTTPRequestHandler):
+        def log_message(self, *a) -> None:
+            pass
+
+        def do_POST(self) -> None:  # noqa: N802 - http.server API
+            posts.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+            self.send_response(200)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Hook)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        svc = empty_service
+        name = "<!channel> recall <https://evil.example/login|Velora dashboard> & co"
+        svc.import_rules(json.dumps([{"name": name, "enabled": True, "conditions": {"terms": "recall"},
+                                      "actions": {"notify": True}}]), by="t")
+        cfg = svc.deliveries_config()
+        cfg["webhooks"] = [{"name": "comms", "format": "slack"}]
+        cfg = svc.save_deliveries_config(cfg)
+        svc.set_delivery_secret(webhook="comms", url=f"http://127.0.0.1:{httpd.server_address[1]}/hook")
+        queue_due(svc, cfg, now=int(time.time()), notified=((svc.rules()[0].name, 3),))
+        assert deliver_due(svc.conn, cfg).sent == 1
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    [post] = posts
+    mrkdwn = [post["text"], post["blocks"][1]["text"]["text"]]
+    for text in mrkdwn:
+        assert "<!channel>" not in text and "<https://" not in text
+        assert "&lt;!channel&gt;" in text and "&amp; co" in text
+    assert name in post["blocks"][0]["text"]["text"]  # plain_text: shown as written
