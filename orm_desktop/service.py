@@ -690,6 +690,8 @@ class Service:
         cfg = self.deliveries_config()
         settings = c.smtp_settings(cfg)
         to = to or next((r.email for r in c.recipients(cfg)), settings.sender)
+        if "@" not in to or not c.header_safe(to):
+            raise UsageError(f"{to!r} is not an e-mail address")
         key = f"test:{to}:{time.time_ns()}"
         msg = compose(key=key, sender=settings.sender, to=to, subject="ORM Desktop test message",
                       text=f"This is a test message from ORM Desktop ({self.ws.root}).\n",

@@ -79,7 +79,7 @@ def webhooks(cfg: dict) -> list[Webhook]:
             for w in cfg["webhooks"]]
 
 
-def _header_safe(address: object) -> bool:
+def header_safe(address: object) -> bool:
     """Spaces around it are tolerated; one inside, a line break or a control character is not (a
     line break would break the mail's headers)."""
     return isinstance(address, str) and not any(c.isspace() or not c.isprintable() for c in address.strip(" "))
@@ -92,10 +92,10 @@ def validate(cfg: dict) -> None:
         raise UsageError(f"SMTP security must be one of {', '.join(SECURITY)}, not {s['security']!r}")
     if not isinstance(s["port"], int) or not 0 < s["port"] < 65536:
         raise UsageError(f"SMTP port must be 1-65535, not {s['port']!r}")
-    if not _header_safe(s["sender"]):
+    if not header_safe(s["sender"]):
         raise UsageError(f"SMTP sender {s['sender']!r} is not an e-mail address")
     for r in cfg["recipients"]:
-        if "@" not in str(r.get("email", "")) or not _header_safe(r["email"]):
+        if "@" not in str(r.get("email", "")) or not header_safe(r["email"]):
             raise UsageError(f"recipient {r.get('name')!r}: {r.get('email')!r} is not an e-mail address")
     for w in cfg["webhooks"]:
         if w.get("format") not in WEBHOOK_FORMATS:

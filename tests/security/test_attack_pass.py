@@ -424,3 +424,14 @@ def test_a_rule_name_cannot_ping_the_whole_slack_channel_or_disguise_a_link(empt
         assert "<!channel>" not in text and "<https://" not in text
         assert "&lt;!channel&gt;" in text and "&amp; co" in text
     assert name in post["blocks"][0]["text"]["text"]  # plain_text: shown as written
+
+
+def test_a_test_mail_to_an_address_with_a_line_break_is_one_line(empty_service, run_cli, keyring_file):
+    """`deliveries test --to` took the address as typed: with a line break, composing the mail
+    raised ValueError and the command printed a traceback. Now: one line, exit 2."""
+    ws = empty_service.ws.root
+    assert run_cli("deliveries", "smtp", "--host", "127.0.0.1", "--port", "2525", "--security", "none",
+                   "--sender", "comms@acme.example", workspace=ws).returncode == 0
+    r = run_cli("deliveries", "test", "--to", "x@acme.example\nBcc:attacker@evil.example", workspace=ws)
+    assert r.returncode == 2 and "not an e-mail address" in r.stderr and "Traceback" not in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1
