@@ -9,8 +9,9 @@
 - ``one_line``: an exception as one line of bounded length (a feed's health note).
 - ``hidden_char``: the first character ``display_text`` would remove or blank, for names a person
   types or imports (entities), which refuse them instead.
-- ``bound_nesting``: sanitized feed HTML with its nesting bounded before a Qt text browser lays it
-  out (tables nested 20 deep took Qt 16 s, 5,000 deep crashed the app).
+- ``bound_layout``: sanitized feed HTML with its nesting and tables bounded before a Qt text
+  browser lays it out (tables nested 20 deep took Qt 16 s, 5,000 deep crashed the app; a
+  6 KB table of 200 sparse rows and columns took 5 s, 1,000 of them minutes).
 """
 
 from __future__ import annotations
@@ -48,38 +49,77 @@ def hidden_char(text: str) -> str:
 
 MAX_DEPTH = 100  # elements nested deeper are unwrapped: their tags dropped, their text kept
 MAX_TABLE_DEPTH = 8  # tables inside tables: Qt's layout time doubles with each level (12: 30 ms)
+MAX_TABLE_CELLS = 5000  # grid cells (rows x widest row, colspans counted) of the tables kept, in all
 _HTML_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)\b[^>]*>")
+_COLSPAN = re.compile(r"\bcolspan\s*=\s*[\"']?\s*(\d+)", re.IGNORECASE)
 _VOID = frozenset({"br", "hr", "img", "col", "wbr"})
 _TABLE_PARTS = frozenset({"table", "thead", "tbody", "tfoot", "tr", "th", "td", "caption", "colgroup"})
 
 
-def bound_nesting(html: str) -> str:
-    """``html`` (already sanitized) with elements nested more than MAX_DEPTH deep, and tables
-    inside more than MAX_TABLE_DEPTH tables, unwrapped: tags dropped, text kept."""
+def _table_grids(tags: list[re.Match]) -> list[int]:
+    """Rows x widest row (colspans counted) of each table, in the order the tables open."""
+    grids: list[int] = []
+    open_: list[list[int]] = []  # per open table: [its index, rows, widest, width of the current row]
+    for m in tags:
+        name, end = m.group(2).lower(), bool(m.group(1))
+        if name == "table" and not end:
+            grids.append(1)
+            open_.append([len(grids) - 1, 0, 0, 0])
+        elif not open_:
+            continue
+        elif name == "table":
+            i, rows, widest, _ = open_.pop()
+            grids[i] = max(rows, 1) * max(widest, 1)
+        elif name == "tr" and not end:
+            open_[-1][1] += 1
+            open_[-1][3] = 0
+        elif name in ("td", "th") and not end:
+            span = _COLSPAN.search(m.group(0))
+            open_[-1][3] += min(int(span.group(1)[:9]), 10 ** 6) if span else 1
+            open_[-1][2] = max(open_[-1][2], open_[-1][3])
+    for i, rows, widest, _ in open_:  # never closed
+        grids[i] = max(rows, 1) * max(widest, 1)
+    return grids
+
+
+def bound_layout(html: str) -> str:
+    """``html`` (already sanitized) that a Qt text browser lays out quickly: elements nested more
+    than MAX_DEPTH deep, tables inside more than MAX_TABLE_DEPTH tables, and tables once
+    MAX_TABLE_CELLS grid cells are used are unwrapped (tags dropped, text kept; an unwrapped
+    cell ends with a space, a row with a line break)."""
+    tags = list(_HTML_TAG.finditer(html))
+    grids = _table_grids(tags)
     out: list[str] = []
     stack: list[tuple[str, bool]] = []  # (tag, kept)
-    depth = tables = dropped_tables = pos = 0
-    for m in _HTML_TAG.finditer(html):
+    depth = tables = dropped_tables = pos = table_no = cells = 0
+    for m in tags:
         out.append(html[pos:m.start()])
         pos = m.end()
         name = m.group(2).lower()
         if name in _VOID:
             out.append(m.group(0))
         elif not m.group(1):
-            keep = depth < MAX_DEPTH and not (name in _TABLE_PARTS and (
-                dropped_tables or (name == "table" and tables >= MAX_TABLE_DEPTH)))
+            keep = depth < MAX_DEPTH and not (name in _TABLE_PARTS and dropped_tables)
+            if name == "table":
+                grid, table_no = grids[table_no], table_no + 1
+                keep = keep and tables < MAX_TABLE_DEPTH and cells + grid <= MAX_TABLE_CELLS
+                cells += grid if keep else 0
+                tables += keep
+                dropped_tables += not keep
             stack.append((name, keep))
             if keep:
                 out.append(m.group(0))
                 depth += 1
-            tables += name == "table" and keep
-            dropped_tables += name == "table" and not keep
         elif any(t == name for t, _ in stack):  # a stray end tag is dropped
             while stack:
                 t, kept = stack.pop()
                 if kept:
                     out.append(f"</{t}>")
                     depth -= 1
+                elif t in ("td", "th"):
+                    out.append(" ")
+                elif t == "tr":
+                    out.append("<br>")
                 tables -= t == "table" and kept
                 dropped_tables -= t == "table" and not kept
                 if t == name:
