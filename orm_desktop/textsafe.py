@@ -50,6 +50,9 @@ def hidden_char(text: str) -> str:
 MAX_DEPTH = 100  # elements nested deeper are unwrapped: their tags dropped, their text kept
 MAX_TABLE_DEPTH = 8  # tables inside tables: Qt's layout time doubles with each level (12: 30 ms)
 MAX_TABLE_CELLS = 5000  # grid cells (rows x widest row, colspans counted) of the tables kept, in all
+MAX_LIST_ITEMS = 1000  # a longer list is split into lists of this many (Qt: quadratic in one list's items)
+MAX_WORD = 2000  # a longer run without a space gets a zero-width space (Qt: quadratic in a word's length)
+_LONG_WORD = re.compile(r"(?:&#?[a-zA-Z0-9]{1,10};|[^\s&])" + f"{{{MAX_WORD}}}")
 _HTML_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)\b[^>]*>")
 _COLSPAN = re.compile(r"\bcolspan\s*=\s*[\"']?\s*(\d+)", re.IGNORECASE)
 _VOID = frozenset({"br", "hr", "img", "col", "wbr"})
@@ -86,14 +89,16 @@ def bound_layout(html: str) -> str:
     """``html`` (already sanitized) that a Qt text browser lays out quickly: elements nested more
     than MAX_DEPTH deep, tables inside more than MAX_TABLE_DEPTH tables, and tables once
     MAX_TABLE_CELLS grid cells are used are unwrapped (tags dropped, text kept; an unwrapped
-    cell ends with a space, a row with a line break)."""
+    cell ends with a space, a row with a line break); a list is split every MAX_LIST_ITEMS items
+    and a word longer than MAX_WORD characters gets zero-width spaces (where a line may break)."""
     tags = list(_HTML_TAG.finditer(html))
     grids = _table_grids(tags)
     out: list[str] = []
     stack: list[tuple[str, bool]] = []  # (tag, kept)
+    items: dict[int, int] = {}  # stack position of a kept list: its items so far
     depth = tables = dropped_tables = pos = table_no = cells = 0
     for m in tags:
-        out.append(html[pos:m.start()])
+        out.append(_LONG_WORD.sub("\\g<0>\u200b", html[pos:m.start()]))
         pos = m.end()
         name = m.group(2).lower()
         if name in _VOID:
@@ -106,12 +111,17 @@ def bound_layout(html: str) -> str:
                 cells += grid if keep else 0
                 tables += keep
                 dropped_tables += not keep
+            if keep and name == "li" and stack and stack[-1] in (("ul", True), ("ol", True)):
+                n = items[len(stack) - 1] = items.get(len(stack) - 1, 0) + 1
+                if n % MAX_LIST_ITEMS == 1 and n > 1:  # a new list goes on where this one stops
+                    out.append("</ul><ul>" if stack[-1][0] == "ul" else f'</ol><ol start="{n}">')
             stack.append((name, keep))
             if keep:
                 out.append(m.group(0))
                 depth += 1
         elif any(t == name for t, _ in stack):  # a stray end tag is dropped
             while stack:
+                items.pop(len(stack) - 1, None)
                 t, kept = stack.pop()
                 if kept:
                     out.append(f"</{t}>")
@@ -124,5 +134,5 @@ def bound_layout(html: str) -> str:
                 dropped_tables -= t == "table" and not kept
                 if t == name:
                     break
-    out.append(html[pos:])
+    out.append(_LONG_WORD.sub("\\g<0>\u200b", html[pos:]))
     return "".join(out)
