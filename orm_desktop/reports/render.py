@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 from orm_desktop.reports.data import DAY, ReportData
+from orm_desktop.textsafe import display_text
 from orm_desktop.types import NEEDS_REVIEW_BELOW, UNSURE
 
 PAGE_SIZES = ("A4", "Letter")
@@ -125,7 +126,8 @@ def hbar_chart(rows: list[tuple[str, float]], width: int, height: int, title: st
 
 # -- document ----------------------------------------------------------------------------------
 def _esc(s: str) -> str:
-    return html.escape(s or "")
+    # no bidi overrides or control characters from feeds in a report either (as in the inbox)
+    return html.escape(display_text(s or ""))
 
 
 UNSURE_CELL = "(unsure)"  # after a score that needs a human look; UNSURE_LEGEND under the table says so

@@ -471,3 +471,31 @@ def test_a_huge_list_or_word_in_a_feed_entry_does_not_freeze_the_viewer(empty_se
     for title, (seconds, text, _html) in _show_each(empty_service, qtbot, bodies).items():
         assert seconds < 3, title
         assert "deep text" in text
+
+
+# -- a report that leaves the laptop -------------------------------------------------------------
+def test_a_right_to_left_override_in_a_headline_does_not_spoof_the_pdf_report(demo_service, tmp_path):
+    """The inbox and the CLI drop bidi overrides from titles (finding 14), the PDF report did not:
+    a feed's headline "Velora recall \\u202e<reversed words>" printed reversed in the report that
+    goes to the executives, saying what the feed's text does not. Now the report's escaping
+    drops them as the inbox does."""
+    import shutil
+    import subprocess
+
+    from orm_desktop.reports import data
+    from orm_desktop.reports.render import to_pdf
+
+    if shutil.which("pdftotext") is None:  # poppler reads the page as it is drawn (pypdf: in stored order)
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    svc = demo_service
+    d0 = data.build(svc, "weekly")
+    target = d0.positive[0]
+    spoof = "Velora bikes \u202edellacer ton\u202c safe"  # shows "Velora bikes not recalled safe"
+    svc.conn.execute("UPDATE items SET title = ? WHERE id = (SELECT item_id FROM mentions WHERE id = ?)",
+                     (spoof, target.id))
+    d = data.build(svc, "weekly")
+    assert any(m.title == spoof for m in d.positive)
+    to_pdf(d, tmp_path / "weekly.pdf")
+    text = subprocess.run(["pdftotext", str(tmp_path / "weekly.pdf"), "-"], capture_output=True, text=True,
+                          check=True, timeout=60).stdout
+    assert "Velora bikes dellacer ton safe" in text and "not recalled" not in text
