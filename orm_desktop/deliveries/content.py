@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from orm_desktop.store import responses as rstore
+from orm_desktop.textsafe import display_text
 
 DIGEST_MENTIONS = 15
 APPROVAL_FILES = 5
@@ -61,7 +62,7 @@ def _clip(text: str, n: int = 200) -> str:
 
 
 def _link(title: str, url: str) -> str:
-    t = html.escape(title or url)
+    t = html.escape(display_text(title or url))
     return f'<a href="{html.escape(url, quote=True)}">{t}</a>' if url.startswith(("http://", "https://")) else t
 
 
@@ -93,7 +94,7 @@ def digest(svc, person: str, *, now: int, since: int) -> Letter:
     brand = svc.setting("brand_name") or "ORM Desktop"
     title = f"{brand} — morning digest for {person}, {dt.datetime.fromtimestamp(now):%a %d %b %Y}"
     attachments = [approval_file(conn, r.id, by="scheduled-digest") for r in drafts[:APPROVAL_FILES]]
-    prio = [[f"{m.priority:.0f}", html.escape(m.entity), _link(m.title, m.url), html.escape(m.source),
+    prio = [[f"{m.priority:.0f}", html.escape(m.entity), _link(m.title, m.url), html.escape(display_text(m.source)),
              html.escape(m.score_text())] for m in negative]
     more = f" (the {len(negative)} most urgent of {n_negative})" if n_negative > len(negative) else ""
     sections = [
@@ -102,17 +103,19 @@ def digest(svc, person: str, *, now: int, since: int) -> Letter:
         ("Drafts awaiting your approval", ["#", "Author", "Draft"],
          [[str(r.id), html.escape(r.author), html.escape(_clip(r.text))] for r in drafts]),
         ("Responses overdue against the SLA", ["Mention", "Due", "Title"],
-         [[str(mid), _day(due), html.escape(t or "")] for mid, due, t in overdue]),
+         [[str(mid), _day(due), html.escape(display_text(t or ""))] for mid, due, t in overdue]),
     ]
     footer = (f"Sent by ORM Desktop from {svc.ws.root}. "
               + (f"{len(attachments)} approval request file(s) attached: open with "
                  "`orm-desktop approval decide FILE --as NAME --approve` and send it back." if attachments else ""))
     text = _text(title, [
-        (sections[0][0], [f"[P{m.priority:.0f}] {m.entity}: {m.title} ({m.source}, {m.sentiment:+.2f}"
+        (sections[0][0], [f"[P{m.priority:.0f}] {m.entity}: {display_text(m.title)} ({display_text(m.source)}, "
+                          f"{m.sentiment:+.2f}"
                           f"{', ' + UNSURE if m.unsure else ''}) {m.url}" for m in negative]),
         ("Open alerts", [a.describe() for a in alerts]),
         ("Drafts awaiting your approval", [f"#{r.id} by {r.author}: {_clip(r.text)}" for r in drafts]),
-        ("Responses overdue against the SLA", [f"mention {mid}, due {_day(due)}: {t}" for mid, due, t in overdue]),
+        ("Responses overdue against the SLA", [f"mention {mid}, due {_day(due)}: {display_text(t or '')}"
+                                               for mid, due, t in overdue]),
     ], footer)
     subject = (f"[{brand}] Digest: {n_negative} new negative, {len(alerts)} open alerts, "
                f"{len(drafts)} to approve, {len(overdue)} overdue")
@@ -133,12 +136,12 @@ def approval_request(svc, r: rstore.Response, person: str) -> Letter:
     """"Your approval is needed": the draft, what it answers, the request file attached."""
     brand = svc.setting("brand_name") or "ORM Desktop"
     m = svc.mention(r.mention_id).mention if r.mention_id else None
-    about = f"{m.entity}: {m.title} ({m.source}) {m.url}" if m else "a statement"
+    about = f"{m.entity}: {display_text(m.title)} ({display_text(m.source)}) {m.url}" if m else "a statement"
     title = f"{brand} — draft #{r.id} by {r.author} awaits your approval"
     footer = ("Approve or request changes in ORM Desktop, or by file: `orm-desktop approval decide "
               f"approval-request-{r.id}.json --as {person} --approve` and send the file back.")
     text = _text(title, [("Answers", [about]), ("Draft", [r.text])], footer)
-    page = _page(title, [("Answers", ["Mention"], [[_link(m.title, m.url) + f" — {html.escape(m.source)}"]
+    page = _page(title, [("Answers", ["Mention"], [[_link(m.title, m.url) + f" — {html.escape(display_text(m.source))}"]
                                                    if m else [html.escape(about)]]),
                          ("Draft", ["Text"], [[html.escape(r.text).replace(chr(10), "<br>")]])], footer)
     return Letter(f"[{brand}] Approval needed: draft #{r.id} by {r.author}", text, page,

@@ -499,3 +499,22 @@ def test_a_right_to_left_override_in_a_headline_does_not_spoof_the_pdf_report(de
     text = subprocess.run(["pdftotext", str(tmp_path / "weekly.pdf"), "-"], capture_output=True, text=True,
                           check=True, timeout=60).stdout
     assert "Velora bikes dellacer ton safe" in text and "not recalled" not in text
+
+
+def test_a_right_to_left_override_in_a_headline_does_not_spoof_the_morning_digest(demo_service):
+    """The same headline in the morning digest mail (text and HTML parts) kept its overrides, so
+    the mail client showed "not recalled"; the digest now drops them as the inbox does."""
+    import time
+
+    from orm_desktop.deliveries import content
+    from orm_desktop.types import MentionFilter
+
+    svc = demo_service
+    [target] = svc.mentions(MentionFilter(sentiment="negative", order="priority"), limit=1)
+    spoof = "Velora bikes \u202edellacer ton\u202c safe"
+    svc.conn.execute("UPDATE items SET title = ? WHERE id = (SELECT item_id FROM mentions WHERE id = ?)",
+                     (spoof, target.id))
+    letter = content.digest(svc, "sam", now=int(time.time()), since=0)
+    for part in (letter.text, letter.html):
+        assert "Velora bikes dellacer ton safe" in part
+        assert not any(ch in part for ch in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
