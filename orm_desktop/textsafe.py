@@ -47,6 +47,11 @@ def hidden_char(text: str) -> str:
     return m.group() if m else ""
 
 
+def strip_bidi(text: str) -> str:
+    """``text`` (or HTML) without bidi overrides, isolates and marks; line breaks kept."""
+    return _BIDI.sub("", text)
+
+
 MAX_DEPTH = 100  # elements nested deeper are unwrapped: their tags dropped, their text kept
 MAX_TABLE_DEPTH = 8  # tables inside tables: Qt's layout time doubles with each level (12: 30 ms)
 MAX_TABLE_CELLS = 5000  # grid cells (rows x widest row, colspans counted) of the tables kept, in all

@@ -18,7 +18,7 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
 from orm_desktop.errors import KnownError
-from orm_desktop.textsafe import bound_layout, display_text
+from orm_desktop.textsafe import bound_layout, display_text, strip_bidi
 from orm_desktop.ui.widgets import mark_safe_in_executive_mode
 
 _TAG_SPLIT = re.compile(r"(<[^>]*>)")
@@ -147,8 +147,8 @@ class DetailPane(QWidget):
                            f"{highlight(html.escape(sentence), pattern)}</li>")
             out.append("</ul>")
         out.append("<hr>")
-        out.append(highlight(bound_layout(d.html), pattern) if d.html else
-                   "".join(f"<p>{highlight(html.escape(p), pattern)}</p>" for p in d.text.split("\n\n")))
+        out.append(highlight(bound_layout(strip_bidi(d.html)), pattern) if d.html else
+                   "".join(f"<p>{highlight(html.escape(display_text(p)), pattern)}</p>" for p in d.text.split("\n\n")))
         if m.url.startswith(("http://", "https://")):
             out.append(f"<p><a href='{html.escape(m.url, quote=True)}'>{html.escape(m.url)}</a></p>")
         caps = self.svc.evidence(m.id)

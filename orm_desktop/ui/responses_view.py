@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from orm_desktop.errors import Conflict, KnownError
+from orm_desktop.textsafe import display_text
 from orm_desktop.ui.identity import ensure_unlocked
 from orm_desktop.ui.widgets import (
     button_row,
@@ -263,10 +264,11 @@ def reply_context_html(svc, r) -> str:
     when = dt.datetime.fromtimestamp(m.published).strftime("%d %b %Y %H:%M")
     color = {"negative": "#C0392B", "positive": "#1E8449"}.get(m.label, "#7F8C8D")
     text = d.text if len(d.text) <= 600 else d.text[:600] + "…"
-    return (f"<p><b>{html.escape(m.title)}</b><br><span style='color:gray'>{html.escape(m.source)} · {when}"
-            f"{' · by ' + html.escape(d.author) if d.author else ''} · </span>"
+    return (f"<p><b>{html.escape(display_text(m.title))}</b><br><span style='color:gray'>"
+            f"{html.escape(display_text(m.source))} · {when}"
+            f"{' · by ' + html.escape(display_text(d.author)) if d.author else ''} · </span>"
             f"<span style='color:{color}'>{m.label} {m.sentiment:+.2f}</span></p>"
-            f"<p>{html.escape(text)}</p>")
+            f"<p>{html.escape(display_text(text))}</p>")
 
 
 class ResponsesView(QWidget):

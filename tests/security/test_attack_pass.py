@@ -518,3 +518,26 @@ def test_a_right_to_left_override_in_a_headline_does_not_spoof_the_morning_diges
     for part in (letter.text, letter.html):
         assert "Velora bikes dellacer ton safe" in part
         assert not any(ch in part for ch in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def test_a_right_to_left_override_does_not_spoof_what_an_executive_approves_against(demo_service, qtbot):
+    """The draft dialog an executive approves from shows the mention the draft answers (title,
+    source, text), and the detail pane shows the article's body: both kept bidi overrides (only
+    titles, sources and snippets of the inbox lost them), so the executive read "not recalled"
+    where the feed says "dellacer ton". Now both drop them."""
+    from orm_desktop.ui.detail import DetailPane
+    from orm_desktop.ui.executive_drafts import ExecutiveDraftDialog
+
+    svc = demo_service
+    r = svc.response(2)  # the demo's draft in Maya Lindqvist's name, answering a mention
+    spoof = "Velora bikes \u202edellacer ton\u202c safe"
+    svc.conn.execute("UPDATE items SET title = ?, text = ?, html = ? WHERE id = "
+                     "(SELECT item_id FROM mentions WHERE id = ?)", (spoof, spoof, f"<p>{spoof}</p>", r.mention_id))
+    dialog = ExecutiveDraftDialog(svc, r.id)
+    qtbot.addWidget(dialog)
+    pane = DetailPane(svc)
+    qtbot.addWidget(pane)
+    pane.show_mention(r.mention_id)
+    for shown in (dialog.original.toPlainText(), pane.browser.toPlainText()):
+        assert "Velora bikes dellacer ton safe" in shown
+        assert "\u202e" not in shown and "\u202c" not in shown
