@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from orm_desktop.errors import Conflict, KnownError
+from orm_desktop.textsafe import display_text
 from orm_desktop.types import ENTITY_KINDS, FEED_KINDS
 from orm_desktop.ui.widgets import (
     button_row,
@@ -155,7 +156,7 @@ class FeedsView(QWidget):
                     (f.last_status or "never fetched").replace("_", " "), readable_error(f.last_status, f.last_error),
                     when(f.last_fetched), when(f.next_due), str(f.items_total))
             for c, v in enumerate(vals):
-                item = QTableWidgetItem(v)
+                item = QTableWidgetItem(display_text(v))  # a feed names itself (title, errors): no bidi tricks
                 if c == 6 and not ok:
                     item.setForeground(Qt.GlobalColor.red)
                 if c in (0, 1):

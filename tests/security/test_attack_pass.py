@@ -541,3 +541,25 @@ def test_a_right_to_left_override_does_not_spoof_what_an_executive_approves_agai
     for shown in (dialog.original.toPlainText(), pane.browser.toPlainText()):
         assert "Velora bikes dellacer ton safe" in shown
         assert "\u202e" not in shown and "\u202c" not in shown
+
+
+def test_a_feed_cannot_spoof_its_own_title_on_the_feeds_page(empty_service, qtbot):
+    """A feed added without a title takes the one the feed gives itself on its first fetch, and
+    the Feeds page showed it with its bidi overrides ("Reuters" for "sretueR", say). Now its
+    cells drop them, as the inbox does."""
+    from orm_desktop.ui.manage import FeedsView
+    from tests.feedserver import FeedServer
+
+    svc = empty_service
+    with FeedServer() as server:
+        server.routes["/feed"] = (200, {}, ('<rss version="2.0"><channel><title>Official \u202esretueR\u202c news'
+                                            "</title><item><title>Acme</title><link>https://n.example/1</link>"
+                                            "</item></channel></rss>").encode())
+        svc.add_entity("brand", "Acme", match_existing=False)
+        svc.add_feed(server.url("/feed"))
+        svc.fetch(force=True)
+    assert "\u202e" in svc.feeds()[0].title  # stored as the feed sent it
+    view = FeedsView(svc)
+    qtbot.addWidget(view)
+    shown = view.table.item(0, 0).text()
+    assert shown == "Official sretueR news"
