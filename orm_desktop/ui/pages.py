@@ -9,7 +9,7 @@ import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QIcon
@@ -32,9 +32,6 @@ from PySide6.QtWidgets import (
 from orm_desktop.types import Entity, last_days
 from orm_desktop.ui.tasks import TaskRunner
 from orm_desktop.ui.widgets import mark_safe_in_executive_mode
-
-if TYPE_CHECKING:
-    from orm_desktop.store.kpis import Summary
 
 DAY = 86400
 
@@ -280,8 +277,8 @@ class ExecutiveData:
     days: int
     entity: Entity
     brand: Entity | None
-    now: Summary
-    previous: Summary
+    now: Any  # Service.kpi_summary's result (store.kpis.Summary, which the GUI does not import)
+    previous: Any
     sov: list
     trend: list
     best: list
@@ -432,8 +429,8 @@ class DashboardData:
 
     days: int
     brand: Entity | None
-    now: Summary
-    previous: Summary
+    now: Any  # Service.kpi_summary's result (store.kpis.Summary, which the GUI does not import)
+    previous: Any
     responses: dict
     series: list
     sov: list
