@@ -69,11 +69,11 @@ def settle(app: QApplication, rounds: int = 3) -> None:
 
     for _ in range(rounds):
         app.processEvents()
+    # the pages once per call, from the top-level windows: a list of every widget (allWidgets) for
+    # each wait made the crawl spend most of its time wrapping widgets (19 min suites)
+    pages = [p for top in app.topLevelWidgets() for p in top.findChildren(Page)]
     deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        pages = [w for w in app.allWidgets() if isinstance(w, Page)]
-        if not any(p.loading for p in pages):
-            break
+    while time.monotonic() < deadline and any(p.loading for p in pages):
         app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents, 50)
     for p in pages:
         if p.loading or p.error:
