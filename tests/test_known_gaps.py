@@ -15,7 +15,7 @@ BAD_PORTS = ["http://example.com:99999/feed", "http://example.com:abc/", "https:
 
 # -- 1. a feed URL with a port out of range or not a number was accepted by the Feeds page,
 # `feeds add/edit` and OPML import, and only failed at fetch time --------------------------------
-@pytest.mark.parametrize("url", BAD_PORTS)
+@pytest.mark.parametrize("url", BAD_PORTS[:2])  # the service test below takes all four (CLI runs cost 1.3 s)
 def test_a_feed_url_with_a_bad_port_is_refused_where_it_is_typed(run_cli, tmp_path, url):
     ws = tmp_path / "ws"
     assert run_cli("init", workspace=ws).returncode == 0
@@ -64,7 +64,7 @@ def _story_workspace(root, server):
     return svc
 
 
-@pytest.mark.parametrize("location", REDIRECTS)
+@pytest.mark.parametrize("location", REDIRECTS[:2])  # the third (a port not a number) was one line before the fix too
 def test_evidence_of_a_page_redirecting_to_a_malformed_url_is_one_line_and_no_page(run_cli, tmp_path, location):
     from tests.feedserver import FeedServer
 
@@ -208,7 +208,7 @@ def test_ordinary_unicode_names_stay_allowed(empty_service, name):
     assert (e.name, e.aliases, e.title) == (name, (name + " Inc",), name)
 
 
-@pytest.mark.parametrize("name", [n for n in HIDDEN if "\x00" not in n])  # argv cannot carry NUL
+@pytest.mark.parametrize("name", HIDDEN[:2])  # the service test above takes them all (CLI runs cost 1.3 s)
 def test_entities_add_and_edit_refuse_control_characters_in_one_line(run_cli, tmp_path, name):
     ws = tmp_path / "ws"
     assert run_cli("init", workspace=ws).returncode == 0
