@@ -335,3 +335,20 @@ def window(qtbot, demo_service):
     yield win
     win.runner.cancel_all()
     win.runner.wait(10_000)
+
+
+@pytest.fixture
+def team_lab(tmp_path, monkeypatch):
+    """A team workspace on the local PostgreSQL with its logins (tests/team_scenario.py), its local
+    folder under ``tmp_path``. Skipped when no server answers, except under CI=true, where one must."""
+    from tests import team_scenario as ts
+
+    reason = ts.server_reachable()
+    if reason:
+        if os.environ.get("CI") == "true":
+            pytest.fail(reason, pytrace=False)
+        pytest.skip(reason)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))  # the team workspace's local folder
+    lab = ts.TeamLab().setup()
+    yield lab
+    lab.teardown()

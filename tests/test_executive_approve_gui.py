@@ -5,8 +5,6 @@ database (tests/team_scenario.py), whose window opens read-only."""
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
 from tests import team_scenario as ts
@@ -153,14 +151,8 @@ def test_executive_mode_refuses_other_drafts_and_every_other_write(qtbot, demo):
 
 # -- PostgreSQL: an executive's team login --------------------------------------------------------
 @pytest.fixture
-def lab(tmp_path, monkeypatch):
-    reason = ts.server_reachable()
-    if reason and os.environ.get("CI") != "true":
-        pytest.skip(reason)
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
-    lab = ts.TeamLab().setup()
-    yield lab
-    lab.teardown()
+def lab(team_lab):
+    return team_lab  # tests/conftest.py
 
 
 def test_an_executive_login_approves_its_own_draft_and_nothing_else(qtbot, lab):

@@ -106,18 +106,8 @@ def test_evidence_in_the_gui_of_a_page_redirecting_to_a_malformed_url_says_so_in
 # the Responses page, and a login not linked to the executive had them live in the executive's
 # draft dialog; clicking only then refused ------------------------------------------------------
 @pytest.fixture
-def lab(tmp_path, monkeypatch):
-    import os
-
-    from tests import team_scenario as ts
-
-    reason = ts.server_reachable()
-    if reason and os.environ.get("CI") != "true":
-        pytest.skip(reason)
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))  # the team workspace's local folder
-    lab = ts.TeamLab().setup()
-    yield lab
-    lab.teardown()
+def lab(team_lab):
+    return team_lab  # tests/conftest.py
 
 
 def _team_window(qtbot, lab, who: str):

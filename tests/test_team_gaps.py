@@ -9,7 +9,6 @@ with roles and logins from tests/team_scenario.py), real widgets offscreen.
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 from dataclasses import replace
@@ -26,16 +25,8 @@ pytestmark = pytest.mark.both_backends
 
 # -- team workspace: transitions and the enforced four-eyes rule ---------------------------------------
 @pytest.fixture
-def lab(tmp_path, monkeypatch):
-    reason = ts.server_reachable()
-    if reason:
-        if os.environ.get("CI") == "true":
-            pytest.fail(reason, pytrace=False)
-        pytest.skip(reason)
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))  # the team workspace's local folder
-    lab = ts.TeamLab().setup()
-    yield lab
-    lab.teardown()
+def lab(team_lab):
+    return team_lab  # tests/conftest.py
 
 
 def _as(lab, who: str) -> Service:

@@ -15,11 +15,8 @@ if _reason and os.environ.get("CI") != "true":
 
 
 @pytest.fixture
-def lab(tmp_path, monkeypatch):
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))  # the team workspace's local folder
-    lab = ts.TeamLab().setup()
-    yield lab
-    lab.teardown()
+def lab(team_lab):
+    return team_lab  # tests/conftest.py
 
 
 def test_the_responses_view_shows_the_login_and_no_working_as_list(qtbot, lab):

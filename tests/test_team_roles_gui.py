@@ -4,7 +4,6 @@ and the File menu's snapshot and push dialogs under hostile input. Real MainWind
 
 from __future__ import annotations
 
-import os
 import socket
 
 import pytest
@@ -15,14 +14,8 @@ pytest.importorskip("PySide6")
 
 
 @pytest.fixture
-def lab(tmp_path, monkeypatch):
-    reason = ts.server_reachable()
-    if reason and os.environ.get("CI") != "true":
-        pytest.skip(reason)
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))  # the team workspace's local folder
-    lab = ts.TeamLab().setup()
-    yield lab
-    lab.teardown()
+def lab(team_lab):
+    return team_lab  # tests/conftest.py
 
 
 def _window(qtbot, lab, who: str):

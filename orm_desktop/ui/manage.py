@@ -34,6 +34,7 @@ from orm_desktop.types import ENTITY_KINDS, FEED_KINDS
 from orm_desktop.ui.widgets import (
     button_row,
     buttons_of,
+    hold_row,
     keep_mine_after_conflict,
     refuses_when_read_only,
     stay_for_unsaved,
@@ -359,12 +360,7 @@ class EntitiesView(QWidget):
         shown = next((i for i, x in enumerate(self.entities) if x.id == self.current_id), None)
         target = self.entities[row].id
         if row != shown and self.keep_edits():
-            self.list.blockSignals(True)
-            if shown is None:
-                self.list.clearSelection()
-            else:
-                self.list.setCurrentRow(shown)
-            self.list.blockSignals(False)
+            hold_row(self.list, shown)
             return
         row = next((i for i, x in enumerate(self.entities) if x.id == target), row)  # a save may reorder
         self.show_entity(self.entities[row])

@@ -24,6 +24,7 @@ from orm_desktop.types import FEED_KINDS, LABELS, STATUSES
 from orm_desktop.ui.widgets import (
     button_row,
     buttons_of,
+    hold_row,
     names_combo,
     refuses_when_read_only,
     stay_for_unsaved,
@@ -188,12 +189,7 @@ class RulesView(QWidget):
         shown = next((i for i, x in enumerate(self.rules) if x.id == self.current_id), None)
         target = self.rules[row].id
         if row != shown and self.keep_edits():
-            self.list.blockSignals(True)
-            if shown is None:
-                self.list.clearSelection()
-            else:
-                self.list.setCurrentRow(shown)
-            self.list.blockSignals(False)
+            hold_row(self.list, shown)
             return
         row = next((i for i, x in enumerate(self.rules) if x.id == target), None)  # a save may reorder
         if row is None:

@@ -93,6 +93,17 @@ def stay_for_unsaved(parent: QWidget, title: str, question: str, save: Callable[
     return answer != buttons.Discard
 
 
+def hold_row(lst, shown: int | None) -> None:
+    """Put a list's selection back on the row its form shows (``None``: no row), with no signal:
+    the user chose to stay with the form's unsaved edits."""
+    lst.blockSignals(True)
+    if shown is None:
+        lst.clearSelection()
+    else:
+        lst.setCurrentRow(shown)
+    lst.blockSignals(False)
+
+
 def buttons_of(row) -> dict[str, QPushButton]:
     """{label: button} of a ``button_row``."""
     out = {}
