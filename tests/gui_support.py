@@ -63,3 +63,14 @@ def run_python(code: str, *args: str, platform: str = "offscreen", timeout: floa
     env.pop("ORM_DESKTOP_WORKSPACE", None)
     cmd = (wrapper or []) + [sys.executable, "-X", "faulthandler", "-c", code, *args]
     return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env, cwd=ROOT)
+
+
+def open_demo_draft(window):
+    """The Responses page on its "All open" queue (the demo's draft and its statement in review),
+    the demo's draft open: (the view, the draft)."""
+    window.show_page("Responses")
+    view = window.responses
+    view.queue.setCurrentIndex(view.queue.findData("open"))
+    draft = next(r for r in window.svc.responses(states=("draft",)))
+    view.show_response(draft.id)
+    return view, draft

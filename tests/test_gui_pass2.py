@@ -13,13 +13,9 @@ from tests.gui_support import wait_loaded  # noqa: E402
 
 
 def _open_queue(window):
-    """The Responses page on its "All open" queue (the demo's draft and its statement in review)."""
-    window.show_page("Responses")
-    view = window.responses
-    view.queue.setCurrentIndex(view.queue.findData("open"))
-    draft = next(r for r in window.svc.responses(states=("draft",)))
-    view.show_response(draft.id)
-    return view, draft
+    from tests.gui_support import open_demo_draft
+
+    return open_demo_draft(window)
 
 
 def _row_of(view, response_id: int) -> int:

@@ -22,11 +22,9 @@ def _answer(box, text: str) -> None:
 
 
 def _type_a_reply(window):
-    window.show_page("Responses")
-    view = window.responses
-    view.queue.setCurrentIndex(view.queue.findData("open"))
-    draft = next(r for r in window.svc.responses(states=("draft",)))
-    view.show_response(draft.id)
+    from tests.gui_support import open_demo_draft
+
+    view, draft = open_demo_draft(window)
     view.editor.setPlainText(draft.text + " We will call you today.")
     return draft
 
