@@ -1410,8 +1410,6 @@ class Service:
         when due (its copy is checked), else PRAGMA quick_check of the database itself (0.46
         CPU-s at 200k mentions: too slow to wait for at start). '' when sound (a team's database
         is its server's), else one line: what is damaged and which backup to restore."""
-        import time
-
         from orm_desktop.backup import restorable
         from orm_desktop.errors import DamagedBackup
 

@@ -9,6 +9,8 @@
 - ``one_line``: an exception as one line of bounded length (a feed's health note).
 - ``hidden_char``: the first character ``display_text`` would remove or blank, for names a person
   types or imports (entities), which refuse them instead.
+- ``strip_bidi``: text or HTML without bidi overrides, isolates and marks, line breaks kept (an
+  article body, the mention beside a draft).
 - ``bound_layout``: sanitized feed HTML with its nesting and tables bounded before a Qt text
   browser lays it out (tables nested 20 deep took Qt 16 s, 5,000 deep crashed the app; a
   6 KB table of 200 sparse rows and columns took 5 s, 1,000 of them minutes).
@@ -23,8 +25,9 @@ _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 
 
-def one_line(exc: BaseException, limit: int = 200) -> str:
-    """``Type: message`` on one line (a feed's health note), at most ``limit`` characters."""
+def one_line(exc: BaseException, limit: int | None = 200) -> str:
+    """``Type: message`` on one line (a feed's health note), at most ``limit`` characters (None:
+    whole)."""
     return " ".join(f"{type(exc).__name__}: {exc}".split())[:limit]
 
 

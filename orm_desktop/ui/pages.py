@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from orm_desktop.textsafe import one_line
 from orm_desktop.types import Entity, last_days
 from orm_desktop.ui.tasks import TaskRunner
 from orm_desktop.ui.widgets import mark_safe_in_executive_mode
@@ -122,7 +123,7 @@ def _load(gen: int, fn: Callable[..., object], svc, params: dict) -> tuple[int, 
         return gen, None, " ".join(str(exc).split())
     except Exception as exc:  # noqa: BLE001 - a bug in a query must reach the page, not vanish
         traceback.print_exc()
-        return gen, None, " ".join(f"{type(exc).__name__}: {exc}".split())
+        return gen, None, one_line(exc, None)
 
 
 class Page(QWidget):
