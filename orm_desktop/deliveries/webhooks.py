@@ -28,9 +28,12 @@ def payload(fmt: str, title: str, text: str, *, link: str = "", severity: str = 
                 "attachments": [{"fallback": _no_mentions(title), "color": color,
                                  "text": _mattermost_escape(text), **({"title_link": link} if link else {})}]}
     if fmt == "teams":
-        body = [{"type": "TextBlock", "text": title, "weight": "Bolder", "size": "Medium", "wrap": True,
-                 "color": "Attention" if severity == "critical" else "Warning"},
-                {"type": "TextBlock", "text": text, "wrap": True}]
+        # a TextBlock renders Markdown links with no working escape: names from files and feeds go
+        # in a RichTextBlock's TextRuns, which are plain text (Adaptive Cards 1.2+)
+        head = {"type": "TextRun", "text": title, "weight": "Bolder", "size": "Medium",
+                "color": "Attention" if severity == "critical" else "Warning"}
+        body = [{"type": "RichTextBlock", "inlines": [head]},
+                {"type": "RichTextBlock", "inlines": [{"type": "TextRun", "text": text}]}]
         card = {"$schema": "http://adaptivecards.io/schemas/adaptive-card.json", "type": "AdaptiveCard",
                 "version": "1.4", "body": body}
         if link:

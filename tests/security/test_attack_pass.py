@@ -401,7 +401,7 @@ def test_a_sender_address_with_a_line_break_is_refused_in_one_line(empty_service
     assert empty_service.deliveries_config()["smtp"]["sender"] == ""
 
 
-@pytest.mark.parametrize("fmt", ["slack", "mattermost"])
+@pytest.mark.parametrize("fmt", ["slack", "mattermost", "teams"])
 def test_a_rule_name_cannot_ping_the_whole_channel_or_disguise_a_link(empty_service, tmp_path, keyring_file, fmt):
     """Slack reads `<!channel>` as @channel and `<https://x|text>` as a link showing "text" in a
     message's mrkdwn, and asks senders to escape &, < and > (api.slack.com, "Formatting text").
@@ -409,7 +409,8 @@ def test_a_rule_name_cannot_ping_the_whole_channel_or_disguise_a_link(empty_serv
     when it matched. Now Slack's text fields are escaped; the plain-text header shows it as is.
     Mattermost renders Markdown, translates Slack's forms too and notifies the whole channel for
     a plain @channel/@all/@here in the post: its fields were sent as written. Now they are
-    escaped and an @ that starts a word is a full-width ＠."""
+    escaped and an @ that starts a word is a full-width ＠. Teams' TextBlocks render a Markdown
+    link and have no working escape: the texts now go in plain-text runs."""
     import json
     import threading
     import time
@@ -447,6 +448,12 @@ def test_a_rule_name_cannot_ping_the_whole_channel_or_disguise_a_link(empty_serv
         httpd.shutdown()
         httpd.server_close()
     [post] = posts
+    if fmt == "teams":
+        card = post["attachments"][0]["content"]
+        runs = [i for b in card["body"] for i in b.get("inlines", [])]
+        assert all(b["type"] == "RichTextBlock" for b in card["body"]) and "actions" not in card
+        assert all(r["type"] == "TextRun" for r in runs) and any(name in r["text"] for r in runs)
+        return
     if fmt == "slack":
         mrkdwn = [post["text"], post["blocks"][1]["text"]["text"]]
         assert name in post["blocks"][0]["text"]["text"]  # plain_text: shown as written
