@@ -49,6 +49,9 @@ def export_bundle(svc, out: Path, *, by: str) -> dict:
         "checkpoint": (cp := audit.checkpoint(conn)),  # the signed head of the audit log below
         "audit": [_plain_entry(e) for e in audit.all_entries(conn) if e.id <= cp["last_id"]],
     }
+    # never a file that import_bundle refuses (an entity name with a control character that a
+    # colleague's own SQL wrote into a team database, say): one line naming the field instead
+    validate_bundle(payload, nothing_was="written")
     text = json.dumps(payload, ensure_ascii=False, indent=1, sort_keys=True)
     atomic_write(out, text)
     with db.transaction(conn):
@@ -276,8 +279,9 @@ SETTINGS_IGNORED = ("brand_logo", "deliveries", "demo", "pending_overrides", "fe
                     "scheduled_last_run")
 
 
-def validate_bundle(p: dict) -> dict:
-    """The bundle's content, checked field by field; UsageError names the first bad field."""
+def validate_bundle(p: dict, *, nothing_was: str = "imported") -> dict:
+    """The bundle's content, checked field by field; UsageError names the first bad field (and
+    says that nothing was ``nothing_was``)."""
     from orm_desktop.errors import KnownError
     from orm_desktop.ingest.query import EntityQuery
     from orm_desktop.responses.templates import parse_template
@@ -381,7 +385,7 @@ def validate_bundle(p: dict) -> dict:
                                      "by": _str(o.get("by") or "", f"{w}.by", max_len=64),
                                      "at": _int(o.get("at", 0) or 0, f"{w}.at")})
     except _Bad as exc:
-        raise UsageError(f"the bundle is invalid: {exc}; nothing was imported") from None
+        raise UsageError(f"the bundle is invalid: {exc}; nothing was {nothing_was}") from None
     return out
 
 

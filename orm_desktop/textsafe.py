@@ -9,6 +9,8 @@
 - ``one_line``: an exception as one line of bounded length (a feed's health note).
 - ``hidden_char``: the first character ``display_text`` would remove or blank, for names a person
   types or imports (entities), which refuse them instead.
+- ``clean_name``: a name without what ``hidden_char`` finds (``display_text``, spaces collapsed):
+  how entity names stored before that check are repaired (migration m015, bundle export).
 - ``strip_bidi``: text or HTML without bidi overrides, isolates and marks, line breaks kept (an
   article body, the mention beside a draft).
 - ``bound_layout``: sanitized feed HTML with its nesting and tables bounded before a Qt text
@@ -48,6 +50,12 @@ def hidden_char(text: str) -> str:
     ('' when it has none): what ``display_text`` would take out."""
     m = _CONTROL.search(text) or _BIDI.search(text)
     return m.group() if m else ""
+
+
+def clean_name(text: str) -> str:
+    """``text`` as ``display_text`` shows it, runs of spaces as one and no space at either end: a
+    name ``hidden_char`` finds nothing in."""
+    return " ".join(display_text(text).split())
 
 
 def strip_bidi(text: str) -> str:
