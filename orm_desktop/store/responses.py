@@ -7,7 +7,7 @@ import sqlite3
 from dataclasses import dataclass
 
 from orm_desktop.errors import Conflict
-from orm_desktop.store import versions
+from orm_desktop.store import db, versions
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,16 +133,28 @@ _OVERDUE = ("m.due_at IS NOT NULL AND m.due_at < ? AND m.status IN ('needs_respo
             "AND NOT EXISTS (SELECT 1 FROM responses r WHERE r.mention_id = m.id AND r.state = 'sent')")
 
 
+def _overdue_mentions(conn: sqlite3.Connection) -> str:
+    """The FROM of the overdue queries: on SQLite through the partial index mentions_overdue
+    (m016), which its planner, without statistics (a workspace is not ANALYZEd), passed over for
+    (status, published): every mention needing a response read, 29-53 ms at 300,000 mentions
+    instead of 1.9 ms. An offline snapshot taken by an older version opens unmigrated, without
+    the index: read as before. PostgreSQL's planner has statistics."""
+    if db.dialect(conn) == "sqlite" and conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'mentions_overdue'").fetchone():
+        return "mentions m INDEXED BY mentions_overdue"
+    return "mentions m"
+
+
 def overdue(conn: sqlite3.Connection, now: int, limit: int = 500) -> list[tuple[int, int, str]]:
     """(mention id, due_at, title) of mentions past their response due time with nothing sent."""
     return conn.execute(
-        f"SELECT m.id, m.due_at, i.title FROM mentions m JOIN items i ON i.id = m.item_id WHERE {_OVERDUE} "
-        "ORDER BY m.due_at LIMIT ?", (now, limit)).fetchall()
+        f"SELECT m.id, m.due_at, i.title FROM {_overdue_mentions(conn)} JOIN items i ON i.id = m.item_id "
+        f"WHERE {_OVERDUE} ORDER BY m.due_at LIMIT ?", (now, limit)).fetchall()
 
 
 def overdue_count(conn: sqlite3.Connection, now: int) -> int:
     """How many mentions ``overdue`` would list with no limit."""
-    return int(conn.execute(f"SELECT count(*) FROM mentions m WHERE {_OVERDUE}", (now,)).fetchone()[0])
+    return int(conn.execute(f"SELECT count(*) FROM {_overdue_mentions(conn)} WHERE {_OVERDUE}", (now,)).fetchone()[0])
 
 
 def response_times(conn: sqlite3.Connection, since: int, until: int) -> list[tuple]:
