@@ -2,7 +2,9 @@
 
 - ``csv_cell``: OWASP's advice against CSV injection: a text cell beginning with ``=``, ``+``,
   ``-``, ``@``, a tab or a carriage return gets a leading apostrophe, so a spreadsheet shows it
-  as text instead of running it (the csv module quotes the cell). Numbers stay numbers.
+  as text instead of running it (the csv module quotes the cell). Numbers stay numbers. So does a
+  formula character after a ``;``, tab or line break inside the cell (spaces and double quotes
+  between them skipped): a spreadsheet in a semicolon locale splits a comma CSV there.
 - ``display_text``: bidirectional overrides and isolates (U+202A-U+202E, U+2066-U+2069), the
   marks U+200E/U+200F/U+061C and C0/C1 control characters (terminal escapes) removed or made
   spaces, for tables and lists; data formats (JSON) keep the text as stored.
@@ -25,6 +27,10 @@ import re
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+# a ';' (a semicolon-locale spreadsheet's delimiter), a tab, or a line break (where a reader splitting
+# at ';' sees a new row: the csv module's quotes no longer pair up there), then spaces and quotes,
+# then a formula character: the piece a spreadsheet would read as its own cell
+_SPLIT_FORMULA = re.compile(r"([;\t\r\n][ \"]*)(?=[=+\-@\t\r])")
 
 
 def one_line(exc: BaseException, limit: int | None = 200) -> str:
@@ -34,10 +40,13 @@ def one_line(exc: BaseException, limit: int | None = 200) -> str:
 
 
 def csv_cell(value):
-    """A value safe to put in a CSV cell that a spreadsheet will open."""
-    if isinstance(value, str) and value.startswith(_FORMULA):
-        return "'" + value
-    return value
+    """A value safe to put in a CSV cell that a spreadsheet will open, whatever delimiter it splits
+    the line at (',' or, in a semicolon locale, ';'): an apostrophe before a formula character
+    that begins the cell or a piece of it after a ';', tab or line break."""
+    if not isinstance(value, str):
+        return value
+    value = _SPLIT_FORMULA.sub("\\1'", value)
+    return "'" + value if value.startswith(_FORMULA) else value
 
 
 def display_text(text: str) -> str:
