@@ -13,6 +13,8 @@
   types or imports (entities), which refuse them instead.
 - ``clean_name``: a name without what ``hidden_char`` finds (``display_text``, spaces collapsed):
   how entity names stored before that check are repaired (migration m015, bundle export).
+- ``is_web_url`` / ``scheme_of``: whether a link is an absolute http(s) address (the only links a
+  mention keeps and the GUI opens), and the scheme a refused one names, for the note.
 - ``strip_bidi``: text or HTML without bidi overrides, isolates and marks, line breaks kept (an
   article body, the mention beside a draft).
 - ``bound_layout``: sanitized feed HTML with its nesting and tables bounded before a Qt text
@@ -23,10 +25,12 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+_SCHEME = re.compile(r"^\s*([a-zA-Z][a-zA-Z0-9+.-]{0,19}):")
 # a ';' (a semicolon-locale spreadsheet's delimiter), a tab, or a line break (where a reader splitting
 # at ';' sees a new row: the csv module's quotes no longer pair up there), then spaces and quotes,
 # then a formula character: the piece a spreadsheet would read as its own cell
@@ -59,6 +63,24 @@ def hidden_char(text: str) -> str:
     ('' when it has none): what ``display_text`` would take out."""
     m = _CONTROL.search(text) or _BIDI.search(text)
     return m.group() if m else ""
+
+
+def is_web_url(url: str) -> bool:
+    """Whether ``url`` is an absolute http:// or https:// address with a host, nothing before the
+    scheme: the only links a mention keeps and the GUI opens (not javascript:, data:, file:,
+    vbscript:, mailto:...)."""
+    if not isinstance(url, str) or not url[:8].lower().startswith(("http://", "https://")):
+        return False
+    try:
+        return bool(urlsplit(url).hostname)
+    except ValueError:  # a malformed port or IPv6 literal
+        return False
+
+
+def scheme_of(url: str) -> str:
+    """The scheme a link names ("javascript"), lower case, '' when it names none; for notes."""
+    m = _SCHEME.match(_CONTROL.sub("", url))
+    return m.group(1).lower() if m else ""
 
 
 def clean_name(text: str) -> str:

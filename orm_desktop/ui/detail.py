@@ -18,14 +18,25 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
 from orm_desktop.errors import KnownError
-from orm_desktop.textsafe import bound_layout, display_text, strip_bidi
+from orm_desktop.textsafe import bound_layout, display_text, is_web_url, scheme_of, strip_bidi
 from orm_desktop.ui.widgets import mark_safe_in_executive_mode
 
 _TAG_SPLIT = re.compile(r"(<[^>]*>)")
 
 
+def not_opened(url: str) -> str:
+    """The one-line refusal of a link that is not a web address (a feed's javascript:, data:,
+    file: link stored before ingest dropped them)."""
+    scheme = scheme_of(url)
+    return f"Not opened: the link is not a web address ({scheme + ':' if scheme else 'no http:// or https://'})"
+
+
 class SafeBrowser(QTextBrowser):
-    """A text browser that loads nothing: no images, no stylesheets, no documents."""
+    """A text browser that loads nothing: no images, no stylesheets, no documents. A click opens
+    an http(s) or mailto link (what the sanitizer keeps) in the system's browser or mail program;
+    any other is refused with ``refused`` (one line for the status bar)."""
+
+    refused = Signal(str)
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -39,8 +50,11 @@ class SafeBrowser(QTextBrowser):
         return None
 
     def _open(self, url: QUrl) -> None:
-        if url.scheme() in ("http", "https", "mailto"):
+        text = url.toString()
+        if is_web_url(text) or url.scheme().lower() == "mailto":
             QDesktopServices.openUrl(url)
+        else:
+            self.refused.emit(not_opened(text))
 
 
 def highlight(fragment: str, pattern: re.Pattern | None) -> str:
@@ -56,12 +70,14 @@ def highlight(fragment: str, pattern: re.Pattern | None) -> str:
 
 class DetailPane(QWidget):
     action = Signal(str)
+    message = Signal(str)  # one line for the status bar (a link refused)
 
     def __init__(self, svc, parent=None) -> None:
         super().__init__(parent)
         self.svc = svc
         self.mention_id: int | None = None
         self.browser = SafeBrowser()
+        self.browser.refused.connect(self.message)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.browser, 1)
@@ -149,7 +165,7 @@ class DetailPane(QWidget):
         out.append("<hr>")
         out.append(highlight(bound_layout(strip_bidi(d.html)), pattern) if d.html else
                    "".join(f"<p>{highlight(html.escape(display_text(p)), pattern)}</p>" for p in d.text.split("\n\n")))
-        if m.url.startswith(("http://", "https://")):
+        if is_web_url(m.url):
             out.append(f"<p><a href='{html.escape(m.url, quote=True)}'>{html.escape(m.url)}</a></p>")
         caps = self.svc.evidence(m.id)
         if caps:
@@ -163,7 +179,8 @@ class DetailPane(QWidget):
             n = len(d.cluster)
             out.append(f"<hr><p><b>Also published as</b> ({n} syndicated cop{'y' if n == 1 else 'ies'}):</p><ul>")
             for _id, title, source, url in d.cluster:
-                out.append(f"<li><a href='{html.escape(url, quote=True)}'>{html.escape(display_text(title))}</a> — "
-                           f"{html.escape(source)}</li>")
+                name = html.escape(display_text(title))
+                out.append((f"<li><a href='{html.escape(url, quote=True)}'>{name}</a>" if is_web_url(url) else
+                            f"<li>{name}") + f" — {html.escape(source)}</li>")
             out.append("</ul>")
         return "".join(out)

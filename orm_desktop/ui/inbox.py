@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from orm_desktop.errors import KnownError
-from orm_desktop.textsafe import display_text
+from orm_desktop.textsafe import display_text, is_web_url
 from orm_desktop.types import FEED_KINDS, STATUSES, Mention, MentionFilter, label_for, last_days
 from orm_desktop.ui.widgets import mark_safe_in_executive_mode, narrow
 
@@ -364,6 +364,7 @@ class InboxView(QWidget):
         self.count_label = QLabel()
         self.detail = DetailPane(svc)
         self.detail.action.connect(self.on_detail_action)
+        self.detail.message.connect(self.status_message)
         split = QSplitter(Qt.Orientation.Vertical)
         top = QWidget()
         tl = QVBoxLayout(top)
@@ -557,8 +558,12 @@ class InboxView(QWidget):
         ids = self.selected_ids()
         if ids:
             url = self.svc.mention(ids[0]).mention.url
-            if url.startswith(("http://", "https://")):
+            if is_web_url(url):
                 QDesktopServices.openUrl(url) or webbrowser.open(url)
+            else:  # a javascript:, data: or file: link stored before ingest dropped them, or none
+                from orm_desktop.ui.detail import not_opened
+
+                self.status_message.emit(not_opened(url) if url else "This mention has no link to open")
 
     def on_detail_action(self, action: str) -> None:
         handlers = {"flag": lambda: self.set_status("flagged"), "archive": lambda: self.set_status("archived"),

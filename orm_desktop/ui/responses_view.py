@@ -322,6 +322,7 @@ class ResponsesView(QWidget):
         from orm_desktop.ui.detail import SafeBrowser
 
         self.original = SafeBrowser()  # the mention this replies to (feed text: never loads anything)
+        self.original.refused.connect(self.status_message)
         self.original.setMaximumHeight(150)
         self.show_original = QPushButton("Show the mention in the inbox")
         self.show_original.clicked.connect(lambda: self.current and self.current.mention_id
