@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from orm_desktop.errors import UsageError
+from orm_desktop.numbers import pct, signed, signed_int, signed_pct, signed_pts
 from orm_desktop.types import Mention, last_days
 
 DAY = 86400
@@ -48,10 +49,6 @@ class ReportData:
     audit_checkpoint: str = ""  # "ID:HASH" of the audit log's head, printed in the footer (issue 13)
 
 
-def _pct(x: float) -> str:
-    return f"{x:+.0%}"
-
-
 def _period_label(since: int, until: int) -> str:
     a = dt.datetime.fromtimestamp(since, dt.UTC)
     b = dt.datetime.fromtimestamp(until - 1, dt.UTC)
@@ -73,14 +70,14 @@ def _summary_kpis(svc, ids, since: int, until: int) -> list[Kpi]:
     span = until - since
     s, p = svc.kpi_summary(ids, since, until), svc.kpi_summary(ids, since - span, since)
     return [
-        Kpi("Mentions", f"{s.total}", f"{p.total}", f"{s.total - p.total:+d}"),
-        Kpi("Net sentiment", _pct(s.net_sentiment), _pct(p.net_sentiment),
-            f"{(s.net_sentiment - p.net_sentiment) * 100:+.0f} pts"),
-        Kpi("Reach-weighted sentiment", f"{s.reach_weighted_sentiment:+.2f}", f"{p.reach_weighted_sentiment:+.2f}",
-            f"{s.reach_weighted_sentiment - p.reach_weighted_sentiment:+.2f}"),
-        Kpi("Negative mentions", f"{s.negative}", f"{p.negative}", f"{s.negative - p.negative:+d}"),
+        Kpi("Mentions", f"{s.total}", f"{p.total}", signed_int(s.total - p.total)),
+        Kpi("Net sentiment", signed_pct(s.net_sentiment), signed_pct(p.net_sentiment),
+            signed_pts(s.net_sentiment - p.net_sentiment)),
+        Kpi("Reach-weighted sentiment", signed(s.reach_weighted_sentiment), signed(p.reach_weighted_sentiment),
+            signed(s.reach_weighted_sentiment - p.reach_weighted_sentiment)),
+        Kpi("Negative mentions", f"{s.negative}", f"{p.negative}", signed_int(s.negative - p.negative)),
         Kpi("… of which unsure (needs a human look)", f"{s.negative_unsure}", f"{p.negative_unsure}",
-            f"{s.negative_unsure - p.negative_unsure:+d}"),
+            signed_int(s.negative_unsure - p.negative_unsure)),
         *_scored_by_kpis(svc, ids, since, until),
     ]
 
@@ -89,8 +86,8 @@ def _scored_by_kpis(svc, ids, since: int, until: int) -> list[Kpi]:
     """How many sentiment scores the machine made and how many a person confirmed (issue 14)."""
     span = until - since
     (m, h), (pm, ph) = svc.kpi_scored_by(ids, since, until), svc.kpi_scored_by(ids, since - span, since)
-    return [Kpi("Sentiment scored by machine", f"{m}", f"{pm}", f"{m - pm:+d}"),
-            Kpi("Sentiment confirmed by a person", f"{h}", f"{ph}", f"{h - ph:+d}")]
+    return [Kpi("Sentiment scored by machine", f"{m}", f"{pm}", signed_int(m - pm)),
+            Kpi("Sentiment confirmed by a person", f"{h}", f"{ph}", signed_int(h - ph))]
 
 
 def weekly(svc, since: int, until: int) -> ReportData:
@@ -106,9 +103,8 @@ def weekly(svc, since: int, until: int) -> ReportData:
     span = until - since
     prev_sov = {r[0]: r for r in svc.share_of_voice([e.id for e in comp], since - span, since)}
     if brand:
-        d.kpis.append(Kpi("Share of voice", f"{sov.get(brand.id, (0, '', 0, 0.0))[3]:.0%}",
-                          f"{prev_sov.get(brand.id, (0, '', 0, 0.0))[3]:.0%}",
-                          f"{(sov.get(brand.id, (0, '', 0, 0.0))[3] - prev_sov.get(brand.id, (0, '', 0, 0.0))[3]) * 100:+.0f} pts"))
+        now_share, prev_share = sov.get(brand.id, (0, "", 0, 0.0))[3], prev_sov.get(brand.id, (0, "", 0, 0.0))[3]
+        d.kpis.append(Kpi("Share of voice", pct(now_share), pct(prev_share), signed_pts(now_share - prev_share)))
     d.series = svc.daily_series(brand.id if brand else None, since, until)
     d.topics = svc.top_topics(ids, since, until, limit=8)
     d.sources = svc.top_sources(ids, since, until, limit=10)
@@ -144,7 +140,7 @@ def executive(svc, entity_name: str | None, since: int, until: int) -> ReportDat
     if brand and brand.id != e.id:
         d.share_of_voice = svc.share_of_voice([e.id, brand.id], since, until)
         mine = next((r for r in d.share_of_voice if r[0] == e.id), (0, "", 0, 0.0))
-        d.kpis.append(Kpi(f"Share of voice vs {brand.name}", f"{mine[3]:.0%}", "", ""))
+        d.kpis.append(Kpi(f"Share of voice vs {brand.name}", pct(mine[3]), "", ""))
     d.series = svc.daily_series(e.id, until - max(until - since, 90 * DAY), until)
     d.sources = svc.top_sources([e.id], since, until, limit=8)
     d.positive = svc.extremes([e.id], since, until, positive=True, limit=6)

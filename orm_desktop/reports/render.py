@@ -9,6 +9,7 @@ import html
 import os
 from pathlib import Path
 
+from orm_desktop.numbers import signed, signed_pct
 from orm_desktop.reports.data import DAY, ReportData
 from orm_desktop.textsafe import display_text
 from orm_desktop.types import NEEDS_REVIEW_BELOW, UNSURE
@@ -139,7 +140,7 @@ UNSURE_LEGEND = (f"{UNSURE_CELL} = {UNSURE.split(': ', 1)[1]}: the machine score
 def _score_cell(s: float, unsure: bool) -> str:
     color = "#C0392B" if s <= -0.05 else "#1E8449" if s >= 0.05 else "#666666"
     mark = f"<br><span style='color:#666666'><i>{UNSURE_CELL}</i></span>" if unsure else ""
-    return f"<td style='color:{color}' align='right'>{s:+.2f}{mark}</td>"
+    return f"<td style='color:{color}' align='right'>{signed(s)}{mark}</td>"
 
 
 def _legend(any_unsure: bool) -> str:
@@ -224,7 +225,7 @@ def build_document(d: ReportData, *, content_width_px: int, color: str = "#0F6E8
         parts.append("<h2>Competitor comparison</h2><table width='100%' cellspacing='0' cellpadding='4' border='1'>"
                      "<thead><tr><th>Entity</th><th>Mentions</th><th>Net sentiment</th><th>Share of voice</th></tr></thead>")
         for name, n, net, share in d.competitors:
-            parts.append(f"<tr><td>{_esc(name)}</td><td align='right'>{n}</td><td align='right'>{net:+.0%}</td>"
+            parts.append(f"<tr><td>{_esc(name)}</td><td align='right'>{n}</td><td align='right'>{signed_pct(net)}</td>"
                          f"<td align='right'>{share:.0%}</td></tr>")
         parts.append("</table>")
     if d.timeline:
@@ -233,7 +234,7 @@ def build_document(d: ReportData, *, content_width_px: int, color: str = "#0F6E8
         for when, source, title, s, kind, unsure in d.timeline:
             mark = f" <i>{UNSURE_CELL}</i>" if unsure else ""
             parts.append(f"<tr><td>{dt.datetime.fromtimestamp(when, dt.UTC):%d %b %H:%M}</td><td>{_esc(source)}</td>"
-                         f"<td>{_esc(kind)}</td><td>{_esc(title)}</td><td align='right'>{s:+.2f}{mark}</td></tr>")
+                         f"<td>{_esc(kind)}</td><td>{_esc(title)}</td><td align='right'>{signed(s)}{mark}</td></tr>")
         parts.append("</table>" + _legend(any(t[5] for t in d.timeline)))
     if d.kinds and not d.empty:
         parts.append("<h2>Spread across source kinds</h2>")
@@ -248,7 +249,7 @@ def build_document(d: ReportData, *, content_width_px: int, color: str = "#0F6E8
         parts.append("<h2>Top sources</h2><table width='100%' cellspacing='0' cellpadding='4' border='1'><thead><tr>"
                      "<th>Source</th><th>Kind</th><th>Mentions</th><th>Average sentiment</th></tr></thead>" + "".join(
                          f"<tr><td>{_esc(s[0])}</td><td>{_esc(s[1])}</td><td align='right'>{s[2]}</td>"
-                         f"<td align='right'>{s[3]:+.2f}</td></tr>" for s in d.sources) + "</table>")
+                         f"<td align='right'>{signed(s[3])}</td></tr>" for s in d.sources) + "</table>")
     if d.positive:
         parts.append("<h2>Most positive coverage — to amplify</h2>" + _mention_rows(d.positive))
     if d.negative:

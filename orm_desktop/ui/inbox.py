@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from orm_desktop.errors import KnownError
+from orm_desktop.numbers import signed
 from orm_desktop.textsafe import display_text, is_web_url
 from orm_desktop.types import FEED_KINDS, STATUSES, Mention, MentionFilter, label_for, last_days
 from orm_desktop.ui.widgets import mark_safe_in_executive_mode, narrow
@@ -146,7 +147,7 @@ class MentionModel(QAbstractTableModel):
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             sentiment = (f"n/a ({m.lang})" if m.label == "unsupported"
-                         else f"{m.label} {m.sentiment:+.2f}" + (" ✎" if m.overridden else UNSURE_MARK if m.unsure
+                         else f"{m.label} {signed(m.sentiment)}" + (" ✎" if m.overridden else UNSURE_MARK if m.unsure
                                                                   else ""))
             return (f"{m.priority:.0f}", sentiment,
                     m.entity, display_text(m.title), display_text(m.source), fmt_time(m.published),
@@ -529,7 +530,7 @@ class InboxView(QWidget):
             return
         f = self.model.filter
         self._after_triage(leaving=f.needs_review or (f.sentiment is not None and label_for(score) != f.sentiment))
-        self.status_message.emit(f"sentiment of {n} mention(s) " + ("cleared" if score is None else f"set to {score:+.1f}"))
+        self.status_message.emit(f"sentiment of {n} mention(s) " + ("cleared" if score is None else f"set to {signed(score, 1)}"))
 
     def _after_triage(self, *, leaving: bool) -> None:
         """Repaint after triage. Rows it took out of this list (archived under "Open items", an

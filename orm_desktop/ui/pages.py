@@ -29,6 +29,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from orm_desktop.numbers import pct, shows_sign, signed_int, signed_pct
+from orm_desktop.numbers import signed as signed_score
 from orm_desktop.textsafe import one_line
 from orm_desktop.types import Entity, last_days
 from orm_desktop.ui.tasks import TaskRunner
@@ -72,15 +74,14 @@ def card(title: str, value: str, note: str = "", color: str = "") -> QFrame:
 
 
 def signed(x: float, pct: bool = False) -> str:
-    """+12% / −3% / 0% (no sign on a value that rounds to zero)."""
-    text = f"{x:+.0%}" if pct else f"{x:+.2f}"
-    return text[1:] if text.lstrip("+-").strip("0.%") == "" else text
+    """+12% / -3% / 0% (``pct``), else +0.38 / -0.10 / 0.00: no sign on a value that rounds to zero
+    (orm_desktop.numbers, shared with the reports)."""
+    return signed_pct(x) if pct else signed_score(x)
 
 
 def tone(x: float, pct: bool = True) -> str:
     """Green for a value that shows as positive, red for negative, no colour for zero."""
-    shown = signed(x, pct)
-    return "" if shown[0] not in "+-" else "#1E8449" if x > 0 else "#C0392B"
+    return {1: "#1E8449", -1: "#C0392B"}.get(shows_sign(signed(x, pct)), "")
 
 
 def sources_table(rows) -> QTableWidget:
@@ -90,7 +91,7 @@ def sources_table(rows) -> QTableWidget:
     t.verticalHeader().setVisible(False)
     t.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
     for r, (title, kind, n, avg) in enumerate(rows):
-        for c, v in enumerate((title, kind, str(n), f"{avg:+.2f}")):
+        for c, v in enumerate((title, kind, str(n), signed_score(avg))):
             t.setItem(r, c, QTableWidgetItem(v))
     t.resizeColumnsToContents()
     t.horizontalHeader().setStretchLastSection(True)
@@ -336,12 +337,12 @@ class PersonalBrandPage(Page):
         mine = next((r for r in sov if r[0] == e.id), (e.id, e.name, 0, 0.0))
         cards = QGridLayout()
         delta = now_s.total - prev_s.total
-        cards.addWidget(card("Coverage", f"{now_s.total}", f"{delta:+d} vs previous {data.days} days"), 0, 0)
+        cards.addWidget(card("Coverage", f"{now_s.total}", f"{signed_int(delta)} vs previous {data.days} days"), 0, 0)
         cards.addWidget(card("Net sentiment", signed(now_s.net_sentiment, True),
                              f"previous {signed(prev_s.net_sentiment, True)}", tone(now_s.net_sentiment)), 0, 1)
         cards.addWidget(polarity_card(now_s.negative, now_s.positive, now_s.negative_unsure, now_s.positive_unsure),
                         0, 2)
-        cards.addWidget(card(f"Share of voice vs {brand.name if brand else 'brand'}", f"{mine[3]:.0%}",
+        cards.addWidget(card(f"Share of voice vs {brand.name if brand else 'brand'}", pct(mine[3]),
                              f"{mine[2]} of {sum(r[2] for r in sov)} mentions"), 0, 3)
         lay.addLayout(cards)
         charts = QHBoxLayout()
@@ -486,7 +487,7 @@ class DashboardPage(Page):
         lay.addLayout(head)
         s, p, rk = data.now, data.previous, data.responses
         grid = QGridLayout()
-        grid.addWidget(card("Mentions", f"{s.total}", f"{s.total - p.total:+d} vs previous period"), 0, 0)
+        grid.addWidget(card("Mentions", f"{s.total}", f"{signed_int(s.total - p.total)} vs previous period"), 0, 0)
         grid.addWidget(card("Net sentiment", signed(s.net_sentiment, True), f"previous {signed(p.net_sentiment, True)}",
                             tone(s.net_sentiment)), 0, 1)
         grid.addWidget(card("Reach-weighted sentiment", signed(s.reach_weighted_sentiment),
@@ -577,9 +578,9 @@ class CompetitorsPage(Page):
         table.verticalHeader().setVisible(False)
         table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         for r, (e, s, p) in enumerate(zip(ents, data.now, data.previous, strict=True)):
-            vals = [e.name, str(s.total), f"{sov.get(e.id, (0, '', 0, 0.0))[3]:.0%}", signed(s.net_sentiment, True),
+            vals = [e.name, str(s.total), pct(sov.get(e.id, (0, '', 0, 0.0))[3]), signed(s.net_sentiment, True),
                     f"{s.negative} ({s.negative_unsure} unsure)" if s.negative_unsure else str(s.negative),
-                    f"{s.total - p.total:+d}"]
+                    signed_int(s.total - p.total)]
             for c, v in enumerate(vals):
                 item = QTableWidgetItem(v)
                 item.setData(Qt.ItemDataRole.UserRole, e.id)

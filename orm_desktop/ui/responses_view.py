@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from orm_desktop.errors import Conflict, KnownError
+from orm_desktop.numbers import signed
 from orm_desktop.textsafe import display_text
 from orm_desktop.ui.identity import ensure_unlocked
 from orm_desktop.ui.widgets import (
@@ -267,7 +268,7 @@ def reply_context_html(svc, r) -> str:
     return (f"<p><b>{html.escape(display_text(m.title))}</b><br><span style='color:gray'>"
             f"{html.escape(display_text(m.source))} · {when}"
             f"{' · by ' + html.escape(display_text(d.author)) if d.author else ''} · </span>"
-            f"<span style='color:{color}'>{m.label} {m.sentiment:+.2f}</span></p>"
+            f"<span style='color:{color}'>{m.label} {signed(m.sentiment)}</span></p>"
             f"<p>{html.escape(display_text(text))}</p>")
 
 
