@@ -12,6 +12,7 @@ import pytest
 
 pytest.importorskip("PySide6")
 
+from tests.gui_support import open_window, show_page  # noqa: E402
 
 DAY = 86400
 ROOT = Path(__file__).resolve().parents[1]
@@ -50,3 +51,88 @@ def test_a_report_on_an_empty_period_reads_zeros_without_signs(demo_service):
     changes = [k.change for k in d.kpis]
     assert not any(re.match(r"[+-]0(\D|$)", c) for c in changes), changes
 
+
+def test_an_empty_period_report_offers_a_longer_period(demo_service):
+    from orm_desktop.reports import data
+
+    since = int(time.time()) - 800 * DAY
+    d = data.build(demo_service, "weekly", since=since, until=since + 7 * DAY, checkpoint=False)
+    assert "No mentions in this period" in d.empty_reason and "longer period" in d.empty_reason
+
+
+def test_an_empty_workspace_report_says_what_to_add_and_prints_no_empty_tables(empty_service, tmp_path):
+    from orm_desktop.reports import data
+    from orm_desktop.reports.render import to_pdf
+    from tests.test_reports import pdf_text
+
+    d = data.build(empty_service, "weekly", checkpoint=False)
+    assert d.empty and "no entities" in d.empty_reason and "Entities page" in d.empty_reason
+    assert to_pdf(d, tmp_path / "empty.pdf") == 1  # its cover, not a blank page after it
+    _n, text = pdf_text(tmp_path / "empty.pdf")
+    assert "no entities" in text
+    for table in ("Key figures", "Responses", "Competitor comparison", "Share of voice"):
+        assert table not in text, table
+
+
+def test_cli_report_on_an_empty_workspace_says_why(run_cli, empty_service, tmp_path):
+    out = tmp_path / "w.pdf"
+    r = run_cli("report", "--kind", "weekly", "--out", str(out), workspace=empty_service.ws.root,
+                env={"QT_QPA_PLATFORM": "offscreen"})
+    assert r.returncode == 0, r.stderr
+    assert out.exists()
+    assert "no entities" in r.stderr and "orm-desktop entities add" in r.stderr and "Traceback" not in r.stderr
+
+
+# -- on an empty workspace the Dashboard, Competitors and an executive's page showed blank charts,
+# empty tables and "+0 vs previous period" with no word of what was missing -------------------------
+def _empty_note(page) -> str:
+    from PySide6.QtWidgets import QLabel
+
+    label = page.scroll.widget().findChild(QLabel, "no_mentions")
+    return label.text() if label is not None else ""
+
+
+def _charts(page) -> int:
+    from orm_desktop.ui.charts import ChartView
+
+    return len(page.scroll.widget().findChildren(ChartView))
+
+
+def test_an_empty_workspace_says_what_to_add_on_its_pages(qtbot, empty_service, tmp_path):
+    win = open_window(qtbot, empty_service)  # nothing at all: the entities come first
+    page = show_page(qtbot, win, "Dashboard")
+    assert "no entities" in _empty_note(page) and "Entities page (Ctrl+5)" in _empty_note(page)
+    assert "Entities page" in _empty_note(show_page(qtbot, win, "Competitors"))
+    win.show_page("Reports")  # a report of nothing: the page says why, not only its PDF's cover
+    out = tmp_path / "weekly.pdf"
+    win.reports.save_pdf_to(out)
+    qtbot.waitUntil(lambda: win.reports.task is None and out.exists(), timeout=20_000)
+    assert "no coverage" in win.reports.empty_note.text() and "no entities" in win.reports.empty_note.text()
+    win.close()
+    empty_service.add_entity("brand", "Acme", "Acme", match_existing=False)
+    empty_service.add_entity("executive", "Jo Example", '"Jo Example"', match_existing=False)
+    win = open_window(qtbot, empty_service)
+    for label in ("Dashboard", "Competitors", "Jo Example"):
+        page = show_page(qtbot, win, label)
+        note = _empty_note(page)
+        assert "no feeds" in note and "Feeds page" in note and "Ctrl+R" in note, (label, note)
+        assert _charts(page) == 0, label
+    text = " ".join(w.text() for w in win.pages["Dashboard"].scroll.widget().findChildren(type(win.inbox.count_label)))
+    assert "+0" not in text and "-0" not in text
+    empty_service.add_feed("http://127.0.0.1:9/feed.xml", title="Nothing yet")  # feeds never fetched
+    win.pages["Dashboard"].set_days(7)
+    page = show_page(qtbot, win, "Dashboard")
+    assert "nor ever yet" in _empty_note(page) and "Refresh now" in _empty_note(page), _empty_note(page)
+
+
+def test_a_period_without_mentions_offers_a_longer_one(window, qtbot):
+    window.svc.conn.execute("UPDATE mentions SET published = published - 200 * 86400")
+    window.svc.conn.commit()
+    for label in ("Dashboard", "Competitors", "Maya Lindqvist"):
+        page = show_page(qtbot, window, label)
+        note = _empty_note(page)
+        assert "No mentions in the last 30 days" in note and "Last 90 days" in note, (label, note)
+        assert _charts(page) == 0, label
+    page.set_days(90)  # the longest period: the inbox keeps the older ones
+    qtbot.waitUntil(lambda: "last 90 days" in _empty_note(page))
+    assert "Inbox" in _empty_note(page) and "Any time" in _empty_note(page)

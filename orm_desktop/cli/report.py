@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import time
 
 from orm_desktop.cli._common import check_period, open_service, parse_until, parse_when
@@ -33,4 +34,6 @@ def cmd_report(args) -> int:
                    logo=s.get("brand_logo") or "")
     svc.record_report_export(d, args.out, pages, by="cli")
     print(f"wrote {args.out}: {pages} pages ({d.title}, {d.subtitle}) in {time.perf_counter() - started:.1f} s")
+    if d.empty:  # the PDF says so on its cover; the person at the terminal learns it here
+        print(d.empty_reason_cli, file=sys.stderr)
     return 0

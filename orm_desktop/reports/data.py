@@ -46,6 +46,8 @@ class ReportData:
     drafts: list[str] = field(default_factory=list)
     quotes: list[tuple[str, str]] = field(default_factory=list)   # (sentence, source)
     empty: bool = False
+    empty_reason: str = ""  # an empty period: why, and what to do (in the GUI's words; printed on the cover)
+    empty_reason_cli: str = ""  # the same in the command line's words
     audit_checkpoint: str = ""  # "ID:HASH" of the audit log's head, printed in the footer (issue 13)
 
 
@@ -90,6 +92,14 @@ def _scored_by_kpis(svc, ids, since: int, until: int) -> list[Kpi]:
             Kpi("Sentiment confirmed by a person", f"{h}", f"{ph}", signed_int(h - ph))]
 
 
+def _explain_empty(svc, d: ReportData, ids) -> None:
+    """An empty report says why: no entities, no feeds, nothing fetched yet, or a period without any."""
+    d.empty = d.kpis[0].value == "0"
+    if d.empty:
+        d.empty_reason = svc.why_no_mentions(ids, "in this period", "choose a longer period or an earlier start.")
+        d.empty_reason_cli = svc.why_no_mentions(ids, "in this period", "give an earlier --from.", cli=True)
+
+
 def weekly(svc, since: int, until: int) -> ReportData:
     ents = svc.entities()
     brand = next((e for e in ents if e.kind == "brand"), None)
@@ -116,7 +126,7 @@ def weekly(svc, since: int, until: int) -> ReportData:
         d.competitors.append((e.name, s.total, s.net_sentiment, sov.get(e.id, (0, "", 0, 0.0))[3]))
     d.alerts = [a.describe() for a in svc.alerts(include_closed=True) if a.window_end > since and a.window_start < until]
     d.responses = svc.response_kpis(since, until)
-    d.empty = d.kpis[0].value == "0"
+    _explain_empty(svc, d, ids)
     return d
 
 
@@ -153,7 +163,7 @@ def executive(svc, entity_name: str | None, since: int, until: int) -> ReportDat
                 for r in svc.responses(in_name_of=e.id, states=("draft", "in_review", "changes_requested"))]
     d.alerts = [a.describe() for a in svc.alerts(entity_id=e.id, include_closed=True)
                 if a.window_end > since and a.window_start < until]
-    d.empty = d.kpis[0].value == "0"
+    _explain_empty(svc, d, [e.id])
     return d
 
 
@@ -183,7 +193,7 @@ def crisis(svc, entity_name: str | None, since: int | None, until: int | None, n
     d.negative = [(m, _response_status(svc, m.id)) for m in svc.extremes(ids, since, until, positive=False, limit=10)]
     d.alerts = [a.describe() for a in alerts if a.window_end > since and a.window_start < until]
     d.responses = svc.response_kpis(since, until)
-    d.empty = d.kpis[0].value == "0"
+    _explain_empty(svc, d, ids)
     return d
 
 

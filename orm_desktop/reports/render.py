@@ -198,16 +198,16 @@ def build_document(d: ReportData, *, content_width_px: int, color: str = "#0F6E8
                  f"<p style='color:#666666'>Generated {generated} by ORM Desktop, offline, from the local workspace.</p>")
     if d.empty:
         parts.append("<p style='margin-top:60px'><span style='font-size:16pt'><b>No coverage in this period.</b></span></p>"
-                     "<p>No mentions were stored for this period. Check the feeds' health in the Feeds view, widen the "
-                     "period, or refresh the feeds.</p>")
-    parts.append("<p style='page-break-after:always'>&nbsp;</p>")
-    # KPIs
-    parts.append("<h2>Key figures</h2><table width='100%' cellspacing='0' cellpadding='5' border='1'>"
-                 "<thead><tr><th>Measure</th><th>This period</th><th>Previous period</th><th>Change</th></tr></thead>")
-    for k in d.kpis:
-        parts.append(f"<tr><td>{_esc(k.label)}</td><td align='right'><b>{_esc(k.value)}</b></td>"
-                     f"<td align='right'>{_esc(k.previous)}</td><td align='right'>{_esc(k.change)}</td></tr>")
-    parts.append("</table>")
+                     f"<p>{_esc(d.empty_reason or 'No mentions were stored for this period.')}</p>")
+    cover_end = len(parts)  # the page break after the cover goes here if anything follows it
+    # KPIs: an empty period's only when the period before had mentions (else a table of zeros)
+    if not d.empty or any(k.previous not in ("", "0") for k in d.kpis[:1]):
+        parts.append("<h2>Key figures</h2><table width='100%' cellspacing='0' cellpadding='5' border='1'>"
+                     "<thead><tr><th>Measure</th><th>This period</th><th>Previous period</th><th>Change</th></tr></thead>")
+        for k in d.kpis:
+            parts.append(f"<tr><td>{_esc(k.label)}</td><td align='right'><b>{_esc(k.value)}</b></td>"
+                         f"<td align='right'>{_esc(k.previous)}</td><td align='right'>{_esc(k.change)}</td></tr>")
+        parts.append("</table>")
 
     def image(name: str, img) -> None:
         doc.addResource(QTextDocument.ResourceType.ImageResource, QUrl(f"img:{name}"), img)
@@ -221,7 +221,7 @@ def build_document(d: ReportData, *, content_width_px: int, color: str = "#0F6E8
         parts.append("<h2>Share of voice</h2>")
         image("sov", hbar_chart([(r[1], r[3]) for r in d.share_of_voice], cw, 110 + 90 * len(d.share_of_voice),
                                 "Share of voice", fmt=lambda v: f"{v:.0%}"))
-    if d.competitors:
+    if any(n for _name, n, _net, _share in d.competitors):  # not a table of zeros
         parts.append("<h2>Competitor comparison</h2><table width='100%' cellspacing='0' cellpadding='4' border='1'>"
                      "<thead><tr><th>Entity</th><th>Mentions</th><th>Net sentiment</th><th>Share of voice</th></tr></thead>")
         for name, n, net, share in d.competitors:
@@ -260,7 +260,7 @@ def build_document(d: ReportData, *, content_width_px: int, color: str = "#0F6E8
         parts.append("<h2>Drafts awaiting approval</h2>" + "".join(f"<p>{_esc(x)}</p>" for x in d.drafts))
     if d.alerts:
         parts.append("<h2>Alerts</h2>" + "".join(f"<p>⚠ {_esc(a)}</p>" for a in d.alerts))
-    if d.responses:
+    if d.responses and (not d.empty or any(d.responses.get(k) for k in ("sent", "open", "overdue"))):
         r = d.responses
 
         def hours(v):
@@ -274,6 +274,8 @@ def build_document(d: ReportData, *, content_width_px: int, color: str = "#0F6E8
                      f"<tr><td>Median first seen → first draft</td><td align='right'>{hours(r['median_hours_to_draft'])}</td></tr>"
                      f"<tr><td>Median first seen → approved</td><td align='right'>{hours(r['median_hours_to_approve'])}</td></tr>"
                      f"<tr><td>Median first seen → sent</td><td align='right'>{hours(r['median_hours_to_send'])}</td></tr></table>")
+    if len(parts) > cover_end:  # (an empty workspace's report is its cover: no blank second page)
+        parts.insert(cover_end, "<p style='page-break-after:always'>&nbsp;</p>")
     doc.setHtml("".join(parts))
     return doc
 

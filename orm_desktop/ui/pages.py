@@ -99,6 +99,28 @@ def sources_table(rows) -> QTableWidget:
     return t
 
 
+def widen_hint(days: int) -> str:
+    """What to do when the page's period has no mentions but the workspace has older ones."""
+    if days < 90:
+        return "choose Last 90 days in the period box above."
+    return "the Inbox lists them all with its period set to Any time."
+
+
+def no_mentions_note(text: str) -> QLabel:
+    """A page's explanation in place of its blank charts and tables: what is missing, what to do."""
+    label = QLabel(text)
+    label.setObjectName("no_mentions")
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(True)
+    label.setStyleSheet("font-size: 14px; padding: 12px 0;")
+    return label
+
+
+def why_empty(svc, ids, days: int) -> str:
+    """``Service.why_no_mentions`` for a page's "Last N days" (in its worker thread)."""
+    return svc.why_no_mentions(ids, f"in the last {days} days", widen_hint(days))
+
+
 def mention_list(mentions, on_pick) -> QListWidget:
     lw = QListWidget()
     lw.setWordWrap(True)
@@ -288,6 +310,7 @@ class ExecutiveData:
     sources: list
     alerts: list
     drafts: list
+    empty: str = ""  # why the period has no mentions of the executive (no coverage: said instead of blanks)
 
 
 class PersonalBrandPage(Page):
@@ -307,16 +330,18 @@ class PersonalBrandPage(Page):
     def load(svc, *, entity_id: int, days: int, since: int, until: int, span: int) -> ExecutiveData:
         e = svc.entity(entity_id)
         brand = next((x for x in svc.entities() if x.kind == "brand"), None)
+        now = svc.kpi_summary([e.id], since, until)
         return ExecutiveData(
             days=days, entity=e, brand=brand,
-            now=svc.kpi_summary([e.id], since, until), previous=svc.kpi_summary([e.id], since - span, since),
+            now=now, previous=svc.kpi_summary([e.id], since - span, since),
             sov=svc.share_of_voice([e.id] + ([brand.id] if brand and brand.id != e.id else []), since, until),
             trend=svc.daily_series(e.id, until - 90 * DAY, until),
             best=svc.extremes([e.id], since, until, positive=True),
             worst=svc.extremes([e.id], since, until, positive=False),
             sources=svc.top_sources([e.id], since, until, limit=6),
             alerts=svc.alerts(entity_id=e.id),
-            drafts=svc.responses(in_name_of=e.id, states=("in_review",)))
+            drafts=svc.responses(in_name_of=e.id, states=("in_review",)),
+            empty="" if now.total else why_empty(svc, [e.id], days))
 
     def build(self, lay: QVBoxLayout, data: ExecutiveData) -> None:
         from orm_desktop.ui.charts import sentiment_volume_chart, share_pie
@@ -332,6 +357,15 @@ class PersonalBrandPage(Page):
         head.addWidget(who, 1)
         head.addWidget(self.period_box())
         lay.addLayout(head)
+        if data.empty:  # no coverage in the period: say why, keep the alerts and the drafts to approve
+            lay.addWidget(no_mentions_note(data.empty))
+            if any(p.total for p in data.trend):
+                trend = sentiment_volume_chart(data.trend, "Coverage over the last 90 days")
+                trend.picked.connect(lambda label: self.filter_inbox.emit({"entity": e.id, "sentiment": label,
+                                                                           "days": 90}))
+                lay.addWidget(trend)
+            lay.addLayout(self._decisions(data))
+            return
 
         now_s, prev_s = data.now, data.previous
         mine = next((r for r in sov if r[0] == e.id), (e.id, e.name, 0, 0.0))
@@ -367,13 +401,17 @@ class PersonalBrandPage(Page):
         lay.addLayout(row)
         bottom = QHBoxLayout()
         bottom.addWidget(sources_table(data.sources), 1)
+        bottom.addLayout(self._decisions(data), 1)
+        lay.addLayout(bottom)
+
+    def _decisions(self, data: ExecutiveData) -> QVBoxLayout:
+        """The open alerts and the drafts awaiting the executive's approval."""
         right = QVBoxLayout()
         right.addWidget(QLabel("<b>Open alerts</b>"))
         right.addWidget(self._alerts(data.alerts))
         right.addWidget(QLabel("<b>Drafts awaiting your approval</b>"))
         right.addWidget(self._drafts(data.drafts))
-        bottom.addLayout(right, 1)
-        lay.addLayout(bottom)
+        return right
 
     def _alerts(self, alerts) -> QListWidget:
         lw = QListWidget()
@@ -441,6 +479,7 @@ class DashboardData:
     sources: list
     crises: list  # (entity name, the first coverage since the crisis began: up to 40 mentions, oldest first)
     alerts: list
+    empty: str = ""  # why the period has no mentions (said instead of blank cards, charts and tables)
 
 
 class DashboardPage(Page):
@@ -452,6 +491,7 @@ class DashboardPage(Page):
         brand = next((x for x in ents if x.kind == "brand"), None)
         ids = [brand.id] if brand else None
         comp = ([brand] if brand else []) + [x for x in ents if x.kind == "competitor"]
+        now = svc.kpi_summary(ids, since, until)
         topics = svc.top_topics(ids, since, until, limit=8)
         names: dict = {}
         if topics:
@@ -460,7 +500,7 @@ class DashboardPage(Page):
             names = labels(svc.setting("topics") or None)
         return DashboardData(
             days=days, brand=brand,
-            now=svc.kpi_summary(ids, since, until), previous=svc.kpi_summary(ids, since - span, since),
+            now=now, previous=svc.kpi_summary(ids, since - span, since),
             responses=svc.response_kpis(since, until),
             series=svc.daily_series(brand.id if brand else None, since, until),
             sov=svc.share_of_voice([x.id for x in comp], since, until),
@@ -472,10 +512,10 @@ class DashboardPage(Page):
             crises=[(eid, name, svc.mentions(MentionFilter(entity_ids=(eid,), since=started - 3 * DAY), limit=40,
                                              reverse=True))
                     for eid, name, started in svc.crises()],
-            alerts=svc.alerts())
+            alerts=svc.alerts(),
+            empty="" if now.total else why_empty(svc, ids, days))
 
     def build(self, lay: QVBoxLayout, data: DashboardData) -> None:
-        import datetime as dt
 
         from orm_desktop.ui.charts import hbar, sentiment_volume_chart, share_pie
 
@@ -485,6 +525,10 @@ class DashboardPage(Page):
                               f"{' — ' + html.escape(brand.name) if brand else ''}</span>"), 1)
         head.addWidget(self.period_box())
         lay.addLayout(head)
+        if data.empty:
+            lay.addWidget(no_mentions_note(data.empty))
+            self._crises_and_alerts(lay, data)
+            return
         s, p, rk = data.now, data.previous, data.responses
         grid = QGridLayout()
         grid.addWidget(card("Mentions", f"{s.total}", f"{signed_int(s.total - p.total)} vs previous period"), 0, 0)
@@ -518,6 +562,11 @@ class DashboardPage(Page):
             row.addWidget(by_topic, 1)
         row.addWidget(sources_table(data.sources), 1)
         lay.addLayout(row)
+        self._crises_and_alerts(lay, data)
+
+    def _crises_and_alerts(self, lay: QVBoxLayout, data: DashboardData) -> None:
+        import datetime as dt
+
         for _eid, name, first in data.crises:  # a pinned timeline for each crisis
             lay.addWidget(QLabel(f"<b style='color:#C0392B'>Crisis mode: {html.escape(name)}</b> — the first "
                                  "coverage since it began"))
@@ -552,17 +601,24 @@ class CompetitorsData:
     now: list  # one Summary per entity, this period
     previous: list  # and the period before
     series: list  # one daily series per entity
+    empty: str = ""  # why none of them has mentions in the period (said instead of a table of zeros)
 
 
 class CompetitorsPage(Page):
     @staticmethod
     def load(svc, *, days: int, since: int, until: int, span: int) -> CompetitorsData:
         ents = [x for x in svc.entities() if x.kind in ("brand", "competitor")]
+        now = [svc.kpi_summary([e.id], since, until) for e in ents]
+        empty = ""
+        if not ents:
+            empty = ("No brand or competitor to compare yet: add your brand and its competitors on the Entities "
+                     "page (Ctrl+5).")
+        elif not any(s.total for s in now):
+            empty = why_empty(svc, [e.id for e in ents], days)
         return CompetitorsData(
             days=days, entities=ents, sov={r[0]: r for r in svc.share_of_voice([x.id for x in ents], since, until)},
-            now=[svc.kpi_summary([e.id], since, until) for e in ents],
-            previous=[svc.kpi_summary([e.id], since - span, since) for e in ents],
-            series=[svc.daily_series(e.id, since, until) for e in ents])
+            now=now, previous=[svc.kpi_summary([e.id], since - span, since) for e in ents],
+            series=[svc.daily_series(e.id, since, until) for e in ents] if not empty else [], empty=empty)
 
     def build(self, lay: QVBoxLayout, data: CompetitorsData) -> None:
         from orm_desktop.ui.charts import sentiment_volume_chart
@@ -572,6 +628,9 @@ class CompetitorsPage(Page):
         head.addWidget(QLabel("<span style='font-size:20px;font-weight:600'>Brand vs competitors</span>"), 1)
         head.addWidget(self.period_box())
         lay.addLayout(head)
+        if data.empty:
+            lay.addWidget(no_mentions_note(data.empty))
+            return
         table = QTableWidget(len(ents), 6)
         table.setHorizontalHeaderLabels(["Entity", "Mentions", "Share of voice", "Net sentiment",
                                          "Negative", "Change in volume"])
