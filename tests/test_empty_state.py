@@ -136,3 +136,18 @@ def test_a_period_without_mentions_offers_a_longer_one(window, qtbot):
     page.set_days(90)  # the longest period: the inbox keeps the older ones
     qtbot.waitUntil(lambda: "last 90 days" in _empty_note(page))
     assert "Inbox" in _empty_note(page) and "Any time" in _empty_note(page)
+
+
+# -- the inbox's filter bar was 924 px at its smallest: at a 1024 px wide window (a side panel, a
+# small laptop) the page scrolled sideways and the last filters were off screen -----------------------
+def test_the_inbox_filters_fit_a_1024_px_window(window, qtbot):
+    window.resize(1024, 700)
+    window.show_page("Inbox")
+    qtbot.waitUntil(lambda: window.width() <= 1024, timeout=2000)
+    inbox, bar = window.inbox, window.inbox.filters
+    qtbot.waitUntil(lambda: inbox.width() <= window.page_area.viewport().width(), timeout=2000)
+    assert bar.minimumSizeHint().width() <= inbox.width()
+    assert not window.page_area.horizontalScrollBar().isVisible()
+    for w in (bar.search, bar.entity, bar.sentiment, bar.status, bar.kind, bar.period, bar.lang, bar.order):
+        assert w.isVisible()
+        assert w.mapTo(window, w.rect().topRight()).x() <= window.width(), w

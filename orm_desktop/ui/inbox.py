@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPushButton,
+    QSizePolicy,
     QSplitter,
     QTableView,
     QVBoxLayout,
@@ -29,7 +30,7 @@ from orm_desktop.errors import KnownError
 from orm_desktop.numbers import signed
 from orm_desktop.textsafe import display_text, is_web_url
 from orm_desktop.types import FEED_KINDS, STATUSES, Mention, MentionFilter, label_for, last_days
-from orm_desktop.ui.widgets import mark_safe_in_executive_mode, narrow
+from orm_desktop.ui.widgets import FlowLayout, mark_safe_in_executive_mode, narrow
 
 PAGE = 200
 CACHE_PAGES = 64
@@ -181,7 +182,7 @@ class FilterBar(QWidget):
         self.svc = svc
         rows = QVBoxLayout(self)
         rows.setContentsMargins(0, 0, 0, 0)
-        lay = QHBoxLayout()
+        lay = FlowLayout()  # one row on a wide window, two on a narrow one (at 1024 px it scrolled sideways)
         rows.addLayout(lay)
         self.search = QLineEdit(placeholderText="Search titles and text…  (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
@@ -231,7 +232,9 @@ class FilterBar(QWidget):
                   self.order, self.topic_btn):
             if isinstance(w, QComboBox):  # keep the bar within a laptop screen
                 narrow(w, 9)
-            lay.addWidget(w, 3 if w is self.search else 0)
+            lay.addWidget(w)
+        self.search.setMinimumWidth(160)
+        self.search.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)  # the row's spare width
         self.reload_entities()
         self.debounce = QTimer(self, singleShot=True, interval=250)
         self.debounce.timeout.connect(self.changed)

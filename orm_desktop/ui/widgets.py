@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QPushButton, QWidget
+from PySide6.QtCore import QPoint, QRect, QSize, Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLayout,
+    QLayoutItem,
+    QPushButton,
+    QSizePolicy,
+    QWidget,
+)
 
 
 def narrow(box: QComboBox, chars: int) -> QComboBox:
@@ -133,3 +142,90 @@ def team_gate(svc, what: str, *widgets: QWidget) -> str:
         w.setToolTip(tip)
         w.setProperty("team_refusal", tip)
     return refusal
+
+
+class FlowLayout(QLayout):
+    """Widgets left to right, wrapping onto another row when the width runs out (the inbox's
+    filters: one row on a wide window, two at 1024 px). A widget with a horizontally expanding
+    size policy takes its row's spare width. At its narrowest, the widest widget."""
+
+    def __init__(self, parent: QWidget | None = None, spacing: int = 6) -> None:
+        super().__init__(parent)
+        self._items: list[QLayoutItem] = []
+        self.setContentsMargins(0, 0, 0, 0)
+        self.setSpacing(spacing)
+
+    def addItem(self, item: QLayoutItem) -> None:  # noqa: N802 - Qt API
+        self._items.append(item)
+
+    def count(self) -> int:
+        return len(self._items)
+
+    def itemAt(self, index: int) -> QLayoutItem | None:  # noqa: N802 - Qt API
+        return self._items[index] if 0 <= index < len(self._items) else None
+
+    def takeAt(self, index: int) -> QLayoutItem | None:  # noqa: N802 - Qt API
+        return self._items.pop(index) if 0 <= index < len(self._items) else None
+
+    def expandingDirections(self) -> Qt.Orientation:  # noqa: N802 - Qt API
+        return Qt.Orientation(0)
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802 - Qt API
+        return True
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802 - Qt API
+        return self._lay_out(QRect(0, 0, width, 0), move=False)
+
+    def setGeometry(self, rect: QRect) -> None:  # noqa: N802 - Qt API
+        super().setGeometry(rect)
+        self._lay_out(rect, move=True)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
+        """All on one row."""
+        shown = [i for i in self._items if not i.isEmpty()]
+        m = self.contentsMargins()
+        width = sum(i.sizeHint().width() for i in shown) + self.spacing() * max(0, len(shown) - 1)
+        height = max((i.sizeHint().height() for i in shown), default=0)
+        return QSize(width + m.left() + m.right(), height + m.top() + m.bottom())
+
+    def minimumSize(self) -> QSize:  # noqa: N802 - Qt API
+        """One widget a row: as wide as the widest."""
+        size = QSize()
+        for i in self._items:
+            if not i.isEmpty():
+                size = size.expandedTo(i.minimumSize())
+        m = self.contentsMargins()
+        return size + QSize(m.left() + m.right(), m.top() + m.bottom())
+
+    def _lay_out(self, rect: QRect, *, move: bool) -> int:
+        """Place the items in rows within ``rect`` (or only measure); the height they take."""
+        m = self.contentsMargins()
+        area = rect.adjusted(m.left(), m.top(), -m.right(), -m.bottom())
+        gap = self.spacing()
+        rows: list[list[QLayoutItem]] = [[]]
+        used = 0
+        for item in (i for i in self._items if not i.isEmpty()):
+            w = min(item.sizeHint().width(), area.width())
+            if rows[-1] and used + gap + w > area.width():
+                rows.append([])
+                used = 0
+            used += (gap if rows[-1] else 0) + w
+            rows[-1].append(item)
+        y = area.y()
+        for row in rows:
+            if not row:
+                continue
+            widths = [min(i.sizeHint().width(), area.width()) for i in row]
+            spare = area.width() - sum(widths) - gap * (len(row) - 1)
+            growing = [k for k, i in enumerate(row) if i.widget() is not None
+                       and i.widget().sizePolicy().horizontalPolicy().value & QSizePolicy.PolicyFlag.ExpandFlag.value]
+            for k in growing:
+                widths[k] += spare // len(growing)
+            height = max(i.sizeHint().height() for i in row)
+            x = area.x()
+            for item, w in zip(row, widths, strict=True):
+                if move:
+                    item.setGeometry(QRect(QPoint(x, y), QSize(w, height)))
+                x += w + gap
+            y += height + gap
+        return y - gap - area.y() + m.top() + m.bottom() if y > area.y() else m.top() + m.bottom()
