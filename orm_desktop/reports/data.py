@@ -4,6 +4,7 @@ No Qt here; rendering is in render.py."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass, field
 
 from orm_desktop.errors import UsageError
@@ -38,7 +39,7 @@ class ReportData:
     kinds: list[tuple[str, int]] = field(default_factory=list)
     positive: list[Mention] = field(default_factory=list)
     negative: list[tuple[Mention, str]] = field(default_factory=list)  # (mention, response status)
-    competitors: list[tuple[str, int, float, float]] = field(default_factory=list)  # name, n, net, share
+    competitors: list[tuple[str, int, float | None, float]] = field(default_factory=list)  # name, n, net (None: no mentions), share
     alerts: list[str] = field(default_factory=list)
     responses: dict = field(default_factory=dict)
     # when, source, title, score, kind, unsure (Mention.unsure: a machine score that needs a human look)
@@ -68,15 +69,22 @@ def _response_status(svc, mention_id: int) -> str:
     return rs[0].state.replace("_", " ")
 
 
+def _of(summary, value: float) -> float:
+    """A sentiment measure of a period, NaN (shown "–") when the period has no mentions."""
+    return value if summary.total else math.nan
+
+
 def _summary_kpis(svc, ids, since: int, until: int) -> list[Kpi]:
     span = until - since
     s, p = svc.kpi_summary(ids, since, until), svc.kpi_summary(ids, since - span, since)
     return [
         Kpi("Mentions", f"{s.total}", f"{p.total}", signed_int(s.total - p.total)),
-        Kpi("Net sentiment", signed_pct(s.net_sentiment), signed_pct(p.net_sentiment),
-            signed_pts(s.net_sentiment - p.net_sentiment)),
-        Kpi("Reach-weighted sentiment", signed(s.reach_weighted_sentiment), signed(p.reach_weighted_sentiment),
-            signed(s.reach_weighted_sentiment - p.reach_weighted_sentiment)),
+        # a period without mentions has no sentiment: "–", not a 0% that reads as neutral coverage
+        Kpi("Net sentiment", signed_pct(_of(s, s.net_sentiment)), signed_pct(_of(p, p.net_sentiment)),
+            signed_pts(_of(s, s.net_sentiment) - p.net_sentiment if p.total else None)),
+        Kpi("Reach-weighted sentiment", signed(_of(s, s.reach_weighted_sentiment)),
+            signed(_of(p, p.reach_weighted_sentiment)),
+            signed(_of(s, s.reach_weighted_sentiment) - p.reach_weighted_sentiment if p.total else None)),
         Kpi("Negative mentions", f"{s.negative}", f"{p.negative}", signed_int(s.negative - p.negative)),
         Kpi("… of which unsure (needs a human look)", f"{s.negative_unsure}", f"{p.negative_unsure}",
             signed_int(s.negative_unsure - p.negative_unsure)),
@@ -123,7 +131,7 @@ def weekly(svc, since: int, until: int) -> ReportData:
     d.negative = [(m, _response_status(svc, m.id)) for m in svc.extremes(ids, since, until, positive=False, limit=8)]
     for e in comp:
         s = svc.kpi_summary([e.id], since, until)
-        d.competitors.append((e.name, s.total, s.net_sentiment, sov.get(e.id, (0, "", 0, 0.0))[3]))
+        d.competitors.append((e.name, s.total, s.net_sentiment if s.total else None, sov.get(e.id, (0, "", 0, 0.0))[3]))
     d.alerts = [a.describe() for a in svc.alerts(include_closed=True) if a.window_end > since and a.window_start < until]
     d.responses = svc.response_kpis(since, until)
     _explain_empty(svc, d, ids)

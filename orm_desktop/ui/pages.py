@@ -73,13 +73,13 @@ def card(title: str, value: str, note: str = "", color: str = "") -> QFrame:
     return f
 
 
-def signed(x: float, pct: bool = False) -> str:
+def signed(x: float | None, pct: bool = False) -> str:
     """+12% / -3% / 0% (``pct``), else +0.38 / -0.10 / 0.00: no sign on a value that rounds to zero
     (orm_desktop.numbers, shared with the reports)."""
     return signed_pct(x) if pct else signed_score(x)
 
 
-def tone(x: float, pct: bool = True) -> str:
+def tone(x: float | None, pct: bool = True) -> str:
     """Green for a value that shows as positive, red for negative, no colour for zero."""
     return {1: "#1E8449", -1: "#C0392B"}.get(shows_sign(signed(x, pct)), "")
 
@@ -373,7 +373,8 @@ class PersonalBrandPage(Page):
         delta = now_s.total - prev_s.total
         cards.addWidget(card("Coverage", f"{now_s.total}", f"{signed_int(delta)} vs previous {data.days} days"), 0, 0)
         cards.addWidget(card("Net sentiment", signed(now_s.net_sentiment, True),
-                             f"previous {signed(prev_s.net_sentiment, True)}", tone(now_s.net_sentiment)), 0, 1)
+                             f"previous {signed(prev_s.net_sentiment if prev_s.total else None, True)}",
+                             tone(now_s.net_sentiment)), 0, 1)
         cards.addWidget(polarity_card(now_s.negative, now_s.positive, now_s.negative_unsure, now_s.positive_unsure),
                         0, 2)
         cards.addWidget(card(f"Share of voice vs {brand.name if brand else 'brand'}", pct(mine[3]),
@@ -532,8 +533,8 @@ class DashboardPage(Page):
         s, p, rk = data.now, data.previous, data.responses
         grid = QGridLayout()
         grid.addWidget(card("Mentions", f"{s.total}", f"{signed_int(s.total - p.total)} vs previous period"), 0, 0)
-        grid.addWidget(card("Net sentiment", signed(s.net_sentiment, True), f"previous {signed(p.net_sentiment, True)}",
-                            tone(s.net_sentiment)), 0, 1)
+        grid.addWidget(card("Net sentiment", signed(s.net_sentiment, True),
+                            f"previous {signed(p.net_sentiment if p.total else None, True)}", tone(s.net_sentiment)), 0, 1)
         grid.addWidget(card("Reach-weighted sentiment", signed(s.reach_weighted_sentiment),
                             f"average {signed(s.avg_sentiment)}"), 0, 2)
         grid.addWidget(card("Responses", f"{rk['sent']} sent", f"{rk['open']} open · {rk['overdue']} overdue"
@@ -637,7 +638,8 @@ class CompetitorsPage(Page):
         table.verticalHeader().setVisible(False)
         table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         for r, (e, s, p) in enumerate(zip(ents, data.now, data.previous, strict=True)):
-            vals = [e.name, str(s.total), pct(sov.get(e.id, (0, '', 0, 0.0))[3]), signed(s.net_sentiment, True),
+            vals = [e.name, str(s.total), pct(sov.get(e.id, (0, '', 0, 0.0))[3]),
+                    signed(s.net_sentiment if s.total else None, True),
                     f"{s.negative} ({s.negative_unsure} unsure)" if s.negative_unsure else str(s.negative),
                     signed_int(s.total - p.total)]
             for c, v in enumerate(vals):
