@@ -233,7 +233,7 @@ class FilterBar(QWidget):
             if isinstance(w, QComboBox):  # keep the bar within a laptop screen
                 narrow(w, 9)
             lay.addWidget(w)
-        self.search.setMinimumWidth(160)
+        self.search.setMinimumWidth(140)
         self.search.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)  # the row's spare width
         self.reload_entities()
         self.debounce = QTimer(self, singleShot=True, interval=250)

@@ -184,7 +184,7 @@ class FlowLayout(QLayout):
         """All on one row."""
         shown = [i for i in self._items if not i.isEmpty()]
         m = self.contentsMargins()
-        width = sum(i.sizeHint().width() for i in shown) + self.spacing() * max(0, len(shown) - 1)
+        width = sum(self._width(i) for i in shown) + self.spacing() * max(0, len(shown) - 1)
         height = max((i.sizeHint().height() for i in shown), default=0)
         return QSize(width + m.left() + m.right(), height + m.top() + m.bottom())
 
@@ -197,6 +197,15 @@ class FlowLayout(QLayout):
         m = self.contentsMargins()
         return size + QSize(m.left() + m.right(), m.top() + m.bottom())
 
+    @staticmethod
+    def _grows(item: QLayoutItem) -> bool:
+        w = item.widget()
+        return w is not None and bool(w.sizePolicy().horizontalPolicy().value & QSizePolicy.PolicyFlag.ExpandFlag.value)
+
+    def _width(self, item: QLayoutItem) -> int:
+        """The width an item asks for on its row: an expanding one its minimum (it takes the spare)."""
+        return item.minimumSize().width() if self._grows(item) else item.sizeHint().width()
+
     def _lay_out(self, rect: QRect, *, move: bool) -> int:
         """Place the items in rows within ``rect`` (or only measure); the height they take."""
         m = self.contentsMargins()
@@ -205,7 +214,7 @@ class FlowLayout(QLayout):
         rows: list[list[QLayoutItem]] = [[]]
         used = 0
         for item in (i for i in self._items if not i.isEmpty()):
-            w = min(item.sizeHint().width(), area.width())
+            w = min(item.minimumSize().width(), area.width())  # a row wraps when even its minimums do not fit
             if rows[-1] and used + gap + w > area.width():
                 rows.append([])
                 used = 0
@@ -215,10 +224,13 @@ class FlowLayout(QLayout):
         for row in rows:
             if not row:
                 continue
-            widths = [min(i.sizeHint().width(), area.width()) for i in row]
+            widths = [min(i.minimumSize().width(), area.width()) for i in row]
             spare = area.width() - sum(widths) - gap * (len(row) - 1)
-            growing = [k for k, i in enumerate(row) if i.widget() is not None
-                       and i.widget().sizePolicy().horizontalPolicy().value & QSizePolicy.PolicyFlag.ExpandFlag.value]
+            for k, item in enumerate(row):  # the spare width first brings each one to its preferred width
+                more = min(spare, max(0, min(self._width(item), area.width()) - widths[k]))
+                widths[k] += more
+                spare -= more
+            growing = [k for k, i in enumerate(row) if self._grows(i)]
             for k in growing:
                 widths[k] += spare // len(growing)
             height = max(i.sizeHint().height() for i in row)
