@@ -23,10 +23,10 @@ _CLI = {
 
 
 def why_no_mentions(svc, entity_ids: Sequence[int] | None, period: str, widen: str, *,
-                    cli: bool = False) -> str:
-    """Why the period (``period``: "in the last 7 days", "in this period") of ``entity_ids`` (None:
-    every entity) has no mentions, and what to do: add entities, add feeds, refresh them, or, when
-    the workspace has mentions of them in other periods, ``widen`` ("Choose a longer period …")."""
+                    elsewhere: str = "in other periods", cli: bool = False) -> str:
+    """Why the period (``period``: "in the last 7 days", "in this period", "here") of ``entity_ids``
+    (None: every entity) has no mentions, and what to do: add entities, add feeds, refresh them,
+    or, when the workspace has mentions of them (``elsewhere``), ``widen`` ("choose a longer period")."""
     say = _CLI if cli else _GUI
     if not svc.entities():
         return f"No mentions {period}: the workspace has no entities yet. To start, {say['entities']}."
@@ -34,5 +34,5 @@ def why_no_mentions(svc, entity_ids: Sequence[int] | None, period: str, widen: s
         return f"No mentions {period}: the workspace has no feeds yet. To start, {say['feeds']}, then {say['refresh']}."
     total = svc.count_mentions(MentionFilter(entity_ids=tuple(entity_ids or ())))
     if not total:
-        return f"No mentions {period}, nor ever yet. To collect some, {say['refresh']}; {say['check']}."
-    return (f"No mentions {period}. The workspace has {total:,} in other periods: {widen}")
+        return f"No mentions {period}: none stored yet. To collect some, {say['refresh']}; {say['check']}."
+    return f"No mentions {period}. The workspace has {total:,} {elsewhere}: {widen}"

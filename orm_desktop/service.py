@@ -762,12 +762,12 @@ class Service:
         return mentions_store.count(self.conn, f)
 
     def why_no_mentions(self, entity_ids: Sequence[int] | None, period: str, widen: str, *,
-                        cli: bool = False) -> str:
+                        elsewhere: str = "in other periods", cli: bool = False) -> str:
         """What a view or report with no mentions in a period says: what is missing (entities,
         feeds, a refresh) or, when there are mentions in other periods, ``widen`` (nodata.py)."""
         from orm_desktop.nodata import why_no_mentions
 
-        return why_no_mentions(self, entity_ids, period, widen, cli=cli)
+        return why_no_mentions(self, entity_ids, period, widen, elsewhere=elsewhere, cli=cli)
 
     def mention(self, mention_id: int) -> MentionDetail:
         d = mentions_store.detail(self.conn, mention_id)

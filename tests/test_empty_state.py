@@ -127,7 +127,7 @@ def test_an_empty_workspace_says_what_to_add_on_its_pages(qtbot, empty_service, 
     empty_service.add_feed("http://127.0.0.1:9/feed.xml", title="Nothing yet")  # feeds never fetched
     win.pages["Dashboard"].set_days(7)
     page = show_page(qtbot, win, "Dashboard")
-    assert "nor ever yet" in _empty_note(page) and "Refresh now" in _empty_note(page), _empty_note(page)
+    assert "none stored yet" in _empty_note(page) and "Refresh now" in _empty_note(page), _empty_note(page)
 
 
 def test_a_period_without_mentions_offers_a_longer_one(window, qtbot):
@@ -141,6 +141,28 @@ def test_a_period_without_mentions_offers_a_longer_one(window, qtbot):
     page.set_days(90)  # the longest period: the inbox keeps the older ones
     qtbot.waitUntil(lambda: "last 90 days" in _empty_note(page))
     assert "Inbox" in _empty_note(page) and "Any time" in _empty_note(page)
+
+
+# -- the inbox of an empty workspace was a blank table over "Select a mention to read it here.", and a
+# filter that hid every mention looked the same ---------------------------------------------------
+def _reading_pane(win) -> str:
+    return win.inbox.detail.browser.toPlainText()
+
+
+def test_an_empty_inbox_says_why_in_its_reading_pane(qtbot, empty_service):
+    win = open_window(qtbot, empty_service)
+    win.show_page("Inbox")
+    qtbot.waitUntil(lambda: "no entities" in _reading_pane(win))
+    assert "Entities page" in _reading_pane(win)
+
+
+def test_an_inbox_filtered_to_nothing_says_the_filters_hide_them(window, qtbot):
+    window.show_page("Inbox")
+    window.inbox.filters.search.setText("zzzqqq")
+    qtbot.waitUntil(lambda: "filters hide" in _reading_pane(window))
+    assert "Any time" in _reading_pane(window)
+    window.inbox.filters.search.setText("")
+    qtbot.waitUntil(lambda: window.inbox.detail.mention_id is not None)
 
 
 # -- the inbox's filter bar was 924 px at its smallest: at a 1024 px wide window (a side panel, a

@@ -108,6 +108,13 @@ class DetailPane(QWidget):
     def refresh(self) -> None:
         self.show_mention(self.mention_id)
 
+    def show_note(self, text: str) -> None:
+        """No mention to show, and why (an empty inbox: what is missing, what to do)."""
+        self.mention_id = None
+        for b in self.buttons.values():
+            b.setEnabled(False)
+        self.browser.setHtml(f"<p style='color:gray'>{html.escape(text)}</p>")
+
     def show_mention(self, mention_id: int | None) -> None:
         self.mention_id = mention_id
         for b in self.buttons.values():

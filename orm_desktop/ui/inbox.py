@@ -171,6 +171,10 @@ class MentionModel(QAbstractTableModel):
         return None
 
 
+EMPTY_WIDEN = ("choose Any time, Any status (instead of Open items), Any sentiment, Any source and "
+               "Any language, All entities, or clear the search.")
+
+
 class FilterBar(QWidget):
     changed = Signal()
 
@@ -414,8 +418,27 @@ class InboxView(QWidget):
             self.count_label.setText("search not run")
         elif self.model.exact:
             self.count_label.setText(f"{self.model.total:,} mentions")
+            if not self.model.total:
+                self.explain_empty()
         else:
             self.count_label.setText(f"{self.model.total:,}+ mentions (counting…)")
+
+    def explain_empty(self) -> None:
+        """Nothing to list: say why in the reading pane (no entities, no feeds, nothing fetched, or
+        these filters), asked in a worker thread; shown if the list is still empty then."""
+        if self.runner is None:
+            return
+        svc, gen = self.svc, self.model.generation
+
+        def work(_progress, _cancel):
+            return gen, svc.why_no_mentions(None, "here", EMPTY_WIDEN, elsewhere="that these filters hide")
+
+        self.runner.start(work, on_success=self._explained)
+
+    def _explained(self, result: tuple[int, str]) -> None:
+        gen, text = result
+        if gen == self.model.generation and not self.model.total and self.detail.mention_id is None:
+            self.detail.show_note(text)
 
     # -- selection and triage ------------------------------------------------------------------
     def selected_ids(self) -> list[int]:
