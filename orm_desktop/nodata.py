@@ -28,10 +28,13 @@ def why_no_mentions(svc, entity_ids: Sequence[int] | None, period: str, widen: s
     (None: every entity) has no mentions, and what to do: add entities, add feeds, refresh them,
     or, when the workspace has mentions of them (``elsewhere``), ``widen`` ("choose a longer period")."""
     say = _CLI if cli else _GUI
+    # a window that may not change the workspace (executive mode, a snapshot) says so after what to add
+    cannot = f" (Here {reason}.)" if (reason := svc.read_only_reason()) else ""
     if not svc.entities():
-        return f"No mentions {period}: the workspace has no entities yet. To start, {say['entities']}."
+        return f"No mentions {period}: the workspace has no entities yet. To start, {say['entities']}.{cannot}"
     if not svc.feeds():
-        return f"No mentions {period}: the workspace has no feeds yet. To start, {say['feeds']}, then {say['refresh']}."
+        return (f"No mentions {period}: the workspace has no feeds yet. To start, {say['feeds']}, then "
+                f"{say['refresh']}.{cannot}")
     total = svc.count_mentions(MentionFilter(entity_ids=tuple(entity_ids or ())))
     if not total:
         return f"No mentions {period}: none stored yet. To collect some, {say['refresh']}; {say['check']}."

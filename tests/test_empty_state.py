@@ -108,6 +108,10 @@ def test_an_empty_workspace_says_what_to_add_on_its_pages(qtbot, empty_service, 
     page = show_page(qtbot, win, "Dashboard")
     assert "no entities" in _empty_note(page) and "Entities page (Ctrl+5)" in _empty_note(page)
     assert "Entities page" in _empty_note(show_page(qtbot, win, "Competitors"))
+    win.set_read_only(True)  # executive mode hides the Entities page: the note says so, and how to leave it
+    note = _empty_note(show_page(qtbot, win, "Dashboard"))
+    assert "Entities page" in note and "executive mode is read-only: leave it (Ctrl+E)" in note, note
+    win.set_read_only(False)
     win.show_page("Reports")  # a report of nothing: the page says why, not only its PDF's cover
     out = tmp_path / "weekly.pdf"
     win.reports.save_pdf_to(out)
