@@ -52,7 +52,7 @@ def test_a_report_on_an_empty_period_reads_zeros_without_signs(demo_service):
     assert not any(re.match(r"[+-]0(\D|$)", c) for c in changes), changes
     # no mentions, no sentiment: "–", not a "0%" that reads as neutral coverage
     kpis = {k.label: k for k in d.kpis}
-    for label in ("Net sentiment", "Reach-weighted sentiment"):
+    for label in ("Net sentiment", "Reach-weighted sentiment", "Share of voice"):
         assert (kpis[label].value, kpis[label].previous, kpis[label].change) == ("–", "–", "–"), kpis[label]
     assert all(net is None for _name, n, net, _share in d.competitors if n == 0)
 

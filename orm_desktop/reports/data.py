@@ -121,7 +121,9 @@ def weekly(svc, since: int, until: int) -> ReportData:
     span = until - since
     prev_sov = {r[0]: r for r in svc.share_of_voice([e.id for e in comp], since - span, since)}
     if brand:
-        now_share, prev_share = sov.get(brand.id, (0, "", 0, 0.0))[3], prev_sov.get(brand.id, (0, "", 0, 0.0))[3]
+        # a share of nobody's mentions is no share: "–" (share_of_voice gives 0.0)
+        now_share = sov.get(brand.id, (0, "", 0, 0.0))[3] if any(r[2] for r in sov.values()) else math.nan
+        prev_share = prev_sov.get(brand.id, (0, "", 0, 0.0))[3] if any(r[2] for r in prev_sov.values()) else math.nan
         d.kpis.append(Kpi("Share of voice", pct(now_share), pct(prev_share), signed_pts(now_share - prev_share)))
     d.series = svc.daily_series(brand.id if brand else None, since, until)
     d.topics = svc.top_topics(ids, since, until, limit=8)

@@ -201,7 +201,7 @@ def build_document(d: ReportData, *, content_width_px: int, color: str = "#0F6E8
                      f"<p>{_esc(d.empty_reason or 'No mentions were stored for this period.')}</p>")
     cover_end = len(parts)  # the page break after the cover goes here if anything follows it
     # KPIs: an empty period's only when the period before had mentions (else a table of zeros)
-    if not d.empty or any(k.previous not in ("", "0") for k in d.kpis[:1]):
+    if not d.empty or d.kpis[0].previous != "0":
         parts.append("<h2>Key figures</h2><table width='100%' cellspacing='0' cellpadding='5' border='1'>"
                      "<thead><tr><th>Measure</th><th>This period</th><th>Previous period</th><th>Change</th></tr></thead>")
         for k in d.kpis:

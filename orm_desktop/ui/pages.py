@@ -517,7 +517,6 @@ class DashboardPage(Page):
             empty="" if now.total else why_empty(svc, ids, days))
 
     def build(self, lay: QVBoxLayout, data: DashboardData) -> None:
-
         from orm_desktop.ui.charts import hbar, sentiment_volume_chart, share_pie
 
         brand = data.brand
