@@ -38,4 +38,4 @@ def why_no_mentions(svc, entity_ids: Sequence[int] | None, period: str, widen: s
     total = svc.count_mentions(MentionFilter(entity_ids=tuple(entity_ids or ())))
     if not total:
         return f"No mentions {period}: none stored yet. To collect some, {say['refresh']}; {say['check']}."
-    return f"No mentions {period}. The workspace has {total:,} {elsewhere}: {widen}"
+    return f"No mentions {period}. There are {total:,} {elsewhere}: {widen}"
