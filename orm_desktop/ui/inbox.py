@@ -30,7 +30,7 @@ from orm_desktop.errors import KnownError
 from orm_desktop.numbers import signed
 from orm_desktop.textsafe import display_text, is_web_url
 from orm_desktop.types import FEED_KINDS, STATUSES, Mention, MentionFilter, label_for, last_days
-from orm_desktop.ui.widgets import FlowLayout, mark_safe_in_executive_mode, narrow
+from orm_desktop.ui.widgets import FlowLayout, StretchShare, mark_safe_in_executive_mode, narrow
 
 PAGE = 200
 CACHE_PAGES = 64
@@ -367,8 +367,7 @@ class InboxView(QWidget):
         hh = self.table.horizontalHeader()
         hh.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         hh.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
-        for col, width in ((0, 64), (1, 130), (2, 130), (4, 170), (5, 110), (6, 120)):
-            self.table.setColumnWidth(col, width)
+        StretchShare(self.table, {0: 64, 1: 130, 2: 130, 4: 170, 5: 110, 6: 120})
         self.count_label = QLabel()
         self.detail = DetailPane(svc)
         self.detail.action.connect(self.on_detail_action)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from PySide6.QtCore import QPoint, QRect, QSize, Qt
+from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QSize, Qt
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
     QLayout,
@@ -111,6 +112,34 @@ def hold_row(lst, shown: int | None) -> None:
     else:
         lst.setCurrentRow(shown)
     lst.blockSignals(False)
+
+
+class StretchShare(QObject):
+    """Keeps a table's stretching column (the inbox's title) at ``share`` of its width or more: on
+    a narrow window the other columns give up width, never below their header's text, instead of
+    the title shrinking to a few letters; they get their ``widths`` back as the window widens. A
+    width the user dragged stays until the window is too narrow for it."""
+
+    def __init__(self, table: QAbstractItemView, widths: dict[int, int], share: float = 0.4) -> None:
+        super().__init__(table)
+        self.table, self.widths, self.share, self.factor = table, widths, share, 1.0
+        for col, width in widths.items():
+            table.setColumnWidth(col, width)
+        table.viewport().installEventFilter(self)
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        if event.type() == QEvent.Type.Resize:
+            self.fit(self.table.viewport().width())
+        return False
+
+    def fit(self, width: int) -> None:
+        factor = min(1.0, width * (1 - self.share) / (sum(self.widths.values()) or 1))
+        if factor == 1.0 == self.factor:
+            return  # wide enough: leave the user's widths alone
+        self.factor = factor
+        header = self.table.horizontalHeader()
+        for col, w in self.widths.items():
+            self.table.setColumnWidth(col, max(round(w * factor), header.sectionSizeHint(col)))
 
 
 def buttons_of(row) -> dict[str, QPushButton]:
