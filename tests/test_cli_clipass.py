@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import stat
+from pathlib import Path
 
 import pytest
 
@@ -33,3 +34,56 @@ def test_a_pipe_nobody_reads_is_refused_at_once(tmp_path):
     with pytest.raises(KnownError, match="no process is reading"):
         atomic_write(fifo, b"x")
     assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+
+
+@pytest.fixture
+def cli(tmp_path, capsys):
+    """`orm-desktop ARGS` in this process (the real entry point, without a subprocess's start-up):
+    returns (exit code, stdout, stderr)."""
+    from orm_desktop.cli import main
+
+    def run(*args: str) -> tuple[int, str, str]:
+        try:
+            code = main(list(args))
+        except SystemExit as exc:  # argparse's usage errors
+            code = exc.code
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run
+
+
+def one_line(err: str) -> str:
+    assert "Traceback" not in err, err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    return lines[0]
+
+
+@pytest.fixture
+def ws(tmp_path) -> Path:
+    from orm_desktop import workspace as wsmod
+
+    return wsmod.create(tmp_path / "ws").root
+
+
+@pytest.mark.parametrize("args", [
+    ["mark", "99999999999999999999999", "read"],
+    ["override", "-99999999999999999999", "0.5"],
+    ["mentions", "--limit", "99999999999999999999"],
+])
+def test_an_integer_sqlite_cannot_hold_is_a_usage_error(cli, ws, args):
+    code, _out, err = cli("--workspace", str(ws), *args)
+    assert code == 2
+    assert "out of range" in one_line(err)
+
+
+@pytest.mark.parametrize("args", [
+    ["entities", "add", "brand", "Ac\udcffme"],  # what Python makes of the bytes b"Ac\xffme" in argv
+    ["report", "--kind", "weekly", "--out", "r\udce9.pdf"],
+])
+def test_an_argument_that_is_not_utf8_is_refused_before_anything_runs(cli, ws, args):
+    code, _out, err = cli("--workspace", str(ws), *args)
+    assert code == 2
+    assert "is not UTF-8" in one_line(err)
+    assert not list(ws.parent.glob("r*.pdf"))

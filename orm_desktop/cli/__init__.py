@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sqlite3
 import sys
 
@@ -21,9 +22,30 @@ OPTIONAL_MODULES = ["alerts", "responses", "report", "safety", "audit_cmds", "ru
                     "desktop_cmds", "team_cmds", "team_copy_cmds"]
 
 
+SQL_INT_MAX = 2**63 - 1  # ids, versions, counts: what SQLite's INTEGER (and PostgreSQL's bigint) holds
+
+
 class Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # one line, exit 2, no usage dump
         self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+    def _get_value(self, action, arg_string):
+        value = super()._get_value(action, arg_string)
+        # `mark 99999999999999999999999 read` reached SQLite and died of an OverflowError traceback
+        if action.type is int and not -SQL_INT_MAX <= value <= SQL_INT_MAX:
+            raise argparse.ArgumentError(action, f"{arg_string} is out of range")
+        return value
+
+
+def not_utf8(argv: list[str]) -> str | None:
+    """The first argument holding bytes that are not UTF-8 (Python hands them over as lone
+    surrogates, which no database, JSON file or hash accepts), shown escaped; None if all are."""
+    for a in argv:
+        try:
+            a.encode("utf-8")
+        except UnicodeEncodeError:
+            return repr(os.fsencode(a))[2:-1]
+    return None
 
 
 def build_parser() -> Parser:
@@ -55,6 +77,11 @@ def build_parser() -> Parser:
 def main(argv: list[str] | None = None) -> int:
     from orm_desktop.cli import _common
 
+    bad = not_utf8(sys.argv[1:] if argv is None else argv)
+    if bad is not None:  # refused before anything runs: half a command would store or write it
+        print(f"orm-desktop: error: the argument '{bad}' is not UTF-8 text (names, text and file names "
+              "must be UTF-8)", file=sys.stderr)
+        return 2
     _common.TEAM = _common.team_target(argv)  # on a team workspace the login is the user: no --as
     parser = build_parser()
     args = parser.parse_args(argv)
