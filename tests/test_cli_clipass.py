@@ -3,6 +3,7 @@ clipass): each test is a defect it found. Cheap: in-process where the entry poin
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 from pathlib import Path
@@ -87,3 +88,32 @@ def test_an_argument_that_is_not_utf8_is_refused_before_anything_runs(cli, ws, a
     assert code == 2
     assert "is not UTF-8" in one_line(err)
     assert not list(ws.parent.glob("r*.pdf"))
+
+
+@pytest.mark.parametrize("content", ["fifo", "/dev/zero"])
+def test_a_checkpoint_that_is_a_pipe_or_dev_zero_is_refused_not_waited_for(cli, ws, tmp_path, content):
+    # `audit verify --checkpoint /dev/zero` read without end; a FIFO hung it for good
+    path = tmp_path / "cp.json"
+    if content == "fifo":
+        os.mkfifo(path)
+    else:
+        path = Path(content)
+    code, _out, err = cli("--workspace", str(ws), "audit", "verify", "--checkpoint", str(path))
+    assert code == 2
+    assert "not a regular file" in one_line(err)
+
+
+def test_export_key_writes_a_file_only_its_owner_reads_and_a_bad_path_is_one_line(cli, demo_root, tmp_path,
+                                                                                     monkeypatch):
+    from tests.conftest import copy_workspace
+
+    ws = copy_workspace(demo_root, tmp_path / "demo")
+    monkeypatch.setenv("ORM_DESKTOP_PASSPHRASE", "demo-alex")
+    for bad in (tmp_path, tmp_path / "missing" / "k.key"):  # a folder, a missing folder: tracebacks
+        code, _out, err = cli("--workspace", str(ws), "users", "export-key", "alex", "--out", str(bad))
+        assert code == 2
+        one_line(err)
+    code, _out, err = cli("--workspace", str(ws), "users", "export-key", "alex", "--out", str(tmp_path / "k.key"))
+    assert code == 0, err
+    assert stat.S_IMODE(os.stat(tmp_path / "k.key").st_mode) == 0o600  # it was 0644
+    assert json.loads((tmp_path / "k.key").read_text())["format"] == "orm-desktop-key"

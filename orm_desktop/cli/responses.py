@@ -263,10 +263,12 @@ def cmd_user_keygen(args) -> int:
 
 
 def cmd_user_export_key(args) -> int:
-    from pathlib import Path
+    from orm_desktop.atomic import atomic_write
 
     svc = open_service(args)
-    Path(args.out).write_text(svc.user_private_key(args.name), encoding="utf-8")
+    # a private key (encrypted, still a secret): only its owner may read the file, written whole or
+    # not at all, and a folder or a missing folder is one line (it was a traceback)
+    atomic_write(args.out, svc.user_private_key(args.name), mode=0o600)
     print(f"wrote {args.out}: {args.name}'s key, encrypted under {args.name}'s passphrase")
     return 0
 
