@@ -1310,13 +1310,18 @@ class Service:
         return data.build(self, kind, entity=entity, since=since, until=until, now=now,
                           checkpoint=self.snapshot is None)
 
-    def record_report_export(self, d, out: Path | str, pages: int, *, by: str = "") -> None:
-        """Reports leave the laptop: each export is an audit-log entry (allowed in executive mode)."""
+    def record_report_export(self, d, out: Path | str, pages: int, *, by: str = "",
+                             write: Callable[[], object] | None = None) -> None:
+        """Reports leave the laptop: each export is an audit-log entry (allowed in executive mode).
+        ``write()`` (writing the file) runs inside the entry's transaction: the file and its entry
+        are written together or not at all."""
         from orm_desktop.reports.render import record_export
 
-        if self.snapshot_label:
-            return  # an offline snapshot records nothing: it is read-only
-        record_export(self.conn, d, Path(out), pages, by=by or self.acting_user or _user())
+        if self.snapshot_label:  # an offline snapshot records nothing: it is read-only
+            if write is not None:
+                write()
+            return
+        record_export(self.conn, d, Path(out), pages, by=by or self.acting_user or _user(), write=write)
 
     # -- bundles -----------------------------------------------------------------------------
     def export_bundle(self, out: Path | str, *, by: str = "") -> dict:

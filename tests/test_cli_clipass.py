@@ -117,3 +117,58 @@ def test_export_key_writes_a_file_only_its_owner_reads_and_a_bad_path_is_one_lin
     assert code == 0, err
     assert stat.S_IMODE(os.stat(tmp_path / "k.key").st_mode) == 0o600  # it was 0644
     assert json.loads((tmp_path / "k.key").read_text())["format"] == "orm-desktop-key"
+
+
+def test_a_report_is_not_written_when_its_audit_entry_cannot_be(cli, ws, tmp_path, monkeypatch, qapp):
+    # another process holds the database: `report` wrote the PDF, then failed on its audit entry
+    # (exit 1, "busy"): a report out of the laptop that the audit log does not know
+    import sqlite3
+
+    from orm_desktop.store import db
+
+    monkeypatch.setattr(db, "BUSY_TIMEOUT_MS", 100)  # the wait for the lock, not what follows it
+    holder = sqlite3.connect(ws / "orm.db", isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        code, _out, err = cli("--workspace", str(ws), "report", "--kind", "weekly", "--out", str(tmp_path / "w.pdf"))
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert code == 1
+    assert "busy" in one_line(err)
+    assert not (tmp_path / "w.pdf").exists()
+    assert [p.name for p in tmp_path.iterdir() if p.name != "ws"] == []  # no temporary file either
+    code, out, err = cli("--workspace", str(ws), "report", "--kind", "weekly", "--out", str(tmp_path / "w.pdf"))
+    assert code == 0, err
+    assert (tmp_path / "w.pdf").read_bytes().startswith(b"%PDF")
+    code, out, err = cli("--workspace", str(ws), "audit", "export")
+    assert out.count('"report.export"') == 1, out
+
+
+def test_the_reports_page_saves_no_pdf_when_its_audit_entry_cannot_be_written(qtbot, demo_service, tmp_path,
+                                                                              monkeypatch):
+    # the page copied the PDF to NAME.part, renamed it, then recorded the export: a busy database
+    # left a saved, unaudited PDF and an unhandled DatabaseLocked in the GUI's callback
+    import sqlite3
+
+    from PySide6.QtWidgets import QMessageBox
+
+    from orm_desktop.ui.reports_view import ReportsView
+
+    warned: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, title, text, *a, **k: warned.append(f"{title}: {text}"))
+    view = ReportsView(demo_service)
+    qtbot.addWidget(view)
+    demo_service.conn.execute("PRAGMA busy_timeout=100")
+    holder = sqlite3.connect(demo_service.ws.root / "orm.db", isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    target = tmp_path / "out" / "gui.pdf"
+    target.parent.mkdir()
+    try:
+        view.save_pdf_to(target)
+        qtbot.waitUntil(lambda: bool(warned), timeout=10_000)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert "busy" in warned[0]
+    assert list(target.parent.iterdir()) == []

@@ -21,18 +21,21 @@ def register(sub) -> None:
 
 
 def cmd_report(args) -> int:
-    from orm_desktop.reports.render import to_pdf
+    from orm_desktop.atomic import atomic_write
+    from orm_desktop.reports.render import check_output, render_pdf
 
     since = parse_when(args.since) if args.since else None
     until = parse_until(args.until) if args.until else None
     check_period(since, until, "--from", "--to")
+    out = check_output(args.out)
     svc = open_service(args)
     started = time.perf_counter()
     d = svc.report_data(args.kind, entity=args.entity, since=since, until=until)
     s = svc.settings()
-    pages = to_pdf(d, args.out, page_size=args.page_size, color=s.get("brand_color") or "#0F6E8C",
-                   logo=s.get("brand_logo") or "")
-    svc.record_report_export(d, args.out, pages, by="cli")
+    data, pages = render_pdf(d, page_size=args.page_size, color=s.get("brand_color") or "#0F6E8C",
+                             logo=s.get("brand_logo") or "")
+    # the PDF and its audit entry together: a busy database wrote the PDF, then failed (exit 1)
+    svc.record_report_export(d, out, pages, by="cli", write=lambda: atomic_write(out, data))
     print(f"wrote {args.out}: {pages} pages ({d.title}, {d.subtitle}) in {time.perf_counter() - started:.1f} s")
     if d.empty:  # the PDF says so on its cover; the person at the terminal learns it here
         print(d.empty_reason_cli, file=sys.stderr)

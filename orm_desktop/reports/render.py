@@ -327,8 +327,10 @@ def paint(doc, device, d: ReportData, *, color: str = "#0F6E8C") -> int:
     return pages
 
 
-def record_export(conn, d: ReportData, out: Path, pages: int, *, by: str) -> None:
-    """Reports leave the laptop: each export is an audit-log entry."""
+def record_export(conn, d: ReportData, out: Path, pages: int, *, by: str, write=None) -> None:
+    """Reports leave the laptop: each export is an audit-log entry. ``write()``, when given, writes
+    the file inside the entry's transaction: no file without its entry (a busy or read-only
+    database refuses both), no entry for a file that could not be written."""
     import time
 
     from orm_desktop.store import audit, db
@@ -337,6 +339,8 @@ def record_export(conn, d: ReportData, out: Path, pages: int, *, by: str) -> Non
         audit.append(conn, actor=by, action="report.export", subject_type="report", subject_id=None,
                      data={"kind": d.kind, "title": d.title, "period": d.subtitle, "file": str(out), "pages": pages},
                      now=int(time.time()))
+        if write is not None:
+            write()
 
 
 def safe_color(color: str, default: str = "#0F6E8C") -> str:
@@ -346,8 +350,28 @@ def safe_color(color: str, default: str = "#0F6E8C") -> str:
     return color if isinstance(color, str) and re.fullmatch(r"#[0-9a-fA-F]{6}", color) else default
 
 
+def check_output(out: Path | str) -> Path:
+    """The PDF's path, with a usage error before any rendering when its folder is missing."""
+    from orm_desktop.errors import UsageError
+
+    out = Path(out)
+    if out.parent and not out.parent.exists():
+        raise UsageError(f"the folder {out.parent} does not exist")
+    return out
+
+
 def to_pdf(d: ReportData, out: Path, *, page_size: str = "A4", color: str = "#0F6E8C", logo: str = "") -> int:
     """Write the report as PDF; returns the page count."""
+    from orm_desktop.atomic import atomic_write
+
+    out = check_output(out)
+    data, pages = render_pdf(d, page_size=page_size, color=color, logo=logo)
+    atomic_write(out, data)  # never a half-written PDF under the real name
+    return pages
+
+
+def render_pdf(d: ReportData, *, page_size: str = "A4", color: str = "#0F6E8C", logo: str = "") -> tuple[bytes, int]:
+    """The report as the bytes of a PDF, and its page count (rendered in memory)."""
     ensure_gui_app()
     from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter
 
@@ -355,12 +379,7 @@ def to_pdf(d: ReportData, out: Path, *, page_size: str = "A4", color: str = "#0F
 
     if page_size not in PAGE_SIZES:
         raise UsageError(f"unknown page size {page_size!r} (A4 or Letter)")
-    out = Path(out)
-    if out.parent and not out.parent.exists():
-        raise UsageError(f"the folder {out.parent} does not exist")
     from PySide6.QtCore import QBuffer, QByteArray, QIODevice
-
-    from orm_desktop.atomic import atomic_write
 
     data = QByteArray()
     buf = QBuffer(data)  # rendered in memory, then written by the atomic helper (checked, fsynced, renamed)
@@ -376,8 +395,7 @@ def to_pdf(d: ReportData, out: Path, *, page_size: str = "A4", color: str = "#0F
     pages = paint(doc, writer, d, color=color)
     del writer  # finishes the PDF
     buf.close()
-    atomic_write(out, bytes(buf.data()))  # never a half-written PDF under the real name
-    return pages
+    return bytes(buf.data()), pages
 
 
 def print_pdf(pdf: Path, printer, *, dpi: int = DPI) -> int:
@@ -420,4 +438,4 @@ def print_pdf(pdf: Path, printer, *, dpi: int = DPI) -> int:
     return doc.pageCount()
 
 
-__all__ = ["DAY", "to_pdf", "print_pdf", "paint", "build_document", "ensure_gui_app"]
+__all__ = ["DAY", "to_pdf", "render_pdf", "check_output", "print_pdf", "paint", "build_document", "ensure_gui_app"]

@@ -239,11 +239,18 @@ class ReportsView(QWidget):
         self.render(lambda pdf, pages, d: self._save(pdf, pages, d, Path(path)))
 
     def _save(self, pdf: Path, pages: int, d, path: Path) -> None:
+        from orm_desktop.atomic import atomic_write
+
         try:
-            shutil.copyfile(pdf, path.with_suffix(path.suffix + ".part"))
-            path.with_suffix(path.suffix + ".part").replace(path)  # never a half-written PDF under the real name
+            data = pdf.read_bytes()
+            # the file and its audit entry together, the file whole or not at all (a copy to
+            # NAME.part left the .part behind when the disk filled, and saved the PDF unaudited
+            # when the database was busy)
+            self.svc.record_report_export(d, path, pages, by="gui", write=lambda: atomic_write(path, data))
         except OSError as exc:
-            QMessageBox.warning(self, "Cannot save the report", f"cannot write {path}: {exc.strerror}")
+            QMessageBox.warning(self, "Cannot save the report", f"cannot read the rendered report {pdf}: {exc.strerror}")
             return
-        self.svc.record_report_export(d, path, pages, by="gui")
+        except KnownError as exc:
+            QMessageBox.warning(self, "Cannot save the report", str(exc))
+            return
         self.status_message.emit(f"wrote {path} ({pages} pages)")
