@@ -172,3 +172,34 @@ def test_the_reports_page_saves_no_pdf_when_its_audit_entry_cannot_be_written(qt
         holder.close()
     assert "busy" in warned[0]
     assert list(target.parent.iterdir()) == []
+
+
+def test_the_page_header_elides_a_long_subtitle_instead_of_drawing_it_over_the_brand(qapp):
+    # an executive's long title made the right-aligned subtitle run over "Brand · Personal brand
+    # report" on every page after the cover (seen at 50 dpi with pdftoppm)
+    from PySide6.QtGui import QFont, QFontMetrics
+
+    from orm_desktop.reports.render import header_line
+
+    fm = QFontMetrics(QFont("DejaVu Sans", 8))
+    width, gap = 700, 20
+    left, right = header_line(fm, "Acme · Personal brand report",
+                              "\u202eCEO\u202c " + "y" * 300 + " · 01 Nov 2026 – 30 Nov 2026", width, gap=gap)
+    assert left == "Acme · Personal brand report"
+    assert fm.horizontalAdvance(left) + gap + fm.horizontalAdvance(right) <= width
+    assert right.startswith("CEO y") and right.endswith("30 Nov 2026") and "…" in right
+    left, right = header_line(fm, "B" * 400, "01 Nov 2026 – 30 Nov 2026", width, gap=gap)
+    assert fm.horizontalAdvance(left) <= width // 2 and right == "01 Nov 2026 – 30 Nov 2026"
+
+
+def test_an_executive_report_with_a_long_title_prints_an_elided_header(empty_service, tmp_path):
+    from pypdf import PdfReader
+
+    from orm_desktop.reports.render import to_pdf
+
+    empty_service.add_entity("brand", "Acme", "Acme", match_existing=False)
+    empty_service.add_entity("executive", "Jane Doe", '"Jane Doe"', title="Chief " + "y" * 180, match_existing=False)
+    d = empty_service.report_data("executive", entity="Jane Doe")
+    assert to_pdf(d, tmp_path / "e.pdf") >= 2
+    header = PdfReader(str(tmp_path / "e.pdf")).pages[1].extract_text()
+    assert "y" * 180 not in header and "…" in header

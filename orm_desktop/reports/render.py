@@ -280,6 +280,19 @@ def build_document(d: ReportData, *, content_width_px: int, color: str = "#0F6E8
     return doc
 
 
+def header_line(metrics, left: str, right: str, width: int, *, gap: int) -> tuple[str, str]:
+    """The page header's two texts (brand and report on the left, the subtitle with the period on
+    the right), elided so that they fit ``width`` side by side with ``gap`` between them: an
+    executive's long name or title drew the subtitle over the brand on every page. Bidi overrides
+    and control characters are dropped, as everywhere in a report."""
+    from PySide6.QtCore import Qt
+
+    left = metrics.elidedText(display_text(left), Qt.TextElideMode.ElideRight, width // 2)
+    room = max(0, width - metrics.horizontalAdvance(left) - gap)
+    # the middle goes first: the subtitle ends with the period, which a reader needs most
+    return left, metrics.elidedText(display_text(right), Qt.TextElideMode.ElideMiddle, room)
+
+
 def paint(doc, device, d: ReportData, *, color: str = "#0F6E8C") -> int:
     """Lay the document out on ``device`` (QPdfWriter or QPrinter) page by page with a header
     and page numbers. Returns the page count."""
@@ -303,10 +316,12 @@ def paint(doc, device, d: ReportData, *, color: str = "#0F6E8C") -> int:
             if i:  # header on every page but the cover
                 _font(painter, 8)
                 painter.setPen(QColor(color))
+                left, right = header_line(painter.fontMetrics(), f"{d.brand} · {d.title.split(' — ')[0]}",
+                                          d.subtitle, w, gap=dpi // 6)
                 painter.drawText(QRectF(margin, margin, w, header_h), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop,
-                                 f"{d.brand} · {d.title.split(' — ')[0]}")
+                                 left)
                 painter.drawText(QRectF(margin, margin, w, header_h), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop,
-                                 d.subtitle)
+                                 right)
                 painter.setPen(QPen(QColor(color), max(1, dpi // 150)))
                 painter.drawLine(margin, margin + header_h - dpi // 10, margin + w, margin + header_h - dpi // 10)
             painter.save()
