@@ -203,3 +203,23 @@ def test_an_executive_report_with_a_long_title_prints_an_elided_header(empty_ser
     assert to_pdf(d, tmp_path / "e.pdf") >= 2
     header = PdfReader(str(tmp_path / "e.pdf")).pages[1].extract_text()
     assert "y" * 180 not in header and "…" in header
+
+
+def test_a_report_period_of_thousands_of_years_is_refused_at_once(cli, ws, tmp_path):
+    # --from 0001-01-01 --to 9999-12-31: a 3.65-million-day series and a bar per day, 31.8 s
+    code, _out, err = cli("--workspace", str(ws), "report", "--kind", "weekly", "--from", "0001-01-01",
+                          "--to", "9999-12-31", "--out", str(tmp_path / "w.pdf"))
+    assert code == 2
+    assert "at most 3,660 days" in one_line(err)
+    assert not (tmp_path / "w.pdf").exists()
+
+
+def test_a_crisis_report_given_only_its_start_uses_it(demo_service):
+    # `report --kind crisis --from D` ignored D and reported around the latest alert instead
+    import time
+
+    now = int(time.time())
+    since = now - 5 * 86400
+    d = demo_service.report_data("crisis", since=since, now=now)
+    assert d.since == since and d.until > now
+    assert all(since <= t[0] < d.until for t in d.timeline)

@@ -13,6 +13,7 @@ from orm_desktop.types import Mention, last_days
 
 DAY = 86400
 KINDS = ("weekly", "executive", "crisis")
+MAX_DAYS = 3660  # ten years: a report's chart has a bar per day, and its previous period is as long
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,7 +170,7 @@ def executive(svc, entity_name: str | None, since: int, until: int) -> ReportDat
         detail = svc.mention(m.id)
         if detail.evidence:
             d.quotes.append((detail.evidence[0][0], m.source))
-    d.drafts = [f"#{r.id} ({r.state.replace('_', ' ')}): {r.text[:160]}…"
+    d.drafts = [f"#{r.id} ({r.state.replace('_', ' ')}): {r.text[:160]}{'…' if len(r.text) > 160 else ''}"
                 for r in svc.responses(in_name_of=e.id, states=("draft", "in_review", "changes_requested"))]
     d.alerts = [a.describe() for a in svc.alerts(entity_id=e.id, include_closed=True)
                 if a.window_end > since and a.window_start < until]
@@ -180,6 +181,9 @@ def executive(svc, entity_name: str | None, since: int, until: int) -> ReportDat
 def crisis(svc, entity_name: str | None, since: int | None, until: int | None, now: int) -> ReportData:
     """Around an alert: the latest alert of the entity (or of any entity) when no dates are given."""
     alerts = svc.alerts(entity_id=svc.entity(entity_name).id if entity_name else None, include_closed=True)
+    if (since is None) != (until is None):  # one end given: --from alone was silently ignored
+        since = since if since is not None else until - 30 * DAY
+        until = until if until is not None else default_period(kind="crisis", now=now)[1]
     if since is None or until is None:
         if not alerts:
             raise UsageError("no alert to report on: give the crisis period (a period or custom range in the "
@@ -197,7 +201,9 @@ def crisis(svc, entity_name: str | None, since: int | None, until: int | None, n
     d.sources = svc.top_sources(ids, since, until, limit=10)
     from orm_desktop.types import MentionFilter
 
-    first = svc.mentions(MentionFilter(entity_ids=tuple(ids or ()), since=since, until=until), limit=100_000)
+    # the 40 oldest, read from the old end of the index: reading up to 100,000 newest and sorting them
+    # took the "first coverage" from the wrong end when a crisis had more
+    first = svc.mentions(MentionFilter(entity_ids=tuple(ids or ()), since=since, until=until), limit=40, reverse=True)
     first = sorted(first, key=lambda m: m.published)
     d.timeline = [(m.published, m.source, m.title, m.sentiment, m.feed_kind, m.unsure) for m in first[:40]]
     d.negative = [(m, _response_status(svc, m.id)) for m in svc.extremes(ids, since, until, positive=False, limit=10)]
@@ -225,6 +231,18 @@ def build(svc, kind: str, *, entity: str | None = None, since: int | None = None
     return d
 
 
+def check_span(since: int | None, until: int | None, now: int, kind: str) -> None:
+    """A usage error for a period longer than MAX_DAYS: --from 0001-01-01 --to 9999-12-31 built a
+    3.65-million-day series (5.6 s) and drew a bar for each day (22 s), for a chart nobody can read."""
+    if since is None and until is None:
+        return
+    s, u = default_period(kind, now)
+    since, until = since if since is not None else s, until if until is not None else u
+    if until - since > MAX_DAYS * DAY:
+        raise UsageError(f"the report period is {(until - since) // DAY:,} days long; a report covers at most "
+                         f"{MAX_DAYS:,} days (ten years)")
+
+
 def _build(svc, kind: str, *, entity: str | None = None, since: int | None = None, until: int | None = None,
            now: int | None = None) -> ReportData:
     import time
@@ -232,6 +250,7 @@ def _build(svc, kind: str, *, entity: str | None = None, since: int | None = Non
     now = int(now or time.time())
     if kind not in KINDS:
         raise UsageError(f"unknown report kind {kind!r} (choose from {', '.join(KINDS)})")
+    check_span(since, until, now, kind)
     if kind == "crisis":
         return crisis(svc, entity, since, until, now)
     if since is None or until is None:
