@@ -223,3 +223,23 @@ def test_a_crisis_report_given_only_its_start_uses_it(demo_service):
     d = demo_service.report_data("crisis", since=since, now=now)
     assert d.since == since and d.until > now
     assert all(since <= t[0] < d.until for t in d.timeline)
+
+
+def test_a_json_feed_with_an_escaped_lone_surrogate_is_stored_not_a_crash_of_every_refresh(cli, ws):
+    # JSON allows "\ud800"; the refresh died of a UnicodeEncodeError writing the feed's items (a
+    # traceback, nothing stored, and the same at every refresh of every feed until it was removed)
+    from tests.feedserver import FeedServer
+
+    body = ('{"version": "https://jsonfeed.org/version/1.1", "title": "JF \\ud800 source", "items": ['
+            '{"id": "1", "url": "https://x.example/1", "title": "Acme news \\udcff today",'
+            ' "content_text": "Acme \\ud800 again", "date_published": "2026-11-29T10:00:00Z"},'
+            '{"id": "2", "url": "https://x.example/2", "title": "Acme plain", "content_text": "Acme"}]}')
+    with FeedServer() as server:
+        server.routes["/feed.json"] = (200, {"Content-Type": "application/feed+json"}, body.encode())
+        assert cli("--workspace", str(ws), "entities", "add", "brand", "Acme", "--query", "Acme")[0] == 0
+        assert cli("--workspace", str(ws), "feeds", "add", server.url("/feed.json"))[0] == 0
+        code, out, err = cli("--workspace", str(ws), "fetch", "--json")
+    assert code == 0, err
+    assert json.loads(out)["new_items"] == 2
+    code, out, _err = cli("--workspace", str(ws), "mentions", "--format", "json")
+    assert sorted(m["title"] for m in json.loads(out)) == ["Acme news \ufffd today", "Acme plain"]
