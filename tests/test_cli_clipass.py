@@ -243,3 +243,22 @@ def test_a_json_feed_with_an_escaped_lone_surrogate_is_stored_not_a_crash_of_eve
     assert json.loads(out)["new_items"] == 2
     code, out, _err = cli("--workspace", str(ws), "mentions", "--format", "json")
     assert sorted(m["title"] for m in json.loads(out)) == ["Acme news \ufffd today", "Acme plain"]
+
+
+def test_a_bundle_or_rules_file_escaping_a_lone_surrogate_is_refused_in_one_line(cli, ws, tmp_path):
+    # a colleague's bundle with "\ud800" in a setting was imported, and every later bundle export
+    # (and a chain check meeting one in the audit data) died of a UnicodeEncodeError traceback
+    from orm_desktop import workspace as wsmod
+
+    assert cli("--workspace", str(ws), "export-bundle", str(tmp_path / "b.json"))[0] == 0
+    b = json.loads((tmp_path / "b.json").read_text())
+    b["settings"]["contact"] = "care\ud800@acme.example"
+    (tmp_path / "b.json").write_text(json.dumps(b))  # ensure_ascii: written as the escape \ud800
+    new = wsmod.create(tmp_path / "new").root
+    code, _out, err = cli("--workspace", str(new), "import-bundle", str(tmp_path / "b.json"))
+    assert code == 2
+    assert "lone surrogate" in one_line(err)
+    (tmp_path / "r.json").write_text('[{"name": "x\\udcff", "enabled": true, "conditions": {}, "actions": {}}]')
+    code, _out, err = cli("--workspace", str(new), "rules", "import", str(tmp_path / "r.json"))
+    assert code == 2
+    assert "lone surrogate" in one_line(err)
