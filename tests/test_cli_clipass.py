@@ -262,3 +262,11 @@ def test_a_bundle_or_rules_file_escaping_a_lone_surrogate_is_refused_in_one_line
     code, _out, err = cli("--workspace", str(new), "rules", "import", str(tmp_path / "r.json"))
     assert code == 2
     assert "lone surrogate" in one_line(err)
+
+
+def test_help_says_what_the_program_is_to_a_user_not_how_the_module_is_built(cli):
+    # `--help` began "`orm-desktop` entry point: argparse, one module per command group under ``cli/``."
+    code, out, _err = cli("--help")
+    assert code == 0
+    assert "online reputation management" in out and "Exit codes" in out
+    assert "argparse" not in out and "cli/" not in out

@@ -22,6 +22,11 @@ OPTIONAL_MODULES = ["alerts", "responses", "report", "safety", "audit_cmds", "ru
                     "desktop_cmds", "team_cmds", "team_copy_cmds"]
 
 
+# what `orm-desktop --help` says first (it printed this module's docstring: "`orm-desktop` entry point:
+# argparse, one module per command group under ``cli/``", words for a developer, not a user)
+DESCRIPTION = ("ORM Desktop: online reputation management on this computer. Without a command it opens the "
+               "app; with one it works on the workspace from the command line (--workspace DIR, else "
+               "$ORM_DESKTOP_WORKSPACE, else your user data folder).")
 SQL_INT_MAX = 2**63 - 1  # ids, versions, counts: what SQLite's INTEGER (and PostgreSQL's bigint) holds
 
 
@@ -49,7 +54,8 @@ def not_utf8(argv: list[str]) -> str | None:
 
 
 def build_parser() -> Parser:
-    p = Parser(prog="orm-desktop", description=__doc__.split("\n\n")[0] if __doc__ else None)
+    p = Parser(prog="orm-desktop", description=DESCRIPTION,
+               epilog="Exit codes: 0 ok, 1 a failure (or some feeds failed), 2 a usage error, 130 interrupted.")
     p.add_argument("--version", action="version", version=f"orm-desktop {__version__}")
     p.add_argument("--workspace", "-w", metavar="DIR",
                    help="workspace directory (default: $ORM_DESKTOP_WORKSPACE, else the user data dir)")
