@@ -270,3 +270,11 @@ def test_help_says_what_the_program_is_to_a_user_not_how_the_module_is_built(cli
     assert code == 0
     assert "online reputation management" in out and "Exit codes" in out
     assert "argparse" not in out and "cli/" not in out
+
+
+@pytest.mark.parametrize("entity, needle", [("Kinetiq", "is a competitor"), ("Nobody", "no entity 'Nobody'")])
+def test_a_weekly_report_for_an_entity_that_is_not_a_brand_is_refused_not_the_brands(demo_service, entity, needle):
+    # `report --kind weekly --entity Kinetiq` (or Nobody) printed Velora's weekly report, exit 0
+    with pytest.raises(KnownError, match=needle):
+        demo_service.report_data("weekly", entity=entity)
+    assert demo_service.report_data("weekly", entity="velora").brand == "Velora"

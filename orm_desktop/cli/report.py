@@ -12,7 +12,7 @@ def register(sub) -> None:
     p = sub.add_parser("report", help="render a weekly, executive or crisis report to PDF (works offline, no display)",
                        description="Example: orm-desktop report --kind executive --entity 'Maya Lindqvist' --out maya.pdf")
     p.add_argument("--kind", required=True, choices=("weekly", "executive", "crisis"))
-    p.add_argument("--entity", "-e", help="executive (executive report) or entity (crisis report)")
+    p.add_argument("--entity", "-e", help="the brand (weekly report), executive (executive report) or any entity (crisis report)")
     p.add_argument("--from", dest="since", help="period start: YYYY-MM-DD or 7d / 2w (default: last 7 or 30 days)")
     p.add_argument("--to", dest="until", help="period end, inclusive: YYYY-MM-DD includes that whole day (default: end of today)")
     p.add_argument("--out", "-o", required=True, help="the PDF file to write")

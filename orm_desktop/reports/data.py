@@ -109,9 +109,15 @@ def _explain_empty(svc, d: ReportData, ids) -> None:
         d.empty_reason_cli = svc.why_no_mentions(ids, "in this period", "give an earlier --from.", cli=True)
 
 
-def weekly(svc, since: int, until: int) -> ReportData:
+def weekly(svc, since: int, until: int, entity_name: str | None = None) -> ReportData:
     ents = svc.entities()
     brand = next((e for e in ents if e.kind == "brand"), None)
+    if entity_name:  # a brand by name; anything else was silently replaced by the first brand
+        brand = svc.entity(entity_name)
+        if brand.kind != "brand":
+            raise UsageError(f"{brand.name} is a {brand.kind}; the weekly report is about a brand "
+                             f"(brands: {', '.join(e.name for e in ents if e.kind == 'brand') or 'none'}); "
+                             "the crisis report covers any entity")
     name = brand.name if brand else (svc.setting("brand_name") or "Brand")
     ids = [brand.id] if brand else None
     d = ReportData("weekly", f"Weekly brand report — {name}", _period_label(since, until), name, since, until)
@@ -258,4 +264,4 @@ def _build(svc, kind: str, *, entity: str | None = None, since: int | None = Non
         since, until = since if since is not None else s, until if until is not None else u
     if since >= until:
         raise UsageError("the report period is empty: --from must be before --to")
-    return weekly(svc, since, until) if kind == "weekly" else executive(svc, entity, since, until)
+    return weekly(svc, since, until, entity) if kind == "weekly" else executive(svc, entity, since, until)
