@@ -35,6 +35,9 @@ from orm_desktop.types import (
     MentionFilter,
 )
 
+MAX_WEIGHT = 100.0  # a feed's reach weight, as an OPML file may give it
+WEIGHT_RANGE = f"a feed's weight must be a number above 0 and at most {MAX_WEIGHT:g}"
+
 
 class Service:
     """Everything a user can do with a workspace."""
@@ -342,6 +345,8 @@ class Service:
             EntityQuery.parse(fields.get("query", current.query), tuple(fields.get("aliases", current.aliases)))
         if "kind" in fields and fields["kind"] not in ENTITY_KINDS:
             raise UsageError(f"unknown entity kind {fields['kind']!r} (choose from {', '.join(ENTITY_KINDS)})")
+        if "importance" in fields and not 0 <= float(fields["importance"]) <= 10:  # NaN too: it was an
+            raise UsageError("importance must be between 0 and 10")  # IntegrityError traceback
         if "name" in fields:
             fields["name"] = str(fields["name"]).strip()
             if not fields["name"]:
@@ -389,8 +394,8 @@ class Service:
             raise UsageError(f"unknown feed kind {kind!r} (choose from {', '.join(FEED_KINDS)})")
         if problem := url_problem(url, local=True):
             raise UsageError(f"cannot add feed {url[:200]!r}: {problem}")
-        if weight <= 0:
-            raise UsageError("weight must be positive")
+        if not 0 < weight <= MAX_WEIGHT:
+            raise UsageError(WEIGHT_RANGE)
         added, _updated = self._import_outlines([OutlineFeed(url, title, kind, category, weight)])
         return added
 
@@ -490,8 +495,8 @@ class Service:
             other = next((f for f in self.feeds() if f.url == fields["url"] and f.id != feed_id), None)
             if other is not None:
                 raise UsageError(f"another feed already has that URL (id {other.id}, {other.title or other.url})")
-        if "weight" in fields and float(fields["weight"]) <= 0:
-            raise UsageError("weight must be positive")
+        if "weight" in fields and not 0 < float(fields["weight"]) <= MAX_WEIGHT:  # NaN: an IntegrityError traceback
+            raise UsageError(WEIGHT_RANGE)
         who = self._actor(by)
         with db.transaction(self.conn):
             if not feeds_store.update(self.conn, feed_id, by=who, expected_version=expected_version, **fields):

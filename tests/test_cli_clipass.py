@@ -278,3 +278,28 @@ def test_a_weekly_report_for_an_entity_that_is_not_a_brand_is_refused_not_the_br
     with pytest.raises(KnownError, match=needle):
         demo_service.report_data("weekly", entity=entity)
     assert demo_service.report_data("weekly", entity="velora").brand == "Velora"
+
+
+@pytest.mark.parametrize("args, needle", [
+    (["feeds", "edit", "1", "--weight", "nan"], "not a finite number"),
+    (["feeds", "edit", "1", "--weight", "1e308"], "at most 100"),
+    (["entities", "edit", "Acme", "--importance", "inf"], "not a finite number"),
+    (["rules", "add", "r", "--set-sentiment", "nan"], "not a finite number"),
+])
+def test_a_float_argument_that_is_not_a_finite_number_in_range_is_a_usage_error(cli, ws, args, needle):
+    # --weight nan and --importance nan died of an IntegrityError traceback (SQLite stores NaN as
+    # NULL); --weight 1e308 was stored
+    assert cli("--workspace", str(ws), "feeds", "add", "https://example.org/feed.xml")[0] == 0
+    assert cli("--workspace", str(ws), "entities", "add", "brand", "Acme", "--query", "Acme")[0] == 0
+    code, _out, err = cli("--workspace", str(ws), *args)
+    assert code == 2
+    assert needle in one_line(err)
+
+
+def test_the_service_refuses_a_weight_or_importance_that_is_nan(empty_service):
+    # the same through the facade the GUI uses (the parser is only the command line's door)
+    empty_service.add_entity("brand", "Acme", "Acme", match_existing=False)
+    with pytest.raises(KnownError, match="importance"):
+        empty_service.update_entity(empty_service.entity("Acme").id, importance=float("nan"))
+    with pytest.raises(KnownError, match="weight"):
+        empty_service.add_feed("https://example.org/feed.xml", weight=float("nan"))

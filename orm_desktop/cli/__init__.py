@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import math
 import os
 import sqlite3
 import sys
@@ -39,6 +40,8 @@ class Parser(argparse.ArgumentParser):
         # `mark 99999999999999999999999 read` reached SQLite and died of an OverflowError traceback
         if action.type is int and not -SQL_INT_MAX <= value <= SQL_INT_MAX:
             raise argparse.ArgumentError(action, f"{arg_string} is out of range")
+        if action.type is float and not math.isfinite(value):  # nan reached SQLite as NULL: a traceback
+            raise argparse.ArgumentError(action, f"{arg_string} is not a finite number")
         return value
 
 
