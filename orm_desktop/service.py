@@ -948,8 +948,9 @@ class Service:
         display_name = " ".join(display_name.split())
         if not display_name:
             raise UsageError("a display name cannot be empty")
-        if len(display_name) > 200:
-            raise UsageError("a display name has at most 200 characters")
+        from orm_desktop.responses.workflow import check_user_name
+
+        check_user_name("", display_name)
         u = self.user(name)
         who = self._actor(by)
         with db.transaction(self.conn):

@@ -303,3 +303,12 @@ def test_the_service_refuses_a_weight_or_importance_that_is_nan(empty_service):
         empty_service.update_entity(empty_service.entity("Acme").id, importance=float("nan"))
     with pytest.raises(KnownError, match="weight"):
         empty_service.add_feed("https://example.org/feed.xml", weight=float("nan"))
+
+
+@pytest.mark.parametrize("name", ["a\tb", "eve\u202egnp.exe", "\x1b[31mred", "a" * 201])
+def test_a_user_name_with_a_control_character_or_too_long_is_refused(empty_service, name):
+    # taken before (entity names already refused the same): shown in lists, histories, approval
+    # files and the audit log
+    with pytest.raises(KnownError, match="user's name"):
+        empty_service.add_user(name, ["author"])
+    assert empty_service.users() == [] or all(u.name != name for u in empty_service.users())
