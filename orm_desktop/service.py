@@ -619,23 +619,24 @@ class Service:
         return rstore.list_(self.conn, states=tuple(states), author=author, in_name_of=in_name_of,
                             mention_id=mention_id, limit=limit)
 
-    def response_kpis(self, since: int, until: int) -> dict:
+    def response_kpis(self, since: int, until: int, entity_ids: Sequence[int] | None = None) -> dict:
         """Response-time KPIs: counts by state, overdue mentions, median hours from first seen
-        to first draft, approval and sending."""
+        to first draft, approval and sending; of the responses to ``entity_ids``' mentions only
+        when given (a crisis report of one entity)."""
         import statistics
 
         from orm_desktop.store import responses as rstore
 
-        rows = rstore.response_times(self.conn, since, until)
+        rows = rstore.response_times(self.conn, since, until, entity_ids)
 
         def med(i: int) -> float | None:
             xs = [(r[i] - r[0]) / 3600 for r in rows if r[i] is not None and r[0] is not None]
             return round(statistics.median(xs), 2) if xs else None
 
-        states = rstore.counts_by_state(self.conn, since, until)
+        states = rstore.counts_by_state(self.conn, since, until, entity_ids)
         return {"sent": states.get("sent", 0),
                 "open": sum(states.get(s, 0) for s in ("draft", "in_review", "changes_requested", "approved")),
-                "overdue": rstore.overdue_count(self.conn, int(time.time())),
+                "overdue": rstore.overdue_count(self.conn, int(time.time()), entity_ids),
                 "median_hours_to_draft": med(1), "median_hours_to_approve": med(2),
                 "median_hours_to_send": med(3), "by_state": states}
 

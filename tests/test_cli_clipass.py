@@ -312,3 +312,16 @@ def test_a_user_name_with_a_control_character_or_too_long_is_refused(empty_servi
     with pytest.raises(KnownError, match="user's name"):
         empty_service.add_user(name, ["author"])
     assert empty_service.users() == [] or all(u.name != name for u in empty_service.users())
+
+
+@pytest.mark.both_backends  # the store's new entity clause runs on PostgreSQL too
+def test_a_crisis_reports_responses_are_its_entitys_not_every_entitys(demo_service):
+    # the crisis report of Kinetiq (no response to any of its mentions) printed "Sent 1, Open 2":
+    # the demo's responses to Velora, Velora Arc and Maya Lindqvist
+    import time
+
+    since = int(time.time()) - 7 * 86400
+    everyone = demo_service.response_kpis(since, int(time.time()) + 86400)
+    assert everyone["sent"] + everyone["open"] >= 1  # the period does hold responses
+    d = demo_service.report_data("crisis", entity="Kinetiq", since=since)
+    assert (d.responses["sent"], d.responses["open"], d.responses["overdue"]) == (0, 0, 0)

@@ -214,7 +214,7 @@ def crisis(svc, entity_name: str | None, since: int | None, until: int | None, n
     d.timeline = [(m.published, m.source, m.title, m.sentiment, m.feed_kind, m.unsure) for m in first[:40]]
     d.negative = [(m, _response_status(svc, m.id)) for m in svc.extremes(ids, since, until, positive=False, limit=10)]
     d.alerts = [a.describe() for a in alerts if a.window_end > since and a.window_start < until]
-    d.responses = svc.response_kpis(since, until)
+    d.responses = svc.response_kpis(since, until, ids)  # its entity's: it counted every entity's responses
     _explain_empty(svc, d, ids)
     return d
 
