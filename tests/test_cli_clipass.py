@@ -325,3 +325,15 @@ def test_a_crisis_reports_responses_are_its_entitys_not_every_entitys(demo_servi
     assert everyone["sent"] + everyone["open"] >= 1  # the period does hold responses
     d = demo_service.report_data("crisis", entity="Kinetiq", since=since)
     assert (d.responses["sent"], d.responses["open"], d.responses["overdue"]) == (0, 0, 0)
+
+
+def test_the_overdue_count_says_it_is_counted_when_printed(empty_service, tmp_path):
+    # the Responses table's "Overdue mentions" is today's count, also in a report of last year
+    from pypdf import PdfReader
+
+    from orm_desktop.reports.render import to_pdf
+
+    empty_service.add_entity("brand", "Acme", "Acme", match_existing=False)
+    to_pdf(empty_service.report_data("weekly", since=1_700_000_000, until=1_700_600_000), tmp_path / "w.pdf")
+    text = " ".join(p.extract_text() for p in PdfReader(str(tmp_path / "w.pdf")).pages)
+    assert "Overdue mentions (when printed)" in " ".join(text.split())

@@ -266,11 +266,12 @@ def build_document(d: ReportData, *, content_width_px: int, color: str = "#0F6E8
         def hours(v):
             return f"{v:.1f} h" if v is not None else "—"
 
+        # "overdue" is counted at printing, not over the period: a report of an old period said so nowhere
         parts.append("<h2>Responses</h2><table cellspacing='0' cellpadding='4' border='1'><thead><tr><th>Measure</th>"
                      "<th>Value</th></tr></thead>"
                      f"<tr><td>Sent</td><td align='right'>{r['sent']}</td></tr>"
                      f"<tr><td>Open (draft, in review, approved)</td><td align='right'>{r['open']}</td></tr>"
-                     f"<tr><td>Overdue mentions</td><td align='right'>{r['overdue']}</td></tr>"
+                     f"<tr><td>Overdue mentions (when printed)</td><td align='right'>{r['overdue']}</td></tr>"
                      f"<tr><td>Median first seen → first draft</td><td align='right'>{hours(r['median_hours_to_draft'])}</td></tr>"
                      f"<tr><td>Median first seen → approved</td><td align='right'>{hours(r['median_hours_to_approve'])}</td></tr>"
                      f"<tr><td>Median first seen → sent</td><td align='right'>{hours(r['median_hours_to_send'])}</td></tr></table>")
