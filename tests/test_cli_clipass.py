@@ -337,3 +337,31 @@ def test_the_overdue_count_says_it_is_counted_when_printed(empty_service, tmp_pa
     to_pdf(empty_service.report_data("weekly", since=1_700_000_000, until=1_700_600_000), tmp_path / "w.pdf")
     text = " ".join(p.extract_text() for p in PdfReader(str(tmp_path / "w.pdf")).pages)
     assert "Overdue mentions (when printed)" in " ".join(text.split())
+
+
+def test_a_report_of_hostile_items_fetches_nothing_and_shows_no_markup(cli, ws, tmp_path):
+    # <img src=http://127.0.0.1:PORT/...> in a title and a body must not be requested while the
+    # reports are rendered (the PDF must not depend on, or tell, a remote server)
+    from pypdf import PdfReader
+
+    from tests.feedserver import FeedServer
+
+    with FeedServer() as server:
+        img = f'<img src=\\"{server.url("/pixel.png")}\\">'
+        items = ",".join(
+            f'{{"id": "{i}", "url": "https://x.example/{i}", "title": "Acme <b>bold</b> {img} #{i} is terrible",'
+            f' "content_html": "<p>Acme is awful. {img}</p>", "date_published": "2026-11-2{i}T10:00:00Z"}}'
+            for i in range(3))
+        body = f'{{"version": "https://jsonfeed.org/version/1.1", "title": "Src {img}", "items": [{items}]}}'
+        server.routes["/feed.json"] = (200, {"Content-Type": "application/feed+json"}, body.encode())
+        cli("--workspace", str(ws), "entities", "add", "brand", "Acme", "--query", "Acme")
+        cli("--workspace", str(ws), "feeds", "add", server.url("/feed.json"))
+        assert cli("--workspace", str(ws), "fetch")[0] == 0
+        fetched = dict(server.hits)
+        for kind in ("weekly", "crisis"):
+            code, _out, err = cli("--workspace", str(ws), "report", "--kind", kind, "--from", "2026-11-19",
+                                  "--to", "2026-11-30", "--out", str(tmp_path / f"{kind}.pdf"))
+            assert code == 0, err
+        assert dict(server.hits) == fetched == {"/feed.json": 1}  # nothing asked for by the renderer
+    text = " ".join(PdfReader(str(tmp_path / "crisis.pdf")).pages[1].extract_text().split())
+    assert "Acme bold #0 is terrible" in text and "<img" not in text and "pixel" not in text
