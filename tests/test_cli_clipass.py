@@ -365,3 +365,13 @@ def test_a_report_of_hostile_items_fetches_nothing_and_shows_no_markup(cli, ws, 
         assert dict(server.hits) == fetched == {"/feed.json": 1}  # nothing asked for by the renderer
     text = " ".join(PdfReader(str(tmp_path / "crisis.pdf")).pages[1].extract_text().split())
     assert "Acme bold #0 is terrible" in text and "<img" not in text and "pixel" not in text
+
+
+def test_approval_decide_names_a_wrong_file_before_asking_for_the_passphrase(cli, tmp_path, monkeypatch):
+    # a folder or a missing file was reported only after the passphrase, and a wrong one hid it
+    monkeypatch.setenv("ORM_DESKTOP_PASSPHRASE", "not-the-passphrase")
+    for path, needle in ((tmp_path, "is a directory"), (tmp_path / "nope.json", "no such file")):
+        code, _out, err = cli("--workspace", str(tmp_path / "none"), "approval", "decide", str(path), "--as", "maya",
+                              "--approve")
+        assert code == 2
+        assert needle in one_line(err)

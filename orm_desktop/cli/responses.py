@@ -384,8 +384,14 @@ def _approver_key(args):
 
 
 def cmd_approval_decide(args) -> int:
+    from orm_desktop.cli._common import read_path
+    from orm_desktop.errors import UsageError
     from orm_desktop.service import decide_approval_file
+    from orm_desktop.userfiles import open_regular_file
 
+    # the file before the passphrase: a mistyped path was found only after the passphrase was
+    # typed, and a wrong passphrase hid it ("wrong passphrase for maya" for a folder)
+    open_regular_file(read_path(args.file), UsageError(f"{args.file} is not a regular file; not an approval file")).close()
     d = decide_approval_file(args.file, actor=args.user, approve=args.approve, key=_approver_key(args), comment=args.comment)
     print(f"recorded: {d['action'].replace('_', ' ')} by {d['actor']}; send the file back")
     return 0
