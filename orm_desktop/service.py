@@ -6,6 +6,7 @@ shared across threads), so a GUI worker thread calling a method gets its own con
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 import time
@@ -13,7 +14,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
 from orm_desktop import workspace as wsmod
-from orm_desktop.errors import KnownError, ReadOnlyWorkspace, UsageError
+from orm_desktop.errors import KnownError, ReadOnlyWorkspace, UsageError, WorkspaceError
 from orm_desktop.store import db
 from orm_desktop.store import entities as entities_store
 from orm_desktop.store import feeds as feeds_store
@@ -76,6 +77,10 @@ class Service:
         or failed (Ctrl+C, a full disk), a new workspace folder is removed again: a half-built demo
         would be refused by the next `init` as existing."""
         new = None if wsmod.is_url(root) or (Path(root) / wsmod.DB_NAME).exists() else Path(root)
+        if new is not None and os.path.lexists(new) and not new.is_dir():
+            # `init -w notes.txt` (or /dev/null as root) said "File exists" and then removed the
+            # file as the "new folder" of a failed create: the user's file was gone
+            raise WorkspaceError(f"cannot create a workspace at {root}: it is a file, not a folder")
         before = set(new.iterdir()) if new is not None and new.is_dir() else None
         svc = None
         try:

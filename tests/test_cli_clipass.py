@@ -375,3 +375,47 @@ def test_approval_decide_names_a_wrong_file_before_asking_for_the_passphrase(cli
                               "--approve")
         assert code == 2
         assert needle in one_line(err)
+
+
+@pytest.mark.parametrize("kind", ["file", "fifo"])
+def test_init_on_a_file_refuses_and_leaves_the_file_where_it_was(cli, tmp_path, kind):
+    # `init -w notes.txt` said "File exists", then removed notes.txt as the new folder of a failed
+    # create (as root, `init -w /dev/null` removed /dev/null)
+    target = tmp_path / "notes.txt"
+    if kind == "file":
+        target.write_text("precious")
+    else:
+        os.mkfifo(target)
+    code, _out, err = cli("--workspace", str(target), "init")
+    assert code == 1
+    assert "it is a file, not a folder" in one_line(err)
+    assert target.read_text() == "precious" if kind == "file" else stat.S_ISFIFO(os.lstat(target).st_mode)
+
+
+@pytest.fixture
+def tiny_disk(tmp_path):
+    """A 200 KiB tmpfs (as root; skipped where it cannot be mounted), unmounted afterwards."""
+    import subprocess
+
+    mnt = tmp_path / "tiny"
+    mnt.mkdir()
+    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=200k", "tmpfs", str(mnt)],
+                                           capture_output=True).returncode != 0:
+        pytest.skip("cannot mount a tmpfs here")
+    yield mnt
+    subprocess.run(["umount", "-l", str(mnt)], capture_output=True)
+
+
+def test_init_on_a_full_disk_is_one_line_and_leaves_nothing(cli, tiny_disk):
+    # the failed COMMIT of a migration had rolled back already; the second ROLLBACK raised
+    # "cannot rollback - no transaction is active", a traceback hiding the full disk
+    code, _out, err = cli("--workspace", str(tiny_disk / "ws"), "init")
+    assert code == 1
+    assert "full" in one_line(err)
+    assert list(tiny_disk.iterdir()) == []
+
+
+def test_a_workspace_path_too_long_for_the_system_is_one_line(cli, tmp_path):
+    code, _out, err = cli("--workspace", str(tmp_path / ("a" * 300)), "init")
+    assert code == 2
+    assert "too long" in one_line(err)

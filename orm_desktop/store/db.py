@@ -337,7 +337,8 @@ def _apply_migrations(conn: sqlite3.Connection, current: int) -> None:
             conn.execute(f"PRAGMA user_version={version}")
             conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            if conn.in_transaction:  # a failed COMMIT (a full disk) has rolled back already: a second
+                conn.execute("ROLLBACK")  # ROLLBACK hid the disk-full error behind a traceback
             raise
 
 
