@@ -262,8 +262,8 @@ def _bool(v, where: str) -> bool:
 
 
 SETTINGS_SCHEMA = {
-    "brand_name": lambda v, w: _str(v, w, max_len=NAME_MAX),
-    "contact": lambda v, w: _str(v, w, max_len=NAME_MAX),
+    "brand_name": lambda v, w: _plain(_str(v, w, max_len=NAME_MAX), w),  # printed by `settings get`:
+    "contact": lambda v, w: _plain(_str(v, w, max_len=NAME_MAX), w),  # no terminal escapes from a bundle
     "brand_color": _color,
     "brand_accent": _color,
     "sentiment_engine": _engine,

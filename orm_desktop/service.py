@@ -1569,6 +1569,11 @@ def _setting_fits_a_bundle(key: str, value) -> None:
     `settings set`, a bundle import)."""
     if key in ("brand_name", "contact") and isinstance(value, str) and len(value) > NAME_MAX:
         raise UsageError(f"{key} must be at most {NAME_MAX} characters")
+    if key in ("brand_name", "contact") and isinstance(value, str) and (c := hidden_char(value)):
+        # as an entity's name: an ESC sequence in the brand name cleared the terminal of whoever ran
+        # `settings get`, and U+202E turned it around in window titles and report headers
+        raise UsageError(f"{key} cannot contain a control character (U+{ord(c):04X}: a terminal escape, "
+                         "text direction change or line break)")
 
 
 def _setting_value(key: str, kind: str, text: str):

@@ -419,3 +419,22 @@ def test_a_workspace_path_too_long_for_the_system_is_one_line(cli, tmp_path):
     code, _out, err = cli("--workspace", str(tmp_path / ("a" * 300)), "init")
     assert code == 2
     assert "too long" in one_line(err)
+
+
+@pytest.mark.parametrize("key, value", [("brand_name", "Acme\x1b[2J"), ("contact", "care\u202e@acme.example")])
+def test_a_brand_name_or_contact_with_a_control_character_is_refused(cli, ws, tmp_path, key, value):
+    # stored and printed raw by `settings get` (an ESC[2J cleared the terminal), from the command
+    # line and from a colleague's bundle alike
+    code, _out, err = cli("--workspace", str(ws), "settings", "set", key, value)
+    assert code == 2
+    assert "control character" in one_line(err)
+    assert cli("--workspace", str(ws), "export-bundle", str(tmp_path / "b.json"))[0] == 0
+    b = json.loads((tmp_path / "b.json").read_text())
+    b["settings"][key] = value
+    (tmp_path / "b.json").write_text(json.dumps(b))
+    from orm_desktop import workspace as wsmod
+
+    new = wsmod.create(tmp_path / "new").root
+    code, _out, err = cli("--workspace", str(new), "import-bundle", str(tmp_path / "b.json"))
+    assert code == 2
+    assert "control character" in one_line(err)
