@@ -438,3 +438,23 @@ def test_a_brand_name_or_contact_with_a_control_character_is_refused(cli, ws, tm
     code, _out, err = cli("--workspace", str(new), "import-bundle", str(tmp_path / "b.json"))
     assert code == 2
     assert "control character" in one_line(err)
+
+
+def test_a_feeds_terminal_escapes_never_reach_the_terminal(cli, ws):
+    # a JSON Feed titled "Evil ESC]0;PWNED BEL ESC[31m" (and an item "Acme ESC[2J") set the
+    # terminal's title and colours through `fetch`'s progress line and `rules add --dry-run`
+    from tests.feedserver import FeedServer
+
+    body = ('{"version": "https://jsonfeed.org/version/1.1", "title": "Evil \\u001b]0;PWNED\\u0007 \\u001b[31mRED",'
+            ' "items": [{"id": "1", "url": "https://x.example/1", "title": "Acme \\u001b[2J cleared",'
+            ' "content_text": "Acme ok", "date_published": "2026-11-29T10:00:00Z"}]}')
+    with FeedServer() as server:
+        server.routes["/feed.json"] = (200, {"Content-Type": "application/feed+json"}, body.encode())
+        cli("--workspace", str(ws), "entities", "add", "brand", "Acme", "--query", "Acme")
+        cli("--workspace", str(ws), "feeds", "add", server.url("/feed.json"))
+        outputs = [cli("--workspace", str(ws), "fetch"), cli("--workspace", str(ws), "fetch")]  # 2nd: the title
+    outputs.append(cli("--workspace", str(ws), "rules", "add", "r", "--entity", "Acme", "--status", "read",
+                       "--dry-run"))
+    assert "RED" in outputs[1][2] and "cleared" in outputs[2][1]  # the texts are there...
+    for _code, out, err in outputs:
+        assert "\x1b" not in out + err and "\x07" not in out + err  # ...their escapes are not

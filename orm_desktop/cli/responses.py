@@ -8,6 +8,7 @@ import sys
 
 from orm_desktop.cli import _common
 from orm_desktop.cli._common import FORMATS, emit, iso, open_service
+from orm_desktop.textsafe import terminal_text
 
 STATE_QUEUES = {"mine": None, "review": ("in_review",), "approved": ("approved",),
                 "sent": ("sent",), "open": ("draft", "in_review", "changes_requested", "approved")}
@@ -153,7 +154,7 @@ def cmd_draft(args) -> int:
     if args.json:
         print(json.dumps(_plain(r), ensure_ascii=False))
     else:
-        print(f"response {r.id} drafted from {r.template_id} (state draft)\n\n{r.text}")
+        print(f"response {r.id} drafted from {r.template_id} (state draft)\n\n{terminal_text(r.text)}")
         for f in svc.check_response(r):
             print(f"  check: {f.message}", file=sys.stderr)
     return 0
@@ -185,7 +186,7 @@ def cmd_show(args) -> int:
         return 0
     print(f"response {r.id}: {r.state} · template {r.template_id} · by {r.author}"
           + (f" · approved by {r.approver}" if r.approver else ""))
-    print(f"\n{r.text}\n")
+    print(f"\n{terminal_text(r.text)}\n")
     for f in flags:
         print(f"check: {f.message}")
     return 0
@@ -347,15 +348,17 @@ def cmd_merge_approval(args) -> int:
 
 def cmd_approval_show(args) -> int:
     from orm_desktop.service import read_approval_file
+    from orm_desktop.textsafe import display_text
 
-    p = read_approval_file(args.file)
+    p = read_approval_file(args.file)  # from someone else, its mention from a feed: no terminal escapes
     r, m = p["response"], p.get("mention") or {}
-    print(f"Response #{r['id']} by {r['author']}" + (f", in the name of {r['in_name_of']}" if r["in_name_of"] else ""))
+    print(display_text(f"Response #{r['id']} by {r['author']}"
+                       + (f", in the name of {r['in_name_of']}" if r["in_name_of"] else "")))
     if m:
-        print(f"Answers: {m['title']} ({m['source']})")
-    print(f"\n{r['text']}\n")
+        print(display_text(f"Answers: {m['title']} ({m['source']})"))
+    print(f"\n{terminal_text(str(r['text']))}\n")
     if p.get("decision"):
-        print(f"Decision: {p['decision']['action']} by {p['decision']['actor']}")
+        print(display_text(f"Decision: {p['decision']['action']} by {p['decision']['actor']}"))
     return 0
 
 
