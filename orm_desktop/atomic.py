@@ -7,8 +7,8 @@ size limit or a read-only folder end in one ``KnownError`` line and leave neithe
 file nor a truncated target behind; a target that existed before is left as it was. A symlink
 planted at the target is replaced, never written through.
 
-A target that is a character device or a pipe (``--out /dev/stdout``, ``/dev/null``, a FIFO) is
-written through as a stream: renaming a file over it replaced the device node itself (as root,
+A target that is a character device or a pipe (``/dev/null``, a FIFO), or one of the process's
+own descriptors (``--out /dev/stdout``, even redirected to a file), is written through as a stream: renaming a file over it replaced the device node itself (as root,
 ``report --out /dev/null`` left a regular file at /dev/null). Any other special file (a block
 device, a socket) is refused.
 """
@@ -81,6 +81,19 @@ def atomic_target(path: Path | str, *, mode: int = 0o644) -> Iterator[Path]:
         yield tmp
 
 
+def own_descriptor(path: Path | str) -> bool:
+    """Whether ``path`` names one of this process's open files (/dev/stdout, /dev/fd/3,
+    /proc/self/fd/1): written through, whatever they lead to. `report --out /dev/stdout > r.pdf`
+    renamed a temporary file over the /dev/stdout link itself (as root; else it was refused)."""
+    p = os.path.abspath(path)
+    if p in ("/dev/stdout", "/dev/stderr") or p.startswith(("/dev/fd/", "/proc/self/fd/")):
+        return True
+    try:
+        return os.readlink(p).startswith(("/proc/self/fd/", "/dev/fd/"))
+    except (OSError, ValueError):
+        return False
+
+
 def _special(path: Path) -> int | None:
     """The mode of ``path`` (symlinks followed) when it exists and is not a regular file or folder."""
     try:
@@ -116,7 +129,7 @@ def atomic_write(path: Path | str, data: bytes | str | Callable[[BinaryIO], None
     atomically; returns the path. Raises ``KnownError`` (``DiskFull`` when out of space). A
     character device or a pipe is written through (see the module's docstring)."""
     kind = _special(Path(path))
-    if kind is not None and (stat.S_ISCHR(kind) or stat.S_ISFIFO(kind)):
+    if (kind is not None and (stat.S_ISCHR(kind) or stat.S_ISFIFO(kind))) or own_descriptor(path):
         return _write_stream(Path(path), data)
     with _atomic(path, mode) as (fd, _tmp), os.fdopen(fd, "wb", closefd=False) as fh:
         if callable(data):

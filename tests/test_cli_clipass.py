@@ -458,3 +458,13 @@ def test_a_feeds_terminal_escapes_never_reach_the_terminal(cli, ws):
     assert "RED" in outputs[1][2] and "cleared" in outputs[2][1]  # the texts are there...
     for _code, out, err in outputs:
         assert "\x1b" not in out + err and "\x07" not in out + err  # ...their escapes are not
+
+
+def test_an_output_named_by_an_open_descriptor_is_written_through(tmp_path):
+    # `report --out /dev/stdout > r.pdf` renamed the PDF over the /dev/stdout link itself (as
+    # root); /dev/fd/N shows the same path safely (before, a temporary file in /proc/self/fd failed)
+    target = tmp_path / "r.pdf"
+    with open(target, "wb") as fh:
+        atomic_write(f"/dev/fd/{fh.fileno()}", b"%PDF-1.4 report")
+    assert target.read_bytes() == b"%PDF-1.4 report"
+    assert os.path.islink("/dev/fd") or os.path.isdir("/dev/fd")  # still what it was
