@@ -468,3 +468,17 @@ def test_an_output_named_by_an_open_descriptor_is_written_through(tmp_path):
         atomic_write(f"/dev/fd/{fh.fileno()}", b"%PDF-1.4 report")
     assert target.read_bytes() == b"%PDF-1.4 report"
     assert os.path.islink("/dev/fd") or os.path.isdir("/dev/fd")  # still what it was
+
+
+def test_report_to_stdout_writes_the_pdf_alone_on_stdout(cli, ws, tmp_path, monkeypatch, qapp):
+    # `report --out /dev/stdout > r.pdf` appended "wrote /dev/stdout: 2 pages ..." to the PDF
+    import sys
+
+    cli("--workspace", str(ws), "entities", "add", "brand", "Acme", "--query", "Acme")
+    with open(tmp_path / "r.pdf", "w") as stdout:
+        monkeypatch.setattr(sys, "stdout", stdout)  # what a shell's `> r.pdf` gives the command
+        code, _out, err = cli("--workspace", str(ws), "report", "--kind", "weekly", "--out", f"/dev/fd/{stdout.fileno()}")
+    assert code == 0, err
+    assert "wrote /dev/fd/" in err
+    data = (tmp_path / "r.pdf").read_bytes()
+    assert data.startswith(b"%PDF") and data.rstrip().endswith(b"%%EOF")

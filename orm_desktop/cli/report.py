@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import sys
 import time
 
@@ -36,7 +37,19 @@ def cmd_report(args) -> int:
                              logo=s.get("brand_logo") or "")
     # the PDF and its audit entry together: a busy database wrote the PDF, then failed (exit 1)
     svc.record_report_export(d, out, pages, by="cli", write=lambda: atomic_write(out, data))
-    print(f"wrote {args.out}: {pages} pages ({d.title}, {d.subtitle}) in {time.perf_counter() - started:.1f} s")
+    # with --out /dev/stdout the PDF is the output: the summary goes to stderr (it was appended to the PDF)
+    print(f"wrote {args.out}: {pages} pages ({d.title}, {d.subtitle}) in {time.perf_counter() - started:.1f} s",
+          file=sys.stderr if _is_stdout(out) else sys.stdout)
     if d.empty:  # the PDF says so on its cover; the person at the terminal learns it here
         print(d.empty_reason_cli, file=sys.stderr)
     return 0
+
+
+def _is_stdout(path) -> bool:
+    """Whether ``path`` is where standard output goes (/dev/stdout, or the file or pipe it leads to)."""
+    import os
+
+    try:
+        return os.path.samestat(os.stat(path), os.fstat(sys.stdout.fileno()))
+    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        return False
