@@ -192,14 +192,14 @@ def test_the_page_header_elides_a_long_subtitle_instead_of_drawing_it_over_the_b
     assert fm.horizontalAdvance(left) <= width // 2 and right == "01 Nov 2026 – 30 Nov 2026"
 
 
-def test_an_executive_report_with_a_long_title_prints_an_elided_header(empty_service, tmp_path):
+def test_an_executive_report_with_a_long_title_prints_an_elided_header(demo_service, tmp_path):
     from pypdf import PdfReader
 
     from orm_desktop.reports.render import to_pdf
 
-    empty_service.add_entity("brand", "Acme", "Acme", match_existing=False)
-    empty_service.add_entity("executive", "Jane Doe", '"Jane Doe"', title="Chief " + "y" * 180, match_existing=False)
-    d = empty_service.report_data("executive", entity="Jane Doe")
+    maya = next(e for e in demo_service.entities() if e.name == "Maya Lindqvist")
+    demo_service.update_entity(maya.id, title="Chief " + "y" * 180)
+    d = demo_service.report_data("executive", entity="Maya Lindqvist")
     assert to_pdf(d, tmp_path / "e.pdf") >= 2
     header = PdfReader(str(tmp_path / "e.pdf")).pages[1].extract_text()
     assert "y" * 180 not in header and "…" in header
@@ -327,14 +327,16 @@ def test_a_crisis_reports_responses_are_its_entitys_not_every_entitys(demo_servi
     assert (d.responses["sent"], d.responses["open"], d.responses["overdue"]) == (0, 0, 0)
 
 
-def test_the_overdue_count_says_it_is_counted_when_printed(empty_service, tmp_path):
-    # the Responses table's "Overdue mentions" is today's count, also in a report of last year
+def test_the_overdue_count_says_it_is_counted_when_printed(demo_service, tmp_path):
+    # the Responses table's "Overdue mentions" is today's count, also in a report of an earlier week
+    import time
+
     from pypdf import PdfReader
 
     from orm_desktop.reports.render import to_pdf
 
-    empty_service.add_entity("brand", "Acme", "Acme", match_existing=False)
-    to_pdf(empty_service.report_data("weekly", since=1_700_000_000, until=1_700_600_000), tmp_path / "w.pdf")
+    until = int(time.time()) - 7 * 86400
+    to_pdf(demo_service.report_data("weekly", since=until - 14 * 86400, until=until), tmp_path / "w.pdf")
     text = " ".join(p.extract_text() for p in PdfReader(str(tmp_path / "w.pdf")).pages)
     assert "Overdue mentions (when printed)" in " ".join(text.split())
 
