@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -34,7 +35,7 @@ from orm_desktop.numbers import signed as signed_score
 from orm_desktop.textsafe import one_line
 from orm_desktop.types import Entity, last_days
 from orm_desktop.ui.tasks import TaskRunner
-from orm_desktop.ui.widgets import mark_safe_in_executive_mode
+from orm_desktop.ui.widgets import StretchShare, mark_safe_in_executive_mode
 
 DAY = 86400
 
@@ -94,7 +95,11 @@ def sources_table(rows) -> QTableWidget:
         for c, v in enumerate((title, kind, str(n), signed_score(avg))):
             t.setItem(r, c, QTableWidgetItem(v))
     t.resizeColumnsToContents()
-    t.horizontalHeader().setStretchLastSection(True)
+    t.setWordWrap(False)
+    # the source's name keeps a share of a narrow table; the numbers give way to their header's width
+    # (on an executive's page at 960 px the average was off the table's right edge)
+    t.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+    t.fit = StretchShare(t, {c: t.columnWidth(c) for c in (1, 2, 3)}, share=0.4)
     t.setMinimumHeight(60 + 26 * min(len(rows), 8))
     return t
 
@@ -660,4 +665,6 @@ class CompetitorsPage(Page):
 
         for i, (e, series) in enumerate(zip(ents, data.series, strict=True)):
             self.later(lambda i=i, e=e, series=series: chart(i, e, series))
+        grid.setColumnStretch(0, 1)  # two equal columns (the second chart was squeezed to 100 px)
+        grid.setColumnStretch(1, 1)
         lay.addLayout(grid)

@@ -34,6 +34,8 @@ from orm_desktop.numbers import signed
 from orm_desktop.textsafe import display_text
 from orm_desktop.ui.identity import ensure_unlocked
 from orm_desktop.ui.widgets import (
+    FlowLayout,
+    SplitShares,
     button_row,
     buttons_of,
     keep_mine_after_conflict,
@@ -282,7 +284,7 @@ class ResponsesView(QWidget):
         self.svc = svc
         self.current = None
         self.shown_id: int | None = None  # the response whose text the editor was filled with
-        top = QHBoxLayout()
+        top = FlowLayout()  # wraps on a narrow window (its buttons ran off a 960 px wide one)
         self.user = names_combo()
         login = svc.team_login()
         if login is not None:  # a team workspace: the login is the user, there is no one else to be
@@ -297,10 +299,13 @@ class ResponsesView(QWidget):
         for label, key in QUEUES:
             self.queue.addItem(label, key)
         self.kpi = QLabel()
-        top.addWidget(self.working_as)
-        top.addWidget(self.user)
-        top.addWidget(QLabel("Queue"))
-        top.addWidget(self.queue)
+        for label, box in ((self.working_as, self.user), (QLabel("Queue"), self.queue)):
+            pair = QWidget()  # a label stays with its box when the row wraps
+            pl = QHBoxLayout(pair)
+            pl.setContentsMargins(0, 0, 0, 0)
+            pl.addWidget(label)
+            pl.addWidget(box)
+            top.addWidget(pair)
         templates = QPushButton("Templates…")
         templates.clicked.connect(lambda: TemplatesDialog(self.svc, self.me(), self).exec())
         top.addWidget(templates)
@@ -311,7 +316,6 @@ class ResponsesView(QWidget):
         merge_file.clicked.connect(self.merge_approval)
         top.addWidget(export_file)
         top.addWidget(merge_file)
-        top.addStretch(1)
         self.kpi.setWordWrap(True)  # on its own line: the window must fit a laptop screen
         self.list = QListWidget()
         self.list.setWordWrap(True)
@@ -332,7 +336,7 @@ class ResponsesView(QWidget):
         self.checks.setWordWrap(True)
         self.side = QTextBrowser()
         self.side.setOpenLinks(False)
-        buttons = QHBoxLayout()
+        buttons = FlowLayout()
         self.btn = {}
         for key, label in (("save", "Save"), ("submit", "Submit for review"), ("approve", "Approve"),
                            ("request_changes", "Request changes…"), ("send", "Mark as sent…"),
@@ -343,7 +347,6 @@ class ResponsesView(QWidget):
             self.btn[key] = b
         # a team login whose role may not approve (an author): off, saying who may
         team_gate(svc, "approve", self.btn["approve"], self.btn["request_changes"])
-        buttons.addStretch(1)
         mid = QWidget()
         ml = QVBoxLayout(mid)
         ml.setContentsMargins(0, 0, 0, 0)
@@ -359,7 +362,9 @@ class ResponsesView(QWidget):
         split.addWidget(self.list)
         split.addWidget(mid)
         split.addWidget(self.side)
-        split.setSizes([280, 620, 320])
+        # shares of the width, not pixels: at 960 px the queue got 100 px (a word a line) and the
+        # key messages 70
+        self.split_shares = SplitShares(split, (0.26, 0.48, 0.26), (180, 300, 180))
         lay = QVBoxLayout(self)
         lay.addLayout(top)
         lay.addWidget(self.kpi)

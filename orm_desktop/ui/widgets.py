@@ -8,11 +8,12 @@ from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QSize, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QHBoxLayout,
     QLayout,
     QLayoutItem,
     QPushButton,
     QSizePolicy,
+    QSplitter,
+    QStyledItemDelegate,
     QWidget,
 )
 
@@ -30,15 +31,14 @@ def names_combo(chars: int = 18) -> QComboBox:
     return narrow(QComboBox(), chars)
 
 
-def button_row(buttons: Iterable[tuple[str, Callable[[], object]]], *, stretch: bool = True) -> QHBoxLayout:
-    """A row of push buttons (label, slot), left-aligned."""
-    row = QHBoxLayout()
+def button_row(buttons: Iterable[tuple[str, Callable[[], object]]]) -> FlowLayout:
+    """A row of push buttons (label, slot), left-aligned, wrapping onto more rows when the window is
+    narrow (a page's buttons were off its right edge in a 960 px wide window)."""
+    row = FlowLayout()
     for label, fn in buttons:
         b = QPushButton(label)
         b.clicked.connect(fn)
         row.addWidget(b)
-    if stretch:
-        row.addStretch(1)
     return row
 
 
@@ -123,6 +123,7 @@ class StretchShare(QObject):
     def __init__(self, table: QAbstractItemView, widths: dict[int, int], share: float = 0.4) -> None:
         super().__init__(table)
         self.table, self.widths, self.share, self.factor = table, widths, share, 1.0
+        self.floors: dict[int, int] = {}
         for col, width in widths.items():
             table.setColumnWidth(col, width)
         table.viewport().installEventFilter(self)
@@ -132,14 +133,71 @@ class StretchShare(QObject):
             self.fit(self.table.viewport().width())
         return False
 
+    def set_widths(self, widths: dict[int, int], floors: dict[int, int] | None = None) -> None:
+        """New preferred widths (a table refilled and measured again), fitted to the width now;
+        ``floors``: columns that give way no further than that (short values, dates), not to
+        their header's width."""
+        self.widths, self.floors, self.factor = dict(widths), dict(floors or {}), 0.0
+        self.fit(self.table.viewport().width())
+
     def fit(self, width: int) -> None:
-        factor = min(1.0, width * (1 - self.share) / (sum(self.widths.values()) or 1))
+        header = self.table.horizontalHeader()
+        least = {col: max(header.sectionSizeHint(col), self.floors.get(col, 0)) for col in self.widths}
+        budget = width * (1 - self.share)
+        factor, floored = 1.0, set()
+        for _ in range(len(self.widths) + 1):  # the columns held at their header's width leave less to share
+            free = sum(w for col, w in self.widths.items() if col not in floored) or 1
+            factor = min(1.0, max(0.0, budget - sum(least[col] for col in floored)) / free)
+            now = {col for col, w in self.widths.items() if w * factor < least[col]}
+            if now == floored:
+                break
+            floored = now
         if factor == 1.0 == self.factor:
             return  # wide enough: leave the user's widths alone
         self.factor = factor
-        header = self.table.horizontalHeader()
         for col, w in self.widths.items():
-            self.table.setColumnWidth(col, max(round(w * factor), header.sectionSizeHint(col)))
+            self.table.setColumnWidth(col, max(round(w * factor), least[col]))
+
+
+class SplitShares(QObject):
+    """Keeps a splitter's panes at ``shares`` of its width (a list, a form, a side panel) as the
+    window is resized, each at least its ``minimums`` width, instead of fixed pixel sizes that left a
+    pane a few letters wide on a narrow window; once the user drags a handle, their sizes stay."""
+
+    def __init__(self, splitter: QSplitter, shares: Iterable[float], minimums: Iterable[int]) -> None:
+        super().__init__(splitter)
+        self.splitter, self.shares, self.dragged = splitter, list(shares), False
+        splitter.setChildrenCollapsible(False)
+        for i, least in enumerate(minimums):
+            splitter.widget(i).setMinimumWidth(least)
+            splitter.setStretchFactor(i, max(1, round(self.shares[i] * 10)))
+        splitter.splitterMoved.connect(self._moved)
+        splitter.installEventFilter(self)
+
+    def _moved(self, _pos: int, _index: int) -> None:
+        self.dragged = True
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        if event.type() == QEvent.Type.Resize and not self.dragged:
+            self.fit()
+        return False
+
+    def fit(self) -> None:
+        s = self.splitter
+        room = s.width() - s.handleWidth() * (s.count() - 1)
+        total = sum(self.shares) or 1
+        sizes = [max(s.widget(i).minimumWidth(), round(room * share / total)) for i, share in enumerate(self.shares)]
+        s.blockSignals(True)  # setSizes is not the user's drag
+        s.setSizes(sizes)
+        s.blockSignals(False)
+
+
+class ElideMiddle(QStyledItemDelegate):
+    """A column whose long values (URLs, paths) elide in the middle: both the site and the file stay."""
+
+    def initStyleOption(self, option, index) -> None:  # noqa: N802 - Qt API
+        super().initStyleOption(option, index)
+        option.textElideMode = Qt.TextElideMode.ElideMiddle
 
 
 def buttons_of(row) -> dict[str, QPushButton]:
