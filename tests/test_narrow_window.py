@@ -20,12 +20,12 @@ def test_every_page_fits_a_960_px_wide_window(window, qtbot):
     window.resize(960, 1000)
     qtbot.waitUntil(lambda: window.width() <= 960, timeout=2000)
     assert window.minimumSizeHint().width() <= 600
+    area = window.page_area
     for label in [window.nav.item(i).text() for i in range(window.nav.count())]:
         window.show_page(label)
         page = window.pages[label]
         if isinstance(page, Page):
             wait_loaded(qtbot, page)
-        area = window.page_area
         qtbot.waitUntil(lambda page=page: page.width() <= area.viewport().width(), timeout=2000)
         assert not area.horizontalScrollBar().isVisible(), label
         for b in page.findChildren(QPushButton):
@@ -50,3 +50,16 @@ def test_the_feeds_table_fits_a_narrow_window_and_widens_back(window, qtbot):
         assert not table.horizontalScrollBar().isVisible()
         assert (table.columnWidth(1) >= 300) is wide  # the URL gives way only on the narrow window
         assert table.columnWidth(2) >= table.sizeHintForColumn(2)  # "review", "social" whole
+
+
+# -- the stack of pages answered the tallest page's height for a width (the Rules page, 704 px with
+# its wrapping buttons): at 1280 x 720 every page, even one that fits, scrolled vertically -------------
+def test_a_page_that_fits_a_1280_by_720_window_does_not_scroll(window, qtbot):
+    window.resize(1280, 720)
+    qtbot.waitUntil(lambda: window.height() <= 720, timeout=2000)
+    area = window.page_area
+    for label in ("Inbox", "Responses", "Feeds", "Rules", "Reports"):
+        window.show_page(label)
+        page = window.pages[label]
+        qtbot.waitUntil(lambda page=page: page.height() <= area.viewport().height(), timeout=2000)
+        assert not area.verticalScrollBar().isVisible(), label
