@@ -8,7 +8,7 @@ import pytest
 pytest.importorskip("PySide6")
 
 from orm_desktop.ui.pages import Page  # noqa: E402
-from tests.gui_support import wait_loaded  # noqa: E402
+from tests.gui_support import show_page, wait_loaded  # noqa: E402
 
 
 # -- at 960 (and 1024) px the Responses, Feeds and Entities pages scrolled sideways (their smallest
@@ -63,3 +63,22 @@ def test_a_page_that_fits_a_1280_by_720_window_does_not_scroll(window, qtbot):
         page = window.pages[label]
         qtbot.waitUntil(lambda page=page: page.height() <= area.viewport().height(), timeout=2000)
         assert not area.verticalScrollBar().isVisible(), label
+
+
+# -- on the dashboard at 960 px the top-sources table was a third of a row (235 px): it scrolled
+# sideways, the average sentiment off its edge; it now takes a row of its own when the row is narrow,
+# and its alerts wrap instead of being cut at the edge --------------------------------------------------
+def test_the_dashboard_sources_table_is_readable_at_960_px(window, qtbot):
+    from PySide6.QtWidgets import QListWidget, QTableWidget
+
+    window.resize(960, 1000)
+    qtbot.waitUntil(lambda: window.width() <= 960, timeout=2000)
+    page = show_page(qtbot, window, "Dashboard")
+    tables = [t for t in page.findChildren(QTableWidget) if t.horizontalHeaderItem(0).text() == "Top sources"]
+    assert len(tables) == 1
+    table = tables[0]
+    qtbot.waitUntil(lambda: table.isVisible() and table.width() >= 400, timeout=2000)
+    assert table.columnWidth(0) >= 0.4 * table.viewport().width()
+    assert not table.horizontalScrollBar().isVisible()
+    alerts = [w for w in page.findChildren(QListWidget) if w.count() and "spike" in w.item(0).text()]
+    assert alerts and alerts[0].wordWrap()

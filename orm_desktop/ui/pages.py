@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -35,7 +36,7 @@ from orm_desktop.numbers import signed as signed_score
 from orm_desktop.textsafe import one_line
 from orm_desktop.types import Entity, last_days
 from orm_desktop.ui.tasks import TaskRunner
-from orm_desktop.ui.widgets import StretchShare, mark_safe_in_executive_mode
+from orm_desktop.ui.widgets import FlowLayout, StretchShare, mark_safe_in_executive_mode
 
 DAY = 86400
 
@@ -421,6 +422,7 @@ class PersonalBrandPage(Page):
 
     def _alerts(self, alerts) -> QListWidget:
         lw = QListWidget()
+        lw.setWordWrap(True)  # an alert's sentence whole, not cut at a narrow window's edge
         for a in alerts:
             lw.addItem(a.describe())
         if lw.count() == 0:
@@ -435,6 +437,7 @@ class PersonalBrandPage(Page):
         v = QVBoxLayout(box)
         v.setContentsMargins(0, 0, 0, 0)
         lw = QListWidget()
+        lw.setWordWrap(True)
         lw.setObjectName("executive_drafts")
         for r in drafts:
             it = QListWidgetItem(f"#{r.id} {' '.join(r.text.split())[:90]}…")
@@ -554,18 +557,24 @@ class DashboardPage(Page):
         pie.picked.connect(lambda eid: self.filter_inbox.emit({"entity": eid, "days": days}))
         row.addWidget(pie, 1)
         lay.addLayout(row)
-        row = QHBoxLayout()
+        # the two charts and the sources table share a row on a wide window; on a narrow one (960 px)
+        # the table goes to a row of its own instead of its source names shrinking to a letter
+        row = FlowLayout()
         kinds = data.kinds
         by_kind = hbar(kinds, "Volume by source kind", keys=[k for k, _ in kinds])
         by_kind.picked.connect(lambda kind: self.filter_inbox.emit({"entity": brand_id, "kind": kind, "days": days}))
-        row.addWidget(by_kind, 1)
+        shared = [(by_kind, 280)]
         if data.topics:
             by_topic = hbar([(name, n) for _t, name, n in data.topics], "Top topics", "#8E44AD",
                             keys=[t for t, _name, _n in data.topics])
             by_topic.picked.connect(lambda topic: self.filter_inbox.emit({"entity": brand_id, "topic": topic,
                                                                           "days": days}))
-            row.addWidget(by_topic, 1)
-        row.addWidget(sources_table(data.sources), 1)
+            shared.append((by_topic, 280))
+        shared.append((sources_table(data.sources), 340))
+        for w, least in shared:
+            w.setMinimumWidth(least)
+            w.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+            row.addWidget(w)
         lay.addLayout(row)
         self._crises_and_alerts(lay, data)
 
@@ -576,6 +585,7 @@ class DashboardPage(Page):
             lay.addWidget(QLabel(f"<b style='color:#C0392B'>Crisis mode: {html.escape(name)}</b> — the first "
                                  "coverage since it began"))
             timeline = QListWidget()
+            timeline.setWordWrap(True)
             for m in first:
                 it = QListWidgetItem(f"{dt.datetime.fromtimestamp(m.published):%d %b %H:%M}  {m.score_text()}  "
                                      f"{m.title} — {m.source}")
@@ -588,6 +598,7 @@ class DashboardPage(Page):
             lay.addWidget(timeline)
         lay.addWidget(QLabel("<b>Alerts</b>"))
         alerts = QListWidget()
+        alerts.setWordWrap(True)  # an alert's sentence whole, not cut at a narrow window's edge
         for a in data.alerts:
             alerts.addItem(a.describe())
         if alerts.count() == 0:
