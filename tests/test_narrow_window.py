@@ -82,3 +82,18 @@ def test_the_dashboard_sources_table_is_readable_at_960_px(window, qtbot):
     assert not table.horizontalScrollBar().isVisible()
     alerts = [w for w in page.findChildren(QListWidget) if w.count() and "spike" in w.item(0).text()]
     assert alerts and alerts[0].wordWrap()
+
+
+# -- on a tall window the settings form gave its key-messages editor the spare height (502 px for 186 px
+# of content: blank bands between its list, its entry row and its buttons); long messages were cut --------
+def test_the_settings_form_has_no_blank_bands_around_the_key_messages(window, qtbot):
+    window.resize(960, 1000)
+    qtbot.waitUntil(lambda: window.width() <= 960, timeout=2000)
+    window.show_page("Settings")
+    settings = window.pages["Settings"]
+    editor, refresh = settings.key_messages, settings.refresh
+    qtbot.waitUntil(lambda: refresh.isVisible() and editor.list.isVisible(), timeout=2000)
+    assert editor.height() <= editor.sizeHint().height() + 10  # not stretched: was 502 px for 186
+    bottom = editor.mapTo(settings, editor.rect().bottomLeft()).y()
+    assert refresh.mapTo(settings, refresh.rect().topLeft()).y() - bottom <= 20
+    assert editor.list.wordWrap()

@@ -37,6 +37,7 @@ class KeyMessagesEditor(QWidget):
         self.svc, self.user = svc, user
         self.list = QListWidget()
         self.list.setMaximumHeight(130)
+        self.list.setWordWrap(True)  # a long message whole on a narrow window, not cut at the edge
         self.topic = QComboBox()
         self.topic.addItem("any topic", "")
         for t in topic_ids():

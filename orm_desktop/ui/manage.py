@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMessageBox,
     QPushButton,
+    QSizePolicy,
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
@@ -616,6 +617,9 @@ class SettingsView(QWidget):
         from orm_desktop.ui.key_messages import KeyMessagesEditor
 
         self.key_messages = KeyMessagesEditor(svc, user=s.get("current_user") or "")
+        # as tall as its content: on a tall window the form gave it the spare height, blank bands
+        # above and below its list and buttons
+        self.key_messages.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         self.refresh = QSpinBox(minimum=0, maximum=1440, value=int(s.get("refresh_minutes", 30)))
         self.refresh.setSuffix(" minutes (0 = never)")
         # checked = the rule is on: a second person approves (the setting stores the opposite)
