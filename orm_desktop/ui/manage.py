@@ -138,7 +138,7 @@ class FeedsView(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.setWordWrap(False)
         self.table.setItemDelegateForColumn(1, ElideMiddle(self.table))
-        self.fit = StretchShare(self.table, {}, share=0.2)
+        self.column_share = StretchShare(self.table, {}, share=0.2)
         self.health = QLabel()
         bar = button_row((("Add…", self.add), ("Edit…", self.edit), ("Remove", self.remove),
                           ("Enable/disable", self.toggle), ("Import OPML…", self.import_opml),
@@ -179,7 +179,7 @@ class FeedsView(QWidget):
         widths[1] = min(widths[1], 320)
         widths[7] = min(widths[7], 260)  # the problem in full is in its tooltip
         # short values and dates stay whole; the URL, category and problem give way (tooltips hold them)
-        self.fit.set_widths(widths, {c: w for c, w in widths.items() if c not in (1, 3, 7)})
+        self.column_share.set_widths(widths, {c: w for c, w in widths.items() if c not in (1, 3, 7)})
         h = self.svc.feed_health()
         self.health.setText(f"{h['ok']} healthy · {h['failing']} failing · {h['never']} never fetched · "
                             f"{h['disabled']} disabled")

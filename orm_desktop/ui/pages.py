@@ -100,7 +100,7 @@ def sources_table(rows) -> QTableWidget:
     # the source's name keeps a share of a narrow table; the numbers give way to their header's width
     # (on an executive's page at 960 px the average was off the table's right edge)
     t.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-    t.fit = StretchShare(t, {c: t.columnWidth(c) for c in (1, 2, 3)}, share=0.4)
+    t.column_share = StretchShare(t, {c: t.columnWidth(c) for c in (1, 2, 3)}, share=0.4)
     t.setMinimumHeight(60 + 26 * min(len(rows), 8))
     return t
 
