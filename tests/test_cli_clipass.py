@@ -417,6 +417,19 @@ def test_init_on_a_full_disk_is_one_line_and_leaves_nothing(cli, tiny_disk):
     assert list(tiny_disk.iterdir()) == []
 
 
+def test_a_snapshot_on_a_full_disk_names_the_snapshot_not_the_workspace(cli, tiny_disk, demo_root, tmp_path):
+    # it said "the disk holding the workspace is full (…/.snap.part-PID/orm.db)": the wrong disk, and a
+    # folder the user never named
+    from tests.conftest import copy_workspace
+
+    ws = copy_workspace(demo_root, tmp_path / "ws")
+    code, _out, err = cli("--workspace", str(ws), "team", "snapshot", "--days", "3650", str(tiny_disk / "snap"))
+    assert code == 1
+    line = one_line(err)
+    assert f"cannot write {tiny_disk / 'snap'}: the disk is full" in line and "workspace" not in line, line
+    assert list(tiny_disk.iterdir()) == []
+
+
 def test_a_workspace_path_too_long_for_the_system_is_one_line(cli, tmp_path):
     code, _out, err = cli("--workspace", str(tmp_path / ("a" * 300)), "init")
     assert code == 2
