@@ -1300,6 +1300,12 @@ class Service:
         return rescore(self.conn, engine_name, entity_ids=list(entity_ids) if entity_ids else None,
                        progress=progress, cancel=cancel)
 
+    def rescore_interrupted_at(self) -> tuple[int, int, str] | None:
+        """(mentions rescored, mentions in scope, engine) of an unfinished rescore, or None."""
+        from orm_desktop.analysis.rescore import interrupted_at
+
+        return interrupted_at(self.conn)
+
     def rescore_status(self) -> str:
         """'' or one line about an interrupted rescore and how to finish it."""
         from orm_desktop.analysis.rescore import status

@@ -44,7 +44,19 @@ def cmd_rescore(args) -> int:
     def progress(done: int, total: int, msg: str) -> None:
         print(f"\r[{done}/{total}] {msg}", end="", file=sys.stderr, flush=True)
 
-    n = svc.rescore(args.engine, entity_ids=ids, progress=progress)
+    try:
+        n = svc.rescore(args.engine, entity_ids=ids, progress=progress)
+    except KeyboardInterrupt:  # Ctrl+C: each batch was committed, and the same command resumes after it
+        import shlex
+
+        print(file=sys.stderr)  # end the progress line
+        at = svc.rescore_interrupted_at()
+        done = f"{at[0]:,} of {at[1]:,} mentions rescored" if at else "nothing rescored"
+        engine = at[2] if at else (args.engine or "orm")
+        again = " ".join(["orm-desktop rescore", "--engine", shlex.quote(engine),
+                          *(f"--entity {shlex.quote(e)}" for e in args.entity)])
+        print(f"interrupted: {done} (kept); run `{again}` again to continue where it stopped", file=sys.stderr)
+        return 130
     print(file=sys.stderr)
     print(f"rescored {n} mentions")
     return 0
