@@ -497,3 +497,31 @@ def test_report_to_stdout_writes_the_pdf_alone_on_stdout(cli, ws, tmp_path, monk
     assert "wrote /dev/fd/" in err
     data = (tmp_path / "r.pdf").read_bytes()
     assert data.startswith(b"%PDF") and data.rstrip().endswith(b"%%EOF")
+
+
+@pytest.mark.parametrize("fmt", ["table", "csv", "json"])
+def test_mentions_and_alerts_on_an_empty_workspace_say_why_on_stderr(cli, ws, fmt):
+    # they printed a header line and nothing else: no hint that the workspace is simply empty
+    for cmd in ("mentions", "alerts"):
+        code, out, err = cli("--workspace", str(ws), cmd, "--format", fmt)
+        assert code == 0
+        assert "no entities yet" in one_line(err), (cmd, err)
+        if fmt == "json":
+            assert json.loads(out) == []
+        elif fmt == "csv":
+            assert len(out.splitlines()) == 1 and out.startswith("id,")
+
+
+def test_mentions_and_alerts_matching_nothing_say_the_filters_match_none(cli, demo_root, tmp_path):
+    from tests.conftest import copy_workspace
+
+    ws = str(copy_workspace(demo_root, tmp_path / "ws"))
+    code, out, err = cli("--workspace", ws, "mentions", "--search", "zzyzx-nowhere", "--format", "json")
+    assert code == 0 and json.loads(out) == []
+    line = one_line(err)
+    assert "match" in line and "filters" in line, line
+    code, out, err = cli("--workspace", ws, "mentions", "--format", "json", "--limit", "1")
+    assert code == 0 and len(json.loads(out)) == 1 and err == ""  # rows: nothing said
+    code, out, err = cli("--workspace", ws, "alerts", "--entity", "Kinetiq", "--format", "csv")
+    assert code == 0 and out.splitlines() == ["id,entity,kind,from,to,observed,expected,status"]
+    assert "no spike" in one_line(err) and "Kinetiq" in err and "--detect" in err
