@@ -294,6 +294,48 @@ def header_line(metrics, left: str, right: str, width: int, *, gap: int) -> tupl
     return left, metrics.elidedText(display_text(right), Qt.TextElideMode.ElideMiddle, room)
 
 
+def keep_headings_with_next(doc, page_height: float) -> int:
+    """Start a section on a new page where its heading would end a page with the start of its
+    table (its header and first row), chart or paragraph on the next: measured on the document
+    laid out in pages of ``page_height``, top to bottom, each moved heading shifting those below.
+    A section start taller than a page stays where it is. Returns the number of headings moved."""
+    from PySide6.QtGui import QTextCursor, QTextFormat
+
+    before = QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore
+    layout = doc.documentLayout()
+    moved = 0
+    block = doc.begin()
+    while block.isValid():
+        fmt = block.blockFormat()
+        if fmt.headingLevel() == 2 and not (fmt.pageBreakPolicy() & before) and block.next().isValid():
+            top = layout.blockBoundingRect(block).top()
+            end = _start_bottom(doc, block.next())
+            if int(top // page_height) != int((end - 0.01) // page_height) and end - top < page_height:
+                fmt.setPageBreakPolicy(before)
+                QTextCursor(block).setBlockFormat(fmt)
+                moved += 1
+        block = block.next()
+    return moved
+
+
+def _start_bottom(doc, block) -> float:
+    """Where the start of a section ends on the laid-out document: a table's first row after its
+    header, or a paragraph's (an image's) first line."""
+    from PySide6.QtGui import QTextCursor
+
+    layout = doc.documentLayout()
+    table = QTextCursor(block).currentTable()
+    if table is not None:
+        row = min(table.format().headerRowCount() or 0, table.rows() - 1)
+        return max(layout.blockBoundingRect(table.cellAt(row, c).lastCursorPosition().block()).bottom()
+                   for c in range(table.columns()))
+    rect = layout.blockBoundingRect(block)
+    lines = block.layout()
+    if lines is not None and lines.lineCount():
+        return rect.top() + lines.lineAt(0).rect().bottom()
+    return rect.bottom()
+
+
 def paint(doc, device, d: ReportData, *, color: str = "#0F6E8C") -> int:
     """Lay the document out on ``device`` (QPdfWriter or QPrinter) page by page with a header
     and page numbers. Returns the page count."""
@@ -308,6 +350,7 @@ def paint(doc, device, d: ReportData, *, color: str = "#0F6E8C") -> int:
     h = device.height() - 2 * margin - 2 * header_h
     doc.documentLayout().setPaintDevice(device)
     doc.setPageSize(QSizeF(w, h))
+    keep_headings_with_next(doc, h)
     pages = doc.pageCount()
     painter = QPainter(device)
     try:
