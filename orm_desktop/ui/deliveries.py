@@ -15,11 +15,13 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
+    QScrollArea,
     QSpinBox,
     QSystemTrayIcon,
     QTableWidget,
@@ -30,7 +32,7 @@ from PySide6.QtWidgets import (
 
 from orm_desktop.errors import KnownError
 from orm_desktop.ui.tasks import TaskRunner
-from orm_desktop.ui.widgets import button_row
+from orm_desktop.ui.widgets import FlowLayout, button_row, fit_to_screen
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 OUTBOX_COLS = ("#", "Kind", "To", "State", "Attempts", "Next attempt", "Sent", "Last error")
@@ -58,10 +60,19 @@ class DeliveriesDialog(QDialog):
         self.svc = svc
         self.runner = runner or TaskRunner(self)
         self.setWindowTitle("Deliveries — mail, chat and background runs")
-        self.resize(920, 760)
         cfg = svc.deliveries_config()
         s = cfg["smtp"]
-        lay = QVBoxLayout(self)
+        # the settings scroll, the status and the buttons stay: its 853 px of content were taller
+        # than a 1280 x 720 screen, and Save and Close were below its edge
+        outer = QVBoxLayout(self)
+        scroll = QScrollArea(widgetResizable=True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        content = QWidget()
+        lay = QVBoxLayout(content)
+        lay.setContentsMargins(0, 0, 0, 0)
+        scroll.setWidget(content)
+        outer.addWidget(scroll, 1)
 
         smtp = QGroupBox("Mail server (SMTP)")
         form = QFormLayout(smtp)
@@ -108,7 +119,7 @@ class DeliveriesDialog(QDialog):
         lay.addWidget(hooks)
 
         when = QGroupBox("When")
-        wl = QHBoxLayout(when)
+        wl = FlowLayout(when)  # wraps on a narrow screen
         self.digest_hour = QSpinBox(minimum=0, maximum=23, value=int(cfg["digest_hour"]), suffix=":00")
         self.report_day = QComboBox()
         self.report_day.addItems(WEEKDAYS)
@@ -119,7 +130,6 @@ class DeliveriesDialog(QDialog):
         for w in (QLabel("Digest after"), self.digest_hour, QLabel("  Weekly report on"), self.report_day,
                   QLabel("after"), self.report_hour):
             wl.addWidget(w)
-        wl.addStretch(1)
         wl.addWidget(self.tray_mode)
         lay.addWidget(when)
 
@@ -138,9 +148,10 @@ class DeliveriesDialog(QDialog):
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        lay.addWidget(self.status)
-        lay.addLayout(button_row([("Save", self.save), ("Send test message", self.send_test),
-                                  ("Close", self.accept)]))
+        outer.addWidget(self.status)
+        outer.addLayout(button_row([("Save", self.save), ("Send test message", self.send_test),
+                                    ("Close", self.accept)]))
+        fit_to_screen(self, 920, 760)
         self.reload_outbox()
 
     # -- tables ----------------------------------------------------------------------------------

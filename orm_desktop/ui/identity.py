@@ -22,13 +22,18 @@ class PassphraseDialog(QDialog):
         self.svc, self.name = svc, name
         self.setWindowTitle(f"Working as {name}")
         lay = QVBoxLayout(self)
-        lay.addWidget(QLabel(f"Actions in {name}'s name are signed with {name}'s key.\n"
-                             f"Enter {name}'s passphrase to unlock it for this session."))
+        # a name is up to 200 characters: said in full it made the dialog 4,947 px wide
+        who = name if len(name) <= 40 else name[:39] + "…"
+        text = QLabel(f"Actions in {who}'s name are signed with {who}'s key.\n"
+                      f"Enter {who}'s passphrase to unlock it for this session.")
+        text.setWordWrap(True)
+        lay.addWidget(text)
         self.passphrase = QLineEdit()
         self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
         lay.addWidget(self.passphrase)
         self.error = QLabel()
         self.error.setStyleSheet("color: #C0392B")
+        self.error.setWordWrap(True)
         lay.addWidget(self.error)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.try_unlock)

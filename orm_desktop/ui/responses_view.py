@@ -38,6 +38,7 @@ from orm_desktop.ui.widgets import (
     SplitShares,
     button_row,
     buttons_of,
+    fit_to_screen,
     keep_mine_after_conflict,
     names_combo,
     refuses_when_read_only,
@@ -118,7 +119,7 @@ class TemplatesDialog(QDialog):
         self.svc = svc
         self.user = user or "local"
         self.setWindowTitle("Response templates")
-        self.resize(980, 620)
+        fit_to_screen(self, 980, 620)
         self.list = QListWidget()
         self.editor = QPlainTextEdit()
         self.info = QLabel()

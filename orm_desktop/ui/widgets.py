@@ -328,3 +328,16 @@ class FlowLayout(QLayout):
                 x += w + gap
             y += height + gap
         return y - gap - area.y() + m.top() + m.bottom() if y > area.y() else m.top() + m.bottom()
+
+
+def fit_to_screen(dialog: QWidget, width: int, height: int) -> None:
+    """Resize ``dialog`` to ``width`` x ``height``, or to its screen's available area where that is
+    smaller (a window frame's room kept): the deliveries and templates dialogs were sized for a
+    large screen (920 x 760, 980 x 620) and opened past the edges of a 1280 x 720 or 800 px one."""
+    parent = dialog.parentWidget()
+    screen = (parent.window() if parent is not None else dialog).screen()
+    if screen is None:
+        dialog.resize(width, height)
+        return
+    room = screen.availableGeometry()
+    dialog.resize(min(width, room.width() - 16), min(height, room.height() - 48))
