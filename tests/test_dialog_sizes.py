@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QAbstractButton, QScrollArea
 
 
 def _dialogs(win):
+    from orm_desktop import identity
     from orm_desktop.ui.deliveries import DeliveriesDialog
     from orm_desktop.ui.executive_drafts import ExecutiveDraftDialog
     from orm_desktop.ui.identity import PassphraseDialog
@@ -16,6 +17,7 @@ def _dialogs(win):
     from orm_desktop.ui.onboarding import OnboardingWizard
     from orm_desktop.ui.responses_view import DraftDialog, SentDialog, TemplatesDialog
     from orm_desktop.ui.team_dialogs import PushDialog, SnapshotDialog
+    from tests.conftest import act_as, passphrase_of
 
     svc = win.svc
     mention = svc.mentions(limit=1)[0]
@@ -32,6 +34,12 @@ def _dialogs(win):
     yield "push", PushDialog(svc, win.runner, win)
     yield "onboarding", OnboardingWizard(svc, win)
     yield "executive draft", ExecutiveDraftDialog(svc, next(r.id for r in svc.responses()), win)
+    long_name = "m" * 200  # the longest user name allowed: said in full, 2,360 px wide
+    if not any(u.name == long_name for u in svc.users()):
+        svc.add_user(long_name, ("author",), key=identity.create_key(passphrase_of(long_name), kdf_n=2 ** 10))
+    act_as(svc, long_name)
+    draft = svc.create_draft(mention.id, author=long_name)
+    yield "executive draft by a long name", ExecutiveDraftDialog(svc, draft.id, win)
 
 
 def _problems(dlg) -> list[str]:

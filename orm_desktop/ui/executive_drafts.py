@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from orm_desktop.errors import KnownError
+from orm_desktop.ui.widgets import shown_name
 
 
 class ExecutiveDraftDialog(QDialog):
@@ -41,7 +42,7 @@ class ExecutiveDraftDialog(QDialog):
         self.setWindowTitle(f"Draft #{self.r.id} in the name of {exe.name if exe else 'an executive'}")
         self.resize(640, 560)
         lay = QVBoxLayout(self)
-        lay.addWidget(QLabel(f"<b>Draft #{self.r.id}</b> by {html.escape(self.r.author)} · "
+        lay.addWidget(QLabel(f"<b>Draft #{self.r.id}</b> by {html.escape(shown_name(self.r.author))} · "
                              f"{self.r.state.replace('_', ' ')} · version {self.r.version}"))
         lay.addWidget(QLabel("<b>In reply to</b>"))
         self.original = SafeBrowser()  # feed text: escaped, and the browser loads nothing
@@ -64,14 +65,14 @@ class ExecutiveDraftDialog(QDialog):
         lay.addWidget(self.error)
         row = QHBoxLayout()
         login = svc.team_login()
-        linked = ", ".join(u.name for u in svc.users() if u.entity_id == self.r.in_name_of) or "none yet"
-        exe_name = exe.name if exe else "this executive"
+        linked = ", ".join(shown_name(u.name) for u in svc.users() if u.entity_id == self.r.in_name_of) or "none yet"
+        exe_name = shown_name(exe.name) if exe else "this executive"
         if self.who:
-            self.acting = QLabel(f"Deciding as <b>{html.escape(self.who)}</b>")
+            self.acting = QLabel(f"Deciding as <b>{html.escape(shown_name(self.who))}</b>")
             why = f"this draft is {self.r.state.replace('_', ' ')}, not waiting for approval"
         elif login is not None:  # a team login that is not the executive's: the database would refuse it
             why = (f"only {exe_name}'s own login ({linked}) can approve or send back this draft, "
-                   f"not {login}")
+                   f"not {shown_name(login)}")
             self.acting = QLabel(html.escape(why[:1].upper() + why[1:]))
         else:
             why = f"no user is linked to {exe_name}"

@@ -12,6 +12,7 @@ from PySide6.QtCore import QObject, Qt, QThread, Signal
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from orm_desktop.errors import KnownError
+from orm_desktop.ui.widgets import shown_name
 
 
 class PassphraseDialog(QDialog):
@@ -23,7 +24,7 @@ class PassphraseDialog(QDialog):
         self.setWindowTitle(f"Working as {name}")
         lay = QVBoxLayout(self)
         # a name is up to 200 characters: said in full it made the dialog 4,947 px wide
-        who = name if len(name) <= 40 else name[:39] + "…"
+        who = shown_name(name)
         text = QLabel(f"Actions in {who}'s name are signed with {who}'s key.\n"
                       f"Enter {who}'s passphrase to unlock it for this session.")
         text.setWordWrap(True)

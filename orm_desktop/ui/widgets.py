@@ -341,3 +341,10 @@ def fit_to_screen(dialog: QWidget, width: int, height: int) -> None:
         return
     room = screen.availableGeometry()
     dialog.resize(min(width, room.width() - 16), min(height, room.height() - 48))
+
+
+def shown_name(name: str, most: int = 40) -> str:
+    """A user's or entity's name (up to 200 characters) as a dialog's sentence says it: at most
+    ``most`` characters, cut with '…'. Word wrap does not break a 200-letter name, which made a
+    dialog 2,000 to 5,000 px wide."""
+    return name if len(name) <= most else name[: most - 1] + "…"
