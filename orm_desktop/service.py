@@ -33,6 +33,7 @@ from orm_desktop.types import (
     Mention,
     MentionDetail,
     MentionFilter,
+    MigrationNote,
 )
 
 
@@ -1285,6 +1286,33 @@ class Service:
         from orm_desktop.analysis.rescore import status
 
         return status(self.conn)
+
+    # -- migration notes ---------------------------------------------------------------------
+    NOTES_SEEN = "migration-notes-seen"  # in the workspace's local folder: the last note shown here
+
+    def migration_notes(self, *, unseen: bool = False) -> list[MigrationNote]:
+        """What schema migrations changed in this workspace's data (e.g. m015's repaired entity
+        names), oldest first; with ``unseen`` only those not yet shown on this computer
+        (mark_migration_notes_seen)."""
+        from orm_desktop.store import migration_log
+
+        after = 0
+        if unseen:
+            try:
+                after = int((self.ws.root / self.NOTES_SEEN).read_text(encoding="ascii").strip() or 0)
+            except (OSError, ValueError):
+                after = 0
+        return migration_log.notes(self.conn, after)
+
+    def mark_migration_notes_seen(self, last_id: int) -> None:
+        """Remember on this computer that the notes up to ``last_id`` were shown (a folder that
+        cannot be written, as a read-only snapshot's, shows them again next time: no error)."""
+        from orm_desktop.atomic import atomic_write
+
+        try:
+            atomic_write(self.ws.root / self.NOTES_SEEN, f"{int(last_id)}\n")
+        except (OSError, KnownError):
+            pass
 
     # -- evidence ----------------------------------------------------------------------------
     def export_evidence(self, mention_id: int, out: Path | str, *, by: str = "") -> Path:

@@ -196,6 +196,16 @@ class FetchSummary:
 
 
 @dataclass(frozen=True, slots=True)
+class MigrationNote:
+    """One change a schema migration made to the user's data (``migration_log``)."""
+
+    id: int
+    version: int
+    at: int  # Unix time the migration ran
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
 class MentionFilter:
     """What the inbox, `orm-desktop mentions` and reports select. Empty fields filter nothing."""
 

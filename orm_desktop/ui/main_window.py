@@ -98,6 +98,7 @@ class MainWindow(QMainWindow):
         self._left_lay.addWidget(QLabel(" Saved searches"))
         self._left_lay.addWidget(self.saved)
         self.update_saved_searches()
+        QTimer.singleShot(0, self, self.show_migration_notes)  # once, after an upgrade that changed data
         if svc.snapshot_label:  # an offline snapshot: read-only for good, nothing to refresh
             self.timer.stop()
             self.set_read_only(True)
@@ -562,6 +563,35 @@ class MainWindow(QMainWindow):
                 self.switch_workspace.emit(Service.create(Path(folder) / "orm-workspace"))
             except KnownError as exc:
                 QMessageBox.warning(self, "Cannot create workspace", str(exc))
+
+    def show_migration_notes(self) -> None:
+        """What an upgrade's migrations changed in this workspace's data (m015: repaired entity
+        names), shown once on this computer in a non-modal notice; read off the GUI thread."""
+        svc = self.svc
+        self.runner.start(lambda progress, cancel: svc.migration_notes(unseen=True),
+                          on_success=self._migration_notes_read)
+
+    def _migration_notes_read(self, notes) -> None:
+        if not notes:
+            return
+        from orm_desktop.textsafe import display_text
+
+        n = len(notes)
+        shown = notes[:20]
+        text = (f"Upgrading this workspace changed {n} thing{'s' if n != 1 else ''} in its data (nothing was lost; "
+                "`orm-desktop info` lists these notes again):\n\n"
+                + "\n".join(f"• {display_text(x.note)}" for x in shown)
+                + (f"\n… and {n - len(shown)} more" if n > len(shown) else ""))
+        box = QMessageBox(QMessageBox.Icon.Information, "Workspace upgraded", "", QMessageBox.StandardButton.Ok, self)
+        box.setTextFormat(Qt.TextFormat.PlainText)  # names from the data are never markup
+        box.setText(text)
+        box.setWindowModality(Qt.WindowModality.NonModal)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.migration_notice = box
+        box.show()
+        self.flash(f"Workspace upgraded: {n} change{'s' if n != 1 else ''} to its data, see the notice")
+        svc, last = self.svc, notes[-1].id
+        self.runner.start(lambda progress, cancel: svc.mark_migration_notes_seen(last))
 
     def maybe_onboard(self) -> None:
         """First run: a workspace without entities opens the set-up wizard (non-blocking)."""
