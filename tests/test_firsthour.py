@@ -46,3 +46,30 @@ def test_migration_notes_are_listed_by_info_and_shown_once_by_the_gui(tmp_path, 
         assert getattr(again, "migration_notice", None) is None
     finally:
         svc.close()
+
+
+def test_feeds_page_shows_what_the_refresh_found_per_feed(tmp_path, qtbot):
+    """The Feeds page open during a refresh kept saying "never fetched" for every feed (and
+    "0 healthy · 0 failing") after the status bar had said 1 ok, 2 failed."""
+    from tests.conftest import DATA
+    from tests.feedserver import FeedServer
+
+    svc = Service.create(tmp_path / "ws")
+    try:
+        svc.add_entity("brand", "Acme", "Acme", match_existing=False)
+        with FeedServer(DATA / "feeds") as srv:
+            for path, title in (("/static/rss20.xml", "Acme Watch"), ("/status/404", "Gone"), ("/html", "Shop")):
+                svc.add_feed(f"http://127.0.0.1:{srv.port}{path}", title=title)
+            win = open_window(qtbot, svc)
+            win.show_page("Feeds")
+            win.refresh()
+            qtbot.waitUntil(lambda: win.refresh_task is None, timeout=20_000)
+        table = win.feeds.table
+        rows = {table.item(r, 0).text(): (table.item(r, 6).text(), table.item(r, 7).text(), table.item(r, 10).text())
+                for r in range(table.rowCount())}
+        assert rows["Acme Watch"] == ("ok", "", "3"), rows
+        assert rows["Gone"][:2] == ("http error", "no feed at this address (HTTP 404)"), rows
+        assert rows["Shop"][0] == "not a feed", rows
+        assert win.feeds.health.text().startswith("1 healthy · 2 failing · 0 never fetched"), win.feeds.health.text()
+    finally:
+        svc.close()

@@ -441,6 +441,8 @@ class MainWindow(QMainWindow):
         self.refresh_task = None
         self.progress.setVisible(False)
         self.cancel_btn.setVisible(False)
+        if self.stack.currentWidget() is self.feeds:  # done, failed or cancelled: each feed's new status
+            self.feeds.reload()
 
     def cancel_refresh(self) -> None:
         if self.refresh_task is not None:
