@@ -73,3 +73,72 @@ def test_feeds_page_shows_what_the_refresh_found_per_feed(tmp_path, qtbot):
         assert win.feeds.health.text().startswith("1 healthy · 2 failing · 0 never fetched"), win.feeds.health.text()
     finally:
         svc.close()
+
+
+def _answer_modals(qtbot, *steps):
+    """Answer the modal dialogs that open next, in order: each step gets the dialog (a QTimer polls
+    for it, as a person would wait for it to appear); the list of dialogs seen."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    todo, seen = list(steps), []
+    timer = QTimer()
+
+    def poll() -> None:
+        w = QApplication.activeModalWidget()
+        if w is not None and (not seen or w is not seen[-1]) and todo:
+            seen.append(w)
+            todo.pop(0)(w)
+        if not todo:
+            timer.stop()
+
+    timer.timeout.connect(poll)
+    timer.start(20)
+    return seen, timer
+
+
+def test_a_refused_feed_address_keeps_what_was_typed_and_a_duplicate_is_named(tmp_path, qtbot):
+    """A typo in Add feed… closed the dialog with a warning: the address, title and kind typed
+    were gone and had to be typed again; adding an address already there said "added 0 feed(s)"."""
+    from PySide6.QtWidgets import QMessageBox
+
+    svc = Service.create(tmp_path / "ws")
+    try:
+        svc.add_feed("https://acmewatch.example/feed.xml", title="Acme Watch")
+        win = open_window(qtbot, svc)
+        win.show_page("Feeds")
+        texts = []
+
+        def typo(d):
+            d.url.setText("htps://news.example/acme.xml")
+            d.title.setText("Acme News")
+            d.kind.setCurrentText("blog")
+            d.accept()
+
+        def warned(box):
+            texts.append(box.text())
+            box.button(QMessageBox.StandardButton.Ok).click()
+
+        def reopened(d):
+            texts.append((d.url.text(), d.title.text(), d.kind.currentText()))
+            d.url.setText("https://news.example/acme.xml ")  # a trailing space, as pasted
+            d.accept()
+
+        seen, _t = _answer_modals(qtbot, typo, warned, reopened)
+        win.feeds.add()
+        assert texts[0].startswith("cannot add feed 'htps://news.example/acme.xml'"), texts
+        assert texts[1] == ("htps://news.example/acme.xml", "Acme News", "blog")
+        assert [(f.url, f.title, f.kind) for f in svc.feeds() if f.title == "Acme News"] == [
+            ("https://news.example/acme.xml", "Acme News", "blog")]
+
+        def again(d):
+            d.url.setText("https://acmewatch.example/feed.xml")
+            d.accept()
+
+        with qtbot.waitSignal(win.feeds.status_message) as said:
+            seen, _t = _answer_modals(qtbot, again)
+            win.feeds.add()
+        assert said.args[0] == "Not added: Acme Watch is already in your feeds (same address)"
+        assert len(svc.feeds()) == 2
+    finally:
+        svc.close()

@@ -352,7 +352,8 @@ def test_the_feeds_page_adds_only_urls_it_can_fetch(window, qtbot, monkeypatch, 
     warned: list[str] = []
     monkeypatch.setattr(QMessageBox, "warning", lambda _p, title, text, *a, **k: warned.append(f"{title}: {text}"))
     monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: None)
-    monkeypatch.setattr(FeedDialog, "exec", lambda self: (self.url.setText(url), 1)[1])
+    answers = iter([1])  # OK once; a refused address opens the dialog again with it: then Cancel
+    monkeypatch.setattr(FeedDialog, "exec", lambda self: (self.url.setText(url), next(answers, 0))[1])
     window.show_page("Feeds")
     view = window.feeds
     before = len(window.svc.feeds()) + len(window.svc.feed_templates())

@@ -185,14 +185,26 @@ class FeedsView(QWidget):
     @refuses_when_read_only
     def add(self) -> None:
         d = FeedDialog(self)
-        if d.exec():
+        while d.exec():  # refused (a typo in the address): the dialog opens again with what was typed
+            url = d.url.text().strip()
+            known = {f.url: f for f in self.feeds}
             try:
-                added = self.svc.add_feed(d.url.text(), title=d.title.text(), kind=d.kind.currentText(),
+                added = self.svc.add_feed(url, title=d.title.text(), kind=d.kind.currentText(),
                                           category=d.category.text(), weight=d.weight.value())
-                self.status_message.emit(f"added {len(added)} feed(s)")
             except KnownError as exc:
                 QMessageBox.warning(self, "Cannot add feed", str(exc))
-            self.reload()
+                continue
+            if added:
+                self.status_message.emit(f"Added {len(added)} feed{'s' if len(added) != 1 else ''}: "
+                                         + ", ".join(display_text(f.title or f.url) for f in added)[:200])
+            elif url in known:
+                f = known[url]
+                self.status_message.emit(f"Not added: {display_text(f.title or f.url)[:120]} is already in your "
+                                         "feeds (same address)")
+            else:
+                self.status_message.emit("No feed added: that address is already in your feeds")
+            break
+        self.reload()
 
     @refuses_when_read_only
     def edit(self, *_a) -> None:
