@@ -142,3 +142,32 @@ def test_a_refused_feed_address_keeps_what_was_typed_and_a_duplicate_is_named(tm
         assert len(svc.feeds()) == 2
     finally:
         svc.close()
+
+
+def test_a_cancelled_refresh_says_what_it_kept(tmp_path, qtbot):
+    """Cancelled after one of two feeds, the status bar said "fetched all 2 enabled feeds: …;
+    cancelled, 1 feeds not fetched": all fetched, and not. It now says what was kept and what
+    was not fetched, and that is what the database holds."""
+    from tests.conftest import DATA
+    from tests.feedserver import FeedServer
+
+    svc = Service.create(tmp_path / "ws")
+    try:
+        svc.add_entity("brand", "Acme", "Acme", match_existing=False)
+        with FeedServer(DATA / "feeds") as srv:
+            svc.add_feed(f"http://127.0.0.1:{srv.port}/static/rss20.xml", title="Acme Watch")
+            svc.add_feed(f"http://127.0.0.1:{srv.port}/drip", title="Dripping")  # never finishes by itself
+            win = open_window(qtbot, svc)
+            win.refresh()
+            qtbot.waitUntil(lambda: win.statusBar().currentMessage() == "Refreshing 1/2: Acme Watch: ok")
+            assert win.progress.isVisible() and win.progress.value() == 1 and win.progress.maximum() == 2
+            win.cancel_refresh()
+            qtbot.waitUntil(lambda: win.refresh_task is None, timeout=10_000)
+        said = win.statusBar().currentMessage()
+        assert said.startswith("Refresh: cancelled after 1 of all 2 enabled feeds in "), said
+        stored = svc.conn.execute("SELECT COUNT(*) FROM mentions").fetchone()[0]
+        assert stored > 0 and said.endswith(f": 1 ok, 0 not modified, 0 failed; 3 entries, 3 new items, "
+                                            f"{stored} new mentions kept; 1 feed was not fetched"), said
+        assert {f.title: f.last_status for f in svc.feeds()} == {"Acme Watch": "ok", "Dripping": ""}
+    finally:
+        svc.close()
