@@ -88,7 +88,12 @@ def _answer_modals(qtbot, *steps):
         w = QApplication.activeModalWidget()
         if w is not None and (not seen or w is not seen[-1]) and todo:
             seen.append(w)
-            todo.pop(0)(w)
+            try:
+                todo.pop(0)(w)
+            except BaseException:  # not the dialog expected: closed, so that the test fails instead of hanging
+                todo.clear()
+                w.reject()
+                raise
         if not todo:
             timer.stop()
 
@@ -169,5 +174,53 @@ def test_a_cancelled_refresh_says_what_it_kept(tmp_path, qtbot):
         assert stored > 0 and said.endswith(f": 1 ok, 0 not modified, 0 failed; 3 entries, 3 new items, "
                                             f"{stored} new mentions kept; 1 feed was not fetched"), said
         assert {f.title: f.last_status for f in svc.feeds()} == {"Acme Watch": "ok", "Dripping": ""}
+    finally:
+        svc.close()
+
+
+def test_a_new_workspace_drafts_its_first_reply_after_adding_its_user_in_the_gui(tmp_path, qtbot):
+    """A new workspace has no users. D on a mention offered templates, and Create draft then said
+    "no user 'root' (users: none yet: add one with `orm-desktop users add`)": no reply could be
+    written from the GUI. Now the draft starts by adding the user (name, roles, passphrase)."""
+    from tests.conftest import DATA
+
+    svc = Service.create(tmp_path / "ws")
+    try:
+        svc.add_entity("brand", "Acme", "Acme", match_existing=False)
+        svc.add_feed((DATA / "feeds" / "rss20.xml").as_uri(), title="Acme Watch")
+        svc.change_setting("contact", "press@acme.example")  # as the set-up wizard asks
+        svc.change_setting("status_page", "https://status.acme.example")
+        svc.fetch(jobs=1)
+        mention = next(m for m in svc.mentions() if "outage" in m.title)
+        win = open_window(qtbot, svc)
+        asked = []
+
+        def add_me(d):
+            asked.append(d.windowTitle())
+            d.name.setText("dana")
+            d.passphrase.setText("first-hour-1")
+            d.again.setText("first-hour-2")
+            d.buttons.accepted.emit()
+            assert d.error.text() == "The two passphrases differ" and svc.users() == []
+            d.again.setText("first-hour-1")
+            d.buttons.accepted.emit()
+
+        def pick_template(d):
+            asked.append(d.windowTitle())
+            d.accept()
+
+        _answer_modals(qtbot, add_me, pick_template)
+        win.inbox.draft_requested.emit(mention.id)  # D on the mention
+        assert asked == ["Add a user", "Draft a response"]
+        (u,) = svc.users()
+        assert (u.name, set(u.roles)) == ("dana", {"author", "approver"})
+        r = win.responses.current
+        assert r is not None and (r.mention_id, r.author, r.state) == (mention.id, "dana", "draft")
+        assert win.responses.me() == "dana"
+        refused = []
+        _answer_modals(qtbot, lambda box: (refused.append(box.text()), box.accept()))
+        win.responses.act("submit")  # signed with the key made above: no passphrase asked again
+        assert refused == []
+        assert svc.response(r.id).state == "in_review"
     finally:
         svc.close()

@@ -292,12 +292,17 @@ class ResponsesView(QWidget):
             for u in svc.users():
                 self.user.addItem(f"{u.display_name or u.name}", u.name)
             self.working_as = QLabel("Working as")
+        # a new workspace has no users: drafting needs one, made here (as `users add`), not only in the CLI
+        self.add_user_btn = QPushButton("Add a user…")
+        self.add_user_btn.setVisible(login is None)
+        self.add_user_btn.clicked.connect(lambda: self.add_user())
         self.queue = QComboBox()
         for label, key in QUEUES:
             self.queue.addItem(label, key)
         self.kpi = QLabel()
         top.addWidget(self.working_as)
         top.addWidget(self.user)
+        top.addWidget(self.add_user_btn)
         top.addWidget(QLabel("Queue"))
         top.addWidget(self.queue)
         templates = QPushButton("Templates…")
@@ -608,8 +613,31 @@ class ResponsesView(QWidget):
         self.status_message.emit(f"response #{r.id} is now {r.state.replace('_', ' ')}")
 
     @refuses_when_read_only
+    def add_user(self, why: str = "") -> str:
+        """The Add a user dialog; the new user's name (now "Working as"), '' when cancelled."""
+        from orm_desktop.ui.identity import AddUserDialog
+        from orm_desktop.ui.tasks import TaskRunner
+
+        if not hasattr(self, "_runner"):
+            self._runner = TaskRunner(self)
+        dlg = AddUserDialog(self.svc, self._runner, self, why=why)
+        if not dlg.exec() or not dlg.added:
+            return ""
+        u = self.svc.user(dlg.added)
+        self.user.blockSignals(True)
+        self.user.addItem(u.display_name or u.name, u.name)
+        self.user.setCurrentIndex(self.user.count() - 1)
+        self.user.blockSignals(False)
+        self.status_message.emit(f"Added user {u.name} ({', '.join(u.roles)}); working as {u.name}")
+        self.reload()
+        return u.name
+
+    @refuses_when_read_only
     def draft_for(self, mention_id: int) -> None:
         """Suggest templates for a mention, create the chosen draft and open it."""
+        if not self.me() and self.svc.team_login() is None and not self.add_user(
+                "A reply is drafted in a person's name, and this workspace has no users yet: add yourself."):
+            return
         if self.keep_edits() or not ensure_unlocked(self, self.svc, self.me()):
             return
         try:
