@@ -224,3 +224,43 @@ def test_a_new_workspace_drafts_its_first_reply_after_adding_its_user_in_the_gui
         assert svc.response(r.id).state == "in_review"
     finally:
         svc.close()
+
+
+def test_quit_and_restart_keeps_the_page_the_window_size_and_the_inbox_filters(tmp_path, qtbot):
+    """Nothing of the window was kept: every start opened the Inbox at 1400 x 880 with every
+    filter at "any", whatever the last session had open."""
+    from orm_desktop.ui.main_window import MainWindow
+
+    svc = Service.create(tmp_path / "ws")
+    try:
+        svc.add_entity("brand", "Acme", "Acme", match_existing=False)
+        globex = svc.add_entity("competitor", "Globex", "Globex", match_existing=False)
+        win = open_window(qtbot, svc)
+        f = win.inbox.filters
+        f.entity.setCurrentIndex(f.entity.findData(globex.id))
+        f.sentiment.setCurrentIndex(f.sentiment.findText("negative"))
+        f.period.setCurrentIndex(f.period.findData(7))
+        f.search.setText("outage")
+        win.show_page("Dashboard")
+        win.resize(760, 590)  # within the offscreen screen (800 x 800): restoreGeometry keeps a window on its screen
+        qtbot.waitUntil(lambda: win.size().width() == 760)
+        assert win.close()
+        again = MainWindow(svc)  # as app.run starts it
+        qtbot.addWidget(again)
+        again.resize(1400, 880)
+        again.restore_ui_state()
+        again.show()
+        qtbot.waitExposed(again)
+        g = again.inbox.filters
+        assert (g.entity.currentData(), g.sentiment.currentText(), g.period.currentData(), g.search.text()) == (
+            globex.id, "negative", 7, "outage")
+        assert again.inbox.filters.build().search == "outage"
+        assert again.nav.currentItem().text() == "Dashboard"
+        assert (again.width(), again.height()) == (760, 590)
+        (tmp_path / "ws" / MainWindow.UI_STATE).write_text('{"page": 3, "filters": {"sentiment": "x", "entity": true}}')
+        third = MainWindow(svc)  # a damaged file: the defaults, no error
+        qtbot.addWidget(third)
+        third.restore_ui_state()
+        assert third.nav.currentItem().text() == "Inbox" and third.inbox.filters.sentiment.currentIndex() == 0
+    finally:
+        svc.close()

@@ -266,6 +266,34 @@ class FilterBar(QWidget):
             mention_ids=self.saved_search[2] if self.saved_search else None,
         )
 
+    COMBOS = ("sentiment", "status", "kind", "period", "lang", "order")  # fixed lists: kept by position
+
+    def state(self) -> dict:
+        """What to restore at the next start (restore): the filters as set, not a saved search."""
+        return {"search": self.search.text(), "entity": self.entity.currentData(), "topic": self.topic,
+                **{name: getattr(self, name).currentIndex() for name in self.COMBOS}}
+
+    def restore(self, state: dict) -> None:
+        """Set the filters as ``state`` (from state(), read back from a file) says; what does not
+        fit (an entity removed since, a value of the wrong type) stays at "any". One ``changed``."""
+        combos = [getattr(self, name) for name in self.COMBOS] + [self.entity]
+        for w in (*combos, self.search):
+            w.blockSignals(True)
+        for name in self.COMBOS:
+            i, combo = state.get(name), getattr(self, name)
+            if isinstance(i, int) and not isinstance(i, bool) and 0 <= i < combo.count():
+                combo.setCurrentIndex(i)
+        entity = state.get("entity")
+        if isinstance(entity, int) and not isinstance(entity, bool):
+            self.entity.setCurrentIndex(max(0, self.entity.findData(entity)))
+        if isinstance(state.get("search"), str):
+            self.search.setText(state["search"][:500])
+        for w in (*combos, self.search):
+            w.blockSignals(False)
+        topic = state.get("topic")
+        self.set_topic(topic if isinstance(topic, str) and topic else None, notify=False)
+        self.changed.emit()
+
     def show_entity(self, entity_id: int | None, *, sentiment: str | None = None, status_any: bool = True,
                     days: int | None = None, topic: str | None = None, kind: str | None = None,
                     notify: bool = True) -> None:

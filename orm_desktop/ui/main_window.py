@@ -776,11 +776,50 @@ class MainWindow(QMainWindow):
 
             QApplication.instance().quit()
 
+    UI_STATE = "ui-state.json"  # in the workspace's local folder: page, window geometry, inbox filters
+
+    def save_ui_state(self) -> None:
+        """Remember the page, the window's size and place and the inbox filters for the next start
+        on this workspace (a folder that cannot be written keeps the defaults: no error)."""
+        import json
+
+        from orm_desktop.atomic import atomic_write
+        from orm_desktop.errors import KnownError
+
+        item = self.nav.currentItem()
+        state = {"page": item.text() if item is not None else "Inbox",
+                 "geometry": bytes(self.saveGeometry().toBase64()).decode("ascii"),
+                 "filters": self.inbox.filters.state()}
+        try:
+            atomic_write(self.svc.ws.root / self.UI_STATE, json.dumps(state))
+        except (OSError, KnownError):
+            pass
+
+    def restore_ui_state(self) -> None:
+        """The page, geometry and inbox filters as save_ui_state left them (app.run, at start)."""
+        import json
+
+        from PySide6.QtCore import QByteArray
+
+        try:
+            state = json.loads((self.svc.ws.root / self.UI_STATE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return
+        if not isinstance(state, dict):
+            return
+        if isinstance(state.get("geometry"), str):
+            self.restoreGeometry(QByteArray.fromBase64(state["geometry"].encode("ascii", "replace")))
+        if isinstance(state.get("filters"), dict):
+            self.inbox.filters.restore(state["filters"])
+        if isinstance(state.get("page"), str) and state["page"] in self.pages:
+            self.show_page(state["page"])
+
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt API
         if not self._close_anyway and (unsaved := self.unsaved_edits()):
             event.ignore()
             self._ask_before_closing(unsaved)
             return
+        self.save_ui_state()
         live = getattr(self, "live", None)
         if live is not None:
             live.stop()
