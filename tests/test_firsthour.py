@@ -264,3 +264,35 @@ def test_quit_and_restart_keeps_the_page_the_window_size_and_the_inbox_filters(t
         assert third.nav.currentItem().text() == "Inbox" and third.inbox.filters.sentiment.currentIndex() == 0
     finally:
         svc.close()
+
+
+def test_the_set_up_wizard_finishes_after_a_refused_finish(tmp_path, qtbot):
+    """A key message over the limit was refused at Finish after the brand, the executives, the
+    competitors and the feeds had been written; Finish again, the message fixed, then said
+    "Jane Doe is named twice": the wizard could not be finished."""
+    from orm_desktop.errors import UsageError
+    from orm_desktop.ui.onboarding import OnboardingWizard
+
+    svc = Service.create(tmp_path / "ws")
+    try:
+        wz = OnboardingWizard(svc)
+        qtbot.addWidget(wz)
+        wz.brand.name.setText("Acme")
+        wz.executives.set_row(0, "Jane Doe", "CEO")
+        wz.executives.set_row(1, "Omar Haddad", "CFO")
+        wz.competitors.set_row(0, "Globex")
+        wz.feeds.check_all(False)
+        wz.feeds.list.item(0).setCheckState(wz.feeds.list.item(0).checkState().Checked)
+        wz.replies.text.setPlainText("We answer fast.\n" + "x " * 20_001)  # pasted by mistake
+        try:
+            wz.apply()
+            raise AssertionError("accepted")
+        except UsageError as exc:
+            assert "at most 20,000 characters" in str(exc)
+        assert svc.entities() == [] and svc.feeds() == [] and svc.feed_templates() == []
+        wz.replies.text.setPlainText("We answer fast.")
+        wz.apply()
+        assert sorted(e.name for e in svc.entities()) == ["Acme", "Globex", "Jane Doe", "Omar Haddad"]
+        assert [t for _i, _topic, t in svc.key_messages()] == ["We answer fast."]
+    finally:
+        svc.close()

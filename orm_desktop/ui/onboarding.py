@@ -259,6 +259,9 @@ class OnboardingWizard(QWizard):
         for page in (self.brand, self.executives, self.competitors, self.feeds, self.replies):
             self.addPage(page)
         self.resize(760, 560)
+        # what an earlier Finish wrote before it was refused (a locked database, a full disk): Finish
+        # again goes on from there instead of refusing those names as "named twice"
+        self.written: set[tuple[str, str]] = set()
 
     def accept(self) -> None:
         try:
@@ -272,10 +275,12 @@ class OnboardingWizard(QWizard):
     def apply(self) -> None:
         """Write the answers through the Service (settings, entities, feeds, key messages)."""
         from orm_desktop.errors import UsageError
+        from orm_desktop.types import KEY_MESSAGE_MAX
 
-        svc, brand = self.svc, self.brand.name.text().strip()
+        svc, brand, done = self.svc, self.brand.name.text().strip(), self.written
         names = [brand] + [r[0] for page in (self.executives, self.competitors) for r in page.rows()]
-        taken = {e.name.casefold() for e in svc.entities()} - {brand.casefold()}
+        taken = ({e.name.casefold() for e in svc.entities()} - {brand.casefold()}
+                 - {key for what, key in done if what == "entity"})
         for i, name in enumerate(names):  # checked before anything is written
             if name.casefold() in taken or name.casefold() in {n.casefold() for n in names[:i]}:
                 raise UsageError(f"{name} is named twice; each brand, executive and competitor needs its own name")
@@ -285,6 +290,10 @@ class OnboardingWizard(QWizard):
         for page in (self.executives, self.competitors):
             for name, title, query in page.rows():
                 check_entity_lengths(name=name, title=title, query=query)
+        for _topic, text in self.replies.messages():
+            if len(" ".join(text.split())) > KEY_MESSAGE_MAX:
+                raise UsageError(f"a key message must be at most {KEY_MESSAGE_MAX:,} characters (one per line); "
+                                 "nothing was written")
         svc.change_setting("status_page", self.brand.status_page.text())  # validated before anything is written
         svc.change_setting("contact", self.brand.contact.text())
         svc.change_setting("brand_name", brand)
@@ -292,8 +301,14 @@ class OnboardingWizard(QWizard):
             svc.add_entity("brand", brand, self.brand.query.text().strip(), match_existing=False)
         for page, importance in ((self.executives, 0.8), (self.competitors, 0.5)):
             for name, title, query in page.rows():
-                svc.add_entity(page.kind, name, query, title=title, importance=importance, match_existing=False)
+                if ("entity", name.casefold()) not in done:
+                    svc.add_entity(page.kind, name, query, title=title, importance=importance, match_existing=False)
+                    done.add(("entity", name.casefold()))
         for o in self.feeds.chosen():
-            svc.add_feed(o.url, title=o.title, kind=o.kind, category=o.category, weight=o.weight)
+            if ("feed", o.url) not in done:
+                svc.add_feed(o.url, title=o.title, kind=o.kind, category=o.category, weight=o.weight)
+                done.add(("feed", o.url))
         for topic, text in self.replies.messages():
-            svc.add_key_message(text, topic=topic)
+            if ("message", f"{topic}:{text}") not in done:
+                svc.add_key_message(text, topic=topic)
+                done.add(("message", f"{topic}:{text}"))
