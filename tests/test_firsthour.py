@@ -151,7 +151,8 @@ def test_a_refused_feed_address_keeps_what_was_typed_and_a_duplicate_is_named(tm
 
 def test_a_cancelled_refresh_says_what_it_kept(tmp_path, qtbot):
     """Cancelled after one of two feeds, the status bar said "fetched all 2 enabled feeds: …;
-    cancelled, 1 feeds not fetched": all fetched, and not. It now says what was kept and what
+    cancelled, 1 feeds not fetched": all fetched, and not. While it waited it said only
+    "Refreshing 1/2: Acme Watch: ok", not which feed it was waiting for. It now says what was kept and what
     was not fetched, and that is what the database holds."""
     from tests.conftest import DATA
     from tests.feedserver import FeedServer
@@ -164,7 +165,9 @@ def test_a_cancelled_refresh_says_what_it_kept(tmp_path, qtbot):
             svc.add_feed(f"http://127.0.0.1:{srv.port}/drip", title="Dripping")  # never finishes by itself
             win = open_window(qtbot, svc)
             win.refresh()
-            qtbot.waitUntil(lambda: win.statusBar().currentMessage() == "Refreshing 1/2: Acme Watch: ok")
+            # the feed that keeps the refresh waiting is named
+            qtbot.waitUntil(lambda: win.statusBar().currentMessage()
+                            == "Refreshing 1/2: Acme Watch: ok · still to come: Dripping")
             assert win.progress.isVisible() and win.progress.value() == 1 and win.progress.maximum() == 2
             win.cancel_refresh()
             qtbot.waitUntil(lambda: win.refresh_task is None, timeout=10_000)
