@@ -299,3 +299,50 @@ def test_the_set_up_wizard_finishes_after_a_refused_finish(tmp_path, qtbot):
         assert [t for _i, _topic, t in svc.key_messages()] == ["We answer fast."]
     finally:
         svc.close()
+
+
+def _card_value(page, title: str) -> str:
+    """The value shown on a page's KPI card (pages.card) with that title."""
+    from PySide6.QtWidgets import QLabel
+
+    labels = [w for w in page.scroll.widget().findChildren(QLabel)]
+    i = next(i for i, w in enumerate(labels) if w.text() == title)
+    return labels[i + 1].text()
+
+
+def test_the_dashboard_open_during_the_first_refresh_shows_what_it_brought(tmp_path, qtbot):
+    """The Dashboard open while the first refresh ran still said "Mentions 0" (and empty charts)
+    after the status bar had said "9 new mentions": a page rebuilt only when shown again; nor did
+    it count what a fetch in another process (the scheduled run) stored meanwhile."""
+    from tests.conftest import DATA
+    from tests.gui_support import show_page, wait_loaded
+
+    svc = Service.create(tmp_path / "ws")
+    try:
+        svc.add_entity("brand", "Acme", "Acme", match_existing=False)
+        svc.add_feed((DATA / "feeds" / "rss20.xml").as_uri(), title="Acme Watch")
+        win = open_window(qtbot, svc)
+        page = show_page(qtbot, win, "Dashboard")
+        assert _card_value(page, "Mentions") == "0"
+        shown = page.generation
+        win.refresh()
+        qtbot.waitUntil(lambda: win.refresh_task is None, timeout=10_000)
+        qtbot.waitUntil(lambda: page.generation > shown, timeout=2000)  # the page shown rebuilds
+        wait_loaded(qtbot, page)
+        stored = svc.conn.execute("SELECT COUNT(*) FROM mentions m JOIN entities e ON e.id = m.entity_id "
+                                  "WHERE e.kind = 'brand'").fetchone()[0]
+        assert stored > 0 and _card_value(page, "Mentions") == str(stored)
+        other = Service.open(tmp_path / "ws")  # a scheduled fetch (`run-scheduled`) in another process
+        try:
+            other.add_feed((DATA / "feeds" / "atom.xml").as_uri(), title="Acme Blog")
+            shown = page.generation
+            assert other.fetch(jobs=1).new_mentions > 0
+        finally:
+            other.close()
+        qtbot.waitUntil(lambda: page.generation > shown, timeout=5000)
+        wait_loaded(qtbot, page)
+        more = svc.conn.execute("SELECT COUNT(*) FROM mentions m JOIN entities e ON e.id = m.entity_id "
+                                "WHERE e.kind = 'brand'").fetchone()[0]
+        assert more > stored and _card_value(page, "Mentions") == str(more)
+    finally:
+        svc.close()

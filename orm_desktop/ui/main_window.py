@@ -441,8 +441,11 @@ class MainWindow(QMainWindow):
         self.refresh_task = None
         self.progress.setVisible(False)
         self.cancel_btn.setVisible(False)
-        if self.stack.currentWidget() is self.feeds:  # done, failed or cancelled: each feed's new status
+        shown = self.stack.currentWidget()
+        if shown is self.feeds:  # done, failed or cancelled: each feed's new status
             self.feeds.reload()
+        elif hasattr(shown, "rebuild_soon"):  # a page of charts and figures (pages.Page): what the refresh brought
+            shown.rebuild_soon()
 
     def cancel_refresh(self) -> None:
         if self.refresh_task is not None:
@@ -703,6 +706,9 @@ class MainWindow(QMainWindow):
                 settings.live_update()
         if touches("alerts", "entities") or any(c.table == "mentions" and c.action == "insert" for c in changes):
             self.update_health()
+            shown = self.stack.currentWidget()
+            if self.refresh_task is None and hasattr(shown, "rebuild_soon"):  # e.g. a scheduled fetch's
+                shown.rebuild_soon()  # new mentions: the page of figures shown counts them (ours: at its end)
         if touches("entities"):  # someone else added, renamed or removed an entity
             self.sync_executive_pages()
             self.reports.fill_entities()
