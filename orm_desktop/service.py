@@ -1697,6 +1697,21 @@ def new_signing_key(passphrase: str):
     return create_key(passphrase)
 
 
+def new_passphrase_problem(passphrase: str) -> str:
+    """'' when ``passphrase`` may protect a new key, else what is wrong with it (one line)."""
+    from orm_desktop.identity import MIN_PASSPHRASE
+
+    return "" if len(passphrase) >= MIN_PASSPHRASE else f"The passphrase needs at least {MIN_PASSPHRASE} characters"
+
+
+def keep_unlocked(key) -> None:
+    """Keep a key just made with ``new_signing_key`` unlocked for this process (its passphrase was
+    just typed: acting as its user does not ask for it again)."""
+    from orm_desktop.identity import SESSION
+
+    SESSION.add(key.private)
+
+
 def decrypt_key(blob: str, passphrase: str, *, who: str):
     """A private key from its encrypted form (IdentityError on a wrong passphrase)."""
     from orm_desktop.identity import decrypt_private_key

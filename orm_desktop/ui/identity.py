@@ -148,14 +148,14 @@ class AddUserDialog(QDialog):
         self.resize(480, 0)
 
     def problem(self) -> str:
-        from orm_desktop.identity import MIN_PASSPHRASE
+        from orm_desktop.service import new_passphrase_problem
 
         if not self.name.text().strip():
             return "A user needs a name"
         if not (self.author.isChecked() or self.approver.isChecked()):
             return "Choose at least one role"
-        if len(self.passphrase.text()) < MIN_PASSPHRASE:
-            return f"The passphrase needs at least {MIN_PASSPHRASE} characters"
+        if problem := new_passphrase_problem(self.passphrase.text()):
+            return problem
         if self.passphrase.text() != self.again.text():
             return "The two passphrases differ"
         return ""
@@ -173,7 +173,7 @@ class AddUserDialog(QDialog):
                           on_failure=self._failed)
 
     def _keyed(self, key) -> None:
-        from orm_desktop import identity
+        from orm_desktop.service import keep_unlocked
 
         self.buttons.setEnabled(True)
         if not self.isVisible():
@@ -185,7 +185,7 @@ class AddUserDialog(QDialog):
         except KnownError as exc:
             self.error.setText(str(exc))
             return
-        identity.SESSION.add(key.private)  # just typed: not asked again this session
+        keep_unlocked(key)  # just typed: not asked again this session
         self.added = name
         self.accept()
 
