@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sqlite3
 
+import pytest
+
 from orm_desktop import workspace as wsmod
 from orm_desktop.service import Service
 from tests.gui_support import open_window
@@ -75,6 +77,17 @@ def test_feeds_page_shows_what_the_refresh_found_per_feed(tmp_path, qtbot):
         svc.close()
 
 
+_POLLERS: list = []
+
+
+@pytest.fixture(autouse=True)
+def _no_poller_left():
+    yield
+    for timer in _POLLERS:
+        timer.stop()
+    _POLLERS.clear()
+
+
 def _answer_modals(qtbot, *steps):
     """Answer the modal dialogs that open next, in order: each step gets the dialog (a QTimer polls
     for it, as a person would wait for it to appear); the list of dialogs seen."""
@@ -83,6 +96,7 @@ def _answer_modals(qtbot, *steps):
 
     todo, seen = list(steps), []
     timer = QTimer()
+    _POLLERS.append(timer)  # stopped when the test ends: a poller left waiting never answers the next test's dialogs
 
     def poll() -> None:
         w = QApplication.activeModalWidget()
@@ -344,5 +358,30 @@ def test_the_dashboard_open_during_the_first_refresh_shows_what_it_brought(tmp_p
         more = svc.conn.execute("SELECT COUNT(*) FROM mentions m JOIN entities e ON e.id = m.entity_id "
                                 "WHERE e.kind = 'brand'").fetchone()[0]
         assert more > stored and _card_value(page, "Mentions") == str(more)
+    finally:
+        svc.close()
+
+
+def test_a_broken_opml_file_says_whether_anything_in_it_could_be_read(tmp_path, qtbot, monkeypatch):
+    """A truncated OPML file from which nothing could be read said "the outlines that could be
+    read were imported" next to "Imported 0 new feeds"."""
+    from PySide6.QtWidgets import QFileDialog
+
+    svc = Service.create(tmp_path / "ws")
+    try:
+        win = open_window(qtbot, svc)
+        win.show_page("Feeds")
+        broken = tmp_path / "broken.opml"
+        said = []
+        monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(broken), ""))
+        for text in ('<opml version="2.0"><body><outline text="Acme" xmlUrl="https://acme.example/feed.xml"',
+                     '<opml version="2.0"><body><outline text="Acme" xmlUrl="https://acme.example/feed.xml"/>'
+                     '<outline text="Half" xmlUrl="https://half.exa'):
+            broken.write_text(text, encoding="utf-8")
+            _answer_modals(qtbot, lambda box: (said.append(box.text()), box.accept()))
+            win.feeds.import_opml()
+        assert "Imported 0 new feeds" in said[0] and "no feed outline in it could be read" in said[0], said[0]
+        assert "Imported 1 new feed," in said[1] and "the outlines that could be read were imported" in said[1], said[1]
+        assert [f.url for f in svc.feeds()] == ["https://acme.example/feed.xml"]
     finally:
         svc.close()

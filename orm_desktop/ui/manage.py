@@ -254,7 +254,7 @@ class FeedsView(QWidget):
         except KnownError as exc:
             QMessageBox.warning(self, "Cannot import", str(exc))
             return
-        msg = f"Imported {added} new feeds, updated {updated}."
+        msg = f"Imported {added} new feed{'s' if added != 1 else ''}, updated {updated}."
         if problems:
             msg += "\n\nProblems:\n" + "\n".join(f"• {p}" for p in problems[:20])
         (QMessageBox.warning if problems else QMessageBox.information)(self, "OPML import", msg)
