@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTextBrowser, QVBoxLayou
 
 from orm_desktop.errors import KnownError
 from orm_desktop.textsafe import bound_layout, display_text, strip_bidi
-from orm_desktop.ui.widgets import mark_safe_in_executive_mode
+from orm_desktop.ui.widgets import mark_safe_in_executive_mode, named
 
 _TAG_SPLIT = re.compile(r"(<[^>]*>)")
 
@@ -61,7 +61,7 @@ class DetailPane(QWidget):
         super().__init__(parent)
         self.svc = svc
         self.mention_id: int | None = None
-        self.browser = SafeBrowser()
+        self.browser = named(SafeBrowser(), "Mention")
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.browser, 1)

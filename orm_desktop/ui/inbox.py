@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from orm_desktop.errors import KnownError
 from orm_desktop.textsafe import display_text
 from orm_desktop.types import FEED_KINDS, STATUSES, Mention, MentionFilter, label_for, last_days
-from orm_desktop.ui.widgets import mark_safe_in_executive_mode, narrow
+from orm_desktop.ui.widgets import mark_safe_in_executive_mode, named, narrow
 
 PAGE = 200
 CACHE_PAGES = 64
@@ -182,7 +182,7 @@ class FilterBar(QWidget):
         rows.setContentsMargins(0, 0, 0, 0)
         lay = QHBoxLayout()
         rows.addLayout(lay)
-        self.search = QLineEdit(placeholderText="Search titles and text…  (Ctrl+F)")
+        self.search = named(QLineEdit(placeholderText="Search titles and text…  (Ctrl+F)"), "Search mentions")
         self.search.setClearButtonEnabled(True)
         self.entity = QComboBox()
         self.sentiment = QComboBox()
@@ -347,7 +347,7 @@ class InboxView(QWidget):
         self.filters = mark_safe_in_executive_mode(FilterBar(svc))
         self.model = MentionModel(svc, self, runner=runner)
         self.model.counted.connect(lambda _n: self.update_count())
-        self.table = QTableView()
+        self.table = named(QTableView(), "Mentions", tab_leaves=True)
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)

@@ -42,6 +42,7 @@ class MainWindow(QMainWindow):
         self.update_title()
         self.setWindowIcon(icons.app_icon())
         self.nav = QListWidget()
+        self.nav.setAccessibleName("Pages")
         self.nav.setIconSize(QSize(18, 18))
         self.nav.setMaximumWidth(260)
         self.stack = QStackedWidget()
@@ -92,6 +93,7 @@ class MainWindow(QMainWindow):
         attach(self)  # Deliveries menu entry, opt-in tray mode (issue 16)
         self.nav.setCurrentRow(0)
         self.saved = QListWidget()
+        self.saved.setAccessibleName("Saved searches")
         self._opening_saved: int | None = None  # the rule whose saved search is being opened
         self.saved.setMaximumHeight(160)
         self.saved.itemActivated.connect(self.open_saved_search)

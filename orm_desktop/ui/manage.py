@@ -36,6 +36,7 @@ from orm_desktop.ui.widgets import (
     buttons_of,
     hold_row,
     keep_mine_after_conflict,
+    named,
     refuses_when_read_only,
     stay_for_unsaved,
     team_gate,
@@ -124,7 +125,7 @@ class FeedsView(QWidget):
     def __init__(self, svc, parent=None) -> None:
         super().__init__(parent)
         self.svc = svc
-        self.table = QTableWidget(0, len(self.COLS))
+        self.table = named(QTableWidget(0, len(self.COLS)), "Feeds", tab_leaves=True)
         self.table.setHorizontalHeaderLabels(self.COLS)
         self.table.verticalHeader().setVisible(False)
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
@@ -267,7 +268,7 @@ class EntitiesView(QWidget):
         super().__init__(parent)
         self.svc = svc
         self.runner = runner
-        self.list = QListWidget()
+        self.list = named(QListWidget(), "Entities")
         self.kind = QComboBox()
         self.kind.addItems(ENTITY_KINDS)
         self.name = QLineEdit()
@@ -532,7 +533,7 @@ class DisplayNamesEditor(QWidget):
         super().__init__(parent)
         self.svc = svc
         self.user = QComboBox()
-        self.name = QLineEdit(placeholderText="the name shown for this user")
+        self.name = named(QLineEdit(placeholderText="the name shown for this user"), "Display name")
         self.save_btn = QPushButton("Save name")
         self.save_btn.clicked.connect(self.save)
         row = QHBoxLayout(self)

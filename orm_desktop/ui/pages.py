@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 from orm_desktop.textsafe import one_line
 from orm_desktop.types import Entity, last_days
 from orm_desktop.ui.tasks import TaskRunner
-from orm_desktop.ui.widgets import mark_safe_in_executive_mode
+from orm_desktop.ui.widgets import mark_safe_in_executive_mode, named
 
 DAY = 86400
 
@@ -85,7 +85,7 @@ def tone(x: float, pct: bool = True) -> str:
 
 def sources_table(rows) -> QTableWidget:
     """Top sources: (title, kind, mentions, average sentiment)."""
-    t = QTableWidget(len(rows), 4)
+    t = named(QTableWidget(len(rows), 4), "Top sources", tab_leaves=True)
     t.setHorizontalHeaderLabels(["Top sources", "Kind", "Mentions", "Avg sentiment"])
     t.verticalHeader().setVisible(False)
     t.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
@@ -98,8 +98,8 @@ def sources_table(rows) -> QTableWidget:
     return t
 
 
-def mention_list(mentions, on_pick) -> QListWidget:
-    lw = QListWidget()
+def mention_list(mentions, on_pick, name: str) -> QListWidget:
+    lw = named(QListWidget(), name)
     lw.setWordWrap(True)
     for m in mentions:
         it = QListWidgetItem(f"{m.score_text()}  {m.title}  — {m.source}")
@@ -154,6 +154,7 @@ class Page(QWidget):
         outer.setContentsMargins(0, 0, 0, 0)
         self.scroll = QScrollArea()
         self.scroll.setWidgetResizable(True)
+        self.scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # no unnamed stop in the Tab order: it scrolls to the focus
         outer.addWidget(self.scroll)
 
     def period(self) -> tuple[int, int, int]:
@@ -354,11 +355,11 @@ class PersonalBrandPage(Page):
         row = QHBoxLayout()
         col1, col2 = QVBoxLayout(), QVBoxLayout()
         col1.addWidget(QLabel("<b>Most positive coverage</b>"))
-        best = mention_list(data.best, self.open_mention.emit)
+        best = mention_list(data.best, self.open_mention.emit, "Most positive coverage")
         best.setObjectName("most_positive")
         col1.addWidget(best)
         col2.addWidget(QLabel("<b>Most negative coverage — may need a statement</b>"))
-        worst = mention_list(data.worst, self.open_mention.emit)
+        worst = mention_list(data.worst, self.open_mention.emit, "Most negative coverage")
         worst.setObjectName("most_negative")
         col2.addWidget(worst)
         row.addLayout(col1)
@@ -375,7 +376,7 @@ class PersonalBrandPage(Page):
         lay.addLayout(bottom)
 
     def _alerts(self, alerts) -> QListWidget:
-        lw = QListWidget()
+        lw = named(QListWidget(), "Open alerts")
         for a in alerts:
             lw.addItem(a.describe())
         if lw.count() == 0:
@@ -389,7 +390,7 @@ class PersonalBrandPage(Page):
         box = QWidget()
         v = QVBoxLayout(box)
         v.setContentsMargins(0, 0, 0, 0)
-        lw = QListWidget()
+        lw = named(QListWidget(), "Drafts awaiting your approval")
         lw.setObjectName("executive_drafts")
         for r in drafts:
             it = QListWidgetItem(f"#{r.id} {' '.join(r.text.split())[:90]}…")
@@ -520,7 +521,7 @@ class DashboardPage(Page):
         for _eid, name, first in data.crises:  # a pinned timeline for each crisis
             lay.addWidget(QLabel(f"<b style='color:#C0392B'>Crisis mode: {html.escape(name)}</b> — the first "
                                  "coverage since it began"))
-            timeline = QListWidget()
+            timeline = named(QListWidget(), f"Crisis timeline: {name}")
             for m in first:
                 it = QListWidgetItem(f"{dt.datetime.fromtimestamp(m.published):%d %b %H:%M}  {m.score_text()}  "
                                      f"{m.title} — {m.source}")
@@ -532,7 +533,7 @@ class DashboardPage(Page):
             timeline.setMaximumHeight(180)
             lay.addWidget(timeline)
         lay.addWidget(QLabel("<b>Alerts</b>"))
-        alerts = QListWidget()
+        alerts = named(QListWidget(), "Alerts")
         for a in data.alerts:
             alerts.addItem(a.describe())
         if alerts.count() == 0:
@@ -571,7 +572,7 @@ class CompetitorsPage(Page):
         head.addWidget(QLabel("<span style='font-size:20px;font-weight:600'>Brand vs competitors</span>"), 1)
         head.addWidget(self.period_box())
         lay.addLayout(head)
-        table = QTableWidget(len(ents), 6)
+        table = named(QTableWidget(len(ents), 6), "Brand vs competitors", tab_leaves=True)
         table.setHorizontalHeaderLabels(["Entity", "Mentions", "Share of voice", "Net sentiment",
                                          "Negative", "Change in volume"])
         table.verticalHeader().setVisible(False)

@@ -36,6 +36,7 @@ from orm_desktop.ui.widgets import (
     button_row,
     buttons_of,
     keep_mine_after_conflict,
+    named,
     names_combo,
     refuses_when_read_only,
     stay_for_unsaved,
@@ -312,23 +313,23 @@ class ResponsesView(QWidget):
         top.addWidget(merge_file)
         top.addStretch(1)
         self.kpi.setWordWrap(True)  # on its own line: the window must fit a laptop screen
-        self.list = QListWidget()
+        self.list = named(QListWidget(), "Responses in the queue")
         self.list.setWordWrap(True)
-        self.editor = QPlainTextEdit()
+        self.editor = named(QPlainTextEdit(), "Reply", tab_leaves=True)
         self.editor.setPlaceholderText("Select a response, or draft one from a mention in the Inbox (D).")
         self.highlighter = DraftHighlighter(self.editor.document(), self._banned())
         self.meta = QLabel()
         self.meta.setWordWrap(True)
         from orm_desktop.ui.detail import SafeBrowser
 
-        self.original = SafeBrowser()  # the mention this replies to (feed text: never loads anything)
+        self.original = named(SafeBrowser(), "In reply to")  # the mention this replies to (feed text: never loads anything)
         self.original.setMaximumHeight(150)
         self.show_original = QPushButton("Show the mention in the inbox")
         self.show_original.clicked.connect(lambda: self.current and self.current.mention_id
                                            and self.open_mention.emit(self.current.mention_id))
         self.checks = QLabel()
         self.checks.setWordWrap(True)
-        self.side = QTextBrowser()
+        self.side = named(QTextBrowser(), "Response history and key messages")
         self.side.setOpenLinks(False)
         buttons = QHBoxLayout()
         self.btn = {}

@@ -25,6 +25,7 @@ from orm_desktop.ui.widgets import (
     button_row,
     buttons_of,
     hold_row,
+    named,
     names_combo,
     refuses_when_read_only,
     stay_for_unsaved,
@@ -43,7 +44,7 @@ class RulesView(QWidget):
         self.runner = runner
         self.current_id: int | None = None
         self.current_version = 0  # the row version of the rule being edited, as read
-        self.list = QListWidget()
+        self.list = named(QListWidget(), "Rules")
         self.name = QLineEdit()
         self.entity = names_combo()
         self.terms = QLineEdit(placeholderText='recall OR "battery fire"')
@@ -78,7 +79,7 @@ class RulesView(QWidget):
         self.notify = QCheckBox("notify me of new matches")
         self.enabled = QCheckBox("enabled (runs on every new mention)")
         self.enabled.setChecked(True)
-        self.result = QListWidget()
+        self.result = named(QListWidget(), "Dry run: matching stored mentions")
         self.result_label = QLabel()
         form = QFormLayout()
         form.addRow("Name", self.name)
