@@ -25,6 +25,8 @@ def kb_window(qapp, demo_root, tmp_path_factory):
     win = MainWindow(svc)
     win.resize(1300, 850)
     win.show()
+    qapp.processEvents()
+    win.focus_at_start = win.focusWidget()
     yield win
     win.runner.cancel_all()
     win.runner.wait(10_000)
@@ -110,3 +112,173 @@ def test_tab_leaves_every_control_of_every_page(kb_window, qtbot):
             if QApplication.focusWidget() is w or getattr(w, "toPlainText", lambda: None)() != before:
                 trapped.setdefault(label, []).append(_what(w))
     assert trapped == {}
+
+
+def _bindings(win) -> list[tuple[str, object, QWidget]]:
+    """Every key sequence bound in the window: (sequence, context, the widget it belongs to)."""
+    from PySide6.QtGui import QAction, QShortcut
+
+    out = []
+    for a in win.findChildren(QAction):
+        for seq in a.shortcuts():
+            out.append((seq.toString(), a.shortcutContext(), win))
+    for s in win.findChildren(QShortcut):
+        for seq in s.keys():  # noqa: SIM118 - a QShortcut's key sequences, not a dict
+            out.append((seq.toString(), s.context(), s.parent()))
+    return out
+
+
+def _listed(win) -> set[str]:
+    """The key sequences the help (F1, ?) lists, as QKeySequence strings."""
+    from orm_desktop.ui.inbox import SHORTCUTS
+
+    words = {"↓": "Down", "↑": "Up", "−": "-"}
+    keys = set()
+    for shown, _what in SHORTCUTS + win.inbox.extra_shortcuts:
+        for part in shown.split(" / "):
+            keys.add(words.get(part.strip(), part.strip()))
+    return keys
+
+
+# -- the help listed Ctrl+1…5 (five of the nine pages: Reports, Rules and Settings had no key) and
+# not Esc's clearing of the inbox filters, which did not exist (Esc only cancelled a refresh) ------
+def test_the_help_lists_exactly_the_keys_that_are_bound(kb_window):
+    native = {"Down", "Up"}  # the list's own keys
+    bound = {seq for seq, _ctx, _w in _bindings(kb_window)}
+    listed = _listed(kb_window)
+    assert listed - bound - native == set(), "listed in the help but bound to nothing"
+    assert bound - listed == {"="}, "bound but not in the help"  # "=" is "+" without Shift
+    for label in ("Inbox", "Dashboard", "Responses", "Reports", "Rules", "Feeds", "Entities", "Settings"):
+        assert any(what == label for _key, what in kb_window.inbox.extra_shortcuts), label
+
+
+def test_no_key_sequence_is_bound_twice_where_both_could_fire(kb_window):
+    """Qt fires neither of two shortcuts with the same keys active at once ("Ambiguous shortcut
+    overload"): for every control that can have the focus, the keys live there are distinct."""
+    bindings = _bindings(kb_window)
+    clashes = set()
+    for focus in _focusable(kb_window):
+        live: dict[str, int] = {}
+        for seq, ctx, owner in bindings:
+            if (ctx == Qt.ShortcutContext.WindowShortcut or ctx == Qt.ShortcutContext.ApplicationShortcut
+                    or (ctx == Qt.ShortcutContext.WidgetWithChildrenShortcut and owner.isAncestorOf(focus))
+                    or owner is focus):
+                live[seq] = live.get(seq, 0) + 1
+        clashes |= {(seq, _what(focus)) for seq, n in live.items() if n > 1}
+    assert clashes == set()
+
+
+# -- the app started with the focus on the sidebar: J, K and the triage keys did nothing until the
+# user tabbed nine times into the list ---------------------------------------------------------
+def test_the_window_opens_with_the_focus_on_the_inbox_list(kb_window):
+    assert kb_window.focus_at_start is kb_window.inbox.table
+
+
+# -- Ctrl+1…5 reached five pages and left the focus on the page just hidden (or the sidebar): Ctrl+6,
+# 7, 8 now open Reports, Rules, Settings, and each key puts the focus into the page it opens -------
+def test_every_page_key_opens_its_page_with_the_focus_in_it(kb_window, qtbot, qtlog):
+    from PySide6.QtTest import QTest
+
+    kb_window.activateWindow()
+    kb_window.inbox.table.setFocus()
+    for action in [a for a in kb_window.findChildren(type(kb_window.exec_mode))
+                   if a.shortcut().toString().startswith("Ctrl+") and a.shortcut().toString()[-1].isdigit()]:
+        label = action.text()
+        QTest.keySequence(kb_window, action.shortcut())
+        page = kb_window.pages[label]
+        assert kb_window.stack.currentWidget() is page, label
+        assert page.isAncestorOf(QApplication.focusWidget() or kb_window), (label, QApplication.focusWidget())
+    assert not [r for r in qtlog.records if "Ambiguous" in r.message]
+
+
+def _modal_answer(qtbot, answer):
+    """Run ``answer(dialog)`` on the next modal dialog once it shows (its exec() blocks the test)."""
+    from PySide6.QtCore import QTimer
+
+    seen = []
+
+    def poll():
+        dlg = QApplication.activeModalWidget()
+        if dlg is None:
+            QTimer.singleShot(10, poll)
+            return
+        seen.append((dlg.windowTitle(), QApplication.focusWidget()))
+        answer(dlg)
+
+    QTimer.singleShot(0, poll)
+    return seen
+
+
+# -- the daily triage by keys alone: there was no key to mark a mention unread again (M only read
+# it), and Esc did not clear the inbox's search and filters (it only cancelled a refresh) ----------
+def test_triage_the_inbox_by_keyboard_alone(kb_window, qtbot, qtlog):
+    from PySide6.QtTest import QTest
+
+    win, svc = kb_window, kb_window.svc
+    inbox, table = kb_window.inbox, kb_window.inbox.table
+    win.open_page("Inbox")
+    assert QApplication.focusWidget() is table
+
+    def shown():
+        return svc.mention(inbox.detail.mention_id).mention
+
+    def key(k, on=None):
+        QTest.keyClick(on or QApplication.focusWidget(), k)
+
+    key(Qt.Key.Key_J)
+    assert table.currentIndex().row() == 1
+    key(Qt.Key.Key_K)
+    assert table.currentIndex().row() == 0
+    qtbot.waitUntil(lambda: inbox.model.exact)
+    total = inbox.model.total
+    inbox.filters.status.setFocus()  # "Any status", so that a read mention stays in the list
+    key(Qt.Key.Key_Down)
+    assert inbox.model.filter.statuses == ()
+    table.setFocus()
+    key(Qt.Key.Key_Down)
+    first = shown().id
+    assert table.currentIndex().row() == 1 and inbox.detail.mention_id == first
+    for k, status in ((Qt.Key.Key_M, "read"), (Qt.Key.Key_U, "new"), (Qt.Key.Key_F, "flagged"),
+                      (Qt.Key.Key_R, "needs_response")):
+        key(k)
+        assert shown().id == first and shown().status == status, k
+    QTest.keyClick(table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert svc.mention(first).mention.status == "flagged"
+    for k, score in ((Qt.Key.Key_Plus, 0.6), (Qt.Key.Key_0, 0.0), (Qt.Key.Key_Minus, -0.6)):
+        key(k)
+        assert shown().overridden and shown().sentiment == pytest.approx(score), k
+    inbox.detail.browser.setFocus()  # the keys work from the reading pane too
+    key(Qt.Key.Key_Backspace)
+    assert not svc.mention(first).mention.overridden
+    key(Qt.Key.Key_Escape)  # the filters back to "Open items"
+    qtbot.waitUntil(lambda: inbox.model.exact)
+    assert inbox.model.filter.statuses == ("new", "flagged", "needs_response") and inbox.model.total == total
+    table.selectRow(next(r for r in range(total) if inbox.model.mention(r).id == first))
+    key(Qt.Key.Key_E)  # archived: it leaves "Open items", the next one is shown
+    qtbot.waitUntil(lambda: inbox.model.exact)
+    assert svc.mention(first).mention.status == "archived" and inbox.model.total == total - 1
+    assert inbox.detail.mention_id == inbox.model.mention(table.currentIndex().row()).id != first
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: inbox.model.exact)
+    assert svc.mention(first).mention.status == "flagged" and inbox.model.total == total
+    assert inbox.detail.mention_id == inbox.model.mention(table.currentIndex().row()).id == first  # the cursor on it
+
+    QTest.keyClick(table, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)  # search
+    assert QApplication.focusWidget() is inbox.filters.search
+    QTest.keyClicks(inbox.filters.search, "recall")
+    qtbot.waitUntil(lambda: inbox.model.filter.search == "recall", timeout=2000)
+    searched = inbox.model.total
+    assert 0 < searched < total
+    inbox.filters.sentiment.setFocus()
+    key(Qt.Key.Key_Down)  # a filter changed by keys: "negative"
+    assert inbox.model.filter.sentiment == "negative"
+    key(Qt.Key.Key_Escape)  # search and filters cleared, back on the list
+    qtbot.waitUntil(lambda: inbox.model.exact)
+    assert inbox.filters.search.text() == "" and inbox.model.filter.sentiment is None
+    assert inbox.model.filter.search == "" and inbox.model.total == total
+    assert QApplication.focusWidget() is table
+
+    seen = _modal_answer(qtbot, lambda box: box.accept())
+    QTest.keyClick(table, "?")  # (offscreen sends no Shift with it; xcb matches Shift+? to "?" itself)
+    assert [title for title, _f in seen] == ["Keyboard shortcuts"]
+    assert not [r for r in qtlog.records if "Ambiguous" in r.message]

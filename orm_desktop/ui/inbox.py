@@ -286,6 +286,25 @@ class FilterBar(QWidget):
         if notify:
             self.changed.emit()
 
+    def clear(self) -> bool:
+        """The search and every filter back to the inbox's start (open items of any entity,
+        sentiment, source, period and language; no topic, no saved search; the order stays): one
+        reload. False when nothing was set."""
+        combos = (self.entity, self.sentiment, self.status, self.kind, self.period, self.lang)
+        if not (self.search.text() or self.topic or self.saved_search or any(c.currentIndex() for c in combos)):
+            return False
+        for w in (*combos, self.search):
+            w.blockSignals(True)
+        for c in combos:
+            c.setCurrentIndex(0)
+        self.search.clear()
+        for w in (*combos, self.search):
+            w.blockSignals(False)
+        self.debounce.stop()
+        self.set_topic(None, notify=False)
+        self.set_saved_search(None)
+        return True
+
     def open_saved_search(self, rule_id: int, name: str, ids: tuple[int, ...]) -> None:
         """Show exactly a saved search's mentions (``ids``: what its rule selects, as the sidebar
         counts them), every other filter back to "any" and the search box empty."""
@@ -322,11 +341,11 @@ class FilterBar(QWidget):
 
 SHORTCUTS = [
     ("J / ↓", "next mention"), ("K / ↑", "previous mention"), ("F", "flag"), ("E", "archive"),
-    ("R", "mark needs response"), ("M", "mark read"), ("O", "open in browser"),
+    ("R", "mark needs response"), ("M", "mark read"), ("U", "mark unread (new)"), ("O", "open in browser"),
     ("+ / 0 / −", "override sentiment: positive / neutral / negative"), ("Backspace", "clear the override"),
     ("D", "draft a response"), ("C", "capture evidence (page + entry, hashed)"), ("Ctrl+Z", "undo the last triage"),
-    ("Ctrl+F", "search"), ("?", "this help"),
-]  # the main window adds its menu shortcuts (Ctrl+E, F1, Ctrl+1…5, Ctrl+R…) to the help
+    ("Ctrl+F", "search"), ("Esc", "clear the search and filters (during a refresh: cancel it)"), ("?", "this help"),
+]  # the main window adds its menu shortcuts (Ctrl+E, F1, Ctrl+1…8, Ctrl+R…) to the help
 
 
 class InboxView(QWidget):
@@ -511,10 +530,27 @@ class InboxView(QWidget):
                 return
             self.svc.set_statuses({s: ids for s, ids in by_status.items()})
         self._mine(self.svc.mention_versions(before))
-        self.model.reload()
+        row = self.table.currentIndex().row()
+        self.model.reload()  # (a reset: the list has no current row after it)
         self.update_count()
+        self._select(min(before), max(row, 0))
         self.detail.refresh()
         self.status_message.emit(f"undone: {what}")
+
+    def _select(self, mention_id: int, fallback_row: int) -> None:
+        """Put the cursor on ``mention_id`` when it is in the list's first page, else on
+        ``fallback_row`` (within the list), and show that mention: after a reload the next key
+        must triage the mention the pane shows (with no current row it did nothing)."""
+        if not self.model.total:
+            self.detail.show_mention(None)
+            return
+        row = next((r for r in range(min(self.model.total, PAGE))
+                    if (m := self.model.mention(r)) is not None and m.id == mention_id),
+                   min(fallback_row, self.model.total - 1))
+        idx = self.model.index(row, 0)
+        self.table.selectionModel().setCurrentIndex(
+            idx, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+        self.table.scrollTo(idx)
 
     def override(self, score: float | None) -> None:
         if self.refused():
@@ -599,7 +635,7 @@ class InboxView(QWidget):
     def _shortcuts(self) -> None:
         keys = {"J": lambda: self.move(1), "K": lambda: self.move(-1), "F": lambda: self.set_status("flagged"),
                 "E": lambda: self.set_status("archived"), "R": lambda: self.set_status("needs_response"),
-                "M": lambda: self.set_status("read"), "O": self.open_current, "+": lambda: self.override(0.6),
+                "M": lambda: self.set_status("read"), "U": lambda: self.set_status("new"), "O": self.open_current, "+": lambda: self.override(0.6),
                 "=": lambda: self.override(0.6), "0": lambda: self.override(0.0), "-": lambda: self.override(-0.6),
                 "Backspace": lambda: self.override(None), "D": self.request_draft, "?": self.show_help,
                 "C": self.capture_evidence, "Ctrl+Z": self.undo}
@@ -617,6 +653,13 @@ class InboxView(QWidget):
     def set_read_only(self, read_only: bool) -> None:
         self.read_only = read_only
         self.detail.set_read_only(read_only)
+
+    def clear_filters(self) -> None:
+        """Esc (the window's one Esc binding, MainWindow.escape): every filter back to what the
+        inbox opens with, the focus back on the list."""
+        if self.filters.clear():
+            self.status_message.emit("search and filters cleared")
+        self.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def reload(self) -> None:
         self.filters.reload_entities()

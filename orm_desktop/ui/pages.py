@@ -154,7 +154,6 @@ class Page(QWidget):
         outer.setContentsMargins(0, 0, 0, 0)
         self.scroll = QScrollArea()
         self.scroll.setWidgetResizable(True)
-        self.scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # no unnamed stop in the Tab order: it scrolls to the focus
         outer.addWidget(self.scroll)
 
     def period(self) -> tuple[int, int, int]:
