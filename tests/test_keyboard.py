@@ -193,16 +193,20 @@ def test_every_page_key_opens_its_page_with_the_focus_in_it(kb_window, qtbot, qt
 
 def _modal_answer(qtbot, answer):
     """Run ``answer(dialog)`` on the next modal dialog once it shows (its exec() blocks the test)."""
+    import time
+
     from PySide6.QtCore import QTimer
 
     seen = []
+    until = time.monotonic() + 5  # none within 5 s: this poll ends (the test's assertion says why)
 
     def poll():
         dlg = QApplication.activeModalWidget()
         if dlg is None:
-            QTimer.singleShot(10, poll)
+            if time.monotonic() < until:
+                QTimer.singleShot(10, poll)
             return
-        seen.append((dlg.windowTitle(), QApplication.focusWidget()))
+        seen.append((dlg.windowTitle(), dlg.focusWidget()))
         answer(dlg)
 
     QTimer.singleShot(0, poll)
@@ -282,3 +286,73 @@ def test_triage_the_inbox_by_keyboard_alone(kb_window, qtbot, qtlog):
     QTest.keyClick(table, "?")  # (offscreen sends no Shift with it; xcb matches Shift+? to "?" itself)
     assert [title for title, _f in seen] == ["Keyboard shortcuts"]
     assert not [r for r in qtlog.records if "Ambiguous" in r.message]
+
+
+def _press(button) -> None:
+    """Activate a button as a keyboard user does: focus it, press Space."""
+    from PySide6.QtTest import QTest
+
+    button.setFocus(Qt.FocusReason.TabFocusReason)
+    QTest.keyClick(button, Qt.Key.Key_Space)
+
+
+# -- Enter in "Remove entity … and its mentions?" and "Remove feed …?" answered Yes (Qt made the
+# first button the default): one key removed an entity with its mentions. Deleting a rule, removing
+# a key message and discarding a reply (final: a discarded reply cannot come back) asked nothing --
+def test_enter_never_confirms_a_removal_and_every_removal_asks(kb_window, qtbot):
+    from PySide6.QtWidgets import QMessageBox, QPushButton
+
+    from tests.conftest import act_as
+    from tests.gui_support import open_demo_draft
+
+    win, svc = kb_window, kb_window.svc
+    asked = []
+
+    def answer_with_enter(box):
+        from PySide6.QtTest import QTest
+
+        asked.append(box.windowTitle())
+        QTest.keyClick(box.focusWidget() or box, Qt.Key.Key_Return)  # (offscreen: the box is not the active window)
+
+    def button(view, text):
+        return next(b for b in view.findChildren(QPushButton) if b.text() == text)
+
+    feeds = _show(qtbot, win, "Feeds")
+    feeds.table.selectRow(0)
+    n_feeds = len(svc.feeds())
+    _modal_answer(qtbot, answer_with_enter)
+    _press(button(feeds, "Remove"))
+    assert len(svc.feeds()) == n_feeds
+
+    ents = _show(qtbot, win, "Entities")
+    ents.list.setCurrentRow(ents.list.count() - 1)
+    n_ents = len(svc.entities())
+    _modal_answer(qtbot, answer_with_enter)
+    _press(button(ents, "Remove"))
+    assert len(svc.entities()) == n_ents
+
+    rules = _show(qtbot, win, "Rules")
+    rules.list.setCurrentRow(0)
+    n_rules = len(svc.rules())
+    _modal_answer(qtbot, answer_with_enter)
+    _press(button(rules, "Delete"))
+    assert len(svc.rules()) == n_rules
+
+    settings = _show(qtbot, win, "Settings")
+    km = next(w for w in settings.findChildren(QWidget) if type(w).__name__ == "KeyMessagesEditor")
+    km.list.setCurrentRow(0)
+    n_km = len(svc.key_messages())
+    _modal_answer(qtbot, answer_with_enter)
+    _press(button(km, "Remove"))
+    assert len(svc.key_messages()) == n_km
+
+    view, draft = open_demo_draft(win)
+    act_as(svc, view.me())
+    _modal_answer(qtbot, answer_with_enter)
+    _press(view.btn["discard"])
+    assert svc.response(draft.id).state == "draft"
+    assert asked == ["Remove feed", "Remove entity", "Delete rule", "Remove key message", "Discard reply"]
+
+    _modal_answer(qtbot, lambda box: box.button(QMessageBox.StandardButton.Yes).click())
+    _press(view.btn["discard"])  # Yes: done
+    assert svc.response(draft.id).state == "discarded"

@@ -20,6 +20,7 @@ from orm_desktop.errors import Conflict, KnownError
 from orm_desktop.ui.widgets import (
     button_row,
     buttons_of,
+    confirm_removal,
     keep_mine_after_conflict,
     named,
     team_gate,
@@ -113,5 +114,5 @@ class KeyMessagesEditor(QWidget):
 
     def remove(self) -> None:
         cur = self.current()
-        if cur is not None:
+        if cur is not None and confirm_removal(self, "Remove key message", f"Remove the key message “{cur[2]}”?"):
             self._do(lambda v: self.svc.remove_key_message(cur[0], by=self.user, expected_version=v), cur[0])

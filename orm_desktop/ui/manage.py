@@ -34,6 +34,7 @@ from orm_desktop.types import ENTITY_KINDS, FEED_KINDS
 from orm_desktop.ui.widgets import (
     button_row,
     buttons_of,
+    confirm_removal,
     hold_row,
     keep_mine_after_conflict,
     named,
@@ -218,8 +219,7 @@ class FeedsView(QWidget):
     @refuses_when_read_only
     def remove(self) -> None:
         f = self._chosen()
-        if f and not self._refused() and QMessageBox.question(
-                self, "Remove feed", f"Remove {f.title or f.url}? Stored items stay.") == QMessageBox.StandardButton.Yes:
+        if f and not self._refused() and confirm_removal(self, "Remove feed", f"Remove {f.title or f.url}? Stored items stay."):
             save_versioned(self, "Cannot remove feed", lambda v: self.svc.remove_feed(f.id, expected_version=v),
                            f.version)
             self.reload()
@@ -509,8 +509,7 @@ class EntitiesView(QWidget):
         if self.current_id is None:
             return
         e = self.svc.entity(self.current_id)
-        if QMessageBox.question(self, "Remove entity", f"Remove {e.name} and its mentions?") \
-                == QMessageBox.StandardButton.Yes:
+        if confirm_removal(self, "Remove entity", f"Remove {e.name} and its mentions?"):
             removed = save_versioned(self, "Cannot remove entity",
                                      lambda v: self.svc.remove_entity(e.id, expected_version=v), self.current_version)
             self.reload()

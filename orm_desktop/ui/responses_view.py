@@ -35,6 +35,7 @@ from orm_desktop.ui.identity import ensure_unlocked
 from orm_desktop.ui.widgets import (
     button_row,
     buttons_of,
+    confirm_removal,
     keep_mine_after_conflict,
     named,
     names_combo,
@@ -556,6 +557,9 @@ class ResponsesView(QWidget):
     def act(self, action: str) -> None:
         r = self.current
         if r is None or not self.me() or not ensure_unlocked(self, self.svc, self.me()):
+            return
+        if action == "discard" and not confirm_removal(self, "Discard reply",
+                                                       f"Discard response #{r.id}? A discarded reply cannot be restored."):
             return
         try:
             try:

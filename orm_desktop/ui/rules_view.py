@@ -24,6 +24,7 @@ from orm_desktop.types import FEED_KINDS, LABELS, STATUSES
 from orm_desktop.ui.widgets import (
     button_row,
     buttons_of,
+    confirm_removal,
     hold_row,
     named,
     names_combo,
@@ -291,7 +292,7 @@ class RulesView(QWidget):
 
     @refuses_when_read_only
     def delete(self) -> None:
-        if self.current_id is not None:
+        if self.current_id is not None and confirm_removal(self, "Delete rule", f"Delete the rule {self.name.text()}?"):
             self.svc.delete_rule(self.current_id, by="gui")
             self.shown_state = self.form_state()  # its edits went with it: nothing to ask about
             self.new()

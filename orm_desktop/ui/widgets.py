@@ -92,6 +92,19 @@ def keep_mine_after_conflict(parent: QWidget, exc) -> bool:
     return box.clickedButton() is keep
 
 
+def confirm_removal(parent: QWidget, title: str, question: str) -> bool:
+    """Ask before a removal that cannot be undone: Yes / No, with No the default, so that Enter (or
+    Esc) keeps the thing (with no default, Qt made Yes the default: one Enter removed it)."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from orm_desktop.textsafe import display_text
+
+    question = display_text(question)  # names typed by anyone (a colleague's rule): no bidi tricks, capped
+    question = question if len(question) <= 300 else question[:299] + "…"
+    buttons = QMessageBox.StandardButton
+    return QMessageBox.question(parent, title, question, buttons.Yes | buttons.No, buttons.No) == buttons.Yes
+
+
 def stay_for_unsaved(parent: QWidget, title: str, question: str, save: Callable[[], object],
                      still_unsaved: Callable[[], bool]) -> bool:
     """Before an editor shows something else: ask Save / Discard / Cancel about its unsaved
