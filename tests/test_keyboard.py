@@ -152,19 +152,35 @@ def test_the_help_lists_exactly_the_keys_that_are_bound(kb_window):
         assert any(what == label for _key, what in kb_window.inbox.extra_shortcuts), label
 
 
-def test_no_key_sequence_is_bound_twice_where_both_could_fire(kb_window):
+def _mnemonics(win) -> list[str]:
+    """The Alt+letter keys live now: the menu bar's and those of the visible buttons."""
+    from PySide6.QtGui import QKeySequence
+    from PySide6.QtWidgets import QAbstractButton
+
+    texts = [a.text() for a in win.menuBar().actions()]
+    texts += [b.text() for b in win.findChildren(QAbstractButton) if b.isVisible() and b.isEnabled()]
+    return [seq.toString() for t in texts if not (seq := QKeySequence.mnemonic(t)).isEmpty()]
+
+
+def test_no_key_sequence_is_bound_twice_where_both_could_fire(kb_window, qtbot):
     """Qt fires neither of two shortcuts with the same keys active at once ("Ambiguous shortcut
-    overload"): for every control that can have the focus, the keys live there are distinct."""
+    overload"): on every page, for every control that can have the focus, the keys live there
+    (menu and page shortcuts, Alt+letter mnemonics) are distinct."""
     bindings = _bindings(kb_window)
     clashes = set()
-    for focus in _focusable(kb_window):
-        live: dict[str, int] = {}
-        for seq, ctx, owner in bindings:
-            if (ctx == Qt.ShortcutContext.WindowShortcut or ctx == Qt.ShortcutContext.ApplicationShortcut
-                    or (ctx == Qt.ShortcutContext.WidgetWithChildrenShortcut and owner.isAncestorOf(focus))
-                    or owner is focus):
+    for label in _pages(kb_window):
+        _show(qtbot, kb_window, label)
+        mnemonics = _mnemonics(kb_window)
+        for focus in _focusable(kb_window):
+            live: dict[str, int] = {}
+            for seq in mnemonics:
                 live[seq] = live.get(seq, 0) + 1
-        clashes |= {(seq, _what(focus)) for seq, n in live.items() if n > 1}
+            for seq, ctx, owner in bindings:
+                if (ctx == Qt.ShortcutContext.WindowShortcut or ctx == Qt.ShortcutContext.ApplicationShortcut
+                        or (ctx == Qt.ShortcutContext.WidgetWithChildrenShortcut and owner.isAncestorOf(focus))
+                        or owner is focus):
+                    live[seq] = live.get(seq, 0) + 1
+            clashes |= {(label, seq, _what(focus)) for seq, n in live.items() if n > 1}
     assert clashes == set()
 
 
@@ -191,8 +207,15 @@ def test_every_page_key_opens_its_page_with_the_focus_in_it(kb_window, qtbot, qt
     assert not [r for r in qtlog.records if "Ambiguous" in r.message]
 
 
-def _modal_answer(qtbot, answer):
-    """Run ``answer(dialog)`` on the next modal dialog once it shows (its exec() blocks the test)."""
+def _activate(qtbot, win) -> None:
+    """Make ``win`` the active window (keys go to its focus widget, its shortcuts are live)."""
+    win.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is win, timeout=2000)
+
+
+def _modal_answer(qtbot, answer, title: str | None = None):
+    """Run ``answer(dialog)`` on the next modal dialog (titled ``title``) once it shows (its exec()
+    blocks the test)."""
     import time
 
     from PySide6.QtCore import QTimer
@@ -202,10 +225,12 @@ def _modal_answer(qtbot, answer):
 
     def poll():
         dlg = QApplication.activeModalWidget()
-        if dlg is None:
+        if dlg is None or (title is not None and dlg.windowTitle() != title):
             if time.monotonic() < until:
                 QTimer.singleShot(10, poll)
             return
+        dlg.activateWindow()  # as a window manager does with a new dialog: Qt then focuses its first field
+        QApplication.processEvents()
         seen.append((dlg.windowTitle(), dlg.focusWidget()))
         answer(dlg)
 
@@ -220,6 +245,7 @@ def test_triage_the_inbox_by_keyboard_alone(kb_window, qtbot, qtlog):
 
     win, svc = kb_window, kb_window.svc
     inbox, table = kb_window.inbox, kb_window.inbox.table
+    _activate(qtbot, win)
     win.open_page("Inbox")
     assert QApplication.focusWidget() is table
 
@@ -356,3 +382,63 @@ def test_enter_never_confirms_a_removal_and_every_removal_asks(kb_window, qtbot)
     _modal_answer(qtbot, lambda box: box.button(QMessageBox.StandardButton.Yes).click())
     _press(view.btn["discard"])  # Yes: done
     assert svc.response(draft.id).state == "discarded"
+
+
+# -- a reply from mention to sent by keys alone: each dialog opens with the focus on its first field
+# and Enter does its default; there was no key to save a reply (Ctrl+S) and the workflow buttons had
+# no mnemonics (Tab through the page to reach them) ------------------------------------------------
+def test_a_reply_from_draft_to_sent_by_keyboard(kb_window, qtbot, qtlog):
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QLineEdit, QListWidget
+
+    from tests.conftest import act_as
+
+    win, svc = kb_window, kb_window.svc
+    _activate(qtbot, win)
+    win.open_page("Inbox")
+    table = win.inbox.table
+    win.inbox.filters.clear()
+    assert QApplication.focusWidget() is table
+    focus: dict[str, object] = {}
+
+    def enter(dlg):
+        focus[dlg.windowTitle()] = dlg.focusWidget()
+        if isinstance(dlg.focusWidget(), QLineEdit):  # the passphrase
+            QTest.keyClicks(dlg.focusWidget(), "demo-alex")
+        QTest.keyClick(dlg.focusWidget() or dlg, Qt.Key.Key_Return)
+
+    before = {r.id for r in svc.responses()}
+    _modal_answer(qtbot, lambda d: (_modal_answer(qtbot, enter, "Draft a response"), enter(d)), "Working as alex")
+    QTest.keyClick(table, Qt.Key.Key_D)
+    assert isinstance(focus["Working as alex"], QLineEdit)  # the passphrase field
+    assert isinstance(focus["Draft a response"], QListWidget)  # the templates, the best first
+    view = win.responses
+    (new,) = {r.id for r in svc.responses()} - before
+    assert view.current.id == new and win.stack.currentWidget() is view
+    _activate(qtbot, win)  # (offscreen gives the window no activation back when a dialog closes)
+    assert win.focusWidget() is view.editor  # ready to edit the reply
+    QTest.keyClick(view.editor, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+    QTest.keyClicks(view.editor, " Thanks.")
+    QTest.keyClick(view.editor, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert svc.response(new).text.endswith(" Thanks.")
+    QTest.keyClick(view.editor, Qt.Key.Key_U, Qt.KeyboardModifier.AltModifier)  # Submit for review
+    qtbot.waitUntil(lambda: svc.response(new).state == "in_review")  # (a mnemonic clicks after 100 ms)
+    act_as(svc, "sam")
+    view.user.setCurrentIndex(view.user.findData("sam"))
+    view.show_response(new)
+    QTest.keyClick(view.editor, Qt.Key.Key_A, Qt.KeyboardModifier.AltModifier)  # Approve
+    qtbot.waitUntil(lambda: svc.response(new).state == "approved")
+    sent = {}
+
+    def where(dlg):
+        sent["focus"] = dlg.focusWidget() is dlg.channel  # "Where", the first field
+        QTest.keyClicks(dlg.focusWidget(), "email")
+        QTest.keyClick(dlg.focusWidget(), Qt.Key.Key_Return)
+
+    _modal_answer(qtbot, where, "Mark as sent")
+    QTest.keyClick(view.editor, Qt.Key.Key_M, Qt.KeyboardModifier.AltModifier)  # Mark as sent…
+    qtbot.waitUntil(lambda: "focus" in sent)
+    assert sent["focus"]
+    r = svc.response(new)
+    assert r.state == "sent" and r.sent_channel == "email"
+    assert not [r for r in qtlog.records if "Ambiguous" in r.message]

@@ -8,7 +8,7 @@ import datetime as dt
 import html
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QSyntaxHighlighter, QTextCharFormat
+from PySide6.QtGui import QColor, QKeySequence, QShortcut, QSyntaxHighlighter, QTextCharFormat
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -334,13 +334,18 @@ class ResponsesView(QWidget):
         self.side.setOpenLinks(False)
         buttons = QHBoxLayout()
         self.btn = {}
-        for key, label in (("save", "Save"), ("submit", "Submit for review"), ("approve", "Approve"),
-                           ("request_changes", "Request changes…"), ("send", "Mark as sent…"),
+        # Alt+letter on each step (not on Discard, nor a letter of the menu bar's F, V, E, H); Ctrl+S saves
+        for key, label in (("save", "&Save"), ("submit", "S&ubmit for review"), ("approve", "&Approve"),
+                           ("request_changes", "Re&quest changes…"), ("send", "&Mark as sent…"),
                            ("discard", "Discard")):
             b = QPushButton(label)
             b.clicked.connect(lambda _=False, k=key: self.act(k))
             buttons.addWidget(b)
             self.btn[key] = b
+        self.btn["save"].setToolTip("Ctrl+S")
+        save = QShortcut(QKeySequence("Ctrl+S"), self)
+        save.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        save.activated.connect(lambda: self.btn["save"].isEnabled() and self.act("save"))
         # a team login whose role may not approve (an author): off, saying who may
         team_gate(svc, "approve", self.btn["approve"], self.btn["request_changes"])
         buttons.addStretch(1)
@@ -631,6 +636,7 @@ class ResponsesView(QWidget):
         self.queue.setCurrentIndex(0)
         self.current = r
         self.reload()
+        self.editor.setFocus(Qt.FocusReason.OtherFocusReason)  # the new draft, ready to be edited
 
 
 class SentDialog(QDialog):
