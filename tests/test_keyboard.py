@@ -442,3 +442,65 @@ def test_a_reply_from_draft_to_sent_by_keyboard(kb_window, qtbot, qtlog):
     r = svc.response(new)
     assert r.state == "sent" and r.sent_channel == "email"
     assert not [r for r in qtlog.records if "Ambiguous" in r.message]
+
+
+def _dialogs(win):
+    """Every dialog of the app, built on the demo as its menu or button builds it (shown, not run)."""
+    from orm_desktop.ui.deliveries import DeliveriesDialog
+    from orm_desktop.ui.executive_drafts import ExecutiveDraftDialog
+    from orm_desktop.ui.identity import PassphraseDialog
+    from orm_desktop.ui.manage import FeedDialog
+    from orm_desktop.ui.onboarding import OnboardingWizard
+    from orm_desktop.ui.responses_view import DraftDialog, SentDialog, TemplatesDialog
+    from orm_desktop.ui.team_dialogs import PushDialog, SnapshotDialog
+
+    svc = win.svc
+    mention = svc.mentions(win.inbox.model.filter, limit=1)[0]
+    statement = next(r for r in svc.responses(states=("in_review",)) if r.in_name_of)
+    yield DraftDialog(svc.suggest_templates(mention.id, limit=8), win)
+    templates = TemplatesDialog(svc, "alex", win)
+    templates.editor.setReadOnly(False)  # as for a workspace template (the first, shipped one is read-only)
+    yield templates
+    yield SentDialog(win)
+    yield ExecutiveDraftDialog(svc, statement.id, win)
+    yield PassphraseDialog(svc, "alex", win)
+    yield FeedDialog(win)
+    yield DeliveriesDialog(svc, win, win.runner)
+    for page in OnboardingWizard(svc).pageIds():  # each page of the set-up wizard in turn
+        wizard = OnboardingWizard(svc, win)
+        wizard.setStartId(page)
+        wizard.restart()
+        yield wizard
+    yield SnapshotDialog(svc, win.runner, win)
+    yield PushDialog(svc, win.runner, win)
+
+
+# -- the executive's draft dialog (the reply and the note), the template editor and the onboarding's
+# key messages were plain-text editors where Tab typed a tab character and never left ------------
+def test_tab_leaves_every_field_of_every_dialog(kb_window, qtbot):
+    from PySide6.QtTest import QTest
+
+    trapped, unnamed = {}, {}
+    from PySide6.QtWidgets import QTableWidget
+
+    for dlg in _dialogs(kb_window):
+        for t in dlg.findChildren(QTableWidget):  # (an empty table has no cell for Tab to stop at)
+            t.setRowCount(max(t.rowCount(), 2))
+        dlg.show()
+        for w in _focusable(dlg):
+            if not _spoken(w):
+                unnamed.setdefault(type(dlg).__name__, []).append(_what(w))
+            w.setFocus(Qt.FocusReason.TabFocusReason)
+            if dlg.focusWidget() is not w:
+                continue
+            before = getattr(w, "toPlainText", lambda: None)()
+            for _ in range(20):
+                QTest.keyClick(w, Qt.Key.Key_Tab)
+                if dlg.focusWidget() is not w:
+                    break
+            if dlg.focusWidget() is w or getattr(w, "toPlainText", lambda: None)() != before:
+                trapped.setdefault(type(dlg).__name__, []).append(_what(w))
+        dlg.hide()
+        dlg.deleteLater()
+    assert trapped == {}
+    assert unnamed == {}

@@ -82,12 +82,12 @@ class DraftDialog(QDialog):
         self.resize(760, 480)
         self.suggestions = suggestions
         lay = QHBoxLayout(self)
-        self.list = QListWidget()
+        self.list = named(QListWidget(), "Templates, the best fit first")
         for s in suggestions:
             it = QListWidgetItem(f"{s.template.title}  ({s.score:.1f})")
             it.setToolTip(f"{s.template.id} · {s.template.channel} · {s.template.tone}")
             self.list.addItem(it)
-        self.preview = QPlainTextEdit(readOnly=True)
+        self.preview = named(QPlainTextEdit(readOnly=True), "Preview")
         self.highlighter = DraftHighlighter(self.preview.document(), banned or [])
         right = QVBoxLayout()
         right.addWidget(QLabel("Preview: <span style='background:#FFE58F;color:#000'>unfilled placeholders</span> "
@@ -118,8 +118,8 @@ class TemplatesDialog(QDialog):
         self.user = user or "local"
         self.setWindowTitle("Response templates")
         self.resize(980, 620)
-        self.list = QListWidget()
-        self.editor = QPlainTextEdit()
+        self.list = named(QListWidget(), "Templates")
+        self.editor = named(QPlainTextEdit(), "Template (TOML)", tab_leaves=True)  # TOML needs no tab character
         self.info = QLabel()
         self.info.setWordWrap(True)
         buttons = button_row((("Duplicate as new…", self.duplicate), ("Save", self.save), ("Delete", self.delete)))

@@ -122,6 +122,7 @@ class SnapshotDialog(_TransferDialog):
         self.days.setSuffix(" days")
         name = f"{(svc.brand_name() or 'orm').lower().replace(' ', '-')}-offline-{dt.date.today():%Y-%m-%d}"
         self.folder = QLineEdit(str(Path.home() / name))
+        self.folder.setAccessibleName("New folder")  # its form label names the row (with Browse…), not the field
         browse = QPushButton("Browse…")
         browse.clicked.connect(self.browse)
         row = QHBoxLayout()

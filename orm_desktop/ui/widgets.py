@@ -19,7 +19,7 @@ def named[W: QWidget](widget: W, name: str, *, tab_leaves: bool = False) -> W:
     """``widget`` with the name a screen reader says for it (a control without a visible label or
     a label buddy is otherwise announced as nothing). ``tab_leaves``: Tab goes to the next control
     (a read-only table moves cell to cell on Tab, 1,400 stops in the inbox; a reply editor typed a
-    tab character) instead of staying in it; Ctrl+Tab still types a tab in an editor."""
+    tab character, and no key left it: not even Ctrl+Tab) instead of staying in it."""
     widget.setAccessibleName(name)
     if tab_leaves:
         if hasattr(widget, "setTabChangesFocus"):
