@@ -226,6 +226,10 @@ class FilterBar(QWidget):
         saved_row.addWidget(self.saved_btn)
         saved_row.addStretch(1)
         rows.addLayout(saved_row)
+        for combo, name in ((self.entity, "Entity"), (self.sentiment, "Sentiment"), (self.status, "Status"),
+                            (self.kind, "Source kind"), (self.period, "Period"), (self.lang, "Language"),
+                            (self.order, "Order")):  # a screen reader says "Sentiment: Any sentiment", not only the value
+            combo.setAccessibleName(name)
         for w in (self.search, self.entity, self.sentiment, self.status, self.kind, self.period, self.lang,
                   self.order, self.topic_btn):
             if isinstance(w, QComboBox):  # keep the bar within a laptop screen

@@ -44,7 +44,7 @@ class KeyMessagesEditor(QWidget):
         self.svc, self.user = svc, user
         self.list = named(QListWidget(), "Key messages")
         self.list.setMaximumHeight(130)
-        self.topic = QComboBox()
+        self.topic = named(QComboBox(), "Topic")
         self.topic.addItem("any topic", "")
         for t in topic_ids():
             self.topic.addItem(t.replace("_", " "), t)

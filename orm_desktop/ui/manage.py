@@ -531,7 +531,7 @@ class DisplayNamesEditor(QWidget):
     def __init__(self, svc, parent=None) -> None:
         super().__init__(parent)
         self.svc = svc
-        self.user = QComboBox()
+        self.user = named(QComboBox(), "User")
         self.name = named(QLineEdit(placeholderText="the name shown for this user"), "Display name")
         self.save_btn = QPushButton("Save name")
         self.save_btn.clicked.connect(self.save)

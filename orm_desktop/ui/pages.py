@@ -161,7 +161,7 @@ class Page(QWidget):
         return since, until, self.days * DAY
 
     def period_box(self) -> QComboBox:
-        box = QComboBox()
+        box = named(QComboBox(), "Period")
         for d in (7, 30, 90):
             box.addItem(f"Last {d} days", d)
         box.setCurrentIndex(box.findData(self.days))

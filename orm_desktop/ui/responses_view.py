@@ -294,13 +294,16 @@ class ResponsesView(QWidget):
             for u in svc.users():
                 self.user.addItem(f"{u.display_name or u.name}", u.name)
             self.working_as = QLabel("Working as")
+            self.working_as.setBuddy(self.user)
         self.queue = QComboBox()
         for label, key in QUEUES:
             self.queue.addItem(label, key)
         self.kpi = QLabel()
         top.addWidget(self.working_as)
         top.addWidget(self.user)
-        top.addWidget(QLabel("Queue"))
+        queue_label = QLabel("Queue")
+        queue_label.setBuddy(self.queue)
+        top.addWidget(queue_label)
         top.addWidget(self.queue)
         templates = QPushButton("Templates…")
         templates.clicked.connect(lambda: TemplatesDialog(self.svc, self.me(), self).exec())
