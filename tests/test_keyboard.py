@@ -512,3 +512,28 @@ def test_tab_leaves_every_field_of_every_dialog(kb_window, qtbot):
         dlg.deleteLater()
     assert trapped == {}
     assert unnamed == {}
+
+
+# -- Enter on a row of the Feeds table or the Competitors table did nothing: editing a feed and
+# opening a competitor's mentions were double-click only -----------------------------------------
+def test_enter_on_a_row_does_what_a_double_click_does(kb_window, qtbot):
+    from PySide6.QtTest import QTest
+
+    win = kb_window
+    _activate(qtbot, win)
+    feeds = _show(qtbot, win, "Feeds")
+    feeds.table.setFocus()
+    feeds.table.selectRow(0)
+    seen = _modal_answer(qtbot, lambda dlg: dlg.reject())
+    QTest.keyClick(feeds.table, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: bool(seen), timeout=2000)
+    assert seen[0][0] == "Edit feed"
+
+    page = _show(qtbot, win, "Competitors")
+    table = next(t for t in page.findChildren(QWidget) if t.accessibleName() == "Brand vs competitors")
+    table.setFocus()
+    table.selectRow(1)
+    entity = table.item(1, 0).text()
+    QTest.keyClick(table, Qt.Key.Key_Return)
+    assert win.stack.currentWidget() is win.inbox
+    assert win.inbox.filters.entity.currentText().startswith(entity)

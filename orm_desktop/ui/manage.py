@@ -145,7 +145,7 @@ class FeedsView(QWidget):
         lay = QVBoxLayout(self)
         lay.addLayout(bar)
         lay.addWidget(self.table)
-        self.table.doubleClicked.connect(self.edit)
+        self.table.activated.connect(self.edit)  # a double-click, or Enter on the row
         self.reload()
 
     def reload(self) -> None:

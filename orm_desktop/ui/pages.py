@@ -587,7 +587,7 @@ class CompetitorsPage(Page):
         table.resizeColumnsToContents()
         table.horizontalHeader().setStretchLastSection(True)
         table.setFixedHeight(34 + 30 * len(ents))
-        table.cellDoubleClicked.connect(lambda r, _c: self.filter_inbox.emit({"entity": ents[r].id, "days": days}))
+        table.cellActivated.connect(lambda r, _c: self.filter_inbox.emit({"entity": ents[r].id, "days": days}))  # or Enter
         lay.addWidget(table)
         grid = QGridLayout()
 
