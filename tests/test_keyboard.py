@@ -537,3 +537,26 @@ def test_enter_on_a_row_does_what_a_double_click_does(kb_window, qtbot):
     QTest.keyClick(table, Qt.Key.Key_Return)
     assert win.stack.currentWidget() is win.inbox
     assert win.inbox.filters.entity.currentText().startswith(entity)
+
+
+# -- in an executive's draft, Enter anywhere but the note approved the statement in the executive's
+# name (QDialog made its first button, Approve, the default): approving takes a deliberate choice --
+def test_enter_in_an_executives_draft_approves_nothing(kb_window, qtbot):
+    from PySide6.QtTest import QTest
+
+    from orm_desktop.ui.executive_drafts import ExecutiveDraftDialog
+    from tests.conftest import act_as
+
+    svc = kb_window.svc
+    statement = next(r for r in svc.responses(states=("in_review",)) if r.in_name_of)
+    for field in ("first", "text", "original"):
+        dlg = ExecutiveDraftDialog(svc, statement.id, kb_window)
+        act_as(svc, dlg.who)  # (no passphrase asked: the question is what Enter does)
+        dlg.show()
+        _activate(qtbot, dlg)
+        assert dlg.approve.isEnabled()
+        w = dlg.focusWidget() if field == "first" else getattr(dlg, field)
+        w.setFocus()
+        QTest.keyClick(w, Qt.Key.Key_Return)
+        assert svc.response(statement.id).state == "in_review", field
+        assert not dlg.isVisible()  # Enter closed it (Close is the default)

@@ -80,9 +80,14 @@ class ExecutiveDraftDialog(QDialog):
                                  "<code>orm-desktop users add NAME --role executive --executive NAME</code>")
         self.acting.setWordWrap(True)
         row.addWidget(self.acting, 1)
-        self.approve = QPushButton("Approve")
-        self.send_back = QPushButton("Send back")
+        self.approve = QPushButton("&Approve")
+        self.send_back = QPushButton("Send &back")
         close = QPushButton("Close")
+        # Enter closes (Qt made the first button, Approve, the default: one Enter approved a statement in
+        # the executive's name); approving is a choice: the button, or Alt+A
+        for b in (self.approve, self.send_back):
+            b.setAutoDefault(False)
+        close.setDefault(True)
         self.approve.clicked.connect(lambda: self.decide(True))
         self.send_back.clicked.connect(lambda: self.decide(False))
         close.clicked.connect(self.reject)
