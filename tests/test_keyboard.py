@@ -560,3 +560,27 @@ def test_enter_in_an_executives_draft_approves_nothing(kb_window, qtbot):
         QTest.keyClick(w, Qt.Key.Key_Return)
         assert svc.response(statement.id).state == "in_review", field
         assert not dlg.isVisible()  # Enter closed it (Close is the default)
+
+
+# -- the snapshot and push dialogs opened with the focus on Close, and Enter closed them (their form
+# fields came after the buttons in the Tab order); Enter in the Deliveries settings added an empty
+# person instead of saving, and in the templates browser made a copy of the template ---------------
+def test_every_dialog_opens_on_its_first_field_and_enter_does_its_main_action(kb_window, qtbot):
+    from PySide6.QtWidgets import QAbstractButton, QPushButton
+
+    main_action = {"DraftDialog": "Create draft", "TemplatesDialog": "Close", "SentDialog": "OK",
+                   "ExecutiveDraftDialog": "Close", "PassphraseDialog": "OK", "FeedDialog": "OK",
+                   "DeliveriesDialog": "Save", "OnboardingWizard": ("&Next >", "&Finish"),
+                   "SnapshotDialog": "Take snapshot", "PushDialog": "Push"}
+    wrong = []
+    for dlg in _dialogs(kb_window):
+        name = type(dlg).__name__
+        dlg.show()
+        _activate(qtbot, dlg)
+        default = [b.text() for b in dlg.findChildren(QPushButton) if b.isDefault() and b.isVisible()]
+        expected = main_action[name] if isinstance(main_action[name], tuple) else (main_action[name],)
+        if isinstance(dlg.focusWidget(), QAbstractButton) or len(default) != 1 or default[0] not in expected:
+            wrong.append((name, _what(dlg.focusWidget()), default))
+        dlg.hide()
+        dlg.deleteLater()
+    assert wrong == []

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QPushButton,
     QSpinBox,
     QSystemTrayIcon,
     QTableWidget,
@@ -30,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from orm_desktop.errors import KnownError
 from orm_desktop.ui.tasks import TaskRunner
-from orm_desktop.ui.widgets import button_row, named
+from orm_desktop.ui.widgets import button_row, buttons_of, named
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 OUTBOX_COLS = ("#", "Kind", "To", "State", "Attempts", "Next attempt", "Sent", "Last error")
@@ -141,8 +142,12 @@ class DeliveriesDialog(QDialog):
         self.status.setWordWrap(True)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         lay.addWidget(self.status)
-        lay.addLayout(button_row([("Save", self.save), ("Send test message", self.send_test),
-                                  ("Close", self.accept)]))
+        bottom = button_row([("Save", self.save), ("Send test message", self.send_test), ("Close", self.accept)])
+        lay.addLayout(bottom)
+        # Enter saves (it added an empty person: "Add person" was the first button, so the default)
+        for b in self.findChildren(QPushButton):
+            b.setAutoDefault(False)
+        buttons_of(bottom)["Save"].setDefault(True)
         self.reload_outbox()
 
     # -- tables ----------------------------------------------------------------------------------
