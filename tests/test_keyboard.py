@@ -584,3 +584,32 @@ def test_every_dialog_opens_on_its_first_field_and_enter_does_its_main_action(kb
         dlg.hide()
         dlg.deleteLater()
     assert wrong == []
+
+
+# -- the Entities, Rules and Settings forms had no key to save: Enter does nothing outside a dialog
+# and Tab to the Save button was the only way (Ctrl+S, as in the Responses editor) ---------------
+def test_ctrl_s_saves_the_entity_the_rule_and_the_settings(kb_window, qtbot):
+    from PySide6.QtTest import QTest
+
+    win, svc = kb_window, kb_window.svc
+    _activate(qtbot, win)
+
+    def ctrl_s(field, text):
+        field.setFocus()
+        field.selectAll()
+        QTest.keyClicks(field, text)
+        QTest.keyClick(field, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+
+    ents = _show(qtbot, win, "Entities")
+    ents.list.setCurrentRow(ents.list.count() - 1)
+    ctrl_s(ents.aliases, "kb alias")
+    assert "kb alias" in svc.entity(ents.current_id).aliases
+
+    rules = _show(qtbot, win, "Rules")
+    rules.list.setCurrentRow(0)
+    ctrl_s(rules.name, "Renamed by keyboard")
+    assert svc.rule(rules.current_id).name == "Renamed by keyboard"
+
+    settings = _show(qtbot, win, "Settings")
+    ctrl_s(settings.contact, "press@velora.example")
+    assert svc.setting("contact") == "press@velora.example"

@@ -39,6 +39,7 @@ from orm_desktop.ui.widgets import (
     keep_mine_after_conflict,
     named,
     refuses_when_read_only,
+    save_key,
     stay_for_unsaved,
     team_gate,
 )
@@ -290,6 +291,7 @@ class EntitiesView(QWidget):
         form.addRow("Importance", self.importance)
         form.addRow("Title", self.title)
         buttons = button_row((("New", self.new), ("Save", self.save), ("Remove", self.remove)), stretch=False)
+        save_key(self, buttons_of(buttons)["Save"])
         # a team login whose role may not change entities: the form reads, its controls are off
         self.refusal = team_gate(svc, "configure", *buttons_of(buttons).values(), self.kind, self.name, self.query,
                                  self.aliases, self.importance, self.title)
@@ -638,6 +640,7 @@ class SettingsView(QWidget):
         save.clicked.connect(self.save)
         form.addRow(save)
         self.save_btn = save
+        save_key(self, save)
         # a team login whose role may not change settings: the form reads, its controls are off
         # (the four-eyes box stays as the team rule set it; key messages and names have their own gates)
         team_gate(svc, "configure", self.brand, self.color, self.contact, self.status_page, self.refresh,

@@ -8,7 +8,7 @@ import datetime as dt
 import html
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QKeySequence, QShortcut, QSyntaxHighlighter, QTextCharFormat
+from PySide6.QtGui import QColor, QSyntaxHighlighter, QTextCharFormat
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -40,6 +40,7 @@ from orm_desktop.ui.widgets import (
     named,
     names_combo,
     refuses_when_read_only,
+    save_key,
     stay_for_unsaved,
     team_gate,
 )
@@ -348,10 +349,7 @@ class ResponsesView(QWidget):
             b.clicked.connect(lambda _=False, k=key: self.act(k))
             buttons.addWidget(b)
             self.btn[key] = b
-        self.btn["save"].setToolTip("Ctrl+S")
-        save = QShortcut(QKeySequence("Ctrl+S"), self)
-        save.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        save.activated.connect(lambda: self.btn["save"].isEnabled() and self.act("save"))
+        save_key(self, self.btn["save"])
         # a team login whose role may not approve (an author): off, saying who may
         team_gate(svc, "approve", self.btn["approve"], self.btn["request_changes"])
         buttons.addStretch(1)

@@ -29,6 +29,7 @@ from orm_desktop.ui.widgets import (
     named,
     names_combo,
     refuses_when_read_only,
+    save_key,
     stay_for_unsaved,
     team_gate,
 )
@@ -105,6 +106,7 @@ class RulesView(QWidget):
         # a team login: rules are the admin's (the form stays live for dry runs, which write nothing);
         # applying a rule to stored mentions is triage
         b = buttons_of(buttons)
+        save_key(self, b["Save"])
         team_gate(svc, "configure", b["New"], b["Save"], b["Delete"])
         team_gate(svc, "triage", b["Apply to stored mentions"])
         right = QVBoxLayout()

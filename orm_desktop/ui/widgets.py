@@ -29,6 +29,19 @@ def named[W: QWidget](widget: W, name: str, *, tab_leaves: bool = False) -> W:
     return widget
 
 
+def save_key(view: QWidget, button: QPushButton) -> None:
+    """Ctrl+S anywhere in ``view`` presses its Save ``button`` when it is enabled (a form's Enter does
+    nothing outside a dialog, and Tab to the button was the only way by keyboard)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QKeySequence, QShortcut
+
+    sc = QShortcut(QKeySequence("Ctrl+S"), view)
+    sc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+    sc.activated.connect(lambda: button.isEnabled() and button.isVisible() and button.click())
+    if not button.toolTip():
+        button.setToolTip("Ctrl+S")
+
+
 def names_combo(chars: int = 18) -> QComboBox:
     """A combo box of names people type (entities, display names, up to 200 characters), narrow."""
     return narrow(QComboBox(), chars)
