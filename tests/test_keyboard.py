@@ -252,7 +252,8 @@ def _modal_answer(qtbot, answer, title: str | None = None):
 
 
 # -- the daily triage by keys alone: there was no key to mark a mention unread again (M only read
-# it), and Esc did not clear the inbox's search and filters (it only cancelled a refresh) ----------
+# it) nor any way to assign one in the GUI (A), and Esc did not clear the inbox's search and
+# filters (it only cancelled a refresh) --------------------------------------------------------
 def test_triage_the_inbox_by_keyboard_alone(kb_window, qtbot, qtlog):
     from PySide6.QtTest import QTest
 
@@ -293,6 +294,19 @@ def test_triage_the_inbox_by_keyboard_alone(kb_window, qtbot, qtlog):
     inbox.detail.browser.setFocus()  # the keys work from the reading pane too
     key(Qt.Key.Key_Backspace)
     assert not svc.mention(first).mention.overridden
+
+    def pick_alex(dlg):  # the list of people has the focus: Down to the first user, Enter
+        QTest.keyClick(dlg.focusWidget(), Qt.Key.Key_Down)
+        QTest.keyClick(dlg.focusWidget(), Qt.Key.Key_Return)
+
+    asked = _modal_answer(qtbot, pick_alex, "Assign")
+    key(Qt.Key.Key_A)  # assign
+    assert asked and svc.mention(first).mention.assignee == "alex"
+    assert "assigned to alex" in inbox.detail.browser.toPlainText()
+    _activate(qtbot, win)  # (offscreen gives the window no activation back when a dialog closes)
+    inbox.detail.browser.setFocus()
+    QTest.keyClick(inbox.detail.browser, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # undoes "flagged"
+    assert svc.mention(first).mention.status == "new"  # (the assignment did not make it a conflict)
     key(Qt.Key.Key_Escape)  # the filters back to "Open items"
     qtbot.waitUntil(lambda: inbox.model.exact)
     assert inbox.model.filter.statuses == ("new", "flagged", "needs_response") and inbox.model.total == total
@@ -303,7 +317,7 @@ def test_triage_the_inbox_by_keyboard_alone(kb_window, qtbot, qtlog):
     assert inbox.detail.mention_id == inbox.model.mention(table.currentIndex().row()).id != first
     QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: inbox.model.exact)
-    assert svc.mention(first).mention.status == "flagged" and inbox.model.total == total
+    assert svc.mention(first).mention.status == "new" and inbox.model.total == total
     assert inbox.detail.mention_id == inbox.model.mention(table.currentIndex().row()).id == first  # the cursor on it
 
     QTest.keyClick(table, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)  # search

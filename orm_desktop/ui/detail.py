@@ -135,6 +135,8 @@ class DetailPane(QWidget):
                f"<p style='color:gray;margin-top:0'>{html.escape(display_text(m.source))} ({m.feed_kind}) · {when}{who}{stars}</p>",
                f"<p><b>{html.escape(m.entity)}</b>: <span style='color:{color}'><b>{m.label}</b> "
                f"{m.sentiment:+.2f}</span>{override} · status <b>{m.status.replace('_', ' ')}</b>"
+               + (f" · assigned to <b>{html.escape(display_text(m.assignee))}</b>" if m.assignee else "")
+               + ""
                f" · priority {m.priority:.0f}"
                + (f" · topics: {html.escape(', '.join(t.replace('_', ' ') for t in m.topics))}" if m.topics else "")
                + "</p>"]

@@ -345,7 +345,8 @@ class FilterBar(QWidget):
 
 SHORTCUTS = [
     ("J / ↓", "next mention"), ("K / ↑", "previous mention"), ("F", "flag"), ("E", "archive"),
-    ("R", "mark needs response"), ("M", "mark read"), ("U", "mark unread (new)"), ("O", "open in browser"),
+    ("R", "mark needs response"), ("M", "mark read"), ("U", "mark unread (new)"), ("A", "assign to someone"),
+    ("O", "open in browser"),
     ("+ / 0 / −", "override sentiment: positive / neutral / negative"), ("Backspace", "clear the override"),
     ("D", "draft a response"), ("C", "capture evidence (page + entry, hashed)"), ("Ctrl+Z", "undo the last triage"),
     ("Ctrl+F", "search"), ("Ctrl+S", "save (the reply, the entity, the rule, the settings)"), ("Esc", "clear the search and filters (during a refresh: cancel it)"), ("?", "this help"),
@@ -512,6 +513,45 @@ class InboxView(QWidget):
             what += f" — no longer in “{self.filters.status.currentText()}”"
         self.status_message.emit(what + " (Ctrl+Z to undo)")
 
+    NOBODY = "(nobody)"
+
+    def assign(self) -> None:
+        """A: choose who handles the mention shown (a workspace user, or nobody), in a dialog that
+        opens on the list (Enter assigns, Esc cancels)."""
+        from PySide6.QtWidgets import QInputDialog
+
+        from orm_desktop.errors import Conflict
+
+        if self.refused():
+            return
+        shown = self.selected_mentions()
+        if not shown:
+            return
+        m = shown[0]
+        names = [u.name for u in self.svc.users()]
+        choices = [self.NOBODY, *names]
+        at = choices.index(m.assignee) if m.assignee in choices else 0
+        who, ok = QInputDialog.getItem(self, "Assign", f"Who handles “{display_text(m.title)[:80]}”?", choices, at,
+                                       False)
+        if not ok:
+            return
+        assignee = "" if who == self.NOBODY else who
+        try:
+            self.svc.triage(m.id, assignee=assignee, expected_version=m.version)
+        except Conflict as exc:
+            self.model.refresh_rows()
+            self.detail.refresh()
+            self.status_message.emit(f"not assigned: {exc.what} {exc.row_id} was changed by {exc.who} meanwhile "
+                                     "(shown again as it is now)")
+            return
+        except KnownError as exc:
+            self.status_message.emit(str(exc))
+            return
+        self._mine(self.svc.mention_versions([m.id]))
+        self.model.refresh_rows()
+        self.detail.refresh()
+        self.status_message.emit(f"mention assigned to {assignee}" if assignee else "mention unassigned")
+
     def undo(self) -> None:
         """Put the statuses of the last triage back (archive, flag, read, needs response)."""
         if self.read_only or not self.undo_stack:
@@ -639,7 +679,8 @@ class InboxView(QWidget):
     def _shortcuts(self) -> None:
         keys = {"J": lambda: self.move(1), "K": lambda: self.move(-1), "F": lambda: self.set_status("flagged"),
                 "E": lambda: self.set_status("archived"), "R": lambda: self.set_status("needs_response"),
-                "M": lambda: self.set_status("read"), "U": lambda: self.set_status("new"), "O": self.open_current, "+": lambda: self.override(0.6),
+                "M": lambda: self.set_status("read"), "U": lambda: self.set_status("new"), "A": self.assign,
+                "O": self.open_current, "+": lambda: self.override(0.6),
                 "=": lambda: self.override(0.6), "0": lambda: self.override(0.0), "-": lambda: self.override(-0.6),
                 "Backspace": lambda: self.override(None), "D": self.request_draft, "?": self.show_help,
                 "C": self.capture_evidence, "Ctrl+Z": self.undo}
