@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPushButton,
+    QSizePolicy,
     QSplitter,
     QTableView,
     QVBoxLayout,
@@ -26,9 +27,16 @@ from PySide6.QtWidgets import (
 )
 
 from orm_desktop.errors import KnownError
-from orm_desktop.textsafe import display_text
+from orm_desktop.numbers import signed
+from orm_desktop.textsafe import display_text, is_web_url
 from orm_desktop.types import FEED_KINDS, STATUSES, Mention, MentionFilter, label_for, last_days
-from orm_desktop.ui.widgets import mark_safe_in_executive_mode, named, narrow
+from orm_desktop.ui.widgets import (
+    FlowLayout,
+    StretchShare,
+    mark_safe_in_executive_mode,
+    named,
+    narrow,
+)
 
 PAGE = 200
 CACHE_PAGES = 64
@@ -146,7 +154,7 @@ class MentionModel(QAbstractTableModel):
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             sentiment = (f"n/a ({m.lang})" if m.label == "unsupported"
-                         else f"{m.label} {m.sentiment:+.2f}" + (" ✎" if m.overridden else UNSURE_MARK if m.unsure
+                         else f"{m.label} {signed(m.sentiment)}" + (" ✎" if m.overridden else UNSURE_MARK if m.unsure
                                                                   else ""))
             return (f"{m.priority:.0f}", sentiment,
                     m.entity, display_text(m.title), display_text(m.source), fmt_time(m.published),
@@ -169,6 +177,10 @@ class MentionModel(QAbstractTableModel):
         return None
 
 
+EMPTY_WIDEN = ("choose Any time, Any status (instead of Open items), Any sentiment, Any source and "
+               "Any language, All entities, or clear the search.")
+
+
 class FilterBar(QWidget):
     changed = Signal()
 
@@ -180,7 +192,7 @@ class FilterBar(QWidget):
         self.svc = svc
         rows = QVBoxLayout(self)
         rows.setContentsMargins(0, 0, 0, 0)
-        lay = QHBoxLayout()
+        lay = FlowLayout()  # one row on a wide window, two on a narrow one (at 1024 px it scrolled sideways)
         rows.addLayout(lay)
         self.search = named(QLineEdit(placeholderText="Search titles and text…  (Ctrl+F)"), "Search mentions")
         self.search.setClearButtonEnabled(True)
@@ -234,7 +246,9 @@ class FilterBar(QWidget):
                   self.order, self.topic_btn):
             if isinstance(w, QComboBox):  # keep the bar within a laptop screen
                 narrow(w, 9)
-            lay.addWidget(w, 3 if w is self.search else 0)
+            lay.addWidget(w)
+        self.search.setMinimumWidth(140)
+        self.search.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)  # the row's spare width
         self.reload_entities()
         self.debounce = QTimer(self, singleShot=True, interval=250)
         self.debounce.timeout.connect(self.changed)
@@ -383,11 +397,11 @@ class InboxView(QWidget):
         hh = self.table.horizontalHeader()
         hh.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         hh.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
-        for col, width in ((0, 64), (1, 130), (2, 130), (4, 170), (5, 110), (6, 120)):
-            self.table.setColumnWidth(col, width)
+        StretchShare(self.table, {0: 64, 1: 130, 2: 130, 4: 170, 5: 110, 6: 120})
         self.count_label = QLabel()
         self.detail = DetailPane(svc)
         self.detail.action.connect(self.on_detail_action)
+        self.detail.message.connect(self.status_message)
         split = QSplitter(Qt.Orientation.Vertical)
         top = QWidget()
         tl = QVBoxLayout(top)
@@ -433,8 +447,27 @@ class InboxView(QWidget):
             self.count_label.setText("search not run")
         elif self.model.exact:
             self.count_label.setText(f"{self.model.total:,} mentions")
+            if not self.model.total:
+                self.explain_empty()
         else:
             self.count_label.setText(f"{self.model.total:,}+ mentions (counting…)")
+
+    def explain_empty(self) -> None:
+        """Nothing to list: say why in the reading pane (no entities, no feeds, nothing fetched, or
+        these filters), asked in a worker thread; shown if the list is still empty then."""
+        if self.runner is None:
+            return
+        svc, gen = self.svc, self.model.generation
+
+        def work(_progress, _cancel):
+            return gen, svc.why_no_mentions(None, "here", EMPTY_WIDEN, elsewhere="that these filters hide")
+
+        self.runner.start(work, on_success=self._explained)
+
+    def _explained(self, result: tuple[int, str]) -> None:
+        gen, text = result
+        if gen == self.model.generation and not self.model.total and self.detail.mention_id is None:
+            self.detail.show_note(text)
 
     # -- selection and triage ------------------------------------------------------------------
     def selected_ids(self) -> list[int]:
@@ -608,7 +641,7 @@ class InboxView(QWidget):
             return
         f = self.model.filter
         self._after_triage(leaving=f.needs_review or (f.sentiment is not None and label_for(score) != f.sentiment))
-        self.status_message.emit(f"sentiment of {n} mention(s) " + ("cleared" if score is None else f"set to {score:+.1f}"))
+        self.status_message.emit(f"sentiment of {n} mention(s) " + ("cleared" if score is None else f"set to {signed(score, 1)}"))
 
     def _after_triage(self, *, leaving: bool) -> None:
         """Repaint after triage. Rows it took out of this list (archived under "Open items", an
@@ -637,8 +670,12 @@ class InboxView(QWidget):
         ids = self.selected_ids()
         if ids:
             url = self.svc.mention(ids[0]).mention.url
-            if url.startswith(("http://", "https://")):
+            if is_web_url(url):
                 QDesktopServices.openUrl(url) or webbrowser.open(url)
+            else:  # a javascript:, data: or file: link stored before ingest dropped them, or none
+                from orm_desktop.ui.detail import not_opened
+
+                self.status_message.emit(not_opened(url) if url else "This mention has no link to open")
 
     def on_detail_action(self, action: str) -> None:
         handlers = {"flag": lambda: self.set_status("flagged"), "archive": lambda: self.set_status("archived"),

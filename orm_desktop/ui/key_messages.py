@@ -44,6 +44,7 @@ class KeyMessagesEditor(QWidget):
         self.svc, self.user = svc, user
         self.list = named(QListWidget(), "Key messages")
         self.list.setMaximumHeight(130)
+        self.list.setWordWrap(True)  # a long message whole on a narrow window, not cut at the edge
         self.topic = named(QComboBox(), "Topic")
         self.topic.addItem("any topic", "")
         for t in topic_ids():

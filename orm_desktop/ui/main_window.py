@@ -39,6 +39,24 @@ def name_page(page, label: str) -> None:
         scroll.setAccessibleName(label)  # after the first paint and the first page's queries: then the worker pool starts
 
 
+class PageStack(QStackedWidget):
+    """The pages, as tall as the page shown for its width: QStackedLayout answers the tallest of all
+    its pages (a wrapping button row gives a page a height for its width), so at 1280 x 720 every
+    page scrolled vertically because the Rules page needed 704 px."""
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802 - Qt API
+        page = self.currentWidget()
+        if page is None:
+            return -1
+        least = page.minimumSizeHint().height()
+        if not page.hasHeightForWidth():
+            return least
+        # Qt's height for a width is the preferred height (text boxes at their preferred size): the
+        # scroll area would make a page scroll that fits; the rows that wrap are what it adds
+        slack = max(0, page.sizeHint().height() - least)
+        return max(least, page.heightForWidth(width) - slack)
+
+
 class MainWindow(QMainWindow):
     switch_workspace = Signal(object)
 
@@ -56,7 +74,7 @@ class MainWindow(QMainWindow):
         self.nav.setAccessibleName("Pages")
         self.nav.setIconSize(QSize(18, 18))
         self.nav.setMaximumWidth(260)
-        self.stack = QStackedWidget()
+        self.stack = PageStack()
         self.inbox = InboxView(svc, runner=self.runner)
         self.pages: dict[str, object] = {}
         self._add("Inbox", self.inbox, "inbox")

@@ -30,9 +30,12 @@ from PySide6.QtWidgets import (
 )
 
 from orm_desktop.errors import Conflict, KnownError
+from orm_desktop.numbers import signed
 from orm_desktop.textsafe import display_text
 from orm_desktop.ui.identity import ensure_unlocked
 from orm_desktop.ui.widgets import (
+    FlowLayout,
+    SplitShares,
     button_row,
     buttons_of,
     confirm_removal,
@@ -273,7 +276,7 @@ def reply_context_html(svc, r) -> str:
     return (f"<p><b>{html.escape(display_text(m.title))}</b><br><span style='color:gray'>"
             f"{html.escape(display_text(m.source))} · {when}"
             f"{' · by ' + html.escape(display_text(d.author)) if d.author else ''} · </span>"
-            f"<span style='color:{color}'>{m.label} {m.sentiment:+.2f}</span></p>"
+            f"<span style='color:{color}'>{m.label} {signed(m.sentiment)}</span></p>"
             f"<p>{html.escape(display_text(text))}</p>")
 
 
@@ -287,7 +290,7 @@ class ResponsesView(QWidget):
         self.svc = svc
         self.current = None
         self.shown_id: int | None = None  # the response whose text the editor was filled with
-        top = QHBoxLayout()
+        top = FlowLayout()  # wraps on a narrow window (its buttons ran off a 960 px wide one)
         self.user = names_combo()
         login = svc.team_login()
         if login is not None:  # a team workspace: the login is the user, there is no one else to be
@@ -303,12 +306,15 @@ class ResponsesView(QWidget):
         for label, key in QUEUES:
             self.queue.addItem(label, key)
         self.kpi = QLabel()
-        top.addWidget(self.working_as)
-        top.addWidget(self.user)
         queue_label = QLabel("Queue")
         queue_label.setBuddy(self.queue)
-        top.addWidget(queue_label)
-        top.addWidget(self.queue)
+        for label, box in ((self.working_as, self.user), (queue_label, self.queue)):
+            pair = QWidget()  # a label stays with its box when the row wraps
+            pl = QHBoxLayout(pair)
+            pl.setContentsMargins(0, 0, 0, 0)
+            pl.addWidget(label)
+            pl.addWidget(box)
+            top.addWidget(pair)
         templates = QPushButton("Templates…")
         templates.clicked.connect(lambda: TemplatesDialog(self.svc, self.me(), self).exec())
         top.addWidget(templates)
@@ -319,7 +325,6 @@ class ResponsesView(QWidget):
         merge_file.clicked.connect(self.merge_approval)
         top.addWidget(export_file)
         top.addWidget(merge_file)
-        top.addStretch(1)
         self.kpi.setWordWrap(True)  # on its own line: the window must fit a laptop screen
         self.list = named(QListWidget(), "Responses in the queue")
         self.list.setWordWrap(True)
@@ -331,6 +336,7 @@ class ResponsesView(QWidget):
         from orm_desktop.ui.detail import SafeBrowser
 
         self.original = named(SafeBrowser(), "In reply to")  # the mention this replies to (feed text: never loads anything)
+        self.original.refused.connect(self.status_message)
         self.original.setMaximumHeight(150)
         self.show_original = QPushButton("Show the mention in the inbox")
         self.show_original.clicked.connect(lambda: self.current and self.current.mention_id
@@ -339,7 +345,7 @@ class ResponsesView(QWidget):
         self.checks.setWordWrap(True)
         self.side = named(QTextBrowser(), "Response history and key messages")
         self.side.setOpenLinks(False)
-        buttons = QHBoxLayout()
+        buttons = FlowLayout()
         self.btn = {}
         # Alt+letter on each step (not on Discard, nor a letter of the menu bar's F, V, E, H); Ctrl+S saves
         for key, label in (("save", "&Save"), ("submit", "S&ubmit for review"), ("approve", "&Approve"),
@@ -352,7 +358,6 @@ class ResponsesView(QWidget):
         save_key(self, self.btn["save"])
         # a team login whose role may not approve (an author): off, saying who may
         team_gate(svc, "approve", self.btn["approve"], self.btn["request_changes"])
-        buttons.addStretch(1)
         mid = QWidget()
         ml = QVBoxLayout(mid)
         ml.setContentsMargins(0, 0, 0, 0)
@@ -368,7 +373,9 @@ class ResponsesView(QWidget):
         split.addWidget(self.list)
         split.addWidget(mid)
         split.addWidget(self.side)
-        split.setSizes([280, 620, 320])
+        # shares of the width, not pixels: at 960 px the queue got 100 px (a word a line) and the
+        # key messages 70
+        self.split_shares = SplitShares(split, (0.26, 0.48, 0.26), (180, 300, 180))
         lay = QVBoxLayout(self)
         lay.addLayout(top)
         lay.addWidget(self.kpi)
