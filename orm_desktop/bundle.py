@@ -262,8 +262,8 @@ def _bool(v, where: str) -> bool:
 
 
 SETTINGS_SCHEMA = {
-    "brand_name": lambda v, w: _str(v, w, max_len=NAME_MAX),
-    "contact": lambda v, w: _str(v, w, max_len=NAME_MAX),
+    "brand_name": lambda v, w: _plain(_str(v, w, max_len=NAME_MAX), w),  # printed by `settings get`:
+    "contact": lambda v, w: _plain(_str(v, w, max_len=NAME_MAX), w),  # no terminal escapes from a bundle
     "brand_color": _color,
     "brand_accent": _color,
     "sentiment_engine": _engine,
@@ -453,11 +453,22 @@ def read_json_file(path: Path, what: str):
 
     text = read_text_file(path, what)
     try:
-        return json.loads(text)
+        return no_lone_surrogates(json.loads(text))
     except json.JSONDecodeError as exc:
         raise UsageError(f"{path} is not {_a(what)} file: {exc}") from None
     except RecursionError:
         raise UsageError(f"{path} is not {_a(what)} file: it is nested too deeply") from None
+    except UnicodeEncodeError:
+        raise UsageError(f"{path} is not {_a(what)} file: it escapes a lone surrogate (such as \\ud800), "
+                         "which is not text") from None
+
+
+def no_lone_surrogates(obj):
+    """``obj`` (parsed JSON) as it is; UnicodeEncodeError when one of its strings holds a lone
+    surrogate. JSON may escape one ("\\ud800"), UTF-8, SQLite and the audit chain's hashes refuse
+    it: a bundle carrying one died of a UnicodeEncodeError traceback while its chain was checked."""
+    json.dumps(obj, ensure_ascii=False).encode("utf-8")
+    return obj
 
 
 def _a(what: str) -> str:

@@ -8,6 +8,8 @@
 - ``display_text``: bidirectional overrides and isolates (U+202A-U+202E, U+2066-U+2069), the
   marks U+200E/U+200F/U+061C and C0/C1 control characters (terminal escapes) removed or made
   spaces, for tables and lists; data formats (JSON) keep the text as stored.
+- ``terminal_text``: the same for text of several lines printed to a terminal (line breaks and
+  tabs kept).
 - ``one_line``: an exception as one line of bounded length (a feed's health note).
 - ``hidden_char``: the first character ``display_text`` would remove or blank, for names a person
   types or imports (entities), which refuse them instead.
@@ -56,6 +58,16 @@ def csv_cell(value):
 def display_text(text: str) -> str:
     """``text`` without bidi overrides and with control characters as spaces."""
     return _CONTROL.sub(" ", _BIDI.sub("", text))
+
+
+def terminal_text(text: str) -> str:
+    """``text`` (several lines: a reply, a message) for a terminal: bidi overrides removed and
+    control characters other than line breaks and tabs made spaces (an ESC from a feed's title set
+    the terminal's title or colours when `fetch` printed its progress)."""
+    return _TERMINAL_CONTROL.sub(" ", _BIDI.sub("", text))
+
+
+_TERMINAL_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def hidden_char(text: str) -> str:

@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from operator import attrgetter
 
+from orm_desktop.numbers import signed
+
 ENTITY_KINDS = ("brand", "executive", "competitor", "product")
 FEED_KINDS = ("news", "blog", "review", "social", "forum", "press")
 STATUSES = ("new", "read", "flagged", "needs_response", "responded", "archived")
@@ -152,13 +154,13 @@ class Mention:
 
     def score_text(self) -> str:
         """The score as listed, marked when it is unsure: "-0.23 (unsure: needs a human look)"."""
-        return f"{self.sentiment:+.2f}" + (f" ({UNSURE})" if self.unsure else "")
+        return signed(self.sentiment) + (f" ({UNSURE})" if self.unsure else "")
 
     def unsure_why(self) -> str:
         """One sentence saying why the score is marked unsure ('' when it is not)."""
         if not self.unsure:
             return ""
-        return (f"Unsure: the machine's score {self.sentiment:+.2f} has a low confidence "
+        return (f"Unsure: the machine's score {signed(self.sentiment)} has a low confidence "
                 f"({self.confidence:.2f}, under {NEEDS_REVIEW_BELOW}) and no person has confirmed it: "
                 "it needs a human look. Open it to confirm or correct the score.")
 

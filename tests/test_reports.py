@@ -8,6 +8,7 @@ import pytest
 from pypdf import PdfReader
 
 from orm_desktop.errors import UsageError
+from orm_desktop.numbers import signed
 from orm_desktop.reports import data
 from orm_desktop.reports.render import to_pdf
 
@@ -64,10 +65,10 @@ def test_report_tables_mark_unsure_scores_and_list_them_after_sure_ones(demo_ser
     to_pdf(d, tmp_path / "exec.pdf")
     _n, text = pdf_text(tmp_path / "exec.pdf")
     table = text[text.index("Most negative coverage and its response status"):]
-    assert f"{overrule.sentiment:+.2f} (unsure)" in table
+    assert f"{signed(overrule.sentiment)} (unsure)" in table
     assert " ".join(UNSURE_LEGEND.split()) in table and "needs a human look" in table
     sure, status = d.negative[0]
-    assert f"{sure.sentiment:+.2f} {status}" in table  # no marker between the score and the response
+    assert f"{signed(sure.sentiment)} {status}" in table  # no marker between the score and the response
 
     demo_service.override_sentiment([overrule.id], -0.95, by="ana")  # a person sets it: strongly negative
     d = data.build(demo_service, "executive", entity="Maya Lindqvist")

@@ -11,6 +11,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from orm_desktop.numbers import signed
 from orm_desktop.store import responses as rstore
 from orm_desktop.textsafe import display_text, is_web_url
 
@@ -110,7 +111,7 @@ def digest(svc, person: str, *, now: int, since: int) -> Letter:
                  "`orm-desktop approval decide FILE --as NAME --approve` and send it back." if attachments else ""))
     text = _text(title, [
         (sections[0][0], [f"[P{m.priority:.0f}] {m.entity}: {display_text(m.title)} ({display_text(m.source)}, "
-                          f"{m.sentiment:+.2f}"
+                          f"{signed(m.sentiment)}"
                           f"{', ' + UNSURE if m.unsure else ''}) {m.url if is_web_url(m.url) else ''}".rstrip()
                           for m in negative]),
         ("Open alerts", [a.describe() for a in alerts]),

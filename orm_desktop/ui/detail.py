@@ -18,8 +18,9 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
 from orm_desktop.errors import KnownError
+from orm_desktop.numbers import signed
 from orm_desktop.textsafe import bound_layout, display_text, is_web_url, scheme_of, strip_bidi
-from orm_desktop.ui.widgets import mark_safe_in_executive_mode
+from orm_desktop.ui.widgets import mark_safe_in_executive_mode, named
 
 _TAG_SPLIT = re.compile(r"(<[^>]*>)")
 
@@ -76,7 +77,7 @@ class DetailPane(QWidget):
         super().__init__(parent)
         self.svc = svc
         self.mention_id: int | None = None
-        self.browser = SafeBrowser()
+        self.browser = named(SafeBrowser(), "Mention")
         self.browser.refused.connect(self.message)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
@@ -106,6 +107,13 @@ class DetailPane(QWidget):
 
     def refresh(self) -> None:
         self.show_mention(self.mention_id)
+
+    def show_note(self, text: str) -> None:
+        """No mention to show, and why (an empty inbox: what is missing, what to do)."""
+        self.mention_id = None
+        for b in self.buttons.values():
+            b.setEnabled(False)
+        self.browser.setHtml(f"<p style='color:gray'>{html.escape(text)}</p>")
 
     def show_mention(self, mention_id: int | None) -> None:
         self.mention_id = mention_id
@@ -143,14 +151,16 @@ class DetailPane(QWidget):
         if m.overridden:
             by = html.escape(d.override_by or "")
             at = dt.datetime.fromtimestamp(d.override_at).strftime("%d %b %H:%M") if d.override_at else ""
-            override = f" — set by {by} {at} (engine said {d.machine_sentiment:+.2f})"
+            override = f" — set by {by} {at} (engine said {signed(d.machine_sentiment)})"
         elif m.unsure:  # a machine score with a low confidence: say so where the score is read
             override = (f" <span style='color:#8E44AD'>· unsure (confidence {m.confidence:.2f}): needs a human "
                         "look — confirm or correct it with Positive / Neutral / Negative</span>")
         out = [f"<h2 style='margin-bottom:2px'>{highlight(html.escape(display_text(m.title)), pattern)}</h2>",
                f"<p style='color:gray;margin-top:0'>{html.escape(display_text(m.source))} ({m.feed_kind}) · {when}{who}{stars}</p>",
                f"<p><b>{html.escape(m.entity)}</b>: <span style='color:{color}'><b>{m.label}</b> "
-               f"{m.sentiment:+.2f}</span>{override} · status <b>{m.status.replace('_', ' ')}</b>"
+               f"{signed(m.sentiment)}</span>{override} · status <b>{m.status.replace('_', ' ')}</b>"
+               + (f" · assigned to <b>{html.escape(display_text(m.assignee))}</b>" if m.assignee else "")
+               + ""
                f" · priority {m.priority:.0f}"
                + (f" · topics: {html.escape(', '.join(t.replace('_', ' ') for t in m.topics))}" if m.topics else "")
                + "</p>"]
@@ -159,7 +169,7 @@ class DetailPane(QWidget):
                        f"({html.escape(d.engine or 'engine')}, {html.escape(d.score_source)}):</p><ul style='margin-top:0'>")
             for sentence, score in d.evidence[:6]:
                 c = "#C0392B" if score <= -0.05 else "#1E8449" if score >= 0.05 else "#7F8C8D"
-                out.append(f"<li><span style='color:{c}'>{score:+.2f}</span> "
+                out.append(f"<li><span style='color:{c}'>{signed(score)}</span> "
                            f"{highlight(html.escape(sentence), pattern)}</li>")
             out.append("</ul>")
         out.append("<hr>")

@@ -25,6 +25,7 @@ class PassphraseDialog(QDialog):
         lay.addWidget(QLabel(f"Actions in {name}'s name are signed with {name}'s key.\n"
                              f"Enter {name}'s passphrase to unlock it for this session."))
         self.passphrase = QLineEdit()
+        self.passphrase.setAccessibleName(f"{name}'s passphrase")
         self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
         lay.addWidget(self.passphrase)
         self.error = QLabel()

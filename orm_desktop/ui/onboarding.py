@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from orm_desktop.errors import KnownError, QueryError
 from orm_desktop.paths import resource_path
-from orm_desktop.ui.widgets import button_row
+from orm_desktop.ui.widgets import button_row, named
 
 DEFAULT_FEEDS = resource_path("feeds.opml")
 ERROR_STYLE = "color: #C0392B"
@@ -104,7 +104,8 @@ class PeoplePage(QWizardPage):
         self.setTitle(title)
         self.setSubTitle(subtitle)
         self.columns = ["Name", "Title", "Query"] if kind == "executive" else ["Name", "Query"]
-        self.table = QTableWidget(3, len(self.columns))
+        # Tab leaves the table (else it wrapped round its cells for ever); arrows move between cells
+        self.table = named(QTableWidget(3, len(self.columns)), title, tab_leaves=True)
         self.table.setHorizontalHeaderLabels(self.columns)
         self.table.horizontalHeader().setSectionResizeMode(len(self.columns) - 1, QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().setVisible(False)
@@ -188,7 +189,7 @@ class FeedsPage(QWizardPage):
         self.setTitle("Feeds to start from")
         self.setSubTitle("The default list (feeds.opml). Search feeds are added once per brand, executive and "
                          "competitor with their query. Add your own later under Feeds.")
-        self.list = QListWidget()
+        self.list = named(QListWidget(), "Feeds to start from")
         self.outlines = []
         if DEFAULT_FEEDS.exists():
             from orm_desktop.ingest.opml import is_template, read_opml
@@ -220,8 +221,9 @@ class RepliesPage(QWizardPage):
         self.setTitle("Key messages")
         self.setSubTitle("Approved lines drafts should reuse, one per line; start a line with a topic and a "
                          "colon to tie it to that topic (customer_service: ...). Edit them later in Settings.")
-        self.text = QPlainTextEdit(placeholderText="customer_service: Every customer deserves a fast, personal answer.\n"
-                                                   "We never sell customer data.")
+        self.text = named(QPlainTextEdit(placeholderText="customer_service: Every customer deserves a fast, personal "
+                                                         "answer.\nWe never sell customer data."),
+                          "Key messages", tab_leaves=True)
         lay = QVBoxLayout(self)
         lay.addWidget(self.text)
 
