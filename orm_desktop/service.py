@@ -34,6 +34,7 @@ from orm_desktop.types import (
     Mention,
     MentionDetail,
     MentionFilter,
+    MigrationNote,
 )
 
 MAX_WEIGHT = 100.0  # a feed's reach weight, as an OPML file may give it
@@ -1312,6 +1313,33 @@ class Service:
 
         return status(self.conn)
 
+    # -- migration notes ---------------------------------------------------------------------
+    NOTES_SEEN = "migration-notes-seen"  # in the workspace's local folder: the last note shown here
+
+    def migration_notes(self, *, unseen: bool = False) -> list[MigrationNote]:
+        """What schema migrations changed in this workspace's data (e.g. m015's repaired entity
+        names), oldest first; with ``unseen`` only those not yet shown on this computer
+        (mark_migration_notes_seen)."""
+        from orm_desktop.store import migration_log
+
+        after = 0
+        if unseen:
+            try:
+                after = int((self.ws.root / self.NOTES_SEEN).read_text(encoding="ascii").strip() or 0)
+            except (OSError, ValueError):
+                after = 0
+        return migration_log.notes(self.conn, after)
+
+    def mark_migration_notes_seen(self, last_id: int) -> None:
+        """Remember on this computer that the notes up to ``last_id`` were shown (a folder that
+        cannot be written, as a read-only snapshot's, shows them again next time: no error)."""
+        from orm_desktop.atomic import atomic_write
+
+        try:
+            atomic_write(self.ws.root / self.NOTES_SEEN, f"{int(last_id)}\n")
+        except (OSError, KnownError):
+            pass
+
     # -- evidence ----------------------------------------------------------------------------
     def export_evidence(self, mention_id: int, out: Path | str, *, by: str = "") -> Path:
         """One zip of a mention's captures with a manifest of their hashes (checked first)."""
@@ -1703,6 +1731,21 @@ def new_signing_key(passphrase: str):
     from orm_desktop.identity import create_key
 
     return create_key(passphrase)
+
+
+def new_passphrase_problem(passphrase: str) -> str:
+    """'' when ``passphrase`` may protect a new key, else what is wrong with it (one line)."""
+    from orm_desktop.identity import MIN_PASSPHRASE
+
+    return "" if len(passphrase) >= MIN_PASSPHRASE else f"The passphrase needs at least {MIN_PASSPHRASE} characters"
+
+
+def keep_unlocked(key) -> None:
+    """Keep a key just made with ``new_signing_key`` unlocked for this process (its passphrase was
+    just typed: acting as its user does not ask for it again)."""
+    from orm_desktop.identity import SESSION
+
+    SESSION.add(key.private)
 
 
 def decrypt_key(blob: str, passphrase: str, *, who: str):

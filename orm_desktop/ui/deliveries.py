@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QPushButton,
     QScrollArea,
     QSpinBox,
     QSystemTrayIcon,
@@ -32,7 +33,7 @@ from PySide6.QtWidgets import (
 
 from orm_desktop.errors import KnownError
 from orm_desktop.ui.tasks import TaskRunner
-from orm_desktop.ui.widgets import FlowLayout, button_row, fit_to_screen
+from orm_desktop.ui.widgets import FlowLayout, button_row, buttons_of, fit_to_screen, named
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 OUTBOX_COLS = ("#", "Kind", "To", "State", "Attempts", "Next attempt", "Sent", "Last error")
@@ -42,8 +43,10 @@ def _when(ts: int | None) -> str:
     return dt.datetime.fromtimestamp(ts).strftime("%d %b %H:%M") if ts else ""
 
 
-def _table(cols) -> QTableWidget:
-    t = QTableWidget(0, len(cols))
+def _table(cols, name: str) -> QTableWidget:
+    """A table of ``cols``; Tab leaves it (arrows move between cells; Tab while editing a cell goes
+    to the next cell), else a table with rows wrapped Tab round its cells for ever."""
+    t = named(QTableWidget(0, len(cols)), name, tab_leaves=True)
     t.setHorizontalHeaderLabels(list(cols))
     t.verticalHeader().setVisible(False)
     t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -98,7 +101,7 @@ class DeliveriesDialog(QDialog):
 
         people = QGroupBox("People (digest every morning, alert mails, weekly report)")
         pl = QVBoxLayout(people)
-        self.people = _table(("Name (workspace user)", "E-mail", "Digest", "Alerts", "Weekly report"))
+        self.people = _table(("Name (workspace user)", "E-mail", "Digest", "Alerts", "Weekly report"), "People")
         for r in cfg["recipients"]:
             self._add_person(r)
         self.people.setMaximumHeight(140)
@@ -109,7 +112,7 @@ class DeliveriesDialog(QDialog):
 
         hooks = QGroupBox("Chat webhooks (alerts and crisis events)")
         hl = QVBoxLayout(hooks)
-        self.hooks = _table(("Name", "Format", "URL (stored in the OS keyring)"))
+        self.hooks = _table(("Name", "Format", "URL (stored in the OS keyring)"), "Chat webhooks")
         for w in cfg["webhooks"]:
             self._add_hook(w)
         self.hooks.setMaximumHeight(110)
@@ -137,7 +140,7 @@ class DeliveriesDialog(QDialog):
         ol = QVBoxLayout(box)
         self.counts = QLabel()
         ol.addWidget(self.counts)
-        self.outbox = _table(OUTBOX_COLS)
+        self.outbox = _table(OUTBOX_COLS, "Outbox")
         self.outbox.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.outbox.setMinimumHeight(180)
         ol.addWidget(self.outbox, 1)
@@ -149,8 +152,12 @@ class DeliveriesDialog(QDialog):
         self.status.setWordWrap(True)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         outer.addWidget(self.status)
-        outer.addLayout(button_row([("Save", self.save), ("Send test message", self.send_test),
-                                    ("Close", self.accept)]))
+        bottom = button_row([("Save", self.save), ("Send test message", self.send_test), ("Close", self.accept)])
+        outer.addLayout(bottom)
+        # Enter saves (it added an empty person: "Add person" was the first button, so the default)
+        for b in self.findChildren(QPushButton):
+            b.setAutoDefault(False)
+        buttons_of(bottom)["Save"].setDefault(True)
         fit_to_screen(self, 920, 760)
         self.reload_outbox()
 

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTextBrowser, QVBoxLayou
 from orm_desktop.errors import KnownError
 from orm_desktop.numbers import signed
 from orm_desktop.textsafe import bound_layout, display_text, is_web_url, scheme_of, strip_bidi
-from orm_desktop.ui.widgets import mark_safe_in_executive_mode
+from orm_desktop.ui.widgets import mark_safe_in_executive_mode, named
 
 _TAG_SPLIT = re.compile(r"(<[^>]*>)")
 
@@ -77,7 +77,7 @@ class DetailPane(QWidget):
         super().__init__(parent)
         self.svc = svc
         self.mention_id: int | None = None
-        self.browser = SafeBrowser()
+        self.browser = named(SafeBrowser(), "Mention")
         self.browser.refused.connect(self.message)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
@@ -159,6 +159,8 @@ class DetailPane(QWidget):
                f"<p style='color:gray;margin-top:0'>{html.escape(display_text(m.source))} ({m.feed_kind}) · {when}{who}{stars}</p>",
                f"<p><b>{html.escape(m.entity)}</b>: <span style='color:{color}'><b>{m.label}</b> "
                f"{signed(m.sentiment)}</span>{override} · status <b>{m.status.replace('_', ' ')}</b>"
+               + (f" · assigned to <b>{html.escape(display_text(m.assignee))}</b>" if m.assignee else "")
+               + ""
                f" · priority {m.priority:.0f}"
                + (f" · topics: {html.escape(', '.join(t.replace('_', ' ') for t in m.topics))}" if m.topics else "")
                + "</p>"]

@@ -37,9 +37,12 @@ from orm_desktop.ui.widgets import (
     StretchShare,
     button_row,
     buttons_of,
+    confirm_removal,
     hold_row,
     keep_mine_after_conflict,
+    named,
     refuses_when_read_only,
+    save_key,
     stay_for_unsaved,
     team_gate,
 )
@@ -127,7 +130,7 @@ class FeedsView(QWidget):
     def __init__(self, svc, parent=None) -> None:
         super().__init__(parent)
         self.svc = svc
-        self.table = QTableWidget(0, len(self.COLS))
+        self.table = named(QTableWidget(0, len(self.COLS)), "Feeds", tab_leaves=True)
         self.table.setHorizontalHeaderLabels(self.COLS)
         self.table.verticalHeader().setVisible(False)
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
@@ -152,7 +155,7 @@ class FeedsView(QWidget):
         lay = QVBoxLayout(self)
         lay.addLayout(bar)
         lay.addWidget(self.table)
-        self.table.doubleClicked.connect(self.edit)
+        self.table.activated.connect(self.edit)  # a double-click, or Enter on the row
         self.reload()
 
     def reload(self) -> None:
@@ -198,14 +201,26 @@ class FeedsView(QWidget):
     @refuses_when_read_only
     def add(self) -> None:
         d = FeedDialog(self)
-        if d.exec():
+        while d.exec():  # refused (a typo in the address): the dialog opens again with what was typed
+            url = d.url.text().strip()
+            known = {f.url: f for f in self.feeds}
             try:
-                added = self.svc.add_feed(d.url.text(), title=d.title.text(), kind=d.kind.currentText(),
+                added = self.svc.add_feed(url, title=d.title.text(), kind=d.kind.currentText(),
                                           category=d.category.text(), weight=d.weight.value())
-                self.status_message.emit(f"added {len(added)} feed(s)")
             except KnownError as exc:
                 QMessageBox.warning(self, "Cannot add feed", str(exc))
-            self.reload()
+                continue
+            if added:
+                self.status_message.emit(f"Added {len(added)} feed{'s' if len(added) != 1 else ''}: "
+                                         + ", ".join(display_text(f.title or f.url) for f in added)[:200])
+            elif url in known:
+                f = known[url]
+                self.status_message.emit(f"Not added: {display_text(f.title or f.url)[:120]} is already in your "
+                                         "feeds (same address)")
+            else:
+                self.status_message.emit("No feed added: that address is already in your feeds")
+            break
+        self.reload()
 
     @refuses_when_read_only
     def edit(self, *_a) -> None:
@@ -230,8 +245,7 @@ class FeedsView(QWidget):
     @refuses_when_read_only
     def remove(self) -> None:
         f = self._chosen()
-        if f and not self._refused() and QMessageBox.question(
-                self, "Remove feed", f"Remove {f.title or f.url}? Stored items stay.") == QMessageBox.StandardButton.Yes:
+        if f and not self._refused() and confirm_removal(self, "Remove feed", f"Remove {f.title or f.url}? Stored items stay."):
             save_versioned(self, "Cannot remove feed", lambda v: self.svc.remove_feed(f.id, expected_version=v),
                            f.version)
             self.reload()
@@ -255,7 +269,7 @@ class FeedsView(QWidget):
         except KnownError as exc:
             QMessageBox.warning(self, "Cannot import", str(exc))
             return
-        msg = f"Imported {added} new feeds, updated {updated}."
+        msg = f"Imported {added} new feed{'s' if added != 1 else ''}, updated {updated}."
         if problems:
             msg += "\n\nProblems:\n" + "\n".join(f"• {p}" for p in problems[:20])
         (QMessageBox.warning if problems else QMessageBox.information)(self, "OPML import", msg)
@@ -280,7 +294,7 @@ class EntitiesView(QWidget):
         super().__init__(parent)
         self.svc = svc
         self.runner = runner
-        self.list = QListWidget()
+        self.list = named(QListWidget(), "Entities")
         self.list.setMinimumWidth(160)  # names stay readable on a narrow window
         self.kind = QComboBox()
         self.kind.addItems(ENTITY_KINDS)
@@ -303,6 +317,7 @@ class EntitiesView(QWidget):
         form.addRow("Importance", self.importance)
         form.addRow("Title", self.title)
         buttons = button_row((("New", self.new), ("Save", self.save), ("Remove", self.remove)))
+        save_key(self, buttons_of(buttons)["Save"])
         # a team login whose role may not change entities: the form reads, its controls are off
         self.refusal = team_gate(svc, "configure", *buttons_of(buttons).values(), self.kind, self.name, self.query,
                                  self.aliases, self.importance, self.title)
@@ -523,8 +538,7 @@ class EntitiesView(QWidget):
         if self.current_id is None:
             return
         e = self.svc.entity(self.current_id)
-        if QMessageBox.question(self, "Remove entity", f"Remove {e.name} and its mentions?") \
-                == QMessageBox.StandardButton.Yes:
+        if confirm_removal(self, "Remove entity", f"Remove {e.name} and its mentions?"):
             removed = save_versioned(self, "Cannot remove entity",
                                      lambda v: self.svc.remove_entity(e.id, expected_version=v), self.current_version)
             self.reload()
@@ -546,8 +560,8 @@ class DisplayNamesEditor(QWidget):
     def __init__(self, svc, parent=None) -> None:
         super().__init__(parent)
         self.svc = svc
-        self.user = QComboBox()
-        self.name = QLineEdit(placeholderText="the name shown for this user")
+        self.user = named(QComboBox(), "User")
+        self.name = named(QLineEdit(placeholderText="the name shown for this user"), "Display name")
         self.save_btn = QPushButton("Save name")
         self.save_btn.clicked.connect(self.save)
         row = QHBoxLayout(self)
@@ -656,6 +670,7 @@ class SettingsView(QWidget):
         save.clicked.connect(self.save)
         form.addRow(save)
         self.save_btn = save
+        save_key(self, save)
         # a team login whose role may not change settings: the form reads, its controls are off
         # (the four-eyes box stays as the team rule set it; key messages and names have their own gates)
         team_gate(svc, "configure", self.brand, self.color, self.contact, self.status_page, self.refresh,

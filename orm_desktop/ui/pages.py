@@ -36,7 +36,7 @@ from orm_desktop.numbers import signed as signed_score
 from orm_desktop.textsafe import one_line
 from orm_desktop.types import Entity, last_days
 from orm_desktop.ui.tasks import TaskRunner
-from orm_desktop.ui.widgets import FlowLayout, StretchShare, mark_safe_in_executive_mode
+from orm_desktop.ui.widgets import FlowLayout, StretchShare, mark_safe_in_executive_mode, named
 
 DAY = 86400
 
@@ -88,7 +88,7 @@ def tone(x: float | None, pct: bool = True) -> str:
 
 def sources_table(rows) -> QTableWidget:
     """Top sources: (title, kind, mentions, average sentiment)."""
-    t = QTableWidget(len(rows), 4)
+    t = named(QTableWidget(len(rows), 4), "Top sources", tab_leaves=True)
     t.setHorizontalHeaderLabels(["Top sources", "Kind", "Mentions", "Avg sentiment"])
     t.verticalHeader().setVisible(False)
     t.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
@@ -127,8 +127,8 @@ def why_empty(svc, ids, days: int) -> str:
     return svc.why_no_mentions(ids, f"in the last {days} days", widen_hint(days))
 
 
-def mention_list(mentions, on_pick) -> QListWidget:
-    lw = QListWidget()
+def mention_list(mentions, on_pick, name: str) -> QListWidget:
+    lw = named(QListWidget(), name)
     lw.setWordWrap(True)
     for m in mentions:
         it = QListWidgetItem(f"{m.score_text()}  {m.title}  — {m.source}")
@@ -190,7 +190,7 @@ class Page(QWidget):
         return since, until, self.days * DAY
 
     def period_box(self) -> QComboBox:
-        box = QComboBox()
+        box = named(QComboBox(), "Period")
         for d in (7, 30, 90):
             box.addItem(f"Last {d} days", d)
         box.setCurrentIndex(box.findData(self.days))
@@ -396,11 +396,11 @@ class PersonalBrandPage(Page):
         row = QHBoxLayout()
         col1, col2 = QVBoxLayout(), QVBoxLayout()
         col1.addWidget(QLabel("<b>Most positive coverage</b>"))
-        best = mention_list(data.best, self.open_mention.emit)
+        best = mention_list(data.best, self.open_mention.emit, "Most positive coverage")
         best.setObjectName("most_positive")
         col1.addWidget(best)
         col2.addWidget(QLabel("<b>Most negative coverage — may need a statement</b>"))
-        worst = mention_list(data.worst, self.open_mention.emit)
+        worst = mention_list(data.worst, self.open_mention.emit, "Most negative coverage")
         worst.setObjectName("most_negative")
         col2.addWidget(worst)
         row.addLayout(col1)
@@ -421,7 +421,7 @@ class PersonalBrandPage(Page):
         return right
 
     def _alerts(self, alerts) -> QListWidget:
-        lw = QListWidget()
+        lw = named(QListWidget(), "Open alerts")
         lw.setWordWrap(True)  # an alert's sentence whole, not cut at a narrow window's edge
         for a in alerts:
             lw.addItem(a.describe())
@@ -436,7 +436,7 @@ class PersonalBrandPage(Page):
         box = QWidget()
         v = QVBoxLayout(box)
         v.setContentsMargins(0, 0, 0, 0)
-        lw = QListWidget()
+        lw = named(QListWidget(), "Drafts awaiting your approval")
         lw.setWordWrap(True)
         lw.setObjectName("executive_drafts")
         for r in drafts:
@@ -584,7 +584,7 @@ class DashboardPage(Page):
         for _eid, name, first in data.crises:  # a pinned timeline for each crisis
             lay.addWidget(QLabel(f"<b style='color:#C0392B'>Crisis mode: {html.escape(name)}</b> — the first "
                                  "coverage since it began"))
-            timeline = QListWidget()
+            timeline = named(QListWidget(), f"Crisis timeline: {name}")
             timeline.setWordWrap(True)
             for m in first:
                 it = QListWidgetItem(f"{dt.datetime.fromtimestamp(m.published):%d %b %H:%M}  {m.score_text()}  "
@@ -597,7 +597,7 @@ class DashboardPage(Page):
             timeline.setMaximumHeight(180)
             lay.addWidget(timeline)
         lay.addWidget(QLabel("<b>Alerts</b>"))
-        alerts = QListWidget()
+        alerts = named(QListWidget(), "Alerts")
         alerts.setWordWrap(True)  # an alert's sentence whole, not cut at a narrow window's edge
         for a in data.alerts:
             alerts.addItem(a.describe())
@@ -647,7 +647,7 @@ class CompetitorsPage(Page):
         if data.empty:
             lay.addWidget(no_mentions_note(data.empty))
             return
-        table = QTableWidget(len(ents), 6)
+        table = named(QTableWidget(len(ents), 6), "Brand vs competitors", tab_leaves=True)
         table.setHorizontalHeaderLabels(["Entity", "Mentions", "Share of voice", "Net sentiment",
                                          "Negative", "Change in volume"])
         table.verticalHeader().setVisible(False)
@@ -664,7 +664,7 @@ class CompetitorsPage(Page):
         table.resizeColumnsToContents()
         table.horizontalHeader().setStretchLastSection(True)
         table.setFixedHeight(34 + 30 * len(ents))
-        table.cellDoubleClicked.connect(lambda r, _c: self.filter_inbox.emit({"entity": ents[r].id, "days": days}))
+        table.cellActivated.connect(lambda r, _c: self.filter_inbox.emit({"entity": ents[r].id, "days": days}))  # or Enter
         lay.addWidget(table)
         grid = QGridLayout()
 
