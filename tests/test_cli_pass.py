@@ -344,7 +344,9 @@ def test_a_feed_url_that_cannot_be_parsed_fails_alone_and_never_hangs_the_refres
         r = run_cli("fetch", workspace=ws, timeout=60)
     assert "Traceback" not in r.stderr, r.stderr
     assert r.returncode == 1  # some feeds failed, the others were stored
-    assert "1 ok" in r.stdout and "failed: http://[::1/feed: invalid_url" in r.stdout
+    # in words (the --json output keeps the status token "invalid_url")
+    assert "1 ok" in r.stdout and "failed: http://[::1/feed: invalid address" in r.stdout, r.stdout
+    assert "typo: invalid address" in r.stderr and "invalid_url" not in r.stdout + r.stderr, r.stderr
 
 
 def test_a_workspace_option_naming_a_file_says_so(run_cli, tmp_path):

@@ -64,14 +64,21 @@ def test_feeds_page_shows_what_the_refresh_found_per_feed(tmp_path, qtbot):
                 svc.add_feed(f"http://127.0.0.1:{srv.port}{path}", title=title)
             win = open_window(qtbot, svc)
             win.show_page("Feeds")
+            said: list[str] = []
+            win.statusBar().messageChanged.connect(said.append)
             win.refresh()
             qtbot.waitUntil(lambda: win.refresh_task is None, timeout=20_000)
         table = win.feeds.table
-        rows = {table.item(r, 0).text(): (table.item(r, 6).text(), table.item(r, 7).text(), table.item(r, 10).text())
+        rows = {table.item(r, 0).text(): (table.item(r, 5).text(), table.item(r, 6).text(), table.item(r, 8).text())
                 for r in range(table.rowCount())}
         assert rows["Acme Watch"] == ("ok", "", "3"), rows
-        assert rows["Gone"][:2] == ("http error", "no feed at this address (HTTP 404)"), rows
-        assert rows["Shop"][0] == "not a feed", rows
+        # plain words, not the machine's status tokens (http_error, not_a_feed)
+        assert rows["Gone"][:2] == ("page not found (404)", "no feed at this address (HTTP 404)"), rows
+        assert rows["Shop"][0] == "not a feed (an HTML page?)", rows
+        progress = [m for m in said if m.startswith("Refreshing ")]
+        assert any(m.startswith("Refreshing ") and "Gone: page not found (404)" in m for m in progress), progress
+        assert any("Shop: not a feed (an HTML page?)" in m for m in progress), progress
+        assert not any("_" in m for m in progress), progress
         assert win.feeds.health.text().startswith("1 healthy · 2 failing · 0 never fetched"), win.feeds.health.text()
     finally:
         svc.close()

@@ -14,6 +14,7 @@ import sys
 
 from orm_desktop.cli._common import open_service
 from orm_desktop.errors import LockBusy, UsageError
+from orm_desktop.feedstatus import status_text
 from orm_desktop.textsafe import display_text
 
 
@@ -106,7 +107,7 @@ def _fetch_once(args, svc) -> int:
     else:
         print(s.describe())
         for url, status, message in s.failures:
-            print(display_text(f"  failed: {url}: {status}: {message}"))
+            print(display_text(f"  failed: {url}: {status_text(status, message)}: {message}"))
     return 1 if s.failed else 0
 
 

@@ -25,6 +25,7 @@ from orm_desktop import paths
 from orm_desktop.analysis import priority as prio
 from orm_desktop.analysis.language import detect_many as detect_languages
 from orm_desktop.analysis.sentiment import Engine, TargetedScore, adapted, get_engine, score_toward
+from orm_desktop.feedstatus import status_text
 from orm_desktop.ingest.parse import ParseResult, parse_feed
 from orm_desktop.ingest.query import EntityQuery, MultiMatcher
 from orm_desktop.ingest.urls import CLUSTER_THRESHOLD, TitleMatcher, canonical_url, title_norm
@@ -358,7 +359,7 @@ def refresh(conn, *, jobs: int = 4, feed_ids: Sequence[int] | None = None, force
             left = ""
             if 0 < len(unfinished) <= 3:  # a slow site holds the refresh up to its deadline: say which
                 left = " · still to come: " + ", ".join((f.title or f.url)[:60] for f in unfinished.values())
-            progress(done, len(feeds), f"{feed.title or feed.url}: {status}{left}")
+            progress(done, len(feeds), f"{feed.title or feed.url}: {status_text(status, message)}{left}")
 
     NOTIFIED.clear()
     # the pool is asked for at the first downloaded feed: starting one (a fork server loading the

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from orm_desktop.errors import Conflict, KnownError
+from orm_desktop.feedstatus import problem_text, status_text
 from orm_desktop.textsafe import display_text
 from orm_desktop.types import ENTITY_KINDS, FEED_KINDS
 from orm_desktop.ui.widgets import (
@@ -71,32 +72,6 @@ def when(ts: int | None) -> str:
     return dt.datetime.fromtimestamp(ts).strftime("%d %b %H:%M") if ts else "—"
 
 
-HTTP_MEANINGS = {401: "the feed needs a login", 403: "the site refuses access", 404: "no feed at this address",
-                 410: "the feed was removed", 429: "the site asks us to slow down; retried later"}
-
-
-def readable_error(status: str, message: str) -> str:
-    """What went wrong with a feed, for a person; the technical text stays in the tooltip."""
-    if not message or status in ("ok", "not_modified", "empty", ""):
-        return ""
-    if status == "http_error":
-        code = next((int(w) for w in message.split() if w.isdigit()), 0)
-        meaning = HTTP_MEANINGS.get(code) or ("the site has a problem; retried later" if code >= 500
-                                              else "the site answered with an error")
-        return f"{meaning} (HTTP {code})" if code else meaning
-    return {"timeout": "the site did not answer in time; retried later",
-            "dns": "unknown site name: check the address",
-            "tls": "the site's secure connection failed (certificate problem)",
-            "connection": "cannot reach the site; retried later",
-            "too_large": "the feed is too large to read",
-            "too_many_redirects": "the address redirects too many times",
-            "invalid_url": "not a valid feed address",
-            "file_error": "cannot read the feed file",
-            "not_a_feed": "the address does not give a feed (" + message[:60] + ")",
-            "malformed": "the feed is broken (not valid XML)",
-            "encoding": "the feed's text encoding is broken"}.get(status, message.splitlines()[0][:80])
-
-
 class FeedDialog(QDialog):
     def __init__(self, parent=None, feed=None) -> None:
         super().__init__(parent)
@@ -123,8 +98,10 @@ class FeedDialog(QDialog):
 class FeedsView(QWidget):
     refresh_requested = Signal()
     status_message = Signal(str)
-    COLS = ("Title", "URL", "Kind", "Category", "Weight", "Enabled", "Status", "Problem", "Last fetched", "Next due",
-            "Items")
+    # "Enabled" is folded into Status (a disabled feed reads "disabled") and "Next due" is in the tooltip
+    # of "Last fetched": with 11 columns the URL got 31 px and the problem 61 px at a 960 px window
+    COLS = ("Title", "URL", "Kind", "Category", "Weight", "Status", "Problem", "Last fetched", "Items")
+    STATUS, PROBLEM, LAST = 5, 6, 7
     read_only = False  # executive mode (MainWindow.set_read_only)
 
     def __init__(self, svc, parent=None) -> None:
@@ -165,24 +142,29 @@ class FeedsView(QWidget):
         for r, f in enumerate(feeds):
             ok = f.last_status in ("ok", "not_modified", "empty", "")
             url = f.url if len(f.url) <= 400 else f.url[:200] + "…" + f.url[-199:]  # elided in the middle when shown
-            vals = (f.title or f.url, url, f.kind, f.category, f"{f.weight:g}", "yes" if f.enabled else "no",
-                    (f.last_status or "never fetched").replace("_", " "), readable_error(f.last_status, f.last_error),
-                    when(f.last_fetched), when(f.next_due), str(f.items_total))
+            fetched = status_text(f.last_status, f.last_error) if f.last_status else "never fetched"
+            vals = (f.title or f.url, url, f.kind, f.category, f"{f.weight:g}",
+                    fetched if f.enabled else "disabled", problem_text(f.last_status, f.last_error),
+                    when(f.last_fetched), str(f.items_total))
             for c, v in enumerate(vals):
                 item = QTableWidgetItem(display_text(v))  # a feed names itself (title, errors): no bidi tricks
-                if c == 6 and not ok:
+                if c == self.STATUS and not ok and f.enabled:
                     item.setForeground(Qt.GlobalColor.red)
                 if c in (0, 1):
                     item.setToolTip(f.url)
-                if c == 7 and f.last_error:
+                if c == self.STATUS and not f.enabled:
+                    item.setToolTip(f"disabled; last fetch: {fetched}")
+                if c == self.PROBLEM and f.last_error:
                     item.setToolTip(f.last_error)  # the technical detail, for whoever fixes the feed
+                if c == self.LAST:
+                    item.setToolTip(f"next due: {when(f.next_due)}" if f.enabled else "disabled: not fetched")
                 self.table.setItem(r, c, item)
         self.table.resizeColumnsToContents()
         widths = {c: self.table.columnWidth(c) for c in range(1, len(self.COLS))}
         widths[1] = min(widths[1], 320)
-        widths[7] = min(widths[7], 260)  # the problem in full is in its tooltip
+        widths[self.PROBLEM] = min(widths[self.PROBLEM], 260)  # the problem in full is in its tooltip
         # short values and dates stay whole; the URL, category and problem give way (tooltips hold them)
-        self.column_share.set_widths(widths, {c: w for c, w in widths.items() if c not in (1, 3, 7)})
+        self.column_share.set_widths(widths, {c: w for c, w in widths.items() if c not in (1, 3, self.PROBLEM)})
         h = self.svc.feed_health()
         self.health.setText(f"{h['ok']} healthy · {h['failing']} failing · {h['never']} never fetched · "
                             f"{h['disabled']} disabled")
