@@ -278,7 +278,7 @@ def test_an_empty_workspace_opens_the_onboarding_wizard_with_live_query_checks(q
     brand.status_page.setText("https://status.acme.example")
     wiz.next()
     wiz.executives.set_row(0, "Jane Doe", "CEO")
-    assert wiz.executives.text(0, 2) == '"Jane Doe" OR (Doe AND "Acme")'  # generated from the name
+    assert wiz.executives.text(0, wiz.executives.qcol) == '"Jane Doe" OR (Doe AND "Acme")'  # generated from the name
     wiz.executives.set_row(1, "Raj Patel", "CFO", query='"Raj Patel" AND (')
     assert "Raj Patel" in wiz.executives.errors.text() and not wiz.executives.isComplete()
     wiz.executives.set_row(1, "Raj Patel", "CFO", query='"Raj Patel" AND (Acme OR CFO)')

@@ -44,6 +44,7 @@ from orm_desktop.ui.widgets import (
     named,
     refuses_when_read_only,
     save_key,
+    split_aliases,
     stay_for_unsaved,
     team_gate,
 )
@@ -410,7 +411,7 @@ class EntitiesView(QWidget):
         self.name.setFocus()
 
     def alias_list(self) -> list[str]:
-        return [a.strip() for a in self.aliases.text().split(",") if a.strip()]
+        return split_aliases(self.aliases.text())
 
     def validate(self) -> None:
         from orm_desktop.errors import QueryError

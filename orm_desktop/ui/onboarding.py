@@ -28,19 +28,23 @@ from PySide6.QtWidgets import (
 
 from orm_desktop.errors import KnownError, QueryError
 from orm_desktop.paths import resource_path
-from orm_desktop.ui.widgets import button_row, named
+from orm_desktop.ui.widgets import button_row, named, split_aliases
 
 DEFAULT_FEEDS = resource_path("feeds.opml")
 ERROR_STYLE = "color: #C0392B"
 
 
-def query_problem(query: str) -> str:
-    """'' when the entity query is valid, else the parser's message (with the position)."""
+def query_problem(query: str, aliases: list[str] | tuple[str, ...] = ()) -> str:
+    """'' when the entity query (with its aliases) is valid, else the parser's message (with the
+    position) or the service's own check of the aliases (control characters, lengths, how many)."""
+    from orm_desktop.errors import UsageError
     from orm_desktop.ingest.query import EntityQuery
+    from orm_desktop.service import check_entity_lengths
 
     try:
-        EntityQuery.parse(query)
-    except QueryError as exc:
+        check_entity_lengths(aliases=aliases)
+        EntityQuery.parse(query, tuple(aliases))
+    except (QueryError, UsageError) as exc:
         return str(exc)
     return ""
 
@@ -103,13 +107,15 @@ class PeoplePage(QWizardPage):
         self.kind, self.brand_page = kind, brand_page
         self.setTitle(title)
         self.setSubTitle(subtitle)
-        self.columns = ["Name", "Title", "Query"] if kind == "executive" else ["Name", "Query"]
+        # "Also known as": other names, comma separated, as the Entities page's Aliases
+        self.columns = (["Name", "Title", "Also known as", "Query"] if kind == "executive"
+                        else ["Name", "Also known as", "Query"])
         # Tab leaves the table (else it wrapped round its cells for ever); arrows move between cells
         self.table = named(QTableWidget(3, len(self.columns)), title, tab_leaves=True)
         self.table.setHorizontalHeaderLabels(self.columns)
         self.table.horizontalHeader().setSectionResizeMode(len(self.columns) - 1, QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().setVisible(False)
-        for col, width in enumerate((180, 200)[: len(self.columns) - 1]):
+        for col, width in enumerate((160, 120, 160) if kind == "executive" else (180, 200)):
             self.table.setColumnWidth(col, width)
         self.errors = QLabel(styleSheet=ERROR_STYLE, wordWrap=True)
         lay = QVBoxLayout(self)
@@ -122,6 +128,10 @@ class PeoplePage(QWizardPage):
     def qcol(self) -> int:
         return len(self.columns) - 1
 
+    @property
+    def acol(self) -> int:  # "Also known as"
+        return len(self.columns) - 2
+
     def add_row(self) -> None:
         self.table.insertRow(self.table.rowCount())
 
@@ -129,13 +139,14 @@ class PeoplePage(QWizardPage):
         it = self.table.item(row, col)
         return it.text().strip() if it is not None else ""
 
-    def set_row(self, row: int, name: str, title: str = "", query: str = "") -> None:
-        """Fill a row (tests, and a person typing)."""
+    def set_row(self, row: int, name: str, title: str = "", query: str = "", *, aliases: str = "") -> None:
+        """Fill a row (tests, and a person typing); ``aliases`` comma separated."""
         while self.table.rowCount() <= row:
             self.add_row()
         self.table.setItem(row, 0, QTableWidgetItem(name))
         if self.kind == "executive":
             self.table.setItem(row, 1, QTableWidgetItem(title))
+        self.table.setItem(row, self.acol, QTableWidgetItem(aliases))
         if query:
             self.table.setItem(row, self.qcol, QTableWidgetItem(query))
 
@@ -152,14 +163,14 @@ class PeoplePage(QWizardPage):
                 return
         self.validate()
 
-    def rows(self) -> list[tuple[str, str, str]]:
-        """(name, title, query) of the filled rows."""
+    def rows(self) -> list[tuple[str, str, str, list[str]]]:
+        """(name, title, query, aliases) of the filled rows."""
         out = []
         for r in range(self.table.rowCount()):
             name = self.text(r, 0)
             if name:
                 title = self.text(r, 1) if self.kind == "executive" else ""
-                out.append((name, title, self.text(r, self.qcol)))
+                out.append((name, title, self.text(r, self.qcol), split_aliases(self.text(r, self.acol))))
         return out
 
     def validate(self) -> None:
@@ -170,7 +181,9 @@ class PeoplePage(QWizardPage):
             if item is None:
                 continue
             name = self.text(r, 0)
-            problem = (query_problem(item.text()) if item.text().strip() else "a query is needed") if name else ""
+            aliases = split_aliases(self.text(r, self.acol))
+            problem = ((query_problem(item.text(), aliases) if item.text().strip() else "a query is needed")
+                       if name else "")
             item.setBackground(QColor("#F9D6D2") if problem else QColor(0, 0, 0, 0))
             item.setToolTip(problem)
             if problem:
@@ -290,8 +303,8 @@ class OnboardingWizard(QWizard):
 
         check_entity_lengths(name=brand, query=self.brand.query.text().strip())
         for page in (self.executives, self.competitors):
-            for name, title, query in page.rows():
-                check_entity_lengths(name=name, title=title, query=query)
+            for name, title, query, aliases in page.rows():
+                check_entity_lengths(name=name, title=title, query=query, aliases=aliases)
         for _topic, text in self.replies.messages():
             if len(" ".join(text.split())) > KEY_MESSAGE_MAX:
                 raise UsageError(f"a key message must be at most {KEY_MESSAGE_MAX:,} characters (one per line); "
@@ -302,9 +315,10 @@ class OnboardingWizard(QWizard):
         if not any(e.name.casefold() == brand.casefold() for e in svc.entities()):
             svc.add_entity("brand", brand, self.brand.query.text().strip(), match_existing=False)
         for page, importance in ((self.executives, 0.8), (self.competitors, 0.5)):
-            for name, title, query in page.rows():
+            for name, title, query, aliases in page.rows():
                 if ("entity", name.casefold()) not in done:
-                    svc.add_entity(page.kind, name, query, title=title, importance=importance, match_existing=False)
+                    svc.add_entity(page.kind, name, query, aliases=aliases, title=title, importance=importance,
+                                   match_existing=False)
                     done.add(("entity", name.casefold()))
         for o in self.feeds.chosen():
             if ("feed", o.url) not in done:

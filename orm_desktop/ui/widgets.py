@@ -388,3 +388,8 @@ def shown_name(name: str, most: int = 40) -> str:
     ``most`` characters, cut with '…'. Word wrap does not break a 200-letter name, which made a
     dialog 2,000 to 5,000 px wide."""
     return name if len(name) <= most else name[: most - 1] + "…"
+
+
+def split_aliases(text: str) -> list[str]:
+    """The aliases typed as "other names, comma separated" (the Entities page, the set-up wizard)."""
+    return [a.strip() for a in text.split(",") if a.strip()]
