@@ -64,3 +64,48 @@ def test_the_set_up_wizard_takes_aliases_checked_as_the_entities_page_does(tmp_p
         assert got == {"Acme": (), "Jane Doe": ("J. Doe", "Janie"), "Globex": ("Globex Corp",)}, got
     finally:
         svc.close()
+
+
+def _entries(menu) -> list[str]:
+    return [a.text().split("\t")[0] for a in menu.actions() if not a.isSeparator()]
+
+
+def test_the_inbox_list_has_a_right_click_menu_with_triage_and_assign(demo_service, qtbot):
+    """Assigning a mention was only the A key: nothing a mouse could reach. A right-click on the
+    list now offers the triage actions and Assign…; executive mode offers only what reads."""
+    from PySide6.QtCore import QPoint
+
+    from orm_desktop.ui.inbox import InboxView
+    from tests.test_keyboard import _modal_answer
+
+    svc = demo_service
+    view = InboxView(svc)
+    qtbot.addWidget(view)
+    view.resize(900, 700)
+    view.show()
+    qtbot.waitExposed(view)
+    view.table.selectRow(0)
+    first = view.selected_mentions()[0]
+    rect = view.table.visualRect(view.model.index(0, 3))
+    view.table.customContextMenuRequested.emit(rect.center())  # what a right-click on the row emits
+    menu = view.menu
+    qtbot.waitUntil(menu.isVisible)
+    assert _entries(menu) == ["Mark read", "Mark unread", "Flag", "Needs response", "Archive", "Assign…",
+                              "Open in browser"]
+    menu.close()
+    flag = next(a for a in view.triage_menu().actions() if a.text().startswith("Flag"))
+    flag.trigger()
+    assert svc.mention(first.id).mention.status == "flagged"
+    who = svc.users()[0].name
+
+    def pick(dlg):
+        dlg.setTextValue(who)
+        dlg.accept()
+
+    seen = _modal_answer(qtbot, pick, "Assign")
+    next(a for a in view.triage_menu().actions() if a.text().startswith("Assign")).trigger()
+    assert seen and svc.mention(first.id).mention.assignee == who
+    view.set_read_only(True)  # executive mode: nothing that changes a mention
+    assert _entries(view.triage_menu()) == ["Open in browser"]
+    view.table.customContextMenuRequested.emit(QPoint(-5, -5))  # outside any row: no menu
+    assert view.menu is None

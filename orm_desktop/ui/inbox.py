@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMenu,
     QMessageBox,
     QPushButton,
     QSizePolicy,
@@ -447,6 +448,10 @@ class InboxView(QWidget):
         lay.addWidget(split, 1)
         self.filters.changed.connect(self.apply_filter)
         self.table.selectionModel().currentRowChanged.connect(self.on_current)
+        # a right-click on the list: the triage keys' actions, Assign… among them, for a mouse
+        self.menu: QMenu | None = None
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self.show_triage_menu)
         self._shortcuts()
         self.update_count()
         if self.model.total:
@@ -704,6 +709,33 @@ class InboxView(QWidget):
                 from orm_desktop.ui.detail import not_opened
 
                 self.status_message.emit(not_opened(url) if url else "This mention has no link to open")
+
+    def triage_menu(self) -> QMenu:
+        """The list's right-click menu for the selected mentions, each entry with its key. Executive
+        mode offers only what reads (open in browser): no triage, no Assign…"""
+        menu = QMenu(self)
+        entries = [] if self.read_only else [
+            ("Mark read", "M", lambda: self.set_status("read")), ("Mark unread", "U", lambda: self.set_status("new")),
+            ("Flag", "F", lambda: self.set_status("flagged")),
+            ("Needs response", "R", lambda: self.set_status("needs_response")),
+            ("Archive", "E", lambda: self.set_status("archived")), None, ("Assign…", "A", self.assign), None]
+        for entry in [*entries, ("Open in browser", "O", self.open_current)]:
+            if entry is None:
+                menu.addSeparator()
+                continue
+            text, key, fn = entry
+            menu.addAction(f"{text}\t{key}").triggered.connect(fn)  # the key as a hint, not a second binding
+        return menu
+
+    def show_triage_menu(self, pos) -> None:
+        """A right-click on a row (it is selected first, as Qt does with a right press): its menu."""
+        if self.menu is not None:
+            self.menu.deleteLater()
+            self.menu = None
+        if not self.table.indexAt(pos).isValid():
+            return
+        self.menu = self.triage_menu()
+        self.menu.popup(self.table.viewport().mapToGlobal(pos))
 
     def on_detail_action(self, action: str) -> None:
         handlers = {"flag": lambda: self.set_status("flagged"), "archive": lambda: self.set_status("archived"),
