@@ -6,6 +6,11 @@ every byte landed, then renames it over the target and fsyncs the folder. A full
 size limit or a read-only folder end in one ``KnownError`` line and leave neither the temporary
 file nor a truncated target behind; a target that existed before is left as it was. A symlink
 planted at the target is replaced, never written through.
+
+A target that is a character device or a pipe (``/dev/null``, a FIFO), or one of the process's
+own descriptors (``--out /dev/stdout``, even redirected to a file), is written through as a stream: renaming a file over it replaced the device node itself (as root,
+``report --out /dev/null`` left a regular file at /dev/null). Any other special file (a block
+device, a socket) is refused.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import stat
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -43,6 +49,8 @@ def _atomic(path: Path | str, mode: int) -> Iterator[tuple[int, Path]]:
         raise UsageError(f"the folder {folder} does not exist")
     if path.is_dir():
         raise UsageError(f"{path} is a directory")
+    if _special(path):
+        raise UsageError(f"{path} is not a regular file")
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name[:60]}.", suffix=".part", dir=folder)
     except OSError as exc:
@@ -73,9 +81,56 @@ def atomic_target(path: Path | str, *, mode: int = 0o644) -> Iterator[Path]:
         yield tmp
 
 
+def own_descriptor(path: Path | str) -> bool:
+    """Whether ``path`` names one of this process's open files (/dev/stdout, /dev/fd/3,
+    /proc/self/fd/1): written through, whatever they lead to. `report --out /dev/stdout > r.pdf`
+    renamed a temporary file over the /dev/stdout link itself (as root; else it was refused)."""
+    p = os.path.abspath(path)
+    if p in ("/dev/stdout", "/dev/stderr") or p.startswith(("/dev/fd/", "/proc/self/fd/")):
+        return True
+    try:
+        return os.readlink(p).startswith(("/proc/self/fd/", "/dev/fd/"))
+    except (OSError, ValueError):
+        return False
+
+
+def _special(path: Path) -> int | None:
+    """The mode of ``path`` (symlinks followed) when it exists and is not a regular file or folder."""
+    try:
+        mode = path.stat().st_mode
+    except (OSError, ValueError):
+        return None
+    return None if stat.S_ISREG(mode) or stat.S_ISDIR(mode) else mode
+
+
+def _write_stream(path: Path, data: bytes | str | Callable[[BinaryIO], None]) -> Path:
+    """Write ``data`` through to a character device or a pipe (nothing to rename over). A pipe
+    nobody reads is refused at once instead of waiting for a reader."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_NONBLOCK)
+    except OSError as exc:
+        if exc.errno == errno.ENXIO:
+            raise KnownError(f"cannot write {path}: no process is reading that pipe") from None
+        raise write_error(path, exc) from None
+    os.set_blocking(fd, True)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            if callable(data):
+                data(fh)
+            else:
+                fh.write(data.encode("utf-8") if isinstance(data, str) else data)
+    except OSError as exc:
+        raise write_error(path, exc) from None
+    return path
+
+
 def atomic_write(path: Path | str, data: bytes | str | Callable[[BinaryIO], None], *, mode: int = 0o644) -> Path:
     """Write ``data`` (bytes, text as UTF-8, or a function writing to a binary file) to ``path``
-    atomically; returns the path. Raises ``KnownError`` (``DiskFull`` when out of space)."""
+    atomically; returns the path. Raises ``KnownError`` (``DiskFull`` when out of space). A
+    character device or a pipe is written through (see the module's docstring)."""
+    kind = _special(Path(path))
+    if (kind is not None and (stat.S_ISCHR(kind) or stat.S_ISFIFO(kind))) or own_descriptor(path):
+        return _write_stream(Path(path), data)
     with _atomic(path, mode) as (fd, _tmp), os.fdopen(fd, "wb", closefd=False) as fh:
         if callable(data):
             data(fh)

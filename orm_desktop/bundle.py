@@ -49,6 +49,9 @@ def export_bundle(svc, out: Path, *, by: str) -> dict:
         "checkpoint": (cp := audit.checkpoint(conn)),  # the signed head of the audit log below
         "audit": [_plain_entry(e) for e in audit.all_entries(conn) if e.id <= cp["last_id"]],
     }
+    # never a file that import_bundle refuses (an entity name with a control character that a
+    # colleague's own SQL wrote into a team database, say): one line naming the field instead
+    validate_bundle(payload, nothing_was="written")
     text = json.dumps(payload, ensure_ascii=False, indent=1, sort_keys=True)
     atomic_write(out, text)
     with db.transaction(conn):
@@ -259,8 +262,8 @@ def _bool(v, where: str) -> bool:
 
 
 SETTINGS_SCHEMA = {
-    "brand_name": lambda v, w: _str(v, w, max_len=NAME_MAX),
-    "contact": lambda v, w: _str(v, w, max_len=NAME_MAX),
+    "brand_name": lambda v, w: _plain(_str(v, w, max_len=NAME_MAX), w),  # printed by `settings get`:
+    "contact": lambda v, w: _plain(_str(v, w, max_len=NAME_MAX), w),  # no terminal escapes from a bundle
     "brand_color": _color,
     "brand_accent": _color,
     "sentiment_engine": _engine,
@@ -276,8 +279,9 @@ SETTINGS_IGNORED = ("brand_logo", "deliveries", "demo", "pending_overrides", "fe
                     "scheduled_last_run")
 
 
-def validate_bundle(p: dict) -> dict:
-    """The bundle's content, checked field by field; UsageError names the first bad field."""
+def validate_bundle(p: dict, *, nothing_was: str = "imported") -> dict:
+    """The bundle's content, checked field by field; UsageError names the first bad field (and
+    says that nothing was ``nothing_was``)."""
     from orm_desktop.errors import KnownError
     from orm_desktop.ingest.query import EntityQuery
     from orm_desktop.responses.templates import parse_template
@@ -381,7 +385,7 @@ def validate_bundle(p: dict) -> dict:
                                      "by": _str(o.get("by") or "", f"{w}.by", max_len=64),
                                      "at": _int(o.get("at", 0) or 0, f"{w}.at")})
     except _Bad as exc:
-        raise UsageError(f"the bundle is invalid: {exc}; nothing was imported") from None
+        raise UsageError(f"the bundle is invalid: {exc}; nothing was {nothing_was}") from None
     return out
 
 
@@ -449,11 +453,22 @@ def read_json_file(path: Path, what: str):
 
     text = read_text_file(path, what)
     try:
-        return json.loads(text)
+        return no_lone_surrogates(json.loads(text))
     except json.JSONDecodeError as exc:
         raise UsageError(f"{path} is not {_a(what)} file: {exc}") from None
     except RecursionError:
         raise UsageError(f"{path} is not {_a(what)} file: it is nested too deeply") from None
+    except UnicodeEncodeError:
+        raise UsageError(f"{path} is not {_a(what)} file: it escapes a lone surrogate (such as \\ud800), "
+                         "which is not text") from None
+
+
+def no_lone_surrogates(obj):
+    """``obj`` (parsed JSON) as it is; UnicodeEncodeError when one of its strings holds a lone
+    surrogate. JSON may escape one ("\\ud800"), UTF-8, SQLite and the audit chain's hashes refuse
+    it: a bundle carrying one died of a UnicodeEncodeError traceback while its chain was checked."""
+    json.dumps(obj, ensure_ascii=False).encode("utf-8")
+    return obj
 
 
 def _a(what: str) -> str:

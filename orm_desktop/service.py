@@ -6,6 +6,7 @@ shared across threads), so a GUI worker thread calling a method gets its own con
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 import time
@@ -13,7 +14,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
 from orm_desktop import workspace as wsmod
-from orm_desktop.errors import KnownError, ReadOnlyWorkspace, UsageError
+from orm_desktop.errors import KnownError, ReadOnlyWorkspace, UsageError, WorkspaceError
 from orm_desktop.store import db
 from orm_desktop.store import entities as entities_store
 from orm_desktop.store import feeds as feeds_store
@@ -33,7 +34,11 @@ from orm_desktop.types import (
     Mention,
     MentionDetail,
     MentionFilter,
+    MigrationNote,
 )
+
+MAX_WEIGHT = 100.0  # a feed's reach weight, as an OPML file may give it
+WEIGHT_RANGE = f"a feed's weight must be a number above 0 and at most {MAX_WEIGHT:g}"
 
 
 class Service:
@@ -73,6 +78,10 @@ class Service:
         or failed (Ctrl+C, a full disk), a new workspace folder is removed again: a half-built demo
         would be refused by the next `init` as existing."""
         new = None if wsmod.is_url(root) or (Path(root) / wsmod.DB_NAME).exists() else Path(root)
+        if new is not None and os.path.lexists(new) and not new.is_dir():
+            # `init -w notes.txt` (or /dev/null as root) said "File exists" and then removed the
+            # file as the "new folder" of a failed create: the user's file was gone
+            raise WorkspaceError(f"cannot create a workspace at {root}: it is a file, not a folder")
         before = set(new.iterdir()) if new is not None and new.is_dir() else None
         svc = None
         try:
@@ -342,6 +351,8 @@ class Service:
             EntityQuery.parse(fields.get("query", current.query), tuple(fields.get("aliases", current.aliases)))
         if "kind" in fields and fields["kind"] not in ENTITY_KINDS:
             raise UsageError(f"unknown entity kind {fields['kind']!r} (choose from {', '.join(ENTITY_KINDS)})")
+        if "importance" in fields and not 0 <= float(fields["importance"]) <= 10:  # NaN too: it was an
+            raise UsageError("importance must be between 0 and 10")  # IntegrityError traceback
         if "name" in fields:
             fields["name"] = str(fields["name"]).strip()
             if not fields["name"]:
@@ -389,8 +400,8 @@ class Service:
             raise UsageError(f"unknown feed kind {kind!r} (choose from {', '.join(FEED_KINDS)})")
         if problem := url_problem(url, local=True):
             raise UsageError(f"cannot add feed {url[:200]!r}: {problem}")
-        if weight <= 0:
-            raise UsageError("weight must be positive")
+        if not 0 < weight <= MAX_WEIGHT:
+            raise UsageError(WEIGHT_RANGE)
         added, _updated = self._import_outlines([OutlineFeed(url, title, kind, category, weight)])
         return added
 
@@ -490,8 +501,8 @@ class Service:
             other = next((f for f in self.feeds() if f.url == fields["url"] and f.id != feed_id), None)
             if other is not None:
                 raise UsageError(f"another feed already has that URL (id {other.id}, {other.title or other.url})")
-        if "weight" in fields and float(fields["weight"]) <= 0:
-            raise UsageError("weight must be positive")
+        if "weight" in fields and not 0 < float(fields["weight"]) <= MAX_WEIGHT:  # NaN: an IntegrityError traceback
+            raise UsageError(WEIGHT_RANGE)
         who = self._actor(by)
         with db.transaction(self.conn):
             if not feeds_store.update(self.conn, feed_id, by=who, expected_version=expected_version, **fields):
@@ -614,23 +625,24 @@ class Service:
         return rstore.list_(self.conn, states=tuple(states), author=author, in_name_of=in_name_of,
                             mention_id=mention_id, limit=limit)
 
-    def response_kpis(self, since: int, until: int) -> dict:
+    def response_kpis(self, since: int, until: int, entity_ids: Sequence[int] | None = None) -> dict:
         """Response-time KPIs: counts by state, overdue mentions, median hours from first seen
-        to first draft, approval and sending."""
+        to first draft, approval and sending; of the responses to ``entity_ids``' mentions only
+        when given (a crisis report of one entity)."""
         import statistics
 
         from orm_desktop.store import responses as rstore
 
-        rows = rstore.response_times(self.conn, since, until)
+        rows = rstore.response_times(self.conn, since, until, entity_ids)
 
         def med(i: int) -> float | None:
             xs = [(r[i] - r[0]) / 3600 for r in rows if r[i] is not None and r[0] is not None]
             return round(statistics.median(xs), 2) if xs else None
 
-        states = rstore.counts_by_state(self.conn, since, until)
+        states = rstore.counts_by_state(self.conn, since, until, entity_ids)
         return {"sent": states.get("sent", 0),
                 "open": sum(states.get(s, 0) for s in ("draft", "in_review", "changes_requested", "approved")),
-                "overdue": rstore.overdue_count(self.conn, int(time.time())),
+                "overdue": rstore.overdue_count(self.conn, int(time.time()), entity_ids),
                 "median_hours_to_draft": med(1), "median_hours_to_approve": med(2),
                 "median_hours_to_send": med(3), "by_state": states}
 
@@ -760,6 +772,14 @@ class Service:
 
     def count_mentions(self, f: MentionFilter = MentionFilter()) -> int:
         return mentions_store.count(self.conn, f)
+
+    def why_no_mentions(self, entity_ids: Sequence[int] | None, period: str, widen: str, *,
+                        elsewhere: str = "in other periods", cli: bool = False) -> str:
+        """What a view or report with no mentions in a period says: what is missing (entities,
+        feeds, a refresh) or, when there are mentions in other periods, ``widen`` (nodata.py)."""
+        from orm_desktop.nodata import why_no_mentions
+
+        return why_no_mentions(self, entity_ids, period, widen, elsewhere=elsewhere, cli=cli)
 
     def mention(self, mention_id: int) -> MentionDetail:
         d = mentions_store.detail(self.conn, mention_id)
@@ -935,8 +955,9 @@ class Service:
         display_name = " ".join(display_name.split())
         if not display_name:
             raise UsageError("a display name cannot be empty")
-        if len(display_name) > 200:
-            raise UsageError("a display name has at most 200 characters")
+        from orm_desktop.responses.workflow import check_user_name
+
+        check_user_name("", display_name)
         u = self.user(name)
         who = self._actor(by)
         with db.transaction(self.conn):
@@ -1280,11 +1301,44 @@ class Service:
         return rescore(self.conn, engine_name, entity_ids=list(entity_ids) if entity_ids else None,
                        progress=progress, cancel=cancel)
 
+    def rescore_interrupted_at(self) -> tuple[int, int, str] | None:
+        """(mentions rescored, mentions in scope, engine) of an unfinished rescore, or None."""
+        from orm_desktop.analysis.rescore import interrupted_at
+
+        return interrupted_at(self.conn)
+
     def rescore_status(self) -> str:
         """'' or one line about an interrupted rescore and how to finish it."""
         from orm_desktop.analysis.rescore import status
 
         return status(self.conn)
+
+    # -- migration notes ---------------------------------------------------------------------
+    NOTES_SEEN = "migration-notes-seen"  # in the workspace's local folder: the last note shown here
+
+    def migration_notes(self, *, unseen: bool = False) -> list[MigrationNote]:
+        """What schema migrations changed in this workspace's data (e.g. m015's repaired entity
+        names), oldest first; with ``unseen`` only those not yet shown on this computer
+        (mark_migration_notes_seen)."""
+        from orm_desktop.store import migration_log
+
+        after = 0
+        if unseen:
+            try:
+                after = int((self.ws.root / self.NOTES_SEEN).read_text(encoding="ascii").strip() or 0)
+            except (OSError, ValueError):
+                after = 0
+        return migration_log.notes(self.conn, after)
+
+    def mark_migration_notes_seen(self, last_id: int) -> None:
+        """Remember on this computer that the notes up to ``last_id`` were shown (a folder that
+        cannot be written, as a read-only snapshot's, shows them again next time: no error)."""
+        from orm_desktop.atomic import atomic_write
+
+        try:
+            atomic_write(self.ws.root / self.NOTES_SEEN, f"{int(last_id)}\n")
+        except (OSError, KnownError):
+            pass
 
     # -- evidence ----------------------------------------------------------------------------
     def export_evidence(self, mention_id: int, out: Path | str, *, by: str = "") -> Path:
@@ -1302,13 +1356,18 @@ class Service:
         return data.build(self, kind, entity=entity, since=since, until=until, now=now,
                           checkpoint=self.snapshot is None)
 
-    def record_report_export(self, d, out: Path | str, pages: int, *, by: str = "") -> None:
-        """Reports leave the laptop: each export is an audit-log entry (allowed in executive mode)."""
+    def record_report_export(self, d, out: Path | str, pages: int, *, by: str = "",
+                             write: Callable[[], object] | None = None) -> None:
+        """Reports leave the laptop: each export is an audit-log entry (allowed in executive mode).
+        ``write()`` (writing the file) runs inside the entry's transaction: the file and its entry
+        are written together or not at all."""
         from orm_desktop.reports.render import record_export
 
-        if self.snapshot_label:
-            return  # an offline snapshot records nothing: it is read-only
-        record_export(self.conn, d, Path(out), pages, by=by or self.acting_user or _user())
+        if self.snapshot_label:  # an offline snapshot records nothing: it is read-only
+            if write is not None:
+                write()
+            return
+        record_export(self.conn, d, Path(out), pages, by=by or self.acting_user or _user(), write=write)
 
     # -- bundles -----------------------------------------------------------------------------
     def export_bundle(self, out: Path | str, *, by: str = "") -> dict:
@@ -1544,6 +1603,11 @@ def _setting_fits_a_bundle(key: str, value) -> None:
     `settings set`, a bundle import)."""
     if key in ("brand_name", "contact") and isinstance(value, str) and len(value) > NAME_MAX:
         raise UsageError(f"{key} must be at most {NAME_MAX} characters")
+    if key in ("brand_name", "contact") and isinstance(value, str) and (c := hidden_char(value)):
+        # as an entity's name: an ESC sequence in the brand name cleared the terminal of whoever ran
+        # `settings get`, and U+202E turned it around in window titles and report headers
+        raise UsageError(f"{key} cannot contain a control character (U+{ord(c):04X}: a terminal escape, "
+                         "text direction change or line break)")
 
 
 def _setting_value(key: str, kind: str, text: str):
@@ -1667,6 +1731,21 @@ def new_signing_key(passphrase: str):
     from orm_desktop.identity import create_key
 
     return create_key(passphrase)
+
+
+def new_passphrase_problem(passphrase: str) -> str:
+    """'' when ``passphrase`` may protect a new key, else what is wrong with it (one line)."""
+    from orm_desktop.identity import MIN_PASSPHRASE
+
+    return "" if len(passphrase) >= MIN_PASSPHRASE else f"The passphrase needs at least {MIN_PASSPHRASE} characters"
+
+
+def keep_unlocked(key) -> None:
+    """Keep a key just made with ``new_signing_key`` unlocked for this process (its passphrase was
+    just typed: acting as its user does not ask for it again)."""
+    from orm_desktop.identity import SESSION
+
+    SESSION.add(key.private)
 
 
 def decrypt_key(blob: str, passphrase: str, *, who: str):

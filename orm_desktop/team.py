@@ -123,14 +123,18 @@ class TeamAdmin:
 
     # -- users -----------------------------------------------------------------------------------
     @_refused
-    def check_name(self, name: str) -> None:
+    def check_name(self, name: str, display_name: str = "") -> None:
+        """A login name, and a display name as `users add` checks it (workflow.check_user_name)."""
+        from orm_desktop.responses.workflow import check_user_name
+
         team_store.check_login_name(name, team_store.prefix_of(self.conn))
+        check_user_name(name, display_name)
 
     @_refused
     def add_user(self, name: str, role: str, password: str | None, *, display_name: str = "") -> str:
         """'created' (a new login) or 'granted' (an existing login joined the group)."""
         self._team_only()
-        team_store.check_login_name(name, team_store.prefix_of(self.conn))
+        self.check_name(name, display_name)
         if role not in GROUPS:
             raise UsageError(f"roles are {', '.join(GROUPS)} (not {role!r})")
         if not password and not team_store.login_exists(self.conn, name):

@@ -2,13 +2,21 @@
 
 - ``csv_cell``: OWASP's advice against CSV injection: a text cell beginning with ``=``, ``+``,
   ``-``, ``@``, a tab or a carriage return gets a leading apostrophe, so a spreadsheet shows it
-  as text instead of running it (the csv module quotes the cell). Numbers stay numbers.
+  as text instead of running it (the csv module quotes the cell). Numbers stay numbers. So does a
+  formula character after a ``;``, tab or line break inside the cell (spaces and double quotes
+  between them skipped): a spreadsheet in a semicolon locale splits a comma CSV there.
 - ``display_text``: bidirectional overrides and isolates (U+202A-U+202E, U+2066-U+2069), the
   marks U+200E/U+200F/U+061C and C0/C1 control characters (terminal escapes) removed or made
   spaces, for tables and lists; data formats (JSON) keep the text as stored.
+- ``terminal_text``: the same for text of several lines printed to a terminal (line breaks and
+  tabs kept).
 - ``one_line``: an exception as one line of bounded length (a feed's health note).
 - ``hidden_char``: the first character ``display_text`` would remove or blank, for names a person
   types or imports (entities), which refuse them instead.
+- ``clean_name``: a name without what ``hidden_char`` finds (``display_text``, spaces collapsed):
+  how entity names stored before that check are repaired (migration m015, bundle export).
+- ``is_web_url`` / ``scheme_of``: whether a link is an absolute http(s) address (the only links a
+  mention keeps and the GUI opens), and the scheme a refused one names, for the note.
 - ``strip_bidi``: text or HTML without bidi overrides, isolates and marks, line breaks kept (an
   article body, the mention beside a draft).
 - ``bound_layout``: sanitized feed HTML with its nesting and tables bounded before a Qt text
@@ -19,10 +27,16 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+_SCHEME = re.compile(r"^\s*([a-zA-Z][a-zA-Z0-9+.-]{0,19}):")
+# a ';' (a semicolon-locale spreadsheet's delimiter), a tab, or a line break (where a reader splitting
+# at ';' sees a new row: the csv module's quotes no longer pair up there), then spaces and quotes,
+# then a formula character: the piece a spreadsheet would read as its own cell
+_SPLIT_FORMULA = re.compile(r"([;\t\r\n][ \"]*)(?=[=+\-@\t\r])")
 
 
 def one_line(exc: BaseException, limit: int | None = 200) -> str:
@@ -32,10 +46,13 @@ def one_line(exc: BaseException, limit: int | None = 200) -> str:
 
 
 def csv_cell(value):
-    """A value safe to put in a CSV cell that a spreadsheet will open."""
-    if isinstance(value, str) and value.startswith(_FORMULA):
-        return "'" + value
-    return value
+    """A value safe to put in a CSV cell that a spreadsheet will open, whatever delimiter it splits
+    the line at (',' or, in a semicolon locale, ';'): an apostrophe before a formula character
+    that begins the cell or a piece of it after a ';', tab or line break."""
+    if not isinstance(value, str):
+        return value
+    value = _SPLIT_FORMULA.sub("\\1'", value)
+    return "'" + value if value.startswith(_FORMULA) else value
 
 
 def display_text(text: str) -> str:
@@ -43,11 +60,45 @@ def display_text(text: str) -> str:
     return _CONTROL.sub(" ", _BIDI.sub("", text))
 
 
+def terminal_text(text: str) -> str:
+    """``text`` (several lines: a reply, a message) for a terminal: bidi overrides removed and
+    control characters other than line breaks and tabs made spaces (an ESC from a feed's title set
+    the terminal's title or colours when `fetch` printed its progress)."""
+    return _TERMINAL_CONTROL.sub(" ", _BIDI.sub("", text))
+
+
+_TERMINAL_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
 def hidden_char(text: str) -> str:
     """The first control character (C0, DEL, C1) or bidi override, isolate or mark in ``text``
     ('' when it has none): what ``display_text`` would take out."""
     m = _CONTROL.search(text) or _BIDI.search(text)
     return m.group() if m else ""
+
+
+def is_web_url(url: str) -> bool:
+    """Whether ``url`` is an absolute http:// or https:// address with a host, nothing before the
+    scheme: the only links a mention keeps and the GUI opens (not javascript:, data:, file:,
+    vbscript:, mailto:...)."""
+    if not isinstance(url, str) or not url[:8].lower().startswith(("http://", "https://")):
+        return False
+    try:
+        return bool(urlsplit(url).hostname)
+    except ValueError:  # a malformed port or IPv6 literal
+        return False
+
+
+def scheme_of(url: str) -> str:
+    """The scheme a link names ("javascript"), lower case, '' when it names none; for notes."""
+    m = _SCHEME.match(_CONTROL.sub("", url))
+    return m.group(1).lower() if m else ""
+
+
+def clean_name(text: str) -> str:
+    """``text`` as ``display_text`` shows it, runs of spaces as one and no space at either end: a
+    name ``hidden_char`` finds nothing in."""
+    return " ".join(display_text(text).split())
 
 
 def strip_bidi(text: str) -> str:

@@ -96,11 +96,49 @@ def snapshot(svc, out: Path | str, *, days: int, now: int | None = None, progres
         if out.exists():
             out.rmdir()
         tmp.rename(out)
-    except BaseException:
+    except BaseException as exc:
         _make_writable(tmp)
         shutil.rmtree(tmp, ignore_errors=True)
+        if _write_failed(exc):
+            raise _snapshot_write_error(exc, out) from exc
         raise
     return {**stamp, "label": snapshot_label(stamp)}
+
+
+def _write_failed(exc: BaseException) -> bool:
+    """Whether ``exc`` (or what it was raised from) is a failed write: a full disk, a file size
+    limit. Everything written here is the snapshot's, so that is the snapshot folder's disk."""
+    import sqlite3
+
+    from orm_desktop.atomic import _FULL
+    from orm_desktop.errors import DiskFull
+
+    for e in (exc, exc.__cause__):
+        if isinstance(e, DiskFull) or (isinstance(e, OSError) and e.errno in _FULL):
+            return True
+        if isinstance(e, sqlite3.Error) and getattr(e, "backend", "") != "postgresql":
+            name = getattr(e, "sqlite_errorname", "") or ""
+            if name == "SQLITE_FULL" or "disk is full" in str(e).lower():
+                return True
+            if name.startswith("SQLITE_IOERR") and name != "SQLITE_IOERR_READ":
+                return True
+    return False
+
+
+def _snapshot_write_error(exc: BaseException, out: Path) -> Exception:
+    """The one line for a snapshot that could not be written: it named the disk holding the
+    workspace and the temporary folder (…/.snap.part-PID/orm.db) instead of the folder asked for."""
+    import errno
+    import sqlite3
+
+    from orm_desktop.atomic import write_error
+    from orm_desktop.errors import KnownError
+
+    cause = exc.__cause__ if isinstance(exc.__cause__, sqlite3.Error) else exc
+    if isinstance(cause, sqlite3.Error) and (getattr(cause, "sqlite_errorname", "") or "").startswith("SQLITE_IOERR"):
+        return KnownError(f"cannot write {out}: disk I/O error (a full disk or a file size limit?); "
+                          "nothing was written")
+    return write_error(out, OSError(errno.ENOSPC, os.strerror(errno.ENOSPC)))
 
 
 def _make_writable(folder: Path) -> None:

@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from operator import attrgetter
 
+from orm_desktop.numbers import signed
+
 ENTITY_KINDS = ("brand", "executive", "competitor", "product")
 FEED_KINDS = ("news", "blog", "review", "social", "forum", "press")
 STATUSES = ("new", "read", "flagged", "needs_response", "responded", "archived")
@@ -152,13 +154,13 @@ class Mention:
 
     def score_text(self) -> str:
         """The score as listed, marked when it is unsure: "-0.23 (unsure: needs a human look)"."""
-        return f"{self.sentiment:+.2f}" + (f" ({UNSURE})" if self.unsure else "")
+        return signed(self.sentiment) + (f" ({UNSURE})" if self.unsure else "")
 
     def unsure_why(self) -> str:
         """One sentence saying why the score is marked unsure ('' when it is not)."""
         if not self.unsure:
             return ""
-        return (f"Unsure: the machine's score {self.sentiment:+.2f} has a low confidence "
+        return (f"Unsure: the machine's score {signed(self.sentiment)} has a low confidence "
                 f"({self.confidence:.2f}, under {NEEDS_REVIEW_BELOW}) and no person has confirmed it: "
                 "it needs a human look. Open it to confirm or correct the score.")
 
@@ -187,12 +189,23 @@ class FetchSummary:
         which = {"all": f"all {self.feeds} enabled feed{s}", "selected": f"{self.feeds} selected feed{s}",
                  "due": f"the {self.feeds} due feed{s} ({self.not_due} more not due yet)"
                  }.get(self.scope, f"{self.feeds} feed{s}")
-        line = (f"fetched {which}: {self.ok} ok, {self.not_modified} not modified, {self.failed} failed; "
-                f"{self.entries} entries, {self.new_items} new items, {self.new_mentions} new mentions "
-                f"in {self.seconds:.1f} s")
-        if self.skipped:
-            line += f"; cancelled, {self.skipped} feeds not fetched"
-        return line
+        results = (f"{self.ok} ok, {self.not_modified} not modified, {self.failed} failed; "
+                   f"{self.entries} entries, {self.new_items} new items, {self.new_mentions} new mentions")
+        if self.skipped:  # cancelled: what the fetched feeds brought is stored, the rest was not asked for
+            left = "feed was" if self.skipped == 1 else "feeds were"
+            return (f"cancelled after {self.feeds - self.skipped} of {which} in {self.seconds:.1f} s: {results} "
+                    f"kept; {self.skipped} {left} not fetched")
+        return f"fetched {which}: {results} in {self.seconds:.1f} s"
+
+
+@dataclass(frozen=True, slots=True)
+class MigrationNote:
+    """One change a schema migration made to the user's data (``migration_log``)."""
+
+    id: int
+    version: int
+    at: int  # Unix time the migration ran
+    note: str
 
 
 @dataclass(frozen=True, slots=True)

@@ -78,16 +78,31 @@ def resolve(explicit: str | os.PathLike[str] | None = None) -> tuple[Path, str]:
     if explicit:
         if is_url(explicit):
             return explicit, "option"  # type: ignore[return-value]  # a URL stays a string
-        return Path(explicit).expanduser().resolve(), "option"
+        return _usable(Path(explicit).expanduser().resolve()), "option"
     env = os.environ.get(ENV_VAR, "").strip()
     if env:
         if is_url(env):
             return env, "env"  # type: ignore[return-value]
-        return Path(env).expanduser().resolve(), "env"
+        return _usable(Path(env).expanduser().resolve()), "env"
     root = default_workspace_dir()
     if not (root / DB_NAME).exists() and (demo_workspace_dir() / DB_NAME).exists():
         return demo_workspace_dir(), "demo"
     return root, "default"
+
+
+def _usable(root: Path) -> Path:
+    """``root``, or a UsageError when no file could ever be made under it (a name too long: every
+    command died of an OSError traceback on its first look at the folder)."""
+    import errno
+
+    try:
+        (root / DB_NAME).exists()
+    except OSError as exc:
+        if exc.errno == errno.ENAMETOOLONG:
+            raise UsageError(f"the workspace path is too long for this system ({len(str(root)):,} characters, "
+                             f"a name in it {max(len(p) for p in root.parts):,})") from None
+        raise
+    return root
 
 
 @dataclass(frozen=True, slots=True)

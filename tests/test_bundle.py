@@ -15,6 +15,7 @@ from orm_desktop.responses import templates as tpl
 from orm_desktop.responses import workflow as wf
 from orm_desktop.service import Service
 from orm_desktop.store import audit
+from orm_desktop.textsafe import hidden_char
 from tests.conftest import act_as
 from tests.feedserver import FeedServer
 
@@ -89,3 +90,72 @@ def test_audit_chain_survives_backup_and_restore(demo_service):
     svc = Service.open(demo_service.ws.root)
     assert audit.verify(svc.conn)[1] is None and len(audit.all_entries(svc.conn)) > 0
     svc.close()
+
+
+# -- entity names, aliases and titles stored before textsafe.hidden_char was checked showed cleaned,
+# but `export` wrote them as stored and `import` of that bundle refused them ----------------------
+LEGACY = [  # (kind, name, aliases, title) as an older version stored them
+    ("brand", "Acme Corp\u202e", ["Acme\x1b[31m Inc", "ACME Inc", "\u200e"], ""),
+    ("competitor", "Ac me", [], ""),
+    ("executive", "Ac\tme", [], "CEO\n"),  # cleaned it is the competitor's name: suffixed
+    ("product", "\x01", [], ""),  # nothing left: "Entity N"
+    ("product", "Rocket  Skates", ["Skates"], "keep  as is"),  # nothing hidden: untouched
+]
+REPAIRED = [("brand", "Acme Corp", ("Acme [31m Inc", "ACME Inc"), ""), ("competitor", "Ac me", (), ""),
+            ("executive", "Ac me (2)", (), "CEO"), ("product", "Entity 4", (), ""),
+            ("product", "Rocket  Skates", ("Skates",), "keep  as is")]
+
+
+def _legacy_rows(conn) -> None:
+    for kind, name, aliases, title in LEGACY:
+        conn.execute("INSERT INTO entities (kind, name, query, aliases, title, created) VALUES (?, ?, ?, ?, ?, 1)",
+                     (kind, name, '"Acme"', json.dumps(aliases), title))
+
+
+def test_legacy_entity_texts_are_repaired_once_and_their_export_imports(tmp_path, backend, request, monkeypatch):
+    import sqlite3
+
+    from orm_desktop import workspace as wsmod
+    from orm_desktop.store import db
+
+    if backend == "sqlite":  # a workspace of schema 14, its rows written as that version could
+        ws = wsmod.create(tmp_path / "old")
+        raw = sqlite3.connect(ws.db_path, isolation_level=None)
+        raw.execute("DROP TABLE migration_log")
+        raw.execute("DROP INDEX IF EXISTS mentions_overdue")
+        _legacy_rows(raw)
+        raw.execute("PRAGMA user_version = 14")
+        raw.close()
+        target = ws.root
+    else:  # a team database at version 14 (tables, as schema.upgrade adds them, dropped)
+        from tests.conftest import _pg_clone
+
+        target = _pg_clone(request, request.getfixturevalue("pg_schema_template"), monkeypatch, tmp_path)
+        conn = db.connect(target)
+        with db.transaction(conn):
+            conn.execute("DROP TABLE migration_log")
+            _legacy_rows(conn)
+            conn.execute("UPDATE schema_meta SET value = '14' WHERE key = 'version'")
+        conn.close()
+    a = Service.open(target)
+    try:
+        got = sorted((e.kind, e.name, e.aliases, e.title) for e in a.entities())
+        assert got == REPAIRED
+        notes = [r[0] for r in a.conn.execute("SELECT note FROM migration_log WHERE version = 15 ORDER BY id")]
+        assert len(notes) == 5 and any("'Ac me' is another entity's name" in n for n in notes), notes
+        assert all(not hidden_char(n) for n in notes), notes
+        path = tmp_path / "legacy.ormbundle"
+        export_bundle(a, path, by="ana")
+    finally:
+        a.close()
+    b = Service.create(tmp_path / "fresh")
+    try:
+        import_bundle(b, path, by="bob")
+        assert sorted((e.kind, e.name, e.aliases, e.title) for e in b.entities()) == REPAIRED
+        if backend == "sqlite":  # written behind the checks (a colleague's SQL): refused, not exported
+            b.conn.execute("UPDATE entities SET aliases = '[\"Acme\\u202e\"]' WHERE name = 'Acme Corp'")
+            with pytest.raises(UsageError, match=r"aliases\[0\] cannot contain a control character.*nothing was written"):
+                export_bundle(b, tmp_path / "again.ormbundle", by="bob")
+            assert not (tmp_path / "again.ormbundle").exists()
+    finally:
+        b.close()

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from orm_desktop.analysis import alerts as alerts_mod
+from orm_desktop.numbers import signed
 from tests.conftest import act_as
 from tests.smtpserver import SmtpServer, free_port
 
@@ -159,8 +160,8 @@ def test_the_digest_marks_unsure_scores_in_its_text_and_html(demo_service):
     lines = [x for x in letter.text.splitlines() if x.startswith("[P")]
     assert len(lines) == len(listed)
     for line, m in zip(lines, listed, strict=True):
-        assert m.url in line and (f"{m.sentiment:+.2f}, {UNSURE})" in line) == m.unsure, line
-        assert m.unsure or f"{m.sentiment:+.2f})" in line
+        assert m.url in line and (f"{signed(m.sentiment)}, {UNSURE})" in line) == m.unsure, line
+        assert m.unsure or f"{signed(m.sentiment)})" in line
     assert any(m.id == first_unsure.id and m.overridden for m in listed)
     assert letter.html.count(f"({UNSURE})") == sum(m.unsure for m in listed)
 

@@ -515,3 +515,45 @@ def test_the_window_fits_a_laptop_screen(window):
     """Every view's minimum width decides the window's: the demo's Responses bar alone made it 1,522 px
     wide, so charts, legends and the period selector were cut off on a 1,440 px screen."""
     assert window.minimumSizeHint().width() <= 1366
+
+
+# -- a mention stored with a javascript:/data:/file: link (before ingest dropped them) was opened by
+# nothing and said nothing: "Open in browser" and a click in the article both did nothing at all ---
+def test_a_link_that_is_not_a_web_address_is_refused_with_a_message(qtbot, window):
+    from PySide6.QtCore import QObject, QUrl, Slot
+    from PySide6.QtGui import QDesktopServices
+
+    class Opened(QObject):
+        def __init__(self) -> None:
+            super().__init__()
+            self.urls: list[str] = []
+
+        @Slot(QUrl)
+        def record(self, url: QUrl) -> None:
+            self.urls.append(url.toString())
+
+    opened = Opened()
+    schemes = ("javascript", "data", "file", "vbscript", "http", "https")
+    for s in schemes:  # Qt's own hook: what would have gone to the system's handler
+        QDesktopServices.setUrlHandler(s, opened, "record")
+    try:
+        inbox = window.inbox
+        qtbot.waitUntil(lambda: inbox.model.total > 0, timeout=5000)
+        inbox.table.selectRow(0)
+        mid = inbox.selected_ids()[0]
+        for bad in ("javascript:alert(document.cookie)", "data:text/html,<script>x</script>", "file:///etc/passwd"):
+            with window.svc.conn:
+                window.svc.conn.execute("UPDATE items SET url = ? WHERE id = (SELECT item_id FROM mentions WHERE id = ?)",
+                                        (bad, mid))
+            window.statusBar().clearMessage()
+            inbox.on_detail_action("open")
+            assert "not a web address" in window.statusBar().currentMessage(), window.statusBar().currentMessage()
+            window.statusBar().clearMessage()
+            inbox.detail.browser.anchorClicked.emit(QUrl(bad))  # a link in an article's text
+            assert "not a web address" in window.statusBar().currentMessage()
+        assert opened.urls == []
+        inbox.detail.browser.anchorClicked.emit(QUrl("https://acme.example/story"))
+        assert opened.urls == ["https://acme.example/story"]
+    finally:
+        for s in schemes:
+            QDesktopServices.unsetUrlHandler(s)

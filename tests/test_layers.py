@@ -125,6 +125,7 @@ FACADE_FREE_MODULES = {
     "orm_desktop.errors": "error types",
     "orm_desktop.types": "the frozen dataclasses that cross layers",
     "orm_desktop.textsafe": "display escaping",
+    "orm_desktop.numbers": "how scores, deltas and shares read (signs, zeros, percentages)",
     "orm_desktop.paths": "resource files",
     "orm_desktop.userfiles": "reading a file the user named",
     "orm_desktop.atomic": "writing an output file atomically",
@@ -136,6 +137,8 @@ FACADE_FREE_MODULES = {
 # presentation and input validation, without a workspace.
 FACADE_FREE_NAMES = {
     ("orm_desktop.reports.render", "to_pdf"): "draws report data (from Service.report_data) as PDF",
+    ("orm_desktop.reports.render", "render_pdf"): "the same, in memory (written with its audit entry)",
+    ("orm_desktop.reports.render", "check_output"): "a missing output folder, said before rendering",
     ("orm_desktop.reports.render", "print_pdf"): "sends a drawn PDF to a printer",
     ("orm_desktop.analysis.topics", "labels"): "topic display names",
     ("orm_desktop.analysis.rules", "Rule"): "the frozen dataclass a rule form builds",

@@ -8,6 +8,7 @@ import pytest
 from pypdf import PdfReader
 
 from orm_desktop.errors import UsageError
+from orm_desktop.numbers import signed
 from orm_desktop.reports import data
 from orm_desktop.reports.render import to_pdf
 
@@ -64,10 +65,10 @@ def test_report_tables_mark_unsure_scores_and_list_them_after_sure_ones(demo_ser
     to_pdf(d, tmp_path / "exec.pdf")
     _n, text = pdf_text(tmp_path / "exec.pdf")
     table = text[text.index("Most negative coverage and its response status"):]
-    assert f"{overrule.sentiment:+.2f} (unsure)" in table
+    assert f"{signed(overrule.sentiment)} (unsure)" in table
     assert " ".join(UNSURE_LEGEND.split()) in table and "needs a human look" in table
     sure, status = d.negative[0]
-    assert f"{sure.sentiment:+.2f} {status}" in table  # no marker between the score and the response
+    assert f"{signed(sure.sentiment)} {status}" in table  # no marker between the score and the response
 
     demo_service.override_sentiment([overrule.id], -0.95, by="ana")  # a person sets it: strongly negative
     d = data.build(demo_service, "executive", entity="Maya Lindqvist")
@@ -159,3 +160,29 @@ def test_a_quote_with_its_own_quotation_marks_is_not_quoted_again():
     assert _quoted('"I mostly answer emails," she joked.') == '"I mostly answer emails," she joked.'
     assert _quoted("Secure parking and safety data shared across the industry. ") == \
         "“Secure parking and safety data shared across the industry.”"
+
+
+def test_no_page_ends_with_a_section_heading(demo_service):
+    """A heading is kept with the start of its table: with one top source the weekly report's page 3
+    ended with 'Most negative coverage and its response status' and its table began page 4. The
+    sections' heights vary with the data, so the report is laid out for each length of one list."""
+    import dataclasses
+    import io
+
+    from orm_desktop.reports.render import render_pdf
+
+    d0 = demo_service.report_data("weekly")
+    # (not "Share of voice" and "Spread across source kinds": a chart, the next thing, is an image without text)
+    headings = {"Key figures", "Competitor comparison", "Timeline: the first coverage",
+                "Topics", "Top sources", "Most positive coverage — to amplify",
+                "Most negative coverage and its response status", "Quotes", "Drafts awaiting approval", "Alerts",
+                "Responses"}
+    assert len(d0.sources) >= 4
+    for n in range(5):
+        pdf, pages = render_pdf(dataclasses.replace(d0, sources=d0.sources[:n]))
+        reader = PdfReader(io.BytesIO(pdf))
+        assert len(reader.pages) == pages
+        for i, page in enumerate(reader.pages):
+            lines = [" ".join(t.split()) for t in page.extract_text().splitlines()]
+            body = [t for t in lines if t and not t.startswith(("Page ", "Audit checkpoint"))]
+            assert body and body[-1] not in headings, (n, i + 1, body[-1])

@@ -53,3 +53,50 @@ def test_settings_view_rescores_in_the_background(qtbot, demo_service):
     assert "rescored" in view.rescore_status.text()
     assert view.rescore_btn.isEnabled()
     runner.wait()
+
+
+def test_ctrl_c_during_the_cli_rescore_says_how_far_it_got_and_the_same_command_continues(demo_root, tmp_path,
+                                                                                         monkeypatch):
+    """Ctrl+C printed 'orm-desktop: interrupted' glued to the progress line and nothing else."""
+    import io
+    import os
+    import signal
+    import sqlite3
+    import sys
+
+    from orm_desktop.cli import main
+    from tests.conftest import copy_workspace
+
+    ws = copy_workspace(demo_root, tmp_path / "ws")
+
+    class Terminal(io.StringIO):
+        """stderr; the user presses Ctrl+C (a real SIGINT) when the first progress appears."""
+        pressed = False
+
+        def write(self, s: str) -> int:
+            n = super().write(s)
+            if s.startswith("\r[") and not Terminal.pressed:
+                Terminal.pressed = True
+                os.kill(os.getpid(), signal.SIGINT)
+            return n
+
+    err = Terminal()
+    monkeypatch.setattr(sys, "stderr", err)
+    args = ["--workspace", str(ws), "rescore", "--engine", "vader"]
+    assert main(args) == 130
+    with sqlite3.connect(ws / "orm.db") as c:
+        done = c.execute("SELECT count(*) FROM mentions WHERE engine = 'vader'").fetchone()[0]
+        total = c.execute("SELECT count(*) FROM mentions").fetchone()[0]
+    assert 0 < done < total
+    text = err.getvalue()
+    last = text.rsplit("\r", 1)[-1]
+    assert last.startswith(f"[{done}/{total}]") and "\n" in last  # the progress line was ended
+    tail = last.split("\n", 1)[1]
+    assert f"interrupted: {done:,} of {total:,} mentions rescored" in tail, tail
+    assert "orm-desktop rescore --engine vader" in tail and "continue" in tail
+    assert len(tail.strip().splitlines()) == 1
+    # what it says is true: the same command continues where it stopped, not from the start
+    monkeypatch.setattr(sys, "stderr", io.StringIO())
+    assert main(args) == 0
+    progress = sys.stderr.getvalue()
+    assert f"[{done}/" not in progress and f"[{total}/{total}]" in progress

@@ -283,3 +283,22 @@ def test_verify_full_accepts_the_named_server_and_refuses_anything_else_in_one_l
         assert r.returncode == 2 and "rejects connection" in r.stderr and "no encryption" in r.stderr
     finally:
         c.stop()
+
+
+def test_team_add_user_refuses_a_display_name_users_add_refuses(run_cli, team_lab):
+    """`team add-user` applies the user-name check of `users add` (a control character, a bidi
+    override, over 200 characters): it took all three, and the lists showed them."""
+    from orm_desktop.errors import UsageError
+    from orm_desktop.team import TeamAdmin
+
+    admin = ts.url(team_lab.login("ada"), team_lab.db)
+    r = run_cli("team", "add-user", team_lab.login("new0"), "--role", "author", "--display-name", "Eve\x1b[2J",
+                workspace=admin, env={"ORM_DESKTOP_NEW_PASSWORD": "new-password"})
+    assert r.returncode == 2 and "display name" in r.stderr, (r.stdout, r.stderr)
+    assert "Traceback" not in r.stderr and len(r.stderr.splitlines()) == 1
+    with TeamAdmin(admin) as t:
+        for i, display in enumerate(("eve\u202egnp.exe", "x" * 201), start=1):
+            with pytest.raises(UsageError, match="display name"):
+                t.add_user(team_lab.login(f"new{i}"), "author", "new-password", display_name=display)
+        assert t.add_user(team_lab.login("new9"), "author", "new-password", display_name="Eve Adams") == "created"
+        assert {u.name for u in t.users()} & {team_lab.login(f"new{i}") for i in (0, 1, 2, 9)} == {team_lab.login("new9")}

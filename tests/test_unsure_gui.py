@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import pytest
 
+from orm_desktop.numbers import signed
+
 pytest.importorskip("PySide6")
 
 from PySide6.QtCore import Qt  # noqa: E402
@@ -51,14 +53,14 @@ def test_executive_page_marks_unsure_scores_and_lists_sure_ones_first(window, qt
         shown = [svc.mention(i).mention for _t, _tip, i in rows]
         for (text, tip, _i), x in zip(rows, shown, strict=True):
             assert (MARK in text) == x.unsure, text
-            assert text.startswith(f"{x.sentiment:+.2f}"), text
+            assert text.startswith(f"{signed(x.sentiment)}"), text
             if x.unsure:
                 assert f"{x.confidence:.2f}" in tip and "needs a human look" in tip
         flags = [x.unsure for x in shown]
         assert flags == sorted(flags), f"an unsure score listed above a sure one in {name}: {rows}"
     rows = _rows(qtbot, window, "most_negative")
     texts = {i: t for t, _tip, i in rows}
-    assert texts[m.id].startswith(f"{m.sentiment:+.2f} {MARK}  {m.title[:20]}")
+    assert texts[m.id].startswith(f"{signed(m.sentiment)} {MARK}  {m.title[:20]}")
     assert not svc.mention(rows[0][2]).mention.unsure  # a sure negative heads the list
 
     # a person sets the score (strongly negative): it is sure now, never marked, and listed by its score
@@ -80,7 +82,7 @@ def test_inbox_marks_an_unsure_score_with_a_tooltip_and_never_a_persons_score(wi
     model = inbox.model
     row = next(r for r in range(model.total) if model.mention(r).id == m.id)
     cell = model.index(row, 1)
-    assert model.data(cell) == f"negative {m.sentiment:+.2f} ?"
+    assert model.data(cell) == f"negative {signed(m.sentiment)} ?"
     tip = model.data(cell, Qt.ItemDataRole.ToolTipRole)
     assert "needs a human look" in tip and f"{m.confidence:.2f}" in tip
     svc.override_sentiment([m.id], -0.5, by="ana")
@@ -95,7 +97,7 @@ def test_detail_pane_says_a_score_is_unsure_until_a_person_sets_it(window, qtbot
     detail = window.inbox.detail
     detail.show_mention(m.id)
     text = " ".join(detail.browser.toPlainText().split())
-    assert f"{m.sentiment:+.2f} · unsure (confidence {m.confidence:.2f}): needs a human look" in text
+    assert f"{signed(m.sentiment)} · unsure (confidence {m.confidence:.2f}): needs a human look" in text
     svc.override_sentiment([m.id], -0.5, by="ana")
     detail.show_mention(m.id)
     text = " ".join(detail.browser.toPlainText().split())

@@ -63,6 +63,16 @@ def rescore(conn, engine_name: str | None = None, *, entity_ids: list[int] | Non
 MARKER = "rescore_in_progress"
 
 
+def interrupted_at(conn) -> tuple[int, int, str] | None:
+    """(mentions rescored, mentions in scope, engine) of the rescore left unfinished, or None."""
+    marker = settings_store.get(conn, MARKER, None)
+    if not isinstance(marker, dict):
+        return None
+    ids = [int(i) for i in marker.get("entity_ids") or []] or None
+    return (mentions_store.count_for_entities(conn, ids, max_id=int(marker.get("last_id", 0))),
+            mentions_store.count_for_entities(conn, ids), str(marker.get("engine", "")))
+
+
 def status(conn) -> str:
     """'' when no rescore was left unfinished, else one line saying so and how to finish it."""
     marker = settings_store.get(conn, MARKER, None)

@@ -194,8 +194,11 @@ def export_rules(conn) -> str:
 def import_rules(conn, text: str, *, by: str) -> int:
     try:
         items = json.loads(text)
+        json.dumps(items, ensure_ascii=False).encode("utf-8")  # no escaped lone surrogate ("\\ud800")
     except json.JSONDecodeError as exc:
         raise UsageError(f"the rules file is not valid JSON: {exc}") from None
+    except UnicodeEncodeError:
+        raise UsageError("the rules file escapes a lone surrogate (such as \\ud800), which is not text") from None
     if not isinstance(items, list):
         raise UsageError("the rules file must hold a list of rules")
     existing = {r.name.casefold(): r.id for r in list_(conn)}

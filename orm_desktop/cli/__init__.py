@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import math
+import os
 import sqlite3
 import sys
 
@@ -21,13 +23,42 @@ OPTIONAL_MODULES = ["alerts", "responses", "report", "safety", "audit_cmds", "ru
                     "desktop_cmds", "team_cmds", "team_copy_cmds"]
 
 
+# what `orm-desktop --help` says first (it printed this module's docstring: "`orm-desktop` entry point:
+# argparse, one module per command group under ``cli/``", words for a developer, not a user)
+DESCRIPTION = ("ORM Desktop: online reputation management on this computer. Without a command it opens the "
+               "app; with one it works on the workspace from the command line (--workspace DIR, else "
+               "$ORM_DESKTOP_WORKSPACE, else your user data folder).")
+SQL_INT_MAX = 2**63 - 1  # ids, versions, counts: what SQLite's INTEGER (and PostgreSQL's bigint) holds
+
+
 class Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # one line, exit 2, no usage dump
         self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
+    def _get_value(self, action, arg_string):
+        value = super()._get_value(action, arg_string)
+        # `mark 99999999999999999999999 read` reached SQLite and died of an OverflowError traceback
+        if action.type is int and not -SQL_INT_MAX <= value <= SQL_INT_MAX:
+            raise argparse.ArgumentError(action, f"{arg_string} is out of range")
+        if action.type is float and not math.isfinite(value):  # nan reached SQLite as NULL: a traceback
+            raise argparse.ArgumentError(action, f"{arg_string} is not a finite number")
+        return value
+
+
+def not_utf8(argv: list[str]) -> str | None:
+    """The first argument holding bytes that are not UTF-8 (Python hands them over as lone
+    surrogates, which no database, JSON file or hash accepts), shown escaped; None if all are."""
+    for a in argv:
+        try:
+            a.encode("utf-8")
+        except UnicodeEncodeError:
+            return repr(os.fsencode(a))[2:-1]
+    return None
+
 
 def build_parser() -> Parser:
-    p = Parser(prog="orm-desktop", description=__doc__.split("\n\n")[0] if __doc__ else None)
+    p = Parser(prog="orm-desktop", description=DESCRIPTION,
+               epilog="Exit codes: 0 ok, 1 a failure (or some feeds failed), 2 a usage error, 130 interrupted.")
     p.add_argument("--version", action="version", version=f"orm-desktop {__version__}")
     p.add_argument("--workspace", "-w", metavar="DIR",
                    help="workspace directory (default: $ORM_DESKTOP_WORKSPACE, else the user data dir)")
@@ -55,6 +86,11 @@ def build_parser() -> Parser:
 def main(argv: list[str] | None = None) -> int:
     from orm_desktop.cli import _common
 
+    bad = not_utf8(sys.argv[1:] if argv is None else argv)
+    if bad is not None:  # refused before anything runs: half a command would store or write it
+        print(f"orm-desktop: error: the argument '{bad}' is not UTF-8 text (names, text and file names "
+              "must be UTF-8)", file=sys.stderr)
+        return 2
     _common.TEAM = _common.team_target(argv)  # on a team workspace the login is the user: no --as
     parser = build_parser()
     args = parser.parse_args(argv)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from orm_desktop import workspace as wsmod
 from orm_desktop.errors import UsageError
+from orm_desktop.numbers import signed
 from orm_desktop.textsafe import csv_cell, display_text
 
 FORMATS = ("table", "csv", "json", "jsonl")
@@ -178,7 +179,7 @@ def _cell(v, width: int) -> str:
     if v is None:
         s = ""
     elif isinstance(v, float):
-        s = f"{v:+.2f}"
+        s = signed(v)
     elif isinstance(v, list | tuple):
         s = ",".join(map(str, v))
     else:

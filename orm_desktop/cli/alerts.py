@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import sys
+
 from orm_desktop.cli._common import FORMATS, emit, iso, open_service
+from orm_desktop.types import MentionFilter
 
 
 def register(sub) -> None:
@@ -30,12 +33,24 @@ def cmd_alerts(args) -> int:
              "summary": a.describe()}
             for a in svc.alerts(entity_id=entity_id, include_closed=args.all)]
     emit(rows, args.format, ["id", "entity", "kind", "from", "to", "observed", "expected", "status"])
+    if not rows:  # said on stderr: stdout stays an empty table, CSV or JSON
+        print(_why_no_alerts(svc, args, entity_id), file=sys.stderr)
     return 0
 
 
-def cmd_rescore(args) -> int:
-    import sys
+def _why_no_alerts(svc, args, entity_id: int | None) -> str:
+    """Why `alerts` printed no row: no mentions yet, all acknowledged, or no spike found."""
+    of = f" for {args.entity}" if args.entity else ""
+    if not svc.count_mentions(MentionFilter(entity_ids=(entity_id,) if entity_id else ())):
+        why = svc.why_no_mentions((entity_id,) if entity_id else None, "yet", "", cli=True)
+        return f"No alerts{of}: alerts are spikes in mentions. {why}"
+    if not args.all and (closed := len(svc.alerts(entity_id=entity_id, include_closed=True))):
+        return f"No open alerts{of}: {closed:,} acknowledged (--all lists them)."
+    hint = "" if args.detect else " (`orm-desktop alerts --detect` looks now)"
+    return f"No alerts{of}: no spike in volume or negativity was detected{hint}."
 
+
+def cmd_rescore(args) -> int:
     svc = open_service(args)
     ids = [svc.entity(n).id for n in args.entity] or None
     if svc.rescore_status():  # resumed when it is the same engine and entities, else started over
@@ -44,7 +59,19 @@ def cmd_rescore(args) -> int:
     def progress(done: int, total: int, msg: str) -> None:
         print(f"\r[{done}/{total}] {msg}", end="", file=sys.stderr, flush=True)
 
-    n = svc.rescore(args.engine, entity_ids=ids, progress=progress)
+    try:
+        n = svc.rescore(args.engine, entity_ids=ids, progress=progress)
+    except KeyboardInterrupt:  # Ctrl+C: each batch was committed, and the same command resumes after it
+        import shlex
+
+        print(file=sys.stderr)  # end the progress line
+        at = svc.rescore_interrupted_at()
+        done = f"{at[0]:,} of {at[1]:,} mentions rescored" if at else "nothing rescored"
+        engine = at[2] if at else (args.engine or "orm")
+        again = " ".join(["orm-desktop rescore", "--engine", shlex.quote(engine),
+                          *(f"--entity {shlex.quote(e)}" for e in args.entity)])
+        print(f"interrupted: {done} (kept); run `{again}` again to continue where it stopped", file=sys.stderr)
+        return 130
     print(file=sys.stderr)
     print(f"rescored {n} mentions")
     return 0

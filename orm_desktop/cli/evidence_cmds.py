@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from orm_desktop.cli._common import open_service
+from orm_desktop.textsafe import display_text
 
 
 def register(sub) -> None:
@@ -31,7 +32,7 @@ def register(sub) -> None:
 def cmd_capture(args) -> int:
     svc = open_service(args)
     for c in svc.capture_evidence(args.mention_id, by=args.user or "cli"):
-        print(f"captured {c.kind} #{c.id}: {c.url} sha256 {c.body_sha256}")
+        print(f"captured {c.kind} #{c.id}: {display_text(c.url)} sha256 {c.body_sha256}")
     return 0
 
 
@@ -39,7 +40,7 @@ def cmd_list(args) -> int:
     svc = open_service(args)
     for c in svc.evidence(args.mention_id):
         when = dt.datetime.fromtimestamp(c.fetched_at, dt.UTC).strftime("%Y-%m-%d %H:%M:%SZ")
-        print(f"#{c.id} {c.kind:10} {when} {c.url} sha256 {c.body_sha256} by {c.captured_by}")
+        print(f"#{c.id} {c.kind:10} {when} {display_text(c.url)} sha256 {c.body_sha256} by {c.captured_by}")
     return 0
 
 

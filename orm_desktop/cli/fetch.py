@@ -14,6 +14,7 @@ import sys
 
 from orm_desktop.cli._common import open_service
 from orm_desktop.errors import LockBusy, UsageError
+from orm_desktop.textsafe import display_text
 
 
 def register(sub) -> None:
@@ -75,7 +76,7 @@ def _fetch_once(args, svc) -> int:
     def progress(done: int, total: int, msg: str) -> None:
         if args.quiet:
             return
-        line = f"[{done}/{total}] {msg}"
+        line = f"[{done}/{total}] {display_text(msg)}"  # a feed's own title: no terminal escapes from it
         if tty:
             sys.stderr.write("\r\033[K" + line[:150])
             if done == total:
@@ -105,7 +106,7 @@ def _fetch_once(args, svc) -> int:
     else:
         print(s.describe())
         for url, status, message in s.failures:
-            print(f"  failed: {url}: {status}: {message}")
+            print(display_text(f"  failed: {url}: {status}: {message}"))
     return 1 if s.failed else 0
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sys
+from dataclasses import replace
+
 from orm_desktop.cli._common import (
     FORMATS,
     check_period,
@@ -89,7 +92,22 @@ def cmd_mentions(args) -> int:
                      "lang": m.lang, "assignee": m.assignee, "tags": list(m.tags), "version": m.version})
     emit(rows, args.format, COLUMNS if args.format == "table" else list(rows[0]) if rows else COLUMNS,
          widths={"title": 60, "source": 24, "entity": 18})
+    if not rows:  # said on stderr: stdout stays an empty table, CSV or JSON
+        print(_why_none(svc, f), file=sys.stderr)
     return 0
+
+
+def _why_none(svc, f: MentionFilter) -> str:
+    """Why `mentions` printed no row: an empty workspace (what to add), or filters matching none."""
+    filtered = replace(f, entity_ids=(), order="published") != MentionFilter()
+    if not filtered:
+        return svc.why_no_mentions(f.entity_ids or None, "yet" if not f.entity_ids else "of these entities yet",
+                                   "", cli=True)
+    n = svc.count_mentions(MentionFilter(entity_ids=f.entity_ids))
+    if not n:
+        return svc.why_no_mentions(f.entity_ids or None, "match the filters", "", cli=True)
+    of = " of these entities" if f.entity_ids else ""
+    return f"No mentions match the filters ({n:,} stored{of}): widen or drop a filter."
 
 
 def cmd_mark(args) -> int:

@@ -8,6 +8,7 @@ import sys
 
 from orm_desktop.cli import _common
 from orm_desktop.cli._common import FORMATS, emit, iso, open_service
+from orm_desktop.textsafe import terminal_text
 
 STATE_QUEUES = {"mine": None, "review": ("in_review",), "approved": ("approved",),
                 "sent": ("sent",), "open": ("draft", "in_review", "changes_requested", "approved")}
@@ -153,7 +154,7 @@ def cmd_draft(args) -> int:
     if args.json:
         print(json.dumps(_plain(r), ensure_ascii=False))
     else:
-        print(f"response {r.id} drafted from {r.template_id} (state draft)\n\n{r.text}")
+        print(f"response {r.id} drafted from {r.template_id} (state draft)\n\n{terminal_text(r.text)}")
         for f in svc.check_response(r):
             print(f"  check: {f.message}", file=sys.stderr)
     return 0
@@ -185,7 +186,7 @@ def cmd_show(args) -> int:
         return 0
     print(f"response {r.id}: {r.state} · template {r.template_id} · by {r.author}"
           + (f" · approved by {r.approver}" if r.approver else ""))
-    print(f"\n{r.text}\n")
+    print(f"\n{terminal_text(r.text)}\n")
     for f in flags:
         print(f"check: {f.message}")
     return 0
@@ -263,10 +264,12 @@ def cmd_user_keygen(args) -> int:
 
 
 def cmd_user_export_key(args) -> int:
-    from pathlib import Path
+    from orm_desktop.atomic import atomic_write
 
     svc = open_service(args)
-    Path(args.out).write_text(svc.user_private_key(args.name), encoding="utf-8")
+    # a private key (encrypted, still a secret): only its owner may read the file, written whole or
+    # not at all, and a folder or a missing folder is one line (it was a traceback)
+    atomic_write(args.out, svc.user_private_key(args.name), mode=0o600)
     print(f"wrote {args.out}: {args.name}'s key, encrypted under {args.name}'s passphrase")
     return 0
 
@@ -345,15 +348,17 @@ def cmd_merge_approval(args) -> int:
 
 def cmd_approval_show(args) -> int:
     from orm_desktop.service import read_approval_file
+    from orm_desktop.textsafe import display_text
 
-    p = read_approval_file(args.file)
+    p = read_approval_file(args.file)  # from someone else, its mention from a feed: no terminal escapes
     r, m = p["response"], p.get("mention") or {}
-    print(f"Response #{r['id']} by {r['author']}" + (f", in the name of {r['in_name_of']}" if r["in_name_of"] else ""))
+    print(display_text(f"Response #{r['id']} by {r['author']}"
+                       + (f", in the name of {r['in_name_of']}" if r["in_name_of"] else "")))
     if m:
-        print(f"Answers: {m['title']} ({m['source']})")
-    print(f"\n{r['text']}\n")
+        print(display_text(f"Answers: {m['title']} ({m['source']})"))
+    print(f"\n{terminal_text(str(r['text']))}\n")
     if p.get("decision"):
-        print(f"Decision: {p['decision']['action']} by {p['decision']['actor']}")
+        print(display_text(f"Decision: {p['decision']['action']} by {p['decision']['actor']}"))
     return 0
 
 
@@ -382,8 +387,14 @@ def _approver_key(args):
 
 
 def cmd_approval_decide(args) -> int:
+    from orm_desktop.cli._common import read_path
+    from orm_desktop.errors import UsageError
     from orm_desktop.service import decide_approval_file
+    from orm_desktop.userfiles import open_regular_file
 
+    # the file before the passphrase: a mistyped path was found only after the passphrase was
+    # typed, and a wrong passphrase hid it ("wrong passphrase for maya" for a folder)
+    open_regular_file(read_path(args.file), UsageError(f"{args.file} is not a regular file; not an approval file")).close()
     d = decide_approval_file(args.file, actor=args.user, approve=args.approve, key=_approver_key(args), comment=args.comment)
     print(f"recorded: {d['action'].replace('_', ' ')} by {d['actor']}; send the file back")
     return 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 from orm_desktop.cli._common import FORMATS, emit, open_service, read_path
+from orm_desktop.textsafe import display_text
 from orm_desktop.types import FEED_KINDS, LABELS, STATUSES
 
 
@@ -68,7 +69,7 @@ def _show_dry_run(svc, rule) -> None:
     n, sample = svc.dry_run_rule(rule)
     print(f"{rule.name}: would change {n} stored mention(s)")
     for mid, title in sample:
-        print(f"  #{mid} {title[:100]}")
+        print(f"  #{mid} {display_text(title[:100])}")
 
 
 def cmd_add(args) -> int:

@@ -99,7 +99,7 @@ def _new_password(args, name: str) -> str:
 
 def cmd_add_user(args) -> int:
     with closing(_admin(_url(args))) as t:
-        t.check_name(args.name)
+        t.check_name(args.name, args.display_name)
         if args.executive:
             t.check_executive(args.executive)
         password = None if t.login_exists(args.name) else _new_password(args, args.name)

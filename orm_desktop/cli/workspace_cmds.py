@@ -7,6 +7,7 @@ import sys
 from orm_desktop import workspace as wsmod
 from orm_desktop.cli._common import iso, open_service
 from orm_desktop.errors import UsageError
+from orm_desktop.textsafe import display_text
 
 
 def register(sub) -> None:
@@ -69,6 +70,11 @@ def cmd_info(args) -> int:
     print(f"refreshed: {refresh_label(svc.refresh_state(), iso)}")
     if svc.rescore_status():
         print(f"warning:   {svc.rescore_status()}")
+    notes = svc.migration_notes()
+    if notes:  # what an upgrade changed in the user's data (m015: repaired entity names)
+        print(f"upgrades:  {len(notes)} change{'s' if len(notes) != 1 else ''} made by schema migrations:")
+        for n in notes:
+            print(f"  {iso(n.at)}  migration {n.version}: {display_text(n.note)}")
     return 0
 
 

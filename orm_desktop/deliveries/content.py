@@ -11,8 +11,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from orm_desktop.numbers import signed
 from orm_desktop.store import responses as rstore
-from orm_desktop.textsafe import display_text
+from orm_desktop.textsafe import display_text, is_web_url
 
 DIGEST_MENTIONS = 15
 APPROVAL_FILES = 5
@@ -63,7 +64,7 @@ def _clip(text: str, n: int = 200) -> str:
 
 def _link(title: str, url: str) -> str:
     t = html.escape(display_text(title or url))
-    return f'<a href="{html.escape(url, quote=True)}">{t}</a>' if url.startswith(("http://", "https://")) else t
+    return f'<a href="{html.escape(url, quote=True)}">{t}</a>' if is_web_url(url) else t
 
 
 def awaiting_approval(conn, person: str) -> list[rstore.Response]:
@@ -110,8 +111,9 @@ def digest(svc, person: str, *, now: int, since: int) -> Letter:
                  "`orm-desktop approval decide FILE --as NAME --approve` and send it back." if attachments else ""))
     text = _text(title, [
         (sections[0][0], [f"[P{m.priority:.0f}] {m.entity}: {display_text(m.title)} ({display_text(m.source)}, "
-                          f"{m.sentiment:+.2f}"
-                          f"{', ' + UNSURE if m.unsure else ''}) {m.url}" for m in negative]),
+                          f"{signed(m.sentiment)}"
+                          f"{', ' + UNSURE if m.unsure else ''}) {m.url if is_web_url(m.url) else ''}".rstrip()
+                          for m in negative]),
         ("Open alerts", [a.describe() for a in alerts]),
         ("Drafts awaiting your approval", [f"#{r.id} by {r.author}: {_clip(r.text)}" for r in drafts]),
         ("Responses overdue against the SLA", [f"mention {mid}, due {_day(due)}: {display_text(t or '')}"

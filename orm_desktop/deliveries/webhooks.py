@@ -8,6 +8,7 @@ whose post was interrupted after it was handed over (see docs/deliveries.md).
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 
 from orm_desktop.deliveries.mail import DeliveryError
@@ -21,13 +22,18 @@ def payload(fmt: str, title: str, text: str, *, link: str = "", severity: str = 
         return {"text": _slack_escape(f"{title}\n{text}"), "blocks": blocks}
     if fmt == "mattermost":
         color = "#C0392B" if severity == "critical" else "#E67E22"
-        return {"username": "ORM Desktop", "text": f"#### {title}\n{text}",
-                "attachments": [{"fallback": title, "color": color, "title": title, "text": text,
-                                 **({"title_link": link} if link else {})}]}
+        # the title goes once, escaped, into the post's text (the attachment's title is not escaped
+        # by Mattermost's Markdown but its Slack-link and <!channel> translation runs there too)
+        return {"username": "ORM Desktop", "text": f"#### {_mattermost_escape(title)}",
+                "attachments": [{"fallback": _no_mentions(title), "color": color,
+                                 "text": _mattermost_escape(text), **({"title_link": link} if link else {})}]}
     if fmt == "teams":
-        body = [{"type": "TextBlock", "text": title, "weight": "Bolder", "size": "Medium", "wrap": True,
-                 "color": "Attention" if severity == "critical" else "Warning"},
-                {"type": "TextBlock", "text": text, "wrap": True}]
+        # a TextBlock renders Markdown links with no working escape: names from files and feeds go
+        # in a RichTextBlock's TextRuns, which are plain text (Adaptive Cards 1.2+)
+        head = {"type": "TextRun", "text": title, "weight": "Bolder", "size": "Medium",
+                "color": "Attention" if severity == "critical" else "Warning"}
+        body = [{"type": "RichTextBlock", "inlines": [head]},
+                {"type": "RichTextBlock", "inlines": [{"type": "TextRun", "text": text}]}]
         card = {"$schema": "http://adaptivecards.io/schemas/adaptive-card.json", "type": "AdaptiveCard",
                 "version": "1.4", "body": body}
         if link:
@@ -41,6 +47,23 @@ def _slack_escape(text: str) -> str:
     """Slack's mrkdwn reads <!channel>, <@USER> and <URL|label> as pings and links: names from
     files and feeds must show as written (Slack: escape &, < and >)."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+_MARKDOWN = re.compile(r"([\\`*_\[\]|~])")
+
+
+def _mattermost_escape(text: str) -> str:
+    """Mattermost renders Markdown in a post's text, turns Slack's <url|label> into a link and
+    <!channel> into @channel, and notifies a whole channel for @channel, @all and @here: names from
+    files and feeds must show as written, link nowhere they do not say and ping nobody."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _no_mentions(_MARKDOWN.sub(r"\\\1", text))
+
+
+def _no_mentions(text: str) -> str:
+    """An @ that starts a word becomes a full-width ＠: it reads the same and mentions nobody
+    (an e-mail address's @ stays)."""
+    return re.sub(r"(?<!\w)@(?=\w)", "\uff20", text)
 
 
 def post(url: str, body: bytes, *, idempotency_key: str, timeout: float = 15,

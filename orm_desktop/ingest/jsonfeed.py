@@ -64,12 +64,37 @@ def looks_like_json(body: bytes) -> bool:
     return head.removeprefix(codecs.BOM_UTF8).lstrip().startswith(b"{")
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
 def read(body: bytes, hdrs: dict[str, str] | None = None) -> JsonFeed | None:
     """The JSON Feed in ``body``, None when the body is not JSON at all (see module docstring)."""
     if not looks_like_json(body):
         return None
     notes: list[str] = []
     text = _decode(body, hdrs or {}, notes)
+    jf = _read(body, text, notes)
+    if _SURROGATE_ESCAPE.search(text):
+        # JSON may escape a lone surrogate ("\ud800"); json.loads hands it over as is, and UTF-8,
+        # SQLite and every hash refuse it: one such title made `fetch` die of a UnicodeEncodeError
+        # when the refresh wrote the feed's items (every refresh, for every feed, until removed)
+        jf.title, jf.feed_author, jf.entries = _text(jf.title), _text(jf.feed_author), _text(jf.entries)
+    return jf
+
+
+def _text(value):
+    """``value`` with every lone surrogate in its strings replaced by U+FFFD."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {k: _text(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_text(v) for v in value]
+    return value
+
+
+def _read(body: bytes, text: str, notes: list[str]) -> JsonFeed:
     plain_utf8 = not notes and not body.startswith(tuple(b for b, _ in _UTF16_32_BOMS))
     if _too_deep(body if plain_utf8 else text.encode("utf-8", "surrogatepass")):
         return JsonFeed("malformed", f"JSON nested deeper than {MAX_DEPTH} levels: refused (a JSON Feed needs 5)")

@@ -178,9 +178,10 @@ def parse_opml(data: bytes | str) -> OpmlResult:
     except ET.ParseError as exc:
         line = exc.position[0] if getattr(exc, "position", None) else "?"
         msg = str(exc).split(":")[0]
-        problems.append(f"the file is not well-formed XML ({msg} at line {line}); "
-                        "the outlines that could be read were imported")
         feeds = _scan(text, problems)
+        problems.insert(0, f"the file is not well-formed XML ({msg} at line {line}); "
+                        + ("the outlines that could be read were imported" if feeds
+                           else "no feed outline in it could be read"))
         recovered = True
         if not feeds and "<opml" not in text[:2000].lower():
             raise UsageError(f"not an OPML file ({msg} at line {line})") from None

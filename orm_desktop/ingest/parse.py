@@ -31,7 +31,7 @@ from urllib.parse import urljoin
 
 from orm_desktop.ingest import jsonfeed
 from orm_desktop.ingest.sanitize import html_to_text, sanitize_html
-from orm_desktop.textsafe import one_line
+from orm_desktop.textsafe import is_web_url, one_line, scheme_of
 from orm_desktop.types import ParsedItem
 
 MAX_TEXT = 20_000
@@ -121,13 +121,21 @@ def _entries_result(entries: list, base: str, now: int, max_items: int, kind: st
         notes.append(f"{total - max_items} older entries beyond the newest {max_items} ignored")
     items = []
     future = 0
+    dropped: dict[str, int] = {}  # scheme -> entry links dropped
     for e in entries:
-        item, in_future = _item(e, base, now, kind, feed_author)
+        item, in_future, bad_link = _item(e, base, now, kind, feed_author)
         future += in_future
+        if bad_link is not None:
+            key = scheme_of(bad_link) or "no scheme"
+            dropped[key] = dropped.get(key, 0) + 1
         if item is not None:
             items.append(item)
     if future:
         notes.append(f"{future} entries dated more than a day ahead were given the fetch time")
+    if dropped:
+        n = sum(dropped.values())
+        notes.append(f"{n} entry link{'s that are' if n != 1 else ' that is'} not web addresses "
+                     f"({', '.join(sorted(dropped)[:5])}) dropped")
     text = " ".join(i.title + " " + i.text[:200] for i in items[:20])
     if text and text.count("\ufffd") > max(3, len(text) // 50):
         return ParseResult("encoding", message="the feed's text does not decode cleanly "
@@ -456,10 +464,15 @@ def _newest(entries: list, limit: int, now: int) -> list:
     return [entries[i] for i in keep]
 
 
-def _item(e, base: str, now: int, kind: str, feed_author: str = "") -> tuple[ParsedItem | None, bool]:
+def _item(e, base: str, now: int, kind: str, feed_author: str = "") -> tuple[ParsedItem | None, bool, str | None]:
+    """(the item or None, whether its date was in the future, the entry's link when it was dropped
+    for not being an http(s) address, else None)."""
     link = (e.get("link") or "").strip()
     if link and base and not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", link):
         link = urljoin(base, link)
+    given, bad_link = link, None
+    if link and not is_web_url(link):  # javascript:, data:, file:, vbscript:... never a mention's link
+        bad_link, link = link, ""
     title = _text_of(e.get("title", ""), e.get("title_detail"))
     bodies = [c.get("value", "") or "" for c in e.get("content") or [] if hasattr(c, "get")]
     bodies.append(e.get("summary", "") or "")
@@ -467,9 +480,9 @@ def _item(e, base: str, now: int, kind: str, feed_author: str = "") -> tuple[Par
     html = sanitize_html(raw, base_url=link or base)
     text = html_to_text(html)[:MAX_TEXT]
     if not title and not text:
-        return None, False
+        return None, False, bad_link
     published, future = _published(e, now)
-    guid = (e.get("id") or "").strip() or link
+    guid = (e.get("id") or "").strip() or given  # the identity as before, whatever the link
     if not guid:  # no id, no link: the content is the identity (stable across refreshes)
         guid = "sha1:" + hashlib.sha1(f"{title}\n{text}".encode()).hexdigest()
     author = (e.get("author") or "").strip()
@@ -488,10 +501,10 @@ def _item(e, base: str, now: int, kind: str, feed_author: str = "") -> tuple[Par
     # FeedBurner's and Pheedo's <link> is their redirector; the article's own URL is given apart
     # (the guid stays the feed's, so no entry is stored again)
     orig = (e.get("feedburner_origlink") or e.get("pheedo_origlink") or "").strip()
-    if orig.startswith(("https://", "http://")):
+    if is_web_url(orig):
         link = orig
     return ParsedItem(guid=guid[:1000], url=link[:2000], title=title, text=text, html=html,
-                      author=author, published=published, rating=_rating(e, title, text, kind)), future
+                      author=author, published=published, rating=_rating(e, title, text, kind)), future, bad_link
 
 
 def _first_words(text: str, limit: int) -> str:

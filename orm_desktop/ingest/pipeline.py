@@ -345,14 +345,20 @@ def refresh(conn, *, jobs: int = 4, feed_ids: Sequence[int] | None = None, force
     if progress:
         progress(0, len(feeds), "starting")
 
+    unfinished = dict(by_id)  # id -> feed not stored yet: the last few are named while they keep the run waiting
+
     def finish(feed: Feed, status: str, message: str) -> None:
         nonlocal done
         if status not in ("ok", "not_modified", "empty"):
             counts["failed"] += 1
             failures.append((feed.url, status, message))
         done += 1
+        unfinished.pop(feed.id, None)
         if progress:
-            progress(done, len(feeds), f"{feed.title or feed.url}: {status}")
+            left = ""
+            if 0 < len(unfinished) <= 3:  # a slow site holds the refresh up to its deadline: say which
+                left = " · still to come: " + ", ".join((f.title or f.url)[:60] for f in unfinished.values())
+            progress(done, len(feeds), f"{feed.title or feed.url}: {status}{left}")
 
     NOTIFIED.clear()
     # the pool is asked for at the first downloaded feed: starting one (a fork server loading the

@@ -4,13 +4,16 @@ No Qt here; rendering is in render.py."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass, field
 
 from orm_desktop.errors import UsageError
+from orm_desktop.numbers import pct, signed, signed_int, signed_pct, signed_pts
 from orm_desktop.types import Mention, last_days
 
 DAY = 86400
 KINDS = ("weekly", "executive", "crisis")
+MAX_DAYS = 3660  # ten years: a report's chart has a bar per day, and its previous period is as long
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +40,7 @@ class ReportData:
     kinds: list[tuple[str, int]] = field(default_factory=list)
     positive: list[Mention] = field(default_factory=list)
     negative: list[tuple[Mention, str]] = field(default_factory=list)  # (mention, response status)
-    competitors: list[tuple[str, int, float, float]] = field(default_factory=list)  # name, n, net, share
+    competitors: list[tuple[str, int, float | None, float]] = field(default_factory=list)  # name, n, net (None: no mentions), share
     alerts: list[str] = field(default_factory=list)
     responses: dict = field(default_factory=dict)
     # when, source, title, score, kind, unsure (Mention.unsure: a machine score that needs a human look)
@@ -45,11 +48,9 @@ class ReportData:
     drafts: list[str] = field(default_factory=list)
     quotes: list[tuple[str, str]] = field(default_factory=list)   # (sentence, source)
     empty: bool = False
+    empty_reason: str = ""  # an empty period: why, and what to do (in the GUI's words; printed on the cover)
+    empty_reason_cli: str = ""  # the same in the command line's words
     audit_checkpoint: str = ""  # "ID:HASH" of the audit log's head, printed in the footer (issue 13)
-
-
-def _pct(x: float) -> str:
-    return f"{x:+.0%}"
 
 
 def _period_label(since: int, until: int) -> str:
@@ -69,18 +70,25 @@ def _response_status(svc, mention_id: int) -> str:
     return rs[0].state.replace("_", " ")
 
 
+def _of(summary, value: float) -> float:
+    """A sentiment measure of a period, NaN (shown "–") when the period has no mentions."""
+    return value if summary.total else math.nan
+
+
 def _summary_kpis(svc, ids, since: int, until: int) -> list[Kpi]:
     span = until - since
     s, p = svc.kpi_summary(ids, since, until), svc.kpi_summary(ids, since - span, since)
     return [
-        Kpi("Mentions", f"{s.total}", f"{p.total}", f"{s.total - p.total:+d}"),
-        Kpi("Net sentiment", _pct(s.net_sentiment), _pct(p.net_sentiment),
-            f"{(s.net_sentiment - p.net_sentiment) * 100:+.0f} pts"),
-        Kpi("Reach-weighted sentiment", f"{s.reach_weighted_sentiment:+.2f}", f"{p.reach_weighted_sentiment:+.2f}",
-            f"{s.reach_weighted_sentiment - p.reach_weighted_sentiment:+.2f}"),
-        Kpi("Negative mentions", f"{s.negative}", f"{p.negative}", f"{s.negative - p.negative:+d}"),
+        Kpi("Mentions", f"{s.total}", f"{p.total}", signed_int(s.total - p.total)),
+        # a period without mentions has no sentiment: "–", not a 0% that reads as neutral coverage
+        Kpi("Net sentiment", signed_pct(_of(s, s.net_sentiment)), signed_pct(_of(p, p.net_sentiment)),
+            signed_pts(_of(s, s.net_sentiment) - p.net_sentiment if p.total else None)),
+        Kpi("Reach-weighted sentiment", signed(_of(s, s.reach_weighted_sentiment)),
+            signed(_of(p, p.reach_weighted_sentiment)),
+            signed(_of(s, s.reach_weighted_sentiment) - p.reach_weighted_sentiment if p.total else None)),
+        Kpi("Negative mentions", f"{s.negative}", f"{p.negative}", signed_int(s.negative - p.negative)),
         Kpi("… of which unsure (needs a human look)", f"{s.negative_unsure}", f"{p.negative_unsure}",
-            f"{s.negative_unsure - p.negative_unsure:+d}"),
+            signed_int(s.negative_unsure - p.negative_unsure)),
         *_scored_by_kpis(svc, ids, since, until),
     ]
 
@@ -89,13 +97,27 @@ def _scored_by_kpis(svc, ids, since: int, until: int) -> list[Kpi]:
     """How many sentiment scores the machine made and how many a person confirmed (issue 14)."""
     span = until - since
     (m, h), (pm, ph) = svc.kpi_scored_by(ids, since, until), svc.kpi_scored_by(ids, since - span, since)
-    return [Kpi("Sentiment scored by machine", f"{m}", f"{pm}", f"{m - pm:+d}"),
-            Kpi("Sentiment confirmed by a person", f"{h}", f"{ph}", f"{h - ph:+d}")]
+    return [Kpi("Sentiment scored by machine", f"{m}", f"{pm}", signed_int(m - pm)),
+            Kpi("Sentiment confirmed by a person", f"{h}", f"{ph}", signed_int(h - ph))]
 
 
-def weekly(svc, since: int, until: int) -> ReportData:
+def _explain_empty(svc, d: ReportData, ids) -> None:
+    """An empty report says why: no entities, no feeds, nothing fetched yet, or a period without any."""
+    d.empty = d.kpis[0].value == "0"
+    if d.empty:
+        d.empty_reason = svc.why_no_mentions(ids, "in this period", "choose a longer period or an earlier start.")
+        d.empty_reason_cli = svc.why_no_mentions(ids, "in this period", "give an earlier --from.", cli=True)
+
+
+def weekly(svc, since: int, until: int, entity_name: str | None = None) -> ReportData:
     ents = svc.entities()
     brand = next((e for e in ents if e.kind == "brand"), None)
+    if entity_name:  # a brand by name; anything else was silently replaced by the first brand
+        brand = svc.entity(entity_name)
+        if brand.kind != "brand":
+            raise UsageError(f"{brand.name} is a {brand.kind}; the weekly report is about a brand "
+                             f"(brands: {', '.join(e.name for e in ents if e.kind == 'brand') or 'none'}); "
+                             "the crisis report covers any entity")
     name = brand.name if brand else (svc.setting("brand_name") or "Brand")
     ids = [brand.id] if brand else None
     d = ReportData("weekly", f"Weekly brand report — {name}", _period_label(since, until), name, since, until)
@@ -106,9 +128,10 @@ def weekly(svc, since: int, until: int) -> ReportData:
     span = until - since
     prev_sov = {r[0]: r for r in svc.share_of_voice([e.id for e in comp], since - span, since)}
     if brand:
-        d.kpis.append(Kpi("Share of voice", f"{sov.get(brand.id, (0, '', 0, 0.0))[3]:.0%}",
-                          f"{prev_sov.get(brand.id, (0, '', 0, 0.0))[3]:.0%}",
-                          f"{(sov.get(brand.id, (0, '', 0, 0.0))[3] - prev_sov.get(brand.id, (0, '', 0, 0.0))[3]) * 100:+.0f} pts"))
+        # a share of nobody's mentions is no share: "–" (share_of_voice gives 0.0)
+        now_share = sov.get(brand.id, (0, "", 0, 0.0))[3] if any(r[2] for r in sov.values()) else math.nan
+        prev_share = prev_sov.get(brand.id, (0, "", 0, 0.0))[3] if any(r[2] for r in prev_sov.values()) else math.nan
+        d.kpis.append(Kpi("Share of voice", pct(now_share), pct(prev_share), signed_pts(now_share - prev_share)))
     d.series = svc.daily_series(brand.id if brand else None, since, until)
     d.topics = svc.top_topics(ids, since, until, limit=8)
     d.sources = svc.top_sources(ids, since, until, limit=10)
@@ -117,10 +140,10 @@ def weekly(svc, since: int, until: int) -> ReportData:
     d.negative = [(m, _response_status(svc, m.id)) for m in svc.extremes(ids, since, until, positive=False, limit=8)]
     for e in comp:
         s = svc.kpi_summary([e.id], since, until)
-        d.competitors.append((e.name, s.total, s.net_sentiment, sov.get(e.id, (0, "", 0, 0.0))[3]))
+        d.competitors.append((e.name, s.total, s.net_sentiment if s.total else None, sov.get(e.id, (0, "", 0, 0.0))[3]))
     d.alerts = [a.describe() for a in svc.alerts(include_closed=True) if a.window_end > since and a.window_start < until]
     d.responses = svc.response_kpis(since, until)
-    d.empty = d.kpis[0].value == "0"
+    _explain_empty(svc, d, ids)
     return d
 
 
@@ -144,7 +167,7 @@ def executive(svc, entity_name: str | None, since: int, until: int) -> ReportDat
     if brand and brand.id != e.id:
         d.share_of_voice = svc.share_of_voice([e.id, brand.id], since, until)
         mine = next((r for r in d.share_of_voice if r[0] == e.id), (0, "", 0, 0.0))
-        d.kpis.append(Kpi(f"Share of voice vs {brand.name}", f"{mine[3]:.0%}", "", ""))
+        d.kpis.append(Kpi(f"Share of voice vs {brand.name}", pct(mine[3]), "", ""))
     d.series = svc.daily_series(e.id, until - max(until - since, 90 * DAY), until)
     d.sources = svc.top_sources([e.id], since, until, limit=8)
     d.positive = svc.extremes([e.id], since, until, positive=True, limit=6)
@@ -153,17 +176,20 @@ def executive(svc, entity_name: str | None, since: int, until: int) -> ReportDat
         detail = svc.mention(m.id)
         if detail.evidence:
             d.quotes.append((detail.evidence[0][0], m.source))
-    d.drafts = [f"#{r.id} ({r.state.replace('_', ' ')}): {r.text[:160]}…"
+    d.drafts = [f"#{r.id} ({r.state.replace('_', ' ')}): {r.text[:160]}{'…' if len(r.text) > 160 else ''}"
                 for r in svc.responses(in_name_of=e.id, states=("draft", "in_review", "changes_requested"))]
     d.alerts = [a.describe() for a in svc.alerts(entity_id=e.id, include_closed=True)
                 if a.window_end > since and a.window_start < until]
-    d.empty = d.kpis[0].value == "0"
+    _explain_empty(svc, d, [e.id])
     return d
 
 
 def crisis(svc, entity_name: str | None, since: int | None, until: int | None, now: int) -> ReportData:
     """Around an alert: the latest alert of the entity (or of any entity) when no dates are given."""
     alerts = svc.alerts(entity_id=svc.entity(entity_name).id if entity_name else None, include_closed=True)
+    if (since is None) != (until is None):  # one end given: --from alone was silently ignored
+        since = since if since is not None else until - 30 * DAY
+        until = until if until is not None else default_period(kind="crisis", now=now)[1]
     if since is None or until is None:
         if not alerts:
             raise UsageError("no alert to report on: give the crisis period (a period or custom range in the "
@@ -181,13 +207,15 @@ def crisis(svc, entity_name: str | None, since: int | None, until: int | None, n
     d.sources = svc.top_sources(ids, since, until, limit=10)
     from orm_desktop.types import MentionFilter
 
-    first = svc.mentions(MentionFilter(entity_ids=tuple(ids or ()), since=since, until=until), limit=100_000)
+    # the 40 oldest, read from the old end of the index: reading up to 100,000 newest and sorting them
+    # took the "first coverage" from the wrong end when a crisis had more
+    first = svc.mentions(MentionFilter(entity_ids=tuple(ids or ()), since=since, until=until), limit=40, reverse=True)
     first = sorted(first, key=lambda m: m.published)
     d.timeline = [(m.published, m.source, m.title, m.sentiment, m.feed_kind, m.unsure) for m in first[:40]]
     d.negative = [(m, _response_status(svc, m.id)) for m in svc.extremes(ids, since, until, positive=False, limit=10)]
     d.alerts = [a.describe() for a in alerts if a.window_end > since and a.window_start < until]
-    d.responses = svc.response_kpis(since, until)
-    d.empty = d.kpis[0].value == "0"
+    d.responses = svc.response_kpis(since, until, ids)  # its entity's: it counted every entity's responses
+    _explain_empty(svc, d, ids)
     return d
 
 
@@ -209,6 +237,18 @@ def build(svc, kind: str, *, entity: str | None = None, since: int | None = None
     return d
 
 
+def check_span(since: int | None, until: int | None, now: int, kind: str) -> None:
+    """A usage error for a period longer than MAX_DAYS: --from 0001-01-01 --to 9999-12-31 built a
+    3.65-million-day series (5.6 s) and drew a bar for each day (22 s), for a chart nobody can read."""
+    if since is None and until is None:
+        return
+    s, u = default_period(kind, now)
+    since, until = since if since is not None else s, until if until is not None else u
+    if until - since > MAX_DAYS * DAY:
+        raise UsageError(f"the report period is {(until - since) // DAY:,} days long; a report covers at most "
+                         f"{MAX_DAYS:,} days (ten years)")
+
+
 def _build(svc, kind: str, *, entity: str | None = None, since: int | None = None, until: int | None = None,
            now: int | None = None) -> ReportData:
     import time
@@ -216,6 +256,7 @@ def _build(svc, kind: str, *, entity: str | None = None, since: int | None = Non
     now = int(now or time.time())
     if kind not in KINDS:
         raise UsageError(f"unknown report kind {kind!r} (choose from {', '.join(KINDS)})")
+    check_span(since, until, now, kind)
     if kind == "crisis":
         return crisis(svc, entity, since, until, now)
     if since is None or until is None:
@@ -223,4 +264,4 @@ def _build(svc, kind: str, *, entity: str | None = None, since: int | None = Non
         since, until = since if since is not None else s, until if until is not None else u
     if since >= until:
         raise UsageError("the report period is empty: --from must be before --to")
-    return weekly(svc, since, until) if kind == "weekly" else executive(svc, entity, since, until)
+    return weekly(svc, since, until, entity) if kind == "weekly" else executive(svc, entity, since, until)

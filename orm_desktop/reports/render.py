@@ -9,6 +9,7 @@ import html
 import os
 from pathlib import Path
 
+from orm_desktop.numbers import signed, signed_pct
 from orm_desktop.reports.data import DAY, ReportData
 from orm_desktop.textsafe import display_text
 from orm_desktop.types import NEEDS_REVIEW_BELOW, UNSURE
@@ -139,7 +140,7 @@ UNSURE_LEGEND = (f"{UNSURE_CELL} = {UNSURE.split(': ', 1)[1]}: the machine score
 def _score_cell(s: float, unsure: bool) -> str:
     color = "#C0392B" if s <= -0.05 else "#1E8449" if s >= 0.05 else "#666666"
     mark = f"<br><span style='color:#666666'><i>{UNSURE_CELL}</i></span>" if unsure else ""
-    return f"<td style='color:{color}' align='right'>{s:+.2f}{mark}</td>"
+    return f"<td style='color:{color}' align='right'>{signed(s)}{mark}</td>"
 
 
 def _legend(any_unsure: bool) -> str:
@@ -197,16 +198,16 @@ def build_document(d: ReportData, *, content_width_px: int, color: str = "#0F6E8
                  f"<p style='color:#666666'>Generated {generated} by ORM Desktop, offline, from the local workspace.</p>")
     if d.empty:
         parts.append("<p style='margin-top:60px'><span style='font-size:16pt'><b>No coverage in this period.</b></span></p>"
-                     "<p>No mentions were stored for this period. Check the feeds' health in the Feeds view, widen the "
-                     "period, or refresh the feeds.</p>")
-    parts.append("<p style='page-break-after:always'>&nbsp;</p>")
-    # KPIs
-    parts.append("<h2>Key figures</h2><table width='100%' cellspacing='0' cellpadding='5' border='1'>"
-                 "<thead><tr><th>Measure</th><th>This period</th><th>Previous period</th><th>Change</th></tr></thead>")
-    for k in d.kpis:
-        parts.append(f"<tr><td>{_esc(k.label)}</td><td align='right'><b>{_esc(k.value)}</b></td>"
-                     f"<td align='right'>{_esc(k.previous)}</td><td align='right'>{_esc(k.change)}</td></tr>")
-    parts.append("</table>")
+                     f"<p>{_esc(d.empty_reason or 'No mentions were stored for this period.')}</p>")
+    cover_end = len(parts)  # the page break after the cover goes here if anything follows it
+    # KPIs: an empty period's only when the period before had mentions (else a table of zeros)
+    if not d.empty or d.kpis[0].previous != "0":
+        parts.append("<h2>Key figures</h2><table width='100%' cellspacing='0' cellpadding='5' border='1'>"
+                     "<thead><tr><th>Measure</th><th>This period</th><th>Previous period</th><th>Change</th></tr></thead>")
+        for k in d.kpis:
+            parts.append(f"<tr><td>{_esc(k.label)}</td><td align='right'><b>{_esc(k.value)}</b></td>"
+                         f"<td align='right'>{_esc(k.previous)}</td><td align='right'>{_esc(k.change)}</td></tr>")
+        parts.append("</table>")
 
     def image(name: str, img) -> None:
         doc.addResource(QTextDocument.ResourceType.ImageResource, QUrl(f"img:{name}"), img)
@@ -220,11 +221,11 @@ def build_document(d: ReportData, *, content_width_px: int, color: str = "#0F6E8
         parts.append("<h2>Share of voice</h2>")
         image("sov", hbar_chart([(r[1], r[3]) for r in d.share_of_voice], cw, 110 + 90 * len(d.share_of_voice),
                                 "Share of voice", fmt=lambda v: f"{v:.0%}"))
-    if d.competitors:
+    if any(n for _name, n, _net, _share in d.competitors):  # not a table of zeros
         parts.append("<h2>Competitor comparison</h2><table width='100%' cellspacing='0' cellpadding='4' border='1'>"
                      "<thead><tr><th>Entity</th><th>Mentions</th><th>Net sentiment</th><th>Share of voice</th></tr></thead>")
         for name, n, net, share in d.competitors:
-            parts.append(f"<tr><td>{_esc(name)}</td><td align='right'>{n}</td><td align='right'>{net:+.0%}</td>"
+            parts.append(f"<tr><td>{_esc(name)}</td><td align='right'>{n}</td><td align='right'>{signed_pct(net)}</td>"
                          f"<td align='right'>{share:.0%}</td></tr>")
         parts.append("</table>")
     if d.timeline:
@@ -233,7 +234,7 @@ def build_document(d: ReportData, *, content_width_px: int, color: str = "#0F6E8
         for when, source, title, s, kind, unsure in d.timeline:
             mark = f" <i>{UNSURE_CELL}</i>" if unsure else ""
             parts.append(f"<tr><td>{dt.datetime.fromtimestamp(when, dt.UTC):%d %b %H:%M}</td><td>{_esc(source)}</td>"
-                         f"<td>{_esc(kind)}</td><td>{_esc(title)}</td><td align='right'>{s:+.2f}{mark}</td></tr>")
+                         f"<td>{_esc(kind)}</td><td>{_esc(title)}</td><td align='right'>{signed(s)}{mark}</td></tr>")
         parts.append("</table>" + _legend(any(t[5] for t in d.timeline)))
     if d.kinds and not d.empty:
         parts.append("<h2>Spread across source kinds</h2>")
@@ -248,7 +249,7 @@ def build_document(d: ReportData, *, content_width_px: int, color: str = "#0F6E8
         parts.append("<h2>Top sources</h2><table width='100%' cellspacing='0' cellpadding='4' border='1'><thead><tr>"
                      "<th>Source</th><th>Kind</th><th>Mentions</th><th>Average sentiment</th></tr></thead>" + "".join(
                          f"<tr><td>{_esc(s[0])}</td><td>{_esc(s[1])}</td><td align='right'>{s[2]}</td>"
-                         f"<td align='right'>{s[3]:+.2f}</td></tr>" for s in d.sources) + "</table>")
+                         f"<td align='right'>{signed(s[3])}</td></tr>" for s in d.sources) + "</table>")
     if d.positive:
         parts.append("<h2>Most positive coverage — to amplify</h2>" + _mention_rows(d.positive))
     if d.negative:
@@ -259,22 +260,80 @@ def build_document(d: ReportData, *, content_width_px: int, color: str = "#0F6E8
         parts.append("<h2>Drafts awaiting approval</h2>" + "".join(f"<p>{_esc(x)}</p>" for x in d.drafts))
     if d.alerts:
         parts.append("<h2>Alerts</h2>" + "".join(f"<p>⚠ {_esc(a)}</p>" for a in d.alerts))
-    if d.responses:
+    if d.responses and (not d.empty or any(d.responses.get(k) for k in ("sent", "open", "overdue"))):
         r = d.responses
 
         def hours(v):
             return f"{v:.1f} h" if v is not None else "—"
 
+        # "overdue" is counted at printing, not over the period: a report of an old period said so nowhere
         parts.append("<h2>Responses</h2><table cellspacing='0' cellpadding='4' border='1'><thead><tr><th>Measure</th>"
                      "<th>Value</th></tr></thead>"
                      f"<tr><td>Sent</td><td align='right'>{r['sent']}</td></tr>"
                      f"<tr><td>Open (draft, in review, approved)</td><td align='right'>{r['open']}</td></tr>"
-                     f"<tr><td>Overdue mentions</td><td align='right'>{r['overdue']}</td></tr>"
+                     f"<tr><td>Overdue mentions (when printed)</td><td align='right'>{r['overdue']}</td></tr>"
                      f"<tr><td>Median first seen → first draft</td><td align='right'>{hours(r['median_hours_to_draft'])}</td></tr>"
                      f"<tr><td>Median first seen → approved</td><td align='right'>{hours(r['median_hours_to_approve'])}</td></tr>"
                      f"<tr><td>Median first seen → sent</td><td align='right'>{hours(r['median_hours_to_send'])}</td></tr></table>")
+    if len(parts) > cover_end:  # (an empty workspace's report is its cover: no blank second page)
+        parts.insert(cover_end, "<p style='page-break-after:always'>&nbsp;</p>")
     doc.setHtml("".join(parts))
     return doc
+
+
+def header_line(metrics, left: str, right: str, width: int, *, gap: int) -> tuple[str, str]:
+    """The page header's two texts (brand and report on the left, the subtitle with the period on
+    the right), elided so that they fit ``width`` side by side with ``gap`` between them: an
+    executive's long name or title drew the subtitle over the brand on every page. Bidi overrides
+    and control characters are dropped, as everywhere in a report."""
+    from PySide6.QtCore import Qt
+
+    left = metrics.elidedText(display_text(left), Qt.TextElideMode.ElideRight, width // 2)
+    room = max(0, width - metrics.horizontalAdvance(left) - gap)
+    # the middle goes first: the subtitle ends with the period, which a reader needs most
+    return left, metrics.elidedText(display_text(right), Qt.TextElideMode.ElideMiddle, room)
+
+
+def keep_headings_with_next(doc, page_height: float) -> int:
+    """Start a section on a new page where its heading would end a page with the start of its
+    table (its header and first row), chart or paragraph on the next: measured on the document
+    laid out in pages of ``page_height``, top to bottom, each moved heading shifting those below.
+    A section start taller than a page stays where it is. Returns the number of headings moved."""
+    from PySide6.QtGui import QTextCursor, QTextFormat
+
+    before = QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore
+    layout = doc.documentLayout()
+    moved = 0
+    block = doc.begin()
+    while block.isValid():
+        fmt = block.blockFormat()
+        if fmt.headingLevel() == 2 and not (fmt.pageBreakPolicy() & before) and block.next().isValid():
+            top = layout.blockBoundingRect(block).top()
+            end = _start_bottom(doc, block.next())
+            if int(top // page_height) != int((end - 0.01) // page_height) and end - top < page_height:
+                fmt.setPageBreakPolicy(before)
+                QTextCursor(block).setBlockFormat(fmt)
+                moved += 1
+        block = block.next()
+    return moved
+
+
+def _start_bottom(doc, block) -> float:
+    """Where the start of a section ends on the laid-out document: a table's first row after its
+    header, or a paragraph's (an image's) first line."""
+    from PySide6.QtGui import QTextCursor
+
+    layout = doc.documentLayout()
+    table = QTextCursor(block).currentTable()
+    if table is not None:
+        row = min(table.format().headerRowCount() or 0, table.rows() - 1)
+        return max(layout.blockBoundingRect(table.cellAt(row, c).lastCursorPosition().block()).bottom()
+                   for c in range(table.columns()))
+    rect = layout.blockBoundingRect(block)
+    lines = block.layout()
+    if lines is not None and lines.lineCount():
+        return rect.top() + lines.lineAt(0).rect().bottom()
+    return rect.bottom()
 
 
 def paint(doc, device, d: ReportData, *, color: str = "#0F6E8C") -> int:
@@ -291,6 +350,7 @@ def paint(doc, device, d: ReportData, *, color: str = "#0F6E8C") -> int:
     h = device.height() - 2 * margin - 2 * header_h
     doc.documentLayout().setPaintDevice(device)
     doc.setPageSize(QSizeF(w, h))
+    keep_headings_with_next(doc, h)
     pages = doc.pageCount()
     painter = QPainter(device)
     try:
@@ -300,10 +360,12 @@ def paint(doc, device, d: ReportData, *, color: str = "#0F6E8C") -> int:
             if i:  # header on every page but the cover
                 _font(painter, 8)
                 painter.setPen(QColor(color))
+                left, right = header_line(painter.fontMetrics(), f"{d.brand} · {d.title.split(' — ')[0]}",
+                                          d.subtitle, w, gap=dpi // 6)
                 painter.drawText(QRectF(margin, margin, w, header_h), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop,
-                                 f"{d.brand} · {d.title.split(' — ')[0]}")
+                                 left)
                 painter.drawText(QRectF(margin, margin, w, header_h), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop,
-                                 d.subtitle)
+                                 right)
                 painter.setPen(QPen(QColor(color), max(1, dpi // 150)))
                 painter.drawLine(margin, margin + header_h - dpi // 10, margin + w, margin + header_h - dpi // 10)
             painter.save()
@@ -324,8 +386,10 @@ def paint(doc, device, d: ReportData, *, color: str = "#0F6E8C") -> int:
     return pages
 
 
-def record_export(conn, d: ReportData, out: Path, pages: int, *, by: str) -> None:
-    """Reports leave the laptop: each export is an audit-log entry."""
+def record_export(conn, d: ReportData, out: Path, pages: int, *, by: str, write=None) -> None:
+    """Reports leave the laptop: each export is an audit-log entry. ``write()``, when given, writes
+    the file inside the entry's transaction: no file without its entry (a busy or read-only
+    database refuses both), no entry for a file that could not be written."""
     import time
 
     from orm_desktop.store import audit, db
@@ -334,6 +398,8 @@ def record_export(conn, d: ReportData, out: Path, pages: int, *, by: str) -> Non
         audit.append(conn, actor=by, action="report.export", subject_type="report", subject_id=None,
                      data={"kind": d.kind, "title": d.title, "period": d.subtitle, "file": str(out), "pages": pages},
                      now=int(time.time()))
+        if write is not None:
+            write()
 
 
 def safe_color(color: str, default: str = "#0F6E8C") -> str:
@@ -343,8 +409,28 @@ def safe_color(color: str, default: str = "#0F6E8C") -> str:
     return color if isinstance(color, str) and re.fullmatch(r"#[0-9a-fA-F]{6}", color) else default
 
 
+def check_output(out: Path | str) -> Path:
+    """The PDF's path, with a usage error before any rendering when its folder is missing."""
+    from orm_desktop.errors import UsageError
+
+    out = Path(out)
+    if out.parent and not out.parent.exists():
+        raise UsageError(f"the folder {out.parent} does not exist")
+    return out
+
+
 def to_pdf(d: ReportData, out: Path, *, page_size: str = "A4", color: str = "#0F6E8C", logo: str = "") -> int:
     """Write the report as PDF; returns the page count."""
+    from orm_desktop.atomic import atomic_write
+
+    out = check_output(out)
+    data, pages = render_pdf(d, page_size=page_size, color=color, logo=logo)
+    atomic_write(out, data)  # never a half-written PDF under the real name
+    return pages
+
+
+def render_pdf(d: ReportData, *, page_size: str = "A4", color: str = "#0F6E8C", logo: str = "") -> tuple[bytes, int]:
+    """The report as the bytes of a PDF, and its page count (rendered in memory)."""
     ensure_gui_app()
     from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter
 
@@ -352,12 +438,7 @@ def to_pdf(d: ReportData, out: Path, *, page_size: str = "A4", color: str = "#0F
 
     if page_size not in PAGE_SIZES:
         raise UsageError(f"unknown page size {page_size!r} (A4 or Letter)")
-    out = Path(out)
-    if out.parent and not out.parent.exists():
-        raise UsageError(f"the folder {out.parent} does not exist")
     from PySide6.QtCore import QBuffer, QByteArray, QIODevice
-
-    from orm_desktop.atomic import atomic_write
 
     data = QByteArray()
     buf = QBuffer(data)  # rendered in memory, then written by the atomic helper (checked, fsynced, renamed)
@@ -373,8 +454,7 @@ def to_pdf(d: ReportData, out: Path, *, page_size: str = "A4", color: str = "#0F
     pages = paint(doc, writer, d, color=color)
     del writer  # finishes the PDF
     buf.close()
-    atomic_write(out, bytes(buf.data()))  # never a half-written PDF under the real name
-    return pages
+    return bytes(buf.data()), pages
 
 
 def print_pdf(pdf: Path, printer, *, dpi: int = DPI) -> int:
@@ -417,4 +497,4 @@ def print_pdf(pdf: Path, printer, *, dpi: int = DPI) -> int:
     return doc.pageCount()
 
 
-__all__ = ["DAY", "to_pdf", "print_pdf", "paint", "build_document", "ensure_gui_app"]
+__all__ = ["DAY", "to_pdf", "render_pdf", "check_output", "print_pdf", "paint", "build_document", "ensure_gui_app"]

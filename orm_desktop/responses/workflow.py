@@ -70,6 +70,21 @@ def _now() -> int:
 
 
 # -- users -------------------------------------------------------------------------------------
+def check_user_name(name: str, display_name: str = "") -> None:
+    """A user's name and display name as an entity's: at most NAME_MAX characters, no control
+    character or bidi override (a tab, an ESC or U+202E were taken, and a 5,000-character name;
+    both are shown in lists, histories, approval files and the audit log)."""
+    from orm_desktop.textsafe import hidden_char
+    from orm_desktop.types import NAME_MAX
+
+    for what, text in (("name", name), ("display name", display_name)):
+        if len(text) > NAME_MAX:
+            raise UsageError(f"a user's {what} has at most {NAME_MAX} characters")
+        if c := hidden_char(text):
+            raise UsageError(f"a user's {what} cannot contain a control character (U+{ord(c):04X}: a terminal "
+                             "escape, text direction change or line break)")
+
+
 def add_user(conn, name: str, roles: tuple[str, ...], *, display_name: str = "",
              executive: str | None = None, by: str = "admin", key: KeyPair | None = None) -> User:
     """Add a user; ``key`` (identity.create_key with the user's passphrase) is registered as the
@@ -80,6 +95,7 @@ def add_user(conn, name: str, roles: tuple[str, ...], *, display_name: str = "",
         raise UsageError(f"roles must be among {', '.join(ROLES)}")
     if name.strip().casefold() in ("workspace", "") or name != name.strip():
         raise UsageError(f"{name!r} cannot be a user name")
+    check_user_name(name, display_name)
     if rstore.user_by_name(conn, name):
         raise UsageError(f"a user named {name!r} already exists")
     entity_id = None

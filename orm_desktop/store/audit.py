@@ -272,8 +272,10 @@ def checkpoints_beside(conn: sqlite3.Connection) -> list[tuple[str, Any]]:
 
 def read_checkpoint(path: Path) -> Any:
     """A checkpoint from a checkpoint file, or from a bundle or approval file holding one."""
-    try:
-        d = json.loads(Path(path).read_text(encoding="utf-8"))
+    from orm_desktop.userfiles import read_text_file
+
+    try:  # a regular file only: a FIFO or /dev/zero named as a checkpoint hung `audit verify` for good
+        d = json.loads(read_text_file(path, "checkpoint"))
     except (OSError, ValueError) as exc:
         raise identity.IdentityError(f"cannot read a checkpoint from {path}: {exc}") from None
     if isinstance(d, dict) and d.get("format") != chain.CHECKPOINT_FORMAT and "checkpoint" in d:

@@ -47,8 +47,9 @@ FACET_KEPT = ("mention_facets", "mention_facet_counts")
 # the full-text index, and the rollups and facets, that SQLite's insert triggers wrote before m014);
 # a PostgreSQL target's triggers keep them
 NEW_ROWS_INDEXED = {"items": "items", "mentions": "mentions"}
-# what `team push` leaves out: the target's own workspace identity row is kept (updated instead)
-PUSH_SKIP = ("schema_meta", "workspace_identity", *TRIGGER_KEPT, *FACET_KEPT)
+# what `team push` leaves out: the target's own workspace identity row is kept (updated instead);
+# migration_log (m015) notes what migrations changed in that database, not content
+PUSH_SKIP = ("schema_meta", "workspace_identity", "migration_log", *TRIGGER_KEPT, *FACET_KEPT)
 
 
 def table_order() -> list[str]:

@@ -337,7 +337,8 @@ def _apply_migrations(conn: sqlite3.Connection, current: int) -> None:
             conn.execute(f"PRAGMA user_version={version}")
             conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            if conn.in_transaction:  # a failed COMMIT (a full disk) has rolled back already: a second
+                conn.execute("ROLLBACK")  # ROLLBACK hid the disk-full error behind a traceback
             raise
 
 
@@ -455,12 +456,35 @@ def backup_to(conn: sqlite3.Connection, dest: Path) -> None:
         raise WorkspaceError("a team workspace is backed up on its server (pg_dump), not by ORM Desktop")
     from orm_desktop.atomic import atomic_target
 
-    with atomic_target(dest, mode=0o600) as tmp, known_errors(dest):
-        out = sqlite3.connect(tmp)
+    with atomic_target(dest, mode=0o600) as tmp:
         try:
-            conn.backup(out)
-        finally:
-            out.close()
+            out = sqlite3.connect(tmp)
+            try:
+                conn.backup(out)
+            finally:
+                out.close()
+        except sqlite3.Error as exc:
+            raise _backup_error(exc, dest) from exc
+
+
+def _backup_error(exc: sqlite3.Error, dest: Path) -> Exception:
+    """The one line for a failed backup: writing the copy (a full disk, a file size limit, a
+    read-only folder) names the copy, not the workspace; reading the workspace's own database
+    (busy, damaged) is said as for any read. It said "the disk holding the workspace is full"
+    and, for a file size limit, "disk I/O error on the workspace database" about the copy."""
+    import errno
+
+    from orm_desktop.atomic import write_error
+
+    name, msg = getattr(exc, "sqlite_errorname", "") or "", str(exc).lower()
+    if name == "SQLITE_FULL" or "disk is full" in msg:
+        return write_error(dest, OSError(errno.ENOSPC, os.strerror(errno.ENOSPC)))
+    if name.startswith("SQLITE_IOERR") and name != "SQLITE_IOERR_READ":
+        return KnownError(f"cannot write {dest}: disk I/O error (a full disk or a file size limit?); "
+                          "nothing was written")
+    if name in ("SQLITE_READONLY", "SQLITE_CANTOPEN"):
+        return write_error(dest, OSError(errno.EACCES, os.strerror(errno.EACCES)))
+    return translate(exc) or exc
 
 
 def set_autocheckpoint(conn: sqlite3.Connection, pages: int) -> None:

@@ -38,6 +38,8 @@ def run(svc, *, smoke_test: bool = False, page: str | None = None, notice: str |
         win = MainWindow(service)
         win.switch_workspace.connect(lambda other: (show(other), win.close()))
         win.resize(1400, 880)
+        if not smoke_test:
+            win.restore_ui_state()  # page, size and inbox filters as the last session on this workspace left them
         win.show()
         windows.append(win)
         if not smoke_test:

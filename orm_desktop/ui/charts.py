@@ -27,6 +27,7 @@ class ChartView(QChartView):
 
     def __init__(self, chart: QChart, parent=None) -> None:
         super().__init__(chart, parent)
+        self.setAccessibleName(f"{chart.title()} chart" if chart.title() else "chart")
         self.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.setMinimumHeight(220)
 

@@ -15,11 +15,14 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
+    QPushButton,
+    QScrollArea,
     QSpinBox,
     QSystemTrayIcon,
     QTableWidget,
@@ -30,7 +33,7 @@ from PySide6.QtWidgets import (
 
 from orm_desktop.errors import KnownError
 from orm_desktop.ui.tasks import TaskRunner
-from orm_desktop.ui.widgets import button_row
+from orm_desktop.ui.widgets import FlowLayout, button_row, buttons_of, fit_to_screen, named
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 OUTBOX_COLS = ("#", "Kind", "To", "State", "Attempts", "Next attempt", "Sent", "Last error")
@@ -40,8 +43,10 @@ def _when(ts: int | None) -> str:
     return dt.datetime.fromtimestamp(ts).strftime("%d %b %H:%M") if ts else ""
 
 
-def _table(cols) -> QTableWidget:
-    t = QTableWidget(0, len(cols))
+def _table(cols, name: str) -> QTableWidget:
+    """A table of ``cols``; Tab leaves it (arrows move between cells; Tab while editing a cell goes
+    to the next cell), else a table with rows wrapped Tab round its cells for ever."""
+    t = named(QTableWidget(0, len(cols)), name, tab_leaves=True)
     t.setHorizontalHeaderLabels(list(cols))
     t.verticalHeader().setVisible(False)
     t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -58,10 +63,20 @@ class DeliveriesDialog(QDialog):
         self.svc = svc
         self.runner = runner or TaskRunner(self)
         self.setWindowTitle("Deliveries — mail, chat and background runs")
-        self.resize(920, 760)
         cfg = svc.deliveries_config()
         s = cfg["smtp"]
-        lay = QVBoxLayout(self)
+        # the settings scroll, the status and the buttons stay: its 853 px of content were taller
+        # than a 1280 x 720 screen, and Save and Close were below its edge
+        outer = QVBoxLayout(self)
+        scroll = QScrollArea(widgetResizable=True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # not a Tab stop of its own: its fields are
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        content = QWidget()
+        lay = QVBoxLayout(content)
+        lay.setContentsMargins(0, 0, 0, 0)
+        scroll.setWidget(content)
+        outer.addWidget(scroll, 1)
 
         smtp = QGroupBox("Mail server (SMTP)")
         form = QFormLayout(smtp)
@@ -87,7 +102,7 @@ class DeliveriesDialog(QDialog):
 
         people = QGroupBox("People (digest every morning, alert mails, weekly report)")
         pl = QVBoxLayout(people)
-        self.people = _table(("Name (workspace user)", "E-mail", "Digest", "Alerts", "Weekly report"))
+        self.people = _table(("Name (workspace user)", "E-mail", "Digest", "Alerts", "Weekly report"), "People")
         for r in cfg["recipients"]:
             self._add_person(r)
         self.people.setMaximumHeight(140)
@@ -98,7 +113,7 @@ class DeliveriesDialog(QDialog):
 
         hooks = QGroupBox("Chat webhooks (alerts and crisis events)")
         hl = QVBoxLayout(hooks)
-        self.hooks = _table(("Name", "Format", "URL (stored in the OS keyring)"))
+        self.hooks = _table(("Name", "Format", "URL (stored in the OS keyring)"), "Chat webhooks")
         for w in cfg["webhooks"]:
             self._add_hook(w)
         self.hooks.setMaximumHeight(110)
@@ -108,7 +123,7 @@ class DeliveriesDialog(QDialog):
         lay.addWidget(hooks)
 
         when = QGroupBox("When")
-        wl = QHBoxLayout(when)
+        wl = FlowLayout(when)  # wraps on a narrow screen
         self.digest_hour = QSpinBox(minimum=0, maximum=23, value=int(cfg["digest_hour"]), suffix=":00")
         self.report_day = QComboBox()
         self.report_day.addItems(WEEKDAYS)
@@ -119,7 +134,6 @@ class DeliveriesDialog(QDialog):
         for w in (QLabel("Digest after"), self.digest_hour, QLabel("  Weekly report on"), self.report_day,
                   QLabel("after"), self.report_hour):
             wl.addWidget(w)
-        wl.addStretch(1)
         wl.addWidget(self.tray_mode)
         lay.addWidget(when)
 
@@ -127,7 +141,7 @@ class DeliveriesDialog(QDialog):
         ol = QVBoxLayout(box)
         self.counts = QLabel()
         ol.addWidget(self.counts)
-        self.outbox = _table(OUTBOX_COLS)
+        self.outbox = _table(OUTBOX_COLS, "Outbox")
         self.outbox.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.outbox.setMinimumHeight(180)
         ol.addWidget(self.outbox, 1)
@@ -138,9 +152,14 @@ class DeliveriesDialog(QDialog):
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        lay.addWidget(self.status)
-        lay.addLayout(button_row([("Save", self.save), ("Send test message", self.send_test),
-                                  ("Close", self.accept)]))
+        outer.addWidget(self.status)
+        bottom = button_row([("Save", self.save), ("Send test message", self.send_test), ("Close", self.accept)])
+        outer.addLayout(bottom)
+        # Enter saves (it added an empty person: "Add person" was the first button, so the default)
+        for b in self.findChildren(QPushButton):
+            b.setAutoDefault(False)
+        buttons_of(bottom)["Save"].setDefault(True)
+        fit_to_screen(self, 920, 760)
         self.reload_outbox()
 
     # -- tables ----------------------------------------------------------------------------------

@@ -18,14 +18,26 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
 from orm_desktop.errors import KnownError
-from orm_desktop.textsafe import bound_layout, display_text, strip_bidi
-from orm_desktop.ui.widgets import mark_safe_in_executive_mode
+from orm_desktop.numbers import signed
+from orm_desktop.textsafe import bound_layout, display_text, is_web_url, scheme_of, strip_bidi
+from orm_desktop.ui.widgets import mark_safe_in_executive_mode, named
 
 _TAG_SPLIT = re.compile(r"(<[^>]*>)")
 
 
+def not_opened(url: str) -> str:
+    """The one-line refusal of a link that is not a web address (a feed's javascript:, data:,
+    file: link stored before ingest dropped them)."""
+    scheme = scheme_of(url)
+    return f"Not opened: the link is not a web address ({scheme + ':' if scheme else 'no http:// or https://'})"
+
+
 class SafeBrowser(QTextBrowser):
-    """A text browser that loads nothing: no images, no stylesheets, no documents."""
+    """A text browser that loads nothing: no images, no stylesheets, no documents. A click opens
+    an http(s) or mailto link (what the sanitizer keeps) in the system's browser or mail program;
+    any other is refused with ``refused`` (one line for the status bar)."""
+
+    refused = Signal(str)
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -39,8 +51,11 @@ class SafeBrowser(QTextBrowser):
         return None
 
     def _open(self, url: QUrl) -> None:
-        if url.scheme() in ("http", "https", "mailto"):
+        text = url.toString()
+        if is_web_url(text) or url.scheme().lower() == "mailto":
             QDesktopServices.openUrl(url)
+        else:
+            self.refused.emit(not_opened(text))
 
 
 def highlight(fragment: str, pattern: re.Pattern | None) -> str:
@@ -56,12 +71,14 @@ def highlight(fragment: str, pattern: re.Pattern | None) -> str:
 
 class DetailPane(QWidget):
     action = Signal(str)
+    message = Signal(str)  # one line for the status bar (a link refused)
 
     def __init__(self, svc, parent=None) -> None:
         super().__init__(parent)
         self.svc = svc
         self.mention_id: int | None = None
-        self.browser = SafeBrowser()
+        self.browser = named(SafeBrowser(), "Mention")
+        self.browser.refused.connect(self.message)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.browser, 1)
@@ -90,6 +107,13 @@ class DetailPane(QWidget):
 
     def refresh(self) -> None:
         self.show_mention(self.mention_id)
+
+    def show_note(self, text: str) -> None:
+        """No mention to show, and why (an empty inbox: what is missing, what to do)."""
+        self.mention_id = None
+        for b in self.buttons.values():
+            b.setEnabled(False)
+        self.browser.setHtml(f"<p style='color:gray'>{html.escape(text)}</p>")
 
     def show_mention(self, mention_id: int | None) -> None:
         self.mention_id = mention_id
@@ -127,14 +151,16 @@ class DetailPane(QWidget):
         if m.overridden:
             by = html.escape(d.override_by or "")
             at = dt.datetime.fromtimestamp(d.override_at).strftime("%d %b %H:%M") if d.override_at else ""
-            override = f" — set by {by} {at} (engine said {d.machine_sentiment:+.2f})"
+            override = f" — set by {by} {at} (engine said {signed(d.machine_sentiment)})"
         elif m.unsure:  # a machine score with a low confidence: say so where the score is read
             override = (f" <span style='color:#8E44AD'>· unsure (confidence {m.confidence:.2f}): needs a human "
                         "look — confirm or correct it with Positive / Neutral / Negative</span>")
         out = [f"<h2 style='margin-bottom:2px'>{highlight(html.escape(display_text(m.title)), pattern)}</h2>",
                f"<p style='color:gray;margin-top:0'>{html.escape(display_text(m.source))} ({m.feed_kind}) · {when}{who}{stars}</p>",
                f"<p><b>{html.escape(m.entity)}</b>: <span style='color:{color}'><b>{m.label}</b> "
-               f"{m.sentiment:+.2f}</span>{override} · status <b>{m.status.replace('_', ' ')}</b>"
+               f"{signed(m.sentiment)}</span>{override} · status <b>{m.status.replace('_', ' ')}</b>"
+               + (f" · assigned to <b>{html.escape(display_text(m.assignee))}</b>" if m.assignee else "")
+               + ""
                f" · priority {m.priority:.0f}"
                + (f" · topics: {html.escape(', '.join(t.replace('_', ' ') for t in m.topics))}" if m.topics else "")
                + "</p>"]
@@ -143,13 +169,13 @@ class DetailPane(QWidget):
                        f"({html.escape(d.engine or 'engine')}, {html.escape(d.score_source)}):</p><ul style='margin-top:0'>")
             for sentence, score in d.evidence[:6]:
                 c = "#C0392B" if score <= -0.05 else "#1E8449" if score >= 0.05 else "#7F8C8D"
-                out.append(f"<li><span style='color:{c}'>{score:+.2f}</span> "
+                out.append(f"<li><span style='color:{c}'>{signed(score)}</span> "
                            f"{highlight(html.escape(sentence), pattern)}</li>")
             out.append("</ul>")
         out.append("<hr>")
         out.append(highlight(bound_layout(strip_bidi(d.html)), pattern) if d.html else
                    "".join(f"<p>{highlight(html.escape(display_text(p)), pattern)}</p>" for p in d.text.split("\n\n")))
-        if m.url.startswith(("http://", "https://")):
+        if is_web_url(m.url):
             out.append(f"<p><a href='{html.escape(m.url, quote=True)}'>{html.escape(m.url)}</a></p>")
         caps = self.svc.evidence(m.id)
         if caps:
@@ -163,7 +189,8 @@ class DetailPane(QWidget):
             n = len(d.cluster)
             out.append(f"<hr><p><b>Also published as</b> ({n} syndicated cop{'y' if n == 1 else 'ies'}):</p><ul>")
             for _id, title, source, url in d.cluster:
-                out.append(f"<li><a href='{html.escape(url, quote=True)}'>{html.escape(display_text(title))}</a> — "
-                           f"{html.escape(source)}</li>")
+                name = html.escape(display_text(title))
+                out.append((f"<li><a href='{html.escape(url, quote=True)}'>{name}</a>" if is_web_url(url) else
+                            f"<li>{name}") + f" — {html.escape(source)}</li>")
             out.append("</ul>")
         return "".join(out)

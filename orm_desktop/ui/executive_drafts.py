@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from orm_desktop.errors import KnownError
+from orm_desktop.ui.widgets import named, shown_name
 
 
 class ExecutiveDraftDialog(QDialog):
@@ -41,19 +42,19 @@ class ExecutiveDraftDialog(QDialog):
         self.setWindowTitle(f"Draft #{self.r.id} in the name of {exe.name if exe else 'an executive'}")
         self.resize(640, 560)
         lay = QVBoxLayout(self)
-        lay.addWidget(QLabel(f"<b>Draft #{self.r.id}</b> by {html.escape(self.r.author)} · "
+        lay.addWidget(QLabel(f"<b>Draft #{self.r.id}</b> by {html.escape(shown_name(self.r.author))} · "
                              f"{self.r.state.replace('_', ' ')} · version {self.r.version}"))
         lay.addWidget(QLabel("<b>In reply to</b>"))
-        self.original = SafeBrowser()  # feed text: escaped, and the browser loads nothing
+        self.original = named(SafeBrowser(), "In reply to")  # feed text: escaped, and the browser loads nothing
         self.original.setHtml(reply_context_html(svc, self.r))
         self.original.setMaximumHeight(170)
         lay.addWidget(self.original)
         lay.addWidget(QLabel("<b>The statement in your name</b>"))
-        self.text = QPlainTextEdit(self.r.text)
+        self.text = named(QPlainTextEdit(self.r.text), "The statement in your name", tab_leaves=True)
         self.text.setReadOnly(True)  # the executive decides on these words; the author edits them
         lay.addWidget(self.text, 1)
         lay.addWidget(QLabel("Note for the author (required to send back)"))
-        self.note = QPlainTextEdit()
+        self.note = named(QPlainTextEdit(), "Note for the author", tab_leaves=True)
         self.note.setPlaceholderText("What should change?")
         self.note.setMaximumHeight(70)
         lay.addWidget(self.note)
@@ -64,14 +65,14 @@ class ExecutiveDraftDialog(QDialog):
         lay.addWidget(self.error)
         row = QHBoxLayout()
         login = svc.team_login()
-        linked = ", ".join(u.name for u in svc.users() if u.entity_id == self.r.in_name_of) or "none yet"
-        exe_name = exe.name if exe else "this executive"
+        linked = ", ".join(shown_name(u.name) for u in svc.users() if u.entity_id == self.r.in_name_of) or "none yet"
+        exe_name = shown_name(exe.name) if exe else "this executive"
         if self.who:
-            self.acting = QLabel(f"Deciding as <b>{html.escape(self.who)}</b>")
+            self.acting = QLabel(f"Deciding as <b>{html.escape(shown_name(self.who))}</b>")
             why = f"this draft is {self.r.state.replace('_', ' ')}, not waiting for approval"
         elif login is not None:  # a team login that is not the executive's: the database would refuse it
             why = (f"only {exe_name}'s own login ({linked}) can approve or send back this draft, "
-                   f"not {login}")
+                   f"not {shown_name(login)}")
             self.acting = QLabel(html.escape(why[:1].upper() + why[1:]))
         else:
             why = f"no user is linked to {exe_name}"
@@ -79,9 +80,14 @@ class ExecutiveDraftDialog(QDialog):
                                  "<code>orm-desktop users add NAME --role executive --executive NAME</code>")
         self.acting.setWordWrap(True)
         row.addWidget(self.acting, 1)
-        self.approve = QPushButton("Approve")
-        self.send_back = QPushButton("Send back")
+        self.approve = QPushButton("&Approve")
+        self.send_back = QPushButton("Send &back")
         close = QPushButton("Close")
+        # Enter closes (Qt made the first button, Approve, the default: one Enter approved a statement in
+        # the executive's name); approving is a choice: the button, or Alt+A
+        for b in (self.approve, self.send_back):
+            b.setAutoDefault(False)
+        close.setDefault(True)
         self.approve.clicked.connect(lambda: self.decide(True))
         self.send_back.clicked.connect(lambda: self.decide(False))
         close.clicked.connect(self.reject)

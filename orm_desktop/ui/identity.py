@@ -12,6 +12,7 @@ from PySide6.QtCore import QObject, Qt, QThread, Signal
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from orm_desktop.errors import KnownError
+from orm_desktop.ui.widgets import shown_name
 
 
 class PassphraseDialog(QDialog):
@@ -22,13 +23,19 @@ class PassphraseDialog(QDialog):
         self.svc, self.name = svc, name
         self.setWindowTitle(f"Working as {name}")
         lay = QVBoxLayout(self)
-        lay.addWidget(QLabel(f"Actions in {name}'s name are signed with {name}'s key.\n"
-                             f"Enter {name}'s passphrase to unlock it for this session."))
+        # a name is up to 200 characters: said in full it made the dialog 4,947 px wide
+        who = shown_name(name)
+        text = QLabel(f"Actions in {who}'s name are signed with {who}'s key.\n"
+                      f"Enter {who}'s passphrase to unlock it for this session.")
+        text.setWordWrap(True)
+        lay.addWidget(text)
         self.passphrase = QLineEdit()
+        self.passphrase.setAccessibleName(f"{name}'s passphrase")
         self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
         lay.addWidget(self.passphrase)
         self.error = QLabel()
         self.error.setStyleSheet("color: #C0392B")
+        self.error.setWordWrap(True)
         lay.addWidget(self.error)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.try_unlock)
@@ -95,3 +102,100 @@ class PasswordAsker(QObject):
         if kind == "error":
             raise value  # type: ignore[misc]
         return str(value)
+
+
+class AddUserDialog(QDialog):
+    """A local user with a signing key under a new passphrase (as `users add NAME --role …`): a new
+    workspace has no users, and drafting, approving and sending are done in a user's name. The
+    key is made off the GUI thread (scrypt); the new user's key is unlocked for this session."""
+
+    def __init__(self, svc, runner, parent: QWidget | None = None, *, why: str = "") -> None:
+        import getpass
+
+        from PySide6.QtWidgets import QCheckBox, QFormLayout
+
+        super().__init__(parent)
+        self.svc, self.runner = svc, runner
+        self.added = ""  # the new user's name, once added
+        self.setWindowTitle("Add a user")
+        lay = QVBoxLayout(self)
+        intro = QLabel((why + "\n\n" if why else "")
+                       + "Drafts, approvals and sent replies are signed in a user's name with the user's key, "
+                         "kept under a passphrase (at least 8 characters) that nobody can recover.")
+        intro.setWordWrap(True)
+        lay.addWidget(intro)
+        form = QFormLayout()
+        try:
+            login = getpass.getuser()
+        except (KeyError, OSError):
+            login = ""
+        self.name = QLineEdit(login if svc.users() == [] else "")
+        self.display = QLineEdit()
+        self.display.setPlaceholderText("as shown in lists and reports (optional)")
+        self.author = QCheckBox("writes drafts (author)", checked=True)
+        self.approver = QCheckBox("approves drafts (approver)", checked=True)
+        self.passphrase = QLineEdit(echoMode=QLineEdit.EchoMode.Password)
+        self.again = QLineEdit(echoMode=QLineEdit.EchoMode.Password)
+        for label, w in (("Name", self.name), ("Display name", self.display), ("Roles", self.author),
+                         ("", self.approver), ("Passphrase", self.passphrase), ("Passphrase again", self.again)):
+            form.addRow(label, w)
+        lay.addLayout(form)
+        note = QLabel("The four-eyes rule: nobody approves their own draft unless \"Allow self-approval\" is on "
+                      "in Settings; a second user can approve instead.")
+        note.setWordWrap(True)
+        lay.addWidget(note)
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #C0392B")
+        lay.addWidget(self.error)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.create)
+        self.buttons.rejected.connect(self.reject)
+        lay.addWidget(self.buttons)
+        self.resize(480, 0)
+
+    def problem(self) -> str:
+        from orm_desktop.service import new_passphrase_problem
+
+        if not self.name.text().strip():
+            return "A user needs a name"
+        if not (self.author.isChecked() or self.approver.isChecked()):
+            return "Choose at least one role"
+        if problem := new_passphrase_problem(self.passphrase.text()):
+            return problem
+        if self.passphrase.text() != self.again.text():
+            return "The two passphrases differ"
+        return ""
+
+    def create(self) -> None:
+        from orm_desktop.service import new_signing_key
+
+        if problem := self.problem():
+            self.error.setText(problem)
+            return
+        self.error.setText("Creating the signing key…")
+        self.buttons.setEnabled(False)
+        passphrase = self.passphrase.text()
+        self.runner.start(lambda progress, cancel: new_signing_key(passphrase), on_success=self._keyed,
+                          on_failure=self._failed)
+
+    def _keyed(self, key) -> None:
+        from orm_desktop.service import keep_unlocked
+
+        self.buttons.setEnabled(True)
+        if not self.isVisible():
+            return  # closed meanwhile: nothing is added
+        roles = tuple(r for r, box in (("author", self.author), ("approver", self.approver)) if box.isChecked())
+        name = self.name.text().strip()
+        try:
+            self.svc.add_user(name, roles, display_name=self.display.text().strip(), key=key)
+        except KnownError as exc:
+            self.error.setText(str(exc))
+            return
+        keep_unlocked(key)  # just typed: not asked again this session
+        self.added = name
+        self.accept()
+
+    def _failed(self, message: str, known: bool) -> None:
+        self.buttons.setEnabled(True)
+        self.error.setText(message if known else message.strip().splitlines()[-1])

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPushButton,
+    QSizePolicy,
     QSplitter,
     QTableView,
     QVBoxLayout,
@@ -26,9 +27,16 @@ from PySide6.QtWidgets import (
 )
 
 from orm_desktop.errors import KnownError
-from orm_desktop.textsafe import display_text
+from orm_desktop.numbers import signed
+from orm_desktop.textsafe import display_text, is_web_url
 from orm_desktop.types import FEED_KINDS, STATUSES, Mention, MentionFilter, label_for, last_days
-from orm_desktop.ui.widgets import mark_safe_in_executive_mode, narrow
+from orm_desktop.ui.widgets import (
+    FlowLayout,
+    StretchShare,
+    mark_safe_in_executive_mode,
+    named,
+    narrow,
+)
 
 PAGE = 200
 CACHE_PAGES = 64
@@ -146,7 +154,7 @@ class MentionModel(QAbstractTableModel):
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             sentiment = (f"n/a ({m.lang})" if m.label == "unsupported"
-                         else f"{m.label} {m.sentiment:+.2f}" + (" ✎" if m.overridden else UNSURE_MARK if m.unsure
+                         else f"{m.label} {signed(m.sentiment)}" + (" ✎" if m.overridden else UNSURE_MARK if m.unsure
                                                                   else ""))
             return (f"{m.priority:.0f}", sentiment,
                     m.entity, display_text(m.title), display_text(m.source), fmt_time(m.published),
@@ -169,6 +177,10 @@ class MentionModel(QAbstractTableModel):
         return None
 
 
+EMPTY_WIDEN = ("choose Any time, Any status (instead of Open items), Any sentiment, Any source and "
+               "Any language, All entities, or clear the search.")
+
+
 class FilterBar(QWidget):
     changed = Signal()
 
@@ -180,9 +192,9 @@ class FilterBar(QWidget):
         self.svc = svc
         rows = QVBoxLayout(self)
         rows.setContentsMargins(0, 0, 0, 0)
-        lay = QHBoxLayout()
+        lay = FlowLayout()  # one row on a wide window, two on a narrow one (at 1024 px it scrolled sideways)
         rows.addLayout(lay)
-        self.search = QLineEdit(placeholderText="Search titles and text…  (Ctrl+F)")
+        self.search = named(QLineEdit(placeholderText="Search titles and text…  (Ctrl+F)"), "Search mentions")
         self.search.setClearButtonEnabled(True)
         self.entity = QComboBox()
         self.sentiment = QComboBox()
@@ -226,11 +238,17 @@ class FilterBar(QWidget):
         saved_row.addWidget(self.saved_btn)
         saved_row.addStretch(1)
         rows.addLayout(saved_row)
+        for combo, name in ((self.entity, "Entity"), (self.sentiment, "Sentiment"), (self.status, "Status"),
+                            (self.kind, "Source kind"), (self.period, "Period"), (self.lang, "Language"),
+                            (self.order, "Order")):  # a screen reader says "Sentiment: Any sentiment", not only the value
+            combo.setAccessibleName(name)
         for w in (self.search, self.entity, self.sentiment, self.status, self.kind, self.period, self.lang,
                   self.order, self.topic_btn):
             if isinstance(w, QComboBox):  # keep the bar within a laptop screen
                 narrow(w, 9)
-            lay.addWidget(w, 3 if w is self.search else 0)
+            lay.addWidget(w)
+        self.search.setMinimumWidth(140)
+        self.search.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)  # the row's spare width
         self.reload_entities()
         self.debounce = QTimer(self, singleShot=True, interval=250)
         self.debounce.timeout.connect(self.changed)
@@ -266,6 +284,34 @@ class FilterBar(QWidget):
             mention_ids=self.saved_search[2] if self.saved_search else None,
         )
 
+    COMBOS = ("sentiment", "status", "kind", "period", "lang", "order")  # fixed lists: kept by position
+
+    def state(self) -> dict:
+        """What to restore at the next start (restore): the filters as set, not a saved search."""
+        return {"search": self.search.text(), "entity": self.entity.currentData(), "topic": self.topic,
+                **{name: getattr(self, name).currentIndex() for name in self.COMBOS}}
+
+    def restore(self, state: dict) -> None:
+        """Set the filters as ``state`` (from state(), read back from a file) says; what does not
+        fit (an entity removed since, a value of the wrong type) stays at "any". One ``changed``."""
+        combos = [getattr(self, name) for name in self.COMBOS] + [self.entity]
+        for w in (*combos, self.search):
+            w.blockSignals(True)
+        for name in self.COMBOS:
+            i, combo = state.get(name), getattr(self, name)
+            if isinstance(i, int) and not isinstance(i, bool) and 0 <= i < combo.count():
+                combo.setCurrentIndex(i)
+        entity = state.get("entity")
+        if isinstance(entity, int) and not isinstance(entity, bool):
+            self.entity.setCurrentIndex(max(0, self.entity.findData(entity)))
+        if isinstance(state.get("search"), str):
+            self.search.setText(state["search"][:500])
+        for w in (*combos, self.search):
+            w.blockSignals(False)
+        topic = state.get("topic")
+        self.set_topic(topic if isinstance(topic, str) and topic else None, notify=False)
+        self.changed.emit()
+
     def show_entity(self, entity_id: int | None, *, sentiment: str | None = None, status_any: bool = True,
                     days: int | None = None, topic: str | None = None, kind: str | None = None,
                     notify: bool = True) -> None:
@@ -285,6 +331,25 @@ class FilterBar(QWidget):
         self.set_saved_search(None, notify=False)
         if notify:
             self.changed.emit()
+
+    def clear(self) -> bool:
+        """The search and every filter back to the inbox's start (open items of any entity,
+        sentiment, source, period and language; no topic, no saved search; the order stays): one
+        reload. False when nothing was set."""
+        combos = (self.entity, self.sentiment, self.status, self.kind, self.period, self.lang)
+        if not (self.search.text() or self.topic or self.saved_search or any(c.currentIndex() for c in combos)):
+            return False
+        for w in (*combos, self.search):
+            w.blockSignals(True)
+        for c in combos:
+            c.setCurrentIndex(0)
+        self.search.clear()
+        for w in (*combos, self.search):
+            w.blockSignals(False)
+        self.debounce.stop()
+        self.set_topic(None, notify=False)
+        self.set_saved_search(None)
+        return True
 
     def open_saved_search(self, rule_id: int, name: str, ids: tuple[int, ...]) -> None:
         """Show exactly a saved search's mentions (``ids``: what its rule selects, as the sidebar
@@ -322,11 +387,12 @@ class FilterBar(QWidget):
 
 SHORTCUTS = [
     ("J / ↓", "next mention"), ("K / ↑", "previous mention"), ("F", "flag"), ("E", "archive"),
-    ("R", "mark needs response"), ("M", "mark read"), ("O", "open in browser"),
+    ("R", "mark needs response"), ("M", "mark read"), ("U", "mark unread (new)"), ("A", "assign to someone"),
+    ("O", "open in browser"),
     ("+ / 0 / −", "override sentiment: positive / neutral / negative"), ("Backspace", "clear the override"),
     ("D", "draft a response"), ("C", "capture evidence (page + entry, hashed)"), ("Ctrl+Z", "undo the last triage"),
-    ("Ctrl+F", "search"), ("?", "this help"),
-]  # the main window adds its menu shortcuts (Ctrl+E, F1, Ctrl+1…5, Ctrl+R…) to the help
+    ("Ctrl+F", "search"), ("Ctrl+S", "save (the reply, the entity, the rule, the settings)"), ("Esc", "clear the search and filters (during a refresh: cancel it)"), ("?", "this help"),
+]  # the main window adds its menu shortcuts (Ctrl+E, F1, Ctrl+1…8, Ctrl+R…) to the help
 
 
 class InboxView(QWidget):
@@ -347,7 +413,7 @@ class InboxView(QWidget):
         self.filters = mark_safe_in_executive_mode(FilterBar(svc))
         self.model = MentionModel(svc, self, runner=runner)
         self.model.counted.connect(lambda _n: self.update_count())
-        self.table = QTableView()
+        self.table = named(QTableView(), "Mentions", tab_leaves=True)
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
@@ -359,11 +425,11 @@ class InboxView(QWidget):
         hh = self.table.horizontalHeader()
         hh.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         hh.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
-        for col, width in ((0, 64), (1, 130), (2, 130), (4, 170), (5, 110), (6, 120)):
-            self.table.setColumnWidth(col, width)
+        StretchShare(self.table, {0: 64, 1: 130, 2: 130, 4: 170, 5: 110, 6: 120})
         self.count_label = QLabel()
         self.detail = DetailPane(svc)
         self.detail.action.connect(self.on_detail_action)
+        self.detail.message.connect(self.status_message)
         split = QSplitter(Qt.Orientation.Vertical)
         top = QWidget()
         tl = QVBoxLayout(top)
@@ -409,8 +475,27 @@ class InboxView(QWidget):
             self.count_label.setText("search not run")
         elif self.model.exact:
             self.count_label.setText(f"{self.model.total:,} mentions")
+            if not self.model.total:
+                self.explain_empty()
         else:
             self.count_label.setText(f"{self.model.total:,}+ mentions (counting…)")
+
+    def explain_empty(self) -> None:
+        """Nothing to list: say why in the reading pane (no entities, no feeds, nothing fetched, or
+        these filters), asked in a worker thread; shown if the list is still empty then."""
+        if self.runner is None:
+            return
+        svc, gen = self.svc, self.model.generation
+
+        def work(_progress, _cancel):
+            return gen, svc.why_no_mentions(None, "here", EMPTY_WIDEN, elsewhere="that these filters hide")
+
+        self.runner.start(work, on_success=self._explained)
+
+    def _explained(self, result: tuple[int, str]) -> None:
+        gen, text = result
+        if gen == self.model.generation and not self.model.total and self.detail.mention_id is None:
+            self.detail.show_note(text)
 
     # -- selection and triage ------------------------------------------------------------------
     def selected_ids(self) -> list[int]:
@@ -489,6 +574,45 @@ class InboxView(QWidget):
             what += f" — no longer in “{self.filters.status.currentText()}”"
         self.status_message.emit(what + " (Ctrl+Z to undo)")
 
+    NOBODY = "(nobody)"
+
+    def assign(self) -> None:
+        """A: choose who handles the mention shown (a workspace user, or nobody), in a dialog that
+        opens on the list (Enter assigns, Esc cancels)."""
+        from PySide6.QtWidgets import QInputDialog
+
+        from orm_desktop.errors import Conflict
+
+        if self.refused():
+            return
+        shown = self.selected_mentions()
+        if not shown:
+            return
+        m = shown[0]
+        names = [u.name for u in self.svc.users()]
+        choices = [self.NOBODY, *names]
+        at = choices.index(m.assignee) if m.assignee in choices else 0
+        who, ok = QInputDialog.getItem(self, "Assign", f"Who handles “{display_text(m.title)[:80]}”?", choices, at,
+                                       False)
+        if not ok:
+            return
+        assignee = "" if who == self.NOBODY else who
+        try:
+            self.svc.triage(m.id, assignee=assignee, expected_version=m.version)
+        except Conflict as exc:
+            self.model.refresh_rows()
+            self.detail.refresh()
+            self.status_message.emit(f"not assigned: {exc.what} {exc.row_id} was changed by {exc.who} meanwhile "
+                                     "(shown again as it is now)")
+            return
+        except KnownError as exc:
+            self.status_message.emit(str(exc))
+            return
+        self._mine(self.svc.mention_versions([m.id]))
+        self.model.refresh_rows()
+        self.detail.refresh()
+        self.status_message.emit(f"mention assigned to {assignee}" if assignee else "mention unassigned")
+
     def undo(self) -> None:
         """Put the statuses of the last triage back (archive, flag, read, needs response)."""
         if self.read_only or not self.undo_stack:
@@ -511,10 +635,27 @@ class InboxView(QWidget):
                 return
             self.svc.set_statuses({s: ids for s, ids in by_status.items()})
         self._mine(self.svc.mention_versions(before))
-        self.model.reload()
+        row = self.table.currentIndex().row()
+        self.model.reload()  # (a reset: the list has no current row after it)
         self.update_count()
+        self._select(min(before), max(row, 0))
         self.detail.refresh()
         self.status_message.emit(f"undone: {what}")
+
+    def _select(self, mention_id: int, fallback_row: int) -> None:
+        """Put the cursor on ``mention_id`` when it is in the list's first page, else on
+        ``fallback_row`` (within the list), and show that mention: after a reload the next key
+        must triage the mention the pane shows (with no current row it did nothing)."""
+        if not self.model.total:
+            self.detail.show_mention(None)
+            return
+        row = next((r for r in range(min(self.model.total, PAGE))
+                    if (m := self.model.mention(r)) is not None and m.id == mention_id),
+                   min(fallback_row, self.model.total - 1))
+        idx = self.model.index(row, 0)
+        self.table.selectionModel().setCurrentIndex(
+            idx, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+        self.table.scrollTo(idx)
 
     def override(self, score: float | None) -> None:
         if self.refused():
@@ -528,7 +669,7 @@ class InboxView(QWidget):
             return
         f = self.model.filter
         self._after_triage(leaving=f.needs_review or (f.sentiment is not None and label_for(score) != f.sentiment))
-        self.status_message.emit(f"sentiment of {n} mention(s) " + ("cleared" if score is None else f"set to {score:+.1f}"))
+        self.status_message.emit(f"sentiment of {n} mention(s) " + ("cleared" if score is None else f"set to {signed(score, 1)}"))
 
     def _after_triage(self, *, leaving: bool) -> None:
         """Repaint after triage. Rows it took out of this list (archived under "Open items", an
@@ -557,8 +698,12 @@ class InboxView(QWidget):
         ids = self.selected_ids()
         if ids:
             url = self.svc.mention(ids[0]).mention.url
-            if url.startswith(("http://", "https://")):
+            if is_web_url(url):
                 QDesktopServices.openUrl(url) or webbrowser.open(url)
+            else:  # a javascript:, data: or file: link stored before ingest dropped them, or none
+                from orm_desktop.ui.detail import not_opened
+
+                self.status_message.emit(not_opened(url) if url else "This mention has no link to open")
 
     def on_detail_action(self, action: str) -> None:
         handlers = {"flag": lambda: self.set_status("flagged"), "archive": lambda: self.set_status("archived"),
@@ -599,7 +744,8 @@ class InboxView(QWidget):
     def _shortcuts(self) -> None:
         keys = {"J": lambda: self.move(1), "K": lambda: self.move(-1), "F": lambda: self.set_status("flagged"),
                 "E": lambda: self.set_status("archived"), "R": lambda: self.set_status("needs_response"),
-                "M": lambda: self.set_status("read"), "O": self.open_current, "+": lambda: self.override(0.6),
+                "M": lambda: self.set_status("read"), "U": lambda: self.set_status("new"), "A": self.assign,
+                "O": self.open_current, "+": lambda: self.override(0.6),
                 "=": lambda: self.override(0.6), "0": lambda: self.override(0.0), "-": lambda: self.override(-0.6),
                 "Backspace": lambda: self.override(None), "D": self.request_draft, "?": self.show_help,
                 "C": self.capture_evidence, "Ctrl+Z": self.undo}
@@ -617,6 +763,13 @@ class InboxView(QWidget):
     def set_read_only(self, read_only: bool) -> None:
         self.read_only = read_only
         self.detail.set_read_only(read_only)
+
+    def clear_filters(self) -> None:
+        """Esc (the window's one Esc binding, MainWindow.escape): every filter back to what the
+        inbox opens with, the focus back on the list."""
+        if self.filters.clear():
+            self.status_message.emit("search and filters cleared")
+        self.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def reload(self) -> None:
         self.filters.reload_entities()

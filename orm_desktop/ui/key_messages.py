@@ -17,7 +17,14 @@ from PySide6.QtWidgets import (
 )
 
 from orm_desktop.errors import Conflict, KnownError
-from orm_desktop.ui.widgets import button_row, buttons_of, keep_mine_after_conflict, team_gate
+from orm_desktop.ui.widgets import (
+    button_row,
+    buttons_of,
+    confirm_removal,
+    keep_mine_after_conflict,
+    named,
+    team_gate,
+)
 
 
 def topic_ids() -> list[str]:
@@ -35,13 +42,14 @@ class KeyMessagesEditor(QWidget):
     def __init__(self, svc, user: str = "", parent=None) -> None:
         super().__init__(parent)
         self.svc, self.user = svc, user
-        self.list = QListWidget()
+        self.list = named(QListWidget(), "Key messages")
         self.list.setMaximumHeight(130)
-        self.topic = QComboBox()
+        self.list.setWordWrap(True)  # a long message whole on a narrow window, not cut at the edge
+        self.topic = named(QComboBox(), "Topic")
         self.topic.addItem("any topic", "")
         for t in topic_ids():
             self.topic.addItem(t.replace("_", " "), t)
-        self.text = QLineEdit(placeholderText="An approved line drafts should reuse, e.g. We never sell customer data.")
+        self.text = named(QLineEdit(placeholderText="An approved line drafts should reuse, e.g. We never sell customer data."), "Key message")
         edit_row = QHBoxLayout()
         edit_row.addWidget(self.topic)
         edit_row.addWidget(self.text, 1)
@@ -107,5 +115,5 @@ class KeyMessagesEditor(QWidget):
 
     def remove(self) -> None:
         cur = self.current()
-        if cur is not None:
+        if cur is not None and confirm_removal(self, "Remove key message", f"Remove the key message “{cur[2]}”?"):
             self._do(lambda v: self.svc.remove_key_message(cur[0], by=self.user, expected_version=v), cur[0])

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QSplitter,
     QStackedWidget,
@@ -25,7 +26,35 @@ from orm_desktop import __version__
 from orm_desktop.ui import icons
 from orm_desktop.ui.tasks import TaskRunner
 
-WARM_WORKERS_MS = 3000  # after the first paint and the first page's queries: then the worker pool starts
+WARM_WORKERS_MS = 3000
+# the pages with a key, Ctrl+1 to Ctrl+8 in this order (the first five kept the keys they had)
+PAGE_KEYS = ("Inbox", "Dashboard", "Responses", "Feeds", "Entities", "Reports", "Rules", "Settings")
+
+
+def name_page(page, label: str) -> None:
+    """A dashboard page's scrolling area is a Tab stop (the arrow and page keys scroll it): named
+    after the page for a screen reader."""
+    scroll = getattr(page, "scroll", None)
+    if isinstance(scroll, QScrollArea):
+        scroll.setAccessibleName(label)  # after the first paint and the first page's queries: then the worker pool starts
+
+
+class PageStack(QStackedWidget):
+    """The pages, as tall as the page shown for its width: QStackedLayout answers the tallest of all
+    its pages (a wrapping button row gives a page a height for its width), so at 1280 x 720 every
+    page scrolled vertically because the Rules page needed 704 px."""
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802 - Qt API
+        page = self.currentWidget()
+        if page is None:
+            return -1
+        least = page.minimumSizeHint().height()
+        if not page.hasHeightForWidth():
+            return least
+        # Qt's height for a width is the preferred height (text boxes at their preferred size): the
+        # scroll area would make a page scroll that fits; the rows that wrap are what it adds
+        slack = max(0, page.sizeHint().height() - least)
+        return max(least, page.heightForWidth(width) - slack)
 
 
 class MainWindow(QMainWindow):
@@ -42,14 +71,15 @@ class MainWindow(QMainWindow):
         self.update_title()
         self.setWindowIcon(icons.app_icon())
         self.nav = QListWidget()
+        self.nav.setAccessibleName("Pages")
         self.nav.setIconSize(QSize(18, 18))
         self.nav.setMaximumWidth(260)
-        self.stack = QStackedWidget()
+        self.stack = PageStack()
         self.inbox = InboxView(svc, runner=self.runner)
         self.pages: dict[str, object] = {}
         self._add("Inbox", self.inbox, "inbox")
         self.build_nav()
-        from PySide6.QtWidgets import QFrame, QScrollArea, QVBoxLayout, QWidget
+        from PySide6.QtWidgets import QFrame, QVBoxLayout, QWidget
 
         left = QWidget()
         left.setMinimumWidth(210)
@@ -92,12 +122,15 @@ class MainWindow(QMainWindow):
         attach(self)  # Deliveries menu entry, opt-in tray mode (issue 16)
         self.nav.setCurrentRow(0)
         self.saved = QListWidget()
+        self.saved.setAccessibleName("Saved searches")
         self._opening_saved: int | None = None  # the rule whose saved search is being opened
         self.saved.setMaximumHeight(160)
         self.saved.itemActivated.connect(self.open_saved_search)
         self._left_lay.addWidget(QLabel(" Saved searches"))
         self._left_lay.addWidget(self.saved)
         self.update_saved_searches()
+        QTimer.singleShot(0, self, self.show_migration_notes)  # once, after an upgrade that changed data
+        self.inbox.table.setFocus()  # the triage keys (J, K, F, E…) work at once, no Tab into the list first
         if svc.snapshot_label:  # an offline snapshot: read-only for good, nothing to refresh
             self.timer.stop()
             self.set_read_only(True)
@@ -197,6 +230,7 @@ class MainWindow(QMainWindow):
         self.nav.addItem(item)
         self.stack.addWidget(widget)
         self.pages[label] = widget
+        name_page(widget, label)
 
     def build_nav(self) -> None:
         from orm_desktop.ui.manage import EntitiesView, FeedsView, SettingsView
@@ -269,6 +303,7 @@ class MainWindow(QMainWindow):
             elif e.name != label:
                 self.nav.item(row).setText(e.name)
                 self.pages[e.name] = self.pages.pop(label)
+                name_page(page, e.name)
         kept = [r for r in range(self.stack.count()) if isinstance(self.stack.widget(r), PersonalBrandPage)]
         at = kept[-1] + 1 if kept else 1  # after the last personal-brand page, else after the Inbox
         for e in executives.values():
@@ -279,6 +314,7 @@ class MainWindow(QMainWindow):
             self.stack.insertWidget(at, page)
             self.nav.insertItem(at, item)
             self.pages[e.name] = page
+            name_page(page, e.name)
             at += 1
 
     def _wire(self, page) -> None:
@@ -301,6 +337,25 @@ class MainWindow(QMainWindow):
             self.feeds.reload()
         elif w is self.responses:
             self.responses.reload()
+
+    def open_page(self, label: str) -> None:
+        """A page's key (Ctrl+1…8): the page, with the focus in it (the inbox list, the responses
+        queue, else the page's first control, or a dashboard's scrolling area), never left on the
+        page just hidden."""
+        self.show_page(label)
+        page = self.stack.currentWidget()
+        if page is not self.pages.get(label):
+            return  # not available in executive mode
+        first = {self.inbox: self.inbox.table, self.responses: self.responses.list}.get(page)
+        if first is None:
+            first = page.scroll if isinstance(getattr(page, "scroll", None), QScrollArea) else None
+        if first is None:
+            w = page.nextInFocusChain()
+            while w is not page and not (page.isAncestorOf(w) and w.isVisibleTo(self) and w.isEnabled()
+                                         and w.focusPolicy() & Qt.FocusPolicy.TabFocus == Qt.FocusPolicy.TabFocus):
+                w = w.nextInFocusChain()
+            first = w if w is not page else self.nav
+        first.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def show_page(self, label: str) -> None:
         for i in range(self.nav.count()):
@@ -440,6 +495,19 @@ class MainWindow(QMainWindow):
         self.refresh_task = None
         self.progress.setVisible(False)
         self.cancel_btn.setVisible(False)
+        shown = self.stack.currentWidget()
+        if shown is self.feeds:  # done, failed or cancelled: each feed's new status
+            self.feeds.reload()
+        elif hasattr(shown, "rebuild_soon"):  # a page of charts and figures (pages.Page): what the refresh brought
+            shown.rebuild_soon()
+
+    def escape(self) -> None:
+        """Esc: cancel the refresh when one runs, else on the inbox clear its search and filters
+        (one binding: an Esc of the inbox's own beside this one would make Qt fire neither)."""
+        if self.refresh_task is not None:
+            self.cancel_refresh()
+        elif self.stack.currentWidget() is self.inbox:
+            self.inbox.clear_filters()
 
     def cancel_refresh(self) -> None:
         if self.refresh_task is not None:
@@ -470,16 +538,17 @@ class MainWindow(QMainWindow):
         v = mb.addMenu("&View")
         self.exec_mode = self._action(v, "&Executive mode (read-only)", self.toggle_read_only, "Ctrl+E")
         self.exec_mode.setCheckable(True)
-        for i, label in enumerate(("Inbox", "Dashboard", "Responses", "Feeds", "Entities")):
-            self._action(v, label, lambda _=False, lbl=label: self.show_page(lbl), f"Ctrl+{i + 1}")
+        for i, label in enumerate(PAGE_KEYS):
+            self._action(v, label, lambda _=False, lbl=label: self.open_page(lbl), f"Ctrl+{i + 1}")
         fe = mb.addMenu("F&eeds")
         self._action(fe, "&Refresh now", self.refresh, "Ctrl+R")
-        self._action(fe, "&Cancel refresh", self.cancel_refresh, "Esc")
+        self._action(fe, "&Cancel refresh", self.escape, "Esc")
         h = mb.addMenu("&Help")
         self._action(h, "&Keyboard shortcuts", self.inbox.show_help, "F1")
         self._action(h, "&About", lambda: QMessageBox.about(self, "About ORM Desktop", self.about_text()))
         self.inbox.extra_shortcuts = [(a.shortcut().toString(), a.text().replace("&", "").rstrip("…"))
-                                      for a in self.findChildren(QAction) if not a.shortcut().isEmpty()]
+                                      for a in self.findChildren(QAction)
+                                      if not a.shortcut().isEmpty() and a.shortcut().toString() != "Esc"]
 
     def about_text(self) -> str:
         import platform
@@ -562,6 +631,35 @@ class MainWindow(QMainWindow):
                 self.switch_workspace.emit(Service.create(Path(folder) / "orm-workspace"))
             except KnownError as exc:
                 QMessageBox.warning(self, "Cannot create workspace", str(exc))
+
+    def show_migration_notes(self) -> None:
+        """What an upgrade's migrations changed in this workspace's data (m015: repaired entity
+        names), shown once on this computer in a non-modal notice; read off the GUI thread."""
+        svc = self.svc
+        self.runner.start(lambda progress, cancel: svc.migration_notes(unseen=True),
+                          on_success=self._migration_notes_read)
+
+    def _migration_notes_read(self, notes) -> None:
+        if not notes:
+            return
+        from orm_desktop.textsafe import display_text
+
+        n = len(notes)
+        shown = notes[:20]
+        text = (f"Upgrading this workspace changed {n} thing{'s' if n != 1 else ''} in its data (nothing was lost; "
+                "`orm-desktop info` lists these notes again):\n\n"
+                + "\n".join(f"• {display_text(x.note)}" for x in shown)
+                + (f"\n… and {n - len(shown)} more" if n > len(shown) else ""))
+        box = QMessageBox(QMessageBox.Icon.Information, "Workspace upgraded", "", QMessageBox.StandardButton.Ok, self)
+        box.setTextFormat(Qt.TextFormat.PlainText)  # names from the data are never markup
+        box.setText(text)
+        box.setWindowModality(Qt.WindowModality.NonModal)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.migration_notice = box
+        box.show()
+        self.flash(f"Workspace upgraded: {n} change{'s' if n != 1 else ''} to its data, see the notice")
+        svc, last = self.svc, notes[-1].id
+        self.runner.start(lambda progress, cancel: svc.mark_migration_notes_seen(last))
 
     def maybe_onboard(self) -> None:
         """First run: a workspace without entities opens the set-up wizard (non-blocking)."""
@@ -671,6 +769,9 @@ class MainWindow(QMainWindow):
                 settings.live_update()
         if touches("alerts", "entities") or any(c.table == "mentions" and c.action == "insert" for c in changes):
             self.update_health()
+            shown = self.stack.currentWidget()
+            if self.refresh_task is None and hasattr(shown, "rebuild_soon"):  # e.g. a scheduled fetch's
+                shown.rebuild_soon()  # new mentions: the page of figures shown counts them (ours: at its end)
         if touches("entities"):  # someone else added, renamed or removed an entity
             self.sync_executive_pages()
             self.reports.fill_entities()
@@ -744,11 +845,50 @@ class MainWindow(QMainWindow):
 
             QApplication.instance().quit()
 
+    UI_STATE = "ui-state.json"  # in the workspace's local folder: page, window geometry, inbox filters
+
+    def save_ui_state(self) -> None:
+        """Remember the page, the window's size and place and the inbox filters for the next start
+        on this workspace (a folder that cannot be written keeps the defaults: no error)."""
+        import json
+
+        from orm_desktop.atomic import atomic_write
+        from orm_desktop.errors import KnownError
+
+        item = self.nav.currentItem()
+        state = {"page": item.text() if item is not None else "Inbox",
+                 "geometry": bytes(self.saveGeometry().toBase64()).decode("ascii"),
+                 "filters": self.inbox.filters.state()}
+        try:
+            atomic_write(self.svc.ws.root / self.UI_STATE, json.dumps(state))
+        except (OSError, KnownError):
+            pass
+
+    def restore_ui_state(self) -> None:
+        """The page, geometry and inbox filters as save_ui_state left them (app.run, at start)."""
+        import json
+
+        from PySide6.QtCore import QByteArray
+
+        try:
+            state = json.loads((self.svc.ws.root / self.UI_STATE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return
+        if not isinstance(state, dict):
+            return
+        if isinstance(state.get("geometry"), str):
+            self.restoreGeometry(QByteArray.fromBase64(state["geometry"].encode("ascii", "replace")))
+        if isinstance(state.get("filters"), dict):
+            self.inbox.filters.restore(state["filters"])
+        if isinstance(state.get("page"), str) and state["page"] in self.pages:
+            self.show_page(state["page"])
+
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt API
         if not self._close_anyway and (unsaved := self.unsaved_edits()):
             event.ignore()
             self._ask_before_closing(unsaved)
             return
+        self.save_ui_state()
         live = getattr(self, "live", None)
         if live is not None:
             live.stop()

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMessageBox,
     QPushButton,
+    QSizePolicy,
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
@@ -32,11 +33,16 @@ from orm_desktop.errors import Conflict, KnownError
 from orm_desktop.textsafe import display_text
 from orm_desktop.types import ENTITY_KINDS, FEED_KINDS
 from orm_desktop.ui.widgets import (
+    ElideMiddle,
+    StretchShare,
     button_row,
     buttons_of,
+    confirm_removal,
     hold_row,
     keep_mine_after_conflict,
+    named,
     refuses_when_read_only,
+    save_key,
     stay_for_unsaved,
     team_gate,
 )
@@ -124,12 +130,18 @@ class FeedsView(QWidget):
     def __init__(self, svc, parent=None) -> None:
         super().__init__(parent)
         self.svc = svc
-        self.table = QTableWidget(0, len(self.COLS))
+        self.table = named(QTableWidget(0, len(self.COLS)), "Feeds", tab_leaves=True)
         self.table.setHorizontalHeaderLabels(self.COLS)
         self.table.verticalHeader().setVisible(False)
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setSectionResizeMode(7, QHeaderView.ResizeMode.Stretch)
+        # the title keeps a readable share on a narrow window; the URL elides in the middle and the
+        # other columns give way down to their header's width (at 960 px the URL took most of the
+        # width and the Problem column was off the page)
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.setWordWrap(False)
+        self.table.setItemDelegateForColumn(1, ElideMiddle(self.table))
+        self.column_share = StretchShare(self.table, {}, share=0.2)
         self.health = QLabel()
         bar = button_row((("Add…", self.add), ("Edit…", self.edit), ("Remove", self.remove),
                           ("Enable/disable", self.toggle), ("Import OPML…", self.import_opml),
@@ -143,7 +155,7 @@ class FeedsView(QWidget):
         lay = QVBoxLayout(self)
         lay.addLayout(bar)
         lay.addWidget(self.table)
-        self.table.doubleClicked.connect(self.edit)
+        self.table.activated.connect(self.edit)  # a double-click, or Enter on the row
         self.reload()
 
     def reload(self) -> None:
@@ -152,7 +164,7 @@ class FeedsView(QWidget):
         self.table.setRowCount(len(feeds))
         for r, f in enumerate(feeds):
             ok = f.last_status in ("ok", "not_modified", "empty", "")
-            url = f.url if len(f.url) <= 60 else f.url[:59] + "…"
+            url = f.url if len(f.url) <= 400 else f.url[:200] + "…" + f.url[-199:]  # elided in the middle when shown
             vals = (f.title or f.url, url, f.kind, f.category, f"{f.weight:g}", "yes" if f.enabled else "no",
                     (f.last_status or "never fetched").replace("_", " "), readable_error(f.last_status, f.last_error),
                     when(f.last_fetched), when(f.next_due), str(f.items_total))
@@ -166,7 +178,11 @@ class FeedsView(QWidget):
                     item.setToolTip(f.last_error)  # the technical detail, for whoever fixes the feed
                 self.table.setItem(r, c, item)
         self.table.resizeColumnsToContents()
-        self.table.setColumnWidth(1, min(self.table.columnWidth(1), 320))
+        widths = {c: self.table.columnWidth(c) for c in range(1, len(self.COLS))}
+        widths[1] = min(widths[1], 320)
+        widths[7] = min(widths[7], 260)  # the problem in full is in its tooltip
+        # short values and dates stay whole; the URL, category and problem give way (tooltips hold them)
+        self.column_share.set_widths(widths, {c: w for c, w in widths.items() if c not in (1, 3, 7)})
         h = self.svc.feed_health()
         self.health.setText(f"{h['ok']} healthy · {h['failing']} failing · {h['never']} never fetched · "
                             f"{h['disabled']} disabled")
@@ -185,14 +201,26 @@ class FeedsView(QWidget):
     @refuses_when_read_only
     def add(self) -> None:
         d = FeedDialog(self)
-        if d.exec():
+        while d.exec():  # refused (a typo in the address): the dialog opens again with what was typed
+            url = d.url.text().strip()
+            known = {f.url: f for f in self.feeds}
             try:
-                added = self.svc.add_feed(d.url.text(), title=d.title.text(), kind=d.kind.currentText(),
+                added = self.svc.add_feed(url, title=d.title.text(), kind=d.kind.currentText(),
                                           category=d.category.text(), weight=d.weight.value())
-                self.status_message.emit(f"added {len(added)} feed(s)")
             except KnownError as exc:
                 QMessageBox.warning(self, "Cannot add feed", str(exc))
-            self.reload()
+                continue
+            if added:
+                self.status_message.emit(f"Added {len(added)} feed{'s' if len(added) != 1 else ''}: "
+                                         + ", ".join(display_text(f.title or f.url) for f in added)[:200])
+            elif url in known:
+                f = known[url]
+                self.status_message.emit(f"Not added: {display_text(f.title or f.url)[:120]} is already in your "
+                                         "feeds (same address)")
+            else:
+                self.status_message.emit("No feed added: that address is already in your feeds")
+            break
+        self.reload()
 
     @refuses_when_read_only
     def edit(self, *_a) -> None:
@@ -217,8 +245,7 @@ class FeedsView(QWidget):
     @refuses_when_read_only
     def remove(self) -> None:
         f = self._chosen()
-        if f and not self._refused() and QMessageBox.question(
-                self, "Remove feed", f"Remove {f.title or f.url}? Stored items stay.") == QMessageBox.StandardButton.Yes:
+        if f and not self._refused() and confirm_removal(self, "Remove feed", f"Remove {f.title or f.url}? Stored items stay."):
             save_versioned(self, "Cannot remove feed", lambda v: self.svc.remove_feed(f.id, expected_version=v),
                            f.version)
             self.reload()
@@ -242,7 +269,7 @@ class FeedsView(QWidget):
         except KnownError as exc:
             QMessageBox.warning(self, "Cannot import", str(exc))
             return
-        msg = f"Imported {added} new feeds, updated {updated}."
+        msg = f"Imported {added} new feed{'s' if added != 1 else ''}, updated {updated}."
         if problems:
             msg += "\n\nProblems:\n" + "\n".join(f"• {p}" for p in problems[:20])
         (QMessageBox.warning if problems else QMessageBox.information)(self, "OPML import", msg)
@@ -267,7 +294,8 @@ class EntitiesView(QWidget):
         super().__init__(parent)
         self.svc = svc
         self.runner = runner
-        self.list = QListWidget()
+        self.list = named(QListWidget(), "Entities")
+        self.list.setMinimumWidth(160)  # names stay readable on a narrow window
         self.kind = QComboBox()
         self.kind.addItems(ENTITY_KINDS)
         self.name = QLineEdit()
@@ -288,7 +316,8 @@ class EntitiesView(QWidget):
         form.addRow("Aliases", self.aliases)
         form.addRow("Importance", self.importance)
         form.addRow("Title", self.title)
-        buttons = button_row((("New", self.new), ("Save", self.save), ("Remove", self.remove)), stretch=False)
+        buttons = button_row((("New", self.new), ("Save", self.save), ("Remove", self.remove)))
+        save_key(self, buttons_of(buttons)["Save"])
         # a team login whose role may not change entities: the form reads, its controls are off
         self.refusal = team_gate(svc, "configure", *buttons_of(buttons).values(), self.kind, self.name, self.query,
                                  self.aliases, self.importance, self.title)
@@ -298,10 +327,11 @@ class EntitiesView(QWidget):
                                    "the holding statement; switching off writes the crisis report")
         self.crisis_btn.clicked.connect(self.toggle_crisis)
         buttons.addWidget(self.crisis_btn)
-        buttons.addStretch(1)
         right = QVBoxLayout()
-        right.addWidget(QLabel("<b>Query syntax</b>: words, \"exact phrases\", OR, AND (or a space), "
-                               "-exclude or NOT, parentheses. Case-insensitive, whole words."))
+        syntax = QLabel("<b>Query syntax</b>: words, \"exact phrases\", OR, AND (or a space), "
+                        "-exclude or NOT, parentheses. Case-insensitive, whole words.")
+        syntax.setWordWrap(True)  # one line, it held the list at 70 px in a 960 px wide window
+        right.addWidget(syntax)
         right.addLayout(form)
         right.addLayout(buttons)
         right.addStretch(1)
@@ -508,8 +538,7 @@ class EntitiesView(QWidget):
         if self.current_id is None:
             return
         e = self.svc.entity(self.current_id)
-        if QMessageBox.question(self, "Remove entity", f"Remove {e.name} and its mentions?") \
-                == QMessageBox.StandardButton.Yes:
+        if confirm_removal(self, "Remove entity", f"Remove {e.name} and its mentions?"):
             removed = save_versioned(self, "Cannot remove entity",
                                      lambda v: self.svc.remove_entity(e.id, expected_version=v), self.current_version)
             self.reload()
@@ -531,8 +560,8 @@ class DisplayNamesEditor(QWidget):
     def __init__(self, svc, parent=None) -> None:
         super().__init__(parent)
         self.svc = svc
-        self.user = QComboBox()
-        self.name = QLineEdit(placeholderText="the name shown for this user")
+        self.user = named(QComboBox(), "User")
+        self.name = named(QLineEdit(placeholderText="the name shown for this user"), "Display name")
         self.save_btn = QPushButton("Save name")
         self.save_btn.clicked.connect(self.save)
         row = QHBoxLayout(self)
@@ -602,6 +631,9 @@ class SettingsView(QWidget):
         from orm_desktop.ui.key_messages import KeyMessagesEditor
 
         self.key_messages = KeyMessagesEditor(svc, user=s.get("current_user") or "")
+        # as tall as its content: on a tall window the form gave it the spare height, blank bands
+        # above and below its list and buttons
+        self.key_messages.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         self.refresh = QSpinBox(minimum=0, maximum=1440, value=int(s.get("refresh_minutes", 30)))
         self.refresh.setSuffix(" minutes (0 = never)")
         # checked = the rule is on: a second person approves (the setting stores the opposite)
@@ -638,6 +670,7 @@ class SettingsView(QWidget):
         save.clicked.connect(self.save)
         form.addRow(save)
         self.save_btn = save
+        save_key(self, save)
         # a team login whose role may not change settings: the form reads, its controls are off
         # (the four-eyes box stays as the team rule set it; key messages and names have their own gates)
         team_gate(svc, "configure", self.brand, self.color, self.contact, self.status_page, self.refresh,

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from orm_desktop.errors import KnownError, QueryError
 from orm_desktop.paths import resource_path
-from orm_desktop.ui.widgets import button_row
+from orm_desktop.ui.widgets import button_row, named
 
 DEFAULT_FEEDS = resource_path("feeds.opml")
 ERROR_STYLE = "color: #C0392B"
@@ -104,7 +104,8 @@ class PeoplePage(QWizardPage):
         self.setTitle(title)
         self.setSubTitle(subtitle)
         self.columns = ["Name", "Title", "Query"] if kind == "executive" else ["Name", "Query"]
-        self.table = QTableWidget(3, len(self.columns))
+        # Tab leaves the table (else it wrapped round its cells for ever); arrows move between cells
+        self.table = named(QTableWidget(3, len(self.columns)), title, tab_leaves=True)
         self.table.setHorizontalHeaderLabels(self.columns)
         self.table.horizontalHeader().setSectionResizeMode(len(self.columns) - 1, QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().setVisible(False)
@@ -188,7 +189,7 @@ class FeedsPage(QWizardPage):
         self.setTitle("Feeds to start from")
         self.setSubTitle("The default list (feeds.opml). Search feeds are added once per brand, executive and "
                          "competitor with their query. Add your own later under Feeds.")
-        self.list = QListWidget()
+        self.list = named(QListWidget(), "Feeds to start from")
         self.outlines = []
         if DEFAULT_FEEDS.exists():
             from orm_desktop.ingest.opml import is_template, read_opml
@@ -220,8 +221,9 @@ class RepliesPage(QWizardPage):
         self.setTitle("Key messages")
         self.setSubTitle("Approved lines drafts should reuse, one per line; start a line with a topic and a "
                          "colon to tie it to that topic (customer_service: ...). Edit them later in Settings.")
-        self.text = QPlainTextEdit(placeholderText="customer_service: Every customer deserves a fast, personal answer.\n"
-                                                   "We never sell customer data.")
+        self.text = named(QPlainTextEdit(placeholderText="customer_service: Every customer deserves a fast, personal "
+                                                         "answer.\nWe never sell customer data."),
+                          "Key messages", tab_leaves=True)
         lay = QVBoxLayout(self)
         lay.addWidget(self.text)
 
@@ -259,6 +261,9 @@ class OnboardingWizard(QWizard):
         for page in (self.brand, self.executives, self.competitors, self.feeds, self.replies):
             self.addPage(page)
         self.resize(760, 560)
+        # what an earlier Finish wrote before it was refused (a locked database, a full disk): Finish
+        # again goes on from there instead of refusing those names as "named twice"
+        self.written: set[tuple[str, str]] = set()
 
     def accept(self) -> None:
         try:
@@ -272,10 +277,12 @@ class OnboardingWizard(QWizard):
     def apply(self) -> None:
         """Write the answers through the Service (settings, entities, feeds, key messages)."""
         from orm_desktop.errors import UsageError
+        from orm_desktop.types import KEY_MESSAGE_MAX
 
-        svc, brand = self.svc, self.brand.name.text().strip()
+        svc, brand, done = self.svc, self.brand.name.text().strip(), self.written
         names = [brand] + [r[0] for page in (self.executives, self.competitors) for r in page.rows()]
-        taken = {e.name.casefold() for e in svc.entities()} - {brand.casefold()}
+        taken = ({e.name.casefold() for e in svc.entities()} - {brand.casefold()}
+                 - {key for what, key in done if what == "entity"})
         for i, name in enumerate(names):  # checked before anything is written
             if name.casefold() in taken or name.casefold() in {n.casefold() for n in names[:i]}:
                 raise UsageError(f"{name} is named twice; each brand, executive and competitor needs its own name")
@@ -285,6 +292,10 @@ class OnboardingWizard(QWizard):
         for page in (self.executives, self.competitors):
             for name, title, query in page.rows():
                 check_entity_lengths(name=name, title=title, query=query)
+        for _topic, text in self.replies.messages():
+            if len(" ".join(text.split())) > KEY_MESSAGE_MAX:
+                raise UsageError(f"a key message must be at most {KEY_MESSAGE_MAX:,} characters (one per line); "
+                                 "nothing was written")
         svc.change_setting("status_page", self.brand.status_page.text())  # validated before anything is written
         svc.change_setting("contact", self.brand.contact.text())
         svc.change_setting("brand_name", brand)
@@ -292,8 +303,14 @@ class OnboardingWizard(QWizard):
             svc.add_entity("brand", brand, self.brand.query.text().strip(), match_existing=False)
         for page, importance in ((self.executives, 0.8), (self.competitors, 0.5)):
             for name, title, query in page.rows():
-                svc.add_entity(page.kind, name, query, title=title, importance=importance, match_existing=False)
+                if ("entity", name.casefold()) not in done:
+                    svc.add_entity(page.kind, name, query, title=title, importance=importance, match_existing=False)
+                    done.add(("entity", name.casefold()))
         for o in self.feeds.chosen():
-            svc.add_feed(o.url, title=o.title, kind=o.kind, category=o.category, weight=o.weight)
+            if ("feed", o.url) not in done:
+                svc.add_feed(o.url, title=o.title, kind=o.kind, category=o.category, weight=o.weight)
+                done.add(("feed", o.url))
         for topic, text in self.replies.messages():
-            svc.add_key_message(text, topic=topic)
+            if ("message", f"{topic}:{text}") not in done:
+                svc.add_key_message(text, topic=topic)
+                done.add(("message", f"{topic}:{text}"))

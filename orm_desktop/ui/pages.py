@@ -18,21 +18,25 @@ from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
+from orm_desktop.numbers import pct, shows_sign, signed_int, signed_pct
+from orm_desktop.numbers import signed as signed_score
 from orm_desktop.textsafe import one_line
 from orm_desktop.types import Entity, last_days
 from orm_desktop.ui.tasks import TaskRunner
-from orm_desktop.ui.widgets import mark_safe_in_executive_mode
+from orm_desktop.ui.widgets import FlowLayout, StretchShare, mark_safe_in_executive_mode, named
 
 DAY = 86400
 
@@ -71,35 +75,60 @@ def card(title: str, value: str, note: str = "", color: str = "") -> QFrame:
     return f
 
 
-def signed(x: float, pct: bool = False) -> str:
-    """+12% / −3% / 0% (no sign on a value that rounds to zero)."""
-    text = f"{x:+.0%}" if pct else f"{x:+.2f}"
-    return text[1:] if text.lstrip("+-").strip("0.%") == "" else text
+def signed(x: float | None, pct: bool = False) -> str:
+    """+12% / -3% / 0% (``pct``), else +0.38 / -0.10 / 0.00: no sign on a value that rounds to zero
+    (orm_desktop.numbers, shared with the reports)."""
+    return signed_pct(x) if pct else signed_score(x)
 
 
-def tone(x: float, pct: bool = True) -> str:
+def tone(x: float | None, pct: bool = True) -> str:
     """Green for a value that shows as positive, red for negative, no colour for zero."""
-    shown = signed(x, pct)
-    return "" if shown[0] not in "+-" else "#1E8449" if x > 0 else "#C0392B"
+    return {1: "#1E8449", -1: "#C0392B"}.get(shows_sign(signed(x, pct)), "")
 
 
 def sources_table(rows) -> QTableWidget:
     """Top sources: (title, kind, mentions, average sentiment)."""
-    t = QTableWidget(len(rows), 4)
+    t = named(QTableWidget(len(rows), 4), "Top sources", tab_leaves=True)
     t.setHorizontalHeaderLabels(["Top sources", "Kind", "Mentions", "Avg sentiment"])
     t.verticalHeader().setVisible(False)
     t.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
     for r, (title, kind, n, avg) in enumerate(rows):
-        for c, v in enumerate((title, kind, str(n), f"{avg:+.2f}")):
+        for c, v in enumerate((title, kind, str(n), signed_score(avg))):
             t.setItem(r, c, QTableWidgetItem(v))
     t.resizeColumnsToContents()
-    t.horizontalHeader().setStretchLastSection(True)
+    t.setWordWrap(False)
+    # the source's name keeps a share of a narrow table; the numbers give way to their header's width
+    # (on an executive's page at 960 px the average was off the table's right edge)
+    t.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+    t.column_share = StretchShare(t, {c: t.columnWidth(c) for c in (1, 2, 3)}, share=0.4)
     t.setMinimumHeight(60 + 26 * min(len(rows), 8))
     return t
 
 
-def mention_list(mentions, on_pick) -> QListWidget:
-    lw = QListWidget()
+def widen_hint(days: int) -> str:
+    """What to do when the page's period has no mentions but the workspace has older ones."""
+    if days < 90:
+        return "choose Last 90 days in the period box above."
+    return "the Inbox lists them all with its period set to Any time."
+
+
+def no_mentions_note(text: str) -> QLabel:
+    """A page's explanation in place of its blank charts and tables: what is missing, what to do."""
+    label = QLabel(text)
+    label.setObjectName("no_mentions")
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(True)
+    label.setStyleSheet("font-size: 14px; padding: 12px 0;")
+    return label
+
+
+def why_empty(svc, ids, days: int) -> str:
+    """``Service.why_no_mentions`` for a page's "Last N days" (in its worker thread)."""
+    return svc.why_no_mentions(ids, f"in the last {days} days", widen_hint(days))
+
+
+def mention_list(mentions, on_pick, name: str) -> QListWidget:
+    lw = named(QListWidget(), name)
     lw.setWordWrap(True)
     for m in mentions:
         it = QListWidgetItem(f"{m.score_text()}  {m.title}  — {m.source}")
@@ -161,7 +190,7 @@ class Page(QWidget):
         return since, until, self.days * DAY
 
     def period_box(self) -> QComboBox:
-        box = QComboBox()
+        box = named(QComboBox(), "Period")
         for d in (7, 30, 90):
             box.addItem(f"Last {d} days", d)
         box.setCurrentIndex(box.findData(self.days))
@@ -287,6 +316,7 @@ class ExecutiveData:
     sources: list
     alerts: list
     drafts: list
+    empty: str = ""  # why the period has no mentions of the executive (no coverage: said instead of blanks)
 
 
 class PersonalBrandPage(Page):
@@ -306,16 +336,18 @@ class PersonalBrandPage(Page):
     def load(svc, *, entity_id: int, days: int, since: int, until: int, span: int) -> ExecutiveData:
         e = svc.entity(entity_id)
         brand = next((x for x in svc.entities() if x.kind == "brand"), None)
+        now = svc.kpi_summary([e.id], since, until)
         return ExecutiveData(
             days=days, entity=e, brand=brand,
-            now=svc.kpi_summary([e.id], since, until), previous=svc.kpi_summary([e.id], since - span, since),
+            now=now, previous=svc.kpi_summary([e.id], since - span, since),
             sov=svc.share_of_voice([e.id] + ([brand.id] if brand and brand.id != e.id else []), since, until),
             trend=svc.daily_series(e.id, until - 90 * DAY, until),
             best=svc.extremes([e.id], since, until, positive=True),
             worst=svc.extremes([e.id], since, until, positive=False),
             sources=svc.top_sources([e.id], since, until, limit=6),
             alerts=svc.alerts(entity_id=e.id),
-            drafts=svc.responses(in_name_of=e.id, states=("in_review",)))
+            drafts=svc.responses(in_name_of=e.id, states=("in_review",)),
+            empty="" if now.total else why_empty(svc, [e.id], days))
 
     def build(self, lay: QVBoxLayout, data: ExecutiveData) -> None:
         from orm_desktop.ui.charts import sentiment_volume_chart, share_pie
@@ -331,17 +363,27 @@ class PersonalBrandPage(Page):
         head.addWidget(who, 1)
         head.addWidget(self.period_box())
         lay.addLayout(head)
+        if data.empty:  # no coverage in the period: say why, keep the alerts and the drafts to approve
+            lay.addWidget(no_mentions_note(data.empty))
+            if any(p.total for p in data.trend):
+                trend = sentiment_volume_chart(data.trend, "Coverage over the last 90 days")
+                trend.picked.connect(lambda label: self.filter_inbox.emit({"entity": e.id, "sentiment": label,
+                                                                           "days": 90}))
+                lay.addWidget(trend)
+            lay.addLayout(self._decisions(data))
+            return
 
         now_s, prev_s = data.now, data.previous
         mine = next((r for r in sov if r[0] == e.id), (e.id, e.name, 0, 0.0))
         cards = QGridLayout()
         delta = now_s.total - prev_s.total
-        cards.addWidget(card("Coverage", f"{now_s.total}", f"{delta:+d} vs previous {data.days} days"), 0, 0)
+        cards.addWidget(card("Coverage", f"{now_s.total}", f"{signed_int(delta)} vs previous {data.days} days"), 0, 0)
         cards.addWidget(card("Net sentiment", signed(now_s.net_sentiment, True),
-                             f"previous {signed(prev_s.net_sentiment, True)}", tone(now_s.net_sentiment)), 0, 1)
+                             f"previous {signed(prev_s.net_sentiment if prev_s.total else None, True)}",
+                             tone(now_s.net_sentiment)), 0, 1)
         cards.addWidget(polarity_card(now_s.negative, now_s.positive, now_s.negative_unsure, now_s.positive_unsure),
                         0, 2)
-        cards.addWidget(card(f"Share of voice vs {brand.name if brand else 'brand'}", f"{mine[3]:.0%}",
+        cards.addWidget(card(f"Share of voice vs {brand.name if brand else 'brand'}", pct(mine[3]),
                              f"{mine[2]} of {sum(r[2] for r in sov)} mentions"), 0, 3)
         lay.addLayout(cards)
         charts = QHBoxLayout()
@@ -354,11 +396,11 @@ class PersonalBrandPage(Page):
         row = QHBoxLayout()
         col1, col2 = QVBoxLayout(), QVBoxLayout()
         col1.addWidget(QLabel("<b>Most positive coverage</b>"))
-        best = mention_list(data.best, self.open_mention.emit)
+        best = mention_list(data.best, self.open_mention.emit, "Most positive coverage")
         best.setObjectName("most_positive")
         col1.addWidget(best)
         col2.addWidget(QLabel("<b>Most negative coverage — may need a statement</b>"))
-        worst = mention_list(data.worst, self.open_mention.emit)
+        worst = mention_list(data.worst, self.open_mention.emit, "Most negative coverage")
         worst.setObjectName("most_negative")
         col2.addWidget(worst)
         row.addLayout(col1)
@@ -366,16 +408,21 @@ class PersonalBrandPage(Page):
         lay.addLayout(row)
         bottom = QHBoxLayout()
         bottom.addWidget(sources_table(data.sources), 1)
+        bottom.addLayout(self._decisions(data), 1)
+        lay.addLayout(bottom)
+
+    def _decisions(self, data: ExecutiveData) -> QVBoxLayout:
+        """The open alerts and the drafts awaiting the executive's approval."""
         right = QVBoxLayout()
         right.addWidget(QLabel("<b>Open alerts</b>"))
         right.addWidget(self._alerts(data.alerts))
         right.addWidget(QLabel("<b>Drafts awaiting your approval</b>"))
         right.addWidget(self._drafts(data.drafts))
-        bottom.addLayout(right, 1)
-        lay.addLayout(bottom)
+        return right
 
     def _alerts(self, alerts) -> QListWidget:
-        lw = QListWidget()
+        lw = named(QListWidget(), "Open alerts")
+        lw.setWordWrap(True)  # an alert's sentence whole, not cut at a narrow window's edge
         for a in alerts:
             lw.addItem(a.describe())
         if lw.count() == 0:
@@ -389,7 +436,8 @@ class PersonalBrandPage(Page):
         box = QWidget()
         v = QVBoxLayout(box)
         v.setContentsMargins(0, 0, 0, 0)
-        lw = QListWidget()
+        lw = named(QListWidget(), "Drafts awaiting your approval")
+        lw.setWordWrap(True)
         lw.setObjectName("executive_drafts")
         for r in drafts:
             it = QListWidgetItem(f"#{r.id} {' '.join(r.text.split())[:90]}…")
@@ -440,6 +488,7 @@ class DashboardData:
     sources: list
     crises: list  # (entity name, the first coverage since the crisis began: up to 40 mentions, oldest first)
     alerts: list
+    empty: str = ""  # why the period has no mentions (said instead of blank cards, charts and tables)
 
 
 class DashboardPage(Page):
@@ -451,6 +500,7 @@ class DashboardPage(Page):
         brand = next((x for x in ents if x.kind == "brand"), None)
         ids = [brand.id] if brand else None
         comp = ([brand] if brand else []) + [x for x in ents if x.kind == "competitor"]
+        now = svc.kpi_summary(ids, since, until)
         topics = svc.top_topics(ids, since, until, limit=8)
         names: dict = {}
         if topics:
@@ -459,7 +509,7 @@ class DashboardPage(Page):
             names = labels(svc.setting("topics") or None)
         return DashboardData(
             days=days, brand=brand,
-            now=svc.kpi_summary(ids, since, until), previous=svc.kpi_summary(ids, since - span, since),
+            now=now, previous=svc.kpi_summary(ids, since - span, since),
             responses=svc.response_kpis(since, until),
             series=svc.daily_series(brand.id if brand else None, since, until),
             sov=svc.share_of_voice([x.id for x in comp], since, until),
@@ -471,11 +521,10 @@ class DashboardPage(Page):
             crises=[(eid, name, svc.mentions(MentionFilter(entity_ids=(eid,), since=started - 3 * DAY), limit=40,
                                              reverse=True))
                     for eid, name, started in svc.crises()],
-            alerts=svc.alerts())
+            alerts=svc.alerts(),
+            empty="" if now.total else why_empty(svc, ids, days))
 
     def build(self, lay: QVBoxLayout, data: DashboardData) -> None:
-        import datetime as dt
-
         from orm_desktop.ui.charts import hbar, sentiment_volume_chart, share_pie
 
         brand = data.brand
@@ -484,11 +533,15 @@ class DashboardPage(Page):
                               f"{' — ' + html.escape(brand.name) if brand else ''}</span>"), 1)
         head.addWidget(self.period_box())
         lay.addLayout(head)
+        if data.empty:
+            lay.addWidget(no_mentions_note(data.empty))
+            self._crises_and_alerts(lay, data)
+            return
         s, p, rk = data.now, data.previous, data.responses
         grid = QGridLayout()
-        grid.addWidget(card("Mentions", f"{s.total}", f"{s.total - p.total:+d} vs previous period"), 0, 0)
-        grid.addWidget(card("Net sentiment", signed(s.net_sentiment, True), f"previous {signed(p.net_sentiment, True)}",
-                            tone(s.net_sentiment)), 0, 1)
+        grid.addWidget(card("Mentions", f"{s.total}", f"{signed_int(s.total - p.total)} vs previous period"), 0, 0)
+        grid.addWidget(card("Net sentiment", signed(s.net_sentiment, True),
+                            f"previous {signed(p.net_sentiment if p.total else None, True)}", tone(s.net_sentiment)), 0, 1)
         grid.addWidget(card("Reach-weighted sentiment", signed(s.reach_weighted_sentiment),
                             f"average {signed(s.avg_sentiment)}"), 0, 2)
         grid.addWidget(card("Responses", f"{rk['sent']} sent", f"{rk['open']} open · {rk['overdue']} overdue"
@@ -504,23 +557,35 @@ class DashboardPage(Page):
         pie.picked.connect(lambda eid: self.filter_inbox.emit({"entity": eid, "days": days}))
         row.addWidget(pie, 1)
         lay.addLayout(row)
-        row = QHBoxLayout()
+        # the two charts and the sources table share a row on a wide window; on a narrow one (960 px)
+        # the table goes to a row of its own instead of its source names shrinking to a letter
+        row = FlowLayout()
         kinds = data.kinds
         by_kind = hbar(kinds, "Volume by source kind", keys=[k for k, _ in kinds])
         by_kind.picked.connect(lambda kind: self.filter_inbox.emit({"entity": brand_id, "kind": kind, "days": days}))
-        row.addWidget(by_kind, 1)
+        shared = [(by_kind, 280)]
         if data.topics:
             by_topic = hbar([(name, n) for _t, name, n in data.topics], "Top topics", "#8E44AD",
                             keys=[t for t, _name, _n in data.topics])
             by_topic.picked.connect(lambda topic: self.filter_inbox.emit({"entity": brand_id, "topic": topic,
                                                                           "days": days}))
-            row.addWidget(by_topic, 1)
-        row.addWidget(sources_table(data.sources), 1)
+            shared.append((by_topic, 280))
+        shared.append((sources_table(data.sources), 340))
+        for w, least in shared:
+            w.setMinimumWidth(least)
+            w.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+            row.addWidget(w)
         lay.addLayout(row)
+        self._crises_and_alerts(lay, data)
+
+    def _crises_and_alerts(self, lay: QVBoxLayout, data: DashboardData) -> None:
+        import datetime as dt
+
         for _eid, name, first in data.crises:  # a pinned timeline for each crisis
             lay.addWidget(QLabel(f"<b style='color:#C0392B'>Crisis mode: {html.escape(name)}</b> — the first "
                                  "coverage since it began"))
-            timeline = QListWidget()
+            timeline = named(QListWidget(), f"Crisis timeline: {name}")
+            timeline.setWordWrap(True)
             for m in first:
                 it = QListWidgetItem(f"{dt.datetime.fromtimestamp(m.published):%d %b %H:%M}  {m.score_text()}  "
                                      f"{m.title} — {m.source}")
@@ -532,7 +597,8 @@ class DashboardPage(Page):
             timeline.setMaximumHeight(180)
             lay.addWidget(timeline)
         lay.addWidget(QLabel("<b>Alerts</b>"))
-        alerts = QListWidget()
+        alerts = named(QListWidget(), "Alerts")
+        alerts.setWordWrap(True)  # an alert's sentence whole, not cut at a narrow window's edge
         for a in data.alerts:
             alerts.addItem(a.describe())
         if alerts.count() == 0:
@@ -551,17 +617,24 @@ class CompetitorsData:
     now: list  # one Summary per entity, this period
     previous: list  # and the period before
     series: list  # one daily series per entity
+    empty: str = ""  # why none of them has mentions in the period (said instead of a table of zeros)
 
 
 class CompetitorsPage(Page):
     @staticmethod
     def load(svc, *, days: int, since: int, until: int, span: int) -> CompetitorsData:
         ents = [x for x in svc.entities() if x.kind in ("brand", "competitor")]
+        now = [svc.kpi_summary([e.id], since, until) for e in ents]
+        empty = ""
+        if not ents:
+            empty = ("No brand or competitor to compare yet: add your brand and its competitors on the Entities "
+                     "page (Ctrl+5).")
+        elif not any(s.total for s in now):
+            empty = why_empty(svc, [e.id for e in ents], days)
         return CompetitorsData(
             days=days, entities=ents, sov={r[0]: r for r in svc.share_of_voice([x.id for x in ents], since, until)},
-            now=[svc.kpi_summary([e.id], since, until) for e in ents],
-            previous=[svc.kpi_summary([e.id], since - span, since) for e in ents],
-            series=[svc.daily_series(e.id, since, until) for e in ents])
+            now=now, previous=[svc.kpi_summary([e.id], since - span, since) for e in ents],
+            series=[svc.daily_series(e.id, since, until) for e in ents] if not empty else [], empty=empty)
 
     def build(self, lay: QVBoxLayout, data: CompetitorsData) -> None:
         from orm_desktop.ui.charts import sentiment_volume_chart
@@ -571,15 +644,19 @@ class CompetitorsPage(Page):
         head.addWidget(QLabel("<span style='font-size:20px;font-weight:600'>Brand vs competitors</span>"), 1)
         head.addWidget(self.period_box())
         lay.addLayout(head)
-        table = QTableWidget(len(ents), 6)
+        if data.empty:
+            lay.addWidget(no_mentions_note(data.empty))
+            return
+        table = named(QTableWidget(len(ents), 6), "Brand vs competitors", tab_leaves=True)
         table.setHorizontalHeaderLabels(["Entity", "Mentions", "Share of voice", "Net sentiment",
                                          "Negative", "Change in volume"])
         table.verticalHeader().setVisible(False)
         table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         for r, (e, s, p) in enumerate(zip(ents, data.now, data.previous, strict=True)):
-            vals = [e.name, str(s.total), f"{sov.get(e.id, (0, '', 0, 0.0))[3]:.0%}", signed(s.net_sentiment, True),
+            vals = [e.name, str(s.total), pct(sov.get(e.id, (0, '', 0, 0.0))[3]),
+                    signed(s.net_sentiment if s.total else None, True),
                     f"{s.negative} ({s.negative_unsure} unsure)" if s.negative_unsure else str(s.negative),
-                    f"{s.total - p.total:+d}"]
+                    signed_int(s.total - p.total)]
             for c, v in enumerate(vals):
                 item = QTableWidgetItem(v)
                 item.setData(Qt.ItemDataRole.UserRole, e.id)
@@ -587,7 +664,7 @@ class CompetitorsPage(Page):
         table.resizeColumnsToContents()
         table.horizontalHeader().setStretchLastSection(True)
         table.setFixedHeight(34 + 30 * len(ents))
-        table.cellDoubleClicked.connect(lambda r, _c: self.filter_inbox.emit({"entity": ents[r].id, "days": days}))
+        table.cellActivated.connect(lambda r, _c: self.filter_inbox.emit({"entity": ents[r].id, "days": days}))  # or Enter
         lay.addWidget(table)
         grid = QGridLayout()
 
@@ -599,4 +676,6 @@ class CompetitorsPage(Page):
 
         for i, (e, series) in enumerate(zip(ents, data.series, strict=True)):
             self.later(lambda i=i, e=e, series=series: chart(i, e, series))
+        grid.setColumnStretch(0, 1)  # two equal columns (the second chart was squeezed to 100 px)
+        grid.setColumnStretch(1, 1)
         lay.addLayout(grid)

@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QDate, Signal
+from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import (
     QComboBox,
@@ -92,6 +92,13 @@ class ReportsView(QWidget):
         lay.addWidget(intro)
         lay.addLayout(form)
         lay.addLayout(buttons)
+        # the last report had no mentions: why, and what to do (its PDF says so on the cover too)
+        self.empty_note = QLabel()
+        self.empty_note.setObjectName("report_empty")
+        self.empty_note.setTextFormat(Qt.TextFormat.PlainText)
+        self.empty_note.setWordWrap(True)
+        self.empty_note.setStyleSheet("color: #B9770E;")
+        lay.addWidget(self.empty_note)
         lay.addStretch(1)
         self.kind.currentIndexChanged.connect(self.fill_entities)
         self.period.currentIndexChanged.connect(self.update_range)
@@ -191,6 +198,7 @@ class ReportsView(QWidget):
         if self.last_pdf is not None and self.last_pdf.parent != pdf.parent:
             shutil.rmtree(self.last_pdf.parent, ignore_errors=True)
         self.last_pdf = pdf
+        self.empty_note.setText(f"This report has no coverage. {d.empty_reason}" if d.empty else "")
         self._then(pdf, pages, d)
 
     def _render_failed(self, message: str, known: bool) -> None:
@@ -231,11 +239,18 @@ class ReportsView(QWidget):
         self.render(lambda pdf, pages, d: self._save(pdf, pages, d, Path(path)))
 
     def _save(self, pdf: Path, pages: int, d, path: Path) -> None:
+        from orm_desktop.atomic import atomic_write
+
         try:
-            shutil.copyfile(pdf, path.with_suffix(path.suffix + ".part"))
-            path.with_suffix(path.suffix + ".part").replace(path)  # never a half-written PDF under the real name
+            data = pdf.read_bytes()
+            # the file and its audit entry together, the file whole or not at all (a copy to
+            # NAME.part left the .part behind when the disk filled, and saved the PDF unaudited
+            # when the database was busy)
+            self.svc.record_report_export(d, path, pages, by="gui", write=lambda: atomic_write(path, data))
         except OSError as exc:
-            QMessageBox.warning(self, "Cannot save the report", f"cannot write {path}: {exc.strerror}")
+            QMessageBox.warning(self, "Cannot save the report", f"cannot read the rendered report {pdf}: {exc.strerror}")
             return
-        self.svc.record_report_export(d, path, pages, by="gui")
+        except KnownError as exc:
+            QMessageBox.warning(self, "Cannot save the report", str(exc))
+            return
         self.status_message.emit(f"wrote {path} ({pages} pages)")

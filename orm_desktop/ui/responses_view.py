@@ -30,14 +30,21 @@ from PySide6.QtWidgets import (
 )
 
 from orm_desktop.errors import Conflict, KnownError
+from orm_desktop.numbers import signed
 from orm_desktop.textsafe import display_text
 from orm_desktop.ui.identity import ensure_unlocked
 from orm_desktop.ui.widgets import (
+    FlowLayout,
+    SplitShares,
     button_row,
     buttons_of,
+    confirm_removal,
+    fit_to_screen,
     keep_mine_after_conflict,
+    named,
     names_combo,
     refuses_when_read_only,
+    save_key,
     stay_for_unsaved,
     team_gate,
 )
@@ -80,12 +87,12 @@ class DraftDialog(QDialog):
         self.resize(760, 480)
         self.suggestions = suggestions
         lay = QHBoxLayout(self)
-        self.list = QListWidget()
+        self.list = named(QListWidget(), "Templates, the best fit first")
         for s in suggestions:
             it = QListWidgetItem(f"{s.template.title}  ({s.score:.1f})")
             it.setToolTip(f"{s.template.id} · {s.template.channel} · {s.template.tone}")
             self.list.addItem(it)
-        self.preview = QPlainTextEdit(readOnly=True)
+        self.preview = named(QPlainTextEdit(readOnly=True), "Preview")
         self.highlighter = DraftHighlighter(self.preview.document(), banned or [])
         right = QVBoxLayout()
         right.addWidget(QLabel("Preview: <span style='background:#FFE58F;color:#000'>unfilled placeholders</span> "
@@ -115,9 +122,9 @@ class TemplatesDialog(QDialog):
         self.svc = svc
         self.user = user or "local"
         self.setWindowTitle("Response templates")
-        self.resize(980, 620)
-        self.list = QListWidget()
-        self.editor = QPlainTextEdit()
+        fit_to_screen(self, 980, 620)
+        self.list = named(QListWidget(), "Templates")
+        self.editor = named(QPlainTextEdit(), "Template (TOML)", tab_leaves=True)  # TOML needs no tab character
         self.info = QLabel()
         self.info.setWordWrap(True)
         buttons = button_row((("Duplicate as new…", self.duplicate), ("Save", self.save), ("Delete", self.delete)))
@@ -126,6 +133,9 @@ class TemplatesDialog(QDialog):
         close = QPushButton("Close")
         close.clicked.connect(self.accept)
         buttons.addWidget(close)
+        for b in buttons_of(buttons).values():  # Enter closes (it made a copy of the template: the first button)
+            b.setAutoDefault(False)
+        close.setDefault(True)
         right = QVBoxLayout()
         right.addWidget(self.info)
         right.addWidget(self.editor, 1)
@@ -267,7 +277,7 @@ def reply_context_html(svc, r) -> str:
     return (f"<p><b>{html.escape(display_text(m.title))}</b><br><span style='color:gray'>"
             f"{html.escape(display_text(m.source))} · {when}"
             f"{' · by ' + html.escape(display_text(d.author)) if d.author else ''} · </span>"
-            f"<span style='color:{color}'>{m.label} {m.sentiment:+.2f}</span></p>"
+            f"<span style='color:{color}'>{m.label} {signed(m.sentiment)}</span></p>"
             f"<p>{html.escape(display_text(text))}</p>")
 
 
@@ -281,7 +291,7 @@ class ResponsesView(QWidget):
         self.svc = svc
         self.current = None
         self.shown_id: int | None = None  # the response whose text the editor was filled with
-        top = QHBoxLayout()
+        top = FlowLayout()  # wraps on a narrow window (its buttons ran off a 960 px wide one)
         self.user = names_combo()
         login = svc.team_login()
         if login is not None:  # a team workspace: the login is the user, there is no one else to be
@@ -292,14 +302,26 @@ class ResponsesView(QWidget):
             for u in svc.users():
                 self.user.addItem(f"{u.display_name or u.name}", u.name)
             self.working_as = QLabel("Working as")
+            self.working_as.setBuddy(self.user)
+        # a new workspace has no users: drafting needs one, made here (as `users add`), not only in the CLI
+        self.add_user_btn = QPushButton("Add a user…")
+        self.add_user_btn.setVisible(login is None)
+        self.add_user_btn.clicked.connect(lambda: self.add_user())
         self.queue = QComboBox()
         for label, key in QUEUES:
             self.queue.addItem(label, key)
         self.kpi = QLabel()
-        top.addWidget(self.working_as)
-        top.addWidget(self.user)
-        top.addWidget(QLabel("Queue"))
-        top.addWidget(self.queue)
+        queue_label = QLabel("Queue")
+        queue_label.setBuddy(self.queue)
+        for label, box in ((self.working_as, self.user), (queue_label, self.queue)):
+            pair = QWidget()  # a label stays with its box when the row wraps
+            pl = QHBoxLayout(pair)
+            pl.setContentsMargins(0, 0, 0, 0)
+            pl.addWidget(label)
+            pl.addWidget(box)
+            top.addWidget(pair)
+            if box is self.user:
+                top.addWidget(self.add_user_btn)
         templates = QPushButton("Templates…")
         templates.clicked.connect(lambda: TemplatesDialog(self.svc, self.me(), self).exec())
         top.addWidget(templates)
@@ -310,38 +332,39 @@ class ResponsesView(QWidget):
         merge_file.clicked.connect(self.merge_approval)
         top.addWidget(export_file)
         top.addWidget(merge_file)
-        top.addStretch(1)
         self.kpi.setWordWrap(True)  # on its own line: the window must fit a laptop screen
-        self.list = QListWidget()
+        self.list = named(QListWidget(), "Responses in the queue")
         self.list.setWordWrap(True)
-        self.editor = QPlainTextEdit()
+        self.editor = named(QPlainTextEdit(), "Reply", tab_leaves=True)
         self.editor.setPlaceholderText("Select a response, or draft one from a mention in the Inbox (D).")
         self.highlighter = DraftHighlighter(self.editor.document(), self._banned())
         self.meta = QLabel()
         self.meta.setWordWrap(True)
         from orm_desktop.ui.detail import SafeBrowser
 
-        self.original = SafeBrowser()  # the mention this replies to (feed text: never loads anything)
+        self.original = named(SafeBrowser(), "In reply to")  # the mention this replies to (feed text: never loads anything)
+        self.original.refused.connect(self.status_message)
         self.original.setMaximumHeight(150)
         self.show_original = QPushButton("Show the mention in the inbox")
         self.show_original.clicked.connect(lambda: self.current and self.current.mention_id
                                            and self.open_mention.emit(self.current.mention_id))
         self.checks = QLabel()
         self.checks.setWordWrap(True)
-        self.side = QTextBrowser()
+        self.side = named(QTextBrowser(), "Response history and key messages")
         self.side.setOpenLinks(False)
-        buttons = QHBoxLayout()
+        buttons = FlowLayout()
         self.btn = {}
-        for key, label in (("save", "Save"), ("submit", "Submit for review"), ("approve", "Approve"),
-                           ("request_changes", "Request changes…"), ("send", "Mark as sent…"),
+        # Alt+letter on each step (not on Discard, nor a letter of the menu bar's F, V, E, H); Ctrl+S saves
+        for key, label in (("save", "&Save"), ("submit", "S&ubmit for review"), ("approve", "&Approve"),
+                           ("request_changes", "Re&quest changes…"), ("send", "&Mark as sent…"),
                            ("discard", "Discard")):
             b = QPushButton(label)
             b.clicked.connect(lambda _=False, k=key: self.act(k))
             buttons.addWidget(b)
             self.btn[key] = b
+        save_key(self, self.btn["save"])
         # a team login whose role may not approve (an author): off, saying who may
         team_gate(svc, "approve", self.btn["approve"], self.btn["request_changes"])
-        buttons.addStretch(1)
         mid = QWidget()
         ml = QVBoxLayout(mid)
         ml.setContentsMargins(0, 0, 0, 0)
@@ -357,7 +380,9 @@ class ResponsesView(QWidget):
         split.addWidget(self.list)
         split.addWidget(mid)
         split.addWidget(self.side)
-        split.setSizes([280, 620, 320])
+        # shares of the width, not pixels: at 960 px the queue got 100 px (a word a line) and the
+        # key messages 70
+        self.split_shares = SplitShares(split, (0.26, 0.48, 0.26), (180, 300, 180))
         lay = QVBoxLayout(self)
         lay.addLayout(top)
         lay.addWidget(self.kpi)
@@ -556,6 +581,9 @@ class ResponsesView(QWidget):
         r = self.current
         if r is None or not self.me() or not ensure_unlocked(self, self.svc, self.me()):
             return
+        if action == "discard" and not confirm_removal(self, "Discard reply",
+                                                       f"Discard response #{r.id}? A discarded reply cannot be restored."):
+            return
         try:
             try:
                 r = self._act(action, r)
@@ -607,8 +635,31 @@ class ResponsesView(QWidget):
         self.status_message.emit(f"response #{r.id} is now {r.state.replace('_', ' ')}")
 
     @refuses_when_read_only
+    def add_user(self, why: str = "") -> str:
+        """The Add a user dialog; the new user's name (now "Working as"), '' when cancelled."""
+        from orm_desktop.ui.identity import AddUserDialog
+        from orm_desktop.ui.tasks import TaskRunner
+
+        if not hasattr(self, "_runner"):
+            self._runner = TaskRunner(self)
+        dlg = AddUserDialog(self.svc, self._runner, self, why=why)
+        if not dlg.exec() or not dlg.added:
+            return ""
+        u = self.svc.user(dlg.added)
+        self.user.blockSignals(True)
+        self.user.addItem(u.display_name or u.name, u.name)
+        self.user.setCurrentIndex(self.user.count() - 1)
+        self.user.blockSignals(False)
+        self.status_message.emit(f"Added user {u.name} ({', '.join(u.roles)}); working as {u.name}")
+        self.reload()
+        return u.name
+
+    @refuses_when_read_only
     def draft_for(self, mention_id: int) -> None:
         """Suggest templates for a mention, create the chosen draft and open it."""
+        if not self.me() and self.svc.team_login() is None and not self.add_user(
+                "A reply is drafted in a person's name, and this workspace has no users yet: add yourself."):
+            return
         if self.keep_edits() or not ensure_unlocked(self, self.svc, self.me()):
             return
         try:
@@ -626,6 +677,7 @@ class ResponsesView(QWidget):
         self.queue.setCurrentIndex(0)
         self.current = r
         self.reload()
+        self.editor.setFocus(Qt.FocusReason.OtherFocusReason)  # the new draft, ready to be edited
 
 
 class SentDialog(QDialog):

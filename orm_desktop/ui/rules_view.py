@@ -24,9 +24,12 @@ from orm_desktop.types import FEED_KINDS, LABELS, STATUSES
 from orm_desktop.ui.widgets import (
     button_row,
     buttons_of,
+    confirm_removal,
     hold_row,
+    named,
     names_combo,
     refuses_when_read_only,
+    save_key,
     stay_for_unsaved,
     team_gate,
 )
@@ -43,7 +46,7 @@ class RulesView(QWidget):
         self.runner = runner
         self.current_id: int | None = None
         self.current_version = 0  # the row version of the rule being edited, as read
-        self.list = QListWidget()
+        self.list = named(QListWidget(), "Rules")
         self.name = QLineEdit()
         self.entity = names_combo()
         self.terms = QLineEdit(placeholderText='recall OR "battery fire"')
@@ -78,7 +81,7 @@ class RulesView(QWidget):
         self.notify = QCheckBox("notify me of new matches")
         self.enabled = QCheckBox("enabled (runs on every new mention)")
         self.enabled.setChecked(True)
-        self.result = QListWidget()
+        self.result = named(QListWidget(), "Dry run: matching stored mentions")
         self.result_label = QLabel()
         form = QFormLayout()
         form.addRow("Name", self.name)
@@ -103,6 +106,7 @@ class RulesView(QWidget):
         # a team login: rules are the admin's (the form stays live for dry runs, which write nothing);
         # applying a rule to stored mentions is triage
         b = buttons_of(buttons)
+        save_key(self, b["Save"])
         team_gate(svc, "configure", b["New"], b["Save"], b["Delete"])
         team_gate(svc, "triage", b["Apply to stored mentions"])
         right = QVBoxLayout()
@@ -290,7 +294,7 @@ class RulesView(QWidget):
 
     @refuses_when_read_only
     def delete(self) -> None:
-        if self.current_id is not None:
+        if self.current_id is not None and confirm_removal(self, "Delete rule", f"Delete the rule {self.name.text()}?"):
             self.svc.delete_rule(self.current_id, by="gui")
             self.shown_state = self.form_state()  # its edits went with it: nothing to ask about
             self.new()

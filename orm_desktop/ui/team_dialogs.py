@@ -11,7 +11,9 @@ import html
 from collections.abc import Callable
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QAbstractSpinBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -54,6 +56,22 @@ class _TransferDialog(QDialog):
         lay.addWidget(self.progress)
         lay.addWidget(self.status)
         lay.addWidget(self.buttons)
+
+    def order_tabs(self) -> None:
+        """At the end of a subclass's form: the Tab order is the form's fields, then Start, then
+        Close, the dialog opens on the first field and Enter starts (the buttons, made first, came
+        first: the dialog opened on Close, and Enter closed it)."""
+        fields = [w for w in self.findChildren(QWidget)
+                  if w.focusPolicy() & Qt.FocusPolicy.TabFocus == Qt.FocusPolicy.TabFocus
+                  and not self.buttons.isAncestorOf(w) and not isinstance(w.parentWidget(), QAbstractSpinBox)]
+        chain = [*fields, self.start_button, self.buttons.button(QDialogButtonBox.StandardButton.Close)]
+        for a, b in zip(chain, chain[1:], strict=False):
+            QWidget.setTabOrder(a, b)
+        if fields:
+            fields[0].setFocus()
+        for b in self.findChildren(QPushButton):  # Enter starts (not Browse…, not Close)
+            b.setAutoDefault(b is self.start_button)
+        self.start_button.setDefault(True)
 
     @property
     def running(self) -> bool:
@@ -122,6 +140,7 @@ class SnapshotDialog(_TransferDialog):
         self.days.setSuffix(" days")
         name = f"{(svc.brand_name() or 'orm').lower().replace(' ', '-')}-offline-{dt.date.today():%Y-%m-%d}"
         self.folder = QLineEdit(str(Path.home() / name))
+        self.folder.setAccessibleName("New folder")  # its form label names the row (with Browse…), not the field
         browse = QPushButton("Browse…")
         browse.clicked.connect(self.browse)
         row = QHBoxLayout()
@@ -134,6 +153,7 @@ class SnapshotDialog(_TransferDialog):
         self.form.addRow(intro)
         self.form.addRow("Period: the last", self.days)
         self.form.addRow("New folder", row)
+        self.order_tabs()
 
     def browse(self) -> None:
         where = QFileDialog.getExistingDirectory(self, "Where to put the snapshot folder",
@@ -174,6 +194,7 @@ class PushDialog(_TransferDialog):
         intro.setWordWrap(True)
         self.form.addRow(intro)
         self.form.addRow("Team database URL", self.url)
+        self.order_tabs()
 
     def check(self) -> str:
         url = self.url.text().strip()

@@ -404,11 +404,16 @@ def test_a_sender_address_with_a_line_break_is_refused_in_one_line(empty_service
     assert empty_service.deliveries_config()["smtp"]["sender"] == ""
 
 
-def test_a_rule_name_cannot_ping_the_whole_slack_channel_or_disguise_a_link(empty_service, tmp_path, keyring_file):
+@pytest.mark.parametrize("fmt", ["slack", "mattermost", "teams"])
+def test_a_rule_name_cannot_ping_the_whole_channel_or_disguise_a_link(empty_service, tmp_path, keyring_file, fmt):
     """Slack reads `<!channel>` as @channel and `<https://x|text>` as a link showing "text" in a
     message's mrkdwn, and asks senders to escape &, < and > (api.slack.com, "Formatting text").
     A rule named so in a rules file someone sent posted both, unescaped, to the team's channel
-    when it matched. Now Slack's text fields are escaped; the plain-text header shows it as is."""
+    when it matched. Now Slack's text fields are escaped; the plain-text header shows it as is.
+    Mattermost renders Markdown, translates Slack's forms too and notifies the whole channel for
+    a plain @channel/@all/@here in the post: its fields were sent as written. Now they are
+    escaped and an @ that starts a word is a full-width ＠. Teams' TextBlocks render a Markdown
+    link and have no working escape: the texts now go in plain-text runs."""
     import json
     import threading
     import time
@@ -433,11 +438,11 @@ def test_a_rule_name_cannot_ping_the_whole_slack_channel_or_disguise_a_link(empt
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     try:
         svc = empty_service
-        name = "<!channel> recall <https://evil.example/login|Velora dashboard> & co"
+        name = "<!channel> @here recall <https://evil.example/login|Velora dashboard> & co [x](https://evil.example)"
         svc.import_rules(json.dumps([{"name": name, "enabled": True, "conditions": {"terms": "recall"},
                                       "actions": {"notify": True}}]), by="t")
         cfg = svc.deliveries_config()
-        cfg["webhooks"] = [{"name": "comms", "format": "slack"}]
+        cfg["webhooks"] = [{"name": "comms", "format": fmt}]
         cfg = svc.save_deliveries_config(cfg)
         svc.set_delivery_secret(webhook="comms", url=f"http://127.0.0.1:{httpd.server_address[1]}/hook")
         queue_due(svc, cfg, now=int(time.time()), notified=((svc.rules()[0].name, 3),))
@@ -446,11 +451,22 @@ def test_a_rule_name_cannot_ping_the_whole_slack_channel_or_disguise_a_link(empt
         httpd.shutdown()
         httpd.server_close()
     [post] = posts
-    mrkdwn = [post["text"], post["blocks"][1]["text"]["text"]]
+    if fmt == "teams":
+        card = post["attachments"][0]["content"]
+        runs = [i for b in card["body"] for i in b.get("inlines", [])]
+        assert all(b["type"] == "RichTextBlock" for b in card["body"]) and "actions" not in card
+        assert all(r["type"] == "TextRun" for r in runs) and any(name in r["text"] for r in runs)
+        return
+    if fmt == "slack":
+        mrkdwn = [post["text"], post["blocks"][1]["text"]["text"]]
+        assert name in post["blocks"][0]["text"]["text"]  # plain_text: shown as written
+    else:
+        mrkdwn = [post["text"]] + [a.get(k, "") for a in post["attachments"] for k in ("text", "title", "pretext")]
+        assert all("@" not in t for t in mrkdwn + [a["fallback"] for a in post["attachments"]])
+        assert "\\[x\\](https://evil.example)" in post["text"] and "＠here" in post["text"]
     for text in mrkdwn:
         assert "<!channel>" not in text and "<https://" not in text
-        assert "&lt;!channel&gt;" in text and "&amp; co" in text
-    assert name in post["blocks"][0]["text"]["text"]  # plain_text: shown as written
+    assert any("&lt;!channel&gt;" in text and "&amp; co" in text for text in mrkdwn)
 
 
 def test_a_test_mail_to_an_address_with_a_line_break_is_one_line(empty_service, run_cli, keyring_file):

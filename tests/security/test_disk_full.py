@@ -89,6 +89,8 @@ def test_an_existing_file_survives_a_failed_overwrite(demo_service, out_dir):
 def test_backup_on_a_full_disk(demo_service, out_dir):
     r = run_full(demo_service.ws.root, "backup", "--out", str(out_dir / "copy.db"), cwd=out_dir)
     assert_clean_failure(r, out_dir, set())
+    # the copy's disk is full, not the workspace's: it said "the disk holding the workspace is full"
+    assert f"cannot write {out_dir / 'copy.db'}" in r.stderr and "workspace" not in r.stderr
 
 
 def test_evidence_export_on_a_full_disk(demo_service, out_dir):

@@ -49,6 +49,35 @@ def test_csv_cell_helper_for_every_export():
     assert csv_cell(-0.5) == -0.5 and csv_cell("Acme recall") == "Acme recall" and csv_cell(None) is None
 
 
+
+# a comma CSV opened by a spreadsheet in a semicolon locale (German Excel, LibreOffice) is split at
+# every ';' (and at a line break inside a quoted cell, since the quotes no longer pair up there):
+# 'Acme;=HYPERLINK(...)' became the cells 'Acme' and a live formula
+SPLIT = ['Acme;=HYPERLINK("http://evil.example","x")', 'Acme; =1+1', 'Acme;"=cmd|\' /C calc\'!A0"',
+         "Acme;+1+2", "Acme;-2+3;@SUM(A1)", "Acme\n=1+1", "Acme\r\n@SUM(A1)", "Acme\t=1+1", "Acme;;=1+1",
+         'Acme,=HYPERLINK("http://evil.example","x")']
+
+
+def _cells(text: str, delimiter: str) -> list[str]:
+    return [c for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter) for c in row]
+
+
+def test_csv_cells_stay_text_when_a_semicolon_spreadsheet_splits_them():
+    from orm_desktop.cli._common import emit
+
+    rows = [{"id": i, "title": t, "sentiment": -0.5, "tags": [t, "=2+2"]} for i, t in enumerate(SPLIT + HOSTILE)]
+    out = io.StringIO()
+    emit(rows, "csv", ["id", "title", "sentiment", "tags"], out=out)
+    text = out.getvalue()
+    for delimiter in (",", ";", "\t"):
+        for cell in _cells(text, delimiter):
+            bare = cell.lstrip(' "')
+            if bare.startswith(("=", "+", "-", "@", "\t", "\r")):
+                assert bare == "-0.5", (delimiter, cell)  # the number: a number
+    parsed = list(csv.DictReader(io.StringIO(text, newline="")))
+    assert [r["title"].replace("'", "") for r in parsed] == [t.replace("'", "") for t in SPLIT + HOSTILE]  # text kept
+
+
 # -- 14: bidi and control characters shown neutralised ---------------------------------------
 def test_right_to_left_override_is_neutralised_in_the_cli_table(demo_service, run_cli):
     spoof = "Invoice \u202eexe.fdp\u202c and \u2066hidden\u2069 \x1b[31mred\x1b[0m"

@@ -5,6 +5,7 @@ machine on the local network")."""
 
 from __future__ import annotations
 
+import json
 import os
 import resource
 import threading
@@ -170,3 +171,42 @@ def test_the_refresh_keeps_working_against_loopback_test_servers(empty_service):
         mid = _mention_linking_to(empty_service, server, "https://news.example/1")
     assert mid and empty_service.feeds()[0].last_status == "ok"
     assert threading.active_count() < 50  # the per-request watchdogs are gone
+
+
+# -- a feed's links with another scheme than http(s) were stored as the mention's link ------------
+BAD_LINKS = ["javascript:alert(document.cookie)", "data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==",
+             "file:///etc/passwd", "vbscript:msgbox(1)", "  JaVaScRiPt:alert(1)", "java&#9;script:alert(1)",
+             "ftp://files.example/a", "mailto:ceo@acme.example"]
+
+
+def test_a_feed_entrys_link_is_stored_only_when_it_is_a_web_address(empty_service):
+    svc = empty_service
+    svc.add_entity("brand", "Acme", match_existing=False)
+    items = "".join(f"<item><title>Acme story {i}</title><link>{link}</link><guid>g{i}</guid>"
+                    f"<description>Acme news {i}.</description></item>" for i, link in enumerate(BAD_LINKS))
+    items += ("<item><title>Acme relative</title><link>/news/1</link><guid>rel</guid></item>"
+              '<item xmlns:feedburner="http://rssnamespace.org/feedburner/ext/1.0"><title>Acme origlink</title>'
+              "<link>https://feeds.example/~r/1</link><guid>fb</guid>"
+              "<feedburner:origLink>javascript:alert(2)</feedburner:origLink></item>")
+    rss = f'<rss version="2.0"><channel><title>T</title>{items}</channel></rss>'.encode()
+    atom = (b'<feed xmlns="http://www.w3.org/2005/Atom"><title>A</title><id>a</id><updated>2026-01-01T00:00:00Z</updated>'
+            b'<entry><title>Acme atom</title><id>a1</id><updated>2026-01-01T00:00:00Z</updated>'
+            b'<link href="javascript:alert(3)"/><summary>Acme</summary></entry></feed>')
+    jf = json.dumps({"version": "https://jsonfeed.org/version/1.1", "title": "J", "items": [
+        {"id": "j1", "title": "Acme json", "url": "javascript:alert(4)", "content_text": "Acme"},
+        {"id": "j2", "title": "Acme json 2", "external_url": "data:text/html,x", "content_text": "Acme"}]}).encode()
+    with FeedServer() as server:
+        server.routes["/rss"] = (200, {"Content-Type": "application/rss+xml"}, rss)
+        server.routes["/atom"] = (200, {"Content-Type": "application/atom+xml"}, atom)
+        server.routes["/json"] = (200, {"Content-Type": "application/feed+json"}, jf)
+        for path in ("/rss", "/atom", "/json"):
+            svc.add_feed(server.url(path))
+        svc.fetch(force=True)
+        links = {m.title: m.url for m in svc.mentions(limit=100)}
+        assert len(links) == len(BAD_LINKS) + 5, links
+        assert links.pop("Acme relative") == server.url("/news/1")  # resolved against the feed, as before
+        assert links.pop("Acme origlink") == "https://feeds.example/~r/1"
+        assert set(links.values()) == {""}, links
+        notes = {f.url: f.last_error for f in svc.feeds()}
+    assert f"{len(BAD_LINKS)} entry links that are not web addresses" in notes[server.url("/rss")], notes
+    assert all("not web addresses" in notes[server.url(p)] for p in ("/atom", "/json")), notes

@@ -223,7 +223,7 @@ CREATE TRIGGER mention_counts_ai AFTER INSERT ON mentions REFERENCING NEW TABLE 
 
 def insert_triggers_sql() -> str:
     """Every trigger on INSERT INTO mentions, once per statement (rollups and facets), with the
-    functions they call; safe to run again (``postgres/p015_statement_triggers.py``)."""
+    functions they call; safe to run again (``postgres/p017_statement_triggers.py``)."""
     return _rollup_insert_sql() + facets_sql()
 
 
