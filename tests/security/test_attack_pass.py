@@ -162,17 +162,28 @@ def test_a_bundles_brand_name_cannot_add_mail_headers_or_stop_deliveries(empty_s
     """A bundle may carry the brand name (bundle.SETTINGS_SCHEMA: any text of 200 characters), and
     every digest, alert and report subject starts with it. With a line break in it, composing the
     mail raised ValueError: each scheduled run stopped with a traceback and nothing was delivered
-    any more (the same for a rule's name from a rules file, below). Now a header is one line."""
+    any more (the same for a rule's name from a rules file, below). Now such a bundle is refused at
+    that field, and a header is one line even for a name stored behind the checks (a colleague's
+    SQL, a workspace from before them)."""
     import datetime as dt
     import json
 
     from orm_desktop.bundle import import_bundle
+    from orm_desktop.errors import UsageError
     from tests.smtpserver import SmtpServer
 
     payload = json.loads(json.dumps(demo_bundle))
     payload["settings"]["brand_name"] = "Velora" + INJECTED
     (tmp_path / "b.json").write_text(json.dumps(payload))
+    with pytest.raises(UsageError, match="brand_name cannot contain a control character"):
+        import_bundle(empty_service, tmp_path / "b.json", by="t")
+    assert empty_service.entities() == []  # nothing was imported
+    payload["settings"]["brand_name"] = "Velora"
+    (tmp_path / "b.json").write_text(json.dumps(payload))
     import_bundle(empty_service, tmp_path / "b.json", by="t")
+    assert empty_service.conn.execute("UPDATE settings SET value = ? WHERE key = 'brand_name'",
+                                      (json.dumps("Velora" + INJECTED),)).rowcount == 1
+    empty_service.conn.commit()
     with SmtpServer() as smtp:
         _smtp_to_sam(empty_service, smtp.port)
         nine = int(dt.datetime.now().replace(hour=9, minute=5, second=0, microsecond=0).timestamp())
