@@ -32,7 +32,12 @@ def xvfb() -> list[str]:
         if os.environ.get("CI") == "true":
             pytest.fail("xvfb-run is missing on CI: .ci/run installs it (apt-get install xvfb)")
         pytest.skip("xvfb-run is not installed (apt-get install xvfb): the xcb crawl runs on CI")
-    return ["xvfb-run", "-a", "-s", "-screen 0 1440x900x24"]
+    # `-a` takes the first server number from -n up without a /tmp/.X*-lock file: two pytest-xdist
+    # workers starting Xvfb together would take the same one, so each worker starts from its own
+    # (gw0: 200, gw1: 220, ...; -n must come before -a)
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")
+    first = 200 + 20 * (int(worker) if worker.isdigit() else 0)
+    return ["xvfb-run", "-n", str(first), "-a", "-s", "-screen 0 1440x900x24"]
 
 
 @pytest.fixture

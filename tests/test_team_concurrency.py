@@ -215,6 +215,45 @@ def test_fetch_loop_runs_rounds_and_stops_cleanly_on_sigterm(empty_service):
     assert server.hits  # it really fetched over HTTP
 
 
+def test_the_fetch_loops_stop_request_cannot_deadlock_in_a_signal_handler(tmp_path):
+    """`fetch --loop` once hung for good after SIGTERM (a whole-suite run under load): its handler
+    called threading.Event.set(), which takes the lock Event.wait() holds between bytecodes, and a
+    handler runs between the main thread's bytecodes. Here the loop's stop flag is waited on while
+    a storm of signals sets it, as the handler does; with an Event a handler blocks on that lock
+    (the next signals nest until RecursionError, 4 runs of 4; one signal alone hangs for good)."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    script = tmp_path / "storm.py"
+    script.write_text(
+        "import os, signal, sys, time\n"
+        "from orm_desktop.cli.fetch import StopFlag\n"
+        "stop = StopFlag()\n"
+        "signal.signal(signal.SIGUSR1, lambda *_: stop.set('SIGUSR1'))\n"
+        "print('ready', flush=True)\n"
+        "end = time.monotonic() + 1.5\n"
+        "while time.monotonic() < end:\n"
+        "    stop.wait(0)\n"
+        "    stop.clear()\n"
+        "print('done', flush=True)\n")
+    proc = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, env=_cli_env())
+    try:
+        assert proc.stdout.readline().strip() == "ready"
+        end = time.monotonic() + 1.4
+        while time.monotonic() < end and proc.poll() is None:
+            proc.send_signal(signal.SIGUSR1)
+            time.sleep(0.001)
+        out, err = proc.communicate(timeout=20)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    assert proc.returncode == 0 and out.strip() == "done", err[-500:]
+
+
 def test_fetch_loop_refuses_bad_options(empty_service, run_cli):
     out = run_cli("fetch", "--loop", "--interval", "0", workspace=_where(empty_service), env=_cli_env())
     assert out.returncode == 2 and out.stderr.strip() == "orm-desktop: error: --interval must be between 1 and 86400 seconds"
