@@ -106,6 +106,23 @@ REPAIRED = [("brand", "Acme Corp", ("Acme [31m Inc", "ACME Inc"), ""), ("competi
             ("product", "Rocket  Skates", ("Skates",), "keep  as is")]
 
 
+def legacy_workspace(root):
+    """A workspace of schema 14 whose entity names an older version stored unchecked (_legacy_rows):
+    opening it runs m015, which repairs five texts and writes a note for each into migration_log."""
+    import sqlite3
+
+    from orm_desktop import workspace as wsmod
+
+    ws = wsmod.create(root)
+    raw = sqlite3.connect(ws.db_path, isolation_level=None)
+    raw.execute("DROP TABLE migration_log")
+    raw.execute("DROP INDEX IF EXISTS mentions_overdue")
+    _legacy_rows(raw)
+    raw.execute("PRAGMA user_version = 14")
+    raw.close()
+    return ws.root
+
+
 def _legacy_rows(conn) -> None:
     for kind, name, aliases, title in LEGACY:
         conn.execute("INSERT INTO entities (kind, name, query, aliases, title, created) VALUES (?, ?, ?, ?, ?, 1)",
@@ -113,20 +130,11 @@ def _legacy_rows(conn) -> None:
 
 
 def test_legacy_entity_texts_are_repaired_once_and_their_export_imports(tmp_path, backend, request, monkeypatch):
-    import sqlite3
 
-    from orm_desktop import workspace as wsmod
     from orm_desktop.store import db
 
     if backend == "sqlite":  # a workspace of schema 14, its rows written as that version could
-        ws = wsmod.create(tmp_path / "old")
-        raw = sqlite3.connect(ws.db_path, isolation_level=None)
-        raw.execute("DROP TABLE migration_log")
-        raw.execute("DROP INDEX IF EXISTS mentions_overdue")
-        _legacy_rows(raw)
-        raw.execute("PRAGMA user_version = 14")
-        raw.close()
-        target = ws.root
+        target = legacy_workspace(tmp_path / "old")
     else:  # a team database at version 14 (tables, as schema.upgrade adds them, dropped)
         from tests.conftest import _pg_clone
 

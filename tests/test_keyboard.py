@@ -370,34 +370,20 @@ def test_enter_never_confirms_a_removal_and_every_removal_asks(kb_window, qtbot)
     def button(view, text):
         return next(b for b in view.findChildren(QPushButton) if b.text() == text)
 
-    feeds = _show(qtbot, win, "Feeds")
-    feeds.table.selectRow(0)
-    n_feeds = len(svc.feeds())
-    _modal_answer(qtbot, answer_with_enter)
-    _press(button(feeds, "Remove"))
-    assert len(svc.feeds()) == n_feeds
+    def key_messages_editor(page):
+        return next(w for w in page.findChildren(QWidget) if type(w).__name__ == "KeyMessagesEditor")
 
-    ents = _show(qtbot, win, "Entities")
-    ents.list.setCurrentRow(ents.list.count() - 1)
-    n_ents = len(svc.entities())
-    _modal_answer(qtbot, answer_with_enter)
-    _press(button(ents, "Remove"))
-    assert len(svc.entities()) == n_ents
-
-    rules = _show(qtbot, win, "Rules")
-    rules.list.setCurrentRow(0)
-    n_rules = len(svc.rules())
-    _modal_answer(qtbot, answer_with_enter)
-    _press(button(rules, "Delete"))
-    assert len(svc.rules()) == n_rules
-
-    settings = _show(qtbot, win, "Settings")
-    km = next(w for w in settings.findChildren(QWidget) if type(w).__name__ == "KeyMessagesEditor")
-    km.list.setCurrentRow(0)
-    n_km = len(svc.key_messages())
-    _modal_answer(qtbot, answer_with_enter)
-    _press(button(km, "Remove"))
-    assert len(svc.key_messages()) == n_km
+    for page, view_of, select, label, count in (
+            ("Feeds", lambda p: p, lambda v: v.table.selectRow(0), "Remove", svc.feeds),
+            ("Entities", lambda p: p, lambda v: v.list.setCurrentRow(v.list.count() - 1), "Remove", svc.entities),
+            ("Rules", lambda p: p, lambda v: v.list.setCurrentRow(0), "Delete", svc.rules),
+            ("Settings", key_messages_editor, lambda v: v.list.setCurrentRow(0), "Remove", svc.key_messages)):
+        view = view_of(_show(qtbot, win, page))
+        select(view)
+        before = len(count())
+        _modal_answer(qtbot, answer_with_enter)
+        _press(button(view, label))
+        assert len(count()) == before, page
 
     view, draft = open_demo_draft(win)
     act_as(svc, view.me())
