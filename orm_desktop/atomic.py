@@ -8,9 +8,11 @@ file nor a truncated target behind; a target that existed before is left as it w
 planted at the target is replaced, never written through.
 
 A target that is a character device or a pipe (``/dev/null``, a FIFO), or one of the process's
-own descriptors (``--out /dev/stdout``, even redirected to a file), is written through as a stream: renaming a file over it replaced the device node itself (as root,
-``report --out /dev/null`` left a regular file at /dev/null). Any other special file (a block
-device, a socket) is refused.
+own descriptors (``--out /dev/stdout``, even redirected to a file), is written through as a stream:
+renaming a file over it replaced the device node itself (as root, ``report --out /dev/null`` left
+a regular file at /dev/null). A symlink planted at the target that leads to a device or a pipe is
+refused, never written through (a PDF written into /dev/watchdog or /dev/mem as root); any other
+special file (a block device, a socket) is refused too.
 """
 
 from __future__ import annotations
@@ -128,7 +130,10 @@ def atomic_write(path: Path | str, data: bytes | str | Callable[[BinaryIO], None
     """Write ``data`` (bytes, text as UTF-8, or a function writing to a binary file) to ``path``
     atomically; returns the path. Raises ``KnownError`` (``DiskFull`` when out of space). A
     character device or a pipe is written through (see the module's docstring)."""
-    kind = _special(Path(path))
+    try:  # the path itself, not what a symlink planted there leads to (/dev/watchdog, /dev/mem...)
+        kind = os.lstat(path).st_mode
+    except (OSError, ValueError):
+        kind = None
     if (kind is not None and (stat.S_ISCHR(kind) or stat.S_ISFIFO(kind))) or own_descriptor(path):
         return _write_stream(Path(path), data)
     with _atomic(path, mode) as (fd, _tmp), os.fdopen(fd, "wb", closefd=False) as fh:

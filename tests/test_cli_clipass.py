@@ -37,6 +37,29 @@ def test_a_pipe_nobody_reads_is_refused_at_once(tmp_path):
     assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
 
 
+def test_a_symlink_planted_at_the_output_is_not_written_through_to_a_device(tmp_path):
+    # the write-through above followed a symlink: `out.pdf -> /dev/watchdog` (or /dev/mem) planted
+    # in a shared folder had a report written into the device as root; now only the path itself
+    # (or the process's own /dev/stdout) is written through, and a planted link to a device or a
+    # pipe is refused
+    from orm_desktop.errors import UsageError
+
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        for target in (Path(os.devnull), fifo):
+            link = tmp_path / "out.pdf"
+            link.symlink_to(target)
+            with pytest.raises(UsageError, match="not a regular file"):
+                atomic_write(link, b"%PDF-1.4 report")
+            assert link.is_symlink()
+            link.unlink()
+        assert os.read(reader, 100) == b""  # nothing reached the pipe
+    finally:
+        os.close(reader)
+
+
 @pytest.fixture
 def cli(tmp_path, capsys):
     """`orm-desktop ARGS` in this process (the real entry point, without a subprocess's start-up):
