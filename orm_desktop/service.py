@@ -121,18 +121,28 @@ class Service:
             conn = self.ws.connect(readonly=self.snapshot is not None)
             self._local.conn = conn
             with self._lock:
-                self._all.append(conn)
+                self._all.append((threading.current_thread(), conn))
         return conn
 
     def close(self) -> None:
+        """Close this thread's connection and those of finished threads. A live thread's is
+        interrupted (its statement ends with "interrupted", a write rolls back) and left to it: it
+        is closed when that thread lets go of it. sqlite3 is not safe against a close while another
+        thread is inside ``execute``: a test's teardown closing the service while a window's
+        background count ran crashed the process (SIGSEGV in items.fts_candidates)."""
+        me = threading.current_thread()
         with self._lock:
-            for conn in self._all:
+            for owner, conn in self._all:
                 try:
+                    if owner is not me and owner.is_alive():
+                        if hasattr(conn, "interrupt"):  # sqlite3: documented as callable from any thread
+                            conn.interrupt()
+                        continue
                     conn.close()
                 except Exception:  # noqa: BLE001 - closing a connection of a finished thread
                     pass
             self._all.clear()
-        self._local = threading.local()
+        self._local = threading.local()  # idle threads' connections go with it (closed when freed)
 
     # -- settings ----------------------------------------------------------------------------
     def setting(self, key: str):

@@ -230,3 +230,35 @@ def test_audit_verify_names_the_first_altered_entry(demo_service, run_cli):
     c.execute("UPDATE audit_log SET data = '{\"score\": 0.9}' WHERE id = ?", (target,))
     r = run_cli("audit", "verify", workspace=ws)
     assert r.returncode == 1 and f"BROKEN at entry {target}" in r.stdout and "altered" in r.stdout
+
+
+def test_closing_the_service_while_another_thread_reads_interrupts_it_instead_of_crashing(tmp_path):
+    """A test's teardown closed the service while a window's background count was inside
+    ``execute`` on its own thread's connection: the process died (SIGSEGV in
+    items.fts_candidates, a fresh-clone CI run). sqlite3 is not safe against a close from another
+    thread there. Now close() interrupts a live thread's statement and leaves it the connection."""
+    import sqlite3
+    import threading
+
+    from orm_desktop.service import Service
+
+    svc = Service.create(tmp_path / "ws")
+    reading, outcome = threading.Event(), []
+
+    def read() -> None:
+        try:
+            for n, _row in enumerate(svc.conn.execute(
+                    "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 50000000) "
+                    "SELECT x FROM c")):
+                if n == 1000:
+                    reading.set()
+            outcome.append("finished")
+        except sqlite3.Error as exc:
+            outcome.append(f"{type(exc).__name__}: {exc}")
+
+    thread = threading.Thread(target=read)
+    thread.start()
+    assert reading.wait(30)
+    svc.close()
+    thread.join(30)
+    assert outcome == ["OperationalError: interrupted"]
