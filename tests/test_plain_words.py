@@ -109,3 +109,24 @@ def test_the_inbox_list_has_a_right_click_menu_with_triage_and_assign(demo_servi
     assert _entries(view.triage_menu()) == ["Open in browser"]
     view.table.customContextMenuRequested.emit(QPoint(-5, -5))  # outside any row: no menu
     assert view.menu is None
+
+
+def test_feeds_list_says_statuses_in_words_and_keeps_the_tokens_in_json(tmp_path, run_cli):
+    # the text table printed `not_a_feed` and `invalid_url` while the Feeds page said them in words
+    import json
+
+    from orm_desktop.service import Service
+
+    svc = Service.create(tmp_path / "ws")
+    page = tmp_path / "page.html"
+    page.write_text("<!doctype html><html><body>a homepage</body></html>")
+    svc.add_feed(page.as_uri(), title="Homepage")
+    svc.add_feed((tmp_path / "quiet.xml").as_uri(), title="Quiet")
+    svc.fetch(jobs=1, force=True)
+    quiet = next(f for f in svc.feeds() if f.title == "Quiet")
+    svc.update_feed(quiet.id, enabled=False)
+    svc.close()
+    table = run_cli("feeds", "list", workspace=tmp_path / "ws").stdout
+    assert "not a feed" in table and "not_a_feed" not in table and "disabled" in table
+    rows = json.loads(run_cli("feeds", "list", "--format", "json", workspace=tmp_path / "ws").stdout)
+    assert {r["title"]: r["status"] for r in rows}["Homepage"] == "not_a_feed"

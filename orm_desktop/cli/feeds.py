@@ -75,6 +75,12 @@ def cmd_list(args) -> int:
              "weight": f.weight, "enabled": f.enabled, "status": f.last_status or "never",
              "error": f.last_error, "last_fetched": iso(f.last_fetched), "next_due": iso(f.next_due),
              "items": f.items_total, "version": f.version} for f in svc.feeds()]
+    if args.format not in ("json", "jsonl", "csv"):  # the table is for people: words, not tokens
+        from orm_desktop.feedstatus import status_text
+
+        for r in rows:
+            r["status"] = ("disabled" if not r["enabled"] else
+                           status_text(r["status"], r["error"] or "") if r["status"] != "never" else "never fetched")
     emit(rows, args.format, ["id", "kind", "title", "status", "items", "last_fetched", "url"],
          widths={"title": 36, "url": 60})
     return 0
