@@ -21,6 +21,16 @@ SUPERUSER = os.environ.get("ORM_TEST_PGUSER", "postgres")
 PASSWORD = "correct horse battery"
 
 
+def skip_module_without_server() -> None:
+    """At the top of a test module: skip the whole module when no server answers, except under
+    CI=true, where the server must be there and its tests run (and fail) without it."""
+    import pytest
+
+    reason = server_reachable()
+    if reason and os.environ.get("CI") != "true":
+        pytest.skip(reason, allow_module_level=True)
+
+
 def server_reachable() -> str | None:
     """None when the server answers, else a one-line reason."""
     try:

@@ -8,7 +8,6 @@ executive, any live editing control or any write reaching the database."""
 
 from __future__ import annotations
 
-import os
 import secrets
 
 import pytest
@@ -19,9 +18,7 @@ from tests import team_scenario as ts  # noqa: E402
 from tests.conftest import copy_workspace, later  # noqa: E402
 from tests.test_gui_crawl import crawl, xvfb  # noqa: E402
 
-_reason = ts.server_reachable()
-if _reason and os.environ.get("CI") != "true":
-    pytest.skip(_reason, allow_module_level=True)
+ts.skip_module_without_server()
 
 ROLES = ("admin", "author", "approver", "executive")
 

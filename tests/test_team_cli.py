@@ -8,7 +8,6 @@ SCRAM cluster (tests/pgcluster.py). The OS keyring is the outside world: tests/m
 
 from __future__ import annotations
 
-import os
 import secrets
 
 import pytest
@@ -16,9 +15,7 @@ import pytest
 from tests import pgcluster
 from tests import team_scenario as ts
 
-_reason = ts.server_reachable()
-if _reason and os.environ.get("CI") != "true":
-    pytest.skip(_reason, allow_module_level=True)
+ts.skip_module_without_server()
 
 
 @pytest.fixture

@@ -3,15 +3,11 @@ someone else from (real MainWindow, offscreen, on a real team database)."""
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
 from tests import team_scenario as ts
 
-_reason = ts.server_reachable()
-if _reason and os.environ.get("CI") != "true":
-    pytest.skip(_reason, allow_module_level=True)
+ts.skip_module_without_server()
 
 
 @pytest.fixture

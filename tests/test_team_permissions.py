@@ -8,15 +8,12 @@ here is the database's. Run with -s to see the table of (role, attempt, outcome)
 from __future__ import annotations
 
 import json
-import os
 
 import pytest
 
 from tests import team_scenario as ts
 
-_reason = ts.server_reachable()
-if _reason and os.environ.get("CI") != "true":
-    pytest.skip(_reason, allow_module_level=True)
+ts.skip_module_without_server()
 
 psycopg = pytest.importorskip("psycopg")
 

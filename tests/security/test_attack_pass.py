@@ -7,15 +7,11 @@ Everything is real: a throw-away database on 127.0.0.1:5432 (tests/team_scenario
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
 from tests import team_scenario as ts
 
-_reason = ts.server_reachable()
-if _reason and os.environ.get("CI") != "true":
-    pytest.skip(_reason, allow_module_level=True)
+ts.skip_module_without_server()
 
 psycopg = pytest.importorskip("psycopg")
 
