@@ -350,6 +350,17 @@ def window(qtbot, demo_service):
 
 
 @pytest.fixture
+def warned(monkeypatch) -> list[str]:
+    """What QMessageBox.warning would have shown ("title: text", newest last), instead of a modal
+    box that would wait for a click."""
+    from PySide6.QtWidgets import QMessageBox
+
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, title, text, *a, **k: shown.append(f"{title}: {text}"))
+    return shown
+
+
+@pytest.fixture
 def team_lab(tmp_path, monkeypatch):
     """A team workspace on the local PostgreSQL with its logins (tests/team_scenario.py), its local
     folder under ``tmp_path``. Skipped when no server answers, except under CI=true, where one must."""

@@ -168,18 +168,14 @@ def test_a_report_is_not_written_when_its_audit_entry_cannot_be(cli, ws, tmp_pat
     assert out.count('"report.export"') == 1, out
 
 
-def test_the_reports_page_saves_no_pdf_when_its_audit_entry_cannot_be_written(qtbot, demo_service, tmp_path,
+def test_the_reports_page_saves_no_pdf_when_its_audit_entry_cannot_be_written(warned, qtbot, demo_service, tmp_path,
                                                                               monkeypatch):
     # the page copied the PDF to NAME.part, renamed it, then recorded the export: a busy database
     # left a saved, unaudited PDF and an unhandled DatabaseLocked in the GUI's callback
     import sqlite3
 
-    from PySide6.QtWidgets import QMessageBox
-
     from orm_desktop.ui.reports_view import ReportsView
 
-    warned: list[str] = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda _p, title, text, *a, **k: warned.append(f"{title}: {text}"))
     view = ReportsView(demo_service)
     qtbot.addWidget(view)
     demo_service.conn.execute("PRAGMA busy_timeout=100")

@@ -41,14 +41,12 @@ def test_a_long_search_the_inbox_cannot_run_keeps_the_window_on_a_laptop_screen(
 
 
 # -- settings the Settings page saved made a bundle that the app's own import refused -----------
-def test_a_bundle_exported_after_saving_settings_imports(window, qtbot, tmp_path, monkeypatch):
-    from PySide6.QtWidgets import QFileDialog, QMessageBox
+def test_a_bundle_exported_after_saving_settings_imports(warned, window, qtbot, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog
 
     from orm_desktop.service import Service
     from tests.conftest import act_as
 
-    warned: list[str] = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda _p, title, text, *a, **k: warned.append(f"{title}: {text}"))
     act_as(window.svc, "alex")
     window.show_page("Settings")
     view = window.pages["Settings"]
@@ -68,11 +66,7 @@ def test_a_bundle_exported_after_saving_settings_imports(window, qtbot, tmp_path
 
 
 @pytest.mark.parametrize("field", ["brand", "contact"])
-def test_settings_refuse_a_text_longer_than_a_bundle_carries(window, qtbot, monkeypatch, field):
-    from PySide6.QtWidgets import QMessageBox
-
-    warned: list[str] = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda _p, title, text, *a, **k: warned.append(f"{title}: {text}"))
+def test_settings_refuse_a_text_longer_than_a_bundle_carries(warned, window, qtbot, monkeypatch, field):
     window.show_page("Settings")
     view = window.pages["Settings"]
     key = {"brand": "brand_name", "contact": "contact"}[field]
@@ -87,14 +81,12 @@ def test_settings_refuse_a_text_longer_than_a_bundle_carries(window, qtbot, monk
 
 
 # -- the Entities page saved names a bundle cannot carry (the app's export then failed to import) -
-def test_the_entities_page_refuses_fields_longer_than_a_bundle_carries(window, qtbot, tmp_path, monkeypatch):
+def test_the_entities_page_refuses_fields_longer_than_a_bundle_carries(warned, window, qtbot, tmp_path, monkeypatch):
     from PySide6.QtWidgets import QFileDialog, QMessageBox
 
     from orm_desktop.service import Service
     from tests.conftest import act_as
 
-    warned: list[str] = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda _p, title, text, *a, **k: warned.append(f"{title}: {text}"))
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Discard)
     window.show_page("Entities")
     view = window.entities
@@ -130,11 +122,7 @@ def test_the_entities_page_refuses_fields_longer_than_a_bundle_carries(window, q
 
 
 # -- rules and key messages saved what a bundle refuses; a refused key message lost what was typed
-def test_rules_and_key_messages_refuse_what_a_bundle_cannot_carry(window, qtbot, monkeypatch):
-    from PySide6.QtWidgets import QMessageBox
-
-    warned: list[str] = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda _p, title, text, *a, **k: warned.append(f"{title}: {text}"))
+def test_rules_and_key_messages_refuse_what_a_bundle_cannot_carry(warned, window, qtbot, monkeypatch):
     window.show_page("Rules")
     rules_view = window.rules
     n_rules = len(window.svc.rules())
@@ -253,14 +241,11 @@ def test_undo_after_several_steps_on_one_mention_does_not_call_them_a_conflict(w
 
 # -- a crisis report for an entity without an alert: the Reports page said "give --from and --to"
 # (flags of the command line) with its period selector switched off, so the app could not make it --
-def test_the_reports_page_makes_a_crisis_report_for_a_period_it_is_given(window, qtbot, tmp_path, monkeypatch):
+def test_the_reports_page_makes_a_crisis_report_for_a_period_it_is_given(warned, window, qtbot, tmp_path, monkeypatch):
     from PySide6.QtCore import QDate
-    from PySide6.QtWidgets import QMessageBox
 
     from orm_desktop.ui.reports_view import CUSTOM
 
-    warned: list[str] = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda _p, title, text, *a, **k: warned.append(f"{title}: {text}"))
     window.show_page("Reports")
     view = window.reports
     view.kind.setCurrentIndex(view.kind.findData("crisis"))
@@ -282,14 +267,10 @@ def test_the_reports_page_makes_a_crisis_report_for_a_period_it_is_given(window,
     assert view.period.findText("Around the latest alert") < 0 and view.period.currentData() == 30
 
 
-def test_the_reports_page_says_how_to_get_an_executive_report_without_an_executive(qtbot, empty_service,
+def test_the_reports_page_says_how_to_get_an_executive_report_without_an_executive(warned, qtbot, empty_service,
                                                                                     monkeypatch):
-    from PySide6.QtWidgets import QMessageBox
-
     from orm_desktop.ui.reports_view import ReportsView
 
-    warned: list[str] = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda _p, title, text, *a, **k: warned.append(f"{title}: {text}"))
     view = ReportsView(empty_service)
     qtbot.addWidget(view)
     view.kind.setCurrentIndex(view.kind.findData("executive"))
@@ -317,13 +298,9 @@ def test_a_long_entity_name_keeps_the_window_on_a_laptop_screen(qtbot, demo_serv
 
 # -- the set-up wizard wrote the first executive, then refused a second with a 201-character name;
 # after shortening it, Finish said the first "is named twice" and the set-up could not finish -----
-def test_the_set_up_wizard_checks_every_name_before_writing_anything(qtbot, empty_service, monkeypatch):
-    from PySide6.QtWidgets import QMessageBox
-
+def test_the_set_up_wizard_checks_every_name_before_writing_anything(warned, qtbot, empty_service, monkeypatch):
     from orm_desktop.ui.onboarding import OnboardingWizard
 
-    warned: list[str] = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda _p, title, text, *a, **k: warned.append(f"{title}: {text}"))
     wizard = OnboardingWizard(empty_service)
     qtbot.addWidget(wizard)
     wizard.brand.name.setText("Acme")
@@ -344,13 +321,11 @@ def test_the_set_up_wizard_checks_every_name_before_writing_anything(qtbot, empt
                                      ("http://[::1/feed", False), ("http://example.com:99999/feed", False),
                                      ("http://example.com:abc/", False), ("HTTP://EXAMPLE.COM/feed", True),
                                      ("https://news.example/search?q={query}", True)])
-def test_the_feeds_page_adds_only_urls_it_can_fetch(window, qtbot, monkeypatch, tmp_path, url, ok):
+def test_the_feeds_page_adds_only_urls_it_can_fetch(warned, window, qtbot, monkeypatch, tmp_path, url, ok):
     from PySide6.QtWidgets import QFileDialog, QMessageBox
 
     from orm_desktop.ui.manage import FeedDialog
 
-    warned: list[str] = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda _p, title, text, *a, **k: warned.append(f"{title}: {text}"))
     monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: None)
     answers = iter([1])  # OK once; a refused address opens the dialog again with it: then Cancel
     monkeypatch.setattr(FeedDialog, "exec", lambda self: (self.url.setText(url), next(answers, 0))[1])

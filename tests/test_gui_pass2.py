@@ -272,14 +272,12 @@ def test_the_report_chart_keeps_its_last_date_label_inside_the_image(demo_servic
 # -- an executive removed on the Entities page kept their page in the sidebar; opening it raised
 # "no entity 2" in the event loop (a traceback on stderr, a blank page). A renamed one kept the old
 # name, a new one got no page until the app was restarted --------------------------------------------
-def test_the_sidebar_follows_the_executives_the_entities_page_changes(window, qtbot, monkeypatch):
+def test_the_sidebar_follows_the_executives_the_entities_page_changes(warned, window, qtbot, monkeypatch):
     from PySide6.QtWidgets import QLabel, QMessageBox
 
     from orm_desktop.ui.pages import PersonalBrandPage
 
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
-    warned: list[str] = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda _p, title, text, *a, **k: warned.append(text))
 
     def sidebar() -> list[str]:
         return [window.nav.item(i).text() for i in range(window.nav.count())]
@@ -431,11 +429,7 @@ def test_the_feeds_buttons_say_what_to_do_when_no_feed_is_selected(window, qtbot
 
 
 # -- Rules: New after looking at a rule that is off left "enabled" unticked: the new rule was saved off
-def test_a_new_rule_starts_enabled_after_looking_at_a_rule_that_is_off(window, qtbot, monkeypatch):
-    from PySide6.QtWidgets import QMessageBox
-
-    warned: list[str] = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda _p, title, text, *a, **k: warned.append(f"{title}: {text}"))
+def test_a_new_rule_starts_enabled_after_looking_at_a_rule_that_is_off(warned, window, qtbot, monkeypatch):
     window.show_page("Rules")
     view = window.rules
     view.new()

@@ -211,14 +211,10 @@ def test_entities_add_and_edit_refuse_control_characters_in_one_line(run_cli, tm
     assert [(e["name"], e["aliases"]) for e in __import__("json").loads(r.stdout)] == [("Acme", [])]
 
 
-def test_the_entities_page_and_the_wizard_refuse_control_characters(qtbot, empty_service, monkeypatch):
-    from PySide6.QtWidgets import QMessageBox
-
+def test_the_entities_page_and_the_wizard_refuse_control_characters(warned, qtbot, empty_service, monkeypatch):
     from orm_desktop.ui.onboarding import OnboardingWizard
     from tests.gui_support import open_window
 
-    warned: list[str] = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda _p, title, text, *a, **k: warned.append(f"{title}: {text}"))
     wizard = OnboardingWizard(empty_service)
     qtbot.addWidget(wizard)
     wizard.brand.name.setText("Acme")

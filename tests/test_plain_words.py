@@ -34,16 +34,13 @@ def test_a_disabled_feed_reads_disabled_and_next_due_is_in_the_last_fetched_tool
         svc.close()
 
 
-def test_the_set_up_wizard_takes_aliases_checked_as_the_entities_page_does(tmp_path, qtbot, monkeypatch):
+def test_the_set_up_wizard_takes_aliases_checked_as_the_entities_page_does(warned, tmp_path, qtbot, monkeypatch):
     """The wizard had no alias field: "Also known as" names for an executive or a competitor had
     to be added afterwards on the Entities page. A bad alias is refused with the service's own
     message (control character, length), live on the row and again before anything is written."""
-    from PySide6.QtWidgets import QMessageBox
 
     from orm_desktop.ui.onboarding import OnboardingWizard
 
-    warned: list[str] = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda _p, title, text, *a, **k: warned.append(text))
     svc = Service.create(tmp_path / "ws")
     try:
         wizard = OnboardingWizard(svc)

@@ -75,11 +75,9 @@ def test_an_unsaved_entity_and_rule_are_named_when_closing(window, qtbot):
     _answer(_question(window), "Cancel")
 
 
-def test_the_rules_form_asks_before_another_rule_replaces_its_edits(window, qtbot, monkeypatch):
+def test_the_rules_form_asks_before_another_rule_replaces_its_edits(warned, window, qtbot, monkeypatch):
     from PySide6.QtWidgets import QMessageBox
 
-    warned: list[str] = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda _p, title, text, *a, **k: warned.append(f"{title}: {text}"))
     window.show_page("Rules")
     view = window.rules
     if view.list.count() < 2:  # the demo has one saved rule: a second one to click
