@@ -11,6 +11,7 @@
 - ``terminal_text``: the same for text of several lines printed to a terminal (line breaks and
   tabs kept).
 - ``one_line``: an exception as one line of bounded length (a feed's health note).
+- ``clip``: text at most N characters, cut with '…' (list cells, chart labels, names in dialogs).
 - ``hidden_char``: the first character ``display_text`` would remove or blank, for names a person
   types or imports (entities), which refuse them instead.
 - ``clean_name``: a name without what ``hidden_char`` finds (``display_text``, spaces collapsed):
@@ -93,6 +94,12 @@ def scheme_of(url: str) -> str:
     """The scheme a link names ("javascript"), lower case, '' when it names none; for notes."""
     m = _SCHEME.match(_CONTROL.sub("", url))
     return m.group(1).lower() if m else ""
+
+
+def clip(text: str, most: int) -> str:
+    """``text`` at most ``most`` characters long, cut with '…' (a list cell, a chart label, a name
+    in a dialog's sentence)."""
+    return text if len(text) <= most else text[: most - 1] + "…"
 
 
 def clean_name(text: str) -> str:

@@ -14,7 +14,7 @@ from pathlib import Path
 from orm_desktop import workspace as wsmod
 from orm_desktop.errors import UsageError
 from orm_desktop.numbers import signed
-from orm_desktop.textsafe import csv_cell, display_text
+from orm_desktop.textsafe import clip, csv_cell, display_text
 
 FORMATS = ("table", "csv", "json", "jsonl")
 TEAM = False  # set by cli.main when the workspace is a postgresql:// URL: --as is then not required
@@ -184,7 +184,7 @@ def _cell(v, width: int) -> str:
         s = ",".join(map(str, v))
     else:
         s = display_text(str(v))
-    return s if len(s) <= width else s[: width - 1] + "…"
+    return clip(s, width)
 
 
 def first_line(file: str, what: str) -> str:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from orm_desktop.numbers import signed, signed_pct
 from orm_desktop.reports.data import DAY, ReportData
-from orm_desktop.textsafe import display_text
+from orm_desktop.textsafe import clip, display_text
 from orm_desktop.types import NEEDS_REVIEW_BELOW, UNSURE
 
 PAGE_SIZES = ("A4", "Letter")
@@ -117,7 +117,7 @@ def hbar_chart(rows: list[tuple[str, float]], width: int, height: int, title: st
             y = top + i * bh
             p.setPen(QColor("#333333"))
             p.drawText(QRectF(0, y, label_w - 15, bh), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-                       label if len(label) <= 28 else label[:27] + "…")
+                       clip(label, 28))
             bw = (w - label_w - 160) * v / peak
             p.fillRect(QRectF(label_w, y + bh * 0.15, bw, bh * 0.7), QColor(color))
             p.drawText(QRectF(label_w + bw + 12, y, 150, bh), Qt.AlignmentFlag.AlignVCenter, fmt(v))

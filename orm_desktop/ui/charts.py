@@ -17,6 +17,8 @@ from PySide6.QtCharts import (
 from PySide6.QtCore import QMargins, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QPainter
 
+from orm_desktop.textsafe import clip
+
 POS, NEU, NEG = QColor("#27AE60"), QColor("#AAB7B8"), QColor("#E74C3C")
 
 
@@ -50,8 +52,6 @@ def _small() -> QFont:
     return f
 
 
-def _short(label: str, n: int = 22) -> str:
-    return label if len(label) <= n else label[: n - 1] + "…"
 
 
 def categories(labels: list[str]) -> list[str]:
@@ -156,7 +156,7 @@ def hbar(rows, title: str, color: str = "#0F6E8C", *, keys=None) -> ChartView:
     chart.addSeries(series)
     chart.legend().setVisible(False)
     ax = QBarCategoryAxis()
-    ax.append(categories([_short(str(lbl), 24) for lbl, _ in rows]) or [" "])
+    ax.append(categories([clip(str(lbl), 24) for lbl, _ in rows]) or [" "])
     ax.setLabelsFont(_small())
     ax.setTruncateLabels(False)
     chart.addAxis(ax, Qt.AlignmentFlag.AlignLeft)

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from orm_desktop.errors import KnownError
 from orm_desktop.numbers import signed
-from orm_desktop.textsafe import display_text, is_web_url
+from orm_desktop.textsafe import clip, display_text, is_web_url
 from orm_desktop.types import FEED_KINDS, STATUSES, Mention, MentionFilter, label_for, last_days
 from orm_desktop.ui.widgets import (
     FlowLayout,
@@ -366,7 +366,7 @@ class FilterBar(QWidget):
         """The saved-search filter (rule id, name, the ids it selects) or None; a button clears it."""
         self.saved_search = saved
         if saved:
-            name = saved[1] if len(saved[1]) <= 60 else saved[1][:59] + "…"  # the bar stays on a laptop screen
+            name = clip(saved[1], 60)  # the bar stays on a laptop screen
             self.saved_btn.setText(f"Saved search: {name} ✕")
             self.saved_btn.setToolTip(f"{saved[1]}\n{len(saved[2]):,} mentions selected by the rule; "
                                       "click to clear this filter")

@@ -120,10 +120,9 @@ def confirm_removal(parent: QWidget, title: str, question: str) -> bool:
     Esc) keeps the thing (with no default, Qt made Yes the default: one Enter removed it)."""
     from PySide6.QtWidgets import QMessageBox
 
-    from orm_desktop.textsafe import display_text
+    from orm_desktop.textsafe import clip, display_text
 
-    question = display_text(question)  # names typed by anyone (a colleague's rule): no bidi tricks, capped
-    question = question if len(question) <= 300 else question[:299] + "…"
+    question = clip(display_text(question), 300)  # names typed by anyone (a colleague's rule): no bidi tricks, capped
     buttons = QMessageBox.StandardButton
     return QMessageBox.question(parent, title, question, buttons.Yes | buttons.No, buttons.No) == buttons.Yes
 
@@ -387,7 +386,9 @@ def shown_name(name: str, most: int = 40) -> str:
     """A user's or entity's name (up to 200 characters) as a dialog's sentence says it: at most
     ``most`` characters, cut with '…'. Word wrap does not break a 200-letter name, which made a
     dialog 2,000 to 5,000 px wide."""
-    return name if len(name) <= most else name[: most - 1] + "…"
+    from orm_desktop.textsafe import clip
+
+    return clip(name, most)
 
 
 def split_aliases(text: str) -> list[str]:
