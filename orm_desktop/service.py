@@ -26,6 +26,7 @@ from orm_desktop.types import (
     ALIASES_MAX,
     ENTITY_KINDS,
     FEED_KINDS,
+    MAX_WEIGHT,
     NAME_MAX,
     QUERY_MAX,
     Entity,
@@ -37,9 +38,12 @@ from orm_desktop.types import (
     MigrationNote,
 )
 
-MAX_WEIGHT = 100.0  # a feed's reach weight, as an OPML file may give it
-WEIGHT_RANGE = f"a feed's weight must be a number above 0 and at most {MAX_WEIGHT:g}"
 
+def _check_weight(weight: float) -> None:
+    """A feed's weight is above 0 and at most types.MAX_WEIGHT (as an OPML import takes it); NaN
+    fails too (it was an IntegrityError traceback)."""
+    if not 0 < weight <= MAX_WEIGHT:
+        raise UsageError(f"a feed's weight must be a number above 0 and at most {MAX_WEIGHT:g}")
 
 class Service:
     """Everything a user can do with a workspace."""
@@ -410,8 +414,7 @@ class Service:
             raise UsageError(f"unknown feed kind {kind!r} (choose from {', '.join(FEED_KINDS)})")
         if problem := url_problem(url, local=True):
             raise UsageError(f"cannot add feed {url[:200]!r}: {problem}")
-        if not 0 < weight <= MAX_WEIGHT:
-            raise UsageError(WEIGHT_RANGE)
+        _check_weight(weight)
         added, _updated = self._import_outlines([OutlineFeed(url, title, kind, category, weight)])
         return added
 
@@ -511,8 +514,8 @@ class Service:
             other = next((f for f in self.feeds() if f.url == fields["url"] and f.id != feed_id), None)
             if other is not None:
                 raise UsageError(f"another feed already has that URL (id {other.id}, {other.title or other.url})")
-        if "weight" in fields and not 0 < float(fields["weight"]) <= MAX_WEIGHT:  # NaN: an IntegrityError traceback
-            raise UsageError(WEIGHT_RANGE)
+        if "weight" in fields:
+            _check_weight(float(fields["weight"]))
         who = self._actor(by)
         with db.transaction(self.conn):
             if not feeds_store.update(self.conn, feed_id, by=who, expected_version=expected_version, **fields):

@@ -25,6 +25,7 @@ NAME_MAX = 200  # a name, title or alias of an entity, a rule's name, the brand 
 QUERY_MAX = 5000  # an entity's query
 ALIASES_MAX = 100  # aliases of one entity
 KEY_MESSAGE_MAX = 20_000  # a key message's text
+MAX_WEIGHT = 100.0  # a feed's reach weight (above 0), from the CLI, the GUI or an OPML file
 
 NEEDS_REVIEW_BELOW = 0.5  # sentiment confidence under which a mention needs a human look
 UNSURE = "unsure: needs a human look"  # the marker of such a score wherever scores are listed

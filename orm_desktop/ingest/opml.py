@@ -19,7 +19,7 @@ from urllib.parse import SplitResult, quote_plus
 from xml.sax.saxutils import quoteattr
 
 from orm_desktop.errors import UsageError
-from orm_desktop.types import FEED_KINDS
+from orm_desktop.types import FEED_KINDS, MAX_WEIGHT
 
 MAX_OPML = 20 * 1024 * 1024
 
@@ -109,7 +109,7 @@ def _outline(attrs: dict[str, str], category: str, where: str, problems: list[st
     if raw_weight:
         try:
             weight = float(raw_weight)
-            if not 0 < weight <= 100:
+            if not 0 < weight <= MAX_WEIGHT:
                 raise ValueError
         except ValueError:
             problems.append(f"{label}: weight {raw_weight!r} is not a positive number (using 1.0)")
