@@ -269,6 +269,20 @@ def test_quit_and_restart_keeps_the_page_the_window_size_and_the_inbox_filters(t
         qtbot.addWidget(third)
         third.restore_ui_state()
         assert third.nav.currentItem().text() == "Inbox" and third.inbox.filters.sentiment.currentIndex() == 0
+        # a file someone else left in the folder: a window 30,000 px wide, off every screen, a huge
+        # search and a page that is no page; the window opens on the screen, the rest is bounded
+        third.setGeometry(-30000, -30000, 30000, 20000)
+        hostile = {"geometry": bytes(third.saveGeometry().toBase64()).decode("ascii"), "page": "Inbox\u202e",
+                   "filters": {"search": "x" * 1_000_000}}
+        (tmp_path / "ws" / MainWindow.UI_STATE).write_text(__import__("json").dumps(hostile))
+        fourth = MainWindow(svc)
+        qtbot.addWidget(fourth)
+        fourth.restore_ui_state()
+        fourth.show()
+        qtbot.waitExposed(fourth)
+        assert fourth.screen().availableGeometry().contains(fourth.geometry().topLeft())
+        assert fourth.width() <= fourth.screen().availableGeometry().width()
+        assert fourth.nav.currentItem().text() == "Inbox" and len(fourth.inbox.filters.search.text()) == 500
     finally:
         svc.close()
 
