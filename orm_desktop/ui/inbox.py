@@ -37,6 +37,7 @@ from orm_desktop.ui.widgets import (
     mark_safe_in_executive_mode,
     named,
     narrow,
+    signals_blocked,
 )
 
 PAGE = 200
@@ -296,19 +297,16 @@ class FilterBar(QWidget):
         """Set the filters as ``state`` (from state(), read back from a file) says; what does not
         fit (an entity removed since, a value of the wrong type) stays at "any". One ``changed``."""
         combos = [getattr(self, name) for name in self.COMBOS] + [self.entity]
-        for w in (*combos, self.search):
-            w.blockSignals(True)
-        for name in self.COMBOS:
-            i, combo = state.get(name), getattr(self, name)
-            if isinstance(i, int) and not isinstance(i, bool) and 0 <= i < combo.count():
-                combo.setCurrentIndex(i)
-        entity = state.get("entity")
-        if isinstance(entity, int) and not isinstance(entity, bool):
-            self.entity.setCurrentIndex(max(0, self.entity.findData(entity)))
-        if isinstance(state.get("search"), str):
-            self.search.setText(state["search"][:500])
-        for w in (*combos, self.search):
-            w.blockSignals(False)
+        with signals_blocked(*combos, self.search):
+            for name in self.COMBOS:
+                i, combo = state.get(name), getattr(self, name)
+                if isinstance(i, int) and not isinstance(i, bool) and 0 <= i < combo.count():
+                    combo.setCurrentIndex(i)
+            entity = state.get("entity")
+            if isinstance(entity, int) and not isinstance(entity, bool):
+                self.entity.setCurrentIndex(max(0, self.entity.findData(entity)))
+            if isinstance(state.get("search"), str):
+                self.search.setText(state["search"][:500])
         topic = state.get("topic")
         self.set_topic(topic if isinstance(topic, str) and topic else None, notify=False)
         self.changed.emit()
@@ -317,17 +315,13 @@ class FilterBar(QWidget):
                     days: int | None = None, topic: str | None = None, kind: str | None = None,
                     notify: bool = True) -> None:
         """Filter on what a chart points at; the other filters (a saved search too) go back to "any"."""
-        combos = (self.entity, self.sentiment, self.status, self.period, self.kind)
-        for w in combos:
-            w.blockSignals(True)
-        self.entity.setCurrentIndex(max(0, self.entity.findData(entity_id)))
-        self.sentiment.setCurrentIndex(self.sentiment.findText(sentiment) if sentiment else 0)
-        if status_any:
-            self.status.setCurrentIndex(1)
-        self.period.setCurrentIndex(max(0, self.period.findData(days)))
-        self.kind.setCurrentIndex(max(0, self.kind.findText(kind)) if kind else 0)
-        for w in combos:
-            w.blockSignals(False)
+        with signals_blocked(self.entity, self.sentiment, self.status, self.period, self.kind):
+            self.entity.setCurrentIndex(max(0, self.entity.findData(entity_id)))
+            self.sentiment.setCurrentIndex(self.sentiment.findText(sentiment) if sentiment else 0)
+            if status_any:
+                self.status.setCurrentIndex(1)
+            self.period.setCurrentIndex(max(0, self.period.findData(days)))
+            self.kind.setCurrentIndex(max(0, self.kind.findText(kind)) if kind else 0)
         self.set_topic(topic, notify=False)
         self.set_saved_search(None, notify=False)
         if notify:
@@ -340,13 +334,10 @@ class FilterBar(QWidget):
         combos = (self.entity, self.sentiment, self.status, self.kind, self.period, self.lang)
         if not (self.search.text() or self.topic or self.saved_search or any(c.currentIndex() for c in combos)):
             return False
-        for w in (*combos, self.search):
-            w.blockSignals(True)
-        for c in combos:
-            c.setCurrentIndex(0)
-        self.search.clear()
-        for w in (*combos, self.search):
-            w.blockSignals(False)
+        with signals_blocked(*combos, self.search):
+            for c in combos:
+                c.setCurrentIndex(0)
+            self.search.clear()
         self.debounce.stop()
         self.set_topic(None, notify=False)
         self.set_saved_search(None)
@@ -356,9 +347,8 @@ class FilterBar(QWidget):
         """Show exactly a saved search's mentions (``ids``: what its rule selects, as the sidebar
         counts them), every other filter back to "any" and the search box empty."""
         self.show_entity(None, notify=False)
-        self.search.blockSignals(True)
-        self.search.clear()
-        self.search.blockSignals(False)
+        with signals_blocked(self.search):
+            self.search.clear()
         self.debounce.stop()
         self.set_saved_search((rule_id, name, tuple(ids)))
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import contextlib
+from collections.abc import Callable, Iterable, Iterator
 
 from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QSize, Qt
 from PySide6.QtWidgets import (
@@ -142,15 +143,27 @@ def stay_for_unsaved(parent: QWidget, title: str, question: str, save: Callable[
     return answer != buttons.Discard
 
 
+@contextlib.contextmanager
+def signals_blocked(*objects: QObject) -> Iterator[None]:
+    """Change controls without their signals (a filter set in code: one reload afterwards, not one
+    per control); the signals flow again afterwards, also after an exception."""
+    for o in objects:
+        o.blockSignals(True)
+    try:
+        yield
+    finally:
+        for o in objects:
+            o.blockSignals(False)
+
+
 def hold_row(lst, shown: int | None) -> None:
     """Put a list's selection back on the row its form shows (``None``: no row), with no signal:
     the user chose to stay with the form's unsaved edits."""
-    lst.blockSignals(True)
-    if shown is None:
-        lst.clearSelection()
-    else:
-        lst.setCurrentRow(shown)
-    lst.blockSignals(False)
+    with signals_blocked(lst):
+        if shown is None:
+            lst.clearSelection()
+        else:
+            lst.setCurrentRow(shown)
 
 
 class StretchShare(QObject):
