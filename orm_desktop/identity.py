@@ -79,10 +79,15 @@ class KeyPair:
     blob: str  # JSON text: the encrypted private key
 
 
+def passphrase_problem(passphrase: str) -> str:
+    """'' when ``passphrase`` may protect a new key, else what is wrong with it (one line)."""
+    return "" if len(passphrase) >= MIN_PASSPHRASE else f"a passphrase needs at least {MIN_PASSPHRASE} characters"
+
+
 def create_key(passphrase: str, *, kdf_n: int = KDF_N) -> KeyPair:
     """A new key pair, its private key encrypted under ``passphrase``."""
-    if len(passphrase) < MIN_PASSPHRASE:
-        raise IdentityError(f"a passphrase needs at least {MIN_PASSPHRASE} characters")
+    if problem := passphrase_problem(passphrase):
+        raise IdentityError(problem)
     priv = Ed25519PrivateKey.generate()
     return KeyPair(priv, _b64(public_raw(priv)), key_id_of(_b64(public_raw(priv))),
                    encrypt_private_key(priv, passphrase, kdf_n=kdf_n))

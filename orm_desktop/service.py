@@ -1747,10 +1747,12 @@ def new_signing_key(passphrase: str):
 
 
 def new_passphrase_problem(passphrase: str) -> str:
-    """'' when ``passphrase`` may protect a new key, else what is wrong with it (one line)."""
-    from orm_desktop.identity import MIN_PASSPHRASE
+    """'' when ``passphrase`` may protect a new key, else what is wrong with it (one line, as a
+    sentence: identity.create_key's own check)."""
+    from orm_desktop.identity import passphrase_problem
 
-    return "" if len(passphrase) >= MIN_PASSPHRASE else f"The passphrase needs at least {MIN_PASSPHRASE} characters"
+    problem = passphrase_problem(passphrase)
+    return problem[:1].upper() + problem[1:]
 
 
 def keep_unlocked(key) -> None:
