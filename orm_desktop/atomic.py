@@ -40,17 +40,26 @@ def write_error(path: Path | str, exc: OSError) -> KnownError:
     return KnownError(f"cannot write {path}: {exc.strerror or exc}")
 
 
-@contextlib.contextmanager
-def _atomic(path: Path | str, mode: int) -> Iterator[tuple[int, Path]]:
-    """(descriptor, name) of a new temporary file beside ``path``; when the block ends it is
-    fsynced and renamed over ``path``. On any failure it is removed, and an OSError becomes one
-    KnownError line."""
+def check_target(path: Path | str) -> Path:
+    """``path`` as a file to write, or a UsageError: its folder is missing, or it names a folder.
+    A write makes these checks first; a caller with costly work before the write (a report's
+    rendering) makes them before that work."""
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise UsageError(f"the folder {folder} does not exist")
     if path.is_dir():
         raise UsageError(f"{path} is a directory")
+    return path
+
+
+@contextlib.contextmanager
+def _atomic(path: Path | str, mode: int) -> Iterator[tuple[int, Path]]:
+    """(descriptor, name) of a new temporary file beside ``path``; when the block ends it is
+    fsynced and renamed over ``path``. On any failure it is removed, and an OSError becomes one
+    KnownError line."""
+    path = check_target(path)
+    folder = path.parent
     if _special(path):
         raise UsageError(f"{path} is not a regular file")
     try:

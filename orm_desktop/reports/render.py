@@ -410,13 +410,11 @@ def safe_color(color: str, default: str = "#0F6E8C") -> str:
 
 
 def check_output(out: Path | str) -> Path:
-    """The PDF's path, with a usage error before any rendering when its folder is missing."""
-    from orm_desktop.errors import UsageError
+    """The PDF's path, with a usage error before any rendering when its folder is missing or it
+    names a folder (atomic_write's own checks, made before the work)."""
+    from orm_desktop.atomic import check_target
 
-    out = Path(out)
-    if out.parent and not out.parent.exists():
-        raise UsageError(f"the folder {out.parent} does not exist")
-    return out
+    return check_target(out)
 
 
 def to_pdf(d: ReportData, out: Path, *, page_size: str = "A4", color: str = "#0F6E8C", logo: str = "") -> int:
