@@ -360,6 +360,17 @@ def warned(monkeypatch) -> list[str]:
     return shown
 
 
+@pytest.fixture(scope="module")
+def team_lab_shared():
+    """One team workspace on the local PostgreSQL for a whole test module whose tests read it and
+    change only what they made (the module skips without a server: team_scenario)."""
+    from tests import team_scenario as ts
+
+    lab = ts.TeamLab().setup()
+    yield lab
+    lab.teardown()
+
+
 @pytest.fixture
 def team_lab(tmp_path, monkeypatch):
     """A team workspace on the local PostgreSQL with its logins (tests/team_scenario.py), its local

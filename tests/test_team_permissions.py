@@ -19,11 +19,9 @@ psycopg = pytest.importorskip("psycopg")
 
 
 @pytest.fixture(scope="module")
-def lab():
-    lab = ts.TeamLab().setup()
-    yield lab
-    print("\n" + ts.table(lab.results))
-    lab.teardown()
+def lab(team_lab_shared):  # tests/conftest.py
+    yield team_lab_shared
+    print("\n" + ts.table(team_lab_shared.results))
 
 
 @pytest.mark.parametrize("role", ts.ROLES)

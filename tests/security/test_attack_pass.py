@@ -17,10 +17,8 @@ psycopg = pytest.importorskip("psycopg")
 
 
 @pytest.fixture(scope="module")
-def lab():
-    lab = ts.TeamLab().setup()
-    yield lab
-    lab.teardown()
+def lab(team_lab_shared):
+    return team_lab_shared  # tests/conftest.py
 
 
 def _app_conn(lab, who: str):
