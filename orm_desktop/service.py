@@ -1537,6 +1537,50 @@ class Service:
 
         return db.integrity_check(self.conn), missing_triggers(self.conn)
 
+    def schema_problems(self) -> list[str]:
+        """What in a SQLite workspace's schema ORM Desktop did not make as it is: planted
+        objects, its own changed or missing, a version stamp its tables contradict (one line per
+        kind; none on a team workspace, whose schema its server's permissions guard)."""
+        if self.ws.backend != "sqlite":
+            return []
+        from orm_desktop.store import schema_guard
+
+        return schema_guard.inspect(self.conn).lines()
+
+    @staticmethod
+    def inspect_workspace(root: Path) -> Service:
+        """The workspace at ``root`` opened as it is, for `check`: no migration, and a tampered
+        schema is not refused (call the Service's methods inside ``db.inspecting()``)."""
+        if wsmod.is_url(root):
+            return Service.open(root)
+        with db.inspecting():
+            return Service(wsmod.open_workspace(root, migrate=False))
+
+    @staticmethod
+    def repair_schema(root: Path, by: str = "") -> tuple[list[str], list[str], Path | None]:
+        """Remove the schema objects ORM Desktop did not create from the workspace at ``root`` and put
+        its own triggers and indexes back as it makes them, after keeping a copy of the file
+        (backups/before-repair-*.db): (removed, restored, copy). Audited
+        (``workspace.schema_repaired``). Tables not as the app made them are not repaired:
+        SchemaTampered, restore a backup."""
+        from orm_desktop.backup import backup
+        from orm_desktop.store import schema_guard
+
+        ws = wsmod.Workspace.at(root)
+        if ws.backend != "sqlite":
+            raise UsageError("a team workspace's schema is its server's: its owner repairs it")
+        with db.inspecting():
+            wsmod.open_workspace(root, migrate=False)
+            conn = db.connect(ws.db_path)
+            try:
+                if schema_guard.inspect(conn).clean:
+                    return [], [], None
+                kept = backup(ws, ws.backups / f"before-repair-{time.strftime('%Y%m%d-%H%M%S')}.db")
+                removed, restored = schema_guard.repair(conn, actor=by or _user(), now=int(time.time()))
+            finally:
+                conn.close()
+        return removed, restored, kept
+
     def mention_counts(self) -> dict[int, int]:
         """Stored mentions per entity id."""
         return entities_store.mention_counts(self.conn)

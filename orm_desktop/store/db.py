@@ -17,6 +17,7 @@ stamped with ``PRAGMA application_id`` so a foreign SQLite file is refused, not 
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import importlib
 import os
 import pkgutil
@@ -31,6 +32,7 @@ from orm_desktop.errors import (
     DiskFull,
     KnownError,
     NoWorkspace,
+    SchemaTampered,
     WorkspaceError,
 )
 
@@ -134,7 +136,31 @@ class Connection(sqlite3.Connection):
         self.after_commit: list[Callable[[sqlite3.Connection], None]] = []
 
 
+_INSPECTING: contextvars.ContextVar[bool] = contextvars.ContextVar("orm_inspecting_schema", default=False)
+
+
+@contextlib.contextmanager
+def inspecting() -> Iterator[None]:
+    """Open SQLite workspaces in this block even when their schema was tampered with (``check``
+    lists what, ``check --repair`` removes it); everywhere else ``connect`` refuses such a file."""
+    token = _INSPECTING.set(True)
+    try:
+        yield
+    finally:
+        _INSPECTING.reset(token)
+
+
+def _defensive(conn: sqlite3.Connection) -> None:
+    """SQLITE_DBCONFIG_DEFENSIVE: no ``writable_schema`` edits of sqlite_master and no writes to
+    FTS5's shadow tables through this connection. (``trusted_schema`` stays on: the app's own
+    triggers write to its FTS5 table, which SQLite 3.40 does not mark innocuous; planted triggers
+    are refused by the schema check instead.)"""
+    if hasattr(conn, "setconfig"):  # Python 3.12+
+        conn.setconfig(sqlite3.SQLITE_DBCONFIG_DEFENSIVE, True)
+
+
 def _configure(conn: sqlite3.Connection, readonly: bool) -> None:
+    _defensive(conn)
     conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA foreign_keys=ON")
     conn.execute("PRAGMA temp_store=MEMORY")
@@ -225,11 +251,24 @@ def connect(path: Target, *, readonly: bool = False, check: bool = True) -> sqli
                         f"{path} was written by a newer ORM Desktop (schema {version}, this "
                         f"program knows {schema_version()}); upgrade ORM Desktop"
                     )
+                if not _INSPECTING.get():
+                    refuse_tampered(conn, path)
         except BaseException:
             conn.close()
             raise
     conn.row_factory = sqlite3.Row
     return conn
+
+
+def refuse_tampered(conn: sqlite3.Connection, path: object) -> None:
+    """SchemaTampered (one line) when the file's schema is not the one the app makes for its
+    version: a planted trigger or view, one of the app's own rewritten, a table missing, or a
+    version stamp its tables contradict (store/schema_guard.py)."""
+    from orm_desktop.store import schema_guard
+
+    found = schema_guard.inspect(conn)
+    if found.refused:
+        raise SchemaTampered(found.refusal(path), found)
 
 
 def _stamp(conn: sqlite3.Connection) -> tuple[int, int]:
@@ -264,6 +303,7 @@ def create(path: Target) -> None:
     with known_errors(path):
         conn = sqlite3.connect(tmp, isolation_level=None)
         try:
+            _defensive(conn)
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute(f"PRAGMA application_id={APPLICATION_ID}")
             _apply_migrations(conn, 0)
@@ -295,7 +335,7 @@ def migrate(path: Target, backup_dir: Path | None = None) -> int:
     try:
         _, version = _stamp(conn)
         target = schema_version()
-        if version >= target:
+        if version >= target or _INSPECTING.get():  # `check` looks at the file as it is
             return 0
         if read_only_here(path):
             raise WorkspaceError(f"the workspace is read-only ({path}) and needs upgrading to schema "
