@@ -6,6 +6,7 @@ shared across threads), so a GUI worker thread calling a method gets its own con
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 import threading
@@ -58,6 +59,7 @@ class Service:
         self.executive_mode = False  # see set_executive_mode
         self.snapshot = snapshot  # the stamp of an offline snapshot (None: a working workspace)
         self.snapshot_label = ""  # "offline snapshot of ... taken ..., read-only" for a snapshot
+        self.inspecting = False  # `check`: the database as it is, a tampered schema listed, not refused
         if snapshot is not None:
             from orm_desktop.transfer import snapshot_label
 
@@ -122,7 +124,8 @@ class Service:
     def conn(self):  # -> sqlite3.Connection
         conn = getattr(self._local, "conn", None)
         if conn is None:
-            conn = self.ws.connect(readonly=self.snapshot is not None)
+            with db.inspecting() if self.inspecting else contextlib.nullcontext():
+                conn = self.ws.connect(readonly=self.snapshot is not None)
             self._local.conn = conn
             with self._lock:
                 self._all.append((threading.current_thread(), conn))
@@ -1549,12 +1552,14 @@ class Service:
 
     @staticmethod
     def inspect_workspace(root: Path) -> Service:
-        """The workspace at ``root`` opened as it is, for `check`: no migration, and a tampered
-        schema is not refused (call the Service's methods inside ``db.inspecting()``)."""
+        """The workspace at ``root`` opened as it is, for `check`: not migrated, and a tampered
+        schema listed (``schema_problems``), not refused."""
         if wsmod.is_url(root):
             return Service.open(root)
         with db.inspecting():
-            return Service(wsmod.open_workspace(root, migrate=False))
+            svc = Service(wsmod.open_workspace(root, migrate=False))
+        svc.inspecting = True
+        return svc
 
     @staticmethod
     def repair_schema(root: Path, by: str = "") -> tuple[list[str], list[str], Path | None]:

@@ -54,7 +54,6 @@ def cmd_restore(args) -> int:
 
 def cmd_check(args) -> int:
     from orm_desktop.service import Service
-    from orm_desktop.store import db
 
     root, _ = wsmod.resolve(args.workspace)
     if args.repair:
@@ -66,18 +65,17 @@ def cmd_check(args) -> int:
         print(f"put back as ORM Desktop makes them: {', '.join(restored) or 'nothing'}")
         print(f"the database as it was is kept at {kept}")
         return 0
-    with db.inspecting():  # the file as it is: not migrated, a tampered schema listed, not refused
-        svc = Service.inspect_workspace(root)
-        try:
-            result, missing = svc.check()
-            schema = svc.schema_problems()
-            print(f"integrity check: {result}")
-            for line in schema:
-                print(f"schema: {line}")
-            if svc.rescore_status():
-                print(f"warning: {svc.rescore_status()}")
-        finally:
-            svc.close()
+    svc = Service.inspect_workspace(root)  # the file as it is: not migrated, a tampered schema listed
+    try:
+        result, missing = svc.check()
+        schema = svc.schema_problems()
+        print(f"integrity check: {result}")
+        for line in schema:
+            print(f"schema: {line}")
+        if svc.rescore_status():
+            print(f"warning: {svc.rescore_status()}")
+    finally:
+        svc.close()
     if missing:
         print(f"protecting triggers MISSING: {', '.join(missing)} (someone removed the append-only protection; "
               "run `orm-desktop audit verify`)")

@@ -77,7 +77,7 @@ def _keyed(rows) -> dict[Key, tuple[str, str]]:
     return found
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _reference(version: int) -> tuple[tuple[str, str, str, str | None], ...]:
     """sqlite_master of an empty in-memory database after the migrations 1..``version``."""
     from orm_desktop.store import db
@@ -95,7 +95,7 @@ def _reference(version: int) -> tuple[tuple[str, str, str, str | None], ...]:
         conn.close()
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def expected(version: int) -> dict[Key, tuple[str, str]]:
     """The objects the migrations 1..``version`` make."""
     return _keyed(_reference(version))
