@@ -134,6 +134,7 @@ class Connection(sqlite3.Connection):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.after_commit: list[Callable[[sqlite3.Connection], None]] = []
+        self.schema_cookie: int | None = None  # PRAGMA schema_version when the schema was last inspected
 
 
 _INSPECTING: contextvars.ContextVar[bool] = contextvars.ContextVar("orm_inspecting_schema", default=False)
@@ -266,9 +267,23 @@ def refuse_tampered(conn: sqlite3.Connection, path: object) -> None:
     version stamp its tables contradict (store/schema_guard.py)."""
     from orm_desktop.store import schema_guard
 
+    cookie = conn.execute("PRAGMA schema_version").fetchone()[0]
     found = schema_guard.inspect(conn)
     if found.refused:
         raise SchemaTampered(found.refusal(path), found)
+    if isinstance(conn, Connection):
+        conn.schema_cookie = cookie
+
+
+def _schema_unchanged(conn: sqlite3.Connection) -> None:
+    """Inside a write transaction (nobody else can change the schema now): when the schema changed
+    since this connection last inspected it (someone created a trigger while the app runs), inspect
+    it again; SchemaTampered if it is no longer the app's. One PRAGMA when nothing changed."""
+    known = getattr(conn, "schema_cookie", None)
+    if known is None or dialect(conn) != "sqlite":
+        return
+    if conn.execute("PRAGMA schema_version").fetchone()[0] != known:
+        refuse_tampered(conn, main_file(conn))
 
 
 def _stamp(conn: sqlite3.Connection) -> tuple[int, int]:
@@ -393,6 +408,7 @@ def transaction(conn: sqlite3.Connection, *, immediate: bool = True) -> Iterator
     with known_errors():
         conn.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
     try:
+        _schema_unchanged(conn)
         yield conn
     except sqlite3.Error as exc:
         _rollback(conn)

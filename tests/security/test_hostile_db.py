@@ -226,3 +226,39 @@ def test_restore_of_a_sparse_giant_copies_only_the_database(ws, capsys, tmp_path
     assert code == 0, err
     assert (ws / "orm.db").stat().st_size <= real + 65536
     assert cli(capsys, ws, "check")[0] == 0
+
+
+def test_import_bundle_into_a_folder_with_a_planted_trigger_runs_none_of_it(demo_root, tmp_path, capsys):
+    """The empty workspace someone prepared for you holds a trigger on users: the import would
+    give it every row (here: an outside recipient for every report)."""
+    from orm_desktop.bundle import export_bundle
+    from orm_desktop.service import Service
+
+    src = Service.open(copy_workspace(demo_root, tmp_path / "src"))
+    export_bundle(src, tmp_path / "b.ormbundle", by="cli")
+    src.close()
+    Service.create(tmp_path / "new").close()
+    plant(tmp_path / "new", f"CREATE TRIGGER zz AFTER INSERT ON users BEGIN {ADD_EVE}; END")
+    code, _out, err = cli(capsys, tmp_path / "new", "import-bundle", str(tmp_path / "b.ormbundle"))
+    assert code == 1 and "did not create" in one_line(err)
+    assert deliveries_value(tmp_path / "new") is None
+    assert raw(tmp_path / "new").execute("SELECT count(*) FROM users").fetchone()[0] == 0
+
+
+def test_a_trigger_planted_while_the_app_runs_never_fires(ws):
+    """The app checked the schema when it opened; the colleague plants the trigger afterwards (the
+    app runs all day). The next write notices the schema changed and looks again."""
+    from orm_desktop.errors import SchemaTampered
+    from orm_desktop.service import Service
+
+    svc = Service.open(ws)
+    try:
+        mid = a_mention(ws)
+        svc.set_status([mid], "flagged")
+        plant(ws, f"CREATE TRIGGER zz AFTER UPDATE OF status ON mentions BEGIN {ADD_EVE}; END")
+        with pytest.raises(SchemaTampered, match="trigger zz on mentions"):
+            svc.set_status([mid], "read")
+        assert deliveries_value(ws) is None
+        assert svc.conn.execute("SELECT status FROM mentions WHERE id = ?", (mid,)).fetchone()[0] == "flagged"
+    finally:
+        svc.close()
