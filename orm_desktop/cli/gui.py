@@ -96,12 +96,15 @@ def run_gui(args) -> int:
 
 def _open_or_offer_restore(root):
     """Open the workspace; when its database is damaged and a backup exists, ask whether to
-    restore the newest backup (in a dialog) and open that."""
-    from orm_desktop.errors import CorruptDatabase
+    restore the newest backup (in a dialog) and open that. When someone planted schema objects in
+    it (a trigger), say what in a dialog and offer to remove them."""
+    from orm_desktop.errors import CorruptDatabase, SchemaTampered
     from orm_desktop.service import Service
 
     try:
         return Service.open(root)
+    except SchemaTampered as exc:
+        return _offer_schema_repair(root, exc)
     except CorruptDatabase as exc:
         from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -114,3 +117,32 @@ def _open_or_offer_restore(root):
         if Service.offer_restore(root, exc, ask):
             return Service.open(root)
         raise
+
+
+def _offer_schema_repair(root, exc):
+    """A schema the app did not make, found at start (store/schema_guard.py): a dialog says what;
+    planted or rewritten triggers, views and indexes are removed on Yes (`check --repair`: a copy of
+    the file is kept first, the repair is audited). Tables not as the app made them (a lying
+    version stamp, a missing table) cannot be repaired: the newest backup is offered instead. On
+    No, the app does not open (the one line on stderr)."""
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from orm_desktop.service import Service
+
+    QApplication.instance() or QApplication(sys.argv)
+    title = "ORM Desktop — workspace changed by hand"
+    found = exc.findings
+    if found is None or found.later or found.missing_tables:
+        def ask(message: str) -> bool:
+            return QMessageBox.question(None, title, message) == QMessageBox.StandardButton.Yes
+
+        if Service.offer_restore(root, exc, ask):
+            return Service.open(root)
+        raise exc
+    text = (f"The workspace database in {root} was changed by hand: {found.reason()}.\n\n"
+            "Remove them and open the workspace? A copy of the database as it is now is kept in the "
+            "workspace's backups folder first, and the removal is written to the audit log.")
+    if QMessageBox.question(None, title, text) != QMessageBox.StandardButton.Yes:
+        raise exc
+    Service.repair_schema(root)
+    return Service.open(root)

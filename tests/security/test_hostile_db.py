@@ -262,3 +262,30 @@ def test_a_trigger_planted_while_the_app_runs_never_fires(ws):
         assert svc.conn.execute("SELECT status FROM mentions WHERE id = ?", (mid,)).fetchone()[0] == "flagged"
     finally:
         svc.close()
+
+
+@pytest.mark.parametrize("answer", ["No", "Yes"])
+def test_the_gui_says_what_was_planted_and_offers_to_remove_it(ws, qtbot, monkeypatch, answer):
+    """Started from its icon, the app printed one line on a terminal nobody sees and did not open."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from orm_desktop.cli.gui import _open_or_offer_restore
+    from orm_desktop.errors import SchemaTampered
+
+    plant(ws, f"CREATE TRIGGER zz_sync AFTER UPDATE OF status ON mentions BEGIN {ADD_EVE}; END")
+    asked: list[str] = []
+    button = getattr(QMessageBox.StandardButton, answer)
+    monkeypatch.setattr(QMessageBox, "question", lambda _p, title, text, *a, **k: (asked.append(text), button)[1])
+    if answer == "No":
+        with pytest.raises(SchemaTampered):
+            _open_or_offer_restore(ws)
+        assert raw(ws).execute("SELECT count(*) FROM sqlite_master WHERE name = 'zz_sync'").fetchone()[0] == 1
+    else:
+        svc = _open_or_offer_restore(ws)
+        try:
+            svc.set_status([a_mention(ws)], "read")
+            assert deliveries_value(ws) is None
+        finally:
+            svc.close()
+        assert list((ws / "backups").glob("before-repair-*.db"))
+    assert len(asked) == 1 and "trigger zz_sync on mentions" in asked[0] and "changed by hand" in asked[0]
