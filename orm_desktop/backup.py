@@ -23,6 +23,7 @@ from orm_desktop.store import db
 from orm_desktop.workspace import Workspace
 
 KEEP_AUTOMATIC = 7
+SOURCE_BUSY_S = 2.0  # how long `restore` waits for a backup file another program holds locked
 KEEP_DAMAGED = 2  # damaged automatic copies kept (one is taken at each start until it is fixed)
 DAMAGED_PREFIX = "damaged-"
 
@@ -148,8 +149,12 @@ def _copy_database(source: Path, dest: Path) -> None:
     what the check had read when a -wal was beside it, and copied a sparse tail of holes past the
     database's last page in full (512 MiB written for a 1.4 MB database)."""
     try:
-        src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+        src = sqlite3.connect(f"file:{source}?mode=ro", uri=True, isolation_level=None, timeout=SOURCE_BUSY_S)
         try:
+            # a read transaction first, under the busy timeout: the backup API itself retries a locked
+            # source for ever (a backup another program held locked hung `restore`)
+            src.execute("BEGIN")
+            src.execute("SELECT count(*) FROM sqlite_master").fetchone()
             out = sqlite3.connect(dest)
             try:
                 src.backup(out)
@@ -158,8 +163,12 @@ def _copy_database(source: Path, dest: Path) -> None:
         finally:
             src.close()
     except sqlite3.Error as exc:
-        if getattr(exc, "sqlite_errorname", "") == "SQLITE_FULL" or "full" in str(exc).lower():
+        text = str(exc).lower()
+        if getattr(exc, "sqlite_errorname", "") == "SQLITE_FULL" or "full" in text:
             raise DiskFull(f"the disk holding the workspace is full; {source} was not restored") from None
+        if "locked" in text or "busy" in text:
+            raise KnownError(f"{source} cannot be restored now: another program has it in use (locked); "
+                             "try again when it has finished") from None
         raise KnownError(f"{source} cannot be restored: it is not an ORM Desktop database, it is damaged, "
                          f"or it cannot be read ({exc})") from None
 

@@ -132,7 +132,7 @@ def _offer_schema_repair(root, exc):
     QApplication.instance() or QApplication(sys.argv)
     title = "ORM Desktop — workspace changed by hand"
     found = exc.findings
-    if found is None or found.later or found.missing_tables:
+    if found is None or found.tables_wrong:
         def ask(message: str) -> bool:
             return QMessageBox.question(None, title, message) == QMessageBox.StandardButton.Yes
 

@@ -145,13 +145,24 @@ class Findings:
             out.append("missing: " + ", ".join(self.missing))
         return out
 
+    @property
+    def changed_tables(self) -> list[str]:
+        return [name for kind, name in self.changed_keys if kind == "table"]
+
+    @property
+    def tables_wrong(self) -> bool:
+        """Whether tables are not as the app made them for the stamped version (a lying stamp, a
+        table missing or reshaped): their rows cannot be repaired here, only a backup helps."""
+        return bool(self.later or self.missing_tables or self.changed_tables)
+
     def reason(self) -> str:
         """Why the app refuses the file, without the remedy (empty when it does not)."""
-        if self.later:
-            return (f"its schema version stamp ({self.version}) does not match its tables, which are of a "
-                    f"later version ({_few(self.later)}): the stamp was changed")
-        if self.missing_tables:
-            return f"it lacks tables of its schema version {self.version} ({_few(self.missing_tables)})"
+        if self.tables_wrong:
+            parts = [f"missing: {_few(self.missing_tables)}"] if self.missing_tables else []
+            parts += [f"changed: {_few(self.changed_tables)}"] if self.changed_tables else []
+            parts += [f"of a later version, so the version stamp was changed: {_few(self.later)}"] if self.later else []
+            return (f"its tables are not as ORM Desktop made them for schema version {self.version} "
+                    f"({'; '.join(parts)})")
         odd = self.foreign + [f"{x} (changed)" for x in self.changed]
         if odd:
             return (f"it holds schema objects ORM Desktop did not create ({_few(odd)}), which would run or "
@@ -160,7 +171,7 @@ class Findings:
 
     def refusal(self, path: object) -> str:
         """The one line an open of such a file gives."""
-        if self.later or self.missing_tables:
+        if self.tables_wrong:
             return (f"{path}: {self.reason()}; it was changed by hand or is damaged. Nothing was done; "
                     "restore a backup (`orm-desktop restore --latest`), see `orm-desktop check`")
         return (f"{path}: {self.reason()}: someone changed the database by hand. Nothing was done; "
@@ -230,11 +241,9 @@ def repair(conn: sqlite3.Connection, *, actor: str, now: int) -> tuple[list[str]
     from orm_desktop.store import audit, db
 
     found = inspect(conn)
-    tables = [k for k in found.changed_keys if k[0] == "table"]
-    if found.later or found.missing_tables or tables:
-        what = found.later or found.missing_tables or [k[1] for k in tables]
-        raise SchemaTampered(f"cannot repair this database: its tables are not as ORM Desktop made them "
-                             f"({_few(what)}); restore a backup (`orm-desktop restore --latest`)", found)
+    if found.tables_wrong:
+        raise SchemaTampered(f"cannot repair this database: {found.reason()}; restore a backup "
+                             "(`orm-desktop restore --latest`)", found)
     removed, restored = [], []
     with db.transaction(conn):
         for kind in _DROP_ORDER:  # a planted table's own triggers go with their trigger entries first

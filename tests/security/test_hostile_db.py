@@ -289,3 +289,75 @@ def test_the_gui_says_what_was_planted_and_offers_to_remove_it(ws, qtbot, monkey
             svc.close()
         assert list((ws / "backups").glob("before-repair-*.db"))
     assert len(asked) == 1 and "trigger zz_sync on mentions" in asked[0] and "changed by hand" in asked[0]
+
+
+def test_a_protecting_trigger_emptied_under_its_own_name_is_caught_and_put_back(ws, capsys):
+    """check looked for the protecting triggers by name: audit_log_no_delete re-created as a no-op
+    passed it, and rows could be deleted through the app's own connection."""
+    plant(ws, "DROP TRIGGER audit_log_no_delete",
+          "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN SELECT 1; END")
+    code, out, _err = cli(capsys, ws, "check")
+    assert code == 1 and "changed: trigger audit_log_no_delete on audit_log" in out, out
+    assert cli(capsys, ws, "check", "--repair")[0] == 0
+    conn = raw(ws)
+    with pytest.raises(sqlite3.Error, match="append-only|not allowed|cannot"):
+        conn.execute("DELETE FROM audit_log WHERE id = 1")
+    conn.close()
+
+
+def test_a_stamp_newer_than_the_tables_is_one_line(ws, capsys, tmp_path):
+    """Stamped 16 over a schema of version 10 (a migrated file's stamp copied onto an old one): the
+    app ran and failed on the first missing column."""
+    old = tmp_path / "old.db"
+    conn = sqlite3.connect(old, isolation_level=None)
+    from orm_desktop.store import db
+
+    conn.execute(f"PRAGMA application_id = {db.APPLICATION_ID}")
+    for version, _name, apply in db._migrations():
+        if version <= 10:
+            apply(conn)
+    conn.execute(f"PRAGMA user_version = {db.schema_version()}")
+    conn.close()
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{ws / 'orm.db'}{suffix}").unlink(missing_ok=True)
+    old.rename(ws / "orm.db")
+    code, _out, err = cli(capsys, ws, "mentions", "--limit", "1")
+    line = one_line(err)
+    assert code == 1 and "not as ORM Desktop made them" in line and "restore" in line, line
+    code, _out, err = cli(capsys, ws, "check", "--repair")
+    assert code == 1 and "restore a backup" in one_line(err)
+
+
+def test_a_wal_file_planted_beside_the_database_is_inspected_like_the_file(ws, capsys, tmp_path):
+    """A -wal beside orm.db is part of the database: SQLite replays it at open. One that creates a
+    trigger is refused like the trigger itself."""
+    twin = tmp_path / "twin"
+    twin.mkdir()
+    (twin / "orm.db").write_bytes((ws / "orm.db").read_bytes())
+    c = sqlite3.connect(twin / "orm.db", isolation_level=None)
+    c.execute("PRAGMA wal_autocheckpoint = 0")
+    c.execute(f"CREATE TRIGGER zz AFTER UPDATE OF status ON mentions BEGIN {ADD_EVE}; END")
+    (ws / "orm.db-wal").write_bytes((twin / "orm.db-wal").read_bytes())
+    c.close()
+    code, _out, err = cli(capsys, ws, "mark", str(a_mention(ws)), "read")
+    assert code == 1 and "trigger zz on mentions" in one_line(err)
+    assert deliveries_value(ws) is None
+
+
+def test_restore_of_a_backup_another_program_holds_locked_says_so(ws, capsys, tmp_path, monkeypatch):
+    """It waited 10 s and said "another ORM Desktop process is writing" about the workspace; read
+    through the backup API (this change) it hung for ever."""
+    from orm_desktop import backup
+
+    monkeypatch.setattr(backup, "SOURCE_BUSY_S", 0.2)
+    src = _backup_of(ws, tmp_path / "handed-over.db")
+    holder = sqlite3.connect(src, isolation_level=None, timeout=0)
+    holder.execute("PRAGMA journal_mode = DELETE")
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        code, _out, err = cli(capsys, ws, "restore", str(src))
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    line = one_line(err)
+    assert code == 1 and "in use" in line and "ORM Desktop process" not in line, line
