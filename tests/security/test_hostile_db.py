@@ -361,3 +361,13 @@ def test_restore_of_a_backup_another_program_holds_locked_says_so(ws, capsys, tm
         holder.close()
     line = one_line(err)
     assert code == 1 and "in use" in line and "ORM Desktop process" not in line, line
+
+
+def test_the_recorded_schema_digest_is_the_one_the_migrations_make():
+    """A workspace whose schema hashes to schema_digest.DIGESTS is inspected without building the
+    reference (90-150 ms a process); a new migration must record its digest."""
+    from orm_desktop.store import db, schema_digest, schema_guard
+
+    version = db.schema_version()
+    assert schema_digest.DIGESTS.get(version) == schema_guard.digest(schema_guard.expected(version)), (
+        "the schema changed: run `python -m orm_desktop.store.schema_guard` and commit schema_digest.py")
