@@ -371,3 +371,30 @@ def test_the_recorded_schema_digest_is_the_one_the_migrations_make():
     version = db.schema_version()
     assert schema_digest.DIGESTS.get(version) == schema_guard.digest(schema_guard.expected(version)), (
         "the schema changed: run `python -m orm_desktop.store.schema_guard` and commit schema_digest.py")
+
+
+@pytest.mark.qt_no_exception_capture
+def test_the_gui_says_so_when_a_trigger_is_planted_while_it_runs(window, qtbot, monkeypatch):
+    """F on a mention after the colleague planted a trigger: the write was refused with a traceback
+    on stderr and the window said nothing (the row just did not change)."""
+    import sys
+
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QMessageBox
+
+    from orm_desktop.ui.app import install_error_hook
+
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, title, text, *a, **k: shown.append(text))
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # restored after the test
+    install_error_hook()
+    inbox = window.inbox
+    inbox.table.setFocus()
+    inbox.table.selectRow(0)
+    first = inbox.model.mention(0)
+    plant(window.svc.ws.root, f"CREATE TRIGGER zz AFTER UPDATE OF status ON mentions BEGIN {ADD_EVE}; END")
+    qtbot.keyClick(inbox.table, Qt.Key.Key_F)
+    qtbot.waitUntil(lambda: bool(shown), timeout=3000)
+    assert "trigger zz on mentions" in shown[0] and "\n" not in shown[0]
+    assert window.svc.mention(first.id).mention.status == first.status
+    assert deliveries_value(window.svc.ws.root) is None
