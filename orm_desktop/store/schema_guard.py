@@ -273,8 +273,8 @@ def repair(conn: sqlite3.Connection, *, actor: str, now: int) -> tuple[list[str]
                 if key[0] == kind:
                     conn.execute(f'DROP {kind.upper()} IF EXISTS "{key[1].replace(chr(34), chr(34) * 2)}"')
         removed = list(found.foreign)
-        missing_keys = [k for k in _app_keys(conn) if k not in objects(conn)]
-        for key in missing_keys:
+        left = objects(conn)
+        for key in [k for k in _app_keys(conn) if k not in left]:
             sql = app_definition(conn, key)
             if sql is not None:
                 conn.execute(sql)
