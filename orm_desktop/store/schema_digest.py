@@ -3,5 +3,5 @@ hashes to its version's digest is inspected without building the reference). Gen
 `python -m orm_desktop.store.schema_guard`; tests/security/test_hostile_db.py fails when stale."""
 
 DIGESTS = {
-    16: "3b133eb9d910bb7eed90e5ea70e8ff56c84868c416a4d0905f4df369e75d7f01",
+    16: "18bb7cc45159670b047391c9814ab6cd337a0f8e9cb07662115f3ab96c76d586",
 }
