@@ -149,19 +149,7 @@ def _copy_database(source: Path, dest: Path) -> None:
     what the check had read when a -wal was beside it, and copied a sparse tail of holes past the
     database's last page in full (512 MiB written for a 1.4 MB database)."""
     try:
-        src = sqlite3.connect(f"file:{source}?mode=ro", uri=True, isolation_level=None, timeout=SOURCE_BUSY_S)
-        try:
-            # a read transaction first, under the busy timeout: the backup API itself retries a locked
-            # source for ever (a backup another program held locked hung `restore`)
-            src.execute("BEGIN")
-            src.execute("SELECT count(*) FROM sqlite_master").fetchone()
-            out = sqlite3.connect(dest)
-            try:
-                src.backup(out)
-            finally:
-                out.close()
-        finally:
-            src.close()
+        db.copy_database(source, dest, busy_s=SOURCE_BUSY_S)
     except sqlite3.Error as exc:
         text = str(exc).lower()
         if getattr(exc, "sqlite_errorname", "") == "SQLITE_FULL" or "full" in text:

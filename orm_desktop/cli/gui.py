@@ -104,7 +104,12 @@ def _open_or_offer_restore(root):
     try:
         return Service.open(root)
     except SchemaTampered as exc:
-        return _offer_schema_repair(root, exc)
+        from PySide6.QtWidgets import QApplication
+
+        from orm_desktop.ui.schema_repair import offer_schema_repair
+
+        QApplication.instance() or QApplication(sys.argv)
+        return offer_schema_repair(None, root, exc)
     except CorruptDatabase as exc:
         from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -117,32 +122,3 @@ def _open_or_offer_restore(root):
         if Service.offer_restore(root, exc, ask):
             return Service.open(root)
         raise
-
-
-def _offer_schema_repair(root, exc):
-    """A schema the app did not make, found at start (store/schema_guard.py): a dialog says what;
-    planted or rewritten triggers, views and indexes are removed on Yes (`check --repair`: a copy of
-    the file is kept first, the repair is audited). Tables not as the app made them (a lying
-    version stamp, a missing table) cannot be repaired: the newest backup is offered instead. On
-    No, the app does not open (the one line on stderr)."""
-    from PySide6.QtWidgets import QApplication, QMessageBox
-
-    from orm_desktop.service import Service
-
-    QApplication.instance() or QApplication(sys.argv)
-    title = "ORM Desktop — workspace changed by hand"
-    found = exc.findings
-    if found is None or found.tables_wrong:
-        def ask(message: str) -> bool:
-            return QMessageBox.question(None, title, message) == QMessageBox.StandardButton.Yes
-
-        if Service.offer_restore(root, exc, ask):
-            return Service.open(root)
-        raise exc
-    text = (f"The workspace database in {root} was changed by hand: {found.reason()}.\n\n"
-            "Remove them and open the workspace? A copy of the database as it is now is kept in the "
-            "workspace's backups folder first, and the removal is written to the audit log.")
-    if QMessageBox.question(None, title, text) != QMessageBox.StandardButton.Yes:
-        raise exc
-    Service.repair_schema(root)
-    return Service.open(root)

@@ -559,6 +559,24 @@ def main_file(conn: sqlite3.Connection) -> str:
     return conn.execute("PRAGMA database_list").fetchone()[2]
 
 
+def copy_database(source: Path, dest: Path, *, busy_s: float) -> None:
+    """Copy the database the SQLite file ``source`` holds into a new file ``dest`` through the backup
+    API: its pages as SQLite reads them (a -wal beside it included), nothing past its last page.
+    Raises sqlite3.Error. A read transaction is taken first under a busy timeout of ``busy_s``: the
+    backup API alone retries a locked source for ever."""
+    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True, isolation_level=None, timeout=busy_s)
+    try:
+        src.execute("BEGIN")
+        src.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        out = sqlite3.connect(dest)
+        try:
+            src.backup(out)
+        finally:
+            out.close()
+    finally:
+        src.close()
+
+
 def fold_wal(path: Path | str) -> None:
     """Checkpoint a closed SQLite file's WAL into it (before the file is moved aside)."""
     conn = sqlite3.connect(path)

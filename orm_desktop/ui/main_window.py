@@ -728,13 +728,19 @@ class MainWindow(QMainWindow):
     def open_workspace(self) -> None:
         from pathlib import Path
 
-        from orm_desktop.errors import KnownError
+        from orm_desktop.errors import KnownError, SchemaTampered
         from orm_desktop.service import Service
 
         folder = QFileDialog.getExistingDirectory(self, "Open workspace")
         if folder:
             try:
-                self.switch_workspace.emit(Service.open(Path(folder)))
+                try:
+                    svc = Service.open(Path(folder))
+                except SchemaTampered as exc:  # someone planted a trigger: say what, offer to remove it
+                    from orm_desktop.ui.schema_repair import offer_schema_repair
+
+                    svc = offer_schema_repair(self, Path(folder), exc)
+                self.switch_workspace.emit(svc)
             except KnownError as exc:
                 QMessageBox.warning(self, "Cannot open workspace", str(exc))
 

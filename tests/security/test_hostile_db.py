@@ -398,3 +398,26 @@ def test_the_gui_says_so_when_a_trigger_is_planted_while_it_runs(window, qtbot, 
     assert "trigger zz on mentions" in shown[0] and "\n" not in shown[0]
     assert window.svc.mention(first.id).mention.status == first.status
     assert deliveries_value(window.svc.ws.root) is None
+
+
+def test_open_workspace_from_the_menu_offers_the_same_repair(window, qtbot, monkeypatch, demo_root, tmp_path):
+    """File > Open workspace on a folder with a planted trigger showed the CLI's line in a warning
+    ("`orm-desktop check --repair` removes them") and nothing to do about it in the app."""
+    from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+    other = copy_workspace(demo_root, tmp_path / "other")
+    plant(other, f"CREATE TRIGGER zz AFTER UPDATE OF status ON mentions BEGIN {ADD_EVE}; END")
+    asked: list[str] = []
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(other))
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda _p, title, text, *a, **k: (asked.append(text), QMessageBox.StandardButton.Yes)[1])
+    warned: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, title, text, *a, **k: warned.append(text))
+    opened = []
+    window.switch_workspace.connect(opened.append)
+    window.open_workspace()
+    assert not warned, warned
+    assert len(asked) == 1 and "trigger zz on mentions" in asked[0]
+    assert len(opened) == 1 and opened[0].ws.root == other
+    opened[0].close()
+    assert raw(other).execute("SELECT count(*) FROM sqlite_master WHERE name = 'zz'").fetchone()[0] == 0
