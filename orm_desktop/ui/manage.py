@@ -359,6 +359,61 @@ class EntitiesView(QWidget):
         """The form's unsaved edit, named ('' when there is none)."""
         return "" if self.read_only or not self.dirty() else self.name.text().strip() or "the new entity"
 
+    # -- crash recovery (ui/recovery.py DraftKeeper) -----------------------------------------------
+    def recovery_state(self) -> tuple[str, str, dict, dict] | None:
+        """The form's unsaved edit, to be kept on disk (the database is asked only when the form
+        changed since the last look: this runs every second)."""
+        if self.read_only or self.refusal:
+            return None
+        seen = (self.current_id, self.current_version, self.form_values())
+        if seen != getattr(self, "_recovery_seen", None):
+            self._recovery_seen, self._recovery_dirty = seen, self.dirty()
+        if not self._recovery_dirty:
+            return None
+        value = {"kind": self.kind.currentText(), "name": self.name.text(), "query": self.query.text(),
+                 "aliases": self.alias_list(), "importance": round(self.importance.value(), 2),
+                 "title": self.title.text()}
+        key = "new" if self.current_id is None else str(self.current_id)
+        return "entity", key, value, {"version": None if self.current_id is None else self.current_version}
+
+    def recovered_outcome(self, rec) -> tuple[str, str]:
+        """"ok", "same" (saved already) or "changed" (changed or removed since: not restored)."""
+        if rec.row_id is None:
+            return "ok", ""
+        try:
+            e = self.svc.entity(rec.row_id)
+        except KnownError:
+            return "changed", f"Entity #{rec.key} no longer exists, so {rec.describe()} from {rec.when()} was not restored."
+        v = rec.value
+        if (e.kind, e.name, e.query, list(e.aliases), round(e.importance, 2), e.title or "") == (
+                v["kind"], v["name"].strip(), v["query"].strip(), v["aliases"], round(float(v["importance"]), 2),
+                v["title"].strip()):
+            return "same", ""
+        if e.version != rec.base["version"]:
+            return "changed", (f"The entity {e.name} was changed after {rec.when()} (by {e.changed_by or 'someone'}), "
+                               f"so {rec.describe()} was not put into the form.")
+        return "ok", ""
+
+    def restore_recovered(self, rec) -> tuple[str, str]:
+        """Put a recovered entity form back (not saved)."""
+        outcome, message = self.recovered_outcome(rec)
+        if outcome != "ok":
+            return outcome, message
+        self.reload()
+        if rec.row_id is None:
+            self.clear_form()
+        else:
+            self.show_entity(self.svc.entity(rec.row_id))
+        v = rec.value
+        if v["kind"] in ENTITY_KINDS:
+            self.kind.setCurrentText(v["kind"])
+        self.name.setText(v["name"])
+        self.query.setText(v["query"])
+        self.aliases.setText(", ".join(v["aliases"]))
+        self.importance.setValue(float(v["importance"]))
+        self.title.setText(v["title"])
+        return "restored", f"Restored {rec.describe()} (from {rec.when()}); it is not saved yet"
+
     def keep_edits(self) -> bool:
         """Before the form changes to something else: ask about unsaved edits. True = stay."""
         if not (name := self.unsaved()):
