@@ -34,6 +34,7 @@ FOLDER = "recovery"
 MAX_BYTES = 1_000_000  # a reply of 200,000 characters fits; a larger file is not ours
 MAX_TEXT = 200_000
 MAX_FILES = 64
+IDLE_SECONDS = 30  # the writer thread ends after this long with nothing to write
 log = logging.getLogger("orm_desktop.recovery")
 
 _KEY = re.compile(r"^(new|[1-9][0-9]{0,11})$")
@@ -277,7 +278,7 @@ class DraftWriter:
             if self._closed:
                 return
             self._todo[slot] = op
-            if self._thread is None:
+            if self._thread is None:  # started on the first edit; it ends after a while with nothing to do
                 self._thread = threading.Thread(target=self._run, name="draft-writer", daemon=True)
                 self._thread.start()
             self._cond.notify_all()
@@ -285,9 +286,11 @@ class DraftWriter:
     def _run(self) -> None:
         while True:
             with self._cond:
-                while not self._todo and not self._closed:
-                    self._cond.wait()
-                if not self._todo and self._closed:
+                if not self._todo and not self._closed:
+                    self._cond.wait(IDLE_SECONDS)
+                if not self._todo:
+                    self._thread = None  # idle or closed: the next edit starts another
+                    self._cond.notify_all()
                     return
                 todo, self._todo = self._todo, {}
                 self._busy = True
@@ -314,7 +317,7 @@ class DraftWriter:
         with self._cond:
             while self._todo or self._busy:
                 left = deadline - time.monotonic()
-                if left <= 0 or self._thread is None:
+                if left <= 0:
                     return False
                 self._cond.wait(left)
         return True

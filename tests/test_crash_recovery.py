@@ -293,3 +293,36 @@ def test_the_writer_keeps_only_the_newest_edit_and_a_full_disk_is_one_line(tmp_p
     assert [r.value["text"] for r in store.pending()] == ["version 49"]  # the last good copy stays
     writer.forget("reply", "4")
     assert writer.close(5) and store.pending() == []
+
+
+def test_rendered_reports_leave_no_copy_in_the_temp_folder(window, qtbot, tmp_path, monkeypatch):
+    """Every report rendered in the GUI left /tmp/orm-report-XXXX/<kind>-report.pdf behind: the
+    last one of each session (never removed at close) and the one in flight when the app was
+    killed (6 folders after 6 kills during 'Save PDF'). Now a session removes its own at close, and
+    the next start removes those of sessions that are gone."""
+    import tempfile
+
+    from orm_desktop.ui.reports_view import ReportsView
+
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp))
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    stale = tmp / f"orm-report-{int(gone.stdout)}-x1y2"  # a killed session's half-written report
+    stale.mkdir()
+    (stale / "weekly-report.pdf").write_bytes(b"%PDF-1.4 half")
+    mine_alive = tmp / f"orm-report-{os.getpid()}-keep"  # a running session's: left alone
+    mine_alive.mkdir()
+    other = tmp / "orm-report-abc"  # not one of ours by name: left alone
+    other.mkdir()
+    view = ReportsView(window.svc)  # a new session's view sweeps at start
+    qtbot.addWidget(view)
+    assert not stale.exists() and mine_alive.exists() and other.exists()
+    window.show_page("Reports")
+    out = tmp_path / "r.pdf"
+    window.reports.save_pdf_to(out)
+    qtbot.waitUntil(lambda: out.exists() and window.reports.task is None, timeout=15_000)
+    rendered = window.reports.last_pdf.parent
+    assert rendered.exists() and rendered.parent == tmp
+    window.close()
+    assert not rendered.exists()  # closed: its own copy goes too

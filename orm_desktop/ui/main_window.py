@@ -903,6 +903,7 @@ class MainWindow(QMainWindow):
             self._ask_before_closing(unsaved)
             return
         self.save_ui_state()
+        self.reports.discard_rendered()  # the last report's temporary copy
         if self.drafts is not None:  # "Close without saving": their copies go too; else the last ones are kept
             self.drafts.close(discard=self._close_anyway)
             self.drafts = None
