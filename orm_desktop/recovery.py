@@ -1,18 +1,20 @@
 """Unsaved edits kept on disk while the user types, offered back after a crash. No Qt here.
 
-A reply, an entity form, a rule or a key message typed for minutes and not saved was lost when
+A reply, an entity form, a rule, a key message or delivery settings typed for minutes and not saved was lost when
 the app was killed or the laptop died. The GUI now hands the editors' unsaved state to a
 ``DraftWriter`` about once a second; it writes each one (atomically, ``atomic.atomic_write``,
 mode 0600) on its own thread, so a slow disk never holds the GUI thread. The files live in the
 workspace, one folder per operating-system user::
 
     <workspace>/recovery/<user>/<kind>-<key>.json     kind: reply | entity | rule | key_message
-                                                      key:  a row id, or "new"
+                                                            | deliveries
+                                                      key:  a row id, "new" or "settings"
 
 A draft is forgotten (its file removed) once it is saved or discarded. On the next start the
 GUI reads ``DraftStore.pending()`` and offers each one back. A file that is not one of ours
 (damaged, hostile, too large, a symlink, a value of the wrong shape) is never a crash: it is set
-aside as ``NAME.damaged`` with one line in the log and ignored.
+aside as ``NAME.damaged`` with one line in the log and ignored. Secrets (the SMTP password,
+webhook URLs) are never part of a kept edit.
 """
 
 from __future__ import annotations
@@ -37,8 +39,8 @@ MAX_FILES = 64
 IDLE_SECONDS = 30  # the writer thread ends after this long with nothing to write
 log = logging.getLogger("orm_desktop.recovery")
 
-_KEY = re.compile(r"^(new|[1-9][0-9]{0,11})$")
-_NAME = re.compile(r"^(reply|entity|rule|key_message)-(new|[1-9][0-9]{0,11})\.json$")
+_KEY = re.compile(r"^(new|settings|[1-9][0-9]{0,11})$")
+_NAME = re.compile(r"^(reply|entity|rule|key_message|deliveries)-(new|settings|[1-9][0-9]{0,11})\.json$")
 
 
 def _text(v: object, limit: int = MAX_TEXT) -> bool:
@@ -80,6 +82,7 @@ _SHAPES: dict[str, tuple[dict, dict]] = {
               "actions": lambda v: isinstance(v, dict) and _plain(v), "enabled": lambda v: isinstance(v, bool)},
              {"version": _int_or_none}),
     "key_message": ({"topic": lambda v: _text(v, 200), "text": lambda v: _text(v, 20_000)}, {"version": _int_or_none}),
+    "deliveries": ({"config": lambda v: isinstance(v, dict) and _plain(v)}, {"config": lambda v: isinstance(v, dict) and _plain(v)}),
 }
 KINDS = tuple(_SHAPES)
 
@@ -98,7 +101,7 @@ class Recovered:
 
     @property
     def row_id(self) -> int | None:
-        return None if self.key == "new" else int(self.key)
+        return int(self.key) if self.key.isdigit() else None
 
     def describe(self) -> str:
         """What it is, in words (from checked fields only: the file's own words are never shown
@@ -106,6 +109,8 @@ class Recovered:
         if self.kind == "reply":
             m = self.base.get("mention_id")
             return f"an unsaved reply to mention #{m}" if m else f"an unsaved edit of response #{self.key}"
+        if self.kind == "deliveries":
+            return "unsaved delivery settings (mail server, people, webhooks, schedule)"
         name = " ".join(str(self.value.get("name") or self.value.get("text") or "").split())[:60]
         what = {"entity": "entity", "rule": "rule", "key_message": "key message"}[self.kind]
         if self.key == "new":

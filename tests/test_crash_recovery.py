@@ -326,3 +326,31 @@ def test_rendered_reports_leave_no_copy_in_the_temp_folder(window, qtbot, tmp_pa
     assert rendered.exists() and rendered.parent == tmp
     window.close()
     assert not rendered.exists()  # closed: its own copy goes too
+
+
+def test_delivery_settings_are_kept_without_their_secrets_and_come_back(window, qtbot):
+    from orm_desktop.recovery import DraftStore
+    from orm_desktop.ui.deliveries import DeliveriesDialog
+
+    dlg = DeliveriesDialog(window.svc, window, runner=window.runner)
+    dlg.show()
+    dlg.host.setText("smtp.halden.example")
+    dlg._add_person({"name": "maya", "email": "maya@halden.example"})
+    dlg.password.setText("hunter2-secret")
+    path = window.drafts.store.folder / "deliveries-settings.json"
+    qtbot.waitUntil(path.exists, timeout=3000)
+    window.drafts.writer.flush()
+    kept = path.read_text(encoding="utf-8")
+    assert "smtp.halden.example" in kept and "maya@halden.example" in kept and "hunter2" not in kept
+    saved = json.loads(kept)
+    dlg.reject()  # closed without saving: the edit is discarded, and so is its copy
+    qtbot.waitUntil(lambda: not path.exists(), timeout=3000)
+
+    store = DraftStore(window.svc.ws.root)  # as a killed session would have left it
+    store.save("deliveries", "settings", saved["value"], saved["base"])
+    assert _offer(window, qtbot) == 1
+    _click(_box(window), "Restore")
+    back = next(d for d in window.findChildren(DeliveriesDialog) if d.isVisible())
+    assert back.host.text() == "smtp.halden.example" and back._text(back.people, 0, 1) == "maya@halden.example"
+    assert window.svc.deliveries_config()["smtp"]["host"] != "smtp.halden.example"  # not saved for the user
+    back.reject()

@@ -132,12 +132,14 @@ class MainWindow(QMainWindow):
         self.drafts = None  # keeps unsaved edits on disk as they are typed (ui/recovery.py)
         if not svc.snapshot_label and not svc.team_reads_only():
             from orm_desktop.recovery import DraftStore
+            from orm_desktop.ui.deliveries import DeliveriesDrafts
             from orm_desktop.ui.recovery import DraftKeeper
 
             settings = self.pages["Settings"]
             self.drafts = DraftKeeper(self, DraftStore(svc.ws.root), {
                 "reply": ("Responses", self.responses), "entity": ("Entities", self.entities),
-                "rule": ("Rules", self.rules), "key_message": ("Settings", settings.key_messages)})
+                "rule": ("Rules", self.rules), "key_message": ("Settings", settings.key_messages),
+                "deliveries": (None, DeliveriesDrafts(self))})
         QTimer.singleShot(0, self, self.show_migration_notes)  # once, after an upgrade that changed data
         self.inbox.table.setFocus()  # the triage keys (J, K, F, E…) work at once, no Tab into the list first
         if svc.snapshot_label:  # an offline snapshot: read-only for good, nothing to refresh

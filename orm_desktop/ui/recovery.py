@@ -126,7 +126,8 @@ class DraftKeeper(QObject):
         self._box = None
         if restore:
             editor = self.editors[rec.kind]
-            self.window.show_page(self.pages[rec.kind])
+            if self.pages[rec.kind]:
+                self.window.show_page(self.pages[rec.kind])
             try:
                 outcome, message = editor.restore_recovered(rec)
             except Exception as exc:  # noqa: BLE001 - a recovered edit never takes the window down
