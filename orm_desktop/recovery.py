@@ -155,6 +155,25 @@ class DraftStore:
     def __init__(self, workspace_root: Path | str, user: str | None = None) -> None:
         self.folder = Path(workspace_root) / FOLDER / (user or user_folder_name())
 
+    def folder_problem(self) -> str | None:
+        """Why the folder must not be used (None when it is this user's own): a symlink planted
+        in a shared workspace (writes and reads would go where it leads), not a folder, or another
+        user's folder."""
+        import stat
+
+        for p in (self.folder.parent, self.folder):
+            try:
+                st = os.lstat(p)
+            except FileNotFoundError:
+                return None
+            except OSError as exc:
+                return f"{p} cannot be read ({exc.strerror or exc})"
+            if stat.S_ISLNK(st.st_mode) or not stat.S_ISDIR(st.st_mode):
+                return f"{p} is not a folder (a link or a file was put there)"
+        if hasattr(os, "getuid") and st.st_uid != os.getuid():
+            return f"{self.folder} belongs to another user"
+        return None
+
     def path(self, kind: str, key: str) -> Path:
         if kind not in _SHAPES or not _KEY.match(key):
             raise ValueError(f"not a draft slot: {kind}-{key}")
@@ -173,12 +192,16 @@ class DraftStore:
         data = json.dumps(record, ensure_ascii=False).encode("utf-8")
         if len(data) > MAX_BYTES:
             raise KnownError(f"an unsaved edit of {len(data):,} bytes is too large to keep a copy of")
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        except OSError as exc:
-            from orm_desktop.atomic import write_error
+        if (why := self.folder_problem()) is None:
+            try:
+                self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            except OSError as exc:
+                from orm_desktop.atomic import write_error
 
-            raise write_error(self.folder, exc) from None
+                raise write_error(self.folder, exc) from None
+            why = self.folder_problem()
+        if why:
+            raise KnownError(f"unsaved edits are not kept: {why}")
         return atomic_write(self.path(kind, key), data, mode=0o600)
 
     def forget(self, kind: str, key: str) -> None:
@@ -191,6 +214,9 @@ class DraftStore:
     def pending(self) -> list[Recovered]:
         """The unsaved edits kept here, oldest first. Files that are not well-formed drafts are
         set aside (``.damaged``) with a line in the log; none of them raises."""
+        if why := self.folder_problem():
+            log.warning("ignored the kept drafts: %s", why)
+            return []
         try:
             names = sorted(p.name for p in self.folder.iterdir())
         except OSError:

@@ -354,3 +354,21 @@ def test_delivery_settings_are_kept_without_their_secrets_and_come_back(window, 
     assert back.host.text() == "smtp.halden.example" and back._text(back.people, 0, 1) == "maya@halden.example"
     assert window.svc.deliveries_config()["smtp"]["host"] != "smtp.halden.example"  # not saved for the user
     back.reject()
+
+
+def test_a_recovery_folder_planted_as_a_link_is_neither_read_nor_written(tmp_path, caplog):
+    from orm_desktop.errors import KnownError
+    from orm_desktop.recovery import DraftStore
+
+    elsewhere = DraftStore(tmp_path / "elsewhere", user="maya")
+    elsewhere.save("reply", "3", {"text": "planted"}, {"version": 1, "text": "", "mention_id": 2})
+    store = DraftStore(tmp_path / "ws", user="maya")
+    store.folder.parent.mkdir(parents=True)
+    store.folder.symlink_to(elsewhere.folder)  # a colleague with write access to a shared workspace
+    with caplog.at_level(logging.WARNING, logger="orm_desktop.recovery"):
+        assert store.pending() == []
+    assert [r.getMessage() for r in caplog.records] == [
+        f"ignored the kept drafts: {store.folder} is not a folder (a link or a file was put there)"]
+    with pytest.raises(KnownError, match="^unsaved edits are not kept: .* is not a folder"):
+        store.save("reply", "4", {"text": "mine"}, {"version": 1, "text": "", "mention_id": 2})
+    assert sorted(p.name for p in elsewhere.folder.iterdir()) == ["reply-3.json"]  # nothing written through it
