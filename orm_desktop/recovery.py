@@ -39,6 +39,7 @@ MAX_FILES = 64
 IDLE_SECONDS = 30  # the writer thread ends after this long with nothing to write
 log = logging.getLogger("orm_desktop.recovery")
 
+_SESSION = re.compile(r"^[0-9]{1,10}-[0-9a-f]{8}$")
 _KEY = re.compile(r"^(new|settings|[1-9][0-9]{0,11})$")
 _NAME = re.compile(r"^(reply|entity|rule|key_message|deliveries)-(new|settings|[1-9][0-9]{0,11})\.json$")
 
@@ -98,6 +99,7 @@ class Recovered:
     saved_at: int
     value: dict
     base: dict
+    session: str = ""  # the app session that kept it (while it runs, it is not offered elsewhere)
 
     @property
     def row_id(self) -> int | None:
@@ -153,7 +155,61 @@ class DraftStore:
     """The unsaved edits of one user in one workspace (a folder of small JSON files)."""
 
     def __init__(self, workspace_root: Path | str, user: str | None = None) -> None:
+        import secrets
+
         self.folder = Path(workspace_root) / FOLDER / (user or user_folder_name())
+        # this session: its copies carry the name, and it holds .session-NAME.lock while it runs,
+        # so a second app on the same workspace does not offer (and remove) a live session's copies
+        self.session = f"{os.getpid()}-{secrets.token_hex(4)}"
+        self._lock_fd: int | None = None
+
+    def _hold_session(self) -> None:
+        if self._lock_fd is not None:
+            return
+        try:
+            import fcntl
+        except ImportError:  # no flock (Windows): every copy is offered, as after a crash
+            return
+        try:
+            fd = os.open(self.folder / f".session-{self.session}.lock",
+                         os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600)
+        except OSError:
+            return
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            return
+        self._lock_fd = fd
+
+    def release(self) -> None:
+        """This session ends (the window closed): its copies may be offered from now on."""
+        if self._lock_fd is not None:
+            os.close(self._lock_fd)
+            self._lock_fd = None
+            (self.folder / f".session-{self.session}.lock").unlink(missing_ok=True)
+
+    def session_running(self, session: str) -> bool:
+        """Whether the app session ``session`` still runs (holds its lock): this one always."""
+        if session == self.session:
+            return True
+        try:
+            import fcntl
+        except ImportError:
+            return False
+        try:
+            fd = os.open(self.folder / f".session-{session}.lock", os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        except OSError:
+            return False
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+            return False
+        except BlockingIOError:
+            return True
+        except OSError:
+            return False
+        finally:
+            os.close(fd)
 
     def folder_problem(self) -> str | None:
         """Why the folder must not be used (None when it is this user's own): a symlink planted
@@ -188,7 +244,7 @@ class DraftStore:
         if why:
             raise ValueError(f"draft {kind}-{key} not kept: {why}")
         record = {"format": FORMAT, "kind": kind, "key": key, "saved_at": int(now if now is not None else time.time()),
-                  "value": value, "base": base}
+                  "session": self.session, "value": value, "base": base}
         data = json.dumps(record, ensure_ascii=False).encode("utf-8")
         if len(data) > MAX_BYTES:
             raise KnownError(f"an unsaved edit of {len(data):,} bytes is too large to keep a copy of")
@@ -202,6 +258,7 @@ class DraftStore:
             why = self.folder_problem()
         if why:
             raise KnownError(f"unsaved edits are not kept: {why}")
+        self._hold_session()
         return atomic_write(self.path(kind, key), data, mode=0o600)
 
     def forget(self, kind: str, key: str) -> None:
@@ -212,7 +269,8 @@ class DraftStore:
             log.warning("could not remove the kept copy %s: %s", self.path(kind, key), exc.strerror or exc)
 
     def pending(self) -> list[Recovered]:
-        """The unsaved edits kept here, oldest first. Files that are not well-formed drafts are
+        """The unsaved edits kept here by sessions that ended, oldest first (those of an app
+        still running on this workspace are its own). Files that are not well-formed drafts are
         set aside (``.damaged``) with a line in the log; none of them raises."""
         if why := self.folder_problem():
             log.warning("ignored the kept drafts: %s", why)
@@ -223,6 +281,10 @@ class DraftStore:
             return []
         found: list[Recovered] = []
         for name in names:
+            if name.startswith(".session-") and name.endswith(".lock"):
+                if not self.session_running(name[len(".session-"):-len(".lock")]):
+                    (self.folder / name).unlink(missing_ok=True)  # a killed session's
+                continue
             if not name.endswith(".json"):
                 continue
             if len(found) >= MAX_FILES:
@@ -231,7 +293,7 @@ class DraftStore:
             rec, why = self._read(name)
             if rec is None:
                 self._set_aside(name, why)
-            else:
+            elif not self.session_running(rec.session):
                 found.append(rec)
         return sorted(found, key=lambda r: (r.saved_at, r.kind, r.key))
 
@@ -269,10 +331,13 @@ class DraftStore:
         saved_at = record.get("saved_at")
         if not isinstance(saved_at, int) or isinstance(saved_at, bool) or not 0 < saved_at < 2**40:
             return None, "no time"
+        session = record.get("session")
+        if not isinstance(session, str) or not _SESSION.match(session):
+            return None, "no session"
         why = check(kind, key, record.get("value"), record.get("base"))
         if why:
             return None, why
-        return Recovered(kind, key, saved_at, record["value"], record["base"]), ""
+        return Recovered(kind, key, saved_at, record["value"], record["base"], session), ""
 
     def _set_aside(self, name: str, why: str) -> None:
         path = self.folder / name

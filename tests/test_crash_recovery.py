@@ -175,6 +175,16 @@ def test_close_without_saving_forgets_the_copies(window, qtbot):
     assert list(store.folder.glob("*.json")) == [] and store.pending() == []
 
 
+def _left_by_a_killed_session(window, kind: str, key: str, value: dict, base: dict):
+    """A copy as a session that is gone left it (its lock released, as the kernel does on a kill)."""
+    from orm_desktop.recovery import DraftStore
+
+    store = DraftStore(window.svc.ws.root)
+    store.save(kind, key, value, base)
+    store.release()
+    return store
+
+
 def _offer(window, qtbot) -> int:
     n = window.offer_recovered_drafts()
     if n:
@@ -183,12 +193,9 @@ def _offer(window, qtbot) -> int:
 
 
 def test_discarding_a_recovered_reply_forgets_it_and_changes_nothing(window, qtbot):
-    from orm_desktop.recovery import DraftStore
-
     view, draft = open_demo_draft(window)
-    store = DraftStore(window.svc.ws.root)
-    store.save("reply", str(draft.id), {"text": draft.text + TYPED},
-               {"version": draft.version, "text": draft.text, "mention_id": draft.mention_id})
+    store = _left_by_a_killed_session(window, "reply", str(draft.id), {"text": draft.text + TYPED},
+                                      {"version": draft.version, "text": draft.text, "mention_id": draft.mention_id})
     assert _offer(window, qtbot) == 1
     _click(_box(window), "Discard")
     assert store.pending() == [] and view.editor.toPlainText() == draft.text
@@ -198,12 +205,9 @@ def test_discarding_a_recovered_reply_forgets_it_and_changes_nothing(window, qtb
 def test_a_reply_is_never_restored_into_a_response_changed_since(window, qtbot):
     from PySide6.QtWidgets import QApplication
 
-    from orm_desktop.recovery import DraftStore
-
     view, draft = open_demo_draft(window)
-    store = DraftStore(window.svc.ws.root)
-    store.save("reply", str(draft.id), {"text": draft.text + TYPED},
-               {"version": draft.version, "text": draft.text, "mention_id": draft.mention_id})
+    store = _left_by_a_killed_session(window, "reply", str(draft.id), {"text": draft.text + TYPED},
+                                      {"version": draft.version, "text": draft.text, "mention_id": draft.mention_id})
     act_as(window.svc, draft.author)
     theirs = window.svc.edit_response(draft.id, "Someone else's words.", by=draft.author,
                                       expected_version=draft.version)  # meanwhile, elsewhere
@@ -219,13 +223,12 @@ def test_a_reply_is_never_restored_into_a_response_changed_since(window, qtbot):
 
 
 def test_an_entity_and_a_rule_typed_before_a_crash_come_back_into_their_forms(window, qtbot):
-    from orm_desktop.recovery import DraftStore
-
-    store = DraftStore(window.svc.ws.root)
-    store.save("entity", "new", {"kind": "competitor", "name": "Halden Bikes", "query": "Halden",
-                                 "aliases": ["Halden", "HB"], "importance": 0.7, "title": ""}, {"version": None})
-    store.save("rule", "new", {"name": "Recalls", "conditions": {"terms": "recall"}, "actions": {"tag": "recall"},
-                               "enabled": True}, {"version": None})
+    _left_by_a_killed_session(window, "entity", "new", {
+        "kind": "competitor", "name": "Halden Bikes", "query": "Halden", "aliases": ["Halden", "HB"],
+        "importance": 0.7, "title": ""}, {"version": None})
+    _left_by_a_killed_session(window, "rule", "new", {
+        "name": "Recalls", "conditions": {"terms": "recall"}, "actions": {"tag": "recall"}, "enabled": True},
+        {"version": None})
     assert _offer(window, qtbot) == 2
     _click(_box(window), "Restore")
     qtbot.waitUntil(lambda: _box(window) is not None, timeout=3000)  # the next one
@@ -238,12 +241,9 @@ def test_an_entity_and_a_rule_typed_before_a_crash_come_back_into_their_forms(wi
 
 
 def test_damaged_and_hostile_recovery_files_are_ignored_with_a_line_in_the_log(window, qtbot, caplog, tmp_path):
-    from orm_desktop.recovery import DraftStore
-
-    store = DraftStore(window.svc.ws.root)
     draft = next(r for r in window.svc.responses(states=("draft",)))
-    store.save("reply", str(draft.id), {"text": draft.text + TYPED},
-               {"version": draft.version, "text": draft.text, "mention_id": draft.mention_id})
+    store = _left_by_a_killed_session(window, "reply", str(draft.id), {"text": draft.text + TYPED},
+                                      {"version": draft.version, "text": draft.text, "mention_id": draft.mention_id})
     f = store.folder
     (f / "reply-7.json").write_bytes(b'{"format": 1, "kind": "reply", "key": "7", "sav')  # cut by the power loss
     (f / "rule-new.json").write_text(json.dumps({"format": 1, "kind": "rule", "key": "new", "saved_at": 1,
@@ -267,7 +267,8 @@ def test_damaged_and_hostile_recovery_files_are_ignored_with_a_line_in_the_log(w
                                  "key_message-new.json", "entity-6.json", "rule-8.json"))
     _click(_box(window), "Restore")
     assert window.responses.editor.toPlainText() == draft.text + TYPED
-    assert store.pending() == [] or [r.kind for r in store.pending()] == ["reply"]  # kept again: still unsaved
+    window.drafts.writer.flush()
+    assert [p.name for p in f.glob("*.json")] == [f"reply-{draft.id}.json"]  # kept again: still unsaved
 
 
 def test_the_writer_keeps_only_the_newest_edit_and_a_full_disk_is_one_line(tmp_path, monkeypatch):
@@ -281,7 +282,11 @@ def test_the_writer_keeps_only_the_newest_edit_and_a_full_disk_is_one_line(tmp_p
     for i in range(50):
         writer.save("reply", "4", {"text": f"version {i}"}, base)
     assert writer.flush(5)
-    assert [r.value["text"] for r in store.pending()] == ["version 49"]
+
+    def kept() -> list[str]:
+        return [json.loads(p.read_text(encoding="utf-8"))["value"]["text"] for p in store.folder.glob("*.json")]
+
+    assert kept() == ["version 49"]
 
     def full(*_a, **_k):
         raise DiskFull("cannot write x: the disk is full or the file is too large; nothing was written")
@@ -290,9 +295,9 @@ def test_the_writer_keeps_only_the_newest_edit_and_a_full_disk_is_one_line(tmp_p
     writer.save("reply", "4", {"text": "version 50"}, base)
     assert writer.flush(5)
     assert writer.problem.startswith("cannot write x: the disk is full") and "\n" not in writer.problem
-    assert [r.value["text"] for r in store.pending()] == ["version 49"]  # the last good copy stays
+    assert kept() == ["version 49"]  # the last good copy stays
     writer.forget("reply", "4")
-    assert writer.close(5) and store.pending() == []
+    assert writer.close(5) and kept() == []
 
 
 def test_rendered_reports_leave_no_copy_in_the_temp_folder(window, qtbot, tmp_path, monkeypatch):
@@ -329,7 +334,6 @@ def test_rendered_reports_leave_no_copy_in_the_temp_folder(window, qtbot, tmp_pa
 
 
 def test_delivery_settings_are_kept_without_their_secrets_and_come_back(window, qtbot):
-    from orm_desktop.recovery import DraftStore
     from orm_desktop.ui.deliveries import DeliveriesDialog
 
     dlg = DeliveriesDialog(window.svc, window, runner=window.runner)
@@ -346,8 +350,7 @@ def test_delivery_settings_are_kept_without_their_secrets_and_come_back(window, 
     dlg.reject()  # closed without saving: the edit is discarded, and so is its copy
     qtbot.waitUntil(lambda: not path.exists(), timeout=3000)
 
-    store = DraftStore(window.svc.ws.root)  # as a killed session would have left it
-    store.save("deliveries", "settings", saved["value"], saved["base"])
+    _left_by_a_killed_session(window, "deliveries", "settings", saved["value"], saved["base"])
     assert _offer(window, qtbot) == 1
     _click(_box(window), "Restore")
     back = next(d for d in window.findChildren(DeliveriesDialog) if d.isVisible())
@@ -362,6 +365,7 @@ def test_a_recovery_folder_planted_as_a_link_is_neither_read_nor_written(tmp_pat
 
     elsewhere = DraftStore(tmp_path / "elsewhere", user="maya")
     elsewhere.save("reply", "3", {"text": "planted"}, {"version": 1, "text": "", "mention_id": 2})
+    elsewhere.release()
     store = DraftStore(tmp_path / "ws", user="maya")
     store.folder.parent.mkdir(parents=True)
     store.folder.symlink_to(elsewhere.folder)  # a colleague with write access to a shared workspace
@@ -372,3 +376,21 @@ def test_a_recovery_folder_planted_as_a_link_is_neither_read_nor_written(tmp_pat
     with pytest.raises(KnownError, match="^unsaved edits are not kept: .* is not a folder"):
         store.save("reply", "4", {"text": "mine"}, {"version": 1, "text": "", "mention_id": 2})
     assert sorted(p.name for p in elsewhere.folder.iterdir()) == ["reply-3.json"]  # nothing written through it
+
+
+def test_the_copies_of_an_app_still_running_on_the_workspace_are_not_offered(tmp_path):
+    """A second window on the same workspace (another app instance) offered the first one's live
+    copies, and discarding them there removed the copy the first one was keeping."""
+    from orm_desktop.recovery import DraftStore
+
+    base = {"version": 1, "text": "", "mention_id": 2}
+    running = DraftStore(tmp_path, user="maya")
+    running.save("reply", "3", {"text": "being typed"}, base)
+    killed = DraftStore(tmp_path, user="maya")
+    killed.save("reply", "4", {"text": "typed before the kill"}, base)
+    killed._lock_fd and os.close(killed._lock_fd)  # the kernel releases a killed process's lock
+    second = DraftStore(tmp_path, user="maya")
+    assert [(r.key, r.value["text"]) for r in second.pending()] == [("4", "typed before the kill")]
+    assert sorted(p.name for p in second.folder.glob(".session-*")) == [f".session-{running.session}.lock"]
+    running.release()  # the first app has ended: its copy is offered now
+    assert [r.key for r in second.pending()] == ["3", "4"]

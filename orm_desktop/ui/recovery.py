@@ -81,6 +81,7 @@ class DraftKeeper(QObject):
         elif self._box is None:
             self.tick()
         self.writer.close(2.0)
+        self.store.release()
 
     # -- the next start: offer them back ---------------------------------------------------------
     def offer(self) -> int:
