@@ -394,3 +394,30 @@ def test_the_copies_of_an_app_still_running_on_the_workspace_are_not_offered(tmp
     assert sorted(p.name for p in second.folder.glob(".session-*")) == [f".session-{running.session}.lock"]
     running.release()  # the first app has ended: its copy is offered now
     assert [r.key for r in second.pending()] == ["3", "4"]
+
+
+def test_a_slow_disk_never_holds_the_gui_thread(window, qtbot, monkeypatch):
+    import threading
+
+    from orm_desktop import atomic
+
+    real, disk = atomic.atomic_write, threading.Event()
+
+    def stuck_disk(*args, **kwargs):  # a network folder that hangs until released
+        disk.wait(10)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(atomic, "atomic_write", stuck_disk)
+    view, draft = open_demo_draft(window)
+    keeper = window.drafts
+    slowest = 0.0
+    for i in range(5):
+        view.editor.setPlainText(f"{draft.text} edit {i}")
+        started = time.perf_counter()
+        keeper.tick()
+        slowest = max(slowest, time.perf_counter() - started)
+    assert slowest < 0.1  # the writer waits for the disk, not the window
+    disk.set()
+    assert keeper.writer.flush(5)
+    kept = json.loads((keeper.store.folder / f"reply-{draft.id}.json").read_text(encoding="utf-8"))
+    assert kept["value"]["text"] == f"{draft.text} edit 4"  # the newest, once the disk answers
