@@ -398,14 +398,18 @@ class DraftWriter:
                         self.store.save(kind, key, op[0], op[1], now=op[2])
                         self.problem = None
                 except (KnownError, ValueError) as exc:
-                    self.problem = str(exc)
-                    log.warning("could not keep a copy of an unsaved edit: %s", exc)
+                    self._failed(str(exc))
                 except Exception as exc:  # noqa: BLE001 - a copy that could not be kept never ends the app
-                    self.problem = f"{type(exc).__name__}: {exc}"
-                    log.warning("could not keep a copy of an unsaved edit: %s", self.problem)
+                    self._failed(f"{type(exc).__name__}: {exc}")
             with self._cond:
                 self._busy = False
                 self._cond.notify_all()
+
+    def _failed(self, problem: str) -> None:
+        """One log line per new problem (a read-only folder fails every second otherwise)."""
+        if problem != self.problem:
+            log.warning("could not keep a copy of an unsaved edit: %s", problem)
+        self.problem = problem
 
     def flush(self, timeout: float = 2.0) -> bool:
         """Wait until every save and removal asked so far is done; False after ``timeout``."""

@@ -421,3 +421,26 @@ def test_a_slow_disk_never_holds_the_gui_thread(window, qtbot, monkeypatch):
     assert keeper.writer.flush(5)
     kept = json.loads((keeper.store.folder / f"reply-{draft.id}.json").read_text(encoding="utf-8"))
     assert kept["value"]["text"] == f"{draft.text} edit 4"  # the newest, once the disk answers
+
+
+def test_a_copy_that_cannot_be_written_is_said_once_in_the_window_and_once_in_the_log(window, qtbot, monkeypatch,
+                                                                                       caplog):
+    from orm_desktop import atomic
+    from orm_desktop.errors import DiskFull
+
+    def full(path, *_a, **_k):
+        raise DiskFull(f"cannot write {path}: the disk is full or the file is too large; nothing was written")
+
+    monkeypatch.setattr(atomic, "atomic_write", full)
+    view, draft = open_demo_draft(window)
+    keeper = window.drafts
+    with caplog.at_level(logging.WARNING, logger="orm_desktop.recovery"):
+        for i in range(3):
+            view.editor.setPlainText(f"{draft.text} edit {i}")
+            keeper.tick()
+            assert keeper.writer.flush(5)
+        keeper.tick()
+    said = window.statusBar().currentMessage()
+    assert said.startswith("Could not keep a copy of your unsaved edits (cannot write ") and "disk is full" in said
+    assert len(caplog.records) == 1  # not one a second while the disk stays full
+    assert view.editor.toPlainText() == f"{draft.text} edit 2"  # the edit itself is untouched
