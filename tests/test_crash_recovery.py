@@ -444,3 +444,33 @@ def test_a_copy_that_cannot_be_written_is_said_once_in_the_window_and_once_in_th
     assert said.startswith("Could not keep a copy of your unsaved edits (cannot write ") and "disk is full" in said
     assert len(caplog.records) == 1  # not one a second while the disk stays full
     assert view.editor.toPlainText() == f"{draft.text} edit 2"  # the edit itself is untouched
+
+
+def test_a_second_recovered_rule_never_replaces_the_first_one_unasked(window, qtbot, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    saved = window.svc.rules()[0]
+    _left_by_a_killed_session(window, "rule", "new", {
+        "name": "Recalls", "conditions": {"terms": "recall"}, "actions": {"tag": "recall"}, "enabled": True},
+        {"version": None})
+    _left_by_a_killed_session(window, "rule", str(saved.id), {
+        "name": saved.name + " (edited)", "conditions": saved.conditions, "actions": saved.actions,
+        "enabled": saved.enabled}, {"version": saved.version})
+    answer, asked = [QMessageBox.StandardButton.Cancel], []
+    monkeypatch.setattr(QMessageBox, "question", lambda _p, _t, text, *a, **k: (asked.append(text), answer[0])[1])
+    assert _offer(window, qtbot) == 2
+    first = _box(window).text()
+    _click(_box(window), "Restore")
+    qtbot.waitUntil(lambda: _box(window) is not None, timeout=3000)
+    _click(_box(window), "Restore")  # the form holds the first one, unsaved: Save / Discard / Cancel
+    assert asked and asked[-1].startswith("Save your changes to rule ")
+    shown = window.rules.name.text()
+    assert shown in first  # Cancel: the first stays in the form...
+    left = window.drafts.store.pending()
+    assert len(left) == 1 and left[0].value["name"] != shown  # ...and the second is kept for the next start
+    assert window.statusBar().currentMessage().startswith("Not put back now: ")
+    answer[0] = QMessageBox.StandardButton.Discard
+    assert _offer(window, qtbot) == 1
+    _click(_box(window), "Restore")  # Discard: the second one goes into the form
+    assert window.rules.name.text() == left[0].value["name"] and window.unsaved_edits() == [
+        f"rule {left[0].value['name']}"]

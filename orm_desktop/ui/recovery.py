@@ -129,6 +129,11 @@ class DraftKeeper(QObject):
             editor = self.editors[rec.kind]
             if self.pages[rec.kind]:
                 self.window.show_page(self.pages[rec.kind])
+            if self._editor_busy(editor):
+                self.window.flash(f"Not put back now: {rec.describe()} from {rec.when()} is kept, and offered "
+                                  "again at the next start")
+                self._next()  # its copy stays on disk
+                return
             try:
                 outcome, message = editor.restore_recovered(rec)
             except Exception as exc:  # noqa: BLE001 - a recovered edit never takes the window down
@@ -143,6 +148,19 @@ class DraftKeeper(QObject):
         if restore and outcome == "restored":
             self.tick()  # its copy again at once: restored but not saved is still unsaved
         self._next()
+
+    @staticmethod
+    def _editor_busy(editor) -> bool:
+        """Whether the editor holds an unsaved edit that a restore would replace (another edit
+        restored just before, of the same kind) and the user keeps it: it is asked Save / Discard
+        / Cancel as when switching rows; an editor that cannot ask keeps its edit."""
+        try:
+            if editor.recovery_state() is None:
+                return False
+        except Exception:  # noqa: BLE001 - nothing readable to keep
+            return False
+        keep_edits = getattr(editor, "keep_edits", None)
+        return True if keep_edits is None else bool(keep_edits())
 
     def _tell_changed(self, rec: Recovered, message: str) -> None:
         """The row changed since the edit was typed: nothing is restored into it; the recovered

@@ -264,11 +264,11 @@ class RulesView(QWidget):
         if outcome != "ok":
             return outcome, message
         self.reload()
+        self.shown_state = self.form_state()  # its edits were saved or discarded (DraftKeeper asked)
         if rec.row_id is None:
             self.new()
         else:
-            row = next(i for i, x in enumerate(self.rules) if x.id == rec.row_id)
-            self.pick(row)
+            self.pick(next(i for i, x in enumerate(self.rules) if x.id == rec.row_id))
         v = rec.value
         self.fill(v["name"], v["conditions"], v["actions"], v["enabled"])
         return "restored", f"Restored {rec.describe()} (from {rec.when()}); it is not saved yet"
