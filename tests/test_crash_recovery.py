@@ -474,3 +474,24 @@ def test_a_second_recovered_rule_never_replaces_the_first_one_unasked(window, qt
     _click(_box(window), "Restore")  # Discard: the second one goes into the form
     assert window.rules.name.text() == left[0].value["name"] and window.unsaved_edits() == [
         f"rule {left[0].value['name']}"]
+
+
+def test_a_rescore_cut_short_is_said_in_the_window_not_only_by_the_cli(demo_service, qtbot):
+    """A rescore killed halfway (GUI or CLI) leaves mentions scored by two engines; `check` and
+    `info` said so, the window said nothing: its charts mixed the engines without a word."""
+    import threading
+
+    from orm_desktop.analysis.rescore import rescore
+    from tests.gui_support import open_window
+
+    stop = threading.Event()
+    rescore(demo_service.conn, "vader", progress=lambda done, total, _m: done and stop.set(), cancel=stop, batch=50)
+    done, total, engine = demo_service.rescore_interrupted_at()
+    assert engine == "vader" and 0 < done < total  # as a kill after the first batch leaves it
+    window = open_window(qtbot, demo_service)
+    said = f"A rescore with vader was cut short: {total - done:,} of {total:,} mentions are still scored by the previous engine"
+    assert window.statusBar().currentMessage().startswith(said)
+    window.show_page("Settings")
+    settings = window.pages["Settings"]
+    assert settings.rescore_status.text().startswith(said)
+    assert settings.engine.currentText() == "vader"  # one click on "Rescore all mentions" finishes it

@@ -140,6 +140,9 @@ class MainWindow(QMainWindow):
                 "reply": ("Responses", self.responses), "entity": ("Entities", self.entities),
                 "rule": ("Rules", self.rules), "key_message": ("Settings", settings.key_messages),
                 "deliveries": (None, DeliveriesDrafts(self))})
+        left, _engine = self.pages["Settings"].rescore_left()
+        if left:  # the charts mix two engines until it is finished: said, not hidden
+            self.statusBar().showMessage(left, 30_000)
         QTimer.singleShot(0, self, self.show_migration_notes)  # once, after an upgrade that changed data
         self.inbox.table.setFocus()  # the triage keys (J, K, F, E…) work at once, no Tab into the list first
         if svc.snapshot_label:  # an offline snapshot: read-only for good, nothing to refresh

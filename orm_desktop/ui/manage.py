@@ -714,6 +714,21 @@ class SettingsView(QWidget):
         team_gate(svc, "configure", self.brand, self.color, self.contact, self.status_page, self.refresh,
                   *self.sla.values(), self.engine, self.rescore_btn, save)
         self.remember_loaded()
+        self.rescore_status.setWordWrap(True)
+        left, engine = self.rescore_left()
+        if left:  # the engine it was rescoring with: one click on the button finishes it
+            self.engine.setCurrentText(engine)
+            self.rescore_status.setText(left)
+
+    def rescore_left(self) -> tuple[str, str]:
+        """('', '') or one line saying a rescore was cut short (a kill, a crash, a cancel), so the
+        mentions are scored by two engines until it is run again, and that engine."""
+        at = self.svc.rescore_interrupted_at()
+        if not at:
+            return "", ""
+        done, total, engine = at
+        return (f"A rescore with {engine} was cut short: {total - done:,} of {total:,} mentions are still scored by "
+                f"the previous engine. Settings › “Rescore all mentions with this engine” finishes it."), engine
 
     KEYS = ("brand_name", "brand_color", "contact", "status_page", "refresh_minutes", "allow_self_approval",
             "sla_hours")
