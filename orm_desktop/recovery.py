@@ -285,6 +285,9 @@ class DraftStore:
                 if not self.session_running(name[len(".session-"):-len(".lock")]):
                     (self.folder / name).unlink(missing_ok=True)  # a killed session's
                 continue
+            if name.startswith(".") and name.endswith(".part"):  # a write cut short by a kill
+                self._remove_if_old(name)
+                continue
             if not name.endswith(".json"):
                 continue
             if len(found) >= MAX_FILES:
@@ -338,6 +341,16 @@ class DraftStore:
         if why:
             return None, why
         return Recovered(kind, key, saved_at, record["value"], record["base"], session), ""
+
+    def _remove_if_old(self, name: str, age: float = 60) -> None:
+        """Remove a temporary file atomic_write left when its process was killed mid-write (one
+        younger than ``age`` seconds may be another session's write in progress)."""
+        path = self.folder / name
+        try:
+            if time.time() - os.lstat(path).st_mtime > age:
+                path.unlink()
+        except OSError:
+            pass
 
     def _set_aside(self, name: str, why: str) -> None:
         path = self.folder / name

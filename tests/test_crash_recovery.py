@@ -495,3 +495,19 @@ def test_a_rescore_cut_short_is_said_in_the_window_not_only_by_the_cli(demo_serv
     settings = window.pages["Settings"]
     assert settings.rescore_status.text().startswith(said)
     assert settings.engine.currentText() == "vader"  # one click on "Rescore all mentions" finishes it
+
+
+def test_a_copy_cut_short_by_a_kill_mid_write_is_cleaned_up(tmp_path):
+    """A kill between atomic_write's temporary file and its rename leaves .NAME.XXXX.part behind
+    (the copy before it stays whole); the next start removes those older than a minute."""
+    from orm_desktop.recovery import DraftStore
+
+    store = DraftStore(tmp_path, user="maya")
+    store.save("reply", "3", {"text": "whole"}, {"version": 1, "text": "", "mention_id": 2})
+    store.release()
+    old, fresh = store.folder / ".reply-3.json.k1l2.part", store.folder / ".reply-3.json.m3n4.part"
+    old.write_bytes(b'{"format": 1, "ki')
+    fresh.write_bytes(b'{"format": 1, "ki')  # another session's write in progress
+    os.utime(old, (time.time() - 120, time.time() - 120))
+    assert [r.value["text"] for r in DraftStore(tmp_path, user="maya").pending()] == ["whole"]
+    assert not old.exists() and fresh.exists()
