@@ -198,6 +198,7 @@ def test_discarding_a_recovered_reply_forgets_it_and_changes_nothing(window, qtb
                                       {"version": draft.version, "text": draft.text, "mention_id": draft.mention_id})
     assert _offer(window, qtbot) == 1
     _click(_box(window), "Discard")
+    assert window.drafts.writer.flush()
     assert store.pending() == [] and view.editor.toPlainText() == draft.text
     assert window.svc.response(draft.id).text == draft.text and window.unsaved_edits() == []
 
@@ -219,7 +220,7 @@ def test_a_reply_is_never_restored_into_a_response_changed_since(window, qtbot):
     assert notice.detailedText() == draft.text + TYPED == QApplication.clipboard().text()  # shown, not lost
     assert window.svc.response(draft.id).text == theirs.text and TYPED not in view.editor.toPlainText()
     notice.accept()
-    assert store.pending() == []
+    assert window.drafts.writer.flush() and store.pending() == []
 
 
 def test_an_entity_and_a_rule_typed_before_a_crash_come_back_into_their_forms(window, qtbot):
@@ -466,6 +467,7 @@ def test_a_second_recovered_rule_never_replaces_the_first_one_unasked(window, qt
     assert asked and asked[-1].startswith("Save your changes to rule ")
     shown = window.rules.name.text()
     assert shown in first  # Cancel: the first stays in the form...
+    assert window.drafts.writer.flush()
     left = window.drafts.store.pending()
     assert len(left) == 1 and left[0].value["name"] != shown  # ...and the second is kept for the next start
     assert window.statusBar().currentMessage().startswith("Not put back now: ")

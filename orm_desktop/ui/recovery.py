@@ -119,7 +119,7 @@ class DraftKeeper(QObject):
         except Exception:  # noqa: BLE001 - asked about anyway: the restore step says what it finds
             return True
         if outcome == "same":
-            self.store.forget(rec.kind, rec.key)
+            self.writer.forget(rec.kind, rec.key)
             return False
         return True
 
@@ -144,7 +144,7 @@ class DraftKeeper(QObject):
             elif outcome == "changed":
                 self._tell_changed(rec, message)
                 return  # the next question comes when this notice is closed
-        self.store.forget(rec.kind, rec.key)
+        self.writer.forget(rec.kind, rec.key)
         if restore and outcome == "restored":
             self.tick()  # its copy again at once: restored but not saved is still unsaved
         self._next()
@@ -176,6 +176,6 @@ class DraftKeeper(QObject):
         box.setTextFormat(Qt.TextFormat.PlainText)
         box.setInformativeText("The recovered text is on the clipboard and under Show Details.")
         box.setDetailedText(text)
-        box.finished.connect(lambda _r: (self.store.forget(rec.kind, rec.key), self._next()))
+        box.finished.connect(lambda _r: (self.writer.forget(rec.kind, rec.key), self._next()))
         self._box = box
         box.open()
