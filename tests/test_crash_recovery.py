@@ -216,7 +216,7 @@ def test_a_reply_is_never_restored_into_a_response_changed_since(window, qtbot):
     _click(_box(window), "Restore")
     qtbot.waitUntil(lambda: _box(window, "recovered_draft_changed") is not None, timeout=3000)
     notice = _box(window, "recovered_draft_changed")
-    assert f"Response #{draft.id} was changed after" in notice.text() and "was not put into it" in notice.text()
+    assert f"Response #{draft.id} was changed while your edit was unsaved" in notice.text() and "was not put into it" in notice.text()
     assert notice.detailedText() == draft.text + TYPED == QApplication.clipboard().text()  # shown, not lost
     assert window.svc.response(draft.id).text == theirs.text and TYPED not in view.editor.toPlainText()
     notice.accept()

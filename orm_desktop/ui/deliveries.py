@@ -331,7 +331,7 @@ class DeliveriesDrafts:
         if stored == rec.value["config"]:
             return "same", ""
         if stored != rec.base["config"]:
-            return "changed", f"The delivery settings were changed after {rec.when()}, so {rec.describe()} was not put back."
+            return "changed", f"The delivery settings were changed while your edit was unsaved, so {rec.describe()} (kept at {rec.when()}) was not put back."
         return "ok", ""
 
     def restore_recovered(self, rec) -> tuple[str, str]:

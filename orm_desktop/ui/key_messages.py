@@ -145,7 +145,7 @@ class KeyMessagesEditor(QWidget):
         if stored[rec.row_id] == (v["topic"], v["text"]):
             return "same", ""
         if self.svc.key_message_versions().get(rec.row_id) != rec.base["version"]:
-            return "changed", f"Key message #{rec.key} was changed after {rec.when()}, so {rec.describe()} was not put back."
+            return "changed", f"Key message #{rec.key} was changed while your edit was unsaved, so {rec.describe()} (kept at {rec.when()}) was not put back."
         return "ok", ""
 
     def restore_recovered(self, rec) -> tuple[str, str]:

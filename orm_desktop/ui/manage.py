@@ -390,8 +390,8 @@ class EntitiesView(QWidget):
                 v["title"].strip()):
             return "same", ""
         if e.version != rec.base["version"]:
-            return "changed", (f"The entity {e.name} was changed after {rec.when()} (by {e.changed_by or 'someone'}), "
-                               f"so {rec.describe()} was not put into the form.")
+            return "changed", (f"The entity {e.name} was changed while your edit was unsaved (by {e.changed_by or 'someone'}), "
+                               f"so {rec.describe()} (kept at {rec.when()}) was not put into the form.")
         return "ok", ""
 
     def restore_recovered(self, rec) -> tuple[str, str]:

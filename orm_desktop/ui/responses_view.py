@@ -430,8 +430,8 @@ class ResponsesView(QWidget):
         if r.text == rec.value["text"]:
             return "same", ""
         if r.version != rec.base["version"] or r.text != rec.base["text"]:
-            return "changed", (f"Response #{r.id} was changed after {rec.when()} (it is now version {r.version}, "
-                               f"{r.state.replace('_', ' ')}), so {rec.describe()} was not put into it.")
+            return "changed", (f"Response #{r.id} was changed while your edit was unsaved (it is now version {r.version}, "
+                               f"{r.state.replace('_', ' ')}), so {rec.describe()} (kept at {rec.when()}) was not put into it.")
         if not self.svc.response_actions(r)["save"]:
             return "changed", (f"Response #{r.id} is {r.state.replace('_', ' ')} and can no longer be edited, "
                                f"so {rec.describe()} was not put into it.")

@@ -255,7 +255,7 @@ class RulesView(QWidget):
         if (r.name, r.conditions, r.actions, r.enabled) == (v["name"].strip(), v["conditions"], v["actions"], v["enabled"]):
             return "same", ""
         if r.version != rec.base["version"]:
-            return "changed", f"The rule {r.name} was changed after {rec.when()}, so {rec.describe()} was not put into the form."
+            return "changed", f"The rule {r.name} was changed while your edit was unsaved, so {rec.describe()} (kept at {rec.when()}) was not put into the form."
         return "ok", ""
 
     def restore_recovered(self, rec) -> tuple[str, str]:
