@@ -53,6 +53,16 @@ def run(svc, **kw):
         v.show_response(d.id)
         v.editor.moveCursor(v.editor.textCursor().MoveOperation.End)
         QTest.keyClicks(v.editor, os.environ["TYPED"])
+        w.show_page("Entities")
+        w.entities.new()
+        QTest.keyClicks(w.entities.name, "Halden Bikes")
+        QTest.keyClicks(w.entities.aliases, "Halden, HB")
+        w.show_page("Rules")
+        w.rules.new()
+        QTest.keyClicks(w.rules.name, "Recalls")
+        QTest.keyClicks(w.rules.terms, "recall")
+        w.show_page("Settings")
+        QTest.keyClicks(w.pages["Settings"].key_messages.text, "We fix it or refund it.")
         print(f"typed into response {d.id}", flush=True)
 
     def restore():
@@ -62,6 +72,12 @@ def run(svc, **kw):
             return QTimer.singleShot(20, restore)
         print("asked: " + box.text(), flush=True)
         next(b for b in box.buttons() if b.text() == "Restore").click()
+        if any(b.isVisible() for b in w.findChildren(QMessageBox, "recovered_draft")):
+            return QTimer.singleShot(0, restore)  # the next one
+        e, rule = w.entities, w.rules
+        print(f"entity: {e.name.text()} / {e.aliases.text()}", flush=True)
+        print(f"rule: {rule.name.text()} / {rule.terms.text()}", flush=True)
+        print("key message: " + w.pages["Settings"].key_messages.text.text(), flush=True)
         r = w.responses
         print("editor: " + r.editor.toPlainText(), flush=True)
         print("stored: " + w.svc.response(r.current.id).text, flush=True)
@@ -101,7 +117,7 @@ def _kept(ws: Path) -> list[Path]:
     return sorted((ws / "recovery").glob("*/*.json"))
 
 
-def test_a_reply_typed_into_the_app_survives_a_sigkill_and_is_offered_back(demo_service, tmp_path):
+def test_a_reply_entity_rule_and_key_message_typed_into_the_app_survive_a_sigkill(demo_service, tmp_path):
     ws = demo_service.ws.root
     draft = next(r for r in demo_service.responses(states=("draft",)))
     demo_service.close()
@@ -109,18 +125,20 @@ def test_a_reply_typed_into_the_app_survives_a_sigkill_and_is_offered_back(demo_
     proc = subprocess.Popen([sys.executable, "-c", DRIVER, "type", str(ws)], env=env, cwd=ROOT,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        def reply_on_disk():
-            for p in _kept(ws):
-                try:
-                    if TYPED in json.loads(p.read_text(encoding="utf-8"))["value"]["text"]:
-                        return p
-                except (OSError, ValueError, KeyError):
-                    pass  # being replaced: the next look sees it whole
-            return None
+        def all_on_disk():
+            try:
+                kept = {p.name: json.loads(p.read_text(encoding="utf-8"))["value"] for p in _kept(ws)}
+            except (OSError, ValueError, KeyError):
+                return None  # being replaced: the next look sees it whole
+            done = (TYPED in kept.get(f"reply-{draft.id}.json", {}).get("text", "")
+                    and kept.get("entity-new.json", {}).get("aliases") == ["Halden", "HB"]
+                    and kept.get("rule-new.json", {}).get("conditions") == {"terms": "recall"}
+                    and kept.get("key_message-new.json", {}).get("text") == "We fix it or refund it.")
+            return done and kept
 
-        kept = _wait_for(lambda: reply_on_disk() or (proc.poll() is not None and pytest.fail(proc.stderr.read())),
-                         15, "the typed reply on disk")
-        assert kept.name == f"reply-{draft.id}.json" and kept.stat().st_mode & 0o077 == 0  # this user's only
+        kept = _wait_for(lambda: all_on_disk() or (proc.poll() is not None and pytest.fail(proc.stderr.read())),
+                         15, "the reply, entity, rule and key message typed, on disk")
+        assert len(kept) == 4 and all(p.stat().st_mode & 0o077 == 0 for p in _kept(ws))  # this user's only
     finally:
         proc.send_signal(signal.SIGKILL)  # the laptop dies: no close, no question, no clean-up
         proc.communicate(timeout=10)
@@ -131,9 +149,12 @@ def test_a_reply_typed_into_the_app_survives_a_sigkill_and_is_offered_back(demo_
     out = again.stdout
     assert again.returncode == 0, again.stderr[-2000:]
     assert f"asked: Recovered an unsaved reply to mention #{draft.mention_id} from " in out
+    assert out.count("asked: Recovered ") == 4
+    assert "entity: Halden Bikes / Halden, HB\n" in out and "rule: Recalls / recall\n" in out
+    assert "key message: We fix it or refund it.\n" in out
     assert f"editor: {draft.text}{TYPED}\n" in out  # back in the editor, whole
     assert f"stored: {draft.text}\n" in out  # and not saved behind the user's back
-    assert f"unsaved: response #{draft.id}" in out  # so closing asks, and Save saves it
+    assert f"unsaved: response #{draft.id}, Halden Bikes, rule Recalls" in out  # so closing asks; Save saves
 
 
 def _box(window, name: str = "recovered_draft"):
