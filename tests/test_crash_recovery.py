@@ -534,3 +534,19 @@ def test_a_copy_cut_short_by_a_kill_mid_write_is_cleaned_up(tmp_path):
     os.utime(old, (time.time() - 120, time.time() - 120))
     assert [r.value["text"] for r in DraftStore(tmp_path, user="maya").pending()] == ["whole"]
     assert not old.exists() and fresh.exists()
+
+
+def test_an_entity_changed_since_is_not_overwritten_by_its_recovered_form(window, qtbot):
+    e = window.svc.entities()[0]
+    _left_by_a_killed_session(window, "entity", str(e.id), {
+        "kind": e.kind, "name": e.name, "query": e.query, "aliases": [*e.aliases, "Typed alias"],
+        "importance": e.importance, "title": e.title}, {"version": e.version})
+    window.svc.update_entity(e.id, expected_version=e.version, by="sam", importance=0.3)  # meanwhile
+    assert _offer(window, qtbot) == 1
+    _click(_box(window), "Restore")
+    qtbot.waitUntil(lambda: _box(window, "recovered_draft_changed") is not None, timeout=3000)
+    notice = _box(window, "recovered_draft_changed")
+    assert notice.text().startswith(f"The entity {e.name} was changed while your edit was unsaved (by sam)")
+    assert "Typed alias" in notice.detailedText() and "Typed alias" not in window.entities.aliases.text()
+    assert window.svc.entity(e.id).aliases == e.aliases
+    notice.accept()

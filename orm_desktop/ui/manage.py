@@ -329,6 +329,7 @@ class EntitiesView(QWidget):
         self.list.currentRowChanged.connect(self.pick)
         self.current_id: int | None = None
         self.current_version = 0  # the row version the form was filled from (a save is checked against it)
+        self.shown_values: tuple = ()  # form_values() as the form was filled from current_id (dirty() compares)
         self.reload()
         if self.entities:
             self.list.setCurrentRow(0)
@@ -348,12 +349,12 @@ class EntitiesView(QWidget):
                 round(self.importance.value(), 2), self.title.text().strip())
 
     def dirty(self) -> bool:
-        """Does the form hold edits that are not saved?"""
+        """Does the form hold edits that are not saved? Compared with what the form was filled
+        with, not with the database: someone else's save does not make an untouched form
+        "unsaved" (a save of these edits then asks "reload / keep mine")."""
         if self.current_id is None:
             return bool(self.name.text().strip() or self.query.text().strip())
-        e = self.svc.entity(self.current_id)
-        return self.form_values() != (e.kind, e.name, e.query.strip(), list(e.aliases), round(e.importance, 2),
-                                      (e.title or "").strip())
+        return self.form_values() != self.shown_values
 
     def unsaved(self) -> str:
         """The form's unsaved edit, named ('' when there is none)."""
@@ -361,14 +362,10 @@ class EntitiesView(QWidget):
 
     # -- crash recovery (ui/recovery.py DraftKeeper) -----------------------------------------------
     def recovery_state(self) -> tuple[str, str, dict, dict] | None:
-        """The form's unsaved edit, to be kept on disk (the database is asked only when the form
-        changed since the last look: this runs every second)."""
+        """The form's unsaved edit, to be kept on disk."""
         if self.read_only or self.refusal:
             return None
-        seen = (self.current_id, self.current_version, self.form_values())
-        if seen != getattr(self, "_recovery_seen", None):
-            self._recovery_seen, self._recovery_dirty = seen, self.dirty()
-        if not self._recovery_dirty:
+        if not self.dirty():
             return None
         value = {"kind": self.kind.currentText(), "name": self.name.text(), "query": self.query.text(),
                  "aliases": self.alias_list(), "importance": round(self.importance.value(), 2),
@@ -446,6 +443,7 @@ class EntitiesView(QWidget):
         self.aliases.setText(", ".join(e.aliases))
         self.importance.setValue(e.importance)
         self.title.setText(e.title)
+        self.shown_values = self.form_values()
         crisis = self.svc.in_crisis(e.id)
         self.crisis_btn.setChecked(crisis)
         self.crisis_btn.setText("Crisis mode: ON" if crisis else "Crisis mode")
@@ -544,6 +542,7 @@ class EntitiesView(QWidget):
             QMessageBox.warning(self, "Cannot save", str(exc))
             return
         self.reload()
+        self.show_entity(e)  # the form now edits the saved entity (a new one was left on "new": saving again added it twice)
         self.changed.emit()
 
     @refuses_when_read_only
