@@ -201,7 +201,7 @@ def _left_by_a_killed_session(window, kind: str, key: str, value: dict, base: di
     from orm_desktop.recovery import DraftStore
 
     store = DraftStore(window.svc.ws.root)
-    store.save(kind, key, value, base)
+    store.save(kind, key, value, base, now=1_796_000_000)  # one time: offered by kind, then key
     store.release()
     return store
 
@@ -550,3 +550,33 @@ def test_an_entity_changed_since_is_not_overwritten_by_its_recovered_form(window
     assert "Typed alias" in notice.detailedText() and "Typed alias" not in window.entities.aliases.text()
     assert window.svc.entity(e.id).aliases == e.aliases
     notice.accept()
+
+
+def test_hostile_values_in_a_well_formed_copy_never_take_the_window_down(window, qtbot):
+    """Types the shape check lets through (any JSON inside a rule's conditions, numbers out of
+    range) are put back as far as they fit, or refused with a notice: never a traceback."""
+    from orm_desktop.ui.deliveries import DeliveriesDialog
+
+    _left_by_a_killed_session(window, "rule", "new", {
+        "name": "<b>Odd</b>", "conditions": {"topic": 5, "kinds": "x", "entity": [1], "terms": {"a": 1}},
+        "actions": {"priority": "high", "tag": None, "status": {"x": 1}}, "enabled": True}, {"version": None})
+    _left_by_a_killed_session(window, "entity", "new", {
+        "kind": "spaceship", "name": "Huge", "query": "", "aliases": [], "importance": 1e308, "title": ""},
+        {"version": None})
+    _left_by_a_killed_session(window, "deliveries", "settings", {"config": {"smtp": {"port": "abc"}}},
+                              {"config": window.svc.deliveries_config()})
+    assert _offer(window, qtbot) == 3
+    assert _box(window).text().startswith("Recovered unsaved delivery settings")  # oldest first, then by kind
+    _click(_box(window), "Restore")
+    qtbot.waitUntil(lambda: _box(window, "recovered_draft_changed") is not None, timeout=3000)
+    notice = _box(window, "recovered_draft_changed")
+    assert notice.text().startswith("Unsaved delivery settings (mail server, people, webhooks, schedule) from ")
+    assert notice.text().endswith(" could not be put back: the kept copy holds a value the form cannot show.")
+    notice.accept()
+    for _ in range(2):  # the entity, then the rule
+        qtbot.waitUntil(lambda: _box(window) is not None, timeout=3000)
+        _click(_box(window), "Restore")
+    assert window.rules.name.text() == "<b>Odd</b>" and window.rules.priority.value() == -1
+    assert window.entities.name.text() == "Huge" and window.entities.importance.value() == 10.0
+    assert not any(d.isVisible() for d in window.findChildren(DeliveriesDialog))
+    assert window.isVisible()

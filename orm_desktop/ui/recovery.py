@@ -17,7 +17,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from orm_desktop.recovery import DraftStore, DraftWriter, Recovered
+from orm_desktop.recovery import DraftStore, DraftWriter, Recovered, log
 
 TICK_MS = 1000
 
@@ -137,7 +137,11 @@ class DraftKeeper(QObject):
             try:
                 outcome, message = editor.restore_recovered(rec)
             except Exception as exc:  # noqa: BLE001 - a recovered edit never takes the window down
-                outcome, message = "changed", f"It could not be put back ({type(exc).__name__}: {exc})."
+                what = rec.describe()
+                outcome, message = "changed", (f"{what[:1].upper()}{what[1:]} from {rec.when()} could not be put back: "
+                                               "the kept copy holds a value the form cannot show.")
+                log.warning("could not restore the kept draft %s-%s: %s: %s", rec.kind, rec.key,
+                            type(exc).__name__, str(exc)[:200])
             if outcome == "restored":
                 self.window.flash(message)
                 self.kept.pop(rec.kind, None)  # the next tick keeps it again, as now in the editor
