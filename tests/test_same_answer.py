@@ -1,0 +1,216 @@
+"""The same question gets the same answer on every surface (pages, inbox, reports, CLI), and the
+answer is the one counted by hand on a workspace small enough to count (tests/known_answer.py)."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+pytest.importorskip("PySide6")
+
+from tests import known_answer as ka  # noqa: E402
+from tests.conftest import copy_workspace  # noqa: E402
+from tests.gui_support import open_window, show_page, wait_loaded  # noqa: E402
+
+DAY = 86400
+
+
+@pytest.fixture(scope="module")
+def known_root(tmp_path_factory):
+    root = tmp_path_factory.mktemp("known") / "workspace"
+    svc, ids = ka.build(root)
+    svc.close()
+    return root, ids
+
+
+@pytest.fixture
+def known(known_root, tmp_path):
+    """A private copy of the known-answer workspace: (service, {item: {entity: mention id}})."""
+    from orm_desktop.service import Service
+
+    root, ids = known_root
+    svc = Service.open(copy_workspace(root, tmp_path / "ws"))
+    yield svc, ids
+    svc.close()
+
+
+@pytest.fixture
+def known_window(qtbot, known):
+    svc, _ids = known
+    win = open_window(qtbot, svc)
+    yield win
+    win.runner.cancel_all()
+    win.runner.wait(10_000)
+
+
+def _labels(page) -> list[str]:
+    from PySide6.QtWidgets import QLabel
+
+    return [w.text() for w in page.scroll.widget().findChildren(QLabel)]
+
+
+def card_value(page, title: str) -> tuple[str, str]:
+    """(value, note) of the card titled ``title`` on a page of figures."""
+    from PySide6.QtWidgets import QFrame, QLabel
+
+    for f in page.scroll.widget().findChildren(QFrame):
+        texts = [w.text() for w in f.findChildren(QLabel)]
+        if texts and texts[0] == title and len(texts) >= 2:
+            return texts[1], texts[2] if len(texts) > 2 else ""
+    raise AssertionError(f"no card {title!r} on the page: {_labels(page)}")
+
+
+def set_period(qtbot, page, days: int):
+    page.set_days(days)
+    qtbot.waitUntil(lambda: page.data is not None and page.data.days == days and not page.loading, timeout=10_000)
+    return wait_loaded(qtbot, page)
+
+
+def _pct(text: str) -> int:
+    m = re.fullmatch(r"(\d+)%", text.strip())
+    assert m, text
+    return int(m.group(1))
+
+
+# -- shares of voice: the brand 5, Stromer 2 (one of them shared with the brand: n3), Riese 1 in
+# the last 7 days, so 62.5 %, 25 %, 12.5 %. Rounded each on its own they read 62 %, 25 %, 12 %:
+# 99 % in all, on the pie, the competitors table and the report.
+HAND_7_DAYS = {"Velora": 5, "Stromer": 2, "Riese": 1}
+
+
+def _pie_shares(page) -> dict[str, int]:
+    from PySide6.QtCharts import QPieSeries
+
+    from orm_desktop.ui.charts import ChartView
+
+    for view in page.scroll.widget().findChildren(ChartView):
+        for series in view.chart().series():
+            if isinstance(series, QPieSeries):
+                return {s.label().rsplit(" ", 1)[0]: _pct(s.label().rsplit(" ", 1)[1]) for s in series.slices()}
+    raise AssertionError("no pie on the page")
+
+
+def _table_shares(page) -> dict[str, int]:
+    from PySide6.QtWidgets import QTableWidget
+
+    t = next(t for t in page.scroll.widget().findChildren(QTableWidget) if t.accessibleName() == "Brand vs competitors")
+    heads = [t.horizontalHeaderItem(c).text() for c in range(t.columnCount())]
+    col, mentions = heads.index("Share of voice"), heads.index("Mentions")
+    out = {}
+    for r in range(t.rowCount()):
+        assert int(t.item(r, mentions).text()) == HAND_7_DAYS[t.item(r, 0).text()]
+        out[t.item(r, 0).text()] = _pct(t.item(r, col).text())
+    return out
+
+
+def _report_shares(svc, tmp_path) -> tuple[dict[str, int], str]:
+    from orm_desktop.reports import data
+    from orm_desktop.reports.render import to_pdf
+    from tests.test_reports import pdf_text
+
+    since, until = ka.today_start() - 6 * DAY, ka.today_start() + DAY
+    d = data.build(svc, "weekly", since=since, until=until)
+    out = tmp_path / "weekly.pdf"
+    to_pdf(d, out)
+    _pages, text = pdf_text(out)
+    table = text[text.index("Competitor comparison"):]
+    shares = {name: int(m.group(1)) for name in HAND_7_DAYS
+              for m in [re.search(rf"{name} {HAND_7_DAYS[name]} [^ ]+ (\d+)%", table)] if m}
+    kpi = next(k for k in d.kpis if k.label == "Share of voice")
+    return shares, kpi.value
+
+
+def test_shares_of_voice_add_up_and_agree_on_every_surface(qtbot, known, known_window, tmp_path):
+    svc, _ids = known
+    total = sum(HAND_7_DAYS.values())
+    competitors = _table_shares(set_period(qtbot, show_page(qtbot, known_window, "Competitors"), 7))
+    pie = _pie_shares(set_period(qtbot, show_page(qtbot, known_window, "Dashboard"), 7))
+    report, report_kpi = _report_shares(svc, tmp_path)
+    assert competitors == pie == report, (competitors, pie, report)
+    assert sum(pie.values()) == 100, pie  # was 62 + 25 + 12 = 99
+    for name, n in HAND_7_DAYS.items():  # each the hand count's share, rounded up or down
+        assert abs(pie[name] - 100 * n / total) < 1, (name, pie)
+    assert report_kpi == f"{pie['Velora']}%"
+
+
+def test_a_small_share_never_reads_zero():
+    """1 mention of 300 is a share: it never reads 0 %, and the shares still add up to 100 %."""
+    from orm_desktop.store.kpis import whole_shares
+
+    assert whole_shares([299, 1]) == [0.99, 0.01]
+    assert whole_shares([5, 2, 1]) in ([0.63, 0.25, 0.12], [0.62, 0.25, 0.13])
+    assert whole_shares([1, 1, 1]) in ([0.34, 0.33, 0.33], [0.33, 0.34, 0.33], [0.33, 0.33, 0.34])
+    assert whole_shares([0, 0]) == [0.0, 0.0]
+    assert whole_shares([7, 0]) == [1.0, 0.0]
+    shares = whole_shares([1] * 3 + [997])
+    assert all(s >= 0.01 for s in shares) and round(sum(shares), 2) == 1.0, shares
+
+
+# -- "the last 7 days": today and the 6 days before (UTC) on the pages and in the reports; `--since 7d`
+# and `report --from 7d` on the command line were 7 x 24 hours back from now, one more day's worth
+
+
+def test_the_cli_last_7_days_are_the_pages_last_7_days(qtbot, known, known_window, run_cli, tmp_path):
+    svc, ids = known
+    dash = set_period(qtbot, show_page(qtbot, known_window, "Dashboard"), 7)
+    # by hand: n1, n2, n3, n5, n6 (n4, a minute before the first of the 7 days, is not)
+    assert card_value(dash, "Mentions")[0] == "5"
+    r = run_cli("mentions", "--entity", "Velora", "--since", "7d", "--format", "json", workspace=svc.ws.root)
+    assert r.returncode == 0, r.stderr
+    assert sorted(m["id"] for m in json.loads(r.stdout)) == sorted(
+        ids[k]["Velora"] for k in ("n1", "n2", "n3", "n5", "n6"))  # was 6: n4 too
+    default = run_cli("report", "--kind", "weekly", "--out", str(tmp_path / "a.pdf"), workspace=svc.ws.root)
+    relative = run_cli("report", "--kind", "weekly", "--from", "7d", "--out", str(tmp_path / "b.pdf"),
+                       workspace=svc.ws.root)
+    assert default.returncode == relative.returncode == 0, default.stderr + relative.stderr
+
+    def period(r):
+        return re.search(r"\(Weekly brand report — Velora, (.*?)\)", r.stdout).group(1)
+
+    assert period(relative) == period(default)  # was "23 Nov – 30 Nov" against "24 Nov – 30 Nov"
+
+
+def test_relative_dates_count_whole_days_and_hours_stay_hours():
+    import datetime as dt
+
+    from orm_desktop.cli._common import parse_when
+    from orm_desktop.types import last_days
+
+    now = dt.datetime(2026, 11, 30, 15, 30, tzinfo=dt.UTC)
+    ts = int(now.timestamp())
+    assert parse_when("7d", now=now) == last_days(7, ts)[0]
+    assert parse_when("2w", now=now) == last_days(14, ts)[0]
+    assert parse_when("1m", now=now) == last_days(30, ts)[0]
+    assert parse_when("1d", now=now) == last_days(1, ts)[0]  # today
+    assert parse_when("24h", now=now) == ts - DAY  # "Last 24 hours" stays rolling, as in the inbox
+
+
+# -- responses: one sent a minute before "Last 30 days" begins, one two days ago. The dashboard's
+# "Last 30 days" counts 1 sent; the Responses page's "30 days" counted back 30 x 24 h from now: 2
+
+
+def test_the_responses_page_and_the_dashboard_count_the_same_30_days(qtbot, known_window):
+    dash = set_period(qtbot, show_page(qtbot, known_window, "Dashboard"), 30)
+    assert card_value(dash, "Responses")[0] == "1 sent"
+    known_window.show_page("Responses")
+    text = known_window.responses.kpi.text()
+    assert text.startswith("Last 30 days: 1 sent"), text  # was "30 days: 2 sent"
+
+
+def test_the_hand_count_holds_across_pages_inbox_and_charts(qtbot, known, known_window):
+    """The dashboard's cards and chart, the inbox it opens and the CLI agree with the hand count."""
+    svc, _ids = known
+    dash = set_period(qtbot, show_page(qtbot, known_window, "Dashboard"), 7)
+    assert card_value(dash, "Mentions")[0] == "5"
+    series = dash.data.series
+    assert [sum(p.total for p in series), sum(p.positive for p in series), sum(p.negative for p in series)] == [5, 4, 1]
+    assert card_value(dash, "Net sentiment")[0] == "+60%"  # (4 - 1) / 5, n5's override counted positive
+    brand = next(e for e in svc.entities() if e.kind == "brand")
+    dash.filter_inbox.emit({"entity": brand.id, "days": 7})
+    inbox = known_window.inbox
+    qtbot.waitUntil(lambda: inbox.count_label.text().startswith("5 "), timeout=10_000)
+    dash = show_page(qtbot, known_window, "Dashboard")
+    dash.filter_inbox.emit({"entity": brand.id, "sentiment": "positive", "days": 7})
+    qtbot.waitUntil(lambda: inbox.count_label.text().startswith("4 "), timeout=10_000)
