@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from orm_desktop.errors import Conflict, KnownError
 from orm_desktop.numbers import signed
 from orm_desktop.textsafe import display_text
+from orm_desktop.types import last_days
 from orm_desktop.ui.identity import ensure_unlocked
 from orm_desktop.ui.widgets import (
     FlowLayout,
@@ -452,9 +453,11 @@ class ResponsesView(QWidget):
             if first and first[0] == "response":
                 self.current = self.svc.response(first[1])
                 self.list.setCurrentRow(0)
-        k = self.svc.response_kpis(int(time.time()) - 30 * 86400, int(time.time()) + 1)
+        # the Dashboard's "Last 30 days" (today and the 29 days before, UTC): a rolling 30 x 24 hours
+        # here counted a response the Dashboard's Responses card, for the same 30 days, did not
+        k = self.svc.response_kpis(*last_days(30, int(time.time())))
         to_send = f" · median {k['median_hours_to_send']:.1f} h first seen → sent" if k["median_hours_to_send"] is not None else ""
-        self.kpi.setText(f"30 days: {k['sent']} sent · {k['open']} open · {k['overdue']} overdue{to_send}")
+        self.kpi.setText(f"Last 30 days: {k['sent']} sent · {k['open']} open · {k['overdue']} overdue{to_send}")
         if keep_edit and self.unsaved_text() is not None:
             return
         self.show_response(self.current.id if self.current else None)
