@@ -214,3 +214,43 @@ def test_the_hand_count_holds_across_pages_inbox_and_charts(qtbot, known, known_
     dash = show_page(qtbot, known_window, "Dashboard")
     dash.filter_inbox.emit({"entity": brand.id, "sentiment": "positive", "days": 7})
     qtbot.waitUntil(lambda: inbox.count_label.text().startswith("4 "), timeout=10_000)
+
+
+# -- a feed's kind changed (the Review Site is a blog): the dashboard's sources table said "blog",
+# its "Volume by source kind" chart still "review" (mentions keep a copy of their feed's kind), a
+# click on the chart's bar opened an inbox of "review" mentions while the inbox's own "blog"
+# filter found none
+
+
+def test_a_feeds_new_kind_is_the_kind_everywhere(qtbot, known, known_window, run_cli):
+    svc, ids = known
+    review = next(f for f in svc.feeds() if f.title == "Review Site")
+    svc.update_feed(review.id, kind="blog")
+    dash = set_period(qtbot, show_page(qtbot, known_window, "Dashboard"), 30)
+    # by hand, the brand's last 30 days: news n1, n2, n4, n6; forum n3; the review site's n5
+    assert sorted(dash.data.kinds) == [("blog", 1), ("forum", 1), ("news", 4)]  # was ("review", 1)
+    assert ("Review Site", "blog", 1) in [s[:3] for s in dash.data.sources]
+    brand = svc.entity("Velora").id
+    dash.filter_inbox.emit({"entity": brand, "kind": "blog", "days": 30})
+    inbox = known_window.inbox
+    qtbot.waitUntil(lambda: inbox.count_label.text() == "1 mentions", timeout=10_000)  # was 0
+    assert inbox.model.mention(0).id == ids["n5"]["Velora"] and inbox.model.mention(0).feed_kind == "blog"
+    r = run_cli("mentions", "--kind", "review", "--format", "json", workspace=svc.ws.root)
+    assert json.loads(r.stdout) == []  # was n5 and n9
+
+
+@pytest.mark.both_backends
+def test_a_feeds_kind_change_reaches_its_mentions_counts(demo_service):
+    from orm_desktop.types import MentionFilter
+
+    svc = demo_service
+    feed = next(f for f in svc.feeds() if f.kind == "review")
+    n = svc.count_mentions(MentionFilter(feed_id=feed.id))
+    before = svc.count_mentions(MentionFilter(feed_kinds=("review",)))
+    assert n and before >= n
+    svc.update_feed(feed.id, kind="blog")
+    assert svc.count_mentions(MentionFilter(feed_kinds=("review",))) == before - n
+    blog = svc.count_mentions(MentionFilter(feed_kinds=("blog",)))
+    assert blog >= n and blog == len(svc.mentions(MentionFilter(feed_kinds=("blog",)), limit=100_000))
+    assert dict(svc.volume_by_kind(None, 0, 2**40)).get("blog") == blog
+    assert all(m.feed_kind == "blog" for m in svc.mentions(MentionFilter(feed_id=feed.id), limit=100_000))
