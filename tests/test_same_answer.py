@@ -254,3 +254,31 @@ def test_a_feeds_kind_change_reaches_its_mentions_counts(demo_service):
     assert blog >= n and blog == len(svc.mentions(MentionFilter(feed_kinds=("blog",)), limit=100_000))
     assert dict(svc.volume_by_kind(None, 0, 2**40)).get("blog") == blog
     assert all(m.feed_kind == "blog" for m in svc.mentions(MentionFilter(feed_id=feed.id), limit=100_000))
+
+
+# -- a feed may date an entry up to a day ahead (a wrong time zone; later ones get the fetch
+# time). "Last 7 days" ends with today on the pages, so the Dashboard counted 5 of the brand's
+# mentions, and the inbox it opened on a click listed 6: its period had a start and no end
+
+
+def test_the_inbox_period_ends_where_the_pages_period_ends(qtbot, known, known_window):
+    from orm_desktop.types import MentionFilter
+
+    svc, _ids = known
+    t0 = ka.today_start()
+    path = svc.ws.root / "feed-files" / "ahead.xml"
+    path.write_text(ka._rss("Ahead Times", [("Velora opens a wonderful store in Sydney", "Velora opens a store, "
+                                             "wonderful news for riders.", "https://ahead.example/1",
+                                             t0 + DAY + 60)]), encoding="utf-8")
+    svc.add_feed(path.resolve().as_uri(), title="Ahead Times", kind="news")
+    svc.fetch(jobs=1, force=True)
+    brand = svc.entity("Velora").id
+    assert svc.count_mentions(MentionFilter(entity_ids=(brand,), since=t0 + DAY)) == 1  # tomorrow's, kept
+    dash = set_period(qtbot, show_page(qtbot, known_window, "Dashboard"), 7)
+    assert card_value(dash, "Mentions")[0] == "5"
+    dash.filter_inbox.emit({"entity": brand, "days": 7})
+    inbox = known_window.inbox
+    qtbot.waitUntil(lambda: inbox.filters.period.currentData() == 7 and inbox.model.exact, timeout=10_000)
+    assert inbox.count_label.text() == "5 mentions"  # was 6
+    inbox.filters.period.setCurrentIndex(inbox.filters.period.findData(None))  # Any time lists it
+    qtbot.waitUntil(lambda: inbox.count_label.text() == "8 mentions", timeout=10_000)  # n1-n6, n9 and tomorrow's

@@ -271,17 +271,20 @@ class FilterBar(QWidget):
 
     def build(self) -> MentionFilter:
         days = self.period.currentData()
-        since = None
-        if days:  # "Last N days" is today and the N - 1 days before (UTC), as the pages count it
-            # (Page.period); "Last 24 hours" is the last 86,400 seconds
-            since = int(time.time()) - 86400 if days == 1 else last_days(days, int(time.time()))[0]
+        since = until = None
+        if days == 1:  # "Last 24 hours": the last 86,400 seconds
+            since = int(time.time()) - 86400
+        elif days:  # "Last N days": today and the N - 1 days before (UTC), ending with today as the
+            # pages' (Page.period): without the end, an entry a feed dated tomorrow (up to a day ahead is
+            # kept) was listed here and not counted there
+            since, until = last_days(days, int(time.time()))
         review = self.sentiment.currentText() == NEEDS_REVIEW
         return MentionFilter(
             entity_ids=(self.entity.currentData(),) if self.entity.currentData() else (),
             sentiment=self.sentiment.currentText() if self.sentiment.currentIndex() > 0 and not review else None,
             needs_review=review,
             statuses=tuple(self.status.currentData() or ()), feed_kinds=tuple(self.kind.currentData() or ()),
-            topic=self.topic, since=since,
+            topic=self.topic, since=since, until=until,
             search=self.search.text().strip(), order=self.order.currentData(), lang=self.lang.currentData(),
             mention_ids=self.saved_search[2] if self.saved_search else None,
         )
