@@ -233,7 +233,8 @@ def test_a_feeds_new_kind_is_the_kind_everywhere(qtbot, known, known_window, run
     brand = svc.entity("Velora").id
     dash.filter_inbox.emit({"entity": brand, "kind": "blog", "days": 30})
     inbox = known_window.inbox
-    qtbot.waitUntil(lambda: inbox.count_label.text() == "1 mentions", timeout=10_000)  # was 0
+    qtbot.waitUntil(lambda: inbox.model.exact and inbox.filters.kind.currentData() == ("blog",), timeout=10_000)
+    assert inbox.model.total == 1  # was 0
     assert inbox.model.mention(0).id == ids["n5"]["Velora"] and inbox.model.mention(0).feed_kind == "blog"
     r = run_cli("mentions", "--kind", "review", "--format", "json", workspace=svc.ws.root)
     assert json.loads(r.stdout) == []  # was n5 and n9
