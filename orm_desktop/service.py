@@ -786,6 +786,11 @@ class Service:
     def count_mentions(self, f: MentionFilter = MentionFilter()) -> int:
         return mentions_store.count(self.conn, f)
 
+    def count_muted(self, f: MentionFilter = MentionFilter()) -> int:
+        """Muted mentions the filter selects that ``count_mentions`` leaves out (the inbox does not
+        list them; the pages' figures and the reports count them)."""
+        return mentions_store.count_muted(self.conn, f)
+
     def why_no_mentions(self, entity_ids: Sequence[int] | None, period: str, widen: str, *,
                         elsewhere: str = "in other periods", cli: bool = False) -> str:
         """What a view or report with no mentions in a period says: what is missing (entities,

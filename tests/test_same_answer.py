@@ -283,3 +283,29 @@ def test_the_inbox_period_ends_where_the_pages_period_ends(qtbot, known, known_w
     assert inbox.count_label.text() == "5 mentions"  # was 6
     inbox.filters.period.setCurrentIndex(inbox.filters.period.findData(None))  # Any time lists it
     qtbot.waitUntil(lambda: inbox.count_label.text() == "8 mentions", timeout=10_000)  # n1-n6, n9 and tomorrow's
+
+
+# -- a rule muted the award story (n2: "mute (hide from the inbox)"). The pages count it, as they
+# count every mention: the Dashboard said 5 of the brand's mentions in the last 7 days, and the
+# inbox its click opened said "4 mentions" without a word about the fifth
+
+
+def test_the_inbox_says_how_many_muted_mentions_it_does_not_list(qtbot, known, known_window, run_cli):
+    from orm_desktop.analysis.rules import Rule
+
+    svc, ids = known
+    rule = svc.save_rule(Rule(None, "Mute awards", {"terms": "award"}, {"mute": True}))
+    assert svc.apply_rule(rule.id if hasattr(rule, "id") else rule) == 1
+    dash = set_period(qtbot, show_page(qtbot, known_window, "Dashboard"), 7)
+    assert card_value(dash, "Mentions")[0] == "5"  # muted, still counted: the rule hides it from the inbox only
+    brand = svc.entity("Velora").id
+    dash.filter_inbox.emit({"entity": brand, "days": 7})
+    inbox = known_window.inbox
+    qtbot.waitUntil(lambda: "muted" in inbox.count_label.text(), timeout=10_000)
+    assert inbox.count_label.text() == "4 mentions (+1 muted)", inbox.count_label.text()  # was "4 mentions"
+    assert "muted by a rule" in inbox.count_label.toolTip()
+    assert ids["n2"]["Velora"] not in [inbox.model.mention(r).id for r in range(inbox.model.total)]
+    dash = show_page(qtbot, known_window, "Dashboard")
+    dash.filter_inbox.emit({"entity": brand, "sentiment": "negative", "days": 7})  # nothing muted among them
+    qtbot.waitUntil(lambda: inbox.filters.sentiment.currentText() == "negative" and inbox.model.exact
+                    and inbox.count_label.text() == "1 mentions", timeout=10_000)

@@ -562,6 +562,17 @@ def count(conn: sqlite3.Connection, f: MentionFilter = MentionFilter()) -> int:
     return conn.execute(f"SELECT count(*) FROM mentions m{where}", args).fetchone()[0]
 
 
+def count_muted(conn: sqlite3.Connection, f: MentionFilter = MentionFilter()) -> int:
+    """How many muted mentions the filter would select besides those ``count`` counts: what the
+    inbox does not list (a rule's "mute (hide from the inbox)") and the pages' figures count.
+    Instant when nothing is muted (the partial index)."""
+    if f.include_muted or not _any_muted(conn) or (f.mention_ids is not None and not f.mention_ids):
+        return 0
+    where, args = _where(dataclasses.replace(f, include_muted=True), conn)
+    where = (where + " AND" if where else " WHERE") + " m.muted = 1"
+    return conn.execute(f"SELECT count(*) FROM mentions m{where}", args).fetchone()[0]
+
+
 def get(conn: sqlite3.Connection, mention_id: int) -> Mention | None:
     r = conn.execute(f"{_SELECT} WHERE m.id = ?", (mention_id,)).fetchone()
     return _mention(r) if r else None

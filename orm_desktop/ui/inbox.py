@@ -406,6 +406,7 @@ class InboxView(QWidget):
         self.extra_shortcuts: list[tuple[str, str]] = []  # the window's menu shortcuts, for the help
         self.filters = mark_safe_in_executive_mode(FilterBar(svc))
         self.model = MentionModel(svc, self, runner=runner)
+        self._muted: tuple = (None, 0)  # ((model generation, filter), muted mentions it leaves out)
         self.model.counted.connect(lambda _n: self.update_count())
         self.table = named(QTableView(), "Mentions", tab_leaves=True)
         self.table.setModel(self.model)
@@ -472,11 +473,36 @@ class InboxView(QWidget):
         if error:  # why, in the tooltip and the status bar: the window must stay within a laptop screen
             self.count_label.setText("search not run")
         elif self.model.exact:
-            self.count_label.setText(f"{self.model.total:,} mentions")
+            text = f"{self.model.total:,} mentions"
+            muted = self._muted[1] if self._muted[0] == (self.model.generation, self.model.filter) else None
+            if muted:  # the pages' figures count them: say why the list has fewer
+                text += f" (+{muted:,} muted)"
+                self.count_label.setToolTip(f"{muted:,} more mention{'s' if muted != 1 else ''} match these filters "
+                                            "but {} muted by a rule (\"mute: hide from the inbox\"): the Dashboard, "
+                                            "the other pages and the reports count them, this list does not show "
+                                            "them".format("are" if muted != 1 else "is"))
+            self.count_label.setText(text)
+            if muted is None:
+                self.count_muted()
             if not self.model.total:
                 self.explain_empty()
         else:
             self.count_label.setText(f"{self.model.total:,}+ mentions (counting…)")
+
+    def count_muted(self) -> None:
+        """Count, in a worker, the muted mentions the filter leaves out; the count line then says so."""
+        key, svc = (self.model.generation, self.model.filter), self.svc
+        self._muted = (key, 0)  # asked; 0 until known
+        if self.runner is None:
+            self._muted_counted((key, svc.count_muted(key[1])))
+        else:
+            self.runner.start(lambda _progress, _cancel: (key, svc.count_muted(key[1])), on_success=self._muted_counted)
+
+    def _muted_counted(self, result) -> None:
+        key, n = result
+        if key == (self.model.generation, self.model.filter) and n:
+            self._muted = (key, n)
+            self.update_count()
 
     def explain_empty(self) -> None:
         """Nothing to list: say why in the reading pane (no entities, no feeds, nothing fetched, or
