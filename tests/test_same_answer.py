@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 
 import pytest
 
@@ -309,3 +310,81 @@ def test_the_inbox_says_how_many_muted_mentions_it_does_not_list(qtbot, known, k
     dash.filter_inbox.emit({"entity": brand, "sentiment": "negative", "days": 7})  # nothing muted among them
     qtbot.waitUntil(lambda: inbox.filters.sentiment.currentText() == "negative" and inbox.model.exact
                     and inbox.count_label.text() == "1 mentions", timeout=10_000)
+
+
+# -- the sidebar's saved searches count new (unread) mentions; reading one in the inbox left the
+# count as it was until the next refresh or rule change
+
+
+def test_a_saved_search_count_follows_triage_in_the_inbox(qtbot, known, known_window):
+    from orm_desktop.analysis.rules import Rule
+
+    svc, ids = known
+    svc.save_rule(Rule(None, "Recalls", {"terms": "recall OR recalls"}, {"tag": "recall"}))
+    win = known_window
+    win.update_saved_searches()
+    # by hand: n1 (Velora's battery recall) and n8 (Riese's frames), both new
+    qtbot.waitUntil(lambda: win.saved.count() == 1 and win.saved.item(0).text() == "Recalls (2 new)", timeout=10_000)
+    win.show_page("Inbox")
+    inbox = win.inbox
+    inbox.filters.show_entity(None, days=None)
+    qtbot.waitUntil(lambda: inbox.model.exact and inbox.model.total > 0, timeout=10_000)
+    row = next(r for r in range(inbox.model.total) if inbox.model.mention(r).id == ids["n1"]["Velora"])
+    inbox.table.selectRow(row)
+    inbox.set_status("read")
+    assert svc.mention(ids["n1"]["Velora"]).mention.status == "read"
+    qtbot.waitUntil(lambda: win.saved.item(0).text() == "Recalls (1 new)", timeout=10_000)  # stayed "2 new"
+
+
+# -- times: every period is counted in UTC days (README), the PDF prints its timeline "When (UTC)"
+# and the command line ISO times in UTC, but the inbox, the reading pane and the Dashboard's crisis
+# timeline printed local times. In Auckland (UTC+13, daylight saving time) the award story of
+# 23:59 UTC yesterday read "Today 12:59" in the inbox while the Dashboard's chart counts it on
+# yesterday's bar, and the crisis timeline gave each mention another time than the crisis report
+
+
+@pytest.fixture
+def auckland(monkeypatch):
+    monkeypatch.setenv("TZ", "Pacific/Auckland")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_times_read_in_utc_like_the_periods_the_pdf_and_the_cli(qtbot, known, auckland, tmp_path):
+    import datetime as dt
+
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QListWidget
+
+    from orm_desktop.reports import data
+
+    svc, ids = known
+    assert dt.datetime.fromtimestamp(ka.today_start() - 60).hour == 12  # local time is not UTC here
+    svc.crisis_on("Velora")
+    win = open_window(qtbot, svc)
+    try:
+        inbox = win.inbox
+        inbox.filters.show_entity(svc.entity("Velora").id, days=7)
+        qtbot.waitUntil(lambda: inbox.model.exact and inbox.model.total == 5, timeout=10_000)
+        shown = {inbox.model.mention(r).id: inbox.model.data(inbox.model.index(r, 5)) for r in range(5)}
+        t0 = dt.datetime.fromtimestamp(ka.today_start(), dt.UTC)
+        assert shown[ids["n1"]["Velora"]] == "Today 00:01"  # was "Today 13:01"
+        yesterday = t0 - dt.timedelta(minutes=1)
+        assert shown[ids["n2"]["Velora"]] == f"{yesterday:%d %b} 23:59"  # was "Today 12:59": a day the chart does not count as today
+        assert inbox.model.headerData(5, Qt.Orientation.Horizontal) == "Published (UTC)"
+        dash = show_page(qtbot, win, "Dashboard")
+        timeline = next(w for w in dash.scroll.widget().findChildren(QListWidget)
+                        if w.accessibleName() == "Crisis timeline: Velora")
+        lines = {timeline.item(i).data(Qt.ItemDataRole.UserRole): timeline.item(i).text() for i in range(timeline.count())}
+        report = data.build(svc, "crisis", entity="Velora", since=ka.today_start() - 6 * DAY,
+                            until=ka.today_start() + DAY)
+        pdf_when = {t[2]: dt.datetime.fromtimestamp(t[0], dt.UTC).strftime("%d %b %H:%M") for t in report.timeline}
+        n1 = ids["n1"]["Velora"]
+        assert lines[n1].startswith(pdf_when["Velora recalls e-bike batteries after fires"]), (lines[n1], pdf_when)
+        win.inbox.detail.show_mention(n1)
+        assert f"{t0:%A %d %B %Y}, 00:01 UTC" in win.inbox.detail.browser.toPlainText()
+    finally:
+        win.runner.cancel_all()
+        win.runner.wait(10_000)

@@ -9,6 +9,7 @@ import html
 import os
 from pathlib import Path
 
+from orm_desktop import dates
 from orm_desktop.numbers import signed, signed_pct
 from orm_desktop.reports.data import DAY, ReportData
 from orm_desktop.textsafe import clip, display_text
@@ -233,7 +234,7 @@ def build_document(d: ReportData, *, content_width_px: int, color: str = "#0F6E8
                      "<thead><tr><th>When (UTC)</th><th>Source</th><th>Kind</th><th>Headline</th><th>Sentiment</th></tr></thead>")
         for when, source, title, s, kind, unsure in d.timeline:
             mark = f" <i>{UNSURE_CELL}</i>" if unsure else ""
-            parts.append(f"<tr><td>{dt.datetime.fromtimestamp(when, dt.UTC):%d %b %H:%M}</td><td>{_esc(source)}</td>"
+            parts.append(f"<tr><td>{dates.stamp(when)}</td><td>{_esc(source)}</td>"
                          f"<td>{_esc(kind)}</td><td>{_esc(title)}</td><td align='right'>{signed(s)}{mark}</td></tr>")
         parts.append("</table>" + _legend(any(t[5] for t in d.timeline)))
     if d.kinds and not d.empty:

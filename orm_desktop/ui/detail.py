@@ -17,6 +17,7 @@ from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
+from orm_desktop import dates
 from orm_desktop.errors import KnownError
 from orm_desktop.numbers import signed
 from orm_desktop.textsafe import bound_layout, display_text, is_web_url, scheme_of, strip_bidi
@@ -141,7 +142,7 @@ class DetailPane(QWidget):
         except KnownError:
             pattern = None
         color = {"negative": "#C0392B", "neutral": "#7F8C8D", "positive": "#1E8449"}.get(m.label, "#8E44AD")
-        when = dt.datetime.fromtimestamp(m.published).strftime("%A %d %B %Y, %H:%M")
+        when = dates.long(m.published)
         stars = ""
         if m.rating is not None:
             full = round(m.rating)
@@ -150,7 +151,7 @@ class DetailPane(QWidget):
         override = ""
         if m.overridden:
             by = html.escape(d.override_by or "")
-            at = dt.datetime.fromtimestamp(d.override_at).strftime("%d %b %H:%M") if d.override_at else ""
+            at = f"{dates.stamp(d.override_at)} UTC" if d.override_at else ""
             override = f" — set by {by} {at} (engine said {signed(d.machine_sentiment)})"
         elif m.unsure:  # a machine score with a low confidence: say so where the score is read
             override = (f" <span style='color:#8E44AD'>· unsure (confidence {m.confidence:.2f}): needs a human "

@@ -3,7 +3,6 @@ debounced full-text search, keyboard triage and the detail pane."""
 
 from __future__ import annotations
 
-import datetime as dt
 import time
 import webbrowser
 from collections import OrderedDict
@@ -27,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from orm_desktop import dates
 from orm_desktop.errors import KnownError
 from orm_desktop.numbers import signed
 from orm_desktop.textsafe import clip, display_text, is_web_url
@@ -42,19 +42,14 @@ from orm_desktop.ui.widgets import (
 
 PAGE = 200
 CACHE_PAGES = 64
-COLUMNS = ("Priority", "Sentiment", "Entity", "Title", "Source", "Published", "Status")
+COLUMNS = ("Priority", "Sentiment", "Entity", "Title", "Source", "Published (UTC)", "Status")
 SENTIMENT_COLORS = {"negative": QColor("#C0392B"), "neutral": QColor("#7F8C8D"), "positive": QColor("#1E8449")}
 OPEN_STATUSES = ("new", "flagged", "needs_response")
 
 
 def fmt_time(ts: int) -> str:
-    d = dt.datetime.fromtimestamp(ts)
-    today = dt.date.today()
-    if d.date() == today:
-        return d.strftime("Today %H:%M")
-    if d.year == today.year:
-        return d.strftime("%d %b %H:%M")
-    return d.strftime("%d %b %Y")
+    """In UTC, as every period is counted (orm_desktop.dates): "Today" is the Dashboard's today."""
+    return dates.short(ts)
 
 
 NEEDS_REVIEW = "needs a human look"  # sentiment filter: low confidence or engines disagree

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from orm_desktop import dates
 from orm_desktop.numbers import pct, shows_sign, signed_int, signed_pct
 from orm_desktop.numbers import signed as signed_score
 from orm_desktop.textsafe import one_line
@@ -579,15 +580,13 @@ class DashboardPage(Page):
         self._crises_and_alerts(lay, data)
 
     def _crises_and_alerts(self, lay: QVBoxLayout, data: DashboardData) -> None:
-        import datetime as dt
-
         for _eid, name, first in data.crises:  # a pinned timeline for each crisis
             lay.addWidget(QLabel(f"<b style='color:#C0392B'>Crisis mode: {html.escape(name)}</b> — the first "
-                                 "coverage since it began"))
+                                 "coverage since it began (times in UTC, as in the crisis report)"))
             timeline = named(QListWidget(), f"Crisis timeline: {name}")
             timeline.setWordWrap(True)
             for m in first:
-                it = QListWidgetItem(f"{dt.datetime.fromtimestamp(m.published):%d %b %H:%M}  {m.score_text()}  "
+                it = QListWidgetItem(f"{dates.stamp(m.published)}  {m.score_text()}  "
                                      f"{m.title} — {m.source}")
                 it.setData(Qt.ItemDataRole.UserRole, m.id)
                 if m.unsure:

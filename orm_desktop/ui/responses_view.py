@@ -4,7 +4,6 @@ highlighting, key-message sidebar, checks, the audit trail with diffs, and workf
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import html
 
 from PySide6.QtCore import Qt, Signal
@@ -29,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from orm_desktop import dates
 from orm_desktop.errors import Conflict, KnownError
 from orm_desktop.numbers import signed
 from orm_desktop.textsafe import display_text
@@ -272,7 +272,7 @@ def reply_context_html(svc, r) -> str:
     except KnownError as exc:
         return f"<p style='color:gray'>{html.escape(str(exc))}</p>"
     m = d.mention
-    when = dt.datetime.fromtimestamp(m.published).strftime("%d %b %Y %H:%M")
+    when = dates.utc(m.published).strftime("%d %b %Y %H:%M UTC")
     color = {"negative": "#C0392B", "positive": "#1E8449"}.get(m.label, "#7F8C8D")
     text = d.text if len(d.text) <= 600 else d.text[:600] + "…"
     return (f"<p><b>{html.escape(display_text(m.title))}</b><br><span style='color:gray'>"
@@ -430,7 +430,7 @@ class ResponsesView(QWidget):
         key = self.queue.currentData()
         if key == "overdue":
             for mid, due, title in self.svc.overdue():
-                it = QListWidgetItem(f"⚠ due {dt.datetime.fromtimestamp(due):%d %b %H:%M} — {title}")
+                it = QListWidgetItem(f"⚠ due {dates.stamp(due)} UTC — {title}")
                 it.setData(Qt.ItemDataRole.UserRole, ("mention", mid))
                 self.list.addItem(it)
         else:
@@ -509,7 +509,7 @@ class ResponsesView(QWidget):
         parts = ["<h3>History</h3>"]
         text = None
         for e in events:
-            when = dt.datetime.fromtimestamp(e.at).strftime("%d %b %H:%M")
+            when = f"{dates.stamp(e.at)} UTC"
             line = f"<b>{when}</b> {html.escape(e.actor)}: {e.action.split('.')[-1].replace('_', ' ')}"
             if e.data.get("from") or e.data.get("to"):
                 line += f" ({e.data.get('from', '')} → {e.data.get('to', '')})"
