@@ -306,6 +306,8 @@ def test_the_inbox_says_how_many_muted_mentions_it_does_not_list(qtbot, known, k
     assert inbox.count_label.text() == "4 mentions (+1 muted)", inbox.count_label.text()  # was "4 mentions"
     assert "muted by a rule" in inbox.count_label.toolTip()
     assert ids["n2"]["Velora"] not in [inbox.model.mention(r).id for r in range(inbox.model.total)]
+    info = run_cli("info", workspace=svc.ws.root)  # 11 mentions by hand (n3 and n6 name two entities), 1 muted
+    assert "mentions:  10 (+1 muted by a rule: not listed)" in info.stdout, info.stdout  # was "mentions:  10"
     dash = show_page(qtbot, known_window, "Dashboard")
     dash.filter_inbox.emit({"entity": brand, "sentiment": "negative", "days": 7})  # nothing muted among them
     qtbot.waitUntil(lambda: inbox.filters.sentiment.currentText() == "negative" and inbox.model.exact
