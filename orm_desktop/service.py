@@ -641,7 +641,9 @@ class Service:
     def response_kpis(self, since: int, until: int, entity_ids: Sequence[int] | None = None) -> dict:
         """Response-time KPIs: counts by state, overdue mentions, median hours from first seen
         to first draft, approval and sending; of the responses to ``entity_ids``' mentions only
-        when given (a crisis report of one entity)."""
+        when given (a crisis report of one entity). "open" and "overdue" are counts of now (the
+        Responses page's queues): a draft waiting since before the period is open all the same
+        (it read "0 open" over a queue of one)."""
         import statistics
 
         from orm_desktop.store import responses as rstore
@@ -654,7 +656,7 @@ class Service:
 
         states = rstore.counts_by_state(self.conn, since, until, entity_ids)
         return {"sent": states.get("sent", 0),
-                "open": sum(states.get(s, 0) for s in ("draft", "in_review", "changes_requested", "approved")),
+                "open": rstore.open_count(self.conn, entity_ids),
                 "overdue": rstore.overdue_count(self.conn, int(time.time()), entity_ids),
                 "median_hours_to_draft": med(1), "median_hours_to_approve": med(2),
                 "median_hours_to_send": med(3), "by_state": states}

@@ -20,7 +20,8 @@ Mentions (T0 = today 00:00 UTC; B brand Velora, X executive Maya Lindqvist, S St
  n9    T0 - 31 d     review  B         negative (before any "Last N days" the pages offer but 90)
 
 Responses (users alex, author, and sam, approver): on n9 one sent at T0 - 29 d - 30 s, a minute
-before "Last 30 days" begins; on n5 one drafted at T0 - 2 d + 1 h, approved + 2 h, sent + 3 h.
+before "Last 30 days" begins; on n5 one drafted at T0 - 2 d + 1 h, approved + 2 h, sent + 3 h;
+on n9 a second one, drafted and submitted at T0 - 40 d, still in review.
 """
 
 from __future__ import annotations
@@ -133,6 +134,10 @@ def _responses(svc, ids: dict, t0: int) -> None:
                                       ("send", "alex", steps[3])):
                 wf._now = lambda at=start + step: at
                 svc.transition(r.id, action, by=who, channel="review site")
+        wf._now = lambda: t0 - 40 * DAY  # a draft written 40 days ago and still in review: open now
+        r = svc.create_draft(ids["n9"]["Velora"], author="alex", template_id="complaint-acknowledgement")
+        svc.edit_response(r.id, "We are sorry about the wait. The Velora team", by="alex")
+        svc.transition(r.id, "submit", by="alex")
     finally:
         wf._now = real_now
 

@@ -390,3 +390,25 @@ def test_times_read_in_utc_like_the_periods_the_pdf_and_the_cli(qtbot, known, au
     finally:
         win.runner.cancel_all()
         win.runner.wait(10_000)
+
+
+# -- a draft submitted 40 days ago is still waiting for review. "Open" is a state of now, as the
+# Responses page's "All open" queue lists it, but the KPIs counted only responses last changed in
+# the period: the Dashboard, the Responses page's KPI line and the report said "0 open" over a
+# queue of one
+
+
+def test_open_responses_are_the_ones_the_queue_lists(qtbot, known, known_window):
+    svc, _ids = known
+    dash = set_period(qtbot, show_page(qtbot, known_window, "Dashboard"), 30)
+    assert card_value(dash, "Responses") [1].startswith("1 open · 0 overdue"), card_value(dash, "Responses")  # was 0 open
+    known_window.show_page("Responses")
+    view = known_window.responses
+    view.queue.setCurrentIndex(view.queue.findData("open"))
+    queue = [view.list.item(i).data(0x0100) for i in range(view.list.count())]
+    assert len([q for q in queue if q and q[0] == "response"]) == 1
+    assert "· 1 open ·" in view.kpi.text(), view.kpi.text()
+    from orm_desktop.reports import data
+
+    d = data.build(svc, "weekly", since=ka.today_start() - 6 * DAY, until=ka.today_start() + DAY)
+    assert d.responses["open"] == 1
