@@ -412,3 +412,16 @@ def test_open_responses_are_the_ones_the_queue_lists(qtbot, known, known_window)
 
     d = data.build(svc, "weekly", since=ka.today_start() - 6 * DAY, until=ka.today_start() + DAY)
     assert d.responses["open"] == 1
+
+
+def test_a_share_of_nobodys_mentions_reads_the_same_in_both_reports(known):
+    """A period without mentions: the weekly report's share of voice reads "–" (no share); the
+    executive report's read "0%", a share that reads as "all of it went to the brand"."""
+    from orm_desktop.reports import data
+
+    svc, _ids = known
+    since, until = ka.today_start() - 200 * DAY, ka.today_start() - 190 * DAY
+    weekly = {k.label: k for k in data.build(svc, "weekly", since=since, until=until).kpis}
+    executive = {k.label: k for k in data.build(svc, "executive", since=since, until=until).kpis}
+    assert weekly["Share of voice"].value == "–"
+    assert executive["Share of voice vs Velora"].value == "–"  # was "0%"

@@ -75,6 +75,14 @@ def _of(summary, value: float) -> float:
     return value if summary.total else math.nan
 
 
+def _share(rows, entity_id: int) -> float:
+    """An entity's share in ``share_of_voice`` rows; NaN (shown "–") when none of them has a
+    mention: a share of nobody's mentions is no share (share_of_voice gives 0.0, which read "0%")."""
+    if not any(r[2] for r in rows):
+        return math.nan
+    return next((r[3] for r in rows if r[0] == entity_id), 0.0)
+
+
 def _summary_kpis(svc, ids, since: int, until: int) -> list[Kpi]:
     span = until - since
     s, p = svc.kpi_summary(ids, since, until), svc.kpi_summary(ids, since - span, since)
@@ -128,9 +136,7 @@ def weekly(svc, since: int, until: int, entity_name: str | None = None) -> Repor
     span = until - since
     prev_sov = {r[0]: r for r in svc.share_of_voice([e.id for e in comp], since - span, since)}
     if brand:
-        # a share of nobody's mentions is no share: "–" (share_of_voice gives 0.0)
-        now_share = sov.get(brand.id, (0, "", 0, 0.0))[3] if any(r[2] for r in sov.values()) else math.nan
-        prev_share = prev_sov.get(brand.id, (0, "", 0, 0.0))[3] if any(r[2] for r in prev_sov.values()) else math.nan
+        now_share, prev_share = _share(d.share_of_voice, brand.id), _share(prev_sov.values(), brand.id)
         d.kpis.append(Kpi("Share of voice", pct(now_share), pct(prev_share), signed_pts(now_share - prev_share)))
     d.series = svc.daily_series(brand.id if brand else None, since, until)
     d.topics = svc.top_topics(ids, since, until, limit=8)
@@ -166,8 +172,7 @@ def executive(svc, entity_name: str | None, since: int, until: int) -> ReportDat
     d.kpis = _summary_kpis(svc, [e.id], since, until)
     if brand and brand.id != e.id:
         d.share_of_voice = svc.share_of_voice([e.id, brand.id], since, until)
-        mine = next((r for r in d.share_of_voice if r[0] == e.id), (0, "", 0, 0.0))
-        d.kpis.append(Kpi(f"Share of voice vs {brand.name}", pct(mine[3]), "", ""))
+        d.kpis.append(Kpi(f"Share of voice vs {brand.name}", pct(_share(d.share_of_voice, e.id)), "", ""))
     d.series = svc.daily_series(e.id, until - max(until - since, 90 * DAY), until)
     d.sources = svc.top_sources([e.id], since, until, limit=8)
     d.positive = svc.extremes([e.id], since, until, positive=True, limit=6)
