@@ -425,3 +425,15 @@ def test_a_share_of_nobodys_mentions_reads_the_same_in_both_reports(known):
     executive = {k.label: k for k in data.build(svc, "executive", since=since, until=until).kpis}
     assert weekly["Share of voice"].value == "–"
     assert executive["Share of voice vs Velora"].value == "–"  # was "0%"
+
+
+def test_the_morning_digest_gives_its_times_in_utc_like_its_alerts(known, auckland):
+    """The digest's "New negative mentions since …" and due times were local, its alerts' days
+    UTC (Alert.describe), in one mail."""
+    from orm_desktop.deliveries import content
+
+    svc, _ids = known
+    since = ka.today_start() - 60  # 23:59 UTC yesterday, 12:59 today in Auckland
+    letter = content.digest(svc, "sam", now=int(time.time()), since=since)
+    stamp = time.strftime("%d %b 23:59", time.gmtime(since))
+    assert f"New negative mentions since {stamp} UTC" in letter.text, letter.text[:400]  # was "… 12:59"
