@@ -308,6 +308,9 @@ def test_the_inbox_says_how_many_muted_mentions_it_does_not_list(qtbot, known, k
     assert ids["n2"]["Velora"] not in [inbox.model.mention(r).id for r in range(inbox.model.total)]
     info = run_cli("info", workspace=svc.ws.root)  # 11 mentions by hand (n3 and n6 name two entities), 1 muted
     assert "mentions:  10 (+1 muted by a rule: not listed)" in info.stdout, info.stdout  # was "mentions:  10"
+    listed = run_cli("mentions", "--entity", "Velora", "--since", "7d", "--format", "json", workspace=svc.ws.root)
+    assert len(json.loads(listed.stdout)) == 4
+    assert "1 more mention matches but is muted by a rule: not listed" in listed.stderr  # was nothing
     dash = show_page(qtbot, known_window, "Dashboard")
     dash.filter_inbox.emit({"entity": brand, "sentiment": "negative", "days": 7})  # nothing muted among them
     qtbot.waitUntil(lambda: inbox.filters.sentiment.currentText() == "negative" and inbox.model.exact
