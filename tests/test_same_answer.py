@@ -440,3 +440,36 @@ def test_the_morning_digest_gives_its_times_in_utc_like_its_alerts(known, auckla
     letter = content.digest(svc, "sam", now=int(time.time()), since=since)
     stamp = time.strftime("%d %b 23:59", time.gmtime(since))
     assert f"New negative mentions since {stamp} UTC" in letter.text, letter.text[:400]  # was "… 12:59"
+
+
+# -- a mention in a language the engine does not score reads "n/a (it)" in the inbox, not
+# neutral, and the inbox's neutral filter leaves it out; a rule's "neutral" (a saved search)
+# counted it neutral, and once a person scored it 0.0 the inbox showed "neutral 0.00 ✎" in a row
+# its own neutral filter still left out
+
+ITALIAN = ("Velora presenta la nuova bicicletta elettrica",
+           "La società Velora ha presentato oggi a Milano la nuova bicicletta elettrica per la città. Il modello "
+           "sarà disponibile nei negozi della catena a partire dal mese prossimo, secondo quanto comunicato "
+           "dall'azienda durante la conferenza stampa di questa mattina.")
+
+
+def test_neutral_means_the_same_in_the_inbox_and_in_a_rule(known):
+    from orm_desktop.analysis.rules import Rule
+    from orm_desktop.types import MentionFilter
+
+    svc, _ids = known
+    path = svc.ws.root / "feed-files" / "italia.xml"
+    path.write_text(ka._rss("Giornale", [(*ITALIAN, "https://giornale.example/velora", ka.today_start() - 3600)]),
+                    encoding="utf-8")
+    svc.add_feed(path.resolve().as_uri(), title="Giornale", kind="news")
+    svc.fetch(jobs=1, force=True)
+    brand = svc.entity("Velora").id
+    italian = svc.mentions(MentionFilter(entity_ids=(brand,), search="bicicletta"))[0]
+    assert italian.label == "unsupported" and italian.lang == "it"
+    neutral = MentionFilter(entity_ids=(brand,), sentiment="neutral")
+    rule = Rule(None, "Neutral Velora", {"entity": "Velora", "sentiment": "neutral"}, {"tag": "neutral"})
+    assert svc.count_mentions(neutral) == svc.dry_run_rule(rule)[0] == 0  # the rule said 1
+    svc.override_sentiment([italian.id], 0.0)  # a person read it: neutral
+    assert svc.mention(italian.id).mention.label == "neutral"
+    assert [m.id for m in svc.mentions(neutral)] == [italian.id]  # was none
+    assert svc.dry_run_rule(rule)[0] == 1

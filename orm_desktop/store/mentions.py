@@ -38,11 +38,15 @@ _SELECT = (
     "LEFT JOIN feeds f ON f.id = i.feed_id"
 )
 
-_SENTIMENT_SQL = {
+# a label as the inbox and a rule's condition select it (Mention.label): a machine score of a
+# language the engine does not support is "unsupported", not neutral, until a person scores it
+SENTIMENT_SQL = {
     "negative": "m.sentiment <= -0.05",
-    "neutral": "m.sentiment > -0.05 AND m.sentiment < 0.05 AND m.score_source != 'unsupported_language'",
+    "neutral": "m.sentiment > -0.05 AND m.sentiment < 0.05 "
+               "AND (m.score_source != 'unsupported_language' OR m.override IS NOT NULL)",
     "positive": "m.sentiment >= 0.05",
 }
+_SENTIMENT_SQL = SENTIMENT_SQL
 
 _TOKEN = re.compile(r'(-?)"([^"]*)"|(-?)(\S+)')
 
