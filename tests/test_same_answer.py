@@ -473,3 +473,43 @@ def test_neutral_means_the_same_in_the_inbox_and_in_a_rule(known):
     assert svc.mention(italian.id).mention.label == "neutral"
     assert [m.id for m in svc.mentions(neutral)] == [italian.id]  # was none
     assert svc.dry_run_rule(rule)[0] == 1
+
+
+# -- the Dashboard on screen followed new mentions (a refresh, another window's fetch) but not
+# other changes to them: a colleague's override (another window, the CLI, a team member) left its
+# figures as they were until the page was shown again
+
+
+def test_a_page_on_screen_follows_an_override_made_elsewhere(qtbot, known, known_window):
+    from orm_desktop.service import Service
+
+    svc, ids = known
+    dash = set_period(qtbot, show_page(qtbot, known_window, "Dashboard"), 7)
+    assert card_value(dash, "Net sentiment")[0] == "+60%"  # (4 - 1) / 5
+    other = Service.open(svc.ws.root)  # another window on the same workspace
+    try:
+        other.override_sentiment([ids["n1"]["Velora"]], 0.5)  # the recall story, read again: positive
+    finally:
+        other.close()
+    qtbot.waitUntil(lambda: not dash.loading and card_value(dash, "Net sentiment")[0] == "+100%",
+                    timeout=10_000)  # stayed +60 %
+
+
+def test_a_page_on_screen_follows_a_team_members_override(qtbot, known, known_window):
+    """On a team workspace changes arrive by table and action (LISTEN/NOTIFY): an update of
+    mentions rebuilt the inbox but not the page of figures on screen, only an insert did."""
+    from orm_desktop.service import Service
+    from orm_desktop.store.live import Change
+
+    svc, ids = known
+    known_window.live.stop()  # this test delivers the change as a team workspace's listener would
+    dash = set_period(qtbot, show_page(qtbot, known_window, "Dashboard"), 7)
+    assert card_value(dash, "Net sentiment")[0] == "+60%"
+    other = Service.open(svc.ws.root)
+    try:
+        other.override_sentiment([ids["n1"]["Velora"]], 0.5)
+    finally:
+        other.close()
+    known_window.on_live_changes([Change("mentions", "update", ids=(ids["n1"]["Velora"],), rows=1, by="pat")])
+    qtbot.waitUntil(lambda: not dash.loading and card_value(dash, "Net sentiment")[0] == "+100%",
+                    timeout=10_000)  # stayed +60 %

@@ -769,9 +769,13 @@ class MainWindow(QMainWindow):
                 settings.live_update()
         if touches("alerts", "entities") or any(c.table == "mentions" and c.action == "insert" for c in changes):
             self.update_health()
+        if touches("alerts", "entities", "mentions", "responses"):
+            # new mentions (a scheduled fetch's), and a team member's override, triage or reply: the
+            # page of figures shown counts them (an update of mentions left it stale until shown again;
+            # the same figures leave the page as it is). During our own refresh: at its end
             shown = self.stack.currentWidget()
-            if self.refresh_task is None and hasattr(shown, "rebuild_soon"):  # e.g. a scheduled fetch's
-                shown.rebuild_soon()  # new mentions: the page of figures shown counts them (ours: at its end)
+            if self.refresh_task is None and hasattr(shown, "rebuild_soon"):
+                shown.rebuild_soon()
         if touches("entities"):  # someone else added, renamed or removed an entity
             self.sync_executive_pages()
             self.reports.fill_entities()
