@@ -513,3 +513,35 @@ def test_a_page_on_screen_follows_a_team_members_override(qtbot, known, known_wi
     known_window.on_live_changes([Change("mentions", "update", ids=(ids["n1"]["Velora"],), rows=1, by="pat")])
     qtbot.waitUntil(lambda: not dash.loading and card_value(dash, "Net sentiment")[0] == "+100%",
                     timeout=10_000)  # stayed +60 %
+
+
+# -- a report's "Change" column was the difference of the unrounded values: between "0%" and
+# "+13%" it read "+12 pts", between "+0.47" and "+0.31" "-0.15"
+
+
+def test_a_change_is_the_difference_of_the_figures_shown():
+    from orm_desktop.numbers import change_between, pts_between
+
+    assert pts_between(0.126, 0.004) == "+13 pts"  # was "+12 pts"
+    assert change_between(0.3149, 0.4651) == "-0.16"  # was "-0.15"
+    assert pts_between(0.6, 1.0) == "-40 pts" and change_between(0.0, -0.001) == "0.00"
+    assert pts_between(float("nan"), 0.5) == change_between(0.1, None) == "–"
+
+
+def test_the_reports_change_column_reads_the_figures_it_prints(known, monkeypatch):
+    from orm_desktop.reports import data
+    from orm_desktop.store.kpis import Summary
+
+    svc, _ids = known
+    since, until = ka.today_start() - 6 * DAY, ka.today_start() + DAY
+    real = svc.kpi_summary
+    # this week: 126 of 1,000 more positive than negative, a reach-weighted +0.3149; the week
+    # before: 4 of 1,000 and +0.4651 (figures a hand count of a large week gives)
+    fake = {since: Summary(1000, 300, 526, 174, 0.126, 0.2, 0.3149),
+            since - (until - since): Summary(1000, 250, 504, 246, 0.004, 0.2, 0.4651)}
+    monkeypatch.setattr(svc, "kpi_summary", lambda ids, s, u: fake.get(s) or real(ids, s, u))
+    kpis = {k.label: k for k in data.build(svc, "weekly", since=since, until=until).kpis}
+    assert (kpis["Net sentiment"].value, kpis["Net sentiment"].previous, kpis["Net sentiment"].change) == \
+        ("+13%", "0%", "+13 pts")  # was "+12 pts"
+    rw = kpis["Reach-weighted sentiment"]
+    assert (rw.value, rw.previous, rw.change) == ("+0.31", "+0.47", "-0.16")  # was "-0.15"

@@ -8,7 +8,7 @@ import math
 from dataclasses import dataclass, field
 
 from orm_desktop.errors import UsageError
-from orm_desktop.numbers import pct, signed, signed_int, signed_pct, signed_pts
+from orm_desktop.numbers import change_between, pct, pts_between, signed, signed_int, signed_pct
 from orm_desktop.types import Mention, last_days
 
 DAY = 86400
@@ -90,10 +90,10 @@ def _summary_kpis(svc, ids, since: int, until: int) -> list[Kpi]:
         Kpi("Mentions", f"{s.total}", f"{p.total}", signed_int(s.total - p.total)),
         # a period without mentions has no sentiment: "–", not a 0% that reads as neutral coverage
         Kpi("Net sentiment", signed_pct(_of(s, s.net_sentiment)), signed_pct(_of(p, p.net_sentiment)),
-            signed_pts(_of(s, s.net_sentiment) - p.net_sentiment if p.total else None)),
+            pts_between(_of(s, s.net_sentiment), _of(p, p.net_sentiment))),
         Kpi("Reach-weighted sentiment", signed(_of(s, s.reach_weighted_sentiment)),
             signed(_of(p, p.reach_weighted_sentiment)),
-            signed(_of(s, s.reach_weighted_sentiment) - p.reach_weighted_sentiment if p.total else None)),
+            change_between(_of(s, s.reach_weighted_sentiment), _of(p, p.reach_weighted_sentiment))),
         Kpi("Negative mentions", f"{s.negative}", f"{p.negative}", signed_int(s.negative - p.negative)),
         Kpi("… of which unsure (needs a human look)", f"{s.negative_unsure}", f"{p.negative_unsure}",
             signed_int(s.negative_unsure - p.negative_unsure)),
@@ -137,7 +137,7 @@ def weekly(svc, since: int, until: int, entity_name: str | None = None) -> Repor
     prev_sov = {r[0]: r for r in svc.share_of_voice([e.id for e in comp], since - span, since)}
     if brand:
         now_share, prev_share = _share(d.share_of_voice, brand.id), _share(prev_sov.values(), brand.id)
-        d.kpis.append(Kpi("Share of voice", pct(now_share), pct(prev_share), signed_pts(now_share - prev_share)))
+        d.kpis.append(Kpi("Share of voice", pct(now_share), pct(prev_share), pts_between(now_share, prev_share)))
     d.series = svc.daily_series(brand.id if brand else None, since, until)
     d.topics = svc.top_topics(ids, since, until, limit=8)
     d.sources = svc.top_sources(ids, since, until, limit=10)
