@@ -4,7 +4,9 @@ surface must agree on are in ``EXPECTED``.
 
 Times are relative to the start of today (UTC, as "Last N days" counts: README) so that the
 period edges fall between mentions: one a minute after midnight, one a minute before, one a
-minute inside the first day of "Last 7 days" and one a minute before it.
+minute inside the first day of "Last 7 days" and one a minute before it. (In the first minute
+of a UTC day n1 is still ahead of the clock, and in the last 30 seconds the Responses page's
+old rolling 30 days would have missed n9's response too: the tests read the edges as built.)
 
 Mentions (T0 = today 00:00 UTC; B brand Velora, X executive Maya Lindqvist, S Stromer, R Riese):
 
