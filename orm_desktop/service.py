@@ -6,6 +6,7 @@ shared across threads), so a GUI worker thread calling a method gets its own con
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sqlite3
 import threading
@@ -872,8 +873,25 @@ class Service:
         return kpis_store.daily_series(self.conn, entity_id, since, until)
 
     def kpi_summary(self, entity_ids: Sequence[int] | None, since: int, until: int):
-        """Totals, net, average and reach-weighted sentiment for a period."""
-        return kpis_store.summary(self.conn, tuple(entity_ids) if entity_ids else None, since, until)
+        """Totals, net, average and reach-weighted sentiment for a period (``complete`` False
+        when the workspace does not hold all of it: ``holds``)."""
+        s = kpis_store.summary(self.conn, tuple(entity_ids) if entity_ids else None, since, until)
+        return s if self.holds(since) else dataclasses.replace(s, complete=False)
+
+    def holds(self, since: int) -> bool:
+        """Whether the workspace holds every mention from ``since`` on: not an offline snapshot
+        taken after ``since`` (it copies the last N days only)."""
+        return self.snapshot is None or since >= int(self.snapshot.get("since") or 0)
+
+    def missing_before(self, since: int) -> str:
+        """For a page or report whose figures reach back to ``since``: what this snapshot does not
+        hold, in a sentence ("" when it holds it all)."""
+        if self.holds(since):
+            return ""
+        from orm_desktop import dates
+
+        return (f"This offline snapshot holds the mentions since {dates.stamp(self.snapshot['since'])} UTC: "
+                "figures before them are missing, and the previous period is not compared.")
 
     def kpi_scored_by(self, entity_ids: Sequence[int] | None, since: int, until: int) -> tuple[int, int]:
         """(scored by machine, confirmed by a person) mention counts for a period."""

@@ -545,3 +545,41 @@ def test_the_reports_change_column_reads_the_figures_it_prints(known, monkeypatc
         ("+13%", "0%", "+13 pts")  # was "+12 pts"
     rw = kpis["Reach-weighted sentiment"]
     assert (rw.value, rw.previous, rw.change) == ("+0.31", "+0.47", "-0.16")  # was "-0.15"
+
+
+# -- an offline snapshot holds the last N days only. Its Dashboard compared the period with a
+# previous period the snapshot does not hold: on a 30-day snapshot of the known workspace
+# "Mentions 6, +6 vs previous period" (n9, the previous period's one mention, is not in it: by
+# hand +5), the report's previous column 0 and "previous –" for a net sentiment of -100 %
+
+
+def test_a_snapshot_does_not_compare_with_a_period_it_does_not_hold(qtbot, known, tmp_path):
+    from orm_desktop.reports import data
+    from orm_desktop.service import Service
+
+    svc, _ids = known
+    svc.take_snapshot(tmp_path / "offline", days=30)
+    snap = Service.open(tmp_path / "offline")
+    win = open_window(qtbot, snap)
+    try:
+        dash = set_period(qtbot, show_page(qtbot, win, "Dashboard"), 30)
+        mentions, note = card_value(dash, "Mentions")
+        assert mentions == "6"
+        assert note == "previous period not in this snapshot", note  # was "+6 vs previous period"
+        assert card_value(dash, "Net sentiment")[1] == "previous –"
+        notes = [t for t in _labels(dash) if "snapshot holds" in t]
+        assert notes and "before them are missing" in notes[0], _labels(dash)
+        comp = set_period(qtbot, show_page(qtbot, win, "Competitors"), 30)
+        from PySide6.QtWidgets import QTableWidget
+
+        t = next(t for t in comp.scroll.widget().findChildren(QTableWidget) if t.accessibleName() == "Brand vs competitors")
+        assert {t.item(r, 5).text() for r in range(t.rowCount())} == {"–"}  # was +6, +1, +2
+        since, until = ka.today_start() - 29 * DAY, ka.today_start() + DAY
+        kpis = {k.label: k for k in data.build(snap, "weekly", since=since, until=until, checkpoint=False).kpis}
+        assert (kpis["Mentions"].value, kpis["Mentions"].previous, kpis["Mentions"].change) == ("6", "–", "–")  # was 0, +6
+        full = {k.label: k for k in data.build(svc, "weekly", since=since, until=until).kpis}
+        assert (full["Mentions"].previous, full["Mentions"].change) == ("1", "+5")  # the workspace itself
+    finally:
+        win.runner.cancel_all()
+        win.runner.wait(10_000)
+        snap.close()

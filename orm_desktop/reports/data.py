@@ -8,7 +8,15 @@ import math
 from dataclasses import dataclass, field
 
 from orm_desktop.errors import UsageError
-from orm_desktop.numbers import change_between, pct, pts_between, signed, signed_int, signed_pct
+from orm_desktop.numbers import (
+    NOT_A_NUMBER,
+    change_between,
+    pct,
+    pts_between,
+    signed,
+    signed_int,
+    signed_pct,
+)
 from orm_desktop.types import Mention, last_days
 
 DAY = 86400
@@ -71,8 +79,18 @@ def _response_status(svc, mention_id: int) -> str:
 
 
 def _of(summary, value: float) -> float:
-    """A sentiment measure of a period, NaN (shown "–") when the period has no mentions."""
-    return value if summary.total else math.nan
+    """A sentiment measure of a period, NaN (shown "–") when the period has no mentions or the
+    workspace does not hold all of it (an offline snapshot: Summary.complete)."""
+    return value if summary.total and summary.complete else math.nan
+
+
+def _n(summary, value: int) -> str:
+    """A count of a period; "–" when the workspace does not hold all of the period."""
+    return f"{value}" if summary.complete else NOT_A_NUMBER
+
+
+def _change(now, previous, a: int, b: int) -> str:
+    return signed_int(a - b if now.complete and previous.complete else None)
 
 
 def _share(rows, entity_id: int) -> float:
@@ -87,16 +105,16 @@ def _summary_kpis(svc, ids, since: int, until: int) -> list[Kpi]:
     span = until - since
     s, p = svc.kpi_summary(ids, since, until), svc.kpi_summary(ids, since - span, since)
     return [
-        Kpi("Mentions", f"{s.total}", f"{p.total}", signed_int(s.total - p.total)),
+        Kpi("Mentions", _n(s, s.total), _n(p, p.total), _change(s, p, s.total, p.total)),
         # a period without mentions has no sentiment: "–", not a 0% that reads as neutral coverage
         Kpi("Net sentiment", signed_pct(_of(s, s.net_sentiment)), signed_pct(_of(p, p.net_sentiment)),
             pts_between(_of(s, s.net_sentiment), _of(p, p.net_sentiment))),
         Kpi("Reach-weighted sentiment", signed(_of(s, s.reach_weighted_sentiment)),
             signed(_of(p, p.reach_weighted_sentiment)),
             change_between(_of(s, s.reach_weighted_sentiment), _of(p, p.reach_weighted_sentiment))),
-        Kpi("Negative mentions", f"{s.negative}", f"{p.negative}", signed_int(s.negative - p.negative)),
-        Kpi("… of which unsure (needs a human look)", f"{s.negative_unsure}", f"{p.negative_unsure}",
-            signed_int(s.negative_unsure - p.negative_unsure)),
+        Kpi("Negative mentions", _n(s, s.negative), _n(p, p.negative), _change(s, p, s.negative, p.negative)),
+        Kpi("… of which unsure (needs a human look)", _n(s, s.negative_unsure), _n(p, p.negative_unsure),
+            _change(s, p, s.negative_unsure, p.negative_unsure)),
         *_scored_by_kpis(svc, ids, since, until),
     ]
 
@@ -105,6 +123,11 @@ def _scored_by_kpis(svc, ids, since: int, until: int) -> list[Kpi]:
     """How many sentiment scores the machine made and how many a person confirmed (issue 14)."""
     span = until - since
     (m, h), (pm, ph) = svc.kpi_scored_by(ids, since, until), svc.kpi_scored_by(ids, since - span, since)
+    if not svc.holds(since - span):  # an offline snapshot without the previous period
+        return [Kpi("Sentiment scored by machine", f"{m}" if svc.holds(since) else NOT_A_NUMBER, NOT_A_NUMBER,
+                    NOT_A_NUMBER),
+                Kpi("Sentiment confirmed by a person", f"{h}" if svc.holds(since) else NOT_A_NUMBER, NOT_A_NUMBER,
+                    NOT_A_NUMBER)]
     return [Kpi("Sentiment scored by machine", f"{m}", f"{pm}", signed_int(m - pm)),
             Kpi("Sentiment confirmed by a person", f"{h}", f"{ph}", signed_int(h - ph))]
 
@@ -137,6 +160,8 @@ def weekly(svc, since: int, until: int, entity_name: str | None = None) -> Repor
     prev_sov = {r[0]: r for r in svc.share_of_voice([e.id for e in comp], since - span, since)}
     if brand:
         now_share, prev_share = _share(d.share_of_voice, brand.id), _share(prev_sov.values(), brand.id)
+        if not svc.holds(since - span):
+            prev_share = math.nan
         d.kpis.append(Kpi("Share of voice", pct(now_share), pct(prev_share), pts_between(now_share, prev_share)))
     d.series = svc.daily_series(brand.id if brand else None, since, until)
     d.topics = svc.top_topics(ids, since, until, limit=8)

@@ -38,6 +38,9 @@ class Summary:
     # by a person (store.mentions.UNSURE_SQL): "needs a human look"
     positive_unsure: int = 0
     negative_unsure: int = 0
+    # False: the period starts before the mentions the workspace holds (an offline snapshot of the
+    # last N days), so its figures are not the period's: a comparison with it is no comparison
+    complete: bool = True
 
     @staticmethod
     def empty() -> Summary:
