@@ -878,6 +878,14 @@ class Service:
         s = kpis_store.summary(self.conn, tuple(entity_ids) if entity_ids else None, since, until)
         return s if self.holds(since) else dataclasses.replace(s, complete=False)
 
+    def topic_labels(self) -> dict[str, str]:
+        """{topic id: name} of this workspace's taxonomy (its ``topics`` setting, else the shipped
+        one): the one name a topic has on the Dashboard, in the inbox's filter, the rules and the
+        reports."""
+        from orm_desktop.analysis.topics import labels
+
+        return labels(self.setting("topics") or None)
+
     def holds(self, since: int) -> bool:
         """Whether the workspace holds every mention from ``since`` on: not an offline snapshot
         taken after ``since`` (it copies the last N days only)."""

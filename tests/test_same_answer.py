@@ -583,3 +583,35 @@ def test_a_snapshot_does_not_compare_with_a_period_it_does_not_hold(qtbot, known
         win.runner.cancel_all()
         win.runner.wait(10_000)
         snap.close()
+
+
+# -- a topic has one name: the Dashboard's "Top topics" said "Crisis and recalls" (the workspace's
+# taxonomy), the report's Topics table "crisis recall" (the id), and the inbox's topic filter
+# the default taxonomy's label even when the workspace renamed it
+
+
+def test_a_topic_reads_the_same_on_the_dashboard_in_the_inbox_and_in_the_report(qtbot, known, known_window, tmp_path):
+    import json as _json
+
+    from orm_desktop.analysis import topics
+    from orm_desktop.reports import data
+    from orm_desktop.reports.render import to_pdf
+    from tests.test_reports import pdf_text
+
+    svc, _ids = known
+    taxonomy = _json.loads(topics.taxonomy_text())
+    taxonomy["topics"]["crisis_recall"]["label"] = "Recalls and safety"  # the workspace's own name
+    svc.set_setting("topics", _json.dumps(taxonomy))
+    dash = set_period(qtbot, show_page(qtbot, known_window, "Dashboard"), 7)
+    shown = {t: name for t, name, _n in dash.data.topics}
+    assert shown["crisis_recall"] == "Recalls and safety" and shown["leadership"] == "Leadership and executive conduct"
+    dash.filter_inbox.emit({"entity": svc.entity("Velora").id, "topic": "crisis_recall", "days": 7})
+    f = known_window.inbox.filters
+    qtbot.waitUntil(lambda: f.topic == "crisis_recall", timeout=10_000)
+    assert f.topic_btn.text() == "topic: Recalls and safety ✕"  # was "topic: Crisis and recalls ✕"
+    d = data.build(svc, "weekly", since=ka.today_start() - 6 * DAY, until=ka.today_start() + DAY)
+    to_pdf(d, tmp_path / "w.pdf")
+    text = pdf_text(tmp_path / "w.pdf")[1]
+    topics_table = text[text.index("Topics Topic Mentions"):]
+    assert "Recalls and safety 1" in topics_table and "Leadership and executive conduct 1" in topics_table, \
+        topics_table[:300]  # was "crisis recall 1", "leadership 1"

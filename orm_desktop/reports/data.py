@@ -43,7 +43,7 @@ class ReportData:
     kpis: list[Kpi] = field(default_factory=list)
     series: list = field(default_factory=list)            # DayPoint per day
     share_of_voice: list[tuple] = field(default_factory=list)   # (id, name, count, share)
-    topics: list[tuple[str, int]] = field(default_factory=list)
+    topics: list[tuple[str, int]] = field(default_factory=list)  # (the workspace's name for the topic, mentions)
     sources: list[tuple] = field(default_factory=list)     # (title, kind, count, avg)
     kinds: list[tuple[str, int]] = field(default_factory=list)
     positive: list[Mention] = field(default_factory=list)
@@ -164,7 +164,8 @@ def weekly(svc, since: int, until: int, entity_name: str | None = None) -> Repor
             prev_share = math.nan
         d.kpis.append(Kpi("Share of voice", pct(now_share), pct(prev_share), pts_between(now_share, prev_share)))
     d.series = svc.daily_series(brand.id if brand else None, since, until)
-    d.topics = svc.top_topics(ids, since, until, limit=8)
+    names = svc.topic_labels()  # the Dashboard's names for them, not their ids ("crisis recall")
+    d.topics = [(names.get(t, t.replace("_", " ")), n) for t, n in svc.top_topics(ids, since, until, limit=8)]
     d.sources = svc.top_sources(ids, since, until, limit=10)
     d.kinds = svc.volume_by_kind(ids, since, until)
     d.positive = svc.extremes(ids, since, until, positive=True, limit=6)

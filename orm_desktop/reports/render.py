@@ -244,7 +244,7 @@ def build_document(d: ReportData, *, content_width_px: int, color: str = "#0F6E8
     if d.topics:
         parts.append("<h2>Topics</h2><table cellspacing='0' cellpadding='4' border='1'><thead><tr><th>Topic</th>"
                      "<th>Mentions</th></tr></thead>" + "".join(
-                         f"<tr><td>{_esc(t.replace('_', ' '))}</td><td align='right'>{n}</td></tr>" for t, n in d.topics)
+                         f"<tr><td>{_esc(t)}</td><td align='right'>{n}</td></tr>" for t, n in d.topics)
                      + "</table>")
     if d.sources:
         parts.append("<h2>Top sources</h2><table width='100%' cellspacing='0' cellpadding='4' border='1'><thead><tr>"

@@ -365,10 +365,8 @@ class FilterBar(QWidget):
     def set_topic(self, topic: str | None, *, notify: bool = True) -> None:
         """The topic filter (set by a click on a topic bar) shows as a button that clears it."""
         self.topic = topic
-        if topic:
-            from orm_desktop.analysis.topics import labels
-
-            self.topic_btn.setText(f"topic: {labels().get(topic, topic)} ✕")
+        if topic:  # the workspace's name for it, as the Dashboard's bar said (the shipped one's was used)
+            self.topic_btn.setText(f"topic: {self.svc.topic_labels().get(topic, topic)} ✕")
         self.topic_btn.setVisible(bool(topic))
         if notify:
             self.changed.emit()

@@ -525,11 +525,7 @@ class DashboardPage(Page):
         comp = ([brand] if brand else []) + [x for x in ents if x.kind == "competitor"]
         now = svc.kpi_summary(ids, since, until)
         topics = svc.top_topics(ids, since, until, limit=8)
-        names: dict = {}
-        if topics:
-            from orm_desktop.analysis.topics import labels
-
-            names = labels(svc.setting("topics") or None)
+        names = svc.topic_labels() if topics else {}
         return DashboardData(
             days=days, brand=brand,
             now=now, previous=svc.kpi_summary(ids, since - span, since),
