@@ -609,6 +609,8 @@ def test_a_topic_reads_the_same_on_the_dashboard_in_the_inbox_and_in_the_report(
     f = known_window.inbox.filters
     qtbot.waitUntil(lambda: f.topic == "crisis_recall", timeout=10_000)
     assert f.topic_btn.text() == "topic: Recalls and safety ✕"  # was "topic: Crisis and recalls ✕"
+    known_window.inbox.detail.show_mention(_ids["n1"]["Velora"])
+    assert "topics: Recalls and safety" in known_window.inbox.detail.browser.toPlainText()  # was "crisis recall"
     d = data.build(svc, "weekly", since=ka.today_start() - 6 * DAY, until=ka.today_start() + DAY)
     to_pdf(d, tmp_path / "w.pdf")
     text = pdf_text(tmp_path / "w.pdf")[1]

@@ -142,6 +142,7 @@ class DetailPane(QWidget):
         except KnownError:
             pattern = None
         color = {"negative": "#C0392B", "neutral": "#7F8C8D", "positive": "#1E8449"}.get(m.label, "#8E44AD")
+        names = self.svc.topic_labels() if m.topics else {}  # the Dashboard's names, not the ids
         when = dates.long(m.published)
         stars = ""
         if m.rating is not None:
@@ -163,7 +164,8 @@ class DetailPane(QWidget):
                + (f" · assigned to <b>{html.escape(display_text(m.assignee))}</b>" if m.assignee else "")
                + ""
                f" · priority {m.priority:.0f}"
-               + (f" · topics: {html.escape(', '.join(t.replace('_', ' ') for t in m.topics))}" if m.topics else "")
+               + (f" · topics: {html.escape(', '.join(names.get(t, t.replace('_', ' ')) for t in m.topics))}"
+                  if m.topics else "")
                + "</p>"]
         if d.evidence:
             out.append("<p style='margin-bottom:2px'><b>Why:</b> the sentences about the entity "
