@@ -126,6 +126,7 @@ FACADE_FREE_MODULES = {
     "orm_desktop.types": "the frozen dataclasses that cross layers",
     "orm_desktop.textsafe": "display escaping",
     "orm_desktop.numbers": "how scores, deltas and shares read (signs, zeros, percentages)",
+    "orm_desktop.dates": "how a moment reads (in UTC, as every period is counted)",
     "orm_desktop.feedstatus": "a feed's fetch status in words for people (progress, Feeds page, fetch)",
     "orm_desktop.paths": "resource files",
     "orm_desktop.userfiles": "reading a file the user named",
