@@ -74,15 +74,14 @@ def check_user_name(name: str, display_name: str = "") -> None:
     """A user's name and display name as an entity's: at most NAME_MAX characters, no control
     character or bidi override (a tab, an ESC or U+202E were taken, and a 5,000-character name;
     both are shown in lists, histories, approval files and the audit log)."""
-    from orm_desktop.textsafe import hidden_char
+    from orm_desktop.textsafe import char_note, hidden_char
     from orm_desktop.types import NAME_MAX
 
     for what, text in (("name", name), ("display name", display_name)):
         if len(text) > NAME_MAX:
             raise UsageError(f"a user's {what} has at most {NAME_MAX} characters")
         if c := hidden_char(text):
-            raise UsageError(f"a user's {what} cannot contain a control character (U+{ord(c):04X}: a terminal "
-                             "escape, text direction change or line break)")
+            raise UsageError(f"a user's {what} cannot contain a control character ({char_note(c)})")
 
 
 def add_user(conn, name: str, roles: tuple[str, ...], *, display_name: str = "",
