@@ -186,6 +186,9 @@ def test_relative_dates_count_whole_days_and_hours_stay_hours():
     assert parse_when("1m", now=now) == last_days(30, ts)[0]
     assert parse_when("1d", now=now) == last_days(1, ts)[0]  # today
     assert parse_when("24h", now=now) == ts - DAY  # "Last 24 hours" stays rolling, as in the inbox
+    from orm_desktop.cli._common import parse_until
+
+    assert (parse_when("14d", now=now), parse_until("7d", now=now)) == (last_days(14, ts)[0], last_days(7, ts)[0])
 
 
 # -- responses: one sent a minute before "Last 30 days" begins, one two days ago. The dashboard's

@@ -138,7 +138,8 @@ def parse_when(text: str, *, now: dt.datetime | None = None) -> int:
 
 def parse_until(text: str, *, now: dt.datetime | None = None) -> int:
     """The end of a period, inclusive as people read it: a plain date YYYY-MM-DD means the end
-    of that day; a date-time or a relative 7d is that very moment."""
+    of that day; a date-time or 24h is that very moment; 7d is where the last 7 days begin, so
+    `--since 14d --until 7d` is the 7 days before the last 7."""
     end = parse_when(text, now=now)
     return end + 86400 if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()) else end
 
