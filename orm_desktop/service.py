@@ -853,7 +853,16 @@ class Service:
             for i in ids:
                 audit.append(self.conn, actor=who, action="mention.override", subject_type="mention",
                              subject_id=i, data={"score": score}, now=now)
-            return n
+        if n:
+            self._scores_changed()
+        return n
+
+    def _scores_changed(self) -> None:
+        """Scores changed without new mentions (an override, a rule's score, a rescore): the spike
+        alerts are detected again (analysis.alerts.redetect), as after a refresh."""
+        from orm_desktop.analysis.alerts import redetect
+
+        redetect(self.conn, now=int(time.time()))
 
     # -- evidence ----------------------------------------------------------------------------
     def capture_evidence(self, mention_id: int, *, by: str = ""):
@@ -1269,7 +1278,10 @@ class Service:
 
         who = self._actor(by)
         rule = self.rule(rule) if isinstance(rule, int) else rule
-        return rules.apply_to_history(self.conn, rule, by=who, progress=progress, cancel=cancel)
+        n = rules.apply_to_history(self.conn, rule, by=who, progress=progress, cancel=cancel)
+        if n and "sentiment" in rule.actions:
+            self._scores_changed()
+        return n
 
     def delete_rule(self, rule_id: int, *, by: str = "") -> None:
         from orm_desktop.analysis import rules
@@ -1344,8 +1356,11 @@ class Service:
         from orm_desktop.analysis.rescore import rescore
 
         self._check_write()
-        return rescore(self.conn, engine_name, entity_ids=list(entity_ids) if entity_ids else None,
-                       progress=progress, cancel=cancel)
+        n = rescore(self.conn, engine_name, entity_ids=list(entity_ids) if entity_ids else None,
+                    progress=progress, cancel=cancel)
+        if n:
+            self._scores_changed()
+        return n
 
     def rescore_interrupted_at(self) -> tuple[int, int, str] | None:
         """(mentions rescored, mentions in scope, engine) of an unfinished rescore, or None."""

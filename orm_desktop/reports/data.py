@@ -101,6 +101,12 @@ def _share(rows, entity_id: int) -> float:
     return next((r[3] for r in rows if r[0] == entity_id), 0.0)
 
 
+def _alerts(svc, entity_id: int | None = None) -> list:
+    """The alerts a report tells of: open and acknowledged ones, not those withdrawn because the
+    scores changed since and no longer make them a spike (analysis.alerts.redetect)."""
+    return [a for a in svc.alerts(entity_id=entity_id, include_closed=True) if a.status != "withdrawn"]
+
+
 def _summary_kpis(svc, ids, since: int, until: int) -> list[Kpi]:
     span = until - since
     s, p = svc.kpi_summary(ids, since, until), svc.kpi_summary(ids, since - span, since)
@@ -173,7 +179,7 @@ def weekly(svc, since: int, until: int, entity_name: str | None = None) -> Repor
     for e in comp:
         s = svc.kpi_summary([e.id], since, until)
         d.competitors.append((e.name, s.total, s.net_sentiment if s.total else None, sov.get(e.id, (0, "", 0, 0.0))[3]))
-    d.alerts = [a.describe() for a in svc.alerts(include_closed=True) if a.window_end > since and a.window_start < until]
+    d.alerts = [a.describe() for a in _alerts(svc) if a.window_end > since and a.window_start < until]
     d.responses = svc.response_kpis(since, until)
     _explain_empty(svc, d, ids)
     return d
@@ -209,7 +215,7 @@ def executive(svc, entity_name: str | None, since: int, until: int) -> ReportDat
             d.quotes.append((detail.evidence[0][0], m.source))
     d.drafts = [f"#{r.id} ({r.state.replace('_', ' ')}): {r.text[:160]}{'…' if len(r.text) > 160 else ''}"
                 for r in svc.responses(in_name_of=e.id, states=("draft", "in_review", "changes_requested"))]
-    d.alerts = [a.describe() for a in svc.alerts(entity_id=e.id, include_closed=True)
+    d.alerts = [a.describe() for a in _alerts(svc, e.id)
                 if a.window_end > since and a.window_start < until]
     _explain_empty(svc, d, [e.id])
     return d
@@ -217,7 +223,7 @@ def executive(svc, entity_name: str | None, since: int, until: int) -> ReportDat
 
 def crisis(svc, entity_name: str | None, since: int | None, until: int | None, now: int) -> ReportData:
     """Around an alert: the latest alert of the entity (or of any entity) when no dates are given."""
-    alerts = svc.alerts(entity_id=svc.entity(entity_name).id if entity_name else None, include_closed=True)
+    alerts = _alerts(svc, svc.entity(entity_name).id if entity_name else None)
     if (since is None) != (until is None):  # one end given: --from alone was silently ignored
         since = since if since is not None else until - 30 * DAY
         until = until if until is not None else default_period(kind="crisis", now=now)[1]
