@@ -33,7 +33,8 @@ def rematch_entity(conn: sqlite3.Connection, entity: Entity, now: int | None = N
     enricher.matchers = [Matcher(entity, q)]
     rows: list[tuple] = []
     for r in _candidates(conn, q).fetchall():
-        item = ParsedItem(guid="", url="", title=r[1], text=r[2], rating=r[4])
+        # with its detected language: a language the engine cannot read is marked so, as at ingest
+        item = ParsedItem(guid="", url="", title=r[1], text=r[2], rating=r[4], lang=r[7] or "")
         rows += enricher.mentions_for(r[0], item, r[3], r[5], r[6])
     with db.transaction(conn):
         added = items_store.insert_mentions(conn, rows)
