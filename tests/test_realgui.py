@@ -41,3 +41,64 @@ def test_an_entity_added_after_the_refresh_marks_a_language_no_engine_reads_as_s
     after = svc.add_entity("competitor", "BBC اردو", URDU_QUERY).id
     assert sources(svc, after) == ["unsupported_language"] * 3
     assert {m.label for m in svc.mentions(MentionFilter(entity_ids=(after,)))} == {"unsupported"}
+
+
+# -- the GUI on real captures ------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def real_root(tmp_path_factory):
+    """A workspace that refreshed the real-capture extracts from 127.0.0.1: an Urdu entity (no
+    engine reads Urdu) and a brand whose query is common English words."""
+    from orm_desktop.service import Service
+
+    root = tmp_path_factory.mktemp("real") / "workspace"
+    svc = Service.create(root)
+    svc.add_entity("brand", "Apple", "Apple OR the OR and", match_existing=False)
+    svc.add_entity("competitor", "BBC Urdu", URDU_QUERY, match_existing=False)
+    with FeedServer(FEEDS) as s:
+        for name in ("urdu-bbc.xml", "rss20.xml"):
+            svc.add_feed(s.url(f"/static/{name}"), kind="news")
+        svc.fetch(force=True)
+    svc.close()
+    return root
+
+
+@pytest.fixture
+def real_window(qtbot, real_root, tmp_path):
+    from orm_desktop.service import Service
+    from tests.conftest import copy_workspace
+    from tests.gui_support import open_window
+
+    svc = Service.open(copy_workspace(real_root, tmp_path / "ws"))
+    win = open_window(qtbot, svc)
+    yield win
+    win.runner.cancel_all()
+    win.runner.wait(10_000)
+    svc.close()
+
+
+def search(qtbot, win, text: str):
+    inbox = win.inbox
+    inbox.filters.status.setCurrentIndex(1)  # any status
+    inbox.filters.search.setText(text)
+    inbox.filters.debounce.stop()
+    inbox.apply_filter()
+    qtbot.waitUntil(lambda: inbox.model.exact)
+    return inbox
+
+
+def test_the_inbox_counts_one_mention_in_the_singular(qtbot, real_window):
+    inbox = search(qtbot, real_window, "خرم دستگیر")  # a name in one BBC Urdu entry
+    assert inbox.model.total == 1
+    assert inbox.count_label.text() == "1 mention"  # was "1 mentions"
+    inbox = search(qtbot, real_window, "پاکستان")
+    assert inbox.count_label.text() == f"{inbox.model.total} mentions"
+
+
+def test_the_detail_of_a_mention_in_a_language_no_engine_reads_shows_no_score(qtbot, real_window):
+    inbox = search(qtbot, real_window, "خرم دستگیر")
+    assert inbox.model.data(inbox.model.index(0, 1)) == "n/a (ur)"
+    text = inbox.detail.browser.toPlainText()
+    # was "BBC Urdu: unsupported 0.00 · unsure (confidence 0.00): needs a human look — confirm or
+    # correct it…": a score of 0.00 and a confidence the engine never gave
+    assert "0.00" not in text and "confidence" not in text
+    assert "not scored: written in Urdu (ur), a language the sentiment engine does not read" in text

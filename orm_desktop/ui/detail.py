@@ -58,6 +58,16 @@ class SafeBrowser(QTextBrowser):
             self.refused.emit(not_opened(text))
 
 
+def language_name(code: str) -> str:
+    """'Urdu (ur)' for a detected language's ISO code; the code alone when Qt knows no name."""
+    from PySide6.QtCore import QLocale
+
+    lang = QLocale(code).language() if code else QLocale.Language.AnyLanguage
+    if lang in (QLocale.Language.AnyLanguage, QLocale.Language.C):
+        return code or "an unknown language"
+    return f"{QLocale.languageToString(lang)} ({code})"
+
+
 def highlight(fragment: str, pattern: re.Pattern | None) -> str:
     """Wrap matches of ``pattern`` in text nodes (never inside tags) with a highlight."""
     if pattern is None:
@@ -148,7 +158,12 @@ class DetailPane(QWidget):
             stars = f" · {'★' * full}{'☆' * (5 - full)} ({m.rating:g}/5)"
         who = f" · by {html.escape(d.author)}" if d.author else ""
         override = ""
-        if m.overridden:
+        score = f"<span style='color:{color}'><b>{m.label}</b> {signed(m.sentiment)}</span>"
+        if m.label == "unsupported":  # no engine read it: no score and no confidence to show
+            score = (f"<span style='color:{color}'><b>not scored</b>: written in {html.escape(language_name(m.lang))}, "
+                     "a language the sentiment engine does not read</span> — set its sentiment with "
+                     "Positive / Neutral / Negative")
+        elif m.overridden:
             by = html.escape(d.override_by or "")
             at = dt.datetime.fromtimestamp(d.override_at).strftime("%d %b %H:%M") if d.override_at else ""
             override = f" — set by {by} {at} (engine said {signed(d.machine_sentiment)})"
@@ -157,8 +172,7 @@ class DetailPane(QWidget):
                         "look — confirm or correct it with Positive / Neutral / Negative</span>")
         out = [f"<h2 style='margin-bottom:2px'>{highlight(html.escape(display_text(m.title)), pattern)}</h2>",
                f"<p style='color:gray;margin-top:0'>{html.escape(display_text(m.source))} ({m.feed_kind}) · {when}{who}{stars}</p>",
-               f"<p><b>{html.escape(m.entity)}</b>: <span style='color:{color}'><b>{m.label}</b> "
-               f"{signed(m.sentiment)}</span>{override} · status <b>{m.status.replace('_', ' ')}</b>"
+               f"<p><b>{html.escape(m.entity)}</b>: {score}{override} · status <b>{m.status.replace('_', ' ')}</b>"
                + (f" · assigned to <b>{html.escape(display_text(m.assignee))}</b>" if m.assignee else "")
                + ""
                f" · priority {m.priority:.0f}"

@@ -469,7 +469,8 @@ class InboxView(QWidget):
         if error:  # why, in the tooltip and the status bar: the window must stay within a laptop screen
             self.count_label.setText("search not run")
         elif self.model.exact:
-            self.count_label.setText(f"{self.model.total:,} mentions")
+            n = self.model.total
+            self.count_label.setText(f"{n:,} mention{'s' if n != 1 else ''}")
             if not self.model.total:
                 self.explain_empty()
         else:
