@@ -102,3 +102,15 @@ def test_the_detail_of_a_mention_in_a_language_no_engine_reads_shows_no_score(qt
     # correct it…": a score of 0.00 and a confidence the engine never gave
     assert "0.00" not in text and "confidence" not in text
     assert "not scored: written in Urdu (ur), a language the sentiment engine does not read" in text
+
+
+def test_a_search_that_runs_takes_back_the_last_ones_nothing_to_search_for(qtbot, real_window):
+    bar = real_window.statusBar()
+    search(qtbot, real_window, "(")
+    assert bar.currentMessage() == "nothing to search for in '('"
+    inbox = search(qtbot, real_window, "پاکستان")  # typed within the message's 6 s
+    assert inbox.model.total == 3 and inbox.count_label.text() == "3 mentions"
+    assert bar.currentMessage() == ""  # it said "nothing to search for in '('" beside "3 mentions"
+    real_window.flash("Refresh: something else")
+    search(qtbot, real_window, "خرم دستگیر")
+    assert bar.currentMessage() == "Refresh: something else"  # only its own complaint is taken back

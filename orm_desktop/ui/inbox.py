@@ -389,6 +389,9 @@ SHORTCUTS = [
 class InboxView(QWidget):
     draft_requested = Signal(int)      # mention id
     status_message = Signal(str)
+    # a search ran after one that could not: the complaint said then, for the status bar to drop
+    # if it still shows it (it said "nothing to search for in '('" beside "3 mentions")
+    complaint_withdrawn = Signal(str)
 
     def __init__(self, svc, parent=None, runner=None) -> None:
         super().__init__(parent)
@@ -401,6 +404,7 @@ class InboxView(QWidget):
         self.undo_stack: list[tuple[str, dict[int, str], dict[int, int]]] = []
         self.written: dict[int, int] = {}
         self.extra_shortcuts: list[tuple[str, str]] = []  # the window's menu shortcuts, for the help
+        self.complaint = ""  # why the last filter could not run, as said in the status bar
         self.filters = mark_safe_in_executive_mode(FilterBar(svc))
         self.model = MentionModel(svc, self, runner=runner)
         self.model.counted.connect(lambda _n: self.update_count())
@@ -458,6 +462,9 @@ class InboxView(QWidget):
         self.update_count()
         if self.model.error:
             self.status_message.emit(self.model.error)
+        elif self.complaint:
+            self.complaint_withdrawn.emit(self.complaint)
+        self.complaint = self.model.error
         if self.model.total:
             self.table.selectRow(0)
         else:
