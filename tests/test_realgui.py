@@ -114,3 +114,29 @@ def test_a_search_that_runs_takes_back_the_last_ones_nothing_to_search_for(qtbot
     real_window.flash("Refresh: something else")
     search(qtbot, real_window, "خرم دستگیر")
     assert bar.currentMessage() == "Refresh: something else"  # only its own complaint is taken back
+
+
+def legend_texts(view) -> list[str]:
+    """What the chart's legend shows (Qt elides a label that does not fit: 'Apple 8...')."""
+    from PySide6.QtWidgets import QGraphicsTextItem
+
+    return sorted(t for it in view.scene().items() if isinstance(it, QGraphicsTextItem)
+                  and (t := it.toPlainText()) and t != view.chart().title())
+
+
+def test_the_share_of_voice_legend_keeps_each_share_when_names_are_cut(qtbot):
+    # the Dashboard of the real captures (a brand and three competitors, the pie 364 px wide at a
+    # 1400 px window) read 'Apple 8...', 'Google ...', 'Microso...': 88 %, 7 % and 5 % cut away
+    from orm_desktop.ui.charts import share_pie
+
+    rows = [(1, "Apple", 51, 0.88), (3, "Google", 4, 0.07), (4, "Microsoft", 3, 0.05), (6, "BBC Urdu", 0, 0.0)]
+    view = share_pie(rows, "Share of voice vs competitors")
+    qtbot.addWidget(view)
+    view.resize(364, 200)
+    view.show()
+    qtbot.waitExposed(view)
+    shown = legend_texts(view)
+    assert len(shown) == 4
+    assert sorted(t.split(" ")[0] for t in shown) == ["0%", "5%", "7%", "88%"], shown
+    view.resize(900, 200)  # room enough: the names in full
+    qtbot.waitUntil(lambda: legend_texts(view) == ["0% BBC Urdu", "5% Microsoft", "7% Google", "88% Apple"])
