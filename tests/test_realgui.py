@@ -55,7 +55,7 @@ def real_root(tmp_path_factory):
     svc.add_entity("brand", "Apple", "Apple OR the OR and", match_existing=False)
     svc.add_entity("competitor", "BBC Urdu", URDU_QUERY, match_existing=False)
     with FeedServer(FEEDS) as s:
-        for name in ("urdu-bbc.xml", "rss20.xml"):
+        for name in ("urdu-bbc.xml", "rss20.xml", "daringfireball-2017.xml"):
             svc.add_feed(s.url(f"/static/{name}"), kind="news")
         svc.fetch(force=True)
     svc.close()
@@ -140,3 +140,74 @@ def test_the_share_of_voice_legend_keeps_each_share_when_names_are_cut(qtbot):
     assert sorted(t.split(" ")[0] for t in shown) == ["0%", "5%", "7%", "88%"], shown
     view.resize(900, 200)  # room enough: the names in full
     qtbot.waitUntil(lambda: legend_texts(view) == ["0% BBC Urdu", "5% Microsoft", "7% Google", "88% Apple"])
+
+
+# -- reports on real captures --------------------------------------------------------------------
+@pytest.fixture
+def real_service(real_root, tmp_path):
+    from orm_desktop.service import Service
+    from tests.conftest import copy_workspace
+
+    svc = Service.open(copy_workspace(real_root, tmp_path / "ws"))
+    yield svc
+    svc.close()
+
+
+def report_text(d) -> str:
+    import io
+    import re
+
+    from pypdf import PdfReader
+
+    from orm_desktop.reports.render import render_pdf
+
+    pdf, _pages = render_pdf(d)
+    return re.sub(r"\s+", " ", " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages))
+
+
+SINCE_2017 = 1_483_228_800  # 1 Jan 2017 UTC
+
+
+def test_a_report_over_several_years_dates_its_rows_with_their_year(real_service):
+    # a weekly report from 2017 to now listed Daring Fireball's June 2017 posts as '27 Jun' beside
+    # this November's as '02 Nov': read as this year's; the crisis timeline said '05 Jan 16:51' for
+    # BBC Urdu's January 2018
+    from orm_desktop.reports import data
+
+    weekly = data.build(real_service, "weekly", entity="Apple", since=SINCE_2017)
+    assert any(m.published < SINCE_2017 + 366 * 86400 for m in weekly.positive + [m for m, _ in weekly.negative])
+    text = report_text(weekly)
+    assert "Jun 2017" in text and "Nov 2026" in text.split("Most positive coverage")[1]
+    assert "Sentimen t" not in text  # the column's header broke in two beside the dated rows
+    crisis = data.build(real_service, "crisis", entity="BBC Urdu", since=SINCE_2017)
+    assert crisis.timeline
+    assert "05 Jan 2018 16:51" in report_text(crisis)
+
+
+def test_a_report_within_one_year_keeps_its_dates_short(real_service):
+    from orm_desktop.reports import data
+
+    weekly = data.build(real_service, "weekly", entity="Apple", since=1_793_577_600)  # 1 Nov 2026
+    text = report_text(weekly).split("Most positive coverage")[1]
+    assert "02 Nov " in text or "03 Nov " in text or "04 Nov " in text
+    assert "Nov 2026 " not in text.split("Page")[0]
+
+
+def test_the_coverage_tables_keep_their_short_headers_on_one_line(real_service):
+    # the real captures' German headlines and miniflux's file names took the width: the header of
+    # the scores read "Sentimen / t"
+    import dataclasses
+
+    from orm_desktop.reports import data
+
+    weekly = data.build(real_service, "weekly", entity="Apple", since=1_793_577_600)  # 1 Nov 2026: "04 Nov"
+    real = [("Red Dead Redemption 2: Hinweise auf PC-Umsetzung in App von Rockstar Games",
+             "miniflux/encoding_ISO-8859-1.xml"),
+            ("Markenstreit um “Dash”: Bragi beantragt einstweilige Verfügung gegen Oneplus", "miniflux/rdf_UTF8.xml"),
+            ("Xiaomi: Das Mi Mix 3 hat keine Notch und eine versteckte Frontkamera",
+             "miniflux/encoding_ISO-8859-1.xml")]
+    m = (weekly.positive + [x for x, _ in weekly.negative])[0]
+    rows = [dataclasses.replace(m, title=t, source=src, sentiment=-0.7) for t, src in real]
+    text = report_text(dataclasses.replace(weekly, negative=[(r, "no response") for r in rows], positive=rows))
+    assert "Sentimen t" not in text and "Respons e" not in text
+    assert text.count("Sentiment") >= 3
