@@ -55,7 +55,7 @@ def real_root(tmp_path_factory):
     svc.add_entity("brand", "Apple", "Apple OR the OR and", match_existing=False)
     svc.add_entity("competitor", "BBC Urdu", URDU_QUERY, match_existing=False)
     with FeedServer(FEEDS) as s:
-        for name in ("urdu-bbc.xml", "rss20.xml", "daringfireball-2017.xml"):
+        for name in ("urdu-bbc.xml", "rss20.xml", "daringfireball-2017.xml", "yakubin-procfs.xml"):
             svc.add_feed(s.url(f"/static/{name}"), kind="news")
         svc.fetch(force=True)
     svc.close()
@@ -211,3 +211,29 @@ def test_the_coverage_tables_keep_their_short_headers_on_one_line(real_service):
     text = report_text(dataclasses.replace(weekly, negative=[(r, "no response") for r in rows], positive=rows))
     assert "Sentimen t" not in text and "Respons e" not in text
     assert text.count("Sentiment") >= 3
+
+
+def test_a_line_break_inside_an_html_paragraph_is_a_space_not_a_new_paragraph(qtbot, real_window):
+    # yakubin's notes (NetNewsWire's yakubin.atom) wrap their HTML source at 72 columns: each line
+    # became a paragraph of the stored text ('…tools like the' / 'procstat command-line tool…'),
+    # so the reading pane's "Why" listed the sentences about the entity cut in pieces ('one of the
+    # main issues.', 'Instead users are expected to rely on tools like the')
+    svc = real_window.svc
+    (text,) = svc.conn.execute("SELECT text FROM items WHERE title = 'Race conditions in procfs'").fetchone()
+    paragraphs = text.split("\n\n")
+    assert len(paragraphs) == 3, paragraphs[:4]
+    assert paragraphs[0].startswith("OpenBSD deleted procfs in 5.7 release (2015), citing race conditions as one of "
+                                    "the main issues. FreeBSD deprecated it in 2011")
+    inbox = search(qtbot, real_window, '"Race conditions in procfs"')
+    assert inbox.model.total == 1
+    evidence = svc.mention(inbox.model.mention(0).id).evidence
+    assert evidence
+    cut = [s for s, _score in evidence if s.split()[-1] in ("the", "to", "of", "and", "like", "as", "on")]
+    assert not cut, cut
+
+
+def test_html_to_text_keeps_the_lines_of_preformatted_text():
+    from orm_desktop.ingest.sanitize import html_to_text
+
+    assert html_to_text("<p>one\ntwo</p><pre>a = 1\nb = 2</pre><p>three</p>") == "one two\n\na = 1\n\nb = 2\n\nthree"
+    assert html_to_text("plain text\nwith a line break") == "plain text\n\nwith a line break"  # not HTML
