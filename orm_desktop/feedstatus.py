@@ -7,6 +7,8 @@ No Qt, no workspace.
 
 from __future__ import annotations
 
+import re
+
 _HTTP_WORDS = {401: "login needed", 403: "access refused", 404: "page not found", 410: "feed removed",
                429: "too many requests"}
 
@@ -22,6 +24,16 @@ _HTTP_MEANINGS = {401: "the feed needs a login", 403: "the site refuses access",
                   410: "the feed was removed", 429: "the site asks us to slow down; retried later"}
 
 
+_RECOVERED = re.compile(r"malformed (?:XML|JSON) \(.*\); (\d+) entr(?:y|ies) recovered")
+
+
+def recovered(message: str) -> int | None:
+    """How many entries a damaged feed gave (its note 'malformed XML (...); 2 entries recovered'),
+    None when the note says no such thing."""
+    m = _RECOVERED.search(message or "")
+    return int(m.group(1)) if m else None
+
+
 def http_code(message: str) -> int:
     """The HTTP status code in an ``http_error`` message ("HTTP 404 Not Found"), 0 when there is none."""
     return next((int(w) for w in message.split() if w.isdigit() and len(w) == 3), 0)
@@ -35,12 +47,16 @@ def status_text(status: str, message: str = "") -> str:
         return f"{words} ({code})" if code else words
     if status == "not_a_feed" and "HTML" in message:
         return "not a feed (an HTML page?)"
+    if status == "ok" and recovered(message) is not None:  # read in part: not "ok" like a whole feed
+        return "ok, damaged"
     return _WORDS.get(status, status.replace("_", " "))
 
 
 def problem_text(status: str, message: str) -> str:
     """What went wrong with a feed, in a sentence for a person ('' when nothing did); the
     technical text (``message``) is for a tooltip."""
+    if status == "ok" and (n := recovered(message)) is not None:  # a cut-short or broken feed, read in part
+        return f"the feed is damaged: {n} entr{'y' if n == 1 else 'ies'} read, others may be missing"
     if not message or status in ("ok", "not_modified", "empty", ""):
         return ""
     if status == "http_error":

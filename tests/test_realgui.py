@@ -55,7 +55,8 @@ def real_root(tmp_path_factory):
     svc.add_entity("brand", "Apple", "Apple OR the OR and", match_existing=False)
     svc.add_entity("competitor", "BBC Urdu", URDU_QUERY, match_existing=False)
     with FeedServer(FEEDS) as s:
-        for name in ("urdu-bbc.xml", "rss20.xml", "daringfireball-2017.xml", "yakubin-procfs.xml"):
+        for name in ("urdu-bbc.xml", "rss20.xml", "daringfireball-2017.xml", "yakubin-procfs.xml",
+                     "allthis-partial.json"):
             svc.add_feed(s.url(f"/static/{name}"), kind="news")
         svc.fetch(force=True)
     svc.close()
@@ -237,3 +238,17 @@ def test_html_to_text_keeps_the_lines_of_preformatted_text():
 
     assert html_to_text("<p>one\ntwo</p><pre>a = 1\nb = 2</pre><p>three</p>") == "one two\n\na = 1\n\nb = 2\n\nthree"
     assert html_to_text("plain text\nwith a line break") == "plain text\n\nwith a line break"  # not HTML
+
+
+def test_the_feeds_page_says_a_feed_was_read_only_in_part(qtbot, real_window):
+    # NetNewsWire's allthis-partial.json (12 KB of a 57 KB JSON Feed, cut short): 2 entries read, the
+    # others lost; the Feeds page said "ok" with an empty Problem cell (the note only in the tooltip
+    # of that empty cell), as for a whole feed
+    real_window.show_page("Feeds")
+    view = real_window.feeds
+    row = next(r for r, f in enumerate(view.feeds) if f.url.endswith("/allthis-partial.json"))
+    status, problem = (view.table.item(row, c).text() for c in (view.STATUS, view.PROBLEM))
+    assert status == "ok, damaged"
+    assert problem == "the feed is damaged: 2 entries read, others may be missing"
+    whole = next(r for r, f in enumerate(view.feeds) if f.url.endswith("/rss20.xml"))
+    assert [view.table.item(whole, c).text() for c in (view.STATUS, view.PROBLEM)] == ["ok", ""]
