@@ -56,7 +56,7 @@ def real_root(tmp_path_factory):
     svc.add_entity("competitor", "BBC Urdu", URDU_QUERY, match_existing=False)
     with FeedServer(FEEDS) as s:
         for name in ("urdu-bbc.xml", "rss20.xml", "daringfireball-2017.xml", "yakubin-procfs.xml",
-                     "allthis-partial.json"):
+                     "allthis-partial.json", "feedjira-itunes.xml"):
             svc.add_feed(s.url(f"/static/{name}"), kind="news")
         svc.fetch(force=True)
     svc.close()
@@ -243,12 +243,16 @@ def test_html_to_text_keeps_the_lines_of_preformatted_text():
 def test_the_feeds_page_says_a_feed_was_read_only_in_part(qtbot, real_window):
     # NetNewsWire's allthis-partial.json (12 KB of a 57 KB JSON Feed, cut short): 2 entries read, the
     # others lost; the Feeds page said "ok" with an empty Problem cell (the note only in the tooltip
-    # of that empty cell), as for a whole feed
+    # of that empty cell), as for a whole, well-formed feed
     real_window.show_page("Feeds")
     view = real_window.feeds
     row = next(r for r, f in enumerate(view.feeds) if f.url.endswith("/allthis-partial.json"))
     status, problem = (view.table.item(row, c).text() for c in (view.STATUS, view.PROBLEM))
-    assert status == "ok, damaged"
-    assert problem == "the feed is damaged: 2 entries read, others may be missing"
+    assert status == "ok, cut short"
+    assert problem == "the feed is cut short: 2 entries read, others may be missing"
+    # feedjira's itunes.xml: a blank line before '<?xml' (11 of the 150 captures): all 3 entries read
+    row = next(r for r, f in enumerate(view.feeds) if f.url.endswith("/feedjira-itunes.xml"))
+    assert [view.table.item(row, c).text() for c in (view.STATUS, view.PROBLEM)] == [
+        "ok, not well-formed", "the feed is not well-formed XML: 3 entries read by the tolerant parser"]
     whole = next(r for r, f in enumerate(view.feeds) if f.url.endswith("/rss20.xml"))
     assert [view.table.item(whole, c).text() for c in (view.STATUS, view.PROBLEM)] == ["ok", ""]
