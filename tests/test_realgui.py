@@ -54,9 +54,10 @@ def real_root(tmp_path_factory):
     svc = Service.create(root)
     svc.add_entity("brand", "Apple", "Apple OR the OR and", match_existing=False)
     svc.add_entity("competitor", "BBC Urdu", URDU_QUERY, match_existing=False)
+    svc.add_entity("product", "Nanjing", "南京", match_existing=False)
     with FeedServer(FEEDS) as s:
         for name in ("urdu-bbc.xml", "rss20.xml", "daringfireball-2017.xml", "yakubin-procfs.xml",
-                     "allthis-partial.json", "feedjira-itunes.xml"):
+                     "allthis-partial.json", "feedjira-itunes.xml", "kc0011-gb2312.xml"):
             svc.add_feed(s.url(f"/static/{name}"), kind="news")
         svc.fetch(force=True)
     svc.close()
@@ -256,3 +257,44 @@ def test_the_feeds_page_says_a_feed_was_read_only_in_part(qtbot, real_window):
         "ok, not well-formed", "the feed is not well-formed XML: 3 entries read by the tolerant parser"]
     whole = next(r for r, f in enumerate(view.feeds) if f.url.endswith("/rss20.xml"))
     assert [view.table.item(whole, c).text() for c in (view.STATUS, view.PROBLEM)] == ["ok", ""]
+
+
+# -- names in scripts written without spaces -------------------------------------------------------
+def test_a_chinese_name_is_found_inside_unspaced_chinese_text(empty_service, server):
+    # NetNewsWire's kc0011.rss (a Chinese coin collectors' forum, gb2312): "出南京泰山5盒，原盒看图"
+    # holds 南京 (Nanjing) and 泰山 (Taishan) with no space or punctuation around them; the queries'
+    # word boundaries never matched there (18 of the feed's 20 entries matched no Chinese query)
+    svc = empty_service
+    nanjing = svc.add_entity("brand", "南京", "南京", match_existing=False).id
+    svc.add_feed(server.url("/static/kc0011-gb2312.xml"), kind="forum")
+    svc.fetch(force=True)
+    titles = {r[0] for r in svc.conn.execute("SELECT i.title FROM mentions m JOIN items i ON i.id = m.item_id "
+                                             "WHERE m.entity_id = ?", (nanjing,))}
+    assert titles == {"出南京泰山5盒，原盒看图", "南京版泰山6桶"}
+    taishan = svc.add_entity("competitor", "泰山", "泰山 -南京版").id  # matched against the stored items
+    assert svc.conn.execute("SELECT count(*) FROM mentions WHERE entity_id = ?", (taishan,)).fetchone()[0] == 1
+
+
+def test_word_boundaries_still_hold_for_spaced_scripts_and_around_a_cjk_name():
+    from orm_desktop.ingest.query import EntityQuery, MultiMatcher
+
+    cases = [("华为", "华为发布新手机", True), ("ソニー", "ソニーが新製品を発表", True),
+             ("Acme", "Acmeville opens", False), ("Acme", "the Acme plant", True),
+             ("华为 Mate", "华为 Mate 60 发布", True), ("华为 Mate", "华为 Mates", False),
+             ("Mate 华为", "Mate 华为手机", True), ("Mate 华为", "Primate 华为", False),
+             ("Москва", "Москвариум", False), ("泰山 -南京版", "南京版泰山6桶", False)]
+    queries = [EntityQuery.parse(q) for q, _, _ in cases]
+    for (q, text, expected), query in zip(cases, queries, strict=True):
+        assert query.matches(text) is expected, (q, text)
+        assert (0 in MultiMatcher([query]).matching(text)) is expected, (q, text)
+
+
+def test_the_reading_pane_highlights_a_chinese_name_inside_unspaced_text(qtbot, real_window):
+    inbox = real_window.inbox
+    inbox.filters.status.setCurrentIndex(1)
+    inbox.filters.entity.setCurrentIndex(inbox.filters.entity.findText("Nanjing (product)"))
+    qtbot.waitUntil(lambda: inbox.model.exact and inbox.model.total == 2)
+    inbox.table.selectRow(0)
+    html = inbox.detail.browser.toHtml()
+    assert "南京" in inbox.detail.browser.toPlainText()
+    assert "background-color:#ffe58f" in html.replace(" ", "").lower()  # the name highlighted

@@ -11,8 +11,10 @@ from orm_desktop.types import Entity
 
 
 def _candidates(conn: sqlite3.Connection, q: EntityQuery):
-    """Items the FTS index says may match (a superset), with what matching needs."""
-    return items_store.fts_candidates(conn, q.to_fts())
+    """Items the FTS index says may match (a superset), with what matching needs; every item when
+    the index cannot narrow the query (a name in a script written without spaces)."""
+    fts = q.to_fts()
+    return items_store.fts_candidates(conn, fts) if fts is not None else items_store.all_candidates(conn)
 
 
 def count_matching(conn: sqlite3.Connection, query: str, aliases: tuple[str, ...] = ()) -> int:

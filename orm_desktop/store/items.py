@@ -394,6 +394,13 @@ def fts_candidates(conn: sqlite3.Connection, fts_query: str):
     )
 
 
+def all_candidates(conn: sqlite3.Connection):
+    """``fts_candidates``' columns for every stored item (a query the index cannot narrow)."""
+    return conn.execute(
+        "SELECT i.id, i.title, i.text, i.published, i.rating, COALESCE(f.kind, 'news'), "
+        "COALESCE(f.weight, 1.0), i.lang FROM items i LEFT JOIN feeds f ON f.id = i.feed_id")
+
+
 def content(conn: sqlite3.Connection, item_id: int) -> tuple[str, str, str] | None:
     """(html, text, title) of an item as stored."""
     row = conn.execute("SELECT html, text, title FROM items WHERE id = ?", (item_id,)).fetchone()

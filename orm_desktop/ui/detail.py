@@ -140,14 +140,15 @@ class DetailPane(QWidget):
         self.browser.setHtml(self.render(d))
 
     def render(self, d) -> str:
-        from orm_desktop.ingest.query import EntityQuery
+        from orm_desktop.ingest.query import EntityQuery, term_pattern
 
         m = d.mention
         try:
             e = self.svc.entity(m.entity_id)
             q = EntityQuery.parse(e.query, e.aliases)
-            terms = sorted({re.escape(t) for t in q.hit_terms()}, key=len, reverse=True)
-            pattern = re.compile(r"(?<!\w)(?:" + "|".join(terms) + r")(?!\w)", re.IGNORECASE) if terms else None
+            # each term as matching finds it (a Chinese name inside unspaced text too)
+            terms = sorted({term_pattern(t) for t in q.hit_terms()}, key=len, reverse=True)
+            pattern = re.compile("|".join(terms), re.IGNORECASE) if terms else None
         except KnownError:
             pattern = None
         color = {"negative": "#C0392B", "neutral": "#7F8C8D", "positive": "#1E8449"}.get(m.label, "#8E44AD")
