@@ -55,9 +55,11 @@ def real_root(tmp_path_factory):
     svc.add_entity("brand", "Apple", "Apple OR the OR and", match_existing=False)
     svc.add_entity("competitor", "BBC Urdu", URDU_QUERY, match_existing=False)
     svc.add_entity("product", "Nanjing", "南京", match_existing=False)
+    svc.add_entity("product", "Red Hat", '"Red Hat" OR OLED', match_existing=False)
     with FeedServer(FEEDS) as s:
         for name in ("urdu-bbc.xml", "rss20.xml", "daringfireball-2017.xml", "yakubin-procfs.xml",
-                     "allthis-partial.json", "feedjira-itunes.xml", "kc0011-gb2312.xml"):
+                     "allthis-partial.json", "feedjira-itunes.xml", "kc0011-gb2312.xml",
+                     "heise-rdf-undated.xml"):
             svc.add_feed(s.url(f"/static/{name}"), kind="news")
         svc.fetch(force=True)
     svc.close()
@@ -298,3 +300,16 @@ def test_the_reading_pane_highlights_a_chinese_name_inside_unspaced_text(qtbot, 
     html = inbox.detail.browser.toHtml()
     assert "南京" in inbox.detail.browser.toPlainText()
     assert "background-color:#ffe58f" in html.replace(" ", "").lower()  # the name highlighted
+
+
+def test_the_reading_pane_does_not_give_the_fetch_time_as_a_publication_date(qtbot, real_window):
+    # heise's RSS 0.9 (miniflux's rdf_UTF8.xml) dates no entry: each is stored with the time of the
+    # refresh, and the reading pane said "Sunday 30 November 2026, 19:45" as if heise had published
+    # it then (47 such entries among the captures, 73 in all)
+    inbox = search(qtbot, real_window, '"Red Hat"')
+    assert inbox.model.total == 1
+    header = inbox.detail.browser.toPlainText().splitlines()[1]
+    assert "first seen" in header and "the feed gives no date" in header, header
+    inbox = search(qtbot, real_window, "خرم دستگیر")  # dated by its feed: the date as it is
+    header = inbox.detail.browser.toPlainText().splitlines()[1]
+    assert "Thursday 11 January 2018" in header and "first seen" not in header, header

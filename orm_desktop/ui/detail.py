@@ -153,6 +153,8 @@ class DetailPane(QWidget):
             pattern = None
         color = {"negative": "#C0392B", "neutral": "#7F8C8D", "positive": "#1E8449"}.get(m.label, "#8E44AD")
         when = dt.datetime.fromtimestamp(m.published).strftime("%A %d %B %Y, %H:%M")
+        if d.undated:  # the refresh's time, not a publication date
+            when = f"first seen {when} (the feed gives no date)"
         stars = ""
         if m.rating is not None:
             full = round(m.rating)
