@@ -313,3 +313,17 @@ def test_the_reading_pane_does_not_give_the_fetch_time_as_a_publication_date(qtb
     inbox = search(qtbot, real_window, "خرم دستگیر")  # dated by its feed: the date as it is
     header = inbox.detail.browser.toPlainText().splitlines()[1]
     assert "Thursday 11 January 2018" in header and "first seen" not in header, header
+
+
+def test_a_narrow_inbox_keeps_the_score_and_the_year_whole(qtbot, real_window):
+    # at 1024 x 600 the captures' rows read "negative -..." and "26 Jan 2..." (a 2016 Reddit post):
+    # the score and the year were what was cut
+    real_window.resize(1024, 600)
+    inbox = search(qtbot, real_window, "Rückkehr OR پاکستان OR Mate")
+    qtbot.waitUntil(lambda: inbox.table.columnWidth(3) < 400)
+    metrics = inbox.table.fontMetrics()
+    for row in range(inbox.model.total):
+        for col in (1, 5):
+            text = inbox.model.data(inbox.model.index(row, col))
+            assert metrics.horizontalAdvance(text) + 8 <= inbox.table.columnWidth(col), (text, inbox.table.columnWidth(col))
+    assert inbox.table.columnWidth(3) >= 0.3 * inbox.table.viewport().width()  # the title keeps a share

@@ -420,7 +420,13 @@ class InboxView(QWidget):
         hh = self.table.horizontalHeader()
         hh.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         hh.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
-        StretchShare(self.table, {0: 64, 1: 130, 2: 130, 4: 170, 5: 110, 6: 120})
+        widths = {0: 64, 1: 130, 2: 130, 4: 170, 5: 110, 6: 120}
+        # the score and the date give way no further than their longest value: at 1024 px the rows
+        # read "negative -..." and "26 Jan 2..." (the score and the year were what was cut)
+        fm = self.table.fontMetrics()
+        floors = {1: fm.horizontalAdvance(f"negative -0.00{UNSURE_MARK}") + 12,
+                  5: max(fm.horizontalAdvance(t) for t in ("00 May 0000", "00 May 00:00", "Today 00:00")) + 12}
+        StretchShare(self.table, widths).set_widths(widths, floors)
         self.count_label = QLabel()
         self.detail = DetailPane(svc)
         self.detail.action.connect(self.on_detail_action)
