@@ -327,3 +327,16 @@ def test_a_narrow_inbox_keeps_the_score_and_the_year_whole(qtbot, real_window):
             text = inbox.model.data(inbox.model.index(row, col))
             assert metrics.horizontalAdvance(text) + 8 <= inbox.table.columnWidth(col), (text, inbox.table.columnWidth(col))
     assert inbox.table.columnWidth(3) >= 0.3 * inbox.table.viewport().width()  # the title keeps a share
+
+
+def test_a_draft_names_the_topic_in_words(demo_service):
+    # a draft for the captures' lawsuit story read "We are aware of reports concerning legal
+    # regulatory…" (the topic's id with its underscore dropped); its label is "Legal and regulatory"
+    from orm_desktop.responses.workflow import placeholder_values
+
+    ids = {key: demo_service.conn.execute("SELECT id FROM mentions WHERE topics LIKE ? LIMIT 1",
+                                          (key + "%",)).fetchone()[0]
+           for key in ("legal_regulatory", "crisis_recall", "product_quality")}
+    words = {key: placeholder_values(demo_service.conn, i)["topic"] for key, i in ids.items()}
+    assert words == {"legal_regulatory": "legal and regulatory", "crisis_recall": "crisis and recalls",
+                     "product_quality": "product quality"}
