@@ -21,7 +21,7 @@ from orm_desktop.store import feeds as feeds_store
 from orm_desktop.store import kpis as kpis_store
 from orm_desktop.store import mentions as mentions_store
 from orm_desktop.store import settings as settings_store
-from orm_desktop.textsafe import hidden_char
+from orm_desktop.textsafe import char_note, hidden_char
 from orm_desktop.types import (
     ALIASES_MAX,
     ENTITY_KINDS,
@@ -1607,8 +1607,7 @@ def check_entity_lengths(*, name: str = "", query: str = "", aliases: Sequence[s
         if len(str(text).strip()) > most:
             raise UsageError(f"an entity's {what} must be at most {most:,} characters")
         if what != "query" and (c := hidden_char(str(text))):  # shown in the sidebar, reports, CLI output
-            raise UsageError(f"an entity's {what} cannot contain a control character "
-                             f"(U+{ord(c):04X}: a terminal escape, text direction change or line break)")
+            raise UsageError(f"an entity's {what} cannot contain a control character ({char_note(c)})")
 
 
 def _setting_fits_a_bundle(key: str, value) -> None:
@@ -1619,8 +1618,7 @@ def _setting_fits_a_bundle(key: str, value) -> None:
     if key in ("brand_name", "contact") and isinstance(value, str) and (c := hidden_char(value)):
         # as an entity's name: an ESC sequence in the brand name cleared the terminal of whoever ran
         # `settings get`, and U+202E turned it around in window titles and report headers
-        raise UsageError(f"{key} cannot contain a control character (U+{ord(c):04X}: a terminal escape, "
-                         "text direction change or line break)")
+        raise UsageError(f"{key} cannot contain a control character ({char_note(c)})")
 
 
 def _setting_value(key: str, kind: str, text: str):

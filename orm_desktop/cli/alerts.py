@@ -68,7 +68,8 @@ def cmd_rescore(args) -> int:
         at = svc.rescore_interrupted_at()
         done = f"{at[0]:,} of {at[1]:,} mentions rescored" if at else "nothing rescored"
         engine = at[2] if at else (args.engine or "orm")
-        again = " ".join(["orm-desktop rescore", "--engine", shlex.quote(engine),
+        where = ["--workspace", shlex.quote(str(args.workspace))] if getattr(args, "workspace", None) else []
+        again = " ".join(["orm-desktop", *where, "rescore", "--engine", shlex.quote(engine),
                           *(f"--entity {shlex.quote(e)}" for e in args.entity)])
         print(f"interrupted: {done} (kept); run `{again}` again to continue where it stopped", file=sys.stderr)
         return 130

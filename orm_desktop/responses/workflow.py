@@ -13,6 +13,7 @@ an old version is refused, never silently lost.
 from __future__ import annotations
 
 import time
+import unicodedata
 from dataclasses import dataclass
 
 from orm_desktop.errors import UsageError, WorkflowError
@@ -74,15 +75,35 @@ def check_user_name(name: str, display_name: str = "") -> None:
     """A user's name and display name as an entity's: at most NAME_MAX characters, no control
     character or bidi override (a tab, an ESC or U+202E were taken, and a 5,000-character name;
     both are shown in lists, histories, approval files and the audit log)."""
-    from orm_desktop.textsafe import hidden_char
+    from orm_desktop.textsafe import char_note, hidden_char
     from orm_desktop.types import NAME_MAX
 
     for what, text in (("name", name), ("display name", display_name)):
         if len(text) > NAME_MAX:
             raise UsageError(f"a user's {what} has at most {NAME_MAX} characters")
         if c := hidden_char(text):
-            raise UsageError(f"a user's {what} cannot contain a control character (U+{ord(c):04X}: a terminal "
-                             "escape, text direction change or line break)")
+            raise UsageError(f"a user's {what} cannot contain a control character ({char_note(c)})")
+        if word := lookalike_word(text):
+            raise UsageError(f"a user's {what} cannot mix alphabets in one word ({word!r} mixes letters "
+                             "that look alike: it would pass for another name)")
+
+
+def lookalike_word(text: str) -> str:
+    """The first word of ``text`` that mixes scripts with look-alike letters ("m<Cyrillic a>ya"),
+    '' when none does: a user name so written passes for another in the log and approval files.
+    Unicode's confusables through confusable_homoglyphs; a name in one script a word ("Ivan
+    Петров", "田中 愛子") is fine."""
+    if text.isascii():
+        return ""
+    from confusable_homoglyphs import confusables
+
+    return next((w for w in text.split() if confusables.is_dangerous(w)), "")
+
+
+def name_key(name: str) -> str:
+    """What two user names that read alike share: NFKC (fullwidth and compatibility letters as
+    plain ones), case folded."""
+    return unicodedata.normalize("NFKC", name).casefold()
 
 
 def add_user(conn, name: str, roles: tuple[str, ...], *, display_name: str = "",
@@ -98,6 +119,8 @@ def add_user(conn, name: str, roles: tuple[str, ...], *, display_name: str = "",
     check_user_name(name, display_name)
     if rstore.user_by_name(conn, name):
         raise UsageError(f"a user named {name!r} already exists")
+    if twin := next((u.name for u in rstore.users(conn) if name_key(u.name) == name_key(name)), None):
+        raise UsageError(f"{name!r} would pass for the user {twin!r}: choose another name")
     entity_id = None
     if executive:
         e = entities_store.by_name(conn, executive)

@@ -390,8 +390,10 @@ class PersonalBrandPage(Page):
         trend = sentiment_volume_chart(data.trend, "Coverage over the last 90 days")
         trend.picked.connect(lambda label: self.filter_inbox.emit({"entity": e.id, "sentiment": label, "days": 90}))
         charts.addWidget(trend, 2)
-        if len(sov) > 1:
-            charts.addWidget(share_pie([(r[0], r[1], r[2], r[3]) for r in sov], "Share of voice"), 1)
+        if len(sov) > 1:  # a slice lists that entity's mentions of the page's period, as on the Dashboard
+            pie = share_pie([(r[0], r[1], r[2], r[3]) for r in sov], "Share of voice")
+            pie.picked.connect(lambda eid: self.filter_inbox.emit({"entity": eid, "days": data.days}))
+            charts.addWidget(pie, 1)
         lay.addLayout(charts)
         row = QHBoxLayout()
         col1, col2 = QVBoxLayout(), QVBoxLayout()
