@@ -279,6 +279,24 @@ def brand_name(conn, ents=None) -> str:
     return name
 
 
+def topic_words(conn, key: str) -> str:
+    """A topic as words in a sentence: its label ("Legal and regulatory", in the workspace's own
+    taxonomy when it has one) with a lower-case first letter unless it starts an acronym ("ESG
+    and sustainability"); the id with spaces for underscores when it has no label."""
+    import json
+
+    from orm_desktop.analysis.topics import labels
+
+    topics = settings_store.get(conn, "topics", None)
+    try:
+        taxonomy = json.dumps(topics if "topics" in topics else {"topics": topics}) if topics else None
+        label = labels(taxonomy).get(key, "")
+    except (TypeError, ValueError, KeyError, AttributeError):  # a taxonomy that is not one: the id
+        label = ""
+    label = str(label).strip() or key.replace("_", " ")
+    return label if label[1:2].isupper() else label[:1].lower() + label[1:]
+
+
 def placeholder_values(conn, mention_id: int) -> dict[str, str]:
     d = mentions_store.detail(conn, mention_id)
     if d is None:
@@ -293,7 +311,7 @@ def placeholder_values(conn, mention_id: int) -> dict[str, str]:
     return {
         "author": d.author, "brand": brand, "entity": ent.name,
         "executive": ent.name if ent.kind == "executive" else "",
-        "product": product or brand, "topic": (m.topics[0].replace("_", " ") if m.topics else ""),
+        "product": product or brand, "topic": topic_words(conn, m.topics[0]) if m.topics else "",
         "link": m.url, "contact": settings_store.get(conn, "contact", "") or "",
         "status_page": settings_store.get(conn, "status_page", "") or "",
         "source": m.source, "title": m.title,

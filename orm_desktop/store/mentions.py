@@ -588,7 +588,7 @@ def detail(conn: sqlite3.Connection, mention_id: int) -> MentionDetail | None:
         return None
     r = conn.execute(
         "SELECT i.html, i.text, i.author, mm.evidence, mm.machine_sentiment, mm.engine, "
-        "mm.score_source, mm.override_by, mm.override_at, mm.stage, mm.due_at "
+        "mm.score_source, mm.override_by, mm.override_at, mm.stage, mm.due_at, i.published = i.first_seen "
         "FROM mentions mm JOIN items i ON i.id = mm.item_id WHERE mm.id = ?", (mention_id,)
     ).fetchone()
     cluster = ()
@@ -601,7 +601,7 @@ def detail(conn: sqlite3.Connection, mention_id: int) -> MentionDetail | None:
         mention=m, html=r[0], text=r[1], author=r[2],
         evidence=tuple((s, float(v)) for s, v in json.loads(r[3] or "[]")),
         machine_sentiment=r[4], engine=r[5], score_source=r[6], override_by=r[7],
-        override_at=r[8], stage=r[9], due_at=r[10], cluster=cluster,
+        override_at=r[8], stage=r[9], due_at=r[10], cluster=cluster, undated=bool(r[11]),
     )
 
 

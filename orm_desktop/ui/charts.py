@@ -185,7 +185,8 @@ def share_pie(rows, title: str) -> ChartView:
     chart = _chart(title)
     view = ChartView(chart)
     for i, (key, name, count, share) in enumerate(rows):
-        sl = series.append(f"{name} {share:.0%}", max(count, 0))
+        # the share first: a legend too narrow for its labels cuts their ends ("Apple 8..." was 88 %)
+        sl = series.append(f"{share:.0%} {name}", max(count, 0))
         sl.setColor(QColor(palette[i % len(palette)]))
         sl.clicked.connect(lambda k=key: view.picked.emit(k))
         view.add_choice(key, f"{name}: {count:,} mentions, {share:.0%}", lambda on, sl=sl: sl.setExploded(on))

@@ -59,6 +59,16 @@ class SafeBrowser(QTextBrowser):
             self.refused.emit(not_opened(text))
 
 
+def language_name(code: str) -> str:
+    """'Urdu (ur)' for a detected language's ISO code; the code alone when Qt knows no name."""
+    from PySide6.QtCore import QLocale
+
+    lang = QLocale(code).language() if code else QLocale.Language.AnyLanguage
+    if lang in (QLocale.Language.AnyLanguage, QLocale.Language.C):
+        return code or "an unknown language"
+    return f"{QLocale.languageToString(lang)} ({code})"
+
+
 def highlight(fragment: str, pattern: re.Pattern | None) -> str:
     """Wrap matches of ``pattern`` in text nodes (never inside tags) with a highlight."""
     if pattern is None:
@@ -131,26 +141,34 @@ class DetailPane(QWidget):
         self.browser.setHtml(self.render(d))
 
     def render(self, d) -> str:
-        from orm_desktop.ingest.query import EntityQuery
+        from orm_desktop.ingest.query import EntityQuery, term_pattern
 
         m = d.mention
         try:
             e = self.svc.entity(m.entity_id)
             q = EntityQuery.parse(e.query, e.aliases)
-            terms = sorted({re.escape(t) for t in q.hit_terms()}, key=len, reverse=True)
-            pattern = re.compile(r"(?<!\w)(?:" + "|".join(terms) + r")(?!\w)", re.IGNORECASE) if terms else None
+            # each term as matching finds it (a Chinese name inside unspaced text too)
+            terms = sorted({term_pattern(t) for t in q.hit_terms()}, key=len, reverse=True)
+            pattern = re.compile("|".join(terms), re.IGNORECASE) if terms else None
         except KnownError:
             pattern = None
         color = {"negative": "#C0392B", "neutral": "#7F8C8D", "positive": "#1E8449"}.get(m.label, "#8E44AD")
         names = self.svc.topic_labels() if m.topics else {}  # the Dashboard's names, not the ids
         when = dates.long(m.published)
+        if d.undated:  # the refresh's time, not a publication date
+            when = f"first seen {when} (the feed gives no date)"
         stars = ""
         if m.rating is not None:
             full = round(m.rating)
             stars = f" · {'★' * full}{'☆' * (5 - full)} ({m.rating:g}/5)"
         who = f" · by {html.escape(d.author)}" if d.author else ""
         override = ""
-        if m.overridden:
+        score = f"<span style='color:{color}'><b>{m.label}</b> {signed(m.sentiment)}</span>"
+        if m.label == "unsupported":  # no engine read it: no score and no confidence to show
+            score = (f"<span style='color:{color}'><b>not scored</b>: written in {html.escape(language_name(m.lang))}, "
+                     "a language the sentiment engine does not read</span> — set its sentiment with "
+                     "Positive / Neutral / Negative")
+        elif m.overridden:
             by = html.escape(d.override_by or "")
             at = f"{dates.stamp(d.override_at)} UTC" if d.override_at else ""
             override = f" — set by {by} {at} (engine said {signed(d.machine_sentiment)})"
@@ -159,8 +177,7 @@ class DetailPane(QWidget):
                         "look — confirm or correct it with Positive / Neutral / Negative</span>")
         out = [f"<h2 style='margin-bottom:2px'>{highlight(html.escape(display_text(m.title)), pattern)}</h2>",
                f"<p style='color:gray;margin-top:0'>{html.escape(display_text(m.source))} ({m.feed_kind}) · {when}{who}{stars}</p>",
-               f"<p><b>{html.escape(m.entity)}</b>: <span style='color:{color}'><b>{m.label}</b> "
-               f"{signed(m.sentiment)}</span>{override} · status <b>{m.status.replace('_', ' ')}</b>"
+               f"<p><b>{html.escape(m.entity)}</b>: {score}{override} · status <b>{m.status.replace('_', ' ')}</b>"
                + (f" · assigned to <b>{html.escape(display_text(m.assignee))}</b>" if m.assignee else "")
                + ""
                f" · priority {m.priority:.0f}"

@@ -385,6 +385,9 @@ SHORTCUTS = [
 class InboxView(QWidget):
     draft_requested = Signal(int)      # mention id
     status_message = Signal(str)
+    # a search ran after one that could not: the complaint said then, for the status bar to drop
+    # if it still shows it (it said "nothing to search for in '('" beside "3 mentions")
+    complaint_withdrawn = Signal(str)
 
     def __init__(self, svc, parent=None, runner=None) -> None:
         super().__init__(parent)
@@ -397,6 +400,7 @@ class InboxView(QWidget):
         self.undo_stack: list[tuple[str, dict[int, str], dict[int, int]]] = []
         self.written: dict[int, int] = {}
         self.extra_shortcuts: list[tuple[str, str]] = []  # the window's menu shortcuts, for the help
+        self.complaint = ""  # why the last filter could not run, as said in the status bar
         self.filters = mark_safe_in_executive_mode(FilterBar(svc))
         self.model = MentionModel(svc, self, runner=runner)
         self._muted: tuple = (None, 0)  # ((model generation, filter), muted mentions it leaves out)
@@ -413,7 +417,13 @@ class InboxView(QWidget):
         hh = self.table.horizontalHeader()
         hh.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         hh.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
-        StretchShare(self.table, {0: 64, 1: 130, 2: 130, 4: 170, 5: 110, 6: 120})
+        widths = {0: 64, 1: 130, 2: 130, 4: 170, 5: 110, 6: 120}
+        # the score and the date give way no further than their longest value: at 1024 px the rows
+        # read "negative -..." and "26 Jan 2..." (the score and the year were what was cut)
+        fm = self.table.fontMetrics()
+        floors = {1: fm.horizontalAdvance(f"negative -0.00{UNSURE_MARK}") + 12,
+                  5: max(fm.horizontalAdvance(t) for t in ("00 May 0000", "00 May 00:00", "Today 00:00")) + 12}
+        StretchShare(self.table, widths).set_widths(widths, floors)
         self.count_label = QLabel()
         self.detail = DetailPane(svc)
         self.detail.action.connect(self.on_detail_action)
@@ -455,6 +465,9 @@ class InboxView(QWidget):
         self.update_count()
         if self.model.error:
             self.status_message.emit(self.model.error)
+        elif self.complaint:
+            self.complaint_withdrawn.emit(self.complaint)
+        self.complaint = self.model.error
         if self.model.total:
             self.table.selectRow(0)
         else:
@@ -466,7 +479,8 @@ class InboxView(QWidget):
         if error:  # why, in the tooltip and the status bar: the window must stay within a laptop screen
             self.count_label.setText("search not run")
         elif self.model.exact:
-            text = f"{self.model.total:,} mentions"
+            n = self.model.total
+            text = f"{n:,} mention{'s' if n != 1 else ''}"
             muted = self._muted[1] if self._muted[0] == (self.model.generation, self.model.filter) else None
             if muted:  # the pages' figures count them: say why the list has fewer
                 text += f" (+{muted:,} muted)"

@@ -102,6 +102,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(split)
         self.nav.currentRowChanged.connect(self.go)
         self.inbox.status_message.connect(self.flash)
+        self.inbox.complaint_withdrawn.connect(self.withdraw)
         self.inbox.draft_requested.connect(self.draft)
         self._status_bar()
         self._menus()
@@ -417,6 +418,11 @@ class MainWindow(QMainWindow):
 
     def flash(self, text: str) -> None:
         self.statusBar().showMessage(text, 6000)
+
+    def withdraw(self, text: str) -> None:
+        """Drop the status bar's message if it is still ``text`` (no longer true)."""
+        if self.statusBar().currentMessage() == text:
+            self.statusBar().clearMessage()
 
     def start_daily_backup(self) -> None:
         """The day's automatic backup, or when one was taken today a quick check of the database,
