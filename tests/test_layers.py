@@ -146,6 +146,7 @@ FACADE_FREE_NAMES = {
     ("orm_desktop.analysis.rules", "Rule"): "the frozen dataclass a rule form builds",
     ("orm_desktop.ingest.query", "EntityQuery"): "parsing a query as the user types it; highlighting matches",
     ("orm_desktop.ingest.query", "validate_query"): "the same, as one message",
+    ("orm_desktop.ingest.query", "term_pattern"): "highlighting a term as matching finds it (a Chinese name in unspaced text)",
     ("orm_desktop.ingest.opml", "read_opml"): "the onboarding wizard lists the shipped feeds.opml",
     ("orm_desktop.ingest.opml", "is_template"): "the same, marking search feeds",
     ("orm_desktop.responses.templates", "to_toml"): "shows a template as its TOML text",

@@ -89,7 +89,8 @@ def _pie_shares(page) -> dict[str, int]:
     for view in page.scroll.widget().findChildren(ChartView):
         for series in view.chart().series():
             if isinstance(series, QPieSeries):
-                return {s.label().rsplit(" ", 1)[0]: _pct(s.label().rsplit(" ", 1)[1]) for s in series.slices()}
+                # "63% Velora": the share first, so that a narrow legend cuts the name, not the share
+                return {s.label().split(" ", 1)[1]: _pct(s.label().split(" ", 1)[0]) for s in series.slices()}
     raise AssertionError("no pie on the page")
 
 
@@ -317,7 +318,7 @@ def test_the_inbox_says_how_many_muted_mentions_it_does_not_list(qtbot, known, k
     dash = show_page(qtbot, known_window, "Dashboard")
     dash.filter_inbox.emit({"entity": brand, "sentiment": "negative", "days": 7})  # nothing muted among them
     qtbot.waitUntil(lambda: inbox.filters.sentiment.currentText() == "negative" and inbox.model.exact
-                    and inbox.count_label.text() == "1 mentions", timeout=10_000)
+                    and inbox.count_label.text() == "1 mention", timeout=10_000)
 
 
 # -- the sidebar's saved searches count new (unread) mentions; reading one in the inbox left the
