@@ -62,8 +62,10 @@ class MainWindow(QMainWindow):
 
     def __init__(self, svc) -> None:
         super().__init__()
+        from orm_desktop.ui import collector
         from orm_desktop.ui.inbox import InboxView
 
+        collector.attach(self)  # cyclic garbage freed on this thread only, never in a fetch thread
         self.svc = svc
         self.runner = TaskRunner(self)
         self.refresh_task = None
