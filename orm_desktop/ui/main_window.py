@@ -62,8 +62,10 @@ class MainWindow(QMainWindow):
 
     def __init__(self, svc) -> None:
         super().__init__()
+        from orm_desktop.ui import collector
         from orm_desktop.ui.inbox import InboxView
 
+        collector.attach(self)  # cyclic garbage freed on this thread only, never in a fetch thread
         self.svc = svc
         self.runner = TaskRunner(self)
         self.refresh_task = None
@@ -102,6 +104,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(split)
         self.nav.currentRowChanged.connect(self.go)
         self.inbox.status_message.connect(self.flash)
+        self.inbox.complaint_withdrawn.connect(self.withdraw)
         self.inbox.draft_requested.connect(self.draft)
         self._status_bar()
         self._menus()
@@ -431,6 +434,11 @@ class MainWindow(QMainWindow):
 
     def flash(self, text: str) -> None:
         self.statusBar().showMessage(text, 6000)
+
+    def withdraw(self, text: str) -> None:
+        """Drop the status bar's message if it is still ``text`` (no longer true)."""
+        if self.statusBar().currentMessage() == text:
+            self.statusBar().clearMessage()
 
     def start_daily_backup(self) -> None:
         """The day's automatic backup, or when one was taken today a quick check of the database,
@@ -783,9 +791,13 @@ class MainWindow(QMainWindow):
                 settings.live_update()
         if touches("alerts", "entities") or any(c.table == "mentions" and c.action == "insert" for c in changes):
             self.update_health()
+        if touches("alerts", "entities", "mentions", "responses"):
+            # new mentions (a scheduled fetch's), and a team member's override, triage or reply: the
+            # page of figures shown counts them (an update of mentions left it stale until shown again;
+            # the same figures leave the page as it is). During our own refresh: at its end
             shown = self.stack.currentWidget()
-            if self.refresh_task is None and hasattr(shown, "rebuild_soon"):  # e.g. a scheduled fetch's
-                shown.rebuild_soon()  # new mentions: the page of figures shown counts them (ours: at its end)
+            if self.refresh_task is None and hasattr(shown, "rebuild_soon"):
+                shown.rebuild_soon()
         if touches("entities"):  # someone else added, renamed or removed an entity
             self.sync_executive_pages()
             self.reports.fill_entities()

@@ -4,7 +4,6 @@ highlighting, key-message sidebar, checks, the audit trail with diffs, and workf
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import html
 
 from PySide6.QtCore import Qt, Signal
@@ -29,9 +28,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from orm_desktop import dates
 from orm_desktop.errors import Conflict, KnownError
 from orm_desktop.numbers import signed
 from orm_desktop.textsafe import display_text
+from orm_desktop.types import last_days
 from orm_desktop.ui.identity import ensure_unlocked
 from orm_desktop.ui.widgets import (
     FlowLayout,
@@ -271,7 +272,7 @@ def reply_context_html(svc, r) -> str:
     except KnownError as exc:
         return f"<p style='color:gray'>{html.escape(str(exc))}</p>"
     m = d.mention
-    when = dt.datetime.fromtimestamp(m.published).strftime("%d %b %Y %H:%M")
+    when = dates.utc(m.published).strftime("%d %b %Y %H:%M UTC")
     color = {"negative": "#C0392B", "positive": "#1E8449"}.get(m.label, "#7F8C8D")
     text = d.text if len(d.text) <= 600 else d.text[:600] + "…"
     return (f"<p><b>{html.escape(display_text(m.title))}</b><br><span style='color:gray'>"
@@ -464,7 +465,7 @@ class ResponsesView(QWidget):
         key = self.queue.currentData()
         if key == "overdue":
             for mid, due, title in self.svc.overdue():
-                it = QListWidgetItem(f"⚠ due {dt.datetime.fromtimestamp(due):%d %b %H:%M} — {title}")
+                it = QListWidgetItem(f"⚠ due {dates.stamp(due)} UTC — {title}")
                 it.setData(Qt.ItemDataRole.UserRole, ("mention", mid))
                 self.list.addItem(it)
         else:
@@ -487,9 +488,11 @@ class ResponsesView(QWidget):
             if first and first[0] == "response":
                 self.current = self.svc.response(first[1])
                 self.list.setCurrentRow(0)
-        k = self.svc.response_kpis(int(time.time()) - 30 * 86400, int(time.time()) + 1)
+        # the Dashboard's "Last 30 days" (today and the 29 days before, UTC): a rolling 30 x 24 hours
+        # here counted a response the Dashboard's Responses card, for the same 30 days, did not
+        k = self.svc.response_kpis(*last_days(30, int(time.time())))
         to_send = f" · median {k['median_hours_to_send']:.1f} h first seen → sent" if k["median_hours_to_send"] is not None else ""
-        self.kpi.setText(f"30 days: {k['sent']} sent · {k['open']} open · {k['overdue']} overdue{to_send}")
+        self.kpi.setText(f"Last 30 days: {k['sent']} sent · {k['open']} open · {k['overdue']} overdue{to_send}")
         if keep_edit and self.unsaved_text() is not None:
             return
         self.show_response(self.current.id if self.current else None)
@@ -541,7 +544,7 @@ class ResponsesView(QWidget):
         parts = ["<h3>History</h3>"]
         text = None
         for e in events:
-            when = dt.datetime.fromtimestamp(e.at).strftime("%d %b %H:%M")
+            when = f"{dates.stamp(e.at)} UTC"
             line = f"<b>{when}</b> {html.escape(e.actor)}: {e.action.split('.')[-1].replace('_', ' ')}"
             if e.data.get("from") or e.data.get("to"):
                 line += f" ({e.data.get('from', '')} → {e.data.get('to', '')})"

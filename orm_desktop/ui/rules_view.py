@@ -62,9 +62,7 @@ class RulesView(QWidget):
             self.sentiment.addItem(lab, lab)
         self.topic = QComboBox()  # topics by their names; the rule stores the id
         self.topic.addItem("any topic", None)
-        from orm_desktop.analysis.topics import labels
-
-        for tid, name in sorted(labels(svc.setting("topics") or None).items(), key=lambda kv: kv[1].lower()):
+        for tid, name in sorted(svc.topic_labels().items(), key=lambda kv: kv[1].lower()):
             self.topic.addItem(name, tid)
         self.tag = QLineEdit()
         self.status = QComboBox()
