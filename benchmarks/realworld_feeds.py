@@ -48,6 +48,7 @@ SUFFIXES = {".xml", ".rss", ".atom", ".rdf", ".feed", ".json"}
 MAX_ITEMS = 500
 TEXT_RATIO = 0.8  # our text shorter than this share of feedparser's is listed
 _PM = re.compile(r"\d\s*[Pp]\.?[Mm]\b")
+_AMPM_ZONE = re.compile(r"\d\s*[AaPp]\.?[Mm]\.?\s+[A-Z]{2,5}\b")  # "8:56 am PST": feedparser drops the zone
 _ENTITY = re.compile(r"&(?:[a-zA-Z]+|#\d+|#x[0-9a-fA-F]+);")
 
 
@@ -217,7 +218,10 @@ def _fields(out: dict, i: int, r: dict, it) -> None:
                  "a date feedparser cannot read" if r["raw_date"] else "")
     elif r["published"] != it.published and not (r["published"] > NOW + 86400 and it.published == NOW):
         note("date", it.published, f"{r['published']} ({r['raw_date']!r})",
-             "PM" if _PM.search(r["raw_date"]) and it.published - r["published"] == 12 * 3600 else "")
+             "PM" if _PM.search(r["raw_date"]) and it.published - r["published"] == 12 * 3600 else
+             "an am/pm time's zone, which feedparser drops" if _AMPM_ZONE.search(r["raw_date"])
+             and (it.published - r["published"]) % 3600 == 0 and abs(it.published - r["published"]) <= 14 * 3600
+             else "")
     if it.author != r["author"][:200]:
         note("author", it.author, r["author"], "" if r["author"] else
              "the feed's author, RFC 4287" if it.author == r["feed_author"][:200] else

@@ -22,7 +22,7 @@ from orm_desktop.store import audit, db
 from orm_desktop.store import mentions as mentions_store
 from orm_desktop.store import responses as rstore
 from orm_desktop.store import settings as settings_store
-from orm_desktop.textsafe import hidden_char
+from orm_desktop.textsafe import char_note, hidden_char
 from orm_desktop.types import ALIASES_MAX, KEY_MESSAGE_MAX, NAME_MAX, QUERY_MAX
 
 FORMAT = "orm-desktop-bundle"
@@ -169,7 +169,7 @@ def _str(v, where: str, *, max_len: int = 2000, empty: bool = True) -> str:
 def _plain(v: str, where: str) -> str:
     """An entity's name, alias or title: no control characters (as Service.add_entity refuses)."""
     if c := hidden_char(v):
-        raise _Bad(f"{where} cannot contain a control character (U+{ord(c):04X})")
+        raise _Bad(f"{where} cannot contain a control character ({char_note(c)})")
     return v
 
 

@@ -7,6 +7,8 @@ No Qt, no workspace.
 
 from __future__ import annotations
 
+import re
+
 _HTTP_WORDS = {401: "login needed", 403: "access refused", 404: "page not found", 410: "feed removed",
                429: "too many requests"}
 
@@ -22,6 +24,20 @@ _HTTP_MEANINGS = {401: "the feed needs a login", 403: "the site refuses access",
                   410: "the feed was removed", 429: "the site asks us to slow down; retried later"}
 
 
+_RECOVERED = re.compile(r"malformed (XML|JSON) \((.*)\); (\d+) entr(?:y|ies) recovered")
+
+
+def recovered(message: str) -> tuple[int, bool] | None:
+    """A feed read in part by the tolerant parsers (its note 'malformed XML (...); 2 entries
+    recovered'): (entries read, whether it was cut short: the XML ends before its last element, or
+    broken JSON, which keeps only the items before the break); None when the note says no such thing.
+    Not cut short is e.g. a blank line before '<?xml': every entry is read."""
+    m = _RECOVERED.search(message or "")
+    if not m:
+        return None
+    return int(m.group(3)), m.group(1) == "JSON" or "no element found" in m.group(2)
+
+
 def http_code(message: str) -> int:
     """The HTTP status code in an ``http_error`` message ("HTTP 404 Not Found"), 0 when there is none."""
     return next((int(w) for w in message.split() if w.isdigit() and len(w) == 3), 0)
@@ -35,12 +51,19 @@ def status_text(status: str, message: str = "") -> str:
         return f"{words} ({code})" if code else words
     if status == "not_a_feed" and "HTML" in message:
         return "not a feed (an HTML page?)"
+    if status == "ok" and (partly := recovered(message)):  # not "ok" as a whole, well-formed feed
+        return "ok, cut short" if partly[1] else "ok, not well-formed"
     return _WORDS.get(status, status.replace("_", " "))
 
 
 def problem_text(status: str, message: str) -> str:
     """What went wrong with a feed, in a sentence for a person ('' when nothing did); the
     technical text (``message``) is for a tooltip."""
+    if status == "ok" and (partly := recovered(message)):  # a cut-short or broken feed, read in part
+        n, cut = partly
+        entries = f"{n} entr{'y' if n == 1 else 'ies'} read"
+        return (f"the feed is cut short: {entries}, others may be missing" if cut
+                else f"the feed is not well-formed XML: {entries} by the tolerant parser")
     if not message or status in ("ok", "not_modified", "empty", ""):
         return ""
     if status == "http_error":

@@ -7,6 +7,7 @@ shared across threads), so a GUI worker thread calling a method gets its own con
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import sqlite3
 import threading
@@ -22,7 +23,7 @@ from orm_desktop.store import feeds as feeds_store
 from orm_desktop.store import kpis as kpis_store
 from orm_desktop.store import mentions as mentions_store
 from orm_desktop.store import settings as settings_store
-from orm_desktop.textsafe import hidden_char
+from orm_desktop.textsafe import char_note, hidden_char
 from orm_desktop.types import (
     ALIASES_MAX,
     ENTITY_KINDS,
@@ -644,7 +645,9 @@ class Service:
     def response_kpis(self, since: int, until: int, entity_ids: Sequence[int] | None = None) -> dict:
         """Response-time KPIs: counts by state, overdue mentions, median hours from first seen
         to first draft, approval and sending; of the responses to ``entity_ids``' mentions only
-        when given (a crisis report of one entity)."""
+        when given (a crisis report of one entity). "open" and "overdue" are counts of now (the
+        Responses page's queues): a draft waiting since before the period is open all the same
+        (it read "0 open" over a queue of one)."""
         import statistics
 
         from orm_desktop.store import responses as rstore
@@ -657,7 +660,7 @@ class Service:
 
         states = rstore.counts_by_state(self.conn, since, until, entity_ids)
         return {"sent": states.get("sent", 0),
-                "open": sum(states.get(s, 0) for s in ("draft", "in_review", "changes_requested", "approved")),
+                "open": rstore.open_count(self.conn, entity_ids),
                 "overdue": rstore.overdue_count(self.conn, int(time.time()), entity_ids),
                 "median_hours_to_draft": med(1), "median_hours_to_approve": med(2),
                 "median_hours_to_send": med(3), "by_state": states}
@@ -789,6 +792,11 @@ class Service:
     def count_mentions(self, f: MentionFilter = MentionFilter()) -> int:
         return mentions_store.count(self.conn, f)
 
+    def count_muted(self, f: MentionFilter = MentionFilter()) -> int:
+        """Muted mentions the filter selects that ``count_mentions`` leaves out (the inbox does not
+        list them; the pages' figures and the reports count them)."""
+        return mentions_store.count_muted(self.conn, f)
+
     def why_no_mentions(self, entity_ids: Sequence[int] | None, period: str, widen: str, *,
                         elsewhere: str = "in other periods", cli: bool = False) -> str:
         """What a view or report with no mentions in a period says: what is missing (entities,
@@ -848,7 +856,16 @@ class Service:
             for i in ids:
                 audit.append(self.conn, actor=who, action="mention.override", subject_type="mention",
                              subject_id=i, data={"score": score}, now=now)
-            return n
+        if n:
+            self._scores_changed()
+        return n
+
+    def _scores_changed(self) -> None:
+        """Scores changed without new mentions (an override, a rule's score, a rescore): the spike
+        alerts are detected again (analysis.alerts.redetect), as after a refresh."""
+        from orm_desktop.analysis.alerts import redetect
+
+        redetect(self.conn, now=int(time.time()))
 
     # -- evidence ----------------------------------------------------------------------------
     def capture_evidence(self, mention_id: int, *, by: str = ""):
@@ -868,8 +885,33 @@ class Service:
         return kpis_store.daily_series(self.conn, entity_id, since, until)
 
     def kpi_summary(self, entity_ids: Sequence[int] | None, since: int, until: int):
-        """Totals, net, average and reach-weighted sentiment for a period."""
-        return kpis_store.summary(self.conn, tuple(entity_ids) if entity_ids else None, since, until)
+        """Totals, net, average and reach-weighted sentiment for a period (``complete`` False
+        when the workspace does not hold all of it: ``holds``)."""
+        s = kpis_store.summary(self.conn, tuple(entity_ids) if entity_ids else None, since, until)
+        return s if self.holds(since) else dataclasses.replace(s, complete=False)
+
+    def topic_labels(self) -> dict[str, str]:
+        """{topic id: name} of this workspace's taxonomy (its ``topics`` setting, else the shipped
+        one): the one name a topic has on the Dashboard, in the inbox's filter, the rules and the
+        reports."""
+        from orm_desktop.analysis.topics import labels
+
+        return labels(self.setting("topics") or None)
+
+    def holds(self, since: int) -> bool:
+        """Whether the workspace holds every mention from ``since`` on: not an offline snapshot
+        taken after ``since`` (it copies the last N days only)."""
+        return self.snapshot is None or since >= int(self.snapshot.get("since") or 0)
+
+    def missing_before(self, since: int) -> str:
+        """For a page or report whose figures reach back to ``since``: what this snapshot does not
+        hold, in a sentence ("" when it holds it all)."""
+        if self.holds(since):
+            return ""
+        from orm_desktop import dates
+
+        return (f"This offline snapshot holds the mentions since {dates.stamp(self.snapshot['since'])} UTC: "
+                "figures before them are missing, and the previous period is not compared.")
 
     def kpi_scored_by(self, entity_ids: Sequence[int] | None, since: int, until: int) -> tuple[int, int]:
         """(scored by machine, confirmed by a person) mention counts for a period."""
@@ -1239,7 +1281,10 @@ class Service:
 
         who = self._actor(by)
         rule = self.rule(rule) if isinstance(rule, int) else rule
-        return rules.apply_to_history(self.conn, rule, by=who, progress=progress, cancel=cancel)
+        n = rules.apply_to_history(self.conn, rule, by=who, progress=progress, cancel=cancel)
+        if n and "sentiment" in rule.actions:
+            self._scores_changed()
+        return n
 
     def delete_rule(self, rule_id: int, *, by: str = "") -> None:
         from orm_desktop.analysis import rules
@@ -1314,8 +1359,11 @@ class Service:
         from orm_desktop.analysis.rescore import rescore
 
         self._check_write()
-        return rescore(self.conn, engine_name, entity_ids=list(entity_ids) if entity_ids else None,
-                       progress=progress, cancel=cancel)
+        n = rescore(self.conn, engine_name, entity_ids=list(entity_ids) if entity_ids else None,
+                    progress=progress, cancel=cancel)
+        if n:
+            self._scores_changed()
+        return n
 
     def rescore_interrupted_at(self) -> tuple[int, int, str] | None:
         """(mentions rescored, mentions in scope, engine) of an unfinished rescore, or None."""
@@ -1656,8 +1704,7 @@ def check_entity_lengths(*, name: str = "", query: str = "", aliases: Sequence[s
         if len(str(text).strip()) > most:
             raise UsageError(f"an entity's {what} must be at most {most:,} characters")
         if what != "query" and (c := hidden_char(str(text))):  # shown in the sidebar, reports, CLI output
-            raise UsageError(f"an entity's {what} cannot contain a control character "
-                             f"(U+{ord(c):04X}: a terminal escape, text direction change or line break)")
+            raise UsageError(f"an entity's {what} cannot contain a control character ({char_note(c)})")
 
 
 def _setting_fits_a_bundle(key: str, value) -> None:
@@ -1668,8 +1715,7 @@ def _setting_fits_a_bundle(key: str, value) -> None:
     if key in ("brand_name", "contact") and isinstance(value, str) and (c := hidden_char(value)):
         # as an entity's name: an ESC sequence in the brand name cleared the terminal of whoever ran
         # `settings get`, and U+202E turned it around in window titles and report headers
-        raise UsageError(f"{key} cannot contain a control character (U+{ord(c):04X}: a terminal escape, "
-                         "text direction change or line break)")
+        raise UsageError(f"{key} cannot contain a control character ({char_note(c)})")
 
 
 def _setting_value(key: str, kind: str, text: str):

@@ -12,8 +12,11 @@
   tabs kept).
 - ``one_line``: an exception as one line of bounded length (a feed's health note).
 - ``clip``: text at most N characters, cut with '…' (list cells, chart labels, names in dialogs).
-- ``hidden_char``: the first character ``display_text`` would remove or blank, for names a person
-  types or imports (entities), which refuse them instead.
+- ``hidden_char``: the first character ``display_text`` would remove or blank, or an invisible one
+  (a zero-width space, word joiner, byte-order mark, soft hyphen: "Ac<U+200B>me" looks like "Acme"
+  and matches no article), for names a person types or imports (entities, users, the brand), which
+  refuse them instead; ``char_note`` says which in a message. Zero-width joiners stay: emoji
+  sequences and Indic and Persian names need them.
 - ``clean_name``: a name without what ``hidden_char`` finds (``display_text``, spaces collapsed):
   how entity names stored before that check are repaired (migration m015, bundle export).
 - ``is_web_url`` / ``scheme_of``: whether a link is an absolute http(s) address (the only links a
@@ -28,11 +31,15 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from urllib.parse import urlsplit
 
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+# invisible in a name: soft hyphen, Mongolian vowel separator, zero-width space, word joiner and the
+# invisible operators, byte-order mark, Hangul fillers (not ZWJ/ZWNJ U+200C/U+200D: scripts need them)
+_INVISIBLE = re.compile("[\u00ad\u180e\u200b\u2060-\u2064\ufeff\u115f\u1160\u3164\uffa0]")
 _SCHEME = re.compile(r"^\s*([a-zA-Z][a-zA-Z0-9+.-]{0,19}):")
 # a ';' (a semicolon-locale spreadsheet's delimiter), a tab, or a line break (where a reader splitting
 # at ';' sees a new row: the csv module's quotes no longer pair up there), then spaces and quotes,
@@ -72,10 +79,17 @@ _TERMINAL_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def hidden_char(text: str) -> str:
-    """The first control character (C0, DEL, C1) or bidi override, isolate or mark in ``text``
-    ('' when it has none): what ``display_text`` would take out."""
-    m = _CONTROL.search(text) or _BIDI.search(text)
+    """The first control character (C0, DEL, C1), bidi override, isolate or mark, or invisible
+    character in ``text`` ('' when it has none): what a name must not hold."""
+    m = _CONTROL.search(text) or _BIDI.search(text) or _INVISIBLE.search(text)
     return m.group() if m else ""
+
+
+def char_note(c: str) -> str:
+    """What ``hidden_char`` found, for a message: "U+200B: an invisible zero width space"."""
+    if _INVISIBLE.match(c):
+        return f"U+{ord(c):04X}: an invisible {unicodedata.name(c, 'character').lower()}"
+    return f"U+{ord(c):04X}: a terminal escape, text direction change or line break"
 
 
 def is_web_url(url: str) -> bool:
@@ -105,7 +119,7 @@ def clip(text: str, most: int) -> str:
 def clean_name(text: str) -> str:
     """``text`` as ``display_text`` shows it, runs of spaces as one and no space at either end: a
     name ``hidden_char`` finds nothing in."""
-    return " ".join(display_text(text).split())
+    return " ".join(_INVISIBLE.sub("", display_text(text)).split())
 
 
 def strip_bidi(text: str) -> str:

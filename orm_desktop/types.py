@@ -245,3 +245,6 @@ class MentionDetail:
     stage: str
     due_at: int | None
     cluster: tuple[tuple[int, str, str, str], ...]  # (item id, title, source, url) of syndicated copies
+    # the feed gave the entry no usable date (none, or more than a day ahead): its date is when a
+    # refresh first saw it, not when it was published
+    undated: bool = False

@@ -27,6 +27,8 @@ DATAS = [
     *collect_data_files("py3langid"),
     *collect_data_files("textblob_de"),
     *collect_data_files("textblob_fr"),
+    # Unicode's confusables table (user names that pass for another, responses/workflow.py)
+    *collect_data_files("confusable_homoglyphs"),
 ]
 # CLI command modules and store migrations are imported by name
 HIDDEN = collect_submodules("orm_desktop")

@@ -324,7 +324,10 @@ def test_the_service_refuses_a_weight_or_importance_that_is_nan(empty_service):
         empty_service.add_feed("https://example.org/feed.xml", weight=float("nan"))
 
 
-@pytest.mark.parametrize("name", ["a\tb", "eve\u202egnp.exe", "\x1b[31mred", "a" * 201])
+@pytest.mark.parametrize("name", ["a\tb", "eve\u202egnp.exe", "\x1b[31mred", "a" * 201,
+                                  # "maya<U+200B>" reads as "maya" in the log and approval files:
+                                  # a second identity passing for the first
+                                  "maya\u200b", "ma\ufeffya", "ma\u00adya"])
 def test_a_user_name_with_a_control_character_or_too_long_is_refused(empty_service, name):
     # taken before (entity names already refused the same): shown in lists, histories, approval
     # files and the audit log
@@ -544,3 +547,19 @@ def test_mentions_and_alerts_matching_nothing_say_the_filters_match_none(cli, de
     code, out, err = cli("--workspace", ws, "alerts", "--entity", "Kinetiq", "--format", "csv")
     assert code == 0 and out.splitlines() == ["id,entity,kind,from,to,observed,expected,status"]
     assert "no spike" in one_line(err) and "Kinetiq" in err and "--detect" in err
+
+
+@pytest.mark.parametrize("lookalike", ["Maya", "MAYA", "m\u0430ya", "\uff4daya"])  # case, Cyrillic a, fullwidth m
+def test_a_user_name_that_would_pass_for_an_existing_one_is_refused(empty_service, lookalike):
+    # the log, approval files and `users list` show names: a second identity "Maya" or "m<Cyrillic a>ya"
+    # beside "maya" read as maya approving (docs/security.md: on a solo workspace the log is what tells)
+    empty_service.add_user("maya", ["approver"])
+    with pytest.raises(KnownError, match="already exists|would pass for|mixes"):
+        empty_service.add_user(lookalike, ["approver"])
+    assert [u.name for u in empty_service.users()] == ["maya"]
+
+
+def test_names_in_one_script_a_word_stay_allowed(empty_service):
+    for name, display in (("jorg", "Jörg Müller"), ("ivan", "Ivan Петров"), ("aiko", "田中 愛子")):
+        empty_service.add_user(name, ["author"], display_name=display)
+    assert sorted(u.name for u in empty_service.users()) == ["aiko", "ivan", "jorg"]

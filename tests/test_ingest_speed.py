@@ -856,6 +856,9 @@ def _html_to_text_as_it_was(html: str) -> str:
     s = html[:sanitize.MAX_INPUT]
     if "&lt;" in s and "<" not in s:
         s = htmlmod.unescape(s)
+    if "<" in s:  # HTML: a line break is a space, except inside <pre> (branch realgui)
+        parts = re.split(r"(<pre\b.*?(?:</pre\s*>|\Z))", s, flags=re.IGNORECASE | re.DOTALL)
+        s = "".join(p if i % 2 else re.sub(r"\r\n|\r|\n", " ", p) for i, p in enumerate(parts))
     s = sanitize._COMMENT.sub(" ", s)
     s = sanitize._DROP.sub(" ", s)
     s = sanitize._BLOCK.sub("\n\n", s)

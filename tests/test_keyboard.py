@@ -618,3 +618,35 @@ def test_ctrl_s_saves_the_entity_the_rule_and_the_settings(kb_window, qtbot):
     settings = _show(qtbot, win, "Settings")
     ctrl_s(settings.contact, "press@velora.example")
     assert svc.setting("contact") == "press@velora.example"
+
+
+def test_every_chart_filters_the_inbox_by_keyboard_as_a_click_does(kb_window, qtbot):
+    # the charts filtered the inbox only by mouse: Tab never stopped at them, and the executive
+    # page's share-of-voice pie did nothing even when clicked
+    from PySide6.QtTest import QTest
+
+    from orm_desktop.ui.charts import ChartView
+
+    win = kb_window
+    _activate(qtbot, win)
+    f = win.inbox.filters
+    seen = 0
+    for label in ("Dashboard", "Competitors", *(n for n in _pages(win) if n not in ("Dashboard", "Competitors"))):
+        page = _show(qtbot, win, label)
+        views = [v for v in page.findChildren(ChartView) if v.isVisibleTo(win)]
+        for i in range(len(views)):
+            view = [v for v in _show(qtbot, win, label).findChildren(ChartView) if v.isVisibleTo(win)][i]
+            clicked = []
+            view.picked.connect(clicked.append)
+            assert view.focusPolicy() & Qt.FocusPolicy.TabFocus, f"{label}: {view.accessibleName()} takes no Tab"
+            view.setFocus()
+            qtbot.waitUntil(view.hasFocus, timeout=2000)
+            QTest.keyClick(view, Qt.Key.Key_Right)
+            assert view.chosen in (0, 1) and view.accessibleDescription(), view.accessibleName()
+            QTest.keyClick(view, Qt.Key.Key_Return)
+            assert clicked, f"{label}: Enter on {view.accessibleName()} reported nothing"
+            assert win.stack.currentWidget() is win.inbox, f"{label}: {view.accessibleName()} did not open the inbox"
+            assert f.build() != type(f.build())(), "the inbox was not filtered"
+            f.clear()
+            seen += 1
+    assert seen >= 5  # Dashboard 4, Competitors and the executive pages more

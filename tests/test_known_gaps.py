@@ -171,7 +171,9 @@ def test_the_executive_draft_dialog_is_off_for_a_login_not_linked_to_the_executi
 # -- 4. entity names, aliases and titles held terminal escapes, bidi overrides, newlines and NUL
 # (through the Entities page, `entities add`, the set-up wizard and a bundle), which then showed in
 # reports, CLI output and the sidebar ----------------------------------------------------------------
-HIDDEN = ["\x1b[31mAcme", "Acme\u202e", "Ac\nme", "Ac\x00me", "Acme\u2066Corp", "Ac\x9bme"]
+HIDDEN = ["\x1b[31mAcme", "Acme\u202e", "Ac\nme", "Ac\x00me", "Acme\u2066Corp", "Ac\x9bme",
+          # invisible: "Ac<U+200B>me" looks like "Acme" but no article's "Acme" matches it
+          "Ac\u200bme", "Acme\ufeff", "Ac\u00adme", "Ac\u2060me"]
 PLAIN = ["Acmé Ünïcode", "Ærø Bikes", "株式会社アクメ", "Acme 🚲", "👩‍💻 Acme Labs", "Acme  Corp"]
 
 

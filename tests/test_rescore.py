@@ -93,7 +93,8 @@ def test_ctrl_c_during_the_cli_rescore_says_how_far_it_got_and_the_same_command_
     assert last.startswith(f"[{done}/{total}]") and "\n" in last  # the progress line was ended
     tail = last.split("\n", 1)[1]
     assert f"interrupted: {done:,} of {total:,} mentions rescored" in tail, tail
-    assert "orm-desktop rescore --engine vader" in tail and "continue" in tail
+    # the command to run again names the workspace it was given (a bare command rescored the default one)
+    assert f"orm-desktop --workspace {ws} rescore --engine vader" in tail and "continue" in tail, tail
     assert len(tail.strip().splitlines()) == 1
     # what it says is true: the same command continues where it stopped, not from the start
     monkeypatch.setattr(sys, "stderr", io.StringIO())

@@ -43,10 +43,30 @@ class Or:
     children: tuple
 
 
+# Scripts written without spaces between words (Han, kana, Thai, Lao, Khmer, Myanmar): a name in
+# them stands inside a run of word characters ("华为" in "华为发布新手机"), so its edge in such a
+# script needs no word boundary; an edge in a spaced script keeps it ("Acme" is not in "Acmeville")
+_UNSPACED = re.compile("[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u2e80-\u2fdf\u3005-\u3007\u3021-\u3029"
+                       "\u3031-\u303c\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+                       "\uff66-\uff9f\U00020000-\U0003134f]")
+
+
+def unspaced(text: str) -> bool:
+    """Whether ``text`` holds a character of a script written without spaces between words."""
+    return _UNSPACED.search(text) is not None
+
+
 def _term_regex(text: str) -> str:
     words = text.split()
     body = r"\s+".join(re.escape(w) for w in words)
-    return rf"(?<!\w){body}(?!\w)"
+    before = "" if words and _UNSPACED.match(words[0][0]) else r"(?<!\w)"
+    after = "" if words and _UNSPACED.match(words[-1][-1]) else r"(?!\w)"
+    return f"{before}{body}{after}"
+
+
+def term_pattern(text: str) -> str:
+    """The regex (compile it with IGNORECASE) that finds a term as a whole word: for highlighting."""
+    return _term_regex(text)
 
 
 def _term(text: str) -> Term:
@@ -249,19 +269,29 @@ def _top_exclusions(node) -> list:
     return []
 
 
-def _fts_term(text: str) -> str:
+def _fts_term(text: str) -> str | None:
+    """The FTS5 phrase of a term; None when the index cannot find it: FTS5's tokens split at
+    spaces and punctuation, so a name inside an unspaced run ("南京" in "出南京泰山5盒") is in no
+    token of its own."""
+    if _UNSPACED.search(text):
+        return None
     words = re.findall(r"\w+", text)
     return '"' + " ".join(words) + '"' if words else ""
 
 
-def _fts(node) -> str:
+def _fts(node) -> str | None:
+    """An FTS5 expression for a superset of what ``node`` matches; "" for no condition of its own
+    (an exclusion), None when the index cannot narrow it (a term it cannot find, under an OR)."""
     if isinstance(node, Term):
         return _fts_term(node.text)
     if isinstance(node, Not):
         return ""  # exclusions are applied by the exact check after the FTS prefilter
-    parts = [p for p in (_fts(c) for c in node.children) if p]
+    found = [_fts(c) for c in node.children]
+    if isinstance(node, Or) and None in found:
+        return None  # one alternative the index cannot find: it cannot narrow the others' union
+    parts = [p for p in found if p]
     if not parts:
-        return ""
+        return None if None in found else ""
     joiner = " AND " if isinstance(node, And) else " OR "
     return parts[0] if len(parts) == 1 else "(" + joiner.join(parts) + ")"
 
@@ -280,12 +310,16 @@ class EntityQuery:
         self._terms = _positive(tree) + self._alias_terms
         self._exclusions = _top_exclusions(tree)
         alts = sorted({_term_regex(t.text) for t in self._terms}, key=len, reverse=True)
-        # every term starts with the same word-boundary look-behind: tested once per position,
-        # outside the alternation (same matches; spans() ran 2.5x faster on the peers load)
+        # the terms' common word-boundary look-behind is tested once per position, outside the
+        # alternation (same matches; spans() ran 2.5x faster on the peers load); a term starting
+        # in a script written without spaces has none (_term_regex) and is an alternative apart
         head = r"(?<!\w)"
-        assert all(a.startswith(head) for a in alts)
-        self._prefilter = (re.compile(head + "(?:" + "|".join(a[len(head):] for a in alts) + ")", re.IGNORECASE)
-                           if alts else None)
+        bounded = [a[len(head):] for a in alts if a.startswith(head)]
+        loose = [a for a in alts if not a.startswith(head)]
+        pattern = head + "(?:" + "|".join(bounded) + ")" if bounded else ""
+        if loose:
+            pattern = "|".join(loose + ([pattern] if pattern else []))
+        self._prefilter = re.compile(pattern, re.IGNORECASE) if alts else None
         # one word run of each positive term, folded: ASCII text lower-cased holding none of them
         # has no hit (textfold); None when a term has no word character (always searched)
         runs = [_runs(t.text)[0] for t in self._terms]
@@ -371,9 +405,14 @@ class EntityQuery:
     def search_string(self) -> str:
         return " ".join(self.source.split())
 
-    def to_fts(self) -> str:
-        """An FTS5 MATCH expression that finds a superset of what ``matches`` accepts."""
-        parts = [p for p in [_fts(self._tree)] + [_fts_term(a.text) for a in self._alias_terms] if p]
+    def to_fts(self) -> str | None:
+        """An FTS5 MATCH expression that finds a superset of what ``matches`` accepts; None when
+        the index cannot narrow the query (a name in a script written without spaces): every
+        stored text is a candidate."""
+        found = [_fts(self._tree)] + [_fts_term(a.text) for a in self._alias_terms]
+        if None in found:
+            return None
+        parts = [p for p in found if p]
         if not parts:
             return '""'
         return parts[0] if len(parts) == 1 else "(" + " OR ".join(parts) + ")"
@@ -514,7 +553,7 @@ def _runs(term: str) -> tuple[frozenset[str] | None, str, int]:
     folded text between non-word characters: the term's own, the look-behind, ``\\s+`` or the
     look-ahead around it (textfold keeps non-word characters non-word). So each is one of the
     folded text's word runs, and the first one stands at p + offset."""
-    if not textfold.AVAILABLE:
+    if not textfold.AVAILABLE or _UNSPACED.search(term):  # not a word run of its own: always searched
         return None, "", 0
     words = [textfold.fold(w) for w in term.split()]
     first = _WORD.search(words[0]) if words else None

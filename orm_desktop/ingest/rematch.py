@@ -11,8 +11,10 @@ from orm_desktop.types import Entity
 
 
 def _candidates(conn: sqlite3.Connection, q: EntityQuery):
-    """Items the FTS index says may match (a superset), with what matching needs."""
-    return items_store.fts_candidates(conn, q.to_fts())
+    """Items the FTS index says may match (a superset), with what matching needs; every item when
+    the index cannot narrow the query (a name in a script written without spaces)."""
+    fts = q.to_fts()
+    return items_store.fts_candidates(conn, fts) if fts is not None else items_store.all_candidates(conn)
 
 
 def count_matching(conn: sqlite3.Connection, query: str, aliases: tuple[str, ...] = ()) -> int:
@@ -33,7 +35,8 @@ def rematch_entity(conn: sqlite3.Connection, entity: Entity, now: int | None = N
     enricher.matchers = [Matcher(entity, q)]
     rows: list[tuple] = []
     for r in _candidates(conn, q).fetchall():
-        item = ParsedItem(guid="", url="", title=r[1], text=r[2], rating=r[4])
+        # with its detected language: a language the engine cannot read is marked so, as at ingest
+        item = ParsedItem(guid="", url="", title=r[1], text=r[2], rating=r[4], lang=r[7] or "")
         rows += enricher.mentions_for(r[0], item, r[3], r[5], r[6])
     with db.transaction(conn):
         added = items_store.insert_mentions(conn, rows)

@@ -89,8 +89,26 @@ _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _BLOCK = re.compile(r"</?(p|div|br|li|ul|ol|h[1-6]|blockquote|pre|tr|table|hr|dd|dt|dl|figure|"
                     r"figcaption|section|article|header|footer)\b[^>]*>", re.IGNORECASE)
 _TAG = re.compile(r"<[^>]*>")
+_PRE = re.compile(r"<pre\b.*?(?:</pre\s*>|\Z)", re.IGNORECASE | re.DOTALL)
+_PRE_OPEN = re.compile(r"<pre\b", re.IGNORECASE)
+_LINE_BREAK = re.compile(r"\r\n?|\n")
 # runs of horizontal whitespace become one space: a lone " " is left alone (no replacement to make)
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0]{2,}|[\t\r\f\v\u00a0]")
+
+
+def _unwrap(s: str) -> str:
+    """HTML's line breaks as what they are, spaces (outside <pre>): feeds whose source is wrapped
+    at 72 columns gave a paragraph per line ('…tools like the' / 'procstat command-line tool…')."""
+    if "\n" not in s and "\r" not in s:
+        return s
+    if "<pre" not in s and not _PRE_OPEN.search(s):  # sanitized HTML's tags are lower case
+        return _LINE_BREAK.sub(" ", s)
+    out, pos = [], 0
+    for m in _PRE.finditer(s):
+        out += [_LINE_BREAK.sub(" ", s[pos:m.start()]), m.group(0)]
+        pos = m.end()
+    out.append(_LINE_BREAK.sub(" ", s[pos:]))
+    return "".join(out)
 
 
 def html_to_text(html: str) -> str:
@@ -101,13 +119,13 @@ def html_to_text(html: str) -> str:
     if "<" in s:  # every markup pattern starts with "<": text without one has none
         s = _COMMENT.sub(" ", s) if "<!--" in s else s
         s = _DROP.sub(" ", s)
-        s = _BLOCK.sub("\n\n", s)
+        s = _BLOCK.sub("\n\n", _unwrap(s))
         s = _TAG.sub("", s)
     elif "&lt;" in s:  # double-escaped feed content
         s = htmlmod.unescape(s)
         s = _COMMENT.sub(" ", s)
         s = _DROP.sub(" ", s)
-        s = _BLOCK.sub("\n\n", s)
+        s = _BLOCK.sub("\n\n", _unwrap(s))
         s = _TAG.sub("", s)
     s = htmlmod.unescape(s)
     if "  " in s or "\t" in s or "\r" in s or "\x0c" in s or "\x0b" in s or "\xa0" in s:  # else nothing to fold

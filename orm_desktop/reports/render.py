@@ -54,6 +54,13 @@ def _font(p, pt: float, bold: bool = False):
     p.setFont(f)
 
 
+def day_format(since: int, until: int) -> str:
+    """strftime format of a day in a report of [since, until): with the year when the period
+    spans more than one calendar year (a 2017 post printed '27 Jun' beside this year's '02 Nov')."""
+    first, last = (dt.datetime.fromtimestamp(t, dt.UTC).year for t in (since, max(since, until - 1)))
+    return "%d %b" if first == last else "%d %b %Y"
+
+
 def volume_chart(series, width: int, height: int, title: str):
     from PySide6.QtCore import QRectF, Qt
     from PySide6.QtGui import QColor, QPen
@@ -75,7 +82,8 @@ def volume_chart(series, width: int, height: int, title: str):
             p.drawText(QRectF(0, y - 25, left - 15, 50), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, str(v))
         bw = (w - left - 10) / n
         colors = ((lambda x: x.negative, "#E74C3C"), (lambda x: x.neutral, "#AAB7B8"), (lambda x: x.positive, "#27AE60"))
-        label_every = max(1, n // 8)
+        day = day_format(series[0].day, series[-1].day + 1) if series else "%d %b"
+        label_every = max(1, n // (8 if day == "%d %b" else 6))  # with the year: longer labels, fewer
         for i, pt in enumerate(series):
             x = left + i * bw
             y = top + ch
@@ -86,7 +94,7 @@ def volume_chart(series, width: int, height: int, title: str):
                 y -= hh
             if i % label_every == 0:
                 p.setPen(QColor("#333333"))
-                label = dt.datetime.fromtimestamp(pt.day, dt.UTC).strftime("%d %b")
+                label = dt.datetime.fromtimestamp(pt.day, dt.UTC).strftime(day)
                 tw = p.fontMetrics().horizontalAdvance(label) + 4
                 lx = min(max(x + bw / 2 - tw / 2, 0), w - 10 - tw)  # centred on its bar, never cut at the edge
                 p.drawText(QRectF(lx, top + ch + 10, tw, 50), Qt.AlignmentFlag.AlignHCenter, label)
@@ -157,17 +165,20 @@ def _quoted(sentence: str) -> str:
     return sentence if any(c in QUOTE_MARKS for c in sentence) else f"“{sentence}”"
 
 
-def _mention_rows(items, with_status: bool = False) -> str:
+def _mention_rows(items, with_status: bool = False, day: str = "%d %b") -> str:
     rows = []
     mentions = [entry[0] if with_status else entry for entry in items]
     for entry in items:
         m, status = entry if with_status else (entry, "")
-        when = dt.datetime.fromtimestamp(m.published, dt.UTC).strftime("%d %b")
+        when = dt.datetime.fromtimestamp(m.published, dt.UTC).strftime(day).replace(" ", "&nbsp;")
         rows.append(f"<tr><td>{when}</td><td>{_esc(m.title)}</td><td>{_esc(m.source)}</td>"
                     + _score_cell(m.sentiment, m.unsure)
                     + (f"<td>{_esc(status)}</td>" if with_status else "") + "</tr>")
-    head = ("<tr><th>Date</th><th>Headline</th><th>Source</th><th>Sentiment</th>"
-            + ("<th>Response</th>" if with_status else "") + "</tr>")
+    # the short columns keep the width of their header: beside wide headlines and sources "Sentiment"
+    # broke as "Sentimen / t" (Qt's rich text ignores nowrap; it keeps a cell's width)
+    date_w = "10%" if day == "%d %b" else "14%"
+    head = (f"<tr><th width='{date_w}'>Date</th><th>Headline</th><th>Source</th><th width='15%'>Sentiment</th>"
+            + ("<th width='16%'>Response</th>" if with_status else "") + "</tr>")
     return (f"<table width='100%' cellspacing='0' cellpadding='4' border='1'><thead>{head}</thead>{''.join(rows)}"
             f"</table>{_legend(any(m.unsure for m in mentions))}")
 
@@ -178,6 +189,7 @@ def build_document(d: ReportData, *, content_width_px: int, color: str = "#0F6E8
 
     doc = QTextDocument()
     cw = content_width_px
+    day = day_format(d.since, d.until)
     color = safe_color(color)  # a setting, possibly from a bundle: never raw into the HTML
     parts = [f"<style>h1 {{ color:{color}; }} h2 {{ color:{color}; margin-top:18px; }} "
              "th { background-color:#EEEEEE; } td, th { font-size:9pt; } body { font-size:10pt; }</style>"]
@@ -233,7 +245,8 @@ def build_document(d: ReportData, *, content_width_px: int, color: str = "#0F6E8
                      "<thead><tr><th>When (UTC)</th><th>Source</th><th>Kind</th><th>Headline</th><th>Sentiment</th></tr></thead>")
         for when, source, title, s, kind, unsure in d.timeline:
             mark = f" <i>{UNSURE_CELL}</i>" if unsure else ""
-            parts.append(f"<tr><td>{dt.datetime.fromtimestamp(when, dt.UTC):%d %b %H:%M}</td><td>{_esc(source)}</td>"
+            stamp = dt.datetime.fromtimestamp(when, dt.UTC).strftime(f"{day} %H:%M").replace(" ", "&nbsp;")
+            parts.append(f"<tr><td>{stamp}</td><td>{_esc(source)}</td>"
                          f"<td>{_esc(kind)}</td><td>{_esc(title)}</td><td align='right'>{signed(s)}{mark}</td></tr>")
         parts.append("</table>" + _legend(any(t[5] for t in d.timeline)))
     if d.kinds and not d.empty:
@@ -243,7 +256,7 @@ def build_document(d: ReportData, *, content_width_px: int, color: str = "#0F6E8
     if d.topics:
         parts.append("<h2>Topics</h2><table cellspacing='0' cellpadding='4' border='1'><thead><tr><th>Topic</th>"
                      "<th>Mentions</th></tr></thead>" + "".join(
-                         f"<tr><td>{_esc(t.replace('_', ' '))}</td><td align='right'>{n}</td></tr>" for t, n in d.topics)
+                         f"<tr><td>{_esc(t)}</td><td align='right'>{n}</td></tr>" for t, n in d.topics)
                      + "</table>")
     if d.sources:
         parts.append("<h2>Top sources</h2><table width='100%' cellspacing='0' cellpadding='4' border='1'><thead><tr>"
@@ -251,9 +264,9 @@ def build_document(d: ReportData, *, content_width_px: int, color: str = "#0F6E8
                          f"<tr><td>{_esc(s[0])}</td><td>{_esc(s[1])}</td><td align='right'>{s[2]}</td>"
                          f"<td align='right'>{signed(s[3])}</td></tr>" for s in d.sources) + "</table>")
     if d.positive:
-        parts.append("<h2>Most positive coverage — to amplify</h2>" + _mention_rows(d.positive))
+        parts.append("<h2>Most positive coverage — to amplify</h2>" + _mention_rows(d.positive, day=day))
     if d.negative:
-        parts.append("<h2>Most negative coverage and its response status</h2>" + _mention_rows(d.negative, True))
+        parts.append("<h2>Most negative coverage and its response status</h2>" + _mention_rows(d.negative, True, day=day))
     if d.quotes:
         parts.append("<h2>Quotes</h2>" + "".join(f"<p>{_esc(_quoted(q))} — <i>{_esc(src)}</i></p>" for q, src in d.quotes))
     if d.drafts:
@@ -270,7 +283,7 @@ def build_document(d: ReportData, *, content_width_px: int, color: str = "#0F6E8
         parts.append("<h2>Responses</h2><table cellspacing='0' cellpadding='4' border='1'><thead><tr><th>Measure</th>"
                      "<th>Value</th></tr></thead>"
                      f"<tr><td>Sent</td><td align='right'>{r['sent']}</td></tr>"
-                     f"<tr><td>Open (draft, in review, approved)</td><td align='right'>{r['open']}</td></tr>"
+                     f"<tr><td>Open: draft, in review, approved (when printed)</td><td align='right'>{r['open']}</td></tr>"
                      f"<tr><td>Overdue mentions (when printed)</td><td align='right'>{r['overdue']}</td></tr>"
                      f"<tr><td>Median first seen → first draft</td><td align='right'>{hours(r['median_hours_to_draft'])}</td></tr>"
                      f"<tr><td>Median first seen → approved</td><td align='right'>{hours(r['median_hours_to_approve'])}</td></tr>"

@@ -13,6 +13,7 @@ an old version is refused, never silently lost.
 from __future__ import annotations
 
 import time
+import unicodedata
 from dataclasses import dataclass
 
 from orm_desktop.errors import UsageError, WorkflowError
@@ -74,15 +75,35 @@ def check_user_name(name: str, display_name: str = "") -> None:
     """A user's name and display name as an entity's: at most NAME_MAX characters, no control
     character or bidi override (a tab, an ESC or U+202E were taken, and a 5,000-character name;
     both are shown in lists, histories, approval files and the audit log)."""
-    from orm_desktop.textsafe import hidden_char
+    from orm_desktop.textsafe import char_note, hidden_char
     from orm_desktop.types import NAME_MAX
 
     for what, text in (("name", name), ("display name", display_name)):
         if len(text) > NAME_MAX:
             raise UsageError(f"a user's {what} has at most {NAME_MAX} characters")
         if c := hidden_char(text):
-            raise UsageError(f"a user's {what} cannot contain a control character (U+{ord(c):04X}: a terminal "
-                             "escape, text direction change or line break)")
+            raise UsageError(f"a user's {what} cannot contain a control character ({char_note(c)})")
+        if word := lookalike_word(text):
+            raise UsageError(f"a user's {what} cannot mix alphabets in one word ({word!r} mixes letters "
+                             "that look alike: it would pass for another name)")
+
+
+def lookalike_word(text: str) -> str:
+    """The first word of ``text`` that mixes scripts with look-alike letters ("m<Cyrillic a>ya"),
+    '' when none does: a user name so written passes for another in the log and approval files.
+    Unicode's confusables through confusable_homoglyphs; a name in one script a word ("Ivan
+    Петров", "田中 愛子") is fine."""
+    if text.isascii():
+        return ""
+    from confusable_homoglyphs import confusables
+
+    return next((w for w in text.split() if confusables.is_dangerous(w)), "")
+
+
+def name_key(name: str) -> str:
+    """What two user names that read alike share: NFKC (fullwidth and compatibility letters as
+    plain ones), case folded."""
+    return unicodedata.normalize("NFKC", name).casefold()
 
 
 def add_user(conn, name: str, roles: tuple[str, ...], *, display_name: str = "",
@@ -98,6 +119,8 @@ def add_user(conn, name: str, roles: tuple[str, ...], *, display_name: str = "",
     check_user_name(name, display_name)
     if rstore.user_by_name(conn, name):
         raise UsageError(f"a user named {name!r} already exists")
+    if twin := next((u.name for u in rstore.users(conn) if name_key(u.name) == name_key(name)), None):
+        raise UsageError(f"{name!r} would pass for the user {twin!r}: choose another name")
     entity_id = None
     if executive:
         e = entities_store.by_name(conn, executive)
@@ -256,6 +279,24 @@ def brand_name(conn, ents=None) -> str:
     return name
 
 
+def topic_words(conn, key: str) -> str:
+    """A topic as words in a sentence: its label ("Legal and regulatory", in the workspace's own
+    taxonomy when it has one) with a lower-case first letter unless it starts an acronym ("ESG
+    and sustainability"); the id with spaces for underscores when it has no label."""
+    import json
+
+    from orm_desktop.analysis.topics import labels
+
+    topics = settings_store.get(conn, "topics", None)
+    try:
+        taxonomy = json.dumps(topics if "topics" in topics else {"topics": topics}) if topics else None
+        label = labels(taxonomy).get(key, "")
+    except (TypeError, ValueError, KeyError, AttributeError):  # a taxonomy that is not one: the id
+        label = ""
+    label = str(label).strip() or key.replace("_", " ")
+    return label if label[1:2].isupper() else label[:1].lower() + label[1:]
+
+
 def placeholder_values(conn, mention_id: int) -> dict[str, str]:
     d = mentions_store.detail(conn, mention_id)
     if d is None:
@@ -270,7 +311,7 @@ def placeholder_values(conn, mention_id: int) -> dict[str, str]:
     return {
         "author": d.author, "brand": brand, "entity": ent.name,
         "executive": ent.name if ent.kind == "executive" else "",
-        "product": product or brand, "topic": (m.topics[0].replace("_", " ") if m.topics else ""),
+        "product": product or brand, "topic": topic_words(conn, m.topics[0]) if m.topics else "",
         "link": m.url, "contact": settings_store.get(conn, "contact", "") or "",
         "status_page": settings_store.get(conn, "status_page", "") or "",
         "source": m.source, "title": m.title,

@@ -363,7 +363,7 @@ def iter_for_rematch(conn: sqlite3.Connection, batch: int = 2000):
     while True:
         rows = conn.execute(
             "SELECT i.id, i.title, i.text, i.published, i.rating, COALESCE(f.kind, 'news'), "
-            "COALESCE(f.weight, 1.0) FROM items i LEFT JOIN feeds f ON f.id = i.feed_id "
+            "COALESCE(f.weight, 1.0), i.lang FROM items i LEFT JOIN feeds f ON f.id = i.feed_id "
             "WHERE i.id > ? ORDER BY i.id LIMIT ?", (last, batch)).fetchall()
         if not rows:
             return
@@ -382,16 +382,23 @@ def fts_optimize(conn: sqlite3.Connection) -> None:
 
 
 def fts_candidates(conn: sqlite3.Connection, fts_query: str):
-    """(id, title, text, published, rating, feed kind, feed weight) of the items the FTS query
-    matches (a superset for an entity query: the caller checks exactly)."""
+    """(id, title, text, published, rating, feed kind, feed weight, language) of the items the FTS
+    query matches (a superset for an entity query: the caller checks exactly)."""
     from orm_desktop.store import mentions
 
     return conn.execute(
         "SELECT i.id, i.title, i.text, i.published, i.rating, COALESCE(f.kind, 'news'), "
-        f"COALESCE(f.weight, 1.0) FROM items i LEFT JOIN feeds f ON f.id = i.feed_id "
+        f"COALESCE(f.weight, 1.0), i.lang FROM items i LEFT JOIN feeds f ON f.id = i.feed_id "
         f"WHERE i.id IN ({mentions.search_sql(conn)})",
         (mentions.match_arg(conn, fts_query),),
     )
+
+
+def all_candidates(conn: sqlite3.Connection):
+    """``fts_candidates``' columns for every stored item (a query the index cannot narrow)."""
+    return conn.execute(
+        "SELECT i.id, i.title, i.text, i.published, i.rating, COALESCE(f.kind, 'news'), "
+        "COALESCE(f.weight, 1.0), i.lang FROM items i LEFT JOIN feeds f ON f.id = i.feed_id")
 
 
 def content(conn: sqlite3.Connection, item_id: int) -> tuple[str, str, str] | None:

@@ -38,11 +38,15 @@ _SELECT = (
     "LEFT JOIN feeds f ON f.id = i.feed_id"
 )
 
-_SENTIMENT_SQL = {
+# a label as the inbox and a rule's condition select it (Mention.label): a machine score of a
+# language the engine does not support is "unsupported", not neutral, until a person scores it
+SENTIMENT_SQL = {
     "negative": "m.sentiment <= -0.05",
-    "neutral": "m.sentiment > -0.05 AND m.sentiment < 0.05 AND m.score_source != 'unsupported_language'",
+    "neutral": "m.sentiment > -0.05 AND m.sentiment < 0.05 "
+               "AND (m.score_source != 'unsupported_language' OR m.override IS NOT NULL)",
     "positive": "m.sentiment >= 0.05",
 }
+_SENTIMENT_SQL = SENTIMENT_SQL
 
 _TOKEN = re.compile(r'(-?)"([^"]*)"|(-?)(\S+)')
 
@@ -562,6 +566,17 @@ def count(conn: sqlite3.Connection, f: MentionFilter = MentionFilter()) -> int:
     return conn.execute(f"SELECT count(*) FROM mentions m{where}", args).fetchone()[0]
 
 
+def count_muted(conn: sqlite3.Connection, f: MentionFilter = MentionFilter()) -> int:
+    """How many muted mentions the filter would select besides those ``count`` counts: what the
+    inbox does not list (a rule's "mute (hide from the inbox)") and the pages' figures count.
+    Instant when nothing is muted (the partial index)."""
+    if f.include_muted or not _any_muted(conn) or (f.mention_ids is not None and not f.mention_ids):
+        return 0
+    where, args = _where(dataclasses.replace(f, include_muted=True), conn)
+    where = (where + " AND" if where else " WHERE") + " m.muted = 1"
+    return conn.execute(f"SELECT count(*) FROM mentions m{where}", args).fetchone()[0]
+
+
 def get(conn: sqlite3.Connection, mention_id: int) -> Mention | None:
     r = conn.execute(f"{_SELECT} WHERE m.id = ?", (mention_id,)).fetchone()
     return _mention(r) if r else None
@@ -573,7 +588,7 @@ def detail(conn: sqlite3.Connection, mention_id: int) -> MentionDetail | None:
         return None
     r = conn.execute(
         "SELECT i.html, i.text, i.author, mm.evidence, mm.machine_sentiment, mm.engine, "
-        "mm.score_source, mm.override_by, mm.override_at, mm.stage, mm.due_at "
+        "mm.score_source, mm.override_by, mm.override_at, mm.stage, mm.due_at, i.published = i.first_seen "
         "FROM mentions mm JOIN items i ON i.id = mm.item_id WHERE mm.id = ?", (mention_id,)
     ).fetchone()
     cluster = ()
@@ -586,7 +601,7 @@ def detail(conn: sqlite3.Connection, mention_id: int) -> MentionDetail | None:
         mention=m, html=r[0], text=r[1], author=r[2],
         evidence=tuple((s, float(v)) for s, v in json.loads(r[3] or "[]")),
         machine_sentiment=r[4], engine=r[5], score_source=r[6], override_by=r[7],
-        override_at=r[8], stage=r[9], due_at=r[10], cluster=cluster,
+        override_at=r[8], stage=r[9], due_at=r[10], cluster=cluster, undated=bool(r[11]),
     )
 
 

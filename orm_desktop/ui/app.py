@@ -65,6 +65,7 @@ def run(svc, *, smoke_test: bool = False, page: str | None = None, notice: str |
         windows.append(win)
         if not smoke_test:
             QTimer.singleShot(0, win.maybe_onboard)  # an empty workspace starts with the set-up wizard
+            QTimer.singleShot(0, win.offer_recovered_drafts)  # edits a killed session had not saved
 
     show(svc)
     if not smoke_test:

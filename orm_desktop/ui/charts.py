@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from PySide6.QtCharts import (
     QBarCategoryAxis,
@@ -15,7 +16,7 @@ from PySide6.QtCharts import (
     QValueAxis,
 )
 from PySide6.QtCore import QMargins, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QPainter
+from PySide6.QtGui import QColor, QFont, QPainter, QPen
 
 from orm_desktop.textsafe import clip
 
@@ -23,7 +24,11 @@ POS, NEU, NEG = QColor("#27AE60"), QColor("#AAB7B8"), QColor("#E74C3C")
 
 
 class ChartView(QChartView):
-    """A chart view whose clickable elements report a key (e.g. an entity id or a label)."""
+    """A chart view whose clickable elements report a key (e.g. an entity id or a label).
+
+    The same elements are chosen by keyboard: Tab stops at a chart that has any, the arrow keys
+    move between them (the chosen one is marked on the chart and named to a screen reader),
+    Enter or Space reports it as a click does."""
 
     picked = Signal(object)
 
@@ -32,6 +37,49 @@ class ChartView(QChartView):
         self.setAccessibleName(f"{chart.title()} chart" if chart.title() else "chart")
         self.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.setMinimumHeight(220)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # until it has something to choose
+        self._choices: list[tuple[object, str, Callable[[bool], None]]] = []
+        self.chosen = -1
+
+    def add_choice(self, key, label: str, mark: Callable[[bool], None]) -> None:
+        """An element the keyboard can choose: its key (what ``picked`` reports), its name, and
+        how to mark it on the chart (``mark(True)``) and unmark it."""
+        self._choices.append((key, label, mark))
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setToolTip("Click a bar or slice, or choose one with the arrow keys and press Enter, "
+                        "to list its mentions in the inbox")
+
+    def choose(self, index: int) -> None:
+        """Mark choice ``index`` (wrapping round), unmarking the one before."""
+        if not self._choices:
+            return
+        if 0 <= self.chosen < len(self._choices):
+            self._choices[self.chosen][2](False)
+        self.chosen = index % len(self._choices)
+        _key, label, mark = self._choices[self.chosen]
+        mark(True)
+        self.setAccessibleDescription(f"{label}: Enter lists its mentions in the inbox")
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        k = event.key()
+        if self._choices and k in (Qt.Key.Key_Right, Qt.Key.Key_Down, Qt.Key.Key_Left, Qt.Key.Key_Up):
+            step = 1 if k in (Qt.Key.Key_Right, Qt.Key.Key_Down) else -1
+            self.choose(self.chosen + step if self.chosen >= 0 else (0 if step > 0 else -1))
+        elif self._choices and k in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space):
+            self.choose(max(self.chosen, 0))
+            self.picked.emit(self._choices[self.chosen][0])
+        else:
+            super().keyPressEvent(event)
+
+    def focusInEvent(self, event) -> None:  # noqa: N802
+        super().focusInEvent(event)
+        if self._choices:
+            self.choose(max(self.chosen, 0))
+
+    def focusOutEvent(self, event) -> None:  # noqa: N802
+        super().focusOutEvent(event)
+        if 0 <= self.chosen < len(self._choices):
+            self._choices[self.chosen][2](False)
 
 
 def _count_axis(top: float) -> QValueAxis:
@@ -79,10 +127,14 @@ def _chart(title: str) -> QChart:
 
 
 def weekly(points) -> list[tuple[int, int, int, int]]:
-    """Fold daily points into weeks: (week start, positive, neutral, negative)."""
+    """Fold daily points into weeks: (week start, positive, neutral, negative). The weeks end with
+    the newest day, so the newest bar is the last 7 days (what "Last 7 days" counts) and a short
+    week, if any, is the oldest bar: counted from the oldest day, 90 days made the newest bar 6
+    days long, read as "this week" and lower than the week it was."""
     weeks: list[list[int]] = []
+    first = len(points) % 7  # the days of the oldest, short week
     for i, p in enumerate(points):
-        if i % 7 == 0:
+        if i == 0 or (i - first) % 7 == 0:
             weeks.append([p.day, 0, 0, 0])
         weeks[-1][1] += p.positive
         weeks[-1][2] += p.neutral
@@ -119,8 +171,10 @@ def sentiment_volume_chart(points, title: str, *, by_week: bool | None = None) -
     chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
     series.attachAxis(axis_y)
     view = ChartView(chart)
-    for s, label in zip(sets, ("positive", "neutral", "negative"), strict=True):
+    for s, label, color in zip(sets, ("positive", "neutral", "negative"), (POS, NEU, NEG), strict=True):
         s.clicked.connect(lambda _i, lbl=label: view.picked.emit(lbl))
+        view.add_choice(label, f"{label} mentions", lambda on, s=s, c=color: s.setPen(
+            QPen(QColor("#1B2631"), 2) if on else QPen(c)))
     return view
 
 
@@ -131,9 +185,11 @@ def share_pie(rows, title: str) -> ChartView:
     chart = _chart(title)
     view = ChartView(chart)
     for i, (key, name, count, share) in enumerate(rows):
-        sl = series.append(f"{name} {share:.0%}", max(count, 0))
+        # the share first: a legend too narrow for its labels cuts their ends ("Apple 8..." was 88 %)
+        sl = series.append(f"{share:.0%} {name}", max(count, 0))
         sl.setColor(QColor(palette[i % len(palette)]))
         sl.clicked.connect(lambda k=key: view.picked.emit(k))
+        view.add_choice(key, f"{name}: {count:,} mentions, {share:.0%}", lambda on, sl=sl: sl.setExploded(on))
     chart.addSeries(series)
     chart.legend().setVisible(True)
     chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)  # beside the pie, names were cut ("Maya Lindqvist …")
@@ -166,5 +222,8 @@ def hbar(rows, title: str, color: str = "#0F6E8C", *, keys=None) -> ChartView:
     series.attachAxis(vx)
     view = ChartView(chart)
     s.clicked.connect(lambda i: view.picked.emit(keys[i]))
-    view.setToolTip("Click a bar to list its mentions in the inbox")
+    s.setSelectedColor(QColor("#1B2631"))
+    for i in range(len(rows) - 1, -1, -1):  # top bar first, as the chart reads
+        view.add_choice(keys[i], f"{rows[i][0]}: {rows[i][1]:,}",
+                        lambda on, i=i: s.selectBar(i) if on else s.deselectBar(i))
     return view

@@ -17,6 +17,7 @@ from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
+from orm_desktop import dates
 from orm_desktop.errors import KnownError
 from orm_desktop.numbers import signed
 from orm_desktop.textsafe import bound_layout, display_text, is_web_url, scheme_of, strip_bidi
@@ -56,6 +57,16 @@ class SafeBrowser(QTextBrowser):
             QDesktopServices.openUrl(url)
         else:
             self.refused.emit(not_opened(text))
+
+
+def language_name(code: str) -> str:
+    """'Urdu (ur)' for a detected language's ISO code; the code alone when Qt knows no name."""
+    from PySide6.QtCore import QLocale
+
+    lang = QLocale(code).language() if code else QLocale.Language.AnyLanguage
+    if lang in (QLocale.Language.AnyLanguage, QLocale.Language.C):
+        return code or "an unknown language"
+    return f"{QLocale.languageToString(lang)} ({code})"
 
 
 def highlight(fragment: str, pattern: re.Pattern | None) -> str:
@@ -130,39 +141,48 @@ class DetailPane(QWidget):
         self.browser.setHtml(self.render(d))
 
     def render(self, d) -> str:
-        from orm_desktop.ingest.query import EntityQuery
+        from orm_desktop.ingest.query import EntityQuery, term_pattern
 
         m = d.mention
         try:
             e = self.svc.entity(m.entity_id)
             q = EntityQuery.parse(e.query, e.aliases)
-            terms = sorted({re.escape(t) for t in q.hit_terms()}, key=len, reverse=True)
-            pattern = re.compile(r"(?<!\w)(?:" + "|".join(terms) + r")(?!\w)", re.IGNORECASE) if terms else None
+            # each term as matching finds it (a Chinese name inside unspaced text too)
+            terms = sorted({term_pattern(t) for t in q.hit_terms()}, key=len, reverse=True)
+            pattern = re.compile("|".join(terms), re.IGNORECASE) if terms else None
         except KnownError:
             pattern = None
         color = {"negative": "#C0392B", "neutral": "#7F8C8D", "positive": "#1E8449"}.get(m.label, "#8E44AD")
-        when = dt.datetime.fromtimestamp(m.published).strftime("%A %d %B %Y, %H:%M")
+        names = self.svc.topic_labels() if m.topics else {}  # the Dashboard's names, not the ids
+        when = dates.long(m.published)
+        if d.undated:  # the refresh's time, not a publication date
+            when = f"first seen {when} (the feed gives no date)"
         stars = ""
         if m.rating is not None:
             full = round(m.rating)
             stars = f" · {'★' * full}{'☆' * (5 - full)} ({m.rating:g}/5)"
         who = f" · by {html.escape(d.author)}" if d.author else ""
         override = ""
-        if m.overridden:
+        score = f"<span style='color:{color}'><b>{m.label}</b> {signed(m.sentiment)}</span>"
+        if m.label == "unsupported":  # no engine read it: no score and no confidence to show
+            score = (f"<span style='color:{color}'><b>not scored</b>: written in {html.escape(language_name(m.lang))}, "
+                     "a language the sentiment engine does not read</span> — set its sentiment with "
+                     "Positive / Neutral / Negative")
+        elif m.overridden:
             by = html.escape(d.override_by or "")
-            at = dt.datetime.fromtimestamp(d.override_at).strftime("%d %b %H:%M") if d.override_at else ""
+            at = f"{dates.stamp(d.override_at)} UTC" if d.override_at else ""
             override = f" — set by {by} {at} (engine said {signed(d.machine_sentiment)})"
         elif m.unsure:  # a machine score with a low confidence: say so where the score is read
             override = (f" <span style='color:#8E44AD'>· unsure (confidence {m.confidence:.2f}): needs a human "
                         "look — confirm or correct it with Positive / Neutral / Negative</span>")
         out = [f"<h2 style='margin-bottom:2px'>{highlight(html.escape(display_text(m.title)), pattern)}</h2>",
                f"<p style='color:gray;margin-top:0'>{html.escape(display_text(m.source))} ({m.feed_kind}) · {when}{who}{stars}</p>",
-               f"<p><b>{html.escape(m.entity)}</b>: <span style='color:{color}'><b>{m.label}</b> "
-               f"{signed(m.sentiment)}</span>{override} · status <b>{m.status.replace('_', ' ')}</b>"
+               f"<p><b>{html.escape(m.entity)}</b>: {score}{override} · status <b>{m.status.replace('_', ' ')}</b>"
                + (f" · assigned to <b>{html.escape(display_text(m.assignee))}</b>" if m.assignee else "")
                + ""
                f" · priority {m.priority:.0f}"
-               + (f" · topics: {html.escape(', '.join(t.replace('_', ' ') for t in m.topics))}" if m.topics else "")
+               + (f" · topics: {html.escape(', '.join(names.get(t, t.replace('_', ' ')) for t in m.topics))}"
+                  if m.topics else "")
                + "</p>"]
         if d.evidence:
             out.append("<p style='margin-bottom:2px'><b>Why:</b> the sentences about the entity "
