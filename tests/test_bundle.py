@@ -112,11 +112,13 @@ def legacy_workspace(root):
     import sqlite3
 
     from orm_desktop import workspace as wsmod
+    from tests.test_store import undo_m017
 
     ws = wsmod.create(root)
     raw = sqlite3.connect(ws.db_path, isolation_level=None)
     raw.execute("DROP TABLE migration_log")
     raw.execute("DROP INDEX IF EXISTS mentions_overdue")
+    undo_m017(raw)
     _legacy_rows(raw)
     raw.execute("PRAGMA user_version = 14")
     raw.close()

@@ -603,10 +603,32 @@ def test_topic_kind_and_feed_facets_follow_every_change(conn):
         assert not any("LIKE" in s for s in seen)
 
 
+def undo_m017(conn) -> None:
+    """A SQLite workspace as it was before migration m017: ``mention_daily`` without ``unscored``,
+    m001's update and delete triggers, and its figures as they counted (a mention no engine
+    scores counted as neutral)."""
+    import re
+
+    from orm_desktop.store.migrations import m001_foundation
+
+    conn.execute("DROP TRIGGER mention_daily_ad")
+    conn.execute("DROP TRIGGER mention_daily_au")
+    conn.execute("ALTER TABLE mention_daily DROP COLUMN unscored")
+    for name in ("mention_daily_ad", "mention_daily_au"):
+        conn.execute(re.search(rf"CREATE TRIGGER {name} .*?\nEND;", m001_foundation.SQL, re.S).group(0))
+    conn.execute("DELETE FROM mention_daily")
+    conn.execute("INSERT INTO mention_daily (entity_id, day, total, positive, neutral, negative, sentiment_sum) "
+                 "SELECT entity_id, published / 86400, count(*), sum(sentiment >= 0.05), "
+                 "sum(sentiment > -0.05 AND sentiment < 0.05), sum(sentiment <= -0.05), sum(sentiment) "
+                 "FROM mentions GROUP BY 1, 2")
+
+
 def undo_m013(conn) -> None:
-    """A SQLite workspace as it was before migration m013 (row versions on entities, feeds, users)."""
+    """A SQLite workspace as it was before migration m013 (row versions on entities, feeds, users);
+    the migrations after it undone first (``undo_m017``)."""
     from orm_desktop.store.migrations.m013_config_versions import VERSIONED
 
+    undo_m017(conn)
     for table in VERSIONED:
         conn.execute(f"DROP TRIGGER {table}_version_au")
         conn.execute(f"ALTER TABLE {table} DROP COLUMN changed_by")

@@ -19,6 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from orm_desktop.store import db
+from orm_desktop.store.migrations.m017_unscored_daily import UNSCORED
+
+_UNSCORED = UNSCORED.format(r="mentions")
 
 TRIGGER_KEPT = ("mention_daily", "mention_counts")
 BATCH = 5000
@@ -283,11 +286,12 @@ def rebuild_rollups(conn) -> None:
     conn.execute("DELETE FROM mention_daily")
     conn.execute("DELETE FROM mention_counts")
     conn.execute(
-        "INSERT INTO mention_daily (entity_id, day, total, positive, neutral, negative, sentiment_sum) "
+        "INSERT INTO mention_daily (entity_id, day, total, positive, neutral, negative, sentiment_sum, unscored) "
         "SELECT entity_id, published / 86400, count(*), "
         "sum(CASE WHEN sentiment >= 0.05 THEN 1 ELSE 0 END), "
-        "sum(CASE WHEN sentiment > -0.05 AND sentiment < 0.05 THEN 1 ELSE 0 END), "
-        "sum(CASE WHEN sentiment <= -0.05 THEN 1 ELSE 0 END), sum(sentiment) "
+        f"sum(CASE WHEN sentiment > -0.05 AND sentiment < 0.05 AND NOT {_UNSCORED} THEN 1 ELSE 0 END), "
+        "sum(CASE WHEN sentiment <= -0.05 THEN 1 ELSE 0 END), sum(sentiment), "
+        f"sum(CASE WHEN {_UNSCORED} THEN 1 ELSE 0 END) "
         "FROM mentions GROUP BY entity_id, published / 86400")
     conn.execute("INSERT INTO mention_counts (entity_id, status, n) "
                  "SELECT entity_id, status, count(*) FROM mentions GROUP BY entity_id, status")
@@ -295,12 +299,12 @@ def rebuild_rollups(conn) -> None:
 
 def rollup_figures(conn) -> tuple:
     """What the rollups say in total: (days rows, mentions, positive, neutral, negative,
-    sentiment sum, count rows, counted mentions)."""
+    sentiment sum, count rows, counted mentions, not scored)."""
     d = conn.execute("SELECT count(*), COALESCE(sum(total), 0), COALESCE(sum(positive), 0), "
-                     "COALESCE(sum(neutral), 0), COALESCE(sum(negative), 0), COALESCE(sum(sentiment_sum), 0) "
-                     "FROM mention_daily").fetchone()
+                     "COALESCE(sum(neutral), 0), COALESCE(sum(negative), 0), COALESCE(sum(sentiment_sum), 0), "
+                     "COALESCE(sum(unscored), 0) FROM mention_daily").fetchone()
     c = conn.execute("SELECT count(*), COALESCE(sum(n), 0) FROM mention_counts").fetchone()
-    return (*(int(x) for x in d[:5]), float(d[5]), int(c[0]), int(c[1]))
+    return (*(int(x) for x in d[:5]), float(d[5]), int(c[0]), int(c[1]), int(d[6]))
 
 
 def facet_figures(conn) -> tuple[int, int, int]:

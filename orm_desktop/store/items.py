@@ -6,6 +6,7 @@ import sqlite3
 from collections.abc import Callable, Sequence
 
 from orm_desktop.store.migrations.m012_facet_counts import _TOPICS as _M012_TOPICS
+from orm_desktop.store.migrations.m017_unscored_daily import _values as _m017_values
 from orm_desktop.types import ParsedItem
 
 CLUSTER_WINDOW = 3 * 86400  # syndicated copies appear within a few days of each other
@@ -229,12 +230,12 @@ FROM mentions m JOIN items i ON i.id = m.item_id WHERE m.id > :lo AND m.id <= :h
 _SQLITE_NEW_ITEMS = ("INSERT INTO items_fts (rowid, title, text) "
                      "SELECT id, title, text FROM items WHERE id > :lo AND id <= :hi ORDER BY id",)
 _SQLITE_NEW_MENTIONS = (
-    "INSERT INTO mention_daily (entity_id, day, total, positive, neutral, negative, sentiment_sum) "
-    "SELECT entity_id, published / 86400, 1, sentiment >= 0.05, sentiment > -0.05 AND sentiment < 0.05, "
-    "sentiment <= -0.05, sentiment FROM mentions WHERE id > :lo AND id <= :hi ORDER BY id "
+    "INSERT INTO mention_daily (entity_id, day, total, positive, neutral, negative, sentiment_sum, unscored) "
+    f"SELECT entity_id, published / 86400, 1, {_m017_values('mentions')} "
+    "FROM mentions WHERE id > :lo AND id <= :hi ORDER BY id "
     "ON CONFLICT (entity_id, day) DO UPDATE SET total = total + 1, positive = positive + excluded.positive, "
     "neutral = neutral + excluded.neutral, negative = negative + excluded.negative, "
-    "sentiment_sum = sentiment_sum + excluded.sentiment_sum",
+    "sentiment_sum = sentiment_sum + excluded.sentiment_sum, unscored = unscored + excluded.unscored",
     "INSERT INTO mention_counts (entity_id, status, n) "
     "SELECT entity_id, status, count(*) FROM mentions WHERE id > :lo AND id <= :hi GROUP BY 1, 2 "
     "ON CONFLICT (entity_id, status) DO UPDATE SET n = n + excluded.n",

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
-from orm_desktop.store.mentions import UNSURE_SQL
+from orm_desktop.store.mentions import UNSCORED_SQL, UNSURE_SQL
 from orm_desktop.types import KIND_REACH
 
 DAY = 86400
@@ -22,7 +22,10 @@ class DayPoint:
     positive: int
     neutral: int
     negative: int
-    avg_sentiment: float
+    avg_sentiment: float  # of the scored mentions
+    # in a language no engine scores and no person scored (the inbox's "n/a"): in ``total``
+    # (volume), in none of positive / neutral / negative (migration m017)
+    unscored: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,13 +34,17 @@ class Summary:
     positive: int
     neutral: int
     negative: int
-    net_sentiment: float          # (positive - negative) / total
-    avg_sentiment: float
-    reach_weighted_sentiment: float
+    net_sentiment: float          # (positive - negative) / scored (total - unscored)
+    avg_sentiment: float          # of the scored mentions
+    reach_weighted_sentiment: float  # of the scored mentions
     # of the positive / negative ones, scored by the machine with low confidence and not confirmed
     # by a person (store.mentions.UNSURE_SQL): "needs a human look"
     positive_unsure: int = 0
     negative_unsure: int = 0
+    # in a language no engine scores and no person scored (the inbox's "n/a", label
+    # ``unsupported``): counted in ``total`` (volume, share of voice), in none of positive /
+    # neutral / negative, and left out of the net, average and reach-weighted sentiment
+    unscored: int = 0
     # False: the period starts before the mentions the workspace holds (an offline snapshot of the
     # last N days), so its figures are not the period's: a comparison with it is no comparison
     complete: bool = True
@@ -45,6 +52,11 @@ class Summary:
     @staticmethod
     def empty() -> Summary:
         return Summary(0, 0, 0, 0, 0.0, 0.0, 0.0)
+
+    @property
+    def scored(self) -> int:
+        """Mentions with a sentiment (a machine's or a person's): ``total`` less ``unscored``."""
+        return self.total - self.unscored
 
 
 def _entity_clause(entity_ids: tuple[int, ...] | None) -> tuple[str, list]:
@@ -58,7 +70,8 @@ def daily_series(conn: sqlite3.Connection, entity_id: int | None, since: int, un
     trigger-kept ``mention_daily`` rollup (whole UTC days)."""
     where, args = ("AND entity_id = ?", [entity_id]) if entity_id else ("", [])
     rows = conn.execute(
-        "SELECT day * 86400, sum(total), sum(positive), sum(neutral), sum(negative), sum(sentiment_sum) "
+        "SELECT day * 86400, sum(total), sum(positive), sum(neutral), sum(negative), sum(sentiment_sum), "
+        "sum(unscored) "
         f"FROM mention_daily WHERE day >= ? AND day < ? {where} GROUP BY day",
         (since // DAY, -(-until // DAY), *args)).fetchall()
     by_day = {r[0]: r for r in rows}
@@ -66,30 +79,40 @@ def daily_series(conn: sqlite3.Connection, entity_id: int | None, since: int, un
     day = (since // DAY) * DAY
     while day < until:
         r = by_day.get(day)
-        out.append(DayPoint(day, r[1], r[2], r[3], r[4], round(r[5] / r[1], 4) if r[1] else 0.0) if r and r[1]
+        scored = (r[1] - r[6]) if r else 0
+        out.append(DayPoint(day, r[1], r[2], r[3], r[4], round(r[5] / scored, 4) if scored else 0.0, r[6])
+                   if r and r[1]
                    else DayPoint(day, 0, 0, 0, 0, 0.0))
         day += DAY
     return out
 
 
 def summary(conn: sqlite3.Connection, entity_ids: tuple[int, ...] | None, since: int, until: int) -> Summary:
+    """A period's figures. A mention in a language no engine scores (``UNSCORED_SQL``) counts in
+    ``total`` and ``unscored`` only: the net, average and reach-weighted sentiment are of the
+    scored mentions."""
     where, args = _entity_clause(entity_ids)
     reach_case = "CASE m.feed_kind " + " ".join(f"WHEN '{k}' THEN {v}" for k, v in KIND_REACH.items()) + " ELSE 0.5 END"
+    scored = f"NOT ({UNSCORED_SQL})"
     r = conn.execute(
         "SELECT count(*), count(*) FILTER (WHERE m.sentiment >= 0.05), "
-        "count(*) FILTER (WHERE m.sentiment > -0.05 AND m.sentiment < 0.05), "
-        f"count(*) FILTER (WHERE m.sentiment <= -0.05), avg(m.sentiment), sum(m.sentiment * COALESCE(f.weight, 1.0) * {reach_case}), "
-        f"sum(COALESCE(f.weight, 1.0) * {reach_case}), "
+        f"count(*) FILTER (WHERE m.sentiment > -0.05 AND m.sentiment < 0.05 AND {scored}), "
+        f"count(*) FILTER (WHERE m.sentiment <= -0.05), avg(m.sentiment) FILTER (WHERE {scored}), "
+        f"sum(m.sentiment * COALESCE(f.weight, 1.0) * {reach_case}) FILTER (WHERE {scored}), "
+        f"sum(COALESCE(f.weight, 1.0) * {reach_case}) FILTER (WHERE {scored}), "
         f"count(*) FILTER (WHERE m.sentiment >= 0.05 AND {UNSURE_SQL}), "
-        f"count(*) FILTER (WHERE m.sentiment <= -0.05 AND {UNSURE_SQL}) "
+        f"count(*) FILTER (WHERE m.sentiment <= -0.05 AND {UNSURE_SQL}), "
+        f"count(*) FILTER (WHERE {UNSCORED_SQL}) "
         "FROM mentions m JOIN items i ON i.id = m.item_id LEFT JOIN feeds f ON f.id = i.feed_id "
         f"WHERE m.published >= ? AND m.published < ?{where}", (since, until, *args)).fetchone()
     total = r[0] or 0
     if not total:
         return Summary.empty()
-    pos, neu, neg = r[1] or 0, r[2] or 0, r[3] or 0
-    return Summary(total, pos, neu, neg, round((pos - neg) / total, 4), round(r[4] or 0.0, 4),
-                   round((r[5] or 0.0) / r[6], 4) if r[6] else 0.0, r[7] or 0, r[8] or 0)
+    pos, neu, neg, unscored = r[1] or 0, r[2] or 0, r[3] or 0, r[9] or 0
+    n_scored = total - unscored
+    return Summary(total, pos, neu, neg, round((pos - neg) / n_scored, 4) if n_scored else 0.0,
+                   round(r[4] or 0.0, 4), round((r[5] or 0.0) / r[6], 4) if r[6] else 0.0, r[7] or 0, r[8] or 0,
+                   unscored=unscored)
 
 
 def scored_by(conn: sqlite3.Connection, entity_ids: tuple[int, ...] | None, since: int,

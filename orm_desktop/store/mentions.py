@@ -38,6 +38,10 @@ _SELECT = (
     "LEFT JOIN feeds f ON f.id = i.feed_id"
 )
 
+# Mention.label "unsupported" in SQL: a machine score of a language the engine does not support,
+# no person's override (counted on its own by the KPIs and the mention_daily rollup: m017)
+UNSCORED_SQL = "m.score_source = 'unsupported_language' AND m.override IS NULL"
+
 # a label as the inbox and a rule's condition select it (Mention.label): a machine score of a
 # language the engine does not support is "unsupported", not neutral, until a person scores it
 SENTIMENT_SQL = {
@@ -484,9 +488,9 @@ def query(conn: sqlite3.Connection, f: MentionFilter = MentionFilter(), *, limit
 
 def _count_from_daily(conn: sqlite3.Connection, f: MentionFilter) -> int | None:
     """The count from the trigger-kept ``mention_daily`` rollup when the filter is only entities,
-    a positive/negative label (the rollup's own thresholds) and whole UTC days; else None.
-    (Neutral also excludes unsupported languages, which the rollup does not know.)"""
-    if f.sentiment not in ("negative", "positive") or f.statuses or f.feed_kinds or f.topic \
+    a label (the rollup's neutral leaves out unsupported languages as the inbox's does: m017) and
+    whole UTC days; else None."""
+    if f.sentiment not in ("negative", "neutral", "positive") or f.statuses or f.feed_kinds or f.topic \
             or f.feed_id is not None or f.search.strip() or f.lang or f.needs_review or f.mention_ids is not None:
         return None
     if any(t is not None and t % 86400 for t in (f.since, f.until)):

@@ -3,5 +3,5 @@ hashes to its version's digest is inspected without building the reference). Gen
 `python -m orm_desktop.store.schema_guard`; tests/security/test_hostile_db.py fails when stale."""
 
 DIGESTS = {
-    16: "18bb7cc45159670b047391c9814ab6cd337a0f8e9cb07662115f3ab96c76d586",
+    17: "9af1887121560689ded8cefdf2cb12fb438092d960956cdc2c3f5c8e2f3ec9fc",
 }

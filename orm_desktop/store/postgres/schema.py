@@ -144,11 +144,20 @@ def id_tables() -> frozenset[str]:
 
 
 # -- what only PostgreSQL needs -------------------------------------------------------------------
+# a mention no engine scored and no person overrode (migration m017): its own group, not neutral
+_UNSCORED = "({r}.score_source = 'unsupported_language' AND {r}.override IS NULL)"
+
+
 def _rollup_sql() -> str:
+    return _rollup_function_sql() + _ROLLUP_COUNTS_SQL
+
+
+def _rollup_function_sql() -> str:
     lab = {
         "positive": "({r}.sentiment >= 0.05)::int",
-        "neutral": "({r}.sentiment > -0.05 AND {r}.sentiment < 0.05)::int",
+        "neutral": f"({{r}}.sentiment > -0.05 AND {{r}}.sentiment < 0.05 AND NOT {_UNSCORED})::int",
         "negative": "({r}.sentiment <= -0.05)::int",
+        "unscored": f"({_UNSCORED})::int",
     }
     minus = ", ".join(f"{k} = {k} - {v.format(r='OLD')}" for k, v in lab.items())
     plus = ", ".join(f"{k} = d.{k} + EXCLUDED.{k}" for k in lab)
@@ -161,14 +170,17 @@ BEGIN
         WHERE entity_id = OLD.entity_id AND day = OLD.published / 86400;
     END IF;
     IF TG_OP <> 'DELETE' THEN
-        INSERT INTO mention_daily AS d (entity_id, day, total, positive, neutral, negative, sentiment_sum)
+        INSERT INTO mention_daily AS d (entity_id, day, total, positive, neutral, negative, unscored, sentiment_sum)
         VALUES (NEW.entity_id, NEW.published / 86400, 1, {values}, NEW.sentiment)
         ON CONFLICT (entity_id, day) DO UPDATE SET total = d.total + 1, {plus},
             sentiment_sum = d.sentiment_sum + EXCLUDED.sentiment_sum;
     END IF;
     RETURN NULL;
 END $$;
+"""
 
+
+_ROLLUP_COUNTS_SQL = """
 CREATE OR REPLACE FUNCTION orm_mention_counts() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP <> 'INSERT' THEN
@@ -190,14 +202,15 @@ def _rollup_insert_sql() -> str:
     triggers stay per row: a triage changes one row)."""
     lab = {
         "positive": "count(*) FILTER (WHERE sentiment >= 0.05)",
-        "neutral": "count(*) FILTER (WHERE sentiment > -0.05 AND sentiment < 0.05)",
+        "neutral": f"count(*) FILTER (WHERE sentiment > -0.05 AND sentiment < 0.05 AND NOT {_UNSCORED.format(r='new_rows')})",
         "negative": "count(*) FILTER (WHERE sentiment <= -0.05)",
+        "unscored": f"count(*) FILTER (WHERE {_UNSCORED.format(r='new_rows')})",
     }
     plus = ", ".join(f"{k} = d.{k} + EXCLUDED.{k}" for k in lab)
     return f"""
 CREATE OR REPLACE FUNCTION orm_mention_daily_ins() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    INSERT INTO mention_daily AS d (entity_id, day, total, positive, neutral, negative, sentiment_sum)
+    INSERT INTO mention_daily AS d (entity_id, day, total, positive, neutral, negative, unscored, sentiment_sum)
     SELECT entity_id, published / 86400, count(*), {", ".join(lab.values())}, sum(sentiment)
     FROM new_rows GROUP BY 1, 2 ORDER BY 1, 2
     ON CONFLICT (entity_id, day) DO UPDATE SET total = d.total + EXCLUDED.total, {plus},
@@ -221,9 +234,25 @@ CREATE TRIGGER mention_counts_ai AFTER INSERT ON mentions REFERENCING NEW TABLE 
 """
 
 
+# the daily rollup's update trigger (m017: an override or a new score source can make a mention
+# scored or not scored without changing its score)
+DAILY_UPDATE_TRIGGER = (
+    "CREATE TRIGGER mention_daily_au AFTER UPDATE OF sentiment, published, entity_id, override, score_source "
+    "ON mentions FOR EACH ROW WHEN (OLD.sentiment IS DISTINCT FROM NEW.sentiment OR OLD.published <> NEW.published "
+    "OR OLD.entity_id <> NEW.entity_id OR (OLD.override IS NULL) <> (NEW.override IS NULL) "
+    "OR OLD.score_source <> NEW.score_source) EXECUTE FUNCTION orm_mention_daily();\n")
+
+
+def unscored_sql() -> str:
+    """Migration m017 for a team database made before: the rollup functions and the update
+    trigger that count not-scored mentions on their own (``postgres/p017_unscored_daily.py``)."""
+    return (_rollup_function_sql() + _rollup_insert_sql()
+            + "DROP TRIGGER IF EXISTS mention_daily_au ON mentions;\n" + DAILY_UPDATE_TRIGGER)
+
+
 def insert_triggers_sql() -> str:
     """Every trigger on INSERT INTO mentions, once per statement (rollups and facets), with the
-    functions they call; safe to run again (``postgres/p017_statement_triggers.py``)."""
+    functions they call; safe to run again (``postgres/p018_statement_triggers.py``)."""
     return _rollup_insert_sql() + facets_sql()
 
 
@@ -360,10 +389,8 @@ POSTGRES_ONLY = (
     + _rollup_sql()
     + _rollup_insert_sql()
     + "CREATE TRIGGER mention_daily_ad AFTER DELETE ON mentions FOR EACH ROW EXECUTE FUNCTION orm_mention_daily();\n"
-    "CREATE TRIGGER mention_daily_au AFTER UPDATE OF sentiment, published, entity_id ON mentions FOR EACH ROW "
-    "WHEN (OLD.sentiment IS DISTINCT FROM NEW.sentiment OR OLD.published <> NEW.published "
-    "OR OLD.entity_id <> NEW.entity_id) EXECUTE FUNCTION orm_mention_daily();\n"
-    "CREATE TRIGGER mention_counts_ad AFTER DELETE ON mentions FOR EACH ROW EXECUTE FUNCTION orm_mention_counts();\n"
+    + DAILY_UPDATE_TRIGGER
+    + "CREATE TRIGGER mention_counts_ad AFTER DELETE ON mentions FOR EACH ROW EXECUTE FUNCTION orm_mention_counts();\n"
     "CREATE TRIGGER mention_counts_au AFTER UPDATE OF status, entity_id ON mentions FOR EACH ROW "
     "WHEN (OLD.status <> NEW.status OR OLD.entity_id <> NEW.entity_id) "
     "EXECUTE FUNCTION orm_mention_counts();\n"

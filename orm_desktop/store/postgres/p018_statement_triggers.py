@@ -6,7 +6,8 @@ per database, recorded in ``schema_meta`` 'pg_step' (``schema.upgrade``); when a
 migration takes this number, renumber this step above it (a database that ran it under this
 number runs it once more, which changes nothing). It was p014 until SQLite migration m014 took
 that number (m014 has no PostgreSQL step: PostgreSQL's insert triggers already fire once per
-statement). Then p015 until SQLite migrations m015 and m016 took that number and the next."""
+statement). Then p015 until SQLite migrations m015 and m016 took that number and the next; then p017
+until SQLite migration m017 (not-scored mentions in the daily rollup) took it."""
 
 from __future__ import annotations
 

@@ -1,0 +1,204 @@
+"""Issue 14: a mention in a language no engine scores (the inbox's "n/a", label ``unsupported``)
+is counted as "not scored", never as neutral: in the ``mention_daily`` rollup (migration m017,
+PostgreSQL p017), the KPIs, the pages and the reports; still in volume and share of voice; a
+person's override makes it scored. Upgrades of a v16 SQLite workspace and PostgreSQL database."""
+
+from __future__ import annotations
+
+import pytest
+
+from orm_desktop.store import copy as copy_store
+from orm_desktop.store import db, kpis
+from orm_desktop.store import entities as entities_store
+from orm_desktop.store import feeds as feeds_store
+from orm_desktop.store import items as items_store
+from orm_desktop.store import mentions as mentions_store
+from orm_desktop.store.postgres import schema as pg_schema
+from orm_desktop.types import MentionFilter, ParsedItem
+
+pytestmark = pytest.mark.both_backends
+
+NOW = 1_790_000_000
+DAY = 86400
+SINCE, UNTIL = (NOW // DAY - 1) * DAY, (NOW // DAY + 1) * DAY
+# (sentiment, score source): 2 positive, 1 neutral, 1 negative in English, 3 in Urdu/Chinese
+MIX = [(0.5, "text"), (0.5, "text"), (0.0, "text"), (-0.5, "text"),
+       (0.0, "unsupported_language"), (0.0, "unsupported_language"), (0.0, "unsupported_language")]
+
+
+def add(conn, n: int, sentiment: float, source: str, entity_id: int = 1) -> int:
+    item = ParsedItem(guid=f"g{n}", url=f"https://x.example/{n}", title=f"Story {n}", text="body")
+    with db.transaction(conn):
+        iid = items_store.insert(conn, 1, item, canonical_url=item.url, title_norm="", cluster_id=None,
+                                 published=NOW - n * 60, now=NOW)
+        items_store.insert_mentions(conn, [(iid, entity_id, NOW - n * 60, "news", "snip", sentiment, sentiment,
+                                            "test", source, "[]", "", "", 1.0, None, NOW, 0.0 if source != "text" else 0.9)])
+    return conn.execute("SELECT id FROM mentions WHERE item_id = ?", (iid,)).fetchone()[0]
+
+
+def populate(conn) -> list[int]:
+    with db.transaction(conn):
+        entities_store.add(conn, "brand", "Acme", '"Acme"')
+        entities_store.add(conn, "competitor", "Globex", "Globex")
+        feeds_store.upsert(conn, "https://feeds.example/a", title="A", kind="news")
+    ids = [add(conn, n, s, src) for n, (s, src) in enumerate(MIX)]
+    add(conn, 20, 0.0, "text", entity_id=2)
+    return ids
+
+
+def daily(conn, entity_id: int = 1) -> tuple[int, int, int, int, int]:
+    pts = kpis.daily_series(conn, entity_id, SINCE, UNTIL)
+    return tuple(sum(getattr(p, k) for p in pts) for k in ("total", "positive", "neutral", "negative", "unscored"))
+
+
+def figures(conn) -> tuple:
+    s = kpis.summary(conn, (1,), SINCE, UNTIL)
+    return s.total, s.positive, s.neutral, s.negative, s.unscored, s.net_sentiment, s.avg_sentiment
+
+
+def rollup_matches_rebuild(conn) -> bool:
+    kept = copy_store.rollup_figures(conn)
+    with db.transaction(conn):
+        copy_store.rebuild_rollups(conn)
+    return copy_store.rollups_agree(kept, copy_store.rollup_figures(conn))
+
+
+@pytest.fixture
+def conn(new_ws):
+    c = new_ws.connect()
+    yield c
+    c.close()
+
+
+def test_unscored_mentions_are_their_own_group_and_an_override_scores_them(conn):
+    """Before: neutral 4 of 7 (the 3 unscored in it), net +14 % (1 of 7). After: neutral 1,
+    not scored 3, net and average of the 4 scored (+25 %, +0.125), volume 7; an override
+    (even to 0.0, which leaves the score as it was) makes one scored, clearing it unscored again."""
+    ids = populate(conn)
+    assert daily(conn) == (7, 2, 1, 1, 3)
+    assert figures(conn) == (7, 2, 1, 1, 3, 0.25, 0.125)
+    assert [p[2] for p in kpis.share_of_voice(conn, (1, 2), SINCE, UNTIL)] == [7, 1]
+    # the inbox's neutral (SENTIMENT_SQL) and the rollup's agree, by the rollup and by a scan
+    assert mentions_store.count(conn, MentionFilter(sentiment="neutral", since=SINCE, until=UNTIL)) == 2
+    assert mentions_store.count(conn, MentionFilter(sentiment="neutral", entity_ids=(1,))) == 1
+    assert mentions_store.count(conn, MentionFilter(sentiment="neutral", entity_ids=(1,), feed_kinds=("news",))) == 1
+    assert rollup_matches_rebuild(conn)
+
+    with db.transaction(conn):
+        mentions_store.set_override(conn, [ids[4]], 0.6, by="ana", now=NOW)
+        mentions_store.set_override(conn, [ids[5]], 0.0, by="ana", now=NOW)
+    assert daily(conn) == (7, 3, 2, 1, 1)
+    assert figures(conn)[:5] == (7, 3, 2, 1, 1)
+    assert mentions_store.get(conn, ids[5]).label == "neutral"
+    assert rollup_matches_rebuild(conn)
+
+    with db.transaction(conn):
+        mentions_store.set_override(conn, [ids[5]], None, by="ana", now=NOW)
+        conn.execute("DELETE FROM mentions WHERE id = ?", (ids[6],))
+    assert daily(conn) == (6, 3, 1, 1, 1)
+    assert mentions_store.get(conn, ids[5]).label == "unsupported"
+    assert rollup_matches_rebuild(conn)
+
+
+def test_a_period_of_only_unscored_mentions_has_no_sentiment(conn):
+    populate(conn)
+    with db.transaction(conn):
+        conn.execute("DELETE FROM mentions WHERE score_source <> 'unsupported_language'")
+    s = kpis.summary(conn, (1,), SINCE, UNTIL)
+    assert (s.total, s.unscored, s.scored, s.neutral, s.net_sentiment, s.avg_sentiment) == (3, 3, 0, 0, 0.0, 0.0)
+    day = [p for p in kpis.daily_series(conn, 1, SINCE, UNTIL) if p.total]
+    assert [(p.total, p.neutral, p.unscored, p.avg_sentiment) for p in day] == [(3, 0, 3, 0.0)]
+
+
+# PostgreSQL as version 16 made it: mention_daily without unscored, the functions counting a
+# mention no engine scores as neutral, the update trigger on sentiment, published, entity_id
+PG_V16 = """
+DROP TRIGGER mention_daily_au ON mentions;
+ALTER TABLE mention_daily DROP COLUMN unscored;
+CREATE OR REPLACE FUNCTION orm_mention_daily() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP <> 'INSERT' THEN
+        UPDATE mention_daily SET total = total - 1, positive = positive - (OLD.sentiment >= 0.05)::int,
+            neutral = neutral - (OLD.sentiment > -0.05 AND OLD.sentiment < 0.05)::int,
+            negative = negative - (OLD.sentiment <= -0.05)::int, sentiment_sum = sentiment_sum - OLD.sentiment
+        WHERE entity_id = OLD.entity_id AND day = OLD.published / 86400;
+    END IF;
+    IF TG_OP <> 'DELETE' THEN
+        INSERT INTO mention_daily AS d (entity_id, day, total, positive, neutral, negative, sentiment_sum)
+        VALUES (NEW.entity_id, NEW.published / 86400, 1, (NEW.sentiment >= 0.05)::int,
+                (NEW.sentiment > -0.05 AND NEW.sentiment < 0.05)::int, (NEW.sentiment <= -0.05)::int, NEW.sentiment)
+        ON CONFLICT (entity_id, day) DO UPDATE SET total = d.total + 1, positive = d.positive + EXCLUDED.positive,
+            neutral = d.neutral + EXCLUDED.neutral, negative = d.negative + EXCLUDED.negative,
+            sentiment_sum = d.sentiment_sum + EXCLUDED.sentiment_sum;
+    END IF;
+    RETURN NULL;
+END $$;
+CREATE OR REPLACE FUNCTION orm_mention_daily_ins() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO mention_daily AS d (entity_id, day, total, positive, neutral, negative, sentiment_sum)
+    SELECT entity_id, published / 86400, count(*), count(*) FILTER (WHERE sentiment >= 0.05),
+        count(*) FILTER (WHERE sentiment > -0.05 AND sentiment < 0.05), count(*) FILTER (WHERE sentiment <= -0.05),
+        sum(sentiment)
+    FROM new_rows GROUP BY 1, 2 ORDER BY 1, 2
+    ON CONFLICT (entity_id, day) DO UPDATE SET total = d.total + EXCLUDED.total, positive = d.positive + EXCLUDED.positive,
+        neutral = d.neutral + EXCLUDED.neutral, negative = d.negative + EXCLUDED.negative,
+        sentiment_sum = d.sentiment_sum + EXCLUDED.sentiment_sum;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER mention_daily_au AFTER UPDATE OF sentiment, published, entity_id ON mentions FOR EACH ROW
+    WHEN (OLD.sentiment IS DISTINCT FROM NEW.sentiment OR OLD.published <> NEW.published
+    OR OLD.entity_id <> NEW.entity_id) EXECUTE FUNCTION orm_mention_daily();
+DELETE FROM mention_daily;
+INSERT INTO mention_daily (entity_id, day, total, positive, neutral, negative, sentiment_sum)
+SELECT entity_id, published / 86400, count(*), count(*) FILTER (WHERE sentiment >= 0.05),
+    count(*) FILTER (WHERE sentiment > -0.05 AND sentiment < 0.05), count(*) FILTER (WHERE sentiment <= -0.05),
+    sum(sentiment) FROM mentions GROUP BY 1, 2;
+UPDATE schema_meta SET value = '16' WHERE key = 'version';
+UPDATE schema_meta SET value = '17' WHERE key = 'pg_step';
+"""
+
+
+def make_v16(conn, backend: str) -> None:
+    """The workspace as version 16 left it (its figures counting the unscored as neutral)."""
+    if backend == "sqlite":
+        from tests.test_store import undo_m017
+
+        with db.transaction(conn):
+            undo_m017(conn)
+        conn.execute("PRAGMA user_version = 16")
+    else:
+        with db.transaction(conn):
+            conn.execute(PG_V16)
+
+
+def test_a_version_16_workspace_is_upgraded_and_recounted(new_ws, backend):
+    """SQLite: m017 adds the column, rebuilds the triggers and recounts every day from the
+    mentions. PostgreSQL (a database that ran the PostgreSQL-only step under its old number 17):
+    data step p017 the same, the PostgreSQL-only step again as p018 (pg_step 17 -> 18)."""
+    conn = new_ws.connect()
+    ids = populate(conn)
+    make_v16(conn, backend)
+    before = conn.execute("SELECT sum(total), sum(positive), sum(neutral), sum(negative) FROM mention_daily "
+                          "WHERE entity_id = 1").fetchone()
+    assert tuple(before) == (7, 2, 4, 1)  # before: the 3 unscored in neutral
+    conn.close()
+    assert db.migrate(new_ws.target) == (1 if backend == "sqlite" else 2)
+    conn = new_ws.connect()
+    try:
+        assert daily(conn) == (7, 2, 1, 1, 3)
+        assert figures(conn) == (7, 2, 1, 1, 3, 0.25, 0.125)
+        if backend == "postgresql":
+            assert pg_schema.stamp(conn) == (pg_schema.APPLICATION, 17)
+            assert conn.execute("SELECT value FROM schema_meta WHERE key = 'pg_step'").fetchone()[0] == "18"
+            from tests.test_pg import insert_trigger_levels
+
+            assert insert_trigger_levels(conn) == {"statement"}
+        # the rebuilt triggers: an override to the same score makes it scored; a new one counts
+        with db.transaction(conn):
+            mentions_store.set_override(conn, [ids[4]], 0.0, by="ana", now=NOW)
+        add(conn, 30, 0.0, "unsupported_language")
+        assert daily(conn) == (8, 2, 2, 1, 3)
+        assert rollup_matches_rebuild(conn)
+    finally:
+        conn.close()
+    assert db.migrate(new_ws.target) == 0
