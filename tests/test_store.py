@@ -685,12 +685,13 @@ _DERIVED = {  # every table the insert triggers wrote before m014, in a stable o
 def _insert_both_ways(tmp_path, batches, *, then=None):
     """The same items and mentions written by the store (schema now: no insert triggers since
     m014) and, raw with the same ids, into a workspace at schema 13 (the per-row insert
-    triggers); every derived table of both, read back."""
+    triggers; and m017's column of the daily rollup, with its update and delete triggers, which
+    the store's insert statement fills too); every derived table of both, read back."""
     db.create(tmp_path / "store.db")
     store = db.connect(tmp_path / "store.db")
     old = sqlite3.connect(tmp_path / "m013.db", isolation_level=None)
     for version, _name, apply in db._migrations():
-        if version <= 13:
+        if version <= 13 or version == 17:
             old.execute("BEGIN")
             apply(old)
             old.execute("COMMIT")

@@ -324,7 +324,7 @@ def test_an_upgraded_team_database_lets_its_authors_write_the_new_rollups_at_onc
 
 
 def test_a_postgresql_only_step_waits_for_the_owner_while_authors_work(lab):
-    """p017 (PostgreSQL only: the insert triggers of mentions once per statement) on a team
+    """p018 (PostgreSQL only: the insert triggers of mentions once per statement) on a team
     database made before it: an author's open neither fails nor changes the triggers (only the
     owner may replace them), the author's mentions keep the rollups right under the old triggers
     and the new ones, and the owner's open applies the step."""

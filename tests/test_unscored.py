@@ -202,3 +202,89 @@ def test_a_version_16_workspace_is_upgraded_and_recounted(new_ws, backend):
     finally:
         conn.close()
     assert db.migrate(new_ws.target) == 0
+
+
+# -- the surfaces: Dashboard, Competitors, the weekly and executive reports ----------------------
+@pytest.fixture
+def mixed_service(tmp_path):
+    """A workspace (SQLite) whose brand and executive have MIX's mentions today (4 English, 3 not
+    scored each), the competitor one English mention."""
+    import time
+
+    from orm_desktop.service import Service
+
+    svc = Service.create(tmp_path / "ws")
+    svc.add_entity("brand", "Acme", '"Acme"', match_existing=False)
+    svc.add_entity("competitor", "Globex", "Globex", match_existing=False)
+    svc.add_entity("executive", "Maya Lindqvist", '"Maya Lindqvist"', title="CEO", match_existing=False)
+    conn, now = svc.conn, int(time.time())
+    with db.transaction(conn):
+        feeds_store.upsert(conn, "https://feeds.example/a", title="A", kind="news")
+    for n, (entity, (sentiment, source)) in enumerate([*((1, m) for m in MIX), (2, (0.0, "text")),
+                                                       *((3, m) for m in MIX)]):
+        item = ParsedItem(guid=f"g{n}", url=f"https://x.example/{n}", title=f"Acme story {n}", text="Acme body")
+        with db.transaction(conn):
+            iid = items_store.insert(conn, 1, item, canonical_url=item.url, title_norm="", cluster_id=None,
+                                     published=now - 60 * (n + 1), now=now)
+            items_store.insert_mentions(conn, [(iid, entity, now - 60 * (n + 1), "news", "snip", sentiment, sentiment,
+                                                "test", source, "[]", "", "", 1.0, None, now, 0.9)])
+    yield svc
+    svc.close()
+
+
+def test_pages_say_not_scored_and_leave_it_out_of_neutral_and_net(qtbot, mixed_service):
+    """Dashboard: Mentions 7 "not scored: 3, other languages", net +25 % (was +14 %: 1 of 7), the
+    volume bars hold a "not scored" set of 3 beside neutral 1 (was neutral 4). Competitors: Acme
+    "7 (3 not scored)", +25 %. The executive's page: Coverage 7, the same note, +25 %."""
+    from PySide6.QtCharts import QStackedBarSeries
+
+    from orm_desktop.ui.charts import ChartView
+    from tests.gui_support import open_window, show_page
+    from tests.test_same_answer import card_value, set_period
+
+    win = open_window(qtbot, mixed_service)
+    try:
+        page = set_period(qtbot, show_page(qtbot, win, "Dashboard"), 7)
+        value, note = card_value(page, "Mentions")
+        assert value == "7" and "not scored: 3, other languages" in note, note
+        assert card_value(page, "Net sentiment")[0] == "+25%"
+        bars = next(s for v in page.scroll.widget().findChildren(ChartView) for s in v.chart().series()
+                    if isinstance(s, QStackedBarSeries))
+        counts = {b.label(): int(sum(b.at(i) for i in range(b.count()))) for b in bars.barSets()}
+        assert counts == {"positive": 2, "neutral": 1, "negative": 1, "not scored": 3}, counts
+
+        from PySide6.QtWidgets import QTableWidget
+
+        page = set_period(qtbot, show_page(qtbot, win, "Competitors"), 7)
+        t = next(t for t in page.scroll.widget().findChildren(QTableWidget)
+                 if t.accessibleName() == "Brand vs competitors")
+        row = next(r for r in range(t.rowCount()) if t.item(r, 0).text() == "Acme")
+        assert (t.item(row, 1).text(), t.item(row, 3).text()) == ("7 (3 not scored)", "+25%")
+
+        page = set_period(qtbot, show_page(qtbot, win, "Maya Lindqvist"), 7)
+        value, note = card_value(page, "Coverage")
+        assert value == "7" and "not scored: 3, other languages" in note, note
+        assert card_value(page, "Net sentiment")[0] == "+25%"
+    finally:
+        win.runner.cancel_all()
+        win.runner.wait(10_000)
+
+
+def test_reports_count_not_scored_apart(mixed_service, tmp_path):
+    """Weekly and executive report: a "not scored (other languages)" row of 3 under the mentions,
+    net sentiment +25 % (was +14 %), the PDF says so."""
+    import time
+
+    from orm_desktop.reports import data
+    from orm_desktop.reports.render import to_pdf
+    from tests.test_reports import pdf_text
+
+    today = int(time.time()) // DAY * DAY
+    for kind in ("weekly", "executive"):
+        d = data.build(mixed_service, kind, since=today - 6 * DAY, until=today + DAY)
+        kpi = {k.label: k.value for k in d.kpis}
+        assert kpi["Mentions"] == "7" and kpi["… not scored (other languages)"] == "3", kpi
+        assert kpi["Net sentiment"] == "+25%", kpi
+        assert sum(p.neutral for p in d.series) == 1 and sum(p.unscored for p in d.series) == 3
+    to_pdf(d, tmp_path / "r.pdf")
+    assert "not scored (other languages)" in pdf_text(tmp_path / "r.pdf")[1]

@@ -79,9 +79,9 @@ def _response_status(svc, mention_id: int) -> str:
 
 
 def _of(summary, value: float) -> float:
-    """A sentiment measure of a period, NaN (shown "–") when the period has no mentions or the
-    workspace does not hold all of it (an offline snapshot: Summary.complete)."""
-    return value if summary.total and summary.complete else math.nan
+    """A sentiment measure of a period, NaN (shown "–") when the period has no scored mentions
+    (none, or all in a language no engine scores) or the workspace does not hold all of it (an offline snapshot: Summary.complete)."""
+    return value if summary.scored and summary.complete else math.nan
 
 
 def _n(summary, value: int) -> str:
@@ -112,6 +112,9 @@ def _summary_kpis(svc, ids, since: int, until: int) -> list[Kpi]:
     s, p = svc.kpi_summary(ids, since, until), svc.kpi_summary(ids, since - span, since)
     return [
         Kpi("Mentions", _n(s, s.total), _n(p, p.total), _change(s, p, s.total, p.total)),
+        # in a language no engine scores: in the mentions, not in neutral, not in the sentiment
+        *([Kpi("… not scored (other languages)", _n(s, s.unscored), _n(p, p.unscored),
+               _change(s, p, s.unscored, p.unscored))] if s.unscored or p.unscored else []),
         # a period without mentions has no sentiment: "–", not a 0% that reads as neutral coverage
         Kpi("Net sentiment", signed_pct(_of(s, s.net_sentiment)), signed_pct(_of(p, p.net_sentiment)),
             pts_between(_of(s, s.net_sentiment), _of(p, p.net_sentiment))),
@@ -178,7 +181,7 @@ def weekly(svc, since: int, until: int, entity_name: str | None = None) -> Repor
     d.negative = [(m, _response_status(svc, m.id)) for m in svc.extremes(ids, since, until, positive=False, limit=8)]
     for e in comp:
         s = svc.kpi_summary([e.id], since, until)
-        d.competitors.append((e.name, s.total, s.net_sentiment if s.total else None, sov.get(e.id, (0, "", 0, 0.0))[3]))
+        d.competitors.append((e.name, s.total, s.net_sentiment if s.scored else None, sov.get(e.id, (0, "", 0, 0.0))[3]))
     d.alerts = [a.describe() for a in _alerts(svc) if a.window_end > since and a.window_start < until]
     d.responses = svc.response_kpis(since, until)
     _explain_empty(svc, d, ids)

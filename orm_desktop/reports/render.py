@@ -81,7 +81,8 @@ def volume_chart(series, width: int, height: int, title: str):
             p.drawLine(left, int(y), w - 10, int(y))
             p.drawText(QRectF(0, y - 25, left - 15, 50), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, str(v))
         bw = (w - left - 10) / n
-        colors = ((lambda x: x.negative, "#E74C3C"), (lambda x: x.neutral, "#AAB7B8"), (lambda x: x.positive, "#27AE60"))
+        colors = ((lambda x: x.negative, "#E74C3C"), (lambda x: x.neutral, "#AAB7B8"), (lambda x: x.positive, "#27AE60"),
+                  (lambda x: x.unscored, "#5D6D7E"))  # not scored (other languages): in the volume, not neutral
         day = day_format(series[0].day, series[-1].day + 1) if series else "%d %b"
         label_every = max(1, n // (8 if day == "%d %b" else 6))  # with the year: longer labels, fewer
         for i, pt in enumerate(series):
@@ -99,7 +100,10 @@ def volume_chart(series, width: int, height: int, title: str):
                 lx = min(max(x + bw / 2 - tw / 2, 0), w - 10 - tw)  # centred on its bar, never cut at the edge
                 p.drawText(QRectF(lx, top + ch + 10, tw, 50), Qt.AlignmentFlag.AlignHCenter, label)
         lx = left
-        for label, color in (("positive", "#27AE60"), ("neutral", "#AAB7B8"), ("negative", "#E74C3C")):
+        legend = [("positive", "#27AE60"), ("neutral", "#AAB7B8"), ("negative", "#E74C3C")]
+        if any(x.unscored for x in series):
+            legend.append(("not scored", "#5D6D7E"))
+        for label, color in legend:
             p.fillRect(QRectF(lx, h - 35, 30, 30), QColor(color))
             p.setPen(QColor("#333333"))
             p.drawText(QRectF(lx + 40, h - 45, 300, 50), Qt.AlignmentFlag.AlignVCenter, label)

@@ -164,10 +164,12 @@ def share_of_voice(conn: sqlite3.Connection, entity_ids: tuple[int, ...], since:
 
 def top_sources(conn: sqlite3.Connection, entity_ids: tuple[int, ...] | None, since: int, until: int,
                 limit: int = 8) -> list[tuple[str, str, int, float]]:
-    """(source title, kind, mentions, average sentiment), most mentions first."""
+    """(source title, kind, mentions, average sentiment of the scored ones: None when none is),
+    most mentions first."""
     where, args = _entity_clause(entity_ids)
     return [tuple(r) for r in conn.execute(
-        "SELECT COALESCE(f.title, '?'), COALESCE(f.kind, ''), count(*), round(avg(m.sentiment), 3) "
+        f"SELECT COALESCE(f.title, '?'), COALESCE(f.kind, ''), count(*), "
+        f"round(avg(m.sentiment) FILTER (WHERE NOT ({UNSCORED_SQL})), 3) "
         "FROM mentions m JOIN items i ON i.id = m.item_id LEFT JOIN feeds f ON f.id = i.feed_id "
         f"WHERE m.published >= ? AND m.published < ?{where} "
         "GROUP BY i.feed_id, f.title, f.kind ORDER BY count(*) DESC LIMIT ?", (since, until, *args, limit))]

@@ -21,6 +21,7 @@ from PySide6.QtGui import QColor, QFont, QPainter, QPen
 from orm_desktop.textsafe import clip
 
 POS, NEU, NEG = QColor("#27AE60"), QColor("#AAB7B8"), QColor("#E74C3C")
+UNSCORED = QColor("#5D6D7E")  # not scored (a language no engine reads): not neutral's grey
 
 
 class ChartView(QChartView):
@@ -126,8 +127,8 @@ def _chart(title: str) -> QChart:
     return c
 
 
-def weekly(points) -> list[tuple[int, int, int, int]]:
-    """Fold daily points into weeks: (week start, positive, neutral, negative). The weeks end with
+def weekly(points) -> list[tuple[int, int, int, int, int]]:
+    """Fold daily points into weeks: (week start, positive, neutral, negative, not scored). The weeks end with
     the newest day, so the newest bar is the last 7 days (what "Last 7 days" counts) and a short
     week, if any, is the oldest bar: counted from the oldest day, 90 days made the newest bar 6
     days long, read as "this week" and lower than the week it was."""
@@ -135,18 +136,20 @@ def weekly(points) -> list[tuple[int, int, int, int]]:
     first = len(points) % 7  # the days of the oldest, short week
     for i, p in enumerate(points):
         if i == 0 or (i - first) % 7 == 0:
-            weeks.append([p.day, 0, 0, 0])
+            weeks.append([p.day, 0, 0, 0, 0])
         weeks[-1][1] += p.positive
         weeks[-1][2] += p.neutral
         weeks[-1][3] += p.negative
+        weeks[-1][4] += p.unscored
     return [tuple(w) for w in weeks]
 
 
 def sentiment_volume_chart(points, title: str, *, by_week: bool | None = None) -> ChartView:
-    """Stacked bars of positive / neutral / negative mentions per day (or week)."""
+    """Stacked bars of positive / neutral / negative mentions per day (or week), and "not scored"
+    ones (a language no engine reads: neither neutral nor left out of the volume) when there are."""
     if by_week is None:
         by_week = len(points) > 45
-    rows = weekly(points) if by_week else [(p.day, p.positive, p.neutral, p.negative) for p in points]
+    rows = weekly(points) if by_week else [(p.day, p.positive, p.neutral, p.negative, p.unscored) for p in points]
     series = QStackedBarSeries()
     sets = []
     for name, color, idx in (("positive", POS, 1), ("neutral", NEU, 2), ("negative", NEG, 3)):
@@ -156,6 +159,12 @@ def sentiment_volume_chart(points, title: str, *, by_week: bool | None = None) -
         s.append([float(r[idx]) for r in rows])
         series.append(s)
         sets.append(s)
+    if any(r[4] for r in rows):
+        s = QBarSet("not scored")
+        s.setColor(UNSCORED)
+        s.setBorderColor(UNSCORED)
+        s.append([float(r[4]) for r in rows])
+        series.append(s)
     series.setBarWidth(0.9)
     chart = _chart(title)
     chart.addSeries(series)
@@ -167,7 +176,7 @@ def sentiment_volume_chart(points, title: str, *, by_week: bool | None = None) -
     axis_x.setTruncateLabels(False)  # a date spans the blank categories after it: never "31…"
     chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
     series.attachAxis(axis_x)
-    axis_y = _count_axis(max([r[1] + r[2] + r[3] for r in rows] + [1]))
+    axis_y = _count_axis(max([r[1] + r[2] + r[3] + r[4] for r in rows] + [1]))
     chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
     series.attachAxis(axis_y)
     view = ChartView(chart)

@@ -140,7 +140,19 @@ def previous_note(now, previous, days: int | None = None) -> str:
 
 
 def previous_net(previous) -> str:
-    return f"previous {signed(previous.net_sentiment if previous.total and previous.complete else None, True)}"
+    return f"previous {signed(net_of(previous) if previous.complete else None, True)}"
+
+
+def net_of(s) -> float | None:
+    """A summary's net sentiment, None ("–") when none of its mentions has a score."""
+    return s.net_sentiment if s.scored else None
+
+
+def with_unscored(note: str, s) -> str:
+    """A count card's note, with "not scored: N, other languages" when some of the mentions are in
+    a language no engine scores (counted in the volume, in none of positive / neutral / negative,
+    left out of the net and average sentiment)."""
+    return f"{note} · not scored: {s.unscored}, other languages" if s.unscored else note
 
 
 def why_empty(svc, ids, days: int) -> str:
@@ -400,8 +412,9 @@ class PersonalBrandPage(Page):
         now_s, prev_s = data.now, data.previous
         mine = next((r for r in sov if r[0] == e.id), (e.id, e.name, 0, 0.0))
         cards = QGridLayout()
-        cards.addWidget(card("Coverage", f"{now_s.total}", previous_note(now_s, prev_s, data.days)), 0, 0)
-        cards.addWidget(card("Net sentiment", signed(now_s.net_sentiment, True), previous_net(prev_s),
+        cards.addWidget(card("Coverage", f"{now_s.total}", with_unscored(previous_note(now_s, prev_s, data.days), now_s)),
+                        0, 0)
+        cards.addWidget(card("Net sentiment", signed(net_of(now_s), True), previous_net(prev_s),
                              tone(now_s.net_sentiment)), 0, 1)
         cards.addWidget(polarity_card(now_s.negative, now_s.positive, now_s.negative_unsure, now_s.positive_unsure),
                         0, 2)
@@ -562,10 +575,10 @@ class DashboardPage(Page):
             return
         s, p, rk = data.now, data.previous, data.responses
         grid = QGridLayout()
-        grid.addWidget(card("Mentions", f"{s.total}", previous_note(s, p)), 0, 0)
-        grid.addWidget(card("Net sentiment", signed(s.net_sentiment, True), previous_net(p), tone(s.net_sentiment)), 0, 1)
-        grid.addWidget(card("Reach-weighted sentiment", signed(s.reach_weighted_sentiment),
-                            f"average {signed(s.avg_sentiment)}"), 0, 2)
+        grid.addWidget(card("Mentions", f"{s.total}", with_unscored(previous_note(s, p), s)), 0, 0)
+        grid.addWidget(card("Net sentiment", signed(net_of(s), True), previous_net(p), tone(s.net_sentiment)), 0, 1)
+        grid.addWidget(card("Reach-weighted sentiment", signed(s.reach_weighted_sentiment if s.scored else None),
+                            f"average {signed(s.avg_sentiment if s.scored else None)}"), 0, 2)
         grid.addWidget(card("Responses", f"{rk['sent']} sent", f"{rk['open']} open · {rk['overdue']} overdue"
                             + (f" · median {rk['median_hours_to_send']:.1f} h to send" if rk["median_hours_to_send"] is not None else "")), 0, 3)
         lay.addLayout(grid)
@@ -677,8 +690,8 @@ class CompetitorsPage(Page):
         table.verticalHeader().setVisible(False)
         table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         for r, (e, s, p) in enumerate(zip(ents, data.now, data.previous, strict=True)):
-            vals = [e.name, str(s.total), pct(sov.get(e.id, (0, '', 0, 0.0))[3]),
-                    signed(s.net_sentiment if s.total else None, True),
+            vals = [e.name, f"{s.total} ({s.unscored} not scored)" if s.unscored else str(s.total),
+                    pct(sov.get(e.id, (0, '', 0, 0.0))[3]), signed(net_of(s), True),
                     f"{s.negative} ({s.negative_unsure} unsure)" if s.negative_unsure else str(s.negative),
                     signed_int(s.total - p.total if p.complete else None)]
             for c, v in enumerate(vals):
