@@ -367,3 +367,52 @@ def test_a_postgresql_only_step_waits_for_the_owner_while_authors_work(lab):
         assert counted(2) == ((2, 2), (2,))
     finally:
         alice.close()
+
+
+def test_a_version_16_team_database_counts_not_scored_after_the_owners_upgrade(lab):
+    """m017 / p017 on a team database of version 16 (which ran the PostgreSQL-only step under its
+    old number 17): an author's open is told the owner must open it first; the owner's open adds
+    mention_daily.unscored, recounts (the Urdu mention leaves neutral) and renumbers pg_step to 18;
+    then an author's Urdu mention counts as not scored and her override (to 0.0: the score stays)
+    moves it to neutral, the rollup triggers running as her."""
+    import pytest
+
+    from orm_desktop.errors import WorkspaceError
+    from orm_desktop.store import db
+    from orm_desktop.store import items as items_store
+    from tests.test_unscored import PG_V16
+
+    owner = lab.conns["owner"]
+
+    def add(svc, item: int) -> int:
+        with db.transaction(svc.conn) as conn:
+            conn.execute("INSERT INTO items (id, guid, url, canonical_url, title, text, published, first_seen) "
+                         "VALUES (?, ?, ?, ?, 'Acme', 'Acme', 1, 1)", (item, f"g{item}", f"u{item}", f"u{item}"))
+            items_store.insert_mentions(conn, [(item, 2, 86400 * 5, "news", "s", 0.0, 0.0, "t", "unsupported_language",
+                                                "[]", "", "", 1.0, None, 1, 0.0)])
+            return conn.execute("SELECT id FROM mentions WHERE item_id = ?", (item,)).fetchone()[0]
+
+    def day5() -> tuple:
+        return tuple(owner.execute("SELECT total, neutral, unscored FROM mention_daily WHERE entity_id = 2 AND day = 5")
+                     .fetchone())
+
+    alice = _as(lab, "alice")
+    try:
+        first = add(alice, 501)
+    finally:
+        alice.close()
+    owner.execute(PG_V16)
+    assert owner.execute("SELECT total, neutral FROM mention_daily WHERE entity_id = 2 AND day = 5").fetchone() == (1, 1)
+    with pytest.raises(WorkspaceError, match="its owner .* must open it once"):
+        _as(lab, "alice")
+    Service.open(ts.url(lab.owner, lab.db)).close()
+    assert day5() == (1, 0, 1)
+    assert owner.execute("SELECT value FROM schema_meta WHERE key = 'pg_step'").fetchone()[0] == "18"
+    alice = _as(lab, "alice")
+    try:
+        add(alice, 502)
+        assert day5() == (2, 0, 2)
+        alice.override_sentiment([first], 0.0)
+        assert day5() == (2, 1, 1)
+    finally:
+        alice.close()
