@@ -152,7 +152,7 @@ def with_unscored(note: str, s) -> str:
     """A count card's note, with "not scored: N, other languages" when some of the mentions are in
     a language no engine scores (counted in the volume, in none of positive / neutral / negative,
     left out of the net and average sentiment)."""
-    return f"{note} · not scored: {s.unscored}, other languages" if s.unscored else note
+    return f"{note}\nnot scored: {s.unscored}, other languages" if s.unscored else note  # a line of its own: narrow cards
 
 
 def why_empty(svc, ids, days: int) -> str:
