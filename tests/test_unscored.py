@@ -271,8 +271,9 @@ def test_pages_say_not_scored_and_leave_it_out_of_neutral_and_net(qtbot, mixed_s
 
 
 def test_reports_count_not_scored_apart(mixed_service, tmp_path):
-    """Weekly and executive report: a "not scored (other languages)" row of 3 under the mentions,
-    net sentiment +25 % (was +14 %), the PDF says so."""
+    """Weekly, executive and crisis report: a "not scored (other languages)" row of 3 under the
+    mentions, net sentiment +25 % (was +14 %), the PDF says so; the crisis timeline reads "n/a"
+    for them (was "0.00", a neutral score)."""
     import time
 
     from orm_desktop.reports import data
@@ -288,3 +289,10 @@ def test_reports_count_not_scored_apart(mixed_service, tmp_path):
         assert sum(p.neutral for p in d.series) == 1 and sum(p.unscored for p in d.series) == 3
     to_pdf(d, tmp_path / "r.pdf")
     assert "not scored (other languages)" in pdf_text(tmp_path / "r.pdf")[1]
+    # the crisis report's timeline: a mention no engine scored reads "n/a", not a score of 0.00
+    d = data.build(mixed_service, "crisis", entity="Acme", since=today - 6 * DAY, until=today + DAY)
+    assert {k.label: k.value for k in d.kpis}["… not scored (other languages)"] == "3"
+    assert sorted(((t[3], t[5]) for t in d.timeline if t[3] is None or t[3] == 0.0), key=repr) == [
+        (0.0, False), (None, False), (None, False), (None, False)], d.timeline
+    to_pdf(d, tmp_path / "c.pdf")
+    assert pdf_text(tmp_path / "c.pdf")[1].count("n/a") == 3

@@ -52,7 +52,7 @@ class ReportData:
     alerts: list[str] = field(default_factory=list)
     responses: dict = field(default_factory=dict)
     # when, source, title, score, kind, unsure (Mention.unsure: a machine score that needs a human look)
-    timeline: list[tuple[int, str, str, float, str, bool]] = field(default_factory=list)
+    timeline: list[tuple[int, str, str, float | None, str, bool]] = field(default_factory=list)  # None: not scored
     drafts: list[str] = field(default_factory=list)
     quotes: list[tuple[str, str]] = field(default_factory=list)   # (sentence, source)
     empty: bool = False
@@ -251,7 +251,9 @@ def crisis(svc, entity_name: str | None, since: int | None, until: int | None, n
     # took the "first coverage" from the wrong end when a crisis had more
     first = svc.mentions(MentionFilter(entity_ids=tuple(ids or ()), since=since, until=until), limit=40, reverse=True)
     first = sorted(first, key=lambda m: m.published)
-    d.timeline = [(m.published, m.source, m.title, m.sentiment, m.feed_kind, m.unsure) for m in first[:40]]
+    # a mention no engine scored has no score: None ("n/a"), not a neutral 0.00
+    d.timeline = [(m.published, m.source, m.title, None if m.label == "unsupported" else m.sentiment, m.feed_kind,
+                   m.unsure and m.label != "unsupported") for m in first[:40]]
     d.negative = [(m, _response_status(svc, m.id)) for m in svc.extremes(ids, since, until, positive=False, limit=10)]
     d.alerts = [a.describe() for a in alerts if a.window_end > since and a.window_start < until]
     d.responses = svc.response_kpis(since, until, ids)  # its entity's: it counted every entity's responses

@@ -251,7 +251,7 @@ def build_document(d: ReportData, *, content_width_px: int, color: str = "#0F6E8
             mark = f" <i>{UNSURE_CELL}</i>" if unsure else ""
             stamp = dt.datetime.fromtimestamp(when, dt.UTC).strftime(f"{day} %H:%M").replace(" ", "&nbsp;")
             parts.append(f"<tr><td>{stamp}</td><td>{_esc(source)}</td>"
-                         f"<td>{_esc(kind)}</td><td>{_esc(title)}</td><td align='right'>{signed(s)}{mark}</td></tr>")
+                         f"<td>{_esc(kind)}</td><td>{_esc(title)}</td><td align='right'>{'n/a' if s is None else signed(s)}{mark}</td></tr>")
         parts.append("</table>" + _legend(any(t[5] for t in d.timeline)))
     if d.kinds and not d.empty:
         parts.append("<h2>Spread across source kinds</h2>")
