@@ -100,7 +100,8 @@ def test_volume_chart_has_one_category_per_day_and_draws_the_newest_days(qtbot):
     from orm_desktop.ui.charts import sentiment_volume_chart
 
     today = 1_764_000_000 // DAY * DAY
-    points = [SimpleNamespace(day=today - (29 - i) * DAY, positive=4 if i >= 28 else 0, neutral=0, negative=0)
+    points = [SimpleNamespace(day=today - (29 - i) * DAY, positive=4 if i >= 28 else 0, neutral=0, negative=0,
+                              unscored=0)
               for i in range(30)]
     view = sentiment_volume_chart(points, "Volume")
     qtbot.addWidget(view)
@@ -353,7 +354,8 @@ def test_chart_labels_are_never_elided(qtbot):
 
     from orm_desktop.ui.charts import hbar, sentiment_volume_chart
 
-    points = [SimpleNamespace(day=1_764_000_000 + i * DAY, positive=1, neutral=0, negative=0) for i in range(30)]
+    points = [SimpleNamespace(day=1_764_000_000 + i * DAY, positive=1, neutral=0, negative=0, unscored=0)
+              for i in range(30)]
     view = sentiment_volume_chart(points, "Volume")
     axis = view.chart().axes()[0]
     shown = [c for c in axis.categories() if c.strip("\u200b")]
