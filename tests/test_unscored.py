@@ -296,3 +296,17 @@ def test_reports_count_not_scored_apart(mixed_service, tmp_path):
         (0.0, False), (None, False), (None, False), (None, False)], d.timeline
     to_pdf(d, tmp_path / "c.pdf")
     assert pdf_text(tmp_path / "c.pdf")[1].count("n/a") == 3
+
+
+def test_a_negativity_spike_is_a_share_of_the_scored_mentions():
+    """28 days of 10 mentions with 1 negative, then a day of 6 negatives among 6 scored and 30
+    not scored: a share of 6 / 36 (17 %) raised no negativity alert (the threshold is p0 + 25 %);
+    of the scored ones it is 6 / 6."""
+    from orm_desktop.analysis.alerts import detect_series
+
+    counts, negatives = [10] * 28 + [36], [1] * 28 + [6]
+    scored = [10] * 28 + [6]
+    assert "negativity_spike" not in {a[0] for a in detect_series(counts, negatives)}
+    spikes = [a for a in detect_series(counts, negatives, scored) if a[0] == "negativity_spike"]
+    assert [(a[1], a[2]) for a in spikes] == [(28, 6.0)]
+    assert detect_series(counts, negatives) == detect_series(counts, negatives, counts)

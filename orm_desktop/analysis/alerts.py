@@ -9,7 +9,8 @@ that already alerted excluded).
   at 5 % (news volume is often burstier than Poisson), else 1. Alert when p < ALPHA, x ≥ 6 and
   x ≥ 2.5 λ.
 * **Negativity spike**: with baseline negative share p₀ = (negatives + 1) / (mentions + 2)
-  (Laplace-smoothed), the day's *n* negatives out of *t* mentions are tested against
+  (Laplace-smoothed; mentions with a score: not those in a language no engine scores), the
+  day's *n* negatives out of *t* such mentions are tested against
   Binomial(t, p₀): p = P(X ≥ n). Alert when p < ALPHA, n ≥ 4 and n / t ≥ p₀ + 0.25.
 
 ALPHA is 1e-5: a quarter of daily tests for ~10 entities is ~1,800 tests, so fewer than one
@@ -92,9 +93,13 @@ def binom_sf(n: int, t: int, p: float) -> float:
     return min(1.0, total)
 
 
-def detect_series(counts: Sequence[int], negatives: Sequence[int]) -> list[tuple[str, int, float, float, float]]:
+def detect_series(counts: Sequence[int], negatives: Sequence[int],
+                  scored: Sequence[int] | None = None) -> list[tuple[str, int, float, float, float]]:
     """Alert days of one series: (kind, day index, observed, expected, p-value). Days that
-    alerted are left out of later baselines, so a crisis does not hide its own second day."""
+    alerted are left out of later baselines, so a crisis does not hide its own second day.
+    ``scored``: the mentions with a sentiment each day (``counts`` less those in a language no
+    engine scores), of which the negative share is taken; ``counts`` when not given."""
+    scored = counts if scored is None else scored
     out = []
     alerted: dict[str, set[int]] = {"volume_spike": set(), "negativity_spike": set()}
     for d in range(BASELINE_DAYS, len(counts)):
@@ -110,6 +115,7 @@ def detect_series(counts: Sequence[int], negatives: Sequence[int]) -> list[tuple
             continue
         base = [counts[i] for i in window]
         base_neg = [negatives[i] for i in window]
+        base_scored = [scored[i] for i in window]
         mean = sum(base) / len(base)
         lam = max(0.5, mean)
         var = sum((c - mean) ** 2 for c in base) / (len(base) - 1)
@@ -131,15 +137,15 @@ def detect_series(counts: Sequence[int], negatives: Sequence[int]) -> list[tuple
                     out.append(("volume_spike", d, float(counts[d]), lam, p))
                     alerted["volume_spike"].add(d)
                     break
-        p0 = (sum(base_neg) + 1) / (sum(base) + 2)
-        day_share = negatives[d] / counts[d] if counts[d] > 0 else 0.0
+        p0 = (sum(base_neg) + 1) / (sum(base_scored) + 2)
+        day_share = negatives[d] / scored[d] if scored[d] > 0 else 0.0
         for span in (1, 3):
             w = days(span, "negativity_spike")
-            t, n = sum(counts[i] for i in w), sum(negatives[i] for i in w)
+            t, n = sum(scored[i] for i in w), sum(negatives[i] for i in w)
             if n >= 4 and t and n / t >= p0 + 0.25 and negatives[d] >= 2 and day_share >= p0 + 0.25:
                 p = binom_sf(n, t, p0)
                 if p < ALPHA:
-                    out.append(("negativity_spike", d, float(negatives[d]), counts[d] * p0, p))
+                    out.append(("negativity_spike", d, float(negatives[d]), scored[d] * p0, p))
                     alerted["negativity_spike"].add(d)
                     break
     return out
@@ -166,7 +172,8 @@ def detect(conn: sqlite3.Connection, *, now: int | None = None, days: int = 90) 
         series = kpis_store.daily_series(conn, eid, since, until)
         counts = [p.total for p in series]
         negatives = [p.negative for p in series]
-        for kind, first, last, obs, exp, p in merge(detect_series(counts, negatives)):
+        scored = [p.total - p.unscored for p in series]  # the negative share is of the scored ones
+        for kind, first, last, obs, exp, p in merge(detect_series(counts, negatives, scored)):
             alerts.append(Alert(eid, name, kind, series[first].day, series[last].day + DAY, obs, round(exp, 2),
                                 round(-math.log10(max(p, 1e-300)), 2)))
     return alerts
