@@ -1,0 +1,133 @@
+"""Acknowledging a spike alert (branch alertack): nobody could, from the CLI or the GUI, so every
+alert stayed open for ever on the Dashboard, the executives' pages and in the reports. Each test
+is a real SQLite demo workspace; the CLI runs in-process, the GUI is the real window offscreen."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.conftest import act_as, passphrase_of
+
+
+@pytest.fixture
+def cli(demo_service, capsys, monkeypatch):
+    """`orm-desktop --workspace DEMO ARGS` in this process: (exit code, stdout, stderr)."""
+    from orm_desktop.cli import main
+
+    monkeypatch.delenv("ORM_DESKTOP_PASSPHRASE", raising=False)
+
+    def run(*args: str, passphrase: str | None = None) -> tuple[int, str, str]:
+        if passphrase is not None:
+            monkeypatch.setenv("ORM_DESKTOP_PASSPHRASE", passphrase)
+        try:
+            code = main(["--workspace", str(demo_service.ws.location), *args])
+        except SystemExit as exc:
+            code = exc.code
+        monkeypatch.delenv("ORM_DESKTOP_PASSPHRASE", raising=False)
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run
+
+
+def one_line(err: str) -> str:
+    assert "Traceback" not in err, err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    return lines[0]
+
+
+def ack_entries(svc) -> list[tuple[str, str, int]]:
+    return [(e.actor, e.action, e.subject_id) for e in svc.audit_entries() if e.subject_type == "alert"]
+
+
+def test_cli_ack_as_a_user_needs_the_passphrase_and_is_audited_and_listed(cli, demo_service):
+    first = demo_service.alerts()[0]
+    code, _out, err = cli("alerts", "ack", str(first.id), "--as", "alex")  # no passphrase: nothing done
+    assert code == 2 and "passphrase" in one_line(err)
+    assert demo_service.alert(first.id).status == "open" and not ack_entries(demo_service)
+
+    code, out, err = cli("alerts", "ack", str(first.id), "--as", "alex", passphrase=passphrase_of("alex"))
+    assert code == 0, err
+    assert f"alert {first.id} acknowledged by alex on " in out
+    assert first.id not in [a.id for a in demo_service.alerts()]
+    assert ack_entries(demo_service) == [("alex", "alert.acknowledge", first.id)]
+
+    code, out, _err = cli("alerts", "--all", "--format", "json")
+    row = next(r for r in json.loads(out) if r["id"] == first.id)
+    assert row["status"] == "acknowledged" and row["acknowledged_by"] == "alex" and row["acknowledged_at"]
+    code, out, _err = cli("alerts", "--all")
+    assert "ACKNOWLEDGED_BY" in out.upper() and "alex" in out
+
+
+def test_cli_ack_refuses_unknown_acknowledged_and_withdrawn_alerts_in_one_line(cli, demo_service):
+    from orm_desktop.store import alerts as alerts_store
+    from orm_desktop.store import db
+
+    a, b = [x.id for x in demo_service.alerts()[:2]]
+    code, _out, err = cli("alerts", "ack", "9999")
+    assert code == 2 and "there is no alert 9999" in one_line(err)
+    assert cli("alerts", "ack", str(a))[0] == 0
+    code, _out, err = cli("alerts", "ack", str(b), str(a))  # all or nothing: b stays open
+    assert code == 2 and f"alert {a} " in one_line(err) and "already acknowledged" in err
+    assert demo_service.alert(b).status == "open"
+    with db.transaction(demo_service.conn):
+        alerts_store.set_status(demo_service.conn, b, "withdrawn", was="open")
+    code, _out, err = cli("alerts", "ack", str(b))
+    assert code == 2 and "withdrawn" in one_line(err) and "nothing to acknowledge" in err
+    code, _out, err = cli("alerts", "ack")
+    assert code == 2 and "give alert ids or --all-open" in one_line(err)
+    code, _out, err = cli("alerts", "ack", "x1")  # argparse: usage and one error line
+    assert code == 2 and "Traceback" not in err
+
+
+def test_cli_ack_all_open_of_one_entity_and_reopen(cli, demo_service):
+    velora = [a.id for a in demo_service.alerts() if a.entity == "Velora"]
+    others = [a.id for a in demo_service.alerts() if a.entity != "Velora"]
+    assert velora and others
+    code, out, err = cli("alerts", "ack", "--all-open", "--entity", "Velora")
+    assert code == 0, err
+    assert out.count("acknowledged by") == len(velora)
+    assert sorted(a.id for a in demo_service.alerts()) == sorted(others)
+    code, out, _err = cli("alerts", "ack", "--all-open", "--entity", "Velora")
+    assert code == 0 and out.strip() == "no open alert for Velora to acknowledge"
+    code, out, err = cli("alerts", "reopen", str(velora[0]))
+    assert code == 0, err
+    assert velora[0] in [a.id for a in demo_service.alerts()]
+    assert [x[1] for x in ack_entries(demo_service)][-1] == "alert.reopen"
+    code, _out, err = cli("alerts", "reopen", str(velora[0]))
+    assert code == 2 and "nobody has acknowledged it" in one_line(err)
+
+
+def test_an_acknowledged_alert_stays_acknowledged_when_detection_runs_again(demo_service):
+    from orm_desktop.analysis.alerts import redetect
+
+    a = demo_service.alerts()[0]
+    demo_service.acknowledge_alerts([a.id])
+    demo_service.detect_alerts()
+    redetect(demo_service.conn)
+    assert demo_service.alert(a.id).status == "acknowledged"
+
+
+def test_executive_mode_refuses_to_acknowledge(demo_service):
+    from orm_desktop.errors import ReadOnlyWorkspace
+
+    a = demo_service.alerts()[0]
+    demo_service.set_executive_mode(True)
+    with pytest.raises(ReadOnlyWorkspace):
+        demo_service.acknowledge_alerts([a.id])
+    assert demo_service.alert(a.id).status == "open" and not ack_entries(demo_service)
+
+
+def test_reports_say_which_alerts_were_acknowledged_and_by_whom(demo_service):
+    from orm_desktop.reports.data import _alerts, alert_lines
+
+    act_as(demo_service, "sam")
+    a = demo_service.alerts()[0]
+    demo_service.acknowledge_alerts([a.id], by="sam")
+    lines = alert_lines(_alerts(demo_service))
+    mine = next(x for x in lines if x.startswith(a.describe()))
+    assert "acknowledged by sam on " in mine
+    assert all("open: nobody has acknowledged it yet" in x for x in lines if x != mine)
