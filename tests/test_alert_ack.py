@@ -131,3 +131,116 @@ def test_reports_say_which_alerts_were_acknowledged_and_by_whom(demo_service):
     mine = next(x for x in lines if x.startswith(a.describe()))
     assert "acknowledged by sam on " in mine
     assert all("open: nobody has acknowledged it yet" in x for x in lines if x != mine)
+
+
+# -- the GUI: the real main window over the demo workspace (offscreen) ------------------------
+def _alert_list(page):
+    from PySide6.QtWidgets import QListWidget
+
+    return page.findChild(QListWidget, "alert_list")
+
+
+def _listed(page) -> list[int]:
+    from PySide6.QtCore import Qt
+
+    lw = _alert_list(page)
+    return [i for i in (lw.item(r).data(Qt.ItemDataRole.UserRole) for r in range(lw.count())) if i]
+
+
+def _button(page, name: str):
+    from PySide6.QtWidgets import QPushButton
+
+    return page.findChild(QPushButton, name)
+
+
+def _note(page) -> str:
+    from PySide6.QtWidgets import QLabel
+
+    label = page.findChild(QLabel, "acknowledged_note")
+    return label.text() if label is not None and label.isVisible() else ""
+
+
+def test_dashboard_acknowledge_takes_the_alert_off_at_once_says_who_and_undo_puts_it_back(window, qtbot, demo_service):
+    from tests.gui_support import show_page
+
+    who = window.working_as()
+    assert who == "alex"  # the Responses page's "Working as": the comms manager
+    act_as(demo_service, who)
+    page = show_page(qtbot, window, "Dashboard")
+    before = _listed(page)
+    assert before == [a.id for a in demo_service.alerts()]
+    lw = _alert_list(page)
+    lw.setCurrentRow(1)
+    target = before[1]
+    _button(page, "acknowledge_alert").click()
+    assert target not in _listed(page)  # at once, before the write has come back
+    qtbot.waitUntil(lambda: "Acknowledged by alex" in _note(page), timeout=5000)
+    assert _listed(page) == [i for i in before if i != target]
+    assert demo_service.alert(target).status == "acknowledged"
+    assert ack_entries(demo_service) == [("alex", "alert.acknowledge", target)]
+    qtbot.waitUntil(lambda: f"{len(before) - 1} open alerts" in window.health.text(), timeout=5000)
+
+    _button(page, "undo_acknowledge").click()
+    qtbot.waitUntil(lambda: _listed(page) == before and not _note(page), timeout=5000)
+    assert demo_service.alert(target).status == "open"
+    assert [x[1] for x in ack_entries(demo_service)] == ["alert.acknowledge", "alert.reopen"]
+
+
+def test_an_executives_page_acknowledges_from_the_keyboards_context_menu(window, qtbot, demo_service):
+    import time
+
+    from PySide6.QtCore import QPoint
+    from PySide6.QtWidgets import QMenu
+
+    from orm_desktop.store import alerts as alerts_store
+    from orm_desktop.store import db
+    from tests.gui_support import show_page
+
+    act_as(demo_service, "alex")
+    maya = demo_service.entity("Maya Lindqvist")
+    now = int(time.time())
+    with db.transaction(demo_service.conn):  # a spike of coverage of the CEO
+        alerts_store.upsert(demo_service.conn, [(maya.id, "negativity_spike", now - 2 * 86400, now - 86400,
+                                                 9.0, 1.5, 7.2, "{}")], now)
+    page = show_page(qtbot, window, "Maya Lindqvist")
+    qtbot.waitUntil(lambda: len(_listed(page)) == 1, timeout=5000)
+    (alert_id,) = _listed(page)
+    lw = _alert_list(page)
+    lw.setFocus()
+    lw.setCurrentRow(0)
+    lw.customContextMenuRequested.emit(QPoint(5, 5))  # what the Menu key (or Shift+F10) sends
+    menu = lw.findChild(QMenu, "alert_menu")
+    (action,) = menu.actions()
+    assert action.text() == "Acknowledge" and action.isEnabled()
+    action.trigger()
+    assert _listed(page) == []
+    qtbot.waitUntil(lambda: "Acknowledged by alex" in _note(page), timeout=5000)
+    assert demo_service.alert(alert_id).acknowledged_by == "alex"
+
+
+def test_an_alert_someone_else_acknowledged_meanwhile_says_so_in_one_line(window, qtbot, demo_service):
+    from tests.gui_support import show_page
+
+    act_as(demo_service, "alex", "sam")
+    page = show_page(qtbot, window, "Dashboard")
+    target = _listed(page)[0]
+    _alert_list(page).setCurrentRow(0)
+    demo_service.acknowledge_alerts([target], by="sam")  # sam, on another laptop, a moment before
+    _button(page, "acknowledge_alert").click()
+    qtbot.waitUntil(lambda: "Not acknowledged" in _note(page), timeout=5000)
+    assert f"alert {target} " in _note(page) and "already acknowledged by sam" in _note(page)
+    assert "\n" not in _note(page) and _button(page, "undo_acknowledge") is None
+    assert ack_entries(demo_service) == [("sam", "alert.acknowledge", target)]  # alex's wrote nothing
+
+
+def test_executive_mode_turns_acknowledge_off_and_back_on(window, qtbot, demo_service):
+    from tests.gui_support import show_page
+
+    page = show_page(qtbot, window, "Dashboard")
+    assert _button(page, "acknowledge_alert").isEnabled()
+    window.set_read_only(True)
+    assert not _button(page, "acknowledge_alert").isEnabled()
+    page.acknowledge(_listed(page)[:1])  # the slot refuses too (and the facade would)
+    assert len(demo_service.alerts()) == len(_listed(page)) and not ack_entries(demo_service)
+    window.set_read_only(False)
+    assert _button(page, "acknowledge_alert").isEnabled()
