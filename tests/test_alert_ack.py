@@ -244,3 +244,44 @@ def test_executive_mode_turns_acknowledge_off_and_back_on(window, qtbot, demo_se
     assert len(demo_service.alerts()) == len(_listed(page)) and not ack_entries(demo_service)
     window.set_read_only(False)
     assert _button(page, "acknowledge_alert").isEnabled()
+
+
+@pytest.mark.both_backends
+def test_who_acknowledged_is_read_back_from_the_audit_log_on_both_stores(demo_service):
+    a, b = demo_service.alerts()[:2]
+    (done,) = demo_service.acknowledge_alerts([a.id])
+    who = done.acknowledged_by
+    assert who and done.status == "acknowledged" and done.acknowledged_at
+    listed = {x.id: x for x in demo_service.alerts(include_closed=True)}
+    assert listed[a.id].acknowledged_by == who and listed[b.id].acknowledged_by is None
+    assert [x.id for x in demo_service.alerts()].count(a.id) == 0
+    demo_service.reopen_alerts([a.id])
+    assert demo_service.alert(a.id).status == "open" and demo_service.alert(a.id).acknowledged_by is None
+
+
+def test_on_a_team_workspace_the_login_acknowledges_and_an_executive_is_refused_in_one_line(team_lab):
+    """The permission matrix (tests/test_team_permissions.py): authors, approvers and admins may
+    acknowledge, an executive's login reads only; through the Service as the CLI and GUI use it."""
+    from orm_desktop import identity
+    from orm_desktop.errors import KnownError
+    from orm_desktop.service import Service
+    from tests import team_scenario as ts
+
+    aid = team_lab.alert()
+    other = team_lab.alert()
+    svc = Service.open(ts.url(team_lab.login("alice"), team_lab.db))
+    try:
+        identity.SESSION.add(team_lab.keys["alice"].private)
+        (a,) = svc.acknowledge_alerts([aid], by="someone-else")  # on a team the login is the actor
+        assert a.acknowledged_by == team_lab.login("alice")
+    finally:
+        svc.close()
+    svc = Service.open(ts.url(team_lab.login("eve"), team_lab.db))
+    try:
+        identity.SESSION.add(team_lab.keys["eve"].private)
+        with pytest.raises(KnownError) as refused:
+            svc.acknowledge_alerts([other])
+        assert "team role does not allow this" in str(refused.value) and "\n" not in str(refused.value)
+        assert svc.alert(other).status == "open"
+    finally:
+        svc.close()
