@@ -24,7 +24,8 @@ def register(sub) -> None:
                         description="Example: orm-desktop alerts ack 3 4 --as alex  (undo: alerts reopen 3 --as alex)")
     a.add_argument("ids", type=int, nargs="*", metavar="ID", help="alert ids, as `orm-desktop alerts` lists them")
     a.add_argument("--all-open", action="store_true", help="every open alert (of --entity only, if given)")
-    a.add_argument("--entity", "-e", help="with --all-open: only this entity's alerts")
+    # its own dest: `alerts --entity X ack --all-open` (the entity before the action) keeps X
+    a.add_argument("--entity", "-e", dest="ack_entity", help="with --all-open: only this entity's alerts")
     a.add_argument("--as", dest="user", default="", help="who acknowledges (not on a team workspace: the login)")
     a.set_defaults(func=cmd_ack)
     a = acts.add_parser("reopen", help="undo an acknowledgement: the alerts are open again",
@@ -73,15 +74,16 @@ def cmd_ack(args) -> int:
 
     if args.all_open == bool(args.ids):
         raise UsageError("give alert ids or --all-open (`orm-desktop alerts` lists the open ones with their ids)")
-    if args.entity and not args.all_open:
+    entity = args.ack_entity or args.entity
+    if entity and not args.all_open:
         raise UsageError("--entity goes with --all-open; alert ids name their alerts already")
     svc = open_service(args)
     ids = args.ids
     if args.all_open:
-        entity_id = svc.entity(args.entity).id if args.entity else None
+        entity_id = svc.entity(entity).id if entity else None
         ids = [a.id for a in svc.alerts(entity_id=entity_id)]
         if not ids:
-            print(f"no open alert{' for ' + args.entity if args.entity else ''} to acknowledge")
+            print(f"no open alert{' for ' + entity if entity else ''} to acknowledge")
             return 0
     for a in svc.acknowledge_alerts(ids, by=args.user):
         print(f"alert {a.id} {a.handled()}: {a.describe()}")
