@@ -247,7 +247,7 @@ class Page(QWidget):
         self.acknowledging |= set(ids)
         self._drop_from_lists(set(ids))
         svc = self.svc
-        self.runner.start(lambda _progress, _cancel: (ids, svc.acknowledge_alerts(ids, by=who)),
+        self.runner.start(lambda _progress, _cancel: (ids, who, svc.acknowledge_alerts(ids, by=who)),
                           on_success=self._acknowledged, on_failure=self._ack_failed)
 
     def _drop_from_lists(self, ids: set[int]) -> None:
@@ -264,13 +264,13 @@ class Page(QWidget):
         set_read_only(self, self.read_only)
 
     def _acknowledged(self, result) -> None:
-        ids, alerts = result
+        ids, who, alerts = result  # Undo acts as who acknowledged, whoever "Working as" is by then
         self.acknowledging -= set(ids)
         by = alerts[0].acknowledged_by if alerts else ""
         what = alerts[0].describe() if len(alerts) == 1 else f"{len(alerts)} alerts"
         text = (f"Acknowledged{' by ' + by if by else ''}: {what}. It left the open alerts; reports and the "
                 "audit log say who acknowledged it and when.")
-        self.ack_note = AckNote(list(ids), self.who(), text)
+        self.ack_note = AckNote(list(ids), who, text)
         self.status_message.emit(f"Acknowledged{' by ' + by if by else ''}: {what}")
         self.data = None  # show the note and Undo even when the rest is as it was
         self.rebuild_soon()
