@@ -194,7 +194,8 @@ def test_an_executives_page_acknowledges_from_the_keyboards_context_menu(window,
     import time
 
     from PySide6.QtCore import QPoint
-    from PySide6.QtWidgets import QMenu
+    from PySide6.QtGui import QContextMenuEvent
+    from PySide6.QtWidgets import QApplication, QMenu
 
     from orm_desktop.store import alerts as alerts_store
     from orm_desktop.store import db
@@ -212,7 +213,9 @@ def test_an_executives_page_acknowledges_from_the_keyboards_context_menu(window,
     lw = _alert_list(page)
     lw.setFocus()
     lw.setCurrentRow(0)
-    lw.customContextMenuRequested.emit(QPoint(5, 5))  # what the Menu key (or Shift+F10) sends
+    # what the Menu key (or Shift+F10) delivers to the focused list
+    QApplication.sendEvent(lw, QContextMenuEvent(QContextMenuEvent.Reason.Keyboard, QPoint(5, 5),
+                                                      lw.mapToGlobal(QPoint(5, 5))))
     menu = lw.findChild(QMenu, "alert_menu")
     (action,) = menu.actions()
     assert action.text() == "Acknowledge" and action.isEnabled()
@@ -220,6 +223,28 @@ def test_an_executives_page_acknowledges_from_the_keyboards_context_menu(window,
     assert _listed(page) == []
     qtbot.waitUntil(lambda: "Acknowledged by alex" in _note(page), timeout=5000)
     assert demo_service.alert(alert_id).acknowledged_by == "alex"
+
+
+def test_acknowledging_as_a_locked_user_asks_the_passphrase_and_a_cancel_does_nothing(window, qtbot, demo_service,
+                                                                                        monkeypatch):
+    from PySide6.QtWidgets import QDialog
+
+    from orm_desktop.ui import identity as ui_identity
+    from tests.gui_support import show_page
+
+    asked: list[str] = []
+
+    def cancel(dialog) -> int:
+        asked.append(dialog.windowTitle())
+        return QDialog.DialogCode.Rejected
+
+    monkeypatch.setattr(ui_identity.PassphraseDialog, "exec", cancel)
+    page = show_page(qtbot, window, "Dashboard")
+    before = _listed(page)
+    _alert_list(page).setCurrentRow(0)
+    _button(page, "acknowledge_alert").click()
+    assert asked == ["Working as alex"]
+    assert _listed(page) == before and len(demo_service.alerts()) == len(before) and not ack_entries(demo_service)
 
 
 def test_an_alert_someone_else_acknowledged_meanwhile_says_so_in_one_line(window, qtbot, demo_service):
