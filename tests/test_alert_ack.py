@@ -314,3 +314,16 @@ def test_on_a_team_workspace_the_login_acknowledges_and_an_executive_is_refused_
         assert svc.alert(other).status == "open"
     finally:
         svc.close()
+
+
+def test_an_alert_marked_acknowledged_behind_the_apps_back_does_not_claim_someone_did_it(demo_service):
+    # a team author may UPDATE alerts (a refresh writes them), and the file's holder can: with no
+    # audit entry the lists and reports said plain "acknowledged", as if someone were on it
+    from orm_desktop.reports.data import _alerts, alert_lines
+    from orm_desktop.store import db
+
+    a = demo_service.alerts()[0]
+    with db.transaction(demo_service.conn):
+        demo_service.conn.execute("UPDATE alerts SET status = 'acknowledged' WHERE id = ?", (a.id,))
+    line = next(x for x in alert_lines(_alerts(demo_service)) if x.startswith(a.describe()))
+    assert line.endswith("marked acknowledged, but the audit log has no record of who did it")

@@ -72,9 +72,10 @@ class Alert:
         """Who acknowledged it and when ("acknowledged by alex on 30 Nov 2026 14:02 UTC"), or that
         it is open (or withdrawn): what a list or a report says beside ``describe``."""
         if self.status == "acknowledged":
-            by = f" by {self.acknowledged_by}" if self.acknowledged_by else ""
+            if not self.acknowledged_by:  # set in the table, not through the app: nobody is on record
+                return "marked acknowledged, but the audit log has no record of who did it"
             when = f" on {_stamp(self.acknowledged_at)} UTC" if self.acknowledged_at else ""
-            return f"acknowledged{by}{when}"
+            return f"acknowledged by {self.acknowledged_by}{when}"
         if self.status == "withdrawn":
             return "withdrawn: re-scored mentions no longer make it a spike"
         return "open: nobody has acknowledged it yet"
