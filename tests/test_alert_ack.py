@@ -54,6 +54,9 @@ def test_cli_ack_as_a_user_needs_the_passphrase_and_is_audited_and_listed(cli, d
     assert f"alert {first.id} acknowledged by alex on " in out
     assert first.id not in [a.id for a in demo_service.alerts()]
     assert ack_entries(demo_service) == [("alex", "alert.acknowledge", first.id)]
+    (entry,) = [e for e in demo_service.audit_entries() if e.subject_type == "alert"]
+    assert entry.data == {"entity": first.entity, "kind": first.kind, "window_start": first.window_start,
+                          "window_end": first.window_end}  # which alert, from the log alone
 
     code, out, _err = cli("alerts", "--all", "--format", "json")
     row = next(r for r in json.loads(out) if r["id"] == first.id)

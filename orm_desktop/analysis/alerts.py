@@ -251,7 +251,10 @@ def _move(conn, alert_ids: Sequence[int], *, by: str, now: int | None, was: str,
         for i in ids:
             if not alerts_store.set_status(conn, i, to, was=was):  # changed by someone else meanwhile
                 _refuse(get(conn, i), i, was)
-            audit.append(conn, actor=by, action=action, subject_type="alert", subject_id=i, data={}, now=now)
+            a = get(conn, i)
+            # which alert, readable from the log alone (an alert row goes with its entity)
+            data = {"entity": a.entity, "kind": a.kind, "window_start": a.window_start, "window_end": a.window_end}
+            audit.append(conn, actor=by, action=action, subject_type="alert", subject_id=i, data=data, now=now)
     return [a for a in (get(conn, i) for i in ids) if a is not None]
 
 
