@@ -268,8 +268,9 @@ class Page(QWidget):
         self.acknowledging -= set(ids)
         by = alerts[0].acknowledged_by if alerts else ""
         what = alerts[0].describe() if len(alerts) == 1 else f"{len(alerts)} alerts"
-        text = (f"Acknowledged{' by ' + by if by else ''}: {what}. It left the open alerts; reports and the "
-                "audit log say who acknowledged it and when.")
+        it, they = ("It", "it") if len(alerts) == 1 else ("They", "them")
+        text = (f"Acknowledged{' by ' + by if by else ''}: {what}. {it} left the open alerts; reports and the "
+                f"audit log say who acknowledged {they} and when.")
         self.ack_note = AckNote(list(ids), who, text)
         self.status_message.emit(f"Acknowledged{' by ' + by if by else ''}: {what}")
         self.data = None  # show the note and Undo even when the rest is as it was
