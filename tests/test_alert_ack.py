@@ -330,3 +330,20 @@ def test_an_alert_marked_acknowledged_behind_the_apps_back_does_not_claim_someon
         demo_service.conn.execute("UPDATE alerts SET status = 'acknowledged' WHERE id = ?", (a.id,))
     line = next(x for x in alert_lines(_alerts(demo_service)) if x.startswith(a.describe()))
     assert line.endswith("marked acknowledged, but the audit log has no record of who did it")
+
+
+def test_several_selected_alerts_are_acknowledged_together(window, qtbot, demo_service):
+    from PySide6.QtCore import QItemSelectionModel
+
+    from tests.gui_support import show_page
+
+    act_as(demo_service, "alex")
+    page = show_page(qtbot, window, "Dashboard")
+    before = _listed(page)
+    lw = _alert_list(page)
+    for row in (0, 2):
+        lw.selectionModel().select(lw.model().index(row, 0), QItemSelectionModel.SelectionFlag.Select)
+    _button(page, "acknowledge_alert").click()
+    qtbot.waitUntil(lambda: "Acknowledged by alex: 2 alerts. They left" in _note(page), timeout=5000)
+    assert _listed(page) == [before[1], *before[3:]]
+    assert sorted(x[2] for x in ack_entries(demo_service)) == sorted([before[0], before[2]])
