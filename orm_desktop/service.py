@@ -6,6 +6,7 @@ shared across threads), so a GUI worker thread calling a method gets its own con
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
 import sqlite3
@@ -59,6 +60,7 @@ class Service:
         self.executive_mode = False  # see set_executive_mode
         self.snapshot = snapshot  # the stamp of an offline snapshot (None: a working workspace)
         self.snapshot_label = ""  # "offline snapshot of ... taken ..., read-only" for a snapshot
+        self.inspecting = False  # `check`: the database as it is, a tampered schema listed, not refused
         if snapshot is not None:
             from orm_desktop.transfer import snapshot_label
 
@@ -123,7 +125,8 @@ class Service:
     def conn(self):  # -> sqlite3.Connection
         conn = getattr(self._local, "conn", None)
         if conn is None:
-            conn = self.ws.connect(readonly=self.snapshot is not None)
+            with db.inspecting() if self.inspecting else contextlib.nullcontext():
+                conn = self.ws.connect(readonly=self.snapshot is not None)
             self._local.conn = conn
             with self._lock:
                 self._all.append((threading.current_thread(), conn))
@@ -1601,6 +1604,52 @@ class Service:
         from orm_desktop.store.identity import missing_triggers
 
         return db.integrity_check(self.conn), missing_triggers(self.conn)
+
+    def schema_problems(self) -> list[str]:
+        """What in a SQLite workspace's schema ORM Desktop did not make as it is: planted
+        objects, its own changed or missing, a version stamp its tables contradict (one line per
+        kind; none on a team workspace, whose schema its server's permissions guard)."""
+        if self.ws.backend != "sqlite":
+            return []
+        from orm_desktop.store import schema_guard
+
+        return schema_guard.inspect(self.conn).lines()
+
+    @staticmethod
+    def inspect_workspace(root: Path) -> Service:
+        """The workspace at ``root`` opened as it is, for `check`: not migrated, and a tampered
+        schema listed (``schema_problems``), not refused."""
+        if wsmod.is_url(root):
+            return Service.open(root)
+        with db.inspecting():
+            svc = Service(wsmod.open_workspace(root, migrate=False))
+        svc.inspecting = True
+        return svc
+
+    @staticmethod
+    def repair_schema(root: Path, by: str = "") -> tuple[list[str], list[str], Path | None]:
+        """Remove the schema objects ORM Desktop did not create from the workspace at ``root`` and put
+        its own triggers and indexes back as it makes them, after keeping a copy of the file
+        (backups/before-repair-*.db): (removed, restored, copy). Audited
+        (``workspace.schema_repaired``). Tables not as the app made them are not repaired:
+        SchemaTampered, restore a backup."""
+        from orm_desktop.backup import backup
+        from orm_desktop.store import schema_guard
+
+        ws = wsmod.Workspace.at(root)
+        if ws.backend != "sqlite":
+            raise UsageError("a team workspace's schema is its server's: its owner repairs it")
+        with db.inspecting():
+            wsmod.open_workspace(root, migrate=False)
+            conn = db.connect(ws.db_path)
+            try:
+                if schema_guard.inspect(conn).clean:
+                    return [], [], None
+                kept = backup(ws, ws.backups / f"before-repair-{time.strftime('%Y%m%d-%H%M%S')}.db")
+                removed, restored = schema_guard.repair(conn, actor=by or _user(), now=int(time.time()))
+            finally:
+                conn.close()
+        return removed, restored, kept
 
     def mention_counts(self) -> dict[int, int]:
         """Stored mentions per entity id."""

@@ -14,6 +14,7 @@ CORE = [
     "orm_desktop.cli",
     "orm_desktop.deliveries.scheduled",
     "orm_desktop.deliveries.schedule",
+    "orm_desktop.recovery",
 ]
 
 
@@ -134,6 +135,7 @@ FACADE_FREE_MODULES = {
     "orm_desktop.workspace": "locating a workspace before a Service exists (--workspace, $ORM_DESKTOP_WORKSPACE)",
     "orm_desktop.desktop_entry": "the OS menu entry",
     "orm_desktop.deliveries.schedule": "the OS scheduler's job files (cron, systemd, launchd)",
+    "orm_desktop.recovery": "copies of the editors' unsaved edits, files beside the workspace (never its database)",
 }
 # Single names from domain modules the CLI and the GUI may use, and why: pure helpers for
 # presentation and input validation, without a workspace.

@@ -412,6 +412,41 @@ class ResponsesView(QWidget):
         """The open reply's unsaved edit, named ('' when there is none)."""
         return "" if self.read_only or self.unsaved_text() is None else f"response #{self.current.id}"
 
+    # -- crash recovery (ui/recovery.py DraftKeeper) -----------------------------------------------
+    def recovery_state(self) -> tuple[str, str, dict, dict] | None:
+        """The unsaved reply, to be kept on disk: ("reply", response id, the text, the response as read)."""
+        text = None if self.read_only else self.unsaved_text()
+        if text is None:
+            return None
+        r = self.current
+        return "reply", str(r.id), {"text": text}, {"version": r.version, "text": r.text, "mention_id": r.mention_id}
+
+    def recovered_outcome(self, rec) -> tuple[str, str]:
+        """Whether a recovered reply can go back into its response: "ok", "same" (saved already) or
+        "changed" (edited, moved on in the workflow, or removed since: never restored into it)."""
+        try:
+            r = self.svc.response(rec.row_id)
+        except KnownError:
+            return "changed", f"Response #{rec.key} no longer exists, so {rec.describe()} from {rec.when()} was not restored."
+        if r.text == rec.value["text"]:
+            return "same", ""
+        if r.version != rec.base["version"] or r.text != rec.base["text"]:
+            return "changed", (f"Response #{r.id} was changed while your edit was unsaved (it is now version {r.version}, "
+                               f"{r.state.replace('_', ' ')}), so {rec.describe()} (kept at {rec.when()}) was not put into it.")
+        if not self.svc.response_actions(r)["save"]:
+            return "changed", (f"Response #{r.id} is {r.state.replace('_', ' ')} and can no longer be edited, "
+                               f"so {rec.describe()} was not put into it.")
+        return "ok", ""
+
+    def restore_recovered(self, rec) -> tuple[str, str]:
+        """Put a recovered reply back into the editor, on its response (not saved)."""
+        outcome, message = self.recovered_outcome(rec)
+        if outcome != "ok":
+            return outcome, message
+        self.show_response(rec.row_id)
+        self.editor.setPlainText(rec.value["text"])
+        return "restored", f"Restored your unsaved reply to response #{rec.key} (from {rec.when()}); it is not saved yet"
+
     def keep_edits(self) -> bool:
         """Before another response replaces the open one: ask about its unsaved reply. True = stay."""
         if not (what := self.unsaved()):
