@@ -17,7 +17,9 @@ false alarm in fifty quarters by design; at 0.001, stationary synthetic series d
 alerts in 18,000 daily tests (tests/test_alerts.py measures 0 at the chosen level over 200
 seeded series). A real crisis is far beyond it (the demo's recall: p < 1e-6). Each test runs
 on the day alone and on the last three days together, so a sustained moderate crisis is
-caught as well as a one-day burst (the day itself must be elevated too). Consecutive
+caught as well as a one-day burst (the day itself must be elevated too). Mentions whose day
+is unknown (entries their feed gave no date for, in that feed's first fetch: stored under the
+fetch time) count on no day. Consecutive
 alert days of one entity and kind merge into one alert window; re-running detection updates
 the stored alert instead of adding another.
 """
@@ -166,10 +168,32 @@ def detect(conn: sqlite3.Connection, *, now: int | None = None, days: int = 90) 
         series = kpis_store.daily_series(conn, eid, since, until)
         counts = [p.total for p in series]
         negatives = [p.negative for p in series]
-        for kind, first, last, obs, exp, p in merge(detect_series(counts, negatives)):
+        for kind, first, last, obs, exp, p in merge(_known_days_only(conn, eid, series, counts, negatives)):
             alerts.append(Alert(eid, name, kind, series[first].day, series[last].day + DAY, obs, round(exp, 2),
                                 round(-math.log10(max(p, 1e-300)), 2)))
     return alerts
+
+
+def _known_days_only(conn: sqlite3.Connection, entity_id: int, series: Sequence[kpis_store.DayPoint],
+                     counts: list[int], negatives: list[int]) -> list[tuple[str, int, float, float, float]]:
+    """``detect_series`` on the days' counts without the mentions whose day is unknown (undated
+    entries of a feed's first fetch, stored under the fetch time: ``kpis.unknown_day_counts``).
+    Looking them up needs the items, not the daily rollup, so only the days that would alert
+    (and the two before, which the three-day test adds in) are looked at; detection runs again
+    on the corrected counts until every day that alerts has been looked at. The common case,
+    nothing alerts, costs nothing more. ``counts`` and ``negatives`` are corrected in place."""
+    checked: set[int] = set()
+    cache: dict[tuple[int, int], bool] = {}
+    while True:
+        days = detect_series(counts, negatives)
+        todo = {i for _, d, *_ in days for i in (d - 2, d - 1, d) if i >= 0} - checked
+        if not todo:
+            return days
+        for i in todo:
+            n, neg = kpis_store.unknown_day_counts(conn, entity_id, series[i].day, cache)
+            counts[i] -= n
+            negatives[i] -= neg
+        checked |= todo
 
 
 def store(conn: sqlite3.Connection, alerts: Sequence[Alert], now: int) -> int:
