@@ -190,3 +190,22 @@ def test_a_real_spike_of_dated_entries_still_alerts(empty_service, feed_server):
     spikes = [a for a in svc.alerts() if a.kind == "volume_spike"]
     assert len(spikes) == 1 and spikes[0].window_end >= now - 86400, [a.describe() for a in svc.alerts()]
     assert spikes[0].observed == 25  # the 30 undated entries of the first refresh do not count
+
+
+def test_an_open_alert_detection_no_longer_finds_is_withdrawn(empty_service, feed_server):
+    """A workspace that already holds the false alert (stored before this fix) kept showing it on
+    the Alerts page and the Dashboard: detection only added and updated alerts. Open alerts it no
+    longer finds, in the days it judges, are withdrawn; acknowledged ones stay (a person saw them)."""
+    svc = empty_service
+    _served_workspace(svc, feed_server, "/undated.xml", _rss([(f"Acme story {i}", None) for i in range(51)]))
+    svc.fetch(jobs=1)
+    now = int(time.time())
+    today = now // 86400 * 86400
+    entity = svc.entity("Acme").id
+    false = [alerts.Alert(entity, "Acme", "volume_spike", today, today + 86400, 51, 0.5, 300.0),
+             alerts.Alert(entity, "Acme", "negativity_spike", today - 86400, today, 9, 0.5, 12.0)]
+    assert alerts.store(svc.conn, false, now) == 2
+    svc.acknowledge_alert(svc.alerts()[1].id)
+    assert svc.detect_alerts() == 0
+    left = svc.alerts(include_closed=True)
+    assert [(a.kind, a.status) for a in left] == [("negativity_spike", "acknowledged")]

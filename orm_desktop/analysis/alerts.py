@@ -204,8 +204,17 @@ def store(conn: sqlite3.Connection, alerts: Sequence[Alert], now: int) -> int:
 
 
 def detect_and_store(conn: sqlite3.Connection, *, now: int | None = None, days: int = 90) -> int:
+    """Detect and store; returns the new alerts. An open alert of the days detection judged that
+    it no longer finds is withdrawn (a false alert stored before a fix, or one whose mentions
+    changed): the Alerts page and the Dashboard show only what the data supports."""
     now = int(now or time.time())
-    return store(conn, detect(conn, now=now, days=days), now)
+    found = detect(conn, now=now, days=days)
+    with db.transaction(conn):
+        new = store(conn, found, now)
+        alerts_store.withdraw_open(conn, (eid for eid, _ in alerts_store.active_entities(conn)),
+                                   last_days(days, now)[0],
+                                   {(a.entity_id, a.kind, a.window_start) for a in found})
+    return new
 
 
 def open_alerts(conn: sqlite3.Connection, *, entity_id: int | None = None, include_closed: bool = False) -> list[Alert]:

@@ -28,6 +28,23 @@ def upsert(conn: sqlite3.Connection, rows: Iterable[tuple], now: int) -> int:
     return new
 
 
+def withdraw_open(conn: sqlite3.Connection, entity_ids: Iterable[int], since: int,
+                  keep: set[tuple[int, str, int]]) -> int:
+    """Delete the open alerts of these entities whose window starts at or after ``since`` and
+    whose (entity_id, kind, window_start) is not in ``keep``: detection no longer finds them.
+    Acknowledged ones stay. Returns how many went. The caller owns the transaction."""
+    ids = list(entity_ids)
+    if not ids:
+        return 0
+    gone = [r[0] for r in conn.execute(
+        f"SELECT id, entity_id, kind, window_start FROM alerts WHERE status = 'open' AND window_start >= ? "
+        f"AND entity_id IN ({','.join('?' * len(ids))})", (since, *ids)).fetchall()
+        if (r[1], r[2], r[3]) not in keep]
+    for alert_id in gone:
+        conn.execute("DELETE FROM alerts WHERE id = ?", (alert_id,))
+    return len(gone)
+
+
 def list_(conn: sqlite3.Connection, *, entity_id: int | None = None, include_closed: bool = False) -> list[tuple]:
     """(entity_id, entity name, kind, window_start, window_end, observed, baseline, score, status,
     id), newest window first."""
