@@ -18,11 +18,12 @@ import sqlite3
 import time
 from pathlib import Path
 
-from orm_desktop.errors import DamagedBackup, KnownError, UsageError
+from orm_desktop.errors import DamagedBackup, DiskFull, KnownError, UsageError
 from orm_desktop.store import db
 from orm_desktop.workspace import Workspace
 
 KEEP_AUTOMATIC = 7
+SOURCE_BUSY_S = 2.0  # how long `restore` waits for a backup file another program holds locked
 KEEP_DAMAGED = 2  # damaged automatic copies kept (one is taken at each start until it is fixed)
 DAMAGED_PREFIX = "damaged-"
 
@@ -114,37 +115,73 @@ def daily_backup(ws: Workspace) -> Path | None:
     return backup(ws, automatic=True)
 
 
-def check(path: Path) -> None:
-    """Raise a KnownError unless ``path`` is a sound ORM Desktop database."""
+def check(path: Path, name: Path | None = None) -> None:
+    """Raise a KnownError unless ``path`` is a sound ORM Desktop database: its own, as the app made
+    it (no planted trigger, no lying version stamp: store/schema_guard.py) and passing
+    ``PRAGMA integrity_check``. ``name`` is what the message calls it (the file the person named)."""
+    from orm_desktop.errors import CorruptDatabase
+    from orm_desktop.store import schema_guard
+
+    label = name or path
     try:
-        conn = db.connect(path, readonly=True)
+        with db.inspecting():
+            conn = db.connect(path, readonly=True)
+    except CorruptDatabase:
+        raise KnownError(f"{label} cannot be restored: it is not an ORM Desktop database, or it is damaged") from None
     except KnownError as exc:
-        raise KnownError(f"{path} cannot be restored: {exc}") from None
+        raise KnownError(f"{label} cannot be restored: {exc}") from None
     try:
+        found = schema_guard.inspect(conn)
         result = db.integrity_check(conn)
     except sqlite3.DatabaseError as exc:
-        raise KnownError(f"{path} cannot be restored: it is damaged ({exc})") from None
+        raise KnownError(f"{label} cannot be restored: it is damaged ({exc})") from None
     finally:
         conn.close()
     if result != "ok":
-        raise KnownError(f"{path} cannot be restored: integrity check failed ({result})")
+        raise KnownError(f"{label} cannot be restored: integrity check failed ({result})")
+    if found.refused:
+        raise KnownError(f"{label} cannot be restored: {found.reason()}")
+
+
+def _copy_database(source: Path, dest: Path) -> None:
+    """The database ``source`` holds, through SQLite's backup API: its pages as SQLite reads them
+    (a -wal beside it included), nothing else. A byte copy took the main file alone, which was not
+    what the check had read when a -wal was beside it, and copied a sparse tail of holes past the
+    database's last page in full (512 MiB written for a 1.4 MB database)."""
+    try:
+        db.copy_database(source, dest, busy_s=SOURCE_BUSY_S)
+    except sqlite3.Error as exc:
+        text = str(exc).lower()
+        if getattr(exc, "sqlite_errorname", "") == "SQLITE_FULL" or "full" in text:
+            raise DiskFull(f"the disk holding the workspace is full; {source} was not restored") from None
+        if "locked" in text or "busy" in text:
+            raise KnownError(f"{source} cannot be restored now: another program has it in use (locked); "
+                             "try again when it has finished") from None
+        raise KnownError(f"{source} cannot be restored: it is not an ORM Desktop database, it is damaged, "
+                         f"or it cannot be read ({exc})") from None
 
 
 def restore(ws: Workspace, source: Path) -> Path:
-    """Replace the workspace database with ``source``; returns where the old file was kept."""
+    """Replace the workspace database with ``source``; returns where the old file was kept. The copy
+    that is swapped in is the one checked."""
     _solo_only(ws)
     source = Path(source)
     if not source.exists():
         raise UsageError(f"no such backup: {source}")
     if not source.is_file():  # a directory, or a FIFO that would block the check below
         raise UsageError(f"{source} is not a regular file; not a backup")
-    check(source)
     with ws.refresh_lock():
         stamp = time.strftime("%Y%m%d-%H%M%S")
         kept = ws.backups / f"before-restore-{stamp}.db"
-        ws.backups.mkdir(parents=True, exist_ok=True)
         tmp = ws.db_path.with_suffix(".restoring")
-        shutil.copy2(source, tmp)
+        _remove_database(tmp)
+        try:
+            _copy_database(source, tmp)
+            check(tmp, source)
+        except BaseException:
+            _remove_database(tmp)
+            raise
+        ws.backups.mkdir(parents=True, exist_ok=True)
         if ws.db_path.exists():
             try:  # fold the WAL into the old file before keeping it aside
                 db.fold_wal(ws.db_path)
@@ -153,8 +190,14 @@ def restore(ws: Workspace, source: Path) -> Path:
             shutil.move(ws.db_path, kept)
         for suffix in ("-wal", "-shm"):
             Path(str(ws.db_path) + suffix).unlink(missing_ok=True)
+        _remove_database(tmp, main=False)
         tmp.rename(ws.db_path)
     return kept
+
+
+def _remove_database(path: Path, *, main: bool = True) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal") if main else ("-wal", "-shm", "-journal"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
 def offer_restore(ws: Workspace, error: Exception, ask) -> bool:

@@ -44,6 +44,16 @@ class CorruptDatabase(WorkspaceError):
     """The workspace database is damaged or not an ORM Desktop database."""
 
 
+class SchemaTampered(WorkspaceError):
+    """The workspace database holds schema objects the app did not create (a planted trigger), its
+    own objects changed, tables missing, or a version stamp its tables contradict
+    (store/schema_guard.py). ``findings`` says what."""
+
+    def __init__(self, message: str, findings=None) -> None:
+        super().__init__(message)
+        self.findings = findings
+
+
 class DamagedBackup(KnownError):
     """The workspace database is damaged, and so is the backup copy just taken (kept at ``path``)."""
 

@@ -42,6 +42,26 @@ def signed_pts(x: float | None) -> str:
     return _unsigned_zero(f"{x * 100:+.0f}") + " pts" if _finite(x) else NOT_A_NUMBER
 
 
+def pts_between(now: float | None, before: float | None) -> str:
+    """The change between two ratios as they are shown (whole percent each): "+13 pts" between
+    "0%" and "+13%". From the unrounded values (0.126 - 0.004) it read "+12 pts"."""
+    if not (_finite(now) and _finite(before)):
+        return NOT_A_NUMBER
+    return signed_pts((_shown(f"{now:.0%}"[:-1]) - _shown(f"{before:.0%}"[:-1])) / 100)
+
+
+def change_between(now: float | None, before: float | None, digits: int = 2) -> str:
+    """The change between two scores as they are shown (``digits`` decimals each): "-0.16"
+    between "+0.47" and "+0.31". From the unrounded values (0.3149 - 0.4651) it read "-0.15"."""
+    if not (_finite(now) and _finite(before)):
+        return NOT_A_NUMBER
+    return signed(_shown(f"{now:.{digits}f}") - _shown(f"{before:.{digits}f}"), digits)
+
+
+def _shown(text: str) -> float:
+    return float(text)
+
+
 def pct(x: float | None) -> str:
     """An unsigned share: "42%"; not a number: "–"."""
     return f"{x:.0%}" if _finite(x) else NOT_A_NUMBER

@@ -6,6 +6,8 @@ shared across threads), so a GUI worker thread calling a method gets its own con
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import os
 import sqlite3
 import threading
@@ -58,6 +60,7 @@ class Service:
         self.executive_mode = False  # see set_executive_mode
         self.snapshot = snapshot  # the stamp of an offline snapshot (None: a working workspace)
         self.snapshot_label = ""  # "offline snapshot of ... taken ..., read-only" for a snapshot
+        self.inspecting = False  # `check`: the database as it is, a tampered schema listed, not refused
         if snapshot is not None:
             from orm_desktop.transfer import snapshot_label
 
@@ -122,7 +125,8 @@ class Service:
     def conn(self):  # -> sqlite3.Connection
         conn = getattr(self._local, "conn", None)
         if conn is None:
-            conn = self.ws.connect(readonly=self.snapshot is not None)
+            with db.inspecting() if self.inspecting else contextlib.nullcontext():
+                conn = self.ws.connect(readonly=self.snapshot is not None)
             self._local.conn = conn
             with self._lock:
                 self._all.append((threading.current_thread(), conn))
@@ -641,7 +645,9 @@ class Service:
     def response_kpis(self, since: int, until: int, entity_ids: Sequence[int] | None = None) -> dict:
         """Response-time KPIs: counts by state, overdue mentions, median hours from first seen
         to first draft, approval and sending; of the responses to ``entity_ids``' mentions only
-        when given (a crisis report of one entity)."""
+        when given (a crisis report of one entity). "open" and "overdue" are counts of now (the
+        Responses page's queues): a draft waiting since before the period is open all the same
+        (it read "0 open" over a queue of one)."""
         import statistics
 
         from orm_desktop.store import responses as rstore
@@ -654,7 +660,7 @@ class Service:
 
         states = rstore.counts_by_state(self.conn, since, until, entity_ids)
         return {"sent": states.get("sent", 0),
-                "open": sum(states.get(s, 0) for s in ("draft", "in_review", "changes_requested", "approved")),
+                "open": rstore.open_count(self.conn, entity_ids),
                 "overdue": rstore.overdue_count(self.conn, int(time.time()), entity_ids),
                 "median_hours_to_draft": med(1), "median_hours_to_approve": med(2),
                 "median_hours_to_send": med(3), "by_state": states}
@@ -786,6 +792,11 @@ class Service:
     def count_mentions(self, f: MentionFilter = MentionFilter()) -> int:
         return mentions_store.count(self.conn, f)
 
+    def count_muted(self, f: MentionFilter = MentionFilter()) -> int:
+        """Muted mentions the filter selects that ``count_mentions`` leaves out (the inbox does not
+        list them; the pages' figures and the reports count them)."""
+        return mentions_store.count_muted(self.conn, f)
+
     def why_no_mentions(self, entity_ids: Sequence[int] | None, period: str, widen: str, *,
                         elsewhere: str = "in other periods", cli: bool = False) -> str:
         """What a view or report with no mentions in a period says: what is missing (entities,
@@ -845,7 +856,16 @@ class Service:
             for i in ids:
                 audit.append(self.conn, actor=who, action="mention.override", subject_type="mention",
                              subject_id=i, data={"score": score}, now=now)
-            return n
+        if n:
+            self._scores_changed()
+        return n
+
+    def _scores_changed(self) -> None:
+        """Scores changed without new mentions (an override, a rule's score, a rescore): the spike
+        alerts are detected again (analysis.alerts.redetect), as after a refresh."""
+        from orm_desktop.analysis.alerts import redetect
+
+        redetect(self.conn, now=int(time.time()))
 
     # -- evidence ----------------------------------------------------------------------------
     def capture_evidence(self, mention_id: int, *, by: str = ""):
@@ -865,8 +885,33 @@ class Service:
         return kpis_store.daily_series(self.conn, entity_id, since, until)
 
     def kpi_summary(self, entity_ids: Sequence[int] | None, since: int, until: int):
-        """Totals, net, average and reach-weighted sentiment for a period."""
-        return kpis_store.summary(self.conn, tuple(entity_ids) if entity_ids else None, since, until)
+        """Totals, net, average and reach-weighted sentiment for a period (``complete`` False
+        when the workspace does not hold all of it: ``holds``)."""
+        s = kpis_store.summary(self.conn, tuple(entity_ids) if entity_ids else None, since, until)
+        return s if self.holds(since) else dataclasses.replace(s, complete=False)
+
+    def topic_labels(self) -> dict[str, str]:
+        """{topic id: name} of this workspace's taxonomy (its ``topics`` setting, else the shipped
+        one): the one name a topic has on the Dashboard, in the inbox's filter, the rules and the
+        reports."""
+        from orm_desktop.analysis.topics import labels
+
+        return labels(self.setting("topics") or None)
+
+    def holds(self, since: int) -> bool:
+        """Whether the workspace holds every mention from ``since`` on: not an offline snapshot
+        taken after ``since`` (it copies the last N days only)."""
+        return self.snapshot is None or since >= int(self.snapshot.get("since") or 0)
+
+    def missing_before(self, since: int) -> str:
+        """For a page or report whose figures reach back to ``since``: what this snapshot does not
+        hold, in a sentence ("" when it holds it all)."""
+        if self.holds(since):
+            return ""
+        from orm_desktop import dates
+
+        return (f"This offline snapshot holds the mentions since {dates.stamp(self.snapshot['since'])} UTC: "
+                "figures before them are missing, and the previous period is not compared.")
 
     def kpi_scored_by(self, entity_ids: Sequence[int] | None, since: int, until: int) -> tuple[int, int]:
         """(scored by machine, confirmed by a person) mention counts for a period."""
@@ -1236,7 +1281,10 @@ class Service:
 
         who = self._actor(by)
         rule = self.rule(rule) if isinstance(rule, int) else rule
-        return rules.apply_to_history(self.conn, rule, by=who, progress=progress, cancel=cancel)
+        n = rules.apply_to_history(self.conn, rule, by=who, progress=progress, cancel=cancel)
+        if n and "sentiment" in rule.actions:
+            self._scores_changed()
+        return n
 
     def delete_rule(self, rule_id: int, *, by: str = "") -> None:
         from orm_desktop.analysis import rules
@@ -1311,8 +1359,11 @@ class Service:
         from orm_desktop.analysis.rescore import rescore
 
         self._check_write()
-        return rescore(self.conn, engine_name, entity_ids=list(entity_ids) if entity_ids else None,
-                       progress=progress, cancel=cancel)
+        n = rescore(self.conn, engine_name, entity_ids=list(entity_ids) if entity_ids else None,
+                    progress=progress, cancel=cancel)
+        if n:
+            self._scores_changed()
+        return n
 
     def rescore_interrupted_at(self) -> tuple[int, int, str] | None:
         """(mentions rescored, mentions in scope, engine) of an unfinished rescore, or None."""
@@ -1536,6 +1587,52 @@ class Service:
         from orm_desktop.store.identity import missing_triggers
 
         return db.integrity_check(self.conn), missing_triggers(self.conn)
+
+    def schema_problems(self) -> list[str]:
+        """What in a SQLite workspace's schema ORM Desktop did not make as it is: planted
+        objects, its own changed or missing, a version stamp its tables contradict (one line per
+        kind; none on a team workspace, whose schema its server's permissions guard)."""
+        if self.ws.backend != "sqlite":
+            return []
+        from orm_desktop.store import schema_guard
+
+        return schema_guard.inspect(self.conn).lines()
+
+    @staticmethod
+    def inspect_workspace(root: Path) -> Service:
+        """The workspace at ``root`` opened as it is, for `check`: not migrated, and a tampered
+        schema listed (``schema_problems``), not refused."""
+        if wsmod.is_url(root):
+            return Service.open(root)
+        with db.inspecting():
+            svc = Service(wsmod.open_workspace(root, migrate=False))
+        svc.inspecting = True
+        return svc
+
+    @staticmethod
+    def repair_schema(root: Path, by: str = "") -> tuple[list[str], list[str], Path | None]:
+        """Remove the schema objects ORM Desktop did not create from the workspace at ``root`` and put
+        its own triggers and indexes back as it makes them, after keeping a copy of the file
+        (backups/before-repair-*.db): (removed, restored, copy). Audited
+        (``workspace.schema_repaired``). Tables not as the app made them are not repaired:
+        SchemaTampered, restore a backup."""
+        from orm_desktop.backup import backup
+        from orm_desktop.store import schema_guard
+
+        ws = wsmod.Workspace.at(root)
+        if ws.backend != "sqlite":
+            raise UsageError("a team workspace's schema is its server's: its owner repairs it")
+        with db.inspecting():
+            wsmod.open_workspace(root, migrate=False)
+            conn = db.connect(ws.db_path)
+            try:
+                if schema_guard.inspect(conn).clean:
+                    return [], [], None
+                kept = backup(ws, ws.backups / f"before-repair-{time.strftime('%Y%m%d-%H%M%S')}.db")
+                removed, restored = schema_guard.repair(conn, actor=by or _user(), now=int(time.time()))
+            finally:
+                conn.close()
+        return removed, restored, kept
 
     def mention_counts(self) -> dict[int, int]:
         """Stored mentions per entity id."""

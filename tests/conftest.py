@@ -88,6 +88,17 @@ def _nobody_unlocked():
     identity.SESSION.clear()
 
 
+@pytest.fixture(autouse=True, scope="module")
+def _collect_after_each_module():
+    """While a main window is alive, automatic garbage collection is off and a timer on the GUI
+    thread collects (orm_desktop/ui/collector.py); tests that leave a window alive and then run
+    without an event loop would let cycles pile up, so each module ends with a collection."""
+    yield
+    import gc
+
+    gc.collect()
+
+
 # -- backends ---------------------------------------------------------------------------------
 PG_ADMIN_URL = os.environ.get("ORM_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 BACKENDS = ("sqlite", "postgresql")

@@ -14,6 +14,7 @@ CORE = [
     "orm_desktop.cli",
     "orm_desktop.deliveries.scheduled",
     "orm_desktop.deliveries.schedule",
+    "orm_desktop.recovery",
 ]
 
 
@@ -126,6 +127,7 @@ FACADE_FREE_MODULES = {
     "orm_desktop.types": "the frozen dataclasses that cross layers",
     "orm_desktop.textsafe": "display escaping",
     "orm_desktop.numbers": "how scores, deltas and shares read (signs, zeros, percentages)",
+    "orm_desktop.dates": "how a moment reads (in UTC, as every period is counted)",
     "orm_desktop.feedstatus": "a feed's fetch status in words for people (progress, Feeds page, fetch)",
     "orm_desktop.paths": "resource files",
     "orm_desktop.userfiles": "reading a file the user named",
@@ -133,6 +135,7 @@ FACADE_FREE_MODULES = {
     "orm_desktop.workspace": "locating a workspace before a Service exists (--workspace, $ORM_DESKTOP_WORKSPACE)",
     "orm_desktop.desktop_entry": "the OS menu entry",
     "orm_desktop.deliveries.schedule": "the OS scheduler's job files (cron, systemd, launchd)",
+    "orm_desktop.recovery": "copies of the editors' unsaved edits, files beside the workspace (never its database)",
 }
 # Single names from domain modules the CLI and the GUI may use, and why: pure helpers for
 # presentation and input validation, without a workspace.
@@ -145,6 +148,7 @@ FACADE_FREE_NAMES = {
     ("orm_desktop.analysis.rules", "Rule"): "the frozen dataclass a rule form builds",
     ("orm_desktop.ingest.query", "EntityQuery"): "parsing a query as the user types it; highlighting matches",
     ("orm_desktop.ingest.query", "validate_query"): "the same, as one message",
+    ("orm_desktop.ingest.query", "term_pattern"): "highlighting a term as matching finds it (a Chinese name in unspaced text)",
     ("orm_desktop.ingest.opml", "read_opml"): "the onboarding wizard lists the shipped feeds.opml",
     ("orm_desktop.ingest.opml", "is_template"): "the same, marking search feeds",
     ("orm_desktop.responses.templates", "to_toml"): "shows a template as its TOML text",

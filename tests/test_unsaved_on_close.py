@@ -105,3 +105,29 @@ def test_the_rules_form_asks_before_another_rule_replaces_its_edits(warned, wind
     assert len(asked) == 2 and view.current_id == first.id
     view.new()  # a new form after looking at a rule: no question either
     assert len(asked) == 2 and view.current_id is None
+
+
+def test_a_new_entity_once_saved_is_not_unsaved_any_more(window, qtbot):
+    """Saving a new entity left the form on "new" with its values: closing then asked about
+    unsaved changes to an entity that was saved (and a second Save added it twice)."""
+    window.show_page("Entities")
+    view = window.entities
+    view.new()
+    view.name.setText("Halden Bikes")
+    view.save()
+    saved = next(e for e in window.svc.entities() if e.name == "Halden Bikes")
+    assert view.current_id == saved.id and window.unsaved_edits() == []
+    view.save()  # again: the same entity, not a second one
+    assert [e.name for e in window.svc.entities()].count("Halden Bikes") == 1
+
+
+def test_an_entity_changed_elsewhere_does_not_make_the_untouched_form_unsaved(window, qtbot):
+    """The form compared itself with the database: someone else's save made a form nobody
+    touched "unsaved" (closing asked about it)."""
+    window.show_page("Entities")
+    view = window.entities
+    e = window.svc.entity(view.current_id)
+    window.svc.update_entity(e.id, expected_version=e.version, by="sam", importance=0.3)  # another window
+    assert window.unsaved_edits() == []
+    view.aliases.setText("Typed alias")  # a real edit still counts
+    assert window.unsaved_edits() == [e.name]

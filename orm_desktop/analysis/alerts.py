@@ -217,6 +217,22 @@ def detect_and_store(conn: sqlite3.Connection, *, now: int | None = None, days: 
     return new
 
 
+def redetect(conn: sqlite3.Connection, *, now: int | None = None, days: int = 90) -> int:
+    """After scores changed without new mentions (a person's override, a rule's score, a rescore):
+    detect again, so an alert's figures are the charts' (after 30 of the demo's 41 negative
+    mentions of a spike were re-scored positive, its alert still said 41 over days the chart
+    showed with 11, until a refresh brought new mentions); an open alert the scores no longer
+    make a spike is withdrawn (status 'withdrawn': not listed as open, not in reports). Returns
+    how many new alerts the new scores make."""
+    now = int(now or time.time())
+    found = detect(conn, now=now, days=days)
+    since = last_days(days + BASELINE_DAYS, now)[0] + BASELINE_DAYS * DAY  # the first day detection tests
+    with db.transaction(conn):
+        new = store(conn, found, now)  # (nests in this transaction)
+        alerts_store.withdraw_others(conn, {(a.entity_id, a.kind, a.window_start) for a in found}, since)
+    return new
+
+
 def open_alerts(conn: sqlite3.Connection, *, entity_id: int | None = None, include_closed: bool = False) -> list[Alert]:
     return [Alert(*r) for r in alerts_store.list_(conn, entity_id=entity_id, include_closed=include_closed)]
 

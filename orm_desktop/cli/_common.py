@@ -15,6 +15,7 @@ from orm_desktop import workspace as wsmod
 from orm_desktop.errors import UsageError
 from orm_desktop.numbers import signed
 from orm_desktop.textsafe import clip, csv_cell, display_text
+from orm_desktop.types import last_days
 
 FORMATS = ("table", "csv", "json", "jsonl")
 TEAM = False  # set by cli.main when the workspace is a postgresql:// URL: --as is then not required
@@ -104,17 +105,25 @@ _REL = re.compile(r"^(\d+)\s*([hdwm])$")
 
 
 def parse_when(text: str, *, now: dt.datetime | None = None) -> int:
-    """A date for --since/--until: YYYY-MM-DD, ISO 8601 date-time, or relative 24h/7d/2w/3m."""
+    """A date for --since/--until: YYYY-MM-DD, ISO 8601 date-time, or relative 24h/7d/2w/3m.
+    Days, weeks and months (30 days) count whole UTC days as the app's "Last N days" does
+    (types.last_days): 7d is the start of the day 6 days before today, so `--since 7d` lists what
+    the Dashboard's "Last 7 days" counts (it was 7 x 24 hours back from now: a day's worth more,
+    and `report --from 7d` covered 8 dates). Hours stay a rolling count, as "Last 24 hours"."""
     text = text.strip()
     now = now or dt.datetime.now(dt.UTC)
     m = _REL.match(text.lower())
     if m:
         n, unit = int(m.group(1)), m.group(2)
         try:
-            delta = {"h": dt.timedelta(hours=n), "d": dt.timedelta(days=n), "w": dt.timedelta(weeks=n),
-                     "m": dt.timedelta(days=30 * n)}[unit]
-            return int((now - delta).timestamp())
-        except (OverflowError, ValueError):  # before year 1 (or too big for a timedelta)
+            if unit == "h":
+                return int((now - dt.timedelta(hours=n)).timestamp())
+            days = n * {"d": 1, "w": 7, "m": 30}[unit]
+            dt.timedelta(days=days)  # out of range: OverflowError, as the subtraction below
+            since = last_days(days, int(now.timestamp()))[0]
+            dt.datetime.fromtimestamp(since, dt.UTC)  # before the year 1: ValueError/OverflowError/OSError
+            return since
+        except (OverflowError, ValueError, OSError):  # before year 1 (or too big for a timedelta)
             raise UsageError(f"the date {text!r} is out of range: that is before the year 1") from None
     try:
         value = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
@@ -129,7 +138,8 @@ def parse_when(text: str, *, now: dt.datetime | None = None) -> int:
 
 def parse_until(text: str, *, now: dt.datetime | None = None) -> int:
     """The end of a period, inclusive as people read it: a plain date YYYY-MM-DD means the end
-    of that day; a date-time or a relative 7d is that very moment."""
+    of that day; a date-time or 24h is that very moment; 7d is where the last 7 days begin, so
+    `--since 14d --until 7d` is the 7 days before the last 7."""
     end = parse_when(text, now=now)
     return end + 86400 if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()) else end
 

@@ -13,7 +13,8 @@ def register(sub) -> None:
                        description="Example: orm-desktop alerts --detect --entity Velora")
     p.add_argument("--entity", "-e", help="only this entity")
     p.add_argument("--detect", action="store_true", help="run spike detection first")
-    p.add_argument("--all", action="store_true", help="include acknowledged alerts")
+    p.add_argument("--all", action="store_true",
+                   help="include acknowledged alerts and those withdrawn (re-scored mentions no longer make a spike)")
     p.add_argument("--format", choices=FORMATS, default="table")
     p.set_defaults(func=cmd_alerts)
     r = sub.add_parser("rescore", help="recompute machine sentiment with an engine (overrides stay)",
@@ -45,7 +46,7 @@ def _why_no_alerts(svc, args, entity_id: int | None) -> str:
         why = svc.why_no_mentions((entity_id,) if entity_id else None, "yet", "", cli=True)
         return f"No alerts{of}: alerts are spikes in mentions. {why}"
     if not args.all and (closed := len(svc.alerts(entity_id=entity_id, include_closed=True))):
-        return f"No open alerts{of}: {closed:,} acknowledged (--all lists them)."
+        return f"No open alerts{of}: {closed:,} acknowledged or withdrawn (--all lists them)."
     hint = "" if args.detect else " (`orm-desktop alerts --detect` looks now)"
     return f"No alerts{of}: no spike in volume or negativity was detected{hint}."
 

@@ -96,12 +96,20 @@ def run_gui(args) -> int:
 
 def _open_or_offer_restore(root):
     """Open the workspace; when its database is damaged and a backup exists, ask whether to
-    restore the newest backup (in a dialog) and open that."""
-    from orm_desktop.errors import CorruptDatabase
+    restore the newest backup (in a dialog) and open that. When someone planted schema objects in
+    it (a trigger), say what in a dialog and offer to remove them."""
+    from orm_desktop.errors import CorruptDatabase, SchemaTampered
     from orm_desktop.service import Service
 
     try:
         return Service.open(root)
+    except SchemaTampered as exc:
+        from PySide6.QtWidgets import QApplication
+
+        from orm_desktop.ui.schema_repair import offer_schema_repair
+
+        QApplication.instance() or QApplication(sys.argv)
+        return offer_schema_repair(None, root, exc)
     except CorruptDatabase as exc:
         from PySide6.QtWidgets import QApplication, QMessageBox
 

@@ -31,7 +31,8 @@ def register(sub) -> None:
     p.add_argument("--lang", help="detected language of the item (ISO code: en, de, fr, ...)")
     p.add_argument("--needs-review", action="store_true",
                    help="only machine scores that need a human look (low confidence or engines disagree)")
-    p.add_argument("--since", help="YYYY-MM-DD, ISO date-time, or 24h / 7d / 2w / 3m")
+    p.add_argument("--since", help="YYYY-MM-DD, ISO date-time, or 24h / 7d / 2w / 3m "
+                   "(7d: today and the 6 days before, UTC, as the app's Last 7 days; 24h: the last 24 hours)")
     p.add_argument("--until", help="inclusive: YYYY-MM-DD includes that whole day")
     p.add_argument("--search", "-s", default="", help='full-text search: words, "phrases", OR, -exclusions or NOT')
     p.add_argument("--order", choices=("published", "priority"), default="published")
@@ -94,6 +95,10 @@ def cmd_mentions(args) -> int:
          widths={"title": 60, "source": 24, "entity": 18})
     if not rows:  # said on stderr: stdout stays an empty table, CSV or JSON
         print(_why_none(svc, f), file=sys.stderr)
+    if muted := svc.count_muted(f):  # `entities list`, the pages and the reports count them
+        many = muted != 1
+        print(f"{muted:,} more mention{'s match' if many else ' matches'} but {'are' if many else 'is'} muted "
+              "by a rule: not listed", file=sys.stderr)
     return 0
 
 

@@ -14,7 +14,8 @@ def register(sub) -> None:
                        description="Example: orm-desktop report --kind executive --entity 'Maya Lindqvist' --out maya.pdf")
     p.add_argument("--kind", required=True, choices=("weekly", "executive", "crisis"))
     p.add_argument("--entity", "-e", help="the brand (weekly report), executive (executive report) or any entity (crisis report)")
-    p.add_argument("--from", dest="since", help="period start: YYYY-MM-DD or 7d / 2w (default: last 7 or 30 days)")
+    p.add_argument("--from", dest="since", help="period start: YYYY-MM-DD or 7d / 2w (7d: today and the 6 days before, UTC; "
+                                            "default: last 7 or 30 days)")
     p.add_argument("--to", dest="until", help="period end, inclusive: YYYY-MM-DD includes that whole day (default: end of today)")
     p.add_argument("--out", "-o", required=True, help="the PDF file to write")
     p.add_argument("--page-size", choices=("A4", "Letter"), default="A4")

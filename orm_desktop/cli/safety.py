@@ -21,8 +21,10 @@ def register(sub) -> None:
     g.add_argument("file", nargs="?", help="a backup file")
     g.add_argument("--latest", action="store_true", help="the newest backup in backups/")
     p.set_defaults(func=cmd_restore)
-    p = sub.add_parser("check", help="check the workspace database (PRAGMA integrity_check and the triggers "
-                       "protecting the audit log)")
+    p = sub.add_parser("check", help="check the workspace database (PRAGMA integrity_check, the triggers "
+                       "protecting the audit log, schema objects ORM Desktop did not create)")
+    p.add_argument("--repair", action="store_true",
+                   help="remove schema objects ORM Desktop did not create (a copy of the file is kept first)")
     p.set_defaults(func=cmd_check)
 
 
@@ -51,12 +53,34 @@ def cmd_restore(args) -> int:
 
 
 def cmd_check(args) -> int:
-    svc = open_service(args)
-    result, missing = svc.check()
-    print(f"integrity check: {result}")
-    if svc.rescore_status():
-        print(f"warning: {svc.rescore_status()}")
+    from orm_desktop.service import Service
+
+    root, _ = wsmod.resolve(args.workspace)
+    if args.repair:
+        removed, restored, kept = Service.repair_schema(root)
+        if kept is None:
+            print("schema: as ORM Desktop made it; nothing to repair")
+            return 0
+        print(f"removed: {', '.join(removed) or 'nothing'}")
+        print(f"put back as ORM Desktop makes them: {', '.join(restored) or 'nothing'}")
+        print(f"the database as it was is kept at {kept}")
+        return 0
+    svc = Service.inspect_workspace(root)  # the file as it is: not migrated, a tampered schema listed
+    try:
+        result, missing = svc.check()
+        schema = svc.schema_problems()
+        print(f"integrity check: {result}")
+        for line in schema:
+            print(f"schema: {line}")
+        if svc.rescore_status():
+            print(f"warning: {svc.rescore_status()}")
+    finally:
+        svc.close()
     if missing:
         print(f"protecting triggers MISSING: {', '.join(missing)} (someone removed the append-only protection; "
               "run `orm-desktop audit verify`)")
-    return 0 if result == "ok" and not missing else 1
+    if schema:
+        print("the schema is not as ORM Desktop made it: someone changed the database by hand; "
+              "`orm-desktop check --repair` removes what ORM Desktop did not create (a copy is kept), "
+              "`orm-desktop restore --latest` brings back the newest backup")
+    return 0 if result == "ok" and not missing and not schema else 1

@@ -66,7 +66,8 @@ def cmd_info(args) -> int:
     print(f"entities:  {len(svc.entities())}")
     print(f"feeds:     {len(svc.feeds())} (ok {h['ok']}, failing {h['failing']}, "
           f"never fetched {h['never']}, disabled {h['disabled']})")
-    print(f"mentions:  {svc.count_mentions()}")
+    muted = svc.count_muted()  # counted by the pages and reports, not listed by the inbox or `mentions`
+    print(f"mentions:  {svc.count_mentions()}" + (f" (+{muted} muted by a rule: not listed)" if muted else ""))
     print(f"refreshed: {refresh_label(svc.refresh_state(), iso)}")
     if svc.rescore_status():
         print(f"warning:   {svc.rescore_status()}")

@@ -11,6 +11,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from orm_desktop import dates
 from orm_desktop.numbers import signed
 from orm_desktop.store import responses as rstore
 from orm_desktop.textsafe import display_text, is_web_url
@@ -28,7 +29,8 @@ class Letter:
 
 
 def _day(ts: int | None) -> str:
-    return dt.datetime.fromtimestamp(ts).strftime("%d %b %H:%M") if ts else ""
+    """A moment in UTC, as the mail's alerts (Alert.describe) and the app read it (orm_desktop.dates)."""
+    return f"{dates.stamp(ts)} UTC" if ts else ""
 
 
 def _page(title: str, sections: list[tuple[str, list[str], list[list[str]]]], footer: str) -> str:

@@ -8,7 +8,15 @@ import math
 from dataclasses import dataclass, field
 
 from orm_desktop.errors import UsageError
-from orm_desktop.numbers import pct, signed, signed_int, signed_pct, signed_pts
+from orm_desktop.numbers import (
+    NOT_A_NUMBER,
+    change_between,
+    pct,
+    pts_between,
+    signed,
+    signed_int,
+    signed_pct,
+)
 from orm_desktop.types import Mention, last_days
 
 DAY = 86400
@@ -35,7 +43,7 @@ class ReportData:
     kpis: list[Kpi] = field(default_factory=list)
     series: list = field(default_factory=list)            # DayPoint per day
     share_of_voice: list[tuple] = field(default_factory=list)   # (id, name, count, share)
-    topics: list[tuple[str, int]] = field(default_factory=list)
+    topics: list[tuple[str, int]] = field(default_factory=list)  # (the workspace's name for the topic, mentions)
     sources: list[tuple] = field(default_factory=list)     # (title, kind, count, avg)
     kinds: list[tuple[str, int]] = field(default_factory=list)
     positive: list[Mention] = field(default_factory=list)
@@ -71,24 +79,48 @@ def _response_status(svc, mention_id: int) -> str:
 
 
 def _of(summary, value: float) -> float:
-    """A sentiment measure of a period, NaN (shown "–") when the period has no mentions."""
-    return value if summary.total else math.nan
+    """A sentiment measure of a period, NaN (shown "–") when the period has no mentions or the
+    workspace does not hold all of it (an offline snapshot: Summary.complete)."""
+    return value if summary.total and summary.complete else math.nan
+
+
+def _n(summary, value: int) -> str:
+    """A count of a period; "–" when the workspace does not hold all of the period."""
+    return f"{value}" if summary.complete else NOT_A_NUMBER
+
+
+def _change(now, previous, a: int, b: int) -> str:
+    return signed_int(a - b if now.complete and previous.complete else None)
+
+
+def _share(rows, entity_id: int) -> float:
+    """An entity's share in ``share_of_voice`` rows; NaN (shown "–") when none of them has a
+    mention: a share of nobody's mentions is no share (share_of_voice gives 0.0, which read "0%")."""
+    if not any(r[2] for r in rows):
+        return math.nan
+    return next((r[3] for r in rows if r[0] == entity_id), 0.0)
+
+
+def _alerts(svc, entity_id: int | None = None) -> list:
+    """The alerts a report tells of: open and acknowledged ones, not those withdrawn because the
+    scores changed since and no longer make them a spike (analysis.alerts.redetect)."""
+    return [a for a in svc.alerts(entity_id=entity_id, include_closed=True) if a.status != "withdrawn"]
 
 
 def _summary_kpis(svc, ids, since: int, until: int) -> list[Kpi]:
     span = until - since
     s, p = svc.kpi_summary(ids, since, until), svc.kpi_summary(ids, since - span, since)
     return [
-        Kpi("Mentions", f"{s.total}", f"{p.total}", signed_int(s.total - p.total)),
+        Kpi("Mentions", _n(s, s.total), _n(p, p.total), _change(s, p, s.total, p.total)),
         # a period without mentions has no sentiment: "–", not a 0% that reads as neutral coverage
         Kpi("Net sentiment", signed_pct(_of(s, s.net_sentiment)), signed_pct(_of(p, p.net_sentiment)),
-            signed_pts(_of(s, s.net_sentiment) - p.net_sentiment if p.total else None)),
+            pts_between(_of(s, s.net_sentiment), _of(p, p.net_sentiment))),
         Kpi("Reach-weighted sentiment", signed(_of(s, s.reach_weighted_sentiment)),
             signed(_of(p, p.reach_weighted_sentiment)),
-            signed(_of(s, s.reach_weighted_sentiment) - p.reach_weighted_sentiment if p.total else None)),
-        Kpi("Negative mentions", f"{s.negative}", f"{p.negative}", signed_int(s.negative - p.negative)),
-        Kpi("… of which unsure (needs a human look)", f"{s.negative_unsure}", f"{p.negative_unsure}",
-            signed_int(s.negative_unsure - p.negative_unsure)),
+            change_between(_of(s, s.reach_weighted_sentiment), _of(p, p.reach_weighted_sentiment))),
+        Kpi("Negative mentions", _n(s, s.negative), _n(p, p.negative), _change(s, p, s.negative, p.negative)),
+        Kpi("… of which unsure (needs a human look)", _n(s, s.negative_unsure), _n(p, p.negative_unsure),
+            _change(s, p, s.negative_unsure, p.negative_unsure)),
         *_scored_by_kpis(svc, ids, since, until),
     ]
 
@@ -97,6 +129,11 @@ def _scored_by_kpis(svc, ids, since: int, until: int) -> list[Kpi]:
     """How many sentiment scores the machine made and how many a person confirmed (issue 14)."""
     span = until - since
     (m, h), (pm, ph) = svc.kpi_scored_by(ids, since, until), svc.kpi_scored_by(ids, since - span, since)
+    if not svc.holds(since - span):  # an offline snapshot without the previous period
+        return [Kpi("Sentiment scored by machine", f"{m}" if svc.holds(since) else NOT_A_NUMBER, NOT_A_NUMBER,
+                    NOT_A_NUMBER),
+                Kpi("Sentiment confirmed by a person", f"{h}" if svc.holds(since) else NOT_A_NUMBER, NOT_A_NUMBER,
+                    NOT_A_NUMBER)]
     return [Kpi("Sentiment scored by machine", f"{m}", f"{pm}", signed_int(m - pm)),
             Kpi("Sentiment confirmed by a person", f"{h}", f"{ph}", signed_int(h - ph))]
 
@@ -128,12 +165,13 @@ def weekly(svc, since: int, until: int, entity_name: str | None = None) -> Repor
     span = until - since
     prev_sov = {r[0]: r for r in svc.share_of_voice([e.id for e in comp], since - span, since)}
     if brand:
-        # a share of nobody's mentions is no share: "–" (share_of_voice gives 0.0)
-        now_share = sov.get(brand.id, (0, "", 0, 0.0))[3] if any(r[2] for r in sov.values()) else math.nan
-        prev_share = prev_sov.get(brand.id, (0, "", 0, 0.0))[3] if any(r[2] for r in prev_sov.values()) else math.nan
-        d.kpis.append(Kpi("Share of voice", pct(now_share), pct(prev_share), signed_pts(now_share - prev_share)))
+        now_share, prev_share = _share(d.share_of_voice, brand.id), _share(prev_sov.values(), brand.id)
+        if not svc.holds(since - span):
+            prev_share = math.nan
+        d.kpis.append(Kpi("Share of voice", pct(now_share), pct(prev_share), pts_between(now_share, prev_share)))
     d.series = svc.daily_series(brand.id if brand else None, since, until)
-    d.topics = svc.top_topics(ids, since, until, limit=8)
+    names = svc.topic_labels()  # the Dashboard's names for them, not their ids ("crisis recall")
+    d.topics = [(names.get(t, t.replace("_", " ")), n) for t, n in svc.top_topics(ids, since, until, limit=8)]
     d.sources = svc.top_sources(ids, since, until, limit=10)
     d.kinds = svc.volume_by_kind(ids, since, until)
     d.positive = svc.extremes(ids, since, until, positive=True, limit=6)
@@ -141,7 +179,7 @@ def weekly(svc, since: int, until: int, entity_name: str | None = None) -> Repor
     for e in comp:
         s = svc.kpi_summary([e.id], since, until)
         d.competitors.append((e.name, s.total, s.net_sentiment if s.total else None, sov.get(e.id, (0, "", 0, 0.0))[3]))
-    d.alerts = [a.describe() for a in svc.alerts(include_closed=True) if a.window_end > since and a.window_start < until]
+    d.alerts = [a.describe() for a in _alerts(svc) if a.window_end > since and a.window_start < until]
     d.responses = svc.response_kpis(since, until)
     _explain_empty(svc, d, ids)
     return d
@@ -166,8 +204,7 @@ def executive(svc, entity_name: str | None, since: int, until: int) -> ReportDat
     d.kpis = _summary_kpis(svc, [e.id], since, until)
     if brand and brand.id != e.id:
         d.share_of_voice = svc.share_of_voice([e.id, brand.id], since, until)
-        mine = next((r for r in d.share_of_voice if r[0] == e.id), (0, "", 0, 0.0))
-        d.kpis.append(Kpi(f"Share of voice vs {brand.name}", pct(mine[3]), "", ""))
+        d.kpis.append(Kpi(f"Share of voice vs {brand.name}", pct(_share(d.share_of_voice, e.id)), "", ""))
     d.series = svc.daily_series(e.id, until - max(until - since, 90 * DAY), until)
     d.sources = svc.top_sources([e.id], since, until, limit=8)
     d.positive = svc.extremes([e.id], since, until, positive=True, limit=6)
@@ -178,7 +215,7 @@ def executive(svc, entity_name: str | None, since: int, until: int) -> ReportDat
             d.quotes.append((detail.evidence[0][0], m.source))
     d.drafts = [f"#{r.id} ({r.state.replace('_', ' ')}): {r.text[:160]}{'…' if len(r.text) > 160 else ''}"
                 for r in svc.responses(in_name_of=e.id, states=("draft", "in_review", "changes_requested"))]
-    d.alerts = [a.describe() for a in svc.alerts(entity_id=e.id, include_closed=True)
+    d.alerts = [a.describe() for a in _alerts(svc, e.id)
                 if a.window_end > since and a.window_start < until]
     _explain_empty(svc, d, [e.id])
     return d
@@ -186,7 +223,7 @@ def executive(svc, entity_name: str | None, since: int, until: int) -> ReportDat
 
 def crisis(svc, entity_name: str | None, since: int | None, until: int | None, now: int) -> ReportData:
     """Around an alert: the latest alert of the entity (or of any entity) when no dates are given."""
-    alerts = svc.alerts(entity_id=svc.entity(entity_name).id if entity_name else None, include_closed=True)
+    alerts = _alerts(svc, svc.entity(entity_name).id if entity_name else None)
     if (since is None) != (until is None):  # one end given: --from alone was silently ignored
         since = since if since is not None else until - 30 * DAY
         until = until if until is not None else default_period(kind="crisis", now=now)[1]

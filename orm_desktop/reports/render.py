@@ -257,7 +257,7 @@ def build_document(d: ReportData, *, content_width_px: int, color: str = "#0F6E8
     if d.topics:
         parts.append("<h2>Topics</h2><table cellspacing='0' cellpadding='4' border='1'><thead><tr><th>Topic</th>"
                      "<th>Mentions</th></tr></thead>" + "".join(
-                         f"<tr><td>{_esc(t.replace('_', ' '))}</td><td align='right'>{n}</td></tr>" for t, n in d.topics)
+                         f"<tr><td>{_esc(t)}</td><td align='right'>{n}</td></tr>" for t, n in d.topics)
                      + "</table>")
     if d.sources:
         parts.append("<h2>Top sources</h2><table width='100%' cellspacing='0' cellpadding='4' border='1'><thead><tr>"
@@ -284,7 +284,7 @@ def build_document(d: ReportData, *, content_width_px: int, color: str = "#0F6E8
         parts.append("<h2>Responses</h2><table cellspacing='0' cellpadding='4' border='1'><thead><tr><th>Measure</th>"
                      "<th>Value</th></tr></thead>"
                      f"<tr><td>Sent</td><td align='right'>{r['sent']}</td></tr>"
-                     f"<tr><td>Open (draft, in review, approved)</td><td align='right'>{r['open']}</td></tr>"
+                     f"<tr><td>Open: draft, in review, approved (when printed)</td><td align='right'>{r['open']}</td></tr>"
                      f"<tr><td>Overdue mentions (when printed)</td><td align='right'>{r['overdue']}</td></tr>"
                      f"<tr><td>Median first seen → first draft</td><td align='right'>{hours(r['median_hours_to_draft'])}</td></tr>"
                      f"<tr><td>Median first seen → approved</td><td align='right'>{hours(r['median_hours_to_approve'])}</td></tr>"

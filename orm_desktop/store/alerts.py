@@ -13,8 +13,8 @@ def active_entities(conn: sqlite3.Connection) -> list[tuple[int, str]]:
 
 def upsert(conn: sqlite3.Connection, rows: Iterable[tuple], now: int) -> int:
     """Insert alerts given as (entity_id, kind, window_start, window_end, observed, baseline,
-    score, detail); an alert with the same entity, kind and start is updated. Returns how many
-    were new. The caller owns the transaction."""
+    score, detail); an alert with the same entity, kind and start is updated (a withdrawn one is
+    open again). Returns how many were new. The caller owns the transaction."""
     new = 0
     for r in rows:
         new += conn.execute("SELECT 1 FROM alerts WHERE entity_id = ? AND kind = ? AND window_start = ?",
@@ -23,7 +23,9 @@ def upsert(conn: sqlite3.Connection, rows: Iterable[tuple], now: int) -> int:
             "INSERT INTO alerts (entity_id, kind, window_start, window_end, observed, baseline, score, detail, "
             "created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (entity_id, kind, window_start) DO UPDATE "
             "SET window_end = excluded.window_end, observed = excluded.observed, baseline = excluded.baseline, "
-            "score = excluded.score, detail = excluded.detail",
+            "score = excluded.score, detail = excluded.detail, "
+            # a spike again after it was withdrawn (scores changed back): open again
+            "status = CASE WHEN alerts.status = 'withdrawn' THEN 'open' ELSE alerts.status END",
             (*r, now))
     return new
 
@@ -59,6 +61,18 @@ def list_(conn: sqlite3.Connection, *, entity_id: int | None = None, include_clo
         "SELECT a.entity_id, e.name, a.kind, a.window_start, a.window_end, a.observed, a.baseline, a.score, "
         f"a.status, a.id FROM alerts a JOIN entities e ON e.id = a.entity_id{where} "
         "ORDER BY a.window_end DESC, a.score DESC", args)]
+
+
+def withdraw_others(conn: sqlite3.Connection, keep: set[tuple[int, str, int]], since: int) -> int:
+    """Withdraw the open alerts starting at or after ``since`` that are not in ``keep`` ((entity
+    id, kind, window start) of the alerts detected now): the scores changed since and no longer
+    make them a spike. Returns how many. The caller owns the transaction."""
+    gone = [r[0] for r in conn.execute(
+        "SELECT id, entity_id, kind, window_start FROM alerts WHERE status = 'open' AND window_start >= ?", (since,))
+        if (r[1], r[2], r[3]) not in keep]
+    for alert_id in gone:
+        conn.execute("UPDATE alerts SET status = 'withdrawn' WHERE id = ?", (alert_id,))
+    return len(gone)
 
 
 def acknowledge(conn: sqlite3.Connection, alert_id: int) -> None:

@@ -17,6 +17,7 @@ stamped with ``PRAGMA application_id`` so a foreign SQLite file is refused, not 
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import importlib
 import os
 import pkgutil
@@ -31,6 +32,7 @@ from orm_desktop.errors import (
     DiskFull,
     KnownError,
     NoWorkspace,
+    SchemaTampered,
     WorkspaceError,
 )
 
@@ -132,9 +134,34 @@ class Connection(sqlite3.Connection):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.after_commit: list[Callable[[sqlite3.Connection], None]] = []
+        self.schema_cookie: int | None = None  # PRAGMA schema_version when the schema was last inspected
+
+
+_INSPECTING: contextvars.ContextVar[bool] = contextvars.ContextVar("orm_inspecting_schema", default=False)
+
+
+@contextlib.contextmanager
+def inspecting() -> Iterator[None]:
+    """Open SQLite workspaces in this block even when their schema was tampered with (``check``
+    lists what, ``check --repair`` removes it); everywhere else ``connect`` refuses such a file."""
+    token = _INSPECTING.set(True)
+    try:
+        yield
+    finally:
+        _INSPECTING.reset(token)
+
+
+def _defensive(conn: sqlite3.Connection) -> None:
+    """SQLITE_DBCONFIG_DEFENSIVE: no ``writable_schema`` edits of sqlite_master and no writes to
+    FTS5's shadow tables through this connection. (``trusted_schema`` stays on: the app's own
+    triggers write to its FTS5 table, which SQLite 3.40 does not mark innocuous; planted triggers
+    are refused by the schema check instead.)"""
+    if hasattr(conn, "setconfig"):  # Python 3.12+
+        conn.setconfig(sqlite3.SQLITE_DBCONFIG_DEFENSIVE, True)
 
 
 def _configure(conn: sqlite3.Connection, readonly: bool) -> None:
+    _defensive(conn)
     conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA foreign_keys=ON")
     conn.execute("PRAGMA temp_store=MEMORY")
@@ -225,11 +252,38 @@ def connect(path: Target, *, readonly: bool = False, check: bool = True) -> sqli
                         f"{path} was written by a newer ORM Desktop (schema {version}, this "
                         f"program knows {schema_version()}); upgrade ORM Desktop"
                     )
+                if not _INSPECTING.get():
+                    refuse_tampered(conn, path)
         except BaseException:
             conn.close()
             raise
     conn.row_factory = sqlite3.Row
     return conn
+
+
+def refuse_tampered(conn: sqlite3.Connection, path: object) -> None:
+    """SchemaTampered (one line) when the file's schema is not the one the app makes for its
+    version: a planted trigger or view, one of the app's own rewritten, a table missing, or a
+    version stamp its tables contradict (store/schema_guard.py)."""
+    from orm_desktop.store import schema_guard
+
+    cookie = conn.execute("PRAGMA schema_version").fetchone()[0]
+    found = schema_guard.inspect(conn)
+    if found.refused:
+        raise SchemaTampered(found.refusal(path), found)
+    if isinstance(conn, Connection):
+        conn.schema_cookie = cookie
+
+
+def _schema_unchanged(conn: sqlite3.Connection) -> None:
+    """Inside a write transaction (nobody else can change the schema now): when the schema changed
+    since this connection last inspected it (someone created a trigger while the app runs), inspect
+    it again; SchemaTampered if it is no longer the app's. One PRAGMA when nothing changed."""
+    known = getattr(conn, "schema_cookie", None)
+    if known is None or dialect(conn) != "sqlite":
+        return
+    if conn.execute("PRAGMA schema_version").fetchone()[0] != known:
+        refuse_tampered(conn, main_file(conn))
 
 
 def _stamp(conn: sqlite3.Connection) -> tuple[int, int]:
@@ -264,6 +318,7 @@ def create(path: Target) -> None:
     with known_errors(path):
         conn = sqlite3.connect(tmp, isolation_level=None)
         try:
+            _defensive(conn)
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute(f"PRAGMA application_id={APPLICATION_ID}")
             _apply_migrations(conn, 0)
@@ -295,7 +350,7 @@ def migrate(path: Target, backup_dir: Path | None = None) -> int:
     try:
         _, version = _stamp(conn)
         target = schema_version()
-        if version >= target:
+        if version >= target or _INSPECTING.get():  # `check` looks at the file as it is
             return 0
         if read_only_here(path):
             raise WorkspaceError(f"the workspace is read-only ({path}) and needs upgrading to schema "
@@ -353,6 +408,7 @@ def transaction(conn: sqlite3.Connection, *, immediate: bool = True) -> Iterator
     with known_errors():
         conn.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
     try:
+        _schema_unchanged(conn)
         yield conn
     except sqlite3.Error as exc:
         _rollback(conn)
@@ -501,6 +557,24 @@ def main_file(conn: sqlite3.Connection) -> str:
     if dialect(conn) == "postgresql":
         return conn.dsn
     return conn.execute("PRAGMA database_list").fetchone()[2]
+
+
+def copy_database(source: Path, dest: Path, *, busy_s: float) -> None:
+    """Copy the database the SQLite file ``source`` holds into a new file ``dest`` through the backup
+    API: its pages as SQLite reads them (a -wal beside it included), nothing past its last page.
+    Raises sqlite3.Error. A read transaction is taken first under a busy timeout of ``busy_s``: the
+    backup API alone retries a locked source for ever."""
+    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True, isolation_level=None, timeout=busy_s)
+    try:
+        src.execute("BEGIN")
+        src.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        out = sqlite3.connect(dest)
+        try:
+            src.backup(out)
+        finally:
+            out.close()
+    finally:
+        src.close()
 
 
 def fold_wal(path: Path | str) -> None:

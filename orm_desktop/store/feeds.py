@@ -33,6 +33,7 @@ def upsert(conn: sqlite3.Connection, url: str, *, title: str = "", kind: str = "
             "weight = ?, template_url = ?, entity_id = ? WHERE id = ?",
             (title, kind, category, weight, template_url, entity_id, row[0]),
         )
+        follow_kind(conn, int(row[0]))
         return int(row[0]), False
     new_id = conn.execute(
         "INSERT INTO feeds (url, title, kind, category, weight, template_url, entity_id, created) "
@@ -75,7 +76,19 @@ def update(conn: sqlite3.Connection, feed_id: int, *, by: str = "", expected_ver
     bad = set(fields) - allowed
     if bad:
         raise ValueError(f"unknown feed fields: {sorted(bad)}")
-    return versions.update(conn, "feeds", "feed", "id", feed_id, fields, by=by, expected_version=expected_version)
+    n = versions.update(conn, "feeds", "feed", "id", feed_id, fields, by=by, expected_version=expected_version)
+    if n and "kind" in fields:
+        follow_kind(conn, feed_id)
+    return n
+
+
+def follow_kind(conn: sqlite3.Connection, feed_id: int) -> None:
+    """Give the feed's mentions its kind. ``mentions.feed_kind`` is a copy of the feed's kind (for
+    filters without a join): after the kind changed, the sources table said "blog" while the
+    "Volume by source kind" chart, the reach weights and the inbox's kind filter still read
+    "review". The facet counts follow by their trigger. The caller owns the transaction."""
+    conn.execute("UPDATE mentions SET feed_kind = f.kind FROM feeds f WHERE f.id = ? AND mentions.feed_kind <> f.kind "
+                 "AND mentions.item_id IN (SELECT id FROM items WHERE feed_id = ?)", (feed_id, feed_id))
 
 
 def remove(conn: sqlite3.Connection, feed_id: int, *, expected_version: int | None = None) -> int:

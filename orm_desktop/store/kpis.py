@@ -38,6 +38,9 @@ class Summary:
     # by a person (store.mentions.UNSURE_SQL): "needs a human look"
     positive_unsure: int = 0
     negative_unsure: int = 0
+    # False: the period starts before the mentions the workspace holds (an offline snapshot of the
+    # last N days), so its figures are not the period's: a comparison with it is no comparison
+    complete: bool = True
 
     @staticmethod
     def empty() -> Summary:
@@ -137,16 +140,40 @@ def scored_by(conn: sqlite3.Connection, entity_ids: tuple[int, ...] | None, sinc
     return r[0] or 0, r[1] or 0
 
 
+def whole_shares(counts: list[int]) -> list[float]:
+    """Each count's share of their sum in whole percent (0.63, 0.25, 0.12), as every surface
+    shows shares: rounded so that they add up to 100 % (largest remainder, a tie to the larger
+    count) and so that a count above zero never reads 0 % (at least 1 %, taken from the largest
+    share). Rounded one by one, 5, 2 and 1 read 62 %, 25 % and 12 % (99 % in all), and 1 of 300
+    read 0 %. All zeros: all 0.0."""
+    total = sum(counts)
+    if total <= 0:
+        return [0.0] * len(counts)
+    exact = [100 * c / total for c in counts]
+    whole = [int(x) for x in exact]
+    rest = 100 - sum(whole)
+    for i in sorted(range(len(counts)), key=lambda i: (-(exact[i] - whole[i]), -counts[i], i))[:rest]:
+        whole[i] += 1
+    for i, c in enumerate(counts):
+        if c > 0 and whole[i] == 0 and sum(w > 1 for w in whole):
+            whole[i] = 1
+            largest = max(range(len(counts)), key=lambda j: (whole[j], -j))
+            whole[largest] -= 1
+    return [w / 100 for w in whole]
+
+
 def share_of_voice(conn: sqlite3.Connection, entity_ids: tuple[int, ...], since: int, until: int) -> list[tuple[int, str, int, float]]:
-    """(entity id, name, mentions, share 0..1) for a set of entities, largest first."""
+    """(entity id, name, mentions, share 0..1 in whole percent: ``whole_shares``) for a set of
+    entities, largest first. The dashboard's pie, the competitors table, an executive's card and
+    the reports show these shares: rounded once here, they add up to 100 % on each of them."""
     if not entity_ids:
         return []
-    rows = conn.execute(
+    rows = sorted(conn.execute(
         f"SELECT e.id, e.name, (SELECT count(*) FROM mentions m WHERE m.entity_id = e.id AND m.published >= ? "
         f"AND m.published < ?) FROM entities e WHERE e.id IN ({','.join('?' * len(entity_ids))})",
-        (since, until, *entity_ids)).fetchall()
-    total = sum(r[2] for r in rows) or 1
-    return sorted(((r[0], r[1], r[2], round(r[2] / total, 4)) for r in rows), key=lambda x: -x[2])
+        (since, until, *entity_ids)).fetchall(), key=lambda r: -r[2])
+    shares = whole_shares([r[2] for r in rows])
+    return [(r[0], r[1], r[2], s) for r, s in zip(rows, shares, strict=True)]
 
 
 def top_sources(conn: sqlite3.Connection, entity_ids: tuple[int, ...] | None, since: int, until: int,

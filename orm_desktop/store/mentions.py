@@ -38,11 +38,15 @@ _SELECT = (
     "LEFT JOIN feeds f ON f.id = i.feed_id"
 )
 
-_SENTIMENT_SQL = {
+# a label as the inbox and a rule's condition select it (Mention.label): a machine score of a
+# language the engine does not support is "unsupported", not neutral, until a person scores it
+SENTIMENT_SQL = {
     "negative": "m.sentiment <= -0.05",
-    "neutral": "m.sentiment > -0.05 AND m.sentiment < 0.05 AND m.score_source != 'unsupported_language'",
+    "neutral": "m.sentiment > -0.05 AND m.sentiment < 0.05 "
+               "AND (m.score_source != 'unsupported_language' OR m.override IS NOT NULL)",
     "positive": "m.sentiment >= 0.05",
 }
+_SENTIMENT_SQL = SENTIMENT_SQL
 
 _TOKEN = re.compile(r'(-?)"([^"]*)"|(-?)(\S+)')
 
@@ -559,6 +563,17 @@ def count(conn: sqlite3.Connection, f: MentionFilter = MentionFilter()) -> int:
         return conn.execute(f"SELECT count(*) FROM ({search_sql(conn)}) h "
                             f"CROSS JOIN mentions m{where}", (search_arg(conn, f.search), *args)).fetchone()[0]
     where, args = _where(f, conn)
+    return conn.execute(f"SELECT count(*) FROM mentions m{where}", args).fetchone()[0]
+
+
+def count_muted(conn: sqlite3.Connection, f: MentionFilter = MentionFilter()) -> int:
+    """How many muted mentions the filter would select besides those ``count`` counts: what the
+    inbox does not list (a rule's "mute (hide from the inbox)") and the pages' figures count.
+    Instant when nothing is muted (the partial index)."""
+    if f.include_muted or not _any_muted(conn) or (f.mention_ids is not None and not f.mention_ids):
+        return 0
+    where, args = _where(dataclasses.replace(f, include_muted=True), conn)
+    where = (where + " AND" if where else " WHERE") + " m.muted = 1"
     return conn.execute(f"SELECT count(*) FROM mentions m{where}", args).fetchone()[0]
 
 

@@ -168,6 +168,20 @@ def overdue_count(conn: sqlite3.Connection, now: int, entity_ids: Sequence[int] 
                             (now, *ids)).fetchone()[0])
 
 
+CLOSED_STATES = ("sent", "discarded")  # every other state (draft, in review, changes requested, approved) is open
+
+
+def open_count(conn: sqlite3.Connection, entity_ids: Sequence[int] | None = None) -> int:
+    """Responses open now (not sent, not discarded), whenever they were last changed: what the
+    Responses page's "All open" queue lists (of ``entity_ids``' mentions only). One walk of the
+    covering index responses_state."""
+    if not entity_ids:
+        return int(conn.execute("SELECT count(*) FROM responses WHERE state NOT IN (?, ?)", CLOSED_STATES).fetchone()[0])
+    clause, ids = _of_entities(entity_ids)
+    return int(conn.execute("SELECT count(*) FROM responses r JOIN mentions m ON m.id = r.mention_id "
+                            f"WHERE r.state NOT IN (?, ?){clause}", (*CLOSED_STATES, *ids)).fetchone()[0])
+
+
 def response_times(conn: sqlite3.Connection, since: int, until: int,
                    entity_ids: Sequence[int] | None = None) -> list[tuple]:
     """Per responded mention in [since, until): (first_seen, first draft, approved, sent, due_at)."""

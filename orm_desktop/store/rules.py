@@ -70,8 +70,9 @@ def candidates(conn: sqlite3.Connection, c: dict, *, entity_id: int | None, fts_
         clauses.append(f"m.feed_kind IN ({','.join('?' * len(c['kinds']))})")
         args += list(c["kinds"])
     if c.get("sentiment"):
-        clauses.append({"negative": "m.sentiment <= -0.05", "neutral": "m.sentiment > -0.05 AND m.sentiment < 0.05",
-                        "positive": "m.sentiment >= 0.05"}[c["sentiment"]])
+        from orm_desktop.store.mentions import SENTIMENT_SQL
+
+        clauses.append(SENTIMENT_SQL[c["sentiment"]])  # the inbox's labels: a language not scored is no neutral
     if c.get("topic"):
         clauses.append("(',' || m.topics || ',') LIKE ?")
         args.append(f"%,{c['topic']},%")

@@ -6,6 +6,26 @@ import sys
 import time
 
 
+def install_error_hook() -> None:
+    """A KnownError that escapes a slot (a write refused because someone planted a trigger while
+    the app runs, a database another process holds, a full disk) is shown in a dialog, one line;
+    before, PySide printed its traceback on a terminal nobody sees and the window said nothing (the
+    row simply did not change). Anything else is a bug and goes to the previous hook."""
+    previous = sys.excepthook
+
+    def hook(kind, exc, tb) -> None:
+        from orm_desktop.errors import KnownError
+
+        if not isinstance(exc, KnownError):
+            previous(kind, exc, tb)
+            return
+        from PySide6.QtWidgets import QApplication, QMessageBox
+
+        QMessageBox.warning(QApplication.activeWindow(), "ORM Desktop — not done", str(exc))
+
+    sys.excepthook = hook
+
+
 def close_windows(app, windows) -> None:
     """Delete the windows while Qt is still whole. Left alive, a main window (with the dialogs it
     opened) was deleted by PySide's exit clean-up and crashed the process at exit, after a session
@@ -32,6 +52,7 @@ def run(svc, *, smoke_test: bool = False, page: str | None = None, notice: str |
     app.setApplicationName("ORM Desktop")
     app.setOrganizationName("orm-desktop")
     app.setDesktopFileName("orm-desktop")  # matches the menu entry (desktop install)
+    install_error_hook()
     windows: list[MainWindow] = []
 
     def show(service) -> None:
@@ -44,6 +65,7 @@ def run(svc, *, smoke_test: bool = False, page: str | None = None, notice: str |
         windows.append(win)
         if not smoke_test:
             QTimer.singleShot(0, win.maybe_onboard)  # an empty workspace starts with the set-up wizard
+            QTimer.singleShot(0, win.offer_recovered_drafts)  # edits a killed session had not saved
 
     show(svc)
     if not smoke_test:

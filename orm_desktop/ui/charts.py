@@ -127,10 +127,14 @@ def _chart(title: str) -> QChart:
 
 
 def weekly(points) -> list[tuple[int, int, int, int]]:
-    """Fold daily points into weeks: (week start, positive, neutral, negative)."""
+    """Fold daily points into weeks: (week start, positive, neutral, negative). The weeks end with
+    the newest day, so the newest bar is the last 7 days (what "Last 7 days" counts) and a short
+    week, if any, is the oldest bar: counted from the oldest day, 90 days made the newest bar 6
+    days long, read as "this week" and lower than the week it was."""
     weeks: list[list[int]] = []
+    first = len(points) % 7  # the days of the oldest, short week
     for i, p in enumerate(points):
-        if i % 7 == 0:
+        if i == 0 or (i - first) % 7 == 0:
             weeks.append([p.day, 0, 0, 0])
         weeks[-1][1] += p.positive
         weeks[-1][2] += p.neutral

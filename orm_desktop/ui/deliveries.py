@@ -160,7 +160,29 @@ class DeliveriesDialog(QDialog):
             b.setAutoDefault(False)
         buttons_of(bottom)["Save"].setDefault(True)
         fit_to_screen(self, 920, 760)
+        self.read = cfg  # the settings as read (or last saved): a recovered edit is checked against them
         self.reload_outbox()
+
+    def fill(self, cfg: dict) -> None:
+        """The form set to ``cfg`` (a recovered edit; secrets are never part of it)."""
+        s = cfg.get("smtp") or {}
+        self.host.setText(str(s.get("host") or ""))
+        self.port.setValue(int(s.get("port") or 587))
+        self.security.setCurrentText(str(s.get("security") or "starttls"))
+        self.username.setText(str(s.get("username") or ""))
+        self.sender.setText(str(s.get("sender") or ""))
+        self.people.setRowCount(0)
+        for r in cfg.get("recipients") or []:
+            if isinstance(r, dict):
+                self._add_person({k: v for k, v in r.items() if isinstance(v, str | bool)})
+        self.hooks.setRowCount(0)
+        for w in cfg.get("webhooks") or []:
+            if isinstance(w, dict):
+                self._add_hook({k: v for k, v in w.items() if isinstance(v, str)})
+        self.digest_hour.setValue(int(cfg.get("digest_hour") or 0))
+        self.report_day.setCurrentIndex(int(cfg.get("report_weekday") or 0))
+        self.report_hour.setValue(int(cfg.get("report_hour") or 0))
+        self.tray_mode.setChecked(bool(cfg.get("tray_mode")))
 
     # -- tables ----------------------------------------------------------------------------------
     def _add_person(self, r: dict) -> None:
@@ -227,6 +249,7 @@ class DeliveriesDialog(QDialog):
             self.show_status(f"Not saved: {exc}", error=True)
             return False
         self.show_status("Saved. Secrets are in the OS keyring.")
+        self.read = self.svc.deliveries_config()
         return True
 
     def send_test(self) -> None:
@@ -282,6 +305,44 @@ class DeliveriesDialog(QDialog):
     def show_status(self, text: str, *, error: bool = False) -> None:
         self.status.setStyleSheet("color: #B03A2E;" if error else "")
         self.status.setText(text)
+
+
+class DeliveriesDrafts:
+    """The open Deliveries dialog's unsaved settings, for crash recovery (ui/recovery.py). The
+    password and webhook URLs typed are never kept on disk: they go to the OS keyring or nowhere."""
+
+    def __init__(self, window) -> None:
+        self.window = window
+
+    def _open(self) -> DeliveriesDialog | None:
+        return next((d for d in self.window.findChildren(DeliveriesDialog) if d.isVisible()), None)
+
+    def recovery_state(self) -> tuple[str, str, dict, dict] | None:
+        d = self._open()
+        if d is None:
+            return None
+        cfg = d.config()
+        if cfg == self.window.svc.deliveries_config():
+            return None
+        return "deliveries", "settings", {"config": cfg}, {"config": d.read}
+
+    def recovered_outcome(self, rec) -> tuple[str, str]:
+        stored = self.window.svc.deliveries_config()
+        if stored == rec.value["config"]:
+            return "same", ""
+        if stored != rec.base["config"]:
+            return "changed", f"The delivery settings were changed while your edit was unsaved, so {rec.describe()} (kept at {rec.when()}) was not put back."
+        return "ok", ""
+
+    def restore_recovered(self, rec) -> tuple[str, str]:
+        outcome, message = self.recovered_outcome(rec)
+        if outcome != "ok":
+            return outcome, message
+        d = DeliveriesDialog(self.window.svc, self.window, runner=self.window.runner)
+        d.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        d.fill(rec.value["config"])
+        d.open()
+        return "restored", f"Restored {rec.describe()} (from {rec.when()}); they are not saved yet"
 
 
 class DeliveriesStatus(QLabel):

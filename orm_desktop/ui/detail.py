@@ -17,6 +17,7 @@ from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
+from orm_desktop import dates
 from orm_desktop.errors import KnownError
 from orm_desktop.numbers import signed
 from orm_desktop.textsafe import bound_layout, display_text, is_web_url, scheme_of, strip_bidi
@@ -152,7 +153,8 @@ class DetailPane(QWidget):
         except KnownError:
             pattern = None
         color = {"negative": "#C0392B", "neutral": "#7F8C8D", "positive": "#1E8449"}.get(m.label, "#8E44AD")
-        when = dt.datetime.fromtimestamp(m.published).strftime("%A %d %B %Y, %H:%M")
+        names = self.svc.topic_labels() if m.topics else {}  # the Dashboard's names, not the ids
+        when = dates.long(m.published)
         if d.undated:  # the refresh's time, not a publication date
             when = f"first seen {when} (the feed gives no date)"
         stars = ""
@@ -168,7 +170,7 @@ class DetailPane(QWidget):
                      "Positive / Neutral / Negative")
         elif m.overridden:
             by = html.escape(d.override_by or "")
-            at = dt.datetime.fromtimestamp(d.override_at).strftime("%d %b %H:%M") if d.override_at else ""
+            at = f"{dates.stamp(d.override_at)} UTC" if d.override_at else ""
             override = f" — set by {by} {at} (engine said {signed(d.machine_sentiment)})"
         elif m.unsure:  # a machine score with a low confidence: say so where the score is read
             override = (f" <span style='color:#8E44AD'>· unsure (confidence {m.confidence:.2f}): needs a human "
@@ -179,7 +181,8 @@ class DetailPane(QWidget):
                + (f" · assigned to <b>{html.escape(display_text(m.assignee))}</b>" if m.assignee else "")
                + ""
                f" · priority {m.priority:.0f}"
-               + (f" · topics: {html.escape(', '.join(t.replace('_', ' ') for t in m.topics))}" if m.topics else "")
+               + (f" · topics: {html.escape(', '.join(names.get(t, t.replace('_', ' ')) for t in m.topics))}"
+                  if m.topics else "")
                + "</p>"]
         if d.evidence:
             out.append("<p style='margin-bottom:2px'><b>Why:</b> the sentences about the entity "

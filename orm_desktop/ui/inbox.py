@@ -3,7 +3,6 @@ debounced full-text search, keyboard triage and the detail pane."""
 
 from __future__ import annotations
 
-import datetime as dt
 import time
 import webbrowser
 from collections import OrderedDict
@@ -27,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from orm_desktop import dates
 from orm_desktop.errors import KnownError
 from orm_desktop.numbers import signed
 from orm_desktop.textsafe import clip, display_text, is_web_url
@@ -42,19 +42,14 @@ from orm_desktop.ui.widgets import (
 
 PAGE = 200
 CACHE_PAGES = 64
-COLUMNS = ("Priority", "Sentiment", "Entity", "Title", "Source", "Published", "Status")
+COLUMNS = ("Priority", "Sentiment", "Entity", "Title", "Source", "Published (UTC)", "Status")
 SENTIMENT_COLORS = {"negative": QColor("#C0392B"), "neutral": QColor("#7F8C8D"), "positive": QColor("#1E8449")}
 OPEN_STATUSES = ("new", "flagged", "needs_response")
 
 
 def fmt_time(ts: int) -> str:
-    d = dt.datetime.fromtimestamp(ts)
-    today = dt.date.today()
-    if d.date() == today:
-        return d.strftime("Today %H:%M")
-    if d.year == today.year:
-        return d.strftime("%d %b %H:%M")
-    return d.strftime("%d %b %Y")
+    """In UTC, as every period is counted (orm_desktop.dates): "Today" is the Dashboard's today."""
+    return dates.short(ts)
 
 
 NEEDS_REVIEW = "needs a human look"  # sentiment filter: low confidence or engines disagree
@@ -271,17 +266,20 @@ class FilterBar(QWidget):
 
     def build(self) -> MentionFilter:
         days = self.period.currentData()
-        since = None
-        if days:  # "Last N days" is today and the N - 1 days before (UTC), as the pages count it
-            # (Page.period); "Last 24 hours" is the last 86,400 seconds
-            since = int(time.time()) - 86400 if days == 1 else last_days(days, int(time.time()))[0]
+        since = until = None
+        if days == 1:  # "Last 24 hours": the last 86,400 seconds
+            since = int(time.time()) - 86400
+        elif days:  # "Last N days": today and the N - 1 days before (UTC), ending with today as the
+            # pages' (Page.period): without the end, an entry a feed dated tomorrow (up to a day ahead is
+            # kept) was listed here and not counted there
+            since, until = last_days(days, int(time.time()))
         review = self.sentiment.currentText() == NEEDS_REVIEW
         return MentionFilter(
             entity_ids=(self.entity.currentData(),) if self.entity.currentData() else (),
             sentiment=self.sentiment.currentText() if self.sentiment.currentIndex() > 0 and not review else None,
             needs_review=review,
             statuses=tuple(self.status.currentData() or ()), feed_kinds=tuple(self.kind.currentData() or ()),
-            topic=self.topic, since=since,
+            topic=self.topic, since=since, until=until,
             search=self.search.text().strip(), order=self.order.currentData(), lang=self.lang.currentData(),
             mention_ids=self.saved_search[2] if self.saved_search else None,
         )
@@ -367,10 +365,8 @@ class FilterBar(QWidget):
     def set_topic(self, topic: str | None, *, notify: bool = True) -> None:
         """The topic filter (set by a click on a topic bar) shows as a button that clears it."""
         self.topic = topic
-        if topic:
-            from orm_desktop.analysis.topics import labels
-
-            self.topic_btn.setText(f"topic: {labels().get(topic, topic)} ✕")
+        if topic:  # the workspace's name for it, as the Dashboard's bar said (the shipped one's was used)
+            self.topic_btn.setText(f"topic: {self.svc.topic_labels().get(topic, topic)} ✕")
         self.topic_btn.setVisible(bool(topic))
         if notify:
             self.changed.emit()
@@ -407,6 +403,7 @@ class InboxView(QWidget):
         self.complaint = ""  # why the last filter could not run, as said in the status bar
         self.filters = mark_safe_in_executive_mode(FilterBar(svc))
         self.model = MentionModel(svc, self, runner=runner)
+        self._muted: tuple = (None, 0)  # ((model generation, filter), muted mentions it leaves out)
         self.model.counted.connect(lambda _n: self.update_count())
         self.table = named(QTableView(), "Mentions", tab_leaves=True)
         self.table.setModel(self.model)
@@ -483,11 +480,36 @@ class InboxView(QWidget):
             self.count_label.setText("search not run")
         elif self.model.exact:
             n = self.model.total
-            self.count_label.setText(f"{n:,} mention{'s' if n != 1 else ''}")
+            text = f"{n:,} mention{'s' if n != 1 else ''}"
+            muted = self._muted[1] if self._muted[0] == (self.model.generation, self.model.filter) else None
+            if muted:  # the pages' figures count them: say why the list has fewer
+                text += f" (+{muted:,} muted)"
+                self.count_label.setToolTip(f"{muted:,} more mention{'s' if muted != 1 else ''} match these filters "
+                                            "but {} muted by a rule (\"mute: hide from the inbox\"): the Dashboard, "
+                                            "the other pages and the reports count them, this list does not show "
+                                            "them".format("are" if muted != 1 else "is"))
+            self.count_label.setText(text)
+            if muted is None:
+                self.count_muted()
             if not self.model.total:
                 self.explain_empty()
         else:
             self.count_label.setText(f"{self.model.total:,}+ mentions (counting…)")
+
+    def count_muted(self) -> None:
+        """Count, in a worker, the muted mentions the filter leaves out; the count line then says so."""
+        key, svc = (self.model.generation, self.model.filter), self.svc
+        self._muted = (key, 0)  # asked; 0 until known
+        if self.runner is None:
+            self._muted_counted((key, svc.count_muted(key[1])))
+        else:
+            self.runner.start(lambda _progress, _cancel: (key, svc.count_muted(key[1])), on_success=self._muted_counted)
+
+    def _muted_counted(self, result) -> None:
+        key, n = result
+        if key == (self.model.generation, self.model.filter) and n:
+            self._muted = (key, n)
+            self.update_count()
 
     def explain_empty(self) -> None:
         """Nothing to list: say why in the reading pane (no entities, no feeds, nothing fetched, or

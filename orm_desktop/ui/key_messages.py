@@ -61,6 +61,8 @@ class KeyMessagesEditor(QWidget):
         lay.addLayout(buttons)
         team_gate(svc, "key_messages", self.topic, self.text, *buttons_of(buttons).values())  # approvers and admins
         self.list.currentRowChanged.connect(self.pick)
+        self.shown = ("", "")  # (topic, text) as last filled or saved: what differs is an unsaved edit
+        self.read_only = bool(svc.team_refusal("key_messages"))
         self.reload()
 
     def reload(self) -> None:
@@ -80,6 +82,7 @@ class KeyMessagesEditor(QWidget):
         if cur is not None:
             self.topic.setCurrentIndex(max(self.topic.findData(cur[1]), 0))
             self.text.setText(cur[2])
+        self.shown = (self.topic.currentData() or "", self.text.text())
 
     def _do(self, fn, message_id: int | None = None) -> bool:
         """Run ``fn(expected_version)``; a key message someone else changed since this editor read
@@ -97,6 +100,7 @@ class KeyMessagesEditor(QWidget):
         except KnownError as exc:
             QMessageBox.warning(self, "Key messages", str(exc))
             return False
+        self.shown = (self.topic.currentData() or "", self.text.text())  # written: nothing unsaved
         self.reload()
         self.changed.emit()
         return True
@@ -105,6 +109,7 @@ class KeyMessagesEditor(QWidget):
         if self._do(lambda _v: self.svc.add_key_message(self.text.text(), topic=self.topic.currentData(),
                                                         by=self.user)):
             self.text.clear()  # a refused line stays, to be corrected
+            self.shown = (self.topic.currentData() or "", "")
 
     def save_change(self) -> None:
         cur = self.current()
@@ -117,3 +122,44 @@ class KeyMessagesEditor(QWidget):
         cur = self.current()
         if cur is not None and confirm_removal(self, "Remove key message", f"Remove the key message “{cur[2]}”?"):
             self._do(lambda v: self.svc.remove_key_message(cur[0], by=self.user, expected_version=v), cur[0])
+
+    # -- crash recovery (ui/recovery.py DraftKeeper) -----------------------------------------------
+    def recovery_state(self) -> tuple[str, str, dict, dict] | None:
+        """A key message typed and not added or saved, to be kept on disk."""
+        value = {"topic": self.topic.currentData() or "", "text": self.text.text()}
+        if self.read_only or not value["text"].strip() or (value["topic"], value["text"]) == self.shown:
+            return None
+        cur = self.current()
+        if cur is None:
+            return "key_message", "new", value, {"version": None}
+        return "key_message", str(cur[0]), value, {"version": self.versions.get(cur[0])}
+
+    def recovered_outcome(self, rec) -> tuple[str, str]:
+        """"ok", "same" (saved already) or "changed" (changed or removed since: not restored)."""
+        v = rec.value
+        stored = {mid: (topic, text) for mid, topic, text in self.svc.key_messages()}
+        if rec.row_id is None:
+            return ("same", "") if (v["topic"], v["text"]) in stored.values() else ("ok", "")
+        if rec.row_id not in stored:
+            return "changed", f"Key message #{rec.key} no longer exists, so {rec.describe()} from {rec.when()} was not restored."
+        if stored[rec.row_id] == (v["topic"], v["text"]):
+            return "same", ""
+        if self.svc.key_message_versions().get(rec.row_id) != rec.base["version"]:
+            return "changed", f"Key message #{rec.key} was changed while your edit was unsaved, so {rec.describe()} (kept at {rec.when()}) was not put back."
+        return "ok", ""
+
+    def restore_recovered(self, rec) -> tuple[str, str]:
+        """Put a recovered key message back into the editor (not saved)."""
+        outcome, message = self.recovered_outcome(rec)
+        if outcome != "ok":
+            return outcome, message
+        self.reload()
+        row = next((i for i in range(self.list.count())
+                    if self.list.item(i).data(Qt.ItemDataRole.UserRole)[0] == rec.row_id), -1)
+        self.list.setCurrentRow(row)
+        if row < 0:
+            self.shown = ("", "")
+        self.topic.setCurrentIndex(max(self.topic.findData(rec.value["topic"]), 0))
+        self.text.setText(rec.value["text"])
+        self.text.setFocus()
+        return "restored", f"Restored {rec.describe()} (from {rec.when()}); it is not saved yet"

@@ -62,8 +62,10 @@ class MainWindow(QMainWindow):
 
     def __init__(self, svc) -> None:
         super().__init__()
+        from orm_desktop.ui import collector
         from orm_desktop.ui.inbox import InboxView
 
+        collector.attach(self)  # cyclic garbage freed on this thread only, never in a fetch thread
         self.svc = svc
         self.runner = TaskRunner(self)
         self.refresh_task = None
@@ -130,6 +132,20 @@ class MainWindow(QMainWindow):
         self._left_lay.addWidget(QLabel(" Saved searches"))
         self._left_lay.addWidget(self.saved)
         self.update_saved_searches()
+        self.drafts = None  # keeps unsaved edits on disk as they are typed (ui/recovery.py)
+        if not svc.snapshot_label and not svc.team_reads_only():
+            from orm_desktop.recovery import DraftStore
+            from orm_desktop.ui.deliveries import DeliveriesDrafts
+            from orm_desktop.ui.recovery import DraftKeeper
+
+            settings = self.pages["Settings"]
+            self.drafts = DraftKeeper(self, DraftStore(svc.ws.root), {
+                "reply": ("Responses", self.responses), "entity": ("Entities", self.entities),
+                "rule": ("Rules", self.rules), "key_message": ("Settings", settings.key_messages),
+                "deliveries": (None, DeliveriesDrafts(self))})
+        left, _engine = self.pages["Settings"].rescore_left()
+        if left:  # the charts mix two engines until it is finished: said, not hidden
+            self.statusBar().showMessage(left, 30_000)
         QTimer.singleShot(0, self, self.show_migration_notes)  # once, after an upgrade that changed data
         self.inbox.table.setFocus()  # the triage keys (J, K, F, E…) work at once, no Tab into the list first
         if svc.snapshot_label:  # an offline snapshot: read-only for good, nothing to refresh
@@ -734,13 +750,19 @@ class MainWindow(QMainWindow):
     def open_workspace(self) -> None:
         from pathlib import Path
 
-        from orm_desktop.errors import KnownError
+        from orm_desktop.errors import KnownError, SchemaTampered
         from orm_desktop.service import Service
 
         folder = QFileDialog.getExistingDirectory(self, "Open workspace")
         if folder:
             try:
-                self.switch_workspace.emit(Service.open(Path(folder)))
+                try:
+                    svc = Service.open(Path(folder))
+                except SchemaTampered as exc:  # someone planted a trigger: say what, offer to remove it
+                    from orm_desktop.ui.schema_repair import offer_schema_repair
+
+                    svc = offer_schema_repair(self, Path(folder), exc)
+                self.switch_workspace.emit(svc)
             except KnownError as exc:
                 QMessageBox.warning(self, "Cannot open workspace", str(exc))
 
@@ -775,9 +797,13 @@ class MainWindow(QMainWindow):
                 settings.live_update()
         if touches("alerts", "entities") or any(c.table == "mentions" and c.action == "insert" for c in changes):
             self.update_health()
+        if touches("alerts", "entities", "mentions", "responses"):
+            # new mentions (a scheduled fetch's), and a team member's override, triage or reply: the
+            # page of figures shown counts them (an update of mentions left it stale until shown again;
+            # the same figures leave the page as it is). During our own refresh: at its end
             shown = self.stack.currentWidget()
-            if self.refresh_task is None and hasattr(shown, "rebuild_soon"):  # e.g. a scheduled fetch's
-                shown.rebuild_soon()  # new mentions: the page of figures shown counts them (ours: at its end)
+            if self.refresh_task is None and hasattr(shown, "rebuild_soon"):
+                shown.rebuild_soon()
         if touches("entities"):  # someone else added, renamed or removed an entity
             self.sync_executive_pages()
             self.reports.fill_entities()
@@ -819,6 +845,11 @@ class MainWindow(QMainWindow):
         """The editors' edits that are not saved, each named (the Responses reply, the Entities
         and Rules forms); closing the window asks about them."""
         return [what for what in (self.responses.unsaved(), self.entities.unsaved(), self.rules.unsaved()) if what]
+
+    def offer_recovered_drafts(self) -> int:
+        """At start: offer back the edits a previous session (killed, crashed, the power gone) did
+        not save; how many were found."""
+        return self.drafts.offer() if self.drafts is not None else 0
 
     def _ask_before_closing(self, unsaved: list[str]) -> None:
         """A window-modal question that does not block (a blocking one would hang any caller of
@@ -895,6 +926,10 @@ class MainWindow(QMainWindow):
             self._ask_before_closing(unsaved)
             return
         self.save_ui_state()
+        self.reports.discard_rendered()  # the last report's temporary copy
+        if self.drafts is not None:  # "Close without saving": their copies go too; else the last ones are kept
+            self.drafts.close(discard=self._close_anyway)
+            self.drafts = None
         live = getattr(self, "live", None)
         if live is not None:
             live.stop()

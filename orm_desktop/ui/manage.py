@@ -329,6 +329,7 @@ class EntitiesView(QWidget):
         self.list.currentRowChanged.connect(self.pick)
         self.current_id: int | None = None
         self.current_version = 0  # the row version the form was filled from (a save is checked against it)
+        self.shown_values: tuple = ()  # form_values() as the form was filled from current_id (dirty() compares)
         self.reload()
         if self.entities:
             self.list.setCurrentRow(0)
@@ -348,16 +349,67 @@ class EntitiesView(QWidget):
                 round(self.importance.value(), 2), self.title.text().strip())
 
     def dirty(self) -> bool:
-        """Does the form hold edits that are not saved?"""
+        """Does the form hold edits that are not saved? Compared with what the form was filled
+        with, not with the database: someone else's save does not make an untouched form
+        "unsaved" (a save of these edits then asks "reload / keep mine")."""
         if self.current_id is None:
             return bool(self.name.text().strip() or self.query.text().strip())
-        e = self.svc.entity(self.current_id)
-        return self.form_values() != (e.kind, e.name, e.query.strip(), list(e.aliases), round(e.importance, 2),
-                                      (e.title or "").strip())
+        return self.form_values() != self.shown_values
 
     def unsaved(self) -> str:
         """The form's unsaved edit, named ('' when there is none)."""
         return "" if self.read_only or not self.dirty() else self.name.text().strip() or "the new entity"
+
+    # -- crash recovery (ui/recovery.py DraftKeeper) -----------------------------------------------
+    def recovery_state(self) -> tuple[str, str, dict, dict] | None:
+        """The form's unsaved edit, to be kept on disk."""
+        if self.read_only or self.refusal:
+            return None
+        if not self.dirty():
+            return None
+        value = {"kind": self.kind.currentText(), "name": self.name.text(), "query": self.query.text(),
+                 "aliases": self.alias_list(), "importance": round(self.importance.value(), 2),
+                 "title": self.title.text()}
+        key = "new" if self.current_id is None else str(self.current_id)
+        return "entity", key, value, {"version": None if self.current_id is None else self.current_version}
+
+    def recovered_outcome(self, rec) -> tuple[str, str]:
+        """"ok", "same" (saved already) or "changed" (changed or removed since: not restored)."""
+        if rec.row_id is None:
+            return "ok", ""
+        try:
+            e = self.svc.entity(rec.row_id)
+        except KnownError:
+            return "changed", f"Entity #{rec.key} no longer exists, so {rec.describe()} from {rec.when()} was not restored."
+        v = rec.value
+        if (e.kind, e.name, e.query, list(e.aliases), round(e.importance, 2), e.title or "") == (
+                v["kind"], v["name"].strip(), v["query"].strip(), v["aliases"], round(float(v["importance"]), 2),
+                v["title"].strip()):
+            return "same", ""
+        if e.version != rec.base["version"]:
+            return "changed", (f"The entity {e.name} was changed while your edit was unsaved (by {e.changed_by or 'someone'}), "
+                               f"so {rec.describe()} (kept at {rec.when()}) was not put into the form.")
+        return "ok", ""
+
+    def restore_recovered(self, rec) -> tuple[str, str]:
+        """Put a recovered entity form back (not saved)."""
+        outcome, message = self.recovered_outcome(rec)
+        if outcome != "ok":
+            return outcome, message
+        self.reload()
+        if rec.row_id is None:
+            self.clear_form()
+        else:
+            self.show_entity(self.svc.entity(rec.row_id))
+        v = rec.value
+        if v["kind"] in ENTITY_KINDS:
+            self.kind.setCurrentText(v["kind"])
+        self.name.setText(v["name"])
+        self.query.setText(v["query"])
+        self.aliases.setText(", ".join(v["aliases"]))
+        self.importance.setValue(float(v["importance"]))
+        self.title.setText(v["title"])
+        return "restored", f"Restored {rec.describe()} (from {rec.when()}); it is not saved yet"
 
     def keep_edits(self) -> bool:
         """Before the form changes to something else: ask about unsaved edits. True = stay."""
@@ -391,6 +443,7 @@ class EntitiesView(QWidget):
         self.aliases.setText(", ".join(e.aliases))
         self.importance.setValue(e.importance)
         self.title.setText(e.title)
+        self.shown_values = self.form_values()
         crisis = self.svc.in_crisis(e.id)
         self.crisis_btn.setChecked(crisis)
         self.crisis_btn.setText("Crisis mode: ON" if crisis else "Crisis mode")
@@ -489,6 +542,7 @@ class EntitiesView(QWidget):
             QMessageBox.warning(self, "Cannot save", str(exc))
             return
         self.reload()
+        self.show_entity(e)  # the form now edits the saved entity (a new one was left on "new": saving again added it twice)
         self.changed.emit()
 
     @refuses_when_read_only
@@ -659,6 +713,21 @@ class SettingsView(QWidget):
         team_gate(svc, "configure", self.brand, self.color, self.contact, self.status_page, self.refresh,
                   *self.sla.values(), self.engine, self.rescore_btn, save)
         self.remember_loaded()
+        self.rescore_status.setWordWrap(True)
+        left, engine = self.rescore_left()
+        if left:  # the engine it was rescoring with: one click on the button finishes it
+            self.engine.setCurrentText(engine)
+            self.rescore_status.setText(left)
+
+    def rescore_left(self) -> tuple[str, str]:
+        """('', '') or one line saying a rescore was cut short (a kill, a crash, a cancel), so the
+        mentions are scored by two engines until it is run again, and that engine."""
+        at = self.svc.rescore_interrupted_at()
+        if not at:
+            return "", ""
+        done, total, engine = at
+        return (f"A rescore with {engine} was cut short: {total - done:,} of {total:,} mentions are still scored by "
+                f"the previous engine. Settings › “Rescore all mentions with this engine” finishes it."), engine
 
     KEYS = ("brand_name", "brand_color", "contact", "status_page", "refresh_minutes", "allow_self_approval",
             "sla_hours")

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from orm_desktop import dates
 from orm_desktop.numbers import pct, shows_sign, signed_int, signed_pct
 from orm_desktop.numbers import signed as signed_score
 from orm_desktop.textsafe import one_line
@@ -120,6 +121,26 @@ def no_mentions_note(text: str) -> QLabel:
     label.setWordWrap(True)
     label.setStyleSheet("font-size: 14px; padding: 12px 0;")
     return label
+
+
+def missing_note(text: str) -> QLabel:
+    """On an offline snapshot: the figures the page's periods reach back to and it does not hold."""
+    label = QLabel(text)
+    label.setObjectName("snapshot_missing")
+    label.setWordWrap(True)
+    label.setStyleSheet("color: #B9770E;")
+    return label
+
+
+def previous_note(now, previous, days: int | None = None) -> str:
+    """A count card's comparison: "+3 vs previous 30 days", or why there is none."""
+    if not previous.complete:
+        return "previous period not in this snapshot"
+    return f"{signed_int(now.total - previous.total)} vs previous {f'{days} days' if days else 'period'}"
+
+
+def previous_net(previous) -> str:
+    return f"previous {signed(previous.net_sentiment if previous.total and previous.complete else None, True)}"
 
 
 def why_empty(svc, ids, days: int) -> str:
@@ -317,6 +338,7 @@ class ExecutiveData:
     alerts: list
     drafts: list
     empty: str = ""  # why the period has no mentions of the executive (no coverage: said instead of blanks)
+    missing: str = ""  # an offline snapshot's missing days (Service.missing_before)
 
 
 class PersonalBrandPage(Page):
@@ -347,7 +369,7 @@ class PersonalBrandPage(Page):
             sources=svc.top_sources([e.id], since, until, limit=6),
             alerts=svc.alerts(entity_id=e.id),
             drafts=svc.responses(in_name_of=e.id, states=("in_review",)),
-            empty="" if now.total else why_empty(svc, [e.id], days))
+            empty="" if now.total else why_empty(svc, [e.id], days), missing=svc.missing_before(since - span))
 
     def build(self, lay: QVBoxLayout, data: ExecutiveData) -> None:
         from orm_desktop.ui.charts import sentiment_volume_chart, share_pie
@@ -363,6 +385,8 @@ class PersonalBrandPage(Page):
         head.addWidget(who, 1)
         head.addWidget(self.period_box())
         lay.addLayout(head)
+        if data.missing:
+            lay.addWidget(missing_note(data.missing))
         if data.empty:  # no coverage in the period: say why, keep the alerts and the drafts to approve
             lay.addWidget(no_mentions_note(data.empty))
             if any(p.total for p in data.trend):
@@ -376,10 +400,8 @@ class PersonalBrandPage(Page):
         now_s, prev_s = data.now, data.previous
         mine = next((r for r in sov if r[0] == e.id), (e.id, e.name, 0, 0.0))
         cards = QGridLayout()
-        delta = now_s.total - prev_s.total
-        cards.addWidget(card("Coverage", f"{now_s.total}", f"{signed_int(delta)} vs previous {data.days} days"), 0, 0)
-        cards.addWidget(card("Net sentiment", signed(now_s.net_sentiment, True),
-                             f"previous {signed(prev_s.net_sentiment if prev_s.total else None, True)}",
+        cards.addWidget(card("Coverage", f"{now_s.total}", previous_note(now_s, prev_s, data.days)), 0, 0)
+        cards.addWidget(card("Net sentiment", signed(now_s.net_sentiment, True), previous_net(prev_s),
                              tone(now_s.net_sentiment)), 0, 1)
         cards.addWidget(polarity_card(now_s.negative, now_s.positive, now_s.negative_unsure, now_s.positive_unsure),
                         0, 2)
@@ -491,6 +513,7 @@ class DashboardData:
     crises: list  # (entity name, the first coverage since the crisis began: up to 40 mentions, oldest first)
     alerts: list
     empty: str = ""  # why the period has no mentions (said instead of blank cards, charts and tables)
+    missing: str = ""  # an offline snapshot's missing days (Service.missing_before)
 
 
 class DashboardPage(Page):
@@ -504,11 +527,7 @@ class DashboardPage(Page):
         comp = ([brand] if brand else []) + [x for x in ents if x.kind == "competitor"]
         now = svc.kpi_summary(ids, since, until)
         topics = svc.top_topics(ids, since, until, limit=8)
-        names: dict = {}
-        if topics:
-            from orm_desktop.analysis.topics import labels
-
-            names = labels(svc.setting("topics") or None)
+        names = svc.topic_labels() if topics else {}
         return DashboardData(
             days=days, brand=brand,
             now=now, previous=svc.kpi_summary(ids, since - span, since),
@@ -524,7 +543,7 @@ class DashboardPage(Page):
                                              reverse=True))
                     for eid, name, started in svc.crises()],
             alerts=svc.alerts(),
-            empty="" if now.total else why_empty(svc, ids, days))
+            empty="" if now.total else why_empty(svc, ids, days), missing=svc.missing_before(since - span))
 
     def build(self, lay: QVBoxLayout, data: DashboardData) -> None:
         from orm_desktop.ui.charts import hbar, sentiment_volume_chart, share_pie
@@ -535,15 +554,16 @@ class DashboardPage(Page):
                               f"{' — ' + html.escape(brand.name) if brand else ''}</span>"), 1)
         head.addWidget(self.period_box())
         lay.addLayout(head)
+        if data.missing:
+            lay.addWidget(missing_note(data.missing))
         if data.empty:
             lay.addWidget(no_mentions_note(data.empty))
             self._crises_and_alerts(lay, data)
             return
         s, p, rk = data.now, data.previous, data.responses
         grid = QGridLayout()
-        grid.addWidget(card("Mentions", f"{s.total}", f"{signed_int(s.total - p.total)} vs previous period"), 0, 0)
-        grid.addWidget(card("Net sentiment", signed(s.net_sentiment, True),
-                            f"previous {signed(p.net_sentiment if p.total else None, True)}", tone(s.net_sentiment)), 0, 1)
+        grid.addWidget(card("Mentions", f"{s.total}", previous_note(s, p)), 0, 0)
+        grid.addWidget(card("Net sentiment", signed(s.net_sentiment, True), previous_net(p), tone(s.net_sentiment)), 0, 1)
         grid.addWidget(card("Reach-weighted sentiment", signed(s.reach_weighted_sentiment),
                             f"average {signed(s.avg_sentiment)}"), 0, 2)
         grid.addWidget(card("Responses", f"{rk['sent']} sent", f"{rk['open']} open · {rk['overdue']} overdue"
@@ -581,15 +601,13 @@ class DashboardPage(Page):
         self._crises_and_alerts(lay, data)
 
     def _crises_and_alerts(self, lay: QVBoxLayout, data: DashboardData) -> None:
-        import datetime as dt
-
         for _eid, name, first in data.crises:  # a pinned timeline for each crisis
             lay.addWidget(QLabel(f"<b style='color:#C0392B'>Crisis mode: {html.escape(name)}</b> — the first "
-                                 "coverage since it began"))
+                                 "coverage since it began (times in UTC, as in the crisis report)"))
             timeline = named(QListWidget(), f"Crisis timeline: {name}")
             timeline.setWordWrap(True)
             for m in first:
-                it = QListWidgetItem(f"{dt.datetime.fromtimestamp(m.published):%d %b %H:%M}  {m.score_text()}  "
+                it = QListWidgetItem(f"{dates.stamp(m.published)}  {m.score_text()}  "
                                      f"{m.title} — {m.source}")
                 it.setData(Qt.ItemDataRole.UserRole, m.id)
                 if m.unsure:
@@ -620,6 +638,7 @@ class CompetitorsData:
     previous: list  # and the period before
     series: list  # one daily series per entity
     empty: str = ""  # why none of them has mentions in the period (said instead of a table of zeros)
+    missing: str = ""  # an offline snapshot's missing days (Service.missing_before)
 
 
 class CompetitorsPage(Page):
@@ -636,7 +655,8 @@ class CompetitorsPage(Page):
         return CompetitorsData(
             days=days, entities=ents, sov={r[0]: r for r in svc.share_of_voice([x.id for x in ents], since, until)},
             now=now, previous=[svc.kpi_summary([e.id], since - span, since) for e in ents],
-            series=[svc.daily_series(e.id, since, until) for e in ents] if not empty else [], empty=empty)
+            series=[svc.daily_series(e.id, since, until) for e in ents] if not empty else [], empty=empty,
+            missing=svc.missing_before(since - span))
 
     def build(self, lay: QVBoxLayout, data: CompetitorsData) -> None:
         from orm_desktop.ui.charts import sentiment_volume_chart
@@ -646,6 +666,8 @@ class CompetitorsPage(Page):
         head.addWidget(QLabel("<span style='font-size:20px;font-weight:600'>Brand vs competitors</span>"), 1)
         head.addWidget(self.period_box())
         lay.addLayout(head)
+        if data.missing:
+            lay.addWidget(missing_note(data.missing))
         if data.empty:
             lay.addWidget(no_mentions_note(data.empty))
             return
@@ -658,7 +680,7 @@ class CompetitorsPage(Page):
             vals = [e.name, str(s.total), pct(sov.get(e.id, (0, '', 0, 0.0))[3]),
                     signed(s.net_sentiment if s.total else None, True),
                     f"{s.negative} ({s.negative_unsure} unsure)" if s.negative_unsure else str(s.negative),
-                    signed_int(s.total - p.total)]
+                    signed_int(s.total - p.total if p.complete else None)]
             for c, v in enumerate(vals):
                 item = QTableWidgetItem(v)
                 item.setData(Qt.ItemDataRole.UserRole, e.id)

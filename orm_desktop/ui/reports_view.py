@@ -7,6 +7,7 @@ pages (``render.print_pdf``), so the preview shows exactly the PDF."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 import tempfile
 import time
@@ -36,6 +37,38 @@ CUSTOM = 0  # the period combo's data for "Custom range…"
 AROUND_ALERT = -1  # ... for "Around the latest alert" (the crisis report's own period)
 
 
+RENDER_PREFIX = "orm-report-"  # + the rendering process's id + "-": a temporary folder per rendered report
+
+
+def remove_stale_render_folders() -> int:
+    """Remove the report folders that sessions which are gone left in the temporary folder (a
+    kill, a crash: each held a whole or half-written copy of a report); how many. Only this
+    user's, named with a process id that no longer runs."""
+    import re
+
+    removed = 0
+    pattern = re.compile(re.escape(RENDER_PREFIX) + r"([0-9]{1,10})-[^/]+$")
+    try:
+        entries = list(os.scandir(tempfile.gettempdir()))
+    except OSError:
+        return 0
+    for entry in entries:
+        m = pattern.match(entry.name)
+        if not m or int(m.group(1)) == os.getpid():
+            continue
+        try:
+            if not entry.is_dir(follow_symlinks=False) or entry.stat(follow_symlinks=False).st_uid != os.getuid():
+                continue
+            os.kill(int(m.group(1)), 0)
+            continue  # that session still runs
+        except ProcessLookupError:
+            shutil.rmtree(entry.path, ignore_errors=True)
+            removed += 1
+        except (OSError, OverflowError):
+            continue
+    return removed
+
+
 def utc_midnight(d: QDate) -> int:
     return int(dt.datetime(d.year(), d.month(), d.day(), tzinfo=dt.UTC).timestamp())
 
@@ -49,6 +82,7 @@ class ReportsView(QWidget):
         self.runner = runner
         self.task = None
         self.last_pdf: Path | None = None  # the PDF behind the last preview / print / save
+        remove_stale_render_folders()
         mark_safe_in_executive_mode(self)  # reports read the workspace; exporting one is audited, not an edit
         self.kind = QComboBox()
         for label, key in (("Weekly brand report", "weekly"), ("Executive personal-brand report", "executive"),
@@ -170,7 +204,7 @@ class ReportsView(QWidget):
             return
         s = self.svc.settings()
         color, logo = s.get("brand_color") or "#0F6E8C", s.get("brand_logo") or ""
-        out = Path(tempfile.mkdtemp(prefix="orm-report-")) / f"{kind}-report.pdf"
+        out = Path(tempfile.mkdtemp(prefix=f"{RENDER_PREFIX}{os.getpid()}-")) / f"{kind}-report.pdf"
         svc = self.svc
 
         def work(progress, cancel):
@@ -200,6 +234,12 @@ class ReportsView(QWidget):
         self.last_pdf = pdf
         self.empty_note.setText(f"This report has no coverage. {d.empty_reason}" if d.empty else "")
         self._then(pdf, pages, d)
+
+    def discard_rendered(self) -> None:
+        """Remove the last rendered PDF's temporary folder (the window closes)."""
+        if self.last_pdf is not None:
+            shutil.rmtree(self.last_pdf.parent, ignore_errors=True)
+            self.last_pdf = None
 
     def _render_failed(self, message: str, known: bool) -> None:
         QMessageBox.warning(self, "Cannot build the report", message if known else message[-2000:])

@@ -4,7 +4,6 @@ highlighting, key-message sidebar, checks, the audit trail with diffs, and workf
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import html
 
 from PySide6.QtCore import Qt, Signal
@@ -29,9 +28,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from orm_desktop import dates
 from orm_desktop.errors import Conflict, KnownError
 from orm_desktop.numbers import signed
 from orm_desktop.textsafe import display_text
+from orm_desktop.types import last_days
 from orm_desktop.ui.identity import ensure_unlocked
 from orm_desktop.ui.widgets import (
     FlowLayout,
@@ -271,7 +272,7 @@ def reply_context_html(svc, r) -> str:
     except KnownError as exc:
         return f"<p style='color:gray'>{html.escape(str(exc))}</p>"
     m = d.mention
-    when = dt.datetime.fromtimestamp(m.published).strftime("%d %b %Y %H:%M")
+    when = dates.utc(m.published).strftime("%d %b %Y %H:%M UTC")
     color = {"negative": "#C0392B", "positive": "#1E8449"}.get(m.label, "#7F8C8D")
     text = d.text if len(d.text) <= 600 else d.text[:600] + "…"
     return (f"<p><b>{html.escape(display_text(m.title))}</b><br><span style='color:gray'>"
@@ -411,6 +412,41 @@ class ResponsesView(QWidget):
         """The open reply's unsaved edit, named ('' when there is none)."""
         return "" if self.read_only or self.unsaved_text() is None else f"response #{self.current.id}"
 
+    # -- crash recovery (ui/recovery.py DraftKeeper) -----------------------------------------------
+    def recovery_state(self) -> tuple[str, str, dict, dict] | None:
+        """The unsaved reply, to be kept on disk: ("reply", response id, the text, the response as read)."""
+        text = None if self.read_only else self.unsaved_text()
+        if text is None:
+            return None
+        r = self.current
+        return "reply", str(r.id), {"text": text}, {"version": r.version, "text": r.text, "mention_id": r.mention_id}
+
+    def recovered_outcome(self, rec) -> tuple[str, str]:
+        """Whether a recovered reply can go back into its response: "ok", "same" (saved already) or
+        "changed" (edited, moved on in the workflow, or removed since: never restored into it)."""
+        try:
+            r = self.svc.response(rec.row_id)
+        except KnownError:
+            return "changed", f"Response #{rec.key} no longer exists, so {rec.describe()} from {rec.when()} was not restored."
+        if r.text == rec.value["text"]:
+            return "same", ""
+        if r.version != rec.base["version"] or r.text != rec.base["text"]:
+            return "changed", (f"Response #{r.id} was changed while your edit was unsaved (it is now version {r.version}, "
+                               f"{r.state.replace('_', ' ')}), so {rec.describe()} (kept at {rec.when()}) was not put into it.")
+        if not self.svc.response_actions(r)["save"]:
+            return "changed", (f"Response #{r.id} is {r.state.replace('_', ' ')} and can no longer be edited, "
+                               f"so {rec.describe()} was not put into it.")
+        return "ok", ""
+
+    def restore_recovered(self, rec) -> tuple[str, str]:
+        """Put a recovered reply back into the editor, on its response (not saved)."""
+        outcome, message = self.recovered_outcome(rec)
+        if outcome != "ok":
+            return outcome, message
+        self.show_response(rec.row_id)
+        self.editor.setPlainText(rec.value["text"])
+        return "restored", f"Restored your unsaved reply to response #{rec.key} (from {rec.when()}); it is not saved yet"
+
     def keep_edits(self) -> bool:
         """Before another response replaces the open one: ask about its unsaved reply. True = stay."""
         if not (what := self.unsaved()):
@@ -429,7 +465,7 @@ class ResponsesView(QWidget):
         key = self.queue.currentData()
         if key == "overdue":
             for mid, due, title in self.svc.overdue():
-                it = QListWidgetItem(f"⚠ due {dt.datetime.fromtimestamp(due):%d %b %H:%M} — {title}")
+                it = QListWidgetItem(f"⚠ due {dates.stamp(due)} UTC — {title}")
                 it.setData(Qt.ItemDataRole.UserRole, ("mention", mid))
                 self.list.addItem(it)
         else:
@@ -452,9 +488,11 @@ class ResponsesView(QWidget):
             if first and first[0] == "response":
                 self.current = self.svc.response(first[1])
                 self.list.setCurrentRow(0)
-        k = self.svc.response_kpis(int(time.time()) - 30 * 86400, int(time.time()) + 1)
+        # the Dashboard's "Last 30 days" (today and the 29 days before, UTC): a rolling 30 x 24 hours
+        # here counted a response the Dashboard's Responses card, for the same 30 days, did not
+        k = self.svc.response_kpis(*last_days(30, int(time.time())))
         to_send = f" · median {k['median_hours_to_send']:.1f} h first seen → sent" if k["median_hours_to_send"] is not None else ""
-        self.kpi.setText(f"30 days: {k['sent']} sent · {k['open']} open · {k['overdue']} overdue{to_send}")
+        self.kpi.setText(f"Last 30 days: {k['sent']} sent · {k['open']} open · {k['overdue']} overdue{to_send}")
         if keep_edit and self.unsaved_text() is not None:
             return
         self.show_response(self.current.id if self.current else None)
@@ -506,7 +544,7 @@ class ResponsesView(QWidget):
         parts = ["<h3>History</h3>"]
         text = None
         for e in events:
-            when = dt.datetime.fromtimestamp(e.at).strftime("%d %b %H:%M")
+            when = f"{dates.stamp(e.at)} UTC"
             line = f"<b>{when}</b> {html.escape(e.actor)}: {e.action.split('.')[-1].replace('_', ' ')}"
             if e.data.get("from") or e.data.get("to"):
                 line += f" ({e.data.get('from', '')} → {e.data.get('to', '')})"

@@ -62,9 +62,7 @@ class RulesView(QWidget):
             self.sentiment.addItem(lab, lab)
         self.topic = QComboBox()  # topics by their names; the rule stores the id
         self.topic.addItem("any topic", None)
-        from orm_desktop.analysis.topics import labels
-
-        for tid, name in sorted(labels(svc.setting("topics") or None).items(), key=lambda kv: kv[1].lower()):
+        for tid, name in sorted(svc.topic_labels().items(), key=lambda kv: kv[1].lower()):
             self.topic.addItem(name, tid)
         self.tag = QLineEdit()
         self.status = QComboBox()
@@ -204,24 +202,74 @@ class RulesView(QWidget):
         self.list.blockSignals(False)
         self.current_id = r.id
         self.current_version = r.version
-        c, a = r.conditions, r.actions
-        self.name.setText(r.name)
+        self.fill(r.name, r.conditions, r.actions, r.enabled)
+        self.shown_state = self.form_state()
+
+    def fill(self, name: str, c: dict, a: dict, enabled: bool) -> None:
+        """The form's controls set to a rule's name, conditions, actions and switch (a value of
+        the wrong type, from a recovered file, leaves its control empty)."""
+        def text(d: dict, k: str) -> str:
+            return d[k] if isinstance(d.get(k), str) else ""
+
+        kinds = c.get("kinds") if isinstance(c.get("kinds"), list) else []
+        self.name.setText(name)
         self.entity.setCurrentIndex(max(0, self.entity.findData(c.get("entity"))))
-        self.terms.setText(c.get("terms", ""))
-        self.kind.setCurrentIndex(max(0, self.kind.findData((c.get("kinds") or [None])[0])))
+        self.terms.setText(text(c, "terms"))
+        self.kind.setCurrentIndex(max(0, self.kind.findData((kinds or [None])[0])))
         self.sentiment.setCurrentIndex(max(0, self.sentiment.findData(c.get("sentiment"))))
-        if c.get("topic") and self.topic.findData(c["topic"]) < 0:  # a topic no longer in the taxonomy
-            self.topic.addItem(c["topic"], c["topic"])
-        self.topic.setCurrentIndex(max(0, self.topic.findData(c.get("topic"))))
-        self.tag.setText(a.get("tag", ""))
+        topic = text(c, "topic")
+        if topic and self.topic.findData(topic) < 0:  # a topic no longer in the taxonomy
+            self.topic.addItem(topic, topic)
+        self.topic.setCurrentIndex(max(0, self.topic.findData(topic or None)))
+        self.tag.setText(text(a, "tag"))
         self.status.setCurrentIndex(max(0, self.status.findData(a.get("status"))))
-        self.assign.setText(a.get("assign", ""))
+        self.assign.setText(text(a, "assign"))
         self.set_sentiment.setCurrentIndex(max(0, self.set_sentiment.findData(a.get("sentiment"))))
-        self.priority.setValue(a.get("priority", -1))
+        priority = a.get("priority", -1)
+        self.priority.setValue(float(priority) if isinstance(priority, int | float) else -1)
         self.mute.setChecked(bool(a.get("mute")))
         self.notify.setChecked(bool(a.get("notify")))
-        self.enabled.setChecked(r.enabled)
-        self.shown_state = self.form_state()
+        self.enabled.setChecked(bool(enabled))
+
+    # -- crash recovery (ui/recovery.py DraftKeeper) -----------------------------------------------
+    def recovery_state(self) -> tuple[str, str, dict, dict] | None:
+        """The form's unsaved rule, to be kept on disk."""
+        if not self.unsaved():
+            return None
+        r = self.rule()
+        key = "new" if self.current_id is None else str(self.current_id)
+        return ("rule", key, {"name": self.name.text(), "conditions": r.conditions, "actions": r.actions,
+                              "enabled": r.enabled}, {"version": None if self.current_id is None else self.current_version})
+
+    def recovered_outcome(self, rec) -> tuple[str, str]:
+        """"ok", "same" (saved already) or "changed" (changed or deleted since: not restored)."""
+        if rec.row_id is None:
+            return "ok", ""
+        try:
+            r = self.svc.rule(rec.row_id)
+        except KnownError:
+            return "changed", f"Rule #{rec.key} no longer exists, so {rec.describe()} from {rec.when()} was not restored."
+        v = rec.value
+        if (r.name, r.conditions, r.actions, r.enabled) == (v["name"].strip(), v["conditions"], v["actions"], v["enabled"]):
+            return "same", ""
+        if r.version != rec.base["version"]:
+            return "changed", f"The rule {r.name} was changed while your edit was unsaved, so {rec.describe()} (kept at {rec.when()}) was not put into the form."
+        return "ok", ""
+
+    def restore_recovered(self, rec) -> tuple[str, str]:
+        """Put a recovered rule back into the form (not saved)."""
+        outcome, message = self.recovered_outcome(rec)
+        if outcome != "ok":
+            return outcome, message
+        self.reload()
+        self.shown_state = self.form_state()  # its edits were saved or discarded (DraftKeeper asked)
+        if rec.row_id is None:
+            self.new()
+        else:
+            self.pick(next(i for i, x in enumerate(self.rules) if x.id == rec.row_id))
+        v = rec.value
+        self.fill(v["name"], v["conditions"], v["actions"], v["enabled"])
+        return "restored", f"Restored {rec.describe()} (from {rec.when()}); it is not saved yet"
 
     def new(self) -> None:
         if self.keep_edits():
