@@ -32,9 +32,11 @@ def upsert(conn: sqlite3.Connection, rows: Iterable[tuple], now: int) -> int:
 
 def withdraw_open(conn: sqlite3.Connection, entity_ids: Iterable[int], since: int,
                   keep: set[tuple[int, str, int]]) -> int:
-    """Delete the open alerts of these entities whose window starts at or after ``since`` and
-    whose (entity_id, kind, window_start) is not in ``keep``: detection no longer finds them.
-    Acknowledged ones stay. Returns how many went. The caller owns the transaction."""
+    """Withdraw the open alerts of these entities whose window starts at or after ``since`` and
+    whose (entity_id, kind, window_start) is not in ``keep``: detection no longer finds them
+    (status 'withdrawn', as ``withdraw_others``: not open, not in reports, listed by `alerts
+    --all`; kept, so an id is never handed out again). Acknowledged ones stay. Returns how many.
+    The caller owns the transaction."""
     ids = list(entity_ids)
     if not ids:
         return 0
@@ -43,7 +45,7 @@ def withdraw_open(conn: sqlite3.Connection, entity_ids: Iterable[int], since: in
         f"AND entity_id IN ({','.join('?' * len(ids))})", (since, *ids)).fetchall()
         if (r[1], r[2], r[3]) not in keep]
     for alert_id in gone:
-        conn.execute("DELETE FROM alerts WHERE id = ?", (alert_id,))
+        conn.execute("UPDATE alerts SET status = 'withdrawn' WHERE id = ?", (alert_id,))
     return len(gone)
 
 
