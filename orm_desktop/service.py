@@ -628,11 +628,28 @@ class Service:
 
         return detect_and_store(self.conn, now=int(time.time()), days=days)
 
-    def acknowledge_alert(self, alert_id: int) -> None:
-        self._check_write()
+    def acknowledge_alert(self, alert_id: int, *, by: str = "") -> None:
+        self.acknowledge_alerts([alert_id], by=by)
+
+    def acknowledge_alerts(self, alert_ids: Iterable[int], *, by: str = "") -> list:
+        """Acknowledge open alerts as the acting user, all or none, each an audit entry
+        (analysis.alerts.acknowledge: UsageError for an unknown, acknowledged or withdrawn one).
+        Returns the alerts, with who acknowledged them and when."""
         from orm_desktop.analysis.alerts import acknowledge
 
-        acknowledge(self.conn, alert_id)
+        return acknowledge(self.conn, list(alert_ids), by=self._actor(by))
+
+    def reopen_alerts(self, alert_ids: Iterable[int], *, by: str = "") -> list:
+        """Undo an acknowledgement: the alerts are open again (audited as alert.reopen)."""
+        from orm_desktop.analysis.alerts import reopen
+
+        return reopen(self.conn, list(alert_ids), by=self._actor(by))
+
+    def alert(self, alert_id: int):
+        """One alert (any status), or None."""
+        from orm_desktop.analysis.alerts import get
+
+        return get(self.conn, alert_id)
 
     # -- responses ---------------------------------------------------------------------------
     def responses(self, *, states: Sequence[str] = (), author: str | None = None,

@@ -145,6 +145,15 @@ class TeamLab:
             "INSERT INTO responses (mention_id, text, in_name_of, created, updated) VALUES (1, %s, %s, %s, %s) "
             "RETURNING id", (text, in_name_of, now, now)).fetchone()[0]
 
+    def alert(self) -> int:
+        """A new open spike alert of Acme, stored as the owner (as a refresh's detection would)."""
+        owner = self.conns["owner"]
+        start = owner.execute("SELECT coalesce(max(window_start), 0) + 86400 FROM alerts").fetchone()[0]
+        return owner.execute(
+            "INSERT INTO alerts (entity_id, kind, window_start, window_end, observed, baseline, score, detail, "
+            "created) VALUES (1, 'volume_spike', %s, %s, 9, 1.5, 7, '{}', 1) RETURNING id",
+            (start, start + 86400)).fetchone()[0]
+
     def step(self, who: str, rid: int, action: str, **extra) -> int:
         import hashlib
 
@@ -214,6 +223,15 @@ def run_role(lab: TeamLab, role: str) -> list[Attempt]:
             return team.audit_append(conn, "mention.note", "mention", 1, {"note": "x"},
                                      priv=other.private, key_id=other.key_id)
 
+    def acknowledge_alert():
+        """What `alerts ack` and the Acknowledge button write: the status, and an audit entry in
+        the login's own name (analysis.alerts.acknowledge)."""
+        aid, k = lab.alert(), lab.keys[me]
+        with conn.transaction():
+            n = rowcount(conn, "UPDATE alerts SET status = 'acknowledged' WHERE id = %s AND status = 'open'", (aid,))
+            team.audit_append(conn, "alert.acknowledge", "alert", aid, {}, priv=k.private, key_id=k.key_id)
+        return n
+
     audit_tampering = [
         ("UPDATE an audit row", lambda: rowcount(conn, "UPDATE audit_log SET actor = 'x' WHERE id = 1")),
         ("DELETE an audit row", lambda: rowcount(conn, "DELETE FROM audit_log WHERE id = 1")),
@@ -242,6 +260,7 @@ def run_role(lab: TeamLab, role: str) -> list[Attempt]:
             conn, "UPDATE mentions SET status = 'flagged', status_by = %s WHERE id = 1", (lab.login("bob"),)))
         A(role, "change a setting", "refused", lambda: rowcount(
             conn, "INSERT INTO settings (key, value) VALUES ('x', '1')"))
+        A(role, "acknowledge a spike alert", "allowed", acknowledge_alert)
         A(role, "audit entry in someone else's name", "refused", audit_as_other)
         A(role, "audit entry signed with another user's key", "refused", signed_with_other_key)
         A(role, "add a user", "refused", lambda: team.add_user(conn, lab.login("mallory"), "admin", PASSWORD))
@@ -260,6 +279,7 @@ def run_role(lab: TeamLab, role: str) -> list[Attempt]:
         A(role, "approve with another user's signing key", "refused",
           lambda: lab.step("pat", mine, "request_changes", comment="x", key_of="alice"))
         A(role, "mark the approved draft sent", "allowed", lambda: lab.step("pat", theirs, "send"))
+        A(role, "acknowledge a spike alert", "allowed", acknowledge_alert)
         A(role, "change a feed", "refused", lambda: rowcount(
             conn, "INSERT INTO feeds (url, created) VALUES ('http://evil/', 1)"))
         for what, fn in audit_tampering:
@@ -277,6 +297,7 @@ def run_role(lab: TeamLab, role: str) -> list[Attempt]:
         A(role, "approve a draft not in own name", "refused", lambda: lab.step("eve", other, "approve"))
         A(role, "approve a draft in own name", "allowed", lambda: lab.step("eve", execs, "approve"))
         A(role, "mark a draft sent", "refused", lambda: lab.step("eve", execs, "send"))
+        A(role, "acknowledge a spike alert (the comms team's triage)", "refused", acknowledge_alert)
         A(role, "call team_submit without the author group", "refused", lambda: conn.execute(
             "SELECT team_submit(%s, 1, 1, '{}', '', '', '', '')", (other,)).fetchone())
         for what, fn in audit_tampering:
@@ -287,6 +308,7 @@ def run_role(lab: TeamLab, role: str) -> list[Attempt]:
         A(role, "add a feed", "allowed", lambda: rowcount(
             conn, "INSERT INTO feeds (url, created) VALUES ('http://news.example/rss', 1)"))
         A(role, "add a user", "allowed", lambda: team.add_user(conn, lab.login("zoe"), "author", PASSWORD))
+        A(role, "acknowledge a spike alert", "allowed", acknowledge_alert)
         A(role, "approve own signing key", "refused", lambda: team.approve_key(
             conn, lab.login("ada"), lab.keys["ada"].key_id))
         A(role, "TRUNCATE the audit log", "refused", lambda: conn.execute("TRUNCATE audit_log"))

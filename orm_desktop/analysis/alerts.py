@@ -55,6 +55,8 @@ class Alert:
     score: float           # -log10 of the smallest daily p-value
     status: str = "open"
     id: int | None = None
+    acknowledged_by: str | None = None  # from the audit log's alert.acknowledge entry
+    acknowledged_at: int | None = None
 
     def describe(self) -> str:
         import datetime as dt
@@ -67,6 +69,24 @@ class Alert:
         chance = "a billion" if k >= 9 else f"{10 ** k:,}"
         return (f"{self.entity}: {what} spike {span} — {self.observed:.0f} vs {self.baseline:.1f} expected "
                 f"(less than a 1 in {chance} chance on a normal day)")
+
+    def handled(self) -> str:
+        """Who acknowledged it and when ("acknowledged by alex on 30 Nov 2026 14:02 UTC"), or that
+        it is open (or withdrawn): what a list or a report says beside ``describe``."""
+        if self.status == "acknowledged":
+            if not self.acknowledged_by:  # set in the table, not through the app: nobody is on record
+                return "marked acknowledged, but the audit log has no record of who did it"
+            when = f" on {_stamp(self.acknowledged_at)} UTC" if self.acknowledged_at else ""
+            return f"acknowledged by {self.acknowledged_by}{when}"
+        if self.status == "withdrawn":
+            return "withdrawn: re-scored mentions no longer make it a spike"
+        return "open: nobody has acknowledged it yet"
+
+
+def _stamp(t: int) -> str:
+    import datetime as dt
+
+    return dt.datetime.fromtimestamp(t, dt.UTC).strftime("%d %b %Y %H:%M")
 
 
 def poisson_sf(x: int, lam: float) -> float:
@@ -237,6 +257,57 @@ def open_alerts(conn: sqlite3.Connection, *, entity_id: int | None = None, inclu
     return [Alert(*r) for r in alerts_store.list_(conn, entity_id=entity_id, include_closed=include_closed)]
 
 
-def acknowledge(conn: sqlite3.Connection, alert_id: int) -> None:
+def acknowledge(conn: sqlite3.Connection, alert_ids: Sequence[int], *, by: str, now: int | None = None) -> list[Alert]:
+    """Acknowledge open alerts, all or none, each with an ``alert.acknowledge`` audit entry (who
+    and which alert: who and when are read back from it). UsageError in one line for an unknown
+    id, an alert already acknowledged (by whom, when) or withdrawn; also when someone else
+    acknowledged it between the check and the write. Returns the alerts as they are now."""
+    return _move(conn, alert_ids, by=by, now=now, was="open", to="acknowledged", action="alert.acknowledge")
+
+
+def reopen(conn: sqlite3.Connection, alert_ids: Sequence[int], *, by: str, now: int | None = None) -> list[Alert]:
+    """Undo an acknowledgement: the alerts are open again (``alert.reopen`` audit entries)."""
+    return _move(conn, alert_ids, by=by, now=now, was="acknowledged", to="open", action="alert.reopen")
+
+
+def _move(conn, alert_ids: Sequence[int], *, by: str, now: int | None, was: str, to: str, action: str) -> list[Alert]:
+    from orm_desktop.errors import UsageError
+    from orm_desktop.store import audit
+
+    now = int(now or time.time())
+    ids = list(dict.fromkeys(int(i) for i in alert_ids))
+    if not ids:
+        raise UsageError("no alert given: `orm-desktop alerts` lists the open ones with their ids")
+    for i in ids:
+        _refuse(get(conn, i), i, was)
     with db.transaction(conn):
-        alerts_store.acknowledge(conn, alert_id)
+        for i in ids:
+            if not alerts_store.set_status(conn, i, to, was=was):  # changed by someone else meanwhile
+                _refuse(get(conn, i), i, was)
+            a = get(conn, i)
+            # which alert, readable from the log alone (an alert row goes with its entity)
+            data = {"entity": a.entity, "kind": a.kind, "window_start": a.window_start, "window_end": a.window_end}
+            audit.append(conn, actor=by, action=action, subject_type="alert", subject_id=i, data=data, now=now)
+    return [a for a in (get(conn, i) for i in ids) if a is not None]
+
+
+def _refuse(a: Alert | None, alert_id: int, was: str) -> None:
+    """UsageError unless the alert is in status ``was``."""
+    from orm_desktop.errors import UsageError
+
+    if a is None:
+        raise UsageError(f"there is no alert {alert_id} (`orm-desktop alerts --all` lists every alert with its id)")
+    if a.status == was:
+        return
+    if a.status == "acknowledged":
+        raise UsageError(f"alert {alert_id} ({a.entity}) was already {a.handled()}; nothing done")
+    if a.status == "withdrawn":
+        raise UsageError(f"alert {alert_id} ({a.entity}) was withdrawn (re-scored mentions no longer make it a "
+                         "spike): there is nothing to acknowledge; nothing done")
+    raise UsageError(f"alert {alert_id} ({a.entity}) is open: nobody has acknowledged it, so there is nothing "
+                     "to undo; nothing done")
+
+
+def get(conn: sqlite3.Connection, alert_id: int) -> Alert | None:
+    r = alerts_store.get(conn, alert_id)
+    return None if r is None else Alert(*r)

@@ -107,6 +107,12 @@ def _alerts(svc, entity_id: int | None = None) -> list:
     return [a for a in svc.alerts(entity_id=entity_id, include_closed=True) if a.status != "withdrawn"]
 
 
+def alert_lines(alerts) -> list[str]:
+    """A report's line for each alert: what it is, then who acknowledged it and when, or that it is
+    still open (a report listed every alert the same way, as if none had been handled)."""
+    return [f"{a.describe()} — {a.handled()}" for a in alerts]
+
+
 def _summary_kpis(svc, ids, since: int, until: int) -> list[Kpi]:
     span = until - since
     s, p = svc.kpi_summary(ids, since, until), svc.kpi_summary(ids, since - span, since)
@@ -179,7 +185,7 @@ def weekly(svc, since: int, until: int, entity_name: str | None = None) -> Repor
     for e in comp:
         s = svc.kpi_summary([e.id], since, until)
         d.competitors.append((e.name, s.total, s.net_sentiment if s.total else None, sov.get(e.id, (0, "", 0, 0.0))[3]))
-    d.alerts = [a.describe() for a in _alerts(svc) if a.window_end > since and a.window_start < until]
+    d.alerts = alert_lines(a for a in _alerts(svc) if a.window_end > since and a.window_start < until)
     d.responses = svc.response_kpis(since, until)
     _explain_empty(svc, d, ids)
     return d
@@ -215,8 +221,7 @@ def executive(svc, entity_name: str | None, since: int, until: int) -> ReportDat
             d.quotes.append((detail.evidence[0][0], m.source))
     d.drafts = [f"#{r.id} ({r.state.replace('_', ' ')}): {r.text[:160]}{'…' if len(r.text) > 160 else ''}"
                 for r in svc.responses(in_name_of=e.id, states=("draft", "in_review", "changes_requested"))]
-    d.alerts = [a.describe() for a in _alerts(svc, e.id)
-                if a.window_end > since and a.window_start < until]
+    d.alerts = alert_lines(a for a in _alerts(svc, e.id) if a.window_end > since and a.window_start < until)
     _explain_empty(svc, d, [e.id])
     return d
 
@@ -250,7 +255,7 @@ def crisis(svc, entity_name: str | None, since: int | None, until: int | None, n
     first = sorted(first, key=lambda m: m.published)
     d.timeline = [(m.published, m.source, m.title, m.sentiment, m.feed_kind, m.unsure) for m in first[:40]]
     d.negative = [(m, _response_status(svc, m.id)) for m in svc.extremes(ids, since, until, positive=False, limit=10)]
-    d.alerts = [a.describe() for a in alerts if a.window_end > since and a.window_start < until]
+    d.alerts = alert_lines(a for a in alerts if a.window_end > since and a.window_start < until)
     d.responses = svc.response_kpis(since, until, ids)  # its entity's: it counted every entity's responses
     _explain_empty(svc, d, ids)
     return d

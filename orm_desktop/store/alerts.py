@@ -49,9 +49,22 @@ def withdraw_open(conn: sqlite3.Connection, entity_ids: Iterable[int], since: in
     return len(gone)
 
 
+_ACK = ("(SELECT l.{col} FROM audit_log l WHERE l.subject_type = 'alert' AND l.subject_id = a.id "
+        "AND l.action = 'alert.acknowledge' ORDER BY l.id DESC LIMIT 1)")
+
+
+def _select(where: str) -> str:
+    """The columns of ``list_``; who acknowledged an alert and when are read from the audit log
+    (its newest ``alert.acknowledge`` entry), not from a column of the alerts table."""
+    return ("SELECT a.entity_id, e.name, a.kind, a.window_start, a.window_end, a.observed, a.baseline, a.score, "
+            f"a.status, a.id, {_ACK.format(col='actor')}, {_ACK.format(col='at')} "
+            f"FROM alerts a JOIN entities e ON e.id = a.entity_id{where}")
+
+
 def list_(conn: sqlite3.Connection, *, entity_id: int | None = None, include_closed: bool = False) -> list[tuple]:
     """(entity_id, entity name, kind, window_start, window_end, observed, baseline, score, status,
-    id), newest window first."""
+    id, acknowledged by, acknowledged at), newest window first; the last two are None unless the
+    alert is acknowledged."""
     clauses, args = [], []
     if entity_id is not None:
         clauses.append("a.entity_id = ?")
@@ -59,10 +72,18 @@ def list_(conn: sqlite3.Connection, *, entity_id: int | None = None, include_clo
     if not include_closed:
         clauses.append("a.status = 'open'")
     where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
-    return [tuple(r) for r in conn.execute(
-        "SELECT a.entity_id, e.name, a.kind, a.window_start, a.window_end, a.observed, a.baseline, a.score, "
-        f"a.status, a.id FROM alerts a JOIN entities e ON e.id = a.entity_id{where} "
-        "ORDER BY a.window_end DESC, a.score DESC", args)]
+    return [_acked_only(r) for r in conn.execute(_select(where) + " ORDER BY a.window_end DESC, a.score DESC", args)]
+
+
+def get(conn: sqlite3.Connection, alert_id: int) -> tuple | None:
+    """One alert as ``list_`` gives it, or None."""
+    r = conn.execute(_select(" WHERE a.id = ?"), (alert_id,)).fetchone()
+    return None if r is None else _acked_only(r)
+
+
+def _acked_only(r) -> tuple:
+    r = tuple(r)
+    return r if r[8] == "acknowledged" else (*r[:10], None, None)
 
 
 def withdraw_others(conn: sqlite3.Connection, keep: set[tuple[int, str, int]], since: int) -> int:
@@ -77,8 +98,11 @@ def withdraw_others(conn: sqlite3.Connection, keep: set[tuple[int, str, int]], s
     return len(gone)
 
 
-def acknowledge(conn: sqlite3.Connection, alert_id: int) -> None:
-    conn.execute("UPDATE alerts SET status = 'acknowledged' WHERE id = ?", (alert_id,))
+def set_status(conn: sqlite3.Connection, alert_id: int, status: str, *, was: str) -> bool:
+    """Move an alert from status ``was`` to ``status``; False when it was not in ``was`` (someone
+    else changed it first). The caller owns the transaction."""
+    cur = conn.execute("UPDATE alerts SET status = ? WHERE id = ? AND status = ?", (status, alert_id, was))
+    return cur.rowcount == 1
 
 
 def open_since(conn: sqlite3.Connection, entity_id: int, since: int) -> bool:

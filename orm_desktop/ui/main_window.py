@@ -337,8 +337,10 @@ class MainWindow(QMainWindow):
     def _wire(self, page) -> None:
         page.open_mention.connect(self.open_mention)
         page.filter_inbox.connect(self.filter_inbox)
-        if hasattr(page, "status_message"):  # an executive's page: a draft approved or sent back
+        if hasattr(page, "status_message"):  # a draft approved or sent back, an alert acknowledged
             page.status_message.connect(self.flash)
+        page.who = self.working_as
+        page.set_read_only(self.read_only)
 
     def go(self, row: int) -> None:
         item = self.nav.item(row)
@@ -617,6 +619,12 @@ class MainWindow(QMainWindow):
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
         return answer == QMessageBox.StandardButton.Yes
 
+    def working_as(self) -> str:
+        """Who acts on the pages of figures (an alert's acknowledgement): the Responses page's
+        "Working as" user (on a team workspace the login), '' (the login name) before it exists."""
+        responses = getattr(self, "responses", None)
+        return responses.me() if responses is not None else ""
+
     def set_read_only(self, read_only: bool) -> None:
         """Executive mode: every view reads, nothing edits. Operator views are hidden and
         disabled (so no shortcut, menu or focus reaches their controls), triage refuses, and the
@@ -634,6 +642,9 @@ class MainWindow(QMainWindow):
                 view.setEnabled(not read_only)
         for a in self.operator_actions + self.operator_extras():
             a.setEnabled(not read_only)
+        for page in self.pages.values():
+            if hasattr(page, "acknowledge"):  # a page of figures: its alert lists' Acknowledge
+                page.set_read_only(read_only)
         if getattr(self, "deliveries_status", None) is not None:  # its link opens the Deliveries settings
             self.deliveries_status.setEnabled(not read_only)
         if read_only and self.nav.currentItem() is not None and self.nav.currentItem().isHidden():

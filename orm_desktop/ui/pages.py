@@ -176,6 +176,16 @@ def _load(gen: int, fn: Callable[..., object], svc, params: dict) -> tuple[int, 
         return gen, None, one_line(exc, None)
 
 
+@dataclass
+class AckNote:
+    """What a page says after acknowledging alerts: ``text``; Undo reopens ``ids`` as ``who``
+    (no ids: a failure, said without Undo)."""
+
+    ids: list[int]
+    who: str
+    text: str
+
+
 class Page(QWidget):
     """A scrollable page rebuilt on demand, in two steps: ``load`` (a static method: every query
     of the page, run in the task runner's pool, returning plain data) and ``build`` (the widgets
@@ -188,6 +198,7 @@ class Page(QWidget):
     open_mention = Signal(int)
     filter_inbox = Signal(dict)  # inbox criteria: entity, sentiment, days, topic, kind (see FilterBar.show)
     loaded = Signal()
+    status_message = Signal(str)
 
     def __init__(self, svc, parent=None, *, runner: TaskRunner | None = None) -> None:
         super().__init__(parent)
@@ -200,11 +211,105 @@ class Page(QWidget):
         self.error = ""  # the newest rebuild's failure, as shown
         self._later: list[Callable[[], object]] = []  # build's steps left for later turns (later())
         self._later_gen = 0  # the newest rebuild whose data the body shows
+        self.read_only = False  # executive mode (set_read_only): Acknowledge is off
+        self.who: Callable[[], str] = lambda: ""  # "Working as" (the main window's); '' = the login
+        self.acknowledging: set[int] = set()  # alerts acknowledged here, the write under way: not listed
+        self.ack_note: AckNote | None = None  # the last acknowledgement here: what happened, Undo
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         self.scroll = QScrollArea()
         self.scroll.setWidgetResizable(True)
         outer.addWidget(self.scroll)
+
+    def set_read_only(self, read_only: bool) -> None:
+        """Executive mode: the page reads; its alert lists' Acknowledge and Undo are off."""
+        from orm_desktop.ui.alert_list import set_read_only
+
+        self.read_only = read_only
+        set_read_only(self, read_only)
+
+    # -- acknowledging alerts (ui/alert_list.py builds the controls) -------------------------
+    def acknowledge(self, ids: list[int]) -> None:
+        """Acknowledge alerts as the "Working as" user: they leave the list at once, the write runs
+        in the task runner; then the page says what happened, with Undo (or why it failed, and
+        the alerts are back)."""
+        if not ids:
+            self.status_message.emit("Select an alert to acknowledge first")
+            return
+        if self.read_only:
+            self.status_message.emit("Executive mode is read-only: leave it (Ctrl+E) to acknowledge alerts")
+            return
+        from orm_desktop.ui.identity import ensure_unlocked
+
+        who = self.who()
+        if who and not ensure_unlocked(self, self.svc, who):  # acting in a user's name needs their passphrase
+            return
+        self.acknowledging |= set(ids)
+        self._drop_from_lists(set(ids))
+        svc = self.svc
+        self.runner.start(lambda _progress, _cancel: (ids, who, svc.acknowledge_alerts(ids, by=who)),
+                          on_success=self._acknowledged, on_failure=self._ack_failed)
+
+    def _drop_from_lists(self, ids: set[int]) -> None:
+        from orm_desktop.ui.alert_list import set_read_only
+
+        for lw in self.findChildren(QListWidget, "alert_list"):
+            for r in reversed(range(lw.count())):
+                if lw.item(r).data(Qt.ItemDataRole.UserRole) in ids:
+                    lw.takeItem(r)
+            if lw.count() == 0:
+                lw.addItem("No open alerts")
+                for b in lw.parentWidget().findChildren(QPushButton, "acknowledge_alert"):
+                    b.setProperty("usable", False)
+        set_read_only(self, self.read_only)
+
+    def _acknowledged(self, result) -> None:
+        ids, who, alerts = result  # Undo acts as who acknowledged, whoever "Working as" is by then
+        self.acknowledging -= set(ids)
+        by = alerts[0].acknowledged_by if alerts else ""
+        what = alerts[0].describe() if len(alerts) == 1 else f"{len(alerts)} alerts"
+        it, they = ("It", "it") if len(alerts) == 1 else ("They", "them")
+        text = (f"Acknowledged{' by ' + by if by else ''}: {what}. {it} left the open alerts; reports and the "
+                f"audit log say who acknowledged {they} and when.")
+        self.ack_note = AckNote(list(ids), who, text)
+        self.status_message.emit(f"Acknowledged{' by ' + by if by else ''}: {what}")
+        self.data = None  # show the note and Undo even when the rest is as it was
+        self.rebuild_soon()
+
+    def _ack_failed(self, message: str, _known: bool) -> None:
+        self.acknowledging.clear()
+        self.ack_note = AckNote([], "", f"Not acknowledged: {message}")
+        self.status_message.emit(f"Not acknowledged: {message}")
+        self.data = None  # the alerts taken off the list come back
+        self.rebuild_soon()
+
+    def undo_acknowledge(self) -> None:
+        """Open the alerts of the last acknowledgement again (as the user who acknowledged them)."""
+        note = self.ack_note
+        if note is None or not note.ids or self.read_only:
+            return
+        from orm_desktop.ui.identity import ensure_unlocked
+
+        if note.who and not ensure_unlocked(self, self.svc, note.who):
+            return
+        for b in self.findChildren(QPushButton, "undo_acknowledge"):
+            b.setEnabled(False)  # once
+        svc, ids, who = self.svc, note.ids, note.who
+        self.runner.start(lambda _progress, _cancel: svc.reopen_alerts(ids, by=who),
+                          on_success=self._reopened, on_failure=self._reopen_failed)
+
+    def _reopened(self, alerts) -> None:
+        what = alerts[0].describe() if len(alerts) == 1 else f"{len(alerts)} alerts"
+        self.ack_note = None
+        self.status_message.emit(f"Undone: {what} is open again")
+        self.data = None
+        self.rebuild_soon()
+
+    def _reopen_failed(self, message: str, _known: bool) -> None:
+        self.ack_note = AckNote([], "", f"Not undone: {message}")
+        self.status_message.emit(f"Not undone: {message}")
+        self.data = None
+        self.rebuild_soon()
 
     def period(self) -> tuple[int, int, int]:
         since, until = last_days(self.days, int(time.time()))
@@ -344,12 +449,9 @@ class ExecutiveData:
 class PersonalBrandPage(Page):
     """What an executive needs, readable with no training."""
 
-    status_message = Signal(str)
-
     def __init__(self, svc, entity_id: int, parent=None, *, runner: TaskRunner | None = None) -> None:
         super().__init__(svc, parent, runner=runner)
         self.entity_id = entity_id
-        self.read_only = False
 
     def params(self) -> dict:
         return {**super().params(), "entity_id": self.entity_id}
@@ -444,15 +546,10 @@ class PersonalBrandPage(Page):
         right.addWidget(self._drafts(data.drafts))
         return right
 
-    def _alerts(self, alerts) -> QListWidget:
-        lw = named(QListWidget(), "Open alerts")
-        lw.setWordWrap(True)  # an alert's sentence whole, not cut at a narrow window's edge
-        for a in alerts:
-            lw.addItem(a.describe())
-        if lw.count() == 0:
-            lw.addItem("No open alerts")
-        lw.setMaximumHeight(110)
-        return lw
+    def _alerts(self, alerts) -> QWidget:
+        from orm_desktop.ui.alert_list import alert_box
+
+        return alert_box(self, alerts, "Open alerts", 110)
 
     def _drafts(self, drafts) -> QWidget:
         """The drafts in review in this executive's name; one opens (double-click, Enter or
@@ -617,14 +714,9 @@ class DashboardPage(Page):
             timeline.setMaximumHeight(180)
             lay.addWidget(timeline)
         lay.addWidget(QLabel("<b>Alerts</b>"))
-        alerts = named(QListWidget(), "Alerts")
-        alerts.setWordWrap(True)  # an alert's sentence whole, not cut at a narrow window's edge
-        for a in data.alerts:
-            alerts.addItem(a.describe())
-        if alerts.count() == 0:
-            alerts.addItem("No open alerts")
-        alerts.setMaximumHeight(140)
-        lay.addWidget(alerts)
+        from orm_desktop.ui.alert_list import alert_box
+
+        lay.addWidget(alert_box(self, data.alerts, "Alerts", 140))
 
 
 @dataclass

@@ -370,7 +370,7 @@ def test_the_recorded_schema_digest_is_the_one_the_migrations_make():
 
     version = db.schema_version()
     assert schema_digest.DIGESTS.get(version) == schema_guard.digest(schema_guard.expected(version)), (
-        "the schema changed: run `python -m orm_desktop.store.schema_guard` and commit schema_digest.py")
+        "the schema changed: run `python -m orm_desktop.store.schema_guard > orm_desktop/store/schema_digest.py` and commit schema_digest.py")
 
 
 @pytest.mark.qt_no_exception_capture
