@@ -118,3 +118,96 @@ def test_storage_is_idempotent_and_alerts_show_in_the_cli(demo_service, run_cli)
     assert r.returncode == 0 and rows and all(x["entity"] == "Velora" for x in rows)
     demo_service.acknowledge_alert(stored[0].id)
     assert len(demo_service.alerts()) == len(stored) - 1
+
+
+# -- undated entries (a feed that gives no dates) -------------------------------------------------
+def _rss(items: list[tuple[str, int | None]]) -> bytes:
+    """An RSS 2.0 feed of (title, published or None: no date of its own) entries about Acme."""
+    from email.utils import formatdate
+
+    body = "".join(
+        f"<item><title>{t}</title><link>https://news.example/{i}</link>"
+        f"<description>{t}: Acme said something about its products.</description>"
+        + (f"<pubDate>{formatdate(p, usegmt=True)}</pubDate>" if p else "") + "</item>"
+        for i, (t, p) in enumerate(items))
+    return f'<?xml version="1.0"?><rss version="2.0"><channel><title>News</title>{body}</channel></rss>'.encode()
+
+
+def _served_workspace(svc, server, path: str, feed: bytes):
+    server.routes[path] = (200, {"Content-Type": "application/rss+xml"}, feed)
+    svc.add_entity("brand", "Acme")
+    svc.add_feed(server.url(path))
+
+
+@pytest.fixture
+def feed_server():
+    from tests.feedserver import FeedServer
+
+    with FeedServer() as s:
+        yield s
+
+
+def test_first_refresh_of_undated_entries_raises_no_spike(empty_service, feed_server):
+    """51 entries without a date of their own are stored with the fetch time as their date; the
+    first refresh put them all on today and raised 'volume spike 51 vs 0.5 expected'. Their day
+    is unknown: they show in the inbox, but do not count toward spikes."""
+    svc = empty_service
+    _served_workspace(svc, feed_server, "/undated.xml", _rss([(f"Acme story {i}", None) for i in range(51)]))
+    summary = svc.fetch(jobs=1)
+    assert summary.new_mentions == 51
+    assert svc.count_mentions() == 51  # still in the inbox
+    assert svc.new_alerts == 0 and svc.alerts() == [], [a.describe() for a in svc.alerts()]
+    assert alerts.detect(svc.conn) == []
+    assert svc.detect_alerts() == 0  # what the CLI's `alerts --detect` runs
+
+
+def test_undated_entries_a_later_refresh_brings_count_on_the_day_first_seen(empty_service, feed_server):
+    """Only the first fetch's undated entries have an unknown day: one a later refresh brings
+    appeared since the refresh before."""
+    from orm_desktop.store import kpis
+
+    svc = empty_service
+    first = [(f"Acme story {i}", None) for i in range(8)]
+    _served_workspace(svc, feed_server, "/undated.xml", _rss(first))
+    now = int(time.time())
+    svc.fetch(jobs=1, now=now)
+    feed_server.routes["/undated.xml"] = (200, {}, _rss([(f"Acme news {i}", None) for i in range(3)] + first))
+    assert svc.fetch(jobs=1, now=now + 60).new_mentions == 3
+    entity = svc.entity("Acme").id
+    assert kpis.unknown_day_counts(svc.conn, entity, now // 86400 * 86400) == (8, 0)  # not 11
+
+
+def test_a_real_spike_of_dated_entries_still_alerts(empty_service, feed_server):
+    """The same first refresh, but the entries carry their dates: one a day for 40 days, then 25
+    today. That is a spike, and it alerts."""
+    now = int(time.time())
+    history = [(f"Acme day {d}", now - d * 86400) for d in range(1, 41)]
+    burst = [(f"Acme burst {i}", now - 60 - i) for i in range(25)]
+    svc = empty_service
+    _served_workspace(svc, feed_server, "/dated.xml", _rss(history + burst + [(f"Acme undated {i}", None)
+                                                                              for i in range(30)]))
+    svc.fetch(jobs=1)
+    spikes = [a for a in svc.alerts() if a.kind == "volume_spike"]
+    assert len(spikes) == 1 and spikes[0].window_end >= now - 86400, [a.describe() for a in svc.alerts()]
+    assert spikes[0].observed == 25  # the 30 undated entries of the first refresh do not count
+
+
+def test_an_open_alert_detection_no_longer_finds_is_withdrawn(empty_service, feed_server):
+    """A workspace that already holds the false alert (stored before this fix) kept showing it on
+    the Alerts page and the Dashboard: detection only added and updated alerts. Open alerts it no
+    longer finds, in the days it judges, are withdrawn; acknowledged ones stay (a person saw them)."""
+    svc = empty_service
+    _served_workspace(svc, feed_server, "/undated.xml", _rss([(f"Acme story {i}", None) for i in range(51)]))
+    svc.fetch(jobs=1)
+    now = int(time.time())
+    today = now // 86400 * 86400
+    entity = svc.entity("Acme").id
+    false = [alerts.Alert(entity, "Acme", "volume_spike", today, today + 86400, 51, 0.5, 300.0),
+             alerts.Alert(entity, "Acme", "negativity_spike", today - 86400, today, 9, 0.5, 12.0)]
+    assert alerts.store(svc.conn, false, now) == 2
+    svc.acknowledge_alert(svc.alerts()[1].id)
+    assert svc.detect_alerts() == 0
+    left = svc.alerts(include_closed=True)
+    assert sorted((a.kind, a.status) for a in left) == [("negativity_spike", "acknowledged"),
+                                                        ("volume_spike", "withdrawn")]  # kept, not open
+    assert svc.alerts() == []

@@ -77,7 +77,10 @@ def test_gui_pins_the_crisis_timeline_and_sorts_by_priority(qtbot, demo_service)
 
     from orm_desktop.types import UNSURE
 
-    rows = [lw.item(i) for lw in win.pages["Dashboard"].findChildren(QListWidget) for i in range(lw.count())
+    timelines = [lw for lw in win.pages["Dashboard"].findChildren(QListWidget)
+                 if lw.accessibleName().startswith("Crisis timeline")]  # (the alert list's rows hold alert ids)
+    assert timelines
+    rows = [lw.item(i) for lw in timelines for i in range(lw.count())
             if lw.item(i).data(256)]  # 256: Qt.ItemDataRole.UserRole, the mention id
     shown = [(it, demo_service.mention(it.data(256)).mention) for it in rows]
     assert any(m.unsure for _it, m in shown), [it.text() for it, _m in shown]

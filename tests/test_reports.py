@@ -186,3 +186,33 @@ def test_no_page_ends_with_a_section_heading(demo_service):
             lines = [" ".join(t.split()) for t in page.extract_text().splitlines()]
             body = [t for t in lines if t and not t.startswith(("Page ", "Audit checkpoint"))]
             assert body and body[-1] not in headings, (n, i + 1, body[-1])
+
+
+THREAD_WARNINGS = ("QBasicTimer", "event dispatcher", "QObject::startTimer", "QObject::killTimer",
+                   "Timers cannot", "different thread")
+
+
+def test_rendering_from_the_gui_warns_nothing_about_threads(qtbot, qtlog, demo_service, tmp_path):
+    """Each render from the GUI printed 'QBasicTimer can only be used with threads started with
+    QThread': the PDF was laid out by Qt objects with timers in a plain Python worker thread
+    (a crash risk once they outlive it). Rendering stays off the GUI thread, and warns nothing."""
+    from orm_desktop.ui.reports_view import ReportsView
+    from orm_desktop.ui.tasks import TaskRunner
+
+    runner = TaskRunner()
+    view = ReportsView(demo_service, runner=runner)
+    qtbot.addWidget(view)
+    for i in range(2):  # the second render too (objects left from the first)
+        target = tmp_path / f"gui{i}.pdf"
+        view.save_pdf_to(target)
+        assert view.task is not None  # in the background: the event loop kept running
+        qtbot.waitUntil(lambda t=target: t.exists() and view.task is None, timeout=30_000)
+        n, text = pdf_text(target)
+        assert n >= 2 and "Weekly brand report" in text
+    assert runner.wait(10_000)
+    import gc
+
+    gc.collect()
+    qtbot.wait(50)  # let queued deletions and the relay's last signals run
+    warnings = [r.message for r in qtlog.records if any(w in r.message for w in THREAD_WARNINGS)]
+    assert warnings == []

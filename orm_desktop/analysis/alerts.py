@@ -18,7 +18,9 @@ false alarm in fifty quarters by design; at 0.001, stationary synthetic series d
 alerts in 18,000 daily tests (tests/test_alerts.py measures 0 at the chosen level over 200
 seeded series). A real crisis is far beyond it (the demo's recall: p < 1e-6). Each test runs
 on the day alone and on the last three days together, so a sustained moderate crisis is
-caught as well as a one-day burst (the day itself must be elevated too). Consecutive
+caught as well as a one-day burst (the day itself must be elevated too). Mentions whose day
+is unknown (entries their feed gave no date for, in that feed's first fetch: stored under the
+fetch time) count on no day. Consecutive
 alert days of one entity and kind merge into one alert window; re-running detection updates
 the stored alert instead of adding another.
 """
@@ -193,10 +195,35 @@ def detect(conn: sqlite3.Connection, *, now: int | None = None, days: int = 90) 
         counts = [p.total for p in series]
         negatives = [p.negative for p in series]
         scored = [p.total - p.unscored for p in series]  # the negative share is of the scored ones
-        for kind, first, last, obs, exp, p in merge(detect_series(counts, negatives, scored)):
+        for kind, first, last, obs, exp, p in merge(_known_days_only(conn, eid, series, counts, negatives, scored)):
             alerts.append(Alert(eid, name, kind, series[first].day, series[last].day + DAY, obs, round(exp, 2),
                                 round(-math.log10(max(p, 1e-300)), 2)))
     return alerts
+
+
+def _known_days_only(conn: sqlite3.Connection, entity_id: int, series: Sequence[kpis_store.DayPoint],
+                     counts: list[int], negatives: list[int],
+                     scored: list[int]) -> list[tuple[str, int, float, float, float]]:
+    """``detect_series`` on the days' counts without the mentions whose day is unknown (undated
+    entries of a feed's first fetch, stored under the fetch time: ``kpis.unknown_day_counts``).
+    Looking them up needs the items, not the daily rollup, so only the days that would alert
+    (and the two before, which the three-day test adds in) are looked at; detection runs again
+    on the corrected counts until every day that alerts has been looked at. The common case,
+    nothing alerts, costs nothing more. ``counts``, ``negatives`` and ``scored`` (the mentions
+    with a sentiment) are corrected in place."""
+    checked: set[int] = set()
+    cache: dict[tuple[int, int], bool] = {}
+    while True:
+        days = detect_series(counts, negatives, scored)
+        todo = {i for _, d, *_ in days for i in (d - 2, d - 1, d) if i >= 0} - checked
+        if not todo:
+            return days
+        for i in todo:
+            n, neg = kpis_store.unknown_day_counts(conn, entity_id, series[i].day, cache)
+            counts[i] -= n
+            negatives[i] -= neg
+            scored[i] = max(negatives[i], scored[i] - n)  # (an unknown day's mentions may be unscored too)
+        checked |= todo
 
 
 def store(conn: sqlite3.Connection, alerts: Sequence[Alert], now: int) -> int:
@@ -207,8 +234,17 @@ def store(conn: sqlite3.Connection, alerts: Sequence[Alert], now: int) -> int:
 
 
 def detect_and_store(conn: sqlite3.Connection, *, now: int | None = None, days: int = 90) -> int:
+    """Detect and store; returns the new alerts. An open alert of the days detection judged that
+    it no longer finds is withdrawn (a false alert stored before a fix, or one whose mentions
+    changed): the Alerts page and the Dashboard show only what the data supports."""
     now = int(now or time.time())
-    return store(conn, detect(conn, now=now, days=days), now)
+    found = detect(conn, now=now, days=days)
+    with db.transaction(conn):
+        new = store(conn, found, now)
+        alerts_store.withdraw_open(conn, (eid for eid, _ in alerts_store.active_entities(conn)),
+                                   last_days(days, now)[0],
+                                   {(a.entity_id, a.kind, a.window_start) for a in found})
+    return new
 
 
 def redetect(conn: sqlite3.Connection, *, now: int | None = None, days: int = 90) -> int:

@@ -5,6 +5,7 @@ widgets), so the CLI renders with the offscreen platform and no display."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 import os
 from pathlib import Path
@@ -445,15 +446,71 @@ def to_pdf(d: ReportData, out: Path, *, page_size: str = "A4", color: str = "#0F
 
 
 def render_pdf(d: ReportData, *, page_size: str = "A4", color: str = "#0F6E8C", logo: str = "") -> tuple[bytes, int]:
-    """The report as the bytes of a PDF, and its page count (rendered in memory)."""
-    ensure_gui_app()
-    from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter
+    """The report as the bytes of a PDF, and its page count (rendered in memory).
+
+    Safe from any thread. Laying out the QTextDocument starts Qt timers (its layout's
+    QBasicTimers), which need a thread with a Qt event dispatcher: the GUI thread or a QThread.
+    From a plain Python thread (the GUI's task pool, a delivery run) every render printed
+    "QBasicTimer::start: current thread's event dispatcher has already been destroyed", and
+    those objects' timers then belong to a thread Qt does not manage, a crash risk. There the
+    work runs in a short-lived QThread that the caller waits for; every Qt object of the render
+    is made and destroyed inside it."""
+    from PySide6.QtCore import QAbstractEventDispatcher
 
     from orm_desktop.errors import UsageError
 
+    ensure_gui_app()
     if page_size not in PAGE_SIZES:
         raise UsageError(f"unknown page size {page_size!r} (A4 or Letter)")
+    if QAbstractEventDispatcher.instance() is None:
+        return in_qthread(lambda: _render_pdf(d, page_size=page_size, color=color, logo=logo))
+    return _render_pdf(d, page_size=page_size, color=color, logo=logo)
+
+
+def in_qthread(fn):
+    """``fn()`` run in a new QThread (which has an event dispatcher, so Qt objects that start
+    timers may be used in it), waited for; its result, or its exception raised here. ``fn``
+    must leave no Qt object of its own alive when it returns (they would outlive their thread)."""
+    import shiboken6
+
+    result: dict[str, object] = {}
+    thread = _qthread_class()(fn, result)
+    thread.start()
+    thread.wait()
+    shiboken6.delete(thread)
+    if "error" in result:
+        raise result["error"]  # type: ignore[misc]
+    return result["value"]
+
+
+@functools.cache
+def _qthread_class():
+    import traceback
+
+    from PySide6.QtCore import QThread
+
+    class Call(QThread):
+        def __init__(self, fn, result: dict) -> None:
+            super().__init__()
+            self.fn, self.result = fn, result
+
+        def run(self) -> None:
+            try:
+                self.result["value"] = self.fn()
+            except BaseException as exc:  # noqa: BLE001 - raised again in the waiting thread
+                # the traceback's frames hold the render's Qt objects: let them go here, in this thread
+                traceback.clear_frames(exc.__traceback__)
+                self.result["error"] = exc
+            finally:
+                self.fn = None
+
+    return Call
+
+
+def _render_pdf(d: ReportData, *, page_size: str, color: str, logo: str) -> tuple[bytes, int]:
+    import shiboken6
     from PySide6.QtCore import QBuffer, QByteArray, QIODevice
+    from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter
 
     data = QByteArray()
     buf = QBuffer(data)  # rendered in memory, then written by the atomic helper (checked, fsynced, renamed)
@@ -466,7 +523,10 @@ def render_pdf(d: ReportData, *, page_size: str = "A4", color: str = "#0F6E8C", 
     writer.setCreator("ORM Desktop")
     margin = int(DPI * 0.6)
     doc = build_document(d, content_width_px=writer.width() - 2 * margin, color=color, logo=logo)
-    pages = paint(doc, writer, d, color=color)
+    try:
+        pages = paint(doc, writer, d, color=color)
+    finally:
+        shiboken6.delete(doc)  # now, in this thread (its layout's timers belong to it)
     del writer  # finishes the PDF
     buf.close()
     return bytes(buf.data()), pages

@@ -30,6 +30,25 @@ def upsert(conn: sqlite3.Connection, rows: Iterable[tuple], now: int) -> int:
     return new
 
 
+def withdraw_open(conn: sqlite3.Connection, entity_ids: Iterable[int], since: int,
+                  keep: set[tuple[int, str, int]]) -> int:
+    """Withdraw the open alerts of these entities whose window starts at or after ``since`` and
+    whose (entity_id, kind, window_start) is not in ``keep``: detection no longer finds them
+    (status 'withdrawn', as ``withdraw_others``: not open, not in reports, listed by `alerts
+    --all`; kept, so an id is never handed out again). Acknowledged ones stay. Returns how many.
+    The caller owns the transaction."""
+    ids = list(entity_ids)
+    if not ids:
+        return 0
+    gone = [r[0] for r in conn.execute(
+        f"SELECT id, entity_id, kind, window_start FROM alerts WHERE status = 'open' AND window_start >= ? "
+        f"AND entity_id IN ({','.join('?' * len(ids))})", (since, *ids)).fetchall()
+        if (r[1], r[2], r[3]) not in keep]
+    for alert_id in gone:
+        conn.execute("UPDATE alerts SET status = 'withdrawn' WHERE id = ?", (alert_id,))
+    return len(gone)
+
+
 _ACK = ("(SELECT l.{col} FROM audit_log l WHERE l.subject_type = 'alert' AND l.subject_id = a.id "
         "AND l.action = 'alert.acknowledge' ORDER BY l.id DESC LIMIT 1)")
 
