@@ -125,6 +125,16 @@ class Recovered:
         same_day = time.strftime("%Y-%m-%d", t) == time.strftime("%Y-%m-%d")
         return time.strftime("%H:%M" if same_day else "%d %b %H:%M", t)
 
+    def gone(self, what: str) -> str:
+        """Why it was not restored: its row (``what``: "Rule #4") was removed since."""
+        return f"{what} no longer exists, so {self.describe()} from {self.when()} was not restored."
+
+    def changed(self, what: str, detail: str = "", *, into: str = "put back") -> str:
+        """Why it was not restored: its row (``what``: "The rule Mute awards") was saved by someone
+        else while the edit was unsaved (``detail``: " (by sam)")."""
+        return (f"{what} was changed while your edit was unsaved{detail}, so {self.describe()} "
+                f"(kept at {self.when()}) was not {into}.")
+
 
 def user_folder_name() -> str:
     """This operating-system user, as a folder name (a workspace folder may be shared)."""

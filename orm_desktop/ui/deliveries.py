@@ -331,13 +331,10 @@ class DeliveriesDrafts:
         if stored == rec.value["config"]:
             return "same", ""
         if stored != rec.base["config"]:
-            return "changed", f"The delivery settings were changed while your edit was unsaved, so {rec.describe()} (kept at {rec.when()}) was not put back."
+            return "changed", rec.changed("The delivery settings")
         return "ok", ""
 
     def restore_recovered(self, rec) -> tuple[str, str]:
-        outcome, message = self.recovered_outcome(rec)
-        if outcome != "ok":
-            return outcome, message
         d = DeliveriesDialog(self.window.svc, self.window, runner=self.window.runner)
         d.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         d.fill(rec.value["config"])

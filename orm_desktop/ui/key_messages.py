@@ -141,18 +141,15 @@ class KeyMessagesEditor(QWidget):
         if rec.row_id is None:
             return ("same", "") if (v["topic"], v["text"]) in stored.values() else ("ok", "")
         if rec.row_id not in stored:
-            return "changed", f"Key message #{rec.key} no longer exists, so {rec.describe()} from {rec.when()} was not restored."
+            return "changed", rec.gone(f"Key message #{rec.key}")
         if stored[rec.row_id] == (v["topic"], v["text"]):
             return "same", ""
         if self.svc.key_message_versions().get(rec.row_id) != rec.base["version"]:
-            return "changed", f"Key message #{rec.key} was changed while your edit was unsaved, so {rec.describe()} (kept at {rec.when()}) was not put back."
+            return "changed", rec.changed(f"Key message #{rec.key}")
         return "ok", ""
 
     def restore_recovered(self, rec) -> tuple[str, str]:
         """Put a recovered key message back into the editor (not saved)."""
-        outcome, message = self.recovered_outcome(rec)
-        if outcome != "ok":
-            return outcome, message
         self.reload()
         row = next((i for i in range(self.list.count())
                     if self.list.item(i).data(Qt.ItemDataRole.UserRole)[0] == rec.row_id), -1)

@@ -380,22 +380,19 @@ class EntitiesView(QWidget):
         try:
             e = self.svc.entity(rec.row_id)
         except KnownError:
-            return "changed", f"Entity #{rec.key} no longer exists, so {rec.describe()} from {rec.when()} was not restored."
+            return "changed", rec.gone(f"Entity #{rec.key}")
         v = rec.value
         if (e.kind, e.name, e.query, list(e.aliases), round(e.importance, 2), e.title or "") == (
                 v["kind"], v["name"].strip(), v["query"].strip(), v["aliases"], round(float(v["importance"]), 2),
                 v["title"].strip()):
             return "same", ""
         if e.version != rec.base["version"]:
-            return "changed", (f"The entity {e.name} was changed while your edit was unsaved (by {e.changed_by or 'someone'}), "
-                               f"so {rec.describe()} (kept at {rec.when()}) was not put into the form.")
+            return "changed", rec.changed(f"The entity {e.name}", f" (by {e.changed_by or 'someone'})",
+                                          into="put into the form")
         return "ok", ""
 
     def restore_recovered(self, rec) -> tuple[str, str]:
         """Put a recovered entity form back (not saved)."""
-        outcome, message = self.recovered_outcome(rec)
-        if outcome != "ok":
-            return outcome, message
         self.reload()
         if rec.row_id is None:
             self.clear_form()

@@ -9,7 +9,8 @@ saved or discarded has its copy removed. On the next start ``offer`` asks, for e
 - ``recovered_outcome(rec) -> (outcome, message)``: "ok" (it can be put back), "same" (what
   is stored says it already: forgotten without asking) or "changed" (the row changed since, or
   is gone: nothing is put into it and the message says so);
-- ``restore_recovered(rec) -> (outcome, message)``: put it back ("restored"), or the above.
+- ``restore_recovered(rec) -> (outcome, message)``: put it back ("restored"); asked only when
+  ``recovered_outcome`` said "ok".
 """
 
 from __future__ import annotations
@@ -135,7 +136,9 @@ class DraftKeeper(QObject):
                 self._next()  # its copy stays on disk
                 return
             try:
-                outcome, message = editor.restore_recovered(rec)
+                outcome, message = editor.recovered_outcome(rec)
+                if outcome == "ok":
+                    outcome, message = editor.restore_recovered(rec)
             except Exception as exc:  # noqa: BLE001 - a recovered edit never takes the window down
                 what = rec.describe()
                 outcome, message = "changed", (f"{what[:1].upper()}{what[1:]} from {rec.when()} could not be put back: "

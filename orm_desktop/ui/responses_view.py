@@ -427,12 +427,12 @@ class ResponsesView(QWidget):
         try:
             r = self.svc.response(rec.row_id)
         except KnownError:
-            return "changed", f"Response #{rec.key} no longer exists, so {rec.describe()} from {rec.when()} was not restored."
+            return "changed", rec.gone(f"Response #{rec.key}")
         if r.text == rec.value["text"]:
             return "same", ""
         if r.version != rec.base["version"] or r.text != rec.base["text"]:
-            return "changed", (f"Response #{r.id} was changed while your edit was unsaved (it is now version {r.version}, "
-                               f"{r.state.replace('_', ' ')}), so {rec.describe()} (kept at {rec.when()}) was not put into it.")
+            return "changed", rec.changed(f"Response #{r.id}", f" (it is now version {r.version}, "
+                                          f"{r.state.replace('_', ' ')})", into="put into it")
         if not self.svc.response_actions(r)["save"]:
             return "changed", (f"Response #{r.id} is {r.state.replace('_', ' ')} and can no longer be edited, "
                                f"so {rec.describe()} was not put into it.")
@@ -440,9 +440,6 @@ class ResponsesView(QWidget):
 
     def restore_recovered(self, rec) -> tuple[str, str]:
         """Put a recovered reply back into the editor, on its response (not saved)."""
-        outcome, message = self.recovered_outcome(rec)
-        if outcome != "ok":
-            return outcome, message
         self.show_response(rec.row_id)
         self.editor.setPlainText(rec.value["text"])
         return "restored", f"Restored your unsaved reply to response #{rec.key} (from {rec.when()}); it is not saved yet"

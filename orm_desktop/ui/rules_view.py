@@ -248,19 +248,16 @@ class RulesView(QWidget):
         try:
             r = self.svc.rule(rec.row_id)
         except KnownError:
-            return "changed", f"Rule #{rec.key} no longer exists, so {rec.describe()} from {rec.when()} was not restored."
+            return "changed", rec.gone(f"Rule #{rec.key}")
         v = rec.value
         if (r.name, r.conditions, r.actions, r.enabled) == (v["name"].strip(), v["conditions"], v["actions"], v["enabled"]):
             return "same", ""
         if r.version != rec.base["version"]:
-            return "changed", f"The rule {r.name} was changed while your edit was unsaved, so {rec.describe()} (kept at {rec.when()}) was not put into the form."
+            return "changed", rec.changed(f"The rule {r.name}", into="put into the form")
         return "ok", ""
 
     def restore_recovered(self, rec) -> tuple[str, str]:
         """Put a recovered rule back into the form (not saved)."""
-        outcome, message = self.recovered_outcome(rec)
-        if outcome != "ok":
-            return outcome, message
         self.reload()
         self.shown_state = self.form_state()  # its edits were saved or discarded (DraftKeeper asked)
         if rec.row_id is None:
