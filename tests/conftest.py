@@ -88,6 +88,14 @@ def _nobody_unlocked():
     identity.SESSION.clear()
 
 
+def one_line(err: str) -> str:
+    """The one line a refused command printed on stderr (asserting: no traceback, nothing else)."""
+    assert "Traceback" not in err, err
+    lines = [x for x in err.splitlines() if x.strip()]
+    assert len(lines) == 1, err
+    return lines[0]
+
+
 @pytest.fixture(autouse=True, scope="module")
 def _collect_after_each_module():
     """While a main window is alive, automatic garbage collection is off and a timer on the GUI

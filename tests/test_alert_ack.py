@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from tests.conftest import act_as, passphrase_of
+from tests.conftest import act_as, one_line, passphrase_of
 
 
 @pytest.fixture
@@ -32,11 +32,6 @@ def cli(demo_service, capsys, monkeypatch):
     return run
 
 
-def one_line(err: str) -> str:
-    assert "Traceback" not in err, err
-    lines = err.strip().splitlines()
-    assert len(lines) == 1, err
-    return lines[0]
 
 
 def ack_entries(svc) -> list[tuple[str, str, int]]:

@@ -12,6 +12,7 @@ import pytest
 
 from orm_desktop.atomic import atomic_write
 from orm_desktop.errors import KnownError
+from tests.conftest import one_line
 
 
 def test_an_output_that_is_a_pipe_is_written_through_not_replaced_by_a_file(tmp_path):
@@ -77,11 +78,6 @@ def cli(tmp_path, capsys):
     return run
 
 
-def one_line(err: str) -> str:
-    assert "Traceback" not in err, err
-    lines = err.strip().splitlines()
-    assert len(lines) == 1, err
-    return lines[0]
 
 
 @pytest.fixture

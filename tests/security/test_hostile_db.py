@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from orm_desktop.cli import main
-from tests.conftest import copy_workspace
+from tests.conftest import copy_workspace, one_line
 from tests.security._attack import raw
 
 EVE = "eve@evil.example"
@@ -37,11 +37,6 @@ def plant(ws_root: Path, *sql: str) -> None:
     conn.close()
 
 
-def one_line(err: str) -> str:
-    assert "Traceback" not in err, err
-    lines = [x for x in err.splitlines() if x.strip()]
-    assert len(lines) == 1, err
-    return lines[0]
 
 
 def a_mention(ws_root: Path) -> int:
