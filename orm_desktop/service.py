@@ -861,9 +861,11 @@ class Service:
         return mentions_store.versions(self.conn, ids)
 
     def override_sentiment(self, ids: Iterable[int], score: float | None, *, by: str = "",
-                           expected: Mapping[int, int] | None = None) -> int:
+                           expected: Mapping[int, int] | None = None, redetect: bool = True) -> int:
         """Set (or with None clear) a human sentiment; it wins everywhere, survives rescoring and
-        is recorded in the audit log. ``expected``: as in set_status."""
+        is recorded in the audit log. ``expected``: as in set_status. ``redetect``: the spike
+        alerts are detected again now (False: the caller runs ``redetect_alerts`` later, as the
+        GUI does in its worker pool: tens of ms on a large workspace)."""
         from orm_desktop.store import audit
 
         ids = list(ids)
@@ -873,9 +875,14 @@ class Service:
             for i in ids:
                 audit.append(self.conn, actor=who, action="mention.override", subject_type="mention",
                              subject_id=i, data={"score": score}, now=now)
-        if n:
+        if n and redetect:
             self._scores_changed()
         return n
+
+    def redetect_alerts(self) -> None:
+        """Detect the spike alerts again after scores changed (``override_sentiment(...,
+        redetect=False)``)."""
+        self._scores_changed()
 
     def _scores_changed(self) -> None:
         """Scores changed without new mentions (an override, a rule's score, a rescore): the spike

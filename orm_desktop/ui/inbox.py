@@ -695,12 +695,33 @@ class InboxView(QWidget):
         if not shown:
             return
         ids = [m.id for m in shown]
-        n = self._versioned(lambda expected: self.svc.override_sentiment(ids, score, expected=expected), shown)
+        n = self._versioned(lambda expected: self.svc.override_sentiment(ids, score, expected=expected,
+                                                                         redetect=False), shown)
         if n is None:
             return
+        self._redetect_soon()
         f = self.model.filter
         self._after_triage(leaving=f.needs_review or (f.sentiment is not None and label_for(score) != f.sentiment))
         self.status_message.emit(f"sentiment of {n} mention(s) " + ("cleared" if score is None else f"set to {signed(score, 1)}"))
+
+    def _redetect_soon(self) -> None:
+        """Alerts follow the new scores: detection runs in the worker pool (70 ms on a
+        200,000-mention workspace, too long for the GUI thread at every triage key), once for a
+        burst of overrides; the window's live updates then show the alerts it changed."""
+        if self.runner is None:
+            self.svc.redetect_alerts()
+            return
+        timer = getattr(self, "_redetect_timer", None)
+        if timer is None:
+            timer = self._redetect_timer = QTimer(self)
+            timer.setSingleShot(True)
+            timer.setInterval(400)
+            timer.timeout.connect(self._redetect_now)
+        timer.start()
+
+    def _redetect_now(self) -> None:
+        svc = self.svc
+        self.runner.start(lambda _progress, _cancel: svc.redetect_alerts())
 
     def _after_triage(self, *, leaving: bool) -> None:
         """Repaint after triage. Rows it took out of this list (archived under "Open items", an
