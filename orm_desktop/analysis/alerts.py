@@ -236,11 +236,12 @@ def store(conn: sqlite3.Connection, alerts: Sequence[Alert], now: int) -> int:
 def detect_and_store(conn: sqlite3.Connection, *, now: int | None = None, days: int = 90) -> int:
     """Detect and store; returns the new alerts. An open alert of the days detection judged that
     it no longer finds is withdrawn (a false alert stored before a fix, or one whose mentions
-    changed): the Alerts page and the Dashboard show only what the data supports."""
+    changed): the Alerts page and the Dashboard show only what the data supports. The days
+    judged are the last ``days`` (``detect`` reads BASELINE_DAYS more before them as baseline)."""
     now = int(now or time.time())
     found = detect(conn, now=now, days=days)
     with db.transaction(conn):
-        new = store(conn, found, now)
+        new = store(conn, found, now)  # (nests in this transaction)
         alerts_store.withdraw_open(conn, (eid for eid, _ in alerts_store.active_entities(conn)),
                                    last_days(days, now)[0],
                                    {(a.entity_id, a.kind, a.window_start) for a in found})
@@ -249,18 +250,12 @@ def detect_and_store(conn: sqlite3.Connection, *, now: int | None = None, days: 
 
 def redetect(conn: sqlite3.Connection, *, now: int | None = None, days: int = 90) -> int:
     """After scores changed without new mentions (a person's override, a rule's score, a rescore):
-    detect again, so an alert's figures are the charts' (after 30 of the demo's 41 negative
-    mentions of a spike were re-scored positive, its alert still said 41 over days the chart
-    showed with 11, until a refresh brought new mentions); an open alert the scores no longer
-    make a spike is withdrawn (status 'withdrawn': not listed as open, not in reports). Returns
-    how many new alerts the new scores make."""
-    now = int(now or time.time())
-    found = detect(conn, now=now, days=days)
-    since = last_days(days + BASELINE_DAYS, now)[0] + BASELINE_DAYS * DAY  # the first day detection tests
-    with db.transaction(conn):
-        new = store(conn, found, now)  # (nests in this transaction)
-        alerts_store.withdraw_others(conn, {(a.entity_id, a.kind, a.window_start) for a in found}, since)
-    return new
+    detect again, as after a refresh (``detect_and_store``), so an alert's figures are the charts'
+    (after 30 of the demo's 41 negative mentions of a spike were re-scored positive, its alert
+    still said 41 over days the chart showed with 11, until a refresh brought new mentions); an
+    open alert the scores no longer make a spike is withdrawn. Returns how many new alerts the
+    new scores make."""
+    return detect_and_store(conn, now=now, days=days)
 
 
 def open_alerts(conn: sqlite3.Connection, *, entity_id: int | None = None, include_closed: bool = False) -> list[Alert]:

@@ -34,9 +34,9 @@ def withdraw_open(conn: sqlite3.Connection, entity_ids: Iterable[int], since: in
                   keep: set[tuple[int, str, int]]) -> int:
     """Withdraw the open alerts of these entities whose window starts at or after ``since`` and
     whose (entity_id, kind, window_start) is not in ``keep``: detection no longer finds them
-    (status 'withdrawn', as ``withdraw_others``: not open, not in reports, listed by `alerts
-    --all`; kept, so an id is never handed out again). Acknowledged ones stay. Returns how many.
-    The caller owns the transaction."""
+    (after new mentions, or scores changed since: status 'withdrawn', not open, not in reports,
+    listed by `alerts --all`; kept, so an id is never handed out again). Acknowledged ones stay.
+    Returns how many. The caller owns the transaction."""
     ids = list(entity_ids)
     if not ids:
         return 0
@@ -84,18 +84,6 @@ def get(conn: sqlite3.Connection, alert_id: int) -> tuple | None:
 def _acked_only(r) -> tuple:
     r = tuple(r)
     return r if r[8] == "acknowledged" else (*r[:10], None, None)
-
-
-def withdraw_others(conn: sqlite3.Connection, keep: set[tuple[int, str, int]], since: int) -> int:
-    """Withdraw the open alerts starting at or after ``since`` that are not in ``keep`` ((entity
-    id, kind, window start) of the alerts detected now): the scores changed since and no longer
-    make them a spike. Returns how many. The caller owns the transaction."""
-    gone = [r[0] for r in conn.execute(
-        "SELECT id, entity_id, kind, window_start FROM alerts WHERE status = 'open' AND window_start >= ?", (since,))
-        if (r[1], r[2], r[3]) not in keep]
-    for alert_id in gone:
-        conn.execute("UPDATE alerts SET status = 'withdrawn' WHERE id = ?", (alert_id,))
-    return len(gone)
 
 
 def set_status(conn: sqlite3.Connection, alert_id: int, status: str, *, was: str) -> bool:
