@@ -33,6 +33,12 @@ def stamp(ts: int | float) -> str:
     return utc(ts).strftime("%d %b %H:%M")
 
 
+def dated(ts: int | float) -> str:
+    """A moment with its year: "30 Nov 2026 14:05 UTC" (an evidence capture, an acknowledgement,
+    the mention beside a draft)."""
+    return utc(ts).strftime("%d %b %Y %H:%M UTC")
+
+
 def long(ts: int | float) -> str:
     """The reading pane's moment: "Monday 30 November 2026, 14:05 UTC"."""
     return utc(ts).strftime("%A %d %B %Y, %H:%M UTC")

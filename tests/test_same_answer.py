@@ -392,8 +392,17 @@ def test_times_read_in_utc_like_the_periods_the_pdf_and_the_cli(qtbot, known, au
         pdf_when = {t[2]: dt.datetime.fromtimestamp(t[0], dt.UTC).strftime("%d %b %H:%M") for t in report.timeline}
         n1 = ids["n1"]["Velora"]
         assert lines[n1].startswith(pdf_when["Velora recalls e-bike batteries after fires"]), (lines[n1], pdf_when)
+        from orm_desktop.store import db, evidence
+
+        with db.transaction(svc.conn):  # a capture one minute into the UTC day (13:01 in Auckland)
+            evidence.insert(svc.conn, mention_id=n1, item_id=svc.mention(n1).mention.item_id, url="https://a.example/",
+                            kind="page", fetched_at=ka.today_start() + 60, http_status=200, headers_json="{}",
+                            body_path="x", body_sha256="0" * 64, text="", text_sha256="0" * 64,
+                            headers_sha256="0" * 64, captured_by="alex")
         win.inbox.detail.show_mention(n1)
-        assert f"{t0:%A %d %B %Y}, 00:01 UTC" in win.inbox.detail.browser.toPlainText()
+        pane = win.inbox.detail.browser.toPlainText()
+        assert f"{t0:%A %d %B %Y}, 00:01 UTC" in pane
+        assert f"{t0:%d %b %Y} 00:01 UTC" in pane, pane  # the evidence capture: was local time, "13:01"
     finally:
         win.runner.cancel_all()
         win.runner.wait(10_000)

@@ -33,6 +33,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from orm_desktop import dates
 from orm_desktop.store import alerts as alerts_store
 from orm_desktop.store import db
 from orm_desktop.store import kpis as kpis_store
@@ -77,17 +78,11 @@ class Alert:
         if self.status == "acknowledged":
             if not self.acknowledged_by:  # set in the table, not through the app: nobody is on record
                 return "marked acknowledged, but the audit log has no record of who did it"
-            when = f" on {_stamp(self.acknowledged_at)} UTC" if self.acknowledged_at else ""
+            when = f" on {dates.dated(self.acknowledged_at)}" if self.acknowledged_at else ""
             return f"acknowledged by {self.acknowledged_by}{when}"
         if self.status == "withdrawn":
             return "withdrawn: re-scored mentions no longer make it a spike"
         return "open: nobody has acknowledged it yet"
-
-
-def _stamp(t: int) -> str:
-    import datetime as dt
-
-    return dt.datetime.fromtimestamp(t, dt.UTC).strftime("%d %b %Y %H:%M")
 
 
 def poisson_sf(x: int, lam: float) -> float:

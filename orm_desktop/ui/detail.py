@@ -9,7 +9,6 @@ browser.
 
 from __future__ import annotations
 
-import datetime as dt
 import html
 import re
 
@@ -201,7 +200,7 @@ class DetailPane(QWidget):
         if caps:
             out.append(f"<hr><p><b>Evidence</b> ({len(caps)} capture{'s' if len(caps) != 1 else ''}):</p><ul>")
             for c in caps:
-                when = dt.datetime.fromtimestamp(c.fetched_at).strftime("%d %b %Y %H:%M")
+                when = dates.dated(c.fetched_at)  # in UTC, as every moment the pane shows
                 out.append(f"<li>{html.escape(c.kind.replace('_', ' '))} · {when} · sha256 "
                            f"<code>{c.body_sha256[:16]}…</code> · by {html.escape(c.captured_by)}</li>")
             out.append("</ul>")

@@ -272,7 +272,7 @@ def reply_context_html(svc, r) -> str:
     except KnownError as exc:
         return f"<p style='color:gray'>{html.escape(str(exc))}</p>"
     m = d.mention
-    when = dates.utc(m.published).strftime("%d %b %Y %H:%M UTC")
+    when = dates.dated(m.published)
     color = {"negative": "#C0392B", "positive": "#1E8449"}.get(m.label, "#7F8C8D")
     text = d.text if len(d.text) <= 600 else d.text[:600] + "…"
     return (f"<p><b>{html.escape(display_text(m.title))}</b><br><span style='color:gray'>"
