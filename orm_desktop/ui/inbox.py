@@ -4,11 +4,10 @@ debounced full-text search, keyboard triage and the detail pane."""
 from __future__ import annotations
 
 import time
-import webbrowser
 from collections import OrderedDict
 
 from PySide6.QtCore import QAbstractTableModel, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor, QDesktopServices, QKeySequence, QShortcut
+from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -751,7 +750,10 @@ class InboxView(QWidget):
         if ids:
             url = self.svc.mention(ids[0]).mention.url
             if is_web_url(url):
-                QDesktopServices.openUrl(url) or webbrowser.open(url)
+                from orm_desktop.ui.detail import open_in_browser
+
+                if failed := open_in_browser(url):
+                    self.status_message.emit(failed)
             else:  # a javascript:, data: or file: link stored before ingest dropped them, or none
                 from orm_desktop.ui.detail import not_opened
 

@@ -339,7 +339,10 @@ class RulesView(QWidget):
 
     @refuses_when_read_only
     def delete(self) -> None:
-        if self.current_id is not None and confirm_removal(self, "Delete rule", f"Delete the rule {self.name.text()}?"):
+        if self.current_id is None:
+            self.status_message.emit("Select a rule in the list first")
+            return
+        if confirm_removal(self, "Delete rule", f"Delete the rule {self.name.text()}?"):
             self.svc.delete_rule(self.current_id, by="gui")
             self.shown_state = self.form_state()  # its edits went with it: nothing to ask about
             self.new()
