@@ -195,3 +195,36 @@ def test_a_link_no_browser_opens_says_so(window, qtbot, monkeypatch):
     inbox.detail.browser.anchorClicked.emit(QUrl(url))
     assert refused == [f"No web browser opened the link; it is on the clipboard: {url}"]  # was []
     assert QApplication.clipboard().text() == url
+
+
+# -- Rules: Dry run counted on the GUI thread: over 200,000 stored mentions of three years the
+# window froze 0.4 s (sentiment negative), 1.9 s ("battery life"), 5.1 s (three terms with OR) ----
+def test_a_dry_run_counts_off_the_gui_thread_and_says_so_meanwhile(window, qtbot, monkeypatch, warned):
+    import threading
+
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QPushButton
+
+    counted_in: list[str] = []
+    dry_run_rule = window.svc.dry_run_rule
+
+    def recorded(rule, **kw):  # where the count runs (the service's own method does it)
+        counted_in.append(threading.current_thread().name)
+        return dry_run_rule(rule, **kw)
+
+    monkeypatch.setattr(window.svc, "dry_run_rule", recorded)
+    window.show_page("Rules")
+    view = window.rules
+    view.terms.setText("battery OR recall")
+    button = next(b for b in view.findChildren(QPushButton) if b.text() == "Dry run")
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert "counting" in view.result_label.text()
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)  # pressed twice quickly: counted once
+    qtbot.waitUntil(lambda: "would change" in view.result_label.text())
+    assert len(counted_in) == 1 and counted_in[0] != "MainThread"  # was ["MainThread", "MainThread"]
+    n, sample = dry_run_rule(view.rule())
+    assert f"would change {n:,} stored mention(s)" in view.result_label.text() and view.result.count() == len(sample)
+    view.name.clear()
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: view.dry_task is None)
+    assert warned == ["Cannot run the rule: a rule needs a name"] and view.result_label.text() == ""
