@@ -228,3 +228,29 @@ def test_a_dry_run_counts_off_the_gui_thread_and_says_so_meanwhile(window, qtbot
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: view.dry_task is None)
     assert warned == ["Cannot run the rule: a rule needs a name"] and view.result_label.text() == ""
+
+
+# -- Ctrl+Z in executive mode after a triage did nothing and said nothing (the other triage keys
+# say executive mode is read-only); leaving executive mode, the same Ctrl+Z undoes ---------------
+def test_undo_in_executive_mode_says_why_and_works_after_it(window, qtbot, monkeypatch):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QMessageBox
+
+    inbox = window.inbox
+    qtbot.waitUntil(lambda: inbox.detail.mention_id is not None)
+    mid = inbox.detail.mention_id
+    qtbot.keyClick(inbox.table, Qt.Key.Key_F)
+    assert window.svc.mention(mid).mention.status == "flagged"
+    window.show_page("Dashboard")  # a page switch and back, as a person would
+    window.set_read_only(True)
+    window.show_page("Inbox")
+    said: list[str] = []
+    inbox.status_message.connect(said.append)
+    qtbot.keyClick(inbox.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert said == ["Executive mode is read-only: leave it (Ctrl+E) to triage"]  # was []
+    assert window.svc.mention(mid).mention.status == "flagged"
+    monkeypatch.setattr(QMessageBox, "question", lambda *_a, **_k: QMessageBox.StandardButton.Yes)
+    window.exec_mode.trigger()  # leave executive mode (it asks: yes)
+    assert not window.read_only
+    qtbot.keyClick(inbox.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert window.svc.mention(mid).mention.status == "new" and said[-1].startswith("undone: ")

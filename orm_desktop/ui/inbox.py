@@ -645,9 +645,10 @@ class InboxView(QWidget):
 
     def undo(self) -> None:
         """Put the statuses of the last triage back (archive, flag, read, needs response)."""
-        if self.read_only or not self.undo_stack:
-            if not self.undo_stack:
-                self.status_message.emit("nothing to undo")
+        if self.refused():  # executive mode: said, not silently ignored (the stack stays for later)
+            return
+        if not self.undo_stack:
+            self.status_message.emit("nothing to undo")
             return
         from orm_desktop.errors import Conflict
         from orm_desktop.ui.widgets import keep_mine_after_conflict
