@@ -324,7 +324,7 @@ def test_an_upgraded_team_database_lets_its_authors_write_the_new_rollups_at_onc
 
 
 def test_a_postgresql_only_step_waits_for_the_owner_while_authors_work(lab):
-    """p018 (PostgreSQL only: the insert triggers of mentions once per statement) on a team
+    """p019 (PostgreSQL only: the insert triggers of mentions once per statement) on a team
     database made before it: an author's open neither fails nor changes the triggers (only the
     owner may replace them), the author's mentions keep the rollups right under the old triggers
     and the new ones, and the owner's open applies the step."""
@@ -372,7 +372,7 @@ def test_a_postgresql_only_step_waits_for_the_owner_while_authors_work(lab):
 def test_a_version_16_team_database_counts_not_scored_after_the_owners_upgrade(lab):
     """m017 / p017 on a team database of version 16 (which ran the PostgreSQL-only step under its
     old number 17): an author's open is told the owner must open it first; the owner's open adds
-    mention_daily.unscored, recounts (the Urdu mention leaves neutral) and renumbers pg_step to 18;
+    mention_daily.unscored, recounts (the Urdu mention leaves neutral) and renumbers pg_step to 19;
     then an author's Urdu mention counts as not scored and her override (to 0.0: the score stays)
     moves it to neutral, the rollup triggers running as her."""
     import pytest
@@ -407,7 +407,7 @@ def test_a_version_16_team_database_counts_not_scored_after_the_owners_upgrade(l
         _as(lab, "alice")
     Service.open(ts.url(lab.owner, lab.db)).close()
     assert day5() == (1, 0, 1)
-    assert owner.execute("SELECT value FROM schema_meta WHERE key = 'pg_step'").fetchone()[0] == "18"
+    assert owner.execute("SELECT value FROM schema_meta WHERE key = 'pg_step'").fetchone()[0] == "19"
     alice = _as(lab, "alice")
     try:
         add(alice, 502)

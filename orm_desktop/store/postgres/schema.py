@@ -252,7 +252,7 @@ def unscored_sql() -> str:
 
 def insert_triggers_sql() -> str:
     """Every trigger on INSERT INTO mentions, once per statement (rollups and facets), with the
-    functions they call; safe to run again (``postgres/p018_statement_triggers.py``)."""
+    functions they call; safe to run again (``postgres/p019_statement_triggers.py``)."""
     return _rollup_insert_sql() + facets_sql()
 
 
@@ -383,8 +383,8 @@ POSTGRES_ONLY = (
     "ALTER TABLE items ALTER COLUMN fts SET STORAGE MAIN;\n"
     # the inbox's default order over all entities without a scan-and-sort
     "CREATE INDEX mentions_published_id ON mentions (published, id);\n"
-    # filters SQLite answers from its covering indexes and PostgreSQL would scan for
-    "CREATE INDEX items_feed ON items (feed_id);\n"
+    # filters SQLite answers from its covering indexes and PostgreSQL would scan for (items by
+    # feed: m018's items_feed_seen, on both)
     "CREATE INDEX mentions_kind_published ON mentions (feed_kind, published);\n"
     + _rollup_sql()
     + _rollup_insert_sql()
