@@ -133,8 +133,12 @@ def feed_day_counts(conn: sqlite3.Connection, feed_ids: Iterable[int], since: in
                 "SELECT m.entity_id, i.feed_id, m.published / 86400, count(*), "
                 "sum(CASE WHEN m.sentiment <= -0.05 THEN 1 ELSE 0 END), "
                 f"sum(CASE WHEN {UNSCORED_SQL} THEN 1 ELSE 0 END) "
-                "FROM items i JOIN feeds f ON f.id = i.feed_id JOIN mentions m ON m.item_id = i.id "
-                f"WHERE i.feed_id IN ({','.join('?' * len(chunk))}) AND m.published >= ? AND m.published < ? "
+                # CROSS JOIN: SQLite joins in this order, from those feeds' items (its planner took
+                # every mention of the period through (entity, published) instead: 227 ms, not 5,
+                # after a first refresh of 150 feeds at 200,000 mentions)
+                "FROM feeds f CROSS JOIN items i CROSS JOIN mentions m "
+                f"WHERE f.id IN ({','.join('?' * len(chunk))}) AND i.feed_id = f.id AND m.item_id = i.id "
+                "AND m.published >= ? AND m.published < ? "
                 "AND NOT (i.published = i.first_seen AND i.first_seen <= f.watched_since) "
                 "GROUP BY m.entity_id, i.feed_id, m.published / 86400", (*chunk, since, until)):
             out.setdefault(int(entity), {}).setdefault(int(feed), {})[int(day) * DAY] = (
