@@ -20,9 +20,11 @@ seeded series). A real crisis is far beyond it (the demo's recall: p < 1e-6). Ea
 on the day alone and on the last three days together, so a sustained moderate crisis is
 caught as well as a one-day burst (the day itself must be elevated too). Mentions whose day
 is unknown (entries their feed gave no date for, in that feed's first fetch: stored under the
-fetch time) count on no day. Consecutive
-alert days of one entity and kind merge into one alert window; re-running detection updates
-the stored alert instead of adding another.
+fetch time) count on no day. A day's test, the day and its baseline alike, counts only the feeds
+watched over that whole window (known since the first baseline day: a new feed's backlog of the
+last days is no spike; ``_watched_feeds_only``). Consecutive alert days of one entity and kind
+merge into one alert window; re-running detection updates the stored alert instead of adding
+another.
 """
 
 from __future__ import annotations
