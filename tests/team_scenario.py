@@ -220,7 +220,7 @@ def run_role(lab: TeamLab, role: str) -> list[Attempt]:
     def signed_with_other_key():
         other = lab.keys["bob"]
         with conn.transaction():
-            return team.audit_append(conn, "mention.note", "mention", 1, {"note": "x"},
+            return team.audit_append(conn, "mention.override", "mention", 1, {"note": "x"},
                                      priv=other.private, key_id=other.key_id)
 
     def acknowledge_alert():

@@ -1,0 +1,291 @@
+"""A change the team database refuses leaves no audit entry, whoever asks and however.
+
+The audit log is what the team, the reports and `audit verify` believe: a signed entry says that a
+login *did* something. Before, team_audit_append accepted any action from any member (crisis and
+a draft's history excepted), so an executive's login, refused the alert's status change by its
+privileges, could still write a signed ``alert.acknowledge`` entry with psql and its own key: the
+log then said the executive acknowledged a spike that is still open. The same went for overrides,
+key messages, templates, rules, bundles and users.
+
+Two paths, over roles x actions, on a real team database on 127.0.0.1:5432 (tests/team_scenario.py):
+the app's own (a Service logged in as the login, its key unlocked) and a dishonest colleague's
+(the entry alone, written with team_audit_append and the login's own approved key). Refused =>
+no new audit entry and the workspace's state unchanged; what docs/team.md section 9 says a role
+may do still works through the app and is audited in the login's name.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import pytest
+
+from orm_desktop.errors import KnownError
+from tests import team_scenario as ts
+
+ts.skip_module_without_server()
+
+psycopg = pytest.importorskip("psycopg")
+
+ROLES = {"author": "alice", "approver": "pat", "executive": "eve", "admin": "ada"}
+
+
+@pytest.fixture(scope="module")
+def lab(team_lab_shared, tmp_path_factory):
+    import os
+
+    old = os.environ.get("XDG_DATA_HOME")
+    os.environ["XDG_DATA_HOME"] = str(tmp_path_factory.mktemp("xdg"))  # the team workspace's local folder
+    team_lab_shared.apps = {}
+    team_lab_shared.tmp_reports = tmp_path_factory.mktemp("reports")
+    yield team_lab_shared
+    for app in team_lab_shared.apps.values():
+        app.close()
+    if old is None:
+        os.environ.pop("XDG_DATA_HOME", None)
+    else:
+        os.environ["XDG_DATA_HOME"] = old
+
+
+def _app(lab, who: str):
+    """The app of ``who``: a Service logged in as their login (one per login for the module)."""
+    from orm_desktop import identity
+    from orm_desktop.service import Service
+
+    for k in lab.keys.values():  # unlocked as the passphrase prompt would (tests/conftest.py locks them after each test)
+        identity.SESSION.add(k.private)
+    if who not in lab.apps:
+        lab.apps[who] = Service.open(ts.url(lab.login(who), lab.db))
+    return lab.apps[who]
+
+
+STATE = ("SELECT id, status FROM alerts ORDER BY id",
+         "SELECT id, status, override FROM mentions ORDER BY id",
+         "SELECT id, topic, text FROM key_messages ORDER BY id",
+         "SELECT id, body FROM templates ORDER BY id",
+         "SELECT id, name, enabled, conditions, actions FROM rules ORDER BY id",
+         "SELECT id, crisis FROM entities ORDER BY id",
+         "SELECT id, state, version FROM responses ORDER BY id")
+
+
+def _state(lab) -> tuple:
+    owner = lab.conns["owner"]
+    return tuple(tuple(owner.execute(q).fetchall()) for q in STATE)
+
+
+def _last_entry(lab) -> int:
+    return lab.conns["owner"].execute("SELECT coalesce(max(id), 0) FROM audit_log").fetchone()[0]
+
+
+# -- what to try, each on objects of its own (made by the owner or the admin beforehand) ---------
+def _alert(lab, status: str = "open") -> int:
+    aid = lab.alert()
+    lab.conns["owner"].execute("UPDATE alerts SET status = %s WHERE id = %s", (status, aid))
+    return aid
+
+
+def _key_message(lab) -> int:
+    return _app(lab, "ada").add_key_message(f"We fix delays within a day {time.monotonic_ns()}.", topic="delays")
+
+
+def _template_body(tid: str) -> str:
+    from dataclasses import replace
+
+    from orm_desktop.responses import templates as tpl
+
+    shipped = tpl.shipped_templates()["review-reply-positive"]
+    return tpl.to_toml(replace(shipped, id=tid, title="Our thanks"))
+
+
+def _template(lab) -> str:
+    tid = f"thanks-{time.monotonic_ns()}"
+    _app(lab, "ada").save_template(_template_body(tid))
+    return tid
+
+
+def _rule(lab):
+    from orm_desktop.analysis.rules import Rule
+
+    return _app(lab, "ada").save_rule(Rule(None, f"Late {time.monotonic_ns()}", {"terms": "late"}, {"tag": "late"}))
+
+
+def _actions() -> dict[str, tuple[tuple[str, ...], Callable]]:
+    """action -> (the roles that may, (lab, app) -> None doing it through the app)."""
+    from dataclasses import replace
+
+    from orm_desktop.analysis.rules import Rule
+
+    triage = ("author", "approver", "admin")
+    return {
+        "alert.acknowledge": (triage, lambda lab, app: app.acknowledge_alerts([_alert(lab)])),
+        "alert.reopen": (triage, lambda lab, app: app.reopen_alerts([_alert(lab, "acknowledged")])),
+        "mention.override": (triage, lambda lab, app: app.override_sentiment([1], -0.25, redetect=False)),
+        "key_message.add": (("approver", "admin"), lambda lab, app: app.add_key_message(
+            "We answer every complaint within a day.", topic="service")),
+        "key_message.edit": (("approver", "admin"), lambda lab, app: app.edit_key_message(
+            _key_message(lab), text="We fix delays within two days.")),
+        "key_message.remove": (("approver", "admin"), lambda lab, app: app.remove_key_message(_key_message(lab))),
+        "template.save": (("admin",), lambda lab, app: app.save_template(_template_body("our-thanks"))),
+        "template.delete": (("admin",), lambda lab, app: app.delete_template(_template(lab))),
+        "rule.create": (("admin",), lambda lab, app: app.save_rule(Rule(None, "Recall", {"terms": "recall"},
+                                                                       {"tag": "recall"}))),
+        "rule.update": (("admin",), lambda lab, app: app.save_rule(replace(_rule(lab), enabled=False))),
+        "rule.delete": (("admin",), lambda lab, app: app.delete_rule(_rule(lab).id)),
+        "crisis.on": (("admin",), lambda lab, app: app.crisis_on("Acme")),
+    }
+
+
+@pytest.mark.parametrize("action", list(_actions()))
+@pytest.mark.parametrize("role", list(ROLES))
+def test_through_the_app_a_refused_change_writes_no_entry(lab, role, action):
+    """The app of each role tries each audited action: allowed where docs/team.md section 9 says
+    so (with its entry, in the login's name), else refused in one line, with no entry and nothing
+    changed."""
+    may, do = _actions()[action]
+    who = ROLES[role]
+    app = _app(lab, who)
+    if action == "crisis.on" and lab.conns["owner"].execute("SELECT crisis FROM entities WHERE id = 1").fetchone()[0]:
+        _app(lab, "ada").crisis_off("Acme", report_dir=lab.tmp_reports)
+    before, last = _state(lab), _last_entry(lab)
+    try:
+        do(lab, app)
+        outcome, message = "allowed", ""
+    except KnownError as exc:
+        outcome, message = "refused", str(exc)
+    if role in may:
+        assert outcome == "allowed", message
+        actors = lab.conns["owner"].execute("SELECT DISTINCT actor FROM audit_log WHERE id > %s AND action = %s",
+                                            (last, action)).fetchall()
+        assert actors == [(lab.login(who),)]
+    else:
+        # setup made by the admin (a key message to edit...) is before `before`: compare after it
+        assert outcome == "refused"
+        assert message and "\n" not in message and "Traceback" not in message
+        assert _entries_since(lab, last, exclude_by=lab.login("ada")) == []
+        assert _state_without_setup(lab, before) == before
+
+
+def _entries_since(lab, last: int, *, exclude_by: str) -> list[tuple]:
+    return lab.conns["owner"].execute("SELECT actor, action FROM audit_log WHERE id > %s AND actor <> %s",
+                                      (last, exclude_by)).fetchall()
+
+
+def _state_without_setup(lab, before: tuple) -> tuple:
+    """The state now, minus rows the set-up of this very attempt added (an alert, a key message,
+    a template or a rule made for it by the owner or the admin): only the refused change counts."""
+    now = _state(lab)
+    return tuple(tuple(r for r in rows if r in old or not _made_for_attempt(r, old)) for rows, old in
+                 zip(now, before, strict=True))
+
+
+def _made_for_attempt(row: tuple, old: tuple) -> bool:
+    return row[0] not in {r[0] for r in old}  # a new id: made by the set-up (a changed row keeps its id)
+
+
+# -- the dishonest colleague: the entry alone, with the login's own approved key ------------------
+def _forged(lab, who: str, action: str, subject_type: str, subject_id: int | None, data: dict) -> None:
+    from orm_desktop.store import team
+
+    conn, key = lab.conns[who], lab.keys[who]
+    with conn.transaction():
+        team.audit_append(conn, action, subject_type, subject_id, data, priv=key.private, key_id=key.key_id)
+
+
+FORGED = {  # action -> (roles that may make the change, subject type, subject id)
+    "alert.acknowledge": (("author", "approver", "admin"), "alert", None),
+    "alert.reopen": (("author", "approver", "admin"), "alert", None),
+    "mention.override": (("author", "approver", "admin"), "mention", 1),
+    "rule.apply": (("author", "approver", "admin"), "rule", None),
+    "evidence.capture": (("author", "approver", "admin"), "mention", 1),
+    "key_message.add": (("approver", "admin"), "key_message", None),
+    "key_message.edit": (("approver", "admin"), "key_message", None),
+    "key_message.remove": (("approver", "admin"), "key_message", None),
+    "template.save": (("admin",), "template", None),
+    "template.delete": (("admin",), "template", None),
+    "rule.create": (("admin",), "rule", None),
+    "rule.update": (("admin",), "rule", None),
+    "rule.delete": (("admin",), "rule", None),
+    "crisis.on": (("admin",), "entity", 1),
+    "crisis.off": (("admin",), "entity", 1),
+    "user.add": (("admin",), "user", None),
+    "workspace.import_bundle": (("admin",), "workspace", None),
+    "workspace.policy_weakened": (("admin",), "workspace", None),
+    "workspace.schema_repaired": (("admin",), "workspace", None),
+    "response.merge_approval": (("approver", "executive", "admin"), "response", None),
+    "made.up": ((), "workspace", None),  # an action no rule speaks of: nobody writes it
+}
+
+
+@pytest.mark.parametrize("action", list(FORGED))
+@pytest.mark.parametrize("role", list(ROLES))
+def test_an_entry_for_a_change_the_login_may_not_make_is_refused(lab, role, action):
+    from orm_desktop.store import team
+
+    may, subject_type, subject_id = FORGED[action]
+    if role in may:
+        pytest.skip(f"a {role} may make the change ({action}); the app test checks it")
+    if action.startswith("alert."):  # the alert in the state the entry claims, so only the role counts
+        subject_id = _alert(lab, "acknowledged" if action == "alert.acknowledge" else "open")
+    before, last = _state(lab), _last_entry(lab)
+    with pytest.raises(team.TeamRefused) as err:
+        _forged(lab, ROLES[role], action, subject_type, subject_id, {"note": "forged"})
+    assert "\n" not in str(err.value)
+    assert _last_entry(lab) == last and _state(lab) == before
+
+
+def test_an_executive_cannot_sign_an_acknowledgement_of_a_spike_still_open(lab):
+    """The known hole, as the executive's login tries it: the status change is refused by the
+    privileges, the signed entry alone (which the log would show as "eve acknowledged") too;
+    the app says so in one line; the alert stays open and the log unchanged."""
+    from orm_desktop.store import team
+
+    aid, last = _alert(lab), _last_entry(lab)
+    eve = lab.conns["eve"]
+    with pytest.raises(psycopg.errors.InsufficientPrivilege):
+        eve.execute("UPDATE alerts SET status = 'acknowledged' WHERE id = %s", (aid,))
+    with pytest.raises(team.TeamRefused, match="may not acknowledge"):
+        _forged(lab, "eve", "alert.acknowledge", "alert", aid, {"entity": "Acme"})
+    with pytest.raises(KnownError) as err:
+        _app(lab, "eve").acknowledge_alerts([aid])
+    assert "\n" not in str(err.value)
+    assert _last_entry(lab) == last
+    assert lab.conns["owner"].execute("SELECT status FROM alerts WHERE id = %s", (aid,)).fetchone()[0] == "open"
+
+
+def test_an_entry_must_describe_the_alert_as_it_is(lab):
+    """Who may acknowledge still cannot log an acknowledgement of an alert that is open (the
+    entry without the change, or written before it): the entry is refused, nothing written."""
+    from orm_desktop.store import team
+
+    aid, last = _alert(lab), _last_entry(lab)
+    with pytest.raises(team.TeamRefused, match="is open"):
+        _forged(lab, "alice", "alert.acknowledge", "alert", aid, {"entity": "Acme"})
+    with pytest.raises(team.TeamRefused, match="is acknowledged"):
+        _forged(lab, "alice", "alert.reopen", "alert", _alert(lab, "acknowledged"), {"entity": "Acme"})
+    assert _last_entry(lab) == last
+    alice, key = lab.conns["alice"], lab.keys["alice"]
+    with alice.transaction():  # the change and its entry together: accepted
+        alice.execute("UPDATE alerts SET status = 'acknowledged' WHERE id = %s", (aid,))
+        team.audit_append(alice, "alert.acknowledge", "alert", aid, {"entity": "Acme"}, priv=key.private,
+                          key_id=key.key_id)
+    assert _last_entry(lab) == last + 1
+
+
+def test_every_audited_action_of_the_app_has_a_rule_in_the_team_database():
+    """team_audit_append refuses an action it has no rule for (default deny): every action the app
+    writes must be listed there, or the app's own action would be refused on a team workspace."""
+    import re
+    from pathlib import Path
+
+    from orm_desktop.store.postgres import roles
+
+    root = Path(__file__).resolve().parents[2] / "orm_desktop"
+    used = set()
+    for path in root.rglob("*.py"):
+        used |= set(re.findall(r"""action=["']([a-z_]+\.[a-z_]+)["']""", path.read_text(encoding="utf-8")))
+    used |= {"rule.create", "rule.update"}  # rules.save picks one of the two
+    used -= {"workspace.key"}  # the workspace's own key: no team workspace has one
+    transitions = {f"response.{a}" for a in ("submit", "approve", "request_changes", "send", "discard")}
+    listed = set(re.findall(r"'([a-z_]+\.[a-z_]+)'", roles.SQL[roles.SQL.index("team_audit_rule"):]))
+    assert used - transitions <= listed, sorted(used - transitions - listed)
