@@ -136,6 +136,11 @@ def remove_user(conn: Any, name: str, role: str) -> None:
         pg.execute("SELECT team_remove_user(%s, %s)", (name, role))
 
 
+def user_names(conn: Any) -> list[tuple[str, str]]:
+    """(login, display name) of every user the workspace lists."""
+    return [(r[0], r[1] or "") for r in raw(conn).execute("SELECT name, display_name FROM users ORDER BY name")]
+
+
 def login_exists(conn: Any, name: str) -> bool:
     return raw(conn).execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (name,)).fetchone() is not None
 
