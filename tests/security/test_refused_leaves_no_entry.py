@@ -285,6 +285,30 @@ def test_an_entry_must_describe_the_alert_as_it_is(lab):
     assert _last_entry(lab) == last + 1
 
 
+def test_an_override_entry_must_be_the_mentions_override(lab):
+    """An author may override, but not log an override that is not there: bob's entry saying he
+    set mention 1 to -0.9 is refused while the mention carries another score, or alice's; with
+    the change in the same transaction it goes in, and a cleared override logs a cleared one."""
+    from orm_desktop.store import team
+
+    alice, bob, key = lab.conns["alice"], lab.conns["bob"], lab.keys["bob"]
+    alice.execute("UPDATE mentions SET override = 0.5 WHERE id = 1")  # alice's override
+    last = _last_entry(lab)
+    for score in (-0.9, 0.5):  # another score; alice's very score, but hers
+        with pytest.raises(team.TeamRefused, match="does not carry"):
+            _forged(lab, "bob", "mention.override", "mention", 1, {"score": score})
+    with pytest.raises(team.TeamRefused, match="does not carry"):
+        _forged(lab, "bob", "mention.override", "mention", 1, {"score": None})
+    assert _last_entry(lab) == last
+    with bob.transaction():
+        bob.execute("UPDATE mentions SET override = -0.9 WHERE id = 1")
+        team.audit_append(bob, "mention.override", "mention", 1, {"score": -0.9}, priv=key.private, key_id=key.key_id)
+    with bob.transaction():
+        bob.execute("UPDATE mentions SET override = NULL, override_by = NULL WHERE id = 1")
+        team.audit_append(bob, "mention.override", "mention", 1, {"score": None}, priv=key.private, key_id=key.key_id)
+    assert _last_entry(lab) == last + 2
+
+
 def test_every_audited_action_of_the_app_has_a_rule_in_the_team_database():
     """team_audit_append refuses an action it has no rule for (default deny): every action the app
     writes must be listed there, or the app's own action would be refused on a team workspace."""

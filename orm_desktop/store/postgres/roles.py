@@ -280,8 +280,9 @@ END $$;
 -- alert's status change, still signed an `alert.acknowledge`). The privileges of section 3 decide,
 -- so the entry and the change have one rule; the groups decide where no table does. An action
 -- listed nowhere here is refused: a new audited action needs its line. Entries about an alert
--- must describe it as it is in this transaction (the change first, then its entry).
-CREATE OR REPLACE FUNCTION team_audit_rule(p_action text, p_subject_type text, p_subject_id bigint)
+-- or a mention's override must describe it as it is in this transaction (the change first, then
+-- its entry).
+CREATE OR REPLACE FUNCTION team_audit_rule(p_action text, p_subject_type text, p_subject_id bigint, p_data text)
     RETURNS void LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
 DECLARE
     me text := session_user;
@@ -289,6 +290,10 @@ DECLARE
     what text;
     who text;
     st text;
+    score jsonb;
+    ov double precision;
+    ov_by text;
+    matches boolean;
 BEGIN
     CASE p_action
     WHEN 'alert.acknowledge', 'alert.reopen' THEN
@@ -356,6 +361,17 @@ BEGIN
             RAISE EXCEPTION 'alert % is %: an % entry goes with the change, in its transaction', p_subject_id,
                 COALESCE(st, 'not there'), p_action USING ERRCODE = '42501';
         END IF;
+    ELSIF p_action = 'mention.override' THEN
+        -- the mention carries this login's override of this score (or none, for a cleared one)
+        score := p_data::jsonb -> 'score';
+        SELECT override, override_by INTO ov, ov_by FROM mentions WHERE p_subject_type = 'mention' AND id = p_subject_id;
+        matches := FOUND AND CASE WHEN score IS NULL OR jsonb_typeof(score) <> 'number' THEN ov IS NULL
+                                  ELSE ov IS NOT NULL AND abs(ov - (score #>> '{}')::double precision) < 1e-6
+                                       AND ov_by IS NOT DISTINCT FROM me END;
+        IF NOT matches THEN
+            RAISE EXCEPTION 'mention % does not carry % override: a mention.override entry goes with the change, '
+                'in its transaction', p_subject_id, me USING ERRCODE = '42501';
+        END IF;
     END IF;
 END $$;
 
@@ -368,7 +384,7 @@ BEGIN
     IF NOT (team_is('author') OR team_is('approver') OR team_is('executive') OR team_is('admin')) THEN
         RAISE EXCEPTION '% is not a member of this team workspace', session_user USING ERRCODE = '42501';
     END IF;
-    PERFORM team_audit_rule(p_action, p_subject_type, p_subject_id);
+    PERFORM team_audit_rule(p_action, p_subject_type, p_subject_id, p_data);
     RETURN team_audit_insert(p_at, p_action, p_subject_type, p_subject_id, p_data, p_prev, p_hash, p_key_id, p_sig);
 END $$;
 
