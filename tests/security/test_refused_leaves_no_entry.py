@@ -230,14 +230,12 @@ FORGED = {  # action -> (roles that may make the change, subject type, subject i
 }
 
 
-@pytest.mark.parametrize("action", list(FORGED))
-@pytest.mark.parametrize("role", list(ROLES))
+@pytest.mark.parametrize(("role", "action"), [(r, a) for r in ROLES for a, (may, _, _) in FORGED.items()
+                                               if r not in may])  # 49 pairs: each role, what it may not do
 def test_an_entry_for_a_change_the_login_may_not_make_is_refused(lab, role, action):
     from orm_desktop.store import team
 
-    may, subject_type, subject_id = FORGED[action]
-    if role in may:
-        pytest.skip(f"a {role} may make the change ({action}); the app test checks it")
+    _, subject_type, subject_id = FORGED[action]
     if action.startswith("alert."):  # the alert in the state the entry claims, so only the role counts
         subject_id = _alert(lab, "acknowledged" if action == "alert.acknowledge" else "open")
     before, last = _state(lab), _last_entry(lab)
