@@ -15,7 +15,7 @@ from orm_desktop.cli._common import (
     parse_when,
 )
 from orm_desktop.errors import UsageError
-from orm_desktop.types import FEED_KINDS, LABELS, STATUSES, MentionFilter
+from orm_desktop.types import FEED_KINDS, SENTIMENT_FILTERS, STATUSES, MentionFilter
 
 COLUMNS = ["id", "published", "entity", "sentiment", "label", "status", "priority", "source", "title"]
 
@@ -24,7 +24,7 @@ def register(sub) -> None:
     p = sub.add_parser("mentions", help="list mentions with filters",
                        description="Example: orm-desktop mentions --entity Velora --sentiment negative --since 7d --format json")
     p.add_argument("--entity", "-e", action="append", default=[], help="entity name (repeatable)")
-    p.add_argument("--sentiment", choices=LABELS)
+    p.add_argument("--sentiment", choices=SENTIMENT_FILTERS, help="unsupported: not scored (a language no engine scores, no person's score)")
     p.add_argument("--status", action="append", choices=STATUSES, default=[])
     p.add_argument("--kind", action="append", choices=FEED_KINDS, default=[], help="source kind")
     p.add_argument("--topic")

@@ -25,10 +25,6 @@ from orm_desktop.types import (
     label_for,
 )
 
-# Mention.unsure in SQL: a machine score no person confirmed, with a low confidence (the inbox's
-# "needs a human look"; listed after sure scores in store.kpis.extremes)
-UNSURE_SQL = f"m.override IS NULL AND m.confidence < {NEEDS_REVIEW_BELOW}"
-
 _SELECT = (
     "SELECT m.id, m.item_id, m.entity_id, e.name, i.title, i.url, COALESCE(f.title, ''), "
     "m.feed_kind, m.published, m.snippet, m.sentiment, m.status, m.priority, "
@@ -42,6 +38,12 @@ _SELECT = (
 # no person's override (counted on its own by the KPIs and the mention_daily rollup: m017)
 UNSCORED_SQL = "m.score_source = 'unsupported_language' AND m.override IS NULL"
 
+# Mention.unsure in SQL: a machine score no person confirmed, with a low confidence (the inbox's
+# "needs a human look"; listed after sure scores in store.kpis.extremes). A mention not scored
+# (UNSCORED_SQL, confidence 0.0) has no machine score to doubt: the "not scored" filter lists it
+UNSURE_SQL = (f"m.override IS NULL AND m.confidence < {NEEDS_REVIEW_BELOW} "
+              "AND m.score_source != 'unsupported_language'")
+
 # a label as the inbox and a rule's condition select it (Mention.label): a machine score of a
 # language the engine does not support is "unsupported", not neutral, until a person scores it
 SENTIMENT_SQL = {
@@ -49,6 +51,7 @@ SENTIMENT_SQL = {
     "neutral": "m.sentiment > -0.05 AND m.sentiment < 0.05 "
                "AND (m.score_source != 'unsupported_language' OR m.override IS NOT NULL)",
     "positive": "m.sentiment >= 0.05",
+    "unsupported": UNSCORED_SQL,  # "not scored"
 }
 _SENTIMENT_SQL = SENTIMENT_SQL
 
@@ -277,7 +280,8 @@ def _where(f: MentionFilter, conn: sqlite3.Connection | None = None, *, page: bo
         args += list(f.entity_ids)
     if f.sentiment:
         if f.sentiment not in _SENTIMENT_SQL:
-            raise UsageError(f"unknown sentiment {f.sentiment!r} (negative, neutral, positive)")
+            raise UsageError(f"unknown sentiment {f.sentiment!r} (negative, neutral, positive, "
+                             "unsupported: not scored)")
         clauses.append(_SENTIMENT_SQL[f.sentiment])
     if f.statuses:
         _check_statuses(f.statuses)
@@ -486,11 +490,14 @@ def query(conn: sqlite3.Connection, f: MentionFilter = MentionFilter(), *, limit
     return [_mention(rows[i]) for i in ids if i in rows]
 
 
+_DAILY_COLUMN = {"negative": "negative", "neutral": "neutral", "positive": "positive", "unsupported": "unscored"}
+
+
 def _count_from_daily(conn: sqlite3.Connection, f: MentionFilter) -> int | None:
     """The count from the trigger-kept ``mention_daily`` rollup when the filter is only entities,
-    a label (the rollup's neutral leaves out unsupported languages as the inbox's does: m017) and
-    whole UTC days; else None."""
-    if f.sentiment not in ("negative", "neutral", "positive") or f.statuses or f.feed_kinds or f.topic \
+    a label (the rollup's neutral leaves out unsupported languages as the inbox's does, and counts
+    them as ``unscored``: m017) and whole UTC days; else None."""
+    if f.sentiment not in _DAILY_COLUMN or f.statuses or f.feed_kinds or f.topic \
             or f.feed_id is not None or f.search.strip() or f.lang or f.needs_review or f.mention_ids is not None:
         return None
     if any(t is not None and t % 86400 for t in (f.since, f.until)):
@@ -508,7 +515,8 @@ def _count_from_daily(conn: sqlite3.Connection, f: MentionFilter) -> int | None:
         clauses.append("day < ?")
         args.append(f.until // 86400)
     where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
-    return conn.execute(f"SELECT COALESCE(sum({f.sentiment}), 0) FROM mention_daily{where}", args).fetchone()[0]
+    column = _DAILY_COLUMN[f.sentiment]
+    return conn.execute(f"SELECT COALESCE(sum({column}), 0) FROM mention_daily{where}", args).fetchone()[0]
 
 
 def _entity_status(f: MentionFilter) -> tuple[list[str], list]:

@@ -53,6 +53,7 @@ def fmt_time(ts: int) -> str:
 
 
 NEEDS_REVIEW = "needs a human look"  # sentiment filter: low confidence or engines disagree
+NOT_SCORED = "not scored"  # sentiment filter: a language no engine scores, no person's score (label unsupported)
 UNSURE_MARK = " ?"  # after an unsure score (Mention.unsure); its tooltip says why
 
 
@@ -195,8 +196,14 @@ class FilterBar(QWidget):
         self.search.setClearButtonEnabled(True)
         self.entity = QComboBox()
         self.sentiment = QComboBox()
-        self.sentiment.addItems(["Any sentiment", "negative", "neutral", "positive", NEEDS_REVIEW])
+        # the filter's value as data (MentionFilter.sentiment); "not scored" last, so that the
+        # positions kept for the next start (state) mean what they meant before it was added
+        for text, value in (("Any sentiment", None), ("negative", "negative"), ("neutral", "neutral"),
+                            ("positive", "positive"), (NEEDS_REVIEW, None), (NOT_SCORED, "unsupported")):
+            self.sentiment.addItem(text, value)
         self.sentiment.setItemData(4, "machine scores with low confidence, or where the engines disagree",
+                                   Qt.ItemDataRole.ToolTipRole)
+        self.sentiment.setItemData(5, "in a language no engine scores, and no person has scored them yet",
                                    Qt.ItemDataRole.ToolTipRole)
         self.status = QComboBox()
         self.status.addItem("Open items", OPEN_STATUSES)
@@ -276,7 +283,7 @@ class FilterBar(QWidget):
         review = self.sentiment.currentText() == NEEDS_REVIEW
         return MentionFilter(
             entity_ids=(self.entity.currentData(),) if self.entity.currentData() else (),
-            sentiment=self.sentiment.currentText() if self.sentiment.currentIndex() > 0 and not review else None,
+            sentiment=self.sentiment.currentData(),
             needs_review=review,
             statuses=tuple(self.status.currentData() or ()), feed_kinds=tuple(self.kind.currentData() or ()),
             topic=self.topic, since=since, until=until,
@@ -315,7 +322,8 @@ class FilterBar(QWidget):
         """Filter on what a chart points at; the other filters (a saved search too) go back to "any"."""
         with signals_blocked(self.entity, self.sentiment, self.status, self.period, self.kind):
             self.entity.setCurrentIndex(max(0, self.entity.findData(entity_id)))
-            self.sentiment.setCurrentIndex(self.sentiment.findText(sentiment) if sentiment else 0)
+            # a chart's key: a label, or "unsupported" (its "not scored" bars)
+            self.sentiment.setCurrentIndex(max(0, self.sentiment.findData(sentiment)) if sentiment else 0)
             if status_any:
                 self.status.setCurrentIndex(1)
             self.period.setCurrentIndex(max(0, self.period.findData(days)))
@@ -701,7 +709,10 @@ class InboxView(QWidget):
             return
         self._redetect_soon()
         f = self.model.filter
-        self._after_triage(leaving=f.needs_review or (f.sentiment is not None and label_for(score) != f.sentiment))
+        # a cleared override can leave any label's list (a mention in a language no engine scores
+        # goes back to "not scored"): reload then
+        self._after_triage(leaving=f.needs_review or (f.sentiment is not None
+                                                      and (score is None or label_for(score) != f.sentiment)))
         self.status_message.emit(f"sentiment of {n} mention(s) " + ("cleared" if score is None else f"set to {signed(score, 1)}"))
 
     def _redetect_soon(self) -> None:
