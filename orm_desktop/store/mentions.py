@@ -161,6 +161,93 @@ def search_arg(conn: object, text: str) -> str:
     return ts_query(text) if db.dialect(conn) == "postgresql" else fts_query(text)
 
 
+# Chinese, Japanese and Korean: the Han ideographs, kana and hangul (with their extensions and
+# compatibility forms). Neither SQLite's FTS5 unicode61 tokenizer nor PostgreSQL's parser splits
+# an unspaced run of them into words: "田中社长宣布新产品" is one token, so the index cannot find "田中"
+_CJK = re.compile("[\u1100-\u11ff\u2e80-\u2fdf\u3040-\u30ff\u3100-\u312f\u3130-\u318f"
+                  "\u31a0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
+                  "\uff66-\uff9f\U00020000-\U0003134f]")
+# a search with CJK words reads the text itself (cjk_hits): at most this many matching items, the
+# most recently collected (ids follow collection: the scan walks the primary key backwards and a
+# common word stops early; at 200,000 mentions a whole scan takes about 0.5 s: docs/decisions.md,
+# "Chinese and Japanese words inside unspaced text")
+CJK_SCAN_CAP = 20_000
+_CJK_LOCK = threading.Lock()
+
+
+def has_cjk(text: str) -> bool:
+    """Whether a search holds a CJK character (then ``cjk_hits`` answers it, not the index)."""
+    return bool(text) and _CJK.search(text) is not None
+
+
+def _cjk_search(f: MentionFilter) -> bool:
+    return bool(f.search.strip()) and has_cjk(f.search)
+
+
+def _cjk_condition(conn: object, text: str) -> tuple[str, list]:
+    """(SQL over a row of ``items``, its arguments) for what a user typed, as ``fts_query`` reads
+    it: a word with CJK characters is a substring of the title or the text (its Latin letters
+    folded as the index folds them), a word without is the index's word, a "phrase" of CJK words
+    is the words as written without the spaces; AND, OR and exclusions as in ``fts_query``."""
+    pg = db.dialect(conn) == "postgresql"
+    groups, neg = _parse_search(text)
+    args: list = []
+
+    def contains(s: str) -> str:
+        s = s.lower()
+        folded = any("a" <= ch <= "z" for ch in s)  # the index folds case: the text too, then
+        col = (lambda c: f"lower({c})") if folded else (lambda c: c)
+        args.extend([s, s])
+        if pg:
+            return f"(strpos({col('title')}, ?) > 0 OR strpos({col('text')}, ?) > 0)"
+        return f"(instr({col('title')}, ?) > 0 OR instr({col('text')}, ?) > 0)"
+
+    def term(words: list[str]) -> str:
+        if not any(has_cjk(w) for w in words):
+            args.append(ts_query(f'"{" ".join(words)}"') if pg else '"' + " ".join(words) + '"')
+            return ("fts @@ to_tsquery('orm_fts', ?)" if pg
+                    else "id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)")
+        if len(words) == 1:
+            return contains(words[0])
+        # a phrase: its CJK words as written together ("田中 社长" is "田中社长"), each Latin word
+        # at its side with or without a space; kept simple: the words joined, and each alone
+        return contains("".join(words)) if all(has_cjk(w) for w in words) else \
+            "(" + " AND ".join(contains(w) if has_cjk(w) else term([w]) for w in words) + ")"
+
+    parts = ["(" + " OR ".join(term(t) for t in g) + ")" for g in groups]
+    parts += [f"NOT {term(t)}" for t in neg]
+    return " AND ".join(parts), args
+
+
+def cjk_hits(conn: object, text: str) -> tuple[tuple[int, ...], bool]:
+    """(ids of the items a search with CJK words matches, the most recently collected first, at
+    most CJK_SCAN_CAP; whether there were more). One scan of the items' text per search and state of the items
+    (kept per connection until an item is added or removed), so that a page, its count and the
+    muted count read it once. Run it off the GUI thread: about 0.5 s at 200,000 mentions."""
+    key_state = conn.execute("SELECT max(id), count(*) FROM items").fetchone()
+    key = (text, CJK_SCAN_CAP, tuple(key_state))
+    with _CJK_LOCK:
+        cache = conn.__dict__.setdefault("_orm_cjk_hits", {}) if hasattr(conn, "__dict__") else {}
+        hit = cache.get(text)
+        if hit is not None and hit[0] == key:
+            return hit[1]
+    where, args = _cjk_condition(conn, text)
+    rows = conn.execute(f"SELECT id FROM items WHERE {where} ORDER BY id DESC LIMIT ?",
+                        (*args, CJK_SCAN_CAP + 1)).fetchall()
+    result = (tuple(r[0] for r in rows[:CJK_SCAN_CAP]), len(rows) > CJK_SCAN_CAP)
+    with _CJK_LOCK:
+        cache[text] = (key, result)
+        while len(cache) > SELECTION_TABLES:
+            cache.pop(next(iter(cache)))
+    return result
+
+
+def search_capped(conn: object, f: MentionFilter) -> bool:
+    """Whether the filter's search read only the newest CJK_SCAN_CAP items that match (a CJK
+    search of a common word): its count is then "at least"."""
+    return _cjk_search(f) and cjk_hits(conn, f.search)[1]
+
+
 def _check_statuses(statuses) -> None:
     bad = [s for s in statuses if s not in STATUSES]
     if bad:
@@ -321,7 +408,15 @@ def _where(f: MentionFilter, conn: sqlite3.Connection | None = None, *, page: bo
         clauses.append(UNSURE_SQL)
     if not f.include_muted and _any_muted(conn):
         clauses.append("m.muted = 0")
-    if f.search.strip():
+    if _cjk_search(f):  # the items whose text holds the CJK words (the index cannot say)
+        hits = cjk_hits(conn, f.search)[0]
+        if not hits:
+            clauses.append("1 = 0")
+        else:
+            sql, more = ids_clause(conn, hits, "m.item_id")
+            clauses.append(sql)
+            args += more
+    elif f.search.strip():
         clauses.append(f"m.item_id IN ({search_sql(conn)})")
         args.append(search_arg(conn, f.search))
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", args
@@ -353,7 +448,7 @@ SELECTIVE_SEARCH = 20_000  # below this many matching items, search drives the q
 
 def _search_hits(conn: sqlite3.Connection, f: MentionFilter) -> int | None:
     """How many items match the search (None without a search), capped at SELECTIVE_SEARCH."""
-    if not f.search.strip():
+    if not f.search.strip() or _cjk_search(f):  # (a CJK search's hits are an id list in _where)
         return None
     if db.dialect(conn) == "postgresql":
         # the GIN bitmap scan (with its phrase recheck per hit) is the plan either way; counting
@@ -384,7 +479,7 @@ def _page_ids(conn: sqlite3.Connection, f: MentionFilter, limit: int, offset: in
     offset = max(0, offset)
     if f.mention_ids is not None and not f.mention_ids:
         return []
-    if f.search.strip() and f.order == "published" and db.dialect(conn) == "postgresql":
+    if f.search.strip() and f.order == "published" and db.dialect(conn) == "postgresql" and not _cjk_search(f):
         ids = _pg_search_page_ids(conn, f, limit, offset, reverse)
         if ids is not None:
             return ids
