@@ -346,7 +346,8 @@ def test_not_scored_is_a_filter_and_no_machine_score_to_doubt(conn):
 def test_the_not_scored_bars_open_the_inbox_with_the_charts_count(qtbot, mixed_service, tmp_path, run_cli):
     """Dashboard, last 7 days: the volume bars' "not scored" set holds 3. Choosing it by keyboard
     (and Enter) did nothing: it was not a choice, its click not connected. Now the inbox lists
-    exactly 3, all "n/a", its sentiment filter reading "not scored"; an override in the inbox
+    exactly 3, all "n/a", its sentiment filter reading "not scored"; so do the Dashboard's and the
+    executive page's count cards' "not scored: 3" lines (now links); an override in the inbox
     takes one out (2); the filter is kept across a restart (state/restore); the CLI's
     ``mentions --sentiment unsupported`` lists the same mentions (brand 3 + executive 3)."""
     import json
@@ -381,6 +382,20 @@ def test_the_not_scored_bars_open_the_inbox_with_the_charts_count(qtbot, mixed_s
         qtbot.waitUntil(lambda: not inbox.count_label.text().startswith(f"{shown} "), timeout=10_000)
         inbox.filters.restore(json.loads(json.dumps(state)))
         qtbot.waitUntil(lambda: inbox.count_label.text().startswith(f"{shown} "), timeout=10_000)
+
+        # the count cards' "not scored: 3, other languages" line is a link to the same list
+        from PySide6.QtWidgets import QLabel
+
+        for name in ("Dashboard", "Maya Lindqvist"):
+            inbox.filters.clear()
+            qtbot.waitUntil(lambda: not inbox.count_label.text().startswith(f"{shown} "), timeout=10_000)
+            page = show_page(qtbot, win, name)
+            link = next(lb for lb in page.scroll.widget().findChildren(QLabel) if "<a href" in lb.text())
+            assert ">not scored: 3, other languages</a>" in link.text(), link.text()
+            assert link.textInteractionFlags() & Qt.TextInteractionFlag.LinksAccessibleByKeyboard
+            link.linkActivated.emit("inbox")  # what a click or Enter on the link sends
+            qtbot.waitUntil(lambda: inbox.count_label.text().startswith(f"{shown} "), timeout=10_000)
+            assert inbox.filters.sentiment.currentText() == "not scored"
 
         inbox.table.selectRow(0)
         qtbot.waitUntil(lambda: inbox.detail.mention_id == inbox.model.mention(0).id)
