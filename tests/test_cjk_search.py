@@ -23,6 +23,8 @@ TEXTS = [  # title, text
     ("Acme launches a bike", "The Acme bike is out today"),  # 2: en
     ("Acme 田中", "Acme の田中社长 said IPHONE新品 soon"),   # 3: mixed
     ("中文", "一个字"),                                       # 4: 中 alone
+    ("ข่าววันนี้", "ซัมซุงเปิดตัวโทรศัพท์ใหม่"),                  # 5: Thai, unspaced too
+    ("뉴스", "삼성전자가 새 휴대폰을 발표했다"),                   # 6: Korean, a particle on the name
 ]
 
 
@@ -68,6 +70,8 @@ def test_cjk_words_inside_unspaced_text_are_found_and_latin_is_unchanged(conn):
     assert found(conn, "iphone新品") == [ids[3]]  # the Latin letters in it fold case as FTS does
     assert found(conn, "田中", order="priority", statuses=("new",)) == [ids[0], ids[1], ids[3]]
     assert found(conn, "佐藤") == []
+    assert found(conn, "ซัมซุง") == [ids[5]]
+    assert found(conn, "삼성전자") == [ids[6]]
     assert not mentions_store.search_capped(conn, MentionFilter(search="田中"))
     # Latin: the index, as before
     assert found(conn, "Acme") == [ids[2], ids[3]]

@@ -12,6 +12,7 @@ import json
 import re
 import sqlite3
 import threading
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 
 from orm_desktop.errors import Conflict, KnownError, UsageError
@@ -58,10 +59,26 @@ _SENTIMENT_SQL = SENTIMENT_SQL
 _TOKEN = re.compile(r'(-?)"([^"]*)"|(-?)(\S+)')
 
 
-def _parse_search(text: str) -> tuple[list[list[list[str]]], list[list[str]]]:
+def _typed_words(phrase: str) -> list[str]:
+    """A term's words as typed, without the punctuation around them: Thai's and other scripts'
+    combining marks are no ``\\w`` ("ซัมซุง" is not three words), so a search that reads the text
+    keeps the word whole."""
+    out = []
+    for w in phrase.split():
+        chars = list(w)
+        while chars and unicodedata.category(chars[0])[0] in "PSZ":
+            chars.pop(0)
+        while chars and unicodedata.category(chars[-1])[0] in "PSZ":
+            chars.pop()
+        if chars:
+            out.append("".join(chars))
+    return out
+
+
+def _parse_search(text: str, *, typed: bool = False) -> tuple[list[list[list[str]]], list[list[str]]]:
     """What a user types as (AND-ed groups of OR-ed terms, excluded terms); a term is its words
-    (a "phrase" has several); ``-term`` and ``NOT term`` exclude. Raises UsageError when nothing
-    searchable remains."""
+    (a "phrase" has several; ``typed``: as typed, ``_typed_words``, else the index's ``\\w+``
+    words); ``-term`` and ``NOT term`` exclude. Raises UsageError when nothing searchable remains."""
     groups: list[list[list[str]]] = []
     neg: list[list[str]] = []
     pending_or = pending_not = False
@@ -73,7 +90,7 @@ def _parse_search(text: str) -> tuple[list[list[list[str]]], list[list[str]]]:
         if m.group(2) is None and not minus and phrase == "NOT":  # as in rules and entity queries: excludes
             pending_not = True
             continue
-        words = re.findall(r"\w+", phrase)
+        words = _typed_words(phrase) if typed else re.findall(r"\w+", phrase)
         if not words:
             continue
         if minus or pending_not:
@@ -161,12 +178,13 @@ def search_arg(conn: object, text: str) -> str:
     return ts_query(text) if db.dialect(conn) == "postgresql" else fts_query(text)
 
 
-# Chinese, Japanese and Korean: the Han ideographs, kana and hangul (with their extensions and
-# compatibility forms). Neither SQLite's FTS5 unicode61 tokenizer nor PostgreSQL's parser splits
-# an unspaced run of them into words: "田中社长宣布新产品" is one token, so the index cannot find "田中"
-_CJK = re.compile("[\u1100-\u11ff\u2e80-\u2fdf\u3040-\u30ff\u3100-\u312f\u3130-\u318f"
-                  "\u31a0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
-                  "\uff66-\uff9f\U00020000-\U0003134f]")
+# Scripts written without spaces between words (Han, kana, Thai, Lao, Khmer, Myanmar: the ranges of
+# ingest.query's entity matching) and hangul (a particle written onto the word: "삼성전자가").
+# Neither SQLite's FTS5 unicode61 tokenizer nor PostgreSQL's parser splits such a run into words:
+# "田中社长宣布新产品" is one token, so the index cannot find "田中". Called "CJK" below, for short
+_CJK = re.compile("[\u0e00-\u0eff\u1000-\u109f\u1100-\u11ff\u1780-\u17ff\u2e80-\u2fdf\u3005-\u3007"
+                  "\u3021-\u3029\u3031-\u303c\u3040-\u30ff\u3130-\u318f\u31f0-\u31ff\u3400-\u4dbf"
+                  "\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff66-\uff9f\U00020000-\U0003134f]")
 # a search with CJK words reads the text itself (cjk_hits): at most this many matching items, the
 # most recently collected (ids follow collection: the scan walks the primary key backwards and a
 # common word stops early; at 200,000 mentions a whole scan takes about 0.5 s: docs/decisions.md,
@@ -190,7 +208,7 @@ def _cjk_condition(conn: object, text: str) -> tuple[str, list]:
     folded as the index folds them), a word without is the index's word, a "phrase" of CJK words
     is the words as written without the spaces; AND, OR and exclusions as in ``fts_query``."""
     pg = db.dialect(conn) == "postgresql"
-    groups, neg = _parse_search(text)
+    groups, neg = _parse_search(text, typed=True)
     args: list = []
 
     def contains(s: str) -> str:
@@ -204,6 +222,9 @@ def _cjk_condition(conn: object, text: str) -> tuple[str, list]:
 
     def term(words: list[str]) -> str:
         if not any(has_cjk(w) for w in words):
+            words = re.findall(r"\w+", " ".join(words))  # the index's words ("e-bike": "e bike")
+            if not words:  # (only marks, as typed): nothing the index can look for
+                return "0"
             args.append(ts_query(f'"{" ".join(words)}"') if pg else '"' + " ".join(words) + '"')
             return ("fts @@ to_tsquery('orm_fts', ?)" if pg
                     else "id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)")
