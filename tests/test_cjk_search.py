@@ -128,3 +128,18 @@ def test_the_inbox_finds_cjk_words_without_reading_text_on_the_gui_thread(qtbot,
         win.runner.cancel_all()
         win.runner.wait(10_000)
         svc.close()
+
+
+def test_the_cli_finds_cjk_words(tmp_path, run_cli):
+    """`mentions --search 田中` listed nothing; now the 3 mentions, as the inbox."""
+    import json
+
+    from orm_desktop.service import Service
+
+    svc = Service.create(tmp_path / "ws")
+    ids = populate(svc.conn)
+    svc.close()
+    r = run_cli("mentions", "--search", "田中", "--format", "json", workspace=tmp_path / "ws")
+    assert r.returncode == 0, r.stderr
+    assert [m["id"] for m in json.loads(r.stdout)] == [ids[0], ids[1], ids[3]]
+    assert "most recently collected" not in r.stderr

@@ -95,6 +95,9 @@ def cmd_mentions(args) -> int:
          widths={"title": 60, "source": 24, "entity": 18})
     if not rows:  # said on stderr: stdout stays an empty table, CSV or JSON
         print(_why_none(svc, f), file=sys.stderr)
+    if svc.search_capped(f):  # a CJK search reads the text: the newest matches only
+        print(f"the search read the {svc.search_cap:,} most recently collected items that contain it: "
+              "older ones are not listed; add words or filters to narrow it", file=sys.stderr)
     if muted := svc.count_muted(f):  # `entities list`, the pages and the reports count them
         many = muted != 1
         print(f"{muted:,} more mention{'s match' if many else ' matches'} but {'are' if many else 'is'} muted "
