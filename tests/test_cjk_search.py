@@ -73,6 +73,18 @@ def test_cjk_words_inside_unspaced_text_are_found_and_latin_is_unchanged(conn):
     assert found(conn, "ซัมซุง") == [ids[5]]
     assert found(conn, "삼성전자") == [ids[6]]
     assert not mentions_store.search_capped(conn, MentionFilter(search="田中"))
+    # the hits are kept for the next page and the count, not past a new item or a removed one
+    item = ParsedItem(guid="g9", url="https://x.example/9", title="速報", text="田中氏が来日")
+    with db.transaction(conn):
+        iid = items_store.insert(conn, 1, item, canonical_url=item.url, title_norm="", cluster_id=None,
+                                 published=NOW + 60, now=NOW)
+        items_store.insert_mentions(conn, [(iid, 1, NOW + 60, "news", "snip", 0.1, 0.1, "test", "text",
+                                            "[]", "", "", 1.0, None, NOW, 0.9)])
+    new = conn.execute("SELECT id FROM mentions WHERE item_id = ?", (iid,)).fetchone()[0]
+    assert found(conn, "田中") == [new, ids[0], ids[1], ids[3]]
+    with db.transaction(conn):
+        conn.execute("DELETE FROM items WHERE id = ?", (iid,))
+    assert found(conn, "田中") == [ids[0], ids[1], ids[3]]
     # Latin: the index, as before
     assert found(conn, "Acme") == [ids[2], ids[3]]
     assert found(conn, '"Acme bike"') == [ids[2]]
