@@ -810,10 +810,11 @@ class Service:
         return mentions_store.count(self.conn, f)
 
     def search_reads_text(self, f: MentionFilter) -> bool:
-        """Whether the filter's search has CJK words, which no index splits: it then reads the
-        items' text (up to mentions_store.CJK_SCAN_CAP hits; about 0.5 s at 200,000 mentions),
-        so a window runs its first page off the GUI thread too."""
-        return bool(f.search.strip()) and mentions_store.has_cjk(f.search)
+        """Whether the filter's search must read the items' text now (CJK words, which no index
+        splits, and no hits kept from the same search of the items as they are: up to
+        mentions_store.CJK_SCAN_CAP hits, about 0.5 s at 200,000 mentions), so a window runs its
+        first page off the GUI thread too."""
+        return mentions_store.search_reads_text(self.conn, f)
 
     def search_capped(self, f: MentionFilter) -> bool:
         """Whether the filter's (CJK) search stopped at the mentions_store.CJK_SCAN_CAP most

@@ -133,6 +133,11 @@ def test_the_inbox_finds_cjk_words_without_reading_text_on_the_gui_thread(qtbot,
         inbox.filters.search.setText("中")
         qtbot.waitUntil(lambda: inbox.count_label.text() == "2+ mentions", timeout=10_000)
         assert "at least 2" in inbox.count_label.toolTip()
+        scans, gen = len(scanned_on), inbox.model.generation
+        inbox.filters.search.setText("中 ")  # the same search again (after triage, say): the kept hits, at once
+        qtbot.waitUntil(lambda: inbox.model.generation > gen, timeout=10_000)
+        assert not inbox.model.searching and inbox.count_label.text() == "2+ mentions"
+        assert len(scanned_on) == scans
         inbox.filters.search.setText("Acme")  # Latin: the index, at once
         qtbot.waitUntil(lambda: inbox.count_label.text() == "2 mentions", timeout=10_000)
         assert threading.main_thread().name not in scanned_on, scanned_on

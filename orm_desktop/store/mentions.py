@@ -240,29 +240,56 @@ def _cjk_condition(conn: object, text: str) -> tuple[str, list]:
     return " AND ".join(parts), args
 
 
-def cjk_hits(conn: object, text: str) -> tuple[tuple[int, ...], bool]:
-    """(ids of the items a search with CJK words matches, the most recently collected first, at
-    most CJK_SCAN_CAP; whether there were more). One scan of the items' text per search and
-    state of the items (kept per connection until an item or a mention is added or removed), so
-    that a page, its count and the muted count read it once. Run it off the GUI thread: about
-    0.5 s at 200,000 mentions."""
+_CJK_KEPT = 8  # searches whose hits are kept (all workspaces of the process)
+_cjk_kept: dict[tuple, tuple[tuple, tuple[tuple[int, ...], bool]]] = {}
+
+
+def _database(conn: object) -> str:
+    """Which database ``conn`` is on (the kept hits are the process's: the service gives each
+    thread its own connection, and the inbox's worker reads what its GUI thread then pages)."""
+    if db.dialect(conn) == "postgresql":
+        return getattr(conn, "dsn", "") or repr(conn)
+    rows = conn.execute("PRAGMA database_list").fetchall()
+    return next((r[2] for r in rows if r[1] == "main"), "") or f"memory:{id(conn)}"
+
+
+def _cjk_state(conn: object) -> tuple:
     # the items' state, cheaply (count(*) of the items took 23 ms at 200,000 mentions): an item
     # added raises the newest id, one removed (or its id reused) changes the mentions' total
     # (an item without a mention lists nothing either way); the app never rewrites an item's text
-    key = (text, CJK_SCAN_CAP, conn.execute("SELECT max(id) FROM items").fetchone()[0], _total(conn))
+    return CJK_SCAN_CAP, conn.execute("SELECT max(id) FROM items").fetchone()[0], _total(conn)
+
+
+def search_reads_text(conn: object, f: MentionFilter) -> bool:
+    """Whether the filter's search must read the items' text now: a CJK search whose hits are not
+    kept (``cjk_hits``) for the items as they are. 0.1 ms."""
+    if not _cjk_search(f):
+        return False
     with _CJK_LOCK:
-        cache = conn.__dict__.setdefault("_orm_cjk_hits", {}) if hasattr(conn, "__dict__") else {}
-        hit = cache.get(text)
-        if hit is not None and hit[0] == key:
+        hit = _cjk_kept.get((_database(conn), f.search))
+    return hit is None or hit[0] != _cjk_state(conn)
+
+
+def cjk_hits(conn: object, text: str) -> tuple[tuple[int, ...], bool]:
+    """(ids of the items a search with CJK words matches, the most recently collected first, at
+    most CJK_SCAN_CAP; whether there were more). One scan of the items' text per search and
+    state of the items (kept for the process until an item or a mention is added or removed), so
+    that a page, its count and the muted count read it once, whichever thread asks. Run it off
+    the GUI thread: about 0.5 s at 200,000 mentions."""
+    where_key, state = (_database(conn), text), _cjk_state(conn)
+    with _CJK_LOCK:
+        hit = _cjk_kept.get(where_key)
+        if hit is not None and hit[0] == state:
             return hit[1]
     where, args = _cjk_condition(conn, text)
     rows = conn.execute(f"SELECT id FROM items WHERE {where} ORDER BY id DESC LIMIT ?",
                         (*args, CJK_SCAN_CAP + 1)).fetchall()
     result = (tuple(r[0] for r in rows[:CJK_SCAN_CAP]), len(rows) > CJK_SCAN_CAP)
     with _CJK_LOCK:
-        cache[text] = (key, result)
-        while len(cache) > SELECTION_TABLES:
-            cache.pop(next(iter(cache)))
+        _cjk_kept.pop(where_key, None)
+        _cjk_kept[where_key] = (state, result)
+        while len(_cjk_kept) > _CJK_KEPT:
+            _cjk_kept.pop(next(iter(_cjk_kept)))
     return result
 
 

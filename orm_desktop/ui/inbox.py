@@ -102,6 +102,7 @@ class MentionModel(QAbstractTableModel):
                 first = self.svc.mentions(self.filter, limit=PAGE)
                 self.pages[0] = first
                 self.total, self.exact = len(first), len(first) < PAGE
+                self.capped = self.svc.search_capped(self.filter)  # (a CJK search's kept hits: 0.1 ms)
         except KnownError as exc:
             self.total, self.exact, self.error = 0, True, str(exc)
             self.searching = False
