@@ -100,6 +100,14 @@ def _interrupt_once() -> None:
         signal.signal(signal.SIGINT, interrupted)
 
 
+def _caught_interrupt() -> None:
+    """CPython (3.12, 3.13) notes a KeyboardInterrupt that ends code run from a string
+    (exec/eval of text: dataclasses and namedtuple make their methods so, on import) as
+    unhandled even when it is caught, and under `python -m` then kills the process by SIGINT at
+    exit instead of exiting 130. Any later string eval clears that note."""
+    exec("pass")  # noqa: S102 - a constant
+
+
 def main(argv: list[str] | None = None) -> int:
     from orm_desktop.cli import _common
 
@@ -119,7 +127,10 @@ def main(argv: list[str] | None = None) -> int:
 
             return run_gui(args)
         _interrupt_once()
-        return int(args.func(args) or 0)
+        code = int(args.func(args) or 0)
+        if code == 130:  # a command that caught Ctrl+C itself (rescore) and said what it kept
+            _caught_interrupt()
+        return code
     except KnownError as exc:
         print(f"orm-desktop: error: {exc}", file=sys.stderr)
         return exc.exit_code
@@ -133,11 +144,7 @@ def main(argv: list[str] | None = None) -> int:
         return known.exit_code
     except KeyboardInterrupt:
         print("orm-desktop: interrupted", file=sys.stderr)
-        # CPython (3.12, 3.13) notes a KeyboardInterrupt that ends code run from a string
-        # (exec/eval of text: dataclasses and namedtuple make their methods so, on import)
-        # as "unhandled" even when it is caught, and under `python -m` kills the process by
-        # SIGINT at exit instead of exiting 130. Any later string eval clears that note.
-        exec("pass")  # noqa: S102 - a constant
+        _caught_interrupt()
         return 130
     except BrokenPipeError:
         return 0
