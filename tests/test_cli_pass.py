@@ -442,6 +442,18 @@ def test_a_second_ctrl_c_is_ignored_while_the_first_cleans_up(tmp_path):
     assert not (ws / "orm.db").exists()
 
 
+@pytest.mark.parametrize("args", [["feeds", "import", "LONG"], ["rules", "import", "LONG"], ["restore", "LONG"],
+                                  ["export-bundle", "LONG"], ["rules", "export", "LONG"], ["backup", "--out", "LONG"]])
+def test_a_file_name_too_long_for_the_file_system_is_one_line(run_cli, tmp_path, args):
+    """A 5,000-character file name (a paragraph pasted where a path goes) was a traceback from
+    pathlib's exists()/is_dir() (OSError ENAMETOOLONG) in six commands found by a fuzz of every
+    command's arguments."""
+    assert run_cli("init", workspace=tmp_path / "ws").returncode == 0
+    r = run_cli(*[("x" * 5000 if a == "LONG" else a) for a in args], workspace=tmp_path / "ws")
+    assert one_line_error(r, 2).startswith("orm-desktop: error: the file name is too long: xxx")
+    assert len(r.stderr) < 200
+
+
 def test_a_fifo_named_as_opml_reads_as_english(run_cli, tmp_path):
     import os
 

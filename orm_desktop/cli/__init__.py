@@ -8,6 +8,7 @@ traceback.
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
 import math
 import os
@@ -148,3 +149,13 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as exc:
+        # a name longer than the file system takes (a pasted paragraph as --out, a file to
+        # import): pathlib's exists()/is_dir() raise it where a missing file would say False
+        if exc.errno != errno.ENAMETOOLONG:
+            raise
+        from orm_desktop.textsafe import clip
+
+        print(f"orm-desktop: error: the file name is too long: {clip(str(exc.filename or ''), 80)}",
+              file=sys.stderr)
+        return 2
