@@ -809,6 +809,22 @@ class Service:
     def count_mentions(self, f: MentionFilter = MentionFilter()) -> int:
         return mentions_store.count(self.conn, f)
 
+    def search_reads_text(self, f: MentionFilter) -> bool:
+        """Whether the filter's search must read the items' text now (CJK words, which no index
+        splits, and no hits kept from the same search of the items as they are: up to
+        mentions_store.CJK_SCAN_CAP hits, about 0.5 s at 200,000 mentions), so a window runs its
+        first page off the GUI thread too."""
+        return mentions_store.search_reads_text(self.conn, f)
+
+    def search_capped(self, f: MentionFilter) -> bool:
+        """Whether the filter's (CJK) search stopped at the mentions_store.CJK_SCAN_CAP most
+        recently collected items that match: its count is then "at least"."""
+        return mentions_store.search_capped(self.conn, f)
+
+    @property
+    def search_cap(self) -> int:
+        return mentions_store.CJK_SCAN_CAP
+
     def count_muted(self, f: MentionFilter = MentionFilter()) -> int:
         """Muted mentions the filter selects that ``count_mentions`` leaves out (the inbox does not
         list them; the pages' figures and the reports count them)."""
