@@ -30,6 +30,14 @@ def test_an_output_that_is_a_pipe_is_written_through_not_replaced_by_a_file(tmp_
     assert [p.name for p in tmp_path.iterdir()] == ["out.pdf"]  # no temporary file left
 
 
+def test_a_file_name_too_long_is_a_known_error_for_every_writer(tmp_path):
+    # the GUI's Save PDF reached atomic_write with a 5,000-character name: an OSError it
+    # reported as "cannot read the rendered report"
+    with pytest.raises(KnownError, match="cannot write .*xxx…: File name too long"):
+        atomic_write(tmp_path / ("x" * 5000), b"%PDF-1.4 report")
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_a_pipe_nobody_reads_is_refused_at_once(tmp_path):
     fifo = tmp_path / "out.pdf"
     os.mkfifo(fifo)

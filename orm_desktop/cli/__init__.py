@@ -8,6 +8,7 @@ traceback.
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
 import math
 import os
@@ -83,6 +84,31 @@ def build_parser() -> Parser:
     return p
 
 
+def _interrupt_once() -> None:
+    """Ctrl+C stops a command once: the first raises KeyboardInterrupt, and the process ignores
+    the next ones while it cleans up (removing a half-built workspace, joining the refresh's
+    worker processes) and exits with status 130. A second Ctrl+C used to land inside that
+    cleanup, leaving the half-built workspace a retry refuses (1 of 6 with a second SIGINT
+    0.1 s after the first), or after Python's own handler was gone at exit, killing the process
+    by the signal instead of exit status 130 (2 of 12)."""
+    import signal
+
+    def interrupted(signum, frame):
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # SIG_IGN outlives the interpreter's shutdown
+        raise KeyboardInterrupt
+
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:  # not when started ignoring it
+        signal.signal(signal.SIGINT, interrupted)
+
+
+def _caught_interrupt() -> None:
+    """CPython (3.12, 3.13) notes a KeyboardInterrupt that ends code run from a string
+    (exec/eval of text: dataclasses and namedtuple make their methods so, on import) as
+    unhandled even when it is caught, and under `python -m` then kills the process by SIGINT at
+    exit instead of exiting 130. Any later string eval clears that note."""
+    exec("pass")  # noqa: S102 - a constant
+
+
 def main(argv: list[str] | None = None) -> int:
     from orm_desktop.cli import _common
 
@@ -101,7 +127,11 @@ def main(argv: list[str] | None = None) -> int:
             from orm_desktop.cli.gui import run_gui
 
             return run_gui(args)
-        return int(args.func(args) or 0)
+        _interrupt_once()
+        code = int(args.func(args) or 0)
+        if code == 130:  # a command that caught Ctrl+C itself (rescore) and said what it kept
+            _caught_interrupt()
+        return code
     except KnownError as exc:
         print(f"orm-desktop: error: {exc}", file=sys.stderr)
         return exc.exit_code
@@ -115,6 +145,17 @@ def main(argv: list[str] | None = None) -> int:
         return known.exit_code
     except KeyboardInterrupt:
         print("orm-desktop: interrupted", file=sys.stderr)
+        _caught_interrupt()
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as exc:
+        # a name longer than the file system takes (a pasted paragraph as --out, a file to
+        # import): pathlib's exists()/is_dir() raise it where a missing file would say False
+        if exc.errno != errno.ENAMETOOLONG:
+            raise
+        from orm_desktop.textsafe import clip
+
+        print(f"orm-desktop: error: the file name is too long: {clip(str(exc.filename or ''), 80)}",
+              file=sys.stderr)
+        return 2
