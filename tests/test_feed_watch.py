@@ -256,3 +256,32 @@ def test_a_version_17_workspace_is_upgraded_and_passes_check(new_ws, backend, ru
     r = run_cli("check", workspace=new_ws.location)
     assert r.returncode == 0, r.stdout + r.stderr
     assert "integrity check: ok" in r.stdout and "schema:" not in r.stdout
+
+
+@pytest.mark.parametrize("how", ["enabled again", "moved to another source"])
+def test_a_feed_back_after_months_is_watched_anew_and_its_gap_is_no_quiet_spell(empty_service, feed_server, how):
+    """A feed watched 120 days ago, then disabled (or its address changed to another source),
+    comes back today with the 40 entries of the last 40 hours. It kept its first
+    ``watched_since``, so the 28 baseline days it was not fetched read as quiet days and its
+    returning volume alerted ('volume spike, 28 vs 2.0 expected'). Enabling it again or pointing
+    it at another source now starts a new watch: it counts once known over a whole window."""
+    svc, now = empty_service, int(time.time())
+    then = now - 120 * DAY
+    svc.add_entity("brand", "Acme")
+    svc.add_feed(_serve(feed_server, "/steady.xml", _rss("steady", _history(then))))
+    back = svc.add_feed(_serve(feed_server, "/back.xml", _rss("back", _history(then))))[0]
+    svc.fetch(jobs=1, now=then)
+    if how == "enabled again":
+        svc.update_feed(back.id, enabled=False)
+        svc.fetch(jobs=1, now=then + 3600)
+        svc.update_feed(back.id, enabled=True)
+        _serve(feed_server, "/back.xml", _rss("back", _backlog(now)))
+    else:
+        svc.update_feed(back.id, url=_serve(feed_server, "/other.xml", _rss("other", _backlog(now))))
+    _serve(feed_server, "/steady.xml", _rss("steady", [(f"Later {t}", p) for t, p in _history(now)]))
+    assert svc.fetch(jobs=1, now=now, force=True).new_mentions == 80 + 40
+    assert [a.describe() for a in svc.alerts() if a.kind == "volume_spike"] == []
+    known = kpis.feeds_watched_after(svc.conn, now - DAY)
+    assert known == {back.id: (now - 60 - 39 * 3600) // DAY * DAY}  # from the oldest entry it brought back
+    svc.update_feed(back.id, title="Back")  # other changes leave the watch alone
+    assert kpis.feeds_watched_after(svc.conn, now - DAY) == known
