@@ -746,3 +746,30 @@ def test_settings_changed_since_are_not_overwritten_by_the_recovered_form(window
     assert (window.svc.settings()["brand_name"], window.svc.settings()["refresh_minutes"]) == ("Velora Group", 30)
     notice.accept()
     assert window.drafts.writer.flush() and window.drafts.store.pending() == []
+
+
+def test_a_hostile_settings_or_template_copy_is_refused_with_a_notice_and_fills_nothing(window, qtbot):
+    """Values the shape check lets through (a number for a user name, a count Qt's spin box
+    overflows on, a text for a count) never take the window down nor half fill the form."""
+    s = window.pages["Settings"]
+    shown = s.raw_values()
+    base = {"fields": shown, "versions": dict(s.versions), "display_name": None}
+    _left_by_a_killed_session(window, "settings", "settings", {
+        "fields": {**shown, "brand_name": "Odd <b>", "refresh_minutes": 10**15, "sla_hours": {"P1": "x"}},
+        "display_name": {"user": 5, "text": None}}, base)
+    assert _offer(window, qtbot) == 1
+    _click(_box(window), "Restore")
+    qtbot.waitUntil(lambda: _box(window, "recovered_draft_changed") is not None, timeout=3000)
+    notice = _box(window, "recovered_draft_changed")
+    assert notice.text().startswith("The user 5 no longer exists, so unsaved settings (brand name, refresh "
+                                    "interval, response times, a display name) from ")
+    notice.accept()
+    _left_by_a_killed_session(window, "settings", "settings", {
+        "fields": {**shown, "brand_name": "Odd <b>", "refresh_minutes": 10**15}, "display_name": None}, base)
+    assert _offer(window, qtbot) == 1
+    _click(_box(window), "Restore")
+    qtbot.waitUntil(lambda: _box(window, "recovered_draft_changed") is not None, timeout=3000)
+    assert _box(window, "recovered_draft_changed").text().endswith(
+        " could not be put back: the kept copy holds a value the form cannot show.")
+    _box(window, "recovered_draft_changed").accept()
+    assert s.raw_values() == shown and window.isVisible()  # nothing half put back

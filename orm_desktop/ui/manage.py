@@ -817,10 +817,13 @@ class SettingsView(QWidget):
         fields, name = rec.value["fields"], rec.value["display_name"]
         edited = self._edited(rec)
         texts = ("brand_name", "brand_color", "contact", "status_page")
+        def count(v: object) -> bool:  # what a spin box takes (a larger int overflows Qt's)
+            return isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 100_000
+
         ok = all(isinstance(fields[k], str) for k in edited if k in texts) and all(
-            isinstance(fields[k], int) and not isinstance(fields[k], bool) for k in edited if k == "refresh_minutes") and (
+            count(fields[k]) for k in edited if k == "refresh_minutes") and (
             "sla_hours" not in edited or (isinstance(fields["sla_hours"], dict) and all(
-                isinstance(v, int) and not isinstance(v, bool) for v in fields["sla_hours"].values()))) and (
+                count(v) for v in fields["sla_hours"].values()))) and (
             "allow_self_approval" not in edited or isinstance(fields["allow_self_approval"], bool)) and (
             name is None or (isinstance(name.get("user"), str) and isinstance(name.get("text"), str)))
         if not ok:
