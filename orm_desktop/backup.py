@@ -34,7 +34,9 @@ def backup(ws: Workspace, dest: Path | None = None, *, automatic: bool = False) 
     named = dest is not None and not automatic  # a file the user named (--out) keeps its name
     ws.backups.mkdir(parents=True, exist_ok=True)
     stamp = time.strftime("%Y%m%d-%H%M%S")
-    dest = Path(dest) if dest else ws.backups / f"{'auto' if automatic else 'backup'}-{stamp}.db"
+    if dest is None and not automatic:  # a second `backup` in the same second gets its own name
+        dest = _free_name(ws.backups / f"backup-{stamp}.db")
+    dest = Path(dest) if dest else ws.backups / f"auto-{stamp}.db"
     if dest.exists():
         raise UsageError(f"{dest} already exists")
     conn = ws.connect(readonly=False)
@@ -172,7 +174,7 @@ def restore(ws: Workspace, source: Path) -> Path:
         raise UsageError(f"{source} is not a regular file; not a backup")
     with ws.refresh_lock():
         stamp = time.strftime("%Y%m%d-%H%M%S")
-        kept = ws.backups / f"before-restore-{stamp}.db"
+        kept = _free_name(ws.backups / f"before-restore-{stamp}.db")  # a second restore in that second too
         tmp = ws.db_path.with_suffix(".restoring")
         _remove_database(tmp)
         try:
@@ -193,6 +195,16 @@ def restore(ws: Workspace, source: Path) -> Path:
         _remove_database(tmp, main=False)
         tmp.rename(ws.db_path)
     return kept
+
+
+def _free_name(path: Path) -> Path:
+    """``path``, or ``NAME-2.db``, ``NAME-3.db``... when a file of that name exists (its -wal or
+    checkpoint beside it included)."""
+    candidate, n = path, 1
+    while any(Path(f"{candidate.with_suffix('')}{s}").exists() for s in (".db", ".db-wal", ".checkpoint.json")):
+        n += 1
+        candidate = path.with_name(f"{path.stem}-{n}{path.suffix}")
+    return candidate
 
 
 def _remove_database(path: Path, *, main: bool = True) -> None:

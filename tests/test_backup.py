@@ -73,6 +73,27 @@ def test_restore_refuses_a_damaged_or_foreign_backup(empty_service, tmp_path):
         restore(empty_service.ws, tmp_path / "missing.db")
 
 
+def test_two_restores_in_one_second_keep_both_previous_databases(demo_service, monkeypatch):
+    """`restore` says "the previous database is kept at backups/before-restore-STAMP.db"; a second
+    restore in the same second (a script, or restore then restore back) moved the database over
+    that file: the first kept copy, the data from before any restore, was gone. Two manual backups
+    in one second failed the second with "... already exists"."""
+    ws = demo_service.ws
+    n = demo_service.count_mentions()
+    monkeypatch.setattr("time.strftime", lambda fmt, *a: "20261130-120000")  # one second, pinned
+    good = backup(ws)
+    demo_service.conn.execute("DELETE FROM mentions WHERE id % 2 = 0")
+    second = backup(ws)
+    assert second != good and second.exists()
+    remaining = demo_service.count_mentions()
+    demo_service.close()
+    kept1 = restore(ws, good)
+    kept2 = restore(ws, second)
+    assert kept1 != kept2 and kept1.exists() and kept2.exists()
+    count = [sqlite3.connect(p).execute("SELECT count(*) FROM mentions").fetchone()[0] for p in (kept1, kept2)]
+    assert count == [remaining, n]
+
+
 def test_daily_backups_rotate(empty_service):
     first = daily_backup(empty_service.ws)
     assert first is not None and daily_backup(empty_service.ws) is None  # one a day
