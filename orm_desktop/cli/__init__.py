@@ -62,7 +62,8 @@ def build_parser() -> Parser:
                epilog="Exit codes: 0 ok, 1 a failure (or some feeds failed), 2 a usage error, 130 interrupted.")
     p.add_argument("--version", action="version", version=f"orm-desktop {__version__}")
     p.add_argument("--workspace", "-w", metavar="DIR",
-                   help="workspace directory (default: $ORM_DESKTOP_WORKSPACE, else the user data dir)")
+                   help="workspace directory, or a team workspace's postgresql://USER@HOST/DB URL (default: "
+                        "$ORM_DESKTOP_WORKSPACE, else the user data dir)")
     p.add_argument("--demo", action="store_true",
                    help="GUI: open the bundled offline demo workspace (created on first use)")
     p.add_argument("--smoke-test", action="store_true",
