@@ -614,3 +614,20 @@ def test_a_read_only_workspace_is_read_and_says_read_only_on_a_write(run_cli, re
     for args in (["mark", str(mid), "read"], ["fetch"]):
         line = one_line_error(run_cli(*args, workspace=read_only_workspace))
         assert "read-only" in line, (args, line)
+
+
+def test_passphrase_file_is_taken_beside_as_user(run_cli, demo_root, tmp_path):
+    """README: "`--as USER` needs USER's passphrase: ... or `--passphrase-file FILE` for scripts".
+    Written where a script writes it, after the command, `alerts ack 5 --as sam --passphrase-file F`
+    exited 2 with "unrecognized arguments: --passphrase-file F": only the form before the command
+    was read. Both forms now; a wrong passphrase in the file is still refused."""
+    ws = copy_workspace(demo_root, tmp_path / "ws")
+    good, bad = tmp_path / "sam.pass", tmp_path / "alex.pass"
+    good.write_text("demo-sam\n")
+    bad.write_text("demo-alex\n")
+    r = run_cli("alerts", "ack", "5", "--as", "sam", "--passphrase-file", str(good), workspace=ws)
+    assert r.returncode == 0 and "acknowledged by sam" in r.stdout, r.stderr
+    r = run_cli("--passphrase-file", str(good), "alerts", "reopen", "5", "--as", "sam", workspace=ws)
+    assert r.returncode == 0 and "open again" in r.stdout, r.stderr
+    r = run_cli("alerts", "ack", "5", "--as", "sam", "--passphrase-file", str(bad), workspace=ws)
+    assert one_line_error(r, 2) == "orm-desktop: error: wrong passphrase for sam"
