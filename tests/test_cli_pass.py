@@ -363,23 +363,32 @@ def test_a_workspace_option_naming_a_file_says_so(run_cli, tmp_path):
     assert "is a file" in line and "init" not in line
 
 
-def test_ctrl_c_during_init_demo_leaves_nothing_a_retry_refuses(run_cli, tmp_path):
-    """An interrupted `init --demo` left a half-built workspace (entities, no mentions) that the
-    next `init --demo` refused as existing."""
-    import os
+def _demo_init_begun(ws: Path):
+    """`init --demo` of ``ws`` in a process group of its own (Ctrl+C signals a terminal's group),
+    once its database file exists: the build has begun."""
     import signal
     import subprocess
     import sys
     import time
 
-    ws = tmp_path / "ws"
     proc = subprocess.Popen([sys.executable, "-m", "orm_desktop", "--workspace", str(ws), "init", "--demo"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ws.parent,
                             start_new_session=True, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     assert "creating the demo workspace" in proc.stderr.readline()
     deadline = time.monotonic() + 30
-    while not (ws / "orm.db").exists() and time.monotonic() < deadline:  # the build has begun
+    while not (ws / "orm.db").exists() and time.monotonic() < deadline:
         time.sleep(0.02)
+    return proc
+
+
+def test_ctrl_c_during_init_demo_leaves_nothing_a_retry_refuses(run_cli, tmp_path):
+    """An interrupted `init --demo` left a half-built workspace (entities, no mentions) that the
+    next `init --demo` refused as existing."""
+    import signal
+    import time
+
+    ws = tmp_path / "ws"
+    proc = _demo_init_begun(ws)
     time.sleep(0.3)
     os.killpg(proc.pid, signal.SIGINT)
     err = proc.communicate(timeout=60)[1]
@@ -416,18 +425,10 @@ def test_a_second_ctrl_c_is_ignored_while_the_first_cleans_up(tmp_path):
     workspace (left behind: 1 of 6) or after Python's handler was gone (killed by SIGINT: 2 of
     12). After the first, the command ignores Ctrl+C on its way out."""
     import signal
-    import subprocess
-    import sys
     import time
 
     ws = tmp_path / "ws"
-    proc = subprocess.Popen([sys.executable, "-m", "orm_desktop", "--workspace", str(ws), "init", "--demo"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path,
-                            start_new_session=True, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
-    assert "creating the demo workspace" in proc.stderr.readline()
-    deadline = time.monotonic() + 30
-    while not (ws / "orm.db").exists() and time.monotonic() < deadline:
-        time.sleep(0.02)
+    proc = _demo_init_begun(ws)
     os.killpg(proc.pid, signal.SIGINT)
     for _ in range(20):  # a burst, as from a user holding Ctrl+C down
         time.sleep(0.01)

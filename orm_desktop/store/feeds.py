@@ -100,12 +100,15 @@ def remove(conn: sqlite3.Connection, feed_id: int, *, expected_version: int | No
 def record_success(conn: sqlite3.Connection, feed_id: int, *, now: int, status: str, etag: str,
                    last_modified: str, title: str, new_items: int, next_due: int,
                    message: str = "") -> None:
+    """A successful fetch at ``now`` (its items were stored with ``first_seen = now``). The first
+    one sets ``watched_since`` (m018): what it brought is the feed's backlog, which spike
+    detection counts only once the feed has been watched over a whole compared window."""
     conn.execute(
         "UPDATE feeds SET last_fetched = ?, last_status = ?, last_error = ?, error_count = 0, "
         "etag = COALESCE(NULLIF(?, ''), etag), last_modified = COALESCE(NULLIF(?, ''), last_modified), "
         "title = CASE WHEN title = '' THEN ? ELSE title END, items_total = items_total + ?, "
-        "next_due = ? WHERE id = ?",
-        (now, status, message, etag, last_modified, title, new_items, next_due, feed_id),
+        "next_due = ?, watched_since = COALESCE(watched_since, ?) WHERE id = ?",
+        (now, status, message, etag, last_modified, title, new_items, next_due, now, feed_id),
     )
 
 

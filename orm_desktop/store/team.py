@@ -77,8 +77,11 @@ def apply_roles(conn: Any) -> str:
     pg = raw(conn)
     dbname = pg.execute("SELECT current_database()").fetchone()[0]
     prefix = prefix_of(pg)
+    from orm_desktop.store.postgres.schema import store_roles_digest
+
     with pg.transaction():
         pg.execute(roles_sql(prefix, dbname))
+        store_roles_digest(pg)
     return prefix
 
 

@@ -264,6 +264,29 @@ def test_an_executive_cannot_sign_an_acknowledgement_of_a_spike_still_open(lab):
     assert lab.conns["owner"].execute("SELECT status FROM alerts WHERE id = %s", (aid,)).fetchone()[0] == "open"
 
 
+def test_a_team_database_set_up_by_an_older_release_gets_the_rule_at_the_owners_next_open(lab):
+    """The audit rule lives in roles.py, which an upgrade applied only with a schema step: a team
+    database set up before this release kept the old team_audit_rule (here: one that allows
+    everything) and eve's forged acknowledgement was written. Roles whose digest differs from
+    this release's are applied again when the owner's app opens the workspace."""
+    from orm_desktop.service import Service
+    from orm_desktop.store import team
+
+    owner = lab.conns["owner"]
+    with owner.transaction():
+        owner.execute("CREATE OR REPLACE FUNCTION team_audit_rule(p_action text, p_subject_type text, "
+                      "p_subject_id bigint, p_data text) RETURNS void LANGUAGE plpgsql AS $$ BEGIN RETURN; END $$")
+        owner.execute("UPDATE schema_meta SET value = 'older-release' WHERE key = 'roles_digest'")
+    try:
+        Service.open(ts.url(lab.owner, lab.db)).close()  # the owner's app, as after installing this release
+        aid, last = _alert(lab), _last_entry(lab)
+        with pytest.raises(team.TeamRefused, match="may not acknowledge"):
+            _forged(lab, "eve", "alert.acknowledge", "alert", aid, {"entity": "Acme"})
+        assert _last_entry(lab) == last
+    finally:
+        team.apply_roles(owner)
+
+
 def test_an_entry_must_describe_the_alert_as_it_is(lab):
     """Who may acknowledge still cannot log an acknowledgement of an alert that is open (the
     entry without the change, or written before it): the entry is refused, nothing written."""
