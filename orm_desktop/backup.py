@@ -13,9 +13,11 @@ counts toward the seven, rotation never deletes the last good automatic backups,
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import sqlite3
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from orm_desktop.errors import DamagedBackup, DiskFull, KnownError, UsageError
@@ -163,6 +165,24 @@ def _copy_database(source: Path, dest: Path) -> None:
                          f"or it cannot be read ({exc})") from None
 
 
+@contextlib.contextmanager
+def _no_sidecars_left(path: Path) -> Iterator[None]:
+    """Reading a backup in WAL mode makes an empty -wal and a -shm beside it, which a read-only
+    connection cannot remove when it closes: each restore left two such files in backups/. Those
+    this read made are removed again when the -wal is empty (a -wal that was there is the
+    backup's own and stays)."""
+    sidecars = [Path(f"{path}{s}") for s in ("-wal", "-shm")]
+    before = {p for p in sidecars if p.exists()}
+    try:
+        yield
+    finally:
+        wal = sidecars[0]
+        if wal not in before and (not wal.exists() or wal.stat().st_size == 0):
+            for p in sidecars:
+                if p not in before:
+                    p.unlink(missing_ok=True)
+
+
 def restore(ws: Workspace, source: Path) -> Path:
     """Replace the workspace database with ``source``; returns where the old file was kept. The copy
     that is swapped in is the one checked."""
@@ -178,7 +198,8 @@ def restore(ws: Workspace, source: Path) -> Path:
         tmp = ws.db_path.with_suffix(".restoring")
         _remove_database(tmp)
         try:
-            _copy_database(source, tmp)
+            with _no_sidecars_left(source):
+                _copy_database(source, tmp)
             check(tmp, source)
         except BaseException:
             _remove_database(tmp)

@@ -36,6 +36,8 @@ def test_restore_brings_back_the_backup_and_keeps_the_old_file(demo_service, run
     r = run_cli("restore", "--latest", workspace=ws.root)
     assert r.returncode == 0, r.stderr
     assert "previous database is kept" in r.stdout
+    # reading the backup left an empty -wal and a -shm beside it at each restore
+    assert [p.name for p in ws.backups.iterdir() if p.name.endswith(("-wal", "-shm"))] == []
     svc = Service.open(ws.root)
     assert svc.count_mentions() == n
     kept = [p for p in backups(ws) if p.name.startswith("before-restore-")]
