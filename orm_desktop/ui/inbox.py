@@ -415,7 +415,7 @@ SHORTCUTS = [
     ("J / ↓", "next mention"), ("K / ↑", "previous mention"), ("F", "flag"), ("E", "archive"),
     ("R", "mark needs response"), ("M", "mark read"), ("U", "mark unread (new)"), ("A", "assign to someone"),
     ("O", "open in browser"),
-    ("+ / 0 / −", "override sentiment: positive / neutral / negative"), ("Backspace", "clear the override"),
+    ("+ / 0 / -", "override sentiment: positive / neutral / negative"), ("Backspace", "clear the override"),
     ("D", "draft a response"), ("C", "capture evidence (page + entry, hashed)"), ("Ctrl+Z", "undo the last triage"),
     ("Ctrl+F", "search"), ("Ctrl+S", "save (the reply, the entity, the rule, the settings)"), ("Esc", "clear the search and filters (during a refresh: cancel it)"), ("?", "this help"),
 ]  # the main window adds its menu shortcuts (Ctrl+E, F1, Ctrl+1…8, Ctrl+R…) to the help
