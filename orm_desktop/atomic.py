@@ -46,10 +46,15 @@ def check_target(path: Path | str) -> Path:
     rendering) makes them before that work."""
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise UsageError(f"the folder {folder} does not exist")
-    if path.is_dir():
-        raise UsageError(f"{path} is a directory")
+    try:
+        if not folder.is_dir():
+            raise UsageError(f"the folder {folder} does not exist")
+        if path.is_dir():
+            raise UsageError(f"{path} is a directory")
+    except OSError as exc:  # ENAMETOOLONG: pathlib raises it where a missing name answers False
+        from orm_desktop.textsafe import clip
+
+        raise UsageError(f"cannot write {clip(str(path), 80)}: {exc.strerror or exc}") from None
     return path
 
 

@@ -790,6 +790,10 @@ class Service:
         self._check_write()
         from orm_desktop.store import outbox as ostore
 
+        missing = [i for i in dict.fromkeys(ids) if ostore.get(self.conn, i) is None]
+        if missing:  # a typo: "0 message(s) queued again" read as done
+            raise UsageError(f"no message {', '.join(map(str, missing))} in the outbox "
+                             "(`orm-desktop deliveries outbox` lists them); nothing was queued")
         with db.transaction(self.conn):
             return ostore.requeue(self.conn, tuple(ids), int(time.time()))
 
@@ -808,6 +812,22 @@ class Service:
 
     def count_mentions(self, f: MentionFilter = MentionFilter()) -> int:
         return mentions_store.count(self.conn, f)
+
+    def search_reads_text(self, f: MentionFilter) -> bool:
+        """Whether the filter's search must read the items' text now (CJK words, which no index
+        splits, and no hits kept from the same search of the items as they are: up to
+        mentions_store.CJK_SCAN_CAP hits, about 0.5 s at 200,000 mentions), so a window runs its
+        first page off the GUI thread too."""
+        return mentions_store.search_reads_text(self.conn, f)
+
+    def search_capped(self, f: MentionFilter) -> bool:
+        """Whether the filter's (CJK) search stopped at the mentions_store.CJK_SCAN_CAP most
+        recently collected items that match: its count is then "at least"."""
+        return mentions_store.search_capped(self.conn, f)
+
+    @property
+    def search_cap(self) -> int:
+        return mentions_store.CJK_SCAN_CAP
 
     def count_muted(self, f: MentionFilter = MentionFilter()) -> int:
         """Muted mentions the filter selects that ``count_mentions`` leaves out (the inbox does not
@@ -1027,6 +1047,15 @@ class Service:
         return wf.add_user(self.conn, name, tuple(roles), display_name=display_name, executive=executive,
                            key=key, by=by)
 
+    def check_new_user(self, name: str, display_name: str = "") -> None:
+        """UsageError in one line when ``add_user`` would refuse the name or display name (a
+        control character, mixed look-alike letters, or one that reads as an existing user's):
+        asked before a passphrase is, so nobody types one for nothing."""
+        from orm_desktop.responses.workflow import check_user_name, refuse_lookalike
+
+        check_user_name(name, display_name)
+        refuse_lookalike(((u.name, u.display_name) for u in self.users()), name, display_name)
+
     def set_display_name(self, name: str, display_name: str, *, expected_version: int | None = None,
                          by: str = ""):
         """Change a user's display name (what lists and reports show). With ``expected_version``
@@ -1037,10 +1066,11 @@ class Service:
         display_name = " ".join(display_name.split())
         if not display_name:
             raise UsageError("a display name cannot be empty")
-        from orm_desktop.responses.workflow import check_user_name
+        from orm_desktop.responses.workflow import check_user_name, refuse_lookalike
 
         check_user_name("", display_name)
         u = self.user(name)
+        refuse_lookalike(((o.name, o.display_name) for o in self.users() if o.name != u.name), "", display_name)
         who = self._actor(by)
         with db.transaction(self.conn):
             rstore.set_display_name(self.conn, u.name, display_name, by=who, expected_version=expected_version)

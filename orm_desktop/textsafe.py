@@ -23,6 +23,10 @@
   mention keeps and the GUI opens), and the scheme a refused one names, for the note.
 - ``strip_bidi``: text or HTML without bidi overrides, isolates and marks, line breaks kept (an
   article body, the mention beside a draft).
+- ``skeleton`` / ``lookalike_key``: Unicode's confusable skeleton (UTS #39: NFD, each character
+  replaced by its prototype in confusables.txt, NFD again), from the table confusable-homoglyphs
+  ships, so that two names which read alike ("Ауа" in Cyrillic and "Aya", "rnaya" and "maya",
+  "a1ice" and "alice") compare equal; ``lookalike_key`` adds NFKC and case folding for user names.
 - ``bound_layout``: sanitized feed HTML with its nesting and tables bounded before a Qt text
   browser lays it out (tables nested 20 deep took Qt 16 s, 5,000 deep crashed the app; a
   6 KB table of 200 sparse rows and columns took 5 s, 1,000 of them minutes).
@@ -216,3 +220,51 @@ def bound_layout(html: str) -> str:
                     break
     out.append(_LONG_WORD.sub("\\g<0>\u200b", html[pos:]))
     return "".join(out)
+
+
+# -- confusable skeletons (UTS #39) ----------------------------------------------------------------
+_PROTOTYPES: dict[str, str] | None = None
+_MARKS = str.maketrans("", "", "\u200e\u200f")  # the LRM/RLM around right-to-left text in the table
+
+
+def _prototypes() -> dict[str, str]:
+    """{character: its prototype} from confusable-homoglyphs' confusables.json, built once.
+
+    The package stores confusables.txt both ways (a source lists its prototype, a prototype its
+    sources), so the direction is read back: a source is one code point with one entry; a
+    prototype is several code points ("rn" for "m") or has several sources. Where a pair names
+    only each other either could be the prototype: the ASCII one (else the lower code point) is
+    taken, which gives the same equalities."""
+    global _PROTOTYPES
+    if _PROTOTYPES is None:
+        from confusable_homoglyphs import confusables
+
+        data = {k.translate(_MARKS): [o["c"].translate(_MARKS) for o in v]
+                for k, v in confusables.confusables_data.items()}
+        table: dict[str, str] = {}
+        for ch, others in data.items():
+            if len(ch) != 1 or len(others) != 1:
+                continue  # a prototype (several code points, or several sources)
+            other = others[0]
+            pair = len(other) == 1 and len(data.get(other, ())) == 1  # a pair: the preferred one is the prototype
+            if pair and (not other.isascii(), ord(other)) > (not ch.isascii(), ord(ch)):
+                continue
+            table[ch] = other
+        _PROTOTYPES = table
+    return _PROTOTYPES
+
+
+def skeleton(text: str) -> str:
+    """UTS #39 skeleton: NFD, every character as its prototype, NFD. Equal skeletons read alike."""
+    table = _prototypes()
+    out = "".join(table.get(c, c) for c in unicodedata.normalize("NFD", text))
+    out = "".join(table.get(c, c) for c in out)  # a multi-character prototype's letters as the table has them
+    return unicodedata.normalize("NFD", out)
+
+
+def lookalike_key(name: str) -> str:
+    """What two names that read alike share: NFKC, spaces collapsed, skeleton, case folded and
+    skeleton again ("МАУА" -> "MAYA" -> "maya" -> "rnaya", as "maya"; "Ivan" -> "lvan" as "lvan").
+    Names that differ only by case are compared by the caller (``str.casefold``)."""
+    text = " ".join(unicodedata.normalize("NFKC", name).split())
+    return skeleton(skeleton(text).casefold())

@@ -14,6 +14,9 @@ ENTITY_KINDS = ("brand", "executive", "competitor", "product")
 FEED_KINDS = ("news", "blog", "review", "social", "forum", "press")
 STATUSES = ("new", "read", "flagged", "needs_response", "responded", "archived")
 LABELS = ("negative", "neutral", "positive")
+# what a sentiment filter selects (the inbox, `mentions --sentiment`, a rule's condition): a label,
+# or "unsupported", the mentions in a language no engine scores that no person has scored ("not scored")
+SENTIMENT_FILTERS = (*LABELS, "unsupported")
 
 # reach multiplier per feed kind, applied on top of the feed's own weight
 KIND_REACH = {"news": 1.0, "press": 0.9, "review": 0.8, "blog": 0.6, "forum": 0.5, "social": 0.7}
@@ -151,7 +154,8 @@ class Mention:
         """A machine score no person has confirmed, with a confidence under NEEDS_REVIEW_BELOW:
         it needs a human look (what the inbox's "needs a human look" filter selects). A score
         a person set (overridden) is never unsure."""
-        return not self.overridden and self.confidence is not None and self.confidence < NEEDS_REVIEW_BELOW
+        return (not self.overridden and self.confidence is not None and self.confidence < NEEDS_REVIEW_BELOW
+                and self.label != "unsupported")  # not scored: no machine score to doubt
 
     def score_text(self) -> str:
         """The score as listed, marked when it is unsure: "-0.23 (unsure: needs a human look)"."""
@@ -214,7 +218,7 @@ class MentionFilter:
     """What the inbox, `orm-desktop mentions` and reports select. Empty fields filter nothing."""
 
     entity_ids: tuple[int, ...] = ()
-    sentiment: str | None = None  # negative | neutral | positive
+    sentiment: str | None = None  # negative | neutral | positive | unsupported (not scored)
     statuses: tuple[str, ...] = ()
     feed_kinds: tuple[str, ...] = ()
     topic: str | None = None

@@ -212,15 +212,15 @@ def run_role(lab: TeamLab, role: str) -> list[Attempt]:
         from orm_desktop import chain
         prev = conn.execute("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()[0]
         now, data = int(time.time()), json.dumps({"note": "forged"})
-        h = chain.entry_hash(prev, now, lab.login("bob"), "mention.override", "mention", 1, data, k.key_id)
+        h = chain.entry_hash(prev, now, lab.login("bob"), "report.export", "report", None, data, k.key_id)
         return conn.execute("SELECT team_audit_append(%s, %s, %s, %s, %s, %s, %s, %s, %s)",
-                            (now, "mention.override", "mention", 1, data, prev, h, k.key_id,
+                            (now, "report.export", "report", None, data, prev, h, k.key_id,
                              chain.sign_entry(k.private, h))).fetchone()
 
     def signed_with_other_key():
         other = lab.keys["bob"]
         with conn.transaction():
-            return team.audit_append(conn, "mention.note", "mention", 1, {"note": "x"},
+            return team.audit_append(conn, "report.export", "report", None, {"note": "x"},
                                      priv=other.private, key_id=other.key_id)
 
     def acknowledge_alert():

@@ -603,14 +603,22 @@ def test_topic_kind_and_feed_facets_follow_every_change(conn):
         assert not any("LIKE" in s for s in seen)
 
 
+def undo_m018(conn) -> None:
+    """A SQLite workspace as it was before migration m018: no index of items by feed, no
+    ``feeds.watched_since``."""
+    conn.execute("DROP INDEX items_feed_seen")
+    conn.execute("ALTER TABLE feeds DROP COLUMN watched_since")
+
+
 def undo_m017(conn) -> None:
     """A SQLite workspace as it was before migration m017: ``mention_daily`` without ``unscored``,
     m001's update and delete triggers, and its figures as they counted (a mention no engine
-    scores counted as neutral)."""
+    scores counted as neutral); the migrations after it undone first (``undo_m018``)."""
     import re
 
     from orm_desktop.store.migrations import m001_foundation
 
+    undo_m018(conn)
     conn.execute("DROP TRIGGER mention_daily_ad")
     conn.execute("DROP TRIGGER mention_daily_au")
     conn.execute("ALTER TABLE mention_daily DROP COLUMN unscored")

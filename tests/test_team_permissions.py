@@ -88,15 +88,15 @@ def test_an_entry_prepared_on_an_old_head_is_a_retryable_conflict(lab):
     alice = lab.conns["alice"]
     with pytest.raises(psycopg.errors.SerializationFailure), alice.transaction():
         prev = alice.execute("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()[0]
-        team.audit_append(lab.conns["bob"], "mention.note", "mention", 1, {"n": 1},
+        team.audit_append(lab.conns["bob"], "report.export", "report", None, {"n": 1},
                           priv=lab.keys["bob"].private, key_id=lab.keys["bob"].key_id)
         from orm_desktop import chain
         now = int(__import__("time").time())
-        h = chain.entry_hash(prev, now, lab.login("alice"), "mention.note", "mention", 1, "{}", k.key_id)
-        alice.execute("SELECT team_audit_append(%s, 'mention.note', 'mention', 1, '{}', %s, %s, %s, %s)",
+        h = chain.entry_hash(prev, now, lab.login("alice"), "report.export", "report", None, "{}", k.key_id)
+        alice.execute("SELECT team_audit_append(%s, 'report.export', 'report', NULL, '{}', %s, %s, %s, %s)",
                       (now, prev, h, k.key_id, chain.sign_entry(k.private, h)))
     # prepared again on the new head, it goes in
-    assert team.audit_append(alice, "mention.note", "mention", 1, {"n": 2}, priv=k.private, key_id=k.key_id) > 0
+    assert team.audit_append(alice, "report.export", "report", None, {"n": 2}, priv=k.private, key_id=k.key_id) > 0
 
 
 def test_users_lists_logins_with_their_groups_and_keys(lab):
@@ -123,13 +123,13 @@ def test_a_key_stays_unusable_until_an_admin_approves_it(lab):
     key = identity.create_key("newbie-pass-1", kdf_n=2 ** 10)
     team.register_key(newbie, key)
     with pytest.raises(team.TeamRefused, match="not an admin-approved key"), newbie.transaction():
-        team.audit_append(newbie, "mention.note", "mention", 1, {}, priv=key.private, key_id=key.key_id)
+        team.audit_append(newbie, "report.export", "report", None, {}, priv=key.private, key_id=key.key_id)
     with pytest.raises(psycopg.Error, match="private_key|row-level security"):
         newbie.execute("INSERT INTO user_keys (name, key_id, public_key, private_key, created) "
                        "VALUES (session_user, 'x', 'y', 'secret blob', 1)")
     team.approve_key(lab.conns["ada"], lab.login("newbie"), key.key_id)
     with newbie.transaction():
-        assert team.audit_append(newbie, "mention.note", "mention", 1, {}, priv=key.private, key_id=key.key_id)
+        assert team.audit_append(newbie, "report.export", "report", None, {}, priv=key.private, key_id=key.key_id)
 
 
 def test_with_row_versions_the_last_writer_is_the_login(lab):

@@ -173,8 +173,9 @@ def make_v16(conn, backend: str) -> None:
 
 def test_a_version_16_workspace_is_upgraded_and_recounted(new_ws, backend):
     """SQLite: m017 adds the column, rebuilds the triggers and recounts every day from the
-    mentions. PostgreSQL (a database that ran the PostgreSQL-only step under its old number 17):
-    data step p017 the same, the PostgreSQL-only step again as p018 (pg_step 17 -> 18)."""
+    mentions (and m018 after it). PostgreSQL (a database that ran the PostgreSQL-only step under
+    its old number 17): data step p017 the same (and p018), the PostgreSQL-only step again as p019
+    (pg_step 17 -> 19)."""
     conn = new_ws.connect()
     ids = populate(conn)
     make_v16(conn, backend)
@@ -182,14 +183,14 @@ def test_a_version_16_workspace_is_upgraded_and_recounted(new_ws, backend):
                           "WHERE entity_id = 1").fetchone()
     assert tuple(before) == (7, 2, 4, 1)  # before: the 3 unscored in neutral
     conn.close()
-    assert db.migrate(new_ws.target) == (1 if backend == "sqlite" else 2)
+    assert db.migrate(new_ws.target) == (2 if backend == "sqlite" else 3)
     conn = new_ws.connect()
     try:
         assert daily(conn) == (7, 2, 1, 1, 3)
         assert figures(conn) == (7, 2, 1, 1, 3, 0.25, 0.125)
         if backend == "postgresql":
-            assert pg_schema.stamp(conn) == (pg_schema.APPLICATION, 17)
-            assert conn.execute("SELECT value FROM schema_meta WHERE key = 'pg_step'").fetchone()[0] == "18"
+            assert pg_schema.stamp(conn) == (pg_schema.APPLICATION, db.schema_version())
+            assert conn.execute("SELECT value FROM schema_meta WHERE key = 'pg_step'").fetchone()[0] == "19"
             from tests.test_pg import insert_trigger_levels
 
             assert insert_trigger_levels(conn) == {"statement"}
@@ -310,3 +311,101 @@ def test_a_negativity_spike_is_a_share_of_the_scored_mentions():
     spikes = [a for a in detect_series(counts, negatives, scored) if a[0] == "negativity_spike"]
     assert [(a[1], a[2]) for a in spikes] == [(28, 6.0)]
     assert detect_series(counts, negatives) == detect_series(counts, negatives, counts)
+
+
+# -- "not scored" is actionable: the inbox, the CLI and a rule select it ---------------------------
+def test_not_scored_is_a_filter_and_no_machine_score_to_doubt(conn):
+    """The inbox's filter had no "not scored" (MentionFilter(sentiment="unsupported") raised
+    "unknown sentiment"); it now counts what the rollup counts (3), by the rollup and by a scan,
+    and lists those 3. "Needs a human look" listed them too (no score, confidence 0.0: 3 of its
+    3): a not-scored mention has no machine score to doubt and now has its own filter (0). An
+    override scores it: it leaves the filter (2) and the rollup follows."""
+    ids = populate(conn)
+    assert daily(conn)[4] == 3
+    for f in (MentionFilter(sentiment="unsupported", entity_ids=(1,)),
+              MentionFilter(sentiment="unsupported", since=SINCE, until=UNTIL),  # the rollup's path
+              MentionFilter(sentiment="unsupported", feed_kinds=("news",))):  # a scan
+        assert mentions_store.count(conn, f) == 3, f
+    listed = mentions_store.query(conn, MentionFilter(sentiment="unsupported"))
+    assert sorted(m.id for m in listed) == sorted(ids[4:7])
+    assert {m.label for m in listed} == {"unsupported"} and not any(m.unsure for m in listed)
+    assert mentions_store.count(conn, MentionFilter(needs_review=True)) == 0
+    assert mentions_store.query(conn, MentionFilter(needs_review=True)) == []
+    # a saved search (a rule's condition) selects the same (it raised "sentiment must be one of ...")
+    from orm_desktop.analysis import rules as rules_mod
+
+    rule = rules_mod.Rule(None, "not scored", conditions={"sentiment": "unsupported"}, actions={"tag": "x"})
+    assert sorted(rules_mod.matching_ids(conn, rule)) == sorted(ids[4:7])
+    with db.transaction(conn):
+        mentions_store.set_override(conn, [ids[4]], 0.0, by="ana", now=NOW)
+    assert mentions_store.count(conn, MentionFilter(sentiment="unsupported")) == 2
+    assert mentions_store.count(conn, MentionFilter(sentiment="unsupported", since=SINCE, until=UNTIL)) == 2
+    assert mentions_store.count(conn, MentionFilter(sentiment="neutral", entity_ids=(1,), feed_kinds=("news",))) == 2
+    assert daily(conn)[4] == 2
+
+
+def test_the_not_scored_bars_open_the_inbox_with_the_charts_count(qtbot, mixed_service, tmp_path, run_cli):
+    """Dashboard, last 7 days: the volume bars' "not scored" set holds 3. Choosing it by keyboard
+    (and Enter) did nothing: it was not a choice, its click not connected. Now the inbox lists
+    exactly 3, all "n/a", its sentiment filter reading "not scored"; so do the Dashboard's and the
+    executive page's count cards' "not scored: 3" lines (now links); an override in the inbox
+    takes one out (2); the filter is kept across a restart (state/restore); the CLI's
+    ``mentions --sentiment unsupported`` lists the same mentions (brand 3 + executive 3)."""
+    import json
+
+    from PySide6.QtCharts import QStackedBarSeries
+    from PySide6.QtCore import Qt
+
+    from orm_desktop.ui.charts import ChartView
+    from tests.gui_support import open_window, show_page
+    from tests.test_same_answer import set_period
+
+    win = open_window(qtbot, mixed_service)
+    try:
+        page = set_period(qtbot, show_page(qtbot, win, "Dashboard"), 7)
+        view, bars = next((v, s) for v in page.scroll.widget().findChildren(ChartView) for s in v.chart().series()
+                          if isinstance(s, QStackedBarSeries))
+        shown = {b.label(): int(sum(b.at(i) for i in range(b.count()))) for b in bars.barSets()}["not scored"]
+        assert shown == 3
+        view.setFocus()
+        qtbot.waitUntil(lambda: view.chosen >= 0)
+        while view.chosen != len(view._choices) - 1:
+            qtbot.keyClick(view, Qt.Key.Key_Right)
+        assert view._choices[view.chosen][0] == "unsupported", view._choices
+        qtbot.keyClick(view, Qt.Key.Key_Return)
+        inbox = win.inbox
+        qtbot.waitUntil(lambda: inbox.count_label.text().startswith(f"{shown} "), timeout=10_000)
+        assert inbox.filters.sentiment.currentText() == "not scored"
+        assert {inbox.model.mention(r).label for r in range(inbox.model.total)} == {"unsupported"}
+
+        state = inbox.filters.state()
+        inbox.filters.clear()
+        qtbot.waitUntil(lambda: not inbox.count_label.text().startswith(f"{shown} "), timeout=10_000)
+        inbox.filters.restore(json.loads(json.dumps(state)))
+        qtbot.waitUntil(lambda: inbox.count_label.text().startswith(f"{shown} "), timeout=10_000)
+
+        # the count cards' "not scored: 3, other languages" line is a link to the same list
+        from PySide6.QtWidgets import QLabel
+
+        for name in ("Dashboard", "Maya Lindqvist"):
+            inbox.filters.clear()
+            qtbot.waitUntil(lambda: not inbox.count_label.text().startswith(f"{shown} "), timeout=10_000)
+            page = show_page(qtbot, win, name)
+            link = next(lb for lb in page.scroll.widget().findChildren(QLabel) if "<a href" in lb.text())
+            assert ">not scored: 3, other languages</a>" in link.text(), link.text()
+            assert link.textInteractionFlags() & Qt.TextInteractionFlag.LinksAccessibleByKeyboard
+            link.linkActivated.emit("inbox")  # what a click or Enter on the link sends
+            qtbot.waitUntil(lambda: inbox.count_label.text().startswith(f"{shown} "), timeout=10_000)
+            assert inbox.filters.sentiment.currentText() == "not scored"
+
+        inbox.table.selectRow(0)
+        qtbot.waitUntil(lambda: inbox.detail.mention_id == inbox.model.mention(0).id)
+        inbox.override(0.6)
+        qtbot.waitUntil(lambda: inbox.count_label.text().startswith(f"{shown - 1} "), timeout=10_000)
+    finally:
+        win.runner.cancel_all()
+        win.runner.wait(10_000)
+    r = run_cli("mentions", "--sentiment", "unsupported", "--status", "new", "--format", "json",
+                workspace=tmp_path / "ws")
+    assert r.returncode == 0, r.stderr
+    assert len(json.loads(r.stdout)) == 5  # 3 + 3, less the one overridden

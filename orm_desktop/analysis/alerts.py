@@ -20,17 +20,20 @@ seeded series). A real crisis is far beyond it (the demo's recall: p < 1e-6). Ea
 on the day alone and on the last three days together, so a sustained moderate crisis is
 caught as well as a one-day burst (the day itself must be elevated too). Mentions whose day
 is unknown (entries their feed gave no date for, in that feed's first fetch: stored under the
-fetch time) count on no day. Consecutive
-alert days of one entity and kind merge into one alert window; re-running detection updates
-the stored alert instead of adding another.
+fetch time) count on no day. A day's test, the day and its baseline alike, counts only the feeds
+watched over that whole window (known since the first baseline day: a new feed's backlog of the
+last days is no spike; ``_watched_feeds_only``). Consecutive alert days of one entity and kind
+merge into one alert window; re-running detection updates the stored alert instead of adding
+another.
 """
 
 from __future__ import annotations
 
+import bisect
 import math
 import sqlite3
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from orm_desktop import dates
@@ -110,16 +113,24 @@ def binom_sf(n: int, t: int, p: float) -> float:
     return min(1.0, total)
 
 
-def detect_series(counts: Sequence[int], negatives: Sequence[int],
-                  scored: Sequence[int] | None = None) -> list[tuple[str, int, float, float, float]]:
+Series = tuple[Sequence[int], Sequence[int], Sequence[int]]  # counts, negatives, scored
+
+
+def detect_series(counts: Sequence[int], negatives: Sequence[int], scored: Sequence[int] | None = None, *,
+                  for_day: Callable[[int], Series | None] | None = None) -> list[tuple[str, int, float, float, float]]:
     """Alert days of one series: (kind, day index, observed, expected, p-value). Days that
     alerted are left out of later baselines, so a crisis does not hide its own second day.
     ``scored``: the mentions with a sentiment each day (``counts`` less those in a language no
-    engine scores), of which the negative share is taken; ``counts`` when not given."""
+    engine scores), of which the negative share is taken; ``counts`` when not given.
+    ``for_day(d)``: the (counts, negatives, scored) to test day ``d`` on, baseline and day alike,
+    where they differ from the given ones (``detect``: without the mentions of feeds not watched
+    over that day's whole compared window); None: the given ones."""
     scored = counts if scored is None else scored
     out = []
     alerted: dict[str, set[int]] = {"volume_spike": set(), "negativity_spike": set()}
-    for d in range(BASELINE_DAYS, len(counts)):
+    whole = (counts, negatives, scored)
+    for d in range(BASELINE_DAYS, len(whole[0])):
+        counts, negatives, scored = (for_day(d) if for_day is not None else None) or whole
         if not counts[d]:
             # nothing can alert on a day without mentions (the volume test needs counts[d] >= 2 x a
             # rate of at least 0.5, the negativity test 2 negatives that day and a share above p0):
@@ -184,37 +195,87 @@ def detect(conn: sqlite3.Connection, *, now: int | None = None, days: int = 90) 
     """Alerts for every active entity over the last ``days`` days (pure: stores nothing)."""
     now = int(now or time.time())
     since, until = last_days(days + BASELINE_DAYS, now)
+    known_from = kpis_store.feeds_watched_after(conn, since)  # feeds known for less than the whole span
+    recent = kpis_store.feed_day_counts(conn, known_from, since, until) if known_from else {}
     alerts = []
     for eid, name in alerts_store.active_entities(conn):
         series = kpis_store.daily_series(conn, eid, since, until)
         counts = [p.total for p in series]
         negatives = [p.negative for p in series]
         scored = [p.total - p.unscored for p in series]  # the negative share is of the scored ones
-        for kind, first, last, obs, exp, p in merge(_known_days_only(conn, eid, series, counts, negatives, scored)):
+        for_day = _watched_feeds_only(series, counts, negatives, scored, known_from, recent.get(eid, {}))
+        for kind, first, last, obs, exp, p in merge(_known_days_only(conn, eid, series, counts, negatives, scored,
+                                                                     for_day)):
             alerts.append(Alert(eid, name, kind, series[first].day, series[last].day + DAY, obs, round(exp, 2),
                                 round(-math.log10(max(p, 1e-300)), 2)))
     return alerts
 
 
+def _watched_feeds_only(series: Sequence[kpis_store.DayPoint], counts: list[int], negatives: list[int],
+                        scored: list[int], known_from: dict[int, int],
+                        by_feed: dict[int, dict[int, tuple[int, int, int]]]) -> Callable[[int], Series | None] | None:
+    """``detect_series``'s ``for_day``: day ``d``'s test counts, for the day and its baseline
+    alike, only the mentions of feeds known (``kpis.feeds_watched_after``) since the first
+    baseline day or before, i.e. watched over the whole compared window. A feed added today whose
+    first fetch brought 40 entries of yesterday and today had nothing in the baseline only
+    because nobody watched it then: counted, its own backlog made a volume spike. A feed counts
+    from the day its known span covers a whole window (BASELINE_DAYS after the day it is known
+    from: at once when its backlog reaches that far back, as the demo's 90 days do).
+    ``by_feed``: {feed: {day: (mentions, negative, unscored)}} of the entity's mentions of the
+    recent feeds (``kpis.feed_day_counts``). None when no day differs. The figures are read from
+    ``counts``, ``negatives`` and ``scored`` at each call (``_known_days_only`` corrects those in
+    place)."""
+    if not by_feed or not series:
+        return None
+    index = {p.day: i for i, p in enumerate(series)}
+    # (the first day index it counts on, {day index: (mentions, negative, scored)}) per feed
+    feeds = sorted((((known_from[f] - series[0].day) // DAY + BASELINE_DAYS,
+                     {index[day]: (n, neg, n - unscored) for day, (n, neg, unscored) in per_day.items() if day in index})
+                    for f, per_day in by_feed.items() if f in known_from), key=lambda x: x[0])
+    feeds = [(start, amounts) for start, amounts in feeds if start > BASELINE_DAYS and amounts]
+    if not feeds:
+        return None
+    starts = [start for start, _ in feeds]
+    left_out: dict[int, dict[int, tuple[int, int, int]]] = {}  # by the number of feeds left out
+
+    def for_day(d: int) -> Series | None:
+        k = len(starts) - bisect.bisect_right(starts, d)  # the feeds that do not count yet on day d
+        if not k:
+            return None
+        if k not in left_out:
+            total: dict[int, tuple[int, int, int]] = {}
+            for _, amounts in feeds[-k:]:
+                for i, (n, neg, sc) in amounts.items():
+                    a = total.get(i, (0, 0, 0))
+                    total[i] = (a[0] + n, a[1] + neg, a[2] + sc)
+            left_out[k] = total
+        c, ng, sc = list(counts), list(negatives), list(scored)
+        for i, (n, neg, s) in left_out[k].items():
+            c[i], ng[i], sc[i] = c[i] - n, ng[i] - neg, sc[i] - s
+        return c, ng, sc
+
+    return for_day
+
+
 def _known_days_only(conn: sqlite3.Connection, entity_id: int, series: Sequence[kpis_store.DayPoint],
-                     counts: list[int], negatives: list[int],
-                     scored: list[int]) -> list[tuple[str, int, float, float, float]]:
+                     counts: list[int], negatives: list[int], scored: list[int],
+                     for_day: Callable[[int], Series | None] | None = None,
+                     ) -> list[tuple[str, int, float, float, float]]:
     """``detect_series`` on the days' counts without the mentions whose day is unknown (undated
     entries of a feed's first fetch, stored under the fetch time: ``kpis.unknown_day_counts``).
     Looking them up needs the items, not the daily rollup, so only the days that would alert
     (and the two before, which the three-day test adds in) are looked at; detection runs again
     on the corrected counts until every day that alerts has been looked at. The common case,
     nothing alerts, costs nothing more. ``counts``, ``negatives`` and ``scored`` (the mentions
-    with a sentiment) are corrected in place."""
+    with a sentiment) are corrected in place; ``for_day`` is ``detect_series``'s."""
     checked: set[int] = set()
-    cache: dict[tuple[int, int], bool] = {}
     while True:
-        days = detect_series(counts, negatives, scored)
+        days = detect_series(counts, negatives, scored, for_day=for_day)
         todo = {i for _, d, *_ in days for i in (d - 2, d - 1, d) if i >= 0} - checked
         if not todo:
             return days
         for i in todo:
-            n, neg = kpis_store.unknown_day_counts(conn, entity_id, series[i].day, cache)
+            n, neg = kpis_store.unknown_day_counts(conn, entity_id, series[i].day)
             counts[i] -= n
             negatives[i] -= neg
             scored[i] = max(negatives[i], scored[i] - n)  # (an unknown day's mentions may be unscored too)

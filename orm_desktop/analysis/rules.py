@@ -17,7 +17,7 @@ from orm_desktop.ingest.query import EntityQuery
 from orm_desktop.store import audit, db
 from orm_desktop.store import entities as entities_store
 from orm_desktop.store import rules as rules_store
-from orm_desktop.types import FEED_KINDS, LABELS, NAME_MAX, STATUSES
+from orm_desktop.types import FEED_KINDS, NAME_MAX, SENTIMENT_FILTERS, STATUSES
 
 CONDITION_KEYS = {"entity", "terms", "kinds", "sentiment", "topic", "min_rating", "max_rating", "feed_id", "category"}
 ACTION_KEYS = {"tag", "status", "priority", "assign", "sentiment", "mute", "notify"}
@@ -71,8 +71,8 @@ def validate(rule: Rule) -> None:
         raise UsageError(f"a rule needs actions among {sorted(ACTION_KEYS)}")
     if c.get("terms"):
         EntityQuery.parse(c["terms"])  # QueryError with the position
-    if c.get("sentiment") and c["sentiment"] not in LABELS:
-        raise UsageError(f"sentiment must be one of {', '.join(LABELS)}")
+    if c.get("sentiment") and c["sentiment"] not in SENTIMENT_FILTERS:
+        raise UsageError(f"sentiment must be one of {', '.join(SENTIMENT_FILTERS)} (unsupported: not scored)")
     if any(k not in FEED_KINDS for k in c.get("kinds", ())):
         raise UsageError(f"kinds must be among {', '.join(FEED_KINDS)}")
     if a.get("status") and a["status"] not in STATUSES:

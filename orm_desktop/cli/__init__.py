@@ -8,6 +8,7 @@ traceback.
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
 import math
 import os
@@ -61,7 +62,8 @@ def build_parser() -> Parser:
                epilog="Exit codes: 0 ok, 1 a failure (or some feeds failed), 2 a usage error, 130 interrupted.")
     p.add_argument("--version", action="version", version=f"orm-desktop {__version__}")
     p.add_argument("--workspace", "-w", metavar="DIR",
-                   help="workspace directory (default: $ORM_DESKTOP_WORKSPACE, else the user data dir)")
+                   help="workspace directory, or a team workspace's postgresql://USER@HOST/DB URL (default: "
+                        "$ORM_DESKTOP_WORKSPACE, else the user data dir)")
     p.add_argument("--demo", action="store_true",
                    help="GUI: open the bundled offline demo workspace (created on first use)")
     p.add_argument("--smoke-test", action="store_true",
@@ -80,7 +82,50 @@ def build_parser() -> Parser:
                 raise
             continue
         module.register(sub)
+    _passphrase_file_beside_as(p)
     return p
+
+
+PASSPHRASE_COMMANDS = {("users", "add"), ("users", "keygen"), ("team", "keygen")}  # a new key's passphrase
+
+
+def _passphrase_file_beside_as(parser: argparse.ArgumentParser, path: tuple[str, ...] = ()) -> None:
+    """``--passphrase-file FILE`` also after the command, where scripts write it beside ``--as``
+    (`alerts ack 5 --as sam --passphrase-file F` was "unrecognized arguments"). SUPPRESS keeps
+    the option given before the command when it is not repeated here."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, child in action.choices.items():
+                _passphrase_file_beside_as(child, (*path, name))
+            return
+    if path and (path in PASSPHRASE_COMMANDS or "--as" in parser._option_string_actions):
+        parser.add_argument("--passphrase-file", metavar="FILE", default=argparse.SUPPRESS,
+                            help="read the passphrase from FILE (its first line), as before the command")
+
+
+def _interrupt_once() -> None:
+    """Ctrl+C stops a command once: the first raises KeyboardInterrupt, and the process ignores
+    the next ones while it cleans up (removing a half-built workspace, joining the refresh's
+    worker processes) and exits with status 130. A second Ctrl+C used to land inside that
+    cleanup, leaving the half-built workspace a retry refuses (1 of 6 with a second SIGINT
+    0.1 s after the first), or after Python's own handler was gone at exit, killing the process
+    by the signal instead of exit status 130 (2 of 12)."""
+    import signal
+
+    def interrupted(signum, frame):
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # SIG_IGN outlives the interpreter's shutdown
+        raise KeyboardInterrupt
+
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:  # not when started ignoring it
+        signal.signal(signal.SIGINT, interrupted)
+
+
+def _caught_interrupt() -> None:
+    """CPython (3.12, 3.13) notes a KeyboardInterrupt that ends code run from a string
+    (exec/eval of text: dataclasses and namedtuple make their methods so, on import) as
+    unhandled even when it is caught, and under `python -m` then kills the process by SIGINT at
+    exit instead of exiting 130. Any later string eval clears that note."""
+    exec("pass")  # noqa: S102 - a constant
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -101,7 +146,11 @@ def main(argv: list[str] | None = None) -> int:
             from orm_desktop.cli.gui import run_gui
 
             return run_gui(args)
-        return int(args.func(args) or 0)
+        _interrupt_once()
+        code = int(args.func(args) or 0)
+        if code == 130:  # a command that caught Ctrl+C itself (rescore) and said what it kept
+            _caught_interrupt()
+        return code
     except KnownError as exc:
         print(f"orm-desktop: error: {exc}", file=sys.stderr)
         return exc.exit_code
@@ -115,6 +164,17 @@ def main(argv: list[str] | None = None) -> int:
         return known.exit_code
     except KeyboardInterrupt:
         print("orm-desktop: interrupted", file=sys.stderr)
+        _caught_interrupt()
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as exc:
+        # a name longer than the file system takes (a pasted paragraph as --out, a file to
+        # import): pathlib's exists()/is_dir() raise it where a missing file would say False
+        if exc.errno != errno.ENAMETOOLONG:
+            raise
+        from orm_desktop.textsafe import clip
+
+        print(f"orm-desktop: error: the file name is too long: {clip(str(exc.filename or ''), 80)}",
+              file=sys.stderr)
+        return 2

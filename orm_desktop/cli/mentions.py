@@ -15,7 +15,7 @@ from orm_desktop.cli._common import (
     parse_when,
 )
 from orm_desktop.errors import UsageError
-from orm_desktop.types import FEED_KINDS, LABELS, STATUSES, MentionFilter
+from orm_desktop.types import FEED_KINDS, SENTIMENT_FILTERS, STATUSES, MentionFilter
 
 COLUMNS = ["id", "published", "entity", "sentiment", "label", "status", "priority", "source", "title"]
 
@@ -24,7 +24,7 @@ def register(sub) -> None:
     p = sub.add_parser("mentions", help="list mentions with filters",
                        description="Example: orm-desktop mentions --entity Velora --sentiment negative --since 7d --format json")
     p.add_argument("--entity", "-e", action="append", default=[], help="entity name (repeatable)")
-    p.add_argument("--sentiment", choices=LABELS)
+    p.add_argument("--sentiment", choices=SENTIMENT_FILTERS, help="unsupported: not scored (a language no engine scores, no person's score)")
     p.add_argument("--status", action="append", choices=STATUSES, default=[])
     p.add_argument("--kind", action="append", choices=FEED_KINDS, default=[], help="source kind")
     p.add_argument("--topic")
@@ -87,7 +87,7 @@ def cmd_mentions(args) -> int:
     for m in svc.mentions(f, limit=limit):
         rows.append({"id": m.id, "published": iso(m.published), "entity": m.entity,
                      "sentiment": round(m.sentiment, 4), "label": m.label, "status": m.status,
-                     "priority": m.priority, "source": m.source, "kind": m.feed_kind, "title": m.title,
+                     "priority": round(m.priority, 2), "source": m.source, "kind": m.feed_kind, "title": m.title,
                      "url": m.url, "snippet": m.snippet, "rating": m.rating, "topics": list(m.topics),
                      "overridden": m.overridden, "item_id": m.item_id, "cluster_id": m.cluster_id,
                      "lang": m.lang, "assignee": m.assignee, "tags": list(m.tags), "version": m.version})
@@ -95,6 +95,9 @@ def cmd_mentions(args) -> int:
          widths={"title": 60, "source": 24, "entity": 18})
     if not rows:  # said on stderr: stdout stays an empty table, CSV or JSON
         print(_why_none(svc, f), file=sys.stderr)
+    if svc.search_capped(f):  # a CJK search reads the text: the newest matches only
+        print(f"the search read the {svc.search_cap:,} most recently collected items that contain it: "
+              "older ones are not listed; add words or filters to narrow it", file=sys.stderr)
     if muted := svc.count_muted(f):  # `entities list`, the pages and the reports count them
         many = muted != 1
         print(f"{muted:,} more mention{'s match' if many else ' matches'} but {'are' if many else 'is'} muted "

@@ -247,6 +247,7 @@ def cmd_user_add(args) -> int:
 
     svc = open_service(args)
     svc.refuse_local_users("add", args.name)  # before the new passphrase is asked
+    svc.check_new_user(args.name, args.display_name or "")  # a name that passes for another: before it too
     u = svc.add_user(args.name, tuple(args.role), display_name=args.display_name,
                      executive=args.executive, key=_new_key(args, args.name))
     print(f"added user {u.name} ({', '.join(u.roles)}) with a signing key")

@@ -6,7 +6,7 @@ import sys
 
 from orm_desktop.cli._common import FORMATS, emit, open_service, read_path
 from orm_desktop.textsafe import display_text
-from orm_desktop.types import FEED_KINDS, LABELS, STATUSES
+from orm_desktop.types import FEED_KINDS, SENTIMENT_FILTERS, STATUSES
 
 
 def register(sub) -> None:
@@ -19,7 +19,7 @@ def register(sub) -> None:
     a.add_argument("--entity")
     a.add_argument("--terms", help='words and phrases, as in entity queries: recall OR "battery fire"')
     a.add_argument("--kind", action="append", choices=FEED_KINDS, default=[])
-    a.add_argument("--sentiment", choices=LABELS)
+    a.add_argument("--sentiment", choices=SENTIMENT_FILTERS, help="unsupported: not scored (a language no engine scores, no person's score)")
     a.add_argument("--topic")
     a.add_argument("--min-rating", type=float)
     a.add_argument("--max-rating", type=float)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import time
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from orm_desktop.errors import UsageError, WorkflowError
@@ -106,6 +107,29 @@ def name_key(name: str) -> str:
     return unicodedata.normalize("NFKC", name).casefold()
 
 
+def refuse_lookalike(existing: Iterable[tuple[str, str]], name: str, display_name: str = "") -> None:
+    """UsageError when the new ``name`` or ``display_name`` would pass for an existing user's name
+    or display name (``existing``: (name, display name) pairs): equal after NFKC and case folding
+    ("ｍaya", "MAYA"), or with the same confusable skeleton (UTS #39, textsafe.lookalike_key):
+    "Ауа" all in Cyrillic for "Aya", "a1ice" for "alice", "rnaya" for "maya". A name in another
+    script that looks like nobody's ("Иван Петров", "田中 愛子", "Ελένη") passes."""
+    from orm_desktop.textsafe import lookalike_key
+
+    new = {}
+    for what, text in (("", name), ("the display name ", display_name)):
+        if text.strip():
+            new.setdefault(name_key(text), (what, text))
+            new.setdefault(lookalike_key(text), (what, text))
+    if not new:
+        return
+    for user, shown in existing:
+        for text in dict.fromkeys((user, shown)):
+            if text and (hit := new.get(name_key(text)) or new.get(lookalike_key(text))):
+                what, mine = hit
+                also = "" if text == user else f" (shown as {text!r})"
+                raise UsageError(f"{what}{mine!r} would pass for the user {user!r}{also}: choose another name")
+
+
 def add_user(conn, name: str, roles: tuple[str, ...], *, display_name: str = "",
              executive: str | None = None, by: str = "admin", key: KeyPair | None = None) -> User:
     """Add a user; ``key`` (identity.create_key with the user's passphrase) is registered as the
@@ -119,8 +143,7 @@ def add_user(conn, name: str, roles: tuple[str, ...], *, display_name: str = "",
     check_user_name(name, display_name)
     if rstore.user_by_name(conn, name):
         raise UsageError(f"a user named {name!r} already exists")
-    if twin := next((u.name for u in rstore.users(conn) if name_key(u.name) == name_key(name)), None):
-        raise UsageError(f"{name!r} would pass for the user {twin!r}: choose another name")
+    refuse_lookalike(((u.name, u.display_name) for u in rstore.users(conn)), name, display_name)
     entity_id = None
     if executive:
         e = entities_store.by_name(conn, executive)

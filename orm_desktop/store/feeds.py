@@ -76,10 +76,27 @@ def update(conn: sqlite3.Connection, feed_id: int, *, by: str = "", expected_ver
     bad = set(fields) - allowed
     if bad:
         raise ValueError(f"unknown feed fields: {sorted(bad)}")
+    before = conn.execute("SELECT url, enabled, last_fetched FROM feeds WHERE id = ?", (feed_id,)).fetchone()
     n = versions.update(conn, "feeds", "feed", "id", feed_id, fields, by=by, expected_version=expected_version)
     if n and "kind" in fields:
         follow_kind(conn, feed_id)
+    if n and before is not None and new_watch(before, fields, now=int(time.time())):
+        conn.execute("UPDATE feeds SET watched_since = NULL WHERE id = ?", (feed_id,))
     return n
+
+
+WATCH_GAP = 86400  # a feed enabled again after longer than this without a fetch is watched anew
+
+
+def new_watch(before, fields: dict, *, now: int) -> bool:
+    """Whether a change starts a new watch of the feed (``watched_since`` set again by its next
+    successful fetch, m018): its address now names another source, or it is enabled again after
+    more than a day without a fetch (disabled meanwhile). Its earlier ``watched_since`` would make
+    the days it was not fetched read as quiet days and its returning volume as a spike."""
+    url, enabled, last_fetched = before
+    if "url" in fields and str(fields["url"]) != url:
+        return True
+    return bool(fields.get("enabled")) and not enabled and (last_fetched is None or now - last_fetched > WATCH_GAP)
 
 
 def follow_kind(conn: sqlite3.Connection, feed_id: int) -> None:
@@ -100,12 +117,16 @@ def remove(conn: sqlite3.Connection, feed_id: int, *, expected_version: int | No
 def record_success(conn: sqlite3.Connection, feed_id: int, *, now: int, status: str, etag: str,
                    last_modified: str, title: str, new_items: int, next_due: int,
                    message: str = "") -> None:
+    """A successful fetch at ``now`` (its items were stored with ``first_seen = now``). The first
+    one sets ``watched_since`` (m018), as does the first after a new watch began (``new_watch``):
+    what it brought is the feed's backlog, which spike detection counts only once the feed has
+    been watched over a whole compared window."""
     conn.execute(
         "UPDATE feeds SET last_fetched = ?, last_status = ?, last_error = ?, error_count = 0, "
         "etag = COALESCE(NULLIF(?, ''), etag), last_modified = COALESCE(NULLIF(?, ''), last_modified), "
         "title = CASE WHEN title = '' THEN ? ELSE title END, items_total = items_total + ?, "
-        "next_due = ? WHERE id = ?",
-        (now, status, message, etag, last_modified, title, new_items, next_due, feed_id),
+        "next_due = ?, watched_since = COALESCE(watched_since, ?) WHERE id = ?",
+        (now, status, message, etag, last_modified, title, new_items, next_due, now, feed_id),
     )
 
 

@@ -12,6 +12,7 @@ import json
 import re
 import sqlite3
 import threading
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 
 from orm_desktop.errors import Conflict, KnownError, UsageError
@@ -24,10 +25,6 @@ from orm_desktop.types import (
     MentionFilter,
     label_for,
 )
-
-# Mention.unsure in SQL: a machine score no person confirmed, with a low confidence (the inbox's
-# "needs a human look"; listed after sure scores in store.kpis.extremes)
-UNSURE_SQL = f"m.override IS NULL AND m.confidence < {NEEDS_REVIEW_BELOW}"
 
 _SELECT = (
     "SELECT m.id, m.item_id, m.entity_id, e.name, i.title, i.url, COALESCE(f.title, ''), "
@@ -42,6 +39,12 @@ _SELECT = (
 # no person's override (counted on its own by the KPIs and the mention_daily rollup: m017)
 UNSCORED_SQL = "m.score_source = 'unsupported_language' AND m.override IS NULL"
 
+# Mention.unsure in SQL: a machine score no person confirmed, with a low confidence (the inbox's
+# "needs a human look"; listed after sure scores in store.kpis.extremes). A mention not scored
+# (UNSCORED_SQL, confidence 0.0) has no machine score to doubt: the "not scored" filter lists it
+UNSURE_SQL = (f"m.override IS NULL AND m.confidence < {NEEDS_REVIEW_BELOW} "
+              "AND m.score_source != 'unsupported_language'")
+
 # a label as the inbox and a rule's condition select it (Mention.label): a machine score of a
 # language the engine does not support is "unsupported", not neutral, until a person scores it
 SENTIMENT_SQL = {
@@ -49,16 +52,33 @@ SENTIMENT_SQL = {
     "neutral": "m.sentiment > -0.05 AND m.sentiment < 0.05 "
                "AND (m.score_source != 'unsupported_language' OR m.override IS NOT NULL)",
     "positive": "m.sentiment >= 0.05",
+    "unsupported": UNSCORED_SQL,  # "not scored"
 }
 _SENTIMENT_SQL = SENTIMENT_SQL
 
 _TOKEN = re.compile(r'(-?)"([^"]*)"|(-?)(\S+)')
 
 
-def _parse_search(text: str) -> tuple[list[list[list[str]]], list[list[str]]]:
+def _typed_words(phrase: str) -> list[str]:
+    """A term's words as typed, without the punctuation around them: Thai's and other scripts'
+    combining marks are no ``\\w`` ("ซัมซุง" is not three words), so a search that reads the text
+    keeps the word whole."""
+    out = []
+    for w in phrase.split():
+        chars = list(w)
+        while chars and unicodedata.category(chars[0])[0] in "PSZ":
+            chars.pop(0)
+        while chars and unicodedata.category(chars[-1])[0] in "PSZ":
+            chars.pop()
+        if chars:
+            out.append("".join(chars))
+    return out
+
+
+def _parse_search(text: str, *, typed: bool = False) -> tuple[list[list[list[str]]], list[list[str]]]:
     """What a user types as (AND-ed groups of OR-ed terms, excluded terms); a term is its words
-    (a "phrase" has several); ``-term`` and ``NOT term`` exclude. Raises UsageError when nothing
-    searchable remains."""
+    (a "phrase" has several; ``typed``: as typed, ``_typed_words``, else the index's ``\\w+``
+    words); ``-term`` and ``NOT term`` exclude. Raises UsageError when nothing searchable remains."""
     groups: list[list[list[str]]] = []
     neg: list[list[str]] = []
     pending_or = pending_not = False
@@ -70,7 +90,7 @@ def _parse_search(text: str) -> tuple[list[list[list[str]]], list[list[str]]]:
         if m.group(2) is None and not minus and phrase == "NOT":  # as in rules and entity queries: excludes
             pending_not = True
             continue
-        words = re.findall(r"\w+", phrase)
+        words = _typed_words(phrase) if typed else re.findall(r"\w+", phrase)
         if not words:
             continue
         if minus or pending_not:
@@ -156,6 +176,127 @@ def search_sql(conn: object) -> str:
 def search_arg(conn: object, text: str) -> str:
     """What a user typed as the argument of ``search_sql``."""
     return ts_query(text) if db.dialect(conn) == "postgresql" else fts_query(text)
+
+
+# Scripts written without spaces between words (Han, kana, Thai, Lao, Khmer, Myanmar: the ranges of
+# ingest.query's entity matching) and hangul (a particle written onto the word: "삼성전자가").
+# Neither SQLite's FTS5 unicode61 tokenizer nor PostgreSQL's parser splits such a run into words:
+# "田中社长宣布新产品" is one token, so the index cannot find "田中". Called "CJK" below, for short
+_CJK = re.compile("[\u0e00-\u0eff\u1000-\u109f\u1100-\u11ff\u1780-\u17ff\u2e80-\u2fdf\u3005-\u3007"
+                  "\u3021-\u3029\u3031-\u303c\u3040-\u30ff\u3130-\u318f\u31f0-\u31ff\u3400-\u4dbf"
+                  "\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff66-\uff9f\U00020000-\U0003134f]")
+# a search with CJK words reads the text itself (cjk_hits): at most this many matching items, the
+# most recently collected (ids follow collection: the scan walks the primary key backwards and a
+# common word stops early; at 200,000 mentions a whole scan takes about 0.5 s: docs/decisions.md,
+# "Chinese and Japanese words inside unspaced text")
+CJK_SCAN_CAP = 20_000
+_CJK_LOCK = threading.Lock()
+
+
+def has_cjk(text: str) -> bool:
+    """Whether a search holds a CJK character (then ``cjk_hits`` answers it, not the index)."""
+    return bool(text) and _CJK.search(text) is not None
+
+
+def _cjk_search(f: MentionFilter) -> bool:
+    return bool(f.search.strip()) and has_cjk(f.search)
+
+
+def _cjk_condition(conn: object, text: str) -> tuple[str, list]:
+    """(SQL over a row of ``items``, its arguments) for what a user typed, as ``fts_query`` reads
+    it: a word with CJK characters is a substring of the title or the text (its Latin letters
+    folded as the index folds them), a word without is the index's word, a "phrase" of CJK words
+    is the words as written without the spaces; AND, OR and exclusions as in ``fts_query``."""
+    pg = db.dialect(conn) == "postgresql"
+    groups, neg = _parse_search(text, typed=True)
+    args: list = []
+
+    def contains(s: str) -> str:
+        s = s.lower()
+        folded = any("a" <= ch <= "z" for ch in s)  # the index folds case: the text too, then
+        col = (lambda c: f"lower({c})") if folded else (lambda c: c)
+        args.extend([s, s])
+        if pg:
+            return f"(strpos({col('title')}, ?) > 0 OR strpos({col('text')}, ?) > 0)"
+        return f"(instr({col('title')}, ?) > 0 OR instr({col('text')}, ?) > 0)"
+
+    def term(words: list[str]) -> str:
+        if not any(has_cjk(w) for w in words):
+            words = re.findall(r"\w+", " ".join(words))  # the index's words ("e-bike": "e bike")
+            if not words:  # (only marks, as typed): nothing the index can look for
+                return "0"
+            args.append(ts_query(f'"{" ".join(words)}"') if pg else '"' + " ".join(words) + '"')
+            return ("fts @@ to_tsquery('orm_fts', ?)" if pg
+                    else "id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)")
+        if len(words) == 1:
+            return contains(words[0])
+        # a phrase: its CJK words as written together ("田中 社长" is "田中社长"), each Latin word
+        # at its side with or without a space; kept simple: the words joined, and each alone
+        return contains("".join(words)) if all(has_cjk(w) for w in words) else \
+            "(" + " AND ".join(contains(w) if has_cjk(w) else term([w]) for w in words) + ")"
+
+    parts = ["(" + " OR ".join(term(t) for t in g) + ")" for g in groups]
+    parts += [f"NOT {term(t)}" for t in neg]
+    return " AND ".join(parts), args
+
+
+_CJK_KEPT = 8  # searches whose hits are kept (all workspaces of the process)
+_cjk_kept: dict[tuple, tuple[tuple, tuple[tuple[int, ...], bool]]] = {}
+
+
+def _database(conn: object) -> str:
+    """Which database ``conn`` is on (the kept hits are the process's: the service gives each
+    thread its own connection, and the inbox's worker reads what its GUI thread then pages)."""
+    if db.dialect(conn) == "postgresql":
+        return getattr(conn, "dsn", "") or repr(conn)
+    rows = conn.execute("PRAGMA database_list").fetchall()
+    return next((r[2] for r in rows if r[1] == "main"), "") or f"memory:{id(conn)}"
+
+
+def _cjk_state(conn: object) -> tuple:
+    # the items' state, cheaply (count(*) of the items took 23 ms at 200,000 mentions): an item
+    # added raises the newest id, one removed (or its id reused) changes the mentions' total
+    # (an item without a mention lists nothing either way); the app never rewrites an item's text
+    return CJK_SCAN_CAP, conn.execute("SELECT max(id) FROM items").fetchone()[0], _total(conn)
+
+
+def search_reads_text(conn: object, f: MentionFilter) -> bool:
+    """Whether the filter's search must read the items' text now: a CJK search whose hits are not
+    kept (``cjk_hits``) for the items as they are. 0.1 ms."""
+    if not _cjk_search(f):
+        return False
+    with _CJK_LOCK:
+        hit = _cjk_kept.get((_database(conn), f.search))
+    return hit is None or hit[0] != _cjk_state(conn)
+
+
+def cjk_hits(conn: object, text: str) -> tuple[tuple[int, ...], bool]:
+    """(ids of the items a search with CJK words matches, the most recently collected first, at
+    most CJK_SCAN_CAP; whether there were more). One scan of the items' text per search and
+    state of the items (kept for the process until an item or a mention is added or removed), so
+    that a page, its count and the muted count read it once, whichever thread asks. Run it off
+    the GUI thread: about 0.5 s at 200,000 mentions."""
+    where_key, state = (_database(conn), text), _cjk_state(conn)
+    with _CJK_LOCK:
+        hit = _cjk_kept.get(where_key)
+        if hit is not None and hit[0] == state:
+            return hit[1]
+    where, args = _cjk_condition(conn, text)
+    rows = conn.execute(f"SELECT id FROM items WHERE {where} ORDER BY id DESC LIMIT ?",
+                        (*args, CJK_SCAN_CAP + 1)).fetchall()
+    result = (tuple(r[0] for r in rows[:CJK_SCAN_CAP]), len(rows) > CJK_SCAN_CAP)
+    with _CJK_LOCK:
+        _cjk_kept.pop(where_key, None)
+        _cjk_kept[where_key] = (state, result)
+        while len(_cjk_kept) > _CJK_KEPT:
+            _cjk_kept.pop(next(iter(_cjk_kept)))
+    return result
+
+
+def search_capped(conn: object, f: MentionFilter) -> bool:
+    """Whether the filter's search read only the newest CJK_SCAN_CAP items that match (a CJK
+    search of a common word): its count is then "at least"."""
+    return _cjk_search(f) and cjk_hits(conn, f.search)[1]
 
 
 def _check_statuses(statuses) -> None:
@@ -277,7 +418,8 @@ def _where(f: MentionFilter, conn: sqlite3.Connection | None = None, *, page: bo
         args += list(f.entity_ids)
     if f.sentiment:
         if f.sentiment not in _SENTIMENT_SQL:
-            raise UsageError(f"unknown sentiment {f.sentiment!r} (negative, neutral, positive)")
+            raise UsageError(f"unknown sentiment {f.sentiment!r} (negative, neutral, positive, "
+                             "unsupported: not scored)")
         clauses.append(_SENTIMENT_SQL[f.sentiment])
     if f.statuses:
         _check_statuses(f.statuses)
@@ -317,7 +459,15 @@ def _where(f: MentionFilter, conn: sqlite3.Connection | None = None, *, page: bo
         clauses.append(UNSURE_SQL)
     if not f.include_muted and _any_muted(conn):
         clauses.append("m.muted = 0")
-    if f.search.strip():
+    if _cjk_search(f):  # the items whose text holds the CJK words (the index cannot say)
+        hits = cjk_hits(conn, f.search)[0]
+        if not hits:
+            clauses.append("1 = 0")
+        else:
+            sql, more = ids_clause(conn, hits, "m.item_id")
+            clauses.append(sql)
+            args += more
+    elif f.search.strip():
         clauses.append(f"m.item_id IN ({search_sql(conn)})")
         args.append(search_arg(conn, f.search))
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", args
@@ -349,7 +499,7 @@ SELECTIVE_SEARCH = 20_000  # below this many matching items, search drives the q
 
 def _search_hits(conn: sqlite3.Connection, f: MentionFilter) -> int | None:
     """How many items match the search (None without a search), capped at SELECTIVE_SEARCH."""
-    if not f.search.strip():
+    if not f.search.strip() or _cjk_search(f):  # (a CJK search's hits are an id list in _where)
         return None
     if db.dialect(conn) == "postgresql":
         # the GIN bitmap scan (with its phrase recheck per hit) is the plan either way; counting
@@ -380,7 +530,7 @@ def _page_ids(conn: sqlite3.Connection, f: MentionFilter, limit: int, offset: in
     offset = max(0, offset)
     if f.mention_ids is not None and not f.mention_ids:
         return []
-    if f.search.strip() and f.order == "published" and db.dialect(conn) == "postgresql":
+    if f.search.strip() and f.order == "published" and db.dialect(conn) == "postgresql" and not _cjk_search(f):
         ids = _pg_search_page_ids(conn, f, limit, offset, reverse)
         if ids is not None:
             return ids
@@ -486,11 +636,14 @@ def query(conn: sqlite3.Connection, f: MentionFilter = MentionFilter(), *, limit
     return [_mention(rows[i]) for i in ids if i in rows]
 
 
+_DAILY_COLUMN = {"negative": "negative", "neutral": "neutral", "positive": "positive", "unsupported": "unscored"}
+
+
 def _count_from_daily(conn: sqlite3.Connection, f: MentionFilter) -> int | None:
     """The count from the trigger-kept ``mention_daily`` rollup when the filter is only entities,
-    a label (the rollup's neutral leaves out unsupported languages as the inbox's does: m017) and
-    whole UTC days; else None."""
-    if f.sentiment not in ("negative", "neutral", "positive") or f.statuses or f.feed_kinds or f.topic \
+    a label (the rollup's neutral leaves out unsupported languages as the inbox's does, and counts
+    them as ``unscored``: m017) and whole UTC days; else None."""
+    if f.sentiment not in _DAILY_COLUMN or f.statuses or f.feed_kinds or f.topic \
             or f.feed_id is not None or f.search.strip() or f.lang or f.needs_review or f.mention_ids is not None:
         return None
     if any(t is not None and t % 86400 for t in (f.since, f.until)):
@@ -508,7 +661,8 @@ def _count_from_daily(conn: sqlite3.Connection, f: MentionFilter) -> int | None:
         clauses.append("day < ?")
         args.append(f.until // 86400)
     where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
-    return conn.execute(f"SELECT COALESCE(sum({f.sentiment}), 0) FROM mention_daily{where}", args).fetchone()[0]
+    column = _DAILY_COLUMN[f.sentiment]
+    return conn.execute(f"SELECT COALESCE(sum({column}), 0) FROM mention_daily{where}", args).fetchone()[0]
 
 
 def _entity_status(f: MentionFilter) -> tuple[list[str], list]:

@@ -77,8 +77,11 @@ def apply_roles(conn: Any) -> str:
     pg = raw(conn)
     dbname = pg.execute("SELECT current_database()").fetchone()[0]
     prefix = prefix_of(pg)
+    from orm_desktop.store.postgres.schema import store_roles_digest
+
     with pg.transaction():
         pg.execute(roles_sql(prefix, dbname))
+        store_roles_digest(pg)
     return prefix
 
 
@@ -134,6 +137,11 @@ def remove_user(conn: Any, name: str, role: str) -> None:
     pg = raw(conn)
     with pg.transaction():
         pg.execute("SELECT team_remove_user(%s, %s)", (name, role))
+
+
+def user_names(conn: Any) -> list[tuple[str, str]]:
+    """(login, display name) of every user the workspace lists."""
+    return [(r[0], r[1] or "") for r in raw(conn).execute("SELECT name, display_name FROM users ORDER BY name")]
 
 
 def login_exists(conn: Any, name: str) -> bool:

@@ -159,8 +159,9 @@ def sentiment_volume_chart(points, title: str, *, by_week: bool | None = None) -
         s.append([float(r[idx]) for r in rows])
         series.append(s)
         sets.append(s)
+    unscored = None
     if any(r[4] for r in rows):
-        s = QBarSet("not scored")
+        unscored = s = QBarSet("not scored")
         s.setColor(UNSCORED)
         s.setBorderColor(UNSCORED)
         s.append([float(r[4]) for r in rows])
@@ -184,6 +185,10 @@ def sentiment_volume_chart(points, title: str, *, by_week: bool | None = None) -
         s.clicked.connect(lambda _i, lbl=label: view.picked.emit(lbl))
         view.add_choice(label, f"{label} mentions", lambda on, s=s, c=color: s.setPen(
             QPen(QColor("#1B2631"), 2) if on else QPen(c)))
+    if unscored is not None:  # its key is the label of such a mention (the inbox's "not scored" filter)
+        unscored.clicked.connect(lambda _i: view.picked.emit("unsupported"))
+        view.add_choice("unsupported", "not scored mentions (other languages)", lambda on, s=unscored: s.setPen(
+            QPen(QColor("#1B2631"), 2) if on else QPen(UNSCORED)))
     return view
 
 

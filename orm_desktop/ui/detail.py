@@ -112,7 +112,7 @@ class DetailPane(QWidget):
         # than the inbox on a 1280 x 720 screen
         for actions in ((("draft", "Draft response…", "D"), ("needs_response", "Needs response", "R"),
                          ("flag", "Flag", "F"), ("archive", "Archive", "E"), ("evidence", "Capture evidence", "C")),
-                        (("positive", "Positive", "+"), ("neutral", "Neutral", "0"), ("negative", "Negative", "−"),
+                        (("positive", "Positive", "+"), ("neutral", "Neutral", "0"), ("negative", "Negative", "-"),
                          ("clear", "Clear override", "Backspace"), ("open", "Open in browser", "O"))):
             row = QHBoxLayout()
             for key, label, tip in actions:

@@ -176,8 +176,8 @@ class AddUserDialog(QDialog):
         self.error.setText("Creating the signing key…")
         self.buttons.setEnabled(False)
         passphrase = self.passphrase.text()
-        self.runner.start(lambda progress, cancel: new_signing_key(passphrase), on_success=self._keyed,
-                          on_failure=self._failed)
+        self.runner.start(lambda progress, cancel: _warm_lookalikes(new_signing_key(passphrase)),
+                          on_success=self._keyed, on_failure=self._failed)
 
     def _keyed(self, key) -> None:
         from orm_desktop.service import keep_unlocked
@@ -199,3 +199,12 @@ class AddUserDialog(QDialog):
     def _failed(self, message: str, known: bool) -> None:
         self.buttons.setEnabled(True)
         self.error.setText(message if known else message.strip().splitlines()[-1])
+
+
+def _warm_lookalikes(result):
+    """In the worker: load Unicode's confusables table (0.3 s the first time) that add_user's
+    look-alike check reads on the GUI thread next, so the click does not stall the window."""
+    from orm_desktop.textsafe import skeleton
+
+    skeleton("")
+    return result

@@ -52,6 +52,7 @@ def fmt_time(ts: int) -> str:
 
 
 NEEDS_REVIEW = "needs a human look"  # sentiment filter: low confidence or engines disagree
+NOT_SCORED = "not scored"  # sentiment filter: a language no engine scores, no person's score (label unsupported)
 UNSURE_MARK = " ?"  # after an unsure score (Mention.unsure); its tooltip says why
 
 
@@ -64,6 +65,7 @@ class MentionModel(QAbstractTableModel):
     """
 
     counted = Signal(int)  # the exact row count is known
+    searched = Signal()  # a search that reads the text (CJK) has its first page and count
 
     def __init__(self, svc, parent=None, runner=None) -> None:
         super().__init__(parent)
@@ -86,22 +88,52 @@ class MentionModel(QAbstractTableModel):
         self.beginResetModel()
         self.pages.clear()
         self.error = ""
+        self.capped = self.searching = False
         try:
             if self.runner is None:
                 self.total, self.exact = self.svc.count_mentions(self.filter), True
+                self.capped = self.svc.search_capped(self.filter)
+            elif self.svc.search_reads_text(self.filter):
+                # a CJK search reads the items' text (0.5 s at 200,000 mentions): its first page
+                # too comes from the worker, with the count
+                self.total, self.exact, self.searching = 0, False, True
             else:
                 first = self.svc.mentions(self.filter, limit=PAGE)
                 self.pages[0] = first
                 self.total, self.exact = len(first), len(first) < PAGE
+                self.capped = self.svc.search_capped(self.filter)  # (a CJK search's kept hits: 0.1 ms)
         except KnownError as exc:
             self.total, self.exact, self.error = 0, True, str(exc)
+            self.searching = False
         self.endResetModel()
-        if self.exact:
+        if self.searching:
+            f, gen, svc = self.filter, self.generation, self.svc
+            self.runner.start(lambda progress, cancel: (gen, svc.mentions(f, limit=PAGE), svc.count_mentions(f),
+                                                        svc.search_capped(f)),
+                              on_success=self._searched, on_failure=self._search_failed)
+        elif self.exact:
             self.counted.emit(self.total)
         else:
             f, gen = self.filter, self.generation
             self.runner.start(lambda progress, cancel: (gen, self.svc.count_mentions(f)),
                               on_success=self._count_done)
+
+    def _searched(self, result) -> None:
+        gen, first, n, capped = result
+        if gen != self.generation:
+            return  # a newer filter is showing
+        self.beginResetModel()
+        self.pages.clear()
+        self.pages[0] = first
+        self.total, self.exact, self.capped, self.searching = max(n, len(first)), True, capped, False
+        self.endResetModel()
+        self.counted.emit(self.total)
+        self.searched.emit()
+
+    def _search_failed(self, message: str, _known: bool = True) -> None:
+        if self.searching:
+            self.searching, self.exact, self.error = False, True, str(message)
+            self.counted.emit(0)
 
     def _count_done(self, result) -> None:
         gen, n = result
@@ -194,8 +226,14 @@ class FilterBar(QWidget):
         self.search.setClearButtonEnabled(True)
         self.entity = QComboBox()
         self.sentiment = QComboBox()
-        self.sentiment.addItems(["Any sentiment", "negative", "neutral", "positive", NEEDS_REVIEW])
+        # the filter's value as data (MentionFilter.sentiment); "not scored" last, so that the
+        # positions kept for the next start (state) mean what they meant before it was added
+        for text, value in (("Any sentiment", None), ("negative", "negative"), ("neutral", "neutral"),
+                            ("positive", "positive"), (NEEDS_REVIEW, None), (NOT_SCORED, "unsupported")):
+            self.sentiment.addItem(text, value)
         self.sentiment.setItemData(4, "machine scores with low confidence, or where the engines disagree",
+                                   Qt.ItemDataRole.ToolTipRole)
+        self.sentiment.setItemData(5, "in a language no engine scores, and no person has scored them yet",
                                    Qt.ItemDataRole.ToolTipRole)
         self.status = QComboBox()
         self.status.addItem("Open items", OPEN_STATUSES)
@@ -275,7 +313,7 @@ class FilterBar(QWidget):
         review = self.sentiment.currentText() == NEEDS_REVIEW
         return MentionFilter(
             entity_ids=(self.entity.currentData(),) if self.entity.currentData() else (),
-            sentiment=self.sentiment.currentText() if self.sentiment.currentIndex() > 0 and not review else None,
+            sentiment=self.sentiment.currentData(),
             needs_review=review,
             statuses=tuple(self.status.currentData() or ()), feed_kinds=tuple(self.kind.currentData() or ()),
             topic=self.topic, since=since, until=until,
@@ -314,7 +352,8 @@ class FilterBar(QWidget):
         """Filter on what a chart points at; the other filters (a saved search too) go back to "any"."""
         with signals_blocked(self.entity, self.sentiment, self.status, self.period, self.kind):
             self.entity.setCurrentIndex(max(0, self.entity.findData(entity_id)))
-            self.sentiment.setCurrentIndex(self.sentiment.findText(sentiment) if sentiment else 0)
+            # a chart's key: a label, or "unsupported" (its "not scored" bars)
+            self.sentiment.setCurrentIndex(max(0, self.sentiment.findData(sentiment)) if sentiment else 0)
             if status_any:
                 self.status.setCurrentIndex(1)
             self.period.setCurrentIndex(max(0, self.period.findData(days)))
@@ -375,7 +414,7 @@ SHORTCUTS = [
     ("J / ↓", "next mention"), ("K / ↑", "previous mention"), ("F", "flag"), ("E", "archive"),
     ("R", "mark needs response"), ("M", "mark read"), ("U", "mark unread (new)"), ("A", "assign to someone"),
     ("O", "open in browser"),
-    ("+ / 0 / −", "override sentiment: positive / neutral / negative"), ("Backspace", "clear the override"),
+    ("+ / 0 / -", "override sentiment: positive / neutral / negative"), ("Backspace", "clear the override"),
     ("D", "draft a response"), ("C", "capture evidence (page + entry, hashed)"), ("Ctrl+Z", "undo the last triage"),
     ("Ctrl+F", "search"), ("Ctrl+S", "save (the reply, the entity, the rule, the settings)"), ("Esc", "clear the search and filters (during a refresh: cancel it)"), ("?", "this help"),
 ]  # the main window adds its menu shortcuts (Ctrl+E, F1, Ctrl+1…8, Ctrl+R…) to the help
@@ -404,6 +443,7 @@ class InboxView(QWidget):
         self.model = MentionModel(svc, self, runner=runner)
         self._muted: tuple = (None, 0)  # ((model generation, filter), muted mentions it leaves out)
         self.model.counted.connect(lambda _n: self.update_count())
+        self.model.searched.connect(self._searched)
         self.table = named(QTableView(), "Mentions", tab_leaves=True)
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -472,14 +512,30 @@ class InboxView(QWidget):
         else:
             self.detail.show_mention(None)
 
+    def _searched(self) -> None:
+        """A search that read the text (CJK) has its rows: the first is current, as after any filter."""
+        if self.model.total:
+            self.table.selectRow(0)
+        else:
+            self.detail.show_mention(None)
+
     def update_count(self) -> None:
         error = self.model.error
         self.count_label.setToolTip(error)
         if error:  # why, in the tooltip and the status bar: the window must stay within a laptop screen
             self.count_label.setText("search not run")
+        elif self.model.searching:
+            self.count_label.setText("searching the text…")
+            self.count_label.setToolTip("Chinese, Japanese and Korean words are found by reading the text "
+                                        "(no index splits them into words)")
         elif self.model.exact:
             n = self.model.total
-            text = f"{n:,} mention{'s' if n != 1 else ''}"
+            text = f"{n:,}{'+' if self.model.capped else ''} mention{'s' if n != 1 else ''}"
+            if self.model.capped:
+                self.count_label.setToolTip(
+                    f"at least {n:,}: a search for Chinese, Japanese or Korean words reads the text itself "
+                    f"and stopped at the {self.svc.search_cap:,} most recently collected items that contain "
+                    "them; add words or filters to narrow it")
             muted = self._muted[1] if self._muted[0] == (self.model.generation, self.model.filter) else None
             if muted:  # the pages' figures count them: say why the list has fewer
                 text += f" (+{muted:,} muted)"
@@ -701,7 +757,10 @@ class InboxView(QWidget):
             return
         self._redetect_soon()
         f = self.model.filter
-        self._after_triage(leaving=f.needs_review or (f.sentiment is not None and label_for(score) != f.sentiment))
+        # a cleared override can leave any label's list (a mention in a language no engine scores
+        # goes back to "not scored"): reload then
+        self._after_triage(leaving=f.needs_review or (f.sentiment is not None
+                                                      and (score is None or label_for(score) != f.sentiment)))
         self.status_message.emit(f"sentiment of {n} mention(s) " + ("cleared" if score is None else f"set to {signed(score, 1)}"))
 
     def _redetect_soon(self) -> None:

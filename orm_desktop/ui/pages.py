@@ -155,6 +155,24 @@ def with_unscored(note: str, s) -> str:
     return f"{note}\nnot scored: {s.unscored}, other languages" if s.unscored else note  # a line of its own: narrow cards
 
 
+def link_unscored(frame: QFrame, open_them: Callable[[], None]) -> QFrame:
+    """A count card's "not scored: N, other languages" line (``with_unscored``) as a link that lists
+    those mentions in the inbox, by a click or by keyboard (Tab to it, Enter), as the volume bars'
+    "not scored" set does; the card as it was when it has no such line."""
+    for label in frame.findChildren(QLabel):
+        head, sep, tail = label.text().rpartition("\nnot scored: ")
+        if sep:
+            label.setTextFormat(Qt.TextFormat.RichText)
+            label.setText(html.escape(head).replace("\n", "<br>") + "<br>"
+                          + f"<a href='inbox'>not scored: {html.escape(tail)}</a>")
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByMouse
+                                          | Qt.TextInteractionFlag.LinksAccessibleByKeyboard)
+            label.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+            label.setToolTip("List these mentions in the inbox (its sentiment filter: not scored)")
+            label.linkActivated.connect(lambda _href: open_them())
+    return frame
+
+
 def why_empty(svc, ids, days: int) -> str:
     """``Service.why_no_mentions`` for a page's "Last N days" (in its worker thread)."""
     return svc.why_no_mentions(ids, f"in the last {days} days", widen_hint(days))
@@ -514,8 +532,10 @@ class PersonalBrandPage(Page):
         now_s, prev_s = data.now, data.previous
         mine = next((r for r in sov if r[0] == e.id), (e.id, e.name, 0, 0.0))
         cards = QGridLayout()
-        cards.addWidget(card("Coverage", f"{now_s.total}", with_unscored(previous_note(now_s, prev_s, data.days), now_s)),
-                        0, 0)
+        cards.addWidget(link_unscored(card("Coverage", f"{now_s.total}",
+                                           with_unscored(previous_note(now_s, prev_s, data.days), now_s)),
+                                      lambda: self.filter_inbox.emit({"entity": e.id, "sentiment": "unsupported",
+                                                                      "days": data.days})), 0, 0)
         cards.addWidget(card("Net sentiment", signed(net_of(now_s), True), previous_net(prev_s),
                              tone(now_s.net_sentiment)), 0, 1)
         cards.addWidget(polarity_card(now_s.negative, now_s.positive, now_s.negative_unsure, now_s.positive_unsure),
@@ -672,7 +692,10 @@ class DashboardPage(Page):
             return
         s, p, rk = data.now, data.previous, data.responses
         grid = QGridLayout()
-        grid.addWidget(card("Mentions", f"{s.total}", with_unscored(previous_note(s, p), s)), 0, 0)
+        grid.addWidget(link_unscored(card("Mentions", f"{s.total}", with_unscored(previous_note(s, p), s)),
+                                     lambda: self.filter_inbox.emit({"entity": brand.id if brand else None,
+                                                                     "sentiment": "unsupported", "days": data.days})),
+                       0, 0)
         grid.addWidget(card("Net sentiment", signed(net_of(s), True), previous_net(p), tone(s.net_sentiment)), 0, 1)
         grid.addWidget(card("Reach-weighted sentiment", signed(s.reach_weighted_sentiment if s.scored else None),
                             f"average {signed(s.avg_sentiment if s.scored else None)}"), 0, 2)

@@ -61,6 +61,7 @@ class RulesView(QWidget):
         self.sentiment.addItem("any sentiment", None)
         for lab in LABELS:
             self.sentiment.addItem(lab, lab)
+        self.sentiment.addItem("not scored", "unsupported")  # a language no engine scores, no person's score
         self.topic = QComboBox()  # topics by their names; the rule stores the id
         self.topic.addItem("any topic", None)
         for tid, name in sorted(svc.topic_labels().items(), key=lambda kv: kv[1].lower()):

@@ -74,7 +74,8 @@ GRANT INSERT, UPDATE, DELETE ON settings, entities, feeds, rules, templates, use
 GRANT INSERT, UPDATE ON settings TO @P@_author, @P@_approver;
 GRANT INSERT, UPDATE, DELETE ON key_messages TO @P@_admin, @P@_approver;
 -- a refresh (any author, approver or admin may run it) writes what it fetched
-GRANT UPDATE (etag, last_modified, last_fetched, last_status, last_error, error_count, next_due, items_total, title)
+GRANT UPDATE (etag, last_modified, last_fetched, last_status, last_error, error_count, next_due, items_total, title,
+               watched_since)
     ON feeds TO @P@_author, @P@_approver;
 GRANT INSERT, UPDATE ON items, mentions, alerts, fetch_runs TO @P@_author, @P@_approver, @P@_admin;
 GRANT DELETE ON items, mentions, alerts TO @P@_admin;
@@ -275,8 +276,108 @@ BEGIN
     RETURN COALESCE(head, repeat('0', 64));
 END $$;
 
--- Entries that change no state (create, edit, override, export...): any member, in its own name.
--- The response transitions and key registrations of the workspace have their own paths.
+-- Who may write which entry. An entry says that the login made a change: whoever may not make the
+-- change may not write its entry either (before, any member could: an executive, refused the
+-- alert's status change, still signed an `alert.acknowledge`). The privileges of section 3 decide,
+-- so the entry and the change have one rule; the groups decide where no table does. An action
+-- listed nowhere here is refused: a new audited action needs its line. Entries about an alert
+-- or a mention's override must describe it as it is in this transaction (the change first, then
+-- its entry).
+CREATE OR REPLACE FUNCTION team_audit_rule(p_action text, p_subject_type text, p_subject_id bigint, p_data text)
+    RETURNS void LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE
+    me text := session_user;
+    may boolean;
+    what text;
+    who text;
+    st text;
+    score jsonb;
+    ov double precision;
+    ov_by text;
+    matches boolean;
+BEGIN
+    CASE p_action
+    WHEN 'alert.acknowledge', 'alert.reopen' THEN
+        may := has_table_privilege(me, 'alerts', 'UPDATE');
+        what := CASE p_action WHEN 'alert.acknowledge' THEN 'acknowledge an alert' ELSE 'reopen an alert' END;
+        who := 'authors, approvers and admins';
+    WHEN 'mention.override' THEN
+        may := has_table_privilege(me, 'mentions', 'UPDATE'); what := 'override a mention''s sentiment';
+        who := 'authors, approvers and admins';
+    WHEN 'rule.apply' THEN
+        may := has_table_privilege(me, 'mentions', 'UPDATE'); what := 'apply a rule to the mentions';
+        who := 'authors, approvers and admins';
+    WHEN 'evidence.capture' THEN
+        may := has_table_privilege(me, 'evidence', 'INSERT'); what := 'capture evidence';
+        who := 'authors, approvers and admins';
+    WHEN 'key_message.add' THEN
+        may := has_table_privilege(me, 'key_messages', 'INSERT'); what := 'add a key message'; who := 'approvers and admins';
+    WHEN 'key_message.edit' THEN
+        may := has_table_privilege(me, 'key_messages', 'UPDATE'); what := 'edit a key message'; who := 'approvers and admins';
+    WHEN 'key_message.remove' THEN
+        may := has_table_privilege(me, 'key_messages', 'DELETE'); what := 'remove a key message'; who := 'approvers and admins';
+    WHEN 'template.save' THEN
+        may := has_table_privilege(me, 'templates', 'INSERT') AND has_table_privilege(me, 'templates', 'UPDATE');
+        what := 'save a template'; who := 'admins';
+    WHEN 'template.delete' THEN
+        may := has_table_privilege(me, 'templates', 'DELETE'); what := 'delete a template'; who := 'admins';
+    WHEN 'rule.create' THEN
+        may := has_table_privilege(me, 'rules', 'INSERT'); what := 'create a rule'; who := 'admins';
+    WHEN 'rule.update' THEN
+        may := has_table_privilege(me, 'rules', 'UPDATE'); what := 'change a rule'; who := 'admins';
+    WHEN 'rule.delete' THEN
+        may := has_table_privilege(me, 'rules', 'DELETE'); what := 'delete a rule'; who := 'admins';
+    WHEN 'user.add' THEN
+        may := has_table_privilege(me, 'users', 'INSERT'); what := 'add a user'; who := 'admins';
+    WHEN 'crisis.on', 'crisis.off' THEN
+        -- the scheduled run posts crisis switches to the team's chat: only who may switch writes them
+        may := team_is('admin'); what := 'switch crisis mode'; who := 'admins';
+    WHEN 'workspace.import_bundle', 'workspace.policy_weakened', 'workspace.schema_repaired' THEN
+        may := team_is('admin'); what := 'import into or repair the workspace'; who := 'admins';
+    WHEN 'response.merge_approval' THEN
+        may := has_function_privilege(me, 'team_approve(bigint, integer, bigint, text, text, text, text, text)', 'EXECUTE');
+        what := 'merge an approval'; who := 'approvers, executives and admins';
+    WHEN 'response.create', 'response.edit' THEN
+        -- a draft's history (its text is rebuilt from these) is written by its author only
+        IF NOT EXISTS (SELECT 1 FROM responses WHERE p_subject_type = 'response' AND id = p_subject_id AND author = me) THEN
+            RAISE EXCEPTION '% entries are written by the response''s author only', p_action USING ERRCODE = '42501';
+        END IF;
+        RETURN;
+    WHEN 'user.key', 'evidence.export', 'report.export', 'workspace.export_bundle', 'response.export_approval' THEN
+        RETURN;  -- the login's own key (team_audit_insert checks it), or what was read and taken out
+    WHEN 'response.submit', 'response.approve', 'response.request_changes', 'response.send',
+         'response.discard', 'workspace.key' THEN
+        RAISE EXCEPTION '% entries are written by the transition functions only', p_action USING ERRCODE = '42501';
+    ELSE
+        RAISE EXCEPTION 'no % entries on a team workspace: nothing says who may write them (store/postgres/roles.py)',
+            p_action USING ERRCODE = '42501';
+    END CASE;
+    IF NOT may THEN
+        RAISE EXCEPTION '% may not % on this team workspace (% only): the % entry is refused', me, what, who, p_action
+            USING ERRCODE = '42501';
+    END IF;
+    IF p_action IN ('alert.acknowledge', 'alert.reopen') THEN
+        SELECT status INTO st FROM alerts WHERE p_subject_type = 'alert' AND id = p_subject_id;
+        IF st IS DISTINCT FROM (ARRAY['acknowledged', 'open'])[array_position(ARRAY['alert.acknowledge', 'alert.reopen'], p_action)] THEN
+            RAISE EXCEPTION 'alert % is %: an % entry goes with the change, in its transaction', p_subject_id,
+                COALESCE(st, 'not there'), p_action USING ERRCODE = '42501';
+        END IF;
+    ELSIF p_action = 'mention.override' THEN
+        -- the mention carries this login's override of this score (or none, for a cleared one)
+        score := p_data::jsonb -> 'score';
+        SELECT override, override_by INTO ov, ov_by FROM mentions WHERE p_subject_type = 'mention' AND id = p_subject_id;
+        matches := FOUND AND CASE WHEN score IS NULL OR jsonb_typeof(score) <> 'number' THEN ov IS NULL
+                                  ELSE ov IS NOT NULL AND abs(ov - (score #>> '{}')::double precision) < 1e-6
+                                       AND ov_by IS NOT DISTINCT FROM me END;
+        IF NOT matches THEN
+            RAISE EXCEPTION 'mention % does not carry % override: a mention.override entry goes with the change, '
+                'in its transaction', p_subject_id, me USING ERRCODE = '42501';
+        END IF;
+    END IF;
+END $$;
+
+-- Entries that change no response's state (create, edit, override, export...): a member, in its own
+-- name, for what team_audit_rule lets it do. The response transitions have their own functions.
 CREATE OR REPLACE FUNCTION team_audit_append(p_at bigint, p_action text, p_subject_type text,
         p_subject_id bigint, p_data text, p_prev text, p_hash text, p_key_id text, p_sig text)
     RETURNS bigint LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
@@ -284,19 +385,7 @@ BEGIN
     IF NOT (team_is('author') OR team_is('approver') OR team_is('executive') OR team_is('admin')) THEN
         RAISE EXCEPTION '% is not a member of this team workspace', session_user USING ERRCODE = '42501';
     END IF;
-    IF p_action IN ('response.submit', 'response.approve', 'response.request_changes', 'response.send',
-                    'response.discard', 'workspace.key') THEN
-        RAISE EXCEPTION '% entries are written by the transition functions only', p_action USING ERRCODE = '42501';
-    END IF;
-    -- the scheduled run posts crisis switches to the team's chat: only who may switch writes them
-    IF p_action IN ('crisis.on', 'crisis.off') AND NOT team_is('admin') THEN
-        RAISE EXCEPTION '% entries are written by an admin switching crisis mode', p_action USING ERRCODE = '42501';
-    END IF;
-    -- a draft's history (its text is rebuilt from these) is written by its author only
-    IF p_action IN ('response.create', 'response.edit') AND NOT EXISTS (
-            SELECT 1 FROM responses WHERE p_subject_type = 'response' AND id = p_subject_id AND author = session_user) THEN
-        RAISE EXCEPTION '% entries are written by the response''s author only', p_action USING ERRCODE = '42501';
-    END IF;
+    PERFORM team_audit_rule(p_action, p_subject_type, p_subject_id, p_data);
     RETURN team_audit_insert(p_at, p_action, p_subject_type, p_subject_id, p_data, p_prev, p_hash, p_key_id, p_sig);
 END $$;
 

@@ -252,7 +252,7 @@ def unscored_sql() -> str:
 
 def insert_triggers_sql() -> str:
     """Every trigger on INSERT INTO mentions, once per statement (rollups and facets), with the
-    functions they call; safe to run again (``postgres/p018_statement_triggers.py``)."""
+    functions they call; safe to run again (``postgres/p019_statement_triggers.py``)."""
     return _rollup_insert_sql() + facets_sql()
 
 
@@ -383,8 +383,8 @@ POSTGRES_ONLY = (
     "ALTER TABLE items ALTER COLUMN fts SET STORAGE MAIN;\n"
     # the inbox's default order over all entities without a scan-and-sort
     "CREATE INDEX mentions_published_id ON mentions (published, id);\n"
-    # filters SQLite answers from its covering indexes and PostgreSQL would scan for
-    "CREATE INDEX items_feed ON items (feed_id);\n"
+    # filters SQLite answers from its covering indexes and PostgreSQL would scan for (items by
+    # feed: m018's items_feed_seen, on both)
     "CREATE INDEX mentions_kind_published ON mentions (feed_kind, published);\n"
     + _rollup_sql()
     + _rollup_insert_sql()
@@ -479,7 +479,7 @@ def upgrade(conn, current: int) -> int:
     steps = _steps()
     done = _stamped_step(conn, current)
     only = [name for n, name in steps if n > ver and n > done]
-    if current >= ver and (not only or not _may_alter(conn)):
+    if current >= ver and (not (only or _roles_stale(conn)) or not _may_alter(conn)):
         return 0
     with db.transaction(conn):
         if current < ver:
@@ -507,13 +507,40 @@ def upgrade(conn, current: int) -> int:
     return max(ver - current, 0) + len(only)
 
 
+def roles_digest() -> str:
+    """A digest of roles.py's SQL: stored in ``schema_meta`` when it is applied, so that a team
+    database whose roles an older release set up gets this release's at the owner's next
+    connection, even without a schema step (a privilege or a check added to a function)."""
+    import hashlib
+
+    from orm_desktop.store.postgres.roles import SQL
+
+    return hashlib.sha256(SQL.encode()).hexdigest()[:16]
+
+
+def _roles_stale(conn) -> bool:
+    """Whether this is a team database whose roles another release of roles.py applied."""
+    from orm_desktop.store import team
+
+    row = conn.execute("SELECT value FROM schema_meta WHERE key = 'roles_digest'").fetchone()
+    return (row is None or row[0] != roles_digest()) and team.is_team_database(conn)
+
+
 def _refresh_team_roles(conn) -> None:
     """On a team database, the groups' privileges, policies and functions again (roles.py is
     idempotent): tables a migration adds get the writing privileges the rollup triggers need as
     the user whose change fires them, so an author's triage works at once after the owner's
-    upgrade instead of failing until an admin re-runs ``team init``."""
+    upgrade instead of failing until an admin re-runs ``team init``; a check added to a
+    function (who may write which audit entry) reaches databases set up before it."""
     from orm_desktop.store import team
 
     if team.is_team_database(conn):
         pg = team.raw(conn)
         pg.execute(team.roles_sql(team.prefix_of(pg), pg.execute("SELECT current_database()").fetchone()[0]))
+        store_roles_digest(pg)
+
+
+def store_roles_digest(pg) -> None:
+    """Note in ``schema_meta`` that this release's roles.py is applied (``_roles_stale``)."""
+    pg.execute("INSERT INTO schema_meta (key, value) VALUES ('roles_digest', %s) "
+               "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value", (roles_digest(),))

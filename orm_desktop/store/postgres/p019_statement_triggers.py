@@ -7,7 +7,8 @@ migration takes this number, renumber this step above it (a database that ran it
 number runs it once more, which changes nothing). It was p014 until SQLite migration m014 took
 that number (m014 has no PostgreSQL step: PostgreSQL's insert triggers already fire once per
 statement). Then p015 until SQLite migrations m015 and m016 took that number and the next; then p017
-until SQLite migration m017 (not-scored mentions in the daily rollup) took it."""
+until SQLite migration m017 (not-scored mentions in the daily rollup) took it; then p018 until
+SQLite migration m018 (the index of items by feed, ``feeds.watched_since``) took it."""
 
 from __future__ import annotations
 
