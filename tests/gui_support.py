@@ -74,3 +74,10 @@ def open_demo_draft(window):
     draft = next(r for r in window.svc.responses(states=("draft",)))
     view.show_response(draft.id)
     return view, draft
+
+
+def entity_write(qtbot, view, action=None, timeout: int = 20_000) -> None:
+    """An Entities page write (``view.save`` unless ``action`` is given) and its end: the page
+    writes in its task runner and emits ``finished`` once it is written, refused or failed."""
+    with qtbot.waitSignal(view.finished, timeout=timeout):
+        (action or view.save)()

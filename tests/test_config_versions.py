@@ -244,7 +244,8 @@ def test_the_entities_page_asks_reload_or_keep_mine(qtbot, two, answer):
     b.update_entity(eid, title="Their title")
     view.title.setText("My title")
     seen = _answer_conflict(qtbot, answer)
-    view.save()
+    with qtbot.waitSignal(view.finished, timeout=20_000):  # written in the task runner
+        view.save()
     assert seen == [f"Entity {eid} was changed by alex meanwhile."]
     stored = b.entity(eid)
     assert stored.title == ("My title" if answer == "Keep mine" else "Their title")

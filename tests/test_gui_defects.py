@@ -455,7 +455,8 @@ def test_switching_entity_asks_about_unsaved_edits(window, qtbot):
     assert view.current_id == first.id and view.aliases.text() == "Velora bikes"  # still there
     assert view.list.currentRow() == 0
     _answer_next_question(qtbot, QMessageBox.StandardButton.Save)
-    view.list.setCurrentRow(1)
+    with qtbot.waitSignal(view.finished, timeout=20_000):  # saved in the background, then the row picked
+        view.list.setCurrentRow(1)
     assert "Velora bikes" in window.svc.entity(first.id).aliases
     assert view.current_id == view.entities[1].id
     view.aliases.setText("thrown away")

@@ -86,6 +86,7 @@ def test_the_entities_page_refuses_fields_longer_than_a_bundle_carries(warned, w
 
     from orm_desktop.service import Service
     from tests.conftest import act_as
+    from tests.gui_support import entity_write
 
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Discard)
     window.show_page("Entities")
@@ -96,18 +97,18 @@ def test_the_entities_page_refuses_fields_longer_than_a_bundle_carries(warned, w
         view.kind.setCurrentText("competitor")
         view.name.setText("Newco")
         getattr(view, field).setText(text)
-        view.save()
+        entity_write(qtbot, view)
         assert warned and "at most 200 characters" in warned[-1], field
         assert len(window.svc.entities()) == n
         warned.clear()
     view.show_entity(next(e for e in window.svc.entities() if e.name == "Kinetiq"))  # an edit too
     view.name.setText("K" * 201)
-    view.save()
+    entity_write(qtbot, view)
     assert warned and "at most 200 characters" in warned[-1]
     assert any(e.name == "Kinetiq" for e in window.svc.entities())
     view.new()
     view.name.setText("Z" * 200)
-    view.save()
+    entity_write(qtbot, view)
     assert len(window.svc.entities()) == n + 1
     act_as(window.svc, "alex")
     out = tmp_path / "ws.ormbundle"

@@ -9,7 +9,7 @@ import pytest
 pytest.importorskip("PySide6")
 
 from orm_desktop.ui.pages import Page  # noqa: E402
-from tests.gui_support import wait_loaded  # noqa: E402
+from tests.gui_support import entity_write, wait_loaded  # noqa: E402
 
 
 def _open_queue(window):
@@ -293,16 +293,16 @@ def test_the_sidebar_follows_the_executives_the_entities_page_changes(warned, wi
     window.show_page("Entities")
     view = window.entities
     view.show_entity(window.svc.entity("Maya Lindqvist"))
-    view.remove()
+    entity_write(qtbot, view, view.remove)
     assert "Maya Lindqvist" not in sidebar()
     assert window.stack.currentWidget() is view and window.nav.currentItem().text() == "Entities"
     view.show_entity(window.svc.entity("Daniel Okafor"))
     view.name.setText("Dan Okafor")
-    view.save()
+    entity_write(qtbot, view)
     view.new()
     view.kind.setCurrentText("executive")
     view.name.setText("Zoe Adeyemi")
-    view.save()
+    entity_write(qtbot, view)
     assert not warned
     assert window.stack.currentWidget() is view and window.nav.currentItem().text() == "Entities"
     names = sidebar()
@@ -346,9 +346,9 @@ def test_the_reports_and_rules_pages_offer_the_entities_as_they_are_now(window, 
     view.new()
     view.kind.setCurrentText("executive")
     view.name.setText("Zoe Adeyemi")
-    view.save()
+    entity_write(qtbot, view)
     view.show_entity(window.svc.entity("Kinetiq"))
-    view.remove()
+    entity_write(qtbot, view, view.remove)
     window.show_page("Reports")
     reports = window.reports
     reports.kind.setCurrentIndex(reports.kind.findData("crisis"))
@@ -357,7 +357,7 @@ def test_the_reports_and_rules_pages_offer_the_entities_as_they_are_now(window, 
     window.show_page("Entities")
     view.show_entity(window.svc.entity("Velora Arc"))
     view.name.setText("Velora Arc 2")
-    view.save()
+    entity_write(qtbot, view)
     assert reports.entity.currentData() == "Stridewell"  # the choice made stays
     assert "Velora Arc 2" in offered(reports.entity)
     reports.kind.setCurrentIndex(reports.kind.findData("executive"))

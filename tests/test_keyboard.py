@@ -607,7 +607,8 @@ def test_ctrl_s_saves_the_entity_the_rule_and_the_settings(kb_window, qtbot):
 
     ents = _show(qtbot, win, "Entities")
     ents.list.setCurrentRow(ents.list.count() - 1)
-    ctrl_s(ents.aliases, "kb alias")
+    with qtbot.waitSignal(ents.finished, timeout=20_000):  # written in the task runner
+        ctrl_s(ents.aliases, "kb alias")
     assert "kb alias" in svc.entity(ents.current_id).aliases
 
     rules = _show(qtbot, win, "Rules")

@@ -233,7 +233,8 @@ def test_the_entities_page_and_the_wizard_refuse_control_characters(warned, qtbo
     view.new()
     view.name.setText("Globex\u202e")
     warned.clear()
-    view.save()
+    with qtbot.waitSignal(view.finished, timeout=20_000):
+        view.save()
     assert warned and "control character" in warned[-1], warned
     assert {e.name for e in empty_service.entities()} == {"Acme", "Jane Doe"}
     win.runner.cancel_all()

@@ -114,10 +114,12 @@ def test_a_new_entity_once_saved_is_not_unsaved_any_more(window, qtbot):
     view = window.entities
     view.new()
     view.name.setText("Halden Bikes")
-    view.save()
+    with qtbot.waitSignal(view.finished, timeout=20_000):
+        view.save()
     saved = next(e for e in window.svc.entities() if e.name == "Halden Bikes")
     assert view.current_id == saved.id and window.unsaved_edits() == []
-    view.save()  # again: the same entity, not a second one
+    with qtbot.waitSignal(view.finished, timeout=20_000):
+        view.save()  # again: the same entity, not a second one
     assert [e.name for e in window.svc.entities()].count("Halden Bikes") == 1
 
 

@@ -115,6 +115,7 @@ class MainWindow(QMainWindow):
             self.timer.start(minutes * 60_000)
         self.tray = None
         self._close_anyway = False  # the user chose "Close without saving"
+        self._close_after_write = False  # closed while an entity write ran: closes when it ends
         self._close_question: QMessageBox | None = None
         if QSystemTrayIcon.isSystemTrayAvailable():
             self.tray = QSystemTrayIcon(self.windowIcon(), self)
@@ -882,6 +883,13 @@ class MainWindow(QMainWindow):
         self._close_question = box
         box.open()
 
+    def _write_ended_close(self) -> None:
+        """The entity write the window waited for ended: close now (asking about edits left
+        unsaved, a refused save's among them)."""
+        self.entities.finished.disconnect(self._write_ended_close)
+        self._close_after_write = False
+        QTimer.singleShot(0, self.close)
+
     def _closing_answered(self, close: bool) -> None:
         mode = getattr(self, "tray_mode", None)
         if not close:
@@ -934,6 +942,13 @@ class MainWindow(QMainWindow):
             self.show_page(state["page"])
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        if self.entities.writing:  # an entity write runs: the window closes once it is written (or refused)
+            event.ignore()
+            if not self._close_after_write:
+                self._close_after_write = True
+                self.entities.finished.connect(self._write_ended_close)
+            self.flash(f"{self.entities.writing}…; the window closes when it is done")
+            return
         if not self._close_anyway and (unsaved := self.unsaved_edits()):
             event.ignore()
             self._ask_before_closing(unsaved)
