@@ -4,7 +4,8 @@
 
 On a throw-away team database (tests/team_scenario.py): (1) the checks' own queries, 20,000 times
 in a plpgsql loop as the owner inside a transaction that holds an entry, as the deferred triggers
-run them at COMMIT (per changed row); (2) an author's audited write end to end (the change and its
+run them at COMMIT (per changed row), and the trigger functions' own time as PostgreSQL counts it
+(track_functions, set on the throw-away database by the superuser); (2) an author's audited write end to end (the change and its
 signed entry in one transaction, over loopback), with the two constraint triggers enabled and
 disabled, in interleaved blocks; (3) a refresh's INSERT of 500 mentions with and without the
 statement trigger that notes them (it runs only while an enabled rule has a sentiment action, as
@@ -70,7 +71,10 @@ def main() -> int:
         return 2
     lab = ts.TeamLab().setup()
     try:
-        owner, alice, k = lab.conns["owner"], lab.conns["alice"], lab.keys["alice"]
+        with ts.connect(ts.SUPERUSER, lab.db, None) as su:  # time spent in the trigger functions themselves
+            su.execute(f'ALTER DATABASE "{lab.db}" SET track_functions = \'pl\'')
+        owner, k = lab.conns["owner"], lab.keys["alice"]
+        alice = lab.conns["alice"] = ts.connect(lab.login("alice"), lab.db)  # a session that tracks them
         aid = lab.alert()
         for n in range(3):  # rules with a sentiment action: the fresh-mention note runs
             owner.execute("INSERT INTO rules (name, conditions, actions, created, updated) "
@@ -104,6 +108,13 @@ def main() -> int:
                 for _ in range(10):
                     (on if enabled else off).extend(four())
         triggers(True)
+        alice.execute("SELECT pg_stat_force_next_flush()")
+        alice.execute("SELECT 1")
+        time.sleep(1.2)
+        owner.execute("SELECT pg_stat_clear_snapshot()")
+        in_trigger = [{"function": f, "calls": n, "µs per call": ms * 1000 / n} for f, n, ms in owner.execute(
+            "SELECT funcname, calls, total_time FROM pg_stat_user_functions WHERE funcname IN "
+            "('team_alert_logged', 'team_override_logged') ORDER BY funcname")]
         owner.execute(CHECKS)
         owner.execute("GRANT EXECUTE ON FUNCTION bench_entry_checks(bigint, int) TO PUBLIC")
         with alice.transaction():
@@ -133,11 +144,13 @@ def main() -> int:
     e2e = {"on_ms": statistics.median(on) * 1e3, "off_ms": statistics.median(off) * 1e3, "writes_each": len(on)}
     ins = {"on_ms": statistics.median(fresh_on) * 1e3, "off_ms": statistics.median(fresh_off) * 1e3}
     print(table(rows, ["what", "µs per changed row"]))
+    print()
+    print(table(in_trigger, ["function", "calls", "µs per call"]))
     print(f"\naudited write end to end (median of {len(on)}): {e2e['on_ms']:.3f} ms with the checks, "
           f"{e2e['off_ms']:.3f} ms without")
     print(f"INSERT of 500 mentions (median of 10): {ins['on_ms']:.2f} ms with the note, {ins['off_ms']:.2f} ms without")
     print(f"load average {os.getloadavg()[0]:.1f}")
-    path = write_json("team_entry_checks", {"checks_us": rows, "audited_write": e2e, "insert_500_mentions": ins,
+    path = write_json("team_entry_checks", {"checks_us": rows, "trigger_functions": in_trigger, "audited_write": e2e, "insert_500_mentions": ins,
                                             "loadavg": os.getloadavg()})
     print(path)
     return 0
