@@ -9,7 +9,8 @@ run them at COMMIT (per changed row), and the trigger functions' own time as Pos
 signed entry in one transaction, over loopback), with the two constraint triggers enabled and
 disabled, in interleaved blocks; (3) a refresh's INSERT of 500 mentions with and without the
 statement trigger that notes them (it runs only while an enabled rule has a sentiment action, as
-here). Writes benchmarks/out/team_entry_checks.json.
+here); (4) a rule applied to 2,000 stored mentions in one transaction with its rule.apply entry,
+with and without the override check. Writes benchmarks/out/team_entry_checks.json.
 """
 
 from __future__ import annotations
@@ -138,6 +139,27 @@ def main() -> int:
                 owner.execute(f"ALTER TABLE mentions {'ENABLE' if enabled else 'DISABLE'} TRIGGER mentions_team_fresh")
                 with alice.transaction():
                     (fresh_on if enabled else fresh_off).append(insert_500(f"{r}{enabled}"))
+        # Apply to stored mentions: 2,000 overrides in one transaction with one rule.apply entry
+        owner.execute("INSERT INTO items (guid, url, canonical_url, title, text, published, first_seen) "
+                      "SELECT 'r' || g, 'http://r/' || g, 'http://r/' || g, 't', 't', 1, 1 FROM generate_series(1, 2000) g")
+        owner.execute("INSERT INTO mentions (item_id, entity_id, published, created) "
+                      "SELECT id, 1, 1, 1 FROM items WHERE guid LIKE 'r%'")
+        by_score = {v: owner.execute("INSERT INTO rules (name, conditions, actions, created, updated) "
+                                     "VALUES (%s, '{}', %s, 1, 1) RETURNING id",
+                                     (f"s{v}", f'{{"sentiment": {v}}}')).fetchone()[0] for v in (-0.7, -0.8)}
+        apply_on, apply_off = [], []
+        for r in range(6):
+            for enabled in ((True, False) if r % 2 else (False, True)):
+                owner.execute(f"ALTER TABLE mentions {'ENABLE' if enabled else 'DISABLE'} "
+                              "TRIGGER mentions_team_override_logged")
+                v = (-0.7, -0.8)[len(apply_on + apply_off) % 2]
+                t = time.perf_counter()
+                with alice.transaction():
+                    alice.execute("UPDATE mentions SET override = %s "
+                                  "WHERE item_id IN (SELECT id FROM items WHERE guid LIKE 'r%%')", (v,))
+                    team.audit_append(alice, "rule.apply", "rule", by_score[v], {"changed": 2000}, priv=k.private,
+                                      key_id=k.key_id)
+                (apply_on if enabled else apply_off).append(time.perf_counter() - t)
     finally:
         lab.teardown()
     rows = [{"what": w, "µs per changed row": u} for w, u in checks]
@@ -149,8 +171,11 @@ def main() -> int:
     print(f"\naudited write end to end (median of {len(on)}): {e2e['on_ms']:.3f} ms with the checks, "
           f"{e2e['off_ms']:.3f} ms without")
     print(f"INSERT of 500 mentions (median of 10): {ins['on_ms']:.2f} ms with the note, {ins['off_ms']:.2f} ms without")
+    app = {"on_ms": statistics.median(apply_on) * 1e3, "off_ms": statistics.median(apply_off) * 1e3}
+    print(f"a rule's 2,000 overrides and its entry (median of 6): {app['on_ms']:.0f} ms with the checks, "
+          f"{app['off_ms']:.0f} ms without")
     print(f"load average {os.getloadavg()[0]:.1f}")
-    path = write_json("team_entry_checks", {"checks_us": rows, "trigger_functions": in_trigger, "audited_write": e2e, "insert_500_mentions": ins,
+    path = write_json("team_entry_checks", {"checks_us": rows, "trigger_functions": in_trigger, "audited_write": e2e, "insert_500_mentions": ins, "rule_apply_2000": app,
                                             "loadavg": os.getloadavg()})
     print(path)
     return 0
