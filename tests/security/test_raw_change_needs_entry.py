@@ -200,3 +200,41 @@ def test_a_forged_entry_is_still_refused(lab):
     aid = _alert(lab)
     with pytest.raises(team.TeamRefused, match="is open"):
         _forged(lab, "alice", "alert.acknowledge", "alert", aid, {})
+
+
+def test_raw_changes_of_key_messages_templates_and_rules_need_their_entries(lab):
+    """Who may change a key message (an approver), a template or a rule (an admin) cannot change
+    one over a raw connection without its entry: refused at COMMIT, nothing changed; through the
+    app (entry in the same transaction) it commits."""
+    from orm_desktop.analysis.rules import Rule
+    from tests.security.test_refused_leaves_no_entry import _template, _template_body
+
+    ada, pat = _app(lab, "ada"), _app(lab, "pat")
+    mid = pat.add_key_message(f"We fix delays within a day {time.monotonic_ns()}.", topic="delays")
+    tid = _template(lab)
+    rule = ada.save_rule(Rule(None, f"Recall {time.monotonic_ns()}", {"terms": "recall"}, {"tag": "recall"}))
+    owner = lab.conns["owner"]
+    before = (owner.execute("SELECT text, active FROM key_messages WHERE id = %s", (mid,)).fetchone(),
+              owner.execute("SELECT body FROM templates WHERE id = %s", (tid,)).fetchone(),
+              owner.execute("SELECT actions, enabled FROM rules WHERE id = %s", (rule.id,)).fetchone())
+    raw = [("pat", "UPDATE key_messages SET text = 'We never fail.' WHERE id = %s", mid, "key message"),
+           ("pat", "UPDATE key_messages SET active = 0 WHERE id = %s", mid, "key message"),
+           ("pat", "INSERT INTO key_messages (topic, text, approved_by) VALUES ('x', 'Unlogged.', %s)", "pat",
+            "key message"),
+           ("ada", "UPDATE templates SET body = body || ' ' WHERE id = %s", tid, "template"),
+           ("ada", "DELETE FROM templates WHERE id = %s", tid, "template"),
+           ("ada", "UPDATE rules SET actions = '{\"sentiment\": -1}' WHERE id = %s", rule.id, "rule"),
+           ("ada", "DELETE FROM rules WHERE id = %s", rule.id, "rule")]
+    for who, sql, arg, kind in raw:
+        with pytest.raises(psycopg.errors.InsufficientPrivilege, match=f"{kind} .* without its audit entry"):
+            lab.conns[who].execute(sql, (arg,))
+    assert before == (owner.execute("SELECT text, active FROM key_messages WHERE id = %s", (mid,)).fetchone(),
+                      owner.execute("SELECT body FROM templates WHERE id = %s", (tid,)).fetchone(),
+                      owner.execute("SELECT actions, enabled FROM rules WHERE id = %s", (rule.id,)).fetchone())
+    pat.edit_key_message(mid, text="We fix delays within two days.")
+    pat.remove_key_message(mid)
+    ada.save_template(_template_body(tid))
+    ada.delete_template(tid)
+    ada.set_rule_enabled(rule.id, False)
+    ada.delete_rule(rule.id)
+    assert owner.execute("SELECT count(*) FROM rules WHERE id = %s", (rule.id,)).fetchone()[0] == 0

@@ -526,6 +526,45 @@ CREATE CONSTRAINT TRIGGER mentions_team_override_logged AFTER UPDATE OF override
     DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN (OLD.override IS DISTINCT FROM NEW.override)
     EXECUTE FUNCTION team_override_logged();
 
+-- Key messages, templates and rules likewise: a row added, changed or removed by a member needs an
+-- entry about it in the same transaction (key_message.*, template.* with its id in the data,
+-- rule.*), or the transaction's workspace.import_bundle entry. That the entry's data match the
+-- row is not checked here (the row's changed_by names the login all the same).
+CREATE OR REPLACE FUNCTION team_config_logged() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE
+    kind text := CASE TG_TABLE_NAME WHEN 'key_messages' THEN 'key_message' WHEN 'rules' THEN 'rule' ELSE 'template' END;
+    rid text := CASE WHEN TG_OP = 'DELETE' THEN OLD.id::text ELSE NEW.id::text END;
+    e record;
+BEGIN
+    IF team_exempt() THEN
+        RETURN NULL;
+    END IF;
+    -- this transaction's entries, newest first: they are the log's newest (writers queue on its lock)
+    FOR e IN SELECT action, subject_type, subject_id, data, xmin AS x FROM audit_log ORDER BY id DESC LIMIT 1000 LOOP
+        EXIT WHEN NOT team_this_xact(e.x);
+        IF e.action = 'workspace.import_bundle' THEN
+            RETURN NULL;
+        END IF;
+        IF e.subject_type = kind AND starts_with(e.action, kind || '.')
+           AND (CASE WHEN kind = 'template' THEN e.data::jsonb ->> 'id' ELSE e.subject_id::text END) = rid THEN
+            RETURN NULL;
+        END IF;
+    END LOOP;
+    RAISE EXCEPTION '% % changed without its audit entry in the same transaction: change it through the app',
+        replace(kind, '_', ' '), rid USING ERRCODE = '42501';
+END $$;
+DO $$
+DECLARE t text;
+BEGIN
+    FOREACH t IN ARRAY ARRAY['key_messages', 'templates', 'rules'] LOOP
+        EXECUTE format('DROP TRIGGER IF EXISTS %I ON %I', t || '_team_logged', t);
+        EXECUTE format('CREATE CONSTRAINT TRIGGER %I AFTER INSERT OR UPDATE OR DELETE ON %I '
+                       'DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION team_config_logged()',
+                       t || '_team_logged', t);
+    END LOOP;
+END $$;
+
 -- Entries that change no response's state (create, edit, override, export...): a member, in its own
 -- name, for what team_audit_rule lets it do. The response transitions have their own functions.
 CREATE OR REPLACE FUNCTION team_audit_append(p_at bigint, p_action text, p_subject_type text,
