@@ -314,7 +314,7 @@ def test_a_gap_without_disabling_is_no_quiet_spell(empty_service, feed_server):
     """A feed refreshed every day for a month, then nothing for 14 days (the app not run), then a
     refresh that finds only what the feed still holds: 40 entries of the last 40 hours. The 12
     days in between fell out of the feed unseen, and detection read them as quiet days: 'volume
-    spike, 20 vs 0.6 expected'. Now the refresh records the span it did not see (m019's
+    spike (yesterday and today), 40 vs 2.2 expected'. Now the refresh records the span it did not see (m019's
     ``feed_gaps``) and no test whose day or baseline overlaps it counts that feed."""
     svc, now = empty_service, int(time.time())
     svc.add_entity("brand", "Acme")
@@ -388,3 +388,29 @@ def test_a_version_18_workspace_is_upgraded_and_passes_check(new_ws, backend, ru
     r = run_cli("check", workspace=new_ws.location)
     assert r.returncode == 0, r.stdout + r.stderr
     assert "integrity check: ok" in r.stdout and "schema:" not in r.stdout
+
+
+def test_an_alert_from_before_a_gap_stays_open_after_it(empty_service, feed_server):
+    """A gap leaves its feed out only of the tests whose window overlaps it: a real spike of the
+    same feed 40 days ago (its window ends before the gap) keeps its open alert when the refresh
+    after a 14-day gap runs detection again (a fresh watch, as enabling a feed again starts,
+    would have left the feed out of every earlier test and withdrawn it)."""
+    svc, now = empty_service, int(time.time())
+    svc.add_entity("brand", "Acme")
+    spike = now // DAY * DAY - 40 * DAY + 12 * 3600
+    burst = [(f"Acme burst {i}", spike - i * 60) for i in range(20)]
+
+    def held(t: int) -> bytes:  # the last 20 days at two a day, and the burst while it is recent
+        return _rss("daily", _window(t, 40) + (burst if spike <= t < spike + 5 * DAY else []))
+
+    svc.add_feed(_serve(feed_server, "/daily.xml", held(now - 70 * DAY)))
+    for t in sorted([now - d * DAY for d in range(70, 14, -5)] + [spike + 3600]):
+        _serve(feed_server, "/daily.xml", held(t))
+        svc.fetch(jobs=1, now=t, force=True)
+    before = [(a.id, a.window_start, a.status) for a in alerts.open_alerts(svc.conn) if a.kind == "volume_spike"]
+    assert [w for _, w, _ in before] == [spike // DAY * DAY]
+    _serve(feed_server, "/daily.xml", _rss("daily", _backlog(now)))
+    assert svc.fetch(jobs=1, now=now, force=True).new_mentions == 40
+    assert svc.conn.execute("SELECT count(*) FROM feed_gaps").fetchone()[0] == 1
+    assert [(a.id, a.window_start, a.status) for a in alerts.open_alerts(svc.conn)
+            if a.kind == "volume_spike"] == before

@@ -250,7 +250,7 @@ def _watched_feeds_only(series: Sequence[kpis_store.DayPoint], counts: list[int]
         if f in known_from:  # not yet known over a whole window
             start = (known_from[f] - first) // DAY + BASELINE_DAYS
             if start > BASELINE_DAYS:
-                spans.append((0, start - 1))
+                spans.append((0, min(last, start - 1)))
         for a, b in gaps.get(f, ()):  # a test whose day or baseline overlaps a span not seen
             lo, hi = max(0, (a - first) // DAY), min(last, (b - first) // DAY + BASELINE_DAYS)
             if lo <= hi:
@@ -260,9 +260,15 @@ def _watched_feeds_only(series: Sequence[kpis_store.DayPoint], counts: list[int]
     if not feeds:
         return None
     left_out: dict[frozenset[int], dict[int, tuple[int, int, int]]] = {}  # by the feeds left out
+    marks: list[set[int]] = [set() for _ in series]  # the feeds left out of each day's test
+    for k, (spans, _) in enumerate(feeds):
+        for lo, hi in spans:
+            for d in range(lo, hi + 1):
+                marks[d].add(k)
+    by_day = [frozenset(m) for m in marks]
 
     def for_day(d: int) -> Series | None:
-        out = frozenset(k for k, (spans, _) in enumerate(feeds) if any(lo <= d <= hi for lo, hi in spans))
+        out = by_day[d]
         if not out:
             return None
         if out not in left_out:
