@@ -339,6 +339,8 @@ def test_a_gap_without_disabling_is_no_quiet_spell(empty_service, feed_server, h
     assert alerts.detect(svc.conn, now=now) == []
     assert sum(p.total for p in kpis.daily_series(svc.conn, svc.entity("Acme").id, now // DAY * DAY - DAY,
                                                   now // DAY * DAY + DAY)) == 40  # on the charts all the same
+    svc.remove_feed(feed)  # its gaps go with it (a later feed may get its id)
+    assert svc.conn.execute("SELECT count(*) FROM feed_gaps").fetchone()[0] == 0
 
 
 def test_a_real_spike_on_a_feed_refreshed_every_day_still_alerts(empty_service, feed_server):
