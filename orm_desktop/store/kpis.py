@@ -140,7 +140,9 @@ def feed_day_counts(conn: sqlite3.Connection, feed_ids: Iterable[int], since: in
     """{entity: {feed: {day (00:00 UTC): (mentions, negative, unscored)}}} of the given feeds'
     mentions published in [since, until), as ``mention_daily`` counts them, less those whose day
     is unknown (``unknown_day_counts``'s: detection takes those out on its own). Reads those
-    feeds' items through ``items_feed_seen`` (m018)."""
+    feeds' items first seen since a day before ``since`` through ``items_feed_seen`` (m018): an entry
+    is never first seen more than a day before its date (``ingest.parse`` gives a date further
+    ahead the fetch time)."""
     ids = sorted(set(feed_ids))
     out: dict[int, dict[int, dict[int, tuple[int, int, int]]]] = {}
     for start in range(0, len(ids), 500):
