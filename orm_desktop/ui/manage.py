@@ -547,6 +547,7 @@ class EntitiesView(QWidget):
     def toggle_crisis(self) -> None:
         if self.current_id is None:
             self.crisis_btn.setChecked(False)
+            self.status_message.emit("Select an entity in the list first")  # a button must not do nothing silently
             return
         e = self.svc.entity(self.current_id)
         user = self.svc.setting("current_user") or "alex"
@@ -571,6 +572,7 @@ class EntitiesView(QWidget):
     @refuses_when_read_only
     def remove(self) -> None:
         if self.current_id is None:
+            self.status_message.emit("Select an entity in the list first")
             return
         e = self.svc.entity(self.current_id)
         if confirm_removal(self, "Remove entity", f"Remove {e.name} and its mentions?"):
@@ -674,6 +676,7 @@ class SettingsView(QWidget):
         from orm_desktop.ui.key_messages import KeyMessagesEditor
 
         self.key_messages = KeyMessagesEditor(svc, user=s.get("current_user") or "")
+        self.key_messages.status_message.connect(self.status_message)
         # as tall as its content: on a tall window the form gave it the spare height, blank bands
         # above and below its list and buttons
         self.key_messages.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)

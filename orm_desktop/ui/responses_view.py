@@ -690,7 +690,10 @@ class ResponsesView(QWidget):
     def export_approval(self) -> None:
         from PySide6.QtWidgets import QFileDialog
 
-        if self.current is None or not ensure_unlocked(self, self.svc, self.me()):
+        if self.current is None:
+            self.status_message.emit("Select a response first: the approval file carries one response")
+            return
+        if not ensure_unlocked(self, self.svc, self.me()):
             return
         path, _ = QFileDialog.getSaveFileName(self, "Approval request", f"approval-{self.current.id}.json",
                                               "Approval file (*.json)")
