@@ -13,9 +13,11 @@ counts toward the seven, rotation never deletes the last good automatic backups,
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import sqlite3
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from orm_desktop.errors import DamagedBackup, DiskFull, KnownError, UsageError
@@ -34,7 +36,9 @@ def backup(ws: Workspace, dest: Path | None = None, *, automatic: bool = False) 
     named = dest is not None and not automatic  # a file the user named (--out) keeps its name
     ws.backups.mkdir(parents=True, exist_ok=True)
     stamp = time.strftime("%Y%m%d-%H%M%S")
-    dest = Path(dest) if dest else ws.backups / f"{'auto' if automatic else 'backup'}-{stamp}.db"
+    if dest is None and not automatic:  # a second `backup` in the same second gets its own name
+        dest = _free_name(ws.backups / f"backup-{stamp}.db")
+    dest = Path(dest) if dest else ws.backups / f"auto-{stamp}.db"
     if dest.exists():
         raise UsageError(f"{dest} already exists")
     conn = ws.connect(readonly=False)
@@ -161,6 +165,24 @@ def _copy_database(source: Path, dest: Path) -> None:
                          f"or it cannot be read ({exc})") from None
 
 
+@contextlib.contextmanager
+def _no_sidecars_left(path: Path) -> Iterator[None]:
+    """Reading a backup in WAL mode makes an empty -wal and a -shm beside it, which a read-only
+    connection cannot remove when it closes: each restore left two such files in backups/. Those
+    this read made are removed again when the -wal is empty (a -wal that was there is the
+    backup's own and stays)."""
+    sidecars = [Path(f"{path}{s}") for s in ("-wal", "-shm")]
+    before = {p for p in sidecars if p.exists()}
+    try:
+        yield
+    finally:
+        wal = sidecars[0]
+        if wal not in before and (not wal.exists() or wal.stat().st_size == 0):
+            for p in sidecars:
+                if p not in before:
+                    p.unlink(missing_ok=True)
+
+
 def restore(ws: Workspace, source: Path) -> Path:
     """Replace the workspace database with ``source``; returns where the old file was kept. The copy
     that is swapped in is the one checked."""
@@ -172,11 +194,12 @@ def restore(ws: Workspace, source: Path) -> Path:
         raise UsageError(f"{source} is not a regular file; not a backup")
     with ws.refresh_lock():
         stamp = time.strftime("%Y%m%d-%H%M%S")
-        kept = ws.backups / f"before-restore-{stamp}.db"
+        kept = _free_name(ws.backups / f"before-restore-{stamp}.db")  # a second restore in that second too
         tmp = ws.db_path.with_suffix(".restoring")
         _remove_database(tmp)
         try:
-            _copy_database(source, tmp)
+            with _no_sidecars_left(source):
+                _copy_database(source, tmp)
             check(tmp, source)
         except BaseException:
             _remove_database(tmp)
@@ -193,6 +216,16 @@ def restore(ws: Workspace, source: Path) -> Path:
         _remove_database(tmp, main=False)
         tmp.rename(ws.db_path)
     return kept
+
+
+def _free_name(path: Path) -> Path:
+    """``path``, or ``NAME-2.db``, ``NAME-3.db``... when a file of that name exists (its -wal or
+    checkpoint beside it included)."""
+    candidate, n = path, 1
+    while any(Path(f"{candidate.with_suffix('')}{s}").exists() for s in (".db", ".db-wal", ".checkpoint.json")):
+        n += 1
+        candidate = path.with_name(f"{path.stem}-{n}{path.suffix}")
+    return candidate
 
 
 def _remove_database(path: Path, *, main: bool = True) -> None:

@@ -1,20 +1,22 @@
 """Unsaved edits kept on disk while the user types, offered back after a crash. No Qt here.
 
-A reply, an entity form, a rule, a key message or delivery settings typed for minutes and not saved was lost when
+A reply, an entity form, a rule, a key message, delivery settings, a response template's TOML or
+the Settings page's fields typed for minutes and not saved were lost when
 the app was killed or the laptop died. The GUI now hands the editors' unsaved state to a
 ``DraftWriter`` about once a second; it writes each one (atomically, ``atomic.atomic_write``,
 mode 0600) on its own thread, so a slow disk never holds the GUI thread. The files live in the
 workspace, one folder per operating-system user::
 
     <workspace>/recovery/<user>/<kind>-<key>.json     kind: reply | entity | rule | key_message
-                                                            | deliveries
-                                                      key:  a row id, "new" or "settings"
+                                                            | deliveries | template | settings
+                                                      key:  a row id, "new" or "settings"; a
+                                                            template's id for a template
 
 A draft is forgotten (its file removed) once it is saved or discarded. On the next start the
 GUI reads ``DraftStore.pending()`` and offers each one back. A file that is not one of ours
 (damaged, hostile, too large, a symlink, a value of the wrong shape) is never a crash: it is set
 aside as ``NAME.damaged`` with one line in the log and ignored. Secrets (the SMTP password,
-webhook URLs) are never part of a kept edit.
+webhook URLs, passphrases) are never part of a kept edit.
 """
 
 from __future__ import annotations
@@ -41,7 +43,19 @@ log = logging.getLogger("orm_desktop.recovery")
 
 _SESSION = re.compile(r"^[0-9]{1,10}-[0-9a-f]{8}$")
 _KEY = re.compile(r"^(new|settings|[1-9][0-9]{0,11})$")
-_NAME = re.compile(r"^(reply|entity|rule|key_message|deliveries)-(new|settings|[1-9][0-9]{0,11})\.json$")
+_TEMPLATE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,63}$")  # as responses/templates.py parse_template
+_NAME = re.compile(r"^(reply|entity|rule|key_message|deliveries|template|settings)-([a-z0-9-]{1,64})\.json$")
+# the Settings page's fields a copy may hold (the form saved by "Save settings", ui/manage.py SettingsView),
+# in the words its labels use
+SETTINGS_FIELDS = {"brand_name": "brand name", "brand_color": "brand colour", "contact": "contact",
+                   "status_page": "status page", "refresh_minutes": "refresh interval",
+                   "allow_self_approval": "four-eyes rule", "sla_hours": "response times"}
+
+
+def key_ok(kind: str, key: object) -> bool:
+    """Whether ``key`` names a slot of ``kind``: a template's id for a template, else a row id,
+    "new" or "settings"."""
+    return isinstance(key, str) and bool((_TEMPLATE_ID if kind == "template" else _KEY).match(key))
 
 
 def _text(v: object, limit: int = MAX_TEXT) -> bool:
@@ -84,6 +98,15 @@ _SHAPES: dict[str, tuple[dict, dict]] = {
              {"version": _int_or_none}),
     "key_message": ({"topic": lambda v: _text(v, 200), "text": lambda v: _text(v, 20_000)}, {"version": _int_or_none}),
     "deliveries": ({"config": lambda v: isinstance(v, dict) and _plain(v)}, {"config": lambda v: isinstance(v, dict) and _plain(v)}),
+    # the TOML typed, on the template's version and TOML as the dialog showed them
+    "template": ({"toml": lambda v: _text(v, 100_000)}, {"version": _int_or_none, "toml": lambda v: _text(v, 100_000)}),
+    # the Settings page's fields as typed (not parsed: a half-typed URL is kept too) and a display
+    # name typed (None: none), on the fields and versions the form was loaded with
+    "settings": ({"fields": lambda v: isinstance(v, dict) and _plain(v),
+                  "display_name": lambda v: v is None or (isinstance(v, dict) and _plain(v))},
+                 {"fields": lambda v: isinstance(v, dict) and _plain(v),
+                  "versions": lambda v: isinstance(v, dict) and _plain(v),
+                  "display_name": lambda v: v is None or (isinstance(v, dict) and _plain(v))}),
 }
 KINDS = tuple(_SHAPES)
 
@@ -113,11 +136,25 @@ class Recovered:
             return f"an unsaved reply to mention #{m}" if m else f"an unsaved edit of response #{self.key}"
         if self.kind == "deliveries":
             return "unsaved delivery settings (mail server, people, webhooks, schedule)"
+        if self.kind == "template":
+            return f"unsaved changes to the response template {self.key}"
+        if self.kind == "settings":
+            return "unsaved settings" + (f" ({', '.join(self.settings_changed())})" if self.settings_changed() else "")
         name = " ".join(str(self.value.get("name") or self.value.get("text") or "").split())[:60]
         what = {"entity": "entity", "rule": "rule", "key_message": "key message"}[self.kind]
         if self.key == "new":
             return f"a new {what} that was not saved" + (f" ({name})" if name else "")
         return f"unsaved changes to the {what} {name or '#' + self.key}"
+
+    def settings_changed(self) -> list[str]:
+        """For a Settings copy: the fields it changes, in the form's words (never the file's own)."""
+        if self.kind != "settings":
+            return []
+        fields, was = self.value.get("fields") or {}, self.base.get("fields") or {}
+        out = [label for k, label in SETTINGS_FIELDS.items() if k in fields and fields[k] != was.get(k)]
+        if self.value.get("display_name") is not None:
+            out.append("a display name")
+        return out
 
     def when(self) -> str:
         """The local time it was last kept: 'HH:MM', with the date when not today."""
@@ -150,7 +187,7 @@ def check(kind: str, key: str, value: object, base: object) -> str | None:
     """Why a draft is not well-formed (None when it is)."""
     if kind not in _SHAPES:
         return f"unknown kind {kind!r}"
-    if not isinstance(key, str) or not _KEY.match(key):
+    if not key_ok(kind, key):
         return "a bad key"
     if not isinstance(value, dict) or not isinstance(base, dict):
         return "value or base is not an object"
@@ -241,7 +278,7 @@ class DraftStore:
         return None
 
     def path(self, kind: str, key: str) -> Path:
-        if kind not in _SHAPES or not _KEY.match(key):
+        if kind not in _SHAPES or not key_ok(kind, key):
             raise ValueError(f"not a draft slot: {kind}-{key}")
         return self.folder / f"{kind}-{key}.json"
 

@@ -790,6 +790,10 @@ class Service:
         self._check_write()
         from orm_desktop.store import outbox as ostore
 
+        missing = [i for i in dict.fromkeys(ids) if ostore.get(self.conn, i) is None]
+        if missing:  # a typo: "0 message(s) queued again" read as done
+            raise UsageError(f"no message {', '.join(map(str, missing))} in the outbox "
+                             "(`orm-desktop deliveries outbox` lists them); nothing was queued")
         with db.transaction(self.conn):
             return ostore.requeue(self.conn, tuple(ids), int(time.time()))
 

@@ -140,10 +140,11 @@ class TeamAdmin:
         if not team_store.login_exists(self.conn, name):
             if not password:
                 raise UsageError(f"{name} is a new login and needs a password (at least 8 characters)")
-            # a new login may not pass for a member (an existing one only joins another group)
+            # a new login may not pass for a member (an existing one only joins another group); a
+            # user of exactly this name without a login (one a `team push` brought) is this person
             from orm_desktop.responses.workflow import refuse_lookalike
 
-            refuse_lookalike(team_store.user_names(self.conn), name, display_name)
+            refuse_lookalike([u for u in team_store.user_names(self.conn) if u[0] != name], name, display_name)
         return team_store.add_user(self.conn, name, role, password, display_name=display_name)
 
     @_refused

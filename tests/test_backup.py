@@ -36,6 +36,8 @@ def test_restore_brings_back_the_backup_and_keeps_the_old_file(demo_service, run
     r = run_cli("restore", "--latest", workspace=ws.root)
     assert r.returncode == 0, r.stderr
     assert "previous database is kept" in r.stdout
+    # reading the backup left an empty -wal and a -shm beside it at each restore
+    assert [p.name for p in ws.backups.iterdir() if p.name.endswith(("-wal", "-shm"))] == []
     svc = Service.open(ws.root)
     assert svc.count_mentions() == n
     kept = [p for p in backups(ws) if p.name.startswith("before-restore-")]
@@ -71,6 +73,27 @@ def test_restore_refuses_a_damaged_or_foreign_backup(empty_service, tmp_path):
         restore(empty_service.ws, foreign)
     with pytest.raises(UsageError, match="no such backup"):
         restore(empty_service.ws, tmp_path / "missing.db")
+
+
+def test_two_restores_in_one_second_keep_both_previous_databases(demo_service, monkeypatch):
+    """`restore` says "the previous database is kept at backups/before-restore-STAMP.db"; a second
+    restore in the same second (a script, or restore then restore back) moved the database over
+    that file: the first kept copy, the data from before any restore, was gone. Two manual backups
+    in one second failed the second with "... already exists"."""
+    ws = demo_service.ws
+    n = demo_service.count_mentions()
+    monkeypatch.setattr("time.strftime", lambda fmt, *a: "20261130-120000")  # one second, pinned
+    good = backup(ws)
+    demo_service.conn.execute("DELETE FROM mentions WHERE id % 2 = 0")
+    second = backup(ws)
+    assert second != good and second.exists()
+    remaining = demo_service.count_mentions()
+    demo_service.close()
+    kept1 = restore(ws, good)
+    kept2 = restore(ws, second)
+    assert kept1 != kept2 and kept1.exists() and kept2.exists()
+    count = [sqlite3.connect(p).execute("SELECT count(*) FROM mentions").fetchone()[0] for p in (kept1, kept2)]
+    assert count == [remaining, n]
 
 
 def test_daily_backups_rotate(empty_service):

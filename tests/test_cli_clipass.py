@@ -567,3 +567,18 @@ def test_names_in_one_script_a_word_stay_allowed(empty_service):
     for name, display in (("jorg", "Jörg Müller"), ("ivan", "Ivan Петров"), ("aiko", "田中 愛子")):
         empty_service.add_user(name, ["author"], display_name=display)
     assert sorted(u.name for u in empty_service.users()) == ["aiko", "ivan", "jorg"]
+
+
+def test_mentions_as_csv_and_json_print_priorities_as_people_read_them(demo_root, tmp_path, cli, monkeypatch):
+    # crisis mode adds 100 to the priorities and takes it off again: a spreadsheet of the inbox
+    # then showed priorities like 9.289999999999992
+    from tests.conftest import copy_workspace, passphrase_of
+
+    ws = str(copy_workspace(demo_root, tmp_path / "ws"))
+    monkeypatch.setenv("ORM_DESKTOP_PASSPHRASE", passphrase_of("alex"))
+    for action in ("on", "off"):
+        assert cli("--workspace", ws, "crisis", action, "Velora", "--as", "alex")[0] == 0
+    code, out, _err = cli("--workspace", ws, "mentions", "--format", "json", "--entity", "Velora", "--limit", "1000")
+    priorities = [r["priority"] for r in json.loads(out)]
+    assert code == 0 and len(priorities) > 100
+    assert all(p == round(p, 2) for p in priorities), [p for p in priorities if p != round(p, 2)][:3]

@@ -363,23 +363,32 @@ def test_a_workspace_option_naming_a_file_says_so(run_cli, tmp_path):
     assert "is a file" in line and "init" not in line
 
 
-def test_ctrl_c_during_init_demo_leaves_nothing_a_retry_refuses(run_cli, tmp_path):
-    """An interrupted `init --demo` left a half-built workspace (entities, no mentions) that the
-    next `init --demo` refused as existing."""
-    import os
+def _demo_init_begun(ws: Path):
+    """`init --demo` of ``ws`` in a process group of its own (Ctrl+C signals a terminal's group),
+    once its database file exists: the build has begun."""
     import signal
     import subprocess
     import sys
     import time
 
-    ws = tmp_path / "ws"
     proc = subprocess.Popen([sys.executable, "-m", "orm_desktop", "--workspace", str(ws), "init", "--demo"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ws.parent,
                             start_new_session=True, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     assert "creating the demo workspace" in proc.stderr.readline()
     deadline = time.monotonic() + 30
-    while not (ws / "orm.db").exists() and time.monotonic() < deadline:  # the build has begun
+    while not (ws / "orm.db").exists() and time.monotonic() < deadline:
         time.sleep(0.02)
+    return proc
+
+
+def test_ctrl_c_during_init_demo_leaves_nothing_a_retry_refuses(run_cli, tmp_path):
+    """An interrupted `init --demo` left a half-built workspace (entities, no mentions) that the
+    next `init --demo` refused as existing."""
+    import signal
+    import time
+
+    ws = tmp_path / "ws"
+    proc = _demo_init_begun(ws)
     time.sleep(0.3)
     os.killpg(proc.pid, signal.SIGINT)
     err = proc.communicate(timeout=60)[1]
@@ -416,18 +425,10 @@ def test_a_second_ctrl_c_is_ignored_while_the_first_cleans_up(tmp_path):
     workspace (left behind: 1 of 6) or after Python's handler was gone (killed by SIGINT: 2 of
     12). After the first, the command ignores Ctrl+C on its way out."""
     import signal
-    import subprocess
-    import sys
     import time
 
     ws = tmp_path / "ws"
-    proc = subprocess.Popen([sys.executable, "-m", "orm_desktop", "--workspace", str(ws), "init", "--demo"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path,
-                            start_new_session=True, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
-    assert "creating the demo workspace" in proc.stderr.readline()
-    deadline = time.monotonic() + 30
-    while not (ws / "orm.db").exists() and time.monotonic() < deadline:
-        time.sleep(0.02)
+    proc = _demo_init_begun(ws)
     os.killpg(proc.pid, signal.SIGINT)
     for _ in range(20):  # a burst, as from a user holding Ctrl+C down
         time.sleep(0.01)
@@ -614,3 +615,20 @@ def test_a_read_only_workspace_is_read_and_says_read_only_on_a_write(run_cli, re
     for args in (["mark", str(mid), "read"], ["fetch"]):
         line = one_line_error(run_cli(*args, workspace=read_only_workspace))
         assert "read-only" in line, (args, line)
+
+
+def test_passphrase_file_is_taken_beside_as_user(run_cli, demo_root, tmp_path):
+    """README: "`--as USER` needs USER's passphrase: ... or `--passphrase-file FILE` for scripts".
+    Written where a script writes it, after the command, `alerts ack 5 --as sam --passphrase-file F`
+    exited 2 with "unrecognized arguments: --passphrase-file F": only the form before the command
+    was read. Both forms now; a wrong passphrase in the file is still refused."""
+    ws = copy_workspace(demo_root, tmp_path / "ws")
+    good, bad = tmp_path / "sam.pass", tmp_path / "alex.pass"
+    good.write_text("demo-sam\n")
+    bad.write_text("demo-alex\n")
+    r = run_cli("alerts", "ack", "5", "--as", "sam", "--passphrase-file", str(good), workspace=ws)
+    assert r.returncode == 0 and "acknowledged by sam" in r.stdout, r.stderr
+    r = run_cli("--passphrase-file", str(good), "alerts", "reopen", "5", "--as", "sam", workspace=ws)
+    assert r.returncode == 0 and "open again" in r.stdout, r.stderr
+    r = run_cli("alerts", "ack", "5", "--as", "sam", "--passphrase-file", str(bad), workspace=ws)
+    assert one_line_error(r, 2) == "orm-desktop: error: wrong passphrase for sam"

@@ -1,7 +1,8 @@
-"""Nothing typed is lost on a crash: a reply, an entity, a rule or a key message typed and not
-saved is kept on disk as it is typed (orm_desktop/recovery.py, ui/recovery.py) and offered back
-on the next start. Before, a reply typed into the real app and SIGKILLed was gone (0 of 4 editors
-survived a kill)."""
+"""Nothing typed is lost on a crash: a reply, an entity, a rule, a key message, a response
+template's TOML or the Settings page's fields typed and not saved are kept on disk as they are
+typed (orm_desktop/recovery.py, ui/recovery.py) and offered back on the next start. Before, a reply
+typed into the real app and SIGKILLed was gone (0 of 4 editors survived a kill); later the
+Templates dialog and the Settings fields were still lost (0 of 8 typed survived)."""
 
 from __future__ import annotations
 
@@ -33,10 +34,11 @@ from orm_desktop.ui import app as appmod
 real_run = appmod.run
 
 def run(svc, **kw):
-    from PySide6.QtCore import QTimer
+    from PySide6.QtCore import Qt, QTimer
     from PySide6.QtTest import QTest
-    from PySide6.QtWidgets import QApplication, QMessageBox
+    from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
     from orm_desktop.ui.main_window import MainWindow
+    from orm_desktop.ui.responses_view import TemplatesDialog
     QApplication.instance() or QApplication(sys.argv)
 
     def win():
@@ -62,8 +64,25 @@ def run(svc, **kw):
         QTest.keyClicks(w.rules.name, "Recalls")
         QTest.keyClicks(w.rules.terms, "recall")
         w.show_page("Settings")
-        QTest.keyClicks(w.pages["Settings"].key_messages.text, "We fix it or refund it.")
+        s = w.pages["Settings"]
+        QTest.keyClicks(s.key_messages.text, "We fix it or refund it.")
+        s.brand.selectAll()
+        QTest.keyClicks(s.brand, "Halden Cycles")
+        s.refresh.selectAll()
+        QTest.keyClicks(s.refresh, "45")
         print(f"typed into response {d.id}", flush=True)
+        w.show_page("Responses")
+        QTimer.singleShot(0, type_template)
+        next(b for b in w.responses.findChildren(QPushButton) if b.text() == "Templates…").click()  # exec()
+
+    def type_template():
+        dlg = next((t for t in win().findChildren(TemplatesDialog) if t.isVisible()), None)
+        if dlg is None:
+            return QTimer.singleShot(20, type_template)
+        dlg.list.setCurrentRow(next(i for i, t in enumerate(dlg.templates) if t.id == "our-apology"))
+        dlg.editor.moveCursor(dlg.editor.textCursor().MoveOperation.End)
+        QTest.keyClick(dlg.editor, Qt.Key.Key_Return)
+        QTest.keyClicks(dlg.editor, "# call them back")
 
     def restore():
         w = win()
@@ -77,7 +96,12 @@ def run(svc, **kw):
         e, rule = w.entities, w.rules
         print(f"entity: {e.name.text()} / {e.aliases.text()}", flush=True)
         print(f"rule: {rule.name.text()} / {rule.terms.text()}", flush=True)
-        print("key message: " + w.pages["Settings"].key_messages.text.text(), flush=True)
+        s = w.pages["Settings"]
+        print("key message: " + s.key_messages.text.text(), flush=True)
+        print(f"settings: {s.brand.text()} / {s.refresh.value()} / stored {w.svc.settings()['brand_name']}", flush=True)
+        t = next(t for t in w.findChildren(TemplatesDialog) if t.isVisible())
+        print("template: " + t.editor.toPlainText().splitlines()[-1], flush=True)
+        print(f"template version: {w.svc.template_versions()['our-apology']}", flush=True)
         r = w.responses
         print("editor: " + r.editor.toPlainText(), flush=True)
         print("stored: " + w.svc.response(r.current.id).text, flush=True)
@@ -117,9 +141,11 @@ def _kept(ws: Path) -> list[Path]:
     return sorted((ws / "recovery").glob("*/*.json"))
 
 
-def test_a_reply_entity_rule_and_key_message_typed_into_the_app_survive_a_sigkill(demo_service, tmp_path):
+def test_a_reply_entity_rule_key_message_template_and_settings_typed_into_the_app_survive_a_sigkill(
+        demo_service, tmp_path):
     ws = demo_service.ws.root
     draft = next(r for r in demo_service.responses(states=("draft",)))
+    _workspace_template(demo_service)
     demo_service.close()
     env = _env(tmp_path)
     proc = subprocess.Popen([sys.executable, "-c", DRIVER, "type", str(ws)], env=env, cwd=ROOT,
@@ -133,12 +159,14 @@ def test_a_reply_entity_rule_and_key_message_typed_into_the_app_survive_a_sigkil
             done = (TYPED in kept.get(f"reply-{draft.id}.json", {}).get("text", "")
                     and kept.get("entity-new.json", {}).get("aliases") == ["Halden", "HB"]
                     and kept.get("rule-new.json", {}).get("conditions") == {"terms": "recall"}
-                    and kept.get("key_message-new.json", {}).get("text") == "We fix it or refund it.")
+                    and kept.get("key_message-new.json", {}).get("text") == "We fix it or refund it."
+                    and kept.get("settings-settings.json", {}).get("fields", {}).get("refresh_minutes") == 45
+                    and kept.get("template-our-apology.json", {}).get("toml", "").endswith("\n# call them back"))
             return done and kept
 
         kept = _wait_for(lambda: all_on_disk() or (proc.poll() is not None and pytest.fail(proc.stderr.read())),
-                         15, "the reply, entity, rule and key message typed, on disk")
-        assert len(kept) == 4 and all(p.stat().st_mode & 0o077 == 0 for p in _kept(ws))  # this user's only
+                         15, "the reply, entity, rule, key message, settings and template typed, on disk")
+        assert len(kept) == 6 and all(p.stat().st_mode & 0o077 == 0 for p in _kept(ws))  # this user's only
     finally:
         proc.send_signal(signal.SIGKILL)  # the laptop dies: no close, no question, no clean-up
         proc.communicate(timeout=10)
@@ -149,12 +177,27 @@ def test_a_reply_entity_rule_and_key_message_typed_into_the_app_survive_a_sigkil
     out = again.stdout
     assert again.returncode == 0, again.stderr[-2000:]
     assert f"asked: Recovered an unsaved reply to mention #{draft.mention_id} from " in out
-    assert out.count("asked: Recovered ") == 4
+    assert out.count("asked: Recovered ") == 6
+    assert "asked: Recovered unsaved settings (brand name, refresh interval) from " in out
+    assert "asked: Recovered unsaved changes to the response template our-apology from " in out
     assert "entity: Halden Bikes / Halden, HB\n" in out and "rule: Recalls / recall\n" in out
     assert "key message: We fix it or refund it.\n" in out
+    assert "settings: Halden Cycles / 45 / stored Velora\n" in out  # in the form, not saved
+    assert "template: # call them back\ntemplate version: 1\n" in out  # in the editor, not saved
     assert f"editor: {draft.text}{TYPED}\n" in out  # back in the editor, whole
     assert f"stored: {draft.text}\n" in out  # and not saved behind the user's back
     assert f"unsaved: response #{draft.id}, Halden Bikes, rule Recalls" in out  # so closing asks; Save saves
+
+
+def _workspace_template(svc) -> str:
+    """A workspace template (the shipped ones are read-only), as the Templates dialog shows it."""
+    from dataclasses import replace
+
+    from orm_desktop.responses.templates import to_toml
+
+    act_as(svc, "alex")
+    t = svc.templates()["complaint-acknowledgement"]
+    return to_toml(svc.save_template(to_toml(replace(t, id="our-apology", title="Our apology")), by="alex"))
 
 
 def _box(window, name: str = "recovered_draft"):
@@ -580,3 +623,153 @@ def test_hostile_values_in_a_well_formed_copy_never_take_the_window_down(window,
     assert window.entities.name.text() == "Huge" and window.entities.importance.value() == 10.0
     assert not any(d.isVisible() for d in window.findChildren(DeliveriesDialog))
     assert window.isVisible()
+
+
+def _templates_dialog(window):
+    from orm_desktop.ui.responses_view import TemplatesDialog
+
+    return next((d for d in window.findChildren(TemplatesDialog) if d.isVisible()), None)
+
+
+def test_a_template_typed_is_kept_saving_removes_it_and_a_kill_brings_it_back(window, qtbot):
+    from orm_desktop.ui.responses_view import TemplatesDialog
+
+    shown = _workspace_template(window.svc)
+    dlg = TemplatesDialog(window.svc, "alex", window.responses)
+    dlg.reload("our-apology")
+    dlg.show()
+    dlg.editor.setPlainText(shown + "# call them back\n")
+    path = window.drafts.store.folder / "template-our-apology.json"
+    window.drafts.tick()  # as its timer does once a second
+    assert window.drafts.writer.flush() and path.exists()
+    saved = json.loads(path.read_text(encoding="utf-8"))
+    assert saved["value"] == {"toml": shown + "# call them back\n"} and saved["base"] == {"version": 1, "toml": shown}
+    dlg.save()  # saved: its copy goes
+    assert window.svc.template_versions()["our-apology"] == 2
+    window.drafts.tick()
+    assert window.drafts.writer.flush() and not path.exists()
+    dlg.done(0)
+
+    _left_by_a_killed_session(window, "template", "our-apology", {"toml": shown.replace("Our apology", "Sorry")},
+                              {"version": 2, "toml": shown})
+    assert _offer(window, qtbot) == 1
+    assert _box(window).text().startswith("Recovered unsaved changes to the response template our-apology from ")
+    _click(_box(window), "Restore")
+    back = _templates_dialog(window)
+    assert back.current().id == "our-apology" and 'title = "Sorry"' in back.editor.toPlainText()
+    assert back.dirty() and window.svc.templates()["our-apology"].title == "Our apology"  # not saved
+    assert window.drafts.writer.flush() and path.exists()  # kept again at once: still unsaved
+    back.shown = (back.shown[0], back.editor.toPlainText())  # as if saved: closing does not ask
+    back.done(0)
+
+
+def test_a_template_changed_or_removed_since_is_not_overwritten_by_its_recovered_toml(window, qtbot):
+    from PySide6.QtWidgets import QApplication
+
+    shown = _workspace_template(window.svc)
+    mine = shown + "# mine\n"
+    _left_by_a_killed_session(window, "template", "our-apology", {"toml": mine}, {"version": 1, "toml": shown})
+    window.svc.save_template(shown.replace("Our apology", "Their apology"), by="alex",
+                             expected_versions={"our-apology": 1})  # meanwhile, elsewhere
+    assert _offer(window, qtbot) == 1
+    _click(_box(window), "Restore")
+    qtbot.waitUntil(lambda: _box(window, "recovered_draft_changed") is not None, timeout=3000)
+    notice = _box(window, "recovered_draft_changed")
+    assert notice.text().startswith("The response template our-apology was changed while your edit was unsaved")
+    assert notice.detailedText() == mine == QApplication.clipboard().text()  # shown, not lost
+    assert _templates_dialog(window) is None and window.svc.templates()["our-apology"].title == "Their apology"
+    notice.accept()
+
+    _left_by_a_killed_session(window, "template", "gone-one", {"toml": mine}, {"version": 1, "toml": shown})
+    assert _offer(window, qtbot) == 1
+    _click(_box(window), "Restore")
+    qtbot.waitUntil(lambda: _box(window, "recovered_draft_changed") is not None, timeout=3000)
+    assert _box(window, "recovered_draft_changed").text().startswith("The response template gone-one no longer exists")
+    _box(window, "recovered_draft_changed").accept()
+    assert window.drafts.writer.flush() and window.drafts.store.pending() == []
+
+
+def test_settings_typed_are_kept_and_come_back_unsaved(window, qtbot):
+    window.show_page("Settings")
+    s = window.pages["Settings"]
+    stored = window.svc.settings()
+    s.brand.setText("Velora Bikes")
+    s.status_page.setText("https://status.velora")  # half typed: kept as typed
+    s.display_names.user.setCurrentIndex(s.display_names.user.findData("maya"))
+    s.display_names.name.setText("Maya O.")
+    path = window.drafts.store.folder / "settings-settings.json"
+    window.drafts.tick()  # as its timer does once a second
+    assert window.drafts.writer.flush() and path.exists()
+    saved = json.loads(path.read_text(encoding="utf-8"))
+    assert saved["value"]["fields"]["status_page"] == "https://status.velora"
+    assert saved["value"]["display_name"] == {"user": "maya", "text": "Maya O."}
+    s.load()  # discarded (reloaded): its copy goes
+    s.display_names.reload("maya")
+    window.drafts.tick()
+    assert window.drafts.writer.flush() and not path.exists()
+
+    _left_by_a_killed_session(window, "settings", "settings", saved["value"], saved["base"])
+    window.svc.set_settings({"contact": "press@velora.example"})  # meanwhile: a field the copy did not change
+    window.show_page("Inbox")
+    assert _offer(window, qtbot) == 1
+    assert _box(window).text().startswith("Recovered unsaved settings (brand name, status page, a display name) from ")
+    _click(_box(window), "Restore")
+    assert window.nav.currentItem().text() == "Settings"
+    assert (s.brand.text(), s.status_page.text(), s.contact.text()) == (
+        "Velora Bikes", "https://status.velora", "press@velora.example")  # theirs kept, mine on top
+    assert s.display_names.user.currentData() == "maya" and s.display_names.name.text() == "Maya O."
+    assert window.svc.settings()["brand_name"] == stored["brand_name"]  # not saved behind the user's back
+    s.status_page.setText("https://status.velora.example/now")
+    s.save()  # only what the copy changed is written: the other change stays
+    after = window.svc.settings()
+    assert (after["brand_name"], after["contact"]) == ("Velora Bikes", "press@velora.example")
+    s.display_names.save()
+    assert window.drafts.writer.flush()
+    window.drafts.tick()
+    assert window.drafts.writer.flush() and not path.exists()
+
+
+def test_settings_changed_since_are_not_overwritten_by_the_recovered_form(window, qtbot):
+    s = window.pages["Settings"]
+    base = {"fields": s.raw_values(), "versions": dict(s.versions), "display_name": None}
+    fields = {**s.raw_values(), "brand_name": "Velora Bikes", "refresh_minutes": 45}
+    _left_by_a_killed_session(window, "settings", "settings", {"fields": fields, "display_name": None}, base)
+    window.svc.set_settings({"brand_name": "Velora Group"})  # meanwhile, elsewhere
+    assert _offer(window, qtbot) == 1
+    _click(_box(window), "Restore")
+    qtbot.waitUntil(lambda: _box(window, "recovered_draft_changed") is not None, timeout=3000)
+    notice = _box(window, "recovered_draft_changed")
+    assert notice.text().startswith("Settings › brand name was changed while your edit was unsaved, so unsaved "
+                                    "settings (brand name, refresh interval) (kept at ")
+    assert '"Velora Bikes"' in notice.detailedText()
+    assert s.brand.text() != "Velora Bikes" and s.refresh.value() == 30  # nothing put into the form
+    assert (window.svc.settings()["brand_name"], window.svc.settings()["refresh_minutes"]) == ("Velora Group", 30)
+    notice.accept()
+    assert window.drafts.writer.flush() and window.drafts.store.pending() == []
+
+
+def test_a_hostile_settings_or_template_copy_is_refused_with_a_notice_and_fills_nothing(window, qtbot):
+    """Values the shape check lets through (a number for a user name, a count Qt's spin box
+    overflows on, a text for a count) never take the window down nor half fill the form."""
+    s = window.pages["Settings"]
+    shown = s.raw_values()
+    base = {"fields": shown, "versions": dict(s.versions), "display_name": None}
+    _left_by_a_killed_session(window, "settings", "settings", {
+        "fields": {**shown, "brand_name": "Odd <b>", "refresh_minutes": 10**15, "sla_hours": {"P1": "x"}},
+        "display_name": {"user": 5, "text": None}}, base)
+    assert _offer(window, qtbot) == 1
+    _click(_box(window), "Restore")
+    qtbot.waitUntil(lambda: _box(window, "recovered_draft_changed") is not None, timeout=3000)
+    notice = _box(window, "recovered_draft_changed")
+    assert notice.text().startswith("The user 5 no longer exists, so unsaved settings (brand name, refresh "
+                                    "interval, response times, a display name) from ")
+    notice.accept()
+    _left_by_a_killed_session(window, "settings", "settings", {
+        "fields": {**shown, "brand_name": "Odd <b>", "refresh_minutes": 10**15}, "display_name": None}, base)
+    assert _offer(window, qtbot) == 1
+    _click(_box(window), "Restore")
+    qtbot.waitUntil(lambda: _box(window, "recovered_draft_changed") is not None, timeout=3000)
+    assert _box(window, "recovered_draft_changed").text().endswith(
+        " could not be put back: the kept copy holds a value the form cannot show.")
+    _box(window, "recovered_draft_changed").accept()
+    assert s.raw_values() == shown and window.isVisible()  # nothing half put back

@@ -536,3 +536,14 @@ def test_a_draft_submitted_for_review_mails_its_approvers_with_the_request_file(
     assert att.get_filename() == f"approval-request-{draft.id}.json"
     assert json.loads(att.get_content())["response"]["text"].startswith("Thanks for telling us")
     assert svc.run_scheduled(refresh=False).sent == 0
+
+
+def test_resend_of_a_message_not_in_the_outbox_says_so(empty_service, run_cli):
+    """`deliveries resend ID` (docs/deliveries.md) with an ID the outbox does not have (a typo)
+    printed "0 message(s) queued again" and exited 0, as if done; now one line naming it, exit 2."""
+    root = empty_service.ws.location  # the folder, or the team database's URL
+    empty_service.close()
+    r = run_cli("deliveries", "resend", "99", workspace=root)
+    assert r.returncode == 2, r.stdout
+    assert r.stderr.strip() == ("orm-desktop: error: no message 99 in the outbox (`orm-desktop deliveries "
+                                "outbox` lists them); nothing was queued")

@@ -70,3 +70,16 @@ def test_capture_uses_the_feed_safety_limits(empty_service):
         with pytest.raises(UsageError, match="could not be fetched: response larger than"):
             capture(svc.conn, svc.ws.evidence, mid, by="t", limits=FetchLimits(max_bytes=1024 * 1024))
     assert [c.kind for c in list_for(svc.conn, mid)] == ["feed_entry"]  # the entry itself was kept
+
+
+def test_evidence_list_says_when_there_is_none_or_no_such_mention(demo_root, run_cli, tmp_path):
+    """`evidence list MENTION_ID` printed nothing at all, exit 0, for a mention with no evidence and
+    for an id no mention has (a typo): now a line saying which, the typo exit 2."""
+    from tests.conftest import copy_workspace
+
+    ws = copy_workspace(demo_root, tmp_path / "ws")
+    r = run_cli("evidence", "list", "42", workspace=ws)
+    assert r.returncode == 0 and r.stdout.strip() == ("no evidence captured for mention 42 "
+                                                      "(`orm-desktop evidence capture 42` captures it)"), r.stderr
+    r = run_cli("evidence", "list", "999999", workspace=ws)
+    assert r.returncode == 2 and r.stderr.strip() == "orm-desktop: error: no mention with id 999999"

@@ -144,6 +144,8 @@ FACADE_FREE_NAMES = {
     ("orm_desktop.reports.render", "render_pdf"): "the same, in memory (written with its audit entry)",
     ("orm_desktop.reports.render", "check_output"): "a missing output folder, said before rendering",
     ("orm_desktop.reports.render", "print_pdf"): "sends a drawn PDF to a printer",
+    ("orm_desktop.reports.render", "pdf_pages"): "a drawn PDF's pages as images (in the background, for the preview)",
+    ("orm_desktop.reports.render", "draw_pages"): "those images on a printer or the print preview",
     ("orm_desktop.analysis.topics", "labels"): "topic display names",
     ("orm_desktop.analysis.rules", "Rule"): "the frozen dataclass a rule form builds",
     ("orm_desktop.ingest.query", "EntityQuery"): "parsing a query as the user types it; highlighting matches",

@@ -181,3 +181,34 @@ def test_push_refuses_a_broken_audit_chain_and_copies_nothing(demo_service, back
         assert copy_store.content_tables_with_rows(conn) == []
     finally:
         conn.close()
+
+
+def test_a_pushed_user_gets_a_login_of_the_same_name(demo_service, backend, empty_team_db):
+    """docs/team.md: after `team push`, "give each a login of the same name (`team add-user maya
+    --role approver`)". It was refused: "'maya' would pass for the user 'maya': choose another
+    name", the user row that came along being taken for someone else. A look-alike of a pushed
+    user ("rnaya" for "maya") is still refused."""
+    from urllib.parse import urlsplit
+
+    from orm_desktop.service import TeamAdmin
+    from tests.conftest import pg_admin
+
+    if backend != "sqlite":
+        pytest.skip("push copies a SQLite workspace")
+    name = f"u{secrets.token_hex(4)}"  # logins are the server's: a name no other test made
+    demo_service.add_user(name, ["approver"], display_name="Pushed Approver")
+    demo_service.push_to_team(empty_team_db)
+    t = TeamAdmin(empty_team_db)
+    prefix = ""
+    try:
+        prefix = t.init()
+        assert t.add_user(name, "approver", "a long password") == "created"
+        assert name in {u.name for u in t.users()}
+        with pytest.raises(UsageError, match="'rnaya' would pass for the user 'maya'"):
+            t.add_user("rnaya", "author", "a long password")
+    finally:
+        t.close()
+        pg_admin(f'DROP DATABASE IF EXISTS "{urlsplit(empty_team_db).path[1:]}" WITH (FORCE)')
+        for role in (name, "rnaya", *(f"{prefix}_{g}" for g in ("author", "approver", "executive", "admin"))):
+            if prefix or role == name:
+                pg_admin(f'DROP ROLE IF EXISTS "{role}"')

@@ -160,6 +160,7 @@ def test_rule_editor_dry_run_save_and_saved_search(window, qtbot):
     view.terms.setText('recall OR "battery fire"')
     view.tag.setText("recall")
     view.dry_run()
+    qtbot.waitUntil(lambda: view.dry_task is None)  # counted in the task runner
     n, _ = rules.dry_run(window.svc.conn, view.rule())
     assert n > 0 and f"would change {n:,}" in view.result_label.text() and view.result.count() > 0
     view.save()

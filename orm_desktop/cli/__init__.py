@@ -62,7 +62,8 @@ def build_parser() -> Parser:
                epilog="Exit codes: 0 ok, 1 a failure (or some feeds failed), 2 a usage error, 130 interrupted.")
     p.add_argument("--version", action="version", version=f"orm-desktop {__version__}")
     p.add_argument("--workspace", "-w", metavar="DIR",
-                   help="workspace directory (default: $ORM_DESKTOP_WORKSPACE, else the user data dir)")
+                   help="workspace directory, or a team workspace's postgresql://USER@HOST/DB URL (default: "
+                        "$ORM_DESKTOP_WORKSPACE, else the user data dir)")
     p.add_argument("--demo", action="store_true",
                    help="GUI: open the bundled offline demo workspace (created on first use)")
     p.add_argument("--smoke-test", action="store_true",
@@ -81,7 +82,25 @@ def build_parser() -> Parser:
                 raise
             continue
         module.register(sub)
+    _passphrase_file_beside_as(p)
     return p
+
+
+PASSPHRASE_COMMANDS = {("users", "add"), ("users", "keygen"), ("team", "keygen")}  # a new key's passphrase
+
+
+def _passphrase_file_beside_as(parser: argparse.ArgumentParser, path: tuple[str, ...] = ()) -> None:
+    """``--passphrase-file FILE`` also after the command, where scripts write it beside ``--as``
+    (`alerts ack 5 --as sam --passphrase-file F` was "unrecognized arguments"). SUPPRESS keeps
+    the option given before the command when it is not repeated here."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, child in action.choices.items():
+                _passphrase_file_beside_as(child, (*path, name))
+            return
+    if path and (path in PASSPHRASE_COMMANDS or "--as" in parser._option_string_actions):
+        parser.add_argument("--passphrase-file", metavar="FILE", default=argparse.SUPPRESS,
+                            help="read the passphrase from FILE (its first line), as before the command")
 
 
 def _interrupt_once() -> None:

@@ -39,8 +39,9 @@ def cmd_verify(args) -> int:
         print(f"audit log BROKEN: {p}")
     if problems:
         return 1
+    heads = f", {len(args.head)} printed head(s) matched" if args.head else ""
     print(f"audit log intact: {rep.checked} entries, every link verified, {rep.signed} signatures verified "
-          f"against the keys registered in the log, {n_cp} checkpoint(s) matched")
+          f"against the keys registered in the log, {n_cp} checkpoint(s) matched{heads}")
     if rep.legacy:
         print(f"note: the first {rep.legacy} entries predate signing (legacy): verified by hash only")
     return 0

@@ -38,7 +38,12 @@ def cmd_capture(args) -> int:
 
 def cmd_list(args) -> int:
     svc = open_service(args)
-    for c in svc.evidence(args.mention_id):
+    captures = svc.evidence(args.mention_id)
+    if not captures:  # nothing printed read as "done" or as a broken command
+        svc.mention(args.mention_id)  # a typo: "no mention with id N"
+        print(f"no evidence captured for mention {args.mention_id} "
+              f"(`orm-desktop evidence capture {args.mention_id}` captures it)")
+    for c in captures:
         when = dt.datetime.fromtimestamp(c.fetched_at, dt.UTC).strftime("%Y-%m-%d %H:%M:%SZ")
         print(f"#{c.id} {c.kind:10} {when} {display_text(c.url)} sha256 {c.body_sha256} by {c.captured_by}")
     return 0

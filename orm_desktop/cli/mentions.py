@@ -87,7 +87,7 @@ def cmd_mentions(args) -> int:
     for m in svc.mentions(f, limit=limit):
         rows.append({"id": m.id, "published": iso(m.published), "entity": m.entity,
                      "sentiment": round(m.sentiment, 4), "label": m.label, "status": m.status,
-                     "priority": m.priority, "source": m.source, "kind": m.feed_kind, "title": m.title,
+                     "priority": round(m.priority, 2), "source": m.source, "kind": m.feed_kind, "title": m.title,
                      "url": m.url, "snippet": m.snippet, "rating": m.rating, "topics": list(m.topics),
                      "overridden": m.overridden, "item_id": m.item_id, "cluster_id": m.cluster_id,
                      "lang": m.lang, "assignee": m.assignee, "tags": list(m.tags), "version": m.version})

@@ -16,7 +16,7 @@ def register(sub) -> None:
                        description='Example: echo "Velora support was superb" | orm-desktop score --engine vader')
     p.add_argument("--engine", help="sentiment engine (orm (default), vader, textblob)")
     p.add_argument("--entity", help="score toward this entity name (its mentions in the text)")
-    p.add_argument("--lang", default="", help="language of the texts: en (default), de or fr")
+    p.add_argument("--lang", default="", help="language of the texts: en (default), de, es or fr (vader and textblob: en only)")
     p.set_defaults(func=cmd_score)
 
 

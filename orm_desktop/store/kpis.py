@@ -92,7 +92,8 @@ def unknown_day_counts(conn: sqlite3.Connection, entity_id: int, day: int) -> tu
     """(mentions, negative ones) of an entity stored under ``day`` (00:00 UTC) whose day is not
     really known: entries their feed gave no date for (ingest stores them under the time they
     were first seen, ``items.published = items.first_seen``) that came in their feed's first
-    fetch (``first_seen`` up to ``feeds.watched_since``, m018), or whose feed was removed: a
+    fetch (``first_seen`` at ``feeds.watched_since``, m018: the fetch that began its current
+    watch), or whose feed was removed: a
     backlog of unknown age piled onto the day of that fetch. An undated entry a later refresh
     brought is new since the previous refresh: not counted here. Spike detection leaves these out
     (docs/analysis.md "Spike alerts"). Reads the entity's mentions of that day and their items
@@ -102,7 +103,7 @@ def unknown_day_counts(conn: sqlite3.Connection, entity_id: int, day: int) -> tu
         "SELECT count(*), sum(CASE WHEN m.sentiment <= -0.05 THEN 1 ELSE 0 END) "
         "FROM mentions m JOIN items i ON i.id = m.item_id LEFT JOIN feeds f ON f.id = i.feed_id "
         "WHERE m.entity_id = ? AND m.published >= ? AND m.published < ? AND i.published = i.first_seen "
-        "AND (f.watched_since IS NULL OR i.first_seen <= f.watched_since)", (entity_id, day, day + DAY)).fetchone()
+        "AND (f.watched_since IS NULL OR i.first_seen = f.watched_since)", (entity_id, day, day + DAY)).fetchone()
     return int(r[0] or 0), int(r[1] or 0)
 
 
@@ -111,12 +112,27 @@ def feeds_watched_after(conn: sqlite3.Connection, since: int) -> dict[int, int]:
     ``since`` (``feeds.watched_since``, m018). A feed is a window of its latest entries, so its
     first fetch holds every entry since the oldest one it brought: a feed is known from the day
     of that entry, or from the first fetch when it brought nothing older (no entries, or none with
-    a date). Before that day its silence is not a quiet day, it is not having looked."""
+    a date). Before that day its silence is not a quiet day, it is not having looked. A feed
+    enabled again after a gap, or pointed at another source, is watched anew (feeds.new_watch):
+    only the entries of the fetch that began that watch (``first_seen = watched_since``) say how
+    far back it is known."""
     rows = conn.execute(
         "SELECT f.id, f.watched_since, (SELECT min(i.published) FROM items i "
-        "WHERE i.feed_id = f.id AND i.first_seen <= f.watched_since) FROM feeds f WHERE f.watched_since > ?",
+        "WHERE i.feed_id = f.id AND i.first_seen = f.watched_since) FROM feeds f WHERE f.watched_since > ?",
         (since,)).fetchall()
     return {int(fid): min(int(w), int(w) if oldest is None else int(oldest)) // DAY * DAY for fid, w, oldest in rows}
+
+
+def feed_gaps(conn: sqlite3.Connection, since: int) -> dict[int, list[tuple[int, int]]]:
+    """{feed: [(first day, last day) (00:00 UTC)]} of the spans its refreshes did not see (m019's
+    ``feed_gaps``: the app not run, or the feed failing, for more than a day, and the feed no
+    longer holding what was published meanwhile) that end at ``since`` or later. Both end days
+    count as not seen: a part of each was not."""
+    out: dict[int, list[tuple[int, int]]] = {}
+    for fid, a, b in conn.execute("SELECT feed_id, gap_from, gap_until FROM feed_gaps WHERE gap_until >= ? "
+                                  "ORDER BY feed_id, gap_from", (since,)):
+        out.setdefault(int(fid), []).append((int(a) // DAY * DAY, int(b) // DAY * DAY))
+    return out
 
 
 def feed_day_counts(conn: sqlite3.Connection, feed_ids: Iterable[int], since: int,
@@ -124,7 +140,9 @@ def feed_day_counts(conn: sqlite3.Connection, feed_ids: Iterable[int], since: in
     """{entity: {feed: {day (00:00 UTC): (mentions, negative, unscored)}}} of the given feeds'
     mentions published in [since, until), as ``mention_daily`` counts them, less those whose day
     is unknown (``unknown_day_counts``'s: detection takes those out on its own). Reads those
-    feeds' items through ``items_feed_seen`` (m018)."""
+    feeds' items first seen since a day before ``since`` through ``items_feed_seen`` (m018): an entry
+    is never first seen more than a day before its date (``ingest.parse`` gives a date further
+    ahead the fetch time)."""
     ids = sorted(set(feed_ids))
     out: dict[int, dict[int, dict[int, tuple[int, int, int]]]] = {}
     for start in range(0, len(ids), 500):
@@ -138,9 +156,13 @@ def feed_day_counts(conn: sqlite3.Connection, feed_ids: Iterable[int], since: in
                 # after a first refresh of 150 feeds at 200,000 mentions)
                 "FROM feeds f CROSS JOIN items i CROSS JOIN mentions m "
                 f"WHERE f.id IN ({','.join('?' * len(chunk))}) AND i.feed_id = f.id AND m.item_id = i.id "
-                "AND m.published >= ? AND m.published < ? "
-                "AND NOT (i.published = i.first_seen AND i.first_seen <= f.watched_since) "
-                "GROUP BY m.entity_id, i.feed_id, m.published / 86400", (*chunk, since, until)):
+                # an entry is first seen at most a day before its date (a date further ahead is
+                # the fetch time: ingest.parse): the items of the period are a range of the
+                # index, not every item the feed ever brought (a 14-day gap of all 200 feeds of
+                # the generated workspace: 1.6 s -> see docs/performance.md)
+                "AND i.first_seen >= ? AND m.published >= ? AND m.published < ? "
+                "AND NOT (i.published = i.first_seen AND i.first_seen = f.watched_since) "
+                "GROUP BY m.entity_id, i.feed_id, m.published / 86400", (*chunk, since - DAY, since, until)):
             out.setdefault(int(entity), {}).setdefault(int(feed), {})[int(day) * DAY] = (
                 int(n), int(neg or 0), int(unscored or 0))
     return out

@@ -32,6 +32,20 @@ def not_opened(url: str) -> str:
     return f"Not opened: the link is not a web address ({scheme + ':' if scheme else 'no http:// or https://'})"
 
 
+def open_in_browser(url: str) -> str:
+    """Open a web or mailto link in the system's browser or mail program: '' when one took it,
+    else the one line for the status bar, with the link put on the clipboard (no browser on a
+    server session or a kiosk: the button did nothing and said nothing)."""
+    import webbrowser
+
+    from PySide6.QtWidgets import QApplication
+
+    if QDesktopServices.openUrl(QUrl(url)) or (is_web_url(url) and webbrowser.open(url)):
+        return ""
+    QApplication.clipboard().setText(url)
+    return f"No web browser opened the link; it is on the clipboard: {url}"
+
+
 class SafeBrowser(QTextBrowser):
     """A text browser that loads nothing: no images, no stylesheets, no documents. A click opens
     an http(s) or mailto link (what the sanitizer keeps) in the system's browser or mail program;
@@ -53,7 +67,8 @@ class SafeBrowser(QTextBrowser):
     def _open(self, url: QUrl) -> None:
         text = url.toString()
         if is_web_url(text) or url.scheme().lower() == "mailto":
-            QDesktopServices.openUrl(url)
+            if failed := open_in_browser(text):
+                self.refused.emit(failed)
         else:
             self.refused.emit(not_opened(text))
 
@@ -97,7 +112,7 @@ class DetailPane(QWidget):
         # than the inbox on a 1280 x 720 screen
         for actions in ((("draft", "Draft response…", "D"), ("needs_response", "Needs response", "R"),
                          ("flag", "Flag", "F"), ("archive", "Archive", "E"), ("evidence", "Capture evidence", "C")),
-                        (("positive", "Positive", "+"), ("neutral", "Neutral", "0"), ("negative", "Negative", "−"),
+                        (("positive", "Positive", "+"), ("neutral", "Neutral", "0"), ("negative", "Negative", "-"),
                          ("clear", "Clear override", "Backspace"), ("open", "Open in browser", "O"))):
             row = QHBoxLayout()
             for key, label, tip in actions:

@@ -4,11 +4,10 @@ debounced full-text search, keyboard triage and the detail pane."""
 from __future__ import annotations
 
 import time
-import webbrowser
 from collections import OrderedDict
 
 from PySide6.QtCore import QAbstractTableModel, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor, QDesktopServices, QKeySequence, QShortcut
+from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -415,7 +414,7 @@ SHORTCUTS = [
     ("J / ↓", "next mention"), ("K / ↑", "previous mention"), ("F", "flag"), ("E", "archive"),
     ("R", "mark needs response"), ("M", "mark read"), ("U", "mark unread (new)"), ("A", "assign to someone"),
     ("O", "open in browser"),
-    ("+ / 0 / −", "override sentiment: positive / neutral / negative"), ("Backspace", "clear the override"),
+    ("+ / 0 / -", "override sentiment: positive / neutral / negative"), ("Backspace", "clear the override"),
     ("D", "draft a response"), ("C", "capture evidence (page + entry, hashed)"), ("Ctrl+Z", "undo the last triage"),
     ("Ctrl+F", "search"), ("Ctrl+S", "save (the reply, the entity, the rule, the settings)"), ("Esc", "clear the search and filters (during a refresh: cancel it)"), ("?", "this help"),
 ]  # the main window adds its menu shortcuts (Ctrl+E, F1, Ctrl+1…8, Ctrl+R…) to the help
@@ -702,9 +701,10 @@ class InboxView(QWidget):
 
     def undo(self) -> None:
         """Put the statuses of the last triage back (archive, flag, read, needs response)."""
-        if self.read_only or not self.undo_stack:
-            if not self.undo_stack:
-                self.status_message.emit("nothing to undo")
+        if self.refused():  # executive mode: said, not silently ignored (the stack stays for later)
+            return
+        if not self.undo_stack:
+            self.status_message.emit("nothing to undo")
             return
         from orm_desktop.errors import Conflict
         from orm_desktop.ui.widgets import keep_mine_after_conflict
@@ -810,7 +810,10 @@ class InboxView(QWidget):
         if ids:
             url = self.svc.mention(ids[0]).mention.url
             if is_web_url(url):
-                QDesktopServices.openUrl(url) or webbrowser.open(url)
+                from orm_desktop.ui.detail import open_in_browser
+
+                if failed := open_in_browser(url):
+                    self.status_message.emit(failed)
             else:  # a javascript:, data: or file: link stored before ingest dropped them, or none
                 from orm_desktop.ui.detail import not_opened
 

@@ -38,6 +38,7 @@ class KeyMessagesEditor(QWidget):
     """List, add, change and retire key messages (each change is in the audit log)."""
 
     changed = Signal()
+    status_message = Signal(str)
 
     def __init__(self, svc, user: str = "", parent=None) -> None:
         super().__init__(parent)
@@ -111,15 +112,23 @@ class KeyMessagesEditor(QWidget):
             self.text.clear()  # a refused line stays, to be corrected
             self.shown = (self.topic.currentData() or "", "")
 
-    def save_change(self) -> None:
+    def _picked(self):
+        """The key message picked in the list, or None after saying to pick one: with a line typed
+        and none picked, Save change did nothing and the line looked saved."""
         cur = self.current()
+        if cur is None:
+            self.status_message.emit("Select a key message in the list first (Add adds the line as a new one)")
+        return cur
+
+    def save_change(self) -> None:
+        cur = self._picked()
         if cur is not None:
             text, topic = self.text.text(), self.topic.currentData()
             self._do(lambda v: self.svc.edit_key_message(cur[0], text=text, topic=topic, by=self.user,
                                                          expected_version=v), cur[0])
 
     def remove(self) -> None:
-        cur = self.current()
+        cur = self._picked()
         if cur is not None and confirm_removal(self, "Remove key message", f"Remove the key message “{cur[2]}”?"):
             self._do(lambda v: self.svc.remove_key_message(cur[0], by=self.user, expected_version=v), cur[0])
 

@@ -137,12 +137,14 @@ class MainWindow(QMainWindow):
             from orm_desktop.recovery import DraftStore
             from orm_desktop.ui.deliveries import DeliveriesDrafts
             from orm_desktop.ui.recovery import DraftKeeper
+            from orm_desktop.ui.responses_view import TemplatesDrafts
 
             settings = self.pages["Settings"]
             self.drafts = DraftKeeper(self, DraftStore(svc.ws.root), {
                 "reply": ("Responses", self.responses), "entity": ("Entities", self.entities),
                 "rule": ("Rules", self.rules), "key_message": ("Settings", settings.key_messages),
-                "deliveries": (None, DeliveriesDrafts(self))})
+                "deliveries": (None, DeliveriesDrafts(self)), "template": ("Responses", TemplatesDrafts(self)),
+                "settings": ("Settings", settings)})
         left, _engine = self.pages["Settings"].rescore_left()
         if left:  # the charts mix two engines until it is finished: said, not hidden
             self.statusBar().showMessage(left, 30_000)

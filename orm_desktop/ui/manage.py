@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from orm_desktop.errors import Conflict, KnownError
 from orm_desktop.feedstatus import problem_text, status_text
+from orm_desktop.recovery import SETTINGS_FIELDS
 from orm_desktop.textsafe import display_text
 from orm_desktop.types import ENTITY_KINDS, FEED_KINDS
 from orm_desktop.ui.widgets import (
@@ -546,6 +547,7 @@ class EntitiesView(QWidget):
     def toggle_crisis(self) -> None:
         if self.current_id is None:
             self.crisis_btn.setChecked(False)
+            self.status_message.emit("Select an entity in the list first")  # a button must not do nothing silently
             return
         e = self.svc.entity(self.current_id)
         user = self.svc.setting("current_user") or "alex"
@@ -570,6 +572,7 @@ class EntitiesView(QWidget):
     @refuses_when_read_only
     def remove(self) -> None:
         if self.current_id is None:
+            self.status_message.emit("Select an entity in the list first")
             return
         e = self.svc.entity(self.current_id)
         if confirm_removal(self, "Remove entity", f"Remove {e.name} and its mentions?"):
@@ -625,6 +628,14 @@ class DisplayNamesEditor(QWidget):
         u = self.users.get(self.user.currentData())
         self.name.setText(u.display_name if u else "")
         self.version = u.version if u else 0
+        self.shown = self.name.text()  # what the field was filled with: a different text is unsaved
+
+    def unsaved(self) -> dict | None:
+        """The display name typed and not saved ({"user", "text"}), or None."""
+        name = self.user.currentData()
+        if not name or not self.save_btn.isEnabled() or self.name.text() == self.shown:
+            return None
+        return {"user": name, "text": self.name.text()}
 
     @refuses_when_read_only
     def save(self) -> None:
@@ -665,6 +676,7 @@ class SettingsView(QWidget):
         from orm_desktop.ui.key_messages import KeyMessagesEditor
 
         self.key_messages = KeyMessagesEditor(svc, user=s.get("current_user") or "")
+        self.key_messages.status_message.connect(self.status_message)
         # as tall as its content: on a tall window the form gave it the spare height, blank bands
         # above and below its list and buttons
         self.key_messages.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
@@ -745,6 +757,103 @@ class SettingsView(QWidget):
         s = self.svc.settings()
         self.loaded = {k: s.get(k) for k in self.KEYS}
         self.versions = {k: self.svc.setting_version(k) for k in self.KEYS}
+        self.shown_raw = self.raw_values()  # as the form shows them now: a different form is unsaved
+
+    def raw_values(self) -> dict:
+        """The fields as typed, not parsed (a half-typed address is an edit too), for crash recovery."""
+        return {"brand_name": self.brand.text(), "brand_color": self.color.text(), "contact": self.contact.text(),
+                "status_page": self.status_page.text(), "refresh_minutes": self.refresh.value(),
+                "allow_self_approval": not self.four_eyes.isChecked(),
+                "sla_hours": {k: v.value() for k, v in self.sla.items()}}
+
+    def _stored_raw(self) -> dict:
+        """The stored settings as load() would show them."""
+        s = self.svc.settings()
+        return {"brand_name": s.get("brand_name", ""), "brand_color": s.get("brand_color", ""),
+                "contact": s.get("contact", ""), "status_page": s.get("status_page", ""),
+                "refresh_minutes": int(s.get("refresh_minutes", 30)),
+                "allow_self_approval": not (bool(self.four_eyes_enforced) or not s.get("allow_self_approval")),
+                "sla_hours": {k: int(s.get("sla_hours", {}).get(k, v.value())) for k, v in self.sla.items()}}
+
+    # -- crash recovery (ui/recovery.py DraftKeeper) -----------------------------------------------
+    def recovery_state(self) -> tuple[str, str, dict, dict] | None:
+        """The fields typed and not saved (and a display name typed), to be kept on disk. Nothing
+        here is a secret: the SMTP password and webhooks live in the Deliveries dialog."""
+        fields = self.raw_values() if self.save_btn.isEnabled() and not self.read_only else self.shown_raw
+        name = self.display_names.unsaved()
+        if fields == self.shown_raw and name is None:
+            return None
+        dn = self.display_names
+        base_name = None if name is None else {"user": name["user"], "text": dn.shown, "version": dn.version}
+        return ("settings", "settings", {"fields": fields, "display_name": name},
+                {"fields": self.shown_raw, "versions": dict(self.versions), "display_name": base_name})
+
+    @staticmethod
+    def _edited(rec) -> list[str]:
+        fields, was = rec.value["fields"], rec.base["fields"]
+        return [k for k in SettingsView.KEYS if k in fields and fields[k] != was.get(k)]
+
+    def recovered_outcome(self, rec) -> tuple[str, str]:
+        """"ok", "same" (stored says it already) or "changed" (a field it changes, or the display
+        name, was saved by someone else since: nothing is put back)."""
+        edited, name = self._edited(rec), rec.value["display_name"]
+        stored = self._stored_raw()
+        user = None
+        if name is not None:
+            user = next((u for u in self.svc.users() if u.name == name.get("user")), None)
+            if user is None:
+                return "changed", rec.gone(f"The user {' '.join(str(name.get('user'))[:60].split())}")
+        if all(stored.get(k) == rec.value["fields"][k] for k in edited) and (
+                user is None or user.display_name == name.get("text")):
+            return "same", ""
+        versions = rec.base["versions"]
+        moved = [SETTINGS_FIELDS[k] for k in edited if self.svc.setting_version(k) != versions.get(k)]
+        if user is not None and user.version != (rec.base["display_name"] or {}).get("version"):
+            moved.append(f"{user.name}'s display name")
+        if moved:
+            return "changed", rec.changed(f"Settings › {', '.join(moved)}")
+        return "ok", ""
+
+    def restore_recovered(self, rec) -> tuple[str, str]:
+        """Put the recovered fields back into the form (not saved): the stored settings, with the
+        fields the copy changed as they were typed."""
+        fields, name = rec.value["fields"], rec.value["display_name"]
+        edited = self._edited(rec)
+        texts = ("brand_name", "brand_color", "contact", "status_page")
+        def count(v: object) -> bool:  # what a spin box takes (a larger int overflows Qt's)
+            return isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 100_000
+
+        ok = all(isinstance(fields[k], str) for k in edited if k in texts) and all(
+            count(fields[k]) for k in edited if k == "refresh_minutes") and (
+            "sla_hours" not in edited or (isinstance(fields["sla_hours"], dict) and all(
+                count(v) for v in fields["sla_hours"].values()))) and (
+            "allow_self_approval" not in edited or isinstance(fields["allow_self_approval"], bool)) and (
+            name is None or (isinstance(name.get("user"), str) and isinstance(name.get("text"), str)))
+        if not ok:
+            raise ValueError("the kept settings do not fit the form")
+        if (edited and not self.save_btn.isEnabled()) or (name is not None and not self.display_names.save_btn.isEnabled()):
+            return "changed", (f"{rec.describe()[:1].upper()}{rec.describe()[1:]} (kept at {rec.when()}) was not put "
+                               "back: this login may not change them.")
+        self.load()
+        widgets = {"brand_name": self.brand, "brand_color": self.color, "contact": self.contact,
+                   "status_page": self.status_page}
+        for k in edited:
+            if k in widgets:
+                widgets[k].setText(fields[k])
+            elif k == "refresh_minutes":
+                self.refresh.setValue(fields[k])
+            elif k == "allow_self_approval" and not self.four_eyes_enforced:
+                self.four_eyes.setChecked(not fields[k])
+            elif k == "sla_hours":
+                for lvl, hours in fields[k].items():
+                    if lvl in self.sla:
+                        self.sla[lvl].setValue(hours)
+        if name is not None:
+            dn = self.display_names
+            dn.reload(name["user"])
+            if dn.user.currentData() == name["user"]:
+                dn.name.setText(name["text"])
+        return "restored", f"Restored {rec.describe()} (from {rec.when()}); they are not saved yet"
 
     def load(self) -> None:
         """Show the stored settings (after someone else changed them)."""

@@ -172,7 +172,8 @@ class DraftKeeper(QObject):
     def _tell_changed(self, rec: Recovered, message: str) -> None:
         """The row changed since the edit was typed: nothing is restored into it; the recovered
         text is shown and copied to the clipboard so the user can compare and reuse it."""
-        text = rec.value.get("text") if rec.kind in ("reply", "key_message") else None
+        text = {"reply": "text", "key_message": "text", "template": "toml"}.get(rec.kind)
+        text = rec.value.get(text) if text else None
         if text is None:
             import json
 

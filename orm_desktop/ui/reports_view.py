@@ -35,6 +35,7 @@ from orm_desktop.ui.widgets import button_row, mark_safe_in_executive_mode, name
 DAY = 86400
 CUSTOM = 0  # the period combo's data for "Custom range…"
 AROUND_ALERT = -1  # ... for "Around the latest alert" (the crisis report's own period)
+PREVIEW_DPI = 150  # the print preview's pages: a quarter of the printed pixels, sharp on a screen
 
 
 RENDER_PREFIX = "orm-report-"  # + the rendering process's id + "-": a temporary folder per rendered report
@@ -82,6 +83,8 @@ class ReportsView(QWidget):
         self.runner = runner
         self.task = None
         self.last_pdf: Path | None = None  # the PDF behind the last preview / print / save
+        self.page_images: list | None = None  # its pages drawn for the preview (render(rasterize=True))
+        self.closed = False  # the window closed: a render that ends now is dropped
         remove_stale_render_folders()
         mark_safe_in_executive_mode(self)  # reports read the workspace; exporting one is audited, not an edit
         self.kind = QComboBox()
@@ -187,11 +190,14 @@ class ReportsView(QWidget):
                                     now=int(time.time()))
 
     # -- one renderer: the report as PDF ------------------------------------------------------------
-    def render(self, then: Callable[[Path, int, object], None], printer: QPrinter | None = None) -> None:
+    def render(self, then: Callable[[Path, int, object], None], printer: QPrinter | None = None, *,
+               rasterize: bool = False) -> None:
         """Render the report to a PDF in a temporary folder (and with ``printer``, print its pages:
-        QPainter may paint on a QPrinter off the GUI thread), then call ``then(pdf, pages, data)``
-        on the GUI thread. The work runs in the background when the view has a task runner."""
-        from orm_desktop.reports.render import print_pdf, to_pdf
+        QPainter may paint on a QPrinter off the GUI thread; with ``rasterize``, draw its pages as
+        images for the print preview, kept in ``self.page_images``), then call
+        ``then(pdf, pages, data)`` on the GUI thread. The work runs in the background when the
+        view has a task runner."""
+        from orm_desktop.reports.render import pdf_pages, print_pdf, to_pdf
 
         if self.task is not None:
             self.status_message.emit("a report is being rendered already")
@@ -210,9 +216,12 @@ class ReportsView(QWidget):
         def work(progress, cancel):
             d = svc.report_data(kind, entity=entity, since=span[0], until=span[1], now=int(time.time()))
             pages = to_pdf(d, out, page_size=page, color=color, logo=logo)
+            images = None
             if printer is not None:
                 pages = print_pdf(out, printer)
-            return out, pages, d
+            elif rasterize:  # the preview only draws them: rasterising held the GUI thread 0.3-1.1 s
+                images = pdf_pages(out, dpi=PREVIEW_DPI)
+            return out, pages, d, images
 
         self._then = then
         if self.runner is None:
@@ -228,7 +237,11 @@ class ReportsView(QWidget):
                                       on_finished=self._render_finished)
 
     def _rendered(self, result) -> None:
-        pdf, pages, d = result
+        pdf, pages, d, images = result
+        if self.closed:  # the window closed (another workspace opened) while this one rendered
+            shutil.rmtree(pdf.parent, ignore_errors=True)
+            return
+        self.page_images = images
         if self.last_pdf is not None and self.last_pdf.parent != pdf.parent:
             shutil.rmtree(self.last_pdf.parent, ignore_errors=True)
         self.last_pdf = pdf
@@ -236,7 +249,9 @@ class ReportsView(QWidget):
         self._then(pdf, pages, d)
 
     def discard_rendered(self) -> None:
-        """Remove the last rendered PDF's temporary folder (the window closes)."""
+        """Remove the last rendered PDF's temporary folder (the window closes): a report still
+        rendering is dropped when it is done (its preview never opens over the next window)."""
+        self.closed = True
         if self.last_pdf is not None:
             shutil.rmtree(self.last_pdf.parent, ignore_errors=True)
             self.last_pdf = None
@@ -249,15 +264,28 @@ class ReportsView(QWidget):
         self.busy_label.setText("")
 
     def preview(self) -> None:
-        self.render(self._show_preview)
+        self.render(self._show_preview, rasterize=True)
 
     def _show_preview(self, pdf: Path, pages: int, _d) -> None:
-        from orm_desktop.reports.render import print_pdf
+        """The PDF's pages, rasterised in the background, drawn on the preview: drawing the PDF
+        here held the GUI thread 0.3-1.1 s. The preview's own Print button prints the PDF at the
+        printer's resolution, as Print… does."""
+        from PySide6.QtGui import QPaintEngine
+
+        from orm_desktop.reports.render import draw_pages, print_pdf
+
+        images, self.page_images = self.page_images, None
+
+        def paint(printer: QPrinter) -> None:
+            if printer.paintEngine().type() == QPaintEngine.Type.Picture:  # the preview's pages
+                draw_pages(images, printer)
+            else:
+                print_pdf(pdf, printer)
 
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         dlg = QPrintPreviewDialog(printer, self)
         dlg.setWindowTitle(f"Print preview — {pages} page{'s' if pages != 1 else ''}, as in the PDF")
-        dlg.paintRequested.connect(lambda p: print_pdf(pdf, p))
+        dlg.paintRequested.connect(paint)
         dlg.resize(1000, 900)
         dlg.exec()
 

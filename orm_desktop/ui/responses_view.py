@@ -261,6 +261,58 @@ class TemplatesDialog(QDialog):
         self.reload()
 
 
+class TemplatesDrafts:
+    """The open Templates dialog's unsaved TOML, for crash recovery (ui/recovery.py DraftKeeper):
+    kept on the template's version and the TOML the dialog showed; put back into a dialog opened
+    on that template, never over a template saved or removed since."""
+
+    def __init__(self, window) -> None:
+        self.window = window
+
+    def _open(self) -> TemplatesDialog | None:
+        return next((d for d in self.window.findChildren(TemplatesDialog) if d.isVisible()), None)
+
+    def recovery_state(self) -> tuple[str, str, dict, dict] | None:
+        d = self._open()
+        if d is None or not d.dirty():
+            return None
+        t = d.templates[d.shown[0]]
+        return "template", t.id, {"toml": d.editor.toPlainText()}, {"version": d.versions.get(t.id), "toml": d.shown[1]}
+
+    def keep_edits(self) -> bool:
+        """A restore would replace the open dialog's own unsaved edit: ask Save / Discard / Cancel."""
+        d = self._open()
+        return d is not None and d.keep_edits()
+
+    def recovered_outcome(self, rec) -> tuple[str, str]:
+        from orm_desktop.responses.templates import to_toml
+
+        stored = self.window.svc.templates().get(rec.key)
+        if stored is None or stored.shipped:
+            return "changed", rec.gone(f"The response template {rec.key}")
+        if to_toml(stored) == rec.value["toml"]:
+            return "same", ""
+        if self.window.svc.template_versions().get(rec.key) != rec.base["version"]:
+            return "changed", rec.changed(f"The response template {rec.key}")
+        return "ok", ""
+
+    def restore_recovered(self, rec) -> tuple[str, str]:
+        d = self._open()
+        if d is None:
+            view = self.window.responses
+            d = TemplatesDialog(self.window.svc, view.me(), view)
+            d.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        d.reload(rec.key)
+        if d.current() is None or d.current().id != rec.key or d.editor.isReadOnly():
+            d.close()
+            return "changed", (f"{rec.describe()[:1].upper()}{rec.describe()[1:]} (kept at {rec.when()}) was not put "
+                               "back: this login may not change templates.")
+        d.editor.setPlainText(rec.value["toml"])
+        d.open()
+        d.editor.setFocus()
+        return "restored", f"Restored {rec.describe()} (from {rec.when()}); it is not saved yet"
+
+
 def reply_context_html(svc, r) -> str:
     """The mention a response answers, as escaped HTML for a SafeBrowser (feed text loads nothing)."""
     if r is None:
@@ -638,7 +690,10 @@ class ResponsesView(QWidget):
     def export_approval(self) -> None:
         from PySide6.QtWidgets import QFileDialog
 
-        if self.current is None or not ensure_unlocked(self, self.svc, self.me()):
+        if self.current is None:
+            self.status_message.emit("Select a response first: the approval file carries one response")
+            return
+        if not ensure_unlocked(self, self.svc, self.me()):
             return
         path, _ = QFileDialog.getSaveFileName(self, "Approval request", f"approval-{self.current.id}.json",
                                               "Approval file (*.json)")

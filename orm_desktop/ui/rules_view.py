@@ -44,6 +44,7 @@ class RulesView(QWidget):
         super().__init__(parent)
         self.svc = svc
         self.runner = runner
+        self.dry_task = None  # the dry run counting in the task runner
         self.current_id: int | None = None
         self.current_version = 0  # the row version of the rule being edited, as read
         self.list = named(QListWidget(), "Rules")
@@ -285,15 +286,30 @@ class RulesView(QWidget):
         self.shown_state = self.form_state()
 
     def dry_run(self) -> None:
-        try:
-            n, sample = self.svc.dry_run_rule(self.rule())
-        except KnownError as exc:
-            QMessageBox.warning(self, "Cannot run the rule", str(exc))
+        """Count what the rule in the form would change, in the task runner: on the GUI thread a
+        dry run over 200,000 stored mentions froze the window 0.4-5 s (terms with OR)."""
+        if self.dry_task is not None:
+            self.status_message.emit("a dry run is counting already")
             return
-        self.result_label.setText(f"<b>Dry run:</b> would change {n:,} stored mention(s); a sample:")
+        rule, svc = self.rule(), self.svc
+        self.result_label.setText("<b>Dry run:</b> counting the stored mentions the rule selects…")
         self.result.clear()
+        self.dry_task = self.runner.start(lambda _progress, _cancel: svc.dry_run_rule(rule),
+                                          on_success=self._dry_ran, on_failure=self._dry_run_failed,
+                                          on_finished=self._dry_run_finished)
+
+    def _dry_ran(self, result) -> None:
+        n, sample = result
+        self.result_label.setText(f"<b>Dry run:</b> would change {n:,} stored mention(s); a sample:")
         for mid, title in sample:
             self.result.addItem(f"#{mid} {title}")
+
+    def _dry_run_failed(self, message: str, known: bool) -> None:
+        self.result_label.setText("")
+        QMessageBox.warning(self, "Cannot run the rule", message if known else message.strip().splitlines()[-1][:300])
+
+    def _dry_run_finished(self) -> None:
+        self.dry_task = None
 
     @refuses_when_read_only
     def save(self) -> None:
@@ -340,7 +356,10 @@ class RulesView(QWidget):
 
     @refuses_when_read_only
     def delete(self) -> None:
-        if self.current_id is not None and confirm_removal(self, "Delete rule", f"Delete the rule {self.name.text()}?"):
+        if self.current_id is None:
+            self.status_message.emit("Select a rule in the list first")
+            return
+        if confirm_removal(self, "Delete rule", f"Delete the rule {self.name.text()}?"):
             self.svc.delete_rule(self.current_id, by="gui")
             self.shown_state = self.form_state()  # its edits went with it: nothing to ask about
             self.new()

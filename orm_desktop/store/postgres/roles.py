@@ -75,8 +75,9 @@ GRANT INSERT, UPDATE ON settings TO @P@_author, @P@_approver;
 GRANT INSERT, UPDATE, DELETE ON key_messages TO @P@_admin, @P@_approver;
 -- a refresh (any author, approver or admin may run it) writes what it fetched
 GRANT UPDATE (etag, last_modified, last_fetched, last_status, last_error, error_count, next_due, items_total, title,
-               watched_since)
+               watched_since, watched_until)
     ON feeds TO @P@_author, @P@_approver;
+GRANT INSERT, UPDATE ON feed_gaps TO @P@_author, @P@_approver, @P@_admin;
 GRANT INSERT, UPDATE ON items, mentions, alerts, fetch_runs TO @P@_author, @P@_approver, @P@_admin;
 GRANT DELETE ON items, mentions, alerts TO @P@_admin;
 -- trigger-kept rollups are written by the triggers, as the user whose change fires them
