@@ -8,8 +8,12 @@
   (tests/test_alerts.py).
 * Look-ups by feed read that feed's rows, not every item (SQLite had no index by feed): which
   undated entries came in their feed's first fetch, a feed's kind change, a feed's removal.
+* A feed whose refreshes missed a span (the app not run for two weeks, or the feed failing for
+  two weeks: m019's ``feed_gaps``) is left out of the tests whose window overlaps it: its
+  returning volume is no spike; a real spike of a feed refreshed daily, and an alert from before
+  the gap, stay.
 * A version-17 workspace is upgraded (its feeds' ``watched_since`` from their first items) and
-  passes ``check``; on PostgreSQL the PostgreSQL-only step is renumbered p019 and runs again.
+  passes ``check``; on PostgreSQL the PostgreSQL-only step is renumbered p020 and runs again.
 
 Real parts: real SQLite files and PostgreSQL databases, the real refresh from a real http.server
 on 127.0.0.1 (tests/feedserver.py).
@@ -191,8 +195,16 @@ def test_look_ups_by_feed_read_that_feeds_rows_not_every_item(empty_service, fee
         "EXPLAIN QUERY PLAN SELECT min(first_seen) FROM items WHERE feed_id = ?", (old,)))
 
 
+# a team database as version 18 left it (which ran the PostgreSQL-only step under the number 19)
+PG_V18 = """
+DROP TABLE feed_gaps;
+ALTER TABLE feeds DROP COLUMN watched_until;
+UPDATE schema_meta SET value = '18' WHERE key = 'version';
+UPDATE schema_meta SET value = '19' WHERE key = 'pg_step';
+"""
+
 # a team database as version 17 left it (which ran the PostgreSQL-only step under the number 18)
-PG_V17 = """
+PG_V17 = PG_V18 + """
 DROP INDEX items_feed_seen;
 CREATE INDEX items_feed ON items (feed_id);
 ALTER TABLE feeds DROP COLUMN watched_since;
@@ -225,7 +237,7 @@ def test_a_version_17_workspace_is_upgraded_and_passes_check(new_ws, backend, ru
     """m018 on a workspace of version 17: the index, and each feed watched since its first item
     was seen (a feed without items: at its next successful fetch). PostgreSQL: p018 fills the
     column the same and drops its own ``items_feed``; the PostgreSQL-only step runs again as
-    p019. Then ``check`` passes and detection runs."""
+    p020 (and m019 / p019 after it). Then ``check`` passes and detection runs."""
     conn = new_ws.connect()
     with db.transaction(conn):
         conn.execute("INSERT INTO entities (kind, name, query, created) VALUES ('brand', 'Acme', 'Acme', 1)")
@@ -236,7 +248,7 @@ def test_a_version_17_workspace_is_upgraded_and_passes_check(new_ws, backend, ru
     make_v17(conn, backend)
     assert feed_indexes(conn) == (set() if backend == "sqlite" else {"items_feed"})
     conn.close()
-    assert db.migrate(new_ws.target) == (1 if backend == "sqlite" else 2)
+    assert db.migrate(new_ws.target) == (2 if backend == "sqlite" else 3)
     assert db.migrate(new_ws.target) == 0
     conn = new_ws.connect()
     try:
@@ -248,7 +260,7 @@ def test_a_version_17_workspace_is_upgraded_and_passes_check(new_ws, backend, ru
             from tests.test_pg import insert_trigger_levels
 
             assert pg_schema.stamp(conn) == (pg_schema.APPLICATION, db.schema_version())
-            assert conn.execute("SELECT value FROM schema_meta WHERE key = 'pg_step'").fetchone()[0] == "19"
+            assert conn.execute("SELECT value FROM schema_meta WHERE key = 'pg_step'").fetchone()[0] == "20"
             assert insert_trigger_levels(conn) == {"statement"}
         assert alerts.detect(conn) == []
     finally:
@@ -285,3 +297,133 @@ def test_a_feed_back_after_months_is_watched_anew_and_its_gap_is_no_quiet_spell(
     assert known == {back.id: (now - 60 - 39 * 3600) // DAY * DAY}  # from the oldest entry it brought back
     svc.update_feed(back.id, title="Back")  # other changes leave the watch alone
     assert kpis.feeds_watched_after(svc.conn, now - DAY) == known
+
+
+def _window(t: int, n: int = 20) -> list[tuple[str, int]]:
+    """What a feed of two entries a day holds at ``t``: its latest ``n`` (ten days)."""
+    return [(f"Acme at {t // 43200 * 43200 - k * 43200}", t // 43200 * 43200 - k * 43200) for k in range(n)]
+
+
+def _fetched_daily(svc, server, first: int, last: int, now: int) -> int:
+    """The feed /daily.xml added and refreshed once a day from ``first`` to ``last`` days ago,
+    holding its latest 20 entries each time; returns the feed's id."""
+    feed = svc.add_feed(_serve(server, "/daily.xml", _rss("daily", _window(now - first * DAY))))[0].id
+    for d in range(first, last - 1, -1):
+        _serve(server, "/daily.xml", _rss("daily", _window(now - d * DAY)))
+        svc.fetch(jobs=1, now=now - d * DAY, force=True)
+    return feed
+
+
+@pytest.mark.parametrize("how", ["app not run", "feed failing"])
+def test_a_gap_without_disabling_is_no_quiet_spell(empty_service, feed_server, how):
+    """A feed refreshed every day for a month, then nothing for 14 days (the app not run; or
+    refreshed daily while the feed answered 500), then a refresh that finds only what the feed
+    still holds: 40 entries of the last 40 hours. The 12
+    days in between fell out of the feed unseen, and detection read them as quiet days: 'volume
+    spike (yesterday and today), 40 vs 2.2 expected'. Now the refresh records the span it did not see (m019's
+    ``feed_gaps``) and no test whose day or baseline overlaps it counts that feed."""
+    svc, now = empty_service, int(time.time())
+    svc.add_entity("brand", "Acme")
+    feed = _fetched_daily(svc, feed_server, 44, 14, now)
+    assert svc.conn.execute("SELECT count(*) FROM feed_gaps").fetchone()[0] == 0  # daily: nothing missed
+    if how == "feed failing":
+        feed_server.routes["/daily.xml"] = (500, {"Content-Type": "text/plain"}, b"down")
+        for d in range(13, 0, -1):
+            svc.fetch(jobs=1, now=now - d * DAY, force=True)
+        assert svc.conn.execute("SELECT error_count FROM feeds WHERE id = ?", (feed,)).fetchone()[0] == 13
+    _serve(feed_server, "/daily.xml", _rss("daily", _backlog(now)))
+    assert svc.fetch(jobs=1, now=now, force=True).new_mentions == 40
+    assert [tuple(r) for r in svc.conn.execute("SELECT feed_id, gap_from, gap_until FROM feed_gaps")] == [
+        (feed, now - 14 * DAY, now - 60 - 39 * 3600)]
+    assert [a.describe() for a in svc.alerts()] == []
+    assert alerts.detect(svc.conn, now=now) == []
+    assert sum(p.total for p in kpis.daily_series(svc.conn, svc.entity("Acme").id, now // DAY * DAY - DAY,
+                                                  now // DAY * DAY + DAY)) == 40  # on the charts all the same
+    svc.remove_feed(feed)  # its gaps go with it (a later feed may get its id)
+    assert svc.conn.execute("SELECT count(*) FROM feed_gaps").fetchone()[0] == 0
+
+
+def test_a_real_spike_on_a_feed_refreshed_every_day_still_alerts(empty_service, feed_server):
+    """The same feed refreshed every day up to yesterday; today it brings 25 entries of today (it
+    holds 20 at most, so its window no longer reaches yesterday's refresh: less than a day not
+    seen, which makes a spike smaller, never a baseline quieter). That spike alerts."""
+    svc, now = empty_service, int(time.time())
+    svc.add_entity("brand", "Acme")
+    _fetched_daily(svc, feed_server, 44, 1, now)
+    burst = [(f"Acme burst {i}", now - 60 - i * 60) for i in range(25)]
+    _serve(feed_server, "/daily.xml", _rss("daily", burst[:20]))
+    assert svc.fetch(jobs=1, now=now, force=True).new_mentions == 20
+    assert svc.conn.execute("SELECT count(*) FROM feed_gaps").fetchone()[0] == 0
+    spikes = [a for a in svc.alerts() if a.kind == "volume_spike"]
+    assert [(a.window_start, a.observed) for a in spikes] == [(now // DAY * DAY, 20)], [a.describe() for a in spikes]
+
+
+def make_v18(conn, backend: str) -> None:
+    """The workspace as version 18 left it: no ``feeds.watched_until``, no ``feed_gaps``."""
+    if backend == "sqlite":
+        from tests.test_store import undo_m019
+
+        with db.transaction(conn):
+            undo_m019(conn)
+        conn.execute("PRAGMA user_version = 18")
+    else:
+        with db.transaction(conn):
+            conn.execute(PG_V18)
+
+
+def test_a_version_18_workspace_is_upgraded_and_passes_check(new_ws, backend, run_cli):
+    """m019 on a workspace of version 18: ``feed_gaps``, and each fetched feed's ``watched_until``
+    from its last fetch when that succeeded, else from the last time it brought an item (a feed
+    never fetched: none). PostgreSQL: p019 fills it the same; the PostgreSQL-only step runs again
+    as p020. Then ``check`` passes and detection runs."""
+    conn = new_ws.connect()
+    with db.transaction(conn):
+        conn.execute("INSERT INTO feeds (id, url, created, watched_since, last_fetched, last_status) VALUES "
+                     "(1, 'https://a.example/feed', 1, 100, 900, 'ok'), "
+                     "(2, 'https://b.example/feed', 1, 100, 900, 'http_error'), (3, 'https://c.example/feed', 1, "
+                     "NULL, 0, '')")
+        conn.execute("INSERT INTO items (feed_id, guid, url, canonical_url, title, text, published, first_seen) "
+                     "VALUES (2, 'g1', 'u1', 'u1', 'Acme', 'Acme', 50, 300), (2, 'g2', 'u2', 'u2', 'Acme', 'Acme', 90, 500)")
+    make_v18(conn, backend)
+    conn.close()
+    assert db.migrate(new_ws.target) == (1 if backend == "sqlite" else 2)
+    assert db.migrate(new_ws.target) == 0
+    conn = new_ws.connect()
+    try:
+        assert [tuple(r) for r in conn.execute("SELECT id, watched_until FROM feeds ORDER BY id")] == [
+            (1, 900), (2, 500), (3, None)]
+        assert conn.execute("SELECT count(*) FROM feed_gaps").fetchone()[0] == 0
+        if backend == "postgresql":
+            assert conn.execute("SELECT value FROM schema_meta WHERE key = 'pg_step'").fetchone()[0] == "20"
+        assert alerts.detect(conn) == []
+    finally:
+        conn.close()
+    r = run_cli("check", workspace=new_ws.location)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "integrity check: ok" in r.stdout and "schema:" not in r.stdout
+
+
+def test_an_alert_from_before_a_gap_stays_open_after_it(empty_service, feed_server):
+    """A gap leaves its feed out only of the tests whose window overlaps it: a real spike of the
+    same feed 40 days ago (its window ends before the gap) keeps its open alert when the refresh
+    after a 14-day gap runs detection again (a fresh watch, as enabling a feed again starts,
+    would have left the feed out of every earlier test and withdrawn it)."""
+    svc, now = empty_service, int(time.time())
+    svc.add_entity("brand", "Acme")
+    spike = now // DAY * DAY - 40 * DAY + 12 * 3600
+    burst = [(f"Acme burst {i}", spike - i * 60) for i in range(20)]
+
+    def held(t: int) -> bytes:  # the last 20 days at two a day, and the burst while it is recent
+        return _rss("daily", _window(t, 40) + (burst if spike <= t < spike + 5 * DAY else []))
+
+    svc.add_feed(_serve(feed_server, "/daily.xml", held(now - 70 * DAY)))
+    for t in sorted([now - d * DAY for d in range(70, 14, -5)] + [spike + 3600]):
+        _serve(feed_server, "/daily.xml", held(t))
+        svc.fetch(jobs=1, now=t, force=True)
+    before = [(a.id, a.window_start, a.status) for a in alerts.open_alerts(svc.conn) if a.kind == "volume_spike"]
+    assert [w for _, w, _ in before] == [spike // DAY * DAY]
+    _serve(feed_server, "/daily.xml", _rss("daily", _backlog(now)))
+    assert svc.fetch(jobs=1, now=now, force=True).new_mentions == 40
+    assert svc.conn.execute("SELECT count(*) FROM feed_gaps").fetchone()[0] == 1
+    assert [(a.id, a.window_start, a.status) for a in alerts.open_alerts(svc.conn)
+            if a.kind == "volume_spike"] == before

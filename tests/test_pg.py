@@ -263,7 +263,7 @@ def test_two_writers_never_fork_the_audit_chain(new_ws, backend):
         b.close()
 
 
-# the insert triggers of mentions as a database made before p019 (once p018, p017) has them: once per row
+# the insert triggers of mentions as a database made before p020 (once p019, p018, p017) has them: once per row
 ROW_LEVEL_INSERT_TRIGGERS = """
 DROP TRIGGER mention_daily_ai ON mentions;
 DROP TRIGGER mention_counts_ai ON mentions;
@@ -283,7 +283,7 @@ def insert_trigger_levels(conn) -> set[str]:
 
 
 def test_an_older_database_gets_the_postgresql_only_step_once(new_ws, backend):
-    """p019 (PostgreSQL only, no SQLite migration: the insert triggers once per statement) reaches
+    """p020 (PostgreSQL only, no SQLite migration: the insert triggers once per statement) reaches
     a database made before it through the upgrade that opening a workspace runs, once: it is
     recorded in schema_meta 'pg_step' while the SQLite version stays; a new database has it."""
     if backend != "postgresql":

@@ -603,9 +603,17 @@ def test_topic_kind_and_feed_facets_follow_every_change(conn):
         assert not any("LIKE" in s for s in seen)
 
 
+def undo_m019(conn) -> None:
+    """A SQLite workspace as it was before migration m019: no ``feeds.watched_until``, no
+    ``feed_gaps``."""
+    conn.execute("DROP TABLE feed_gaps")
+    conn.execute("ALTER TABLE feeds DROP COLUMN watched_until")
+
+
 def undo_m018(conn) -> None:
     """A SQLite workspace as it was before migration m018: no index of items by feed, no
-    ``feeds.watched_since``."""
+    ``feeds.watched_since``; the migration after it undone first (``undo_m019``)."""
+    undo_m019(conn)
     conn.execute("DROP INDEX items_feed_seen")
     conn.execute("ALTER TABLE feeds DROP COLUMN watched_since")
 

@@ -324,7 +324,7 @@ def test_an_upgraded_team_database_lets_its_authors_write_the_new_rollups_at_onc
 
 
 def test_a_postgresql_only_step_waits_for_the_owner_while_authors_work(lab):
-    """p019 (PostgreSQL only: the insert triggers of mentions once per statement) on a team
+    """p020 (PostgreSQL only: the insert triggers of mentions once per statement) on a team
     database made before it: an author's open neither fails nor changes the triggers (only the
     owner may replace them), the author's mentions keep the rollups right under the old triggers
     and the new ones, and the owner's open applies the step."""
@@ -372,7 +372,7 @@ def test_a_postgresql_only_step_waits_for_the_owner_while_authors_work(lab):
 def test_a_version_16_team_database_counts_not_scored_after_the_owners_upgrade(lab):
     """m017 / p017 on a team database of version 16 (which ran the PostgreSQL-only step under its
     old number 17): an author's open is told the owner must open it first; the owner's open adds
-    mention_daily.unscored, recounts (the Urdu mention leaves neutral) and renumbers pg_step to 19;
+    mention_daily.unscored, recounts (the Urdu mention leaves neutral) and renumbers pg_step to 20;
     then an author's Urdu mention counts as not scored and her override (to 0.0: the score stays)
     moves it to neutral, the rollup triggers running as her."""
     import pytest
@@ -407,7 +407,7 @@ def test_a_version_16_team_database_counts_not_scored_after_the_owners_upgrade(l
         _as(lab, "alice")
     Service.open(ts.url(lab.owner, lab.db)).close()
     assert day5() == (1, 0, 1)
-    assert owner.execute("SELECT value FROM schema_meta WHERE key = 'pg_step'").fetchone()[0] == "19"
+    assert owner.execute("SELECT value FROM schema_meta WHERE key = 'pg_step'").fetchone()[0] == "20"
     alice = _as(lab, "alice")
     try:
         add(alice, 502)
@@ -423,7 +423,7 @@ def test_a_version_17_team_database_upgrades_and_an_authors_refresh_records_watc
     number 18): an author's open is told the owner must open it first; the owner's open adds
     ``feeds.watched_since`` (an existing feed's from its first item), the index
     ``items_feed_seen`` in place of PostgreSQL's own ``items_feed``, and runs the PostgreSQL-only
-    step again as p019; ``check`` passes. Then an author's refresh of a new feed records when it
+    step again as p020; ``check`` passes. Then an author's refresh of a new feed records when it
     is watched since: a refresh's bookkeeping, which her role may write."""
     from orm_desktop.errors import WorkspaceError
     from tests.feedserver import FeedServer
@@ -439,7 +439,7 @@ def test_a_version_17_team_database_upgrades_and_an_authors_refresh_records_watc
     assert owner.execute("SELECT watched_since FROM feeds WHERE id = 100").fetchone() == (777,)
     assert {r[0] for r in owner.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'items'")} & {
         "items_feed", "items_feed_seen"} == {"items_feed_seen"}
-    assert owner.execute("SELECT value FROM schema_meta WHERE key = 'pg_step'").fetchone() == ("19",)
+    assert owner.execute("SELECT value FROM schema_meta WHERE key = 'pg_step'").fetchone() == ("20",)
     r = run_cli("check", workspace=ts.url(lab.owner, lab.db))
     assert r.returncode == 0 and "integrity check: ok" in r.stdout, r.stdout + r.stderr
     with FeedServer() as server:
@@ -458,3 +458,38 @@ def test_a_version_17_team_database_upgrades_and_an_authors_refresh_records_watc
         finally:
             alice.close()
     assert owner.execute("SELECT watched_since IS NOT NULL FROM feeds WHERE id = %s", (feed,)).fetchone() == (True,)
+
+
+def test_a_version_18_team_database_upgrades_and_an_authors_refresh_records_a_gap(lab):
+    """m019 / p019 on a team database of version 18 (which ran the PostgreSQL-only step under the
+    number 19): the owner's open adds ``feeds.watched_until`` and ``feed_gaps`` and runs the
+    PostgreSQL-only step again as p020. Then an author refreshes a feed, and 14 days later again,
+    when it holds only today's entry: her refresh records the span it did not see (her role may
+    write a refresh's bookkeeping: ``watched_until``, ``feed_gaps``)."""
+    import time
+
+    from tests.feedserver import FeedServer
+    from tests.test_feed_watch import PG_V18, _rss, _serve
+
+    owner = lab.conns["owner"]
+    owner.execute(PG_V18)
+    Service.open(ts.url(lab.owner, lab.db)).close()
+    assert owner.execute("SELECT value FROM schema_meta WHERE key = 'pg_step'").fetchone() == ("20",)
+    now = int(time.time())
+    then = now - 14 * 86400
+    with FeedServer() as server:
+        ada = _as(lab, "ada")  # an admin adds the feed
+        try:
+            feed = ada.add_feed(_serve(server, "/news.xml", _rss("news", [("Acme then", then - 60)])))[0].id
+        finally:
+            ada.close()
+        alice = _as(lab, "alice")
+        try:
+            assert alice.fetch(jobs=1, feed_ids=[feed], now=then).new_items == 1
+            _serve(server, "/news.xml", _rss("news", [("Acme now", now - 60)]))
+            assert alice.fetch(jobs=1, feed_ids=[feed], now=now).new_items == 1
+        finally:
+            alice.close()
+    assert owner.execute("SELECT watched_until FROM feeds WHERE id = %s", (feed,)).fetchone() == (now,)
+    assert owner.execute("SELECT gap_from, gap_until FROM feed_gaps WHERE feed_id = %s", (feed,)).fetchall() == [
+        (then, now - 60)]

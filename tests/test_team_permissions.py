@@ -36,9 +36,13 @@ def test_each_role_is_refused_what_it_must_not_do_and_allowed_the_rest(lab, role
 
 
 def test_the_database_records_who_did_it_whatever_the_client_sends(lab):
-    alice = lab.conns["alice"]
-    alice.execute("UPDATE mentions SET status = 'flagged', status_by = %s, override = 0.5, override_by = %s "
-                  "WHERE id = 1", (lab.login("bob"), lab.login("bob")))
+    from orm_desktop.store import team
+
+    alice, key = lab.conns["alice"], lab.keys["alice"]
+    with alice.transaction():  # an override commits with its entry (roles.py, section 6b)
+        alice.execute("UPDATE mentions SET status = 'flagged', status_by = %s, override = 0.5, override_by = %s "
+                      "WHERE id = 1", (lab.login("bob"), lab.login("bob")))
+        team.audit_append(alice, "mention.override", "mention", 1, {"score": 0.5}, priv=key.private, key_id=key.key_id)
     assert lab.conns["owner"].execute("SELECT status_by, override_by FROM mentions WHERE id = 1").fetchone() == (
         lab.login("alice"), lab.login("alice"))
     rid = lab.draft("alice")

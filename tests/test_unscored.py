@@ -173,9 +173,9 @@ def make_v16(conn, backend: str) -> None:
 
 def test_a_version_16_workspace_is_upgraded_and_recounted(new_ws, backend):
     """SQLite: m017 adds the column, rebuilds the triggers and recounts every day from the
-    mentions (and m018 after it). PostgreSQL (a database that ran the PostgreSQL-only step under
-    its old number 17): data step p017 the same (and p018), the PostgreSQL-only step again as p019
-    (pg_step 17 -> 19)."""
+    mentions (and m018, m019 after it). PostgreSQL (a database that ran the PostgreSQL-only step under
+    its old number 17): data step p017 the same (and p018, p019), the PostgreSQL-only step again as
+    p020 (pg_step 17 -> 20)."""
     conn = new_ws.connect()
     ids = populate(conn)
     make_v16(conn, backend)
@@ -183,14 +183,14 @@ def test_a_version_16_workspace_is_upgraded_and_recounted(new_ws, backend):
                           "WHERE entity_id = 1").fetchone()
     assert tuple(before) == (7, 2, 4, 1)  # before: the 3 unscored in neutral
     conn.close()
-    assert db.migrate(new_ws.target) == (2 if backend == "sqlite" else 3)
+    assert db.migrate(new_ws.target) == (3 if backend == "sqlite" else 4)
     conn = new_ws.connect()
     try:
         assert daily(conn) == (7, 2, 1, 1, 3)
         assert figures(conn) == (7, 2, 1, 1, 3, 0.25, 0.125)
         if backend == "postgresql":
             assert pg_schema.stamp(conn) == (pg_schema.APPLICATION, db.schema_version())
-            assert conn.execute("SELECT value FROM schema_meta WHERE key = 'pg_step'").fetchone()[0] == "19"
+            assert conn.execute("SELECT value FROM schema_meta WHERE key = 'pg_step'").fetchone()[0] == "20"
             from tests.test_pg import insert_trigger_levels
 
             assert insert_trigger_levels(conn) == {"statement"}

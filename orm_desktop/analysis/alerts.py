@@ -22,14 +22,15 @@ caught as well as a one-day burst (the day itself must be elevated too). Mention
 is unknown (entries their feed gave no date for, in that feed's first fetch: stored under the
 fetch time) count on no day. A day's test, the day and its baseline alike, counts only the feeds
 watched over that whole window (known since the first baseline day: a new feed's backlog of the
-last days is no spike; ``_watched_feeds_only``). Consecutive alert days of one entity and kind
+last days is no spike; ``_watched_feeds_only``), and leaves a feed out of every test whose
+window overlaps a span its refreshes did not see (``feed_gaps``, m019: the app not run for two
+weeks, the feed no longer holding what was published meanwhile). Consecutive alert days of one entity and kind
 merge into one alert window; re-running detection updates the stored alert instead of adding
 another.
 """
 
 from __future__ import annotations
 
-import bisect
 import math
 import sqlite3
 import time
@@ -196,14 +197,19 @@ def detect(conn: sqlite3.Connection, *, now: int | None = None, days: int = 90) 
     now = int(now or time.time())
     since, until = last_days(days + BASELINE_DAYS, now)
     known_from = kpis_store.feeds_watched_after(conn, since)  # feeds known for less than the whole span
-    recent = kpis_store.feed_day_counts(conn, known_from, since, until) if known_from else {}
+    gaps = kpis_store.feed_gaps(conn, since)  # spans feeds' refreshes did not see (m019)
+    # a gap's feed is left out of the tests of the gap's days and the 28 after: their windows
+    # reach back 28 days before the gap, and no earlier day needs that feed's counts
+    reach = min([since if known_from else until, *(a - BASELINE_DAYS * DAY for spans in gaps.values() for a, _ in spans)])
+    recent = (kpis_store.feed_day_counts(conn, set(known_from) | set(gaps), max(since, reach), until)
+              if known_from or gaps else {})
     alerts = []
     for eid, name in alerts_store.active_entities(conn):
         series = kpis_store.daily_series(conn, eid, since, until)
         counts = [p.total for p in series]
         negatives = [p.negative for p in series]
         scored = [p.total - p.unscored for p in series]  # the negative share is of the scored ones
-        for_day = _watched_feeds_only(series, counts, negatives, scored, known_from, recent.get(eid, {}))
+        for_day = _watched_feeds_only(series, counts, negatives, scored, known_from, recent.get(eid, {}), gaps)
         for kind, first, last, obs, exp, p in merge(_known_days_only(conn, eid, series, counts, negatives, scored,
                                                                      for_day)):
             alerts.append(Alert(eid, name, kind, series[first].day, series[last].day + DAY, obs, round(exp, 2),
@@ -213,7 +219,8 @@ def detect(conn: sqlite3.Connection, *, now: int | None = None, days: int = 90) 
 
 def _watched_feeds_only(series: Sequence[kpis_store.DayPoint], counts: list[int], negatives: list[int],
                         scored: list[int], known_from: dict[int, int],
-                        by_feed: dict[int, dict[int, tuple[int, int, int]]]) -> Callable[[int], Series | None] | None:
+                        by_feed: dict[int, dict[int, tuple[int, int, int]]],
+                        gaps: dict[int, list[tuple[int, int]]] | None = None) -> Callable[[int], Series | None] | None:
     """``detect_series``'s ``for_day``: day ``d``'s test counts, for the day and its baseline
     alike, only the mentions of feeds known (``kpis.feeds_watched_after``) since the first
     baseline day or before, i.e. watched over the whole compared window. A feed added today whose
@@ -222,35 +229,57 @@ def _watched_feeds_only(series: Sequence[kpis_store.DayPoint], counts: list[int]
     from the day its known span covers a whole window (BASELINE_DAYS after the day it is known
     from: at once when its backlog reaches that far back, as the demo's 90 days do).
     ``by_feed``: {feed: {day: (mentions, negative, unscored)}} of the entity's mentions of the
-    recent feeds (``kpis.feed_day_counts``). None when no day differs. The figures are read from
+    recent feeds (``kpis.feed_day_counts``). ``gaps``: {feed: [(first day, last day)]} its
+    refreshes did not see (``kpis.feed_gaps``, m019: the app not run for two weeks, and the feed
+    no longer holding what was published meanwhile): a feed counts on no test whose day or
+    baseline overlaps one, else those days read as quiet days and its returning volume as a
+    spike. None when no day differs. The figures are read from
     ``counts``, ``negatives`` and ``scored`` at each call (``_known_days_only`` corrects those in
     place)."""
     if not by_feed or not series:
         return None
+    gaps = gaps or {}
+    first, last = series[0].day, len(series) - 1
     index = {p.day: i for i, p in enumerate(series)}
-    # (the first day index it counts on, {day index: (mentions, negative, scored)}) per feed
-    feeds = sorted((((known_from[f] - series[0].day) // DAY + BASELINE_DAYS,
-                     {index[day]: (n, neg, n - unscored) for day, (n, neg, unscored) in per_day.items() if day in index})
-                    for f, per_day in by_feed.items() if f in known_from), key=lambda x: x[0])
-    feeds = [(start, amounts) for start, amounts in feeds if start > BASELINE_DAYS and amounts]
+    # per feed: the test days (indexes, inclusive ranges) it does not count on, and its
+    # {day index: (mentions, negative, scored)}
+    feeds: list[tuple[list[tuple[int, int]], dict[int, tuple[int, int, int]]]] = []
+    for f, per_day in by_feed.items():
+        amounts = {index[day]: (n, neg, n - unscored) for day, (n, neg, unscored) in per_day.items() if day in index}
+        spans = []
+        if f in known_from:  # not yet known over a whole window
+            start = (known_from[f] - first) // DAY + BASELINE_DAYS
+            if start > BASELINE_DAYS:
+                spans.append((0, min(last, start - 1)))
+        for a, b in gaps.get(f, ()):  # a test whose day or baseline overlaps a span not seen
+            lo, hi = max(0, (a - first) // DAY), min(last, (b - first) // DAY + BASELINE_DAYS)
+            if lo <= hi:
+                spans.append((lo, hi))
+        if spans and amounts:
+            feeds.append((spans, amounts))
     if not feeds:
         return None
-    starts = [start for start, _ in feeds]
-    left_out: dict[int, dict[int, tuple[int, int, int]]] = {}  # by the number of feeds left out
+    left_out: dict[frozenset[int], dict[int, tuple[int, int, int]]] = {}  # by the feeds left out
+    marks: list[set[int]] = [set() for _ in series]  # the feeds left out of each day's test
+    for k, (spans, _) in enumerate(feeds):
+        for lo, hi in spans:
+            for d in range(lo, hi + 1):
+                marks[d].add(k)
+    by_day = [frozenset(m) for m in marks]
 
     def for_day(d: int) -> Series | None:
-        k = len(starts) - bisect.bisect_right(starts, d)  # the feeds that do not count yet on day d
-        if not k:
+        out = by_day[d]
+        if not out:
             return None
-        if k not in left_out:
+        if out not in left_out:
             total: dict[int, tuple[int, int, int]] = {}
-            for _, amounts in feeds[-k:]:
-                for i, (n, neg, sc) in amounts.items():
+            for k in out:
+                for i, (n, neg, sc) in feeds[k][1].items():
                     a = total.get(i, (0, 0, 0))
                     total[i] = (a[0] + n, a[1] + neg, a[2] + sc)
-            left_out[k] = total
+            left_out[out] = total
         c, ng, sc = list(counts), list(negatives), list(scored)
-        for i, (n, neg, s) in left_out[k].items():
+        for i, (n, neg, s) in left_out[out].items():
             c[i], ng[i], sc[i] = c[i] - n, ng[i] - neg, sc[i] - s
         return c, ng, sc
 

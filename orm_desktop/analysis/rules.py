@@ -156,20 +156,30 @@ def delete(conn, rule_id: int, *, by: str) -> None:
 
 
 def apply_to_history(conn, rule: Rule, *, by: str, progress=None, cancel=None) -> int:
-    """Apply a rule to every stored mention it selects; returns how many it changed."""
+    """Apply a rule to every stored mention it selects; returns how many it changed. Each
+    transaction that changes mentions (2,000 at a time) holds its own ``rule.apply`` entry: on a
+    team workspace the database refuses a score changed without its entry in the same
+    transaction (store/postgres/roles.py, section 6b). One entry when nothing changed."""
     ids = matching_ids(conn, rule)
     now = int(time.time())
-    changed = 0
+    changed, entries = 0, 0
     for i in range(0, len(ids), 2000):
         if cancel is not None and cancel.is_set():
             break
         with db.transaction(conn):
-            changed += apply_actions(conn, rule, ids[i:i + 2000], by=by, now=now)
+            n = apply_actions(conn, rule, ids[i:i + 2000], by=by, now=now)
+            if n:
+                data = {"changed": n} if len(ids) <= 2000 else {"changed": n, "part": i // 2000 + 1}
+                audit.append(conn, actor=by, action="rule.apply", subject_type="rule", subject_id=rule.id,
+                             data=data, now=int(time.time()))
+                entries += 1
+        changed += n
         if progress:
             progress(min(i + 2000, len(ids)), len(ids), f"rule {rule.name}")
-    with db.transaction(conn):
-        audit.append(conn, actor=by, action="rule.apply", subject_type="rule", subject_id=rule.id,
-                     data={"changed": changed}, now=int(time.time()))
+    if not entries:
+        with db.transaction(conn):
+            audit.append(conn, actor=by, action="rule.apply", subject_type="rule", subject_id=rule.id,
+                         data={"changed": 0}, now=int(time.time()))
     return changed
 
 

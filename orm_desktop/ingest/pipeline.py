@@ -190,6 +190,7 @@ class PreparedFeed:
     entries: int = 0
     items: list[PreparedItem] = field(default_factory=list)
     learned: list = field(default_factory=list)  # a worker's new scoring memo entries, for the others (_Relay)
+    oldest: int | None = None  # the oldest dated entry the feed held, stored already or new (m019's gaps)
 
 
 def identity(canon: str, guid: str, feed_id: int | None, stored: dict[str, int | None],
@@ -257,8 +258,11 @@ def _prepare_feed(conn, feed: Feed, body: bytes, url: str, headers: dict, enrich
     parsed: ParseResult = parse_feed(body, url=url, headers=headers, now=enricher.now, kind=feed.kind)
     if parsed.status not in ("ok", "empty"):
         return PreparedFeed(parsed.status, parsed.message)
+    # an undated entry (or one dated ahead) was given the fetch time: it says nothing of how far
+    # back the feed reaches
+    dated = [i.published for i in parsed.items if i.published is not None and i.published < enricher.now]
     return PreparedFeed(parsed.status, parsed.message, parsed.feed_title, len(parsed.items),
-                        prepare_items(conn, feed, parsed.items, enricher))
+                        prepare_items(conn, feed, parsed.items, enricher), oldest=min(dated, default=None))
 
 
 def write_items(conn, feed: Feed, prepared: Sequence[PreparedItem], now: int) -> tuple[int, int]:
@@ -899,7 +903,7 @@ def _store_prepared(conn, feed: Feed, result: FetchResult, prepared: PreparedFee
         feeds_store.record_success(conn, feed.id, now=now, status=prepared.status, etag=result.etag,
                                    last_modified=result.last_modified, title=prepared.feed_title,
                                    new_items=new_items, next_due=now + _interval(conn, feed),
-                                   message=prepared.message)
+                                   message=prepared.message, oldest=prepared.oldest)
     counts["ok"] += 1
     counts["new_items"] += new_items
     counts["new_mentions"] += new_mentions
@@ -914,7 +918,8 @@ def _handle(conn, feed: Feed, result: FetchResult, enricher: Enricher, counts: d
             feeds_store.record_success(conn, feed.id, now=now, status="not_modified", etag=result.etag,
                                        last_modified=result.last_modified, title="", new_items=0,
                                        next_due=now + _interval(conn, feed),
-                                       message=feed.last_error if feed.last_status in HEALTHY else "")
+                                       message=feed.last_error if feed.last_status in HEALTHY else "",
+                                       unchanged=True)
         counts["not_modified"] += 1
         return "not_modified", ""
     if result.status != "ok":

@@ -116,18 +116,46 @@ def remove(conn: sqlite3.Connection, feed_id: int, *, expected_version: int | No
 
 def record_success(conn: sqlite3.Connection, feed_id: int, *, now: int, status: str, etag: str,
                    last_modified: str, title: str, new_items: int, next_due: int,
-                   message: str = "") -> None:
+                   message: str = "", oldest: int | None = None, unchanged: bool = False) -> None:
     """A successful fetch at ``now`` (its items were stored with ``first_seen = now``). The first
     one sets ``watched_since`` (m018), as does the first after a new watch began (``new_watch``):
     what it brought is the feed's backlog, which spike detection counts only once the feed has
-    been watched over a whole compared window."""
+    been watched over a whole compared window. Each sets ``watched_until`` (m019) and, when the
+    feed's window did not reach back to the fetch before, records what was not seen
+    (``record_gap``). ``oldest``: the oldest dated entry the fetch brought, stored or new (None:
+    none dated); ``unchanged``: the server said the feed is as it was (304), so nothing was missed."""
+    if not unchanged:
+        record_gap(conn, feed_id, now=now, oldest=oldest)
     conn.execute(
         "UPDATE feeds SET last_fetched = ?, last_status = ?, last_error = ?, error_count = 0, "
         "etag = COALESCE(NULLIF(?, ''), etag), last_modified = COALESCE(NULLIF(?, ''), last_modified), "
         "title = CASE WHEN title = '' THEN ? ELSE title END, items_total = items_total + ?, "
-        "next_due = ?, watched_since = COALESCE(watched_since, ?) WHERE id = ?",
-        (now, status, message, etag, last_modified, title, new_items, next_due, now, feed_id),
+        "next_due = ?, watched_since = COALESCE(watched_since, ?), watched_until = ? WHERE id = ?",
+        (now, status, message, etag, last_modified, title, new_items, next_due, now, now, feed_id),
     )
+
+
+def record_gap(conn: sqlite3.Connection, feed_id: int, *, now: int, oldest: int | None) -> bool:
+    """Record in ``feed_gaps`` (m019) the span a fetch at ``now`` shows the feed's refreshes did
+    not see: from its previous successful fetch (``watched_until``) to ``oldest``, the oldest
+    dated entry this fetch brought (the feed held every entry since: a feed is a window of its
+    latest entries), or to ``now`` when it brought none dated. Recorded when longer than a day
+    (``WATCH_GAP``): a feed refreshed at least daily whose window is shorter than the time
+    between two refreshes (a burst pushed entries out) misses part of a day, which makes a spike
+    smaller, never a quiet baseline. Nothing for a feed's first fetch (or the first of a new
+    watch: ``watched_since`` NULL). Returns whether a gap was recorded. The caller owns the
+    transaction."""
+    row = conn.execute("SELECT watched_since, watched_until FROM feeds WHERE id = ?", (feed_id,)).fetchone()
+    if row is None or row[0] is None or row[1] is None:
+        return False
+    before = int(row[1])
+    seen_from = now if oldest is None else min(int(oldest), now)
+    if seen_from - before <= WATCH_GAP:
+        return False
+    conn.execute("INSERT INTO feed_gaps (feed_id, gap_from, gap_until) VALUES (?, ?, ?) "
+                 "ON CONFLICT (feed_id, gap_from) DO UPDATE SET gap_until = excluded.gap_until",
+                 (feed_id, before, seen_from))
+    return True
 
 
 def record_failure(conn: sqlite3.Connection, feed_id: int, *, now: int, status: str, message: str,

@@ -123,12 +123,26 @@ def feeds_watched_after(conn: sqlite3.Connection, since: int) -> dict[int, int]:
     return {int(fid): min(int(w), int(w) if oldest is None else int(oldest)) // DAY * DAY for fid, w, oldest in rows}
 
 
+def feed_gaps(conn: sqlite3.Connection, since: int) -> dict[int, list[tuple[int, int]]]:
+    """{feed: [(first day, last day) (00:00 UTC)]} of the spans its refreshes did not see (m019's
+    ``feed_gaps``: the app not run, or the feed failing, for more than a day, and the feed no
+    longer holding what was published meanwhile) that end at ``since`` or later. Both end days
+    count as not seen: a part of each was not."""
+    out: dict[int, list[tuple[int, int]]] = {}
+    for fid, a, b in conn.execute("SELECT feed_id, gap_from, gap_until FROM feed_gaps WHERE gap_until >= ? "
+                                  "ORDER BY feed_id, gap_from", (since,)):
+        out.setdefault(int(fid), []).append((int(a) // DAY * DAY, int(b) // DAY * DAY))
+    return out
+
+
 def feed_day_counts(conn: sqlite3.Connection, feed_ids: Iterable[int], since: int,
                     until: int) -> dict[int, dict[int, dict[int, tuple[int, int, int]]]]:
     """{entity: {feed: {day (00:00 UTC): (mentions, negative, unscored)}}} of the given feeds'
     mentions published in [since, until), as ``mention_daily`` counts them, less those whose day
     is unknown (``unknown_day_counts``'s: detection takes those out on its own). Reads those
-    feeds' items through ``items_feed_seen`` (m018)."""
+    feeds' items first seen since a day before ``since`` through ``items_feed_seen`` (m018): an entry
+    is never first seen more than a day before its date (``ingest.parse`` gives a date further
+    ahead the fetch time)."""
     ids = sorted(set(feed_ids))
     out: dict[int, dict[int, dict[int, tuple[int, int, int]]]] = {}
     for start in range(0, len(ids), 500):
@@ -142,9 +156,13 @@ def feed_day_counts(conn: sqlite3.Connection, feed_ids: Iterable[int], since: in
                 # after a first refresh of 150 feeds at 200,000 mentions)
                 "FROM feeds f CROSS JOIN items i CROSS JOIN mentions m "
                 f"WHERE f.id IN ({','.join('?' * len(chunk))}) AND i.feed_id = f.id AND m.item_id = i.id "
-                "AND m.published >= ? AND m.published < ? "
+                # an entry is first seen at most a day before its date (a date further ahead is
+                # the fetch time: ingest.parse): the items of the period are a range of the
+                # index, not every item the feed ever brought (a 14-day gap of all 200 feeds of
+                # the generated workspace: 1.6 s -> see docs/performance.md)
+                "AND i.first_seen >= ? AND m.published >= ? AND m.published < ? "
                 "AND NOT (i.published = i.first_seen AND i.first_seen = f.watched_since) "
-                "GROUP BY m.entity_id, i.feed_id, m.published / 86400", (*chunk, since, until)):
+                "GROUP BY m.entity_id, i.feed_id, m.published / 86400", (*chunk, since - DAY, since, until)):
             out.setdefault(int(entity), {}).setdefault(int(feed), {})[int(day) * DAY] = (
                 int(n), int(neg or 0), int(unscored or 0))
     return out

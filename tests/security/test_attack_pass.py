@@ -98,10 +98,19 @@ def test_triage_and_overrides_always_carry_the_login(lab):
     """docs/team.md: who triaged or overrode a mention is overwritten with the login "whatever the
     client sends". An empty status_by or a NULL override_by was kept as sent, so a member could
     archive a mention or change its sentiment with no name on it."""
+    from orm_desktop.store import team
+
     owner = lab.conns["owner"]
-    alice = lab.conns["alice"]
-    alice.execute("UPDATE mentions SET status = 'archived', status_by = '', override = 0.9, override_by = NULL "
-                  "WHERE id = 1")
+    alice, key = lab.conns["alice"], lab.keys["alice"]
+
+    def logged(score):  # an override commits with its entry (roles.py, section 6b)
+        team.audit_append(alice, "mention.override", "mention", 1, {"score": score}, priv=key.private,
+                          key_id=key.key_id)
+
+    with alice.transaction():
+        alice.execute("UPDATE mentions SET status = 'archived', status_by = '', override = 0.9, override_by = NULL "
+                      "WHERE id = 1")
+        logged(0.9)
     assert owner.execute("SELECT status, status_by, override, override_by FROM mentions WHERE id = 1").fetchone() == (
         "archived", lab.login("alice"), 0.9, lab.login("alice"))
     new_items = [alice.execute("INSERT INTO items (guid, url, canonical_url, title, text, published, first_seen) "
@@ -116,7 +125,9 @@ def test_triage_and_overrides_always_carry_the_login(lab):
                             "RETURNING id", (new_items[1],)).fetchone()[0]
     assert owner.execute("SELECT status, status_by, override_by FROM mentions WHERE id = %s", (fetched,)).fetchone() \
         == ("new", "", None)
-    alice.execute("UPDATE mentions SET override = NULL, override_by = NULL WHERE id = 1")
+    with alice.transaction():
+        alice.execute("UPDATE mentions SET override = NULL, override_by = NULL WHERE id = 1")
+        logged(None)
     assert owner.execute("SELECT override, override_by FROM mentions WHERE id = 1").fetchone() == (None, None)
 
 

@@ -313,7 +313,10 @@ def test_an_override_entry_must_be_the_mentions_override(lab):
     from orm_desktop.store import team
 
     alice, bob, key = lab.conns["alice"], lab.conns["bob"], lab.keys["bob"]
-    alice.execute("UPDATE mentions SET override = 0.5 WHERE id = 1")  # alice's override
+    with alice.transaction():  # alice's override, with its entry (a raw one alone is refused at commit)
+        alice.execute("UPDATE mentions SET override = 0.5 WHERE id = 1")
+        team.audit_append(alice, "mention.override", "mention", 1, {"score": 0.5}, priv=lab.keys["alice"].private,
+                          key_id=lab.keys["alice"].key_id)
     last = _last_entry(lab)
     for score in (-0.9, 0.5):  # another score; alice's very score, but hers
         with pytest.raises(team.TeamRefused, match="does not carry"):

@@ -252,7 +252,7 @@ def unscored_sql() -> str:
 
 def insert_triggers_sql() -> str:
     """Every trigger on INSERT INTO mentions, once per statement (rollups and facets), with the
-    functions they call; safe to run again (``postgres/p019_statement_triggers.py``)."""
+    functions they call; safe to run again (``postgres/p020_statement_triggers.py``)."""
     return _rollup_insert_sql() + facets_sql()
 
 

@@ -8,7 +8,8 @@ number runs it once more, which changes nothing). It was p014 until SQLite migra
 that number (m014 has no PostgreSQL step: PostgreSQL's insert triggers already fire once per
 statement). Then p015 until SQLite migrations m015 and m016 took that number and the next; then p017
 until SQLite migration m017 (not-scored mentions in the daily rollup) took it; then p018 until
-SQLite migration m018 (the index of items by feed, ``feeds.watched_since``) took it."""
+SQLite migration m018 (the index of items by feed, ``feeds.watched_since``) took it; then p019
+until SQLite migration m019 (``feeds.watched_until``, ``feed_gaps``) took it."""
 
 from __future__ import annotations
 
