@@ -58,6 +58,16 @@ def feed_server():
         yield s
 
 
+def _clock() -> int:
+    """The tests' "now": 20:00 UTC of the latest day that has reached it (at most a day ago).
+    Entries of "the last 40 hours" then lie on that day and the one before, and "two a day" on
+    their days, whatever time the suite runs at: with the real time, the tests held only from
+    16:00 UTC on (after midnight the backlog spanned three days and a day's pair was split)."""
+    t = int(time.time())
+    evening = t // DAY * DAY + 20 * 3600
+    return evening if t >= evening else evening - DAY
+
+
 def _history(now: int) -> list[tuple[str, int]]:
     """Two entries a day for the 40 days before today: an old feed's steady coverage."""
     return [(f"Acme day {d} story {k}", now - d * DAY - k * 3600) for d in range(1, 41) for k in range(2)]
@@ -73,13 +83,13 @@ def test_a_new_feeds_dated_backlog_of_yesterday_and_today_is_no_spike(empty_serv
     yesterday and today in its first fetch: detection said 'volume spike, 26 vs 2.0 expected'
     (yesterday) and another for today, though nothing happened: the new feed was simply not
     watched before. Its entries still show in the inbox and on the charts."""
-    svc, now = empty_service, int(time.time())
+    svc, now = empty_service, _clock()
     svc.add_entity("brand", "Acme")
     svc.add_feed(_serve(feed_server, "/old.xml", _rss("old", _history(now))))
-    svc.fetch(jobs=1)
+    svc.fetch(jobs=1, now=now - 3600)
     assert svc.alerts() == []
     svc.add_feed(_serve(feed_server, "/new.xml", _rss("new", _backlog(now))))
-    assert svc.fetch(jobs=1).new_mentions == 40
+    assert svc.fetch(jobs=1, now=now).new_mentions == 40
     assert svc.alerts() == [], [a.describe() for a in svc.alerts()]
     assert alerts.detect(svc.conn) == []
     assert svc.count_mentions() == 120  # in the inbox
@@ -93,15 +103,15 @@ def test_a_real_spike_on_an_old_feed_alerts_on_the_day_a_new_feed_is_added(empty
     """The same new feed, added by the refresh that brings the old feed's 25 entries of today: a
     spike of the feed watched for 40 days, which alerts with its own figures (25, not 25 plus the
     new feed's backlog of today)."""
-    svc, now = empty_service, int(time.time())
+    svc, now = empty_service, _clock()
     svc.add_entity("brand", "Acme")
     old = _serve(feed_server, "/old.xml", _rss("old", _history(now)))
     svc.add_feed(old)
-    svc.fetch(jobs=1)
+    svc.fetch(jobs=1, now=now - 3600)
     burst = [(f"Acme burst {i}", now - 60 - i) for i in range(25)]
     _serve(feed_server, "/old.xml", _rss("old", burst + _history(now)))
     svc.add_feed(_serve(feed_server, "/new.xml", _rss("new", _backlog(now))))
-    assert svc.fetch(jobs=1).new_mentions == 65
+    assert svc.fetch(jobs=1, now=now, force=True).new_mentions == 65
     spikes = [a for a in svc.alerts() if a.kind == "volume_spike"]
     assert len(spikes) == 1, [a.describe() for a in svc.alerts()]
     assert spikes[0].window_start == now // DAY * DAY and spikes[0].observed == 25
@@ -112,7 +122,7 @@ def test_a_feed_is_known_from_the_oldest_entry_of_its_first_fetch(empty_service,
     """``watched_since`` is the first successful fetch; the day a feed is known from is the
     oldest entry that fetch brought (the feed held every entry since), or that fetch for a feed
     that brought none older. Later refreshes change neither."""
-    svc, now = empty_service, int(time.time())
+    svc, now = empty_service, _clock()
     svc.add_entity("brand", "Acme")
     svc.add_feed(_serve(feed_server, "/old.xml", _rss("old", _history(now))))
     svc.add_feed(_serve(feed_server, "/undated.xml", _rss("undated", [("Acme undated", None)])))
@@ -152,7 +162,7 @@ def test_look_ups_by_feed_read_that_feeds_rows_not_every_item(empty_service, fee
     (0, 0 and about 1,000 measured)."""
     if backend != "sqlite":
         pytest.skip("PostgreSQL had its index of items by feed")
-    svc, now = empty_service, int(time.time())
+    svc, now = empty_service, _clock()
     old = svc.add_feed(_serve(feed_server, "/old.xml", _rss("old", [])))[0].id
     today = now // DAY * DAY
 
@@ -166,7 +176,7 @@ def test_look_ups_by_feed_read_that_feeds_rows_not_every_item(empty_service, fee
         entity = svc.add_entity("brand" if name == "Acme" else "competitor", name).id
         new = svc.add_feed(_serve(feed_server, f"/{name}.xml", _rss(name, [(f"{name} story {i}", None)
                                                                           for i in range(30)])))[0].id
-        svc.fetch(jobs=1, feed_ids=[new])
+        svc.fetch(jobs=1, feed_ids=[new], now=now)
         answer: list = []
         work = [_instructions(svc.conn, lambda: answer.append(kpis.unknown_day_counts(svc.conn, entity, today))),
                 _instructions(svc.conn, lambda: svc.update_feed(new, kind="blog")),
@@ -277,7 +287,7 @@ def test_a_feed_back_after_months_is_watched_anew_and_its_gap_is_no_quiet_spell(
     ``watched_since``, so the 28 baseline days it was not fetched read as quiet days and its
     returning volume alerted ('volume spike, 28 vs 2.0 expected'). Enabling it again or pointing
     it at another source now starts a new watch: it counts once known over a whole window."""
-    svc, now = empty_service, int(time.time())
+    svc, now = empty_service, _clock()
     then = now - 120 * DAY
     svc.add_entity("brand", "Acme")
     svc.add_feed(_serve(feed_server, "/steady.xml", _rss("steady", _history(then))))
@@ -322,7 +332,7 @@ def test_a_gap_without_disabling_is_no_quiet_spell(empty_service, feed_server, h
     days in between fell out of the feed unseen, and detection read them as quiet days: 'volume
     spike (yesterday and today), 40 vs 2.2 expected'. Now the refresh records the span it did not see (m019's
     ``feed_gaps``) and no test whose day or baseline overlaps it counts that feed."""
-    svc, now = empty_service, int(time.time())
+    svc, now = empty_service, _clock()
     svc.add_entity("brand", "Acme")
     feed = _fetched_daily(svc, feed_server, 44, 14, now)
     assert svc.conn.execute("SELECT count(*) FROM feed_gaps").fetchone()[0] == 0  # daily: nothing missed
@@ -347,7 +357,7 @@ def test_a_real_spike_on_a_feed_refreshed_every_day_still_alerts(empty_service, 
     """The same feed refreshed every day up to yesterday; today it brings 25 entries of today (it
     holds 20 at most, so its window no longer reaches yesterday's refresh: less than a day not
     seen, which makes a spike smaller, never a baseline quieter). That spike alerts."""
-    svc, now = empty_service, int(time.time())
+    svc, now = empty_service, _clock()
     svc.add_entity("brand", "Acme")
     _fetched_daily(svc, feed_server, 44, 1, now)
     burst = [(f"Acme burst {i}", now - 60 - i * 60) for i in range(25)]
@@ -408,7 +418,7 @@ def test_an_alert_from_before_a_gap_stays_open_after_it(empty_service, feed_serv
     same feed 40 days ago (its window ends before the gap) keeps its open alert when the refresh
     after a 14-day gap runs detection again (a fresh watch, as enabling a feed again starts,
     would have left the feed out of every earlier test and withdrawn it)."""
-    svc, now = empty_service, int(time.time())
+    svc, now = empty_service, _clock()
     svc.add_entity("brand", "Acme")
     spike = now // DAY * DAY - 40 * DAY + 12 * 3600
     burst = [(f"Acme burst {i}", spike - i * 60) for i in range(20)]
