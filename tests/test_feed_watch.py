@@ -226,15 +226,9 @@ UPDATE schema_meta SET value = '18' WHERE key = 'pg_step';
 def make_v17(conn, backend: str) -> None:
     """The workspace as version 17 left it: no index of items by feed (on PostgreSQL: its own
     ``items_feed``), no ``feeds.watched_since``."""
-    if backend == "sqlite":
-        from tests.test_store import undo_m018
+    from tests.test_store import as_version, undo_m018
 
-        with db.transaction(conn):
-            undo_m018(conn)
-        conn.execute("PRAGMA user_version = 17")
-    else:
-        with db.transaction(conn):
-            conn.execute(PG_V17)
+    as_version(conn, backend, 17, undo_m018, PG_V17)
 
 
 def feed_indexes(conn) -> set[str]:
@@ -370,15 +364,9 @@ def test_a_real_spike_on_a_feed_refreshed_every_day_still_alerts(empty_service, 
 
 def make_v18(conn, backend: str) -> None:
     """The workspace as version 18 left it: no ``feeds.watched_until``, no ``feed_gaps``."""
-    if backend == "sqlite":
-        from tests.test_store import undo_m019
+    from tests.test_store import as_version, undo_m019
 
-        with db.transaction(conn):
-            undo_m019(conn)
-        conn.execute("PRAGMA user_version = 18")
-    else:
-        with db.transaction(conn):
-            conn.execute(PG_V18)
+    as_version(conn, backend, 18, undo_m019, PG_V18)
 
 
 def test_a_version_18_workspace_is_upgraded_and_passes_check(new_ws, backend, run_cli):

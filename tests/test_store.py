@@ -603,6 +603,20 @@ def test_topic_kind_and_feed_facets_follow_every_change(conn):
         assert not any("LIKE" in s for s in seen)
 
 
+def as_version(conn, backend: str, version: int, undo, pg_sql: str) -> None:
+    """The workspace as ``version`` left it: ``undo(conn)`` on SQLite (then its version stamp),
+    ``pg_sql`` on PostgreSQL (which stamps it)."""
+    from orm_desktop.store import db
+
+    if backend == "sqlite":
+        with db.transaction(conn):
+            undo(conn)
+        conn.execute(f"PRAGMA user_version = {version}")
+    else:
+        with db.transaction(conn):
+            conn.execute(pg_sql)
+
+
 def undo_m019(conn) -> None:
     """A SQLite workspace as it was before migration m019: no ``feeds.watched_until``, no
     ``feed_gaps``."""

@@ -160,15 +160,9 @@ UPDATE schema_meta SET value = '17' WHERE key = 'pg_step';
 
 def make_v16(conn, backend: str) -> None:
     """The workspace as version 16 left it (its figures counting the unscored as neutral)."""
-    if backend == "sqlite":
-        from tests.test_store import undo_m017
+    from tests.test_store import as_version, undo_m017
 
-        with db.transaction(conn):
-            undo_m017(conn)
-        conn.execute("PRAGMA user_version = 16")
-    else:
-        with db.transaction(conn):
-            conn.execute(PG_V16)
+    as_version(conn, backend, 16, undo_m017, PG_V16)
 
 
 def test_a_version_16_workspace_is_upgraded_and_recounted(new_ws, backend):

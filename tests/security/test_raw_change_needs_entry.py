@@ -26,23 +26,6 @@ ts.skip_module_without_server()
 psycopg = pytest.importorskip("psycopg")
 
 
-@pytest.fixture(scope="module")
-def lab(team_lab_shared, tmp_path_factory):
-    """As in test_refused_leaves_no_entry: the shared team database, the apps of its logins."""
-    import os
-
-    old = os.environ.get("XDG_DATA_HOME")
-    os.environ["XDG_DATA_HOME"] = str(tmp_path_factory.mktemp("xdg"))  # the team workspace's local folder
-    team_lab_shared.apps = {}
-    yield team_lab_shared
-    for app in team_lab_shared.apps.values():
-        app.close()
-    if old is None:
-        os.environ.pop("XDG_DATA_HOME", None)
-    else:
-        os.environ["XDG_DATA_HOME"] = old
-
-
 def _status(lab, aid: int) -> str:
     return lab.conns["owner"].execute("SELECT status FROM alerts WHERE id = %s", (aid,)).fetchone()[0]
 

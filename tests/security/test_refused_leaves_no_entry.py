@@ -31,23 +31,6 @@ psycopg = pytest.importorskip("psycopg")
 ROLES = {"author": "alice", "approver": "pat", "executive": "eve", "admin": "ada"}
 
 
-@pytest.fixture(scope="module")
-def lab(team_lab_shared, tmp_path_factory):
-    import os
-
-    old = os.environ.get("XDG_DATA_HOME")
-    os.environ["XDG_DATA_HOME"] = str(tmp_path_factory.mktemp("xdg"))  # the team workspace's local folder
-    team_lab_shared.apps = {}
-    team_lab_shared.tmp_reports = tmp_path_factory.mktemp("reports")
-    yield team_lab_shared
-    for app in team_lab_shared.apps.values():
-        app.close()
-    if old is None:
-        os.environ.pop("XDG_DATA_HOME", None)
-    else:
-        os.environ["XDG_DATA_HOME"] = old
-
-
 def _app(lab, who: str):
     """The app of ``who``: a Service logged in as their login (one per login for the module)."""
     from orm_desktop import identity
