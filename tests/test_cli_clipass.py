@@ -582,3 +582,14 @@ def test_mentions_as_csv_and_json_print_priorities_as_people_read_them(demo_root
     priorities = [r["priority"] for r in json.loads(out)]
     assert code == 0 and len(priorities) > 100
     assert all(p == round(p, 2) for p in priorities), [p for p in priorities if p != round(p, 2)][:3]
+
+
+def test_a_command_run_in_process_leaves_pythons_ctrl_c_handler_as_it_was(tmp_path, cli):
+    # main() catches the second Ctrl+C of a command (cli._interrupt_once); called by a process
+    # that goes on (a script, this test run), it left its own handler installed after returning
+    import signal
+
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    assert cli("--workspace", str(tmp_path / "ws"), "init")[0] == 0
+    assert cli("--workspace", str(tmp_path / "ws"), "mentions", "--sentiment", "nonsense")[0] == 2
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler

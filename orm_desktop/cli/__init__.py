@@ -111,13 +111,29 @@ def _interrupt_once() -> None:
     0.1 s after the first), or after Python's own handler was gone at exit, killing the process
     by the signal instead of exit status 130 (2 of 12)."""
     import signal
+    import threading
 
     def interrupted(signum, frame):
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # SIG_IGN outlives the interpreter's shutdown
         raise KeyboardInterrupt
 
-    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:  # not when started ignoring it
+    if (threading.current_thread() is threading.main_thread()  # (signals are the main thread's)
+            and signal.getsignal(signal.SIGINT) is signal.default_int_handler):  # not when started ignoring it
         signal.signal(signal.SIGINT, interrupted)
+        _INTERRUPT["handler"] = interrupted
+
+
+_INTERRUPT: dict = {}
+
+
+def _uninstall_interrupt_once() -> None:
+    """Python's own Ctrl+C handler again when the command ended without one (``main`` called
+    in a process that goes on: a test, a script); after a Ctrl+C, SIG_IGN stays."""
+    import signal
+
+    handler = _INTERRUPT.pop("handler", None)
+    if handler is not None and signal.getsignal(signal.SIGINT) is handler:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def _caught_interrupt() -> None:
@@ -178,3 +194,5 @@ def main(argv: list[str] | None = None) -> int:
         print(f"orm-desktop: error: the file name is too long: {clip(str(exc.filename or ''), 80)}",
               file=sys.stderr)
         return 2
+    finally:
+        _uninstall_interrupt_once()
