@@ -896,20 +896,18 @@ class Service:
                 audit.append(self.conn, actor=who, action="mention.override", subject_type="mention",
                              subject_id=i, data={"score": score}, now=now)
         if n and redetect:
-            self._scores_changed()
+            self.redetect_alerts()
         return n
 
     def redetect_alerts(self) -> None:
-        """Detect the spike alerts again after scores changed (``override_sentiment(...,
-        redetect=False)``)."""
-        self._scores_changed()
+        """Scores changed without new mentions (an override, a rule's score, a rescore; or
+        ``override_sentiment(..., redetect=False)`` earlier): the spike alerts are detected again,
+        as after a refresh, so an alert's figures are the charts' (after 30 of the demo's 41
+        negative mentions of a spike were re-scored positive, its alert still said 41 over days
+        the chart showed with 11); an open alert the scores no longer make a spike is withdrawn."""
+        from orm_desktop.analysis.alerts import detect_and_store
 
-    def _scores_changed(self) -> None:
-        """Scores changed without new mentions (an override, a rule's score, a rescore): the spike
-        alerts are detected again (analysis.alerts.redetect), as after a refresh."""
-        from orm_desktop.analysis.alerts import redetect
-
-        redetect(self.conn, now=int(time.time()))
+        detect_and_store(self.conn, now=int(time.time()))
 
     # -- evidence ----------------------------------------------------------------------------
     def capture_evidence(self, mention_id: int, *, by: str = ""):
@@ -1337,7 +1335,7 @@ class Service:
         rule = self.rule(rule) if isinstance(rule, int) else rule
         n = rules.apply_to_history(self.conn, rule, by=who, progress=progress, cancel=cancel)
         if n and "sentiment" in rule.actions:
-            self._scores_changed()
+            self.redetect_alerts()
         return n
 
     def delete_rule(self, rule_id: int, *, by: str = "") -> None:
@@ -1416,7 +1414,7 @@ class Service:
         n = rescore(self.conn, engine_name, entity_ids=list(entity_ids) if entity_ids else None,
                     progress=progress, cancel=cancel)
         if n:
-            self._scores_changed()
+            self.redetect_alerts()
         return n
 
     def rescore_interrupted_at(self) -> tuple[int, int, str] | None:

@@ -104,12 +104,10 @@ def test_cli_ack_all_open_of_one_entity_and_reopen(cli, demo_service):
 
 
 def test_an_acknowledged_alert_stays_acknowledged_when_detection_runs_again(demo_service):
-    from orm_desktop.analysis.alerts import redetect
-
     a = demo_service.alerts()[0]
     demo_service.acknowledge_alerts([a.id])
     demo_service.detect_alerts()
-    redetect(demo_service.conn)
+    demo_service.redetect_alerts()
     assert demo_service.alert(a.id).status == "acknowledged"
 
 

@@ -714,13 +714,13 @@ def test_an_override_in_the_inbox_detects_alerts_again_off_the_gui_thread(window
 
     svc, inbox = window.svc, window.inbox
     ran_on: list[str] = []
-    real = alerts_mod.redetect
+    real = alerts_mod.detect_and_store
 
     def spy(*args, **kwargs):  # calls through: only says on which thread detection ran
         ran_on.append(threading.current_thread().name)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(alerts_mod, "redetect", spy)
+    monkeypatch.setattr(alerts_mod, "detect_and_store", spy)
     a = next(a for a in svc.alerts() if a.kind == "negativity_spike" and a.entity == "Velora")
     negative = svc.mentions(MentionFilter(entity_ids=(a.entity_id,), sentiment="negative", since=a.window_start,
                                           until=a.window_end), limit=1000)

@@ -333,16 +333,6 @@ def detect_and_store(conn: sqlite3.Connection, *, now: int | None = None, days: 
     return new
 
 
-def redetect(conn: sqlite3.Connection, *, now: int | None = None, days: int = 90) -> int:
-    """After scores changed without new mentions (a person's override, a rule's score, a rescore):
-    detect again, as after a refresh (``detect_and_store``), so an alert's figures are the charts'
-    (after 30 of the demo's 41 negative mentions of a spike were re-scored positive, its alert
-    still said 41 over days the chart showed with 11, until a refresh brought new mentions); an
-    open alert the scores no longer make a spike is withdrawn. Returns how many new alerts the
-    new scores make."""
-    return detect_and_store(conn, now=now, days=days)
-
-
 def open_alerts(conn: sqlite3.Connection, *, entity_id: int | None = None, include_closed: bool = False) -> list[Alert]:
     return [Alert(*r) for r in alerts_store.list_(conn, entity_id=entity_id, include_closed=include_closed)]
 

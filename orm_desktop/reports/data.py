@@ -103,7 +103,7 @@ def _share(rows, entity_id: int) -> float:
 
 def _alerts(svc, entity_id: int | None = None) -> list:
     """The alerts a report tells of: open and acknowledged ones, not those withdrawn because the
-    scores changed since and no longer make them a spike (analysis.alerts.redetect)."""
+    scores changed since and no longer make them a spike (Service.redetect_alerts)."""
     return [a for a in svc.alerts(entity_id=entity_id, include_closed=True) if a.status != "withdrawn"]
 
 
