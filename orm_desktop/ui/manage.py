@@ -544,8 +544,7 @@ class EntitiesView(QWidget):
         transaction decides, all or nothing) off the GUI thread; ``on_done(result)`` on the GUI
         thread afterwards. One write at a time: another while one runs is refused with a message
         (a second Save must not add the entity twice). False when refused."""
-        if self.writing:
-            self.status_message.emit(f"Still {self.writing[:1].lower()}{self.writing[1:]}; wait for it to finish")
+        if self._still_writing():
             return False
         if self.runner is None:  # no worker pool (a bare page): written here
             try:
@@ -577,6 +576,12 @@ class EntitiesView(QWidget):
         self.write_task = self.runner.start(run, on_success=self._write_done, on_failure=self._write_failed,
                                             on_finished=self._write_finished)
         return True
+
+    def _still_writing(self) -> bool:
+        """Whether a write runs (then the status bar says so: one write at a time)."""
+        if self.writing:
+            self.status_message.emit(f"Still {self.writing[:1].lower()}{self.writing[1:]}; wait for it to finish")
+        return bool(self.writing)
 
     def write_task_done(self) -> bool:
         return self.write_task is None or self.write_task.key not in self.runner.running
@@ -625,8 +630,7 @@ class EntitiesView(QWidget):
 
     @refuses_when_read_only
     def save(self) -> None:
-        if self.writing:
-            self.status_message.emit(f"Still {self.writing[:1].lower()}{self.writing[1:]}; wait for it to finish")
+        if self._still_writing():
             return
         svc = self.svc
         if self.current_id is None:
@@ -681,9 +685,8 @@ class EntitiesView(QWidget):
     @refuses_when_read_only
     def toggle_crisis(self) -> None:
         on = self.crisis_btn.isChecked()
-        if self.writing:
+        if self._still_writing():
             self.crisis_btn.setChecked(not on)
-            self.status_message.emit(f"Still {self.writing[:1].lower()}{self.writing[1:]}; wait for it to finish")
             return
         if self.current_id is None:
             self.crisis_btn.setChecked(False)
@@ -717,8 +720,7 @@ class EntitiesView(QWidget):
 
     @refuses_when_read_only
     def remove(self) -> None:
-        if self.writing:
-            self.status_message.emit(f"Still {self.writing[:1].lower()}{self.writing[1:]}; wait for it to finish")
+        if self._still_writing():
             return
         if self.current_id is None:
             self.status_message.emit("Select an entity in the list first")
