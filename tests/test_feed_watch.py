@@ -223,6 +223,13 @@ UPDATE schema_meta SET value = '18' WHERE key = 'pg_step';
 """
 
 
+def _passes_check(run_cli, ws) -> None:
+    """`check` of the upgraded workspace: integrity ok, no schema object it did not expect."""
+    r = run_cli("check", workspace=ws.location)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "integrity check: ok" in r.stdout and "schema:" not in r.stdout
+
+
 def make_v17(conn, backend: str) -> None:
     """The workspace as version 17 left it: no index of items by feed (on PostgreSQL: its own
     ``items_feed``), no ``feeds.watched_since``."""
@@ -269,9 +276,7 @@ def test_a_version_17_workspace_is_upgraded_and_passes_check(new_ws, backend, ru
         assert alerts.detect(conn) == []
     finally:
         conn.close()
-    r = run_cli("check", workspace=new_ws.location)
-    assert r.returncode == 0, r.stdout + r.stderr
-    assert "integrity check: ok" in r.stdout and "schema:" not in r.stdout
+    _passes_check(run_cli, new_ws)
 
 
 @pytest.mark.parametrize("how", ["enabled again", "moved to another source"])
@@ -396,9 +401,7 @@ def test_a_version_18_workspace_is_upgraded_and_passes_check(new_ws, backend, ru
         assert alerts.detect(conn) == []
     finally:
         conn.close()
-    r = run_cli("check", workspace=new_ws.location)
-    assert r.returncode == 0, r.stdout + r.stderr
-    assert "integrity check: ok" in r.stdout and "schema:" not in r.stdout
+    _passes_check(run_cli, new_ws)
 
 
 def test_an_alert_from_before_a_gap_stays_open_after_it(empty_service, feed_server):
