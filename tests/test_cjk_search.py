@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from orm_desktop.errors import UsageError
 from orm_desktop.store import db
 from orm_desktop.store import entities as entities_store
 from orm_desktop.store import feeds as feeds_store
@@ -89,6 +90,12 @@ def test_cjk_words_inside_unspaced_text_are_found_and_latin_is_unchanged(conn):
     assert found(conn, "Acme") == [ids[2], ids[3]]
     assert found(conn, '"Acme bike"') == [ids[2]]
     assert found(conn, "bike -launches") == []
+    # each CJK word is one condition of one SQL expression: 1,500 pasted words were a traceback
+    # ("Expression tree is too large (maximum depth 1000)"); at most 100, said in one line
+    many = " ".join(f"田中{i}" for i in range(150))
+    with pytest.raises(UsageError, match="at most 100 words"):
+        found(conn, many)
+    assert found(conn, " ".join(["田中"] + [f"-佐藤{i}" for i in range(99)])) == [ids[0], ids[1], ids[3]]
 
 
 def test_a_common_cjk_word_stops_at_the_cap_and_says_so(conn, monkeypatch):
@@ -140,6 +147,11 @@ def test_the_inbox_finds_cjk_words_without_reading_text_on_the_gui_thread(qtbot,
         assert len(scanned_on) == scans
         inbox.filters.search.setText("Acme")  # Latin: the index, at once
         qtbot.waitUntil(lambda: inbox.count_label.text() == "2 mentions", timeout=10_000)
+        said: list[str] = []
+        inbox.status_message.connect(said.append)
+        inbox.filters.search.setText(" ".join(f"田中{i}" for i in range(150)))  # a paragraph pasted
+        qtbot.waitUntil(lambda: any("at most 100 words" in m for m in said), timeout=10_000)
+        assert inbox.model.total == 0
         assert threading.main_thread().name not in scanned_on, scanned_on
     finally:
         win.runner.cancel_all()

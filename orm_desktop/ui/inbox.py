@@ -134,6 +134,7 @@ class MentionModel(QAbstractTableModel):
         if self.searching:
             self.searching, self.exact, self.error = False, True, str(message)
             self.counted.emit(0)
+            self.searched.emit()  # (with its error: the view says why, as for a search run at once)
 
     def _count_done(self, result) -> None:
         gen, n = result
@@ -513,7 +514,11 @@ class InboxView(QWidget):
             self.detail.show_mention(None)
 
     def _searched(self) -> None:
-        """A search that read the text (CJK) has its rows: the first is current, as after any filter."""
+        """A search that read the text (CJK) has its rows: the first is current, as after any
+        filter; or it could not run: the status bar says why, as ``apply_filter`` does."""
+        if self.model.error:
+            self.status_message.emit(self.model.error)
+            self.complaint = self.model.error
         if self.model.total:
             self.table.selectRow(0)
         else:
