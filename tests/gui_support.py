@@ -31,7 +31,9 @@ def build_new_workspace(root: Path):
 
 
 def open_window(qtbot, svc):
-    """The main window on ``svc``, shown at a laptop size and exposed."""
+    """The main window on ``svc``, shown at a laptop size, exposed and active (as the window a
+    person works in is: keyboard shortcuts and focus go to the active window; offscreen every
+    window is, on a real X server without a window manager only after activateWindow)."""
     from orm_desktop.ui.main_window import MainWindow
 
     win = MainWindow(svc)
@@ -39,6 +41,8 @@ def open_window(qtbot, svc):
     win.resize(1300, 850)
     win.show()
     qtbot.waitExposed(win)
+    win.activateWindow()
+    qtbot.waitActive(win)
     return win
 
 
