@@ -59,6 +59,7 @@ class PageStack(QStackedWidget):
 
 class MainWindow(QMainWindow):
     switch_workspace = Signal(object)
+    closed = Signal()  # the window closed (its close was not refused nor put off); app.Windows retires it
 
     def __init__(self, svc) -> None:
         super().__init__()
@@ -115,6 +116,7 @@ class MainWindow(QMainWindow):
             self.timer.start(minutes * 60_000)
         self.tray = None
         self._close_anyway = False  # the user chose "Close without saving"
+        self.switching = False  # another workspace replaces this window: closing closes, never hides to the tray
         self._close_after_write = False  # closed while an entity write ran: closes when it ends
         self._close_question: QMessageBox | None = None
         if QSystemTrayIcon.isSystemTrayAvailable():
@@ -966,6 +968,7 @@ class MainWindow(QMainWindow):
         if self.tray is not None:
             self.tray.hide()
         super().closeEvent(event)
+        self.closed.emit()
 
 
 def icon_for(path: str) -> QIcon:
