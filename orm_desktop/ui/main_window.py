@@ -139,6 +139,8 @@ class MainWindow(QMainWindow):
         if not svc.snapshot_label and not svc.team_reads_only():
             from orm_desktop.recovery import DraftStore
             from orm_desktop.ui.deliveries import DeliveriesDrafts
+            from orm_desktop.ui.identity import UserDrafts
+            from orm_desktop.ui.manage import FeedDrafts
             from orm_desktop.ui.recovery import DraftKeeper
             from orm_desktop.ui.responses_view import TemplatesDrafts
 
@@ -147,7 +149,8 @@ class MainWindow(QMainWindow):
                 "reply": ("Responses", self.responses), "entity": ("Entities", self.entities),
                 "rule": ("Rules", self.rules), "key_message": ("Settings", settings.key_messages),
                 "deliveries": (None, DeliveriesDrafts(self)), "template": ("Responses", TemplatesDrafts(self)),
-                "settings": ("Settings", settings)})
+                "settings": ("Settings", settings), "feed": ("Feeds", FeedDrafts(self)),
+                "user": ("Responses", UserDrafts(self))})
         left, _engine = self.pages["Settings"].rescore_left()
         if left:  # the charts mix two engines until it is finished: said, not hidden
             self.statusBar().showMessage(left, 30_000)

@@ -78,6 +78,8 @@ def when(ts: int | None) -> str:
 class FeedDialog(QDialog):
     def __init__(self, parent=None, feed=None) -> None:
         super().__init__(parent)
+        self.adding = feed is None
+        self.answering = False  # OK pressed: the feed is being added (a refusal opens the dialog again)
         self.setWindowTitle("Edit feed" if feed else "Add feed")
         form = QFormLayout(self)
         self.url = QLineEdit(feed.url if feed else "")
@@ -96,6 +98,59 @@ class FeedDialog(QDialog):
         b.rejected.connect(self.reject)
         form.addRow(b)
         self.resize(560, 0)
+        self.initial = self.values()  # an Add feed dialog still as it opened has nothing to keep
+
+    def values(self) -> dict:
+        """The fields as typed (crash recovery keeps them while an Add feed dialog is open)."""
+        return {"url": self.url.text(), "title": self.title.text(), "kind": self.kind.currentText(),
+                "category": self.category.text(), "weight": self.weight.value()}
+
+    def fill(self, values: dict) -> None:
+        """Put kept fields back (a value the form cannot take is left as it is)."""
+        self.url.setText(str(values.get("url", "")))
+        self.title.setText(str(values.get("title", "")))
+        if values.get("kind") in FEED_KINDS:
+            self.kind.setCurrentText(values["kind"])
+        self.category.setText(str(values.get("category", "")))
+        weight = values.get("weight")
+        if isinstance(weight, int | float) and not isinstance(weight, bool) and weight == weight:
+            self.weight.setValue(float(weight))  # clamped to the spin box's range
+
+
+class FeedDrafts:
+    """An open Add feed dialog's fields, for crash recovery (ui/recovery.py DraftKeeper): kept
+    while it differs from how it opened, offered back into a new Add feed dialog."""
+
+    def __init__(self, window) -> None:
+        self.window = window
+
+    def _open(self) -> FeedDialog | None:
+        # answering: OK was pressed and the add runs or was refused (the dialog opens again)
+        return next((d for d in self.window.findChildren(FeedDialog)
+                     if d.adding and (d.isVisible() or d.answering)), None)
+
+    def recovery_state(self) -> tuple[str, str, dict, dict] | None:
+        d = self._open()
+        if d is None or d.values() == d.initial:
+            return None
+        return "feed", "new", d.values(), {}
+
+    def keep_edits(self) -> bool:
+        return self._open() is not None  # a restore never replaces a dialog being typed into
+
+    def recovered_outcome(self, rec) -> tuple[str, str]:
+        url = str(rec.value["url"]).strip()
+        if url and any(f.url == url for f in self.window.svc.feeds()):
+            return "same", ""  # added just before the kill
+        view = self.window.feeds
+        if view.refusal:
+            return "changed", (f"{rec.describe()[:1].upper()}{rec.describe()[1:]} (kept at {rec.when()}) was not put "
+                               f"back: {view.refusal}.")
+        return "ok", ""
+
+    def restore_recovered(self, rec) -> tuple[str, str]:
+        self.window.feeds.add_later(rec.value)
+        return "restored", f"Restored {rec.describe()} (from {rec.when()}); it is not added yet"
 
 
 class FeedsView(QWidget):
@@ -187,25 +242,55 @@ class FeedsView(QWidget):
     def add(self) -> None:
         d = FeedDialog(self)
         while d.exec():  # refused (a typo in the address): the dialog opens again with what was typed
-            url = d.url.text().strip()
-            known = {f.url: f for f in self.feeds}
-            try:
-                added = self.svc.add_feed(url, title=d.title.text(), kind=d.kind.currentText(),
-                                          category=d.category.text(), weight=d.weight.value())
-            except KnownError as exc:
-                QMessageBox.warning(self, "Cannot add feed", str(exc))
-                continue
-            if added:
-                self.status_message.emit(f"Added {len(added)} feed{'s' if len(added) != 1 else ''}: "
-                                         + ", ".join(display_text(f.title or f.url) for f in added)[:200])
-            elif url in known:
-                f = known[url]
-                self.status_message.emit(f"Not added: {display_text(f.title or f.url)[:120]} is already in your "
-                                         "feeds (same address)")
-            else:
-                self.status_message.emit("No feed added: that address is already in your feeds")
-            break
+            if self._add_from(d):
+                break
         self.reload()
+
+    def add_later(self, values: dict) -> FeedDialog:
+        """An Add feed dialog filled with ``values`` (a copy kept before a crash), window-modal
+        and not blocking the caller; OK adds as ``add`` does."""
+        d = FeedDialog(self)
+        d.fill(values)
+
+        def answered(result: int) -> None:
+            if result and not self._add_from(d):
+                d.open()  # refused: again, with what was typed
+                return
+            self.reload()
+            d.deleteLater()
+
+        d.finished.connect(answered)
+        d.open()
+        return d
+
+    def _add_from(self, d: FeedDialog) -> bool:
+        """Add the feed the dialog holds; False when refused (said in a message box)."""
+        d.answering = True
+        try:
+            return self._add_feed(d)
+        finally:
+            d.answering = False
+
+    def _add_feed(self, d: FeedDialog) -> bool:
+        url = d.url.text().strip()
+        known = {f.url: f for f in self.feeds}
+        try:
+            added = self.svc.add_feed(url, title=d.title.text(), kind=d.kind.currentText(),
+                                      category=d.category.text(), weight=d.weight.value())
+        except KnownError as exc:
+            QMessageBox.warning(self, "Cannot add feed", str(exc))
+            return False
+        if added:
+            self.status_message.emit(f"Added {len(added)} feed{'s' if len(added) != 1 else ''}: "
+                                     + ", ".join(display_text(f.title or f.url) for f in added)[:200])
+        elif url in known:
+            f = known[url]
+            self.status_message.emit(f"Not added: {display_text(f.title or f.url)[:120]} is already in your "
+                                     "feeds (same address)")
+        else:
+            self.status_message.emit("No feed added: that address is already in your feeds")
+        d.initial = d.values()  # added: nothing left to keep while it closes
+        return True
 
     @refuses_when_read_only
     def edit(self, *_a) -> None:
