@@ -178,3 +178,22 @@ def test_the_onboarding_rebuild_keeps_the_same_workspace_open(windows, tmp_path,
     qtbot.waitUntil(lambda: not shiboken6.isValid(first), timeout=15_000)
     assert windows.windows[0].svc is svc and svc.count_mentions() == 0
     assert not errors, errors
+
+
+def test_in_tray_mode_the_window_left_closes_instead_of_hiding(windows, two, qtbot, monkeypatch, errors):
+    """With "closing keeps running in the tray" on, the window of the workspace left hid to the tray
+    and went on refreshing it, its database open."""
+    from PySide6.QtWidgets import QSystemTrayIcon
+
+    from orm_desktop.service import Service
+
+    a, b = two
+    svc = Service.open(a)
+    svc.save_deliveries_config({**svc.deliveries_config(), "tray_mode": True})
+    win = windows.show(svc)
+    if win.tray is None:  # offscreen has no system tray: give the window an icon as a desktop would
+        win.tray = QSystemTrayIcon(win.windowIcon(), win)
+    open_from_menu(win, b, monkeypatch)
+    qtbot.waitUntil(lambda: not shiboken6.isValid(win), timeout=15_000)
+    qtbot.waitUntil(lambda: not handles(a / "orm.db"), timeout=15_000)
+    assert not errors, errors

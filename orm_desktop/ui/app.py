@@ -99,14 +99,15 @@ class Windows:
                 svc.shut_down(idle=idle_thread)
 
         def delete() -> None:
+            if runner.running:
+                return  # idle is emitted again once they have reported
+            runner.idle.disconnect(delete)
             win.destroyed.connect(gone)
             win.deleteLater()
 
         runner.close()
-        if runner.running:
-            runner.idle.connect(delete)
-        else:
-            delete()
+        runner.idle.connect(delete)
+        delete()
 
 
 def run(svc, *, smoke_test: bool = False, page: str | None = None, notice: str | None = None) -> int:
