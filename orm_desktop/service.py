@@ -52,11 +52,16 @@ _LEFT: dict[int | None, list] = {}  # thread id -> connections of shut-down serv
 _LEFT_LOCK = threading.Lock()
 
 
-def release_thread_connections() -> None:
-    """Close this thread's connections of services shut down while it worked (Service.shut_down):
-    a background task calls it when its work ends."""
+def release_thread_connections(ident: int | None = None) -> None:
+    """Close this thread's (or thread ``ident``'s, once it is idle or gone) connections of
+    services shut down while it worked (Service.shut_down): a background task calls it when its
+    work ends. Those of threads that ended are closed too."""
+    me = threading.get_ident() if ident is None else ident
     with _LEFT_LOCK:
-        conns = _LEFT.pop(threading.get_ident(), [])
+        alive = {t.ident for t in threading.enumerate()}
+        conns = _LEFT.pop(me, [])
+        for gone in [i for i in _LEFT if i not in alive]:
+            conns += _LEFT.pop(gone)
     for conn in conns:
         try:
             conn.close()
@@ -200,6 +205,8 @@ class Service:
                     conn.interrupt()
                 with _LEFT_LOCK:
                     _LEFT.setdefault(owner.ident, []).append(conn)
+                if idle(owner):  # its task ended meanwhile, perhaps before it was left there
+                    release_thread_connections(owner.ident)
             except Exception:  # noqa: BLE001 - a connection already broken (a server gone)
                 pass
 

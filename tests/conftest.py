@@ -288,8 +288,12 @@ def copy_workspace(src: Path, dest: Path) -> Path:
     import sqlite3
 
     shutil.copytree(src, dest, ignore=shutil.ignore_patterns("orm.db*", ".refresh.lock"))
-    with sqlite3.connect(src / "orm.db") as a, sqlite3.connect(dest / "orm.db") as b:
+    a, b = sqlite3.connect(src / "orm.db"), sqlite3.connect(dest / "orm.db")
+    try:  # closed here: `with` on a connection only commits, and they stayed open until a collection
         a.backup(b)
+    finally:
+        a.close()
+        b.close()
     return dest
 
 

@@ -33,9 +33,10 @@ def wal_left(db: Path) -> list[str]:
 
 def fingerprint(db: Path) -> tuple:
     """What a stray write would change, read over a connection of its own."""
+    import contextlib
     import sqlite3
 
-    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as c:
+    with contextlib.closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True)) as c:
         return tuple(c.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
                      for t in ("mentions", "entities", "audit_log", "feeds", "settings", "responses")) + (
             c.execute("SELECT group_concat(engine) FROM (SELECT DISTINCT engine FROM mentions ORDER BY 1)").fetchone()[0],)
@@ -197,3 +198,42 @@ def test_in_tray_mode_the_window_left_closes_instead_of_hiding(windows, two, qtb
     qtbot.waitUntil(lambda: not shiboken6.isValid(win), timeout=15_000)
     qtbot.waitUntil(lambda: not handles(a / "orm.db"), timeout=15_000)
     assert not errors, errors
+
+
+def test_a_task_working_when_its_workspace_shuts_down_closes_the_connection_itself(two, qtbot):
+    """A pool thread inside the old workspace's connection at the switch: its connection is not
+    closed under it (sqlite3 is not safe against that) but by the thread when its task ends; an
+    idle pool thread's is closed at once; a later call is one known error."""
+    import threading
+
+    from orm_desktop.errors import WorkspaceClosed
+    from orm_desktop.service import Service
+    from orm_desktop.ui.tasks import TaskRunner, idle_thread
+
+    a, _b = two
+    svc = Service.open(a)
+    runner = TaskRunner()
+    inside, go_on = threading.Event(), threading.Event()
+    after: list = []
+
+    def work(progress, cancel):
+        svc.count_mentions()  # this thread's connection, open
+        inside.set()
+        go_on.wait(10)
+        try:
+            svc.count_mentions()
+        except WorkspaceClosed as exc:
+            after.append(str(exc))
+        return None
+
+    with qtbot.waitSignal(runner.idle, timeout=10_000):
+        runner.start(work)
+        qtbot.waitUntil(inside.is_set, timeout=5000)
+        svc.shut_down(idle=idle_thread)
+        assert handles(a / "orm.db")  # the busy thread's connection: left to it
+        go_on.set()
+    assert after and "was closed" in after[0]
+    qtbot.waitUntil(lambda: not handles(a / "orm.db"), timeout=5000)
+    assert not wal_left(a / "orm.db")
+    svc.close()  # closing again is nothing
+    runner.deleteLater()
