@@ -384,10 +384,11 @@ class Service:
 
     def add_entity(self, kind: str, name: str, query: str | None = None, *, aliases: Sequence[str] = (),
                    importance: float = 1.0, title: str = "", photo: str = "",
-                   match_existing: bool = True) -> Entity:
+                   match_existing: bool = True, progress=None) -> Entity:
         """Add an entity. ``query`` defaults to the quoted name. Validates the query (QueryError
         with the position of the problem), expands search-feed templates for it and, with
-        ``match_existing``, finds its mentions among items already stored."""
+        ``match_existing``, finds its mentions among items already stored (``progress(done,
+        total, message)`` is told how far)."""
         self._check_write()
         from orm_desktop.ingest.query import EntityQuery
 
@@ -410,14 +411,15 @@ class Service:
         if match_existing:
             from orm_desktop.ingest.rematch import rematch_entity
 
-            rematch_entity(self.conn, self.entity(eid))
+            rematch_entity(self.conn, self.entity(eid), progress=progress)
         return self.entity(eid)
 
     def update_entity(self, entity_id: int, *, expected_version: int | None = None, by: str = "",
-                      **fields) -> Entity:
+                      progress=None, **fields) -> Entity:
         """Change an entity's fields. With ``expected_version`` (``Entity.version`` as the editor
         read it) an entity someone else saved since raises errors.Conflict naming who, and
-        nothing is written (never a silent overwrite)."""
+        nothing is written (never a silent overwrite). A changed query or alias list matches the
+        stored items again (``progress`` as for :meth:`add_entity`)."""
         self._check_write()
         from orm_desktop.ingest.query import EntityQuery
 
@@ -442,7 +444,7 @@ class Service:
         if "query" in fields or "aliases" in fields:
             from orm_desktop.ingest.rematch import rematch_entity
 
-            rematch_entity(self.conn, self.entity(entity_id))
+            rematch_entity(self.conn, self.entity(entity_id), progress=progress)
         return self.entity(entity_id)
 
     def remove_entity(self, entity_id: int, *, expected_version: int | None = None) -> None:

@@ -63,10 +63,12 @@ class MainWindow(QMainWindow):
 
     def __init__(self, svc) -> None:
         super().__init__()
+        from orm_desktop.reports import isolated
         from orm_desktop.ui import collector
         from orm_desktop.ui.inbox import InboxView
 
         collector.attach(self)  # cyclic garbage freed on this thread only, never in a fetch thread
+        isolated.use_child_process()  # reports are laid out in a child: Qt's PDF work holds the GIL
         self.svc = svc
         self.runner = TaskRunner(self)
         self.refresh_task = None

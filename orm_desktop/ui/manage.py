@@ -417,6 +417,7 @@ class EntitiesView(QWidget):
         right.addWidget(self.busy)
         right.addStretch(1)
         self.writing = ""  # what the write running now does ("" = none)
+        self.write_progress = ""  # how far it is, as its progress said
         self.write_task = None
         self._on_done = self._on_failed = None
         self._after_write = None  # what the user asked for while saving on the way (pick, New)
@@ -625,15 +626,16 @@ class EntitiesView(QWidget):
 
     # -- writes, in the task runner -----------------------------------------------------------
     def _start_write(self, what: str, work, on_done, on_failed=None) -> bool:
-        """Run ``work()`` (a write through the service, on the worker's own connection: its
-        transaction decides, all or nothing) off the GUI thread; ``on_done(result)`` on the GUI
+        """Run ``work(progress)`` (a write through the service, on the worker's own connection: its
+        transaction decides, all or nothing; ``progress`` a callback for the service's long
+        loops, None without a worker pool) off the GUI thread; ``on_done(result)`` on the GUI
         thread afterwards. One write at a time: another while one runs is refused with a message
         (a second Save must not add the entity twice). False when refused."""
         if self._still_writing():
             return False
         if self.runner is None:  # no worker pool (a bare page): written here
             try:
-                result = work()
+                result = work(None)
             except KnownError as exc:
                 self._on_failed = on_failed
                 self._write_failed(str(exc), True, hold=False)
@@ -651,15 +653,16 @@ class EntitiesView(QWidget):
         self.status_message.emit(f"{what}…")
         self.ticker.start()
 
-        def run(_progress, _cancel):  # not cancellable: a write half-way is never left behind
+        def run(progress, _cancel):  # not cancellable: a write half-way is never left behind
             try:
-                return "ok", work()
+                return "ok", work(progress)
             except Conflict as exc:  # someone else saved it since: asked about on the GUI thread
                 return "conflict", exc
 
         self._on_done, self._on_failed = on_done, on_failed
+        self.write_progress = ""
         self.write_task = self.runner.start(run, on_success=self._write_done, on_failure=self._write_failed,
-                                            on_finished=self._write_finished)
+                                            on_finished=self._write_finished, on_progress=self._write_progressed)
         return True
 
     def _still_writing(self) -> bool:
@@ -671,9 +674,16 @@ class EntitiesView(QWidget):
     def write_task_done(self) -> bool:
         return self.write_task is None or self.write_task.key not in self.runner.running
 
+    def _write_progressed(self, _done: int, _total: int, message: str) -> None:
+        """How far the write is ("80,000 of 200,000 stored items read"), said at once."""
+        self.write_progress = message
+        self._tick()
+
     def _tick(self) -> None:
         if self.writing:
             text = f"{self.writing}… {time.monotonic() - self.write_started:.0f} s"
+            if self.write_progress:
+                text += f" ({self.write_progress})"
             self.busy.setText(text)
             self.status_message.emit(text)
 
@@ -722,7 +732,8 @@ class EntitiesView(QWidget):
             kind, name, query = self.kind.currentText(), self.name.text(), self.query.text() or None
             args = {"aliases": self.alias_list(), "importance": self.importance.value(), "title": self.title.text()}
             self._start_write(f"Adding {kind} {' '.join(name.split())[:80]} and matching its stored items",
-                              lambda: svc.add_entity(kind, name, query, **args), self._added)
+                              lambda progress: svc.add_entity(kind, name, query, progress=progress, **args),
+                              self._added)
             return
         eid = self.current_id
         fields = {"kind": self.kind.currentText(), "name": self.name.text().strip(),
@@ -733,7 +744,7 @@ class EntitiesView(QWidget):
     def _save_fields(self, eid: int, fields: dict, version: int) -> None:
         svc = self.svc
         self._start_write(f"Saving entity {' '.join(fields['name'].split())[:80]}",
-                          lambda: svc.update_entity(eid, expected_version=version, **fields),
+                          lambda progress: svc.update_entity(eid, expected_version=version, progress=progress, **fields),
                           lambda result: self._updated(eid, fields, result))
 
     def _added(self, result) -> None:
@@ -787,11 +798,11 @@ class EntitiesView(QWidget):
         svc, name = self.svc, e.name
         as_stored = lambda: self.pick(self.list.currentRow())  # noqa: E731 - a refusal: the button as stored
         if on:
-            self._start_write(f"{name}: switching crisis mode on", lambda: svc.crisis_on(name, by=user),
+            self._start_write(f"{name}: switching crisis mode on", lambda _progress: svc.crisis_on(name, by=user),
                               lambda r: self._crisis_switched(name, True, r[1]), as_stored)
         else:
             self._start_write(f"{name}: switching crisis mode off and writing the crisis report",
-                              lambda: svc.crisis_off(name, by=user), lambda r: self._crisis_switched(name, False, r[1]),
+                              lambda _progress: svc.crisis_off(name, by=user), lambda r: self._crisis_switched(name, False, r[1]),
                               as_stored)
 
     def _crisis_switched(self, name: str, on: bool, result) -> None:
@@ -817,7 +828,7 @@ class EntitiesView(QWidget):
     def _remove(self, e, version: int) -> None:
         svc = self.svc
         self._start_write(f"Removing {' '.join(e.name.split())[:80]} and its mentions",
-                          lambda: svc.remove_entity(e.id, expected_version=version),
+                          lambda _progress: svc.remove_entity(e.id, expected_version=version),
                           lambda result: self._removed(e, result))
 
     def _removed(self, e, result) -> None:
