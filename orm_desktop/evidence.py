@@ -17,15 +17,19 @@ import zipfile
 import zlib
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from orm_desktop.atomic import atomic_write
 from orm_desktop.errors import UsageError
-from orm_desktop.ingest.fetch import FetchLimits, FetchRequest, fetch_one
-from orm_desktop.ingest.sanitize import html_to_text
 from orm_desktop.store import audit, db
 from orm_desktop.store import evidence as evidence_store
 from orm_desktop.store import items as items_store
 from orm_desktop.store import mentions as mentions_store
+
+# the fetcher (requests, urllib3: 0.4-0.9 s to import) is imported when a page is captured, not
+# when the inbox's detail pane lists a mention's evidence (list_for) on the GUI thread
+if TYPE_CHECKING:
+    from orm_desktop.ingest.fetch import FetchLimits
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +89,9 @@ def capture(conn, folder: Path, mention_id: int, *, by: str, limits: FetchLimits
     ids = [_store(conn, folder, mention_id=mention_id, item_id=m.item_id, url=m.url, kind="feed_entry",
                   body=entry.encode("utf-8"), text=row[1], headers={}, status=None, by=by, now=now)]
     if m.url.startswith(("http://", "https://")):
+        from orm_desktop.ingest.fetch import FetchLimits, FetchRequest, fetch_one
+        from orm_desktop.ingest.sanitize import html_to_text
+
         r = fetch_one(FetchRequest(0, m.url), private_policy(conn, limits or FetchLimits()))
         if r.status == "ok" and r.body is not None:
             text = html_to_text(r.body.decode("utf-8", errors="replace"))[:200_000]

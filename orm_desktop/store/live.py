@@ -181,9 +181,9 @@ class Listener:
 
     @property
     def postgresql(self) -> bool:
-        from orm_desktop.store.pg import is_url
+        from orm_desktop.store.db import is_url
 
-        return is_url(self.target)
+        return is_url(self.target)  # (store.pg imports psycopg: 0.4-0.9 s, on a SQLite workspace too)
 
     def start(self, timeout: float = 10.0) -> Listener:
         self._thread = threading.Thread(target=self._run, name="orm-live-listener", daemon=True)

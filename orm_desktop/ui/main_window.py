@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterator, MutableMapping
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QIcon, QKeySequence
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
     QSplitter,
     QStackedWidget,
     QSystemTrayIcon,
+    QWidget,
 )
 
 from orm_desktop import __version__
@@ -29,6 +31,12 @@ from orm_desktop.ui.tasks import TaskRunner
 WARM_WORKERS_MS = 3000
 # the pages with a key, Ctrl+1 to Ctrl+8 in this order (the first five kept the keys they had)
 PAGE_KEYS = ("Inbox", "Dashboard", "Responses", "Feeds", "Entities", "Reports", "Rules", "Settings")
+
+
+def _rescore_left(svc) -> str:
+    from orm_desktop.ui.manage import rescore_left
+
+    return rescore_left(svc)[0]
 
 
 def name_page(page, label: str) -> None:
@@ -57,6 +65,81 @@ class PageStack(QStackedWidget):
         return max(least, page.heightForWidth(width) - slack)
 
 
+class PagePlaceholder(QWidget):
+    """A page's place in the stack until the page is first needed (shown, reached by its key, a
+    menu action or a signal aimed at it): ``factory`` builds it. An executive's page keeps its
+    entity's id, as the page does."""
+
+    def __init__(self, factory: Callable[[], QWidget], entity_id: int | None = None) -> None:
+        super().__init__()
+        self.factory = factory
+        self.entity_id = entity_id
+
+
+class Pages(MutableMapping):
+    """The window's pages by label, in the sidebar's order of insertion. ``pages[label]`` (and
+    ``get``, ``values``, ``items``) build a page not built yet; ``built`` and ``built_pages``
+    never do. Building the window built every page up front (0.2-0.5 s, more with the imports,
+    on each start and workspace switch): now only the one shown."""
+
+    def __init__(self, build: Callable[[str], QWidget]) -> None:
+        self._pages: dict[str, QWidget] = {}
+        self._build = build
+
+    def __getitem__(self, label: str) -> QWidget:
+        page = self._pages[label]
+        return self._build(label) if isinstance(page, PagePlaceholder) else page
+
+    def __setitem__(self, label: str, page: QWidget) -> None:
+        self._pages[label] = page
+
+    def __delitem__(self, label: str) -> None:
+        del self._pages[label]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._pages)
+
+    def __len__(self) -> int:
+        return len(self._pages)
+
+    def __contains__(self, label: object) -> bool:
+        return label in self._pages
+
+    def built(self, label: str) -> QWidget | None:
+        """The page if it is built, else None (also for no such page)."""
+        page = self._pages.get(label)
+        return None if isinstance(page, PagePlaceholder) else page
+
+    def built_pages(self) -> list[QWidget]:
+        return [p for p in self._pages.values() if not isinstance(p, PagePlaceholder)]
+
+    def placeholder(self, label: str) -> PagePlaceholder | None:
+        page = self._pages.get(label)
+        return page if isinstance(page, PagePlaceholder) else None
+
+    def rename(self, old: str, new: str) -> None:
+        self._pages[new] = self._pages.pop(old)  # (pop of MutableMapping would build it)
+
+
+class LazyEditor:
+    """A page's editor as the DraftKeeper (ui/recovery.py) sees it: a page not built holds no
+    unsaved edit; putting a recovered edit back builds the page first."""
+
+    def __init__(self, window: MainWindow, label: str, attr: str = "") -> None:
+        self.window, self.label, self.attr = window, label, attr
+
+    def _target(self, build: bool):
+        page = self.window.pages[self.label] if build else self.window.pages.built(self.label)
+        return getattr(page, self.attr) if page is not None and self.attr else page
+
+    def recovery_state(self):
+        target = self._target(False)
+        return None if target is None else target.recovery_state()
+
+    def __getattr__(self, name: str):  # recovered_outcome, restore_recovered, …
+        return getattr(self._target(True), name)
+
+
 class MainWindow(QMainWindow):
     switch_workspace = Signal(object)
     closed = Signal()  # the window closed (its close was not refused nor put off); app.Windows retires it
@@ -81,7 +164,7 @@ class MainWindow(QMainWindow):
         self.nav.setMaximumWidth(260)
         self.stack = PageStack()
         self.inbox = InboxView(svc, runner=self.runner)
-        self.pages: dict[str, object] = {}
+        self.pages = Pages(self.build_page)
         self._add("Inbox", self.inbox, "inbox")
         self.build_nav()
         from PySide6.QtWidgets import QFrame, QVBoxLayout, QWidget
@@ -146,16 +229,14 @@ class MainWindow(QMainWindow):
             from orm_desktop.ui.recovery import DraftKeeper
             from orm_desktop.ui.responses_view import TemplatesDrafts
 
-            settings = self.pages["Settings"]
+            lazy = LazyEditor  # the pages are built when a recovered edit is put back, not before
             self.drafts = DraftKeeper(self, DraftStore(svc.ws.root), {
-                "reply": ("Responses", self.responses), "entity": ("Entities", self.entities),
-                "rule": ("Rules", self.rules), "key_message": ("Settings", settings.key_messages),
+                "reply": ("Responses", lazy(self, "Responses")), "entity": ("Entities", lazy(self, "Entities")),
+                "rule": ("Rules", lazy(self, "Rules")), "key_message": ("Settings", lazy(self, "Settings", "key_messages")),
                 "deliveries": (None, DeliveriesDrafts(self)), "template": ("Responses", TemplatesDrafts(self)),
-                "settings": ("Settings", settings), "feed": ("Feeds", FeedDrafts(self)),
+                "settings": ("Settings", lazy(self, "Settings")), "feed": ("Feeds", FeedDrafts(self)),
                 "user": ("Responses", UserDrafts(self))})
-        left, _engine = self.pages["Settings"].rescore_left()
-        if left:  # the charts mix two engines until it is finished: said, not hidden
-            self.statusBar().showMessage(left, 30_000)
+        self._rescore_left(_rescore_left(svc))  # one setting read: said at once, the Settings page not built
         QTimer.singleShot(0, self, self.show_migration_notes)  # once, after an upgrade that changed data
         self.inbox.table.setFocus()  # the triage keys (J, K, F, E…) work at once, no Tab into the list first
         if svc.snapshot_label:  # an offline snapshot: read-only for good, nothing to refresh
@@ -173,6 +254,10 @@ class MainWindow(QMainWindow):
             self.start_live_updates()
             # the refresh's worker pool started in the background, so the first refresh finds it warm
             QTimer.singleShot(WARM_WORKERS_MS, self, self.warm_refresh_workers)
+
+    def _rescore_left(self, left: str) -> None:
+        if left:  # the charts mix two engines until it is finished: said, not hidden
+            self.statusBar().showMessage(left, 30_000)
 
     def warm_refresh_workers(self) -> None:
         """Start the refresh's worker processes off the GUI thread (service.warm_refresh_workers):
@@ -253,73 +338,169 @@ class MainWindow(QMainWindow):
 
     # -- navigation ------------------------------------------------------------------------------
     def _add(self, label: str, widget, icon_name: str) -> None:
+        """A page's sidebar row and its place in the stack: the page itself, or a PagePlaceholder
+        that builds it when it is first needed (build_page)."""
         item = QListWidgetItem(icons.icon(icon_name), label)
         self.nav.addItem(item)
         self.stack.addWidget(widget)
         self.pages[label] = widget
-        name_page(widget, label)
+        if not isinstance(widget, PagePlaceholder):
+            name_page(widget, label)
 
     def build_nav(self) -> None:
-        from orm_desktop.ui.manage import EntitiesView, FeedsView, SettingsView
-        from orm_desktop.ui.pages import CompetitorsPage, DashboardPage, PersonalBrandPage
-        from orm_desktop.ui.responses_view import ResponsesView
-
+        """The sidebar's rows; every page but the Inbox is built when first needed (build_page)."""
+        later = PagePlaceholder
         for e in self.svc.entities():
             if e.kind == "executive":
-                page = PersonalBrandPage(self.svc, e.id, runner=self.runner)
-                self._wire(page)
-                self._add(f"{e.name}", page, "person")
-        for label, page, icon in (("Competitors", CompetitorsPage(self.svc, runner=self.runner), "competitors"),
-                                  ("Dashboard", DashboardPage(self.svc, runner=self.runner), "dashboard")):
-            self._wire(page)
-            self._add(label, page, icon)
-        self.responses = ResponsesView(self.svc)
-        self.responses.status_message.connect(self.flash)
-        self.responses.open_mention.connect(self.open_mention)
-        self._add("Responses", self.responses, "responses")
-        from orm_desktop.ui.reports_view import ReportsView
-
-        self.reports = ReportsView(self.svc, runner=self.runner)
-        self.reports.status_message.connect(self.flash)
-        self._add("Reports", self.reports, "reports")
-        from orm_desktop.ui.rules_view import RulesView
-
-        self.rules = RulesView(self.svc, self.runner)
-        self.rules.status_message.connect(self.flash)
-        self.rules.changed.connect(self.inbox.reload)
-        self.rules.changed.connect(self.update_saved_searches)
-        self._add("Rules", self.rules, "rules")
-        self.feeds = FeedsView(self.svc)
-        self.feeds.refresh_requested.connect(self.refresh)
-        self.feeds.status_message.connect(self.flash)
-        self._add("Feeds", self.feeds, "feeds")
-        self.entities = EntitiesView(self.svc, self.runner)
-        self.entities.status_message.connect(self.flash)
-        self.entities.changed.connect(self.inbox.reload)
-        self.entities.changed.connect(self.update_health)
-        self.entities.changed.connect(self.sync_executive_pages)
-        self.entities.changed.connect(self.reports.fill_entities)  # their entity lists, as they are now
-        self.entities.changed.connect(self.rules.reload)
-        self._add("Entities", self.entities, "entities")
-        settings = SettingsView(self.svc, runner=self.runner)
-        settings.status_message.connect(self.flash)
-        settings.saved.connect(self.update_title)
-        self._add("Settings", settings, "settings")
+                self._add(f"{e.name}", later(lambda eid=e.id: self._personal_brand(eid), e.id), "person")
+        self._add("Competitors", later(lambda: self._figures("CompetitorsPage")), "competitors")
+        self._add("Dashboard", later(lambda: self._figures("DashboardPage")), "dashboard")
+        self._add("Responses", later(self._build_responses), "responses")
+        self._add("Reports", later(self._build_reports), "reports")
+        self._add("Rules", later(self._build_rules), "rules")
+        self._add("Feeds", later(self._build_feeds), "feeds")
+        self._add("Entities", later(self._build_entities), "entities")
+        self._add("Settings", later(self._build_settings), "settings")
         for i in range(self.nav.count()):
             if self.nav.item(i).text() not in ("Inbox", "Competitors", "Dashboard", "Responses", "Reports",
                                                 "Rules", "Feeds", "Entities", "Settings"):
                 self.nav.item(i).setToolTip("Personal brand")
 
-    def sync_executive_pages(self) -> None:
-        """The sidebar's personal-brand pages follow the executives: a removed one's page goes (it
-        raised "no entity" when opened), a renamed one shows the new name, a new one gets a page.
-        The stack changes before the sidebar, whose row change shows the page at the same index."""
+    # -- the pages, each built when first needed -------------------------------------------------
+    def build_page(self, label: str):
+        """Build the page ``label`` in its placeholder's place (same row, same size policy, shown
+        if the placeholder was); its signals wired, executive mode applied. Pages[label] calls it."""
+        holder = self.pages.placeholder(label)
+        if holder is None:
+            return self.pages[label]
+        page = holder.factory()
+        at = self.stack.indexOf(holder)
+        shown = self.stack.currentIndex() == at
+        page.setSizePolicy(holder.sizePolicy())
+        self.stack.insertWidget(at, page)
+        if shown:
+            self.stack.setCurrentIndex(at)
+        self.stack.removeWidget(holder)
+        holder.deleteLater()
+        self.pages[label] = page
+        name_page(page, label)
+        if label in self.OPERATOR_VIEWS and self.read_only:
+            page.read_only = True
+            page.setEnabled(False)
+        return page
+
+    def built(self, label: str):
+        """The page if it is built (None if not): for what only a built page needs (a reload)."""
+        return self.pages.built(label)
+
+    @property
+    def responses(self):
+        return self.pages["Responses"]
+
+    @property
+    def reports(self):
+        return self.pages["Reports"]
+
+    @property
+    def rules(self):
+        return self.pages["Rules"]
+
+    @property
+    def feeds(self):
+        return self.pages["Feeds"]
+
+    @property
+    def entities(self):
+        return self.pages["Entities"]
+
+    def _personal_brand(self, entity_id: int):
         from orm_desktop.ui.pages import PersonalBrandPage
 
+        page = PersonalBrandPage(self.svc, entity_id, runner=self.runner)
+        self._wire(page)
+        return page
+
+    def _figures(self, kind: str):
+        from orm_desktop.ui import pages
+
+        page = getattr(pages, kind)(self.svc, runner=self.runner)
+        self._wire(page)
+        return page
+
+    def _build_responses(self):
+        from orm_desktop.ui.responses_view import ResponsesView
+
+        responses = ResponsesView(self.svc)
+        responses.status_message.connect(self.flash)
+        responses.open_mention.connect(self.open_mention)
+        return responses
+
+    def _build_reports(self):
+        from orm_desktop.ui.reports_view import ReportsView
+
+        reports = ReportsView(self.svc, runner=self.runner)
+        reports.status_message.connect(self.flash)
+        return reports
+
+    def _build_rules(self):
+        from orm_desktop.ui.rules_view import RulesView
+
+        rules = RulesView(self.svc, self.runner)
+        rules.status_message.connect(self.flash)
+        rules.changed.connect(self.inbox.reload)
+        rules.changed.connect(self.update_saved_searches)
+        return rules
+
+    def _build_feeds(self):
+        from orm_desktop.ui.manage import FeedsView
+
+        feeds = FeedsView(self.svc)
+        feeds.refresh_requested.connect(self.refresh)
+        feeds.status_message.connect(self.flash)
+        return feeds
+
+    def _build_entities(self):
+        from orm_desktop.ui.manage import EntitiesView
+
+        entities = EntitiesView(self.svc, self.runner)
+        entities.status_message.connect(self.flash)
+        entities.changed.connect(self.inbox.reload)
+        entities.changed.connect(self.update_health)
+        entities.changed.connect(self.sync_executive_pages)
+        entities.changed.connect(self.entity_lists_changed)
+        return entities
+
+    def _build_settings(self):
+        from orm_desktop.ui.manage import SettingsView
+
+        settings = SettingsView(self.svc, runner=self.runner)
+        settings.status_message.connect(self.flash)
+        settings.saved.connect(self.update_title)
+        return settings
+
+    def entity_lists_changed(self) -> None:
+        """The Reports and Rules pages' entity lists, as they are now (a page not built yet reads
+        them when it is built)."""
+        if (reports := self.built("Reports")) is not None:
+            reports.fill_entities()
+        if (rules := self.built("Rules")) is not None:
+            rules.reload()
+
+    @staticmethod
+    def _is_personal_brand(page) -> bool:
+        from orm_desktop.ui.pages import PersonalBrandPage
+
+        return isinstance(page, PersonalBrandPage) or (isinstance(page, PagePlaceholder) and page.entity_id is not None)
+
+    def sync_executive_pages(self) -> None:
+        """The sidebar's personal-brand pages follow the executives: a removed one's page goes (it
+        raised "no entity" when opened), a renamed one shows the new name, a new one gets a page
+        (built when first shown). The stack changes before the sidebar, whose row change shows the
+        page at the same index."""
         executives = {e.id: e for e in self.svc.entities() if e.kind == "executive"}
         for row in reversed(range(self.nav.count())):
             page, label = self.stack.widget(row), self.nav.item(row).text()
-            if not isinstance(page, PersonalBrandPage):
+            if not self._is_personal_brand(page):
                 continue
             e = executives.pop(page.entity_id, None)
             if e is None:
@@ -329,19 +510,19 @@ class MainWindow(QMainWindow):
                 page.deleteLater()
             elif e.name != label:
                 self.nav.item(row).setText(e.name)
-                self.pages[e.name] = self.pages.pop(label)
-                name_page(page, e.name)
-        kept = [r for r in range(self.stack.count()) if isinstance(self.stack.widget(r), PersonalBrandPage)]
+                self.pages.rename(label, e.name)
+                if not isinstance(page, PagePlaceholder):
+                    name_page(page, e.name)
+        kept = [r for r in range(self.stack.count()) if self._is_personal_brand(self.stack.widget(r))]
         at = kept[-1] + 1 if kept else 1  # after the last personal-brand page, else after the Inbox
         for e in executives.values():
-            page = PersonalBrandPage(self.svc, e.id, runner=self.runner)
-            self._wire(page)
+            page = PagePlaceholder(lambda eid=e.id: self._personal_brand(eid), e.id)
+            page.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)  # not the page shown
             item = QListWidgetItem(icons.icon("person"), e.name)
             item.setToolTip("Personal brand")
             self.stack.insertWidget(at, page)
             self.nav.insertItem(at, item)
             self.pages[e.name] = page
-            name_page(page, e.name)
             at += 1
 
     def _wire(self, page) -> None:
@@ -357,15 +538,15 @@ class MainWindow(QMainWindow):
         if item is not None and item.isHidden():  # an operator view while in executive mode
             self.show_page("Dashboard")
             return
+        if item is not None:
+            self.pages[item.text()]  # built the first time it is shown  # noqa: B018
         self.stack.setCurrentIndex(row)
         w = self.stack.currentWidget()
         for i in range(self.stack.count()):  # the stack is as large as the page shown, not the largest page
             policy = QSizePolicy.Policy.Preferred if i == row else QSizePolicy.Policy.Ignored
             self.stack.widget(i).setSizePolicy(policy, policy)
-        if w is self.feeds:
-            self.feeds.reload()
-        elif w is self.responses:
-            self.responses.reload()
+        if w is self.built("Feeds") or w is self.built("Responses"):
+            w.reload()
 
     def open_page(self, label: str) -> None:
         """A page's key (Ctrl+1…8): the page, with the focus in it (the inbox list, the responses
@@ -373,9 +554,9 @@ class MainWindow(QMainWindow):
         page just hidden."""
         self.show_page(label)
         page = self.stack.currentWidget()
-        if page is not self.pages.get(label):
+        if page is not self.built(label):
             return  # not available in executive mode
-        first = {self.inbox: self.inbox.table, self.responses: self.responses.list}.get(page)
+        first = self.inbox.table if page is self.inbox else page.list if page is self.built("Responses") else None
         if first is None:
             first = page.scroll if isinstance(getattr(page, "scroll", None), QScrollArea) else None
         if first is None:
@@ -530,8 +711,8 @@ class MainWindow(QMainWindow):
         self.progress.setVisible(False)
         self.cancel_btn.setVisible(False)
         shown = self.stack.currentWidget()
-        if shown is self.feeds:  # done, failed or cancelled: each feed's new status
-            self.feeds.reload()
+        if shown is self.built("Feeds"):  # done, failed or cancelled: each feed's new status
+            shown.reload()
         elif hasattr(shown, "rebuild_soon"):  # a page of charts and figures (pages.Page): what the refresh brought
             shown.rebuild_soon()
 
@@ -632,8 +813,7 @@ class MainWindow(QMainWindow):
     def working_as(self) -> str:
         """Who acts on the pages of figures (an alert's acknowledgement): the Responses page's
         "Working as" user (on a team workspace the login), '' (the login name) before it exists."""
-        responses = getattr(self, "responses", None)
-        return responses.me() if responses is not None else ""
+        return self.responses.me() if "Responses" in self.pages else ""
 
     def set_read_only(self, read_only: bool) -> None:
         """Executive mode: every view reads, nothing edits. Operator views are hidden and
@@ -647,12 +827,13 @@ class MainWindow(QMainWindow):
             label = self.nav.item(i).text()
             if label in self.OPERATOR_VIEWS:
                 self.nav.item(i).setHidden(read_only)
-                view = self.pages[label]
-                view.read_only = read_only
-                view.setEnabled(not read_only)
+                view = self.built(label)  # one built later is built read-only (build_page)
+                if view is not None:
+                    view.read_only = read_only
+                    view.setEnabled(not read_only)
         for a in self.operator_actions + self.operator_extras():
             a.setEnabled(not read_only)
-        for page in self.pages.values():
+        for page in self.pages.built_pages():  # (one built later: _wire)
             if hasattr(page, "acknowledge"):  # a page of figures: its alert lists' Acknowledge
                 page.set_read_only(read_only)
         if getattr(self, "deliveries_status", None) is not None:  # its link opens the Deliveries settings
@@ -806,14 +987,15 @@ class MainWindow(QMainWindow):
             # an update can move a row in or out of the filter (status, sentiment): always recount
             ids = {i for c in changes if c.table == "mentions" for i in c.ids}
             self.inbox.live_update(structural=True, ids=ids)
-        if touches("responses", "key_messages") and hasattr(self, "responses"):
-            self.responses.live_update(changes)
-        if touches("rules") and hasattr(self, "rules"):
-            self.rules.reload()
+        if touches("responses", "key_messages") and (responses := self.built("Responses")) is not None:
+            responses.live_update(changes)  # (a page built later reads them then)
+        if touches("rules"):
+            if (rules := self.built("Rules")) is not None:
+                rules.reload()
             self.update_saved_searches()
         if touches("settings"):
             self.update_title()
-            settings = self.pages.get("Settings")
+            settings = self.built("Settings")
             if settings is not None:
                 settings.live_update()
         if touches("alerts", "entities") or any(c.table == "mentions" and c.action == "insert" for c in changes):
@@ -827,8 +1009,7 @@ class MainWindow(QMainWindow):
                 shown.rebuild_soon()
         if touches("entities"):  # someone else added, renamed or removed an entity
             self.sync_executive_pages()
-            self.reports.fill_entities()
-            self.rules.reload()
+            self.entity_lists_changed()
 
     def open_team_workspace(self) -> None:
         """Ask for a team workspace's URL (postgresql://user@host/database) and open it."""
@@ -865,7 +1046,8 @@ class MainWindow(QMainWindow):
     def unsaved_edits(self) -> list[str]:
         """The editors' edits that are not saved, each named (the Responses reply, the Entities
         and Rules forms); closing the window asks about them."""
-        return [what for what in (self.responses.unsaved(), self.entities.unsaved(), self.rules.unsaved()) if what]
+        views = (self.built(label) for label in ("Responses", "Entities", "Rules"))  # one not built has none
+        return [what for what in (view.unsaved() for view in views if view is not None) if what]
 
     def offer_recovered_drafts(self) -> int:
         """At start: offer back the edits a previous session (killed, crashed, the power gone) did
@@ -949,7 +1131,8 @@ class MainWindow(QMainWindow):
             self.show_page(state["page"])
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt API
-        if self.entities.writing:  # an entity write runs: the window closes once it is written (or refused)
+        entities = self.built("Entities")
+        if entities is not None and entities.writing:  # an entity write runs: the window closes once it is written (or refused)
             event.ignore()
             if not self._close_after_write:
                 self._close_after_write = True
@@ -961,7 +1144,8 @@ class MainWindow(QMainWindow):
             self._ask_before_closing(unsaved)
             return
         self.save_ui_state()
-        self.reports.discard_rendered()  # the last report's temporary copy
+        if (reports := self.built("Reports")) is not None:
+            reports.discard_rendered()  # the last report's temporary copy
         if self.drafts is not None:  # "Close without saving": their copies go too; else the last ones are kept
             self.drafts.close(discard=self._close_anyway)
             self.drafts = None

@@ -991,14 +991,7 @@ class SettingsView(QWidget):
             self.rescore_status.setText(left)
 
     def rescore_left(self) -> tuple[str, str]:
-        """('', '') or one line saying a rescore was cut short (a kill, a crash, a cancel), so the
-        mentions are scored by two engines until it is run again, and that engine."""
-        at = self.svc.rescore_interrupted_at()
-        if not at:
-            return "", ""
-        done, total, engine = at
-        return (f"A rescore with {engine} was cut short: {total - done:,} of {total:,} mentions are still scored by "
-                f"the previous engine. Settings › “Rescore all mentions with this engine” finishes it."), engine
+        return rescore_left(self.svc)
 
     KEYS = ("brand_name", "brand_color", "contact", "status_page", "refresh_minutes", "allow_self_approval",
             "sla_hours")
@@ -1196,3 +1189,15 @@ class SettingsView(QWidget):
     def _rescore_failed(self, message: str, _known: bool) -> None:
         self.rescore_btn.setEnabled(True)
         self.rescore_status.setText(message.strip().splitlines()[-1][:200])
+
+
+def rescore_left(svc) -> tuple[str, str]:
+    """('', '') or one line saying a rescore was cut short (a kill, a crash, a cancel), so the
+    mentions are scored by two engines until it is run again, and that engine. (Also read by the
+    main window at start, in its task runner: the Settings page is not built then.)"""
+    at = svc.rescore_interrupted_at()
+    if not at:
+        return "", ""
+    done, total, engine = at
+    return (f"A rescore with {engine} was cut short: {total - done:,} of {total:,} mentions are still scored by "
+            f"the previous engine. Settings › “Rescore all mentions with this engine” finishes it."), engine
