@@ -27,6 +27,8 @@ def kb_window(qapp, demo_root, tmp_path_factory):
     win.show()
     qapp.processEvents()
     win.focus_at_start = win.focusWidget()
+    for label in list(win.pages):  # every page built (they are built when first shown): all their keys are bound
+        win.pages[label]  # noqa: B018
     from PySide6.QtGui import QShortcut
 
     win.ambiguous = []  # a QShortcut's keys bound twice: Qt fires neither and logs nothing (a QAction logs)

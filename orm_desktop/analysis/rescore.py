@@ -7,8 +7,6 @@ import json
 import threading
 from collections.abc import Callable
 
-from orm_desktop.analysis.sentiment import adapted, get_engine, score_toward
-from orm_desktop.ingest.query import EntityQuery
 from orm_desktop.store import db
 from orm_desktop.store import entities as entities_store
 from orm_desktop.store import mentions as mentions_store
@@ -22,6 +20,11 @@ def rescore(conn, engine_name: str | None = None, *, entity_ids: list[int] | Non
     keeps what was done). Until it completes, the setting ``rescore_in_progress`` says how far it
     got (``status`` reports it to ``check``/``info``), and the same rescore run again resumes
     there. Returns the number of mentions rescored (the resumed part included)."""
+    # imported here: the window asks ``interrupted_at`` at start, and the sentiment engine's module
+    # (regexes, lexicons) takes 0.25-0.3 s to import
+    from orm_desktop.analysis.sentiment import adapted, get_engine, score_toward
+    from orm_desktop.ingest.query import EntityQuery
+
     engine = adapted(get_engine(engine_name), mentions_store.overrides_for_learning(conn))  # this workspace's overrides
     queries = {e.id: EntityQuery.parse(e.query, e.aliases) for e in entities_store.list_(conn)}
     total = mentions_store.count_for_entities(conn, entity_ids)

@@ -358,7 +358,8 @@ class ResponsesView(QWidget):
             self.working_as.setBuddy(self.user)
         # a new workspace has no users: drafting needs one, made here (as `users add`), not only in the CLI
         self.add_user_btn = QPushButton("Add a user…")
-        self.add_user_btn.setVisible(login is None)
+        if login is not None:  # (setVisible(True) on a button without a parent yet showed it as a window of
+            self.add_user_btn.hide()  # its own for a moment: built after the main window showed, it took its focus)
         self.add_user_btn.clicked.connect(lambda: self.add_user())
         self.queue = QComboBox()
         for label, key in QUEUES:
