@@ -54,3 +54,30 @@ def test_executive_mode_builds_nothing_and_a_page_built_later_reads_only(window,
     window.exec_mode.setChecked(True)
     entities = window.pages["Entities"]  # built while in executive mode: disabled as the others are
     assert not entities.isEnabled() and entities.read_only
+
+
+def test_the_window_of_a_sqlite_workspace_imports_neither_psycopg_nor_the_fetcher(demo_root, tmp_path) -> None:
+    """The live listener imported psycopg (0.4-0.9 s) to tell a URL from a folder, and the detail
+    pane's evidence list imported the fetcher (requests, urllib3: 0.4-0.9 s), both while the
+    window was built on the GUI thread."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from tests.conftest import copy_workspace
+
+    ws = copy_workspace(demo_root, tmp_path / "ws")
+    code = ("import sys\n"
+            "from PySide6.QtWidgets import QApplication\n"
+            "app = QApplication([])\n"
+            "from orm_desktop.service import Service\n"
+            "from orm_desktop.ui.main_window import MainWindow\n"
+            f"win = MainWindow(Service.open({str(ws)!r}))\n"
+            "print(sorted(m for m in ('psycopg', 'requests', 'urllib3') if m in sys.modules))\n"
+            "win.runner.shutdown()\n")
+    root = Path(__file__).resolve().parents[1]
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(root)}
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120, cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip().splitlines()[-1] == "[]"
