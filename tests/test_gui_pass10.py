@@ -1,0 +1,84 @@
+"""A tenth pass over the desktop GUI, as a hostile feed would use it: entries whose titles,
+authors and source carry bidi overrides, control characters, remote references and broken
+character references, served by a real feed server on 127.0.0.1 and fetched by the real refresh,
+then shown by the real widgets. Each test failed on the code before its fix."""
+
+from __future__ import annotations
+
+import html
+
+import pytest
+
+pytest.importorskip("PySide6")
+
+BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f"
+SPOOF_SOURCE = "Official \u202eswen\u202c desk"  # reads "Official news desk" with the override
+SPOOF_AUTHOR = "Ev\u202elive\u202c Corp"
+
+
+def hostile_feed(beacon: str) -> bytes:
+    """One RSS feed whose channel title (the mentions' source) and entries are hostile; remote
+    references all point at ``beacon`` on the test server, so a fetch of one is seen."""
+    entries = [
+        ("Acme bidi \u202eyoj\u202c title", SPOOF_AUTHOR, "Acme text with \u202edellacer ton\u202c"),
+        ("Acme control \x01\x1b[31m chars", "Ctl\x1b[2Jauthor", "Acme \x0b\x1b]0;title\x07 body"),
+        ("Acme rich html", "Rich",
+         f'<p>Acme <img src="{beacon}/img"> <iframe src="{beacon}/iframe"></iframe>'
+         f'<style>@import url("{beacon}/import.css");</style><base href="{beacon}/base/">'
+         f'<a href="javascript:alert(1)">js</a><svg><script>alert(1)</script><image href="{beacon}/svg"/></svg>'
+         f'<div style="background:url({beacon}/style)">styled</div></p>'),
+    ]
+    items = "".join(f"<item><title>{html.escape(t)}</title><link>https://news.example/{n}</link>"
+                    f"<author>{html.escape(a)}</author><guid>g{n}</guid>"
+                    f"<description>{html.escape(b)}</description></item>" for n, (t, a, b) in enumerate(entries))
+    # a character reference to a lone surrogate (not a character XML allows: feedparser decoded it
+    # and then failed on it, and the whole feed was "unreadable")
+    items += ("<item><title>Acme lone &#xD800; surrogate &#55296;</title><link>https://news.example/s</link>"
+              "<description>Acme &#xDFFF; body</description></item>")
+    return (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>{html.escape(SPOOF_SOURCE)}'
+            f"</title>{items}</channel></rss>").encode()
+
+
+@pytest.fixture
+def hostile(empty_service):
+    """The empty workspace with a brand, an executive and a competitor all matching "Acme", and the
+    hostile feed fetched from a real server: (service, the server's hits)."""
+    from tests.feedserver import FeedServer
+
+    svc = empty_service
+    with FeedServer() as server:
+        server.routes["/feed"] = (200, {}, hostile_feed(server.url("/beacon")))
+        svc.set_setting("brand_name", "Acme")
+        svc.add_entity("brand", "Acme", match_existing=False)
+        svc.add_entity("executive", "Jane Doe", "Acme", title="CEO", match_existing=False)
+        svc.add_entity("competitor", "Globex", "Acme", match_existing=False)
+        svc.add_feed(server.url("/feed"))
+        summary = svc.fetch(force=True)
+        hits = server.hits
+    assert summary.failed == 0, summary.failures
+    return svc, hits
+
+
+# -- a character reference to a lone surrogate (&#xD800;) in one entry: the whole feed was
+# "unreadable feed: UnicodeEncodeError" and every other entry was lost --------------------------
+@pytest.mark.parametrize("ref", ["&#xD800;", "&#xdfff;", "&#55296;", "&#57343;", "&#x0000DBFF;"])
+def test_a_surrogate_character_reference_loses_no_entry(ref):
+    from orm_desktop.ingest.parse import parse_feed
+
+    body = ('<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>T</title>'
+            "<item><title>Acme fine</title><link>https://n.example/1</link></item>"
+            f"<item><title>Acme {ref} odd</title><link>https://n.example/2</link>"
+            f"<description>x {ref} y</description></item></channel></rss>").encode()
+    for fast in (True, False):
+        r = parse_feed(body, "http://127.0.0.1/feed", fast=fast)
+        assert r.status == "ok", r.message
+        assert [i.title for i in r.items] == ["Acme fine", "Acme \ufffd odd"]
+        assert r.items[1].text == "x \ufffd y"
+
+
+def test_the_hostile_feed_is_stored_and_fetches_nothing_else(hostile):
+    svc, hits = hostile
+    titles = {m.title for m in svc.mentions(limit=50)}
+    assert "Acme lone \ufffd surrogate \ufffd" in titles
+    assert len(titles) == 4
+    assert set(hits) == {"/feed"}  # the refresh fetched the feed, and none of its references
