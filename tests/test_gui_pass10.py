@@ -82,3 +82,30 @@ def test_the_hostile_feed_is_stored_and_fetches_nothing_else(hostile):
     assert "Acme lone \ufffd surrogate \ufffd" in titles
     assert len(titles) == 4
     assert set(hits) == {"/feed"}  # the refresh fetched the feed, and none of its references
+
+
+def _mention(svc, title_start: str, entity: str = "Acme"):
+    return next(m for m in svc.mentions(limit=50) if m.title.startswith(title_start) and m.entity == entity)
+
+
+def _hidden(text: str) -> str:
+    """The bidi controls and terminal escapes in ``text`` ('' when none)."""
+    return "".join(sorted({c for c in text if c in BIDI or c == "\x1b"}))
+
+
+# -- the reading pane dropped bidi overrides from the title, the source and the body, not from the
+# author ("by Ev<U+202E>live<U+202C> Corp" read "by Evevil Corp"...) nor from the sentences that
+# explain the score; a terminal escape in the author stayed too ---------------------------------
+def test_the_reading_pane_shows_no_bidi_override_from_the_feed(hostile, qtbot):
+    from orm_desktop.ui.detail import DetailPane
+
+    svc, _hits = hostile
+    pane = DetailPane(svc)
+    qtbot.addWidget(pane)
+    for start, author in (("Acme bidi", "by Evlive Corp"), ("Acme control", "by Ctl [2Jauthor")):
+        pane.show_mention(_mention(svc, start).id)
+        shown = pane.browser.toPlainText()
+        assert author in shown and "Official swen desk" in shown
+        assert not _hidden(shown.split("\n")[1]), shown.split("\n")[1]  # the line of source, date, author
+        assert not any(c in BIDI for c in shown), shown
+    assert not pane.browser.blocked  # nothing was even asked for

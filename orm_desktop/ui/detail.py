@@ -175,7 +175,7 @@ class DetailPane(QWidget):
         if m.rating is not None:
             full = round(m.rating)
             stars = f" · {'★' * full}{'☆' * (5 - full)} ({m.rating:g}/5)"
-        who = f" · by {html.escape(d.author)}" if d.author else ""
+        who = f" · by {html.escape(display_text(d.author))}" if d.author else ""  # the feed names its author: no bidi tricks
         override = ""
         score = f"<span style='color:{color}'><b>{m.label}</b> {signed(m.sentiment)}</span>"
         if m.label == "unsupported":  # no engine read it: no score and no confidence to show
@@ -204,7 +204,7 @@ class DetailPane(QWidget):
             for sentence, score in d.evidence[:6]:
                 c = "#C0392B" if score <= -0.05 else "#1E8449" if score >= 0.05 else "#7F8C8D"
                 out.append(f"<li><span style='color:{c}'>{signed(score)}</span> "
-                           f"{highlight(html.escape(sentence), pattern)}</li>")
+                           f"{highlight(html.escape(display_text(sentence)), pattern)}</li>")
             out.append("</ul>")
         out.append("<hr>")
         out.append(highlight(bound_layout(strip_bidi(d.html)), pattern) if d.html else
