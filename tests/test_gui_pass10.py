@@ -109,3 +109,20 @@ def test_the_reading_pane_shows_no_bidi_override_from_the_feed(hostile, qtbot):
         assert not _hidden(shown.split("\n")[1]), shown.split("\n")[1]  # the line of source, date, author
         assert not any(c in BIDI for c in shown), shown
     assert not pane.browser.blocked  # nothing was even asked for
+
+
+# -- a reply drafted from a template took the feed's source, author and title as they came: the
+# brand's public reply carried the feed's bidi overrides ("We have contacted Official <U+202E>swen
+# <U+202C> desk", the override reversing whatever followed when unclosed) and its escapes ---------
+def test_a_drafted_reply_carries_no_bidi_override_or_escape_from_the_feed(hostile):
+    from orm_desktop.responses import workflow as wf
+
+    svc, _hits = hostile
+    for start in ("Acme bidi", "Acme control"):
+        m = _mention(svc, start)
+        values = wf.placeholder_values(svc.conn, m.id)
+        for key in ("source", "author", "title"):
+            assert values[key] and not _hidden(values[key]), (key, values[key])
+        assert values["source"] == "Official swen desk"
+        text = "\n".join(s.text for s in svc.suggest_templates(m.id))
+        assert "Official swen desk" in text and not _hidden(text)
