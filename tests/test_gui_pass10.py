@@ -126,3 +126,33 @@ def test_a_drafted_reply_carries_no_bidi_override_or_escape_from_the_feed(hostil
         assert values["source"] == "Official swen desk"
         text = "\n".join(s.text for s in svc.suggest_templates(m.id))
         assert "Official swen desk" in text and not _hidden(text)
+
+
+def _item_texts(widget) -> list[str]:
+    from PySide6.QtWidgets import QListWidget, QTableWidget
+
+    out = []
+    for lw in widget.findChildren(QListWidget):
+        for i in range(lw.count()):
+            out += [lw.item(i).text(), lw.item(i).toolTip()]
+    for t in widget.findChildren(QTableWidget):
+        out += [t.item(r, c).text() for r in range(t.rowCount()) for c in range(t.columnCount()) if t.item(r, c)]
+    return out
+
+
+# -- the executive's page listed the coverage as "<score> <title> — <source>" and the Dashboard and
+# the executive's page named the top sources, all with the feed's bidi overrides (the inbox and the
+# Feeds page drop them) ----------------------------------------------------------------------------
+def test_the_dashboard_and_an_executives_page_show_no_bidi_override(hostile, qtbot):
+    from tests.gui_support import open_window, show_page
+
+    svc, _hits = hostile
+    win = open_window(qtbot, svc)
+    try:
+        for label in ("Dashboard", "Jane Doe"):
+            texts = _item_texts(show_page(qtbot, win, label))
+            assert any("Official swen desk" in t for t in texts), (label, texts)
+            assert not [t for t in texts if _hidden(t)], label
+    finally:
+        win.runner.cancel_all()
+        win.runner.wait(10_000)
