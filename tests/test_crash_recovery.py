@@ -398,8 +398,14 @@ def test_rendered_reports_leave_no_copy_in_the_temp_folder(window, qtbot, tmp_pa
     assert not rendered.exists()  # closed: its own copy goes too
 
 
-def test_delivery_settings_are_kept_without_their_secrets_and_come_back(window, qtbot):
+def test_delivery_settings_are_kept_without_their_secrets_and_come_back(window, qtbot, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
     from orm_desktop.ui.deliveries import DeliveriesDialog
+
+    asked = []  # closing with unsaved settings asks; the user answers Discard
+    monkeypatch.setattr(QMessageBox, "question", lambda _p, title, *a, **k: asked.append(title) or
+                        QMessageBox.StandardButton.Discard)
 
     dlg = DeliveriesDialog(window.svc, window, runner=window.runner)
     dlg.show()
@@ -412,7 +418,8 @@ def test_delivery_settings_are_kept_without_their_secrets_and_come_back(window, 
     kept = path.read_text(encoding="utf-8")
     assert "smtp.halden.example" in kept and "maya@halden.example" in kept and "hunter2" not in kept
     saved = json.loads(kept)
-    dlg.reject()  # closed without saving: the edit is discarded, and so is its copy
+    dlg.reject()  # closed without saving (Discard): the edit is discarded, and so is its copy
+    assert asked == ["Unsaved delivery settings"]
     qtbot.waitUntil(lambda: not path.exists(), timeout=3000)
 
     _left_by_a_killed_session(window, "deliveries", "settings", saved["value"], saved["base"])

@@ -156,3 +156,40 @@ def test_the_dashboard_and_an_executives_page_show_no_bidi_override(hostile, qtb
     finally:
         win.runner.cancel_all()
         win.runner.wait(10_000)
+
+
+# -- keyboard-only: the Deliveries dialog keeps typed settings on disk while it is open (a crash
+# brings them back), yet Esc or Close threw them away without a word (the templates dialog and
+# the executive's draft ask) ----------------------------------------------------------------------
+@pytest.mark.parametrize("answer", ["Cancel", "Discard", "Save"])
+@pytest.mark.parametrize("how", ["Escape", "Close"])
+def test_the_deliveries_dialog_asks_before_dropping_typed_settings(empty_service, qtbot, monkeypatch, keyring_file,
+                                                                    answer, how):
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QMessageBox, QPushButton
+
+    from orm_desktop.ui.deliveries import DeliveriesDialog
+
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question", lambda _p, title, text, *a, **k: asked.append(text) or
+                        getattr(QMessageBox.StandardButton, answer))
+    d = DeliveriesDialog(empty_service)
+    qtbot.addWidget(d)
+    d.show()
+    qtbot.waitExposed(d)
+    d.host.setFocus()
+    QTest.keyClicks(d.host, "smtp.acme.example")
+    if how == "Escape":
+        QTest.keyClick(d.host, Qt.Key.Key_Escape)
+    else:
+        next(b for b in d.findChildren(QPushButton) if b.text() == "Close").click()
+    assert asked and "delivery settings" in asked[0]
+    stored = empty_service.deliveries_config()["smtp"]["host"]
+    assert d.isVisible() == (answer == "Cancel")
+    assert d.host.text() == "smtp.acme.example"
+    assert stored == ("smtp.acme.example" if answer == "Save" else "")
+    d.host.setText(stored)  # nothing unsaved: closing asks nothing more
+    asked.clear()
+    d.reject()
+    assert not asked and not d.isVisible()
