@@ -193,3 +193,78 @@ def test_the_deliveries_dialog_asks_before_dropping_typed_settings(empty_service
     asked.clear()
     d.reject()
     assert not asked and not d.isVisible()
+
+
+def _on_next_dialog(qtbot, answer, title: str) -> list:
+    """Run ``answer(dialog)`` on the next modal dialog titled ``title`` once it shows (its exec()
+    blocks the test); the list gets the dialog."""
+    import time
+
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    seen = []
+    until = time.monotonic() + 5
+
+    def poll():
+        dlg = QApplication.activeModalWidget()
+        if dlg is None or dlg.windowTitle() != title:
+            if time.monotonic() < until:
+                QTimer.singleShot(10, poll)
+            return
+        seen.append(dlg)
+        dlg.activateWindow()  # as a window manager does with a new dialog: Qt then focuses its first field
+        QApplication.processEvents()
+        try:
+            answer(dlg)
+        finally:
+            if dlg.isVisible():  # the answer failed: do not leave the test waiting on exec()
+                dlg.done(0)
+
+    QTimer.singleShot(0, poll)
+    return seen
+
+
+# -- keyboard-only: the approver's "Request changes" note (what should change in the reply) was
+# thrown away by Esc without a word, as the executive's note was before pass 2 ----------------------
+def test_esc_in_request_changes_asks_before_dropping_the_typed_note(window, qtbot, monkeypatch):
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from tests.conftest import act_as
+
+    svc = window.svc
+    review = next(r for r in svc.responses(states=("in_review",)) if r.author != "sam")
+    act_as(svc, "sam")
+    window.show_page("Responses")
+    view = window.responses
+    view.user.setCurrentIndex(view.user.findData("sam"))
+    view.queue.setCurrentIndex(view.queue.findData("open"))
+    view.show_response(review.id)
+    answers = ["No", "Yes"]  # stay with the note, then leave without it
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question", lambda _p, title, text, *a, **k: asked.append(text) or
+                        getattr(QMessageBox.StandardButton, answers.pop(0)))
+    still_open = []
+
+    def escape_twice(dlg):
+        field = QApplication.focusWidget()
+        QTest.keyClicks(field, "warmer tone please")
+        QTest.keyClick(field, Qt.Key.Key_Escape)  # asked: No, stay
+        still_open.append((dlg.isVisible(), field.toPlainText()))
+        QTest.keyClick(field, Qt.Key.Key_Escape)  # asked: Yes, close
+
+    seen = _on_next_dialog(qtbot, escape_twice, "Request changes")
+    view.act("request_changes")
+    assert seen and still_open == [(True, "warmer tone please")]
+    assert len(asked) == 2 and "note" in asked[0]
+    assert svc.response(review.id).state == "in_review"
+
+    def send(dlg):
+        QTest.keyClicks(QApplication.focusWidget(), "shorter")
+        dlg.accept()
+
+    _on_next_dialog(qtbot, send, "Request changes")
+    view.act("request_changes")
+    assert svc.response(review.id).state == "changes_requested"
