@@ -54,9 +54,8 @@ def hostile(empty_service):
         svc.add_entity("competitor", "Globex", "Acme", match_existing=False)
         svc.add_feed(server.url("/feed"))
         summary = svc.fetch(force=True)
-        hits = server.hits
-    assert summary.failed == 0, summary.failures
-    return svc, hits
+        assert summary.failed == 0, summary.failures
+        yield svc, server.hits  # the server stays up while the test shows what it sent
 
 
 # -- a character reference to a lone surrogate (&#xD800;) in one entry: the whole feed was
@@ -268,3 +267,49 @@ def test_esc_in_request_changes_asks_before_dropping_the_typed_note(window, qtbo
     _on_next_dialog(qtbot, send, "Request changes")
     view.act("request_changes")
     assert svc.response(review.id).state == "changes_requested"
+
+
+# -- what held: every view of the hostile entries (each page, the reading pane on each mention, a
+# draft of a reply to each in the Responses page, the three reports printed to PDF) asked the feed
+# server for nothing but the feed: no image, frame, stylesheet, @import, url() or <base> followed.
+# 3-4 s: the one test that walks every view over a real server -----------------------------------
+def test_no_view_of_a_hostile_feed_fetches_anything(hostile, qtbot, tmp_path, keyring_file):
+    import shutil
+    import subprocess
+    import time
+
+    from orm_desktop.reports import data
+    from orm_desktop.reports.render import to_pdf
+    from tests.conftest import act_as, user_key
+    from tests.gui_support import open_window, show_page
+
+    svc, hits = hostile
+    svc.add_user("alex", ["author"], key=user_key("alex"))
+    act_as(svc, "alex")
+    win = open_window(qtbot, svc)
+    try:
+        for label in list(win.pages):
+            if label in ("Dashboard", "Jane Doe", "Competitors"):
+                show_page(qtbot, win, label)
+            else:
+                win.show_page(label)
+        ids = [m.id for m in svc.mentions(limit=50)]
+        for mid in ids:
+            win.inbox.detail.show_mention(mid)
+        brand = [m.id for m in svc.mentions(limit=50) if m.entity == "Acme"]
+        win.show_page("Responses")
+        for mid in brand:
+            win.responses.show_response(svc.create_draft(mid, author="alex").id)
+            assert not _hidden(win.responses.editor.toPlainText())
+    finally:
+        win.runner.cancel_all()
+        win.runner.wait(10_000)
+    now = int(time.time())
+    for kind, entity in (("weekly", None), ("executive", "Jane Doe"), ("crisis", "Acme")):
+        period = {"since": now - 7 * 86400, "until": now + 60} if kind == "crisis" else {}
+        to_pdf(data.build(svc, kind, entity=entity, **period), tmp_path / f"{kind}.pdf")
+        if shutil.which("pdftotext"):
+            text = subprocess.run(["pdftotext", str(tmp_path / f"{kind}.pdf"), "-"], capture_output=True,
+                                  text=True, check=True, timeout=60).stdout
+            assert "Acme" in text and not _hidden(text), kind
+    assert len(ids) == 12 and set(hits) == {"/feed"}, hits
