@@ -9,10 +9,13 @@ numpy (8-byte little-endian header length, a JSON header, raw tensors), the 6-la
 pass is written below in numpy, WordPiece is a small greedy longest-match on vocab.txt (lower
 case, accents stripped, punctuation split), as BertTokenizer does for the uncased model.
 
-Each word of a vocabulary (the words of tests/data/*.tsv and shared/data texts, VADER's lexicon,
-pattern's lexicon in resources/sentiment/) is embedded alone, ``[CLS] word [SEP]`` mean-pooled
+Each word of a vocabulary (vocabulary(): the training texts of tests/data/sentiment_targeted.tsv
+less the never-read halves held out of the measured fits, sentiment_dev.tsv, shared/data's
+sentiment-dev texts, VADER's and pattern's lexicons and, if the wordfreq package is importable,
+its 30,000 most frequent English words; never the blind sets) is embedded alone, ``[CLS] word [SEP]`` mean-pooled
 over its tokens (as sentence-transformers pools), then the table is centred and projected by PCA
-to each of ``--dims``. OUT.npz holds ``words`` and ``e{d}`` per dimension (float32, unit scale:
+to each of ``--dims``. OUT.npz holds ``words``, ``general`` (True for a word of general_words(), from no labelled
+text) and ``e{d}`` per dimension (float32, unit scale:
 each column of the PCA scores divided by the first column's standard deviation).
 ``--check`` prints cosines of a few word pairs and paraphrases (the forward pass is right when
 "good"/"great" >> "good"/"table").
@@ -179,11 +182,11 @@ HELD_OUT = frozenset({"fresh15", "fresh16", "fresh17", "fresh18", "fresh19", "fr
 
 def vocabulary(top_n: int = 30000) -> list[str]:
     """Lower-case words (as targeted_model.segment_words finds them) of the labelled training texts
-    (sentiment_targeted.tsv less HELD_OUT, sentiment_dev.tsv, shared/data/sentiment-dev), VADER's
-    lexicon, pattern's lexicon and, when the wordfreq package is importable, its top_n English words."""
+    (sentiment_targeted.tsv less HELD_OUT, sentiment_dev.tsv, shared/data/sentiment-dev) and of
+    general_words()."""
     import csv
 
-    words: set[str] = set()
+    words: set[str] = general_words(top_n)
     texts = []
     with (ROOT / "tests" / "data" / "sentiment_targeted.tsv").open(encoding="utf-8") as fh:
         texts += [r["text"] for r in csv.DictReader(fh, delimiter="\t") if r["split"] not in HELD_OUT]
@@ -193,6 +196,14 @@ def vocabulary(top_n: int = 30000) -> list[str]:
             texts.append(path.read_text(encoding="utf-8", errors="replace"))
     for t in texts:
         words.update(_WORD.findall(t.replace("\u2019", "'").lower()))
+    return sorted(w for w in words if 2 <= len(w) <= 30 and not w.endswith(("-", "'")))
+
+
+def general_words(top_n: int = 30000) -> set[str]:
+    """Words from no labelled text: VADER's lexicon, pattern's lexicon and, when the wordfreq
+    package is importable, its top_n English words (a cross-validation that gives a vector only to
+    these and to its training folds' words is honest about the words of its test folds)."""
+    words: set[str] = set()
     try:
         import vaderSentiment
 
@@ -216,7 +227,7 @@ def vocabulary(top_n: int = 30000) -> list[str]:
         words.update(w for w in top_n_list("en", top_n) if _WORD.fullmatch(w))
     except ImportError:
         print("wordfreq not importable: no general word list", file=sys.stderr)
-    return sorted(w for w in words if 2 <= len(w) <= 30 and not w.endswith(("-", "'")))
+    return {w for w in words if 2 <= len(w) <= 30 and not w.endswith(("-", "'"))}
 
 
 def main() -> None:
@@ -248,7 +259,8 @@ def main() -> None:
     e /= np.linalg.norm(e, axis=1, keepdims=True)  # the model's own last step (Normalize)
     mu = e.mean(0)
     u, s, vt = np.linalg.svd(e - mu, full_matrices=False)
-    out = {"words": np.array(words)}
+    general = general_words()
+    out = {"words": np.array(words), "general": np.array([w in general for w in words])}
     for d in (int(x) for x in a.dims.split(",")):
         z = (e - mu) @ vt[:d].T
         out[f"e{d}"] = (z / z[:, 0].std()).astype(np.float32)
