@@ -232,8 +232,8 @@ def test_a_member_cannot_make_anothers_scheduled_run_mail_an_outsider(lab, keyri
     from email.message import EmailMessage
     from email.policy import SMTP
 
-    from orm_desktop.deliveries import config as cfgmod
     from orm_desktop import identity
+    from orm_desktop.deliveries import config as cfgmod
     from orm_desktop.deliveries.outbox import deliver_due
     from orm_desktop.store import audit, db
     from orm_desktop.store import outbox as outbox_store
