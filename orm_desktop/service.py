@@ -1726,6 +1726,7 @@ TEAM_WHAT: dict[str, str] = {
     "approve": "approve drafts or request changes",
 }
 
+
 def _log_settings(conn, values: Mapping[str, object], who: str) -> None:
     """The ``settings.change`` audit entry of settings just saved, in their transaction: on a team
     workspace the database refuses a setting changed without it (store/postgres/roles.py)."""
