@@ -24,7 +24,8 @@ import time
 from _common import table, write_json
 
 TRIGGERS = (("mentions", "mentions_team_score_update"), ("mentions", "mentions_team_score_insert"),
-            ("settings", "settings_team_logged"), ("responses", "responses_team_text_logged"))
+            ("settings", "settings_team_logged"), ("settings", "settings_team_logged_update"),
+            ("responses", "responses_team_text_logged"))
 
 
 def main() -> int:

@@ -268,6 +268,16 @@ def test_raw_settings_changes_need_their_entry(lab):
 
     with pytest.raises(team.TeamRefused, match="setting contact is not"):
         _forged(lab, "ada", "settings.change", "workspace", None, {"values": {"contact": "x@example.net"}})
+    # a value written again as it was is no change: an admin's refresh rewrites a bundle's pending
+    # overrides that found no article yet (bundle.apply_pending_overrides)
+    ada.execute("UPDATE settings SET value = value WHERE key = 'contact'")
+    from orm_desktop.bundle import apply_pending_overrides
+
+    pending = [{"url": "http://nowhere.example/1", "entity": "Acme", "score": 0.5, "by": "sam", "at": 1}]
+    lab.conns["owner"].execute("INSERT INTO settings (key, value) VALUES ('pending_overrides', %s)",
+                               (json.dumps(pending),))
+    assert apply_pending_overrides(app.conn) == 0
+    lab.conns["owner"].execute("DELETE FROM settings WHERE key = 'pending_overrides'")
     # a refresh's bookkeeping (any author may run one) and the owner are not held to it
     lab.conns["alice"].execute("INSERT INTO settings (key, value) VALUES ('last_full_refresh', '1') "
                                "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value")

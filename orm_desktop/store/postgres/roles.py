@@ -621,8 +621,13 @@ BEGIN
         'change it through the app (Settings page or orm-desktop settings set)', k USING ERRCODE = '42501';
 END $$;
 DROP TRIGGER IF EXISTS settings_team_logged ON settings;
-CREATE CONSTRAINT TRIGGER settings_team_logged AFTER INSERT OR UPDATE OR DELETE ON settings
+DROP TRIGGER IF EXISTS settings_team_logged_update ON settings;
+CREATE CONSTRAINT TRIGGER settings_team_logged AFTER INSERT OR DELETE ON settings
     DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION team_settings_logged();
+-- a value written again unchanged (an admin's refresh rewrites pending_overrides as it was) is no change
+CREATE CONSTRAINT TRIGGER settings_team_logged_update AFTER UPDATE ON settings
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN (OLD.value IS DISTINCT FROM NEW.value OR OLD.key <> NEW.key)
+    EXECUTE FUNCTION team_settings_logged();
 
 -- A mention's score. The effective `sentiment` is what every view, chart and alert reads: it must
 -- be the override when there is one, else the machine score (before, an author's
