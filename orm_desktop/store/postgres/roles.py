@@ -663,8 +663,8 @@ BEGIN
         RETURN NULL;  -- this statement left the machine's scoring as it was (the score is checked above)
     END IF;
     -- this transaction's newest rescore entry, among the log's newest (this transaction's entries are
-    -- the newest: writers queue on the log's lock). The function takes 118-132 µs per changed row
-    -- (benchmarks/team_score_settings_checks.py), 49 of them this look-up; a loop over the entries, 205.
+    -- the newest: writers queue on the log's lock). The function takes 46 µs per changed row at load
+    -- 1.8, 118-132 under load 5-8 (benchmarks/team_score_settings_checks.py); a loop over the entries, 205.
     SELECT data::jsonb INTO d FROM (SELECT action, data, xmin AS x FROM audit_log ORDER BY id DESC LIMIT 50) newest
         WHERE action = 'sentiment.rescore' AND team_this_xact(x) LIMIT 1;
     IF d ->> 'engine' = m.engine AND jsonb_typeof(d -> 'first_id') = 'number' AND jsonb_typeof(d -> 'last_id') = 'number'
