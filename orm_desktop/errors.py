@@ -36,6 +36,11 @@ class NoWorkspace(WorkspaceError):
     exit_code = 2
 
 
+class WorkspaceClosed(WorkspaceError):
+    """The workspace was closed for good (the window switched to another one): a late caller, a
+    background task of the closed window, is told so instead of opening a new connection."""
+
+
 class DatabaseLocked(KnownError):
     """Another process holds the write lock longer than the busy timeout."""
 

@@ -1,7 +1,7 @@
 """Unsaved edits kept on disk while the user types, offered back after a crash. No Qt here.
 
-A reply, an entity form, a rule, a key message, delivery settings, a response template's TOML or
-the Settings page's fields typed for minutes and not saved were lost when
+A reply, an entity form, a rule, a key message, delivery settings, a response template's TOML,
+the Settings page's fields, a feed being added or a user being added typed and not saved were lost when
 the app was killed or the laptop died. The GUI now hands the editors' unsaved state to a
 ``DraftWriter`` about once a second; it writes each one (atomically, ``atomic.atomic_write``,
 mode 0600) on its own thread, so a slow disk never holds the GUI thread. The files live in the
@@ -9,6 +9,7 @@ workspace, one folder per operating-system user::
 
     <workspace>/recovery/<user>/<kind>-<key>.json     kind: reply | entity | rule | key_message
                                                             | deliveries | template | settings
+                                                            | feed | user (Add feed, Add a user: key "new")
                                                       key:  a row id, "new" or "settings"; a
                                                             template's id for a template
 
@@ -16,7 +17,7 @@ A draft is forgotten (its file removed) once it is saved or discarded. On the ne
 GUI reads ``DraftStore.pending()`` and offers each one back. A file that is not one of ours
 (damaged, hostile, too large, a symlink, a value of the wrong shape) is never a crash: it is set
 aside as ``NAME.damaged`` with one line in the log and ignored. Secrets (the SMTP password,
-webhook URLs, passphrases) are never part of a kept edit.
+webhook URLs, passphrases: the Add a user dialog's two passphrase fields) are never part of a kept edit.
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ log = logging.getLogger("orm_desktop.recovery")
 _SESSION = re.compile(r"^[0-9]{1,10}-[0-9a-f]{8}$")
 _KEY = re.compile(r"^(new|settings|[1-9][0-9]{0,11})$")
 _TEMPLATE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,63}$")  # as responses/templates.py parse_template
-_NAME = re.compile(r"^(reply|entity|rule|key_message|deliveries|template|settings)-([a-z0-9-]{1,64})\.json$")
+_NAME = re.compile(r"^(reply|entity|rule|key_message|deliveries|template|settings|feed|user)-([a-z0-9-]{1,64})\.json$")
 # the Settings page's fields a copy may hold (the form saved by "Save settings", ui/manage.py SettingsView),
 # in the words its labels use
 SETTINGS_FIELDS = {"brand_name": "brand name", "brand_color": "brand colour", "contact": "contact",
@@ -107,6 +108,13 @@ _SHAPES: dict[str, tuple[dict, dict]] = {
                  {"fields": lambda v: isinstance(v, dict) and _plain(v),
                   "versions": lambda v: isinstance(v, dict) and _plain(v),
                   "display_name": lambda v: v is None or (isinstance(v, dict) and _plain(v))}),
+    # the Add feed or Edit feed dialog's fields as typed (the URL not checked: a half-typed one is
+    # kept too); an edit's base holds the feed's version as the dialog read it
+    "feed": ({"url": lambda v: _text(v, 20_000), "title": lambda v: _text(v, 2000), "kind": lambda v: _text(v, 40),
+              "category": lambda v: _text(v, 2000), "weight": _number}, {}),
+    # the Add a user dialog's name, display name and roles; never its passphrases
+    "user": ({"name": lambda v: _text(v, 2000), "display_name": lambda v: _text(v, 2000),
+              "author": lambda v: isinstance(v, bool), "approver": lambda v: isinstance(v, bool)}, {}),
 }
 KINDS = tuple(_SHAPES)
 
@@ -141,6 +149,13 @@ class Recovered:
         if self.kind == "settings":
             return "unsaved settings" + (f" ({', '.join(self.settings_changed())})" if self.settings_changed() else "")
         name = " ".join(str(self.value.get("name") or self.value.get("text") or "").split())[:60]
+        if self.kind == "feed":
+            url = " ".join(str(self.value.get("url") or "").split())[:80]
+            if self.key != "new":
+                return f"unsaved changes to the feed #{self.key}" + (f" ({url})" if url else "")
+            return "a feed being added that was not saved" + (f" ({url})" if url else "")
+        if self.kind == "user":
+            return "a user being added that was not saved" + (f" ({name})" if name else "")
         what = {"entity": "entity", "rule": "rule", "key_message": "key message"}[self.kind]
         if self.key == "new":
             return f"a new {what} that was not saved" + (f" ({name})" if name else "")

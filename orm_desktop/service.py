@@ -10,6 +10,7 @@ import contextlib
 import dataclasses
 import os
 import sqlite3
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -47,6 +48,27 @@ def _check_weight(weight: float) -> None:
     if not 0 < weight <= MAX_WEIGHT:
         raise UsageError(f"a feed's weight must be a number above 0 and at most {MAX_WEIGHT:g}")
 
+_LEFT: dict[int | None, list] = {}  # thread id -> connections of shut-down services it must close
+_LEFT_LOCK = threading.Lock()
+
+
+def release_thread_connections(ident: int | None = None) -> None:
+    """Close this thread's (or thread ``ident``'s, once it is idle or gone) connections of
+    services shut down while it worked (Service.shut_down): a background task calls it when its
+    work ends. Those of threads that ended are closed too."""
+    me = threading.get_ident() if ident is None else ident
+    with _LEFT_LOCK:
+        alive = {t.ident for t in threading.enumerate()}
+        conns = _LEFT.pop(me, [])
+        for gone in [i for i in _LEFT if i not in alive]:
+            conns += _LEFT.pop(gone)
+    for conn in conns:
+        try:
+            conn.close()
+        except Exception:  # noqa: BLE001 - already broken
+            pass
+
+
 class Service:
     """Everything a user can do with a workspace."""
 
@@ -61,6 +83,7 @@ class Service:
         self.snapshot = snapshot  # the stamp of an offline snapshot (None: a working workspace)
         self.snapshot_label = ""  # "offline snapshot of ... taken ..., read-only" for a snapshot
         self.inspecting = False  # `check`: the database as it is, a tampered schema listed, not refused
+        self.closed = False  # shut_down: closed for good, no new connection opens
         if snapshot is not None:
             from orm_desktop.transfer import snapshot_label
 
@@ -125,6 +148,10 @@ class Service:
     def conn(self):  # -> sqlite3.Connection
         conn = getattr(self._local, "conn", None)
         if conn is None:
+            if self.closed:
+                from orm_desktop.errors import WorkspaceClosed
+
+                raise WorkspaceClosed(f"the workspace {self.ws.label} was closed (another one was opened)")
             with db.inspecting() if self.inspecting else contextlib.nullcontext():
                 conn = self.ws.connect(readonly=self.snapshot is not None)
             self._local.conn = conn
@@ -152,6 +179,37 @@ class Service:
             self._all.clear()
         self._local = threading.local()  # idle threads' connections go with it (closed when freed)
 
+    def shut_down(self, idle: Callable[[threading.Thread], bool] = lambda _t: False) -> None:
+        """Close this workspace for good (the GUI switched to another one): every connection is
+        closed and none opens again (``conn`` raises WorkspaceClosed, a KnownError). ``close``
+        leaves a live thread's connection open, and a pool thread lives as long as the process:
+        the file stayed open and its WAL was never folded in. Here a connection of a thread that
+        ``idle`` says is not running anything is closed from this thread; one of a thread that
+        may be inside ``execute`` is interrupted and closed by that thread when its work ends
+        (``release_thread_connections``), or freed with the thread."""
+        if "orm_desktop.ingest.pipeline" in sys.modules:  # its refresh workers hold connections too
+            from orm_desktop.ingest.pipeline import shutdown_workers
+
+            shutdown_workers(self.ws.url or str(self.ws.db_path))
+        me = threading.current_thread()
+        with self._lock:
+            self.closed = True
+            self._local = threading.local()  # no thread finds its connection again
+            conns, self._all = self._all, []
+        for owner, conn in conns:
+            try:
+                if owner is me or not owner.is_alive() or idle(owner):
+                    conn.close()
+                    continue
+                if hasattr(conn, "interrupt"):
+                    conn.interrupt()
+                with _LEFT_LOCK:
+                    _LEFT.setdefault(owner.ident, []).append(conn)
+                if idle(owner):  # its task ended meanwhile, perhaps before it was left there
+                    release_thread_connections(owner.ident)
+            except Exception:  # noqa: BLE001 - a connection already broken (a server gone)
+                pass
+
     # -- settings ----------------------------------------------------------------------------
     def setting(self, key: str):
         return settings_store.get(self.conn, key)
@@ -164,8 +222,10 @@ class Service:
         saved since raises Conflict instead of being overwritten."""
         self._refuse_team_enforced({key: value})
         _setting_fits_a_bundle(key, value)
+        who = self._actor(by)
         with db.transaction(self.conn):
-            settings_store.set_(self.conn, key, value, by=self._actor(by), expected_version=expected_version)
+            settings_store.set_(self.conn, key, value, by=who, expected_version=expected_version)
+            _log_settings(self.conn, {key: value}, who)
 
     def setting_version(self, key: str) -> int:
         """The row version of a setting (0 while it has its default)."""
@@ -183,6 +243,8 @@ class Service:
             for key, value in values.items():
                 settings_store.set_(self.conn, key, value, by=who,
                                     expected_version=None if expected is None else expected.get(key, 0))
+            if values:
+                _log_settings(self.conn, dict(values), who)
 
     def parse_setting(self, key: str, text: str):
         """The value of an editable setting (EDITABLE_SETTINGS) typed as text, validated (UsageError)."""
@@ -326,10 +388,11 @@ class Service:
 
     def add_entity(self, kind: str, name: str, query: str | None = None, *, aliases: Sequence[str] = (),
                    importance: float = 1.0, title: str = "", photo: str = "",
-                   match_existing: bool = True) -> Entity:
+                   match_existing: bool = True, progress=None) -> Entity:
         """Add an entity. ``query`` defaults to the quoted name. Validates the query (QueryError
         with the position of the problem), expands search-feed templates for it and, with
-        ``match_existing``, finds its mentions among items already stored."""
+        ``match_existing``, finds its mentions among items already stored (``progress(done,
+        total, message)`` is told how far)."""
         self._check_write()
         from orm_desktop.ingest.query import EntityQuery
 
@@ -352,14 +415,15 @@ class Service:
         if match_existing:
             from orm_desktop.ingest.rematch import rematch_entity
 
-            rematch_entity(self.conn, self.entity(eid))
+            rematch_entity(self.conn, self.entity(eid), progress=progress)
         return self.entity(eid)
 
     def update_entity(self, entity_id: int, *, expected_version: int | None = None, by: str = "",
-                      **fields) -> Entity:
+                      progress=None, **fields) -> Entity:
         """Change an entity's fields. With ``expected_version`` (``Entity.version`` as the editor
         read it) an entity someone else saved since raises errors.Conflict naming who, and
-        nothing is written (never a silent overwrite)."""
+        nothing is written (never a silent overwrite). A changed query or alias list matches the
+        stored items again (``progress`` as for :meth:`add_entity`)."""
         self._check_write()
         from orm_desktop.ingest.query import EntityQuery
 
@@ -384,7 +448,7 @@ class Service:
         if "query" in fields or "aliases" in fields:
             from orm_desktop.ingest.rematch import rematch_entity
 
-            rematch_entity(self.conn, self.entity(entity_id))
+            rematch_entity(self.conn, self.entity(entity_id), progress=progress)
         return self.entity(entity_id)
 
     def remove_entity(self, entity_id: int, *, expected_version: int | None = None) -> None:
@@ -710,8 +774,10 @@ class Service:
         validate(cfg)
         if not cfg["enabled_since"] and (cfg["recipients"] or cfg["webhooks"]):
             cfg["enabled_since"] = int(time.time())
+        who = self._actor("")
         with db.transaction(self.conn):
-            settings_store.set_(self.conn, SETTING, cfg)
+            settings_store.set_(self.conn, SETTING, cfg, by=who)
+            _log_settings(self.conn, {SETTING: cfg}, who)
         return cfg
 
     def set_delivery_secret(self, *, smtp_password: str | None = None, webhook: str | None = None,
@@ -1411,8 +1477,11 @@ class Service:
         from orm_desktop.analysis.rescore import rescore
 
         self._check_write()
+        refusal = self.team_refusal("rescore")  # the database refuses it too (roles.py, sentiment.rescore)
+        if refusal:
+            raise UsageError(refusal)
         n = rescore(self.conn, engine_name, entity_ids=list(entity_ids) if entity_ids else None,
-                    progress=progress, cancel=cancel)
+                    progress=progress, cancel=cancel, by=self._actor(""))
         if n:
             self.redetect_alerts()
         return n
@@ -1704,6 +1773,7 @@ TEAM_MAY: dict[str, tuple[str, ...]] = {
     "configure": ("admin",),
     "key_messages": ("approver", "admin"),
     "users": ("admin",),
+    "rescore": ("admin",),  # the engine is a setting, and every score changes (roles.py: sentiment.rescore)
     "approve": ("approver", "admin"),  # others' drafts; an executive: those in their name, from their page
 }
 TEAM_WHAT: dict[str, str] = {
@@ -1712,8 +1782,19 @@ TEAM_WHAT: dict[str, str] = {
     "configure": "change feeds, entities, rules, templates or settings",
     "key_messages": "change key messages",
     "users": "change users' display names",
+    "rescore": "rescore the mentions",
     "approve": "approve drafts or request changes",
 }
+
+
+def _log_settings(conn, values: Mapping[str, object], who: str) -> None:
+    """The ``settings.change`` audit entry of settings just saved, in their transaction: on a team
+    workspace the database refuses a setting changed without it (store/postgres/roles.py)."""
+    from orm_desktop.store import audit
+
+    audit.append(conn, actor=who, action="settings.change", subject_type="workspace", subject_id=None,
+                 data={"values": dict(values)}, now=int(time.time()))
+
 
 TEAM_ENFORCED: dict[str, str] = {
     "allow_self_approval": "allow_self_approval cannot be turned on in a team workspace: there the database "

@@ -96,6 +96,17 @@ def one_line(err: str) -> str:
     return lines[0]
 
 
+@pytest.fixture(autouse=True)
+def _reports_rendered_here_again():
+    """A main window makes its process render reports in a child (reports/isolated.py); the
+    next test starts as a command-line process does, rendering in-process."""
+    yield
+    from orm_desktop.reports import isolated
+
+    isolated.use_child_process(False)
+    isolated.stop()  # its renderer process, if one started
+
+
 @pytest.fixture(autouse=True, scope="module")
 def _collect_after_each_module():
     """While a main window is alive, automatic garbage collection is off and a timer on the GUI
@@ -288,8 +299,12 @@ def copy_workspace(src: Path, dest: Path) -> Path:
     import sqlite3
 
     shutil.copytree(src, dest, ignore=shutil.ignore_patterns("orm.db*", ".refresh.lock"))
-    with sqlite3.connect(src / "orm.db") as a, sqlite3.connect(dest / "orm.db") as b:
+    a, b = sqlite3.connect(src / "orm.db"), sqlite3.connect(dest / "orm.db")
+    try:  # closed here: `with` on a connection only commits, and they stayed open until a collection
         a.backup(b)
+    finally:
+        a.close()
+        b.close()
     return dest
 
 

@@ -146,3 +146,21 @@ def test_closing_the_window_while_an_entity_is_written_waits_for_the_write(windo
         assert "the window closes when it is done" in window.statusBar().currentMessage()
         qtbot.waitUntil(lambda: not window.isVisible(), timeout=10_000)
     assert "Closing Co" in [e.name for e in window.svc.entities()]
+
+
+def test_matching_the_stored_items_says_how_far_it_is(page, qtbot, demo_service):
+    """A new entity is matched against every stored item its query may match (11-17 s on
+    200,000 mentions): the page and the status bar count the items read, not only the seconds."""
+    total = demo_service.count_matching_items("the OR a OR and")
+    assert total > 200  # more than one step (of 200 items)
+    page.new()
+    page.name.setText("Common Words")
+    page.query.setText("the OR a OR and")
+    with qtbot.waitSignal(page.finished, timeout=60_000):
+        page.save()
+    counts = [s for s in page.said if "stored items read" in s]
+    assert counts, page.said
+    assert counts[0].startswith("Adding brand Common Words and matching its stored items… ")
+    assert any("(0 of " in s for s in counts) and any("(200 of " in s for s in counts), counts
+    assert "saving" in counts[-1], counts
+    assert page.busy.text() == "" and page.said[-1] == "added brand Common Words; matched its stored items"

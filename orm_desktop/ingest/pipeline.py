@@ -862,10 +862,38 @@ def _preload() -> None:
     topics.classify(f"{english.title}. {english.text}")  # ASCII: the patterns a plain-ASCII text uses
 
 
-def shutdown_workers() -> None:
+def _same_database(a: str, b: str) -> bool:
+    """Whether two names of a workspace database (a file's path; a PostgreSQL URL or DSN) are the
+    same database."""
+    def is_dsn(x: str) -> bool:
+        return x.startswith(("postgresql://", "postgres://")) or "dbname=" in x
+
+    if is_dsn(a) or is_dsn(b):
+        try:
+            from psycopg.conninfo import conninfo_to_dict
+        except ImportError:
+            return False
+
+        def where(dsn: str) -> tuple:
+            d = conninfo_to_dict(dsn)
+            return d.get("host") or "", str(d.get("port") or 5432), d.get("dbname") or ""
+
+        try:
+            return where(a) == where(b)
+        except Exception:  # noqa: BLE001 - not a DSN: not the same
+            return False
+    return os.path.realpath(a) == os.path.realpath(b)
+
+
+def shutdown_workers(database: str | None = None) -> None:
     """Stop the kept worker processes (at exit, on a cancelled or failed refresh, or by a caller
-    closing its workspace)."""
+    closing its workspace). With ``database`` (a workspace file's path) only when they were
+    started for that file: each worker holds a connection to it, so its WAL cannot be folded in
+    while they live."""
     with _POOL_LOCK:
+        key = _POOL.get("key")
+        if database is not None and not (key and _same_database(key[0], database)):
+            return
         pool = _POOL.pop("pool", None)
         _POOL.pop("key", None)
         if pool is not None:

@@ -22,8 +22,9 @@ def count_matching(conn: sqlite3.Connection, query: str, aliases: tuple[str, ...
     return sum(1 for r in _candidates(conn, q) if q.matches(f"{r[1]}\n\n{r[2]}"))
 
 
-def rematch_entity(conn: sqlite3.Connection, entity: Entity, now: int | None = None) -> int:
-    """Create the missing mentions of ``entity`` among stored items; returns how many."""
+def rematch_entity(conn: sqlite3.Connection, entity: Entity, now: int | None = None, progress=None) -> int:
+    """Create the missing mentions of ``entity`` among stored items; returns how many.
+    ``progress(done, total, message)`` is told how many of the candidate items were read."""
     import time
 
     from orm_desktop.ingest.pipeline import Enricher, Matcher
@@ -34,10 +35,17 @@ def rematch_entity(conn: sqlite3.Connection, entity: Entity, now: int | None = N
     q = EntityQuery.parse(entity.query, entity.aliases)
     enricher.matchers = [Matcher(entity, q)]
     rows: list[tuple] = []
-    for r in _candidates(conn, q).fetchall():
+    candidates = _candidates(conn, q).fetchall()
+    total = len(candidates)
+    step = max(200, total // 100)  # about a hundred steps on 200,000 items
+    for i, r in enumerate(candidates):
+        if progress is not None and i % step == 0:
+            progress(i, total, f"{i:,} of {total:,} stored items read")
         # with its detected language: a language the engine cannot read is marked so, as at ingest
         item = ParsedItem(guid="", url="", title=r[1], text=r[2], rating=r[4], lang=r[7] or "")
         rows += enricher.mentions_for(r[0], item, r[3], r[5], r[6])
+    if progress is not None:
+        progress(total, total, f"{total:,} of {total:,} stored items read; saving {len(rows):,} mentions")
     with db.transaction(conn):
         added = items_store.insert_mentions(conn, rows)
     return added

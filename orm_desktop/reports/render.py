@@ -435,11 +435,17 @@ def check_output(out: Path | str) -> Path:
     return check_target(out)
 
 
-def to_pdf(d: ReportData, out: Path, *, page_size: str = "A4", color: str = "#0F6E8C", logo: str = "") -> int:
-    """Write the report as PDF; returns the page count."""
+def to_pdf(d: ReportData, out: Path, *, page_size: str = "A4", color: str = "#0F6E8C", logo: str = "",
+           here: bool = False) -> int:
+    """Write the report as PDF; returns the page count. In the window's process the work runs
+    in a child process (``reports.isolated``: Qt's layout holds the GIL for the whole render)
+    unless ``here``."""
     from orm_desktop.atomic import atomic_write
+    from orm_desktop.reports import isolated
 
     out = check_output(out)
+    if not here and isolated.in_child_process():
+        return isolated.render_report(d, out, page_size=page_size, color=color, logo=logo)[0]
     data, pages = render_pdf(d, page_size=page_size, color=color, logo=logo)
     atomic_write(out, data)  # never a half-written PDF under the real name
     return pages

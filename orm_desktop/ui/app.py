@@ -19,6 +19,10 @@ def install_error_hook() -> None:
         if not isinstance(exc, KnownError):
             previous(kind, exc, tb)
             return
+        from orm_desktop.errors import WorkspaceClosed
+
+        if isinstance(exc, WorkspaceClosed):  # a late call of a window whose workspace was left
+            return
         from PySide6.QtWidgets import QApplication, QMessageBox
 
         QMessageBox.warning(QApplication.activeWindow(), "ORM Desktop — not done", str(exc))
@@ -41,11 +45,74 @@ def close_windows(app, windows) -> None:
     app.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
+class Windows:
+    """The app's main windows. File > Open workspace (and New, Import bundle, Open team
+    workspace) opens a window on the other workspace and closes this one; once it has closed
+    (after any question about unsaved edits, and after an entity write it waits for) it is
+    retired: its task runner starts nothing more and cancels what runs, and once the last of
+    its tasks has reported it is deleted (its timers, live updates and pages with it); then its
+    workspace is closed for good (Service.shut_down), unless another window shows the same one
+    (the set-up wizard's end rebuilds the window on its workspace). Before, the old window only
+    closed: its service kept its connections (the file open, its WAL never folded in) and its
+    refresh timer kept running."""
+
+    def __init__(self, *, smoke_test: bool = False) -> None:
+        self.smoke_test = smoke_test
+        self.windows: list = []
+
+    def show(self, service):
+        from PySide6.QtCore import QTimer
+
+        from orm_desktop.ui.main_window import MainWindow
+
+        win = MainWindow(service)
+        win.switch_workspace.connect(lambda other: self.switch(win, other))
+        win.closed.connect(lambda: self.retire(win))
+        win.resize(1400, 880)
+        if not self.smoke_test:
+            win.restore_ui_state()  # page, size and inbox filters as the last session on this workspace left them
+        win.show()
+        self.windows.append(win)
+        if not self.smoke_test:
+            QTimer.singleShot(0, win.maybe_onboard)  # an empty workspace starts with the set-up wizard
+            QTimer.singleShot(0, win.offer_recovered_drafts)  # edits a killed session had not saved
+        return win
+
+    def switch(self, win, other) -> None:
+        self.show(other)
+        win.switching = True  # closed for good, never hidden to the tray
+        win.close()  # may wait (an entity write) or ask (unsaved edits) first
+
+    def retire(self, win) -> None:
+        """``win`` closed while another window goes on: see the class."""
+        if win not in self.windows or len(self.windows) < 2:
+            return  # the last window: the app quits, close_windows deletes it
+        self.windows.remove(win)
+        svc = win.svc
+        keep = any(w.svc is svc for w in self.windows)
+        runner = win.runner
+
+        def gone(*_args) -> None:
+            if not keep:
+                from orm_desktop.ui.tasks import idle_thread
+
+                svc.shut_down(idle=idle_thread)
+
+        def delete() -> None:
+            if runner.running:
+                return  # idle is emitted again once they have reported
+            runner.idle.disconnect(delete)
+            win.destroyed.connect(gone)
+            win.deleteLater()
+
+        runner.close()
+        runner.idle.connect(delete)
+        delete()
+
+
 def run(svc, *, smoke_test: bool = False, page: str | None = None, notice: str | None = None) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
-
-    from orm_desktop.ui.main_window import MainWindow
 
     started = time.perf_counter()
     app = QApplication.instance() or QApplication(sys.argv)
@@ -53,21 +120,9 @@ def run(svc, *, smoke_test: bool = False, page: str | None = None, notice: str |
     app.setOrganizationName("orm-desktop")
     app.setDesktopFileName("orm-desktop")  # matches the menu entry (desktop install)
     install_error_hook()
-    windows: list[MainWindow] = []
-
-    def show(service) -> None:
-        win = MainWindow(service)
-        win.switch_workspace.connect(lambda other: (show(other), win.close()))
-        win.resize(1400, 880)
-        if not smoke_test:
-            win.restore_ui_state()  # page, size and inbox filters as the last session on this workspace left them
-        win.show()
-        windows.append(win)
-        if not smoke_test:
-            QTimer.singleShot(0, win.maybe_onboard)  # an empty workspace starts with the set-up wizard
-            QTimer.singleShot(0, win.offer_recovered_drafts)  # edits a killed session had not saved
-
-    show(svc)
+    manager = Windows(smoke_test=smoke_test)
+    windows = manager.windows
+    manager.show(svc)
     if not smoke_test:
         windows[-1].start_daily_backup()  # in the window's thread pool: the window shows first
     if notice:  # e.g. where the last session's crash report is

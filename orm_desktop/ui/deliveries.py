@@ -408,7 +408,8 @@ class _TrayMode(QObject):
         self.hinted = False
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt API
-        if obj is self.window and event.type() == QEvent.Type.Close and not self.quitting:
+        if (obj is self.window and event.type() == QEvent.Type.Close and not self.quitting
+                and not getattr(self.window, "switching", False)):  # another workspace replaces it: it closes
             tray = getattr(self.window, "tray", None)
             if tray is not None and self.window.svc.deliveries_config().get("tray_mode"):
                 event.ignore()

@@ -153,6 +153,19 @@ class AddUserDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         lay.addWidget(self.buttons)
         self.resize(480, 0)
+        self.initial = self.values()  # as it opened: nothing to keep
+
+    def values(self) -> dict:
+        """What crash recovery keeps of it: the name, display name and roles typed, never the
+        passphrases."""
+        return {"name": self.name.text(), "display_name": self.display.text(),
+                "author": self.author.isChecked(), "approver": self.approver.isChecked()}
+
+    def fill(self, values: dict) -> None:
+        self.name.setText(str(values.get("name", "")))
+        self.display.setText(str(values.get("display_name", "")))
+        self.author.setChecked(values.get("author") is not False)
+        self.approver.setChecked(values.get("approver") is not False)
 
     def problem(self) -> str:
         from orm_desktop.service import new_passphrase_problem
@@ -199,6 +212,41 @@ class AddUserDialog(QDialog):
     def _failed(self, message: str, known: bool) -> None:
         self.buttons.setEnabled(True)
         self.error.setText(message if known else message.strip().splitlines()[-1])
+
+
+class UserDrafts:
+    """An open Add a user dialog's name, display name and roles, for crash recovery
+    (ui/recovery.py DraftKeeper); its passphrases are never kept: the restored dialog asks for
+    them again."""
+
+    def __init__(self, window) -> None:
+        self.window = window
+
+    def _open(self) -> AddUserDialog | None:
+        return next((d for d in self.window.findChildren(AddUserDialog) if d.isVisible() and not d.added), None)
+
+    def recovery_state(self) -> tuple[str, str, dict, dict] | None:
+        d = self._open()
+        if d is None or d.values() == d.initial:
+            return None
+        return "user", "new", d.values(), {}
+
+    def keep_edits(self) -> bool:
+        return self._open() is not None  # a restore never replaces a dialog being typed into
+
+    def recovered_outcome(self, rec) -> tuple[str, str]:
+        name = str(rec.value["name"]).strip()
+        if name and any(u.name == name for u in self.window.svc.users()):
+            return "same", ""  # added just before the kill
+        if not self.window.responses.add_user_btn.isVisibleTo(self.window.responses):
+            return "changed", (f"{rec.describe()[:1].upper()}{rec.describe()[1:]} (kept at {rec.when()}) was not put "
+                               "back: users of a team workspace are its logins, added on the server.")
+        return "ok", ""
+
+    def restore_recovered(self, rec) -> tuple[str, str]:
+        self.window.responses.add_user_later(rec.value)
+        return "restored", (f"Restored {rec.describe()} (from {rec.when()}); it is not added yet: type the "
+                            "passphrase again (it is never kept)")
 
 
 def _warm_lookalikes(result):

@@ -59,13 +59,16 @@ class PageStack(QStackedWidget):
 
 class MainWindow(QMainWindow):
     switch_workspace = Signal(object)
+    closed = Signal()  # the window closed (its close was not refused nor put off); app.Windows retires it
 
     def __init__(self, svc) -> None:
         super().__init__()
+        from orm_desktop.reports import isolated
         from orm_desktop.ui import collector
         from orm_desktop.ui.inbox import InboxView
 
         collector.attach(self)  # cyclic garbage freed on this thread only, never in a fetch thread
+        isolated.use_child_process()  # reports are laid out in a child: Qt's PDF work holds the GIL
         self.svc = svc
         self.runner = TaskRunner(self)
         self.refresh_task = None
@@ -115,6 +118,7 @@ class MainWindow(QMainWindow):
             self.timer.start(minutes * 60_000)
         self.tray = None
         self._close_anyway = False  # the user chose "Close without saving"
+        self.switching = False  # another workspace replaces this window: closing closes, never hides to the tray
         self._close_after_write = False  # closed while an entity write ran: closes when it ends
         self._close_question: QMessageBox | None = None
         if QSystemTrayIcon.isSystemTrayAvailable():
@@ -137,6 +141,8 @@ class MainWindow(QMainWindow):
         if not svc.snapshot_label and not svc.team_reads_only():
             from orm_desktop.recovery import DraftStore
             from orm_desktop.ui.deliveries import DeliveriesDrafts
+            from orm_desktop.ui.identity import UserDrafts
+            from orm_desktop.ui.manage import FeedDrafts
             from orm_desktop.ui.recovery import DraftKeeper
             from orm_desktop.ui.responses_view import TemplatesDrafts
 
@@ -145,7 +151,8 @@ class MainWindow(QMainWindow):
                 "reply": ("Responses", self.responses), "entity": ("Entities", self.entities),
                 "rule": ("Rules", self.rules), "key_message": ("Settings", settings.key_messages),
                 "deliveries": (None, DeliveriesDrafts(self)), "template": ("Responses", TemplatesDrafts(self)),
-                "settings": ("Settings", settings)})
+                "settings": ("Settings", settings), "feed": ("Feeds", FeedDrafts(self)),
+                "user": ("Responses", UserDrafts(self))})
         left, _engine = self.pages["Settings"].rescore_left()
         if left:  # the charts mix two engines until it is finished: said, not hidden
             self.statusBar().showMessage(left, 30_000)
@@ -966,6 +973,7 @@ class MainWindow(QMainWindow):
         if self.tray is not None:
             self.tray.hide()
         super().closeEvent(event)
+        self.closed.emit()
 
 
 def icon_for(path: str) -> QIcon:

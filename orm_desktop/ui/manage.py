@@ -78,6 +78,9 @@ def when(ts: int | None) -> str:
 class FeedDialog(QDialog):
     def __init__(self, parent=None, feed=None) -> None:
         super().__init__(parent)
+        self.adding = feed is None
+        self.feed = feed  # the feed being edited, as read (None: adding)
+        self.answering = False  # OK pressed: the feed is being added (a refusal opens the dialog again)
         self.setWindowTitle("Edit feed" if feed else "Add feed")
         form = QFormLayout(self)
         self.url = QLineEdit(feed.url if feed else "")
@@ -96,6 +99,81 @@ class FeedDialog(QDialog):
         b.rejected.connect(self.reject)
         form.addRow(b)
         self.resize(560, 0)
+        self.initial = self.values()  # an Add feed dialog still as it opened has nothing to keep
+
+    def values(self) -> dict:
+        """The fields as typed (crash recovery keeps them while an Add or Edit feed dialog is open)."""
+        return {"url": self.url.text(), "title": self.title.text(), "kind": self.kind.currentText(),
+                "category": self.category.text(), "weight": self.weight.value()}
+
+    @staticmethod
+    def values_of(feed) -> dict:
+        """A stored feed's fields as the dialog shows them."""
+        return {"url": feed.url, "title": feed.title, "kind": feed.kind, "category": feed.category,
+                "weight": float(feed.weight)}
+
+    def fill(self, values: dict) -> None:
+        """Put kept fields back (a value the form cannot take is left as it is)."""
+        self.url.setText(str(values.get("url", "")))
+        self.title.setText(str(values.get("title", "")))
+        if values.get("kind") in FEED_KINDS:
+            self.kind.setCurrentText(values["kind"])
+        self.category.setText(str(values.get("category", "")))
+        weight = values.get("weight")
+        if isinstance(weight, int | float) and not isinstance(weight, bool) and weight == weight:
+            self.weight.setValue(float(weight))  # clamped to the spin box's range
+
+
+class FeedDrafts:
+    """An open Add feed or Edit feed dialog's fields, for crash recovery (ui/recovery.py
+    DraftKeeper): kept while they differ from how it opened, offered back into a new Add feed
+    dialog, or into an Edit feed dialog of the same feed when nobody changed it since."""
+
+    def __init__(self, window) -> None:
+        self.window = window
+
+    def _open(self) -> FeedDialog | None:
+        # answering: OK was pressed and the add runs or was refused (the dialog opens again)
+        return next((d for d in self.window.findChildren(FeedDialog) if d.isVisible() or d.answering), None)
+
+    def recovery_state(self) -> tuple[str, str, dict, dict] | None:
+        d = self._open()
+        if d is None or d.values() == d.initial:
+            return None
+        if d.adding:
+            return "feed", "new", d.values(), {}
+        return "feed", str(d.feed.id), d.values(), {"version": d.feed.version}
+
+    def keep_edits(self) -> bool:
+        return self._open() is not None  # a restore never replaces a dialog being typed into
+
+    def recovered_outcome(self, rec) -> tuple[str, str]:
+        what = f"{rec.describe()[:1].upper()}{rec.describe()[1:]} (kept at {rec.when()}) was not put back"
+        url = str(rec.value["url"]).strip()
+        feeds = self.window.svc.feeds()
+        if rec.row_id is None:
+            if url and any(f.url == url for f in feeds):
+                return "same", ""  # added just before the kill
+        else:
+            feed = next((f for f in feeds if f.id == rec.row_id), None)
+            if feed is None:
+                return "changed", f"{what}: the feed was removed since."
+            if FeedDialog.values_of(feed) == rec.value:
+                return "same", ""  # saved just before the kill
+            if rec.base.get("version") != feed.version:
+                return "changed", f"{what}: the feed was changed since (it is as now saved)."
+        view = self.window.feeds
+        if view.refusal:
+            return "changed", f"{what}: {view.refusal}."
+        return "ok", ""
+
+    def restore_recovered(self, rec) -> tuple[str, str]:
+        if rec.row_id is None:
+            self.window.feeds.add_later(rec.value)
+            return "restored", f"Restored {rec.describe()} (from {rec.when()}); it is not added yet"
+        feed = next(f for f in self.window.svc.feeds() if f.id == rec.row_id)
+        self.window.feeds.edit_later(feed, rec.value)
+        return "restored", f"Restored {rec.describe()} (from {rec.when()}); it is not saved yet"
 
 
 class FeedsView(QWidget):
@@ -187,25 +265,55 @@ class FeedsView(QWidget):
     def add(self) -> None:
         d = FeedDialog(self)
         while d.exec():  # refused (a typo in the address): the dialog opens again with what was typed
-            url = d.url.text().strip()
-            known = {f.url: f for f in self.feeds}
-            try:
-                added = self.svc.add_feed(url, title=d.title.text(), kind=d.kind.currentText(),
-                                          category=d.category.text(), weight=d.weight.value())
-            except KnownError as exc:
-                QMessageBox.warning(self, "Cannot add feed", str(exc))
-                continue
-            if added:
-                self.status_message.emit(f"Added {len(added)} feed{'s' if len(added) != 1 else ''}: "
-                                         + ", ".join(display_text(f.title or f.url) for f in added)[:200])
-            elif url in known:
-                f = known[url]
-                self.status_message.emit(f"Not added: {display_text(f.title or f.url)[:120]} is already in your "
-                                         "feeds (same address)")
-            else:
-                self.status_message.emit("No feed added: that address is already in your feeds")
-            break
+            if self._add_from(d):
+                break
         self.reload()
+
+    def add_later(self, values: dict) -> FeedDialog:
+        """An Add feed dialog filled with ``values`` (a copy kept before a crash), window-modal
+        and not blocking the caller; OK adds as ``add`` does."""
+        d = FeedDialog(self)
+        d.fill(values)
+
+        def answered(result: int) -> None:
+            if result and not self._add_from(d):
+                d.open()  # refused: again, with what was typed
+                return
+            self.reload()
+            d.deleteLater()
+
+        d.finished.connect(answered)
+        d.open()
+        return d
+
+    def _add_from(self, d: FeedDialog) -> bool:
+        """Add the feed the dialog holds; False when refused (said in a message box)."""
+        d.answering = True
+        try:
+            return self._add_feed(d)
+        finally:
+            d.answering = False
+
+    def _add_feed(self, d: FeedDialog) -> bool:
+        url = d.url.text().strip()
+        known = {f.url: f for f in self.feeds}
+        try:
+            added = self.svc.add_feed(url, title=d.title.text(), kind=d.kind.currentText(),
+                                      category=d.category.text(), weight=d.weight.value())
+        except KnownError as exc:
+            QMessageBox.warning(self, "Cannot add feed", str(exc))
+            return False
+        if added:
+            self.status_message.emit(f"Added {len(added)} feed{'s' if len(added) != 1 else ''}: "
+                                     + ", ".join(display_text(f.title or f.url) for f in added)[:200])
+        elif url in known:
+            f = known[url]
+            self.status_message.emit(f"Not added: {display_text(f.title or f.url)[:120]} is already in your "
+                                     "feeds (same address)")
+        else:
+            self.status_message.emit("No feed added: that address is already in your feeds")
+        d.initial = d.values()  # added: nothing left to keep while it closes
+        return True
 
     @refuses_when_read_only
     def edit(self, *_a) -> None:
@@ -214,12 +322,35 @@ class FeedsView(QWidget):
             return
         d = FeedDialog(self, f)
         if d.exec():
-            fields = {"url": d.url.text().strip(), "title": d.title.text(), "kind": d.kind.currentText(),
-                      "category": d.category.text(), "weight": d.weight.value()}
+            self._save_edit(f, d)
+
+    def edit_later(self, feed, values: dict) -> FeedDialog:
+        """An Edit feed dialog of ``feed`` filled with ``values`` (a copy kept before a crash),
+        window-modal and not blocking the caller; OK saves as ``edit`` does."""
+        d = FeedDialog(self, feed)
+        d.fill(values)
+
+        def answered(result: int) -> None:
+            if result:
+                self._save_edit(feed, d)
+            d.deleteLater()
+
+        d.finished.connect(answered)
+        d.open()
+        return d
+
+    def _save_edit(self, f, d: FeedDialog) -> None:
+        fields = {"url": d.url.text().strip(), "title": d.title.text(), "kind": d.kind.currentText(),
+                  "category": d.category.text(), "weight": d.weight.value()}
+        d.answering = True  # kept on a crash until the save ends
+        try:
             if save_versioned(self, "Cannot save feed",
                               lambda v: self.svc.update_feed(f.id, expected_version=v, **fields), f.version):
                 self.status_message.emit(f"feed {fields['title'] or fields['url']} saved")
-            self.reload()
+                d.initial = d.values()  # saved: nothing left to keep
+        finally:
+            d.answering = False
+        self.reload()
 
     def _refused(self) -> bool:
         """A team role that may not change feeds (double-click reaches edit with the buttons off)."""
@@ -332,6 +463,7 @@ class EntitiesView(QWidget):
         right.addWidget(self.busy)
         right.addStretch(1)
         self.writing = ""  # what the write running now does ("" = none)
+        self.write_progress = ""  # how far it is, as its progress said
         self.write_task = None
         self._on_done = self._on_failed = None
         self._after_write = None  # what the user asked for while saving on the way (pick, New)
@@ -540,15 +672,16 @@ class EntitiesView(QWidget):
 
     # -- writes, in the task runner -----------------------------------------------------------
     def _start_write(self, what: str, work, on_done, on_failed=None) -> bool:
-        """Run ``work()`` (a write through the service, on the worker's own connection: its
-        transaction decides, all or nothing) off the GUI thread; ``on_done(result)`` on the GUI
+        """Run ``work(progress)`` (a write through the service, on the worker's own connection: its
+        transaction decides, all or nothing; ``progress`` a callback for the service's long
+        loops, None without a worker pool) off the GUI thread; ``on_done(result)`` on the GUI
         thread afterwards. One write at a time: another while one runs is refused with a message
         (a second Save must not add the entity twice). False when refused."""
         if self._still_writing():
             return False
         if self.runner is None:  # no worker pool (a bare page): written here
             try:
-                result = work()
+                result = work(None)
             except KnownError as exc:
                 self._on_failed = on_failed
                 self._write_failed(str(exc), True, hold=False)
@@ -566,15 +699,16 @@ class EntitiesView(QWidget):
         self.status_message.emit(f"{what}…")
         self.ticker.start()
 
-        def run(_progress, _cancel):  # not cancellable: a write half-way is never left behind
+        def run(progress, _cancel):  # not cancellable: a write half-way is never left behind
             try:
-                return "ok", work()
+                return "ok", work(progress)
             except Conflict as exc:  # someone else saved it since: asked about on the GUI thread
                 return "conflict", exc
 
         self._on_done, self._on_failed = on_done, on_failed
+        self.write_progress = ""
         self.write_task = self.runner.start(run, on_success=self._write_done, on_failure=self._write_failed,
-                                            on_finished=self._write_finished)
+                                            on_finished=self._write_finished, on_progress=self._write_progressed)
         return True
 
     def _still_writing(self) -> bool:
@@ -586,9 +720,16 @@ class EntitiesView(QWidget):
     def write_task_done(self) -> bool:
         return self.write_task is None or self.write_task.key not in self.runner.running
 
+    def _write_progressed(self, _done: int, _total: int, message: str) -> None:
+        """How far the write is ("80,000 of 200,000 stored items read"), said at once."""
+        self.write_progress = message
+        self._tick()
+
     def _tick(self) -> None:
         if self.writing:
             text = f"{self.writing}… {time.monotonic() - self.write_started:.0f} s"
+            if self.write_progress:
+                text += f" ({self.write_progress})"
             self.busy.setText(text)
             self.status_message.emit(text)
 
@@ -637,7 +778,8 @@ class EntitiesView(QWidget):
             kind, name, query = self.kind.currentText(), self.name.text(), self.query.text() or None
             args = {"aliases": self.alias_list(), "importance": self.importance.value(), "title": self.title.text()}
             self._start_write(f"Adding {kind} {' '.join(name.split())[:80]} and matching its stored items",
-                              lambda: svc.add_entity(kind, name, query, **args), self._added)
+                              lambda progress: svc.add_entity(kind, name, query, progress=progress, **args),
+                              self._added)
             return
         eid = self.current_id
         fields = {"kind": self.kind.currentText(), "name": self.name.text().strip(),
@@ -648,7 +790,7 @@ class EntitiesView(QWidget):
     def _save_fields(self, eid: int, fields: dict, version: int) -> None:
         svc = self.svc
         self._start_write(f"Saving entity {' '.join(fields['name'].split())[:80]}",
-                          lambda: svc.update_entity(eid, expected_version=version, **fields),
+                          lambda progress: svc.update_entity(eid, expected_version=version, progress=progress, **fields),
                           lambda result: self._updated(eid, fields, result))
 
     def _added(self, result) -> None:
@@ -702,11 +844,11 @@ class EntitiesView(QWidget):
         svc, name = self.svc, e.name
         as_stored = lambda: self.pick(self.list.currentRow())  # noqa: E731 - a refusal: the button as stored
         if on:
-            self._start_write(f"{name}: switching crisis mode on", lambda: svc.crisis_on(name, by=user),
+            self._start_write(f"{name}: switching crisis mode on", lambda _progress: svc.crisis_on(name, by=user),
                               lambda r: self._crisis_switched(name, True, r[1]), as_stored)
         else:
             self._start_write(f"{name}: switching crisis mode off and writing the crisis report",
-                              lambda: svc.crisis_off(name, by=user), lambda r: self._crisis_switched(name, False, r[1]),
+                              lambda _progress: svc.crisis_off(name, by=user), lambda r: self._crisis_switched(name, False, r[1]),
                               as_stored)
 
     def _crisis_switched(self, name: str, on: bool, result) -> None:
@@ -732,7 +874,7 @@ class EntitiesView(QWidget):
     def _remove(self, e, version: int) -> None:
         svc = self.svc
         self._start_write(f"Removing {' '.join(e.name.split())[:80]} and its mentions",
-                          lambda: svc.remove_entity(e.id, expected_version=version),
+                          lambda _progress: svc.remove_entity(e.id, expected_version=version),
                           lambda result: self._removed(e, result))
 
     def _removed(self, e, result) -> None:

@@ -736,7 +736,31 @@ class ResponsesView(QWidget):
         dlg = AddUserDialog(self.svc, self._runner, self, why=why)
         if not dlg.exec() or not dlg.added:
             return ""
-        u = self.svc.user(dlg.added)
+        return self._user_added(dlg.added)
+
+    def add_user_later(self, values: dict):
+        """An Add a user dialog filled with ``values`` (a copy kept before a crash: no
+        passphrase), window-modal and not blocking the caller; OK adds as ``add_user`` does."""
+        from orm_desktop.ui.identity import AddUserDialog
+        from orm_desktop.ui.tasks import TaskRunner
+
+        if not hasattr(self, "_runner"):
+            self._runner = TaskRunner(self)
+        dlg = AddUserDialog(self.svc, self._runner, self)
+        dlg.fill(values)
+
+        def answered(_result: int) -> None:
+            if dlg.added:
+                self._user_added(dlg.added)
+            dlg.deleteLater()
+
+        dlg.finished.connect(answered)
+        dlg.open()
+        dlg.passphrase.setFocus()
+        return dlg
+
+    def _user_added(self, name: str) -> str:
+        u = self.svc.user(name)
         self.user.blockSignals(True)
         self.user.addItem(u.display_name or u.name, u.name)
         self.user.setCurrentIndex(self.user.count() - 1)

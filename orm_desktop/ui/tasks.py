@@ -49,6 +49,16 @@ class _Relay(QObject):
 
 
 _KEYS = itertools.count(1)
+_BUSY: set[int] = set()  # the pool threads running a task now (set.add/discard are atomic)
+
+
+def idle_thread(thread: threading.Thread) -> bool:
+    """Whether ``thread`` is one of the pool's threads waiting for work (Service.shut_down may
+    close its connections from another thread)."""
+    return thread.name.startswith(_THREAD_PREFIX) and thread.ident not in _BUSY
+
+
+_THREAD_PREFIX = "orm-task"
 
 
 @functools.cache
@@ -68,11 +78,15 @@ class Task:
         self.relay = _relay()
 
     def run(self) -> None:
-        from orm_desktop.errors import KnownError
+        from orm_desktop.errors import KnownError, WorkspaceClosed
+        from orm_desktop.service import release_thread_connections
 
         relay, key = self.relay, self.key
+        _BUSY.add(threading.get_ident())
         try:
             result = self.fn(lambda d, t, m: relay.progress.emit(key, d, t, m), self.cancel)
+        except WorkspaceClosed:
+            pass  # its window closed and its workspace with it: nobody to tell
         except KnownError as exc:
             relay.failed.emit(key, str(exc), True)
         except Exception:  # noqa: BLE001 - a bug in background work must reach the user, not vanish
@@ -81,6 +95,8 @@ class Task:
             relay.succeeded.emit(key, result)
             del result  # the GUI thread holds it now: not kept alive by this thread's frame
         finally:
+            _BUSY.discard(threading.get_ident())
+            release_thread_connections()  # of a workspace closed while this task used it
             relay.finished.emit(key)
 
 
@@ -90,7 +106,7 @@ class _Pool:
     tasks queued or running, for wait()."""
 
     def __init__(self, size: int) -> None:
-        self.executor = ThreadPoolExecutor(max_workers=size, thread_name_prefix="orm-task")
+        self.executor = ThreadPoolExecutor(max_workers=size, thread_name_prefix=_THREAD_PREFIX)
         self.idle = threading.Condition()
         self.pending = 0
 
@@ -117,8 +133,11 @@ _POOL = _Pool(max(2, os.cpu_count() or 2))
 class TaskRunner(QObject):
     """Keeps running tasks alive and offers one place to start them."""
 
+    idle = Signal()  # the last running task's ``finished`` was passed on
+
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
+        self.closing = False  # close(): its window is going, no new task starts
         self.pool = _POOL
         self.running: dict[int, Task] = {}
         self._delivering = 0  # how deep this runner is in passing on a task's signal
@@ -135,6 +154,8 @@ class TaskRunner(QObject):
         through these arguments, not to ``task.signals`` afterwards: a quick task may already
         have finished by then (its signals object is deleted once ``finished`` was passed on)."""
         task = Task(fn, TaskSignals(self))
+        if self.closing:  # its window closed: the task never runs, and none of its callbacks either
+            return task
         if on_finished:
             task.signals.finished.connect(on_finished)
         if on_success:
@@ -164,6 +185,8 @@ class TaskRunner(QObject):
             spent, self._spent = self._spent, []
             for signals in spent:
                 shiboken6.delete(signals)
+        if name == "finished" and not self.running:
+            self.idle.emit()
 
     def _progress(self, key: int, done: int, total: int, message: str) -> None:
         self._pass_on(key, "progress", done, total, message)
@@ -180,6 +203,12 @@ class TaskRunner(QObject):
     def cancel_all(self) -> None:
         for task in list(self.running.values()):
             task.cancel.set()
+
+    def close(self) -> None:
+        """The window is going (another workspace opened): cancel what runs, start nothing more.
+        The tasks running still report here until each has finished (``idle`` then)."""
+        self.closing = True
+        self.cancel_all()
 
     def shutdown(self, msecs: int = 3000) -> bool:
         """Ask every running task to stop and wait for the pool (at quit, before widgets go)."""
