@@ -315,3 +315,46 @@ def test_no_view_of_a_hostile_feed_fetches_anything(hostile, qtbot, tmp_path, ke
                                   text=True, check=True, timeout=60).stdout
             assert "Acme" in text and not _hidden(text), kind
     assert len(ids) == 12 and set(hits) == {"/feed"}, hits
+
+
+# -- a 1 MB article body (the sanitizer's cap) held the GUI thread 0.7-1.1 s in setHtml each time
+# the mention was selected: the pane lays out the first 100,000 characters and says the rest is
+# in the browser ------------------------------------------------------------------------------
+def test_the_reading_pane_lays_out_a_huge_article_only_in_part(empty_service, qtbot):
+    from tests.feedserver import FeedServer
+
+    from orm_desktop.ui.detail import SHOWN_HTML, DetailPane
+
+    svc = empty_service
+    para = "<p>" + " ".join(["Acme makes bikes and the weather is fine"] * 40) + "</p>"
+    with FeedServer() as server:
+        server.routes["/feed"] = (200, {}, (
+            '<?xml version="1.0"?><rss version="2.0"><channel><title>Big</title>'
+            f"<item><title>Acme big</title><link>https://n.example/1</link><description>{html.escape(para * 600)}"
+            "</description></item><item><title>Acme small</title><link>https://n.example/2</link>"
+            f"<description>{html.escape(para)}</description></item></channel></rss>").encode())
+        svc.add_entity("brand", "Acme", match_existing=False)
+        svc.add_feed(server.url("/feed"))
+        assert svc.fetch(force=True).failed == 0
+    pane = DetailPane(svc)
+    qtbot.addWidget(pane)
+    pane.show_mention(_mention(svc, "Acme big").id)
+    shown = pane.browser.toPlainText()
+    assert pane.browser.document().characterCount() < SHOWN_HTML + 2_000  # was 998,579 characters laid out
+    assert "The article goes on for " in shown and "Open it in the browser for the rest." in shown
+    assert shown.count("Acme makes bikes") > 1000  # a real part of it, whole paragraphs
+    pane.show_mention(_mention(svc, "Acme small").id)
+    assert "goes on for" not in pane.browser.toPlainText()
+
+
+@pytest.mark.parametrize(("body", "tail", "left"), [
+    ("<p>" + "a" * 200_000 + "</p>", "aaaaa", 100_007),           # one long run of text
+    ("x" * 99_997 + "&amp;" + "y" * 50, "xxxxx", 55),             # never inside "&amp;"
+    ("<p>hello</p>" * 20_000, "ello</p>", 140_004),               # at a block's end
+    ("<p>short</p>", "short</p>", 0),                              # all of it
+])
+def test_the_shown_part_of_an_article_is_cut_between_tags(body, tail, left):
+    from orm_desktop.ui.detail import shown_part
+
+    part, cut = shown_part(body)
+    assert part.endswith(tail) and cut == left and part + body[len(part):] == body
