@@ -18,6 +18,9 @@ Variants (issue 14, round 6; see docs/analysis.md "Tried for tweets"):
 * ``chars``: hashed character 3-5-grams as extra features of the tweets expert.
 * ``bag``: the tweets expert's word weights averaged over ridge penalties 8, 15, 30.
 * ``nb``: naive-Bayes-scaled words in the tweets expert (round 5), for combinations.
+* ``vec[-D-L]``: a word-vector prior in the tweets expert (static vectors from
+  benchmarks/word_vectors.py, at $ORM_WORD_VECTORS; D its PCA size, L the ridge penalty on the projection;
+  default 128, 100); tried, not shipped (docs/analysis.md).
 
 Needs numpy. Caches features and baseline scores in /tmp/orm_tweets_variants-HASH.pkl (HASH: the
 featurising code and the data).
@@ -28,6 +31,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import math
+import os
 import pickle
 import sys
 import time
@@ -180,10 +184,29 @@ def inner_knee(rows: list[dict], fit_raw, k: int, salt: int) -> tuple[float, flo
     return knee, gate
 
 
+# made by `python benchmarks/word_vectors.py MODEL_DIR OUT.npz` (fit time only, not committed)
+VECTORS = Path(os.environ.get("ORM_WORD_VECTORS", "/tmp/vec/vectors.npz"))
+_vectors: dict[int, tuple[dict[str, int], np.ndarray, frozenset[str]]] = {}
+
+
+def word_vectors(dim: int) -> tuple[dict[str, int], np.ndarray, frozenset[str]]:
+    """(word -> row, table e{dim}, the words from no labelled text) of VECTORS, loaded once."""
+    if dim not in _vectors:
+        data = np.load(VECTORS)
+        words = [str(w) for w in data["words"]]
+        _vectors[dim] = ({w: i for i, w in enumerate(words)}, data[f"e{dim}"].astype(np.float64),
+                         frozenset(w for w, g in zip(words, data["general"], strict=True) if g))
+    return _vectors[dim]
+
+
 def fit_linear(rows: list[dict], lam_w: float, nb_alpha: float = 0.0, chars: float = 0.0,
-               lam_grid: tuple[float, ...] = ()) -> tuple[LinearModel, object]:
+               lam_grid: tuple[float, ...] = (), vectors: tuple[int, float] | None = None) -> tuple[LinearModel, object]:
     """One expert's ridge (as sentiment_fit._fit) with options: NB-scaled words, char n-grams
-    (penalty ``chars``), averaged over penalties ``lam_grid``. Returns (LinearModel, extra)."""
+    (penalty ``chars``), averaged over penalties ``lam_grid``, a word-vector prior ``vectors``
+    (dim, penalty: each word with a vector adds p . e_w, p learnt; the words of the vector table
+    from no labelled text and the training rows' words are exported with their combined weight,
+    so a test fold's own words get no vector unless a general list has them). Returns
+    (LinearModel, extra)."""
     counts = Counter(w for r in rows for w in set(r["words"]))
     vocab = sorted(w for w, c in counts.items() if c >= sf.MIN_COUNT)
     index = {w: i + ND for i, w in enumerate(vocab)}
@@ -200,12 +223,23 @@ def fit_linear(rows: list[dict], lam_w: float, nb_alpha: float = 0.0, chars: flo
         cc = Counter(g for r in rows for g in set(r["chars"]))
         cidx = {g: p + i for i, g in enumerate(sorted(g for g, c in cc.items() if c >= sf.MIN_COUNT))}
         p += len(cidx)
+    vrows: dict[str, int] = {}
+    if vectors:
+        vindex, table, general = word_vectors(vectors[0])
+        vrows = {w: vindex[w] for w in general | {w for r in rows for w in r["words"] if w in vindex}}
+        v0 = p
+        p += table.shape[1]
     feats = []
     for r in rows:
         f = dense_feats(r) + word_feats(r, index, scale)
         if chars and r["chars"]:
             norm = 1.0 / math.sqrt(len(r["chars"]))
             f += [(cidx[g], c * norm) for g, c in Counter(r["chars"]).items() if g in cidx]
+        if vrows and r["words"]:
+            norm = 1.0 / math.sqrt(len(r["words"]))
+            ev = sum((c * norm * table[vrows[w]] for w, c in Counter(r["words"]).items() if w in vrows),
+                     np.zeros(table.shape[1]))
+            f += [(v0 + k, float(x)) for k, x in enumerate(ev) if x]
         feats.append(f)
     y = np.array([r["y"] for r in rows])
     ws = []
@@ -214,7 +248,9 @@ def fit_linear(rows: list[dict], lam_w: float, nb_alpha: float = 0.0, chars: flo
         lam[:ND] = sf.LAMBDA_DENSE
         lam[0] = 1e-6
         if chars:
-            lam[ND + len(vocab):] = chars
+            lam[ND + len(vocab):ND + len(vocab) + len(cidx)] = chars
+        if vrows:
+            lam[v0:] = vectors[1]
         ws.append(ridge(feats, y, lam))
     w = np.mean(ws, axis=0)
     words = {}
@@ -222,6 +258,12 @@ def fit_linear(rows: list[dict], lam_w: float, nb_alpha: float = 0.0, chars: flo
         x = w[index[wd]] * (scale[wd] if scale is not None else 1.0)
         if abs(x) >= 5e-4:
             words[wd] = float(x)
+    if vrows:
+        prior = table @ w[v0:]
+        for wd, i in vrows.items():
+            x = words.get(wd, 0.0) + float(prior[i])
+            if abs(x) >= 5e-4:
+                words[wd] = x
     lm = LinearModel({"dense": {name: float(w[j]) for j, name in enumerate(DENSE)}, "words": words})
     extra = None
     if chars:
@@ -383,6 +425,8 @@ def tweets_expert(variant: str, tweets: list[dict], salt: int) -> Expert:
             kw["chars"] = float(args[0]) if args else 15.0
         elif name == "bag":
             kw["lam_grid"] = tuple(float(a) for a in args) if args else (8.0, 15.0, 30.0)
+        elif name == "vec":  # vec-DIM-PENALTY: the word-vector prior (1 Dec 2026, branch vec)
+            kw["vectors"] = (int(args[0]) if args else 128, float(args[1]) if len(args) > 1 else 100.0)
         elif name == "lam":
             kw["lam_w"] = float(args[0])
         elif name in ("logit", "logitsign"):

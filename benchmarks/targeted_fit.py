@@ -2,7 +2,7 @@
 (text, entity) pairs of tests/data/sentiment_targeted.tsv and write
 resources/sentiment/targeted_model.json.
 
-    python benchmarks/targeted_fit.py [--cv] [--no-write] [--by-origin]
+    python benchmarks/targeted_fit.py [--cv] [--no-write] [--by-origin] [--vectors NPZ]
 
 Each pair is scored by the rules (sentiment.rules_toward, as ``orm-desktop score --entity``
 does: the entity's name as a quoted query); the layer's features are what the rules computed
@@ -98,12 +98,40 @@ def design(feats: list[tuple], vocab: dict[str, int]) -> np.ndarray:
     return x
 
 
+def load_vectors(path: Path, dim: int) -> tuple[dict[str, int], np.ndarray]:
+    """(word -> row, table) of static word vectors made by benchmarks/word_vectors.py (its e{dim})."""
+    data = np.load(path)
+    return {str(w): i for i, w in enumerate(data["words"])}, data[f"e{dim}"].astype(np.float32)
+
+
+def vector_design(feats: list[tuple], vectors: tuple[dict[str, int], np.ndarray]) -> np.ndarray:
+    """Per row the sum of the vectors of its words that have one, scaled as the bag of words
+    (1/sqrt(n), n all its words): a projection P of it is the sum of each word's P @ e_w."""
+    index, table = vectors
+    xe = np.zeros((len(feats), table.shape[1]), dtype=np.float32)
+    for i, f in enumerate(feats):
+        words = f[3]
+        rows = [index[w] for w in words if w in index]
+        if rows:
+            xe[i] = table[rows].sum(axis=0) / np.sqrt(len(words))
+    return xe
+
+
 def fit(feats: list[tuple], labels: list[str], weights: list[float], lam_words: float = LAMBDA_WORDS,
-        iterations: int = ITERATIONS, keep_rules: tuple[str, ...] = KEEP_RULES, margin: float | None = None) -> dict:
-    """The layer's JSON (see TargetedModel) fitted on these rows (each with its weight)."""
+        iterations: int = ITERATIONS, keep_rules: tuple[str, ...] = KEEP_RULES, margin: float | None = None,
+        vectors: tuple[dict[str, int], np.ndarray] | None = None, lam_vectors: float = 1e-4,
+        min_export: float = 1e-3) -> dict:
+    """The layer's JSON (see TargetedModel) fitted on these rows (each with its weight).
+
+    With ``vectors`` (word -> row, table; see load_vectors) each word with a vector also adds
+    P @ e_w (P learnt, 3 x d, L2 ``lam_vectors``) and every word of the table is exported with
+    its combined weight bow_w + P @ e_w (those whose largest |weight| is below ``min_export``
+    dropped), so run time stays the same dict look-ups."""
     df = Counter(w for f in feats for w in f[3])
     vocab = {w: j for j, w in enumerate(sorted(w for w, c in df.items() if c >= MIN_DF))}
     x = design(feats, vocab)
+    if vectors is not None:
+        x = np.hstack([x, vector_design(feats, vectors)])
     y = np.array([CLASSES.index(label) for label in labels])
     n, dim = x.shape
     onehot = np.zeros((n, 3), dtype=np.float32)
@@ -112,6 +140,8 @@ def fit(feats: list[tuple], labels: list[str], weights: list[float], lam_words: 
     lam = np.full(dim, lam_words, dtype=np.float32)
     lam[:len(DENSE)] = LAMBDA_DENSE
     lam[0] = 0.0  # no penalty on the bias
+    if vectors is not None:
+        lam[len(DENSE) + len(vocab):] = lam_vectors
     w = np.zeros((dim, 3), dtype=np.float32)
     m = np.zeros_like(w)
     v = np.zeros_like(w)
@@ -126,10 +156,22 @@ def fit(feats: list[tuple], labels: list[str], weights: list[float], lam_words: 
         v = b2 * v + (1 - b2) * g * g
         w -= RATE * (m / (1 - b1 ** t)) / (np.sqrt(v / (1 - b2 ** t)) + 1e-8)
     d = len(DENSE)
+    words = {word: [round(float(w[d + j, c]), 6) for c in range(3)]
+             for word, j in vocab.items() if np.abs(w[d + j]).max() >= 1e-4}
+    if vectors is not None:
+        index, table = vectors
+        combined = table @ w[d + len(vocab):]  # every word of the table: P @ e_w
+        for word, j in vocab.items():
+            if word in index:
+                combined[index[word]] += w[d + j]
+        for word, i in index.items():
+            if np.abs(combined[i]).max() >= min_export:
+                words[word] = [round(float(combined[i, c]), 5) for c in range(3)]
+            else:
+                words.pop(word, None)
     return {"classes": list(CLASSES),
             "dense": [{name: round(float(w[k, c]), 6) for k, name in enumerate(DENSE)} for c in range(3)],
-            "words": {word: [round(float(w[d + j, c]), 6) for c in range(3)]
-                      for word, j in vocab.items() if np.abs(w[d + j]).max() >= 1e-4},
+            "words": words,
             "keep_rules": list(keep_rules), "margin": MARGIN if margin is None else margin}
 
 
@@ -267,6 +309,11 @@ def main() -> None:
     p.add_argument("--margin", type=float, default=None, help=f"overrule margin (default {MARGIN})")
     p.add_argument("--dev16-weight", type=float, default=None, help=f"weight of a {REALISTIC_DEV[0]}-{REALISTIC_DEV[-1]} row (default {DEV16_WEIGHT})")
     p.add_argument("--l2", type=float, default=None, help=f"L2 penalty on the word weights (default {LAMBDA_WORDS})")
+    p.add_argument("--vectors", type=Path, default=None, metavar="NPZ",
+                   help="static word vectors made by benchmarks/word_vectors.py: each word also adds P @ e_w, and every "
+                        "word of the table is exported with its combined weight (tried, not shipped: docs/analysis.md)")
+    p.add_argument("--vector-dim", type=int, default=128, help="with --vectors: which PCA size of the table (default 128)")
+    p.add_argument("--l2-vectors", type=float, default=1e-4, help="with --vectors: L2 penalty on P (default 1e-4)")
     p.add_argument("--only", default="", metavar="GROUPS",
                    help="with --cv / --by-origin: hold out only these splits or origins (comma-separated), each in turn")
     a = p.parse_args()
@@ -275,6 +322,7 @@ def main() -> None:
     keep = tuple(x for x in a.keep_rules.split(",") if x)
     l2 = LAMBDA_WORDS if a.l2 is None else a.l2
     hold = {x for x in a.hold_out.split(",") if x}
+    vec_kw = {"vectors": load_vectors(a.vectors, a.vector_dim), "lam_vectors": a.l2_vectors} if a.vectors else {}
     every = load()
     every_feats = rules_features(every)
     rows = [r for r in every if r["split"] not in hold]
@@ -283,10 +331,11 @@ def main() -> None:
     if a.inner:
         print(f"2-fold CV inside {'+'.join(REALISTIC_DEV)} (every other split and the other fold fitted on):")
         show(inner_dev16(rows, feats, tuple(float(x) for x in a.inner.split(",")),
-                         tuple(float(x) for x in a.margins.split(",")), keep_rules=keep, lam_words=l2))
+                         tuple(float(x) for x in a.margins.split(",")), keep_rules=keep, lam_words=l2, **vec_kw))
     if a.cv or a.by_origin:
         key = "origin" if a.by_origin else "split"
-        table, preds = cross_validate(rows, feats, key, {x for x in a.only.split(",") if x}, keep_rules=keep, lam_words=l2)
+        table, preds = cross_validate(rows, feats, key, {x for x in a.only.split(",") if x}, keep_rules=keep, lam_words=l2,
+                                      **vec_kw)
         print(f"Leave one {key} out ({len(rows)} pairs): accuracy of the rules alone and of rules + model")
         show(table)
         never = [t for t in table if "dev" not in t[key]]
@@ -306,7 +355,7 @@ def main() -> None:
             show(breakdown([rows[i] for i in never_rows], [feats[i] for i in never_rows],
                            [preds[i] for i in never_rows], by))
     if not a.no_write:
-        model = fit(feats, [r["label"] for r in rows], [weight(r) for r in rows], keep_rules=keep, lam_words=l2)
+        model = fit(feats, [r["label"] for r in rows], [weight(r) for r in rows], keep_rules=keep, lam_words=l2, **vec_kw)
         a.out.write_text(json.dumps(model, sort_keys=True, separators=(",", ":")) + "\n", encoding="utf-8")
         print(f"wrote {a.out} ({len(model['words'])} words; fitted on {len(rows)} pairs, held out: "
               f"{', '.join(sorted(hold)) or 'none'})")

@@ -90,11 +90,11 @@ def main() -> int:
 
         def four() -> list[float]:
             up = "UPDATE alerts SET status = %s WHERE id = %s"
-            ov = "UPDATE mentions SET override = %s WHERE id = 1"
+            ov = "UPDATE mentions SET override = %s, sentiment = %s WHERE id = 1"  # the score shown too
             return [audited(up, ("acknowledged", aid), "alert.acknowledge", "alert", aid, {}),
                     audited(up, ("open", aid), "alert.reopen", "alert", aid, {}),
-                    audited(ov, (-0.5,), "mention.override", "mention", 1, {"score": -0.5}),
-                    audited(ov, (0.5,), "mention.override", "mention", 1, {"score": 0.5})]
+                    audited(ov, (-0.5, -0.5), "mention.override", "mention", 1, {"score": -0.5}),
+                    audited(ov, (0.5, 0.5), "mention.override", "mention", 1, {"score": 0.5})]
 
         def triggers(enabled: bool) -> None:
             verb = "ENABLE" if enabled else "DISABLE"
@@ -155,8 +155,8 @@ def main() -> int:
                 v = (-0.7, -0.8)[len(apply_on + apply_off) % 2]
                 t = time.perf_counter()
                 with alice.transaction():
-                    alice.execute("UPDATE mentions SET override = %s "
-                                  "WHERE item_id IN (SELECT id FROM items WHERE guid LIKE 'r%%')", (v,))
+                    alice.execute("UPDATE mentions SET override = %s, sentiment = %s "
+                                  "WHERE item_id IN (SELECT id FROM items WHERE guid LIKE 'r%%')", (v, v))
                     team.audit_append(alice, "rule.apply", "rule", by_score[v], {"changed": 2000}, priv=k.private,
                                       key_id=k.key_id)
                 (apply_on if enabled else apply_off).append(time.perf_counter() - t)

@@ -108,7 +108,8 @@ _SHAPES: dict[str, tuple[dict, dict]] = {
                  {"fields": lambda v: isinstance(v, dict) and _plain(v),
                   "versions": lambda v: isinstance(v, dict) and _plain(v),
                   "display_name": lambda v: v is None or (isinstance(v, dict) and _plain(v))}),
-    # the Add feed dialog's fields as typed (the URL not checked: a half-typed one is kept too)
+    # the Add feed or Edit feed dialog's fields as typed (the URL not checked: a half-typed one is
+    # kept too); an edit's base holds the feed's version as the dialog read it
     "feed": ({"url": lambda v: _text(v, 20_000), "title": lambda v: _text(v, 2000), "kind": lambda v: _text(v, 40),
               "category": lambda v: _text(v, 2000), "weight": _number}, {}),
     # the Add a user dialog's name, display name and roles; never its passphrases
@@ -150,6 +151,8 @@ class Recovered:
         name = " ".join(str(self.value.get("name") or self.value.get("text") or "").split())[:60]
         if self.kind == "feed":
             url = " ".join(str(self.value.get("url") or "").split())[:80]
+            if self.key != "new":
+                return f"unsaved changes to the feed #{self.key}" + (f" ({url})" if url else "")
             return "a feed being added that was not saved" + (f" ({url})" if url else "")
         if self.kind == "user":
             return "a user being added that was not saved" + (f" ({name})" if name else "")

@@ -222,8 +222,10 @@ class Service:
         saved since raises Conflict instead of being overwritten."""
         self._refuse_team_enforced({key: value})
         _setting_fits_a_bundle(key, value)
+        who = self._actor(by)
         with db.transaction(self.conn):
-            settings_store.set_(self.conn, key, value, by=self._actor(by), expected_version=expected_version)
+            settings_store.set_(self.conn, key, value, by=who, expected_version=expected_version)
+            _log_settings(self.conn, {key: value}, who)
 
     def setting_version(self, key: str) -> int:
         """The row version of a setting (0 while it has its default)."""
@@ -241,6 +243,8 @@ class Service:
             for key, value in values.items():
                 settings_store.set_(self.conn, key, value, by=who,
                                     expected_version=None if expected is None else expected.get(key, 0))
+            if values:
+                _log_settings(self.conn, dict(values), who)
 
     def parse_setting(self, key: str, text: str):
         """The value of an editable setting (EDITABLE_SETTINGS) typed as text, validated (UsageError)."""
@@ -770,8 +774,10 @@ class Service:
         validate(cfg)
         if not cfg["enabled_since"] and (cfg["recipients"] or cfg["webhooks"]):
             cfg["enabled_since"] = int(time.time())
+        who = self._actor("")
         with db.transaction(self.conn):
-            settings_store.set_(self.conn, SETTING, cfg)
+            settings_store.set_(self.conn, SETTING, cfg, by=who)
+            _log_settings(self.conn, {SETTING: cfg}, who)
         return cfg
 
     def set_delivery_secret(self, *, smtp_password: str | None = None, webhook: str | None = None,
@@ -1471,8 +1477,11 @@ class Service:
         from orm_desktop.analysis.rescore import rescore
 
         self._check_write()
+        refusal = self.team_refusal("rescore")  # the database refuses it too (roles.py, sentiment.rescore)
+        if refusal:
+            raise UsageError(refusal)
         n = rescore(self.conn, engine_name, entity_ids=list(entity_ids) if entity_ids else None,
-                    progress=progress, cancel=cancel)
+                    progress=progress, cancel=cancel, by=self._actor(""))
         if n:
             self.redetect_alerts()
         return n
@@ -1764,6 +1773,7 @@ TEAM_MAY: dict[str, tuple[str, ...]] = {
     "configure": ("admin",),
     "key_messages": ("approver", "admin"),
     "users": ("admin",),
+    "rescore": ("admin",),  # the engine is a setting, and every score changes (roles.py: sentiment.rescore)
     "approve": ("approver", "admin"),  # others' drafts; an executive: those in their name, from their page
 }
 TEAM_WHAT: dict[str, str] = {
@@ -1772,8 +1782,19 @@ TEAM_WHAT: dict[str, str] = {
     "configure": "change feeds, entities, rules, templates or settings",
     "key_messages": "change key messages",
     "users": "change users' display names",
+    "rescore": "rescore the mentions",
     "approve": "approve drafts or request changes",
 }
+
+
+def _log_settings(conn, values: Mapping[str, object], who: str) -> None:
+    """The ``settings.change`` audit entry of settings just saved, in their transaction: on a team
+    workspace the database refuses a setting changed without it (store/postgres/roles.py)."""
+    from orm_desktop.store import audit
+
+    audit.append(conn, actor=who, action="settings.change", subject_type="workspace", subject_id=None,
+                 data={"values": dict(values)}, now=int(time.time()))
+
 
 TEAM_ENFORCED: dict[str, str] = {
     "allow_self_approval": "allow_self_approval cannot be turned on in a team workspace: there the database "

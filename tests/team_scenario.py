@@ -145,6 +145,22 @@ class TeamLab:
             "INSERT INTO responses (mention_id, text, in_name_of, created, updated) VALUES (1, %s, %s, %s, %s) "
             "RETURNING id", (text, in_name_of, now, now)).fetchone()[0]
 
+    def edit(self, who: str, rid: int, text: str, changed_by: str = "") -> int:
+        """``who``'s draft gets a new text as the app saves it: the change and its response.edit entry
+        (of the new version) in one transaction; the database refuses the text without it
+        (store/postgres/roles.py, section 6b). ``changed_by``: what the client sends (ignored).
+        Returns the new version."""
+        from orm_desktop.store import team
+
+        c, k = self.conns[who], self.keys[who]
+        with c.transaction():
+            state, version = c.execute("UPDATE responses SET text = %s, changed_by = %s, version = version + 1 "
+                                       "WHERE id = %s RETURNING state, version", (text, changed_by, rid)).fetchone()
+            team.audit_append(c, "response.edit", "response", rid, {"from": state, "to": state, "diff": [],
+                                                                    "comment": "", "version": version},
+                              priv=k.private, key_id=k.key_id)
+        return version
+
     def alert(self) -> int:
         """A new open spike alert of Acme, stored as the owner (as a refresh's detection would)."""
         owner = self.conns["owner"]
@@ -232,6 +248,16 @@ def run_role(lab: TeamLab, role: str) -> list[Attempt]:
             team.audit_append(conn, "alert.acknowledge", "alert", aid, {}, priv=k.private, key_id=k.key_id)
         return n
 
+    def change_setting():
+        """What `settings set` and the Settings page write: the row and its settings.change entry."""
+        k = lab.keys[me]
+        with conn.transaction():
+            n = rowcount(conn, "INSERT INTO settings (key, value) VALUES ('brand_name', '\"Acme\"') "
+                               "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value")
+            team.audit_append(conn, "settings.change", "workspace", None, {"values": {"brand_name": "Acme"}},
+                              priv=k.private, key_id=k.key_id)
+        return n
+
     audit_tampering = [
         ("UPDATE an audit row", lambda: rowcount(conn, "UPDATE audit_log SET actor = 'x' WHERE id = 1")),
         ("DELETE an audit row", lambda: rowcount(conn, "DELETE FROM audit_log WHERE id = 1")),
@@ -245,8 +271,9 @@ def run_role(lab: TeamLab, role: str) -> list[Attempt]:
         A(role, "create a draft in own name", "allowed", lambda: lab.draft("alice"))
         A(role, "create a draft as someone else (author = bob)", "refused", lambda: rowcount(
             conn, "INSERT INTO responses (text, author, created, updated) VALUES ('x', %s, 1, 1)", (lab.login("bob"),)))
-        A(role, "edit own draft", "allowed", lambda: rowcount(
-            conn, "UPDATE responses SET text = 'Sorry!', version = version + 1 WHERE id = %s", (rid,)))
+        A(role, "edit own draft (with its response.edit entry)", "allowed", lambda: lab.edit("alice", rid, "Sorry!"))
+        A(role, "edit own draft without its entry", "refused", lambda: rowcount(
+            conn, "UPDATE responses SET text = 'Sorry?', version = version + 1 WHERE id = %s", (rid,)))
         A(role, "edit someone else's draft", "refused", lambda: rowcount(
             conn, "UPDATE responses SET text = 'mine now' WHERE id = %s", (bobs,)))
         A(role, "set a draft's state to approved directly", "refused", lambda: rowcount(
@@ -303,8 +330,9 @@ def run_role(lab: TeamLab, role: str) -> list[Attempt]:
         for what, fn in audit_tampering:
             A(role, what, "refused", fn)
     elif role == "admin":
-        A(role, "change a setting", "allowed", lambda: rowcount(
-            conn, "INSERT INTO settings (key, value) VALUES ('brand_name', '\"Acme\"')"))
+        A(role, "change a setting (with its settings.change entry)", "allowed", change_setting)
+        A(role, "change a setting without its entry", "refused", lambda: rowcount(
+            conn, "UPDATE settings SET value = '\"Evil\"' WHERE key = 'brand_name'"))
         A(role, "add a feed", "allowed", lambda: rowcount(
             conn, "INSERT INTO feeds (url, created) VALUES ('http://news.example/rss', 1)"))
         A(role, "add a user", "allowed", lambda: team.add_user(conn, lab.login("zoe"), "author", PASSWORD))

@@ -172,3 +172,25 @@ def test_the_cli_finds_cjk_words(tmp_path, run_cli):
     assert r.returncode == 0, r.stderr
     assert [m["id"] for m in json.loads(r.stdout)] == [ids[0], ids[1], ids[3]]
     assert "most recently collected" not in r.stderr
+
+
+def test_a_phrase_of_cjk_and_latin_words_keeps_their_order(conn):
+    """A quoted phrase mixing CJK and Latin words was its words anywhere in the item ("田中 Acme"
+    found "田中 met the Acme board"); now the words in order, spaces optional next to a CJK word."""
+    ids = populate(conn)
+    extra = ParsedItem(guid="gx", url="https://x.example/x", title="Board news", text="田中 met the Acme board")
+    with db.transaction(conn):
+        iid = items_store.insert(conn, 1, extra, canonical_url=extra.url, title_norm="", cluster_id=None,
+                                 published=NOW - 3600, now=NOW)
+        items_store.insert_mentions(conn, [(iid, 1, NOW - 3600, "news", "snip", 0.1, 0.1, "test", "text",
+                                            "[]", "", "", 1.0, None, NOW, 0.9)])
+    x = conn.execute("SELECT id FROM mentions WHERE item_id = ?", (iid,)).fetchone()[0]
+    assert found(conn, "田中 Acme") == [ids[3], x]  # the words anywhere: both, as before
+    assert found(conn, '"Acme 田中"') == [ids[3]]  # the title "Acme 田中"; was [ids[3], x]
+    assert found(conn, '"田中 Acme"') == []  # never in that order
+    assert found(conn, '"田中 met the acme"') == [x]  # Latin words fold case, spaces between
+    assert found(conn, '"田中 met acme"') == []  # a word left out is another phrase
+    assert found(conn, '"の田中社长 said"') == [ids[3]]
+    assert found(conn, '"said iphone新品"') == [ids[3]]  # "said IPHONE新品"
+    assert found(conn, '"社长 sa"') == []  # Latin words whole: "said" is not "sa"
+    assert found(conn, '田中 -"met the Acme"') == [ids[0], ids[1], ids[3]]

@@ -398,8 +398,14 @@ def test_rendered_reports_leave_no_copy_in_the_temp_folder(window, qtbot, tmp_pa
     assert not rendered.exists()  # closed: its own copy goes too
 
 
-def test_delivery_settings_are_kept_without_their_secrets_and_come_back(window, qtbot):
+def test_delivery_settings_are_kept_without_their_secrets_and_come_back(window, qtbot, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
     from orm_desktop.ui.deliveries import DeliveriesDialog
+
+    asked = []  # closing with unsaved settings asks; the user answers Discard
+    monkeypatch.setattr(QMessageBox, "question", lambda _p, title, *a, **k: asked.append(title) or
+                        QMessageBox.StandardButton.Discard)
 
     dlg = DeliveriesDialog(window.svc, window, runner=window.runner)
     dlg.show()
@@ -412,7 +418,8 @@ def test_delivery_settings_are_kept_without_their_secrets_and_come_back(window, 
     kept = path.read_text(encoding="utf-8")
     assert "smtp.halden.example" in kept and "maya@halden.example" in kept and "hunter2" not in kept
     saved = json.loads(kept)
-    dlg.reject()  # closed without saving: the edit is discarded, and so is its copy
+    dlg.reject()  # closed without saving (Discard): the edit is discarded, and so is its copy
+    assert asked == ["Unsaved delivery settings"]
     qtbot.waitUntil(lambda: not path.exists(), timeout=3000)
 
     _left_by_a_killed_session(window, "deliveries", "settings", saved["value"], saved["base"])
@@ -865,3 +872,54 @@ def test_a_user_being_added_is_kept_without_its_passphrase_and_comes_back(window
     assert window.responses.me() == "halden-ops"  # working as the new user, as after Add a user…
     window.drafts.tick()
     assert window.drafts.writer.flush() and not path.exists()
+
+
+def test_an_edit_feed_dialog_typed_is_kept_and_comes_back_only_onto_the_same_feed(window, qtbot):
+    """The Edit feed dialog was lost on a kill too (a new title and kind typed, SIGKILL: nothing
+    offered). Put back into an Edit feed dialog of that feed, unsaved; not onto a feed that
+    someone changed or removed since."""
+    from orm_desktop.ui.manage import FeedDialog
+
+    def title_of(window, fid: int) -> str:
+        return next(f.title for f in window.svc.feeds() if f.id == fid)
+
+    window.show_page("Feeds")
+    feed = window.svc.feeds()[0]
+    d = FeedDialog(window.feeds, feed)
+    d.show()
+    window.drafts.tick()
+    assert window.drafts.writer.flush() and not _kept_text(window)  # as it opened: nothing to keep
+    d.title.setText("Renamed by hand")
+    d.kind.setCurrentText("review" if feed.kind != "review" else "blog")
+    path = window.drafts.store.folder / f"feed-{feed.id}.json"
+    window.drafts.tick()
+    assert window.drafts.writer.flush() and path.exists()
+    saved = json.loads(path.read_text(encoding="utf-8"))
+    assert saved["base"] == {"version": feed.version} and saved["value"]["title"] == "Renamed by hand"
+    d.reject()
+    window.drafts.tick()
+    assert window.drafts.writer.flush() and not path.exists()
+
+    _left_by_a_killed_session(window, "feed", str(feed.id), saved["value"], saved["base"])
+    assert _offer(window, qtbot) == 1
+    assert _box(window).text().startswith(f"Recovered unsaved changes to the feed #{feed.id} (")
+    _click(_box(window), "Restore")
+    back = next(x for x in window.findChildren(FeedDialog) if x.isVisible())
+    assert back.feed.id == feed.id and back.title.text() == "Renamed by hand"
+    assert title_of(window, feed.id) == feed.title  # not saved behind the user's back
+    back.accept()  # OK: saved now
+    qtbot.waitUntil(lambda: title_of(window, feed.id) == "Renamed by hand", timeout=5000)
+    window.drafts.tick()
+    assert window.drafts.writer.flush() and not path.exists()
+
+    # saved before the kill: forgotten unasked; changed by someone since: said, nothing put back
+    _left_by_a_killed_session(window, "feed", str(feed.id), saved["value"], saved["base"])
+    assert _offer(window, qtbot) == 0
+    other = dict(saved["value"], title="Another title")
+    _left_by_a_killed_session(window, "feed", str(feed.id), other, saved["base"])  # base: the old version
+    assert _offer(window, qtbot) == 1
+    _click(_box(window), "Restore")
+    qtbot.waitUntil(lambda: _box(window, "recovered_draft_changed") is not None, timeout=3000)
+    assert "the feed was changed since" in _box(window, "recovered_draft_changed").text()
+    _box(window, "recovered_draft_changed").accept()
+    assert title_of(window, feed.id) == "Renamed by hand"

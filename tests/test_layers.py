@@ -136,6 +136,7 @@ FACADE_FREE_MODULES = {
     "orm_desktop.desktop_entry": "the OS menu entry",
     "orm_desktop.deliveries.schedule": "the OS scheduler's job files (cron, systemd, launchd)",
     "orm_desktop.recovery": "copies of the editors' unsaved edits, files beside the workspace (never its database)",
+    "orm_desktop.reports.isolated": "draws report data (from Service.report_data) in a child process, no workspace",
 }
 # Single names from domain modules the CLI and the GUI may use, and why: pure helpers for
 # presentation and input validation, without a workspace.
@@ -146,6 +147,7 @@ FACADE_FREE_NAMES = {
     ("orm_desktop.reports.render", "print_pdf"): "sends a drawn PDF to a printer",
     ("orm_desktop.reports.render", "pdf_pages"): "a drawn PDF's pages as images (in the background, for the preview)",
     ("orm_desktop.reports.render", "draw_pages"): "those images on a printer or the print preview",
+    ("orm_desktop.reports.render", "DPI"): "the resolution a report is printed at",
     ("orm_desktop.analysis.topics", "labels"): "topic display names",
     ("orm_desktop.analysis.rules", "Rule"): "the frozen dataclass a rule form builds",
     ("orm_desktop.ingest.query", "EntityQuery"): "parsing a query as the user types it; highlighting matches",

@@ -98,6 +98,36 @@ def test_fit_script_is_reproducible_and_learns_from_its_rows():
     assert fitted >= rules  # on its own training rows it is at least as right as the rules
 
 
+def test_fit_with_word_vectors_gives_words_it_never_saw_a_weight_from_their_vector():
+    """benchmarks/targeted_fit.py's word-vector prior (tried, not shipped: docs/analysis.md): each
+    word with a vector adds P @ e_w, and every word of the vector table is exported with its
+    combined weight, so a word no training text had gets P @ e_w (linear in its vector), looked up
+    at run time like any other word."""
+    import numpy as np
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import targeted_fit
+
+    rows = [r for r in targeted_fit.load() if r["split"] != "dev"][:240]
+    feats = targeted_fit.rules_features(rows)
+    labels = [r["label"] for r in rows]
+    weights = [targeted_fit.weight(r) for r in rows]
+    seen = sorted({w for f in feats for w in f[3] if w.isalpha()})
+    table = np.random.default_rng(0).normal(size=(len(seen) + 3, 8)).astype(np.float32)
+    table[-2] = 2 * table[-3]
+    table[-1] = 0.0
+    index = {w: i for i, w in enumerate([*seen, "unseenone", "unseentwo", "unseennull"])}
+    model = targeted_fit.fit(feats, labels, weights, iterations=60, vectors=(index, table))
+    one, two = model["words"]["unseenone"], model["words"]["unseentwo"]
+    assert max(map(abs, one)) > 1e-3
+    assert two == pytest.approx([2 * v for v in one], abs=2e-5)
+    assert "unseennull" not in model["words"]  # a zero vector: no weight, not exported
+    assert set(seen) <= set(model["words"]) | {w for w in seen if max(map(abs, table[index[w]])) == 0}
+    preds = targeted_fit.predict(model, feats)
+    fitted = sum(p == y for p, y in zip(preds, labels, strict=True)) / len(rows)
+    assert fitted >= sum(f[0].label == y for f, y in zip(feats, labels, strict=True)) / len(rows)
+
+
 def test_a_margin_keeps_the_rules_answer_unless_the_model_is_that_much_surer():
     """margin (round 7, shipped 0): the model overrules only when P(its class) - P(the rules'
     class) reaches it; a margin of 1 leaves every answer to the rules."""

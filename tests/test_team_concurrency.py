@@ -81,7 +81,10 @@ def test_writers_that_do_not_pass_a_version_still_bump_it(two):
 
 
 def test_settings_are_versioned(two):
+    from tests.conftest import act_as
+
     a, b = two
+    act_as(a, "sam", "alex")  # a settings change is signed (its settings.change entry)
     v = a.setting_version("brand_name")
     b.set_setting("brand_name", "Velora Bikes", by="sam", expected_version=v)
     with pytest.raises(Conflict, match="setting brand_name was changed by sam"):
@@ -390,6 +393,9 @@ def test_the_settings_form_saves_only_what_it_changed_and_asks_on_a_clash(qtbot,
     view = win.pages["Settings"]
     other = Service(win.svc.ws)
     try:
+        from tests.conftest import act_as
+
+        act_as(other, "sam")  # a settings change is signed (its settings.change entry)
         other.set_setting("contact", "press@velora.example", by="sam")  # the form still shows the old one
         view.brand.setText("Velora Bikes")
         view.save()

@@ -122,8 +122,7 @@ def test_the_responses_view_on_a_team_asks_reload_or_keep_mine(qtbot, lab, answe
             ada.transition(rid, "request_changes", comment="shorter", by=lab.login("ada"))
         finally:
             ada.close()
-        lab.conns["alice"].execute("UPDATE responses SET text = 'Sorry, shipping Friday.', version = version + 1 "
-                                   "WHERE id = %s", (rid,))
+        lab.edit("alice", rid, "Sorry, shipping Friday.")
         lab.step("alice", rid, "submit")
         seen = _answer_conflict(qtbot, answer)
         view.act("approve")

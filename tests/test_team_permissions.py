@@ -40,8 +40,8 @@ def test_the_database_records_who_did_it_whatever_the_client_sends(lab):
 
     alice, key = lab.conns["alice"], lab.keys["alice"]
     with alice.transaction():  # an override commits with its entry (roles.py, section 6b)
-        alice.execute("UPDATE mentions SET status = 'flagged', status_by = %s, override = 0.5, override_by = %s "
-                      "WHERE id = 1", (lab.login("bob"), lab.login("bob")))
+        alice.execute("UPDATE mentions SET status = 'flagged', status_by = %s, override = 0.5, override_by = %s, "
+                      "sentiment = 0.5 WHERE id = 1", (lab.login("bob"), lab.login("bob")))
         team.audit_append(alice, "mention.override", "mention", 1, {"score": 0.5}, priv=key.private, key_id=key.key_id)
     assert lab.conns["owner"].execute("SELECT status_by, override_by FROM mentions WHERE id = 1").fetchone() == (
         lab.login("alice"), lab.login("alice"))
@@ -146,8 +146,7 @@ def test_with_row_versions_the_last_writer_is_the_login(lab):
         owner.execute(f"ALTER TABLE {t} ADD COLUMN IF NOT EXISTS changed_by TEXT NOT NULL DEFAULT ''")
     team.apply_roles(owner)
     rid = lab.draft("alice")
-    lab.conns["alice"].execute("UPDATE responses SET text = 'v2', changed_by = %s, version = version + 1 "
-                               "WHERE id = %s", (lab.login("bob"), rid))
+    lab.edit("alice", rid, "v2", changed_by=lab.login("bob"))  # with its entry (roles.py, section 6b)
     lab.conns["alice"].execute("UPDATE mentions SET status = 'read', changed_by = %s WHERE id = 1",
                                (lab.login("bob"),))
     assert owner.execute("SELECT changed_by FROM responses WHERE id = %s", (rid,)).fetchone()[0] == lab.login("alice")

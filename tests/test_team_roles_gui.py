@@ -172,3 +172,32 @@ def test_snapshot_into_a_file_or_under_one_says_so_in_one_line(qtbot, window, tm
         assert expected in text and ".part-" not in text and "Traceback" not in text, text
     assert afile.read_text() == "mine"
     dlg.reject()
+
+
+def test_the_settings_page_saves_a_change_with_its_entry(qtbot, lab, monkeypatch):
+    """An admin's Save settings writes a settings.change entry of what it saved, in the same
+    transaction: the team database refuses a setting changed without one (roles.py, section 6b;
+    before, the page wrote no entry at all)."""
+    import json
+
+    from PySide6.QtWidgets import QMessageBox
+
+    from orm_desktop import identity
+
+    warnings = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: warnings.append(a[2]))
+    identity.SESSION.add(lab.keys["ada"].private)  # as the passphrase prompt would
+    svc, win = _window(qtbot, lab, "ada")
+    try:
+        page = win.pages["Settings"]
+        page.brand.setText("Acme Bikes")
+        page.save()
+        assert warnings == []
+        owner = lab.conns["owner"]
+        rows = owner.execute("SELECT actor, data FROM audit_log WHERE action = 'settings.change'").fetchall()
+        assert [(a, json.loads(d)["values"]) for a, d in rows] == [(lab.login("ada"), {"brand_name": "Acme Bikes"})]
+        assert json.loads(owner.execute("SELECT value FROM settings WHERE key = 'brand_name'").fetchone()[0]) == \
+            "Acme Bikes"
+        win.close()
+    finally:
+        svc.close()

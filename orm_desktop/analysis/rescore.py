@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Callable
 
-from orm_desktop.store import db
+from orm_desktop.store import audit, db
 from orm_desktop.store import entities as entities_store
 from orm_desktop.store import mentions as mentions_store
 from orm_desktop.store import settings as settings_store
@@ -15,11 +16,14 @@ from orm_desktop.store import settings as settings_store
 
 def rescore(conn, engine_name: str | None = None, *, entity_ids: list[int] | None = None,
             progress: Callable[[int, int, str], None] | None = None, cancel: threading.Event | None = None,
-            batch: int = 500) -> int:
+            batch: int = 500, by: str = "") -> int:
     """Recompute the machine sentiment of stored mentions; commits per batch (a cancel or crash
     keeps what was done). Until it completes, the setting ``rescore_in_progress`` says how far it
     got (``status`` reports it to ``check``/``info``), and the same rescore run again resumes
-    there. Returns the number of mentions rescored (the resumed part included)."""
+    there. Each batch's transaction holds a ``sentiment.rescore`` entry (engine, first and last
+    mention id) by ``by``, and the new engine setting its ``settings.change``: on a team workspace
+    the database refuses a machine score changed without one (store/postgres/roles.py). Returns
+    the number of mentions rescored (the resumed part included)."""
     # imported here: the window asks ``interrupted_at`` at start, and the sentiment engine's module
     # (regexes, lexicons) takes 0.25-0.3 s to import
     from orm_desktop.analysis.sentiment import adapted, get_engine, score_toward
@@ -51,14 +55,20 @@ def rescore(conn, engine_name: str | None = None, *, entity_ids: list[int] | Non
         with db.transaction(conn):
             mentions_store.update_machine_scores(conn, updates)
             settings_store.set_(conn, MARKER, {"engine": engine.name, "entity_ids": scope, "last_id": rows[-1][0]})
+            if updates:
+                audit.append(conn, actor=by, action="sentiment.rescore", subject_type="workspace", subject_id=None,
+                             data={"engine": engine.name, "entity_ids": scope, "first_id": rows[0][0],
+                                   "last_id": rows[-1][0], "rescored": len(updates)}, now=int(time.time()))
         done += len(rows)
         last = rows[-1][0]
         if progress:
             progress(done, total, f"rescored {done:,} of {total:,} with {engine.name}")
     if cancel is None or not cancel.is_set():
         with db.transaction(conn):
-            if not entity_ids:
-                settings_store.set_(conn, "sentiment_engine", engine.name)
+            if not entity_ids and settings_store.get(conn, "sentiment_engine") != engine.name:
+                settings_store.set_(conn, "sentiment_engine", engine.name, by=by)
+                audit.append(conn, actor=by, action="settings.change", subject_type="workspace", subject_id=None,
+                             data={"values": {"sentiment_engine": engine.name}}, now=int(time.time()))
             settings_store.delete(conn, MARKER)
     return done
 

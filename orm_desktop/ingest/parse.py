@@ -71,6 +71,7 @@ def parse_feed(body: bytes, url: str = "", headers: Mapping[str, str] | None = N
     fp_body, fp_hdrs, enc_note = _settle_encoding(body, hdrs)
     if enc_note:
         notes.append(enc_note)
+    fp_body = _no_surrogate_refs(fp_body)
     d = _fast_parse(fp_body, fp_hdrs) if fast else None
     parser = "feedparser" if d is None else "feedparser-rs"
     if d is None:
@@ -141,6 +142,26 @@ def _entries_result(entries: list, base: str, now: int, max_items: int, kind: st
         return ParseResult("encoding", message="the feed's text does not decode cleanly "
                            "(wrong declared character set)")
     return ParseResult("ok", items, feed_title, "; ".join(notes), parser)
+
+
+# a character reference to a UTF-16 surrogate (U+D800-U+DFFF), which XML does not allow: feedparser's
+# fallback parser decoded it into a lone surrogate and then failed encoding it, and one such entry
+# made the whole feed "unreadable" (every other entry lost). It becomes U+FFFD, as a bad byte does.
+_SURROGATE_REF = re.compile(rb"&#(?:[xX]0*[dD][89a-fA-F][0-9a-fA-F]{2}|0*5[5-7][0-9]{3});")
+
+
+def _no_surrogate_refs(body: bytes) -> bytes:
+    """``body`` with its character references to surrogates as ``&#xFFFD;``."""
+    if b"&#" not in body:
+        return body
+
+    def sub(m: re.Match) -> bytes:
+        ref = m.group()
+        if ref[2:3] in (b"x", b"X") or 0xD800 <= int(ref[2:-1]) <= 0xDFFF:
+            return b"&#xFFFD;"
+        return ref
+
+    return _SURROGATE_REF.sub(sub, body)
 
 
 # -- the fast path ---------------------------------------------------------------------------------

@@ -37,6 +37,7 @@ from orm_desktop.store import responses as rstore
 from orm_desktop.store import settings as settings_store
 from orm_desktop.store import team as team_store
 from orm_desktop.store.responses import Response, User
+from orm_desktop.textsafe import display_text
 from orm_desktop.types import KEY_MESSAGE_MAX, NAME_MAX
 
 STATES = ("draft", "in_review", "approved", "changes_requested", "sent", "discarded")
@@ -332,12 +333,14 @@ def placeholder_values(conn, mention_id: int) -> dict[str, str]:
     import datetime as dt
 
     return {
-        "author": d.author, "brand": brand, "entity": ent.name,
+        # what the feed says (its author, name and headline) goes into the brand's public reply: without
+        # its bidi overrides and control characters (the inbox shows them so too)
+        "author": display_text(d.author), "brand": brand, "entity": ent.name,
         "executive": ent.name if ent.kind == "executive" else "",
         "product": product or brand, "topic": topic_words(conn, m.topics[0]) if m.topics else "",
         "link": m.url, "contact": settings_store.get(conn, "contact", "") or "",
         "status_page": settings_store.get(conn, "status_page", "") or "",
-        "source": m.source, "title": m.title,
+        "source": display_text(m.source), "title": display_text(m.title),
         "date": dt.datetime.fromtimestamp(m.published, dt.UTC).strftime("%d %B %Y"),
     }
 

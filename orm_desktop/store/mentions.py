@@ -7,6 +7,7 @@ negative <= -0.05 < neutral < 0.05 <= positive, so label filters are index range
 from __future__ import annotations
 
 import dataclasses
+import functools
 import itertools
 import json
 import re
@@ -236,14 +237,53 @@ def _cjk_condition(conn: object, text: str) -> tuple[str, list]:
                     else "id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)")
         if len(words) == 1:
             return contains(words[0])
-        # a phrase: its CJK words as written together ("田中 社长" is "田中社长"), each Latin word
-        # at its side with or without a space; kept simple: the words joined, and each alone
-        return contains("".join(words)) if all(has_cjk(w) for w in words) else \
-            "(" + " AND ".join(contains(w) if has_cjk(w) else term([w]) for w in words) + ")"
+        # a phrase: its CJK words as written together ("田中 社长" is "田中社长")
+        if all(has_cjk(w) for w in words):
+            return contains("".join(words))
+        # CJK and Latin words: each word first (cheap, and narrows), then the words in order with
+        # at most spaces between a CJK word and the next, a separator between two Latin words
+        # (before, "田中 Acme" as a phrase found the two words anywhere in the text)
+        each = " AND ".join(contains(w) if has_cjk(w) else term([w]) for w in words)
+        pattern = _phrase_pattern(words, pg)
+        if pg:
+            args.extend([pattern, pattern])
+            return f"({each} AND (title ~* ? OR text ~* ?))"
+        conn.create_function("orm_phrase", 2, _phrase_in, deterministic=True)
+        args.extend([pattern, pattern])
+        return f"({each} AND (orm_phrase(?, title) OR orm_phrase(?, text)))"
 
     parts = ["(" + " OR ".join(term(t) for t in g) + ")" for g in groups]
     parts += [f"NOT {term(t)}" for t in neg]
     return " AND ".join(parts), args
+
+
+def _phrase_pattern(words: list[str], pg: bool) -> str:
+    r"""A regular expression (PostgreSQL's ARE with ``pg``, else Python's; matched ignoring case)
+    of a phrase mixing CJK and Latin words: the words in order, ``\s*`` next to a CJK character
+    ("田中CEO" and "田中 CEO"), ``\W+`` between two Latin words, Latin words whole."""
+    edge = r"\y" if pg else r"\b"
+
+    def literal(w: str) -> str:
+        return "".join(ch if ch.isalnum() else "\\" + ch for ch in w)
+
+    out = [edge] if not has_cjk(words[0][0]) else []
+    for i, w in enumerate(words):
+        if i:
+            out.append(r"\s*" if has_cjk(words[i - 1][-1]) or has_cjk(w[0]) else r"\W+")
+        out.append(literal(w))
+    if not has_cjk(words[-1][-1]):
+        out.append(edge)
+    return "".join(out)
+
+
+@functools.lru_cache(maxsize=64)
+def _phrase_re(pattern: str) -> re.Pattern:
+    return re.compile(pattern, re.IGNORECASE)
+
+
+def _phrase_in(pattern: str, text: str | None) -> bool:
+    """SQLite's ``orm_phrase(pattern, text)``: whether ``text`` holds the phrase."""
+    return bool(text) and _phrase_re(pattern).search(text) is not None
 
 
 _CJK_KEPT = 8  # searches whose hits are kept (all workspaces of the process)

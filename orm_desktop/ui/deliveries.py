@@ -33,7 +33,14 @@ from PySide6.QtWidgets import (
 
 from orm_desktop.errors import KnownError
 from orm_desktop.ui.tasks import TaskRunner
-from orm_desktop.ui.widgets import FlowLayout, button_row, buttons_of, fit_to_screen, named
+from orm_desktop.ui.widgets import (
+    FlowLayout,
+    button_row,
+    buttons_of,
+    fit_to_screen,
+    named,
+    stay_for_unsaved,
+)
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 OUTBOX_COLS = ("#", "Kind", "To", "State", "Attempts", "Next attempt", "Sent", "Last error")
@@ -251,6 +258,21 @@ class DeliveriesDialog(QDialog):
         self.show_status("Saved. Secrets are in the OS keyring.")
         self.read = self.svc.deliveries_config()
         return True
+
+    def unsaved(self) -> bool:
+        """Settings changed and not saved, or a password or webhook address typed and not saved."""
+        hooks = [self.hooks.cellWidget(r, 2) for r in range(self.hooks.rowCount())]
+        return (self.config() != self.svc.deliveries_config() or bool(self.password.text())
+                or any(w is not None and w.text().strip() for w in hooks))
+
+    def done(self, result: int) -> None:
+        """Close, Esc or the window's close button: typed settings are not dropped unasked (the
+        dialog keeps them on disk while open, for a crash; closing it threw them away silently)."""
+        if self.isVisible() and self.unsaved() and stay_for_unsaved(
+                self, "Unsaved delivery settings", "Save your changes to the delivery settings first?",
+                self.save, self.unsaved):
+            return
+        super().done(result)
 
     def send_test(self) -> None:
         if not self.save():

@@ -23,6 +23,24 @@ from orm_desktop.textsafe import bound_layout, display_text, is_web_url, scheme_
 from orm_desktop.ui.widgets import mark_safe_in_executive_mode, named
 
 _TAG_SPLIT = re.compile(r"(<[^>]*>)")
+# the reading pane lays out at most this much of an article's HTML: a 1 MB body (the sanitizer's
+# cap) held the GUI thread 0.7-1.1 s in QTextBrowser.setHtml each time the mention was selected
+SHOWN_HTML = 100_000
+_BLOCK_END = re.compile(r"</(?:p|li|div|tr|table|ul|ol|blockquote|pre|h[1-6])>|<br\s*/?>", re.IGNORECASE)
+
+
+def shown_part(body: str) -> tuple[str, int]:
+    """(the part of an article's sanitized HTML the pane shows, how many characters are left
+    out): all of it up to SHOWN_HTML, else up to the last block's end before it (never inside a
+    tag or a character reference; an element left open is closed by the browser)."""
+    if len(body) <= SHOWN_HTML:
+        return body, 0
+    head, near = body[:SHOWN_HTML], SHOWN_HTML - 20_000
+    ends = [m.end() for m in _BLOCK_END.finditer(head, near)]
+    end = ends[-1] if ends else head.rfind(">") + 1
+    if end <= near:  # a long run of text: cut it, but not inside a tag or a character reference
+        end = min((i for i in (head.rfind("<"), head.rfind("&")) if i > SHOWN_HTML - 12), default=SHOWN_HTML)
+    return body[:end], len(body) - end
 
 
 def not_opened(url: str) -> str:
@@ -175,7 +193,7 @@ class DetailPane(QWidget):
         if m.rating is not None:
             full = round(m.rating)
             stars = f" · {'★' * full}{'☆' * (5 - full)} ({m.rating:g}/5)"
-        who = f" · by {html.escape(d.author)}" if d.author else ""
+        who = f" · by {html.escape(display_text(d.author))}" if d.author else ""  # the feed names its author: no bidi tricks
         override = ""
         score = f"<span style='color:{color}'><b>{m.label}</b> {signed(m.sentiment)}</span>"
         if m.label == "unsupported":  # no engine read it: no score and no confidence to show
@@ -204,11 +222,15 @@ class DetailPane(QWidget):
             for sentence, score in d.evidence[:6]:
                 c = "#C0392B" if score <= -0.05 else "#1E8449" if score >= 0.05 else "#7F8C8D"
                 out.append(f"<li><span style='color:{c}'>{signed(score)}</span> "
-                           f"{highlight(html.escape(sentence), pattern)}</li>")
+                           f"{highlight(html.escape(display_text(sentence)), pattern)}</li>")
             out.append("</ul>")
         out.append("<hr>")
-        out.append(highlight(bound_layout(strip_bidi(d.html)), pattern) if d.html else
+        body, cut = shown_part(d.html) if d.html else (d.html, 0)
+        out.append(highlight(bound_layout(strip_bidi(body)), pattern) if d.html else
                    "".join(f"<p>{highlight(html.escape(display_text(p)), pattern)}</p>" for p in d.text.split("\n\n")))
+        if cut:
+            out.append(f"<p style='color:gray'><i>The article goes on for {cut:,} more characters of HTML; the "
+                       f"first {len(body):,} are shown here. Open it in the browser for the rest.</i></p>")
         if is_web_url(m.url):
             out.append(f"<p><a href='{html.escape(m.url, quote=True)}'>{html.escape(m.url)}</a></p>")
         caps = self.svc.evidence(m.id)

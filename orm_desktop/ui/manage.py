@@ -79,6 +79,7 @@ class FeedDialog(QDialog):
     def __init__(self, parent=None, feed=None) -> None:
         super().__init__(parent)
         self.adding = feed is None
+        self.feed = feed  # the feed being edited, as read (None: adding)
         self.answering = False  # OK pressed: the feed is being added (a refusal opens the dialog again)
         self.setWindowTitle("Edit feed" if feed else "Add feed")
         form = QFormLayout(self)
@@ -101,9 +102,15 @@ class FeedDialog(QDialog):
         self.initial = self.values()  # an Add feed dialog still as it opened has nothing to keep
 
     def values(self) -> dict:
-        """The fields as typed (crash recovery keeps them while an Add feed dialog is open)."""
+        """The fields as typed (crash recovery keeps them while an Add or Edit feed dialog is open)."""
         return {"url": self.url.text(), "title": self.title.text(), "kind": self.kind.currentText(),
                 "category": self.category.text(), "weight": self.weight.value()}
+
+    @staticmethod
+    def values_of(feed) -> dict:
+        """A stored feed's fields as the dialog shows them."""
+        return {"url": feed.url, "title": feed.title, "kind": feed.kind, "category": feed.category,
+                "weight": float(feed.weight)}
 
     def fill(self, values: dict) -> None:
         """Put kept fields back (a value the form cannot take is left as it is)."""
@@ -118,39 +125,55 @@ class FeedDialog(QDialog):
 
 
 class FeedDrafts:
-    """An open Add feed dialog's fields, for crash recovery (ui/recovery.py DraftKeeper): kept
-    while it differs from how it opened, offered back into a new Add feed dialog."""
+    """An open Add feed or Edit feed dialog's fields, for crash recovery (ui/recovery.py
+    DraftKeeper): kept while they differ from how it opened, offered back into a new Add feed
+    dialog, or into an Edit feed dialog of the same feed when nobody changed it since."""
 
     def __init__(self, window) -> None:
         self.window = window
 
     def _open(self) -> FeedDialog | None:
         # answering: OK was pressed and the add runs or was refused (the dialog opens again)
-        return next((d for d in self.window.findChildren(FeedDialog)
-                     if d.adding and (d.isVisible() or d.answering)), None)
+        return next((d for d in self.window.findChildren(FeedDialog) if d.isVisible() or d.answering), None)
 
     def recovery_state(self) -> tuple[str, str, dict, dict] | None:
         d = self._open()
         if d is None or d.values() == d.initial:
             return None
-        return "feed", "new", d.values(), {}
+        if d.adding:
+            return "feed", "new", d.values(), {}
+        return "feed", str(d.feed.id), d.values(), {"version": d.feed.version}
 
     def keep_edits(self) -> bool:
         return self._open() is not None  # a restore never replaces a dialog being typed into
 
     def recovered_outcome(self, rec) -> tuple[str, str]:
+        what = f"{rec.describe()[:1].upper()}{rec.describe()[1:]} (kept at {rec.when()}) was not put back"
         url = str(rec.value["url"]).strip()
-        if url and any(f.url == url for f in self.window.svc.feeds()):
-            return "same", ""  # added just before the kill
+        feeds = self.window.svc.feeds()
+        if rec.row_id is None:
+            if url and any(f.url == url for f in feeds):
+                return "same", ""  # added just before the kill
+        else:
+            feed = next((f for f in feeds if f.id == rec.row_id), None)
+            if feed is None:
+                return "changed", f"{what}: the feed was removed since."
+            if FeedDialog.values_of(feed) == rec.value:
+                return "same", ""  # saved just before the kill
+            if rec.base.get("version") != feed.version:
+                return "changed", f"{what}: the feed was changed since (it is as now saved)."
         view = self.window.feeds
         if view.refusal:
-            return "changed", (f"{rec.describe()[:1].upper()}{rec.describe()[1:]} (kept at {rec.when()}) was not put "
-                               f"back: {view.refusal}.")
+            return "changed", f"{what}: {view.refusal}."
         return "ok", ""
 
     def restore_recovered(self, rec) -> tuple[str, str]:
-        self.window.feeds.add_later(rec.value)
-        return "restored", f"Restored {rec.describe()} (from {rec.when()}); it is not added yet"
+        if rec.row_id is None:
+            self.window.feeds.add_later(rec.value)
+            return "restored", f"Restored {rec.describe()} (from {rec.when()}); it is not added yet"
+        feed = next(f for f in self.window.svc.feeds() if f.id == rec.row_id)
+        self.window.feeds.edit_later(feed, rec.value)
+        return "restored", f"Restored {rec.describe()} (from {rec.when()}); it is not saved yet"
 
 
 class FeedsView(QWidget):
@@ -299,12 +322,35 @@ class FeedsView(QWidget):
             return
         d = FeedDialog(self, f)
         if d.exec():
-            fields = {"url": d.url.text().strip(), "title": d.title.text(), "kind": d.kind.currentText(),
-                      "category": d.category.text(), "weight": d.weight.value()}
+            self._save_edit(f, d)
+
+    def edit_later(self, feed, values: dict) -> FeedDialog:
+        """An Edit feed dialog of ``feed`` filled with ``values`` (a copy kept before a crash),
+        window-modal and not blocking the caller; OK saves as ``edit`` does."""
+        d = FeedDialog(self, feed)
+        d.fill(values)
+
+        def answered(result: int) -> None:
+            if result:
+                self._save_edit(feed, d)
+            d.deleteLater()
+
+        d.finished.connect(answered)
+        d.open()
+        return d
+
+    def _save_edit(self, f, d: FeedDialog) -> None:
+        fields = {"url": d.url.text().strip(), "title": d.title.text(), "kind": d.kind.currentText(),
+                  "category": d.category.text(), "weight": d.weight.value()}
+        d.answering = True  # kept on a crash until the save ends
+        try:
             if save_versioned(self, "Cannot save feed",
                               lambda v: self.svc.update_feed(f.id, expected_version=v, **fields), f.version):
                 self.status_message.emit(f"feed {fields['title'] or fields['url']} saved")
-            self.reload()
+                d.initial = d.values()  # saved: nothing left to keep
+        finally:
+            d.answering = False
+        self.reload()
 
     def _refused(self) -> bool:
         """A team role that may not change feeds (double-click reaches edit with the buttons off)."""

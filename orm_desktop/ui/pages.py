@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 from orm_desktop import dates
 from orm_desktop.numbers import pct, shows_sign, signed_int, signed_pct
 from orm_desktop.numbers import signed as signed_score
-from orm_desktop.textsafe import one_line
+from orm_desktop.textsafe import display_text, one_line
 from orm_desktop.types import Entity, last_days
 from orm_desktop.ui.tasks import TaskRunner
 from orm_desktop.ui.widgets import FlowLayout, StretchShare, mark_safe_in_executive_mode, named
@@ -95,7 +95,7 @@ def sources_table(rows) -> QTableWidget:
     t.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
     for r, (title, kind, n, avg) in enumerate(rows):
         for c, v in enumerate((title, kind, str(n), signed_score(avg))):
-            t.setItem(r, c, QTableWidgetItem(v))
+            t.setItem(r, c, QTableWidgetItem(display_text(v)))  # a feed names itself: no bidi tricks
     t.resizeColumnsToContents()
     t.setWordWrap(False)
     # the source's name keeps a share of a narrow table; the numbers give way to their header's width
@@ -182,9 +182,9 @@ def mention_list(mentions, on_pick, name: str) -> QListWidget:
     lw = named(QListWidget(), name)
     lw.setWordWrap(True)
     for m in mentions:
-        it = QListWidgetItem(f"{m.score_text()}  {m.title}  — {m.source}")
+        it = QListWidgetItem(f"{m.score_text()}  {display_text(m.title)}  — {display_text(m.source)}")  # feed text: no bidi tricks
         it.setData(Qt.ItemDataRole.UserRole, m.id)
-        it.setToolTip(m.unsure_why() + "\n\n" + m.snippet if m.unsure else m.snippet)
+        it.setToolTip(m.unsure_why() + "\n\n" + display_text(m.snippet) if m.unsure else display_text(m.snippet))
         lw.addItem(it)
     if not mentions:
         lw.addItem("No coverage in this period")

@@ -649,9 +649,10 @@ class ResponsesView(QWidget):
             if action == "save":
                 self.status_message.emit(f"response #{r.id} saved")
         if action == "request_changes":
-            comment, ok = QInputDialog.getMultiLineText(self, "Request changes", "What should change?")
-            if not ok:
+            dlg = ChangesDialog(self)
+            if not dlg.exec():
                 return r
+            comment = dlg.note.toPlainText()
             r = self.svc.transition(r.id, action, by=self.me(), comment=comment, expected_version=r.version)
         elif action == "send":
             dlg = SentDialog(self)
@@ -793,6 +794,32 @@ class ResponsesView(QWidget):
         self.current = r
         self.reload()
         self.editor.setFocus(Qt.FocusReason.OtherFocusReason)  # the new draft, ready to be edited
+
+
+class ChangesDialog(QDialog):
+    """The approver's note on what should change (Request changes…). Esc, Cancel or the window's
+    close button ask before a typed note is lost (a QInputDialog dropped it without a word)."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Request changes")
+        lay = QVBoxLayout(self)
+        lay.addWidget(QLabel("What should change?"))
+        self.note = named(QPlainTextEdit(), "What should change?", tab_leaves=True)
+        lay.addWidget(self.note)
+        b = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        b.accepted.connect(self.accept)
+        b.rejected.connect(self.reject)
+        lay.addWidget(b)
+        self.note.setFocus()
+
+    def reject(self) -> None:
+        if self.note.toPlainText().strip() and QMessageBox.question(
+                self, "Request changes", "Close without requesting changes? Your note will be lost.",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.No) != QMessageBox.StandardButton.Yes:
+            return
+        super().reject()
 
 
 class SentDialog(QDialog):

@@ -7,6 +7,8 @@ Everything is real: a throw-away database on 127.0.0.1:5432 (tests/team_scenario
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from tests import team_scenario as ts
@@ -108,16 +110,16 @@ def test_triage_and_overrides_always_carry_the_login(lab):
                           key_id=key.key_id)
 
     with alice.transaction():
-        alice.execute("UPDATE mentions SET status = 'archived', status_by = '', override = 0.9, override_by = NULL "
-                      "WHERE id = 1")
+        alice.execute("UPDATE mentions SET status = 'archived', status_by = '', override = 0.9, override_by = NULL, "
+                      "sentiment = 0.9 WHERE id = 1")
         logged(0.9)
     assert owner.execute("SELECT status, status_by, override, override_by FROM mentions WHERE id = 1").fetchone() == (
         "archived", lab.login("alice"), 0.9, lab.login("alice"))
     new_items = [alice.execute("INSERT INTO items (guid, url, canonical_url, title, text, published, first_seen) "
                                "VALUES (%s, %s, %s, 'Acme', 'Acme', 1, 1) RETURNING id",
                                (f"attack-{n}", f"http://x/a{n}", f"http://x/a{n}")).fetchone()[0] for n in (1, 2)]
-    new = alice.execute("INSERT INTO mentions (item_id, entity_id, published, created, status, status_by, override) "
-                        "VALUES (%s, 1, 1, 1, 'flagged', '', -0.8) RETURNING id", (new_items[0],)).fetchone()[0]
+    new = alice.execute("INSERT INTO mentions (item_id, entity_id, published, created, status, status_by, override, "
+                        "sentiment) VALUES (%s, 1, 1, 1, 'flagged', '', -0.8, -0.8) RETURNING id", (new_items[0],)).fetchone()[0]
     assert owner.execute("SELECT status_by, override_by FROM mentions WHERE id = %s", (new,)).fetchone() == (
         lab.login("alice"), lab.login("alice"))
     # a fetched mention that nobody triaged yet stays nobody's; clearing an override clears its name
@@ -126,7 +128,8 @@ def test_triage_and_overrides_always_carry_the_login(lab):
     assert owner.execute("SELECT status, status_by, override_by FROM mentions WHERE id = %s", (fetched,)).fetchone() \
         == ("new", "", None)
     with alice.transaction():
-        alice.execute("UPDATE mentions SET override = NULL, override_by = NULL WHERE id = 1")
+        alice.execute("UPDATE mentions SET override = NULL, override_by = NULL, sentiment = machine_sentiment "
+                      "WHERE id = 1")
         logged(None)
     assert owner.execute("SELECT override, override_by FROM mentions WHERE id = 1").fetchone() == (None, None)
 
@@ -229,9 +232,10 @@ def test_a_member_cannot_make_anothers_scheduled_run_mail_an_outsider(lab, keyri
     from email.message import EmailMessage
     from email.policy import SMTP
 
+    from orm_desktop import identity
     from orm_desktop.deliveries import config as cfgmod
     from orm_desktop.deliveries.outbox import deliver_due
-    from orm_desktop.store import db
+    from orm_desktop.store import audit, db
     from orm_desktop.store import outbox as outbox_store
     from orm_desktop.store import settings as settings_store
     from tests.smtpserver import SmtpServer
@@ -241,8 +245,11 @@ def test_a_member_cannot_make_anothers_scheduled_run_mail_an_outsider(lab, keyri
                                       "sender": "comms@acme.example", "timeout": 5},
                              "recipients": [{"name": "sam", "email": "sam@acme.example"}]})
         ada = _app_conn(lab, "ada")
+        identity.SESSION.add(lab.keys["ada"].private)  # as the passphrase prompt would
         with db.transaction(ada):
             settings_store.set_(ada, cfgmod.SETTING, cfg)
+            audit.append(ada, actor="", action="settings.change", subject_type="workspace", subject_id=None,
+                         data={"values": {cfgmod.SETTING: cfg}}, now=int(time.time()))  # a setting needs its entry
         forged = EmailMessage()
         forged["From"], forged["To"], forged["Subject"] = "ceo@acme.example", "desk@press.example", "Statement"
         forged.set_content("Acme recalls every product it ever made.")

@@ -94,8 +94,8 @@ def test_a_raw_override_without_its_entry_is_refused_at_commit(lab):
         _sign(lab, "bob", "mention.override", "mention", 1, {"score": -0.9})
         bob.execute("UPDATE mentions SET override = 0.7 WHERE id = 1")
     assert _override(lab) == before and _last_entry(lab) == last
-    with bob.transaction():  # the change and its entry: committed
-        bob.execute("UPDATE mentions SET override = -0.4 WHERE id = 1")
+    with bob.transaction():  # the change and its entry: committed (the score shown is the override)
+        bob.execute("UPDATE mentions SET override = -0.4, sentiment = -0.4 WHERE id = 1")
         _sign(lab, "bob", "mention.override", "mention", 1, {"score": -0.4})
     with pytest.raises(psycopg.errors.InsufficientPrivilege):  # clearing it raw: refused too
         bob.execute("UPDATE mentions SET override = NULL, override_by = NULL WHERE id = 1")
@@ -221,3 +221,168 @@ def test_raw_changes_of_key_messages_templates_and_rules_need_their_entries(lab)
     ada.set_rule_enabled(rule.id, False)
     ada.delete_rule(rule.id)
     assert owner.execute("SELECT count(*) FROM rules WHERE id = %s", (rule.id,)).fetchone()[0] == 0
+
+
+# -- settings, a mention's score, a draft's text (docs/team.md section 9) -------------------------
+def _setting(lab, key: str):
+    row = lab.conns["owner"].execute("SELECT value FROM settings WHERE key = %s", (key,)).fetchone()
+    return row[0] if row else None
+
+
+def _entries(lab, after: int, action: str) -> list[tuple]:
+    return lab.conns["owner"].execute("SELECT actor, data FROM audit_log WHERE id > %s AND action = %s ORDER BY id",
+                                      (after, action)).fetchall()
+
+
+def test_raw_settings_changes_need_their_entry(lab):
+    """Who may change the settings (an admin) cannot change, add or remove one over a raw
+    connection without a settings.change entry of that key and value in the same transaction;
+    the app's CLI and Settings page paths write it; a refresh's bookkeeping and the owner are not held."""
+    import json
+
+    ada, app = lab.conns["ada"], _app(lab, "ada")
+    last = _last_entry(lab)
+    app.change_setting("contact", "press@acme.example")  # `orm-desktop settings set contact ...`
+    app.set_settings({"brand_name": "Acme", "status_page": "https://status.acme.example"},
+                     expected={"brand_name": 0, "status_page": 0})  # the Settings page's save
+    logged = [(a, json.loads(d)) for a, d in _entries(lab, last, "settings.change")]
+    assert logged == [(lab.login("ada"), {"values": {"contact": "press@acme.example"}}),
+                      (lab.login("ada"), {"values": {"brand_name": "Acme",
+                                                     "status_page": "https://status.acme.example"}})]
+    before, last = (_setting(lab, "contact"), _setting(lab, "status_page")), _last_entry(lab)
+    for sql in ("UPDATE settings SET value = '\"evil@example.net\"' WHERE key = 'contact'",
+                "INSERT INTO settings (key, value) VALUES ('banned_phrases', '[]')",
+                "DELETE FROM settings WHERE key = 'status_page'"):
+        with pytest.raises(psycopg.errors.InsufficientPrivilege, match="setting .* without its settings.change entry"):
+            ada.execute(sql)
+    with pytest.raises(psycopg.errors.InsufficientPrivilege, match="setting contact changed"), ada.transaction():
+        ada.execute("UPDATE settings SET value = '\"evil@example.net\"' WHERE key = 'contact'")
+        _sign(lab, "ada", "settings.change", "workspace", None, {"values": {"brand_name": "Acme"}})  # another key's
+    assert (_setting(lab, "contact"), _setting(lab, "status_page")) == before and _last_entry(lab) == last
+    with ada.transaction():  # the change and its entry: committed
+        ada.execute("UPDATE settings SET value = '\"desk@acme.example\"' WHERE key = 'contact'")
+        _sign(lab, "ada", "settings.change", "workspace", None, {"values": {"contact": "desk@acme.example"}})
+    assert json.loads(_setting(lab, "contact")) == "desk@acme.example"
+    # an entry must carry the value the row has (the change first, then its entry)
+    from orm_desktop.store import team
+
+    with pytest.raises(team.TeamRefused, match="setting contact is not"):
+        _forged(lab, "ada", "settings.change", "workspace", None, {"values": {"contact": "x@example.net"}})
+    # a value written again as it was is no change: an admin's refresh rewrites a bundle's pending
+    # overrides that found no article yet (bundle.apply_pending_overrides)
+    ada.execute("UPDATE settings SET value = value WHERE key = 'contact'")
+    from orm_desktop.bundle import apply_pending_overrides
+
+    pending = [{"url": "http://nowhere.example/1", "entity": "Acme", "score": 0.5, "by": "sam", "at": 1}]
+    lab.conns["owner"].execute("INSERT INTO settings (key, value) VALUES ('pending_overrides', %s)",
+                               (json.dumps(pending),))
+    assert apply_pending_overrides(app.conn) == 0
+    lab.conns["owner"].execute("DELETE FROM settings WHERE key = 'pending_overrides'")
+    # a refresh's bookkeeping (any author may run one) and the owner are not held to it
+    lab.conns["alice"].execute("INSERT INTO settings (key, value) VALUES ('last_full_refresh', '1') "
+                               "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value")
+    lab.conns["owner"].execute("UPDATE settings SET value = '\"Acme Corp\"' WHERE key = 'brand_name'")
+    assert json.loads(_setting(lab, "brand_name")) == "Acme Corp"
+
+
+def _fresh_mention(lab, score: float = 0.2) -> int:
+    """A mention of its own, stored as the owner (as a refresh would), scored ``score`` by 'orm'."""
+    owner, tag = lab.conns["owner"], time.monotonic_ns()
+    item = owner.execute("INSERT INTO items (guid, url, canonical_url, title, text, published, first_seen) "
+                         "VALUES (%s, %s, %s, 'Acme is fine', 'Acme is fine', 1, 1) RETURNING id",
+                         (f"s{tag}", f"http://s/{tag}", f"http://s/{tag}")).fetchone()[0]
+    return owner.execute("INSERT INTO mentions (item_id, entity_id, published, created, sentiment, "
+                         "machine_sentiment, engine) VALUES (%s, 1, 1, 1, %s, %s, 'orm') RETURNING id",
+                         (item, score, score)).fetchone()[0]
+
+
+def _score(lab, mid: int) -> tuple:
+    return lab.conns["owner"].execute("SELECT sentiment, machine_sentiment, override, engine FROM mentions "
+                                      "WHERE id = %s", (mid,)).fetchone()
+
+
+def test_a_raw_change_of_a_mentions_score_is_refused_for_every_role_that_may_change_mentions(lab):
+    """(b) An author's `UPDATE mentions SET sentiment = 0.9 WHERE id = 5` committed: the app showed
+    a score nobody was accountable for. The effective score must be the override, else the machine
+    score; a machine score changes only in a rescore (its entry in the transaction, of that engine
+    and covering the mention) or as a refresh inserts the mention."""
+    from orm_desktop.store import team
+
+    mid = _fresh_mention(lab)
+    before, last = _score(lab, mid), _last_entry(lab)
+    raw = [("UPDATE mentions SET sentiment = 0.9 WHERE id = %s", "is neither its override nor its machine score"),
+           ("UPDATE mentions SET sentiment = 0.9, machine_sentiment = 0.9 WHERE id = %s",
+            "machine score changed without a sentiment.rescore entry"),
+           ("UPDATE mentions SET engine = 'vader' WHERE id = %s", "machine score changed without"),
+           ("UPDATE mentions SET evidence = '[[\"Acme is superb\", 0.9]]' WHERE id = %s", "machine score changed"),
+           ("UPDATE mentions SET override = 0.9 WHERE id = %s", "sentiment")]  # the override alone: not shown
+    for who in ("alice", "pat", "ada"):  # author, approver, admin: all may UPDATE mentions
+        for sql, match in raw:
+            with pytest.raises(psycopg.errors.InsufficientPrivilege, match=match):
+                lab.conns[who].execute(sql, (mid,))
+    ada = lab.conns["ada"]
+    with pytest.raises(psycopg.errors.InsufficientPrivilege, match="machine score changed"), ada.transaction():
+        ada.execute("UPDATE mentions SET machine_sentiment = 0.9, sentiment = 0.9, engine = 'vader' WHERE id = %s",
+                    (mid,))  # a rescore entry of another engine, or of other mentions, does not cover it
+        _sign(lab, "ada", "sentiment.rescore", "workspace", None, {"engine": "textblob", "first_id": mid,
+                                                                   "last_id": mid})
+        _sign(lab, "ada", "sentiment.rescore", "workspace", None, {"engine": "vader", "first_id": mid + 1,
+                                                                   "last_id": mid + 9})
+    with pytest.raises(team.TeamRefused, match="may not rescore"):  # nor may an author write one
+        _forged(lab, "alice", "sentiment.rescore", "workspace", None, {"engine": "vader", "first_id": mid,
+                                                                       "last_id": mid})
+    with pytest.raises(psycopg.errors.InsufficientPrivilege, match="is neither"):  # a mention made up already off
+        lab.conns["alice"].execute("INSERT INTO mentions (item_id, entity_id, published, created, sentiment) "
+                                   "VALUES ((SELECT item_id FROM mentions WHERE id = %s), 2, 1, 1, 0.9)", (mid,))
+    assert _score(lab, mid) == before and _last_entry(lab) == last
+    with ada.transaction():  # what a rescore does: the scores and the entry that covers them
+        ada.execute("UPDATE mentions SET machine_sentiment = 0.9, sentiment = 0.9, engine = 'vader' WHERE id = %s",
+                    (mid,))
+        _sign(lab, "ada", "sentiment.rescore", "workspace", None, {"engine": "vader", "first_id": mid,
+                                                                   "last_id": mid})
+    assert _score(lab, mid) == (pytest.approx(0.9), pytest.approx(0.9), None, "vader")
+    lab.conns["owner"].execute("UPDATE mentions SET sentiment = -1 WHERE id = %s", (mid,))  # the owner: not held
+    assert _score(lab, mid)[0] == -1
+
+
+def test_the_apps_score_changes_still_commit(lab):
+    """Override, clear, Apply to stored mentions (test above) and a rescore by an admin commit with
+    their entries; an author's rescore is refused in one line, nothing written."""
+    from orm_desktop.errors import KnownError
+
+    mid = _fresh_mention(lab, 0.3)
+    alice = _app(lab, "alice")
+    alice.override_sentiment([mid], -0.5, redetect=False)
+    assert _score(lab, mid)[:3] == (pytest.approx(-0.5), pytest.approx(0.3), pytest.approx(-0.5))
+    alice.override_sentiment([mid], None, redetect=False)
+    assert _score(lab, mid)[:3] == (pytest.approx(0.3), pytest.approx(0.3), None)
+    last = _last_entry(lab)
+    with pytest.raises(KnownError) as err:
+        alice.rescore("vader")
+    assert "\n" not in str(err.value) and _last_entry(lab) == last and _score(lab, mid)[3] == "orm"
+    n = _app(lab, "ada").rescore("vader")
+    assert n >= 2 and _score(lab, mid)[3] == "vader"
+    s = _score(lab, mid)
+    assert s[0] == s[1]
+    actors = {a for a, _ in _entries(lab, last, "sentiment.rescore")}
+    assert actors == {lab.login("ada")}
+    assert _app(lab, "ada").rescore("orm") >= 2 and _score(lab, mid)[3] == "orm"
+
+
+def test_a_raw_edit_of_ones_own_draft_needs_its_entry(lab):
+    """(d) A draft's text is rebuilt from its history (response.create, response.edit): its author's
+    raw `UPDATE responses SET text = ...` committed with no entry. Now it needs the response.edit
+    entry of that version in the same transaction; the app's edit commits."""
+    rid = lab.draft("bob", f"We are sorry about the delay {time.monotonic_ns()}.")
+    bob = lab.conns["bob"]
+    text, version = bob.execute("SELECT text, version FROM responses WHERE id = %s", (rid,)).fetchone()
+    with pytest.raises(psycopg.errors.InsufficientPrivilege, match=f"response {rid}'s text changed without"):
+        bob.execute("UPDATE responses SET text = 'We were never late.' WHERE id = %s", (rid,))
+    with pytest.raises(psycopg.errors.InsufficientPrivilege), bob.transaction():  # an entry of another version
+        bob.execute("UPDATE responses SET text = 'We were never late.', version = version + 1 WHERE id = %s", (rid,))
+        _sign(lab, "bob", "response.edit", "response", rid, {"from": "draft", "to": "draft", "diff": [],
+                                                             "comment": "", "version": version + 5})
+    assert bob.execute("SELECT text FROM responses WHERE id = %s", (rid,)).fetchone()[0] == text
+    r = _app(lab, "bob").edit_response(rid, "We are sorry: it ships on Monday.", by=lab.login("bob"),
+                                       expected_version=version)
+    assert r.text == "We are sorry: it ships on Monday."

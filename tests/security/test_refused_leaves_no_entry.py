@@ -126,6 +126,9 @@ def _actions() -> dict[str, tuple[tuple[str, ...], Callable, Callable]]:
         "rule.update": (("admin",), _rule, lambda app, rule: app.save_rule(replace(rule, enabled=False))),
         "rule.delete": (("admin",), _rule, lambda app, rule: app.delete_rule(rule.id)),
         "crisis.on": (("admin",), _crisis_off, lambda app, _: app.crisis_on("Acme")),
+        "settings.change": (("admin",), nothing, lambda app, _: app.change_setting(
+            "contact", f"press-{time.monotonic_ns()}@acme.example")),
+        "sentiment.rescore": (("admin",), nothing, lambda app, _: app.rescore("orm")),
         # the response workflow's own functions (team_transition), on a draft of bob's
         "response.submit": ((), lambda lab: _bobs(lab, "draft"), step("submit")),  # only its author submits
         "response.approve": (approvers, lambda lab: _bobs(lab, "in_review"), step("approve")),
@@ -205,6 +208,8 @@ FORGED = {  # action -> (roles that may make the change, subject type, subject i
     "crisis.on": (("admin",), "entity", 1),
     "crisis.off": (("admin",), "entity", 1),
     "user.add": (("admin",), "user", None),
+    "settings.change": (("admin",), "workspace", None),
+    "sentiment.rescore": (("admin",), "workspace", None),
     "workspace.import_bundle": (("admin",), "workspace", None),
     "workspace.policy_weakened": (("admin",), "workspace", None),
     "workspace.schema_repaired": (("admin",), "workspace", None),
@@ -214,7 +219,7 @@ FORGED = {  # action -> (roles that may make the change, subject type, subject i
 
 
 @pytest.mark.parametrize(("role", "action"), [(r, a) for r in ROLES for a, (may, _, _) in FORGED.items()
-                                               if r not in may])  # 49 pairs: each role, what it may not do
+                                               if r not in may])  # 55 pairs: each role, what it may not do
 def test_an_entry_for_a_change_the_login_may_not_make_is_refused(lab, role, action):
     from orm_desktop.store import team
 
@@ -297,7 +302,7 @@ def test_an_override_entry_must_be_the_mentions_override(lab):
 
     alice, bob, key = lab.conns["alice"], lab.conns["bob"], lab.keys["bob"]
     with alice.transaction():  # alice's override, with its entry (a raw one alone is refused at commit)
-        alice.execute("UPDATE mentions SET override = 0.5 WHERE id = 1")
+        alice.execute("UPDATE mentions SET override = 0.5, sentiment = 0.5 WHERE id = 1")
         team.audit_append(alice, "mention.override", "mention", 1, {"score": 0.5}, priv=lab.keys["alice"].private,
                           key_id=lab.keys["alice"].key_id)
     last = _last_entry(lab)
@@ -308,10 +313,11 @@ def test_an_override_entry_must_be_the_mentions_override(lab):
         _forged(lab, "bob", "mention.override", "mention", 1, {"score": None})
     assert _last_entry(lab) == last
     with bob.transaction():
-        bob.execute("UPDATE mentions SET override = -0.9 WHERE id = 1")
+        bob.execute("UPDATE mentions SET override = -0.9, sentiment = -0.9 WHERE id = 1")
         team.audit_append(bob, "mention.override", "mention", 1, {"score": -0.9}, priv=key.private, key_id=key.key_id)
     with bob.transaction():
-        bob.execute("UPDATE mentions SET override = NULL, override_by = NULL WHERE id = 1")
+        bob.execute("UPDATE mentions SET override = NULL, override_by = NULL, sentiment = machine_sentiment "
+                    "WHERE id = 1")
         team.audit_append(bob, "mention.override", "mention", 1, {"score": None}, priv=key.private, key_id=key.key_id)
     assert _last_entry(lab) == last + 2
 

@@ -296,6 +296,8 @@ DECLARE
     ov double precision;
     ov_by text;
     matches boolean;
+    k text;
+    v jsonb;
 BEGIN
     CASE p_action
     WHEN 'alert.acknowledge', 'alert.reopen' THEN
@@ -330,6 +332,12 @@ BEGIN
         may := has_table_privilege(me, 'rules', 'DELETE'); what := 'delete a rule'; who := 'admins';
     WHEN 'user.add' THEN
         may := has_table_privilege(me, 'users', 'INSERT'); what := 'add a user'; who := 'admins';
+    WHEN 'settings.change' THEN
+        -- authors and approvers write a refresh's bookkeeping rows only (row-level security), which need no entry
+        may := team_is('admin'); what := 'change the workspace settings'; who := 'admins';
+    WHEN 'sentiment.rescore' THEN
+        -- the engine is a setting; the Settings page's Rescore button is the admin's (TEAM_MAY["rescore"])
+        may := team_is('admin'); what := 'rescore the mentions'; who := 'admins';
     WHEN 'crisis.on', 'crisis.off' THEN
         -- the scheduled run posts crisis switches to the team's chat: only who may switch writes them
         may := team_is('admin'); what := 'switch crisis mode'; who := 'admins';
@@ -374,6 +382,18 @@ BEGIN
             RAISE EXCEPTION 'mention % does not carry % override: a mention.override entry goes with the change, '
                 'in its transaction', p_subject_id, me USING ERRCODE = '42501';
         END IF;
+    ELSIF p_action = 'settings.change' THEN
+        -- {"values": {key: value}}: each setting as it is in this transaction (absent: null)
+        IF jsonb_typeof(p_data::jsonb -> 'values') IS DISTINCT FROM 'object' THEN
+            RAISE EXCEPTION 'a settings.change entry says which settings it set: {"values": {key: value}}'
+                USING ERRCODE = '22023';
+        END IF;
+        FOR k, v IN SELECT * FROM jsonb_each(p_data::jsonb -> 'values') LOOP
+            IF COALESCE((SELECT value::jsonb FROM settings WHERE key = k), 'null'::jsonb) IS DISTINCT FROM v THEN
+                RAISE EXCEPTION 'setting % is not %: a settings.change entry goes with the change, in its transaction',
+                    k, v::text USING ERRCODE = '42501';
+            END IF;
+        END LOOP;
     END IF;
 END $$;
 
@@ -565,6 +585,142 @@ BEGIN
                        t || '_team_logged', t);
     END LOOP;
 END $$;
+
+-- Settings likewise: a setting added, changed or removed by a member (an admin: row-level security
+-- above) commits only with a settings.change entry of this transaction naming that key with the
+-- value the row has as the transaction leaves it (null: removed); or the transaction's
+-- workspace.import_bundle entry, its crisis.on/off entry for that entity's crisis_since_ID, its
+-- mention.override entries for pending_overrides (a bundle's overrides landing on articles). Not
+-- held: what a refresh or a rescore records about itself (any author may refresh) and the OPML's
+-- {query} feeds (feed_templates: feeds themselves have no entries).
+CREATE OR REPLACE FUNCTION team_settings_logged() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE
+    k text := CASE WHEN TG_OP = 'DELETE' THEN OLD.key ELSE NEW.key END;
+    v jsonb;
+    e record;
+BEGIN
+    IF team_exempt() OR k IN ('last_full_refresh', 'scheduled_last_run', 'rescore_in_progress', 'feed_templates') THEN
+        RETURN NULL;
+    END IF;
+    SELECT value::jsonb INTO v FROM settings WHERE key = k;
+    v := COALESCE(v, 'null'::jsonb);
+    FOR e IN SELECT action, subject_id, data, xmin AS x FROM audit_log ORDER BY id DESC LIMIT 1000 LOOP
+        EXIT WHEN NOT team_this_xact(e.x);
+        IF e.action = 'settings.change' THEN
+            IF (e.data::jsonb -> 'values' -> k) = v THEN  -- a key it does not name: NULL
+                RETURN NULL;
+            END IF;
+        ELSIF e.action = 'workspace.import_bundle'
+              OR (e.action IN ('crisis.on', 'crisis.off') AND k = 'crisis_since_' || e.subject_id)
+              OR (e.action = 'mention.override' AND k = 'pending_overrides') THEN
+            RETURN NULL;
+        END IF;
+    END LOOP;
+    RAISE EXCEPTION 'setting % changed without its settings.change entry (of this value) in the same transaction: '
+        'change it through the app (Settings page or orm-desktop settings set)', k USING ERRCODE = '42501';
+END $$;
+DROP TRIGGER IF EXISTS settings_team_logged ON settings;
+DROP TRIGGER IF EXISTS settings_team_logged_update ON settings;
+CREATE CONSTRAINT TRIGGER settings_team_logged AFTER INSERT OR DELETE ON settings
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION team_settings_logged();
+-- a value written again unchanged (an admin's refresh rewrites pending_overrides as it was) is no change
+CREATE CONSTRAINT TRIGGER settings_team_logged_update AFTER UPDATE ON settings
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN (OLD.value IS DISTINCT FROM NEW.value OR OLD.key <> NEW.key)
+    EXECUTE FUNCTION team_settings_logged();
+
+-- A mention's score. The effective `sentiment` is what every view, chart and alert reads: it must
+-- be the override when there is one, else the machine score (before, an author's
+-- `UPDATE mentions SET sentiment = 0.9` committed, a score nobody was accountable for). The
+-- machine's scoring (score, engine, evidence, source, confidence) changes only in a rescore, an
+-- admin's, whose sentiment.rescore entry in this transaction names the engine and the range of
+-- mention ids it covers; a refresh inserts its mentions already scored (no UPDATE: not held,
+-- section 10 of docs/team.md). Fires only where a statement changed the machine's scoring or left
+-- a row off its scores: an override set or cleared with its score (the app's) costs nothing here.
+CREATE OR REPLACE FUNCTION team_score_logged() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE
+    m record;
+    d jsonb;
+BEGIN
+    IF team_exempt() THEN
+        RETURN NULL;
+    END IF;
+    SELECT sentiment, machine_sentiment, override, engine INTO m FROM mentions WHERE id = NEW.id;
+    IF NOT FOUND THEN
+        RETURN NULL;
+    END IF;
+    IF m.sentiment IS DISTINCT FROM COALESCE(m.override, m.machine_sentiment) THEN
+        RAISE EXCEPTION 'mention %''s sentiment % is neither its override nor its machine score: set a score '
+            'through the app (an override, with its entry)', NEW.id, m.sentiment USING ERRCODE = '42501';
+    END IF;
+    IF TG_OP = 'INSERT' THEN
+        RETURN NULL;
+    END IF;
+    IF OLD.machine_sentiment IS NOT DISTINCT FROM NEW.machine_sentiment AND OLD.engine IS NOT DISTINCT FROM NEW.engine
+       AND OLD.evidence IS NOT DISTINCT FROM NEW.evidence AND OLD.score_source IS NOT DISTINCT FROM NEW.score_source
+       AND OLD.confidence IS NOT DISTINCT FROM NEW.confidence THEN
+        RETURN NULL;  -- this statement left the machine's scoring as it was (the score is checked above)
+    END IF;
+    -- this transaction's newest rescore entry, among the log's newest (this transaction's entries are
+    -- the newest: writers queue on the log's lock). The function takes 46 µs per changed row at load
+    -- 1.8, 118-132 under load 5-8 (benchmarks/team_score_settings_checks.py); a loop over the entries, 205.
+    SELECT data::jsonb INTO d FROM (SELECT action, data, xmin AS x FROM audit_log ORDER BY id DESC LIMIT 50) newest
+        WHERE action = 'sentiment.rescore' AND team_this_xact(x) LIMIT 1;
+    IF d ->> 'engine' = m.engine AND jsonb_typeof(d -> 'first_id') = 'number' AND jsonb_typeof(d -> 'last_id') = 'number'
+       AND NEW.id BETWEEN (d ->> 'first_id')::numeric AND (d ->> 'last_id')::numeric THEN
+        RETURN NULL;
+    END IF;
+    RAISE EXCEPTION 'mention %''s machine score changed without a sentiment.rescore entry (of engine %, covering it) '
+        'in the same transaction: rescore through the app (an admin)', NEW.id, m.engine USING ERRCODE = '42501';
+END $$;
+DROP TRIGGER IF EXISTS mentions_team_score_insert ON mentions;
+DROP TRIGGER IF EXISTS mentions_team_score_update ON mentions;
+CREATE CONSTRAINT TRIGGER mentions_team_score_insert AFTER INSERT ON mentions
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW
+    WHEN (NEW.sentiment IS DISTINCT FROM COALESCE(NEW.override, NEW.machine_sentiment))
+    EXECUTE FUNCTION team_score_logged();
+CREATE CONSTRAINT TRIGGER mentions_team_score_update
+    AFTER UPDATE OF sentiment, override, machine_sentiment, engine, evidence, score_source, confidence ON mentions
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW
+    WHEN (NEW.sentiment IS DISTINCT FROM COALESCE(NEW.override, NEW.machine_sentiment)
+          OR OLD.machine_sentiment IS DISTINCT FROM NEW.machine_sentiment OR OLD.engine IS DISTINCT FROM NEW.engine
+          OR OLD.evidence IS DISTINCT FROM NEW.evidence OR OLD.score_source IS DISTINCT FROM NEW.score_source
+          OR OLD.confidence IS DISTINCT FROM NEW.confidence)
+    EXECUTE FUNCTION team_score_logged();
+
+-- A draft's text, by its author (row-level security: nobody else edits it): the app rebuilds it
+-- from the draft's history, so a text change commits only with the response.edit entry of this
+-- transaction for that response and the version the row has as the transaction leaves it. That
+-- the entry's diff yields this text is not checked here (an approval signs the text's SHA-256).
+-- A draft inserted raw (no response.create entry) is not held.
+CREATE OR REPLACE FUNCTION team_draft_text_logged() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE
+    ver integer;
+    d text;
+BEGIN
+    IF team_exempt() THEN
+        RETURN NULL;
+    END IF;
+    SELECT version INTO ver FROM responses WHERE id = NEW.id;
+    IF NOT FOUND THEN
+        RETURN NULL;
+    END IF;
+    SELECT CASE WHEN team_this_xact(x) THEN e END INTO d
+        FROM (SELECT data AS e, xmin AS x FROM audit_log
+              WHERE subject_type = 'response' AND subject_id = NEW.id AND action = 'response.edit'
+              ORDER BY id DESC LIMIT 1) newest;
+    IF d IS NOT NULL AND (d::jsonb ->> 'version') = ver::text THEN
+        RETURN NULL;
+    END IF;
+    RAISE EXCEPTION 'response %''s text changed without its response.edit entry (of version %) in the same '
+        'transaction: edit it through the app', NEW.id, ver USING ERRCODE = '42501';
+END $$;
+DROP TRIGGER IF EXISTS responses_team_text_logged ON responses;
+CREATE CONSTRAINT TRIGGER responses_team_text_logged AFTER UPDATE OF text ON responses
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN (OLD.text IS DISTINCT FROM NEW.text)
+    EXECUTE FUNCTION team_draft_text_logged();
 
 -- Entries that change no response's state (create, edit, override, export...): a member, in its own
 -- name, for what team_audit_rule lets it do. The response transitions have their own functions.
