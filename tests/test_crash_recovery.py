@@ -915,6 +915,7 @@ def test_an_edit_feed_dialog_typed_is_kept_and_comes_back_only_onto_the_same_fee
     # saved before the kill: forgotten unasked; changed by someone since: said, nothing put back
     _left_by_a_killed_session(window, "feed", str(feed.id), saved["value"], saved["base"])
     assert _offer(window, qtbot) == 0
+    assert window.drafts.writer.flush() and not path.exists()  # forgotten (by the writer's thread)
     other = dict(saved["value"], title="Another title")
     _left_by_a_killed_session(window, "feed", str(feed.id), other, saved["base"])  # base: the old version
     assert _offer(window, qtbot) == 1
