@@ -321,9 +321,8 @@ def test_no_view_of_a_hostile_feed_fetches_anything(hostile, qtbot, tmp_path, ke
 # the mention was selected: the pane lays out the first 100,000 characters and says the rest is
 # in the browser ------------------------------------------------------------------------------
 def test_the_reading_pane_lays_out_a_huge_article_only_in_part(empty_service, qtbot):
-    from tests.feedserver import FeedServer
-
     from orm_desktop.ui.detail import SHOWN_HTML, DetailPane
+    from tests.feedserver import FeedServer
 
     svc = empty_service
     para = "<p>" + " ".join(["Acme makes bikes and the weather is fine"] * 40) + "</p>"
