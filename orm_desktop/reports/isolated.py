@@ -85,7 +85,7 @@ def load_raster(r: Raster):
 
 _POOL: dict = {"pool": None, "timer": None, "busy": 0}
 _LOCK = threading.Lock()
-IDLE_SECONDS = 300.0  # an unused renderer (~100 MB) is stopped after this; the next render starts one
+IDLE_SECONDS = 300.0  # an unused renderer (50 MB resident when warm) is stopped after this; the next render starts one
 
 
 def _child_init() -> None:
