@@ -191,7 +191,7 @@ def test_no_server_skips_in_one_line_but_fails_under_ci(tmp_path):
 
     root = Path(__file__).resolve().parents[1]
     env = {**os.environ, "ORM_TEST_PG": "postgresql://postgres@127.0.0.1:1/postgres", "CI": "false"}
-    cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-rs",
+    cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", "0", "-rs",
            "tests/test_store.py::test_failed_transaction_leaves_nothing"]
     r = subprocess.run(cmd, cwd=root, env=env, capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, r.stdout[-2000:]
