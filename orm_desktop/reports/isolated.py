@@ -224,11 +224,10 @@ def child_render(d: ReportData, out: str, page_size: str, color: str, logo: str,
         pages = to_pdf(d, Path(out), page_size=page_size, color=color, logo=logo, here=True)
         rasters = []
         for i, image in enumerate(pdf_pages(Path(out), dpi=raster_dpi) if raster_dpi else []):
+            # RGB32 rows are 4 bytes a pixel, and Qt pads rows to 4 bytes: never padded
             image = image.convertToFormat(QImage.Format.Format_RGB32)
-            w, h, bpl = image.width(), image.height(), image.bytesPerLine()
-            raw = bytes(image.constBits())[: h * bpl]
-            if bpl != w * 4:  # rows padded: keep w*4 bytes of each
-                raw = b"".join(raw[y * bpl:y * bpl + w * 4] for y in range(h))
+            w, h = image.width(), image.height()
+            raw = bytes(image.constBits())[: h * w * 4]
             path = Path(out).with_name(f"{Path(out).stem}-page{i + 1}.rgb32")
             atomic_write(path, raw)
             rasters.append(Raster(str(path), w, h, raster_dpi))
