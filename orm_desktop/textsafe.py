@@ -23,6 +23,9 @@
   mention keeps and the GUI opens), and the scheme a refused one names, for the note.
 - ``strip_bidi``: text or HTML without bidi overrides, isolates and marks, line breaks kept (an
   article body, the mention beside a draft).
+- ``reading_text``: an article's HTML or text for the reading pane: ``strip_bidi``, and control
+  characters (and character references to them: "&#27;") made spaces as ``display_text`` does,
+  tabs and line breaks kept.
 - ``skeleton`` / ``lookalike_key``: Unicode's confusable skeleton (UTS #39: NFD, each character
   replaced by its prototype in confusables.txt, NFD again), from the table confusable-homoglyphs
   ships, so that two names which read alike ("Ауа" in Cyrillic and "Aya", "rnaya" and "maya",
@@ -129,6 +132,22 @@ def clean_name(text: str) -> str:
 def strip_bidi(text: str) -> str:
     """``text`` (or HTML) without bidi overrides, isolates and marks; line breaks kept."""
     return _BIDI.sub("", text)
+
+
+_CONTROL_REF = re.compile(r"&#(?:[xX]0*([0-9a-fA-F]{1,6})|0*([0-9]{1,7}));")
+
+
+def _control_ref(m: re.Match) -> str:
+    code = int(m.group(1), 16) if m.group(1) else int(m.group(2))
+    return " " if _TERMINAL_CONTROL.match(chr(min(code, 0x10FFFF))) else m.group(0)
+
+
+def reading_text(text: str) -> str:
+    """An article's HTML (or text) for the reading pane: without bidi overrides, isolates and
+    marks, and with each control character other than a tab or a line break, and each character
+    reference to one, as a space: a space, not nothing, so the words on either side stay apart,
+    as the title and the "Why" sentences above it show them (``display_text``)."""
+    return _CONTROL_REF.sub(_control_ref, terminal_text(text))
 
 
 MAX_DEPTH = 100  # elements nested deeper are unwrapped: their tags dropped, their text kept

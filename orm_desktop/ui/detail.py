@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTextBrowser, QVBoxLayou
 from orm_desktop import dates
 from orm_desktop.errors import KnownError
 from orm_desktop.numbers import signed
-from orm_desktop.textsafe import bound_layout, display_text, is_web_url, scheme_of, strip_bidi
+from orm_desktop.textsafe import bound_layout, display_text, is_web_url, reading_text, scheme_of
 from orm_desktop.ui.widgets import mark_safe_in_executive_mode, named
 
 _TAG_SPLIT = re.compile(r"(<[^>]*>)")
@@ -225,8 +225,9 @@ class DetailPane(QWidget):
                            f"{highlight(html.escape(display_text(sentence)), pattern)}</li>")
             out.append("</ul>")
         out.append("<hr>")
-        # nesting flattened first (5,000 nested tables: 240,000 characters, 25,000 after), then cut
-        body, cut = shown_part(bound_layout(strip_bidi(d.html))) if d.html else (d.html, 0)
+        # controls as spaces (a bell, a terminal escape: as the title and the sentences above show
+        # them), then nesting flattened (5,000 nested tables: 240,000 characters, 25,000 after), then cut
+        body, cut = shown_part(bound_layout(reading_text(d.html))) if d.html else (d.html, 0)
         out.append(highlight(body, pattern) if d.html else
                    "".join(f"<p>{highlight(html.escape(display_text(p)), pattern)}</p>" for p in d.text.split("\n\n")))
         if cut:
