@@ -66,3 +66,53 @@ def test_the_reading_pane_shows_no_control_character_of_the_body(empty_service, 
     shown = pane.browser.toPlainText()
     assert "x\ty\nz" in shown, repr(shown)  # a tab and a line break in <pre> keep their meaning
     assert "\nref › end" in shown, repr(shown)  # &#27; and &#x7; too (&#x9B; is "›", as browsers read it)
+
+
+# -- 2. Feeds › Edit showed a feed's title with its bidi overrides in the title field ("Official
+# <U+202E>swen<U+202C> desk" read "Official news desk"), unmarked; the list beside it dropped them.
+# The field now shows the title as the list does, says what was hidden, and OK saves the title as
+# stored unless the title itself was edited ------------------------------------------------------
+def test_the_edit_feed_dialog_shows_a_hostile_title_cleaned_and_saves_it_as_stored(empty_service, qtbot, monkeypatch,
+                                                                                    tmp_path):
+    from PySide6.QtTest import QTest
+
+    from orm_desktop.ui.manage import FeedDialog, FeedsView
+
+    svc = empty_service
+    hostile = "Official \u202eswen\u202c desk\x1b"
+    opml = tmp_path / "feeds.opml"
+    outline = f'<outline text="{html.escape(hostile)}" xmlUrl="https://news.example/rss"/>'
+    opml.write_text(f'<opml version="2.0"><body>{outline}</body></opml>', encoding="utf-8")
+    svc.import_opml(opml)
+    assert svc.feeds()[0].title == hostile
+    view = FeedsView(svc)
+    qtbot.addWidget(view)
+    view.table.setCurrentCell(0, 0)
+    seen = []
+
+    def edit_category(self):  # Enter on the dialog, keyboard only: the title untouched
+        note = getattr(self, "title_note", None)
+        seen.append((self.title.text(), note is not None and note.isVisibleTo(self), note and note.text()))
+        QTest.keyClicks(self.category, "wire")
+        return 1
+
+    monkeypatch.setattr(FeedDialog, "exec", edit_category)
+    view.edit()
+    text, noted, note = seen[0]
+    assert text == "Official swen desk ", repr(text)  # as the list shows it
+    assert noted and "U+202E" in note and "3 hidden characters" in note, note
+    f = svc.feeds()[0]
+    assert (f.title, f.category) == (hostile, "wire")  # saved as stored: the user did not touch it
+
+    def edit_title(self):
+        self.title.end(False)
+        QTest.keyClicks(self.title, "s")
+        return 1
+
+    monkeypatch.setattr(FeedDialog, "exec", edit_title)
+    view.edit()
+    assert svc.feeds()[0].title == "Official swen desk s"  # edited: saved as shown and typed
+
+    monkeypatch.setattr(FeedDialog, "exec", lambda self: seen.append(self.title_note.isVisibleTo(self)) or 1)
+    view.edit()
+    assert seen[-1] is False  # a clean title has no note

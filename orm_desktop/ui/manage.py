@@ -85,14 +85,19 @@ class FeedDialog(QDialog):
         form = QFormLayout(self)
         self.url = QLineEdit(feed.url if feed else "")
         self.url.setPlaceholderText("https://… (a URL with {query} is expanded once per entity)")
-        self.title = QLineEdit(feed.title if feed else "")
+        self.title = QLineEdit()
+        # a feed's title may carry bidi overrides or control characters (its own, or an OPML's):
+        # shown as the Feeds list shows it (display_text), with a note; saved as stored unless edited
+        self.title_note = QLabel(wordWrap=True)
+        self.title_note.setStyleSheet("color:#8E44AD")
+        self._set_title(feed.title if feed else "")
         self.kind = QComboBox()
         self.kind.addItems(FEED_KINDS)
         self.kind.setCurrentText(feed.kind if feed else "news")
         self.category = QLineEdit(feed.category if feed else "")
         self.weight = QDoubleSpinBox(minimum=0.1, maximum=10.0, singleStep=0.1, value=feed.weight if feed else 1.0)
-        for label, w in (("URL", self.url), ("Title", self.title), ("Kind", self.kind), ("Category", self.category),
-                         ("Reach weight", self.weight)):
+        for label, w in (("URL", self.url), ("Title", self.title), ("", self.title_note), ("Kind", self.kind),
+                         ("Category", self.category), ("Reach weight", self.weight)):
             form.addRow(label, w)
         b = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         b.accepted.connect(self.accept)
@@ -101,9 +106,28 @@ class FeedDialog(QDialog):
         self.resize(560, 0)
         self.initial = self.values()  # an Add feed dialog still as it opened has nothing to keep
 
+    def _set_title(self, stored: str) -> None:
+        """Show ``stored`` (a title as saved) without its bidi controls and control characters, and
+        say which were hidden; ``title_value`` gives ``stored`` back while the field is not edited."""
+        self.stored_title, self.shown_title = stored, display_text(stored)
+        self.title.setText(self.shown_title)
+        hidden = [c for c in stored if display_text(c) != c]
+        if hidden:
+            codes = ", ".join(dict.fromkeys(f"U+{ord(c):04X}" for c in hidden))
+            self.title_note.setText(
+                f"The title holds {len(hidden)} hidden character{'s' if len(hidden) != 1 else ''} ({codes}: text "
+                "direction changes or control characters), shown here as the Feeds list shows them. They stay "
+                "in the saved title unless you edit it; an edited title is saved as shown.")
+        self.title_note.setVisible(bool(hidden))
+
+    def title_value(self) -> str:
+        """The title to save: as stored while the field still shows it, else as typed."""
+        text = self.title.text()
+        return self.stored_title if text == self.shown_title else text
+
     def values(self) -> dict:
         """The fields as typed (crash recovery keeps them while an Add or Edit feed dialog is open)."""
-        return {"url": self.url.text(), "title": self.title.text(), "kind": self.kind.currentText(),
+        return {"url": self.url.text(), "title": self.title_value(), "kind": self.kind.currentText(),
                 "category": self.category.text(), "weight": self.weight.value()}
 
     @staticmethod
@@ -115,7 +139,7 @@ class FeedDialog(QDialog):
     def fill(self, values: dict) -> None:
         """Put kept fields back (a value the form cannot take is left as it is)."""
         self.url.setText(str(values.get("url", "")))
-        self.title.setText(str(values.get("title", "")))
+        self._set_title(str(values.get("title", "")))
         if values.get("kind") in FEED_KINDS:
             self.kind.setCurrentText(values["kind"])
         self.category.setText(str(values.get("category", "")))
@@ -298,7 +322,7 @@ class FeedsView(QWidget):
         url = d.url.text().strip()
         known = {f.url: f for f in self.feeds}
         try:
-            added = self.svc.add_feed(url, title=d.title.text(), kind=d.kind.currentText(),
+            added = self.svc.add_feed(url, title=d.title_value(), kind=d.kind.currentText(),
                                       category=d.category.text(), weight=d.weight.value())
         except KnownError as exc:
             QMessageBox.warning(self, "Cannot add feed", str(exc))
@@ -340,7 +364,7 @@ class FeedsView(QWidget):
         return d
 
     def _save_edit(self, f, d: FeedDialog) -> None:
-        fields = {"url": d.url.text().strip(), "title": d.title.text(), "kind": d.kind.currentText(),
+        fields = {"url": d.url.text().strip(), "title": d.title_value(), "kind": d.kind.currentText(),
                   "category": d.category.text(), "weight": d.weight.value()}
         d.answering = True  # kept on a crash until the save ends
         try:
