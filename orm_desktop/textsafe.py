@@ -23,6 +23,9 @@
   mention keeps and the GUI opens), and the scheme a refused one names, for the note.
 - ``strip_bidi``: text or HTML without bidi overrides, isolates and marks, line breaks kept (an
   article body, the mention beside a draft).
+- ``author_text``: an author's name as a feed gave it, HTML and all ("<b>Ann</b>"), as its text
+  content ("Ann") for display: tags, comments and script/style contents dropped, character
+  references decoded, then ``display_text``; never rendered. "Tom <tom@example.com>" is no tag.
 - ``reading_text``: an article's HTML or text for the reading pane: ``strip_bidi``, and control
   characters (and character references to them: "&#27;") made spaces as ``display_text`` does,
   tabs and line breaks kept.
@@ -132,6 +135,20 @@ def clean_name(text: str) -> str:
 def strip_bidi(text: str) -> str:
     """``text`` (or HTML) without bidi overrides, isolates and marks; line breaks kept."""
     return _BIDI.sub("", text)
+
+
+_MARKUP = re.compile(r"<(script|style)\b[^>]*>.*?(?:</\1\s*>|$)|<!--.*?(?:-->|$)|</?[a-zA-Z][a-zA-Z0-9:-]*(?:\s[^<>]*)?/?>",
+                     re.IGNORECASE | re.DOTALL)
+
+
+def author_text(name: str) -> str:
+    """An author's name (a feed may give it as HTML: "<b>Ann</b>") as the text it shows ("Ann"):
+    tags, comments and what a script or style element holds dropped, character references decoded
+    ("&amp;" as "&"), bidi and control characters out (``display_text``), spaces collapsed. Only
+    text comes out (escape it to put it in HTML): nothing is rendered."""
+    import html
+
+    return " ".join(display_text(html.unescape(_MARKUP.sub("", name))).split())
 
 
 _CONTROL_REF = re.compile(r"&#(?:[xX]0*([0-9a-fA-F]{1,6})|0*([0-9]{1,7}));")

@@ -116,3 +116,36 @@ def test_the_edit_feed_dialog_shows_a_hostile_title_cleaned_and_saves_it_as_stor
     monkeypatch.setattr(FeedDialog, "exec", lambda self: seen.append(self.title_note.isVisibleTo(self)) or 1)
     view.edit()
     assert seen[-1] is False  # a clean title has no note
+
+
+# -- 3. an author named with markup by its feed ("<b>Ann</b>") read "by <b>Ann</b>", tags and all,
+# in the reading pane and in a reply drafted from a template ({author}); now its text content, the
+# markup dropped (never rendered); an address in angle brackets is not a tag and stays -----------
+AUTHORS = [("<b>Ann</b>", "Ann"), ("<i>Bo</i> &amp; <span style='color:red'>Cy</span>", "Bo & Cy"),
+           ("Tom <tom@news.example>", "Tom <tom@news.example>"), ("<script>alert(1)</script>Dee<br/>", "Dee"),
+           ("&lt;b&gt;Eve&lt;/b&gt;", "<b>Eve</b>")]
+
+
+def test_an_author_named_with_markup_is_shown_as_its_text(empty_service, qtbot):
+    from orm_desktop.responses import workflow as wf
+    from orm_desktop.ui.detail import DetailPane
+
+    svc = empty_service
+    _fetched(svc, _feed(*((f"Acme {n}", raw, "Acme body") for n, (raw, _text) in enumerate(AUTHORS))))
+    pane = DetailPane(svc)
+    qtbot.addWidget(pane)
+    for n, (raw, text) in enumerate(AUTHORS):
+        m = _by_title(svc, f"Acme {n}")
+        assert svc.mention(m.id).author, raw
+        pane.show_mention(m.id)
+        line = pane.browser.toPlainText().split("\n")[1]  # source · date · by author
+        assert line.endswith(f" · by {text}"), (raw, line)
+        assert wf.placeholder_values(svc.conn, m.id)["author"] == text
+
+
+@pytest.mark.parametrize(("raw", "text"), [*AUTHORS, ("a < b > c", "a < b > c"), ("<!-- x -->Fay", "Fay"),
+                                           ("Gus\u202e<b>sug</b>", "Gussug"), ("<b\n>Hal</b >", "Hal")])
+def test_author_text_strips_tags_only(raw, text):
+    from orm_desktop.textsafe import author_text
+
+    assert author_text(raw) == text

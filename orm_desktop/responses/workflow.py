@@ -37,7 +37,7 @@ from orm_desktop.store import responses as rstore
 from orm_desktop.store import settings as settings_store
 from orm_desktop.store import team as team_store
 from orm_desktop.store.responses import Response, User
-from orm_desktop.textsafe import display_text
+from orm_desktop.textsafe import author_text, display_text
 from orm_desktop.types import KEY_MESSAGE_MAX, NAME_MAX
 
 STATES = ("draft", "in_review", "approved", "changes_requested", "sent", "discarded")
@@ -335,7 +335,7 @@ def placeholder_values(conn, mention_id: int) -> dict[str, str]:
     return {
         # what the feed says (its author, name and headline) goes into the brand's public reply: without
         # its bidi overrides and control characters (the inbox shows them so too)
-        "author": display_text(d.author), "brand": brand, "entity": ent.name,
+        "author": author_text(d.author), "brand": brand, "entity": ent.name,
         "executive": ent.name if ent.kind == "executive" else "",
         "product": product or brand, "topic": topic_words(conn, m.topics[0]) if m.topics else "",
         "link": m.url, "contact": settings_store.get(conn, "contact", "") or "",

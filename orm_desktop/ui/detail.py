@@ -19,7 +19,14 @@ from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTextBrowser, QVBoxLayou
 from orm_desktop import dates
 from orm_desktop.errors import KnownError
 from orm_desktop.numbers import signed
-from orm_desktop.textsafe import bound_layout, display_text, is_web_url, reading_text, scheme_of
+from orm_desktop.textsafe import (
+    author_text,
+    bound_layout,
+    display_text,
+    is_web_url,
+    reading_text,
+    scheme_of,
+)
 from orm_desktop.ui.widgets import mark_safe_in_executive_mode, named
 
 _TAG_SPLIT = re.compile(r"(<[^>]*>)")
@@ -193,7 +200,9 @@ class DetailPane(QWidget):
         if m.rating is not None:
             full = round(m.rating)
             stars = f" · {'★' * full}{'☆' * (5 - full)} ({m.rating:g}/5)"
-        who = f" · by {html.escape(display_text(d.author))}" if d.author else ""  # the feed names its author: no bidi tricks
+        # the feed names its author: no bidi tricks, no markup ("<b>Ann</b>" is "Ann")
+        who = author_text(d.author)
+        who = f" · by {html.escape(who)}" if who else ""
         override = ""
         score = f"<span style='color:{color}'><b>{m.label}</b> {signed(m.sentiment)}</span>"
         if m.label == "unsupported":  # no engine read it: no score and no confidence to show
