@@ -788,7 +788,18 @@ def _kept_text(window) -> str:
     return "".join(p.read_text(encoding="utf-8", errors="replace") for p in folder.glob("*") if p.is_file())
 
 
-def test_an_add_feed_dialog_typed_is_kept_and_comes_back_unsaved(window, qtbot):
+@pytest.fixture
+def discard_yes(monkeypatch) -> list[str]:
+    """Cancel on a changed short form asks "Discard changes?" (ui/widgets.GuardedDialog): Yes."""
+    from PySide6.QtWidgets import QMessageBox
+
+    asked: list[str] = []
+    monkeypatch.setattr(QMessageBox, "question", lambda _p, title, text, *a, **k: asked.append(text) or
+                        QMessageBox.StandardButton.Yes)
+    return asked
+
+
+def test_an_add_feed_dialog_typed_is_kept_and_comes_back_unsaved(window, qtbot, discard_yes):
     """The Add feed dialog was lost on a kill (measured: its URL typed into the real app, SIGKILL,
     nothing offered at the next start)."""
     from orm_desktop.ui.manage import FeedDialog
@@ -808,7 +819,7 @@ def test_an_add_feed_dialog_typed_is_kept_and_comes_back_unsaved(window, qtbot):
     assert window.drafts.writer.flush() and path.exists()
     saved = json.loads(path.read_text(encoding="utf-8"))
     assert saved["value"] == {"url": url, "title": "Halden news", "kind": "blog", "category": "", "weight": 2.5}
-    d.reject()  # cancelled: the copy goes
+    d.reject()  # cancelled ("Discard changes?" Yes): the copy goes
     window.drafts.tick()
     assert window.drafts.writer.flush() and not path.exists()
 
@@ -831,7 +842,7 @@ def test_an_add_feed_dialog_typed_is_kept_and_comes_back_unsaved(window, qtbot):
     assert window.drafts.writer.flush() and not path.exists()
 
 
-def test_a_user_being_added_is_kept_without_its_passphrase_and_comes_back(window, qtbot):
+def test_a_user_being_added_is_kept_without_its_passphrase_and_comes_back(window, qtbot, discard_yes):
     """The Add a user dialog was lost on a kill too; its passphrase must never reach the disk."""
     from orm_desktop.ui.identity import AddUserDialog
 
@@ -874,7 +885,7 @@ def test_a_user_being_added_is_kept_without_its_passphrase_and_comes_back(window
     assert window.drafts.writer.flush() and not path.exists()
 
 
-def test_an_edit_feed_dialog_typed_is_kept_and_comes_back_only_onto_the_same_feed(window, qtbot):
+def test_an_edit_feed_dialog_typed_is_kept_and_comes_back_only_onto_the_same_feed(window, qtbot, discard_yes):
     """The Edit feed dialog was lost on a kill too (a new title and kind typed, SIGKILL: nothing
     offered). Put back into an Edit feed dialog of that feed, unsaved; not onto a feed that
     someone changed or removed since."""

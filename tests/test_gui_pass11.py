@@ -149,3 +149,96 @@ def test_author_text_strips_tags_only(raw, text):
     from orm_desktop.textsafe import author_text
 
     assert author_text(raw) == text
+
+
+# -- 4. keyboard-only: Esc in a short form (Add feed, Edit feed, Mark as sent, Add a user, the new
+# template's id, the team workspace's address) closed it and dropped what was typed without a word;
+# the Deliveries and Request changes dialogs asked. Esc on a changed form now asks "Discard
+# changes?" (No: the form stays with the text), on an unchanged one closes at once --------------
+@pytest.fixture
+def asked(monkeypatch):
+    """(the questions asked, the answers to give: "Yes"/"No", taken in turn)."""
+    from PySide6.QtWidgets import QMessageBox
+
+    log, answers = [], []
+    monkeypatch.setattr(QMessageBox, "question", lambda _p, title, text, *a, **k: log.append(text) or
+                        getattr(QMessageBox.StandardButton, answers.pop(0)))
+    return log, answers
+
+
+def _esc_asks_before_dropping(dlg, field, asked) -> None:
+    """Type into ``field`` of the shown ``dlg``; Esc asks (No: stays, text kept); Esc again (Yes): closes."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    log, answers = asked
+    field.setFocus()
+    QTest.keyClicks(field, "typed")
+    answers[:] = ["No"]
+    QTest.keyClick(field, Qt.Key.Key_Escape)
+    assert log and "Discard changes?" in log[-1], (dlg.windowTitle(), log)
+    assert dlg.isVisible() and "typed" in field.text(), dlg.windowTitle()
+    answers[:] = ["Yes"]
+    QTest.keyClick(field, Qt.Key.Key_Escape)
+    assert not dlg.isVisible() and len(log) == 2, dlg.windowTitle()
+
+
+def _short_forms(svc):
+    """(dialog, the field typed into) of each short form built on ``svc``."""
+    from orm_desktop.ui.identity import AddUserDialog
+    from orm_desktop.ui.manage import FeedDialog
+    from orm_desktop.ui.responses_view import SentDialog
+    from orm_desktop.ui.tasks import TaskRunner
+
+    d = FeedDialog()
+    yield d, d.url
+    svc.add_feed("https://news.example/rss", title="Wire")
+    d = FeedDialog(None, svc.feeds()[0])
+    yield d, d.title
+    d = SentDialog()
+    yield d, d.channel
+    d = AddUserDialog(svc, TaskRunner())
+    yield d, d.display
+
+
+def test_esc_in_a_changed_short_form_asks_before_dropping_it(empty_service, qtbot, asked):
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    for dlg, field in _short_forms(empty_service):
+        qtbot.addWidget(dlg)
+        dlg.show()
+        qtbot.waitExposed(dlg)
+        field.setFocus()
+        QTest.keyClick(field, Qt.Key.Key_Escape)  # nothing typed: closes, nothing asked
+        assert not dlg.isVisible() and not asked[0], dlg.windowTitle()
+        dlg.show()
+        _esc_asks_before_dropping(dlg, field, asked)
+        asked[0].clear()
+
+
+def test_esc_in_the_new_template_and_team_workspace_prompts_asks(empty_service, qtbot, asked):
+    from PySide6.QtWidgets import QLineEdit, QWidget
+
+    from orm_desktop.ui.main_window import MainWindow
+    from orm_desktop.ui.responses_view import TemplatesDialog
+    from tests.test_gui_pass10 import _on_next_dialog
+
+    templates = TemplatesDialog(empty_service, "alex")
+    qtbot.addWidget(templates)
+    before = templates.current().id
+
+    def esc_twice(dlg):
+        _esc_asks_before_dropping(dlg, dlg.findChild(QLineEdit), asked)
+
+    seen = _on_next_dialog(qtbot, esc_twice, "New template")
+    templates.duplicate()
+    assert seen and templates.current().id == before  # nothing created
+    asked[0].clear()
+    win = QWidget()  # File › Open team workspace's handler, on a window of its own (no connection tried)
+    qtbot.addWidget(win)
+    opened = []
+    win.open_team_url = opened.append
+    seen = _on_next_dialog(qtbot, esc_twice, "Open team workspace")
+    MainWindow.open_team_workspace(win)
+    assert seen and not opened

@@ -267,15 +267,14 @@ def test_workspace_templates_add_edit_and_shipped_stay_read_only(conn, ids):
 
 
 def test_templates_dialog_duplicates_and_saves(qtbot, conn, monkeypatch, empty_service):
-    from PySide6.QtWidgets import QInputDialog
-
+    from orm_desktop.ui import responses_view
     from orm_desktop.ui.responses_view import TemplatesDialog
 
     dlg = TemplatesDialog(empty_service, "alex")
     qtbot.addWidget(dlg)
     first = dlg.current()
     assert first.shipped and dlg.editor.isReadOnly()
-    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("my-template", True))
+    monkeypatch.setattr(responses_view, "ask_text", lambda *a, **k: ("my-template", True))
     dlg.duplicate()
     assert dlg.current().id == "my-template" and not dlg.editor.isReadOnly()
     dlg.editor.setPlainText(dlg.editor.toPlainText().replace("(custom)", "(edited)"))

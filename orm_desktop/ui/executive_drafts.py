@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
     QLabel,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
@@ -19,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from orm_desktop.errors import KnownError
-from orm_desktop.ui.widgets import named, shown_name
+from orm_desktop.ui.widgets import confirm_discard, named, shown_name
 
 
 class ExecutiveDraftDialog(QDialog):
@@ -104,10 +103,8 @@ class ExecutiveDraftDialog(QDialog):
 
     def reject(self) -> None:
         """Close, Esc or the window's close button: a note typed and not sent is not dropped unasked."""
-        if self.note.isEnabled() and self.note.toPlainText().strip() and QMessageBox.question(
-                self, "Close the draft", "Close without sending the draft back? Your note will be lost.",
-                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-                QMessageBox.StandardButton.No) != QMessageBox.StandardButton.Yes:
+        if self.note.isEnabled() and self.note.toPlainText().strip() and not confirm_discard(
+                self, "Close the draft", "Close without sending the draft back? Your note will be lost."):
             return
         super().reject()
 

@@ -12,7 +12,7 @@ from PySide6.QtCore import QObject, Qt, QThread, Signal
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from orm_desktop.errors import KnownError
-from orm_desktop.ui.widgets import shown_name
+from orm_desktop.ui.widgets import GuardedDialog, shown_name
 
 
 class PassphraseDialog(QDialog):
@@ -104,7 +104,7 @@ class PasswordAsker(QObject):
         return str(value)
 
 
-class AddUserDialog(QDialog):
+class AddUserDialog(GuardedDialog):
     """A local user with a signing key under a new passphrase (as `users add NAME --role …`): a new
     workspace has no users, and drafting, approving and sending are done in a user's name. The
     key is made off the GUI thread (scrypt); the new user's key is unlocked for this session."""
@@ -154,6 +154,7 @@ class AddUserDialog(QDialog):
         lay.addWidget(self.buttons)
         self.resize(480, 0)
         self.initial = self.values()  # as it opened: nothing to keep
+        self.keep_as_opened()  # Esc asks once a field differs (a recovered copy filled in: at once)
 
     def values(self) -> dict:
         """What crash recovery keeps of it: the name, display name and roles typed, never the

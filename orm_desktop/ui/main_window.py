@@ -1013,10 +1013,10 @@ class MainWindow(QMainWindow):
 
     def open_team_workspace(self) -> None:
         """Ask for a team workspace's URL (postgresql://user@host/database) and open it."""
-        from PySide6.QtWidgets import QInputDialog
+        from orm_desktop.ui.widgets import ask_text
 
-        url, ok = QInputDialog.getText(self, "Open team workspace",
-                                       "PostgreSQL URL of the team workspace (postgresql://user@host/database):")
+        url, ok = ask_text(self, "Open team workspace",
+                           "PostgreSQL URL of the team workspace (postgresql://user@host/database):")
         if ok and url.strip():
             self.open_team_url(url.strip())
 

@@ -9,7 +9,6 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
     QFileDialog,
@@ -37,6 +36,7 @@ from orm_desktop.textsafe import display_text
 from orm_desktop.types import ENTITY_KINDS, FEED_KINDS
 from orm_desktop.ui.widgets import (
     ElideMiddle,
+    GuardedDialog,
     StretchShare,
     button_row,
     buttons_of,
@@ -75,7 +75,7 @@ def when(ts: int | None) -> str:
     return dt.datetime.fromtimestamp(ts).strftime("%d %b %H:%M") if ts else "—"
 
 
-class FeedDialog(QDialog):
+class FeedDialog(GuardedDialog):
     def __init__(self, parent=None, feed=None) -> None:
         super().__init__(parent)
         self.adding = feed is None
@@ -105,6 +105,7 @@ class FeedDialog(QDialog):
         form.addRow(b)
         self.resize(560, 0)
         self.initial = self.values()  # an Add feed dialog still as it opened has nothing to keep
+        self.keep_as_opened()  # Esc asks once a field differs from this (a recovered copy filled in: at once)
 
     def _set_title(self, stored: str) -> None:
         """Show ``stored`` (a title as saved) without its bidi controls and control characters, and

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -36,7 +35,9 @@ from orm_desktop.types import last_days
 from orm_desktop.ui.identity import ensure_unlocked
 from orm_desktop.ui.widgets import (
     FlowLayout,
+    GuardedDialog,
     SplitShares,
+    ask_text,
     button_row,
     buttons_of,
     confirm_removal,
@@ -211,8 +212,7 @@ class TemplatesDialog(QDialog):
             return
         if not ensure_unlocked(self, self.svc, self.user):
             return
-        new_id, ok = QInputDialog.getText(self, "New template", "Id (lowercase letters, digits, dashes):",
-                                          text=f"{t.id}-custom")
+        new_id, ok = ask_text(self, "New template", "Id (lowercase letters, digits, dashes):", text=f"{t.id}-custom")
         if not ok:
             return
         from dataclasses import replace
@@ -796,9 +796,11 @@ class ResponsesView(QWidget):
         self.editor.setFocus(Qt.FocusReason.OtherFocusReason)  # the new draft, ready to be edited
 
 
-class ChangesDialog(QDialog):
+class ChangesDialog(GuardedDialog):
     """The approver's note on what should change (Request changes…). Esc, Cancel or the window's
     close button ask before a typed note is lost (a QInputDialog dropped it without a word)."""
+
+    discard_question = "Close without requesting changes? Your note will be lost."
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -813,16 +815,8 @@ class ChangesDialog(QDialog):
         lay.addWidget(b)
         self.note.setFocus()
 
-    def reject(self) -> None:
-        if self.note.toPlainText().strip() and QMessageBox.question(
-                self, "Request changes", "Close without requesting changes? Your note will be lost.",
-                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-                QMessageBox.StandardButton.No) != QMessageBox.StandardButton.Yes:
-            return
-        super().reject()
 
-
-class SentDialog(QDialog):
+class SentDialog(GuardedDialog):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Mark as sent")

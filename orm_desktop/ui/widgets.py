@@ -7,8 +7,11 @@ from collections.abc import Callable, Iterable, Iterator
 
 from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QSize, Qt
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QAbstractItemView,
+    QAbstractSpinBox,
     QComboBox,
+    QDialog,
     QLayout,
     QLayoutItem,
     QPushButton,
@@ -141,6 +144,88 @@ def stay_for_unsaved(parent: QWidget, title: str, question: str, save: Callable[
         save()
         return still_unsaved()
     return answer != buttons.Discard
+
+
+def confirm_discard(parent: QWidget, title: str, question: str = "Discard changes?") -> bool:
+    """Esc, Cancel or the close button of a dialog holding typed text not yet used: ask Yes / No
+    (No the default: Enter keeps the text). True = close and drop it."""
+    from PySide6.QtWidgets import QMessageBox
+
+    buttons = QMessageBox.StandardButton
+    return QMessageBox.question(parent, title, question, buttons.Yes | buttons.No, buttons.No) == buttons.Yes
+
+
+def field_values(form: QWidget) -> tuple:
+    """What the fields of ``form`` hold (line and text edits, combo and spin boxes, check boxes),
+    in the order of its widgets: two snapshots differ when something was typed or picked."""
+    from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QTextEdit
+
+    out: list[object] = []
+    for w in form.findChildren(QWidget):
+        if isinstance(w, QLineEdit):
+            out.append(w.text())
+        elif isinstance(w, QPlainTextEdit | QTextEdit):
+            out.append(w.toPlainText())
+        elif isinstance(w, QComboBox):
+            out.append(w.currentText())
+        elif isinstance(w, QAbstractSpinBox):
+            out.append(w.text())
+        elif isinstance(w, QAbstractButton) and w.isCheckable():
+            out.append(w.isChecked())
+    return tuple(out)
+
+
+class GuardedDialog(QDialog):
+    """A short form (a few fields: Add feed, Mark as sent, Add a user, a one-line prompt): Esc,
+    Cancel or the window's close button on a form whose fields differ from how it opened ask
+    ``discard_question`` (confirm_discard) before the typed text is dropped; an unchanged form
+    closes at once. How it opened is taken at its first show, or by ``keep_as_opened`` (a form
+    filled with recovered values after it is built counts those as changes)."""
+
+    discard_question = "Discard changes? What you typed here will be lost."
+    _opened: tuple | None = None
+
+    def keep_as_opened(self) -> None:
+        self._opened = field_values(self)
+
+    def changed(self) -> bool:
+        return self._opened is not None and field_values(self) != self._opened
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt API
+        if self._opened is None:
+            self.keep_as_opened()
+        super().showEvent(event)
+
+    def reject(self) -> None:
+        if self.isVisible() and self.changed() and not confirm_discard(self, self.windowTitle(),
+                                                                        self.discard_question):
+            return
+        super().reject()
+
+
+def ask_text(parent: QWidget | None, title: str, label: str, text: str = "") -> tuple[str, bool]:
+    """QInputDialog.getText as a GuardedDialog: (the text, OK pressed); Esc on an edited text asks."""
+    from PySide6.QtWidgets import QDialogButtonBox, QLabel, QLineEdit, QVBoxLayout
+
+    dlg = GuardedDialog(parent)
+    dlg.setWindowTitle(title)
+    lay = QVBoxLayout(dlg)
+    prompt = QLabel(label, wordWrap=True)
+    field = QLineEdit(text)
+    prompt.setBuddy(field)
+    lay.addWidget(prompt)
+    lay.addWidget(field)
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+    buttons.accepted.connect(dlg.accept)
+    buttons.rejected.connect(dlg.reject)
+    lay.addWidget(buttons)
+    dlg.resize(max(dlg.sizeHint().width(), 420), dlg.sizeHint().height())
+    field.setFocus()
+    try:
+        ok = bool(dlg.exec())
+        return field.text(), ok
+    finally:
+        dlg.deleteLater()
 
 
 @contextlib.contextmanager
