@@ -88,7 +88,7 @@ def test_the_print_preview_does_not_freeze_the_window(window, qtbot, tmp_path):
     gc.collect()  # the window's collector (ui/collector.py) owes no full pass of the suite's garbage now
     beat.start()
     view.preview()
-    qtbot.waitUntil(lambda: bool(seen) and view.task is None, timeout=60_000)
+    qtbot.waitUntil(lambda: bool(seen) and view.task is None and view.print_task is None, timeout=60_000)
     longest = beat.longest
     closer.stop()
     assert seen[0] >= 3  # the whole report is in the preview

@@ -82,6 +82,7 @@ class ReportsView(QWidget):
         self.svc = svc
         self.runner = runner
         self.task = None
+        self.print_task = None  # the preview's Print: its PDF's pages rasterised and printed in the background
         self.last_pdf: Path | None = None  # the PDF behind the last preview / print / save
         self.page_images: list | None = None  # its pages drawn for the preview (render(rasterize=True))
         self.closed = False  # the window closed: a render that ends now is dropped
@@ -203,16 +204,18 @@ class ReportsView(QWidget):
     # -- one renderer: the report as PDF ------------------------------------------------------------
     def render(self, then: Callable[[Path, int, object], None], printer: QPrinter | None = None, *,
                rasterize: bool = False) -> None:
-        """Render the report to a PDF in a temporary folder (and with ``printer``, print its pages:
-        QPainter may paint on a QPrinter off the GUI thread; with ``rasterize``, draw its pages as
-        images for the print preview, kept in ``self.page_images``), then call
+        """Render the report to a PDF in a temporary folder (and with ``printer``, print its pages
+        as the printer is set up, in the renderer process: reports.isolated.print_pages; with
+        ``rasterize``, draw its pages as images for the print preview, kept in
+        ``self.page_images``), then call
         ``then(pdf, pages, data)`` on the GUI thread. The work runs in the background when the
         view has a task runner."""
-        from orm_desktop.reports.isolated import render_report
-        from orm_desktop.reports.render import DPI, draw_pages
+        from orm_desktop.reports.isolated import PrintJob, print_pages, render_report
+        from orm_desktop.reports.render import DPI
 
-        if self.task is not None:
-            self.status_message.emit("a report is being rendered already")
+        if self.task is not None or self.print_task is not None:
+            self.status_message.emit("a report is being rendered already" if self.task is not None else
+                                     "a report is being printed: wait until it is sent to the printer")
             return
         kind, entity, page = self.kind.currentData(), self.entity.currentData(), self.page.currentText()
         try:
@@ -224,20 +227,21 @@ class ReportsView(QWidget):
         color, logo = s.get("brand_color") or "#0F6E8C", s.get("brand_logo") or ""
         out = Path(tempfile.mkdtemp(prefix=f"{RENDER_PREFIX}{os.getpid()}-")) / f"{kind}-report.pdf"
         svc = self.svc
+        job = PrintJob.of(printer) if printer is not None else None  # read here, on the GUI thread
 
         def work(progress, cancel):
             d = svc.report_data(kind, entity=entity, since=span[0], until=span[1], now=int(time.time()))
             # laid out and rasterised in a child process (reports.isolated): Qt's PDF work holds
             # the GIL, so a thread of this process froze the window 0.1-0.45 s a page
-            dpi = DPI if printer is not None else PREVIEW_DPI if rasterize else None
+            dpi = PREVIEW_DPI if rasterize and job is None else None
             try:
                 pages, images = render_report(d, out, page_size=page, color=color, logo=logo, raster_dpi=dpi,
                                               cancel=cancel)
             except BaseException:
                 shutil.rmtree(out.parent, ignore_errors=True)  # no temporary folder left behind
                 raise
-            if printer is not None:
-                pages, images = draw_pages(images, printer), None
+            if job is not None:  # printed by the renderer too: drawing 300 dpi pages here held the GIL 1.3 s
+                pages, images = print_pages(out, job, dpi=DPI, cancel=cancel), None
             elif not rasterize:
                 images = None
             return out, pages, d, images
@@ -290,18 +294,19 @@ class ReportsView(QWidget):
     def _show_preview(self, pdf: Path, pages: int, _d) -> None:
         """The PDF's pages, rasterised in the background, drawn on the preview: drawing the PDF
         here held the GUI thread 0.3-1.1 s. The preview's own Print button prints the PDF at the
-        printer's resolution, as Print… does."""
+        printer's resolution, as Print… does, in the background (``print_rendered``): rasterising
+        it at 300 dpi in the button's call froze the window 1.5-2 s (demo weekly report)."""
         from PySide6.QtGui import QPaintEngine
 
-        from orm_desktop.reports.render import draw_pages, print_pdf
+        from orm_desktop.reports.render import draw_pages
 
         images, self.page_images = self.page_images, None
 
         def paint(printer: QPrinter) -> None:
             if printer.paintEngine().type() == QPaintEngine.Type.Picture:  # the preview's pages
                 draw_pages(images, printer)
-            else:
-                print_pdf(pdf, printer)
+            else:  # Print: nothing drawn now (no page is sent); the printer is drawn on when rasterised
+                self.print_rendered(pdf, printer)
 
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         dlg = QPrintPreviewDialog(printer, self)
@@ -309,6 +314,36 @@ class ReportsView(QWidget):
         dlg.paintRequested.connect(paint)
         dlg.resize(1000, 900)
         dlg.exec()
+
+    def print_rendered(self, pdf: Path, printer: QPrinter) -> None:
+        """Print the rendered report ``pdf`` (the preview's) on ``printer`` as Print… does: the
+        renderer process rasterises its pages at the printer's resolution and prints them
+        (reports.isolated.print_pages), a task waits for it."""
+        from orm_desktop.reports.isolated import PrintJob, print_pages
+        from orm_desktop.reports.render import DPI
+
+        job = PrintJob.of(printer)  # the renderer process prints: the window never draws the pages
+
+        def work(progress, cancel):
+            return print_pages(pdf, job, dpi=DPI, cancel=cancel)
+
+        if self.runner is None:
+            try:
+                self._printed(work(None, None))
+            except KnownError as exc:
+                self._render_failed(str(exc), True)
+            return
+        self.busy_label.setText("printing the report…")
+        self.print_task = self.runner.start(work, on_success=self._printed, on_failure=self._render_failed,
+                                            on_finished=self._print_finished)
+
+    def _printed(self, pages: int) -> None:
+        if not self.closed:
+            self.status_message.emit(f"sent {pages} pages to the printer")
+
+    def _print_finished(self) -> None:
+        self.print_task = None
+        self.busy_label.setText("")
 
     def print_(self) -> None:
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
