@@ -290,3 +290,95 @@ def test_print_from_the_preview_keeps_the_window_responsive(window, qtbot, tmp_p
     assert doc.pageCount() == seen[0] >= 3 and printed.stat().st_size > 200_000
     # was 1.5-2.0 s (1,631 ms here: 4 pages rasterised at 300 dpi in the button's call); now 18-33 ms
     assert longest < 0.25, f"the GUI thread was frozen {longest * 1000:.0f} ms while printing"
+
+
+# -- 6. File › Open workspace, two edges: (a) cancelling "unsaved changes?" in the window left kept
+# the new window open beside it (two windows, two workspaces); (b) a background task that ignores
+# cancellation froze the window left 10 s (closeEvent waited for it) beside the new one, and its
+# result still reached the window left when it ended ---------------------------------------------
+def _visible_main_windows() -> list:
+    from PySide6.QtWidgets import QApplication
+
+    from orm_desktop.ui.main_window import MainWindow
+
+    return [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
+
+
+@pytest.mark.parametrize("answer", ["Cancel", "Close without saving"])
+def test_cancelling_the_unsaved_question_of_a_switch_stays_in_one_window(qtbot, tmp_path, monkeypatch, answer):
+    import shiboken6
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from orm_desktop.service import Service
+    from orm_desktop.ui.app import Windows, close_windows
+    from tests.test_workspace_switch import handles, open_from_menu
+
+    a, b = Service.create(tmp_path / "a"), Service.create(tmp_path / "b")
+    a.close()
+    b.close()
+    windows = Windows(smoke_test=True)
+    try:
+        win = windows.show(Service.open(tmp_path / "a"))
+        win.show_page("Entities")
+        win.entities.new()
+        win.entities.name.setText("Typed Ltd")  # an unsaved edit: closing asks
+        assert win.unsaved_edits()
+        open_from_menu(win, tmp_path / "b", monkeypatch)
+        box = win.findChild(QMessageBox, "unsaved_on_close")
+        assert box is not None and box.isVisible()
+        assert [w.svc.ws.root.name for w in _visible_main_windows()] == ["a"]  # asked before any new window shows
+        next(x for x in box.buttons() if x.text() == answer).click()
+        if answer == "Cancel":  # stay in the old workspace, in one window; the other one is let go
+            assert windows.windows == [win] and _visible_main_windows() == [win]
+            assert win.svc.ws.root == tmp_path / "a" and not win.switching
+            qtbot.waitUntil(lambda: not handles(tmp_path / "b" / "orm.db"), timeout=5_000)
+            assert win.entities.name.text() == "Typed Ltd"
+        else:
+            qtbot.waitUntil(lambda: not shiboken6.isValid(win), timeout=10_000)
+            assert [w.svc.ws.root for w in windows.windows] == [tmp_path / "b"]
+            assert _visible_main_windows() == windows.windows
+    finally:
+        close_windows(QApplication.instance(), windows.windows)
+        for w in list(windows.windows):
+            if shiboken6.isValid(w):
+                w.svc.close()
+
+
+def test_a_task_ignoring_cancellation_does_not_keep_the_window_left(qtbot, tmp_path, monkeypatch):
+    import threading
+    import time
+
+    import shiboken6
+    from PySide6.QtWidgets import QApplication
+
+    from orm_desktop.service import Service
+    from orm_desktop.ui.app import Windows, close_windows
+    from tests.test_workspace_switch import handles, open_from_menu
+
+    for name in ("a", "b"):
+        Service.create(tmp_path / name).close()
+    windows = Windows(smoke_test=True)
+    release = threading.Event()
+    results: list[str] = []
+    try:
+        win = windows.show(Service.open(tmp_path / "a"))
+        svc_a = win.svc
+        win.runner.start(lambda _progress, _cancel: release.wait(30) and svc_a.count_mentions() * 0 or "late",
+                         on_success=results.append, on_failure=lambda m, _k: results.append(m))
+        started = time.perf_counter()
+        open_from_menu(win, tmp_path / "b", monkeypatch)
+        took = time.perf_counter() - started
+        assert took < 2, f"the switch waited {took:.1f} s for a task that ignores cancellation"  # was 10 s
+        assert _visible_main_windows() == [windows.windows[0]] and windows.windows[0] is not win
+        assert shiboken6.isValid(win) and handles(tmp_path / "a" / "orm.db")  # its task still runs there
+        release.set()  # the task ends: the window left goes, its result with it
+        qtbot.waitUntil(lambda: not shiboken6.isValid(win), timeout=10_000)
+        qtbot.waitUntil(lambda: not handles(tmp_path / "a" / "orm.db"), timeout=10_000)
+        assert results == []
+        assert [w.svc.ws.root for w in windows.windows] == [tmp_path / "b"]
+    finally:
+        release.set()
+        close_windows(QApplication.instance(), windows.windows)
+        for w in list(windows.windows):
+            if shiboken6.isValid(w):
+                w.svc.close()

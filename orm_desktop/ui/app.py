@@ -54,11 +54,18 @@ class Windows:
     workspace is closed for good (Service.shut_down), unless another window shows the same one
     (the set-up wizard's end rebuilds the window on its workspace). Before, the old window only
     closed: its service kept its connections (the file open, its WAL never folded in) and its
-    refresh timer kept running."""
+    refresh timer kept running.
+
+    The new window shows once the old one has closed: a Cancel to its "unsaved changes?" keeps
+    the user in the old workspace, in one window, and lets the other workspace go (it showed the
+    new window first, and a Cancel left both open). A task of the old window that ignores its
+    cancellation neither holds the switch (closing waited up to 10 s for it, the window frozen)
+    nor reaches the window with its result: the window is deleted when it ends."""
 
     def __init__(self, *, smoke_test: bool = False) -> None:
         self.smoke_test = smoke_test
         self.windows: list = []
+        self.pending: dict = {}  # a window closing for a switch: the service to show once it has closed
 
     def show(self, service):
         from PySide6.QtCore import QTimer
@@ -68,6 +75,7 @@ class Windows:
         win = MainWindow(service)
         win.switch_workspace.connect(lambda other: self.switch(win, other))
         win.closed.connect(lambda: self.retire(win))
+        win.close_cancelled.connect(lambda: self.stay(win))
         win.resize(1400, 880)
         if not self.smoke_test:
             win.restore_ui_state()  # page, size and inbox filters as the last session on this workspace left them
@@ -79,12 +87,35 @@ class Windows:
         return win
 
     def switch(self, win, other) -> None:
-        self.show(other)
+        """Close ``win``, then show ``other`` (a Service) in a new window (``retire``)."""
+        earlier = self.pending.pop(win, None)  # asked again while the window waits: the newer choice counts
+        self.pending[win] = other
+        if earlier is not None and earlier is not other:
+            self.let_go(earlier)
         win.switching = True  # closed for good, never hidden to the tray
         win.close()  # may wait (an entity write) or ask (unsaved edits) first
 
+    def stay(self, win) -> None:
+        """``win``'s close was cancelled ("unsaved changes?"): no switch; the other service goes."""
+        other = self.pending.pop(win, None)
+        if other is None:
+            return
+        win.switching = False
+        self.let_go(other)
+
+    def let_go(self, svc) -> None:
+        """Close a service no window shows (a switch called off), as ``retire`` closes one."""
+        if any(w.svc is svc for w in self.windows):
+            return
+        from orm_desktop.ui.tasks import idle_thread
+
+        svc.shut_down(idle=idle_thread)
+
     def retire(self, win) -> None:
         """``win`` closed while another window goes on: see the class."""
+        other = self.pending.pop(win, None)
+        if other is not None:  # shown while ``win`` is still on screen: the app never has no window
+            self.show(other)
         if win not in self.windows or len(self.windows) < 2:
             return  # the last window: the app quits, close_windows deletes it
         self.windows.remove(win)

@@ -143,6 +143,7 @@ class LazyEditor:
 class MainWindow(QMainWindow):
     switch_workspace = Signal(object)
     closed = Signal()  # the window closed (its close was not refused nor put off); app.Windows retires it
+    close_cancelled = Signal()  # "unsaved changes" answered Cancel: the window stays (a switch is called off)
 
     def __init__(self, svc) -> None:
         super().__init__()
@@ -1084,6 +1085,7 @@ class MainWindow(QMainWindow):
         if not close:
             if mode is not None:
                 mode.quitting = False  # "Quit" from the tray was cancelled: closing hides to the tray again
+            self.close_cancelled.emit()
             return
         self._close_anyway = True
         self.close()
@@ -1153,7 +1155,8 @@ class MainWindow(QMainWindow):
         if live is not None:
             live.stop()
         self.runner.cancel_all()
-        self.runner.wait(10_000)
+        if not self.switching:  # quitting: let them end. Left for another workspace: app.Windows.retire
+            self.runner.wait(10_000)  # deletes the window once they ended (a task ignoring cancel froze it 10 s)
         if self.tray is not None:
             self.tray.hide()
         super().closeEvent(event)

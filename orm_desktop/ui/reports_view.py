@@ -240,6 +240,9 @@ class ReportsView(QWidget):
             except BaseException:
                 shutil.rmtree(out.parent, ignore_errors=True)  # no temporary folder left behind
                 raise
+            if cancel is not None and cancel.is_set():  # the window went meanwhile: its result is dropped
+                shutil.rmtree(out.parent, ignore_errors=True)
+                raise KnownError("the report was cancelled")
             if job is not None:  # printed by the renderer too: drawing 300 dpi pages here held the GIL 1.3 s
                 pages, images = print_pages(out, job, dpi=DPI, cancel=cancel), None
             elif not rasterize:

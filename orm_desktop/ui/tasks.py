@@ -173,6 +173,8 @@ class TaskRunner(QObject):
         task = self.running.get(key)
         if task is None:
             return  # another runner's task
+        if self.closing and name != "finished":
+            return  # its window is gone (another workspace): a late result, progress or error is dropped
         if name == "finished":
             del self.running[key]
             self._spent.append(task.signals)
@@ -206,7 +208,8 @@ class TaskRunner(QObject):
 
     def close(self) -> None:
         """The window is going (another workspace opened): cancel what runs, start nothing more.
-        The tasks running still report here until each has finished (``idle`` then)."""
+        The tasks running report only their end here (``idle`` after the last): a task that
+        ignores its cancellation never hands its result to the window left."""
         self.closing = True
         self.cancel_all()
 
