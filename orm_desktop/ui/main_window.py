@@ -1024,6 +1024,7 @@ class MainWindow(QMainWindow):
     def open_team_url(self, url: str) -> None:
         """Connect off the GUI thread (a server may take seconds to answer, or never); switch to
         the workspace when it opens, or say in one line why it did not."""
+        from orm_desktop.errors import KnownError
         from orm_desktop.service import Service
         from orm_desktop.workspace import is_url
 
@@ -1034,7 +1035,11 @@ class MainWindow(QMainWindow):
         self.flash("Connecting to the team workspace…")
 
         def work(progress, cancel):
-            return Service.open(url)
+            svc = Service.open(url)
+            if cancel.is_set():  # the window was left meanwhile: its result would be dropped, unclosed
+                svc.close()
+                raise KnownError("the team workspace was not opened: its window was closed")
+            return svc
 
         self.runner.start(work, on_success=self._team_opened, on_failure=self._team_failed)
 
