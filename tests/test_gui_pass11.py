@@ -151,8 +151,8 @@ def test_author_text_strips_tags_only(raw, text):
     assert author_text(raw) == text
 
 
-# -- 4. keyboard-only: Esc in a short form (Add feed, Edit feed, Mark as sent, Add a user, the new
-# template's id, the team workspace's address) closed it and dropped what was typed without a word;
+# -- 4. keyboard-only: Esc in a short form (Add feed, Edit feed, Mark as sent, Add a user, Take
+# offline snapshot, Copy to a team server, the new template's id, the team workspace's address) closed it and dropped what was typed without a word;
 # the Deliveries and Request changes dialogs asked. Esc on a changed form now asks "Discard
 # changes?" (No: the form stays with the text), on an unchanged one closes at once --------------
 @pytest.fixture
@@ -189,6 +189,7 @@ def _short_forms(svc):
     from orm_desktop.ui.manage import FeedDialog
     from orm_desktop.ui.responses_view import SentDialog
     from orm_desktop.ui.tasks import TaskRunner
+    from orm_desktop.ui.team_dialogs import PushDialog, SnapshotDialog
 
     d = FeedDialog()
     yield d, d.url
@@ -199,6 +200,10 @@ def _short_forms(svc):
     yield d, d.channel
     d = AddUserDialog(svc, TaskRunner())
     yield d, d.display
+    d = SnapshotDialog(svc, TaskRunner())
+    yield d, d.folder
+    d = PushDialog(svc, TaskRunner())
+    yield d, d.url
 
 
 def test_esc_in_a_changed_short_form_asks_before_dropping_it(empty_service, qtbot, asked):

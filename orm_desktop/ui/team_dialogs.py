@@ -14,7 +14,6 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
-    QDialog,
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
@@ -28,9 +27,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from orm_desktop.ui.widgets import GuardedDialog
 
-class _TransferDialog(QDialog):
-    """A form, a Start button, a busy bar with the last progress line, and a one-line outcome."""
+
+class _TransferDialog(GuardedDialog):
+    """A form, a Start button, a busy bar with the last progress line, and a one-line outcome.
+    Esc or Close on a form changed since it opened or last started asks before dropping it."""
 
     start_label = "Start"
 
@@ -92,6 +94,7 @@ class _TransferDialog(QDialog):
             self.show_error(problem)
             return
         self.outcome = None
+        self.keep_as_opened()  # used as it is now: closing afterwards drops nothing typed
         self.start_button.setEnabled(False)
         self.progress.setVisible(True)
         self.status.setText("Starting…")
