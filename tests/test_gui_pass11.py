@@ -222,6 +222,28 @@ def test_esc_in_a_changed_short_form_asks_before_dropping_it(empty_service, qtbo
         asked[0].clear()
 
 
+def test_esc_in_the_set_up_wizard_asks_before_dropping_its_answers(empty_service, qtbot, asked):
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    from orm_desktop.ui.onboarding import OnboardingWizard
+
+    wizard = OnboardingWizard(empty_service)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    qtbot.waitExposed(wizard)
+    _esc_asks_before_dropping(wizard, wizard.brand.name, asked)  # a line typed on its first page
+    asked[0].clear()
+    wizard = OnboardingWizard(empty_service)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    qtbot.waitExposed(wizard)
+    wizard.executives.set_row(0, "Jane Doe", "CEO")  # a row of a table: the wizard asks too
+    asked[1][:] = ["No"]
+    QTest.keyClick(wizard, Qt.Key.Key_Escape)
+    assert wizard.isVisible() and asked[0]
+
+
 def test_esc_in_the_new_template_and_team_workspace_prompts_asks(empty_service, qtbot, asked):
     from PySide6.QtWidgets import QLineEdit, QWidget
 

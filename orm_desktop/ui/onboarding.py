@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from orm_desktop.errors import KnownError, QueryError
 from orm_desktop.paths import resource_path
-from orm_desktop.ui.widgets import button_row, named, split_aliases
+from orm_desktop.ui.widgets import DiscardGuard, button_row, named, split_aliases
 
 DEFAULT_FEEDS = resource_path("feeds.opml")
 ERROR_STYLE = "color: #C0392B"
@@ -254,8 +254,11 @@ class RepliesPage(QWizardPage):
         return out
 
 
-class OnboardingWizard(QWizard):
-    """Set up an empty workspace; ``done_setup`` fires after Finish wrote everything."""
+class OnboardingWizard(DiscardGuard, QWizard):
+    """Set up an empty workspace; ``done_setup`` fires after Finish wrote everything. Esc or
+    Cancel after anything was answered asks before dropping the answers (DiscardGuard)."""
+
+    discard_question = "Discard changes? The answers given in the set-up will be lost."
 
     done_setup = Signal()
 

@@ -156,9 +156,10 @@ def confirm_discard(parent: QWidget, title: str, question: str = "Discard change
 
 
 def field_values(form: QWidget) -> tuple:
-    """What the fields of ``form`` hold (line and text edits, combo and spin boxes, check boxes),
-    in the order of its widgets: two snapshots differ when something was typed or picked."""
-    from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QTextEdit
+    """What the fields of ``form`` hold (line and text edits, combo and spin boxes, check boxes,
+    table cells, checkable list items), in the order of its widgets: two snapshots differ when
+    something was typed or picked."""
+    from PySide6.QtWidgets import QLineEdit, QListWidget, QPlainTextEdit, QTableWidget, QTextEdit
 
     out: list[object] = []
     for w in form.findChildren(QWidget):
@@ -172,12 +173,17 @@ def field_values(form: QWidget) -> tuple:
             out.append(w.text())
         elif isinstance(w, QAbstractButton) and w.isCheckable():
             out.append(w.isChecked())
+        elif isinstance(w, QTableWidget):
+            out.append(tuple(w.item(r, c).text() if w.item(r, c) else ""
+                             for r in range(w.rowCount()) for c in range(w.columnCount())))
+        elif isinstance(w, QListWidget):
+            out.append(tuple((w.item(i).text(), w.item(i).checkState().value) for i in range(w.count())))
     return tuple(out)
 
 
-class GuardedDialog(QDialog):
-    """A short form (a few fields: Add feed, Mark as sent, Add a user, a one-line prompt): Esc,
-    Cancel or the window's close button on a form whose fields differ from how it opened ask
+class DiscardGuard:
+    """Mixed in before a QDialog class (``GuardedDialog``, the set-up wizard): Esc, Cancel or the
+    window's close button on a form whose fields differ from how it opened ask
     ``discard_question`` (confirm_discard) before the typed text is dropped; an unchanged form
     closes at once. How it opened is taken at its first show, or by ``keep_as_opened`` (a form
     filled with recovered values after it is built counts those as changes)."""
@@ -201,6 +207,11 @@ class GuardedDialog(QDialog):
                                                                         self.discard_question):
             return
         super().reject()
+
+
+class GuardedDialog(DiscardGuard, QDialog):
+    """A short form (a few fields: Add feed, Mark as sent, Add a user, a one-line prompt) whose
+    Esc asks before dropping what was typed (DiscardGuard)."""
 
 
 def ask_text(parent: QWidget | None, title: str, label: str, text: str = "") -> tuple[str, bool]:
