@@ -319,6 +319,36 @@ def test_print_from_the_preview_keeps_the_window_responsive(window, qtbot, tmp_p
     assert longest < 0.25, f"the GUI thread was frozen {longest * 1000:.0f} ms while printing"
 
 
+def test_a_print_job_prints_the_range_the_print_dialog_chose(tmp_path):
+    import time
+
+    from PySide6.QtPdf import QPdfDocument
+    from PySide6.QtPrintSupport import QPrinter
+
+    from orm_desktop.errors import KnownError
+    from orm_desktop.reports.data import ReportData
+    from orm_desktop.reports.isolated import PrintJob, print_pages
+    from orm_desktop.reports.render import ensure_gui_app, to_pdf
+
+    ensure_gui_app()
+    now = int(time.time())
+    pdf = tmp_path / "r.pdf"
+    to_pdf(ReportData(kind="weekly", title="Weekly brand report", subtitle="Acme", brand="Acme", since=now - 7 * 86400,
+                      until=now), pdf)
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFileName(str(tmp_path / "out.pdf"))
+    printer.setFromTo(1, 1)
+    job = PrintJob.of(printer)
+    assert (job.output_file, job.first, job.last) == (str(tmp_path / "out.pdf"), 1, 1)
+    assert print_pages(pdf, job, dpi=72) == 1
+    doc = QPdfDocument()
+    doc.load(str(tmp_path / "out.pdf"))
+    assert doc.pageCount() == 1
+    printer.setFromTo(40, 41)
+    with pytest.raises(KnownError, match="none in the range 40-41"):
+        print_pages(pdf, PrintJob.of(printer), dpi=72)
+
+
 # -- 6. File › Open workspace, two edges: (a) cancelling "unsaved changes?" in the window left kept
 # the new window open beside it (two windows, two workspaces); (b) a background task that ignores
 # cancellation froze the window left 10 s (closeEvent waited for it) beside the new one, and its
