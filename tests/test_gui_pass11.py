@@ -6,6 +6,7 @@ failed on the code before its fix."""
 from __future__ import annotations
 
 import html
+from types import SimpleNamespace
 
 import pytest
 
@@ -119,7 +120,8 @@ def test_the_edit_feed_dialog_shows_a_hostile_title_cleaned_and_saves_it_as_stor
 
 
 # -- 3. an author named with markup by its feed ("<b>Ann</b>") read "by <b>Ann</b>", tags and all,
-# in the reading pane and in a reply drafted from a template ({author}); now its text content, the
+# in the reading pane, beside a draft replying to it and in a reply drafted from a template
+# ({author}); now its text content, the
 # markup dropped (never rendered); an address in angle brackets is not a tag and stays -----------
 AUTHORS = [("<b>Ann</b>", "Ann"), ("<i>Bo</i> &amp; <span style='color:red'>Cy</span>", "Bo & Cy"),
            ("Tom <tom@news.example>", "Tom <tom@news.example>"), ("<script>alert(1)</script>Dee<br/>", "Dee"),
@@ -128,9 +130,12 @@ AUTHORS = [("<b>Ann</b>", "Ann"), ("<i>Bo</i> &amp; <span style='color:red'>Cy</
 
 def test_an_author_named_with_markup_is_shown_as_its_text(empty_service, qtbot):
     from orm_desktop.responses import workflow as wf
-    from orm_desktop.ui.detail import DetailPane
+    from orm_desktop.ui.detail import DetailPane, SafeBrowser
+    from orm_desktop.ui.responses_view import reply_context_html
 
-    svc = empty_service
+    svc = empty_service  # (a draft replying to it: only its mention_id is read)
+    beside = SafeBrowser()
+    qtbot.addWidget(beside)
     _fetched(svc, _feed(*((f"Acme {n}", raw, "Acme body") for n, (raw, _text) in enumerate(AUTHORS))))
     pane = DetailPane(svc)
     qtbot.addWidget(pane)
@@ -141,6 +146,9 @@ def test_an_author_named_with_markup_is_shown_as_its_text(empty_service, qtbot):
         line = pane.browser.toPlainText().split("\n")[1]  # source · date · by author
         assert line.endswith(f" · by {text}"), (raw, line)
         assert wf.placeholder_values(svc.conn, m.id)["author"] == text
+        # the mention beside a draft of a reply to it (Responses, the executive's draft dialog)
+        beside.setHtml(reply_context_html(svc, SimpleNamespace(mention_id=m.id)))
+        assert f" · by {text} · " in beside.toPlainText(), (raw, beside.toPlainText())
 
 
 @pytest.mark.parametrize(("raw", "text"), [*AUTHORS, ("a < b > c", "a < b > c"), ("<!-- x -->Fay", "Fay"),

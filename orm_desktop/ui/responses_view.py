@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from orm_desktop import dates
 from orm_desktop.errors import Conflict, KnownError
 from orm_desktop.numbers import signed
-from orm_desktop.textsafe import display_text
+from orm_desktop.textsafe import author_text, display_text
 from orm_desktop.types import last_days
 from orm_desktop.ui.identity import ensure_unlocked
 from orm_desktop.ui.widgets import (
@@ -327,9 +327,10 @@ def reply_context_html(svc, r) -> str:
     when = dates.dated(m.published)
     color = {"negative": "#C0392B", "positive": "#1E8449"}.get(m.label, "#7F8C8D")
     text = d.text if len(d.text) <= 600 else d.text[:600] + "…"
+    who = author_text(d.author)  # "<b>Ann</b>" from a feed is "Ann"
     return (f"<p><b>{html.escape(display_text(m.title))}</b><br><span style='color:gray'>"
             f"{html.escape(display_text(m.source))} · {when}"
-            f"{' · by ' + html.escape(display_text(d.author)) if d.author else ''} · </span>"
+            f"{' · by ' + html.escape(who) if who else ''} · </span>"
             f"<span style='color:{color}'>{m.label} {signed(m.sentiment)}</span></p>"
             f"<p>{html.escape(display_text(text))}</p>")
 
