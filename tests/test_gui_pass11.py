@@ -402,7 +402,8 @@ def test_cancelling_the_unsaved_question_of_a_switch_stays_in_one_window(qtbot, 
             qtbot.waitUntil(lambda: not shiboken6.isValid(win), timeout=10_000)
             assert [w.svc.ws.root for w in windows.windows] == [tmp_path / "b"]
             assert _visible_main_windows() == windows.windows
-    finally:
+    finally:  # the windows' background counts report first (deleted with tasks unreported, they stay alive)
+        qtbot.waitUntil(lambda: not any(w.runner.running for w in windows.windows), timeout=10_000)
         close_windows(QApplication.instance(), windows.windows)
         for w in list(windows.windows):
             if shiboken6.isValid(w):
@@ -443,6 +444,7 @@ def test_a_task_ignoring_cancellation_does_not_keep_the_window_left(qtbot, tmp_p
         assert [w.svc.ws.root for w in windows.windows] == [tmp_path / "b"]
     finally:
         release.set()
+        qtbot.waitUntil(lambda: not any(w.runner.running for w in windows.windows), timeout=10_000)
         close_windows(QApplication.instance(), windows.windows)
         for w in list(windows.windows):
             if shiboken6.isValid(w):
