@@ -69,6 +69,18 @@ def test_the_reading_pane_shows_no_control_character_of_the_body(empty_service, 
     assert "\nref › end" in shown, repr(shown)  # &#27; and &#x7; too (&#x9B; is "›", as browsers read it)
 
 
+@pytest.mark.parametrize(("stored", "shown"), [
+    ("a\x85b\x9bc\x80d", "a b c d"),              # C1 as characters (a JSON feed, a feed in UTF-8)
+    ("<p>a&#x85;b&#155;c&#0;d</p>", "<p>a b c d</p>"),  # references to them
+    ("t\tu\nv&#9;&#10;w", "t\tu\nv&#9;&#10;w"),     # tabs and line feeds kept, as characters or references
+    ("x\u202ey&#x1B;z&#x1F600;", "xy z&#x1F600;"),  # bidi out; another reference is left alone
+])
+def test_reading_text_makes_controls_spaces(stored, shown):
+    from orm_desktop.textsafe import reading_text
+
+    assert reading_text(stored) == shown
+
+
 # -- 2. Feeds › Edit showed a feed's title with its bidi overrides in the title field ("Official
 # <U+202E>swen<U+202C> desk" read "Official news desk"), unmarked; the list beside it dropped them.
 # The field now shows the title as the list does, says what was hidden, and OK saves the title as
