@@ -157,8 +157,10 @@ def main() -> int:
                 with alice.transaction():
                     alice.execute("UPDATE mentions SET override = %s, sentiment = %s "
                                   "WHERE item_id IN (SELECT id FROM items WHERE guid LIKE 'r%%')", (v, v))
-                    team.audit_append(alice, "rule.apply", "rule", by_score[v], {"changed": 2000}, priv=k.private,
-                                      key_id=k.key_id)
+                    ids = [i for (i,) in alice.execute("SELECT m.id FROM mentions m JOIN items i ON i.id = m.item_id "
+                                                       "WHERE i.guid LIKE 'r%%' ORDER BY m.id")]
+                    team.audit_append(alice, "rule.apply", "rule", by_score[v], {"changed": 2000, "mentions": ids},
+                                      priv=k.private, key_id=k.key_id)
                 (apply_on if enabled else apply_off).append(time.perf_counter() - t)
     finally:
         lab.teardown()

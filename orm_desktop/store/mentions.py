@@ -826,6 +826,21 @@ def set_status(conn: sqlite3.Connection, ids: Iterable[int], status: str, *, by:
                              by=by, expected=expected)
 
 
+def triage_states(conn: sqlite3.Connection, ids: Iterable[int]) -> dict[int, dict]:
+    """{mention id: its triage as stored now} ({"status", "assignee", "tags", "priority",
+    "muted"}): the data of a ``mention.triage`` audit entry (a team workspace's database checks
+    the entry against the row)."""
+    ids = [int(i) for i in ids]
+    out: dict[int, dict] = {}
+    for k in range(0, len(ids), 500):
+        chunk = ids[k:k + 500]
+        out.update((r[0], {"status": r[1], "assignee": r[2], "tags": r[3], "priority": float(r[4]),
+                           "muted": int(r[5])}) for r in conn.execute(
+            f"SELECT id, status, assignee, tags, priority, muted FROM mentions "
+            f"WHERE id IN ({','.join('?' * len(chunk))})", chunk))
+    return out
+
+
 def _versioned_update(conn: sqlite3.Connection, ids: list[int], sets: str, args: tuple, *, by: str,
                       expected: Mapping[int, int] | None) -> int:
     sql = f"UPDATE mentions SET {sets}, version = version + 1, changed_by = ? WHERE id = ?"
