@@ -957,9 +957,8 @@ class Service:
 
         if not team.is_team(self.conn):
             return
-        for i, state in mentions_store.triage_states(self.conn, ids).items():
-            audit.append(self.conn, actor=who, action="mention.triage", subject_type="mention", subject_id=i,
-                         data=state, now=now)
+        audit.append_team_batch(self.conn, [("mention.triage", "mention", i, state) for i, state in
+                                            mentions_store.triage_states(self.conn, ids).items()], now=now)
 
     def mention_versions(self, ids: Iterable[int]) -> dict[int, int]:
         """{mention id: current row version}."""

@@ -174,6 +174,16 @@ def test_a_rule_apply_entry_lists_the_mentions_it_changed_and_vouches_for_those_
     with pytest.raises(psycopg.errors.InsufficientPrivilege, match=f"mention {other}"), alice.transaction():
         alice.execute("UPDATE mentions SET override = -0.7, sentiment = -0.7 WHERE id = %s", (other,))
         _sign(lab, "alice", "rule.apply", "rule", rule.id, {"changed": 1, "mentions": [a]})
+    with ts.connect(lab.login("alice"), lab.db) as own:  # nor a list of the login's own making
+        own.execute("CREATE TEMP TABLE team_rule_listed (entry bigint, id bigint)")
+        own.execute("INSERT INTO team_rule_listed SELECT id, %s FROM audit_log", (other,))
+        with pytest.raises(psycopg.errors.InsufficientPrivilege, match="of its own"), own.transaction():
+            own.execute("UPDATE mentions SET override = -0.7, sentiment = -0.7 WHERE id = %s", (other,))
+            key = lab.keys["alice"]
+            from orm_desktop.store import team
+
+            team.audit_append(own, "rule.apply", "rule", rule.id, {"changed": 1, "mentions": [a]},
+                              priv=key.private, key_id=key.key_id)
     ada.delete_rule(rule.id)
 
 

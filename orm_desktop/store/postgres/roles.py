@@ -443,21 +443,44 @@ $$;
 -- function without SECURITY DEFINER or SET is inlined into the caller's query; every name is
 -- qualified, as the callers' search_path is theirs.
 CREATE OR REPLACE FUNCTION team_xact_entry(p_subject_type text, p_subject_id bigint, p_actions text[])
-    RETURNS TABLE (action text, data text) LANGUAGE sql STABLE AS $$
-    SELECT n.action, n.data
-    FROM (SELECT l.action, l.data, l.xmin AS x FROM public.audit_log l
+    RETURNS TABLE (id bigint, action text, data text) LANGUAGE sql STABLE AS $$
+    SELECT n.id, n.action, n.data
+    FROM (SELECT l.id, l.action, l.data, l.xmin AS x FROM public.audit_log l
           WHERE l.subject_type = p_subject_type AND l.subject_id = p_subject_id AND l.action = ANY (p_actions)
           ORDER BY l.id DESC LIMIT 1) n
     WHERE public.team_this_xact(n.x)
 $$;
 
--- whether a rule.apply entry's data list this mention: {"changed": N, "mentions": [id, ...]}
--- (Apply to stored mentions writes one per transaction of at most 2,000 mentions)
-CREATE OR REPLACE FUNCTION team_rule_applied_to(p_data text, p_mention bigint) RETURNS boolean
-    LANGUAGE sql IMMUTABLE AS $$
-    SELECT COALESCE(pg_catalog.jsonb_typeof(p_data::jsonb -> 'mentions') = 'array'
-                    AND (p_data::jsonb -> 'mentions') @> pg_catalog.to_jsonb(p_mention), false)
-$$;
+-- whether this transaction's rule.apply entry p_entry (its data p_data) lists this mention:
+-- {"changed": N, "mentions": [id, ...]} (Apply to stored mentions writes one per transaction of at
+-- most 2,000 mentions, about 9 KB). The list is read once per entry into a temporary table that
+-- only the owner's function writes (a login's own table of that name is refused, as for
+-- team_fresh_mentions), not parsed again at every row's check: parsed per row, an override's
+-- check took 1.1 ms instead of 0.1 ms (2,000 rows, load 6.7).
+DROP FUNCTION IF EXISTS team_rule_applied_to(text, bigint);
+CREATE OR REPLACE FUNCTION team_rule_applied_to(p_entry bigint, p_data text, p_mention bigint) RETURNS boolean
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE
+    list jsonb;
+BEGIN
+    IF to_regclass('pg_temp.team_rule_listed') IS NULL THEN
+        CREATE TEMP TABLE team_rule_listed (entry bigint, id bigint, PRIMARY KEY (entry, id)) ON COMMIT DELETE ROWS;
+    ELSIF NOT COALESCE((SELECT pg_has_role(c.relowner, 'pg_database_owner', 'MEMBER') FROM pg_class c
+                        WHERE c.oid = to_regclass('pg_temp.team_rule_listed')), false) THEN
+        RAISE EXCEPTION 'this session has a temporary table team_rule_listed of its own: drop it'
+            USING ERRCODE = '42501';
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_temp.team_rule_listed WHERE entry = p_entry AND id = -1) THEN
+        list := p_data::jsonb -> 'mentions';
+        INSERT INTO pg_temp.team_rule_listed (entry, id)
+            SELECT p_entry, -1
+            UNION SELECT p_entry, v::bigint
+                  FROM jsonb_array_elements_text(CASE WHEN jsonb_typeof(list) = 'array' THEN list ELSE '[]' END) v
+                  WHERE v ~ '^[0-9]{1,18}$'
+            ON CONFLICT DO NOTHING;
+    END IF;
+    RETURN EXISTS (SELECT 1 FROM pg_temp.team_rule_listed WHERE entry = p_entry AND id = p_mention);
+END $$;
 
 -- whether a mention.triage entry's data are the mention's triage as it is now:
 -- {"status", "assignee", "tags", "priority", "muted"}, every one
@@ -573,7 +596,7 @@ BEGIN
             SELECT 1 FROM rules r, team_xact_entry('rule', r.id, ARRAY['rule.apply']) e
             WHERE jsonb_typeof(r.actions::jsonb -> 'sentiment') = 'number'
               AND abs(ov - (r.actions::jsonb ->> 'sentiment')::double precision) < 1e-6
-              AND team_rule_applied_to(e.data, NEW.id)) THEN
+              AND team_rule_applied_to(e.id, e.data, NEW.id)) THEN
         RETURN NULL;
     END IF;
     RAISE EXCEPTION 'mention %''s sentiment override changed without its mention.override entry (of this score) '
@@ -616,7 +639,7 @@ BEGIN
         RETURN NULL;
     END IF;
     IF EXISTS (SELECT 1 FROM rules r, team_xact_entry('rule', r.id, ARRAY['rule.apply']) e
-               WHERE team_rule_applied_to(e.data, NEW.id))
+               WHERE team_rule_applied_to(e.id, e.data, NEW.id))
        OR (st = 'responded' AND EXISTS (SELECT 1 FROM responses r, team_xact_entry('response', r.id, ARRAY['response.send']) e
                                         WHERE r.mention_id = NEW.id))
        OR EXISTS (SELECT 1 FROM team_xact_entry('entity', ent, ARRAY['crisis.on', 'crisis.off'])) THEN
