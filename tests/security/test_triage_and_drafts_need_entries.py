@@ -226,3 +226,31 @@ def test_a_team_database_set_up_before_gets_the_helper_and_the_new_checks_at_the
                              ).fetchone()[0]
     finally:
         team.apply_roles(owner)
+
+
+def test_a_refreshs_triage_rule_on_the_mentions_it_inserted_commits(lab):
+    """A refresh's rules triage the mentions it has just inserted (no entry: they are new); the
+    same transaction cannot triage an older mention without its entry."""
+    from orm_desktop.analysis.rules import Rule
+
+    ada, alice, tag = _app(lab, "ada"), lab.conns["alice"], time.monotonic_ns()
+    rule = ada.save_rule(Rule(None, f"Flag {tag}", {"terms": "late"}, {"status": "flagged", "tag": "late"}))
+    old = _mention(lab)
+    try:
+        with alice.transaction():  # what a refresh does: insert, then its rule triages the new mention
+            item = alice.execute("INSERT INTO items (guid, url, canonical_url, title, text, published, first_seen) "
+                                 "VALUES (%s, %s, %s, 'Acme late', 'Acme late', 1, 1) RETURNING id",
+                                 (f"f{tag}", f"http://f/{tag}", f"http://f/{tag}")).fetchone()[0]
+            mid = alice.execute("INSERT INTO mentions (item_id, entity_id, published, created) VALUES (%s, 1, 1, 1) "
+                                "RETURNING id", (item,)).fetchone()[0]
+            alice.execute("UPDATE mentions SET status = 'flagged', tags = 'late' WHERE id = %s", (mid,))
+        assert _triage(lab, mid)[:3] == ("flagged", "", "late")
+        with pytest.raises(psycopg.errors.InsufficientPrivilege, match=f"mention {old}'s triage"), \
+                alice.transaction():
+            item = alice.execute("INSERT INTO items (guid, url, canonical_url, title, text, published, first_seen) "
+                                 "VALUES (%s, %s, %s, 'Acme', 'Acme', 1, 1) RETURNING id",
+                                 (f"g{tag}", f"http://g/{tag}", f"http://g/{tag}")).fetchone()[0]
+            alice.execute("INSERT INTO mentions (item_id, entity_id, published, created) VALUES (%s, 1, 1, 1)", (item,))
+            alice.execute("UPDATE mentions SET status = 'archived' WHERE id = %s", (old,))
+    finally:
+        ada.delete_rule(rule.id)
