@@ -663,11 +663,7 @@ class InboxView(QWidget):
             return
         ids = [m.id for m in shown]
         before = {i: self.svc.mention(i).mention.status for i in ids}
-        try:
-            n = self._versioned(lambda expected: self.svc.set_status(ids, status, expected=expected), shown)
-        except KnownError as exc:  # a team login whose key is not approved yet, a refused change: one line
-            self.status_message.emit(str(exc))
-            return
+        n = self._versioned(lambda expected: self.svc.set_status(ids, status, expected=expected), shown)
         if n is None:
             return
         what = f"{n} mention(s) marked {status.replace('_', ' ')}"
