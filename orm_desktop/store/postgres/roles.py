@@ -438,7 +438,7 @@ CREATE OR REPLACE FUNCTION team_this_xact(p_xmin xid) RETURNS boolean LANGUAGE s
 $$;
 
 -- The one query every check below asks: the subject's newest entry of these actions, as a row
--- (action, data) when this transaction wrote it, no row otherwise (an older transaction's entry,
+-- (id, action, data) when this transaction wrote it, no row otherwise (an older transaction's entry,
 -- or none). Through the index audit_subject (subject_type, subject_id, id). A set-returning sql
 -- function without SECURITY DEFINER or SET is inlined into the caller's query; every name is
 -- qualified, as the callers' search_path is theirs.
@@ -457,7 +457,6 @@ $$;
 -- only the owner's function writes (a login's own table of that name is refused, as for
 -- team_fresh_mentions), not parsed again at every row's check: parsed per row, an override's
 -- check took 1.1 ms instead of 0.1 ms (2,000 rows, load 6.7).
-DROP FUNCTION IF EXISTS team_rule_applied_to(text, bigint);
 CREATE OR REPLACE FUNCTION team_rule_applied_to(p_entry bigint, p_data text, p_mention bigint) RETURNS boolean
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
 DECLARE
