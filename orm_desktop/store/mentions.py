@@ -259,8 +259,10 @@ def _cjk_condition(conn: object, text: str) -> tuple[str, list]:
 
 def _phrase_pattern(words: list[str], pg: bool) -> str:
     r"""A regular expression (PostgreSQL's ARE with ``pg``, else Python's; matched ignoring case)
-    of a phrase mixing CJK and Latin words: the words in order, ``\s*`` next to a CJK character
-    ("田中CEO" and "田中 CEO"), ``\W+`` between two Latin words, Latin words whole."""
+    of a phrase mixing CJK and Latin words: the words in order, ``\W*`` next to a CJK character
+    ("田中CEO", "田中 CEO", "田中 (CEO)"), ``\W+`` between two Latin words, Latin words whole. The
+    punctuation around a typed word is not part of it (``_typed_words``), so none is required or
+    refused between words, as in a Latin phrase; what is left is matched as the characters typed."""
     edge = r"\y" if pg else r"\b"
 
     def literal(w: str) -> str:
@@ -269,7 +271,7 @@ def _phrase_pattern(words: list[str], pg: bool) -> str:
     out = [edge] if not has_cjk(words[0][0]) else []
     for i, w in enumerate(words):
         if i:
-            out.append(r"\s*" if has_cjk(words[i - 1][-1]) or has_cjk(w[0]) else r"\W+")
+            out.append(r"\W*" if has_cjk(words[i - 1][-1]) or has_cjk(w[0]) else r"\W+")
         out.append(literal(w))
     if not has_cjk(words[-1][-1]):
         out.append(edge)
