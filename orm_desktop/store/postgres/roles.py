@@ -501,6 +501,18 @@ CREATE OR REPLACE FUNCTION team_fresh_table_ours() RETURNS boolean LANGUAGE sql 
                     false)
 $$;
 
+-- whether this transaction's refresh inserted mention p_mention (its rules may score and triage
+-- it): the checks of overrides and triage let those through. (Two IFs: a query naming the temporary
+-- table is planned only once it exists.)
+CREATE OR REPLACE FUNCTION team_fresh_mention(p_mention bigint) RETURNS boolean
+    LANGUAGE plpgsql STABLE SET search_path = public, pg_temp AS $$
+BEGIN
+    IF to_regclass('pg_temp.team_fresh_mentions') IS NULL OR NOT team_fresh_table_ours() THEN
+        RETURN false;
+    END IF;
+    RETURN EXISTS (SELECT 1 FROM pg_temp.team_fresh_mentions WHERE id = p_mention);
+END $$;
+
 CREATE OR REPLACE FUNCTION team_note_fresh_mentions() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
 BEGIN
@@ -572,10 +584,8 @@ BEGIN
     IF team_exempt() THEN
         RETURN NULL;
     END IF;
-    IF to_regclass('pg_temp.team_fresh_mentions') IS NOT NULL AND team_fresh_table_ours() THEN
-        IF EXISTS (SELECT 1 FROM pg_temp.team_fresh_mentions WHERE id = NEW.id) THEN
-            RETURN NULL;  -- inserted by this transaction (a refresh, whose rules score what it fetched)
-        END IF;
+    IF team_fresh_mention(NEW.id) THEN
+        RETURN NULL;  -- inserted by this transaction (a refresh, whose rules score what it fetched)
     END IF;
     SELECT override INTO ov FROM mentions WHERE id = NEW.id;
     IF NOT FOUND THEN
@@ -624,10 +634,8 @@ BEGIN
     IF team_exempt() THEN
         RETURN NULL;
     END IF;
-    IF to_regclass('pg_temp.team_fresh_mentions') IS NOT NULL AND team_fresh_table_ours() THEN
-        IF EXISTS (SELECT 1 FROM pg_temp.team_fresh_mentions WHERE id = NEW.id) THEN
-            RETURN NULL;  -- inserted by this transaction (a refresh, whose rules triage what it fetched)
-        END IF;
+    IF team_fresh_mention(NEW.id) THEN
+        RETURN NULL;  -- inserted by this transaction (a refresh, whose rules triage what it fetched)
     END IF;
     SELECT entity_id, status INTO ent, st FROM mentions WHERE id = NEW.id;
     IF NOT FOUND THEN
