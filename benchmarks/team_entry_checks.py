@@ -72,10 +72,8 @@ def main() -> int:
         return 2
     lab = ts.TeamLab().setup()
     try:
-        with ts.connect(ts.SUPERUSER, lab.db, None) as su:  # time spent in the trigger functions themselves
-            su.execute(f'ALTER DATABASE "{lab.db}" SET track_functions = \'pl\'')
         owner, k = lab.conns["owner"], lab.keys["alice"]
-        alice = lab.conns["alice"] = ts.connect(lab.login("alice"), lab.db)  # a session that tracks them
+        (alice,) = lab.tracking("alice")  # time spent in the trigger functions themselves
         aid = lab.alert()
         for n in range(3):  # rules with a sentiment action: the fresh-mention note runs
             owner.execute("INSERT INTO rules (name, conditions, actions, created, updated) "

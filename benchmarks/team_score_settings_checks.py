@@ -41,18 +41,10 @@ def main() -> int:
         return 2
     lab = ts.TeamLab().setup()
     try:
-        with ts.connect(ts.SUPERUSER, lab.db, None) as su:
-            su.execute(f'ALTER DATABASE "{lab.db}" SET track_functions = \'pl\'')
         owner = lab.conns["owner"]
-        ada = lab.conns["ada"] = ts.connect(lab.login("ada"), lab.db)  # sessions that track the functions
-        bob = lab.conns["bob"] = ts.connect(lab.login("bob"), lab.db)
+        ada, bob = lab.tracking("ada", "bob")
         ka, kb = lab.keys["ada"], lab.keys["bob"]
-        owner.execute("INSERT INTO items (guid, url, canonical_url, title, text, published, first_seen) "
-                      "SELECT 'r' || g, 'http://r/' || g, 'http://r/' || g, 't', 't', 1, 1 FROM generate_series(1, 2000) g")
-        owner.execute("INSERT INTO mentions (item_id, entity_id, published, created) "
-                      "SELECT id, 1, 1, 1 FROM items WHERE guid LIKE 'r%'")
-        ids = [r[0] for r in owner.execute("SELECT m.id FROM mentions m JOIN items i ON i.id = m.item_id "
-                                           "WHERE i.guid LIKE 'r%' ORDER BY m.id")]
+        ids = lab.bulk_mentions(2000)
         batch = ids[:500]
         rule = owner.execute("INSERT INTO rules (name, conditions, actions, created, updated) "
                              "VALUES ('s', '{}', '{\"sentiment\": -0.7}', 1, 1) RETURNING id").fetchone()[0]

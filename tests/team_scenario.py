@@ -87,6 +87,28 @@ class TeamLab:
     def login(self, who: str) -> str:
         return f"u{self.tag}_{who}"
 
+    # -- for the benchmarks --------------------------------------------------------------------
+    def tracking(self, *names: str) -> list:
+        """New sessions of these people in which PostgreSQL counts the time spent in the trigger
+        functions (``track_functions``, set on this throw-away database by the superuser: only
+        sessions opened after it count); also kept in ``conns``."""
+        with connect(SUPERUSER, self.db, None) as su:
+            su.execute(f'ALTER DATABASE "{self.db}" SET track_functions = \'pl\'')
+        for name in names:
+            self.conns[name] = connect(self.login(name), self.db)
+        return [self.conns[name] for name in names]
+
+    def bulk_mentions(self, n: int) -> list[int]:
+        """``n`` bare mentions of entity 1 inserted by the owner (one item each), their ids in order."""
+        owner = self.conns["owner"]
+        owner.execute("INSERT INTO items (guid, url, canonical_url, title, text, published, first_seen) "
+                      "SELECT 'r' || g, 'http://r/' || g, 'http://r/' || g, 't', 't', 1, 1 FROM generate_series(1, %s) g",
+                      (n,))
+        owner.execute("INSERT INTO mentions (item_id, entity_id, published, created) "
+                      "SELECT id, 1, 1, 1 FROM items WHERE guid LIKE 'r%'")
+        return [r[0] for r in owner.execute("SELECT m.id FROM mentions m JOIN items i ON i.id = m.item_id "
+                                            "WHERE i.guid LIKE 'r%' ORDER BY m.id")]
+
     # -- set-up ----------------------------------------------------------------------------------
     def setup(self) -> TeamLab:
         try:
