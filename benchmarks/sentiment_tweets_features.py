@@ -1,13 +1,14 @@
-"""Round 7 of issue 14 (tweets): new feature families and a VADER fallback, each cross-validated
+"""Rounds 7 and 8 of issue 14 (tweets): new feature families and a VADER fallback, each cross-validated
 like ``sentiment_eval.py --salts`` (5 folds per salt, everything re-fitted in every fold, the
 reputation rules applied after), reported as each corpus's margin over the best of VADER,
 TextBlob and 0.7·VADER+0.3·TextBlob, mean over the salts.
 
     python benchmarks/sentiment_tweets_features.py [--salts 0,1,2,3,4] [--variants base,laugh,...]
-        [--experts tweets|all]
+        [--experts tweets|all|others] [--fjlc PATH]
 
 A variant is ``+``-joined parts; each part adds dense features (ridge penalty as the dense ones)
-to the tweets expert (``--experts all``: to all four experts):
+to the tweets expert (``--experts all``: to all four experts; ``others``: to the three that are
+not the tweets expert):
 
 * ``laugh``: laughter tokens (lol, lmao, haha…, xD, :D), counted whether or not a negation is near.
 * ``emo``: emoticon and emoji valence, positive and negative sums apart from the words'.
@@ -19,6 +20,12 @@ to the tweets expert (``--experts all``: to all four experts):
 * ``extremes``: the strongest positive and negative valence, the counts of positive and negative words.
 * ``sd``: the valence sums of the lexicon words whose ten VADER raters agreed (SD < 1) and of
   the others, apart (vader_lexicon.txt's SD column).
+* ``fj``, ``fjshift``, ``fjsum``, ``fjng``, ``fjnew``, ``fjgap``, ``fjdis`` (round 8): the
+  Fredriksen-Jahren Twitter lexicon (PyPI ``fjlc`` 1.0.3, MIT; not shipped, so ``--fjlc`` names
+  its ``fjlc/res/data/lexicon.pmi.json``, from ``pip download --no-deps fjlc==1.0.3``): its
+  positive and negative sums (a negated phrase ×−0.74) / the same with fjlc's own negation (1.5
+  toward zero) / its sum / single words and phrases apart / only what VADER's lexicon lacks /
+  only for texts without VADER evidence / only where its sign disagrees with VADER's.
 * ``inter``: the VADER compound times a cue (an @, a #, laughter, the ALL-CAPS share, a contrast word).
 * ``cross``: the VADER compound times each of the other dense features (TextBlob's polarity,
   subjectivity and coverage, length, "?", "!", negations, contrast).
@@ -230,9 +237,131 @@ def feat_cross(r: dict) -> list[float]:
     return [d[1] * x for x in d[4:12]]
 
 
+_FJ: dict[str, float] = {}
+_FJ_MAXN = 5
+FJ_PATH = Path("/tmp/fjlc/lexicon.pmi.json")
+_FJ_CLEAN = re.compile(r"[^a-z#]")
+
+
+def fj_lexicon() -> dict[str, float]:
+    """The Fredriksen-Jahren Twitter lexicon (fjlc 1.0.3 on PyPI, MIT; ``--fjlc PATH`` to its
+    ``fjlc/res/data/lexicon.pmi.json``): 3,007 words and 2-5-word phrases with a PMI polarity
+    (-5..+5) learnt from tweets."""
+    if not _FJ:
+        import json
+
+        _FJ.update(json.loads(FJ_PATH.read_text(encoding="utf-8")))
+    return _FJ
+
+
+def _fj_hits(r: dict) -> list[tuple[float, bool, int, str]]:
+    """(polarity, negated, n words, phrase) of the lexicon phrases in the row's words, longest first,
+    left to right, not overlapping; negated when the phrase's first word is marked NOT_ (the
+    model's three tokens after a negation)."""
+    lex = fj_lexicon()
+    toks, neg = [], []
+    for w in r["words"]:
+        n = w.startswith("NOT_")
+        b = w[4:] if n else w
+        b = _FJ_CLEAN.sub("", b.replace("'", "").replace("\u2019", ""))
+        toks.append(b)
+        neg.append(n)
+    out = []
+    i, n = 0, len(toks)
+    while i < n:
+        t = toks[i]
+        if not t:
+            i += 1
+            continue
+        hit = None
+        for k in range(min(_FJ_MAXN, n - i), 0, -1):
+            phrase = " ".join(toks[i:i + k])
+            v = lex.get(phrase)
+            if v is None and k == 1:
+                v = lex.get(f"||{t}||") if t.startswith("#") else None
+                if v is None and t.startswith("#"):
+                    v = lex.get(t[1:])
+            if v is not None:
+                hit = (v, neg[i], k, phrase)
+                break
+        if hit is None:
+            i += 1
+            continue
+        out.append(hit)
+        i += hit[2]
+    return out
+
+
+def _fj_val(h: tuple[float, bool, int, str]) -> float:
+    return h[0] * -0.74 if h[1] else h[0]
+
+
+def feat_fj(r: dict) -> list[float]:
+    """The Twitter lexicon's positive and negative sums (negated phrases ×−0.74)."""
+    pos = neg = 0.0
+    for h in _fj_hits(r):
+        v = _fj_val(h)
+        if v > 0:
+            pos += v
+        else:
+            neg += v
+    return [squash(pos), squash(neg)]
+
+
+def feat_fjsum(r: dict) -> list[float]:
+    """The Twitter lexicon's sum alone."""
+    return [squash(sum(_fj_val(h) for h in _fj_hits(r)))]
+
+
+def feat_fjng(r: dict) -> list[float]:
+    """The Twitter lexicon's single words and its 2-5-word phrases, apart (each a sum)."""
+    one = many = 0.0
+    for h in _fj_hits(r):
+        if h[2] == 1:
+            one += _fj_val(h)
+        else:
+            many += _fj_val(h)
+    return [squash(one), squash(many)]
+
+
+def feat_fjnew(r: dict) -> list[float]:
+    """The Twitter lexicon's sums over what VADER's lexicon does not know: phrases, and words
+    outside it (positive and negative apart)."""
+    lex = featurizer().lex
+    pos = neg = 0.0
+    for h in _fj_hits(r):
+        v = _fj_val(h)
+        if h[2] == 1 and h[3].lstrip("#") in lex:
+            continue
+        pos, neg = (pos + v, neg) if v > 0 else (pos, neg + v)
+    return [squash(pos), squash(neg)]
+
+
+def feat_fjshift(r: dict) -> list[float]:
+    """``fj`` with fjlc's own negation: a negated phrase's polarity moves 1.5 toward (and past) zero."""
+    pos = neg = 0.0
+    for h in _fj_hits(r):
+        v = h[0] - math.copysign(1.5, h[0]) if h[1] else h[0]
+        pos, neg = (pos + v, neg) if v > 0 else (pos, neg + v)
+    return [squash(pos), squash(neg)]
+
+
+def feat_fjgap(r: dict) -> list[float]:
+    """The Twitter lexicon's sum only for a text without any VADER-lexicon evidence (the gated ones)."""
+    return [0.0 if has_evidence(r["dense"]) else feat_fjsum(r)[0]]
+
+
+def feat_fjdis(r: dict) -> list[float]:
+    """The Twitter lexicon's sum where its sign disagrees with the VADER compound's (or VADER is
+    neutral), else 0: room for the ridge to learn whom to trust."""
+    s, c = feat_fjsum(r)[0], r["dense"][1]
+    return [s if abs(c) < 0.05 or s * c < 0 else 0.0]
+
+
 FEATS = {"inter": feat_inter, "cross": feat_cross, "i_at": _one(0), "i_hash": _one(1), "i_laugh": _one(2),
          "i_caps": _one(3), "i_contrast": _one(4), "sd": feat_sd, "lastv": feat_lastv, "extremes": feat_extremes, "laugh": feat_laugh, "emo": feat_emo, "hash": feat_hash, "shout": feat_shout,
-         "contrast": feat_contrast}
+         "contrast": feat_contrast, "fj": feat_fj, "fjsum": feat_fjsum, "fjng": feat_fjng,
+         "fjnew": feat_fjnew, "fjgap": feat_fjgap, "fjshift": feat_fjshift, "fjdis": feat_fjdis}
 
 
 def negscope_words(r: dict) -> list[str]:
@@ -391,7 +520,7 @@ def cross_validate(rows: list[dict], variant: str, salt: int, cache: dict, which
         style, experts = cache[key]
         experts = dict(experts)
         if nx or wkey != "words" or set(opts) - {"rawmix"}:
-            for c in (sf.CORPORA if which == "all" else ("tweets",)):
+            for c in {"all": sf.CORPORA, "tweets": ("tweets",)}.get(which, [c for c in sf.CORPORA if c != "tweets"]):
                 experts[c] = fit_x_expert([r for r in train if r["corpus"] == c],
                                           opts.get("lam", sf.EXPERT_LAMBDA[c]), nx, wkey, salt, opts)
         for i, r in enumerate(rows):
@@ -411,8 +540,11 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--salts", default="0,1,2,3,4")
     p.add_argument("--variants", default="base")
-    p.add_argument("--experts", default="tweets", choices=("tweets", "all"))
+    p.add_argument("--experts", default="tweets", choices=("tweets", "all", "others"))
+    p.add_argument("--fjlc", default="/tmp/fjlc/lexicon.pmi.json", help="fjlc's lexicon.pmi.json (the fj* parts)")
     a = p.parse_args()
+    global FJ_PATH
+    FJ_PATH = Path(a.fjlc)
     rows, base = tv.load()
     cache: dict = {}
     tv.report(rows, base, a.variants, a.salts,

@@ -72,10 +72,8 @@ def main() -> int:
         return 2
     lab = ts.TeamLab().setup()
     try:
-        with ts.connect(ts.SUPERUSER, lab.db, None) as su:  # time spent in the trigger functions themselves
-            su.execute(f'ALTER DATABASE "{lab.db}" SET track_functions = \'pl\'')
         owner, k = lab.conns["owner"], lab.keys["alice"]
-        alice = lab.conns["alice"] = ts.connect(lab.login("alice"), lab.db)  # a session that tracks them
+        (alice,) = lab.tracking("alice")  # time spent in the trigger functions themselves
         aid = lab.alert()
         for n in range(3):  # rules with a sentiment action: the fresh-mention note runs
             owner.execute("INSERT INTO rules (name, conditions, actions, created, updated) "
@@ -157,8 +155,10 @@ def main() -> int:
                 with alice.transaction():
                     alice.execute("UPDATE mentions SET override = %s, sentiment = %s "
                                   "WHERE item_id IN (SELECT id FROM items WHERE guid LIKE 'r%%')", (v, v))
-                    team.audit_append(alice, "rule.apply", "rule", by_score[v], {"changed": 2000}, priv=k.private,
-                                      key_id=k.key_id)
+                    ids = [i for (i,) in alice.execute("SELECT m.id FROM mentions m JOIN items i ON i.id = m.item_id "
+                                                       "WHERE i.guid LIKE 'r%%' ORDER BY m.id")]
+                    team.audit_append(alice, "rule.apply", "rule", by_score[v], {"changed": 2000, "mentions": ids},
+                                      priv=k.private, key_id=k.key_id)
                 (apply_on if enabled else apply_off).append(time.perf_counter() - t)
     finally:
         lab.teardown()

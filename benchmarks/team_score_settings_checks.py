@@ -41,18 +41,10 @@ def main() -> int:
         return 2
     lab = ts.TeamLab().setup()
     try:
-        with ts.connect(ts.SUPERUSER, lab.db, None) as su:
-            su.execute(f'ALTER DATABASE "{lab.db}" SET track_functions = \'pl\'')
         owner = lab.conns["owner"]
-        ada = lab.conns["ada"] = ts.connect(lab.login("ada"), lab.db)  # sessions that track the functions
-        bob = lab.conns["bob"] = ts.connect(lab.login("bob"), lab.db)
+        ada, bob = lab.tracking("ada", "bob")
         ka, kb = lab.keys["ada"], lab.keys["bob"]
-        owner.execute("INSERT INTO items (guid, url, canonical_url, title, text, published, first_seen) "
-                      "SELECT 'r' || g, 'http://r/' || g, 'http://r/' || g, 't', 't', 1, 1 FROM generate_series(1, 2000) g")
-        owner.execute("INSERT INTO mentions (item_id, entity_id, published, created) "
-                      "SELECT id, 1, 1, 1 FROM items WHERE guid LIKE 'r%'")
-        ids = [r[0] for r in owner.execute("SELECT m.id FROM mentions m JOIN items i ON i.id = m.item_id "
-                                           "WHERE i.guid LIKE 'r%' ORDER BY m.id")]
+        ids = lab.bulk_mentions(2000)
         batch = ids[:500]
         rule = owner.execute("INSERT INTO rules (name, conditions, actions, created, updated) "
                              "VALUES ('s', '{}', '{\"sentiment\": -0.7}', 1, 1) RETURNING id").fetchone()[0]
@@ -79,7 +71,8 @@ def main() -> int:
             t = time.perf_counter()
             with ada.transaction():
                 ada.execute("UPDATE mentions SET override = %s, sentiment = %s WHERE id = ANY(%s)", (v, v, ids))
-                team.audit_append(ada, "rule.apply", "rule", rule, {"changed": 2000}, priv=ka.private, key_id=ka.key_id)
+                team.audit_append(ada, "rule.apply", "rule", rule, {"changed": 2000, "mentions": ids},
+                                  priv=ka.private, key_id=ka.key_id)
             took = time.perf_counter() - t
             # back as the owner (not held), so that the next round changes them again (not timed)
             owner.execute("UPDATE mentions SET override = NULL, sentiment = machine_sentiment WHERE id = ANY(%s)",

@@ -918,9 +918,11 @@ class Service:
                    expected: Mapping[int, int] | None = None) -> int:
         """Set the triage status. ``expected`` ({id: version as read}) makes the write
         conditional: a mention someone else changed since raises Conflict, nothing is written."""
+        ids, who, now = list(ids), self._actor(by), int(time.time())
         with db.transaction(self.conn):
-            return mentions_store.set_status(self.conn, ids, status, by=self._actor(by), now=int(time.time()),
-                                             expected=expected)
+            n = mentions_store.set_status(self.conn, ids, status, by=who, now=now, expected=expected)
+            self._log_triage(ids, who, now)
+            return n
 
     def set_statuses(self, ids_by_status: Mapping[str, Iterable[int]], *, by: str = "",
                      expected: Mapping[int, int] | None = None) -> int:
@@ -932,15 +934,31 @@ class Service:
                 ids = list(ids)
                 n += mentions_store.set_status(self.conn, ids, status, by=who, now=now,
                                                expected=None if expected is None else {i: expected[i] for i in ids})
+                self._log_triage(ids, who, now)
         return n
 
     def triage(self, mention_id: int, *, assignee: str | None = None, tags: Iterable[str] | None = None,
                by: str = "", expected_version: int | None = None) -> Mention:
         """Assign and/or tag a mention (Conflict when ``expected_version`` is stale); returns it."""
+        who, now = self._actor(by), int(time.time())
         with db.transaction(self.conn):
-            mentions_store.triage(self.conn, mention_id, by=self._actor(by), now=int(time.time()),
+            mentions_store.triage(self.conn, mention_id, by=who, now=now,
                                   expected_version=expected_version, assignee=assignee, tags=tags)
+            self._log_triage([mention_id], who, now)
         return self.mention(mention_id).mention
+
+    def _log_triage(self, ids: Sequence[int], who: str, now: int) -> None:
+        """On a team workspace, a ``mention.triage`` entry per mention just triaged (inside the
+        caller's transaction), with the mention's triage as it now is: the database refuses a
+        triage change without it at COMMIT (store/postgres/roles.py, section 6b). A solo
+        workspace writes none: whoever holds its folder is its root anyway, and its keyboard
+        triage would otherwise need the acting user's passphrase."""
+        from orm_desktop.store import audit, team
+
+        if not team.is_team(self.conn):
+            return
+        audit.append_team_batch(self.conn, [("mention.triage", "mention", i, state) for i, state in
+                                            mentions_store.triage_states(self.conn, ids).items()], now=now)
 
     def mention_versions(self, ids: Iterable[int]) -> dict[int, int]:
         """{mention id: current row version}."""

@@ -87,6 +87,28 @@ class TeamLab:
     def login(self, who: str) -> str:
         return f"u{self.tag}_{who}"
 
+    # -- for the benchmarks --------------------------------------------------------------------
+    def tracking(self, *names: str) -> list:
+        """New sessions of these people in which PostgreSQL counts the time spent in the trigger
+        functions (``track_functions``, set on this throw-away database by the superuser: only
+        sessions opened after it count); also kept in ``conns``."""
+        with connect(SUPERUSER, self.db, None) as su:
+            su.execute(f'ALTER DATABASE "{self.db}" SET track_functions = \'pl\'')
+        for name in names:
+            self.conns[name] = connect(self.login(name), self.db)
+        return [self.conns[name] for name in names]
+
+    def bulk_mentions(self, n: int) -> list[int]:
+        """``n`` bare mentions of entity 1 inserted by the owner (one item each), their ids in order."""
+        owner = self.conns["owner"]
+        owner.execute("INSERT INTO items (guid, url, canonical_url, title, text, published, first_seen) "
+                      "SELECT 'r' || g, 'http://r/' || g, 'http://r/' || g, 't', 't', 1, 1 FROM generate_series(1, %s) g",
+                      (n,))
+        owner.execute("INSERT INTO mentions (item_id, entity_id, published, created) "
+                      "SELECT id, 1, 1, 1 FROM items WHERE guid LIKE 'r%'")
+        return [r[0] for r in owner.execute("SELECT m.id FROM mentions m JOIN items i ON i.id = m.item_id "
+                                            "WHERE i.guid LIKE 'r%' ORDER BY m.id")]
+
     # -- set-up ----------------------------------------------------------------------------------
     def setup(self) -> TeamLab:
         try:
@@ -140,26 +162,54 @@ class TeamLab:
 
     # -- helpers the attempts use -----------------------------------------------------------------
     def draft(self, who: str, text: str = "We are sorry.", in_name_of: int | None = None) -> int:
-        now = int(time.time())
-        return self.conns[who].execute(
-            "INSERT INTO responses (mention_id, text, in_name_of, created, updated) VALUES (1, %s, %s, %s, %s) "
-            "RETURNING id", (text, in_name_of, now, now)).fetchone()[0]
+        """``who``'s new draft of mention 1 as the app writes it: the row and its response.create
+        entry in one transaction (the database refuses the row without it: store/postgres/roles.py,
+        section 6b)."""
+        from orm_desktop.store import team
+
+        now, c, k = int(time.time()), self.conns[who], self.keys[who]
+        with c.transaction():
+            rid = c.execute("INSERT INTO responses (mention_id, text, in_name_of, created, updated) "
+                            "VALUES (1, %s, %s, %s, %s) RETURNING id", (text, in_name_of, now, now)).fetchone()[0]
+            team.audit_append(c, "response.create", "response", rid,
+                              {"to": "draft", "text": text, "template": "", "mention": 1, "in_name_of": in_name_of},
+                              priv=k.private, key_id=k.key_id, now=now)
+        return rid
 
     def edit(self, who: str, rid: int, text: str, changed_by: str = "") -> int:
         """``who``'s draft gets a new text as the app saves it: the change and its response.edit entry
         (of the new version) in one transaction; the database refuses the text without it
         (store/postgres/roles.py, section 6b). ``changed_by``: what the client sends (ignored).
         Returns the new version."""
+        from orm_desktop.responses.diff import diff_ops
         from orm_desktop.store import team
 
         c, k = self.conns[who], self.keys[who]
         with c.transaction():
+            old = c.execute("SELECT text FROM responses WHERE id = %s", (rid,)).fetchone()[0]
             state, version = c.execute("UPDATE responses SET text = %s, changed_by = %s, version = version + 1 "
                                        "WHERE id = %s RETURNING state, version", (text, changed_by, rid)).fetchone()
-            team.audit_append(c, "response.edit", "response", rid, {"from": state, "to": state, "diff": [],
+            team.audit_append(c, "response.edit", "response", rid, {"from": state, "to": state,
+                                                                    "diff": diff_ops(old, text),
                                                                     "comment": "", "version": version},
                               priv=k.private, key_id=k.key_id)
         return version
+
+    def triage(self, who: str, sets: str, args: tuple = (), mid: int = 1) -> int:
+        """``who`` triages mention ``mid`` as the app does: ``UPDATE mentions SET <sets>`` and its
+        mention.triage entry (the row's triage as it now is) in one transaction; the database
+        refuses the change without it (store/postgres/roles.py, section 6b). Returns the rows changed."""
+        from orm_desktop.store import team
+
+        c, k = self.conns[who], self.keys[who]
+        with c.transaction():
+            n = c.execute(f"UPDATE mentions SET {sets} WHERE id = %s", (*args, mid)).rowcount
+            row = c.execute("SELECT status, assignee, tags, priority, muted FROM mentions WHERE id = %s",
+                            (mid,)).fetchone()
+            team.audit_append(c, "mention.triage", "mention", mid,
+                              dict(zip(("status", "assignee", "tags", "priority", "muted"), row, strict=True)),
+                              priv=k.private, key_id=k.key_id)
+        return n
 
     def alert(self) -> int:
         """A new open spike alert of Acme, stored as the owner (as a refresh's detection would)."""
@@ -283,8 +333,10 @@ def run_role(lab: TeamLab, role: str) -> list[Attempt]:
             conn, "UPDATE responses SET text = 'late edit' WHERE id = %s", (rid,)))
         A(role, "approve a draft (team_approve, not an approver)", "refused", lambda: lab.step("alice", rid, "approve"))
         A(role, "submit someone else's draft", "refused", lambda: lab.step("alice", bobs, "submit"))
-        A(role, "triage a mention (flag it)", "allowed", lambda: rowcount(
-            conn, "UPDATE mentions SET status = 'flagged', status_by = %s WHERE id = 1", (lab.login("bob"),)))
+        A(role, "triage a mention (flag it, with its mention.triage entry)", "allowed", lambda: lab.triage(
+            "alice", "status = 'flagged', status_by = %s", (lab.login("bob"),)))
+        A(role, "triage a mention without its entry", "refused", lambda: rowcount(
+            conn, "UPDATE mentions SET status = 'archived' WHERE id = 1"))
         A(role, "change a setting", "refused", lambda: rowcount(
             conn, "INSERT INTO settings (key, value) VALUES ('x', '1')"))
         A(role, "acknowledge a spike alert", "allowed", acknowledge_alert)

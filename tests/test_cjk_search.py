@@ -194,3 +194,27 @@ def test_a_phrase_of_cjk_and_latin_words_keeps_their_order(conn):
     assert found(conn, '"said iphone新品"') == [ids[3]]  # "said IPHONE新品"
     assert found(conn, '"社长 sa"') == []  # Latin words whole: "said" is not "sa"
     assert found(conn, '田中 -"met the Acme"') == [ids[0], ids[1], ids[3]]
+
+
+def test_a_mixed_phrase_takes_regular_expression_characters_as_they_are_typed(conn):
+    """The words of a mixed CJK/Latin phrase become a regular expression (store.mentions
+    ._phrase_pattern); what a user types there is text: "c++" is no repeat (an error), "x]|y" no
+    alternation, "a.b" no wildcard, "a\\d" no digit. Punctuation around a word is not required
+    (as in Latin phrases): before, "田中 [x]|y" was not found in "田中 [x]|y"."""
+    populate(conn)
+    ids = []
+    for n, text in enumerate(["田中 c++ fans say 田中 [x]|y and 田中 a.b 田中 a\\d", "田中 x y and 田中 a b 田中 a7",
+                              "田中 axb and 田中 (beta)"]):
+        item = ParsedItem(guid=f"re{n}", url=f"https://x.example/re{n}", title="Regex", text=text)
+        with db.transaction(conn):
+            iid = items_store.insert(conn, 1, item, canonical_url=item.url, title_norm="", cluster_id=None,
+                                     published=NOW - 7200 - n, now=NOW)
+            items_store.insert_mentions(conn, [(iid, 1, NOW - 7200 - n, "news", "snip", 0.1, 0.1, "test", "text",
+                                                "[]", "", "", 1.0, None, NOW, 0.9)])
+        ids.append(conn.execute("SELECT id FROM mentions WHERE item_id = ?", (iid,)).fetchone()[0])
+    assert found(conn, '"田中 c++"') == [ids[0]]
+    assert found(conn, '"田中 [x]|y"') == [ids[0]]  # not "田中 x y"
+    assert found(conn, '"田中 a.b"') == [ids[0]]  # not "田中 a b", not "田中 axb"
+    assert found(conn, '"田中 a\\d"') == [ids[0]]  # a backslash is a backslash
+    assert found(conn, '"田中 beta"') == [ids[2]]  # "田中 (beta)": the brackets need not be typed
+    assert found(conn, '"田中 (x"') == [ids[0], ids[1]]  # an unbalanced bracket is no error

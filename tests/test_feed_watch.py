@@ -28,6 +28,8 @@ import pytest
 
 from orm_desktop.analysis import alerts
 from orm_desktop.store import db, kpis
+from orm_desktop.store.postgres import schema as pg_schema
+from tests.test_pg import pg_only_steps
 
 pytestmark = pytest.mark.both_backends  # the service fixtures run on SQLite and PostgreSQL
 
@@ -259,7 +261,7 @@ def test_a_version_17_workspace_is_upgraded_and_passes_check(new_ws, backend, ru
     make_v17(conn, backend)
     assert feed_indexes(conn) == (set() if backend == "sqlite" else {"items_feed"})
     conn.close()
-    assert db.migrate(new_ws.target) == (2 if backend == "sqlite" else 3)
+    assert db.migrate(new_ws.target) == 2 + (pg_only_steps() if backend == "postgresql" else 0)
     assert db.migrate(new_ws.target) == 0
     conn = new_ws.connect()
     try:
@@ -271,7 +273,7 @@ def test_a_version_17_workspace_is_upgraded_and_passes_check(new_ws, backend, ru
             from tests.test_pg import insert_trigger_levels
 
             assert pg_schema.stamp(conn) == (pg_schema.APPLICATION, db.schema_version())
-            assert conn.execute("SELECT value FROM schema_meta WHERE key = 'pg_step'").fetchone()[0] == "20"
+            assert conn.execute("SELECT value FROM schema_meta WHERE key = 'pg_step'").fetchone()[0] == str(pg_schema.pg_step())
             assert insert_trigger_levels(conn) == {"statement"}
         assert alerts.detect(conn) == []
     finally:
@@ -389,7 +391,7 @@ def test_a_version_18_workspace_is_upgraded_and_passes_check(new_ws, backend, ru
                      "VALUES (2, 'g1', 'u1', 'u1', 'Acme', 'Acme', 50, 300), (2, 'g2', 'u2', 'u2', 'Acme', 'Acme', 90, 500)")
     make_v18(conn, backend)
     conn.close()
-    assert db.migrate(new_ws.target) == (1 if backend == "sqlite" else 2)
+    assert db.migrate(new_ws.target) == 1 + (pg_only_steps() if backend == "postgresql" else 0)
     assert db.migrate(new_ws.target) == 0
     conn = new_ws.connect()
     try:
@@ -397,7 +399,7 @@ def test_a_version_18_workspace_is_upgraded_and_passes_check(new_ws, backend, ru
             (1, 900), (2, 500), (3, None)]
         assert conn.execute("SELECT count(*) FROM feed_gaps").fetchone()[0] == 0
         if backend == "postgresql":
-            assert conn.execute("SELECT value FROM schema_meta WHERE key = 'pg_step'").fetchone()[0] == "20"
+            assert conn.execute("SELECT value FROM schema_meta WHERE key = 'pg_step'").fetchone()[0] == str(pg_schema.pg_step())
         assert alerts.detect(conn) == []
     finally:
         conn.close()

@@ -274,6 +274,11 @@ CREATE TRIGGER mention_facets_ai AFTER INSERT ON mentions FOR EACH ROW EXECUTE F
 """
 
 
+def pg_only_steps() -> int:
+    """How many PostgreSQL-only steps (numbered above the SQLite version) an upgrade runs again."""
+    return len([n for n, _ in pg_schema._steps() if n > db.schema_version()])
+
+
 def insert_trigger_levels(conn) -> set[str]:
     """How the three insert triggers of mentions fire: {'row'}, {'statement'} or both."""
     rows = conn.execute("SELECT tgname, tgtype FROM pg_trigger WHERE tgrelid = 'mentions'::regclass "
@@ -295,10 +300,54 @@ def test_an_older_database_gets_the_postgresql_only_step_once(new_ws, backend):
     conn.execute("DELETE FROM schema_meta WHERE key = 'pg_step'")
     assert insert_trigger_levels(conn) == {"row"}
     conn.close()
-    assert db.migrate(new_ws.url) == 1
+    # every PostgreSQL-only step runs again (p020, p021: each idempotent)
+    assert db.migrate(new_ws.url) == pg_only_steps()
     assert db.migrate(new_ws.url) == 0
     conn = new_ws.connect()
     assert insert_trigger_levels(conn) == {"statement"}
     assert pg_schema.stamp(conn) == (pg_schema.APPLICATION, db.schema_version())
+    assert conn.execute("SELECT value FROM schema_meta WHERE key = 'pg_step'").fetchone()[0] == str(pg_schema.pg_step())
+    conn.close()
+
+
+def test_an_older_database_indexes_words_as_sqlite_does_after_the_upgrade(new_ws, backend):
+    """p021 (PostgreSQL only): items.fts of a database made before it read "acme.com" as one
+    word, so "acme" did not find it; the upgrade makes the column again (PostgreSQL 15 cannot
+    change a generated column's expression), once, and keeps the index and its storage."""
+    if backend != "postgresql":
+        pytest.skip("PostgreSQL upgrade path")
+    from orm_desktop.store import entities as entities_store
+    from orm_desktop.store import feeds as feeds_store
+    from orm_desktop.store import items as items_store
+    from orm_desktop.store import mentions as mentions_store
+    from orm_desktop.types import MentionFilter, ParsedItem
+
+    conn = new_ws.connect()
+    with db.transaction(conn):
+        entities_store.add(conn, "brand", "Acme", '"Acme"')
+        feeds_store.upsert(conn, "https://feeds.example/a", title="A", kind="news")
+    item = ParsedItem(guid="g1", url="https://x.example/1", title="Visit acme.com", text="Release v1.2")
+    with db.transaction(conn):
+        iid = items_store.insert(conn, 1, item, canonical_url=item.url, title_norm="", cluster_id=None,
+                                 published=1_790_000_000, now=1_790_000_000)
+        items_store.insert_mentions(conn, [(iid, 1, 1_790_000_000, "news", "snip", 0.1, 0.1, "test", "text",
+                                            "[]", "", "", 1.0, None, 1_790_000_000, 0.9)])
+    # the column as every database made before p021 has it
+    conn.execute("DROP INDEX items_fts")
+    conn.execute("ALTER TABLE items DROP COLUMN fts")
+    conn.execute("ALTER TABLE items ADD COLUMN fts tsvector GENERATED ALWAYS AS "
+                 "(to_tsvector('orm_fts', title || ' ' || text)) STORED")
+    conn.execute("CREATE INDEX items_fts ON items USING gin (fts)")
+    conn.execute("UPDATE schema_meta SET value = '20' WHERE key = 'pg_step'")
+    assert mentions_store.count(conn, MentionFilter(search="acme")) == 0  # the defect
+    conn.close()
+    assert db.migrate(new_ws.url) == 1
+    assert db.migrate(new_ws.url) == 0
+    conn = new_ws.connect()
+    assert mentions_store.count(conn, MentionFilter(search="acme")) == 1
+    assert mentions_store.count(conn, MentionFilter(search='"release v1.2"')) == 1
+    assert conn.execute("SELECT attstorage FROM pg_attribute WHERE attrelid = 'items'::regclass "
+                        "AND attname = 'fts'").fetchone()[0] == "m"
+    assert conn.execute("SELECT count(*) FROM pg_indexes WHERE indexname = 'items_fts'").fetchone()[0] == 1
     assert conn.execute("SELECT value FROM schema_meta WHERE key = 'pg_step'").fetchone()[0] == str(pg_schema.pg_step())
     conn.close()

@@ -28,15 +28,20 @@ def server():
 
 
 def setup_workspace(run_cli, ws: Path, urls: list[tuple[str, str]]) -> None:
-    assert run_cli("init", workspace=ws).returncode == 0
-    for args in (["brand", "Acme", "--query", '"Acme Corp" OR Acme -"Acme anvil"'],
-                 ["competitor", "Globex"],
-                 ["executive", "Jane Doe", "--query", '"Jane Doe" AND (Acme OR CEO)']):
-        r = run_cli("entities", "add", *args, workspace=ws)
-        assert r.returncode == 0, r.stderr
-    for url, kind in urls:
-        r = run_cli("feeds", "add", url, "--kind", kind, workspace=ws)
-        assert r.returncode == 0, r.stderr
+    """The workspace `init`, `entities add` and `feeds add` leave, made in this process (what is
+    tested here is the refresh; those commands have tests of their own, and 18 CLI starts took
+    10-20 s of the suite)."""
+    from orm_desktop.service import Service
+
+    svc = Service.create(ws)
+    try:
+        svc.add_entity("brand", "Acme", '"Acme Corp" OR Acme -"Acme anvil"')
+        svc.add_entity("competitor", "Globex")
+        svc.add_entity("executive", "Jane Doe", '"Jane Doe" AND (Acme OR CEO)')
+        for url, kind in urls:
+            svc.add_feed(url, kind=kind)
+    finally:
+        svc.close()
 
 
 def test_fetch_stores_good_feeds_records_bad_ones_and_exits_1(run_cli, server, tmp_path):

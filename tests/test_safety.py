@@ -142,8 +142,8 @@ def test_two_processes_write_at_once_without_losing_anything(demo_service, tmp_p
         demo_service.close()
         fetch = subprocess.Popen([sys.executable, "-m", "orm_desktop", "--workspace", str(ws.root), "fetch",
                                   "--json", "--quiet"], stdout=subprocess.PIPE, text=True, cwd=ROOT)
-        for i in ids:  # triage from a second process while the refresh writes
-            r = run_cli("mark", str(i), "flagged", workspace=ws.root)
+        for k in range(0, len(ids), 3):  # triage from other processes while the refresh writes (10 commits)
+            r = run_cli("mark", *map(str, ids[k:k + 3]), "flagged", workspace=ws.root)
             assert r.returncode == 0, r.stderr
         out, _ = fetch.communicate(timeout=120)
     summary = json.loads(out)

@@ -134,6 +134,26 @@ def test_full_text_search_and_exclusions(conn):
         mentions_store.count(conn, MentionFilter(search='"" - ('))
 
 
+def test_words_joined_by_dots_slashes_and_at_signs_are_found_alike_on_both_stores(conn):
+    """PostgreSQL's parser keeps "acme.com", "v1.2", "ops/acme" and "press@acme.com" whole (host,
+    version, file, email tokens) where SQLite's unicode61 splits them into words: on a team
+    workspace "acme" did not find "visit acme.com", nor "acme.com" itself (searched as the words
+    acme, com). A search finds the same mentions on both."""
+    dotted = add_mention(conn, 1, 1, 1, title="Visit acme.com", text="Release v1.2 is out.")
+    slashed = add_mention(conn, 1, 1, 2, title="Filed under ops/acme", text="Write to press@acme.com today.")
+    plain = add_mention(conn, 1, 1, 3, title="Acme com", text="A plain story about version 1 2.")
+
+    def ids(search):
+        return sorted(m.id for m in mentions_store.query(conn, MentionFilter(search=search)))
+
+    assert ids("acme") == sorted([dotted, slashed, plain])
+    assert ids("acme.com") == sorted([dotted, slashed, plain])  # the words "acme com", as SQLite always read it
+    assert ids('"acme.com"') == sorted([dotted, slashed, plain])
+    assert ids("v1.2") == [dotted]
+    assert ids("press") == [slashed] and ids("ops") == [slashed]
+    assert ids('"release v1"') == [dotted]
+
+
 def test_override_wins_and_survives_rescoring(conn):
     mid = add_mention(conn, 1, 1, 1, sentiment=0.4)
     with db.transaction(conn):

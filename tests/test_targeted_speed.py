@@ -94,7 +94,7 @@ def _targeted_sentences() -> list[str]:
 
     with (ROOT / "tests" / "data" / "sentiment_targeted.tsv").open(encoding="utf-8") as fh:
         texts = [r["text"] for r in csv.DictReader(fh, delimiter="\t")]
-    return [s for t in texts for s in S._split(t)]
+    return list(dict.fromkeys(s for t in texts for s in S._split(t)))  # each distinct sentence once (26 % repeat)
 
 
 def _random_texts(seed: int, n: int) -> list[str]:
@@ -126,6 +126,8 @@ def test_event_phrases_found_where_they_were():
     texts += [" ".join(rng.choice(words) for _ in range(rng.randint(1, 8))) for _ in range(5_000)]
     assert sum(p is not q for p, (q, _, _) in zip(S._EVENT_FOUND, S._EVENT_PHRASES, strict=True)) >= 10
     for found, (pattern, _, _) in zip(S._EVENT_FOUND, S._EVENT_PHRASES, strict=True):
+        if found is pattern:
+            continue  # no twin: the phrase itself
         assert [t for t in texts if bool(found.search(t)) != bool(pattern.search(t))] == [], pattern.pattern[:60]
 
 

@@ -17,6 +17,7 @@ import pytest
 
 from orm_desktop.errors import Conflict, UsageError
 from orm_desktop.service import Service
+from orm_desktop.store.postgres import schema as pg_schema
 from tests import team_scenario as ts
 from tests.conftest import act_as
 
@@ -329,7 +330,6 @@ def test_a_postgresql_only_step_waits_for_the_owner_while_authors_work(lab):
     and the new ones, and the owner's open applies the step."""
     from orm_desktop.store import db
     from orm_desktop.store import items as items_store
-    from orm_desktop.store.postgres import schema
     from tests.test_pg import ROW_LEVEL_INSERT_TRIGGERS, insert_trigger_levels
 
     owner = lab.conns["owner"]
@@ -359,7 +359,7 @@ def test_a_postgresql_only_step_waits_for_the_owner_while_authors_work(lab):
         alice.close()
     Service.open(ts.url(lab.owner, lab.db)).close()
     assert insert_trigger_levels(owner) == {"statement"}
-    assert owner.execute("SELECT value FROM schema_meta WHERE key = 'pg_step'").fetchone()[0] == str(schema.pg_step())
+    assert owner.execute("SELECT value FROM schema_meta WHERE key = 'pg_step'").fetchone()[0] == str(pg_schema.pg_step())
     alice = _as(lab, "alice")
     try:
         add(alice, 2, 2)
@@ -406,7 +406,7 @@ def test_a_version_16_team_database_counts_not_scored_after_the_owners_upgrade(l
         _as(lab, "alice")
     Service.open(ts.url(lab.owner, lab.db)).close()
     assert day5() == (1, 0, 1)
-    assert owner.execute("SELECT value FROM schema_meta WHERE key = 'pg_step'").fetchone()[0] == "20"
+    assert owner.execute("SELECT value FROM schema_meta WHERE key = 'pg_step'").fetchone()[0] == str(pg_schema.pg_step())
     alice = _as(lab, "alice")
     try:
         add(alice, 502)
@@ -438,7 +438,7 @@ def test_a_version_17_team_database_upgrades_and_an_authors_refresh_records_watc
     assert owner.execute("SELECT watched_since FROM feeds WHERE id = 100").fetchone() == (777,)
     assert {r[0] for r in owner.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'items'")} & {
         "items_feed", "items_feed_seen"} == {"items_feed_seen"}
-    assert owner.execute("SELECT value FROM schema_meta WHERE key = 'pg_step'").fetchone() == ("20",)
+    assert owner.execute("SELECT value FROM schema_meta WHERE key = 'pg_step'").fetchone() == (str(pg_schema.pg_step()),)
     r = run_cli("check", workspace=ts.url(lab.owner, lab.db))
     assert r.returncode == 0 and "integrity check: ok" in r.stdout, r.stdout + r.stderr
     with FeedServer() as server:
@@ -473,7 +473,7 @@ def test_a_version_18_team_database_upgrades_and_an_authors_refresh_records_a_ga
     owner = lab.conns["owner"]
     owner.execute(PG_V18)
     Service.open(ts.url(lab.owner, lab.db)).close()
-    assert owner.execute("SELECT value FROM schema_meta WHERE key = 'pg_step'").fetchone() == ("20",)
+    assert owner.execute("SELECT value FROM schema_meta WHERE key = 'pg_step'").fetchone() == (str(pg_schema.pg_step()),)
     now = int(time.time())
     then = now - 14 * 86400
     with FeedServer() as server:

@@ -92,3 +92,49 @@ def test_a_worker_asking_for_a_password_gets_the_dialogs_answer(qtbot):
             assert "no password given" in out["error"]
         else:
             assert out == {"answer": "s3cret-password"}
+
+
+def test_inbox_triage_on_a_team_is_signed_and_asks_for_the_key_first(qtbot, lab):
+    """The inbox's status keys on a team workspace write a mention.triage entry in the login's name
+    (the database refuses the change without it); with the key still locked the passphrase dialog
+    comes first, and cancelling it changes nothing."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from orm_desktop import identity
+    from orm_desktop.service import Service
+    from orm_desktop.ui.identity import PassphraseDialog
+    from tests.gui_support import open_window
+
+    owner = lab.conns["owner"]
+    last = owner.execute("SELECT max(id) FROM audit_log").fetchone()[0]
+    svc = Service.open(ts.url(lab.login("alice"), lab.db))
+    try:
+        win = open_window(qtbot, svc)
+        inbox = win.inbox
+        qtbot.waitUntil(lambda: inbox.model.total >= 1, timeout=5000)
+        inbox.table.selectRow(0)
+        asked = []
+
+        def cancel():
+            w = QApplication.activeModalWidget()
+            if isinstance(w, PassphraseDialog):
+                asked.append(w)
+                w.reject()
+                timer.stop()
+
+        timer = QTimer()
+        timer.timeout.connect(cancel)
+        timer.start(20)
+        inbox.set_status("flagged")  # locked: asked, cancelled
+        timer.stop()
+        assert asked
+        assert owner.execute("SELECT status FROM mentions WHERE id = 1").fetchone()[0] != "flagged"
+        identity.SESSION.add(lab.keys["alice"].private)  # unlocked, as the dialog would
+        inbox.set_status("flagged")
+        assert owner.execute("SELECT status FROM mentions WHERE id = 1").fetchone()[0] == "flagged"
+        assert owner.execute("SELECT actor, action, subject_id FROM audit_log WHERE id > %s AND action = "
+                             "'mention.triage'", (last,)).fetchall() == [(lab.login("alice"), "mention.triage", 1)]
+        win.close()
+    finally:
+        svc.close()

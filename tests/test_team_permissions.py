@@ -39,10 +39,11 @@ def test_the_database_records_who_did_it_whatever_the_client_sends(lab):
     from orm_desktop.store import team
 
     alice, key = lab.conns["alice"], lab.keys["alice"]
-    with alice.transaction():  # an override commits with its entry (roles.py, section 6b)
+    with alice.transaction():  # an override and triage commit with their entries (roles.py, section 6b)
         alice.execute("UPDATE mentions SET status = 'flagged', status_by = %s, override = 0.5, override_by = %s, "
                       "sentiment = 0.5 WHERE id = 1", (lab.login("bob"), lab.login("bob")))
         team.audit_append(alice, "mention.override", "mention", 1, {"score": 0.5}, priv=key.private, key_id=key.key_id)
+        lab.triage("alice", "status = 'flagged'")
     assert lab.conns["owner"].execute("SELECT status_by, override_by FROM mentions WHERE id = 1").fetchone() == (
         lab.login("alice"), lab.login("alice"))
     rid = lab.draft("alice")
@@ -61,7 +62,7 @@ def test_approval_records_the_login_as_approver_and_the_audit_chain_verifies(lab
         "approved", lab.login("pat"))
     actors = [r[0] for r in owner.execute(
         "SELECT actor FROM audit_log WHERE subject_type = 'response' AND subject_id = %s ORDER BY id", (rid,))]
-    assert actors == [lab.login("bob"), lab.login("pat")]
+    assert actors == [lab.login("bob"), lab.login("bob"), lab.login("pat")]  # create, submit, approve
     rows = [chain.Row(*r) for r in owner.execute(
         "SELECT id, at, actor, action, subject_type, subject_id, data, prev_hash, hash, key_id, sig "
         "FROM audit_log ORDER BY id")]
@@ -147,8 +148,7 @@ def test_with_row_versions_the_last_writer_is_the_login(lab):
     team.apply_roles(owner)
     rid = lab.draft("alice")
     lab.edit("alice", rid, "v2", changed_by=lab.login("bob"))  # with its entry (roles.py, section 6b)
-    lab.conns["alice"].execute("UPDATE mentions SET status = 'read', changed_by = %s WHERE id = 1",
-                               (lab.login("bob"),))
+    lab.triage("alice", "status = 'read', changed_by = %s", (lab.login("bob"),))  # with its entry
     assert owner.execute("SELECT changed_by FROM responses WHERE id = %s", (rid,)).fetchone()[0] == lab.login("alice")
     assert owner.execute("SELECT changed_by FROM mentions WHERE id = 1").fetchone()[0] == lab.login("alice")
     lab.step("alice", rid, "submit")

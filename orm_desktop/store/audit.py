@@ -129,6 +129,19 @@ def append(conn: sqlite3.Connection, *, actor: str, action: str, subject_type: s
                    data=data or {}, now=now, priv=priv, key_id=kid)
 
 
+def append_team_batch(conn: Any, entries: list[tuple[str, str, int | None, dict[str, Any]]], *, now: int) -> None:
+    """On a team workspace, several entries (action, subject type, subject id, data) in the
+    login's name, inside the caller's transaction, in one pipeline (store/team.audit_append_many):
+    what a bulk triage writes, one entry per mention."""
+    from orm_desktop.store import team
+
+    _one_writer(conn)
+    me = team.login(conn)
+    priv, kid = _signing_key(conn, me, now)
+    team.audit_append_many(conn, entries, priv=priv, key_id=kid, now=now)
+    _checkpoint_after_commit(conn)
+
+
 def register_user_key(conn: sqlite3.Connection, name: str, key: identity.KeyPair, *, now: int) -> None:
     """Store a user's new key and register it in the log (signed by itself; one key per user)."""
     _one_writer(conn)

@@ -259,8 +259,10 @@ def _cjk_condition(conn: object, text: str) -> tuple[str, list]:
 
 def _phrase_pattern(words: list[str], pg: bool) -> str:
     r"""A regular expression (PostgreSQL's ARE with ``pg``, else Python's; matched ignoring case)
-    of a phrase mixing CJK and Latin words: the words in order, ``\s*`` next to a CJK character
-    ("田中CEO" and "田中 CEO"), ``\W+`` between two Latin words, Latin words whole."""
+    of a phrase mixing CJK and Latin words: the words in order, ``\W*`` next to a CJK character
+    ("田中CEO", "田中 CEO", "田中 (CEO)"), ``\W+`` between two Latin words, Latin words whole. The
+    punctuation around a typed word is not part of it (``_typed_words``), so none is required or
+    refused between words, as in a Latin phrase; what is left is matched as the characters typed."""
     edge = r"\y" if pg else r"\b"
 
     def literal(w: str) -> str:
@@ -269,7 +271,7 @@ def _phrase_pattern(words: list[str], pg: bool) -> str:
     out = [edge] if not has_cjk(words[0][0]) else []
     for i, w in enumerate(words):
         if i:
-            out.append(r"\s*" if has_cjk(words[i - 1][-1]) or has_cjk(w[0]) else r"\W+")
+            out.append(r"\W*" if has_cjk(words[i - 1][-1]) or has_cjk(w[0]) else r"\W+")
         out.append(literal(w))
     if not has_cjk(words[-1][-1]):
         out.append(edge)
@@ -824,6 +826,21 @@ def set_status(conn: sqlite3.Connection, ids: Iterable[int], status: str, *, by:
         raise UsageError(f"unknown status {status!r} (choose from {', '.join(STATUSES)})")
     return _versioned_update(conn, _ids(ids), "status = ?, status_at = ?, status_by = ?", (status, now, by),
                              by=by, expected=expected)
+
+
+def triage_states(conn: sqlite3.Connection, ids: Iterable[int]) -> dict[int, dict]:
+    """{mention id: its triage as stored now} ({"status", "assignee", "tags", "priority",
+    "muted"}): the data of a ``mention.triage`` audit entry (a team workspace's database checks
+    the entry against the row)."""
+    ids = [int(i) for i in ids]
+    out: dict[int, dict] = {}
+    for k in range(0, len(ids), 500):
+        chunk = ids[k:k + 500]
+        out.update((r[0], {"status": r[1], "assignee": r[2], "tags": r[3], "priority": float(r[4]),
+                           "muted": int(r[5])}) for r in conn.execute(
+            f"SELECT id, status, assignee, tags, priority, muted FROM mentions "
+            f"WHERE id IN ({','.join('?' * len(chunk))})", chunk))
+    return out
 
 
 def _versioned_update(conn: sqlite3.Connection, ids: list[int], sets: str, args: tuple, *, by: str,

@@ -297,6 +297,46 @@ def audit_append(conn: Any, action: str, subject_type: str, subject_id: int | No
                      now or int(time.time()), me)
 
 
+def audit_append_many(conn: Any, entries: list[tuple[str, str, int | None, dict[str, Any]]], *, priv: Any,
+                      key_id: str, now: int | None = None) -> None:
+    """Append several entries (action, subject type, subject id, data) in the login's own name, in
+    that order, inside the caller's transaction: the chain is computed here from one read of the
+    head (the log stays locked until the transaction ends) and the calls are sent in one pipeline,
+    not one round trip after another (a bulk triage of 1,000 mentions writes 1,000 entries)."""
+    import psycopg
+
+    from orm_desktop import chain
+
+    if not entries:
+        return
+    pg = raw(conn)
+    now = now or int(time.time())
+    for attempt in range(RETRIES):
+        try:
+            with pg.transaction():
+                me = pg.execute("SELECT session_user").fetchone()[0]
+                prev = pg.execute("SELECT team_audit_head()").fetchone()[0]
+                rows = []
+                for action, subject_type, subject_id, data in entries:
+                    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+                    h = chain.entry_hash(prev, now, me, action, subject_type, subject_id, text, key_id)
+                    rows.append((now, action, subject_type, subject_id, text, prev, h, key_id,
+                                 chain.sign_entry(priv, h)))
+                    prev = h
+                try:
+                    pg.cursor().executemany("SELECT team_audit_append(%s, %s, %s, %s, %s, %s, %s, %s, %s)", rows)
+                except psycopg.errors.SerializationFailure as exc:
+                    if "audit log moved on" in str(exc):
+                        raise _Retry() from exc
+                    raise TeamRefused(_first(exc), exc.sqlstate) from None
+                except psycopg.Error as exc:
+                    raise TeamRefused(_first(exc), exc.sqlstate) from None
+            return
+        except _Retry:
+            if attempt == RETRIES - 1:
+                raise
+
+
 TRANSITION_FUNCTIONS = {"submit": "team_submit", "approve": "team_approve", "request_changes": "team_reject",
                         "send": "team_send", "discard": "team_discard"}
 

@@ -640,10 +640,20 @@ class InboxView(QWidget):
             self.table.scrollTo(idx)
 
     def refused(self) -> bool:
-        """In executive mode triage keys and buttons say why nothing happens."""
+        """In executive mode triage keys and buttons say why nothing happens. On a team workspace
+        triage and overrides are signed (a mention.triage or mention.override entry per mention):
+        the login's key is unlocked first (its passphrase asked once per session); cancelled,
+        nothing happens."""
         if self.read_only:
             self.status_message.emit("Executive mode is read-only: leave it (Ctrl+E) to triage")
-        return self.read_only
+            return True
+        from orm_desktop.ui.identity import ensure_unlocked
+
+        login = self.svc.team_login()
+        if login and not ensure_unlocked(self, self.svc, login):
+            self.status_message.emit("not changed: triage on a team workspace is signed with your key")
+            return True
+        return False
 
     def set_status(self, status: str) -> None:
         if self.refused():

@@ -113,6 +113,7 @@ def test_triage_and_overrides_always_carry_the_login(lab):
         alice.execute("UPDATE mentions SET status = 'archived', status_by = '', override = 0.9, override_by = NULL, "
                       "sentiment = 0.9 WHERE id = 1")
         logged(0.9)
+        lab.triage("alice", "status = 'archived'")  # and the triage with its mention.triage entry
     assert owner.execute("SELECT status, status_by, override, override_by FROM mentions WHERE id = 1").fetchone() == (
         "archived", lab.login("alice"), 0.9, lab.login("alice"))
     new_items = [alice.execute("INSERT INTO items (guid, url, canonical_url, title, text, published, first_seen) "

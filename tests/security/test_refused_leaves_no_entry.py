@@ -195,6 +195,7 @@ FORGED = {  # action -> (roles that may make the change, subject type, subject i
     "alert.acknowledge": (("author", "approver", "admin"), "alert", None),
     "alert.reopen": (("author", "approver", "admin"), "alert", None),
     "mention.override": (("author", "approver", "admin"), "mention", 1),
+    "mention.triage": (("author", "approver", "admin"), "mention", 1),
     "rule.apply": (("author", "approver", "admin"), "rule", None),
     "evidence.capture": (("author", "approver", "admin"), "mention", 1),
     "key_message.add": (("approver", "admin"), "key_message", None),
@@ -219,7 +220,7 @@ FORGED = {  # action -> (roles that may make the change, subject type, subject i
 
 
 @pytest.mark.parametrize(("role", "action"), [(r, a) for r in ROLES for a, (may, _, _) in FORGED.items()
-                                               if r not in may])  # 55 pairs: each role, what it may not do
+                                               if r not in may])  # 56 pairs: each role, what it may not do
 def test_an_entry_for_a_change_the_login_may_not_make_is_refused(lab, role, action):
     from orm_desktop.store import team
 

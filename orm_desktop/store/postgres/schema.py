@@ -374,15 +374,25 @@ ALTER TEXT SEARCH CONFIGURATION orm_fts ALTER MAPPING FOR hword, hword_part, wor
 """
 FTS_CONFIG_PLAIN = "CREATE TEXT SEARCH CONFIGURATION orm_fts (COPY = simple);"
 
-POSTGRES_ONLY = (
-    "ALTER TABLE items ADD COLUMN fts tsvector GENERATED ALWAYS AS "
-    "(to_tsvector('orm_fts', title || ' ' || text)) STORED;\n"
+# The words PostgreSQL indexes, as SQLite's unicode61 tokenizer reads them: PostgreSQL's parser
+# keeps "acme.com", "v1.2", "ops/acme", "press@acme.com" and "~x" whole (host, version, file,
+# email tokens) and cuts "über/straße" into "über", "/stra", "ße", where SQLite reads the words
+# around those characters (a search for "acme" found "acme.com" on SQLite only). translate() is
+# immutable and needs no locale (a regular expression's classes would follow the database's ctype).
+FTS_GLUE = "./@:~"
+FTS_DOCUMENT = f"to_tsvector('orm_fts', translate(title || ' ' || text, '{FTS_GLUE}', '{' ' * len(FTS_GLUE)}'))"
+FTS_COLUMN = (
+    f"ALTER TABLE items ADD COLUMN fts tsvector GENERATED ALWAYS AS ({FTS_DOCUMENT}) STORED;\n"
     "CREATE INDEX items_fts ON items USING gin (fts);\n"
     # the tsvector stays in the row (the article text goes to TOAST instead): a phrase search
     # rechecks each GIN hit against it, and a TOAST look-up per hit tripled that cost
     "ALTER TABLE items ALTER COLUMN fts SET STORAGE MAIN;\n"
+)
+
+POSTGRES_ONLY = (
+    FTS_COLUMN
     # the inbox's default order over all entities without a scan-and-sort
-    "CREATE INDEX mentions_published_id ON mentions (published, id);\n"
+    + "CREATE INDEX mentions_published_id ON mentions (published, id);\n"
     # filters SQLite answers from its covering indexes and PostgreSQL would scan for (items by
     # feed: m018's items_feed_seen, on both)
     "CREATE INDEX mentions_kind_published ON mentions (feed_kind, published);\n"
