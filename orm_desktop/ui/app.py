@@ -76,7 +76,9 @@ class Windows:
         win.switch_workspace.connect(lambda other: self.switch(win, other))
         win.closed.connect(lambda: self.retire(win))
         win.close_cancelled.connect(lambda: self.stay(win))
-        win.resize(1400, 880)
+        from orm_desktop.ui.widgets import fit_to_screen
+
+        fit_to_screen(win, 1400, 880)  # 1400 x 880 went past a 1024 x 640 screen, or 1280 x 800 at scale 2
         if not self.smoke_test:
             win.restore_ui_state()  # page, size and inbox filters as the last session on this workspace left them
         win.show()
