@@ -812,9 +812,15 @@ class CompetitorsPage(Page):
             for c, v in enumerate(vals):
                 item = QTableWidgetItem(v)
                 item.setData(Qt.ItemDataRole.UserRole, e.id)
+                if c == 0:
+                    item.setToolTip(e.name)
                 table.setItem(r, c, item)
         table.resizeColumnsToContents()
-        table.horizontalHeader().setStretchLastSection(True)
+        table.setWordWrap(False)
+        # the name keeps a share and is cut with "…" (a 200-character name was 1,572 px wide and
+        # pushed every number past the table's right edge)
+        table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        table.column_share = StretchShare(table, {c: table.columnWidth(c) for c in range(1, 6)}, share=0.3)
         table.setFixedHeight(34 + 30 * len(ents))
         table.cellActivated.connect(lambda r, _c: self.filter_inbox.emit({"entity": ents[r].id, "days": days}))  # or Enter
         lay.addWidget(table)
