@@ -13,7 +13,7 @@ import sqlite3
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 from orm_desktop import workspace as wsmod
@@ -143,6 +143,22 @@ class Service:
         parts = urlsplit(self.ws.url)
         return (f"PostgreSQL {r[2]} (team workspace), server {parts.hostname or 'local socket'}:"
                 f"{parts.port or 5432}, database {r[0]}, logged in as {r[1]}; local files in {self.ws.root}")
+
+    @contextlib.contextmanager
+    def waiting_at_most(self, ms: int) -> Iterator[None]:
+        """This thread's writes inside wait at most ``ms`` for another writer (SQLite's busy
+        timeout, 10 s otherwise), then raise DatabaseLocked: a key pressed in the window must not
+        freeze it while another process (a scheduled fetch, a backup) holds the database.
+        PostgreSQL locks rows, not the database: unchanged there."""
+        if self.backend != "sqlite":
+            yield
+            return
+        conn = self.conn
+        conn.execute(f"PRAGMA busy_timeout={int(ms)}")
+        try:
+            yield
+        finally:
+            conn.execute(f"PRAGMA busy_timeout={db.BUSY_TIMEOUT_MS}")
 
     @property
     def conn(self):  # -> sqlite3.Connection

@@ -599,15 +599,25 @@ class InboxView(QWidget):
             rows = [self.table.currentIndex().row()]
         return [m for m in (self.model.mention(r) for r in rows) if m is not None]
 
+    # a triage key waits this long for another process writing to the database (SQLite's 10 s busy
+    # timeout froze the window), then says so; the mention is left as it was
+    BUSY_WAIT_MS = 250
+    BUSY = ("not changed: the database is busy (another program is writing to it); "
+            "try again in a moment")
+
     def _versioned(self, write, shown: list[Mention]):
         """Run ``write(expected)`` with the versions this window showed; when someone changed a
         row meanwhile ask "reload / keep mine" (never a silent overwrite). None when reloaded."""
-        from orm_desktop.errors import Conflict
+        from orm_desktop.errors import Conflict, DatabaseLocked
         from orm_desktop.ui.widgets import keep_mine_after_conflict
 
         expected = {m.id: m.version for m in shown}
         try:
-            result = write(expected)
+            with self.svc.waiting_at_most(self.BUSY_WAIT_MS):
+                result = write(expected)
+        except DatabaseLocked:
+            self.status_message.emit(self.BUSY)
+            return None
         except Conflict as exc:
             if not keep_mine_after_conflict(self, exc):
                 self.model.refresh_rows()
@@ -615,7 +625,12 @@ class InboxView(QWidget):
                 self.status_message.emit(f"reloaded: {exc.what} {exc.row_id} was changed by {exc.who}")
                 return None
             expected = self.svc.mention_versions(expected)
-            result = write(expected)  # mine, on top of their version
+            try:
+                with self.svc.waiting_at_most(self.BUSY_WAIT_MS):
+                    result = write(expected)  # mine, on top of their version
+            except DatabaseLocked:
+                self.status_message.emit(self.BUSY)
+                return None
         self.written = {i: v + 1 for i, v in expected.items()}  # the versions this save made
         self._mine(self.written)
         return result
@@ -721,7 +736,7 @@ class InboxView(QWidget):
         if not self.undo_stack:
             self.status_message.emit("nothing to undo")
             return
-        from orm_desktop.errors import Conflict
+        from orm_desktop.errors import Conflict, DatabaseLocked
         from orm_desktop.ui.widgets import keep_mine_after_conflict
 
         what, before, written = self.undo_stack.pop()
@@ -729,7 +744,12 @@ class InboxView(QWidget):
         for mid, status in before.items():
             by_status.setdefault(status, []).append(mid)
         try:  # only if nobody changed them since (else ask: their change, or my undo on top)
-            self.svc.set_statuses({s: ids for s, ids in by_status.items()}, expected=written)
+            with self.svc.waiting_at_most(self.BUSY_WAIT_MS):
+                self.svc.set_statuses({s: ids for s, ids in by_status.items()}, expected=written)
+        except DatabaseLocked:
+            self.undo_stack.append((what, before, written))  # still there for the next Ctrl+Z
+            self.status_message.emit(self.BUSY.replace("not changed", "not undone"))
+            return
         except Conflict as exc:
             if not keep_mine_after_conflict(self, exc):
                 self.model.refresh_rows()
