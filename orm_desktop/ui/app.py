@@ -152,6 +152,10 @@ def run(svc, *, smoke_test: bool = False, page: str | None = None, notice: str |
     app.setApplicationName("ORM Desktop")
     app.setOrganizationName("orm-desktop")
     app.setDesktopFileName("orm-desktop")  # matches the menu entry (desktop install)
+    from orm_desktop.ui.widgets import DataDirectionStyle
+
+    if not isinstance(app.style(), DataDirectionStyle):  # numbers and dates read left to right under -reverse
+        app.setStyle(DataDirectionStyle())
     install_error_hook()
     manager = Windows(smoke_test=smoke_test)
     windows = manager.windows
