@@ -348,12 +348,23 @@ class MainWindow(QMainWindow):
         if not isinstance(widget, PagePlaceholder):
             name_page(widget, label)
 
+    OPERATOR_PAGES = ("Inbox", "Competitors", "Dashboard", "Responses", "Reports", "Rules", "Feeds", "Entities",
+                      "Settings")
+
+    def brand_label(self, name: str) -> str:
+        """An executive's sidebar row: the name, or "Dashboard (personal brand)" for a name that
+        reads as a page's (by case too: --page and saved states match pages by case): a row of
+        the same text came first, Ctrl+2 selected it and showed a blank page."""
+        if name.casefold() in {p.casefold() for p in self.OPERATOR_PAGES}:
+            return f"{name} (personal brand)"
+        return name
+
     def build_nav(self) -> None:
         """The sidebar's rows; every page but the Inbox is built when first needed (build_page)."""
         later = PagePlaceholder
         for e in self.svc.entities():
             if e.kind == "executive":
-                self._add(f"{e.name}", later(lambda eid=e.id: self._personal_brand(eid), e.id), "person")
+                self._add(self.brand_label(e.name), later(lambda eid=e.id: self._personal_brand(eid), e.id), "person")
         self._add("Competitors", later(lambda: self._figures("CompetitorsPage")), "competitors")
         self._add("Dashboard", later(lambda: self._figures("DashboardPage")), "dashboard")
         self._add("Responses", later(self._build_responses), "responses")
@@ -363,8 +374,7 @@ class MainWindow(QMainWindow):
         self._add("Entities", later(self._build_entities), "entities")
         self._add("Settings", later(self._build_settings), "settings")
         for i in range(self.nav.count()):
-            if self.nav.item(i).text() not in ("Inbox", "Competitors", "Dashboard", "Responses", "Reports",
-                                                "Rules", "Feeds", "Entities", "Settings"):
+            if self._is_personal_brand(self.stack.widget(i)):
                 self.nav.item(i).setToolTip("Personal brand")
 
     # -- the pages, each built when first needed -------------------------------------------------
@@ -509,21 +519,21 @@ class MainWindow(QMainWindow):
                 self.nav.takeItem(row)
                 del self.pages[label]
                 page.deleteLater()
-            elif e.name != label:
-                self.nav.item(row).setText(e.name)
-                self.pages.rename(label, e.name)
+            elif self.brand_label(e.name) != label:
+                self.nav.item(row).setText(self.brand_label(e.name))
+                self.pages.rename(label, self.brand_label(e.name))
                 if not isinstance(page, PagePlaceholder):
-                    name_page(page, e.name)
+                    name_page(page, self.brand_label(e.name))
         kept = [r for r in range(self.stack.count()) if self._is_personal_brand(self.stack.widget(r))]
         at = kept[-1] + 1 if kept else 1  # after the last personal-brand page, else after the Inbox
         for e in executives.values():
             page = PagePlaceholder(lambda eid=e.id: self._personal_brand(eid), e.id)
             page.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)  # not the page shown
-            item = QListWidgetItem(icons.icon("person"), e.name)
+            item = QListWidgetItem(icons.icon("person"), self.brand_label(e.name))
             item.setToolTip("Personal brand")
             self.stack.insertWidget(at, page)
             self.nav.insertItem(at, item)
-            self.pages[e.name] = page
+            self.pages[self.brand_label(e.name)] = page
             at += 1
 
     def _wire(self, page) -> None:
