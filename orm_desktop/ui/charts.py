@@ -192,18 +192,32 @@ def sentiment_volume_chart(points, title: str, *, by_week: bool | None = None) -
     return view
 
 
+PIE_SLICES = 6  # the first row (the brand) and the five largest others; the rest is one "others" slice
+
+
 def share_pie(rows, title: str) -> ChartView:
-    """rows: (key, name, count, share)."""
+    """rows: (key, name, count, share). With more than seven rows, the first one and the five
+    largest of the others get a slice each and the rest one grey "N others" slice (76 slices in
+    seven colours, and a legend of 76 names squeezed to unnamed squares, said nothing)."""
     series = QPieSeries()
     palette = ["#0F6E8C", "#E67E22", "#8E44AD", "#16A085", "#C0392B", "#2C3E50", "#D4AC0D"]
     chart = _chart(title)
     view = ChartView(chart)
+    rows, rest = list(rows), []
+    if len(rows) > PIE_SLICES + 1:
+        largest = set(sorted(range(1, len(rows)), key=lambda i: (-rows[i][2], i))[:PIE_SLICES - 1])
+        rest = [r for i, r in enumerate(rows) if i and i not in largest]
+        rows = [r for i, r in enumerate(rows) if not i or i in largest]
     for i, (key, name, count, share) in enumerate(rows):
         # the share first: a legend too narrow for its labels cuts their ends ("Apple 8..." was 88 %)
         sl = series.append(f"{share:.0%} {name}", max(count, 0))
         sl.setColor(QColor(palette[i % len(palette)]))
         sl.clicked.connect(lambda k=key: view.picked.emit(k))
         view.add_choice(key, f"{name}: {count:,} mentions, {share:.0%}", lambda on, sl=sl: sl.setExploded(on))
+    if rest:  # no single entity to list: not clickable, not a keyboard choice
+        others = series.append(f"{sum(r[3] for r in rest):.0%} {len(rest)} others",
+                               sum(max(r[2], 0) for r in rest))
+        others.setColor(QColor("#AAB7B8"))
     chart.addSeries(series)
     chart.legend().setVisible(True)
     chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)  # beside the pie, names were cut ("Maya Lindqvist …")
