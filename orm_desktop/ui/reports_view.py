@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtGui import QKeySequence
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import (
     QComboBox,
@@ -30,7 +31,12 @@ from PySide6.QtWidgets import (
 
 from orm_desktop.errors import KnownError
 from orm_desktop.types import last_days
-from orm_desktop.ui.widgets import button_row, mark_safe_in_executive_mode, names_combo
+from orm_desktop.ui.widgets import (
+    button_row,
+    fit_to_screen,
+    mark_safe_in_executive_mode,
+    names_combo,
+)
 
 DAY = 86400
 CUSTOM = 0  # the period combo's data for "Custom range…"
@@ -315,7 +321,8 @@ class ReportsView(QWidget):
         dlg = QPrintPreviewDialog(printer, self)
         dlg.setWindowTitle(f"Print preview — {pages} page{'s' if pages != 1 else ''}, as in the PDF")
         dlg.paintRequested.connect(paint)
-        dlg.resize(1000, 900)
+        fit_to_screen(dlg, 1000, 900)  # 900 px tall went past a 1280 x 800 screen
+        keyboard_preview(dlg)
         dlg.exec()
 
     def print_rendered(self, pdf: Path, printer: QPrinter) -> None:
@@ -381,3 +388,30 @@ class ReportsView(QWidget):
             QMessageBox.warning(self, "Cannot save the report", str(exc))
             return
         self.status_message.emit(f"wrote {path} ({pages} pages)")
+
+
+# Qt's print preview leaves its toolbar to the mouse: no shortcut, and buttons that take no focus
+PREVIEW_KEYS = {
+    "Print": QKeySequence.StandardKey.Print,
+    "Next page": "Ctrl+PgDown", "Previous page": "Ctrl+PgUp", "First page": "Ctrl+Home", "Last page": "Ctrl+End",
+    "Zoom in": QKeySequence.StandardKey.ZoomIn, "Zoom out": QKeySequence.StandardKey.ZoomOut,
+}
+
+
+def keyboard_preview(dlg: QPrintPreviewDialog) -> None:
+    """The print preview usable without a mouse: Ctrl+P prints, Ctrl+PgDn/PgUp/Home/End turn the
+    pages, Ctrl++/Ctrl+- zoom (each shown in the button's tooltip), and Tab reaches every toolbar
+    button (Space presses it). Before, Tab went round the page, the zoom box and the page number,
+    and nothing printed."""
+    from PySide6.QtGui import QAction
+    from PySide6.QtWidgets import QToolButton
+
+    for action in dlg.findChildren(QAction):
+        key = PREVIEW_KEYS.get(action.text())
+        if key is not None:
+            action.setShortcut(QKeySequence(key))
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            action.setToolTip(f"{action.text()} ({action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)})")
+    for button in dlg.findChildren(QToolButton):
+        if button.defaultAction() is not None:
+            button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
