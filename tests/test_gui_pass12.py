@@ -294,3 +294,32 @@ def test_the_print_preview_prints_from_the_keyboard(qtbot, empty_service, monkey
     assert seen["pressed"] == ["Print"]
     assert seen["fits"], "the preview (1000 x 900) went past an 800 px screen's bottom, its page number with it"
     assert {"Print", "Page setup", "Zoom in", "Fit width"} <= seen["reached"], seen["reached"]
+
+
+# -- 8. away from UTC (TZ=Asia/Tokyo) the status bar's "Last refresh" and the Feeds page's "Last
+# fetched" were in local time, unlabelled, 9 hours off the inbox's "Published (UTC)" and the
+# command line's `info` ("refreshed: …Z") for the same refresh; they are in UTC now and say so --
+def test_refresh_times_are_utc_like_the_rest_of_the_window(qtbot, empty_service, tmp_path, monkeypatch):
+    import time
+
+    from orm_desktop import dates
+    from tests.gui_support import open_window
+
+    monkeypatch.setenv("TZ", "Asia/Tokyo")
+    time.tzset()
+    try:
+        svc = empty_service
+        svc.set_setting("brand_name", "Acme")
+        svc.add_entity("brand", "Acme", "Acme", match_existing=False)
+        _with_items(svc, tmp_path, [("Acme news", int(time.time()) - 60)])
+        fetched = svc.feeds()[0].last_fetched
+        win = open_window(qtbot, svc)
+        assert f"Last refresh {dates.stamp(svc.refresh_state()['all'])} UTC" in win.health.text(), win.health.text()
+        win.show_page("Feeds")
+        feeds = win.pages["Feeds"]
+        col = feeds.COLS.index("Last fetched")
+        assert feeds.table.item(0, col).text() == dates.stamp(fetched)
+        assert "UTC" in feeds.table.horizontalHeaderItem(col).toolTip()
+    finally:
+        monkeypatch.undo()
+        time.tzset()

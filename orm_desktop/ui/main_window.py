@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Iterator, MutableMapping
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
@@ -24,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from orm_desktop import __version__
+from orm_desktop import __version__, dates
 from orm_desktop.ui import icons
 from orm_desktop.ui.tasks import TaskRunner
 
@@ -625,7 +624,8 @@ class MainWindow(QMainWindow):
         h = self.svc.feed_health()
         from orm_desktop.service import refresh_label
 
-        when = refresh_label(self.svc.refresh_state(), lambda ts: dt.datetime.fromtimestamp(ts).strftime("%d %b %H:%M"))
+        # in UTC, as every moment the window shows (the inbox's "Published (UTC)", `info`'s "…Z")
+        when = refresh_label(self.svc.refresh_state(), lambda ts: f"{dates.stamp(ts)} UTC")
         alerts = len(self.svc.alerts())
         crisis = ", ".join(name for _id, name, _s in self.svc.crises())
         if crisis and self.inbox.filters.order.currentData() != "priority":

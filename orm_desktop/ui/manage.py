@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import time
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -29,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from orm_desktop import dates
 from orm_desktop.errors import Conflict, KnownError
 from orm_desktop.feedstatus import problem_text, status_text
 from orm_desktop.recovery import SETTINGS_FIELDS
@@ -72,7 +72,9 @@ def save_versioned(view: QWidget, title: str, write, version: int) -> bool:
 
 
 def when(ts: int | None) -> str:
-    return dt.datetime.fromtimestamp(ts).strftime("%d %b %H:%M") if ts else "—"
+    """A feed's fetch time in UTC, as every moment the window shows (local time, unlabelled, was
+    9 hours off the inbox's "Published (UTC)" in Tokyo)."""
+    return dates.stamp(ts) if ts else "—"
 
 
 class FeedDialog(GuardedDialog):
@@ -215,6 +217,8 @@ class FeedsView(QWidget):
         self.svc = svc
         self.table = named(QTableWidget(0, len(self.COLS)), "Feeds", tab_leaves=True)
         self.table.setHorizontalHeaderLabels(self.COLS)
+        self.table.horizontalHeaderItem(self.COLS.index("Last fetched")).setToolTip(
+            "in UTC, as every time the window shows")
         self.table.verticalHeader().setVisible(False)
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
