@@ -323,3 +323,29 @@ def test_refresh_times_are_utc_like_the_rest_of_the_window(qtbot, empty_service,
     finally:
         monkeypatch.undo()
         time.tzset()
+
+
+# -- 9. an executive's (or the brand's) 200-character name made the heading of their page (the
+# personal brand page, the Dashboard) as wide as the name, 3,000+ px: the page scrolled sideways
+# and its cards, charts, numbers and period box were off the window; the heading now wraps, and a
+# name with no space to wrap at is cut with "…" (in full in its tooltip) ----------------------
+@pytest.mark.parametrize("label", ["executive", "Dashboard"])
+def test_a_long_name_does_not_widen_its_page(qtbot, empty_service, tmp_path, label):
+    import time
+
+    from tests.gui_support import open_window, show_page
+
+    svc = empty_service
+    name = ("Lindqvist" * 30)[:200]
+    brand = name if label == "Dashboard" else "Acme"
+    svc.set_setting("brand_name", brand)
+    svc.add_entity("brand", brand, "Acme", match_existing=False)
+    if label == "executive":
+        svc.add_entity("executive", name, "Acme", title="CEO", match_existing=False)
+        label = name  # its sidebar row
+    _with_items(svc, tmp_path, [("Acme is great", int(time.time()) - 3600), ("Acme is awful", int(time.time()) - 7200)])
+    win = open_window(qtbot, svc)
+    page = show_page(qtbot, win, label)
+    qtbot.waitUntil(lambda: page.scroll.widget().isVisible())
+    bar = page.scroll.horizontalScrollBar()
+    assert bar.maximum() == 0, f"the page scrolls {bar.maximum()} px sideways"

@@ -37,7 +37,13 @@ from orm_desktop.numbers import signed as signed_score
 from orm_desktop.textsafe import display_text, one_line
 from orm_desktop.types import Entity, last_days
 from orm_desktop.ui.tasks import TaskRunner
-from orm_desktop.ui.widgets import FlowLayout, StretchShare, mark_safe_in_executive_mode, named
+from orm_desktop.ui.widgets import (
+    FlowLayout,
+    StretchShare,
+    mark_safe_in_executive_mode,
+    named,
+    shown_name,
+)
 
 DAY = 86400
 
@@ -85,6 +91,18 @@ def signed(x: float | None, pct: bool = False) -> str:
 def tone(x: float | None, pct: bool = True) -> str:
     """Green for a value that shows as positive, red for negative, no colour for zero."""
     return {1: "#1E8449", -1: "#C0392B"}.get(shows_sign(signed(x, pct)), "")
+
+
+def heading(text: str, full_name: str = "") -> QLabel:
+    """A page's heading that never widens its page: it wraps, and the name in it is cut (the
+    caller's ``shown_name``) with the whole name in the tooltip. A 200-character name made the
+    personal brand page 1,821 px wider than a 1,300 px window (cards, charts, period box off it)."""
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setMinimumWidth(1)
+    if full_name:
+        label.setToolTip(full_name)
+    return label
 
 
 def sources_table(rows) -> QTableWidget:
@@ -512,8 +530,8 @@ class PersonalBrandPage(Page):
         if e.photo:
             photo.setPixmap(QIcon(e.photo).pixmap(96, 96))
         head.addWidget(photo)
-        who = QLabel(f"<div style='font-size:24px;font-weight:600'>{html.escape(e.name)}</div>"
-                     f"<div style='font-size:14px;color:gray'>{html.escape(e.title or e.kind.title())}</div>")
+        who = heading(f"<div style='font-size:24px;font-weight:600'>{html.escape(shown_name(e.name, 60))}</div>"
+                      f"<div style='font-size:14px;color:gray'>{html.escape(e.title or e.kind.title())}</div>", e.name)
         head.addWidget(who, 1)
         head.addWidget(self.period_box())
         lay.addLayout(head)
@@ -680,8 +698,9 @@ class DashboardPage(Page):
 
         brand = data.brand
         head = QHBoxLayout()
-        head.addWidget(QLabel(f"<span style='font-size:20px;font-weight:600'>Dashboard"
-                              f"{' — ' + html.escape(brand.name) if brand else ''}</span>"), 1)
+        head.addWidget(heading(f"<span style='font-size:20px;font-weight:600'>Dashboard"
+                               f"{' — ' + html.escape(shown_name(brand.name, 60)) if brand else ''}</span>",
+                               brand.name if brand else ""), 1)
         head.addWidget(self.period_box())
         lay.addLayout(head)
         if data.missing:
