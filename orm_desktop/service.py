@@ -1089,6 +1089,8 @@ class Service:
         """'' when changes are allowed, else the one line that says why not."""
         if self.snapshot_label:
             return self.snapshot_label
+        if self.backend == "sqlite" and db.read_only_here(self.ws.db_path):  # a read-only share or mount
+            return f"the workspace folder {self.ws.root} is read-only here: you can read it, not change it"
         if user_action and self.executive_mode:
             return "executive mode is read-only: leave it (Ctrl+E) to change anything"
         return ""

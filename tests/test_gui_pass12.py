@@ -349,3 +349,41 @@ def test_a_long_name_does_not_widen_its_page(qtbot, empty_service, tmp_path, lab
     qtbot.waitUntil(lambda: page.scroll.widget().isVisible())
     bar = page.scroll.horizontalScrollBar()
     assert bar.maximum() == 0, f"the page scrolls {bar.maximum()} px sideways"
+
+
+# -- 10. a workspace folder that cannot be written (a read-only share, a colleague's folder, a
+# read-only mount) opened as if it could: nothing said so, and every triage key, save and the
+# half-hourly refresh failed one by one ("attempt to write a readonly database" as an error box).
+# The window now opens it read-only and says why at once, as an offline snapshot; a triage key
+# says that reason (it said "Executive mode is read-only: leave it (Ctrl+E)", in a snapshot too) --
+def test_a_read_only_workspace_folder_opens_read_only_and_says_so(qtbot, tmp_path, monkeypatch):
+    import os
+
+    from orm_desktop.service import Service
+    from tests.gui_support import open_window
+
+    root = tmp_path / "shared"
+    svc = Service.create(root)
+    svc.set_setting("brand_name", "Acme")
+    svc.add_entity("brand", "Acme", "Acme", match_existing=False)
+    _with_items(svc, tmp_path, [("Acme news", 1_700_000_000)])
+    svc.close()
+    real_access = os.access
+    # the folder refuses writes (as a read-only mount does, for root too)
+    monkeypatch.setattr(os, "access", lambda p, mode, *a, **k: False if mode & os.W_OK and str(p).startswith(str(root))
+                        else real_access(p, mode, *a, **k))
+    svc = Service.open(root)
+    try:
+        win = open_window(qtbot, svc)
+        said: list[str] = []
+        win.inbox.status_message.connect(said.append)
+        assert "read-only" in win.statusBar().currentMessage(), win.statusBar().currentMessage()
+        assert not win.timer.isActive()  # no refresh that can only fail
+        qtbot.waitUntil(lambda: win.inbox.model.total > 0)
+        win.inbox.move(0)
+        m = win.inbox.selected_mentions()[0]
+        win.inbox.set_status("archived")  # what E does
+        assert said and "read-only" in said[-1] and "Executive mode" not in said[-1], said
+        assert svc.mention(m.id).mention.status == m.status
+    finally:
+        svc.close()

@@ -660,7 +660,9 @@ class InboxView(QWidget):
         the login's key is unlocked first (its passphrase asked once per session); cancelled,
         nothing happens."""
         if self.read_only:
-            self.status_message.emit("Executive mode is read-only: leave it (Ctrl+E) to triage")
+            from orm_desktop.ui.widgets import why_read_only
+
+            self.status_message.emit(why_read_only(self.svc, "triage"))
             return True
         from orm_desktop.ui.identity import ensure_unlocked
 

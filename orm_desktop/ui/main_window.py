@@ -239,11 +239,11 @@ class MainWindow(QMainWindow):
         self._rescore_left(_rescore_left(svc))  # one setting read: said at once, the Settings page not built
         QTimer.singleShot(0, self, self.show_migration_notes)  # once, after an upgrade that changed data
         self.inbox.table.setFocus()  # the triage keys (J, K, F, E…) work at once, no Tab into the list first
-        if svc.snapshot_label:  # an offline snapshot: read-only for good, nothing to refresh
-            self.timer.stop()
+        if reason := svc.read_only_reason(user_action=False):  # an offline snapshot, a folder that
+            self.timer.stop()                                  # cannot be written: nothing to refresh
             self.set_read_only(True)
             self.exec_mode.setEnabled(False)
-            self.flash(svc.snapshot_label[:1].upper() + svc.snapshot_label[1:])
+            self.flash(reason[:1].upper() + reason[1:])
         else:
             if svc.team_reads_only():  # an executive's login: the database grants reading only
                 self.timer.stop()

@@ -285,7 +285,9 @@ class Page(QWidget):
             self.status_message.emit("Select an alert to acknowledge first")
             return
         if self.read_only:
-            self.status_message.emit("Executive mode is read-only: leave it (Ctrl+E) to acknowledge alerts")
+            from orm_desktop.ui.widgets import why_read_only
+
+            self.status_message.emit(why_read_only(self.svc, "acknowledge alerts"))
             return
         from orm_desktop.ui.identity import ensure_unlocked
 

@@ -76,6 +76,15 @@ def button_row(buttons: Iterable[tuple[str, Callable[[], object]]]) -> FlowLayou
     return row
 
 
+def why_read_only(svc, to: str = "change anything") -> str:
+    """What a refused edit says: the workspace's own reason (an offline snapshot, a folder that
+    cannot be written), else executive mode (which a snapshot's user cannot leave: it said so)."""
+    reason = svc.read_only_reason(user_action=False) if svc is not None else ""
+    if reason:
+        return f"Read-only: {reason}"
+    return f"Executive mode is read-only: leave it (Ctrl+E) to {to}"
+
+
 def refuses_when_read_only(fn: Callable) -> Callable:
     """For a view's editing slot: does nothing in executive (read-only) mode, with a message.
 
@@ -91,7 +100,7 @@ def refuses_when_read_only(fn: Callable) -> Callable:
         if getattr(self, "read_only", False):
             message = getattr(self, "status_message", None)
             if message is not None:
-                message.emit("Executive mode is read-only: leave it (Ctrl+E) to change anything")
+                message.emit(why_read_only(getattr(self, "svc", None)))
             return None
         return fn(self, *(args if takes is None else args[:takes]), **kwargs)
 
