@@ -154,11 +154,19 @@ class Service:
             yield
             return
         conn = self.conn
-        conn.execute(f"PRAGMA busy_timeout={int(ms)}")
+        before = conn.execute("PRAGMA busy_timeout").fetchone()[0]
+        conn.execute(f"PRAGMA busy_timeout={min(int(ms), before)}")
         try:
             yield
         finally:
-            conn.execute(f"PRAGMA busy_timeout={db.BUSY_TIMEOUT_MS}")
+            conn.execute(f"PRAGMA busy_timeout={before}")
+
+    def wait_here_at_most(self, ms: int) -> None:
+        """From now on, this thread's writes wait at most ``ms`` for another writer, then raise
+        DatabaseLocked (the window's GUI thread: Settings › Save or Feeds › Enable/disable froze
+        it for SQLite's 10 s busy timeout while another process wrote). Other threads keep 10 s."""
+        if self.backend == "sqlite":
+            self.conn.execute(f"PRAGMA busy_timeout={int(ms)}")
 
     @property
     def conn(self):  # -> sqlite3.Connection

@@ -28,6 +28,7 @@ from orm_desktop.ui import icons
 from orm_desktop.ui.tasks import TaskRunner
 
 WARM_WORKERS_MS = 3000
+GUI_BUSY_WAIT_MS = 250  # how long a write on the GUI thread waits for another process holding the database
 # the pages with a key, Ctrl+1 to Ctrl+8 in this order (the first five kept the keys they had)
 PAGE_KEYS = ("Inbox", "Dashboard", "Responses", "Feeds", "Entities", "Reports", "Rules", "Settings")
 
@@ -238,6 +239,9 @@ class MainWindow(QMainWindow):
                 "user": ("Responses", UserDrafts(self))})
         self._rescore_left(_rescore_left(svc))  # one setting read: said at once, the Settings page not built
         QTimer.singleShot(0, self, self.show_migration_notes)  # once, after an upgrade that changed data
+        # a write made here waits at most a moment for another process's (a scheduled fetch, a backup),
+        # then says the database is busy: 10 s froze the window (the task runner's threads still wait)
+        svc.wait_here_at_most(GUI_BUSY_WAIT_MS)
         self.inbox.table.setFocus()  # the triage keys (J, K, F, E…) work at once, no Tab into the list first
         if reason := svc.read_only_reason(user_action=False):  # an offline snapshot, a folder that
             self.timer.stop()                                  # cannot be written: nothing to refresh
