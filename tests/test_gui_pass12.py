@@ -393,11 +393,18 @@ def test_a_read_only_workspace_folder_opens_read_only_and_says_so(qtbot, tmp_pat
 # window until the other process let go (8,778 ms measured) and Settings › Save for the whole 10 s
 # busy timeout; the window's own connection now waits at most 250 ms, then says the database is
 # busy (the writes the task runner makes keep waiting, off the GUI thread) --------------------
-def test_gui_thread_writes_do_not_freeze_while_another_process_writes(qtbot, window, warned):
+def test_gui_thread_writes_do_not_freeze_while_another_process_writes(qtbot, demo_service, warned):
     import sqlite3
     import time
 
-    win, svc = window, window.svc
+    from PySide6.QtWidgets import QApplication
+
+    from orm_desktop.ui.app import Windows, close_windows
+
+    svc = demo_service
+    windows = Windows(smoke_test=True)
+    win = windows.show(svc)
+    qtbot.waitExposed(win)
     win.show_page("Feeds")
     feeds = win.pages["Feeds"]
     feeds.table.selectRow(0)
@@ -414,3 +421,4 @@ def test_gui_thread_writes_do_not_freeze_while_another_process_writes(qtbot, win
     assert took < 0.6, f"the window froze {took:.1f} s"
     assert warned and "busy" in warned[-1], warned
     assert {f.id: f.enabled for f in svc.feeds()} == enabled  # nothing changed
+    close_windows(QApplication.instance(), windows.windows)

@@ -70,8 +70,12 @@ class Windows:
     def show(self, service):
         from PySide6.QtCore import QTimer
 
-        from orm_desktop.ui.main_window import MainWindow
+        from orm_desktop.ui.main_window import GUI_BUSY_WAIT_MS, MainWindow
 
+        # a write made on this (the GUI) thread waits at most a moment for another process's (a
+        # scheduled fetch, a backup), then says the database is busy: SQLite's 10 s froze the
+        # window (Settings › Save, Feeds › Enable/disable); the task runner's threads still wait
+        service.wait_here_at_most(GUI_BUSY_WAIT_MS)
         win = MainWindow(service)
         win.switch_workspace.connect(lambda other: self.switch(win, other))
         win.closed.connect(lambda: self.retire(win))

@@ -239,9 +239,6 @@ class MainWindow(QMainWindow):
                 "user": ("Responses", UserDrafts(self))})
         self._rescore_left(_rescore_left(svc))  # one setting read: said at once, the Settings page not built
         QTimer.singleShot(0, self, self.show_migration_notes)  # once, after an upgrade that changed data
-        # a write made here waits at most a moment for another process's (a scheduled fetch, a backup),
-        # then says the database is busy: 10 s froze the window (the task runner's threads still wait)
-        svc.wait_here_at_most(GUI_BUSY_WAIT_MS)
         self.inbox.table.setFocus()  # the triage keys (J, K, F, E…) work at once, no Tab into the list first
         if reason := svc.read_only_reason(user_action=False):  # an offline snapshot, a folder that
             self.timer.stop()                                  # cannot be written: nothing to refresh
