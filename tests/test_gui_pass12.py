@@ -422,3 +422,23 @@ def test_gui_thread_writes_do_not_freeze_while_another_process_writes(qtbot, dem
     assert warned and "busy" in warned[-1], warned
     assert {f.id: f.enabled for f in svc.feeds()} == enabled  # nothing changed
     close_windows(QApplication.instance(), windows.windows)
+
+
+# -- 12. Reports › Custom range offered every date from 14 Sep 1752: 1 Jan 1970 could be picked,
+# and only Preview, Print or Save then said "the report period is 20,789 days long; a report
+# covers at most 3,660 days"; the pickers now start at the earliest day a report can cover ------
+def test_the_custom_report_range_offers_only_dates_a_report_covers(qtbot, empty_service):
+    from PySide6.QtCore import QDate
+
+    from orm_desktop.reports.data import MAX_DAYS
+    from orm_desktop.ui.reports_view import CUSTOM, ReportsView
+
+    view = ReportsView(empty_service)
+    qtbot.addWidget(view)
+    view.period.setCurrentIndex(view.period.findData(CUSTOM))
+    view.date_from.setDate(QDate(1970, 1, 1))
+    assert view.date_from.date() > QDate(1970, 1, 1), "1970 can still be picked"
+    view.date_to.setDate(view.date_to.maximumDate())
+    since, until = view.span()
+    assert until - since == MAX_DAYS * 86_400  # the longest range the pickers allow is one a report covers
+    view.data()  # and the report takes it (it refused 1970 with "at most 3,660 days")
