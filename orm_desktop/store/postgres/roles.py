@@ -159,6 +159,29 @@ DROP TRIGGER IF EXISTS mentions_team_identity ON mentions;
 CREATE TRIGGER mentions_team_identity BEFORE INSERT OR UPDATE ON mentions
     FOR EACH ROW EXECUTE FUNCTION team_mention_identity();
 
+-- A mention's or an alert's id never changes (the app never moves one). The commit-time checks of
+-- section 6b look a changed row up by its id after the change and let it through when no row has
+-- it any more; before, `UPDATE alerts SET status = 'acknowledged', id = id + 1e12` and a second
+-- UPDATE moving it back (no checked column changed) committed with no entry. The owner may.
+CREATE OR REPLACE FUNCTION team_id_fixed() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+BEGIN
+    IF team_exempt() THEN
+        RETURN NEW;
+    END IF;
+    RAISE EXCEPTION 'the id of % % cannot change (to %) on a team workspace', TG_TABLE_NAME, OLD.id, NEW.id
+        USING ERRCODE = '42501';
+END $$;
+DO $$
+DECLARE t text;
+BEGIN
+    FOREACH t IN ARRAY ARRAY['mentions', 'alerts', 'items'] LOOP
+        EXECUTE format('DROP TRIGGER IF EXISTS %I ON %I', t || '_team_id_fixed', t);
+        EXECUTE format('CREATE TRIGGER %I BEFORE UPDATE OF id ON %I FOR EACH ROW WHEN (OLD.id IS DISTINCT FROM NEW.id) '
+                       'EXECUTE FUNCTION team_id_fixed()', t || '_team_id_fixed', t);
+    END LOOP;
+END $$;
+
 -- who captured a piece of evidence is the login that did it, whatever the client sent
 CREATE OR REPLACE FUNCTION team_evidence_identity() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
