@@ -321,6 +321,7 @@ DECLARE
     matches boolean;
     k text;
     v jsonb;
+    d jsonb;
 BEGIN
     CASE p_action
     WHEN 'alert.acknowledge', 'alert.reopen' THEN
@@ -407,6 +408,20 @@ BEGIN
         IF NOT matches THEN
             RAISE EXCEPTION 'mention % does not carry % override: a mention.override entry goes with the change, '
                 'in its transaction', p_subject_id, me USING ERRCODE = '42501';
+        END IF;
+    ELSIF p_action = 'rule.apply' THEN
+        -- {"changed": N, "mentions": [id, ...]} of a rule: at most the 2,000 mentions of one transaction
+        -- of Apply to stored mentions (before, any text: a malformed or 10-million-id entry committed)
+        BEGIN
+            d := p_data::jsonb;
+        EXCEPTION WHEN others THEN
+            d := NULL;
+        END;
+        IF p_subject_type IS DISTINCT FROM 'rule' OR NOT EXISTS (SELECT 1 FROM rules WHERE id = p_subject_id)
+           OR (CASE WHEN jsonb_typeof(d -> 'mentions') = 'array' THEN jsonb_array_length(d -> 'mentions') > 2000
+                    ELSE true END) THEN
+            RAISE EXCEPTION 'a rule.apply entry names a rule and lists at most 2,000 mention ids: '
+                '{"changed": N, "mentions": [id, ...]}' USING ERRCODE = '22023';
         END IF;
     ELSIF p_action = 'mention.triage' THEN
         -- the mention's triage as it is in this transaction (the change first, then its entry)
@@ -650,9 +665,9 @@ CREATE CONSTRAINT TRIGGER mentions_team_override_logged AFTER UPDATE OF override
 CREATE OR REPLACE FUNCTION team_triage_logged() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
 DECLARE
-    ent bigint;
-    st text;
+    m record;
     d text;
+    kept boolean;
 BEGIN
     IF team_exempt() THEN
         RETURN NULL;
@@ -660,7 +675,7 @@ BEGIN
     IF team_fresh_mention(NEW.id) THEN
         RETURN NULL;  -- inserted by this transaction (a refresh, whose rules triage what it fetched)
     END IF;
-    SELECT entity_id, status INTO ent, st FROM mentions WHERE id = NEW.id;
+    SELECT entity_id, status, status_at, assignee, tags, priority, muted INTO m FROM mentions WHERE id = NEW.id;
     IF NOT FOUND THEN
         RETURN NULL;
     END IF;
@@ -668,11 +683,30 @@ BEGIN
     IF d IS NOT NULL AND team_triage_is(d, NEW.id) THEN
         RETURN NULL;
     END IF;
-    IF EXISTS (SELECT 1 FROM rules r, team_xact_entry('rule', r.id, ARRAY['rule.apply']) e
-               WHERE team_rule_applied_to(e.id, e.data, NEW.id))
-       OR (st = 'responded' AND EXISTS (SELECT 1 FROM responses r, team_xact_entry('response', r.id, ARRAY['response.send']) e
-                                        WHERE r.mention_id = NEW.id))
-       OR EXISTS (SELECT 1 FROM team_xact_entry('entity', ent, ARRAY['crisis.on', 'crisis.off'])) THEN
+    -- the other entries vouch for their own change only, the rest of the triage as this row event
+    -- found it (OLD; the first event of a row has the triage the transaction found): a rule its
+    -- actions (store/rules.py apply), a send 'responded', a crisis switch the priority. Before,
+    -- any of them let any triage through (a rule.apply entry naming any rule and mention, say).
+    kept := m.assignee = OLD.assignee AND m.tags = OLD.tags AND m.priority = OLD.priority AND m.muted = OLD.muted;
+    IF EXISTS (SELECT 1 FROM rules r, team_xact_entry('rule', r.id, ARRAY['rule.apply']) e,
+                      LATERAL (SELECT r.actions::jsonb AS a) j
+               WHERE team_rule_applied_to(e.id, e.data, NEW.id)
+                 AND CASE WHEN COALESCE(a ->> 'status', '') <> '' THEN m.status = a ->> 'status'
+                          ELSE m.status = OLD.status AND m.status_at IS NOT DISTINCT FROM OLD.status_at END
+                 AND m.assignee = CASE WHEN COALESCE(a ->> 'assign', '') <> '' THEN a ->> 'assign' ELSE OLD.assignee END
+                 AND CASE WHEN jsonb_typeof(a -> 'priority') = 'number'
+                          THEN abs(m.priority - (a ->> 'priority')::double precision) < 1e-9
+                          ELSE m.priority = OLD.priority END
+                 AND m.muted = CASE WHEN a -> 'mute' IN ('true', '1') THEN 1 ELSE OLD.muted END
+                 AND CASE WHEN COALESCE(a ->> 'tag', '') <> ''
+                          THEN m.tags IN (OLD.tags, CASE WHEN OLD.tags = '' THEN a ->> 'tag' ELSE OLD.tags || ',' || (a ->> 'tag') END)
+                          ELSE m.tags = OLD.tags END)
+       OR (m.status = 'responded' AND kept
+           AND EXISTS (SELECT 1 FROM responses r, team_xact_entry('response', r.id, ARRAY['response.send']) e
+                       WHERE r.mention_id = NEW.id))
+       OR (m.status = OLD.status AND m.status_at IS NOT DISTINCT FROM OLD.status_at AND m.assignee = OLD.assignee
+           AND m.tags = OLD.tags AND m.muted = OLD.muted
+           AND EXISTS (SELECT 1 FROM team_xact_entry('entity', m.entity_id, ARRAY['crisis.on', 'crisis.off']))) THEN
         RETURN NULL;
     END IF;
     RAISE EXCEPTION 'mention %''s triage changed without its mention.triage entry (of this status, assignee, tags, '
