@@ -135,3 +135,17 @@ def test_a_rule_apply_entry_is_a_list_of_at_most_2000_mentions_of_a_rule(lab):
         _raw_entry(lab, "alice", "rule.apply", "rule", rule.id, '{"changed": 0, "mentions": []}')
     finally:
         _app(lab, "ada").delete_rule(rule.id)
+
+
+def test_an_entrys_data_is_a_json_object_whoever_writes_it(lab):
+    """Entries whose data nothing else reads in the database (report.export, evidence.export,
+    user.key...) took any text: an executive's ``report.export`` entry of data ``{`` committed, and
+    from then on every member's audit view raised on it (store.audit reads each entry's JSON) and
+    ``audit verify`` called the team's log broken ("its data is not JSON"), for good: the log is
+    append-only. Now the database refuses data that is not a JSON object."""
+    last = lab.conns["owner"].execute("SELECT max(id) FROM audit_log").fetchone()[0]
+    for text in ("{", "[1, 2]", '"x"', "null", ""):
+        with pytest.raises(psycopg.Error, match="JSON object"):
+            _raw_entry(lab, "eve", "report.export", "report", 0, text)
+    assert lab.conns["owner"].execute("SELECT max(id) FROM audit_log").fetchone()[0] == last
+    _raw_entry(lab, "eve", "report.export", "report", 0, '{"kind": "weekly"}')

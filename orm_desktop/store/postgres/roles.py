@@ -260,7 +260,19 @@ DECLARE
     head text;
     me text := session_user;
     new_id bigint;
+    is_object boolean;
 BEGIN
+    -- every reader takes an entry's data as a JSON object (store/audit.py, chain.verify_chain): one
+    -- that is not (an executive's report.export of data '{', before) broke every member's audit
+    -- view and made `audit verify` call the log broken, for good (the log is append-only)
+    BEGIN
+        is_object := jsonb_typeof(p_data::jsonb) = 'object';
+    EXCEPTION WHEN others THEN
+        is_object := false;
+    END;
+    IF NOT COALESCE(is_object, false) THEN
+        RAISE EXCEPTION 'an audit entry''s data is a JSON object' USING ERRCODE = '22023';
+    END IF;
     LOCK TABLE audit_log IN SHARE ROW EXCLUSIVE MODE;
     SELECT hash INTO head FROM audit_log ORDER BY id DESC LIMIT 1;
     IF p_prev IS DISTINCT FROM COALESCE(head, repeat('0', 64)) THEN
