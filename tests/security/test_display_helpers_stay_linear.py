@@ -38,3 +38,16 @@ def test_tags_that_never_close_take_linear_time():
     seconds, out = _timed(author_text, "<script " * 40_000 + "Ann")
     assert seconds < 1.0  # was 8 s
     assert author_text("<b>Ann</b> <script>x</script><!-- y -->Lee") == "Ann Lee"
+
+
+def test_the_reading_panes_highlight_takes_linear_time_on_tags_that_never_close():
+    """ui.detail.highlight splits the shown HTML (at most 100,000 characters) at its tags: "<a "
+    repeated with no ">" read to the end from every "<" (3.8 s on the GUI thread)."""
+    import re
+
+    from orm_desktop.ui.detail import highlight
+
+    acme = re.compile("acme", re.IGNORECASE)
+    seconds, out = _timed(lambda s: highlight(s, acme), "<a " * 33_000 + "Acme")
+    assert seconds < 0.5 and out.endswith('<span style="background-color:#FFE58F;color:#000">Acme</span>')
+    assert highlight("<p title='x'>Acme</p> 1 < 2 acme", acme).count("<span") == 2
