@@ -678,6 +678,7 @@ CREATE OR REPLACE FUNCTION team_triage_logged() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
 DECLARE
     m record;
+    a jsonb;
     d text;
     kept boolean;
 BEGIN
@@ -699,25 +700,29 @@ BEGIN
     -- found it (OLD; the first event of a row has the triage the transaction found): a rule its
     -- actions (store/rules.py apply), a send 'responded', a crisis switch the priority. Before,
     -- any of them let any triage through (a rule.apply entry naming any rule and mention, say).
-    kept := m.assignee = OLD.assignee AND m.tags = OLD.tags AND m.priority = OLD.priority AND m.muted = OLD.muted;
-    IF EXISTS (SELECT 1 FROM rules r, team_xact_entry('rule', r.id, ARRAY['rule.apply']) e,
-                      LATERAL (SELECT r.actions::jsonb AS a) j
-               WHERE team_rule_applied_to(e.id, e.data, NEW.id)
-                 AND CASE WHEN COALESCE(a ->> 'status', '') <> '' THEN m.status = a ->> 'status'
-                          ELSE m.status = OLD.status AND m.status_at IS NOT DISTINCT FROM OLD.status_at END
-                 AND m.assignee = CASE WHEN COALESCE(a ->> 'assign', '') <> '' THEN a ->> 'assign' ELSE OLD.assignee END
-                 AND CASE WHEN jsonb_typeof(a -> 'priority') = 'number'
-                          THEN abs(m.priority - (a ->> 'priority')::double precision) < 1e-9
-                          ELSE m.priority = OLD.priority END
-                 AND m.muted = CASE WHEN a -> 'mute' IN ('true', '1') THEN 1 ELSE OLD.muted END
-                 AND CASE WHEN COALESCE(a ->> 'tag', '') <> ''
-                          THEN m.tags IN (OLD.tags, CASE WHEN OLD.tags = '' THEN a ->> 'tag' ELSE OLD.tags || ',' || (a ->> 'tag') END)
-                          ELSE m.tags = OLD.tags END)
-       OR (m.status = 'responded' AND kept
-           AND EXISTS (SELECT 1 FROM responses r, team_xact_entry('response', r.id, ARRAY['response.send']) e
-                       WHERE r.mention_id = NEW.id))
-       OR (m.status = OLD.status AND m.status_at IS NOT DISTINCT FROM OLD.status_at AND m.assignee = OLD.assignee
-           AND m.tags = OLD.tags AND m.muted = OLD.muted
+    -- (The comparisons are plpgsql's own expressions: inside the query, which then had 12
+    -- parameters, a rule's 2,000 mentions took twice as long.)
+    FOR a IN SELECT r.actions::jsonb FROM rules r, team_xact_entry('rule', r.id, ARRAY['rule.apply']) e
+             WHERE team_rule_applied_to(e.id, e.data, NEW.id) LOOP
+        IF (CASE WHEN COALESCE(a ->> 'status', '') <> '' THEN m.status = a ->> 'status'
+                 ELSE m.status = OLD.status AND m.status_at IS NOT DISTINCT FROM OLD.status_at END)
+           AND m.assignee = (CASE WHEN COALESCE(a ->> 'assign', '') <> '' THEN a ->> 'assign' ELSE OLD.assignee END)
+           AND (CASE WHEN jsonb_typeof(a -> 'priority') = 'number'
+                     THEN abs(m.priority - (a ->> 'priority')::double precision) < 1e-9
+                     ELSE m.priority = OLD.priority END)
+           AND m.muted = (CASE WHEN a -> 'mute' IN ('true', '1') THEN 1 ELSE OLD.muted END)
+           AND (CASE WHEN COALESCE(a ->> 'tag', '') <> ''
+                     THEN m.tags IN (OLD.tags, CASE WHEN OLD.tags = '' THEN a ->> 'tag'
+                                                    ELSE OLD.tags || ',' || (a ->> 'tag') END)
+                     ELSE m.tags = OLD.tags END) THEN
+            RETURN NULL;
+        END IF;
+    END LOOP;
+    kept := m.assignee = OLD.assignee AND m.tags = OLD.tags AND m.muted = OLD.muted;
+    IF (m.status = 'responded' AND kept AND m.priority = OLD.priority
+        AND EXISTS (SELECT 1 FROM responses r, team_xact_entry('response', r.id, ARRAY['response.send']) e
+                    WHERE r.mention_id = NEW.id))
+       OR (kept AND m.status = OLD.status AND m.status_at IS NOT DISTINCT FROM OLD.status_at
            AND EXISTS (SELECT 1 FROM team_xact_entry('entity', m.entity_id, ARRAY['crisis.on', 'crisis.off']))) THEN
         RETURN NULL;
     END IF;
