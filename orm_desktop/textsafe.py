@@ -154,18 +154,22 @@ def author_text(name: str) -> str:
     return " ".join(display_text(html.unescape(_MARKUP.sub("", name[:AUTHOR_MAX]))).split())
 
 
-_CONTROL_REF = re.compile(r"&#(?:[xX]0*([0-9a-fA-F]{1,6})|0*([0-9]{1,7}));")
+# a character reference to a control character, or to a bidi control (numeric, or &lrm; / &rlm;:
+# a text browser decodes them, "&#x202E;" reversed the words after it in HTML no sanitizer read)
+_CONTROL_REF = re.compile(r"&#(?:[xX]0*([0-9a-fA-F]{1,6})|0*([0-9]{1,7}));|&(lrm|rlm);")
 
 
 def _control_ref(m: re.Match) -> str:
-    code = int(m.group(1), 16) if m.group(1) else int(m.group(2))
-    return " " if _TERMINAL_CONTROL.match(chr(min(code, 0x10FFFF))) else m.group(0)
+    if m.group(3):
+        return ""
+    ch = chr(min(int(m.group(1), 16) if m.group(1) else int(m.group(2)), 0x10FFFF))
+    return " " if _TERMINAL_CONTROL.match(ch) else "" if _BIDI.match(ch) else m.group(0)
 
 
 def reading_text(text: str) -> str:
     """An article's HTML (or text) for the reading pane: without bidi overrides, isolates and
-    marks, and with each control character other than a tab or a line break, and each character
-    reference to one, as a space: a space, not nothing, so the words on either side stay apart,
+    marks (or character references to them), and with each control character other than a tab
+    or a line break, and each character reference to one, as a space: a space, not nothing, so the words on either side stay apart,
     as the title and the "Why" sentences above it show them (``display_text``)."""
     return _CONTROL_REF.sub(_control_ref, terminal_text(text))
 
