@@ -57,6 +57,7 @@ SENTIMENT_SQL = {
 }
 _SENTIMENT_SQL = SENTIMENT_SQL
 
+SEARCH_MAX_WORDS = 1000  # words of one search (the inbox's box holds 32,767 characters)
 _TOKEN = re.compile(r'(-?)"([^"]*)"|(-?)(\S+)')
 
 
@@ -83,6 +84,7 @@ def _parse_search(text: str, *, typed: bool = False) -> tuple[list[list[list[str
     groups: list[list[list[str]]] = []
     neg: list[list[str]] = []
     pending_or = pending_not = False
+    count = 0
     text = text.replace("\x00", " ")  # a NUL separates words (PostgreSQL takes no NUL in an argument)
     for m in _TOKEN.finditer(text):
         minus, phrase = (m.group(1), m.group(2)) if m.group(2) is not None else (m.group(3), m.group(4))
@@ -95,6 +97,11 @@ def _parse_search(text: str, *, typed: bool = False) -> tuple[list[list[list[str
         words = _typed_words(phrase) if typed else re.findall(r"\w+", phrase)
         if not words:
             continue
+        # 100,000 words were PostgreSQL's "stack depth limit exceeded" and 8 s on SQLite (a CJK
+        # search, ``typed``, has its own CJK_MAX_TERMS)
+        count += len(words)
+        if count > SEARCH_MAX_WORDS and not typed:
+            raise UsageError(f"a search takes at most {SEARCH_MAX_WORDS:,} words")
         if minus or pending_not:
             pending_not = False
             neg.append(words)
