@@ -169,8 +169,9 @@ def _control_ref(m: re.Match) -> str:
 def reading_text(text: str) -> str:
     """An article's HTML (or text) for the reading pane: without bidi overrides, isolates and
     marks (or character references to them), and with each control character other than a tab
-    or a line break, and each character reference to one, as a space: a space, not nothing, so the words on either side stay apart,
-    as the title and the "Why" sentences above it show them (``display_text``)."""
+    or a line break, and each character reference to one, as a space: a space, not nothing, so
+    the words on either side stay apart, as the title and the "Why" sentences above it show them
+    (``display_text``)."""
     return _CONTROL_REF.sub(_control_ref, terminal_text(text))
 
 
@@ -197,9 +198,8 @@ def _break_long_words(text: str) -> str:
         units = _WORD_UNIT.findall(w) if len(w) >= MAX_WORD else ()
         if len(units) < MAX_WORD:
             return w
-        chunks = ("".join(units[i:i + MAX_WORD]) for i in range(0, len(units), MAX_WORD))
-        return "".join(c + "\u200b" if i + MAX_WORD <= len(units) else c
-                       for i, c in zip(range(0, len(units), MAX_WORD), chunks, strict=True))
+        chunks = (units[i:i + MAX_WORD] for i in range(0, len(units), MAX_WORD))
+        return "".join("".join(c) + ("\u200b" if len(c) == MAX_WORD else "") for c in chunks)
 
     return _WORD_RUN.sub(run, text)
 
