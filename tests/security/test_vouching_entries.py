@@ -149,3 +149,19 @@ def test_an_entrys_data_is_a_json_object_whoever_writes_it(lab):
             _raw_entry(lab, "eve", "report.export", "report", 0, text)
     assert lab.conns["owner"].execute("SELECT max(id) FROM audit_log").fetchone()[0] == last
     _raw_entry(lab, "eve", "report.export", "report", 0, '{"kind": "weekly"}')
+
+
+def test_a_rule_apply_entry_does_not_list_mention_minus_one(lab):
+    """The list of a rule.apply entry is read once into a table whose row (entry, -1) marks it
+    read; a mention a member inserted with id -1 counted as listed in every rule.apply entry."""
+    owner, alice = lab.conns["owner"], lab.conns["alice"]
+    item = owner.execute("SELECT item_id FROM mentions WHERE id = %s", (_mention(lab),)).fetchone()[0]
+    alice.execute("INSERT INTO mentions (id, item_id, entity_id, published, created) VALUES (-1, %s, 2, 1, 1)", (item,))
+    rule = _rule(lab, {"status": "flagged"})
+    try:
+        with pytest.raises(psycopg.errors.InsufficientPrivilege, match=REFUSED), alice.transaction():
+            alice.execute("UPDATE mentions SET status = 'flagged' WHERE id = -1")
+            _sign(lab, "alice", "rule.apply", "rule", rule.id, {"changed": 0, "mentions": []})
+    finally:
+        _app(lab, "ada").delete_rule(rule.id)
+        owner.execute("DELETE FROM mentions WHERE id = -1")

@@ -528,7 +528,8 @@ BEGIN
                   WHERE v ~ '^[0-9]{1,18}$'
             ON CONFLICT DO NOTHING;
     END IF;
-    RETURN EXISTS (SELECT 1 FROM pg_temp.team_rule_listed WHERE entry = p_entry AND id = p_mention);
+    -- (-1 is the "read" mark, not a mention: a member's mention of id -1 was listed in every entry)
+    RETURN p_mention >= 0 AND EXISTS (SELECT 1 FROM pg_temp.team_rule_listed WHERE entry = p_entry AND id = p_mention);
 END $$;
 
 -- whether a mention.triage entry's data are the mention's triage as it is now:
