@@ -137,6 +137,7 @@ def strip_bidi(text: str) -> str:
     return _BIDI.sub("", text)
 
 
+AUTHOR_MAX = 1000  # characters of an author's name read (a name longer than a feed gives, cut)
 _MARKUP = re.compile(r"<(script|style)\b[^>]*>.*?(?:</\1\s*>|$)|<!--.*?(?:-->|$)|</?[a-zA-Z][a-zA-Z0-9:-]*(?:\s[^<>]*)?/?>",
                      re.IGNORECASE | re.DOTALL)
 
@@ -148,22 +149,29 @@ def author_text(name: str) -> str:
     text comes out (escape it to put it in HTML): nothing is rendered."""
     import html
 
-    return " ".join(display_text(html.unescape(_MARKUP.sub("", name))).split())
+    # a feed's author is at most 200 characters (ingest.parse); a team database's may be any length,
+    # and an unclosed "<script " reads to the end from each one (1 MB: minutes)
+    return " ".join(display_text(html.unescape(_MARKUP.sub("", name[:AUTHOR_MAX]))).split())
 
 
-_CONTROL_REF = re.compile(r"&#(?:[xX]0*([0-9a-fA-F]{1,6})|0*([0-9]{1,7}));")
+# a character reference to a control character, or to a bidi control (numeric, or &lrm; / &rlm;:
+# a text browser decodes them, "&#x202E;" reversed the words after it in HTML no sanitizer read)
+_CONTROL_REF = re.compile(r"&#(?:[xX]0*([0-9a-fA-F]{1,6})|0*([0-9]{1,7}));|&(lrm|rlm);")
 
 
 def _control_ref(m: re.Match) -> str:
-    code = int(m.group(1), 16) if m.group(1) else int(m.group(2))
-    return " " if _TERMINAL_CONTROL.match(chr(min(code, 0x10FFFF))) else m.group(0)
+    if m.group(3):
+        return ""
+    ch = chr(min(int(m.group(1), 16) if m.group(1) else int(m.group(2)), 0x10FFFF))
+    return " " if _TERMINAL_CONTROL.match(ch) else "" if _BIDI.match(ch) else m.group(0)
 
 
 def reading_text(text: str) -> str:
     """An article's HTML (or text) for the reading pane: without bidi overrides, isolates and
-    marks, and with each control character other than a tab or a line break, and each character
-    reference to one, as a space: a space, not nothing, so the words on either side stay apart,
-    as the title and the "Why" sentences above it show them (``display_text``)."""
+    marks (or character references to them), and with each control character other than a tab
+    or a line break, and each character reference to one, as a space: a space, not nothing, so
+    the words on either side stay apart, as the title and the "Why" sentences above it show them
+    (``display_text``)."""
     return _CONTROL_REF.sub(_control_ref, terminal_text(text))
 
 
@@ -172,11 +180,28 @@ MAX_TABLE_DEPTH = 8  # tables inside tables: Qt's layout time doubles with each 
 MAX_TABLE_CELLS = 5000  # grid cells (rows x widest row, colspans counted) of the tables kept, in all
 MAX_LIST_ITEMS = 1000  # a longer list is split into lists of this many (Qt: quadratic in one list's items)
 MAX_WORD = 2000  # a longer run without a space gets a zero-width space (Qt: quadratic in a word's length)
-_LONG_WORD = re.compile(r"(?:&#?[a-zA-Z0-9]{1,10};|[^\s&])" + f"{{{MAX_WORD}}}")
+# a run of letters (a character reference counts as one), read once: a pattern of MAX_WORD letters
+# tried at each letter of a shorter word took 6.6 s for 200 KB of 1,999-letter words
+_WORD_RUN = re.compile(r"(?:&#?[a-zA-Z0-9]{1,10};|[^\s&])+")
+_WORD_UNIT = re.compile(r"&#?[a-zA-Z0-9]{1,10};|[^\s&]")
 _HTML_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)\b[^>]*>")
 _COLSPAN = re.compile(r"\bcolspan\s*=\s*[\"']?\s*(\d+)", re.IGNORECASE)
 _VOID = frozenset({"br", "hr", "img", "col", "wbr"})
 _TABLE_PARTS = frozenset({"table", "thead", "tbody", "tfoot", "tr", "th", "td", "caption", "colgroup"})
+
+
+def _break_long_words(text: str) -> str:
+    """``text`` with a zero-width space after every MAX_WORD letters of a run without a space."""
+
+    def run(m: re.Match) -> str:
+        w = m.group(0)
+        units = _WORD_UNIT.findall(w) if len(w) >= MAX_WORD else ()
+        if len(units) < MAX_WORD:
+            return w
+        chunks = (units[i:i + MAX_WORD] for i in range(0, len(units), MAX_WORD))
+        return "".join("".join(c) + ("\u200b" if len(c) == MAX_WORD else "") for c in chunks)
+
+    return _WORD_RUN.sub(run, text)
 
 
 def _table_grids(tags: list[re.Match]) -> list[int]:
@@ -211,14 +236,15 @@ def bound_layout(html: str) -> str:
     MAX_TABLE_CELLS grid cells are used are unwrapped (tags dropped, text kept; an unwrapped
     cell ends with a space, a row with a line break); a list is split every MAX_LIST_ITEMS items
     and a word longer than MAX_WORD characters gets zero-width spaces (where a line may break)."""
-    tags = list(_HTML_TAG.finditer(html))
+    # no tag ends after the last ">" (read from each "<" before it, "<a " repeated was quadratic)
+    tags = list(_HTML_TAG.finditer(html, 0, html.rfind(">") + 1))
     grids = _table_grids(tags)
     out: list[str] = []
     stack: list[tuple[str, bool]] = []  # (tag, kept)
     items: dict[int, int] = {}  # stack position of a kept list: its items so far
     depth = tables = dropped_tables = pos = table_no = cells = 0
     for m in tags:
-        out.append(_LONG_WORD.sub("\\g<0>\u200b", html[pos:m.start()]))
+        out.append(_break_long_words(html[pos:m.start()]))
         pos = m.end()
         name = m.group(2).lower()
         if name in _VOID:
@@ -254,7 +280,7 @@ def bound_layout(html: str) -> str:
                 dropped_tables -= t == "table" and not kept
                 if t == name:
                     break
-    out.append(_LONG_WORD.sub("\\g<0>\u200b", html[pos:]))
+    out.append(_break_long_words(html[pos:]))
     return "".join(out)
 
 

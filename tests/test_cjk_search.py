@@ -218,3 +218,27 @@ def test_a_mixed_phrase_takes_regular_expression_characters_as_they_are_typed(co
     assert found(conn, '"田中 a\\d"') == [ids[0]]  # a backslash is a backslash
     assert found(conn, '"田中 beta"') == [ids[2]]  # "田中 (beta)": the brackets need not be typed
     assert found(conn, '"田中 (x"') == [ids[0], ids[1]]  # an unbalanced bracket is no error
+
+
+def test_a_hostile_search_in_unspaced_text_is_a_result_or_one_line(conn):
+    """A NUL typed or pasted into a CJK search separates words, as it does in a Latin one (before,
+    PostgreSQL refused the argument: "text fields cannot contain NUL", a traceback), and a mixed
+    phrase of 1,000 words counts its words (before, one term: SQLite's "Expression tree is too
+    large", a traceback)."""
+    ids = populate(conn)
+    assert found(conn, "田中\x00") == [ids[0], ids[1], ids[3]]
+    assert found(conn, '"田中\x00社长"') == [ids[0], ids[3]]
+    assert found(conn, "acme\x00bike") == [ids[2]]
+    with pytest.raises(UsageError, match="at most 100 words"):
+        found(conn, '"田中 ' + " ".join(f"w{i}" for i in range(1000)) + '"')
+
+
+def test_a_search_of_more_than_1000_words_is_refused_in_one_line(conn):
+    """100,000 pasted words were PostgreSQL's "stack depth limit exceeded" (a traceback after
+    3.4 s) and an 8 s search on SQLite; 1,000 words still search."""
+    ids = populate(conn)
+    with pytest.raises(UsageError, match="at most 1,000 words"):
+        found(conn, " ".join(f"w{i}" for i in range(100_000)))
+    with pytest.raises(UsageError, match="at most 1,000 words"):
+        found(conn, '"' + " ".join(f"w{i}" for i in range(1001)) + '"')
+    assert found(conn, "bike " + " OR ".join(["acme"] * 999)) == [ids[2]]

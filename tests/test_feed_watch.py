@@ -9,9 +9,10 @@
 * Look-ups by feed read that feed's rows, not every item (SQLite had no index by feed): which
   undated entries came in their feed's first fetch, a feed's kind change, a feed's removal.
 * A feed whose refreshes missed a span (the app not run for two weeks, or the feed failing for
-  two weeks: m019's ``feed_gaps``) is left out of the tests whose window overlaps it: its
-  returning volume is no spike; a real spike of a feed refreshed daily, and an alert from before
-  the gap, stay.
+  two weeks: m019's ``feed_gaps``) counts on no test of the span's days, and later tests leave
+  those days out of their baselines (or the feed, when fewer than 14 seen days would remain):
+  its returning volume is no spike; a spike days after the gap, a real spike of a feed
+  refreshed daily, and an alert from before the gap, alert.
 * A version-17 workspace is upgraded (its feeds' ``watched_since`` from their first items) and
   passes ``check``; on PostgreSQL the PostgreSQL-only step is renumbered p020 and runs again.
 
@@ -327,12 +328,12 @@ def _fetched_daily(svc, server, first: int, last: int, now: int) -> int:
 
 @pytest.mark.parametrize("how", ["app not run", "feed failing"])
 def test_a_gap_without_disabling_is_no_quiet_spell(empty_service, feed_server, how):
-    """A feed refreshed every day for a month, then nothing for 14 days (the app not run; or
-    refreshed daily while the feed answered 500), then a refresh that finds only what the feed
-    still holds: 40 entries of the last 40 hours. The 12
-    days in between fell out of the feed unseen, and detection read them as quiet days: 'volume
-    spike (yesterday and today), 40 vs 2.2 expected'. Now the refresh records the span it did not see (m019's
-    ``feed_gaps``) and no test whose day or baseline overlaps it counts that feed."""
+    """A feed of two entries a day refreshed every day for a month, then nothing for 14 days (the
+    app not run; or refreshed daily while the feed answered 500), then a refresh that finds only
+    what the feed still holds: its latest 20 entries, ten days. The four days before those fell
+    out of the feed unseen, and detection read them as quiet days. The refresh records the span it
+    did not see (m019's ``feed_gaps``): the feed counts on no test of those days, and later tests
+    leave them out of their baselines (unseen, not quiet). Nothing alerts."""
     svc, now = empty_service, _clock()
     svc.add_entity("brand", "Acme")
     feed = _fetched_daily(svc, feed_server, 44, 14, now)
@@ -342,16 +343,57 @@ def test_a_gap_without_disabling_is_no_quiet_spell(empty_service, feed_server, h
         for d in range(13, 0, -1):
             svc.fetch(jobs=1, now=now - d * DAY, force=True)
         assert svc.conn.execute("SELECT error_count FROM feeds WHERE id = ?", (feed,)).fetchone()[0] == 13
-    _serve(feed_server, "/daily.xml", _rss("daily", _backlog(now)))
-    assert svc.fetch(jobs=1, now=now, force=True).new_mentions == 40
+    held = _window(now)
+    _serve(feed_server, "/daily.xml", _rss("daily", held))
+    assert svc.fetch(jobs=1, now=now, force=True).new_mentions == 20
     assert [tuple(r) for r in svc.conn.execute("SELECT feed_id, gap_from, gap_until FROM feed_gaps")] == [
-        (feed, now - 14 * DAY, now - 60 - 39 * 3600)]
+        (feed, now - 14 * DAY, min(p for _, p in held))]
     assert [a.describe() for a in svc.alerts()] == []
     assert alerts.detect(svc.conn, now=now) == []
-    assert sum(p.total for p in kpis.daily_series(svc.conn, svc.entity("Acme").id, now // DAY * DAY - DAY,
-                                                  now // DAY * DAY + DAY)) == 40  # on the charts all the same
     svc.remove_feed(feed)  # its gaps go with it (a later feed may get its id)
     assert svc.conn.execute("SELECT count(*) FROM feed_gaps").fetchone()[0] == 0
+
+
+def test_a_spike_days_after_a_gap_alerts(empty_service, feed_server):
+    """The laptop app not run for two weeks leaves a gap on every feed. Until 1 Dec a feed was
+    left out of every test whose baseline overlapped its gap, four weeks after it: every feed at
+    once, so a crisis three days after the return raised no alert. The gap's days are now left out
+    of the baseline instead (ten seen days before it and two after remain), and today's burst of
+    20 (the feed's usual two a day) alerts."""
+    svc, now = empty_service, _clock()
+    svc.add_entity("brand", "Acme")
+    feed = _fetched_daily(svc, feed_server, 44, 17, now)
+    for d in (3, 2, 1):  # back after two weeks: what the feed holds, then daily again
+        _serve(feed_server, "/daily.xml", _rss("daily", _window(now - d * DAY)))
+        svc.fetch(jobs=1, now=now - d * DAY, force=True)
+    assert [r[0] for r in svc.conn.execute("SELECT feed_id FROM feed_gaps")] == [feed]
+    assert [a.describe() for a in svc.alerts()] == []  # the return itself is no spike
+    burst = [(f"Acme burst {i}", now - 60 - i * 60) for i in range(20)]
+    _serve(feed_server, "/daily.xml", _rss("daily", burst))
+    assert svc.fetch(jobs=1, now=now, force=True).new_mentions == 20
+    spikes = [a for a in svc.alerts() if a.kind == "volume_spike"]
+    assert [(a.window_start, a.observed) for a in spikes] == [(now // DAY * DAY, 20)], [a.describe() for a in spikes]
+
+
+def test_a_long_gap_leaves_its_feed_out_rather_than_test_on_a_short_baseline():
+    """A gap of more than half the baseline (20 of 28 days) would leave a test fewer than 14
+    seen days: the feed is left out of those tests instead, and the other feeds are tested."""
+    from orm_desktop.store.kpis import DayPoint
+
+    start = 1_700_000_000 // DAY * DAY
+    n = 60
+    series = [DayPoint(start + i * DAY, 4, 0, 4, 0, 0.0) for i in range(n)]
+    counts, negatives, scored = [4] * n, [0] * n, [4] * n
+    by_feed = {1: {start + i * DAY: (2, 0, 0) for i in range(n)}, 2: {start + i * DAY: (2, 0, 0) for i in range(n)}}
+    short = {1: [(start + 40 * DAY, start + 44 * DAY)]}
+    long_ = {1: [(start + 20 * DAY, start + 40 * DAY)]}
+    for_day = alerts._watched_feeds_only(series, counts, negatives, scored, {}, by_feed, short)
+    c, _, _, unseen = for_day(46)
+    assert c[46] == 4 and unseen == frozenset(range(40, 45))  # both feeds, five days unseen
+    assert for_day(42)[0][42] == 2  # the gap's own day: without feed 1
+    for_day = alerts._watched_feeds_only(series, counts, negatives, scored, {}, by_feed, long_)
+    c, _, _, unseen = for_day(45)
+    assert c[45] == 2 and unseen == frozenset()  # 21 of 28 days unseen: feed 1 left out instead
 
 
 def test_a_real_spike_on_a_feed_refreshed_every_day_still_alerts(empty_service, feed_server):

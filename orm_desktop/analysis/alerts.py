@@ -115,23 +115,27 @@ def binom_sf(n: int, t: int, p: float) -> float:
 
 
 Series = tuple[Sequence[int], Sequence[int], Sequence[int]]  # counts, negatives, scored
+# what detect_series tests a day on: the series, and the days its baseline must not use (days a
+# feed's refreshes did not see, and the feed has mentions of the entity)
+DayTest = tuple[Sequence[int], Sequence[int], Sequence[int], frozenset[int]]
 
 
 def detect_series(counts: Sequence[int], negatives: Sequence[int], scored: Sequence[int] | None = None, *,
-                  for_day: Callable[[int], Series | None] | None = None) -> list[tuple[str, int, float, float, float]]:
+                  for_day: Callable[[int], DayTest | None] | None = None) -> list[tuple[str, int, float, float, float]]:
     """Alert days of one series: (kind, day index, observed, expected, p-value). Days that
     alerted are left out of later baselines, so a crisis does not hide its own second day.
     ``scored``: the mentions with a sentiment each day (``counts`` less those in a language no
     engine scores), of which the negative share is taken; ``counts`` when not given.
-    ``for_day(d)``: the (counts, negatives, scored) to test day ``d`` on, baseline and day alike,
-    where they differ from the given ones (``detect``: without the mentions of feeds not watched
-    over that day's whole compared window); None: the given ones."""
+    ``for_day(d)``: the (counts, negatives, scored, unseen days) to test day ``d`` on, baseline
+    and day alike, where they differ from the given ones (``detect``: without the mentions of
+    feeds not watched over that day's whole compared window, and without the baseline days a
+    feed's refreshes did not see); None: the given ones, every day seen."""
     scored = counts if scored is None else scored
     out = []
     alerted: dict[str, set[int]] = {"volume_spike": set(), "negativity_spike": set()}
     whole = (counts, negatives, scored)
     for d in range(BASELINE_DAYS, len(whole[0])):
-        counts, negatives, scored = (for_day(d) if for_day is not None else None) or whole
+        counts, negatives, scored, unseen = (for_day(d) if for_day is not None else None) or (*whole, frozenset())
         if not counts[d]:
             # nothing can alert on a day without mentions (the volume test needs counts[d] >= 2 x a
             # rate of at least 0.5, the negativity test 2 negatives that day and a share above p0):
@@ -139,7 +143,7 @@ def detect_series(counts: Sequence[int], negatives: Sequence[int], scored: Seque
             # peers refresh)
             continue
         spiked = alerted["volume_spike"] | alerted["negativity_spike"]
-        window = [i for i in range(d - BASELINE_DAYS, d) if i not in spiked]
+        window = [i for i in range(d - BASELINE_DAYS, d) if i not in spiked and i not in unseen]
         if len(window) < BASELINE_DAYS // 2:
             continue
         base = [counts[i] for i in window]
@@ -154,8 +158,9 @@ def detect_series(counts: Sequence[int], negatives: Sequence[int], scored: Seque
         phi = ratio if ratio > DISPERSION_95 else 1.0
         # the day alone, then the last three days together (a sustained, moderate crisis);
         # days that already alerted (for this kind) do not count twice
-        def days(span: int, kind: str, d: int = d) -> list[int]:
-            return [i for i in range(max(0, d - span + 1), d + 1) if i == d or i not in alerted[kind]]
+        def days(span: int, kind: str, d: int = d, unseen: frozenset[int] = unseen) -> list[int]:
+            return [i for i in range(max(0, d - span + 1), d + 1)
+                    if i == d or (i not in alerted[kind] and i not in unseen)]
 
         for span in (1, 3):
             w = days(span, "volume_spike")
@@ -198,7 +203,7 @@ def detect(conn: sqlite3.Connection, *, now: int | None = None, days: int = 90) 
     since, until = last_days(days + BASELINE_DAYS, now)
     known_from = kpis_store.feeds_watched_after(conn, since)  # feeds known for less than the whole span
     gaps = kpis_store.feed_gaps(conn, since)  # spans feeds' refreshes did not see (m019)
-    # a gap's feed is left out of the tests of the gap's days and the 28 after: their windows
+    # a gap's feed may be left out of the tests of the gap's days and the 28 after: their windows
     # reach back 28 days before the gap, and no earlier day needs that feed's counts
     reach = min([since if known_from else until, *(a - BASELINE_DAYS * DAY for spans in gaps.values() for a, _ in spans)])
     recent = (kpis_store.feed_day_counts(conn, set(known_from) | set(gaps), max(since, reach), until)
@@ -220,7 +225,7 @@ def detect(conn: sqlite3.Connection, *, now: int | None = None, days: int = 90) 
 def _watched_feeds_only(series: Sequence[kpis_store.DayPoint], counts: list[int], negatives: list[int],
                         scored: list[int], known_from: dict[int, int],
                         by_feed: dict[int, dict[int, tuple[int, int, int]]],
-                        gaps: dict[int, list[tuple[int, int]]] | None = None) -> Callable[[int], Series | None] | None:
+                        gaps: dict[int, list[tuple[int, int]]] | None = None) -> Callable[[int], DayTest | None] | None:
     """``detect_series``'s ``for_day``: day ``d``'s test counts, for the day and its baseline
     alike, only the mentions of feeds known (``kpis.feeds_watched_after``) since the first
     baseline day or before, i.e. watched over the whole compared window. A feed added today whose
@@ -231,64 +236,92 @@ def _watched_feeds_only(series: Sequence[kpis_store.DayPoint], counts: list[int]
     ``by_feed``: {feed: {day: (mentions, negative, unscored)}} of the entity's mentions of the
     recent feeds (``kpis.feed_day_counts``). ``gaps``: {feed: [(first day, last day)]} its
     refreshes did not see (``kpis.feed_gaps``, m019: the app not run for two weeks, and the feed
-    no longer holding what was published meanwhile): a feed counts on no test whose day or
-    baseline overlaps one, else those days read as quiet days and its returning volume as a
-    spike. None when no day differs. The figures are read from
-    ``counts``, ``negatives`` and ``scored`` at each call (``_known_days_only`` corrects those in
-    place)."""
+    no longer holding what was published meanwhile). Read as days, those would be quiet days and
+    the feed's returning volume a spike. A feed counts on no test of a gap's own days (what it
+    holds of them is partial); a later test whose baseline overlaps the gap leaves the gap's days
+    out of the baseline (they are unseen, not quiet), as long as BASELINE_DAYS // 2 seen days
+    remain; else it leaves the feed out of that test. (Until 1 Dec the feed was left out of every
+    test for BASELINE_DAYS after its gap: with the app not run for two weeks, every feed had a
+    gap and the workspace raised no alert for four weeks.) None when no day differs. The figures
+    are read from ``counts``, ``negatives`` and ``scored`` at each call (``_known_days_only``
+    corrects those in place)."""
     if not by_feed or not series:
         return None
     gaps = gaps or {}
     first, last = series[0].day, len(series) - 1
     index = {p.day: i for i, p in enumerate(series)}
-    # per feed: the test days (indexes, inclusive ranges) it does not count on, and its
-    # {day index: (mentions, negative, scored)}
-    feeds: list[tuple[list[tuple[int, int]], dict[int, tuple[int, int, int]]]] = []
+    # per feed: the test days (indexes, inclusive ranges) it does not count on, the gaps
+    # (day indexes, inclusive) later tests must not read as days, and its {day index:
+    # (mentions, negative, scored)}
+    feeds: list[tuple[list[tuple[int, int]], list[tuple[int, int]], dict[int, tuple[int, int, int]]]] = []
     for f, per_day in by_feed.items():
         amounts = {index[day]: (n, neg, n - unscored) for day, (n, neg, unscored) in per_day.items() if day in index}
-        spans = []
+        spans, unseen = [], []
         if f in known_from:  # not yet known over a whole window
             start = (known_from[f] - first) // DAY + BASELINE_DAYS
             if start > BASELINE_DAYS:
                 spans.append((0, min(last, start - 1)))
-        for a, b in gaps.get(f, ()):  # a test whose day or baseline overlaps a span not seen
-            lo, hi = max(0, (a - first) // DAY), min(last, (b - first) // DAY + BASELINE_DAYS)
+        for a, b in gaps.get(f, ()):
+            lo, hi = max(0, (a - first) // DAY), min(last, (b - first) // DAY)
             if lo <= hi:
-                spans.append((lo, hi))
-        if spans and amounts:
-            feeds.append((spans, amounts))
+                spans.append((lo, hi))  # its own days: partly seen
+                unseen.append((lo, hi))
+        if (spans or unseen) and amounts:
+            feeds.append((spans, unseen, amounts))
     if not feeds:
         return None
-    left_out: dict[frozenset[int], dict[int, tuple[int, int, int]]] = {}  # by the feeds left out
-    marks: list[set[int]] = [set() for _ in series]  # the feeds left out of each day's test
-    for k, (spans, _) in enumerate(feeds):
+    room = BASELINE_DAYS - BASELINE_DAYS // 2  # unseen days a baseline may lose and still be tested
+    # per test day: the feeds left out, and the feeds whose gaps lie in its baseline, grouped by
+    # those gaps (after the app was not run, every feed has the same one: decided once)
+    outs: list[set[int]] = [set() for _ in series]
+    groups: list[dict[tuple[tuple[int, int], ...], list[int]]] = [{} for _ in series]
+    for k, (spans, unseen, _) in enumerate(feeds):
         for lo, hi in spans:
             for d in range(lo, hi + 1):
-                marks[d].add(k)
-    by_day = [frozenset(m) for m in marks]
+                outs[d].add(k)
+        after: dict[int, list[tuple[int, int]]] = {}
+        for lo, hi in unseen:
+            for d in range(hi + 1, min(last, hi + BASELINE_DAYS) + 1):
+                after.setdefault(d, []).append((lo, hi))
+        for d, key in after.items():
+            if k not in outs[d]:
+                groups[d].setdefault(tuple(key), []).append(k)
+    tests: list[tuple[frozenset[int], frozenset[int]]] = []  # per day: (feeds left out, unseen days)
+    for d in range(len(series)):
+        lost = {key: {i for lo, hi in key for i in range(max(lo, d - BASELINE_DAYS), hi + 1)} for key in groups[d]}
+        out, skip = outs[d], set()
+        for key in sorted(lost, key=lambda key: len(lost[key])):  # the shortest gaps first
+            if len(skip | lost[key]) <= room:
+                skip |= lost[key]
+            else:
+                out.update(groups[d][key])
+        tests.append((frozenset(out), frozenset(skip)))
+    if not any(out or skip for out, skip in tests):
+        return None
+    left_out: dict[frozenset[int], dict[int, tuple[int, int, int]]] = {}  # by the feeds left out
 
-    def for_day(d: int) -> Series | None:
-        out = by_day[d]
+    def for_day(d: int) -> DayTest | None:
+        out, skip = tests[d]
         if not out:
-            return None
+            return (counts, negatives, scored, skip) if skip else None
         if out not in left_out:
             total: dict[int, tuple[int, int, int]] = {}
             for k in out:
-                for i, (n, neg, sc) in feeds[k][1].items():
+                for i, (n, neg, sc) in feeds[k][2].items():
                     a = total.get(i, (0, 0, 0))
                     total[i] = (a[0] + n, a[1] + neg, a[2] + sc)
             left_out[out] = total
         c, ng, sc = list(counts), list(negatives), list(scored)
         for i, (n, neg, s) in left_out[out].items():
             c[i], ng[i], sc[i] = c[i] - n, ng[i] - neg, sc[i] - s
-        return c, ng, sc
+        return c, ng, sc, skip
 
     return for_day
 
 
 def _known_days_only(conn: sqlite3.Connection, entity_id: int, series: Sequence[kpis_store.DayPoint],
                      counts: list[int], negatives: list[int], scored: list[int],
-                     for_day: Callable[[int], Series | None] | None = None,
+                     for_day: Callable[[int], DayTest | None] | None = None,
                      ) -> list[tuple[str, int, float, float, float]]:
     """``detect_series`` on the days' counts without the mentions whose day is unknown (undated
     entries of a feed's first fetch, stored under the fetch time: ``kpis.unknown_day_counts``).

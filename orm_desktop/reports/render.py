@@ -538,10 +538,11 @@ def _render_pdf(d: ReportData, *, page_size: str, color: str, logo: str) -> tupl
     return bytes(buf.data()), pages
 
 
-def pdf_pages(pdf: Path, *, dpi: int = DPI) -> list:
+def pdf_pages(pdf: Path, *, dpi: int = DPI, first: int = 0, last: int | None = None) -> list:
     """The pages of a report PDF made by :func:`to_pdf` as images on white paper at ``dpi``
     (QImage, each carrying its resolution), ready for :func:`draw_pages`. Rasterising is the slow
-    part of printing (0.1-0.4 s a page at 300 dpi): call it off the GUI thread."""
+    part of printing (0.1-0.4 s a page at 300 dpi): call it off the GUI thread. ``first``/``last``:
+    only the pages ``[first:last]`` (0-based, as a slice: a print range's, 35 MB a page at 300 dpi)."""
     from PySide6.QtCore import QSize, Qt
     from PySide6.QtGui import QImage, QPainter
     from PySide6.QtPdf import QPdfDocument
@@ -553,7 +554,7 @@ def pdf_pages(pdf: Path, *, dpi: int = DPI) -> list:
     if doc.status() != QPdfDocument.Status.Ready or doc.pageCount() == 0:
         raise KnownError(f"cannot read the rendered report {pdf}")
     pages = []
-    for i in range(doc.pageCount()):
+    for i in range(doc.pageCount())[first:last]:
         pt = doc.pagePointSize(i)
         image = doc.render(i, QSize(round(pt.width() / 72 * dpi), round(pt.height() / 72 * dpi)))
         paper = QImage(image.size(), QImage.Format.Format_RGB32)  # a PDF page is transparent: put it on paper
@@ -564,6 +565,15 @@ def pdf_pages(pdf: Path, *, dpi: int = DPI) -> list:
         paper.setDotsPerMeterY(round(dpi / 0.0254))
         pages.append(paper)
     return pages
+
+
+def pdf_page_count(pdf: Path) -> int:
+    """How many pages the PDF at ``pdf`` has (0: unreadable)."""
+    from PySide6.QtPdf import QPdfDocument
+
+    doc = QPdfDocument()
+    doc.load(str(pdf))
+    return doc.pageCount() if doc.status() == QPdfDocument.Status.Ready else 0
 
 
 def draw_pages(pages: list, printer) -> int:

@@ -57,6 +57,7 @@ SENTIMENT_SQL = {
 }
 _SENTIMENT_SQL = SENTIMENT_SQL
 
+SEARCH_MAX_WORDS = 1000  # words of one search (the inbox's box holds 32,767 characters)
 _TOKEN = re.compile(r'(-?)"([^"]*)"|(-?)(\S+)')
 
 
@@ -83,6 +84,8 @@ def _parse_search(text: str, *, typed: bool = False) -> tuple[list[list[list[str
     groups: list[list[list[str]]] = []
     neg: list[list[str]] = []
     pending_or = pending_not = False
+    count = 0
+    text = text.replace("\x00", " ")  # a NUL separates words (PostgreSQL takes no NUL in an argument)
     for m in _TOKEN.finditer(text):
         minus, phrase = (m.group(1), m.group(2)) if m.group(2) is not None else (m.group(3), m.group(4))
         if m.group(2) is None and not minus and phrase in ("AND", "OR"):
@@ -94,6 +97,11 @@ def _parse_search(text: str, *, typed: bool = False) -> tuple[list[list[list[str
         words = _typed_words(phrase) if typed else re.findall(r"\w+", phrase)
         if not words:
             continue
+        # 100,000 words were PostgreSQL's "stack depth limit exceeded" and 8 s on SQLite (a CJK
+        # search, ``typed``, has its own CJK_MAX_TERMS)
+        count += len(words)
+        if count > SEARCH_MAX_WORDS and not typed:
+            raise UsageError(f"a search takes at most {SEARCH_MAX_WORDS:,} words")
         if minus or pending_not:
             pending_not = False
             neg.append(words)
@@ -191,7 +199,7 @@ _CJK = re.compile("[\u0e00-\u0eff\u1000-\u109f\u1100-\u11ff\u1780-\u17ff\u2e80-\
 # common word stops early; at 200,000 mentions a whole scan takes about 0.5 s: docs/decisions.md,
 # "Chinese and Japanese words inside unspaced text")
 CJK_SCAN_CAP = 20_000
-# words of one such search: each is a condition of one SQL expression (1,500 pasted words were
+# words of one such search (a mixed phrase's each too): each is a condition of one SQL expression (1,500 pasted words were
 # "Expression tree is too large (maximum depth 1000)", a traceback)
 CJK_MAX_TERMS = 100
 _CJK_LOCK = threading.Lock()
@@ -213,7 +221,7 @@ def _cjk_condition(conn: object, text: str) -> tuple[str, list]:
     is the words as written without the spaces; AND, OR and exclusions as in ``fts_query``."""
     pg = db.dialect(conn) == "postgresql"
     groups, neg = _parse_search(text, typed=True)
-    if sum(len(g) for g in groups) + len(neg) > CJK_MAX_TERMS:
+    if sum(len(t) for g in groups for t in g) + sum(len(t) for t in neg) > CJK_MAX_TERMS:  # a mixed phrase: each word
         raise UsageError(f"a search in text written without spaces takes at most {CJK_MAX_TERMS} words "
                          "(each is looked for in every item's text)")
     args: list = []

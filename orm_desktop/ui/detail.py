@@ -112,7 +112,10 @@ def highlight(fragment: str, pattern: re.Pattern | None) -> str:
     """Wrap matches of ``pattern`` in text nodes (never inside tags) with a highlight."""
     if pattern is None:
         return fragment
-    parts = _TAG_SPLIT.split(fragment)
+    # no tag ends after the last ">": split before it only ("<a " repeated read to the end from each "<")
+    end = fragment.rfind(">") + 1
+    parts = _TAG_SPLIT.split(fragment[:end])
+    parts[-1] += fragment[end:]
     for i in range(0, len(parts), 2):
         parts[i] = pattern.sub(lambda m: f'<span style="background-color:#FFE58F;color:#000">{m.group(0)}</span>',
                                parts[i])
