@@ -204,10 +204,11 @@ class TeamLab:
         c, k = self.conns[who], self.keys[who]
         with c.transaction():
             n = c.execute(f"UPDATE mentions SET {sets} WHERE id = %s", (*args, mid)).rowcount
-            row = c.execute("SELECT status, assignee, tags, priority, muted FROM mentions WHERE id = %s",
+            row = c.execute("SELECT status, status_at, assignee, tags, priority, muted FROM mentions WHERE id = %s",
                             (mid,)).fetchone()
             team.audit_append(c, "mention.triage", "mention", mid,
-                              dict(zip(("status", "assignee", "tags", "priority", "muted"), row, strict=True)),
+                              dict(zip(("status", "status_at", "assignee", "tags", "priority", "muted"), row,
+                                       strict=True)),
                               priv=k.private, key_id=k.key_id)
         return n
 

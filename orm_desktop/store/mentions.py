@@ -837,16 +837,17 @@ def set_status(conn: sqlite3.Connection, ids: Iterable[int], status: str, *, by:
 
 
 def triage_states(conn: sqlite3.Connection, ids: Iterable[int]) -> dict[int, dict]:
-    """{mention id: its triage as stored now} ({"status", "assignee", "tags", "priority",
-    "muted"}): the data of a ``mention.triage`` audit entry (a team workspace's database checks
-    the entry against the row)."""
+    """{mention id: its triage as stored now} ({"status", "status_at", "assignee", "tags",
+    "priority", "muted"}): the data of a ``mention.triage`` audit entry (a team workspace's
+    database checks the entry against the row; entries written before status_at was added have
+    no "status_at")."""
     ids = [int(i) for i in ids]
     out: dict[int, dict] = {}
     for k in range(0, len(ids), 500):
         chunk = ids[k:k + 500]
-        out.update((r[0], {"status": r[1], "assignee": r[2], "tags": r[3], "priority": float(r[4]),
-                           "muted": int(r[5])}) for r in conn.execute(
-            f"SELECT id, status, assignee, tags, priority, muted FROM mentions "
+        out.update((r[0], {"status": r[1], "status_at": None if r[2] is None else int(r[2]), "assignee": r[3],
+                           "tags": r[4], "priority": float(r[5]), "muted": int(r[6])}) for r in conn.execute(
+            f"SELECT id, status, status_at, assignee, tags, priority, muted FROM mentions "
             f"WHERE id IN ({','.join('?' * len(chunk))})", chunk))
     return out
 

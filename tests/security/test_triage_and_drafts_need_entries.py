@@ -29,6 +29,8 @@ ts.skip_module_without_server()
 psycopg = pytest.importorskip("psycopg")
 
 TRIAGE = "SELECT status, assignee, tags, priority, muted FROM mentions WHERE id = %s"
+FIELDS = ("status", "status_at", "assignee", "tags", "priority", "muted")  # a mention.triage entry's
+STATE = f"SELECT {', '.join(FIELDS)} FROM mentions WHERE id = %s"
 
 
 def _mention(lab) -> int:
@@ -45,9 +47,9 @@ def _triage(lab, mid: int) -> tuple:
     return lab.conns["owner"].execute(TRIAGE, (mid,)).fetchone()
 
 
-def _state_entry(lab, mid: int) -> dict:
-    s = _triage(lab, mid)
-    return dict(zip(("status", "assignee", "tags", "priority", "muted"), s, strict=True))
+def _state_entry(lab, mid: int, who: str = "owner") -> dict:
+    """A mention.triage entry's data: the mention's triage as ``who``'s transaction sees it."""
+    return dict(zip(FIELDS, lab.conns[who].execute(STATE, (mid,)).fetchone(), strict=True))
 
 
 # -- 1. triage -------------------------------------------------------------------------------------
@@ -64,7 +66,8 @@ def test_a_raw_triage_change_without_its_entry_is_refused_at_commit(lab):
                 "UPDATE mentions SET tags = 'ignore' WHERE id = %s",
                 "UPDATE mentions SET priority = -9 WHERE id = %s",
                 "UPDATE mentions SET muted = 1 WHERE id = %s"):
-        with pytest.raises(psycopg.errors.InsufficientPrivilege, match=f"mention {mid}'s triage changed without"):
+        with pytest.raises(psycopg.errors.InsufficientPrivilege,
+                           match=f"mention {mid}'s (triage changed without|status_at .5. is not the time)"):
             alice.execute(sql, (mid,))
     assert _triage(lab, mid) == before and _last_entry(lab) == last
     with pytest.raises(psycopg.errors.InsufficientPrivilege), alice.transaction():  # an entry of another state
@@ -74,10 +77,49 @@ def test_a_raw_triage_change_without_its_entry_is_refused_at_commit(lab):
     assert _triage(lab, mid) == before
     with alice.transaction():  # the change, then its entry: committed
         alice.execute("UPDATE mentions SET status = 'flagged', assignee = 'alice' WHERE id = %s", (mid,))
-        state = dict(zip(("status", "assignee", "tags", "priority", "muted"),
-                         alice.execute(TRIAGE, (mid,)).fetchone(), strict=True))
-        _sign(lab, "alice", "mention.triage", "mention", mid, state)
+        _sign(lab, "alice", "mention.triage", "mention", mid, _state_entry(lab, mid, "alice"))
     assert _triage(lab, mid)[:2] == ("flagged", "alice")
+
+
+def test_status_at_is_the_entrys_and_the_time_of_the_change(lab):
+    """status_at (when a mention was triaged: time to triage, time to respond) is in the entry and
+    is the time of the change. Before, the entry did not carry it: alice's `UPDATE mentions SET
+    status_at = 5` with an honest entry of the row's (other) triage committed, and so did a
+    rule.apply's status with any status_at. Now the entry must say the row's status_at, and a
+    status_at that changes must lie within 5 minutes of the database's clock (as an entry's time)."""
+    from orm_desktop.store import team
+
+    mid, alice = _mention(lab), lab.conns["alice"]
+    app, last = _app(lab, "alice"), _last_entry(lab)
+    app.set_status([mid], "read")
+    (_who, data), = _entries(lab, last, "mention.triage")
+    at = _state_entry(lab, mid)["status_at"]
+    assert json.loads(data)["status_at"] == at and abs(at - time.time()) < 300
+    with pytest.raises(psycopg.errors.InsufficientPrivilege, match="not the time of the change"), \
+            alice.transaction():  # an honest entry of a backdated row
+        alice.execute("UPDATE mentions SET status_at = 5 WHERE id = %s", (mid,))
+        _sign(lab, "alice", "mention.triage", "mention", mid, _state_entry(lab, mid, "alice"))
+    with pytest.raises(team.TeamRefused, match="does not carry"), alice.transaction():  # an entry without it
+        alice.execute("UPDATE mentions SET status_at = 5 WHERE id = %s", (mid,))
+        _sign(lab, "alice", "mention.triage", "mention", mid,
+              {k: v for k, v in _state_entry(lab, mid, "alice").items() if k != "status_at"})
+    with pytest.raises(team.TeamRefused, match="does not carry"), alice.transaction():  # another time
+        alice.execute("UPDATE mentions SET status = 'flagged', status_at = extract(epoch FROM now())::bigint "
+                      "WHERE id = %s", (mid,))
+        _sign(lab, "alice", "mention.triage", "mention", mid, _state_entry(lab, mid, "alice") | {"status_at": at - 60})
+    assert _state_entry(lab, mid)["status_at"] == at
+    with alice.transaction():  # now, with its entry: committed
+        alice.execute("UPDATE mentions SET status = 'flagged', status_at = extract(epoch FROM now())::bigint "
+                      "WHERE id = %s", (mid,))
+        _sign(lab, "alice", "mention.triage", "mention", mid, _state_entry(lab, mid, "alice"))
+    assert _triage(lab, mid)[0] == "flagged"
+    fresh = _mention(lab)  # an entry of the shape written before (no status_at), of a mention never
+    with alice.transaction():  # triaged: still true, and the log with it still verifies
+        alice.execute("UPDATE mentions SET assignee = 'alice' WHERE id = %s", (fresh,))
+        _sign(lab, "alice", "mention.triage", "mention", fresh,
+              {k: v for k, v in _state_entry(lab, fresh, "alice").items() if k != "status_at"})
+    rep, problems, _ = app.verify_audit()
+    assert rep.ok and rep.checked and not problems, (rep, problems)
 
 
 def test_a_triage_entry_must_describe_the_mention_and_comes_from_who_may_triage(lab):

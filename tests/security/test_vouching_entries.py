@@ -30,7 +30,7 @@ ts.skip_module_without_server()
 
 psycopg = pytest.importorskip("psycopg")
 
-REFUSED = "triage changed without"
+REFUSED = "triage changed without|not the time of the change"
 
 
 def _rule(lab, actions: dict, *mids: int):
@@ -48,6 +48,7 @@ def _rule(lab, actions: dict, *mids: int):
     ({"sentiment": -0.7}, "assignee = 'mallory', muted = 1"),
     ({"status": "flagged"}, "status = 'archived'"),
     ({"status": "flagged"}, "status = 'flagged', assignee = 'mallory'"),
+    ({"status": "flagged"}, "status = 'flagged', status_at = 5"),
     ({"tag": "late"}, "tags = 'ignore'"),
     ({"priority": 5}, "priority = 99"),
 ])

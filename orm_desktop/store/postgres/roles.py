@@ -533,10 +533,16 @@ BEGIN
 END $$;
 
 -- whether a mention.triage entry's data are the mention's triage as it is now:
--- {"status", "assignee", "tags", "priority", "muted"}, every one
+-- {"status", "status_at", "assignee", "tags", "priority", "muted"}, every one (status_at null, or
+-- absent as in the entries written before it was added, only for a mention never triaged; before,
+-- the entry did not carry it and status_at could be set to any time with an honest entry)
 CREATE OR REPLACE FUNCTION team_triage_is(p_data text, p_mention bigint) RETURNS boolean
     LANGUAGE sql STABLE AS $$
     SELECT COALESCE((SELECT m.status = d ->> 'status' AND m.assignee = d ->> 'assignee' AND m.tags = d ->> 'tags'
+                            AND CASE WHEN pg_catalog.jsonb_typeof(d -> 'status_at') = 'number'
+                                     THEN m.status_at::numeric = (d ->> 'status_at')::numeric
+                                     WHEN COALESCE(pg_catalog.jsonb_typeof(d -> 'status_at'), 'null') = 'null'
+                                     THEN m.status_at IS NULL END
                             AND CASE WHEN pg_catalog.jsonb_typeof(d -> 'priority') = 'number'
                                      THEN abs(m.priority - (d ->> 'priority')::double precision) < 1e-9 END
                             AND CASE WHEN pg_catalog.jsonb_typeof(d -> 'muted') = 'number'
@@ -693,6 +699,16 @@ BEGIN
     IF NOT FOUND THEN
         RETURN NULL;
     END IF;
+    -- a status_at that changes is the time of the change, whoever vouches for it (an entry, a rule,
+    -- a send): within 5 minutes of the database's clock, as an entry's own time (team_audit_insert).
+    -- Before, an honest entry of the rest of the row let `SET status_at = 5` through, and with it
+    -- any time to triage or to respond.
+    IF m.status_at IS DISTINCT FROM OLD.status_at
+       AND NOT COALESCE(abs(m.status_at - extract(epoch FROM clock_timestamp())) <= 300, false) THEN
+        RAISE EXCEPTION 'mention %''s status_at (%) is not the time of the change (the database''s clock, '
+            'within 5 minutes): triage it through the app', NEW.id, COALESCE(m.status_at::text, 'null')
+            USING ERRCODE = '42501';
+    END IF;
     SELECT e.data INTO d FROM team_xact_entry('mention', NEW.id, ARRAY['mention.triage']) e;
     IF d IS NOT NULL AND team_triage_is(d, NEW.id) THEN
         RETURN NULL;
@@ -727,8 +743,8 @@ BEGIN
            AND EXISTS (SELECT 1 FROM team_xact_entry('entity', m.entity_id, ARRAY['crisis.on', 'crisis.off']))) THEN
         RETURN NULL;
     END IF;
-    RAISE EXCEPTION 'mention %''s triage changed without its mention.triage entry (of this status, assignee, tags, '
-        'priority and muting) in the same transaction: triage it through the app', NEW.id USING ERRCODE = '42501';
+    RAISE EXCEPTION 'mention %''s triage changed without its mention.triage entry (of this status and its time, '
+        'assignee, tags, priority and muting) in the same transaction: triage it through the app', NEW.id USING ERRCODE = '42501';
 END $$;
 DROP TRIGGER IF EXISTS mentions_team_triage_logged ON mentions;
 CREATE CONSTRAINT TRIGGER mentions_team_triage_logged
