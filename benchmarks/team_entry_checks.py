@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import sys
 import time
 
 from _common import table, write_json
@@ -66,11 +65,8 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--blocks", type=int, default=15, help="interleaved on/off blocks of 40 writes each")
     args = ap.parse_args()
-    reason = ts.server_reachable()
-    if reason:
-        print(f"team_entry_checks: {reason}", file=sys.stderr)
+    if (lab := ts.TeamLab.for_benchmark("team_entry_checks")) is None:
         return 2
-    lab = ts.TeamLab().setup()
     try:
         owner, k = lab.conns["owner"], lab.keys["alice"]
         (alice,) = lab.tracking("alice")  # time spent in the trigger functions themselves

@@ -10,7 +10,6 @@ error), plus the time each transition function takes. Writes benchmarks/out/team
 from __future__ import annotations
 
 import statistics
-import sys
 import time
 
 from _common import table, write_json
@@ -19,11 +18,8 @@ from _common import table, write_json
 def main() -> int:
     from tests import team_scenario as ts
 
-    reason = ts.server_reachable()
-    if reason:
-        print(f"team_permissions: {reason}", file=sys.stderr)
+    if (lab := ts.TeamLab.for_benchmark("team_permissions")) is None:
         return 2
-    lab = ts.TeamLab().setup()
     try:
         for role in ts.ROLES:
             ts.run_role(lab, role)

@@ -18,7 +18,6 @@ import argparse
 import json
 import os
 import statistics
-import sys
 import time
 
 from _common import table, write_json
@@ -35,11 +34,8 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--rounds", type=int, default=12, help="interleaved on/off rounds")
     args = ap.parse_args()
-    reason = ts.server_reachable()
-    if reason:
-        print(f"team_score_settings_checks: {reason}", file=sys.stderr)
+    if (lab := ts.TeamLab.for_benchmark("team_score_settings_checks")) is None:
         return 2
-    lab = ts.TeamLab().setup()
     try:
         owner = lab.conns["owner"]
         ada, bob = lab.tracking("ada", "bob")

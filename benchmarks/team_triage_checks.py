@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import sys
 import tempfile
 import time
 
@@ -37,12 +36,9 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--rounds", type=int, default=6, help="interleaved after/before rounds")
     args = ap.parse_args()
-    reason = ts.server_reachable()
-    if reason:
-        print(f"team_triage_checks: {reason}", file=sys.stderr)
-        return 2
     os.environ["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="orm-bench-")  # the team workspace's local folder
-    lab = ts.TeamLab().setup()
+    if (lab := ts.TeamLab.for_benchmark("team_triage_checks")) is None:
+        return 2
     app = None
     try:
         owner = lab.conns["owner"]

@@ -154,19 +154,19 @@ class Service:
             yield
             return
         conn = self.conn
-        before = conn.execute("PRAGMA busy_timeout").fetchone()[0]
-        conn.execute(f"PRAGMA busy_timeout={min(int(ms), before)}")
+        before = db.busy_timeout(conn)
+        db.busy_timeout(conn, min(int(ms), before))
         try:
             yield
         finally:
-            conn.execute(f"PRAGMA busy_timeout={before}")
+            db.busy_timeout(conn, before)
 
     def wait_here_at_most(self, ms: int) -> None:
         """From now on, this thread's writes wait at most ``ms`` for another writer, then raise
         DatabaseLocked (the window's GUI thread: Settings › Save or Feeds › Enable/disable froze
         it for SQLite's 10 s busy timeout while another process wrote). Other threads keep 10 s."""
         if self.backend == "sqlite":
-            self.conn.execute(f"PRAGMA busy_timeout={int(ms)}")
+            db.busy_timeout(self.conn, ms)
 
     @property
     def conn(self):  # -> sqlite3.Connection
@@ -1584,6 +1584,13 @@ class Service:
 
         return data.build(self, kind, entity=entity, since=since, until=until, now=now,
                           checkpoint=self.snapshot is None)
+
+    @staticmethod
+    def report_max_days() -> int:
+        """The longest period a report covers, in days (both ends included)."""
+        from orm_desktop.reports.data import MAX_DAYS
+
+        return MAX_DAYS
 
     def record_report_export(self, d, out: Path | str, pages: int, *, by: str = "",
                              write: Callable[[], object] | None = None) -> None:

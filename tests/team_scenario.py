@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -88,6 +89,16 @@ class TeamLab:
         return f"u{self.tag}_{who}"
 
     # -- for the benchmarks --------------------------------------------------------------------
+    @classmethod
+    def for_benchmark(cls, name: str) -> TeamLab | None:
+        """A set-up lab for benchmark ``name``, or None after saying in one line on stderr why
+        there is no server to run it on."""
+        reason = server_reachable()
+        if reason:
+            print(f"{name}: {reason}", file=sys.stderr)
+            return None
+        return cls().setup()
+
     def tracking(self, *names: str) -> list:
         """New sessions of these people in which PostgreSQL counts the time spent in the trigger
         functions (``track_functions``, set on this throw-away database by the superuser: only

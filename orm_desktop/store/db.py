@@ -466,6 +466,14 @@ def server_info(conn) -> tuple[str, str, str]:
     return r[0], r[1], r[2]
 
 
+def busy_timeout(conn: sqlite3.Connection, ms: int | None = None) -> int:
+    """A SQLite connection's busy timeout in ms (how long a write waits for another writer before
+    "database is locked"); with ``ms``, set it first. Returns the timeout as it now is."""
+    if ms is not None:
+        conn.execute(f"PRAGMA busy_timeout={int(ms)}")
+    return conn.execute("PRAGMA busy_timeout").fetchone()[0]
+
+
 def integrity_check(conn: sqlite3.Connection) -> str:
     """'ok' or the first problem reported by PRAGMA integrity_check (PostgreSQL: the columns the
     schema needs are all there; storage integrity is the server's)."""

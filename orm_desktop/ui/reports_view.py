@@ -108,12 +108,10 @@ class ReportsView(QWidget):
         self.date_from = QDateEdit(today.addDays(-13), calendarPopup=True, displayFormat="d MMM yyyy")
         self.date_to = QDateEdit(today, calendarPopup=True, displayFormat="d MMM yyyy")
         self.date_to.setMaximumDate(today)
-        from orm_desktop.reports.data import MAX_DAYS
-
         # from the earliest day a report can cover (both days included): the pickers offered every
         # date from 1752, and 1 Jan 1970 was refused only at Preview ("at most 3,660 days")
         for picker in (self.date_from, self.date_to):
-            picker.setMinimumDate(today.addDays(-(MAX_DAYS - 1)))
+            picker.setMinimumDate(today.addDays(-(svc.report_max_days() - 1)))
         rng = QWidget()
         rl = QHBoxLayout(rng)
         rl.setContentsMargins(0, 0, 0, 0)
