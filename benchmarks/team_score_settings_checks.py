@@ -63,17 +63,7 @@ def main() -> int:
             return time.perf_counter() - t
 
         def rule_apply(n: int) -> float:
-            v = -0.7
-            t = time.perf_counter()
-            with ada.transaction():
-                ada.execute("UPDATE mentions SET override = %s, sentiment = %s WHERE id = ANY(%s)", (v, v, ids))
-                team.audit_append(ada, "rule.apply", "rule", rule, {"changed": 2000, "mentions": ids},
-                                  priv=ka.private, key_id=ka.key_id)
-            took = time.perf_counter() - t
-            # back as the owner (not held), so that the next round changes them again (not timed)
-            owner.execute("UPDATE mentions SET override = NULL, sentiment = machine_sentiment WHERE id = ANY(%s)",
-                          (ids,))
-            return took
+            return lab.timed_rule_apply("ada", rule, ids)
 
         def setting(n: int) -> float:
             value = f"press-{n}@acme.example"

@@ -109,6 +109,25 @@ class TeamLab:
             self.conns[name] = connect(self.login(name), self.db)
         return [self.conns[name] for name in names]
 
+    def timed_rule_apply(self, who: str, rule: int, ids: list[int], score: float = -0.7) -> float:
+        """Seconds for ``who`` to apply a sentiment rule's score to ``ids`` as the app does (the
+        overrides and the rule.apply entry listing them, one transaction); the mentions are then
+        put back by the owner (no check holds the owner), untimed, so the next round changes them."""
+        import time as _time
+
+        from orm_desktop.store import team
+
+        conn, key = self.conns[who], self.keys[who]
+        t = _time.perf_counter()
+        with conn.transaction():
+            conn.execute("UPDATE mentions SET override = %s, sentiment = %s WHERE id = ANY(%s)", (score, score, ids))
+            team.audit_append(conn, "rule.apply", "rule", rule, {"changed": len(ids), "mentions": ids},
+                              priv=key.private, key_id=key.key_id)
+        took = _time.perf_counter() - t
+        self.conns["owner"].execute("UPDATE mentions SET override = NULL, sentiment = machine_sentiment "
+                                    "WHERE id = ANY(%s)", (ids,))
+        return took
+
     def bulk_mentions(self, n: int) -> list[int]:
         """``n`` bare mentions of entity 1 inserted by the owner (one item each), their ids in order."""
         owner = self.conns["owner"]
