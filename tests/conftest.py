@@ -112,6 +112,31 @@ def _reports_rendered_here_again():
     isolated.stop()  # its renderer process, if one started
 
 
+@pytest.fixture(autouse=True)
+def _qt_garbage_freed_on_the_main_thread(request):
+    """What the app does while a main window is open (orm_desktop/ui/collector.py), for every test
+    with Qt widgets, a bare page without a main window included: no automatic collection, which
+    runs in whichever thread allocates, and a collection on this thread at the end of the test. A
+    page tested alone (tests/test_entity_writes.py's EntitiesView) had automatic collection on:
+    its entity write's worker thread collected earlier tests' widgets, "Garbage-collecting", and
+    the worker process died of a segfault (fresh CI, 1 Dec)."""
+    if "qtbot" not in request.fixturenames:
+        yield
+        return
+    import gc
+
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.collect()
+        from orm_desktop.ui.collector import collector
+
+        if was and collector() is None:  # a main window still open keeps its collector's rule
+            gc.enable()
+
+
 @pytest.fixture(autouse=True, scope="module")
 def _collect_after_each_module():
     """While a main window is alive, automatic garbage collection is off and a timer on the GUI
