@@ -21,7 +21,8 @@ def test_the_main_window_opens_inside_a_small_screen(qtbot, empty_service):
     try:
         win = windows.show(empty_service)
         room = win.screen().availableGeometry()
-        assert room.width() < 1400 or room.height() < 880, "offscreen's screen is 800 x 800"
+        # offscreen's screen is 800 x 800, smaller than the 1400 x 880 the window asked for before;
+        # on a larger screen (xcb on Xvfb at 1440 x 900) the window must fit all the same
         frame = win.frameGeometry()
         assert frame.width() <= room.width() and frame.height() <= room.height(), (frame, room)
         assert room.contains(frame.topLeft()) and room.contains(frame.bottomRight()), (frame, room)
