@@ -14,7 +14,7 @@ import re
 import sqlite3
 import threading
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 from orm_desktop.errors import Conflict, KnownError, UsageError
 from orm_desktop.store import db
@@ -841,15 +841,19 @@ def triage_states(conn: sqlite3.Connection, ids: Iterable[int]) -> dict[int, dic
     "priority", "muted"}): the data of a ``mention.triage`` audit entry (a team workspace's
     database checks the entry against the row; entries written before status_at was added have
     no "status_at")."""
+    return {r[0]: {"status": r[1], "status_at": None if r[2] is None else int(r[2]), "assignee": r[3],
+                   "tags": r[4], "priority": float(r[5]), "muted": int(r[6])}
+            for r in _rows_of(conn, "status, status_at, assignee, tags, priority, muted", ids)}
+
+
+def _rows_of(conn: sqlite3.Connection, columns: str, ids: Iterable[int]) -> Iterator[tuple]:
+    """``(id, *columns)`` of the mentions ``ids`` that exist, 500 ids a query (SQLite's limit on
+    a statement's variables)."""
     ids = [int(i) for i in ids]
-    out: dict[int, dict] = {}
     for k in range(0, len(ids), 500):
         chunk = ids[k:k + 500]
-        out.update((r[0], {"status": r[1], "status_at": None if r[2] is None else int(r[2]), "assignee": r[3],
-                           "tags": r[4], "priority": float(r[5]), "muted": int(r[6])}) for r in conn.execute(
-            f"SELECT id, status, status_at, assignee, tags, priority, muted FROM mentions "
-            f"WHERE id IN ({','.join('?' * len(chunk))})", chunk))
-    return out
+        yield from conn.execute(f"SELECT id, {columns} FROM mentions WHERE id IN ({','.join('?' * len(chunk))})",
+                                chunk)
 
 
 def _versioned_update(conn: sqlite3.Connection, ids: list[int], sets: str, args: tuple, *, by: str,
@@ -879,13 +883,7 @@ def conflict(conn: sqlite3.Connection, mention_id: int, expected: int) -> KnownE
 
 def versions(conn: sqlite3.Connection, ids: Iterable[int]) -> dict[int, int]:
     """{mention id: current version} for the ids that exist."""
-    ids = [int(i) for i in ids]
-    out: dict[int, int] = {}
-    for k in range(0, len(ids), 500):
-        chunk = ids[k:k + 500]
-        out.update((r[0], r[1]) for r in conn.execute(
-            f"SELECT id, version FROM mentions WHERE id IN ({','.join('?' * len(chunk))})", chunk))
-    return out
+    return {r[0]: r[1] for r in _rows_of(conn, "version", ids)}
 
 
 def triage(conn: sqlite3.Connection, mention_id: int, *, by: str, now: int, expected_version: int | None,

@@ -33,12 +33,6 @@ GUI_BUSY_WAIT_MS = 250  # how long a write on the GUI thread waits for another p
 PAGE_KEYS = ("Inbox", "Dashboard", "Responses", "Feeds", "Entities", "Reports", "Rules", "Settings")
 
 
-def _rescore_left(svc) -> str:
-    from orm_desktop.ui.manage import rescore_left
-
-    return rescore_left(svc)[0]
-
-
 def name_page(page, label: str) -> None:
     """A dashboard page's scrolling area is a Tab stop (the arrow and page keys scroll it): named
     after the page for a screen reader."""
@@ -237,7 +231,10 @@ class MainWindow(QMainWindow):
                 "deliveries": (None, DeliveriesDrafts(self)), "template": ("Responses", TemplatesDrafts(self)),
                 "settings": ("Settings", lazy(self, "Settings")), "feed": ("Feeds", FeedDrafts(self)),
                 "user": ("Responses", UserDrafts(self))})
-        self._rescore_left(_rescore_left(svc))  # one setting read: said at once, the Settings page not built
+        from orm_desktop.ui.manage import rescore_left
+
+        if left := rescore_left(svc)[0]:  # one setting read, the Settings page not built: the charts mix
+            self.statusBar().showMessage(left, 30_000)  # two engines until it is finished: said, not hidden
         QTimer.singleShot(0, self, self.show_migration_notes)  # once, after an upgrade that changed data
         self.inbox.table.setFocus()  # the triage keys (J, K, F, E…) work at once, no Tab into the list first
         if reason := svc.read_only_reason(user_action=False):  # an offline snapshot, a folder that
@@ -255,10 +252,6 @@ class MainWindow(QMainWindow):
             self.start_live_updates()
             # the refresh's worker pool started in the background, so the first refresh finds it warm
             QTimer.singleShot(WARM_WORKERS_MS, self, self.warm_refresh_workers)
-
-    def _rescore_left(self, left: str) -> None:
-        if left:  # the charts mix two engines until it is finished: said, not hidden
-            self.statusBar().showMessage(left, 30_000)
 
     def warm_refresh_workers(self) -> None:
         """Start the refresh's worker processes off the GUI thread (service.warm_refresh_workers):
