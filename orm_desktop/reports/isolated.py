@@ -279,38 +279,47 @@ def _call_child(fn, *args, cancel: threading.Event | None) -> list:
     raise KnownError("the report renderer failed: " + rest[0][-2000:])
 
 
+def _answered(fn):
+    """A function run in the renderer process, giving its result as one picklable answer:
+    ("ok", *what it returned), ("known", message) for a KnownError, ("error", traceback) for
+    anything else (``_call_child`` reads it). Kept under the function's own name, so that the
+    pool finds it in this module."""
+    import functools
+
+    @functools.wraps(fn)
+    def answer(*args) -> tuple:
+        try:
+            return ("ok", *fn(*args))
+        except KnownError as exc:
+            return ("known", str(exc))
+        except Exception:  # noqa: BLE001 - said to the parent in one answer, never lost
+            import traceback
+
+            return ("error", traceback.format_exc())
+
+    return answer
+
+
+@_answered
 def child_render(d: ReportData, out: str, page_size: str, color: str, logo: str,
                  raster_dpi: int | None) -> tuple:
     """In the renderer process: the PDF at ``out`` and, with ``raster_dpi``, its pages as raw
     files beside it. ("ok", pages, rasters), ("known", message) or ("error", traceback)."""
-    try:
-        from orm_desktop.reports.render import ensure_gui_app, to_pdf
+    from orm_desktop.reports.render import ensure_gui_app, to_pdf
 
-        ensure_gui_app()
-        pages = to_pdf(d, Path(out), page_size=page_size, color=color, logo=logo, here=True)
-        return ("ok", pages, _write_rasters(Path(out), raster_dpi) if raster_dpi else [])
-    except KnownError as exc:
-        return ("known", str(exc))
-    except Exception:  # noqa: BLE001 - said to the parent in one answer, never lost
-        import traceback
-
-        return ("error", traceback.format_exc())
+    ensure_gui_app()
+    pages = to_pdf(d, Path(out), page_size=page_size, color=color, logo=logo, here=True)
+    return pages, _write_rasters(Path(out), raster_dpi) if raster_dpi else []
 
 
+@_answered
 def child_print(pdf: str, job: PrintJob, dpi: int) -> tuple:
     """In the renderer process: print the PDF at ``pdf`` as ``job`` says. ("ok", pages),
     ("known", message) or ("error", traceback)."""
-    try:
-        from orm_desktop.reports.render import ensure_gui_app
+    from orm_desktop.reports.render import ensure_gui_app
 
-        ensure_gui_app()
-        return ("ok", _print_here(Path(pdf), job, dpi))
-    except KnownError as exc:
-        return ("known", str(exc))
-    except Exception:  # noqa: BLE001 - said to the parent in one answer, never lost
-        import traceback
-
-        return ("error", traceback.format_exc())
+    ensure_gui_app()
+    return (_print_here(Path(pdf), job, dpi),)
 
 
 def _write_rasters(pdf: Path, dpi: int) -> list[Raster]:
