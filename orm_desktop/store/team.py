@@ -14,9 +14,11 @@ it; a head that moved in between is a serialization failure (SQLSTATE 40001) and
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -216,18 +218,14 @@ def register_key(conn: Any, key: identity.KeyPair, *, now: int | None = None) ->
     ``user.key`` entry. The key signs nothing else until an admin approves it."""
     pg = raw(conn)
     now = now or int(time.time())
-    for attempt in range(RETRIES):
-        try:
-            with pg.transaction():
-                me = pg.execute("SELECT session_user").fetchone()[0]
-                pg.execute("INSERT INTO user_keys (name, key_id, public_key, private_key, created) "
-                           "VALUES (session_user, %s, %s, '', %s)", (key.key_id, key.public_key, now))
-                _call(pg, "team_audit_append", (), "user.key", "user", None,
-                      {"public_key": key.public_key, "key_id": key.key_id}, key.private, key.key_id, now, me)
-            return
-        except _Retry:
-            if attempt == RETRIES - 1:
-                raise
+
+    def register(me: str) -> None:
+        pg.execute("INSERT INTO user_keys (name, key_id, public_key, private_key, created) "
+                   "VALUES (session_user, %s, %s, '', %s)", (key.key_id, key.public_key, now))
+        _call(pg, "team_audit_append", (), "user.key", "user", None,
+              {"public_key": key.public_key, "key_id": key.key_id}, key.private, key.key_id, now, me)
+
+    _retrying(pg, register)
 
 
 def approve_key(conn: Any, name: str, key_id: str) -> None:
@@ -246,29 +244,56 @@ class _Retry(Exception):
     pass
 
 
-def _call(pg: Any, function: str, lead: tuple, action: str, subject_type: str, subject_id: int | None,
-          data: dict[str, Any], priv: Any, key_id: str, now: int, actor: str) -> Any:
-    import psycopg
+def _retrying(pg: Any, work: Callable[[str], Any]) -> Any:
+    """``work(login)`` in a transaction (a savepoint inside the caller's), again while the audit
+    log's head moved on under it (another entry was appended first), at most RETRIES times."""
+    for attempt in range(RETRIES):
+        try:
+            with pg.transaction():
+                return work(pg.execute("SELECT session_user").fetchone()[0])
+        except _Retry:
+            if attempt == RETRIES - 1:
+                raise
+    raise AssertionError("unreachable")
 
+
+def _signed(prev_hash: str, now: int, actor: str, action: str, subject_type: str, subject_id: int | None,
+            data: dict[str, Any], priv: Any, key_id: str) -> tuple[str, str, str]:
+    """An entry's data as stored (canonical JSON), its hash chained on ``prev_hash``, and its signature."""
     from orm_desktop import chain
 
-    prev_hash = pg.execute("SELECT team_audit_head()").fetchone()[0]  # locks the log until commit
     text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     h = chain.entry_hash(prev_hash, now, actor, action, subject_type, subject_id, text, key_id)
-    sig = chain.sign_entry(priv, h)
-    if function == "team_audit_append":
-        args = (now, action, subject_type, subject_id, text, prev_hash, h, key_id, sig)
-    else:
-        args = (*lead, now, text, prev_hash, h, key_id, sig)
-    marks = ", ".join(["%s"] * len(args))
+    return text, h, chain.sign_entry(priv, h)
+
+
+@contextlib.contextmanager
+def _refusals() -> Iterator[None]:
+    """The database's answer to an audited call: a moved audit head is _Retry, any other refusal
+    a TeamRefused in one line (with its SQLSTATE)."""
+    import psycopg
+
     try:
-        return pg.execute(f"SELECT {function}({marks})", args).fetchone()[0]
+        yield
     except psycopg.errors.SerializationFailure as exc:
         if "audit log moved on" in str(exc):
             raise _Retry() from exc
         raise TeamRefused(_first(exc), exc.sqlstate) from None
     except psycopg.Error as exc:
         raise TeamRefused(_first(exc), exc.sqlstate) from None
+
+
+def _call(pg: Any, function: str, lead: tuple, action: str, subject_type: str, subject_id: int | None,
+          data: dict[str, Any], priv: Any, key_id: str, now: int, actor: str) -> Any:
+    prev_hash = pg.execute("SELECT team_audit_head()").fetchone()[0]  # locks the log until commit
+    text, h, sig = _signed(prev_hash, now, actor, action, subject_type, subject_id, data, priv, key_id)
+    if function == "team_audit_append":
+        args = (now, action, subject_type, subject_id, text, prev_hash, h, key_id, sig)
+    else:
+        args = (*lead, now, text, prev_hash, h, key_id, sig)
+    marks = ", ".join(["%s"] * len(args))
+    with _refusals():
+        return pg.execute(f"SELECT {function}({marks})", args).fetchone()[0]
 
 
 def _first(exc: BaseException) -> str:
@@ -303,38 +328,22 @@ def audit_append_many(conn: Any, entries: list[tuple[str, str, int | None, dict[
     that order, inside the caller's transaction: the chain is computed here from one read of the
     head (the log stays locked until the transaction ends) and the calls are sent in one pipeline,
     not one round trip after another (a bulk triage of 1,000 mentions writes 1,000 entries)."""
-    import psycopg
-
-    from orm_desktop import chain
-
     if not entries:
         return
     pg = raw(conn)
     now = now or int(time.time())
-    for attempt in range(RETRIES):
-        try:
-            with pg.transaction():
-                me = pg.execute("SELECT session_user").fetchone()[0]
-                prev = pg.execute("SELECT team_audit_head()").fetchone()[0]
-                rows = []
-                for action, subject_type, subject_id, data in entries:
-                    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-                    h = chain.entry_hash(prev, now, me, action, subject_type, subject_id, text, key_id)
-                    rows.append((now, action, subject_type, subject_id, text, prev, h, key_id,
-                                 chain.sign_entry(priv, h)))
-                    prev = h
-                try:
-                    pg.cursor().executemany("SELECT team_audit_append(%s, %s, %s, %s, %s, %s, %s, %s, %s)", rows)
-                except psycopg.errors.SerializationFailure as exc:
-                    if "audit log moved on" in str(exc):
-                        raise _Retry() from exc
-                    raise TeamRefused(_first(exc), exc.sqlstate) from None
-                except psycopg.Error as exc:
-                    raise TeamRefused(_first(exc), exc.sqlstate) from None
-            return
-        except _Retry:
-            if attempt == RETRIES - 1:
-                raise
+
+    def append(me: str) -> None:
+        prev = pg.execute("SELECT team_audit_head()").fetchone()[0]  # locks the log until commit
+        rows = []
+        for action, subject_type, subject_id, data in entries:
+            text, h, sig = _signed(prev, now, me, action, subject_type, subject_id, data, priv, key_id)
+            rows.append((now, action, subject_type, subject_id, text, prev, h, key_id, sig))
+            prev = h
+        with _refusals():
+            pg.cursor().executemany("SELECT team_audit_append(%s, %s, %s, %s, %s, %s, %s, %s, %s)", rows)
+
+    _retrying(pg, append)
 
 
 TRANSITION_FUNCTIONS = {"submit": "team_submit", "approve": "team_approve", "request_changes": "team_reject",
@@ -348,20 +357,14 @@ def transition(conn: Any, response_id: int, action: str, *, version: int, data: 
     if action not in TRANSITION_FUNCTIONS:
         raise UsageError(f"unknown action {action!r}")
     pg = raw(conn)
-    for attempt in range(RETRIES):
-        try:
-            with pg.transaction():
-                me = pg.execute("SELECT session_user").fetchone()[0]
-                return _call(pg, TRANSITION_FUNCTIONS[action], (response_id, version), f"response.{action}",
-                             "response", response_id, data, priv, key_id, now or int(time.time()), me)
-        except _Retry:
-            if attempt == RETRIES - 1:
-                raise
-        except TeamRefused as exc:
-            if exc.sqlstate == STALE_VERSION:  # someone saved it since it was read: say who, as mentions do
-                raise response_conflict(pg, response_id, version) from None
-            raise
-    raise AssertionError("unreachable")
+    try:
+        return _retrying(pg, lambda me: _call(pg, TRANSITION_FUNCTIONS[action], (response_id, version),
+                                              f"response.{action}", "response", response_id, data, priv, key_id,
+                                              now or int(time.time()), me))
+    except TeamRefused as exc:
+        if exc.sqlstate == STALE_VERSION:  # someone saved it since it was read: say who, as mentions do
+            raise response_conflict(pg, response_id, version) from None
+        raise
 
 
 STALE_VERSION = "40001"  # team_transition's "changed by someone else" (the audit head's is retried above)
